@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import type { Middleware } from 'koa';
+import send from 'koa-send';
+
+export const CONSOLE_PREFIX = '/__console';
+
+/**
+ * Serves the built console (the renderer bundle) under `/__console/`. Other paths pass through.
+ */
+export function consoleArea(rendererDir: string | undefined): Middleware {
+  return async function serveConsole(ctx, next) {
+    if (ctx.path !== CONSOLE_PREFIX && !ctx.path.startsWith(`${CONSOLE_PREFIX}/`)) return next();
+    if (ctx.path === CONSOLE_PREFIX) {
+      ctx.status = 308;
+      ctx.redirect(`${CONSOLE_PREFIX}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
+      return;
+    }
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      ctx.status = 405;
+      ctx.set('Allow', 'GET, HEAD');
+      ctx.body = { detail: 'Method Not Allowed' };
+      return;
+    }
+    if (!rendererDir || !existsSync(rendererDir)) {
+      ctx.status = 503;
+      ctx.body = { detail: 'The console is not built: run `npm run build` first' };
+      return;
+    }
+    const file = ctx.path.slice(CONSOLE_PREFIX.length + 1) || 'index.html';
+    try {
+      await send(ctx, file, { root: rendererDir, index: 'index.html', immutable: file.startsWith('assets/') });
+    } catch {
+      ctx.status = 404;
+      ctx.body = { detail: 'Not Found' };
+    }
+  };
+}

@@ -1,0 +1,15 @@
+import type { ServerSettings } from '../shared/settings';
+import type { RequestLog } from './http/request-log';
+import type { Logger } from './support/logger';
+import type { ConnectionRegistry } from './ws/connection-registry';
+
+/** What the engine's parts (profiles, transports, the control API) share. Built once per server. */
+export interface EngineContext {
+  readonly logger: Logger;
+  /** Current settings; read them each time, they change at run time. */
+  settings(): ServerSettings;
+  /** The server's own origin (`http://127.0.0.1:8000`), known once it listens. */
+  origin(): string;
+  readonly registry: ConnectionRegistry;
+  readonly requestLog: RequestLog;
+}

@@ -1,0 +1,34 @@
+import type Router from '@koa/router';
+import Koa, { type Middleware } from 'koa';
+import type { Logger } from '../support/logger';
+import { errorHandler } from './error-handler';
+import { mockApiCors } from './mock-api-cors';
+import type { RequestLog } from './request-log';
+import { unmatchedRoute } from './unmatched-route';
+
+export interface HttpAppParts {
+  logger: Logger;
+  requestLog: RequestLog;
+  /** Handles `/__console/*` entirely (its own auth, no CORS, not logged); passes everything else on. */
+  consoleArea: Middleware;
+  /** The mocked API's routers, grouped by resource. */
+  apiRouters: Router[];
+}
+
+/** The whole HTTP pipeline, composed in one visible place. */
+export function createHttpApp({ logger, requestLog, consoleArea, apiRouters }: HttpAppParts): Koa {
+  const app = new Koa();
+  app.silent = true;
+  app.on('error', (error: Error) => logger.error('HTTP server error', error));
+
+  app.use(consoleArea);
+  app.use(requestLog.middleware());
+  app.use(errorHandler(logger));
+  app.use(mockApiCors());
+  app.use(unmatchedRoute());
+  for (const router of apiRouters) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}

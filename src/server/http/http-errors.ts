@@ -1,0 +1,29 @@
+/**
+ * Errors a route throws on purpose. The error middleware turns them into FastAPI-shaped bodies:
+ * `{"detail": "..."}` or, for validation, `{"detail": [{type, loc, msg, input}]}`.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
+    this.name = 'HttpError';
+  }
+}
+
+/** One entry of a FastAPI 422 body. */
+export interface ValidationIssue {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+}
+
+export class RequestValidationError extends HttpError {
+  constructor(readonly issues: ValidationIssue[]) {
+    super(422, issues);
+    this.name = 'RequestValidationError';
+  }
+}

@@ -1,0 +1,42 @@
+import type { Middleware } from 'koa';
+import { koaBody } from 'koa-body';
+import { HttpError } from './http-errors';
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * Per-route JSON body parsing (koa-body). Reads the whole body whatever its framing (Content-Length,
+ * chunked, many TCP writes) — the bug that sank the Python mock. A body of another type is refused with
+ * 415; no body at all leaves `ctx.request.body` undefined so the route's schema reports it missing.
+ */
+export function jsonBody(limitBytes: () => number): Middleware {
+  let parserLimit = -1;
+  let parser: Middleware | undefined;
+  return async function parseJsonBody(ctx, next) {
+    const limit = limitBytes();
+    if (!parser || limit !== parserLimit) {
+      parser = koaBody({
+        json: true,
+        jsonStrict: false,
+        jsonLimit: limit,
+        jsonTypes: JSON_TYPES,
+        urlencoded: false,
+        text: false,
+        multipart: false,
+        parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] as never,
+      }) as unknown as Middleware;
+      parserLimit = limit;
+    }
+    if (!ctx.request.length && !ctx.get('transfer-encoding')) {
+      return next();
+    }
+    if (!ctx.is(JSON_TYPES)) {
+      throw new HttpError(
+        415,
+        `Unsupported Content-Type ${JSON.stringify(ctx.get('content-type') || '(none)')}: send the body as application/json`,
+      );
+    }
+    await parser(ctx, async () => {});
+    return next();
+  };
+}

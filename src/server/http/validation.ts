@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import { RequestValidationError, type ValidationIssue } from './http-errors';
+
+export type RequestPart = 'query' | 'body' | 'path' | 'header';
+
+/** Parses `value` with `schema`, or throws a 422 whose issues are located under `part` (FastAPI's `loc`). */
+export function parseRequestPart<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new RequestValidationError(toValidationIssues(result.error.issues, value, part));
+}
+
+export function toValidationIssues(
+  issues: readonly z.core.$ZodIssue[],
+  root: unknown,
+  part: RequestPart,
+): ValidationIssue[] {
+  return issues.map((issue) => {
+    const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+    const input = valueAt(root, path);
+    return { ...describe(issue, input), loc: [part, ...path], input: input === undefined ? null : input };
+  });
+}
+
+function valueAt(root: unknown, path: (string | number)[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a valid string',
+  number: 'a valid number',
+  int: 'a valid integer',
+  boolean: 'a valid boolean',
+  object: 'a valid dictionary',
+  array: 'a valid list',
+};
+
+/** FastAPI/pydantic wording, so clients written against the real backend read familiar errors. */
+function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg: string } {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) return { type: 'missing', msg: 'Field required' };
+      return {
+        type: `${issue.expected === 'object' ? 'dict' : issue.expected === 'array' ? 'list' : issue.expected}_type`,
+        msg: `Input should be ${TYPE_NAMES[issue.expected] ?? issue.expected}`,
+      };
+    case 'too_big':
+      if (issue.origin === 'string')
+        return { type: 'string_too_long', msg: `String should have at most ${issue.maximum} characters` };
+      if (issue.origin === 'array') return { type: 'too_long', msg: `List should have at most ${issue.maximum} items` };
+      return issue.inclusive
+        ? { type: 'less_than_equal', msg: `Input should be less than or equal to ${issue.maximum}` }
+        : { type: 'less_than', msg: `Input should be less than ${issue.maximum}` };
+    case 'too_small':
+      if (issue.origin === 'string')
+        return {
+          type: 'string_too_short',
+          msg: `String should have at least ${issue.minimum} character${issue.minimum === 1 ? '' : 's'}`,
+        };
+      if (issue.origin === 'array')
+        return { type: 'too_short', msg: `List should have at least ${issue.minimum} items` };
+      return issue.inclusive
+        ? { type: 'greater_than_equal', msg: `Input should be greater than or equal to ${issue.minimum}` }
+        : { type: 'greater_than', msg: `Input should be greater than ${issue.minimum}` };
+    case 'invalid_value': {
+      const options = issue.values.map((v) => `'${String(v)}'`);
+      const list = options.length > 1 ? `${options.slice(0, -1).join(', ')} or ${options.at(-1)}` : options[0];
+      return { type: options.length > 1 ? 'enum' : 'literal_error', msg: `Input should be ${list}` };
+    }
+    case 'invalid_format':
+      if (issue.format === 'email')
+        return {
+          type: 'value_error',
+          msg: 'value is not a valid email address: An email address must have an @-sign.',
+        };
+      return { type: 'string_pattern_mismatch', msg: issue.message };
+    case 'unrecognized_keys':
+      return { type: 'extra_forbidden', msg: `Extra inputs are not permitted: ${issue.keys.join(', ')}` };
+    default:
+      return { type: 'value_error', msg: issue.message };
+  }
+}

@@ -1,0 +1,3 @@
+export type { EngineContext } from './engine-context';
+export { type MockServer, type MockServerOptions, PortInUseError, startMockServer } from './mock-server';
+export { consoleLogger, type Logger, silentLogger } from './support/logger';

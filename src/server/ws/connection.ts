@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import type {
+  ConnectionCounters,
+  ConnectionKind,
+  ConnectionState,
+  ConnectionSummary,
+  FrameDirection,
+  FrameRecord,
+} from '../../shared/connections';
+import { RingBuffer } from '../support/ring-buffer';
+
+/** Notified of everything that happens on a connection; the registry fans it out to the console. */
+export interface ConnectionObserver {
+  frame(connection: Connection, frame: FrameRecord): void;
+  updated(connection: Connection): void;
+  closed(connection: Connection): void;
+}
+
+/** A transport the connection talks through: a WebSocket, or an SSE response stream. */
+export interface ConnectionTransport {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+}
+
+export interface ConnectionInit {
+  kind: ConnectionKind;
+  path: string;
+  request: IncomingMessage;
+  frameBufferSize: number;
+  transport: ConnectionTransport;
+  observer: ConnectionObserver;
+}
+
+/** One client connection: what it sent and received (bounded), its counters and its lifecycle. */
+export class Connection {
+  readonly id = randomUUID();
+  readonly kind: ConnectionKind;
+  readonly path: string;
+  readonly remoteAddress: string;
+  readonly userAgent: string;
+  readonly openedAt = Date.now();
+  closedAt: number | null = null;
+  state: ConnectionState = 'open';
+  threadId: string | null = null;
+  userId: string | null = null;
+  activeRunId: string | null = null;
+  closeCode: number | null = null;
+  closeReason: string | null = null;
+  readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
+  readonly frames: RingBuffer<FrameRecord>;
+  private seq = 0;
+  private readonly transport: ConnectionTransport;
+  private readonly observer: ConnectionObserver;
+
+  constructor(init: ConnectionInit) {
+    this.kind = init.kind;
+    this.path = init.path;
+    this.remoteAddress = init.request.socket.remoteAddress ?? '';
+    this.userAgent = init.request.headers['user-agent'] ?? '';
+    this.frames = new RingBuffer(init.frameBufferSize);
+    this.transport = init.transport;
+    this.observer = init.observer;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** Sends one text frame (a JSON event) and records it. Ignored once the connection is closing. */
+  send(text: string, eventType: string | null): boolean {
+    if (this.state !== 'open') return false;
+    this.transport.send(text);
+    this.record('out', text, Buffer.byteLength(text), false, eventType);
+    return true;
+  }
+
+  /** Records a frame the client sent. */
+  received(text: string, size: number, binary: boolean, eventType: string | null): void {
+    this.record('in', text, size, binary, eventType);
+  }
+
+  /** Sets what the console shows about the conversation on this connection. */
+  update(patch: Partial<Pick<Connection, 'threadId' | 'userId' | 'activeRunId'>>): void {
+    let changed = false;
+    for (const [key, value] of Object.entries(patch) as [keyof typeof patch, string | null][]) {
+      if (value !== undefined && this[key] !== value) {
+        this[key] = value;
+        changed = true;
+      }
+    }
+    if (changed) this.observer.updated(this);
+  }
+
+  close(code: number, reason = ''): void {
+    if (this.state !== 'open') return;
+    this.state = 'closing';
+    this.transport.close(code, reason);
+    this.observer.updated(this);
+  }
+
+  /** Drops the TCP connection without a closing handshake (the client sees 1006). */
+  terminate(): void {
+    if (this.state === 'closed') return;
+    this.transport.terminate();
+  }
+
+  /** Called by the transport once the connection is gone. */
+  markClosed(code: number | null, reason: string | null): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closedAt = Date.now();
+    this.closeCode = code;
+    this.closeReason = reason;
+    this.activeRunId = null;
+    this.observer.closed(this);
+  }
+
+  resizeFrameBuffer(size: number): void {
+    this.frames.resize(size);
+  }
+
+  summary(): ConnectionSummary {
+    return {
+      id: this.id,
+      kind: this.kind,
+      path: this.path,
+      remoteAddress: this.remoteAddress,
+      userAgent: this.userAgent,
+      openedAt: this.openedAt,
+      closedAt: this.closedAt,
+      state: this.state,
+      threadId: this.threadId,
+      userId: this.userId,
+      counters: { ...this.counters },
+      closeCode: this.closeCode,
+      closeReason: this.closeReason,
+      activeRunId: this.activeRunId,
+    };
+  }
+
+  private record(direction: FrameDirection, text: string, size: number, binary: boolean, eventType: string | null) {
+    if (direction === 'in') {
+      this.counters.framesIn++;
+      this.counters.bytesIn += size;
+    } else {
+      this.counters.framesOut++;
+      this.counters.bytesOut += size;
+    }
+    const frame: FrameRecord = { seq: ++this.seq, at: Date.now(), direction, size, text, binary, eventType };
+    this.frames.push(frame);
+    this.observer.frame(this, frame);
+  }
+}
+
+/** Adapts a `ws` socket to a connection transport. */
+export function webSocketTransport(socket: WebSocket): ConnectionTransport {
+  return {
+    send: (text) => socket.send(text),
+    close: (code, reason) => socket.close(code, reason),
+    terminate: () => socket.terminate(),
+  };
+}

@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import type { Connection } from './connection';
+import { webSocketTransport } from './connection';
+import type { ConnectionRegistry } from './connection-registry';
+import type { SocketEndpoint } from './socket-server';
+
+/** One client frame, parsed once by the endpoint so the frame log and the handler agree on it. */
+export type ClientMessage =
+  | { kind: 'json'; value: unknown; text: string }
+  | { kind: 'invalid-json'; error: string; text: string }
+  | { kind: 'binary'; size: number };
+
+/** The conversation on one socket: what the profile does with each message. */
+export interface SocketSession {
+  message(message: ClientMessage): void;
+  /** The socket is gone: stop timers, forget pending work. */
+  closed(): void;
+}
+
+/**
+ * A WebSocket endpoint of the mocked API speaking one JSON object per text frame: registers each socket
+ * as a Connection (so the console sees it), logs every frame, and hands parsed messages to a session.
+ */
+export function messageSocketEndpoint(
+  path: string,
+  registry: ConnectionRegistry,
+  createSession: (connection: Connection, request: IncomingMessage) => SocketSession,
+): SocketEndpoint {
+  return {
+    path,
+    accept(socket: WebSocket, request: IncomingMessage) {
+      const connection = registry.create({ kind: 'ws', path, request, transport: webSocketTransport(socket) });
+      const session = createSession(connection, request);
+      socket.on('message', (data: RawData, isBinary: boolean) => {
+        const bytes = rawBytes(data);
+        if (isBinary) {
+          connection.received(`<${bytes.length} bytes of binary data>`, bytes.length, true, null);
+          session.message({ kind: 'binary', size: bytes.length });
+          return;
+        }
+        const text = bytes.toString('utf8');
+        let message: ClientMessage;
+        try {
+          message = { kind: 'json', value: JSON.parse(text), text };
+        } catch (error) {
+          message = { kind: 'invalid-json', error: (error as Error).message, text };
+        }
+        connection.received(text, bytes.length, false, message.kind === 'json' ? messageType(message.value) : null);
+        session.message(message);
+      });
+      socket.on('close', (code: number, reason: Buffer) => {
+        connection.markClosed(code, reason.toString('utf8'));
+        session.closed();
+      });
+    },
+  };
+}
+
+function rawBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** The event type of a client frame, or `RunAgentInput` for a run request (which carries no type). */
+function messageType(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const record = value as Record<string, unknown>;
+  if (typeof record.type === 'string') return record.type;
+  if ('messages' in record) return 'RunAgentInput';
+  return null;
+}

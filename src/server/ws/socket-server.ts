@@ -1,0 +1,112 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Logger } from '../support/logger';
+import { Heartbeat } from './heartbeat';
+
+/** A WebSocket path served by the engine (the mocked `/ws`, the console's live feed…). */
+export interface SocketEndpoint {
+  path: string;
+  accept(socket: WebSocket, request: IncomingMessage): void;
+}
+
+export interface SocketServerOptions {
+  maxPayloadBytes: number;
+  heartbeatIntervalMs: number;
+  logger: Logger;
+}
+
+const NOT_FOUND_BODY = '{"detail":"Not Found"}';
+const NOT_FOUND_RESPONSE = [
+  'HTTP/1.1 404 Not Found',
+  'Content-Type: application/json',
+  `Content-Length: ${NOT_FOUND_BODY.length}`,
+  'Connection: close',
+  '',
+  NOT_FOUND_BODY,
+].join('\r\n');
+
+/**
+ * WebSockets on the HTTP server's port: `ws` in noServer mode, routed by path in the `upgrade` event.
+ * Unknown paths get a raw 404 and the socket is destroyed.
+ */
+export class SocketServer {
+  private readonly wss: WebSocketServer;
+  private readonly endpoints = new Map<string, SocketEndpoint>();
+  private readonly heartbeat: Heartbeat;
+  private readonly logger: Logger;
+  private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+    this.upgrade(request, socket, head);
+
+  constructor(
+    private readonly server: Server,
+    options: SocketServerOptions,
+  ) {
+    this.logger = options.logger;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, clientTracking: true });
+    this.heartbeat = new Heartbeat(options.heartbeatIntervalMs);
+    server.on('upgrade', this.onUpgrade);
+  }
+
+  register(endpoint: SocketEndpoint): void {
+    this.endpoints.set(endpoint.path, endpoint);
+  }
+
+  /** Applies to sockets opened from now on (ws fixes the limit per socket when it opens). */
+  setMaxPayload(bytes: number): void {
+    this.wss.options.maxPayload = bytes;
+  }
+
+  setHeartbeatInterval(ms: number): void {
+    this.heartbeat.setInterval(ms);
+  }
+
+  get socketCount(): number {
+    return this.wss.clients.size;
+  }
+
+  /** Closes every socket with 1001 and waits (bounded) for the closing handshakes. */
+  async close(timeoutMs = 2000): Promise<void> {
+    this.server.off('upgrade', this.onUpgrade);
+    this.heartbeat.stop();
+    const sockets = [...this.wss.clients];
+    const closed = sockets.map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          socket.once('close', () => resolve());
+          socket.close(1001, 'Server shutting down');
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    for (const socket of this.wss.clients) socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (error) => this.logger.warn(`upgrade socket error: ${error.message}`));
+    const path = pathOf(request.url);
+    const endpoint = path === undefined ? undefined : this.endpoints.get(path);
+    if (!endpoint) {
+      socket.once('finish', () => socket.destroy());
+      socket.end(NOT_FOUND_RESPONSE);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      // Without a listener an oversize frame (ws closes with 1009) would throw and kill the process.
+      ws.on('error', (error) => this.logger.warn(`WebSocket ${endpoint.path}: ${error.message}`));
+      this.heartbeat.track(ws);
+      endpoint.accept(ws, request);
+    });
+  }
+}
+
+function pathOf(url: string | undefined): string | undefined {
+  try {
+    return new URL(url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return undefined;
+  }
+}

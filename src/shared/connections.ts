@@ -1,0 +1,45 @@
+/** What the console knows about one live (or recently closed) client connection. */
+export type ConnectionKind = 'ws' | 'sse';
+export type ConnectionState = 'open' | 'closing' | 'closed';
+export type FrameDirection = 'in' | 'out';
+
+export interface ConnectionCounters {
+  framesIn: number;
+  framesOut: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface ConnectionSummary {
+  id: string;
+  kind: ConnectionKind;
+  path: string;
+  remoteAddress: string;
+  userAgent: string;
+  /** Unix milliseconds. */
+  openedAt: number;
+  closedAt: number | null;
+  state: ConnectionState;
+  threadId: string | null;
+  userId: string | null;
+  counters: ConnectionCounters;
+  closeCode: number | null;
+  closeReason: string | null;
+  /** Whether a scenario run is playing on this connection right now. */
+  activeRunId: string | null;
+}
+
+export interface FrameRecord {
+  /** Per-connection sequence number, starting at 1. */
+  seq: number;
+  /** Unix milliseconds. */
+  at: number;
+  direction: FrameDirection;
+  /** Size on the wire in bytes. */
+  size: number;
+  /** The frame's text; binary frames are described, not stored. */
+  text: string;
+  binary: boolean;
+  /** AG-UI event type when the frame is one (or the client message kind). */
+  eventType: string | null;
+}

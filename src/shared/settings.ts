@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Engine settings a user may change at run time (console, workspace, CLI flags). */
+export const ServerSettingsSchema = z.object({
+  /** Multiplies every scripted delay; 0 plays scenarios without waiting. */
+  speed: z.number().min(0).max(100).default(1),
+  /** Interval between WebSocket pings; a peer that misses one pong is terminated. 0 disables. */
+  heartbeatIntervalMs: z.number().int().min(0).max(3_600_000).default(30_000),
+  /** Largest accepted WebSocket frame; larger frames close the socket with 1009. */
+  maxPayloadBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Frames kept per connection for the console (ring buffer). */
+  frameBufferSize: z.number().int().min(10).max(1_000_000).default(10_000),
+  /** REST requests kept for the console (ring buffer). */
+  requestLogSize: z.number().int().min(10).max(100_000).default(1_000),
+  /** Largest JSON request body accepted by the mocked REST API. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
+  /** Body bytes kept per request-log entry; longer bodies are truncated in the log only. */
+  logBodyBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .default(16 * 1024),
+});
+
+export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
+
+export const DEFAULT_SETTINGS: ServerSettings = ServerSettingsSchema.parse({});
