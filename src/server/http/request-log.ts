@@ -7,7 +7,17 @@ export interface RequestLogOptions {
   bodyBytes: number;
 }
 
-type Listener = (entry: RequestLogEntry) => void;
+/** What a subscriber gets per request: the cheap facts now, the full entry (bodies serialised) on demand. */
+export interface LoggedRequest {
+  id: number;
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  entry(): RequestLogEntry;
+}
+
+type Listener = (request: LoggedRequest) => void;
 
 /**
  * Bounded log of REST requests. The hot path only keeps references; bodies are serialised and
@@ -79,8 +89,15 @@ export class RequestLog {
     };
     this.entries.push(entry);
     if (this.listeners.size > 0) {
-      const materialised = this.materialise(entry);
-      for (const listener of this.listeners) listener(materialised);
+      const request: LoggedRequest = {
+        id: entry.id,
+        method: entry.method,
+        path: entry.path,
+        status: entry.status,
+        durationMs: entry.durationMs,
+        entry: () => this.materialise(entry),
+      };
+      for (const listener of this.listeners) listener(request);
     }
   }
 

@@ -1,0 +1,81 @@
+import { PortInUseError, startMockServer } from '../server/index';
+import { packageVersion } from '../server/support/package-root';
+import { parseCliArgs, type ServeOptions, USAGE, UsageError } from './cli-options';
+import { printBanner, watchTraffic } from './terminal-output';
+
+async function main(argv: string[]): Promise<number> {
+  let command: ReturnType<typeof parseCliArgs>;
+  try {
+    command = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`agui-mock: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  switch (command.command) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'version':
+      process.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    case 'serve':
+      return serve(command);
+  }
+}
+
+async function serve(options: ServeOptions): Promise<number> {
+  let server: Awaited<ReturnType<typeof startMockServer>>;
+  try {
+    server = await startMockServer({
+      host: options.host,
+      port: options.port,
+      token: options.token,
+      settings: {
+        speed: options.speed,
+        heartbeatIntervalMs: Math.round(options.heartbeatSeconds * 1000),
+        maxPayloadBytes: options.maxPayloadBytes,
+      },
+    });
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      process.stderr.write(`port ${error.port} is in use — pick another with --port, or --port 0 for any free port\n`);
+      return 1;
+    }
+    const { code, message } = error as NodeJS.ErrnoException;
+    process.stderr.write(`agui-mock: could not start on ${options.host}:${options.port}: ${code ?? message}\n`);
+    return 1;
+  }
+  printBanner(server, packageVersion());
+  const stopWatching = options.quiet ? () => {} : watchTraffic(server);
+
+  return new Promise((resolve) => {
+    const shutdown = (signal: string) => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      process.stdout.write(`\n${signal}: closing connections…\n`);
+      stopWatching();
+      server.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          process.stderr.write(`agui-mock: error while shutting down: ${(error as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    const onSigint = () => shutdown('SIGINT');
+    const onSigterm = () => shutdown('SIGTERM');
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`agui-mock: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

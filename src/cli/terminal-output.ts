@@ -1,0 +1,40 @@
+import type { MockServer } from '../server/index';
+
+const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const dim = (text: string) => (useColor ? `\x1b[2m${text}\x1b[0m` : text);
+const bold = (text: string) => (useColor ? `\x1b[1m${text}\x1b[0m` : text);
+
+export function printBanner(server: MockServer, version: string): void {
+  process.stdout.write(
+    [
+      `${bold('AG-UI Mock Console')} ${version} ${dim('— profile agora-mock')}`,
+      `  HTTP       ${server.url}`,
+      `  WebSocket  ${server.wsUrl}`,
+      `  Console    ${server.consoleUrl}`,
+      dim('Press Ctrl+C to stop.'),
+      '',
+    ].join('\n'),
+  );
+}
+
+/** One line per request and per connection opened/closed. Returns a function that stops it. */
+export function watchTraffic(server: MockServer): () => void {
+  const time = () => new Date().toISOString().slice(11, 23);
+  const stopRequests = server.context.requestLog.subscribe((request) => {
+    process.stdout.write(
+      `${dim(time())} ${request.method} ${request.path} ${request.status} ${dim(`${request.durationMs.toFixed(1)} ms`)}\n`,
+    );
+  });
+  const stopConnections = server.context.registry.subscribe((event) => {
+    if (event.type === 'opened')
+      process.stdout.write(`${dim(time())} ws open  ${event.connection.path} from ${event.connection.remoteAddress}\n`);
+    else if (event.type === 'closed')
+      process.stdout.write(
+        `${dim(time())} ws close ${event.connection.path} ${event.connection.closeCode ?? ''} ${dim(`in ${event.connection.counters.framesIn} / out ${event.connection.counters.framesOut} frames`)}\n`,
+      );
+  });
+  return () => {
+    stopRequests();
+    stopConnections();
+  };
+}
