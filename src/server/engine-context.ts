@@ -1,5 +1,6 @@
 import type { ServerSettings } from '../shared/settings';
 import type { RequestLog } from './http/request-log';
+import type { AgoraStore } from './state/agora-store';
 import type { Logger } from './support/logger';
 import type { ConnectionRegistry } from './ws/connection-registry';
 
@@ -12,4 +13,6 @@ export interface EngineContext {
   origin(): string;
   readonly registry: ConnectionRegistry;
   readonly requestLog: RequestLog;
+  /** Users, sessions and histories the AGORA profile serves and WebSocket runs record into. */
+  readonly store: AgoraStore;
 }

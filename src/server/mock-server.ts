@@ -7,6 +7,7 @@ import { consoleArea } from './control/console-area';
 import type { EngineContext } from './engine-context';
 import { createHttpApp } from './http/app';
 import { RequestLog } from './http/request-log';
+import { AgoraStore } from './state/agora-store';
 import { consoleLogger, type Logger } from './support/logger';
 import { rendererBuildDir } from './support/package-root';
 import { ConnectionRegistry } from './ws/connection-registry';
@@ -66,6 +67,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     origin: () => origin,
     registry,
     requestLog,
+    store: new AgoraStore({ logger }),
   };
   const profile = agoraProfile(context);
   const app = createHttpApp({
