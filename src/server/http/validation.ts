@@ -31,6 +31,9 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
   return current;
 }
 
+/** zod's type names where pydantic's error types differ (`bool_type`, `dict_type`, ...). */
+const PYDANTIC_TYPES: Record<string, string> = { object: 'dict', array: 'list', boolean: 'bool', number: 'float' };
+
 const TYPE_NAMES: Record<string, string> = {
   string: 'a valid string',
   number: 'a valid number',
@@ -46,7 +49,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg:
     case 'invalid_type':
       if (input === undefined) return { type: 'missing', msg: 'Field required' };
       return {
-        type: `${issue.expected === 'object' ? 'dict' : issue.expected === 'array' ? 'list' : issue.expected}_type`,
+        type: `${PYDANTIC_TYPES[issue.expected] ?? issue.expected}_type`,
         msg: `Input should be ${TYPE_NAMES[issue.expected] ?? issue.expected}`,
       };
     case 'too_big':
@@ -76,11 +79,17 @@ function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg:
       if (issue.format === 'email')
         return {
           type: 'value_error',
-          msg: 'value is not a valid email address: An email address must have an @-sign.',
+          msg:
+            typeof input === 'string' && input.includes('@')
+              ? 'value is not a valid email address: The email address is not valid.'
+              : 'value is not a valid email address: An email address must have an @-sign.',
         };
       return { type: 'string_pattern_mismatch', msg: issue.message };
     case 'unrecognized_keys':
       return { type: 'extra_forbidden', msg: `Extra inputs are not permitted: ${issue.keys.join(', ')}` };
+    case 'custom':
+      // Refinements name their pydantic error type in `params.type` (e.g. `int_parsing`).
+      return { type: typeof issue.params?.type === 'string' ? issue.params.type : 'value_error', msg: issue.message };
     default:
       return { type: 'value_error', msg: issue.message };
   }

@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { EngineContext } from '../../engine-context';
+import { HttpError } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { queryBoolean, queryInteger, queryString } from '../../http/query-params';
+import { parseRequestPart } from '../../http/validation';
+
+const ListSessionsQuery = z.object({
+  user_id: queryString(),
+  limit: queryInteger({ min: 1, max: 100 }).default(50),
+  offset: queryInteger({ min: 0 }).default(0),
+});
+
+const HistoryQuery = z.object({ include_tools: queryBoolean().default(false) });
+
+/** The title is trimmed and cut to 200 characters by the store, so any string is accepted. */
+const UpdateSessionBody = z.object({ title: z.string().optional() });
+
+const sessionNotFound = () => new HttpError(404, 'Session not found');
+
+/** `/sessions`: a user's sessions, one session's history and metadata, renaming and deleting. */
+export function sessionRoutes(context: EngineContext): Router {
+  const { store } = context;
+  const router = new Router();
+
+  router.get('/sessions', (ctx) => {
+    const query = parseRequestPart(ListSessionsQuery, ctx.query, 'query');
+    const { sessions, totalCount } = store.listSessions(query.user_id, query);
+    ctx.body = { success: true, sessions, totalCount };
+  });
+
+  router.get('/sessions/:sessionId/history', (ctx) => {
+    const query = parseRequestPart(HistoryQuery, ctx.query, 'query');
+    const sessionId = ctx.params.sessionId ?? '';
+    const history = store.getHistory(sessionId, { includeTools: query.include_tools });
+    if (!history) throw sessionNotFound();
+    ctx.body = { success: true, threadId: sessionId, history, messageCount: history.length };
+  });
+
+  router.get('/sessions/:sessionId/metadata', (ctx) => {
+    const session = store.getSession(ctx.params.sessionId ?? '');
+    if (!session) throw sessionNotFound();
+    ctx.body = { success: true, session };
+  });
+
+  router.put(
+    '/sessions/:sessionId',
+    jsonBody(() => context.settings().maxBodyBytes),
+    (ctx) => {
+      const body = parseRequestPart(UpdateSessionBody, requestBody(ctx), 'body');
+      const session = store.updateSession(ctx.params.sessionId ?? '', body);
+      if (!session) throw sessionNotFound();
+      ctx.body = { success: true, session };
+    },
+  );
+
+  router.delete('/sessions/:sessionId', (ctx) => {
+    if (!store.deleteSession(ctx.params.sessionId ?? '')) throw sessionNotFound();
+    ctx.body = { success: true, message: 'Session deleted' };
+  });
+
+  return router;
+}
