@@ -1,11 +1,79 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { test } from 'node:test';
+import WebSocket from 'ws';
+import { PortInUseError, silentLogger, startMockServer } from '../src/server/index';
 import { startTestEngine } from './helpers/engine';
+
+/** Handles and timers alive right now, by type (what would keep the process from exiting). */
+function activeResources(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
 
 test('GET /health answers on a free port', async () => {
   const server = await startTestEngine();
   assert.ok(server.port > 0);
+  assert.equal(server.url, `http://127.0.0.1:${server.port}`);
+  assert.equal(server.wsUrl, `ws://127.0.0.1:${server.port}/ws`);
+  assert.match(server.consoleUrl, new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/__console/#token=.{16,}$`));
   const response = await fetch(`${server.url}/health`);
   assert.equal(response.status, 200);
   assert.deepEqual(await response.json(), { status: 'healthy', service: 'agora-mock', protocol: 'ag-ui' });
+});
+
+test('each launch gets its own random console token unless one is given', async () => {
+  const a = await startTestEngine();
+  const b = await startTestEngine();
+  const fixed = await startTestEngine({ token: 'fixed-token-123' });
+  assert.notEqual(a.token, b.token);
+  assert.equal(fixed.token, 'fixed-token-123');
+});
+
+test('close() closes sockets with 1001, stops timers and leaves no open handle', async () => {
+  const before = activeResources();
+  const server = await startMockServer({ port: 0, logger: silentLogger, settings: { heartbeatIntervalMs: 50 } });
+  const client = new WebSocket(server.wsUrl);
+  await new Promise((resolve, reject) => {
+    client.once('open', resolve);
+    client.once('error', reject);
+  });
+  const keepAlive = await fetch(`${server.url}/health`, { headers: { connection: 'keep-alive' } });
+  await keepAlive.text();
+  const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
+  await server.close();
+  assert.equal(await closed, 1001);
+  await server.close(); // a second close is harmless
+  await new Promise((resolve) => setImmediate(resolve));
+  const after = activeResources();
+  for (const type of ['TCPServerWrap', 'TCPSocketWrap', 'Timeout']) {
+    assert.ok(
+      (after[type] ?? 0) <= (before[type] ?? 0),
+      `${type} leaked: before ${before[type]}, after ${after[type]}`,
+    );
+  }
+});
+
+test('a taken port is reported as PortInUseError', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as { port: number };
+  try {
+    await assert.rejects(startMockServer({ port, logger: silentLogger }), (error: unknown) => {
+      assert.ok(error instanceof PortInUseError);
+      assert.equal(error.port, port);
+      return true;
+    });
+  } finally {
+    blocker.close();
+  }
+});
+
+test('settings change at run time and are validated', async () => {
+  const server = await startTestEngine();
+  assert.equal(server.updateSettings({ speed: 2 }).speed, 2);
+  assert.equal(server.settings().speed, 2);
+  assert.throws(() => server.updateSettings({ heartbeatIntervalMs: -1 }));
+  assert.equal(server.settings().heartbeatIntervalMs, 30_000, 'a rejected update changes nothing');
 });

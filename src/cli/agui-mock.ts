@@ -46,10 +46,8 @@ async function serve(options: ServeOptions): Promise<number> {
     process.stderr.write(`agui-mock: could not start on ${options.host}:${options.port}: ${code ?? message}\n`);
     return 1;
   }
-  printBanner(server, packageVersion());
   const stopWatching = options.quiet ? () => {} : watchTraffic(server);
-
-  return new Promise((resolve) => {
+  const stopped = new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);
@@ -68,6 +66,9 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
   });
+  // Only now: whoever reads the banner may signal us at once.
+  printBanner(server, packageVersion());
+  return stopped;
 }
 
 main(process.argv.slice(2)).then(

@@ -4,12 +4,23 @@ import send from 'koa-send';
 
 export const CONSOLE_PREFIX = '/__console';
 
+/** Sent as headers (a <meta> cannot carry frame-ancestors); the page repeats the rest for `electron-vite dev`. */
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; " +
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
 /**
  * Serves the built console (the renderer bundle) under `/__console/`. Other paths pass through.
  */
 export function consoleArea(rendererDir: string | undefined): Middleware {
   return async function serveConsole(ctx, next) {
     if (ctx.path !== CONSOLE_PREFIX && !ctx.path.startsWith(`${CONSOLE_PREFIX}/`)) return next();
+    ctx.set(SECURITY_HEADERS);
     if (ctx.path === CONSOLE_PREFIX) {
       ctx.status = 308;
       ctx.redirect(`${CONSOLE_PREFIX}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);

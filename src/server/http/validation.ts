@@ -15,10 +15,18 @@ export function toValidationIssues(
   root: unknown,
   part: RequestPart,
 ): ValidationIssue[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
     const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+    // pydantic reports each extra field at its own location, with its value as input.
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({
+        type: 'extra_forbidden',
+        loc: [part, ...path, key],
+        msg: 'Extra inputs are not permitted',
+        input: valueAt(root, [...path, key]) ?? null,
+      }));
     const input = valueAt(root, path);
-    return { ...describe(issue, input), loc: [part, ...path], input: input === undefined ? null : input };
+    return [{ ...describe(issue, input), loc: [part, ...path], input: input === undefined ? null : input }];
   });
 }
 
@@ -85,8 +93,6 @@ function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg:
               : 'value is not a valid email address: An email address must have an @-sign.',
         };
       return { type: 'string_pattern_mismatch', msg: issue.message };
-    case 'unrecognized_keys':
-      return { type: 'extra_forbidden', msg: `Extra inputs are not permitted: ${issue.keys.join(', ')}` };
     case 'custom':
       // Refinements name their pydantic error type in `params.type` (e.g. `int_parsing`).
       return { type: typeof issue.params?.type === 'string' ? issue.params.type : 'value_error', msg: issue.message };

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { after, before, test } from 'node:test';
+import WebSocket from 'ws';
+import { buildCli, type CliRun, runCli } from './helpers/cli-process';
+
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+const running: CliRun[] = [];
+const start = (args: string[]) => {
+  const run = runCli(args);
+  running.push(run);
+  return run;
+};
+
+before(() => buildCli());
+after(() => {
+  for (const run of running) run.child.kill('SIGKILL');
+});
+
+test('serve prints its URLs, answers /health and /ws, and exits 0 on SIGTERM', async () => {
+  const cli = start(['serve', '--port', '0', '--token', 'cli-test-token', '--speed', '0']);
+  const [, consoleUrl] = await cli.waitFor(/^\s+Console\s+(\S+)/m);
+  const [, httpUrl] = cli.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const [, wsUrl] = cli.stdout().match(/WebSocket\s+(\S+)/) ?? [];
+  assert.match(httpUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(wsUrl, `${httpUrl?.replace('http', 'ws')}/ws`);
+  assert.equal(consoleUrl, `${httpUrl}/__console/#token=cli-test-token`);
+
+  const health = await fetch(`${httpUrl}/health`);
+  assert.equal(health.status, 200);
+  await cli.waitFor(/GET \/health 200/);
+
+  const client = new WebSocket(wsUrl ?? '');
+  await new Promise((resolve, reject) => {
+    client.once('open', resolve);
+    client.once('error', reject);
+  });
+  await cli.waitFor(/ws open\s+\/ws/);
+  const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
+  cli.child.kill('SIGTERM');
+  assert.equal(await closed, 1001, 'sockets are closed with 1001 on shutdown');
+  assert.deepEqual(await cli.exited(), { code: 0, signal: null });
+});
+
+test('SIGINT shuts down cleanly too', async () => {
+  const cli = start(['serve', '--port', '0', '--quiet']);
+  await cli.waitFor(/Console/);
+  cli.child.kill('SIGINT');
+  assert.equal((await cli.exited()).code, 0);
+});
+
+test('--quiet leaves out request lines', async () => {
+  const cli = start(['serve', '--port', '0', '--quiet']);
+  const [, httpUrl] = await cli.waitFor(/HTTP\s+(\S+)/);
+  await (await fetch(`${httpUrl}/health`)).text();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.doesNotMatch(cli.stdout(), /GET \/health/);
+  cli.child.kill('SIGTERM');
+  await cli.exited();
+});
+
+test('a port in use is one clear line and exit 1, no stack trace', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const { port } = blocker.address() as { port: number };
+  try {
+    const cli = start(['serve', '--port', String(port)]);
+    assert.equal((await cli.exited()).code, 1);
+    assert.equal(cli.stderr(), `port ${port} is in use — pick another with --port, or --port 0 for any free port\n`);
+  } finally {
+    blocker.close();
+  }
+});
+
+test('invalid options print the usage and exit 2', async () => {
+  for (const args of [
+    ['serve', '--bogus'],
+    ['serve', '--port', 'abc'],
+    ['serve', '--port', '70000'],
+    ['frobnicate'],
+    [],
+  ]) {
+    const cli = start(args);
+    assert.equal((await cli.exited()).code, 2, `exit code for ${args.join(' ')}`);
+    assert.match(cli.stderr(), /^agui-mock: .+\n\nUsage:/, `message for ${args.join(' ')}`);
+  }
+});
+
+test('--help and --version', async () => {
+  const help = start(['--help']);
+  assert.equal((await help.exited()).code, 0);
+  assert.match(help.stdout(), /agui-mock serve \[options\]/);
+  assert.match(help.stdout(), /--port N/);
+  const ver = start(['--version']);
+  assert.equal((await ver.exited()).code, 0);
+  assert.equal(ver.stdout(), `${version}\n`);
+});

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { createHttpApp } from '../src/server/http/app';
+import { HttpError } from '../src/server/http/http-errors';
+import { jsonBody } from '../src/server/http/json-body';
+import { RequestLog } from '../src/server/http/request-log';
+import { parseRequestPart } from '../src/server/http/validation';
+import type { Logger } from '../src/server/support/logger';
+import { startTestEngine } from './helpers/engine';
+import { rawHttp } from './helpers/raw-http';
+
+// The pipeline as the engine composes it, with test routes that exercise what real routes rarely do
+// (throwing unexpectedly, echoing any body).
+const logged: string[] = [];
+const logger: Logger = { info: () => {}, warn: () => {}, error: (message) => logged.push(message) };
+const requestLog = new RequestLog({ capacity: 5, bodyBytes: 32 });
+const ItemSchema = z.object({ name: z.string().max(10), count: z.number().int().min(1) }).strict();
+const router = new Router();
+router.put(
+  '/echo',
+  jsonBody(() => 1024),
+  (ctx) => {
+    ctx.body = { received: ctx.request.body ?? null };
+  },
+);
+router.post(
+  '/items',
+  jsonBody(() => 1024),
+  (ctx) => {
+    const item = parseRequestPart(ItemSchema, ctx.request.body, 'body');
+    ctx.status = 201;
+    ctx.body = item;
+  },
+);
+router.get('/boom', () => {
+  throw new Error('secret internal detail');
+});
+router.get('/teapot', () => {
+  throw new HttpError(418, 'I am a teapot');
+});
+const app = createHttpApp({ logger, requestLog, consoleArea: (_ctx, next) => next(), apiRouters: [router] });
+const server = createServer(app.callback());
+let base = '';
+let port = 0;
+before(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const put = (body: string, contentType = 'application/json') =>
+  fetch(`${base}/echo`, { method: 'PUT', headers: { 'content-type': contentType }, body });
+
+test('a JSON body arrives whole: plain, with charset, chunked, and split across TCP writes', async () => {
+  assert.deepEqual(await (await put('{"a":1}')).json(), { received: { a: 1 } });
+  assert.deepEqual(await (await put('{"a":"é"}', 'application/json; charset=utf-8')).json(), { received: { a: 'é' } });
+  const chunked = await rawHttp(port, [
+    'PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    '4\r\n{"a"\r\n',
+    '3\r\n:12\r\n',
+    '1\r\n}\r\n0\r\n\r\n',
+  ]);
+  assert.equal(chunked.status, 200);
+  assert.deepEqual(JSON.parse(chunked.body), { received: { a: 12 } });
+  const body = '{"title":"split in three writes"}';
+  const split = await rawHttp(port, [
+    `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    body.slice(0, 10),
+    body.slice(10),
+  ]);
+  assert.deepEqual(JSON.parse(split.body), { received: { title: 'split in three writes' } });
+});
+
+test('malformed JSON gets 400 with a message naming the problem', async () => {
+  const response = await rawHttp(port, [
+    'PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n',
+    '{"a": 1,}',
+  ]);
+  assert.equal(response.status, 400);
+  const { detail } = JSON.parse(response.body);
+  assert.match(detail, /^Malformed JSON in request body: .*(JSON|token|property)/i);
+});
+
+test('a body over the limit gets 413', async () => {
+  const response = await put(JSON.stringify({ pad: 'x'.repeat(2000) }));
+  assert.equal(response.status, 413);
+  assert.match(((await response.json()) as { detail: string }).detail, /too large.*1024 bytes/);
+});
+
+test('a body that is not JSON gets 415 naming the content type', async () => {
+  const response = await put('a=1', 'application/x-www-form-urlencoded');
+  assert.equal(response.status, 415);
+  assert.match(
+    ((await response.json()) as { detail: string }).detail,
+    /application\/x-www-form-urlencoded.*application\/json/,
+  );
+});
+
+test('an empty body is left for the schema to report as missing', async () => {
+  const response = await fetch(`${base}/items`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+  assert.equal(response.status, 422);
+  assert.deepEqual(await response.json(), {
+    detail: [{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }],
+  });
+});
+
+test('validation errors are 422 arrays in FastAPI shape, from zod issues', async () => {
+  const response = await fetch(`${base}/items`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'far too long a name', count: 0, extra: true }),
+  });
+  assert.equal(response.status, 422);
+  const { detail } = (await response.json()) as {
+    detail: { type: string; loc: unknown[]; msg: string; input: unknown }[];
+  };
+  assert.deepEqual(
+    detail.map((issue) => [issue.type, issue.loc]),
+    [
+      ['string_too_long', ['body', 'name']],
+      ['greater_than_equal', ['body', 'count']],
+      ['extra_forbidden', ['body', 'extra']],
+    ],
+  );
+  assert.equal(detail[0]?.input, 'far too long a name');
+  assert.equal(detail[0]?.msg, 'String should have at most 10 characters');
+});
+
+test('an unexpected exception is 500 without the stack, and is logged', async () => {
+  const response = await fetch(`${base}/boom`);
+  assert.equal(response.status, 500);
+  const text = await response.text();
+  assert.deepEqual(JSON.parse(text), { detail: 'Internal Server Error' });
+  assert.doesNotMatch(text, /secret|at .*\.ts/);
+  assert.ok(logged.some((line) => line.includes('GET /boom')));
+});
+
+test('errors thrown on purpose keep their status and detail', async () => {
+  const response = await fetch(`${base}/teapot`);
+  assert.equal(response.status, 418);
+  assert.deepEqual(await response.json(), { detail: 'I am a teapot' });
+});
+
+test('the request log keeps method, path, status, time and capped bodies, newest first', async () => {
+  await put(JSON.stringify({ note: 'y'.repeat(100) }));
+  const [latest] = requestLog.list();
+  assert.ok(latest);
+  assert.equal(latest.method, 'PUT');
+  assert.equal(latest.path, '/echo');
+  assert.equal(latest.status, 200);
+  assert.ok(latest.durationMs >= 0);
+  assert.equal(latest.requestBody?.truncated, true);
+  assert.equal(latest.requestBody?.text.length, 32);
+  assert.ok((latest.requestBody?.size ?? 0) > 100);
+  assert.equal(latest.requestHeaders['content-type'], 'application/json');
+  assert.ok(requestLog.list().length <= 5, 'bounded');
+});
+
+test('on the engine: unknown route 404, wrong method 405 with Allow, CORS for any origin', async () => {
+  const engine = await startTestEngine();
+  const missing = await fetch(`${engine.url}/no/such/route`);
+  assert.equal(missing.status, 404);
+  assert.deepEqual(await missing.json(), { detail: 'Not Found' });
+
+  const wrongMethod = await fetch(`${engine.url}/health`, { method: 'DELETE' });
+  assert.equal(wrongMethod.status, 405);
+  assert.deepEqual(await wrongMethod.json(), { detail: 'Method Not Allowed' });
+  assert.match(wrongMethod.headers.get('allow') ?? '', /GET/);
+
+  const preflight = await fetch(`${engine.url}/health`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'http://localhost:5173',
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'content-type,x-api-key',
+    },
+  });
+  assert.equal(preflight.status, 200);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+  assert.equal(preflight.headers.get('access-control-allow-credentials'), 'true');
+  assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /PUT/);
+  assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /x-api-key/);
+
+  const simple = await fetch(`${engine.url}/health`, { headers: { origin: 'http://example.test' } });
+  assert.equal(simple.headers.get('access-control-allow-origin'), 'http://example.test');
+  const errorWithCors = await fetch(`${engine.url}/nope`, { headers: { origin: 'http://example.test' } });
+  assert.equal(errorWithCors.headers.get('access-control-allow-origin'), 'http://example.test', 'errors keep CORS');
+});

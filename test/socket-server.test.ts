@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import WebSocket from 'ws';
+import { startTestEngine } from './helpers/engine';
+import { rawHttp } from './helpers/raw-http';
+
+function opened(socket: WebSocket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+}
+
+function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+test('an upgrade on an unknown path gets a raw 404 and the socket is closed', async () => {
+  const server = await startTestEngine();
+  const response = await rawHttp(server.port, [
+    'GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  ]);
+  assert.equal(response.status, 404);
+  assert.deepEqual(JSON.parse(response.body), { detail: 'Not Found' });
+
+  const client = new WebSocket(`ws://127.0.0.1:${server.port}/nope`);
+  const status = await new Promise<number>((resolve) =>
+    client.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+  );
+  assert.equal(status, 404);
+});
+
+test('an oversize frame closes the socket with 1009 and the process stays alive', async () => {
+  const server = await startTestEngine({ settings: { maxPayloadBytes: 4096 } });
+  const client = new WebSocket(server.wsUrl);
+  client.on('error', () => {});
+  await opened(client);
+  const done = closed(client);
+  client.send('x'.repeat(10_000));
+  assert.equal((await done).code, 1009);
+  const health = await fetch(`${server.url}/health`);
+  assert.equal(health.status, 200);
+  // The limit changes for sockets opened afterwards.
+  server.updateSettings({ maxPayloadBytes: 64 * 1024 });
+  const second = new WebSocket(server.wsUrl);
+  await opened(second);
+  second.send(JSON.stringify({ pad: 'x'.repeat(10_000) }));
+  const reply = await new Promise<string>((resolve) => second.once('message', (data) => resolve(data.toString())));
+  assert.equal(JSON.parse(reply).type, 'CUSTOM', 'the bigger frame was read and answered');
+  second.close();
+});
+
+test('the heartbeat terminates a peer that does not answer pings', async () => {
+  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 100 } });
+  const silent = new WebSocket(server.wsUrl, { autoPong: false });
+  const healthy = new WebSocket(server.wsUrl);
+  await Promise.all([opened(silent), opened(healthy)]);
+  let pings = 0;
+  silent.on('ping', () => pings++);
+  const started = Date.now();
+  const { code } = await closed(silent);
+  assert.equal(code, 1006, 'terminated without a closing handshake');
+  assert.ok(pings >= 1, 'it was pinged first');
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(healthy.readyState, WebSocket.OPEN, 'a peer that answers stays connected');
+  healthy.close();
+});
+
+test('heartbeat 0 disables pings', async () => {
+  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 0 } });
+  const silent = new WebSocket(server.wsUrl, { autoPong: false });
+  await opened(silent);
+  let pinged = false;
+  silent.on('ping', () => {
+    pinged = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(pinged, false);
+  assert.equal(silent.readyState, WebSocket.OPEN);
+  silent.close();
+});
+
+test('the registry sees a socket open, exchange frames and close', async () => {
+  const server = await startTestEngine();
+  const events: string[] = [];
+  server.context.registry.subscribe((event) => events.push(event.type));
+  const client = new WebSocket(server.wsUrl, { headers: { 'user-agent': 'registry-test' } });
+  await opened(client);
+  const [connection] = [...server.context.registry.openConnections()];
+  assert.ok(connection);
+  assert.equal(connection.path, '/ws');
+  assert.equal(connection.userAgent, 'registry-test');
+  assert.equal(connection.remoteAddress, '127.0.0.1');
+  client.send('not json');
+  await new Promise((resolve) => client.once('message', resolve));
+  const done = closed(client);
+  client.close(1000, 'bye');
+  await done;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(connection.state, 'closed');
+  assert.equal(connection.closeCode, 1000);
+  assert.equal(connection.counters.framesIn, 1);
+  assert.equal(connection.counters.framesOut, 1);
+  assert.deepEqual(
+    connection.frames.toArray().map((frame) => frame.direction),
+    ['in', 'out'],
+  );
+  assert.deepEqual(
+    events.filter((type) => type !== 'frame'),
+    ['opened', 'closed'],
+  );
+  assert.equal(server.context.registry.get(connection.id), connection, 'closed connections stay listed');
+});
