@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/state/agora-seed';
+import { type AgoraChange, AgoraStore, DuplicateEmailError } from '../src/server/state/agora-store';
+import { AgoraDataSchema, type HistoryMessage } from '../src/shared/agora-model';
+
+const STARTED = Date.parse('2025-03-01T12:00:00.000Z');
+const ALL = { limit: 100, offset: 0 };
+
+/** A store on a clock that only moves when a test says so. */
+function pinnedStore() {
+  let now = STARTED;
+  const store = new AgoraStore({ startedAt: STARTED, now: () => now });
+  const changes: AgoraChange[] = [];
+  store.subscribe((change) => changes.push(change));
+  return { store, changes, advance: (ms: number) => (now += ms) };
+}
+
+test('the seed is valid, and every session counts exactly its history', () => {
+  const { store } = pinnedStore();
+  const data = AgoraDataSchema.parse(store.snapshot());
+  assert.deepEqual(
+    data.sessions.map((session) => [session.metadata.sessionId, session.metadata.messageCount, session.history.length]),
+    [
+      ['session-koen-bella-rosa', 8, 8],
+      ['session-koen-hotel-sunset', 15, 15],
+      ['session-fatima-bakery', 6, 6],
+      ['session-jan-supermarket', 4, 4],
+    ],
+  );
+  assert.ok(data.sessions.some((session) => session.history.some((message) => message.role === 'tool_call')));
+  assert.equal(data.currentUserId, KOEN_ID);
+  const lastActivity = Object.fromEntries(data.users.map((user) => [user.id, Date.parse(user.lastActivity)]));
+  assert.equal(lastActivity[KOEN_ID], STARTED - 30 * 60_000);
+  assert.equal(lastActivity[FATIMA_ID], STARTED - 24 * 3_600_000);
+  assert.equal(lastActivity[JAN_ID], STARTED - 3 * 24 * 3_600_000);
+});
+
+test('legacy ids and UUIDs find the same user and the same sessions', () => {
+  const { store } = pinnedStore();
+  assert.equal(store.getUser('koen')?.id, KOEN_ID);
+  assert.deepEqual(store.listSessions('koen', ALL), store.listSessions(KOEN_ID, ALL));
+  assert.equal(store.listSessions(KOEN_ID, ALL).totalCount, 2);
+});
+
+test('returned objects are copies: changing them leaves the store alone', () => {
+  const { store } = pinnedStore();
+  const user = store.getUser(KOEN_ID);
+  assert.ok(user);
+  user.name = 'Changed';
+  user.preferences.theme = 'dark';
+  const listed = store.listUsers(ALL).users[0];
+  assert.ok(listed);
+  listed.email = 'x@y.nl';
+  const session = store.getSession('session-jan-supermarket');
+  assert.ok(session);
+  session.title = 'Changed';
+  const history = store.getHistory('session-jan-supermarket', { includeTools: true });
+  assert.ok(history?.[0]);
+  history[0].content = 'Changed';
+  history.length = 0;
+  const preferences = store.getPreferences(KOEN_ID);
+  assert.ok(preferences);
+  preferences.language = 'en-GB';
+
+  assert.equal(store.getUser(KOEN_ID)?.name, 'Koen van den Berg');
+  assert.equal(store.getUser(KOEN_ID)?.preferences.theme, 'light');
+  assert.equal(store.getPreferences(KOEN_ID)?.language, 'nl-NL');
+  assert.notEqual(store.listUsers(ALL).users[0]?.email, 'x@y.nl');
+  assert.notEqual(store.getSession('session-jan-supermarket')?.title, 'Changed');
+  assert.equal(store.getHistory('session-jan-supermarket', { includeTools: true })?.length, 4);
+});
+
+test('values handed to the store are copied too: the caller keeps no handle on stored data', () => {
+  const { store } = pinnedStore();
+  const extra = { weekly: true };
+  store.updatePreferences(KOEN_ID, { email_reports: extra });
+  extra.weekly = false;
+  assert.deepEqual(store.getPreferences(KOEN_ID)?.email_reports, { weekly: true });
+  const message: HistoryMessage = { role: 'assistant', content: 'Hallo' };
+  store.appendHistory('session-jan-supermarket', [message]);
+  message.content = 'Changed';
+  assert.equal(store.getHistory('session-jan-supermarket', { includeTools: false })?.at(-1)?.content, 'Hallo');
+});
+
+test('recordRunStart creates a session from the first user message and appends it', () => {
+  const { store, changes, advance } = pinnedStore();
+  advance(1000);
+  const created = store.recordRunStart('thread-1', KOEN_ID, '  Start inspectie bij   Restaurant Bella Rosa  ');
+  assert.deepEqual(created, {
+    sessionId: 'thread-1',
+    userId: KOEN_ID,
+    title: 'Start inspectie bij Restaurant Bella Rosa',
+    firstMessagePreview: 'Start inspectie bij Restaurant Bella Rosa',
+    messageCount: 1,
+    createdAt: '2025-03-01T12:00:01.000Z',
+    lastActivity: '2025-03-01T12:00:01.000Z',
+  });
+  assert.deepEqual(
+    changes.map((change) => change.type),
+    ['session-created', 'user-updated'],
+  );
+  assert.equal(store.getUser(KOEN_ID)?.lastActivity, '2025-03-01T12:00:01.000Z');
+  // Newest first: the fresh session leads Koen's list.
+  assert.equal(store.listSessions('koen', ALL).sessions[0]?.sessionId, 'thread-1');
+
+  advance(1000);
+  const appended = store.appendHistory('thread-1', [
+    { role: 'tool_call', tool_call_id: 'c1', tool_name: 'get_company_info', content: '{}', agent_id: 'history-agent' },
+    { role: 'tool', tool_call_id: 'c1', tool_name: 'get_company_info', content: '{}' },
+    { role: 'assistant', content: 'Klaar', agent_id: 'history-agent', spoken_text: 'Klaar' },
+  ]);
+  assert.equal(appended?.messageCount, 4);
+  assert.equal(appended?.lastActivity, '2025-03-01T12:00:02.000Z');
+  assert.equal(changes.at(-1)?.type, 'history-appended');
+
+  advance(1000);
+  const again = store.recordRunStart('thread-1', KOEN_ID, 'Rauwe vis op 9 graden');
+  assert.equal(again.messageCount, 5);
+  assert.equal(again.title, 'Start inspectie bij Restaurant Bella Rosa');
+  assert.equal(again.createdAt, '2025-03-01T12:00:01.000Z');
+  assert.equal(store.getHistory('thread-1', { includeTools: false })?.length, 3);
+  assert.equal(store.getHistory('thread-1', { includeTools: true })?.length, 5);
+});
+
+test('a run without a user id belongs to the current user; long first messages are shortened', () => {
+  const { store } = pinnedStore();
+  const session = store.recordRunStart('thread-2', null, 'x'.repeat(500));
+  assert.equal(session.userId, KOEN_ID);
+  assert.ok(session.title.length <= 50);
+  assert.ok(session.firstMessagePreview.length <= 100);
+});
+
+test('appendHistory refuses invalid messages without recording any, and ignores unknown threads', () => {
+  const { store, changes } = pinnedStore();
+  const before = store.snapshot();
+  assert.throws(() =>
+    store.appendHistory('session-jan-supermarket', [
+      { role: 'assistant', content: 'fine' },
+      { role: 'robot', content: 'bad' } as unknown as HistoryMessage,
+    ]),
+  );
+  assert.equal(store.appendHistory('no-such-thread', [{ role: 'user', content: 'hi' }]), undefined);
+  assert.deepEqual(store.snapshot(), before);
+  assert.equal(changes.length, 0);
+});
+
+test('updateSession trims and cuts the title to 200 characters and bumps lastActivity', () => {
+  const { store, changes, advance } = pinnedStore();
+  advance(5000);
+  const session = store.updateSession('session-fatima-bakery', { title: `  ${'a'.repeat(250)}  ` });
+  assert.equal(session?.title, 'a'.repeat(200));
+  assert.equal(session?.lastActivity, '2025-03-01T12:00:05.000Z');
+  assert.deepEqual(changes.at(-1), { type: 'session-updated', session });
+  assert.equal(store.updateSession('nope', { title: 'x' }), undefined);
+});
+
+test('users: create (unique email, any case), update, delete with cascade over both id forms', () => {
+  const { store, changes } = pinnedStore();
+  const created = store.createUser({ email: 'nieuw@nvwa.nl', name: 'Nieuw' });
+  assert.equal(created.preferences.theme, 'system');
+  assert.throws(() => store.createUser({ email: 'NIEUW@nvwa.nl', name: 'Dubbel' }), DuplicateEmailError);
+  assert.throws(() => store.createUser({ email: 'not-an-email', name: 'X' }));
+  assert.equal(store.listUsers(ALL).totalCount, 4);
+  assert.equal(store.listUsers(ALL).users[0]?.id, created.id);
+
+  store.recordRunStart('thread-uuid', KOEN_ID, 'Hallo');
+  assert.deepEqual(store.deleteUser('koen'), { deletedSessionsCount: 3 });
+  assert.equal(store.getUser(KOEN_ID), undefined);
+  assert.equal(store.currentUser(), undefined);
+  assert.equal(store.listSessions('koen', ALL).totalCount, 0);
+  assert.equal(store.getSession('thread-uuid'), undefined);
+  assert.deepEqual(changes.at(-1), {
+    type: 'user-deleted',
+    userId: KOEN_ID,
+    deletedSessionIds: ['session-koen-bella-rosa', 'session-koen-hotel-sunset', 'thread-uuid'],
+  });
+  assert.equal(store.deleteUser(KOEN_ID), undefined);
+  // The email is free again once its owner is gone.
+  assert.ok(store.createUser({ email: 'koen.vandenberg@nvwa.nl', name: 'Koen' }));
+});
+
+test('an invalid update changes nothing and announces nothing', () => {
+  const { store, changes } = pinnedStore();
+  const before = store.snapshot();
+  assert.throws(() => store.updateUser(KOEN_ID, { name: '' }));
+  assert.throws(() => store.updatePreferences(KOEN_ID, { theme: 'pink' as 'dark' }));
+  assert.throws(() => store.replace({ ...before, currentUserId: 'nobody' }));
+  assert.deepEqual(store.snapshot(), before);
+  assert.equal(changes.length, 0);
+});
+
+test('reset restores the seed and says so; unsubscribed listeners hear nothing more', () => {
+  const { store, changes } = pinnedStore();
+  const seed = store.snapshot();
+  store.deleteSession('session-jan-supermarket');
+  store.updatePreferences('fatima', { theme: 'light' });
+  store.setCurrentUser(JAN_ID);
+  store.reset();
+  assert.deepEqual(store.snapshot(), seed);
+  assert.deepEqual(
+    changes.map((change) => change.type),
+    ['session-deleted', 'user-updated', 'current-user-changed', 'reset'],
+  );
+
+  const heard: AgoraChange[] = [];
+  const unsubscribe = store.subscribe((change) => heard.push(change));
+  unsubscribe();
+  store.deleteSession('session-jan-supermarket');
+  assert.equal(heard.length, 0);
+});
+
+test('a failing listener does not fail the change or starve the others', () => {
+  const errors: string[] = [];
+  const store = new AgoraStore({
+    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
+  });
+  const heard: string[] = [];
+  store.subscribe(() => {
+    throw new Error('listener bug');
+  });
+  store.subscribe((change) => heard.push(change.type));
+  assert.equal(store.deleteSession('session-jan-supermarket'), true);
+  assert.deepEqual(heard, ['session-deleted']);
+  assert.equal(errors.length, 1);
+});
