@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const ServerSettingsSchema = z.object({
   /** Multiplies every scripted delay; 0 plays scenarios without waiting. */
   speed: z.number().min(0).max(100).default(1),
+  /** How long a run waits for an answer to an approval request (real time, not scaled by speed). 0 waits forever. */
+  approvalTimeoutMs: z.number().int().min(0).max(86_400_000).default(300_000),
   /** Interval between WebSocket pings; a peer that misses one pong is terminated. 0 disables. */
   heartbeatIntervalMs: z.number().int().min(0).max(3_600_000).default(30_000),
   /** Largest accepted WebSocket frame; larger frames close the socket with 1009. */

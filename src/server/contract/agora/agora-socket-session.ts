@@ -1,20 +1,89 @@
+import type { IncomingMessage } from 'node:http';
+import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
+import { parseClientRequest } from '../../agui/run-input';
+import type { EngineContext } from '../../engine-context';
+import { Conversation, type RunObserver } from '../../scenarios/conversation';
+import type { ScenarioCatalogue } from '../../scenarios/scenario-catalogue';
 import type { Connection } from '../../ws/connection';
 import type { ClientMessage, SocketSession } from '../../ws/message-socket-endpoint';
 
-/** AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out. */
-export function agoraSocketSession(connection: Connection): SocketSession {
-  const sendError = (errorCode: string, message: string) =>
-    connection.send(
-      JSON.stringify({ type: 'CUSTOM', name: 'agora:error', value: { errorCode, message }, timestamp: Date.now() }),
-      'CUSTOM',
-    );
+export interface AgoraSocketSessionOptions {
+  context: EngineContext;
+  catalogue: ScenarioCatalogue;
+  /** Extra observer of every run (the session store records runs as REST sessions). */
+  observer?: RunObserver;
+}
+
+/**
+ * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out.
+ * Anything else is answered with `agora:error` and leaves a playing run alone.
+ */
+export function agoraSocketSession(
+  connection: Connection,
+  request: IncomingMessage,
+  options: AgoraSocketSessionOptions,
+): SocketSession {
+  const { context, catalogue, observer } = options;
+  const sink: EventSink = ({ event, json }) => connection.send(json, event.type);
+  const sendError = (errorCode: AgoraErrorCode, message: string, details?: unknown) =>
+    sink(outgoing(agoraError(errorCode, message, details)));
+
+  const conversation = new Conversation({
+    catalogue,
+    sink,
+    origin: requestOrigin(request) ?? context.origin(),
+    speed: () => context.settings().speed,
+    approvalTimeoutMs: () => context.settings().approvalTimeoutMs,
+    observer: {
+      runStarted(run) {
+        connection.update({
+          threadId: run.threadId,
+          activeRunId: run.runId,
+          ...(run.userId && { userId: run.userId }),
+        });
+        observer?.runStarted?.(run);
+      },
+      event: observer?.event && ((run, event) => observer.event?.(run, event)),
+      runEnded(run, end) {
+        if (connection.activeRunId === run.runId) connection.update({ activeRunId: null });
+        observer?.runEnded?.(run, end);
+      },
+    },
+  });
+
   return {
     message(message: ClientMessage) {
-      if (message.kind === 'binary')
+      if (message.kind === 'binary') {
         sendError('binary_frame', 'Binary frames are not supported: send JSON text frames');
-      else if (message.kind === 'invalid-json') sendError('invalid_json', `Invalid JSON: ${message.error}`);
-      else sendError('unknown_message', 'Expected a RunAgentInput or an agora:tool_approval_response');
+        return;
+      }
+      if (message.kind === 'invalid-json') {
+        sendError('invalid_json', `Invalid JSON: ${message.error}`);
+        return;
+      }
+      const parsed = parseClientRequest(message.value);
+      if (parsed.kind === 'refused') {
+        sendError(parsed.errorCode, parsed.message, parsed.details);
+        return;
+      }
+      if (parsed.kind === 'approval') {
+        const refusal = conversation.answerApproval(parsed.answer);
+        if (refusal) sendError(refusal.errorCode, refusal.message);
+        return;
+      }
+      conversation.run(parsed.request);
     },
-    closed() {},
+    closed() {
+      conversation.close();
+    },
   };
+}
+
+/** The origin the client used to reach us (so links work through port forwards and LAN addresses). */
+function requestOrigin(request: IncomingMessage): string | undefined {
+  const host = request.headers.host;
+  if (!host || !/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(host)) return undefined;
+  const forwarded = request.headers['x-forwarded-proto'];
+  const protocol = forwarded === 'https' || forwarded === 'wss' ? 'https' : 'http';
+  return `${protocol}://${host}`;
 }

@@ -1,0 +1,131 @@
+import { EventSchemas } from '@ag-ui/core/schemas';
+import type { JsonObject, JsonValue, Scenario, ScenarioStep } from '../../shared/scenario';
+import type { Op, ScenarioProgram } from './scenario-program';
+import { toSpokenText } from './spoken-text';
+import { compileJson, compileString, type TemplateScope } from './template';
+
+/** Defaults of AGORA's mock: 0.1 s between text chunks, 0.3 s between a tool's arguments and its end. */
+export const DEFAULT_CHUNK_DELAY_MS = 100;
+export const DEFAULT_TOOL_ARGS_DELAY_MS = 300;
+
+export class ScenarioCompileError extends Error {
+  override name = 'ScenarioCompileError';
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(`${path}: ${message}`);
+  }
+}
+
+/**
+ * Compiles a validated scenario. Every `emit` is rendered once with sample values and checked against
+ * @ag-ui/core's EventSchemas here, so a stored scenario cannot send an invalid event and runs need no
+ * per-event validation.
+ */
+export function compileScenario(scenario: Scenario): ScenarioProgram {
+  return { scenario, ops: compileSteps(scenario.steps, 'steps') };
+}
+
+function compileSteps(steps: readonly ScenarioStep[], path: string): Op[] {
+  return steps.map((step, index) => {
+    const at = `${path}.${index}`;
+    try {
+      return compileStep(step, at);
+    } catch (error) {
+      if (error instanceof ScenarioCompileError) throw error;
+      throw new ScenarioCompileError((error as Error).message, at);
+    }
+  });
+}
+
+function compileStep(step: ScenarioStep, path: string): Op {
+  switch (step.type) {
+    case 'emit': {
+      const event = compileJson(step.event);
+      checkEvent(event(SAMPLE_SCOPE), path);
+      return { kind: 'emit', id: step.id, event };
+    }
+    case 'wait':
+      return { kind: 'wait', ms: step.ms };
+    case 'step':
+      return { kind: 'step', name: compileString(step.name), body: compileSteps(step.steps, `${path}.steps`) };
+    case 'text':
+      return {
+        kind: 'text',
+        id: step.id,
+        chunks: step.chunks.map((chunk) => {
+          const written = compileString(chunk);
+          return { written, spoken: written.constant === undefined ? undefined : toSpokenText(written.constant) };
+        }),
+        chunkDelayMs: step.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS,
+        spoken: step.spoken ?? true,
+      };
+    case 'toolCall':
+      return {
+        kind: 'toolCall',
+        id: step.id,
+        name: step.name,
+        displayName: step.displayName === undefined ? undefined : compileString(step.displayName),
+        description: step.description === undefined ? undefined : compileString(step.description),
+        args: compileJson(step.args),
+        result: compileJson(step.result),
+        argsDelayMs: step.argsDelayMs ?? DEFAULT_TOOL_ARGS_DELAY_MS,
+      };
+    case 'stateSnapshot':
+      return { kind: 'stateSnapshot', snapshot: compileJson(step.snapshot) };
+    case 'stateDelta': {
+      const delta = compileJson(step.delta as JsonValue) as (scope: TemplateScope) => JsonObject[];
+      checkEvent({ type: 'STATE_DELTA', delta: delta(SAMPLE_SCOPE) }, path);
+      return { kind: 'stateDelta', delta };
+    }
+    case 'setContext':
+      return {
+        kind: 'setContext',
+        values: Object.entries(step.values).map(([key, value]) => [key, compileJson(value)] as const),
+      };
+    case 'let':
+      return {
+        kind: 'let',
+        values: Object.entries(step.values).map(([name, value]) => [name, compileString(value)] as const),
+      };
+    case 'branch':
+      return {
+        kind: 'branch',
+        context: step.when.context,
+        equals: step.when.equals === undefined ? undefined : JSON.stringify(step.when.equals),
+        steps: compileSteps(step.steps, `${path}.steps`),
+        otherwise: compileSteps(step.otherwise ?? [], `${path}.otherwise`),
+      };
+    case 'approval':
+      return {
+        kind: 'approval',
+        id: step.id,
+        request: compileJson(step.request as JsonObject),
+        timeoutMs: step.timeoutMs,
+        approved: compileSteps(step.approved, `${path}.approved`),
+        rejected: compileSteps(step.rejected, `${path}.rejected`),
+        timeout: compileSteps(step.timeout, `${path}.timeout`),
+      };
+  }
+}
+
+function checkEvent(event: unknown, path: string): void {
+  const result = EventSchemas.safeParse(event);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+  throw new ScenarioCompileError(`not a valid AG-UI event${where}: ${issue?.message ?? 'invalid'}`, path);
+}
+
+/** Stand-in values for checking emits when a scenario is stored. */
+const SAMPLE_SCOPE: TemplateScope = {
+  threadId: 'thread-sample',
+  runId: 'run-sample',
+  userId: 'user-sample',
+  origin: 'http://127.0.0.1:8000',
+  lastUserMessage: 'sample',
+  steps: new Map(),
+  vars: new Map(),
+  context: new Map(),
+};

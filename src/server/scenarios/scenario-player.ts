@@ -1,0 +1,381 @@
+import { randomUUID } from 'node:crypto';
+import { type BaseEvent, EventType } from '@ag-ui/core';
+import type { JsonObject, JsonValue } from '../../shared/scenario';
+import {
+  AgoraEventName,
+  customEvent,
+  type EventSink,
+  runFinished,
+  runStarted,
+  stepFinished,
+  textMessageEnd,
+  toolCallEnd,
+} from '../agui/events';
+import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
+import type { Op, ScenarioProgram } from './scenario-program';
+import { toSpokenText } from './spoken-text';
+import type { TemplateScope } from './template';
+
+export interface ScenarioPlayerOptions {
+  program: ScenarioProgram;
+  request: RunRequest;
+  sink: EventSink;
+  /** The server's origin as this client reached it (for links in answers). */
+  origin: string;
+  /** Conversation context shared by the runs of one conversation; `setContext` steps write to it. */
+  context: Map<string, JsonValue>;
+  /** Multiplies every scripted delay; read at each delay so a change applies at once. 0 = no delays. */
+  speed: () => number;
+  /** Default wait for an approval answer in real ms; 0 waits forever. */
+  approvalTimeoutMs: () => number;
+}
+
+/** How a run ended: played to the end, errored (a scripted RUN_ERROR), cancelled (closed cleanly), or stopped
+ * silently (its client is gone). */
+export type RunEnd = 'finished' | 'errored' | 'cancelled' | 'stopped';
+
+export type ApprovalResult = 'accepted' | 'not-waiting' | 'unknown-approval-id';
+
+type OpenItem = { kind: 'text' | 'spoken' | 'tool' | 'step'; id: string };
+type ApprovalOutcome = 'approved' | 'rejected' | 'timeout' | 'interrupted';
+
+/** Thrown inside the play loop once the run is no longer running, to unwind it. */
+const STOPPED = Symbol('stopped');
+
+/**
+ * Plays one scenario as one AG-UI run into an event sink, transport-independent (WebSocket now, SSE later).
+ *
+ * The stream is always well formed: RUN_STARTED first; whatever the scenario left open (text messages,
+ * tool calls, steps, spoken text) is closed before RUN_FINISHED; `cancel()` closes it the same way and ends
+ * with `RUN_FINISHED {outcome: cancelled}`. Delays follow a planned timeline (each wait is due relative to
+ * the previous one, not to when the timer fired), so a loaded process catches up instead of drifting; a run
+ * holds at most one timer at a time.
+ */
+export class ScenarioPlayer {
+  readonly threadId: string;
+  readonly runId: string;
+  /** Resolves once the run has ended, however it ended. */
+  readonly done: Promise<RunEnd>;
+  private state: 'ready' | 'running' | RunEnd = 'ready';
+  private readonly options: ScenarioPlayerOptions;
+  private readonly scope: TemplateScope;
+  private readonly open: OpenItem[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Resumes the play loop early (cancel/stop), so it unwinds instead of hanging on a cleared timer. */
+  private wake: (() => void) | undefined;
+  private due = 0;
+  private approval: { id: string; answer: (answer: ApprovalAnswer) => void } | undefined;
+  private resolveDone: (end: RunEnd) => void = () => {};
+
+  constructor(options: ScenarioPlayerOptions) {
+    this.options = options;
+    this.threadId = options.request.threadId;
+    this.runId = options.request.runId;
+    this.done = new Promise((resolve) => {
+      this.resolveDone = resolve;
+    });
+    this.scope = {
+      threadId: this.threadId,
+      runId: this.runId,
+      userId: options.request.userId ?? '',
+      origin: options.origin,
+      lastUserMessage: options.request.lastUserMessage,
+      steps: new Map(),
+      vars: new Map(),
+      context: options.context,
+    };
+  }
+
+  get isActive(): boolean {
+    return this.state === 'running';
+  }
+
+  /** The approval id this run is waiting for, if it is waiting. */
+  get pendingApprovalId(): string | undefined {
+    return this.approval?.id;
+  }
+
+  start(): void {
+    if (this.state !== 'ready') return;
+    this.state = 'running';
+    this.due = performance.now();
+    void this.play();
+  }
+
+  /** Ends the run now with a well-formed tail: open items closed, then RUN_FINISHED (cancelled). */
+  cancel(): void {
+    if (this.state !== 'running') return;
+    this.clearTimer();
+    this.approval = undefined;
+    this.closeOpen();
+    this.send(runFinished(this.threadId, this.runId, 'cancelled'));
+    this.end('cancelled');
+  }
+
+  /** Ends the run without sending anything (its client is gone). */
+  stop(): void {
+    if (this.state !== 'running' && this.state !== 'ready') return;
+    this.clearTimer();
+    this.approval = undefined;
+    this.end('stopped');
+  }
+
+  /** Hands the client's approval answer to the run waiting for it. */
+  answerApproval(answer: ApprovalAnswer): ApprovalResult {
+    const pending = this.approval;
+    if (!pending || this.state !== 'running') return 'not-waiting';
+    if (pending.id !== answer.approvalId) return 'unknown-approval-id';
+    pending.answer(answer);
+    return 'accepted';
+  }
+
+  private async play(): Promise<void> {
+    try {
+      this.send(runStarted(this.threadId, this.runId));
+      await this.playOps(this.options.program.ops);
+      this.closeOpen();
+      this.send(runFinished(this.threadId, this.runId));
+      this.end('finished');
+    } catch (error) {
+      if (error === STOPPED) return;
+      // A fault in the engine itself: end the run with RUN_ERROR (valid at any point) rather than hang.
+      if (this.state === 'running') {
+        this.send({
+          type: EventType.RUN_ERROR,
+          message: `Scenario failed: ${(error as Error).message}`,
+          code: 'processing_error',
+          timestamp: Date.now(),
+        } as BaseEvent);
+      }
+    }
+  }
+
+  private async playOps(ops: readonly Op[]): Promise<void> {
+    for (const op of ops) {
+      const pending = this.playOp(op);
+      if (pending) await pending;
+      if (this.state !== 'running') throw STOPPED;
+    }
+  }
+
+  /** Plays one op; returns a promise only when the op has to wait, so delay-free runs stay synchronous. */
+  private playOp(op: Op): Promise<void> | undefined {
+    const scope = this.scope;
+    switch (op.kind) {
+      case 'emit': {
+        const event = { ...op.event(scope), timestamp: Date.now() };
+        this.send(event as unknown as BaseEvent);
+        if (op.id) this.scope.steps.set(op.id, event);
+        return undefined;
+      }
+      case 'wait':
+        return this.sleep(op.ms);
+      case 'step':
+        return this.playStep(op.name.constant ?? op.name.render(scope), op.body);
+      case 'text':
+        return this.playText(op);
+      case 'toolCall':
+        return this.playToolCall(op);
+      case 'stateSnapshot':
+        this.send({ type: EventType.STATE_SNAPSHOT, snapshot: op.snapshot(scope), timestamp: Date.now() } as BaseEvent);
+        return undefined;
+      case 'stateDelta':
+        this.send({ type: EventType.STATE_DELTA, delta: op.delta(scope), timestamp: Date.now() } as BaseEvent);
+        return undefined;
+      case 'setContext':
+        for (const [key, value] of op.values) this.options.context.set(key, value(scope));
+        return undefined;
+      case 'let':
+        for (const [name, value] of op.values) this.scope.vars.set(name, value.constant ?? value.render(scope));
+        return undefined;
+      case 'branch': {
+        const value = this.options.context.get(op.context);
+        const taken = op.equals === undefined ? Boolean(value) : JSON.stringify(value) === op.equals;
+        return this.playOps(taken ? op.steps : op.otherwise);
+      }
+      case 'approval':
+        return this.playApproval(op);
+    }
+  }
+
+  private async playStep(stepName: string, body: readonly Op[]): Promise<void> {
+    this.send({ type: EventType.STEP_STARTED, stepName, timestamp: Date.now() } as BaseEvent);
+    await this.playOps(body);
+    this.send(stepFinished(stepName));
+  }
+
+  private async playText(op: Extract<Op, { kind: 'text' }>): Promise<void> {
+    const messageId = `msg-${randomUUID()}`;
+    if (op.id) this.scope.steps.set(op.id, { messageId });
+    this.send({ type: EventType.TEXT_MESSAGE_START, messageId, role: 'assistant', timestamp: Date.now() } as BaseEvent);
+    if (op.spoken) this.send(customEvent(AgoraEventName.spokenTextStart, { messageId, role: 'assistant' }));
+    for (const chunk of op.chunks) {
+      const delta = chunk.written.constant ?? chunk.written.render(this.scope);
+      this.send({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, timestamp: Date.now() } as BaseEvent);
+      if (op.spoken) {
+        const spoken = chunk.spoken ?? toSpokenText(delta);
+        if (spoken) this.send(customEvent(AgoraEventName.spokenTextContent, { messageId, delta: spoken }));
+      }
+      const pause = this.sleep(op.chunkDelayMs);
+      if (pause) await pause;
+      if (this.state !== 'running') throw STOPPED;
+    }
+    this.send(textMessageEnd(messageId));
+    if (op.spoken) this.send(customEvent(AgoraEventName.spokenTextEnd, { messageId }));
+  }
+
+  private async playToolCall(op: Extract<Op, { kind: 'toolCall' }>): Promise<void> {
+    const scope = this.scope;
+    const toolCallId = `call-${randomUUID()}`;
+    const messageId = `tool-result-${toolCallId}`;
+    if (op.id) scope.steps.set(op.id, { toolCallId, messageId });
+    const start: Record<string, unknown> = { type: EventType.TOOL_CALL_START, toolCallId, toolCallName: op.name };
+    // AGORA's extra fields; absent rather than null when a scenario does not set them.
+    if (op.displayName) start.toolDisplayName = op.displayName.constant ?? op.displayName.render(scope);
+    if (op.description) start.toolDescription = op.description.constant ?? op.description.render(scope);
+    start.timestamp = Date.now();
+    this.send(start as unknown as BaseEvent);
+    const delta = JSON.stringify(op.args(scope));
+    this.send({ type: EventType.TOOL_CALL_ARGS, toolCallId, delta, timestamp: Date.now() } as BaseEvent);
+    const pause = this.sleep(op.argsDelayMs);
+    if (pause) await pause;
+    if (this.state !== 'running') throw STOPPED;
+    this.send(toolCallEnd(toolCallId));
+    const result = op.result(scope);
+    const content = typeof result === 'string' ? result : JSON.stringify(result);
+    this.send({
+      type: EventType.TOOL_CALL_RESULT,
+      messageId,
+      toolCallId,
+      content,
+      role: 'tool',
+      timestamp: Date.now(),
+    } as BaseEvent);
+  }
+
+  private async playApproval(op: Extract<Op, { kind: 'approval' }>): Promise<void> {
+    const approvalId = `appr-${randomUUID()}`;
+    const outputs: Record<string, unknown> = { approvalId, approved: false, feedback: null };
+    if (op.id) this.scope.steps.set(op.id, outputs);
+    this.send(customEvent(AgoraEventName.approvalRequest, { ...op.request(this.scope), approvalId }));
+    const timeoutMs = op.timeoutMs ?? this.options.approvalTimeoutMs();
+    const outcome = await new Promise<ApprovalOutcome>((resolve) => {
+      this.wake = () => resolve('interrupted');
+      this.approval = {
+        id: approvalId,
+        answer: (answer) => {
+          outputs.approved = answer.approved;
+          outputs.feedback = answer.feedback;
+          resolve(answer.approved ? 'approved' : 'rejected');
+        },
+      };
+      if (timeoutMs > 0) this.timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    this.clearTimer();
+    this.approval = undefined;
+    this.wake = undefined;
+    if (this.state !== 'running' || outcome === 'interrupted') throw STOPPED;
+    // Time spent waiting for a person is not part of the scripted timeline.
+    this.due = performance.now();
+    await this.playOps(op[outcome]);
+  }
+
+  /** A scripted pause on the run's timeline; undefined when there is nothing to wait for. */
+  private sleep(ms: number): Promise<void> | undefined {
+    const speed = this.options.speed();
+    const now = performance.now();
+    if (ms <= 0 || speed <= 0) {
+      this.due = now;
+      return undefined;
+    }
+    this.due += ms * speed;
+    const delay = this.due - now;
+    if (delay < 1) return undefined;
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.wake = undefined;
+        resolve();
+      }, delay);
+    });
+  }
+
+  private send(event: BaseEvent): void {
+    if (this.state !== 'running') throw STOPPED;
+    this.track(event as BaseEvent & Record<string, unknown>);
+    this.options.sink({ event: event as BaseEvent & Record<string, unknown>, json: JSON.stringify(event) });
+    if (event.type === EventType.RUN_ERROR) this.end('errored');
+  }
+
+  /** Keeps the list of open items from the events themselves, so scripted emits are covered too. */
+  private track(event: BaseEvent & Record<string, unknown>): void {
+    switch (event.type) {
+      case EventType.TEXT_MESSAGE_START:
+        this.open.push({ kind: 'text', id: event.messageId as string });
+        return;
+      case EventType.TEXT_MESSAGE_END:
+        this.forget('text', event.messageId as string);
+        return;
+      case EventType.TOOL_CALL_START:
+        this.open.push({ kind: 'tool', id: event.toolCallId as string });
+        return;
+      case EventType.TOOL_CALL_END:
+        this.forget('tool', event.toolCallId as string);
+        return;
+      case EventType.STEP_STARTED:
+        this.open.push({ kind: 'step', id: event.stepName as string });
+        return;
+      case EventType.STEP_FINISHED:
+        this.forget('step', event.stepName as string);
+        return;
+      case EventType.CUSTOM: {
+        const messageId = (event.value as JsonObject | undefined)?.messageId;
+        if (typeof messageId !== 'string') return;
+        if (event.name === AgoraEventName.spokenTextStart) this.open.push({ kind: 'spoken', id: messageId });
+        else if (event.name === AgoraEventName.spokenTextEnd) this.forget('spoken', messageId);
+        return;
+      }
+      case EventType.RUN_ERROR:
+        // A RUN_ERROR ends the run as it is: nothing may follow it but a new RUN_STARTED.
+        this.open.length = 0;
+        return;
+    }
+  }
+
+  private forget(kind: OpenItem['kind'], id: string): void {
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const item = this.open[i];
+      if (item?.kind === kind && item.id === id) {
+        this.open.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  /** Closes whatever is open, innermost first. */
+  private closeOpen(): void {
+    while (this.open.length > 0) {
+      const item = this.open[this.open.length - 1] as OpenItem;
+      if (item.kind === 'text') this.send(textMessageEnd(item.id));
+      else if (item.kind === 'tool') this.send(toolCallEnd(item.id));
+      else if (item.kind === 'step') this.send(stepFinished(item.id));
+      else this.send(customEvent(AgoraEventName.spokenTextEnd, { messageId: item.id }));
+    }
+  }
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private end(end: RunEnd): void {
+    if (this.state !== 'running' && this.state !== 'ready') return;
+    this.state = end;
+    this.clearTimer();
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+    this.resolveDone(end);
+  }
+}
