@@ -74,13 +74,13 @@ export class Conversation {
       context: this.context,
       speed: this.options.speed,
       approvalTimeoutMs: this.options.approvalTimeoutMs,
+      onEnd: (end) => {
+        if (this.player === player) this.player = undefined;
+        observer?.runEnded?.(request, end);
+      },
     });
     this.player = player;
     player.start();
-    void player.done.then((end) => {
-      if (this.player === player) this.player = undefined;
-      observer?.runEnded?.(request, end);
-    });
   }
 
   /** Routes an approval answer to the waiting run; says why when there is none or the id is wrong. */

@@ -28,6 +28,8 @@ export interface ScenarioPlayerOptions {
   speed: () => number;
   /** Default wait for an approval answer in real ms; 0 waits forever. */
   approvalTimeoutMs: () => number;
+  /** Called synchronously when the run ends, before `done` resolves (so a following run sees a clean slate). */
+  onEnd?: (end: RunEnd) => void;
 }
 
 /** How a run ended: played to the end, errored (a scripted RUN_ERROR), cancelled (closed cleanly), or stopped
@@ -376,6 +378,7 @@ export class ScenarioPlayer {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+    this.options.onEnd?.(end);
     this.resolveDone(end);
   }
 }

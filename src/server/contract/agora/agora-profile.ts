@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { EngineContext } from '../../engine-context';
 import { agoraScenarioPack } from '../../scenarios/agora/agora-scenario-pack';
+import { runHistoryRecorder } from '../../scenarios/run-history-recorder';
 import { ScenarioCatalogue } from '../../scenarios/scenario-catalogue';
 import { messageSocketEndpoint, type SocketSession } from '../../ws/message-socket-endpoint';
 import type { SocketEndpoint } from '../../ws/socket-server';
@@ -31,7 +32,9 @@ export function agoraProfile(context: EngineContext): ContractProfile {
     routers: [serviceRoutes(), agentsRoutes(), sessionRoutes(context), userRoutes(context), documentRoutes()],
     socketEndpoints: [
       messageSocketEndpoint('/ws', context.registry, (connection, request) => {
-        const session = agoraSocketSession(connection, request, { context, catalogue: scenarios });
+        // Runs become REST sessions, as on AGORA's real servers (the Python mock never recorded them).
+        const observer = runHistoryRecorder(context.store, context.logger);
+        const session = agoraSocketSession(connection, request, { context, catalogue: scenarios, observer });
         sessions.add(session);
         // Forget the session once its socket is gone, so the set only holds live ones.
         return {

@@ -1,0 +1,112 @@
+import { EventType } from '@ag-ui/core';
+import type { HistoryMessage } from '../../shared/agora-model';
+import { AgoraEventName } from '../agui/events';
+import type { RunRequest } from '../agui/run-input';
+import type { Logger } from '../support/logger';
+import type { RunObserver } from './conversation';
+
+/** Where runs are recorded as sessions (the AGORA store has exactly these two methods). */
+export interface SessionHistoryTarget {
+  recordRunStart(threadId: string, userId: string | null, userText: string): unknown;
+  appendHistory(threadId: string, messages: HistoryMessage[]): unknown;
+}
+
+interface Transcript {
+  agent: string | undefined;
+  texts: Map<string, { content: string; spoken: string }>;
+  tools: Map<string, { name: string; args: string }>;
+}
+
+/**
+ * Records runs as REST sessions, as AGORA's real servers do: the run's thread becomes (or updates) a session,
+ * the user message goes in at the start, and each assistant answer, tool call and tool result as it completes
+ * (attributed to the agent the last STATE_SNAPSHOT named).
+ */
+export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger): RunObserver {
+  const transcripts = new Map<string, Transcript>();
+  const append = (request: RunRequest, message: HistoryMessage) => {
+    try {
+      target.appendHistory(request.threadId, [message]);
+    } catch (error) {
+      logger.warn(`run ${request.runId}: history entry not recorded: ${(error as Error).message}`);
+    }
+  };
+  return {
+    runStarted(request) {
+      transcripts.set(request.runId, { agent: undefined, texts: new Map(), tools: new Map() });
+      target.recordRunStart(request.threadId, request.userId, request.lastUserMessage);
+    },
+    event(request, { event }) {
+      const transcript = transcripts.get(request.runId);
+      if (!transcript) return;
+      switch (event.type) {
+        case EventType.STATE_SNAPSHOT: {
+          const agent = (event.snapshot as { currentAgent?: unknown } | null)?.currentAgent;
+          if (typeof agent === 'string') transcript.agent = agent;
+          return;
+        }
+        case EventType.TEXT_MESSAGE_START:
+          transcript.texts.set(event.messageId as string, { content: '', spoken: '' });
+          return;
+        case EventType.TEXT_MESSAGE_CONTENT: {
+          const text = transcript.texts.get(event.messageId as string);
+          if (text) text.content += event.delta as string;
+          return;
+        }
+        case EventType.TEXT_MESSAGE_END: {
+          const text = transcript.texts.get(event.messageId as string);
+          if (!text) return;
+          transcript.texts.delete(event.messageId as string);
+          append(request, {
+            role: 'assistant',
+            content: text.content,
+            ...(transcript.agent && { agent_id: transcript.agent }),
+            ...(text.spoken && { spoken_text: text.spoken }),
+          });
+          return;
+        }
+        case EventType.CUSTOM: {
+          if (event.name !== AgoraEventName.spokenTextContent) return;
+          const value = event.value as { messageId?: string; delta?: string };
+          const text = value.messageId === undefined ? undefined : transcript.texts.get(value.messageId);
+          if (text && typeof value.delta === 'string') text.spoken += value.delta;
+          return;
+        }
+        case EventType.TOOL_CALL_START:
+          transcript.tools.set(event.toolCallId as string, { name: event.toolCallName as string, args: '' });
+          return;
+        case EventType.TOOL_CALL_ARGS: {
+          const tool = transcript.tools.get(event.toolCallId as string);
+          if (tool) tool.args += event.delta as string;
+          return;
+        }
+        case EventType.TOOL_CALL_END: {
+          const tool = transcript.tools.get(event.toolCallId as string);
+          if (!tool) return;
+          append(request, {
+            role: 'tool_call',
+            tool_call_id: event.toolCallId as string,
+            tool_name: tool.name,
+            content: tool.args,
+            ...(transcript.agent && { agent_id: transcript.agent }),
+          });
+          return;
+        }
+        case EventType.TOOL_CALL_RESULT: {
+          const tool = transcript.tools.get(event.toolCallId as string);
+          transcript.tools.delete(event.toolCallId as string);
+          append(request, {
+            role: 'tool',
+            tool_call_id: event.toolCallId as string,
+            tool_name: tool?.name ?? 'unknown',
+            content: event.content as string,
+          });
+          return;
+        }
+      }
+    },
+    runEnded(request) {
+      transcripts.delete(request.runId);
+    },
+  };
+}
