@@ -123,12 +123,16 @@ test('recordRunStart creates a session from the first user message and appends i
   assert.equal(store.getHistory('thread-1', { includeTools: true })?.length, 5);
 });
 
-test('a run without a user id belongs to the current user; long first messages are shortened', () => {
+test('a run without a user id belongs to the current user (or anonymous); long first messages are shortened', () => {
   const { store } = pinnedStore();
   const session = store.recordRunStart('thread-2', null, 'x'.repeat(500));
   assert.equal(session.userId, KOEN_ID);
   assert.ok(session.title.length <= 50);
   assert.ok(session.firstMessagePreview.length <= 100);
+  assert.equal(store.recordRunStart('thread-3', '', 'Hallo').userId, KOEN_ID);
+  store.setCurrentUser(null);
+  assert.equal(store.recordRunStart('thread-4', null, 'Hallo').userId, 'anonymous');
+  assert.throws(() => store.recordRunStart('', KOEN_ID, 'Hallo'), /threadId/);
 });
 
 test('appendHistory refuses invalid messages without recording any, and ignores unknown threads', () => {

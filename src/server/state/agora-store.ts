@@ -282,9 +282,10 @@ export class AgoraStore {
    * A WebSocket run started on `threadId`: creates the session when it is new (owned by `userId`, or by the
    * current user when the client sent none; title and preview from `userText`), appends `userText` as the
    * run's user message when it is not empty, and bumps lastActivity. What the run produces afterwards goes in
-   * with `appendHistory` — do not append the user message there again.
+   * with `appendHistory` — do not append the user message there again. Throws for an empty `threadId`.
    */
   recordRunStart(threadId: string, userId: string | null, userText: string): SessionMetadata {
+    if (threadId === '') throw new Error('a run needs a threadId to be recorded as a session');
     const at = this.timestamp();
     const message: HistoryMessage[] = userText === '' ? [] : [{ role: 'user', content: userText }];
     let record = this.sessions.get(threadId);
@@ -292,7 +293,7 @@ export class AgoraStore {
     if (!record) {
       const metadata = SessionMetadataSchema.parse({
         sessionId: threadId,
-        userId: userId ?? this.currentUserId ?? 'anonymous',
+        userId: userId || this.currentUserId || 'anonymous',
         title: runTitle(userText),
         firstMessagePreview: shorten(userText, PREVIEW_MAX),
         messageCount: 0,
