@@ -380,6 +380,23 @@ test('PUT /users/me/preferences with a __proto__ key changes no known field', as
   assert.equal(({} as Record<string, unknown>).theme, undefined);
 });
 
+test('null for a known field means unchanged, as for FastAPI Optional fields', async () => {
+  const preferences = await call('PUT', `/users/me/preferences?user_id=${KOEN}`, {
+    theme: null,
+    spoken_text_type: null,
+    language: 'en-GB',
+    email_reports: null,
+  });
+  assert.equal(preferences.status, 200, JSON.stringify(preferences.body));
+  assert.equal(preferences.body.preferences.theme, 'light');
+  assert.equal(preferences.body.preferences.language, 'en-GB');
+  assert.equal(preferences.body.preferences.email_reports, null);
+  const user = await call('PUT', `/users/${KOEN}`, { name: null, preferences: null });
+  assert.equal(user.body.user.name, 'Koen van den Berg');
+  const session = await call('PUT', '/sessions/session-jan-supermarket', { title: null });
+  assert.equal(session.body.session.title, 'Supermarkt Buurtwinkel Oost');
+});
+
 // ---- POST /users ----
 
 for (const framing of FRAMINGS) {

@@ -15,8 +15,11 @@ const ListSessionsQuery = z.object({
 
 const HistoryQuery = z.object({ include_tools: queryBoolean().default(false) });
 
-/** The title is trimmed and cut to 200 characters by the store, so any string is accepted. */
-const UpdateSessionBody = z.object({ title: z.string().optional() });
+/**
+ * The title is trimmed and cut to 200 characters by the store, so any string is accepted; null means
+ * "unchanged", as for the mock's `Optional[str] = None`.
+ */
+const UpdateSessionBody = z.object({ title: z.string().nullish() });
 
 const sessionNotFound = () => new HttpError(404, 'Session not found');
 
@@ -50,7 +53,7 @@ export function sessionRoutes(context: EngineContext): Router {
     jsonBody(() => context.settings().maxBodyBytes),
     (ctx) => {
       const body = parseRequestPart(UpdateSessionBody, requestBody(ctx), 'body');
-      const session = store.updateSession(ctx.params.sessionId ?? '', body);
+      const session = store.updateSession(ctx.params.sessionId ?? '', { title: body.title ?? undefined });
       if (!session) throw sessionNotFound();
       ctx.body = { success: true, session };
     },

@@ -18,23 +18,32 @@ const UserIdQuery = z.object({ user_id: queryString() });
 
 const CreateUserBody = z.object({ email: UserSchema.shape.email, name: UserSchema.shape.name });
 
+/** Known fields may be null, meaning "unchanged", as for the mock's `Optional[...] = None` fields. */
 const UpdateUserBody = z.object({
-  name: z.string().min(1).max(USER_NAME_MAX).optional(),
-  preferences: PreferencesSchema.partial().optional(),
+  name: z.string().min(1).max(USER_NAME_MAX).nullish(),
+  preferences: PreferencesSchema.partial().nullish(),
 });
 
 /**
  * `PUT /users/me/preferences`: types are checked here (422); theme and spoken_text_type values only after,
  * against the stored schema, because AGORA's mock answers those with a 400 and its own message.
- * Unknown fields (HAI's `email_reports`) are kept.
+ * Unknown fields (HAI's `email_reports`) are kept as sent, null included.
  */
 const PreferencesBody = z.looseObject({
-  theme: z.string().optional(),
-  notifications_enabled: z.boolean().optional(),
-  default_agent_id: PreferencesSchema.shape.default_agent_id.optional(),
-  language: PreferencesSchema.shape.language.optional(),
-  spoken_text_type: z.string().optional(),
+  theme: z.string().nullish(),
+  notifications_enabled: z.boolean().nullish(),
+  default_agent_id: PreferencesSchema.shape.default_agent_id.nullish(),
+  language: PreferencesSchema.shape.language.nullish(),
+  spoken_text_type: z.string().nullish(),
 });
+const KNOWN_PREFERENCES: ReadonlySet<string> = new Set(Object.keys(PreferencesBody.shape));
+
+/** The patch without the known fields sent as null (unchanged). */
+function withoutNullKnownFields(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(body).filter(([key, value]) => value !== null || !KNOWN_PREFERENCES.has(key)),
+  );
+}
 
 const userNotFound = () => new HttpError(404, 'User not found');
 
@@ -59,7 +68,7 @@ export function userRoutes(context: EngineContext): Router {
 
   router.put('/users/me/preferences', body, (ctx) => {
     const { query, body: typed } = parseQueryAndBody(ctx, UserIdQuery, PreferencesBody);
-    const patch = PreferencesSchema.partial().safeParse(typed);
+    const patch = PreferencesSchema.partial().safeParse(withoutNullKnownFields(typed));
     if (!patch.success) {
       const fields = new Set(patch.error.issues.map((issue) => issue.path[0]));
       if (fields.has('theme')) throw new HttpError(400, "theme must be 'light', 'dark', or 'system'");
@@ -96,7 +105,10 @@ export function userRoutes(context: EngineContext): Router {
 
   router.put('/users/:userId', body, (ctx) => {
     const patch = parseRequestPart(UpdateUserBody, requestBody(ctx), 'body');
-    const user = store.updateUser(ctx.params.userId ?? '', patch);
+    const user = store.updateUser(ctx.params.userId ?? '', {
+      name: patch.name ?? undefined,
+      preferences: patch.preferences ?? undefined,
+    });
     if (!user) throw userNotFound();
     ctx.body = { success: true, user };
   });
