@@ -362,7 +362,11 @@ export class ScenarioPlayer {
       if (item.kind === 'text') this.send(textMessageEnd(item.id));
       else if (item.kind === 'tool') this.send(toolCallEnd(item.id));
       else if (item.kind === 'step') this.send(stepFinished(item.id));
-      else this.send(customEvent(AgoraEventName.spokenTextEnd, { messageId: item.id }));
+      else {
+        // AGORA ends a message's text before its spoken twin; keep that order when closing both.
+        if (this.open.some((open) => open.kind === 'text' && open.id === item.id)) this.send(textMessageEnd(item.id));
+        this.send(customEvent(AgoraEventName.spokenTextEnd, { messageId: item.id }));
+      }
     }
   }
 
