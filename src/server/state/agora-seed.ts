@@ -1,4 +1,5 @@
 import type { AgoraData, HistoryMessage, StoredSession, User } from '../../shared/agora-model';
+import { toSpokenText } from '../scenarios/spoken-text';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -188,10 +189,7 @@ const assistant = (content: string, agentId: string): HistoryMessage => ({
   role: 'assistant',
   content,
   agent_id: agentId,
-  spoken_text: content
-    .replace(/\*\*|\[|\]\([^)]*\)/g, '')
-    .replace('⚠️ ', 'Let op: ')
-    .replace(/°C/g, 'graden Celsius'),
+  spoken_text: toSpokenText(content),
 });
 
 const toolCall = (id: string, name: string, args: unknown, agentId = 'regulation-agent'): HistoryMessage => ({
