@@ -1,4 +1,5 @@
 import type { ServerSettings } from '../shared/settings';
+import type { EngineSettings } from './engine-settings';
 import type { RequestLog } from './http/request-log';
 import type { AgoraStore } from './state/agora-store';
 import type { Logger } from './support/logger';
@@ -9,6 +10,8 @@ export interface EngineContext {
   readonly logger: Logger;
   /** Current settings; read them each time, they change at run time. */
   settings(): ServerSettings;
+  /** Changes and observation of the settings (the console's settings view, the parts that apply them). */
+  readonly liveSettings: EngineSettings;
   /** The server's own origin (`http://127.0.0.1:8000`), known once it listens. */
   origin(): string;
   readonly registry: ConnectionRegistry;

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ServerSettings, ServerSettingsSchema } from '../shared/settings';
+import type { ServerSettings } from '../shared/settings';
 import { agoraProfile } from './contract/agora/agora-profile';
-import { consoleArea } from './control/console-area';
+import { createControlPlane } from './control/control-plane';
+import type { LiveFeedOptions } from './control/live-feed';
 import type { EngineContext } from './engine-context';
+import { EngineSettings } from './engine-settings';
 import { createHttpApp } from './http/app';
 import { RequestLog } from './http/request-log';
 import { AgoraStore } from './state/agora-store';
 import { consoleLogger, type Logger } from './support/logger';
-import { rendererBuildDir } from './support/package-root';
+import { packageVersion, rendererBuildDir } from './support/package-root';
 import { ConnectionRegistry } from './ws/connection-registry';
 import { SocketServer } from './ws/socket-server';
 
@@ -24,6 +26,8 @@ export interface MockServerOptions {
   logger?: Logger;
   /** Folder of the built console; defaults to `out/renderer` of this package. */
   rendererDir?: string;
+  /** Tuning of the console's live feed (batching, per-subscriber caps). */
+  liveFeed?: Partial<LiveFeedOptions>;
 }
 
 export interface MockServer {
@@ -56,24 +60,54 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const requestedPort = options.port ?? 8000;
   const token = options.token ?? randomBytes(24).toString('base64url');
   const logger = options.logger ?? consoleLogger;
-  let settings = ServerSettingsSchema.parse(options.settings ?? {});
+  const liveSettings = new EngineSettings(options.settings);
+  const settings = liveSettings.get();
   let origin = '';
 
   const requestLog = new RequestLog({ capacity: settings.requestLogSize, bodyBytes: settings.logBodyBytes });
   const registry = new ConnectionRegistry(settings.frameBufferSize);
   const context: EngineContext = {
     logger,
-    settings: () => settings,
+    settings: () => liveSettings.get(),
+    liveSettings,
     origin: () => origin,
     registry,
     requestLog,
     store: new AgoraStore({ logger }),
   };
   const profile = agoraProfile(context);
+  const startedAt = Date.now();
+  const control = createControlPlane(
+    {
+      context,
+      token,
+      host,
+      serverInfo: () => ({
+        name: 'AG-UI Mock Console',
+        version: packageVersion(),
+        profile: profile.name,
+        urls: { http: origin, ws: `${wsOrigin()}/ws`, console: `${origin}/__console/`, agent: `${origin}/agent` },
+        settings: liveSettings.get(),
+        startedAt,
+        uptimeMs: Date.now() - startedAt,
+        counts: {
+          openConnections: registry.openCount,
+          connections: registry.list().length,
+          requests: requestLog.size,
+          users: context.store.listUsers({ limit: 1, offset: 0 }).totalCount,
+          sessions: context.store.listAllSessions().length,
+          scenarios: 0,
+        },
+      }),
+    },
+    options.rendererDir ?? rendererBuildDir(),
+    options.liveFeed,
+  );
+  const wsOrigin = () => origin.replace(/^http/, 'ws');
   const app = createHttpApp({
     logger,
     requestLog,
-    consoleArea: consoleArea(options.rendererDir ?? rendererBuildDir()),
+    consoleArea: control.middleware,
     apiRouters: profile.routers,
   });
   const server = createServer(app.callback());
@@ -87,11 +121,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     logger,
   });
-  for (const endpoint of profile.socketEndpoints) sockets.register(endpoint);
+  for (const endpoint of [...profile.socketEndpoints, ...control.socketEndpoints]) sockets.register(endpoint);
+  liveSettings.subscribe((next) => {
+    sockets.setMaxPayload(next.maxPayloadBytes);
+    sockets.setHeartbeatInterval(next.heartbeatIntervalMs);
+    registry.setFrameBufferSize(next.frameBufferSize);
+    requestLog.configure({ capacity: next.requestLogSize, bodyBytes: next.logBodyBytes });
+  });
 
   await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
-    await sockets.close();
+    control.close();
     profile.close();
+    await sockets.close();
     throw error.code === 'EADDRINUSE' ? new PortInUseError(requestedPort) : error;
   });
   const { port } = server.address() as AddressInfo;
@@ -100,23 +141,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
   return {
     url: origin,
-    wsUrl: `${origin.replace(/^http/, 'ws')}/ws`,
+    wsUrl: `${wsOrigin()}/ws`,
     consoleUrl: `${origin}/__console/#token=${token}`,
     host,
     port,
     token,
     context,
-    settings: () => settings,
-    updateSettings(patch) {
-      settings = ServerSettingsSchema.parse({ ...settings, ...patch });
-      sockets.setMaxPayload(settings.maxPayloadBytes);
-      sockets.setHeartbeatInterval(settings.heartbeatIntervalMs);
-      registry.setFrameBufferSize(settings.frameBufferSize);
-      requestLog.configure({ capacity: settings.requestLogSize, bodyBytes: settings.logBodyBytes });
-      return settings;
-    },
+    settings: () => liveSettings.get(),
+    updateSettings: (patch) => liveSettings.update(patch),
     close() {
       closing ??= (async () => {
+        control.close();
         profile.close();
         await sockets.close();
         await new Promise<void>((resolve) => {

@@ -38,3 +38,18 @@ export const ServerSettingsSchema = z.object({
 export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
 
 export const DEFAULT_SETTINGS: ServerSettings = ServerSettingsSchema.parse({});
+
+/** A change to some settings: the same rules, no defaults filled in, unknown keys refused. */
+export const ServerSettingsPatchSchema = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(ServerSettingsSchema.shape).map(([key, schema]) => [key, schema.unwrap().optional()]),
+    ) as {
+      [K in keyof typeof ServerSettingsSchema.shape]: z.ZodOptional<
+        ReturnType<(typeof ServerSettingsSchema.shape)[K]['unwrap']>
+      >;
+    },
+  )
+  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one setting to change');
+
+export type ServerSettingsPatch = z.infer<typeof ServerSettingsPatchSchema>;

@@ -14,12 +14,9 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-/**
- * Serves the built console (the renderer bundle) under `/__console/`. Other paths pass through.
- */
-export function consoleArea(rendererDir: string | undefined): Middleware {
-  return async function serveConsole(ctx, next) {
-    if (ctx.path !== CONSOLE_PREFIX && !ctx.path.startsWith(`${CONSOLE_PREFIX}/`)) return next();
+/** Serves the built console (the renderer bundle) under `/__console/`, with strict security headers. */
+export function consoleStatic(rendererDir: string | undefined): Middleware {
+  return async function serveConsole(ctx) {
     ctx.set(SECURITY_HEADERS);
     if (ctx.path === CONSOLE_PREFIX) {
       ctx.status = 308;

@@ -37,6 +37,10 @@ export class RequestLog {
     this.options = options;
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Newest first. */
   list(): RequestLogEntry[] {
     return this.entries

@@ -25,8 +25,10 @@ export function packageRoot(from: string = fileURLToPath(import.meta.url)): stri
   }
 }
 
+let version: string | undefined;
 export function packageVersion(): string {
-  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version;
+  version ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  return version;
 }
 
 export const resourcesDir = (): string => join(packageRoot(), 'resources');

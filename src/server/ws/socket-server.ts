@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../support/logger';
@@ -7,6 +7,8 @@ import { Heartbeat } from './heartbeat';
 /** A WebSocket path served by the engine (the mocked `/ws`, the console's live feed…). */
 export interface SocketEndpoint {
   path: string;
+  /** Refuses the upgrade before the handshake: return the HTTP status and message to answer with. */
+  refuse?(request: IncomingMessage): { status: number; message: string } | undefined;
   accept(socket: WebSocket, request: IncomingMessage): void;
 }
 
@@ -16,15 +18,18 @@ export interface SocketServerOptions {
   logger: Logger;
 }
 
-const NOT_FOUND_BODY = '{"detail":"Not Found"}';
-const NOT_FOUND_RESPONSE = [
-  'HTTP/1.1 404 Not Found',
-  'Content-Type: application/json',
-  `Content-Length: ${NOT_FOUND_BODY.length}`,
-  'Connection: close',
-  '',
-  NOT_FOUND_BODY,
-].join('\r\n');
+/** A raw HTTP answer to an upgrade we refuse, with a FastAPI-shaped body. */
+function rawResponse(status: number, message: string): string {
+  const body = JSON.stringify({ detail: message });
+  return [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
 
 /**
  * WebSockets on the HTTP server's port: `ws` in noServer mode, routed by path in the `upgrade` event.
@@ -89,9 +94,10 @@ export class SocketServer {
     socket.on('error', (error) => this.logger.warn(`upgrade socket error: ${error.message}`));
     const path = pathOf(request.url);
     const endpoint = path === undefined ? undefined : this.endpoints.get(path);
-    if (!endpoint) {
+    const refusal = endpoint ? endpoint.refuse?.(request) : { status: 404, message: 'Not Found' };
+    if (!endpoint || refusal) {
       socket.once('finish', () => socket.destroy());
-      socket.end(NOT_FOUND_RESPONSE);
+      socket.end(rawResponse(refusal?.status ?? 404, refusal?.message ?? 'Not Found'));
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {

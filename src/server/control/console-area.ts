@@ -1,0 +1,33 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import compose from 'koa-compose';
+import { CONTROL_API_PREFIX } from '../../shared/control-api';
+import { errorHandler } from '../http/error-handler';
+import { unmatchedRoute } from '../http/unmatched-route';
+import { CONSOLE_PREFIX, consoleStatic } from './console-static';
+import { controlAccess } from './control-access';
+import type { ControlDeps } from './control-deps';
+
+const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+/**
+ * Everything under `/__console`: the control API (host check, token, FastAPI-shaped errors, no CORS, not in
+ * the request log) and the built console. Other paths go on to the mocked API.
+ */
+export function consoleArea(deps: ControlDeps, routers: Router[], rendererDir: string | undefined): Middleware {
+  const api = new Router({ prefix: CONTROL_API_PREFIX });
+  for (const router of routers) api.use(router.routes(), router.allowedMethods());
+  const handleApi: Middleware = compose<Parameters<Middleware>[0]>([
+    errorHandler(deps.context.logger),
+    controlAccess(deps.token, () => deps.host),
+    unmatchedRoute(),
+    api.routes() as Middleware,
+    api.allowedMethods() as Middleware,
+  ]);
+  const serveStatic = consoleStatic(rendererDir);
+  return function routeConsoleArea(ctx, next) {
+    if (isUnder(ctx.path, CONTROL_API_PREFIX)) return handleApi(ctx, async () => {});
+    if (isUnder(ctx.path, CONSOLE_PREFIX)) return serveStatic(ctx, next);
+    return next();
+  };
+}

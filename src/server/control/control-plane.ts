@@ -1,0 +1,32 @@
+import type { Middleware } from 'koa';
+import type { SocketEndpoint } from '../ws/socket-server';
+import { consoleArea } from './console-area';
+import type { ControlDeps } from './control-deps';
+import { LiveFeed, type LiveFeedOptions } from './live-feed';
+import { connectionRoutes } from './routes/connection-routes';
+import { requestRoutes } from './routes/request-routes';
+import { serverRoutes } from './routes/server-routes';
+
+export interface ControlPlane {
+  /** Handles `/__console/*`; mount first in the HTTP pipeline. */
+  middleware: Middleware;
+  socketEndpoints: SocketEndpoint[];
+  feed: LiveFeed;
+  close(): void;
+}
+
+/** The console's side of the engine: its API routes, live feed and static files, in one place. */
+export function createControlPlane(
+  deps: ControlDeps,
+  rendererDir: string | undefined,
+  feedOptions: Partial<LiveFeedOptions> = {},
+): ControlPlane {
+  const feed = new LiveFeed(deps, feedOptions);
+  const routers = [serverRoutes(deps), connectionRoutes(deps), requestRoutes(deps)];
+  return {
+    middleware: consoleArea(deps, routers, rendererDir),
+    socketEndpoints: [feed.endpoint()],
+    feed,
+    close: () => feed.close(),
+  };
+}

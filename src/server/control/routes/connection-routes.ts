@@ -1,0 +1,100 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
+import { type ItemsPage, isAllowedCloseCode } from '../../../shared/control-api';
+import { HttpError } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { queryInteger, queryString } from '../../http/query-params';
+import { parseRequestPart } from '../../http/validation';
+import type { Connection } from '../../ws/connection';
+import type { ControlDeps } from '../control-deps';
+
+const ListQuerySchema = z.object({
+  state: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['open', 'closing', 'closed'])).optional(),
+  path: queryString().optional(),
+  kind: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['ws', 'sse'])).optional(),
+});
+
+const FramesQuerySchema = z.object({
+  limit: queryInteger({ min: 1, max: 10_000 }).optional(),
+  before: queryInteger({ min: 1 }).optional(),
+  direction: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['in', 'out'])).optional(),
+  eventType: queryString().optional(),
+});
+
+const CloseBodySchema = z.strictObject({
+  code: z
+    .number()
+    .int()
+    .refine(isAllowedCloseCode, 'code must be 1000, 1001, 1008, 1011, 1012, 1013, 1014 or 3000–4999'),
+  reason: z
+    .string()
+    .default('')
+    .refine((reason) => Buffer.byteLength(reason) <= 123, 'reason must be at most 123 bytes (UTF-8)'),
+});
+
+/** Finds the connection named in the path, or answers 404. */
+export function connectionFrom(ctx: Context, { context }: ControlDeps): Connection {
+  const connection = context.registry.get(ctx.params.id ?? '');
+  if (!connection) throw new HttpError(404, `Connection not found: ${ctx.params.id}`);
+  return connection;
+}
+
+/** Refuses actions on a connection that is already closing or closed (409, saying which). */
+export function requireOpen(connection: Connection): void {
+  if (!connection.isOpen) throw new HttpError(409, `Connection ${connection.id} is ${connection.state}`);
+}
+
+/** List, inspect, page frames, close and terminate the mocked API's client connections. */
+export function connectionRoutes(deps: ControlDeps): Router {
+  const router = new Router();
+  const bodyLimit = () => deps.context.settings().maxBodyBytes;
+
+  router.get('/connections', (ctx) => {
+    const { state, path, kind } = parseRequestPart(ListQuerySchema, ctx.query, 'query');
+    const items = deps.context.registry
+      .list()
+      .filter((c) => (!state || c.state === state) && (!path || c.path === path) && (!kind || c.kind === kind))
+      .map((c) => c.summary());
+    ctx.body = { items, total: items.length } satisfies ItemsPage<ConnectionSummary>;
+  });
+
+  router.get('/connections/:id', (ctx) => {
+    ctx.body = connectionFrom(ctx, deps).summary();
+  });
+
+  router.get('/connections/:id/frames', (ctx) => {
+    const connection = connectionFrom(ctx, deps);
+    const { limit = 200, before, direction, eventType } = parseRequestPart(FramesQuerySchema, ctx.query, 'query');
+    const matching = connection.frames
+      .toArray()
+      .filter(
+        (frame) =>
+          (!direction || frame.direction === direction) &&
+          (!eventType || frame.eventType === eventType) &&
+          (before === undefined || frame.seq < before),
+      );
+    ctx.body = { items: matching.slice(-limit).reverse(), total: matching.length } satisfies ItemsPage<FrameRecord>;
+  });
+
+  router.post('/connections/:id/close', jsonBody(bodyLimit), (ctx) => {
+    const connection = connectionFrom(ctx, deps);
+    const { code, reason } = parseRequestPart(CloseBodySchema, requestBody(ctx), 'body');
+    requireOpen(connection);
+    connection.close(code, reason);
+    ctx.status = 202;
+    ctx.body = connection.summary();
+  });
+
+  router.post('/connections/:id/terminate', (ctx) => {
+    const connection = connectionFrom(ctx, deps);
+    if (connection.state === 'closed') throw new HttpError(409, `Connection ${connection.id} is closed`);
+    connection.terminate();
+    ctx.status = 202;
+    ctx.body = connection.summary();
+  });
+
+  return router;
+}

@@ -1,0 +1,36 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { ItemsPage } from '../../../shared/control-api';
+import type { RequestLogEntry } from '../../../shared/request-log';
+import { HttpError } from '../../http/http-errors';
+import { queryInteger, queryString } from '../../http/query-params';
+import { parseRequestPart } from '../../http/validation';
+import type { ControlDeps } from '../control-deps';
+
+const RequestsQuerySchema = z.object({
+  limit: queryInteger({ min: 1, max: 100_000 }).optional(),
+  method: queryString().optional(),
+  path: queryString().optional(),
+});
+
+/** The mocked REST API's request log, newest first, with headers and bodies both ways. */
+export function requestRoutes({ context }: ControlDeps): Router {
+  const router = new Router();
+  router.get('/requests', (ctx) => {
+    const { limit, method, path } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
+    const matching = context.requestLog
+      .list()
+      .filter((entry) => (!method || entry.method === method.toUpperCase()) && (!path || entry.path.startsWith(path)));
+    ctx.body = { items: matching.slice(0, limit), total: matching.length } satisfies ItemsPage<RequestLogEntry>;
+  });
+  router.get('/requests/:id', (ctx) => {
+    const entry = context.requestLog.get(Number(ctx.params.id));
+    if (!entry) throw new HttpError(404, `Request not found: ${ctx.params.id} (the log keeps the newest ones only)`);
+    ctx.body = entry;
+  });
+  router.delete('/requests', (ctx) => {
+    context.requestLog.clear();
+    ctx.status = 204;
+  });
+  return router;
+}

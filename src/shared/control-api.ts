@@ -1,0 +1,93 @@
+import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
+import type { RequestLogEntry } from './request-log';
+import type { ServerSettings } from './settings';
+
+/** Everything under `/__console/api` answers JSON; errors are `{"detail": ...}` like the mocked API. */
+export const CONTROL_API_PREFIX = '/__console/api';
+export const LIVE_FEED_PATH = '/__console/live';
+
+export interface ServerInfo {
+  name: 'AG-UI Mock Console';
+  version: string;
+  profile: string;
+  urls: { http: string; ws: string; console: string; agent: string };
+  settings: ServerSettings;
+  /** Unix milliseconds. */
+  startedAt: number;
+  uptimeMs: number;
+  counts: {
+    openConnections: number;
+    connections: number;
+    requests: number;
+    users: number;
+    sessions: number;
+    scenarios: number;
+  };
+}
+
+export interface ItemsPage<T> {
+  items: T[];
+  /** How many match the filter (before paging). */
+  total: number;
+}
+
+export interface FramesQuery {
+  limit?: number;
+  /** Only frames with `seq` below this (for paging back in time, newest first). */
+  before?: number;
+  direction?: FrameDirection;
+  eventType?: string;
+}
+
+/** A rule an event would break, as the sequence tracker (mirroring @ag-ui/client verifyEvents) sees it. */
+export interface SequenceFinding {
+  /** Index of the event in the request's `events` list. */
+  index: number;
+  rule: string;
+  title: string;
+  message: string;
+}
+
+export interface InjectResult {
+  connectionId: string;
+  sent: number;
+  /** Rules broken by events sent anyway (`force: true`). */
+  findings: SequenceFinding[];
+}
+
+/** Body of a 409: nothing was sent because an event would break a rule. */
+export interface InjectConflict {
+  detail: string;
+  connectionId: string;
+  findings: SequenceFinding[];
+}
+
+/** Close codes a person may choose for a socket (RFC 6455 codes a server may send, plus application codes). */
+export const ALLOWED_CLOSE_CODES = [1000, 1001, 1008, 1011, 1012, 1013, 1014] as const;
+export const isAllowedCloseCode = (code: number): boolean =>
+  (ALLOWED_CLOSE_CODES as readonly number[]).includes(code) || (code >= 3000 && code <= 4999);
+
+// ——— Live feed ————————————————————————————————————————————————————————————————
+
+/** Client → server messages on the live feed. The first must be `auth`. */
+export type FeedClientMessage =
+  | { type: 'auth'; token: string }
+  /** Frames are only sent for subscribed connections ("*" = all), to keep the feed light. */
+  | { type: 'subscribe-frames'; connectionIds: string[] | '*' }
+  | { type: 'unsubscribe-frames'; connectionIds: string[] | '*' };
+
+export type FeedItem =
+  | { type: 'connection-opened'; connection: ConnectionSummary }
+  | { type: 'connection-updated'; connection: ConnectionSummary }
+  | { type: 'connection-closed'; connection: ConnectionSummary }
+  | { type: 'frame'; connectionId: string; frame: FrameRecord }
+  | { type: 'request'; entry: RequestLogEntry }
+  | { type: 'state-changed'; change: { type: string; [key: string]: unknown } }
+  | { type: 'scenarios-changed'; change: { type: string; id: string } }
+  | { type: 'settings-changed'; settings: ServerSettings };
+
+/** Server → client messages on the live feed. */
+export type FeedServerMessage =
+  | { type: 'ready'; server: ServerInfo }
+  /** Items in the order they happened; `dropped` counts items this subscriber lost because it read too slowly. */
+  | { type: 'batch'; items: FeedItem[]; dropped: number };

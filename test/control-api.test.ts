@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { test } from 'node:test';
+import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import type { ItemsPage, ServerInfo } from '../src/shared/control-api';
+import type { RequestLogEntry } from '../src/shared/request-log';
+import { AguiSocket } from './helpers/agui-socket';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+/** A request with a Host header of our choosing (fetch does not allow setting it). */
+function getWithHost(port: number, path: string, host: string, token: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { port, path, host: '127.0.0.1', headers: { host, authorization: `Bearer ${token}` } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('the control API wants the token: missing or wrong → 401 JSON', async () => {
+  const server = await startTestEngine();
+  const missing = await fetch(`${server.url}/__console/api/server`);
+  assert.equal(missing.status, 401);
+  assert.match(((await missing.json()) as { detail: string }).detail, /Missing console token.*Bearer/);
+  assert.equal(missing.headers.get('www-authenticate'), 'Bearer');
+  const wrong = await controlClient(server, 'not-the-token').get<{ detail: string }>('/server');
+  assert.equal(wrong.status, 401);
+  assert.match(wrong.body.detail, /Invalid console token/);
+  const unknownPath = await fetch(`${server.url}/__console/api/nope`);
+  assert.equal(unknownPath.status, 401, 'unknown paths do not leak before auth');
+  assert.equal((await controlClient(server).get('/nope')).status, 404);
+});
+
+test('requests for a foreign Host are refused 403 (DNS rebinding), loopback names and IPs pass', async () => {
+  const server = await startTestEngine();
+  const path = '/__console/api/server';
+  assert.equal(await getWithHost(server.port, path, `evil.example:${server.port}`, server.token), 403);
+  for (const host of [
+    `localhost:${server.port}`,
+    `127.0.0.1:${server.port}`,
+    `[::1]:${server.port}`,
+    'app.localhost',
+  ]) {
+    assert.equal(await getWithHost(server.port, path, host, server.token), 200, host);
+  }
+});
+
+test('no CORS on the control API, and it is kept out of the REST request log', async () => {
+  const server = await startTestEngine();
+  const response = await fetch(`${server.url}/__console/api/server`, {
+    headers: { authorization: `Bearer ${server.token}`, origin: 'http://evil.example' },
+  });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('access-control-allow-origin'), null);
+  assert.equal(server.context.requestLog.size, 0);
+});
+
+test('GET /server describes the engine', async () => {
+  const server = await startTestEngine();
+  const { status, body } = await controlClient(server).get<ServerInfo>('/server');
+  assert.equal(status, 200);
+  assert.equal(body.profile, 'agora-mock');
+  assert.equal(body.urls.http, server.url);
+  assert.equal(body.urls.ws, server.wsUrl);
+  assert.equal(body.settings.speed, 0);
+  assert.equal(body.counts.users, 3);
+  assert.equal(body.counts.sessions, 4);
+  assert.ok(body.uptimeMs >= 0);
+});
+
+test('PATCH /server/settings changes only what is sent and validates it', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const ok = await api.patch<ServerInfo['settings']>('/server/settings', { speed: 2.5, frameBufferSize: 500 });
+  assert.equal(ok.status, 200);
+  assert.equal(ok.body.speed, 2.5);
+  assert.equal(ok.body.frameBufferSize, 500);
+  assert.equal(ok.body.heartbeatIntervalMs, 30_000, 'untouched settings keep their values');
+  assert.equal(server.settings().speed, 2.5);
+  const bad = await api.patch<{ detail: { loc: unknown[] }[] }>('/server/settings', { speed: -1, colour: 'red' });
+  assert.equal(bad.status, 422);
+  assert.deepEqual(
+    bad.body.detail.map((issue) => issue.loc),
+    [
+      ['body', 'speed'],
+      ['body', 'colour'],
+    ],
+  );
+  assert.equal(server.settings().speed, 2.5, 'a rejected change changes nothing');
+  assert.equal((await api.patch('/server/settings', {})).status, 422);
+});
+
+test('connections: list with filters, one with counters, frames newest first with filters', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('hallo');
+  await client.waitForRuns(1);
+  const list = await api.get<ItemsPage<ConnectionSummary>>('/connections?state=open&path=/ws');
+  assert.equal(list.body.total, 1);
+  const [summary] = list.body.items;
+  assert.ok(summary);
+  assert.equal(summary.state, 'open');
+  assert.equal(summary.threadId, 'thread-test');
+  assert.equal(summary.counters.framesIn, 1);
+  assert.equal(summary.counters.framesOut, client.events.length);
+  assert.equal((await api.get<ItemsPage<ConnectionSummary>>('/connections?state=closed')).body.total, 0);
+  assert.equal((await api.get('/connections?state=nonsense')).status, 422);
+
+  const one = await api.get<ConnectionSummary>(`/connections/${summary.id}`);
+  assert.equal(one.body.id, summary.id);
+  assert.equal((await api.get('/connections/unknown-id')).status, 404);
+
+  const frames = await api.get<ItemsPage<FrameRecord>>(`/connections/${summary.id}/frames?limit=3`);
+  assert.equal(frames.body.items.length, 3);
+  assert.equal(frames.body.total, client.events.length + 1);
+  const seqs = frames.body.items.map((frame) => frame.seq);
+  assert.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => b - a),
+    'newest first',
+  );
+  assert.equal(frames.body.items[0]?.eventType, 'RUN_FINISHED');
+  const incoming = await api.get<ItemsPage<FrameRecord>>(`/connections/${summary.id}/frames?direction=in`);
+  assert.deepEqual(
+    incoming.body.items.map((frame) => frame.eventType),
+    ['RunAgentInput'],
+  );
+  const started = await api.get<ItemsPage<FrameRecord>>(`/connections/${summary.id}/frames?eventType=RUN_STARTED`);
+  assert.equal(started.body.total, 1);
+  const older = await api.get<ItemsPage<FrameRecord>>(`/connections/${summary.id}/frames?before=3`);
+  assert.deepEqual(
+    older.body.items.map((frame) => frame.seq),
+    [2, 1],
+  );
+  await client.close();
+});
+
+test('close with a chosen code and reason reaches the client; bad codes and long reasons are refused', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  for (const body of [{ code: 1005 }, { code: 2999 }, { code: 5000 }, { code: 4001, reason: 'x'.repeat(124) }, {}]) {
+    const refused = await api.post(`/connections/${connection.id}/close`, body);
+    assert.equal(refused.status, 422, JSON.stringify(body));
+  }
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    client.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  const accepted = await api.post<ConnectionSummary>(`/connections/${connection.id}/close`, {
+    code: 4001,
+    reason: 'Unauthorized',
+  });
+  assert.equal(accepted.status, 202);
+  assert.deepEqual(await closed, { code: 4001, reason: 'Unauthorized' });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const after = await api.get<ConnectionSummary>(`/connections/${connection.id}`);
+  assert.equal(after.body.state, 'closed');
+  assert.equal(after.body.closeCode, 4001);
+  assert.equal((await api.post(`/connections/${connection.id}/close`, { code: 1000 })).status, 409);
+});
+
+test('terminate drops the TCP connection: the client sees 1006', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
+  assert.equal((await api.post(`/connections/${connection.id}/terminate`)).status, 202);
+  assert.equal(await closed, 1006);
+});
+
+test('GET /requests shows a PUT with headers and bodies both ways, newest first', async () => {
+  const server = await startTestEngine();
+  await fetch(`${server.url}/users/me/preferences?user_id=550e8400-e29b-41d4-a716-446655440001`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-api-key': 'k' },
+    body: JSON.stringify({ theme: 'dark' }),
+  });
+  await fetch(`${server.url}/health`);
+  const api = controlClient(server);
+  const { body } = await api.get<ItemsPage<RequestLogEntry>>('/requests');
+  assert.equal(body.total, 2);
+  assert.deepEqual(
+    body.items.map((entry) => `${entry.method} ${entry.path}`),
+    ['GET /health', 'PUT /users/me/preferences'],
+  );
+  const put = body.items[1];
+  assert.ok(put);
+  assert.equal(put.status, 200);
+  assert.equal(put.query, 'user_id=550e8400-e29b-41d4-a716-446655440001');
+  assert.equal(put.requestHeaders['x-api-key'], 'k');
+  assert.deepEqual(JSON.parse(put.requestBody?.text ?? ''), { theme: 'dark' });
+  assert.equal(JSON.parse(put.responseBody?.text ?? '').preferences.theme, 'dark');
+  assert.match(String(put.responseHeaders['content-type']), /application\/json/);
+  const filtered = await api.get<ItemsPage<RequestLogEntry>>('/requests?method=put');
+  assert.equal(filtered.body.total, 1);
+  const single = await api.get<RequestLogEntry>(`/requests/${put.id}`);
+  assert.equal(single.body.path, '/users/me/preferences');
+  assert.equal((await api.delete('/requests')).status, 204);
+  assert.equal((await api.get<ItemsPage<RequestLogEntry>>('/requests')).body.total, 0);
+});
