@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { AguiSocket, assertValidStream, type ReceivedEvent } from './helpers/agui-socket';
+import { startTestEngine } from './helpers/engine';
+
+// What a client may send on /ws: AGORA's RunAgentInput variant, the official AG-UI 1.0 RunAgentInput, an
+// approval answer; everything else gets agora:error and leaves an open run alone.
+
+const server = await startTestEngine();
+
+function errors(events: readonly ReceivedEvent[]): { errorCode: string; message: string }[] {
+  return events.filter((event) => event.type === 'CUSTOM' && event.name === 'agora:error').map((event) => event.value);
+}
+
+test('the official AG-UI 1.0 RunAgentInput is accepted and its ids are used', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  const threadId = randomUUID();
+  const runId = randomUUID();
+  ws.send({
+    threadId,
+    runId,
+    state: {},
+    messages: [
+      { id: 'm1', role: 'user', content: 'Hallo' },
+      { id: 'm2', role: 'assistant', content: 'Welkom' },
+      { id: 'm3', role: 'user', content: [{ type: 'text', text: 'Start inspectie bij Restaurant Bella Rosa' }] },
+    ],
+    tools: [],
+    context: [{ description: 'locale', value: 'nl-NL' }],
+    forwardedProps: { userId: 'koen' },
+  });
+  await ws.waitForRuns(1);
+  await assertValidStream(ws.events);
+  assert.equal(ws.events[0]?.threadId, threadId);
+  assert.equal(ws.events[0]?.runId, runId);
+  const handoff = ws.events.find((event) => event.type === 'TOOL_CALL_ARGS');
+  assert.equal(JSON.parse(handoff?.delta).agent_id, 'history-agent', 'routes on the last user message');
+  const connection = server.context.registry.list().find((c) => c.threadId === threadId);
+  assert.equal(connection?.userId, 'koen');
+  await ws.close();
+});
+
+test("AGORA's variant: snake_case ids, messages without ids, context as an object", async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  const threadId = `session_${randomUUID()}`;
+  ws.send({
+    thread_id: threadId,
+    run_id: 'run-snake',
+    user_id: 'fatima',
+    messages: [{ role: 'user', content: 'Hallo' }],
+    context: { locale: 'nl-NL' },
+  });
+  await ws.waitForRuns(1);
+  await assertValidStream(ws.events);
+  assert.equal(ws.events[0]?.threadId, threadId);
+  assert.equal(ws.events[0]?.runId, 'run-snake');
+  const connection = server.context.registry.list().find((c) => c.threadId === threadId);
+  assert.equal(connection?.userId, 'fatima');
+  assert.equal(connection?.activeRunId, null, 'no active run once it finished');
+  await ws.close();
+});
+
+test('without threadId or runId the server makes them up', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.send({ messages: [{ role: 'user', content: 'Hallo' }] });
+  await ws.waitForRuns(1);
+  await assertValidStream(ws.events);
+  assert.ok(ws.events[0]?.threadId);
+  assert.ok(ws.events[0]?.runId);
+  await ws.close();
+});
+
+test('bad frames get agora:error naming the problem, outside a run', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.send('{"threadId": ');
+  ws.sendBinary(Buffer.from([1, 2, 3]));
+  ws.send({ hello: 'world' });
+  ws.send([1, 2]);
+  ws.send({ type: 'TOOL_CALL_START', toolCallId: 'x', toolCallName: 'y' });
+  ws.send({ type: 'CUSTOM', name: 'agora:something_else', value: {} });
+  ws.send({ threadId: 't', messages: 'not a list' });
+  ws.send({ threadId: 't', messages: [{ role: 'robot', content: 'hi' }] });
+  ws.send({ type: 'CUSTOM', name: 'agora:tool_approval_response', value: { approvalId: 'appr-1' } });
+  ws.approve('appr-nothing-pending', true);
+  await ws.waitUntil(() => ws.events.length >= 10);
+  assert.deepEqual(
+    errors(ws.events).map((error) => error.errorCode),
+    [
+      'invalid_json',
+      'binary_frame',
+      'unknown_message',
+      'unknown_message',
+      'unknown_message',
+      'unknown_message',
+      'invalid_run_input',
+      'invalid_run_input',
+      'invalid_approval_response',
+      'no_pending_approval',
+    ],
+  );
+  for (const error of errors(ws.events)) assert.ok(error.message.length > 0);
+  assert.match(errors(ws.events)[4]?.message ?? '', /TOOL_CALL_START/);
+  assert.equal(ws.events.length, 10, 'errors only: no run was started by any of them');
+  await assertValidStream(ws.events);
+  await ws.close();
+});
+
+test('bad frames during a run waiting for approval leave it undisturbed; a wrong approvalId is refused', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask('Genereer rapport');
+  const request = await ws.waitForCustom('agora:tool_approval_request');
+  const at = ws.events.length;
+  ws.send('not json');
+  ws.sendBinary(Buffer.from('binary'));
+  ws.send({ what: 'ever' });
+  ws.approve('appr-wrong', true);
+  await ws.waitUntil(() => ws.events.length >= at + 4);
+  assert.deepEqual(
+    errors(ws.events.slice(at)).map((error) => error.errorCode),
+    ['invalid_json', 'binary_frame', 'unknown_message', 'unknown_approval_id'],
+  );
+  ws.approve(request.value.approvalId, true);
+  await ws.waitForRuns(1);
+  await assertValidStream(ws.events);
+  assert.ok(ws.events.some((event) => event.toolCallName === 'generate_inspection_report'));
+  await ws.close();
+});
+
+test('bad frames mid-stream do not interrupt the text being streamed', async () => {
+  const slow = await startTestEngine({ settings: { speed: 0.2 } });
+  const ws = await AguiSocket.open(slow.wsUrl);
+  ws.ask('Hallo');
+  await ws.waitFor((event) => event.type === 'TEXT_MESSAGE_CONTENT');
+  ws.send('{broken');
+  ws.approve('appr-x', false);
+  await ws.waitForRuns(1);
+  await assertValidStream(ws.events);
+  assert.deepEqual(
+    errors(ws.events).map((error) => error.errorCode),
+    ['invalid_json', 'no_pending_approval'],
+  );
+  assert.equal(ws.events.filter((event) => event.type === 'RUN_STARTED').length, 1);
+  assert.equal(ws.events.at(-1)?.outcome, undefined, 'the run completed, it was not cancelled');
+  await ws.close();
+});
