@@ -184,6 +184,12 @@ test('users: create (unique email, any case), update, delete with cascade over b
   assert.ok(store.createUser({ email: 'koen.vandenberg@nvwa.nl', name: 'Koen' }));
 });
 
+test('undefined fields in a patch mean unchanged', () => {
+  const { store } = pinnedStore();
+  assert.equal(store.updatePreferences(KOEN_ID, { theme: undefined, language: 'en-GB' })?.theme, 'light');
+  assert.equal(store.updateUser(KOEN_ID, { name: undefined })?.name, 'Koen van den Berg');
+});
+
 test('an invalid update changes nothing and announces nothing', () => {
   const { store, changes } = pinnedStore();
   const before = store.snapshot();

@@ -183,7 +183,7 @@ export class AgoraStore {
     const user = UserSchema.parse({
       ...current,
       name: patch.name ?? current.name,
-      preferences: patch.preferences ? { ...current.preferences, ...patch.preferences } : current.preferences,
+      preferences: patch.preferences ? { ...current.preferences, ...defined(patch.preferences) } : current.preferences,
       lastActivity: this.timestamp(),
     });
     this.putUser(user);
@@ -417,6 +417,11 @@ function copyUser(user: User): User {
 
 function copySession(metadata: SessionMetadata): SessionMetadata {
   return { ...metadata };
+}
+
+/** A patch without its undefined fields, which mean "unchanged" rather than "remove". */
+function defined(patch: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
 }
 
 function runTitle(text: string): string {
