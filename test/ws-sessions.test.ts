@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { AguiSocket, assertValidStream } from './helpers/agui-socket';
+import { startTestEngine } from './helpers/engine';
+
+// Runs on /ws become REST sessions (as on AGORA's real servers), and the demo's done-when walk-through.
+
+const server = await startTestEngine();
+
+async function getJson(path: string) {
+  const response = await fetch(`${server.url}${path}`);
+  assert.equal(response.status, 200, `GET ${path}`);
+  return response.json();
+}
+
+test('done when: inspection, then "Genereer rapport" approved, with working download links', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.send({
+    threadId: 't1',
+    messages: [{ role: 'user', content: 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854' }],
+  });
+  await ws.waitForRuns(1);
+  const inspection = ws.events.filter((event) => event.type === 'TOOL_CALL_START').map((event) => event.toolCallName);
+  assert.deepEqual(inspection, ['transfer_to_agent', 'get_company_info', 'get_inspection_history']);
+
+  ws.send({ threadId: 't1', messages: [{ role: 'user', content: 'Genereer rapport' }] });
+  const request = await ws.waitForCustom('agora:tool_approval_request');
+  ws.approve(request.value.approvalId, true);
+  await ws.waitForRuns(2);
+  await assertValidStream(ws.events);
+
+  const text = ws.events
+    .slice(ws.events.indexOf(request))
+    .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+    .map((event) => event.delta)
+    .join('');
+  const links = [...text.matchAll(/\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1] as string);
+  const pdf = links.find((link) => link.includes('pdf'));
+  const json = links.find((link) => link.includes('json'));
+  assert.ok(pdf && json, `links to a PDF and a JSON document in: ${text}`);
+  const pdfResponse = await fetch(pdf);
+  assert.equal(pdfResponse.status, 200);
+  assert.equal(pdfResponse.headers.get('content-type'), 'application/pdf');
+  assert.equal(
+    Buffer.from(await pdfResponse.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
+  const jsonResponse = await fetch(json);
+  assert.equal(jsonResponse.status, 200);
+  assert.match(jsonResponse.headers.get('content-type') ?? '', /^application\/json/);
+  await jsonResponse.json();
+  await ws.close();
+});
+
+test('a run creates the session for its thread and appends user, tool_call, tool and assistant history', async () => {
+  const threadId = `session_${randomUUID()}`;
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.send({ threadId, userId: 'koen', messages: [{ role: 'user', content: 'Start inspectie bij Bella Rosa' }] });
+  await ws.waitForRuns(1);
+
+  const { session } = await getJson(`/sessions/${threadId}/metadata`);
+  assert.equal(session.userId, 'koen');
+  assert.equal(session.firstMessagePreview, 'Start inspectie bij Bella Rosa');
+  const listed = await getJson('/sessions?user_id=koen');
+  assert.equal(listed.sessions[0].sessionId, threadId, 'newest activity first');
+
+  const full = await getJson(`/sessions/${threadId}/history?include_tools=true`);
+  assert.deepEqual(
+    full.history.map(
+      (message: { role: string; tool_name?: string }) =>
+        `${message.role}${message.tool_name ? ` ${message.tool_name}` : ''}`,
+    ),
+    [
+      'user',
+      'tool_call transfer_to_agent',
+      'tool transfer_to_agent',
+      'tool_call get_company_info',
+      'tool get_company_info',
+      'tool_call get_inspection_history',
+      'tool get_inspection_history',
+      'assistant',
+    ],
+  );
+  const [user, handoffCall, , companyCall, companyResult] = full.history;
+  assert.deepEqual(user, { role: 'user', content: 'Start inspectie bij Bella Rosa' });
+  assert.equal(handoffCall.agent_id, 'general-agent');
+  assert.equal(companyCall.agent_id, 'history-agent');
+  assert.deepEqual(JSON.parse(companyCall.content), { kvk_number: '92251854' });
+  assert.equal(JSON.parse(companyResult.content).name, 'Restaurant Bella Rosa');
+  assert.equal(companyResult.tool_call_id, companyCall.tool_call_id);
+  const answer = full.history.at(-1);
+  assert.equal(answer.agent_id, 'history-agent');
+  assert.match(answer.content, /1 openstaande overtreding/);
+  assert.match(answer.spoken_text, /Let op: Er is 1 openstaande overtreding/);
+
+  const plain = await getJson(`/sessions/${threadId}/history`);
+  assert.deepEqual(
+    plain.history.map((message: { role: string }) => message.role),
+    ['user', 'assistant'],
+  );
+
+  ws.send({ threadId, userId: 'koen', messages: [{ role: 'user', content: 'Hallo' }] });
+  await ws.waitForRuns(2);
+  const again = await getJson(`/sessions/${threadId}/history`);
+  assert.deepEqual(
+    again.history.map((message: { role: string }) => message.role),
+    ['user', 'assistant', 'user', 'assistant'],
+  );
+  assert.equal((await getJson(`/sessions/${threadId}/metadata`)).session.messageCount, 10);
+  await ws.close();
+});
+
+test('a cancelled run keeps what it said so far, cut where it stopped', async () => {
+  const slow = await startTestEngine({ settings: { speed: 0.2 } });
+  const threadId = `session_${randomUUID()}`;
+  const ws = await AguiSocket.open(slow.wsUrl);
+  ws.send({ threadId, messages: [{ role: 'user', content: 'Hallo' }] });
+  await ws.waitFor((event) => event.type === 'TEXT_MESSAGE_CONTENT');
+  ws.send({ threadId, messages: [{ role: 'user', content: 'Hallo nogmaals' }] });
+  await ws.waitForRuns(2, 10_000);
+  const response = await fetch(`${slow.url}/sessions/${threadId}/history`);
+  const { history } = await response.json();
+  assert.deepEqual(
+    history.map((message: { role: string }) => message.role),
+    ['user', 'assistant', 'user', 'assistant'],
+  );
+  assert.ok(history[1].content.length < history[3].content.length, 'the first answer was cut short');
+  await ws.close();
+});
