@@ -149,7 +149,7 @@ test('close with a chosen code and reason reaches the client; bad codes and long
   const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
   assert.ok(connection);
   for (const body of [{ code: 1005 }, { code: 2999 }, { code: 5000 }, { code: 4001, reason: 'x'.repeat(124) }, {}]) {
-    const refused = await api.post(`/connections/${connection.id}/close`, body);
+    const refused: { status: number } = await api.post(`/connections/${connection.id}/close`, body);
     assert.equal(refused.status, 422, JSON.stringify(body));
   }
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -208,4 +208,33 @@ test('GET /requests shows a PUT with headers and bodies both ways, newest first'
   assert.equal(single.body.path, '/users/me/preferences');
   assert.equal((await api.delete('/requests')).status, 204);
   assert.equal((await api.get<ItemsPage<RequestLogEntry>>('/requests')).body.total, 0);
+});
+
+test('pause holds outgoing frames until resumed; latency delays each frame, order kept', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  const paused = await api.patch<ConnectionSummary>(`/connections/${connection.id}`, { paused: true });
+  assert.equal(paused.body.paused, true);
+  client.ask('hallo');
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(client.events.length, 0, 'nothing delivered while paused');
+  const held = await api.get<ConnectionSummary>(`/connections/${connection.id}`);
+  assert.ok(held.body.heldFrames > 0);
+  await api.patch(`/connections/${connection.id}`, { paused: false });
+  await client.waitForRuns(1);
+  assert.equal(client.events[0]?.type, 'RUN_STARTED', 'order kept');
+
+  await api.patch(`/connections/${connection.id}`, { latencyMs: 200 });
+  const sentAt = performance.now();
+  const before = client.events.length;
+  client.ask('nog een keer');
+  await client.waitFor((event) => event.type === 'RUN_STARTED', before);
+  assert.ok(performance.now() - sentAt >= 190, 'the first frame came after the added latency');
+  await client.waitForRuns(2);
+  assert.equal((await api.patch(`/connections/${connection.id}`, { latencyMs: -5 })).status, 422);
+  assert.equal((await api.patch(`/connections/${connection.id}`, {})).status, 422);
+  await client.close();
 });

@@ -27,6 +27,14 @@ export interface ConnectionSummary {
   closeReason: string | null;
   /** Whether a scenario run is playing on this connection right now. */
   activeRunId: string | null;
+  /** Outgoing frames are held until resumed (set from the console). */
+  paused: boolean;
+  /** Delay added to every outgoing frame (set from the console). */
+  latencyMs: number;
+  /** Outgoing frames waiting because of pause or latency. */
+  heldFrames: number;
+  /** Held frames dropped because too many waited (the oldest go first). */
+  heldFramesDropped: number;
 }
 
 export interface FrameRecord {

@@ -34,7 +34,21 @@ export interface ConnectionInit {
   observer: ConnectionObserver;
 }
 
-/** One client connection: what it sent and received (bounded), its counters and its lifecycle. */
+/** Frames held for a paused or delayed connection before the oldest are dropped. */
+const MAX_HELD_FRAMES = 10_000;
+
+interface HeldFrame {
+  text: string;
+  eventType: string | null;
+  /** performance.now() time at which the frame may go out. */
+  dueAt: number;
+}
+
+/**
+ * One client connection: what it sent and received (bounded), its counters and its lifecycle. Outgoing
+ * frames can be held (paused) or delayed (added latency) by the console; frames are recorded when they
+ * actually leave, so the log shows what the client got and when.
+ */
 export class Connection {
   readonly id = randomUUID();
   readonly kind: ConnectionKind;
@@ -52,6 +66,11 @@ export class Connection {
   readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly frames: RingBuffer<FrameRecord>;
   private seq = 0;
+  private paused = false;
+  private latencyMs = 0;
+  private held: HeldFrame[] = [];
+  private heldDropped = 0;
+  private releaseTimer: NodeJS.Timeout | undefined;
   private readonly transport: ConnectionTransport;
   private readonly observer: ConnectionObserver;
 
@@ -72,9 +91,43 @@ export class Connection {
   /** Sends one text frame (a JSON event) and records it. Ignored once the connection is closing. */
   send(text: string, eventType: string | null): boolean {
     if (this.state !== 'open') return false;
+    if (!this.paused && this.latencyMs === 0 && this.held.length === 0) {
+      this.deliver(text, eventType);
+      return true;
+    }
+    if (this.held.length >= MAX_HELD_FRAMES) {
+      this.held.shift();
+      this.heldDropped++;
+    }
+    this.held.push({ text, eventType, dueAt: performance.now() + this.latencyMs });
+    this.scheduleRelease();
+    return true;
+  }
+
+  /** Holds outgoing frames (paused) and/or delays each by `latencyMs`; frames keep their order. */
+  setDelivery(patch: { paused?: boolean; latencyMs?: number }): void {
+    if (patch.paused !== undefined) this.paused = patch.paused;
+    if (patch.latencyMs !== undefined) this.latencyMs = patch.latencyMs;
+    this.scheduleRelease();
+    this.observer.updated(this);
+  }
+
+  private scheduleRelease(): void {
+    clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
+    if (this.paused || this.state !== 'open') return;
+    const now = performance.now();
+    while (this.held.length > 0 && (this.held[0] as HeldFrame).dueAt <= now) {
+      const frame = this.held.shift() as HeldFrame;
+      this.deliver(frame.text, frame.eventType);
+    }
+    const next = this.held[0];
+    if (next) this.releaseTimer = setTimeout(() => this.scheduleRelease(), Math.max(1, next.dueAt - now));
+  }
+
+  private deliver(text: string, eventType: string | null): void {
     this.transport.send(text);
     this.record('out', text, Buffer.byteLength(text), false, eventType);
-    return true;
   }
 
   /** Records a frame the client sent. */
@@ -96,6 +149,7 @@ export class Connection {
 
   close(code: number, reason = ''): void {
     if (this.state !== 'open') return;
+    this.dropHeld();
     this.state = 'closing';
     this.transport.close(code, reason);
     this.observer.updated(this);
@@ -110,12 +164,19 @@ export class Connection {
   /** Called by the transport once the connection is gone. */
   markClosed(code: number | null, reason: string | null): void {
     if (this.state === 'closed') return;
+    this.dropHeld();
     this.state = 'closed';
     this.closedAt = Date.now();
     this.closeCode = code;
     this.closeReason = reason;
     this.activeRunId = null;
     this.observer.closed(this);
+  }
+
+  private dropHeld(): void {
+    clearTimeout(this.releaseTimer);
+    this.releaseTimer = undefined;
+    this.held = [];
   }
 
   resizeFrameBuffer(size: number): void {
@@ -138,6 +199,10 @@ export class Connection {
       closeCode: this.closeCode,
       closeReason: this.closeReason,
       activeRunId: this.activeRunId,
+      paused: this.paused,
+      latencyMs: this.latencyMs,
+      heldFrames: this.held.length,
+      heldFramesDropped: this.heldDropped,
     };
   }
 

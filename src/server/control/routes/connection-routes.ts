@@ -35,6 +35,13 @@ const CloseBodySchema = z.strictObject({
     .refine((reason) => Buffer.byteLength(reason) <= 123, 'reason must be at most 123 bytes (UTF-8)'),
 });
 
+const DeliveryPatchSchema = z
+  .strictObject({
+    paused: z.boolean().optional(),
+    latencyMs: z.number().int().min(0).max(60_000).optional(),
+  })
+  .refine((patch) => patch.paused !== undefined || patch.latencyMs !== undefined, 'Send paused and/or latencyMs');
+
 /** Finds the connection named in the path, or answers 404. */
 export function connectionFrom(ctx: Context, { context }: ControlDeps): Connection {
   const connection = context.registry.get(ctx.params.id ?? '');
@@ -85,6 +92,14 @@ export function connectionRoutes(deps: ControlDeps): Router {
     requireOpen(connection);
     connection.close(code, reason);
     ctx.status = 202;
+    ctx.body = connection.summary();
+  });
+
+  router.patch('/connections/:id', jsonBody(bodyLimit), (ctx) => {
+    const connection = connectionFrom(ctx, deps);
+    const patch = parseRequestPart(DeliveryPatchSchema, requestBody(ctx), 'body');
+    requireOpen(connection);
+    connection.setDelivery(patch);
     ctx.body = connection.summary();
   });
 
