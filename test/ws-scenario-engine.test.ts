@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunRequest } from '../src/server/agui/run-input';
+import { agoraScenarioPack } from '../src/server/scenarios/agora/agora-scenario-pack';
+import { Conversation } from '../src/server/scenarios/conversation';
+import { ScenarioCatalogue, ScenarioValidationError } from '../src/server/scenarios/scenario-catalogue';
+import { ScenarioPlayer } from '../src/server/scenarios/scenario-player';
+import type { JsonValue, ScenarioInput, ScenarioStep } from '../src/shared/scenario';
+import { assertValidStream, outline, type ReceivedEvent } from './helpers/agui-socket';
+
+// The scenario engine without a socket: catalogue validation and routing, templates, and the player's
+// guarantee of a well-formed stream whatever a scenario leaves open.
+
+function request(lastUserMessage = 'hallo', runId = 'run-1'): RunRequest {
+  return {
+    threadId: 'thread-1',
+    runId,
+    userId: 'koen',
+    messages: [],
+    lastUserMessage,
+    state: undefined,
+    resume: [],
+    shape: 'agora',
+  };
+}
+
+function scenario(steps: ScenarioStep[], extra: Partial<ScenarioInput> = {}): ScenarioInput {
+  return { id: 'test', name: 'Test', triggers: [{ match: 'always' }], steps, ...extra };
+}
+
+async function play(steps: ScenarioStep[], context = new Map<string, JsonValue>()) {
+  const catalogue = new ScenarioCatalogue([scenario(steps)]);
+  const events: ReceivedEvent[] = [];
+  const player = new ScenarioPlayer({
+    program: catalogue.match('x') ?? assert.fail('no match'),
+    request: request(),
+    sink: ({ json }) => events.push(JSON.parse(json)),
+    origin: 'http://example.test:8000',
+    context,
+    speed: () => 0,
+    approvalTimeoutMs: () => 0,
+  });
+  player.start();
+  const end = await player.done;
+  return { events, end, player };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, 'timed out');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+function refusal(input: unknown): string {
+  try {
+    new ScenarioCatalogue().put(input);
+  } catch (error) {
+    assert.ok(error instanceof ScenarioValidationError);
+    return error.message;
+  }
+  return assert.fail('the scenario was accepted');
+}
+
+test('the catalogue holds the AGORA pack in routing order and supports put, get and delete', () => {
+  const catalogue = new ScenarioCatalogue(agoraScenarioPack);
+  assert.deepEqual(
+    catalogue.list().map((item) => item.id),
+    ['agora-inspection-start', 'agora-finding-regulations', 'agora-report-approval', 'agora-general'],
+  );
+  const general = catalogue.get('agora-general');
+  assert.ok(general);
+  catalogue.put({ ...general, name: 'Renamed' });
+  assert.equal(catalogue.list().at(-1)?.name, 'Renamed', 'replaced in place');
+  assert.equal(catalogue.delete('agora-general'), true);
+  assert.equal(catalogue.delete('agora-general'), false);
+  assert.equal(catalogue.match('hallo'), undefined, 'no fallback left');
+  assert.equal(catalogue.match('rapport')?.scenario.id, 'agora-report-approval');
+});
+
+test('routing: higher priority wins, then catalogue order; regex triggers are case-insensitive', () => {
+  const catalogue = new ScenarioCatalogue([
+    scenario([], { id: 'first', triggers: [{ match: 'substring', value: 'Rapport' }] }),
+    scenario([], { id: 'second', triggers: [{ match: 'substring', value: 'rapport', priority: 5 }] }),
+    scenario([], { id: 'third', triggers: [{ match: 'substring', value: 'vis' }] }),
+    scenario([], { id: 'regex', triggers: [{ match: 'regex', pattern: '^kvk \\d{8}$' }] }),
+  ]);
+  assert.equal(catalogue.match('een RAPPORT graag')?.scenario.id, 'second');
+  assert.equal(catalogue.match('rauwe vis')?.scenario.id, 'third');
+  assert.equal(catalogue.match('KVK 92251854')?.scenario.id, 'regex');
+  assert.equal(catalogue.match('KVK 9225185'), undefined);
+});
+
+test('invalid scenarios are refused with where and why', () => {
+  assert.match(refusal({ id: 'x', name: 'X', triggers: [], steps: [{ type: 'nope' }] }), /steps\.0/);
+  assert.match(
+    refusal(scenario([{ type: 'emit', event: { type: 'TEXT_MESSAGE_START' } }])),
+    /steps\.0: not a valid AG-UI event at messageId/,
+  );
+  assert.match(
+    refusal(scenario([{ type: 'emit', event: { type: 'RUN_FINISHED', threadId: 't', runId: 'r' } }])),
+    /sent by the engine/,
+  );
+  assert.match(
+    refusal(scenario([{ type: 'step', name: 's', steps: [{ type: 'text', chunks: ['{{nope}}'] }] }])),
+    /steps\.0\.steps\.0: unknown placeholder \{\{nope\}\}/,
+  );
+  assert.match(
+    refusal(scenario([{ type: 'stateDelta', delta: [{ op: 'explode', path: '/a' }] }])),
+    /not a valid AG-UI event/,
+  );
+  assert.match(refusal(scenario([], { triggers: [{ match: 'regex', pattern: '(' }] })), /triggers/);
+  assert.match(refusal(scenario([], { id: 'Not An Id' })), /id/);
+});
+
+test('templates: run values, step outputs, vars and context; constant chunks untouched', async () => {
+  const context = new Map<string, JsonValue>([['company', 'Bella Rosa']]);
+  const { events } = await play(
+    [
+      { type: 'let', values: { report: 'INS-2024-{{randomHex:6}}' } },
+      { type: 'emit', id: 'open', event: { type: 'TEXT_MESSAGE_START', messageId: 'm-{{uuid}}', role: 'assistant' } },
+      {
+        type: 'emit',
+        event: {
+          type: 'TEXT_MESSAGE_CONTENT',
+          messageId: '{{steps.open.messageId}}',
+          delta: '{{threadId}}|{{runId}}|{{userId}}|{{lastUserMessage}}|{{vars.report}}|{{context.company}}|{{origin}}',
+        },
+      },
+      { type: 'emit', event: { type: 'TEXT_MESSAGE_END', messageId: '{{steps.open.messageId}}' } },
+      { type: 'text', id: 'answer', chunks: ['Rapport {{vars.report}}', ' klaar'], spoken: false },
+      { type: 'emit', event: { type: 'CUSTOM', name: 'answered', value: { id: '{{steps.answer.messageId}}' } } },
+    ],
+    context,
+  );
+  await assertValidStream(events);
+  const [start, content] = events.slice(1, 3);
+  assert.match(start?.messageId, /^m-[0-9a-f-]{36}$/);
+  assert.equal(content?.messageId, start?.messageId);
+  const [threadId, runId, userId, message, report, company, origin] = content?.delta.split('|') ?? [];
+  assert.deepEqual(
+    [threadId, runId, userId, message, company, origin],
+    ['thread-1', 'run-1', 'koen', 'hallo', 'Bella Rosa', 'http://example.test:8000'],
+  );
+  assert.match(report ?? '', /^INS-2024-[0-9A-F]{6}$/);
+  const deltas = events
+    .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+    .slice(1)
+    .map((event) => event.delta);
+  assert.deepEqual(deltas, [`Rapport ${report}`, ' klaar'], 'a let value is rendered once for the whole run');
+  const answerId = events.find((event, index) => index > 3 && event.type === 'TEXT_MESSAGE_START')?.messageId;
+  assert.equal(events.find((event) => event.name === 'answered')?.value.id, answerId);
+});
+
+test('whatever a scenario leaves open is closed before RUN_FINISHED', async () => {
+  const { events, end } = await play([
+    { type: 'emit', event: { type: 'STEP_STARTED', stepName: 'outer' } },
+    { type: 'emit', event: { type: 'TOOL_CALL_START', toolCallId: 'tc', toolCallName: 'lookup' } },
+    { type: 'emit', event: { type: 'TEXT_MESSAGE_START', messageId: 'm', role: 'assistant' } },
+    { type: 'emit', event: { type: 'CUSTOM', name: 'agora:spoken_text_start', value: { messageId: 'm' } } },
+  ]);
+  assert.equal(end, 'finished');
+  await assertValidStream(events);
+  assert.deepEqual(outline(events).slice(5), [
+    'TEXT_MESSAGE_END',
+    'CUSTOM agora:spoken_text_end',
+    'TOOL_CALL_END',
+    'STEP_FINISHED outer',
+    'RUN_FINISHED',
+  ]);
+});
+
+test('a scripted RUN_ERROR ends the run there', async () => {
+  const { events, end } = await play([
+    { type: 'emit', event: { type: 'STEP_STARTED', stepName: 'work' } },
+    { type: 'emit', event: { type: 'RUN_ERROR', message: 'Agent crashed', code: 'boom' } },
+    { type: 'text', chunks: ['never sent'] },
+  ]);
+  assert.equal(end, 'errored');
+  assert.deepEqual(outline(events), ['RUN_STARTED', 'STEP_STARTED work', 'RUN_ERROR']);
+  await assertValidStream(events);
+});
+
+test('state snapshots and deltas, and branches on conversation context', async () => {
+  const context = new Map<string, JsonValue>();
+  const steps: ScenarioStep[] = [
+    { type: 'stateSnapshot', snapshot: { visits: 0, thread: '{{threadId}}' } },
+    { type: 'stateDelta', delta: [{ op: 'replace', path: '/visits', value: 1 }] },
+    {
+      type: 'branch',
+      when: { context: 'mode', equals: 'expert' },
+      steps: [{ type: 'text', chunks: ['expert'], spoken: false }],
+      otherwise: [
+        { type: 'text', chunks: ['beginner'], spoken: false },
+        { type: 'setContext', values: { mode: 'expert' } },
+      ],
+    },
+  ];
+  const first = await play(steps, context);
+  await assertValidStream(first.events);
+  assert.deepEqual(first.events[1]?.snapshot, { visits: 0, thread: 'thread-1' });
+  assert.deepEqual(first.events[2]?.delta, [{ op: 'replace', path: '/visits', value: 1 }]);
+  assert.equal(first.events.find((event) => event.type === 'TEXT_MESSAGE_CONTENT')?.delta, 'beginner');
+  const second = await play(steps, context);
+  assert.equal(second.events.find((event) => event.type === 'TEXT_MESSAGE_CONTENT')?.delta, 'expert');
+});
+
+test('a message no scenario matches gets RUN_STARTED then RUN_ERROR', async () => {
+  const events: ReceivedEvent[] = [];
+  const conversation = new Conversation({
+    catalogue: new ScenarioCatalogue([scenario([], { triggers: [{ match: 'substring', value: 'only this' }] })]),
+    sink: ({ json }) => events.push(JSON.parse(json)),
+    origin: 'http://example.test',
+    speed: () => 0,
+    approvalTimeoutMs: () => 0,
+  });
+  conversation.run(request('something else'));
+  assert.deepEqual(outline(events), ['RUN_STARTED', 'RUN_ERROR']);
+  assert.equal(events[1]?.code, 'no_matching_scenario');
+  await assertValidStream(events);
+});
+
+test('every AGORA flow emits only valid events on every branch (approved, rejected, timeout)', async () => {
+  const catalogue = new ScenarioCatalogue(agoraScenarioPack);
+  for (const [message, answer] of [
+    ['start inspectie', undefined],
+    ['regels', undefined],
+    ['hallo', undefined],
+    ['rapport', true],
+    ['rapport', false],
+    ['rapport', 'timeout'],
+  ] as const) {
+    const events: ReceivedEvent[] = [];
+    const conversation = new Conversation({
+      catalogue,
+      sink: ({ json }) => events.push(JSON.parse(json)),
+      origin: 'http://example.test',
+      speed: () => 0,
+      approvalTimeoutMs: () => (answer === 'timeout' ? 1 : 0),
+    });
+    conversation.run(request(message));
+    if (typeof answer === 'boolean') {
+      await until(() => events.some((event) => event.name === 'agora:tool_approval_request'));
+      const approval = events.find((event) => event.name === 'agora:tool_approval_request');
+      assert.equal(
+        conversation.answerApproval({ approvalId: 'appr-wrong', approved: true, feedback: null })?.errorCode,
+        'unknown_approval_id',
+      );
+      assert.equal(
+        conversation.answerApproval({ approvalId: approval?.value.approvalId, approved: answer, feedback: null }),
+        undefined,
+      );
+    }
+    await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+    await assertValidStream(events);
+    assert.equal(events.at(-1)?.type, 'RUN_FINISHED', `${message} ${answer}`);
+  }
+});
