@@ -194,3 +194,13 @@ test('on the engine: unknown route 404, wrong method 405 with Allow, CORS for an
   const errorWithCors = await fetch(`${engine.url}/nope`, { headers: { origin: 'http://example.test' } });
   assert.equal(errorWithCors.headers.get('access-control-allow-origin'), 'http://example.test', 'errors keep CORS');
 });
+
+test('422 entries keep FastAPI key order: type, loc, msg, input', async () => {
+  const response = await fetch(`${base}/items`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'ok', count: 'three' }),
+  });
+  const text = await response.text();
+  assert.match(text, /^\{"detail":\[\{"type":"[a-z_]+","loc":\["body","count"\],"msg":"[^"]+","input":"three"\}\]\}$/);
+});

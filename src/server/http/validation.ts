@@ -26,7 +26,9 @@ export function toValidationIssues(
         input: valueAt(root, [...path, key]) ?? null,
       }));
     const input = valueAt(root, path);
-    return [{ ...describe(issue, input), loc: [part, ...path], input: input === undefined ? null : input }];
+    const { type, msg } = describe(issue, input);
+    // FastAPI's key order, for clients (and people) diffing bodies.
+    return [{ type, loc: [part, ...path], msg, input: input === undefined ? null : input }];
   });
 }
 
