@@ -113,3 +113,16 @@ export const AgoraDataSchema = z.object({
   sessions: z.array(StoredSessionSchema),
 });
 export type AgoraData = z.infer<typeof AgoraDataSchema>;
+
+/** What changed in the store; the console follows these to stay in step without polling. */
+export type AgoraChange =
+  | { type: 'user-created'; user: User }
+  | { type: 'user-updated'; user: User }
+  | { type: 'user-deleted'; userId: string; deletedSessionIds: string[] }
+  | { type: 'current-user-changed'; userId: string | null }
+  | { type: 'session-created'; session: SessionMetadata }
+  | { type: 'session-updated'; session: SessionMetadata }
+  | { type: 'session-deleted'; sessionId: string }
+  | { type: 'history-appended'; session: SessionMetadata; messages: HistoryMessage[] }
+  | { type: 'history-replaced'; session: SessionMetadata }
+  | { type: 'reset' };

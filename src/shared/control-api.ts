@@ -1,3 +1,12 @@
+import { z } from 'zod';
+import {
+  type AgoraChange,
+  HistoryMessageSchema,
+  PreferencesSchema,
+  SESSION_TITLE_MAX,
+  USER_NAME_MAX,
+  type User,
+} from './agora-model';
 import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
 import type { RequestLogEntry } from './request-log';
 import type { ServerSettings } from './settings';
@@ -67,6 +76,46 @@ export const ALLOWED_CLOSE_CODES = [1000, 1001, 1008, 1011, 1012, 1013, 1014] as
 export const isAllowedCloseCode = (code: number): boolean =>
   (ALLOWED_CLOSE_CODES as readonly number[]).includes(code) || (code >= 3000 && code <= 4999);
 
+// ——— State editing ————————————————————————————————————————————————————————————
+
+/** A user as the console shows it: the stored user, and whether `GET /users/me` answers with it. */
+export type ConsoleUser = User & { isCurrentUser: boolean };
+
+const PreferencesPatchSchema = PreferencesSchema.partial();
+
+export const NewUserSchema = z.strictObject({
+  email: z.email(),
+  name: z.string().trim().min(1).max(USER_NAME_MAX),
+  preferences: PreferencesPatchSchema.optional(),
+  isCurrentUser: z.boolean().optional(),
+});
+export type NewUserInput = z.infer<typeof NewUserSchema>;
+
+export const UserEditSchema = z
+  .strictObject({
+    email: z.email().optional(),
+    name: z.string().trim().min(1).max(USER_NAME_MAX).optional(),
+    preferences: PreferencesPatchSchema.optional(),
+    isCurrentUser: z.boolean().optional(),
+  })
+  .refine((edit) => Object.values(edit).some((value) => value !== undefined), 'Send at least one field to change');
+export type UserEdit = z.infer<typeof UserEditSchema>;
+
+export const NewSessionSchema = z.strictObject({
+  sessionId: z.string().trim().min(1).max(200).optional(),
+  userId: z.string().trim().min(1),
+  title: z.string().max(SESSION_TITLE_MAX),
+  history: z.array(HistoryMessageSchema).max(10_000).optional(),
+});
+export type NewSessionInput = z.infer<typeof NewSessionSchema>;
+
+export const SessionEditSchema = z
+  .strictObject({ title: z.string().max(SESSION_TITLE_MAX).optional(), userId: z.string().trim().min(1).optional() })
+  .refine((edit) => edit.title !== undefined || edit.userId !== undefined, 'Send title and/or userId');
+export type SessionEdit = z.infer<typeof SessionEditSchema>;
+
+export const HistoryReplaceSchema = z.strictObject({ messages: z.array(HistoryMessageSchema).max(10_000) });
+
 // ——— Live feed ————————————————————————————————————————————————————————————————
 
 /** Client → server messages on the live feed. The first must be `auth`. */
@@ -82,7 +131,7 @@ export type FeedItem =
   | { type: 'connection-closed'; connection: ConnectionSummary }
   | { type: 'frame'; connectionId: string; frame: FrameRecord }
   | { type: 'request'; entry: RequestLogEntry }
-  | { type: 'state-changed'; change: { type: string; [key: string]: unknown } }
+  | { type: 'state-changed'; change: AgoraChange }
   | { type: 'scenarios-changed'; change: { type: string; id: string } }
   | { type: 'settings-changed'; settings: ServerSettings };
 

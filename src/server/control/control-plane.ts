@@ -6,6 +6,7 @@ import { LiveFeed, type LiveFeedOptions } from './live-feed';
 import { connectionRoutes } from './routes/connection-routes';
 import { requestRoutes } from './routes/request-routes';
 import { serverRoutes } from './routes/server-routes';
+import { stateRoutes } from './routes/state-routes';
 
 export interface ControlPlane {
   /** Handles `/__console/*`; mount first in the HTTP pipeline. */
@@ -22,7 +23,7 @@ export function createControlPlane(
   feedOptions: Partial<LiveFeedOptions> = {},
 ): ControlPlane {
   const feed = new LiveFeed(deps, feedOptions);
-  const routers = [serverRoutes(deps), connectionRoutes(deps), requestRoutes(deps)];
+  const routers = [serverRoutes(deps), connectionRoutes(deps), requestRoutes(deps), stateRoutes(deps)];
   return {
     middleware: consoleArea(deps, routers, rendererDir),
     socketEndpoints: [feed.endpoint()],

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type AgoraChange,
   type AgoraData,
   AgoraDataSchema,
   DEFAULT_PREFERENCES,
@@ -14,19 +15,10 @@ import {
   UserSchema,
 } from '../../shared/agora-model';
 import type { Logger } from '../support/logger';
-import { agoraSeed } from './agora-seed';
 
-/** What changed in the store; the console follows these to stay in step without polling. */
-export type AgoraChange =
-  | { type: 'user-created'; user: User }
-  | { type: 'user-updated'; user: User }
-  | { type: 'user-deleted'; userId: string; deletedSessionIds: string[] }
-  | { type: 'current-user-changed'; userId: string | null }
-  | { type: 'session-created'; session: SessionMetadata }
-  | { type: 'session-updated'; session: SessionMetadata }
-  | { type: 'session-deleted'; sessionId: string }
-  | { type: 'history-appended'; session: SessionMetadata; messages: HistoryMessage[] }
-  | { type: 'reset' };
+export type { AgoraChange };
+
+import { agoraSeed } from './agora-seed';
 
 export type AgoraChangeListener = (change: AgoraChange) => void;
 
@@ -49,7 +41,33 @@ export interface AgoraStoreOptions {
 
 export interface UserPatch {
   name?: string;
+  /** Console edits only; the mocked REST API never changes an email. */
+  email?: string;
   preferences?: PreferencesPatch;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  /** Merged into the default preferences. */
+  preferences?: PreferencesPatch;
+}
+
+export interface NewSession {
+  /** Default: `session-<uuid>`. */
+  sessionId?: string;
+  /** Owner, by id or legacy id. */
+  userId: string;
+  title: string;
+  history?: HistoryMessage[];
+}
+
+/** Thrown by `createSession` when the id is taken. */
+export class DuplicateSessionError extends Error {
+  constructor(readonly sessionId: string) {
+    super(`Session ${sessionId} already exists`);
+    this.name = 'DuplicateSessionError';
+  }
 }
 
 /** Thrown by `createUser` when another user has the email (compared case-insensitively). */
@@ -160,14 +178,14 @@ export class AgoraStore {
   }
 
   /** A new user with default preferences. Throws `DuplicateEmailError`, or a ZodError for an invalid email/name. */
-  createUser(input: { email: string; name: string }): User {
+  createUser(input: NewUser): User {
     if (this.emailOwners.has(input.email.toLowerCase())) throw new DuplicateEmailError(input.email);
     const at = this.timestamp();
     const user = UserSchema.parse({
       id: randomUUID(),
       email: input.email,
       name: input.name,
-      preferences: { ...DEFAULT_PREFERENCES },
+      preferences: { ...DEFAULT_PREFERENCES, ...input.preferences },
       createdAt: at,
       lastActivity: at,
     });
@@ -180,9 +198,13 @@ export class AgoraStore {
   updateUser(id: string, patch: UserPatch): User | undefined {
     const current = this.users.get(this.canonicalUserId(id));
     if (!current) return undefined;
+    const owner = patch.email === undefined ? undefined : this.emailOwners.get(patch.email.toLowerCase());
+    if (patch.email !== undefined && owner !== undefined && owner !== current.id)
+      throw new DuplicateEmailError(patch.email);
     const user = UserSchema.parse({
       ...current,
       name: patch.name ?? current.name,
+      email: patch.email ?? current.email,
       preferences: patch.preferences ? { ...current.preferences, ...defined(patch.preferences) } : current.preferences,
       lastActivity: this.timestamp(),
     });
@@ -258,12 +280,51 @@ export class AgoraStore {
     return history.map((message) => ({ ...message }));
   }
 
-  /** Sets the title (whitespace trimmed, cut to 200 characters) when given; always bumps lastActivity. */
-  updateSession(sessionId: string, patch: { title?: string }): SessionMetadata | undefined {
+  /** A session made in the console. Throws `DuplicateSessionError`, or a ZodError for invalid fields. */
+  createSession(input: NewSession): SessionMetadata {
+    const sessionId = input.sessionId ?? `session-${randomUUID()}`;
+    if (this.sessions.has(sessionId)) throw new DuplicateSessionError(sessionId);
+    const history = (input.history ?? []).map((message) => HistoryMessageSchema.parse(message));
+    const at = this.timestamp();
+    const metadata = SessionMetadataSchema.parse({
+      sessionId,
+      userId: input.userId,
+      title: input.title.trim().slice(0, SESSION_TITLE_MAX),
+      firstMessagePreview: '',
+      messageCount: 0,
+      createdAt: at,
+      lastActivity: at,
+    });
+    const record: SessionRecord = { metadata: Object.freeze(metadata), history: [] };
+    const firstUser = history.find((message) => message.role === 'user');
+    const created = this.append(record, history, at, firstUser?.content ?? '');
+    this.sessions.set(sessionId, record);
+    this.emit({ type: 'session-created', session: copySession(created) });
+    return copySession(created);
+  }
+
+  /** Replaces the whole history (the console's history editor); undefined for an unknown session. */
+  replaceHistory(sessionId: string, messages: HistoryMessage[]): SessionMetadata | undefined {
+    const valid = messages.map((message) => HistoryMessageSchema.parse(message));
+    const record = this.sessions.get(sessionId);
+    if (!record) return undefined;
+    record.history = [];
+    const firstUser = valid.find((message) => message.role === 'user');
+    const metadata = this.append(record, valid, this.timestamp(), firstUser?.content ?? '');
+    this.emit({ type: 'history-replaced', session: copySession(metadata) });
+    return copySession(metadata);
+  }
+
+  /**
+   * Sets the title (whitespace trimmed, cut to 200 characters) and, from the console, the owner, when given;
+   * always bumps lastActivity.
+   */
+  updateSession(sessionId: string, patch: { title?: string; userId?: string }): SessionMetadata | undefined {
     const record = this.sessions.get(sessionId);
     if (!record) return undefined;
     const metadata = SessionMetadataSchema.parse({
       ...record.metadata,
+      userId: patch.userId ?? record.metadata.userId,
       title: patch.title === undefined ? record.metadata.title : patch.title.trim().slice(0, SESSION_TITLE_MAX),
       lastActivity: this.timestamp(),
     });
