@@ -40,8 +40,8 @@ export function toolCallEnd(toolCallId: string): ToolCallEndEvent {
   return { type: EventType.TOOL_CALL_END, toolCallId, timestamp: Date.now() };
 }
 
-export function customEvent(name: string, value: unknown): CustomEvent {
-  return { type: EventType.CUSTOM, name, value, timestamp: Date.now() };
+export function customEvent(name: string, value: unknown, timestamp = Date.now()): CustomEvent {
+  return { type: EventType.CUSTOM, name, value, timestamp };
 }
 
 /** AGORA's names for its CUSTOM events. */
@@ -80,6 +80,19 @@ export interface OutgoingEvent {
 
 /** Where a run's events go: a WebSocket now, an SSE stream later. */
 export type EventSink = (outgoing: OutgoingEvent) => void;
+
+/**
+ * The two events a streamed answer sends per chunk, serialised by concatenation: a run sends dozens of them, and
+ * the delta is usually JSON-encoded once when the scenario is compiled. `messageId` must need no escaping
+ * (the engine's own `msg-<uuid>` ids); `deltaJson` is the delta already JSON-encoded.
+ */
+export function textContentJson(messageId: string, deltaJson: string, timestamp: number): string {
+  return `{"type":"TEXT_MESSAGE_CONTENT","messageId":"${messageId}","delta":${deltaJson},"timestamp":${timestamp}}`;
+}
+
+export function spokenContentJson(messageId: string, deltaJson: string, timestamp: number): string {
+  return `{"type":"CUSTOM","name":"${AgoraEventName.spokenTextContent}","value":{"messageId":"${messageId}","delta":${deltaJson}},"timestamp":${timestamp}}`;
+}
 
 export function outgoing(event: BaseEvent): OutgoingEvent {
   return { event: event as OutgoingEvent['event'], json: JSON.stringify(event) };

@@ -91,8 +91,10 @@ export function parseClientRequest(value: unknown): ClientRequest {
 }
 
 function parseRunInput(record: Record<string, unknown>): ClientRequest {
-  const official = RunAgentInputSchema.safeParse(record);
-  if (official.success) {
+  // Only input that looks official is checked against the official schema: a failed zod parse is costly,
+  // and AGORA's variant (no runId, messages without ids) is the common case on /ws.
+  const official = looksOfficial(record) ? RunAgentInputSchema.safeParse(record) : undefined;
+  if (official?.success) {
     const input = official.data;
     return {
       kind: 'run',
@@ -125,6 +127,15 @@ function parseRunInput(record: Record<string, unknown>): ClientRequest {
       shape: 'agora',
     },
   };
+}
+
+function looksOfficial(record: Record<string, unknown>): boolean {
+  return (
+    typeof record.threadId === 'string' &&
+    typeof record.runId === 'string' &&
+    Array.isArray(record.messages) &&
+    record.messages.every((message) => typeof (message as { id?: unknown } | null)?.id === 'string')
+  );
 }
 
 function agoraMessage(message: z.infer<typeof AgoraMessageSchema>): Message {

@@ -1,7 +1,6 @@
 import { EventType } from '@ag-ui/core';
 import type { HistoryMessage } from '../../shared/agora-model';
 import { AgoraEventName } from '../agui/events';
-import type { RunRequest } from '../agui/run-input';
 import type { Logger } from '../support/logger';
 import type { RunObserver } from './conversation';
 
@@ -13,27 +12,23 @@ export interface SessionHistoryTarget {
 
 interface Transcript {
   agent: string | undefined;
+  /** Entries completed so far, written in one go when the run ends (one store change per run, not per entry). */
+  entries: HistoryMessage[];
   texts: Map<string, { content: string; spoken: string }>;
   tools: Map<string, { name: string; args: string }>;
 }
 
 /**
  * Records runs as REST sessions, as AGORA's real servers do: the run's thread becomes (or updates) a session,
- * the user message goes in at the start, and each assistant answer, tool call and tool result as it completes
- * (attributed to the agent the last STATE_SNAPSHOT named).
+ * the user message goes in at the start; assistant answers, tool calls and tool results (attributed to the agent
+ * the last STATE_SNAPSHOT named) go in when the run ends, synchronously with its last event, so a client that
+ * refetches after RUN_FINISHED sees them. A cancelled run keeps what it said up to where it stopped.
  */
 export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger): RunObserver {
   const transcripts = new Map<string, Transcript>();
-  const append = (request: RunRequest, message: HistoryMessage) => {
-    try {
-      target.appendHistory(request.threadId, [message]);
-    } catch (error) {
-      logger.warn(`run ${request.runId}: history entry not recorded: ${(error as Error).message}`);
-    }
-  };
   return {
     runStarted(request) {
-      transcripts.set(request.runId, { agent: undefined, texts: new Map(), tools: new Map() });
+      transcripts.set(request.runId, { agent: undefined, entries: [], texts: new Map(), tools: new Map() });
       target.recordRunStart(request.threadId, request.userId, request.lastUserMessage);
     },
     event(request, { event }) {
@@ -57,7 +52,7 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
           const text = transcript.texts.get(event.messageId as string);
           if (!text) return;
           transcript.texts.delete(event.messageId as string);
-          append(request, {
+          transcript.entries.push({
             role: 'assistant',
             content: text.content,
             ...(transcript.agent && { agent_id: transcript.agent }),
@@ -83,7 +78,7 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
         case EventType.TOOL_CALL_END: {
           const tool = transcript.tools.get(event.toolCallId as string);
           if (!tool) return;
-          append(request, {
+          transcript.entries.push({
             role: 'tool_call',
             tool_call_id: event.toolCallId as string,
             tool_name: tool.name,
@@ -95,7 +90,7 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
         case EventType.TOOL_CALL_RESULT: {
           const tool = transcript.tools.get(event.toolCallId as string);
           transcript.tools.delete(event.toolCallId as string);
-          append(request, {
+          transcript.entries.push({
             role: 'tool',
             tool_call_id: event.toolCallId as string,
             tool_name: tool?.name ?? 'unknown',
@@ -106,7 +101,14 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
       }
     },
     runEnded(request) {
+      const transcript = transcripts.get(request.runId);
       transcripts.delete(request.runId);
+      if (!transcript || transcript.entries.length === 0) return;
+      try {
+        target.appendHistory(request.threadId, transcript.entries);
+      } catch (error) {
+        logger.warn(`run ${request.runId}: history not recorded: ${(error as Error).message}`);
+      }
     },
   };
 }

@@ -2,7 +2,7 @@ import { EventSchemas } from '@ag-ui/core/schemas';
 import type { JsonObject, JsonValue, Scenario, ScenarioStep } from '../../shared/scenario';
 import type { Op, ScenarioProgram } from './scenario-program';
 import { toSpokenText } from './spoken-text';
-import { compileJson, compileString, type TemplateScope } from './template';
+import { compileJson, compileString, isConstantJson, type TemplateScope } from './template';
 
 /** Defaults of AGORA's mock: 0.1 s between text chunks, 0.3 s between a tool's arguments and its end. */
 export const DEFAULT_CHUNK_DELAY_MS = 100;
@@ -56,7 +56,13 @@ function compileStep(step: ScenarioStep, path: string): Op {
         id: step.id,
         chunks: step.chunks.map((chunk) => {
           const written = compileString(chunk);
-          return { written, spoken: written.constant === undefined ? undefined : toSpokenText(written.constant) };
+          const spoken = written.constant === undefined ? undefined : toSpokenText(written.constant);
+          return {
+            written,
+            writtenJson: written.constant === undefined ? undefined : JSON.stringify(written.constant),
+            spoken,
+            spokenJson: spoken === undefined ? undefined : JSON.stringify(spoken),
+          };
         }),
         chunkDelayMs: step.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS,
         spoken: step.spoken ?? true,
@@ -69,7 +75,13 @@ function compileStep(step: ScenarioStep, path: string): Op {
         displayName: step.displayName === undefined ? undefined : compileString(step.displayName),
         description: step.description === undefined ? undefined : compileString(step.description),
         args: compileJson(step.args),
+        argsDelta: isConstantJson(step.args) ? JSON.stringify(step.args) : undefined,
         result: compileJson(step.result),
+        resultContent: !isConstantJson(step.result)
+          ? undefined
+          : typeof step.result === 'string'
+            ? step.result
+            : JSON.stringify(step.result),
         argsDelayMs: step.argsDelayMs ?? DEFAULT_TOOL_ARGS_DELAY_MS,
       };
     case 'stateSnapshot':

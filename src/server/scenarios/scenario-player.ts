@@ -7,7 +7,9 @@ import {
   type EventSink,
   runFinished,
   runStarted,
+  spokenContentJson,
   stepFinished,
+  textContentJson,
   textMessageEnd,
   toolCallEnd,
 } from '../agui/events';
@@ -213,10 +215,19 @@ export class ScenarioPlayer {
     if (op.spoken) this.send(customEvent(AgoraEventName.spokenTextStart, { messageId, role: 'assistant' }));
     for (const chunk of op.chunks) {
       const delta = chunk.written.constant ?? chunk.written.render(this.scope);
-      this.send({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, timestamp: Date.now() } as BaseEvent);
+      const timestamp = Date.now();
+      this.sendSerialised(
+        { type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, timestamp },
+        textContentJson(messageId, chunk.writtenJson ?? JSON.stringify(delta), timestamp),
+      );
       if (op.spoken) {
         const spoken = chunk.spoken ?? toSpokenText(delta);
-        if (spoken) this.send(customEvent(AgoraEventName.spokenTextContent, { messageId, delta: spoken }));
+        if (spoken) {
+          this.sendSerialised(
+            customEvent(AgoraEventName.spokenTextContent, { messageId, delta: spoken }, timestamp),
+            spokenContentJson(messageId, chunk.spokenJson ?? JSON.stringify(spoken), timestamp),
+          );
+        }
       }
       const pause = this.sleep(op.chunkDelayMs);
       if (pause) await pause;
@@ -237,14 +248,17 @@ export class ScenarioPlayer {
     if (op.description) start.toolDescription = op.description.constant ?? op.description.render(scope);
     start.timestamp = Date.now();
     this.send(start as unknown as BaseEvent);
-    const delta = JSON.stringify(op.args(scope));
+    const delta = op.argsDelta ?? JSON.stringify(op.args(scope));
     this.send({ type: EventType.TOOL_CALL_ARGS, toolCallId, delta, timestamp: Date.now() } as BaseEvent);
     const pause = this.sleep(op.argsDelayMs);
     if (pause) await pause;
     if (this.state !== 'running') throw STOPPED;
     this.send(toolCallEnd(toolCallId));
-    const result = op.result(scope);
-    const content = typeof result === 'string' ? result : JSON.stringify(result);
+    let content = op.resultContent;
+    if (content === undefined) {
+      const result = op.result(scope);
+      content = typeof result === 'string' ? result : JSON.stringify(result);
+    }
     this.send({
       type: EventType.TOOL_CALL_RESULT,
       messageId,
@@ -304,9 +318,14 @@ export class ScenarioPlayer {
   }
 
   private send(event: BaseEvent): void {
+    this.sendSerialised(event, undefined);
+  }
+
+  /** Sends an event, serialising it unless the caller already did (hot paths splice pre-encoded JSON). */
+  private sendSerialised(event: BaseEvent, json: string | undefined): void {
     if (this.state !== 'running') throw STOPPED;
     this.track(event as BaseEvent & Record<string, unknown>);
-    this.options.sink({ event: event as BaseEvent & Record<string, unknown>, json: JSON.stringify(event) });
+    this.options.sink({ event: event as BaseEvent & Record<string, unknown>, json: json ?? JSON.stringify(event) });
     if (event.type === EventType.RUN_ERROR) this.end('errored');
   }
 

@@ -10,10 +10,13 @@ export interface ScenarioProgram {
   readonly ops: readonly Op[];
 }
 
+/** Constant parts are also kept JSON-encoded, so a run splices them into frames instead of serialising them. */
 export interface TextChunk {
   readonly written: CompiledString;
+  readonly writtenJson: string | undefined;
   /** Spoken form of a constant chunk, computed once; undefined when the chunk is templated. */
   readonly spoken: string | undefined;
+  readonly spokenJson: string | undefined;
 }
 
 export type Op =
@@ -34,7 +37,11 @@ export type Op =
       displayName: CompiledString | undefined;
       description: CompiledString | undefined;
       args: Render<JsonObject>;
+      /** The ARGS delta (one JSON document) when the arguments are constant. */
+      argsDelta: string | undefined;
       result: Render<JsonValue>;
+      /** The RESULT content when the result is constant. */
+      resultContent: string | undefined;
       argsDelayMs: number;
     }
   | { kind: 'stateSnapshot'; snapshot: Render<JsonValue> }

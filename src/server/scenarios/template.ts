@@ -70,6 +70,11 @@ export function compileJson<T extends JsonValue>(value: T): Render<T> {
   return compiled.constant ? () => value : (compiled.render as Render<T>);
 }
 
+/** Whether a JSON template has no placeholders at all (so what it renders can be serialised once). */
+export function isConstantJson(value: JsonValue): boolean {
+  return compileValue(value).constant;
+}
+
 function compileValue(value: JsonValue): { constant: boolean; render: Render<JsonValue> } {
   if (typeof value === 'string') {
     const compiled = compileString(value);
