@@ -59,6 +59,7 @@ export interface SequenceFinding {
 
 export interface InjectResult {
   connectionId: string;
+  /** Events sent (or queued behind a pause, latency or a paced macro). */
   sent: number;
   /** Rules broken by events sent anyway (`force: true`). */
   findings: SequenceFinding[];
@@ -75,6 +76,97 @@ export interface InjectConflict {
 export const ALLOWED_CLOSE_CODES = [1000, 1001, 1008, 1011, 1012, 1013, 1014] as const;
 export const isAllowedCloseCode = (code: number): boolean =>
   (ALLOWED_CLOSE_CODES as readonly number[]).includes(code) || (code >= 3000 && code <= 4999);
+
+// ——— Injection ———————————————————————————————————————————————————————————————————
+
+/** At most this many events per injection request. */
+export const MAX_INJECTED_EVENTS = 1000;
+
+const JsonObjectSchema = z.record(z.string(), z.unknown());
+
+export const InjectBodySchema = z.strictObject({
+  events: z.array(JsonObjectSchema).min(1).max(MAX_INJECTED_EVENTS),
+  force: z.boolean().default(false),
+});
+
+export const BroadcastBodySchema = InjectBodySchema.extend({
+  /** Default: every open connection. */
+  connectionIds: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export const CheckBodySchema = z.strictObject({ events: z.array(JsonObjectSchema).min(1).max(MAX_INJECTED_EVENTS) });
+
+/**
+ * Macros: common bursts built from the connection's context. When no run is active they are wrapped in
+ * RUN_STARTED … RUN_FINISHED so the stream stays valid (set `wrapInRun: false` to send them bare).
+ */
+const MacroBase = { force: z.boolean().default(false), wrapInRun: z.boolean().optional() };
+
+export const MacroSchemas = {
+  'text-message': z.strictObject({
+    ...MacroBase,
+    text: z.string().min(1).max(1_000_000),
+    /** Characters per TEXT_MESSAGE_CONTENT. */
+    chunkSize: z.number().int().min(1).max(100_000).default(20),
+    /** Pause between chunks. */
+    delayMs: z.number().int().min(0).max(60_000).default(0),
+    messageId: z.string().min(1).optional(),
+  }),
+  'tool-call': z.strictObject({
+    ...MacroBase,
+    toolCallName: z.string().min(1),
+    args: JsonObjectSchema.default({}),
+    result: z.union([z.string(), JsonObjectSchema]).optional(),
+    /** AGORA's `toolDisplayName` on TOOL_CALL_START. */
+    displayName: z.string().optional(),
+    toolCallId: z.string().min(1).optional(),
+    parentMessageId: z.string().min(1).optional(),
+  }),
+  'state-delta': z.strictObject({
+    ...MacroBase,
+    delta: z
+      .array(
+        z.looseObject({
+          op: z.enum(['add', 'remove', 'replace', 'move', 'copy', 'test']),
+          path: z.string(),
+        }),
+      )
+      .min(1),
+  }),
+  'approval-request': z.strictObject({
+    ...MacroBase,
+    toolName: z.string().min(1).default('generate_inspection_report'),
+    toolDescription: z.string().default('Genereer het inspectierapport'),
+    parameters: JsonObjectSchema.default({}),
+    reasoning: z.string().default('De gebruiker vroeg om een rapport.'),
+    riskLevel: z.enum(['low', 'medium', 'high']).default('high'),
+    approvalId: z.string().min(1).optional(),
+  }),
+  'run-error': z.strictObject({
+    force: z.boolean().default(false),
+    message: z.string().min(1),
+    code: z.string().min(1).optional(),
+  }),
+} as const;
+
+export type MacroName = keyof typeof MacroSchemas;
+export const MACRO_NAMES = Object.keys(MacroSchemas) as MacroName[];
+export type MacroParams<N extends MacroName> = z.input<(typeof MacroSchemas)[N]>;
+
+/** What the sequence tracker knows about a connection's stream (templates are filled from it). */
+export interface StreamContext {
+  runActive: boolean;
+  finished: boolean;
+  errored: boolean;
+  threadId: string | undefined;
+  runId: string | undefined;
+  openTextMessages: string[];
+  openToolCalls: { toolCallId: string; toolCallName: string; parentMessageId?: string }[];
+  openSteps: { stepName: string; subagentRunId?: string }[];
+  openReasoningMessages: string[];
+  openReasoningSpans: string[];
+  activeSubagents: { subagentRunId: string; name: string }[];
+}
 
 // ——— State editing ————————————————————————————————————————————————————————————
 

@@ -4,6 +4,7 @@ import { consoleArea } from './console-area';
 import type { ControlDeps } from './control-deps';
 import { LiveFeed, type LiveFeedOptions } from './live-feed';
 import { connectionRoutes } from './routes/connection-routes';
+import { injectRoutes } from './routes/inject-routes';
 import { requestRoutes } from './routes/request-routes';
 import { serverRoutes } from './routes/server-routes';
 import { stateRoutes } from './routes/state-routes';
@@ -23,7 +24,13 @@ export function createControlPlane(
   feedOptions: Partial<LiveFeedOptions> = {},
 ): ControlPlane {
   const feed = new LiveFeed(deps, feedOptions);
-  const routers = [serverRoutes(deps), connectionRoutes(deps), requestRoutes(deps), stateRoutes(deps)];
+  const routers = [
+    serverRoutes(deps),
+    connectionRoutes(deps),
+    injectRoutes(deps),
+    requestRoutes(deps),
+    stateRoutes(deps),
+  ];
   return {
     middleware: consoleArea(deps, routers, rendererDir),
     socketEndpoints: [feed.endpoint()],

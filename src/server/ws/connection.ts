@@ -9,6 +9,8 @@ import type {
   FrameDirection,
   FrameRecord,
 } from '../../shared/connections';
+import type { OutgoingEvent } from '../agui/events';
+import { type RuleFinding, SequenceTracker } from '../agui/sequence-tracker';
 import { RingBuffer } from '../support/ring-buffer';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
@@ -71,6 +73,8 @@ export class Connection {
   private held: HeldFrame[] = [];
   private heldDropped = 0;
   private releaseTimer: NodeJS.Timeout | undefined;
+  /** The AG-UI sequence as the client sees it; created on the first event so idle sockets stay small. */
+  private sequence: SequenceTracker | undefined;
   private readonly transport: ConnectionTransport;
   private readonly observer: ConnectionObserver;
 
@@ -88,10 +92,32 @@ export class Connection {
     return this.state === 'open';
   }
 
-  /** Sends one text frame (a JSON event) and records it. Ignored once the connection is closing. */
-  send(text: string, eventType: string | null): boolean {
+  /**
+   * Sends one AG-UI event of the run stream, advancing the connection's sequence tracker. Returns the rule the
+   * event broke, if any (only events a person injects on purpose should). `delayMs` spaces it after the
+   * previous frame still waiting (paced macros).
+   */
+  sendEvent(event: OutgoingEvent, delayMs = 0): RuleFinding | null {
+    if (this.state !== 'open') return null;
+    this.sequence ??= new SequenceTracker();
+    const finding = this.sequence.accept(event.event);
+    this.send(event.json, event.event.type, delayMs);
+    return finding;
+  }
+
+  /** The tracker as it stands (a fresh one before the first event): for previews and templates. */
+  get tracker(): SequenceTracker {
+    this.sequence ??= new SequenceTracker();
+    return this.sequence;
+  }
+
+  /**
+   * Sends one text frame outside the tracked run stream (protocol replies such as `agora:error`) and records
+   * it. Ignored once the connection is closing.
+   */
+  send(text: string, eventType: string | null, delayMs = 0): boolean {
     if (this.state !== 'open') return false;
-    if (!this.paused && this.latencyMs === 0 && this.held.length === 0) {
+    if (!this.paused && this.latencyMs === 0 && delayMs === 0 && this.held.length === 0) {
       this.deliver(text, eventType);
       return true;
     }
@@ -99,7 +125,9 @@ export class Connection {
       this.held.shift();
       this.heldDropped++;
     }
-    this.held.push({ text, eventType, dueAt: performance.now() + this.latencyMs });
+    const previousDue = this.held.at(-1)?.dueAt ?? 0;
+    const dueAt = Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
+    this.held.push({ text, eventType, dueAt });
     this.scheduleRelease();
     return true;
   }

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { type BaseEvent, EventType } from '@ag-ui/core';
+import type { z } from 'zod';
+import type { MacroName, MacroSchemas, StreamContext } from '../../shared/control-api';
+import { AgoraEventName, customEvent } from './events';
+
+type Params<N extends MacroName> = z.output<(typeof MacroSchemas)[N]>;
+
+/** Events of one macro, and the pause before each (only text messages are paced). */
+export interface MacroPlan {
+  events: BaseEvent[];
+  delaysMs: number[];
+}
+
+const now = () => Date.now();
+
+function chunks(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+/** Builds a macro's events from the connection's stream context; wraps them in a run when none is active. */
+export function planMacro<N extends MacroName>(name: N, params: Params<N>, stream: StreamContext): MacroPlan {
+  const events: BaseEvent[] = [];
+  const delaysMs: number[] = [];
+  const add = (event: BaseEvent, delayMs = 0) => {
+    events.push(event);
+    delaysMs.push(delayMs);
+  };
+  const body = macroBody(name, params);
+  const wrap = name !== 'run-error' && ((params as { wrapInRun?: boolean }).wrapInRun ?? !stream.runActive);
+  const threadId = stream.threadId ?? `thread-${randomUUID()}`;
+  const runId = randomUUID();
+  if (wrap) add({ type: EventType.RUN_STARTED, threadId, runId, timestamp: now() } as BaseEvent);
+  for (const [index, event] of body.events.entries()) add(event, body.delaysMs[index]);
+  if (wrap) add({ type: EventType.RUN_FINISHED, threadId, runId, timestamp: now() } as BaseEvent);
+  return { events, delaysMs };
+}
+
+function macroBody<N extends MacroName>(name: N, params: Params<N>): MacroPlan {
+  switch (name) {
+    case 'text-message': {
+      const p = params as Params<'text-message'>;
+      const messageId = p.messageId ?? randomUUID();
+      const parts = chunks(p.text, p.chunkSize);
+      return {
+        events: [
+          { type: EventType.TEXT_MESSAGE_START, messageId, role: 'assistant', timestamp: now() } as BaseEvent,
+          ...parts.map(
+            (delta) => ({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, timestamp: now() }) as BaseEvent,
+          ),
+          { type: EventType.TEXT_MESSAGE_END, messageId, timestamp: now() } as BaseEvent,
+        ],
+        delaysMs: [0, ...parts.map((_, index) => (index === 0 ? 0 : p.delayMs)), p.delayMs],
+      };
+    }
+    case 'tool-call': {
+      const p = params as Params<'tool-call'>;
+      const toolCallId = p.toolCallId ?? `call-${randomUUID()}`;
+      const events: BaseEvent[] = [
+        {
+          type: EventType.TOOL_CALL_START,
+          toolCallId,
+          toolCallName: p.toolCallName,
+          ...(p.parentMessageId && { parentMessageId: p.parentMessageId }),
+          ...(p.displayName && { toolDisplayName: p.displayName }),
+          timestamp: now(),
+        } as BaseEvent,
+        // One complete JSON document per delta: AGORA's client parses each one.
+        { type: EventType.TOOL_CALL_ARGS, toolCallId, delta: JSON.stringify(p.args), timestamp: now() } as BaseEvent,
+        { type: EventType.TOOL_CALL_END, toolCallId, timestamp: now() } as BaseEvent,
+      ];
+      if (p.result !== undefined)
+        events.push({
+          type: EventType.TOOL_CALL_RESULT,
+          messageId: randomUUID(),
+          toolCallId,
+          content: typeof p.result === 'string' ? p.result : JSON.stringify(p.result),
+          role: 'tool',
+          timestamp: now(),
+        } as BaseEvent);
+      return { events, delaysMs: events.map(() => 0) };
+    }
+    case 'state-delta': {
+      const p = params as Params<'state-delta'>;
+      return {
+        events: [{ type: EventType.STATE_DELTA, delta: p.delta, timestamp: now() } as BaseEvent],
+        delaysMs: [0],
+      };
+    }
+    case 'approval-request': {
+      const p = params as Params<'approval-request'>;
+      const value = {
+        toolName: p.toolName,
+        toolDescription: p.toolDescription,
+        parameters: p.parameters,
+        reasoning: p.reasoning,
+        riskLevel: p.riskLevel,
+        approvalId: p.approvalId ?? `appr-${randomUUID().slice(0, 8)}`,
+      };
+      return { events: [customEvent(AgoraEventName.approvalRequest, value)], delaysMs: [0] };
+    }
+    case 'run-error': {
+      const p = params as Params<'run-error'>;
+      return {
+        events: [
+          {
+            type: EventType.RUN_ERROR,
+            message: p.message,
+            ...(p.code && { code: p.code }),
+            timestamp: now(),
+          } as BaseEvent,
+        ],
+        delaysMs: [0],
+      };
+    }
+  }
+  throw new Error(`unknown macro ${String(name)}`);
+}

@@ -1,0 +1,167 @@
+import { type BaseEvent, EventType } from '@ag-ui/core';
+import { EventSchemas } from '@ag-ui/core/schemas';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import {
+  BroadcastBodySchema,
+  CheckBodySchema,
+  InjectBodySchema,
+  type InjectConflict,
+  type InjectResult,
+  MACRO_NAMES,
+  type MacroName,
+  MacroSchemas,
+  type SequenceFinding,
+  type StreamContext,
+} from '../../../shared/control-api';
+import { planMacro } from '../../agui/event-macros';
+import { eventTemplate } from '../../agui/event-templates';
+import { outgoing } from '../../agui/events';
+import { SEQUENCE_RULES, type SequenceTracker } from '../../agui/sequence-tracker';
+import { HttpError, RequestValidationError } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { parseRequestPart, toValidationIssues } from '../../http/validation';
+import type { Connection } from '../../ws/connection';
+import type { ControlDeps } from '../control-deps';
+import { connectionFrom, requireOpen } from './connection-routes';
+
+/** Schema-checks every event (422 even with force: a client cannot parse a malformed event at all). */
+function validateEvents(events: Record<string, unknown>[]): BaseEvent[] {
+  const issues = events.flatMap((event, index) => {
+    const result = EventSchemas.safeParse(event);
+    return result.success
+      ? []
+      : toValidationIssues(result.error.issues, event, 'body').map((issue) => ({
+          ...issue,
+          loc: ['body', 'events', index, ...issue.loc.slice(1)],
+        }));
+  });
+  if (issues.length > 0) throw new RequestValidationError(issues);
+  // The originals are sent: extra fields (AGORA's toolDisplayName…) must survive, and the schemas keep them too.
+  return events as unknown as BaseEvent[];
+}
+
+/** Which rule each event would break if sent in order now (the tracker mirrors @ag-ui/client verifyEvents). */
+function findingsFor(tracker: SequenceTracker, events: BaseEvent[]): SequenceFinding[] {
+  return tracker
+    .checkAll(events)
+    .flatMap((finding, index) =>
+      finding ? [{ index, rule: finding.rule, title: SEQUENCE_RULES[finding.rule], message: finding.message }] : [],
+    );
+}
+
+function conflict(connection: Connection, findings: SequenceFinding[]): InjectConflict {
+  return {
+    detail: `${findings.length === 1 ? 'An event' : `${findings.length} events`} would break AG-UI sequence rules; nothing was sent. Fix them, or send with "force": true to send anyway.`,
+    connectionId: connection.id,
+    findings,
+  };
+}
+
+/** Sends events in order (with per-event pauses for paced macros) and reports the rules they broke. */
+function send(connection: Connection, events: BaseEvent[], delaysMs: number[] = []): InjectResult {
+  const findings: SequenceFinding[] = [];
+  events.forEach((event, index) => {
+    const finding = connection.sendEvent(outgoing(event), delaysMs[index] ?? 0);
+    if (finding)
+      findings.push({ index, rule: finding.rule, title: SEQUENCE_RULES[finding.rule], message: finding.message });
+  });
+  return { connectionId: connection.id, sent: events.length, findings };
+}
+
+function openConnection(ctx: Context, deps: ControlDeps): Connection {
+  const connection = connectionFrom(ctx, deps);
+  requireOpen(connection);
+  return connection;
+}
+
+/**
+ * Injection: events, macros and templates for one connection, events for several or all. Every event is
+ * schema-checked and run past the connection's sequence tracker first; nothing is sent when a rule would
+ * break, unless the caller forces it.
+ */
+export function injectRoutes(deps: ControlDeps): Router {
+  const router = new Router();
+  const body = jsonBody(() => deps.context.settings().maxBodyBytes);
+
+  router.post('/connections/:id/events', body, (ctx) => {
+    const connection = openConnection(ctx, deps);
+    const input = parseRequestPart(InjectBodySchema, requestBody(ctx), 'body');
+    const events = validateEvents(input.events);
+    const findings = findingsFor(connection.tracker, events);
+    if (findings.length > 0 && !input.force) {
+      ctx.status = 409;
+      ctx.body = conflict(connection, findings);
+      return;
+    }
+    ctx.body = send(connection, events);
+  });
+
+  router.post('/connections/:id/events/check', body, (ctx) => {
+    const connection = openConnection(ctx, deps);
+    const { events } = parseRequestPart(CheckBodySchema, requestBody(ctx), 'body');
+    ctx.body = { findings: findingsFor(connection.tracker, validateEvents(events)) };
+  });
+
+  router.post('/events', body, (ctx) => {
+    const input = parseRequestPart(BroadcastBodySchema, requestBody(ctx), 'body');
+    const events = validateEvents(input.events);
+    const targets = input.connectionIds
+      ? input.connectionIds.map((id) => {
+          const connection = deps.context.registry.get(id);
+          if (!connection) throw new HttpError(404, `Connection not found: ${id}`);
+          requireOpen(connection);
+          return connection;
+        })
+      : [...deps.context.registry.openConnections()];
+    const conflicts = targets
+      .map((connection) => ({ connection, findings: findingsFor(connection.tracker, events) }))
+      .filter(({ findings }) => findings.length > 0);
+    if (conflicts.length > 0 && !input.force) {
+      ctx.status = 409;
+      ctx.body = {
+        detail: `Events would break AG-UI sequence rules on ${conflicts.length} connection(s); nothing was sent. Send with "force": true to send anyway.`,
+        conflicts: conflicts.map(({ connection, findings }) => conflict(connection, findings)),
+      };
+      return;
+    }
+    ctx.body = { results: targets.map((connection) => send(connection, events)) };
+  });
+
+  router.post('/connections/:id/macros/:name', body, (ctx) => {
+    const name = ctx.params.name as MacroName;
+    if (!MACRO_NAMES.includes(name))
+      throw new HttpError(
+        404,
+        `Unknown macro ${JSON.stringify(ctx.params.name)}: use one of ${MACRO_NAMES.join(', ')}`,
+      );
+    const connection = openConnection(ctx, deps);
+    const params = parseRequestPart(MacroSchemas[name], requestBody(ctx) ?? {}, 'body');
+    const plan = planMacro(name, params, connection.tracker.snapshot() satisfies StreamContext);
+    const findings = findingsFor(connection.tracker, plan.events);
+    if (findings.length > 0 && !params.force) {
+      ctx.status = 409;
+      ctx.body = conflict(connection, findings);
+      return;
+    }
+    ctx.body = send(connection, plan.events, plan.delaysMs);
+  });
+
+  router.get('/connections/:id/templates/:eventType', (ctx) => {
+    const type = ctx.params.eventType as EventType;
+    if (!Object.values(EventType).includes(type))
+      throw new HttpError(
+        404,
+        `Unknown event type ${JSON.stringify(ctx.params.eventType)}: use one of ${Object.values(EventType).join(', ')}`,
+      );
+    const connection = connectionFrom(ctx, deps);
+    ctx.body = { event: eventTemplate(type, connection.tracker.snapshot()) };
+  });
+
+  router.get('/connections/:id/tracker', (ctx) => {
+    ctx.body = connectionFrom(ctx, deps).tracker.snapshot() satisfies StreamContext;
+  });
+
+  return router;
+}

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ConnectionSummary } from '../src/shared/connections';
+import type { InjectConflict, InjectResult, ItemsPage, StreamContext } from '../src/shared/control-api';
+import { AguiSocket, assertSchemaValid, assertVerified } from './helpers/agui-socket';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+async function setup() {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  return { server, api, client, id: connection.id };
+}
+
+test('the done-when script: inject a text stream, get warned, force, close with 4001 — the client sees each step', async () => {
+  const { api, client, id } = await setup();
+  const stream = [
+    { type: 'RUN_STARTED', threadId: 't1', runId: 'r1' },
+    { type: 'TEXT_MESSAGE_START', messageId: 'm1', role: 'assistant' },
+    { type: 'TEXT_MESSAGE_CONTENT', messageId: 'm1', delta: 'Hallo ' },
+    { type: 'TEXT_MESSAGE_CONTENT', messageId: 'm1', delta: 'daar' },
+    { type: 'TEXT_MESSAGE_END', messageId: 'm1' },
+  ];
+  const sent = await api.post<InjectResult>(`/connections/${id}/events`, { events: stream });
+  assert.equal(sent.status, 200);
+  assert.deepEqual(sent.body, { connectionId: id, sent: 5, findings: [] });
+  await client.waitUntil(() => client.events.length === 5);
+  assert.deepEqual(
+    client.events.map((event) => event.type),
+    stream.map((event) => event.type),
+  );
+
+  const stray = { type: 'TEXT_MESSAGE_CONTENT', messageId: 'nope', delta: 'x' };
+  const warned = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [stray] });
+  assert.equal(warned.status, 409);
+  assert.equal(warned.body.findings[0]?.rule, 'T2');
+  assert.equal(warned.body.findings[0]?.index, 0);
+  assert.match(warned.body.findings[0]?.message ?? '', /No active text message found with ID 'nope'/);
+  assert.match(warned.body.detail, /nothing was sent.*force/);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(client.events.length, 5, 'nothing was sent');
+
+  const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [stray], force: true });
+  assert.equal(forced.status, 200);
+  assert.equal(forced.body.findings[0]?.rule, 'T2', 'the broken rule is still reported');
+  await client.waitUntil(() => client.events.length === 6);
+  assert.equal(client.events[5]?.messageId, 'nope');
+
+  const closed = new Promise<number>((resolve) => client.socket.once('close', (code) => resolve(code)));
+  await api.post(`/connections/${id}/close`, { code: 4001, reason: 'Unauthorized' });
+  assert.equal(await closed, 4001);
+});
+
+test('schema-invalid events are 422 with their index, even with force; extra fields survive', async () => {
+  const { api, client, id } = await setup();
+  const invalid = await api.post<{ detail: { loc: unknown[] }[] }>(`/connections/${id}/events`, {
+    events: [{ type: 'RUN_STARTED', threadId: 't' }, { type: 'NOT_A_TYPE' }],
+    force: true,
+  });
+  assert.equal(invalid.status, 422);
+  assert.deepEqual(invalid.body.detail[0]?.loc.slice(0, 3), ['body', 'events', 0]);
+  assert.ok(invalid.body.detail.some((issue) => issue.loc[2] === 1));
+  assert.equal((await api.post(`/connections/${id}/events`, { events: [] })).status, 422);
+
+  await api.post(`/connections/${id}/events`, {
+    events: [
+      { type: 'RUN_STARTED', threadId: 't', runId: 'r' },
+      { type: 'TOOL_CALL_START', toolCallId: 'c1', toolCallName: 'get_company_info', toolDisplayName: 'Ophalen' },
+    ],
+  });
+  await client.waitUntil(() => client.events.length === 2);
+  assert.equal(client.events[1]?.toolDisplayName, 'Ophalen');
+});
+
+test('a scenario run is tracked: mid-run the tracker knows the run; RUN_STARTED is flagged R2', async () => {
+  const { api, client, id } = await setup();
+  await api.patch(`/connections/${id}`, { paused: true });
+  client.ask('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const tracker = await api.get<StreamContext>(`/connections/${id}/tracker`);
+  assert.equal(tracker.body.runActive, false, 'the flow at speed 0 has finished');
+  assert.equal(tracker.body.threadId, 'thread-test');
+  const check = await api.post<{ findings: { rule: string }[] }>(`/connections/${id}/events/check`, {
+    events: [{ type: 'TEXT_MESSAGE_END', messageId: 'x' }],
+  });
+  assert.equal(check.body.findings[0]?.rule, 'R3');
+  await api.patch(`/connections/${id}`, { paused: false });
+  await client.waitForRuns(1);
+
+  const template = await api.get<{ event: Record<string, unknown> }>(`/connections/${id}/templates/RUN_STARTED`);
+  assert.equal(template.body.event.type, 'RUN_STARTED');
+  assert.equal(template.body.event.threadId, 'thread-test', 'filled from the connection');
+  const again = await api.post<InjectConflict>(`/connections/${id}/events`, {
+    events: [template.body.event, template.body.event],
+  });
+  assert.equal(again.status, 409);
+  assert.deepEqual(
+    again.body.findings.map((finding) => [finding.index, finding.rule]),
+    [[1, 'R2']],
+  );
+});
+
+test('templates exist for every event type and fill open ids; unknown types are 404', async () => {
+  const { api, id } = await setup();
+  await api.post(`/connections/${id}/events`, {
+    events: [
+      { type: 'RUN_STARTED', threadId: 't9', runId: 'r9' },
+      { type: 'TEXT_MESSAGE_START', messageId: 'open-1', role: 'assistant' },
+    ],
+  });
+  const content = await api.get<{ event: Record<string, unknown> }>(
+    `/connections/${id}/templates/TEXT_MESSAGE_CONTENT`,
+  );
+  assert.equal(content.body.event.messageId, 'open-1');
+  const finished = await api.get<{ event: Record<string, unknown> }>(`/connections/${id}/templates/RUN_FINISHED`);
+  assert.deepEqual([finished.body.event.threadId, finished.body.event.runId], ['t9', 'r9']);
+  assert.equal((await api.get(`/connections/${id}/templates/NOPE`)).status, 404);
+});
+
+test('macros: a paced text message, a full tool call, a state delta, an approval request, a run error', async () => {
+  const { api, client, id } = await setup();
+  const started = performance.now();
+  const text = await api.post<InjectResult>(`/connections/${id}/macros/text-message`, {
+    text: 'Een bericht in stukjes',
+    chunkSize: 8,
+    delayMs: 40,
+  });
+  assert.equal(text.status, 200);
+  assert.equal(text.body.sent, 7, 'RUN_STARTED, START, 3 × CONTENT, END, RUN_FINISHED');
+  await client.waitForRuns(1);
+  assert.ok(performance.now() - started >= 100, 'chunks were paced');
+  assert.equal(
+    client.events
+      .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+      .map((event) => event.delta)
+      .join(''),
+    'Een bericht in stukjes',
+  );
+
+  await api.post(`/connections/${id}/macros/tool-call`, {
+    toolCallName: 'search_regulations',
+    args: { query: 'rauwe vis', limit: 3 },
+    result: { regulations: [] },
+    displayName: 'Zoeken in regelgeving',
+  });
+  await api.post(`/connections/${id}/macros/state-delta`, { delta: [{ op: 'replace', path: '/status', value: 'x' }] });
+  await api.post(`/connections/${id}/macros/approval-request`, {});
+  const error = await api.post<InjectResult>(`/connections/${id}/macros/run-error`, { message: 'Kapot', code: 'boom' });
+  assert.equal(error.status, 200, 'RUN_ERROR may follow a finished run');
+  await client.waitFor((event) => event.type === 'RUN_ERROR');
+  const args = client.events.find((event) => event.type === 'TOOL_CALL_ARGS');
+  assert.deepEqual(JSON.parse(args?.delta), { query: 'rauwe vis', limit: 3 }, 'one complete JSON document');
+  const approval = client.events.find((event) => event.name === 'agora:tool_approval_request');
+  assert.match(approval?.value.approvalId, /^appr-/);
+  assertSchemaValid(client.events);
+  await assertVerified(client.events);
+
+  assert.equal((await api.post(`/connections/${id}/macros/nope`, {})).status, 404);
+  assert.equal((await api.post(`/connections/${id}/macros/text-message`, { text: '' })).status, 422);
+});
+
+test('POST /events sends to several or all connections, and refuses all when one would break a rule', async () => {
+  const { server, api, client } = await setup();
+  const second = await AguiSocket.open(server.wsUrl);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const run = [{ type: 'RUN_STARTED', threadId: 't', runId: 'r' }];
+  const all = await api.post<{ results: InjectResult[] }>('/events', { events: run });
+  assert.equal(all.status, 200);
+  assert.equal(all.body.results.length, 2);
+  await client.waitUntil(() => client.events.length === 1);
+  await second.waitUntil(() => second.events.length === 1);
+
+  const [firstId] = all.body.results.map((result) => result.connectionId);
+  const refused = await api.post<{ conflicts: InjectConflict[] }>('/events', { events: run });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.conflicts.length, 2);
+  const one = await api.post<{ results: InjectResult[] }>('/events', {
+    connectionIds: [firstId],
+    events: [{ type: 'RUN_FINISHED', threadId: 't', runId: 'r' }],
+  });
+  assert.equal(one.body.results.length, 1);
+  assert.equal((await api.post('/events', { connectionIds: ['missing'], events: run })).status, 404);
+  await second.close();
+});
