@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { EventSink } from '../src/server/agui/events';
 import type { RunRequest } from '../src/server/agui/run-input';
 import { agoraScenarioPack } from '../src/server/scenarios/agora/agora-scenario-pack';
 import { Conversation } from '../src/server/scenarios/conversation';
@@ -24,6 +25,15 @@ function request(lastUserMessage = 'hallo', runId = 'run-1'): RunRequest {
   };
 }
 
+/** A sink that keeps what a client would receive, checking the JSON says exactly what the event object says. */
+function collect(events: ReceivedEvent[]): EventSink {
+  return ({ event, json }) => {
+    const sent = JSON.parse(json);
+    assert.deepEqual(sent, event, 'the frame and the event object agree');
+    events.push(sent);
+  };
+}
+
 function scenario(steps: ScenarioStep[], extra: Partial<ScenarioInput> = {}): ScenarioInput {
   return { id: 'test', name: 'Test', triggers: [{ match: 'always' }], steps, ...extra };
 }
@@ -34,7 +44,7 @@ async function play(steps: ScenarioStep[], context = new Map<string, JsonValue>(
   const player = new ScenarioPlayer({
     program: catalogue.match('x') ?? assert.fail('no match'),
     request: request(),
-    sink: ({ json }) => events.push(JSON.parse(json)),
+    sink: collect(events),
     origin: 'http://example.test:8000',
     context,
     speed: () => 0,
@@ -210,7 +220,7 @@ test('a message no scenario matches gets RUN_STARTED then RUN_ERROR', async () =
   const events: ReceivedEvent[] = [];
   const conversation = new Conversation({
     catalogue: new ScenarioCatalogue([scenario([], { triggers: [{ match: 'substring', value: 'only this' }] })]),
-    sink: ({ json }) => events.push(JSON.parse(json)),
+    sink: collect(events),
     origin: 'http://example.test',
     speed: () => 0,
     approvalTimeoutMs: () => 0,
@@ -234,7 +244,7 @@ test('every AGORA flow emits only valid events on every branch (approved, reject
     const events: ReceivedEvent[] = [];
     const conversation = new Conversation({
       catalogue,
-      sink: ({ json }) => events.push(JSON.parse(json)),
+      sink: collect(events),
       origin: 'http://example.test',
       speed: () => 0,
       approvalTimeoutMs: () => (answer === 'timeout' ? 1 : 0),

@@ -81,19 +81,6 @@ export interface OutgoingEvent {
 /** Where a run's events go: a WebSocket now, an SSE stream later. */
 export type EventSink = (outgoing: OutgoingEvent) => void;
 
-/**
- * The two events a streamed answer sends per chunk, serialised by concatenation: a run sends dozens of them, and
- * the delta is usually JSON-encoded once when the scenario is compiled. `messageId` must need no escaping
- * (the engine's own `msg-<uuid>` ids); `deltaJson` is the delta already JSON-encoded.
- */
-export function textContentJson(messageId: string, deltaJson: string, timestamp: number): string {
-  return `{"type":"TEXT_MESSAGE_CONTENT","messageId":"${messageId}","delta":${deltaJson},"timestamp":${timestamp}}`;
-}
-
-export function spokenContentJson(messageId: string, deltaJson: string, timestamp: number): string {
-  return `{"type":"CUSTOM","name":"${AgoraEventName.spokenTextContent}","value":{"messageId":"${messageId}","delta":${deltaJson}},"timestamp":${timestamp}}`;
-}
-
 export function outgoing(event: BaseEvent): OutgoingEvent {
   return { event: event as OutgoingEvent['event'], json: JSON.stringify(event) };
 }

@@ -48,8 +48,11 @@ function compileStep(step: ScenarioStep, path: string): Op {
     }
     case 'wait':
       return { kind: 'wait', ms: step.ms };
-    case 'step':
-      return { kind: 'step', name: compileString(step.name), body: compileSteps(step.steps, `${path}.steps`) };
+    case 'step': {
+      const name = compileString(step.name);
+      const nameJson = name.constant === undefined ? undefined : JSON.stringify(name.constant);
+      return { kind: 'step', name, nameJson, body: compileSteps(step.steps, `${path}.steps`) };
+    }
     case 'text':
       return {
         kind: 'text',
@@ -67,23 +70,32 @@ function compileStep(step: ScenarioStep, path: string): Op {
         chunkDelayMs: step.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS,
         spoken: step.spoken ?? true,
       };
-    case 'toolCall':
+    case 'toolCall': {
+      const displayName = step.displayName === undefined ? undefined : compileString(step.displayName);
+      const description = step.description === undefined ? undefined : compileString(step.description);
+      const startConstant = displayName?.constant !== undefined || !displayName;
+      const descriptionConstant = description?.constant !== undefined || !description;
+      const argsDelta = isConstantJson(step.args) ? JSON.stringify(step.args) : undefined;
+      const resultContent = isConstantJson(step.result) ? toolContent(step.result) : undefined;
       return {
         kind: 'toolCall',
         id: step.id,
         name: step.name,
-        displayName: step.displayName === undefined ? undefined : compileString(step.displayName),
-        description: step.description === undefined ? undefined : compileString(step.description),
+        displayName,
+        description,
+        startFieldsJson:
+          startConstant && descriptionConstant
+            ? toolStartFields(step.name, displayName?.constant, description?.constant)
+            : undefined,
         args: compileJson(step.args),
-        argsDelta: isConstantJson(step.args) ? JSON.stringify(step.args) : undefined,
+        argsDelta,
+        argsDeltaJson: argsDelta === undefined ? undefined : JSON.stringify(argsDelta),
         result: compileJson(step.result),
-        resultContent: !isConstantJson(step.result)
-          ? undefined
-          : typeof step.result === 'string'
-            ? step.result
-            : JSON.stringify(step.result),
+        resultContent,
+        resultContentJson: resultContent === undefined ? undefined : JSON.stringify(resultContent),
         argsDelayMs: step.argsDelayMs ?? DEFAULT_TOOL_ARGS_DELAY_MS,
       };
+    }
     case 'stateSnapshot':
       return { kind: 'stateSnapshot', snapshot: compileJson(step.snapshot) };
     case 'stateDelta': {
@@ -120,6 +132,20 @@ function compileStep(step: ScenarioStep, path: string): Op {
         timeout: compileSteps(step.timeout, `${path}.timeout`),
       };
   }
+}
+
+/** A tool result as TOOL_CALL_RESULT content: strings as they are, anything else as JSON. */
+export function toolContent(result: JsonValue): string {
+  return typeof result === 'string' ? result : JSON.stringify(result);
+}
+
+/** TOOL_CALL_START's fields after `toolCallId`, in the order the player builds the event object. */
+export function toolStartFields(name: string, displayName: string | undefined, description: string | undefined) {
+  let json = `,"toolCallName":${JSON.stringify(name)}`;
+  // AGORA's extra fields; absent rather than null when a scenario does not set them.
+  if (displayName) json += `,"toolDisplayName":${JSON.stringify(displayName)}`;
+  if (description) json += `,"toolDescription":${JSON.stringify(description)}`;
+  return json;
 }
 
 function checkEvent(event: unknown, path: string): void {

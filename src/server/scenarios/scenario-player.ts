@@ -2,18 +2,26 @@ import { randomUUID } from 'node:crypto';
 import { type BaseEvent, EventType } from '@ag-ui/core';
 import type { JsonObject, JsonValue } from '../../shared/scenario';
 import {
+  spokenContentJson,
+  stepJson,
+  textContentJson,
+  toolCallArgsJson,
+  toolCallEndJson,
+  toolCallResultJson,
+  toolCallStartJson,
+} from '../agui/event-json';
+import {
   AgoraEventName,
   customEvent,
   type EventSink,
   runFinished,
   runStarted,
-  spokenContentJson,
   stepFinished,
-  textContentJson,
   textMessageEnd,
   toolCallEnd,
 } from '../agui/events';
 import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
+import { toolContent, toolStartFields } from './scenario-compiler';
 import type { Op, ScenarioProgram } from './scenario-program';
 import { toSpokenText } from './spoken-text';
 import type { TemplateScope } from './template';
@@ -175,7 +183,7 @@ export class ScenarioPlayer {
       case 'wait':
         return this.sleep(op.ms);
       case 'step':
-        return this.playStep(op.name.constant ?? op.name.render(scope), op.body);
+        return this.playStep(op.name.constant ?? op.name.render(scope), op.nameJson, op.body);
       case 'text':
         return this.playText(op);
       case 'toolCall':
@@ -202,10 +210,19 @@ export class ScenarioPlayer {
     }
   }
 
-  private async playStep(stepName: string, body: readonly Op[]): Promise<void> {
-    this.send({ type: EventType.STEP_STARTED, stepName, timestamp: Date.now() } as BaseEvent);
+  private async playStep(stepName: string, stepNameJson: string | undefined, body: readonly Op[]): Promise<void> {
+    const nameJson = stepNameJson ?? JSON.stringify(stepName);
+    let timestamp = Date.now();
+    this.sendSerialised(
+      { type: EventType.STEP_STARTED, stepName, timestamp } as BaseEvent,
+      stepJson('STEP_STARTED', nameJson, timestamp),
+    );
     await this.playOps(body);
-    this.send(stepFinished(stepName));
+    timestamp = Date.now();
+    this.sendSerialised(
+      { type: EventType.STEP_FINISHED, stepName, timestamp } as BaseEvent,
+      stepJson('STEP_FINISHED', nameJson, timestamp),
+    );
   }
 
   private async playText(op: Extract<Op, { kind: 'text' }>): Promise<void> {
@@ -242,31 +259,47 @@ export class ScenarioPlayer {
     const toolCallId = `call-${randomUUID()}`;
     const messageId = `tool-result-${toolCallId}`;
     if (op.id) scope.steps.set(op.id, { toolCallId, messageId });
+    const displayName = op.displayName && (op.displayName.constant ?? op.displayName.render(scope));
+    const description = op.description && (op.description.constant ?? op.description.render(scope));
     const start: Record<string, unknown> = { type: EventType.TOOL_CALL_START, toolCallId, toolCallName: op.name };
     // AGORA's extra fields; absent rather than null when a scenario does not set them.
-    if (op.displayName) start.toolDisplayName = op.displayName.constant ?? op.displayName.render(scope);
-    if (op.description) start.toolDescription = op.description.constant ?? op.description.render(scope);
-    start.timestamp = Date.now();
-    this.send(start as unknown as BaseEvent);
+    if (displayName) start.toolDisplayName = displayName;
+    if (description) start.toolDescription = description;
+    let timestamp = Date.now();
+    start.timestamp = timestamp;
+    const fields = op.startFieldsJson ?? toolStartFields(op.name, displayName, description);
+    this.sendSerialised(start as unknown as BaseEvent, toolCallStartJson(toolCallId, fields, timestamp));
+
     const delta = op.argsDelta ?? JSON.stringify(op.args(scope));
-    this.send({ type: EventType.TOOL_CALL_ARGS, toolCallId, delta, timestamp: Date.now() } as BaseEvent);
+    const deltaJson = op.argsDeltaJson ?? JSON.stringify(delta);
+    timestamp = Date.now();
+    this.sendSerialised(
+      { type: EventType.TOOL_CALL_ARGS, toolCallId, delta, timestamp } as BaseEvent,
+      toolCallArgsJson(toolCallId, deltaJson, timestamp),
+    );
     const pause = this.sleep(op.argsDelayMs);
     if (pause) await pause;
     if (this.state !== 'running') throw STOPPED;
-    this.send(toolCallEnd(toolCallId));
-    let content = op.resultContent;
-    if (content === undefined) {
-      const result = op.result(scope);
-      content = typeof result === 'string' ? result : JSON.stringify(result);
-    }
-    this.send({
-      type: EventType.TOOL_CALL_RESULT,
-      messageId,
-      toolCallId,
-      content,
-      role: 'tool',
-      timestamp: Date.now(),
-    } as BaseEvent);
+    timestamp = Date.now();
+    this.sendSerialised(
+      { type: EventType.TOOL_CALL_END, toolCallId, timestamp } as BaseEvent,
+      toolCallEndJson(toolCallId, timestamp),
+    );
+
+    const content = op.resultContent ?? toolContent(op.result(scope));
+    const contentJson = op.resultContentJson ?? JSON.stringify(content);
+    timestamp = Date.now();
+    this.sendSerialised(
+      {
+        type: EventType.TOOL_CALL_RESULT,
+        messageId,
+        toolCallId,
+        content,
+        role: 'tool',
+        timestamp,
+      } as BaseEvent,
+      toolCallResultJson(messageId, toolCallId, contentJson, timestamp),
+    );
   }
 
   private async playApproval(op: Extract<Op, { kind: 'approval' }>): Promise<void> {

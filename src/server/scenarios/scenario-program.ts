@@ -22,7 +22,7 @@ export interface TextChunk {
 export type Op =
   | { kind: 'emit'; id: string | undefined; event: Render<JsonObject> }
   | { kind: 'wait'; ms: number }
-  | { kind: 'step'; name: CompiledString; body: readonly Op[] }
+  | { kind: 'step'; name: CompiledString; nameJson: string | undefined; body: readonly Op[] }
   | {
       kind: 'text';
       id: string | undefined;
@@ -36,12 +36,16 @@ export type Op =
       name: string;
       displayName: CompiledString | undefined;
       description: CompiledString | undefined;
+      /** START's fields after toolCallId, JSON-encoded, when name, display name and description are constant. */
+      startFieldsJson: string | undefined;
       args: Render<JsonObject>;
-      /** The ARGS delta (one JSON document) when the arguments are constant. */
+      /** The ARGS delta (one JSON document), and that as a JSON string, when the arguments are constant. */
       argsDelta: string | undefined;
+      argsDeltaJson: string | undefined;
       result: Render<JsonValue>;
-      /** The RESULT content when the result is constant. */
+      /** The RESULT content, and that as a JSON string, when the result is constant. */
       resultContent: string | undefined;
+      resultContentJson: string | undefined;
       argsDelayMs: number;
     }
   | { kind: 'stateSnapshot'; snapshot: Render<JsonValue> }
