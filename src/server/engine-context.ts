@@ -1,6 +1,7 @@
 import type { ServerSettings } from '../shared/settings';
 import type { EngineSettings } from './engine-settings';
 import type { RequestLog } from './http/request-log';
+import type { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import type { AgoraStore } from './state/agora-store';
 import type { Logger } from './support/logger';
 import type { ConnectionRegistry } from './ws/connection-registry';
@@ -18,4 +19,6 @@ export interface EngineContext {
   readonly requestLog: RequestLog;
   /** Users, sessions and histories the AGORA profile serves and WebSocket runs record into. */
   readonly store: AgoraStore;
+  /** The scenarios runs play, on every transport; the console and workspaces edit them. */
+  readonly scenarios: ScenarioCatalogue;
 }

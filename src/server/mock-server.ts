@@ -9,6 +9,8 @@ import type { EngineContext } from './engine-context';
 import { EngineSettings } from './engine-settings';
 import { createHttpApp } from './http/app';
 import { RequestLog } from './http/request-log';
+import { agoraScenarioPack } from './scenarios/agora/agora-scenario-pack';
+import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import { AgoraStore } from './state/agora-store';
 import { consoleLogger, type Logger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
@@ -74,6 +76,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     registry,
     requestLog,
     store: new AgoraStore({ logger }),
+    scenarios: new ScenarioCatalogue(agoraScenarioPack),
   };
   const profile = agoraProfile(context);
   const startedAt = Date.now();
@@ -82,6 +85,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       context,
       token,
       host,
+      runScenario: (connectionId, scenarioId) => profile.runScenario(connectionId, scenarioId),
       serverInfo: () => ({
         name: 'AG-UI Mock Console',
         version: packageVersion(),
@@ -96,7 +100,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           requests: requestLog.size,
           users: context.store.listUsers({ limit: 1, offset: 0 }).totalCount,
           sessions: context.store.listAllSessions().length,
-          scenarios: 0,
+          scenarios: context.scenarios.list().length,
         },
       }),
     },

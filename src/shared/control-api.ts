@@ -210,6 +210,12 @@ export const HistoryReplaceSchema = z.strictObject({ messages: z.array(HistoryMe
 
 // ——— Live feed ————————————————————————————————————————————————————————————————
 
+/** A change to the scenario catalogue (`id` is "*" when everything was replaced). */
+export interface ScenarioChange {
+  type: 'scenario-saved' | 'scenario-deleted' | 'scenarios-replaced';
+  id: string;
+}
+
 /** Client → server messages on the live feed. The first must be `auth`. */
 export type FeedClientMessage =
   | { type: 'auth'; token: string }
@@ -224,7 +230,7 @@ export type FeedItem =
   | { type: 'frame'; connectionId: string; frame: FrameRecord }
   | { type: 'request'; entry: RequestLogEntry }
   | { type: 'state-changed'; change: AgoraChange }
-  | { type: 'scenarios-changed'; change: { type: string; id: string } }
+  | { type: 'scenarios-changed'; change: ScenarioChange }
   | { type: 'settings-changed'; settings: ServerSettings };
 
 /** Server → client messages on the live feed. */

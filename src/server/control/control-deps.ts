@@ -8,4 +8,7 @@ export interface ControlDeps {
   /** The interface the engine listens on (allowed as a Host besides loopback names). */
   host: string;
   serverInfo(): ServerInfo;
+  /** Plays a scenario on a connection now (cancelling its current run); the new runId, or undefined if the
+   * connection cannot play scenarios. */
+  runScenario(connectionId: string, scenarioId: string): string | undefined;
 }

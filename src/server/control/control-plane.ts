@@ -6,6 +6,7 @@ import { LiveFeed, type LiveFeedOptions } from './live-feed';
 import { connectionRoutes } from './routes/connection-routes';
 import { injectRoutes } from './routes/inject-routes';
 import { requestRoutes } from './routes/request-routes';
+import { scenarioRoutes } from './routes/scenario-routes';
 import { serverRoutes } from './routes/server-routes';
 import { stateRoutes } from './routes/state-routes';
 
@@ -30,6 +31,7 @@ export function createControlPlane(
     injectRoutes(deps),
     requestRoutes(deps),
     stateRoutes(deps),
+    scenarioRoutes(deps),
   ];
   return {
     middleware: consoleArea(deps, routers, rendererDir),

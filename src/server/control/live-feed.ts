@@ -52,8 +52,6 @@ export class LiveFeed {
   constructor(
     private readonly deps: ControlDeps,
     options: Partial<LiveFeedOptions> = {},
-    /** Extra sources (e.g. the scenario catalogue): each gets a publish function and returns its detach. */
-    private readonly extraSources: ((publish: (item: FeedItem) => void) => () => void)[] = [],
   ) {
     this.options = { ...DEFAULTS, ...options };
   }
@@ -132,7 +130,7 @@ export class LiveFeed {
   }
 
   private start(): void {
-    const { registry, requestLog, store, liveSettings } = this.deps.context;
+    const { registry, requestLog, store, liveSettings, scenarios } = this.deps.context;
     const publish = (item: FeedItem) => this.publish(item);
     const detachers = [
       registry.subscribe((event) => {
@@ -142,7 +140,7 @@ export class LiveFeed {
       requestLog.subscribe((request) => publish({ type: 'request', entry: request.entry() })),
       store.subscribe((change) => publish({ type: 'state-changed', change })),
       liveSettings.subscribe((settings) => publish({ type: 'settings-changed', settings })),
-      ...this.extraSources.map((source) => source(publish)),
+      scenarios.subscribe((change) => publish({ type: 'scenarios-changed', change })),
     ];
     this.detachSources = () => {
       for (const detach of detachers) detach();

@@ -47,8 +47,11 @@ export class Conversation {
     return this.player?.isActive ? this.player.runId : null;
   }
 
-  /** Starts a run for the request; a run still playing is cancelled cleanly first. */
-  run(request: RunRequest): void {
+  /**
+   * Starts a run for the request, playing `program` or else the scenario whose trigger matches the last user
+   * message; a run still playing is cancelled cleanly first.
+   */
+  run(request: RunRequest, program = this.options.catalogue.match(request.lastUserMessage)): void {
     if (this.closed) return;
     this.player?.cancel();
     const { observer, sink } = this.options;
@@ -59,7 +62,6 @@ export class Conversation {
           observer.event?.(request, event);
         }
       : sink;
-    const program = this.options.catalogue.match(request.lastUserMessage);
     if (!program) {
       tap(outgoing(runStarted(request.threadId, request.runId)));
       tap(outgoing(runError('No scenario matches this message', 'no_matching_scenario')));

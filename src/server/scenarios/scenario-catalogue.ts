@@ -1,3 +1,4 @@
+import type { ScenarioChange } from '../../shared/control-api';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from '../../shared/scenario';
 import { compileScenario } from './scenario-compiler';
 import type { ScenarioProgram } from './scenario-program';
@@ -24,11 +25,28 @@ interface RouteEntry {
  * edits scenarios.
  */
 export class ScenarioCatalogue {
-  private readonly programs = new Map<string, ScenarioProgram>();
+  private programs = new Map<string, ScenarioProgram>();
   private routes: RouteEntry[] = [];
+  private readonly listeners = new Set<(change: ScenarioChange) => void>();
 
   constructor(scenarios: readonly ScenarioInput[] = []) {
-    for (const scenario of scenarios) this.put(scenario);
+    for (const scenario of scenarios) this.store(this.compile(scenario));
+    this.reroute();
+  }
+
+  /** Told about every change (the console feed, workspace autosave). */
+  subscribe(listener: (change: ScenarioChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Replaces every scenario at once (a workspace being loaded); throws, changing nothing, if one is invalid. */
+  replace(inputs: readonly unknown[]): void {
+    const programs = inputs.map((input) => this.compile(input));
+    this.programs = new Map();
+    for (const program of programs) this.store(program);
+    this.reroute();
+    this.emit({ type: 'scenarios-replaced', id: '*' });
   }
 
   list(): Scenario[] {
@@ -39,8 +57,38 @@ export class ScenarioCatalogue {
     return this.programs.get(id)?.scenario;
   }
 
+  /** The compiled scenario, to play it by id (the console's "run on a connection"). */
+  program(id: string): ScenarioProgram | undefined {
+    return this.programs.get(id);
+  }
+
   /** Validates, compiles and stores a scenario (replacing one with the same id in place). */
   put(input: unknown): Scenario {
+    const program = this.compile(input);
+    this.store(program);
+    this.reroute();
+    this.emit({ type: 'scenario-saved', id: program.scenario.id });
+    return program.scenario;
+  }
+
+  delete(id: string): boolean {
+    const deleted = this.programs.delete(id);
+    if (deleted) {
+      this.reroute();
+      this.emit({ type: 'scenario-deleted', id });
+    }
+    return deleted;
+  }
+
+  /** The scenario that answers a user message, or undefined when no trigger matches. */
+  match(userMessage: string): ScenarioProgram | undefined {
+    const lowerCased = userMessage.toLowerCase();
+    for (const route of this.routes) if (route.test(lowerCased, userMessage)) return route.program;
+    return undefined;
+  }
+
+  /** Validates and compiles a scenario, or throws ScenarioValidationError. */
+  private compile(input: unknown): ScenarioProgram {
     const parsed = ScenarioSchema.safeParse(input);
     if (!parsed.success) {
       throw new ScenarioValidationError(
@@ -55,22 +103,15 @@ export class ScenarioCatalogue {
       const path = (error as { path?: string }).path ?? 'triggers';
       throw new ScenarioValidationError([{ path, message: (error as Error).message }]);
     }
+    return program;
+  }
+
+  private store(program: ScenarioProgram): void {
     this.programs.set(program.scenario.id, program);
-    this.reroute();
-    return program.scenario;
   }
 
-  delete(id: string): boolean {
-    const deleted = this.programs.delete(id);
-    if (deleted) this.reroute();
-    return deleted;
-  }
-
-  /** The scenario that answers a user message, or undefined when no trigger matches. */
-  match(userMessage: string): ScenarioProgram | undefined {
-    const lowerCased = userMessage.toLowerCase();
-    for (const route of this.routes) if (route.test(lowerCased, userMessage)) return route.program;
-    return undefined;
+  private emit(change: ScenarioChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   private reroute(): void {

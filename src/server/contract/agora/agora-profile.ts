@@ -1,12 +1,10 @@
 import type Router from '@koa/router';
 import type { EngineContext } from '../../engine-context';
-import { agoraScenarioPack } from '../../scenarios/agora/agora-scenario-pack';
 import { runHistoryRecorder } from '../../scenarios/run-history-recorder';
-import { ScenarioCatalogue } from '../../scenarios/scenario-catalogue';
-import { messageSocketEndpoint, type SocketSession } from '../../ws/message-socket-endpoint';
+import { messageSocketEndpoint } from '../../ws/message-socket-endpoint';
 import type { SocketEndpoint } from '../../ws/socket-server';
 import { agentsRoutes } from './agents-routes';
-import { agoraSocketSession } from './agora-socket-session';
+import { type AgoraSocketSession, agoraSocketSession } from './agora-socket-session';
 import { documentRoutes } from './document-routes';
 import { serviceRoutes } from './service-routes';
 import { sessionRoutes } from './session-routes';
@@ -17,16 +15,17 @@ export interface ContractProfile {
   name: string;
   routers: Router[];
   socketEndpoints: SocketEndpoint[];
-  /** The scenarios the profile's sockets play (seeded with the profile's pack). */
-  scenarios: ScenarioCatalogue;
+  /** Plays a scenario on one of the profile's connections now; its runId, or undefined if it cannot. */
+  runScenario(connectionId: string, scenarioId: string): string | undefined;
   /** Stops whatever the profile runs (scenario timers); sockets are closed by the engine. */
   close(): void;
 }
 
 /** The default profile, "agora-mock": AGORA's REST contract and its `/ws` AG-UI socket. */
 export function agoraProfile(context: EngineContext): ContractProfile {
-  const scenarios = new ScenarioCatalogue(agoraScenarioPack);
-  const sessions = new Set<SocketSession>();
+  const scenarios = context.scenarios;
+  /** Live sessions by connection id (the console plays scenarios on them). */
+  const sessions = new Map<string, AgoraSocketSession>();
   return {
     name: 'agora-mock',
     routers: [serviceRoutes(), agentsRoutes(), sessionRoutes(context), userRoutes(context), documentRoutes()],
@@ -35,20 +34,20 @@ export function agoraProfile(context: EngineContext): ContractProfile {
         // Runs become REST sessions, as on AGORA's real servers (the Python mock never recorded them).
         const observer = runHistoryRecorder(context.store, context.logger);
         const session = agoraSocketSession(connection, request, { context, catalogue: scenarios, observer });
-        sessions.add(session);
-        // Forget the session once its socket is gone, so the set only holds live ones.
+        sessions.set(connection.id, session);
+        // Forget the session once its socket is gone, so the map only holds live ones.
         return {
           message: (message) => session.message(message),
           closed: () => {
-            sessions.delete(session);
+            sessions.delete(connection.id);
             session.closed();
           },
         };
       }),
     ],
-    scenarios,
+    runScenario: (connectionId, scenarioId) => sessions.get(connectionId)?.runScenario(scenarioId),
     close: () => {
-      for (const session of sessions) session.closed();
+      for (const session of sessions.values()) session.closed();
       sessions.clear();
     },
   };

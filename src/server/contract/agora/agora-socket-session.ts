@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
@@ -15,6 +16,12 @@ export interface AgoraSocketSessionOptions {
   observer?: RunObserver;
 }
 
+/** A socket session the console can also drive: play a chosen scenario now. */
+export interface AgoraSocketSession extends SocketSession {
+  /** Plays the scenario as a new run on this connection (cancelling one in progress); its runId. */
+  runScenario(scenarioId: string): string | undefined;
+}
+
 /**
  * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out.
  * Anything else is answered with `agora:error` and leaves a playing run alone.
@@ -23,7 +30,7 @@ export function agoraSocketSession(
   connection: Connection,
   request: IncomingMessage,
   options: AgoraSocketSessionOptions,
-): SocketSession {
+): AgoraSocketSession {
   const { context, catalogue, observer } = options;
   // Run events go through the connection's sequence tracker, so the console knows what is open.
   const flush = burstWriter(request.socket);
@@ -84,6 +91,25 @@ export function agoraSocketSession(
     },
     closed() {
       conversation.close();
+    },
+    runScenario(scenarioId) {
+      const program = catalogue.program(scenarioId);
+      if (!program) return undefined;
+      const runId = randomUUID();
+      conversation.run(
+        {
+          threadId: connection.threadId ?? `thread-${randomUUID()}`,
+          runId,
+          userId: connection.userId,
+          messages: [],
+          lastUserMessage: '',
+          state: undefined,
+          resume: [],
+          shape: 'agora',
+        },
+        program,
+      );
+      return runId;
     },
   };
 }

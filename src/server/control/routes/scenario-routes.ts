@@ -1,0 +1,105 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { ItemsPage } from '../../../shared/control-api';
+import { type Scenario, ScenarioSchema } from '../../../shared/scenario';
+import { HttpError, RequestValidationError } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { parseRequestPart } from '../../http/validation';
+import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
+import type { ControlDeps } from '../control-deps';
+import { connectionFrom, requireOpen } from './connection-routes';
+
+const RunBodySchema = z.strictObject({ connectionId: z.string().min(1) });
+
+/** Computed once: the editor's schema help does not change while the engine runs. */
+let scenarioJsonSchema: unknown;
+
+/** The catalogue refuses what does not compile (bad regex, unknown template); report it like schema errors. */
+function catalogueErrorsAs422<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (!(error instanceof ScenarioValidationError)) throw error;
+    throw new RequestValidationError(
+      error.issues.map((issue) => ({
+        type: 'value_error',
+        loc: [
+          'body',
+          ...issue.path
+            .split('.')
+            .filter(Boolean)
+            .map((key) => (/^\d+$/.test(key) ? Number(key) : key)),
+        ],
+        msg: issue.message,
+        input: null,
+      })),
+    );
+  }
+}
+
+function scenarioFrom(ctx: Context, { context }: ControlDeps): Scenario {
+  const scenario = context.scenarios.get(ctx.params.id ?? '');
+  if (!scenario) throw new HttpError(404, `Scenario not found: ${ctx.params.id}`);
+  return scenario;
+}
+
+/** List, read, create, replace and delete scenarios (they are data), and play one on a connection now. */
+export function scenarioRoutes(deps: ControlDeps): Router {
+  const router = new Router();
+  const { scenarios } = deps.context;
+  const body = jsonBody(() => deps.context.settings().maxBodyBytes);
+
+  router.get('/scenarios', (ctx) => {
+    const items = scenarios.list();
+    ctx.body = { items, total: items.length } satisfies ItemsPage<Scenario>;
+  });
+
+  router.get('/scenarios/schema', (ctx) => {
+    scenarioJsonSchema ??= z.toJSONSchema(ScenarioSchema, { unrepresentable: 'any', cycles: 'ref' });
+    ctx.body = scenarioJsonSchema;
+  });
+
+  router.get('/scenarios/:id', (ctx) => {
+    ctx.body = scenarioFrom(ctx, deps);
+  });
+
+  router.post('/scenarios', body, (ctx) => {
+    const input = parseRequestPart(ScenarioSchema, requestBody(ctx), 'body');
+    if (scenarios.get(input.id))
+      throw new HttpError(409, `A scenario with id ${input.id} exists: PUT /scenarios/${input.id} replaces it`);
+    ctx.status = 201;
+    ctx.body = catalogueErrorsAs422(() => scenarios.put(input));
+  });
+
+  router.put('/scenarios/:id', body, (ctx) => {
+    const input = parseRequestPart(ScenarioSchema, requestBody(ctx), 'body');
+    if (input.id !== ctx.params.id)
+      throw new HttpError(422, `The body's id (${input.id}) must match the path's (${ctx.params.id})`);
+    const existed = scenarios.get(input.id) !== undefined;
+    const saved = catalogueErrorsAs422(() => scenarios.put(input));
+    ctx.status = existed ? 200 : 201;
+    ctx.body = saved;
+  });
+
+  router.delete('/scenarios/:id', (ctx) => {
+    scenarios.delete(scenarioFrom(ctx, deps).id);
+    ctx.status = 204;
+  });
+
+  router.post('/scenarios/:id/run', body, (ctx) => {
+    const scenario = scenarioFrom(ctx, deps);
+    const { connectionId } = parseRequestPart(RunBodySchema, requestBody(ctx), 'body');
+    ctx.params.id = connectionId;
+    const connection = connectionFrom(ctx, deps);
+    requireOpen(connection);
+    const runId = deps.runScenario(connection.id, scenario.id);
+    if (!runId)
+      throw new HttpError(409, `Connection ${connection.id} cannot play scenarios (it is not an AG-UI socket)`);
+    ctx.status = 202;
+    ctx.body = { connectionId: connection.id, scenarioId: scenario.id, runId };
+  });
+
+  return router;
+}

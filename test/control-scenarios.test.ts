@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ConnectionSummary } from '../src/shared/connections';
+import type { ItemsPage } from '../src/shared/control-api';
+import type { Scenario } from '../src/shared/scenario';
+import { AguiSocket, assertValidStream, outline } from './helpers/agui-socket';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { FeedClient } from './helpers/feed-client';
+
+const greeting = {
+  id: 'greeting',
+  name: 'Begroeting',
+  triggers: [{ match: 'substring', value: 'goedemorgen', priority: 10 }],
+  steps: [{ type: 'text', chunks: ['Goedemorgen! ', 'Waarmee kan ik helpen?'], spoken: false }],
+};
+
+test('scenarios: list the AGORA pack, read one, and the schema for the editor', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const list = await api.get<ItemsPage<Scenario>>('/scenarios');
+  assert.equal(list.status, 200);
+  assert.ok(list.body.total >= 4);
+  assert.ok(list.body.items.some((scenario) => scenario.id === 'agora-general'));
+  const one = await api.get<Scenario>('/scenarios/agora-general');
+  assert.equal(one.body.name, 'Algemene assistent');
+  assert.equal((await api.get('/scenarios/nope')).status, 404);
+  const schema = await api.get<{ type: string; properties: Record<string, unknown> }>('/scenarios/schema');
+  assert.equal(schema.body.type, 'object');
+  assert.ok('triggers' in schema.body.properties && 'steps' in schema.body.properties);
+});
+
+test('scenarios: create one, a client triggers it, replace it, delete it — with feed events', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
+
+  const created = await api.post<Scenario>('/scenarios', greeting);
+  assert.equal(created.status, 201);
+  assert.equal((await api.post('/scenarios', greeting)).status, 409);
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('Goedemorgen allemaal');
+  await client.waitForRuns(1);
+  assert.equal(
+    client.events
+      .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+      .map((event) => event.delta)
+      .join(''),
+    'Goedemorgen! Waarmee kan ik helpen?',
+  );
+
+  const replaced = await api.put<Scenario>('/scenarios/greeting', { ...greeting, name: 'Groet' });
+  assert.equal(replaced.status, 200);
+  assert.equal(replaced.body.name, 'Groet');
+  assert.equal((await api.put('/scenarios/greeting', { ...greeting, id: 'other' })).status, 422);
+  assert.equal((await api.delete('/scenarios/greeting')).status, 204);
+  assert.equal((await api.get('/scenarios/greeting')).status, 404);
+  await feed.waitFor(
+    () =>
+      feed.items
+        .filter((item) => item.type === 'scenarios-changed')
+        .map((item) => item.type === 'scenarios-changed' && item.change.type)
+        .join() === 'scenario-saved,scenario-saved,scenario-deleted',
+  );
+  await client.close();
+  feed.close();
+});
+
+test('scenarios: invalid ones are 422 naming the field; a bad regex is refused', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const missing = await api.post<{ detail: { loc: unknown[] }[] }>('/scenarios', { id: 'x', name: 'x' });
+  assert.equal(missing.status, 422);
+  assert.ok(missing.body.detail.some((issue) => issue.loc.join('.') === 'body.triggers'));
+  const badRegex = await api.post<{ detail: { msg: string }[] }>('/scenarios', {
+    ...greeting,
+    id: 'regex',
+    triggers: [{ match: 'regex', pattern: '(' }],
+  });
+  assert.equal(badRegex.status, 422);
+  assert.ok(badRegex.body.detail.length > 0);
+  assert.equal((await api.get('/scenarios/regex')).status, 404, 'nothing stored');
+});
+
+test('run a scenario on a connection now: it plays as a new run, cancelling the one in progress', async () => {
+  const server = await startTestEngine({ settings: { speed: 1 } });
+  const api = controlClient(server);
+  await api.post('/scenarios', greeting);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  client.ask('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
+  await client.waitFor((event) => event.type === 'STEP_STARTED');
+  const run = await api.post<{ runId: string }>('/scenarios/greeting/run', { connectionId: connection.id });
+  assert.equal(run.status, 202);
+  await client.waitForRuns(2);
+  const finished = client.events.filter((event) => event.type === 'RUN_FINISHED');
+  assert.equal(finished[0]?.outcome?.type, 'cancelled', 'the inspection run was cancelled cleanly');
+  assert.equal(finished[1]?.runId, run.body.runId);
+  assert.ok(outline(client.events).includes('TEXT_MESSAGE_START'));
+  await assertValidStream(client.events);
+
+  assert.equal((await api.post('/scenarios/greeting/run', { connectionId: 'missing' })).status, 404);
+  assert.equal((await api.post('/scenarios/nope/run', { connectionId: connection.id })).status, 404);
+  await client.close();
+});
