@@ -1,26 +1,35 @@
-import { useMemo } from 'react';
-import { CopyableAddress } from './CopyableAddress';
-import { engineAddress } from './engine-address';
+import { AccessScreen } from './features/auth/AccessScreen';
+import { ConnectionsView } from './features/connections/ConnectionsView';
+import { RequestsView } from './features/requests/RequestsView';
+import { ScenariosView } from './features/scenarios/ScenariosView';
+import { SettingsView } from './features/settings/SettingsView';
+import { StateView } from './features/state/StateView';
+import { FeedBanner } from './features/status/FeedBanner';
+import { StatusBar } from './features/status/StatusBar';
+import { ViewTabs } from './features/status/ViewTabs';
+import { TryItView } from './features/try-it/TryItView';
+import { useNavigationStore } from './stores/navigation-store';
+import { useServerStore } from './stores/server-store';
 
 export function App() {
-  const address = useMemo(() => engineAddress(window.location), []);
+  const access = useServerStore((state) => state.access);
+  const view = useNavigationStore((state) => state.view);
+  if (access !== 'ready') return <AccessScreen />;
   return (
-    <main className="start">
-      <h1>AG-UI Mock Console</h1>
-      <p className="lead">The mock AG-UI backend is running. Point your client at it:</p>
-      <dl className="addresses">
-        <dt>HTTP</dt>
-        <dd>
-          <CopyableAddress label="HTTP address" value={address.http} />
-        </dd>
-        <dt>WebSocket</dt>
-        <dd>
-          <CopyableAddress label="WebSocket address" value={address.ws} />
-        </dd>
-      </dl>
-      <p>
-        Try it: <code>curl {address.http}/health</code>
-      </p>
-    </main>
+    <div className="app">
+      <header>
+        <StatusBar />
+        <FeedBanner />
+      </header>
+      <ViewTabs />
+      <main className="view">
+        {view === 'connections' && <ConnectionsView />}
+        {view === 'requests' && <RequestsView />}
+        {view === 'state' && <StateView />}
+        {view === 'scenarios' && <ScenariosView />}
+        {view === 'try-it' && <TryItView />}
+        {view === 'settings' && <SettingsView />}
+      </main>
+    </div>
   );
 }

@@ -1,0 +1,110 @@
+import type { HistoryMessage, SessionMetadata } from '../../../shared/agora-model';
+import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
+import {
+  CONTROL_API_PREFIX,
+  type ConsoleUser,
+  type InjectResult,
+  type ItemsPage,
+  type MacroName,
+  type NewSessionInput,
+  type NewUserInput,
+  type SequenceFinding,
+  type ServerInfo,
+  type SessionEdit,
+  type UserEdit,
+} from '../../../shared/control-api';
+import type { RequestLogEntry } from '../../../shared/request-log';
+import type { Scenario } from '../../../shared/scenario';
+import type { ServerSettings, ServerSettingsPatch } from '../../../shared/settings';
+import { ApiError, describeDetail } from './api-error';
+import type { ConsoleAccess } from './console-token';
+
+/** A JSON object as the inject editor and macros send it. */
+export type JsonRecord = Record<string, unknown>;
+
+let access: ConsoleAccess = { engineUrl: '', token: '' };
+
+/** Set once at start (and when a person types a token on the token screen). */
+export function configureApi(next: ConsoleAccess): void {
+  access = next;
+}
+
+export function currentAccess(): ConsoleAccess {
+  return access;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${access.engineUrl}${CONTROL_API_PREFIX}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${access.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = { detail: text };
+  }
+  if (!response.ok) throw new ApiError(response.status, parsed, describeDetail(response.status, parsed));
+  return parsed as T;
+}
+
+const id = encodeURIComponent;
+
+/** Every call the console makes to the engine. */
+export const api = {
+  server: () => call<ServerInfo>('GET', '/server'),
+  patchSettings: (patch: ServerSettingsPatch) => call<ServerSettings>('PATCH', '/server/settings', patch),
+
+  connections: () => call<ItemsPage<ConnectionSummary>>('GET', '/connections'),
+  frames: (connectionId: string, limit: number) =>
+    call<ItemsPage<FrameRecord>>('GET', `/connections/${id(connectionId)}/frames?limit=${limit}`),
+  closeConnection: (connectionId: string, code: number, reason: string) =>
+    call<ConnectionSummary>('POST', `/connections/${id(connectionId)}/close`, { code, reason }),
+  terminateConnection: (connectionId: string) =>
+    call<ConnectionSummary>('POST', `/connections/${id(connectionId)}/terminate`),
+  setDelivery: (connectionId: string, patch: { paused?: boolean; latencyMs?: number }) =>
+    call<ConnectionSummary>('PATCH', `/connections/${id(connectionId)}`, patch),
+
+  template: (connectionId: string, eventType: string) =>
+    call<{ event: JsonRecord }>('GET', `/connections/${id(connectionId)}/templates/${id(eventType)}`),
+  checkEvents: (connectionId: string, events: unknown[]) =>
+    call<{ findings: SequenceFinding[] }>('POST', `/connections/${id(connectionId)}/events/check`, { events }),
+  injectEvents: (connectionId: string, events: unknown[], force: boolean) =>
+    call<InjectResult>('POST', `/connections/${id(connectionId)}/events`, { events, force }),
+  broadcastEvents: (connectionIds: string[] | undefined, events: unknown[], force: boolean) =>
+    call<{ results: InjectResult[] }>('POST', '/events', { connectionIds, events, force }),
+  runMacro: (connectionId: string, name: MacroName, params: unknown) =>
+    call<InjectResult>('POST', `/connections/${id(connectionId)}/macros/${id(name)}`, params),
+
+  requests: (limit: number) => call<ItemsPage<RequestLogEntry>>('GET', `/requests?limit=${limit}`),
+  clearRequests: () => call<null>('DELETE', '/requests'),
+
+  users: () => call<ItemsPage<ConsoleUser>>('GET', '/state/users'),
+  createUser: (input: NewUserInput) => call<ConsoleUser>('POST', '/state/users', input),
+  updateUser: (userId: string, edit: UserEdit) => call<ConsoleUser>('PUT', `/state/users/${id(userId)}`, edit),
+  deleteUser: (userId: string) => call<unknown>('DELETE', `/state/users/${id(userId)}`),
+  sessions: (userId?: string) =>
+    call<ItemsPage<SessionMetadata>>('GET', `/state/sessions${userId ? `?userId=${id(userId)}` : ''}`),
+  createSession: (input: NewSessionInput) => call<SessionMetadata>('POST', '/state/sessions', input),
+  updateSession: (sessionId: string, edit: SessionEdit) =>
+    call<SessionMetadata>('PUT', `/state/sessions/${id(sessionId)}`, edit),
+  deleteSession: (sessionId: string) => call<null>('DELETE', `/state/sessions/${id(sessionId)}`),
+  history: (sessionId: string) => call<ItemsPage<HistoryMessage>>('GET', `/state/sessions/${id(sessionId)}/history`),
+  replaceHistory: (sessionId: string, messages: HistoryMessage[]) =>
+    call<unknown>('PUT', `/state/sessions/${id(sessionId)}/history`, { messages }),
+  resetState: () => call<{ users: number; sessions: number }>('POST', '/state/reset'),
+
+  scenarios: () => call<ItemsPage<Scenario>>('GET', '/scenarios'),
+  scenarioSchema: () => call<JsonRecord>('GET', '/scenarios/schema'),
+  createScenario: (scenario: unknown) => call<Scenario>('POST', '/scenarios', scenario),
+  updateScenario: (scenarioId: string, scenario: unknown) =>
+    call<Scenario>('PUT', `/scenarios/${id(scenarioId)}`, scenario),
+  deleteScenario: (scenarioId: string) => call<null>('DELETE', `/scenarios/${id(scenarioId)}`),
+  runScenario: (scenarioId: string, connectionId: string) =>
+    call<unknown>('POST', `/scenarios/${id(scenarioId)}/run`, { connectionId }),
+};

@@ -1,0 +1,96 @@
+import {
+  type FeedClientMessage,
+  type FeedItem,
+  type FeedServerMessage,
+  LIVE_FEED_PATH,
+  type ServerInfo,
+} from '../../../shared/control-api';
+import type { ConsoleAccess } from './console-token';
+
+export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
+
+export interface LiveFeedHandlers {
+  /** After every (re)connection: the engine's description, and whether the console missed things meanwhile. */
+  onReady(server: ServerInfo, reconnected: boolean): void;
+  onBatch(items: FeedItem[], dropped: number): void;
+  onStatus(status: FeedStatus): void;
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+const UNAUTHORIZED = 4001;
+
+/**
+ * The console's end of `/__console/live`: authenticates first, keeps the frame subscriptions, and comes back
+ * with growing pauses when the engine goes away (re-subscribing what it had).
+ */
+export class LiveFeed {
+  private socket: WebSocket | undefined;
+  private attempt = 0;
+  private everReady = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private subscribed = new Set<string>();
+
+  constructor(
+    private readonly access: ConsoleAccess,
+    private readonly handlers: LiveFeedHandlers,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.close(1000, 'Console closed');
+  }
+
+  /** Frames flow only for the connections the console is showing. */
+  setFrameSubscriptions(connectionIds: readonly string[]): void {
+    const next = new Set(connectionIds);
+    const added = [...next].filter((id) => !this.subscribed.has(id));
+    const removed = [...this.subscribed].filter((id) => !next.has(id));
+    this.subscribed = next;
+    if (removed.length) this.send({ type: 'unsubscribe-frames', connectionIds: removed });
+    if (added.length) this.send({ type: 'subscribe-frames', connectionIds: added });
+  }
+
+  private open(): void {
+    const url = new URL(LIVE_FEED_PATH, this.access.engineUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    this.handlers.onStatus(this.everReady ? 'reconnecting' : 'connecting');
+    socket.onopen = () => this.send({ type: 'auth', token: this.access.token });
+    socket.onmessage = (message) => {
+      const data = JSON.parse(String(message.data)) as FeedServerMessage;
+      if (data.type === 'ready') {
+        const reconnected = this.everReady;
+        this.everReady = true;
+        this.attempt = 0;
+        if (this.subscribed.size) this.send({ type: 'subscribe-frames', connectionIds: [...this.subscribed] });
+        this.handlers.onStatus('live');
+        this.handlers.onReady(data.server, reconnected);
+      } else {
+        this.handlers.onBatch(data.items, data.dropped);
+      }
+    };
+    socket.onclose = (event) => {
+      if (this.socket !== socket || this.stopped) return;
+      if (event.code === UNAUTHORIZED) {
+        this.handlers.onStatus('unauthorized');
+        return;
+      }
+      this.handlers.onStatus(this.everReady ? 'reconnecting' : 'connecting');
+      const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 8000;
+      this.attempt++;
+      this.retryTimer = setTimeout(() => this.open(), delay);
+    };
+  }
+
+  private send(message: FeedClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}

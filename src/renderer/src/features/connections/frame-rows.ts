@@ -1,0 +1,51 @@
+import type { FrameRecord } from '../../../../shared/connections';
+import { parsedFrame, stringField } from './parsed-frame';
+
+export interface FrameFilter {
+  /** Empty: every type. */
+  eventType: string;
+  text: string;
+}
+
+export type StreamRow =
+  | { kind: 'run'; key: string; label: string; frames: number }
+  | { kind: 'frame'; key: string; frame: FrameRecord };
+
+/**
+ * The stream's rows: frames that pass the filter, grouped by run — a header before each run's frames and
+ * before frames between runs — leaving out groups with nothing to show.
+ */
+export function buildStreamRows(frames: readonly FrameRecord[], filter: FrameFilter): StreamRow[] {
+  const text = filter.text.trim().toLowerCase();
+  const rows: StreamRow[] = [];
+  let header: Extract<StreamRow, { kind: 'run' }> | null = null;
+  let headerShown = false;
+  let inRun = false;
+  const startGroup = (label: string, frame: FrameRecord) => {
+    header = { kind: 'run', key: `group-${frame.seq}`, label, frames: 0 };
+    headerShown = false;
+  };
+  for (const frame of frames) {
+    if (frame.direction === 'out' && frame.eventType === 'RUN_STARTED') {
+      startGroup(`Run ${stringField(parsedFrame(frame), 'runId') ?? ''}`, frame);
+      inRun = true;
+    } else if (!inRun && header === null) startGroup('Outside a run', frame);
+    if (
+      (!filter.eventType || frame.eventType === filter.eventType) &&
+      (!text || frame.text.toLowerCase().includes(text))
+    ) {
+      const group = header as Extract<StreamRow, { kind: 'run' }> | null;
+      if (group && !headerShown) {
+        rows.push(group);
+        headerShown = true;
+      }
+      if (group) group.frames++;
+      rows.push({ kind: 'frame', key: `f${frame.seq}`, frame });
+    }
+    if (frame.direction === 'out' && (frame.eventType === 'RUN_FINISHED' || frame.eventType === 'RUN_ERROR')) {
+      inRun = false;
+      header = null;
+    }
+  }
+  return rows;
+}

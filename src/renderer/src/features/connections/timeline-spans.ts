@@ -1,0 +1,154 @@
+import type { FrameRecord } from '../../../../shared/connections';
+import { parsedFrame, stringField } from './parsed-frame';
+
+export type SpanKind = 'run' | 'step' | 'text' | 'tool';
+
+export interface TimelineSpan {
+  kind: SpanKind;
+  label: string;
+  /** Unix ms of the opening frame. */
+  start: number;
+  /** Unix ms of the closing frame; null while (or if never) closed. */
+  end: number | null;
+  /** Row on the timeline: runs on 0, what is inside them below. */
+  lane: number;
+  /** seq of the opening frame, to inspect it. */
+  seq: number;
+  /** Ended by RUN_ERROR. */
+  errored: boolean;
+}
+
+/** A frame that broke the AG-UI sequence (as @ag-ui/client's verifyEvents would see it). */
+export interface TimelineBreak {
+  at: number;
+  seq: number;
+  message: string;
+}
+
+export interface Timeline {
+  spans: TimelineSpan[];
+  breaks: TimelineBreak[];
+  /** Time range covered by the outgoing frames. */
+  from: number;
+  to: number;
+}
+
+/**
+ * Builds the run timeline from the frames the server sent: runs, steps, text messages and tool calls as spans,
+ * open ones left open, and the frames that break the sequence rules marked.
+ */
+export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
+  const spans: TimelineSpan[] = [];
+  const breaks: TimelineBreak[] = [];
+  /** End time per lane (Infinity while its span is open), for packing spans into as few rows as possible. */
+  const laneEnds: number[] = [0];
+  let run: TimelineSpan | null = null;
+  const openSteps = new Map<string, TimelineSpan>();
+  const openMessages = new Map<string, TimelineSpan>();
+  const openTools = new Map<string, TimelineSpan>();
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+
+  const open = (kind: SpanKind, label: string, frame: FrameRecord): TimelineSpan => {
+    let lane = 1;
+    while ((laneEnds[lane] ?? 0) > frame.at) lane++;
+    laneEnds[lane] = Number.POSITIVE_INFINITY;
+    const span: TimelineSpan = { kind, label, start: frame.at, end: null, lane, seq: frame.seq, errored: false };
+    spans.push(span);
+    return span;
+  };
+  const close = (span: TimelineSpan, at: number) => {
+    span.end = at;
+    laneEnds[span.lane] = at;
+  };
+  const broke = (frame: FrameRecord, message: string) => breaks.push({ at: frame.at, seq: frame.seq, message });
+
+  for (const frame of frames) {
+    if (frame.direction !== 'out' || !frame.eventType) continue;
+    from = Math.min(from, frame.at);
+    to = Math.max(to, frame.at);
+    const event = parsedFrame(frame);
+    const type = frame.eventType;
+    if (type === 'RUN_STARTED') {
+      if (run) broke(frame, 'RUN_STARTED while a run is still active: finish it first');
+      run = {
+        kind: 'run',
+        label: `run ${stringField(event, 'runId') ?? ''}`,
+        start: frame.at,
+        end: null,
+        lane: 0,
+        seq: frame.seq,
+        errored: false,
+      };
+      spans.push(run);
+      openSteps.clear();
+      openMessages.clear();
+      openTools.clear();
+      continue;
+    }
+    if (!run) {
+      if (type !== 'CUSTOM' && type !== 'RAW') broke(frame, `${type} outside a run: send RUN_STARTED first`);
+      continue;
+    }
+    switch (type) {
+      case 'RUN_FINISHED':
+      case 'RUN_ERROR': {
+        const stillOpen = [...openSteps.values(), ...openMessages.values(), ...openTools.values()];
+        if (type === 'RUN_FINISHED' && stillOpen.length > 0)
+          broke(frame, `RUN_FINISHED with ${stillOpen.map((span) => span.label).join(', ')} still open`);
+        run.errored = type === 'RUN_ERROR';
+        close(run, frame.at);
+        run = null;
+        break;
+      }
+      case 'STEP_STARTED': {
+        const name = stringField(event, 'stepName') ?? '';
+        openSteps.set(name, open('step', name, frame));
+        break;
+      }
+      case 'STEP_FINISHED': {
+        const name = stringField(event, 'stepName') ?? '';
+        const step = openSteps.get(name);
+        if (step) {
+          close(step, frame.at);
+          openSteps.delete(name);
+        } else broke(frame, `STEP_FINISHED for "${name}", which was not started`);
+        break;
+      }
+      case 'TEXT_MESSAGE_START': {
+        const id = stringField(event, 'messageId') ?? '';
+        if (openMessages.has(id)) broke(frame, `TEXT_MESSAGE_START for ${id}, which is already open`);
+        openMessages.set(id, open('text', `text ${id}`, frame));
+        break;
+      }
+      case 'TEXT_MESSAGE_CONTENT':
+      case 'TEXT_MESSAGE_END': {
+        const id = stringField(event, 'messageId') ?? '';
+        const message = openMessages.get(id);
+        if (!message) broke(frame, `${type} for ${id}, which has no open TEXT_MESSAGE_START`);
+        else if (type === 'TEXT_MESSAGE_END') {
+          close(message, frame.at);
+          openMessages.delete(id);
+        }
+        break;
+      }
+      case 'TOOL_CALL_START': {
+        const id = stringField(event, 'toolCallId') ?? '';
+        openTools.set(id, open('tool', stringField(event, 'toolCallName') ?? id, frame));
+        break;
+      }
+      case 'TOOL_CALL_ARGS':
+      case 'TOOL_CALL_END': {
+        const id = stringField(event, 'toolCallId') ?? '';
+        const tool = openTools.get(id);
+        if (!tool) broke(frame, `${type} for ${id}, which has no open TOOL_CALL_START`);
+        else if (type === 'TOOL_CALL_END') {
+          close(tool, frame.at);
+          openTools.delete(id);
+        }
+        break;
+      }
+    }
+  }
+  return spans.length || breaks.length ? { spans, breaks, from, to } : { spans, breaks, from: 0, to: 0 };
+}

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import type { ConnectionSummary } from '../../../../shared/connections';
+import { api } from '../../api/control-client';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { useAction } from '../../ui/use-action';
+import { closeProblems, MAX_CLOSE_REASON_BYTES } from './close-validation';
+
+const PRESETS = [
+  ['1000', 'Normal closure'],
+  ['1001', 'Going away'],
+  ['1008', 'Policy violation'],
+  ['1011', 'Internal error'],
+  ['1012', 'Service restart'],
+  ['1013', 'Try again later'],
+  ['4001', 'Unauthorized (application)'],
+] as const;
+
+/** Close the socket with a chosen code and reason, or drop it without a close frame (the client sees 1006). */
+export function CloseConnectionForm({ connection }: { connection: ConnectionSummary }) {
+  const [code, setCode] = useState('1000');
+  const [reason, setReason] = useState('');
+  const [confirmTerminate, setConfirmTerminate] = useState(false);
+  const close = useAction(() => api.closeConnection(connection.id, Number(code), reason));
+  const terminate = useAction(() => api.terminateConnection(connection.id));
+  const problems = closeProblems(code, reason);
+  const open = connection.state === 'open';
+  return (
+    <section>
+      <h2>Close the socket</h2>
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!problems.code && !problems.reason) void close.run();
+        }}
+      >
+        <div className="row">
+          <label className="field">
+            Code
+            <input
+              aria-label="Close code"
+              list="close-codes"
+              value={code}
+              aria-invalid={problems.code !== null}
+              onChange={(event) => setCode(event.target.value)}
+              style={{ width: 90 }}
+            />
+            <datalist id="close-codes">
+              {PRESETS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </datalist>
+          </label>
+          <label className="field spacer">
+            Reason
+            <input
+              aria-label="Close reason"
+              value={reason}
+              aria-invalid={problems.reason !== null}
+              placeholder={`up to ${MAX_CLOSE_REASON_BYTES} bytes`}
+              onChange={(event) => setReason(event.target.value)}
+            />
+          </label>
+        </div>
+        {problems.code && <span className="field-error">{problems.code}</span>}
+        {problems.reason && <span className="field-error">{problems.reason}</span>}
+        <div className="row">
+          <button
+            type="submit"
+            className="danger"
+            disabled={!open || close.busy || problems.code !== null || problems.reason !== null}
+          >
+            {close.busy ? 'Closing…' : 'Close connection'}
+          </button>
+          {confirmTerminate ? (
+            <>
+              <button
+                type="button"
+                className="danger solid"
+                disabled={!open || terminate.busy}
+                onClick={() => terminate.run()}
+              >
+                Drop it now (1006)
+              </button>
+              <button type="button" className="ghost" onClick={() => setConfirmTerminate(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" disabled={!open} onClick={() => setConfirmTerminate(true)}>
+              Drop TCP…
+            </button>
+          )}
+        </div>
+        <ErrorNotice error={close.error ?? terminate.error} />
+      </form>
+    </section>
+  );
+}

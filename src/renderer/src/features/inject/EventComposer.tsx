@@ -1,0 +1,219 @@
+import { EventType } from '@ag-ui/core';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ConnectionSummary } from '../../../../shared/connections';
+import type { InjectConflict, SequenceFinding } from '../../../../shared/control-api';
+import { ApiError, errorMessage, type ValidationIssue } from '../../api/api-error';
+import { api } from '../../api/control-client';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { JsonEditor } from '../../ui/JsonEditor';
+import { eventsOf, validateEvents } from './event-validation';
+import { FindingsList } from './FindingsList';
+
+const EVENT_TYPES = Object.values(EventType);
+const CHECK_DELAY_MS = 400;
+
+type Target = 'this' | 'all';
+type Outcome = { kind: 'sent'; count: number; findings: SequenceFinding[] } | null;
+
+function parse(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** Findings of a 409, whether it came from one connection or a broadcast. */
+function conflictFindings(error: ApiError): SequenceFinding[] {
+  const body = error.body as Partial<InjectConflict> & { conflicts?: InjectConflict[] };
+  return body.findings ?? body.conflicts?.flatMap((conflict) => conflict.findings) ?? [];
+}
+
+/**
+ * Pick an event type, get a template filled from the connection's context, edit it with schema checking as you
+ * type, see which sequence rule it would break, then send — or send anyway.
+ */
+export function EventComposer({ connection, openCount }: { connection: ConnectionSummary; openCount: number }) {
+  const [eventType, setEventType] = useState<string>(EventType.TEXT_MESSAGE_START);
+  const [text, setText] = useState('');
+  const [templateLoading, setTemplateLoading] = useState(false);
+  const [target, setTarget] = useState<Target>('this');
+  const [findings, setFindings] = useState<SequenceFinding[]>([]);
+  const [checkProblem, setCheckProblem] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [issues, setIssues] = useState<ValidationIssue[]>([]);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+
+  const loadTemplate = useCallback(
+    async (type: string) => {
+      setTemplateLoading(true);
+      setError(null);
+      try {
+        const { event } = await api.template(connection.id, type);
+        setText(JSON.stringify(event, null, 2));
+        setOutcome(null);
+      } catch (caught) {
+        setError(`No template for ${type}: ${errorMessage(caught)}`);
+      } finally {
+        setTemplateLoading(false);
+      }
+    },
+    [connection.id],
+  );
+
+  // The drawer opens with a template for the default type; later ones load when the type changes.
+  useEffect(() => {
+    void loadTemplate(EventType.TEXT_MESSAGE_START);
+  }, [loadTemplate]);
+
+  const parsed = useMemo(() => parse(text), [text]);
+  const schemaValid = parsed.ok && validateEvents(parsed.value).length === 0;
+
+  // Dry run as the person types: which sequence rule would this break right now?
+  useEffect(() => {
+    if (!parsed.ok || !schemaValid) {
+      setFindings([]);
+      return;
+    }
+    let stale = false;
+    const timer = setTimeout(async () => {
+      try {
+        const result = await api.checkEvents(connection.id, eventsOf(parsed.value));
+        if (!stale) {
+          setFindings(result.findings);
+          setCheckProblem(null);
+        }
+      } catch (caught) {
+        if (!stale) setCheckProblem(`Rule check unavailable: ${errorMessage(caught)}`);
+      }
+    }, CHECK_DELAY_MS);
+    return () => {
+      stale = true;
+      clearTimeout(timer);
+    };
+  }, [parsed, schemaValid, connection.id]);
+
+  const send = async (force: boolean) => {
+    if (!parsed.ok) {
+      setError('The editor does not hold valid JSON yet.');
+      return;
+    }
+    setSending(true);
+    setError(null);
+    setIssues([]);
+    setOutcome(null);
+    const events = eventsOf(parsed.value);
+    try {
+      if (target === 'this') {
+        const result = await api.injectEvents(connection.id, events, force);
+        setOutcome({ kind: 'sent', count: result.sent, findings: result.findings });
+      } else {
+        const { results } = await api.broadcastEvents(undefined, events, force);
+        setOutcome({
+          kind: 'sent',
+          count: results.reduce((sum, result) => sum + result.sent, 0),
+          findings: results.flatMap((result) => result.findings),
+        });
+      }
+      setFindings([]);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 409) {
+        setFindings(conflictFindings(caught));
+        setError(`Not sent: ${caught.message}`);
+      } else if (caught instanceof ApiError && caught.status === 422) {
+        setIssues(caught.issues);
+        setError('Not sent: the engine refused the events (see below).');
+      } else setError(errorMessage(caught));
+    } finally {
+      setSending(false);
+    }
+  };
+
+  return (
+    <section data-testid="event-composer">
+      <div className="row">
+        <label className="field spacer">
+          Event type
+          <select
+            aria-label="Event type"
+            value={eventType}
+            onChange={(event) => {
+              setEventType(event.target.value);
+              void loadTemplate(event.target.value);
+            }}
+          >
+            {EVENT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Send to
+          <select aria-label="Send to" value={target} onChange={(event) => setTarget(event.target.value as Target)}>
+            <option value="this">This connection</option>
+            <option value="all">All open connections ({openCount})</option>
+          </select>
+        </label>
+      </div>
+      <div className="row faint">
+        {templateLoading ? (
+          <>
+            <span className="spinner" /> Filling a template from this connection's context…
+          </>
+        ) : (
+          <>
+            Template filled from the connection's run, message and tool call ids.
+            <button type="button" className="small" onClick={() => loadTemplate(eventType)}>
+              Reload template
+            </button>
+          </>
+        )}
+      </div>
+      <JsonEditor
+        value={text}
+        onChange={setText}
+        validate={validateEvents}
+        onSubmit={() => void send(false)}
+        label="Event JSON"
+      />
+      <div className="field-hint">
+        One event, or a list of events sent in order. Schema errors are underlined as you type. <kbd>Ctrl</kbd>+
+        <kbd>Enter</kbd> sends.
+      </div>
+      <FindingsList findings={findings} title="Sending this would break a sequence rule:" />
+      {checkProblem && <div className="faint">{checkProblem}</div>}
+      <ErrorNotice error={error} onDismiss={() => setError(null)} />
+      {issues.length > 0 && (
+        <div className="notice error">
+          <ul>
+            {issues.map((issue) => (
+              <li key={`${issue.loc.join('.')}-${issue.msg}`}>
+                <code>{issue.loc.filter((part) => part !== 'body').join('.')}</code>: {issue.msg}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {outcome && (
+        <div className="notice success" role="status">
+          Sent {outcome.count} event{outcome.count === 1 ? '' : 's'}
+          {outcome.findings.length > 0 && ` anyway, breaking ${outcome.findings.map((f) => f.rule).join(', ')}`}.
+        </div>
+      )}
+      <div className="row">
+        <button type="button" className="primary" disabled={sending || !parsed.ok} onClick={() => send(false)}>
+          {sending ? 'Sending…' : 'Send'}
+        </button>
+        {findings.length > 0 && (
+          <button type="button" className="danger" disabled={sending || !parsed.ok} onClick={() => send(true)}>
+            Send anyway
+          </button>
+        )}
+        {!schemaValid && parsed.ok && <span className="field-error">Fix the schema errors first.</span>}
+      </div>
+    </section>
+  );
+}

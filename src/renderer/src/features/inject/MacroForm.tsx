@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { type InjectConflict, MacroSchemas, type SequenceFinding } from '../../../../shared/control-api';
+import { ApiError, errorMessage } from '../../api/api-error';
+import { api } from '../../api/control-client';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { FindingsList } from './FindingsList';
+import { type MacroDefinition, macroParams } from './macro-fields';
+
+/** One macro's small form: fill in, run; a rule it would break is shown with "Run anyway". */
+export function MacroForm({ definition, connectionId }: { definition: MacroDefinition; connectionId: string }) {
+  const [values, setValues] = useState<Record<string, string>>(() =>
+    Object.fromEntries(definition.fields.map((field) => [field.key, field.initial])),
+  );
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [findings, setFindings] = useState<SequenceFinding[]>([]);
+  const [sent, setSent] = useState<number | null>(null);
+
+  const run = async (force: boolean) => {
+    setError(null);
+    setSent(null);
+    const built = macroParams(definition, values);
+    if ('problem' in built) {
+      setError(`${built.field}: ${built.problem}`);
+      return;
+    }
+    const checked = MacroSchemas[definition.name].safeParse({ ...built.params, force });
+    if (!checked.success) {
+      setError(checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+      return;
+    }
+    setBusy(true);
+    try {
+      const result = await api.runMacro(connectionId, definition.name, { ...built.params, force });
+      setSent(result.sent);
+      setFindings(result.findings);
+    } catch (caught) {
+      if (caught instanceof ApiError && caught.status === 409) {
+        setFindings((caught.body as InjectConflict).findings ?? []);
+        setError(`Not sent: ${caught.message}`);
+      } else setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="stack"
+      data-testid={`macro-${definition.name}`}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void run(false);
+      }}
+    >
+      <div>
+        <h2>{definition.title}</h2>
+        <div className="field-hint">{definition.description}</div>
+      </div>
+      {definition.fields.map((field) => (
+        // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of three, chosen by the field's kind
+        <label key={field.key} className="field">
+          {field.label}
+          {field.kind === 'select' ? (
+            <select
+              value={values[field.key]}
+              onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+            >
+              {field.options?.map((option) => (
+                <option key={option}>{option}</option>
+              ))}
+            </select>
+          ) : field.kind === 'textarea' || field.kind === 'json' ? (
+            <textarea
+              rows={field.kind === 'json' ? 3 : 2}
+              value={values[field.key]}
+              onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+            />
+          ) : (
+            <input
+              type={field.kind === 'number' ? 'number' : 'text'}
+              value={values[field.key]}
+              onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+            />
+          )}
+          {field.hint && <span className="field-hint">{field.hint}</span>}
+        </label>
+      ))}
+      <FindingsList
+        findings={findings}
+        title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
+      />
+      <ErrorNotice error={error} onDismiss={() => setError(null)} />
+      {sent !== null && (
+        <div className="notice success" role="status">
+          Sent {sent} events.
+        </div>
+      )}
+      <div className="row">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Running…' : 'Run macro'}
+        </button>
+        {findings.length > 0 && sent === null && (
+          <button type="button" className="danger" disabled={busy} onClick={() => run(true)}>
+            Run anyway
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,125 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import { api } from '../../api/control-client';
+import { useRequestsStore } from '../../stores/requests-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { formatClock } from '../../ui/format';
+import { useAction } from '../../ui/use-action';
+import { useListKeys } from '../../ui/use-list-keys';
+import { RequestDetail } from './RequestDetail';
+import { StatusCode } from './StatusCode';
+
+const ROW_HEIGHT = 28;
+
+/** The mocked REST API's log, newest first, with the selected request in detail. */
+export function RequestsView() {
+  const entries = useRequestsStore((state) => state.entries);
+  const selectedId = useRequestsStore((state) => state.selectedId);
+  const [filter, setFilter] = useState('');
+  const [cursor, setCursor] = useState<number | null>(null);
+  const filterInput = useRef<HTMLInputElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const clear = useAction(() =>
+    api.clearRequests().then(() => useRequestsStore.setState({ entries: [], selectedId: null })),
+  );
+
+  const visible = useMemo(() => {
+    const text = filter.trim().toLowerCase();
+    return text
+      ? entries.filter((entry) =>
+          `${entry.method} ${entry.path}?${entry.query} ${entry.status}`.toLowerCase().includes(text),
+        )
+      : entries;
+  }, [entries, filter]);
+  const selected = entries.find((entry) => entry.id === selectedId) ?? null;
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (index) => visible[index]?.id ?? index,
+    overscan: 10,
+  });
+  const select = (id: number) => useRequestsStore.setState({ selectedId: id });
+
+  useListKeys({
+    focusFilter: () => filterInput.current?.focus(),
+    move: (delta) => {
+      const at = visible.findIndex((entry) => entry.id === cursor);
+      const next = visible[Math.max(0, Math.min(visible.length - 1, at + delta))];
+      if (next) {
+        setCursor(next.id);
+        virtualizer.scrollToIndex(visible.indexOf(next));
+      }
+    },
+    inspect: () => cursor !== null && select(cursor),
+  });
+
+  return (
+    <div className="split">
+      <div className="panel">
+        <div className="panel-header">
+          <h2>Requests</h2>
+          <input
+            ref={filterInput}
+            type="search"
+            className="spacer"
+            placeholder="Filter by method, path, status  ( / )"
+            aria-label="Filter requests"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
+          <button type="button" disabled={clear.busy || entries.length === 0} onClick={() => clear.run()}>
+            Clear
+          </button>
+        </div>
+        <ErrorNotice error={clear.error} onDismiss={clear.clearError} />
+        {entries.length === 0 ? (
+          <div className="empty">
+            No REST requests yet. Your frontend's calls to the mocked API (e.g. <code>GET /users/me</code>) appear here
+            with their headers and bodies.
+          </div>
+        ) : (
+          <div ref={scroller} style={{ overflow: 'auto', flex: 1 }} role="listbox" aria-label="Requests">
+            <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const entry = visible[item.index];
+                if (!entry) return null;
+                return (
+                  // biome-ignore lint/a11y/useFocusableInteractive: rows are reached with j/k, not Tab
+                  // biome-ignore lint/a11y/useKeyWithClickEvents: j/k and Enter work on the whole list
+                  <div
+                    key={entry.id}
+                    role="option"
+                    aria-selected={entry.id === selectedId}
+                    className={`frame-row request-row${entry.id === cursor ? ' cursor' : ''}`}
+                    style={{ top: item.start, height: item.size }}
+                    onClick={() => {
+                      setCursor(entry.id);
+                      select(entry.id);
+                    }}
+                  >
+                    <span className="method">{entry.method}</span>
+                    <span className="time">{formatClock(entry.at)}</span>
+                    <span className="preview" style={{ color: 'var(--fg)' }}>
+                      {entry.path}
+                      {entry.query ? `?${entry.query}` : ''}
+                    </span>
+                    <StatusCode status={entry.status} />
+                    <span className="size">{entry.durationMs.toFixed(0)} ms</span>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        )}
+      </div>
+      {selected ? (
+        <RequestDetail entry={selected} />
+      ) : (
+        <div className="panel">
+          <div className="empty">Pick a request to see its headers and bodies both ways.</div>
+        </div>
+      )}
+    </div>
+  );
+}

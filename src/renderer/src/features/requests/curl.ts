@@ -1,0 +1,28 @@
+import type { RequestLogEntry } from '../../../../shared/request-log';
+
+/** Headers curl sets itself, or that would be wrong when replayed. */
+const SKIPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'accept-encoding', 'transfer-encoding']);
+
+/** Single-quotes a shell word (POSIX): `'` becomes `'\''`. */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+/** A curl command that repeats the logged request against `origin`. A truncated body is flagged, not faked. */
+export function curlCommand(entry: RequestLogEntry, origin: string): string {
+  const url = `${origin}${entry.path}${entry.query ? `?${entry.query}` : ''}`;
+  const parts = ['curl'];
+  if (entry.method !== 'GET') parts.push('-X', entry.method);
+  parts.push(shellQuote(url));
+  for (const [name, value] of Object.entries(entry.requestHeaders)) {
+    if (value === undefined || SKIPPED_HEADERS.has(name.toLowerCase())) continue;
+    for (const single of Array.isArray(value) ? value : [value]) parts.push('-H', shellQuote(`${name}: ${single}`));
+  }
+  if (entry.requestBody && entry.requestBody.text !== '') {
+    parts.push('--data-raw', shellQuote(entry.requestBody.text));
+  }
+  const command = parts.join(' ');
+  return entry.requestBody?.truncated
+    ? `# The logged body was cut at ${entry.requestBody.text.length} of ${entry.requestBody.size} bytes\n${command}`
+    : command;
+}

@@ -1,0 +1,44 @@
+import { useMemo, useState } from 'react';
+import { api } from '../../api/control-client';
+import { sortConnections, useConnectionsStore } from '../../stores/connections-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { useAction } from '../../ui/use-action';
+
+/** Plays a scenario on an open connection of the person's choosing. */
+export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
+  const byId = useConnectionsStore((state) => state.byId);
+  const open = useMemo(() => sortConnections(byId).filter((c) => c.state === 'open'), [byId]);
+  const [chosen, setChosen] = useState('');
+  const target = open.find((c) => c.id === chosen)?.id ?? open[0]?.id ?? '';
+  const [started, setStarted] = useState(false);
+  const run = useAction(async () => {
+    setStarted(false);
+    await api.runScenario(scenarioId, target);
+    setStarted(true);
+  });
+  return (
+    <div className="stack">
+      <div className="row">
+        <label className="field inline">
+          Run on
+          <select aria-label="Run on connection" value={target} onChange={(event) => setChosen(event.target.value)}>
+            {open.length === 0 && <option value="">no open connection</option>}
+            {open.map((connection) => (
+              <option key={connection.id} value={connection.id}>
+                {connection.id} · {connection.path} {connection.threadId ? `· ${connection.threadId}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="primary" disabled={!target || run.busy} onClick={() => run.run()}>
+          {run.busy ? 'Starting…' : '▶ Run'}
+        </button>
+        {started && <span className="badge ok">Started — watch it in Connections</span>}
+      </div>
+      {open.length === 0 && (
+        <span className="field-hint">Connect a client first (or open Try it), then run the scenario on it.</span>
+      )}
+      <ErrorNotice error={run.error} onDismiss={run.clearError} />
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { useMemo, useState } from 'react';
+import type { Scenario } from '../../../../shared/scenario';
+import { api } from '../../api/control-client';
+import { useScenariosStore } from '../../stores/scenarios-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { JsonEditor } from '../../ui/JsonEditor';
+import { useAction } from '../../ui/use-action';
+import { RunScenarioForm } from './RunScenarioForm';
+import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
+import { NEW_SCENARIO, validateScenario } from './scenario-validation';
+
+/** A scenario as JSON, checked against the scenario schema as you type; save, delete, run. `null` creates one. */
+export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
+  const [text, setText] = useState(() => JSON.stringify(scenario ?? NEW_SCENARIO, null, 2));
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const parsed = useMemo(() => {
+    try {
+      return { ok: true as const, value: JSON.parse(text) as unknown };
+    } catch {
+      return { ok: false as const };
+    }
+  }, [text]);
+  const valid = parsed.ok && validateScenario(parsed.value).length === 0;
+  const dirty = text !== JSON.stringify(scenario ?? NEW_SCENARIO, null, 2);
+
+  const save = useAction(async () => {
+    if (!parsed.ok) return;
+    const stored = scenario
+      ? await api.updateScenario(scenario.id, parsed.value)
+      : await api.createScenario(parsed.value);
+    useScenariosStore.setState({ selectedId: stored.id });
+    setText(JSON.stringify(stored, null, 2));
+    setSaved(true);
+  });
+  const remove = useAction(async () => {
+    if (!scenario) return;
+    await api.deleteScenario(scenario.id);
+    useScenariosStore.setState({ selectedId: null });
+  });
+
+  return (
+    <div className="panel" data-testid="scenario-editor">
+      <div className="panel-header">
+        <h2>{scenario ? scenario.name : 'New scenario'}</h2>
+        {scenario && <code className="faint">{scenario.id}</code>}
+        <span className="spacer" />
+        {saved && !dirty && <span className="badge ok">Saved</span>}
+        <button type="button" className="primary" disabled={!valid || !dirty || save.busy} onClick={() => save.run()}>
+          {save.busy ? 'Saving…' : scenario ? 'Save' : 'Create'}
+        </button>
+        {scenario &&
+          (confirmDelete ? (
+            <>
+              <button type="button" className="danger solid" disabled={remove.busy} onClick={() => remove.run()}>
+                Delete
+              </button>
+              <button type="button" className="ghost" onClick={() => setConfirmDelete(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+              Delete…
+            </button>
+          ))}
+      </div>
+      <div className="panel-body stack">
+        <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />
+        {scenario && <RunScenarioForm scenarioId={scenario.id} />}
+        <ScenarioSchemaHelp />
+        <JsonEditor
+          value={text}
+          onChange={setText}
+          validate={validateScenario}
+          onSubmit={() => valid && void save.run()}
+          label="Scenario JSON"
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { useScenariosStore } from '../../stores/scenarios-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { ScenarioEditor } from './ScenarioEditor';
+import { TriggerSummary } from './TriggerSummary';
+
+/** The scenarios the engine plays: list with triggers, JSON editor, run on a connection. */
+export function ScenariosView() {
+  const items = useScenariosStore((state) => state.items);
+  const loaded = useScenariosStore((state) => state.loaded);
+  const loadError = useScenariosStore((state) => state.loadError);
+  const selectedId = useScenariosStore((state) => state.selectedId);
+  const [creating, setCreating] = useState(false);
+  const selected = items.find((scenario) => scenario.id === selectedId) ?? null;
+  return (
+    <div className="split">
+      <div className="panel">
+        <div className="panel-header">
+          <h2>Scenarios</h2>
+          <span className="badge">{items.length}</span>
+          <span className="spacer" />
+          <button
+            type="button"
+            onClick={() => {
+              setCreating(true);
+              useScenariosStore.setState({ selectedId: null });
+            }}
+          >
+            + New scenario
+          </button>
+        </div>
+        <ErrorNotice error={loadError} />
+        {!loaded && (
+          <div className="empty">
+            <span className="spinner" /> Loading scenarios…
+          </div>
+        )}
+        <table className="grid" aria-label="Scenarios">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Triggers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((scenario) => (
+              <tr
+                key={scenario.id}
+                aria-selected={scenario.id === selectedId}
+                onClick={() => {
+                  setCreating(false);
+                  useScenariosStore.setState({ selectedId: scenario.id });
+                }}
+                title={scenario.description}
+              >
+                <td>
+                  <div>{scenario.name}</div>
+                  <div className="faint mono" style={{ fontSize: 11 }}>
+                    {scenario.id}
+                  </div>
+                </td>
+                <td style={{ whiteSpace: 'normal' }}>
+                  <TriggerSummary triggers={scenario.triggers} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {selected || creating ? (
+        <ScenarioEditor key={selected?.id ?? 'new'} scenario={selected} />
+      ) : (
+        <div className="panel">
+          <div className="empty">
+            Pick a scenario to edit it or run it on a connection — or create one. Scenarios are data: triggers say which
+            user messages they answer, steps say what the agent sends.
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,23 @@
+import { ScenarioSchema } from '../../../../shared/scenario';
+import type { JsonIssue } from '../../ui/JsonEditor';
+
+/** The engine's own scenario schema, run as the person types. */
+export function validateScenario(value: unknown): JsonIssue[] {
+  const result = ScenarioSchema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({
+    path: issue.path,
+    message: issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  }));
+}
+
+export const NEW_SCENARIO = {
+  id: 'my-scenario',
+  name: 'My scenario',
+  description: 'Answers "hallo" with a short text and a tool call.',
+  triggers: [{ match: 'substring', value: 'hallo', priority: 10 }],
+  steps: [
+    { type: 'text', chunks: ['Hallo! ', 'Ik ben een ', 'mock agent.'], chunkDelayMs: 80 },
+    { type: 'toolCall', name: 'get_company_info', args: { kvk_number: '92251854' }, result: { name: 'Bella Rosa' } },
+  ],
+};

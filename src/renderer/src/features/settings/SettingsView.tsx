@@ -1,0 +1,95 @@
+import { useEffect, useMemo, useState } from 'react';
+import { type ServerSettings, ServerSettingsPatchSchema } from '../../../../shared/settings';
+import { api } from '../../api/control-client';
+import { useServerStore } from '../../stores/server-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { useAction } from '../../ui/use-action';
+import { SETTING_GROUPS } from './setting-fields';
+
+type Drafts = Partial<Record<keyof ServerSettings, string>>;
+
+/** The engine's run-time settings; only what changed is sent, checked with the engine's own schema first. */
+export function SettingsView() {
+  const settings = useServerStore((state) => state.settings);
+  const [drafts, setDrafts] = useState<Drafts>({});
+  const [saved, setSaved] = useState(false);
+  const save = useAction(async (patch: Record<string, number>) => {
+    const next = await api.patchSettings(patch);
+    useServerStore.setState({ settings: next });
+    setDrafts({});
+    setSaved(true);
+  });
+  useEffect(() => {
+    if (!saved) return;
+    const timer = setTimeout(() => setSaved(false), 2000);
+    return () => clearTimeout(timer);
+  }, [saved]);
+
+  const patch = useMemo(
+    () =>
+      Object.fromEntries(
+        Object.entries(drafts).map(([key, value]) => [key, value === '' ? Number.NaN : Number(value)]),
+      ),
+    [drafts],
+  );
+  const checked = ServerSettingsPatchSchema.safeParse(patch);
+  const problems = new Map(
+    checked.success ? [] : checked.error.issues.map((issue) => [String(issue.path[0] ?? ''), issue.message] as const),
+  );
+  const dirty = Object.keys(drafts).length > 0;
+  if (!settings) return null;
+  return (
+    <form
+      className="panel"
+      style={{ maxWidth: 900, margin: '0 auto', maxHeight: '100%' }}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (checked.success) void save.run(patch);
+      }}
+    >
+      <div className="panel-header">
+        <h2>Settings</h2>
+        <span className="faint">Apply at once to the running engine.</span>
+        <span className="spacer" />
+        {saved && <span className="badge ok">Saved</span>}
+        <button type="button" disabled={!dirty || save.busy} onClick={() => setDrafts({})}>
+          Discard
+        </button>
+        <button type="submit" className="primary" disabled={!dirty || !checked.success || save.busy}>
+          {save.busy ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+      <div className="panel-body stack">
+        <ErrorNotice error={save.error} onDismiss={save.clearError} />
+        {SETTING_GROUPS.map((group) => (
+          <fieldset key={group.title} className="stack" style={{ border: 'none', padding: 0, margin: 0 }}>
+            <h3>{group.title}</h3>
+            <div className="form-grid">
+              {group.fields.map((field) => {
+                const problem = problems.get(field.key);
+                return (
+                  <label key={field.key} className="field">
+                    {field.label} ({field.unit})
+                    <input
+                      type="number"
+                      step={field.step}
+                      aria-label={field.label}
+                      aria-invalid={problem !== undefined}
+                      value={drafts[field.key] ?? String(settings[field.key])}
+                      onChange={(event) => setDrafts({ ...drafts, [field.key]: event.target.value })}
+                    />
+                    {problem ? (
+                      <span className="field-error">{problem}</span>
+                    ) : (
+                      <span className="field-hint">{field.hint}</span>
+                    )}
+                  </label>
+                );
+              })}
+            </div>
+          </fieldset>
+        ))}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+import type { ServerSettings } from '../../../../shared/settings';
+
+export interface SettingField {
+  key: keyof ServerSettings;
+  label: string;
+  unit: string;
+  hint: string;
+  step: number;
+}
+
+export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingField[] }[] = [
+  {
+    title: 'Speed',
+    fields: [
+      {
+        key: 'speed',
+        label: 'Scenario speed',
+        unit: '×',
+        step: 0.1,
+        hint: 'Multiplies every scripted delay: 0 plays without waiting, 2 is twice as slow.',
+      },
+      {
+        key: 'approvalTimeoutMs',
+        label: 'Approval timeout',
+        unit: 'ms',
+        step: 1000,
+        hint: 'How long a run waits for an approval answer; 0 waits forever.',
+      },
+    ],
+  },
+  {
+    title: 'Heartbeat',
+    fields: [
+      {
+        key: 'heartbeatIntervalMs',
+        label: 'Ping interval',
+        unit: 'ms',
+        step: 1000,
+        hint: 'A peer that misses one pong is dropped; 0 turns pings off.',
+      },
+    ],
+  },
+  {
+    title: 'Limits',
+    fields: [
+      {
+        key: 'maxPayloadBytes',
+        label: 'Largest WebSocket frame',
+        unit: 'bytes',
+        step: 1024,
+        hint: 'Larger frames close the socket with 1009.',
+      },
+      {
+        key: 'maxBodyBytes',
+        label: 'Largest REST body',
+        unit: 'bytes',
+        step: 1024,
+        hint: 'Larger JSON bodies are refused with 413.',
+      },
+      {
+        key: 'frameBufferSize',
+        label: 'Frames kept per connection',
+        unit: 'frames',
+        step: 1000,
+        hint: 'The engine’s ring buffer the console reads from.',
+      },
+      {
+        key: 'requestLogSize',
+        label: 'Requests kept',
+        unit: 'requests',
+        step: 100,
+        hint: 'The REST log’s ring buffer.',
+      },
+      {
+        key: 'logBodyBytes',
+        label: 'Body bytes logged',
+        unit: 'bytes',
+        step: 1024,
+        hint: 'Longer bodies are cut in the log only.',
+      },
+    ],
+  },
+];

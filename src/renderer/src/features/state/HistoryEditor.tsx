@@ -1,0 +1,114 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { type HistoryMessage, HistoryMessageSchema } from '../../../../shared/agora-model';
+import { errorMessage } from '../../api/api-error';
+import { api } from '../../api/control-client';
+import { useStateStore } from '../../stores/state-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { useAction } from '../../ui/use-action';
+import { HistoryMessageEditor } from './HistoryMessageEditor';
+
+/**
+ * A session's history (tool entries included) as an editable list, saved as a whole. When the engine changes
+ * it meanwhile (a run on that thread), unsaved edits are kept and a reload is offered instead.
+ */
+export function HistoryEditor({ sessionId }: { sessionId: string }) {
+  const version = useStateStore((state) => state.historyVersions[sessionId] ?? 0);
+  const [messages, setMessages] = useState<HistoryMessage[] | null>(null);
+  const [dirty, setDirty] = useState(false);
+  const [changedOutside, setChangedOutside] = useState(false);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+
+  const load = useCallback(async () => {
+    try {
+      const page = await api.history(sessionId);
+      setMessages(page.items);
+      setDirty(false);
+      setChangedOutside(false);
+      setLoadError(null);
+    } catch (error) {
+      setLoadError(errorMessage(error));
+    }
+  }, [sessionId]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new version means the engine changed this history
+  useEffect(() => {
+    if (dirtyRef.current) setChangedOutside(true);
+    else void load();
+  }, [load, version]);
+
+  const save = useAction(async (next: HistoryMessage[]) => {
+    await api.replaceHistory(sessionId, next);
+    setDirty(false);
+    setChangedOutside(false);
+  });
+
+  const update = (next: HistoryMessage[]) => {
+    setMessages(next);
+    setDirty(true);
+  };
+  const problems = (messages ?? []).map((message) => {
+    const result = HistoryMessageSchema.safeParse(message);
+    return result.success
+      ? null
+      : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+  });
+  const valid = problems.every((problem) => problem === null);
+
+  if (loadError) return <ErrorNotice error={loadError} />;
+  if (!messages)
+    return (
+      <div className="faint">
+        <span className="spinner" /> Loading history…
+      </div>
+    );
+  return (
+    <div className="stack" data-testid="history-editor">
+      {changedOutside && (
+        <div className="notice warning row">
+          <span className="spacer">This history changed in the engine while you were editing.</span>
+          <button type="button" className="small" onClick={() => load()}>
+            Reload (drop my edits)
+          </button>
+        </div>
+      )}
+      {messages.length === 0 && <div className="faint">No messages yet.</div>}
+      {messages.map((message, index) => (
+        <HistoryMessageEditor
+          // Messages have no ids; position is their identity while editing.
+          // biome-ignore lint/suspicious/noArrayIndexKey: see above
+          key={index}
+          index={index}
+          message={message}
+          problem={problems[index] ?? null}
+          onChange={(next) => update(messages.map((m, i) => (i === index ? next : m)))}
+          onRemove={() => update(messages.filter((_, i) => i !== index))}
+        />
+      ))}
+      <div className="row">
+        <button type="button" onClick={() => update([...messages, { role: 'user', content: '' }])}>
+          + User message
+        </button>
+        <button type="button" onClick={() => update([...messages, { role: 'assistant', content: '' }])}>
+          + Assistant message
+        </button>
+        <span className="spacer" />
+        {dirty && (
+          <button type="button" disabled={save.busy} onClick={() => load()}>
+            Discard
+          </button>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={!dirty || !valid || save.busy}
+          onClick={() => save.run(messages)}
+        >
+          {save.busy ? 'Saving…' : 'Save history'}
+        </button>
+      </div>
+      <ErrorNotice error={save.error} onDismiss={save.clearError} />
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import type { SessionMetadata } from '../../../../shared/agora-model';
+import { SESSION_TITLE_MAX } from '../../../../shared/agora-model';
+import { api } from '../../api/control-client';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { formatClock } from '../../ui/format';
+import { useAction } from '../../ui/use-action';
+
+interface SessionTitleEditorProps {
+  session: SessionMetadata;
+  selected: boolean;
+  onSelect(): void;
+  onDelete(): void;
+}
+
+/** One session: pick it to edit its history, rename it in place, delete it. */
+export function SessionTitleEditor({ session, selected, onSelect, onDelete }: SessionTitleEditorProps) {
+  const [title, setTitle] = useState(session.title);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const save = useAction(() => api.updateSession(session.sessionId, { title }));
+  const changed = title !== session.title;
+  const tooLong = title.length > SESSION_TITLE_MAX;
+  return (
+    <div
+      className="history-message"
+      style={selected ? { borderColor: 'var(--accent)', boxShadow: 'inset 3px 0 0 var(--accent)' } : undefined}
+      data-testid={`session-${session.sessionId}`}
+    >
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (changed && !tooLong) void save.run();
+        }}
+      >
+        <input
+          className="spacer"
+          aria-label={`Title of ${session.sessionId}`}
+          value={title}
+          aria-invalid={tooLong}
+          onChange={(event) => setTitle(event.target.value)}
+        />
+        {changed && (
+          <button type="submit" className="primary small" disabled={save.busy || tooLong}>
+            {save.busy ? 'Saving…' : 'Save title'}
+          </button>
+        )}
+      </form>
+      <div className="row faint" style={{ fontSize: 12 }}>
+        <span className="mono">{session.sessionId}</span>
+        <span>· {session.messageCount} messages</span>
+        <span>· {formatClock(Date.parse(session.lastActivity))}</span>
+        <span className="spacer" />
+        <button type="button" className="small" aria-pressed={selected} onClick={onSelect}>
+          History
+        </button>
+        {confirmDelete ? (
+          <>
+            <button type="button" className="danger solid small" onClick={onDelete}>
+              Delete
+            </button>
+            <button type="button" className="ghost small" onClick={() => setConfirmDelete(false)}>
+              Keep
+            </button>
+          </>
+        ) : (
+          <button type="button" className="danger small" onClick={() => setConfirmDelete(true)}>
+            Delete…
+          </button>
+        )}
+      </div>
+      {tooLong && <span className="field-error">At most {SESSION_TITLE_MAX} characters.</span>}
+      <ErrorNotice error={save.error} onDismiss={save.clearError} />
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+import { useEffect, useState } from 'react';
+import { SPOKEN_TEXT_TYPES, THEMES } from '../../../../shared/agora-model';
+import { type ConsoleUser, NewUserSchema, UserEditSchema } from '../../../../shared/control-api';
+import { api } from '../../api/control-client';
+import { useStateStore } from '../../stores/state-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { useAction } from '../../ui/use-action';
+import { draftOf, type UserDraft, userEdit } from './user-draft';
+
+/**
+ * Edit a user (or create one when `user` is null): name, email, preferences, and whether it is "me".
+ * Keyed by user id by its parent, so the draft starts over only when another user is picked.
+ */
+export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCreated?(): void }) {
+  const [draft, setDraft] = useState<UserDraft>(() => draftOf(user));
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const edit = user ? userEdit(user, draft) : null;
+  const checked = user
+    ? edit
+      ? UserEditSchema.safeParse(edit)
+      : null
+    : NewUserSchema.safeParse({ ...draft, name: draft.name.trim() });
+  const problems = new Map(
+    checked && !checked.success
+      ? checked.error.issues.map((issue) => [issue.path.join('.'), issue.message] as const)
+      : [],
+  );
+
+  const save = useAction(async () => {
+    if (user) {
+      if (!edit) return;
+      await api.updateUser(user.id, edit);
+      setSaved(true);
+    } else {
+      const created = await api.createUser({ ...draft, name: draft.name.trim() });
+      useStateStore.setState({ selectedUserId: created.id });
+      onCreated?.();
+    }
+  });
+  const remove = useAction(async () => {
+    if (!user) return;
+    await api.deleteUser(user.id);
+    useStateStore.setState({ selectedUserId: null, selectedSessionId: null });
+  });
+  useEffect(() => {
+    if (!saved) return;
+    const timer = setTimeout(() => setSaved(false), 2000);
+    return () => clearTimeout(timer);
+  }, [saved]);
+
+  const setPreference = <K extends keyof UserDraft['preferences']>(key: K, value: UserDraft['preferences'][K]) =>
+    setDraft({ ...draft, preferences: { ...draft.preferences, [key]: value } });
+
+  return (
+    <form
+      className="stack"
+      aria-label={user ? `Edit ${user.name}` : 'New user'}
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (checked?.success) void save.run();
+      }}
+    >
+      <div className="form-grid">
+        <label className="field">
+          Name
+          <input
+            value={draft.name}
+            aria-invalid={problems.has('name')}
+            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+          />
+          {problems.has('name') && <span className="field-error">{problems.get('name')}</span>}
+        </label>
+        <label className="field">
+          Email
+          <input
+            type="email"
+            value={draft.email}
+            aria-invalid={problems.has('email')}
+            onChange={(e) => setDraft({ ...draft, email: e.target.value })}
+          />
+          {problems.has('email') && <span className="field-error">{problems.get('email')}</span>}
+        </label>
+        <label className="field">
+          Theme
+          <select
+            aria-label="Theme preference"
+            value={draft.preferences.theme}
+            onChange={(e) => setPreference('theme', e.target.value as UserDraft['preferences']['theme'])}
+          >
+            {THEMES.map((theme) => (
+              <option key={theme}>{theme}</option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          Language
+          <input value={draft.preferences.language} onChange={(e) => setPreference('language', e.target.value)} />
+        </label>
+        <label className="field">
+          Default agent
+          <input
+            value={draft.preferences.default_agent_id}
+            onChange={(e) => setPreference('default_agent_id', e.target.value)}
+          />
+        </label>
+        <label className="field">
+          Spoken text
+          <select
+            value={draft.preferences.spoken_text_type}
+            onChange={(e) =>
+              setPreference('spoken_text_type', e.target.value as UserDraft['preferences']['spoken_text_type'])
+            }
+          >
+            {SPOKEN_TEXT_TYPES.map((type) => (
+              <option key={type}>{type}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="row">
+        <label className="field inline">
+          <input
+            type="checkbox"
+            checked={draft.preferences.notifications_enabled}
+            onChange={(e) => setPreference('notifications_enabled', e.target.checked)}
+          />
+          Notifications
+        </label>
+        <label className="field inline" title="GET /users/me answers with this user">
+          <input
+            type="checkbox"
+            checked={draft.isCurrentUser}
+            onChange={(e) => setDraft({ ...draft, isCurrentUser: e.target.checked })}
+          />
+          This is "me"
+        </label>
+      </div>
+      <ErrorNotice error={save.error ?? remove.error} />
+      <div className="row">
+        <button type="submit" className="primary" disabled={save.busy || !checked?.success}>
+          {save.busy ? 'Saving…' : user ? 'Save user' : 'Create user'}
+        </button>
+        {user && (
+          <button type="button" disabled={!edit || save.busy} onClick={() => setDraft(draftOf(user))}>
+            Discard
+          </button>
+        )}
+        {saved && <span className="badge ok">Saved — the REST API serves it now</span>}
+        <span className="spacer" />
+        {user &&
+          (confirmDelete ? (
+            <>
+              <span className="muted">Delete {user.name} and their sessions?</span>
+              <button type="button" className="danger solid" disabled={remove.busy} onClick={() => remove.run()}>
+                Delete
+              </button>
+              <button type="button" className="ghost" onClick={() => setConfirmDelete(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
+              Delete…
+            </button>
+          ))}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+import { DEFAULT_PREFERENCES, type Preferences } from '../../../../shared/agora-model';
+import type { ConsoleUser, UserEdit } from '../../../../shared/control-api';
+
+/** The user form's values: what a person edits, as text where they type. */
+export interface UserDraft {
+  name: string;
+  email: string;
+  isCurrentUser: boolean;
+  preferences: Pick<
+    Preferences,
+    'theme' | 'notifications_enabled' | 'default_agent_id' | 'language' | 'spoken_text_type'
+  >;
+}
+
+export function draftOf(user: ConsoleUser | null): UserDraft {
+  const preferences = user?.preferences ?? DEFAULT_PREFERENCES;
+  return {
+    name: user?.name ?? '',
+    email: user?.email ?? '',
+    isCurrentUser: user?.isCurrentUser ?? false,
+    preferences: {
+      theme: preferences.theme,
+      notifications_enabled: preferences.notifications_enabled,
+      default_agent_id: preferences.default_agent_id,
+      language: preferences.language,
+      spoken_text_type: preferences.spoken_text_type,
+    },
+  };
+}
+
+/** Only the fields that changed, so an edit never overwrites what someone else changed meanwhile. */
+export function userEdit(user: ConsoleUser, draft: UserDraft): UserEdit | null {
+  const edit: UserEdit = {};
+  if (draft.name !== user.name) edit.name = draft.name;
+  if (draft.email !== user.email) edit.email = draft.email;
+  if (draft.isCurrentUser !== user.isCurrentUser) edit.isCurrentUser = draft.isCurrentUser;
+  const preferences = Object.fromEntries(
+    Object.entries(draft.preferences).filter(([key, value]) => user.preferences[key as keyof Preferences] !== value),
+  );
+  if (Object.keys(preferences).length) edit.preferences = preferences;
+  return Object.keys(edit).length ? edit : null;
+}

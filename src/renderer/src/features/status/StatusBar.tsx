@@ -1,0 +1,53 @@
+import { useMemo } from 'react';
+import { useConnectionsStore } from '../../stores/connections-store';
+import { useServerStore } from '../../stores/server-store';
+import { CopyableValue } from '../../ui/CopyableValue';
+import { ThemeToggle } from '../../ui/ThemeToggle';
+
+const FEED_LABEL = {
+  connecting: ['warn', 'Connecting…'],
+  live: ['ok', 'Live'],
+  reconnecting: ['warn', 'Reconnecting…'],
+  unauthorized: ['danger', 'Unauthorized'],
+} as const;
+
+/** Always visible: is the engine there, where to point a client, how many sockets are open. */
+export function StatusBar() {
+  const info = useServerStore((state) => state.info);
+  const feed = useServerStore((state) => state.feed);
+  const byId = useConnectionsStore((state) => state.byId);
+  const openSockets = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
+  const [tone, label] = FEED_LABEL[feed];
+  return (
+    <div className="status-bar">
+      <span className="brand">
+        <img src="./favicon.svg" alt="" width={16} height={16} />
+        AG-UI Mock Console
+      </span>
+      <span className="status-item" data-testid="engine-state">
+        <span className={`dot ${tone}`} />
+        <strong>{feed === 'live' ? 'Engine running' : 'Engine'}</strong>
+        <span>{label}</span>
+      </span>
+      {info && (
+        <>
+          <span className="status-item">
+            HTTP <CopyableValue label="HTTP address" value={info.urls.http} />
+          </span>
+          <span className="status-item">
+            WS <CopyableValue label="WebSocket address" value={info.urls.ws} />
+          </span>
+          <span className="status-item">
+            Profile <span className="badge accent">{info.profile}</span>
+          </span>
+        </>
+      )}
+      <span className="status-item" data-testid="open-sockets">
+        <strong>{openSockets}</strong> open socket{openSockets === 1 ? '' : 's'}
+      </span>
+      <span className="spacer" />
+      {info && <span className="faint">v{info.version}</span>}
+      <ThemeToggle />
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+import type { TranscriptItem } from './transcript';
+import { answerApproval } from './try-it-session';
+
+/** One line of the Try it chat: a bubble, a tool call, an approval card, or a run marker. */
+export function TranscriptItemView({ item, canAnswer }: { item: TranscriptItem; canAnswer: boolean }) {
+  switch (item.kind) {
+    case 'user':
+      return <div className="bubble user">{item.text}</div>;
+    case 'assistant':
+      return (
+        <div className="bubble assistant" data-testid="assistant-message">
+          {item.text}
+          {item.open && <span className="spinner" style={{ marginLeft: 6 }} />}
+        </div>
+      );
+    case 'tool':
+      return (
+        <div className="tool-chip" data-testid="tool-call">
+          🔧 <strong>{item.name}</strong>({item.args}){item.open && ' …'}
+          {item.result !== null && <div className="faint">→ {item.result.slice(0, 300)}</div>}
+        </div>
+      );
+    case 'approval':
+      return (
+        <div className="approval-card" data-testid="approval-request">
+          <strong>
+            Approval requested: <code>{item.toolName}</code> <span className="badge warn">{item.riskLevel} risk</span>
+          </strong>
+          <span>{item.reasoning}</span>
+          {item.answer === null ? (
+            <div className="row">
+              <button
+                type="button"
+                className="primary"
+                disabled={!canAnswer}
+                onClick={() => answerApproval(item.approvalId, true)}
+              >
+                Approve
+              </button>
+              <button
+                type="button"
+                className="danger"
+                disabled={!canAnswer}
+                onClick={() => answerApproval(item.approvalId, false)}
+              >
+                Reject
+              </button>
+              {!canAnswer && <span className="faint">Answer over WebSocket (the HTTP binding has no way back).</span>}
+            </div>
+          ) : (
+            <span className={`badge ${item.answer ? 'ok' : 'danger'}`}>{item.answer ? 'Approved' : 'Rejected'}</span>
+          )}
+        </div>
+      );
+    case 'run':
+      return (
+        <div className={`bubble system${item.tone === 'danger' ? ' field-error' : ''}`} data-testid="run-marker">
+          {item.tone === 'ok' ? '✓ ' : ''}
+          {item.text}
+        </div>
+      );
+  }
+}

@@ -1,0 +1,144 @@
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type TryItTransport, useTryItStore } from '../../stores/try-it-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { TranscriptItemView } from './TranscriptItemView';
+import { buildTranscript } from './transcript';
+import { clearTranscript, connectWebSocket, disconnectWebSocket, sendPrompt } from './try-it-session';
+
+const SUGGESTIONS = [
+  'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854',
+  'De rauwe vis ligt bij 9 graden in de koeling',
+  'Genereer rapport',
+];
+
+/** A built-in AG-UI client: send a prompt, watch the reply stream in, answer approvals. */
+export function TryItView() {
+  const transport = useTryItStore((state) => state.transport);
+  const status = useTryItStore((state) => state.status);
+  const threadId = useTryItStore((state) => state.threadId);
+  const entries = useTryItStore((state) => state.entries);
+  const httpAvailable = useTryItStore((state) => state.httpAvailable);
+  const problem = useTryItStore((state) => state.problem);
+  const [prompt, setPrompt] = useState(SUGGESTIONS[0] ?? '');
+  const transcript = useMemo(() => buildTranscript(entries), [entries]);
+  const bottom = useRef<HTMLDivElement>(null);
+  const eventCount = useMemo(() => entries.filter((entry) => entry.kind === 'event').length, [entries]);
+
+  useEffect(() => {
+    if (transport === 'ws') connectWebSocket();
+  }, [transport]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follow the newest line as the reply streams
+  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [transcript]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (prompt.trim()) void sendPrompt(prompt.trim());
+  };
+  const ready = transport === 'ws' ? status === 'connected' : status !== 'streaming' && httpAvailable !== false;
+
+  return (
+    <div className="split" style={{ gridTemplateColumns: 'minmax(320px, 30%) 1fr' }}>
+      <div className="panel">
+        <div className="panel-header">
+          <h2>Try it</h2>
+        </div>
+        <form className="panel-body stack" onSubmit={submit}>
+          <p className="muted" style={{ margin: 0 }}>
+            A built-in client of this engine: it connects like your frontend would, so its traffic shows up in
+            Connections too.
+          </p>
+          <label className="field">
+            Transport
+            <select
+              aria-label="Transport"
+              value={transport}
+              onChange={(event) => useTryItStore.setState({ transport: event.target.value as TryItTransport })}
+            >
+              <option value="ws">WebSocket /ws (AGORA RunAgentInput)</option>
+              <option value="http">HTTP POST /agent (Server-Sent Events)</option>
+            </select>
+          </label>
+          {transport === 'http' && httpAvailable === false && (
+            <div className="notice warning">This engine does not serve POST /agent yet. Use WebSocket.</div>
+          )}
+          {transport === 'ws' && (
+            <div className="row">
+              <span className={`dot ${status === 'connected' ? 'ok' : status === 'connecting' ? 'warn' : ''}`} />
+              <span data-testid="try-it-status">{status}</span>
+              <span className="spacer" />
+              {status === 'connected' ? (
+                <button type="button" onClick={disconnectWebSocket}>
+                  Disconnect
+                </button>
+              ) : (
+                <button type="button" onClick={connectWebSocket} disabled={status === 'connecting'}>
+                  Connect
+                </button>
+              )}
+            </div>
+          )}
+          <label className="field">
+            Thread id
+            <input value={threadId} onChange={(event) => useTryItStore.setState({ threadId: event.target.value })} />
+          </label>
+          <label className="field">
+            Prompt
+            <textarea
+              aria-label="Prompt"
+              rows={3}
+              value={prompt}
+              onChange={(event) => setPrompt(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
+              }}
+            />
+          </label>
+          <div className="row">
+            {SUGGESTIONS.map((suggestion) => (
+              <button key={suggestion} type="button" className="small" onClick={() => setPrompt(suggestion)}>
+                {suggestion.length > 28 ? `${suggestion.slice(0, 28)}…` : suggestion}
+              </button>
+            ))}
+          </div>
+          <ErrorNotice error={problem} onDismiss={() => useTryItStore.setState({ problem: null })} />
+          <div className="row">
+            <button type="submit" className="primary" disabled={!ready || !prompt.trim()}>
+              {status === 'streaming' ? 'Streaming…' : 'Send prompt'}
+            </button>
+            <span className="faint">
+              <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
+            </span>
+          </div>
+        </form>
+      </div>
+      <div className="panel">
+        <div className="panel-header">
+          <h2>Conversation</h2>
+          <span className="badge">{eventCount} events</span>
+          <span className="spacer" />
+          <button type="button" onClick={clearTranscript} disabled={entries.length === 0}>
+            Clear
+          </button>
+        </div>
+        <div className="panel-body">
+          {transcript.length === 0 ? (
+            <div className="empty">
+              Send a prompt: the agent's reply streams in here, tool calls and approvals included.
+            </div>
+          ) : (
+            <div className="chat" data-testid="transcript">
+              {transcript.map((item) => (
+                <TranscriptItemView
+                  key={item.key}
+                  item={item}
+                  canAnswer={transport === 'ws' && status === 'connected'}
+                />
+              ))}
+              <div ref={bottom} />
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+/** What the built-in client saw, as the entries it keeps: its own prompts and every event that came back. */
+export type TryItEntry =
+  | { kind: 'prompt'; text: string }
+  | { kind: 'event'; event: Record<string, unknown> }
+  | { kind: 'approval-answer'; approvalId: string; approved: boolean }
+  | { kind: 'note'; text: string };
+
+export type TranscriptItem =
+  | { kind: 'user'; key: string; text: string }
+  | { kind: 'assistant'; key: string; text: string; open: boolean }
+  | { kind: 'tool'; key: string; name: string; args: string; result: string | null; open: boolean }
+  | {
+      kind: 'approval';
+      key: string;
+      approvalId: string;
+      toolName: string;
+      reasoning: string;
+      riskLevel: string;
+      answer: boolean | null;
+    }
+  | { kind: 'run'; key: string; text: string; tone: 'ok' | 'danger' | 'muted' };
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+/** Builds the chat view: messages joined from their chunks, tool calls with args and results, approvals. */
+export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[] {
+  const items: TranscriptItem[] = [];
+  const messages = new Map<string, Extract<TranscriptItem, { kind: 'assistant' }>>();
+  const tools = new Map<string, Extract<TranscriptItem, { kind: 'tool' }>>();
+  const approvals = new Map<string, Extract<TranscriptItem, { kind: 'approval' }>>();
+  entries.forEach((entry, index) => {
+    const key = String(index);
+    if (entry.kind === 'prompt') items.push({ kind: 'user', key, text: entry.text });
+    else if (entry.kind === 'note') items.push({ kind: 'run', key, text: entry.text, tone: 'muted' });
+    else if (entry.kind === 'approval-answer') {
+      const approval = approvals.get(entry.approvalId);
+      if (approval) approval.answer = entry.approved;
+    } else {
+      const event = entry.event;
+      switch (event.type) {
+        case 'RUN_STARTED':
+          items.push({ kind: 'run', key, text: 'Run started', tone: 'muted' });
+          break;
+        case 'RUN_FINISHED':
+          items.push({ kind: 'run', key, text: 'Run finished', tone: 'ok' });
+          break;
+        case 'RUN_ERROR':
+          items.push({ kind: 'run', key, text: `Run error: ${str(event.message)}`, tone: 'danger' });
+          break;
+        case 'TEXT_MESSAGE_START': {
+          const message = { kind: 'assistant' as const, key, text: '', open: true };
+          messages.set(str(event.messageId), message);
+          items.push(message);
+          break;
+        }
+        case 'TEXT_MESSAGE_CONTENT': {
+          const message = messages.get(str(event.messageId));
+          if (message) message.text += str(event.delta);
+          break;
+        }
+        case 'TEXT_MESSAGE_END': {
+          const message = messages.get(str(event.messageId));
+          if (message) message.open = false;
+          break;
+        }
+        case 'TOOL_CALL_START': {
+          const name = str(event.toolDisplayName) || str(event.toolCallName);
+          const tool = { kind: 'tool' as const, key, name, args: '', result: null, open: true };
+          tools.set(str(event.toolCallId), tool);
+          items.push(tool);
+          break;
+        }
+        case 'TOOL_CALL_ARGS': {
+          const tool = tools.get(str(event.toolCallId));
+          if (tool) tool.args += str(event.delta);
+          break;
+        }
+        case 'TOOL_CALL_END': {
+          const tool = tools.get(str(event.toolCallId));
+          if (tool) tool.open = false;
+          break;
+        }
+        case 'TOOL_CALL_RESULT': {
+          const tool = tools.get(str(event.toolCallId));
+          if (tool) tool.result = str(event.content);
+          break;
+        }
+        case 'CUSTOM': {
+          const value = (event.value ?? {}) as Record<string, unknown>;
+          if (event.name === 'agora:tool_approval_request') {
+            const approval = {
+              kind: 'approval' as const,
+              key,
+              approvalId: str(value.approvalId),
+              toolName: str(value.toolName),
+              reasoning: str(value.reasoning),
+              riskLevel: str(value.riskLevel),
+              answer: null,
+            };
+            approvals.set(approval.approvalId, approval);
+            items.push(approval);
+          } else if (event.name === 'agora:error')
+            items.push({
+              kind: 'run',
+              key,
+              text: `agora:error ${str(value.errorCode)}: ${str(value.message)}`,
+              tone: 'danger',
+            });
+          break;
+        }
+      }
+    }
+  });
+  return items;
+}

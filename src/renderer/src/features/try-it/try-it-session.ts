@@ -1,0 +1,142 @@
+import { useServerStore } from '../../stores/server-store';
+import { addTryItEntries, useTryItStore } from '../../stores/try-it-store';
+import { SseParser } from './sse-parser';
+import type { TryItEntry } from './transcript';
+
+/**
+ * The built-in test client: a real AG-UI client of the mocked backend, over WebSocket (AGORA's RunAgentInput,
+ * one JSON per frame) or the official HTTP binding (POST /agent answering text/event-stream).
+ */
+let socket: WebSocket | null = null;
+let pending: TryItEntry[] = [];
+let flushScheduled = false;
+
+/** Events come in bursts; they reach the store once per animation frame. */
+function queue(entry: TryItEntry): void {
+  pending.push(entry);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  requestAnimationFrame(() => {
+    flushScheduled = false;
+    const batch = pending;
+    pending = [];
+    addTryItEntries(batch);
+  });
+}
+
+function onEventText(text: string): void {
+  try {
+    const event = JSON.parse(text) as Record<string, unknown>;
+    queue({ kind: 'event', event });
+  } catch {
+    queue({ kind: 'note', text: `Not JSON: ${text.slice(0, 200)}` });
+  }
+}
+
+export function connectWebSocket(): void {
+  const url = useServerStore.getState().info?.urls.ws;
+  if (!url || socket) return;
+  useTryItStore.setState({ status: 'connecting', problem: null });
+  const next = new WebSocket(url);
+  socket = next;
+  next.onopen = () => useTryItStore.setState({ status: 'connected' });
+  next.onmessage = (message) => onEventText(String(message.data));
+  next.onclose = (event) => {
+    if (socket === next) socket = null;
+    useTryItStore.setState({ status: 'disconnected' });
+    queue({ kind: 'note', text: `Socket closed (${event.code}${event.reason ? ` ${event.reason}` : ''})` });
+  };
+}
+
+export function disconnectWebSocket(): void {
+  socket?.close(1000, 'Closed from the console');
+}
+
+function agoraRunInput(threadId: string, text: string) {
+  return { threadId, messages: [{ role: 'user', content: text }] };
+}
+
+function officialRunInput(threadId: string, text: string) {
+  return {
+    threadId,
+    runId: crypto.randomUUID(),
+    state: {},
+    messages: [{ id: crypto.randomUUID(), role: 'user', content: text }],
+    tools: [],
+    context: [],
+    forwardedProps: {},
+  };
+}
+
+export async function sendPrompt(text: string): Promise<void> {
+  const { transport, threadId } = useTryItStore.getState();
+  if (transport === 'ws') {
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      useTryItStore.setState({ problem: 'Connect first: the socket is not open.' });
+      return;
+    }
+    queue({ kind: 'prompt', text });
+    socket.send(JSON.stringify(agoraRunInput(threadId, text)));
+    return;
+  }
+  await streamOverHttp(threadId, text);
+}
+
+async function streamOverHttp(threadId: string, text: string): Promise<void> {
+  const url = useServerStore.getState().info?.urls.agent;
+  if (!url) return;
+  useTryItStore.setState({ status: 'streaming', problem: null });
+  queue({ kind: 'prompt', text });
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify(officialRunInput(threadId, text)),
+    });
+    if (response.status === 404 || response.status === 405) {
+      useTryItStore.setState({
+        httpAvailable: false,
+        problem: `This engine does not serve POST /agent yet (HTTP ${response.status}): use WebSocket.`,
+      });
+      return;
+    }
+    if (!response.ok || !response.body) {
+      useTryItStore.setState({ problem: `POST /agent answered ${response.status}: ${await response.text()}` });
+      return;
+    }
+    useTryItStore.setState({ httpAvailable: true });
+    const parser = new SseParser();
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      for (const data of parser.push(value)) onEventText(data);
+    }
+  } catch (error) {
+    useTryItStore.setState({
+      problem: `The request failed: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  } finally {
+    useTryItStore.setState({ status: 'disconnected' });
+  }
+}
+
+/** AGORA's answer to an approval request; it travels on the same socket. */
+export function answerApproval(approvalId: string, approved: boolean): void {
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    useTryItStore.setState({ problem: 'The socket is closed: the approval can no longer be answered.' });
+    return;
+  }
+  socket.send(
+    JSON.stringify({
+      type: 'CUSTOM',
+      name: 'agora:tool_approval_response',
+      value: { approvalId, approved, feedback: null },
+    }),
+  );
+  queue({ kind: 'approval-answer', approvalId, approved });
+}
+
+export function clearTranscript(): void {
+  useTryItStore.setState({ entries: [], problem: null });
+}

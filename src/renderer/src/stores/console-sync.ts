@@ -1,0 +1,158 @@
+import type { FeedItem } from '../../../shared/control-api';
+import { ApiError, errorMessage } from '../api/api-error';
+import { resolveConsoleAccess } from '../api/console-token';
+import { api, configureApi } from '../api/control-client';
+import { LiveFeed } from '../api/live-feed';
+import { useConnectionsStore } from './connections-store';
+import { sortBatch } from './feed-batch';
+import { appendFrames, FRAMES_KEPT_PER_CONNECTION, withFetchedFrames } from './frame-buffer';
+import { useFramesStore } from './frames-store';
+import { prependRequests, REQUESTS_KEPT, useRequestsStore } from './requests-store';
+import { useScenariosStore } from './scenarios-store';
+import { useServerStore } from './server-store';
+import { applyAgoraChanges, useStateStore } from './state-store';
+
+/**
+ * Keeps the stores in step with the engine: loads every list once, then follows the live feed; after a
+ * reconnection or when the feed reports dropped items, loads again (the feed cannot replay what was missed).
+ */
+let feed: LiveFeed | undefined;
+let unsubscribeSelection: (() => void) | undefined;
+
+export async function startConsole(): Promise<void> {
+  const access = await resolveConsoleAccess();
+  if (!access.token) {
+    useServerStore.setState({ access: 'no-token', accessProblem: null });
+    return;
+  }
+  await connectWithToken(access.engineUrl, access.token);
+}
+
+export async function connectWithToken(engineUrl: string, token: string): Promise<void> {
+  feed?.stop();
+  unsubscribeSelection?.();
+  configureApi({ engineUrl, token });
+  try {
+    const info = await api.server();
+    useServerStore.setState({ access: 'ready', accessProblem: null, info, settings: info.settings });
+  } catch (error) {
+    const unauthorized = error instanceof ApiError && error.status === 401;
+    useServerStore.setState({
+      access: unauthorized ? 'unauthorized' : 'unreachable',
+      accessProblem: errorMessage(error),
+    });
+    return;
+  }
+  await reloadAll();
+  feed = new LiveFeed(
+    { engineUrl, token },
+    {
+      onStatus: (status) => {
+        useServerStore.setState({ feed: status });
+        if (status === 'unauthorized') useServerStore.setState({ access: 'unauthorized', accessProblem: null });
+      },
+      onReady: (info, reconnected) => {
+        useServerStore.setState({ info, settings: info.settings });
+        if (reconnected) void reloadAll();
+      },
+      onBatch: (items, dropped) => {
+        applyFeedBatch(items);
+        if (dropped > 0) {
+          useServerStore.setState((state) => ({ droppedItems: state.droppedItems + dropped }));
+          void reloadAll();
+        }
+      },
+    },
+  );
+  feed.start();
+  unsubscribeSelection = useConnectionsStore.subscribe((state, previous) => {
+    if (state.selectedId !== previous.selectedId) followFrames(state.selectedId);
+  });
+  followFrames(useConnectionsStore.getState().selectedId);
+}
+
+/** Applies one feed batch with a single update per store. */
+export function applyFeedBatch(items: readonly FeedItem[]): void {
+  const batch = sortBatch(items);
+  if (batch.connections.size)
+    useConnectionsStore.setState((state) => ({ byId: { ...state.byId, ...Object.fromEntries(batch.connections) } }));
+  if (batch.frames.size)
+    useFramesStore.setState((state) => {
+      const byConnection = { ...state.byConnection };
+      for (const [connectionId, frames] of batch.frames)
+        byConnection[connectionId] = appendFrames(byConnection[connectionId] ?? [], frames);
+      return { byConnection };
+    });
+  if (batch.requests.length)
+    useRequestsStore.setState((state) => ({ entries: prependRequests(state.entries, batch.requests) }));
+  if (batch.stateChanges.length) {
+    const state = useStateStore.getState();
+    const next = applyAgoraChanges(state, batch.stateChanges);
+    const historyVersions = { ...state.historyVersions };
+    for (const sessionId of next.historiesChanged) historyVersions[sessionId] = (historyVersions[sessionId] ?? 0) + 1;
+    useStateStore.setState({ users: next.users, sessions: next.sessions, historyVersions });
+    if (next.needsRefetch) void reloadState();
+  }
+  if (batch.scenariosChanged) void reloadScenarios();
+  if (batch.settings) useServerStore.setState({ settings: batch.settings });
+}
+
+async function reloadAll(): Promise<void> {
+  await Promise.allSettled([reloadConnections(), reloadRequests(), reloadState(), reloadScenarios()]);
+  const selected = useConnectionsStore.getState().selectedId;
+  if (selected) await loadFrames(selected);
+}
+
+async function reloadConnections(): Promise<void> {
+  const { items } = await api.connections();
+  useConnectionsStore.setState({ byId: Object.fromEntries(items.map((item) => [item.id, item])) });
+}
+
+export async function reloadRequests(): Promise<void> {
+  const { items } = await api.requests(REQUESTS_KEPT);
+  useRequestsStore.setState({ entries: items });
+}
+
+export async function reloadState(): Promise<void> {
+  const [users, sessions] = await Promise.all([api.users(), api.sessions()]);
+  useStateStore.setState((state) => ({
+    users: users.items,
+    sessions: sessions.items,
+    loaded: true,
+    historyVersions: Object.fromEntries(
+      Object.keys(state.historyVersions).map((id) => [id, (state.historyVersions[id] ?? 0) + 1]),
+    ),
+  }));
+}
+
+export async function reloadScenarios(): Promise<void> {
+  try {
+    const { items } = await api.scenarios();
+    useScenariosStore.setState({ items, loaded: true, loadError: null });
+  } catch (error) {
+    const missing = error instanceof ApiError && error.status === 404;
+    useScenariosStore.setState({
+      loaded: true,
+      loadError: missing ? 'This engine has no scenario API yet (GET /scenarios answered 404).' : errorMessage(error),
+    });
+  }
+}
+
+function followFrames(connectionId: string | null): void {
+  feed?.setFrameSubscriptions(connectionId ? [connectionId] : []);
+  if (connectionId) void loadFrames(connectionId);
+}
+
+async function loadFrames(connectionId: string): Promise<void> {
+  try {
+    const page = await api.frames(connectionId, FRAMES_KEPT_PER_CONNECTION);
+    useFramesStore.setState((state) => ({
+      byConnection: {
+        ...state.byConnection,
+        [connectionId]: withFetchedFrames(state.byConnection[connectionId] ?? [], page.items),
+      },
+    }));
+  } catch {
+    // A connection the engine no longer knows keeps what the console already has.
+  }
+}

@@ -1,0 +1,56 @@
+import type { AgoraChange } from '../../../shared/agora-model';
+import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
+import type { FeedItem } from '../../../shared/control-api';
+import type { RequestLogEntry } from '../../../shared/request-log';
+import type { ServerSettings } from '../../../shared/settings';
+
+/** One feed batch sorted by the store it goes to, so each store is updated once per batch. */
+export interface SortedBatch {
+  /** Latest summary per connection in this batch. */
+  connections: Map<string, ConnectionSummary>;
+  /** New frames per connection, in arrival order. */
+  frames: Map<string, FrameRecord[]>;
+  requests: RequestLogEntry[];
+  stateChanges: AgoraChange[];
+  scenariosChanged: boolean;
+  settings: ServerSettings | null;
+}
+
+export function sortBatch(items: readonly FeedItem[]): SortedBatch {
+  const sorted: SortedBatch = {
+    connections: new Map(),
+    frames: new Map(),
+    requests: [],
+    stateChanges: [],
+    scenariosChanged: false,
+    settings: null,
+  };
+  for (const item of items) {
+    switch (item.type) {
+      case 'connection-opened':
+      case 'connection-updated':
+      case 'connection-closed':
+        sorted.connections.set(item.connection.id, item.connection);
+        break;
+      case 'frame': {
+        const list = sorted.frames.get(item.connectionId);
+        if (list) list.push(item.frame);
+        else sorted.frames.set(item.connectionId, [item.frame]);
+        break;
+      }
+      case 'request':
+        sorted.requests.push(item.entry);
+        break;
+      case 'state-changed':
+        sorted.stateChanges.push(item.change);
+        break;
+      case 'scenarios-changed':
+        sorted.scenariosChanged = true;
+        break;
+      case 'settings-changed':
+        sorted.settings = item.settings;
+        break;
+    }
+  }
+  return sorted;
+}

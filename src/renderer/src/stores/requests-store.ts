@@ -1,0 +1,23 @@
+import { create } from 'zustand';
+import type { RequestLogEntry } from '../../../shared/request-log';
+
+/** Requests kept in the console, newest first. */
+export const REQUESTS_KEPT = 1000;
+
+interface RequestsState {
+  entries: readonly RequestLogEntry[];
+  selectedId: number | null;
+}
+
+export const useRequestsStore = create<RequestsState>()(() => ({ entries: [], selectedId: null }));
+
+/** New entries (oldest first, as the feed delivers them) put in front of the kept ones. */
+export function prependRequests(
+  kept: readonly RequestLogEntry[],
+  arrived: readonly RequestLogEntry[],
+): readonly RequestLogEntry[] {
+  if (arrived.length === 0) return kept;
+  const known = new Set(kept.map((entry) => entry.id));
+  const fresh = arrived.filter((entry) => !known.has(entry.id)).reverse();
+  return fresh.concat(kept).slice(0, REQUESTS_KEPT);
+}

@@ -1,0 +1,103 @@
+import { json, jsonParseLinter } from '@codemirror/lang-json';
+import { type Diagnostic, linter, lintGutter } from '@codemirror/lint';
+import { EditorView, keymap } from '@codemirror/view';
+import { basicSetup } from 'codemirror';
+import { useEffect, useRef } from 'react';
+import { locateJsonPath } from './json-locate';
+
+/** A problem found in the parsed value, at a JSON path. */
+export interface JsonIssue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+interface JsonEditorProps {
+  value: string;
+  onChange(text: string): void;
+  /** Schema check on the parsed value, run as the person types; issues are underlined where they are. */
+  validate?(value: unknown): JsonIssue[];
+  /** Ctrl+Enter (Cmd+Enter on a Mac). */
+  onSubmit?(): void;
+  label: string;
+  tall?: boolean;
+}
+
+const theme = EditorView.theme({
+  '&': { color: 'var(--fg)', backgroundColor: 'var(--bg-sunken)' },
+  '.cm-content': { fontFamily: 'var(--mono)', caretColor: 'var(--accent)' },
+  '.cm-gutters': { backgroundColor: 'var(--panel)', color: 'var(--faint)', borderRight: '1px solid var(--border)' },
+  '.cm-activeLine': { backgroundColor: 'color-mix(in srgb, var(--accent) 7%, transparent)' },
+  '.cm-activeLineGutter': { backgroundColor: 'transparent', color: 'var(--fg)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--selection)' },
+  '.cm-tooltip': { backgroundColor: 'var(--panel-raised)', border: '1px solid var(--border)', color: 'var(--fg)' },
+});
+
+/** CodeMirror 6 for JSON: syntax and schema errors as you type, Ctrl+Enter to submit. */
+export function JsonEditor({ value, onChange, validate, onSubmit, label, tall }: JsonEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  // The editor is created once; these refs let it call the latest props.
+  const latest = useRef({ onChange, validate, onSubmit });
+  latest.current = { onChange, validate, onSubmit };
+
+  // Created once per mount: the editor owns its text after that; `value` changes from outside are applied below.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above
+  useEffect(() => {
+    const parseLinter = jsonParseLinter();
+    const schemaLinter = linter(
+      (editor) => {
+        const syntax = parseLinter(editor);
+        if (syntax.length > 0 || !latest.current.validate) return syntax;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(editor.state.doc.toString());
+        } catch {
+          return syntax;
+        }
+        return latest.current.validate(parsed).map(
+          (issue): Diagnostic => ({
+            ...locateJsonPath(editor.state, issue.path),
+            severity: 'error',
+            message: issue.message,
+          }),
+        );
+      },
+      { delay: 250 },
+    );
+    const editor = new EditorView({
+      parent: host.current as HTMLDivElement,
+      doc: value,
+      extensions: [
+        keymap.of([
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              latest.current.onSubmit?.();
+              return true;
+            },
+          },
+        ]),
+        basicSetup,
+        json(),
+        schemaLinter,
+        lintGutter(),
+        theme,
+        EditorView.lineWrapping,
+        EditorView.contentAttributes.of({ 'aria-label': label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) latest.current.onChange(update.state.doc.toString());
+        }),
+      ],
+    });
+    view.current = editor;
+    return () => editor.destroy();
+  }, []);
+
+  useEffect(() => {
+    const editor = view.current;
+    if (editor && editor.state.doc.toString() !== value)
+      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+  }, [value]);
+
+  return <div className={tall ? 'code-editor tall' : 'code-editor'} ref={host} />;
+}
