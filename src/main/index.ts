@@ -1,95 +1,119 @@
+// The desktop host: composes the main-process modules with the real Electron. Each module takes the Electron
+// pieces it needs as parameters, so its logic is tested without the Electron binary (test/main-*.test.ts).
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
-import { type MockServer, PortInUseError, startMockServer } from '../server/index';
-import type { DesktopIpcChannels } from '../shared/desktop-api';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
+import { consoleLogger, type MockServer, startMockServer } from '../server/index';
+import { appMenuTemplate } from './app-menu';
+import { consolePageUrl, isConsolePage } from './console-page';
+import { readDesktopSettings } from './desktop-settings';
+import { askReloadAfterCrash, askUseFreePort, describeError } from './dialogs';
+import { startEngine } from './engine-host';
+import { reportRendererCrash, reportUncaughtErrors } from './error-reports';
+import { desktopHandlers, registerDesktopIpc } from './ipc-handlers';
+import { claimSingleInstance, focusWindow, quitGracefully, quitOnSignals } from './lifecycle';
+import { guardNavigation } from './navigation-guard';
+import { hardenSession } from './session-security';
+import { mainWindowOptions } from './window-options';
+import { rememberWindowState, restoredPlacement } from './window-state';
+import { readWindowState, writeWindowState } from './window-state-store';
 
-const DEFAULT_PORT = 8000;
-let server: MockServer | undefined;
-let window: BrowserWindow | undefined;
+const PRELOAD = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
-  app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
+let mainWindow: BrowserWindow | undefined;
+let engine: MockServer | undefined;
+
+function report(title: string, error: unknown): void {
+  console.error(`${title}:`, error);
+  dialog.showErrorBox(title, describeError(error));
+}
+
+reportUncaughtErrors(process, report);
+
+const lifecycle = quitGracefully(app, {
+  closeEngine: () => engine?.close() ?? Promise.resolve(),
+  onError: (error) => console.error('closing the mock server failed:', error),
+});
+quitOnSignals(process, () => app.quit());
+
+if (claimSingleInstance(app, () => mainWindow)) {
   app.whenReady().then(launch, (error: unknown) => fail(error));
 }
 
 async function launch(): Promise<void> {
-  server = await startEngine();
-  if (!server) return app.quit();
-  const engine = server;
-  ipcMain.handle('desktop:console-connection', (event): DesktopIpcChannels['desktop:console-connection']['result'] => {
-    // Only the console loaded from our own engine may ask for the token.
-    if (!event.senderFrame || new URL(event.senderFrame.url).origin !== engine.url)
-      throw new Error('refused: request from an unexpected frame');
-    return { engineUrl: engine.url, token: engine.token };
-  });
-  window = createWindow(engine);
-}
-
-async function startEngine(): Promise<MockServer | undefined> {
+  const userData = app.getPath('userData');
+  const { settings, problem } = readDesktopSettings(join(userData, 'settings.json'), process.argv);
+  if (problem) console.warn(`settings ignored, using defaults: ${problem}`);
   try {
-    return await startMockServer({ port: DEFAULT_PORT });
-  } catch (error) {
-    if (!(error instanceof PortInUseError)) throw error;
-    const { response } = await dialog.showMessageBox({
-      type: 'warning',
-      message: `Port ${DEFAULT_PORT} is in use`,
-      detail: 'Another program (or another mock) listens on it. Start the mock on a free port instead?',
-      buttons: ['Use a free port', 'Quit'],
-      defaultId: 0,
-      cancelId: 1,
+    engine = await startEngine(settings.port, {
+      start: startMockServer,
+      askUseFreePort: (port) => askUseFreePort(dialog, port),
+      options: { logger: consoleLogger },
     });
-    return response === 0 ? startMockServer({ port: 0 }) : undefined;
+  } catch (error) {
+    return fail(error);
   }
+  if (!engine) return app.quit();
+  const running = engine;
+  hardenSession(session.defaultSession, running.url);
+  registerDesktopIpc(ipcMain, desktopHandlers(running), (url) => isConsolePage(url, running.url));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        platform: process.platform,
+        appName: app.name,
+        urls: { http: running.url, ws: running.wsUrl, console: running.consoleUrl },
+        actions: {
+          copy: (text) => clipboard.writeText(text),
+          openExternal: (url) =>
+            void shell.openExternal(url).catch((error: unknown) => report('Could not open', error)),
+          openDocs,
+        },
+      }),
+    ),
+  );
+  mainWindow = createMainWindow(running, join(userData, 'window-state.json'));
 }
 
-function createWindow(engine: MockServer): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    title: 'AG-UI Mock Console',
-    webPreferences: {
-      preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+function createMainWindow(running: MockServer, stateFile: string): BrowserWindow {
+  const workAreas = screen.getAllDisplays().map((display) => display.workArea);
+  const placement = restoredPlacement(readWindowState(stateFile), workAreas);
+  const window = new BrowserWindow(mainWindowOptions(PRELOAD, placement.bounds));
+  if (placement.maximized) window.maximize();
+  rememberWindowState(window, (state) => {
+    try {
+      writeWindowState(stateFile, state);
+    } catch (error) {
+      console.warn('could not save the window position:', error);
+    }
   });
-  win.webContents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== engine.url) event.preventDefault();
+  guardNavigation(window.webContents, {
+    engineUrl: running.url,
+    openExternal: (url) => shell.openExternal(url),
+    onOpenError: (url, error) => report(`Could not open ${url}`, error),
   });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    const { protocol } = new URL(url);
-    if (protocol === 'http:' || protocol === 'https:') void shell.openExternal(url);
-    return { action: 'deny' };
+  reportRendererCrash(window.webContents, {
+    ask: (details) => askReloadAfterCrash(dialog, details),
+    quit: () => app.quit(),
+    isQuitting: lifecycle.isQuitting,
   });
-  win.webContents.on('render-process-gone', (_event, details) => {
-    dialog.showErrorBox('The console crashed', `Reason: ${details.reason}. Reload it from the View menu.`);
+  window.once('ready-to-show', () => focusWindow(window));
+  window.on('closed', () => {
+    mainWindow = undefined;
   });
-  win.on('closed', () => {
-    window = undefined;
-  });
-  void win.loadURL(`${engine.url}/__console/`);
-  return win;
+  window.loadURL(consolePageUrl(running.url)).catch((error: unknown) => report('The console did not load', error));
+  return window;
 }
 
-let quitting = false;
-app.on('before-quit', (event) => {
-  if (quitting || !server) return;
-  // Close the engine first so every socket gets 1001, then really quit.
-  event.preventDefault();
-  quitting = true;
-  server.close().finally(() => app.quit());
-});
-app.on('window-all-closed', () => app.quit());
+/** The README: beside the app when packaged (an extra resource), the project root when run from source. */
+function openDocs(): void {
+  const readme = app.isPackaged ? join(process.resourcesPath, 'README.md') : join(app.getAppPath(), 'README.md');
+  shell.openPath(readme).then((problem) => {
+    if (problem) dialog.showErrorBox('Could not open the documentation', `${readme}: ${problem}`);
+  });
+}
 
 function fail(error: unknown): void {
-  dialog.showErrorBox('AG-UI Mock Console could not start', String((error as Error)?.message ?? error));
+  dialog.showErrorBox('AG-UI Mock Console could not start', describeError(error));
   app.exit(1);
 }

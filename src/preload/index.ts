@@ -1,15 +1,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import type { DesktopApi, DesktopChannel, DesktopIpcChannels } from '../shared/desktop-api';
+import { createDesktopApi } from './desktop-bridge';
 
-function invoke<C extends DesktopChannel>(
-  channel: C,
-  ...args: DesktopIpcChannels[C]['args']
-): Promise<DesktopIpcChannels[C]['result']> {
-  return ipcRenderer.invoke(channel, ...args);
-}
-
-const desktop: DesktopApi = {
-  consoleConnection: () => invoke('desktop:console-connection'),
-};
-
-contextBridge.exposeInMainWorld('desktop', desktop);
+contextBridge.exposeInMainWorld(
+  'desktop',
+  createDesktopApi((channel, ...args) => ipcRenderer.invoke(channel, ...args)),
+);

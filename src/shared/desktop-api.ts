@@ -14,7 +14,19 @@ export interface DesktopIpcChannels {
 
 export type DesktopChannel = keyof DesktopIpcChannels;
 
+/**
+ * Each `window.desktop` method and the one channel it sends on. The preload builds the API from this table
+ * and main registers a handler for every channel, so neither side can add a method the other lacks.
+ */
+export const DESKTOP_METHODS = {
+  consoleConnection: 'desktop:console-connection',
+} as const satisfies Record<string, DesktopChannel>;
+
+export type DesktopMethod = keyof typeof DESKTOP_METHODS;
+
 /** What the preload exposes as `window.desktop` (absent when the console runs in a browser). */
-export interface DesktopApi {
-  consoleConnection(): Promise<ConsoleConnection>;
-}
+export type DesktopApi = {
+  readonly [M in DesktopMethod]: (
+    ...args: DesktopIpcChannels[(typeof DESKTOP_METHODS)[M]]['args']
+  ) => Promise<DesktopIpcChannels[(typeof DESKTOP_METHODS)[M]]['result']>;
+};

@@ -1,0 +1,83 @@
+/** The parts of a BrowserWindow that bringing it forward needs. */
+export interface FocusableWindow {
+  isDestroyed(): boolean;
+  isMinimized(): boolean;
+  isVisible(): boolean;
+  restore(): void;
+  show(): void;
+  focus(): void;
+}
+
+/** The parts of Electron's `app` the lifecycle wiring uses. */
+export interface AppLifecycle {
+  requestSingleInstanceLock(): boolean;
+  on(event: 'second-instance', listener: () => void): unknown;
+  on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): unknown;
+  on(event: 'window-all-closed', listener: () => void): unknown;
+  quit(): void;
+  exit(code?: number): void;
+}
+
+export function focusWindow(window: FocusableWindow | undefined): void {
+  if (!window || window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  if (!window.isVisible()) window.show();
+  window.focus();
+}
+
+/**
+ * One app per user: two would fight over the port and the window-state file. A second launch brings the
+ * first one's window forward and exits. Returns whether this process is the one that goes on.
+ */
+export function claimSingleInstance(app: AppLifecycle, currentWindow: () => FocusableWindow | undefined): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', () => focusWindow(currentWindow()));
+  return true;
+}
+
+export interface QuitOptions {
+  /** Closes the engine: every socket gets 1001 (going away) before the process ends. */
+  closeEngine: () => Promise<void>;
+  onError: (error: unknown) => void;
+  /** After this long the app exits even if a client never finishes its closing handshake. */
+  timeoutMs?: number;
+}
+
+/**
+ * Quitting waits for the engine to close, so clients see a clean 1001 rather than a dropped TCP connection.
+ * The app quits when its window closes: a mock server left running without a window would hold the port.
+ * Returns whether a quit is under way, for handlers that must not treat the teardown as a failure.
+ */
+export function quitGracefully(app: AppLifecycle, options: QuitOptions): { isQuitting: () => boolean } {
+  let state: 'running' | 'closing' | 'closed' = 'running';
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (state === 'closed') return;
+    event.preventDefault();
+    if (state === 'closing') return;
+    state = 'closing';
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, options.timeoutMs ?? 5_000);
+    });
+    Promise.race([options.closeEngine(), timeout])
+      .catch(options.onError)
+      .finally(() => {
+        clearTimeout(timer);
+        state = 'closed';
+        app.quit();
+      });
+  });
+  return { isQuitting: () => state !== 'running' };
+}
+
+/** Ctrl+C in the terminal that ran `npm start` quits the same graceful way as the menu. */
+export function quitOnSignals(
+  process: { on(signal: NodeJS.Signals, listener: () => void): unknown },
+  quit: () => void,
+) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, quit);
+}

@@ -1,0 +1,50 @@
+import { isConsolePage } from './console-page';
+
+/**
+ * The policy the engine sends with the console. Repeated here because the window must not depend on a
+ * header arriving: when a response lacks one, this one is added.
+ */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; " +
+  "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+type Headers = Record<string, string[]>;
+
+interface HeadersReceivedDetails {
+  url: string;
+  responseHeaders?: Headers;
+}
+
+/** The parts of an Electron Session this hardening touches. */
+export interface HardenedSession {
+  setPermissionRequestHandler(
+    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+  ): void;
+  setPermissionCheckHandler(handler: () => boolean): void;
+  webRequest: {
+    onHeadersReceived(
+      listener: (details: HeadersReceivedDetails, callback: (response: { responseHeaders?: Headers }) => void) => void,
+    ): void;
+  };
+}
+
+/** Adds the console's CSP to a console response that came without one; leaves every other response as it is. */
+export function withConsoleCsp(details: HeadersReceivedDetails, engineUrl: string): Headers | undefined {
+  const headers = details.responseHeaders ?? {};
+  if (!isConsolePage(details.url, engineUrl)) return details.responseHeaders;
+  const hasCsp = Object.keys(headers).some((name) => name.toLowerCase() === 'content-security-policy');
+  return hasCsp ? headers : { ...headers, 'Content-Security-Policy': [CONSOLE_CSP] };
+}
+
+/**
+ * The console needs no camera, microphone, notifications, geolocation or anything else a page can ask for:
+ * every permission is refused without asking, and every response from the console carries a strict CSP.
+ */
+export function hardenSession(session: HardenedSession, engineUrl: string): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const responseHeaders = withConsoleCsp(details, engineUrl);
+    callback(responseHeaders ? { responseHeaders } : {});
+  });
+}
