@@ -1,3 +1,4 @@
 export type { EngineContext } from './engine-context';
 export { type MockServer, type MockServerOptions, PortInUseError, startMockServer } from './mock-server';
 export { consoleLogger, type Logger, silentLogger } from './support/logger';
+export { WorkspaceError } from './workspace/workspace-error';

@@ -14,6 +14,7 @@ import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import { AgoraStore } from './state/agora-store';
 import { consoleLogger, type Logger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
+import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/workspace-service';
 import { ConnectionRegistry } from './ws/connection-registry';
 import { SocketServer } from './ws/socket-server';
 
@@ -30,6 +31,14 @@ export interface MockServerOptions {
   rendererDir?: string;
   /** Tuning of the console's live feed (batching, per-subscriber caps). */
   liveFeed?: Partial<LiveFeedOptions>;
+  /**
+   * A workspace file to load before listening (created from the AGORA template when missing), autosaved after
+   * changes and on close. `settings` above then override the file's settings without being written into it.
+   * A file that cannot be read or validated makes the start fail with a `WorkspaceError`.
+   */
+  workspace?: string;
+  /** Workspace tuning: config folder for the recent list, autosave delay, fault injection in tests. */
+  workspaceOptions?: Partial<WorkspaceServiceOptions>;
 }
 
 export interface MockServer {
@@ -45,6 +54,8 @@ export interface MockServer {
   settings(): ServerSettings;
   updateSettings(patch: Partial<ServerSettings>): ServerSettings;
   readonly context: EngineContext;
+  /** The workspace file behind the world (status, save, open). */
+  readonly workspace: WorkspaceService;
   /** Closes every socket with 1001, stops every timer and the listener. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -78,6 +89,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     store: new AgoraStore({ logger }),
     scenarios: new ScenarioCatalogue(agoraScenarioPack),
   };
+  const workspace = new WorkspaceService(context, options.workspaceOptions);
   const profile = agoraProfile(context);
   const startedAt = Date.now();
   const control = createControlPlane(
@@ -86,6 +98,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       token,
       host,
       runScenario: (connectionId, scenarioId) => profile.runScenario(connectionId, scenarioId),
+      workspace,
       serverInfo: () => ({
         name: 'AG-UI Mock Console',
         version: packageVersion(),
@@ -133,10 +146,23 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     requestLog.configure({ capacity: next.requestLogSize, bodyBytes: next.logBodyBytes });
   });
 
-  await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
+  const stopBeforeListening = async () => {
     control.close();
     profile.close();
+    await workspace.close();
     await sockets.close();
+  };
+  // Loaded once everything that applies settings is subscribed, so the file's settings reach every part.
+  if (options.workspace) {
+    await workspace
+      .attach(options.workspace, { createIfMissing: 'agora', settingsOverrides: options.settings })
+      .catch(async (error: unknown) => {
+        await stopBeforeListening();
+        throw error;
+      });
+  }
+  await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
+    await stopBeforeListening();
     throw error.code === 'EADDRINUSE' ? new PortInUseError(requestedPort) : error;
   });
   const { port } = server.address() as AddressInfo;
@@ -151,6 +177,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     port,
     token,
     context,
+    workspace,
     settings: () => liveSettings.get(),
     updateSettings: (patch) => liveSettings.update(patch),
     close() {
@@ -158,6 +185,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         control.close();
         profile.close();
         await sockets.close();
+        // After the sockets, so what their last runs recorded is in the final save.
+        await workspace.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

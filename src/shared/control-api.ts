@@ -10,6 +10,7 @@ import {
 import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
 import type { RequestLogEntry } from './request-log';
 import type { ServerSettings } from './settings';
+import type { WorkspaceStatus } from './workspace';
 
 /** Everything under `/__console/api` answers JSON; errors are `{"detail": ...}` like the mocked API. */
 export const CONTROL_API_PREFIX = '/__console/api';
@@ -231,7 +232,8 @@ export type FeedItem =
   | { type: 'request'; entry: RequestLogEntry }
   | { type: 'state-changed'; change: AgoraChange }
   | { type: 'scenarios-changed'; change: ScenarioChange }
-  | { type: 'settings-changed'; settings: ServerSettings };
+  | { type: 'settings-changed'; settings: ServerSettings }
+  | { type: 'workspace-changed'; status: WorkspaceStatus };
 
 /** Server → client messages on the live feed. */
 export type FeedServerMessage =

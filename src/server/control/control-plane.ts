@@ -5,10 +5,12 @@ import type { ControlDeps } from './control-deps';
 import { LiveFeed, type LiveFeedOptions } from './live-feed';
 import { connectionRoutes } from './routes/connection-routes';
 import { injectRoutes } from './routes/inject-routes';
+import { recordingRoutes } from './routes/recording-routes';
 import { requestRoutes } from './routes/request-routes';
 import { scenarioRoutes } from './routes/scenario-routes';
 import { serverRoutes } from './routes/server-routes';
 import { stateRoutes } from './routes/state-routes';
+import { workspaceRoutes } from './routes/workspace-routes';
 
 export interface ControlPlane {
   /** Handles `/__console/*`; mount first in the HTTP pipeline. */
@@ -32,11 +34,18 @@ export function createControlPlane(
     requestRoutes(deps),
     stateRoutes(deps),
     scenarioRoutes(deps),
+    workspaceRoutes(deps),
+    recordingRoutes(deps),
   ];
+  // Workspace status changes are rare: published always rather than only while the feed has subscribers.
+  const stopWorkspaceFeed = deps.workspace.subscribe((status) => feed.publish({ type: 'workspace-changed', status }));
   return {
     middleware: consoleArea(deps, routers, rendererDir),
     socketEndpoints: [feed.endpoint()],
     feed,
-    close: () => feed.close(),
+    close: () => {
+      stopWorkspaceFeed();
+      feed.close();
+    },
   };
 }

@@ -1,0 +1,141 @@
+import { basename } from 'node:path';
+import type { z } from 'zod';
+import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
+import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
+import { AgoraStore } from '../state/agora-store';
+import { locateJsonSyntaxError } from './json-syntax-error';
+import { WorkspaceError } from './workspace-error';
+import { canMigrate, migrate, migrationSchema } from './workspace-migrations';
+
+/** A workspace read from text or a JSON value: valid, at the current version. */
+export interface DecodedWorkspace {
+  workspace: Workspace;
+  /** The version the document had when it was older than the current one. */
+  migratedFrom?: number;
+}
+
+/** Parses, validates and (for older versions) migrates a workspace file's text. Throws `WorkspaceError`. */
+export function decodeWorkspaceText(text: string, file: string): DecodedWorkspace {
+  if (text.trim() === '') throw new WorkspaceError({ operation: 'load', file, problem: 'the file is empty' });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const located = locateJsonSyntaxError(text);
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      line: located?.line,
+      column: located?.column,
+      problem: `invalid JSON: ${located?.problem ?? (error as Error).message}`,
+      cause: error,
+    });
+  }
+  return decodeWorkspaceValue(value, file);
+}
+
+/** Validates (and migrates) a parsed document: a file's content or an imported body. Throws `WorkspaceError`. */
+export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorkspace {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new WorkspaceError({ operation: 'load', file, path: '', problem: 'a workspace is a JSON object' });
+  }
+  const version = documentVersion(value as Record<string, unknown>, file);
+  let migratedFrom: number | undefined;
+  let current: unknown = value;
+  if (version !== WORKSPACE_VERSION) {
+    const schema = migrationSchema(version);
+    if (schema) schemaCheck(schema as z.ZodType, value, file, `version ${version} `);
+    current = migrate(value, version, defaultName(file));
+    migratedFrom = version;
+  }
+  const workspace = schemaCheck(WorkspaceSchema, current, file, '') as Workspace;
+  checkWorld(workspace, file);
+  return { workspace, ...(migratedFrom !== undefined && { migratedFrom }) };
+}
+
+/** The file's text: stable key order, two-space indent, final newline (diff-friendly when committed). */
+export function encodeWorkspace(workspace: Workspace): string {
+  const { $schema, version, name, profile, settings, agora, scenarios } = workspace;
+  return `${JSON.stringify({ ...($schema !== undefined && { $schema }), version, name, profile, settings, agora, scenarios }, null, 2)}\n`;
+}
+
+function documentVersion(document: Record<string, unknown>, file: string): number {
+  const version = document.version;
+  // The Python-mock layout carries no version: users at the top level mark it as version 0.
+  if (version === undefined) return 'users' in document ? 0 : WORKSPACE_VERSION;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      path: 'version',
+      problem: `version must be a whole number (got ${JSON.stringify(version)})`,
+    });
+  }
+  if (version > WORKSPACE_VERSION) {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      path: 'version',
+      problem:
+        `the file is workspace version ${version}, written by a newer agui-mock; this one reads versions up to ` +
+        `${WORKSPACE_VERSION}. Upgrade agui-mock to open it (the file was left as it is).`,
+    });
+  }
+  if (version !== WORKSPACE_VERSION && !canMigrate(version)) {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      path: 'version',
+      problem: `unknown workspace version ${version}`,
+    });
+  }
+  return version;
+}
+
+function schemaCheck(schema: z.ZodType, value: unknown, file: string, prefix: string): unknown {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const [first, ...rest] = result.error.issues;
+  const path = (first?.path ?? []).map(String).join('.');
+  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
+  throw new WorkspaceError({
+    operation: 'load',
+    file,
+    path,
+    problem: `${prefix ? `${prefix}schema: ` : ''}${describeIssue(first)}${more}`,
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'invalid';
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+  return issue.message;
+}
+
+/** What the schema cannot see: scenarios that compile (templates, valid events) and consistent AGORA data. */
+function checkWorld(workspace: Workspace, file: string): void {
+  workspace.scenarios.forEach((scenario, index) => {
+    try {
+      new ScenarioCatalogue([scenario]);
+    } catch (error) {
+      if (!(error instanceof ScenarioValidationError)) throw error;
+      const issue = error.issues[0];
+      throw new WorkspaceError({
+        operation: 'load',
+        file,
+        path: ['scenarios', index, issue?.path].filter((part) => part !== undefined && part !== '').join('.'),
+        problem: issue?.message ?? error.message,
+      });
+    }
+  });
+  try {
+    new AgoraStore().replace(workspace.agora);
+  } catch (error) {
+    throw new WorkspaceError({ operation: 'load', file, path: 'agora', problem: (error as Error).message });
+  }
+}
+
+function defaultName(file: string): string {
+  return basename(file).replace(/(\.agui)?\.json$/i, '') || 'workspace';
+}
