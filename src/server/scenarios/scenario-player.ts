@@ -149,15 +149,18 @@ export class ScenarioPlayer {
       this.send(runFinished(this.threadId, this.runId));
       this.end('finished');
     } catch (error) {
-      if (error === STOPPED) return;
-      // A fault in the engine itself: end the run with RUN_ERROR (valid at any point) rather than hang.
-      if (this.state === 'running') {
+      if (error === STOPPED || this.state !== 'running') return;
+      // A fault in the engine itself: end the run with RUN_ERROR (valid at any point) rather than hang; if even
+      // that cannot be sent (the sink itself failed), end the run quietly.
+      try {
         this.send({
           type: EventType.RUN_ERROR,
           message: `Scenario failed: ${(error as Error).message}`,
           code: 'processing_error',
           timestamp: Date.now(),
         } as BaseEvent);
+      } catch {
+        this.end('stopped');
       }
     }
   }

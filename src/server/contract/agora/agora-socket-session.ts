@@ -67,27 +67,37 @@ export function agoraSocketSession(
     },
   });
 
+  const handle = (message: ClientMessage) => {
+    if (message.kind === 'binary') {
+      sendError('binary_frame', 'Binary frames are not supported: send JSON text frames');
+      return;
+    }
+    if (message.kind === 'invalid-json') {
+      sendError('invalid_json', `Invalid JSON: ${message.error}`);
+      return;
+    }
+    const parsed = parseClientRequest(message.value);
+    if (parsed.kind === 'refused') {
+      sendError(parsed.errorCode, parsed.message, parsed.details);
+      return;
+    }
+    if (parsed.kind === 'approval') {
+      const refusal = conversation.answerApproval(parsed.answer);
+      if (refusal) sendError(refusal.errorCode, refusal.message);
+      return;
+    }
+    conversation.run(parsed.request);
+  };
+
   return {
     message(message: ClientMessage) {
-      if (message.kind === 'binary') {
-        sendError('binary_frame', 'Binary frames are not supported: send JSON text frames');
-        return;
+      try {
+        handle(message);
+      } catch (error) {
+        // A fault of the engine must not take the socket (or the process) down: say so, like AGORA does.
+        context.logger.error('AGORA /ws message failed', error);
+        sendError('processing_error', `The message could not be processed: ${(error as Error).message}`);
       }
-      if (message.kind === 'invalid-json') {
-        sendError('invalid_json', `Invalid JSON: ${message.error}`);
-        return;
-      }
-      const parsed = parseClientRequest(message.value);
-      if (parsed.kind === 'refused') {
-        sendError(parsed.errorCode, parsed.message, parsed.details);
-        return;
-      }
-      if (parsed.kind === 'approval') {
-        const refusal = conversation.answerApproval(parsed.answer);
-        if (refusal) sendError(refusal.errorCode, refusal.message);
-        return;
-      }
-      conversation.run(parsed.request);
     },
     closed() {
       conversation.close();
