@@ -1,7 +1,8 @@
-import { PortInUseError, startMockServer } from '../server/index';
+import { PortInUseError, startMockServer, WorkspaceError } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
 import { parseCliArgs, type ServeOptions, USAGE, UsageError } from './cli-options';
 import { printBanner, watchTraffic } from './terminal-output';
+import { initWorkspace, validateWorkspace, workspaceMissing } from './workspace-commands';
 
 async function main(argv: string[]): Promise<number> {
   let command: ReturnType<typeof parseCliArgs>;
@@ -21,23 +22,37 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'serve':
       return serve(command);
+    case 'init':
+      return initWorkspace(command);
+    case 'validate':
+      return validateWorkspace(command);
   }
 }
 
 async function serve(options: ServeOptions): Promise<number> {
   let server: Awaited<ReturnType<typeof startMockServer>>;
+  const creating = options.workspace !== undefined && (await workspaceMissing(options.workspace));
   try {
     server = await startMockServer({
       host: options.host,
       port: options.port,
       token: options.token,
+      workspace: options.workspace,
+      // Only flags given: the rest come from the workspace (or the defaults).
       settings: {
-        speed: options.speed,
-        heartbeatIntervalMs: Math.round(options.heartbeatSeconds * 1000),
-        maxPayloadBytes: options.maxPayloadBytes,
+        ...(options.speed !== undefined && { speed: options.speed }),
+        ...(options.heartbeatSeconds !== undefined && {
+          heartbeatIntervalMs: Math.round(options.heartbeatSeconds * 1000),
+        }),
+        ...(options.maxPayloadBytes !== undefined && { maxPayloadBytes: options.maxPayloadBytes }),
       },
     });
   } catch (error) {
+    if (error instanceof WorkspaceError) {
+      process.stderr.write(`agui-mock: cannot start: ${error.message}
+`);
+      return 1;
+    }
     if (error instanceof PortInUseError) {
       process.stderr.write(`port ${error.port} is in use — pick another with --port, or --port 0 for any free port\n`);
       return 1;
@@ -66,6 +81,9 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
   });
+  if (creating)
+    process.stdout.write(`workspace ${options.workspace} did not exist: created it from the AGORA template\n`);
+  else if (options.workspace) process.stdout.write(`workspace ${server.workspace.status().path}\n`);
   // Only now: whoever reads the banner may signal us at once.
   printBanner(server, packageVersion());
   return stopped;

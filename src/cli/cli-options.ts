@@ -1,32 +1,55 @@
 import { parseArgs } from 'node:util';
+import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
 
 export const USAGE = `Usage:
   agui-mock serve [options]     start the mock AG-UI backend and its console
+  agui-mock init [FILE] [--template agora|generic]
+                                write a new workspace file (default mock.agui.json); never overwrites
+  agui-mock validate FILE       check a workspace file: exit 0 with a summary, or 1 with line/field and problem
   agui-mock --help | --version
 
 Options for serve:
   --port N          port for HTTP and WebSocket (default 8000; 0 = any free port)
   --host HOST       interface to listen on (default 127.0.0.1)
+  --workspace FILE  load users, sessions, scenarios and settings from FILE and autosave changes to it
+                    (created from the AGORA template when missing); flags below override its settings
   --speed X         multiplies every scripted delay (default 1; 0 = no delays, for tests)
   --token TOKEN     console token (default: random per launch)
   --heartbeat S     seconds between WebSocket pings; 0 disables (default 30)
   --max-payload N   largest WebSocket frame in bytes (default 1048576)
   --quiet           do not log requests and connections, only the start banner and errors
   -h, --help        show this help
-  -v, --version     print the version`;
+  -v, --version     print the version
 
+Options for init:
+  --template NAME   agora (AGORA's data and demo flows, the default) or generic (plain chat, a tool call,
+                    shared state, an approval: for any AG-UI client)`;
+
+/** Settings flags are undefined when not given, so a workspace's own settings apply. */
 export interface ServeOptions {
   command: 'serve';
   port: number;
   host: string;
-  speed: number;
+  workspace: string | undefined;
+  speed: number | undefined;
   token: string | undefined;
-  heartbeatSeconds: number;
-  maxPayloadBytes: number;
+  heartbeatSeconds: number | undefined;
+  maxPayloadBytes: number | undefined;
   quiet: boolean;
 }
 
-export type CliCommand = ServeOptions | { command: 'help' } | { command: 'version' };
+export interface InitOptions {
+  command: 'init';
+  file: string;
+  template: WorkspaceTemplate;
+}
+
+export interface ValidateOptions {
+  command: 'validate';
+  file: string;
+}
+
+export type CliCommand = ServeOptions | InitOptions | ValidateOptions | { command: 'help' } | { command: 'version' };
 
 /** Thrown for anything the user typed wrong; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
@@ -43,18 +66,51 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (values.version) return { command: 'version' };
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command: did you mean `agui-mock serve`?');
+  if (command === 'init' || command === 'validate') return workspaceCommand(command, extra, values);
   if (command !== 'serve') throw new UsageError(`unknown command '${command}'`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  if (values.template !== undefined) throw new UsageError('--template belongs to `agui-mock init`');
   return {
     command: 'serve',
     port: integer('--port', values.port ?? '8000', 0, 65535),
     host: values.host ?? '127.0.0.1',
-    speed: number('--speed', values.speed ?? '1', 0, 100),
+    workspace: values.workspace === undefined ? undefined : fileName('--workspace', values.workspace),
+    speed: optional(values.speed, (text) => number('--speed', text, 0, 100)),
     token: token(values.token),
-    heartbeatSeconds: number('--heartbeat', values.heartbeat ?? '30', 0, 3600),
-    maxPayloadBytes: integer('--max-payload', values['max-payload'] ?? '1048576', 1024, 64 * 1024 * 1024),
+    heartbeatSeconds: optional(values.heartbeat, (text) => number('--heartbeat', text, 0, 3600)),
+    maxPayloadBytes: optional(values['max-payload'], (text) => integer('--max-payload', text, 1024, 64 * 1024 * 1024)),
     quiet: values.quiet ?? false,
   };
+}
+
+const SERVE_ONLY = ['port', 'host', 'workspace', 'speed', 'token', 'heartbeat', 'max-payload', 'quiet'] as const;
+
+function workspaceCommand(
+  command: 'init' | 'validate',
+  args: string[],
+  values: ReturnType<typeof parse>['values'],
+): InitOptions | ValidateOptions {
+  const misplaced = SERVE_ONLY.find((flag) => values[flag] !== undefined);
+  if (misplaced) throw new UsageError(`--${misplaced} belongs to \`agui-mock serve\``);
+  if (args.length > 1) throw new UsageError(`unexpected argument '${args[1]}'`);
+  if (command === 'validate') {
+    if (args[0] === undefined) throw new UsageError('validate needs a FILE: agui-mock validate mock.agui.json');
+    if (values.template !== undefined) throw new UsageError('--template belongs to `agui-mock init`');
+    return { command, file: fileName('FILE', args[0]) };
+  }
+  const template = values.template ?? 'agora';
+  if (!(WORKSPACE_TEMPLATES as readonly string[]).includes(template))
+    throw new UsageError(`--template must be ${WORKSPACE_TEMPLATES.join(' or ')} (got '${template}')`);
+  return { command, file: fileName('FILE', args[0] ?? 'mock.agui.json'), template: template as WorkspaceTemplate };
+}
+
+function fileName(what: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(`${what} must be a file name`);
+  return text;
+}
+
+function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
+  return text === undefined ? undefined : parse(text);
 }
 
 function parse(argv: string[]) {
@@ -65,6 +121,8 @@ function parse(argv: string[]) {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      workspace: { type: 'string' },
+      template: { type: 'string' },
       speed: { type: 'string' },
       token: { type: 'string' },
       heartbeat: { type: 'string' },

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type FSWatcher, watch } from 'node:fs';
-import { constants, copyFile, mkdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { constants, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { ServerSettings } from '../../shared/settings';
 import {
-  WORKSPACE_SCHEMA_FILE,
   WORKSPACE_VERSION,
   type Workspace,
   WorkspaceSchema,
@@ -12,11 +11,12 @@ import {
   type WorkspaceTemplate,
 } from '../../shared/workspace';
 import type { EngineContext } from '../engine-context';
-import { packageRoot } from '../support/package-root';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { decodeWorkspaceText, decodeWorkspaceValue, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
+import { newWorkspaceDocument, readWorkspaceFile } from './workspace-file';
+import { describeFsError } from './workspace-fs-errors';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {
@@ -147,24 +147,17 @@ export class WorkspaceService {
    */
   async attach(path: string, options: AttachOptions = {}): Promise<AttachResult> {
     const file = resolve(path);
-    let text: string;
+    let read: Awaited<ReturnType<typeof readWorkspaceFile>>;
     try {
-      text = await readFile(file, 'utf8');
+      read = await readWorkspaceFile(file);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && options.createIfMissing) {
+      if (error instanceof WorkspaceError && error.reason === 'not-found' && options.createIfMissing) {
         await this.createAt(file, options.createIfMissing, undefined, options.settingsOverrides);
         return { created: true };
       }
-      throw new WorkspaceError({
-        operation: 'load',
-        reason: code === 'ENOENT' ? 'not-found' : 'io',
-        file,
-        problem: code === 'ENOENT' ? 'no such file' : `cannot read the file (${describeFsError(error)})`,
-        cause: error,
-      });
+      throw error;
     }
-    const { workspace, migratedFrom } = decodeWorkspaceText(text, file);
+    const { workspace, migratedFrom, text } = read;
     let backup: string | undefined;
     if (migratedFrom !== undefined) backup = await this.keepOriginal(file);
     this.launchOverrides = options.settingsOverrides ?? {};
@@ -184,17 +177,7 @@ export class WorkspaceService {
   async open(path: string): Promise<AttachResult> {
     const file = resolve(path);
     // Validate before touching anything, so a bad file leaves the current world and its file as they are.
-    await readFile(file, 'utf8').then(
-      (text) => decodeWorkspaceText(text, file),
-      (error: NodeJS.ErrnoException) => {
-        throw new WorkspaceError({
-          operation: 'load',
-          reason: error.code === 'ENOENT' ? 'not-found' : 'io',
-          file,
-          problem: error.code === 'ENOENT' ? 'no such file' : `cannot read the file (${describeFsError(error)})`,
-        });
-      },
-    );
+    await readWorkspaceFile(file);
     await this.flushForSwitch();
     return this.attach(file);
   }
@@ -286,10 +269,7 @@ export class WorkspaceService {
     name: string | undefined,
     overrides: Partial<ServerSettings> | undefined,
   ): Promise<void> {
-    const workspace = WorkspaceSchema.parse({
-      $schema: schemaReference(file),
-      ...workspaceTemplate(template, this.options.now(), name ?? defaultName(file)),
-    });
+    const workspace = newWorkspaceDocument(file, template, this.options.now(), name);
     this.launchOverrides = overrides ?? {};
     this.apply(workspace);
     this.dirty = true;
@@ -553,40 +533,8 @@ function errorInit(error: WorkspaceError) {
 }
 
 async function exists(file: string): Promise<boolean> {
-  return readFile(file).then(
+  return stat(file).then(
     () => true,
     (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
   );
-}
-
-function defaultName(file: string): string {
-  return basename(file).replace(/(\.agui)?\.json$/i, '') || 'workspace';
-}
-
-/** Where the JSON Schema is, relative to the workspace file (so it resolves in the project that has us installed). */
-function schemaReference(file: string): string {
-  const path = relative(dirname(file), join(packageRoot(), WORKSPACE_SCHEMA_FILE)).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
-}
-
-/** The error as people read it: what went wrong in words, with the code for searching. */
-export function describeFsError(error: unknown): string {
-  const { code, message } = error as NodeJS.ErrnoException;
-  switch (code) {
-    case 'ENOSPC':
-      return 'the disk is full (ENOSPC)';
-    case 'EDQUOT':
-      return 'the disk quota is exceeded (EDQUOT)';
-    case 'EACCES':
-    case 'EPERM':
-      return `permission denied: the folder or file is not writable (${code})`;
-    case 'EROFS':
-      return 'the file system is read-only (EROFS)';
-    case 'ENOENT':
-      return 'the folder does not exist (ENOENT)';
-    case 'EISDIR':
-      return 'the path is a folder (EISDIR)';
-    default:
-      return code ? `${code}: ${message}` : message;
-  }
 }
