@@ -1,11 +1,3 @@
-import type { DesktopApi } from '../../../shared/desktop-api';
-
-declare global {
-  interface Window {
-    desktop?: DesktopApi;
-  }
-}
-
 const STORAGE_KEY = 'agui-console-token';
 
 export interface ConsoleAccess {

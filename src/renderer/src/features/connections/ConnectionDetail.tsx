@@ -8,7 +8,7 @@ import { FrameStream } from './FrameStream';
 import { buildStreamRows, type FrameFilter } from './frame-rows';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
-import { buildTimeline } from './timeline-spans';
+import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spans';
 
 /** One connection: its facts, run timeline, frame stream, inspector, and the inject drawer. */
 export function ConnectionDetail({ connection }: { connection: ConnectionSummary }) {
@@ -23,7 +23,10 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
   const filterInput = useRef<HTMLInputElement>(null);
 
   const rows = useMemo(() => buildStreamRows(frames, filter), [frames, filter]);
-  const timeline = useMemo(() => buildTimeline(frames), [frames]);
+  const [scope, setScope] = useState<TimelineScope>('latest');
+  const fullTimeline = useMemo(() => buildTimeline(frames), [frames]);
+  const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);
+  const runs = useMemo(() => fullTimeline.spans.filter((span) => span.kind === 'run'), [fullTimeline]);
   const eventTypes = useMemo(
     () => [...new Set(frames.map((frame) => frame.eventType).filter((type) => type !== null))].sort(),
     [frames],
@@ -101,6 +104,23 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
       <div className="panel">
         <div className="panel-header">
           <h2>Run timeline</h2>
+          <select
+            aria-label="Timeline scope"
+            value={String(scope)}
+            onChange={(event) => {
+              const value = event.target.value;
+              setScope(value === 'latest' || value === 'all' ? value : Number(value));
+            }}
+          >
+            <option value="latest">Latest run</option>
+            {runs.map((run, index) => (
+              <option key={run.seq} value={run.seq}>
+                Run {index + 1} · {run.label.replace(/^run /, '').slice(0, 8)}
+                {run.end === null ? ' (open)' : ''}
+              </option>
+            ))}
+            <option value="all">All runs</option>
+          </select>
           <span className="spacer" />
           <TimelineLegend />
         </div>

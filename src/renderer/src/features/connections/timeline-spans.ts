@@ -10,6 +10,8 @@ export interface TimelineSpan {
   start: number;
   /** Unix ms of the closing frame; null while (or if never) closed. */
   end: number | null;
+  /** For a span never closed before the next run started: where the drawing stops. */
+  cutAt: number | null;
   /** Row on the timeline: runs on 0, what is inside them below. */
   lane: number;
   /** seq of the opening frame, to inspect it. */
@@ -53,7 +55,16 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
     let lane = 1;
     while ((laneEnds[lane] ?? 0) > frame.at) lane++;
     laneEnds[lane] = Number.POSITIVE_INFINITY;
-    const span: TimelineSpan = { kind, label, start: frame.at, end: null, lane, seq: frame.seq, errored: false };
+    const span: TimelineSpan = {
+      kind,
+      label,
+      start: frame.at,
+      end: null,
+      cutAt: null,
+      lane,
+      seq: frame.seq,
+      errored: false,
+    };
     spans.push(span);
     return span;
   };
@@ -71,11 +82,15 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
     const type = frame.eventType;
     if (type === 'RUN_STARTED') {
       if (run) broke(frame, 'RUN_STARTED while a run is still active: finish it first');
+      // What the last run left open stays open, but is drawn only up to here; the new run starts fresh lanes.
+      for (const span of spans) if (span.end === null && span.cutAt === null) span.cutAt = frame.at;
+      laneEnds.length = 1;
       run = {
         kind: 'run',
         label: `run ${stringField(event, 'runId') ?? ''}`,
         start: frame.at,
         end: null,
+        cutAt: null,
         lane: 0,
         seq: frame.seq,
         errored: false,
@@ -151,4 +166,28 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
     }
   }
   return spans.length || breaks.length ? { spans, breaks, from, to } : { spans, breaks, from: 0, to: 0 };
+}
+
+/** Which part of the connection's life the timeline shows: the newest run, one run (by its seq), or all. */
+export type TimelineScope = 'latest' | 'all' | number;
+
+/** The spans and breaks of one run (from its RUN_STARTED to the next one), on that run's own time range. */
+export function focusTimeline(timeline: Timeline, scope: TimelineScope): Timeline {
+  if (scope === 'all') return timeline;
+  const runs = timeline.spans.filter((span) => span.kind === 'run');
+  const run = scope === 'latest' ? runs.at(-1) : runs.find((span) => span.seq === scope);
+  if (!run) return timeline;
+  const next = runs[runs.indexOf(run) + 1];
+  const from = run.start;
+  const until = next ? next.start : Number.POSITIVE_INFINITY;
+  const inRun = (at: number) => at >= from && at < until;
+  const spans = timeline.spans.filter((span) => inRun(span.start));
+  const breaks = timeline.breaks.filter((mark) => inRun(mark.at));
+  const to = Math.max(
+    from,
+    ...spans.map((span) => span.end ?? span.cutAt ?? span.start),
+    ...breaks.map((mark) => mark.at),
+    ...(next ? [] : [timeline.to]),
+  );
+  return { spans, breaks, from, to };
 }

@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { MockServer } from '../../src/server/index';
+
+export interface ConsolePage {
+  page: Page;
+  /** Uncaught errors and console errors (CSP violations included) seen so far. */
+  errors: string[];
+}
+
+/** Waits a bounded time for every `expect` in the console specs. */
+export const WAIT_MS = 5000;
+
+/**
+ * Opens the console from the engine with its token and waits until the live feed is up. Failed requests the
+ * console makes on purpose (a 409 while checking rules) are logged by Chromium as "Failed to load resource" and
+ * are not counted as errors.
+ */
+export async function openConsole(server: MockServer, browser: Browser, url = server.consoleUrl): Promise<ConsolePage> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  page.setDefaultTimeout(WAIT_MS);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      errors.push(message.text());
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
+export async function waitUntilLive(page: Page): Promise<void> {
+  await page.getByTestId('engine-state').filter({ hasText: 'Live' }).waitFor();
+}
+
+/** Saves a screenshot of the page in test-results/ (the best ones are copied to docs/screenshots/). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: `test-results/console-${name}.png` });
+}
+
+/** Replaces the text of a CodeMirror editor as if pasted. */
+export async function fillEditor(page: Page, editor: Locator, text: string): Promise<void> {
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.insertText(text);
+}

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rendererModule } from '../e2e/helpers/renderer-module';
+import type { SessionMetadata, User } from '../src/shared/agora-model';
+import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import type { RequestLogEntry } from '../src/shared/request-log';
+
+const { closeProblems } = await rendererModule('features/inject/close-validation.ts');
+const { validateEvents } = await rendererModule('features/inject/event-validation.ts');
+const { MACROS, macroParams } = await rendererModule('features/inject/macro-fields.ts');
+const { curlCommand, shellQuote } = await rendererModule('features/requests/curl.ts');
+const { SseParser } = await rendererModule('features/try-it/sse-parser.ts');
+const { buildTranscript } = await rendererModule('features/try-it/transcript.ts');
+const { sortBatch } = await rendererModule('stores/feed-batch.ts');
+const { appendFrames, withFetchedFrames } = await rendererModule('stores/frame-buffer.ts');
+const { prependRequests } = await rendererModule('stores/requests-store.ts');
+const { applyAgoraChanges } = await rendererModule('stores/state-store.ts');
+
+const frame = (seq: number): FrameRecord => ({
+  seq,
+  at: seq,
+  direction: 'out',
+  size: 2,
+  text: '{}',
+  binary: false,
+  eventType: null,
+});
+const seqs = (list: readonly FrameRecord[]) => list.map((f) => f.seq);
+
+test('frames: appended in order, duplicates from fetch and feed skipped, only the newest kept', () => {
+  const kept = appendFrames([frame(1), frame(2)], [frame(2), frame(3), frame(4)], 3);
+  assert.deepEqual(seqs(kept), [2, 3, 4]);
+  const same = [frame(1)];
+  assert.equal(appendFrames(same, [frame(1)]), same, 'nothing new: the same list, so nothing re-renders');
+  // The fetch (newest first) is the base; feed frames newer than it stay.
+  assert.deepEqual(seqs(withFetchedFrames([frame(5), frame(6)], [frame(5), frame(4), frame(3)])), [3, 4, 5, 6]);
+  const flood = Array.from({ length: 20_000 }, (_, i) => frame(i + 1));
+  assert.equal(appendFrames([], flood).length, 5000, 'bounded by default');
+});
+
+test('a feed batch is sorted per store: latest summary per connection, frames per connection, in order', () => {
+  const summary = (id: string, state: ConnectionSummary['state']) => ({ id, state }) as ConnectionSummary;
+  const batch = sortBatch([
+    { type: 'connection-opened', connection: summary('a', 'open') },
+    { type: 'frame', connectionId: 'a', frame: frame(1) },
+    { type: 'frame', connectionId: 'b', frame: frame(7) },
+    { type: 'frame', connectionId: 'a', frame: frame(2) },
+    { type: 'connection-closed', connection: summary('a', 'closed') },
+    { type: 'scenarios-changed', change: { type: 'updated', id: 's' } },
+    { type: 'state-changed', change: { type: 'reset' } },
+  ]);
+  assert.equal(batch.connections.get('a')?.state, 'closed');
+  assert.deepEqual(seqs(batch.frames.get('a') ?? []), [1, 2]);
+  assert.deepEqual(seqs(batch.frames.get('b') ?? []), [7]);
+  assert.equal(batch.scenariosChanged, true);
+  assert.equal(batch.stateChanges.length, 1);
+  assert.equal(batch.settings, null);
+});
+
+test('requests: new ones first, known ids skipped', () => {
+  const entry = (id: number) => ({ id }) as RequestLogEntry;
+  const kept = prependRequests([entry(2), entry(1)], [entry(2), entry(3), entry(4)]);
+  assert.deepEqual(
+    kept.map((e: RequestLogEntry) => e.id),
+    [4, 3, 2, 1],
+  );
+});
+
+test('store changes are followed without refetching; reset asks for a refetch', () => {
+  const user = (id: string, name: string) =>
+    ({ id, name, isCurrentUser: id === 'u1' }) as User & { isCurrentUser: boolean };
+  const session = (sessionId: string, title: string) => ({ sessionId, title }) as SessionMetadata;
+  const next = applyAgoraChanges({ users: [user('u1', 'Koen'), user('u2', 'Jan')], sessions: [session('s1', 'a')] }, [
+    { type: 'user-updated', user: { id: 'u1', name: 'Koen B' } as User },
+    { type: 'current-user-changed', userId: 'u2' },
+    { type: 'session-updated', session: session('s1', 'b') },
+    { type: 'history-appended', session: session('s2', 'new'), messages: [] },
+    { type: 'user-deleted', userId: 'u2', deletedSessionIds: ['s2'] },
+  ]);
+  assert.deepEqual(
+    next.users.map((u: User & { isCurrentUser: boolean }) => [u.name, u.isCurrentUser]),
+    [['Koen B', false]],
+  );
+  assert.deepEqual(
+    next.sessions.map((s: SessionMetadata) => s.title),
+    ['b'],
+  );
+  assert.deepEqual(next.historiesChanged, ['s2']);
+  assert.equal(next.needsRefetch, false);
+  assert.equal(applyAgoraChanges(next, [{ type: 'reset' }]).needsRefetch, true);
+});
+
+test('copy as curl: method, URL with query, headers without hop-by-hop ones, body quoted for the shell', () => {
+  const entry = {
+    method: 'PUT',
+    path: '/users/me/preferences',
+    query: 'user_id=koen',
+    requestHeaders: { host: 'x', 'content-type': 'application/json', 'content-length': '20', accept: ['a', 'b'] },
+    requestBody: { text: `{"name":"O'Brien"}`, size: 18, truncated: false },
+  } as unknown as RequestLogEntry;
+  assert.equal(
+    curlCommand(entry, 'http://127.0.0.1:8000'),
+    `curl -X PUT 'http://127.0.0.1:8000/users/me/preferences?user_id=koen' -H 'content-type: application/json' ` +
+      `-H 'accept: a' -H 'accept: b' --data-raw '{"name":"O'\\''Brien"}'`,
+  );
+  const get = { method: 'GET', path: '/health', query: '', requestHeaders: {}, requestBody: null };
+  assert.equal(curlCommand(get as unknown as RequestLogEntry, 'http://h'), `curl 'http://h/health'`);
+  const cut = { ...entry, requestBody: { text: '{"a', size: 999, truncated: true } } as RequestLogEntry;
+  assert.match(curlCommand(cut, 'http://h'), /^# The logged body was cut at 3 of 999 bytes\n/);
+  assert.equal(shellQuote("it's"), `'it'\\''s'`);
+});
+
+test('SSE: events split across chunks anywhere, multi-line data joined, comments and other fields ignored', () => {
+  const parser = new SseParser();
+  assert.deepEqual(parser.push(': hello\n\nda'), []);
+  assert.deepEqual(parser.push('ta: {"type":"RUN_STARTED"}\r\n\r\ndata: a\ndata: b\nevent: x\n'), [
+    '{"type":"RUN_STARTED"}',
+  ]);
+  assert.deepEqual(parser.push('\n'), ['a\nb']);
+});
+
+test('try it transcript: text joined from chunks, tool calls with args and result, approval answered', () => {
+  const event = (value: Record<string, unknown>) => ({ kind: 'event' as const, event: value });
+  const items = buildTranscript([
+    { kind: 'prompt', text: 'Genereer rapport' },
+    event({ type: 'RUN_STARTED' }),
+    event({ type: 'TOOL_CALL_START', toolCallId: 'c', toolCallName: 'gen', toolDisplayName: 'Genereren' }),
+    event({ type: 'TOOL_CALL_ARGS', toolCallId: 'c', delta: '{"a":1}' }),
+    event({ type: 'TOOL_CALL_END', toolCallId: 'c' }),
+    event({ type: 'TOOL_CALL_RESULT', toolCallId: 'c', content: 'ok' }),
+    event({
+      type: 'CUSTOM',
+      name: 'agora:tool_approval_request',
+      value: { approvalId: 'ap', toolName: 'gen', riskLevel: 'high' },
+    }),
+    { kind: 'approval-answer', approvalId: 'ap', approved: true },
+    event({ type: 'TEXT_MESSAGE_START', messageId: 'm' }),
+    event({ type: 'TEXT_MESSAGE_CONTENT', messageId: 'm', delta: 'Klaar' }),
+    event({ type: 'TEXT_MESSAGE_CONTENT', messageId: 'm', delta: '!' }),
+    event({ type: 'TEXT_MESSAGE_END', messageId: 'm' }),
+    event({ type: 'RUN_FINISHED' }),
+  ]);
+  assert.deepEqual(
+    items.map((item: { kind: string }) => item.kind),
+    ['user', 'run', 'tool', 'approval', 'assistant', 'run'],
+  );
+  assert.deepEqual(items[2], { kind: 'tool', key: '2', name: 'Genereren', args: '{"a":1}', result: 'ok', open: false });
+  assert.equal(items[3]?.kind === 'approval' && items[3].answer, true);
+  assert.deepEqual(items[4], { kind: 'assistant', key: '8', text: 'Klaar!', open: false });
+});
+
+test('close codes and reasons are checked like the engine does', () => {
+  assert.deepEqual(closeProblems('4001', 'bye'), { code: null, reason: null });
+  assert.deepEqual(closeProblems('1000', ''), { code: null, reason: null });
+  for (const bad of ['1005', '1006', '2999', '5000', '', '4001.5'])
+    assert.notEqual(closeProblems(bad, '').code, null, bad);
+  assert.equal(closeProblems('1000', 'é'.repeat(61)).reason, null, '122 bytes fit');
+  assert.match(closeProblems('1000', 'é'.repeat(62)).reason ?? '', /124 bytes/);
+});
+
+test('events are checked with EventSchemas, naming the field and the index in a list', () => {
+  assert.deepEqual(validateEvents({ type: 'TEXT_MESSAGE_END', messageId: 'm' }), []);
+  const [issue] = validateEvents([{ type: 'RUN_STARTED', threadId: 't', runId: 'r' }, { type: 'TEXT_MESSAGE_END' }]);
+  assert.deepEqual(issue?.path, [1, 'messageId']);
+  assert.deepEqual(validateEvents(42)[0]?.path, []);
+});
+
+test('macro forms: numbers and JSON parsed, empty optional fields left to the engine, a text result kept as text', () => {
+  const tool = MACROS.find((macro: { name: string }) => macro.name === 'tool-call');
+  assert.ok(tool);
+  const built = macroParams(tool, { toolCallName: 'x', displayName: '', args: '{"a":1}', result: 'plain text' });
+  assert.deepEqual(built, { params: { toolCallName: 'x', args: { a: 1 }, result: 'plain text' } });
+  assert.deepEqual(macroParams(tool, { args: '{oops' }), { field: 'args', problem: 'this is not valid JSON' });
+  const text = MACROS.find((macro: { name: string }) => macro.name === 'text-message');
+  assert.ok(text);
+  assert.deepEqual(macroParams(text, { chunkSize: 'x' }), { field: 'chunkSize', problem: 'a number is needed' });
+});
