@@ -1,0 +1,35 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import type { MockServer, MockServerOptions } from '../../src/server/index';
+import { startTestEngine } from './engine';
+
+/** A fresh temp folder for one test file's workspaces (and its recent list), removed afterwards. */
+export async function workspaceDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'agui-workspace-'));
+  after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** An engine on `file`, its recent list kept in `dir`, quick autosave. */
+export function startWorkspaceEngine(dir: string, file: string, options: MockServerOptions = {}): Promise<MockServer> {
+  return startTestEngine({
+    workspace: file,
+    ...options,
+    workspaceOptions: { configDir: dir, autosaveDelayMs: 50, watchDelayMs: 20, ...options.workspaceOptions },
+  });
+}
+
+export async function readJson(file: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+/** Resolves once `condition` holds, polling (file system events have no other hook). */
+export async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { silentLogger, startMockServer, WorkspaceError } from '../src/server/index';
+import { agoraSeed } from '../src/server/state/agora-seed';
+import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { workspaceJsonSchema } from '../src/server/workspace/workspace-json-schema';
+import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
+import { WORKSPACE_TEMPLATES, WorkspaceSchema } from '../src/shared/workspace';
+import { AguiSocket, assertValidStream } from './helpers/agui-socket';
+import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+
+// The workspace format: its JSON Schema, a full round trip, templates, migration and every kind of bad file.
+
+const dir = await workspaceDir();
+
+test('resources/workspace.schema.json is what the zod schema generates (run scripts/write-workspace-schema.mjs)', async () => {
+  const committed = JSON.parse(await readFile('resources/workspace.schema.json', 'utf8'));
+  assert.deepEqual(committed, workspaceJsonSchema(), 'stale: node scripts/write-workspace-schema.mjs');
+  assert.equal(committed.properties.version.const, 1);
+  assert.ok(committed.$defs || committed.properties.scenarios, 'scenarios are described');
+});
+
+test('round trip: every field survives save and load, unknown preference fields and the current user too', async () => {
+  const file = join(dir, 'round-trip.agui.json');
+  const first = await startWorkspaceEngine(dir, file);
+  const { store, scenarios } = first.context;
+  const user = store.createUser({ email: 'eva@example.com', name: 'Eva', preferences: { email_reports: 'weekly' } });
+  store.updatePreferences(user.id, { interaction_mode: 'listen', theme: 'dark' });
+  store.setCurrentUser(user.id);
+  store.createSession({
+    sessionId: 'session-eva',
+    userId: user.id,
+    title: 'Eva’s session',
+    history: [
+      { role: 'user', content: 'hallo' },
+      { role: 'tool_call', tool_call_id: 'c1', tool_name: 'lookup', content: '{"q":1}', agent_id: 'general-agent' },
+      { role: 'tool', tool_call_id: 'c1', tool_name: 'lookup', content: '{"ok":true}' },
+      { role: 'assistant', content: 'klaar', agent_id: 'general-agent', spoken_text: 'klaar' },
+    ],
+  });
+  scenarios.put({
+    id: 'custom-echo',
+    name: 'Echo',
+    description: 'says it back',
+    triggers: [{ match: 'regex', pattern: '^echo', priority: 5 }],
+    steps: [{ type: 'text', chunks: ['{{lastUserMessage}}'], spoken: false, chunkDelayMs: 0 }],
+  });
+  first.updateSettings({ approvalTimeoutMs: 1234, frameBufferSize: 500 });
+  const saved = first.workspace.document();
+  await first.workspace.save();
+  await first.close();
+
+  const second = await startWorkspaceEngine(dir, file);
+  assert.deepEqual(second.workspace.document(), saved, 'the world after loading is the world that was saved');
+  assert.equal(second.context.store.currentUser()?.email, 'eva@example.com');
+  const preferences = second.context.store.getPreferences(user.id);
+  assert.equal(preferences?.email_reports, 'weekly');
+  assert.equal(preferences?.interaction_mode, 'listen');
+  assert.equal(second.context.store.getHistory('session-eva', { includeTools: true })?.length, 4);
+  assert.equal(second.context.scenarios.get('custom-echo')?.triggers[0]?.match, 'regex');
+  assert.equal(second.settings().approvalTimeoutMs, 1234);
+  assert.equal(second.settings().speed, 0, 'launch settings still override');
+  const { settings } = (await readJson(file)) as { settings: { speed: number } };
+  assert.equal(settings.speed, 1, 'and are not written into the file');
+  // Text → document → text is stable, so a committed file does not churn.
+  const text = await readFile(file, 'utf8');
+  assert.equal(encodeWorkspace(decodeWorkspaceText(text, file).workspace), text);
+});
+
+test('templates: agora and generic are valid, and every generic scenario plays a valid stream', async () => {
+  for (const template of WORKSPACE_TEMPLATES) {
+    const workspace = WorkspaceSchema.parse(workspaceTemplate(template, Date.now()));
+    assert.doesNotThrow(() => decodeWorkspaceText(encodeWorkspace(workspace), `${template}.json`));
+  }
+  const file = join(dir, 'generic.agui.json');
+  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('generic', Date.now()))));
+  const server = await startWorkspaceEngine(dir, file);
+  const client = await AguiSocket.open(server.wsUrl);
+  const asks = ['what is the weather?', 'make a plan', 'hi there'];
+  for (const [index, message] of asks.entries()) {
+    client.ask(message);
+    await client.waitForRuns(index + 1);
+  }
+  client.ask('please deploy');
+  const request = await client.waitForCustom('agora:tool_approval_request');
+  client.approve(request.value.approvalId, true);
+  await client.waitForRuns(4);
+  await assertValidStream(client.events);
+  const types = new Set(client.events.map((event) => event.type));
+  for (const type of ['TOOL_CALL_START', 'TOOL_CALL_RESULT', 'STATE_SNAPSHOT', 'STATE_DELTA', 'TEXT_MESSAGE_CONTENT'])
+    assert.ok(types.has(type), `generic template sends ${type}`);
+  await client.close();
+});
+
+async function refusedStart(name: string, content: string): Promise<WorkspaceError> {
+  const file = join(dir, name);
+  await writeFile(file, content);
+  let refused: unknown;
+  await startMockServer({
+    port: 0,
+    logger: silentLogger,
+    workspace: file,
+    workspaceOptions: { configDir: dir },
+  }).then(
+    (server) => server.close(),
+    (error: unknown) => {
+      refused = error;
+    },
+  );
+  assert.ok(refused instanceof WorkspaceError, `the engine refuses to start on ${name}`);
+  assert.equal(await readFile(file, 'utf8'), content, `${name} is left exactly as it was`);
+  assert.equal(refused.file, file);
+  return refused;
+}
+
+test('invalid JSON: refused with line and column, the file untouched', async () => {
+  const error = await refusedStart(
+    'syntax.agui.json',
+    '{\n  "version": 1,\n  "name": "x"\n  "profile": "agora-mock"\n}\n',
+  );
+  assert.equal(error.line, 4);
+  assert.equal(error.column, 3);
+  assert.match(error.message, /syntax\.agui\.json:4:3: invalid JSON: unexpected "\\"", expected ',' or '}'/);
+});
+
+test('a truncated file: refused, saying it looks truncated, at the end of the text', async () => {
+  const full = encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now())));
+  const truncated = full.slice(0, Math.floor(full.length / 2));
+  const error = await refusedStart('truncated.agui.json', truncated);
+  assert.match(error.problem, /truncated/);
+  assert.equal(error.line, truncated.split('\n').length);
+});
+
+test('an empty file and a non-object are refused', async () => {
+  assert.match((await refusedStart('empty.agui.json', '')).problem, /empty/);
+  assert.match((await refusedStart('array.agui.json', '[]')).problem, /JSON object/);
+});
+
+test('schema violations: refused with the field path and the problem', async () => {
+  const workspace = WorkspaceSchema.parse(workspaceTemplate('agora', Date.now()));
+  const badEmail = structuredClone(workspace);
+  (badEmail.agora.users[1] as { email: string }).email = 'not-an-email';
+  const error = await refusedStart('email.agui.json', JSON.stringify(badEmail));
+  assert.equal(error.path, 'agora.users.1.email');
+  assert.match(error.message, /email\.agui\.json: agora\.users\.1\.email: .*email/i);
+
+  const badStep = structuredClone(workspace) as unknown as { scenarios: { steps: unknown[] }[] };
+  badStep.scenarios[2]?.steps.push({ type: 'emit', event: { type: 'TEXT_MESSAGE_CONTENT' } });
+  const stepError = await refusedStart('step.agui.json', JSON.stringify(badStep));
+  assert.match(stepError.path ?? '', /^scenarios\.2\.steps\.\d+$/);
+  assert.match(stepError.problem, /not a valid AG-UI event/);
+
+  const unknownField = { ...workspace, colour: 'blue' };
+  assert.match((await refusedStart('extra.agui.json', JSON.stringify(unknownField))).problem, /unknown field colour/);
+
+  const duplicate = structuredClone(workspace);
+  duplicate.scenarios.push(structuredClone(duplicate.scenarios[0] as (typeof duplicate.scenarios)[number]));
+  const duplicateError = await refusedStart('duplicate.agui.json', JSON.stringify(duplicate));
+  assert.equal(duplicateError.path, `scenarios.${workspace.scenarios.length}.id`);
+
+  const ghost = structuredClone(workspace);
+  ghost.agora.currentUserId = 'nobody';
+  assert.match((await refusedStart('ghost.agui.json', JSON.stringify(ghost))).problem, /currentUserId nobody/);
+});
+
+test('an unknown future version is refused with a clear message', async () => {
+  const workspace = { ...WorkspaceSchema.parse(workspaceTemplate('agora', Date.now())), version: 7 };
+  const error = await refusedStart('future.agui.json', JSON.stringify(workspace));
+  assert.equal(error.path, 'version');
+  assert.match(error.problem, /version 7, written by a newer agui-mock; this one reads versions up to 1/);
+});
+
+test('version 0 (the Python mock layout) is migrated, the original kept as .bak', async () => {
+  const seed = agoraSeed(Date.parse('2025-01-01T00:00:00Z'));
+  const v0 = { name: 'Old mock', users: seed.users, currentUserId: seed.currentUserId, sessions: seed.sessions };
+  const text = JSON.stringify(v0, null, 2);
+  const file = join(dir, 'old.agui.json');
+  await writeFile(file, text);
+  const server = await startWorkspaceEngine(dir, file);
+  assert.equal(await readFile(`${file}.bak`, 'utf8'), text, 'the original is kept byte for byte');
+  const migrated = await readJson(file);
+  assert.equal(migrated.version, 1);
+  assert.equal(migrated.name, 'Old mock');
+  assert.equal((migrated.scenarios as unknown[]).length, 4, 'the built-in flows became the AGORA scenario pack');
+  assert.equal(server.context.store.currentUser()?.name, 'Koen van den Berg');
+  assert.equal(server.context.store.listAllSessions().length, 4);
+  assert.equal(server.workspace.status().dirty, false);
+  await server.close();
+
+  // Opening it again neither migrates nor touches the backup.
+  const before = (await stat(`${file}.bak`)).mtimeMs;
+  const again = await startWorkspaceEngine(dir, file);
+  assert.equal(again.context.store.listAllSessions().length, 4);
+  assert.equal((await stat(`${file}.bak`)).mtimeMs, before);
+});
+
+test('a version 0 file that is itself invalid is refused, naming the field', async () => {
+  const error = await refusedStart('old-bad.agui.json', JSON.stringify({ users: [{ id: 'x' }] }));
+  assert.match(error.path ?? '', /^users\.0\./);
+  assert.match(error.problem, /version 0 schema/);
+});
