@@ -44,6 +44,7 @@ test('window options carry the secure preferences, start hidden, and take restor
   assert.deepEqual(options.webPreferences, secureWebPreferences('/p.cjs'));
   assert.equal(options.show, false);
   assert.deepEqual([options.x, options.y, options.width, options.height], [10, 20, 1000, 700]);
+  assert.equal(mainWindowOptions('/p.cjs', {}, '/icon.png').icon, '/icon.png');
   const fresh = mainWindowOptions('/p.cjs');
   assert.equal(fresh.x, undefined, 'no position: Electron centres the window');
   assert.ok((fresh.width ?? 0) > 0 && (fresh.height ?? 0) > 0);

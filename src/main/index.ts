@@ -19,6 +19,7 @@ import { rememberWindowState, restoredPlacement } from './window-state';
 import { readWindowState, writeWindowState } from './window-state-store';
 
 const PRELOAD = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
+const ICON = fileURLToPath(new URL('../../resources/icon.png', import.meta.url));
 
 let mainWindow: BrowserWindow | undefined;
 let engine: MockServer | undefined;
@@ -78,7 +79,7 @@ async function launch(): Promise<void> {
 function createMainWindow(running: MockServer, stateFile: string): BrowserWindow {
   const workAreas = screen.getAllDisplays().map((display) => display.workArea);
   const placement = restoredPlacement(readWindowState(stateFile), workAreas);
-  const window = new BrowserWindow(mainWindowOptions(PRELOAD, placement.bounds));
+  const window = new BrowserWindow(mainWindowOptions(PRELOAD, placement.bounds, ICON));
   if (placement.maximized) window.maximize();
   rememberWindowState(window, (state) => {
     try {

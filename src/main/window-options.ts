@@ -21,8 +21,14 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 
 export const DEFAULT_WINDOW_SIZE = { width: 1280, height: 820 } as const;
 
-export function mainWindowOptions(preloadPath: string, bounds: RestoredBounds = {}): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  bounds: RestoredBounds = {},
+  iconPath?: string,
+): BrowserWindowConstructorOptions {
   return {
+    // The taskbar icon on Linux and Windows when run from source; installers bring their own.
+    ...(iconPath ? { icon: iconPath } : {}),
     ...DEFAULT_WINDOW_SIZE,
     ...bounds,
     minWidth: 720,
