@@ -6,6 +6,8 @@ import { basename, dirname, join } from 'node:path';
  * Points where tests put faults (a full disk, a crash between write and rename). Production code passes none.
  */
 export interface AtomicWriteHooks {
+  /** Runs before the temp file is created (where an unwritable folder would fail). */
+  beforeOpen?(tempPath: string): Promise<void> | void;
   /** Writes the data to the open temp file; default `handle.writeFile`. */
   write?(handle: FileHandle, data: string): Promise<void>;
   /** Runs after the temp file is complete and synced, before it replaces the target. */
@@ -38,6 +40,7 @@ export async function writeFileAtomic(file: string, data: string, hooks: AtomicW
   const temp = tempPathFor(file);
   let handle: FileHandle | undefined;
   try {
+    await hooks.beforeOpen?.(temp);
     handle = await open(temp, 'wx', 0o644);
     await (hooks.write ? hooks.write(handle, data) : handle.writeFile(data, 'utf8'));
     await handle.sync();

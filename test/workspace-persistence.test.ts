@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { AtomicWriteHooks } from '../src/server/workspace/atomic-file';
+import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
+import type { ConsoleUser } from '../src/shared/control-api';
+import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
+import { controlClient } from './helpers/control-client';
+import { eventually, readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+
+// Saving: atomic writes under crashes and disk faults, autosave, and files changed by someone else.
+
+const dir = await workspaceDir();
+const KOEN = '550e8400-e29b-41d4-a716-446655440001';
+
+async function newFile(name: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), name))));
+  return file;
+}
+
+const tempsOf = async (file: string) =>
+  (await readdir(dir)).filter((name) => name.startsWith(`.${file.split('/').at(-1)}.`) && name.endsWith('.tmp'));
+
+/** Hooks a test switches on and off: a full disk, an unwritable folder. */
+function faults() {
+  const state: { write?: NodeJS.ErrnoException; open?: NodeJS.ErrnoException } = {};
+  const hooks: AtomicWriteHooks = {
+    beforeOpen: () => {
+      if (state.open) throw state.open;
+    },
+    write: async (handle, data) => {
+      if (!state.write) return handle.writeFile(data, 'utf8');
+      // Half the bytes reach the temp file, then the disk is full.
+      await handle.writeFile(data.slice(0, data.length / 2), 'utf8');
+      throw state.write;
+    },
+  };
+  return { state, hooks };
+}
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: simulated`), { code });
+}
+
+test('kill -9 between write and rename: the previous file stays and loads; the stale temp goes on the next save', async () => {
+  const file = await newFile('crash.agui.json');
+  const before = await readFile(file, 'utf8');
+  const changed = JSON.parse(before) as Workspace;
+  changed.name = 'changed before the crash';
+  const moduleUrl = pathToFileURL(resolve('src/server/workspace/atomic-file.ts')).href;
+  // A real process, really killed with SIGKILL after its temp file is complete and synced, before the rename.
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      `const { writeFileAtomic } = await import(${JSON.stringify(moduleUrl)});
+       await writeFileAtomic(${JSON.stringify(file)}, ${JSON.stringify(JSON.stringify(changed))},
+         { beforeRename: () => process.kill(process.pid, 'SIGKILL') });`,
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(child.signal, 'SIGKILL', child.stderr);
+  assert.equal(await readFile(file, 'utf8'), before, 'the real file is the previous version');
+  assert.equal((await tempsOf(file)).length, 1, 'the crash left its temp file');
+
+  const server = await startWorkspaceEngine(dir, file);
+  assert.equal(server.workspace.status().name, 'crash.agui.json', 'the previous version loads');
+  server.context.store.setCurrentUser(null);
+  await server.workspace.save();
+  assert.deepEqual(await tempsOf(file), [], 'stale temp files are cleaned up by the next save');
+  assert.equal(((await readJson(file)).agora as { currentUserId: unknown }).currentUserId, null);
+});
+
+test('disk full during a save: reported, the previous file intact, no temp left; the next save recovers', async () => {
+  const file = await newFile('full.agui.json');
+  const before = await readFile(file, 'utf8');
+  const { state, hooks } = faults();
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { fileHooks: hooks } });
+  const api = controlClient(server);
+  state.write = errno('ENOSPC');
+  await api.put(`/state/users/${KOEN}`, { name: 'Koen (edited)' });
+  const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
+  assert.equal(failing.status, 500);
+  assert.match(failing.body.detail.problem, /disk is full \(ENOSPC\).*unchanged/);
+  const status = (await api.get<WorkspaceStatus>('/workspace')).body;
+  assert.equal(status.dirty, true, 'the change is still unsaved');
+  assert.equal(status.error?.operation, 'save');
+  assert.match(status.error?.message ?? '', /full\.agui\.json: could not save \(the disk is full/);
+  assert.equal(await readFile(file, 'utf8'), before, 'the previous file is intact');
+  assert.deepEqual(await tempsOf(file), []);
+
+  state.write = undefined;
+  const saved = await api.post<WorkspaceStatus>('/workspace/save');
+  assert.equal(saved.status, 200);
+  assert.equal(saved.body.error, null);
+  assert.equal(saved.body.dirty, false);
+  assert.match(await readFile(file, 'utf8'), /Koen \(edited\)/);
+});
+
+test('an unwritable folder: autosave reports it and leaves the file as it was', async () => {
+  const folder = join(dir, 'locked');
+  await import('node:fs/promises').then((fs) => fs.mkdir(folder));
+  const file = join(folder, 'locked.agui.json');
+  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), 'locked'))));
+  const before = await readFile(file, 'utf8');
+  const { state, hooks } = faults();
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { fileHooks: hooks } });
+  // root may write anywhere, so there the permission error is injected where the temp file is created.
+  const root = process.getuid?.() === 0;
+  if (root) state.open = errno('EACCES');
+  else await chmod(folder, 0o555);
+  try {
+    server.context.store.setCurrentUser(null);
+    await eventually(() => server.workspace.status().error !== null);
+    const status = server.workspace.status();
+    assert.match(status.error?.problem ?? '', /permission denied: the folder or file is not writable \(EACCES\)/);
+    assert.equal(status.dirty, true);
+    assert.equal(await readFile(file, 'utf8'), before);
+  } finally {
+    if (!root) await chmod(folder, 0o755);
+  }
+  state.open = undefined;
+  await server.workspace.save();
+  assert.equal(server.workspace.status().error, null);
+});
+
+test('save as into a folder that does not exist: refused with the reason, the workspace keeps its file', async () => {
+  const file = await newFile('save-as.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  const answer = await api.post<{ detail: { problem: string } }>('/workspace/save-as', {
+    path: join(dir, 'missing-folder', 'x.agui.json'),
+  });
+  assert.equal(answer.status, 500);
+  assert.match(answer.body.detail.problem, /folder does not exist/);
+  assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.path, file);
+});
+
+test('autosave: an edit through the control API reaches the file after a short quiet time', async () => {
+  const file = await newFile('autosave.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  const created = await api.post<ConsoleUser>('/state/users', { email: 'new@example.com', name: 'New Person' });
+  assert.equal(created.status, 201);
+  assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.dirty, true);
+  await eventually(async () => (await readFile(file, 'utf8')).includes('new@example.com'));
+  await eventually(() => !server.workspace.status().dirty);
+  assert.ok((server.workspace.status().lastSavedAt ?? 0) > 0);
+});
+
+test('autosave on close: pending changes are written when the engine stops', async () => {
+  const file = await newFile('on-close.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });
+  await controlClient(server).post('/scenarios', {
+    id: 'saved-on-close',
+    name: 'Saved on close',
+    triggers: [{ match: 'substring', value: 'close' }],
+    steps: [{ type: 'text', chunks: ['bye'] }],
+  });
+  assert.doesNotMatch(await readFile(file, 'utf8'), /saved-on-close/);
+  await server.close();
+  assert.match(await readFile(file, 'utf8'), /saved-on-close/);
+});
+
+test('changed on disk with nothing unsaved: reloaded', async () => {
+  const file = await newFile('outside-clean.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const changed = (await readJson(file)) as unknown as Workspace;
+  changed.name = 'Edited in an editor';
+  (changed.agora.users[0] as { name: string }).name = 'Koen (from git pull)';
+  await writeFile(file, JSON.stringify(changed, null, 2));
+  await eventually(() => server.context.store.getUser(KOEN)?.name === 'Koen (from git pull)');
+  const status = server.workspace.status();
+  assert.equal(status.name, 'Edited in an editor');
+  assert.equal(status.dirty, false);
+  assert.equal(status.conflict, null);
+});
+
+test('changed on disk while there are unsaved changes: a conflict, neither side overwritten until saved', async () => {
+  const file = await newFile('outside-dirty.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });
+  const api = controlClient(server);
+  await api.put(`/state/users/${KOEN}`, { name: 'Koen (mine)' });
+  const theirs = (await readJson(file)) as unknown as Workspace;
+  (theirs.agora.users[0] as { name: string }).name = 'Koen (theirs)';
+  const theirsText = JSON.stringify(theirs, null, 2);
+  await writeFile(file, theirsText);
+  await eventually(() => server.workspace.status().conflict !== null);
+  const status = (await api.get<WorkspaceStatus>('/workspace')).body;
+  assert.match(status.conflict?.message ?? '', /changed on disk while there are unsaved changes/);
+  assert.equal(status.autosave, false);
+  assert.equal(server.context.store.getUser(KOEN)?.name, 'Koen (mine)', 'ours kept in memory');
+  await api.put(`/state/users/${KOEN}`, { name: 'Koen (mine, again)' });
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(await readFile(file, 'utf8'), theirsText, 'theirs kept on disk');
+
+  // "Keep mine": an explicit save resolves it.
+  const saved = await api.post<WorkspaceStatus>('/workspace/save');
+  assert.equal(saved.body.conflict, null);
+  assert.match(await readFile(file, 'utf8'), /Koen \(mine, again\)/);
+});
+
+test('an invalid file written by someone else is reported and never autosaved over', async () => {
+  const file = await newFile('outside-broken.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  await writeFile(file, '{ "version": 1, "name": ');
+  await eventually(() => server.workspace.status().error?.operation === 'watch');
+  assert.match(server.workspace.status().error?.problem ?? '', /truncated/);
+  server.context.store.setCurrentUser(null);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(await readFile(file, 'utf8'), '{ "version": 1, "name": ', 'the broken file is left for its author');
+  assert.equal(server.workspace.status().dirty, true);
+});
