@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { FeedItem } from '../src/shared/control-api';
+import type { RecentWorkspace, Workspace, WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { FeedClient } from './helpers/feed-client';
+import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+
+// The console's workspace endpoints: status, save / save as / open / new, export, import, recent, live feed.
+
+const dir = await workspaceDir();
+
+test('without a file the world lives in memory: save needs save as, which attaches the file', async () => {
+  const server = await startTestEngine({ workspaceOptions: { configDir: dir, autosaveDelayMs: 50 } });
+  const api = controlClient(server);
+  const status = await api.get<WorkspaceStatus>('/workspace');
+  assert.equal(status.status, 200);
+  assert.equal(status.body.path, null);
+  assert.equal(status.body.autosave, false);
+  const save = await api.post<{ detail: WorkspaceProblem }>('/workspace/save');
+  assert.equal(save.status, 409);
+  assert.match(save.body.detail.problem, /save as/);
+
+  const file = join(dir, 'memory.agui.json');
+  const savedAs = await api.post<WorkspaceStatus>('/workspace/save-as', { path: file });
+  assert.equal(savedAs.status, 200);
+  assert.equal(savedAs.body.path, file);
+  assert.equal(savedAs.body.dirty, false);
+  assert.equal(savedAs.body.autosave, true);
+  assert.equal(((await readJson(file)).agora as { users: unknown[] }).users.length, 3);
+  const recent = await api.get<{ items: RecentWorkspace[] }>('/workspace/recent');
+  assert.equal(recent.body.items[0]?.path, file);
+  assert.equal((await api.post('/workspace/save-as', {})).status, 422);
+});
+
+test('new from a template, open another file (a bad one is refused with its place), recent list', async () => {
+  const first = join(dir, 'first.agui.json');
+  const server = await startWorkspaceEngine(dir, first);
+  const api = controlClient(server);
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
+
+  const generic = join(dir, 'generic.agui.json');
+  const created = await api.post<WorkspaceStatus>('/workspace/new', { template: 'generic', path: generic });
+  assert.equal(created.status, 201);
+  assert.equal(created.body.path, generic);
+  assert.equal(created.body.name, 'generic');
+  assert.ok(server.context.scenarios.get('demo-tool-call'), 'the generic scenarios are loaded');
+  assert.equal((await api.post('/workspace/new', { template: 'agora', path: generic })).status, 409);
+  assert.equal((await api.post('/workspace/new', { template: 'other' })).status, 422);
+  await feed.waitFor(() =>
+    feed.items.some((item) => item.type === 'workspace-changed' && item.status.path === generic),
+  );
+
+  const broken = join(dir, 'broken.agui.json');
+  await writeFile(broken, '{\n  "version": 1,\n  oops\n}');
+  const refused = await api.post<{ detail: WorkspaceProblem }>('/workspace/open', { path: broken });
+  assert.equal(refused.status, 422);
+  assert.deepEqual([refused.body.detail.line, refused.body.detail.column], [3, 3]);
+  assert.equal(refused.body.detail.file, broken);
+  assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.path, generic, 'the current workspace stays');
+  assert.equal((await api.post('/workspace/open', { path: join(dir, 'nope.json') })).status, 404);
+
+  const opened = await api.post<WorkspaceStatus>('/workspace/open', { path: first });
+  assert.equal(opened.status, 200);
+  assert.equal(opened.body.path, first);
+  assert.ok(server.context.scenarios.get('agora-inspection-start'));
+  assert.deepEqual(
+    opened.body.recent.slice(0, 2).map((item) => item.path),
+    [first, generic],
+    'newest first, each once',
+  );
+
+  // An in-memory new world: no file until saved as.
+  const memory = await api.post<WorkspaceStatus>('/workspace/new', { template: 'generic', name: 'Scratch' });
+  assert.equal(memory.body.path, null);
+  assert.equal(memory.body.name, 'Scratch');
+  assert.equal(memory.body.dirty, true);
+  feed.socket.close();
+});
+
+test('export downloads the document; import validates it and replaces the world', async () => {
+  const file = join(dir, 'exchange.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  const exported = await api.get<Workspace>('/workspace/export');
+  assert.equal(exported.status, 200);
+  assert.match(exported.headers.get('content-disposition') ?? '', /^attachment; filename="exchange\.agui\.json"$/);
+  assert.equal(exported.body.version, 1);
+  assert.equal(exported.body.scenarios.length, 4);
+
+  const changed = structuredClone(exported.body);
+  changed.name = 'Imported';
+  changed.agora.users = changed.agora.users.slice(0, 1);
+  changed.agora.currentUserId = changed.agora.users[0]?.id ?? null;
+  changed.agora.sessions = [];
+  changed.scenarios = changed.scenarios.slice(0, 1);
+  const imported = await api.post<WorkspaceStatus>('/workspace/import', changed);
+  assert.equal(imported.status, 200);
+  assert.equal(imported.body.name, 'Imported');
+  assert.equal(imported.body.dirty, true, 'an import is a change, autosaved to the attached file');
+  assert.equal(server.context.store.listUsers({ limit: 10, offset: 0 }).totalCount, 1);
+  assert.equal(server.context.scenarios.list().length, 1);
+
+  const invalid = structuredClone(changed) as unknown as { agora: { users: { email: string }[] } };
+  (invalid.agora.users[0] as { email: string }).email = 'nope';
+  const refused = await api.post<{ detail: WorkspaceProblem }>('/workspace/import', invalid);
+  assert.equal(refused.status, 422);
+  assert.equal(refused.body.detail.path, 'agora.users.0.email');
+  assert.equal(server.context.store.listUsers({ limit: 10, offset: 0 }).users[0]?.email, changed.agora.users[0]?.email);
+  assert.equal((await api.post('/workspace/import')).status, 422);
+  assert.equal((await api.post('/workspace/import', { version: 9 })).status, 422);
+});
+
+test('status changes reach the live feed as workspace-changed', async () => {
+  const file = join(dir, 'feed.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
+  server.context.store.setCurrentUser(null);
+  const statuses = () =>
+    feed.items.flatMap((item: FeedItem) => (item.type === 'workspace-changed' ? [item.status] : []));
+  await feed.waitFor(() => statuses().some((status) => status.dirty));
+  await controlClient(server).post('/workspace/save');
+  await feed.waitFor(() => statuses().at(-1)?.dirty === false);
+  assert.match(await readFile(file, 'utf8'), /"currentUserId": null/);
+  feed.socket.close();
+});
