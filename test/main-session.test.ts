@@ -9,7 +9,7 @@ const ENGINE = 'http://127.0.0.1:8123';
 function fakeSession() {
   const handlers: {
     request?: Parameters<HardenedSession['setPermissionRequestHandler']>[0];
-    check?: () => boolean;
+    check?: Parameters<HardenedSession['setPermissionCheckHandler']>[0];
     headers?: Parameters<HardenedSession['webRequest']['onHeadersReceived']>[0];
   } = {};
   const session: HardenedSession = {
@@ -28,17 +28,37 @@ function fakeSession() {
   return { session, handlers };
 }
 
-test('every permission request and check is denied', () => {
+function requested(handlers: ReturnType<typeof fakeSession>['handlers'], permission: string, requestingUrl: string) {
+  let granted: boolean | undefined;
+  handlers.request?.(
+    {},
+    permission,
+    (answer) => {
+      granted = answer;
+    },
+    { requestingUrl },
+  );
+  return granted;
+}
+
+test('every permission request and check is denied, for the console too', () => {
   const { session, handlers } = fakeSession();
   hardenSession(session, ENGINE);
   for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'usb']) {
-    let granted: boolean | undefined;
-    handlers.request?.({}, permission, (answer) => {
-      granted = answer;
-    });
-    assert.equal(granted, false, permission);
+    assert.equal(requested(handlers, permission, `${ENGINE}/__console/`), false, permission);
+    assert.equal(handlers.check?.({}, permission, ENGINE), false, permission);
   }
-  assert.equal(handlers.check?.(), false);
+});
+
+test('only the console may write to the clipboard (its Copy buttons); no other page may', () => {
+  const { session, handlers } = fakeSession();
+  hardenSession(session, ENGINE);
+  assert.equal(requested(handlers, 'clipboard-sanitized-write', `${ENGINE}/__console/`), true);
+  assert.equal(handlers.check?.({}, 'clipboard-sanitized-write', ENGINE), true);
+  assert.equal(requested(handlers, 'clipboard-sanitized-write', `${ENGINE}/health`), false);
+  assert.equal(requested(handlers, 'clipboard-sanitized-write', 'https://evil.example/'), false);
+  assert.equal(handlers.check?.({}, 'clipboard-sanitized-write', 'https://evil.example'), false);
+  assert.equal(handlers.check?.({}, 'clipboard-sanitized-write', 'http://127.0.0.1:9999'), false);
 });
 
 test('a console response without a CSP gets the strict one; one that has a CSP keeps it', () => {
