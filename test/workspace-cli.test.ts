@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
+import { readJson, workspaceDir } from './helpers/workspace-files';
+
+// `agui-mock serve --workspace`, `init` and `validate`, run as the real bin file.
+
+const dir = await workspaceDir();
+const env = { ...process.env, AGUI_MOCK_CONFIG_DIR: dir };
+const running: CliRun[] = [];
+
+before(() => buildCli());
+after(() => {
+  for (const run of running) run.child.kill('SIGKILL');
+});
+
+function cli(args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function serve(args: string[]): CliRun {
+  const previous = process.env.AGUI_MOCK_CONFIG_DIR;
+  process.env.AGUI_MOCK_CONFIG_DIR = dir;
+  const run = runCli(['serve', '--port', '0', '--quiet', ...args]);
+  if (previous === undefined) delete process.env.AGUI_MOCK_CONFIG_DIR;
+  else process.env.AGUI_MOCK_CONFIG_DIR = previous;
+  running.push(run);
+  return run;
+}
+
+test('init writes a workspace from a template and never overwrites one', async () => {
+  const file = join(dir, 'mock.agui.json');
+  const created = cli(['init', file]);
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(created.stdout, /created .*mock\.agui\.json from the agora template: 3 users, 4 sessions, 4 scenarios/);
+  const workspace = await readJson(file);
+  assert.equal(workspace.version, 1);
+  assert.match(String(workspace.$schema), /resources\/workspace\.schema\.json$/);
+
+  const before = await readFile(file, 'utf8');
+  const again = cli(['init', file, '--template', 'generic']);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /already exists; it was left as it is/);
+  assert.equal(await readFile(file, 'utf8'), before);
+
+  const generic = join(dir, 'generic.agui.json');
+  assert.equal(cli(['init', generic, '--template', 'generic']).code, 0);
+  assert.equal(((await readJson(generic)).scenarios as { id: string }[])[0]?.id, 'demo-tool-call');
+  const wrong = cli(['init', join(dir, 'x.json'), '--template', 'nope']);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /--template must be agora or generic/);
+});
+
+test('init without FILE writes mock.agui.json in the current folder', async () => {
+  const folder = join(dir, 'project');
+  await mkdir(folder);
+  const result = spawnSync(process.execPath, [join(process.cwd(), CLI), 'init'], {
+    cwd: folder,
+    encoding: 'utf8',
+    env,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^created mock\.agui\.json from the agora template/);
+  assert.equal((await readJson(join(folder, 'mock.agui.json'))).name, 'mock');
+});
+
+test('validate: exit 0 with a summary, 1 with line/column or field path', async () => {
+  const good = join(dir, 'valid.agui.json');
+  assert.equal(cli(['init', good]).code, 0);
+  const ok = cli(['validate', good]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /valid\.agui\.json: valid workspace "valid", version 1: 3 users, 4 sessions, 4 scenarios\n$/);
+
+  const syntax = join(dir, 'syntax.agui.json');
+  await writeFile(syntax, '{\n  "version": 1,,\n}');
+  const badSyntax = cli(['validate', syntax]);
+  assert.equal(badSyntax.code, 1);
+  assert.match(badSyntax.stderr, /syntax\.agui\.json:2:16: invalid JSON: unexpected ",/);
+
+  const schema = join(dir, 'schema.agui.json');
+  const workspace = await readJson(good);
+  (workspace.settings as { speed: number }).speed = -1;
+  await writeFile(schema, JSON.stringify(workspace));
+  const badSchema = cli(['validate', schema]);
+  assert.equal(badSchema.code, 1);
+  assert.match(badSchema.stderr, /schema\.agui\.json: settings\.speed: .*>=0/);
+
+  const missing = cli(['validate', join(dir, 'missing.json')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /missing\.json: no such file/);
+  assert.equal(cli(['validate']).code, 2);
+});
+
+test('serve --workspace creates a missing file with a notice, then loads it on the next start', async () => {
+  const file = join(dir, 'served.agui.json');
+  const first = serve(['--workspace', file]);
+  await first.waitFor(/Console/);
+  assert.match(first.stdout(), /workspace .*served\.agui\.json did not exist: created it from the AGORA template/);
+  const [, httpUrl] = first.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  // A REST change, autosaved or saved on shutdown.
+  const created = await fetch(`${httpUrl}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'ci@example.com', name: 'CI' }),
+  });
+  assert.equal(created.status, 201);
+  first.child.kill('SIGTERM');
+  assert.equal((await first.exited()).code, 0);
+  assert.match(await readFile(file, 'utf8'), /ci@example\.com/);
+
+  const second = serve(['--workspace', file]);
+  await second.waitFor(/Console/);
+  assert.doesNotMatch(second.stdout(), /did not exist/);
+  const [, url] = second.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const users = (await (await fetch(`${url}/users?limit=100`)).json()) as { users: { email: string }[] };
+  assert.ok(users.users.some((user) => user.email === 'ci@example.com'));
+  second.child.kill('SIGTERM');
+  await second.exited();
+});
+
+test('serve --workspace with a bad file: exit 1, the message names file and place, the file untouched', async () => {
+  const file = join(dir, 'bad-serve.agui.json');
+  await writeFile(file, '{"version": 1, "name": "x"');
+  const run = serve(['--workspace', file]);
+  const { code } = await run.exited();
+  assert.equal(code, 1);
+  assert.match(run.stderr(), /cannot start: .*bad-serve\.agui\.json:1:27: invalid JSON: unexpected end of file/);
+  assert.equal(await readFile(file, 'utf8'), '{"version": 1, "name": "x"');
+});
