@@ -144,7 +144,15 @@ test('try it transcript: text joined from chunks, tool calls with args and resul
     items.map((item: { kind: string }) => item.kind),
     ['user', 'run', 'tool', 'approval', 'assistant', 'run'],
   );
-  assert.deepEqual(items[2], { kind: 'tool', key: '2', name: 'Genereren', args: '{"a":1}', result: 'ok', open: false });
+  assert.deepEqual(items[2], {
+    kind: 'tool',
+    key: '2',
+    name: 'gen',
+    displayName: 'Genereren',
+    args: '{"a":1}',
+    result: 'ok',
+    open: false,
+  });
   assert.equal(items[3]?.kind === 'approval' && items[3].answer, true);
   assert.deepEqual(items[4], { kind: 'assistant', key: '8', text: 'Klaar!', open: false });
 });

@@ -3,7 +3,6 @@ import type { SessionMetadata } from '../../../../shared/agora-model';
 import { SESSION_TITLE_MAX } from '../../../../shared/agora-model';
 import { api } from '../../api/control-client';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatClock } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 
 interface SessionTitleEditorProps {
@@ -49,7 +48,7 @@ export function SessionTitleEditor({ session, selected, onSelect, onDelete }: Se
       <div className="row faint" style={{ fontSize: 12 }}>
         <span className="mono">{session.sessionId}</span>
         <span>· {session.messageCount} messages</span>
-        <span>· {formatClock(Date.parse(session.lastActivity))}</span>
+        <span>· {new Date(session.lastActivity).toLocaleString()}</span>
         <span className="spacer" />
         <button type="button" className="small" aria-pressed={selected} onClick={onSelect}>
           History

@@ -16,7 +16,8 @@ export function TranscriptItemView({ item, canAnswer }: { item: TranscriptItem; 
     case 'tool':
       return (
         <div className="tool-chip" data-testid="tool-call">
-          🔧 <strong>{item.name}</strong>({item.args}){item.open && ' …'}
+          <strong>{item.name}</strong>({item.args}){item.open && ' …'}
+          {item.displayName && <span className="faint"> — {item.displayName}</span>}
           {item.result !== null && <div className="faint">→ {item.result.slice(0, 300)}</div>}
         </div>
       );

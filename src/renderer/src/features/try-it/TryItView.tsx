@@ -28,7 +28,10 @@ export function TryItView() {
     if (transport === 'ws') connectWebSocket();
   }, [transport]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow the newest line as the reply streams
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [transcript]);
+  useEffect(() => {
+    // Braces matter: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [transcript]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

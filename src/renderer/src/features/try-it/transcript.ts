@@ -8,7 +8,16 @@ export type TryItEntry =
 export type TranscriptItem =
   | { kind: 'user'; key: string; text: string }
   | { kind: 'assistant'; key: string; text: string; open: boolean }
-  | { kind: 'tool'; key: string; name: string; args: string; result: string | null; open: boolean }
+  | {
+      kind: 'tool';
+      key: string;
+      name: string;
+      /** AGORA's `toolDisplayName`, when sent. */
+      displayName: string;
+      args: string;
+      result: string | null;
+      open: boolean;
+    }
   | {
       kind: 'approval';
       key: string;
@@ -64,8 +73,15 @@ export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[
           break;
         }
         case 'TOOL_CALL_START': {
-          const name = str(event.toolDisplayName) || str(event.toolCallName);
-          const tool = { kind: 'tool' as const, key, name, args: '', result: null, open: true };
+          const tool = {
+            kind: 'tool' as const,
+            key,
+            name: str(event.toolCallName),
+            displayName: str(event.toolDisplayName),
+            args: '',
+            result: null,
+            open: true,
+          };
           tools.set(str(event.toolCallId), tool);
           items.push(tool);
           break;

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+
+const KOEN = '550e8400-e29b-41d4-a716-446655440001';
+
+async function json<T>(response: Response): Promise<T> {
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as T;
+}
+
+test("State: a user's theme, a session title and a history edited in the console are what the REST API serves", async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+
+  // "me" (Koen, theme light) is shown first.
+  const form = page.getByRole('form', { name: 'Edit Koen van den Berg' });
+  await form.getByLabel('Theme preference').selectOption('dark');
+  await form.getByRole('button', { name: 'Save user' }).click();
+  await form.getByText('Saved').waitFor();
+  const preferences = await json<{ preferences: { theme: string } }>(
+    await fetch(`${server.url}/users/me/preferences?user_id=${KOEN}`),
+  );
+  assert.equal(preferences.preferences.theme, 'dark');
+  await page
+    .getByRole('table', { name: 'Users' })
+    .getByRole('row', { name: /Koen van den Berg.*dark/ })
+    .waitFor();
+
+  const session = page.getByTestId('session-session-koen-bella-rosa');
+  await session.getByLabel('Title of session-koen-bella-rosa').fill('Bella Rosa — herinspectie');
+  await session.getByRole('button', { name: 'Save title' }).click();
+  await session.getByRole('button', { name: 'Save title' }).waitFor({ state: 'detached' });
+  const sessions = await json<{ sessions: { sessionId: string; title: string }[] }>(
+    await fetch(`${server.url}/sessions?user_id=${KOEN}`),
+  );
+  assert.equal(
+    sessions.sessions.find((s) => s.sessionId === 'session-koen-bella-rosa')?.title,
+    'Bella Rosa — herinspectie',
+  );
+
+  await session.getByRole('button', { name: 'History' }).click();
+  const history = page.getByTestId('history-editor');
+  await history.getByTestId('history-message-0').waitFor();
+  const before = await history.locator('.history-message').count();
+  await history.getByRole('button', { name: '+ User message' }).click();
+  await history.getByLabel(`Content of message ${before + 1}`).fill('Is de koelcel gerepareerd?');
+  await history.getByRole('button', { name: 'Save history' }).click();
+  await history.getByRole('button', { name: 'Save history' }).and(page.locator(':disabled')).waitFor();
+  const rest = await json<{ history: { role: string; content: string }[] }>(
+    await fetch(`${server.url}/sessions/session-koen-bella-rosa/history?include_tools=true`),
+  );
+  assert.deepEqual(rest.history.at(-1), { role: 'user', content: 'Is de koelcel gerepareerd?' });
+  await screenshot(page, 'state');
+
+  // Reset asks first, then brings the seed back.
+  await page.getByRole('button', { name: 'Reset to seed…' }).click();
+  await page.getByRole('alertdialog', { name: 'Reset to seed' }).getByRole('button', { name: 'Reset to seed' }).click();
+  await page
+    .getByRole('table', { name: 'Users' })
+    .getByRole('row', { name: /Koen van den Berg.*light/ })
+    .waitFor();
+  const reset = await json<{ preferences: { theme: string } }>(
+    await fetch(`${server.url}/users/me/preferences?user_id=${KOEN}`),
+  );
+  assert.equal(reset.preferences.theme, 'light');
+  assert.deepEqual(errors, []);
+});
+
+test('Requests: a PUT to the mocked API shows with its body both ways, and filters with /', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  await page.getByText('No REST requests yet').waitFor();
+
+  await fetch(`${server.url}/health`);
+  const put = await fetch(`${server.url}/users/me/preferences?user_id=${KOEN}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-client': 'e2e' },
+    body: JSON.stringify({ language: 'en-GB', spoken_text_type: 'dictate' }),
+  });
+  assert.equal(put.status, 200);
+
+  const rows = page.getByRole('listbox', { name: 'Requests' }).getByRole('option');
+  await rows.nth(1).waitFor();
+  await page.keyboard.press('/');
+  await page.keyboard.type('PUT');
+  assert.equal(await rows.count(), 1, 'the filter leaves the PUT');
+  await page.getByLabel('Filter requests').blur();
+  await page.keyboard.press('j');
+  await page.keyboard.press('Enter');
+  const detail = page.getByTestId('request-detail');
+  await detail.getByText('/users/me/preferences?user_id=').waitFor();
+  assert.match((await detail.getByTestId('request-body').textContent()) ?? '', /"language": "en-GB"/);
+  assert.match((await detail.getByTestId('response-body').textContent()) ?? '', /"spoken_text_type": "dictate"/);
+  await detail.getByText('x-client').waitFor();
+  await detail.getByRole('button', { name: 'Copy as curl' }).waitFor();
+  await screenshot(page, 'requests');
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+
+test('Try it: the inspection flow over WebSocket, then a report approved by hand', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
+
+  await page.getByLabel('Prompt').fill('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
+  await page.getByRole('button', { name: 'Send prompt' }).click();
+  const transcript = page.getByTestId('transcript');
+  await transcript.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
+  await transcript.getByTestId('tool-call').filter({ hasText: 'get_company_info' }).waitFor();
+  await transcript
+    .getByTestId('assistant-message')
+    .filter({ hasText: 'Inspectie gestart voor **Restaurant Bella Rosa**' })
+    .waitFor();
+  assert.match((await transcript.textContent()) ?? '', /1 openstaande overtreding/);
+
+  await page.getByLabel('Prompt').fill('Genereer rapport');
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const approval = transcript.getByTestId('approval-request');
+  await approval.waitFor();
+  assert.match((await approval.textContent()) ?? '', /generate_inspection_report/);
+  await screenshot(page, 'try-it-approval');
+  await approval.getByRole('button', { name: 'Approve' }).click();
+  await approval.getByText('Approved').waitFor();
+  await transcript.getByTestId('run-marker').filter({ hasText: 'Run finished' }).nth(1).waitFor();
+  await transcript
+    .getByTestId('tool-call')
+    .filter({ hasText: /rapport/i })
+    .last()
+    .waitFor();
+  await screenshot(page, 'try-it');
+
+  // The built-in client is a real connection: it is listed with its frames both ways.
+  await page.getByRole('tab', { name: /^Connections/ }).click();
+  await page.locator('.connection-item').filter({ hasText: 'open' }).first().waitFor();
+  assert.deepEqual(errors, []);
+});
