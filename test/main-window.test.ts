@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -71,20 +72,27 @@ test('on screen means a grabbable strip of the title bar inside a work area', ()
   assert.equal(isOnScreen(SAVED, []), false, 'no displays: nowhere is visible');
 });
 
-test('window state is written to a temp file and renamed over the target, leaving no temp behind', async () => {
+test('window state is written to a temp file and renamed over the target, leaving no temp behind', (t) => {
   const dir = tempDir();
   const file = join(dir, 'window-state.json');
-  const events: string[] = [];
-  const watcher = watch(dir, (event, name) => events.push(`${event}:${name}`));
-  writeWindowState(file, SAVED);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  watcher.close();
-  assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), SAVED);
+  const renames: [string, string][] = [];
+  const rename = fs.renameSync;
+  t.mock.method(fs, 'renameSync', (from: string, to: string) => {
+    renames.push([from, to]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(from, 'utf8')), SAVED, 'the temp file is complete before the rename');
+    rename(from, to);
+  });
+  syncBuiltinESMExports(); // the module under test imports renameSync by name
+  try {
+    writeWindowState(file, SAVED);
+  } finally {
+    t.mock.restoreAll();
+    syncBuiltinESMExports();
+  }
+  assert.equal(renames.length, 1);
+  assert.match(renames[0]?.[0] ?? '', /window-state\.json\.\d+\.tmp$/);
+  assert.equal(renames[0]?.[1], file);
   assert.deepEqual(readdirSync(dir), ['window-state.json']);
-  assert.ok(
-    events.some((event) => /\.tmp$/.test(event)),
-    `a temp file was written first: ${events.join(', ')}`,
-  );
   assert.deepEqual(readWindowState(file), SAVED);
 });
 
