@@ -4,6 +4,9 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
+import { ScenarioCatalogue } from '../src/server/scenarios/scenario-catalogue';
+import { ScenarioPlayer } from '../src/server/scenarios/scenario-player';
+import type { ScenarioStep } from '../src/shared/scenario';
 import { AguiSocket } from './helpers/agui-socket';
 import { startTestEngine } from './helpers/engine';
 
@@ -126,9 +129,51 @@ test('1,000 concurrent runs at speed 1 keep to their timeline without drift', as
     `1000 runs: end late by median ${median(endLate)} ms (max ${Math.max(...endLate)}), ` +
       `drift median ${median(drift)} ms (max ${Math.max(...drift)})`,
   );
+  // Sensitive to whatever else runs on the machine (other test files run alongside), so only gross lateness
+  // fails here; the drift property itself is pinned down deterministically in the test below.
   assert.ok(Math.min(...endLate) >= -5, 'no run ends before its script says');
-  // With waits measured from when the previous timer fired, lateness would add up over the run's ten waits.
-  assert.ok(median(drift) <= 50, `lateness grew along the run by ${median(drift)} ms (median)`);
   assert.ok(Math.max(...endLate) <= 1000, `a run ended ${Math.max(...endLate)} ms late`);
   for (const socket of sockets) socket.close();
+});
+
+test('lateness does not add up: a slow sink delays each event, not the timeline', async () => {
+  // Ten waits of 50 ms, and a sink that blocks for 20 ms on every event (a loaded process). Timing each wait
+  // from when the previous timer fired would end ~10 × 20 ms late; a planned timeline ends one block late.
+  const steps: ScenarioStep[] = Array.from({ length: 10 }, (_, index) => [
+    { type: 'wait' as const, ms: 50 },
+    { type: 'emit' as const, event: { type: 'CUSTOM', name: 'tick', value: index } },
+  ]).flat();
+  const catalogue = new ScenarioCatalogue([{ id: 'ticks', name: 'Ticks', triggers: [{ match: 'always' }], steps }]);
+  const stamps: number[] = [];
+  const player = new ScenarioPlayer({
+    program: catalogue.match('') ?? assert.fail('no scenario'),
+    request: {
+      threadId: 't',
+      runId: 'r',
+      userId: null,
+      messages: [],
+      lastUserMessage: '',
+      state: undefined,
+      resume: [],
+      shape: 'agora',
+    },
+    sink: () => {
+      stamps.push(performance.now());
+      const until = performance.now() + 20;
+      while (performance.now() < until) {
+        // busy: the process is late for everything scheduled meanwhile
+      }
+    },
+    origin: 'http://example.test',
+    context: new Map(),
+    speed: () => 1,
+    approvalTimeoutMs: () => 0,
+  });
+  const started = performance.now();
+  player.start();
+  assert.equal(await player.done, 'finished');
+  const lastTick = (stamps.at(-2) as number) - started;
+  console.log(`last tick after ${lastTick.toFixed(0)} ms (due at 500 ms)`);
+  assert.ok(lastTick >= 495, 'never early (timers round to the millisecond)');
+  assert.ok(lastTick < 560, `the last tick came ${(lastTick - 500).toFixed(0)} ms late: lateness added up`);
 });
