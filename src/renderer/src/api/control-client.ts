@@ -16,6 +16,7 @@ import {
 import type { RequestLogEntry } from '../../../shared/request-log';
 import type { Scenario } from '../../../shared/scenario';
 import type { ServerSettings, ServerSettingsPatch } from '../../../shared/settings';
+import type { WorkspaceStatus } from '../../../shared/workspace';
 import { ApiError, describeDetail } from './api-error';
 import type { ConsoleAccess } from './console-token';
 
@@ -105,6 +106,12 @@ export const api = {
   updateScenario: (scenarioId: string, scenario: unknown) =>
     call<Scenario>('PUT', `/scenarios/${id(scenarioId)}`, scenario),
   deleteScenario: (scenarioId: string) => call<null>('DELETE', `/scenarios/${id(scenarioId)}`),
+  recordConnection: (connectionId: string, name?: string) =>
+    call<{ scenario: Scenario }>('POST', `/connections/${id(connectionId)}/record`, name ? { name } : {}),
+
+  workspace: () => call<WorkspaceStatus>('GET', '/workspace'),
+  saveWorkspace: () => call<WorkspaceStatus>('POST', '/workspace/save'),
+
   runScenario: (scenarioId: string, connectionId: string) =>
     call<unknown>('POST', `/scenarios/${id(scenarioId)}/run`, { connectionId }),
 };

@@ -95,10 +95,17 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
   }
   if (batch.scenariosChanged) void reloadScenarios();
   if (batch.settings) useServerStore.setState({ settings: batch.settings });
+  if (batch.workspace) useServerStore.setState({ workspace: batch.workspace });
 }
 
 async function reloadAll(): Promise<void> {
-  await Promise.allSettled([reloadConnections(), reloadRequests(), reloadState(), reloadScenarios()]);
+  await Promise.allSettled([
+    reloadConnections(),
+    reloadRequests(),
+    reloadState(),
+    reloadScenarios(),
+    reloadWorkspace(),
+  ]);
   const selected = useConnectionsStore.getState().selectedId;
   if (selected) await loadFrames(selected);
 }
@@ -123,6 +130,10 @@ export async function reloadState(): Promise<void> {
       Object.keys(state.historyVersions).map((id) => [id, (state.historyVersions[id] ?? 0) + 1]),
     ),
   }));
+}
+
+async function reloadWorkspace(): Promise<void> {
+  useServerStore.setState({ workspace: await api.workspace() });
 }
 
 export async function reloadScenarios(): Promise<void> {

@@ -3,6 +3,7 @@ import type { ConnectionSummary, FrameRecord } from '../../../shared/connections
 import type { FeedItem } from '../../../shared/control-api';
 import type { RequestLogEntry } from '../../../shared/request-log';
 import type { ServerSettings } from '../../../shared/settings';
+import type { WorkspaceStatus } from '../../../shared/workspace';
 
 /** One feed batch sorted by the store it goes to, so each store is updated once per batch. */
 export interface SortedBatch {
@@ -14,6 +15,7 @@ export interface SortedBatch {
   stateChanges: AgoraChange[];
   scenariosChanged: boolean;
   settings: ServerSettings | null;
+  workspace: WorkspaceStatus | null;
 }
 
 export function sortBatch(items: readonly FeedItem[]): SortedBatch {
@@ -24,6 +26,7 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
     stateChanges: [],
     scenariosChanged: false,
     settings: null,
+    workspace: null,
   };
   for (const item of items) {
     switch (item.type) {
@@ -49,6 +52,9 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
         break;
       case 'settings-changed':
         sorted.settings = item.settings;
+        break;
+      case 'workspace-changed':
+        sorted.workspace = item.status;
         break;
     }
   }

@@ -6,6 +6,7 @@ import { InjectDrawer } from '../inject/InjectDrawer';
 import { FrameInspector } from './FrameInspector';
 import { FrameStream } from './FrameStream';
 import { buildStreamRows, type FrameFilter } from './frame-rows';
+import { RecordScenarioButton } from './RecordScenarioButton';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
 import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spans';
@@ -91,6 +92,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           )}
         </div>
         <span className="spacer" />
+        <RecordScenarioButton connectionId={connection.id} />
         <button
           type="button"
           className={drawerOpen ? '' : 'primary'}

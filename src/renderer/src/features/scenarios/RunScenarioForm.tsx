@@ -1,8 +1,17 @@
 import { useMemo, useState } from 'react';
 import { api } from '../../api/control-client';
 import { sortConnections, useConnectionsStore } from '../../stores/connections-store';
+import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
+
+/** Delay multipliers: smaller is faster. */
+const SPEEDS = [
+  [1, '1× (as written)'],
+  [0.5, '2× faster'],
+  [0.25, '4× faster'],
+  [0, 'instant'],
+] as const;
 
 /** Plays a scenario on an open connection of the person's choosing. */
 export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
@@ -11,6 +20,10 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
   const [chosen, setChosen] = useState('');
   const target = open.find((c) => c.id === chosen)?.id ?? open[0]?.id ?? '';
   const [started, setStarted] = useState(false);
+  const speed = useServerStore((state) => state.settings?.speed ?? 1);
+  const changeSpeed = useAction(async (next: number) => {
+    useServerStore.setState({ settings: await api.patchSettings({ speed: next }) });
+  });
   const run = useAction(async () => {
     setStarted(false);
     await api.runScenario(scenarioId, target);
@@ -33,8 +46,26 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
         <button type="button" className="primary" disabled={!target || run.busy} onClick={() => run.run()}>
           {run.busy ? 'Starting…' : '▶ Run'}
         </button>
+        <label className="field inline">
+          Speed
+          <select
+            aria-label="Replay speed"
+            value={String(speed)}
+            disabled={changeSpeed.busy}
+            onChange={(event) => changeSpeed.run(Number(event.target.value))}
+            title="The engine's speed setting: it applies to every scenario"
+          >
+            {!SPEEDS.some(([value]) => value === speed) && <option value={String(speed)}>{speed}× delays</option>}
+            {SPEEDS.map(([value, label]) => (
+              <option key={value} value={String(value)}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
         {started && <span className="badge ok">Started — watch it in Connections</span>}
       </div>
+      <ErrorNotice error={changeSpeed.error} onDismiss={changeSpeed.clearError} />
       {open.length === 0 && (
         <span className="field-hint">Connect a client first (or open Try it), then run the scenario on it.</span>
       )}

@@ -3,6 +3,7 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { useServerStore } from '../../stores/server-store';
 import { CopyableValue } from '../../ui/CopyableValue';
 import { ThemeToggle } from '../../ui/ThemeToggle';
+import { WorkspaceStatusItem } from './WorkspaceStatusItem';
 
 const FEED_LABEL = {
   connecting: ['warn', 'Connecting…'],
@@ -23,10 +24,11 @@ export function StatusBar() {
       <span className="brand">
         <img src="./favicon.svg" alt="" width={16} height={16} />
         AG-UI Mock Console
+        {info && <span className="faint">v{info.version}</span>}
       </span>
       <span className="status-item" data-testid="engine-state">
         <span className={`dot ${tone}`} />
-        <strong>{feed === 'live' ? 'Engine running' : 'Engine'}</strong>
+        <strong>Engine</strong>
         <span>{label}</span>
       </span>
       {info && (
@@ -37,16 +39,16 @@ export function StatusBar() {
           <span className="status-item">
             WS <CopyableValue label="WebSocket address" value={info.urls.ws} />
           </span>
-          <span className="status-item">
-            Profile <span className="badge accent">{info.profile}</span>
+          <span className="badge accent" title="Profile: the API this engine mocks">
+            {info.profile}
           </span>
+          <WorkspaceStatusItem />
         </>
       )}
       <span className="status-item" data-testid="open-sockets">
         <strong>{openSockets}</strong> open socket{openSockets === 1 ? '' : 's'}
       </span>
       <span className="spacer" />
-      {info && <span className="faint">v{info.version}</span>}
       <ThemeToggle />
     </div>
   );

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AguiSocket } from '../test/helpers/agui-socket';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+
+test('Scenarios: run one on a chosen connection, create one (schema-checked as you type), record a connection', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  await page.locator('.connection-item').first().waitFor();
+
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  const list = page.getByRole('table', { name: 'Scenarios' });
+  await list.getByRole('row', { name: /Inspectie starten/ }).click();
+  const editor = page.getByTestId('scenario-editor');
+  await editor.locator('.panel-header').getByText('agora-inspection-start').waitFor();
+  await editor.getByRole('button', { name: '▶ Run' }).click();
+  await editor.getByText('Started').waitFor();
+  await ws.waitForRuns(1);
+  await ws.waitFor((event) => event.type === 'TOOL_CALL_START' && event.toolCallName === 'get_company_info');
+  await screenshot(page, 'scenarios');
+
+  await page.getByRole('button', { name: '+ New scenario' }).click();
+  const code = page.getByTestId('scenario-editor').locator('.cm-content');
+  await code.filter({ hasText: 'my-scenario' }).waitFor();
+  await fillEditor(
+    page,
+    code,
+    JSON.stringify({ id: 'Bad Id', name: 'Hallo', triggers: [{ match: 'substring', value: 'hallo' }], steps: [] }),
+  );
+  await page.getByTestId('scenario-editor').locator('.cm-lintRange-error').first().waitFor();
+  assert.equal(
+    await page.getByRole('button', { name: 'Create' }).isDisabled(),
+    true,
+    'an invalid id cannot be created',
+  );
+  await fillEditor(
+    page,
+    code,
+    JSON.stringify({
+      id: 'hallo',
+      name: 'Hallo',
+      triggers: [{ match: 'substring', value: 'hallo', priority: 100 }],
+      steps: [{ type: 'text', chunks: ['Hallo uit de console'] }],
+    }),
+  );
+  await page.getByRole('button', { name: 'Create' }).click();
+  await list.getByRole('row', { name: /Hallo/ }).waitFor();
+  const from = ws.events.length;
+  ws.ask('hallo daar');
+  await ws.waitFor((event) => event.type === 'TEXT_MESSAGE_CONTENT' && event.delta === 'Hallo uit de console', from);
+
+  // A connection's traffic becomes a scenario of its own.
+  const recorded = await AguiSocket.open(server.wsUrl);
+  recorded.ask('Start inspectie bij Restaurant Bella Rosa', { threadId: 'thread-record' });
+  await recorded.waitForRuns(1);
+  await page.getByRole('tab', { name: /^Connections/ }).click();
+  await page.locator('.connection-item', { hasText: 'thread-record' }).click();
+  await page.getByRole('button', { name: 'Record as scenario' }).click();
+  await page
+    .getByTestId('scenario-editor')
+    .locator('.panel-header')
+    .getByText(/^recorded-/)
+    .waitFor();
+  await page
+    .getByRole('table', { name: 'Scenarios' })
+    .getByRole('row', { name: /recorded-/ })
+    .waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,36 @@
+import { api } from '../../api/control-client';
+import { useServerStore } from '../../stores/server-store';
+import { useAction } from '../../ui/use-action';
+
+/** The workspace file's name, whether it has unsaved changes, and a save when it can be saved. */
+export function WorkspaceStatusItem() {
+  const workspace = useServerStore((state) => state.workspace);
+  const save = useAction(async () => useServerStore.setState({ workspace: await api.saveWorkspace() }));
+  if (!workspace) return null;
+  const problem = save.error ?? workspace.conflict?.message ?? workspace.error?.message ?? null;
+  return (
+    <span
+      className="status-item"
+      data-testid="workspace-status"
+      title={workspace.path ?? 'In memory only: nothing is saved'}
+    >
+      <strong>{workspace.name}</strong>
+      {workspace.dirty && (
+        <span className="badge warn" title="Changes not yet written to the file">
+          unsaved
+        </span>
+      )}
+      {!workspace.path && <span className="badge">in memory</span>}
+      {workspace.dirty && workspace.path && !workspace.autosave && (
+        <button type="button" className="small" disabled={save.busy} onClick={() => save.run()}>
+          {save.busy ? 'Saving…' : 'Save'}
+        </button>
+      )}
+      {problem && (
+        <span className="badge danger" title={problem}>
+          {workspace.conflict ? 'conflict' : 'problem'}
+        </span>
+      )}
+    </span>
+  );
+}
