@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { askUseFreePort, type Dialogs } from '../src/main/dialogs';
 import { startEngine } from '../src/main/engine-host';
@@ -84,4 +87,24 @@ test('other start failures are not mistaken for a busy port', async () => {
     /EACCES/,
   );
   assert.equal(asked.length, 0);
+});
+
+test('a workspace given to the desktop app is loaded by the engine, created from the template when missing', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agui-desktop-workspace-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const workspace = join(dir, 'desk.agui.json');
+  const options = { workspace, workspaceOptions: { configDir: dir } };
+  const server = await startEngine(0, { start: startQuietly, askUseFreePort: async () => false, options });
+  closeAfter(server);
+  assert.ok(server);
+  assert.ok(existsSync(workspace));
+  await server.close();
+
+  // A broken file fails the start with a message naming it, for the start-failure dialog; it is not overwritten.
+  writeFileSync(workspace, '{ broken');
+  await assert.rejects(
+    startEngine(0, { start: startQuietly, askUseFreePort: async () => false, options }),
+    /desk\.agui\.json/,
+  );
+  assert.equal(readFileSync(workspace, 'utf8'), '{ broken');
 });

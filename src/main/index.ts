@@ -49,7 +49,7 @@ async function launch(): Promise<void> {
     engine = await startEngine(settings.port, {
       start: startMockServer,
       askUseFreePort: (port) => askUseFreePort(dialog, port),
-      options: { logger: consoleLogger },
+      options: { logger: consoleLogger, workspace: settings.workspace },
     });
   } catch (error) {
     return fail(error);
@@ -114,7 +114,9 @@ function openDocs(): void {
   });
 }
 
+/** A start failure is the user's to fix (a broken workspace file, a port not allowed): the message says what. */
 function fail(error: unknown): void {
-  dialog.showErrorBox('AG-UI Mock Console could not start', describeError(error));
+  console.error('AG-UI Mock Console could not start:', error);
+  dialog.showErrorBox('AG-UI Mock Console could not start', error instanceof Error ? error.message : String(error));
   app.exit(1);
 }
