@@ -38,7 +38,10 @@ const lifecycle = quitGracefully(app, {
 quitOnSignals(process, () => app.quit());
 
 if (claimSingleInstance(app, () => mainWindow)) {
-  app.whenReady().then(launch, (error: unknown) => fail(error));
+  app
+    .whenReady()
+    .then(launch)
+    .catch((error: unknown) => fail(error));
 }
 
 async function launch(): Promise<void> {
