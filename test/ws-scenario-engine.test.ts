@@ -267,3 +267,132 @@ test('every AGORA flow emits only valid events on every branch (approved, reject
     assert.equal(events.at(-1)?.type, 'RUN_FINISHED', `${message} ${answer}`);
   }
 });
+
+test('interrupt mode (HTTP/SSE): approval ends the run with an interrupt; resume continues the scenario', async () => {
+  const catalogue = new ScenarioCatalogue(agoraScenarioPack);
+  for (const [resume, expectReport] of [
+    [{ status: 'resolved', payload: { approved: true } }, true],
+    [{ status: 'resolved', payload: { approved: false, feedback: 'Nog niet' } }, false],
+    [{ status: 'cancelled' }, false],
+  ] as const) {
+    const events: ReceivedEvent[] = [];
+    const conversation = new Conversation({
+      catalogue,
+      sink: collect(events),
+      origin: 'http://example.test',
+      speed: () => 0,
+      approvalTimeoutMs: () => 60_000,
+      approvals: 'interrupt',
+    });
+    conversation.run(request('Genereer rapport', 'run-ask'));
+    await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+    const paused = events.at(-1);
+    assert.equal(paused?.outcome.type, 'interrupt');
+    const [interrupt] = paused?.outcome.interrupts ?? [];
+    assert.match(interrupt.id, /^appr-/);
+    assert.equal(interrupt.reason, 'tool_approval');
+    assert.equal(interrupt.metadata.toolName, 'generate_inspection_report');
+    assert.equal(interrupt.metadata.riskLevel, 'high');
+    assert.ok(Date.parse(interrupt.expiresAt) > Date.now());
+    assert.equal(conversation.pendingInterruptId, interrupt.id);
+    assert.equal(
+      events.some((event) => event.name === 'agora:tool_approval_request'),
+      false,
+      'no mid-run request in interrupt mode',
+    );
+    const beforeResume = events.length;
+    conversation.run({ ...request('', 'run-resume'), resume: [{ interruptId: interrupt.id, ...resume }] });
+    await until(() => events.length > beforeResume && events.at(-1)?.type === 'RUN_FINISHED');
+    await assertValidStream(events);
+    const resumed = outline(events.slice(beforeResume));
+    assert.deepEqual(resumed.slice(0, 2), ['RUN_STARTED', 'STEP_STARTED executing_tools']);
+    assert.equal(resumed.includes('TOOL_CALL_START generate_inspection_report'), expectReport);
+    assert.equal(resumed.at(-1), 'RUN_FINISHED');
+    assert.equal(events.at(-1)?.outcome, undefined);
+    assert.equal(conversation.pendingInterruptId, null);
+  }
+});
+
+test('interrupt mode: nested steps are closed for the interrupt and resumed around the continuation', async () => {
+  const events: ReceivedEvent[] = [];
+  const steps: ScenarioStep[] = [
+    { type: 'let', values: { ticket: 'T-{{randomHex:4}}' } },
+    {
+      type: 'step',
+      name: 'outer',
+      steps: [
+        {
+          type: 'approval',
+          id: 'ask',
+          request: {
+            toolName: 'deploy',
+            toolDescription: 'Deploy it',
+            parameters: {},
+            reasoning: 'r',
+            riskLevel: 'low',
+          },
+          approved: [{ type: 'text', chunks: ['ok {{vars.ticket}} {{steps.ask.approved}}'], spoken: false }],
+          rejected: [{ type: 'text', chunks: ['no'], spoken: false }],
+          timeout: [{ type: 'text', chunks: ['late'], spoken: false }],
+        },
+        { type: 'text', chunks: ['after, inside outer'], spoken: false },
+      ],
+    },
+    { type: 'text', chunks: ['after outer'], spoken: false },
+  ];
+  const conversation = new Conversation({
+    catalogue: new ScenarioCatalogue([scenario(steps)]),
+    sink: collect(events),
+    origin: 'http://example.test',
+    speed: () => 0,
+    approvalTimeoutMs: () => 0,
+    approvals: 'interrupt',
+  });
+  conversation.run(request());
+  await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+  assert.deepEqual(outline(events), ['RUN_STARTED', 'STEP_STARTED outer', 'STEP_FINISHED outer', 'RUN_FINISHED']);
+  assert.equal(events.at(-1)?.outcome.interrupts[0].expiresAt, undefined, 'timeout 0: never expires');
+  const interruptId = events.at(-1)?.outcome.interrupts[0].id;
+  const at = events.length;
+  conversation.run({
+    ...request('', 'run-2'),
+    resume: [{ interruptId, status: 'resolved', payload: { approved: true } }],
+  });
+  await until(() => events.length > at && events.at(-1)?.type === 'RUN_FINISHED');
+  await assertValidStream(events);
+  const texts = events
+    .slice(at)
+    .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+    .map((event) => event.delta);
+  assert.match(texts[0] ?? '', /^ok T-[0-9A-F]{4} true$/);
+  assert.deepEqual(texts.slice(1), ['after, inside outer', 'after outer']);
+  assert.deepEqual(
+    outline(events.slice(at)).filter((line) => line.startsWith('STEP')),
+    ['STEP_STARTED outer', 'STEP_FINISHED outer'],
+  );
+});
+
+test('interrupt mode: a run that does not answer the interrupt simply starts afresh', async () => {
+  const events: ReceivedEvent[] = [];
+  const conversation = new Conversation({
+    catalogue: new ScenarioCatalogue(agoraScenarioPack),
+    sink: collect(events),
+    origin: 'http://example.test',
+    speed: () => 0,
+    approvalTimeoutMs: () => 0,
+    approvals: 'interrupt',
+  });
+  conversation.run(request('rapport', 'run-1'));
+  await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+  conversation.run(request('hallo', 'run-2'));
+  await until(() => events.filter((event) => event.type === 'RUN_FINISHED').length === 2);
+  await assertValidStream(events);
+  assert.equal(conversation.pendingInterruptId, null);
+  assert.match(
+    events
+      .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+      .map((event) => event.delta)
+      .join(''),
+    /Welkom bij AGORA/,
+  );
+});

@@ -8,8 +8,10 @@ import {
   runStarted,
 } from '../agui/events';
 import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
+import { type PausedRun, resumeAnswer } from './paused-run';
 import type { ScenarioCatalogue } from './scenario-catalogue';
 import { type RunEnd, ScenarioPlayer } from './scenario-player';
+import type { ScenarioProgram } from './scenario-program';
 
 /** Told about each run of a conversation: the session store records runs as sessions, the connection shows them. */
 export interface RunObserver {
@@ -27,6 +29,11 @@ export interface ConversationOptions {
   speed: () => number;
   approvalTimeoutMs: () => number;
   observer?: RunObserver;
+  /**
+   * How approval steps play: `wait` for AGORA's mid-run answer (WebSocket, the default), or `interrupt`: the run
+   * ends with an AG-UI interrupt and the next run's `resume` entry for it continues the scenario (HTTP/SSE).
+   */
+  approvals?: 'wait' | 'interrupt';
 }
 
 export type ApprovalRefusal = { errorCode: AgoraErrorCode; message: string };
@@ -39,6 +46,8 @@ export class Conversation {
   /** Values scenarios set with `setContext` (e.g. `inspectionStarted`) and branch on. */
   readonly context = new Map<string, JsonValue>();
   private player: ScenarioPlayer | undefined;
+  /** The run that ended at an approval interrupt, until a run resumes it (or any other run starts). */
+  private paused: PausedRun | undefined;
   private closed = false;
 
   constructor(private readonly options: ConversationOptions) {}
@@ -47,13 +56,24 @@ export class Conversation {
     return this.player?.isActive ? this.player.runId : null;
   }
 
+  /** The interrupt a run ended with and no run has answered yet (interrupt mode). */
+  get pendingInterruptId(): string | null {
+    return this.paused?.approvalId ?? null;
+  }
+
   /**
-   * Starts a run for the request, playing `program` or else the scenario whose trigger matches the last user
-   * message; a run still playing is cancelled cleanly first.
+   * Starts a run for the request: the continuation of a paused run when the request resumes its interrupt, else
+   * `program` or the scenario whose trigger matches the last user message. A run still playing is cancelled
+   * cleanly first.
    */
-  run(request: RunRequest, program = this.options.catalogue.match(request.lastUserMessage)): void {
+  run(request: RunRequest, program?: ScenarioProgram): void {
     if (this.closed) return;
     this.player?.cancel();
+    const paused = this.paused;
+    this.paused = undefined;
+    const entry = paused && request.resume.find((resume) => resume.interruptId === paused.approvalId);
+    const resume = paused && entry ? { paused, answer: resumeAnswer(entry.status, entry.payload) } : undefined;
+    program ??= resume?.paused.program ?? this.options.catalogue.match(request.lastUserMessage);
     const { observer, sink } = this.options;
     observer?.runStarted?.(request);
     const tap: EventSink = observer?.event
@@ -76,8 +96,11 @@ export class Conversation {
       context: this.context,
       speed: this.options.speed,
       approvalTimeoutMs: this.options.approvalTimeoutMs,
+      approvals: this.options.approvals ?? 'wait',
+      resume,
       onEnd: (end) => {
         if (this.player === player) this.player = undefined;
+        if (end === 'interrupted') this.paused = player.paused;
         observer?.runEnded?.(request, end);
       },
     });

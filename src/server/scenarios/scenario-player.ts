@@ -21,6 +21,7 @@ import {
   toolCallEnd,
 } from '../agui/events';
 import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
+import { approvalInterrupt, type PausedRun, type ResumeAnswer, type StepCloser } from './paused-run';
 import { toolContent, toolStartFields } from './scenario-compiler';
 import type { Op, ScenarioProgram } from './scenario-program';
 import { toSpokenText } from './spoken-text';
@@ -40,16 +41,30 @@ export interface ScenarioPlayerOptions {
   approvalTimeoutMs: () => number;
   /** Called synchronously when the run ends, before `done` resolves (so a following run sees a clean slate). */
   onEnd?: (end: RunEnd) => void;
+  /**
+   * `wait` (AGORA's WebSocket): send `agora:tool_approval_request` and wait for the answer mid-run.
+   * `interrupt` (AG-UI 1.0, for HTTP/SSE): end the run with `RUN_FINISHED {outcome: interrupt}`; see `paused`.
+   */
+  approvals?: 'wait' | 'interrupt';
+  /** Continue a paused run (from `paused` of the run that ended at the approval) with the client's answer. */
+  resume?: { paused: PausedRun; answer: ResumeAnswer };
 }
 
-/** How a run ended: played to the end, errored (a scripted RUN_ERROR), cancelled (closed cleanly), or stopped
- * silently (its client is gone). */
-export type RunEnd = 'finished' | 'errored' | 'cancelled' | 'stopped';
+/** How a run ended: played to the end, errored (a scripted RUN_ERROR), cancelled (closed cleanly), stopped
+ * silently (its client is gone), or interrupted at an approval (interrupt mode; it can be resumed). */
+export type RunEnd = 'finished' | 'errored' | 'cancelled' | 'stopped' | 'interrupted';
 
 export type ApprovalResult = 'accepted' | 'not-waiting' | 'unknown-approval-id';
 
 type OpenItem = { kind: 'text' | 'spoken' | 'tool' | 'step'; id: string };
-type ApprovalOutcome = 'approved' | 'rejected' | 'timeout' | 'interrupted';
+type ApprovalOutcome = 'approved' | 'rejected' | 'timeout' | 'woken';
+
+/** One nesting level of the play loop: the ops still to play there, and the step it closes when done. */
+interface Frame {
+  ops: readonly Op[];
+  next: number;
+  closesStep: StepCloser | undefined;
+}
 
 /** Thrown inside the play loop once the run is no longer running, to unwind it. */
 const STOPPED = Symbol('stopped');
@@ -77,6 +92,9 @@ export class ScenarioPlayer {
   private wake: (() => void) | undefined;
   private due = 0;
   private approval: { id: string; answer: (answer: ApprovalAnswer) => void } | undefined;
+  /** The play loop's nesting, innermost last: what an interrupted run needs to continue later. */
+  private readonly stack: Frame[] = [];
+  private pausedRun: PausedRun | undefined;
   private resolveDone: (end: RunEnd) => void = () => {};
 
   constructor(options: ScenarioPlayerOptions) {
@@ -100,6 +118,11 @@ export class ScenarioPlayer {
 
   get isActive(): boolean {
     return this.state === 'running';
+  }
+
+  /** Where an interrupted run stopped, for the run that resumes it (interrupt mode only). */
+  get paused(): PausedRun | undefined {
+    return this.pausedRun;
   }
 
   /** The approval id this run is waiting for, if it is waiting. */
@@ -144,7 +167,8 @@ export class ScenarioPlayer {
   private async play(): Promise<void> {
     try {
       this.send(runStarted(this.threadId, this.runId));
-      await this.playOps(this.options.program.ops);
+      if (this.options.resume) await this.playResumed(this.options.resume.paused, this.options.resume.answer);
+      else await this.playOps(this.options.program.ops);
       this.closeOpen();
       this.send(runFinished(this.threadId, this.runId));
       this.end('finished');
@@ -165,11 +189,29 @@ export class ScenarioPlayer {
     }
   }
 
-  private async playOps(ops: readonly Op[]): Promise<void> {
-    for (const op of ops) {
+  private playOps(ops: readonly Op[], closesStep?: StepCloser): Promise<void> {
+    return this.playFrame({ ops, next: 0, closesStep });
+  }
+
+  /** Plays a frame's ops (after `inner`, the deeper levels of a resumed run), then closes its step. */
+  private async playFrame(frame: Frame, inner?: () => Promise<void>): Promise<void> {
+    this.stack.push(frame);
+    if (inner) await inner();
+    while (frame.next < frame.ops.length) {
+      const op = frame.ops[frame.next++] as Op;
       const pending = this.playOp(op);
       if (pending) await pending;
       if (this.state !== 'running') throw STOPPED;
+    }
+    this.stack.pop();
+    const step = frame.closesStep;
+    // The scenario may have closed its step itself with a scripted STEP_FINISHED; never close it twice.
+    if (step && this.open.some((item) => item.kind === 'step' && item.id === step.name)) {
+      const timestamp = Date.now();
+      this.sendSerialised(
+        { type: EventType.STEP_FINISHED, stepName: step.name, timestamp } as BaseEvent,
+        stepJson('STEP_FINISHED', step.nameJson, timestamp),
+      );
     }
   }
 
@@ -213,19 +255,14 @@ export class ScenarioPlayer {
     }
   }
 
-  private async playStep(stepName: string, stepNameJson: string | undefined, body: readonly Op[]): Promise<void> {
+  private playStep(stepName: string, stepNameJson: string | undefined, body: readonly Op[]): Promise<void> {
     const nameJson = stepNameJson ?? JSON.stringify(stepName);
-    let timestamp = Date.now();
+    const timestamp = Date.now();
     this.sendSerialised(
       { type: EventType.STEP_STARTED, stepName, timestamp } as BaseEvent,
       stepJson('STEP_STARTED', nameJson, timestamp),
     );
-    await this.playOps(body);
-    timestamp = Date.now();
-    this.sendSerialised(
-      { type: EventType.STEP_FINISHED, stepName, timestamp } as BaseEvent,
-      stepJson('STEP_FINISHED', nameJson, timestamp),
-    );
+    return this.playOps(body, { name: stepName, nameJson });
   }
 
   private async playText(op: Extract<Op, { kind: 'text' }>): Promise<void> {
@@ -309,10 +346,12 @@ export class ScenarioPlayer {
     const approvalId = `appr-${randomUUID()}`;
     const outputs: Record<string, unknown> = { approvalId, approved: false, feedback: null };
     if (op.id) this.scope.steps.set(op.id, outputs);
-    this.send(customEvent(AgoraEventName.approvalRequest, { ...op.request(this.scope), approvalId }));
+    const request = op.request(this.scope);
     const timeoutMs = op.timeoutMs ?? this.options.approvalTimeoutMs();
+    if (this.options.approvals === 'interrupt') return this.interrupt(op, approvalId, request, timeoutMs);
+    this.send(customEvent(AgoraEventName.approvalRequest, { ...request, approvalId }));
     const outcome = await new Promise<ApprovalOutcome>((resolve) => {
-      this.wake = () => resolve('interrupted');
+      this.wake = () => resolve('woken');
       this.approval = {
         id: approvalId,
         answer: (answer) => {
@@ -326,10 +365,60 @@ export class ScenarioPlayer {
     this.clearTimer();
     this.approval = undefined;
     this.wake = undefined;
-    if (this.state !== 'running' || outcome === 'interrupted') throw STOPPED;
+    if (this.state !== 'running' || outcome === 'woken') throw STOPPED;
     // Time spent waiting for a person is not part of the scripted timeline.
     this.due = performance.now();
     await this.playOps(op[outcome]);
+  }
+
+  /**
+   * Interrupt mode: keeps where the run is (what is left at each nesting level, open steps, run values), closes
+   * what is open and ends the run with the approval as an interrupt. Throws to unwind the play loop.
+   */
+  private interrupt(
+    op: Extract<Op, { kind: 'approval' }>,
+    approvalId: string,
+    request: JsonObject,
+    timeoutMs: number,
+  ): never {
+    const expiresAt = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
+    this.pausedRun = {
+      approvalId,
+      program: this.options.program,
+      approvalStepId: op.id,
+      branches: { approved: op.approved, rejected: op.rejected, timeout: op.timeout },
+      frames: this.stack.map((frame) => ({ ops: frame.ops.slice(frame.next), closesStep: frame.closesStep })),
+      reopenSteps: this.open.filter((item) => item.kind === 'step').map((item) => item.id),
+      vars: new Map(this.scope.vars),
+      steps: new Map(this.scope.steps),
+      expiresAt,
+    };
+    this.closeOpen();
+    const event = runFinished(this.threadId, this.runId);
+    event.outcome = { type: 'interrupt', interrupts: [approvalInterrupt(approvalId, request, expiresAt)] };
+    this.send(event);
+    this.end('interrupted');
+    throw STOPPED;
+  }
+
+  /** Continues a paused run: its steps opened again, the answer's branch, then what was left at each level. */
+  private async playResumed(paused: PausedRun, answer: ResumeAnswer): Promise<void> {
+    for (const [name, value] of paused.vars) this.scope.vars.set(name, value);
+    for (const [id, outputs] of paused.steps) this.scope.steps.set(id, { ...outputs });
+    if (paused.approvalStepId) {
+      this.scope.steps.set(paused.approvalStepId, { approvalId: paused.approvalId, ...answer });
+    }
+    for (const stepName of paused.reopenSteps) {
+      this.send({ type: EventType.STEP_STARTED, stepName, timestamp: Date.now() } as BaseEvent);
+    }
+    const expired = paused.expiresAt !== undefined && Date.now() > paused.expiresAt;
+    const branch = paused.branches[expired ? 'timeout' : answer.approved ? 'approved' : 'rejected'];
+    const resumeLevel = (depth: number): Promise<void> => {
+      const frame = paused.frames[depth];
+      if (!frame) return this.playOps(branch);
+      return this.playFrame({ ops: frame.ops, next: 0, closesStep: frame.closesStep }, () => resumeLevel(depth + 1));
+    };
+    await resumeLevel(0);
   }
 
   /** A scripted pause on the run's timeline; undefined when there is nothing to wait for. */
