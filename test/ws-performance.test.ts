@@ -59,6 +59,7 @@ test('a scripted run at speed 0 costs at most 1.5x a bare replay of its frames',
 
   const bare = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   after(() => new Promise<void>((resolve) => bare.close(() => resolve())));
+  bare.on('error', (error) => assert.fail(`bare replay server: ${error.message}`));
   bare.on('connection', (socket) => {
     socket.on('error', () => {});
     socket.on('message', () => {

@@ -160,6 +160,8 @@ export class ScenarioPlayer {
     const pending = this.approval;
     if (!pending || this.state !== 'running') return 'not-waiting';
     if (pending.id !== answer.approvalId) return 'unknown-approval-id';
+    // Taken at once: a second answer arriving before the run moves on finds nothing pending.
+    this.approval = undefined;
     pending.answer(answer);
     return 'accepted';
   }
