@@ -144,3 +144,17 @@ test('bad frames mid-stream do not interrupt the text being streamed', async () 
   assert.equal(ws.events.at(-1)?.outcome, undefined, 'the run completed, it was not cancelled');
   await ws.close();
 });
+
+test('an approval answered twice: the first counts, the second finds nothing pending', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask('Genereer rapport');
+  const request = await ws.waitForCustom('agora:tool_approval_request');
+  ws.approve(request.value.approvalId, true);
+  ws.approve(request.value.approvalId, false);
+  await ws.waitForRuns(1);
+  await ws.waitUntil(() => errors(ws.events).length === 1);
+  assert.equal(errors(ws.events)[0]?.errorCode, 'no_pending_approval');
+  assert.equal(ws.events.filter((event) => event.toolCallName === 'generate_inspection_report').length, 1);
+  await assertValidStream(ws.events);
+  await ws.close();
+});
