@@ -55,5 +55,6 @@ test('the desktop app starts its engine, shows the console, and lists a WebSocke
   // Quitting the app closes the engine first: the client is told 1001 (going away), not dropped.
   await app.close();
   assert.equal(await closed, 1001);
+  assert.ok(existsSync(join(userData, 'window-state.json')), 'the window remembered its place');
   assert.deepEqual(errors, []);
 });
