@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
 import WebSocket from 'ws';
-import { CONSOLE_CSP } from '../src/main/session-security';
 import { secureWebPreferences } from '../src/main/window-options';
+import { CONSOLE_CSP } from '../src/shared/console-csp';
 
 type Listener = (...args: never[]) => unknown;
 

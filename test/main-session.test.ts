@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONSOLE_CSP, type HardenedSession, hardenSession, withConsoleCsp } from '../src/main/session-security';
+import { type HardenedSession, hardenSession, withConsoleCsp } from '../src/main/session-security';
+import { CONSOLE_CSP } from '../src/shared/console-csp';
 import { startTestEngine } from './helpers/engine';
 
 const ENGINE = 'http://127.0.0.1:8123';

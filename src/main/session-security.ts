@@ -1,12 +1,5 @@
+import { CONSOLE_CSP } from '../shared/console-csp';
 import { isConsolePage } from './console-page';
-
-/**
- * The policy the engine sends with the console. Repeated here because the window must not depend on a
- * header arriving: when a response lacks one, this one is added.
- */
-export const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; " +
-  "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
 type Headers = Record<string, string[]>;
 

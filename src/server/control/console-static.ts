@@ -1,14 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { Middleware } from 'koa';
 import send from 'koa-send';
+import { CONSOLE_CSP } from '../../shared/console-csp';
 
 export const CONSOLE_PREFIX = '/__console';
 
 /** Sent as headers (a <meta> cannot carry frame-ancestors); the page repeats the rest for `electron-vite dev`. */
 const SECURITY_HEADERS = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; " +
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'Content-Security-Policy': CONSOLE_CSP,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
