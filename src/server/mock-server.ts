@@ -89,7 +89,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     store: new AgoraStore({ logger }),
     scenarios: new ScenarioCatalogue(agoraScenarioPack),
   };
-  const workspace = new WorkspaceService(context, options.workspaceOptions);
+  const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
   const profile = agoraProfile(context);
   const startedAt = Date.now();
   const control = createControlPlane(
@@ -154,12 +154,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
   // Loaded once everything that applies settings is subscribed, so the file's settings reach every part.
   if (options.workspace) {
-    await workspace
-      .attach(options.workspace, { createIfMissing: 'agora', settingsOverrides: options.settings })
-      .catch(async (error: unknown) => {
-        await stopBeforeListening();
-        throw error;
-      });
+    await workspace.attach(options.workspace, { createIfMissing: 'agora' }).catch(async (error: unknown) => {
+      await stopBeforeListening();
+      throw error;
+    });
   }
   await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
     await stopBeforeListening();

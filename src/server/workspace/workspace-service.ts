@@ -26,6 +26,11 @@ export interface WorkspaceServiceOptions {
   autosaveDelayMs: number;
   /** Quiet time after a file system event before the file is re-read (editors write in bursts). */
   watchDelayMs: number;
+  /**
+   * Settings given at launch (CLI flags, the embedding app): applied on top of every workspace loaded, but not
+   * written back into its file.
+   */
+  launchSettings?: Partial<ServerSettings>;
   /** Fault injection for tests (failing writes, crashes before rename). */
   fileHooks?: AtomicWriteHooks;
   now: () => number;
@@ -34,8 +39,6 @@ export interface WorkspaceServiceOptions {
 export interface AttachOptions {
   /** Create the file from this template when it does not exist (else a missing file is an error). */
   createIfMissing?: WorkspaceTemplate;
-  /** Settings given at launch (CLI flags): applied on top of the file's, but not written back into it. */
-  settingsOverrides?: Partial<ServerSettings>;
 }
 
 export interface AttachResult {
@@ -92,6 +95,7 @@ export class WorkspaceService {
     options: Partial<WorkspaceServiceOptions> = {},
   ) {
     this.options = { ...DEFAULTS, configDir: defaultConfigDir(), ...options };
+    this.launchOverrides = { ...options.launchSettings };
     this.recent = new RecentWorkspaces(this.options.configDir, context.logger);
     const changed = () => this.changed();
     this.detachSources = [
@@ -152,7 +156,7 @@ export class WorkspaceService {
       read = await readWorkspaceFile(file);
     } catch (error) {
       if (error instanceof WorkspaceError && error.reason === 'not-found' && options.createIfMissing) {
-        await this.createAt(file, options.createIfMissing, undefined, options.settingsOverrides);
+        await this.createAt(file, options.createIfMissing, undefined);
         return { created: true };
       }
       throw error;
@@ -160,7 +164,6 @@ export class WorkspaceService {
     const { workspace, migratedFrom, text } = read;
     let backup: string | undefined;
     if (migratedFrom !== undefined) backup = await this.keepOriginal(file);
-    this.launchOverrides = options.settingsOverrides ?? {};
     this.apply(workspace);
     this.attachFile(file, hashOf(text));
     if (migratedFrom !== undefined) {
@@ -195,12 +198,11 @@ export class WorkspaceService {
         });
       }
       await this.flushForSwitch();
-      await this.createAt(file, template, name, {});
+      await this.createAt(file, template, name);
       return;
     }
     await this.flushForSwitch();
     this.detachFile();
-    this.launchOverrides = {};
     this.apply(WorkspaceSchema.parse(workspaceTemplate(template, this.options.now(), name)));
     this.schemaRef = undefined;
     this.dirty = true;
@@ -210,7 +212,6 @@ export class WorkspaceService {
   /** Replaces the world with a document (an import): validated first; marked unsaved, autosaved when attached. */
   importDocument(value: unknown): Workspace {
     const { workspace } = decodeWorkspaceValue(value, 'import');
-    this.launchOverrides = {};
     this.apply(workspace);
     this.markChanged();
     return workspace;
@@ -263,19 +264,15 @@ export class WorkspaceService {
 
   // ——— internals ————————————————————————————————————————————————————————————
 
-  private async createAt(
-    file: string,
-    template: WorkspaceTemplate,
-    name: string | undefined,
-    overrides: Partial<ServerSettings> | undefined,
-  ): Promise<void> {
+  private async createAt(file: string, template: WorkspaceTemplate, name: string | undefined): Promise<void> {
     const workspace = newWorkspaceDocument(file, template, this.options.now(), name);
-    this.launchOverrides = overrides ?? {};
-    this.apply(workspace);
-    this.dirty = true;
+    const text = encodeWorkspace(workspace);
     await mkdir(dirname(file), { recursive: true }).catch(() => {});
-    await this.enqueueWrite(file, true);
-    this.attachFile(file, this.knownHash);
+    // Written before it becomes the world: if the disk refuses, the current world and its file stay as they are.
+    await this.enqueue(() => this.writeText(file, text));
+    this.apply(workspace);
+    this.attachFile(file, hashOf(text));
+    this.lastSavedAt = this.options.now();
     await this.remember();
     this.emit();
   }
@@ -343,9 +340,13 @@ export class WorkspaceService {
     this.autosaveTimer = undefined;
   }
 
-  /** Saves run one after another, so two never race to rename over the same file. */
   private enqueueWrite(file: string, explicit: boolean): Promise<void> {
-    const run = this.saving.then(() => this.write(file, explicit));
+    return this.enqueue(() => this.write(file, explicit));
+  }
+
+  /** Writes run one after another, so two never race to rename over the same file. */
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.saving.then(task);
     this.saving = run.catch(() => {});
     return run;
   }
@@ -357,20 +358,10 @@ export class WorkspaceService {
     // Known before the rename, so the watcher's event for our own write is recognised as ours.
     if (file === this.file) this.knownHash = hashOf(text);
     try {
-      await removeStaleTemps(file);
-      await writeFileAtomic(file, text, this.options.fileHooks);
+      await this.writeText(file, text);
     } catch (error) {
       if (file === this.file) this.knownHash = previousHash;
-      const failure = new WorkspaceError({
-        operation: 'save',
-        file,
-        problem: `could not save (${describeFsError(error)}); the file on disk is unchanged`,
-        cause: error,
-      });
-      this.setError(failure);
-      this.context.logger.warn(`workspace: ${failure.message}`);
-      this.emit();
-      throw failure;
+      throw error;
     }
     this.knownHash = hashOf(text);
     this.lastSavedAt = this.options.now();
@@ -382,6 +373,25 @@ export class WorkspaceService {
     }
     if (this.error?.operation === 'save' || explicit) this.error = null;
     this.emit();
+  }
+
+  /** One atomic write; a failure is reported (status, log) and thrown as a WorkspaceError. */
+  private async writeText(file: string, text: string): Promise<void> {
+    try {
+      await removeStaleTemps(file);
+      await writeFileAtomic(file, text, this.options.fileHooks);
+    } catch (error) {
+      const failure = new WorkspaceError({
+        operation: 'save',
+        file,
+        problem: `could not save (${describeFsError(error)}); the file on disk is unchanged`,
+        cause: error,
+      });
+      this.setError(failure);
+      this.context.logger.warn(`workspace: ${failure.message}`);
+      this.emit();
+      throw failure;
+    }
   }
 
   private attachFile(file: string, hash: string | undefined): void {
