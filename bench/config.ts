@@ -1,0 +1,42 @@
+/** What one bench run does; `BENCH_QUICK=1` shrinks every count for a run of about a minute. */
+export interface BenchConfig {
+  quick: boolean;
+  /** Phases to run (`BENCH_ONLY=rest,ws,drift,idle`); all by default. */
+  phases: Set<Phase>;
+  /** `BENCH_CPU_PROF=1`: engine children write a V8 CPU profile into `bench/results/profiles/`. */
+  cpuProfile: boolean;
+  /** `BENCH_FEED=0` leaves the console's live feed unsubscribed: a diagnostic, to see what the feed costs. */
+  feed: boolean;
+  /** Interleaved rounds (ours, bare, ours, bare…) for the ratio measurements. */
+  rounds: number;
+  rest: { concurrency: number; warmupPerRoute: number; requestsPerRoute: number };
+  ws: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
+  drift: { runs: number; openBatch: number };
+  idle: { sockets: number; openBatch: number };
+  /** The whole bench is killed past this. */
+  deadlineMs: number;
+}
+
+export const PHASES = ['rest', 'ws', 'drift', 'idle'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const quick = env.BENCH_QUICK === '1';
+  const only = env.BENCH_ONLY?.split(',').map((name) => name.trim());
+  for (const name of only ?? []) {
+    if (!PHASES.includes(name as Phase)) throw new Error(`BENCH_ONLY: unknown phase ${name} (${PHASES.join(', ')})`);
+  }
+  return {
+    quick,
+    phases: new Set((only ?? PHASES) as Phase[]),
+    cpuProfile: env.BENCH_CPU_PROF === '1',
+    feed: env.BENCH_FEED !== '0',
+    rounds: quick ? 3 : 7,
+    rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 300, requestsPerRoute: quick ? 200 : 1200 },
+    ws: { clients: 20, warmupRunsPerClient: quick ? 3 : 5, runsPerClient: quick ? 10 : 40 },
+    // The budget's 1,000 runs even when quick: the run is a few seconds of scripted time.
+    drift: { runs: 1000, openBatch: 100 },
+    idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
+    deadlineMs: quick ? 120_000 : 600_000,
+  };
+}

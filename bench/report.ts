@@ -1,0 +1,124 @@
+import type { Verdict } from './budget';
+import type { DriftResult } from './drift-bench';
+import type { IdleMemoryResult } from './idle-memory-bench';
+import type { RestResult } from './rest-bench';
+import type { Spread } from './stats';
+import type { WsResult } from './ws-bench';
+
+export interface BenchResults {
+  rest?: RestResult;
+  ws?: WsResult;
+  drift?: DriftResult;
+  idle?: IdleMemoryResult;
+}
+
+/** The results as plain-text tables (also pasted into docs/benchmarks.md). */
+export function formatReport(results: BenchResults, verdicts: Verdict[]): string {
+  const out: string[] = [];
+  const { rest, ws, drift, idle } = results;
+  if (rest) {
+    out.push(
+      `REST: server CPU µs/request, median of ${rest.rounds} interleaved rounds (min–max), ` +
+        `${rest.requestsPerRoute} requests/route/round, concurrency ${rest.concurrency}`,
+      table(
+        ['route', 'ours µs', 'bare Koa µs', 'ratio', 'ratio spread'],
+        [...rest.lines, rest.overall].map((line) => [
+          line.route,
+          line.oursMicros.median.toFixed(0),
+          line.bareMicros.median.toFixed(0),
+          `${line.ratio.median.toFixed(2)}×`,
+          range(line.ratio, 2),
+        ]),
+      ),
+      feedLine(rest.feed),
+      '',
+    );
+  }
+  if (ws) {
+    out.push(
+      `WS: server CPU µs per run of the inspection flow (${ws.framesPerRun} frames, ${ws.bytesPerRun} bytes), ` +
+        `${ws.clients} clients × ${ws.runsPerClient} runs, median of ${ws.rounds} interleaved rounds`,
+      table(
+        ['server', 'µs/run', 'spread'],
+        [
+          ['engine (speed 0)', ws.oursMicrosPerRun.median.toFixed(0), range(ws.oursMicrosPerRun, 0)],
+          ['bare ws replay', ws.bareMicrosPerRun.median.toFixed(0), range(ws.bareMicrosPerRun, 0)],
+          ['ratio', `${ws.ratio.median.toFixed(2)}×`, range(ws.ratio, 2)],
+        ],
+      ),
+      feedLine(ws.feed),
+      '',
+    );
+  }
+  if (drift) {
+    out.push(
+      `Drift: ${drift.runs} concurrent runs at speed 1; scripted duration ${drift.scriptedServerMs} ms ` +
+        `(engine clock), ${drift.scriptedClientMs.toFixed(0)} ms (client); ${drift.completed} completed, ` +
+        `${drift.validOrder} with the lone run's event order; burst of ${drift.burstWallMs.toFixed(0)} ms used ` +
+        `${drift.serverCpuMs.toFixed(0)} ms engine CPU (${((100 * drift.serverCpuMs) / drift.burstWallMs).toFixed(0)} % of a core)`,
+      table(
+        ['lateness (ms)', 'min', 'p50', 'p99', 'max'],
+        [
+          ['engine clock', ...latenessCells(drift.serverLateness)],
+          ['client observed', ...latenessCells(drift.clientLateness)],
+        ],
+      ),
+      feedLine(drift.feed),
+      '',
+    );
+  }
+  if (idle) {
+    out.push(
+      `Idle sockets: ${idle.sockets} open /ws connections, bytes per socket after a full GC`,
+      table(
+        ['server', 'heap+external', 'heapUsed', 'external', 'arrayBuffers', 'RSS'],
+        [
+          ['engine', ...memoryCells(idle.engine)],
+          ['bare ws', ...memoryCells(idle.bareWs)],
+        ],
+      ),
+      '',
+    );
+  }
+  out.push(
+    'Budget',
+    table(
+      ['line', 'measured', 'budget', 'verdict'],
+      verdicts.map((verdict) => [verdict.line, verdict.measured, verdict.budget, verdict.pass ? 'PASS' : 'FAIL']),
+    ),
+  );
+  return out.join('\n');
+}
+
+function feedLine(feed: RestResult['feed']): string {
+  return feed
+    ? `console live feed: ${feed.items} items received, ${feed.dropped} dropped`
+    : 'console live feed: not subscribed (BENCH_FEED=0)';
+}
+
+function range(value: Spread, digits: number): string {
+  return `${value.min.toFixed(digits)}–${value.max.toFixed(digits)}`;
+}
+
+function latenessCells(late: DriftResult['serverLateness']): string[] {
+  return [late.min, late.p50, late.p99, late.max].map((value) => value.toFixed(0));
+}
+
+function memoryCells(memory: IdleMemoryResult['engine']): string[] {
+  return [
+    memory.retainedBytes,
+    memory.heapUsedBytes,
+    memory.externalBytes,
+    memory.arrayBuffersBytes,
+    memory.rssBytes,
+  ].map((bytes) => `${(bytes / 1024).toFixed(1)} KiB`);
+}
+
+/** A Markdown-compatible table with padded columns, readable as plain text too. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const format = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  return [format(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(format)].join(
+    '\n',
+  );
+}

@@ -1,0 +1,141 @@
+import type { Agent } from 'node:http';
+import type { BenchConfig } from './config';
+import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { keepAliveAgent, type LoadRoute, runLoad } from './http-load';
+import { ServerChild } from './server-child';
+import type { BareKoaPayload } from './servers/bare-koa-child';
+import { type Spread, spread } from './stats';
+
+const ROUTES: LoadRoute[] = [
+  { name: 'GET /health', method: 'GET', path: '/health' },
+  { name: 'GET /users?limit=50', method: 'GET', path: '/users?limit=50' },
+  { name: 'GET /sessions?user_id=koen', method: 'GET', path: '/sessions?user_id=koen' },
+  {
+    name: 'GET /sessions/…/history',
+    method: 'GET',
+    path: '/sessions/session-koen-hotel-sunset/history?include_tools=true',
+  },
+  {
+    name: 'PUT /users/me/preferences',
+    method: 'PUT',
+    path: '/users/me/preferences?user_id=koen',
+    body: (index) => JSON.stringify({ theme: index % 2 === 0 ? 'dark' : 'light' }),
+  },
+];
+
+const THEMES = ['dark', 'light'];
+const LOAD_TIMEOUT_MS = 120_000;
+
+/** CPU per request, engine vs bare Koa, for one route or all of them together. */
+export interface RestLine {
+  route: string;
+  oursMicros: Spread;
+  bareMicros: Spread;
+  /** Per round ours / bare. */
+  ratio: Spread;
+}
+
+export interface RestResult {
+  rounds: number;
+  requestsPerRoute: number;
+  concurrency: number;
+  lines: RestLine[];
+  overall: RestLine;
+  feed: { items: number; dropped: number } | null;
+}
+
+/** REST: server CPU per request of the engine (request log and live feed on) against a bare Koa app. */
+export async function benchRest(config: BenchConfig, engineFlags: string[]): Promise<RestResult> {
+  const { concurrency, warmupPerRoute, requestsPerRoute } = config.rest;
+  const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
+  let bare: ServerChild | undefined;
+  let feed: FeedSubscriber | undefined;
+  const agents: Agent[] = [];
+  try {
+    feed = await subscribeIf(config.feed, engine);
+    bare = await ServerChild.start('bare-koa', await recordBodies(engine.url));
+    const targets = [
+      { server: engine, agent: keepAliveAgent(concurrency) },
+      { server: bare, agent: keepAliveAgent(concurrency) },
+    ];
+    agents.push(...targets.map((target) => target.agent));
+
+    for (const route of ROUTES) {
+      for (const { server, agent } of targets) {
+        await runLoad(server.url, route, warmupPerRoute, concurrency, agent, LOAD_TIMEOUT_MS);
+      }
+    }
+
+    // micros[route][server] per round.
+    const micros = ROUTES.map(() => [[] as number[], [] as number[]]);
+    for (let round = 0; round < config.rounds; round++) {
+      // Alternate who goes first, so a slow patch of the machine does not always hit the same side.
+      const order = round % 2 === 0 ? [0, 1] : [1, 0];
+      for (const [routeIndex, route] of ROUTES.entries()) {
+        for (const side of order) {
+          const { server, agent } = targets[side] as (typeof targets)[number];
+          const before = await server.usage();
+          await runLoad(server.url, route, requestsPerRoute, concurrency, agent, LOAD_TIMEOUT_MS);
+          const after = await server.usage();
+          micros[routeIndex]?.[side]?.push((after.cpuMicros - before.cpuMicros) / requestsPerRoute);
+        }
+      }
+    }
+
+    const lines = ROUTES.map((route, index) => line(route.name, micros[index]?.[0] ?? [], micros[index]?.[1] ?? []));
+    const perRound = (side: number) =>
+      Array.from(
+        { length: config.rounds },
+        (_, round) => micros.reduce((sum, route) => sum + (route[side]?.[round] ?? 0), 0) / ROUTES.length,
+      );
+    return {
+      rounds: config.rounds,
+      requestsPerRoute,
+      concurrency,
+      lines,
+      overall: line('all routes (mean per request)', perRound(0), perRound(1)),
+      feed: feedCounts(feed),
+    };
+  } finally {
+    for (const agent of agents) agent.destroy();
+    feed?.close();
+    await Promise.all([engine.stop(), bare?.stop()]);
+  }
+}
+
+function line(route: string, ours: number[], bare: number[]): RestLine {
+  return {
+    route,
+    oursMicros: spread(ours),
+    bareMicros: spread(bare),
+    ratio: spread(ours.map((value, round) => value / (bare[round] as number))),
+  };
+}
+
+/** The engine's answers, fetched once, for the bare app to serve as precomputed objects. */
+async function recordBodies(baseUrl: string): Promise<BareKoaPayload> {
+  const payload: BareKoaPayload = { bodies: {}, putBodies: {} };
+  for (const route of ROUTES) {
+    const key = `${route.method} ${new URL(route.path, baseUrl).pathname}`;
+    if (route.method === 'GET') {
+      payload.bodies[key] = await fetchJson(`${baseUrl}${route.path}`);
+      continue;
+    }
+    const answers: Record<string, unknown> = {};
+    for (const theme of THEMES) {
+      answers[theme] = await fetchJson(`${baseUrl}${route.path}`, {
+        method: route.method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ theme }),
+      });
+    }
+    payload.putBodies[key] = answers;
+  }
+  return payload;
+}
+
+async function fetchJson(url: string, init?: RequestInit): Promise<unknown> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}`);
+  return response.json();
+}

@@ -1,0 +1,95 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ParentMessage, UsageSample } from './child-protocol';
+import { withTimeout } from './with-timeout';
+
+export type ServerKind = 'engine' | 'bare-koa' | 'bare-ws';
+
+export interface ServerChildOptions {
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+  timeoutMs?: number;
+}
+
+const SCRIPTS: Record<ServerKind, string> = {
+  engine: 'servers/engine-child.ts',
+  'bare-koa': 'servers/bare-koa-child.ts',
+  'bare-ws': 'servers/bare-ws-child.ts',
+};
+
+const running = new Set<ChildProcess>();
+
+/** Kills every server child still running (the bench's deadline or a failure). */
+export function killAllServerChildren(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+/**
+ * A server under test in its own process, so its CPU and memory are its alone (the load generator and the
+ * clients stay in the bench's process).
+ */
+export class ServerChild {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (sample: UsageSample) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    readonly token: string,
+  ) {
+    child.on('message', (message: ChildMessage) => {
+      if (message.type !== 'usage') return;
+      this.waiting.get(message.id)?.(message.sample);
+      this.waiting.delete(message.id);
+    });
+  }
+
+  get wsUrl(): string {
+    return `${this.url.replace(/^http/, 'ws')}/ws`;
+  }
+
+  static async start(kind: ServerKind, payload: unknown, options: ServerChildOptions = {}): Promise<ServerChild> {
+    const script = fileURLToPath(new URL(SCRIPTS[kind], import.meta.url));
+    const child = fork(script, [], {
+      execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? [])],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    const ready = await withTimeout(
+      new Promise<ChildMessage>((resolve, reject) => {
+        child.on('message', (message: ChildMessage) => {
+          if (message.type === 'ready') resolve(message);
+          if (message.type === 'failed') reject(new Error(`${kind} child failed to start: ${message.error}`));
+        });
+        child.once('exit', (code) => reject(new Error(`${kind} child exited with ${code} before it was ready`)));
+        send(child, { type: 'start', payload });
+      }),
+      options.timeoutMs ?? 30_000,
+      `${kind} child start`,
+    );
+    if (ready.type !== 'ready') throw new Error(`unexpected ${ready.type} from ${kind} child`);
+    return new ServerChild(child, ready.url, ready.token);
+  }
+
+  /** CPU so far and memory; `gc` forces a full collection first so heap numbers mean retained memory. */
+  usage(gc = false): Promise<UsageSample> {
+    const id = this.nextId++;
+    const answer = new Promise<UsageSample>((resolve) => this.waiting.set(id, resolve));
+    send(this.child, { type: 'usage', id, gc });
+    return withTimeout(answer, 30_000, 'usage sample');
+  }
+
+  /** Asks the child to close its server and exit (writing its CPU profile if it has one); kills it if it hangs. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    send(this.child, { type: 'exit' });
+    await withTimeout(exited, 15_000, 'child exit').catch(() => this.child.kill('SIGKILL'));
+  }
+}
+
+function send(child: ChildProcess, message: ParentMessage): void {
+  child.send(message);
+}

@@ -1,0 +1,77 @@
+import type WebSocket from 'ws';
+import type { BenchConfig } from './config';
+import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { ServerChild } from './server-child';
+import { type Spread, spread } from './stats';
+import { closeAll, openSockets, playRun } from './ws-clients';
+
+const RUN_TIMEOUT_MS = 30_000;
+
+export interface WsResult {
+  rounds: number;
+  clients: number;
+  runsPerClient: number;
+  framesPerRun: number;
+  bytesPerRun: number;
+  oursMicrosPerRun: Spread;
+  bareMicrosPerRun: Spread;
+  /** Per round ours / bare. */
+  ratio: Spread;
+  feed: { items: number; dropped: number } | null;
+}
+
+/**
+ * WS: server CPU per scripted run of the inspection flow at speed 0 (frame log and live feed on) against a
+ * bare `ws` server replaying the same recorded frames.
+ */
+export async function benchWs(config: BenchConfig, engineFlags: string[]): Promise<WsResult> {
+  const { clients, warmupRunsPerClient, runsPerClient } = config.ws;
+  const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
+  let bare: ServerChild | undefined;
+  let feed: FeedSubscriber | undefined;
+  const sockets: WebSocket[][] = [];
+  try {
+    feed = await subscribeIf(config.feed, engine);
+    const [recorder] = await openSockets(engine.wsUrl, 1, 1);
+    const recorded = (await playRun(recorder as WebSocket, RUN_TIMEOUT_MS)).frames.map((frame) => frame.toString());
+    closeAll([recorder as WebSocket]);
+    bare = await ServerChild.start('bare-ws', { frames: recorded });
+
+    const targets = [engine, bare];
+    for (const server of targets) sockets.push(await openSockets(server.wsUrl, clients, clients));
+    const playAll = (side: number, runs: number) =>
+      Promise.all(
+        (sockets[side] ?? []).map(async (socket) => {
+          for (let run = 0; run < runs; run++) await playRun(socket, RUN_TIMEOUT_MS);
+        }),
+      );
+    for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
+
+    const micros: number[][] = [[], []];
+    for (let round = 0; round < config.rounds; round++) {
+      for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
+        const server = targets[side] as ServerChild;
+        const before = await server.usage();
+        await playAll(side, runsPerClient);
+        const after = await server.usage();
+        micros[side]?.push((after.cpuMicros - before.cpuMicros) / (clients * runsPerClient));
+      }
+    }
+    const [ours = [], bareMicros = []] = micros;
+    return {
+      rounds: config.rounds,
+      clients,
+      runsPerClient,
+      framesPerRun: recorded.length,
+      bytesPerRun: recorded.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
+      oursMicrosPerRun: spread(ours),
+      bareMicrosPerRun: spread(bareMicros),
+      ratio: spread(ours.map((value, round) => value / (bareMicros[round] as number))),
+      feed: feedCounts(feed),
+    };
+  } finally {
+    for (const group of sockets) closeAll(group);
+    feed?.close();
+    await Promise.all([engine.stop(), bare?.stop()]);
+  }
+}
