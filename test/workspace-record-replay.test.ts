@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { recordScenario } from '../src/server/scenarios/scenario-recording';
 import type { Scenario } from '../src/shared/scenario';
 import { AguiSocket, assertValidStream, outline, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
@@ -52,7 +53,8 @@ test('a recorded run replays to another client: valid stream, same event types a
   assert.match(json, /\{\{vars\.id\d+\}\}/, 'message and tool call ids are templates');
   for (const event of original.events) {
     for (const field of ['messageId', 'toolCallId'] as const) {
-      if (typeof event[field] === 'string') assert.ok(!json.includes(event[field]), `${event[field]} is not hard-coded`);
+      if (typeof event[field] === 'string')
+        assert.ok(!json.includes(event[field]), `${event[field]} is not hard-coded`);
     }
   }
   // The built-in flow goes, so what answers below can only be the recording.
@@ -88,7 +90,10 @@ test('replay keeps the recorded timing, scaled by the speed setting', async () =
   const id = await connectionIdOf(api, 'thread-timed');
   const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, {});
   assert.equal(recorded.status, 201);
-  assert.ok(recorded.body.scenario.steps.some((step) => step.type === 'wait'), 'delays become wait steps');
+  assert.ok(
+    recorded.body.scenario.steps.some((step) => step.type === 'wait'),
+    'delays become wait steps',
+  );
   assert.ok(recorded.body.durationMs > 0);
 
   // Recorded delays are real time: at speed 1 the replay takes as long as the recording, at 0.5 half as long.
@@ -151,4 +156,30 @@ test('recording refuses connections without a run, unknown connections and taken
   assert.equal((await api.post(`/connections/nope/record`, {})).status, 404);
   assert.equal((await api.post(`/connections/${id}/record`, { id: 'agora-general-welcome' })).status, 409);
   assert.equal((await api.post(`/connections/${id}/record`, { id: 'Not An Id' })).status, 422);
+});
+
+test('recorded text is sent as it was, even when it looks like a placeholder', async () => {
+  const at = Date.now();
+  const frame = (seq: number, direction: 'in' | 'out', value: unknown) => {
+    const text = JSON.stringify(value);
+    return { seq, at: at + seq, direction, size: text.length, text, binary: false, eventType: null };
+  };
+  const { scenario } = recordScenario(
+    [
+      frame(1, 'in', { threadId: 't-1', messages: [{ role: 'user', content: 'show a template' }] }),
+      frame(2, 'out', { type: 'RUN_STARTED', threadId: 't-1', runId: 'r-1' }),
+      frame(3, 'out', { type: 'TEXT_MESSAGE_START', messageId: 'm-1', role: 'assistant' }),
+      frame(4, 'out', { type: 'TEXT_MESSAGE_CONTENT', messageId: 'm-1', delta: 'Use {{name}} or {{{x}}}' }),
+      frame(5, 'out', { type: 'TEXT_MESSAGE_END', messageId: 'm-1' }),
+      frame(6, 'out', { type: 'RUN_FINISHED', threadId: 't-1', runId: 'r-1' }),
+    ],
+    { id: 'braces', source: 'a test' },
+  );
+  const server = await startTestEngine();
+  server.context.scenarios.put(scenario);
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('show a template');
+  await client.waitForRuns(1);
+  await assertValidStream(client.events);
+  assert.equal(text(client.events), 'Use {{name}} or {{{x}}}');
 });

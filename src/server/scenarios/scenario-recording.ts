@@ -33,6 +33,8 @@ interface TimedEvent {
 }
 
 const ID_FIELDS = ['messageId', 'toolCallId', 'parentMessageId'] as const;
+/** The `let` variable standing for a literal `{{` in recorded text. */
+const OPEN_BRACES = 'openBraces';
 const UUID_TAIL = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -188,7 +190,7 @@ class IdTemplates {
   }
 
   apply(value: JsonValue): JsonValue {
-    if (typeof value === 'string') return this.templates.get(value) ?? value;
+    if (typeof value === 'string') return this.templates.get(value) ?? this.literal(value);
     if (Array.isArray(value)) return value.map((item) => this.apply(item));
     if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.apply(item)]));
     return value;
@@ -201,6 +203,16 @@ class IdTemplates {
 
   letValues(): Record<string, string> {
     return this.lets;
+  }
+
+  /**
+   * Recorded text is not a template: a `{{` in it (code in an answer) is spelled through a variable holding
+   * `{{`, so it is sent as it was instead of being read as a placeholder.
+   */
+  private literal(text: string): string {
+    if (!text.includes('{{')) return text;
+    this.lets[OPEN_BRACES] = '{{';
+    return text.replaceAll('{{', `{{vars.${OPEN_BRACES}}}`);
   }
 
   private add(value: JsonValue | undefined): void {
