@@ -161,16 +161,18 @@ export class WorkspaceService {
       }
       throw error;
     }
-    const { workspace, migratedFrom, text } = read;
+    const { workspace, migratedFrom } = read;
+    let { text } = read;
     let backup: string | undefined;
-    if (migratedFrom !== undefined) backup = await this.keepOriginal(file);
+    if (migratedFrom !== undefined) {
+      // The migrated file replaces the old one, which stays beside it as .bak; both before the world changes.
+      backup = await this.keepOriginal(file);
+      text = encodeWorkspace(workspace);
+      await this.enqueue(() => this.writeText(file, text));
+      this.lastSavedAt = this.options.now();
+    }
     this.apply(workspace);
     this.attachFile(file, hashOf(text));
-    if (migratedFrom !== undefined) {
-      // The migrated world is the one to keep; the original stays beside it as .bak.
-      this.dirty = true;
-      await this.save();
-    }
     await this.remember();
     this.emit();
     return { created: false, ...(migratedFrom !== undefined && { migratedFrom, backup }) };
@@ -204,7 +206,6 @@ export class WorkspaceService {
     await this.flushForSwitch();
     this.detachFile();
     this.apply(WorkspaceSchema.parse(workspaceTemplate(template, this.options.now(), name)));
-    this.schemaRef = undefined;
     this.dirty = true;
     this.emit();
   }
