@@ -1,6 +1,6 @@
 // Writes resources/workspace.schema.json from the zod workspace schema (src/shared/workspace.ts), so editors
 // can validate workspace files. Run after changing any schema a workspace uses; a test fails while it is stale.
-//   node scripts/write-workspace-schema.mjs
+//   npm run schema
 import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';

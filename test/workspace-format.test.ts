@@ -15,10 +15,10 @@ import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspac
 
 const dir = await workspaceDir();
 
-test('resources/workspace.schema.json is what the zod schema generates (run scripts/write-workspace-schema.mjs)', async () => {
+test('resources/workspace.schema.json is what the zod schema generates (npm run schema)', async () => {
   const committed: unknown = JSON.parse(await readFile('resources/workspace.schema.json', 'utf8'));
   const generated = workspaceJsonSchema();
-  assert.deepEqual(committed, generated, 'stale: run node scripts/write-workspace-schema.mjs');
+  assert.deepEqual(committed, generated, 'stale: run npm run schema');
   const properties = generated.properties as Record<string, Record<string, unknown>>;
   assert.equal(properties.version?.const, 1);
   assert.ok(properties.scenarios && properties.agora && properties.settings, 'every part is described');
