@@ -1,25 +1,61 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
+import { silentLogger, startMockServer } from '../src/server/index';
+import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
+import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
-test('the engine serves the console, which shows the engine addresses', async () => {
+test('the console opens with its token, which leaves the address bar; the status bar shows where to connect', async () => {
   const server = await startTestEngine();
   const browser = await launchBrowser();
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  await page.goto(server.consoleUrl);
-  await page.getByRole('heading', { name: 'AG-UI Mock Console' }).waitFor();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
   assert.equal(await page.getByTestId('HTTP address').textContent(), server.url);
   assert.equal(await page.getByTestId('WebSocket address').textContent(), server.wsUrl);
-  mkdirSync('test-results', { recursive: true });
-  await page.screenshot({ path: 'test-results/console-start.png' });
+  assert.equal(new URL(page.url()).hash, '', 'the token is not left in the address bar');
+  await page.reload();
+  await waitUntilLive(page);
+  await page.getByTestId('open-sockets').filter({ hasText: '0 open sockets' }).waitFor();
+  await screenshot(page, 'start');
   assert.deepEqual(errors, [], `no errors in the page (CSP included): ${errors.join('; ')}`);
+});
+
+test('without a token, or with a wrong one, the console says how to open it; pasting the URL works', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page } = await openConsole(server, browser, `${server.url}/__console/`);
+  const screen = page.getByTestId('access-screen');
+  await screen.getByRole('heading', { name: 'This console needs its token' }).waitFor();
+  assert.match((await screen.textContent()) ?? '', /#token=/);
+  await screen.getByLabel('Console token or URL').fill('wrong-token');
+  await screen.getByRole('button', { name: 'Open console' }).click();
+  await screen.getByRole('heading', { name: 'This token is not accepted' }).waitFor();
+  await screen.getByText(/Invalid console token/).waitFor();
+  await screenshot(page, 'token-screen');
+  await screen.getByLabel('Console token or URL').fill(server.consoleUrl);
+  await screen.getByRole('button', { name: 'Open console' }).click();
+  await waitUntilLive(page);
+});
+
+test('when the engine goes away the console says it is reconnecting, and comes back with fresh lists', async () => {
+  const options = { port: 0, token: 'reconnect-token', logger: silentLogger, settings: { speed: 0 } };
+  const first = await startMockServer(options);
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(first, browser);
+  await waitUntilLive(page);
+  await first.close();
+  await page.getByTestId('reconnecting').waitFor();
+  await page.getByTestId('engine-state').filter({ hasText: 'Reconnecting' }).waitFor();
+
+  const second = await startMockServer({ ...options, port: first.port });
+  after(() => second.close());
+  const ws = await AguiSocket.open(second.wsUrl);
+  await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 10_000 });
+  await waitUntilLive(page);
+  await page.locator('.connection-item').first().waitFor();
+  ws.socket.close();
+  assert.deepEqual(errors, []);
 });
 
 test('/__console redirects to /__console/, sends a strict CSP, and unknown console files are 404', async () => {

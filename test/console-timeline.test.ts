@@ -165,3 +165,20 @@ test('stream rows: frames grouped under their run, filtered by type and text, em
     '3',
   ]);
 });
+
+test('when the oldest frames were dropped, nothing before the first kept RUN_STARTED is judged', () => {
+  const kept = frames([
+    { type: 'TEXT_MESSAGE_CONTENT', messageId: 'm', delta: 'a' },
+    { type: 'TEXT_MESSAGE_END', messageId: 'm' },
+    finished,
+    run('r2'),
+    { type: 'TEXT_MESSAGE_CONTENT', messageId: 'x', delta: 'b' },
+  ]).map((frame) => ({ ...frame, seq: frame.seq + 100 }));
+  const timeline: Timeline = buildTimeline(kept);
+  assert.deepEqual(
+    timeline.breaks.map((mark) => mark.seq),
+    [105],
+  );
+  const rows: StreamRow[] = buildStreamRows(kept, { eventType: '', text: '' });
+  assert.equal(rows[0]?.kind === 'run' && rows[0].label, 'Earlier frames (older ones not kept)');
+});

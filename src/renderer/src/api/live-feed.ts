@@ -5,6 +5,7 @@ import {
   LIVE_FEED_PATH,
   type ServerInfo,
 } from '../../../shared/control-api';
+import { decodeFeedMessage } from '../../../shared/feed-wire';
 import type { ConsoleAccess } from './console-token';
 
 export type FeedStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized';
@@ -65,7 +66,7 @@ export class LiveFeed {
     this.handlers.onStatus(this.everReady ? 'reconnecting' : 'connecting');
     socket.onopen = () => this.send({ type: 'auth', token: this.access.token });
     socket.onmessage = (message) => {
-      const data = JSON.parse(String(message.data)) as FeedServerMessage;
+      const data = decodeFeedMessage(String(message.data));
       if (data.type === 'ready') {
         const reconnected = this.everReady;
         this.everReady = true;

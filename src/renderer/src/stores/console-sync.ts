@@ -1,3 +1,4 @@
+import type { FrameRecord } from '../../../shared/connections';
 import type { FeedItem } from '../../../shared/control-api';
 import { ApiError, errorMessage } from '../api/api-error';
 import { resolveConsoleAccess } from '../api/console-token';
@@ -71,18 +72,12 @@ export async function connectWithToken(engineUrl: string, token: string): Promis
   followFrames(useConnectionsStore.getState().selectedId);
 }
 
-/** Applies one feed batch with a single update per store. */
+/** Applies one feed batch with a single update per store (frames: see queueFrames). */
 export function applyFeedBatch(items: readonly FeedItem[]): void {
   const batch = sortBatch(items);
   if (batch.connections.size)
     useConnectionsStore.setState((state) => ({ byId: { ...state.byId, ...Object.fromEntries(batch.connections) } }));
-  if (batch.frames.size)
-    useFramesStore.setState((state) => {
-      const byConnection = { ...state.byConnection };
-      for (const [connectionId, frames] of batch.frames)
-        byConnection[connectionId] = appendFrames(byConnection[connectionId] ?? [], frames);
-      return { byConnection };
-    });
+  if (batch.frames.size) queueFrames(batch.frames);
   if (batch.requests.length)
     useRequestsStore.setState((state) => ({ entries: prependRequests(state.entries, batch.requests) }));
   if (batch.stateChanges.length) {
@@ -96,6 +91,39 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
   if (batch.scenariosChanged) void reloadScenarios();
   if (batch.settings) useServerStore.setState({ settings: batch.settings });
   if (batch.workspace) useServerStore.setState({ workspace: batch.workspace });
+}
+
+/**
+ * Frames reach the store at most every FRAME_FLUSH_MS: a flood (thousands a second) then costs a few renders a
+ * second instead of one per feed batch, and a lone frame still shows at once.
+ */
+const FRAME_FLUSH_MS = 250;
+let pendingFrames = new Map<string, FrameRecord[]>();
+let frameFlushTimer: ReturnType<typeof setTimeout> | undefined;
+let lastFrameFlush = 0;
+
+function queueFrames(frames: Map<string, FrameRecord[]>): void {
+  for (const [connectionId, list] of frames) {
+    const pending = pendingFrames.get(connectionId);
+    if (pending) pending.push(...list);
+    else pendingFrames.set(connectionId, list);
+  }
+  if (frameFlushTimer) return;
+  const wait = Math.max(0, lastFrameFlush + FRAME_FLUSH_MS - Date.now());
+  frameFlushTimer = setTimeout(flushFrames, wait);
+}
+
+function flushFrames(): void {
+  frameFlushTimer = undefined;
+  lastFrameFlush = Date.now();
+  const flushing = pendingFrames;
+  pendingFrames = new Map();
+  useFramesStore.setState((state) => {
+    const byConnection = { ...state.byConnection };
+    for (const [connectionId, frames] of flushing)
+      byConnection[connectionId] = appendFrames(byConnection[connectionId] ?? [], frames);
+    return { byConnection };
+  });
 }
 
 async function reloadAll(): Promise<void> {

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { type PointerEvent, useEffect, useRef, type WheelEvent } from 'react';
 import { formatBytes, formatClock } from '../../ui/format';
 import { EventBadge } from './EventBadge';
 import type { StreamRow } from './frame-rows';
@@ -28,8 +28,10 @@ export function FrameStream({ rows, cursorSeq, inspectedSeq, follow, onFollowCha
     overscan: 12,
   });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new rows are what moves the end while following
   useEffect(() => {
-    if (follow && rows.length > 0) virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    // One write, no read: scrollToIndex measures the scroller (a forced layout) on every batch under load.
+    if (follow && scroller.current) scroller.current.scrollTop = virtualizer.getTotalSize();
   }, [follow, rows, virtualizer]);
 
   useEffect(() => {
@@ -38,17 +40,32 @@ export function FrameStream({ rows, cursorSeq, inspectedSeq, follow, onFollowCha
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
   }, [cursorSeq, follow, rows, virtualizer]);
 
+  // Only the person stops following (scrolling up): scroll events from rows arriving must not.
+  const onWheel = (event: WheelEvent<HTMLDivElement>) => {
+    if (event.deltaY < 0 && follow) onFollowChange(false);
+  };
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
+    // A press on the container itself (not a row) is on its scrollbar.
+    if (event.target === event.currentTarget && follow) onFollowChange(false);
+  };
   const onScroll = () => {
     const element = scroller.current;
-    if (!element) return;
-    const atEnd = element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT * 1.5;
-    // Scrolling up is reading: stop following; coming back to the end follows again.
-    if (follow !== atEnd) onFollowChange(atEnd);
+    if (!element || follow) return;
+    // Back at the end: follow again.
+    if (element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT) onFollowChange(true);
   };
 
   if (rows.length === 0) return <div className="empty">No frames match.</div>;
   return (
-    <div className="frame-stream" ref={scroller} onScroll={onScroll} role="listbox" aria-label="Frames">
+    <div
+      className="frame-stream"
+      ref={scroller}
+      onScroll={onScroll}
+      onWheel={onWheel}
+      onPointerDown={onPointerDown}
+      role="listbox"
+      aria-label="Frames"
+    >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row = rows[item.index];

@@ -2,6 +2,8 @@ import { formatDuration } from '../../ui/format';
 import type { Timeline } from './timeline-spans';
 
 const LANE_HEIGHT = 22;
+/** Marks drawn at most: a stream that breaks a rule on every frame would otherwise draw thousands. */
+const MAX_BREAKS_DRAWN = 100;
 const TICKS = 5;
 
 /**
@@ -50,7 +52,7 @@ export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(s
             </button>
           );
         })}
-        {breaks.map((mark) => (
+        {breaks.slice(0, MAX_BREAKS_DRAWN).map((mark) => (
           <button
             type="button"
             key={`break-${mark.seq}`}
@@ -64,6 +66,11 @@ export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(s
           </button>
         ))}
       </div>
+      {breaks.length > MAX_BREAKS_DRAWN && (
+        <div className="field-error">
+          {breaks.length} rule breaks; the first {MAX_BREAKS_DRAWN} are marked.
+        </div>
+      )}
     </div>
   );
 }

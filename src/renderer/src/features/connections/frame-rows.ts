@@ -29,7 +29,11 @@ export function buildStreamRows(frames: readonly FrameRecord[], filter: FrameFil
     if (frame.direction === 'out' && frame.eventType === 'RUN_STARTED') {
       startGroup(`Run ${stringField(parsedFrame(frame), 'runId') ?? ''}`, frame);
       inRun = true;
-    } else if (!inRun && header === null) startGroup('Outside a run', frame);
+    } else if (!inRun && header === null)
+      startGroup(
+        frame.seq === frames[0]?.seq && frame.seq > 1 ? 'Earlier frames (older ones not kept)' : 'Outside a run',
+        frame,
+      );
     if (
       (!filter.eventType || frame.eventType === filter.eventType) &&
       (!text || frame.text.toLowerCase().includes(text))

@@ -49,6 +49,9 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
   const openMessages = new Map<string, TimelineSpan>();
   const openTools = new Map<string, TimelineSpan>();
   let from = Number.POSITIVE_INFINITY;
+  // When the oldest frames were dropped (the console keeps the newest only), the stream's context before the first
+  // RUN_STARTED is unknown: nothing there can be judged against the rules.
+  let contextKnown = (frames[0]?.seq ?? 1) === 1;
   let to = Number.NEGATIVE_INFINITY;
 
   const open = (kind: SpanKind, label: string, frame: FrameRecord): TimelineSpan => {
@@ -72,7 +75,9 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
     span.end = at;
     laneEnds[span.lane] = at;
   };
-  const broke = (frame: FrameRecord, message: string) => breaks.push({ at: frame.at, seq: frame.seq, message });
+  const broke = (frame: FrameRecord, message: string) => {
+    if (contextKnown) breaks.push({ at: frame.at, seq: frame.seq, message });
+  };
 
   for (const frame of frames) {
     if (frame.direction !== 'out' || !frame.eventType) continue;
@@ -82,6 +87,7 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
     const type = frame.eventType;
     if (type === 'RUN_STARTED') {
       if (run) broke(frame, 'RUN_STARTED while a run is still active: finish it first');
+      contextKnown = true;
       // What the last run left open stays open, but is drawn only up to here; the new run starts fresh lanes.
       for (const span of spans) if (span.end === null && span.cutAt === null) span.cutAt = frame.at;
       laneEnds.length = 1;
