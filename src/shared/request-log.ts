@@ -22,4 +22,6 @@ export interface LoggedBody {
   /** Full size in bytes before truncation. */
   size: number;
   truncated: boolean;
+  /** The text is complete JSON the engine produced (parsed request bodies, serialised responses). */
+  json: boolean;
 }

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import type { MockServer } from '../../src/server/index';
 import type { FeedClientMessage, FeedItem, FeedServerMessage } from '../../src/shared/control-api';
+import { decodeFeedMessage } from '../../src/shared/feed-wire';
 
 /** A console-like subscriber of `/__console/live`: authenticates, then collects every batch. */
 export class FeedClient {
@@ -9,7 +10,7 @@ export class FeedClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.messages.push(JSON.parse(data.toString()));
+      this.messages.push(decodeFeedMessage(data.toString()));
       for (const listener of this.listeners) listener();
     });
     socket.on('error', () => {});

@@ -3,6 +3,7 @@ import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import { CONTROL_API_PREFIX } from '../../shared/control-api';
 import { errorHandler } from '../http/error-handler';
+import { jsonResponse } from '../http/json-response';
 import { unmatchedRoute } from '../http/unmatched-route';
 import { CONSOLE_PREFIX, consoleStatic } from './console-static';
 import { controlAccess } from './control-access';
@@ -16,8 +17,9 @@ const isUnder = (path: string, prefix: string) => path === prefix || path.starts
  */
 export function consoleArea(deps: ControlDeps, routers: Router[], rendererDir: string | undefined): Middleware {
   const api = new Router({ prefix: CONTROL_API_PREFIX });
-  for (const router of routers) api.use(router.routes(), router.allowedMethods());
+  for (const router of routers) api.use(router.routes());
   const handleApi: Middleware = compose<Parameters<Middleware>[0]>([
+    jsonResponse(),
     errorHandler(deps.context.logger),
     controlAccess(deps.token, () => deps.host),
     unmatchedRoute(),

@@ -6,6 +6,7 @@ import {
   type FeedServerMessage,
   LIVE_FEED_PATH,
 } from '../../shared/control-api';
+import { encodeBatch, encodeFeedItem } from '../../shared/feed-wire';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { isAllowedHost, tokenMatches } from './control-access';
 import type { ControlDeps } from './control-deps';
@@ -34,7 +35,8 @@ const DEFAULTS: LiveFeedOptions = {
 interface Subscriber {
   socket: WebSocket;
   frames: Set<string> | '*';
-  pending: FeedItem[];
+  /** Items already encoded for the wire (each encoded once, whoever receives it). */
+  pending: string[];
   dropped: number;
 }
 
@@ -73,13 +75,15 @@ export class LiveFeed {
 
   /** Queues an item for every subscriber that wants it. */
   publish(item: FeedItem): void {
+    let encoded: string | undefined;
     for (const subscriber of this.subscribers) {
       if (item.type === 'frame' && subscriber.frames !== '*' && !subscriber.frames.has(item.connectionId)) continue;
       if (subscriber.pending.length >= this.options.maxPending) {
         subscriber.dropped++;
         continue;
       }
-      subscriber.pending.push(item);
+      encoded ??= encodeFeedItem(item);
+      subscriber.pending.push(encoded);
       if (subscriber.pending.length >= this.options.maxBatch) this.flush(subscriber);
     }
   }
@@ -165,17 +169,18 @@ export class LiveFeed {
     subscriber.pending = [];
     subscriber.dropped = 0;
     for (let start = 0; start < pending.length || (start === 0 && dropped > 0); start += this.options.maxBatch) {
-      send(subscriber.socket, {
-        type: 'batch',
-        items: pending.slice(start, start + this.options.maxBatch),
-        dropped: start === 0 ? dropped : 0,
-      });
+      const items = pending.slice(start, start + this.options.maxBatch);
+      sendText(subscriber.socket, encodeBatch(items, start === 0 ? dropped : 0));
     }
   }
 }
 
 function send(socket: WebSocket, message: FeedServerMessage): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  sendText(socket, JSON.stringify(message));
+}
+
+function sendText(socket: WebSocket, text: string): void {
+  if (socket.readyState === socket.OPEN) socket.send(text);
 }
 
 function parse(data: RawData): FeedClientMessage | undefined {

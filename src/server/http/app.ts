@@ -1,7 +1,8 @@
-import type Router from '@koa/router';
+import Router from '@koa/router';
 import Koa, { type Middleware } from 'koa';
 import type { Logger } from '../support/logger';
 import { errorHandler } from './error-handler';
+import { jsonResponse } from './json-response';
 import { mockApiCors } from './mock-api-cors';
 import type { RequestLog } from './request-log';
 import { unmatchedRoute } from './unmatched-route';
@@ -21,14 +22,17 @@ export function createHttpApp({ logger, requestLog, consoleArea, apiRouters }: H
   app.silent = true;
   app.on('error', (error: Error) => logger.error('HTTP server error', error));
 
+  // One router holding every resource's routes: a single match per request instead of one per router.
+  const api = new Router();
+  for (const router of apiRouters) api.use(router.routes());
+
   app.use(consoleArea);
   app.use(requestLog.middleware());
+  app.use(jsonResponse());
   app.use(errorHandler(logger));
   app.use(mockApiCors());
   app.use(unmatchedRoute());
-  for (const router of apiRouters) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  app.use(api.routes());
+  app.use(api.allowedMethods());
   return app;
 }

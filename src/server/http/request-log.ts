@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import type { LoggedBody, RequestLogEntry } from '../../shared/request-log';
 import { RingBuffer } from '../support/ring-buffer';
+import { JSON_SERIALISED } from './json-response';
 
 export interface RequestLogOptions {
   capacity: number;
@@ -90,6 +91,7 @@ export class RequestLog {
       responseHeaders: ctx.response.headers as RequestLogEntry['responseHeaders'],
       rawRequestBody: (ctx.request as { body?: unknown }).body,
       rawResponseBody: ctx.body,
+      responseIsJson: ctx.state[JSON_SERIALISED] === true,
     };
     this.entries.push(entry);
     if (this.listeners.size > 0) {
@@ -106,11 +108,11 @@ export class RequestLog {
   }
 
   private materialise(entry: PendingEntry): RequestLogEntry {
-    const { rawRequestBody, rawResponseBody, ...rest } = entry;
+    const { rawRequestBody, rawResponseBody, responseIsJson, ...rest } = entry;
     return {
       ...rest,
-      requestBody: logBody(rawRequestBody, this.options.bodyBytes),
-      responseBody: logBody(rawResponseBody, this.options.bodyBytes),
+      requestBody: logBody(rawRequestBody, this.options.bodyBytes, false),
+      responseBody: logBody(rawResponseBody, this.options.bodyBytes, responseIsJson),
     };
   }
 }
@@ -118,22 +120,28 @@ export class RequestLog {
 interface PendingEntry extends Omit<RequestLogEntry, 'requestBody' | 'responseBody'> {
   rawRequestBody: unknown;
   rawResponseBody: unknown;
+  responseIsJson: boolean;
 }
 
-function logBody(body: unknown, cap: number): LoggedBody | null {
+/** `serialisedJson`: a string body is JSON we produced ourselves (an object body always becomes JSON here). */
+function logBody(body: unknown, cap: number, serialisedJson: boolean): LoggedBody | null {
   if (body === undefined || body === null) return null;
   let text: string;
-  if (typeof body === 'string') text = body;
-  else if (Buffer.isBuffer(body)) text = `<${body.length} bytes of binary data>`;
+  let json = false;
+  if (typeof body === 'string') {
+    text = body;
+    json = serialisedJson;
+  } else if (Buffer.isBuffer(body)) text = `<${body.length} bytes of binary data>`;
   else if (typeof (body as { pipe?: unknown }).pipe === 'function') text = '<streamed body>';
   else {
     try {
       text = JSON.stringify(body);
+      json = true;
     } catch {
       text = '<unserialisable body>';
     }
   }
   const size = Buffer.byteLength(text);
-  if (size <= cap) return { text, size, truncated: false };
-  return { text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true };
+  if (size <= cap) return { text, size, truncated: false, json };
+  return { text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true, json: false };
 }

@@ -48,6 +48,9 @@ function withoutNullKnownFields(body: Record<string, unknown>): Record<string, u
 const userNotFound = () => new HttpError(404, 'User not found');
 
 /** `/users`: the current user, preferences, and the users themselves. `/users/me*` comes before `/users/:id`. */
+/** Built once: zod compiles a schema's parser on construction, far too slow per request. */
+const PreferencesPatch = PreferencesSchema.partial();
+
 export function userRoutes(context: EngineContext): Router {
   const { store } = context;
   const router = new Router();
@@ -68,7 +71,7 @@ export function userRoutes(context: EngineContext): Router {
 
   router.put('/users/me/preferences', body, (ctx) => {
     const { query, body: typed } = parseQueryAndBody(ctx, UserIdQuery, PreferencesBody);
-    const patch = PreferencesSchema.partial().safeParse(withoutNullKnownFields(typed));
+    const patch = PreferencesPatch.safeParse(withoutNullKnownFields(typed));
     if (!patch.success) {
       const fields = new Set(patch.error.issues.map((issue) => issue.path[0]));
       if (fields.has('theme')) throw new HttpError(400, "theme must be 'light', 'dark', or 'system'");

@@ -1,0 +1,28 @@
+import type { Middleware } from 'koa';
+
+/** Marks (in ctx.state) a body this middleware serialised, so its text is known to be complete JSON. */
+export const JSON_SERIALISED = 'aguiMockJsonSerialised';
+
+/**
+ * Serialises JSON bodies here instead of in Koa's `respond`: the same single JSON.stringify, but the request
+ * log (and the console feed) then keep the exact text that went out instead of serialising it again.
+ */
+export function jsonResponse(): Middleware {
+  return async function serialiseJson(ctx, next) {
+    await next();
+    const body = ctx.body;
+    if (
+      body === null ||
+      typeof body !== 'object' ||
+      Buffer.isBuffer(body) ||
+      typeof (body as { pipe?: unknown }).pipe === 'function'
+    )
+      return;
+    const status = ctx.status;
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(body);
+    ctx.state[JSON_SERIALISED] = true;
+    // Assigning a body makes Koa assume 200; keep what the route chose.
+    ctx.status = status;
+  };
+}
