@@ -14,6 +14,11 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
+/** Enter on a button presses it; list items (role="option") leave Enter to the list. */
+function isPlainButton(target: EventTarget | null): boolean {
+  return target instanceof HTMLButtonElement && target.getAttribute('role') !== 'option';
+}
+
 /** The console's list shortcuts for the view that is shown; ignored while the person types somewhere. */
 export function useListKeys(handlers: ListKeyHandlers): void {
   const latest = useRef(handlers);
@@ -25,7 +30,7 @@ export function useListKeys(handlers: ListKeyHandlers): void {
       if (event.key === '/' && focusFilter) focusFilter();
       else if (event.key === 'j' && move) move(1);
       else if (event.key === 'k' && move) move(-1);
-      else if (event.key === 'Enter' && inspect && !(event.target instanceof HTMLButtonElement)) inspect();
+      else if (event.key === 'Enter' && inspect && !isPlainButton(event.target)) inspect();
       else return;
       event.preventDefault();
     };
