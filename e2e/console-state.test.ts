@@ -105,3 +105,25 @@ test('Requests: a PUT to the mocked API shows with its body both ways, and filte
   await screenshot(page, 'requests');
   assert.deepEqual(errors, []);
 });
+
+test('Settings: a bad value is named before saving; a good one applies to the running engine', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const heartbeat = page.getByLabel('Ping interval');
+  await heartbeat.fill('-5');
+  await page.locator('.field-error').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Save' }).isDisabled(), true);
+  await heartbeat.fill('15000');
+  await page.getByLabel('Scenario speed').fill('0.5');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Saved', { exact: true }).waitFor();
+  const info = await json<{ settings: { heartbeatIntervalMs: number; speed: number } }>(
+    await fetch(`${server.url}/__console/api/server`, { headers: { authorization: `Bearer ${server.token}` } }),
+  );
+  assert.deepEqual([info.settings.heartbeatIntervalMs, info.settings.speed], [15000, 0.5]);
+  await screenshot(page, 'settings');
+  assert.deepEqual(errors, []);
+});

@@ -32,6 +32,12 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
     () => [...new Set(frames.map((frame) => frame.eventType).filter((type) => type !== null))].sort(),
     [frames],
   );
+  // The summary's counters arrive with connection updates only; the frames kept here are newer when complete.
+  const counters = useMemo(() => {
+    if (frames[0]?.seq !== 1) return connection.counters;
+    const framesIn = frames.filter((frame) => frame.direction === 'in').length;
+    return { ...connection.counters, framesIn, framesOut: frames.length - framesIn };
+  }, [frames, connection.counters]);
   const inspected = useMemo(
     () => (inspectedSeq === null ? null : (frames.find((frame) => frame.seq === inspectedSeq) ?? null)),
     [frames, inspectedSeq],
@@ -80,7 +86,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           <span>
             frames{' '}
             <strong>
-              ↑{connection.counters.framesIn} ↓{connection.counters.framesOut}
+              ↑{counters.framesIn} ↓{counters.framesOut}
             </strong>
           </span>
           {connection.paused && <span className="badge warn">delivery paused</span>}
