@@ -15,8 +15,10 @@ interface RawParts {
 /** Encodes one item. Only texts marked as the engine's own JSON are embedded raw. */
 export function encodeFeedItem(item: FeedItem): string {
   if (item.type === 'frame' && item.frame.direction === 'out' && !item.frame.binary) {
-    const { text, ...frame } = item.frame;
-    return `{"type":"frame","connectionId":${JSON.stringify(item.connectionId)},"frame":${JSON.stringify({ ...frame, text: null })},"rawFrameText":${text}}`;
+    // Written out by hand: this runs for every frame a console follows, and spreads or a second object cost
+    // more than the escaping they would save.
+    const { seq, at, size, eventType, text } = item.frame;
+    return `{"type":"frame","connectionId":${JSON.stringify(item.connectionId)},"frame":{"seq":${seq},"at":${at},"direction":"out","size":${size},"text":null,"binary":false,"eventType":${JSON.stringify(eventType)}},"rawFrameText":${text}}`;
   }
   if (item.type === 'request') {
     const { requestBody, responseBody } = item.entry;

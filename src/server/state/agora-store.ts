@@ -412,7 +412,7 @@ export class AgoraStore {
     const user = this.users.get(this.canonicalUserId(userId));
     if (!user) return;
     const updated = { ...user, lastActivity: at };
-    this.putUser(updated);
+    this.putUser(updated, true);
     this.emit({ type: 'user-updated', user: copyUser(updated) });
   }
 
@@ -420,10 +420,14 @@ export class AgoraStore {
     return this.aliases.get(id) ?? id;
   }
 
-  private putUser(user: User): void {
+  /**
+   * Stores a deep-frozen copy. `alreadyStored`: the user is a shallow copy of a stored (frozen) one, so nothing
+   * in it belongs to a caller and the clone can be skipped — the per-run activity bump relies on that.
+   */
+  private putUser(user: User, alreadyStored = false): void {
     const previous = this.users.get(user.id);
     if (previous) this.emailOwners.delete(previous.email.toLowerCase());
-    this.users.set(user.id, deepFreeze(structuredClone(user)));
+    this.users.set(user.id, alreadyStored ? Object.freeze(user) : deepFreeze(structuredClone(user)));
     this.emailOwners.set(user.email.toLowerCase(), user.id);
     this.usersNewestFirst = null;
   }
