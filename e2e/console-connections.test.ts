@@ -57,6 +57,11 @@ test('a client connects, its run streams in, the timeline draws the spans, frame
   await inspector.filter({ hasText: 'get_company_info' }).waitFor();
   await page.getByLabel('Filter by event type').selectOption('');
   await screenshot(page, 'connections');
+  // The theme follows the system: the light one, too.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.locator('html[data-theme="light"]').waitFor({ state: 'attached' });
+  await screenshot(page, 'connections-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
 
   // The timeline shows a span left open, and the rule an injection breaks.
   await fetch(`${server.url}/__console/api/connections/${await connectionId(page)}/events`, {

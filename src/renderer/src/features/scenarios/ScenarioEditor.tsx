@@ -75,6 +75,7 @@ export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
           validate={validateScenario}
           onSubmit={() => valid && void save.run()}
           label="Scenario JSON"
+          tall
         />
       </div>
     </div>
