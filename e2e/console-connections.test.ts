@@ -124,6 +124,26 @@ test('inject from templates: a text message reaches the client; a rule break is 
   await ws.waitUntil(() => ws.events.length === 5);
   assert.equal(ws.events[4]?.type, 'TEXT_MESSAGE_CONTENT');
   await composer.getByRole('status').filter({ hasText: 'anyway, breaking T2' }).waitFor();
+
+  // A macro streams a whole text message, in a run of its own when none is active.
+  const drawer = page.getByTestId('inject-drawer');
+  await drawer.getByRole('tab', { name: 'Macros' }).click();
+  const macro = drawer.getByTestId('macro-text-message');
+  await macro.getByLabel('Text').fill('Dit komt in stukjes');
+  await macro.getByLabel('Chunk size (characters)').fill('5');
+  await macro.getByLabel('Delay between chunks (ms)').fill('0');
+  await macro.getByRole('button', { name: 'Run macro' }).click();
+  await macro
+    .getByRole('status')
+    .filter({ hasText: /Sent \d+ events/ })
+    .waitFor();
+  await ws.waitFor((event) => event.type === 'TEXT_MESSAGE_END', 5);
+  const streamed = ws.events.slice(5).filter((event) => event.type === 'TEXT_MESSAGE_CONTENT');
+  assert.equal(streamed.map((event) => event.delta).join(''), 'Dit komt in stukjes');
+  assert.deepEqual(
+    streamed.map((event) => event.delta.length),
+    [5, 5, 5, 4],
+  );
   assert.deepEqual(errors, []);
 });
 
@@ -142,12 +162,26 @@ test('a schema error is shown as you type and the engine refuses it; close with 
 
   const editor = drawer.locator('.cm-content');
   await editor.filter({ hasText: 'TEXT_MESSAGE_START' }).waitFor();
+
+  // Several chosen connections get the same events.
+  const other = await AguiSocket.open(server.wsUrl);
+  await page.locator('.connection-item').nth(1).waitFor();
+  await drawer.getByLabel('Send to').selectOption('chosen');
+  await drawer.getByRole('group', { name: 'Send to these connections' }).getByRole('checkbox').nth(0).check();
+  await drawer.getByRole('group', { name: 'Send to these connections' }).getByRole('checkbox').nth(1).check();
+  await fillEditor(page, editor, '{ "type": "RUN_STARTED", "threadId": "both", "runId": "run-both" }');
+  await drawer.getByRole('button', { name: 'Send', exact: true }).click();
+  await ws.waitFor((event) => event.runId === 'run-both');
+  await other.waitFor((event) => event.runId === 'run-both');
+  await drawer.getByRole('status').filter({ hasText: 'Sent 2 events' }).waitFor();
+  await drawer.getByLabel('Send to').selectOption('this');
+
   await fillEditor(page, editor, '{ "type": "TEXT_MESSAGE_START", "role": "assistant" }');
   await drawer.locator('.cm-lintRange-error').first().waitFor();
   await drawer.getByRole('button', { name: 'Send', exact: true }).click();
   await drawer.getByRole('alert').filter({ hasText: 'refused' }).waitFor();
   await drawer.locator('.notice.error li', { hasText: 'messageId' }).waitFor();
-  assert.equal(ws.events.length, 0, 'nothing was sent');
+  assert.equal(ws.events.length, 1, 'nothing more was sent');
   assert.match((await editor.textContent()) ?? '', /"role": "assistant"/, 'what was typed is kept');
 
   await drawer.getByRole('tab', { name: 'Socket' }).click();

@@ -30,10 +30,6 @@ export function configureApi(next: ConsoleAccess): void {
   access = next;
 }
 
-export function currentAccess(): ConsoleAccess {
-  return access;
-}
-
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${access.engineUrl}${CONTROL_API_PREFIX}${path}`, {
     method,

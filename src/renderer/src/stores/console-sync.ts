@@ -143,12 +143,12 @@ async function reloadConnections(): Promise<void> {
   useConnectionsStore.setState({ byId: Object.fromEntries(items.map((item) => [item.id, item])) });
 }
 
-export async function reloadRequests(): Promise<void> {
+async function reloadRequests(): Promise<void> {
   const { items } = await api.requests(REQUESTS_KEPT);
   useRequestsStore.setState({ entries: items });
 }
 
-export async function reloadState(): Promise<void> {
+async function reloadState(): Promise<void> {
   const [users, sessions] = await Promise.all([api.users(), api.sessions()]);
   useStateStore.setState((state) => ({
     users: users.items,
@@ -164,7 +164,7 @@ async function reloadWorkspace(): Promise<void> {
   useServerStore.setState({ workspace: await api.workspace() });
 }
 
-export async function reloadScenarios(): Promise<void> {
+async function reloadScenarios(): Promise<void> {
   try {
     const { items } = await api.scenarios();
     useScenariosStore.setState({ items, loaded: true, loadError: null });

@@ -8,11 +8,12 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { JsonEditor } from '../../ui/JsonEditor';
 import { eventsOf, validateEvents } from './event-validation';
 import { FindingsList } from './FindingsList';
+import { TargetPicker } from './TargetPicker';
 
 const EVENT_TYPES = Object.values(EventType);
 const CHECK_DELAY_MS = 400;
 
-type Target = 'this' | 'all';
+type Target = 'this' | 'chosen' | 'all';
 type Outcome = { kind: 'sent'; count: number; findings: SequenceFinding[] } | null;
 
 function parse(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -38,6 +39,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   const [text, setText] = useState('');
   const [templateLoading, setTemplateLoading] = useState(false);
   const [target, setTarget] = useState<Target>('this');
+  const [chosen, setChosen] = useState<string[]>([connection.id]);
   const [findings, setFindings] = useState<SequenceFinding[]>([]);
   const [checkProblem, setCheckProblem] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
@@ -109,7 +111,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         const result = await api.injectEvents(connection.id, events, force);
         setOutcome({ kind: 'sent', count: result.sent, findings: result.findings });
       } else {
-        const { results } = await api.broadcastEvents(undefined, events, force);
+        const { results } = await api.broadcastEvents(target === 'chosen' ? chosen : undefined, events, force);
         setOutcome({
           kind: 'sent',
           count: results.reduce((sum, result) => sum + result.sent, 0),
@@ -154,10 +156,12 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           Send to
           <select aria-label="Send to" value={target} onChange={(event) => setTarget(event.target.value as Target)}>
             <option value="this">This connection</option>
+            <option value="chosen">Chosen connections…</option>
             <option value="all">All open connections ({openCount})</option>
           </select>
         </label>
       </div>
+      {target === 'chosen' && <TargetPicker chosen={chosen} onChange={setChosen} />}
       <div className="row faint">
         {templateLoading ? (
           <>
@@ -204,7 +208,12 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         </div>
       )}
       <div className="row">
-        <button type="button" className="primary" disabled={sending || !parsed.ok} onClick={() => send(false)}>
+        <button
+          type="button"
+          className="primary"
+          disabled={sending || !parsed.ok || (target === 'chosen' && chosen.length === 0)}
+          onClick={() => send(false)}
+        >
           {sending ? 'Sending…' : 'Send'}
         </button>
         {findings.length > 0 && (

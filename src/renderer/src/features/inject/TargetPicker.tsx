@@ -1,0 +1,28 @@
+import { useMemo } from 'react';
+import { sortConnections, useConnectionsStore } from '../../stores/connections-store';
+
+/** Checkboxes for the open connections an injection goes to. */
+export function TargetPicker({ chosen, onChange }: { chosen: readonly string[]; onChange(ids: string[]): void }) {
+  const byId = useConnectionsStore((state) => state.byId);
+  const open = useMemo(() => sortConnections(byId).filter((c) => c.state === 'open'), [byId]);
+  return (
+    <fieldset className="stack" style={{ gap: 4, border: '1px solid var(--border)', borderRadius: 6, padding: 8 }}>
+      <legend className="faint">Send to these connections</legend>
+      {open.map((connection) => (
+        <label key={connection.id} className="field inline">
+          <input
+            type="checkbox"
+            checked={chosen.includes(connection.id)}
+            onChange={(event) =>
+              onChange(event.target.checked ? [...chosen, connection.id] : chosen.filter((id) => id !== connection.id))
+            }
+          />
+          <span className="mono">{connection.id.slice(0, 8)}</span>
+          <span className="faint">
+            {connection.path} · {connection.threadId ?? 'no thread yet'}
+          </span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
