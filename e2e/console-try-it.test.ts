@@ -44,3 +44,25 @@ test('Try it: the inspection flow over WebSocket, then a report approved by hand
   await page.locator('.connection-item').filter({ hasText: 'open' }).first().waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('Try it over HTTP: POST /agent streams the reply as Server-Sent Events, or the console says the engine lacks it', async () => {
+  const server = await startTestEngine();
+  const probe = await fetch(`${server.url}/agent`, { method: 'POST', headers: { accept: 'text/event-stream' } });
+  await probe.body?.cancel();
+  const served = probe.status !== 404 && probe.status !== 405;
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await page.getByLabel('Transport').selectOption('http');
+  await page.getByLabel('Prompt').fill('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
+  await page.getByRole('button', { name: 'Send prompt' }).click();
+  if (served) {
+    await page.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
+    await page.getByTestId('tool-call').filter({ hasText: 'get_company_info' }).waitFor();
+  } else {
+    await page.getByText('This engine does not serve POST /agent yet').first().waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Send prompt' }).isDisabled(), true);
+  }
+  assert.deepEqual(errors, []);
+});
