@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerSettings } from '../shared/settings';
 import { agoraProfile } from './contract/agora/agora-profile';
+import { type AgentHttpOptions, agentHttpEndpoint } from './contract/agui-http/agent-http-endpoint';
 import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
 import type { EngineContext } from './engine-context';
@@ -39,6 +40,8 @@ export interface MockServerOptions {
   workspace?: string;
   /** Workspace tuning: config folder for the recent list, autosave delay, fault injection in tests. */
   workspaceOptions?: Partial<WorkspaceServiceOptions>;
+  /** Tuning of the AG-UI HTTP endpoint: keep-alive interval, threads kept between requests. */
+  agentHttp?: Partial<AgentHttpOptions>;
 }
 
 export interface MockServer {
@@ -91,6 +94,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
   const profile = agoraProfile(context);
+  const agentHttp = agentHttpEndpoint(context, options.agentHttp);
   const startedAt = Date.now();
   const control = createControlPlane(
     {
@@ -103,7 +107,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         name: 'AG-UI Mock Console',
         version: packageVersion(),
         profile: profile.name,
-        urls: { http: origin, ws: `${wsOrigin()}/ws`, console: `${origin}/__console/`, agent: `${origin}/agent` },
+        urls: {
+          http: origin,
+          ws: `${wsOrigin()}/ws`,
+          console: `${origin}/__console/`,
+          agent: `${origin}${liveSettings.get().agentPath}`,
+        },
         settings: liveSettings.get(),
         startedAt,
         uptimeMs: Date.now() - startedAt,
@@ -125,7 +134,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger,
     requestLog,
     consoleArea: control.middleware,
-    apiRouters: profile.routers,
+    apiRouters: [...profile.routers, agentHttp.router],
   });
   const server = createServer(app.callback());
   server.on('clientError', (error, socket) => {
@@ -149,6 +158,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const stopBeforeListening = async () => {
     control.close();
     profile.close();
+    agentHttp.close();
     await workspace.close();
     await sockets.close();
   };
@@ -182,6 +192,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       closing ??= (async () => {
         control.close();
         profile.close();
+        agentHttp.close();
         await sockets.close();
         // After the sockets, so what their last runs recorded is in the final save.
         await workspace.close();

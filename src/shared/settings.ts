@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 /** Engine settings a user may change at run time (console, workspace, CLI flags). */
+/** Paths of the mocked AGORA API and the console: the AG-UI agent endpoint must not shadow them. */
+const RESERVED_PATHS = ['/health', '/agents', '/sessions', '/users', '/mock_documents', '/ws', '/__console'];
+
 export const ServerSettingsSchema = z.object({
   /** Multiplies every scripted delay; 0 plays scenarios without waiting. */
   speed: z.number().min(0).max(100).default(1),
@@ -33,6 +36,16 @@ export const ServerSettingsSchema = z.object({
     .min(0)
     .max(1024 * 1024)
     .default(16 * 1024),
+  /** Path of the official AG-UI HTTP binding (POST a RunAgentInput, get SSE or protobuf events back). */
+  agentPath: z
+    .string()
+    .max(200)
+    .regex(/^(\/[\w.~-]+)+$/, "a path such as '/agent': '/' then letters, digits, '.', '_', '~' or '-' per segment")
+    .refine(
+      (path) => !RESERVED_PATHS.some((reserved) => path === reserved || path.startsWith(`${reserved}/`)),
+      `must not be one of the mocked API's or the console's paths (${RESERVED_PATHS.join(', ')})`,
+    )
+    .default('/agent'),
 });
 
 export type ServerSettings = z.infer<typeof ServerSettingsSchema>;

@@ -1,0 +1,49 @@
+import type { BaseEvent } from '@ag-ui/core';
+import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
+
+const SSE_MEDIA_TYPE = 'text/event-stream';
+
+/** How events go on the wire for one response: SSE text (with keep-alive comments) or length-prefixed protobuf. */
+export type EventStreamFormat =
+  | {
+      readonly contentType: string;
+      readonly binary: false;
+      /** One event's frame, from the JSON the engine already serialised it to. */
+      frame(json: string): string;
+      /** A comment that keeps an idle stream alive through proxies. */
+      readonly keepAlive: string;
+    }
+  | {
+      readonly contentType: string;
+      readonly binary: true;
+      frame(event: BaseEvent): Uint8Array;
+    };
+
+/**
+ * Picks the encoding the Accept header prefers: SSE unless protobuf ranks higher, so a wildcard (curl's and
+ * fetch's default) gets SSE; the encoder alone picks protobuf whenever it is acceptable at all. Undefined when
+ * the client accepts neither.
+ */
+export function negotiateEventStream(accepts: (...types: string[]) => string | false): EventStreamFormat | undefined {
+  const chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
+  if (!chosen) return undefined;
+  const encoder = new EventEncoder({ accept: chosen });
+  if (encoder.getContentType() === AGUI_MEDIA_TYPE) {
+    return {
+      contentType: AGUI_MEDIA_TYPE,
+      binary: true,
+      frame: (event) => encoder.encodeProtobuf(event),
+    };
+  }
+  return {
+    contentType: encoder.getContentType(),
+    binary: false,
+    // What encoder.encodeSSE writes, without serialising the event a second time: events the engine sends are
+    // schema-valid, and the schemas refuse nulls in optional fields, so there is nothing for it to omit.
+    frame: (json) => `data: ${json}\n\n`,
+    keepAlive: ': keep-alive\n\n',
+  };
+}
+
+/** The media types the endpoint can answer with, for a 406 that says which. */
+export const EVENT_STREAM_MEDIA_TYPES = [SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE] as const;
