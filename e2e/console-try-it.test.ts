@@ -60,6 +60,17 @@ test('Try it over HTTP: POST /agent streams the reply as Server-Sent Events, or 
   if (served) {
     await page.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
     await page.getByTestId('tool-call').filter({ hasText: 'get_company_info' }).waitFor();
+    // Over HTTP the approval is an AG-UI 1.0 interrupt; answering it resumes the run in a new request.
+    await page.getByLabel('Prompt').fill('Genereer rapport');
+    await page.getByRole('button', { name: 'Send prompt' }).click();
+    await page.getByTestId('run-marker').filter({ hasText: 'Run paused for an answer' }).waitFor();
+    const approval = page.getByTestId('approval-request');
+    assert.match((await approval.textContent()) ?? '', /generate_inspection_report/);
+    await approval.getByRole('button', { name: 'Approve' }).click();
+    await approval.getByText('Approved').waitFor();
+    await page.getByTestId('run-marker').filter({ hasText: 'Run finished' }).nth(1).waitFor();
+    await page.getByTestId('tool-call').filter({ hasText: 'generate_inspection_report' }).waitFor();
+    await screenshot(page, 'try-it-http');
   } else {
     await page.getByText('This engine does not serve POST /agent yet').first().waitFor();
     assert.equal(await page.getByRole('button', { name: 'Send prompt' }).isDisabled(), true);

@@ -183,3 +183,31 @@ test('macro forms: numbers and JSON parsed, empty optional fields left to the en
   assert.ok(text);
   assert.deepEqual(macroParams(text, { chunkSize: 'x' }), { field: 'chunkSize', problem: 'a number is needed' });
 });
+
+test('try it transcript: an AG-UI 1.0 interrupt in RUN_FINISHED is an approval to answer by resuming', () => {
+  const items = buildTranscript([
+    {
+      kind: 'event',
+      event: {
+        type: 'RUN_FINISHED',
+        outcome: {
+          type: 'interrupt',
+          interrupts: [
+            {
+              id: 'appr-1',
+              reason: 'tool_approval',
+              metadata: { toolName: 'gen', reasoning: 'why', riskLevel: 'high' },
+            },
+          ],
+        },
+      },
+    },
+  ]);
+  assert.deepEqual(
+    items.map((item: { kind: string }) => item.kind),
+    ['run', 'approval'],
+  );
+  assert.equal(items[1].via, 'interrupt');
+  assert.equal(items[1].approvalId, 'appr-1');
+  assert.equal(items[1].toolName, 'gen');
+});

@@ -1,10 +1,4 @@
-import {
-  type FeedClientMessage,
-  type FeedItem,
-  type FeedServerMessage,
-  LIVE_FEED_PATH,
-  type ServerInfo,
-} from '../../../shared/control-api';
+import { type FeedClientMessage, type FeedItem, LIVE_FEED_PATH, type ServerInfo } from '../../../shared/control-api';
 import { decodeFeedMessage } from '../../../shared/feed-wire';
 import type { ConsoleAccess } from './console-token';
 

@@ -2,7 +2,7 @@ import type { TranscriptItem } from './transcript';
 import { answerApproval } from './try-it-session';
 
 /** One line of the Try it chat: a bubble, a tool call, an approval card, or a run marker. */
-export function TranscriptItemView({ item, canAnswer }: { item: TranscriptItem; canAnswer: boolean }) {
+export function TranscriptItemView({ item, socketOpen }: { item: TranscriptItem; socketOpen: boolean }) {
   switch (item.kind) {
     case 'user':
       return <div className="bubble user">{item.text}</div>;
@@ -21,7 +21,9 @@ export function TranscriptItemView({ item, canAnswer }: { item: TranscriptItem; 
           {item.result !== null && <div className="faint">→ {item.result.slice(0, 300)}</div>}
         </div>
       );
-    case 'approval':
+    case 'approval': {
+      // An interrupt is answered by a new HTTP request; AGORA's CUSTOM request needs its socket.
+      const canAnswer = item.via === 'interrupt' || socketOpen;
       return (
         <div className="approval-card" data-testid="approval-request">
           <strong>
@@ -34,7 +36,7 @@ export function TranscriptItemView({ item, canAnswer }: { item: TranscriptItem; 
                 type="button"
                 className="primary"
                 disabled={!canAnswer}
-                onClick={() => answerApproval(item.approvalId, true)}
+                onClick={() => answerApproval(item.approvalId, true, item.via)}
               >
                 Approve
               </button>
@@ -42,17 +44,20 @@ export function TranscriptItemView({ item, canAnswer }: { item: TranscriptItem; 
                 type="button"
                 className="danger"
                 disabled={!canAnswer}
-                onClick={() => answerApproval(item.approvalId, false)}
+                onClick={() => answerApproval(item.approvalId, false, item.via)}
               >
                 Reject
               </button>
-              {!canAnswer && <span className="faint">Answer over WebSocket (the HTTP binding has no way back).</span>}
+              {!canAnswer && (
+                <span className="faint">The socket that asked is closed: connect again and ask anew.</span>
+              )}
             </div>
           ) : (
             <span className={`badge ${item.answer ? 'ok' : 'danger'}`}>{item.answer ? 'Approved' : 'Rejected'}</span>
           )}
         </div>
       );
+    }
     case 'run':
       return (
         <div className={`bubble system${item.tone === 'danger' ? ' field-error' : ''}`} data-testid="run-marker">

@@ -131,11 +131,7 @@ export function TryItView() {
           ) : (
             <div className="chat" data-testid="transcript">
               {transcript.map((item) => (
-                <TranscriptItemView
-                  key={item.key}
-                  item={item}
-                  canAnswer={transport === 'ws' && status === 'connected'}
-                />
+                <TranscriptItemView key={item.key} item={item} socketOpen={status === 'connected'} />
               ))}
               <div ref={bottom} />
             </div>

@@ -26,6 +26,8 @@ export type TranscriptItem =
       reasoning: string;
       riskLevel: string;
       answer: boolean | null;
+      /** AGORA's CUSTOM request over the socket, or an AG-UI 1.0 interrupt (answered by a resuming run). */
+      via: 'custom' | 'interrupt';
     }
   | { kind: 'run'; key: string; text: string; tone: 'ok' | 'danger' | 'muted' };
 
@@ -50,9 +52,28 @@ export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[
         case 'RUN_STARTED':
           items.push({ kind: 'run', key, text: 'Run started', tone: 'muted' });
           break;
-        case 'RUN_FINISHED':
-          items.push({ kind: 'run', key, text: 'Run finished', tone: 'ok' });
+        case 'RUN_FINISHED': {
+          const outcome = (event.outcome ?? {}) as { type?: unknown; interrupts?: unknown };
+          if (outcome.type === 'interrupt' && Array.isArray(outcome.interrupts)) {
+            items.push({ kind: 'run', key, text: 'Run paused for an answer', tone: 'muted' });
+            for (const interrupt of outcome.interrupts as Record<string, unknown>[]) {
+              const metadata = (interrupt.metadata ?? {}) as Record<string, unknown>;
+              const approval = {
+                kind: 'approval' as const,
+                key: `${key}-${str(interrupt.id)}`,
+                approvalId: str(interrupt.id),
+                toolName: str(metadata.toolName) || str(interrupt.reason),
+                reasoning: str(metadata.reasoning) || str(interrupt.message),
+                riskLevel: str(metadata.riskLevel),
+                answer: null,
+                via: 'interrupt' as const,
+              };
+              approvals.set(approval.approvalId, approval);
+              items.push(approval);
+            }
+          } else items.push({ kind: 'run', key, text: 'Run finished', tone: 'ok' });
           break;
+        }
         case 'RUN_ERROR':
           items.push({ kind: 'run', key, text: `Run error: ${str(event.message)}`, tone: 'danger' });
           break;
@@ -112,6 +133,7 @@ export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[
               reasoning: str(value.reasoning),
               riskLevel: str(value.riskLevel),
               answer: null,
+              via: 'custom' as const,
             };
             approvals.set(approval.approvalId, approval);
             items.push(approval);

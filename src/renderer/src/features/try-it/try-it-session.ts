@@ -56,12 +56,13 @@ function agoraRunInput(threadId: string, text: string) {
   return { threadId, messages: [{ role: 'user', content: text }] };
 }
 
-function officialRunInput(threadId: string, text: string) {
+/** AG-UI 1.0's RunAgentInput; without text it carries no new message (a resuming run). */
+function officialRunInput(threadId: string, text: string | null) {
   return {
     threadId,
     runId: crypto.randomUUID(),
     state: {},
-    messages: [{ id: crypto.randomUUID(), role: 'user', content: text }],
+    messages: text === null ? [] : [{ id: crypto.randomUUID(), role: 'user', content: text }],
     tools: [],
     context: [],
     forwardedProps: {},
@@ -79,19 +80,19 @@ export async function sendPrompt(text: string): Promise<void> {
     socket.send(JSON.stringify(agoraRunInput(threadId, text)));
     return;
   }
-  await streamOverHttp(threadId, text);
+  queue({ kind: 'prompt', text });
+  await streamOverHttp(officialRunInput(threadId, text));
 }
 
-async function streamOverHttp(threadId: string, text: string): Promise<void> {
+async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { resume?: unknown[] }): Promise<void> {
   const url = useServerStore.getState().info?.urls.agent;
   if (!url) return;
   useTryItStore.setState({ status: 'streaming', problem: null });
-  queue({ kind: 'prompt', text });
   try {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify(officialRunInput(threadId, text)),
+      body: JSON.stringify(input),
     });
     if (response.status === 404 || response.status === 405) {
       useTryItStore.setState({
@@ -121,8 +122,24 @@ async function streamOverHttp(threadId: string, text: string): Promise<void> {
   }
 }
 
-/** AGORA's answer to an approval request; it travels on the same socket. */
-export function answerApproval(approvalId: string, approved: boolean): void {
+/**
+ * Answers an approval: AGORA's CUSTOM response on the same socket, or (over HTTP) a new run whose `resume`
+ * answers the interrupt the last one paused at.
+ */
+export async function answerApproval(
+  approvalId: string,
+  approved: boolean,
+  via: 'custom' | 'interrupt',
+): Promise<void> {
+  if (via === 'interrupt') {
+    queue({ kind: 'approval-answer', approvalId, approved });
+    const { threadId } = useTryItStore.getState();
+    await streamOverHttp({
+      ...officialRunInput(threadId, null),
+      resume: [{ interruptId: approvalId, status: 'resolved', payload: { approved, feedback: null } }],
+    });
+    return;
+  }
   if (!socket || socket.readyState !== WebSocket.OPEN) {
     useTryItStore.setState({ problem: 'The socket is closed: the approval can no longer be answered.' });
     return;
