@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { HttpAgent } from '@ag-ui/client';
+import type { BaseEvent } from '@ag-ui/core';
+import { ThreadConversations } from '../src/server/contract/agui-http/thread-conversations';
+import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+// HTTP runs as connections: listed (kind sse) and injectable while open, closed by the console, cancelled with
+// their timers when the client goes away, kept alive with comments while they wait; threads kept within bounds.
+
+const server = await startTestEngine({ settings: { speed: 1 }, agentHttp: { keepAliveMs: 40 } });
+const control = controlClient(server);
+server.context.scenarios.put({
+  id: 'long-wait',
+  name: 'Long wait',
+  triggers: [{ match: 'substring', value: 'long wait' }],
+  steps: [{ type: 'step', name: 'waiting', steps: [{ type: 'wait', ms: 60_000 }] }],
+});
+
+const timeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+
+function runInput(text: string) {
+  return {
+    threadId: `thread-${crypto.randomUUID()}`,
+    runId: crypto.randomUUID(),
+    messages: [{ id: crypto.randomUUID(), role: 'user', content: text }],
+  };
+}
+
+/** Opens a stream and reads it as text as it comes; `until` waits for a fragment. */
+async function openStream(text: string) {
+  const input = runInput(text);
+  const abort = new AbortController();
+  const response = await fetch(`${server.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify(input),
+    signal: abort.signal,
+  });
+  assert.equal(response.status, 200);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let received = '';
+  let done = false;
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        received += decoder.decode(chunk.value, { stream: true });
+      }
+    } catch {
+      // Aborted by the test.
+    }
+    done = true;
+  })();
+  return {
+    input,
+    abort: () => abort.abort(),
+    get text() {
+      return received;
+    },
+    get ended() {
+      return done;
+    },
+    finished: pump,
+    until: (fragment: string) => eventually(() => received.includes(fragment), `stream to contain ${fragment}`),
+  };
+}
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 3000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function sseConnection(threadId: string): Promise<ConnectionSummary> {
+  const { body } = await control.get<{ items: ConnectionSummary[] }>('/connections?kind=sse');
+  const connection = body.items.find((item) => item.threadId === threadId);
+  assert.ok(connection, `an sse connection for ${threadId}`);
+  return connection;
+}
+
+test('an open stream is a connection of kind sse; an injected event reaches the official client', async () => {
+  const agent = new HttpAgent({ url: `${server.url}/agent` });
+  agent.addMessage({ id: 'u1', role: 'user', content: 'long wait please' });
+  const events: BaseEvent[] = [];
+  let injected: (() => void) | undefined;
+  const reached = new Promise<void>((resolve) => {
+    injected = resolve;
+  });
+  const run = agent.runAgent(
+    {},
+    {
+      onEvent: ({ event }) => {
+        events.push(event);
+        if (event.type === 'CUSTOM') injected?.();
+      },
+    },
+  );
+  await eventually(() => events.some((event) => event.type === 'STEP_STARTED'), 'the run to start waiting');
+  const connection = await sseConnection(agent.threadId);
+  assert.equal(connection.kind, 'sse');
+  assert.equal(connection.path, '/agent');
+  assert.equal(connection.state, 'open');
+  assert.ok(connection.activeRunId);
+
+  const sent = await control.post<{ sent: number; findings: unknown[] }>(`/connections/${connection.id}/events`, {
+    events: [{ type: 'CUSTOM', name: 'console:note', value: { from: 'console' } }],
+  });
+  assert.equal(sent.status, 200);
+  assert.deepEqual(sent.body.findings, []);
+  await reached;
+  assert.deepEqual(
+    events.filter((event) => event.type === 'CUSTOM').map((event) => (event as { value?: unknown }).value),
+    [{ from: 'console' }],
+  );
+
+  const frames = await control.get<{ items: FrameRecord[] }>(`/connections/${connection.id}/frames`);
+  const kinds = frames.body.items.map((frame) => `${frame.direction}:${frame.eventType}`).reverse();
+  assert.deepEqual(kinds.slice(0, 2), ['in:RunAgentInput', 'out:RUN_STARTED']);
+  assert.ok(kinds.includes('out:CUSTOM'));
+  agent.abortRun();
+  await run;
+  await eventually(async () => (await sseConnection(agent.threadId)).state === 'closed', 'the connection to close');
+});
+
+test('a client abort mid-stream stops the run and its timers at once; the registry shows the connection closed', async () => {
+  // Warm up: the thread store's sweep timer and the HTTP client's own timers exist before the baseline.
+  const warm = await openStream('Hallo');
+  await warm.finished;
+  const baseline = timeouts();
+
+  const stream = await openStream('long wait');
+  await stream.until('"STEP_STARTED"');
+  assert.ok(timeouts() > baseline, 'the waiting run holds a timer');
+  const open = await sseConnection(stream.input.threadId);
+  assert.equal(open.activeRunId, stream.input.runId);
+
+  stream.abort();
+  await eventually(
+    async () => (await sseConnection(stream.input.threadId)).state === 'closed',
+    'the connection to be closed',
+  );
+  const closed = await sseConnection(stream.input.threadId);
+  assert.equal(closed.closeReason, 'client closed the stream');
+  assert.equal(closed.activeRunId, null);
+  await eventually(() => timeouts() <= baseline, 'the run timers to be cleared');
+});
+
+test('the console closing a stream ends the response and stops its run', async () => {
+  const warm = await openStream('Hallo');
+  await warm.finished;
+  const baseline = timeouts();
+  const stream = await openStream('long wait');
+  await stream.until('"STEP_STARTED"');
+  const { id } = await sseConnection(stream.input.threadId);
+  const closing = await control.post(`/connections/${id}/close`, { code: 1000, reason: 'closed from the console' });
+  assert.equal(closing.status, 202);
+  await stream.finished;
+  assert.ok(stream.ended);
+  const closed = await sseConnection(stream.input.threadId);
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.closeCode, 1000);
+  assert.equal(closed.closeReason, 'closed from the console');
+  await eventually(() => timeouts() <= baseline, 'the run timers to be cleared');
+});
+
+test('keep-alive comments flow while a run waits (SSE)', async () => {
+  const stream = await openStream('long wait');
+  await stream.until('"STEP_STARTED"');
+  await stream.until(': keep-alive\n\n');
+  // Comments sit between whole frames, never inside one.
+  for (const block of stream.text.split('\n\n').filter(Boolean)) assert.match(block, /^(data: \{.*\}|: keep-alive)$/);
+  stream.abort();
+  await stream.finished;
+});
+
+test('closing the engine ends open streams', async () => {
+  const other = await startTestEngine({ settings: { speed: 1 } });
+  other.context.scenarios.put({
+    id: 'long-wait',
+    name: 'Long wait',
+    triggers: [{ match: 'always' }],
+    steps: [{ type: 'wait', ms: 60_000 }],
+  });
+  const response = await fetch(`${other.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(runInput('anything')),
+  });
+  const body = response.text().catch(() => 'reset');
+  await eventually(() => other.context.registry.openCount === 1, 'the stream to open');
+  await other.close();
+  await body;
+  assert.equal(other.context.registry.openCount, 0);
+});
+
+test('threads are kept within bounds: least recently used idle ones go first, idle ones expire, busy ones stay', async () => {
+  const closed: string[] = [];
+  const state = (name: string, busy = false) => ({ busy, close: () => closed.push(name) });
+  const threads = new ThreadConversations<ReturnType<typeof state>>({ maxThreads: 2, idleMs: 30 });
+  const busy = threads.acquire('busy', () => state('busy', true));
+  threads.acquire('a', () => state('a'));
+  threads.acquire('busy', () => assert.fail('kept'));
+  threads.acquire('b', () => state('b'));
+  assert.deepEqual(closed, ['a']);
+  assert.equal(threads.size, 2);
+  await eventually(() => closed.includes('b'), 'the idle thread to expire', 1000);
+  assert.deepEqual(closed, ['a', 'b']);
+  assert.equal(threads.size, 1);
+  assert.equal(
+    threads.acquire('busy', () => assert.fail('kept')),
+    busy,
+  );
+  threads.close();
+  assert.deepEqual(closed, ['a', 'b', 'busy']);
+  assert.equal(threads.size, 0);
+});

@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseProtoStream, runHttpRequest } from '@ag-ui/client';
+import type { BaseEvent } from '@ag-ui/core';
+import { AGUI_MEDIA_TYPE } from '@ag-ui/proto';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+// The HTTP binding on the wire: negotiation (SSE by default, protobuf when preferred), headers, input refused
+// before any stream starts, CORS, and the path following the agentPath setting.
+
+const server = await startTestEngine();
+const control = controlClient(server);
+
+function runInput(text: string, extra: Record<string, unknown> = {}) {
+  return {
+    threadId: `thread-${crypto.randomUUID()}`,
+    runId: crypto.randomUUID(),
+    messages: [{ id: crypto.randomUUID(), role: 'user', content: text }],
+    tools: [],
+    context: [],
+    ...extra,
+  };
+}
+
+function post(body: unknown, headers: Record<string, string> = {}, path = '/agent') {
+  return fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+function sseEvents(text: string): BaseEvent[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('data: '))
+    .map((block) => JSON.parse(block.slice('data: '.length)));
+}
+
+const sseConnections = async () => (await control.get<{ total: number }>('/connections?kind=sse')).body.total;
+
+test('SSE: the headers of an event stream, one `data:` frame per event, a whole run', async () => {
+  const response = await post(runInput('Hallo'));
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'text/event-stream');
+  assert.equal(response.headers.get('cache-control'), 'no-cache');
+  assert.equal(response.headers.get('x-accel-buffering'), 'no');
+  assert.equal(response.headers.get('connection'), 'keep-alive');
+  const text = await response.text();
+  assert.match(text, /^data: \{"type":"RUN_STARTED"/);
+  assert.ok(text.endsWith('\n\n'));
+  const events = sseEvents(text);
+  assert.equal(events.at(-1)?.type, 'RUN_FINISHED');
+});
+
+test('a wildcard Accept gets SSE; protobuf only when it is preferred; neither acceptable is a 406', async () => {
+  for (const accept of ['*/*', 'text/event-stream, application/vnd.ag-ui.event+proto;q=0.5']) {
+    const response = await post(runInput('Hallo'), { accept });
+    assert.equal(response.headers.get('content-type'), 'text/event-stream', accept);
+    await response.arrayBuffer();
+  }
+  const refused = await post(runInput('Hallo'), { accept: 'application/json' });
+  assert.equal(refused.status, 406);
+  assert.match(((await refused.json()) as { detail: string }).detail, /text\/event-stream or application\/vnd\.ag-ui/);
+});
+
+test('protobuf: negotiated from Accept, length-prefixed, decoded by the official parser to the same events as SSE', async () => {
+  const input = runInput('Start inspectie bij Restaurant Bella Rosa');
+  const sse = sseEvents(await (await post(input)).text());
+  const decoded = await new Promise<BaseEvent[]>((resolve, reject) => {
+    const events: BaseEvent[] = [];
+    const request = () =>
+      fetch(`${server.url}/agent`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: AGUI_MEDIA_TYPE },
+        body: JSON.stringify({ ...input, runId: crypto.randomUUID() }),
+      }).then((response) => {
+        assert.equal(response.headers.get('content-type'), AGUI_MEDIA_TYPE);
+        return response;
+      });
+    parseProtoStream(runHttpRequest(request)).subscribe({
+      next: (event) => events.push(event),
+      error: reject,
+      complete: () => resolve(events),
+    });
+  });
+  assert.ok(decoded.length > 10);
+  assert.deepEqual(
+    decoded.map((event) => event.type),
+    sse.map((event) => event.type),
+  );
+  const text = decoded.filter((e) => e.type === 'TEXT_MESSAGE_CONTENT').map((e) => (e as { delta?: string }).delta);
+  assert.match(text.join(''), /1 openstaande overtreding/);
+});
+
+test('invalid input is refused with a plain HTTP error before any stream starts', async () => {
+  const before = await sseConnections();
+  const cases: { body: unknown; headers?: Record<string, string>; status: number; loc?: unknown[] }[] = [
+    { body: { ...runInput('x'), threadId: undefined }, status: 422, loc: ['body', 'threadId'] },
+    {
+      body: { ...runInput('x'), messages: [{ role: 'user', content: 'no id' }] },
+      status: 422,
+      loc: ['body', 'messages', 0],
+    },
+    {
+      body: { ...runInput('x'), resume: [{ interruptId: 'a', status: 'maybe' }] },
+      status: 422,
+      loc: ['body', 'resume', 0, 'status'],
+    },
+    // AGORA's id-less variant is a /ws dialect, not a RunAgentInput.
+    { body: { threadId: 't', messages: [{ role: 'user', content: 'hi' }] }, status: 422, loc: ['body', 'runId'] },
+    { body: '', status: 422, loc: ['body'] },
+    { body: '{"threadId": ', status: 400 },
+    { body: 'threadId=t', headers: { 'content-type': 'text/plain' }, status: 415 },
+  ];
+  for (const { body, headers, status, loc } of cases) {
+    const response = await post(body, headers);
+    assert.equal(response.status, status, JSON.stringify(body));
+    assert.match(String(response.headers.get('content-type')), /^application\/json/);
+    const { detail } = (await response.json()) as { detail: unknown };
+    if (loc) {
+      const issues = detail as { loc: unknown[]; type: string; msg: string }[];
+      assert.ok(
+        issues.some((issue) => JSON.stringify(issue.loc.slice(0, loc.length)) === JSON.stringify(loc)),
+        `${JSON.stringify(issues)} has no issue at ${JSON.stringify(loc)}`,
+      );
+    } else assert.equal(typeof detail, 'string');
+  }
+  assert.equal(await sseConnections(), before, 'no connection was opened for refused input');
+});
+
+test('a resume with nothing to continue is a 409 before any stream; a wrong interrupt id says which one is pending', async () => {
+  const nothing = await post(runInput('Genereer rapport', { resume: [{ interruptId: 'appr-x', status: 'resolved' }] }));
+  assert.equal(nothing.status, 409);
+  assert.match(((await nothing.json()) as { detail: string }).detail, /no interrupt is pending/);
+
+  const input = runInput('Genereer rapport');
+  const asked = sseEvents(await (await post(input)).text());
+  const finished = asked.at(-1) as { outcome?: { type: string; interrupts: { id: string }[] } };
+  assert.equal(finished.outcome?.type, 'interrupt');
+  const pending = finished.outcome?.interrupts[0]?.id;
+  const wrong = await post({
+    ...input,
+    runId: crypto.randomUUID(),
+    resume: [{ interruptId: 'appr-x', status: 'resolved' }],
+  });
+  assert.equal(wrong.status, 409);
+  assert.ok(((await wrong.json()) as { detail: string }).detail.includes(String(pending)));
+  // The interrupt is still pending after the refused request.
+  const resumed = await post({
+    ...input,
+    runId: crypto.randomUUID(),
+    resume: [{ interruptId: pending, status: 'resolved', payload: { approved: true } }],
+  });
+  assert.equal(resumed.status, 200);
+  assert.match(await resumed.text(), /generate_inspection_report/);
+});
+
+test('CORS like the rest of the mocked API: preflight allowed, the stream carries the origin', async () => {
+  const preflight = await fetch(`${server.url}/agent`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'http://localhost:3000',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    },
+  });
+  assert.equal(preflight.status, 200);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+  assert.match(String(preflight.headers.get('access-control-allow-methods')), /POST/);
+  const response = await post(runInput('Hallo'), { origin: 'http://localhost:3000' });
+  assert.equal(response.headers.get('access-control-allow-origin'), 'http://localhost:3000');
+  assert.equal(response.headers.get('access-control-allow-credentials'), 'true');
+  await response.text();
+});
+
+test('the endpoint follows the agentPath setting at run time; clashing paths are refused', async () => {
+  const info = await control.get<{ urls: { agent: string } }>('/server');
+  assert.equal(info.body.urls.agent, `${server.url}/agent`);
+  const moved = await control.patch('/server/settings', { agentPath: '/v1/agent' });
+  assert.equal(moved.status, 200);
+  try {
+    assert.equal((await post(runInput('Hallo'))).status, 404);
+    const response = await post(runInput('Hallo'), {}, '/v1/agent');
+    assert.equal(response.status, 200);
+    assert.equal(sseEvents(await response.text()).at(-1)?.type, 'RUN_FINISHED');
+    const get = await fetch(`${server.url}/v1/agent`);
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    assert.equal((await control.get<{ urls: { agent: string } }>('/server')).body.urls.agent, `${server.url}/v1/agent`);
+    for (const agentPath of ['/ws', '/sessions/x', '/__console', 'agent', '/']) {
+      const refused = await control.patch<{ detail: { loc: unknown[] }[] }>('/server/settings', { agentPath });
+      assert.equal(refused.status, 422, agentPath);
+      assert.deepEqual(refused.body.detail[0]?.loc, ['body', 'agentPath']);
+    }
+  } finally {
+    await control.patch('/server/settings', { agentPath: '/agent' });
+  }
+  assert.equal((await post(runInput('Hallo'))).status, 200);
+});
