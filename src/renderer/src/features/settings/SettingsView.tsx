@@ -13,7 +13,7 @@ export function SettingsView() {
   const settings = useServerStore((state) => state.settings);
   const [drafts, setDrafts] = useState<Drafts>({});
   const [saved, setSaved] = useState(false);
-  const save = useAction(async (patch: Record<string, number>) => {
+  const save = useAction(async (patch: Record<string, number | string>) => {
     const next = await api.patchSettings(patch);
     useServerStore.setState({ settings: next });
     setDrafts({});
@@ -69,10 +69,11 @@ export function SettingsView() {
                 const problem = problems.get(field.key);
                 return (
                   <label key={field.key} className="field">
-                    {field.label} ({field.unit})
+                    {field.label}
+                    {field.unit && ` (${field.unit})`}
                     <input
-                      type="number"
-                      step={field.step}
+                      type={field.step ? 'number' : 'text'}
+                      step={field.step || undefined}
                       aria-label={field.label}
                       aria-invalid={problem !== undefined}
                       value={drafts[field.key] ?? String(settings[field.key])}

@@ -3,8 +3,10 @@ import type { ServerSettings } from '../../../../shared/settings';
 export interface SettingField {
   key: keyof ServerSettings;
   label: string;
+  /** Empty for a text setting. */
   unit: string;
   hint: string;
+  /** 0 for a text setting. */
   step: number;
 }
 
@@ -37,6 +39,18 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
         unit: 'ms',
         step: 1000,
         hint: 'A peer that misses one pong is dropped; 0 turns pings off.',
+      },
+    ],
+  },
+  {
+    title: 'HTTP binding',
+    fields: [
+      {
+        key: 'agentPath',
+        label: 'Agent path',
+        unit: '',
+        step: 0,
+        hint: 'Where the official AG-UI HTTP binding answers: POST a RunAgentInput, get SSE or protobuf back.',
       },
     ],
   },

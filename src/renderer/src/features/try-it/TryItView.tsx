@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { useServerStore } from '../../stores/server-store';
 import { type TryItTransport, useTryItStore } from '../../stores/try-it-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { TranscriptItemView } from './TranscriptItemView';
@@ -19,6 +20,7 @@ export function TryItView() {
   const entries = useTryItStore((state) => state.entries);
   const httpAvailable = useTryItStore((state) => state.httpAvailable);
   const problem = useTryItStore((state) => state.problem);
+  const agentPath = useServerStore((state) => state.settings?.agentPath ?? '/agent');
   const [prompt, setPrompt] = useState(SUGGESTIONS[0] ?? '');
   const transcript = useMemo(() => buildTranscript(entries), [entries]);
   const bottom = useRef<HTMLDivElement>(null);
@@ -58,11 +60,11 @@ export function TryItView() {
               onChange={(event) => useTryItStore.setState({ transport: event.target.value as TryItTransport })}
             >
               <option value="ws">WebSocket /ws (AGORA RunAgentInput)</option>
-              <option value="http">HTTP POST /agent (Server-Sent Events)</option>
+              <option value="http">HTTP POST {agentPath} (Server-Sent Events)</option>
             </select>
           </label>
           {transport === 'http' && httpAvailable === false && (
-            <div className="notice warning">This engine does not serve POST /agent yet. Use WebSocket.</div>
+            <div className="notice warning">This engine does not serve POST {agentPath}. Use WebSocket.</div>
           )}
           {transport === 'ws' && (
             <div className="row">

@@ -85,8 +85,10 @@ export async function sendPrompt(text: string): Promise<void> {
 }
 
 async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { resume?: unknown[] }): Promise<void> {
-  const url = useServerStore.getState().info?.urls.agent;
-  if (!url) return;
+  // The path is a setting: follow it when it changes.
+  const { info, settings } = useServerStore.getState();
+  if (!info) return;
+  const url = settings ? `${info.urls.http}${settings.agentPath}` : info.urls.agent;
   useTryItStore.setState({ status: 'streaming', problem: null });
   try {
     const response = await fetch(url, {
@@ -97,12 +99,14 @@ async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { res
     if (response.status === 404 || response.status === 405) {
       useTryItStore.setState({
         httpAvailable: false,
-        problem: `This engine does not serve POST /agent yet (HTTP ${response.status}): use WebSocket.`,
+        problem: `This engine does not serve POST ${new URL(url).pathname} yet (HTTP ${response.status}): use WebSocket.`,
       });
       return;
     }
     if (!response.ok || !response.body) {
-      useTryItStore.setState({ problem: `POST /agent answered ${response.status}: ${await response.text()}` });
+      useTryItStore.setState({
+        problem: `POST ${new URL(url).pathname} answered ${response.status}: ${await response.text()}`,
+      });
       return;
     }
     useTryItStore.setState({ httpAvailable: true });
