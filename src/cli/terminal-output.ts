@@ -8,9 +8,10 @@ export function printBanner(server: MockServer, version: string): void {
   process.stdout.write(
     [
       `${bold('AG-UI Mock Console')} ${version} ${dim('— profile agora-mock')}`,
-      `  HTTP       ${server.url}`,
-      `  WebSocket  ${server.wsUrl}`,
-      `  Console    ${server.consoleUrl}`,
+      `  HTTP        ${server.url}`,
+      `  WebSocket   ${server.wsUrl}`,
+      `  AG-UI HTTP  ${server.url}${server.settings().agentPath}`,
+      `  Console     ${server.consoleUrl}`,
       dim('Press Ctrl+C to stop.'),
       '',
     ].join('\n'),
