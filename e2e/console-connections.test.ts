@@ -5,11 +5,13 @@ import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+
 const PROMPT = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
 
 test('a client connects, its run streams in, the timeline draws the spans, frames can be inspected', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
 
@@ -87,7 +89,6 @@ async function connectionId(page: import('playwright-core').Page): Promise<strin
 
 test('inject from templates: a text message reaches the client; a rule break is named and can be sent anyway', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   const ws = await AguiSocket.open(server.wsUrl);
@@ -149,7 +150,6 @@ test('inject from templates: a text message reaches the client; a rule break is 
 
 test('a schema error is shown as you type and the engine refuses it; close with 4001 reaches the client', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   const ws = await AguiSocket.open(server.wsUrl);

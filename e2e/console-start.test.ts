@@ -6,9 +6,11 @@ import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+
 test('the console opens with its token, which leaves the address bar; the status bar shows where to connect', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   assert.equal(await page.getByTestId('HTTP address').textContent(), server.url);
@@ -23,7 +25,6 @@ test('the console opens with its token, which leaves the address bar; the status
 
 test('without a token, or with a wrong one, the console says how to open it; pasting the URL works', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page } = await openConsole(server, browser, `${server.url}/__console/`);
   const screen = page.getByTestId('access-screen');
   await screen.getByRole('heading', { name: 'This console needs its token' }).waitFor();
@@ -41,7 +42,6 @@ test('without a token, or with a wrong one, the console says how to open it; pas
 test('when the engine goes away the console says it is reconnecting, and comes back with fresh lists', async () => {
   const options = { port: 0, token: 'reconnect-token', logger: silentLogger, settings: { speed: 0 } };
   const first = await startMockServer(options);
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(first, browser);
   await waitUntilLive(page);
   await first.close();

@@ -4,6 +4,9 @@ import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+
 const KOEN = '550e8400-e29b-41d4-a716-446655440001';
 
 async function json<T>(response: Response): Promise<T> {
@@ -13,7 +16,6 @@ async function json<T>(response: Response): Promise<T> {
 
 test("State: a user's theme, a session title and a history edited in the console are what the REST API serves", async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'State' }).click();
@@ -74,7 +76,6 @@ test("State: a user's theme, a session title and a history edited in the console
 
 test('Requests: a PUT to the mocked API shows with its body both ways, and filters with /', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: /^Requests/ }).click();
@@ -108,7 +109,6 @@ test('Requests: a PUT to the mocked API shows with its body both ways, and filte
 
 test('Settings: a bad value is named before saving; a good one applies to the running engine', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Settings' }).click();

@@ -4,9 +4,11 @@ import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+
 test('Try it: the inspection flow over WebSocket, then a report approved by hand', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();
@@ -50,7 +52,6 @@ test('Try it over HTTP: POST /agent streams the reply as Server-Sent Events, or 
   const probe = await fetch(`${server.url}/agent`, { method: 'POST', headers: { accept: 'text/event-stream' } });
   await probe.body?.cancel();
   const served = probe.status !== 404 && probe.status !== 405;
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();

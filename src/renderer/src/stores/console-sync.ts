@@ -60,7 +60,7 @@ export async function connectWithToken(engineUrl: string, token: string): Promis
         applyFeedBatch(items);
         if (dropped > 0) {
           useServerStore.setState((state) => ({ droppedItems: state.droppedItems + dropped }));
-          void reloadAll();
+          reloadAfterDrops();
         }
       },
     },
@@ -123,6 +123,19 @@ function flushFrames(): void {
     for (const [connectionId, frames] of flushing)
       byConnection[connectionId] = appendFrames(byConnection[connectionId] ?? [], frames);
     return { byConnection };
+  });
+}
+
+/** While the feed keeps dropping (a flood), reload at most every RELOAD_AFTER_DROPS_MS, never two at once. */
+const RELOAD_AFTER_DROPS_MS = 2000;
+let dropReload: Promise<void> | undefined;
+let lastDropReload = 0;
+
+function reloadAfterDrops(): void {
+  if (dropReload || Date.now() - lastDropReload < RELOAD_AFTER_DROPS_MS) return;
+  lastDropReload = Date.now();
+  dropReload = reloadAll().finally(() => {
+    dropReload = undefined;
   });
 }
 

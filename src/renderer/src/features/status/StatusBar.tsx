@@ -16,6 +16,7 @@ const FEED_LABEL = {
 export function StatusBar() {
   const info = useServerStore((state) => state.info);
   const feed = useServerStore((state) => state.feed);
+  const dropped = useServerStore((state) => state.droppedItems);
   const byId = useConnectionsStore((state) => state.byId);
   const openSockets = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
   const [tone, label] = FEED_LABEL[feed];
@@ -30,6 +31,14 @@ export function StatusBar() {
         <span className={`dot ${tone}`} />
         <strong>Engine</strong>
         <span>{label}</span>
+        {dropped > 0 && (
+          <span
+            className="badge warn"
+            title="The engine sent more than the console could read; the lists were loaded again to catch up"
+          >
+            {dropped} feed items skipped
+          </span>
+        )}
       </span>
       {info && (
         <>
