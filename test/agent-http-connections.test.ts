@@ -170,6 +170,26 @@ test('the console closing a stream ends the response and stops its run', async (
   await eventually(() => timeouts() <= baseline, 'the run timers to be cleared');
 });
 
+test('a new run on a thread cancels the one still streaming there cleanly, and ends its response', async () => {
+  const first = await openStream('long wait');
+  await first.until('"STEP_STARTED"');
+  const second = await fetch(`${server.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...runInput('Hallo'), threadId: first.input.threadId }),
+  });
+  await first.finished;
+  const tail = first.text.trimEnd().split('\n\n').slice(-2);
+  assert.deepEqual(
+    tail.map((frame) => JSON.parse(frame.slice('data: '.length))).map((e) => [e.type, e.stepName ?? e.outcome?.type]),
+    [
+      ['STEP_FINISHED', 'waiting'],
+      ['RUN_FINISHED', 'cancelled'],
+    ],
+  );
+  assert.match(await second.text(), /"RUN_FINISHED"/);
+});
+
 test('keep-alive comments flow while a run waits (SSE)', async () => {
   const stream = await openStream('long wait');
   await stream.until('"STEP_STARTED"');

@@ -50,7 +50,7 @@ export class EventStreamResponse implements ConnectionTransport {
     response.setHeader('connection', 'keep-alive');
     // Headers now, so the client sees the response start before the first event.
     response.flushHeaders();
-    response.once('close', () => {
+    const closed = () => {
       this.stopKeepAlive();
       this.objects.clear();
       this.ended = true;
@@ -59,7 +59,14 @@ export class EventStreamResponse implements ConnectionTransport {
         code: this.closedWith?.code ?? null,
         reason: this.closedWith?.reason ?? null,
       });
-    });
+    };
+    // A client gone while its body was being read never emits 'close' again: report it once the caller is set up.
+    if (response.destroyed) {
+      queueMicrotask(closed);
+      this.ended = true;
+      return;
+    }
+    response.once('close', closed);
     const keepAlive = format.binary ? undefined : format.keepAlive;
     if (keepAlive && keepAliveMs > 0) {
       // One timer per stream, checking a flag, instead of re-arming a timer on every event.
