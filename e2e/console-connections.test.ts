@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
@@ -66,7 +67,7 @@ test('a client connects, its run streams in, the timeline draws the spans, frame
   await page.emulateMedia({ colorScheme: 'dark' });
 
   // The timeline shows a span left open, and the rule an injection breaks.
-  await fetch(`${server.url}/__console/api/connections/${await connectionId(page)}/events`, {
+  await fetch(`${server.url}/__console/api/connections/${await selectedConnectionId(page)}/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -82,7 +83,7 @@ test('a client connects, its run streams in, the timeline draws the spans, frame
   assert.deepEqual(errors, []);
 });
 
-async function connectionId(page: import('playwright-core').Page): Promise<string> {
+async function selectedConnectionId(page: Page): Promise<string> {
   const id = await page.locator('.connection-item[aria-selected="true"]').getAttribute('data-testid');
   return (id ?? '').replace('connection-', '');
 }
@@ -185,6 +186,22 @@ test('a schema error is shown as you type and the engine refuses it; close with 
   assert.match((await editor.textContent()) ?? '', /"role": "assistant"/, 'what was typed is kept');
 
   await drawer.getByRole('tab', { name: 'Socket' }).click();
+
+  // Paused delivery holds what is sent until resumed.
+  await drawer.getByRole('button', { name: 'Pause delivery' }).click();
+  await page.getByText('delivery paused').waitFor();
+  const connectionId = await selectedConnectionId(page);
+  const held = await fetch(`${server.url}/__console/api/connections/${connectionId}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events: [{ type: 'RUN_FINISHED', threadId: 'both', runId: 'run-both' }] }),
+  });
+  assert.equal(held.status, 200);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(ws.events.length, 1, 'held, not delivered');
+  await drawer.getByRole('button', { name: 'Resume delivery' }).click();
+  await ws.waitFor((event) => event.type === 'RUN_FINISHED');
+
   const code = drawer.getByLabel('Close code');
   await code.fill('2000');
   await drawer.getByText(/Use 1000, 1001/).waitFor();
