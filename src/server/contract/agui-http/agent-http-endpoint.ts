@@ -91,15 +91,17 @@ export function agentHttpEndpoint(context: EngineContext, options: Partial<Agent
         open.add(connection);
         const text = JSON.stringify(body);
         connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
+        let lastFrame: string | undefined;
         stream = {
           connection,
           send(runEvent) {
             const event = portableEvent(runEvent);
             // Binary formats encode the event object: hand it over with its JSON so the text is not parsed back.
             transport.remember(event.json, event.event);
+            lastFrame = event.json;
             connection.sendEvent(event);
           },
-          end(lastFrame) {
+          end() {
             if (lastFrame === undefined) transport.end();
             else transport.endAfterFrame(lastFrame);
           },

@@ -13,8 +13,8 @@ export interface RunStream {
   readonly connection: Connection;
   /** Sends one event of the run (through the connection, so its sequence tracker and frame log follow). */
   send(event: OutgoingEvent): void;
-  /** The run is over: end the response once `lastFrame` (the run's last event JSON) has gone out. */
-  end(lastFrame: string | undefined): void;
+  /** The run is over: end the response once its last event has gone out. */
+  end(): void;
 }
 
 /**
@@ -27,7 +27,6 @@ export class AgentThread implements ThreadState {
   /** Responses by the run they carry; a run's events go to the stream of the run started last. */
   private readonly streams = new Map<RunRequest, RunStream>();
   private current: RunStream | undefined;
-  private lastFrame: string | undefined;
   /** The stream the next run to start goes to (set just before `Conversation.run`). */
   private starting: RunStream | undefined;
   private readonly recorder: RunObserver;
@@ -96,26 +95,19 @@ export class AgentThread implements ThreadState {
   }
 
   private createConversation(context: ReadonlyMap<string, JsonValue>): Conversation {
-    const settings = this.context.settings;
-    const sink: EventSink = (event: OutgoingEvent) => {
-      const stream = this.current;
-      if (!stream) return;
-      this.lastFrame = event.json;
-      stream.send(event);
-    };
+    const sink: EventSink = (event) => this.current?.send(event);
     const recorder = this.recorder;
     const conversation = new Conversation({
       catalogue: this.context.scenarios,
       sink,
       origin: this.origin,
-      speed: () => settings().speed,
-      approvalTimeoutMs: () => settings().approvalTimeoutMs,
+      speed: () => this.context.settings().speed,
+      approvalTimeoutMs: () => this.context.settings().approvalTimeoutMs,
       approvals: 'interrupt',
       observer: {
         runStarted: (request) => {
           const stream = this.starting;
           this.current = stream;
-          this.lastFrame = undefined;
           if (stream) {
             this.streams.set(request, stream);
             stream.connection.update({
@@ -134,7 +126,7 @@ export class AgentThread implements ThreadState {
           this.streams.delete(request);
           if (this.current === stream) this.current = undefined;
           stream.connection.update({ activeRunId: null });
-          stream.end(this.lastFrame);
+          stream.end();
         },
       },
     });
