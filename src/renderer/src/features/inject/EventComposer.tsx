@@ -5,7 +5,7 @@ import type { InjectConflict, SequenceFinding } from '../../../../shared/control
 import { ApiError, errorMessage, type ValidationIssue } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { JsonEditor } from '../../ui/JsonEditor';
+import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { eventsOf, validateEvents } from './event-validation';
 import { FindingsList } from './FindingsList';
 import { TargetPicker } from './TargetPicker';
@@ -176,7 +176,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           </>
         )}
       </div>
-      <JsonEditor
+      <LazyJsonEditor
         value={text}
         onChange={setText}
         validate={validateEvents}

@@ -3,7 +3,7 @@ import type { Scenario } from '../../../../shared/scenario';
 import { api } from '../../api/control-client';
 import { useScenariosStore } from '../../stores/scenarios-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { JsonEditor } from '../../ui/JsonEditor';
+import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { useAction } from '../../ui/use-action';
 import { RunScenarioForm } from './RunScenarioForm';
 import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
@@ -69,7 +69,7 @@ export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
         <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />
         {scenario && <RunScenarioForm scenarioId={scenario.id} />}
         <ScenarioSchemaHelp />
-        <JsonEditor
+        <LazyJsonEditor
           value={text}
           onChange={setText}
           validate={validateScenario}
