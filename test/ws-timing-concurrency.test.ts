@@ -55,7 +55,9 @@ test('speed 1 plays the inspection flow with AGORA timings', async () => {
     );
   }
   const chunks = ws.events.filter((e) => e.type === 'TEXT_MESSAGE_CONTENT').map((e) => e.timestamp as number);
-  for (let i = 1; i < chunks.length; i++) near((chunks[i] as number) - (chunks[i - 1] as number), 100, `chunk ${i}`);
+  // Measured from the first chunk, not chunk to chunk: the planned timeline lets a chunk that fired late be
+  // followed by a shorter gap, so only the offsets are fixed.
+  for (let i = 1; i < chunks.length; i++) near((chunks[i] as number) - (chunks[0] as number), i * 100, `chunk ${i}`);
   // The timeline is planned ahead, so small lateness does not add up over the run.
   const expected = 500 + 3 * 300 + chunks.length * 100;
   near(
