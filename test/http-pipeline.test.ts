@@ -191,6 +191,8 @@ test('on the engine: unknown route 404, wrong method 405 with Allow, CORS for an
 
   const simple = await fetch(`${engine.url}/health`, { headers: { origin: 'http://example.test' } });
   assert.equal(simple.headers.get('access-control-allow-origin'), 'http://example.test');
+  const sameOrigin = await fetch(`${engine.url}/health`);
+  assert.equal(sameOrigin.headers.get('access-control-allow-origin'), null, 'no Origin, no CORS headers');
   const errorWithCors = await fetch(`${engine.url}/nope`, { headers: { origin: 'http://example.test' } });
   assert.equal(errorWithCors.headers.get('access-control-allow-origin'), 'http://example.test', 'errors keep CORS');
 });

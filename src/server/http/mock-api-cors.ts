@@ -7,13 +7,15 @@ import type { Middleware } from 'koa';
  */
 export function mockApiCors(): Middleware {
   const handle = cors({
-    origin: (ctx) => ctx.get('Origin') || '*',
+    origin: (ctx) => ctx.get('Origin'),
     credentials: true,
     allowMethods: ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'],
     keepHeadersOnError: true,
     maxAge: 600,
   });
   return async function mockApiCorsMiddleware(ctx, next) {
+    // No Origin, no CORS: it is not a cross-origin browser request, and @koa/cors would echo an empty origin.
+    if (!ctx.get('Origin')) return next();
     await handle(ctx, next);
     if (ctx.method === 'OPTIONS' && ctx.status === 204 && ctx.get('Access-Control-Request-Method')) {
       ctx.body = 'OK';
