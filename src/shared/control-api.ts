@@ -154,19 +154,39 @@ export type MacroName = keyof typeof MacroSchemas;
 export const MACRO_NAMES = Object.keys(MacroSchemas) as MacroName[];
 export type MacroParams<N extends MacroName> = z.input<(typeof MacroSchemas)[N]>;
 
-/** What the sequence tracker knows about a connection's stream (templates are filled from it). */
+export interface OpenToolCall {
+  toolCallId: string;
+  toolCallName: string;
+  parentMessageId?: string;
+}
+
+export interface OpenStep {
+  stepName: string;
+  /** The agent the step is scoped to; absent for the parent agent. */
+  subagentRunId?: string;
+}
+
+export interface ActiveSubagent {
+  subagentRunId: string;
+  name: string;
+}
+
+/** What the sequence tracker knows about a connection's stream (templates are filled from it). Lists are in opening order. */
 export interface StreamContext {
   runActive: boolean;
+  /** The last run ended with RUN_FINISHED (and no RUN_ERROR after it). */
   finished: boolean;
+  /** The last run ended with RUN_ERROR. */
   errored: boolean;
+  /** Of the current run, or of the last one once it ended. */
   threadId: string | undefined;
   runId: string | undefined;
   openTextMessages: string[];
-  openToolCalls: { toolCallId: string; toolCallName: string; parentMessageId?: string }[];
-  openSteps: { stepName: string; subagentRunId?: string }[];
+  openToolCalls: OpenToolCall[];
+  openSteps: OpenStep[];
   openReasoningMessages: string[];
   openReasoningSpans: string[];
-  activeSubagents: { subagentRunId: string; name: string }[];
+  activeSubagents: ActiveSubagent[];
 }
 
 // ——— State editing ————————————————————————————————————————————————————————————

@@ -1,4 +1,5 @@
 import { type BaseEvent, EventType } from '@ag-ui/core';
+import type { OpenStep, OpenToolCall, StreamContext } from '../../shared/control-api';
 
 /**
  * The sequence rules `verifyEvents` from `@ag-ui/client` 1.0 enforces, as a non-throwing per-connection state
@@ -52,40 +53,8 @@ export interface RuleFinding {
   message: string;
 }
 
-export interface OpenToolCall {
-  toolCallId: string;
-  toolCallName: string;
-  parentMessageId?: string;
-}
-
-export interface OpenStep {
-  stepName: string;
-  /** The agent the step is scoped to; absent for the parent agent. */
-  subagentRunId?: string;
-}
-
-export interface ActiveSubagent {
-  subagentRunId: string;
-  name: string;
-}
-
-/** What event templates need to know about a connection's stream. Lists are in opening order. */
-export interface TrackerContext {
-  runActive: boolean;
-  /** The last run ended with RUN_FINISHED (and no RUN_ERROR after it). */
-  finished: boolean;
-  /** The last run ended with RUN_ERROR. */
-  errored: boolean;
-  /** Of the current run, or of the last one once it ended. */
-  threadId: string | undefined;
-  runId: string | undefined;
-  openTextMessages: string[];
-  openToolCalls: OpenToolCall[];
-  openSteps: OpenStep[];
-  openReasoningMessages: string[];
-  openReasoningSpans: string[];
-  activeSubagents: ActiveSubagent[];
-}
+/** What event templates need to know about a connection's stream (the console reads it too). */
+export type TrackerContext = StreamContext;
 
 /** Who opened an entity; `undefined` is the parent agent. Never mutated, so maps may share instances. */
 interface Owner {
