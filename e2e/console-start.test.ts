@@ -51,7 +51,8 @@ test('when the engine goes away the console says it is reconnecting, and comes b
   const second = await startMockServer({ ...options, port: first.port });
   after(() => second.close());
   const ws = await AguiSocket.open(second.wsUrl);
-  await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 10_000 });
+  // Bounded by the backoff (at most 3 s between tries) and a slow engine start on a busy machine.
+  await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 15_000 });
   await waitUntilLive(page);
   await page.locator('.connection-item').first().waitFor();
   ws.socket.close();

@@ -11,7 +11,7 @@ export interface LiveFeedHandlers {
   onStatus(status: FeedStatus): void;
 }
 
-const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+const BACKOFF_MS = [250, 500, 1000, 2000, 3000];
 const UNAUTHORIZED = 4001;
 
 /**
@@ -79,7 +79,7 @@ export class LiveFeed {
         return;
       }
       this.handlers.onStatus(this.everReady ? 'reconnecting' : 'connecting');
-      const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 8000;
+      const delay = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)] ?? 3000;
       this.attempt++;
       this.retryTimer = setTimeout(() => this.open(), delay);
     };
