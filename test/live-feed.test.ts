@@ -113,3 +113,20 @@ test('a subscriber that reads too slowly is told how many items it dropped; memo
   await client.close();
   feed.close();
 });
+
+test('frame counters reach every subscriber a few times a second, even without following the frames', async () => {
+  const server = await startTestEngine();
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('hallo');
+  await client.waitForRuns(1);
+  await feed.waitFor(() =>
+    ofType(feed.items, 'connection-updated').some(
+      (item) => item.connection.counters.framesOut === client.events.length && item.connection.counters.framesIn === 1,
+    ),
+  );
+  assert.equal(ofType(feed.items, 'frame').length, 0, 'frames themselves only go to subscribers of the connection');
+  await client.close();
+  feed.close();
+});

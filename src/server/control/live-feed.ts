@@ -24,6 +24,9 @@ export interface LiveFeedOptions {
   authTimeoutMs: number;
 }
 
+/** Flush ticks between counter updates (5 × 50 ms: four times a second). */
+const COUNTER_TICKS = 5;
+
 const DEFAULTS: LiveFeedOptions = {
   flushIntervalMs: 50,
   maxBatch: 500,
@@ -49,6 +52,8 @@ export class LiveFeed {
   private readonly options: LiveFeedOptions;
   private readonly subscribers = new Set<Subscriber>();
   private detachSources: (() => void) | undefined;
+  /** Connections whose frame counters moved since their summary last went out. */
+  private readonly countersChanged = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -138,8 +143,10 @@ export class LiveFeed {
     const publish = (item: FeedItem) => this.publish(item);
     const detachers = [
       registry.subscribe((event) => {
-        if (event.type === 'frame') publish({ type: 'frame', connectionId: event.connectionId, frame: event.frame });
-        else publish({ type: `connection-${event.type}`, connection: event.connection });
+        if (event.type === 'frame') {
+          this.countersChanged.add(event.connectionId);
+          publish({ type: 'frame', connectionId: event.connectionId, frame: event.frame });
+        } else publish({ type: `connection-${event.type}`, connection: event.connection });
       }),
       requestLog.subscribe((request) => publish({ type: 'request', entry: request.entry() })),
       store.subscribe((change) => publish({ type: 'state-changed', change })),
@@ -149,12 +156,27 @@ export class LiveFeed {
     this.detachSources = () => {
       for (const detach of detachers) detach();
     };
+    let ticks = 0;
     this.timer = setInterval(() => {
+      if (++ticks % COUNTER_TICKS === 0) this.publishCounters();
       for (const subscriber of this.subscribers) this.flush(subscriber);
     }, this.options.flushIntervalMs);
   }
 
+  /**
+   * Frame counters change with every frame; rather than an update per frame, each busy connection's summary
+   * goes out a few times a second, to every subscriber (whether or not it follows that connection's frames).
+   */
+  private publishCounters(): void {
+    for (const id of this.countersChanged) {
+      const connection = this.deps.context.registry.get(id);
+      if (connection) this.publish({ type: 'connection-updated', connection: connection.summary() });
+    }
+    this.countersChanged.clear();
+  }
+
   private stop(): void {
+    this.countersChanged.clear();
     this.detachSources?.();
     this.detachSources = undefined;
     clearInterval(this.timer);
