@@ -183,3 +183,23 @@ test('recorded text is sent as it was, even when it looks like a placeholder', a
   await assertValidStream(client.events);
   assert.equal(text(client.events), 'Use {{name}} or {{{x}}}');
 });
+
+test('runs without a user message (played from the console) are passed over; the first asked run is recorded', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  const list = await api.get<{ items: { id: string }[] }>('/connections');
+  const id = list.body.items[0]?.id as string;
+  await api.post('/scenarios/agora-general/run', { connectionId: id });
+  await client.waitForRuns(1);
+  const onlyConsole = await api.post<{ detail: string }>(`/connections/${id}/record`, {});
+  assert.equal(onlyConsole.status, 409);
+  assert.match(onlyConsole.body.detail, /started by a user message/);
+
+  client.ask(INSPECTION);
+  await client.waitForRuns(2);
+  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, {});
+  assert.equal(recorded.status, 201);
+  assert.deepEqual(recorded.body.scenario.triggers[0], { match: 'substring', value: INSPECTION, priority: 10 });
+  assert.ok(text(runOnly(client.events)).includes('Restaurant Bella Rosa'));
+});

@@ -47,8 +47,10 @@ const UUID_TAIL = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
  */
 export function recordScenario(frames: readonly FrameRecord[], options: RecordingOptions): Recording {
   const { userMessage, run, answers, laterRuns } = firstRun(frames);
-  if (!run) throw new RecordingError('nothing to record: no run (RUN_STARTED) among the recorded frames');
-  if (!userMessage.trim()) throw new RecordingError('the recorded run has no user message to trigger on');
+  if (!run)
+    throw new RecordingError(
+      'nothing to record: no run started by a user message among the recorded frames (runs played from the console or injected have nothing to trigger on)',
+    );
   const [started, ...rest] = run;
   const threadId = stringField(started?.event, 'threadId');
   const runId = stringField(started?.event, 'runId');
@@ -77,9 +79,14 @@ export function recordScenario(frames: readonly FrameRecord[], options: Recordin
   };
 }
 
-/** The first run's events (RUN_STARTED to its end), the user message that started it, and approval answers. */
+/**
+ * The first run a user message started (RUN_STARTED to its end), that message, and approval answers. Runs with
+ * nothing to trigger on — a scenario played from the console, an injected run — are passed over.
+ */
 function firstRun(frames: readonly FrameRecord[]) {
   let userMessage = '';
+  /** The user message of the latest run request, until its RUN_STARTED goes out. */
+  let requested = '';
   let run: TimedEvent[] | undefined;
   let ended = false;
   let laterRuns = 0;
@@ -90,7 +97,7 @@ function firstRun(frames: readonly FrameRecord[]) {
     if (value === undefined) continue;
     if (frame.direction === 'in') {
       const request = parseClientRequest(value);
-      if (request.kind === 'run' && !run && !userMessage) userMessage = request.request.lastUserMessage;
+      if (request.kind === 'run') requested = request.request.lastUserMessage;
       if (request.kind === 'approval') {
         answers.set(request.answer.approvalId, { approved: request.answer.approved, at: frame.at });
       }
@@ -98,11 +105,15 @@ function firstRun(frames: readonly FrameRecord[]) {
     }
     if (!isObject(value) || typeof value.type !== 'string') continue;
     if (value.type === 'RUN_STARTED') {
+      const trigger = requested;
+      requested = '';
       if (run) {
         if (ended) laterRuns++;
         ended = true;
         continue;
       }
+      if (!trigger.trim()) continue;
+      userMessage = trigger;
       run = [];
     }
     if (!run || ended) continue;
