@@ -34,9 +34,32 @@ class FakeIpcMain implements IpcMainLike {
 
 function registered() {
   const ipc = new FakeIpcMain();
-  const unregister = registerDesktopIpc(ipc, desktopHandlers(ENGINE), (url) => isConsolePage(url, ENGINE.url));
-  return { ipc, unregister };
+  const chosen: [string, string | undefined][] = [];
+  const chooseFile = async (mode: 'open' | 'save', name: string | undefined) => {
+    chosen.push([mode, name]);
+    return mode === 'open' ? '/tmp/picked.agui.json' : null;
+  };
+  const unregister = registerDesktopIpc(ipc, desktopHandlers(ENGINE, chooseFile), (url) =>
+    isConsolePage(url, ENGINE.url),
+  );
+  return { ipc, unregister, chosen };
 }
+
+test('the console can ask for a native workspace file dialog; bad arguments are refused', async () => {
+  const { ipc, chosen } = registered();
+  const consoleUrl = `${ENGINE.url}/__console/`;
+  assert.equal(await ipc.invoke('desktop:choose-workspace-file', consoleUrl, 'open'), '/tmp/picked.agui.json');
+  assert.equal(await ipc.invoke('desktop:choose-workspace-file', consoleUrl, 'save', 'Demo'), null);
+  assert.deepEqual(chosen, [
+    ['open', undefined],
+    ['save', 'Demo'],
+  ]);
+  await assert.rejects(ipc.invoke('desktop:choose-workspace-file', consoleUrl, 'delete'), TypeError);
+  await assert.rejects(
+    ipc.invoke('desktop:choose-workspace-file', 'https://evil.example/', 'open'),
+    UntrustedSenderError,
+  );
+});
 
 test('every channel of the typed map has exactly one handler, and nothing else is registered', () => {
   const { ipc, unregister } = registered();

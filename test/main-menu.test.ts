@@ -16,6 +16,9 @@ function template(platform: NodeJS.Platform) {
     appName: 'AG-UI Mock Console',
     urls: URLS,
     actions: {
+      openWorkspace: () => calls.push('open workspace'),
+      saveWorkspace: () => calls.push('save workspace'),
+      saveWorkspaceAs: () => calls.push('save workspace as'),
       copy: (text) => calls.push(`copy ${text}`),
       openExternal: (url) => calls.push(`open ${url}`),
       openDocs: () => calls.push('docs'),
@@ -71,14 +74,18 @@ test('Help copies the engine addresses, opens the console in a browser, and open
   ]);
 });
 
-test('File has only working items (no workspace items until the preload offers them)', () => {
+test('File opens, saves and saves the workspace as, with shortcuts, then close and quit', () => {
   for (const platform of ['linux', 'darwin'] as const) {
-    const { menu } = template(platform);
+    const { menu, calls } = template(platform);
     const file = menu.find((item) => item.label === '&File');
     const items = leaves([file ?? {}]).filter((item) => item.type !== 'separator');
-    assert.ok(items.length > 0);
-    assert.ok(items.every((item) => item.role === 'close' || item.role === 'quit'));
-    assert.ok(!JSON.stringify(menu).match(/workspace/i));
+    for (const item of items.filter((item) => item.click)) click(item);
+    assert.deepEqual(calls, ['open workspace', 'save workspace', 'save workspace as']);
+    assert.deepEqual(
+      items.filter((item) => item.click).map((item) => item.accelerator),
+      ['CmdOrCtrl+O', 'CmdOrCtrl+S', 'CmdOrCtrl+Shift+S'],
+    );
+    assert.ok(items.some((item) => item.role === 'close'));
   }
 });
 

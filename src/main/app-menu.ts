@@ -8,6 +8,10 @@ export interface EngineUrls {
 }
 
 export interface MenuActions {
+  /** File menu: the engine's workspace, with native dialogs for the paths. */
+  openWorkspace(): void;
+  saveWorkspace(): void;
+  saveWorkspaceAs(): void;
   copy(text: string): void;
   /** shell.openExternal in the app. */
   openExternal(url: string): void;
@@ -24,13 +28,20 @@ export interface AppMenuOptions {
 
 /**
  * The app menu as a template (Menu.buildFromTemplate in the app). Every item either has an Electron role or a
- * click handler: nothing is shown that does nothing. Workspace open/save joins File when the preload has it.
+ * click handler: nothing is shown that does nothing.
  */
 export function appMenuTemplate({ platform, appName, urls, actions }: AppMenuOptions): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const file: MenuItemConstructorOptions = {
     label: '&File',
-    submenu: [{ role: 'close' }, ...(mac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const }])],
+    submenu: [
+      { label: 'Open Workspace…', accelerator: 'CmdOrCtrl+O', click: () => actions.openWorkspace() },
+      { label: 'Save Workspace', accelerator: 'CmdOrCtrl+S', click: () => actions.saveWorkspace() },
+      { label: 'Save Workspace As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.saveWorkspaceAs() },
+      { type: 'separator' },
+      { role: 'close' },
+      ...(mac ? [] : [{ type: 'separator' as const }, { role: 'quit' as const }]),
+    ],
   };
   const view: MenuItemConstructorOptions = {
     label: '&View',

@@ -1,9 +1,51 @@
-import type { MessageBoxOptions, MessageBoxReturnValue, RenderProcessGoneDetails } from 'electron';
+import type {
+  MessageBoxOptions,
+  MessageBoxReturnValue,
+  OpenDialogOptions,
+  OpenDialogReturnValue,
+  RenderProcessGoneDetails,
+  SaveDialogOptions,
+  SaveDialogReturnValue,
+} from 'electron';
+import type { WorkspaceFileDialog } from '../shared/desktop-api';
 
 /** The parts of Electron's `dialog` used here, so tests can answer the questions. */
 export interface Dialogs {
   showMessageBox(options: MessageBoxOptions): Promise<MessageBoxReturnValue>;
   showErrorBox(title: string, content: string): void;
+}
+
+export interface FileDialogs {
+  showOpenDialog(options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
+  showSaveDialog(options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
+}
+
+const WORKSPACE_FILTERS = [
+  { name: 'AG-UI mock workspace', extensions: ['agui.json', 'json'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+/** A native dialog for a workspace file: the chosen path, or null when cancelled. */
+export async function chooseWorkspaceFile(
+  dialogs: FileDialogs,
+  mode: WorkspaceFileDialog,
+  suggestedName = 'mock.agui.json',
+): Promise<string | null> {
+  if (mode === 'open') {
+    const { canceled, filePaths } = await dialogs.showOpenDialog({
+      title: 'Open workspace',
+      properties: ['openFile'],
+      filters: WORKSPACE_FILTERS,
+    });
+    return canceled ? null : (filePaths[0] ?? null);
+  }
+  const { canceled, filePath } = await dialogs.showSaveDialog({
+    title: 'Save workspace as',
+    defaultPath: suggestedName.endsWith('.json') ? suggestedName : `${suggestedName}.agui.json`,
+    filters: WORKSPACE_FILTERS,
+    properties: ['createDirectory', 'showOverwriteConfirmation'],
+  });
+  return canceled || !filePath ? null : filePath;
 }
 
 export async function askUseFreePort(dialogs: Dialogs, port: number): Promise<boolean> {

@@ -7,10 +7,10 @@ import { consoleLogger, type MockServer, startMockServer } from '../server/index
 import { appMenuTemplate } from './app-menu';
 import { consolePageUrl, isConsolePage } from './console-page';
 import { readDesktopSettings } from './desktop-settings';
-import { askReloadAfterCrash, askUseFreePort, describeError } from './dialogs';
+import { askReloadAfterCrash, askUseFreePort, chooseWorkspaceFile, describeError } from './dialogs';
 import { startEngine } from './engine-host';
 import { reportRendererCrash, reportUncaughtErrors } from './error-reports';
-import { desktopHandlers, registerDesktopIpc } from './ipc-handlers';
+import { type ChooseFile, desktopHandlers, registerDesktopIpc } from './ipc-handlers';
 import { claimSingleInstance, focusWindow, quitGracefully, quitOnSignals } from './lifecycle';
 import { guardNavigation } from './navigation-guard';
 import { hardenSession } from './session-security';
@@ -60,7 +60,17 @@ async function launch(): Promise<void> {
   if (!engine) return app.quit();
   const running = engine;
   hardenSession(session.defaultSession, running.url);
-  registerDesktopIpc(ipcMain, desktopHandlers(running), (url) => isConsolePage(url, running.url));
+  const chooseFile: ChooseFile = (mode, suggestedName) => chooseWorkspaceFile(dialog, mode, suggestedName);
+  registerDesktopIpc(ipcMain, desktopHandlers(running, chooseFile), (url) => isConsolePage(url, running.url));
+  // The File menu works on the engine's workspace directly; the console follows through its live feed.
+  const workspaceAction = (action: () => Promise<unknown>) => () =>
+    void action().catch((error: unknown) =>
+      dialog.showErrorBox('Workspace', error instanceof Error ? error.message : String(error)),
+    );
+  const saveAs = async () => {
+    const path = await chooseFile('save', running.workspace.status().name);
+    if (path) await running.workspace.saveAs(path);
+  };
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       appMenuTemplate({
@@ -68,6 +78,12 @@ async function launch(): Promise<void> {
         appName: app.name,
         urls: { http: running.url, ws: running.wsUrl, console: running.consoleUrl },
         actions: {
+          openWorkspace: workspaceAction(async () => {
+            const path = await chooseFile('open', undefined);
+            if (path) await running.workspace.open(path);
+          }),
+          saveWorkspace: workspaceAction(() => (running.workspace.status().path ? running.workspace.save() : saveAs())),
+          saveWorkspaceAs: workspaceAction(saveAs),
           copy: (text) => clipboard.writeText(text),
           openExternal: (url) =>
             void shell.openExternal(url).catch((error: unknown) => report('Could not open', error)),

@@ -1,5 +1,5 @@
 import type { MockServer } from '../server/index';
-import type { DesktopChannel, DesktopIpcChannels } from '../shared/desktop-api';
+import type { DesktopChannel, DesktopIpcChannels, WorkspaceFileDialog } from '../shared/desktop-api';
 
 /** One handler per channel of the typed map; the compiler insists on all of them. */
 export type DesktopHandlers = {
@@ -25,9 +25,18 @@ export class UntrustedSenderError extends Error {
   }
 }
 
-export function desktopHandlers(engine: Pick<MockServer, 'url' | 'token'>): DesktopHandlers {
+/** Shows a native file dialog; the chosen path or null. */
+export type ChooseFile = (mode: WorkspaceFileDialog, suggestedName: string | undefined) => Promise<string | null>;
+
+export function desktopHandlers(engine: Pick<MockServer, 'url' | 'token'>, chooseFile: ChooseFile): DesktopHandlers {
   return {
     'desktop:console-connection': () => ({ engineUrl: engine.url, token: engine.token }),
+    'desktop:choose-workspace-file': (mode, suggestedName) => {
+      // Arguments come from the renderer: check them rather than trust the types.
+      if (mode !== 'open' && mode !== 'save') throw new TypeError('mode must be "open" or "save"');
+      const name = typeof suggestedName === 'string' ? suggestedName.slice(0, 200) : undefined;
+      return chooseFile(mode, name);
+    },
   };
 }
 

@@ -8,8 +8,13 @@ export interface ConsoleConnection {
   token: string;
 }
 
+/** Which native file dialog to show for a workspace file. */
+export type WorkspaceFileDialog = 'open' | 'save';
+
 export interface DesktopIpcChannels {
   'desktop:console-connection': { args: []; result: ConsoleConnection };
+  /** A native Open / Save As dialog for a workspace file; the chosen path, or null when cancelled. */
+  'desktop:choose-workspace-file': { args: [mode: WorkspaceFileDialog, suggestedName?: string]; result: string | null };
 }
 
 export type DesktopChannel = keyof DesktopIpcChannels;
@@ -20,6 +25,7 @@ export type DesktopChannel = keyof DesktopIpcChannels;
  */
 export const DESKTOP_METHODS = {
   consoleConnection: 'desktop:console-connection',
+  chooseWorkspaceFile: 'desktop:choose-workspace-file',
 } as const satisfies Record<string, DesktopChannel>;
 
 export type DesktopMethod = keyof typeof DESKTOP_METHODS;
