@@ -16,7 +16,7 @@ import {
 import type { RequestLogEntry } from '../../../shared/request-log';
 import type { Scenario } from '../../../shared/scenario';
 import type { ServerSettings, ServerSettingsPatch } from '../../../shared/settings';
-import type { WorkspaceStatus } from '../../../shared/workspace';
+import type { RecentWorkspace, Workspace, WorkspaceStatus, WorkspaceTemplate } from '../../../shared/workspace';
 import { ApiError, describeDetail } from './api-error';
 import type { ConsoleAccess } from './console-token';
 
@@ -107,6 +107,13 @@ export const api = {
 
   workspace: () => call<WorkspaceStatus>('GET', '/workspace'),
   saveWorkspace: () => call<WorkspaceStatus>('POST', '/workspace/save'),
+  saveWorkspaceAs: (path: string) => call<WorkspaceStatus>('POST', '/workspace/save-as', { path }),
+  openWorkspace: (path: string) => call<WorkspaceStatus>('POST', '/workspace/open', { path }),
+  newWorkspace: (template: WorkspaceTemplate, path?: string) =>
+    call<WorkspaceStatus>('POST', '/workspace/new', path ? { template, path } : { template }),
+  exportWorkspace: () => call<Workspace>('GET', '/workspace/export'),
+  importWorkspace: (document: unknown) => call<WorkspaceStatus>('POST', '/workspace/import', document),
+  recentWorkspaces: () => call<ItemsPage<RecentWorkspace>>('GET', '/workspace/recent'),
 
   runScenario: (scenarioId: string, connectionId: string) =>
     call<unknown>('POST', `/scenarios/${id(scenarioId)}/run`, { connectionId }),

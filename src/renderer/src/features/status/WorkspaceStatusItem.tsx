@@ -1,10 +1,13 @@
+import { useState } from 'react';
 import { api } from '../../api/control-client';
 import { useServerStore } from '../../stores/server-store';
 import { useAction } from '../../ui/use-action';
+import { WorkspacePanel } from '../workspace/WorkspacePanel';
 
-/** The workspace file's name, whether it has unsaved changes, and a save when it can be saved. */
+/** The workspace file's name (opens the workspace panel), whether it has unsaved changes, and a quick save. */
 export function WorkspaceStatusItem() {
   const workspace = useServerStore((state) => state.workspace);
+  const [open, setOpen] = useState(false);
   const save = useAction(async () => useServerStore.setState({ workspace: await api.saveWorkspace() }));
   if (!workspace) return null;
   const problem = save.error ?? workspace.conflict?.message ?? workspace.error?.message ?? null;
@@ -14,7 +17,15 @@ export function WorkspaceStatusItem() {
       data-testid="workspace-status"
       title={workspace.path ?? 'In memory only: nothing is saved'}
     >
-      <strong>{workspace.name}</strong>
+      <button
+        type="button"
+        className="ghost workspace-name"
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        onClick={() => setOpen(!open)}
+      >
+        {workspace.name} ▾
+      </button>
       {workspace.dirty && (
         <span className="badge warn" title="Changes not yet written to the file">
           unsaved
@@ -31,6 +42,7 @@ export function WorkspaceStatusItem() {
           {workspace.conflict ? 'conflict' : 'problem'}
         </span>
       )}
+      {open && <WorkspacePanel workspace={workspace} onClose={() => setOpen(false)} />}
     </span>
   );
 }

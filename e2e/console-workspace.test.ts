@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+
+const browser = await launchBrowser();
+
+test('Workspace: save as a file, see it saved, export it, import a copy, reopen from recent', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agui-console-workspace-'));
+  const server = await startTestEngine({ workspaceOptions: { configDir: dir } });
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  /** The REST API (what a frontend sees) serves `count` users, within the wait. */
+  const usersBecome = (count: number) =>
+    page.waitForFunction(
+      async ([url, expected]) =>
+        ((await (await fetch(`${url}/users`)).json()) as { totalCount: number }).totalCount === expected,
+      [server.url, count] as const,
+    );
+  const status = page.getByTestId('workspace-status');
+  await status.getByText('in memory').waitFor();
+
+  await status.getByRole('button', { name: /▾/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  await panel.getByRole('button', { name: 'Save as…' }).click();
+  const file = join(dir, 'team.agui.json');
+  await panel.getByLabel('Save to').fill(file);
+  await panel.getByRole('button', { name: 'Save', exact: true }).last().click();
+  await panel.getByTestId('workspace-path').filter({ hasText: file }).waitFor();
+  await status.getByText('in memory').waitFor({ state: 'detached' });
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { version: number; agora: { users: unknown[] } };
+  assert.equal(saved.version, 1);
+  assert.equal(saved.agora.users.length, 3);
+  await screenshot(page, 'workspace');
+
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Export' }).click();
+  const exported = await download;
+  assert.match(exported.suggestedFilename(), /\.agui\.json$/);
+  const exportedText = readFileSync((await exported.path()) as string, 'utf8');
+  assert.equal(JSON.parse(exportedText).agora.users.length, 3);
+
+  // Import a copy with one user fewer: the REST API serves it at once.
+  const copy = JSON.parse(exportedText) as { agora: { users: { id: string }[]; currentUserId: string | null } };
+  copy.agora.users = copy.agora.users.filter((user) => user.id !== '550e8400-e29b-41d4-a716-446655440003');
+  const upload = join(dir, 'copy.json');
+  writeFileSync(upload, JSON.stringify(copy));
+  await panel.getByTestId('workspace-import').setInputFiles(upload);
+  await usersBecome(2);
+
+  // A broken upload is reported in place and changes nothing.
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{"version": 1,');
+  await panel.getByTestId('workspace-import').setInputFiles(broken);
+  await panel.getByRole('alert').filter({ hasText: 'broken.json is not JSON' }).waitFor();
+  assert.equal(((await (await fetch(`${server.url}/users`)).json()) as { totalCount: number }).totalCount, 2);
+
+  await panel.getByRole('button', { name: 'Open…' }).click();
+  await panel.getByLabel('File to open').fill(file);
+  await panel.getByRole('button', { name: 'Open', exact: true }).click();
+  await usersBecome(3);
+  await panel.getByRole('button', { name: /team/ }).first().waitFor();
+  assert.deepEqual(errors, []);
+});

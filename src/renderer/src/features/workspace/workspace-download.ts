@@ -1,0 +1,29 @@
+import type { Workspace } from '../../../../shared/workspace';
+
+/** The file name an exported workspace is saved under. */
+export function workspaceFileName(name: string): string {
+  const safe = name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${safe || 'workspace'}.agui.json`;
+}
+
+/** Hands the document to the browser as a download (the engine is not asked to write anywhere). */
+export function downloadWorkspace(document: Workspace): void {
+  const blob = new Blob([`${JSON.stringify(document, null, 2)}\n`], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const link = window.document.createElement('a');
+  link.href = url;
+  link.download = workspaceFileName(document.name);
+  link.click();
+  // The click has started the download; the object URL is only needed until then.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Reads an uploaded file as JSON, saying what is wrong when it is not. */
+export async function readWorkspaceUpload(file: File): Promise<unknown> {
+  const text = await file.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file.name} is not JSON: ${(error as Error).message}`);
+  }
+}
