@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { rendererModule } from '../e2e/helpers/renderer-module';
 import type { SessionMetadata, User } from '../src/shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
-import type { RequestLogEntry } from '../src/shared/request-log';
+import type { RequestLogEntry, RequestSummary } from '../src/shared/request-log';
 
 const { closeProblems } = await rendererModule('features/inject/close-validation.ts');
 const { validateEvents } = await rendererModule('features/inject/event-validation.ts');
@@ -58,10 +58,10 @@ test('a feed batch is sorted per store: latest summary per connection, frames pe
 });
 
 test('requests: new ones first, known ids skipped', () => {
-  const entry = (id: number) => ({ id }) as RequestLogEntry;
+  const entry = (id: number) => ({ id }) as RequestSummary;
   const kept = prependRequests([entry(2), entry(1)], [entry(2), entry(3), entry(4)]);
   assert.deepEqual(
-    kept.map((e: RequestLogEntry) => e.id),
+    kept.map((e: RequestSummary) => e.id),
     [4, 3, 2, 1],
   );
 });

@@ -204,6 +204,19 @@ test('GET /requests shows a PUT with headers and bodies both ways, newest first'
   assert.match(String(put.responseHeaders['content-type']), /application\/json/);
   const filtered = await api.get<ItemsPage<RequestLogEntry>>('/requests?method=put');
   assert.equal(filtered.body.total, 1);
+  const summaries = await api.get<ItemsPage<Record<string, unknown>>>('/requests?view=summary&limit=1');
+  assert.equal(summaries.body.total, 2);
+  assert.equal(summaries.body.items.length, 1);
+  assert.deepEqual(Object.keys(summaries.body.items[0] ?? {}).sort(), [
+    'at',
+    'durationMs',
+    'id',
+    'method',
+    'path',
+    'query',
+    'remoteAddress',
+    'status',
+  ]);
   const single = await api.get<RequestLogEntry>(`/requests/${put.id}`);
   assert.equal(single.body.path, '/users/me/preferences');
   assert.equal((await api.delete('/requests')).status, 204);

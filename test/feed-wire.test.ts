@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FeedItem } from '../src/shared/control-api';
 import { decodeFeedMessage, encodeBatch, encodeFeedItem } from '../src/shared/feed-wire';
-import type { RequestLogEntry } from '../src/shared/request-log';
 
 const frame = (direction: 'in' | 'out', text: string, binary = false): FeedItem => ({
   type: 'frame',
@@ -10,27 +9,7 @@ const frame = (direction: 'in' | 'out', text: string, binary = false): FeedItem 
   frame: { seq: 1, at: 1, direction, size: text.length, text, binary, eventType: null },
 });
 
-const entry = (
-  requestText: string,
-  requestJson: boolean,
-  responseText: string,
-  responseJson: boolean,
-): RequestLogEntry => ({
-  id: 1,
-  at: 1,
-  method: 'PUT',
-  path: '/x',
-  query: '',
-  status: 200,
-  durationMs: 1,
-  remoteAddress: '127.0.0.1',
-  requestHeaders: {},
-  responseHeaders: {},
-  requestBody: { text: requestText, size: requestText.length, truncated: false, json: requestJson },
-  responseBody: { text: responseText, size: responseText.length, truncated: !responseJson, json: responseJson },
-});
-
-test('frames and bodies survive the wire exactly, whether embedded raw or sent as strings', () => {
+test('frames survive the wire exactly, whether embedded raw or sent as strings', () => {
   const items: FeedItem[] = [
     frame('out', JSON.stringify({ type: 'TEXT_MESSAGE_CONTENT', delta: 'Hé "quoted" \n\u2028 ✓', messageId: 'm' })),
     frame('in', '{ "spaced" :  1 }'),
@@ -38,9 +17,17 @@ test('frames and bodies survive the wire exactly, whether embedded raw or sent a
     frame('in', '<12 bytes of binary data>', true),
     {
       type: 'request',
-      entry: entry('{"theme":"dark"}', true, '{"success":true,"preferences":{"theme":"dark"}}', true),
+      request: {
+        id: 1,
+        at: 1,
+        method: 'PUT',
+        path: '/x',
+        query: 'a=1',
+        status: 200,
+        durationMs: 1,
+        remoteAddress: '::1',
+      },
     },
-    { type: 'request', entry: entry('plain', false, '{"cut off', false) },
     { type: 'connection-closed', connection: { id: 'c1' } as never },
   ];
   const wire = encodeBatch(items.map(encodeFeedItem), 3);

@@ -75,7 +75,14 @@ test('connections, frames (when subscribed), requests, state and settings change
     body: '{"theme":"dark"}',
   });
   await feed.waitFor(() => ofType(feed.items, 'request').length === 1);
-  assert.equal(ofType(feed.items, 'request')[0]?.entry.requestBody?.text, '{"theme":"dark"}');
+  const [request] = ofType(feed.items, 'request');
+  assert.deepEqual(
+    [request?.request.method, request?.request.path, request?.request.status],
+    ['PUT', '/users/me/preferences', 200],
+  );
+  // The feed carries the summary; headers and bodies are read when the console opens the request.
+  const full = await controlClient(server).get<{ requestBody: { text: string } }>(`/requests/${request?.request.id}`);
+  assert.equal(full.body.requestBody.text, '{"theme":"dark"}');
   await feed.waitFor(() => ofType(feed.items, 'state-changed').some((item) => item.change.type === 'user-updated'));
 
   await controlClient(server).patch('/server/settings', { speed: 3 });

@@ -8,7 +8,7 @@ import {
   type User,
 } from './agora-model';
 import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
-import type { RequestLogEntry } from './request-log';
+import type { RequestSummary } from './request-log';
 import type { ServerSettings } from './settings';
 import type { WorkspaceStatus } from './workspace';
 
@@ -249,7 +249,7 @@ export type FeedItem =
   | { type: 'connection-updated'; connection: ConnectionSummary }
   | { type: 'connection-closed'; connection: ConnectionSummary }
   | { type: 'frame'; connectionId: string; frame: FrameRecord }
-  | { type: 'request'; entry: RequestLogEntry }
+  | { type: 'request'; request: RequestSummary }
   | { type: 'state-changed'; change: AgoraChange }
   | { type: 'scenarios-changed'; change: ScenarioChange }
   | { type: 'settings-changed'; settings: ServerSettings }

@@ -22,6 +22,10 @@ export interface LoggedBody {
   /** Full size in bytes before truncation. */
   size: number;
   truncated: boolean;
-  /** The text is complete JSON the engine produced (parsed request bodies, serialised responses). */
-  json: boolean;
 }
+
+/** What the console's request list shows; the full entry (headers, bodies) is fetched when one is opened. */
+export type RequestSummary = Pick<
+  RequestLogEntry,
+  'id' | 'at' | 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'remoteAddress'
+>;

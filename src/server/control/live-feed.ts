@@ -148,7 +148,7 @@ export class LiveFeed {
           publish({ type: 'frame', connectionId: event.connectionId, frame: event.frame });
         } else publish({ type: `connection-${event.type}`, connection: event.connection });
       }),
-      requestLog.subscribe((request) => publish({ type: 'request', entry: request.entry() })),
+      requestLog.subscribe((request) => publish({ type: 'request', request })),
       store.subscribe((change) => publish({ type: 'state-changed', change })),
       liveSettings.subscribe((settings) => publish({ type: 'settings-changed', settings })),
       scenarios.subscribe((change) => publish({ type: 'scenarios-changed', change })),

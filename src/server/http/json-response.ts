@@ -1,8 +1,5 @@
 import type { Middleware } from 'koa';
 
-/** Marks (in ctx.state) a body this middleware serialised, so its text is known to be complete JSON. */
-export const JSON_SERIALISED = 'aguiMockJsonSerialised';
-
 /**
  * Serialises JSON bodies here instead of in Koa's `respond`: the same single JSON.stringify, but the request
  * log (and the console feed) then keep the exact text that went out instead of serialising it again.
@@ -21,7 +18,6 @@ export function jsonResponse(): Middleware {
     const status = ctx.status;
     ctx.type = 'application/json';
     ctx.body = JSON.stringify(body);
-    ctx.state[JSON_SERIALISED] = true;
     // Assigning a body makes Koa assume 200; keep what the route chose.
     ctx.status = status;
   };

@@ -1,24 +1,14 @@
 import type { Context, Middleware } from 'koa';
-import type { LoggedBody, RequestLogEntry } from '../../shared/request-log';
+import type { LoggedBody, RequestLogEntry, RequestSummary } from '../../shared/request-log';
 import { RingBuffer } from '../support/ring-buffer';
-import { JSON_SERIALISED } from './json-response';
 
 export interface RequestLogOptions {
   capacity: number;
   bodyBytes: number;
 }
 
-/** What a subscriber gets per request: the cheap facts now, the full entry (bodies serialised) on demand. */
-export interface LoggedRequest {
-  id: number;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  entry(): RequestLogEntry;
-}
-
-type Listener = (request: LoggedRequest) => void;
+/** Subscribers get the cheap facts of each request; the full entry (bodies serialised) is read on demand. */
+type Listener = (request: RequestSummary) => void;
 
 /**
  * Bounded log of REST requests. The hot path only keeps references; bodies are serialised and
@@ -48,6 +38,23 @@ export class RequestLog {
       .toArray()
       .reverse()
       .map((entry) => this.materialise(entry));
+  }
+
+  /**
+   * Newest first, the entries `matches` accepts, at most `limit`, and how many matched. Only the entries
+   * returned in full get their bodies serialised.
+   */
+  page(
+    matches: (entry: RequestSummary) => boolean,
+    limit: number,
+    full: boolean,
+  ): { items: (RequestLogEntry | RequestSummary)[]; total: number } {
+    const matching = this.entries
+      .toArray()
+      .reverse()
+      .filter((entry) => matches(entry));
+    const page = matching.slice(0, limit);
+    return { items: full ? page.map((entry) => this.materialise(entry)) : page.map(summary), total: matching.length };
   }
 
   get(id: number): RequestLogEntry | undefined {
@@ -91,28 +98,20 @@ export class RequestLog {
       responseHeaders: ctx.response.headers as RequestLogEntry['responseHeaders'],
       rawRequestBody: (ctx.request as { body?: unknown }).body,
       rawResponseBody: ctx.body,
-      responseIsJson: ctx.state[JSON_SERIALISED] === true,
     };
     this.entries.push(entry);
     if (this.listeners.size > 0) {
-      const request: LoggedRequest = {
-        id: entry.id,
-        method: entry.method,
-        path: entry.path,
-        status: entry.status,
-        durationMs: entry.durationMs,
-        entry: () => this.materialise(entry),
-      };
+      const request = summary(entry);
       for (const listener of this.listeners) listener(request);
     }
   }
 
   private materialise(entry: PendingEntry): RequestLogEntry {
-    const { rawRequestBody, rawResponseBody, responseIsJson, ...rest } = entry;
+    const { rawRequestBody, rawResponseBody, ...rest } = entry;
     return {
       ...rest,
-      requestBody: logBody(rawRequestBody, this.options.bodyBytes, false),
-      responseBody: logBody(rawResponseBody, this.options.bodyBytes, responseIsJson),
+      requestBody: logBody(rawRequestBody, this.options.bodyBytes),
+      responseBody: logBody(rawResponseBody, this.options.bodyBytes),
     };
   }
 }
@@ -120,28 +119,26 @@ export class RequestLog {
 interface PendingEntry extends Omit<RequestLogEntry, 'requestBody' | 'responseBody'> {
   rawRequestBody: unknown;
   rawResponseBody: unknown;
-  responseIsJson: boolean;
 }
 
-/** `serialisedJson`: a string body is JSON we produced ourselves (an object body always becomes JSON here). */
-function logBody(body: unknown, cap: number, serialisedJson: boolean): LoggedBody | null {
+function summary({ id, at, method, path, query, status, durationMs, remoteAddress }: PendingEntry): RequestSummary {
+  return { id, at, method, path, query, status, durationMs, remoteAddress };
+}
+
+function logBody(body: unknown, cap: number): LoggedBody | null {
   if (body === undefined || body === null) return null;
   let text: string;
-  let json = false;
-  if (typeof body === 'string') {
-    text = body;
-    json = serialisedJson;
-  } else if (Buffer.isBuffer(body)) text = `<${body.length} bytes of binary data>`;
+  if (typeof body === 'string') text = body;
+  else if (Buffer.isBuffer(body)) text = `<${body.length} bytes of binary data>`;
   else if (typeof (body as { pipe?: unknown }).pipe === 'function') text = '<streamed body>';
   else {
     try {
       text = JSON.stringify(body);
-      json = true;
     } catch {
       text = '<unserialisable body>';
     }
   }
   const size = Buffer.byteLength(text);
-  if (size <= cap) return { text, size, truncated: false, json };
-  return { text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true, json: false };
+  if (size <= cap) return { text, size, truncated: false };
+  return { text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true };
 }

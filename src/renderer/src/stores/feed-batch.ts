@@ -1,7 +1,7 @@
 import type { AgoraChange } from '../../../shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
 import type { FeedItem } from '../../../shared/control-api';
-import type { RequestLogEntry } from '../../../shared/request-log';
+import type { RequestSummary } from '../../../shared/request-log';
 import type { ServerSettings } from '../../../shared/settings';
 import type { WorkspaceStatus } from '../../../shared/workspace';
 
@@ -11,7 +11,7 @@ export interface SortedBatch {
   connections: Map<string, ConnectionSummary>;
   /** New frames per connection, in arrival order. */
   frames: Map<string, FrameRecord[]>;
-  requests: RequestLogEntry[];
+  requests: RequestSummary[];
   stateChanges: AgoraChange[];
   scenariosChanged: boolean;
   settings: ServerSettings | null;
@@ -42,7 +42,7 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
         break;
       }
       case 'request':
-        sorted.requests.push(item.entry);
+        sorted.requests.push(item.request);
         break;
       case 'state-changed':
         sorted.stateChanges.push(item.change);

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
-import type { RequestLogEntry } from '../../../shared/request-log';
+import type { RequestSummary } from '../../../shared/request-log';
 
-/** Requests kept in the console, newest first. */
+/** Requests kept in the console (summaries; a request's headers and bodies are fetched when opened), newest first. */
 export const REQUESTS_KEPT = 1000;
 
 interface RequestsState {
-  entries: readonly RequestLogEntry[];
+  entries: readonly RequestSummary[];
   selectedId: number | null;
 }
 
@@ -13,9 +13,9 @@ export const useRequestsStore = create<RequestsState>()(() => ({ entries: [], se
 
 /** New entries (oldest first, as the feed delivers them) put in front of the kept ones. */
 export function prependRequests(
-  kept: readonly RequestLogEntry[],
-  arrived: readonly RequestLogEntry[],
-): readonly RequestLogEntry[] {
+  kept: readonly RequestSummary[],
+  arrived: readonly RequestSummary[],
+): readonly RequestSummary[] {
   if (arrived.length === 0) return kept;
   const known = new Set(kept.map((entry) => entry.id));
   const fresh = arrived.filter((entry) => !known.has(entry.id)).reverse();

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
-import type { RequestLogEntry } from '../../../shared/request-log';
+import type { RequestLogEntry, RequestSummary } from '../../../shared/request-log';
 import { HttpError } from '../../http/http-errors';
 import { queryInteger, queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
@@ -11,17 +11,22 @@ const RequestsQuerySchema = z.object({
   limit: queryInteger({ min: 1, max: 100_000 }).optional(),
   method: queryString().optional(),
   path: queryString().optional(),
+  /** `summary` leaves headers and bodies out (the console's list); `full` (default) has everything. */
+  view: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['full', 'summary'])).optional(),
 });
 
 /** The mocked REST API's request log, newest first, with headers and bodies both ways. */
 export function requestRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   router.get('/requests', (ctx) => {
-    const { limit, method, path } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
-    const matching = context.requestLog
-      .list()
-      .filter((entry) => (!method || entry.method === method.toUpperCase()) && (!path || entry.path.startsWith(path)));
-    ctx.body = { items: matching.slice(0, limit), total: matching.length } satisfies ItemsPage<RequestLogEntry>;
+    const { limit, method, path, view } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
+    const matches = (entry: RequestSummary) =>
+      (!method || entry.method === method.toUpperCase()) && (!path || entry.path.startsWith(path));
+    ctx.body = context.requestLog.page(
+      matches,
+      limit ?? Number.MAX_SAFE_INTEGER,
+      view !== 'summary',
+    ) satisfies ItemsPage<RequestLogEntry | RequestSummary>;
   });
   router.get('/requests/:id', (ctx) => {
     const entry = context.requestLog.get(Number(ctx.params.id));

@@ -6,7 +6,7 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatClock } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
-import { RequestDetail } from './RequestDetail';
+import { RequestDetailLoader } from './RequestDetailLoader';
 import { StatusCode } from './StatusCode';
 
 const ROW_HEIGHT = 28;
@@ -114,7 +114,7 @@ export function RequestsView() {
         )}
       </div>
       {selected ? (
-        <RequestDetail entry={selected} />
+        <RequestDetailLoader key={selected.id} id={selected.id} />
       ) : (
         <div className="panel">
           <div className="empty">Pick a request to see its headers and bodies both ways.</div>
