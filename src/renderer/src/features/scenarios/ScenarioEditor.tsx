@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Scenario } from '../../../../shared/scenario';
 import { api } from '../../api/control-client';
 import { useScenariosStore } from '../../stores/scenarios-store';
+import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { useAction } from '../../ui/use-action';
@@ -12,7 +13,6 @@ import { NEW_SCENARIO, validateScenario } from './scenario-validation';
 /** A scenario as JSON, checked against the scenario schema as you type; save, delete, run. `null` creates one. */
 export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
   const [text, setText] = useState(() => JSON.stringify(scenario ?? NEW_SCENARIO, null, 2));
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const [saved, setSaved] = useState(false);
   const parsed = useMemo(() => {
     try {
@@ -49,21 +49,7 @@ export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
         <button type="button" className="primary" disabled={!valid || !dirty || save.busy} onClick={() => save.run()}>
           {save.busy ? 'Saving…' : scenario ? 'Save' : 'Create'}
         </button>
-        {scenario &&
-          (confirmDelete ? (
-            <>
-              <button type="button" className="danger solid" disabled={remove.busy} onClick={() => remove.run()}>
-                Delete
-              </button>
-              <button type="button" className="ghost" onClick={() => setConfirmDelete(false)}>
-                Keep
-              </button>
-            </>
-          ) : (
-            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
-              Delete…
-            </button>
-          ))}
+        {scenario && <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />}
       </div>
       <div className="panel-body stack">
         <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />

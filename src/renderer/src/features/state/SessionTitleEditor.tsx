@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SessionMetadata } from '../../../../shared/agora-model';
 import { SESSION_TITLE_MAX } from '../../../../shared/agora-model';
 import { api } from '../../api/control-client';
+import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 
@@ -15,7 +16,6 @@ interface SessionTitleEditorProps {
 /** One session: pick it to edit its history, rename it in place, delete it. */
 export function SessionTitleEditor({ session, selected, onSelect, onDelete }: SessionTitleEditorProps) {
   const [title, setTitle] = useState(session.title);
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const save = useAction(() => api.updateSession(session.sessionId, { title }));
   const changed = title !== session.title;
   const tooLong = title.length > SESSION_TITLE_MAX;
@@ -53,20 +53,7 @@ export function SessionTitleEditor({ session, selected, onSelect, onDelete }: Se
         <button type="button" className="small" aria-pressed={selected} onClick={onSelect}>
           History
         </button>
-        {confirmDelete ? (
-          <>
-            <button type="button" className="danger solid small" onClick={onDelete}>
-              Delete
-            </button>
-            <button type="button" className="ghost small" onClick={() => setConfirmDelete(false)}>
-              Keep
-            </button>
-          </>
-        ) : (
-          <button type="button" className="danger small" onClick={() => setConfirmDelete(true)}>
-            Delete…
-          </button>
-        )}
+        <ConfirmDeleteButton small onConfirm={onDelete} />
       </div>
       {tooLong && <span className="field-error">At most {SESSION_TITLE_MAX} characters.</span>}
       <ErrorNotice error={save.error} onDismiss={save.clearError} />

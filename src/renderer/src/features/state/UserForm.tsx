@@ -3,6 +3,7 @@ import { SPOKEN_TEXT_TYPES, THEMES } from '../../../../shared/agora-model';
 import { type ConsoleUser, NewUserSchema, UserEditSchema } from '../../../../shared/control-api';
 import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
+import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { draftOf, type UserDraft, userEdit } from './user-draft';
@@ -13,7 +14,6 @@ import { draftOf, type UserDraft, userEdit } from './user-draft';
  */
 export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCreated?(): void }) {
   const [draft, setDraft] = useState<UserDraft>(() => draftOf(user));
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const [saved, setSaved] = useState(false);
   const edit = user ? userEdit(user, draft) : null;
   const checked = user
@@ -148,22 +148,13 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
         )}
         {saved && <span className="badge ok">Saved — the REST API serves it now</span>}
         <span className="spacer" />
-        {user &&
-          (confirmDelete ? (
-            <>
-              <span className="muted">Delete {user.name} and their sessions?</span>
-              <button type="button" className="danger solid" disabled={remove.busy} onClick={() => remove.run()}>
-                Delete
-              </button>
-              <button type="button" className="ghost" onClick={() => setConfirmDelete(false)}>
-                Cancel
-              </button>
-            </>
-          ) : (
-            <button type="button" className="danger" onClick={() => setConfirmDelete(true)}>
-              Delete…
-            </button>
-          ))}
+        {user && (
+          <ConfirmDeleteButton
+            question={`Delete ${user.name} and their sessions?`}
+            busy={remove.busy}
+            onConfirm={() => remove.run()}
+          />
+        )}
       </div>
     </form>
   );
