@@ -18,42 +18,40 @@ export function queryString() {
   return z.preprocess(lastValue, z.string());
 }
 
+/** A query text parsed by `parse`, or FastAPI's parsing error (`type`, `message`) when it returns undefined. */
+function parsedText<T>(parse: (text: string) => T | undefined, type: string, message: string) {
+  return z.string().transform((text, ctx) => {
+    const value = parse(text);
+    if (value !== undefined) return value;
+    ctx.issues.push({ code: 'custom', input: text, message, params: { type } });
+    return z.NEVER;
+  });
+}
+
 export function queryInteger(bounds: { min?: number; max?: number } = {}) {
   let range = z.number();
   if (bounds.min !== undefined) range = range.min(bounds.min);
   if (bounds.max !== undefined) range = range.max(bounds.max);
   return z.preprocess(
     lastValue,
-    z
-      .string()
-      .transform((text, ctx) => {
-        if (INTEGER_TEXT.test(text)) return Number(text);
-        ctx.issues.push({
-          code: 'custom',
-          input: text,
-          message: 'Input should be a valid integer, unable to parse string as an integer',
-          params: { type: 'int_parsing' },
-        });
-        return z.NEVER;
-      })
-      .pipe(range),
+    parsedText(
+      (text) => (INTEGER_TEXT.test(text) ? Number(text) : undefined),
+      'int_parsing',
+      'Input should be a valid integer, unable to parse string as an integer',
+    ).pipe(range),
   );
 }
 
 export function queryBoolean() {
   return z.preprocess(
     lastValue,
-    z.string().transform((text, ctx) => {
-      const word = text.trim().toLowerCase();
-      if (TRUE_WORDS.has(word)) return true;
-      if (FALSE_WORDS.has(word)) return false;
-      ctx.issues.push({
-        code: 'custom',
-        input: text,
-        message: 'Input should be a valid boolean, unable to interpret input',
-        params: { type: 'bool_parsing' },
-      });
-      return z.NEVER;
-    }),
+    parsedText(
+      (text) => {
+        const word = text.trim().toLowerCase();
+        return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+      },
+      'bool_parsing',
+      'Input should be a valid boolean, unable to interpret input',
+    ),
   );
 }
