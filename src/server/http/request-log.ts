@@ -32,14 +32,6 @@ export class RequestLog {
     return this.entries.size;
   }
 
-  /** Newest first. */
-  list(): RequestLogEntry[] {
-    return this.entries
-      .toArray()
-      .reverse()
-      .map((entry) => this.materialise(entry));
-  }
-
   /**
    * Newest first, the entries `matches` accepts, at most `limit`, and how many matched. Only the entries
    * returned in full get their bodies serialised.

@@ -42,11 +42,16 @@ const DeliveryPatchSchema = z
   })
   .refine((patch) => patch.paused !== undefined || patch.latencyMs !== undefined, 'Send paused and/or latencyMs');
 
-/** Finds the connection named in the path, or answers 404. */
-export function connectionFrom(ctx: Context, { context }: ControlDeps): Connection {
-  const connection = context.registry.get(ctx.params.id ?? '');
-  if (!connection) throw new HttpError(404, `Connection not found: ${ctx.params.id}`);
+/** The connection with this id, or a 404. */
+export function connectionById(id: string, { context }: ControlDeps): Connection {
+  const connection = context.registry.get(id);
+  if (!connection) throw new HttpError(404, `Connection not found: ${id}`);
   return connection;
+}
+
+/** Finds the connection named in the path, or answers 404. */
+export function connectionFrom(ctx: Context, deps: ControlDeps): Connection {
+  return connectionById(ctx.params.id ?? '', deps);
 }
 
 /** Refuses actions on a connection that is already closing or closed (409, saying which). */

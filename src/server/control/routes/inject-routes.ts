@@ -17,14 +17,14 @@ import {
 import { planMacro } from '../../agui/event-macros';
 import { eventTemplate } from '../../agui/event-templates';
 import { outgoing } from '../../agui/events';
-import { SEQUENCE_RULES, type SequenceTracker } from '../../agui/sequence-tracker';
+import { type RuleFinding, SEQUENCE_RULES, type SequenceTracker } from '../../agui/sequence-tracker';
 import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart, toValidationIssues } from '../../http/validation';
 import type { Connection } from '../../ws/connection';
 import type { ControlDeps } from '../control-deps';
-import { connectionFrom, requireOpen } from './connection-routes';
+import { connectionById, connectionFrom, requireOpen } from './connection-routes';
 
 /** Schema-checks every event (422 even with force: a client cannot parse a malformed event at all). */
 function validateEvents(events: Record<string, unknown>[]): BaseEvent[] {
@@ -44,11 +44,11 @@ function validateEvents(events: Record<string, unknown>[]): BaseEvent[] {
 
 /** Which rule each event would break if sent in order now (the tracker mirrors @ag-ui/client verifyEvents). */
 function findingsFor(tracker: SequenceTracker, events: BaseEvent[]): SequenceFinding[] {
-  return tracker
-    .checkAll(events)
-    .flatMap((finding, index) =>
-      finding ? [{ index, rule: finding.rule, title: SEQUENCE_RULES[finding.rule], message: finding.message }] : [],
-    );
+  return tracker.checkAll(events).flatMap((finding, index) => (finding ? [toSequenceFinding(index, finding)] : []));
+}
+
+function toSequenceFinding(index: number, { rule, message }: RuleFinding): SequenceFinding {
+  return { index, rule, title: SEQUENCE_RULES[rule], message };
 }
 
 function conflict(connection: Connection, findings: SequenceFinding[]): InjectConflict {
@@ -64,8 +64,7 @@ function send(connection: Connection, events: BaseEvent[], delaysMs: number[] = 
   const findings: SequenceFinding[] = [];
   events.forEach((event, index) => {
     const finding = connection.sendEvent(outgoing(event), delaysMs[index] ?? 0);
-    if (finding)
-      findings.push({ index, rule: finding.rule, title: SEQUENCE_RULES[finding.rule], message: finding.message });
+    if (finding) findings.push(toSequenceFinding(index, finding));
   });
   return { connectionId: connection.id, sent: events.length, findings };
 }
@@ -109,8 +108,7 @@ export function injectRoutes(deps: ControlDeps): Router {
     const events = validateEvents(input.events);
     const targets = input.connectionIds
       ? input.connectionIds.map((id) => {
-          const connection = deps.context.registry.get(id);
-          if (!connection) throw new HttpError(404, `Connection not found: ${id}`);
+          const connection = connectionById(id, deps);
           requireOpen(connection);
           return connection;
         })

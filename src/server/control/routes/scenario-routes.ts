@@ -9,7 +9,7 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
 import type { ControlDeps } from '../control-deps';
-import { connectionFrom, requireOpen } from './connection-routes';
+import { connectionById, requireOpen } from './connection-routes';
 
 const RunBodySchema = z.strictObject({ connectionId: z.string().min(1) });
 
@@ -91,8 +91,7 @@ export function scenarioRoutes(deps: ControlDeps): Router {
   router.post('/scenarios/:id/run', body, (ctx) => {
     const scenario = scenarioFrom(ctx, deps);
     const { connectionId } = parseRequestPart(RunBodySchema, requestBody(ctx), 'body');
-    ctx.params.id = connectionId;
-    const connection = connectionFrom(ctx, deps);
+    const connection = connectionById(connectionId, deps);
     requireOpen(connection);
     const runId = deps.runScenario(connection.id, scenario.id);
     if (!runId)
