@@ -58,6 +58,8 @@ export class ConnectionRegistry {
   }
 
   setFrameBufferSize(size: number): void {
+    // Called on every settings change; resizing copies every buffer, so only when the size really changed.
+    if (size === this.frameBufferSize) return;
     this.frameBufferSize = size;
     for (const connection of this.list()) connection.resizeFrameBuffer(size);
   }
