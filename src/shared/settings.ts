@@ -29,6 +29,12 @@ export const ServerSettingsSchema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  /**
+   * Deepest nesting of objects and arrays accepted in any JSON a client sends (request bodies, socket frames,
+   * control API input, workspace files). Deeper input is refused with a message naming this limit. The default
+   * is far beyond what real clients send and far below where recursive code (stringify, zod) fails.
+   */
+  maxJsonDepth: z.number().int().min(8).max(1000).default(64),
   /** Body bytes kept per request-log entry; longer bodies are truncated in the log only. */
   logBodyBytes: z
     .number()

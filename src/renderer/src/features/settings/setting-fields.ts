@@ -72,6 +72,13 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
         hint: 'Larger JSON bodies are refused with 413.',
       },
       {
+        key: 'maxJsonDepth',
+        label: 'Deepest JSON nesting',
+        unit: 'levels',
+        step: 1,
+        hint: 'Bodies, frames and files nested deeper are refused, naming this limit.',
+      },
+      {
         key: 'frameBufferSize',
         label: 'Frames kept per connection',
         unit: 'frames',

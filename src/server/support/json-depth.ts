@@ -1,0 +1,37 @@
+/**
+ * Nesting limits for JSON that comes from outside (request bodies, socket frames, control API input, files).
+ * `JSON.parse` copes with any depth, but most of what follows it (JSON.stringify, zod, structuredClone, freezing)
+ * recurses and throws a RangeError somewhere around a few thousand levels: a value that deep could be stored and
+ * then never served or saved again. Every boundary checks depth right after parsing, with this one iterative walk.
+ */
+
+/**
+ * The depth of a parsed JSON value, counting objects and arrays (a scalar is 0, `{}` is 1, `{"a":[1]}` is 2),
+ * walked without recursion. Stops counting as soon as `limit` is exceeded and returns `limit + 1`, so a hostile
+ * value costs no more than it takes to find out it is too deep.
+ */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (depth > deepest) {
+      deepest = depth;
+      if (deepest > limit) return limit + 1;
+    }
+    const children = Array.isArray(current) ? current : Object.values(current as object);
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Whether `value` nests deeper than `maxDepth`. */
+export function exceedsJsonDepth(value: unknown, maxDepth: number): boolean {
+  return jsonDepth(value, maxDepth) > maxDepth;
+}
+
+/** What to tell a client whose JSON nests too deep: the limit, and that it is one. */
+export function jsonDepthMessage(maxDepth: number): string {
+  return `JSON nested deeper than the limit of ${maxDepth} levels (setting maxJsonDepth)`;
+}
