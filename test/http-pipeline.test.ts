@@ -23,14 +23,14 @@ const ItemSchema = z.object({ name: z.string().max(10), count: z.number().int().
 const router = new Router();
 router.put(
   '/echo',
-  jsonBody(() => 1024),
+  jsonBody(() => ({ maxBodyBytes: 1024, maxJsonDepth: 8 })),
   (ctx) => {
     ctx.body = { received: ctx.request.body ?? null };
   },
 );
 router.post(
   '/items',
-  jsonBody(() => 1024),
+  jsonBody(() => ({ maxBodyBytes: 1024, maxJsonDepth: 8 })),
   (ctx) => {
     const item = parseRequestPart(ItemSchema, ctx.request.body, 'body');
     ctx.status = 201;
@@ -59,6 +59,16 @@ after(() => {
 
 const put = (body: string, contentType = 'application/json') =>
   fetch(`${base}/echo`, { method: 'PUT', headers: { 'content-type': contentType }, body });
+
+test('a body nested deeper than maxJsonDepth is refused with 400 naming the limit; one level less is served', async () => {
+  const tooDeep = await put(`${'['.repeat(9)}${']'.repeat(9)}`);
+  assert.equal(tooDeep.status, 400);
+  assert.deepEqual(await tooDeep.json(), {
+    detail: 'Request body rejected: JSON nested deeper than the limit of 8 levels (setting maxJsonDepth)',
+  });
+  const deepest = await put(`{"a":${'['.repeat(7)}${']'.repeat(7)}}`);
+  assert.equal(deepest.status, 200);
+});
 
 test('a JSON body arrives whole: plain, with charset, chunked, and split across TCP writes', async () => {
   assert.deepEqual(await (await put('{"a":1}')).json(), { received: { a: 1 } });

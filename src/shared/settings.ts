@@ -4,6 +4,9 @@ import { z } from 'zod';
 /** Paths of the mocked AGORA API and the console: the AG-UI agent endpoint must not shadow them. */
 const RESERVED_PATHS = ['/health', '/agents', '/sessions', '/users', '/mock_documents', '/ws', '/__console'];
 
+/** The highest `maxJsonDepth` may be set: files that hold accepted values stay within it plus their own nesting. */
+export const MAX_JSON_DEPTH_SETTING = 1000;
+
 export const ServerSettingsSchema = z.object({
   /** Multiplies every scripted delay; 0 plays scenarios without waiting. */
   speed: z.number().min(0).max(100).default(1),
@@ -34,7 +37,7 @@ export const ServerSettingsSchema = z.object({
    * control API input, workspace files). Deeper input is refused with a message naming this limit. The default
    * is far beyond what real clients send and far below where recursive code (stringify, zod) fails.
    */
-  maxJsonDepth: z.number().int().min(8).max(1000).default(64),
+  maxJsonDepth: z.number().int().min(8).max(MAX_JSON_DEPTH_SETTING).default(64),
   /** Body bytes kept per request-log entry; longer bodies are truncated in the log only. */
   logBodyBytes: z
     .number()

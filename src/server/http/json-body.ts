@@ -1,19 +1,25 @@
 import type { Middleware } from 'koa';
 import { koaBody } from 'koa-body';
+import type { ServerSettings } from '../../shared/settings';
+import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 import { HttpError } from './http-errors';
+
+/** The limits a JSON body is read under: its size and its nesting (the engine's settings, read per request). */
+export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'>;
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * Per-route JSON body parsing (koa-body). Reads the whole body whatever its framing (Content-Length,
  * chunked, many TCP writes) — the bug that sank the Python mock. A body of another type is refused with
- * 415; no body at all leaves `ctx.request.body` undefined so the route's schema reports it missing.
+ * 415; no body at all leaves `ctx.request.body` undefined so the route's schema reports it missing. A body
+ * nested deeper than `maxJsonDepth` is refused with 400 before any route sees it.
  */
-export function jsonBody(limitBytes: () => number): Middleware {
+export function jsonBody(limits: () => JsonBodyLimits): Middleware {
   let parserLimit = -1;
   let parser: Middleware | undefined;
   return async function parseJsonBody(ctx, next) {
-    const limit = limitBytes();
+    const { maxBodyBytes: limit, maxJsonDepth } = limits();
     if (!parser || limit !== parserLimit) {
       parser = koaBody({
         json: true,
@@ -37,6 +43,9 @@ export function jsonBody(limitBytes: () => number): Middleware {
       );
     }
     await parser(ctx, async () => {});
+    if (exceedsJsonDepth((ctx.request as { body?: unknown }).body, maxJsonDepth)) {
+      throw new HttpError(400, `Request body rejected: ${jsonDepthMessage(maxJsonDepth)}`);
+    }
     return next();
   };
 }

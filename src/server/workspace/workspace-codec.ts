@@ -1,11 +1,19 @@
 import { basename } from 'node:path';
 import type { z } from 'zod';
+import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
 import { AgoraStore } from '../state/agora-store';
+import { exceedsJsonDepth } from '../support/json-depth';
 import { locateJsonSyntaxError } from './json-syntax-error';
 import { WorkspaceError } from './workspace-error';
 import { canMigrate, migrate, migrationSchema } from './workspace-migrations';
+
+/**
+ * How deep a workspace document may nest: any value the engine accepts (at most `maxJsonDepth`, itself at most
+ * MAX_JSON_DEPTH_SETTING) plus the levels of the document around it, so whatever was stored loads again.
+ */
+export const WORKSPACE_MAX_DEPTH = MAX_JSON_DEPTH_SETTING + 16;
 
 /** A workspace read from text or a JSON value: valid, at the current version. */
 export interface DecodedWorkspace {
@@ -38,6 +46,14 @@ export function decodeWorkspaceText(text: string, file: string): DecodedWorkspac
 export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorkspace {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new WorkspaceError({ operation: 'load', file, path: '', problem: 'a workspace is a JSON object' });
+  }
+  if (exceedsJsonDepth(value, WORKSPACE_MAX_DEPTH)) {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      path: '',
+      problem: `objects and arrays nested deeper than ${WORKSPACE_MAX_DEPTH} levels: no workspace nests that deep`,
+    });
   }
   const version = documentVersion(value as Record<string, unknown>, file);
   let migratedFrom: number | undefined;

@@ -48,16 +48,12 @@ export function sessionRoutes(context: EngineContext): Router {
     ctx.body = { success: true, session };
   });
 
-  router.put(
-    '/sessions/:sessionId',
-    jsonBody(() => context.settings().maxBodyBytes),
-    (ctx) => {
-      const body = parseRequestPart(UpdateSessionBody, requestBody(ctx), 'body');
-      const session = store.updateSession(ctx.params.sessionId ?? '', { title: body.title ?? undefined });
-      if (!session) throw sessionNotFound();
-      ctx.body = { success: true, session };
-    },
-  );
+  router.put('/sessions/:sessionId', jsonBody(context.settings), (ctx) => {
+    const body = parseRequestPart(UpdateSessionBody, requestBody(ctx), 'body');
+    const session = store.updateSession(ctx.params.sessionId ?? '', { title: body.title ?? undefined });
+    if (!session) throw sessionNotFound();
+    ctx.body = { success: true, session };
+  });
 
   router.delete('/sessions/:sessionId', (ctx) => {
     if (!store.deleteSession(ctx.params.sessionId ?? '')) throw sessionNotFound();

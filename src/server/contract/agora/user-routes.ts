@@ -54,7 +54,7 @@ const PreferencesPatch = PreferencesSchema.partial();
 export function userRoutes(context: EngineContext): Router {
   const { store } = context;
   const router = new Router();
-  const body = jsonBody(() => context.settings().maxBodyBytes);
+  const body = jsonBody(context.settings);
 
   router.get('/users/me', (ctx) => {
     const user = store.currentUser();

@@ -47,69 +47,65 @@ export function agentHttpEndpoint(context: EngineContext, options: Partial<Agent
   const open = new Set<Connection>();
   const router = new Router();
 
-  router.post(
-    new SettingPathPattern(() => context.settings().agentPath),
-    jsonBody(() => context.settings().maxBodyBytes),
-    (ctx) => {
-      const format = negotiateEventStream((...types) => ctx.accepts(...types));
-      if (!format) {
-        throw new HttpError(406, `Not Acceptable: this endpoint answers with ${EVENT_STREAM_MEDIA_TYPES.join(' or ')}`);
-      }
-      const body = requestBody(ctx);
-      const request = agentRunRequest(body);
-      const thread = threads.acquire(request.threadId, () => new AgentThread(context, requestOrigin(ctx, context)));
-      thread.checkResume(request);
+  router.post(new SettingPathPattern(() => context.settings().agentPath), jsonBody(context.settings), (ctx) => {
+    const format = negotiateEventStream((...types) => ctx.accepts(...types));
+    if (!format) {
+      throw new HttpError(406, `Not Acceptable: this endpoint answers with ${EVENT_STREAM_MEDIA_TYPES.join(' or ')}`);
+    }
+    const body = requestBody(ctx);
+    const request = agentRunRequest(body);
+    const thread = threads.acquire(request.threadId, () => new AgentThread(context, requestOrigin(ctx, context)));
+    thread.checkResume(request);
 
-      // From here on the response is ours: Koa neither serialises nor ends it.
-      ctx.status = 200;
-      ctx.respond = false;
-      return new Promise<void>((resolve) => {
-        let stream: RunStream | undefined;
-        const transport = new EventStreamResponse({
-          response: ctx.res,
-          format,
-          keepAliveMs,
-          onClosed(end) {
-            if (stream) {
-              open.delete(stream.connection);
-              stream.connection.markClosed(
-                end.code,
-                end.reason ?? (end.aborted ? 'client closed the stream' : 'stream ended'),
-              );
-              // Closed before its run ended (client gone, console closed it): the run stops at once.
-              thread.abandoned(stream);
-            }
-            threads.touch(request.threadId, thread);
-            // The request, and its log entry, last as long as the stream.
-            resolve();
-          },
-          onEncodeError(error) {
-            context.logger.warn(`${ctx.path}: an event could not be encoded as protobuf: ${error.message}`);
-          },
-        });
-        const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
-        open.add(connection);
-        const text = JSON.stringify(body);
-        connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
-        let lastFrame: string | undefined;
-        stream = {
-          connection,
-          send(runEvent) {
-            const event = portableEvent(runEvent);
-            // Binary formats encode the event object: hand it over with its JSON so the text is not parsed back.
-            transport.remember(event.json, event.event);
-            lastFrame = event.json;
-            connection.sendEvent(event);
-          },
-          end() {
-            if (lastFrame === undefined) transport.end();
-            else transport.endAfterFrame(lastFrame);
-          },
-        };
-        thread.play(request, stream);
+    // From here on the response is ours: Koa neither serialises nor ends it.
+    ctx.status = 200;
+    ctx.respond = false;
+    return new Promise<void>((resolve) => {
+      let stream: RunStream | undefined;
+      const transport = new EventStreamResponse({
+        response: ctx.res,
+        format,
+        keepAliveMs,
+        onClosed(end) {
+          if (stream) {
+            open.delete(stream.connection);
+            stream.connection.markClosed(
+              end.code,
+              end.reason ?? (end.aborted ? 'client closed the stream' : 'stream ended'),
+            );
+            // Closed before its run ended (client gone, console closed it): the run stops at once.
+            thread.abandoned(stream);
+          }
+          threads.touch(request.threadId, thread);
+          // The request, and its log entry, last as long as the stream.
+          resolve();
+        },
+        onEncodeError(error) {
+          context.logger.warn(`${ctx.path}: an event could not be encoded as protobuf: ${error.message}`);
+        },
       });
-    },
-  );
+      const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
+      open.add(connection);
+      const text = JSON.stringify(body);
+      connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
+      let lastFrame: string | undefined;
+      stream = {
+        connection,
+        send(runEvent) {
+          const event = portableEvent(runEvent);
+          // Binary formats encode the event object: hand it over with its JSON so the text is not parsed back.
+          transport.remember(event.json, event.event);
+          lastFrame = event.json;
+          connection.sendEvent(event);
+        },
+        end() {
+          if (lastFrame === undefined) transport.end();
+          else transport.endAfterFrame(lastFrame);
+        },
+      };
+      thread.play(request, stream);
+    });
+  });
 
   return {
     router,

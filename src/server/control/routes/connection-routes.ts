@@ -62,7 +62,6 @@ export function requireOpen(connection: Connection): void {
 /** List, inspect, page frames, close and terminate the mocked API's client connections. */
 export function connectionRoutes(deps: ControlDeps): Router {
   const router = new Router();
-  const bodyLimit = () => deps.context.settings().maxBodyBytes;
 
   router.get('/connections', (ctx) => {
     const { state, path, kind } = parseRequestPart(ListQuerySchema, ctx.query, 'query');
@@ -91,7 +90,7 @@ export function connectionRoutes(deps: ControlDeps): Router {
     ctx.body = { items: matching.slice(-limit).reverse(), total: matching.length } satisfies ItemsPage<FrameRecord>;
   });
 
-  router.post('/connections/:id/close', jsonBody(bodyLimit), (ctx) => {
+  router.post('/connections/:id/close', jsonBody(deps.context.settings), (ctx) => {
     const connection = connectionFrom(ctx, deps);
     const { code, reason } = parseRequestPart(CloseBodySchema, requestBody(ctx), 'body');
     requireOpen(connection);
@@ -100,7 +99,7 @@ export function connectionRoutes(deps: ControlDeps): Router {
     ctx.body = connection.summary();
   });
 
-  router.patch('/connections/:id', jsonBody(bodyLimit), (ctx) => {
+  router.patch('/connections/:id', jsonBody(deps.context.settings), (ctx) => {
     const connection = connectionFrom(ctx, deps);
     const patch = parseRequestPart(DeliveryPatchSchema, requestBody(ctx), 'body');
     requireOpen(connection);

@@ -82,7 +82,7 @@ function openConnection(ctx: Context, deps: ControlDeps): Connection {
  */
 export function injectRoutes(deps: ControlDeps): Router {
   const router = new Router();
-  const body = jsonBody(() => deps.context.settings().maxBodyBytes);
+  const body = jsonBody(deps.context.settings);
 
   router.post('/connections/:id/events', body, (ctx) => {
     const connection = openConnection(ctx, deps);

@@ -17,46 +17,42 @@ export function recordingRoutes(deps: ControlDeps): Router {
   const router = new Router();
   const { scenarios } = deps.context;
 
-  router.post(
-    '/connections/:id/record',
-    jsonBody(() => deps.context.settings().maxBodyBytes),
-    (ctx) => {
-      const connection = connectionFrom(ctx, deps);
-      const input = parseRequestPart(RecordScenarioSchema, requestBody(ctx) ?? {}, 'body');
-      const id =
-        input.id ??
-        freeId(
-          `recorded-${connection.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`,
-          (candidate) => scenarios.get(candidate) !== undefined,
-        );
-      if (input.id && scenarios.get(input.id)) throw new HttpError(409, `A scenario with id ${input.id} exists`);
-      let recording: ReturnType<typeof recordScenario>;
-      try {
-        recording = recordScenario(connection.frames.toArray(), {
-          id,
-          name: input.name,
-          source: `connection ${connection.id}`,
-        });
-      } catch (error) {
-        if (error instanceof RecordingError) throw new HttpError(409, error.message);
-        throw error;
-      }
-      try {
-        const scenario = scenarios.put(recording.scenario);
-        ctx.status = 201;
-        ctx.body = {
-          scenario,
-          events: recording.events,
-          durationMs: recording.durationMs,
-          laterRuns: recording.laterRuns,
-        };
-      } catch (error) {
-        if (error instanceof ScenarioValidationError)
-          throw new HttpError(422, `The recording cannot be stored as a scenario: ${error.message}`);
-        throw error;
-      }
-    },
-  );
+  router.post('/connections/:id/record', jsonBody(deps.context.settings), (ctx) => {
+    const connection = connectionFrom(ctx, deps);
+    const input = parseRequestPart(RecordScenarioSchema, requestBody(ctx) ?? {}, 'body');
+    const id =
+      input.id ??
+      freeId(
+        `recorded-${connection.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}`,
+        (candidate) => scenarios.get(candidate) !== undefined,
+      );
+    if (input.id && scenarios.get(input.id)) throw new HttpError(409, `A scenario with id ${input.id} exists`);
+    let recording: ReturnType<typeof recordScenario>;
+    try {
+      recording = recordScenario(connection.frames.toArray(), {
+        id,
+        name: input.name,
+        source: `connection ${connection.id}`,
+      });
+    } catch (error) {
+      if (error instanceof RecordingError) throw new HttpError(409, error.message);
+      throw error;
+    }
+    try {
+      const scenario = scenarios.put(recording.scenario);
+      ctx.status = 201;
+      ctx.body = {
+        scenario,
+        events: recording.events,
+        durationMs: recording.durationMs,
+        laterRuns: recording.laterRuns,
+      };
+    } catch (error) {
+      if (error instanceof ScenarioValidationError)
+        throw new HttpError(422, `The recording cannot be stored as a scenario: ${error.message}`);
+      throw error;
+    }
+  });
 
   return router;
 }

@@ -49,7 +49,7 @@ function scenarioFrom(ctx: Context, { context }: ControlDeps): Scenario {
 export function scenarioRoutes(deps: ControlDeps): Router {
   const router = new Router();
   const { scenarios } = deps.context;
-  const body = jsonBody(() => deps.context.settings().maxBodyBytes);
+  const body = jsonBody(deps.context.settings);
 
   router.get('/scenarios', (ctx) => {
     const items = scenarios.list();

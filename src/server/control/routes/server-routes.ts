@@ -11,12 +11,8 @@ export function serverRoutes({ context, serverInfo }: ControlDeps): Router {
   router.get('/server', (ctx) => {
     ctx.body = serverInfo();
   });
-  router.patch(
-    '/server/settings',
-    jsonBody(() => context.settings().maxBodyBytes),
-    (ctx) => {
-      ctx.body = context.liveSettings.update(parseRequestPart(ServerSettingsPatchSchema, requestBody(ctx), 'body'));
-    },
-  );
+  router.patch('/server/settings', jsonBody(context.settings), (ctx) => {
+    ctx.body = context.liveSettings.update(parseRequestPart(ServerSettingsPatchSchema, requestBody(ctx), 'body'));
+  });
   return router;
 }

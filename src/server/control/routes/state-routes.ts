@@ -55,7 +55,7 @@ function sessionFrom(ctx: Context, store: AgoraStore): SessionMetadata {
 export function stateRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   const { store } = context;
-  const body = jsonBody(() => context.settings().maxBodyBytes);
+  const body = jsonBody(context.settings);
 
   router.get('/state/users', (ctx) => {
     const { users, totalCount } = store.listUsers({ limit: Number.MAX_SAFE_INTEGER, offset: 0 });

@@ -10,6 +10,7 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
+import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import type { ControlDeps } from '../control-deps';
 
@@ -34,7 +35,7 @@ async function answering<T>(action: () => Promise<T> | T): Promise<T> {
  */
 export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
   const router = new Router();
-  const body = jsonBody(() => context.settings().maxBodyBytes);
+  const body = jsonBody(context.settings);
 
   router.get('/workspace', async (ctx) => {
     await workspace.recentWorkspaces();
@@ -72,7 +73,7 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
 
   router.post(
     '/workspace/import',
-    jsonBody(() => IMPORT_LIMIT_BYTES),
+    jsonBody(() => ({ maxBodyBytes: IMPORT_LIMIT_BYTES, maxJsonDepth: WORKSPACE_MAX_DEPTH })),
     async (ctx) => {
       const document = requestBody(ctx);
       if (document === undefined) throw new HttpError(422, 'Send a workspace document as the JSON body');
