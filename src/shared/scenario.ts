@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type JsonObject, JsonObjectSchema, type JsonValue, JsonValueSchema } from './json-value';
 
 /**
  * Scenarios are data: what a mocked agent does for a run, as triggers (which user messages it answers) and
@@ -15,10 +16,7 @@ import { z } from 'zod';
  * Unknown placeholders are refused when the scenario is stored.
  */
 
-export const JsonValueSchema = z.json();
-export type JsonValue = z.infer<typeof JsonValueSchema>;
-export type JsonObject = { [key: string]: JsonValue };
-const JsonObjectSchema = z.record(z.string(), JsonValueSchema) as z.ZodType<JsonObject>;
+export { type JsonObject, type JsonValue, JsonValueSchema } from './json-value';
 
 /** Step ids name step outputs in templates: `{{steps.<id>.messageId}}`. */
 const StepIdSchema = z

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { mountHead, PathPatternSchema } from './mount-fields';
+
+/** Files of a folder served under a path prefix, with content types by extension; nothing outside the folder. */
+export const StaticFolderSchema = z.strictObject({
+  ...mountHead,
+  path: PathPatternSchema.describe('Path prefix the files are served under (`/static` serves `/static/data.txt`).'),
+  folder: z
+    .string()
+    .min(1)
+    .max(1000)
+    .describe('The folder, relative to the folder of the workspace file (or absolute).'),
+  index: z
+    .string()
+    .max(200)
+    .default('index.html')
+    .describe('File served for a request of a folder; empty to answer 404 there.'),
+});
+export type StaticFolder = z.infer<typeof StaticFolderSchema>;
