@@ -18,13 +18,21 @@ export interface AgoraSocketSessionOptions {
 
 /** A socket session the console can also drive: play a chosen scenario now. */
 export interface AgoraSocketSession extends SocketSession {
-  /** Plays the scenario as a new run on this connection (cancelling one in progress); its runId. */
+  /**
+   * Plays the scenario as a new run on this connection now, cancelling one in progress cleanly; messages the
+   * client queued keep waiting and are answered after it. Its runId.
+   */
   runScenario(scenarioId: string): string | undefined;
 }
 
+/** Messages a connection keeps waiting while a run streams; HAI's voice mode sends each sentence as it is heard. */
+export const MAX_QUEUED_RUNS = 8;
+
 /**
- * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out.
- * Anything else is answered with `agora:error` and leaves a playing run alone.
+ * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out. A message that
+ * arrives while a run streams is answered after it, in order, as AGORA's Python mock does (up to
+ * `MAX_QUEUED_RUNS` wait; one more is refused with `agora:error` `run_queue_full`); an approval answer goes to the
+ * run waiting for it at once. Anything else is answered with `agora:error` and leaves a playing run alone.
  */
 export function agoraSocketSession(
   connection: Connection,
@@ -50,6 +58,8 @@ export function agoraSocketSession(
     origin: requestOrigin(request) ?? context.origin(),
     speed: () => context.settings().speed,
     approvalTimeoutMs: () => context.settings().approvalTimeoutMs,
+    whileRunning: 'queue',
+    maxQueuedRuns: MAX_QUEUED_RUNS,
     observer: {
       runStarted(run) {
         connection.update({
@@ -86,7 +96,8 @@ export function agoraSocketSession(
       if (refusal) sendError(refusal.errorCode, refusal.message);
       return;
     }
-    conversation.run(parsed.request);
+    const refusal = conversation.run(parsed.request);
+    if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
   };
 
   return {
@@ -106,7 +117,7 @@ export function agoraSocketSession(
       const program = catalogue.program(scenarioId);
       if (!program) return undefined;
       const runId = randomUUID();
-      conversation.run(
+      conversation.runNow(
         {
           threadId: connection.threadId ?? `thread-${randomUUID()}`,
           runId,
@@ -118,6 +129,7 @@ export function agoraSocketSession(
           shape: 'agora',
         },
         program,
+        'console',
       );
       return runId;
     },
