@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { MAX_QUEUED_RUNS } from '../src/server/contract/agora/agora-socket-session';
+import { DEFAULT_MAX_QUEUED_RUNS } from '../src/server/scenarios/conversation';
 import { AguiSocket, assertValidStream, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -157,21 +157,21 @@ test('past the queue limit a message is refused with agora:error naming the limi
   const ws = await AguiSocket.open(instant.wsUrl);
   ws.send(haiMessage(threadId, 'Genereer rapport'));
   const request = await ws.waitForCustom('agora:tool_approval_request', 0, 30_000);
-  for (let i = 1; i <= MAX_QUEUED_RUNS + 1; i++) ws.send(haiMessage(threadId, `Hallo ${i}`));
+  for (let i = 1; i <= DEFAULT_MAX_QUEUED_RUNS + 1; i++) ws.send(haiMessage(threadId, `Hallo ${i}`));
   const error = await ws.waitForCustom('agora:error', 0, 30_000);
   assert.equal(error.value.errorCode, 'run_queue_full');
-  assert.match(error.value.message, new RegExp(`\\b${MAX_QUEUED_RUNS} messages already wait`));
-  assert.equal(error.value.details.limit, MAX_QUEUED_RUNS);
+  assert.match(error.value.message, new RegExp(`\\b${DEFAULT_MAX_QUEUED_RUNS} messages already wait`));
+  assert.equal(error.value.details.limit, DEFAULT_MAX_QUEUED_RUNS);
   assert.equal(error.value.details.activeRunId, ws.events[0]?.runId);
 
   // The refused message did not disturb the run waiting for its approval: the answer still goes to it.
   const at = ws.events.length;
   ws.approve(request.value.approvalId, true);
-  await ws.waitForRuns(1 + MAX_QUEUED_RUNS, 60_000);
+  await ws.waitForRuns(1 + DEFAULT_MAX_QUEUED_RUNS, 60_000);
   await assertValidStream(ws.events);
   assert.equal(errors(ws.events).length, 1, 'only the message past the limit was refused');
   const answered = runs(ws.events);
-  assert.equal(answered.length, 1 + MAX_QUEUED_RUNS);
+  assert.equal(answered.length, 1 + DEFAULT_MAX_QUEUED_RUNS);
   assert.ok(toolNames(answered[0] ?? []).includes('generate_inspection_report'), 'the approved report was made');
   assert.equal(answered[0]?.at(-1)?.outcome, undefined);
   assert.ok(ws.events.indexOf(answered[1]?.[0] as ReceivedEvent) > at, 'the queued messages waited for the report');

@@ -40,10 +40,11 @@ export interface ConversationOptions {
    * as its Python mock reads one frame after the other).
    */
   whileRunning?: 'queue' | 'cancel';
-  /** Requests kept waiting at most (queue policy); one more is refused. */
+  /** Requests kept waiting at most (queue policy); one more is refused. Default `DEFAULT_MAX_QUEUED_RUNS`. */
   maxQueuedRuns?: number;
 }
 
+/** Small: a client that sends more than this during one answer is not waiting for answers any more. */
 export const DEFAULT_MAX_QUEUED_RUNS = 8;
 
 /** Why a client message was not acted on, for the client's error reply. */
@@ -68,11 +69,6 @@ export class Conversation {
 
   get activeRunId(): string | null {
     return this.player?.isActive ? this.player.runId : null;
-  }
-
-  /** Run requests waiting for the current run to end. */
-  get queuedRuns(): number {
-    return this.queued.length;
   }
 
   /** The interrupt a run ended with and no run has answered yet (interrupt mode). */

@@ -92,9 +92,9 @@ const STOPPED = Symbol('stopped');
  *
  * The stream is always well formed: RUN_STARTED first; whatever the scenario left open (text messages,
  * tool calls, steps, spoken text) is closed before RUN_FINISHED; `cancel()` closes it the same way, answers
- * every tool call it left unanswered with a cancelled result, and ends with `RUN_FINISHED {outcome: cancelled}`. Delays follow a planned timeline (each wait is due relative to
- * the previous one, not to when the timer fired), so a loaded process catches up instead of drifting; a run
- * holds at most one timer at a time.
+ * every tool call it left unanswered with a cancelled result, and ends with `RUN_FINISHED {outcome: cancelled}`.
+ * Delays follow a planned timeline (each wait is due relative to the previous one, not to when the timer fired),
+ * so a loaded process catches up instead of drifting; a run holds at most one timer at a time.
  */
 export class ScenarioPlayer {
   readonly threadId: string;

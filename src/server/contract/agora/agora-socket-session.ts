@@ -25,14 +25,12 @@ export interface AgoraSocketSession extends SocketSession {
   runScenario(scenarioId: string): string | undefined;
 }
 
-/** Messages a connection keeps waiting while a run streams; HAI's voice mode sends each sentence as it is heard. */
-export const MAX_QUEUED_RUNS = 8;
-
 /**
  * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out. A message that
- * arrives while a run streams is answered after it, in order, as AGORA's Python mock does (up to
- * `MAX_QUEUED_RUNS` wait; one more is refused with `agora:error` `run_queue_full`); an approval answer goes to the
- * run waiting for it at once. Anything else is answered with `agora:error` and leaves a playing run alone.
+ * arrives while a run streams is answered after it, in order, as AGORA's Python mock does (HAI does not lock its
+ * input, and its voice mode sends each sentence as soon as it is heard); past `DEFAULT_MAX_QUEUED_RUNS` waiting,
+ * one more is refused with `agora:error` `run_queue_full`. An approval answer goes to the waiting run at once.
+ * Anything else is answered with `agora:error` and leaves a playing run alone.
  */
 export function agoraSocketSession(
   connection: Connection,
@@ -59,7 +57,6 @@ export function agoraSocketSession(
     speed: () => context.settings().speed,
     approvalTimeoutMs: () => context.settings().approvalTimeoutMs,
     whileRunning: 'queue',
-    maxQueuedRuns: MAX_QUEUED_RUNS,
     observer: {
       runStarted(run) {
         connection.update({
