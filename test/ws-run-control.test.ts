@@ -4,9 +4,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AguiSocket, assertValidStream, outline, type ReceivedEvent } from './helpers/agui-socket';
 import { startTestEngine } from './helpers/engine';
 
-// Cancelling a run with new input, disconnecting mid-run, approval timeouts: the stream stays well formed
-// and no timer outlives its run. Scenario delays are shortened (speed 0.5) so runs are still mid-way when
-// the test interrupts them.
+// New input while a run plays (it waits its turn), disconnecting mid-run, approval timeouts: the stream stays
+// well formed and no timer outlives its run. Scenario delays are shortened (speed 0.5) so runs are still mid-way
+// when the test sends more. Cancelling (the console, the HTTP binding) is tested in stopped-run-closing.test.ts.
 
 const server = await startTestEngine({ settings: { speed: 0.5 } });
 
@@ -20,7 +20,22 @@ function tail(events: readonly ReceivedEvent[], from: number): string[] {
   return outline(events.slice(from));
 }
 
-test('new input mid-text cancels cleanly: text and step closed, RUN_FINISHED cancelled, then the new run', async () => {
+async function eventually(check: () => boolean, what: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!check()) {
+    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await delay(5);
+  }
+}
+
+function answerText(events: readonly ReceivedEvent[]): string {
+  return events
+    .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+    .map((event) => event.delta)
+    .join('');
+}
+
+test('new input mid-text waits: the answer being streamed completes, then the new message is answered', async () => {
   const ws = await AguiSocket.open(server.wsUrl);
   ws.ask(INSPECTION);
   await ws.waitFor((event) => event.type === 'TEXT_MESSAGE_CONTENT');
@@ -28,57 +43,72 @@ test('new input mid-text cancels cleanly: text and step closed, RUN_FINISHED can
   ws.ask('Hallo');
   await ws.waitForRuns(2, 10_000);
   await assertValidStream(ws.events);
-  const cancelledAt = ws.events.findIndex((event) => event.type === 'RUN_FINISHED');
-  const finished = ws.events[cancelledAt] as ReceivedEvent;
-  assert.deepEqual(finished.outcome, { type: 'cancelled' });
+  const finishedAt = ws.events.findIndex((event) => event.type === 'RUN_FINISHED');
+  const finished = ws.events[finishedAt] as ReceivedEvent;
   assert.equal(finished.runId, first.runId);
-  const beforeCancel = outline(ws.events.slice(cancelledAt - 4, cancelledAt + 2));
-  assert.deepEqual(beforeCancel.slice(-5), [
-    'TEXT_MESSAGE_END',
+  assert.equal(finished.outcome, undefined, 'the first run completed, it was not cancelled');
+  assert.deepEqual(outline(ws.events.slice(finishedAt - 3, finishedAt + 3)), [
     'CUSTOM agora:spoken_text_end',
     'STEP_FINISHED thinking',
+    'STATE_SNAPSHOT',
     'RUN_FINISHED',
     'RUN_STARTED',
+    'STATE_SNAPSHOT',
   ]);
-  const second = ws.events[cancelledAt + 1] as ReceivedEvent;
+  assert.match(answerText(ws.events.slice(0, finishedAt)), /U kunt nu uw bevindingen doorgeven/);
+  const second = ws.events[finishedAt + 1] as ReceivedEvent;
   assert.notEqual(second.runId, first.runId);
+  assert.match(answerText(ws.events.slice(finishedAt)), /Ik help u graag verder met de inspectie/);
   assert.equal(ws.events.at(-1)?.type, 'RUN_FINISHED');
   assert.equal(ws.events.at(-1)?.outcome, undefined, 'a completed run is a plain RUN_FINISHED');
   await ws.close();
 });
 
-test('new input between tool args and end closes the tool call and its step', async () => {
+test('new input between tool args and end leaves the tool call alone: END and RESULT follow as scripted', async () => {
   const ws = await AguiSocket.open(server.wsUrl);
   ws.ask(INSPECTION);
-  await ws.waitFor((event) => event.type === 'TOOL_CALL_ARGS' && event.delta.includes('92251854'));
-  const at = ws.events.length;
+  const args = await ws.waitFor((event) => event.type === 'TOOL_CALL_ARGS' && event.delta.includes('92251854'));
+  const at = ws.events.indexOf(args) + 1;
   ws.ask('Genereer rapport');
   await ws.waitForCustom('agora:tool_approval_request', at, 10_000);
   await assertValidStream(ws.events);
-  assert.deepEqual(tail(ws.events, at).slice(0, 4), [
-    'TOOL_CALL_END',
-    'STEP_FINISHED executing_tools',
-    'RUN_FINISHED',
-    'RUN_STARTED',
-  ]);
+  assert.deepEqual(tail(ws.events, at).slice(0, 2), ['TOOL_CALL_END', 'TOOL_CALL_RESULT']);
+  const result = ws.events[at + 1] as ReceivedEvent;
+  assert.equal(result.toolCallId, args.toolCallId);
+  assert.equal(JSON.parse(result.content).name, 'Restaurant Bella Rosa', 'the scripted result, not a cancellation');
+  assert.equal(ws.events.filter((event) => event.type === 'RUN_FINISHED')[0]?.outcome, undefined);
   await ws.close();
 });
 
-test('new input while waiting for approval cancels the wait; the old approvalId is then refused', async () => {
+test('new input while waiting for approval waits too; the approval answer still goes to the waiting run', async () => {
   const ws = await AguiSocket.open(server.wsUrl);
   ws.ask('Genereer rapport');
   const request = await ws.waitForCustom('agora:tool_approval_request', 0, 10_000);
-  const at = ws.events.length;
   ws.ask('Hallo');
-  await ws.waitForRuns(2, 10_000);
-  assert.deepEqual(tail(ws.events, at).slice(0, 3), ['STEP_FINISHED executing_tools', 'RUN_FINISHED', 'RUN_STARTED']);
-  const after = ws.events.length;
+  // The queued message has reached the server once the connection counts it.
+  await eventually(
+    () =>
+      server.context.registry.list().some((c) => c.activeRunId === ws.events[0]?.runId && c.counters.framesIn === 2),
+    'the second message to arrive',
+  );
+  const at = ws.events.length;
+  assert.equal(ws.events.at(-1), request, 'nothing was answered while the approval waits');
   ws.approve(request.value.approvalId, true);
-  const error = await ws.waitForCustom('agora:error', after);
-  assert.equal(error.value.errorCode, 'no_pending_approval');
-  await delay(50);
-  assert.equal(ws.events.length, after + 1, 'nothing but the error: no orphan report events');
+  await ws.waitForRuns(2, 10_000);
   await assertValidStream(ws.events);
+  assert.equal(
+    ws.events.some((event) => event.type === 'CUSTOM' && event.name === 'agora:error'),
+    false,
+  );
+  const finishedAt = ws.events.findIndex((event) => event.type === 'RUN_FINISHED');
+  assert.ok(
+    ws.events
+      .slice(at, finishedAt)
+      .some((event) => event.type === 'TOOL_CALL_START' && event.toolCallName === 'generate_inspection_report'),
+    'the approved report was generated in the first run',
+  );
+  assert.equal(ws.events[finishedAt]?.outcome, undefined);
+  assert.match(answerText(ws.events.slice(finishedAt)), /Welkom bij AGORA/);
   await ws.close();
 });
 
@@ -91,8 +121,7 @@ test('a closed socket stops its run at once: no timers left, nothing more sent',
   const connection = server.context.registry.list().find((c) => c.activeRunId === ws.events[0]?.runId);
   assert.ok(connection, 'the connection shows its active run');
   await ws.close();
-  await delay(20);
-  assert.equal(timeouts(), idle, 'the run timer is gone with the socket');
+  await eventually(() => connection.state === 'closed' && timeouts() === idle, 'the run timer to go with the socket');
   const sent = connection.counters.framesOut;
   await delay(300);
   assert.equal(connection.counters.framesOut, sent);
@@ -107,8 +136,7 @@ test('a socket closed while waiting for approval leaves no approval timer behind
   await ws.waitForCustom('agora:tool_approval_request');
   assert.equal(timeouts(), idle + 1, 'one timer per waiting run: the approval timeout');
   await ws.close();
-  await delay(20);
-  assert.equal(timeouts(), idle);
+  await eventually(() => timeouts() === idle, 'the approval timer to go with the socket');
 });
 
 test('no answer within approvalTimeoutMs plays the timeout branch: no report, run finished', async () => {
@@ -135,7 +163,7 @@ test('no answer within approvalTimeoutMs plays the timeout branch: no report, ru
   await ws.close();
 });
 
-test('runs on different sockets are independent: cancelling one leaves the other playing', async () => {
+test('runs on different sockets are independent: a message waiting on one leaves the other playing', async () => {
   const a = await AguiSocket.open(server.wsUrl);
   const b = await AguiSocket.open(server.wsUrl);
   a.ask(INSPECTION);
@@ -143,9 +171,10 @@ test('runs on different sockets are independent: cancelling one leaves the other
   await a.waitFor((event) => event.type === 'TOOL_CALL_START');
   a.ask('Hallo');
   await Promise.all([a.waitForRuns(2, 10_000), b.waitForRuns(1, 10_000)]);
-  assert.equal(b.events.filter((event) => event.type === 'RUN_FINISHED' && event.outcome).length, 0);
-  assert.equal(a.events.filter((event) => event.outcome?.type === 'cancelled').length, 1);
-  await assertValidStream(a.events);
-  await assertValidStream(b.events);
+  assert.equal(b.events.filter((event) => event.type === 'RUN_STARTED').length, 1);
+  for (const events of [a.events, b.events]) {
+    assert.equal(events.filter((event) => event.type === 'RUN_FINISHED' && event.outcome).length, 0);
+    await assertValidStream(events);
+  }
   await Promise.all([a.close(), b.close()]);
 });

@@ -8,6 +8,7 @@ import {
   type StepFinishedEvent,
   type TextMessageEndEvent,
   type ToolCallEndEvent,
+  type ToolCallResultEvent,
 } from '@ag-ui/core';
 
 /**
@@ -40,6 +41,18 @@ export function toolCallEnd(toolCallId: string): ToolCallEndEvent {
   return { type: EventType.TOOL_CALL_END, toolCallId, timestamp: Date.now() };
 }
 
+/** A tool call's result message; `tool-result-<toolCallId>` is the message id AGORA uses. */
+export function toolCallResult(toolCallId: string, content: string): ToolCallResultEvent {
+  return {
+    type: EventType.TOOL_CALL_RESULT,
+    messageId: `tool-result-${toolCallId}`,
+    toolCallId,
+    content,
+    role: 'tool',
+    timestamp: Date.now(),
+  };
+}
+
 export function customEvent(name: string, value: unknown, timestamp = Date.now()): CustomEvent {
   return { type: EventType.CUSTOM, name, value, timestamp };
 }
@@ -63,6 +76,7 @@ export type AgoraErrorCode =
   | 'invalid_approval_response'
   | 'no_pending_approval'
   | 'unknown_approval_id'
+  | 'run_queue_full'
   | 'processing_error';
 
 export function agoraError(errorCode: AgoraErrorCode, message: string, details?: unknown): CustomEvent {

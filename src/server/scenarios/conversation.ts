@@ -10,7 +10,7 @@ import {
 import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
 import { type PausedRun, resumeAnswer } from './paused-run';
 import type { ScenarioCatalogue } from './scenario-catalogue';
-import { type RunEnd, ScenarioPlayer } from './scenario-player';
+import { type RunEnd, ScenarioPlayer, type StopReason } from './scenario-player';
 import type { ScenarioProgram } from './scenario-program';
 
 /** Told about each run of a conversation: the session store records runs as sessions, the connection shows them. */
@@ -34,13 +34,26 @@ export interface ConversationOptions {
    * ends with an AG-UI interrupt and the next run's `resume` entry for it continues the scenario (HTTP/SSE).
    */
   approvals?: 'wait' | 'interrupt';
+  /**
+   * What a client's run request does while a run plays: `cancel` it (closed cleanly, the default: a new POST on
+   * an HTTP thread), or `queue` the request and start it once the runs before it ended, in order (AGORA's `/ws`,
+   * as its Python mock reads one frame after the other).
+   */
+  whileRunning?: 'queue' | 'cancel';
+  /** Requests kept waiting at most (queue policy); one more is refused. Default `DEFAULT_MAX_QUEUED_RUNS`. */
+  maxQueuedRuns?: number;
 }
 
-export type ApprovalRefusal = { errorCode: AgoraErrorCode; message: string };
+/** Small: a client that sends more than this during one answer is not waiting for answers any more. */
+export const DEFAULT_MAX_QUEUED_RUNS = 8;
+
+/** Why a client message was not acted on, for the client's error reply. */
+export type Refusal = { errorCode: AgoraErrorCode; message: string; details?: unknown };
 
 /**
- * One client's conversation (a WebSocket connection; later an SSE thread): at most one run at a time, the
- * conversation context scenarios branch on, and the approval the current run may be waiting for.
+ * One client's conversation (a WebSocket connection, an HTTP thread): at most one run at a time, the requests
+ * waiting for it (queue policy), the conversation context scenarios branch on, and the approval the current run
+ * may be waiting for.
  */
 export class Conversation {
   /** Values scenarios set with `setContext` (e.g. `inspectionStarted`) and branch on. */
@@ -48,6 +61,8 @@ export class Conversation {
   private player: ScenarioPlayer | undefined;
   /** The run that ended at an approval interrupt, until a run resumes it (or any other run starts). */
   private paused: PausedRun | undefined;
+  /** Run requests that arrived while a run played (queue policy), oldest first; non-empty only while one plays. */
+  private readonly queued: RunRequest[] = [];
   private closed = false;
 
   constructor(private readonly options: ConversationOptions) {}
@@ -62,13 +77,47 @@ export class Conversation {
   }
 
   /**
-   * Starts a run for the request: the continuation of a paused run when the request resumes its interrupt, else
-   * `program` or the scenario whose trigger matches the last user message. A run still playing is cancelled
-   * cleanly first.
+   * A client's run request: the continuation of a paused run when it resumes its interrupt, else the scenario
+   * whose trigger matches the last user message. While a run plays it is cancelled cleanly first (`cancel`), or
+   * the request waits its turn (`queue`); a full queue refuses it and leaves everything as it was.
    */
-  run(request: RunRequest, program?: ScenarioProgram): void {
+  run(request: RunRequest): Refusal | undefined {
+    if (this.closed) return undefined;
+    if (this.activeRunId !== null && this.options.whileRunning === 'queue') {
+      const limit = this.options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS;
+      if (this.queued.length >= limit) {
+        return {
+          errorCode: 'run_queue_full',
+          message: `A run is playing and ${limit} messages already wait for it, the most this connection queues; this message was dropped: send it again after the next RUN_FINISHED`,
+          details: { limit, activeRunId: this.activeRunId },
+        };
+      }
+      this.queued.push(request);
+      return undefined;
+    }
+    this.replace('new_run');
+    this.start(request);
+    return undefined;
+  }
+
+  /**
+   * Plays `program` as a new run now (the console's "run on this connection"): a run in progress is cancelled
+   * cleanly (its unanswered tool calls get a result naming `reason`); queued requests keep waiting, for after it.
+   */
+  runNow(request: RunRequest, program: ScenarioProgram, reason: StopReason): void {
     if (this.closed) return;
-    this.player?.cancel();
+    this.replace(reason);
+    this.start(request, program);
+  }
+
+  /** Cancels the current run without starting what waits for it (the caller starts a run at once). */
+  private replace(reason: StopReason): void {
+    const player = this.player;
+    this.player = undefined;
+    player?.cancel(reason);
+  }
+
+  private start(request: RunRequest, program?: ScenarioProgram): void {
     const paused = this.paused;
     this.paused = undefined;
     const entry = paused && request.resume.find((resume) => resume.interruptId === paused.approvalId);
@@ -76,16 +125,16 @@ export class Conversation {
     program ??= resume?.paused.program ?? this.options.catalogue.match(request.lastUserMessage);
     const { observer, sink } = this.options;
     observer?.runStarted?.(request);
-    const tap: EventSink = observer?.event
-      ? (event) => {
-          sink(event);
-          observer.event?.(request, event);
-        }
-      : sink;
+    // Once the client is gone, a stopped run's closing events still reach the observers (the recorded history).
+    const tap: EventSink = (event) => {
+      if (!this.closed) sink(event);
+      observer?.event?.(request, event);
+    };
     if (!program) {
       tap(outgoing(runStarted(request.threadId, request.runId)));
       tap(outgoing(runError('No scenario matches this message', 'no_matching_scenario')));
       observer?.runEnded?.(request, 'errored');
+      this.startNext();
       return;
     }
     const player = new ScenarioPlayer({
@@ -99,17 +148,26 @@ export class Conversation {
       approvals: this.options.approvals ?? 'wait',
       resume,
       onEnd: (end) => {
-        if (this.player === player) this.player = undefined;
+        // A run replaced by another is no longer current: what waits is for after the run that replaced it.
+        const current = this.player === player;
+        if (current) this.player = undefined;
         if (end === 'interrupted') this.paused = player.paused;
         observer?.runEnded?.(request, end);
+        if (current) this.startNext();
       },
     });
     this.player = player;
     player.start();
   }
 
+  /** Starts the oldest waiting request, if any (synchronously, so no timer is left behind). */
+  private startNext(): void {
+    const next = this.closed ? undefined : this.queued.shift();
+    if (next) this.start(next);
+  }
+
   /** Routes an approval answer to the waiting run; says why when there is none or the id is wrong. */
-  answerApproval(answer: ApprovalAnswer): ApprovalRefusal | undefined {
+  answerApproval(answer: ApprovalAnswer): Refusal | undefined {
     const player = this.player;
     const result = player?.answerApproval(answer) ?? 'not-waiting';
     if (result === 'accepted') return undefined;
@@ -122,10 +180,16 @@ export class Conversation {
     };
   }
 
-  /** The client is gone: stop the run's timers at once, send nothing more. */
+  /**
+   * The client is gone: drop what waits, stop the run's timers at once and send nothing more. The run still
+   * closes what it opened for the observers, so its recorded history has a result for every tool call.
+   */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.player?.stop();
+    this.queued.length = 0;
+    const player = this.player;
     this.player = undefined;
+    player?.stop();
   }
 }

@@ -19,6 +19,7 @@ import {
   stepFinished,
   textMessageEnd,
   toolCallEnd,
+  toolCallResult,
 } from '../agui/events';
 import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
 import { approvalInterrupt, type PausedRun, type ResumeAnswer, type StepCloser } from './paused-run';
@@ -51,8 +52,25 @@ export interface ScenarioPlayerOptions {
 }
 
 /** How a run ended: played to the end, errored (a scripted RUN_ERROR), cancelled (closed cleanly), stopped
- * silently (its client is gone), or interrupted at an approval (interrupt mode; it can be resumed). */
+ * (its client is gone), or interrupted at an approval (interrupt mode; it can be resumed). */
 export type RunEnd = 'finished' | 'errored' | 'cancelled' | 'stopped' | 'interrupted';
+
+/** Why a run was stopped before its end; named in the result of every tool call it leaves unanswered. */
+export type StopReason = 'new_run' | 'console' | 'client_gone';
+
+const STOP_MESSAGES: Record<StopReason, string> = {
+  new_run: 'Cancelled: a new run started before this tool call finished',
+  console: 'Cancelled from the mock console before this tool call finished',
+  client_gone: 'Cancelled: the client disconnected before this tool call finished',
+};
+
+/**
+ * The `TOOL_CALL_RESULT` content a stopped run gives each tool call it opened and did not answer, so no client
+ * waits for that result forever: `{"cancelled":true,"reason":"new_run","message":"Cancelled: …"}`.
+ */
+export function cancelledToolContent(reason: StopReason): string {
+  return JSON.stringify({ cancelled: true, reason, message: STOP_MESSAGES[reason] });
+}
 
 export type ApprovalResult = 'accepted' | 'not-waiting' | 'unknown-approval-id';
 
@@ -73,10 +91,10 @@ const STOPPED = Symbol('stopped');
  * Plays one scenario as one AG-UI run into an event sink, transport-independent (WebSocket now, SSE later).
  *
  * The stream is always well formed: RUN_STARTED first; whatever the scenario left open (text messages,
- * tool calls, steps, spoken text) is closed before RUN_FINISHED; `cancel()` closes it the same way and ends
- * with `RUN_FINISHED {outcome: cancelled}`. Delays follow a planned timeline (each wait is due relative to
- * the previous one, not to when the timer fired), so a loaded process catches up instead of drifting; a run
- * holds at most one timer at a time.
+ * tool calls, steps, spoken text) is closed before RUN_FINISHED; `cancel()` closes it the same way, answers
+ * every tool call it left unanswered with a cancelled result, and ends with `RUN_FINISHED {outcome: cancelled}`.
+ * Delays follow a planned timeline (each wait is due relative to the previous one, not to when the timer fired),
+ * so a loaded process catches up instead of drifting; a run holds at most one timer at a time.
  */
 export class ScenarioPlayer {
   readonly threadId: string;
@@ -87,6 +105,8 @@ export class ScenarioPlayer {
   private readonly options: ScenarioPlayerOptions;
   private readonly scope: TemplateScope;
   private readonly open: OpenItem[] = [];
+  /** Tool calls started and not answered with a TOOL_CALL_RESULT yet (ended or not), in start order. */
+  private readonly unresulted = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   /** Resumes the play loop early (cancel/stop), so it unwinds instead of hanging on a cleared timer. */
   private wake: (() => void) | undefined;
@@ -137,22 +157,30 @@ export class ScenarioPlayer {
     void this.play();
   }
 
-  /** Ends the run now with a well-formed tail: open items closed, then RUN_FINISHED (cancelled). */
-  cancel(): void {
+  /**
+   * Ends the run now with a well-formed tail: open items closed, every tool call it did not answer given a
+   * cancelled result (`cancelledToolContent`), then RUN_FINISHED (cancelled).
+   */
+  cancel(reason: StopReason): void {
+    this.halt(reason, 'cancelled');
+  }
+
+  /**
+   * Its client is gone: ends the run at once with the same tail as `cancel`, for the run's observers (its
+   * recorded history stays whole); the sink is expected to deliver nothing more.
+   */
+  stop(): void {
+    if (this.state === 'ready') this.end('stopped');
+    else this.halt('client_gone', 'stopped');
+  }
+
+  private halt(reason: StopReason, end: 'cancelled' | 'stopped'): void {
     if (this.state !== 'running') return;
     this.clearTimer();
     this.approval = undefined;
-    this.closeOpen();
+    this.closeOpen(reason);
     this.send(runFinished(this.threadId, this.runId, 'cancelled'));
-    this.end('cancelled');
-  }
-
-  /** Ends the run without sending anything (its client is gone). */
-  stop(): void {
-    if (this.state !== 'running' && this.state !== 'ready') return;
-    this.clearTimer();
-    this.approval = undefined;
-    this.end('stopped');
+    this.end(end);
   }
 
   /** Hands the client's approval answer to the run waiting for it. */
@@ -467,9 +495,13 @@ export class ScenarioPlayer {
         return;
       case EventType.TOOL_CALL_START:
         this.open.push({ kind: 'tool', id: event.toolCallId as string });
+        this.unresulted.add(event.toolCallId as string);
         return;
       case EventType.TOOL_CALL_END:
         this.forget('tool', event.toolCallId as string);
+        return;
+      case EventType.TOOL_CALL_RESULT:
+        this.unresulted.delete(event.toolCallId as string);
         return;
       case EventType.STEP_STARTED:
         this.open.push({ kind: 'step', id: event.stepName as string });
@@ -487,6 +519,7 @@ export class ScenarioPlayer {
       case EventType.RUN_ERROR:
         // A RUN_ERROR ends the run as it is: nothing may follow it but a new RUN_STARTED.
         this.open.length = 0;
+        this.unresulted.clear();
         return;
     }
   }
@@ -501,19 +534,27 @@ export class ScenarioPlayer {
     }
   }
 
-  /** Closes whatever is open, innermost first. */
-  private closeOpen(): void {
+  /**
+   * Closes whatever is open, innermost first. A stopped run (`reason`) also answers each tool call it started
+   * and did not answer, right after its END (or, when it had ended already, once everything is closed). A run
+   * that finishes or pauses leaves such calls unanswered: in AG-UI they are pending, the client's to answer.
+   */
+  private closeOpen(reason?: StopReason): void {
+    const content = reason && cancelledToolContent(reason);
     while (this.open.length > 0) {
       const item = this.open[this.open.length - 1] as OpenItem;
       if (item.kind === 'text') this.send(textMessageEnd(item.id));
-      else if (item.kind === 'tool') this.send(toolCallEnd(item.id));
-      else if (item.kind === 'step') this.send(stepFinished(item.id));
+      else if (item.kind === 'tool') {
+        this.send(toolCallEnd(item.id));
+        if (content) this.send(toolCallResult(item.id, content));
+      } else if (item.kind === 'step') this.send(stepFinished(item.id));
       else {
         // AGORA ends a message's text before its spoken twin; keep that order when closing both.
         if (this.open.some((open) => open.kind === 'text' && open.id === item.id)) this.send(textMessageEnd(item.id));
         this.send(customEvent(AgoraEventName.spokenTextEnd, { messageId: item.id }));
       }
     }
+    if (content) for (const toolCallId of [...this.unresulted]) this.send(toolCallResult(toolCallId, content));
   }
 
   private clearTimer(): void {

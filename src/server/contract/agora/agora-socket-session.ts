@@ -18,12 +18,18 @@ export interface AgoraSocketSessionOptions {
 
 /** A socket session the console can also drive: play a chosen scenario now. */
 export interface AgoraSocketSession extends SocketSession {
-  /** Plays the scenario as a new run on this connection (cancelling one in progress); its runId. */
+  /**
+   * Plays the scenario as a new run on this connection now, cancelling one in progress cleanly; messages the
+   * client queued keep waiting and are answered after it. Its runId.
+   */
   runScenario(scenarioId: string): string | undefined;
 }
 
 /**
- * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out.
+ * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out. A message that
+ * arrives while a run streams is answered after it, in order, as AGORA's Python mock does (HAI does not lock its
+ * input, and its voice mode sends each sentence as soon as it is heard); past `DEFAULT_MAX_QUEUED_RUNS` waiting,
+ * one more is refused with `agora:error` `run_queue_full`. An approval answer goes to the waiting run at once.
  * Anything else is answered with `agora:error` and leaves a playing run alone.
  */
 export function agoraSocketSession(
@@ -50,6 +56,7 @@ export function agoraSocketSession(
     origin: requestOrigin(request) ?? context.origin(),
     speed: () => context.settings().speed,
     approvalTimeoutMs: () => context.settings().approvalTimeoutMs,
+    whileRunning: 'queue',
     observer: {
       runStarted(run) {
         connection.update({
@@ -86,7 +93,8 @@ export function agoraSocketSession(
       if (refusal) sendError(refusal.errorCode, refusal.message);
       return;
     }
-    conversation.run(parsed.request);
+    const refusal = conversation.run(parsed.request);
+    if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
   };
 
   return {
@@ -106,7 +114,7 @@ export function agoraSocketSession(
       const program = catalogue.program(scenarioId);
       if (!program) return undefined;
       const runId = randomUUID();
-      conversation.run(
+      conversation.runNow(
         {
           threadId: connection.threadId ?? `thread-${randomUUID()}`,
           runId,
@@ -118,6 +126,7 @@ export function agoraSocketSession(
           shape: 'agora',
         },
         program,
+        'console',
       );
       return runId;
     },
