@@ -5,7 +5,7 @@ import { useListKeys } from '../../ui/use-list-keys';
 import { InjectDrawer } from '../inject/InjectDrawer';
 import { FrameInspector } from './FrameInspector';
 import { FrameStream } from './FrameStream';
-import { buildStreamRows, type FrameFilter } from './frame-rows';
+import { buildStreamRows, evictedFramesRow, type FrameFilter } from './frame-rows';
 import { RecordScenarioButton } from './RecordScenarioButton';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
@@ -23,7 +23,13 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
   const [drawerOpen, setDrawerOpen] = useState(false);
   const filterInput = useRef<HTMLInputElement>(null);
 
-  const rows = useMemo(() => buildStreamRows(frames, filter), [frames, filter]);
+  const { evictedForMemory, droppedForSize } = connection.frameLog;
+  const evictedRow = useMemo(
+    () => evictedFramesRow({ evictedForMemory, droppedForSize }, frames),
+    [evictedForMemory, droppedForSize, frames],
+  );
+  const frameRows = useMemo(() => buildStreamRows(frames, filter), [frames, filter]);
+  const rows = useMemo(() => (evictedRow ? [evictedRow, ...frameRows] : frameRows), [evictedRow, frameRows]);
   const [scope, setScope] = useState<TimelineScope>('latest');
   const fullTimeline = useMemo(() => buildTimeline(frames), [frames]);
   const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);

@@ -1,9 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RequestLogStats } from '../../../../shared/request-log';
 import { api } from '../../api/control-client';
+import { reloadRequests } from '../../stores/console-sync';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatClock } from '../../ui/format';
+import { formatClock, formatCount } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
 import { RequestDetailLoader } from './RequestDetailLoader';
@@ -11,17 +13,34 @@ import { StatusCode } from './StatusCode';
 
 const ROW_HEIGHT = 28;
 
+/** What the engine's log let go of, in a sentence; null when nothing. */
+function logLosses({ evictedForMemory, droppedForSize, bodiesEvictedForMemory }: RequestLogStats): string | null {
+  const parts = [
+    evictedForMemory > 0 && `${formatCount(evictedForMemory, 'older request')} evicted (memory budget)`,
+    droppedForSize > 0 && `${formatCount(droppedForSize, 'older request')} dropped (requests kept)`,
+    bodiesEvictedForMemory > 0 &&
+      `the bodies of ${formatCount(bodiesEvictedForMemory, 'request')} evicted (memory budget)`,
+  ].filter((part) => part !== false);
+  return parts.length > 0 ? `The engine's log let go of ${parts.join(', ')}.` : null;
+}
+
 /** The mocked REST API's log, newest first, with the selected request in detail. */
 export function RequestsView() {
   const entries = useRequestsStore((state) => state.entries);
   const selectedId = useRequestsStore((state) => state.selectedId);
+  const log = useRequestsStore((state) => state.log);
   const [filter, setFilter] = useState('');
   const [cursor, setCursor] = useState<number | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const clear = useAction(() =>
-    api.clearRequests().then(() => useRequestsStore.setState({ entries: [], selectedId: null })),
+    api.clearRequests().then(() => useRequestsStore.setState({ entries: [], selectedId: null, log: null })),
   );
+  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens.
+  useEffect(() => {
+    void reloadRequests().catch(() => {});
+  }, []);
+  const losses = log && logLosses(log);
 
   const visible = useMemo(() => {
     const text = filter.trim().toLowerCase();
@@ -73,6 +92,11 @@ export function RequestsView() {
           </button>
         </div>
         <ErrorNotice error={clear.error} onDismiss={clear.clearError} />
+        {losses && (
+          <div className="faint" style={{ padding: '4px 10px' }} data-testid="requests-evicted">
+            {losses}
+          </div>
+        )}
         {entries.length === 0 ? (
           <div className="empty">
             No REST requests yet. Your frontend's calls to the mocked API (e.g. <code>GET /users/me</code>) appear here
