@@ -23,11 +23,13 @@ export function evictedFramesRow(
   frames: readonly FrameRecord[],
 ): StreamRow | null {
   if (evictedForMemory + droppedForSize === 0 || frames[0]?.seq === 1) return null;
+  const older = (count: number, what: string) =>
+    `${formatCount(count, 'older frame')} ${count === 1 ? 'was' : 'were'} ${what}`;
   const parts = [
-    evictedForMemory > 0 && `${formatCount(evictedForMemory, 'older frame')} evicted (memory budget)`,
-    droppedForSize > 0 && `${formatCount(droppedForSize, 'older frame')} dropped (frames kept per connection)`,
+    evictedForMemory > 0 && older(evictedForMemory, 'evicted (memory budget)'),
+    droppedForSize > 0 && older(droppedForSize, 'dropped (frames kept per connection)'),
   ].filter((part) => part !== false);
-  return { kind: 'evicted', key: 'evicted', label: `The engine no longer holds ${parts.join(' and ')}` };
+  return { kind: 'evicted', key: 'evicted', label: parts.join('; ') };
 }
 
 /**

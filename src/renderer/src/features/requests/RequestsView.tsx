@@ -1,28 +1,17 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { RequestLogStats } from '../../../../shared/request-log';
 import { api } from '../../api/control-client';
 import { reloadRequests } from '../../stores/console-sync';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatClock, formatCount } from '../../ui/format';
+import { formatClock } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
+import { logLosses } from './log-losses';
 import { RequestDetailLoader } from './RequestDetailLoader';
 import { StatusCode } from './StatusCode';
 
 const ROW_HEIGHT = 28;
-
-/** What the engine's log let go of, in a sentence; null when nothing. */
-function logLosses({ evictedForMemory, droppedForSize, bodiesEvictedForMemory }: RequestLogStats): string | null {
-  const parts = [
-    evictedForMemory > 0 && `${formatCount(evictedForMemory, 'older request')} evicted (memory budget)`,
-    droppedForSize > 0 && `${formatCount(droppedForSize, 'older request')} dropped (requests kept)`,
-    bodiesEvictedForMemory > 0 &&
-      `the bodies of ${formatCount(bodiesEvictedForMemory, 'request')} evicted (memory budget)`,
-  ].filter((part) => part !== false);
-  return parts.length > 0 ? `The engine's log let go of ${parts.join(', ')}.` : null;
-}
 
 /** The mocked REST API's log, newest first, with the selected request in detail. */
 export function RequestsView() {
