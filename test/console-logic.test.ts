@@ -92,6 +92,10 @@ test('the requests view says what the engine log let go of', () => {
     '1 older request was evicted (memory budget); 2,500 older requests were dropped (requests kept); ' +
       'the bodies of 7 requests were evicted (memory budget).',
   );
+  assert.equal(
+    logLosses({ ...stats, bodiesEvictedForMemory: 1 }),
+    'The body of 1 request was evicted (memory budget).',
+  );
 });
 
 test('requests: new ones first, known ids skipped', () => {

@@ -94,6 +94,13 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
             <strong>
               ↑{counters.framesIn} ↓{counters.framesOut}
             </strong>
+            {evictedRow && (
+              // The row opening the stream is out of sight while following: the same words, at hand.
+              <span className="faint" title={evictedRow.label} data-testid="frames-evicted-badge">
+                {' '}
+                · {(evictedForMemory + droppedForSize).toLocaleString('en')} older gone
+              </span>
+            )}
           </span>
           {connection.paused && <span className="badge warn">delivery paused</span>}
           {connection.latencyMs > 0 && <span className="badge warn">+{connection.latencyMs} ms latency</span>}

@@ -21,7 +21,7 @@ export type StreamRow =
 export function evictedFramesRow(
   { evictedForMemory, droppedForSize }: Pick<FrameLogStats, 'evictedForMemory' | 'droppedForSize'>,
   frames: readonly FrameRecord[],
-): StreamRow | null {
+): Extract<StreamRow, { kind: 'evicted' }> | null {
   if (evictedForMemory + droppedForSize === 0 || frames[0]?.seq === 1) return null;
   const older = (count: number, what: string) =>
     `${formatCount(count, 'older frame')} ${count === 1 ? 'was' : 'were'} ${what}`;

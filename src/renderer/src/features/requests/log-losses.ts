@@ -14,7 +14,11 @@ export function logLosses({
     droppedForSize > 0 &&
       `${formatCount(droppedForSize, 'older request')} ${were(droppedForSize)} dropped (requests kept)`,
     bodiesEvictedForMemory > 0 &&
-      `the bodies of ${formatCount(bodiesEvictedForMemory, 'request')} ${were(bodiesEvictedForMemory)} evicted (memory budget)`,
+      (bodiesEvictedForMemory === 1
+        ? 'the body of 1 request was evicted (memory budget)'
+        : `the bodies of ${formatCount(bodiesEvictedForMemory, 'request')} were evicted (memory budget)`),
   ].filter((part) => part !== false);
-  return parts.length > 0 ? `${parts.join('; ')}.` : null;
+  if (parts.length === 0) return null;
+  const sentence = parts.join('; ');
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
 }
