@@ -58,9 +58,8 @@ function frameBytes(frame: FrameRecord): number {
 
 /**
  * One client connection: what it sent and received (bounded by count and by the engine's retention budget),
- * its counters and its lifecycle. Outgoing
- * frames can be held (paused) or delayed (added latency) by the console; frames are recorded when they
- * actually leave, so the log shows what the client got and when.
+ * its counters and its lifecycle. Outgoing frames can be held (paused) or delayed (added latency) by the
+ * console; frames are recorded when they actually leave, so the log shows what the client got and when.
  */
 export class Connection {
   readonly id = randomUUID();
