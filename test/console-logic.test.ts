@@ -14,6 +14,8 @@ const { buildTranscript } = await rendererModule('features/try-it/transcript.ts'
 const { sortBatch } = await rendererModule('stores/feed-batch.ts');
 const { appendFrames, withFetchedFrames } = await rendererModule('stores/frame-buffer.ts');
 const { prependRequests } = await rendererModule('stores/requests-store.ts');
+const { evictedFramesRow } = await rendererModule('features/connections/frame-rows.ts');
+const { logLosses } = await rendererModule('features/requests/log-losses.ts');
 const { applyAgoraChanges } = await rendererModule('stores/state-store.ts');
 
 const frame = (seq: number): FrameRecord => ({
@@ -55,6 +57,45 @@ test('a feed batch is sorted per store: latest summary per connection, frames pe
   assert.equal(batch.scenariosChanged, true);
   assert.equal(batch.stateChanges.length, 1);
   assert.equal(batch.settings, null);
+});
+
+test('a connection the engine removed leaves the batch: its earlier summary in the same batch is dropped', () => {
+  const summary = (id: string) => ({ id, state: 'closed' }) as ConnectionSummary;
+  const batch = sortBatch([
+    { type: 'connection-closed', connection: summary('a') },
+    { type: 'connection-closed', connection: summary('b') },
+    { type: 'connection-removed', connection: summary('a') },
+  ]);
+  assert.deepEqual([...batch.connections.keys()], ['b']);
+  assert.deepEqual([...batch.removedConnections], ['a']);
+});
+
+test('the frame stream opens with what the engine let go of, unless the first frame is there', () => {
+  const none = { evictedForMemory: 0, droppedForSize: 0 };
+  assert.equal(evictedFramesRow(none, [frame(1)]), null);
+  assert.equal(evictedFramesRow({ evictedForMemory: 5, droppedForSize: 0 }, [frame(1)]), null, 'seq 1 is shown');
+  assert.equal(
+    evictedFramesRow({ evictedForMemory: 1234, droppedForSize: 0 }, [frame(1235)])?.label,
+    '1,234 older frames were evicted (memory budget)',
+  );
+  assert.equal(
+    evictedFramesRow({ evictedForMemory: 1, droppedForSize: 20 }, [])?.label,
+    '1 older frame was evicted (memory budget); 20 older frames were dropped (frames kept per connection)',
+  );
+});
+
+test('the requests view says what the engine log let go of', () => {
+  const stats = { kept: 10, droppedForSize: 0, evictedForMemory: 0, bodiesEvictedForMemory: 0, retainedBytes: 0 };
+  assert.equal(logLosses(stats), null);
+  assert.equal(
+    logLosses({ ...stats, evictedForMemory: 1, droppedForSize: 2500, bodiesEvictedForMemory: 7 }),
+    '1 older request was evicted (memory budget); 2,500 older requests were dropped (requests kept); ' +
+      'the bodies of 7 requests were evicted (memory budget).',
+  );
+  assert.equal(
+    logLosses({ ...stats, bodiesEvictedForMemory: 1 }),
+    'The body of 1 request was evicted (memory budget).',
+  );
 });
 
 test('requests: new ones first, known ids skipped', () => {

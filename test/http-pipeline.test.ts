@@ -10,6 +10,7 @@ import { jsonBody } from '../src/server/http/json-body';
 import { RequestLog } from '../src/server/http/request-log';
 import { parseRequestPart } from '../src/server/http/validation';
 import type { Logger } from '../src/server/support/logger';
+import { RetentionBudget } from '../src/server/support/retention-budget';
 import type { RequestLogEntry } from '../src/shared/request-log';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
@@ -18,7 +19,7 @@ import { rawHttp } from './helpers/raw-http';
 // (throwing unexpectedly, echoing any body).
 const logged: string[] = [];
 const logger: Logger = { info: () => {}, warn: () => {}, error: (message) => logged.push(message) };
-const requestLog = new RequestLog({ capacity: 5, bodyBytes: 32 });
+const requestLog = new RequestLog({ capacity: 5, bodyBytes: 32 }, new RetentionBudget(1024 * 1024));
 const ItemSchema = z.object({ name: z.string().max(10), count: z.number().int().min(1) }).strict();
 const router = new Router();
 router.put(

@@ -4,6 +4,7 @@ import type { RequestLog } from './http/request-log';
 import type { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import type { AgoraStore } from './state/agora-store';
 import type { Logger } from './support/logger';
+import type { RetentionBudget } from './support/retention-budget';
 import type { ConnectionRegistry } from './ws/connection-registry';
 
 /** What the engine's parts (profiles, transports, the control API) share. Built once per server. */
@@ -17,6 +18,8 @@ export interface EngineContext {
   origin(): string;
   readonly registry: ConnectionRegistry;
   readonly requestLog: RequestLog;
+  /** The one budget the connection registry and the request log keep what they retain within. */
+  readonly retention: RetentionBudget;
   /** Users, sessions and histories the AGORA profile serves and WebSocket runs record into. */
   readonly store: AgoraStore;
   /** The scenarios runs play, on every transport; the console and workspaces edit them. */

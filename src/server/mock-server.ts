@@ -15,6 +15,7 @@ import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import { AgoraStore } from './state/agora-store';
 import { consoleLogger, type Logger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
+import { RetentionBudget } from './support/retention-budget';
 import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/workspace-service';
 import { ConnectionRegistry } from './ws/connection-registry';
 import { SocketServer } from './ws/socket-server';
@@ -80,8 +81,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const settings = liveSettings.get();
   let origin = '';
 
-  const requestLog = new RequestLog({ capacity: settings.requestLogSize, bodyBytes: settings.logBodyBytes });
-  const registry = new ConnectionRegistry(settings.frameBufferSize);
+  const retention = new RetentionBudget(settings.retainedMemoryBytes);
+  const requestLog = new RequestLog({ capacity: settings.requestLogSize, bodyBytes: settings.logBodyBytes }, retention);
+  const registry = new ConnectionRegistry(settings.frameBufferSize, retention);
   const context: EngineContext = {
     logger,
     settings: () => liveSettings.get(),
@@ -89,6 +91,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     origin: () => origin,
     registry,
     requestLog,
+    retention,
     store: new AgoraStore({ logger }),
     scenarios: new ScenarioCatalogue(agoraScenarioPack),
   };
@@ -124,6 +127,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           sessions: context.store.listAllSessions().length,
           scenarios: context.scenarios.list().length,
         },
+        retention: retention.stats(),
       }),
     },
     options.rendererDir ?? rendererBuildDir(),
@@ -151,6 +155,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   liveSettings.subscribe((next) => {
     sockets.setMaxPayload(next.maxPayloadBytes);
     sockets.setHeartbeatInterval(next.heartbeatIntervalMs);
+    retention.setLimit(next.retainedMemoryBytes);
     registry.setFrameBufferSize(next.frameBufferSize);
     requestLog.configure({ capacity: next.requestLogSize, bodyBytes: next.logBodyBytes });
   });

@@ -35,6 +35,20 @@ export interface ConnectionSummary {
   heldFrames: number;
   /** Held frames dropped because too many waited (the oldest go first). */
   heldFramesDropped: number;
+  /** The engine's log of this connection's frames (what the frames API pages through). */
+  frameLog: FrameLogStats;
+}
+
+/** How much of a connection's frame log the engine still holds, and what it let go of (always the oldest). */
+export interface FrameLogStats {
+  /** Frames held now. */
+  kept: number;
+  /** Older frames pushed out because the log reached `frameBufferSize` frames. */
+  droppedForSize: number;
+  /** Older frames evicted to keep the engine within `retainedMemoryBytes`. */
+  evictedForMemory: number;
+  /** Estimated bytes the frames held take, as counted against `retainedMemoryBytes`. */
+  retainedBytes: number;
 }
 
 export interface FrameRecord {

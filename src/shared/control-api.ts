@@ -9,6 +9,7 @@ import {
 } from './agora-model';
 import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
 import type { RequestSummary } from './request-log';
+import type { RetentionStats } from './retention';
 import type { ServerSettings } from './settings';
 import type { WorkspaceStatus } from './workspace';
 
@@ -33,6 +34,8 @@ export interface ServerInfo {
     sessions: number;
     scenarios: number;
   };
+  /** What the engine keeps for the console against `retainedMemoryBytes`, and what it evicted. */
+  retention: RetentionStats;
 }
 
 export interface ItemsPage<T> {
@@ -248,6 +251,8 @@ export type FeedItem =
   | { type: 'connection-opened'; connection: ConnectionSummary }
   | { type: 'connection-updated'; connection: ConnectionSummary }
   | { type: 'connection-closed'; connection: ConnectionSummary }
+  /** A closed connection the engine no longer keeps (evicted for the memory budget, or past the closed-kept count). */
+  | { type: 'connection-removed'; connection: ConnectionSummary }
   | { type: 'frame'; connectionId: string; frame: FrameRecord }
   | { type: 'request'; request: RequestSummary }
   | { type: 'state-changed'; change: AgoraChange }

@@ -1,4 +1,4 @@
-/** One REST request as the console sees it. Bodies are truncated to the configured cap. */
+/** One REST request as the console sees it. Bodies are text cut at the `logBodyBytes` setting. */
 export interface RequestLogEntry {
   id: number;
   /** Unix milliseconds when the request arrived. */
@@ -16,12 +16,19 @@ export interface RequestLogEntry {
   responseBody: LoggedBody | null;
 }
 
+/** A body as the log keeps it: text (captured when the request finished), never more than `logBodyBytes`. */
 export interface LoggedBody {
-  /** Body as text (JSON re-serialised), cut at the cap. */
+  /**
+   * The body as text: JSON as it arrived or went out, other values serialised, binary and streamed bodies
+   * described; cut at `logBodyBytes` (at a character boundary). Empty once evicted.
+   */
   text: string;
-  /** Full size in bytes before truncation. */
+  /** Full size in UTF-8 bytes before any cut. */
   size: number;
+  /** Only the first `logBodyBytes` bytes were kept. */
   truncated: boolean;
+  /** The text was dropped later to keep the engine within `retainedMemoryBytes` (size and headers stay). */
+  evicted: boolean;
 }
 
 /** What the console's request list shows; the full entry (headers, bodies) is fetched when one is opened. */
@@ -29,3 +36,25 @@ export type RequestSummary = Pick<
   RequestLogEntry,
   'id' | 'at' | 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'remoteAddress'
 >;
+
+/** How much the log holds and how many older requests it let go of since it was last cleared (always the oldest). */
+export interface RequestLogStats {
+  /** Requests held now. */
+  kept: number;
+  /** Older requests pushed out because the log reached `requestLogSize` entries. */
+  droppedForSize: number;
+  /** Older requests evicted whole to keep the engine within `retainedMemoryBytes`. */
+  evictedForMemory: number;
+  /** Requests whose bodies were evicted for `retainedMemoryBytes` (their entries stayed, marked). */
+  bodiesEvictedForMemory: number;
+  /** Estimated bytes the requests held take, as counted against `retainedMemoryBytes`. */
+  retainedBytes: number;
+}
+
+/** `GET /requests`: a page of the log, newest first (full entries, or summaries with `view=summary`), and its stats. */
+export interface RequestLogPage<T extends RequestSummary = RequestLogEntry | RequestSummary> {
+  items: T[];
+  /** How many match the filter (before paging). */
+  total: number;
+  log: RequestLogStats;
+}

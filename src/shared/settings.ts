@@ -38,6 +38,17 @@ export const ServerSettingsSchema = z.object({
    * is far beyond what real clients send and far below where recursive code (stringify, zod) fails.
    */
   maxJsonDepth: z.number().int().min(8).max(MAX_JSON_DEPTH_SETTING).default(64),
+  /**
+   * What the engine may keep only for the console: every connection's frame log (open and recently closed)
+   * and the request log, as an estimate that errs on the high side. Past it the oldest go first: closed
+   * connections, then open connections' oldest frames, then logged request bodies, then logged requests.
+   */
+  retainedMemoryBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(16 * 1024 * 1024 * 1024)
+    .default(256 * 1024 * 1024),
   /** Body bytes kept per request-log entry; longer bodies are truncated in the log only. */
   logBodyBytes: z
     .number()

@@ -26,6 +26,8 @@ export function jsonBody(limits: () => JsonBodyLimits): Middleware {
         jsonStrict: false,
         jsonLimit: limit,
         jsonTypes: JSON_TYPES,
+        // Keeps the text as read (ctx.request.rawBody): the request log keeps that rather than re-serialising.
+        includeUnparsed: true,
         urlencoded: false,
         text: false,
         multipart: false,

@@ -1,5 +1,14 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
-import type { LoggedBody, RequestLogEntry, RequestSummary } from '../../shared/request-log';
+import type {
+  LoggedBody,
+  RequestLogEntry,
+  RequestLogPage,
+  RequestLogStats,
+  RequestSummary,
+} from '../../shared/request-log';
+import type { RetainedAmount } from '../../shared/retention';
+import { REQUEST_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
 
 export interface RequestLogOptions {
@@ -7,24 +16,46 @@ export interface RequestLogOptions {
   bodyBytes: number;
 }
 
-/** Subscribers get the cheap facts of each request; the full entry (bodies serialised) is read on demand. */
+/** Subscribers get the cheap facts of each request; the full entry is read on demand. */
 type Listener = (request: RequestSummary) => void;
 
+/** An entry and the estimated bytes it keeps alive, as charged to the retention budget. */
+interface Logged {
+  entry: RequestLogEntry;
+  bytes: number;
+}
+
 /**
- * Bounded log of REST requests. The hot path only keeps references; bodies are serialised and
- * truncated when somebody reads them, so logging costs next to nothing per request.
+ * Bounded log of REST requests: at most `capacity` entries, accounted in the engine's retention budget.
+ * Bodies are kept as text of at most `bodyBytes`, captured when the request finishes: never the parsed value,
+ * whose size a client chooses. Bodies are rarely re-serialised for it: the request's JSON text is what the
+ * body parser read, the response's is what `jsonResponse` wrote.
  */
 export class RequestLog {
-  private entries: RingBuffer<PendingEntry>;
+  private entries: RingBuffer<Logged>;
   private nextId = 1;
+  private retained = 0;
+  private droppedForSize = 0;
+  private evictedForMemory = 0;
+  private bodiesEvictedForMemory = 0;
+  /** Every entry up to this id has had its bodies evicted (eviction goes oldest first). */
+  private bodiesEvictedThrough = 0;
   private listeners = new Set<Listener>();
 
-  constructor(private options: RequestLogOptions) {
+  constructor(
+    private options: RequestLogOptions,
+    private readonly budget: RetentionBudget,
+  ) {
     this.entries = new RingBuffer(options.capacity);
+    budget.register('requestBodies', (bytes) => this.evictBodies(bytes));
+    budget.register('requests', (bytes) => this.evictOldest(bytes));
   }
 
+  /** A new body size applies to requests logged from now on. */
   configure(options: RequestLogOptions): void {
-    if (options.capacity !== this.options.capacity) this.entries.resize(options.capacity);
+    if (options.capacity !== this.options.capacity) {
+      for (const logged of this.entries.resize(options.capacity)) this.dropForSize(logged);
+    }
     this.options = options;
   }
 
@@ -32,30 +63,43 @@ export class RequestLog {
     return this.entries.size;
   }
 
-  /**
-   * Newest first, the entries `matches` accepts, at most `limit`, and how many matched. Only the entries
-   * returned in full get their bodies serialised.
-   */
-  page(
-    matches: (entry: RequestSummary) => boolean,
-    limit: number,
-    full: boolean,
-  ): { items: (RequestLogEntry | RequestSummary)[]; total: number } {
+  stats(): RequestLogStats {
+    return {
+      kept: this.entries.size,
+      droppedForSize: this.droppedForSize,
+      evictedForMemory: this.evictedForMemory,
+      bodiesEvictedForMemory: this.bodiesEvictedForMemory,
+      retainedBytes: this.retained,
+    };
+  }
+
+  /** Newest first, the entries `matches` accepts, at most `limit`, how many matched, and the log's stats. */
+  page(matches: (entry: RequestSummary) => boolean, limit: number, full: boolean): RequestLogPage {
     const matching = this.entries
       .toArray()
       .reverse()
-      .filter((entry) => matches(entry));
+      .filter(({ entry }) => matches(entry));
     const page = matching.slice(0, limit);
-    return { items: full ? page.map((entry) => this.materialise(entry)) : page.map(summary), total: matching.length };
+    return {
+      items: page.map(({ entry }) => (full ? entry : summary(entry))),
+      total: matching.length,
+      log: this.stats(),
+    };
   }
 
   get(id: number): RequestLogEntry | undefined {
-    const entry = this.entries.toArray().find((candidate) => candidate.id === id);
-    return entry && this.materialise(entry);
+    const oldest = this.entries.at(0);
+    // Ids are consecutive in the buffer.
+    return oldest && this.entries.at(id - oldest.entry.id)?.entry;
   }
 
   clear(): void {
+    this.budget.release(this.retained);
     this.entries.clear();
+    this.retained = 0;
+    this.droppedForSize = 0;
+    this.evictedForMemory = 0;
+    this.bodiesEvictedForMemory = 0;
   }
 
   /** Subscribers get each finished request; they should be cheap (the live feed batches). */
@@ -77,7 +121,9 @@ export class RequestLog {
   }
 
   private record(ctx: Context, at: number, durationMs: number): void {
-    const entry: PendingEntry = {
+    const cap = this.options.bodyBytes;
+    const responseHeaders = ctx.response.headers as RequestLogEntry['responseHeaders'];
+    const entry: RequestLogEntry = {
       id: this.nextId++,
       at,
       method: ctx.method,
@@ -87,50 +133,130 @@ export class RequestLog {
       durationMs: Math.round(durationMs * 1000) / 1000,
       remoteAddress: ctx.req.socket.remoteAddress ?? '',
       requestHeaders: ctx.req.headers,
-      responseHeaders: ctx.response.headers as RequestLogEntry['responseHeaders'],
-      rawRequestBody: (ctx.request as { body?: unknown }).body,
-      rawResponseBody: ctx.body,
+      responseHeaders,
+      // The JSON text the body parser read (jsonBody keeps it), else whatever parsed value is there.
+      requestBody: loggedBody(bodyText(ctx.request.rawBody ?? ctx.request.body), cap),
+      responseBody: loggedBody(bodyText(ctx.body), cap),
     };
-    this.entries.push(entry);
+    const bytes =
+      REQUEST_RECORD_BYTES +
+      requestHeadBytes(ctx.req) +
+      headerBytes(responseHeaders) +
+      bodyBytes(entry.requestBody) +
+      bodyBytes(entry.responseBody);
+    const dropped = this.entries.push({ entry, bytes });
+    if (dropped) this.dropForSize(dropped);
+    this.retained += bytes;
+    this.budget.charge(bytes);
     if (this.listeners.size > 0) {
       const request = summary(entry);
       for (const listener of this.listeners) listener(request);
     }
   }
 
-  private materialise(entry: PendingEntry): RequestLogEntry {
-    const { rawRequestBody, rawResponseBody, ...rest } = entry;
-    return {
-      ...rest,
-      requestBody: logBody(rawRequestBody, this.options.bodyBytes),
-      responseBody: logBody(rawResponseBody, this.options.bodyBytes),
-    };
+  private dropForSize(logged: Logged): void {
+    this.retained -= logged.bytes;
+    this.budget.release(logged.bytes);
+    this.droppedForSize++;
+  }
+
+  /** Budget tier 3: the bodies of the oldest entries (the entries stay, their bodies marked evicted). */
+  private evictBodies(bytes: number): RetainedAmount {
+    const freed = { items: 0, bytes: 0 };
+    const oldest = this.entries.at(0);
+    if (!oldest) return freed;
+    for (let index = Math.max(0, this.bodiesEvictedThrough + 1 - oldest.entry.id); freed.bytes < bytes; index++) {
+      const logged = this.entries.at(index);
+      if (!logged) break;
+      const { entry } = logged;
+      const bodiesBytes = bodyBytes(entry.requestBody) + bodyBytes(entry.responseBody);
+      this.bodiesEvictedThrough = entry.id;
+      if (bodiesBytes === 0) continue;
+      entry.requestBody = evicted(entry.requestBody);
+      entry.responseBody = evicted(entry.responseBody);
+      logged.bytes -= bodiesBytes;
+      freed.items++;
+      freed.bytes += bodiesBytes;
+    }
+    this.retained -= freed.bytes;
+    this.bodiesEvictedForMemory += freed.items;
+    return freed;
+  }
+
+  /** Budget tier 4 (last resort): the oldest entries, whole. */
+  private evictOldest(bytes: number): RetainedAmount {
+    const freed = { items: 0, bytes: 0 };
+    while (freed.bytes < bytes) {
+      const logged = this.entries.shift();
+      if (!logged) break;
+      freed.items++;
+      freed.bytes += logged.bytes;
+    }
+    this.retained -= freed.bytes;
+    this.evictedForMemory += freed.items;
+    return freed;
   }
 }
 
-interface PendingEntry extends Omit<RequestLogEntry, 'requestBody' | 'responseBody'> {
-  rawRequestBody: unknown;
-  rawResponseBody: unknown;
-}
-
-function summary({ id, at, method, path, query, status, durationMs, remoteAddress }: PendingEntry): RequestSummary {
+function summary({ id, at, method, path, query, status, durationMs, remoteAddress }: RequestLogEntry): RequestSummary {
   return { id, at, method, path, query, status, durationMs, remoteAddress };
 }
 
-function logBody(body: unknown, cap: number): LoggedBody | null {
+/** A body as text: strings as they are, other values serialised, binary and streams described. */
+function bodyText(body: unknown): string | null {
   if (body === undefined || body === null) return null;
-  let text: string;
-  if (typeof body === 'string') text = body;
-  else if (Buffer.isBuffer(body)) text = `<${body.length} bytes of binary data>`;
-  else if (typeof (body as { pipe?: unknown }).pipe === 'function') text = '<streamed body>';
-  else {
-    try {
-      text = JSON.stringify(body);
-    } catch {
-      text = '<unserialisable body>';
-    }
+  if (typeof body === 'string') return body;
+  if (Buffer.isBuffer(body)) return `<${body.length} bytes of binary data>`;
+  if (typeof (body as { pipe?: unknown }).pipe === 'function') return '<streamed body>';
+  try {
+    return JSON.stringify(body) ?? null;
+  } catch {
+    return '<unserialisable body>';
   }
+}
+
+function loggedBody(text: string | null, cap: number): LoggedBody | null {
+  if (text === null) return null;
   const size = Buffer.byteLength(text);
-  if (size <= cap) return { text, size, truncated: false };
-  return { text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true };
+  if (size <= cap) return { text, size, truncated: false, evicted: false };
+  return { text: utf8Prefix(text, cap), size, truncated: true, evicted: false };
+}
+
+/**
+ * The longest start of `text` that is at most `bytes` UTF-8 bytes, cut at a character boundary, as a string
+ * of its own (a slice of a large string can keep the whole of it alive).
+ */
+function utf8Prefix(text: string, bytes: number): string {
+  // Every character takes at least one byte, so the first `bytes` characters hold the prefix.
+  const head = Buffer.from(text.slice(0, bytes));
+  let end = Math.min(bytes, head.length);
+  // Back off a character cut in the middle (continuation bytes are 10xxxxxx).
+  while (end > 0 && ((head[end] ?? 0) & 0xc0) === 0x80) end--;
+  return head.toString('utf8', 0, end);
+}
+
+function evicted(body: LoggedBody | null): LoggedBody | null {
+  return body && { ...body, text: '', evicted: true };
+}
+
+function bodyBytes(body: LoggedBody | null): number {
+  return body ? textBytes(body.text) : 0;
+}
+
+/** The request line's target and the headers' names and values, which the entry keeps (as `path`, `query`, headers). */
+function requestHeadBytes(req: IncomingMessage): number {
+  let bytes = textBytes(req.url ?? '');
+  for (const part of req.rawHeaders) bytes += textBytes(part);
+  return bytes;
+}
+
+function headerBytes(headers: RequestLogEntry['responseHeaders']): number {
+  let bytes = 0;
+  for (const name in headers) {
+    const value = headers[name];
+    bytes += textBytes(name);
+    if (typeof value === 'string') bytes += textBytes(value);
+    else if (Array.isArray(value)) for (const item of value) bytes += textBytes(item);
+  }
+  return bytes;
 }

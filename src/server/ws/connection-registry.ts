@@ -1,4 +1,6 @@
 import type { ConnectionSummary, FrameRecord } from '../../shared/connections';
+import type { RetainedAmount } from '../../shared/retention';
+import { CLOSED_CONNECTION_BYTES, type RetentionBudget } from '../support/retention-budget';
 import type { Connection, ConnectionInit, ConnectionObserver } from './connection';
 import { Connection as ConnectionImpl } from './connection';
 
@@ -6,19 +8,31 @@ export type RegistryEvent =
   | { type: 'opened'; connection: ConnectionSummary }
   | { type: 'updated'; connection: ConnectionSummary }
   | { type: 'closed'; connection: ConnectionSummary }
+  /** A closed connection the engine no longer keeps (evicted for the retention budget, or one too many). */
+  | { type: 'removed'; connection: ConnectionSummary }
   | { type: 'frame'; connectionId: string; frame: FrameRecord };
 
 type Listener = (event: RegistryEvent) => void;
 
-/** Closed connections kept for the console after they end, newest last. */
-const CLOSED_KEPT = 200;
+const MIB = 1024 * 1024;
 
 /**
- * Every client connection of the mocked API (WebSocket and SSE), live and recently closed.
- * Listeners (the console feed) are only called when there are any, so an unobserved engine pays nothing.
+ * How many closed connections are kept for the console: one per MiB of the retention budget, between 20 and
+ * 1,000. The budget bounds their bytes; this keeps the connection list readable and leaves each closed
+ * connection room for a useful tail of frames.
+ */
+export function closedConnectionsKept(budgetBytes: number): number {
+  return Math.min(1000, Math.max(20, Math.floor(budgetBytes / MIB)));
+}
+
+/**
+ * Every client connection of the mocked API (WebSocket and SSE), live and recently closed, with their frame
+ * logs accounted in the engine's retention budget. Listeners (the console feed) are only called when there
+ * are any, so an unobserved engine pays nothing.
  */
 export class ConnectionRegistry {
   private readonly open = new Map<string, Connection>();
+  /** Oldest closed first. */
   private readonly recentlyClosed = new Map<string, Connection>();
   private readonly listeners = new Set<Listener>();
   private readonly observer: ConnectionObserver = {
@@ -31,10 +45,21 @@ export class ConnectionRegistry {
     closed: (connection) => this.onClosed(connection),
   };
 
-  constructor(private frameBufferSize: number) {}
+  constructor(
+    private frameBufferSize: number,
+    private readonly budget: RetentionBudget,
+  ) {
+    budget.register('closedConnections', (bytes) => this.evictClosed(bytes));
+    budget.register('openConnectionFrames', (bytes) => this.evictOpenFrames(bytes));
+  }
 
-  create(init: Omit<ConnectionInit, 'observer' | 'frameBufferSize'>): Connection {
-    const connection = new ConnectionImpl({ ...init, observer: this.observer, frameBufferSize: this.frameBufferSize });
+  create(init: Omit<ConnectionInit, 'observer' | 'frameBufferSize' | 'budget'>): Connection {
+    const connection = new ConnectionImpl({
+      ...init,
+      observer: this.observer,
+      frameBufferSize: this.frameBufferSize,
+      budget: this.budget,
+    });
     this.open.set(connection.id, connection);
     if (this.listeners.size > 0) this.emit({ type: 'opened', connection: connection.summary() });
     return connection;
@@ -72,11 +97,61 @@ export class ConnectionRegistry {
   private onClosed(connection: Connection): void {
     this.open.delete(connection.id);
     this.recentlyClosed.set(connection.id, connection);
-    if (this.recentlyClosed.size > CLOSED_KEPT) {
-      const oldest = this.recentlyClosed.keys().next().value;
-      if (oldest !== undefined) this.recentlyClosed.delete(oldest);
-    }
     if (this.listeners.size > 0) this.emit({ type: 'closed', connection: connection.summary() });
+    const beyondCount = this.recentlyClosed.size - closedConnectionsKept(this.budget.limitBytes);
+    if (beyondCount > 0) this.budget.release(this.removeOldestClosed(beyondCount, Number.POSITIVE_INFINITY).bytes);
+    // Kept now only for the console: its record counts too (its frames already do).
+    this.budget.charge(CLOSED_CONNECTION_BYTES);
+  }
+
+  /** Budget tier 1: whole closed connections, oldest closed first. */
+  private evictClosed(bytes: number): RetainedAmount {
+    return this.removeOldestClosed(Number.POSITIVE_INFINITY, bytes);
+  }
+
+  /** Drops the oldest closed connections until `count` are gone or `bytes` freed; returns what they held. */
+  private removeOldestClosed(count: number, bytes: number): RetainedAmount {
+    const freed = { items: 0, bytes: 0 };
+    for (const connection of this.recentlyClosed.values()) {
+      if (freed.items >= count || freed.bytes >= bytes) break;
+      this.recentlyClosed.delete(connection.id);
+      freed.items++;
+      freed.bytes += connection.retainedBytes + CLOSED_CONNECTION_BYTES;
+      if (this.listeners.size > 0) this.emit({ type: 'removed', connection: connection.summary() });
+    }
+    return freed;
+  }
+
+  /**
+   * Budget tier 2: the oldest frames of open connections, largest logs first: every log above a common level
+   * is cut down to it, so a flood on one connection does not wipe the history of the quiet ones.
+   */
+  private evictOpenFrames(bytes: number): RetainedAmount {
+    const logs = [...this.open.values()]
+      .filter((connection) => connection.retainedBytes > 0)
+      .sort((a, b) => b.retainedBytes - a.retainedBytes);
+    // Find the level: lowering the k largest logs to the (k+1)-th's size frees sum(k largest) - k × that size.
+    let largest = 0;
+    let cut = 0;
+    let level = 0;
+    for (const [index, connection] of logs.entries()) {
+      largest += connection.retainedBytes;
+      cut = index + 1;
+      const next = logs[cut]?.retainedBytes ?? 0;
+      if (largest - cut * next >= bytes) {
+        level = (largest - bytes) / cut;
+        break;
+      }
+    }
+    const freed = { items: 0, bytes: 0 };
+    for (const connection of logs.slice(0, cut)) {
+      const evicted = connection.evictOldestFrames(connection.retainedBytes - level);
+      freed.items += evicted.items;
+      freed.bytes += evicted.bytes;
+      if (evicted.items > 0 && this.listeners.size > 0)
+        this.emit({ type: 'updated', connection: connection.summary() });
+    }
+    return freed;
   }
 
   private emit(event: RegistryEvent): void {

@@ -7,10 +7,13 @@ import type {
   ConnectionState,
   ConnectionSummary,
   FrameDirection,
+  FrameLogStats,
   FrameRecord,
 } from '../../shared/connections';
+import type { RetainedAmount } from '../../shared/retention';
 import type { OutgoingEvent } from '../agui/events';
 import { type RuleFinding, SequenceTracker } from '../agui/sequence-tracker';
+import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
@@ -32,6 +35,8 @@ export interface ConnectionInit {
   path: string;
   request: IncomingMessage;
   frameBufferSize: number;
+  /** The engine-wide budget the frame log is accounted in. */
+  budget: RetentionBudget;
   transport: ConnectionTransport;
   observer: ConnectionObserver;
 }
@@ -46,10 +51,15 @@ interface HeldFrame {
   dueAt: number;
 }
 
+/** Estimated bytes one logged frame keeps alive. */
+function frameBytes(frame: FrameRecord): number {
+  return FRAME_RECORD_BYTES + textBytes(frame.text);
+}
+
 /**
- * One client connection: what it sent and received (bounded), its counters and its lifecycle. Outgoing
- * frames can be held (paused) or delayed (added latency) by the console; frames are recorded when they
- * actually leave, so the log shows what the client got and when.
+ * One client connection: what it sent and received (bounded by count and by the engine's retention budget),
+ * its counters and its lifecycle. Outgoing frames can be held (paused) or delayed (added latency) by the
+ * console; frames are recorded when they actually leave, so the log shows what the client got and when.
  */
 export class Connection {
   readonly id = randomUUID();
@@ -67,6 +77,11 @@ export class Connection {
   closeReason: string | null = null;
   readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly frames: RingBuffer<FrameRecord>;
+  /** Estimated bytes of the frames kept, as charged to the budget. */
+  private frameLogBytes = 0;
+  private framesDroppedForSize = 0;
+  private framesEvictedForMemory = 0;
+  private readonly budget: RetentionBudget;
   private seq = 0;
   private paused = false;
   private latencyMs = 0;
@@ -84,6 +99,7 @@ export class Connection {
     this.remoteAddress = init.request.socket.remoteAddress ?? '';
     this.userAgent = init.request.headers['user-agent'] ?? '';
     this.frames = new RingBuffer(init.frameBufferSize);
+    this.budget = init.budget;
     this.transport = init.transport;
     this.observer = init.observer;
   }
@@ -208,7 +224,36 @@ export class Connection {
   }
 
   resizeFrameBuffer(size: number): void {
-    this.frames.resize(size);
+    for (const frame of this.frames.resize(size)) this.dropForSize(frame);
+  }
+
+  /** Estimated bytes the frame log keeps. */
+  get retainedBytes(): number {
+    return this.frameLogBytes;
+  }
+
+  /**
+   * Evicts the oldest frames until at least `bytes` are freed (or none are left), for the retention budget,
+   * which counts what is returned: this does not release it again.
+   */
+  evictOldestFrames(bytes: number): RetainedAmount {
+    const freed = { items: 0, bytes: 0 };
+    while (freed.bytes < bytes) {
+      const frame = this.frames.shift();
+      if (!frame) break;
+      freed.items++;
+      freed.bytes += frameBytes(frame);
+    }
+    this.frameLogBytes -= freed.bytes;
+    this.framesEvictedForMemory += freed.items;
+    return freed;
+  }
+
+  private dropForSize(frame: FrameRecord): void {
+    const bytes = frameBytes(frame);
+    this.frameLogBytes -= bytes;
+    this.budget.release(bytes);
+    this.framesDroppedForSize++;
   }
 
   summary(): ConnectionSummary {
@@ -231,6 +276,16 @@ export class Connection {
       latencyMs: this.latencyMs,
       heldFrames: this.held.length,
       heldFramesDropped: this.heldDropped,
+      frameLog: this.frameLogStats(),
+    };
+  }
+
+  private frameLogStats(): FrameLogStats {
+    return {
+      kept: this.frames.size,
+      droppedForSize: this.framesDroppedForSize,
+      evictedForMemory: this.framesEvictedForMemory,
+      retainedBytes: this.frameLogBytes,
     };
   }
 
@@ -243,7 +298,12 @@ export class Connection {
       this.counters.bytesOut += size;
     }
     const frame: FrameRecord = { seq: ++this.seq, at: Date.now(), direction, size, text, binary, eventType };
-    this.frames.push(frame);
+    const dropped = this.frames.push(frame);
+    if (dropped) this.dropForSize(dropped);
+    const bytes = frameBytes(frame);
+    this.frameLogBytes += bytes;
+    // May evict older frames, this connection's included: the new frame is already in place.
+    this.budget.charge(bytes);
     this.observer.frame(this, frame);
   }
 }

@@ -13,7 +13,7 @@ import {
   type SessionEdit,
   type UserEdit,
 } from '../../../shared/control-api';
-import type { RequestLogEntry, RequestSummary } from '../../../shared/request-log';
+import type { RequestLogEntry, RequestLogPage, RequestSummary } from '../../../shared/request-log';
 import type { Scenario } from '../../../shared/scenario';
 import type { ServerSettings, ServerSettingsPatch } from '../../../shared/settings';
 import type { RecentWorkspace, Workspace, WorkspaceStatus, WorkspaceTemplate } from '../../../shared/workspace';
@@ -78,7 +78,7 @@ export const api = {
   runMacro: (connectionId: string, name: MacroName, params: unknown) =>
     call<InjectResult>('POST', `/connections/${id(connectionId)}/macros/${id(name)}`, params),
 
-  requests: (limit: number) => call<ItemsPage<RequestSummary>>('GET', `/requests?limit=${limit}&view=summary`),
+  requests: (limit: number) => call<RequestLogPage<RequestSummary>>('GET', `/requests?limit=${limit}&view=summary`),
   request: (requestId: number) => call<RequestLogEntry>('GET', `/requests/${requestId}`),
   clearRequests: () => call<null>('DELETE', '/requests'),
 

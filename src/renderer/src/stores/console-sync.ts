@@ -4,10 +4,10 @@ import { ApiError, errorMessage } from '../api/api-error';
 import { resolveConsoleAccess } from '../api/console-token';
 import { api, configureApi } from '../api/control-client';
 import { LiveFeed } from '../api/live-feed';
-import { useConnectionsStore } from './connections-store';
+import { removeConnections, useConnectionsStore } from './connections-store';
 import { sortBatch } from './feed-batch';
 import { appendFrames, FRAMES_KEPT_PER_CONNECTION, withFetchedFrames } from './frame-buffer';
-import { useFramesStore } from './frames-store';
+import { forgetFrames, useFramesStore } from './frames-store';
 import { prependRequests, REQUESTS_KEPT, useRequestsStore } from './requests-store';
 import { useScenariosStore } from './scenarios-store';
 import { useServerStore } from './server-store';
@@ -77,6 +77,11 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
   const batch = sortBatch(items);
   if (batch.connections.size)
     useConnectionsStore.setState((state) => ({ byId: { ...state.byId, ...Object.fromEntries(batch.connections) } }));
+  if (batch.removedConnections.size) {
+    removeConnections(batch.removedConnections);
+    for (const id of batch.removedConnections) pendingFrames.delete(id);
+    forgetFrames(batch.removedConnections);
+  }
   if (batch.frames.size) queueFrames(batch.frames);
   if (batch.requests.length)
     useRequestsStore.setState((state) => ({ entries: prependRequests(state.entries, batch.requests) }));
@@ -156,9 +161,10 @@ async function reloadConnections(): Promise<void> {
   useConnectionsStore.setState({ byId: Object.fromEntries(items.map((item) => [item.id, item])) });
 }
 
-async function reloadRequests(): Promise<void> {
-  const { items } = await api.requests(REQUESTS_KEPT);
-  useRequestsStore.setState({ entries: items });
+/** The request list and what the engine's log let go of (also when the requests view opens: the feed has no counts). */
+export async function reloadRequests(): Promise<void> {
+  const { items, log } = await api.requests(REQUESTS_KEPT);
+  useRequestsStore.setState({ entries: items, log });
 }
 
 async function reloadState(): Promise<void> {

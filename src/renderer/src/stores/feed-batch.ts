@@ -9,6 +9,8 @@ import type { WorkspaceStatus } from '../../../shared/workspace';
 export interface SortedBatch {
   /** Latest summary per connection in this batch. */
   connections: Map<string, ConnectionSummary>;
+  /** Closed connections the engine no longer keeps. */
+  removedConnections: Set<string>;
   /** New frames per connection, in arrival order. */
   frames: Map<string, FrameRecord[]>;
   requests: RequestSummary[];
@@ -21,6 +23,7 @@ export interface SortedBatch {
 export function sortBatch(items: readonly FeedItem[]): SortedBatch {
   const sorted: SortedBatch = {
     connections: new Map(),
+    removedConnections: new Set(),
     frames: new Map(),
     requests: [],
     stateChanges: [],
@@ -34,6 +37,10 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
       case 'connection-updated':
       case 'connection-closed':
         sorted.connections.set(item.connection.id, item.connection);
+        break;
+      case 'connection-removed':
+        sorted.connections.delete(item.connection.id);
+        sorted.removedConnections.add(item.connection.id);
         break;
       case 'frame': {
         const list = sorted.frames.get(item.connectionId);

@@ -8,6 +8,15 @@ interface FramesState {
 
 export const useFramesStore = create<FramesState>()(() => ({ byConnection: {} }));
 
+/** Drops what is kept of connections the engine no longer keeps. */
+export function forgetFrames(connectionIds: ReadonlySet<string>): void {
+  useFramesStore.setState((state) => {
+    const byConnection = { ...state.byConnection };
+    for (const id of connectionIds) delete byConnection[id];
+    return { byConnection };
+  });
+}
+
 const NO_FRAMES: readonly FrameRecord[] = [];
 
 /** Selector: one connection's frames (a stable empty list when there are none). */

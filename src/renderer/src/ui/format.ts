@@ -6,6 +6,11 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** "1 frame", "1,234 frames". */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? singular : plural}`;
+}
+
 export function formatClock(unixMs: number): string {
   const date = new Date(unixMs);
   const pad = (value: number, width = 2) => String(value).padStart(width, '0');

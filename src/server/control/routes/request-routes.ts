@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { ItemsPage } from '../../../shared/control-api';
-import type { RequestLogEntry, RequestSummary } from '../../../shared/request-log';
+import type { RequestLogPage, RequestSummary } from '../../../shared/request-log';
 import { HttpError } from '../../http/http-errors';
 import { queryInteger, queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
@@ -15,7 +14,7 @@ const RequestsQuerySchema = z.object({
   view: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['full', 'summary'])).optional(),
 });
 
-/** The mocked REST API's request log, newest first, with headers and bodies both ways. */
+/** The mocked REST API's request log, newest first, with headers and bodies both ways, and what it let go of. */
 export function requestRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   router.get('/requests', (ctx) => {
@@ -26,7 +25,7 @@ export function requestRoutes({ context }: ControlDeps): Router {
       matches,
       limit ?? Number.MAX_SAFE_INTEGER,
       view !== 'summary',
-    ) satisfies ItemsPage<RequestLogEntry | RequestSummary>;
+    ) satisfies RequestLogPage;
   });
   router.get('/requests/:id', (ctx) => {
     const entry = context.requestLog.get(Number(ctx.params.id));

@@ -5,7 +5,7 @@ import { useListKeys } from '../../ui/use-list-keys';
 import { InjectDrawer } from '../inject/InjectDrawer';
 import { FrameInspector } from './FrameInspector';
 import { FrameStream } from './FrameStream';
-import { buildStreamRows, type FrameFilter } from './frame-rows';
+import { buildStreamRows, evictedFramesRow, type FrameFilter } from './frame-rows';
 import { RecordScenarioButton } from './RecordScenarioButton';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
@@ -23,7 +23,13 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
   const [drawerOpen, setDrawerOpen] = useState(false);
   const filterInput = useRef<HTMLInputElement>(null);
 
-  const rows = useMemo(() => buildStreamRows(frames, filter), [frames, filter]);
+  const { evictedForMemory, droppedForSize } = connection.frameLog;
+  const evictedRow = useMemo(
+    () => evictedFramesRow({ evictedForMemory, droppedForSize }, frames),
+    [evictedForMemory, droppedForSize, frames],
+  );
+  const frameRows = useMemo(() => buildStreamRows(frames, filter), [frames, filter]);
+  const rows = useMemo(() => (evictedRow ? [evictedRow, ...frameRows] : frameRows), [evictedRow, frameRows]);
   const [scope, setScope] = useState<TimelineScope>('latest');
   const fullTimeline = useMemo(() => buildTimeline(frames), [frames]);
   const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);
@@ -88,6 +94,13 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
             <strong>
               ↑{counters.framesIn} ↓{counters.framesOut}
             </strong>
+            {evictedRow && (
+              // The row opening the stream is out of sight while following: the same words, at hand.
+              <span className="faint" title={evictedRow.label} data-testid="frames-evicted-badge">
+                {' '}
+                · {(evictedForMemory + droppedForSize).toLocaleString('en')} older gone
+              </span>
+            )}
           </span>
           {connection.paused && <span className="badge warn">delivery paused</span>}
           {connection.latencyMs > 0 && <span className="badge warn">+{connection.latencyMs} ms latency</span>}

@@ -23,7 +23,7 @@ export function FrameStream({ rows, cursorSeq, inspectedSeq, follow, onFollowCha
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => (rows[index]?.kind === 'run' ? HEADER_HEIGHT : ROW_HEIGHT),
+    estimateSize: (index) => (rows[index]?.kind === 'frame' ? ROW_HEIGHT : HEADER_HEIGHT),
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan: 12,
   });
@@ -71,6 +71,13 @@ export function FrameStream({ rows, cursorSeq, inspectedSeq, follow, onFollowCha
           const row = rows[item.index];
           if (!row) return null;
           const style = { top: item.start, height: item.size };
+          if (row.kind === 'evicted')
+            return (
+              <div key={row.key} className="run-header" style={style} data-testid="frames-evicted">
+                <span className="badge warn">evicted</span>
+                {row.label}
+              </div>
+            );
           if (row.kind === 'run')
             return (
               <div key={row.key} className="run-header" style={style}>

@@ -1,4 +1,5 @@
-import type { FrameRecord } from '../../../../shared/connections';
+import type { FrameLogStats, FrameRecord } from '../../../../shared/connections';
+import { formatCount } from '../../ui/format';
 import { parsedFrame, stringField } from './parsed-frame';
 
 export interface FrameFilter {
@@ -9,7 +10,27 @@ export interface FrameFilter {
 
 export type StreamRow =
   | { kind: 'run'; key: string; label: string; frames: number }
+  /** The engine let older frames of this connection go. */
+  | { kind: 'evicted'; key: string; label: string }
   | { kind: 'frame'; key: string; frame: FrameRecord };
+
+/**
+ * The row that opens the stream when the engine let older frames go (for its memory budget or its frames kept
+ * per connection) and the console does not show the connection's first frame.
+ */
+export function evictedFramesRow(
+  { evictedForMemory, droppedForSize }: Pick<FrameLogStats, 'evictedForMemory' | 'droppedForSize'>,
+  frames: readonly FrameRecord[],
+): Extract<StreamRow, { kind: 'evicted' }> | null {
+  if (evictedForMemory + droppedForSize === 0 || frames[0]?.seq === 1) return null;
+  const older = (count: number, what: string) =>
+    `${formatCount(count, 'older frame')} ${count === 1 ? 'was' : 'were'} ${what}`;
+  const parts = [
+    evictedForMemory > 0 && older(evictedForMemory, 'evicted (memory budget)'),
+    droppedForSize > 0 && older(droppedForSize, 'dropped (frames kept per connection)'),
+  ].filter((part) => part !== false);
+  return { kind: 'evicted', key: 'evicted', label: parts.join('; ') };
+}
 
 /**
  * The stream's rows: frames that pass the filter, grouped by run — a header before each run's frames and

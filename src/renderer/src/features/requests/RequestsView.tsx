@@ -1,11 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/control-client';
+import { reloadRequests } from '../../stores/console-sync';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatClock } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
+import { logLosses } from './log-losses';
 import { RequestDetailLoader } from './RequestDetailLoader';
 import { StatusCode } from './StatusCode';
 
@@ -15,13 +17,19 @@ const ROW_HEIGHT = 28;
 export function RequestsView() {
   const entries = useRequestsStore((state) => state.entries);
   const selectedId = useRequestsStore((state) => state.selectedId);
+  const log = useRequestsStore((state) => state.log);
   const [filter, setFilter] = useState('');
   const [cursor, setCursor] = useState<number | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const clear = useAction(() =>
-    api.clearRequests().then(() => useRequestsStore.setState({ entries: [], selectedId: null })),
+    api.clearRequests().then(() => useRequestsStore.setState({ entries: [], selectedId: null, log: null })),
   );
+  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens.
+  useEffect(() => {
+    void reloadRequests().catch(() => {});
+  }, []);
+  const losses = log && logLosses(log);
 
   const visible = useMemo(() => {
     const text = filter.trim().toLowerCase();
@@ -73,6 +81,11 @@ export function RequestsView() {
           </button>
         </div>
         <ErrorNotice error={clear.error} onDismiss={clear.clearError} />
+        {losses && (
+          <div className="faint" style={{ padding: '4px 10px' }} data-testid="requests-evicted">
+            {losses}
+          </div>
+        )}
         {entries.length === 0 ? (
           <div className="empty">
             No REST requests yet. Your frontend's calls to the mocked API (e.g. <code>GET /users/me</code>) appear here

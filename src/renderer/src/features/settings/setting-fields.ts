@@ -93,6 +93,13 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
         hint: 'The REST log’s ring buffer.',
       },
       {
+        key: 'retainedMemoryBytes',
+        label: 'Memory for logs',
+        unit: 'bytes',
+        step: 1024 * 1024,
+        hint: 'Frames and requests kept for the console, all together; past it the oldest are evicted, closed connections first.',
+      },
+      {
         key: 'logBodyBytes',
         label: 'Body bytes logged',
         unit: 'bytes',

@@ -1,0 +1,258 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import WebSocket from 'ws';
+import { RingBuffer } from '../src/server/support/ring-buffer';
+import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import type { ItemsPage, ServerInfo } from '../src/shared/control-api';
+import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { FeedClient } from './helpers/feed-client';
+
+const MIB = 1024 * 1024;
+
+/** Polls until `condition` holds (generous limit: the machine is shared). */
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A raw client of the mocked `/ws` that counts the frames it gets. */
+async function openSocket(url: string): Promise<{ socket: WebSocket; received: () => number }> {
+  const socket = new WebSocket(url);
+  let received = 0;
+  socket.on('message', () => received++);
+  socket.on('error', () => {});
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  return { socket, received: () => received };
+}
+
+/** Sends `count` text frames (not JSON: each is logged, and answered with an error frame) and waits for the answers. */
+async function exchange(client: { socket: WebSocket; received: () => number }, count: number, chars: number) {
+  const before = client.received();
+  for (let i = 0; i < count; i++) client.socket.send(`${i} ${'x'.repeat(chars)}`);
+  await until(() => client.received() >= before + count, `${count} answers`);
+}
+
+test('ring buffer: push, shift, at, resize and clear behave as a bounded FIFO', () => {
+  type Op = { op: 'push'; value: number } | { op: 'shift' } | { op: 'resize'; capacity: number } | { op: 'clear' };
+  const ops = fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.integer().map((value): Op => ({ op: 'push', value })) },
+      { weight: 3, arbitrary: fc.constant<Op>({ op: 'shift' }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 12 }).map((capacity): Op => ({ op: 'resize', capacity })) },
+      { weight: 1, arbitrary: fc.constant<Op>({ op: 'clear' }) },
+    ),
+    { maxLength: 200 },
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 12 }), ops, (initial, list) => {
+      const ring = new RingBuffer<number>(initial);
+      let model: number[] = [];
+      let capacity = initial;
+      for (const step of list) {
+        if (step.op === 'push') {
+          model.push(step.value);
+          const expected = model.length > capacity ? model.shift() : undefined;
+          assert.equal(ring.push(step.value), expected);
+        } else if (step.op === 'shift') {
+          assert.equal(ring.shift(), model.shift());
+        } else if (step.op === 'resize') {
+          capacity = step.capacity;
+          const dropped = model.splice(0, Math.max(0, model.length - capacity));
+          assert.deepEqual(ring.resize(capacity), dropped);
+        } else {
+          ring.clear();
+          model = [];
+        }
+        assert.deepEqual(ring.toArray(), model);
+        assert.equal(ring.size, model.length);
+        assert.equal(ring.at(0), model[0]);
+        assert.equal(ring.at(model.length - 1), model.at(-1));
+        assert.equal(ring.at(model.length), undefined);
+      }
+    }),
+  );
+});
+
+test('large REST bodies (the out-of-memory repro, scaled down) keep the log within the budget, as bounded text', async () => {
+  const server = await startTestEngine({ settings: { retainedMemoryBytes: 4 * MIB, logBodyBytes: 16 * 1024 } });
+  const api = controlClient(server);
+  const retention = async () => (await api.get<ServerInfo>('/server')).body.retention;
+  // Each body is ~300 kB of JSON; 300 of them are 90 MB, which the old log (holding every parsed body) kept whole.
+  const body = JSON.stringify({ theme: 'dark', notes: 'n'.repeat(300_000) });
+  for (let i = 0; i < 300; i++) {
+    const response = await fetch(`${server.url}/users/me/preferences?user_id=nobody`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    assert.ok(response.status >= 400 && response.status < 500, `refused, not failed (${response.status})`);
+    await response.arrayBuffer();
+    if (i % 50 === 49) {
+      const stats = await retention();
+      assert.ok(stats.usedBytes <= stats.limitBytes, `within the budget after ${i + 1}: ${stats.usedBytes}`);
+    }
+  }
+  const stats = await retention();
+  assert.equal(stats.limitBytes, 4 * MIB);
+  assert.ok(stats.usedBytes <= stats.limitBytes);
+  assert.ok(stats.evicted.requestBodies.items > 0, 'old bodies were evicted');
+  assert.equal(stats.evicted.requests.items, 0, 'entries without their bodies fit: none was evicted whole');
+
+  const page = (await api.get<RequestLogPage<RequestLogEntry>>('/requests')).body;
+  assert.equal(page.total, 300);
+  assert.equal(page.log.kept, 300);
+  assert.equal(page.log.bodiesEvictedForMemory, stats.evicted.requestBodies.items);
+  assert.equal(page.log.retainedBytes, stats.usedBytes, 'the request log is all the engine retains here');
+  const [newest] = page.items;
+  const oldest = page.items.at(-1);
+  assert.ok(newest?.requestBody && oldest?.requestBody);
+  // The newest keeps the first 16 kB of the JSON text as it arrived; the full size stays visible.
+  assert.equal(newest.requestBody.truncated, true);
+  assert.equal(newest.requestBody.evicted, false);
+  assert.equal(newest.requestBody.size, Buffer.byteLength(body));
+  assert.equal(newest.requestBody.text, body.slice(0, 16 * 1024));
+  assert.ok(Buffer.byteLength(newest.responseBody?.text ?? '') <= 16 * 1024);
+  // The oldest lost its bodies to the budget, and says so.
+  assert.deepEqual(oldest.requestBody, { text: '', size: Buffer.byteLength(body), truncated: true, evicted: true });
+  assert.equal((await api.get<RequestLogEntry>(`/requests/${oldest.id}`)).body.requestBody?.evicted, true);
+});
+
+test('request bodies are logged as the text that arrived, cut at logBodyBytes on a character boundary', async () => {
+  const server = await startTestEngine({ settings: { logBodyBytes: 1024 } });
+  const api = controlClient(server);
+  const put = (body: string) =>
+    fetch(`${server.url}/users/me/preferences?user_id=koen`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }).then((response) => response.arrayBuffer());
+  const spaced = '{ "theme" :   "dark" }';
+  await put(spaced);
+  // 'é' is two bytes: 1,024 bytes would end in the middle of one after the 23 bytes before it.
+  const accented = JSON.stringify({ theme: 'light', note: 'é'.repeat(2000) });
+  await put(accented);
+  const { items } = (await api.get<RequestLogPage<RequestLogEntry>>('/requests')).body;
+  const [second, first] = items;
+  assert.deepEqual(first?.requestBody, { text: spaced, size: spaced.length, truncated: false, evicted: false });
+  const cut = second?.requestBody;
+  assert.ok(cut);
+  assert.equal(cut.truncated, true);
+  assert.equal(cut.size, Buffer.byteLength(accented));
+  assert.ok(accented.startsWith(cut.text), 'a start of the text as sent');
+  assert.ok(!cut.text.includes('\uFFFD'), 'no character cut in half');
+  assert.equal(Buffer.byteLength(cut.text), 1023, 'the whole characters that fit in 1,024 bytes');
+});
+
+test('a frame flood with a small budget: closed connections go first, open ones keep their newest frames', async () => {
+  const server = await startTestEngine({ settings: { retainedMemoryBytes: 2 * MIB } });
+  const api = controlClient(server);
+  const feed = await FeedClient.connect(server);
+  const retention = async () => (await api.get<ServerInfo>('/server')).body.retention;
+  const connections = async (state: string) =>
+    (await api.get<ItemsPage<ConnectionSummary>>(`/connections?state=${state}`)).body.items;
+
+  // Four connections that said a little and left.
+  for (let i = 0; i < 4; i++) {
+    const client = await openSocket(server.wsUrl);
+    await exchange(client, 3, 100);
+    client.socket.close(1000);
+  }
+  await until(async () => (await connections('closed')).length === 4, 'four closed connections');
+  const closedIds = (await connections('closed')).map((connection) => connection.id);
+  // One quiet open connection and five noisy ones.
+  const quiet = await openSocket(server.wsUrl);
+  await exchange(quiet, 2, 100);
+  const noisy = await Promise.all(Array.from({ length: 5 }, () => openSocket(server.wsUrl)));
+  assert.equal((await retention()).evicted.closedConnections.items, 0, 'nothing evicted while under the budget');
+
+  // About 5 × 120 × 8 kB = 5 MB of frames, over twice the budget.
+  await Promise.all(noisy.map((client) => exchange(client, 120, 4000)));
+
+  const stats = await retention();
+  assert.ok(stats.usedBytes <= stats.limitBytes, `within the budget: ${stats.usedBytes} of ${stats.limitBytes}`);
+  assert.equal(stats.evicted.closedConnections.items, 4, 'every closed connection went first');
+  assert.ok(stats.evicted.openConnectionFrames.items > 0, 'then old frames of open connections');
+  assert.equal(stats.evicted.requestBodies.items + stats.evicted.requests.items, 0);
+  assert.deepEqual(await connections('closed'), []);
+  await feed.waitFor(
+    () => closedIds.every((id) => feed.items.some((i) => i.type === 'connection-removed' && i.connection.id === id)),
+    10_000,
+  );
+
+  const open = await connections('open');
+  assert.equal(open.length, 6);
+  // The engine's accounting adds up: what it counts is exactly what the open connections hold.
+  assert.equal(
+    open.reduce((sum, connection) => sum + connection.frameLog.retainedBytes, 0),
+    stats.usedBytes,
+  );
+  for (const connection of open) {
+    const { frameLog, counters } = connection;
+    const sent = counters.framesIn + counters.framesOut;
+    const { body } = await api.get<ItemsPage<FrameRecord>>(`/connections/${connection.id}/frames?limit=10000`);
+    assert.equal(body.items.length, frameLog.kept);
+    assert.equal(body.items[0]?.seq, sent, 'the newest frame is kept');
+    if (frameLog.retainedBytes < 10_000) {
+      assert.equal(frameLog.evictedForMemory, 0, 'the quiet connection keeps its whole log');
+      assert.equal(frameLog.kept, sent);
+      continue;
+    }
+    assert.ok(frameLog.evictedForMemory > 0, 'a noisy connection gave up frames');
+    assert.equal(body.items.at(-1)?.seq, frameLog.evictedForMemory + 1, 'only the oldest went, in order');
+    assert.equal(frameLog.kept + frameLog.evictedForMemory, sent);
+    assert.ok(frameLog.kept > 0);
+  }
+  assert.equal(open.filter((connection) => connection.frameLog.evictedForMemory > 0).length, 5);
+  for (const client of [quiet, ...noisy]) client.socket.close();
+  feed.close();
+});
+
+test('the closed connections kept follow the budget; a lower budget evicts at once; frames dropped for size are released', async () => {
+  const server = await startTestEngine({ settings: { retainedMemoryBytes: MIB } });
+  const api = controlClient(server);
+  const closedCount = async () => (await api.get<ItemsPage<ConnectionSummary>>('/connections?state=closed')).body.total;
+  const retention = async () => (await api.get<ServerInfo>('/server')).body.retention;
+  for (let i = 0; i < 25; i++) {
+    const client = await openSocket(server.wsUrl);
+    await exchange(client, 1, 10);
+    client.socket.close(1000);
+    await until(async () => (await closedCount()) === Math.min(i + 1, 20), `closed connection ${i + 1} listed`);
+  }
+  assert.equal(await closedCount(), 20, 'one per MiB of budget, at least 20');
+  assert.equal((await retention()).evicted.closedConnections.items, 0, 'a count limit, not a budget eviction');
+
+  assert.equal((await api.patch('/server/settings', { retainedMemoryBytes: 32 * MIB })).status, 200);
+  const open = await openSocket(server.wsUrl);
+  await exchange(open, 200, 4000);
+  const before = await retention();
+  assert.ok(before.usedBytes > 1.5 * MIB, `${before.usedBytes} retained`);
+  assert.equal(before.evicted.openConnectionFrames.items, 0);
+
+  assert.equal((await api.patch('/server/settings', { retainedMemoryBytes: 1000 })).status, 422, 'below 1 MiB');
+  assert.equal((await api.patch('/server/settings', { retainedMemoryBytes: MIB })).status, 200);
+  const lowered = await retention();
+  assert.ok(lowered.usedBytes <= MIB, `${lowered.usedBytes} retained`);
+  assert.equal(lowered.evicted.closedConnections.items, 20);
+  assert.ok(lowered.evicted.openConnectionFrames.items > 0);
+  assert.equal(await closedCount(), 0);
+
+  const connection = async () =>
+    (await api.get<ItemsPage<ConnectionSummary>>('/connections?state=open')).body.items[0]?.frameLog;
+  const keptBefore = (await connection())?.kept ?? 0;
+  assert.ok(keptBefore > 10);
+  await api.patch('/server/settings', { frameBufferSize: 10 });
+  const frameLog = await connection();
+  assert.equal(frameLog?.kept, 10);
+  assert.equal(frameLog?.droppedForSize, keptBefore - 10);
+  assert.equal((await retention()).usedBytes, frameLog?.retainedBytes, 'what was dropped was released');
+  open.socket.close();
+});
