@@ -70,6 +70,8 @@ const DEFAULTS: Omit<WorkspaceServiceOptions, 'configDir'> = {
 
 /** A save running longer than this shows in the status (`saving`); quicker ones would only flicker. */
 const SAVING_NOTICE_MS = 150;
+/** How long `close()` waits for a save it stopped to wind down (remove its temp file). */
+const STOP_GRACE_MS = 250;
 
 /**
  * The engine's world as one file: loads a workspace into the store, catalogue and settings; autosaves after
@@ -295,12 +297,15 @@ export class WorkspaceService {
     if (flush) void this.enqueueWrite(this.file as string, false).catch(() => {});
     if (await settlesWithin(this.idle(), this.options.closeTimeoutMs)) return;
     this.stopSaving.abort();
-    // Stops at the next chunk; a save already syncing or renaming its complete temp file finishes.
-    await this.idle();
-    if (this.dirty) {
+    // It stops at its next chunk; one already syncing or renaming its complete temp file cannot be stopped, and
+    // is left to finish (or to die with the process: the rename is atomic, a stale temp file goes next time).
+    const stopped = await settlesWithin(this.idle(), STOP_GRACE_MS);
+    const saving = `workspace: saving ${this.file} did not finish within ${this.options.closeTimeoutMs} ms of shutting down`;
+    if (!stopped) {
+      this.context.logger.warn(`${saving}; left to wind down: the file stays whole, the previous version or this one`);
+    } else if (this.dirty) {
       this.context.logger.warn(
-        `workspace: saving ${this.file} did not finish within ${this.options.closeTimeoutMs} ms of shutting ` +
-          'down and was stopped; the file keeps its last saved version, without the latest changes',
+        `${saving} and was stopped; the file keeps its last saved version, without the latest changes`,
       );
     }
   }
