@@ -4,7 +4,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
-import { readJson, workspaceDir } from './helpers/workspace-files';
+import { recordRuns } from './helpers/large-world';
+import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // `agui-mock serve --workspace`, `init` and `validate`, run as the real bin file.
 
@@ -130,4 +131,39 @@ test('serve --workspace with a bad file: exit 1, the message names file and plac
   assert.equal(code, 1);
   assert.match(run.stderr(), /cannot start: .*bad-serve\.agui\.json:1:27: invalid JSON: unexpected end of file/);
   assert.equal(await readFile(file, 'utf8'), '{"version": 1, "name": "x"');
+});
+
+test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s and leaves a complete file', async (t) => {
+  const file = join(dir, 'big.agui.json');
+  // Built through the store as a load test builds it, and saved by the engine.
+  const engine = await startWorkspaceEngine(dir, file);
+  recordRuns(engine.context.store, 30);
+  await engine.workspace.save();
+  await engine.close();
+  const before = await readFile(file, 'utf8');
+  assert.ok(before.length > 20 * 1024 * 1024, `a big workspace (${before.length} characters)`);
+  const run = serve(['--workspace', file]);
+  // Loading validates every value of the 30 MB: generous on a busy machine.
+  await run.waitFor(/Console/, 180_000);
+  const [, httpUrl] = run.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const created = await fetch(`${httpUrl}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'last@example.com', name: 'Last Change' }),
+  });
+  assert.equal(created.status, 201);
+  const started = performance.now();
+  run.child.kill('SIGTERM');
+  const exit = await run.exited();
+  const shutdownMs = performance.now() - started;
+  t.diagnostic(
+    `SIGTERM to exit with ${Math.round(before.length / 1024 / 1024)} MB unsaved: ${Math.round(shutdownMs)} ms`,
+  );
+  assert.deepEqual(exit, { code: 0, signal: null }, run.stderr());
+  assert.ok(shutdownMs < 2000, `shutting down took ${Math.round(shutdownMs)} ms`);
+  const after = await readFile(file, 'utf8');
+  if (after === before)
+    assert.match(run.stderr(), /saving .*big\.agui\.json did not finish within \d+ ms of shutting down/);
+  else assert.match(after, /last@example\.com/);
+  assert.ok(JSON.parse(after).agora.sessions.length > 0, 'the file is complete JSON');
 });

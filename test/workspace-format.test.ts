@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger, startMockServer, WorkspaceError } from '../src/server/index';
 import { agoraSeed } from '../src/server/state/agora-seed';
+import { jsonPieces } from '../src/server/workspace/json-pieces';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { workspaceJsonSchema } from '../src/server/workspace/workspace-json-schema';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import { WORKSPACE_TEMPLATES, WorkspaceSchema } from '../src/shared/workspace';
 import { AguiSocket, assertValidStream } from './helpers/agui-socket';
+import { recordRuns } from './helpers/large-world';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // The workspace format: its JSON Schema, a full round trip, templates, migration and every kind of bad file.
@@ -69,6 +71,82 @@ test('round trip: every field survives save and load, unknown preference fields 
   // Text → document → text is stable, so a committed file does not churn.
   const text = await readFile(file, 'utf8');
   assert.equal(encodeWorkspace(decodeWorkspaceText(text, file).workspace), text);
+});
+
+test('a save writes exactly what one JSON.stringify of the validated document wrote: the format is unchanged', async () => {
+  const file = join(dir, 'same-bytes.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { settings: { speed: 0, heartbeatIntervalMs: 5000 } });
+  const { store, scenarios } = server.context;
+  const user = store.createUser({
+    email: 'zoe@example.com',
+    name: 'Zoë "Z" \\ \u2028',
+    preferences: { extra: [1, { a: [] }] },
+  });
+  store.updatePreferences(user.id, { theme: 'dark', nested: { deep: { deeper: ['x', null, 1.5e300] } } });
+  store.createSession({ sessionId: 'empty', userId: user.id, title: '  leeg  ' });
+  store.createSession({
+    sessionId: 's\ud83d\ude00',
+    userId: 'koen',
+    title: 't',
+    history: [{ role: 'user', content: '\n\t\u0000\ud800' }],
+  });
+  store.replaceHistory('session-koen-bella-rosa', [{ role: 'assistant', content: 'opnieuw', spoken_text: '' }]);
+  store.updateSession('empty', { title: 'niet meer leeg' });
+  recordRuns(store, 0.2);
+  store.deleteUser('550e8400-e29b-41d4-a716-446655440003');
+  scenarios.put({
+    id: 'custom-echo',
+    name: 'Echo',
+    triggers: [{ match: 'regex', pattern: '^echo', priority: 5 }],
+    steps: [{ type: 'text', chunks: ['{{lastUserMessage}}', ''] }],
+  });
+  server.updateSettings({ approvalTimeoutMs: 1234, heartbeatIntervalMs: 7000 });
+  const document = server.workspace.document();
+  await server.workspace.save();
+
+  const {
+    $schema,
+    version,
+    name,
+    profile,
+    settings,
+    agora,
+    scenarios: list,
+  } = WorkspaceSchema.parse(structuredClone(document));
+  const before = JSON.stringify(
+    { ...($schema !== undefined && { $schema }), version, name, profile, settings, agora, scenarios: list },
+    null,
+    2,
+  );
+  assert.equal(await readFile(file, 'utf8'), `${before}\n`);
+});
+
+test('written in pieces, any JSON value comes out as JSON.stringify(value, null, 2) writes it', () => {
+  class Stamp {
+    toJSON() {
+      return { stamped: ['a', 'b'] };
+    }
+  }
+  const values: unknown[] = [
+    null,
+    'text',
+    -0,
+    Number.NaN,
+    [],
+    {},
+    [[], {}, [[]], [{}]],
+    { a: undefined, b: () => 1, c: Symbol('s'), d: [undefined, () => 1, Symbol('s')], e: new Date(0) },
+    { only: undefined },
+    { stamp: new Stamp(), list: [new Stamp(), { deeper: [new Stamp()] }] },
+    { '"quoted" key\n': { 'ü\u2028': [1, [2, [3, [4, [5, [6]]]]]] } },
+    agoraSeed(Date.UTC(2025, 0, 1)),
+  ];
+  for (const value of values) {
+    for (let levels = 0; levels <= 7; levels++) {
+      assert.equal([...jsonPieces(value, levels)].join(''), JSON.stringify(value, null, 2), `${levels} levels`);
+    }
+  }
+  assert.deepEqual([...jsonPieces(undefined, 3)], [], 'nothing for what JSON cannot hold');
 });
 
 test('templates: agora and generic are valid, and every generic scenario plays a valid stream', async () => {

@@ -156,6 +156,32 @@ test('autosave: an edit through the control API reaches the file after a short q
   assert.ok((server.workspace.status().lastSavedAt ?? 0) > 0);
 });
 
+test('autosave under a steady stream of changes: saved within autosaveMaxDelayMs, not only once it stops', async () => {
+  const file = await newFile('steady.agui.json');
+  const server = await startWorkspaceEngine(dir, file, {
+    workspaceOptions: { autosaveDelayMs: 1500, autosaveMaxDelayMs: 1500 },
+  });
+  // A change every 20 ms: never the 1.5 s of quiet autosave waits for.
+  let runs = 0;
+  let longestGap = 0;
+  let lastAt = performance.now();
+  const timer = setInterval(() => {
+    const at = performance.now();
+    longestGap = Math.max(longestGap, at - lastAt);
+    lastAt = at;
+    server.context.store.recordRunStart(`steady-${runs++}`, null, 'nog een vraag');
+  }, 20);
+  try {
+    await eventually(async () => (await readFile(file, 'utf8')).includes('"steady-0"'), 20_000);
+  } finally {
+    clearInterval(timer);
+  }
+  assert.ok(
+    longestGap < 1500,
+    `the changes never paused for the quiet time (longest gap ${Math.round(longestGap)} ms)`,
+  );
+});
+
 test('autosave on close: pending changes are written when the engine stops', async () => {
   const file = await newFile('on-close.agui.json');
   const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });

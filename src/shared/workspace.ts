@@ -86,6 +86,8 @@ export interface WorkspaceStatus {
   version: number;
   /** Changes not yet written to the file. */
   dirty: boolean;
+  /** A save has been running for a noticeable while (a big workspace): the console shows it in progress. */
+  saving: boolean;
   /** Unix milliseconds of the last successful save (or load), null if never. */
   lastSavedAt: number | null;
   /** The last load/save/watch problem, cleared by the next success. */

@@ -144,6 +144,20 @@ export class AgoraStore {
     });
   }
 
+  /**
+   * `snapshot()` without the copying, for readers that only serialise (a workspace save): users, session metadata
+   * and history entries are the stored, frozen values; the lists are copied, so later changes do not show.
+   * Consistent as of the call, however long the reader takes. Read only.
+   */
+  sharedSnapshot(): AgoraData {
+    return {
+      users: [...this.users.values()],
+      currentUserId: this.currentUserId,
+      userAliases: Object.fromEntries(this.aliases),
+      sessions: [...this.sessions.values()].map(({ metadata, history }) => ({ metadata, history: [...history] })),
+    };
+  }
+
   // ---- users ----
 
   /** Newest `createdAt` first, as AGORA's mock lists them (HAI selects the first). */

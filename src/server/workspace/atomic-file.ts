@@ -8,8 +8,8 @@ import { basename, dirname, join } from 'node:path';
 export interface AtomicWriteHooks {
   /** Runs before the temp file is created (where an unwritable folder would fail). */
   beforeOpen?(tempPath: string): Promise<void> | void;
-  /** Writes the data to the open temp file; default `handle.writeFile`. */
-  write?(handle: FileHandle, data: string): Promise<void>;
+  /** Writes one chunk of the data to the open temp file (after the previous ones); default `handle.writeFile`. */
+  write?(handle: FileHandle, chunk: string | Uint8Array): Promise<void>;
   /** Runs after the temp file is complete and synced, before it replaces the target. */
   beforeRename?(tempPath: string): Promise<void> | void;
 }
@@ -34,15 +34,22 @@ function isTempOf(file: string, candidate: string): boolean {
  * Replaces `file` with `data` so that a reader (or the next start after a crash) sees either the old or the
  * new content, never a mix: write a temp file in the same folder, fsync it, rename it over the target, then
  * fsync the folder so the rename itself is durable. On failure the temp file is removed and the target is
- * untouched; the error is rethrown.
+ * untouched; the error is rethrown. `data` may come in chunks, made as they are written: the event loop runs
+ * between chunks, and a chunk source that throws (a save cut short) abandons the write like any failure.
  */
-export async function writeFileAtomic(file: string, data: string, hooks: AtomicWriteHooks = {}): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Iterable<string | Uint8Array>,
+  hooks: AtomicWriteHooks = {},
+): Promise<void> {
   const temp = tempPathFor(file);
   let handle: FileHandle | undefined;
   try {
     await hooks.beforeOpen?.(temp);
     handle = await open(temp, 'wx', 0o644);
-    await (hooks.write ? hooks.write(handle, data) : handle.writeFile(data, 'utf8'));
+    for (const chunk of typeof data === 'string' ? [data] : data) {
+      await (hooks.write ? hooks.write(handle, chunk) : handle.writeFile(chunk, 'utf8'));
+    }
     await handle.sync();
     await handle.close();
     handle = undefined;

@@ -1,10 +1,13 @@
 import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
 import { AgoraStore } from '../state/agora-store';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { jsonPieces } from './json-pieces';
 import { locateJsonSyntaxError } from './json-syntax-error';
 import { WorkspaceError } from './workspace-error';
 import { canMigrate, migrate, migrationSchema } from './workspace-migrations';
@@ -69,10 +72,49 @@ export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorks
   return { workspace, ...(migratedFrom !== undefined && { migratedFrom }) };
 }
 
+/**
+ * How deep a document is opened when written in pieces: down to single history messages (document, agora,
+ * sessions, a session, its history), users' preferences and scenarios' steps.
+ */
+const PIECE_LEVELS = 5;
+/** Pieces are gathered into chunks of about this many characters: few writes, each quick to produce. */
+const CHUNK_CHARS = 64 * 1024;
+
 /** The file's text: stable key order, two-space indent, final newline (diff-friendly when committed). */
 export function encodeWorkspace(workspace: Workspace): string {
+  return [...encodeWorkspaceChunks(workspace)].join('');
+}
+
+/**
+ * `encodeWorkspace` in chunks, each a few milliseconds' work, so a big workspace is written without holding up
+ * the engine (the caller yields between chunks). The values are read as the chunks are made: pass a snapshot.
+ */
+export function* encodeWorkspaceChunks(workspace: Workspace): Generator<string> {
   const { $schema, version, name, profile, settings, agora, scenarios } = workspace;
-  return `${JSON.stringify({ ...($schema !== undefined && { $schema }), version, name, profile, settings, agora, scenarios }, null, 2)}\n`;
+  const document = { ...($schema !== undefined && { $schema }), version, name, profile, settings, agora, scenarios };
+  let chunk = '';
+  for (const piece of jsonPieces(document, PIECE_LEVELS)) {
+    chunk += piece;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}\n`;
+}
+
+/**
+ * `encodeWorkspaceChunks` as a byte stream (an export download): one chunk per turn of the event loop, so however
+ * fast the reader takes them, the engine keeps serving in between.
+ */
+export function workspaceStream(workspace: Workspace): Readable {
+  async function* paced() {
+    for (const chunk of encodeWorkspaceChunks(workspace)) {
+      yield chunk;
+      await setImmediate();
+    }
+  }
+  return Readable.from(paced(), { objectMode: false });
 }
 
 function documentVersion(document: Record<string, unknown>, file: string): number {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type FSWatcher, watch } from 'node:fs';
+import { createReadStream, type FSWatcher, watch } from 'node:fs';
 import { constants, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { ServerSettings } from '../../shared/settings';
@@ -13,7 +13,7 @@ import {
 import type { EngineContext } from '../engine-context';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
-import { decodeWorkspaceText, decodeWorkspaceValue, encodeWorkspace } from './workspace-codec';
+import { decodeWorkspaceText, decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { newWorkspaceDocument, readWorkspaceFile } from './workspace-file';
 import { describeFsError } from './workspace-fs-errors';
@@ -24,8 +24,18 @@ export interface WorkspaceServiceOptions {
   configDir: string;
   /** Quiet time after the last change before autosave writes. */
   autosaveDelayMs: number;
+  /**
+   * The longest autosave waits for a quiet moment after the first unsaved change (never less than
+   * `autosaveDelayMs`): a steady stream of changes, such as a load test, is saved as it goes too.
+   */
+  autosaveMaxDelayMs: number;
   /** Quiet time after a file system event before the file is re-read (editors write in bursts). */
   watchDelayMs: number;
+  /**
+   * How long `close()` waits for its last save. A save still running then is stopped (the file keeps its
+   * previous complete version) and logged, so shutting down stays quick however big the workspace.
+   */
+  closeTimeoutMs: number;
   /**
    * Settings given at launch (CLI flags, the embedding app): applied on top of every workspace loaded, but not
    * written back into its file.
@@ -52,9 +62,16 @@ type StatusListener = (status: WorkspaceStatus) => void;
 
 const DEFAULTS: Omit<WorkspaceServiceOptions, 'configDir'> = {
   autosaveDelayMs: 500,
+  autosaveMaxDelayMs: 10_000,
   watchDelayMs: 100,
+  closeTimeoutMs: 1000,
   now: Date.now,
 };
+
+/** A save running longer than this shows in the status (`saving`); quicker ones would only flicker. */
+const SAVING_NOTICE_MS = 150;
+/** How long `close()` waits for a save it stopped to wind down (remove its temp file). */
+const STOP_GRACE_MS = 250;
 
 /**
  * The engine's world as one file: loads a workspace into the store, catalogue and settings; autosaves after
@@ -71,6 +88,8 @@ export class WorkspaceService {
   private name = 'Untitled';
   private schemaRef: string | undefined;
   private dirty = false;
+  /** When the oldest change no save has taken in yet came in. */
+  private unsavedSince: number | null = null;
   /** Counts changes, so a save knows whether more came in while it was writing. */
   private changeCount = 0;
   private lastSavedAt: number | null = null;
@@ -79,13 +98,21 @@ export class WorkspaceService {
   private conflict: WorkspaceStatus['conflict'] = null;
   /** The file on disk is not a valid workspace (someone else wrote it): autosave must not replace it. */
   private diskInvalid = false;
-  /** Hash of the file content we last read or wrote: events for our own writes are recognised by it. */
+  /** Hash of the file content we last read or finished writing: events for our own writes are recognised by it. */
   private knownHash: string | undefined;
+  /** Counts writes begun, so a look at the file knows whether one of ours overlapped it. */
+  private writesStarted = 0;
+  private writing = false;
+  /** A save asked for but not begun yet: later requests join it (it takes its snapshot when it begins). */
+  private queuedWrite: { file: string; explicit: boolean; done: Promise<void> } | undefined;
+  /** Aborted when closing takes too long: the running save stops between two chunks. */
+  private readonly stopSaving = new AbortController();
   private applying = false;
   private autosaveTimer: NodeJS.Timeout | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
-  private saving: Promise<void> = Promise.resolve();
+  /** The chain of writes: each begins when the previous one has ended. */
+  private queue: Promise<void> = Promise.resolve();
   private launchOverrides: Partial<ServerSettings> = {};
   private fileSettings: ServerSettings | undefined;
   private closed = false;
@@ -113,6 +140,7 @@ export class WorkspaceService {
       name: this.name,
       version: WORKSPACE_VERSION,
       dirty: this.dirty,
+      saving: this.writing,
       lastSavedAt: this.lastSavedAt,
       error: this.error?.toProblem(this.errorAt) ?? null,
       conflict: this.conflict,
@@ -125,17 +153,21 @@ export class WorkspaceService {
     return this.recent.list();
   }
 
-  /** The world as a workspace document (what a save writes, what an export downloads). */
+  /**
+   * The world as a workspace document (what a save writes, what an export downloads), as of this call. Cheap: it
+   * shares the engine's values (frozen, or replaced rather than changed) instead of copying them, and does not
+   * validate them again — everything was validated on the way in. Read only.
+   */
   document(): Workspace {
-    return WorkspaceSchema.parse({
+    return {
       ...(this.schemaRef !== undefined && { $schema: this.schemaRef }),
       version: WORKSPACE_VERSION,
       name: this.name,
       profile: 'agora-mock',
       settings: this.settingsToSave(),
-      agora: this.context.store.snapshot(),
+      agora: this.context.store.sharedSnapshot(),
       scenarios: this.context.scenarios.list(),
-    });
+    };
   }
 
   subscribe(listener: StatusListener): () => void {
@@ -249,7 +281,10 @@ export class WorkspaceService {
     return this.status();
   }
 
-  /** Stops watching; writes pending changes first (unless autosave is held back by a conflict or a bad file). */
+  /**
+   * Stops watching; writes pending changes first (unless autosave is held back by a conflict or a bad file),
+   * waiting at most `closeTimeoutMs` for that: a save still running then is stopped, and says so in the log.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     const flush = this.dirty && this.autosaveAllowed();
@@ -259,8 +294,20 @@ export class WorkspaceService {
     clearTimeout(this.watchTimer);
     this.watcher?.close();
     this.watcher = undefined;
-    if (flush) await this.enqueueWrite(this.file as string, false).catch(() => {});
-    await this.saving;
+    if (flush) void this.enqueueWrite(this.file as string, false).catch(() => {});
+    if (await settlesWithin(this.idle(), this.options.closeTimeoutMs)) return;
+    this.stopSaving.abort();
+    // It stops at its next chunk; one already syncing or renaming its complete temp file cannot be stopped, and
+    // is left to finish (or to die with the process: the rename is atomic, a stale temp file goes next time).
+    const stopped = await settlesWithin(this.idle(), STOP_GRACE_MS);
+    const saving = `workspace: saving ${this.file} did not finish within ${this.options.closeTimeoutMs} ms of shutting down`;
+    if (!stopped) {
+      this.context.logger.warn(`${saving}; left to wind down: the file stays whole, the previous version or this one`);
+    } else if (this.dirty) {
+      this.context.logger.warn(
+        `${saving} and was stopped; the file keeps its last saved version, without the latest changes`,
+      );
+    }
   }
 
   // ——— internals ————————————————————————————————————————————————————————————
@@ -292,6 +339,7 @@ export class WorkspaceService {
     this.name = workspace.name;
     this.schemaRef = workspace.$schema;
     this.dirty = false;
+    this.unsavedSince = null;
     this.conflict = null;
     this.diskInvalid = false;
     this.error = null;
@@ -316,6 +364,7 @@ export class WorkspaceService {
 
   private markChanged(): void {
     this.changeCount++;
+    this.unsavedSince ??= this.options.now();
     const wasDirty = this.dirty;
     this.dirty = true;
     if (!wasDirty) this.emit();
@@ -329,10 +378,13 @@ export class WorkspaceService {
   private scheduleAutosave(): void {
     if (!this.autosaveAllowed()) return;
     this.clearAutosave();
+    const { autosaveDelayMs, autosaveMaxDelayMs } = this.options;
+    const waited = this.options.now() - (this.unsavedSince ?? this.options.now());
+    const delay = Math.max(0, Math.min(autosaveDelayMs, Math.max(autosaveDelayMs, autosaveMaxDelayMs) - waited));
     this.autosaveTimer = setTimeout(() => {
       this.autosaveTimer = undefined;
       if (this.dirty && this.autosaveAllowed()) void this.enqueueWrite(this.file as string, false).catch(() => {});
-    }, this.options.autosaveDelayMs);
+    }, delay);
     this.autosaveTimer.unref();
   }
 
@@ -341,30 +393,64 @@ export class WorkspaceService {
     this.autosaveTimer = undefined;
   }
 
+  /** A save of the world; joins one that is asked for but not begun (it will include every change up to then). */
   private enqueueWrite(file: string, explicit: boolean): Promise<void> {
-    return this.enqueue(() => this.write(file, explicit));
+    const queued = this.queuedWrite;
+    if (queued?.file === file) {
+      queued.explicit ||= explicit;
+      return queued.done;
+    }
+    const entry = { file, explicit, done: Promise.resolve() };
+    entry.done = this.enqueue(() => {
+      if (this.queuedWrite === entry) this.queuedWrite = undefined;
+      return this.write(entry.file, entry.explicit);
+    });
+    this.queuedWrite = entry;
+    return entry.done;
   }
 
   /** Writes run one after another, so two never race to rename over the same file. */
   private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.saving.then(task);
-    this.saving = run.catch(() => {});
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => {});
     return run;
   }
 
+  /** Resolves once no write is running or waiting. */
+  private async idle(): Promise<void> {
+    let last: Promise<void>;
+    do {
+      last = this.queue;
+      await last;
+    } while (last !== this.queue);
+  }
+
+  /**
+   * Writes a snapshot of the world in chunks, hashing them on the way: nothing is copied, validated again or
+   * turned into one big string, so the engine keeps serving while a big workspace is written.
+   */
   private async write(file: string, explicit: boolean): Promise<void> {
     const changesBefore = this.changeCount;
-    const text = encodeWorkspace(this.document());
-    const previousHash = this.knownHash;
-    // Known before the rename, so the watcher's event for our own write is recognised as ours.
-    if (file === this.file) this.knownHash = hashOf(text);
+    const unsavedSince = this.unsavedSince;
+    this.unsavedSince = null;
+    const document = this.document();
+    const hash = createHash('sha256');
+    const stop = this.stopSaving.signal;
+    function* chunks() {
+      for (const chunk of encodeWorkspaceChunks(document)) {
+        if (stop.aborted) throw new Error('stopped while shutting down');
+        const bytes = Buffer.from(chunk, 'utf8'); // encoded once, for the hash and the file
+        hash.update(bytes);
+        yield bytes;
+      }
+    }
     try {
-      await this.writeText(file, text);
+      await this.writeText(file, chunks());
     } catch (error) {
-      if (file === this.file) this.knownHash = previousHash;
+      this.unsavedSince = unsavedSince ?? this.unsavedSince;
       throw error;
     }
-    this.knownHash = hashOf(text);
+    this.knownHash = hash.digest('hex');
     this.lastSavedAt = this.options.now();
     if (this.changeCount === changesBefore) this.dirty = false;
     else this.scheduleAutosave();
@@ -376,22 +462,34 @@ export class WorkspaceService {
     this.emit();
   }
 
-  /** One atomic write; a failure is reported (status, log) and thrown as a WorkspaceError. */
-  private async writeText(file: string, text: string): Promise<void> {
+  /**
+   * One atomic write; a failure is reported (status, log) and thrown as a WorkspaceError. One that runs a while
+   * shows in the status as `saving`.
+   */
+  private async writeText(file: string, data: string | Iterable<string | Uint8Array>): Promise<void> {
+    this.writesStarted++;
+    this.writing = true;
+    const notice = setTimeout(() => this.emit(), SAVING_NOTICE_MS);
+    notice.unref();
     try {
       await removeStaleTemps(file);
-      await writeFileAtomic(file, text, this.options.fileHooks);
+      await writeFileAtomic(file, data, this.options.fileHooks);
     } catch (error) {
+      if (this.stopSaving.signal.aborted) throw error; // close() reports it
       const failure = new WorkspaceError({
         operation: 'save',
         file,
         problem: `could not save (${describeFsError(error)}); the file on disk is unchanged`,
         cause: error,
       });
+      this.writing = false;
       this.setError(failure);
       this.context.logger.warn(`workspace: ${failure.message}`);
       this.emit();
       throw failure;
+    } finally {
+      clearTimeout(notice);
+      this.writing = false;
     }
   }
 
@@ -432,13 +530,22 @@ export class WorkspaceService {
 
   /** Someone may have changed the file: reload it when we have nothing unsaved, else report the conflict. */
   private async checkDisk(file: string): Promise<void> {
-    if (this.file !== file || this.closed) return;
-    await this.saving;
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return;
+    let onDisk: Awaited<ReturnType<typeof readIfChanged>>;
+    for (;;) {
+      // While one of our writes runs, the file is ours either way (the previous save, or this one once renamed).
+      await this.idle();
+      if (this.file !== file || this.closed) return;
+      const writes = this.writesStarted;
+      try {
+        onDisk = await readIfChanged(file, this.knownHash);
+      } catch {
+        return; // unreadable for now: the next event looks again
+      }
+      // Judged only when none of our writes overlapped the read: else our own save would look like theirs.
+      if (this.writesStarted === writes) break;
+    }
+    if (onDisk === 'unchanged' || this.file !== file || this.closed) return;
+    if (onDisk === 'missing') {
       if (this.knownHash === undefined) return;
       this.conflict = {
         detectedAt: this.options.now(),
@@ -448,8 +555,6 @@ export class WorkspaceService {
       this.emit();
       return;
     }
-    const hash = hashOf(text);
-    if (hash === this.knownHash || this.file !== file) return;
     if (this.dirty) {
       this.conflict = {
         detectedAt: this.options.now(),
@@ -463,16 +568,16 @@ export class WorkspaceService {
       return;
     }
     try {
-      const { workspace } = decodeWorkspaceText(text, file);
+      const { workspace } = decodeWorkspaceText(onDisk.bytes.toString('utf8'), file);
       this.apply(workspace);
-      this.knownHash = hash;
+      this.knownHash = onDisk.hash;
       this.error = null;
       this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);
     } catch (error) {
       if (!(error instanceof WorkspaceError)) throw error;
       // Keep the world as it is and leave the file alone until it is fixed or saved over on purpose.
       this.diskInvalid = true;
-      this.knownHash = hash;
+      this.knownHash = onDisk.hash;
       this.setError(new WorkspaceError({ ...errorInit(error), operation: 'watch' }));
       this.context.logger.warn(`workspace: ${error.message} (changed on disk; not reloaded, autosave paused)`);
     }
@@ -483,7 +588,7 @@ export class WorkspaceService {
   private async flushForSwitch(): Promise<void> {
     this.clearAutosave();
     if (this.dirty && this.autosaveAllowed()) await this.enqueueWrite(this.file as string, false);
-    await this.saving;
+    await this.idle();
   }
 
   /** The original of a migrated file, as `<file>.bak` (or `<file>.<time>.bak` when that exists). */
@@ -527,8 +632,40 @@ export class WorkspaceService {
   }
 }
 
-function hashOf(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function hashOf(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * The file's bytes and their hash when they are not `knownHash`. Hashed as a stream first, so recognising our own
+ * save never holds a big file in memory or blocks the engine; read whole only when someone else wrote it.
+ */
+async function readIfChanged(
+  file: string,
+  knownHash: string | undefined,
+): Promise<'unchanged' | 'missing' | { bytes: Buffer; hash: string }> {
+  try {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    if (hash.digest('hex') === knownHash) return 'unchanged';
+    const bytes = await readFile(file);
+    return { bytes, hash: hashOf(bytes) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
+
+/** Whether `promise` settles within `ms`. */
+function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    const settled = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    promise.then(settled, settled);
+  });
 }
 
 function errorInit(error: WorkspaceError) {

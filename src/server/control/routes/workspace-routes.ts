@@ -10,7 +10,7 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
-import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
+import { WORKSPACE_MAX_DEPTH, workspaceStream } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import type { ControlDeps } from '../control-deps';
 
@@ -68,7 +68,9 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
     const document = workspace.document();
     const filename = `${document.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'workspace'}.agui.json`;
     ctx.set('content-disposition', `attachment; filename="${filename}"`);
-    ctx.body = document;
+    ctx.set('Content-Type', 'application/json; charset=utf-8');
+    // The file's text, made chunk by chunk as the client reads: a big workspace never holds up the engine.
+    ctx.body = workspaceStream(document);
   });
 
   router.post(

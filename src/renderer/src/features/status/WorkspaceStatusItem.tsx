@@ -4,7 +4,10 @@ import { useServerStore } from '../../stores/server-store';
 import { useAction } from '../../ui/use-action';
 import { WorkspacePanel } from '../workspace/WorkspacePanel';
 
-/** The workspace file's name (opens the workspace panel), whether it has unsaved changes, and a quick save. */
+/**
+ * The workspace file's name (opens the workspace panel), whether it has unsaved changes or is being saved (a big
+ * workspace takes a moment), and a quick save.
+ */
 export function WorkspaceStatusItem() {
   const workspace = useServerStore((state) => state.workspace);
   const [open, setOpen] = useState(false);
@@ -26,15 +29,21 @@ export function WorkspaceStatusItem() {
       >
         {workspace.name} ▾
       </button>
-      {workspace.dirty && (
-        <span className="badge warn" title="Changes not yet written to the file">
-          unsaved
+      {workspace.saving ? (
+        <span className="badge" role="status" title={`Writing ${workspace.path ?? 'the workspace'}`}>
+          saving…
         </span>
+      ) : (
+        workspace.dirty && (
+          <span className="badge warn" title="Changes not yet written to the file">
+            unsaved
+          </span>
+        )
       )}
       {!workspace.path && <span className="badge">in memory</span>}
       {workspace.dirty && workspace.path && !workspace.autosave && (
-        <button type="button" className="small" disabled={save.busy} onClick={() => save.run()}>
-          {save.busy ? 'Saving…' : 'Save'}
+        <button type="button" className="small" disabled={save.busy || workspace.saving} onClick={() => save.run()}>
+          {save.busy || workspace.saving ? 'Saving…' : 'Save'}
         </button>
       )}
       {problem && (

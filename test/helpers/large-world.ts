@@ -1,0 +1,25 @@
+import type { AgoraStore } from '../../src/server/state/agora-store';
+
+const FILLER = 'Inspectie van de keuken, de koelcel en de opslag; bevindingen volgen in het rapport. '.repeat(4);
+
+/**
+ * Records runs into the store the way a load test does (every run a session, with tool calls and answers),
+ * until the sessions hold about `megabytes` of history. Built through the store, as the engine builds it.
+ */
+export function recordRuns(store: AgoraStore, megabytes: number, prefix = 'load'): void {
+  const target = megabytes * 1024 * 1024;
+  let bytes = 0;
+  for (let session = 0; bytes < target; session++) {
+    const threadId = `${prefix}-${session}`;
+    for (let run = 0; run < 4; run++) {
+      const call = `${threadId}-call-${run}`;
+      store.recordRunStart(threadId, null, `Vraag ${run} over bedrijf ${session}: ${FILLER}`);
+      store.appendHistory(threadId, [
+        { role: 'tool_call', tool_call_id: call, tool_name: 'search', content: JSON.stringify({ q: FILLER }) },
+        { role: 'tool', tool_call_id: call, tool_name: 'search', content: JSON.stringify({ hits: [FILLER, FILLER] }) },
+        { role: 'assistant', content: `Antwoord ${run} — “${FILLER}”\n\n${FILLER}`, agent_id: 'general-agent' },
+      ]);
+      bytes += 6 * FILLER.length + 600;
+    }
+  }
+}

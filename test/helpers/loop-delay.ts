@@ -1,0 +1,43 @@
+const TICK_MS = 10;
+
+export interface LoopHoldUp {
+  /** The longest the event loop was held up by this process's own work (what the assertion is about). */
+  busyMs: number;
+  /** The longest gap between timer ticks, whatever the cause (as perf_hooks' monitorEventLoopDelay reports). */
+  wallMs: number;
+}
+
+/**
+ * How long the event loop was held up while `action` ran: the longest late tick of a 10 ms timer, counted only
+ * as far as the process used CPU in that gap. On a shared 2-core machine the OS may leave the whole process
+ * waiting for a core for a while, which is no work of the engine's; a synchronous step of the engine keeps a
+ * core busy for as long as it holds the loop, so it counts in full.
+ */
+export async function loopHoldUpDuring(action: () => Promise<void>): Promise<LoopHoldUp> {
+  let busyMs = 0;
+  let wallMs = 0;
+  let lastAt = performance.now();
+  let lastCpu = cpuMs();
+  const timer = setInterval(() => {
+    const at = performance.now();
+    const cpu = cpuMs();
+    const late = at - lastAt - TICK_MS;
+    wallMs = Math.max(wallMs, late);
+    busyMs = Math.max(busyMs, Math.min(late, cpu - lastCpu));
+    lastAt = at;
+    lastCpu = cpu;
+  }, TICK_MS);
+  try {
+    await action();
+    // The tick that ends the last gap.
+    await new Promise((resolve) => setTimeout(resolve, 2 * TICK_MS));
+  } finally {
+    clearInterval(timer);
+  }
+  return { busyMs, wallMs };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
