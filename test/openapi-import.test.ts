@@ -453,12 +453,15 @@ test('request bodies other than JSON, ignored headers and unknown methods are re
         },
         trace: { responses: { '200': ok() } },
       },
+      '/__console/api': { get: { responses: { '200': ok() } } },
+      'x-internal': { note: 'an extension, not a path' },
     }),
   });
   const [route] = checkRoutes(routes);
   assert.equal(routes.length, 1);
   assert.equal(route?.validate, undefined);
   assert.deepEqual(warnings.sort(), [
+    'GET /__console/api: not imported: path: paths under /__console belong to the console',
     'POST /upload: path parameter "id" is not in the path; ignored',
     'POST /upload: the request body is multipart/form-data; only JSON bodies are validated',
     'TRACE /upload: TRACE cannot be mocked; skipped',
@@ -540,6 +543,11 @@ test('oversized, deeply nested and self-expanding documents are refused or bound
   await rejects({ text: deepJson }, /JSON nested deeper than the limit of 80 levels/);
   await rejects({ text: `openapi: 3.1.0\nx: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n` }, /nest|deeper/);
   await rejects({ text: 'openapi: 3.1.0\nx: &a [1, *a]\n' }, /nest/);
+  const deepValue = JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+  await rejects({ document: { openapi: '3.1.0', x: deepValue } }, /JSON nested deeper than the limit/);
+  const cyclic: Record<string, unknown> = { openapi: '3.1.0' };
+  cyclic.self = cyclic;
+  await rejects({ document: cyclic }, /JSON nested deeper than the limit/);
 
   // 40 schemas that each use the next twice: inlined (as a parameter) that is 2^40 nodes.
   const schemas: Record<string, unknown> = {};

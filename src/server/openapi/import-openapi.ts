@@ -61,10 +61,12 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxJsonDepth = options.maxJsonDepth ?? ServerSettingsSchema.shape.maxJsonDepth.parse(undefined);
   const source = 'text' in input ? input.file : undefined;
-  const value = 'text' in input ? readOpenApiText(input.text, source, maxBytes) : plainDocument(input.document);
-  if (exceedsJsonDepth(value, maxJsonDepth + DOCUMENT_NESTING)) {
+  const read = 'text' in input ? readOpenApiText(input.text, source, maxBytes) : input.document;
+  // Before anything that recurses (zod, structuredClone, the parser) sees it; a cyclic value counts as too deep.
+  if (exceedsJsonDepth(read, maxJsonDepth + DOCUMENT_NESTING)) {
     throw new OpenApiImportError(jsonDepthMessage(maxJsonDepth + DOCUMENT_NESTING), source);
   }
+  const value = 'text' in input ? read : plainDocument(read);
   const { document } = await dereferenceOpenApi(value, source, 'text' in input ? input.file : undefined, maxBytes);
 
   const warnings = new Set<string>();
@@ -80,7 +82,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   let outputBytes = 0;
 
   for (const [template, pathItem] of Object.entries((document.paths ?? {}) as Record<string, unknown>)) {
-    if (pathItem === null || typeof pathItem !== 'object') continue;
+    if (!template.startsWith('/') || pathItem === null || typeof pathItem !== 'object') continue; // x- extensions
     const item = pathItem as Record<string, unknown>;
     const routePath = toRoutePath(template, basePath);
     for (const [method, operation] of Object.entries(item)) {

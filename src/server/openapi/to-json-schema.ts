@@ -163,7 +163,7 @@ class SchemaConversion {
       } else if (SCHEMA_MAP.has(key)) {
         if (isPlainObject(value)) out[key] = this.map(value, depth, where, key === 'patternProperties');
       } else if (PLAIN_VALUES.has(key) && value !== undefined) {
-        if (exceedsJsonDepth(value, this.context.maxDepth - depth - 1)) {
+        if (exceedsJsonDepth(value, Math.max(0, this.context.maxDepth - depth - 1))) {
           this.context.warn(`${where}: the value of ${key} nests too deeply; dropped`);
         } else {
           out[key] = value as JsonValue;
@@ -206,7 +206,7 @@ class SchemaConversion {
     if (
       schema.example !== undefined &&
       out.examples === undefined &&
-      !exceedsJsonDepth(schema.example, this.context.maxDepth - depth - 2)
+      !exceedsJsonDepth(schema.example, Math.max(0, this.context.maxDepth - depth - 2))
     ) {
       out.examples = [schema.example as JsonValue];
     }
