@@ -3,24 +3,19 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { localRefResolver } from './local-ref-resolver';
 import { OpenApiImportError } from './openapi-import-error';
 
-/** An OpenAPI document with every `$ref` replaced by what it points to (recursive schemas become object cycles). */
-export interface DereferencedDocument {
-  version: '3.0' | '3.1';
-  document: Record<string, unknown>;
-}
-
 /**
  * Checks the version, validates the document against the OpenAPI schema and resolves its `$ref`s with
  * swagger-parser. Nothing is fetched from the network; files next to the document are read only when it was
- * read from a file (`documentFile`). Every failure is an OpenApiImportError that says what and where.
+ * read from a file (`documentFile`). Returns the document with every `$ref` replaced by what it points to
+ * (recursive schemas become object cycles). Every failure is an OpenApiImportError that says what and where.
  */
 export async function dereferenceOpenApi(
   value: unknown,
-  source: string | undefined,
   documentFile: string | undefined,
   maxBytes: number,
-): Promise<DereferencedDocument> {
-  const version = checkVersion(value, source);
+): Promise<Record<string, unknown>> {
+  const source = documentFile;
+  checkVersion(value, source);
   const local = documentFile === undefined ? undefined : localRefResolver(documentFile, maxBytes);
   const resolve = { http: false, file: local?.resolver ?? false };
   // Relative `$ref`s resolve against the document's own file when there is one.
@@ -34,13 +29,13 @@ export async function dereferenceOpenApi(
     // for every way of reaching it, which a document of schemas that each use the next twice makes endless.
     await parse('validate', structuredClone(value), { resolve, dereference: { excludedPathMatcher: () => true } });
     const document = await parse('dereference', value, { resolve, dereference: { circular: true } });
-    return { version, document: document as unknown as Record<string, unknown> };
+    return document as unknown as Record<string, unknown>;
   } catch (error) {
     throw local?.refusal() ?? describeParserError(error, source);
   }
 }
 
-function checkVersion(value: unknown, source: string | undefined): '3.0' | '3.1' {
+function checkVersion(value: unknown, source: string | undefined): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new OpenApiImportError('not an OpenAPI document: the document is not a JSON or YAML object', source);
   }
@@ -58,14 +53,12 @@ function checkVersion(value: unknown, source: string | undefined): '3.0' | '3.1'
       source,
     );
   }
-  const match = typeof openapi === 'string' ? /^3\.([01])\.\d+$/.exec(openapi) : null;
-  if (!match) {
+  if (typeof openapi !== 'string' || !/^3\.[01]\.\d+$/.test(openapi)) {
     throw new OpenApiImportError(
       `OpenAPI version ${JSON.stringify(openapi)} is not supported: 3.0.x and 3.1.x documents can be imported`,
       source,
     );
   }
-  return match[1] === '0' ? '3.0' : '3.1';
 }
 
 /** swagger-parser's errors, as one line with the place first. */

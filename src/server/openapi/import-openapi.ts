@@ -1,5 +1,4 @@
-import type { JsonObject } from '../../shared/json-value';
-import { JsonValueSchema } from '../../shared/json-value';
+import { type JsonObject, JsonValueSchema } from '../../shared/json-value';
 import { HTTP_METHODS, type RouteInput, RouteSchema } from '../../shared/mounts/route';
 import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/settings';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
@@ -67,7 +66,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     throw new OpenApiImportError(jsonDepthMessage(maxJsonDepth + DOCUMENT_NESTING), source);
   }
   const value = 'text' in input ? read : plainDocument(read);
-  const { document } = await dereferenceOpenApi(value, source, 'text' in input ? input.file : undefined, maxBytes);
+  const document = await dereferenceOpenApi(value, source, maxBytes);
 
   const warnings = new Set<string>();
   const context: SchemaContext = {
