@@ -1,0 +1,198 @@
+import { type JsonObject, JsonValueSchema } from '../../shared/json-value';
+import { HTTP_METHODS, type RouteInput, RouteSchema } from '../../shared/mounts/route';
+import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/settings';
+import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+import { dereferenceOpenApi } from './dereference-openapi';
+import { OpenApiImportError } from './openapi-import-error';
+import { toRoutePath } from './openapi-path';
+import { readOpenApiText } from './read-openapi-text';
+import { requestValidation } from './request-validation';
+import { slugId, UniqueIds } from './route-ids';
+import { routeResponses } from './route-responses';
+import type { SchemaContext } from './to-json-schema';
+
+export { OpenApiImportError } from './openapi-import-error';
+
+/** The document as text (JSON or YAML), optionally with the file it was read from, or as a parsed value. */
+export type OpenApiInput = { text: string; file?: string } | { document: unknown };
+
+export interface OpenApiImportOptions {
+  /** Largest document, and largest file it refers to, in bytes. Default 10 MiB. */
+  maxBytes?: number;
+  /**
+   * The engine's maxJsonDepth setting (default: the setting's default). Schemas and examples may nest this deep;
+   * the document around them a fixed number of levels more.
+   */
+  maxJsonDepth?: number;
+  /** Put before every path. Default: the path of the document's first server (`/api` of `https://x/api`). */
+  basePath?: string;
+  /**
+   * The engine's check that it can compile a validation schema (its ajv): returns a problem, or undefined. A schema
+   * with a problem is left out of the route, with a warning, rather than stored where it cannot be served.
+   */
+  checkSchema?: (schema: JsonObject) => string | undefined;
+}
+
+export interface OpenApiImport {
+  routes: RouteInput[];
+  /** What was left out or changed on the way, one line each (`GET /items/{id}: …`). */
+  warnings: string[];
+  /** The document's `info.title`. */
+  title?: string;
+}
+
+const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
+/** Levels of the document around a schema or an example (paths, path, operation, responses, status, content…). */
+const DOCUMENT_NESTING = 16;
+/** The routes of one import, as JSON, stay well within what a workspace file may hold. */
+const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+/** Schema nodes one import may write in all (the document's schemas, expanded where they are used). */
+const MAX_SCHEMA_NODES = 1_000_000;
+const METHODS = new Set<string>(HTTP_METHODS.map((method) => method.toLowerCase()));
+
+/**
+ * Turns an OpenAPI 3.0 or 3.1 document (FastAPI's `/openapi.json` among them) into routes: one per operation, with
+ * typed path, query and header parameters and the JSON body as validation schemas, and one response per documented
+ * status, bodies from the document's examples or generated from its schemas. A document that cannot be imported
+ * throws an OpenApiImportError saying what and where; what is imported with changes is listed in `warnings`.
+ */
+export async function importOpenApi(input: OpenApiInput, options: OpenApiImportOptions = {}): Promise<OpenApiImport> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxJsonDepth = options.maxJsonDepth ?? ServerSettingsSchema.shape.maxJsonDepth.parse(undefined);
+  const source = 'text' in input ? input.file : undefined;
+  const read = 'text' in input ? readOpenApiText(input.text, source, maxBytes) : input.document;
+  // Before anything that recurses (zod, structuredClone, the parser) sees it; a cyclic value counts as too deep.
+  if (exceedsJsonDepth(read, maxJsonDepth + DOCUMENT_NESTING)) {
+    throw new OpenApiImportError(jsonDepthMessage(maxJsonDepth + DOCUMENT_NESTING), source);
+  }
+  const value = 'text' in input ? read : plainDocument(read);
+  const document = await dereferenceOpenApi(value, source, maxBytes);
+
+  const warnings = new Set<string>();
+  const context: SchemaContext = {
+    components: componentNames(document.components),
+    budget: { remaining: MAX_SCHEMA_NODES },
+    maxDepth: maxJsonDepth,
+    warn: (message) => warnings.add(message),
+  };
+  const basePath = options.basePath ?? serverBasePath(document.servers);
+  const ids = new UniqueIds();
+  const routes: RouteInput[] = [];
+  let outputBytes = 0;
+
+  for (const [template, pathItem] of Object.entries((document.paths ?? {}) as Record<string, unknown>)) {
+    if (!template.startsWith('/') || pathItem === null || typeof pathItem !== 'object') continue; // x- extensions
+    const item = pathItem as Record<string, unknown>;
+    const routePath = toRoutePath(template, basePath);
+    for (const [method, operation] of Object.entries(item)) {
+      if (!isOperationKey(method) || operation === null || typeof operation !== 'object') continue;
+      const where = `${method.toUpperCase()} ${template}`;
+      if (!METHODS.has(method)) {
+        context.warn(`${where}: ${method.toUpperCase()} cannot be mocked; skipped`);
+        continue;
+      }
+      if (!routePath) {
+        context.warn(`${where}: the path template is malformed; skipped`);
+        continue;
+      }
+      const op = operation as Record<string, unknown>;
+      const validate = requestValidation(item.parameters, op, routePath.params, where, context);
+      const route: RouteInput = {
+        id: ids.take(
+          slugId(typeof op.operationId === 'string' ? op.operationId : '') || slugId(`${method} ${template}`) || method,
+        ),
+        ...text('name', op.summary, 200),
+        ...text('description', op.description ?? item.description, 4000),
+        method: method.toUpperCase() as RouteInput['method'],
+        path: routePath.path,
+        ...(validate && { validate: checkedValidation(validate, where, context, options.checkSchema) }),
+        responses: routeResponses(op.responses, where, context, maxJsonDepth),
+      };
+
+      const parsed = RouteSchema.safeParse(route);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        context.warn(`${where}: not imported: ${issue?.path.join('.')}: ${issue?.message}`);
+        continue;
+      }
+      if (exceedsJsonDepth(route, MAX_JSON_DEPTH_SETTING)) {
+        context.warn(`${where}: not imported: it would nest deeper than a workspace may`);
+        continue;
+      }
+      outputBytes += JSON.stringify(route).length;
+      if (outputBytes > MAX_OUTPUT_BYTES) {
+        throw new OpenApiImportError(`the routes would take more than ${MAX_OUTPUT_BYTES} bytes`, source);
+      }
+      routes.push(route);
+    }
+  }
+  const info = document.info as { title?: unknown } | undefined;
+  return { routes, warnings: [...warnings], ...(typeof info?.title === 'string' && { title: info.title }) };
+}
+
+/** A parsed document handed over by code: it must be plain JSON, and is copied (the parser changes what it reads). */
+function plainDocument(document: unknown): unknown {
+  if (!JsonValueSchema.safeParse(document).success) {
+    throw new OpenApiImportError('the document holds values JSON cannot carry');
+  }
+  return structuredClone(document);
+}
+
+/** Path item keys that are operations (TRACE included, to say it is skipped). */
+function isOperationKey(key: string): boolean {
+  return METHODS.has(key) || key === 'trace';
+}
+
+function text<K extends string>(key: K, value: unknown, max: number): Partial<Record<K, string>> {
+  if (typeof value !== 'string' || value.trim() === '') return {};
+  return { [key]: value.trim().slice(0, max) } as Partial<Record<K, string>>;
+}
+
+/** `components.schemas` by object, named for `$defs` (JSON pointer and URI safe, unique). */
+function componentNames(components: unknown): Map<object, string> {
+  const names = new Map<object, string>();
+  const schemas = (components as { schemas?: unknown } | undefined)?.schemas;
+  if (schemas === null || typeof schemas !== 'object') return names;
+  const taken = new Set<string>();
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (schema === null || typeof schema !== 'object' || names.has(schema)) continue;
+    const base = name.replace(/[^A-Za-z0-9._-]/g, '_') || 'Schema';
+    let unique = base;
+    for (let n = 2; taken.has(unique); n += 1) unique = `${base}_${n}`;
+    taken.add(unique);
+    names.set(schema, unique);
+  }
+  return names;
+}
+
+/** `/api/v1` from a first server `https://example.com/api/v1/` (variables at their defaults); '' for none. */
+function serverBasePath(servers: unknown): string {
+  const first = Array.isArray(servers) ? (servers[0] as { url?: unknown; variables?: unknown }) : undefined;
+  if (!first || typeof first.url !== 'string') return '';
+  const variables = (first.variables ?? {}) as Record<string, { default?: unknown } | undefined>;
+  const url = first.url.replace(/\{([^}]*)\}/g, (_, name: string) => String(variables[name]?.default ?? ''));
+  try {
+    return decodeURI(new URL(url, 'http://localhost').pathname).replace(/\/+$/, '');
+  } catch {
+    return '';
+  }
+}
+
+function checkedValidation(
+  validation: NonNullable<RouteInput['validate']>,
+  where: string,
+  context: SchemaContext,
+  checkSchema: OpenApiImportOptions['checkSchema'],
+): NonNullable<RouteInput['validate']> {
+  if (!checkSchema) return validation;
+  const checked = { ...validation };
+  for (const place of ['params', 'query', 'headers', 'body'] as const) {
+    const schema = checked[place] as JsonObject | undefined;
+    const problem = schema && checkSchema(schema);
+    if (!problem) continue;
+    context.warn(`${where}: the ${place} schema cannot be used (${problem}); that part is not validated`);
+    delete checked[place];
+    if (place === 'body') delete checked.bodyRequired;
+  }
+  return checked;
+}

@@ -1,0 +1,58 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type SwaggerParser from '@apidevtools/swagger-parser';
+import { OpenApiImportError } from './openapi-import-error';
+
+/** How many other files one document may refer to: real documents split into a handful. */
+const MAX_REFERENCED_FILES = 200;
+
+/** A resolver for swagger-parser, and why it last refused to read a file (the parser keeps only its own message). */
+export interface LocalRefResolver {
+  resolver: SwaggerParser.ResolverOptions;
+  refusal(): OpenApiImportError | undefined;
+}
+
+/**
+ * A `$ref` resolver for files next to the imported document (the document is given to the parser as a `file:` URL,
+ * so every file reference arrives as one). Only regular files inside the document's folder are read, each within
+ * the size limit, so a reference cannot read the rest of the disk, a device or a huge file.
+ */
+export function localRefResolver(documentFile: string, maxBytes: number): LocalRefResolver {
+  const folder = dirname(documentFile);
+  let reads = 0;
+  let refusal: OpenApiImportError | undefined;
+  const resolver: SwaggerParser.ResolverOptions = {
+    order: 100,
+    canRead: (file: SwaggerParser.FileInfo) => file.url.startsWith('file:'),
+    read: async (file: SwaggerParser.FileInfo) => {
+      const path = fileURLToPath(file.url);
+      try {
+        return await readInside(folder, path, maxBytes, ++reads);
+      } catch (error) {
+        const problem = error instanceof OpenApiImportError ? error.problem : (error as Error).message;
+        refusal = new OpenApiImportError(`a $ref cannot be followed: ${problem}`, path, { cause: error });
+        throw refusal;
+      }
+    },
+  };
+  return { resolver, refusal: () => refusal };
+}
+
+async function readInside(folder: string, path: string, maxBytes: number, reads: number): Promise<Buffer> {
+  if (reads > MAX_REFERENCED_FILES) {
+    throw new OpenApiImportError(`the document refers to more than ${MAX_REFERENCED_FILES} files`);
+  }
+  const [realFolder, realFile] = await Promise.all([realpath(folder), realpath(path)]);
+  const inside = relative(realFolder, realFile);
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    throw new OpenApiImportError(`outside the document's folder ${folder}: not read`);
+  }
+  // stat before reading: opening a FIFO or a device could block or never end.
+  const stats = await stat(realFile);
+  if (!stats.isFile()) throw new OpenApiImportError('not a file');
+  if (stats.size > maxBytes) {
+    throw new OpenApiImportError(`the file is ${stats.size} bytes, more than the limit of ${maxBytes}`);
+  }
+  return readFile(realFile);
+}

@@ -1,0 +1,58 @@
+import YAML, { YAMLParseError } from 'yaml';
+import { locateJsonSyntaxError } from '../workspace/json-syntax-error';
+import { OpenApiImportError } from './openapi-import-error';
+
+/**
+ * Reads the text of an OpenAPI document, JSON or YAML, into a plain JSON value. Text that starts with `{` or `[` is
+ * JSON, read with JSON.parse; anything else is YAML, read with the `yaml` library and limited to what JSON can carry:
+ * OpenAPI asks YAML documents to stay within the JSON schema, so `.inf`, `.nan` and YAML 1.1 tags are refused.
+ */
+export function readOpenApiText(text: string, source: string | undefined, maxBytes: number): unknown {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) {
+    throw new OpenApiImportError(`the document is ${bytes} bytes, more than the limit of ${maxBytes} bytes`, source);
+  }
+  if (text.trim() === '') throw new OpenApiImportError('the document is empty', source);
+  // JSON is YAML too, but JSON.parse reads it without recursion and places mistakes exactly.
+  if (/^\s*[{[]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const located = locateJsonSyntaxError(text);
+      throw new OpenApiImportError(
+        `invalid JSON: ${located?.problem ?? (error as Error).message}`,
+        located ? `${source ?? 'document'}:${located.line}:${located.column}` : source,
+        { cause: error },
+      );
+    }
+  }
+  return parseYaml(text, source);
+}
+
+function parseYaml(text: string, source: string | undefined): unknown {
+  try {
+    return YAML.parse(text, refuseNonJson, {
+      resolveKnownTags: false,
+      uniqueKeys: true,
+      maxAliasCount: 100,
+      logLevel: 'error',
+    });
+  } catch (error) {
+    if (error instanceof OpenApiImportError) throw new OpenApiImportError(error.problem, source);
+    const message = (error as Error).message ?? String(error);
+    const place =
+      error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}:${error.linePos[0].col}` : '';
+    // The yaml library reads nested collections recursively: a document nested past the stack fails here.
+    const problem = /call stack/i.test(message)
+      ? 'the document nests too deeply to be read'
+      : `invalid YAML: ${message.split('\n')[0]}`;
+    throw new OpenApiImportError(problem, `${source ?? 'document'}${place}`, { cause: error });
+  }
+}
+
+function refuseNonJson(key: unknown, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    throw new OpenApiImportError(`the value of '${String(key)}' is ${value}, which JSON cannot carry`);
+  }
+  return value;
+}

@@ -1,0 +1,111 @@
+import type { JsonObject } from '../../shared/json-value';
+import type { RequestValidation } from '../../shared/mounts/route';
+import { isJsonMediaType, pickMediaType } from './media-types';
+import { type SchemaContext, toJsonSchema } from './to-json-schema';
+
+type RequestValidationInput = Partial<RequestValidation>;
+type Documented = Record<string, unknown>;
+
+/** Where a parameter goes in `validate`; cookies are not validated. */
+const PLACES = { path: 'params', query: 'query', header: 'headers' } as const;
+type Place = (typeof PLACES)[keyof typeof PLACES];
+
+/** Headers OpenAPI says a parameter must not describe: they belong to the request body and security schemes. */
+const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
+
+/**
+ * What the route validates, from the operation's parameters (the path item's, overridden by the operation's own of
+ * the same name and place) and its JSON request body. Each place becomes an object schema with `properties` and
+ * `required`, header names lower-cased. Undefined when nothing is to be validated.
+ */
+export function requestValidation(
+  pathParameters: unknown,
+  operation: Documented,
+  pathNames: readonly string[],
+  where: string,
+  context: SchemaContext,
+): RequestValidationInput | undefined {
+  const places: Record<Place, { properties: [string, JsonObject][]; required: Set<string> }> = {
+    params: { properties: [], required: new Set() },
+    query: { properties: [], required: new Set() },
+    headers: { properties: [], required: new Set() },
+  };
+  for (const parameter of mergedParameters(pathParameters, operation.parameters)) {
+    const name = String(parameter.name);
+    const place = PLACES[parameter.in as keyof typeof PLACES];
+    if (!place) {
+      context.warn(`${where}: ${String(parameter.in)} parameter "${name}" is not validated`);
+      continue;
+    }
+    if (place === 'params' && !pathNames.includes(name)) {
+      context.warn(`${where}: path parameter "${name}" is not in the path; ignored`);
+      continue;
+    }
+    if (place === 'headers' && IGNORED_HEADERS.has(name.toLowerCase())) continue;
+    const key = place === 'headers' ? name.toLowerCase() : name;
+    places[place].properties.push([key, parameterSchema(parameter, where, context)]);
+    if (parameter.required === true || place === 'params') places[place].required.add(key);
+  }
+
+  const validation: RequestValidationInput = {};
+  for (const place of Object.values(PLACES)) {
+    const { properties, required } = places[place];
+    if (properties.length === 0) continue;
+    validation[place] = {
+      type: 'object',
+      properties: Object.fromEntries(properties),
+      ...(required.size > 0 && { required: [...required] }),
+    };
+  }
+  const body = requestBody(operation.requestBody, where, context);
+  if (body) Object.assign(validation, body);
+  return Object.keys(validation).length > 0 ? validation : undefined;
+}
+
+function mergedParameters(pathParameters: unknown, operationParameters: unknown): Documented[] {
+  const byPlace = new Map<string, Documented>();
+  for (const list of [pathParameters, operationParameters]) {
+    if (!Array.isArray(list)) continue;
+    for (const parameter of list) {
+      if (parameter === null || typeof parameter !== 'object') continue;
+      const { name, in: place } = parameter as Documented;
+      byPlace.set(`${String(place)}\u0000${String(name)}`, parameter as Documented);
+    }
+  }
+  return [...byPlace.values()];
+}
+
+function parameterSchema(parameter: Documented, where: string, context: SchemaContext): JsonObject {
+  const label = `${where} ${String(parameter.in)} parameter ${String(parameter.name)}`;
+  let schema: JsonObject;
+  if (parameter.schema !== undefined) {
+    schema = toJsonSchema(parameter.schema, 'parameter', context, label);
+  } else {
+    // `content` parameters carry serialised JSON; the engine converts plain values only.
+    context.warn(`${label}: described by a media type, not a schema; its value is not checked`);
+    schema = {};
+  }
+  if (typeof parameter.description === 'string' && schema.description === undefined) {
+    schema = { ...schema, description: parameter.description.slice(0, 4000) };
+  }
+  return schema;
+}
+
+function requestBody(documented: unknown, where: string, context: SchemaContext): RequestValidationInput | undefined {
+  if (documented === null || typeof documented !== 'object') return undefined;
+  const { content, required } = documented as Documented;
+  if (content === null || typeof content !== 'object') return undefined;
+  const chosen = pickMediaType(content as Documented);
+  if (!chosen) return undefined;
+  const [mediaType, media] = chosen;
+  if (!isJsonMediaType(mediaType)) {
+    context.warn(`${where}: the request body is ${mediaType}; only JSON bodies are validated`);
+    return undefined;
+  }
+  const schema = (media as Documented | null)?.schema;
+  if (schema === undefined) return undefined;
+  return {
+    body: toJsonSchema(schema, 'request', context, `${where} request body`),
+    bodyRequired: required === true,
+  };
+}

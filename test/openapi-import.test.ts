@@ -1,0 +1,595 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import Ajv from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { match } from 'path-to-regexp';
+import { importOpenApi, OpenApiImportError } from '../src/server/openapi/import-openapi';
+import type { JsonObject } from '../src/shared/json-value';
+import { type Route, type RouteInput, RouteSchema } from '../src/shared/mounts/route';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'openapi');
+
+/** The ajv options the route engine is asked to use (see docs/openapi-import.md). */
+function engineAjv(draft: '2020-12' | '07' = '2020-12') {
+  const options = { strict: false, allErrors: true, coerceTypes: true, logger: false } as const;
+  const ajv = draft === '2020-12' ? new Ajv2020(options) : new Ajv(options);
+  addFormats(ajv);
+  return ajv;
+}
+
+async function importFixture(name: string) {
+  const file = join(FIXTURES, name);
+  return importOpenApi({ text: readFileSync(file, 'utf8'), file });
+}
+
+/** Every route is one the workspace accepts, and every validation schema compiles under both drafts. */
+function checkRoutes(routes: RouteInput[]): Route[] {
+  return routes.map((input) => {
+    const route = RouteSchema.parse(input);
+    for (const place of ['params', 'query', 'headers', 'body'] as const) {
+      const schema = route.validate?.[place];
+      if (!schema) continue;
+      for (const draft of ['2020-12', '07'] as const) {
+        assert.doesNotThrow(() => engineAjv(draft).compile(schema), `${route.id} ${place} compiles (draft ${draft})`);
+      }
+    }
+    return route;
+  });
+}
+
+function byId(routes: Route[], id: string): Route {
+  const route = routes.find((candidate) => candidate.id === id);
+  assert.ok(route, `route ${id} among ${routes.map((r) => r.id).join(', ')}`);
+  return route;
+}
+
+/** The JSON body of a route's response. */
+function jsonOf(route: Route | undefined, index = 0): JsonObject {
+  const body = route?.responses[index]?.body;
+  assert.ok(body && 'json' in body, `response ${index} of ${route?.id} has a JSON body`);
+  return body.json as JsonObject;
+}
+
+function document(paths: unknown, extra: Record<string, unknown> = {}): unknown {
+  return { openapi: '3.1.0', info: { title: 'Test', version: '1' }, paths, ...extra };
+}
+
+function ok(schema?: unknown) {
+  return { description: 'OK', ...(schema !== undefined && { content: { 'application/json': { schema } } }) };
+}
+
+async function rejects(input: Parameters<typeof importOpenApi>[0], pattern: RegExp, options = {}) {
+  await assert.rejects(importOpenApi(input, options), (error: unknown) => {
+    assert.ok(error instanceof OpenApiImportError, `an OpenApiImportError, got ${String(error)}`);
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+test("FastAPI's /openapi.json imports without edits: one route per operation, typed parameters, bodies", async () => {
+  const { routes: inputs, warnings, title } = await importFixture('fastapi-tutorial.openapi.json');
+  const routes = checkRoutes(inputs);
+  assert.equal(title, 'Tutorial server');
+  assert.deepEqual(
+    routes.map((route) => [route.method, route.path, route.id, route.name]),
+    [
+      ['GET', '/', 'read-root-get', 'Read Root'],
+      ['GET', '/status', 'read-status-status-get', 'Read Status'],
+      ['GET', '/items/:item_id', 'read-item-items-item-id-get', 'Read Item'],
+      ['POST', '/items', 'create-item-items-post', 'Create Item'],
+    ],
+    'the StaticFiles mount is not in the document, so no route for /static',
+  );
+
+  const root = byId(routes, 'read-root-get');
+  assert.deepEqual(root.responses[0]?.body, { json: { message: 'Server is running' } }, 'the media-type example');
+  assert.equal(root.responses[0]?.headers['content-type'], 'application/json');
+
+  const status = byId(routes, 'read-status-status-get');
+  assert.deepEqual(status.responses[0]?.body, { json: null }, 'FastAPI documents an untyped response as {}');
+  assert.ok(warnings.some((warning) => warning.startsWith('GET /status response 200: the document says any JSON')));
+
+  const readItem = byId(routes, 'read-item-items-item-id-get');
+  assert.deepEqual(readItem.validate?.params, {
+    type: 'object',
+    properties: { item_id: { type: 'integer', title: 'Item Id' } },
+    required: ['item_id'],
+  });
+  assert.deepEqual(readItem.validate?.query, {
+    type: 'object',
+    properties: { q: { anyOf: [{ type: 'string' }, { type: 'null' }], title: 'Q' } },
+  });
+  assert.deepEqual(
+    readItem.responses.map((response) => [response.id, response.status, response.when]),
+    [
+      ['200', 200, undefined],
+      ['404', 404, undefined],
+      ['422', 422, undefined],
+    ],
+    'the success response first; the others documented after it, with no condition',
+  );
+  assert.deepEqual(readItem.responses[1]?.body, { json: { message: 'string' } }, 'sampled from Message');
+  assert.deepEqual(readItem.responses[2]?.body, {
+    json: { detail: [{ loc: ['string'], msg: 'string', type: 'string' }] },
+  });
+  const matched = match(readItem.path)('/items/5');
+  assert.ok(matched && matched.params.item_id === '5');
+
+  // Path parameters arrive as text: with the engine's ajv (coerceTypes) `5` passes and `abc` does not.
+  const params = engineAjv().compile(readItem.validate?.params as JsonObject);
+  assert.equal(params({ item_id: '5' }), true);
+  assert.equal(params({ item_id: 'abc' }), false);
+
+  const create = byId(routes, 'create-item-items-post');
+  assert.equal(create.validate?.bodyRequired, true);
+  const body = engineAjv().compile(create.validate?.body as JsonObject);
+  assert.equal(body({ name: 'Foo', is_offer: null }), true);
+  assert.equal(body({ name: 'Foo' }), true);
+  assert.equal(body({ is_offer: true }), false, 'name is required');
+  assert.deepEqual(
+    create.responses.map((response) => response.status),
+    [201, 422],
+  );
+  assert.deepEqual(create.responses[0]?.body, { json: { name: 'string', is_offer: null } }, 'sampled from Item');
+});
+
+test('an OpenAPI 3.0 YAML document: $refs, nullable, exclusive bounds, examples, headers, default, 204, text', async () => {
+  const { routes: inputs, warnings } = await importFixture('bookshop-3.0.yaml');
+  const routes = checkRoutes(inputs);
+  assert.ok(
+    routes.every((route) => route.path.startsWith('/api/v1/')),
+    'served under the first server path, variables at their defaults',
+  );
+
+  const list = byId(routes, 'list-books');
+  assert.equal(list.description, 'Books in the shop, optionally filtered by genre.');
+  assert.deepEqual(list.validate?.query?.properties, {
+    limit: { type: 'integer', maximum: 100, default: 20, exclusiveMinimum: 0, description: 'How many books at most' },
+    genre: { type: ['string', 'null'], enum: ['fiction', 'poetry', null] },
+  });
+  assert.deepEqual(list.validate?.headers, {
+    type: 'object',
+    properties: { 'x-request-id': { type: 'string', format: 'uuid' } },
+    required: ['x-request-id'],
+  });
+  assert.ok(warnings.includes('GET /books: cookie parameter "session" is not validated'));
+  assert.deepEqual(list.responses[0]?.body, {
+    json: [
+      { id: 1, title: 'Dune', price: 9.5, subtitle: null },
+      { id: 2, title: 'Emma', price: 7, subtitle: 'A novel' },
+    ],
+  });
+  assert.deepEqual(
+    list.responses.map((response) => [response.id, response.status]),
+    [
+      ['200', 200],
+      ['default', 500],
+    ],
+  );
+
+  const create = byId(routes, 'create-book');
+  const bookSchema = create.validate?.body as JsonObject;
+  assert.deepEqual(bookSchema.required, ['title', 'price'], 'the read-only id is not required in a request');
+  assert.deepEqual((bookSchema.properties as JsonObject).price, {
+    type: 'number',
+    format: 'money',
+    exclusiveMinimum: 0,
+    examples: [9.5],
+  });
+  assert.equal(create.responses[0]?.status, 201);
+  assert.equal(create.responses[0]?.headers.location, '/api/v1/books/3');
+  assert.deepEqual(jsonOf(create).title, 'Dune', 'schema example used');
+
+  // The recursive Category is kept as a $defs entry that refers to itself, so any depth of tree validates.
+  const validateBook = engineAjv().compile(bookSchema);
+  let tree: JsonObject = { name: 'leaf' };
+  for (let level = 0; level < 50; level++) tree = { name: `level ${level}`, subcategories: [tree], parent: null };
+  assert.equal(validateBook({ title: 'Dune', price: 9.5, category: tree }), true);
+  assert.equal(validateBook({ title: 'Dune', price: 9.5, category: { subcategories: [{}] } }), false);
+  assert.equal(validateBook({ title: 'Dune', price: 0 }), false, 'exclusiveMinimum: 0 refuses 0');
+  assert.equal(validateBook({ title: 'Dune', price: 1, subtitle: null }), true, 'nullable');
+
+  const get = byId(routes, 'get-book');
+  assert.equal(get.path, '/api/v1/books/:bookId');
+  assert.deepEqual(get.validate?.params?.required, ['bookId'], 'path-item parameters apply to its operations');
+  assert.deepEqual(
+    get.responses.map((response) => response.status),
+    [200, 404],
+    'the 2xx first, whatever the document order',
+  );
+  assert.deepEqual(get.responses[1]?.body, { json: { code: 404, message: 'Book not found' } });
+
+  const remove = byId(routes, 'delete-book');
+  assert.equal(remove.responses[0]?.status, 204);
+  assert.equal(remove.responses[0]?.body, undefined);
+
+  const replace = byId(routes, 'replace-categories');
+  assert.equal(replace.validate?.bodyRequired, false, 'requestBody.required defaults to false');
+
+  assert.deepEqual(byId(routes, 'health').responses[0]?.body, { text: 'ok' });
+  assert.equal(byId(routes, 'health').responses[0]?.headers['content-type'], 'text/plain');
+});
+
+test('$refs to files beside the document are followed only when importing from a file', async () => {
+  const { routes } = await importFixture('split/main.yaml');
+  assert.deepEqual(checkRoutes(routes)[0]?.responses[0]?.body, { json: { id: 7, label: 'seven' } });
+
+  const text = readFileSync(join(FIXTURES, 'split', 'main.yaml'), 'utf8');
+  await rejects({ text }, /\$ref points to ".*schemas\.yaml".*only when importing from a file/);
+
+  const folder = mkdtempSync(join(tmpdir(), 'openapi-import-'));
+  const outside = text.replace(
+    "'schemas.yaml#/Thing'",
+    `'${relative(folder, join(FIXTURES, 'split', 'schemas.yaml'))}#/Thing'`,
+  );
+  writeFileSync(join(folder, 'spec.yaml'), outside);
+  await rejects(
+    { text: outside, file: join(folder, 'spec.yaml') },
+    /schemas\.yaml: a \$ref cannot be followed: outside the document's folder/,
+  );
+
+  const remote = text.replace("'schemas.yaml#/Thing'", "'https://example.com/schemas.yaml#/Thing'");
+  await rejects({ text: remote, file: join(FIXTURES, 'split', 'main.yaml') }, /network are not followed/);
+});
+
+test('recursive models (as FastAPI writes them) stay recursive through $defs, and sampling ends', async () => {
+  const tree = {
+    title: 'TreeNode',
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', title: 'Name' },
+      children: { type: 'array', items: { $ref: '#/components/schemas/TreeNode' }, title: 'Children' },
+      parent: { anyOf: [{ $ref: '#/components/schemas/TreeNode' }, { type: 'null' }] },
+    },
+  };
+  const { routes, warnings } = await importOpenApi({
+    document: document(
+      {
+        '/tree': {
+          post: {
+            operationId: 'save_tree',
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/TreeNode' } } },
+            },
+            responses: { '200': ok({ $ref: '#/components/schemas/TreeNode' }) },
+          },
+        },
+      },
+      { components: { schemas: { TreeNode: tree } } },
+    ),
+  });
+  const [route] = checkRoutes(routes);
+  const body = route?.validate?.body as JsonObject;
+  assert.equal(body.title, 'TreeNode');
+  assert.deepEqual(Object.keys(body.$defs as JsonObject), ['TreeNode']);
+  assert.deepEqual((body.properties as JsonObject).children, {
+    type: 'array',
+    items: { $ref: '#/$defs/TreeNode' },
+    title: 'Children',
+  });
+  const validate = engineAjv().compile(body);
+  assert.equal(validate({ name: 'a', children: [{ name: 'b', children: [{ name: 'c' }] }] }), true);
+  assert.equal(validate({ name: 'a', children: [{ children: [] }] }), false);
+  assert.ok(jsonOf(route).name === 'string');
+  assert.deepEqual(warnings, []);
+});
+
+test('a recursion that does not go through a named schema, or inside a parameter, is cut with a warning', async () => {
+  const inner = { type: 'object', properties: { again: { $ref: '#/components/schemas/Outer/properties/inner' } } };
+  const { routes, warnings } = await importOpenApi({
+    document: document(
+      {
+        '/outer': {
+          post: {
+            parameters: [{ name: 'filter', in: 'query', schema: { $ref: '#/components/schemas/Outer' } }],
+            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Outer' } } } },
+            responses: { '200': ok() },
+          },
+        },
+      },
+      { components: { schemas: { Outer: { type: 'object', properties: { inner } } } } },
+    ),
+  });
+  checkRoutes(routes);
+  assert.ok(warnings.some((warning) => /request body: a schema contains itself; the recursion is cut/.test(warning)));
+  assert.ok(warnings.some((warning) => /query parameter filter: a schema contains itself/.test(warning)));
+});
+
+test('OpenAPI 3.0 schemas become JSON Schema ajv compiles; OpenAPI-only keywords are dropped', async () => {
+  const schemas = {
+    Pet: {
+      type: 'object',
+      discriminator: { propertyName: 'kind' },
+      xml: { name: 'pet' },
+      externalDocs: { url: 'https://example.com' },
+      'x-internal': true,
+      required: ['kind'],
+      properties: {
+        kind: { type: 'string', enum: ['cat', 'dog'] },
+        owner: { allOf: [{ $ref: '#/components/schemas/Owner' }], nullable: true },
+        age: { type: 'integer', minimum: 0, exclusiveMinimum: false, maximum: 30, exclusiveMaximum: true },
+        tag: { type: 'string', pattern: '^(?P<tag>[a-z]+)$', example: 'tabby', format: 'custom-format' },
+        pair: { type: 'array', items: { type: 'string' }, deprecated: true },
+      },
+    },
+    Owner: { type: 'object', properties: { name: { type: 'string' } } },
+  };
+  const { routes, warnings } = await importOpenApi({
+    document: {
+      openapi: '3.0.3',
+      info: { title: 'Pets', version: '1' },
+      paths: {
+        '/pets': {
+          post: {
+            requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } } },
+            responses: { '200': ok({ $ref: '#/components/schemas/Pet' }) },
+          },
+        },
+      },
+      components: { schemas },
+    },
+  });
+  const [route] = checkRoutes(routes);
+  assert.equal(route?.id, 'post-pets', 'no operationId: method and path');
+  assert.deepEqual(route?.validate?.body, {
+    type: 'object',
+    required: ['kind'],
+    properties: {
+      kind: { type: 'string', enum: ['cat', 'dog'] },
+      owner: { anyOf: [{ allOf: [{ $ref: '#/$defs/Owner' }] }, { type: 'null' }] },
+      age: { type: 'integer', minimum: 0, exclusiveMaximum: 30 },
+      tag: { type: 'string', format: 'custom-format', examples: ['tabby'] },
+      pair: { type: 'array', items: { type: 'string' } },
+    },
+    $defs: { Owner: { type: 'object', properties: { name: { type: 'string' } } } },
+  });
+  assert.ok(warnings.some((warning) => /pattern "\^\(\?P<tag>.*not a JavaScript regular expression/.test(warning)));
+  assert.deepEqual(jsonOf(route), {
+    kind: 'cat',
+    owner: { name: 'string' },
+    age: 0,
+    tag: 'tabby',
+    pair: ['string'],
+  });
+});
+
+test('route ids come from operationId, slugged and unique; paths keep their literal text', async () => {
+  const { routes } = await importOpenApi({
+    document: document({
+      '/things:batchGet': { post: { operationId: 'batchGetThings', responses: { '200': ok() } } },
+      '/things/{thing-id}': {
+        get: { operationId: 'getThing', responses: { '200': ok() } },
+        put: { operationId: 'getThing', responses: { '200': ok() } },
+        delete: { operationId: '___', responses: { '200': ok() } },
+      },
+      '/files/{name}.json': { get: { responses: { '200': ok() } } },
+    }),
+  });
+  assert.deepEqual(
+    checkRoutes(routes).map((route) => [route.id, route.path]),
+    [
+      ['batch-get-things', '/things\\:batchGet'],
+      ['get-thing', '/things/:"thing-id"'],
+      ['get-thing-2', '/things/:"thing-id"'],
+      ['delete-things-thing-id', '/things/:"thing-id"'],
+      ['get-files-name-json', '/files/:name.json'],
+    ],
+  );
+  assert.ok(match(routes[0]?.path as string)('/things:batchGet'));
+  const file = match(routes[4]?.path as string)('/files/report.json');
+  assert.ok(file && file.params.name === 'report');
+});
+
+test('responses: ranges, default without a 2xx, no 2xx at all, none at all, and literal {{ }}', async () => {
+  const { routes, warnings } = await importOpenApi({
+    document: document({
+      '/only-default': {
+        get: { responses: { default: ok({ type: 'object', properties: { ok: { type: 'boolean' } } }) } },
+      },
+      '/ranges': {
+        get: {
+          responses: {
+            '4XX': { description: 'Client error' },
+            '2XX': ok({ type: 'string', examples: ['fine'] }),
+            '503': { description: 'Down' },
+          },
+        },
+      },
+      '/errors-only': { get: { responses: { '404': { description: 'Gone' } } } },
+      '/none': { get: {} },
+      '/template': {
+        get: {
+          responses: {
+            '200': {
+              description: 'A literal template',
+              content: { 'application/json': { example: { text: 'Hello {{name}}' } } },
+            },
+          },
+        },
+      },
+    }),
+  });
+  const [onlyDefault, ranges, errorsOnly, none, literal] = checkRoutes(routes);
+  assert.deepEqual(
+    onlyDefault?.responses.map((r) => [r.id, r.status, r.body]),
+    [['default', 200, { json: { ok: true } }]],
+  );
+  assert.ok(warnings.includes('GET /only-default: no 2xx response documented; the "default" response answers as 200'));
+  assert.deepEqual(
+    ranges?.responses.map((r) => [r.id, r.status]),
+    [
+      ['2xx', 200],
+      ['4xx', 400],
+      ['503', 503],
+    ],
+  );
+  assert.deepEqual(ranges?.responses[0]?.body, { json: 'fine' });
+  assert.equal(errorsOnly?.responses[0]?.status, 404);
+  assert.ok(warnings.includes('GET /errors-only: no 2xx response documented; it answers 404 until you add one'));
+  assert.deepEqual(
+    none?.responses.map((r) => [r.id, r.status, r.body]),
+    [['200', 200, undefined]],
+  );
+  assert.equal(literal?.responses[0]?.template, false, 'imported text is sent as written');
+});
+
+test('request bodies other than JSON, ignored headers and unknown methods are reported, not imported', async () => {
+  const { routes, warnings } = await importOpenApi({
+    document: document({
+      '/upload': {
+        post: {
+          parameters: [
+            { name: 'Authorization', in: 'header', schema: { type: 'string' } },
+            { name: 'id', in: 'path', required: true, schema: { type: 'integer' } },
+          ],
+          requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } },
+          responses: { '200': ok() },
+        },
+        trace: { responses: { '200': ok() } },
+      },
+      '/__console/api': { get: { responses: { '200': ok() } } },
+      'x-internal': { note: 'an extension, not a path' },
+    }),
+  });
+  const [route] = checkRoutes(routes);
+  assert.equal(routes.length, 1);
+  assert.equal(route?.validate, undefined);
+  assert.deepEqual(warnings.sort(), [
+    'GET /__console/api: not imported: path: paths under /__console belong to the console',
+    'POST /upload: path parameter "id" is not in the path; ignored',
+    'POST /upload: the request body is multipart/form-data; only JSON bodies are validated',
+    'TRACE /upload: TRACE cannot be mocked; skipped',
+  ]);
+});
+
+test("the engine's schema check drops a schema it cannot compile, with a warning", async () => {
+  const { routes, warnings } = await importOpenApi(
+    {
+      document: document({
+        '/items': {
+          post: {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { type: 'object', minLength: -1 } } },
+            },
+            responses: { '200': ok() },
+          },
+        },
+      }),
+    },
+    {
+      checkSchema: (schema) => {
+        try {
+          engineAjv().compile(schema);
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    },
+  );
+  assert.equal(checkRoutes(routes)[0]?.validate?.body, undefined);
+  assert.match(warnings[0] ?? '', /^POST \/items: the body schema cannot be used \(schema is invalid: .*minLength/);
+});
+
+test('documents that are not OpenAPI 3.0/3.1 are refused with a message that says so', async () => {
+  await rejects({ text: '', file: 'empty.json' }, /^empty\.json: the document is empty$/);
+  await rejects(
+    { text: '{"info": {}}', file: 'x.json' },
+    /^x\.json: not an OpenAPI document: it has no "openapi" field/,
+  );
+  await rejects(
+    { text: 'swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n' },
+    /Swagger 2\.0 document.*Convert it/,
+  );
+  await rejects({ document: { openapi: '4.0.0', info: {}, paths: {} } }, /OpenAPI version "4\.0\.0" is not supported/);
+  await rejects({ document: { openapi: 3.1, info: {}, paths: {} } }, /OpenAPI version 3\.1 is not supported/);
+  await rejects({ document: [1, 2] }, /not an OpenAPI document/);
+  await rejects({ document: { openapi: '3.1.0', when: new Date() } }, /values JSON cannot carry/);
+});
+
+test('syntax errors name the line and column; invalid documents and broken $refs say where', async () => {
+  await rejects({ text: '{"openapi": "3.1.0",\n  "info": }', file: 'api.json' }, /^api\.json:2:11: invalid JSON: /);
+  await rejects(
+    { text: 'openapi: 3.1.0\ninfo: [a, b\npaths: {}\n', file: 'api.yaml' },
+    /^api\.yaml:\d+:\d+: invalid YAML: /,
+  );
+  await rejects({ text: 'openapi: 3.0.0\nopenapi: 3.0.1\n' }, /invalid YAML: Map keys must be unique/);
+  await rejects({ text: 'openapi: 3.1.0\nx: .inf\n' }, /the value of 'x' is Infinity, which JSON cannot carry/);
+  await rejects(
+    { document: document({ '/a': { get: { responses: { '200': { content: {} } } } } }) },
+    /does not follow the OpenAPI schema: #\/paths\/~1a\/get\/responses\/200 must have required property 'description'/,
+  );
+  await rejects(
+    { document: document({ '/a': { get: { responses: { '200': ok({ $ref: '#/components/schemas/Nope' }) } } } }) },
+    /a \$ref points to "#\/components\/schemas\/Nope", which does not exist/,
+  );
+});
+
+// A hang here would be the defect: the timeout turns it into a failure.
+test('oversized, deeply nested and self-expanding documents are refused or bounded', { timeout: 120_000 }, async () => {
+  await rejects(
+    { text: `{"openapi":"3.1.0","pad":"${'x'.repeat(2000)}"}`, file: 'big.json' },
+    /^big\.json: the document is \d+ bytes, more than the limit of 1000 bytes$/,
+    { maxBytes: 1000 },
+  );
+  const deepJson = `{"openapi":"3.1.0","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  await rejects({ text: deepJson }, /JSON nested deeper than the limit of 80 levels/);
+  await rejects({ text: `openapi: 3.1.0\nx: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n` }, /nest|deeper/);
+  await rejects({ text: 'openapi: 3.1.0\nx: &a [1, *a]\n' }, /nest/);
+  const deepValue = JSON.parse(`${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+  await rejects({ document: { openapi: '3.1.0', x: deepValue } }, /JSON nested deeper than the limit/);
+  const cyclic: Record<string, unknown> = { openapi: '3.1.0' };
+  cyclic.self = cyclic;
+  await rejects({ document: cyclic }, /JSON nested deeper than the limit/);
+
+  // 40 schemas that each use the next twice: inlined (as a parameter) that is 2^40 nodes.
+  const schemas: Record<string, unknown> = {};
+  for (let i = 0; i < 40; i++) {
+    const next = { $ref: `#/components/schemas/S${i + 1}` };
+    schemas[`S${i}`] = i === 39 ? { type: 'string' } : { type: 'object', properties: { a: next, b: next } };
+  }
+  const expanding = (where: 'query' | 'body') =>
+    document(
+      {
+        '/x': {
+          post: {
+            ...(where === 'query' && {
+              parameters: [{ name: 'q', in: 'query', schema: { $ref: '#/components/schemas/S0' } }],
+            }),
+            ...(where === 'body' && {
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/S0' } } } },
+            }),
+            responses: { '200': ok({ $ref: '#/components/schemas/S0' }) },
+          },
+        },
+      },
+      { components: { schemas } },
+    );
+  await rejects({ document: expanding('query') }, /schemas expand to more than the import can hold|nests deeper/);
+  // As a body the schemas stay shared ($defs); only the generated example would explode, so it is not generated.
+  const { routes, warnings } = await importOpenApi({ document: expanding('body') });
+  const [route] = checkRoutes(routes);
+  const body = route?.validate?.body;
+  assert.equal(Object.keys(body?.$defs as JsonObject).length, 39, 'S1…S39, each once; S0 is the body itself');
+  assert.equal(route?.responses[0]?.body, undefined);
+  assert.ok(warnings.some((warning) => /too large to generate/.test(warning)));
+
+  const million = await importOpenApi({
+    document: document({ '/x': { get: { responses: { '200': ok({ type: 'array', minItems: 1e9, items: {} }) } } } }),
+  });
+  assert.equal(million.routes[0]?.responses[0]?.body, undefined);
+});
+
+test('a parsed document handed in is not changed', async () => {
+  const input = JSON.parse(readFileSync(join(FIXTURES, 'fastapi-tutorial.openapi.json'), 'utf8'));
+  const before = JSON.stringify(input);
+  await importOpenApi({ document: input });
+  assert.equal(JSON.stringify(input), before);
+});
