@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/state/agora-seed';
-import { type AgoraChange, AgoraStore, DuplicateEmailError } from '../src/server/state/agora-store';
-import { AgoraDataSchema, type HistoryMessage } from '../src/shared/agora-model';
+import {
+  type AgoraChange,
+  AgoraDataError,
+  AgoraStore,
+  DuplicateEmailError,
+  RECORD_MAX_DEPTH,
+} from '../src/server/state/agora-store';
+import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { AgoraDataSchema, type HistoryMessage, type StoredSession, type User } from '../src/shared/agora-model';
+import { DEFAULT_SETTINGS } from '../src/shared/settings';
+import { WORKSPACE_VERSION } from '../src/shared/workspace';
 
 const STARTED = Date.parse('2025-03-01T12:00:00.000Z');
 const ALL = { limit: 100, offset: 0 };
@@ -233,4 +242,137 @@ test('a failing listener does not fail the change or starve the others', () => {
   assert.equal(store.deleteSession('session-jan-supermarket'), true);
   assert.deepEqual(heard, ['session-deleted']);
   assert.equal(errors.length, 1);
+});
+
+// ---- integrity: whatever the store accepts can be served and saved; a refused write changes nothing ----
+
+/** Arrays nested `depth` levels deep around a string, built without recursion. */
+function nested(depth: number): unknown {
+  let value: unknown = 'deep';
+  for (let level = 0; level < depth; level++) value = [value];
+  return value;
+}
+
+/** Everything a client or a save reads: the snapshot is valid AGORA data and every read serialises. */
+function assertServable(store: AgoraStore): void {
+  const data = AgoraDataSchema.parse(store.snapshot());
+  assert.ok(JSON.stringify(data));
+  for (const session of data.sessions) assert.equal(session.metadata.messageCount, session.history.length);
+  assert.ok(JSON.stringify(store.listUsers(ALL)));
+  assert.ok(JSON.stringify(store.currentUser()));
+  for (const user of data.users) {
+    assert.ok(JSON.stringify(store.getUser(user.id)));
+    assert.ok(JSON.stringify(store.listSessions(user.id, ALL)));
+  }
+}
+
+for (const depth of [3_000, 5_000]) {
+  test(`a ${depth}-level value is refused by every write that takes one, changing nothing, indexes included`, () => {
+    const { store, changes } = pinnedStore();
+    const before = store.snapshot();
+    const deep = nested(depth);
+    const deepMessage = { role: 'user', content: 'x', extra: deep } as unknown as HistoryMessage;
+    assert.throws(() => store.updatePreferences('koen', { email_reports: deep }), AgoraDataError);
+    assert.throws(() => store.updateUser(KOEN_ID, { preferences: { email_reports: deep } }), AgoraDataError);
+    assert.throws(
+      () => store.createUser({ email: 'diep@nvwa.nl', name: 'Diep', preferences: { x: deep } }),
+      AgoraDataError,
+    );
+    assert.throws(
+      () => store.createSession({ userId: KOEN_ID, title: 'Diep', history: [deepMessage] }),
+      AgoraDataError,
+    );
+    assert.throws(() => store.replaceHistory('session-jan-supermarket', [deepMessage]), AgoraDataError);
+    assert.throws(() => store.appendHistory('session-jan-supermarket', [deepMessage]), AgoraDataError);
+    const poisoned = structuredClone(before);
+    (poisoned.users[0] as User).preferences.email_reports = deep;
+    assert.throws(() => store.replace(poisoned), AgoraDataError);
+
+    assert.deepEqual(store.snapshot(), before);
+    assert.equal(changes.length, 0);
+    assertServable(store);
+    // The email index still knows Koen: his address cannot be taken by a new user.
+    assert.throws(() => store.createUser({ email: 'koen.vandenberg@nvwa.nl', name: 'Dubbel' }), DuplicateEmailError);
+    assert.throws(() => store.createUser({ email: 'KOEN.vandenberg@nvwa.nl', name: 'Dubbel' }), DuplicateEmailError);
+  });
+}
+
+test('the deepest record the store takes is served, saved and loaded again; one level more is refused', () => {
+  const { store } = pinnedStore();
+  // A user nests its preferences (2 levels) around the value.
+  const deepest = nested(RECORD_MAX_DEPTH - 2);
+  assert.ok(store.updatePreferences('koen', { email_reports: deepest }));
+  assert.throws(
+    () => store.updatePreferences('fatima', { email_reports: nested(RECORD_MAX_DEPTH - 1) }),
+    /deeper than/,
+  );
+  assertServable(store);
+
+  const text = encodeWorkspace({
+    version: WORKSPACE_VERSION,
+    name: 'deep',
+    profile: 'agora-mock',
+    settings: DEFAULT_SETTINGS,
+    agora: store.snapshot(),
+    scenarios: [],
+  });
+  const { workspace } = decodeWorkspaceText(text, 'deep.agui.json');
+  const reloaded = new AgoraStore();
+  reloaded.replace(workspace.agora);
+  assert.deepEqual(reloaded.getPreferences('koen')?.email_reports, deepest);
+  assertServable(reloaded);
+});
+
+test('what is stored is plain JSON: values JSON cannot hold are refused, others kept as they will be saved', () => {
+  const { store, changes } = pinnedStore();
+  const before = store.snapshot();
+  assert.throws(() => store.updatePreferences('koen', { email_reports: 10n }), /not representable as JSON/);
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  assert.throws(() => store.updatePreferences('koen', { email_reports: cycle }), AgoraDataError);
+  assert.throws(
+    () => store.updatePreferences('koen', { theme: undefined, language: 42 as unknown as string }),
+    /language/,
+  );
+  assert.deepEqual(store.snapshot(), before);
+  assert.equal(changes.length, 0);
+
+  const preferences = store.updatePreferences('koen', {
+    email_reports: { when: new Date('2025-03-01T00:00:00Z'), ratio: Number.NaN, gone: undefined },
+  });
+  assert.deepEqual(preferences?.email_reports, { when: '2025-03-01T00:00:00.000Z', ratio: null });
+  assertServable(store);
+});
+
+test('every refused write leaves the store and its indexes as they were', () => {
+  const { store, changes } = pinnedStore();
+  const before = store.snapshot();
+  assert.throws(() => store.updateUser(KOEN_ID, { email: 'fatima.el-amrani@NVWA.nl' }), DuplicateEmailError);
+  assert.throws(() => store.updateUser(KOEN_ID, { email: 'not-an-email' }), AgoraDataError);
+  assert.throws(() => store.createSession({ userId: '', title: 'x' }), AgoraDataError);
+  assert.throws(() => store.createSession({ sessionId: 'session-jan-supermarket', userId: JAN_ID, title: 'x' }));
+  assert.throws(() => store.updateSession('session-jan-supermarket', { userId: '' }), AgoraDataError);
+  assert.throws(() => store.recordRunStart('', KOEN_ID, 'Hallo'));
+  assert.throws(() => store.replace({ ...before, users: [...before.users, { ...(before.users[0] as User) }] }));
+  assert.throws(() =>
+    store.replace({ ...before, sessions: [...before.sessions, before.sessions[0] as StoredSession] }),
+  );
+  assert.deepEqual(store.snapshot(), before);
+  assert.equal(changes.length, 0);
+  // Emails moved between users keep the index exact: the old address is free, the new one taken.
+  store.updateUser(KOEN_ID, { email: 'koen@nvwa.nl' });
+  assert.ok(store.createUser({ email: 'koen.vandenberg@nvwa.nl', name: 'Nieuwe Koen' }));
+  assert.throws(() => store.createUser({ email: 'Koen@nvwa.nl', name: 'Dubbel' }), DuplicateEmailError);
+});
+
+test('a loaded session counts its history, whatever the file says', () => {
+  const { store } = pinnedStore();
+  const data = store.snapshot();
+  (data.sessions[0] as StoredSession).metadata.messageCount = 99;
+  store.replace(data);
+  assert.equal(store.getSession('session-koen-bella-rosa')?.messageCount, 8);
+  assert.throws(
+    () => store.replace({ ...data, sessions: [{ ...(data.sessions[0] as StoredSession), recordedMessages: 9 }] }),
+    /recordedMessages/,
+  );
 });

@@ -89,7 +89,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     origin: () => origin,
     registry,
     requestLog,
-    store: new AgoraStore({ logger }),
+    store: new AgoraStore({ logger, historyLimits: () => liveSettings.get() }),
     scenarios: new ScenarioCatalogue(agoraScenarioPack),
   };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
