@@ -8,6 +8,7 @@ import {
   DuplicateEmailError,
   RECORD_MAX_DEPTH,
 } from '../src/server/state/agora-store';
+import type { HistoryLimits } from '../src/server/state/recorded-history';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { AgoraDataSchema, type HistoryMessage, type StoredSession, type User } from '../src/shared/agora-model';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
@@ -375,4 +376,135 @@ test('a loaded session counts its history, whatever the file says', () => {
     () => store.replace({ ...data, sessions: [{ ...(data.sessions[0] as StoredSession), recordedMessages: 9 }] }),
     /recordedMessages/,
   );
+});
+
+// ---- history limits: what runs record is bounded; the oldest recorded history goes first, hand-made never ----
+
+/** A pinned store with history limits a test can change between recordings. */
+function limitedStore(limits: Partial<HistoryLimits>) {
+  let now = STARTED;
+  const current: HistoryLimits = {
+    maxRecordedMessagesPerSession: 1000,
+    maxRecordedMessages: 1000,
+    maxRecordedSessions: 1000,
+    ...limits,
+  };
+  const store = new AgoraStore({ startedAt: STARTED, now: () => now, historyLimits: () => current });
+  const evictions: Extract<AgoraChange, { type: 'history-evicted' }>[] = [];
+  store.subscribe((change) => {
+    if (change.type === 'history-evicted') evictions.push(change);
+  });
+  /** A run on `threadId`: its user message, then `answers` assistant messages, a second later than the last. */
+  const run = (threadId: string, text: string, answers = 0) => {
+    now += 1000;
+    store.recordRunStart(threadId, KOEN_ID, text);
+    const produced = Array.from({ length: answers }, (_, i) => ({
+      role: 'assistant' as const,
+      content: `${text} ${i}`,
+    }));
+    if (produced.length) store.appendHistory(threadId, produced);
+  };
+  const contents = (sessionId: string) =>
+    store.getHistory(sessionId, { includeTools: true })?.map((message) => message.content);
+  return { store, evictions, run, contents, limits: current };
+}
+
+test('per session: past the limit the oldest recorded messages go, and the change says so', () => {
+  const { store, evictions, run, contents } = limitedStore({ maxRecordedMessagesPerSession: 3 });
+  run('t1', 'a', 1);
+  run('t1', 'b', 1);
+  assert.deepEqual(contents('t1'), ['a 0', 'b', 'b 0']);
+  assert.equal(store.getSession('t1')?.messageCount, 3);
+  assert.deepEqual(
+    evictions.map(({ limits, removedMessages, deletedSessionIds }) => ({ limits, removedMessages, deletedSessionIds })),
+    [{ limits: ['maxRecordedMessagesPerSession'], removedMessages: 1, deletedSessionIds: [] }],
+  );
+  assert.deepEqual(evictions.at(-1)?.trimmedSessions, [store.getSession('t1')]);
+});
+
+test('hand-made messages are never evicted: runs continuing a seed session lose only what they recorded', () => {
+  const { store, run, contents } = limitedStore({ maxRecordedMessagesPerSession: 2, maxRecordedMessages: 2 });
+  const handMade = contents('session-jan-supermarket');
+  assert.equal(handMade?.length, 4);
+  run('session-jan-supermarket', 'een', 1);
+  run('session-jan-supermarket', 'twee', 1);
+  assert.deepEqual(contents('session-jan-supermarket'), [...(handMade ?? []), 'twee', 'twee 0']);
+  const saved = store.snapshot().sessions.find((session) => session.metadata.sessionId === 'session-jan-supermarket');
+  assert.equal(saved?.recordedMessages, 2);
+  assert.equal(saved?.recordedByRun, undefined);
+  assert.equal(saved?.metadata.messageCount, 6);
+});
+
+test('workspace-wide: the least recently active recorded sessions go whole, never the one being recorded into', () => {
+  const { store, evictions, run } = limitedStore({ maxRecordedMessages: 5 });
+  run('t1', 'eerste', 1);
+  run('t2', 'tweede', 1);
+  run('t1', 'weer eerste'); // t1 is now more recently active than t2
+  run('t3', 'derde', 1);
+  assert.equal(store.getSession('t2'), undefined, 't2 was the least recently active');
+  assert.equal(store.getSession('t1')?.messageCount, 3);
+  assert.deepEqual(evictions.at(-1)?.deletedSessionIds, ['t2']);
+  assert.deepEqual(evictions.at(-1)?.limits, ['maxRecordedMessages']);
+  assert.equal(evictions.at(-1)?.removedMessages, 2);
+
+  // A recording larger than the whole allowance keeps its newest messages: no other session could make room.
+  run('t4', 'groot', 7);
+  assert.equal(store.getSession('t4')?.messageCount, 5);
+  assert.deepEqual(
+    store
+      .listAllSessions()
+      .filter((session) => session.sessionId.startsWith('t'))
+      .map((session) => session.sessionId),
+    ['t4'],
+  );
+});
+
+test('sessions runs create are bounded in number; hand-made sessions do not count', () => {
+  const { store, evictions, run } = limitedStore({ maxRecordedSessions: 2 });
+  const seedSessions = store.listAllSessions().length;
+  run('t1', 'een');
+  run('session-koen-bella-rosa', 'hand-made sessions do not count');
+  run('t2', 'twee');
+  run('t3', 'drie');
+  assert.deepEqual(
+    store
+      .listAllSessions()
+      .map((session) => session.sessionId)
+      .filter((id) => id.startsWith('t')),
+    ['t3', 't2'],
+  );
+  assert.equal(store.listAllSessions().length, seedSessions + 2);
+  assert.deepEqual(evictions.at(-1)?.limits, ['maxRecordedSessions']);
+  assert.deepEqual(evictions.at(-1)?.deletedSessionIds, ['t1']);
+  assert.equal(evictions.at(-1)?.removedMessages, 1);
+});
+
+test('a recorded session edited by hand is the user’s: the limits no longer evict from it', () => {
+  const { store, run, contents } = limitedStore({ maxRecordedMessages: 3, maxRecordedSessions: 1 });
+  run('t1', 'een', 1);
+  store.replaceHistory('t1', [{ role: 'user', content: 'mijn versie' }]);
+  run('t2', 'twee', 2);
+  run('t3', 'drie', 2);
+  assert.deepEqual(contents('t1'), ['mijn versie']);
+  assert.equal(store.getSession('t2'), undefined);
+  assert.ok(store.getSession('t3'));
+});
+
+test('what was recorded is saved and loaded with the sessions; loading never evicts, the next recording does', () => {
+  const { store, run, limits } = limitedStore({});
+  run('t1', 'een', 2);
+  run('t2', 'twee', 2);
+  const saved = store.snapshot();
+  assert.deepEqual(
+    saved.sessions.filter((session) => session.recordedByRun).map((session) => session.metadata.sessionId),
+    ['t1', 't2'],
+  );
+  limits.maxRecordedMessages = 4;
+  limits.maxRecordedSessions = 2;
+  store.replace(saved);
+  assert.deepEqual(store.snapshot(), saved, 'loaded as it was');
+  run('t3', 'drie');
+  assert.equal(store.getSession('t1'), undefined);
+  assert.equal(store.getSession('t2')?.messageCount, 3);
+  assert.equal(store.getSession('t3')?.messageCount, 1);
 });
