@@ -38,6 +38,19 @@ test('Scenarios: run one on a chosen connection, create one (schema-checked as y
     true,
     'an invalid id cannot be created',
   );
+  // Trigger patterns are the engine's to judge (RE2): the editor shows its 422, naming the field.
+  await fillEditor(
+    page,
+    code,
+    JSON.stringify({
+      id: 'lookahead',
+      name: 'Lookahead',
+      triggers: [{ match: 'regex', pattern: '(?=hallo)' }],
+      steps: [{ type: 'text', chunks: ['Nooit'] }],
+    }),
+  );
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('alert').filter({ hasText: 'triggers.0.pattern: not a pattern the engine can run' }).waitFor();
   await fillEditor(
     page,
     code,

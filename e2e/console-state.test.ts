@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
@@ -125,5 +126,26 @@ test('Settings: a bad value is named before saving; a good one applies to the ru
   );
   assert.deepEqual([info.settings.heartbeatIntervalMs, info.settings.speed], [15000, 0.5]);
   await screenshot(page, 'settings');
+  assert.deepEqual(errors, []);
+});
+
+test('State: when a history limit evicts what runs recorded, a notice says so until dismissed', async () => {
+  const server = await startTestEngine({ settings: { maxRecordedSessions: 1 } });
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+  const ws = await AguiSocket.open(server.wsUrl);
+  for (const [index, threadId] of ['run-1', 'run-2'].entries()) {
+    ws.send({ threadId, userId: 'koen', messages: [{ role: 'user', content: 'Hallo' }] });
+    await ws.waitForRuns(index + 1);
+  }
+  const notice = page.getByTestId('history-evicted');
+  await notice.filter({ hasText: 'maxRecordedSessions' }).filter({ hasText: '1 run session removed whole' }).waitFor();
+  await notice.getByRole('button', { name: 'Dismiss notice' }).click();
+  await notice.waitFor({ state: 'detached' });
+  await ws.close();
+
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  assert.equal(await page.getByLabel('Sessions runs create').inputValue(), '1');
   assert.deepEqual(errors, []);
 });

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/state/agora-seed';
-import { type AgoraChange, AgoraStore, DuplicateEmailError } from '../src/server/state/agora-store';
-import { AgoraDataSchema, type HistoryMessage } from '../src/shared/agora-model';
+import {
+  type AgoraChange,
+  AgoraDataError,
+  AgoraStore,
+  DuplicateEmailError,
+  RECORD_MAX_DEPTH,
+} from '../src/server/state/agora-store';
+import type { HistoryLimits } from '../src/server/state/recorded-history';
+import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { AgoraDataSchema, type HistoryMessage, type StoredSession, type User } from '../src/shared/agora-model';
+import { DEFAULT_SETTINGS } from '../src/shared/settings';
+import { WORKSPACE_VERSION } from '../src/shared/workspace';
 
 const STARTED = Date.parse('2025-03-01T12:00:00.000Z');
 const ALL = { limit: 100, offset: 0 };
@@ -233,4 +243,268 @@ test('a failing listener does not fail the change or starve the others', () => {
   assert.equal(store.deleteSession('session-jan-supermarket'), true);
   assert.deepEqual(heard, ['session-deleted']);
   assert.equal(errors.length, 1);
+});
+
+// ---- integrity: whatever the store accepts can be served and saved; a refused write changes nothing ----
+
+/** Arrays nested `depth` levels deep around a string, built without recursion. */
+function nested(depth: number): unknown {
+  let value: unknown = 'deep';
+  for (let level = 0; level < depth; level++) value = [value];
+  return value;
+}
+
+/** Everything a client or a save reads: the snapshot is valid AGORA data and every read serialises. */
+function assertServable(store: AgoraStore): void {
+  const data = AgoraDataSchema.parse(store.snapshot());
+  assert.ok(JSON.stringify(data));
+  for (const session of data.sessions) assert.equal(session.metadata.messageCount, session.history.length);
+  assert.ok(JSON.stringify(store.listUsers(ALL)));
+  assert.ok(JSON.stringify(store.currentUser()));
+  for (const user of data.users) {
+    assert.ok(JSON.stringify(store.getUser(user.id)));
+    assert.ok(JSON.stringify(store.listSessions(user.id, ALL)));
+  }
+}
+
+for (const depth of [3_000, 5_000]) {
+  test(`a ${depth}-level value is refused by every write that takes one, changing nothing, indexes included`, () => {
+    const { store, changes } = pinnedStore();
+    const before = store.snapshot();
+    const deep = nested(depth);
+    const deepMessage = { role: 'user', content: 'x', extra: deep } as unknown as HistoryMessage;
+    assert.throws(() => store.updatePreferences('koen', { email_reports: deep }), AgoraDataError);
+    assert.throws(() => store.updateUser(KOEN_ID, { preferences: { email_reports: deep } }), AgoraDataError);
+    assert.throws(
+      () => store.createUser({ email: 'diep@nvwa.nl', name: 'Diep', preferences: { x: deep } }),
+      AgoraDataError,
+    );
+    assert.throws(
+      () => store.createSession({ userId: KOEN_ID, title: 'Diep', history: [deepMessage] }),
+      AgoraDataError,
+    );
+    assert.throws(() => store.replaceHistory('session-jan-supermarket', [deepMessage]), AgoraDataError);
+    assert.throws(() => store.appendHistory('session-jan-supermarket', [deepMessage]), AgoraDataError);
+    const poisoned = structuredClone(before);
+    (poisoned.users[0] as User).preferences.email_reports = deep;
+    assert.throws(() => store.replace(poisoned), AgoraDataError);
+
+    assert.deepEqual(store.snapshot(), before);
+    assert.equal(changes.length, 0);
+    assertServable(store);
+    // The email index still knows Koen: his address cannot be taken by a new user.
+    assert.throws(() => store.createUser({ email: 'koen.vandenberg@nvwa.nl', name: 'Dubbel' }), DuplicateEmailError);
+    assert.throws(() => store.createUser({ email: 'KOEN.vandenberg@nvwa.nl', name: 'Dubbel' }), DuplicateEmailError);
+  });
+}
+
+test('the deepest record the store takes is served, saved and loaded again; one level more is refused', () => {
+  const { store } = pinnedStore();
+  // A user nests its preferences (2 levels) around the value.
+  const deepest = nested(RECORD_MAX_DEPTH - 2);
+  assert.ok(store.updatePreferences('koen', { email_reports: deepest }));
+  assert.throws(
+    () => store.updatePreferences('fatima', { email_reports: nested(RECORD_MAX_DEPTH - 1) }),
+    /deeper than/,
+  );
+  assertServable(store);
+
+  const text = encodeWorkspace({
+    version: WORKSPACE_VERSION,
+    name: 'deep',
+    profile: 'agora-mock',
+    settings: DEFAULT_SETTINGS,
+    agora: store.snapshot(),
+    scenarios: [],
+  });
+  const { workspace } = decodeWorkspaceText(text, 'deep.agui.json');
+  const reloaded = new AgoraStore();
+  reloaded.replace(workspace.agora);
+  assert.deepEqual(reloaded.getPreferences('koen')?.email_reports, deepest);
+  assertServable(reloaded);
+});
+
+test('what is stored is plain JSON: values JSON cannot hold are refused, others kept as they will be saved', () => {
+  const { store, changes } = pinnedStore();
+  const before = store.snapshot();
+  assert.throws(() => store.updatePreferences('koen', { email_reports: 10n }), /not representable as JSON/);
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  assert.throws(() => store.updatePreferences('koen', { email_reports: cycle }), AgoraDataError);
+  assert.throws(
+    () => store.updatePreferences('koen', { theme: undefined, language: 42 as unknown as string }),
+    /language/,
+  );
+  assert.deepEqual(store.snapshot(), before);
+  assert.equal(changes.length, 0);
+
+  const preferences = store.updatePreferences('koen', {
+    email_reports: { when: new Date('2025-03-01T00:00:00Z'), ratio: Number.NaN, gone: undefined },
+  });
+  assert.deepEqual(preferences?.email_reports, { when: '2025-03-01T00:00:00.000Z', ratio: null });
+  assertServable(store);
+});
+
+test('every refused write leaves the store and its indexes as they were', () => {
+  const { store, changes } = pinnedStore();
+  const before = store.snapshot();
+  assert.throws(() => store.updateUser(KOEN_ID, { email: 'fatima.el-amrani@NVWA.nl' }), DuplicateEmailError);
+  assert.throws(() => store.updateUser(KOEN_ID, { email: 'not-an-email' }), AgoraDataError);
+  assert.throws(() => store.createSession({ userId: '', title: 'x' }), AgoraDataError);
+  assert.throws(() => store.createSession({ sessionId: 'session-jan-supermarket', userId: JAN_ID, title: 'x' }));
+  assert.throws(() => store.updateSession('session-jan-supermarket', { userId: '' }), AgoraDataError);
+  assert.throws(() => store.recordRunStart('', KOEN_ID, 'Hallo'));
+  assert.throws(() => store.replace({ ...before, users: [...before.users, { ...(before.users[0] as User) }] }));
+  assert.throws(() =>
+    store.replace({ ...before, sessions: [...before.sessions, before.sessions[0] as StoredSession] }),
+  );
+  assert.deepEqual(store.snapshot(), before);
+  assert.equal(changes.length, 0);
+  // Emails moved between users keep the index exact: the old address is free, the new one taken.
+  store.updateUser(KOEN_ID, { email: 'koen@nvwa.nl' });
+  assert.ok(store.createUser({ email: 'koen.vandenberg@nvwa.nl', name: 'Nieuwe Koen' }));
+  assert.throws(() => store.createUser({ email: 'Koen@nvwa.nl', name: 'Dubbel' }), DuplicateEmailError);
+});
+
+test('a loaded session counts its history, whatever the file says', () => {
+  const { store } = pinnedStore();
+  const data = store.snapshot();
+  (data.sessions[0] as StoredSession).metadata.messageCount = 99;
+  store.replace(data);
+  assert.equal(store.getSession('session-koen-bella-rosa')?.messageCount, 8);
+  assert.throws(
+    () => store.replace({ ...data, sessions: [{ ...(data.sessions[0] as StoredSession), recordedMessages: 9 }] }),
+    /recordedMessages/,
+  );
+});
+
+// ---- history limits: what runs record is bounded; the oldest recorded history goes first, hand-made never ----
+
+/** A pinned store with history limits a test can change between recordings. */
+function limitedStore(limits: Partial<HistoryLimits>) {
+  let now = STARTED;
+  const current: HistoryLimits = {
+    maxRecordedMessagesPerSession: 1000,
+    maxRecordedMessages: 1000,
+    maxRecordedSessions: 1000,
+    ...limits,
+  };
+  const store = new AgoraStore({ startedAt: STARTED, now: () => now, historyLimits: () => current });
+  const evictions: Extract<AgoraChange, { type: 'history-evicted' }>[] = [];
+  store.subscribe((change) => {
+    if (change.type === 'history-evicted') evictions.push(change);
+  });
+  /** A run on `threadId`: its user message, then `answers` assistant messages, a second later than the last. */
+  const run = (threadId: string, text: string, answers = 0) => {
+    now += 1000;
+    store.recordRunStart(threadId, KOEN_ID, text);
+    const produced = Array.from({ length: answers }, (_, i) => ({
+      role: 'assistant' as const,
+      content: `${text} ${i}`,
+    }));
+    if (produced.length) store.appendHistory(threadId, produced);
+  };
+  const contents = (sessionId: string) =>
+    store.getHistory(sessionId, { includeTools: true })?.map((message) => message.content);
+  return { store, evictions, run, contents, limits: current };
+}
+
+test('per session: past the limit the oldest recorded messages go, and the change says so', () => {
+  const { store, evictions, run, contents } = limitedStore({ maxRecordedMessagesPerSession: 3 });
+  run('t1', 'a', 1);
+  run('t1', 'b', 1);
+  assert.deepEqual(contents('t1'), ['a 0', 'b', 'b 0']);
+  assert.equal(store.getSession('t1')?.messageCount, 3);
+  assert.deepEqual(
+    evictions.map(({ limits, removedMessages, deletedSessionIds }) => ({ limits, removedMessages, deletedSessionIds })),
+    [{ limits: ['maxRecordedMessagesPerSession'], removedMessages: 1, deletedSessionIds: [] }],
+  );
+  assert.deepEqual(evictions.at(-1)?.trimmedSessions, [store.getSession('t1')]);
+});
+
+test('hand-made messages are never evicted: runs continuing a seed session lose only what they recorded', () => {
+  const { store, run, contents } = limitedStore({ maxRecordedMessagesPerSession: 2, maxRecordedMessages: 2 });
+  const handMade = contents('session-jan-supermarket');
+  assert.equal(handMade?.length, 4);
+  run('session-jan-supermarket', 'een', 1);
+  run('session-jan-supermarket', 'twee', 1);
+  assert.deepEqual(contents('session-jan-supermarket'), [...(handMade ?? []), 'twee', 'twee 0']);
+  const saved = store.snapshot().sessions.find((session) => session.metadata.sessionId === 'session-jan-supermarket');
+  assert.equal(saved?.recordedMessages, 2);
+  assert.equal(saved?.recordedByRun, undefined);
+  assert.equal(saved?.metadata.messageCount, 6);
+});
+
+test('workspace-wide: the least recently active recorded sessions go whole, never the one being recorded into', () => {
+  const { store, evictions, run } = limitedStore({ maxRecordedMessages: 5 });
+  run('t1', 'eerste', 1);
+  run('t2', 'tweede', 1);
+  run('t1', 'weer eerste'); // t1 is now more recently active than t2
+  run('t3', 'derde', 1);
+  assert.equal(store.getSession('t2'), undefined, 't2 was the least recently active');
+  assert.equal(store.getSession('t1')?.messageCount, 3);
+  assert.deepEqual(evictions.at(-1)?.deletedSessionIds, ['t2']);
+  assert.deepEqual(evictions.at(-1)?.limits, ['maxRecordedMessages']);
+  assert.equal(evictions.at(-1)?.removedMessages, 2);
+
+  // A recording larger than the whole allowance keeps its newest messages: no other session could make room.
+  run('t4', 'groot', 7);
+  assert.equal(store.getSession('t4')?.messageCount, 5);
+  assert.deepEqual(
+    store
+      .listAllSessions()
+      .filter((session) => session.sessionId.startsWith('t'))
+      .map((session) => session.sessionId),
+    ['t4'],
+  );
+});
+
+test('sessions runs create are bounded in number; hand-made sessions do not count', () => {
+  const { store, evictions, run } = limitedStore({ maxRecordedSessions: 2 });
+  const seedSessions = store.listAllSessions().length;
+  run('t1', 'een');
+  run('session-koen-bella-rosa', 'hand-made sessions do not count');
+  run('t2', 'twee');
+  run('t3', 'drie');
+  assert.deepEqual(
+    store
+      .listAllSessions()
+      .map((session) => session.sessionId)
+      .filter((id) => id.startsWith('t')),
+    ['t3', 't2'],
+  );
+  assert.equal(store.listAllSessions().length, seedSessions + 2);
+  assert.deepEqual(evictions.at(-1)?.limits, ['maxRecordedSessions']);
+  assert.deepEqual(evictions.at(-1)?.deletedSessionIds, ['t1']);
+  assert.equal(evictions.at(-1)?.removedMessages, 1);
+});
+
+test('a recorded session edited by hand is the user’s: the limits no longer evict from it', () => {
+  const { store, run, contents } = limitedStore({ maxRecordedMessages: 3, maxRecordedSessions: 1 });
+  run('t1', 'een', 1);
+  store.replaceHistory('t1', [{ role: 'user', content: 'mijn versie' }]);
+  run('t2', 'twee', 2);
+  run('t3', 'drie', 2);
+  assert.deepEqual(contents('t1'), ['mijn versie']);
+  assert.equal(store.getSession('t2'), undefined);
+  assert.ok(store.getSession('t3'));
+});
+
+test('what was recorded is saved and loaded with the sessions; loading never evicts, the next recording does', () => {
+  const { store, run, limits } = limitedStore({});
+  run('t1', 'een', 2);
+  run('t2', 'twee', 2);
+  const saved = store.snapshot();
+  assert.deepEqual(
+    saved.sessions.filter((session) => session.recordedByRun).map((session) => session.metadata.sessionId),
+    ['t1', 't2'],
+  );
+  limits.maxRecordedMessages = 4;
+  limits.maxRecordedSessions = 2;
+  store.replace(saved);
+  assert.deepEqual(store.snapshot(), saved, 'loaded as it was');
+  run('t3', 'drie');
+  assert.equal(store.getSession('t1'), undefined);
+  assert.equal(store.getSession('t2')?.messageCount, 3);
+  assert.equal(store.getSession('t3')?.messageCount, 1);
 });

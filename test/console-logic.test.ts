@@ -131,6 +131,36 @@ test('store changes are followed without refetching; reset asks for a refetch', 
   assert.equal(applyAgoraChanges(next, [{ type: 'reset' }]).needsRefetch, true);
 });
 
+test('evicted history: trimmed sessions updated, removed ones dropped, the notice adds up until dismissed', () => {
+  const session = (sessionId: string, messageCount: number) => ({ sessionId, messageCount }) as SessionMetadata;
+  const evicted = (trimmed: SessionMetadata[], deleted: string[], removedMessages: number) => ({
+    type: 'history-evicted' as const,
+    limits: ['maxRecordedMessages' as const],
+    removedMessages,
+    trimmedSessions: trimmed,
+    deletedSessionIds: deleted,
+  });
+  const first = applyAgoraChanges({ users: [], sessions: [session('s1', 5), session('s2', 3), session('s3', 2)] }, [
+    evicted([session('s1', 2)], ['s2'], 6),
+  ]);
+  assert.deepEqual(
+    first.sessions.map((s: SessionMetadata) => [s.sessionId, s.messageCount]),
+    [
+      ['s1', 2],
+      ['s3', 2],
+    ],
+  );
+  assert.deepEqual(first.historiesChanged, ['s1']);
+  assert.deepEqual(first.eviction, { limits: ['maxRecordedMessages'], removedMessages: 6, deletedSessions: 1 });
+  const second = applyAgoraChanges(first, [{ ...evicted([], ['s3'], 2), limits: ['maxRecordedSessions' as const] }]);
+  assert.deepEqual(second.eviction, {
+    limits: ['maxRecordedMessages', 'maxRecordedSessions'],
+    removedMessages: 8,
+    deletedSessions: 2,
+  });
+  assert.equal(applyAgoraChanges({ users: [], sessions: [] }, []).eviction, null, 'nothing to tell');
+});
+
 test('copy as curl: method, URL with query, headers without hop-by-hop ones, body quoted for the shell', () => {
   const entry = {
     method: 'PUT',

@@ -145,6 +145,47 @@ test('bad frames mid-stream do not interrupt the text being streamed', async () 
   await ws.close();
 });
 
+test('a frame nested deeper than maxJsonDepth is refused naming the limit; the run in progress plays on', async () => {
+  const shallow = await startTestEngine({ settings: { maxJsonDepth: 16 } });
+  const ws = await AguiSocket.open(shallow.wsUrl);
+  ws.ask('Genereer rapport');
+  const request = await ws.waitForCustom('agora:tool_approval_request');
+  const at = ws.events.length;
+  // Run requests that would start a new run (cancelling the waiting one) if they were read. The first as text,
+  // so nothing here recurses over its 5,000 levels.
+  const deepState = `${'['.repeat(5_000)}1${']'.repeat(5_000)}`;
+  ws.send(`{"threadId":"thread-test","messages":[{"role":"user","content":"Hallo"}],"state":${deepState}}`);
+  ws.send({ threadId: 'thread-test', messages: [{ role: 'user', content: 'Hallo' }], state: nestedArrays(16) });
+  await ws.waitUntil(() => ws.events.length >= at + 2, 30_000);
+  const refusal = {
+    errorCode: 'invalid_json',
+    message: 'Frame rejected: JSON nested deeper than the limit of 16 levels (setting maxJsonDepth)',
+  };
+  assert.deepEqual(errors(ws.events.slice(at)), [refusal, refusal]);
+  ws.approve(request.value.approvalId, true);
+  await ws.waitForRuns(1, 30_000);
+  await assertValidStream(ws.events);
+  assert.equal(ws.events.filter((event) => event.type === 'RUN_STARTED').length, 1, 'no run started by either');
+  assert.ok(
+    ws.events.some((event) => event.toolCallName === 'generate_inspection_report'),
+    'the approved run went on',
+  );
+  assert.equal(ws.events.at(-1)?.type, 'RUN_FINISHED');
+
+  // One level less is read: the frame is a run request like any other.
+  ws.send({ threadId: 'thread-test', messages: [{ role: 'user', content: 'Hallo' }], state: nestedArrays(14) });
+  await ws.waitForRuns(2, 30_000);
+  assert.equal(errors(ws.events).length, 2);
+  await ws.close();
+});
+
+/** Arrays `depth` levels deep; inside a frame object that is one level more. */
+function nestedArrays(depth: number): unknown {
+  let value: unknown = 1;
+  for (let level = 0; level < depth; level++) value = [value];
+  return value;
+}
+
 test('an approval answered twice: the first counts, the second finds nothing pending', async () => {
   const ws = await AguiSocket.open(server.wsUrl);
   ws.ask('Genereer rapport');

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { AguiSocket, assertValidStream } from './helpers/agui-socket';
 import { startTestEngine } from './helpers/engine';
+import { FeedClient } from './helpers/feed-client';
 
 // Runs on /ws become REST sessions (as on AGORA's real servers), and the demo's done-when walk-through.
 
@@ -148,4 +149,48 @@ test('a run stopped mid-answer (its client gone) keeps what it said so far, cut 
   assert.ok(cut[1].content.length > 0, 'what was said is kept');
   assert.ok(cut[1].content.length < full.content.length, 'the answer was cut short');
   assert.ok(full.content.startsWith(cut[1].content));
+});
+
+test('recorded history stays within its limits: the least recently active run sessions go, and the console is told', async () => {
+  const limited = await startTestEngine({ settings: { maxRecordedSessions: 2, maxRecordedMessagesPerSession: 3 } });
+  const feed = await FeedClient.connect(limited);
+  const ws = await AguiSocket.open(limited.wsUrl);
+  const threads = ['run-1', 'run-2', 'run-3'];
+  for (const [index, threadId] of threads.entries()) {
+    ws.send({ threadId, userId: 'koen', messages: [{ role: 'user', content: 'Hallo' }] });
+    await ws.waitForRuns(index + 1, 30_000);
+  }
+  // A second run on run-3 (two messages a run): past three recorded messages its oldest go.
+  ws.send({ threadId: 'run-3', userId: 'koen', messages: [{ role: 'user', content: 'Hallo nogmaals' }] });
+  await ws.waitForRuns(4, 30_000);
+
+  assert.equal((await fetch(`${limited.url}/sessions/run-1/metadata`)).status, 404, 'least recently active: evicted');
+  const listed = (await (await fetch(`${limited.url}/sessions?user_id=koen`)).json()) as Body;
+  assert.deepEqual(
+    listed.sessions
+      .map((session: { sessionId: string }) => session.sessionId)
+      .filter((id: string) => id.startsWith('run-')),
+    ['run-3', 'run-2'],
+  );
+  const history = (await (await fetch(`${limited.url}/sessions/run-3/history?include_tools=true`)).json()) as Body;
+  assert.deepEqual(
+    history.history.map((message: { role: string }) => message.role),
+    ['assistant', 'user', 'assistant'],
+  );
+  assert.equal(history.history[1].content, 'Hallo nogmaals');
+  const metadata = (await (await fetch(`${limited.url}/sessions/run-3/metadata`)).json()) as Body;
+  assert.equal(metadata.session.messageCount, 3);
+
+  await feed.waitFor(
+    () =>
+      feed.items.some(
+        (item) =>
+          item.type === 'state-changed' &&
+          item.change.type === 'history-evicted' &&
+          item.change.deletedSessionIds.includes('run-1'),
+      ),
+    30_000,
+  );
+  await ws.close();
+  feed.close();
 });

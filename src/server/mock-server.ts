@@ -92,7 +92,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     registry,
     requestLog,
     retention,
-    store: new AgoraStore({ logger }),
+    store: new AgoraStore({ logger, historyLimits: () => liveSettings.get() }),
     scenarios: new ScenarioCatalogue(agoraScenarioPack),
   };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });

@@ -100,6 +100,13 @@ export const TOOL_HISTORY_ROLES: ReadonlySet<HistoryMessage['role']> = new Set([
 export const StoredSessionSchema = z.object({
   metadata: SessionMetadataSchema,
   history: z.array(HistoryMessageSchema),
+  /**
+   * How many of the history's last messages agent runs recorded (absent: none). Only these count towards the
+   * history limits and only these are ever evicted; the messages before them were made by hand.
+   */
+  recordedMessages: z.number().int().min(0).optional(),
+  /** The session was created by an agent run rather than by hand, so the history limits may remove it whole. */
+  recordedByRun: z.boolean().optional(),
 });
 export type StoredSession = z.infer<typeof StoredSessionSchema>;
 
@@ -114,6 +121,9 @@ export const AgoraDataSchema = z.object({
 });
 export type AgoraData = z.infer<typeof AgoraDataSchema>;
 
+/** The settings that bound recorded history; a `history-evicted` change names the ones that were reached. */
+export type HistoryLimitSetting = 'maxRecordedMessagesPerSession' | 'maxRecordedMessages' | 'maxRecordedSessions';
+
 /** What changed in the store; the console follows these to stay in step without polling. */
 export type AgoraChange =
   | { type: 'user-created'; user: User }
@@ -125,4 +135,15 @@ export type AgoraChange =
   | { type: 'session-deleted'; sessionId: string }
   | { type: 'history-appended'; session: SessionMetadata; messages: HistoryMessage[] }
   | { type: 'history-replaced'; session: SessionMetadata }
+  /** A run's recording reached a history limit: the oldest recorded history made room (see docs/workspaces.md). */
+  | {
+      type: 'history-evicted';
+      limits: HistoryLimitSetting[];
+      /** Recorded messages removed, in all (those of removed sessions included). */
+      removedMessages: number;
+      /** Sessions that lost their oldest recorded messages, as they are now. */
+      trimmedSessions: SessionMetadata[];
+      /** Sessions created by runs that were removed whole. */
+      deletedSessionIds: string[];
+    }
   | { type: 'reset' };

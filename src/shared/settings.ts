@@ -56,6 +56,18 @@ export const ServerSettingsSchema = z.object({
     .min(0)
     .max(1024 * 1024)
     .default(16 * 1024),
+  /**
+   * Messages agent runs may record in one session. Past it the session's oldest recorded messages are evicted;
+   * messages made by hand (seed, console, workspace file) are never evicted.
+   */
+  maxRecordedMessagesPerSession: z.number().int().min(1).max(1_000_000).default(1_000),
+  /**
+   * Messages agent runs may record in the whole workspace. Past it the least recently active sessions lose their
+   * recorded messages first (sessions runs created are removed whole), never the session being recorded into.
+   */
+  maxRecordedMessages: z.number().int().min(1).max(10_000_000).default(10_000),
+  /** Sessions agent runs may create. Past it the least recently active ones are removed whole. */
+  maxRecordedSessions: z.number().int().min(1).max(1_000_000).default(1_000),
   /** Path of the official AG-UI HTTP binding (POST a RunAgentInput, get SSE or protobuf events back). */
   agentPath: z
     .string()

@@ -22,14 +22,20 @@ interface Transcript {
  * Records runs as REST sessions, as AGORA's real servers do: the run's thread becomes (or updates) a session,
  * the user message goes in at the start; assistant answers, tool calls and tool results (attributed to the agent
  * the last STATE_SNAPSHOT named) go in when the run ends, synchronously with its last event, so a client that
- * refetches after RUN_FINISHED sees them. A cancelled run keeps what it said up to where it stopped.
+ * refetches after RUN_FINISHED sees them. A cancelled run keeps what it said up to where it stopped. The store
+ * bounds what runs record (the history limits), evicting the oldest recorded history when one is reached.
  */
 export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger): RunObserver {
   const transcripts = new Map<string, Transcript>();
   return {
     runStarted(request) {
       transcripts.set(request.runId, { agent: undefined, entries: [], texts: new Map(), tools: new Map() });
-      target.recordRunStart(request.threadId, request.userId, request.lastUserMessage);
+      // A run plays whether or not it can be recorded: the store refuses what it cannot keep, changing nothing.
+      try {
+        target.recordRunStart(request.threadId, request.userId, request.lastUserMessage);
+      } catch (error) {
+        logger.warn(`run ${request.runId}: not recorded as a session: ${(error as Error).message}`);
+      }
     },
     event(request, { event }) {
       const transcript = transcripts.get(request.runId);

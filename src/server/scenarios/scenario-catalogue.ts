@@ -1,5 +1,6 @@
 import type { ScenarioChange } from '../../shared/control-api';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from '../../shared/scenario';
+import { compileUserRegex, UserRegexError } from '../support/user-regex';
 import { compileScenario } from './scenario-compiler';
 import type { ScenarioProgram } from './scenario-program';
 
@@ -11,21 +12,31 @@ export class ScenarioValidationError extends Error {
   }
 }
 
+/** How one trigger tests a user message (given as it was and lower-cased, for substring triggers). */
+type TriggerTest = (lowerCased: string, original: string) => boolean;
+
+/** A scenario as stored: its program, and a test per trigger, compiled once (regexes on RE2). */
+interface CompiledScenario {
+  program: ScenarioProgram;
+  triggers: { priority: number; test: TriggerTest }[];
+}
+
 interface RouteEntry {
   priority: number;
   /** Position of the scenario in the catalogue, then of the trigger in it: ties go to the earlier one. */
   order: number;
-  test: (lowerCased: string, original: string) => boolean;
+  test: TriggerTest;
   program: ScenarioProgram;
 }
 
 /**
  * The scenarios a server plays, in order (order breaks priority ties when routing). Each is validated and
- * compiled once when stored; routing walks a pre-sorted trigger list. The one place the console lists and
- * edits scenarios.
+ * compiled once when stored — regex triggers too, on RE2 (`compileUserRegex`), so no pattern can stall routing
+ * and one RE2 refuses is refused here, never at match time; routing walks a pre-sorted trigger list. The one
+ * place the console lists and edits scenarios.
  */
 export class ScenarioCatalogue {
-  private programs = new Map<string, ScenarioProgram>();
+  private programs = new Map<string, CompiledScenario>();
   private routes: RouteEntry[] = [];
   private readonly listeners = new Set<(change: ScenarioChange) => void>();
 
@@ -50,25 +61,25 @@ export class ScenarioCatalogue {
   }
 
   list(): Scenario[] {
-    return [...this.programs.values()].map((program) => program.scenario);
+    return [...this.programs.values()].map(({ program }) => program.scenario);
   }
 
   get(id: string): Scenario | undefined {
-    return this.programs.get(id)?.scenario;
+    return this.programs.get(id)?.program.scenario;
   }
 
   /** The compiled scenario, to play it by id (the console's "run on a connection"). */
   program(id: string): ScenarioProgram | undefined {
-    return this.programs.get(id);
+    return this.programs.get(id)?.program;
   }
 
   /** Validates, compiles and stores a scenario (replacing one with the same id in place). */
   put(input: unknown): Scenario {
-    const program = this.compile(input);
-    this.store(program);
+    const compiled = this.compile(input);
+    this.store(compiled);
     this.reroute();
-    this.emit({ type: 'scenario-saved', id: program.scenario.id });
-    return program.scenario;
+    this.emit({ type: 'scenario-saved', id: compiled.program.scenario.id });
+    return compiled.program.scenario;
   }
 
   delete(id: string): boolean {
@@ -87,8 +98,8 @@ export class ScenarioCatalogue {
     return undefined;
   }
 
-  /** Validates and compiles a scenario, or throws ScenarioValidationError. */
-  private compile(input: unknown): ScenarioProgram {
+  /** Validates and compiles a scenario and its triggers, or throws ScenarioValidationError. */
+  private compile(input: unknown): CompiledScenario {
     const parsed = ScenarioSchema.safeParse(input);
     if (!parsed.success) {
       throw new ScenarioValidationError(
@@ -98,16 +109,19 @@ export class ScenarioCatalogue {
     let program: ScenarioProgram;
     try {
       program = compileScenario(parsed.data);
-      for (const trigger of parsed.data.triggers) if (trigger.match === 'regex') new RegExp(trigger.pattern, 'i');
     } catch (error) {
-      const path = (error as { path?: string }).path ?? 'triggers';
+      const path = (error as { path?: string }).path ?? '';
       throw new ScenarioValidationError([{ path, message: (error as Error).message }]);
     }
-    return program;
+    const triggers = parsed.data.triggers.map((trigger, index) => ({
+      priority: trigger.priority ?? 0,
+      test: triggerTest(trigger, `triggers.${index}`),
+    }));
+    return { program, triggers };
   }
 
-  private store(program: ScenarioProgram): void {
-    this.programs.set(program.scenario.id, program);
+  private store(compiled: CompiledScenario): void {
+    this.programs.set(compiled.program.scenario.id, compiled);
   }
 
   private emit(change: ScenarioChange): void {
@@ -117,20 +131,27 @@ export class ScenarioCatalogue {
   private reroute(): void {
     const routes: RouteEntry[] = [];
     let order = 0;
-    for (const program of this.programs.values()) {
-      for (const trigger of program.scenario.triggers) {
-        const priority = trigger.priority ?? 0;
-        if (trigger.match === 'substring') {
-          const needle = trigger.value.toLowerCase();
-          routes.push({ priority, order: order++, program, test: (lowerCased) => lowerCased.includes(needle) });
-        } else if (trigger.match === 'regex') {
-          const pattern = new RegExp(trigger.pattern, 'i');
-          routes.push({ priority, order: order++, program, test: (_, original) => pattern.test(original) });
-        } else {
-          routes.push({ priority, order: order++, program, test: () => true });
-        }
-      }
+    for (const { program, triggers } of this.programs.values()) {
+      for (const { priority, test } of triggers) routes.push({ priority, order: order++, program, test });
     }
     this.routes = routes.sort((a, b) => b.priority - a.priority || a.order - b.order);
   }
+}
+
+/** A trigger's test; a regex RE2 cannot compile is a ScenarioValidationError naming `<path>.pattern`. */
+function triggerTest(trigger: Scenario['triggers'][number], path: string): TriggerTest {
+  if (trigger.match === 'substring') {
+    const needle = trigger.value.toLowerCase();
+    return (lowerCased) => lowerCased.includes(needle);
+  }
+  if (trigger.match === 'regex') {
+    try {
+      const regex = compileUserRegex(trigger.pattern, { caseInsensitive: true });
+      return (_, original) => regex.test(original);
+    } catch (error) {
+      if (!(error instanceof UserRegexError)) throw error;
+      throw new ScenarioValidationError([{ path: `${path}.pattern`, message: error.message }]);
+    }
+  }
+  return () => true;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import {
   type AgoraChange,
   type AgoraData,
@@ -10,15 +11,19 @@ import {
   SESSION_TITLE_MAX,
   type SessionMetadata,
   SessionMetadataSchema,
+  type StoredSession,
   TOOL_HISTORY_ROLES,
   type User,
   UserSchema,
 } from '../../shared/agora-model';
+import { DEFAULT_SETTINGS, MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
+import { exceedsJsonDepth } from '../support/json-depth';
 import type { Logger } from '../support/logger';
 
 export type { AgoraChange };
 
 import { agoraSeed } from './agora-seed';
+import { type HistoryLimits, planEviction, type SessionRecord } from './recorded-history';
 
 export type AgoraChangeListener = (change: AgoraChange) => void;
 
@@ -37,6 +42,8 @@ export interface AgoraStoreOptions {
   now?: () => number;
   /** Where a failing change listener is reported; a listener never fails the change itself. */
   logger?: Logger;
+  /** The limits on what agent runs record, read at each recording (the engine's live settings). */
+  historyLimits?: () => HistoryLimits;
 }
 
 export interface UserPatch {
@@ -70,6 +77,26 @@ export class DuplicateSessionError extends Error {
   }
 }
 
+/**
+ * A value the store refused, and so did not store: not valid AGORA data, nested too deep, or not plain JSON.
+ * `status`/`expose` follow the http-errors convention, so a route that lets it through answers 422, not 500.
+ */
+export class AgoraDataError extends Error {
+  override name = 'AgoraDataError';
+  readonly status = 422;
+  readonly expose = true;
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+  }
+}
+
+/**
+ * How deep a stored record (a user with extra preference fields) may nest: a value taken from the deepest body
+ * a client may send (MAX_JSON_DEPTH_SETTING) with the levels a record puts around it. A workspace file adds
+ * three more levels (document, agora, users) and reads up to WORKSPACE_MAX_DEPTH, so what is stored loads again.
+ */
+export const RECORD_MAX_DEPTH = MAX_JSON_DEPTH_SETTING + 2;
+
 /** Thrown by `createUser` when another user has the email (compared case-insensitively). */
 export class DuplicateEmailError extends Error {
   constructor(readonly email: string) {
@@ -82,16 +109,14 @@ export class DuplicateEmailError extends Error {
 const RUN_TITLE_MAX = 50;
 const PREVIEW_MAX = 100;
 
-interface SessionRecord {
-  metadata: SessionMetadata;
-  /** Entries are frozen; the array itself only grows through `appendHistory`/`recordRunStart`. */
-  history: HistoryMessage[];
-}
+const HistorySchema = z.array(HistoryMessageSchema);
 
 /**
- * The AGORA profile's data: users, the current user, sessions with their histories. Everything is validated
- * before anything changes, so a rejected call leaves the store as it was. Stored values are frozen and never
- * handed out; readers get copies. Every change is announced to subscribers.
+ * The AGORA profile's data: users, the current user, sessions with their histories. Every write is checked
+ * first — against the workspace schemas, a depth bound and a JSON round trip — so whatever the store holds can
+ * be served and saved, and a refused write changes nothing (indexes included). Stored values are frozen and
+ * never handed out; readers get copies. Every change is announced to subscribers. What agent runs record is
+ * bounded by the history limits (see `recordRunStart`).
  */
 export class AgoraStore {
   private users = new Map<string, User>();
@@ -104,12 +129,14 @@ export class AgoraStore {
   private readonly seed: AgoraData;
   private readonly now: () => number;
   private readonly logger: Logger | undefined;
+  private readonly historyLimits: () => HistoryLimits;
 
   constructor(options: AgoraStoreOptions = {}) {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
+    this.historyLimits = options.historyLimits ?? (() => DEFAULT_SETTINGS);
     this.seed = agoraSeed(options.startedAt ?? this.now());
-    this.load(this.seed);
+    this.replace(this.seed);
   }
 
   subscribe(listener: AgoraChangeListener): () => void {
@@ -126,11 +153,28 @@ export class AgoraStore {
     this.replace(this.seed);
   }
 
-  /** Replaces everything (a workspace being loaded); throws, changing nothing, when `data` is invalid. */
+  /**
+   * Replaces everything (a workspace being loaded); throws, changing nothing, when `data` is invalid. Derived
+   * counts follow the histories: `messageCount` is the history's length, and a session a run created is all
+   * recorded. The history limits are not applied here: loading never evicts.
+   */
   replace(data: AgoraData): void {
-    const valid = AgoraDataSchema.parse(data);
+    const valid = storable(AgoraDataSchema, data, 'agora', RECORD_MAX_DEPTH + 2);
     checkConsistency(valid);
-    this.load(valid);
+    const users = new Map<string, User>();
+    const emailOwners = new Map<string, string>();
+    for (const user of valid.users) {
+      users.set(user.id, deepFreeze(user));
+      emailOwners.set(user.email.toLowerCase(), user.id);
+    }
+    const sessions = new Map<string, SessionRecord>();
+    for (const session of valid.sessions) sessions.set(session.metadata.sessionId, loadedSession(session));
+    this.users = users;
+    this.emailOwners = emailOwners;
+    this.aliases = new Map(Object.entries(valid.userAliases));
+    this.sessions = sessions;
+    this.currentUserId = valid.currentUserId;
+    this.usersNewestFirst = null;
     this.emit({ type: 'reset' });
   }
 
@@ -140,7 +184,7 @@ export class AgoraStore {
       users: [...this.users.values()],
       currentUserId: this.currentUserId,
       userAliases: Object.fromEntries(this.aliases),
-      sessions: [...this.sessions.values()],
+      sessions: [...this.sessions.values()].map(storedSession),
     });
   }
 
@@ -191,37 +235,39 @@ export class AgoraStore {
     return true;
   }
 
-  /** A new user with default preferences. Throws `DuplicateEmailError`, or a ZodError for an invalid email/name. */
+  /** A new user with default preferences. Throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields. */
   createUser(input: NewUser): User {
-    if (this.emailOwners.has(input.email.toLowerCase())) throw new DuplicateEmailError(input.email);
     const at = this.timestamp();
-    const user = UserSchema.parse({
+    const user = storedUser({
       id: randomUUID(),
       email: input.email,
       name: input.name,
-      preferences: { ...DEFAULT_PREFERENCES, ...input.preferences },
+      preferences: { ...DEFAULT_PREFERENCES, ...defined(input.preferences ?? {}) },
       createdAt: at,
       lastActivity: at,
     });
+    if (this.emailOwners.has(user.email.toLowerCase())) throw new DuplicateEmailError(user.email);
     this.putUser(user);
     this.emit({ type: 'user-created', user: copyUser(user) });
     return copyUser(user);
   }
 
-  /** Name and/or preferences (merged into the current ones); bumps lastActivity. Undefined for an unknown user. */
+  /**
+   * Name, email and/or preferences (merged into the current ones); bumps lastActivity. Undefined for an unknown
+   * user; throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields.
+   */
   updateUser(id: string, patch: UserPatch): User | undefined {
     const current = this.users.get(this.canonicalUserId(id));
     if (!current) return undefined;
-    const owner = patch.email === undefined ? undefined : this.emailOwners.get(patch.email.toLowerCase());
-    if (patch.email !== undefined && owner !== undefined && owner !== current.id)
-      throw new DuplicateEmailError(patch.email);
-    const user = UserSchema.parse({
+    const user = storedUser({
       ...current,
       name: patch.name ?? current.name,
       email: patch.email ?? current.email,
       preferences: patch.preferences ? { ...current.preferences, ...defined(patch.preferences) } : current.preferences,
       lastActivity: this.timestamp(),
     });
+    const owner = this.emailOwners.get(user.email.toLowerCase());
+    if (owner !== undefined && owner !== current.id) throw new DuplicateEmailError(user.email);
     this.putUser(user);
     this.emit({ type: 'user-updated', user: copyUser(user) });
     return copyUser(user);
@@ -294,37 +340,46 @@ export class AgoraStore {
     return history.map((message) => ({ ...message }));
   }
 
-  /** A session made in the console. Throws `DuplicateSessionError`, or a ZodError for invalid fields. */
+  /**
+   * A session made in the console: hand-made, so the history limits never evict from it what it starts with.
+   * Throws `DuplicateSessionError`, or `AgoraDataError` for invalid fields.
+   */
   createSession(input: NewSession): SessionMetadata {
     const sessionId = input.sessionId ?? `session-${randomUUID()}`;
+    const history = storedHistory(input.history ?? []);
     if (this.sessions.has(sessionId)) throw new DuplicateSessionError(sessionId);
-    const history = (input.history ?? []).map((message) => HistoryMessageSchema.parse(message));
     const at = this.timestamp();
-    const metadata = SessionMetadataSchema.parse({
+    const firstUser = history.find((message) => message.role === 'user');
+    const metadata = storedMetadata({
       sessionId,
       userId: input.userId,
-      title: input.title.trim().slice(0, SESSION_TITLE_MAX),
-      firstMessagePreview: '',
-      messageCount: 0,
+      title: typeof input.title === 'string' ? input.title.trim().slice(0, SESSION_TITLE_MAX) : input.title,
+      firstMessagePreview: shorten(firstUser?.content ?? '', PREVIEW_MAX),
+      messageCount: history.length,
       createdAt: at,
       lastActivity: at,
     });
-    const record: SessionRecord = { metadata: Object.freeze(metadata), history: [] };
-    const firstUser = history.find((message) => message.role === 'user');
-    const created = this.append(record, history, at, firstUser?.content ?? '');
-    this.sessions.set(sessionId, record);
-    this.emit({ type: 'session-created', session: copySession(created) });
-    return copySession(created);
+    this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
+    this.emit({ type: 'session-created', session: copySession(metadata) });
+    return copySession(metadata);
   }
 
-  /** Replaces the whole history (the console's history editor); undefined for an unknown session. */
+  /**
+   * Replaces the whole history (the console's history editor); undefined for an unknown session. The edited
+   * history is hand-made from then on, even in a session a run created: the limits no longer evict from it.
+   */
   replaceHistory(sessionId: string, messages: HistoryMessage[]): SessionMetadata | undefined {
-    const valid = messages.map((message) => HistoryMessageSchema.parse(message));
+    const history = storedHistory(messages);
     const record = this.sessions.get(sessionId);
     if (!record) return undefined;
-    record.history = [];
-    const firstUser = valid.find((message) => message.role === 'user');
-    const metadata = this.append(record, valid, this.timestamp(), firstUser?.content ?? '');
+    const firstUser = history.find((message) => message.role === 'user');
+    const metadata = Object.freeze({
+      ...record.metadata,
+      firstMessagePreview: shorten(firstUser?.content ?? '', PREVIEW_MAX),
+      messageCount: history.length,
+      lastActivity: this.timestamp(),
+    });
+    this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
     this.emit({ type: 'history-replaced', session: copySession(metadata) });
     return copySession(metadata);
   }
@@ -336,13 +391,13 @@ export class AgoraStore {
   updateSession(sessionId: string, patch: { title?: string; userId?: string }): SessionMetadata | undefined {
     const record = this.sessions.get(sessionId);
     if (!record) return undefined;
-    const metadata = SessionMetadataSchema.parse({
+    const metadata = storedMetadata({
       ...record.metadata,
       userId: patch.userId ?? record.metadata.userId,
-      title: patch.title === undefined ? record.metadata.title : patch.title.trim().slice(0, SESSION_TITLE_MAX),
+      title: typeof patch.title === 'string' ? patch.title.trim().slice(0, SESSION_TITLE_MAX) : record.metadata.title,
       lastActivity: this.timestamp(),
     });
-    record.metadata = Object.freeze(metadata);
+    this.sessions.set(sessionId, { ...record, metadata });
     this.emit({ type: 'session-updated', session: copySession(metadata) });
     return copySession(metadata);
   }
@@ -358,15 +413,18 @@ export class AgoraStore {
    * current user when the client sent none; title and preview from `userText`), appends `userText` as the
    * run's user message when it is not empty, and bumps lastActivity. What the run produces afterwards goes in
    * with `appendHistory` — do not append the user message there again. Throws for an empty `threadId`.
+   *
+   * What runs record is bounded by the history limits (`maxRecordedMessagesPerSession`, `maxRecordedMessages`,
+   * `maxRecordedSessions`): when a recording passes one, the oldest recorded history is evicted (see
+   * `planEviction`) and a `history-evicted` change says what went. Hand-made messages are never evicted.
    */
   recordRunStart(threadId: string, userId: string | null, userText: string): SessionMetadata {
     if (threadId === '') throw new Error('a run needs a threadId to be recorded as a session');
     const at = this.timestamp();
-    const message: HistoryMessage[] = userText === '' ? [] : [{ role: 'user', content: userText }];
-    let record = this.sessions.get(threadId);
-    const created = !record;
-    if (!record) {
-      const metadata = SessionMetadataSchema.parse({
+    const messages = storedHistory(userText === '' ? [] : [{ role: 'user', content: userText }]);
+    const existing = this.sessions.get(threadId);
+    const record = existing ?? {
+      metadata: storedMetadata({
         sessionId: threadId,
         userId: userId || this.currentUserId || 'anonymous',
         title: runTitle(userText),
@@ -374,59 +432,91 @@ export class AgoraStore {
         messageCount: 0,
         createdAt: at,
         lastActivity: at,
-      });
-      record = { metadata: Object.freeze(metadata), history: [] };
-      this.sessions.set(threadId, record);
-    }
-    const metadata = this.append(record, message, at, record.metadata.firstMessagePreview || userText);
-    this.emit(
-      created ? { type: 'session-created', session: copySession(metadata) } : this.historyChange(metadata, message),
+      }),
+      history: [],
+      recorded: 0,
+      byRun: true,
+    };
+    const metadata = this.record(
+      threadId,
+      record,
+      messages,
+      at,
+      record.metadata.firstMessagePreview || userText,
+      !existing,
     );
     this.touchUser(metadata.userId, at);
     return copySession(metadata);
   }
 
   /**
-   * Appends what a run produced (assistant answers, tool calls and results). Throws, changing nothing, when a
-   * message is invalid; undefined (nothing recorded) when the session does not exist, e.g. deleted mid-run.
+   * Appends what a run produced (assistant answers, tool calls and results), within the history limits (see
+   * `recordRunStart`). Throws, changing nothing, when a message is invalid; undefined (nothing recorded) when
+   * the session does not exist, e.g. deleted mid-run.
    */
   appendHistory(threadId: string, messages: HistoryMessage[]): SessionMetadata | undefined {
-    const valid = messages.map((message) => HistoryMessageSchema.parse(message));
+    const valid = storedHistory(messages);
     const record = this.sessions.get(threadId);
     if (!record) return undefined;
-    const at = this.timestamp();
-    const metadata = this.append(record, valid, at, record.metadata.firstMessagePreview);
-    this.emit(this.historyChange(metadata, valid));
+    const metadata = this.record(threadId, record, valid, this.timestamp(), record.metadata.firstMessagePreview, false);
     return copySession(metadata);
   }
 
   // ---- internals ----
 
-  private append(record: SessionRecord, messages: HistoryMessage[], at: string, preview: string): SessionMetadata {
-    for (const message of messages) record.history.push(Object.freeze({ ...message }));
-    record.metadata = Object.freeze({
-      ...record.metadata,
-      firstMessagePreview: shorten(preview, PREVIEW_MAX),
-      messageCount: record.history.length,
-      lastActivity: at,
-    });
-    return record.metadata;
-  }
-
-  private historyChange(metadata: SessionMetadata, messages: HistoryMessage[]): AgoraChange {
-    return {
-      type: 'history-appended',
-      session: copySession(metadata),
-      messages: messages.map((message) => ({ ...message })),
+  /** Stores what a run recorded into the session, evicts what the limits say, and announces both. */
+  private record(
+    threadId: string,
+    record: SessionRecord,
+    messages: readonly HistoryMessage[],
+    at: string,
+    preview: string,
+    created: boolean,
+  ): SessionMetadata {
+    const history = [...record.history, ...messages];
+    const appended: SessionRecord = {
+      ...record,
+      history,
+      recorded: record.byRun ? history.length : record.recorded + messages.length,
+      metadata: Object.freeze({
+        ...record.metadata,
+        firstMessagePreview: shorten(preview, PREVIEW_MAX),
+        messageCount: history.length,
+        lastActivity: at,
+      }),
     };
+    const eviction = planEviction(this.sessions, { id: threadId, record: appended }, this.historyLimits());
+    const stored = eviction?.trimmed.get(threadId) ?? appended;
+    this.sessions.set(threadId, stored);
+    if (eviction) {
+      for (const [sessionId, trimmed] of eviction.trimmed) this.sessions.set(sessionId, trimmed);
+      for (const sessionId of eviction.deleted) this.sessions.delete(sessionId);
+    }
+    const session = copySession(stored.metadata);
+    this.emit(
+      created
+        ? { type: 'session-created', session }
+        : { type: 'history-appended', session, messages: messages.map((message) => ({ ...message })) },
+    );
+    if (eviction) {
+      this.emit({
+        type: 'history-evicted',
+        limits: eviction.limits,
+        removedMessages: eviction.removedMessages,
+        trimmedSessions: [...eviction.trimmed.values()].map((trimmed) => copySession(trimmed.metadata)),
+        deletedSessionIds: eviction.deleted,
+      });
+    }
+    return stored.metadata;
   }
 
   /** A run counts as the user's activity; unknown or anonymous owners are left alone. */
   private touchUser(userId: string, at: string): void {
     const user = this.users.get(this.canonicalUserId(userId));
     if (!user) return;
-    const updated = { ...user, lastActivity: at };
-    this.putUser(updated, true);
+    // A shallow copy of a stored (valid, frozen) user with a fresh timestamp: nothing to check again.
+    const updated = Object.freeze({ ...user, lastActivity: at });
+    this.putUser(updated);
     this.emit({ type: 'user-updated', user: copyUser(updated) });
   }
 
@@ -434,31 +524,13 @@ export class AgoraStore {
     return this.aliases.get(id) ?? id;
   }
 
-  /**
-   * Stores a deep-frozen copy. `alreadyStored`: the user is a shallow copy of a stored (frozen) one, so nothing
-   * in it belongs to a caller and the clone can be skipped — the per-run activity bump relies on that.
-   */
-  private putUser(user: User, alreadyStored = false): void {
+  /** Stores a user that `storedUser` made; nothing here can fail, so the indexes never go out of step. */
+  private putUser(user: User): void {
     const previous = this.users.get(user.id);
     if (previous) this.emailOwners.delete(previous.email.toLowerCase());
-    this.users.set(user.id, alreadyStored ? Object.freeze(user) : deepFreeze(structuredClone(user)));
+    this.users.set(user.id, user);
     this.emailOwners.set(user.email.toLowerCase(), user.id);
     this.usersNewestFirst = null;
-  }
-
-  private load(data: AgoraData): void {
-    this.users.clear();
-    this.emailOwners.clear();
-    this.sessions.clear();
-    this.aliases = new Map(Object.entries(data.userAliases));
-    for (const user of data.users) this.putUser(user);
-    for (const session of data.sessions) {
-      this.sessions.set(session.metadata.sessionId, {
-        metadata: Object.freeze({ ...session.metadata }),
-        history: session.history.map((message) => Object.freeze({ ...message })),
-      });
-    }
-    this.currentUserId = data.currentUserId;
   }
 
   private timestamp(): string {
@@ -476,16 +548,86 @@ export class AgoraStore {
   }
 }
 
-/** What the schema cannot see: unique emails and a current user that exists. */
+/**
+ * `value` as the store keeps it, or an `AgoraDataError`: no deeper than `maxDepth` (checked first and without
+ * recursion, so a hostile value costs nothing more), plain JSON (a JSON round trip, so what is served is what is
+ * saved and nothing the caller holds is shared), and valid against `schema`.
+ */
+function storable<T>(schema: z.ZodType<T>, value: unknown, what: string, maxDepth = RECORD_MAX_DEPTH): T {
+  if (exceedsJsonDepth(value, maxDepth)) {
+    throw new AgoraDataError([{ path: what, message: `nested deeper than ${maxDepth} levels` }]);
+  }
+  let plain: unknown;
+  try {
+    plain = JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch (error) {
+    throw new AgoraDataError([{ path: what, message: `not representable as JSON: ${(error as Error).message}` }]);
+  }
+  const parsed = schema.safeParse(plain);
+  if (!parsed.success) {
+    throw new AgoraDataError(
+      parsed.error.issues.map((issue) => ({ path: [what, ...issue.path].join('.'), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
+
+function storedUser(value: unknown): User {
+  return deepFreeze(storable(UserSchema, value, 'user'));
+}
+
+function storedMetadata(value: unknown): SessionMetadata {
+  return Object.freeze(storable(SessionMetadataSchema, value, 'session'));
+}
+
+function storedHistory(messages: unknown): readonly HistoryMessage[] {
+  return storable(HistorySchema, messages, 'history').map((message) => Object.freeze(message));
+}
+
+/** A loaded session: counts follow the history, and a session a run created is all recorded. */
+function loadedSession(session: StoredSession): SessionRecord {
+  const history = session.history.map((message) => Object.freeze(message));
+  const byRun = session.recordedByRun === true;
+  return {
+    metadata: Object.freeze({ ...session.metadata, messageCount: history.length }),
+    history,
+    recorded: byRun ? history.length : (session.recordedMessages ?? 0),
+    byRun,
+  };
+}
+
+/** A session in the workspace format: the recording marks only where there is something to mark. */
+function storedSession(record: SessionRecord): StoredSession {
+  return {
+    metadata: record.metadata,
+    history: record.history as HistoryMessage[],
+    ...(record.byRun ? { recordedByRun: true } : record.recorded > 0 && { recordedMessages: record.recorded }),
+  };
+}
+
+/** What the schema cannot see: unique emails, a current user that exists, recorded counts within histories. */
 function checkConsistency(data: AgoraData): void {
   const emails = new Set<string>();
+  const userIds = new Set<string>();
   for (const user of data.users) {
+    if (userIds.has(user.id)) throw new Error(`user ${user.id} appears twice`);
+    userIds.add(user.id);
     const email = user.email.toLowerCase();
     if (emails.has(email)) throw new DuplicateEmailError(user.email);
     emails.add(email);
   }
   if (data.currentUserId !== null && !data.users.some((user) => user.id === data.currentUserId)) {
     throw new Error(`currentUserId ${data.currentUserId} is not one of the users`);
+  }
+  const sessionIds = new Set<string>();
+  for (const { metadata, history, recordedMessages } of data.sessions) {
+    if (sessionIds.has(metadata.sessionId)) throw new Error(`session ${metadata.sessionId} appears twice`);
+    sessionIds.add(metadata.sessionId);
+    if ((recordedMessages ?? 0) > history.length) {
+      throw new Error(
+        `session ${metadata.sessionId}: recordedMessages (${recordedMessages}) is more than its ${history.length} messages`,
+      );
+    }
   }
 }
 

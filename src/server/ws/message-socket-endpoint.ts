@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import type { ServerSettings } from '../../shared/settings';
+import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 import type { Connection } from './connection';
 import { webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
@@ -9,7 +11,12 @@ import type { SocketEndpoint } from './socket-server';
 export type ClientMessage =
   | { kind: 'json'; value: unknown; text: string }
   | { kind: 'invalid-json'; error: string; text: string }
+  /** Valid JSON refused before any handler sees it (nested deeper than `maxJsonDepth`); `error` says why. */
+  | { kind: 'refused'; error: string; text: string }
   | { kind: 'binary'; size: number };
+
+/** The limits a frame is read under (the engine's settings, read per frame). */
+export type FrameLimits = Pick<ServerSettings, 'maxJsonDepth'>;
 
 /** The conversation on one socket: what the profile does with each message. */
 export interface SocketSession {
@@ -20,11 +27,13 @@ export interface SocketSession {
 
 /**
  * A WebSocket endpoint of the mocked API speaking one JSON object per text frame: registers each socket
- * as a Connection (so the console sees it), logs every frame, and hands parsed messages to a session.
+ * as a Connection (so the console sees it), logs every frame, and hands parsed messages to a session. A frame
+ * nested deeper than `maxJsonDepth` reaches the session as `refused`, its value dropped.
  */
 export function messageSocketEndpoint(
   path: string,
   registry: ConnectionRegistry,
+  limits: () => FrameLimits,
   createSession: (connection: Connection, request: IncomingMessage) => SocketSession,
 ): SocketEndpoint {
   return {
@@ -40,12 +49,7 @@ export function messageSocketEndpoint(
           return;
         }
         const text = bytes.toString('utf8');
-        let message: ClientMessage;
-        try {
-          message = { kind: 'json', value: JSON.parse(text), text };
-        } catch (error) {
-          message = { kind: 'invalid-json', error: (error as Error).message, text };
-        }
+        const message = parseFrame(text, limits().maxJsonDepth);
         connection.received(text, bytes.length, false, message.kind === 'json' ? messageType(message.value) : null);
         session.message(message);
       });
@@ -55,6 +59,19 @@ export function messageSocketEndpoint(
       });
     },
   };
+}
+
+function parseFrame(text: string, maxJsonDepth: number): ClientMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'invalid-json', error: (error as Error).message, text };
+  }
+  if (exceedsJsonDepth(value, maxJsonDepth)) {
+    return { kind: 'refused', error: `Frame rejected: ${jsonDepthMessage(maxJsonDepth)}`, text };
+  }
+  return { kind: 'json', value, text };
 }
 
 function rawBytes(data: RawData): Buffer {

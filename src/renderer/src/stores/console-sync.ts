@@ -90,7 +90,7 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
     const next = applyAgoraChanges(state, batch.stateChanges);
     const historyVersions = { ...state.historyVersions };
     for (const sessionId of next.historiesChanged) historyVersions[sessionId] = (historyVersions[sessionId] ?? 0) + 1;
-    useStateStore.setState({ users: next.users, sessions: next.sessions, historyVersions });
+    useStateStore.setState({ users: next.users, sessions: next.sessions, historyVersions, eviction: next.eviction });
     if (next.needsRefetch) void reloadState();
   }
   if (batch.scenariosChanged) void reloadScenarios();

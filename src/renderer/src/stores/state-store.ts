@@ -1,10 +1,19 @@
 import { create } from 'zustand';
-import type { AgoraChange, SessionMetadata } from '../../../shared/agora-model';
+import type { AgoraChange, HistoryLimitSetting, SessionMetadata } from '../../../shared/agora-model';
 import type { ConsoleUser } from '../../../shared/control-api';
 
 export interface AgoraSnapshot {
   users: readonly ConsoleUser[];
   sessions: readonly SessionMetadata[];
+  /** Recorded history evicted since the notice was last dismissed; null when there is nothing to tell. */
+  eviction?: EvictionNotice | null;
+}
+
+/** What the history limits evicted (summed over `history-evicted` changes), for the State view's notice. */
+export interface EvictionNotice {
+  limits: readonly HistoryLimitSetting[];
+  removedMessages: number;
+  deletedSessions: number;
 }
 
 interface StateStore extends AgoraSnapshot {
@@ -13,6 +22,7 @@ interface StateStore extends AgoraSnapshot {
   selectedSessionId: string | null;
   /** Bumped when a session's history changed in the engine, so an open history editor can offer to reload. */
   historyVersions: Record<string, number>;
+  eviction: EvictionNotice | null;
 }
 
 export const useStateStore = create<StateStore>()(() => ({
@@ -22,6 +32,7 @@ export const useStateStore = create<StateStore>()(() => ({
   selectedUserId: null,
   selectedSessionId: null,
   historyVersions: {},
+  eviction: null,
 }));
 
 function upsert<T>(items: readonly T[], item: T, same: (a: T) => boolean): T[] {
@@ -29,16 +40,29 @@ function upsert<T>(items: readonly T[], item: T, same: (a: T) => boolean): T[] {
   return index === -1 ? [...items, item] : items.map((existing, i) => (i === index ? item : existing));
 }
 
+/** `notice` with one more eviction added to it. */
+function addEviction(
+  notice: EvictionNotice | null,
+  change: Extract<AgoraChange, { type: 'history-evicted' }>,
+): EvictionNotice {
+  return {
+    limits: [...new Set([...(notice?.limits ?? []), ...change.limits])],
+    removedMessages: (notice?.removedMessages ?? 0) + change.removedMessages,
+    deletedSessions: (notice?.deletedSessions ?? 0) + change.deletedSessionIds.length,
+  };
+}
+
 /**
  * Follows the engine's store changes without refetching. `reset` cannot be followed this way: the caller
- * refetches when `needsRefetch` is true.
+ * refetches when `needsRefetch` is true. What the history limits evicted is added to the snapshot's notice.
  */
 export function applyAgoraChanges(
   snapshot: AgoraSnapshot,
   changes: readonly AgoraChange[],
-): AgoraSnapshot & { needsRefetch: boolean; historiesChanged: string[] } {
+): AgoraSnapshot & { needsRefetch: boolean; historiesChanged: string[]; eviction: EvictionNotice | null } {
   let { users, sessions } = snapshot;
   let needsRefetch = false;
+  let eviction = snapshot.eviction ?? null;
   const historiesChanged: string[] = [];
   for (const change of changes) {
     switch (change.type) {
@@ -67,10 +91,18 @@ export function applyAgoraChanges(
         sessions = upsert(sessions, change.session, (s) => s.sessionId === change.session.sessionId);
         historiesChanged.push(change.session.sessionId);
         break;
+      case 'history-evicted':
+        for (const session of change.trimmedSessions) {
+          sessions = upsert(sessions, session, (s) => s.sessionId === session.sessionId);
+          historiesChanged.push(session.sessionId);
+        }
+        sessions = sessions.filter((session) => !change.deletedSessionIds.includes(session.sessionId));
+        eviction = addEviction(eviction, change);
+        break;
       case 'reset':
         needsRefetch = true;
         break;
     }
   }
-  return { users, sessions, needsRefetch, historiesChanged };
+  return { users, sessions, needsRefetch, historiesChanged, eviction };
 }

@@ -30,7 +30,7 @@ export function agoraProfile(context: EngineContext): ContractProfile {
     name: 'agora-mock',
     routers: [serviceRoutes(), agentsRoutes(), sessionRoutes(context), userRoutes(context), documentRoutes()],
     socketEndpoints: [
-      messageSocketEndpoint('/ws', context.registry, (connection, request) => {
+      messageSocketEndpoint('/ws', context.registry, context.settings, (connection, request) => {
         // Runs become REST sessions, as on AGORA's real servers (the Python mock never recorded them).
         const observer = runHistoryRecorder(context.store, context.logger);
         const session = agoraSocketSession(connection, request, { context, catalogue: scenarios, observer });

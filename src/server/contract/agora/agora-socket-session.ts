@@ -83,6 +83,10 @@ export function agoraSocketSession(
       sendError('invalid_json', `Invalid JSON: ${message.error}`);
       return;
     }
+    if (message.kind === 'refused') {
+      sendError('invalid_json', message.error);
+      return;
+    }
     const parsed = parseClientRequest(message.value);
     if (parsed.kind === 'refused') {
       sendError(parsed.errorCode, parsed.message, parsed.details);

@@ -1,7 +1,11 @@
 import { ScenarioSchema } from '../../../../shared/scenario';
 import type { JsonIssue } from '../../ui/JsonEditor';
 
-/** The engine's own scenario schema, run as the person types. */
+/**
+ * The engine's own scenario schema, run as the person types. Trigger regexes are not judged here: the engine
+ * compiles them on RE2 when the scenario is saved, and a pattern it cannot run comes back as the save's 422,
+ * naming `triggers.N.pattern` (the editor shows it).
+ */
 export function validateScenario(value: unknown): JsonIssue[] {
   const result = ScenarioSchema.safeParse(value);
   if (result.success) return [];

@@ -55,6 +55,32 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
     ],
   },
   {
+    title: 'Recorded history',
+    fields: [
+      {
+        key: 'maxRecordedMessagesPerSession',
+        label: 'Messages per session',
+        unit: 'messages',
+        step: 100,
+        hint: 'What runs record in one session; past it its oldest recorded messages go. Hand-made ones stay.',
+      },
+      {
+        key: 'maxRecordedMessages',
+        label: 'Messages in all',
+        unit: 'messages',
+        step: 1000,
+        hint: 'Past it the least recently active sessions lose their recorded messages first.',
+      },
+      {
+        key: 'maxRecordedSessions',
+        label: 'Sessions runs create',
+        unit: 'sessions',
+        step: 100,
+        hint: 'Past it the least recently active of them are removed.',
+      },
+    ],
+  },
+  {
     title: 'Limits',
     fields: [
       {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useStateStore } from '../../stores/state-store';
 import { HistoryEditor } from './HistoryEditor';
+import { HistoryEvictedNotice } from './HistoryEvictedNotice';
 import { ResetStateButton } from './ResetStateButton';
 import { SessionList } from './SessionList';
 import { UserForm } from './UserForm';
@@ -57,7 +58,8 @@ export function StateView() {
           <h2>Sessions</h2>
           {user && <span className="muted">of {user.name}</span>}
         </div>
-        <div className="panel-body">
+        <div className="panel-body stack">
+          <HistoryEvictedNotice />
           {user ? <SessionList userId={user.id} /> : <div className="empty">Pick a user to see their sessions.</div>}
         </div>
       </div>

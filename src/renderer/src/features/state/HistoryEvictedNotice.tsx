@@ -1,0 +1,27 @@
+import { useStateStore } from '../../stores/state-store';
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** Says that the history limits evicted recorded history (and which limits), until dismissed. */
+export function HistoryEvictedNotice() {
+  const eviction = useStateStore((state) => state.eviction);
+  if (!eviction) return null;
+  return (
+    <div className="notice warning row" role="status" data-testid="history-evicted">
+      <span className="spacer">
+        Recorded history hit a limit ({eviction.limits.join(', ')}):{' '}
+        {plural(eviction.removedMessages, 'recorded message')} evicted, oldest first
+        {eviction.deletedSessions > 0 && ` (${plural(eviction.deletedSessions, 'run session')} removed whole)`}.
+        Hand-made history is kept; change the limits in Settings.
+      </span>
+      <button
+        type="button"
+        className="ghost small"
+        onClick={() => useStateStore.setState({ eviction: null })}
+        aria-label="Dismiss notice"
+      >
+        ✕
+      </button>
+    </div>
+  );
+}
