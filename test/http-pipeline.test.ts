@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, METHODS } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { createHttpApp } from '../src/server/http/app';
+import { MAX_ECHOED_INPUT_CHARS, TRUNCATED_INPUT_MARK } from '../src/server/http/echoed-input';
 import { HttpError } from '../src/server/http/http-errors';
 import { jsonBody } from '../src/server/http/json-body';
 import { RequestLog } from '../src/server/http/request-log';
@@ -37,6 +39,19 @@ router.post(
     ctx.body = item;
   },
 );
+// Accepts inputs of any depth, to see how a 422 echoes them.
+router.post(
+  '/named',
+  jsonBody(() => ({ maxBodyBytes: 2 * 1024 * 1024, maxJsonDepth: 1000 })),
+  (ctx) => {
+    ctx.body = parseRequestPart(z.object({ name: z.string().max(2000) }).strict(), ctx.request.body, 'body');
+  },
+);
+router.get('/unserialisable', (ctx) => {
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  ctx.body = { cycle };
+});
 router.get('/boom', () => {
   throw new Error('secret internal detail');
 });
@@ -217,4 +232,103 @@ test('422 entries keep FastAPI key order: type, loc, msg, input', async () => {
   });
   const text = await response.text();
   assert.match(text, /^\{"detail":\[\{"type":"[a-z_]+","loc":\["body","count"\],"msg":"[^"]+","input":"three"\}\]\}$/);
+});
+
+test('a method no route serves (PURGE, PROPFIND, …) is 405 with Allow on a known path, 404 elsewhere', async () => {
+  // Every method Node parses but those with an answer here, HEAD (no body to read) and CONNECT (which never
+  // reaches the app; the engine test below covers it).
+  const unserved = METHODS.filter((method) => !['CONNECT', 'HEAD', 'PUT', 'OPTIONS'].includes(method));
+  assert.ok(unserved.includes('PURGE') && unserved.includes('PROPFIND') && unserved.includes('MKCOL'));
+  for (const method of unserved) {
+    const known = await rawHttp(port, [`${method} /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
+    assert.equal(known.status, 405, `${method} /echo`);
+    assert.equal(known.headers.allow, 'PUT', method);
+    assert.deepEqual(JSON.parse(known.body), { detail: 'Method Not Allowed' }, method);
+    const unknown = await rawHttp(port, [`${method} /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
+    assert.equal(unknown.status, 404, `${method} /nowhere`);
+    assert.equal(unknown.headers.allow, undefined, `${method}: no Allow where nothing is served`);
+    assert.deepEqual(JSON.parse(unknown.body), { detail: 'Not Found' }, method);
+  }
+});
+
+test('a compressed body is decoded; one that does not decode is 400 naming its encoding, an unknown encoding 415', async () => {
+  const send = (body: Buffer, encoding: string) =>
+    rawHttp(port, [
+      `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      body,
+    ]);
+  const json = Buffer.from('{"a":1}');
+  for (const [encoding, encoded] of [
+    ['gzip', gzipSync(json)],
+    ['deflate', deflateSync(json)],
+    ['br', brotliCompressSync(json)],
+  ] as const) {
+    const decoded = await send(encoded, encoding);
+    assert.equal(decoded.status, 200, encoding);
+    assert.deepEqual(JSON.parse(decoded.body), { received: { a: 1 } });
+    for (const broken of [Buffer.from('not compressed at all'), encoded.subarray(0, encoded.length - 4)]) {
+      const refused = await send(broken, encoding);
+      assert.equal(refused.status, 400, `${encoding}: ${broken.toString('hex')}`);
+      assert.match(
+        JSON.parse(refused.body).detail,
+        new RegExp(`could not be decoded as ${encoding} \\(its Content-Encoding\\): .+`),
+      );
+    }
+  }
+  const unknown = await send(json, 'zstd');
+  assert.equal(unknown.status, 415);
+  assert.match(JSON.parse(unknown.body).detail, /Unsupported Content-Encoding "zstd".*gzip, deflate, br/);
+  // A small body that decodes to more than the limit is refused like a large one, without inflating it all.
+  const bomb = await send(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'gzip');
+  assert.equal(bomb.status, 413);
+});
+
+test('a 422 echoes small inputs exactly and large ones as a bounded excerpt', async () => {
+  const post = (body: string) =>
+    fetch(`${base}/named`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  type Issue = { type: string; loc: unknown[]; msg: string; input: unknown };
+  const issue = async (body: string) => {
+    const response = await post(body);
+    assert.equal(response.status, 422);
+    const { detail } = (await response.json()) as { detail: Issue[] };
+    assert.equal(detail.length, 1);
+    return detail[0] as Issue;
+  };
+  assert.deepEqual(await issue('{"name":[1,{"a":"b"}]}'), {
+    type: 'string_type',
+    loc: ['body', 'name'],
+    msg: 'Input should be a valid string',
+    input: [1, { a: 'b' }],
+  });
+  // An input whose JSON is exactly the bound is still echoed whole.
+  const fits = ['x'.repeat(MAX_ECHOED_INPUT_CHARS - 4)];
+  assert.equal(JSON.stringify(fits).length, MAX_ECHOED_INPUT_CHARS);
+  assert.deepEqual((await issue(JSON.stringify({ name: fits }))).input, fits);
+
+  const huge = 'y'.repeat(900_000);
+  const longText = await issue(JSON.stringify({ name: huge }));
+  assert.equal(longText.type, 'string_too_long');
+  assert.equal(longText.input, `${'y'.repeat(MAX_ECHOED_INPUT_CHARS)}${TRUNCATED_INPUT_MARK}`);
+  const longList = await issue(JSON.stringify({ name: [huge] }));
+  assert.equal(longList.input, `["${'y'.repeat(MAX_ECHOED_INPUT_CHARS - 2)}${TRUNCATED_INPUT_MARK}`);
+  const longObject = await issue(`{"name":${JSON.stringify({ text: huge })}}`);
+  assert.equal(longObject.input, `{"text":"${'y'.repeat(MAX_ECHOED_INPUT_CHARS - 9)}${TRUNCATED_INPUT_MARK}`);
+  const nested = `${'['.repeat(999)}${']'.repeat(999)}`;
+  const deep = await issue(`{"name":${nested}}`);
+  assert.equal(deep.input, `${nested.slice(0, MAX_ECHOED_INPUT_CHARS)}${TRUNCATED_INPUT_MARK}`);
+  // A key is echoed in `loc`: a huge one is cut the same way.
+  const longKey = await issue(JSON.stringify({ name: 'ok', [huge]: 1 }));
+  assert.deepEqual(longKey.loc, ['body', `${'y'.repeat(MAX_ECHOED_INPUT_CHARS)}${TRUNCATED_INPUT_MARK}`]);
+  assert.equal(longKey.input, 1);
+});
+
+test('a response that cannot be serialised is a FastAPI-shaped 500 naming the route, logged', async () => {
+  const response = await fetch(`${base}/unserialisable`);
+  assert.equal(response.status, 500);
+  assert.match(String(response.headers.get('content-type')), /^application\/json/);
+  assert.deepEqual(await response.json(), {
+    detail: 'Internal Server Error: the response of GET /unserialisable could not be serialised as JSON',
+  });
+  assert.ok(logged.some((line) => line.includes('GET /unserialisable')));
+  assert.equal((await fetch(`${base}/teapot`)).status, 418, 'the server carries on');
 });
