@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, METHODS } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import Router from '@koa/router';
@@ -332,3 +332,95 @@ test('a response that cannot be serialised is a FastAPI-shaped 500 naming the ro
   assert.ok(logged.some((line) => line.includes('GET /unserialisable')));
   assert.equal((await fetch(`${base}/teapot`)).status, 418, 'the server carries on');
 });
+
+test('on the engine: unknown methods and CONNECT follow the same rule, in the control API too', async () => {
+  const engine = await startTestEngine();
+  const raw = (requestLine: string, headers = '') =>
+    rawHttp(engine.port, [`${requestLine} HTTP/1.1\r\nHost: 127.0.0.1:${engine.port}\r\n${headers}\r\n`]);
+  const purge = await raw('PURGE /health');
+  assert.equal(purge.status, 405);
+  assert.equal(purge.headers.allow, 'HEAD, GET');
+  assert.deepEqual(JSON.parse(purge.body), { detail: 'Method Not Allowed' });
+  assert.equal((await raw('PROPFIND /users/me/preferences')).status, 405);
+  assert.deepEqual(JSON.parse((await raw('SEARCH /nowhere')).body), { detail: 'Not Found' });
+
+  const connectKnown = await raw('CONNECT /agent');
+  assert.equal(connectKnown.status, 405);
+  assert.equal(connectKnown.headers.allow, 'POST');
+  assert.deepEqual(JSON.parse(connectKnown.body), { detail: 'Method Not Allowed' });
+  const connectAuthority = await raw('CONNECT example.com:443');
+  assert.equal(connectAuthority.status, 404);
+  assert.deepEqual(JSON.parse(connectAuthority.body), { detail: 'Not Found' });
+
+  const authorised = `Authorization: Bearer ${engine.token}\r\n`;
+  const controlKnown = await raw('LOCK /__console/api/server', authorised);
+  assert.equal(controlKnown.status, 405);
+  assert.equal(controlKnown.headers.allow, 'HEAD, GET');
+  assert.deepEqual(JSON.parse(controlKnown.body), { detail: 'Method Not Allowed' });
+  const controlUnknown = await raw('MKCOL /__console/api/nowhere', authorised);
+  assert.equal(controlUnknown.status, 404);
+  assert.deepEqual(JSON.parse(controlUnknown.body), { detail: 'Not Found' });
+});
+
+test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and the connection is closed', async () => {
+  const engine = await startTestEngine();
+  const garbage = await rawHttp(engine.port, ['NOT HTTP AT ALL\r\n\r\n']);
+  assert.equal(garbage.status, 400);
+  assert.equal(garbage.headers.connection, 'close');
+  assert.match(JSON.parse(garbage.body).detail, /^Bad Request: malformed HTTP \(.+\)$/);
+  const badLength = await rawHttp(engine.port, [
+    'POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd',
+  ]);
+  assert.equal(badLength.status, 400);
+  assert.match(JSON.parse(badLength.body).detail, /^Bad Request: malformed HTTP/);
+  const hugeHeaders = await rawHttp(engine.port, [
+    `GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
+  ]);
+  assert.equal(hugeHeaders.status, 431);
+  assert.match(JSON.parse(hugeHeaders.body).detail, /^Request Header Fields Too Large: .*16384 bytes/);
+  const longUrl = await rawHttp(engine.port, [`GET /${'u'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`]);
+  assert.equal(longUrl.status, 431);
+  assert.equal((await fetch(`${engine.url}/health`)).status, 200, 'the engine carries on');
+});
+
+test('on the engine: garbage after a request whose response is streaming cuts the stream, never corrupts it', async () => {
+  const engine = await startTestEngine({ settings: { speed: 1 } });
+  engine.context.scenarios.put({
+    id: 'long-wait',
+    name: 'Long wait',
+    triggers: [{ match: 'substring', value: 'long wait' }],
+    steps: [{ type: 'step', name: 'waiting', steps: [{ type: 'wait', ms: 60_000 }] }],
+  });
+  const body = JSON.stringify({
+    threadId: 'garbage-after',
+    runId: 'r1',
+    messages: [{ id: 'm1', role: 'user', content: 'long wait' }],
+    tools: [],
+    context: [],
+  });
+  const socket = connect(engine.port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => {
+    received += chunk.toString();
+  });
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('error', () => {});
+  socket.write(
+    `POST /agent HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  await eventually(() => received.includes('STEP_STARTED'), 'the stream to start');
+  socket.write('GARBAGE\r\n\r\n');
+  await closed;
+  assert.equal(received.match(/HTTP\/1\.1/g)?.length, 1, 'no second status line was written into the stream');
+  assert.doesNotMatch(received, /Bad Request/);
+  const connections = engine.context.registry.list().filter((connection) => connection.kind === 'sse');
+  await eventually(() => connections.every((connection) => connection.state === 'closed'), 'the stream to close');
+});
+
+async function eventually(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
