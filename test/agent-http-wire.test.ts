@@ -113,6 +113,8 @@ test('invalid input is refused with a plain HTTP error before any stream starts'
     // AGORA's id-less variant is a /ws dialect, not a RunAgentInput.
     { body: { threadId: 't', messages: [{ role: 'user', content: 'hi' }] }, status: 422, loc: ['body', 'runId'] },
     { body: '', status: 422, loc: ['body'] },
+    // A run is recorded as a session of its thread, which needs a name.
+    { body: { ...runInput('x'), threadId: '' }, status: 422, loc: ['body', 'threadId'] },
     { body: '{"threadId": ', status: 400 },
     { body: 'threadId=t', headers: { 'content-type': 'text/plain' }, status: 415 },
   ];

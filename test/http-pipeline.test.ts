@@ -380,6 +380,24 @@ test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and
   assert.match(JSON.parse(hugeHeaders.body).detail, /^Request Header Fields Too Large: .*16384 bytes/);
   const longUrl = await rawHttp(engine.port, [`GET /${'u'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`]);
   assert.equal(longUrl.status, 431);
+  const noHost = await rawHttp(engine.port, ['GET /health HTTP/1.1\r\n\r\n']);
+  assert.equal(noHost.status, 400);
+  assert.deepEqual(JSON.parse(noHost.body), { detail: 'Bad Request: an HTTP/1.1 request needs a Host header' });
+  // An expectation other than 100-continue is ignored, as FastAPI does, instead of Node's bare 417.
+  const expecting = await rawHttp(engine.port, ['GET /health HTTP/1.1\r\nHost: x\r\nExpect: the unexpected\r\n\r\n']);
+  assert.equal(expecting.status, 200);
+  // Handshakes ws refuses are answered like the rest, not with its HTML page.
+  const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n';
+  const postUpgrade = await rawHttp(engine.port, [
+    `POST /ws HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+  ]);
+  assert.equal(postUpgrade.status, 405);
+  assert.equal(postUpgrade.headers.allow, 'GET');
+  assert.deepEqual(JSON.parse(postUpgrade.body), { detail: 'Invalid HTTP method' });
+  const keyless = await rawHttp(engine.port, [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`]);
+  assert.equal(keyless.status, 400);
+  assert.match(String(keyless.headers['content-type']), /^application\/json/);
+  assert.deepEqual(JSON.parse(keyless.body), { detail: 'Missing or invalid Sec-WebSocket-Key header' });
   assert.equal((await fetch(`${engine.url}/health`)).status, 200, 'the engine carries on');
 });
 

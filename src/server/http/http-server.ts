@@ -22,10 +22,23 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => vo
  * The Node HTTP server under the Koa app, hardened against clients that misbehave below HTTP's application
  * layer: header, request and keep-alive timeouts from the settings (long-lived responses such as SSE streams,
  * and WebSockets after their upgrade, are not bound by them); malformed, oversized and timed-out requests
- * answered with the right status and a FastAPI body; CONNECT requests routed like any other unknown method.
+ * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any other unknown method, and
+ * unknown expectations (`Expect`) served like any request.
  */
 export function createHttpServer(handler: RequestHandler, timeouts: HttpTimeouts, logger: Logger): Server {
-  const server = createServer({ connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS }, handler);
+  const serve: RequestHandler = (request, response) => {
+    // Node's own refusal of an HTTP/1.1 request without Host is a bare 400; this one says what is missing.
+    if (request.httpVersion === '1.1' && !request.headers.host) {
+      response.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
+      response.end(JSON.stringify({ detail: 'Bad Request: an HTTP/1.1 request needs a Host header' }));
+      return;
+    }
+    handler(request, response);
+  };
+  const server = createServer(
+    { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS, requireHostHeader: false },
+    serve,
+  );
   applyHttpTimeouts(server, timeouts);
   const answered = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -40,6 +53,8 @@ export function createHttpServer(handler: RequestHandler, timeouts: HttpTimeouts
     logger.warn(`bad HTTP request (${answer.status}): ${error.message}`);
     endConnection(socket, rawHttpResponse(answer.status, answer.detail));
   });
+  // An Expect other than 100-continue: Node would answer a bare 417; FastAPI (uvicorn) serves the request as usual.
+  server.on('checkExpectation', serve);
   // Node drops CONNECT requests without a word unless someone listens; answer them as the app answers any
   // method it does not serve (405 on a known path, 404 elsewhere; a host:port target is no path here).
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {
@@ -55,7 +70,7 @@ export function createHttpServer(handler: RequestHandler, timeouts: HttpTimeouts
       response.detachSocket(socket as never);
       endConnection(socket);
     });
-    handler(request, response);
+    serve(request, response);
   });
   return server;
 }

@@ -5,12 +5,13 @@ import { STATUS_CODES } from 'node:http';
  * there is no Koa context (refused WebSocket upgrades, malformed or timed-out requests). It closes the
  * connection, so nothing read after it is taken for a next request.
  */
-export function rawHttpResponse(status: number, detail: string): string {
+export function rawHttpResponse(status: number, detail: string, headers: Record<string, string> = {}): string {
   const body = JSON.stringify({ detail });
   return [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
     'Content-Type: application/json',
     `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
     'Connection: close',
     '',
     body,

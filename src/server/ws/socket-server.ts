@@ -37,6 +37,13 @@ export class SocketServer {
   ) {
     this.logger = options.logger;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, clientTracking: true });
+    // ws would answer a handshake it refuses (wrong method, missing key…) with an HTML page: answer like every
+    // other refusal here, in FastAPI's shape.
+    this.wss.on('wsClientError', (error: Error, socket: Duplex) => {
+      const wrongMethod = error.message === 'Invalid HTTP method';
+      socket.once('finish', () => socket.destroy());
+      socket.end(rawHttpResponse(wrongMethod ? 405 : 400, error.message, wrongMethod ? { Allow: 'GET' } : {}));
+    });
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs);
     server.on('upgrade', this.onUpgrade);
   }
