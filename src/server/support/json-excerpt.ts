@@ -1,4 +1,4 @@
-/** An open array or object while writing: its remaining members, and what closes it. */
+/** An array or object being written: its members, the next one to write, and their keys for an object. */
 interface OpenValue {
   readonly values: readonly unknown[];
   /** Object keys, in the order of `values`; undefined for an array. */
