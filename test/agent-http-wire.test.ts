@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { parseProtoStream, runHttpRequest } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE } from '@ag-ui/proto';
+import type { Op, ScenarioProgram } from '../src/server/scenarios/scenario-program';
+import type { ConnectionSummary } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 
@@ -111,6 +113,8 @@ test('invalid input is refused with a plain HTTP error before any stream starts'
     // AGORA's id-less variant is a /ws dialect, not a RunAgentInput.
     { body: { threadId: 't', messages: [{ role: 'user', content: 'hi' }] }, status: 422, loc: ['body', 'runId'] },
     { body: '', status: 422, loc: ['body'] },
+    // A run is recorded as a session of its thread, which needs a name.
+    { body: { ...runInput('x'), threadId: '' }, status: 422, loc: ['body', 'threadId'] },
     { body: '{"threadId": ', status: 400 },
     { body: 'threadId=t', headers: { 'content-type': 'text/plain' }, status: 415 },
   ];
@@ -199,3 +203,99 @@ test('the endpoint follows the agentPath setting at run time; clashing paths are
   }
   assert.equal((await post(runInput('Hallo'))).status, 200);
 });
+
+test('a body nested too deep is refused before any stream starts, naming the limit', async () => {
+  const before = await sseConnections();
+  const deepState = `${JSON.stringify(runInput('Hallo')).slice(0, -1)},"state":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+  const response = await post(deepState);
+  assert.equal(response.status, 400);
+  assert.deepEqual(await response.json(), {
+    detail: 'Request body rejected: JSON nested deeper than the limit of 64 levels (setting maxJsonDepth)',
+  });
+  assert.equal(await sseConnections(), before, 'no connection was opened');
+});
+
+test('a stream that fails after it started ends with RUN_ERROR, and its connection closes', async () => {
+  // Faults no valid input reaches, injected where the engine looks up what to play.
+  const catalogue = server.context.scenarios;
+  const match = catalogue.match.bind(catalogue);
+  const program = match('Hallo') as ScenarioProgram;
+  const emit = (event: () => Record<string, unknown>): Op => ({
+    kind: 'emit',
+    id: undefined,
+    event: event as Extract<Op, { kind: 'emit' }>['event'],
+  });
+  const faults: Record<string, () => ScenarioProgram> = {
+    'player fault': () => ({
+      ...program,
+      ops: [
+        emit(() => ({ type: 'STEP_STARTED', stepName: 'thinking' })),
+        emit(() => {
+          throw new Error('a step could not be rendered');
+        }),
+      ],
+    }),
+    'engine fault': () => {
+      throw new Error('the catalogue is broken');
+    },
+    'event protobuf cannot carry': () => ({
+      ...program,
+      // JSON leaves the function out; protobuf's Value has no way to carry it.
+      ops: [emit(() => ({ type: 'CUSTOM', name: 'odd', value: { call: () => 1 } }))],
+    }),
+  };
+  catalogue.match = (text) => faults[text]?.() ?? match(text);
+  try {
+    const cases = [
+      { text: 'player fault', accept: 'text/event-stream', message: /Scenario failed: a step could not be rendered/ },
+      { text: 'engine fault', accept: 'text/event-stream', message: /could not be played: the catalogue is broken/ },
+      { text: 'event protobuf cannot carry', accept: AGUI_MEDIA_TYPE, message: /could not be encoded as .*proto/ },
+    ];
+    for (const { text, accept, message } of cases) {
+      const input = runInput(text);
+      const events: BaseEvent[] = [];
+      // Bounded: a stream left open would fail the test instead of hanging it.
+      const request = () =>
+        fetch(`${server.url}/agent`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept },
+          body: JSON.stringify(input),
+          signal: AbortSignal.timeout(20_000),
+        });
+      if (accept === AGUI_MEDIA_TYPE) {
+        await new Promise<void>((resolve, reject) =>
+          parseProtoStream(runHttpRequest(request)).subscribe({
+            next: (event) => events.push(event),
+            error: reject,
+            complete: () => resolve(),
+          }),
+        );
+      } else {
+        const response = await request();
+        assert.equal(response.status, 200, text);
+        events.push(...sseEvents(await response.text()));
+      }
+      assert.equal(events[0]?.type, 'RUN_STARTED', text);
+      const last = events.at(-1) as { type: string; message?: string };
+      assert.equal(last.type, 'RUN_ERROR', text);
+      assert.match(String(last.message), message, text);
+      const closed = async () => {
+        const { body } = await control.get<{ items: ConnectionSummary[] }>('/connections?kind=sse');
+        return body.items.find((item) => item.threadId === input.threadId)?.state === 'closed';
+      };
+      await eventually(closed, `the connection of "${text}" to close`);
+    }
+  } finally {
+    catalogue.match = match;
+  }
+  const healthy = await post(runInput('Hallo'));
+  assert.equal(sseEvents(await healthy.text()).at(-1)?.type, 'RUN_FINISHED', 'the endpoint carries on');
+});
+
+async function eventually(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!(await check())) {
+    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, METHODS } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { after, before, test } from 'node:test';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { createHttpApp } from '../src/server/http/app';
+import { MAX_ECHOED_INPUT_CHARS, TRUNCATED_INPUT_MARK } from '../src/server/http/echoed-input';
 import { HttpError } from '../src/server/http/http-errors';
 import { jsonBody } from '../src/server/http/json-body';
 import { RequestLog } from '../src/server/http/request-log';
@@ -38,6 +40,19 @@ router.post(
     ctx.body = item;
   },
 );
+// Accepts inputs of any depth, to see how a 422 echoes them.
+router.post(
+  '/named',
+  jsonBody(() => ({ maxBodyBytes: 2 * 1024 * 1024, maxJsonDepth: 1000 })),
+  (ctx) => {
+    ctx.body = parseRequestPart(z.object({ name: z.string().max(2000) }).strict(), ctx.request.body, 'body');
+  },
+);
+router.get('/unserialisable', (ctx) => {
+  const cycle: Record<string, unknown> = {};
+  cycle.self = cycle;
+  ctx.body = { cycle };
+});
 router.get('/boom', () => {
   throw new Error('secret internal detail');
 });
@@ -219,3 +234,212 @@ test('422 entries keep FastAPI key order: type, loc, msg, input', async () => {
   const text = await response.text();
   assert.match(text, /^\{"detail":\[\{"type":"[a-z_]+","loc":\["body","count"\],"msg":"[^"]+","input":"three"\}\]\}$/);
 });
+
+test('a method no route serves (PURGE, PROPFIND, …) is 405 with Allow on a known path, 404 elsewhere', async () => {
+  // Every method Node parses but those with an answer here, HEAD (no body to read) and CONNECT (which never
+  // reaches the app; the engine test below covers it).
+  const unserved = METHODS.filter((method) => !['CONNECT', 'HEAD', 'PUT', 'OPTIONS'].includes(method));
+  assert.ok(unserved.includes('PURGE') && unserved.includes('PROPFIND') && unserved.includes('MKCOL'));
+  for (const method of unserved) {
+    const known = await rawHttp(port, [`${method} /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
+    assert.equal(known.status, 405, `${method} /echo`);
+    assert.equal(known.headers.allow, 'PUT', method);
+    assert.deepEqual(JSON.parse(known.body), { detail: 'Method Not Allowed' }, method);
+    const unknown = await rawHttp(port, [`${method} /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
+    assert.equal(unknown.status, 404, `${method} /nowhere`);
+    assert.equal(unknown.headers.allow, undefined, `${method}: no Allow where nothing is served`);
+    assert.deepEqual(JSON.parse(unknown.body), { detail: 'Not Found' }, method);
+  }
+});
+
+test('a compressed body is decoded; one that does not decode is 400 naming its encoding, an unknown encoding 415', async () => {
+  const send = (body: Buffer, encoding: string) =>
+    rawHttp(port, [
+      `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      body,
+    ]);
+  const json = Buffer.from('{"a":1}');
+  for (const [encoding, encoded] of [
+    ['gzip', gzipSync(json)],
+    ['deflate', deflateSync(json)],
+    ['br', brotliCompressSync(json)],
+  ] as const) {
+    const decoded = await send(encoded, encoding);
+    assert.equal(decoded.status, 200, encoding);
+    assert.deepEqual(JSON.parse(decoded.body), { received: { a: 1 } });
+    for (const broken of [Buffer.from('not compressed at all'), encoded.subarray(0, encoded.length - 4)]) {
+      const refused = await send(broken, encoding);
+      assert.equal(refused.status, 400, `${encoding}: ${broken.toString('hex')}`);
+      assert.match(
+        JSON.parse(refused.body).detail,
+        new RegExp(`could not be decoded as ${encoding} \\(its Content-Encoding\\): .+`),
+      );
+    }
+  }
+  const unknown = await send(json, 'zstd');
+  assert.equal(unknown.status, 415);
+  assert.match(JSON.parse(unknown.body).detail, /Unsupported Content-Encoding "zstd".*gzip, deflate, br/);
+  // A small body that decodes to more than the limit is refused like a large one, without inflating it all.
+  const bomb = await send(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'gzip');
+  assert.equal(bomb.status, 413);
+});
+
+test('a 422 echoes small inputs exactly and large ones as a bounded excerpt', async () => {
+  const post = (body: string) =>
+    fetch(`${base}/named`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  type Issue = { type: string; loc: unknown[]; msg: string; input: unknown };
+  const issue = async (body: string) => {
+    const response = await post(body);
+    assert.equal(response.status, 422);
+    const { detail } = (await response.json()) as { detail: Issue[] };
+    assert.equal(detail.length, 1);
+    return detail[0] as Issue;
+  };
+  assert.deepEqual(await issue('{"name":[1,{"a":"b"}]}'), {
+    type: 'string_type',
+    loc: ['body', 'name'],
+    msg: 'Input should be a valid string',
+    input: [1, { a: 'b' }],
+  });
+  // An input whose JSON is exactly the bound is still echoed whole.
+  const fits = ['x'.repeat(MAX_ECHOED_INPUT_CHARS - 4)];
+  assert.equal(JSON.stringify(fits).length, MAX_ECHOED_INPUT_CHARS);
+  assert.deepEqual((await issue(JSON.stringify({ name: fits }))).input, fits);
+
+  const huge = 'y'.repeat(900_000);
+  const longText = await issue(JSON.stringify({ name: huge }));
+  assert.equal(longText.type, 'string_too_long');
+  assert.equal(longText.input, `${'y'.repeat(MAX_ECHOED_INPUT_CHARS)}${TRUNCATED_INPUT_MARK}`);
+  const longList = await issue(JSON.stringify({ name: [huge] }));
+  assert.equal(longList.input, `["${'y'.repeat(MAX_ECHOED_INPUT_CHARS - 2)}${TRUNCATED_INPUT_MARK}`);
+  const longObject = await issue(`{"name":${JSON.stringify({ text: huge })}}`);
+  assert.equal(longObject.input, `{"text":"${'y'.repeat(MAX_ECHOED_INPUT_CHARS - 9)}${TRUNCATED_INPUT_MARK}`);
+  const nested = `${'['.repeat(999)}${']'.repeat(999)}`;
+  const deep = await issue(`{"name":${nested}}`);
+  assert.equal(deep.input, `${nested.slice(0, MAX_ECHOED_INPUT_CHARS)}${TRUNCATED_INPUT_MARK}`);
+  // A key is echoed in `loc`: a huge one is cut the same way.
+  const longKey = await issue(JSON.stringify({ name: 'ok', [huge]: 1 }));
+  assert.deepEqual(longKey.loc, ['body', `${'y'.repeat(MAX_ECHOED_INPUT_CHARS)}${TRUNCATED_INPUT_MARK}`]);
+  assert.equal(longKey.input, 1);
+});
+
+test('a response that cannot be serialised is a FastAPI-shaped 500 naming the route, logged', async () => {
+  const response = await fetch(`${base}/unserialisable`);
+  assert.equal(response.status, 500);
+  assert.match(String(response.headers.get('content-type')), /^application\/json/);
+  assert.deepEqual(await response.json(), {
+    detail: 'Internal Server Error: the response of GET /unserialisable could not be serialised as JSON',
+  });
+  assert.ok(logged.some((line) => line.includes('GET /unserialisable')));
+  assert.equal((await fetch(`${base}/teapot`)).status, 418, 'the server carries on');
+});
+
+test('on the engine: unknown methods and CONNECT follow the same rule, in the control API too', async () => {
+  const engine = await startTestEngine();
+  const raw = (requestLine: string, headers = '') =>
+    rawHttp(engine.port, [`${requestLine} HTTP/1.1\r\nHost: 127.0.0.1:${engine.port}\r\n${headers}\r\n`]);
+  const purge = await raw('PURGE /health');
+  assert.equal(purge.status, 405);
+  assert.equal(purge.headers.allow, 'HEAD, GET');
+  assert.deepEqual(JSON.parse(purge.body), { detail: 'Method Not Allowed' });
+  assert.equal((await raw('PROPFIND /users/me/preferences')).status, 405);
+  assert.deepEqual(JSON.parse((await raw('SEARCH /nowhere')).body), { detail: 'Not Found' });
+
+  const connectKnown = await raw('CONNECT /agent');
+  assert.equal(connectKnown.status, 405);
+  assert.equal(connectKnown.headers.allow, 'POST');
+  assert.deepEqual(JSON.parse(connectKnown.body), { detail: 'Method Not Allowed' });
+  const connectAuthority = await raw('CONNECT example.com:443');
+  assert.equal(connectAuthority.status, 404);
+  assert.deepEqual(JSON.parse(connectAuthority.body), { detail: 'Not Found' });
+
+  const authorised = `Authorization: Bearer ${engine.token}\r\n`;
+  const controlKnown = await raw('LOCK /__console/api/server', authorised);
+  assert.equal(controlKnown.status, 405);
+  assert.equal(controlKnown.headers.allow, 'HEAD, GET');
+  assert.deepEqual(JSON.parse(controlKnown.body), { detail: 'Method Not Allowed' });
+  const controlUnknown = await raw('MKCOL /__console/api/nowhere', authorised);
+  assert.equal(controlUnknown.status, 404);
+  assert.deepEqual(JSON.parse(controlUnknown.body), { detail: 'Not Found' });
+});
+
+test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and the connection is closed', async () => {
+  const engine = await startTestEngine();
+  const garbage = await rawHttp(engine.port, ['NOT HTTP AT ALL\r\n\r\n']);
+  assert.equal(garbage.status, 400);
+  assert.equal(garbage.headers.connection, 'close');
+  assert.match(JSON.parse(garbage.body).detail, /^Bad Request: malformed HTTP \(.+\)$/);
+  const badLength = await rawHttp(engine.port, [
+    'POST /users HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd',
+  ]);
+  assert.equal(badLength.status, 400);
+  assert.match(JSON.parse(badLength.body).detail, /^Bad Request: malformed HTTP/);
+  const hugeHeaders = await rawHttp(engine.port, [
+    `GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
+  ]);
+  assert.equal(hugeHeaders.status, 431);
+  assert.match(JSON.parse(hugeHeaders.body).detail, /^Request Header Fields Too Large: .*16384 bytes/);
+  const longUrl = await rawHttp(engine.port, [`GET /${'u'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`]);
+  assert.equal(longUrl.status, 431);
+  const noHost = await rawHttp(engine.port, ['GET /health HTTP/1.1\r\n\r\n']);
+  assert.equal(noHost.status, 400);
+  assert.deepEqual(JSON.parse(noHost.body), { detail: 'Bad Request: an HTTP/1.1 request needs a Host header' });
+  // An expectation other than 100-continue is ignored, as FastAPI does, instead of Node's bare 417.
+  const expecting = await rawHttp(engine.port, ['GET /health HTTP/1.1\r\nHost: x\r\nExpect: the unexpected\r\n\r\n']);
+  assert.equal(expecting.status, 200);
+  // Handshakes ws refuses are answered like the rest, not with its HTML page.
+  const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n';
+  const postUpgrade = await rawHttp(engine.port, [
+    `POST /ws HTTP/1.1\r\nHost: x\r\n${upgrade}Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+  ]);
+  assert.equal(postUpgrade.status, 405);
+  assert.equal(postUpgrade.headers.allow, 'GET');
+  assert.deepEqual(JSON.parse(postUpgrade.body), { detail: 'Invalid HTTP method' });
+  const keyless = await rawHttp(engine.port, [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`]);
+  assert.equal(keyless.status, 400);
+  assert.match(String(keyless.headers['content-type']), /^application\/json/);
+  assert.deepEqual(JSON.parse(keyless.body), { detail: 'Missing or invalid Sec-WebSocket-Key header' });
+  assert.equal((await fetch(`${engine.url}/health`)).status, 200, 'the engine carries on');
+});
+
+test('on the engine: garbage after a request whose response is streaming cuts the stream, never corrupts it', async () => {
+  const engine = await startTestEngine({ settings: { speed: 1 } });
+  engine.context.scenarios.put({
+    id: 'long-wait',
+    name: 'Long wait',
+    triggers: [{ match: 'substring', value: 'long wait' }],
+    steps: [{ type: 'step', name: 'waiting', steps: [{ type: 'wait', ms: 60_000 }] }],
+  });
+  const body = JSON.stringify({
+    threadId: 'garbage-after',
+    runId: 'r1',
+    messages: [{ id: 'm1', role: 'user', content: 'long wait' }],
+    tools: [],
+    context: [],
+  });
+  const socket = connect(engine.port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => {
+    received += chunk.toString();
+  });
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('error', () => {});
+  socket.write(
+    `POST /agent HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  await eventually(() => received.includes('STEP_STARTED'), 'the stream to start');
+  socket.write('GARBAGE\r\n\r\n');
+  await closed;
+  assert.equal(received.match(/HTTP\/1\.1/g)?.length, 1, 'no second status line was written into the stream');
+  assert.doesNotMatch(received, /Bad Request/);
+  const connections = engine.context.registry.list().filter((connection) => connection.kind === 'sse');
+  await eventually(() => connections.every((connection) => connection.state === 'closed'), 'the stream to close');
+});
+
+async function eventually(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

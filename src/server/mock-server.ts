@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerSettings } from '../shared/settings';
 import { agoraProfile } from './contract/agora/agora-profile';
@@ -9,6 +9,7 @@ import type { LiveFeedOptions } from './control/live-feed';
 import type { EngineContext } from './engine-context';
 import { EngineSettings } from './engine-settings';
 import { createHttpApp } from './http/app';
+import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
 import { agoraScenarioPack } from './scenarios/agora/agora-scenario-pack';
 import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
@@ -140,12 +141,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     consoleArea: control.middleware,
     apiRouters: [...profile.routers, agentHttp.router],
   });
-  const server = createServer(app.callback());
-  server.on('clientError', (error, socket) => {
-    // Malformed HTTP (not JSON, the request line itself): answer 400 instead of dropping silently.
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    logger.warn(`bad HTTP request: ${error.message}`);
-  });
+  const server = createHttpServer(app.callback(), settings, logger);
   const sockets = new SocketServer(server, {
     maxPayloadBytes: settings.maxPayloadBytes,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
@@ -158,6 +154,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     retention.setLimit(next.retainedMemoryBytes);
     registry.setFrameBufferSize(next.frameBufferSize);
     requestLog.configure({ capacity: next.requestLogSize, bodyBytes: next.logBodyBytes });
+    applyHttpTimeouts(server, next);
   });
 
   const stopBeforeListening = async () => {

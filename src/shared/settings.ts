@@ -49,6 +49,18 @@ export const ServerSettingsSchema = z.object({
     .min(1024 * 1024)
     .max(16 * 1024 * 1024 * 1024)
     .default(256 * 1024 * 1024),
+  /**
+   * Longest a client may take to send a request's line and headers; a slower one is answered 408 and
+   * disconnected. Applies to requests started after a change.
+   */
+  headersTimeoutMs: z.number().int().min(1000).max(600_000).default(10_000),
+  /**
+   * Longest a client may take to send a whole request, body included (not how long the answer may take: SSE
+   * streams and WebSockets stay open). A slower one is answered 408 and disconnected.
+   */
+  requestTimeoutMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+  /** How long an idle keep-alive connection is kept open waiting for its next request. */
+  keepAliveTimeoutMs: z.number().int().min(1000).max(600_000).default(5_000),
   /** Body bytes kept per request-log entry; longer bodies are truncated in the log only. */
   logBodyBytes: z
     .number()

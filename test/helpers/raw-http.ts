@@ -6,26 +6,41 @@ export interface RawResponse {
   body: string;
 }
 
+export interface RawHttpOptions {
+  /** Fail when no whole response (or close) came within this time. Default 5 s. */
+  timeoutMs?: number;
+  /** The request is a HEAD: the response has no body, whatever its Content-Length says. */
+  head?: boolean;
+}
+
 /**
  * Sends bytes exactly as given, in the given pieces (each its own TCP write, a pause between them),
  * and reads the response until the server closes or the body is complete. For the requests `fetch`
  * cannot send: broken JSON with a lying length, hand-made chunked bodies, bodies split across writes.
  */
-export function rawHttp(port: number, pieces: (string | Buffer)[], pauseMs = 20): Promise<RawResponse> {
+export function rawHttp(
+  port: number,
+  pieces: (string | Buffer)[],
+  pauseMs = 20,
+  { timeoutMs = 5000, head = false }: RawHttpOptions = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error('raw HTTP request timed out'));
-    }, 5000);
+    }, timeoutMs);
     socket.on('error', (error) => {
       clearTimeout(timer);
-      reject(error);
+      // A server may answer and close before the whole request is written (a body over the limit).
+      const parsed = parse(Buffer.concat(chunks), true, head);
+      if (parsed) resolve(parsed);
+      else reject(error);
     });
     socket.on('data', (chunk) => {
       chunks.push(chunk);
-      const parsed = parse(Buffer.concat(chunks));
+      const parsed = parse(Buffer.concat(chunks), false, head);
       if (parsed) {
         clearTimeout(timer);
         socket.destroy();
@@ -34,7 +49,7 @@ export function rawHttp(port: number, pieces: (string | Buffer)[], pauseMs = 20)
     });
     socket.on('end', () => {
       clearTimeout(timer);
-      const parsed = parse(Buffer.concat(chunks), true);
+      const parsed = parse(Buffer.concat(chunks), true, head);
       if (parsed) resolve(parsed);
       else reject(new Error(`incomplete response: ${Buffer.concat(chunks).toString()}`));
     });
@@ -47,9 +62,14 @@ export function rawHttp(port: number, pieces: (string | Buffer)[], pauseMs = 20)
   });
 }
 
-function parse(data: Buffer, ended = false): RawResponse | undefined {
-  const text = data.toString('utf8');
-  const headerEnd = text.indexOf('\r\n\r\n');
+function parse(data: Buffer, ended: boolean, head: boolean): RawResponse | undefined {
+  let text = data.toString('utf8');
+  let headerEnd = text.indexOf('\r\n\r\n');
+  // Interim answers (100 Continue) come before the response itself.
+  while (headerEnd >= 0 && /^HTTP\/1\.1 1(?!01)\d\d /.test(text)) {
+    text = text.slice(headerEnd + 4);
+    headerEnd = text.indexOf('\r\n\r\n');
+  }
   if (headerEnd < 0) return undefined;
   const [statusLine = '', ...headerLines] = text.slice(0, headerEnd).split('\r\n');
   const headers: Record<string, string> = {};
@@ -59,9 +79,14 @@ function parse(data: Buffer, ended = false): RawResponse | undefined {
   }
   const status = Number(statusLine.split(' ')[1]);
   let body = text.slice(headerEnd + 4);
+  // No body after a HEAD, and none of HTTP's after a protocol switch.
+  if (head || status === 101) return { status, headers, body: '' };
   const length = headers['content-length'];
   if (length !== undefined) {
-    if (Buffer.byteLength(body) < Number(length)) return undefined;
+    const bytes = Buffer.from(body);
+    if (bytes.length < Number(length)) return undefined;
+    // Anything after is the answer to a next (pipelined, or smuggled) request.
+    body = bytes.subarray(0, Number(length)).toString('utf8');
   } else if (headers['transfer-encoding'] === 'chunked') {
     if (!body.endsWith('0\r\n\r\n')) return ended ? { status, headers, body } : undefined;
     body = dechunk(body);

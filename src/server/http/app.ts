@@ -20,12 +20,17 @@ export interface HttpAppParts {
 export function createHttpApp({ logger, requestLog, consoleArea, apiRouters }: HttpAppParts): Koa {
   const app = new Koa();
   app.silent = true;
-  app.on('error', (error: Error) => logger.error('HTTP server error', error));
+  app.on('error', (error: Error, ctx?: Koa.Context) =>
+    logger.error(ctx ? `HTTP server error in ${ctx.method} ${ctx.path}` : 'HTTP server error', error),
+  );
 
   // One router holding every resource's routes: a single match per request instead of one per router.
   const api = new Router();
   for (const router of apiRouters) api.use(router.routes());
 
+  // The last resort, for what fails outside the mocked API's own error handling (e.g. a request target Koa
+  // finds no path in): still a FastAPI body, never Koa's plain text.
+  app.use(errorHandler(logger));
   app.use(consoleArea);
   app.use(requestLog.middleware());
   app.use(jsonResponse());

@@ -14,14 +14,25 @@ interface BodyParserError extends Error {
 
 /**
  * The one place errors become responses, shaped like FastAPI (`{"detail": ...}`), so the mock answers
- * like the backend it stands in for. Nothing thrown escapes: unexpected errors are logged and answered 500.
+ * like the backend it stands in for. Nothing thrown escapes: unexpected errors are logged and answered 500;
+ * a response that had already started when the error came is cut off rather than left hanging.
  */
 export function errorHandler(logger: Logger): Middleware {
   return async function handleErrors(ctx, next) {
     try {
       await next();
     } catch (thrown) {
-      const { status, detail, headers } = describeError(thrown, logger, `${ctx.method} ${ctx.path}`);
+      const where = `${ctx.method} ${ctx.path}`;
+      if (ctx.headerSent) {
+        // A streamed response failed after it started: its status can no longer change, and leaving it open
+        // would hang the client. Cut it off so the client sees the failure.
+        logger.error(`Unhandled error in ${where} after its response started; the response was cut off`, thrown);
+        ctx.res.destroy();
+        return;
+      }
+      const { status, detail, headers } = describeError(thrown, logger, where);
+      // A route that took the response over (`ctx.respond = false`) and failed before starting it is answered here.
+      ctx.respond = true;
       ctx.status = status;
       ctx.set(headers);
       ctx.body = { detail };

@@ -1,3 +1,5 @@
+import { echoedInput } from './echoed-input';
+
 /**
  * Errors a route throws on purpose. The error middleware turns them into FastAPI-shaped bodies:
  * `{"detail": "..."}` or, for validation, `{"detail": [{type, loc, msg, input}]}`.
@@ -21,9 +23,18 @@ export interface ValidationIssue {
   input: unknown;
 }
 
+/** A 422; what each issue echoes of the request (its `input`, the keys in its `loc`) is bounded (`echoedInput`). */
 export class RequestValidationError extends HttpError {
-  constructor(readonly issues: ValidationIssue[]) {
-    super(422, issues);
+  readonly issues: ValidationIssue[];
+
+  constructor(issues: ValidationIssue[]) {
+    const echoed = issues.map((issue) => ({
+      ...issue,
+      loc: issue.loc.map((key) => (typeof key === 'string' ? (echoedInput(key) as string) : key)),
+      input: echoedInput(issue.input),
+    }));
+    super(422, echoed);
+    this.issues = echoed;
     this.name = 'RequestValidationError';
   }
 }

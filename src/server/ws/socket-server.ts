@@ -1,6 +1,7 @@
-import { type IncomingMessage, type Server, STATUS_CODES } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { rawHttpResponse } from '../http/raw-http-response';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
 
@@ -16,19 +17,6 @@ export interface SocketServerOptions {
   maxPayloadBytes: number;
   heartbeatIntervalMs: number;
   logger: Logger;
-}
-
-/** A raw HTTP answer to an upgrade we refuse, with a FastAPI-shaped body. */
-function rawResponse(status: number, message: string): string {
-  const body = JSON.stringify({ detail: message });
-  return [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
-    'Content-Type: application/json',
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    'Connection: close',
-    '',
-    body,
-  ].join('\r\n');
 }
 
 /**
@@ -49,6 +37,13 @@ export class SocketServer {
   ) {
     this.logger = options.logger;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, clientTracking: true });
+    // ws would answer a handshake it refuses (wrong method, missing key…) with an HTML page: answer like every
+    // other refusal here, in FastAPI's shape.
+    this.wss.on('wsClientError', (error: Error, socket: Duplex) => {
+      const wrongMethod = error.message === 'Invalid HTTP method';
+      socket.once('finish', () => socket.destroy());
+      socket.end(rawHttpResponse(wrongMethod ? 405 : 400, error.message, wrongMethod ? { Allow: 'GET' } : {}));
+    });
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs);
     server.on('upgrade', this.onUpgrade);
   }
@@ -97,7 +92,7 @@ export class SocketServer {
     const refusal = endpoint ? endpoint.refuse?.(request) : { status: 404, message: 'Not Found' };
     if (!endpoint || refusal) {
       socket.once('finish', () => socket.destroy());
-      socket.end(rawResponse(refusal?.status ?? 404, refusal?.message ?? 'Not Found'));
+      socket.end(rawHttpResponse(refusal?.status ?? 404, refusal?.message ?? 'Not Found'));
       return;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {

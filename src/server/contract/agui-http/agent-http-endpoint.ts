@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import { outgoing, runError, runStarted } from '../../agui/events';
 import type { EngineContext } from '../../engine-context';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
@@ -62,6 +63,29 @@ export function agentHttpEndpoint(context: EngineContext, options: Partial<Agent
     ctx.respond = false;
     return new Promise<void>((resolve) => {
       let stream: RunStream | undefined;
+      let lastFrame: string | undefined;
+      let failed = false;
+      /**
+       * The stream cannot go on (an event that cannot be encoded, a fault in the engine): the run stops, the client
+       * gets a RUN_ERROR saying why, and the response ends after it — never a stream left open doing nothing.
+       */
+      const fail = (problem: string, error: unknown) => {
+        if (failed) return;
+        failed = true;
+        context.logger.error(`${ctx.method} ${ctx.path}: ${problem}; the stream ends with RUN_ERROR`, error);
+        if (!stream) return transport.end();
+        thread.abandoned(stream);
+        try {
+          const { connection } = stream;
+          // RUN_ERROR is valid at any point of a run, but a stream may not start with it.
+          if (lastFrame === undefined) connection.sendEvent(outgoing(runStarted(request.threadId, request.runId)));
+          const ended = outgoing(runError(`The mock could not go on with this stream: ${problem}`, 'stream_error'));
+          connection.sendEvent(ended);
+          transport.endAfterFrame(ended.json);
+        } catch {
+          transport.end();
+        }
+      };
       const transport = new EventStreamResponse({
         response: ctx.res,
         format,
@@ -81,29 +105,40 @@ export function agentHttpEndpoint(context: EngineContext, options: Partial<Agent
           resolve();
         },
         onEncodeError(error) {
-          context.logger.warn(`${ctx.path}: an event could not be encoded as protobuf: ${error.message}`);
+          // After the frame being written is recorded, so the console's log keeps the order the client saw.
+          queueMicrotask(() => fail(`an event could not be encoded as ${format.contentType}: ${error.message}`, error));
         },
       });
-      const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
-      open.add(connection);
-      const text = JSON.stringify(body);
-      connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
-      let lastFrame: string | undefined;
-      stream = {
-        connection,
-        send(runEvent) {
-          const event = portableEvent(runEvent);
-          // Binary formats encode the event object: hand it over with its JSON so the text is not parsed back.
-          transport.remember(event.json, event.event);
-          lastFrame = event.json;
-          connection.sendEvent(event);
-        },
-        end() {
-          if (lastFrame === undefined) transport.end();
-          else transport.endAfterFrame(lastFrame);
-        },
-      };
-      thread.play(request, stream);
+      try {
+        const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
+        open.add(connection);
+        // Known before any run starts, so the console can tell whose stream it is whatever happens next.
+        connection.update({ threadId: request.threadId });
+        const text = JSON.stringify(body);
+        connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
+        stream = {
+          connection,
+          send(runEvent) {
+            try {
+              const event = portableEvent(runEvent);
+              // Binary formats encode the event object: hand it over with its JSON so the text is not parsed back.
+              transport.remember(event.json, event.event);
+              connection.sendEvent(event);
+              lastFrame = event.json;
+            } catch (error) {
+              fail(`an event could not be sent: ${(error as Error).message}`, error);
+            }
+          },
+          end() {
+            if (failed) return;
+            if (lastFrame === undefined) transport.end();
+            else transport.endAfterFrame(lastFrame);
+          },
+        };
+        thread.play(request, stream);
+      } catch (error) {
+        fail(`the run could not be played: ${(error as Error).message}`, error);
+      }
     });
   });
 

@@ -11,7 +11,18 @@ export function agentRunRequest(body: unknown): RunRequest {
   // parseClientRequest validates official input with RunAgentInputSchema itself: one schema pass per request.
   // A `type` field would make it read the body as a client event, which a RunAgentInput never is.
   const parsed = parseClientRequest(withoutType(body));
-  if (parsed.kind === 'run' && parsed.request.shape === 'ag-ui') return parsed.request;
+  if (parsed.kind === 'run' && parsed.request.shape === 'ag-ui') {
+    // The run is recorded as a session of its thread, which needs a name: refused here, before any stream.
+    if (parsed.request.threadId !== '') return parsed.request;
+    throw new RequestValidationError([
+      {
+        type: 'string_too_short',
+        loc: ['body', 'threadId'],
+        msg: 'String should have at least 1 character',
+        input: '',
+      },
+    ]);
+  }
   const result = RunAgentInputSchema.safeParse(body);
   throw new RequestValidationError(
     result.success

@@ -17,7 +17,10 @@ export interface EventStreamResponseOptions {
   keepAliveMs: number;
   /** Called once when the response is over, however it ended. */
   onClosed(end: StreamEnd): void;
-  /** A frame that could not be encoded (an injected event protobuf cannot carry); it is left out. */
+  /**
+   * A frame that could not be encoded (an event protobuf cannot carry): it is not written, and the stream does
+   * not end on it; the owner ends the stream with an error instead.
+   */
   onEncodeError(error: Error): void;
 }
 
@@ -86,10 +89,9 @@ export class EventStreamResponse implements ConnectionTransport {
   send(text: string): void {
     if (this.ended) return;
     const frame = this.encode(text);
-    if (frame !== undefined) {
-      this.response.write(frame);
-      this.wroteSinceTick = true;
-    }
+    if (frame === undefined) return;
+    this.response.write(frame);
+    this.wroteSinceTick = true;
     this.lastText = text;
     if (text === this.endAfter) this.finish();
   }

@@ -105,6 +105,27 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
         hint: 'Bodies, frames and files nested deeper are refused, naming this limit.',
       },
       {
+        key: 'headersTimeoutMs',
+        label: 'Header timeout',
+        unit: 'ms',
+        step: 1000,
+        hint: 'A client slower to send its request line and headers gets 408 and is disconnected.',
+      },
+      {
+        key: 'requestTimeoutMs',
+        label: 'Request timeout',
+        unit: 'ms',
+        step: 1000,
+        hint: 'A client slower to send its whole request, body included, gets 408. Streams stay open.',
+      },
+      {
+        key: 'keepAliveTimeoutMs',
+        label: 'Keep-alive timeout',
+        unit: 'ms',
+        step: 1000,
+        hint: 'How long an idle connection waits for its next request.',
+      },
+      {
         key: 'frameBufferSize',
         label: 'Frames kept per connection',
         unit: 'frames',

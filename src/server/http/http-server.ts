@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, maxHeaderSize, type Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ServerSettings } from '../../shared/settings';
+import type { Logger } from '../support/logger';
+import { rawHttpResponse } from './raw-http-response';
+
+/** The settings that bound how long a client may take: applied at creation and again whenever they change. */
+export type HttpTimeouts = Pick<ServerSettings, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
+
+/**
+ * How often Node looks for requests past their header or request timeout (fixed when the server is created;
+ * Node's default, 30 s, lets a slow client overstay its timeout by that much).
+ */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
+
+/** How long a connection ended by the server may take to read its last answer before it is dropped. */
+const LINGER_MS = 1000;
+
+type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * The Node HTTP server under the Koa app, hardened against clients that misbehave below HTTP's application
+ * layer: header, request and keep-alive timeouts from the settings (long-lived responses such as SSE streams,
+ * and WebSockets after their upgrade, are not bound by them); malformed, oversized and timed-out requests
+ * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any other unknown method, and
+ * unknown expectations (`Expect`) served like any request.
+ */
+export function createHttpServer(handler: RequestHandler, timeouts: HttpTimeouts, logger: Logger): Server {
+  const serve: RequestHandler = (request, response) => {
+    // Node's own refusal of an HTTP/1.1 request without Host is a bare 400; this one says what is missing.
+    if (request.httpVersion === '1.1' && !request.headers.host) {
+      response.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
+      response.end(JSON.stringify({ detail: 'Bad Request: an HTTP/1.1 request needs a Host header' }));
+      return;
+    }
+    handler(request, response);
+  };
+  const server = createServer(
+    { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS, requireHostHeader: false },
+    serve,
+  );
+  applyHttpTimeouts(server, timeouts);
+  const answered = new WeakSet<Duplex>();
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Node reports every later parse failure on the same socket too; it has been answered once.
+    if (answered.has(socket)) return;
+    answered.add(socket);
+    const answer = clientErrorAnswer(error);
+    if (!answer || !socket.writable || responseInFlight(socket)) {
+      socket.destroy();
+      return;
+    }
+    logger.warn(`bad HTTP request (${answer.status}): ${error.message}`);
+    endConnection(socket, rawHttpResponse(answer.status, answer.detail));
+  });
+  // An Expect other than 100-continue: Node would answer a bare 417; FastAPI (uvicorn) serves the request as usual.
+  server.on('checkExpectation', serve);
+  // Node drops CONNECT requests without a word unless someone listens; answer them as the app answers any
+  // method it does not serve (405 on a known path, 404 elsewhere; a host:port target is no path here).
+  server.on('connect', (request: IncomingMessage, socket: Duplex) => {
+    socket.on('error', (error) => logger.warn(`CONNECT socket error: ${error.message}`));
+    if (!request.url?.startsWith('/')) {
+      endConnection(socket, rawHttpResponse(404, 'Not Found'));
+      return;
+    }
+    const response = new ServerResponse(request);
+    response.shouldKeepAlive = false;
+    response.assignSocket(socket as never);
+    response.once('finish', () => {
+      response.detachSocket(socket as never);
+      endConnection(socket);
+    });
+    serve(request, response);
+  });
+  return server;
+}
+
+/**
+ * Ends a connection after its last bytes: half-closed first, then dropped after a moment whatever the client
+ * does (closing at once would reset a client still sending, and a reset can swallow the answer).
+ */
+function endConnection(socket: Duplex, last?: string): void {
+  socket.end(last);
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+  linger.unref();
+  socket.once('close', () => clearTimeout(linger));
+}
+
+/** Node reads these for each new check and each response, so changing them applies to connections already open. */
+export function applyHttpTimeouts(server: Server, timeouts: HttpTimeouts): void {
+  server.headersTimeout = timeouts.headersTimeoutMs;
+  server.requestTimeout = timeouts.requestTimeoutMs;
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+}
+
+/** The answer to a request Node could not parse or that took too long; undefined for a connection simply lost. */
+function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; detail: string } | undefined {
+  const reason = (error as { reason?: string }).reason ?? error.message;
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        detail:
+          'Request Timeout: the request did not arrive in full in time (settings headersTimeoutMs, requestTimeoutMs)',
+      };
+    case 'HPE_HEADER_OVERFLOW':
+      return {
+        status: 431,
+        detail: `Request Header Fields Too Large: the request line and headers may take at most ${maxHeaderSize} bytes`,
+      };
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return { status: 413, detail: 'Content Too Large: the chunk extensions of the body are too large' };
+  }
+  if (!error.code?.startsWith('HPE_')) return undefined;
+  return { status: 400, detail: `Bad Request: malformed HTTP (${reason})` };
+}
+
+/**
+ * Whether a response has started on this socket: then a raw answer would corrupt it. Node's own clientError
+ * fallback checks the same (private) field.
+ */
+function responseInFlight(socket: Duplex): boolean {
+  const inFlight = (socket as { _httpMessage?: ServerResponse | null })._httpMessage;
+  return inFlight?.headersSent === true;
+}
