@@ -81,9 +81,10 @@ test('bad frames get agora:error naming the problem, outside a run', async () =>
   ws.send({ type: 'CUSTOM', name: 'agora:something_else', value: {} });
   ws.send({ threadId: 't', messages: 'not a list' });
   ws.send({ threadId: 't', messages: [{ role: 'robot', content: 'hi' }] });
+  ws.send({ threadId: '', runId: 'r', messages: [{ id: 'm', role: 'user', content: 'hi' }] });
   ws.send({ type: 'CUSTOM', name: 'agora:tool_approval_response', value: { approvalId: 'appr-1' } });
   ws.approve('appr-nothing-pending', true);
-  await ws.waitUntil(() => ws.events.length >= 10);
+  await ws.waitUntil(() => ws.events.length >= 11);
   assert.deepEqual(
     errors(ws.events).map((error) => error.errorCode),
     [
@@ -95,13 +96,14 @@ test('bad frames get agora:error naming the problem, outside a run', async () =>
       'unknown_message',
       'invalid_run_input',
       'invalid_run_input',
+      'invalid_run_input',
       'invalid_approval_response',
       'no_pending_approval',
     ],
   );
   for (const error of errors(ws.events)) assert.ok(error.message.length > 0);
   assert.match(errors(ws.events)[4]?.message ?? '', /TOOL_CALL_START/);
-  assert.equal(ws.events.length, 10, 'errors only: no run was started by any of them');
+  assert.equal(ws.events.length, 11, 'errors only: no run was started by any of them');
   await assertValidStream(ws.events);
   await ws.close();
 });

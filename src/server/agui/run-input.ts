@@ -94,6 +94,10 @@ function parseRunInput(record: Record<string, unknown>): ClientRequest {
   // Only input that looks official is checked against the official schema: a failed zod parse is costly,
   // and AGORA's variant (no runId, messages without ids) is the common case on /ws.
   const official = looksOfficial(record) ? RunAgentInputSchema.safeParse(record) : undefined;
+  // The official schema lets an empty threadId through; a run needs one to belong to a thread.
+  if (official?.success && official.data.threadId === '') {
+    return refused('invalid_run_input', 'Invalid RunAgentInput', [{ path: 'threadId', message: 'must not be empty' }]);
+  }
   if (official?.success) {
     const input = official.data;
     return {
