@@ -11,9 +11,10 @@ export function agentRunRequest(body: unknown): RunRequest {
   // parseClientRequest validates official input with RunAgentInputSchema itself: one schema pass per request.
   // A `type` field would make it read the body as a client event, which a RunAgentInput never is.
   const parsed = parseClientRequest(withoutType(body));
-  if (parsed.kind === 'run' && parsed.request.shape === 'ag-ui') {
-    // The run is recorded as a session of its thread, which needs a name: refused here, before any stream.
-    if (parsed.request.threadId !== '') return parsed.request;
+  if (parsed.kind === 'run' && parsed.request.shape === 'ag-ui') return parsed.request;
+  const result = RunAgentInputSchema.safeParse(body);
+  if (result.success && result.data.threadId === '') {
+    // The schema allows it, but a run belongs to a thread, which needs a name: refused here, before any stream.
     throw new RequestValidationError([
       {
         type: 'string_too_short',
@@ -23,7 +24,6 @@ export function agentRunRequest(body: unknown): RunRequest {
       },
     ]);
   }
-  const result = RunAgentInputSchema.safeParse(body);
   throw new RequestValidationError(
     result.success
       ? [{ type: 'value_error', loc: ['body'], msg: 'Not a RunAgentInput', input: body ?? null }]
