@@ -19,6 +19,8 @@ export interface ValidationIssue {
   loc: (string | number)[];
   msg: string;
   input: unknown;
+  /** The limit or expectation that failed, where pydantic reports one (`{"ge": 1}`, `{"pattern": "…"}`). */
+  ctx?: Record<string, unknown>;
 }
 
 export class RequestValidationError extends HttpError {

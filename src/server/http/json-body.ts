@@ -3,11 +3,10 @@ import { koaBody } from 'koa-body';
 import type { ServerSettings } from '../../shared/settings';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 import { HttpError } from './http-errors';
+import { bodyReadEarlier, JSON_TYPES } from './request-body';
 
 /** The limits a JSON body is read under: its size and its nesting (the engine's settings, read per request). */
 export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'>;
-
-const JSON_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * Per-route JSON body parsing (koa-body). Reads the whole body whatever its framing (Content-Length,
@@ -42,7 +41,12 @@ export function jsonBody(limits: () => JsonBodyLimits): Middleware {
         `Unsupported Content-Type ${JSON.stringify(ctx.get('content-type') || '(none)')}: send the body as application/json`,
       );
     }
-    await parser(ctx, async () => {});
+    const earlier = bodyReadEarlier(ctx);
+    if (earlier) {
+      // A user's mount read the body before passing the request on: the stream is spent, its result is not.
+      const read = await earlier;
+      if (read.kind === 'invalid-json') throw new HttpError(400, `Malformed JSON in request body: ${read.error}`);
+    } else await parser(ctx, async () => {});
     if (exceedsJsonDepth((ctx.request as { body?: unknown }).body, maxJsonDepth)) {
       throw new HttpError(400, `Request body rejected: ${jsonDepthMessage(maxJsonDepth)}`);
     }
