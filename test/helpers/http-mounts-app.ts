@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
+import type Router from '@koa/router';
 import Koa from 'koa';
 import { errorHandler } from '../../src/server/http/error-handler';
 import type { JsonBodyLimits } from '../../src/server/http/json-body';
@@ -31,7 +32,7 @@ export interface MountsApp {
  */
 export async function startMountsApp(
   parts: HttpMountParts,
-  options: { baseDir?: string; limits?: Partial<JsonBodyLimits>; after?: Koa.Middleware } = {},
+  options: { baseDir?: string; limits?: Partial<JsonBodyLimits>; after?: Router } = {},
 ): Promise<MountsApp> {
   const logged: string[] = [];
   const logger: Logger = {
@@ -63,7 +64,7 @@ export async function startMountsApp(
       ctx.set('X-Near-Misses', encodeURIComponent(JSON.stringify(await mounts.explain(ctx))));
   });
   app.use(mounts.middleware());
-  if (options.after) app.use(options.after);
+  if (options.after) app.use(options.after.routes());
   const server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

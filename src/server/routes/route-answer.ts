@@ -5,7 +5,7 @@ import type { Context } from 'koa';
 import send from 'koa-send';
 import { HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
-import { TemplateRenderError } from '../templates/template-engine';
+import { type RenderSession, renderSession, TemplateRenderError } from '../templates/template-engine';
 import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
 import { setAnsweredBy } from './answered-by';
@@ -62,7 +62,7 @@ export async function answerRoute(
     ...(response.fault ? { fault: response.fault.type } : {}),
   });
   const where = `Route ${route.route.id}, response ${response.id}`;
-  const rendered = render(chosen, templateScope(ctx, values), `route:${route.route.id}`, where);
+  const rendered = render(chosen, templateScope(ctx, values), renderSession(`route:${route.route.id}`), where);
   if (!(await abortableDelay(ctx, response.delayMs))) {
     // The client left while we waited: nobody to answer.
     ctx.respond = false;
@@ -77,10 +77,10 @@ interface Rendered {
   body: { kind: 'none' } | { kind: 'bytes'; bytes: Buffer; type: string } | { kind: 'file'; file: string };
 }
 
-function render(chosen: CompiledResponse, scope: TemplateScope, counterKey: string, where: string): Rendered {
+function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderSession, where: string): Rendered {
   try {
     const headers = chosen.headers.map(({ name, value }): [string, string] => {
-      const text = value.render(scope, counterKey);
+      const text = value.render(scope, session);
       try {
         validateHeaderValue(name, text);
       } catch {
@@ -97,7 +97,7 @@ function render(chosen: CompiledResponse, scope: TemplateScope, counterKey: stri
           headers,
           body: {
             kind: 'bytes',
-            bytes: Buffer.from(JSON.stringify(body.template.render(scope, counterKey))),
+            bytes: Buffer.from(JSON.stringify(body.template.render(scope, session))),
             type: 'application/json; charset=utf-8',
           },
         };
@@ -106,12 +106,12 @@ function render(chosen: CompiledResponse, scope: TemplateScope, counterKey: stri
           headers,
           body: {
             kind: 'bytes',
-            bytes: Buffer.from(body.template.render(scope, counterKey)),
+            bytes: Buffer.from(body.template.render(scope, session)),
             type: 'text/plain; charset=utf-8',
           },
         };
       case 'file':
-        return { headers, body: { kind: 'file', file: body.template.render(scope, counterKey) } };
+        return { headers, body: { kind: 'file', file: body.template.render(scope, session) } };
     }
   } catch (error) {
     if (error instanceof TemplateRenderError) throw new HttpError(500, `${where}: template error: ${error.message}`);

@@ -5,10 +5,25 @@ import { checkTemplate } from './template-check';
 import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
 import type { TemplateScope } from './template-scope';
 
+/**
+ * One response being rendered: its templates (headers, body) share it, so every `{{counter}}` in one response
+ * reads the same number (a Location header and the body's id agree).
+ */
+export interface RenderSession {
+  /** The counter `{{counter}}` without a name counts on: one per route. */
+  counterKey: string;
+  /** Counter values already taken by this response, by counter. */
+  readonly counted: Map<string, number>;
+}
+
+export function renderSession(counterKey: string): RenderSession {
+  return { counterKey, counted: new Map() };
+}
+
 /** A stored template: rendered per request; `usesBody` tells the route to read the request body first. */
 export interface CompiledTemplate<T> {
   readonly usesBody: boolean;
-  render(scope: TemplateScope, counterKey: string): T;
+  render(scope: TemplateScope, session: RenderSession): T;
 }
 
 /** A template that does not parse, names an unknown helper or root, or calls a helper wrongly. */
@@ -41,7 +56,9 @@ export class TemplateEngine {
     for (const [name, spec] of Object.entries(this.helpers)) {
       this.handlebars.registerHelper(name, (...args: unknown[]) => {
         const options = args.pop() as Handlebars.HelperOptions;
-        return spec.call(args, options.data as TemplateData);
+        const data = options.data as TemplateData;
+        // The dry run at compile time checks Handlebars' compilation, not what helpers make of an empty request.
+        return data.dry ? undefined : spec.call(args, data);
       });
     }
     this.handlebars.registerHelper(VALUE_HELPER, (value: unknown, options: Handlebars.HelperOptions) => {
@@ -67,7 +84,7 @@ export class TemplateEngine {
   compileText(source: string): CompiledTemplate<string> {
     if (!source.includes('{{')) return { usesBody: false, render: () => source };
     const program = this.parse(source);
-    return this.compileProgram(program, (render) => (scope, counterKey) => String(render(scope, counterKey).text));
+    return this.compileProgram(program, (render) => (scope, session) => String(render(scope, session).text));
   }
 
   /**
@@ -77,13 +94,16 @@ export class TemplateEngine {
    */
   compileJson(value: JsonValue, at: IssuePath, issues: MountIssues): CompiledTemplate<JsonValue> {
     let usesBody = false;
-    const compileNode = (node: JsonValue, path: IssuePath): ((scope: TemplateScope, key: string) => JsonValue) => {
+    const compileNode = (
+      node: JsonValue,
+      path: IssuePath,
+    ): ((scope: TemplateScope, session: RenderSession) => JsonValue) => {
       if (isConstant(node)) return () => node;
       if (typeof node === 'string') {
         try {
           const template = this.compileJsonString(node);
           usesBody ||= template.usesBody;
-          return (scope, key) => template.render(scope, key);
+          return (scope, session) => template.render(scope, session);
         } catch (error) {
           issues.add(path, templateProblem(error));
           return () => node;
@@ -91,15 +111,15 @@ export class TemplateEngine {
       }
       if (Array.isArray(node)) {
         const items = node.map((item, index) => compileNode(item, [...path, index]));
-        return (scope, key) => items.map((item) => item(scope, key));
+        return (scope, session) => items.map((item) => item(scope, session));
       }
       if (node !== null && typeof node === 'object') {
         const entries = Object.entries(node).map(
           ([name, child]) => [name, compileNode(child, [...path, name])] as const,
         );
-        return (scope, key) => {
+        return (scope, session) => {
           const out: Record<string, JsonValue> = {};
-          for (const [name, child] of entries) out[name] = child(scope, key);
+          for (const [name, child] of entries) out[name] = child(scope, session);
           return out;
         };
       }
@@ -113,7 +133,7 @@ export class TemplateEngine {
     const program = this.parse(source);
     const [only, ...rest] = program.body;
     if (only?.type !== 'MustacheStatement' || rest.length > 0)
-      return this.compileProgram(program, (render) => (scope, key) => String(render(scope, key).text));
+      return this.compileProgram(program, (render) => (scope, session) => String(render(scope, session).text));
     const facts = this.check(program);
     const mustache = only as hbs.AST.MustacheStatement;
     const isHelperCall =
@@ -146,7 +166,7 @@ export class TemplateEngine {
       hash: undefined,
     } as unknown as hbs.AST.MustacheStatement;
     const typed = { ...program, body: [valueCall] } as hbs.AST.Program;
-    return this.compileProgram(typed, (render) => (scope, key) => toJson(render(scope, key).captured), facts);
+    return this.compileProgram(typed, (render) => (scope, session) => toJson(render(scope, session).captured), facts);
   }
 
   private parse(source: string): hbs.AST.Program {
@@ -169,13 +189,18 @@ export class TemplateEngine {
    */
   private compileProgram<T>(
     program: hbs.AST.Program,
-    wrap: (render: RenderOnce) => (scope: TemplateScope, counterKey: string) => T,
+    wrap: (render: RenderOnce) => (scope: TemplateScope, session: RenderSession) => T,
     facts = this.check(program),
   ): CompiledTemplate<T> {
     const template = this.handlebars.compile(program, this.compileOptions);
-    const render: RenderOnce = (scope, counterKey, dry = false) => {
+    const render: RenderOnce = (scope, session, dry = false) => {
       const captured = { value: undefined as unknown };
-      const data = { counterKey, dry, budget: { left: ITERATIONS_PER_RENDER }, captured };
+      const data: TemplateData & { captured: typeof captured } = {
+        session,
+        dry,
+        budget: { left: ITERATIONS_PER_RENDER },
+        captured,
+      };
       try {
         return { text: template(scope, { data }), captured: captured.value };
       } catch (error) {
@@ -183,7 +208,7 @@ export class TemplateEngine {
       }
     };
     try {
-      render(EMPTY_SCOPE, '', true);
+      render(EMPTY_SCOPE, renderSession(''), true);
     } catch (error) {
       throw new TemplateCompileError(firstLines(error));
     }
@@ -192,7 +217,7 @@ export class TemplateEngine {
 }
 
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
-type RenderOnce = (scope: TemplateScope, counterKey: string, dry?: boolean) => { text: string; captured: unknown };
+type RenderOnce = (scope: TemplateScope, session: RenderSession, dry?: boolean) => { text: string; captured: unknown };
 
 const EMPTY_SCOPE: TemplateScope = {
   params: {},

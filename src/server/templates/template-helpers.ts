@@ -1,11 +1,11 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { looseEquals } from '../support/loose-equals';
+import type { RenderSession } from './template-engine';
 
 /** What a render passes its helpers besides their arguments (Handlebars `@data`, shared by nested blocks). */
 export interface TemplateData {
-  /** The counter `{{counter}}` without a name counts on: one per route. */
-  counterKey: string;
-  /** A dry run at compile time: helpers with side effects (counters) do nothing. */
+  session: RenderSession;
+  /** A dry run at compile time: helpers are not called. */
   dry: boolean;
   /** Block iterations left in this render: `#each` inside `#each` over a large body must not hang the engine. */
   budget: { left: number };
@@ -73,9 +73,15 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
     counter: {
       arity: [0, 1],
       usage: '{{counter}} or {{counter "orders"}}',
-      call: ([name], data) => {
-        if (data.dry) return 0;
-        return counters.next(name === undefined ? data.counterKey : `named:${String(name)}`);
+      call: ([name], { session }) => {
+        // Every use in one response reads the same value.
+        const key = name === undefined ? session.counterKey : `named:${String(name)}`;
+        let value = session.counted.get(key);
+        if (value === undefined) {
+          value = counters.next(key);
+          session.counted.set(key, value);
+        }
+        return value;
       },
     },
     json: {
