@@ -18,10 +18,15 @@ export interface NearMissCandidate {
   whyNot?(ctx: Context, params: Record<string, string>): Promise<MissReason[]>;
 }
 
-/** A near miss is shown when the request was at most this far from matching. */
-const MAX_DISTANCE = 1;
-const METHOD_DISTANCE = 0.5;
+/** A mount is suggested when the request's path is closer to its pattern than this (0 same, 1 nothing alike). */
+const MAX_PATH_DISTANCE = 0.5;
+const METHOD_DISTANCE = 0.25;
+/** Path and method matched, conditions did not: the closest kind of miss. */
 const MATCHED_DISTANCE = 0.1;
+/** A segment missing or too many. */
+const LENGTH_COST = 0.5;
+/** Literal segments this alike (edit distance over length) are a typo; less alike, simply different. */
+const TYPO_LIMIT = 0.5;
 /** Segments longer than this are compared by their start only: an edit distance costs length squared. */
 const COMPARED_LENGTH = 64;
 
@@ -44,6 +49,7 @@ export async function nearMisses(
     const match = candidate.pattern.match(ctx.path);
     if (!match) {
       const path = closestShape(candidate.pattern.shapes, segments, candidate.prefix);
+      if (path.distance >= MAX_PATH_DISTANCE) continue;
       distance += path.distance;
       reasons.push(...path.reasons.map((message): MissReason => ({ part: 'path', message })));
     }
@@ -55,7 +61,6 @@ export async function nearMisses(
       distance = MATCHED_DISTANCE;
       reasons.push(...((await candidate.whyNot?.(ctx, match.params)) ?? []));
     }
-    if (distance >= MAX_DISTANCE) continue;
     const miss: NearMiss = {
       mount: candidate.ref,
       method: candidate.method,
@@ -109,13 +114,13 @@ function compareShape(
     if (expected === undefined) {
       if (prefix) break;
       const extra = segments.slice(index);
-      cost += extra.length;
+      cost += extra.length * LENGTH_COST;
       reasons.push(`path: ${extra.length} segment${extra.length === 1 ? '' : 's'} too many ("/${extra.join('/')}")`);
       break;
     }
     if (got === undefined) {
       const missing = shape.slice(index);
-      cost += missing.length;
+      cost += missing.length * LENGTH_COST;
       reasons.push(
         `path: ${missing.length} segment${missing.length === 1 ? '' : 's'} missing ("/${missing.map(source).join('/')}")`,
       );
@@ -123,13 +128,14 @@ function compareShape(
     }
     if (expected.kind === 'rest') {
       if (got === '') {
-        cost += 1;
+        cost += LENGTH_COST;
         reasons.push(`path ${place}: expected something for ${expected.source}`);
       }
       break;
     }
     if (expected.kind === 'literal' && expected.text !== got) {
-      cost += editDistance(expected.text, got);
+      const unlike = editDistance(expected.text, got);
+      cost += unlike <= TYPO_LIMIT ? unlike : 1;
       reasons.push(`path ${place}: expected ${JSON.stringify(expected.text)}, got ${JSON.stringify(shorten(got))}`);
     } else if (expected.kind === 'pattern' && !expected.test(got)) {
       cost += 0.5;

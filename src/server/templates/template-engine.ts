@@ -250,7 +250,7 @@ function parseProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const parse = /^Parse error on line (\d+):[\s\S]*got '([^']*)'/.exec(message);
   if (!parse) return firstLines(error);
-  const found = parse[2] === 'EOF' ? 'the end of the template (a block is not closed?)' : parse[2];
+  const found = parse[2] === 'EOF' ? 'end of the template (is a block not closed?)' : parse[2];
   return `line ${parse[1]}: unexpected ${found}`;
 }
 

@@ -47,7 +47,8 @@ export function compileCollection(collection: Collection, at: IssuePath, tools: 
   }
   const store = new CollectionStore(collection, check, tools.env.settings);
   const { checked, issues } = store.checkAll(collection.records);
-  for (const issue of issues) tools.issues.add([...at, 'records', ...issue.loc.slice(1)], issue.msg);
+  for (const issue of issues)
+    tools.issues.add([...at, 'records', ...issue.loc.slice(1)], issue.msg.replace(/^Value error, /, ''));
   store.load(checked);
   return { store, path, listPattern, itemPattern };
 }
