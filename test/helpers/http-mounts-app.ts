@@ -11,6 +11,7 @@ import { unmatchedRoute } from '../../src/server/http/unmatched-route';
 import { answeredBy } from '../../src/server/routes/answered-by';
 import { type HttpMountParts, HttpMounts } from '../../src/server/routes/http-mounts';
 import type { Logger } from '../../src/server/support/logger';
+import type { MountRef } from '../../src/shared/mounts/match-report';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 
 export interface MountsApp {
@@ -18,6 +19,8 @@ export interface MountsApp {
   port: number;
   mounts: HttpMounts;
   requestLog: RequestLog;
+  /** What answered each request so far (`answeredBy`), in order, with its path: faults take the headers over. */
+  answers: { path: string; ref: MountRef | undefined }[];
   /** Errors the error handler logged (unexpected ones: a test that sees one has found a bug). */
   logged: string[];
   /** The header a 404 carries its near misses in (URI-encoded JSON), as the integrator's 404 would show them. */
@@ -52,10 +55,15 @@ export async function startMountsApp(
   app.use(requestLog.middleware());
   app.use(jsonResponse());
   app.use(errorHandler(logger));
+  const answers: MountsApp['answers'] = [];
   app.use(async (ctx, next) => {
-    await next();
+    try {
+      await next();
+    } finally {
+      answers.push({ path: ctx.path, ref: answeredBy(ctx) });
+    }
     const ref = answeredBy(ctx);
-    if (ref) ctx.set('X-Answered-By', JSON.stringify(ref));
+    if (ref && !ctx.headerSent) ctx.set('X-Answered-By', JSON.stringify(ref));
   });
   app.use(unmatchedRoute());
   app.use(async (ctx, next) => {
@@ -78,6 +86,7 @@ export async function startMountsApp(
     port,
     mounts,
     requestLog,
+    answers,
     logged,
     nearMisses: (response) => JSON.parse(decodeURIComponent(response.headers.get('x-near-misses') ?? '%5B%5D')),
     close,
