@@ -124,7 +124,8 @@ export class CollectionStore {
         });
         return;
       }
-      const record = this.checked(input, loc, issues, undefined);
+      // Records a workspace holds are kept as written: schema defaults fill new records only.
+      const record = this.checked(input, loc, issues, undefined, false);
       if (!record) return;
       const key = idKey(record[this.idField] as RecordId, this.idType);
       if (seen.has(key))
@@ -156,14 +157,16 @@ export class CollectionStore {
   }
 
   /**
-   * The record `input` makes, checked, with defaults from the schema filled in — or undefined, with `issues`
-   * saying why. `pathId`: the id the URL names (replace, patch); without it a missing id is generated.
+   * The record `input` makes, checked, with defaults from the schema filled in (`fillDefaults`) — or undefined,
+   * with `issues` saying why. `pathId`: the id the URL names (replace, patch); without it a missing id is
+   * generated.
    */
   private checked(
     input: unknown,
     loc: (string | number)[],
     issues: ValidationIssue[],
     pathId: RecordId | undefined,
+    fillDefaults = true,
   ): JsonObject | undefined {
     if (!isObject(input)) {
       issues.push(notAnObject(input, loc));
@@ -191,8 +194,9 @@ export class CollectionStore {
           input: given,
         });
     }
-    const errors = this.check?.(record);
-    if (errors) issues.push(...toPydanticIssues(errors, record, 'body').map((issue) => relocate(issue, loc)));
+    const checked = fillDefaults ? record : structuredClone(record);
+    const errors = this.check?.(checked);
+    if (errors) issues.push(...toPydanticIssues(errors, checked, 'body').map((issue) => relocate(issue, loc)));
     return issues.length === before ? record : undefined;
   }
 
