@@ -34,7 +34,7 @@ export interface HttpMountParts {
 }
 
 /** One row of the table: a pattern, the methods it is filed under, how it answers, how it explains a miss. */
-interface HttpEntry {
+export interface HttpEntry {
   readonly pattern: CompiledPathPattern;
   readonly methods: readonly string[];
   answer(ctx: Context, match: PathMatch): Promise<boolean>;
@@ -84,12 +84,19 @@ export class HttpMounts {
 
   middleware(): Middleware {
     return async (ctx, next) => {
-      for (const entry of this.index.candidates(ctx.method, ctx.path)) {
-        const match = entry.pattern.match(ctx.path);
-        if (match && (await entry.answer(ctx, match))) return;
+      for (const { entry, match } of this.matching(ctx.method, ctx.path)) {
+        if (await entry.answer(ctx, match)) return;
       }
       await next();
     };
+  }
+
+  /** The mounts whose method and path match, in table order: each may still decline (its conditions). */
+  *matching(method: string, path: string): Generator<{ entry: HttpEntry; match: PathMatch }> {
+    for (const entry of this.index.candidates(method, path)) {
+      const match = entry.pattern.match(path);
+      if (match) yield { entry, match };
+    }
   }
 
   /** For a request nothing answered: the closest mounts (at most `limit`) and why each did not match. */

@@ -1,12 +1,10 @@
-import { pathSegments } from './path-pattern';
-
 /** The key for entries that answer any method. */
 export const ANY_METHOD = '*';
 
 interface IndexNode<T> {
   children: Map<string, IndexNode<T>>;
   /** Entries whose literal prefix ends here, by method (ANY_METHOD for all), in priority order. */
-  entries: Map<string, { priority: number; entry: T }[]>;
+  entries: Map<string, Filed<T>[]>;
 }
 
 const node = <T>(): IndexNode<T> => ({ children: new Map(), entries: new Map() });
@@ -40,21 +38,30 @@ export class PathIndex<T> {
 
   /** The entries that may answer `method` on `path`, in priority order. */
   candidates(method: string, path: string): T[] {
-    const found: { priority: number; entry: T }[] = [];
-    const gather = (at: IndexNode<T>) => {
-      const exact = at.entries.get(method);
-      if (exact) found.push(...exact);
-      const any = at.entries.get(ANY_METHOD);
-      if (any) found.push(...any);
-    };
+    const found: Filed<T>[] = [];
     let current: IndexNode<T> | undefined = this.root;
-    gather(current);
-    for (const segment of pathSegments(path)) {
-      current = current.children.get(segment);
+    gather(current, method, found);
+    // Walk the segments without splitting the whole path: a long hostile path costs only the segments the tree has.
+    let start = path.indexOf('/') + 1;
+    while (start > 0 && current.children.size > 0) {
+      const end = path.indexOf('/', start);
+      current = current.children.get(end < 0 ? path.slice(start) : path.slice(start, end));
       if (!current) break;
-      gather(current);
+      gather(current, method, found);
+      start = end + 1;
     }
     if (found.length > 1) found.sort((a, b) => a.priority - b.priority);
-    return found.map((item) => item.entry);
+    const entries: T[] = new Array(found.length);
+    for (let index = 0; index < found.length; index++) entries[index] = (found[index] as Filed<T>).entry;
+    return entries;
   }
+}
+
+type Filed<T> = { priority: number; entry: T };
+
+function gather<T>(at: IndexNode<T>, method: string, found: Filed<T>[]): void {
+  const exact = at.entries.get(method);
+  if (exact) for (const item of exact) found.push(item);
+  const any = at.entries.get(ANY_METHOD);
+  if (any) for (const item of any) found.push(item);
 }

@@ -20,9 +20,10 @@ export interface StaticFolderMount {
 export const STATIC_METHODS = ['GET', 'HEAD'] as const;
 
 export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: MountCompileTools): StaticFolderMount {
-  let pattern = compilePathPattern('/', { prefix: true });
+  let pattern = compilePathPattern('', { prefix: true });
   try {
-    pattern = compilePathPattern(folder.path.replace(/\/+$/, '') || '/', { prefix: true });
+    // Without its trailing slash: a prefix pattern matches itself followed by `/…` or nothing (`` matches all).
+    pattern = compilePathPattern(folder.path.replace(/\/+$/, ''), { prefix: true });
     if (pattern.shapes.some((shape) => shape.some((segment) => segment.kind !== 'literal')))
       tools.issues.add([...at, 'path'], 'a static folder is served under a literal path prefix (`/static`)');
   } catch (error) {
