@@ -115,6 +115,22 @@ test('every problem of every route is reported at its path from the workspace ro
   assert.equal(issues['collections.0.records.4.name'], 'Field required');
 });
 
+test('conditions and schemas may only name parameters the path has', () => {
+  const issues = issuesOf({
+    routes: [
+      route({
+        path: '/items/:id',
+        validate: { params: { type: 'object', required: ['item_id'] } },
+        responses: [{ id: 'a', when: { params: { item_id: 1, id: 2 } } }],
+      }),
+    ],
+  });
+  assert.deepEqual(issues, {
+    'routes.0.validate.params': 'requires parameter "item_id", but the path /items/:id does not have it (it has :id)',
+    'routes.0.responses.0.when.params.item_id': 'the path /items/:id has no parameter "item_id" (it has :id)',
+  });
+});
+
 test('disabled mounts are checked too: enabling one must not break the world', () => {
   assert.deepEqual(Object.keys(issuesOf({ routes: [route({ enabled: false, path: '/a/(' })] })), ['routes.0.path']);
 });

@@ -17,7 +17,12 @@ function table(size: number) {
     route({
       id: `r${index}`,
       method: methods[index % methods.length],
-      path: index % 3 === 0 ? `/api/v1/res${index}` : index % 3 === 1 ? `/api/v1/res${index}/:id` : `/api/v1/res${index}/:id/sub/*rest`,
+      path:
+        index % 3 === 0
+          ? `/api/v1/res${index}`
+          : index % 3 === 1
+            ? `/api/v1/res${index}/:id`
+            : `/api/v1/res${index}/:id/sub/*rest`,
       responses: [{ id: 'ok' }],
     }),
   );

@@ -67,20 +67,30 @@ test('missing files, folders without an index and hidden files end in the 404 (o
 });
 
 test('paths that try to leave the folder are refused', async () => {
-  for (const path of ['/site/../secret.txt', '/site/%2e%2e/secret.txt', '/site/..%2fsecret.txt', '/site/docs/..%2F..%2Fsecret.txt']) {
+  for (const path of [
+    '/site/../secret.txt',
+    '/site/%2e%2e/secret.txt',
+    '/site/..%2fsecret.txt',
+    '/site/docs/..%2F..%2Fsecret.txt',
+  ]) {
     const response = await rawHttp(app.port, [`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
     assert.ok([403, 404].includes(response.status), `${path}: ${response.status}`);
     assert.doesNotMatch(response.body, /outside the folder/, path);
   }
-  const traversal = await rawHttp(app.port, ['GET /site/%2e%2e/secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
-  assert.deepEqual({ status: traversal.status, body: JSON.parse(traversal.body) }, { status: 403, body: { detail: 'Forbidden' } });
+  const traversal = await rawHttp(app.port, [
+    'GET /site/%2e%2e/secret.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+  ]);
+  assert.deepEqual(
+    { status: traversal.status, body: JSON.parse(traversal.body) },
+    { status: 403, body: { detail: 'Forbidden' } },
+  );
   const nul = await rawHttp(app.port, ['GET /site/app.js%00.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
   assert.equal(nul.status, 400);
   const undecodable = await rawHttp(app.port, ['GET /site/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
   assert.equal(undecodable.status, 400);
 });
 
-test('HEAD answers headers only; other methods are not a static folder\'s', async () => {
+test("HEAD answers headers only; other methods are not a static folder's", async () => {
   const head = await fetch(`${app.base}/site/app.js`, { method: 'HEAD' });
   assert.equal(head.status, 200);
   assert.equal(head.headers.get('content-length'), '14');

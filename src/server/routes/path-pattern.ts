@@ -20,6 +20,8 @@ export interface PathMatch {
 export interface CompiledPathPattern {
   readonly source: string;
   match(path: string): PathMatch | undefined;
+  /** The names of its parameters and wildcards. */
+  readonly paramNames: readonly string[];
   /** The literal segments every matching path starts with (`/api/v1/items/:id` → api, v1, items): the index key. */
   readonly literalPrefix: readonly string[];
   /** For near misses: each form the pattern takes (optional parts present or not), cut into segments. */
@@ -56,6 +58,7 @@ export function compilePathPattern(source: string, options: { prefix?: boolean }
       }
       return { params, matched: found[0] };
     },
+    paramNames: keys.map((key) => key.name),
     literalPrefix: literalPrefix(data.tokens),
     shapes: expand(data.tokens).map(segmentShapes),
   };

@@ -62,6 +62,7 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
     tools.issues.add([...at, 'path'], `invalid path pattern: ${(error as Error).message}`);
     pattern = compilePathPattern('/');
   }
+  checkParamNames(route, pattern, at, tools);
   const validation =
     route.validate && compileRequestValidation(route.validate, tools.schemas, [...at, 'validate'], tools.issues);
   const responses = route.responses.map((response, index) =>
@@ -79,6 +80,27 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
       responses.some((response) => response.conditions?.needsBody || usesBody(response)),
     pick: responsePicker(route.responseMode),
   };
+}
+
+/** Conditions and schemas may only name parameters the path has: any other could never be there. */
+function checkParamNames(route: Route, pattern: CompiledPathPattern, at: IssuePath, tools: MountCompileTools): void {
+  const names = new Set(pattern.paramNames);
+  const has = names.size > 0 ? `it has ${[...names].map((name) => `:${name}`).join(', ')}` : 'it has none';
+  const required = route.validate?.params?.required;
+  for (const name of Array.isArray(required) ? required.map(String) : [])
+    if (!names.has(name))
+      tools.issues.add(
+        [...at, 'validate', 'params'],
+        `requires parameter "${name}", but the path ${route.path} does not have it (${has})`,
+      );
+  route.responses.forEach((response, index) => {
+    for (const name of Object.keys(response.when?.params ?? {}))
+      if (!names.has(name))
+        tools.issues.add(
+          [...at, 'responses', index, 'when', 'params', name],
+          `the path ${route.path} has no parameter "${name}" (${has})`,
+        );
+  });
 }
 
 function usesBody(response: CompiledResponse): boolean {
