@@ -24,13 +24,21 @@ const re2Engine = Object.assign(
 export class JsonSchemas {
   private readonly fromText = createAjv(true);
   private readonly fromJson = createAjv(false);
+  /** Compiling generates code (milliseconds each); routes imported from one OpenAPI document share many schemas. */
+  private readonly compiled = new Map<string, SchemaCheck>();
 
   /** Throws an Error that says what is wrong with the schema. */
   compile(schema: JsonObject, input: 'text' | 'json'): SchemaCheck {
-    // Every schema is read as 2020-12, whatever draft it names.
-    const { $schema: _ignored, ...rest } = schema;
-    const validate: ValidateFunction = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
-    return (value) => (validate(value) ? undefined : [...(validate.errors ?? [])]);
+    const key = `${input}:${JSON.stringify(schema)}`;
+    let check = this.compiled.get(key);
+    if (!check) {
+      // Every schema is read as 2020-12, whatever draft it names.
+      const { $schema: _ignored, ...rest } = schema;
+      const validate: ValidateFunction = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
+      check = (value) => (validate(value) ? undefined : [...(validate.errors ?? [])]);
+      this.compiled.set(key, check);
+    }
+    return check;
   }
 }
 

@@ -49,6 +49,8 @@ export class TemplateEngine {
   private readonly handlebars = Handlebars.create();
   private readonly helpers: Record<string, HelperSpec>;
   private readonly compileOptions: CompileOptions;
+  private readonly texts = new Map<string, CompiledTemplate<string>>();
+  private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue>>();
 
   constructor(counters = new TemplateCounters()) {
     this.helpers = templateHelpers(counters);
@@ -83,8 +85,9 @@ export class TemplateEngine {
   /** A text template (a text body, a header value, a file path). Throws TemplateCompileError. */
   compileText(source: string): CompiledTemplate<string> {
     if (!source.includes('{{')) return { usesBody: false, render: () => source };
-    const program = this.parse(source);
-    return this.compileProgram(program, (render) => (scope, session) => String(render(scope, session).text));
+    return this.cached(this.texts, source, () =>
+      this.compileProgram(this.parse(source), (render) => (scope, session) => String(render(scope, session).text)),
+    );
   }
 
   /**
@@ -101,7 +104,7 @@ export class TemplateEngine {
       if (isConstant(node)) return () => node;
       if (typeof node === 'string') {
         try {
-          const template = this.compileJsonString(node);
+          const template = this.cached(this.jsonStrings, node, () => this.compileJsonString(node));
           usesBody ||= template.usesBody;
           return (scope, session) => template.render(scope, session);
         } catch (error) {
@@ -127,6 +130,19 @@ export class TemplateEngine {
     };
     const render = compileNode(value, at);
     return { usesBody, render };
+  }
+
+  /**
+   * Templates are pure (a request scope and a session in, a value out), so one compiled template serves every
+   * place with the same text: a workspace repeats `{{params.id}}` in many routes, and compiling costs a millisecond.
+   */
+  private cached<T>(cache: Map<string, CompiledTemplate<T>>, source: string, compile: () => CompiledTemplate<T>) {
+    let template = cache.get(source);
+    if (!template) {
+      template = compile();
+      cache.set(source, template);
+    }
+    return template;
   }
 
   private compileJsonString(source: string): CompiledTemplate<JsonValue> {
