@@ -168,7 +168,13 @@ const app = await startMountsApp(
       route({
         id: 'user-file',
         path: '/users/:id/file',
-        responses: [{ id: 'file', body: { file: 'files/user-{{params.id}}.json' } }],
+        responses: [
+          {
+            id: 'file',
+            headers: { 'Content-Type': 'application/x-user' },
+            body: { file: 'files/user-{{params.id}}.json' },
+          },
+        ],
       }),
       route({
         id: 'validated',
@@ -363,6 +369,7 @@ test('file bodies are served from the workspace folder with their type; never fr
   assert.deepEqual(await (await fetch(`${app.base}/users/7/file`)).json(), { id: 7 });
   const missing = await fetch(`${app.base}/users/8/file`);
   assert.equal(missing.status, 404);
+  assert.equal(missing.headers.get('content-type'), 'application/json; charset=utf-8');
   assert.deepEqual(await missing.json(), {
     detail: 'Route user-file, response file: file "files/user-8.json" not found',
   });

@@ -68,7 +68,13 @@ export async function answerRoute(
     ctx.respond = false;
     return true;
   }
-  await deliver(ctx, chosen, rendered, env, where);
+  try {
+    await deliver(ctx, chosen, rendered, env, where);
+  } catch (error) {
+    // The error's own answer must not carry the response's headers (a 404 JSON is no attachment).
+    for (const [name] of rendered.headers) ctx.remove(name);
+    throw error;
+  }
   return true;
 }
 
