@@ -44,11 +44,11 @@ export function bodyReadEarlier(ctx: Context): Promise<RequestBody> | undefined 
 }
 
 /** Whether the request carries a body at all (a length, or chunked framing). */
-export function hasRequestBody(ctx: Context): boolean {
+function hasRequestBody(ctx: Context): boolean {
   return Boolean(ctx.request.length) || Boolean(ctx.get('transfer-encoding'));
 }
 
-/** One parser per size limit (the setting rarely changes; building a parser validates all its options). */
+/** The parser for the current size limit, kept: the setting rarely changes, and building one checks its options. */
 const parsers = new Map<number, ReturnType<typeof koaBody>>();
 
 function parserFor(limit: number): ReturnType<typeof koaBody> {
