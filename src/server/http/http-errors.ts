@@ -21,6 +21,8 @@ export interface ValidationIssue {
   loc: (string | number)[];
   msg: string;
   input: unknown;
+  /** The limit or expectation that failed, where pydantic reports one (`{"ge": 1}`, `{"pattern": "…"}`). */
+  ctx?: Record<string, unknown>;
 }
 
 /** A 422; what each issue echoes of the request (its `input`, the keys in its `loc`) is bounded (`echoedInput`). */

@@ -1,7 +1,7 @@
 import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
 
 /**
- * Patterns people write (scenario triggers today; routes and socket rules later) run on RE2 (re2js), whose
+ * Patterns people write (scenario triggers, route conditions, JSON Schema `pattern`s, collection filters, socket rules) run on RE2 (re2js), whose
  * matching time grows linearly with the input whatever the pattern: `^(a+)+$` cannot stall the engine the way
  * it stalls a backtracking RegExp. The price is RE2's syntax — no lookaround and no backreferences — so every
  * user pattern is compiled here, when it is stored, and one RE2 refuses is refused with a message to show.
@@ -17,7 +17,8 @@ export interface UserRegexOptions {
 
 /** A compiled user pattern. */
 export interface UserRegex {
-  readonly pattern: string;
+  /** The pattern as written, as RegExp's `source`. */
+  readonly source: string;
   /** Whether the pattern matches anywhere in `input` (as RegExp.prototype.test), in time linear in its length. */
   test(input: string): boolean;
 }
@@ -41,7 +42,7 @@ export function compileUserRegex(pattern: string, options: UserRegexOptions = {}
       `not a pattern the engine can run: ${describe(error, pattern, options.caseInsensitive === true)} (patterns use RE2 syntax: no lookaround, no backreferences)`,
     );
   }
-  return { pattern, test: (input) => compiled.test(input) };
+  return { source: pattern, test: (input) => compiled.test(input) };
 }
 
 /** RE2's own words, quoting the user's pattern rather than the one RE2 compiled (`(?i)` in front when folding). */

@@ -11,19 +11,22 @@ export const ID_TYPES = ['integer', 'uuid', 'string'] as const;
 
 export const CollectionSchema = z.strictObject({
   ...mountHead,
-  path: PathPatternSchema.describe('Base path of the collection (`/items`): items are at `/items/:id`.'),
+  path: PathPatternSchema.describe(
+    'Base path of the collection, literal segments only (`/items`, `/api/items`): records are at `/items/:id`.',
+  ),
   idField: z.string().min(1).max(100).default('id').describe('The field of each record that identifies it.'),
   idType: z
     .enum(ID_TYPES)
     .default('integer')
     .describe('Type of the ids: integer (new ids count up), uuid (new ids are random UUIDs), or any string.'),
   schema: JsonObjectSchema.optional().describe(
-    'JSON Schema every record must satisfy on create, replace and patch (refused with FastAPI 422 otherwise).',
+    'JSON Schema (2020-12) every record must satisfy on create, replace and patch (refused with FastAPI 422 ' +
+      'otherwise); defaults it declares fill new records.',
   ),
   records: z
     .array(JsonObjectSchema)
     .default([])
-    .describe('The records, in order. Each is a JSON object with a unique id field.'),
+    .describe("The records, in order. Each is a JSON object with a unique id of the collection's id type."),
 });
 export type Collection = z.infer<typeof CollectionSchema>;
 export type CollectionInput = z.input<typeof CollectionSchema>;

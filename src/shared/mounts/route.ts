@@ -16,7 +16,10 @@ const RegexSchema = z
   .string()
   .min(1)
   .max(1000)
-  .describe('A regular expression (RE2 syntax, linear time; `(?i)` at the start ignores case). Checked when stored.');
+  .describe(
+    'A regular expression (RE2 syntax, linear time; `(?i)` at the start ignores case) that matches anywhere in the ' +
+      'value: anchor it with `^…$` to match the whole value. Checked when stored.',
+  );
 
 /** How one value of the request (a header, a query or path parameter, a part of the body) is compared. */
 export const MatcherSchema = z.union([
@@ -38,7 +41,10 @@ const JsonPathSchema = z
   .min(1)
   .max(1000)
   .default('$')
-  .describe('JSONPath into the request body (`$.items[0].name`); `$` is the whole body. Any match counts.');
+  .describe(
+    'JSONPath into the request body (`$.items[0].name`, `$.items[?(@.price < 10)]`); `$` is the whole body (a text ' +
+      'body too). Any match counts. Filters compare values; they cannot call methods or use regexes.',
+  );
 
 export const BodyConditionSchema = z
   .union([
@@ -77,7 +83,10 @@ export const ResponseBodySchema = z
         .string()
         .min(1)
         .max(1000)
-        .describe('A file relative to the folder of the workspace file, sent as it is (content type by extension).'),
+        .describe(
+          'A file relative to the folder of the workspace file, sent as it is (content type by extension); never ' +
+            'outside that folder, never hidden. The name is a template (`data/user-{{params.id}}.json`).',
+        ),
     }),
   ])
   .describe('The response body: {json}, {text} or {file}. Omit for an empty body.');
@@ -141,14 +150,17 @@ export const RequestValidationSchema = z
     ),
     query: JsonObjectSchema.optional().describe('JSON Schema of the query parameters as an object, converted alike.'),
     headers: JsonObjectSchema.optional().describe('JSON Schema of the headers as an object (lower-case names).'),
-    body: JsonObjectSchema.optional().describe('JSON Schema of the JSON body.'),
+    body: JsonObjectSchema.optional().describe(
+      'JSON Schema of the JSON body (defaults it declares are filled in before conditions and templates read it).',
+    ),
     bodyRequired: z
       .boolean()
       .default(true)
       .describe('With a body schema: whether a request without a body is refused (422 missing).'),
   })
   .describe(
-    'Validate the request first, like FastAPI: every problem in one 422 `{"detail":[{type, loc, msg, input}]}`.',
+    'Validate the request first, like FastAPI: every problem in one 422 `{"detail":[{type, loc, msg, input}]}`. ' +
+      'Schemas are JSON Schema 2020-12 with formats; `pattern` runs on RE2.',
   );
 export type RequestValidation = z.infer<typeof RequestValidationSchema>;
 

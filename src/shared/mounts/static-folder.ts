@@ -4,7 +4,9 @@ import { mountHead, PathPatternSchema } from './mount-fields';
 /** Files of a folder served under a path prefix, with content types by extension; nothing outside the folder. */
 export const StaticFolderSchema = z.strictObject({
   ...mountHead,
-  path: PathPatternSchema.describe('Path prefix the files are served under (`/static` serves `/static/data.txt`).'),
+  path: PathPatternSchema.describe(
+    'Literal path prefix the files are served under (`/static` serves `/static/data.txt`; `/` serves them all).',
+  ),
   folder: z
     .string()
     .min(1)

@@ -1,0 +1,225 @@
+import type { ErrorObject } from 'ajv';
+import type { ValidationIssue } from './http-errors';
+import type { RequestPart } from './validation';
+
+/**
+ * JSON Schema (ajv) errors in FastAPI/pydantic's words, the way `validation.ts` words zod's: the same `type`,
+ * `loc`, `msg`, `input` (and `ctx` where pydantic gives one), so a client written against a FastAPI backend reads
+ * familiar 422s from a route or a collection declared as data.
+ */
+export function toPydanticIssues(errors: readonly ErrorObject[], root: unknown, part: RequestPart): ValidationIssue[] {
+  // A union reports its own error after its branches': keep the one, drop the branches (and the noise of `if`).
+  const unions = errors
+    .filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf')
+    .map((error) => `${error.schemaPath}/`);
+  return errors
+    .filter((error) => error.keyword !== 'if' && !unions.some((prefix) => error.schemaPath.startsWith(prefix)))
+    .map((error) => toIssue(error, root, part));
+}
+
+/** The largest `input` echoed back: a 1 MB body that fails is not sent back whole. */
+const INPUT_TEXT_LIMIT = 1000;
+const INPUT_JSON_LIMIT = 4096;
+
+/** The offending value as FastAPI echoes it, bounded: long text is cut, a large object or array summarised. */
+export function boundedInput(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'string')
+    return value.length > INPUT_TEXT_LIMIT
+      ? `${value.slice(0, INPUT_TEXT_LIMIT)}… (${value.length} characters)`
+      : value;
+  if (value === null || typeof value !== 'object') return value;
+  const text = JSON.stringify(value);
+  if (text.length <= INPUT_JSON_LIMIT) return value;
+  return Array.isArray(value)
+    ? `[…] (a list of ${value.length} items, ${text.length} characters)`
+    : `{…} (an object with ${Object.keys(value).length} fields, ${text.length} characters)`;
+}
+
+function toIssue(error: ErrorObject, root: unknown, part: RequestPart): ValidationIssue {
+  const path = locate(root, error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  const issue = (type: string, msg: string, at = path, input: unknown = error.data, ctx?: Record<string, unknown>) => {
+    const result: ValidationIssue = { type, loc: [part, ...at], msg, input: boundedInput(input) };
+    if (ctx) result.ctx = ctx;
+    return result;
+  };
+  const value = error.data;
+  switch (error.keyword) {
+    case 'required':
+    case 'dependentRequired':
+    case 'dependencies':
+      // pydantic shows the object the field is missing from; FastAPI shows null for parameters.
+      return issue(
+        'missing',
+        'Field required',
+        [...path, String(params.missingProperty)],
+        part === 'body' ? value : null,
+      );
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const input = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+      return issue('extra_forbidden', 'Extra inputs are not permitted', [...path, key], input);
+    }
+    case 'type':
+      return typeIssue(String(params.type), value, error.parentSchema, issue);
+    case 'minimum':
+      return issue('greater_than_equal', `Input should be greater than or equal to ${params.limit}`, path, value, {
+        ge: params.limit,
+      });
+    case 'exclusiveMinimum':
+      return issue('greater_than', `Input should be greater than ${params.limit}`, path, value, { gt: params.limit });
+    case 'maximum':
+      return issue('less_than_equal', `Input should be less than or equal to ${params.limit}`, path, value, {
+        le: params.limit,
+      });
+    case 'exclusiveMaximum':
+      return issue('less_than', `Input should be less than ${params.limit}`, path, value, { lt: params.limit });
+    case 'multipleOf':
+      return issue('multiple_of', `Input should be a multiple of ${params.multipleOf}`, path, value, {
+        multiple_of: params.multipleOf,
+      });
+    case 'minLength':
+      return issue(
+        'string_too_short',
+        `String should have at least ${plural(params.limit, 'character')}`,
+        path,
+        value,
+        {
+          min_length: params.limit,
+        },
+      );
+    case 'maxLength':
+      return issue('string_too_long', `String should have at most ${plural(params.limit, 'character')}`, path, value, {
+        max_length: params.limit,
+      });
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties': {
+      const list = error.keyword.endsWith('Items');
+      const at = error.keyword.startsWith('min') ? 'least' : 'most';
+      const actual = list ? (value as unknown[]).length : Object.keys(value as object).length;
+      const kind = list ? 'List' : 'Dictionary';
+      return issue(
+        at === 'least' ? 'too_short' : 'too_long',
+        `${kind} should have at ${at} ${plural(params.limit, 'item')} after validation, not ${actual}`,
+        path,
+        value,
+        { field_type: kind, [at === 'least' ? 'min_length' : 'max_length']: params.limit, actual_length: actual },
+      );
+    }
+    case 'pattern':
+      return issue('string_pattern_mismatch', `String should match pattern '${params.pattern}'`, path, value, {
+        pattern: params.pattern,
+      });
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(show);
+      const expected =
+        allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}` : String(allowed[0]);
+      return issue(allowed.length > 1 ? 'enum' : 'literal_error', `Input should be ${expected}`, path, value, {
+        expected,
+      });
+    }
+    case 'const':
+      return issue('literal_error', `Input should be ${show(params.allowedValue)}`, path, value, {
+        expected: show(params.allowedValue),
+      });
+    case 'format':
+      return formatIssue(String(params.format), value, issue);
+    case 'anyOf':
+      return issue('value_error', 'Value error, input should match at least one of the allowed schemas (anyOf)');
+    case 'oneOf':
+      return issue('value_error', 'Value error, input should match exactly one of the allowed schemas (oneOf)');
+    default:
+      return issue('value_error', `Value error, ${error.message ?? error.keyword}`);
+  }
+}
+
+type MakeIssue = (
+  type: string,
+  msg: string,
+  at?: (string | number)[],
+  input?: unknown,
+  ctx?: Record<string, unknown>,
+) => ValidationIssue;
+
+function typeIssue(types: string, value: unknown, schema: unknown, issue: MakeIssue): ValidationIssue {
+  const expected = types.split(',').find((type) => type !== 'null') ?? 'null';
+  const text = typeof value === 'string';
+  switch (expected) {
+    case 'integer':
+      if (text) return issue('int_parsing', 'Input should be a valid integer, unable to parse string as an integer');
+      if (typeof value === 'number')
+        return issue('int_from_float', 'Input should be a valid integer, got a number with a fractional part');
+      return issue('int_type', 'Input should be a valid integer');
+    case 'number':
+      if (text) return issue('float_parsing', 'Input should be a valid number, unable to parse string as a number');
+      return issue('float_type', 'Input should be a valid number');
+    case 'boolean':
+      if (text || typeof value === 'number')
+        return issue('bool_parsing', 'Input should be a valid boolean, unable to interpret input');
+      return issue('bool_type', 'Input should be a valid boolean');
+    case 'string':
+      return issue('string_type', 'Input should be a valid string');
+    case 'array':
+      return issue('list_type', 'Input should be a valid list');
+    case 'object': {
+      // A schema with properties is a pydantic model; a bare object is a dict.
+      const model = schema !== null && typeof schema === 'object' && 'properties' in schema;
+      return model
+        ? issue('model_attributes_type', 'Input should be a valid dictionary or object to extract fields from')
+        : issue('dict_type', 'Input should be a valid dictionary');
+    }
+    default:
+      return issue('none_required', 'Input should be None');
+  }
+}
+
+function formatIssue(format: string, value: unknown, issue: MakeIssue): ValidationIssue {
+  switch (format) {
+    case 'uuid':
+      return issue('uuid_parsing', 'Input should be a valid UUID, unable to parse string as a UUID');
+    case 'date':
+      return issue('date_from_datetime_parsing', 'Input should be a valid date or datetime, invalid date format');
+    case 'date-time':
+      return issue('datetime_from_date_parsing', 'Input should be a valid datetime or date, invalid datetime format');
+    case 'time':
+      return issue('time_parsing', 'Input should be in a valid time format');
+    case 'email':
+      return issue(
+        'value_error',
+        typeof value === 'string' && value.includes('@')
+          ? 'value is not a valid email address: The email address is not valid.'
+          : 'value is not a valid email address: An email address must have an @-sign.',
+      );
+    case 'uri':
+    case 'url':
+      return issue('url_parsing', 'Input should be a valid URL, relative URL without a base');
+    case 'ipv4':
+      return issue('ip_v4_address', 'Input is not a valid IPv4 address');
+    case 'ipv6':
+      return issue('ip_v6_address', 'Input is not a valid IPv6 address');
+    default:
+      return issue('value_error', `Value error, should match format "${format}"`);
+  }
+}
+
+/** A JSON pointer as FastAPI's loc: object keys as text, array indexes as numbers. */
+function locate(root: unknown, pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  const loc: (string | number)[] = [];
+  let current = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    const index = Array.isArray(current) ? Number(key) : Number.NaN;
+    loc.push(Number.isInteger(index) ? index : key);
+    current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
+  }
+  return loc;
+}
+
+const plural = (count: unknown, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** Values in messages as pydantic prints them: text in single quotes. */
+const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));

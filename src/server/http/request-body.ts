@@ -1,0 +1,124 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context } from 'koa';
+import { koaBody } from 'koa-body';
+import type { JsonValue } from '../../shared/json-value';
+import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+import { HttpError } from './http-errors';
+import type { JsonBodyLimits } from './json-body';
+
+/** A request body as the mounts see it, read once per request. */
+export type RequestBody =
+  | { kind: 'none' }
+  | { kind: 'json'; value: JsonValue }
+  | { kind: 'form'; value: Record<string, unknown> }
+  | { kind: 'text'; value: string }
+  | { kind: 'invalid-json'; text: string; error: string }
+  /** A content type the engine does not parse (binary, multipart): left unread. */
+  | { kind: 'unread'; contentType: string };
+
+export const JSON_TYPES = ['application/json', 'application/*+json'];
+const TEXT_TYPES = ['text/*', 'application/xml', 'application/*+xml'];
+
+/** The Content-Encodings koa-body (through `inflation`) decodes; it answers others with a bare 415. */
+const DECODABLE_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'];
+const FORM_TYPES = ['application/x-www-form-urlencoded'];
+
+const readBodies = new WeakMap<IncomingMessage, Promise<RequestBody>>();
+
+/**
+ * Reads the request body when a mount needs it (a condition on it, a schema for it, a template that uses it):
+ * JSON, form fields or text, bounded by `maxBodyBytes` (413) and `maxJsonDepth` (400). Malformed JSON is not an
+ * error here: the mount decides (a schema answers 422 json_invalid, a condition just does not hold). The result is
+ * kept for the rest of the request — the stream can be read only once — and set on `ctx.request.body` for the
+ * request log and for handlers later in the chain.
+ */
+export function readRequestBody(ctx: Context, limits: JsonBodyLimits): Promise<RequestBody> {
+  let read = readBodies.get(ctx.req);
+  if (!read) {
+    read = readOnce(ctx, limits);
+    readBodies.set(ctx.req, read);
+  }
+  return read;
+}
+
+/** The body a mount read earlier in this request, if one did: the stream is spent, use this instead. */
+export function bodyReadEarlier(ctx: Context): Promise<RequestBody> | undefined {
+  return readBodies.get(ctx.req);
+}
+
+/** Whether the request carries a body at all (a length, or chunked framing). */
+function hasRequestBody(ctx: Context): boolean {
+  return Boolean(ctx.request.length) || Boolean(ctx.get('transfer-encoding'));
+}
+
+/** The parser for the current size limit, kept: the setting rarely changes, and building one checks its options. */
+const parsers = new Map<number, ReturnType<typeof koaBody>>();
+
+function parserFor(limit: number): ReturnType<typeof koaBody> {
+  let parser = parsers.get(limit);
+  if (!parser) {
+    parser = koaBody({
+      json: true,
+      jsonStrict: false,
+      jsonTypes: JSON_TYPES,
+      jsonLimit: limit,
+      // Keeps the text as read (ctx.request.rawBody): the request log keeps that rather than re-serialising.
+      includeUnparsed: true,
+      urlencoded: true,
+      urlencodedTypes: FORM_TYPES,
+      formLimit: limit,
+      text: true,
+      textTypes: TEXT_TYPES,
+      textLimit: limit,
+      multipart: false,
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'HEAD'] as never,
+    });
+    parsers.clear();
+    parsers.set(limit, parser);
+  }
+  return parser;
+}
+
+async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLimits): Promise<RequestBody> {
+  if (!hasRequestBody(ctx)) return { kind: 'none' };
+  const isJson = Boolean(ctx.is(JSON_TYPES));
+  if (!isJson && !ctx.is(FORM_TYPES) && !ctx.is(TEXT_TYPES))
+    return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };
+  const encoding = ctx.get('content-encoding') || 'identity';
+  if (!DECODABLE_ENCODINGS.includes(encoding)) {
+    throw new HttpError(
+      415,
+      `Unsupported Content-Encoding ${JSON.stringify(encoding)}: send the body uncompressed or as ${DECODABLE_ENCODINGS.slice(1).join(', ')}`,
+    );
+  }
+  const parser = parserFor(maxBodyBytes);
+  try {
+    await parser(ctx as never, async () => {});
+  } catch (error) {
+    const parseError = error as SyntaxError & { status?: number; body?: unknown };
+    if (isJson && parseError instanceof SyntaxError && parseError.status === 400)
+      return { kind: 'invalid-json', text: String(parseError.body ?? ''), error: parseError.message };
+    throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
+  }
+  const value = (ctx.request as { body?: unknown }).body;
+  if (exceedsJsonDepth(value, maxJsonDepth))
+    throw new HttpError(400, `Request body rejected: ${jsonDepthMessage(maxJsonDepth)}`);
+  // Chunked framing with nothing in it.
+  if (value === undefined || (isJson && value === '')) return { kind: 'none' };
+  if (isJson) return { kind: 'json', value: value as JsonValue };
+  if (typeof value === 'string') return { kind: 'text', value };
+  return { kind: 'form', value: (value ?? {}) as Record<string, unknown> };
+}
+
+/**
+ * A zlib/brotli error from decoding the body (they carry an errno and no HTTP status, unlike the parser's own
+ * errors), as a 400 that names the encoding.
+ */
+function decodingFailure(error: unknown, encoding: string): HttpError | undefined {
+  const { status, errno, message } = (error ?? {}) as { status?: unknown; errno?: unknown; message?: unknown };
+  if (status !== undefined || typeof errno !== 'number') return undefined;
+  return new HttpError(
+    400,
+    `Request body could not be decoded as ${encoding} (its Content-Encoding): ${String(message)}`,
+  );
+}

@@ -1,0 +1,123 @@
+import type { Context } from 'koa';
+import type { Collection } from '../../../shared/mounts/collection';
+import { RequestValidationError } from '../../http/http-errors';
+import { readRequestBody } from '../../http/request-body';
+import type { IssuePath } from '../../world/mount-validation-error';
+import { setAnsweredBy } from '../answered-by';
+import { bodyIssue } from '../body-issues';
+import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
+import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
+import { listRecords } from './collection-query';
+import { CollectionStore } from './collection-store';
+import { parseIdText } from './record-ids';
+
+/** A collection served over HTTP: `<path>` (list, create) and `<path>/:id` (get, replace, patch, delete). */
+export interface CollectionMount {
+  readonly store: CollectionStore;
+  /** The base path without a trailing slash (`/items`). */
+  readonly path: string;
+  readonly listPattern: CompiledPathPattern;
+  readonly itemPattern: CompiledPathPattern;
+}
+
+export const LIST_METHODS = ['GET', 'HEAD', 'POST'] as const;
+export const ITEM_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'] as const;
+const ID_PARAM = 'id';
+
+/** Compiles a collection: a literal path, a JSON Schema that compiles, records that satisfy it with unique ids. */
+export function compileCollection(collection: Collection, at: IssuePath, tools: MountCompileTools): CollectionMount {
+  const path = collection.path.replace(/\/+$/, '');
+  let listPattern = compilePathPattern('/');
+  let itemPattern = compilePathPattern(`/:${ID_PARAM}`);
+  try {
+    listPattern = compilePathPattern(path || '/');
+    itemPattern = compilePathPattern(`${path}/:${ID_PARAM}`);
+    if (listPattern.shapes.some((shape) => shape.some((segment) => segment.kind !== 'literal')))
+      tools.issues.add([...at, 'path'], 'a collection path is literal (`/items`); its records are at `/items/:id`');
+  } catch (error) {
+    tools.issues.add([...at, 'path'], `invalid path: ${(error as Error).message}`);
+  }
+  let check: ReturnType<typeof tools.schemas.compile> | undefined;
+  if (collection.schema) {
+    try {
+      check = tools.schemas.compile(collection.schema, 'json');
+    } catch (error) {
+      tools.issues.add([...at, 'schema'], `invalid JSON Schema: ${(error as Error).message}`);
+    }
+  }
+  const store = new CollectionStore(collection, check, tools.env.settings);
+  const { checked, issues } = store.checkAll(collection.records);
+  for (const issue of issues)
+    tools.issues.add([...at, 'records', ...issue.loc.slice(1)], issue.msg.replace(/^Value error, /, ''));
+  store.load(checked);
+  return { store, path, listPattern, itemPattern };
+}
+
+/** Answers a request the list or item pattern matched; false for a method the collection does not serve. */
+export async function answerCollection(
+  ctx: Context,
+  mount: CollectionMount,
+  itemId: string | undefined,
+  env: HttpMountEnv,
+): Promise<boolean> {
+  const { store } = mount;
+  const methods: readonly string[] = itemId === undefined ? LIST_METHODS : ITEM_METHODS;
+  if (!methods.includes(ctx.method)) return false;
+  setAnsweredBy(ctx, { kind: 'collection', id: store.id });
+  if (itemId === undefined) {
+    if (ctx.method === 'POST') {
+      const record = store.create(await jsonBody(ctx, env));
+      ctx.status = 201;
+      ctx.set('Location', `${mount.path}/${encodeURIComponent(String(record[store.idField]))}`);
+      ctx.body = record;
+      return true;
+    }
+    const { items, total, page } = listRecords(store.list(), ctx.query);
+    ctx.set('X-Total-Count', String(total));
+    ctx.set('Access-Control-Expose-Headers', 'X-Total-Count, Link');
+    if (page) ctx.set('Link', pageLinks(ctx, page));
+    ctx.body = items;
+    return true;
+  }
+  const id = parseIdText(itemId, store.idType, ['path', store.idField]);
+  if (typeof id === 'object') throw new RequestValidationError([id]);
+  switch (ctx.method) {
+    case 'PUT':
+      ctx.body = store.replace(id, await jsonBody(ctx, env));
+      return true;
+    case 'PATCH':
+      ctx.body = store.patch(id, await jsonBody(ctx, env));
+      return true;
+    case 'DELETE':
+      store.remove(id);
+      ctx.status = 204;
+      return true;
+    default:
+      ctx.body = store.find(id);
+      return true;
+  }
+}
+
+async function jsonBody(ctx: Context, env: HttpMountEnv): Promise<unknown> {
+  const body = await readRequestBody(ctx, env.settings());
+  const problem = bodyIssue(body, { required: true, jsonOnly: true });
+  if (problem) throw new RequestValidationError([problem]);
+  return body.kind === 'json' ? body.value : undefined;
+}
+
+/** json-server's pagination links: first, prev, next, last. */
+function pageLinks(ctx: Context, { page, limit, pages }: { page: number; limit: number; pages: number }): string {
+  const link = (target: number, rel: string) => {
+    const params = new URLSearchParams(ctx.querystring);
+    params.set('_page', String(target));
+    params.set('_limit', String(limit));
+    params.delete('_per_page');
+    return `<${ctx.origin}${ctx.path}?${params}>; rel="${rel}"`;
+  };
+  const last = Math.max(1, pages);
+  const links = [link(1, 'first')];
+  if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'));
+  if (page < last) links.push(link(page + 1, 'next'));
+  links.push(link(last, 'last'));
+  return links.join(', ');
+}

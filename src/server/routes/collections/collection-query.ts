@@ -1,0 +1,210 @@
+import type { ParsedUrlQuery } from 'node:querystring';
+import type { JsonObject, JsonValue } from '../../../shared/json-value';
+import { RequestValidationError, type ValidationIssue } from '../../http/http-errors';
+import { boundedInput } from '../../http/json-schema-issues';
+import { compileUserRegex, type UserRegex } from '../../support/user-regex';
+
+/** A page of a listed collection, and what the headers say about it. */
+export interface ListResult {
+  items: JsonObject[];
+  /** Records that pass the filters, before paging (`X-Total-Count`). */
+  total: number;
+  /** With `_page`: the page shown, its size and how many there are (for the `Link` header). */
+  page?: { page: number; limit: number; pages: number };
+}
+
+type Filter = (record: JsonObject) => boolean;
+
+const OPERATORS = ['_gte', '_lte', '_ne', '_like'] as const;
+/** json-server shows ten records a page when `_page` comes without a size. */
+const DEFAULT_PAGE_SIZE = 10;
+
+/**
+ * json-server's list conventions: `field=value` filters (repeat a field for "any of"; `field_gte`, `_lte`, `_ne`,
+ * `_like` (RE2 regex, case-insensitive); nested fields with dots), `q` (full text), `_sort=a,-b` with `_order`,
+ * `_page` with `_limit` or `_per_page`, and `_start`/`_end`/`_limit` slices. Bad numbers are FastAPI 422s.
+ */
+export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuery): ListResult {
+  const issues: ValidationIssue[] = [];
+  const filters: Filter[] = [];
+  for (const [name, raw] of Object.entries(query)) {
+    if (raw === undefined || name.startsWith('_')) continue;
+    const values = [raw].flat();
+    if (name === 'q') {
+      const text = (values.at(-1) ?? '').toLowerCase();
+      if (text) filters.push((record) => containsText(record, text));
+      continue;
+    }
+    const operator = OPERATORS.find((suffix) => name.endsWith(suffix) && name.length > suffix.length);
+    const field = operator ? name.slice(0, -operator.length) : name;
+    const read = (record: JsonObject) => fieldValue(record, field);
+    switch (operator) {
+      case undefined:
+        filters.push((record) => values.includes(asText(read(record))));
+        break;
+      case '_ne':
+        filters.push((record) => !values.includes(asText(read(record))));
+        break;
+      case '_gte':
+      case '_lte': {
+        const bound = values.at(-1) ?? '';
+        const sign = operator === '_gte' ? 1 : -1;
+        filters.push((record) => {
+          const value = read(record);
+          return value !== undefined && sign * compare(value, bound) >= 0;
+        });
+        break;
+      }
+      case '_like': {
+        const patterns: UserRegex[] = [];
+        for (const value of values) {
+          try {
+            patterns.push(compileUserRegex(`(?i)${value}`));
+          } catch (error) {
+            issues.push({
+              type: 'value_error',
+              loc: ['query', name],
+              msg: `Value error, ${(error as Error).message}`,
+              input: boundedInput(value),
+            });
+          }
+        }
+        filters.push((record) => patterns.some((pattern) => pattern.test(asText(read(record)))));
+        break;
+      }
+    }
+  }
+  const page = optionalInteger(query, '_page', 1, issues);
+  const limit = optionalInteger(query, '_limit', 0, issues) ?? optionalInteger(query, '_per_page', 1, issues);
+  const start = optionalInteger(query, '_start', 0, issues);
+  const end = optionalInteger(query, '_end', 0, issues);
+  const order = orderOf(query, issues);
+  if (issues.length > 0) throw new RequestValidationError(issues);
+
+  let items = records.filter((record) => filters.every((filter) => filter(record)));
+  const sort = lastText(query._sort);
+  if (sort) items = sorted(items, sort, order);
+  const total = items.length;
+  if (page !== undefined) {
+    const size = limit ?? DEFAULT_PAGE_SIZE;
+    const pages = size === 0 ? 0 : Math.ceil(total / size);
+    return { items: items.slice((page - 1) * size, page * size), total, page: { page, limit: size, pages } };
+  }
+  if (start !== undefined || end !== undefined || limit !== undefined) {
+    const from = start ?? 0;
+    const to = end ?? (limit !== undefined ? from + limit : undefined);
+    items = items.slice(from, to);
+  }
+  return { items, total };
+}
+
+const lastText = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.at(-1) : value;
+
+function optionalInteger(query: ParsedUrlQuery, name: string, min: number, issues: ValidationIssue[]) {
+  const text = lastText(query[name]);
+  if (text === undefined) return undefined;
+  const value = /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
+    issues.push({
+      type: 'int_parsing',
+      loc: ['query', name],
+      msg: 'Input should be a valid integer, unable to parse string as an integer',
+      input: boundedInput(text),
+    });
+    return undefined;
+  }
+  if (value < min) {
+    issues.push({
+      type: 'greater_than_equal',
+      loc: ['query', name],
+      msg: `Input should be greater than or equal to ${min}`,
+      input: text,
+      ctx: { ge: min },
+    });
+    return undefined;
+  }
+  return value;
+}
+
+function orderOf(query: ParsedUrlQuery, issues: ValidationIssue[]): ('asc' | 'desc')[] {
+  const text = lastText(query._order);
+  if (text === undefined) return [];
+  const orders = text.split(',').map((word) => word.trim().toLowerCase());
+  if (orders.every((word) => word === 'asc' || word === 'desc')) return orders as ('asc' | 'desc')[];
+  issues.push({
+    type: 'enum',
+    loc: ['query', '_order'],
+    msg: "Input should be 'asc' or 'desc'",
+    input: boundedInput(text),
+    ctx: { expected: "'asc' or 'desc'" },
+  });
+  return [];
+}
+
+/** `_sort=name,-age`: a leading `-` or the matching `_order` entry sorts that field descending. Stable. */
+function sorted(items: JsonObject[], sort: string, order: ('asc' | 'desc')[]): JsonObject[] {
+  const keys = sort
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean)
+    .map((key, index) => {
+      const descending = key.startsWith('-') || order[index] === 'desc' || (order.length === 1 && order[0] === 'desc');
+      return { field: key.replace(/^-/, ''), sign: descending ? -1 : 1 };
+    });
+  return [...items].sort((a, b) => {
+    for (const { field, sign } of keys) {
+      const [left, right] = [fieldValue(a, field), fieldValue(b, field)];
+      // Records without the field go last, whichever the direction.
+      if (left === undefined || right === undefined) {
+        if (left !== right) return left === undefined ? 1 : -1;
+        continue;
+      }
+      const result = compare(left, right);
+      if (result !== 0) return sign * result;
+    }
+    return 0;
+  });
+}
+
+/** `author.name` reads nested fields. */
+function fieldValue(record: JsonObject, path: string): JsonValue | undefined {
+  let current: JsonValue | undefined = record;
+  for (const key of path.split('.')) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, key))
+      return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+function asText(value: JsonValue | undefined): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function compare(left: JsonValue | string, right: JsonValue | string): number {
+  const [a, b] = [Number(left), Number(right)];
+  if (
+    typeof left !== 'object' &&
+    typeof right !== 'object' &&
+    left !== '' &&
+    right !== '' &&
+    !Number.isNaN(a) &&
+    !Number.isNaN(b)
+  )
+    return a - b;
+  return asText(left).localeCompare(asText(right));
+}
+
+/** Full text: any string or number in the record, at any depth, contains the text (case-insensitive). */
+function containsText(record: JsonObject, text: string): boolean {
+  const stack: JsonValue[] = [record];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string' || typeof value === 'number') {
+      if (String(value).toLowerCase().includes(text)) return true;
+    } else if (value !== null && typeof value === 'object') stack.push(...Object.values(value));
+  }
+  return false;
+}

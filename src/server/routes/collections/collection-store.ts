@@ -1,0 +1,235 @@
+import type { JsonObject, JsonValue } from '../../../shared/json-value';
+import type { Collection } from '../../../shared/mounts/collection';
+import type { CollectionChange } from '../../../shared/mounts/collection-change';
+import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
+import { boundedInput, toPydanticIssues } from '../../http/json-schema-issues';
+import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
+import type { SchemaCheck } from '../json-schemas';
+import { mergePatch } from './merge-patch';
+import { type IdType, idKey, idValueIssue, newId, type RecordId } from './record-ids';
+
+type Listener = (change: CollectionChange) => void;
+
+/**
+ * A collection's records, in memory, in order. Every write is checked completely before anything changes (an
+ * object, within the depth limit, an id of the collection's type, the collection's JSON Schema), so a record that
+ * is stored can always be served and saved. Problems are FastAPI 422s located under `body`; unknown ids are 404,
+ * taken ids 409. Listeners hear every change (the workspace saves, the console updates).
+ */
+export class CollectionStore {
+  private records: JsonObject[] = [];
+  private readonly byKey = new Map<string, JsonObject>();
+  private nextInteger = 1;
+  private readonly listeners = new Set<Listener>();
+
+  constructor(
+    readonly definition: Collection,
+    private readonly check: SchemaCheck | undefined,
+    private readonly limits: () => { maxJsonDepth: number },
+  ) {}
+
+  get id(): string {
+    return this.definition.id;
+  }
+
+  get idField(): string {
+    return this.definition.idField;
+  }
+
+  get idType(): IdType {
+    return this.definition.idType;
+  }
+
+  list(): readonly JsonObject[] {
+    return this.records;
+  }
+
+  get(id: RecordId): JsonObject | undefined {
+    return this.byKey.get(idKey(id, this.idType));
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Adds a record; its id is generated when it has none. */
+  create(input: unknown): JsonObject {
+    const issues: ValidationIssue[] = [];
+    const record = this.checked(input, ['body'], issues, undefined);
+    if (!record || issues.length > 0) throw new RequestValidationError(issues);
+    const id = record[this.idField] as RecordId;
+    if (this.get(id))
+      throw new HttpError(409, `A record with ${this.idField} ${JSON.stringify(id)} already exists in ${this.id}`);
+    this.insert(record);
+    this.emit({ type: 'created', collection: this.id, id, record });
+    return record;
+  }
+
+  /** Replaces a record whole; the body's id, if it has one, must be the same. */
+  replace(id: RecordId, input: unknown): JsonObject {
+    const existing = this.find(id);
+    const issues: ValidationIssue[] = [];
+    const record = this.checked(input, ['body'], issues, existing[this.idField] as RecordId);
+    if (!record || issues.length > 0) throw new RequestValidationError(issues);
+    this.swap(existing, record);
+    this.emit({ type: 'replaced', collection: this.id, id: record[this.idField] as RecordId, record });
+    return record;
+  }
+
+  /** Merges a JSON Merge Patch into a record (`null` removes a field); the result is checked like a replacement. */
+  patch(id: RecordId, patch: unknown): JsonObject {
+    const existing = this.find(id);
+    if (!isObject(patch)) throw new RequestValidationError([notAnObject(patch, ['body'])]);
+    const merged = mergePatch(existing, patch as JsonValue);
+    const issues: ValidationIssue[] = [];
+    const record = this.checked(merged, ['body'], issues, existing[this.idField] as RecordId);
+    if (!record || issues.length > 0) throw new RequestValidationError(issues);
+    this.swap(existing, record);
+    this.emit({ type: 'patched', collection: this.id, id: record[this.idField] as RecordId, record });
+    return record;
+  }
+
+  remove(id: RecordId): void {
+    const existing = this.find(id);
+    this.byKey.delete(idKey(existing[this.idField] as RecordId, this.idType));
+    this.records = this.records.filter((record) => record !== existing);
+    this.emit({ type: 'deleted', collection: this.id, id: existing[this.idField] as RecordId });
+  }
+
+  /** Replaces every record at once (the console's reset, a workspace load); all are checked first. */
+  reset(records: readonly unknown[]): void {
+    const { checked, issues } = this.checkAll(records);
+    if (issues.length > 0) throw new RequestValidationError(issues);
+    this.load(checked);
+    this.emit({ type: 'reset', collection: this.id, records: checked });
+  }
+
+  /**
+   * Checks records as a workspace holds them: every problem, located `['body', index, …]`. Records without an id
+   * are refused (a workspace names its records); ids must be unique.
+   */
+  checkAll(records: readonly unknown[]): { checked: JsonObject[]; issues: ValidationIssue[] } {
+    const issues: ValidationIssue[] = [];
+    const checked: JsonObject[] = [];
+    const seen = new Set<string>();
+    records.forEach((input, index) => {
+      const loc = ['body', index];
+      if (isObject(input) && (input as JsonObject)[this.idField] === undefined) {
+        issues.push({
+          type: 'missing',
+          loc: [...loc, this.idField],
+          msg: 'Field required',
+          input: boundedInput(input),
+        });
+        return;
+      }
+      // Records a workspace holds are kept as written: schema defaults fill new records only.
+      const record = this.checked(input, loc, issues, undefined, false);
+      if (!record) return;
+      const key = idKey(record[this.idField] as RecordId, this.idType);
+      if (seen.has(key))
+        issues.push({
+          type: 'value_error',
+          loc: [...loc, this.idField],
+          msg: `Value error, duplicate ${this.idField} ${JSON.stringify(record[this.idField])}`,
+          input: record[this.idField],
+        });
+      seen.add(key);
+      checked.push(record);
+    });
+    return { checked, issues };
+  }
+
+  /** Takes records already checked by `checkAll` (a workspace being compiled), without announcing a change. */
+  load(records: JsonObject[]): void {
+    this.records = [];
+    this.byKey.clear();
+    this.nextInteger = 1;
+    for (const record of records) this.insert(record);
+  }
+
+  /** The record with this id, or a 404 naming it. */
+  find(id: RecordId): JsonObject {
+    const record = this.get(id);
+    if (!record) throw new HttpError(404, `No record with ${this.idField} ${JSON.stringify(id)} in ${this.id}`);
+    return record;
+  }
+
+  /**
+   * The record `input` makes, checked, with defaults from the schema filled in (`fillDefaults`) — or undefined,
+   * with `issues` saying why. `pathId`: the id the URL names (replace, patch); without it a missing id is
+   * generated.
+   */
+  private checked(
+    input: unknown,
+    loc: (string | number)[],
+    issues: ValidationIssue[],
+    pathId: RecordId | undefined,
+    fillDefaults = true,
+  ): JsonObject | undefined {
+    if (!isObject(input)) {
+      issues.push(notAnObject(input, loc));
+      return undefined;
+    }
+    const { maxJsonDepth } = this.limits();
+    if (exceedsJsonDepth(input, maxJsonDepth)) {
+      issues.push({ type: 'value_error', loc, msg: `Value error, ${jsonDepthMessage(maxJsonDepth)}`, input: null });
+      return undefined;
+    }
+    const record = structuredClone(input) as JsonObject;
+    const given = record[this.idField];
+    const idLoc = [...loc, this.idField];
+    const before = issues.length;
+    if (given === undefined || (given === null && pathId === undefined)) {
+      record[this.idField] = pathId ?? newId(this.idType, this.nextInteger);
+    } else {
+      const problem = idValueIssue(given, this.idType, idLoc);
+      if (problem) issues.push(problem);
+      else if (pathId !== undefined && idKey(given as RecordId, this.idType) !== idKey(pathId, this.idType))
+        issues.push({
+          type: 'value_error',
+          loc: idLoc,
+          msg: `Value error, the ${this.idField} in the body (${JSON.stringify(given)}) differs from the one in the path (${JSON.stringify(pathId)})`,
+          input: given,
+        });
+    }
+    const checked = fillDefaults ? record : structuredClone(record);
+    const errors = this.check?.(checked);
+    if (errors) issues.push(...toPydanticIssues(errors, checked, 'body').map((issue) => relocate(issue, loc)));
+    return issues.length === before ? record : undefined;
+  }
+
+  private insert(record: JsonObject): void {
+    const id = record[this.idField] as RecordId;
+    this.records.push(record);
+    this.byKey.set(idKey(id, this.idType), record);
+    if (typeof id === 'number' && id >= this.nextInteger) this.nextInteger = id + 1;
+  }
+
+  private swap(existing: JsonObject, record: JsonObject): void {
+    const index = this.records.indexOf(existing);
+    this.records[index] = record;
+    this.byKey.set(idKey(record[this.idField] as RecordId, this.idType), record);
+  }
+
+  private emit(change: CollectionChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
+
+const isObject = (value: unknown): boolean => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+function notAnObject(input: unknown, loc: (string | number)[]): ValidationIssue {
+  return {
+    type: 'model_attributes_type',
+    loc,
+    msg: 'Input should be a valid dictionary or object to extract fields from',
+    input: boundedInput(input),
+  };
+}
+
+/** Schema issues come located under `body`; a record checked at `['body', 3]` places them under its index. */
+function relocate(issue: ValidationIssue, loc: (string | number)[]): ValidationIssue {
+  return { ...issue, loc: [...loc, ...issue.loc.slice(1)] };
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { ID_TYPES } from '../../../shared/mounts/collection';
+import type { ValidationIssue } from '../../http/http-errors';
+import { boundedInput } from '../../http/json-schema-issues';
+
+export type IdType = (typeof ID_TYPES)[number];
+export type RecordId = number | string;
+
+const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** How ids are compared: UUIDs whatever their case. */
+export function idKey(id: RecordId, type: IdType): string {
+  return type === 'uuid' ? String(id).toLowerCase() : String(id);
+}
+
+/** An id from the URL, converted to the collection's type, or FastAPI's error for it (at `loc`). */
+export function parseIdText(text: string, type: IdType, loc: (string | number)[]): RecordId | ValidationIssue {
+  switch (type) {
+    case 'integer': {
+      const value = INTEGER_TEXT.test(text) ? Number(text) : Number.NaN;
+      return Number.isSafeInteger(value)
+        ? value
+        : {
+            type: 'int_parsing',
+            loc,
+            msg: 'Input should be a valid integer, unable to parse string as an integer',
+            input: boundedInput(text),
+          };
+    }
+    case 'uuid':
+      return UUID.test(text) ? text : uuidIssue(text, loc);
+    case 'string':
+      return text;
+  }
+}
+
+/** The problem with an id found in a record, or undefined when it has the collection's type. */
+export function idValueIssue(value: unknown, type: IdType, loc: (string | number)[]): ValidationIssue | undefined {
+  switch (type) {
+    case 'integer':
+      if (Number.isSafeInteger(value)) return undefined;
+      return typeof value === 'number'
+        ? {
+            type: 'int_from_float',
+            loc,
+            msg: 'Input should be a valid integer, got a number with a fractional part',
+            input: value,
+          }
+        : { type: 'int_type', loc, msg: 'Input should be a valid integer', input: boundedInput(value) };
+    case 'uuid':
+      if (typeof value === 'string' && UUID.test(value)) return undefined;
+      return typeof value === 'string'
+        ? uuidIssue(value, loc)
+        : {
+            type: 'uuid_type',
+            loc,
+            msg: 'UUID input should be a string, bytes or UUID object',
+            input: boundedInput(value),
+          };
+    case 'string':
+      if (typeof value === 'string' && value.length > 0) return undefined;
+      return typeof value === 'string'
+        ? {
+            type: 'string_too_short',
+            loc,
+            msg: 'String should have at least 1 character',
+            input: value,
+            ctx: { min_length: 1 },
+          }
+        : { type: 'string_type', loc, msg: 'Input should be a valid string', input: boundedInput(value) };
+  }
+}
+
+/** A new id: the next integer (never one used before in this world), or a random UUID. */
+export function newId(type: IdType, nextInteger: number): RecordId {
+  return type === 'integer' ? nextInteger : randomUUID();
+}
+
+function uuidIssue(text: string, loc: (string | number)[]): ValidationIssue {
+  return {
+    type: 'uuid_parsing',
+    loc,
+    msg: 'Input should be a valid UUID, unable to parse string as a UUID',
+    input: boundedInput(text),
+  };
+}

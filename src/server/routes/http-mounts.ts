@@ -1,0 +1,201 @@
+import type { Context, Middleware } from 'koa';
+import type { Collection } from '../../shared/mounts/collection';
+import type { CollectionChange } from '../../shared/mounts/collection-change';
+import type { MissReason, NearMiss } from '../../shared/mounts/match-report';
+import type { Route } from '../../shared/mounts/route';
+import type { StaticFolder } from '../../shared/mounts/static-folder';
+import type { IssuePath } from '../world/mount-validation-error';
+import {
+  answerCollection,
+  type CollectionMount,
+  compileCollection,
+  ITEM_METHODS,
+  LIST_METHODS,
+} from './collections/collection-mount';
+import type { CollectionStore } from './collections/collection-store';
+import { type HttpMountEnv, mountCompileTools } from './mount-compile-tools';
+import { type NearMissCandidate, nearMisses } from './near-misses';
+import { ANY_METHOD, PathIndex } from './path-index';
+import type { CompiledPathPattern, PathMatch } from './path-pattern';
+import { answerRoute, routeValues } from './route-answer';
+import { type CompiledRoute, compileRoute } from './route-compiler';
+import {
+  answerStatic,
+  compileStaticFolder,
+  STATIC_METHODS,
+  type StaticFolderMount,
+} from './static/static-folder-mount';
+
+/** The user's HTTP mounts as a workspace holds them (parsed by their zod schemas, defaults filled in). */
+export interface HttpMountParts {
+  routes?: readonly Route[];
+  collections?: readonly Collection[];
+  staticFolders?: readonly StaticFolder[];
+}
+
+/** One row of the table: a pattern, the methods it is filed under, how it answers, how it explains a miss. */
+export interface HttpEntry {
+  readonly pattern: CompiledPathPattern;
+  readonly methods: readonly string[];
+  answer(ctx: Context, match: PathMatch): Promise<boolean>;
+  readonly candidate: NearMissCandidate;
+}
+
+/**
+ * The user's HTTP mounts, compiled and served: routes first (in list order), then collections, then static
+ * folders. A request goes to the first that answers; what none answers goes on to the next middleware (packs,
+ * then the 404 — which may call `explain` for the near misses). Compiling again (a world reload) starts counters
+ * and sequences over and takes collection records from the workspace as it is.
+ */
+export class HttpMounts {
+  private readonly index = new PathIndex<HttpEntry>();
+
+  private constructor(
+    private readonly entries: readonly HttpEntry[],
+    private readonly stores: ReadonlyMap<string, CollectionStore>,
+  ) {
+    for (const [priority, entry] of entries.entries())
+      this.index.add(entry, priority, entry.pattern.literalPrefix, entry.methods);
+  }
+
+  /**
+   * Compiles every mount, disabled ones too (they must work when enabled). Throws one MountValidationError with
+   * every problem, located from the workspace root (`at` when the parts are nested in it): `routes.2.path`.
+   */
+  static compile(parts: HttpMountParts, env: HttpMountEnv, at: IssuePath = []): HttpMounts {
+    const tools = mountCompileTools(env);
+    const routes = (parts.routes ?? []).map((route, index) => compileRoute(route, [...at, 'routes', index], tools));
+    const collections = (parts.collections ?? []).map((collection, index) =>
+      compileCollection(collection, [...at, 'collections', index], tools),
+    );
+    const statics = (parts.staticFolders ?? []).map((folder, index) =>
+      compileStaticFolder(folder, [...at, 'staticFolders', index], tools),
+    );
+    tools.issues.throwIfAny();
+    const entries = [
+      ...routes.filter((route) => route.route.enabled).map((route) => routeEntry(route, env)),
+      ...collections
+        .filter((mount) => mount.store.definition.enabled)
+        .flatMap((mount) => collectionEntries(mount, env)),
+      ...statics.filter((mount) => mount.folder.enabled).map(staticEntry),
+    ];
+    return new HttpMounts(entries, new Map(collections.map((mount) => [mount.store.id, mount.store])));
+  }
+
+  middleware(): Middleware {
+    return async (ctx, next) => {
+      for (const { entry, match } of this.matching(ctx.method, ctx.path)) {
+        if (await entry.answer(ctx, match)) return;
+      }
+      await next();
+    };
+  }
+
+  /** The mounts whose method and path match, in table order: each may still decline (its conditions). */
+  *matching(method: string, path: string): Generator<{ entry: HttpEntry; match: PathMatch }> {
+    for (const entry of this.index.candidates(method, path)) {
+      const match = entry.pattern.match(path);
+      if (match) yield { entry, match };
+    }
+  }
+
+  /** For a request nothing answered: the closest mounts (at most `limit`) and why each did not match. */
+  explain(ctx: Context, limit = 3): Promise<NearMiss[]> {
+    return nearMisses(
+      ctx,
+      this.entries.map((entry) => entry.candidate),
+      limit,
+    );
+  }
+
+  /** A collection's records (disabled collections too: the console still edits them). */
+  collection(id: string): CollectionStore | undefined {
+    return this.stores.get(id);
+  }
+
+  collections(): CollectionStore[] {
+    return [...this.stores.values()];
+  }
+
+  /** Every change to every collection (for autosave and the console); returns the unsubscribe function. */
+  onCollectionChange(listener: (change: CollectionChange) => void): () => void {
+    const unsubscribes = this.collections().map((store) => store.subscribe(listener));
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+  }
+
+  /** How many mounts a request is tried against: what the index saves (a table of 1,000 tries a handful). */
+  candidateCount(method: string, path: string): number {
+    return this.index.candidates(method, path).length;
+  }
+}
+
+function routeEntry(route: CompiledRoute, env: HttpMountEnv): HttpEntry {
+  const { id, name, method, path } = route.route;
+  return {
+    pattern: route.pattern,
+    methods: route.methods,
+    answer: (ctx, match) => answerRoute(ctx, route, match, env),
+    candidate: {
+      ref: { kind: 'route', id },
+      ...(name !== undefined ? { name } : {}),
+      method,
+      path,
+      pattern: route.pattern,
+      prefix: false,
+      answersMethod: (requested) => route.methods.includes(ANY_METHOD) || route.methods.includes(requested),
+      whyNot: async (ctx, params) => {
+        let values: Awaited<ReturnType<typeof routeValues>>;
+        try {
+          values = await routeValues(ctx, route, { params, matched: ctx.path }, env);
+        } catch (error) {
+          return [{ part: 'body', message: `conditions not checked: ${(error as Error).message}` }];
+        }
+        return route.responses.flatMap(({ response, conditions }) =>
+          (conditions?.failures(values) ?? []).map((failure): MissReason => ({ ...failure, responseId: response.id })),
+        );
+      },
+    },
+  };
+}
+
+function collectionEntries(mount: CollectionMount, env: HttpMountEnv): HttpEntry[] {
+  const { id, name } = mount.store.definition;
+  const entry = (pattern: CompiledPathPattern, methods: readonly string[], item: boolean): HttpEntry => ({
+    pattern,
+    methods,
+    answer: (ctx, match) => answerCollection(ctx, mount, item ? match.params.id : undefined, env),
+    candidate: {
+      ref: { kind: 'collection', id },
+      ...(name !== undefined ? { name } : {}),
+      method: methods.filter((method) => method !== 'HEAD').join(' '),
+      path: pattern.source,
+      pattern,
+      prefix: false,
+      answersMethod: (requested) => methods.includes(requested),
+    },
+  });
+  return [entry(mount.listPattern, LIST_METHODS, false), entry(mount.itemPattern, ITEM_METHODS, true)];
+}
+
+function staticEntry(mount: StaticFolderMount): HttpEntry {
+  const { id, name, path, folder } = mount.folder;
+  return {
+    pattern: mount.pattern,
+    methods: STATIC_METHODS,
+    answer: (ctx, match) => answerStatic(ctx, mount, match.matched),
+    candidate: {
+      ref: { kind: 'static', id },
+      ...(name !== undefined ? { name } : {}),
+      method: 'GET',
+      path: `${path.replace(/\/+$/, '')}/*`,
+      pattern: mount.pattern,
+      prefix: true,
+      answersMethod: (requested) => (STATIC_METHODS as readonly string[]).includes(requested),
+      whyNot: async (ctx) => [
+        { part: 'file', message: `no file for ${JSON.stringify(ctx.path)} in folder ${JSON.stringify(folder)}` },
+      ],
+    },
+  };
+}

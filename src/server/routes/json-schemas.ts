@@ -1,0 +1,60 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { JsonObject } from '../../shared/json-value';
+import { compileUserRegex } from '../support/user-regex';
+
+/** A compiled JSON Schema: the errors for a value, or undefined when it is valid (defaults are filled in). */
+export type SchemaCheck = (value: unknown) => ErrorObject[] | undefined;
+
+/** `pattern` and `patternProperties` run on RE2 (linear time), like every other regex a user writes. */
+const re2Engine = Object.assign(
+  (pattern: string) => {
+    const regex = compileUserRegex(pattern);
+    // ajv shares compiled patterns by their text.
+    return { test: (text: string) => regex.test(text), toString: () => `re2:${pattern}` };
+  },
+  { code: 'compileUserRegex' },
+);
+
+/**
+ * The JSON Schema validators of one compiled world (draft 2020-12, with formats): one that converts text to the
+ * declared types (path and query parameters, headers — they arrive as text, as in FastAPI) and one that takes JSON
+ * as it is (bodies, records). Every error is reported (`allErrors`), with the failing value (`verbose`).
+ */
+export class JsonSchemas {
+  private readonly fromText = createAjv(true);
+  private readonly fromJson = createAjv(false);
+  /** Compiling generates code (milliseconds each); routes imported from one OpenAPI document share many schemas. */
+  private readonly compiled = new Map<string, SchemaCheck>();
+
+  /** Throws an Error that says what is wrong with the schema. */
+  compile(schema: JsonObject, input: 'text' | 'json'): SchemaCheck {
+    const key = `${input}:${JSON.stringify(schema)}`;
+    let check = this.compiled.get(key);
+    if (!check) {
+      // Every schema is read as 2020-12, whatever draft it names.
+      const { $schema: _ignored, ...rest } = schema;
+      const validate: ValidateFunction = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
+      check = (value) => (validate(value) ? undefined : [...(validate.errors ?? [])]);
+      this.compiled.set(key, check);
+    }
+    return check;
+  }
+}
+
+function createAjv(coerceTypes: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    verbose: true,
+    coerceTypes,
+    useDefaults: true,
+    // Schemas come from people and OpenAPI documents: unknown keywords (`example`, `x-…`) are not errors.
+    strict: false,
+    logger: false,
+    // Two routes may carry the same schema with the same $id.
+    addUsedSchema: false,
+    code: { regExp: re2Engine },
+  });
+  addFormats(ajv);
+  return ajv;
+}

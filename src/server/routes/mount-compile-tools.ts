@@ -1,0 +1,24 @@
+import type { JsonBodyLimits } from '../http/json-body';
+import { TemplateEngine } from '../templates/template-engine';
+import { MountIssues } from '../world/mount-validation-error';
+import { JsonSchemas } from './json-schemas';
+
+/** What HTTP mounts need from the engine: where their files are, and the body limits of the moment. */
+export interface HttpMountEnv {
+  /** The folder relative files resolve against (response files, static folders): the workspace file's folder. */
+  baseDir: string;
+  /** Read per request: settings change at run time. */
+  settings(): JsonBodyLimits;
+}
+
+/** What compiling a world's HTTP mounts shares: one template environment, one set of validators, one issue list. */
+export interface MountCompileTools {
+  readonly env: HttpMountEnv;
+  readonly templates: TemplateEngine;
+  readonly schemas: JsonSchemas;
+  readonly issues: MountIssues;
+}
+
+export function mountCompileTools(env: HttpMountEnv): MountCompileTools {
+  return { env, templates: new TemplateEngine(), schemas: new JsonSchemas(), issues: new MountIssues() };
+}

@@ -1,0 +1,128 @@
+import type { JsonObject } from '../../shared/json-value';
+import type { RequestValidation } from '../../shared/mounts/route';
+import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
+import { toPydanticIssues } from '../http/json-schema-issues';
+import type { RequestBody } from '../http/request-body';
+import type { RequestPart } from '../http/validation';
+import type { IssuePath, MountIssues } from '../world/mount-validation-error';
+import { bodyIssue } from './body-issues';
+import type { JsonSchemas, SchemaCheck } from './json-schemas';
+import type { RequestValues } from './request-conditions';
+
+/** A route's `validate`, compiled: checks a request like FastAPI and gives back its values converted to their types. */
+export interface CompiledRequestValidation {
+  readonly needsBody: boolean;
+  /** The converted values, or a RequestValidationError (422) listing every problem: path, query, header, body. */
+  validate(values: RequestValues): RequestValues;
+}
+
+/** pydantic's lax booleans, which JSON Schema's conversion does not know. */
+const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
+const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+
+interface TextPart {
+  check: SchemaCheck;
+  /** Top-level properties declared as arrays (all values of a repeated parameter) or booleans (lax words). */
+  arrays: Set<string>;
+  booleans: Set<string>;
+}
+
+export function compileRequestValidation(
+  validate: RequestValidation,
+  schemas: JsonSchemas,
+  at: IssuePath,
+  issues: MountIssues,
+): CompiledRequestValidation {
+  const compile = (schema: JsonObject | undefined, key: string, input: 'text' | 'json') => {
+    if (!schema) return undefined;
+    try {
+      return schemas.compile(schema, input);
+    } catch (error) {
+      issues.add([...at, key], `invalid JSON Schema: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const textPart = (schema: JsonObject | undefined, key: string): TextPart | undefined => {
+    const check = compile(schema, key, 'text');
+    if (!check || !schema) return undefined;
+    const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
+    const typed = (type: string) =>
+      new Set(
+        Object.entries(properties)
+          .filter(([, property]) => [property?.type].flat().includes(type))
+          .map(([name]) => name),
+      );
+    return { check, arrays: typed('array'), booleans: typed('boolean') };
+  };
+  if (validate.headers) {
+    // Requests carry header names lower-case; a schema naming `X-Token` would never see it.
+    const names = [
+      ...Object.keys((validate.headers.properties ?? {}) as object),
+      ...((validate.headers.required ?? []) as unknown[]).map(String),
+    ];
+    for (const name of new Set(names))
+      if (name !== name.toLowerCase())
+        issues.add([...at, 'headers'], `header names are matched lower-case: write "${name.toLowerCase()}"`);
+  }
+  const params = textPart(validate.params, 'params');
+  const query = textPart(validate.query, 'query');
+  const headers = textPart(validate.headers, 'headers');
+  const body = compile(validate.body, 'body', 'json');
+  const bodyRequired = validate.bodyRequired;
+
+  return {
+    needsBody: body !== undefined,
+    validate(values) {
+      const found: ValidationIssue[] = [];
+      const checkText = (part: TextPart | undefined, raw: Record<string, unknown>, loc: RequestPart) => {
+        if (!part) return raw;
+        const value = prepareText(raw, part);
+        const errors = part.check(value);
+        if (errors) found.push(...toPydanticIssues(errors, value, loc));
+        return value;
+      };
+      const checked: RequestValues = {
+        ...values,
+        params: checkText(params, values.params, 'path'),
+        query: checkText(query, values.query, 'query'),
+        headers: checkText(headers, values.headers, 'header'),
+      };
+      if (body) checked.bodyValue = checkBody(body, values.body, values.bodyValue, bodyRequired, found);
+      if (found.length > 0) throw new RequestValidationError(found);
+      return checked;
+    },
+  };
+}
+
+/** Text values as the schema expects them: the last of a repeated value (all of them for arrays), lax booleans. */
+function prepareText(raw: Record<string, unknown>, part: TextPart): Record<string, unknown> {
+  const value: Record<string, unknown> = {};
+  for (const [name, given] of Object.entries(raw)) {
+    if (given === undefined) continue;
+    let item = part.arrays.has(name) ? [given].flat() : Array.isArray(given) ? given.at(-1) : given;
+    if (part.booleans.has(name) && typeof item === 'string') {
+      const word = item.trim().toLowerCase();
+      if (TRUE_WORDS.has(word)) item = true;
+      else if (FALSE_WORDS.has(word)) item = false;
+    }
+    value[name] = item;
+  }
+  return value;
+}
+
+function checkBody(
+  check: SchemaCheck,
+  body: RequestBody,
+  bodyValue: unknown,
+  required: boolean,
+  found: ValidationIssue[],
+): unknown {
+  const problem = bodyIssue(body, { required, jsonOnly: false });
+  if (problem) found.push(problem);
+  if (problem || body.kind === 'none') return undefined;
+  // Defaults are filled into a copy: the request's own body stays as it came.
+  const value = structuredClone(bodyValue);
+  const errors = check(value);
+  if (errors) found.push(...toPydanticIssues(errors, value, 'body'));
+  return value;
+}

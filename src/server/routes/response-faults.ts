@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+import type { Context } from 'koa';
+import type { Fault } from '../../shared/mounts/route';
+
+/**
+ * Plays a fault that takes the connection over (reset, empty, malformed) with the status and headers already set
+ * on the response: Koa does not answer afterwards. Drip is not one of them: it is a normal response whose body
+ * arrives slowly (see `DripStream`).
+ */
+export function playConnectionFault(ctx: Context, fault: Exclude<Fault['type'], 'drip'>, body: Buffer): void {
+  ctx.respond = false;
+  const socket = ctx.req.socket;
+  switch (fault) {
+    case 'reset':
+      // An RST, not a FIN: the client sees ECONNRESET.
+      socket.resetAndDestroy();
+      return;
+    case 'empty':
+      socket.end();
+      return;
+    case 'malformed': {
+      const res = ctx.res;
+      res.statusCode = ctx.status;
+      res.removeHeader('Content-Length');
+      res.setHeader('Transfer-Encoding', 'chunked');
+      res.flushHeaders();
+      // "zz" is no chunk size: every HTTP parser stops here.
+      const piece = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
+      socket.write(Buffer.concat([Buffer.from('zz\r\n'), piece, Buffer.from('\r\n')]));
+      socket.end();
+      return;
+    }
+  }
+}
+
+/**
+ * A body sent in `pieces` chunks spread over `durationMs` (the first at once, the last at the end). The timer lives
+ * only while the stream does: when the client leaves, Koa destroys the stream and the timer goes with it.
+ */
+export class DripStream extends Readable {
+  private readonly pieces: number;
+  private readonly intervalMs: number;
+  private sent = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly bytes: Buffer,
+    pieces: number,
+    durationMs: number,
+  ) {
+    super();
+    this.pieces = Math.max(1, Math.min(pieces, bytes.length));
+    this.intervalMs = this.pieces > 1 ? durationMs / (this.pieces - 1) : 0;
+  }
+
+  override _read(): void {
+    if (this.timer || this.destroyed) return;
+    if (this.bytes.length === 0) {
+      this.push(null);
+      return;
+    }
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        const start = Math.floor((this.sent * this.bytes.length) / this.pieces);
+        this.sent++;
+        const end = Math.floor((this.sent * this.bytes.length) / this.pieces);
+        this.push(this.bytes.subarray(start, end));
+        if (this.sent === this.pieces) this.push(null);
+      },
+      this.sent === 0 ? 0 : this.intervalMs,
+    );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    callback(error);
+  }
+}

@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises';
+import { validateHeaderValue } from 'node:http';
+import { extname } from 'node:path';
+import type { Context } from 'koa';
+import send from 'koa-send';
+import { HttpError } from '../http/http-errors';
+import { type RequestBody, readRequestBody } from '../http/request-body';
+import { type RenderSession, renderSession, TemplateRenderError } from '../templates/template-engine';
+import type { TemplateScope } from '../templates/template-scope';
+import { abortableDelay } from './abortable-delay';
+import { setAnsweredBy } from './answered-by';
+import type { HttpMountEnv } from './mount-compile-tools';
+import type { PathMatch } from './path-pattern';
+import type { RequestValues } from './request-conditions';
+import { lastValues, rawRequestValues, templateScope } from './request-values';
+import { DripStream, playConnectionFault } from './response-faults';
+import type { CompiledResponse, CompiledRoute } from './route-compiler';
+import { workspaceFilePath } from './workspace-file';
+
+const NO_BODY: RequestBody = { kind: 'none' };
+
+/**
+ * The request's values as a route sees them: the body read only when the route needs it, then checked and
+ * converted by the route's schemas (a 422 is thrown here, before any response is chosen).
+ */
+export async function routeValues(
+  ctx: Context,
+  route: CompiledRoute,
+  match: PathMatch,
+  env: HttpMountEnv,
+): Promise<RequestValues> {
+  const body = route.needsBody ? await readRequestBody(ctx, env.settings()) : NO_BODY;
+  const raw = rawRequestValues(ctx, match.params, body);
+  return route.validation ? route.validation.validate(raw) : lastValues(raw);
+}
+
+/**
+ * Answers with the route if one of its responses applies; returns false otherwise (the next mount may answer).
+ * Validation failures (422) and template errors (500) are thrown for the error handler to shape.
+ */
+export async function answerRoute(
+  ctx: Context,
+  route: CompiledRoute,
+  match: PathMatch,
+  env: HttpMountEnv,
+): Promise<boolean> {
+  let values: RequestValues;
+  try {
+    values = await routeValues(ctx, route, match, env);
+  } catch (error) {
+    setAnsweredBy(ctx, { kind: 'route', id: route.route.id });
+    throw error;
+  }
+  const index = route.pick(route.responses.length, (i) => route.responses[i]?.conditions?.holds(values) ?? true);
+  const chosen = route.responses[index];
+  if (!chosen) return false;
+  const { response } = chosen;
+  setAnsweredBy(ctx, {
+    kind: 'route',
+    id: route.route.id,
+    responseId: response.id,
+    ...(response.fault ? { fault: response.fault.type } : {}),
+  });
+  const where = `Route ${route.route.id}, response ${response.id}`;
+  const rendered = render(chosen, templateScope(ctx, values), renderSession(`route:${route.route.id}`), where);
+  if (!(await abortableDelay(ctx, response.delayMs))) {
+    // The client left while we waited: nobody to answer.
+    ctx.respond = false;
+    return true;
+  }
+  try {
+    await deliver(ctx, chosen, rendered, env, where);
+  } catch (error) {
+    // The error's own answer must not carry the response's headers (a 404 JSON is no attachment).
+    for (const [name] of rendered.headers) ctx.remove(name);
+    throw error;
+  }
+  return true;
+}
+
+interface Rendered {
+  headers: [string, string][];
+  body: { kind: 'none' } | { kind: 'bytes'; bytes: Buffer; type: string } | { kind: 'file'; file: string };
+}
+
+function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderSession, where: string): Rendered {
+  try {
+    const headers = chosen.headers.map(({ name, value }): [string, string] => {
+      const text = value.render(scope, session);
+      try {
+        validateHeaderValue(name, text);
+      } catch {
+        throw new HttpError(500, `${where}: header ${name} is not a valid header value once templated`);
+      }
+      return [name, text];
+    });
+    const body = chosen.body;
+    switch (body.kind) {
+      case 'none':
+        return { headers, body: { kind: 'none' } };
+      case 'json':
+        return {
+          headers,
+          body: {
+            kind: 'bytes',
+            bytes: Buffer.from(JSON.stringify(body.template.render(scope, session))),
+            type: 'application/json; charset=utf-8',
+          },
+        };
+      case 'text':
+        return {
+          headers,
+          body: {
+            kind: 'bytes',
+            bytes: Buffer.from(body.template.render(scope, session)),
+            type: 'text/plain; charset=utf-8',
+          },
+        };
+      case 'file':
+        return { headers, body: { kind: 'file', file: body.template.render(scope, session) } };
+    }
+  } catch (error) {
+    if (error instanceof TemplateRenderError) throw new HttpError(500, `${where}: template error: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Sends the rendered response: normally, after its delay, or misbehaving as its fault says. */
+async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendered, env: HttpMountEnv, where: string) {
+  const { status, fault } = chosen.response;
+  const hasType = rendered.headers.some(([name]) => name.toLowerCase() === 'content-type');
+  ctx.status = status;
+  for (const [name, value] of rendered.headers) ctx.set(name, value);
+  let body: Buffer;
+  switch (rendered.body.kind) {
+    case 'none':
+      body = Buffer.alloc(0);
+      break;
+    case 'bytes':
+      if (!hasType) ctx.set('Content-Type', rendered.body.type);
+      body = rendered.body.bytes;
+      break;
+    case 'file': {
+      const { file } = rendered.body;
+      const place = workspaceFilePath(env.baseDir, file);
+      if ('problem' in place) throw new HttpError(403, `${where}: ${place.problem}`);
+      if (!fault) return sendFile(ctx, env.baseDir, file, status, where);
+      body = await readFile(place.path).catch(() => {
+        throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
+      });
+      if (!hasType) ctx.type = extname(place.path);
+      break;
+    }
+  }
+  if (fault && fault.type !== 'drip') return playConnectionFault(ctx, fault.type, body);
+  if (fault?.type === 'drip') {
+    ctx.body = new DripStream(body, fault.chunks, fault.durationMs);
+    ctx.length = body.length;
+  } else if (rendered.body.kind === 'none') {
+    // Koa would turn an empty body into 204; the route said which status it wants.
+    ctx.body = '';
+    if (!hasType) ctx.remove('Content-Type');
+  } else ctx.body = body;
+  ctx.status = status;
+}
+
+/** koa-send serves the file (type by extension, length, Last-Modified); it refuses traversal and hidden files. */
+async function sendFile(ctx: Context, baseDir: string, file: string, status: number, where: string): Promise<void> {
+  const encoded = file.split('/').map(encodeURIComponent).join('/');
+  let sent: string | undefined;
+  try {
+    sent = await send(ctx, encoded, { root: baseDir, index: false });
+  } catch (error) {
+    const code = (error as { status?: number }).status;
+    if (code === 404) throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
+    if (code === 400 || code === 403) throw new HttpError(403, `${where}: file ${JSON.stringify(file)} is not served`);
+    throw error;
+  }
+  if (!sent) throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
+  ctx.status = status;
+}

@@ -1,0 +1,171 @@
+import { validateHeaderName, validateHeaderValue } from 'node:http';
+import type { JsonValue } from '../../shared/json-value';
+import type { Route, RouteResponse } from '../../shared/mounts/route';
+import type { CompiledTemplate } from '../templates/template-engine';
+import { templateProblem } from '../templates/template-engine';
+import type { IssuePath } from '../world/mount-validation-error';
+import { type HttpMountEnv, type MountCompileTools, mountCompileTools } from './mount-compile-tools';
+import { ANY_METHOD } from './path-index';
+import { type CompiledPathPattern, compilePathPattern } from './path-pattern';
+import { type CompiledConditions, compileConditions } from './request-conditions';
+import { type CompiledRequestValidation, compileRequestValidation } from './request-validation';
+import { type ResponsePicker, responsePicker } from './response-picker';
+import { workspaceFilePath } from './workspace-file';
+
+export type CompiledBody =
+  | { kind: 'none' }
+  | { kind: 'json'; template: CompiledTemplate<JsonValue> }
+  | { kind: 'text'; template: CompiledTemplate<string> }
+  | { kind: 'file'; template: CompiledTemplate<string> };
+
+export interface CompiledResponse {
+  readonly response: RouteResponse;
+  readonly conditions: CompiledConditions | undefined;
+  readonly headers: readonly { name: string; value: CompiledTemplate<string> }[];
+  readonly body: CompiledBody;
+}
+
+/** A route ready to serve: everything that could fail on a request was checked when it was stored. */
+export interface CompiledRoute {
+  readonly route: Route;
+  readonly pattern: CompiledPathPattern;
+  /** The methods it is filed under in the index (`GET` also files `HEAD`; ANY is `*`). */
+  readonly methods: readonly string[];
+  readonly validation: CompiledRequestValidation | undefined;
+  readonly responses: readonly CompiledResponse[];
+  /** Whether answering needs the request body (a condition, a schema or a template reads it). */
+  readonly needsBody: boolean;
+  readonly pick: ResponsePicker;
+}
+
+/** Headers the engine computes from the body it sends; a route setting them would break the framing. */
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+/**
+ * Compiles a workspace's routes, checking what their schema cannot: path patterns, regexes (RE2), JSONPaths,
+ * templates, JSON Schemas, header names and files. Throws one MountValidationError listing every problem, at its
+ * path from the workspace root (`routes.2.responses.0.body.json.name`). Two routes may share a method and path:
+ * the first whose conditions hold answers.
+ */
+export function compileRoutes(routes: readonly Route[], env: HttpMountEnv): CompiledRoute[] {
+  const tools = mountCompileTools(env);
+  const compiled = routes.map((route, index) => compileRoute(route, ['routes', index], tools));
+  tools.issues.throwIfAny();
+  return compiled;
+}
+
+export function compileRoute(route: Route, at: IssuePath, tools: MountCompileTools): CompiledRoute {
+  let pattern: CompiledPathPattern;
+  try {
+    pattern = compilePathPattern(route.path);
+  } catch (error) {
+    tools.issues.add([...at, 'path'], `invalid path pattern: ${(error as Error).message}`);
+    pattern = compilePathPattern('/');
+  }
+  checkParamNames(route, pattern, at, tools);
+  const validation =
+    route.validate && compileRequestValidation(route.validate, tools.schemas, [...at, 'validate'], tools.issues);
+  const responses = route.responses.map((response, index) =>
+    compileResponse(response, [...at, 'responses', index], tools),
+  );
+  const methods = route.method === 'ANY' ? [ANY_METHOD] : route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
+  return {
+    route,
+    pattern,
+    methods,
+    validation,
+    responses,
+    needsBody:
+      (validation?.needsBody ?? false) ||
+      responses.some((response) => response.conditions?.needsBody || usesBody(response)),
+    pick: responsePicker(route.responseMode),
+  };
+}
+
+/** Conditions and schemas may only name parameters the path has: any other could never be there. */
+function checkParamNames(route: Route, pattern: CompiledPathPattern, at: IssuePath, tools: MountCompileTools): void {
+  const names = new Set(pattern.paramNames);
+  const has = names.size > 0 ? `it has ${[...names].map((name) => `:${name}`).join(', ')}` : 'it has none';
+  const required = route.validate?.params?.required;
+  for (const name of Array.isArray(required) ? required.map(String) : [])
+    if (!names.has(name))
+      tools.issues.add(
+        [...at, 'validate', 'params'],
+        `requires parameter "${name}", but the path ${route.path} does not have it (${has})`,
+      );
+  route.responses.forEach((response, index) => {
+    for (const name of Object.keys(response.when?.params ?? {}))
+      if (!names.has(name))
+        tools.issues.add(
+          [...at, 'responses', index, 'when', 'params', name],
+          `the path ${route.path} has no parameter "${name}" (${has})`,
+        );
+  });
+}
+
+function usesBody(response: CompiledResponse): boolean {
+  return (
+    response.headers.some((header) => header.value.usesBody) ||
+    (response.body.kind !== 'none' && response.body.template.usesBody)
+  );
+}
+
+function compileResponse(response: RouteResponse, at: IssuePath, tools: MountCompileTools): CompiledResponse {
+  const { templates, issues } = tools;
+  const text = (source: string, path: IssuePath): CompiledTemplate<string> => {
+    if (!response.template) return { usesBody: false, render: () => source };
+    try {
+      return templates.compileText(source);
+    } catch (error) {
+      issues.add(path, templateProblem(error));
+      return { usesBody: false, render: () => source };
+    }
+  };
+  const headers = Object.entries(response.headers).map(([name, value]) => {
+    const place = [...at, 'headers', name];
+    try {
+      validateHeaderName(name);
+    } catch {
+      issues.add(place, `"${name}" is not a valid header name`);
+    }
+    if (FRAMING_HEADERS.has(name.toLowerCase()))
+      issues.add(place, `${name} is set by the engine from the body it sends; remove it`);
+    if (!value.includes('{{') || !response.template) {
+      try {
+        validateHeaderValue(name, value);
+      } catch {
+        issues.add(place, 'not a valid header value (control characters such as line breaks are not allowed)');
+      }
+    }
+    return { name, value: text(value, place) };
+  });
+  return {
+    response,
+    conditions: response.when && compileConditions(response.when, [...at, 'when'], issues),
+    headers,
+    body: compileBody(response, [...at, 'body'], tools, text),
+  };
+}
+
+function compileBody(
+  response: RouteResponse,
+  at: IssuePath,
+  tools: MountCompileTools,
+  text: (source: string, path: IssuePath) => CompiledTemplate<string>,
+): CompiledBody {
+  const body = response.body;
+  if (!body) return { kind: 'none' };
+  if ('json' in body) {
+    const template: CompiledTemplate<JsonValue> = response.template
+      ? tools.templates.compileJson(body.json, [...at, 'json'], tools.issues)
+      : { usesBody: false, render: () => body.json };
+    return { kind: 'json', template };
+  }
+  if ('text' in body) return { kind: 'text', template: text(body.text, [...at, 'text']) };
+  const template = text(body.file, [...at, 'file']);
+  if (!body.file.includes('{{') || !response.template) {
+    const place = workspaceFilePath(tools.env.baseDir, body.file);
+    if ('problem' in place) tools.issues.add([...at, 'file'], place.problem);
+  }
+  return { kind: 'file', template };
+}

@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import type { Context } from 'koa';
+import send from 'koa-send';
+import type { StaticFolder } from '../../../shared/mounts/static-folder';
+import { HttpError } from '../../http/http-errors';
+import type { IssuePath } from '../../world/mount-validation-error';
+import { setAnsweredBy } from '../answered-by';
+import type { MountCompileTools } from '../mount-compile-tools';
+import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
+
+/** A folder served under a path prefix. */
+export interface StaticFolderMount {
+  readonly folder: StaticFolder;
+  /** Matches the prefix (`/static` matches `/static` and `/static/…`, not `/statics`). */
+  readonly pattern: CompiledPathPattern;
+  /** The folder, absolute. */
+  readonly root: string;
+}
+
+export const STATIC_METHODS = ['GET', 'HEAD'] as const;
+
+export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: MountCompileTools): StaticFolderMount {
+  let pattern = compilePathPattern('', { prefix: true });
+  try {
+    // Without its trailing slash: a prefix pattern matches itself followed by `/…` or nothing (`` matches all).
+    pattern = compilePathPattern(folder.path.replace(/\/+$/, ''), { prefix: true });
+    if (pattern.shapes.some((shape) => shape.some((segment) => segment.kind !== 'literal')))
+      tools.issues.add([...at, 'path'], 'a static folder is served under a literal path prefix (`/static`)');
+  } catch (error) {
+    tools.issues.add([...at, 'path'], `invalid path: ${(error as Error).message}`);
+  }
+  if (folder.folder.includes('\0')) tools.issues.add([...at, 'folder'], 'a folder name cannot contain a NUL character');
+  return { folder, pattern, root: resolve(tools.env.baseDir, folder.folder) };
+}
+
+/**
+ * Serves the file under the prefix with koa-send (content type by extension, `index` for folders). koa-send
+ * refuses paths that leave the folder (403) and hidden files; a file that is not there is not answered, so a
+ * later mount may have it (and the request ends `{"detail":"Not Found"}` otherwise).
+ */
+export async function answerStatic(ctx: Context, mount: StaticFolderMount, matched: string): Promise<boolean> {
+  if (!(STATIC_METHODS as readonly string[]).includes(ctx.method)) return false;
+  const rest = ctx.path.slice(matched.length) || '/';
+  let sent: string | undefined;
+  try {
+    sent = await send(ctx, rest, { root: mount.root, index: mount.folder.index || false, hidden: false });
+  } catch (error) {
+    const status = (error as { status?: number }).status;
+    if (status === 404) return false;
+    if (status === 400 || status === 403) {
+      setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
+      throw new HttpError(status, status === 403 ? 'Forbidden' : 'Bad Request: the path does not decode');
+    }
+    throw error;
+  }
+  if (!sent) return false;
+  setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
+  return true;
+}

@@ -1,0 +1,185 @@
+import { BUILTIN_HELPERS, type HelperSpec } from './template-helpers';
+import { SCOPE_ROOTS } from './template-scope';
+
+/** What storing a template learns about it: what is wrong, and whether it reads the request body. */
+export interface TemplateFacts {
+  problems: string[];
+  usesBody: boolean;
+}
+
+interface WalkState {
+  /** How many enclosing blocks changed the context (`#each`, `#with`, sections): paths inside read the new one. */
+  contextDepth: number;
+  /** Block parameter names in scope (`{{#each body.items as |item|}}`). */
+  blockParams: readonly string[];
+}
+
+type Call = {
+  path: hbs.AST.PathExpression | hbs.AST.Literal;
+  params: hbs.AST.Expression[];
+  hash?: hbs.AST.Hash;
+};
+
+const ROOTS_TEXT = [...SCOPE_ROOTS].join(', ');
+
+/**
+ * Checks a parsed template before it is stored: every helper is known and called with a number of arguments it
+ * takes, every path starts at a name of the request scope, and there are no partials or decorators. Handlebars
+ * itself would only find these when the template runs (and print nothing, or throw).
+ */
+export function checkTemplate(program: hbs.AST.Program, helpers: Readonly<Record<string, HelperSpec>>): TemplateFacts {
+  const facts: TemplateFacts = { problems: [], usesBody: false };
+  const problem = (node: hbs.AST.Node, message: string) =>
+    facts.problems.push(
+      node.loc ? `${message} (line ${node.loc.start.line}, column ${node.loc.start.column + 1})` : message,
+    );
+
+  const helperName = (node: Call['path']): string | undefined => {
+    if (node.type !== 'PathExpression') return undefined;
+    const path = node as hbs.AST.PathExpression;
+    const simple = !path.data && path.depth === 0 && path.parts.length === 1 && !/^this\b|^\./.test(path.original);
+    return simple ? path.parts[0] : undefined;
+  };
+
+  const checkArity = (
+    node: hbs.AST.Node,
+    name: string,
+    count: number,
+    arity: readonly [number, number],
+    usage?: string,
+  ) => {
+    const [min, max] = arity;
+    if (count < min || count > max) {
+      const wanted = min === max ? `${min}` : `${min} to ${max}`;
+      problem(
+        node,
+        `helper "${name}" takes ${wanted} argument${max === 1 ? '' : 's'}, got ${count}${usage ? `: ${usage}` : ''}`,
+      );
+    }
+  };
+
+  const checkPath = (path: hbs.AST.PathExpression, state: WalkState) => {
+    if (path.data) {
+      // @root reads the request scope from anywhere; @index, @key, @first and @last are block data.
+      if (path.parts[0] !== 'root') return;
+      const root = path.parts[1];
+      if (root === undefined) facts.usesBody = true;
+      else checkRoot(path, root);
+      return;
+    }
+    if (state.contextDepth - path.depth > 0) return;
+    const root = path.parts[0];
+    if (root === undefined) {
+      // `this` at the top: the whole request scope.
+      facts.usesBody = true;
+      return;
+    }
+    if (path.depth === 0 && state.blockParams.includes(root)) return;
+    checkRoot(path, root);
+  };
+
+  const checkRoot = (path: hbs.AST.PathExpression, root: string) => {
+    if (!SCOPE_ROOTS.has(root)) problem(path, `unknown name "${path.original}": a template reads ${ROOTS_TEXT}`);
+    else if (root === 'body') facts.usesBody = true;
+  };
+
+  const checkExpression = (expression: hbs.AST.Expression, state: WalkState) => {
+    if (expression.type === 'PathExpression') checkPath(expression as hbs.AST.PathExpression, state);
+    else if (expression.type === 'SubExpression') {
+      const call = expression as hbs.AST.SubExpression;
+      checkCall(call, call, state, 'subexpression');
+    }
+  };
+
+  const checkArguments = (call: Call, state: WalkState) => {
+    for (const param of call.params) checkExpression(param, state);
+    for (const pair of call.hash?.pairs ?? []) checkExpression(pair.value, state);
+  };
+
+  /** Returns whether the call changes the context of the block it opens. */
+  const checkCall = (
+    node: hbs.AST.Node,
+    call: Call,
+    state: WalkState,
+    kind: 'mustache' | 'block' | 'subexpression',
+  ): boolean => {
+    const count = call.params.length + (call.hash?.pairs.length ? 1 : 0);
+    if (call.path.type !== 'PathExpression') {
+      problem(
+        node,
+        `a literal cannot be called: write ${JSON.stringify(String((call.path as hbs.AST.StringLiteral).value))} without {{ }}`,
+      );
+      return false;
+    }
+    const path = call.path as hbs.AST.PathExpression;
+    const name = helperName(path);
+    const builtin = name !== undefined && Object.hasOwn(BUILTIN_HELPERS, name) ? BUILTIN_HELPERS[name] : undefined;
+    const custom = name !== undefined && Object.hasOwn(helpers, name) ? helpers[name] : undefined;
+    checkArguments(call, state);
+    if (kind === 'block') {
+      if (builtin) {
+        checkArity(node, name as string, count, builtin.arity);
+        return builtin.changesContext;
+      }
+      if (custom) {
+        problem(node, `helper "${name}" is not a block helper: use it as a value, e.g. {{#if (${name} …)}}…{{/if}}`);
+        return false;
+      }
+      if (count > 0) {
+        problem(node, `unknown block helper "${path.original}": blocks are #if, #unless, #each and #with`);
+        return false;
+      }
+      // A Mustache section ({{#body.items}}…{{/body.items}}) iterates or enters the value.
+      checkPath(path, state);
+      return true;
+    }
+    if (builtin) {
+      if (name !== 'lookup') problem(node, `"${name}" is a block helper: write {{#${name} …}}…{{/${name}}}`);
+      else checkArity(node, name, count, builtin.arity);
+      return false;
+    }
+    if (custom) {
+      checkArity(node, name as string, count, custom.arity, custom.usage);
+      return false;
+    }
+    if (count > 0 || kind === 'subexpression') {
+      problem(node, `unknown helper "${path.original}": helpers are ${[...Object.keys(helpers), 'lookup'].join(', ')}`);
+      return false;
+    }
+    checkPath(path, state);
+    return false;
+  };
+
+  const walk = (statements: hbs.AST.Statement[], state: WalkState) => {
+    for (const statement of statements) {
+      switch (statement.type) {
+        case 'MustacheStatement':
+          checkCall(statement, statement as hbs.AST.MustacheStatement, state, 'mustache');
+          break;
+        case 'BlockStatement': {
+          const block = statement as hbs.AST.BlockStatement;
+          const changesContext = checkCall(block, block, state, 'block');
+          for (const program of [block.program, block.inverse]) {
+            if (!program) continue;
+            walk(program.body, {
+              contextDepth: state.contextDepth + (changesContext && program === block.program ? 1 : 0),
+              blockParams: [...state.blockParams, ...(program.blockParams ?? [])],
+            });
+          }
+          break;
+        }
+        case 'PartialStatement':
+        case 'PartialBlockStatement':
+          problem(statement, 'partials ({{> name}}) are not supported');
+          break;
+        case 'Decorator':
+        case 'DecoratorBlock':
+          problem(statement, 'decorators ({{* name}}) are not supported');
+          break;
+      }
+    }
+  };
+
+  walk(program.body, { contextDepth: 0, blockParams: [] });
+  return facts;
+}

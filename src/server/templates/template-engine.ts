@@ -1,0 +1,281 @@
+import Handlebars from 'handlebars';
+import type { JsonValue } from '../../shared/json-value';
+import type { IssuePath, MountIssues } from '../world/mount-validation-error';
+import { checkTemplate } from './template-check';
+import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
+import type { TemplateScope } from './template-scope';
+
+/**
+ * One response being rendered: its templates (headers, body) share it, so every `{{counter}}` in one response
+ * reads the same number (a Location header and the body's id agree).
+ */
+export interface RenderSession {
+  /** The counter `{{counter}}` without a name counts on: one per route. */
+  counterKey: string;
+  /** Counter values already taken by this response, by counter. */
+  readonly counted: Map<string, number>;
+}
+
+export function renderSession(counterKey: string): RenderSession {
+  return { counterKey, counted: new Map() };
+}
+
+/** A stored template: rendered per request; `usesBody` tells the route to read the request body first. */
+export interface CompiledTemplate<T> {
+  readonly usesBody: boolean;
+  render(scope: TemplateScope, session: RenderSession): T;
+}
+
+/** A template that does not parse, names an unknown helper or root, or calls a helper wrongly. */
+export class TemplateCompileError extends Error {
+  override name = 'TemplateCompileError';
+}
+
+/** A template that failed while rendering (a helper threw, a loop ran too long). */
+export class TemplateRenderError extends Error {
+  override name = 'TemplateRenderError';
+}
+
+/** Block iterations one render may run (`#each` in `#each` over a large body would otherwise hang the engine). */
+const ITERATIONS_PER_RENDER = 100_000;
+const VALUE_HELPER = '__value';
+
+/**
+ * The engine's one Handlebars environment (`Handlebars.create()`, never the global): its helpers, its counters
+ * (reset when the world is compiled again), and compilation of the strings responses are made of. Output is never
+ * HTML-escaped: responses are JSON and text, not HTML.
+ */
+export class TemplateEngine {
+  private readonly handlebars = Handlebars.create();
+  private readonly helpers: Record<string, HelperSpec>;
+  private readonly compileOptions: CompileOptions;
+  private readonly texts = new Map<string, CompiledTemplate<string>>();
+  private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue>>();
+
+  constructor(counters = new TemplateCounters()) {
+    this.helpers = templateHelpers(counters);
+    this.handlebars.unregisterHelper('log');
+    for (const [name, spec] of Object.entries(this.helpers)) {
+      this.handlebars.registerHelper(name, (...args: unknown[]) => {
+        const options = args.pop() as Handlebars.HelperOptions;
+        const data = options.data as TemplateData;
+        // The dry run at compile time checks Handlebars' compilation, not what helpers make of an empty request.
+        return data.dry ? undefined : spec.call(args, data);
+      });
+    }
+    this.handlebars.registerHelper(VALUE_HELPER, (value: unknown, options: Handlebars.HelperOptions) => {
+      (options.data as TemplateData & { captured: { value: unknown } }).captured.value = value;
+      return '';
+    });
+    const each = this.handlebars.helpers.each as Handlebars.HelperDelegate;
+    this.handlebars.registerHelper('each', function boundedEach(this: unknown, context: unknown, options) {
+      const budget = (options.data as TemplateData | undefined)?.budget;
+      const body = options.fn;
+      const counted = Object.assign((item: unknown, runtime: unknown) => {
+        if (budget && --budget.left < 0)
+          throw new TemplateRenderError(`more than ${ITERATIONS_PER_RENDER} block iterations in one response`);
+        return body(item, runtime as Handlebars.RuntimeOptions);
+      }, body);
+      return each.call(this, context, { ...options, fn: counted });
+    });
+    const knownHelpers = Object.fromEntries([...Object.keys(this.helpers), VALUE_HELPER].map((name) => [name, true]));
+    this.compileOptions = { noEscape: true, knownHelpers };
+  }
+
+  /** A text template (a text body, a header value, a file path). Throws TemplateCompileError. */
+  compileText(source: string): CompiledTemplate<string> {
+    if (!source.includes('{{')) return { usesBody: false, render: () => source };
+    return this.cached(this.texts, source, () =>
+      this.compileProgram(this.parse(source), (render) => (scope, session) => String(render(scope, session).text)),
+    );
+  }
+
+  /**
+   * A JSON body: every string in it is a template (keys are not). A string that is exactly one `{{…}}` gives its
+   * value with its JSON type (`"{{params.id}}"` → 1 when the parameter was converted to an integer, `"{{body}}"`
+   * → the whole body). Problems are added to `issues` at the path of the string they are in.
+   */
+  compileJson(value: JsonValue, at: IssuePath, issues: MountIssues): CompiledTemplate<JsonValue> {
+    let usesBody = false;
+    const compileNode = (
+      node: JsonValue,
+      path: IssuePath,
+    ): ((scope: TemplateScope, session: RenderSession) => JsonValue) => {
+      if (isConstant(node)) return () => node;
+      if (typeof node === 'string') {
+        try {
+          const template = this.cached(this.jsonStrings, node, () => this.compileJsonString(node));
+          usesBody ||= template.usesBody;
+          return (scope, session) => template.render(scope, session);
+        } catch (error) {
+          issues.add(path, templateProblem(error));
+          return () => node;
+        }
+      }
+      if (Array.isArray(node)) {
+        const items = node.map((item, index) => compileNode(item, [...path, index]));
+        return (scope, session) => items.map((item) => item(scope, session));
+      }
+      if (node !== null && typeof node === 'object') {
+        const entries = Object.entries(node).map(
+          ([name, child]) => [name, compileNode(child, [...path, name])] as const,
+        );
+        return (scope, session) => {
+          const out: Record<string, JsonValue> = {};
+          for (const [name, child] of entries) out[name] = child(scope, session);
+          return out;
+        };
+      }
+      return () => node;
+    };
+    const render = compileNode(value, at);
+    return { usesBody, render };
+  }
+
+  /**
+   * Templates are pure (a request scope and a session in, a value out), so one compiled template serves every
+   * place with the same text: a workspace repeats `{{params.id}}` in many routes, and compiling costs a millisecond.
+   */
+  private cached<T>(cache: Map<string, CompiledTemplate<T>>, source: string, compile: () => CompiledTemplate<T>) {
+    let template = cache.get(source);
+    if (!template) {
+      template = compile();
+      cache.set(source, template);
+    }
+    return template;
+  }
+
+  private compileJsonString(source: string): CompiledTemplate<JsonValue> {
+    const program = this.parse(source);
+    const [only, ...rest] = program.body;
+    if (only?.type !== 'MustacheStatement' || rest.length > 0)
+      return this.compileProgram(program, (render) => (scope, session) => String(render(scope, session).text));
+    const facts = this.check(program);
+    const mustache = only as hbs.AST.MustacheStatement;
+    const isHelperCall =
+      mustache.params.length > 0 ||
+      (mustache.hash?.pairs.length ?? 0) > 0 ||
+      (mustache.path.type === 'PathExpression' &&
+        (mustache.path as hbs.AST.PathExpression).parts.length === 1 &&
+        !(mustache.path as hbs.AST.PathExpression).data &&
+        Object.hasOwn(this.helpers, (mustache.path as hbs.AST.PathExpression).original));
+    const argument: hbs.AST.Expression = isHelperCall
+      ? ({
+          type: 'SubExpression',
+          path: mustache.path,
+          params: mustache.params,
+          hash: mustache.hash,
+          loc: mustache.loc,
+        } as hbs.AST.SubExpression)
+      : (mustache.path as hbs.AST.Expression);
+    const valueCall = {
+      ...mustache,
+      path: {
+        type: 'PathExpression',
+        data: false,
+        depth: 0,
+        parts: [VALUE_HELPER],
+        original: VALUE_HELPER,
+        loc: mustache.loc,
+      },
+      params: [argument],
+      hash: undefined,
+    } as unknown as hbs.AST.MustacheStatement;
+    const typed = { ...program, body: [valueCall] } as hbs.AST.Program;
+    return this.compileProgram(typed, (render) => (scope, session) => toJson(render(scope, session).captured), facts);
+  }
+
+  private parse(source: string): hbs.AST.Program {
+    try {
+      return this.handlebars.parse(source);
+    } catch (error) {
+      throw new TemplateCompileError(`does not parse: ${parseProblem(error)}`);
+    }
+  }
+
+  private check(program: hbs.AST.Program): { usesBody: boolean } {
+    const facts = checkTemplate(program, this.helpers);
+    if (facts.problems.length > 0) throw new TemplateCompileError(facts.problems.join('; '));
+    return facts;
+  }
+
+  /**
+   * Compiles and runs the template once on an empty request (a dry run: counters do not move), so Handlebars'
+   * own compilation errors surface now rather than on the first request.
+   */
+  private compileProgram<T>(
+    program: hbs.AST.Program,
+    wrap: (render: RenderOnce) => (scope: TemplateScope, session: RenderSession) => T,
+    facts = this.check(program),
+  ): CompiledTemplate<T> {
+    const template = this.handlebars.compile(program, this.compileOptions);
+    const render: RenderOnce = (scope, session, dry = false) => {
+      const captured = { value: undefined as unknown };
+      const data: TemplateData & { captured: typeof captured } = {
+        session,
+        dry,
+        budget: { left: ITERATIONS_PER_RENDER },
+        captured,
+      };
+      try {
+        return { text: template(scope, { data }), captured: captured.value };
+      } catch (error) {
+        throw new TemplateRenderError(firstLines(error));
+      }
+    };
+    try {
+      render(EMPTY_SCOPE, renderSession(''), true);
+    } catch (error) {
+      throw new TemplateCompileError(firstLines(error));
+    }
+    return { usesBody: facts.usesBody, render: wrap(render) };
+  }
+}
+
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+type RenderOnce = (scope: TemplateScope, session: RenderSession, dry?: boolean) => { text: string; captured: unknown };
+
+const EMPTY_SCOPE: TemplateScope = {
+  params: {},
+  query: {},
+  headers: {},
+  body: undefined,
+  method: 'GET',
+  path: '/',
+  url: '/',
+};
+
+function isConstant(value: JsonValue): boolean {
+  if (typeof value === 'string') return !value.includes('{{');
+  if (Array.isArray(value)) return value.every(isConstant);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(isConstant);
+  return true;
+}
+
+/** A captured value as JSON: what JSON cannot hold becomes null, Handlebars' SafeStrings become text. */
+function toJson(value: unknown): JsonValue {
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Handlebars.SafeString) return value.toString();
+  return value as JsonValue;
+}
+
+/** Handlebars' parse errors list every token it expected; people need the line and what it found. */
+function parseProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const parse = /^Parse error on line (\d+):[\s\S]*got '([^']*)'/.exec(message);
+  if (!parse) return firstLines(error);
+  const found = parse[2] === 'EOF' ? 'end of the template (is a block not closed?)' : parse[2];
+  return `line ${parse[1]}: unexpected ${found}`;
+}
+
+function firstLines(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').slice(0, 4).join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/** How a template problem reads in a MountValidationError issue. */
+export function templateProblem(error: unknown): string {
+  return `template error: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -1,0 +1,133 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { looseEquals } from '../support/loose-equals';
+import type { RenderSession } from './template-engine';
+
+/** What a render passes its helpers besides their arguments (Handlebars `@data`, shared by nested blocks). */
+export interface TemplateData {
+  session: RenderSession;
+  /** A dry run at compile time: helpers are not called. */
+  dry: boolean;
+  /** Block iterations left in this render: `#each` inside `#each` over a large body must not hang the engine. */
+  budget: { left: number };
+}
+
+/** Counters live as long as the compiled world: a reload starts them again at 1. */
+export class TemplateCounters {
+  private readonly values = new Map<string, number>();
+
+  next(key: string): number {
+    const value = (this.values.get(key) ?? 0) + 1;
+    this.values.set(key, value);
+    return value;
+  }
+}
+
+export interface HelperSpec {
+  /** How many arguments the helper takes (checked when a template is stored). */
+  arity: readonly [min: number, max: number];
+  /** A short usage line for error messages. */
+  usage: string;
+  call(args: unknown[], data: TemplateData): unknown;
+}
+
+const number = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
+
+/** Numbers compare as numbers; anything else that is not numeric compares as text. */
+function compare(left: unknown, right: unknown): number {
+  const [a, b] = [number(left), number(right)];
+  if (!Number.isNaN(a) && !Number.isNaN(b)) return a - b;
+  return String(left).localeCompare(String(right));
+}
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** `{{now}}` in ISO 8601; `"ms"` and `"unix"` give numbers; other formats replace YYYY MM DD HH mm ss SSS (UTC). */
+function formatNow(format: unknown): string | number {
+  const now = new Date();
+  if (format === undefined || format === 'iso') return now.toISOString();
+  if (format === 'ms') return now.getTime();
+  if (format === 'unix') return Math.floor(now.getTime() / 1000);
+  const tokens: Record<string, string> = {
+    YYYY: String(now.getUTCFullYear()),
+    MM: pad(now.getUTCMonth() + 1),
+    DD: pad(now.getUTCDate()),
+    HH: pad(now.getUTCHours()),
+    mm: pad(now.getUTCMinutes()),
+    ss: pad(now.getUTCSeconds()),
+    SSS: pad(now.getUTCMilliseconds(), 3),
+  };
+  return String(format).replace(/YYYY|MM|DD|HH|mm|ss|SSS/g, (token) => tokens[token] ?? token);
+}
+
+function lengthOf(value: unknown): number {
+  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  if (value !== null && typeof value === 'object') return Object.keys(value).length;
+  return 0;
+}
+
+/** The engine's helpers, by name. Handlebars' own `if`, `unless`, `each`, `with` and `lookup` come on top. */
+export function templateHelpers(counters: TemplateCounters): Record<string, HelperSpec> {
+  return {
+    now: { arity: [0, 1], usage: '{{now}} or {{now "YYYY-MM-DD"}}', call: ([format]) => formatNow(format) },
+    uuid: { arity: [0, 0], usage: '{{uuid}}', call: () => randomUUID() },
+    counter: {
+      arity: [0, 1],
+      usage: '{{counter}} or {{counter "orders"}}',
+      call: ([name], { session }) => {
+        // Every use in one response reads the same value.
+        const key = name === undefined ? session.counterKey : `named:${String(name)}`;
+        let value = session.counted.get(key);
+        if (value === undefined) {
+          value = counters.next(key);
+          session.counted.set(key, value);
+        }
+        return value;
+      },
+    },
+    json: {
+      arity: [1, 2],
+      usage: '{{json value}} or {{json value 2}}',
+      call: ([value, indent]) => JSON.stringify(value ?? null, null, indent === undefined ? undefined : number(indent)),
+    },
+    default: {
+      arity: [2, 2],
+      usage: '{{default value fallback}}',
+      call: ([value, fallback]) => (value === undefined || value === null || value === '' ? fallback : value),
+    },
+    eq: { arity: [2, 2], usage: '(eq a b)', call: ([a, b]) => looseEquals(a, b) },
+    ne: { arity: [2, 2], usage: '(ne a b)', call: ([a, b]) => !looseEquals(a, b) },
+    gt: { arity: [2, 2], usage: '(gt a b)', call: ([a, b]) => compare(a, b) > 0 },
+    gte: { arity: [2, 2], usage: '(gte a b)', call: ([a, b]) => compare(a, b) >= 0 },
+    lt: { arity: [2, 2], usage: '(lt a b)', call: ([a, b]) => compare(a, b) < 0 },
+    lte: { arity: [2, 2], usage: '(lte a b)', call: ([a, b]) => compare(a, b) <= 0 },
+    and: { arity: [2, 20], usage: '(and a b …)', call: (args) => args.every(Boolean) },
+    or: { arity: [2, 20], usage: '(or a b …)', call: (args) => args.some(Boolean) },
+    not: { arity: [1, 1], usage: '(not a)', call: ([a]) => !a },
+    add: { arity: [2, 2], usage: '{{add a b}}', call: ([a, b]) => number(a) + number(b) },
+    subtract: { arity: [2, 2], usage: '{{subtract a b}}', call: ([a, b]) => number(a) - number(b) },
+    multiply: { arity: [2, 2], usage: '{{multiply a b}}', call: ([a, b]) => number(a) * number(b) },
+    divide: { arity: [2, 2], usage: '{{divide a b}}', call: ([a, b]) => number(a) / number(b) },
+    randomInt: {
+      arity: [2, 2],
+      usage: '{{randomInt min max}} (both included)',
+      call: ([min, max]) => {
+        const [low, high] = [Math.ceil(number(min)), Math.floor(number(max))];
+        if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low > high)
+          throw new Error(`randomInt: needs two integers, min <= max (got ${String(min)} and ${String(max)})`);
+        return randomInt(low, high + 1);
+      },
+    },
+    lowercase: { arity: [1, 1], usage: '{{lowercase text}}', call: ([text]) => String(text ?? '').toLowerCase() },
+    uppercase: { arity: [1, 1], usage: '{{uppercase text}}', call: ([text]) => String(text ?? '').toUpperCase() },
+    length: { arity: [1, 1], usage: '{{length list}}', call: ([value]) => lengthOf(value) },
+  };
+}
+
+/** Handlebars' built-in helpers a template may use, and their arity; `log` is not offered (it writes to stdout). */
+export const BUILTIN_HELPERS: Record<string, { arity: readonly [number, number]; changesContext: boolean }> = {
+  if: { arity: [1, 1], changesContext: false },
+  unless: { arity: [1, 1], changesContext: false },
+  each: { arity: [1, 1], changesContext: true },
+  with: { arity: [1, 1], changesContext: true },
+  lookup: { arity: [2, 2], changesContext: false },
+};

@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CollectionSchema } from '../src/shared/mounts/collection';
+import type { CollectionChange } from '../src/shared/mounts/collection-change';
+import { startMountsApp } from './helpers/http-mounts-app';
+
+const books = [
+  { id: 1, title: 'Dune', author: { name: 'Herbert' }, year: 1965, tags: ['sf'] },
+  { id: 2, title: 'Emma', author: { name: 'Austen' }, year: 1815 },
+  { id: 3, title: 'Ubik', author: { name: 'Dick' }, year: 1969 },
+  { id: 4, title: 'Solaris', author: { name: 'Lem' }, year: 1961 },
+  { id: 5, title: 'Hyperion', author: { name: 'Simmons' }, year: 1989 },
+];
+const app = await startMountsApp(
+  {
+    collections: [
+      CollectionSchema.parse({
+        id: 'books',
+        path: '/books',
+        schema: {
+          type: 'object',
+          properties: {
+            title: { type: 'string', minLength: 1 },
+            year: { type: 'integer' },
+            status: { enum: ['draft', 'published'], default: 'draft' },
+          },
+          required: ['title'],
+        },
+        records: books,
+      }),
+      CollectionSchema.parse({ id: 'notes', path: '/notes/', idType: 'uuid', idField: 'uuid' }),
+      CollectionSchema.parse({ id: 'tags', path: '/api/tags', idType: 'string', idField: 'slug' }),
+    ],
+  },
+  { limits: { maxBodyBytes: 2048, maxJsonDepth: 8 } },
+);
+const changes: CollectionChange[] = [];
+app.mounts.onCollectionChange((change) => changes.push(change));
+
+const send = (method: string, path: string, body?: unknown) =>
+  fetch(`${app.base}${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : {
+          headers: { 'content-type': 'application/json' },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        }),
+  });
+const list = async (query: string) => {
+  const response = await fetch(`${app.base}/books${query}`);
+  assert.equal(response.status, 200);
+  const items = (await response.json()) as { id: number }[];
+  return { ids: items.map((item) => item.id), total: response.headers.get('x-total-count'), response };
+};
+const detail = async (response: Response) => ((await response.json()) as { detail: unknown }).detail;
+
+test('GET lists the records with X-Total-Count; filters, full text, sorting and paging follow json-server', async () => {
+  const all = await list('');
+  assert.deepEqual(all.ids, [1, 2, 3, 4, 5]);
+  assert.equal(all.total, '5');
+  assert.equal(all.response.headers.get('access-control-expose-headers'), 'X-Total-Count, Link');
+  assert.deepEqual((await list('?title=Emma')).ids, [2]);
+  assert.deepEqual((await list('?id=1&id=3')).ids, [1, 3]);
+  assert.deepEqual((await list('?author.name=Lem')).ids, [4]);
+  assert.deepEqual((await list('?year_gte=1965&year_lte=1969')).ids, [1, 3]);
+  assert.deepEqual((await list('?title_ne=Dune&year_gte=1960')).ids, [3, 4, 5]);
+  assert.deepEqual((await list('?title_like=^[dh]')).ids, [1, 5]);
+  assert.deepEqual((await list('?q=dick')).ids, [3]);
+  assert.deepEqual((await list('?_sort=year')).ids, [2, 4, 1, 3, 5]);
+  assert.deepEqual((await list('?_sort=year&_order=desc')).ids, [5, 3, 1, 4, 2]);
+  assert.deepEqual((await list('?_sort=-title')).ids, [3, 4, 5, 2, 1]);
+  const page = await list('?_sort=year&_page=2&_limit=2');
+  assert.deepEqual(page.ids, [1, 3]);
+  assert.equal(page.total, '5');
+  const links = page.response.headers.get('link') ?? '';
+  assert.match(links, /_page=1&_limit=2>; rel="first"/);
+  assert.match(links, /_page=1&_limit=2>; rel="prev"/);
+  assert.match(links, /_page=3&_limit=2>; rel="next"/);
+  assert.match(links, /_page=3&_limit=2>; rel="last"/);
+  assert.deepEqual((await list('?_page=1&_per_page=3')).ids, [1, 2, 3]);
+  assert.deepEqual((await list('?_start=1&_end=3')).ids, [2, 3]);
+  assert.deepEqual((await list('?_start=3&_limit=1')).ids, [4]);
+});
+
+test('bad list parameters are FastAPI 422s', async () => {
+  const response = await fetch(`${app.base}/books?_page=abc&_limit=-1&_order=up&title_like=(a)\\1`);
+  assert.equal(response.status, 422);
+  const issues = (await detail(response)) as { type: string; loc: unknown[] }[];
+  assert.deepEqual(
+    issues.map((issue) => [issue.type, issue.loc]),
+    [
+      ['value_error', ['query', 'title_like']],
+      ['int_parsing', ['query', '_page']],
+      ['greater_than_equal', ['query', '_limit']],
+      ['enum', ['query', '_order']],
+    ],
+  );
+});
+
+test('GET, POST, PUT, PATCH and DELETE a record; ids are typed', async () => {
+  assert.deepEqual(await (await send('GET', '/books/2')).json(), books[1]);
+  const missing = await send('GET', '/books/99');
+  assert.equal(missing.status, 404);
+  assert.deepEqual(await detail(missing), 'No record with id 99 in books');
+  const typed = await send('GET', '/books/abc');
+  assert.equal(typed.status, 422);
+  assert.deepEqual(await typed.json(), {
+    detail: [
+      {
+        type: 'int_parsing',
+        loc: ['path', 'id'],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+        input: 'abc',
+      },
+    ],
+  });
+
+  const created = await send('POST', '/books', { title: 'Neuromancer', year: 1984 });
+  assert.equal(created.status, 201);
+  assert.equal(created.headers.get('location'), '/books/6');
+  assert.deepEqual(await created.json(), { title: 'Neuromancer', year: 1984, id: 6, status: 'draft' });
+  const chosen = await send('POST', '/books', { id: 10, title: 'Kindred' });
+  assert.equal(chosen.status, 201);
+  const taken = await send('POST', '/books', { id: 10, title: 'Again' });
+  assert.equal(taken.status, 409);
+  assert.deepEqual(await detail(taken), 'A record with id 10 already exists in books');
+  assert.deepEqual(((await (await send('POST', '/books', { title: 'Next' })).json()) as { id: number }).id, 11);
+
+  const replaced = await send('PUT', '/books/10', { title: 'Kindred', year: 1979, status: 'published' });
+  assert.deepEqual(await replaced.json(), { title: 'Kindred', year: 1979, status: 'published', id: 10 });
+  const patched = await send('PATCH', '/books/10', { year: null, note: { short: true } });
+  assert.deepEqual(await patched.json(), { title: 'Kindred', status: 'published', id: 10, note: { short: true } });
+  const deleted = await send('DELETE', '/books/10');
+  assert.equal(deleted.status, 204);
+  assert.equal(await deleted.text(), '');
+  assert.equal((await send('GET', '/books/10')).status, 404);
+  assert.equal((await send('DELETE', '/books/10')).status, 404);
+  assert.equal((await send('PUT', '/books/10', { title: 'x' })).status, 404);
+});
+
+test('every write is checked completely before anything changes', async () => {
+  const before = JSON.stringify(app.mounts.collection('books')?.list());
+  const refused = [
+    await send('POST', '/books', ['not', 'an', 'object']),
+    await send('POST', '/books', { title: '', year: 'old', status: 'lost' }),
+    await send('POST', '/books', { id: 'seven', title: 'x' }),
+    await send('POST', '/books', '{"title": "broken"'),
+    await send('POST', '/books'),
+    await send('PUT', '/books/1', { id: 2, title: 'Dune' }),
+    await send('PUT', '/books/1', { year: 1965 }),
+    await send('PATCH', '/books/1', { title: 42 }),
+    await send('PATCH', '/books/1', { id: 2 }),
+    await send('PATCH', '/books/1', [1]),
+  ];
+  assert.deepEqual(
+    refused.map((response) => response.status),
+    [422, 422, 422, 422, 422, 422, 422, 422, 422, 422],
+  );
+  assert.deepEqual(await detail(refused[0] as Response), [
+    {
+      type: 'model_attributes_type',
+      loc: ['body'],
+      msg: 'Input should be a valid dictionary or object to extract fields from',
+      input: ['not', 'an', 'object'],
+    },
+  ]);
+  assert.deepEqual(
+    ((await detail(refused[1] as Response)) as { type: string; loc: unknown[] }[]).map((issue) => [
+      issue.type,
+      issue.loc,
+    ]),
+    [
+      ['string_too_short', ['body', 'title']],
+      ['int_parsing', ['body', 'year']],
+      ['enum', ['body', 'status']],
+    ],
+  );
+  assert.deepEqual(((await detail(refused[2] as Response)) as { type: string }[])[0]?.type, 'int_type');
+  assert.equal(JSON.stringify(app.mounts.collection('books')?.list()), before);
+  const form = await fetch(`${app.base}/books`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'title=Form',
+  });
+  assert.equal(form.status, 422);
+  assert.match(String(((await detail(form)) as { msg: string }[])[0]?.msg), /send the body as application\/json/);
+  const deep = await send('POST', '/books', { title: 'x', nested: [[[[[[[[1]]]]]]]] });
+  assert.equal(deep.status, 400);
+  assert.equal(JSON.stringify(app.mounts.collection('books')?.list()), before);
+});
+
+test('uuid and string ids; a trailing slash in the path is the same collection', async () => {
+  const note = (await (await send('POST', '/notes', { text: 'hi' })).json()) as { uuid: string };
+  assert.match(note.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual(await (await send('GET', `/notes/${note.uuid.toUpperCase()}`)).json(), note);
+  const bad = await send('GET', '/notes/42');
+  assert.equal(bad.status, 422);
+  assert.equal(((await detail(bad)) as { type: string }[])[0]?.type, 'uuid_parsing');
+  assert.equal((await send('POST', '/notes', { uuid: 'nope' })).status, 422);
+
+  const tag = await send('POST', '/api/tags', { slug: 'sci fi', label: 'SF' });
+  assert.equal(tag.headers.get('location'), '/api/tags/sci%20fi');
+  assert.deepEqual(await (await send('GET', '/api/tags/sci%20fi')).json(), { slug: 'sci fi', label: 'SF' });
+  assert.equal((await send('POST', '/api/tags', { slug: '' })).status, 422);
+});
+
+test('changes are announced in order, for the workspace and the console', async () => {
+  changes.length = 0;
+  await send('POST', '/books', { id: 50, title: 'Watched' });
+  await send('PATCH', '/books/50', { year: 2000 });
+  await send('PUT', '/books/50', { title: 'Watched again' });
+  await send('DELETE', '/books/50');
+  await send('POST', '/books', { title: '' });
+  assert.deepEqual(
+    changes.map((change) => [change.type, change.collection, 'id' in change ? change.id : undefined]),
+    [
+      ['created', 'books', 50],
+      ['patched', 'books', 50],
+      ['replaced', 'books', 50],
+      ['deleted', 'books', 50],
+    ],
+  );
+  const store = app.mounts.collection('notes');
+  assert.throws(() => store?.reset([{ uuid: 'bad' }]), { name: 'RequestValidationError' });
+  store?.reset([{ uuid: '0b7e8b8e-4f5c-4c33-9d2a-9b4f2d3c1a00', text: 'fresh' }]);
+  assert.deepEqual(changes.at(-1), {
+    type: 'reset',
+    collection: 'notes',
+    records: [{ uuid: '0b7e8b8e-4f5c-4c33-9d2a-9b4f2d3c1a00', text: 'fresh' }],
+  });
+});
+
+test('HEAD lists without a body; methods a collection does not serve go on to the 404', async () => {
+  const head = await fetch(`${app.base}/books`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.ok(head.headers.get('x-total-count'));
+  assert.equal(await head.text(), '');
+  const nope = await send('DELETE', '/books');
+  assert.equal(nope.status, 404);
+  assert.deepEqual(app.logged, []);
+});

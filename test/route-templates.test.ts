@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderSession, TemplateEngine } from '../src/server/templates/template-engine';
+import type { TemplateScope } from '../src/server/templates/template-scope';
+import { MountIssues, MountValidationError } from '../src/server/world/mount-validation-error';
+import type { JsonValue } from '../src/shared/json-value';
+
+const scope: TemplateScope = {
+  params: { id: 7, name: 'ada' },
+  query: { q: 'Hello', n: '3', flag: 'true' },
+  headers: { 'x-token': 'abc', accept: 'application/json' },
+  body: {
+    items: [
+      { sku: 'a', qty: 2 },
+      { sku: 'b', qty: 3 },
+    ],
+    nested: { ok: true },
+    none: null,
+  },
+  method: 'POST',
+  path: '/orders/7',
+  url: '/orders/7?q=Hello',
+};
+
+function json(engine: TemplateEngine, value: JsonValue, session = renderSession('route:t')): JsonValue {
+  const issues = new MountIssues();
+  const template = engine.compileJson(value, ['body', 'json'], issues);
+  issues.throwIfAny();
+  return template.render(scope, session);
+}
+const text = (engine: TemplateEngine, source: string) =>
+  engine.compileText(source).render(scope, renderSession('route:t'));
+
+test('a string that is exactly one expression keeps the JSON type of its value', () => {
+  const engine = new TemplateEngine();
+  assert.deepEqual(
+    json(engine, {
+      id: '{{params.id}}',
+      body: '{{body}}',
+      nested: '{{{body.nested}}}',
+      missing: '{{query.nothing}}',
+      null: '{{body.none}}',
+      sum: '{{add params.id 1}}',
+      same: '{{eq query.n 3}}',
+      count: '{{length body.items}}',
+      text: 'id {{params.id}}',
+      spaced: ' {{params.id}}',
+      list: ['{{params.name}}', 2, { deep: '{{body.items.1.sku}}' }],
+    }),
+    {
+      id: 7,
+      body: scope.body as JsonValue,
+      nested: { ok: true },
+      missing: null,
+      null: null,
+      sum: 8,
+      same: true,
+      count: 2,
+      text: 'id 7',
+      spaced: ' 7',
+      list: ['ada', 2, { deep: 'b' }],
+    },
+  );
+});
+
+test('helpers: now, uuid, json, default, comparisons, math, case, length, lookup', () => {
+  const engine = new TemplateEngine();
+  assert.match(text(engine, '{{now}}'), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.match(text(engine, '{{now "YYYY-MM-DD HH:mm:ss.SSS"}}'), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+  const unix = json(engine, '{{now "unix"}}') as number;
+  assert.ok(Math.abs(unix - Date.now() / 1000) < 60);
+  assert.match(text(engine, '{{uuid}}'), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(text(engine, '{{json body.nested}}|{{json query.none}}'), '{"ok":true}|null');
+  assert.equal(text(engine, '{{json body.nested 2}}'), '{\n  "ok": true\n}');
+  assert.equal(text(engine, '{{default query.nothing "x"}}-{{default query.q "x"}}'), 'x-Hello');
+  assert.equal(
+    text(engine, '{{#if (and (gt params.id 5) (lte query.n 3) (ne method "GET"))}}yes{{else}}no{{/if}}'),
+    'yes',
+  );
+  assert.equal(text(engine, '{{#unless (or (lt params.id 1) (not query.flag))}}kept{{/unless}}'), 'kept');
+  assert.equal(text(engine, '{{subtract 10 params.id}} {{multiply query.n 2}} {{divide 9 query.n}}'), '3 6 3');
+  assert.equal(text(engine, '{{uppercase params.name}} {{lowercase query.q}}'), 'ADA hello');
+  assert.equal(text(engine, '{{length query}} {{length params.name}} {{length body.items}}'), '3 3 2');
+  assert.equal(text(engine, '{{lookup headers "x-token"}} {{headers.x-token}}'), 'abc abc');
+  const roll = json(engine, '{{randomInt 1 6}}') as number;
+  assert.ok(Number.isInteger(roll) && roll >= 1 && roll <= 6);
+});
+
+test('blocks: each with block params and @index, with, ../ and @root reach the request', () => {
+  const engine = new TemplateEngine();
+  assert.equal(
+    text(
+      engine,
+      '{{#each body.items as |item i|}}{{i}}:{{item.sku}}x{{qty}}@{{../params.id}}/{{@root.method}};{{/each}}',
+    ),
+    '0:ax2@7/POST;1:bx3@7/POST;',
+  );
+  assert.equal(text(engine, '{{#with body.nested}}{{ok}}{{/with}}'), 'true');
+  assert.equal(text(engine, '{{#each body.missing}}x{{else}}empty{{/each}}'), 'empty');
+});
+
+test('counters: one per route unless named, the same value throughout one response, reset with the engine', () => {
+  const engine = new TemplateEngine();
+  const template = { a: '{{counter}}', b: '{{counter}}', named: '{{counter "orders"}}' };
+  assert.deepEqual(json(engine, template, renderSession('route:one')), { a: 1, b: 1, named: 1 });
+  assert.deepEqual(json(engine, template, renderSession('route:one')), { a: 2, b: 2, named: 2 });
+  assert.deepEqual(json(engine, template, renderSession('route:two')), { a: 1, b: 1, named: 3 });
+  assert.deepEqual(json(new TemplateEngine(), template, renderSession('route:one')), { a: 1, b: 1, named: 1 });
+});
+
+test('whether a template reads the body is known when it is stored', () => {
+  const engine = new TemplateEngine();
+  const reads = (source: string) => engine.compileText(source).usesBody;
+  assert.equal(reads('{{query.q}} {{#each headers}}{{this}}{{/each}} {{#with params}}{{name}}{{/with}}'), false);
+  for (const source of [
+    '{{body.a}}',
+    '{{json body}}',
+    '{{#each body.items}}{{/each}}',
+    '{{@root.body}}',
+    '{{json this}}',
+    '{{#with query}}{{../body}}{{/with}}',
+  ])
+    assert.equal(reads(source), true, source);
+  assert.equal(reads('no template at all'), false);
+});
+
+test('templates that cannot work are refused when stored, each at its place, with what is wrong', () => {
+  const engine = new TemplateEngine();
+  const issues = new MountIssues();
+  engine.compileJson(
+    {
+      root: '{{request.id}}',
+      helper: '{{upper params.name}}',
+      arity: '{{add 1}}',
+      block: '{{#eq 1 1}}x{{/eq}}',
+      inline: '{{if params.id}}',
+      partial: '{{> item}}',
+      parse: '{{#each body.items}}',
+      mismatch: '{{#if params.id}}{{/each}}',
+      literal: '{{"text"}}',
+      fine: ['{{params.id}}', '{{#each body.items}}{{sku}}{{/each}}'],
+    },
+    ['routes', 0, 'responses', 1, 'body', 'json'],
+    issues,
+  );
+  let error: unknown;
+  try {
+    issues.throwIfAny();
+  } catch (thrown) {
+    error = thrown;
+  }
+  assert.ok(error instanceof MountValidationError);
+  const found = Object.fromEntries(error.issues.map((issue) => [issue.path.split('.').at(-1), issue.message]));
+  assert.deepEqual(Object.keys(found), [
+    'root',
+    'helper',
+    'arity',
+    'block',
+    'inline',
+    'partial',
+    'parse',
+    'mismatch',
+    'literal',
+  ]);
+  assert.match(
+    found.root ?? '',
+    /unknown name "request.id": a template reads params, query, headers, body, method, path, url/,
+  );
+  assert.match(found.helper ?? '', /unknown helper "upper"/);
+  assert.match(found.arity ?? '', /helper "add" takes 2 arguments, got 1/);
+  assert.match(found.block ?? '', /"eq" is not a block helper/);
+  assert.match(found.inline ?? '', /"if" is a block helper/);
+  assert.match(found.partial ?? '', /partials/);
+  assert.match(found.parse ?? '', /does not parse: line 1: unexpected end of the template/);
+  assert.match(found.mismatch ?? '', /does not parse: if doesn't match each/);
+  assert.match(found.literal ?? '', /a literal cannot be called/);
+  assert.equal(error.issues[0]?.path, 'routes.0.responses.1.body.json.root');
+});
+
+test('a render that loops too much stops with a template error instead of hanging', () => {
+  const engine = new TemplateEngine();
+  const many = Array.from({ length: 1000 }, (_, index) => index);
+  const template = engine.compileText('{{#each body}}{{#each ../body}}.{{/each}}{{/each}}');
+  assert.throws(() => template.render({ ...scope, body: many }, renderSession('k')), {
+    name: 'TemplateRenderError',
+    message: /more than 100000 block iterations/,
+  });
+});
