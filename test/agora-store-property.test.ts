@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type AgoraStore, RECORD_MAX_DEPTH } from '../src/server/state/agora-store';
+import { type AgoraStore, RECORD_MAX_DEPTH } from '../src/server/packs/agora/store/agora-store';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { AgoraDataSchema, type HistoryMessage } from '../src/shared/agora-model';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';

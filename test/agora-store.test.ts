@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/state/agora-seed';
+import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/packs/agora/store/agora-seed';
 import {
   type AgoraChange,
   AgoraDataError,
   AgoraStore,
   DuplicateEmailError,
   RECORD_MAX_DEPTH,
-} from '../src/server/state/agora-store';
-import type { HistoryLimits } from '../src/server/state/recorded-history';
+} from '../src/server/packs/agora/store/agora-store';
+import type { HistoryLimits } from '../src/server/packs/agora/store/recorded-history';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { AgoraDataSchema, type HistoryMessage, type StoredSession, type User } from '../src/shared/agora-model';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';

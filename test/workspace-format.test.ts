@@ -3,7 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger, startMockServer, WorkspaceError } from '../src/server/index';
-import { agoraSeed } from '../src/server/state/agora-seed';
+import { agoraSeed } from '../src/server/packs/agora/store/agora-seed';
 import { jsonPieces } from '../src/server/workspace/json-pieces';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { workspaceJsonSchema } from '../src/server/workspace/workspace-json-schema';

@@ -1,8 +1,8 @@
 import type { ServerSettings } from '../shared/settings';
 import type { EngineSettings } from './engine-settings';
 import type { RequestLog } from './http/request-log';
+import type { AgoraStore } from './packs/agora/store/agora-store';
 import type { ScenarioCatalogue } from './scenarios/scenario-catalogue';
-import type { AgoraStore } from './state/agora-store';
 import type { Logger } from './support/logger';
 import type { RetentionBudget } from './support/retention-budget';
 import type { ConnectionRegistry } from './ws/connection-registry';

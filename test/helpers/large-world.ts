@@ -1,4 +1,4 @@
-import type { AgoraStore } from '../../src/server/state/agora-store';
+import type { AgoraStore } from '../../src/server/packs/agora/store/agora-store';
 
 const FILLER = 'Inspectie van de keuken, de koelcel en de opslag; bevindingen volgen in het rapport. '.repeat(4);
 

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { stateRoutes } from '../packs/agora/agora-control-routes';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { consoleArea } from './console-area';
 import type { ControlDeps } from './control-deps';
@@ -9,7 +10,6 @@ import { recordingRoutes } from './routes/recording-routes';
 import { requestRoutes } from './routes/request-routes';
 import { scenarioRoutes } from './routes/scenario-routes';
 import { serverRoutes } from './routes/server-routes';
-import { stateRoutes } from './routes/state-routes';
 import { workspaceRoutes } from './routes/workspace-routes';
 
 export interface ControlPlane {

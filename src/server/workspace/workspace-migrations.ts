@@ -1,6 +1,6 @@
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { WORKSPACE_VERSION, type WorkspaceV0, WorkspaceV0Schema } from '../../shared/workspace';
-import { agoraScenarioPack } from '../scenarios/agora/agora-scenario-pack';
+import { agoraScenarioPack } from '../packs/agora/scenarios/agora-scenario-pack';
 
 /** A document of some older version, already checked against that version's schema. */
 type Migration = (document: unknown, defaultName: string) => unknown;

@@ -1,5 +1,5 @@
 import type { WorkspaceInput, WorkspaceTemplate } from '../../shared/workspace';
-import { agoraTemplate } from './templates/agora';
+import { agoraTemplate } from '../packs/agora/agora-template';
 import { genericTemplate } from './templates/generic';
 
 /** A built-in starting world: `agora` (the default) or `generic` (any AG-UI client). */

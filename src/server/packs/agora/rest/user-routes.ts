@@ -1,13 +1,13 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { PreferencesSchema, USER_NAME_MAX, UserSchema } from '../../../shared/agora-model';
-import type { EngineContext } from '../../engine-context';
-import { HttpError } from '../../http/http-errors';
-import { jsonBody } from '../../http/json-body';
-import { parseQueryAndBody, requestBody } from '../../http/parse-query-and-body';
-import { queryInteger, queryString } from '../../http/query-params';
-import { parseRequestPart } from '../../http/validation';
-import { DuplicateEmailError } from '../../state/agora-store';
+import { PreferencesSchema, USER_NAME_MAX, UserSchema } from '../../../../shared/agora-model';
+import type { EngineContext } from '../../../engine-context';
+import { HttpError } from '../../../http/http-errors';
+import { jsonBody } from '../../../http/json-body';
+import { parseQueryAndBody, requestBody } from '../../../http/parse-query-and-body';
+import { queryInteger, queryString } from '../../../http/query-params';
+import { parseRequestPart } from '../../../http/validation';
+import { DuplicateEmailError } from '../store/agora-store';
 
 const PageQuery = z.object({
   limit: queryInteger({ min: 1, max: 100 }).default(50),

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue, ScenarioStep } from '../../../shared/scenario';
+import type { JsonObject, JsonValue, ScenarioStep } from '../../../../shared/scenario';
 
 /**
  * The pieces every AGORA flow is made of, as scenario data: the agent snapshots, the routing step, the

@@ -1,8 +1,8 @@
 import { EventType } from '@ag-ui/core';
-import type { HistoryMessage } from '../../shared/agora-model';
-import { AgoraEventName } from '../agui/events';
-import type { Logger } from '../support/logger';
-import type { RunObserver } from './conversation';
+import type { HistoryMessage } from '../../../shared/agora-model';
+import { AgoraEventName } from '../../agui/events';
+import type { RunObserver } from '../../scenarios/conversation';
+import type { Logger } from '../../support/logger';
 
 /** Where runs are recorded as sessions (the AGORA store has exactly these two methods). */
 export interface SessionHistoryTarget {

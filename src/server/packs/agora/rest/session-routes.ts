@@ -1,11 +1,11 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { EngineContext } from '../../engine-context';
-import { HttpError } from '../../http/http-errors';
-import { jsonBody } from '../../http/json-body';
-import { requestBody } from '../../http/parse-query-and-body';
-import { queryBoolean, queryInteger, queryString } from '../../http/query-params';
-import { parseRequestPart } from '../../http/validation';
+import type { EngineContext } from '../../../engine-context';
+import { HttpError } from '../../../http/http-errors';
+import { jsonBody } from '../../../http/json-body';
+import { requestBody } from '../../../http/parse-query-and-body';
+import { queryBoolean, queryInteger, queryString } from '../../../http/query-params';
+import { parseRequestPart } from '../../../http/validation';
 
 const ListSessionsQuery = z.object({
   user_id: queryString(),

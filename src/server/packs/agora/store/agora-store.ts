@@ -15,10 +15,10 @@ import {
   TOOL_HISTORY_ROLES,
   type User,
   UserSchema,
-} from '../../shared/agora-model';
-import { DEFAULT_SETTINGS, MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
-import { exceedsJsonDepth } from '../support/json-depth';
-import type { Logger } from '../support/logger';
+} from '../../../../shared/agora-model';
+import { DEFAULT_SETTINGS, MAX_JSON_DEPTH_SETTING } from '../../../../shared/settings';
+import { exceedsJsonDepth } from '../../../support/json-depth';
+import type { Logger } from '../../../support/logger';
 
 export type { AgoraChange };
 

@@ -1,5 +1,5 @@
-import type { HistoryLimitSetting, HistoryMessage, SessionMetadata } from '../../shared/agora-model';
-import type { ServerSettings } from '../../shared/settings';
+import type { HistoryLimitSetting, HistoryMessage, SessionMetadata } from '../../../../shared/agora-model';
+import type { ServerSettings } from '../../../../shared/settings';
 
 /** The settings that bound what agent runs record. */
 export type HistoryLimits = Pick<ServerSettings, HistoryLimitSetting>;

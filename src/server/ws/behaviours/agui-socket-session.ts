@@ -6,8 +6,8 @@ import { parseClientRequest } from '../../agui/run-input';
 import type { EngineContext } from '../../engine-context';
 import { Conversation, type RunObserver } from '../../scenarios/conversation';
 import type { ScenarioCatalogue } from '../../scenarios/scenario-catalogue';
-import type { Connection } from '../../ws/connection';
-import type { ClientMessage, SocketSession } from '../../ws/message-socket-endpoint';
+import type { Connection } from '../connection';
+import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
 
 export interface AgoraSocketSessionOptions {
   context: EngineContext;

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../../shared/scenario';
+import type { JsonObject } from '../../../../shared/scenario';
 
 /** The demo's company and findings (Restaurant Bella Rosa), as AGORA's tools return them. */
 

@@ -1,11 +1,11 @@
-import type { JsonValue } from '../../../shared/scenario';
-import type { EventSink, OutgoingEvent } from '../../agui/events';
-import type { RunRequest } from '../../agui/run-input';
-import type { EngineContext } from '../../engine-context';
-import { HttpError } from '../../http/http-errors';
-import { Conversation, type RunObserver } from '../../scenarios/conversation';
-import { runHistoryRecorder } from '../../scenarios/run-history-recorder';
-import type { Connection } from '../../ws/connection';
+import type { JsonValue } from '../../shared/scenario';
+import type { EventSink, OutgoingEvent } from '../agui/events';
+import type { RunRequest } from '../agui/run-input';
+import type { EngineContext } from '../engine-context';
+import { HttpError } from '../http/http-errors';
+import { runHistoryRecorder } from '../packs/agora/run-history-recorder';
+import { Conversation, type RunObserver } from '../scenarios/conversation';
+import type { Connection } from '../ws/connection';
 import type { ThreadState } from './thread-conversations';
 
 /** One HTTP response a run streams into. */

@@ -1,5 +1,5 @@
-import type { AgoraData, HistoryMessage, StoredSession, User } from '../../shared/agora-model';
-import { toSpokenText } from '../scenarios/spoken-text';
+import type { AgoraData, HistoryMessage, StoredSession, User } from '../../../../shared/agora-model';
+import { toSpokenText } from '../../../scenarios/spoken-text';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

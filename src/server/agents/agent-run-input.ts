@@ -1,7 +1,7 @@
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
-import { parseClientRequest, type RunRequest } from '../../agui/run-input';
-import { RequestValidationError } from '../../http/http-errors';
-import { toValidationIssues } from '../../http/validation';
+import { parseClientRequest, type RunRequest } from '../agui/run-input';
+import { RequestValidationError } from '../http/http-errors';
+import { toValidationIssues } from '../http/validation';
 
 /**
  * The run an HTTP request body asks for. Only the official RunAgentInput 1.0 is accepted here (AGORA's id-less

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { BaseEvent } from '@ag-ui/core';
-import type { ConnectionTransport } from '../../ws/connection';
+import type { ConnectionTransport } from '../ws/connection';
 import type { EventStreamFormat } from './event-stream-format';
 
 /** How a response ended: `aborted` when the client went away first; code and reason when the console closed it. */

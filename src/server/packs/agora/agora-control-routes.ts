@@ -11,13 +11,13 @@ import {
   SessionEditSchema,
   UserEditSchema,
 } from '../../../shared/control-api';
+import type { ControlDeps } from '../../control/control-deps';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
-import { type AgoraStore, DuplicateEmailError, DuplicateSessionError } from '../../state/agora-store';
-import type { ControlDeps } from '../control-deps';
+import { type AgoraStore, DuplicateEmailError, DuplicateSessionError } from './store/agora-store';
 
 const SessionsQuerySchema = z.object({ userId: queryString().optional() });
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Router from '@koa/router';
-import { HttpError } from '../../http/http-errors';
-import { resourcesDir } from '../../support/package-root';
+import { HttpError } from '../../../http/http-errors';
+import { resourcesDir } from '../../../support/package-root';
 
 /** The documents the report flow links to; only these names are served, so no path ever reaches the disk. */
 const DOCUMENTS: Readonly<Record<string, string>> = {

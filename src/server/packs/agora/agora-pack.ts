@@ -1,14 +1,14 @@
 import type Router from '@koa/router';
 import type { EngineContext } from '../../engine-context';
-import { runHistoryRecorder } from '../../scenarios/run-history-recorder';
+import { type AgoraSocketSession, agoraSocketSession } from '../../ws/behaviours/agui-socket-session';
 import { messageSocketEndpoint } from '../../ws/message-socket-endpoint';
 import type { SocketEndpoint } from '../../ws/socket-server';
-import { agentsRoutes } from './agents-routes';
-import { type AgoraSocketSession, agoraSocketSession } from './agora-socket-session';
-import { documentRoutes } from './document-routes';
-import { serviceRoutes } from './service-routes';
-import { sessionRoutes } from './session-routes';
-import { userRoutes } from './user-routes';
+import { agentsRoutes } from './rest/agents-routes';
+import { documentRoutes } from './rest/document-routes';
+import { serviceRoutes } from './rest/service-routes';
+import { sessionRoutes } from './rest/session-routes';
+import { userRoutes } from './rest/user-routes';
+import { runHistoryRecorder } from './run-history-recorder';
 
 /** A mocked backend: its REST routers and its WebSocket endpoints. */
 export interface ContractProfile {

@@ -1,4 +1,4 @@
-import type { ScenarioInput, ScenarioStep } from '../../../shared/scenario';
+import type { ScenarioInput, ScenarioStep } from '../../../../shared/scenario';
 import { AgoraAgent, answer, handoff, routing, TOOL_DISPLAY_NAMES } from './agora-building-blocks';
 import { DEMO_COMPANY, DEMO_INSPECTOR } from './agora-demo-data';
 

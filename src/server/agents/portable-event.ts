@@ -1,5 +1,5 @@
 import { type BaseEvent, EventType } from '@ag-ui/core';
-import { type OutgoingEvent, outgoing } from '../../agui/events';
+import { type OutgoingEvent, outgoing } from '../agui/events';
 
 /**
  * The event as any AG-UI 1.0 client takes it without complaint. AGORA's TOOL_CALL_START carries two extra

@@ -1,4 +1,4 @@
-import type { ScenarioInput } from '../../../shared/scenario';
+import type { ScenarioInput } from '../../../../shared/scenario';
 import { findingRegulations } from './finding-regulations';
 import { generalWelcome } from './general-welcome';
 import { inspectionStart } from './inspection-start';

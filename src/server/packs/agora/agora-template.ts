@@ -1,7 +1,7 @@
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
-import { agoraScenarioPack } from '../../scenarios/agora/agora-scenario-pack';
-import { agoraSeed } from '../../state/agora-seed';
+import { agoraScenarioPack } from './scenarios/agora-scenario-pack';
+import { agoraSeed } from './store/agora-seed';
 
 /** The default workspace: AGORA's seed data and its four demo flows, default settings. */
 export function agoraTemplate(now: number, name = 'AGORA mock'): WorkspaceInput {

@@ -1,11 +1,11 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { outgoing, runError, runStarted } from '../../agui/events';
-import type { EngineContext } from '../../engine-context';
-import { HttpError } from '../../http/http-errors';
-import { jsonBody } from '../../http/json-body';
-import { requestBody } from '../../http/parse-query-and-body';
-import type { Connection } from '../../ws/connection';
+import { outgoing, runError, runStarted } from '../agui/events';
+import type { EngineContext } from '../engine-context';
+import { HttpError } from '../http/http-errors';
+import { jsonBody } from '../http/json-body';
+import { requestBody } from '../http/parse-query-and-body';
+import type { Connection } from '../ws/connection';
 import { agentRunRequest } from './agent-run-input';
 import { AgentThread, type RunStream } from './agent-thread';
 import { EVENT_STREAM_MEDIA_TYPES, negotiateEventStream } from './event-stream-format';

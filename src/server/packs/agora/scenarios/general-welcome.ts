@@ -1,4 +1,4 @@
-import type { ScenarioInput } from '../../../shared/scenario';
+import type { ScenarioInput } from '../../../../shared/scenario';
 import { AgoraAgent, answer, routing } from './agora-building-blocks';
 
 /** Flow 4: anything else stays with the general agent: how to start, or what next once an inspection runs. */

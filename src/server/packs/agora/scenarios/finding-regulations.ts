@@ -1,4 +1,4 @@
-import type { ScenarioInput } from '../../../shared/scenario';
+import type { ScenarioInput } from '../../../../shared/scenario';
 import { AgoraAgent, answer, handoff, routing, tool } from './agora-building-blocks';
 import { DEMO_COMPANY, DEMO_REGULATIONS, DEMO_VIOLATION } from './agora-demo-data';
 
