@@ -1,7 +1,8 @@
-import Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
+import compose from 'koa-compose';
+import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { outgoing, runError, runStarted } from '../agui/events';
-import type { EngineContext } from '../engine-context';
+import type { EngineCore } from '../engine-context';
 import { HttpError } from '../http/http-errors';
 import { jsonBody } from '../http/json-body';
 import { requestBody } from '../http/parse-query-and-body';
@@ -11,7 +12,6 @@ import { AgentThread, type RunStream } from './agent-thread';
 import { EVENT_STREAM_MEDIA_TYPES, negotiateEventStream } from './event-stream-format';
 import { EventStreamResponse } from './event-stream-response';
 import { portableEvent } from './portable-event';
-import { SettingPathPattern } from './setting-path-pattern';
 import { ThreadConversations } from './thread-conversations';
 
 export interface AgentHttpOptions {
@@ -30,9 +30,9 @@ export const DEFAULT_AGENT_HTTP_OPTIONS: AgentHttpOptions = {
 };
 
 export interface AgentHttpEndpoint {
-  /** `POST <agentPath>`; the path follows the `agentPath` setting at run time. */
-  readonly router: Router;
-  /** Ends every open stream and forgets every thread (engine close). */
+  /** Answers a `POST` to the agent's path: the body read and checked, then the run streamed. */
+  readonly handle: Middleware;
+  /** Ends every open stream and forgets every thread (the agent removed, the engine closed). */
   close(): void;
 }
 
@@ -42,20 +42,23 @@ export interface AgentHttpEndpoint {
  * resume with nothing to continue). Each request is a connection of kind `sse` in the registry, so the console
  * lists it, records its frames and can inject into it while it is open.
  */
-export function agentHttpEndpoint(context: EngineContext, options: Partial<AgentHttpOptions> = {}): AgentHttpEndpoint {
+export function agentHttpEndpoint(
+  environment: AguiEndpointEnvironment,
+  options: Partial<AgentHttpOptions> = {},
+): AgentHttpEndpoint {
+  const { context } = environment;
   const { keepAliveMs, maxThreads, threadIdleMs } = { ...DEFAULT_AGENT_HTTP_OPTIONS, ...options };
   const threads = new ThreadConversations<AgentThread>({ maxThreads, idleMs: threadIdleMs });
   const open = new Set<Connection>();
-  const router = new Router();
 
-  router.post(new SettingPathPattern(() => context.settings().agentPath), jsonBody(context.settings), (ctx) => {
+  const play: Middleware = (ctx) => {
     const format = negotiateEventStream((...types) => ctx.accepts(...types));
     if (!format) {
       throw new HttpError(406, `Not Acceptable: this endpoint answers with ${EVENT_STREAM_MEDIA_TYPES.join(' or ')}`);
     }
     const body = requestBody(ctx);
     const request = agentRunRequest(body);
-    const thread = threads.acquire(request.threadId, () => new AgentThread(context, requestOrigin(ctx, context)));
+    const thread = threads.acquire(request.threadId, () => new AgentThread(environment, requestOrigin(ctx, context)));
     thread.checkResume(request);
 
     // From here on the response is ours: Koa neither serialises nor ends it.
@@ -140,10 +143,10 @@ export function agentHttpEndpoint(context: EngineContext, options: Partial<Agent
         fail(`the run could not be played: ${(error as Error).message}`, error);
       }
     });
-  });
+  };
 
   return {
-    router,
+    handle: compose([jsonBody(context.settings), play]),
     close() {
       threads.close();
       for (const connection of open) connection.close(1001, 'server shutting down');
@@ -153,7 +156,7 @@ export function agentHttpEndpoint(context: EngineContext, options: Partial<Agent
 }
 
 /** The origin the client used (so links in answers work through port forwards), when the Host header is sane. */
-function requestOrigin(ctx: Context, context: EngineContext): string {
+function requestOrigin(ctx: Context, context: EngineCore): string {
   const host = ctx.get('host');
   if (!/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(host)) return context.origin();
   return `${ctx.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${host}`;

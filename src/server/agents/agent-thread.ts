@@ -1,9 +1,8 @@
 import type { JsonValue } from '../../shared/scenario';
+import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import type { EventSink, OutgoingEvent } from '../agui/events';
 import type { RunRequest } from '../agui/run-input';
-import type { EngineContext } from '../engine-context';
 import { HttpError } from '../http/http-errors';
-import { runHistoryRecorder } from '../packs/agora/run-history-recorder';
 import { Conversation, type RunObserver } from '../scenarios/conversation';
 import type { Connection } from '../ws/connection';
 import type { ThreadState } from './thread-conversations';
@@ -32,11 +31,10 @@ export class AgentThread implements ThreadState {
   private readonly recorder: RunObserver;
 
   constructor(
-    private readonly context: EngineContext,
+    private readonly environment: AguiEndpointEnvironment,
     private readonly origin: string,
   ) {
-    // Runs become REST sessions, as on /ws.
-    this.recorder = runHistoryRecorder(context.store, context.logger);
+    this.recorder = environment.runObserver();
     this.conversation = this.createConversation(new Map());
   }
 
@@ -98,11 +96,12 @@ export class AgentThread implements ThreadState {
     const sink: EventSink = (event) => this.current?.send(event);
     const recorder = this.recorder;
     const conversation = new Conversation({
-      catalogue: this.context.scenarios,
+      catalogue: this.environment.context.scenarios,
+      scenarios: this.environment.scenarios,
       sink,
       origin: this.origin,
-      speed: () => this.context.settings().speed,
-      approvalTimeoutMs: () => this.context.settings().approvalTimeoutMs,
+      speed: () => this.environment.context.settings().speed,
+      approvalTimeoutMs: () => this.environment.context.settings().approvalTimeoutMs,
       approvals: 'interrupt',
       observer: {
         runStarted: (request) => {
@@ -118,7 +117,7 @@ export class AgentThread implements ThreadState {
           }
           recorder.runStarted?.(request);
         },
-        event: (request, event) => recorder.event?.(request, event),
+        event: recorder.event && ((request, event) => recorder.event?.(request, event)),
         runEnded: (request, end) => {
           recorder.runEnded?.(request, end);
           const stream = this.streams.get(request);

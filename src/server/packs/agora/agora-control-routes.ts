@@ -11,12 +11,12 @@ import {
   SessionEditSchema,
   UserEditSchema,
 } from '../../../shared/control-api';
-import type { ControlDeps } from '../../control/control-deps';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
+import type { PackEnvironment } from '../pack-definition';
 import { type AgoraStore, DuplicateEmailError, DuplicateSessionError } from './store/agora-store';
 
 const SessionsQuerySchema = z.object({ userId: queryString().optional() });
@@ -52,10 +52,9 @@ function sessionFrom(ctx: Context, store: AgoraStore): SessionMetadata {
  * The console's editor for what the mocked REST API serves: users (and which one is "me"), sessions and
  * their histories, reset to the seed. Changes apply at once and are announced on the live feed.
  */
-export function stateRoutes({ context }: ControlDeps): Router {
+export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironment): Router {
   const router = new Router();
-  const { store } = context;
-  const body = jsonBody(context.settings);
+  const body = jsonBody(environment.settings);
 
   router.get('/state/users', (ctx) => {
     const { users, totalCount } = store.listUsers({ limit: Number.MAX_SAFE_INTEGER, offset: 0 });

@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
 import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
 import { parseClientRequest } from '../../agui/run-input';
-import type { EngineContext } from '../../engine-context';
-import { Conversation, type RunObserver } from '../../scenarios/conversation';
-import type { ScenarioCatalogue } from '../../scenarios/scenario-catalogue';
+import { Conversation } from '../../scenarios/conversation';
 import type { Connection } from '../connection';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
 
-export interface AgoraSocketSessionOptions {
-  context: EngineContext;
-  catalogue: ScenarioCatalogue;
-  /** Extra observer of every run (the session store records runs as REST sessions). */
-  observer?: RunObserver;
+export interface AguiSocketSessionOptions {
+  environment: AguiEndpointEnvironment;
+  /** A run request that arrives while a run plays: answered after it, or cancelling it. */
+  whileRunning: 'queue' | 'cancel';
 }
 
 /** A socket session the console can also drive: play a chosen scenario now. */
-export interface AgoraSocketSession extends SocketSession {
+export interface AguiSocketSession extends SocketSession {
   /**
    * Plays the scenario as a new run on this connection now, cancelling one in progress cleanly; messages the
    * client queued keep waiting and are answered after it. Its runId.
@@ -26,18 +24,22 @@ export interface AgoraSocketSession extends SocketSession {
 }
 
 /**
- * AGORA's `/ws`: one RunAgentInput (or an approval answer) per text frame in, AG-UI events out. A message that
- * arrives while a run streams is answered after it, in order, as AGORA's Python mock does (HAI does not lock its
- * input, and its voice mode sends each sentence as soon as it is heard); past `DEFAULT_MAX_QUEUED_RUNS` waiting,
- * one more is refused with `agora:error` `run_queue_full`. An approval answer goes to the waiting run at once.
- * Anything else is answered with `agora:error` and leaves a playing run alone.
+ * AG-UI over a WebSocket in AGORA's framing (the one proposed upstream): one RunAgentInput (or an approval
+ * answer) per text frame in, AG-UI events out. With `queue`, a message that arrives while a run streams is
+ * answered after it, in order, as AGORA's Python mock does (HAI does not lock its input, and its voice mode sends
+ * each sentence as soon as it is heard); past `DEFAULT_MAX_QUEUED_RUNS` waiting, one more is refused with
+ * `agora:error` `run_queue_full`. An approval answer goes to the waiting run at once. Anything else is answered
+ * with `agora:error` and leaves a playing run alone.
  */
-export function agoraSocketSession(
+export function aguiSocketSession(
   connection: Connection,
   request: IncomingMessage,
-  options: AgoraSocketSessionOptions,
-): AgoraSocketSession {
-  const { context, catalogue, observer } = options;
+  options: AguiSocketSessionOptions,
+): AguiSocketSession {
+  const { environment, whileRunning } = options;
+  const { context } = environment;
+  const catalogue = context.scenarios;
+  const observer = environment.runObserver();
   // Run events go through the connection's sequence tracker, so the console knows what is open.
   const flush = burstWriter(request.socket);
   const sink: EventSink = (event) => {
@@ -52,11 +54,12 @@ export function agoraSocketSession(
 
   const conversation = new Conversation({
     catalogue,
+    scenarios: environment.scenarios,
     sink,
     origin: requestOrigin(request) ?? context.origin(),
     speed: () => context.settings().speed,
     approvalTimeoutMs: () => context.settings().approvalTimeoutMs,
-    whileRunning: 'queue',
+    whileRunning,
     observer: {
       runStarted(run) {
         connection.update({
@@ -107,7 +110,7 @@ export function agoraSocketSession(
         handle(message);
       } catch (error) {
         // A fault of the engine must not take the socket (or the process) down: say so, like AGORA does.
-        context.logger.error('AGORA /ws message failed', error);
+        context.logger.error(`${connection.path}: a message could not be handled`, error);
         sendError('processing_error', `The message could not be processed: ${(error as Error).message}`);
       }
     },

@@ -1,11 +1,12 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { EngineContext } from '../../../engine-context';
 import { HttpError } from '../../../http/http-errors';
 import { jsonBody } from '../../../http/json-body';
 import { requestBody } from '../../../http/parse-query-and-body';
 import { queryBoolean, queryInteger, queryString } from '../../../http/query-params';
 import { parseRequestPart } from '../../../http/validation';
+import type { PackEnvironment } from '../../pack-definition';
+import type { AgoraStore } from '../store/agora-store';
 
 const ListSessionsQuery = z.object({
   user_id: queryString(),
@@ -24,8 +25,7 @@ const UpdateSessionBody = z.object({ title: z.string().nullish() });
 const sessionNotFound = () => new HttpError(404, 'Session not found');
 
 /** `/sessions`: a user's sessions, one session's history and metadata, renaming and deleting. */
-export function sessionRoutes(context: EngineContext): Router {
-  const { store } = context;
+export function sessionRoutes(store: AgoraStore, environment: PackEnvironment): Router {
   const router = new Router();
 
   router.get('/sessions', (ctx) => {
@@ -48,7 +48,7 @@ export function sessionRoutes(context: EngineContext): Router {
     ctx.body = { success: true, session };
   });
 
-  router.put('/sessions/:sessionId', jsonBody(context.settings), (ctx) => {
+  router.put('/sessions/:sessionId', jsonBody(environment.settings), (ctx) => {
     const body = parseRequestPart(UpdateSessionBody, requestBody(ctx), 'body');
     const session = store.updateSession(ctx.params.sessionId ?? '', { title: body.title ?? undefined });
     if (!session) throw sessionNotFound();

@@ -1,12 +1,13 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { PreferencesSchema, USER_NAME_MAX, UserSchema } from '../../../../shared/agora-model';
-import type { EngineContext } from '../../../engine-context';
 import { HttpError } from '../../../http/http-errors';
 import { jsonBody } from '../../../http/json-body';
 import { parseQueryAndBody, requestBody } from '../../../http/parse-query-and-body';
 import { queryInteger, queryString } from '../../../http/query-params';
 import { parseRequestPart } from '../../../http/validation';
+import type { PackEnvironment } from '../../pack-definition';
+import type { AgoraStore } from '../store/agora-store';
 import { DuplicateEmailError } from '../store/agora-store';
 
 const PageQuery = z.object({
@@ -51,10 +52,9 @@ const userNotFound = () => new HttpError(404, 'User not found');
 /** Built once: zod compiles a schema's parser on construction, far too slow per request. */
 const PreferencesPatch = PreferencesSchema.partial();
 
-export function userRoutes(context: EngineContext): Router {
-  const { store } = context;
+export function userRoutes(store: AgoraStore, environment: PackEnvironment): Router {
   const router = new Router();
-  const body = jsonBody(context.settings);
+  const body = jsonBody(environment.settings);
 
   router.get('/users/me', (ctx) => {
     const user = store.currentUser();
