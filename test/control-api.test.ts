@@ -54,11 +54,44 @@ test('requests for a foreign Host are refused 403 (DNS rebinding), loopback name
 test('no CORS on the control API, and it is kept out of the REST request log', async () => {
   const server = await startTestEngine();
   const response = await fetch(`${server.url}/__console/api/server`, {
-    headers: { authorization: `Bearer ${server.token}`, origin: 'http://evil.example' },
+    headers: { authorization: `Bearer ${server.token}`, origin: server.url },
   });
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('access-control-allow-origin'), null);
   assert.equal(server.context.requestLog.size, 0);
+});
+
+test("a request from another origin is refused 403, token or not; the console's own origin and no Origin pass", async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  for (const origin of [
+    'http://evil.example',
+    `http://evil.example:${server.port}`,
+    `http://localhost:${server.port}`,
+    `http://127.0.0.1:${server.port + 1}`,
+    'null',
+    'not a url',
+  ]) {
+    for (const [method, path] of [
+      ['GET', '/server'],
+      ['POST', '/state/reset'],
+      ['DELETE', '/requests'],
+    ] as const) {
+      const response = await fetch(`${server.url}/__console/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${server.token}`, origin },
+      });
+      assert.equal(response.status, 403, `${method} ${path} from ${origin}`);
+      assert.match(
+        ((await response.json()) as { detail: string }).detail,
+        /^Forbidden origin: only the console's own page/,
+      );
+    }
+  }
+  assert.equal((await api.get('/server', { origin: `http://127.0.0.1:${server.port}` })).status, 200);
+  assert.equal((await api.get('/server')).status, 200, 'scripts send no Origin: the token guards them');
+  // Addressed as localhost, the console's origin is localhost.
+  assert.equal(await getWithHost(server.port, '/__console/api/server', `localhost:${server.port}`, server.token), 200);
 });
 
 test('GET /server describes the engine', async () => {
