@@ -252,6 +252,12 @@ const FeedConnectionIdsSchema = z.union(
   },
 );
 
+/**
+ * Codes the live feed closes with: 4001 not authenticated (the reason says what to send), 1008 too many unusable
+ * messages, 1011 the engine failed handling a message (a bug, logged), 1001 shutting down.
+ */
+export const FEED_CLOSE_CODES = { unauthorized: 4001, policy: 1008, internalError: 1011, shutdown: 1001 } as const;
+
 /** Client → server messages on the live feed. The first must be `auth`; the server checks each against this. */
 export const FeedClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(1024) }),

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import {
+  FEED_CLOSE_CODES,
   type FeedClientMessage,
   type FeedItem,
   type FeedServerMessage,
@@ -29,15 +30,7 @@ export interface LiveFeedOptions {
 /** Flush ticks between counter updates (5 × 50 ms: four times a second). */
 const COUNTER_TICKS = 5;
 
-/**
- * Close codes (reasons stay under the 123 bytes a close frame allows). 4001: not authenticated — the reason says
- * what to send; 1008: too many unusable messages; 1011: the engine failed handling a message (a bug, logged).
- */
-export const FEED_CLOSE = {
-  unauthorized: 4001,
-  policy: 1008,
-  internalError: 1011,
-} as const;
+// Close reasons: each under the 123 bytes a close frame allows.
 const AUTH_FIRST = 'Unauthorized: the first message must be {"type":"auth","token":"<console token>"}';
 const AUTH_TIMEOUT = 'Unauthorized: send {"type":"auth","token":"<console token>"} first';
 const WRONG_TOKEN = 'Unauthorized: wrong token; send the console token (the #token=… part of the console URL)';
@@ -121,13 +114,14 @@ export class LiveFeed {
 
   close(): void {
     this.stop();
-    for (const subscriber of this.subscribers) subscriber.socket.close(1001, 'Server shutting down');
+    for (const subscriber of this.subscribers)
+      subscriber.socket.close(FEED_CLOSE_CODES.shutdown, 'Server shutting down');
     this.subscribers.clear();
   }
 
   private awaitAuth(socket: WebSocket): void {
     const timeout = setTimeout(
-      this.guarded(socket, () => socket.close(FEED_CLOSE.unauthorized, AUTH_TIMEOUT)),
+      this.guarded(socket, () => socket.close(FEED_CLOSE_CODES.unauthorized, AUTH_TIMEOUT)),
       this.options.authTimeoutMs,
     );
     socket.once('close', () => clearTimeout(timeout));
@@ -136,8 +130,9 @@ export class LiveFeed {
       this.guarded(socket, (data: RawData, isBinary: boolean) => {
         clearTimeout(timeout);
         const read = readFeedClientMessage(data, isBinary, this.deps.context.settings().maxJsonDepth);
-        if (!read.ok || read.message.type !== 'auth') socket.close(FEED_CLOSE.unauthorized, AUTH_FIRST);
-        else if (!tokenMatches(read.message.token, this.deps.token)) socket.close(FEED_CLOSE.unauthorized, WRONG_TOKEN);
+        if (!read.ok || read.message.type !== 'auth') socket.close(FEED_CLOSE_CODES.unauthorized, AUTH_FIRST);
+        else if (!tokenMatches(read.message.token, this.deps.token))
+          socket.close(FEED_CLOSE_CODES.unauthorized, WRONG_TOKEN);
         else this.add(socket);
       }),
     );
@@ -189,7 +184,7 @@ export class LiveFeed {
 
   /** An unusable message changes nothing: the client hears why, and one that keeps sending them is closed. */
   private refuseMessage(subscriber: Subscriber, detail: string): void {
-    if (++subscriber.malformed > MAX_MALFORMED) subscriber.socket.close(FEED_CLOSE.policy, TOO_MANY_MALFORMED);
+    if (++subscriber.malformed > MAX_MALFORMED) subscriber.socket.close(FEED_CLOSE_CODES.policy, TOO_MANY_MALFORMED);
     else send(subscriber.socket, { type: 'error', detail });
   }
 
@@ -205,7 +200,7 @@ export class LiveFeed {
       } catch (error) {
         this.deps.context.logger.error('live feed: handling a client message failed', error);
         try {
-          socket.close(FEED_CLOSE.internalError, 'Internal error');
+          socket.close(FEED_CLOSE_CODES.internalError, 'Internal error');
         } catch {
           socket.terminate();
         }

@@ -1,4 +1,5 @@
 import {
+  FEED_CLOSE_CODES,
   type FeedClientMessage,
   type FeedItem,
   LIVE_FEED_PATH,
@@ -18,7 +19,6 @@ export interface LiveFeedHandlers {
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 3000];
-const UNAUTHORIZED = 4001;
 
 /**
  * The console's end of `/__console/live`: authenticates first, keeps the frame subscriptions, and comes back
@@ -83,7 +83,7 @@ export class LiveFeed {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.stopped) return;
-      if (event.code === UNAUTHORIZED) {
+      if (event.code === FEED_CLOSE_CODES.unauthorized) {
         this.handlers.onStatus('unauthorized');
         return;
       }
