@@ -339,7 +339,6 @@ test('hostile requests to the control API and the console files: never a 5xx, a 
     session: server.context.store.listAllSessions().map((session) => session.sessionId),
   };
 
-  const started = Date.now();
   await fc.assert(
     fc.asyncProperty(requestArbitrary(server, ids), async (request) => {
       const { status, text } = await send(server, request);
@@ -356,7 +355,6 @@ test('hostile requests to the control API and the console files: never a 5xx, a 
   await assertHealthy(server);
   await open.close();
   assertNoBugs();
-  assert.ok(Date.now() - started < 60_000, 'bounded in time');
 });
 
 test('hostile workspace paths for open, save as and new: 4xx with a problem that names the file, never 5xx', async () => {
@@ -527,7 +525,6 @@ test('hostile live feed clients: refused, told, or closed with 4001/1008 — nev
     authFirst: fc.constantFrom<FeedSession['authFirst']>('right', 'right', 'right', 'wrong', 'none'),
     messages: fc.array(feedMessage, { maxLength: 6 }),
   });
-  const started = Date.now();
   await fc.assert(
     fc.asyncProperty(session, async (generated) => {
       const input: FeedSession = { ...generated, origin: generated.origin ?? undefined };
@@ -548,5 +545,4 @@ test('hostile live feed clients: refused, told, or closed with 4001/1008 — nev
   );
   await assertHealthy(server);
   assertNoBugs();
-  assert.ok(Date.now() - started < 60_000, 'bounded in time');
 });
