@@ -76,3 +76,41 @@ test('/__console redirects to /__console/, sends a strict CSP, and unknown conso
   const missing = await fetch(`${server.url}/__console/nope.js`);
   assert.equal(missing.status, 404);
 });
+
+test("CSP connect-src 'self': opened as localhost, the live feed and Try it still connect; other hosts are blocked", async () => {
+  const server = await startTestEngine();
+  const index = await fetch(`${server.url}/__console/`);
+  assert.match(index.headers.get('content-security-policy') ?? '', /connect-src 'self';/);
+  assert.doesNotMatch(index.headers.get('content-security-policy') ?? '', /ws:|wss:/);
+  // The engine names itself 127.0.0.1; a person may well type localhost. 'self' is then localhost:PORT.
+  const local = server.consoleUrl.replace('127.0.0.1', 'localhost');
+  const { page, errors } = await openConsole(server, browser, local);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
+  await page.getByLabel('Prompt').fill('hallo');
+  await page.getByRole('button', { name: 'Send prompt' }).click();
+  await page.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
+  assert.deepEqual(errors, [], `no errors in the page (CSP included): ${errors.join('; ')}`);
+
+  // A script in the console cannot reach any other socket or origin: the CSP refuses before connecting.
+  const blocked = await page.evaluate(
+    (port) =>
+      Promise.all(
+        [`ws://127.0.0.1:${port}/__console/live`, `ws://127.0.0.1:${port + 1}/`, 'wss://evil.example/'].map(
+          (url) =>
+            new Promise<string>((resolve) => {
+              try {
+                const socket = new WebSocket(url);
+                socket.onopen = () => resolve(`opened ${url}`);
+                socket.onerror = () => resolve('blocked');
+              } catch {
+                resolve('blocked');
+              }
+            }),
+        ),
+      ),
+    server.port,
+  );
+  assert.deepEqual(blocked, ['blocked', 'blocked', 'blocked']);
+});

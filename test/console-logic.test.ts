@@ -5,6 +5,7 @@ import type { SessionMetadata, User } from '../src/shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { RequestLogEntry, RequestSummary } from '../src/shared/request-log';
 
+const { describeDetail } = await rendererModule('api/api-error.ts');
 const { closeProblems } = await rendererModule('features/inject/close-validation.ts');
 const { validateEvents } = await rendererModule('features/inject/event-validation.ts');
 const { MACROS, macroParams } = await rendererModule('features/inject/macro-fields.ts');
@@ -281,4 +282,20 @@ test('try it transcript: an AG-UI 1.0 interrupt in RUN_FINISHED is an approval t
   assert.equal(items[1].via, 'interrupt');
   assert.equal(items[1].approvalId, 'appr-1');
   assert.equal(items[1].toolName, 'gen');
+});
+
+test('error answers read as one line: a string detail, FastAPI issues, a workspace problem', () => {
+  assert.equal(describeDetail(403, { detail: 'Forbidden origin: …' }), 'Forbidden origin: …');
+  assert.equal(
+    describeDetail(422, { detail: [{ type: 'value_error', loc: ['body', 'path'], msg: 'must be an absolute path' }] }),
+    'path: must be an absolute path',
+  );
+  const problem = {
+    operation: 'save',
+    file: '/tmp',
+    problem: 'the path is a folder',
+    message: '/tmp: the path is a folder',
+  };
+  assert.equal(describeDetail(422, { detail: problem }), '/tmp: the path is a folder');
+  assert.equal(describeDetail(500, null), 'The engine answered 500');
 });

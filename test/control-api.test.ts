@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { test } from 'node:test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { ItemsPage, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry } from '../src/shared/request-log';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { rawHttp } from './helpers/raw-http';
 
 /** A request with a Host header of our choosing (fetch does not allow setting it). */
 function getWithHost(port: number, path: string, host: string, token: string): Promise<number> {
@@ -54,11 +58,44 @@ test('requests for a foreign Host are refused 403 (DNS rebinding), loopback name
 test('no CORS on the control API, and it is kept out of the REST request log', async () => {
   const server = await startTestEngine();
   const response = await fetch(`${server.url}/__console/api/server`, {
-    headers: { authorization: `Bearer ${server.token}`, origin: 'http://evil.example' },
+    headers: { authorization: `Bearer ${server.token}`, origin: server.url },
   });
   assert.equal(response.status, 200);
   assert.equal(response.headers.get('access-control-allow-origin'), null);
   assert.equal(server.context.requestLog.size, 0);
+});
+
+test("a request from another origin is refused 403, token or not; the console's own origin and no Origin pass", async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  for (const origin of [
+    'http://evil.example',
+    `http://evil.example:${server.port}`,
+    `http://localhost:${server.port}`,
+    `http://127.0.0.1:${server.port + 1}`,
+    'null',
+    'not a url',
+  ]) {
+    for (const [method, path] of [
+      ['GET', '/server'],
+      ['POST', '/state/reset'],
+      ['DELETE', '/requests'],
+    ] as const) {
+      const response = await fetch(`${server.url}/__console/api${path}`, {
+        method,
+        headers: { authorization: `Bearer ${server.token}`, origin },
+      });
+      assert.equal(response.status, 403, `${method} ${path} from ${origin}`);
+      assert.match(
+        ((await response.json()) as { detail: string }).detail,
+        /^Forbidden origin: only the console's own page/,
+      );
+    }
+  }
+  assert.equal((await api.get('/server', { origin: `http://127.0.0.1:${server.port}` })).status, 200);
+  assert.equal((await api.get('/server')).status, 200, 'scripts send no Origin: the token guards them');
+  // Addressed as localhost, the console's origin is localhost.
+  assert.equal(await getWithHost(server.port, '/__console/api/server', `localhost:${server.port}`, server.token), 200);
 });
 
 test('GET /server describes the engine', async () => {
@@ -250,4 +287,40 @@ test('pause holds outgoing frames until resumed; latency delays each frame, orde
   assert.equal((await api.patch(`/connections/${connection.id}`, { latencyMs: -5 })).status, 422);
   assert.equal((await api.patch(`/connections/${connection.id}`, {})).status, 422);
   await client.close();
+});
+
+test("the console's files: every not-found (hidden, traversal, folders, missing, undecodable) is JSON 404", async () => {
+  const rendererDir = await mkdtemp(join(tmpdir(), 'agui-console-'));
+  after(() => rm(rendererDir, { recursive: true, force: true }));
+  await mkdir(join(rendererDir, 'assets'));
+  await mkdir(join(rendererDir, '.git'));
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
+  await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  await writeFile(join(rendererDir, '.hidden'), 'secret');
+  await writeFile(join(rendererDir, '.git', 'config'), 'secret');
+  const server = await startTestEngine({ rendererDir });
+  const index = await fetch(`${server.url}/__console/`);
+  assert.equal(index.status, 200);
+  assert.match(await index.text(), /<title>console<\/title>/);
+  assert.equal((await fetch(`${server.url}/__console/assets/app.js`)).status, 200);
+  for (const path of [
+    '/__console/.hidden',
+    '/__console/.git/config',
+    '/__console/assets/.hidden',
+    '/__console/assets',
+    '/__console/assets/',
+    '/__console/missing.js',
+    '/__console/%2e%2e/package.json',
+    '/__console/..%2f..%2fetc/passwd',
+    '/__console/%E0%A4%A',
+    '/__console/a%00b',
+    `/__console/${'x'.repeat(300)}`,
+  ]) {
+    const response = await rawHttp(server.port, [
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+    ]);
+    assert.equal(response.status, 404, path);
+    assert.match(response.headers['content-type'] ?? '', /^application\/json/, path);
+    assert.deepEqual(JSON.parse(response.body), { detail: 'Not Found' }, path);
+  }
 });

@@ -94,7 +94,7 @@ test('every problem of every route is reported at its path from the workspace ro
     'staticFolders.0.path',
   ]);
   assert.match(issues['routes.1.path'] ?? '', /^invalid path pattern: Missing parameter name/);
-  assert.match(issues['routes.2.responses.0.when.query.q'] ?? '', /invalid regular expression.*RE2/);
+  assert.match(issues['routes.2.responses.0.when.query.q'] ?? '', /invalid escape sequence.*RE2 syntax/);
   assert.match(issues['routes.2.responses.0.when.body.0.path'] ?? '', /filters cannot call methods/);
   assert.match(issues['routes.2.responses.0.when.body.1.path'] ?? '', /starts with \$/);
   assert.match(issues['routes.2.responses.0.body.json.name'] ?? '', /^template error: unknown name "nope"/);
@@ -107,7 +107,7 @@ test('every problem of every route is reported at its path from the workspace ro
   assert.match(issues['routes.2.responses.0.headers.Content-Length'] ?? '', /set by the engine/);
   assert.match(issues['routes.3.validate.query'] ?? '', /^invalid JSON Schema: schema is invalid/);
   assert.match(issues['routes.3.validate.headers'] ?? '', /lower-case: write "x-token"/);
-  assert.match(issues['routes.3.validate.body'] ?? '', /invalid regular expression/);
+  assert.match(issues['routes.3.validate.body'] ?? '', /not a pattern the engine can run.*RE2 syntax/);
   assert.match(issues['collections.0.path'] ?? '', /literal/);
   assert.equal(issues['collections.0.records.1.id'], 'duplicate id 1');
   assert.equal(issues['collections.0.records.2.id'], 'Input should be a valid integer');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import type { FeedItem } from '../src/shared/control-api';
+import type { MockServer } from '../src/server/index';
+import type { FeedItem, FeedServerMessage } from '../src/shared/control-api';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -31,12 +32,174 @@ test('the feed wants the token as its first message; a wrong one is closed with 
 
 test('the feed refuses a foreign Host at the upgrade with 403', async () => {
   const server = await startTestEngine();
-  const response = await rawHttp(server.port, [
-    `GET /__console/live HTTP/1.1\r\nHost: evil.example:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
-  ]);
+  const response = await rawHttp(server.port, [upgradeRequest(`evil.example:${server.port}`)]);
   assert.equal(response.status, 403);
 });
+
+/** A WebSocket handshake for the feed, as a browser page would send it. */
+function upgradeRequest(host: string, origin?: string): string {
+  return (
+    `GET /__console/live HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    `${origin === undefined ? '' : `Origin: ${origin}\r\n`}` +
+    'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n'
+  );
+}
+
+test('the feed refuses another origin at the upgrade with 403: only the console page itself may open it', async () => {
+  const server = await startTestEngine();
+  const host = `127.0.0.1:${server.port}`;
+  for (const origin of [
+    'http://evil.example',
+    `http://evil.example:${server.port}`,
+    `http://localhost:${server.port}`,
+    `http://127.0.0.1:${server.port + 1}`,
+    'null',
+    'file://',
+    `ftp://${host}`,
+  ]) {
+    const response = await rawHttp(server.port, [upgradeRequest(host, origin)]);
+    assert.equal(response.status, 403, origin);
+    assert.match(JSON.parse(response.body).detail, /Forbidden origin/, origin);
+  }
+  // The console's own origin, and clients that send none (scripts, these tests), are let through to the token.
+  for (const origin of [`http://${host}`, `HTTP://${host}`, undefined]) {
+    const socket = new WebSocket(`ws://${host}/__console/live`, origin === undefined ? {} : { origin });
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    socket.close();
+  }
+});
+
+/** A raw socket on the feed (no helper smoothing anything over), and what it receives. */
+async function rawFeed(server: MockServer) {
+  const socket = new WebSocket(`${server.url.replace('http', 'ws')}/__console/live`);
+  socket.on('error', () => {});
+  const received: FeedServerMessage[] = [];
+  socket.on('message', (data) => received.push(JSON.parse(data.toString())));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise((resolve) => socket.once('open', resolve));
+  return { socket, received, closed };
+}
+
+async function assertHealthy(server: MockServer): Promise<void> {
+  assert.equal((await fetch(`${server.url}/health`)).status, 200, 'the engine still answers');
+}
+
+test('a first message that is not a valid auth closes with 4001 and says what to send; the engine lives on', async () => {
+  const server = await startTestEngine();
+  const firstMessages: (string | Buffer)[] = [
+    '{"type":"auth","token":null}',
+    '{"type":"auth","token":42}',
+    '{"type":"auth","token":["a"]}',
+    '{"type":"auth","token":{"toString":"x"}}',
+    '{"type":"auth"}',
+    '{"type":"auth","token":""}',
+    '{"type":"subscribe-frames","connectionIds":"*"}',
+    'null',
+    '"auth"',
+    'not json',
+    `{"type":"auth","token":"${'x'.repeat(200 * 1024)}"}`,
+    `${'['.repeat(10_000)}${']'.repeat(10_000)}`,
+    Buffer.from(JSON.stringify({ type: 'auth', token: server.token })),
+  ];
+  for (const first of firstMessages) {
+    const feed = await rawFeed(server);
+    feed.socket.send(first, { binary: Buffer.isBuffer(first) });
+    const { code, reason } = await feed.closed;
+    assert.equal(code, 4001, String(first).slice(0, 60));
+    assert.match(reason, /^Unauthorized: the first message must be \{"type":"auth","token":"<console token>"\}$/);
+    assert.deepEqual(feed.received, [], 'nothing is sent before auth');
+  }
+  const wrong = await rawFeed(server);
+  wrong.socket.send(JSON.stringify({ type: 'auth', token: 'not-the-token' }));
+  assert.match((await wrong.closed).reason, /wrong token/);
+  await assertHealthy(server);
+  const good = await FeedClient.connect(server);
+  await good.waitFor(() => good.messages.some((message) => message.type === 'ready'));
+  good.close();
+});
+
+test('after auth, an unusable message gets an error frame and changes nothing; the engine lives on', async () => {
+  const server = await startTestEngine();
+  const feed = await rawFeed(server);
+  feed.socket.send(JSON.stringify({ type: 'auth', token: server.token }));
+  const readyOrErrors = (count: number) =>
+    waitUntil(() => feed.received.filter((message) => message.type !== 'batch').length >= count);
+  await readyOrErrors(1);
+  const unusable: [string | Buffer, RegExp][] = [
+    ['{"type":"subscribe-frames"}', /connectionIds/],
+    ['{"type":"subscribe-frames","connectionIds":null}', /connectionIds: must be "\*" or a list/],
+    ['{"type":"subscribe-frames","connectionIds":7}', /connectionIds/],
+    ['{"type":"subscribe-frames","connectionIds":{"0":"a","length":1}}', /connectionIds/],
+    ['{"type":"unsubscribe-frames","connectionIds":[1,2]}', /connectionIds/],
+    ['{"type":"subscribe-frames","connectionIds":[""]}', /connectionIds/],
+    [JSON.stringify({ type: 'subscribe-frames', connectionIds: ['x'.repeat(101)] }), /connectionIds/],
+    [JSON.stringify({ type: 'subscribe-frames', connectionIds: ids(1001) }), /connectionIds/],
+    ['{"type":"subscribe-frames","connectionIds":"*","extra":true}', /Unrecognized key/],
+    ['{"type":"explode"}', /type/],
+    ['{"type":"auth","token":"again"}', /already authenticated/],
+    ['[]', /expected object/],
+    ['not json', /not JSON/],
+    [Buffer.from('{"type":"subscribe-frames","connectionIds":"*"}'), /binary/],
+    [`{"a":${'['.repeat(100)}${']'.repeat(100)}}`, /nested deeper than the limit of 64 levels/],
+    [`{"type":"subscribe-frames","connectionIds":["${'x'.repeat(130 * 1024)}"]}`, /larger than 131072 bytes/],
+  ];
+  for (const [index, [message, expected]] of unusable.entries()) {
+    feed.socket.send(message, { binary: Buffer.isBuffer(message) });
+    await readyOrErrors(index + 2);
+    const answer = feed.received.filter((item) => item.type === 'error').at(-1);
+    assert.ok(answer?.type === 'error', String(message).slice(0, 60));
+    assert.match(answer.detail, expected, String(message).slice(0, 60));
+    assert.match(answer.detail, /^Message ignored: /);
+  }
+  // Following ids is bounded as a whole, not only per message.
+  feed.socket.send(JSON.stringify({ type: 'subscribe-frames', connectionIds: ids(1000) }));
+  feed.socket.send(JSON.stringify({ type: 'subscribe-frames', connectionIds: ['one-more'] }));
+  await readyOrErrors(unusable.length + 2);
+  assert.match(JSON.stringify(feed.received.at(-1)), /following more than 1000 connections by id/);
+  feed.socket.send(JSON.stringify({ type: 'unsubscribe-frames', connectionIds: '*' }));
+
+  // None of it broke the subscription machinery: a valid subscribe still delivers frames.
+  feed.socket.send(JSON.stringify({ type: 'subscribe-frames', connectionIds: '*' }));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('hallo');
+  await client.waitForRuns(1);
+  await waitUntil(() =>
+    feed.received.some((message) => message.type === 'batch' && JSON.stringify(message).includes('"type":"frame"')),
+  );
+  await client.close();
+  await assertHealthy(server);
+  feed.socket.close();
+});
+
+test('a client that keeps sending garbage is closed with 1008 after a bounded number of error frames', async () => {
+  const server = await startTestEngine();
+  const feed = await rawFeed(server);
+  feed.socket.send(JSON.stringify({ type: 'auth', token: server.token }));
+  for (let i = 0; i < 100; i++) feed.socket.send('{"type":"subscribe-frames","connectionIds":5}');
+  const { code, reason } = await feed.closed;
+  assert.equal(code, 1008);
+  assert.match(reason, /more than 20 unusable messages/);
+  assert.equal(feed.received.filter((message) => message.type === 'error').length, 20);
+  await assertHealthy(server);
+});
+
+function ids(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `connection-${index}`);
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 test('connections, frames (when subscribed), requests, state and settings changes arrive in batches', async () => {
   const server = await startTestEngine();

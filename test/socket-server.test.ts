@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
 import WebSocket from 'ws';
+import { SocketServer } from '../src/server/ws/socket-server';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
 
@@ -111,4 +114,52 @@ test('the registry sees a socket open, exchange frames and close', async () => {
     ['opened', 'closed'],
   );
   assert.equal(server.context.registry.get(connection.id), connection, 'closed connections stay listed');
+});
+
+test("an endpoint's bug is logged and answered (500 or close 1011), never an uncaught exception", async () => {
+  const server = createServer();
+  const logged: string[] = [];
+  const sockets = new SocketServer(server, {
+    maxPayloadBytes: 1024,
+    heartbeatIntervalMs: 0,
+    logger: { info: () => {}, warn: () => {}, error: (message) => logged.push(message) },
+  });
+  sockets.register({
+    path: '/refuse-throws',
+    refuse: () => {
+      throw new Error('bug in refuse');
+    },
+    accept: () => {},
+  });
+  sockets.register({
+    path: '/accept-throws',
+    accept: () => {
+      throw new Error('bug in accept');
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(async () => {
+    await sockets.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const { port } = server.address() as AddressInfo;
+  const uncaught: unknown[] = [];
+  const record = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', record);
+  after(() => process.off('uncaughtException', record));
+
+  const refused = new WebSocket(`ws://127.0.0.1:${port}/refuse-throws`);
+  refused.on('error', () => {});
+  const status = await new Promise<number>((resolve) =>
+    refused.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+  );
+  assert.equal(status, 500);
+  const accepted = new WebSocket(`ws://127.0.0.1:${port}/accept-throws`);
+  accepted.on('error', () => {});
+  assert.equal((await closed(accepted)).code, 1011);
+  assert.deepEqual(logged, [
+    'WebSocket /refuse-throws: checking an upgrade failed',
+    'WebSocket /accept-throws: accepting a socket failed',
+  ]);
+  assert.deepEqual(uncaught, []);
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FeedItem } from '../src/shared/control-api';
@@ -128,4 +129,85 @@ test('status changes reach the live feed as workspace-changed', async () => {
   await feed.waitFor(() => statuses().at(-1)?.dirty === false);
   assert.match(await readFile(file, 'utf8'), /"currentUserId": null/);
   feed.socket.close();
+});
+
+test('bad paths for open, save as and new answer 4xx saying what is wrong; nothing is read, replaced or hung', async () => {
+  const file = join(dir, 'paths.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  const folder = join(dir, 'a-folder');
+  await mkdir(folder);
+  const fifo = join(dir, 'a-pipe');
+  execFileSync('mkfifo', [fifo]);
+  const big = join(dir, 'big.agui.json');
+  await writeFile(big, '');
+  await truncate(big, 65 * 1024 * 1024); // sparse: takes no room on disk
+  const tooLong = join(dir, `${'n'.repeat(300)}.agui.json`);
+  // Fine as a name, but the save's temp file beside it (".<name>.<12 hex>.tmp") is longer than 255 bytes.
+  const tempTooLong = join(dir, `${'t'.repeat(240)}.json`);
+  const underAFile = join(file, 'x.agui.json');
+
+  type Case = [route: string, path: string, status: number, problem: RegExp];
+  const cases: Case[] = [
+    ['open', folder, 422, /the path is a folder/],
+    ['open', fifo, 422, /not a regular file/],
+    ['open', big, 422, /larger than 64 MB/],
+    ['open', tooLong, 422, /longer than the file system allows \(ENAMETOOLONG\)/],
+    ['open', underAFile, 422, /a part of the path is a file, not a folder \(ENOTDIR\)/],
+    ['open', join(dir, 'missing.agui.json'), 404, /no such file/],
+    ['save-as', folder, 422, /the path is a folder/],
+    ['save-as', fifo, 422, /not a regular file/],
+    ['save-as', tooLong, 422, /ENAMETOOLONG/],
+    ['save-as', tempTooLong, 422, /ENAMETOOLONG/],
+    ['save-as', underAFile, 422, /ENOTDIR/],
+    ['save-as', join(dir, 'no-such-folder', 'x.agui.json'), 422, /the folder does not exist/],
+    ['new', folder, 409, /already exists/],
+    ['new', tooLong, 422, /ENAMETOOLONG/],
+    ['new', underAFile, 422, /ENOTDIR/],
+  ];
+  for (const [route, path, status, problem] of cases) {
+    const answer = await api.post<{ detail: WorkspaceProblem }>(`/workspace/${route}`, {
+      path,
+      ...(route === 'new' && { template: 'generic' }),
+    });
+    assert.equal(answer.status, status, `${route} ${path.slice(-40)}: ${JSON.stringify(answer.body)}`);
+    assert.match(answer.body.detail.problem, problem, `${route} ${path.slice(-40)}`);
+  }
+  for (const route of ['open', 'save-as', 'new']) {
+    for (const [path, message] of [
+      ['mock.agui.json', /must be an absolute path/],
+      ['../mock.agui.json', /must be an absolute path/],
+      ['~/mock.agui.json', /must be an absolute path/],
+      [`${dir}/a\u0000b.json`, /must not contain NUL characters/],
+      [' ', /at least 1/i],
+      [42, /valid string/],
+    ] as const) {
+      const answer = await api.post<{ detail: { loc: unknown[]; msg: string }[] }>(`/workspace/${route}`, { path });
+      assert.equal(answer.status, 422, `${route} ${String(path)}`);
+      assert.deepEqual(answer.body.detail[0]?.loc, ['body', 'path']);
+      assert.match(answer.body.detail[0]?.msg ?? '', message, `${route} ${String(path)}`);
+    }
+  }
+  assert.ok((await stat(fifo)).isFIFO(), 'the pipe was not replaced by a save');
+  assert.ok((await stat(folder)).isDirectory());
+  assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.path, file, 'the workspace keeps its file');
+  assert.equal((await fetch(`${server.url}/health`)).status, 200);
+});
+
+test('saving the attached file when the disk refuses answers 409 with the problem, never 5xx', async () => {
+  const file = join(dir, 'refused.agui.json');
+  let refuse = false;
+  const server = await startWorkspaceEngine(dir, file, {
+    workspaceOptions: {
+      fileHooks: {
+        beforeOpen: () => {
+          if (refuse) throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' });
+        },
+      },
+    },
+  });
+  refuse = true;
+  const answer = await controlClient(server).post<{ detail: WorkspaceProblem }>('/workspace/save');
+  assert.equal(answer.status, 409);
+  assert.match(answer.body.detail.problem, /could not save \(EIO: EIO: simulated\); the file on disk is unchanged/);
 });

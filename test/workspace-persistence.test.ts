@@ -88,7 +88,7 @@ test('disk full during a save: reported, the previous file intact, no temp left;
   state.write = errno('ENOSPC');
   await api.put(`/state/users/${KOEN}`, { name: 'Koen (edited)' });
   const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
-  assert.equal(failing.status, 500);
+  assert.equal(failing.status, 409);
   assert.match(failing.body.detail.problem, /disk is full \(ENOSPC\).*unchanged/);
   const status = (await api.get<WorkspaceStatus>('/workspace')).body;
   assert.equal(status.dirty, true, 'the change is still unsaved');
@@ -139,7 +139,7 @@ test('save as into a folder that does not exist: refused with the reason, the wo
   const answer = await api.post<{ detail: { problem: string } }>('/workspace/save-as', {
     path: join(dir, 'missing-folder', 'x.agui.json'),
   });
-  assert.equal(answer.status, 500);
+  assert.equal(answer.status, 422);
   assert.match(answer.body.detail.problem, /folder does not exist/);
   assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.path, file);
 });

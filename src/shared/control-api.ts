@@ -262,12 +262,34 @@ export interface ScenarioChange {
   id: string;
 }
 
-/** Client → server messages on the live feed. The first must be `auth`. */
-export type FeedClientMessage =
-  | { type: 'auth'; token: string }
-  /** Frames are only sent for subscribed connections ("*" = all), to keep the feed light. */
-  | { type: 'subscribe-frames'; connectionIds: string[] | '*' }
-  | { type: 'unsubscribe-frames'; connectionIds: string[] | '*' };
+/** Connection ids one feed message may name, and connections one subscriber may follow by id ("*" follows all). */
+export const MAX_FEED_CONNECTION_IDS = 1000;
+/** Longest connection id a feed message may name (ids are UUIDs). */
+export const MAX_FEED_CONNECTION_ID_LENGTH = 100;
+/** Largest client message the feed reads; anything bigger is malformed without being parsed. */
+export const MAX_FEED_MESSAGE_BYTES = 128 * 1024;
+
+/** Frames are only sent for subscribed connections ("*" = all), to keep the feed light. */
+const FeedConnectionIdsSchema = z.union(
+  [z.literal('*'), z.array(z.string().min(1).max(MAX_FEED_CONNECTION_ID_LENGTH)).max(MAX_FEED_CONNECTION_IDS)],
+  {
+    error: `must be "*" or a list of at most ${MAX_FEED_CONNECTION_IDS} connection ids (each 1–${MAX_FEED_CONNECTION_ID_LENGTH} characters)`,
+  },
+);
+
+/**
+ * Codes the live feed closes with: 4001 not authenticated (the reason says what to send), 1008 too many unusable
+ * messages, 1011 the engine failed handling a message (a bug, logged), 1001 shutting down.
+ */
+export const FEED_CLOSE_CODES = { unauthorized: 4001, policy: 1008, internalError: 1011, shutdown: 1001 } as const;
+
+/** Client → server messages on the live feed. The first must be `auth`; the server checks each against this. */
+export const FeedClientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(1024) }),
+  z.strictObject({ type: z.literal('subscribe-frames'), connectionIds: FeedConnectionIdsSchema }),
+  z.strictObject({ type: z.literal('unsubscribe-frames'), connectionIds: FeedConnectionIdsSchema }),
+]);
+export type FeedClientMessage = z.infer<typeof FeedClientMessageSchema>;
 
 export type FeedItem =
   | { type: 'connection-opened'; connection: ConnectionSummary }
@@ -289,4 +311,6 @@ export type FeedItem =
 export type FeedServerMessage =
   | { type: 'ready'; server: ServerInfo }
   /** Items in the order they happened; `dropped` counts items this subscriber lost because it read too slowly. */
-  | { type: 'batch'; items: FeedItem[]; dropped: number };
+  | { type: 'batch'; items: FeedItem[]; dropped: number }
+  /** A client message the server could not use (malformed, unknown, too big): nothing changed; `detail` says why. */
+  | { type: 'error'; detail: string };

@@ -165,7 +165,20 @@ export interface WorkspaceStatus {
   recent: RecentWorkspace[];
 }
 
-const FilePathSchema = z.string().trim().min(1).max(4096);
+/** POSIX (`/…`), Windows drive (`C:\…`) or UNC (`\\server\…`) absolute paths. */
+const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
+
+/** A workspace file the console names: absolute, and something a file system can take. */
+const FilePathSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine((path) => !path.includes('\0'), 'must not contain NUL characters')
+  .refine(
+    (path) => ABSOLUTE_PATH.test(path),
+    'must be an absolute path (such as /home/me/project/mock.agui.json): a relative one would depend on where the engine runs',
+  );
 
 export const WorkspaceSaveAsSchema = z.strictObject({ path: FilePathSchema });
 export const WorkspaceOpenSchema = z.strictObject({ path: FilePathSchema });

@@ -34,9 +34,14 @@ export function consoleStatic(rendererDir: string | undefined): Middleware {
       return;
     }
     const file = ctx.path.slice(CONSOLE_PREFIX.length + 1) || 'index.html';
+    let sent: string | undefined;
     try {
-      await send(ctx, file, { root: rendererDir, index: 'index.html', immutable: file.startsWith('assets/') });
+      sent = await send(ctx, file, { root: rendererDir, index: 'index.html', immutable: file.startsWith('assets/') });
     } catch {
+      // Missing files, traversal attempts (403 from koa-send), undecodable paths: all simply not found.
+    }
+    // koa-send answers nothing at all for hidden files and folders: they are not found either.
+    if (!sent) {
       ctx.status = 404;
       ctx.body = { detail: 'Not Found' };
     }

@@ -24,18 +24,50 @@ export function isAllowedHost(hostHeader: string | undefined, configuredHost: st
   return isIP(name) !== 0;
 }
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** Constant-time token comparison (hashing first makes the lengths equal). */
-export function tokenMatches(candidate: string | undefined, token: string): boolean {
-  return candidate !== undefined && timingSafeEqual(digest(candidate), digest(token));
+/** `host:port` as a URL writes it (lower case, default port dropped), or undefined when it is no host. */
+function urlHost(protocol: string, host: string): string | undefined {
+  try {
+    return new URL(`${protocol}//${host}`).host;
+  } catch {
+    return undefined;
+  }
 }
 
-/** Host check then `Authorization: Bearer <token>` for every control API request. */
+/**
+ * Cross-origin guard: a browser names the page that sent a request in `Origin`. Only the console's own origin —
+ * the very host:port the request addressed — may use the console's API and feed; another page (any site the
+ * developer visits) may not, token or not. No Origin (curl, scripts, tests, other non-browser clients) passes:
+ * the token guards those.
+ */
+export function isAllowedOrigin(originHeader: string | undefined, hostHeader: string | undefined): boolean {
+  if (originHeader === undefined) return true;
+  let origin: URL;
+  try {
+    origin = new URL(originHeader);
+  } catch {
+    return false; // "null" (sandboxed frames, file: pages) and anything unparsable
+  }
+  if (origin.protocol !== 'http:' && origin.protocol !== 'https:') return false;
+  const addressed = hostHeader === undefined ? undefined : urlHost(origin.protocol, hostHeader.trim());
+  return addressed !== undefined && origin.host === addressed;
+}
+
+export const FORBIDDEN_ORIGIN =
+  "Forbidden origin: only the console's own page (the engine's own origin) may use the console API and live feed";
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Constant-time token comparison (hashing first makes the lengths equal). Anything but a string never matches. */
+export function tokenMatches(candidate: unknown, token: string): boolean {
+  return typeof candidate === 'string' && timingSafeEqual(digest(candidate), digest(token));
+}
+
+/** Host and Origin checks, then `Authorization: Bearer <token>`, for every control API request. */
 export function controlAccess(token: string, configuredHost: () => string): Middleware {
   return async function checkControlAccess(ctx, next) {
     if (!isAllowedHost(ctx.get('host'), configuredHost()))
       throw new HttpError(403, 'Forbidden host: the console API only answers requests addressed to this machine');
+    if (!isAllowedOrigin(ctx.headers.origin, ctx.headers.host)) throw new HttpError(403, FORBIDDEN_ORIGIN);
     const header = ctx.get('authorization');
     const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!tokenMatches(bearer, token))

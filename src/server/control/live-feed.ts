@@ -1,15 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import {
+  FEED_CLOSE_CODES,
   type FeedClientMessage,
   type FeedItem,
   type FeedServerMessage,
   LIVE_FEED_PATH,
+  MAX_FEED_CONNECTION_IDS,
 } from '../../shared/control-api';
 import { encodeBatch, encodeFeedItem } from '../../shared/feed-wire';
 import type { SocketEndpoint } from '../ws/socket-server';
-import { isAllowedHost, tokenMatches } from './control-access';
+import { FORBIDDEN_ORIGIN, isAllowedHost, isAllowedOrigin, tokenMatches } from './control-access';
 import type { ControlDeps } from './control-deps';
+import { readFeedClientMessage } from './feed-client-message';
 
 export interface LiveFeedOptions {
   /** How often pending items are sent. */
@@ -27,6 +30,14 @@ export interface LiveFeedOptions {
 /** Flush ticks between counter updates (5 × 50 ms: four times a second). */
 const COUNTER_TICKS = 5;
 
+// Close reasons: each under the 123 bytes a close frame allows.
+const AUTH_FIRST = 'Unauthorized: the first message must be {"type":"auth","token":"<console token>"}';
+const AUTH_TIMEOUT = 'Unauthorized: send {"type":"auth","token":"<console token>"} first';
+const WRONG_TOKEN = 'Unauthorized: wrong token; send the console token (the #token=… part of the console URL)';
+/** Unusable messages an authenticated client may send (each answered with an error frame) before it is closed. */
+const MAX_MALFORMED = 20;
+const TOO_MANY_MALFORMED = `Policy violation: more than ${MAX_MALFORMED} unusable messages (see the error frames)`;
+
 const DEFAULTS: LiveFeedOptions = {
   flushIntervalMs: 50,
   maxBatch: 500,
@@ -41,6 +52,8 @@ interface Subscriber {
   /** Items already encoded for the wire (each encoded once, whoever receives it). */
   pending: string[];
   dropped: number;
+  /** Unusable messages received so far. */
+  malformed: number;
 }
 
 /**
@@ -70,10 +83,16 @@ export class LiveFeed {
   endpoint(): SocketEndpoint {
     return {
       path: LIVE_FEED_PATH,
-      refuse: (request: IncomingMessage) =>
-        isAllowedHost(request.headers.host, this.deps.host)
-          ? undefined
-          : { status: 403, message: 'Forbidden host: the live feed only answers requests addressed to this machine' },
+      refuse: (request: IncomingMessage) => {
+        if (!isAllowedHost(request.headers.host, this.deps.host))
+          return {
+            status: 403,
+            message: 'Forbidden host: the live feed only answers requests addressed to this machine',
+          };
+        if (!isAllowedOrigin(request.headers.origin, request.headers.host))
+          return { status: 403, message: FORBIDDEN_ORIGIN };
+        return undefined;
+      },
       accept: (socket) => this.awaitAuth(socket),
     };
   }
@@ -95,47 +114,98 @@ export class LiveFeed {
 
   close(): void {
     this.stop();
-    for (const subscriber of this.subscribers) subscriber.socket.close(1001, 'Server shutting down');
+    for (const subscriber of this.subscribers)
+      subscriber.socket.close(FEED_CLOSE_CODES.shutdown, 'Server shutting down');
     this.subscribers.clear();
   }
 
   private awaitAuth(socket: WebSocket): void {
     const timeout = setTimeout(
-      () => socket.close(4001, 'Unauthorized: send {"type":"auth","token":…} first'),
+      this.guarded(socket, () => socket.close(FEED_CLOSE_CODES.unauthorized, AUTH_TIMEOUT)),
       this.options.authTimeoutMs,
     );
     socket.once('close', () => clearTimeout(timeout));
-    socket.once('message', (data: RawData) => {
-      clearTimeout(timeout);
-      const message = parse(data);
-      if (message?.type !== 'auth' || !tokenMatches(message.token, this.deps.token)) {
-        socket.close(4001, 'Unauthorized');
-        return;
-      }
-      this.add(socket);
-    });
+    socket.once(
+      'message',
+      this.guarded(socket, (data: RawData, isBinary: boolean) => {
+        clearTimeout(timeout);
+        const read = readFeedClientMessage(data, isBinary, this.deps.context.settings().maxJsonDepth);
+        if (!read.ok || read.message.type !== 'auth') socket.close(FEED_CLOSE_CODES.unauthorized, AUTH_FIRST);
+        else if (!tokenMatches(read.message.token, this.deps.token))
+          socket.close(FEED_CLOSE_CODES.unauthorized, WRONG_TOKEN);
+        else this.add(socket);
+      }),
+    );
   }
 
   private add(socket: WebSocket): void {
-    const subscriber: Subscriber = { socket, frames: new Set(), pending: [], dropped: 0 };
+    const subscriber: Subscriber = { socket, frames: new Set(), pending: [], dropped: 0, malformed: 0 };
     this.subscribers.add(subscriber);
     if (this.subscribers.size === 1) this.start();
-    socket.on('message', (data: RawData) => this.onMessage(subscriber, parse(data)));
-    socket.once('close', () => {
-      this.subscribers.delete(subscriber);
-      if (this.subscribers.size === 0) this.stop();
-    });
+    socket.on(
+      'message',
+      this.guarded(socket, (data: RawData, isBinary: boolean) => {
+        const read = readFeedClientMessage(data, isBinary, this.deps.context.settings().maxJsonDepth);
+        if (read.ok) this.onMessage(subscriber, read.message);
+        else this.refuseMessage(subscriber, read.detail);
+      }),
+    );
+    socket.once(
+      'close',
+      this.guarded(socket, () => {
+        this.subscribers.delete(subscriber);
+        if (this.subscribers.size === 0) this.stop();
+      }),
+    );
     send(socket, { type: 'ready', server: this.deps.serverInfo() });
   }
 
-  private onMessage(subscriber: Subscriber, message: FeedClientMessage | undefined): void {
-    if (message?.type === 'subscribe-frames') {
-      if (message.connectionIds === '*') subscriber.frames = '*';
-      else if (subscriber.frames !== '*') for (const id of message.connectionIds) subscriber.frames.add(id);
-    } else if (message?.type === 'unsubscribe-frames') {
-      if (message.connectionIds === '*') subscriber.frames = new Set();
-      else if (subscriber.frames !== '*') for (const id of message.connectionIds) subscriber.frames.delete(id);
+  private onMessage(subscriber: Subscriber, message: FeedClientMessage): void {
+    if (message.type === 'auth') {
+      this.refuseMessage(subscriber, 'Message ignored: already authenticated');
+      return;
     }
+    const { connectionIds } = message;
+    if (message.type === 'unsubscribe-frames') {
+      if (connectionIds === '*') subscriber.frames = new Set();
+      else if (subscriber.frames !== '*') for (const id of connectionIds) subscriber.frames.delete(id);
+    } else if (connectionIds === '*') {
+      subscriber.frames = '*';
+    } else if (subscriber.frames !== '*') {
+      const following = new Set([...subscriber.frames, ...connectionIds]);
+      if (following.size <= MAX_FEED_CONNECTION_IDS) subscriber.frames = following;
+      else
+        this.refuseMessage(
+          subscriber,
+          `Message ignored: following more than ${MAX_FEED_CONNECTION_IDS} connections by id; unsubscribe some, or subscribe to "*"`,
+        );
+    }
+  }
+
+  /** An unusable message changes nothing: the client hears why, and one that keeps sending them is closed. */
+  private refuseMessage(subscriber: Subscriber, detail: string): void {
+    if (++subscriber.malformed > MAX_MALFORMED) subscriber.socket.close(FEED_CLOSE_CODES.policy, TOO_MANY_MALFORMED);
+    else send(subscriber.socket, { type: 'error', detail });
+  }
+
+  /**
+   * A socket handler that cannot throw: what a client sends never reaches the process's uncaught-exception
+   * handler (which would stop the CLI and show a dialog in the desktop app). A failure here is the engine's bug:
+   * logged, and the socket closed with 1011.
+   */
+  private guarded<A extends unknown[]>(socket: WebSocket, handler: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        handler(...args);
+      } catch (error) {
+        this.deps.context.logger.error('live feed: handling a client message failed', error);
+        try {
+          socket.close(FEED_CLOSE_CODES.internalError, 'Internal error');
+        } catch {
+          socket.terminate();
+        }
+      }
+    };
   }
 
   private start(): void {
@@ -206,13 +276,4 @@ function send(socket: WebSocket, message: FeedServerMessage): void {
 
 function sendText(socket: WebSocket, text: string): void {
   if (socket.readyState === socket.OPEN) socket.send(text);
-}
-
-function parse(data: RawData): FeedClientMessage | undefined {
-  try {
-    const value = JSON.parse(data.toString());
-    return value && typeof value === 'object' ? (value as FeedClientMessage) : undefined;
-  } catch {
-    return undefined;
-  }
 }

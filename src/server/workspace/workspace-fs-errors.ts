@@ -15,6 +15,12 @@ export function describeFsError(error: unknown): string {
       return 'the folder does not exist (ENOENT)';
     case 'EISDIR':
       return 'the path is a folder (EISDIR)';
+    case 'ENOTDIR':
+      return 'a part of the path is a file, not a folder (ENOTDIR)';
+    case 'ENAMETOOLONG':
+      return 'the file name or path is longer than the file system allows (ENAMETOOLONG)';
+    case 'ELOOP':
+      return 'the path has too many symbolic links (ELOOP)';
     default:
       return code ? `${code}: ${message}` : message;
   }

@@ -113,7 +113,7 @@ export class SocketServer {
     socket.on('error', (error) => this.logger.warn(`upgrade socket error: ${error.message}`));
     const path = pathOf(request.url);
     const endpoint = path === undefined ? undefined : (this.endpoints.get(path) ?? this.resolve(path));
-    const refusal = endpoint ? endpoint.refuse?.(request) : { status: 404, message: 'Not Found' };
+    const refusal = endpoint ? this.refusalOf(endpoint, request) : { status: 404, message: 'Not Found' };
     if (!endpoint || refusal) {
       socket.once('finish', () => socket.destroy());
       socket.end(rawHttpResponse(refusal?.status ?? 404, refusal?.message ?? 'Not Found'));
@@ -124,8 +124,26 @@ export class SocketServer {
       // Without a listener an oversize frame (ws closes with 1009) would throw and kill the process.
       ws.on('error', (error) => this.logger.warn(`WebSocket ${endpoint.path}: ${error.message}`));
       this.heartbeat.track(ws);
-      endpoint.accept(ws, request);
+      // An endpoint's bug must not reach the process's uncaught-exception handler (the desktop app's dialog).
+      try {
+        endpoint.accept(ws, request);
+      } catch (error) {
+        this.logger.error(`WebSocket ${endpoint.path}: accepting a socket failed`, error);
+        ws.close(1011, 'Internal error');
+      }
     });
+  }
+
+  private refusalOf(
+    endpoint: SocketEndpoint,
+    request: IncomingMessage,
+  ): { status: number; message: string } | undefined {
+    try {
+      return endpoint.refuse?.(request);
+    } catch (error) {
+      this.logger.error(`WebSocket ${endpoint.path}: checking an upgrade failed`, error);
+      return { status: 500, message: 'Internal Server Error' };
+    }
   }
 }
 

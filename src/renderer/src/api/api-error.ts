@@ -25,7 +25,7 @@ export class ApiError extends Error {
   }
 }
 
-/** A readable one-liner for any `{detail}` shape: a string, or a FastAPI issue list. */
+/** A readable one-liner for any `{detail}` shape: a string, a FastAPI issue list, or a workspace problem. */
 export function describeDetail(status: number, body: unknown): string {
   const detail = (body as { detail?: unknown } | null)?.detail;
   if (typeof detail === 'string') return detail;
@@ -33,6 +33,9 @@ export function describeDetail(status: number, body: unknown): string {
     return (detail as ValidationIssue[])
       .map((issue) => `${issue.loc.filter((part) => part !== 'body').join('.') || 'body'}: ${issue.msg}`)
       .join('; ');
+  // The workspace routes answer a WorkspaceProblem, whose message names the file and what went wrong.
+  const message = (detail as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
   return `The engine answered ${status}`;
 }
 

@@ -1,4 +1,11 @@
-import { type FeedClientMessage, type FeedItem, LIVE_FEED_PATH, type ServerInfo } from '../../../shared/control-api';
+import {
+  FEED_CLOSE_CODES,
+  type FeedClientMessage,
+  type FeedItem,
+  LIVE_FEED_PATH,
+  MAX_FEED_CONNECTION_IDS,
+  type ServerInfo,
+} from '../../../shared/control-api';
 import { decodeFeedMessage } from '../../../shared/feed-wire';
 import type { ConsoleAccess } from './console-token';
 
@@ -12,7 +19,6 @@ export interface LiveFeedHandlers {
 }
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 3000];
-const UNAUTHORIZED = 4001;
 
 /**
  * The console's end of `/__console/live`: authenticates first, keeps the frame subscriptions, and comes back
@@ -48,8 +54,8 @@ export class LiveFeed {
     const added = [...next].filter((id) => !this.subscribed.has(id));
     const removed = [...this.subscribed].filter((id) => !next.has(id));
     this.subscribed = next;
-    if (removed.length) this.send({ type: 'unsubscribe-frames', connectionIds: removed });
-    if (added.length) this.send({ type: 'subscribe-frames', connectionIds: added });
+    this.sendIds('unsubscribe-frames', removed);
+    this.sendIds('subscribe-frames', added);
   }
 
   private open(): void {
@@ -65,16 +71,19 @@ export class LiveFeed {
         const reconnected = this.everReady;
         this.everReady = true;
         this.attempt = 0;
-        if (this.subscribed.size) this.send({ type: 'subscribe-frames', connectionIds: [...this.subscribed] });
+        this.sendIds('subscribe-frames', [...this.subscribed]);
         this.handlers.onStatus('live');
         this.handlers.onReady(data.server, reconnected);
-      } else {
+      } else if (data.type === 'batch') {
         this.handlers.onBatch(data.items, data.dropped);
+      } else {
+        // The engine refused something this console sent: a console bug, for its developers (nothing changed).
+        console.error(`The live feed refused a message from the console: ${data.detail}`);
       }
     };
     socket.onclose = (event) => {
       if (this.socket !== socket || this.stopped) return;
-      if (event.code === UNAUTHORIZED) {
+      if (event.code === FEED_CLOSE_CODES.unauthorized) {
         this.handlers.onStatus('unauthorized');
         return;
       }
@@ -83,6 +92,12 @@ export class LiveFeed {
       this.attempt++;
       this.retryTimer = setTimeout(() => this.open(), delay);
     };
+  }
+
+  /** In messages of at most the ids one may carry. */
+  private sendIds(type: 'subscribe-frames' | 'unsubscribe-frames', ids: string[]): void {
+    for (let start = 0; start < ids.length; start += MAX_FEED_CONNECTION_IDS)
+      this.send({ type, connectionIds: ids.slice(start, start + MAX_FEED_CONNECTION_IDS) });
   }
 
   private send(message: FeedClientMessage): void {

@@ -13,19 +13,21 @@ import { parseRequestPart } from '../../http/validation';
 import { WORKSPACE_MAX_DEPTH, workspaceStream } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import type { ControlDeps } from '../control-deps';
+import { checkWorkspacePath, WORKSPACE_MAX_BYTES } from './workspace-paths';
 
-/** An imported workspace may hold long histories: more room than the mocked API's body limit. */
-const IMPORT_LIMIT_BYTES = 64 * 1024 * 1024;
+const STATUS_BY_REASON = { invalid: 422, 'not-found': 404, exists: 409, 'no-file': 409 } as const;
 
-const STATUS_BY_REASON = { invalid: 422, 'not-found': 404, exists: 409, 'no-file': 409, io: 500 } as const;
-
-/** Workspace failures as HTTP errors whose `detail` is the WorkspaceProblem (file, line/column or path, problem). */
-async function answering<T>(action: () => Promise<T> | T): Promise<T> {
+/**
+ * Workspace failures as HTTP errors whose `detail` is the WorkspaceProblem (file, line/column or path, problem).
+ * A disk that refuses (`io`) answers `ioStatus`: 422 where the client chose the path (another path may work),
+ * 409 for the attached file (the file is as it was; the problem says why).
+ */
+async function answering<T>(action: () => Promise<T> | T, ioStatus: 409 | 422 = 422): Promise<T> {
   try {
     return await action();
   } catch (error) {
-    if (error instanceof WorkspaceError) throw new HttpError(STATUS_BY_REASON[error.reason], error.toProblem());
-    throw error;
+    if (!(error instanceof WorkspaceError)) throw error;
+    throw new HttpError(error.reason === 'io' ? ioStatus : STATUS_BY_REASON[error.reason], error.toProblem());
   }
 }
 
@@ -43,23 +45,25 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
   });
 
   router.post('/workspace/save', async (ctx) => {
-    ctx.body = await answering(() => workspace.save());
+    ctx.body = await answering(() => workspace.save(), 409);
   });
 
   router.post('/workspace/save-as', body, async (ctx) => {
     const { path } = parseRequestPart(WorkspaceSaveAsSchema, requestBody(ctx), 'body');
-    ctx.body = await answering(() => workspace.saveAs(path));
+    ctx.body = await answering(async () => workspace.saveAs(await checkWorkspacePath(path, 'save-as')));
   });
 
   router.post('/workspace/open', body, async (ctx) => {
     const { path } = parseRequestPart(WorkspaceOpenSchema, requestBody(ctx), 'body');
-    const result = await answering(() => workspace.open(path));
+    const result = await answering(async () => workspace.open(await checkWorkspacePath(path, 'open')));
     ctx.body = { ...workspace.status(), ...(result.migratedFrom !== undefined && { migrated: result }) };
   });
 
   router.post('/workspace/new', body, async (ctx) => {
     const { template, path, name } = parseRequestPart(WorkspaceNewSchema, requestBody(ctx) ?? {}, 'body');
-    await answering(() => workspace.create(template, path, name));
+    await answering(async () =>
+      workspace.create(template, path === undefined ? undefined : await checkWorkspacePath(path, 'new'), name),
+    );
     ctx.status = 201;
     ctx.body = workspace.status();
   });
@@ -75,7 +79,7 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
 
   router.post(
     '/workspace/import',
-    jsonBody(() => ({ maxBodyBytes: IMPORT_LIMIT_BYTES, maxJsonDepth: WORKSPACE_MAX_DEPTH })),
+    jsonBody(() => ({ maxBodyBytes: WORKSPACE_MAX_BYTES, maxJsonDepth: WORKSPACE_MAX_DEPTH })),
     async (ctx) => {
       const document = requestBody(ctx);
       if (document === undefined) throw new HttpError(422, 'Send a workspace document as the JSON body');

@@ -33,11 +33,21 @@ function onEventText(text: string): void {
   }
 }
 
+/**
+ * An engine URL as this page reaches the engine. The engine names itself by the address it listens on
+ * (127.0.0.1) while the console may be open as localhost, and the CSP lets the console reach its own origin only.
+ */
+function onThisHost(url: string): string {
+  const target = new URL(url);
+  target.host = window.location.host;
+  return target.href;
+}
+
 export function connectWebSocket(): void {
   const url = useServerStore.getState().info?.urls.ws;
   if (!url || socket) return;
   useTryItStore.setState({ status: 'connecting', problem: null });
-  const next = new WebSocket(url);
+  const next = new WebSocket(onThisHost(url));
   socket = next;
   next.onopen = () => useTryItStore.setState({ status: 'connected' });
   next.onmessage = (message) => onEventText(String(message.data));
@@ -88,7 +98,7 @@ async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { res
   // The path is a setting: follow it when it changes.
   const { info, settings } = useServerStore.getState();
   if (!info) return;
-  const url = settings ? `${info.urls.http}${settings.agentPath}` : info.urls.agent;
+  const url = onThisHost(settings ? `${info.urls.http}${settings.agentPath}` : info.urls.agent);
   useTryItStore.setState({ status: 'streaming', problem: null });
   try {
     const response = await fetch(url, {

@@ -1,0 +1,44 @@
+import type { RawData } from 'ws';
+import type { z } from 'zod';
+import { type FeedClientMessage, FeedClientMessageSchema, MAX_FEED_MESSAGE_BYTES } from '../../shared/control-api';
+import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+
+export type ReadFeedMessage = { ok: true; message: FeedClientMessage } | { ok: false; detail: string };
+
+/** Longest problem told back: an issue may quote a key the client sent, which may be huge. */
+const MAX_PROBLEM_CHARS = 300;
+
+/**
+ * One client message of the live feed, checked before anything uses it: a JSON text frame, within the size and
+ * depth limits, matching `FeedClientMessageSchema`. Never throws; a refusal says what to send instead.
+ */
+export function readFeedClientMessage(data: RawData, isBinary: boolean, maxJsonDepth: number): ReadFeedMessage {
+  if (isBinary) return refused('binary messages are not read: send JSON text');
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  if (bytes.byteLength > MAX_FEED_MESSAGE_BYTES)
+    return refused(`the message is larger than ${MAX_FEED_MESSAGE_BYTES} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return refused('the message is not JSON');
+  }
+  if (exceedsJsonDepth(value, maxJsonDepth)) return refused(jsonDepthMessage(maxJsonDepth));
+  const parsed = FeedClientMessageSchema.safeParse(value);
+  return parsed.success ? { ok: true, message: parsed.data } : refused(describeIssues(parsed.error.issues));
+}
+
+function refused(problem: string): ReadFeedMessage {
+  const shown = problem.length > MAX_PROBLEM_CHARS ? `${problem.slice(0, MAX_PROBLEM_CHARS - 1)}…` : problem;
+  return {
+    ok: false,
+    detail: `Message ignored: ${shown}. Send {"type":"subscribe-frames" or "unsubscribe-frames","connectionIds":["<id>",…] or "*"}`,
+  };
+}
+
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'message'}: ${issue.message}`)
+    .join('; ');
+}

@@ -1,0 +1,45 @@
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { WorkspaceError } from '../../workspace/workspace-error';
+import { describeFsError } from '../../workspace/workspace-fs-errors';
+
+/** The largest workspace file or document the console may open or import (they may hold long histories). */
+export const WORKSPACE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** What is at `file` now: its stats, `missing`, or the reason it cannot be looked at. */
+async function lookUp(file: string): Promise<Stats | 'missing' | NodeJS.ErrnoException> {
+  try {
+    return await stat(file);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as NodeJS.ErrnoException);
+  }
+}
+
+function kindOf(stats: Stats): string {
+  return stats.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)';
+}
+
+/**
+ * A path the console chose for open, save as or new, checked before the workspace service uses it: the service
+ * must never read from a pipe or device (a read that never ends), replace one by renaming over it, or report a
+ * folder or an unusable name as a disk failure. Throws WorkspaceError (`not-found`, `exists` or `invalid`).
+ */
+export async function checkWorkspacePath(path: string, intent: 'open' | 'save-as' | 'new'): Promise<string> {
+  const file = resolve(path);
+  const found = await lookUp(file);
+  const operation = intent === 'open' ? 'load' : 'save';
+  const refuse = (problem: string, reason: 'invalid' | 'not-found' = 'invalid') =>
+    new WorkspaceError({ operation, reason, file, problem });
+  if (found instanceof Error) throw refuse(`cannot use this path (${describeFsError(found)})`);
+  if (found === 'missing') {
+    if (intent === 'open') throw refuse('no such file', 'not-found');
+    return file;
+  }
+  // `new` refuses any existing path itself (409), without looking at what is there.
+  if (intent === 'new') return file;
+  if (!found.isFile()) throw refuse(`the path is ${kindOf(found)}: choose a workspace file`);
+  if (intent === 'open' && found.size > WORKSPACE_MAX_BYTES)
+    throw refuse(`the file is larger than ${WORKSPACE_MAX_BYTES / 1024 / 1024} MB: no workspace is that big`);
+  return file;
+}

@@ -1,0 +1,548 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import WebSocket from 'ws';
+import { reportUncaughtErrors } from '../src/main/error-reports';
+import type { Logger, MockServer } from '../src/server/index';
+import { CONTROL_API_PREFIX, type FeedServerMessage } from '../src/shared/control-api';
+import { MAX_JSON_DEPTH_SETTING } from '../src/shared/settings';
+import { AguiSocket } from './helpers/agui-socket';
+import { controlClient } from './helpers/control-client';
+import { FeedClient } from './helpers/feed-client';
+import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+
+// Seeded hostile input for the console's side of the engine: whatever a client sends to the control API, the
+// console's files or the live feed — with or without the token, from any origin — the answer is a 4xx (or a
+// success), never a 5xx, a hang, a crash or an uncaught error (which the desktop app would show as a dialog).
+
+const SEED = 20_261_201;
+/** Generous for a busy 2-core machine; a hang fails the case instead of the whole run timing out silently. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+const dir = await workspaceDir();
+
+/** Everything the desktop app would turn into an error dialog, and everything the engine logged as its own bug. */
+const uncaught: string[] = [];
+reportUncaughtErrors(process, (title, error) => uncaught.push(`${title}: ${String(error)}`));
+const engineBugs: string[] = [];
+const logger: Logger = {
+  info: () => {},
+  warn: () => {},
+  error: (message, error) => engineBugs.push(`${message} ${String(error ?? '')}`),
+};
+
+async function hostileEngine(name: string): Promise<MockServer> {
+  const rendererDir = join(dir, `${name}-console`);
+  await mkdir(join(rendererDir, 'assets'), { recursive: true });
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
+  await writeFile(join(rendererDir, 'assets', 'app.js'), '');
+  await writeFile(join(rendererDir, '.env'), 'secret');
+  return startWorkspaceEngine(dir, join(dir, `${name}.agui.json`), { logger, rendererDir });
+}
+
+function assertNoBugs(): void {
+  assert.deepEqual(uncaught, [], 'no uncaught error (the desktop app would show a dialog)');
+  assert.deepEqual(engineBugs, [], 'the engine logged no error of its own');
+}
+
+async function assertHealthy(server: MockServer): Promise<void> {
+  const health = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  assert.equal(health.status, 200, 'the engine still answers /health');
+}
+
+// ——— the control API and the console's files ————————————————————————————————————
+
+/** Ids that exist, ids that do not, and ids no one should send. */
+function idArbitrary(real: string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...real) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map(encodeURIComponent) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '..',
+        '%2e%2e',
+        '%00',
+        '%E0%A4%A',
+        '%',
+        'x'.repeat(5000),
+        '__proto__',
+        'constructor',
+        '0',
+        '-1',
+        'NaN',
+      ),
+    },
+  );
+}
+
+const fifo = join(dir, 'a-pipe');
+execFileSync('mkfifo', [fifo]);
+
+/**
+ * A workspace path: hostile constants, or a name inside the test's folder. Never another absolute path: the
+ * tests may run as root, and a regression must not write (or rename over) anything else on the machine.
+ */
+const workspacePath = fc.oneof(
+  fc.constantFrom(
+    dir,
+    fifo,
+    join(dir, '..'),
+    join(dir, 'missing', 'x.agui.json'),
+    join(dir, 'n'.repeat(300)),
+    join(dir, `${'t'.repeat(240)}.json`),
+    `${dir}/a\u0000b`,
+    'relative.agui.json',
+    '~/x.agui.json',
+    '/proc/self/mem',
+    '',
+    ' ',
+  ),
+  fc
+    .string({ maxLength: 60 })
+    .filter((name) => !/[/\\]/.test(name))
+    .map((name) => join(dir, name)),
+);
+
+/** Any JSON, but never an object whose `path` is a string: that could be any absolute path (see workspacePath). */
+const anyJson = fc
+  .jsonValue({ maxDepth: 4 })
+  .filter((value) => typeof (value as { path?: unknown } | null)?.path !== 'string');
+const anyJsonButAString = anyJson.filter((value) => typeof value !== 'string');
+const scenarioBody = fc.record(
+  {
+    id: fc.oneof(fc.constant('hostile'), fc.string({ maxLength: 20 })),
+    name: fc.oneof(fc.constant('Hostile'), anyJson),
+    triggers: fc.oneof(
+      fc.constant([{ match: 'regex', pattern: '(a+)+$' }]),
+      fc.constant([{ match: 'regex', pattern: '(' }]),
+      anyJson,
+    ),
+    steps: fc.oneof(
+      fc.constant([{ type: 'text', chunks: ['{{unknown}}'] }]),
+      fc.constant([{ type: 'emit', event: { type: 'CUSTOM', name: 'x', value: '{{steps.nope.id}}' } }]),
+      anyJson,
+    ),
+  },
+  { requiredKeys: [] },
+);
+
+/** A body as sent: anything JSON, near-valid shapes for the routes, not JSON, or nested past any limit. */
+const rawBody = fc.oneof(
+  { weight: 3, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
+  { weight: 2, arbitrary: scenarioBody.map((value) => JSON.stringify(value)) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record(
+        {
+          path: fc.oneof(workspacePath, anyJsonButAString),
+          template: fc.oneof(fc.constantFrom('agora', 'generic'), anyJson),
+          connectionId: fc.oneof(fc.constantFrom('unknown'), anyJson),
+          connectionIds: fc.oneof(fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }), anyJson),
+          events: fc.oneof(fc.constant([{ type: 'RUN_ERROR', message: 'x' }]), anyJson),
+          code: fc.oneof(fc.integer({ min: -1, max: 5000 }), anyJson),
+          reason: fc.string({ maxLength: 130 }),
+          email: fc.oneof(fc.emailAddress(), anyJson),
+          name: fc.oneof(fc.string({ maxLength: 210 }), anyJson),
+          userId: fc.oneof(fc.constantFrom('koen', 'nobody'), anyJson),
+          title: fc.string({ maxLength: 210 }),
+          messages: anyJson,
+          speed: fc.oneof(fc.double(), anyJson),
+          maxJsonDepth: fc.oneof(fc.integer({ min: 0, max: 2000 }), anyJson),
+          agentPath: fc.oneof(fc.constantFrom('/agent', '/__console/api', '/ws', '/x/../y'), fc.string()),
+          paused: anyJson,
+          latencyMs: anyJson,
+          force: anyJson,
+        },
+        { requiredKeys: [] },
+      )
+      .map((value) => JSON.stringify(value)),
+  },
+  { weight: 1, arbitrary: fc.string({ maxLength: 100 }) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom('[', '{"a":'), fc.integer({ min: 10, max: 20_000 }))
+      .map(([open, depth]) => `${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}`),
+  },
+);
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const ROUTES: [Method, string][] = [
+  ['GET', '/server'],
+  ['PATCH', '/server/settings'],
+  ['GET', '/connections?:query'],
+  ['GET', '/connections/:connection'],
+  ['GET', '/connections/:connection/frames?:query'],
+  ['POST', '/connections/:connection/close'],
+  ['PATCH', '/connections/:connection'],
+  ['POST', '/connections/:connection/terminate'],
+  ['POST', '/connections/:connection/events'],
+  ['POST', '/connections/:connection/events/check'],
+  ['POST', '/events'],
+  ['POST', '/connections/:connection/macros/:macro'],
+  ['GET', '/connections/:connection/templates/:eventType'],
+  ['GET', '/connections/:connection/tracker'],
+  ['POST', '/connections/:connection/record'],
+  ['GET', '/requests?:query'],
+  ['GET', '/requests/:request'],
+  ['DELETE', '/requests'],
+  ['GET', '/scenarios'],
+  ['GET', '/scenarios/schema'],
+  ['GET', '/scenarios/:scenario'],
+  ['POST', '/scenarios'],
+  ['PUT', '/scenarios/:scenario'],
+  ['DELETE', '/scenarios/:scenario'],
+  ['POST', '/scenarios/:scenario/run'],
+  ['GET', '/state/users'],
+  ['POST', '/state/users'],
+  ['GET', '/state/users/:user'],
+  ['PUT', '/state/users/:user'],
+  ['DELETE', '/state/users/:user'],
+  ['GET', '/state/sessions?:query'],
+  ['POST', '/state/sessions'],
+  ['GET', '/state/sessions/:session'],
+  ['PUT', '/state/sessions/:session'],
+  ['DELETE', '/state/sessions/:session'],
+  ['GET', '/state/sessions/:session/history'],
+  ['PUT', '/state/sessions/:session/history'],
+  ['POST', '/state/reset'],
+  ['GET', '/workspace'],
+  ['POST', '/workspace/save'],
+  ['POST', '/workspace/save-as'],
+  ['POST', '/workspace/open'],
+  ['POST', '/workspace/new'],
+  ['GET', '/workspace/export'],
+  ['POST', '/workspace/import'],
+  ['GET', '/workspace/recent'],
+  ['GET', '/:nothing'],
+];
+
+interface HostileRequest {
+  method: Method | 'OPTIONS' | 'HEAD';
+  path: string;
+  body: string | undefined;
+  contentType: string | undefined;
+  token: 'right' | 'wrong' | 'none';
+  origin: string | undefined;
+}
+
+function requestArbitrary(server: MockServer, ids: Record<string, string[]>): fc.Arbitrary<HostileRequest> {
+  const own = server.url;
+  const apiRequest = fc
+    .record({
+      route: fc.constantFrom(...ROUTES),
+      // Mostly the route's own method; now and then another one.
+      otherMethod: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constantFrom<HostileRequest['method']>('GET', 'PUT', 'DELETE', 'OPTIONS', 'HEAD') },
+      ),
+      connection: idArbitrary(ids.connection ?? []),
+      request: idArbitrary(ids.request ?? []),
+      scenario: idArbitrary(ids.scenario ?? []),
+      user: idArbitrary(ids.user ?? []),
+      session: idArbitrary(ids.session ?? []),
+      macro: idArbitrary(['text-message', 'tool-call', 'state-delta', 'approval-request', 'run-error']),
+      eventType: idArbitrary(['TEXT_MESSAGE_START', 'RUN_FINISHED', 'CUSTOM']),
+      nothing: idArbitrary(['nope']),
+      query: fc.oneof(
+        fc.constantFrom('limit=0', 'limit=1e9', 'before=-1', 'state=open&state=x', 'view=x', 'userId=', 'a=%E0%A4%A'),
+        fc
+          .string({ maxLength: 40 })
+          .map((text) => `limit=${encodeURIComponent(text)}&method=${encodeURIComponent(text)}`),
+      ),
+      body: fc.option(rawBody, { freq: 6 }),
+      contentType: fc.oneof(
+        { weight: 8, arbitrary: fc.constant('application/json') },
+        { weight: 1, arbitrary: fc.constantFrom(undefined, 'text/plain', 'application/x-www-form-urlencoded') },
+      ),
+      token: fc.oneof(
+        { weight: 8, arbitrary: fc.constant<HostileRequest['token']>('right') },
+        { weight: 1, arbitrary: fc.constantFrom<HostileRequest['token']>('wrong', 'none') },
+      ),
+      origin: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constant(own) },
+        { weight: 1, arbitrary: fc.constantFrom('http://evil.example', 'null', own.replace('127.0.0.1', 'localhost')) },
+      ),
+    })
+    .map((input) => {
+      const [method, template] = input.route;
+      const path = template.replace(/:(\w+)/g, (_match, name: string) => String(input[name as keyof typeof input]));
+      const sent = input.otherMethod ?? method;
+      return {
+        method: sent,
+        path: `${CONTROL_API_PREFIX}${path}`,
+        body: sent === 'GET' || sent === 'HEAD' ? undefined : (input.body ?? undefined),
+        contentType: input.contentType,
+        token: input.token,
+        origin: input.origin,
+      } satisfies HostileRequest;
+    });
+  const consoleFile = fc
+    .oneof(
+      fc.constantFrom(
+        '',
+        'index.html',
+        'assets/app.js',
+        '.env',
+        'assets',
+        '%2e%2e/%2e%2e/etc/passwd',
+        '%00',
+        'a%E0%A4%A',
+      ),
+      fc.string({ maxLength: 60 }).map(encodeURIComponent),
+    )
+    .map((file) => ({
+      method: 'GET' as const,
+      path: `/__console/${file}`,
+      body: undefined,
+      contentType: undefined,
+      token: 'none' as const,
+      origin: undefined,
+    }));
+  return fc.oneof({ weight: 9, arbitrary: apiRequest }, { weight: 1, arbitrary: consoleFile });
+}
+
+async function send(server: MockServer, request: HostileRequest): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = {};
+  if (request.token !== 'none') headers.authorization = `Bearer ${request.token === 'right' ? server.token : 'nope'}`;
+  if (request.contentType && request.body !== undefined) headers['content-type'] = request.contentType;
+  if (request.origin) headers.origin = request.origin;
+  const response = await fetch(`${server.url}${request.path}`, {
+    method: request.method,
+    headers,
+    body: request.body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+test('hostile requests to the control API and the console files: never a 5xx, a hang or an uncaught error', async () => {
+  const server = await hostileEngine('api');
+  // Something real to point at: an open and a closed connection, a logged request, users, sessions, scenarios.
+  const open = await AguiSocket.open(server.wsUrl);
+  open.ask('hallo');
+  await open.waitForRuns(1);
+  const closed = await AguiSocket.open(server.wsUrl);
+  await closed.close();
+  await fetch(`${server.url}/health`);
+  const ids = {
+    connection: server.context.registry.list().map((connection) => connection.id),
+    request: ['1'],
+    scenario: server.context.scenarios.list().map((scenario) => scenario.id),
+    user: ['koen', ...server.context.store.listUsers({ limit: 10, offset: 0 }).users.map((user) => user.id)],
+    session: server.context.store.listAllSessions().map((session) => session.sessionId),
+  };
+
+  await fc.assert(
+    fc.asyncProperty(requestArbitrary(server, ids), async (request) => {
+      const { status, text } = await send(server, request);
+      const what = `${request.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 120) ?? ''} → ${status} ${text.slice(0, 200)}`;
+      assert.ok(status >= 200 && status < 500, what);
+      if (status >= 400 && request.method !== 'HEAD') {
+        const body = JSON.parse(text) as { detail?: unknown };
+        assert.ok(body.detail !== undefined && body.detail !== null && body.detail !== '', `a detail: ${what}`);
+      }
+      assertNoBugs();
+    }),
+    { seed: SEED, numRuns: 400, endOnFailure: true, includeErrorInReport: true },
+  );
+  await assertHealthy(server);
+  await open.close();
+  assertNoBugs();
+});
+
+test('hostile workspace paths for open, save as and new: 4xx with a problem that names the file, never 5xx', async () => {
+  const server = await hostileEngine('paths');
+  const api = fc.record({
+    route: fc.constantFrom('open', 'save-as', 'new'),
+    path: fc.oneof(workspacePath, anyJsonButAString),
+    template: fc.option(fc.constantFrom('agora', 'generic'), { nil: undefined }),
+  });
+  await fc.assert(
+    fc.asyncProperty(api, async ({ route, path, template }) => {
+      const { status, text } = await send(server, {
+        method: 'POST',
+        path: `${CONTROL_API_PREFIX}/workspace/${route}`,
+        body: JSON.stringify({ path, ...(template && route === 'new' && { template }) }),
+        contentType: 'application/json',
+        token: 'right',
+        origin: undefined,
+      });
+      const what = `${route} ${JSON.stringify(path)?.slice(0, 100)} → ${status} ${text.slice(0, 300)}`;
+      assert.ok(status < 500, what);
+      if (status >= 400) assert.ok(JSON.parse(text).detail, what);
+      assertNoBugs();
+    }),
+    { seed: SEED, numRuns: 80, endOnFailure: true, includeErrorInReport: true },
+  );
+  await assertHealthy(server);
+});
+
+test('values nested just under the deepest maxJsonDepth are stored, served, played, saved and fed without a 5xx', async () => {
+  const server = await hostileEngine('deep');
+  server.updateSettings({ maxJsonDepth: MAX_JSON_DEPTH_SETTING });
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.some((message) => message.type === 'ready'));
+  feed.send({ type: 'subscribe-frames', connectionIds: '*' });
+  const api = controlClient(server);
+  // The body's own levels (object, steps, step, event…) plus the value: just under the limit.
+  const deep = (levels: number) => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = i % 2 ? { a: value } : [value];
+    return value;
+  };
+  const value = deep(MAX_JSON_DEPTH_SETTING - 6);
+  const scenario = {
+    id: 'deep',
+    name: 'Deep',
+    triggers: [{ match: 'substring', value: 'deep' }],
+    steps: [{ type: 'emit', event: { type: 'CUSTOM', name: 'deep', value } }],
+  };
+  const answers = [
+    await api.post('/scenarios', scenario),
+    await api.post('/state/users', { email: 'deep@example.com', name: 'Deep', preferences: { deep: value } }),
+  ];
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('deep');
+  await client.waitForRuns(1);
+  const [connection] = server.context.registry.list();
+  assert.ok(connection);
+  answers.push(
+    await api.post(`/connections/${connection.id}/events`, {
+      force: true,
+      events: [{ type: 'CUSTOM', name: 'x', value }],
+    }),
+    await api.post(`/connections/${connection.id}/record`, {}),
+    await api.get('/workspace/export'),
+    await api.post('/workspace/save'),
+  );
+  for (const answer of answers) assert.ok(answer.status < 300, `${answer.status} ${JSON.stringify(answer.body)}`);
+  await feed.waitFor(() => feed.items.some((item) => item.type === 'frame' && item.frame.text?.includes('"deep"')));
+  await client.close();
+  feed.close();
+  await assertHealthy(server);
+  assertNoBugs();
+});
+
+// ——— the live feed ————————————————————————————————————————————————————————————————
+
+const feedMessage = fc.oneof(
+  { weight: 3, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record(
+        {
+          type: fc.oneof(fc.constantFrom('auth', 'subscribe-frames', 'unsubscribe-frames'), anyJson),
+          token: anyJson,
+          connectionIds: fc.oneof(
+            fc.constant('*'),
+            fc.array(fc.string({ maxLength: 120 }), { maxLength: 5 }),
+            fc.integer({ min: 990, max: 1010 }).map((count) => Array.from({ length: count }, (_, i) => `c${i}`)),
+            anyJson,
+          ),
+        },
+        { requiredKeys: [] },
+      )
+      .map((value) => JSON.stringify(value)),
+  },
+  { weight: 1, arbitrary: fc.string({ maxLength: 100 }) },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 10, max: 5000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
+  },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 50 }).map((bytes) => Buffer.from(bytes)) },
+);
+
+interface FeedSession {
+  origin: string | undefined;
+  authFirst: 'right' | 'wrong' | 'none';
+  messages: (string | Buffer)[];
+}
+
+const KNOWN_SERVER_MESSAGES = new Set(['ready', 'batch', 'error']);
+const MARKER = 'end-of-session-marker';
+
+/** Opens the feed, plays the session, and reports how it ended (undefined: still open) and what came back. */
+async function play(server: MockServer, session: FeedSession) {
+  const url = `${server.url.replace('http', 'ws')}/__console/live`;
+  const socket = new WebSocket(url, session.origin === undefined ? {} : { origin: session.origin });
+  const received: FeedServerMessage[] = [];
+  let closedWith: number | undefined;
+  let refusedWith: number | undefined;
+  socket.on('message', (data) => received.push(JSON.parse(data.toString())));
+  socket.on('unexpected-response', (_request, response) => {
+    refusedWith = response.statusCode;
+    socket.terminate();
+  });
+  socket.on('error', () => {});
+  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.once('close', (code) => {
+    closedWith = code;
+  });
+  const opened = await new Promise<boolean>((resolve) => {
+    socket.once('open', () => resolve(true));
+    socket.once('close', () => resolve(false));
+  });
+  if (opened) {
+    if (session.authFirst !== 'none')
+      socket.send(JSON.stringify({ type: 'auth', token: session.authFirst === 'right' ? server.token : 'nope' }));
+    for (const message of session.messages) {
+      if (socket.readyState !== WebSocket.OPEN) break;
+      socket.send(message, { binary: Buffer.isBuffer(message) });
+    }
+    // A message the engine answers with an error frame naming it: once that is back, every earlier one was handled.
+    if (socket.readyState === WebSocket.OPEN)
+      socket.send(`{"type":"unsubscribe-frames","connectionIds":[],"${MARKER}":1}`);
+    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+    while (socket.readyState === WebSocket.OPEN && Date.now() < deadline) {
+      const answered = received.some((message) => message.type === 'error' && message.detail.includes(MARKER));
+      if (answered) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const stillOpen = socket.readyState === WebSocket.OPEN;
+    socket.close();
+    await ended;
+    return { refusedWith, closedWith: stillOpen ? undefined : closedWith, received };
+  }
+  await ended;
+  return { refusedWith, closedWith, received };
+}
+
+test('hostile live feed clients: refused, told, or closed with 4001/1008 — never a crash or an uncaught error', async () => {
+  const server = await hostileEngine('feed');
+  const own = server.url;
+  const session = fc.record({
+    origin: fc.option(fc.constantFrom(own, 'http://evil.example', 'null', own.replace('127.0.0.1', 'localhost')), {
+      freq: 2,
+    }),
+    authFirst: fc.constantFrom<FeedSession['authFirst']>('right', 'right', 'right', 'wrong', 'none'),
+    messages: fc.array(feedMessage, { maxLength: 6 }),
+  });
+  await fc.assert(
+    fc.asyncProperty(session, async (generated) => {
+      const input: FeedSession = { ...generated, origin: generated.origin ?? undefined };
+      const { refusedWith, closedWith, received } = await play(server, input);
+      const what = `${JSON.stringify(input).slice(0, 300)} → refused ${refusedWith}, closed ${closedWith}`;
+      const foreign = input.origin !== undefined && input.origin !== own;
+      if (foreign) assert.equal(refusedWith, 403, what);
+      else if (input.authFirst !== 'right') assert.equal(closedWith, 4001, what);
+      else {
+        assert.equal(refusedWith, undefined, what);
+        assert.ok(closedWith === undefined || closedWith === 1008, what);
+        assert.equal(received[0]?.type, 'ready', what);
+      }
+      for (const message of received) assert.ok(KNOWN_SERVER_MESSAGES.has(message.type), what);
+      assertNoBugs();
+    }),
+    { seed: SEED, numRuns: 150, endOnFailure: true, includeErrorInReport: true },
+  );
+  await assertHealthy(server);
+  assertNoBugs();
+});
