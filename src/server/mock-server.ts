@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServerSettings } from '../shared/settings';
 import type { EndpointInfo, ServerInfo } from '../shared/control-api';
+import type { ServerSettings } from '../shared/settings';
 import type { WorkspaceTemplate } from '../shared/workspace';
 import type { AgentHttpOptions } from './agents/agent-http-endpoint';
 import { createControlPlane } from './control/control-plane';
@@ -185,8 +185,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const stopBeforeListening = async () => {
     control.close();
-    world.close();
     await workspace.close();
+    world.close();
     await sockets.close();
   };
   // Loaded once everything that applies settings is subscribed, so the file's settings reach every part.
@@ -222,9 +222,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       closing ??= (async () => {
         control.close();
         await sockets.close();
-        world.close();
-        // After the sockets, so what their last runs recorded is in the final save.
+        // After the sockets, so what their last runs recorded is in the final save; before the world stops, so
+        // the save still reads every pack's data.
         await workspace.close();
+        world.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -8,11 +8,11 @@ import {
   type User,
 } from './agora-model';
 import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
+import type { CollectionChange } from './mounts/collection-change';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
 import type { ServerSettings } from './settings';
 import type { WorkspaceStatus, WorldSection } from './workspace';
-import type { CollectionChange } from './mounts/collection-change';
 
 /** Everything under `/__console/api` answers JSON; errors are `{"detail": ...}` like the mocked API. */
 export const CONTROL_API_PREFIX = '/__console/api';

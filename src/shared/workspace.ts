@@ -56,7 +56,7 @@ export const WorkspaceSchema = z
       .array(SocketEndpointSchema)
       .max(1000)
       .default([])
-      .describe('WebSocket endpoints, matched by path in order, before the packs\' own.'),
+      .describe("WebSocket endpoints, matched by path in order, before the packs' own."),
     agents: z
       .array(AgentSchema)
       .max(1000)
@@ -79,7 +79,11 @@ export const WorkspaceSchema = z
     const packs = new Set<string>();
     workspace.packs.forEach((pack, index) => {
       if (packs.has(pack.pack))
-        ctx.addIssue({ code: 'custom', path: ['packs', index, 'pack'], message: `pack '${pack.pack}' is listed twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['packs', index, 'pack'],
+          message: `pack '${pack.pack}' is listed twice`,
+        });
       packs.add(pack.pack);
     });
   });

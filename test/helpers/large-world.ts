@@ -23,3 +23,10 @@ export function recordRuns(store: AgoraStore, megabytes: number, prefix = 'load'
     }
   }
 }
+
+/** History limits far above what `recordRuns` writes, so a big world stays big (the defaults would evict it). */
+export const UNBOUNDED_HISTORY = {
+  maxRecordedMessagesPerSession: 1_000_000,
+  maxRecordedMessages: 10_000_000,
+  maxRecordedSessions: 1_000_000,
+} as const;

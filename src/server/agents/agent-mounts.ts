@@ -19,7 +19,7 @@ interface AgentEntry {
 
 /**
  * The workspace's AG-UI agents on the HTTP binding: `POST <path>` plays a run of the agent's scenarios as SSE (or
- * protobuf). Other methods on an agent's path get 405 with `Allow: POST, OPTIONS` (preflights are answered by CORS
+ * protobuf). Other methods on an agent's path get 405 with `Allow: POST` (preflights are answered by CORS
  * before this). Each agent keeps its own threads, so two agents never share a conversation.
  */
 export class AgentMounts {
@@ -82,7 +82,7 @@ export class AgentMounts {
       ctx.state.answeredBy = { kind: 'agent', id: entry.agent.id };
       if (ctx.method !== 'POST') {
         ctx.status = 405;
-        ctx.set('Allow', 'POST, OPTIONS');
+        ctx.set('Allow', 'POST');
         ctx.body = { detail: 'Method Not Allowed' };
         return;
       }

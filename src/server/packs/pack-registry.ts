@@ -20,4 +20,7 @@ export const PACK_TEMPLATES: Readonly<Record<string, (now: number, name?: string
   agora: agoraTemplate,
 };
 
-export { agoraWorkspaceV0toV1 as legacyWorkspaceV0toV1, agoraWorkspaceV1toV2 as legacyWorkspaceV1toV2 } from './agora/legacy-workspaces';
+export {
+  agoraWorkspaceV0toV1 as legacyWorkspaceV0toV1,
+  agoraWorkspaceV1toV2 as legacyWorkspaceV1toV2,
+} from './agora/legacy-workspaces';

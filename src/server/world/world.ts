@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
+import { CONTROL_API_PREFIX } from '../../shared/control-api';
 import type { Agent } from '../../shared/mounts/agent';
 import type { CollectionChange } from '../../shared/mounts/collection-change';
 import type { NearMiss } from '../../shared/mounts/match-report';
@@ -53,6 +54,7 @@ export class World {
   private sockets = SocketTable.empty();
   private readonly running = new Map<PackName, RunningPack>();
   private packRoutes: Middleware = (_ctx, next) => next();
+  private packControl: Middleware = (_ctx, next) => next();
   private dispatch: Middleware;
   private readonly detachPacks = new Map<PackName, () => void>();
   private detachCollections: () => void = () => {};
@@ -73,6 +75,11 @@ export class World {
   /** The mocked API's dispatch: mounts in order; what nothing answers goes on (to the 404). */
   middleware(): Middleware {
     return (ctx, next) => this.dispatch(ctx, next);
+  }
+
+  /** The serving packs' part of the console's API (their routes under /__console/api). */
+  controlMiddleware(): Middleware {
+    return this.packControl;
   }
 
   /** For a request nothing answered: the closest user mounts and why each did not match. */
@@ -268,6 +275,7 @@ export class World {
       );
     }
     this.packRoutes = compose(this.packs().map(packRoutes));
+    this.packControl = compose(this.packs().map(packControlRoutes));
   }
 
   private swapHttp(http: HttpMounts): void {
@@ -293,7 +301,7 @@ export class World {
       const allowed = http.methodsFor(ctx.path);
       if (allowed.length === 0 || allowed.includes(ANY_METHOD)) return;
       ctx.status = 405;
-      ctx.set('Allow', [...allowed, 'OPTIONS'].join(', '));
+      ctx.set('Allow', allowed.join(', '));
       ctx.body = { detail: 'Method Not Allowed' };
     };
   }
@@ -359,4 +367,11 @@ function packRoutes(pack: RunningPack): Middleware {
     });
     if (!passedOn) ctx.state.answeredBy ??= { kind: 'pack', id };
   };
+}
+
+/** A pack's part of the console's API, under /__console/api. */
+function packControlRoutes(pack: RunningPack): Middleware {
+  const router = new Router({ prefix: CONTROL_API_PREFIX });
+  for (const packRouter of pack.controlRouters) router.use(packRouter.routes());
+  return compose([router.routes(), router.allowedMethods()]) as unknown as Middleware;
 }
