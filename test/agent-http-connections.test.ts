@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
-import { ThreadConversations } from '../src/server/contract/agui-http/thread-conversations';
+import { ThreadConversations } from '../src/server/agents/thread-conversations';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';

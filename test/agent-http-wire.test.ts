@@ -179,10 +179,11 @@ test('CORS like the rest of the mocked API: preflight allowed, the stream carrie
   await response.text();
 });
 
-test('the endpoint follows the agentPath setting at run time; clashing paths are refused', async () => {
+test('agents are mounts: moved, added and removed through the control API, each with its own threads', async () => {
   const info = await control.get<{ urls: { agent: string } }>('/server');
   assert.equal(info.body.urls.agent, `${server.url}/agent`);
-  const moved = await control.patch('/server/settings', { agentPath: '/v1/agent' });
+  const agent = (await control.get<{ id: string; path: string }>('/agents/agent')).body;
+  const moved = await control.put('/agents/agent', { ...agent, path: '/v1/agent' });
   assert.equal(moved.status, 200);
   try {
     assert.equal((await post(runInput('Hallo'))).status, 404);
@@ -193,13 +194,34 @@ test('the endpoint follows the agentPath setting at run time; clashing paths are
     assert.equal(get.status, 405);
     assert.equal(get.headers.get('allow'), 'POST');
     assert.equal((await control.get<{ urls: { agent: string } }>('/server')).body.urls.agent, `${server.url}/v1/agent`);
-    for (const agentPath of ['/ws', '/sessions/x', '/__console', 'agent', '/']) {
-      const refused = await control.patch<{ detail: { loc: unknown[] }[] }>('/server/settings', { agentPath });
-      assert.equal(refused.status, 422, agentPath);
-      assert.deepEqual(refused.body.detail[0]?.loc, ['body', 'agentPath']);
-    }
+
+    // A second agent plays only the scenarios it names; an unknown message there gets no scenario.
+    const added = await control.post('/agents', {
+      id: 'welcome',
+      path: '/welcome',
+      scenarios: ['agora-general'],
+    });
+    assert.equal(added.status, 201);
+    const welcome = sseEvents(await (await post(runInput('genereer rapport'), {}, '/welcome')).text());
+    const finished = welcome.at(-1);
+    assert.equal(finished?.type, 'RUN_FINISHED');
+    assert.equal(finished?.outcome, undefined, 'no approval interrupt: the report flow is not this agent’s');
+    const text = welcome
+      .filter((event) => event.type === 'TEXT_MESSAGE_CONTENT')
+      .map((event) => event.delta)
+      .join('');
+    assert.match(text, /inspectie/i, 'the welcome answered');
+
+    const bad = await control.put<{ detail: { loc: unknown[]; msg: string }[] }>('/agents/welcome', {
+      id: 'welcome',
+      path: '/items/:',
+    });
+    assert.equal(bad.status, 422);
+    assert.deepEqual(bad.body.detail[0]?.loc, ['body', 'path']);
+    assert.equal((await control.delete('/agents/welcome')).status, 204);
+    assert.equal((await post(runInput('Hallo'), {}, '/welcome')).status, 404);
   } finally {
-    await control.patch('/server/settings', { agentPath: '/agent' });
+    await control.put('/agents/agent', agent);
   }
   assert.equal((await post(runInput('Hallo'))).status, 200);
 });

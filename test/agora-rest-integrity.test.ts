@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeWorkspaceText } from '../src/server/workspace/workspace-codec';
 import { MAX_JSON_DEPTH_SETTING } from '../src/shared/settings';
+import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -39,7 +40,7 @@ test('deep preferences from any origin cannot poison the world: refused, nothing
   const file = join(dir, 'world.agui.json');
   const server = await startWorkspaceEngine(dir, file, { settings: { maxJsonDepth: MAX_JSON_DEPTH_SETTING } });
   const api = controlClient(server);
-  const before = server.context.store.snapshot();
+  const before = agoraStore(server).snapshot();
   for (const depth of [3_000, 5_000]) {
     const response = await fetch(`${server.url}/users/me/preferences?user_id=koen`, {
       method: 'PUT',
@@ -49,7 +50,7 @@ test('deep preferences from any origin cannot poison the world: refused, nothing
     assert.equal(response.status, 400, `${depth} levels`);
     assert.match(((await response.json()) as { detail: string }).detail, /maxJsonDepth/);
   }
-  assert.deepEqual(server.context.store.snapshot(), before);
+  assert.deepEqual(agoraStore(server).snapshot(), before);
   await assertReadsServe(server.url, api);
   const duplicate = await fetch(`${server.url}/users`, {
     method: 'POST',
@@ -78,7 +79,7 @@ test('the deepest preferences the API takes are served, saved, and the saved fil
 
   // What `agui-mock validate` and `serve --workspace` do with the file.
   const { workspace } = decodeWorkspaceText(await readFile(file, 'utf8'), file);
-  assert.ok(workspace.agora.users.some((user) => user.preferences.email_reports !== undefined));
+  assert.ok(agoraData(workspace).users.some((user) => user.preferences.email_reports !== undefined));
   const again = await startWorkspaceEngine(dir, file, { settings });
   await assertReadsServe(again.url, controlClient(again));
 });

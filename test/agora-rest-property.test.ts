@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { AgoraDataSchema, SessionMetadataSchema, UserSchema } from '../src/shared/agora-model';
+import { agoraStore } from './helpers/agora';
 import { startTestEngine } from './helpers/engine';
 
 const server = await startTestEngine();
@@ -59,7 +60,7 @@ const rawBody = fc.oneof(
 );
 
 function assertStoreIntact(): void {
-  const data = AgoraDataSchema.parse(server.context.store.snapshot());
+  const data = AgoraDataSchema.parse(agoraStore(server).snapshot());
   for (const session of data.sessions) assert.equal(session.metadata.messageCount, session.history.length);
 }
 

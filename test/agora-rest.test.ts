@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { SessionMetadataSchema, UserSchema } from '../src/shared/agora-model';
+import { agoraStore } from './helpers/agora';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
 
 // One engine for the file; every test starts from the seed.
 const server = await startTestEngine();
-beforeEach(() => server.context.store.reset());
+beforeEach(() => agoraStore(server).reset());
 
 const KOEN = '550e8400-e29b-41d4-a716-446655440001';
 const FATIMA = '550e8400-e29b-41d4-a716-446655440002';
@@ -531,7 +532,7 @@ test('HAI’s save flow: PUT /users/{id} {name}, then PUT preferences {spoken_te
 // ---- DELETE /users/{id} ----
 
 test('DELETE /users/{id} deletes the user and its sessions, whichever id they are keyed by', async () => {
-  server.context.store.recordRunStart('session_fresh-thread', KOEN, 'Start inspectie bij Bella Rosa');
+  agoraStore(server).recordRunStart('session_fresh-thread', KOEN, 'Start inspectie bij Bella Rosa');
   assert.equal((await get(`/sessions?user_id=${KOEN}`)).body.totalCount, 3);
   const answer = await call('DELETE', `/users/${KOEN}`);
   assert.deepEqual(

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type AgoraStore, RECORD_MAX_DEPTH } from '../src/server/state/agora-store';
+import { type AgoraStore, RECORD_MAX_DEPTH } from '../src/server/packs/agora/store/agora-store';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { AgoraDataSchema, type HistoryMessage } from '../src/shared/agora-model';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { WORKSPACE_VERSION, type Workspace } from '../src/shared/workspace';
+import { agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 
@@ -16,8 +17,12 @@ const api = controlClient(server);
 const WORKSPACE = {
   version: WORKSPACE_VERSION,
   name: 'p',
-  profile: 'agora-mock',
   settings: DEFAULT_SETTINGS,
+  routes: [],
+  collections: [],
+  staticFolders: [],
+  sockets: [],
+  agents: [],
   scenarios: [],
 } as const;
 
@@ -176,7 +181,7 @@ async function assertReadsServe(store: AgoraStore): Promise<void> {
 }
 
 test('after any sequence of writes the world is valid, within its limits and served; a refused write changes nothing', async () => {
-  const store = server.context.store;
+  const store = agoraStore(server);
   await fc.assert(
     fc.asyncProperty(fc.array(write, { minLength: 1, maxLength: 12 }), async (writes) => {
       store.reset();
@@ -192,7 +197,16 @@ test('after any sequence of writes the world is valid, within its limits and ser
         const data = AgoraDataSchema.parse(store.snapshot());
         for (const session of data.sessions) assert.equal(session.metadata.messageCount, session.history.length);
         // Saved, it is a workspace that loads again (what `agui-mock validate` checks).
-        const saved: Workspace = { ...WORKSPACE, agora: data, scenarios: [] };
+        const saved: Workspace = {
+          ...WORKSPACE,
+          packs: [{ pack: 'agora-mock', enabled: true, data }],
+          scenarios: [],
+          routes: [],
+          collections: [],
+          staticFolders: [],
+          sockets: [],
+          agents: [],
+        };
         decodeWorkspaceText(encodeWorkspace(saved), 'p.agui.json');
         assertWithinLimits(store);
       }

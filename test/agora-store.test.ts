@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/state/agora-seed';
+import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/packs/agora/store/agora-seed';
 import {
   type AgoraChange,
   AgoraDataError,
   AgoraStore,
   DuplicateEmailError,
   RECORD_MAX_DEPTH,
-} from '../src/server/state/agora-store';
-import type { HistoryLimits } from '../src/server/state/recorded-history';
+} from '../src/server/packs/agora/store/agora-store';
+import type { HistoryLimits } from '../src/server/packs/agora/store/recorded-history';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { AgoraDataSchema, type HistoryMessage, type StoredSession, type User } from '../src/shared/agora-model';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { WORKSPACE_VERSION } from '../src/shared/workspace';
+import { agoraData } from './helpers/agora';
 
 const STARTED = Date.parse('2025-03-01T12:00:00.000Z');
 const ALL = { limit: 100, offset: 0 };
@@ -312,14 +313,18 @@ test('the deepest record the store takes is served, saved and loaded again; one 
   const text = encodeWorkspace({
     version: WORKSPACE_VERSION,
     name: 'deep',
-    profile: 'agora-mock',
     settings: DEFAULT_SETTINGS,
-    agora: store.snapshot(),
+    packs: [{ pack: 'agora-mock', enabled: true, data: store.snapshot() }],
+    routes: [],
+    collections: [],
+    staticFolders: [],
+    sockets: [],
+    agents: [],
     scenarios: [],
   });
   const { workspace } = decodeWorkspaceText(text, 'deep.agui.json');
   const reloaded = new AgoraStore();
-  reloaded.replace(workspace.agora);
+  reloaded.replace(agoraData(workspace));
   assert.deepEqual(reloaded.getPreferences('koen')?.email_reports, deepest);
   assertServable(reloaded);
 });

@@ -102,9 +102,18 @@ test('GET /server describes the engine', async () => {
   const server = await startTestEngine();
   const { status, body } = await controlClient(server).get<ServerInfo>('/server');
   assert.equal(status, 200);
-  assert.equal(body.profile, 'agora-mock');
+  assert.deepEqual(body.packs, ['agora-mock']);
   assert.equal(body.urls.http, server.url);
   assert.equal(body.urls.ws, server.wsUrl);
+  assert.equal(body.urls.agent, `${server.url}/agent`);
+  assert.deepEqual(
+    body.endpoints.sockets.map(({ id, path, pack }) => ({ id, path, pack })),
+    [{ id: 'ws', path: '/ws', pack: 'agora-mock' }],
+  );
+  assert.deepEqual(
+    body.endpoints.agents.map(({ id, url }) => ({ id, url })),
+    [{ id: 'agent', url: `${server.url}/agent` }],
+  );
   assert.equal(body.settings.speed, 0);
   assert.equal(body.counts.users, 3);
   assert.equal(body.counts.sessions, 4);
@@ -239,12 +248,14 @@ test('GET /requests shows a PUT with headers and bodies both ways, newest first'
   assert.deepEqual(JSON.parse(put.requestBody?.text ?? ''), { theme: 'dark' });
   assert.equal(JSON.parse(put.responseBody?.text ?? '').preferences.theme, 'dark');
   assert.match(String(put.responseHeaders['content-type']), /application\/json/);
+  assert.deepEqual(put.answeredBy, { kind: 'pack', id: 'agora-mock' });
   const filtered = await api.get<ItemsPage<RequestLogEntry>>('/requests?method=put');
   assert.equal(filtered.body.total, 1);
   const summaries = await api.get<ItemsPage<Record<string, unknown>>>('/requests?view=summary&limit=1');
   assert.equal(summaries.body.total, 2);
   assert.equal(summaries.body.items.length, 1);
   assert.deepEqual(Object.keys(summaries.body.items[0] ?? {}).sort(), [
+    'answeredBy',
     'at',
     'durationMs',
     'id',

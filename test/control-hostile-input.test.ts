@@ -9,6 +9,7 @@ import { reportUncaughtErrors } from '../src/main/error-reports';
 import type { Logger, MockServer } from '../src/server/index';
 import { CONTROL_API_PREFIX, type FeedServerMessage } from '../src/shared/control-api';
 import { MAX_JSON_DEPTH_SETTING } from '../src/shared/settings';
+import { agoraStore } from './helpers/agora';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { FeedClient } from './helpers/feed-client';
@@ -335,8 +336,15 @@ test('hostile requests to the control API and the console files: never a 5xx, a 
     connection: server.context.registry.list().map((connection) => connection.id),
     request: ['1'],
     scenario: server.context.scenarios.list().map((scenario) => scenario.id),
-    user: ['koen', ...server.context.store.listUsers({ limit: 10, offset: 0 }).users.map((user) => user.id)],
-    session: server.context.store.listAllSessions().map((session) => session.sessionId),
+    user: [
+      'koen',
+      ...agoraStore(server)
+        .listUsers({ limit: 10, offset: 0 })
+        .users.map((user) => user.id),
+    ],
+    session: agoraStore(server)
+      .listAllSessions()
+      .map((session) => session.sessionId),
   };
 
   await fc.assert(

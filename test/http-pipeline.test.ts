@@ -4,6 +4,8 @@ import { type AddressInfo, connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import compose from 'koa-compose';
 import { z } from 'zod';
 import { createHttpApp } from '../src/server/http/app';
 import { MAX_ECHOED_INPUT_CHARS, TRUNCATED_INPUT_MARK } from '../src/server/http/echoed-input';
@@ -59,7 +61,12 @@ router.get('/boom', () => {
 router.get('/teapot', () => {
   throw new HttpError(418, 'I am a teapot');
 });
-const app = createHttpApp({ logger, requestLog, consoleArea: (_ctx, next) => next(), apiRouters: [router] });
+const app = createHttpApp({
+  logger,
+  requestLog,
+  consoleArea: (_ctx, next) => next(),
+  mounts: compose([router.routes(), router.allowedMethods()]) as unknown as Middleware,
+});
 const server = createServer(app.callback());
 let base = '';
 let port = 0;

@@ -89,9 +89,8 @@ test('a trigger RE2 refuses is refused when stored, naming the field, wherever t
         {
           version: WORKSPACE_VERSION,
           name: 'w',
-          profile: 'agora-mock',
           settings: {},
-          agora: emptyAgora(),
+          packs: [{ pack: 'agora-mock', data: emptyAgora() }],
           scenarios: [scenario('(?!x)')],
         },
         'w.agui.json',

@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { agoraData, agoraStore } from './helpers/agora';
 import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
-import { recordRuns } from './helpers/large-world';
+import { recordRuns, UNBOUNDED_HISTORY } from './helpers/large-world';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // `agui-mock serve --workspace`, `init` and `validate`, run as the real bin file.
@@ -37,9 +38,12 @@ test('init writes a workspace from a template and never overwrites one', async (
   const file = join(dir, 'mock.agui.json');
   const created = cli(['init', file]);
   assert.equal(created.code, 0, created.stderr);
-  assert.match(created.stdout, /created .*mock\.agui\.json from the agora template: 3 users, 4 sessions, 4 scenarios/);
+  assert.match(
+    created.stdout,
+    /created .*mock\.agui\.json from the agora template: 1 agent, 4 scenarios; pack agora-mock \(3 users, 4 sessions\)/,
+  );
   const workspace = await readJson(file);
-  assert.equal(workspace.version, 1);
+  assert.equal(workspace.version, 2);
   assert.match(String(workspace.$schema), /resources\/workspace\.schema\.json$/);
 
   const before = await readFile(file, 'utf8');
@@ -53,7 +57,14 @@ test('init writes a workspace from a template and never overwrites one', async (
   assert.equal(((await readJson(generic)).scenarios as { id: string }[])[0]?.id, 'demo-tool-call');
   const wrong = cli(['init', join(dir, 'x.json'), '--template', 'nope']);
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /--template must be agora or generic/);
+  assert.match(wrong.stderr, /--template must be one of blank, generic, agora/);
+
+  const blank = join(dir, 'blank.agui.json');
+  const made = cli(['init', blank, '--template', 'blank']);
+  assert.equal(made.code, 0);
+  assert.match(made.stdout, /from the blank template: 1 route, 0 scenarios\n/);
+  const document = await readJson(blank);
+  assert.deepEqual(document.packs, [], 'no pack: only the routes exist');
 });
 
 test('init without FILE writes mock.agui.json in the current folder', async () => {
@@ -74,7 +85,10 @@ test('validate: exit 0 with a summary, 1 with line/column or field path', async 
   assert.equal(cli(['init', good]).code, 0);
   const ok = cli(['validate', good]);
   assert.equal(ok.code, 0, ok.stderr);
-  assert.match(ok.stdout, /valid\.agui\.json: valid workspace "valid", version 1: 3 users, 4 sessions, 4 scenarios\n$/);
+  assert.match(
+    ok.stdout,
+    /valid\.agui\.json: valid workspace "valid", version 2: 1 agent, 4 scenarios; pack agora-mock \(3 users, 4 sessions\)\n$/,
+  );
 
   const syntax = join(dir, 'syntax.agui.json');
   await writeFile(syntax, '{\n  "version": 1,,\n}');
@@ -100,7 +114,7 @@ test('serve --workspace creates a missing file with a notice, then loads it on t
   const file = join(dir, 'served.agui.json');
   const first = serve(['--workspace', file]);
   await first.waitFor(/Console/);
-  assert.match(first.stdout(), /workspace .*served\.agui\.json did not exist: created it from the AGORA template/);
+  assert.match(first.stdout(), /workspace .*served\.agui\.json did not exist: created it from the agora template/);
   const [, httpUrl] = first.stdout().match(/HTTP\s+(\S+)/) ?? [];
   // A REST change, autosaved or saved on shutdown.
   const created = await fetch(`${httpUrl}/users`, {
@@ -136,8 +150,8 @@ test('serve --workspace with a bad file: exit 1, the message names file and plac
 test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s and leaves a complete file', async (t) => {
   const file = join(dir, 'big.agui.json');
   // Built through the store as a load test builds it, and saved by the engine.
-  const engine = await startWorkspaceEngine(dir, file);
-  recordRuns(engine.context.store, 30);
+  const engine = await startWorkspaceEngine(dir, file, { settings: { speed: 0, ...UNBOUNDED_HISTORY } });
+  recordRuns(agoraStore(engine), 30);
   await engine.workspace.save();
   await engine.close();
   const before = await readFile(file, 'utf8');
@@ -165,5 +179,5 @@ test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s a
   if (after === before)
     assert.match(run.stderr(), /saving .*big\.agui\.json did not finish within \d+ ms of shutting down/);
   else assert.match(after, /last@example\.com/);
-  assert.ok(JSON.parse(after).agora.sessions.length > 0, 'the file is complete JSON');
+  assert.ok(agoraData(JSON.parse(after)).sessions.length > 0, 'the file is complete JSON');
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { FeedItem } from '../src/shared/control-api';
 import type { RecentWorkspace, Workspace, WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace';
+import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
@@ -31,7 +32,7 @@ test('without a file the world lives in memory: save needs save as, which attach
   assert.equal(savedAs.body.path, file);
   assert.equal(savedAs.body.dirty, false);
   assert.equal(savedAs.body.autosave, true);
-  assert.equal(((await readJson(file)).agora as { users: unknown[] }).users.length, 3);
+  assert.equal(agoraData((await readJson(file)) as Workspace).users.length, 3);
   const recent = await api.get<{ items: RecentWorkspace[] }>('/workspace/recent');
   assert.equal(recent.body.items[0]?.path, file);
   assert.equal((await api.post('/workspace/save-as', {})).status, 422);
@@ -90,28 +91,31 @@ test('export downloads the document; import validates it and replaces the world'
   const exported = await api.get<Workspace>('/workspace/export');
   assert.equal(exported.status, 200);
   assert.match(exported.headers.get('content-disposition') ?? '', /^attachment; filename="exchange\.agui\.json"$/);
-  assert.equal(exported.body.version, 1);
+  assert.equal(exported.body.version, 2);
   assert.equal(exported.body.scenarios.length, 4);
 
   const changed = structuredClone(exported.body);
   changed.name = 'Imported';
-  changed.agora.users = changed.agora.users.slice(0, 1);
-  changed.agora.currentUserId = changed.agora.users[0]?.id ?? null;
-  changed.agora.sessions = [];
+  agoraData(changed).users = agoraData(changed).users.slice(0, 1);
+  agoraData(changed).currentUserId = agoraData(changed).users[0]?.id ?? null;
+  agoraData(changed).sessions = [];
   changed.scenarios = changed.scenarios.slice(0, 1);
   const imported = await api.post<WorkspaceStatus>('/workspace/import', changed);
   assert.equal(imported.status, 200);
   assert.equal(imported.body.name, 'Imported');
   assert.equal(imported.body.dirty, true, 'an import is a change, autosaved to the attached file');
-  assert.equal(server.context.store.listUsers({ limit: 10, offset: 0 }).totalCount, 1);
+  assert.equal(agoraStore(server).listUsers({ limit: 10, offset: 0 }).totalCount, 1);
   assert.equal(server.context.scenarios.list().length, 1);
 
-  const invalid = structuredClone(changed) as unknown as { agora: { users: { email: string }[] } };
-  (invalid.agora.users[0] as { email: string }).email = 'nope';
+  const invalid = structuredClone(changed);
+  (agoraData(invalid).users[0] as { email: string }).email = 'nope';
   const refused = await api.post<{ detail: WorkspaceProblem }>('/workspace/import', invalid);
   assert.equal(refused.status, 422);
-  assert.equal(refused.body.detail.path, 'agora.users.0.email');
-  assert.equal(server.context.store.listUsers({ limit: 10, offset: 0 }).users[0]?.email, changed.agora.users[0]?.email);
+  assert.equal(refused.body.detail.path, 'packs.0.data.users.0.email');
+  assert.equal(
+    agoraStore(server).listUsers({ limit: 10, offset: 0 }).users[0]?.email,
+    agoraData(changed).users[0]?.email,
+  );
   assert.equal((await api.post('/workspace/import')).status, 422);
   assert.equal((await api.post('/workspace/import', { version: 9 })).status, 422);
 });
@@ -121,7 +125,7 @@ test('status changes reach the live feed as workspace-changed', async () => {
   const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });
   const feed = await FeedClient.connect(server);
   await feed.waitFor(() => feed.messages.length > 0);
-  server.context.store.setCurrentUser(null);
+  agoraStore(server).setCurrentUser(null);
   const statuses = () =>
     feed.items.flatMap((item: FeedItem) => (item.type === 'workspace-changed' ? [item.status] : []));
   await feed.waitFor(() => statuses().some((status) => status.dirty));

@@ -3,12 +3,15 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger, startMockServer, WorkspaceError } from '../src/server/index';
-import { agoraSeed } from '../src/server/state/agora-seed';
+import { agoraScenarioPack } from '../src/server/packs/agora/scenarios/agora-scenario-pack';
+import { agoraSeed } from '../src/server/packs/agora/store/agora-seed';
 import { jsonPieces } from '../src/server/workspace/json-pieces';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { workspaceJsonSchema } from '../src/server/workspace/workspace-json-schema';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
+import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { WORKSPACE_TEMPLATES, WorkspaceSchema } from '../src/shared/workspace';
+import { agoraData, agoraStore } from './helpers/agora';
 import { AguiSocket, assertValidStream } from './helpers/agui-socket';
 import { recordRuns } from './helpers/large-world';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
@@ -22,14 +25,45 @@ test('resources/workspace.schema.json is what the zod schema generates (npm run 
   const generated = workspaceJsonSchema();
   assert.deepEqual(committed, generated, 'stale: run npm run schema');
   const properties = generated.properties as Record<string, Record<string, unknown>>;
-  assert.equal(properties.version?.const, 1);
-  assert.ok(properties.scenarios && properties.agora && properties.settings, 'every part is described');
+  assert.equal(properties.version?.const, 2);
+  for (const section of [
+    'settings',
+    'packs',
+    'routes',
+    'collections',
+    'staticFolders',
+    'sockets',
+    'agents',
+    'scenarios',
+  ])
+    assert.ok(properties[section], `${section} is described`);
+});
+
+test('every field of the JSON Schema has a description, so editors can show what it is for', () => {
+  const missing: string[] = [];
+  // Walks properties (and what they nest: items, unions, records) down to the leaves.
+  const visit = (node: unknown, path: string, named: boolean) => {
+    if (node === null || typeof node !== 'object') return;
+    const schema = node as Record<string, unknown>;
+    if (named && typeof schema.description !== 'string' && typeof schema.$ref !== 'string') missing.push(path);
+    for (const [key, child] of Object.entries((schema.properties as Record<string, unknown>) ?? {}))
+      visit(child, `${path}.${key}`, true);
+    for (const keyword of ['items', 'additionalProperties'] as const) visit(schema[keyword], `${path}[]`, false);
+    for (const keyword of ['anyOf', 'oneOf', 'allOf'] as const)
+      for (const [index, child] of ((schema[keyword] as unknown[]) ?? []).entries())
+        visit(child, `${path}|${index}`, false);
+    for (const [key, child] of Object.entries((schema.$defs as Record<string, unknown>) ?? {}))
+      visit(child, `#${key}`, false);
+  };
+  visit(workspaceJsonSchema(), '', false);
+  assert.deepEqual(missing, [], 'fields without a description');
 });
 
 test('round trip: every field survives save and load, unknown preference fields and the current user too', async () => {
   const file = join(dir, 'round-trip.agui.json');
   const first = await startWorkspaceEngine(dir, file);
-  const { store, scenarios } = first.context;
+  const { scenarios } = first.context;
+  const store = agoraStore(first);
   const user = store.createUser({ email: 'eva@example.com', name: 'Eva', preferences: { email_reports: 'weekly' } });
   store.updatePreferences(user.id, { interaction_mode: 'listen', theme: 'dark' });
   store.setCurrentUser(user.id);
@@ -58,11 +92,11 @@ test('round trip: every field survives save and load, unknown preference fields 
 
   const second = await startWorkspaceEngine(dir, file);
   assert.deepEqual(second.workspace.document(), saved, 'the world after loading is the world that was saved');
-  assert.equal(second.context.store.currentUser()?.email, 'eva@example.com');
-  const preferences = second.context.store.getPreferences(user.id);
+  assert.equal(agoraStore(second).currentUser()?.email, 'eva@example.com');
+  const preferences = agoraStore(second).getPreferences(user.id);
   assert.equal(preferences?.email_reports, 'weekly');
   assert.equal(preferences?.interaction_mode, 'listen');
-  assert.equal(second.context.store.getHistory('session-eva', { includeTools: true })?.length, 4);
+  assert.equal(agoraStore(second).getHistory('session-eva', { includeTools: true })?.length, 4);
   assert.equal(second.context.scenarios.get('custom-echo')?.triggers[0]?.match, 'regex');
   assert.equal(second.settings().approvalTimeoutMs, 1234);
   assert.equal(second.settings().speed, 0, 'launch settings still override');
@@ -76,7 +110,8 @@ test('round trip: every field survives save and load, unknown preference fields 
 test('a save writes exactly what one JSON.stringify of the validated document wrote: the format is unchanged', async () => {
   const file = join(dir, 'same-bytes.agui.json');
   const server = await startWorkspaceEngine(dir, file, { settings: { speed: 0, heartbeatIntervalMs: 5000 } });
-  const { store, scenarios } = server.context;
+  const { scenarios } = server.context;
+  const store = agoraStore(server);
   const user = store.createUser({
     email: 'zoe@example.com',
     name: 'Zoë "Z" \\ \u2028',
@@ -104,17 +139,22 @@ test('a save writes exactly what one JSON.stringify of the validated document wr
   const document = server.workspace.document();
   await server.workspace.save();
 
-  const {
-    $schema,
-    version,
-    name,
-    profile,
-    settings,
-    agora,
-    scenarios: list,
-  } = WorkspaceSchema.parse(structuredClone(document));
+  const { $schema, version, name, settings, packs, routes, collections, staticFolders, sockets, agents, ...rest } =
+    WorkspaceSchema.parse(structuredClone(document));
   const before = JSON.stringify(
-    { ...($schema !== undefined && { $schema }), version, name, profile, settings, agora, scenarios: list },
+    {
+      ...($schema !== undefined && { $schema }),
+      version,
+      name,
+      settings,
+      packs,
+      routes,
+      collections,
+      staticFolders,
+      sockets,
+      agents,
+      scenarios: rest.scenarios,
+    },
     null,
     2,
   );
@@ -149,7 +189,7 @@ test('written in pieces, any JSON value comes out as JSON.stringify(value, null,
   assert.deepEqual([...jsonPieces(undefined, 3)], [], 'nothing for what JSON cannot hold');
 });
 
-test('templates: agora and generic are valid, and every generic scenario plays a valid stream', async () => {
+test('templates: every template is valid, and every generic scenario plays a valid stream', async () => {
   for (const template of WORKSPACE_TEMPLATES) {
     const workspace = WorkspaceSchema.parse(workspaceTemplate(template, Date.now()));
     assert.doesNotThrow(() => decodeWorkspaceText(encodeWorkspace(workspace), `${template}.json`));
@@ -196,10 +236,7 @@ async function refusedStart(name: string, content: string): Promise<WorkspaceErr
 }
 
 test('invalid JSON: refused with line and column, the file untouched', async () => {
-  const error = await refusedStart(
-    'syntax.agui.json',
-    '{\n  "version": 1,\n  "name": "x"\n  "profile": "agora-mock"\n}\n',
-  );
+  const error = await refusedStart('syntax.agui.json', '{\n  "version": 2,\n  "name": "x"\n  "settings": {}\n}\n');
   assert.equal(error.line, 4);
   assert.equal(error.column, 3);
   assert.match(error.message, /syntax\.agui\.json:4:3: invalid JSON: unexpected "\\"", expected ',' or '}'/);
@@ -221,10 +258,10 @@ test('an empty file and a non-object are refused', async () => {
 test('schema violations: refused with the field path and the problem', async () => {
   const workspace = WorkspaceSchema.parse(workspaceTemplate('agora', Date.now()));
   const badEmail = structuredClone(workspace);
-  (badEmail.agora.users[1] as { email: string }).email = 'not-an-email';
+  (agoraData(badEmail).users[1] as { email: string }).email = 'not-an-email';
   const error = await refusedStart('email.agui.json', JSON.stringify(badEmail));
-  assert.equal(error.path, 'agora.users.1.email');
-  assert.match(error.message, /email\.agui\.json: agora\.users\.1\.email: .*email/i);
+  assert.equal(error.path, 'packs.0.data.users.1.email');
+  assert.match(error.message, /email\.agui\.json: packs\.0\.data\.users\.1\.email: .*email/i);
 
   const badStep = structuredClone(workspace) as unknown as { scenarios: { steps: unknown[] }[] };
   badStep.scenarios[2]?.steps.push({ type: 'emit', event: { type: 'TEXT_MESSAGE_CONTENT' } });
@@ -241,7 +278,7 @@ test('schema violations: refused with the field path and the problem', async () 
   assert.equal(duplicateError.path, `scenarios.${workspace.scenarios.length}.id`);
 
   const ghost = structuredClone(workspace);
-  ghost.agora.currentUserId = 'nobody';
+  agoraData(ghost).currentUserId = 'nobody';
   assert.match((await refusedStart('ghost.agui.json', JSON.stringify(ghost))).problem, /currentUserId nobody/);
 });
 
@@ -249,7 +286,7 @@ test('an unknown future version is refused with a clear message', async () => {
   const workspace = { ...WorkspaceSchema.parse(workspaceTemplate('agora', Date.now())), version: 7 };
   const error = await refusedStart('future.agui.json', JSON.stringify(workspace));
   assert.equal(error.path, 'version');
-  assert.match(error.problem, /version 7, written by a newer agui-mock; this one reads versions up to 1/);
+  assert.match(error.problem, /version 7, written by a newer agui-mock; this one reads versions up to 2/);
 });
 
 test('version 0 (the Python mock layout) is migrated, the original kept as .bak', async () => {
@@ -261,18 +298,18 @@ test('version 0 (the Python mock layout) is migrated, the original kept as .bak'
   const server = await startWorkspaceEngine(dir, file);
   assert.equal(await readFile(`${file}.bak`, 'utf8'), text, 'the original is kept byte for byte');
   const migrated = await readJson(file);
-  assert.equal(migrated.version, 1);
+  assert.equal(migrated.version, 2);
   assert.equal(migrated.name, 'Old mock');
   assert.equal((migrated.scenarios as unknown[]).length, 4, 'the built-in flows became the AGORA scenario pack');
-  assert.equal(server.context.store.currentUser()?.name, 'Koen van den Berg');
-  assert.equal(server.context.store.listAllSessions().length, 4);
+  assert.equal(agoraStore(server).currentUser()?.name, 'Koen van den Berg');
+  assert.equal(agoraStore(server).listAllSessions().length, 4);
   assert.equal(server.workspace.status().dirty, false);
   await server.close();
 
   // Opening it again neither migrates nor touches the backup.
   const before = (await stat(`${file}.bak`)).mtimeMs;
   const again = await startWorkspaceEngine(dir, file);
-  assert.equal(again.context.store.listAllSessions().length, 4);
+  assert.equal(agoraStore(again).listAllSessions().length, 4);
   assert.equal((await stat(`${file}.bak`)).mtimeMs, before);
 });
 
@@ -280,4 +317,53 @@ test('a version 0 file that is itself invalid is refused, naming the field', asy
   const error = await refusedStart('old-bad.agui.json', JSON.stringify({ users: [{ id: 'x' }] }));
   assert.match(error.path ?? '', /^users\.0\./);
   assert.match(error.problem, /version 0 schema/);
+});
+
+test('version 1 (one agora-mock profile) becomes version 2: the data a pack, the binding an agent; nothing lost', async () => {
+  const seed = agoraSeed(Date.parse('2025-01-01T00:00:00Z'));
+  const scenarios = structuredClone([...agoraScenarioPack]);
+  const v1 = {
+    version: 1,
+    name: 'HAI mock',
+    profile: 'agora-mock',
+    settings: { ...DEFAULT_SETTINGS, speed: 0, agentPath: '/my-agent' },
+    agora: seed,
+    scenarios,
+  };
+  const text = `${JSON.stringify(v1, null, 2)}\n`;
+  const file = join(dir, 'v1.agui.json');
+  await writeFile(file, text);
+  const server = await startWorkspaceEngine(dir, file);
+  assert.equal(await readFile(`${file}.bak`, 'utf8'), text, 'the original is kept byte for byte');
+  const migrated = WorkspaceSchema.parse(await readJson(file));
+  assert.equal(migrated.version, 2);
+  assert.equal(migrated.name, 'HAI mock');
+  assert.deepEqual(migrated.packs, [{ pack: 'agora-mock', enabled: true, data: seed }]);
+  assert.deepEqual(
+    migrated.agents.map(({ id, path, scenarios: selection }) => ({ id, path, selection })),
+    [{ id: 'agent', path: '/my-agent', selection: '*' }],
+  );
+  assert.equal('agentPath' in migrated.settings, false);
+  assert.deepEqual(migrated.scenarios, WorkspaceSchema.parse({ ...migrated, scenarios }).scenarios);
+  assert.equal(agoraStore(server).listAllSessions().length, 4);
+
+  // What it served before, it serves now: REST, /ws, and the binding at its old path.
+  assert.equal((await fetch(`${server.url}/users/me`)).status, 200);
+  const client = await AguiSocket.open(`${server.url.replace('http', 'ws')}/ws`);
+  client.ask('Hallo');
+  await client.waitForRuns(1);
+  await client.close();
+  const agent = await fetch(`${server.url}/my-agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ threadId: 't', runId: 'r', messages: [{ id: 'm', role: 'user', content: 'Hallo' }] }),
+  });
+  assert.equal(agent.status, 200);
+  assert.match(await agent.text(), /RUN_FINISHED/);
+  await server.close();
+
+  // Saved again it stays version 2, and loads as it was (with the two runs above recorded as sessions).
+  const reloaded = await startWorkspaceEngine(dir, file);
+  assert.equal(agoraStore(reloaded).listAllSessions().length, 6);
+  assert.equal((await readJson(file)).version, 2);
 });

@@ -5,8 +5,9 @@ import { test } from 'node:test';
 import type { MockServerOptions } from '../src/server/index';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
+import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
-import { recordRuns } from './helpers/large-world';
+import { recordRuns, UNBOUNDED_HISTORY } from './helpers/large-world';
 import { type LoopHoldUp, loopHoldUpDuring } from './helpers/loop-delay';
 import { eventually, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -23,9 +24,10 @@ async function bigEngine(name: string, options: MockServerOptions = {}) {
   const file = join(dir, name);
   const server = await startWorkspaceEngine(dir, file, {
     ...options,
+    settings: { speed: 0, ...UNBOUNDED_HISTORY, ...options.settings },
     workspaceOptions: { autosaveDelayMs: 600_000, ...options.workspaceOptions },
   });
-  recordRuns(server.context.store, MEGABYTES);
+  recordRuns(agoraStore(server), MEGABYTES);
   return { server, file };
 }
 
@@ -80,7 +82,7 @@ test('saving ("keep mine") and exporting a big workspace never hold up the engin
 
 test('runs recorded while a big workspace is being saved never tear the saved document', async () => {
   const { server, file } = await bigEngine('during.agui.json');
-  const { store } = server.context;
+  const store = agoraStore(server);
   const sessionsBefore = store.listAllSessions().length;
   const firstBefore = store.getSession('load-0')?.messageCount;
   let settled = false;
@@ -100,12 +102,12 @@ test('runs recorded while a big workspace is being saved never tear the saved do
   assert.ok(during > 3, `runs were recorded while the save ran (${during})`);
 
   const saved = JSON.parse(await readFile(file, 'utf8')) as Workspace;
-  for (const session of saved.agora.sessions) {
+  for (const session of agoraData(saved).sessions) {
     assert.equal(session.metadata.messageCount, session.history.length, session.metadata.sessionId);
   }
-  assert.equal(saved.agora.sessions.length, sessionsBefore, 'the document is the world as the save began');
+  assert.equal(agoraData(saved).sessions.length, sessionsBefore, 'the document is the world as the save began');
   assert.equal(
-    saved.agora.sessions.find((session) => session.metadata.sessionId === 'load-0')?.history.length,
+    agoraData(saved).sessions.find((session) => session.metadata.sessionId === 'load-0')?.history.length,
     firstBefore,
   );
   assert.equal(server.workspace.status().dirty, true, 'what came in during the save is still unsaved');
@@ -122,7 +124,7 @@ test('autosaving a big workspace while runs keep coming never reports our own sa
   let run = 0;
   const started = Date.now();
   while (saves < 8 && Date.now() - started < 60_000) {
-    server.context.store.recordRunStart(`busy-${run++}`, null, 'nog een vraag');
+    agoraStore(server).recordRunStart(`busy-${run++}`, null, 'nog een vraag');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const savedAt = server.workspace.status().lastSavedAt;
     if (savedAt !== lastSavedAt) saves++;
@@ -141,7 +143,7 @@ test('closing with a big unsaved workspace takes under 2 s, and leaves a complet
   const { server, file } = await bigEngine('close.agui.json');
   await server.workspace.save();
   const before = await readFile(file, 'utf8');
-  server.context.store.recordRunStart('closing-run', null, 'de laatste vraag');
+  agoraStore(server).recordRunStart('closing-run', null, 'de laatste vraag');
   const started = performance.now();
   await server.close();
   const closeMs = performance.now() - started;
@@ -149,7 +151,7 @@ test('closing with a big unsaved workspace takes under 2 s, and leaves a complet
   assert.ok(closeMs < 2000, `close took ${Math.round(closeMs)} ms`);
   const after = await readFile(file, 'utf8');
   if (after !== before) assert.match(after, /closing-run/);
-  assert.ok(JSON.parse(after).agora.sessions.length > 0, 'the file is complete JSON');
+  assert.ok(agoraData(JSON.parse(after)).sessions.length > 0, 'the file is complete JSON');
   assert.deepEqual(await tempsOf(file), []);
 });
 
@@ -161,7 +163,7 @@ test('a save cut short by the shutdown deadline leaves the previous file whole a
   });
   await server.workspace.save();
   const before = await readFile(file, 'utf8');
-  server.context.store.recordRunStart('too-late', null, 'net te laat');
+  agoraStore(server).recordRunStart('too-late', null, 'net te laat');
   const started = performance.now();
   await server.close();
   assert.ok(performance.now() - started < 2000, 'close kept to its deadline');

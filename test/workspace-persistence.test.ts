@@ -9,6 +9,7 @@ import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import type { ConsoleUser } from '../src/shared/control-api';
 import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
+import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { eventually, readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -73,10 +74,10 @@ test('kill -9 between write and rename: the previous file stays and loads; the s
 
   const server = await startWorkspaceEngine(dir, file);
   assert.equal(server.workspace.status().name, 'crash.agui.json', 'the previous version loads');
-  server.context.store.setCurrentUser(null);
+  agoraStore(server).setCurrentUser(null);
   await server.workspace.save();
   assert.deepEqual(await tempsOf(file), [], 'stale temp files are cleaned up by the next save');
-  assert.equal(((await readJson(file)).agora as { currentUserId: unknown }).currentUserId, null);
+  assert.equal(agoraData((await readJson(file)) as Workspace).currentUserId, null);
 });
 
 test('disk full during a save: reported, the previous file intact, no temp left; the next save recovers', async () => {
@@ -118,7 +119,7 @@ test('an unwritable folder: autosave reports it and leaves the file as it was', 
   if (root) state.open = errno('EACCES');
   else await chmod(folder, 0o555);
   try {
-    server.context.store.setCurrentUser(null);
+    agoraStore(server).setCurrentUser(null);
     await eventually(() => server.workspace.status().error !== null);
     const status = server.workspace.status();
     assert.match(status.error?.problem ?? '', /permission denied: the folder or file is not writable \(EACCES\)/);
@@ -169,7 +170,7 @@ test('autosave under a steady stream of changes: saved within autosaveMaxDelayMs
     const at = performance.now();
     longestGap = Math.max(longestGap, at - lastAt);
     lastAt = at;
-    server.context.store.recordRunStart(`steady-${runs++}`, null, 'nog een vraag');
+    agoraStore(server).recordRunStart(`steady-${runs++}`, null, 'nog een vraag');
   }, 20);
   try {
     await eventually(async () => (await readFile(file, 'utf8')).includes('"steady-0"'), 20_000);
@@ -201,9 +202,9 @@ test('changed on disk with nothing unsaved: reloaded', async () => {
   const server = await startWorkspaceEngine(dir, file);
   const changed = (await readJson(file)) as unknown as Workspace;
   changed.name = 'Edited in an editor';
-  (changed.agora.users[0] as { name: string }).name = 'Koen (from git pull)';
+  (agoraData(changed).users[0] as { name: string }).name = 'Koen (from git pull)';
   await writeFile(file, JSON.stringify(changed, null, 2));
-  await eventually(() => server.context.store.getUser(KOEN)?.name === 'Koen (from git pull)');
+  await eventually(() => agoraStore(server).getUser(KOEN)?.name === 'Koen (from git pull)');
   const status = server.workspace.status();
   assert.equal(status.name, 'Edited in an editor');
   assert.equal(status.dirty, false);
@@ -216,14 +217,14 @@ test('changed on disk while there are unsaved changes: a conflict, neither side 
   const api = controlClient(server);
   await api.put(`/state/users/${KOEN}`, { name: 'Koen (mine)' });
   const theirs = (await readJson(file)) as unknown as Workspace;
-  (theirs.agora.users[0] as { name: string }).name = 'Koen (theirs)';
+  (agoraData(theirs).users[0] as { name: string }).name = 'Koen (theirs)';
   const theirsText = JSON.stringify(theirs, null, 2);
   await writeFile(file, theirsText);
   await eventually(() => server.workspace.status().conflict !== null);
   const status = (await api.get<WorkspaceStatus>('/workspace')).body;
   assert.match(status.conflict?.message ?? '', /changed on disk while there are unsaved changes/);
   assert.equal(status.autosave, false);
-  assert.equal(server.context.store.getUser(KOEN)?.name, 'Koen (mine)', 'ours kept in memory');
+  assert.equal(agoraStore(server).getUser(KOEN)?.name, 'Koen (mine)', 'ours kept in memory');
   await api.put(`/state/users/${KOEN}`, { name: 'Koen (mine, again)' });
   await new Promise((resolve) => setTimeout(resolve, 150));
   assert.equal(await readFile(file, 'utf8'), theirsText, 'theirs kept on disk');
@@ -240,7 +241,7 @@ test('an invalid file written by someone else is reported and never autosaved ov
   await writeFile(file, '{ "version": 1, "name": ');
   await eventually(() => server.workspace.status().error?.operation === 'watch');
   assert.match(server.workspace.status().error?.problem ?? '', /truncated/);
-  server.context.store.setCurrentUser(null);
+  agoraStore(server).setCurrentUser(null);
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(await readFile(file, 'utf8'), '{ "version": 1, "name": ', 'the broken file is left for its author');
   assert.equal(server.workspace.status().dirty, true);

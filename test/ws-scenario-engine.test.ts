@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventSink } from '../src/server/agui/events';
 import type { RunRequest } from '../src/server/agui/run-input';
-import { agoraScenarioPack } from '../src/server/scenarios/agora/agora-scenario-pack';
+import { agoraScenarioPack } from '../src/server/packs/agora/scenarios/agora-scenario-pack';
 import { Conversation } from '../src/server/scenarios/conversation';
 import { ScenarioCatalogue, ScenarioValidationError } from '../src/server/scenarios/scenario-catalogue';
 import { ScenarioPlayer } from '../src/server/scenarios/scenario-player';

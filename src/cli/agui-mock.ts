@@ -1,6 +1,7 @@
 import { PortInUseError, startMockServer, WorkspaceError } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
 import { parseCliArgs, type ServeOptions, USAGE, UsageError } from './cli-options';
+import { importOpenApiCommand } from './import-openapi-command';
 import { printBanner, watchTraffic } from './terminal-output';
 import { initWorkspace, validateWorkspace, workspaceMissing } from './workspace-commands';
 
@@ -26,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return initWorkspace(command);
     case 'validate':
       return validateWorkspace(command);
+    case 'import-openapi':
+      return importOpenApiCommand(command);
   }
 }
 
@@ -38,6 +41,7 @@ async function serve(options: ServeOptions): Promise<number> {
       port: options.port,
       token: options.token,
       workspace: options.workspace,
+      ...(options.template !== undefined && { template: options.template }),
       // Only flags given: the rest come from the workspace (or the defaults).
       settings: {
         ...(options.speed !== undefined && { speed: options.speed }),
@@ -86,7 +90,9 @@ async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGTERM', onSigterm);
   });
   if (creating)
-    process.stdout.write(`workspace ${options.workspace} did not exist: created it from the AGORA template\n`);
+    process.stdout.write(
+      `workspace ${options.workspace} did not exist: created it from the ${options.template ?? 'agora'} template\n`,
+    );
   else if (options.workspace) process.stdout.write(`workspace ${server.workspace.status().path}\n`);
   // Only now: whoever reads the banner may signal us at once.
   printBanner(server, packageVersion());

@@ -2,17 +2,22 @@ import { parseArgs } from 'node:util';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
 
 export const USAGE = `Usage:
-  agui-mock serve [options]     start the mock AG-UI backend and its console
-  agui-mock init [FILE] [--template agora|generic]
+  agui-mock serve [options]     start the mock backend and its console
+  agui-mock init [FILE] [--template NAME]
                                 write a new workspace file (default mock.agui.json); never overwrites
   agui-mock validate FILE       check a workspace file: exit 0 with a summary, or 1 with line/field and problem
+  agui-mock import-openapi SPEC [--into FILE] [--base-path PATH] [--replace] [--dry-run]
+                                turn an OpenAPI 3.0/3.1 document (a file, or an http(s) URL such as a FastAPI
+                                server's /openapi.json) into routes: merged into FILE by id (created from the
+                                blank template when missing), or printed as JSON without --into
   agui-mock --help | --version
 
 Options for serve:
   --port N          port for HTTP and WebSocket (default 8000; 0 = any free port)
   --host HOST       interface to listen on (default 127.0.0.1)
-  --workspace FILE  load users, sessions, scenarios and settings from FILE and autosave changes to it
-                    (created from the AGORA template when missing); flags below override its settings
+  --workspace FILE  serve the world in FILE (mounts, packs, scenarios, settings) and autosave changes to it
+                    (created from --template when missing); flags below override its settings
+  --template NAME   the world to serve without --workspace, or to create a missing FILE from (default agora)
   --speed X         multiplies every scripted delay (default 1; 0 = no delays, for tests)
   --token TOKEN     console token (default: random per launch)
   --heartbeat S     seconds between WebSocket pings; 0 disables (default 30)
@@ -22,8 +27,15 @@ Options for serve:
   -v, --version     print the version
 
 Options for init:
-  --template NAME   agora (AGORA's data and demo flows, the default) or generic (plain chat, a tool call,
-                    shared state, an approval: for any AG-UI client)`;
+  --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), generic (any AG-UI
+                    client: chat, a tool call, shared state, an approval on /agent and /ws), or blank (no pack,
+                    one example route)
+
+Options for import-openapi:
+  --into FILE       the workspace to add the routes to (same id: replaced; new: added; the rest kept)
+  --base-path PATH  put PATH before every route's path (default: the path of the document's first server)
+  --replace         the imported routes replace every route of FILE
+  --dry-run         print what would change, write nothing`;
 
 /** Settings flags are undefined when not given, so a workspace's own settings apply. */
 export interface ServeOptions {
@@ -31,6 +43,7 @@ export interface ServeOptions {
   port: number;
   host: string;
   workspace: string | undefined;
+  template: WorkspaceTemplate | undefined;
   speed: number | undefined;
   token: string | undefined;
   heartbeatSeconds: number | undefined;
@@ -49,7 +62,23 @@ export interface ValidateOptions {
   file: string;
 }
 
-export type CliCommand = ServeOptions | InitOptions | ValidateOptions | { command: 'help' } | { command: 'version' };
+export interface ImportOpenApiOptions {
+  command: 'import-openapi';
+  /** A file, or an http(s) URL. */
+  spec: string;
+  into: string | undefined;
+  basePath: string | undefined;
+  replace: boolean;
+  dryRun: boolean;
+}
+
+export type CliCommand =
+  | ServeOptions
+  | InitOptions
+  | ValidateOptions
+  | ImportOpenApiOptions
+  | { command: 'help' }
+  | { command: 'version' };
 
 /** Thrown for anything the user typed wrong; the CLI prints it with the usage and exits 2. */
 export class UsageError extends Error {}
@@ -67,14 +96,16 @@ export function parseCliArgs(argv: string[]): CliCommand {
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command: did you mean `agui-mock serve`?');
   if (command === 'init' || command === 'validate') return workspaceCommand(command, extra, values);
+  if (command === 'import-openapi') return importCommand(extra, values);
   if (command !== 'serve') throw new UsageError(`unknown command '${command}'`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  if (values.template !== undefined) throw new UsageError('--template belongs to `agui-mock init`');
+  misplacedFlag(IMPORT_ONLY, 'import-openapi', values);
   return {
     command: 'serve',
     port: integer('--port', values.port ?? '8000', 0, 65535),
     host: values.host ?? '127.0.0.1',
     workspace: values.workspace === undefined ? undefined : fileName('--workspace', values.workspace),
+    template: values.template === undefined ? undefined : template(values.template),
     speed: optional(values.speed, (text) => number('--speed', text, 0, 100)),
     token: token(values.token),
     heartbeatSeconds: optional(values.heartbeat, (text) => number('--heartbeat', text, 0, 3600)),
@@ -84,24 +115,55 @@ export function parseCliArgs(argv: string[]): CliCommand {
 }
 
 const SERVE_ONLY = ['port', 'host', 'workspace', 'speed', 'token', 'heartbeat', 'max-payload', 'quiet'] as const;
+const IMPORT_ONLY = ['into', 'base-path', 'replace', 'dry-run'] as const;
 
-function workspaceCommand(
-  command: 'init' | 'validate',
-  args: string[],
-  values: ReturnType<typeof parse>['values'],
-): InitOptions | ValidateOptions {
-  const misplaced = SERVE_ONLY.find((flag) => values[flag] !== undefined);
-  if (misplaced) throw new UsageError(`--${misplaced} belongs to \`agui-mock serve\``);
+type Values = ReturnType<typeof parse>['values'];
+
+/** A flag of another command: said plainly rather than ignored. */
+function misplacedFlag(flags: readonly (keyof Values)[], owner: string, values?: Values): void {
+  const misplaced = values && flags.find((flag) => values[flag] !== undefined);
+  if (misplaced) throw new UsageError(`--${String(misplaced)} belongs to \`agui-mock ${owner}\``);
+}
+
+function workspaceCommand(command: 'init' | 'validate', args: string[], values: Values): InitOptions | ValidateOptions {
+  misplacedFlag(SERVE_ONLY, 'serve', values);
+  misplacedFlag(IMPORT_ONLY, 'import-openapi', values);
   if (args.length > 1) throw new UsageError(`unexpected argument '${args[1]}'`);
   if (command === 'validate') {
     if (args[0] === undefined) throw new UsageError('validate needs a FILE: agui-mock validate mock.agui.json');
-    if (values.template !== undefined) throw new UsageError('--template belongs to `agui-mock init`');
+    if (values.template !== undefined) throw new UsageError('--template belongs to `agui-mock init` and `serve`');
     return { command, file: fileName('FILE', args[0]) };
   }
-  const template = values.template ?? 'agora';
-  if (!(WORKSPACE_TEMPLATES as readonly string[]).includes(template))
-    throw new UsageError(`--template must be ${WORKSPACE_TEMPLATES.join(' or ')} (got '${template}')`);
-  return { command, file: fileName('FILE', args[0] ?? 'mock.agui.json'), template: template as WorkspaceTemplate };
+  return {
+    command,
+    file: fileName('FILE', args[0] ?? 'mock.agui.json'),
+    template: template(values.template ?? 'agora'),
+  };
+}
+
+function importCommand(args: string[], values: Values): ImportOpenApiOptions {
+  misplacedFlag(SERVE_ONLY, 'serve', values);
+  if (values.template !== undefined) throw new UsageError('--template belongs to `agui-mock init` and `serve`');
+  if (args[0] === undefined)
+    throw new UsageError('import-openapi needs a SPEC: a file or URL, e.g. agui-mock import-openapi openapi.json');
+  if (args.length > 1) throw new UsageError(`unexpected argument '${args[1]}'`);
+  const basePath = values['base-path'];
+  if (basePath !== undefined && !/^(\/[^\s/]+)*\/?$/.test(basePath))
+    throw new UsageError(`--base-path must be a path such as /api/v1 (got '${basePath}')`);
+  return {
+    command: 'import-openapi',
+    spec: fileName('SPEC', args[0]),
+    into: values.into === undefined ? undefined : fileName('--into', values.into),
+    basePath,
+    replace: values.replace ?? false,
+    dryRun: values['dry-run'] ?? false,
+  };
+}
+
+function template(name: string): WorkspaceTemplate {
+  if (!(WORKSPACE_TEMPLATES as readonly string[]).includes(name))
+    throw new UsageError(`--template must be one of ${WORKSPACE_TEMPLATES.join(', ')} (got '${name}')`);
+  return name as WorkspaceTemplate;
 }
 
 function fileName(what: string, text: string): string {
@@ -128,6 +190,10 @@ function parse(argv: string[]) {
       heartbeat: { type: 'string' },
       'max-payload': { type: 'string' },
       quiet: { type: 'boolean' },
+      into: { type: 'string' },
+      'base-path': { type: 'string' },
+      replace: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },

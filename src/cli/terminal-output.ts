@@ -4,13 +4,26 @@ const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const dim = (text: string) => (useColor ? `\x1b[2m${text}\x1b[0m` : text);
 const bold = (text: string) => (useColor ? `\x1b[1m${text}\x1b[0m` : text);
 
+/** What the engine serves, one line per endpoint, and the console's URL with its token. */
 export function printBanner(server: MockServer, version: string): void {
+  const { world } = server.context;
+  const packs = world.packs().map((pack) => pack.definition.name);
+  const origin = server.url.replace(/^http/, 'ws');
+  const sockets = world
+    .socketDefinitions()
+    .map(
+      ({ definition }) =>
+        `  WebSocket   ${origin}${definition.path}${definition.name ? dim(`  ${definition.name}`) : ''}`,
+    );
+  const agents = world
+    .agentDefinitions()
+    .map((agent) => `  AG-UI HTTP  ${server.url}${agent.path}${agent.name ? dim(`  ${agent.name}`) : ''}`);
   process.stdout.write(
     [
-      `${bold('AG-UI Mock Console')} ${version} ${dim('— profile agora-mock')}`,
+      `${bold('AG-UI Mock Console')} ${version}${packs.length > 0 ? dim(` — ${packs.join(', ')}`) : ''}`,
       `  HTTP        ${server.url}`,
-      `  WebSocket   ${server.wsUrl}`,
-      `  AG-UI HTTP  ${server.url}${server.settings().agentPath}`,
+      ...sockets,
+      ...agents,
       `  Console     ${server.consoleUrl}`,
       dim('Press Ctrl+C to stop.'),
       '',

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
-import { WORKSPACE_VERSION } from '../shared/workspace';
+import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
 import type { InitOptions, ValidateOptions } from './cli-options';
 
 /** `agui-mock init [FILE] [--template …]`: a new workspace file; an existing file is never touched. */
@@ -10,7 +10,7 @@ export async function initWorkspace(options: InitOptions): Promise<number> {
   try {
     const workspace = await createWorkspaceFile(options.file, options.template);
     process.stdout.write(
-      `created ${options.file} from the ${options.template} template: ${summary(workspace.agora.users.length, workspace.agora.sessions.length, workspace.scenarios.length)}\n` +
+      `created ${options.file} from the ${options.template} template: ${summary(workspace)}\n` +
         `run it with: agui-mock serve --workspace ${options.file}\n`,
     );
     return 0;
@@ -30,7 +30,7 @@ export async function validateWorkspace(options: ValidateOptions): Promise<numbe
         ? ''
         : ` (version ${migratedFrom}: migrated to version ${WORKSPACE_VERSION} when opened, the original kept as .bak)`;
     process.stdout.write(
-      `${options.file}: valid workspace "${workspace.name}", version ${WORKSPACE_VERSION}${migration}: ${summary(workspace.agora.users.length, workspace.agora.sessions.length, workspace.scenarios.length)}\n`,
+      `${options.file}: valid workspace "${workspace.name}", version ${WORKSPACE_VERSION}${migration}: ${summary(workspace)}\n`,
     );
     return 0;
   } catch (error) {
@@ -48,7 +48,28 @@ export async function workspaceMissing(file: string): Promise<boolean> {
   );
 }
 
-function summary(users: number, sessions: number, scenarios: number): string {
-  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `${count(users, 'user')}, ${count(sessions, 'session')}, ${count(scenarios, 'scenario')}`;
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `2 routes, 1 agent, 4 scenarios; pack agora-mock (3 users, 4 sessions)`: what it mounts (none left out). */
+function summary(workspace: Workspace): string {
+  const counted: [number, string][] = [
+    [workspace.routes.length, 'route'],
+    [workspace.collections.length, 'collection'],
+    [workspace.staticFolders.length, 'static folder'],
+    [workspace.sockets.length, 'socket'],
+    [workspace.agents.length, 'agent'],
+  ];
+  const mounts = [
+    ...counted.filter(([n]) => n > 0).map(([n, word]) => count(n, word)),
+    count(workspace.scenarios.length, 'scenario'),
+  ].join(', ');
+  const packs = workspace.packs.map((pack) => {
+    const data = pack.data as { users?: unknown[]; sessions?: unknown[] };
+    const inside = [
+      ...(Array.isArray(data.users) ? [count(data.users.length, 'user')] : []),
+      ...(Array.isArray(data.sessions) ? [count(data.sessions.length, 'session')] : []),
+    ];
+    return `pack ${pack.pack}${inside.length > 0 ? ` (${inside.join(', ')})` : ''}`;
+  });
+  return [mounts, ...packs].join('; ');
 }

@@ -2,13 +2,13 @@ import type { ServerSettings } from '../shared/settings';
 import type { EngineSettings } from './engine-settings';
 import type { RequestLog } from './http/request-log';
 import type { ScenarioCatalogue } from './scenarios/scenario-catalogue';
-import type { AgoraStore } from './state/agora-store';
 import type { Logger } from './support/logger';
 import type { RetentionBudget } from './support/retention-budget';
+import type { World } from './world/world';
 import type { ConnectionRegistry } from './ws/connection-registry';
 
-/** What the engine's parts (profiles, transports, the control API) share. Built once per server. */
-export interface EngineContext {
+/** What the engine's parts (mounts, transports, the control API) share, the world aside. Built once per server. */
+export interface EngineCore {
   readonly logger: Logger;
   /** Current settings; read them each time, they change at run time. */
   settings(): ServerSettings;
@@ -20,8 +20,11 @@ export interface EngineContext {
   readonly requestLog: RequestLog;
   /** The one budget the connection registry and the request log keep what they retain within. */
   readonly retention: RetentionBudget;
-  /** Users, sessions and histories the AGORA profile serves and WebSocket runs record into. */
-  readonly store: AgoraStore;
   /** The scenarios runs play, on every transport; the console and workspaces edit them. */
   readonly scenarios: ScenarioCatalogue;
+}
+
+/** The core and what is mounted on the port: routes, collections, folders, sockets, agents and packs. */
+export interface EngineContext extends EngineCore {
+  readonly world: World;
 }

@@ -1,23 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EndpointInfo, ServerInfo } from '../shared/control-api';
 import type { ServerSettings } from '../shared/settings';
-import { agoraProfile } from './contract/agora/agora-profile';
-import { type AgentHttpOptions, agentHttpEndpoint } from './contract/agui-http/agent-http-endpoint';
+import type { WorkspaceTemplate } from '../shared/workspace';
+import type { AgentHttpOptions } from './agents/agent-http-endpoint';
 import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
-import type { EngineContext } from './engine-context';
+import type { EngineContext, EngineCore } from './engine-context';
 import { EngineSettings } from './engine-settings';
 import { createHttpApp } from './http/app';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
-import { agoraScenarioPack } from './scenarios/agora/agora-scenario-pack';
 import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
-import { AgoraStore } from './state/agora-store';
 import { consoleLogger, type Logger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
 import { RetentionBudget } from './support/retention-budget';
 import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/workspace-service';
+import { World } from './world/world';
 import { ConnectionRegistry } from './ws/connection-registry';
 import { SocketServer } from './ws/socket-server';
 
@@ -35,21 +35,23 @@ export interface MockServerOptions {
   /** Tuning of the console's live feed (batching, per-subscriber caps). */
   liveFeed?: Partial<LiveFeedOptions>;
   /**
-   * A workspace file to load before listening (created from the AGORA template when missing), autosaved after
-   * changes and on close. `settings` above then override the file's settings without being written into it.
-   * A file that cannot be read or validated makes the start fail with a `WorkspaceError`.
+   * A workspace file to load before listening (created from `template` when missing), autosaved after changes and
+   * on close. `settings` above then override the file's settings without being written into it. A file that
+   * cannot be read or validated makes the start fail with a `WorkspaceError`.
    */
   workspace?: string;
+  /** The world to start with when there is no workspace file (or to create a missing one from). Default `agora`. */
+  template?: WorkspaceTemplate;
   /** Workspace tuning: config folder for the recent list, autosave delay, fault injection in tests. */
   workspaceOptions?: Partial<WorkspaceServiceOptions>;
-  /** Tuning of the AG-UI HTTP endpoint: keep-alive interval, threads kept between requests. */
+  /** Tuning of the agents' HTTP binding: keep-alive interval, threads kept between requests. */
   agentHttp?: Partial<AgentHttpOptions>;
 }
 
 export interface MockServer {
   /** `http://host:port` */
   readonly url: string;
-  /** `ws://host:port/ws` */
+  /** The first WebSocket endpoint with a plain path (`ws://host:port/ws` for AGORA), else `ws://host:port`. */
   readonly wsUrl: string;
   /** The console with its token in the fragment (never sent to the server in a request line). */
   readonly consoleUrl: string;
@@ -85,7 +87,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const retention = new RetentionBudget(settings.retainedMemoryBytes);
   const requestLog = new RequestLog({ capacity: settings.requestLogSize, bodyBytes: settings.logBodyBytes }, retention);
   const registry = new ConnectionRegistry(settings.frameBufferSize, retention);
-  const context: EngineContext = {
+  const core: EngineCore = {
     logger,
     settings: () => liveSettings.get(),
     liveSettings,
@@ -93,53 +95,76 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     registry,
     requestLog,
     retention,
-    store: new AgoraStore({ logger, historyLimits: () => liveSettings.get() }),
-    scenarios: new ScenarioCatalogue(agoraScenarioPack),
+    scenarios: new ScenarioCatalogue(),
   };
+  const world = new World(core, { agentHttp: options.agentHttp });
+  const context: EngineContext = { ...core, world };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
-  const profile = agoraProfile(context);
-  const agentHttp = agentHttpEndpoint(context, options.agentHttp);
   const startedAt = Date.now();
+  const wsOrigin = () => origin.replace(/^http/, 'ws');
+  const endpointUrl = (base: string, path: string) => (isPlainPath(path) ? `${base}${path}` : null);
+  const endpoints = (): ServerInfo['endpoints'] => ({
+    sockets: world.socketDefinitions().map(({ definition, pack }) => ({
+      id: definition.id,
+      ...(definition.name !== undefined && { name: definition.name }),
+      path: definition.path,
+      url: endpointUrl(wsOrigin(), definition.path),
+      ...(pack !== undefined && { pack }),
+    })),
+    agents: world.agentDefinitions().map((agent) => ({
+      id: agent.id,
+      ...(agent.name !== undefined && { name: agent.name }),
+      path: agent.path,
+      url: endpointUrl(origin, agent.path),
+    })),
+  });
+  const firstUrl = (list: EndpointInfo[]) => list.find((endpoint) => endpoint.url !== null)?.url ?? null;
   const control = createControlPlane(
     {
       context,
       token,
       host,
-      runScenario: (connectionId, scenarioId) => profile.runScenario(connectionId, scenarioId),
+      runScenario: (connectionId, scenarioId) => world.playScenario(connectionId, scenarioId),
       workspace,
-      serverInfo: () => ({
-        name: 'AG-UI Mock Console',
-        version: packageVersion(),
-        profile: profile.name,
-        urls: {
-          http: origin,
-          ws: `${wsOrigin()}/ws`,
-          console: `${origin}/__console/`,
-          agent: `${origin}${liveSettings.get().agentPath}`,
-        },
-        settings: liveSettings.get(),
-        startedAt,
-        uptimeMs: Date.now() - startedAt,
-        counts: {
-          openConnections: registry.openCount,
-          connections: registry.list().length,
-          requests: requestLog.size,
-          users: context.store.listUsers({ limit: 1, offset: 0 }).totalCount,
-          sessions: context.store.listAllSessions().length,
-          scenarios: context.scenarios.list().length,
-        },
-        retention: retention.stats(),
-      }),
+      serverInfo: () => {
+        const served = endpoints();
+        const definitions = world.definitions();
+        return {
+          name: 'AG-UI Mock Console',
+          version: packageVersion(),
+          packs: world.packs().map((pack) => pack.definition.name),
+          urls: {
+            http: origin,
+            ws: firstUrl(served.sockets),
+            console: `${origin}/__console/`,
+            agent: firstUrl(served.agents),
+          },
+          endpoints: served,
+          settings: liveSettings.get(),
+          startedAt,
+          uptimeMs: Date.now() - startedAt,
+          counts: {
+            ...Object.assign({}, ...world.packs().map((pack) => pack.counts())),
+            openConnections: registry.openCount,
+            connections: registry.list().length,
+            requests: requestLog.size,
+            routes: definitions.routes.length,
+            collections: definitions.collections.length,
+            scenarios: core.scenarios.list().length,
+          },
+          retention: retention.stats(),
+        };
+      },
     },
     options.rendererDir ?? rendererBuildDir(),
     options.liveFeed,
   );
-  const wsOrigin = () => origin.replace(/^http/, 'ws');
   const app = createHttpApp({
     logger,
     requestLog,
     consoleArea: control.middleware,
-    apiRouters: [...profile.routers, agentHttp.router],
+    mounts: world.middleware(),
+    explainMiss: (ctx) => world.explain(ctx),
   });
   const server = createHttpServer(app.callback(), settings, logger);
   const sockets = new SocketServer(server, {
@@ -147,7 +172,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     logger,
   });
-  for (const endpoint of [...profile.socketEndpoints, ...control.socketEndpoints]) sockets.register(endpoint);
+  for (const endpoint of control.socketEndpoints) sockets.register(endpoint);
+  sockets.setResolver((path) => world.resolveSocket(path));
   liveSettings.subscribe((next) => {
     sockets.setMaxPayload(next.maxPayloadBytes);
     sockets.setHeartbeatInterval(next.heartbeatIntervalMs);
@@ -159,17 +185,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const stopBeforeListening = async () => {
     control.close();
-    profile.close();
-    agentHttp.close();
     await workspace.close();
+    world.close();
     await sockets.close();
   };
   // Loaded once everything that applies settings is subscribed, so the file's settings reach every part.
-  if (options.workspace) {
-    await workspace.attach(options.workspace, { createIfMissing: 'agora' }).catch(async (error: unknown) => {
-      await stopBeforeListening();
-      throw error;
-    });
+  try {
+    if (options.workspace) await workspace.attach(options.workspace, { createIfMissing: options.template ?? 'agora' });
+    else workspace.startWith(options.template ?? 'agora');
+  } catch (error) {
+    await stopBeforeListening();
+    throw error;
   }
   await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
     await stopBeforeListening();
@@ -181,7 +207,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
   return {
     url: origin,
-    wsUrl: `${wsOrigin()}/ws`,
+    get wsUrl() {
+      return firstUrl(endpoints().sockets) ?? wsOrigin();
+    },
     consoleUrl: `${origin}/__console/#token=${token}`,
     host,
     port,
@@ -193,11 +221,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     close() {
       closing ??= (async () => {
         control.close();
-        profile.close();
-        agentHttp.close();
         await sockets.close();
-        // After the sockets, so what their last runs recorded is in the final save.
+        // After the sockets, so what their last runs recorded is in the final save; before the world stops, so
+        // the save still reads every pack's data.
         await workspace.close();
+        world.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
@@ -206,6 +234,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return closing;
     },
   };
+}
+
+/** A path clients can be pointed at as it is: no parameters, wildcards or optional parts. */
+function isPlainPath(path: string): boolean {
+  return !/[:*{}()]/.test(path);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -15,13 +15,15 @@ export const ThemeSchema = z.enum(THEMES);
 export const SpokenTextTypeSchema = z.enum(SPOKEN_TEXT_TYPES);
 
 /** Preference fields AGORA's mock knows; HAI also sends others (`email_reports`), which are kept as they are. */
-export const PreferencesSchema = z.looseObject({
-  theme: ThemeSchema,
-  notifications_enabled: z.boolean(),
-  default_agent_id: z.string().min(1).max(100),
-  language: z.string().min(1).max(35),
-  spoken_text_type: SpokenTextTypeSchema,
-});
+export const PreferencesSchema = z
+  .looseObject({
+    theme: ThemeSchema.describe('The UI theme.'),
+    notifications_enabled: z.boolean().describe('Whether the user gets notifications.'),
+    default_agent_id: z.string().min(1).max(100).describe('The agent a new conversation starts with.'),
+    language: z.string().min(1).max(35).describe('BCP 47 language tag (nl-NL).'),
+    spoken_text_type: SpokenTextTypeSchema.describe('How answers are spoken: summarised or dictated.'),
+  })
+  .describe("The user's preferences; fields HAI adds (email_reports) are kept as they are.");
 export type Preferences = z.infer<typeof PreferencesSchema>;
 
 export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
@@ -36,54 +38,54 @@ export const USER_NAME_MAX = 200;
 export const SESSION_TITLE_MAX = 200;
 
 export const UserSchema = z.object({
-  id: z.string().min(1),
-  email: z.email(),
-  name: z.string().min(1).max(USER_NAME_MAX),
+  id: z.string().min(1).describe('The user id (a UUID in the seed).'),
+  email: z.email().describe('Unique, compared without case.'),
+  name: z.string().min(1).max(USER_NAME_MAX).describe('The name shown in HAI.'),
   preferences: PreferencesSchema,
-  createdAt: IsoTimestampSchema,
-  lastActivity: IsoTimestampSchema,
+  createdAt: IsoTimestampSchema.describe('ISO time; GET /users lists the newest first.'),
+  lastActivity: IsoTimestampSchema.describe('ISO time of the last change or run.'),
 });
 export type User = z.infer<typeof UserSchema>;
 
 /** `sessionId` is the AG-UI `threadId`; `userId` may be a legacy id (`koen`) or a user's UUID. */
 export const SessionMetadataSchema = z.object({
-  sessionId: z.string().min(1),
-  userId: z.string().min(1),
-  title: z.string().max(SESSION_TITLE_MAX),
-  firstMessagePreview: z.string(),
-  messageCount: z.number().int().min(0),
-  createdAt: IsoTimestampSchema,
-  lastActivity: IsoTimestampSchema,
+  sessionId: z.string().min(1).describe('The session id: the AG-UI threadId of its runs.'),
+  userId: z.string().min(1).describe("The owner: a user's id or a legacy id (koen)."),
+  title: z.string().max(SESSION_TITLE_MAX).describe('The title HAI lists.'),
+  firstMessagePreview: z.string().describe('The start of the first user message.'),
+  messageCount: z.number().int().min(0).describe('How many messages the history holds.'),
+  createdAt: IsoTimestampSchema.describe('ISO time.'),
+  lastActivity: IsoTimestampSchema.describe('ISO time; sessions are listed newest first.'),
 });
 export type SessionMetadata = z.infer<typeof SessionMetadataSchema>;
 
 export const UserHistoryMessageSchema = z.object({
-  role: z.literal('user'),
-  content: z.string(),
+  role: z.literal('user').describe('What the user said.'),
+  content: z.string().describe('The text.'),
 });
 
 export const AssistantHistoryMessageSchema = z.object({
-  role: z.literal('assistant'),
-  content: z.string(),
-  agent_id: z.string().optional(),
-  spoken_text: z.string().optional(),
+  role: z.literal('assistant').describe("An agent's answer."),
+  content: z.string().describe('The text (markdown).'),
+  agent_id: z.string().optional().describe('The agent that answered.'),
+  spoken_text: z.string().optional().describe('The answer as spoken.'),
 });
 
 /** A tool invocation; `content` holds the JSON arguments as text. */
 export const ToolCallHistoryMessageSchema = z.object({
-  role: z.literal('tool_call'),
-  tool_call_id: z.string(),
-  tool_name: z.string(),
-  content: z.string(),
-  agent_id: z.string().optional(),
+  role: z.literal('tool_call').describe('A tool the agent called.'),
+  tool_call_id: z.string().describe('Pairs the call with its result.'),
+  tool_name: z.string().describe('The tool.'),
+  content: z.string().describe('The arguments, as JSON text.'),
+  agent_id: z.string().optional().describe('The agent that called it.'),
 });
 
 /** A tool's answer; `content` holds the JSON result as text. */
 export const ToolResultHistoryMessageSchema = z.object({
-  role: z.literal('tool'),
-  tool_call_id: z.string(),
-  tool_name: z.string(),
-  content: z.string(),
+  role: z.literal('tool').describe("A tool's answer."),
+  tool_call_id: z.string().describe('The call it answers.'),
+  tool_name: z.string().describe('The tool.'),
+  content: z.string().describe('The result, as JSON text.'),
 });
 
 export const HistoryMessageSchema = z.discriminatedUnion('role', [
@@ -98,26 +100,37 @@ export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
 export const TOOL_HISTORY_ROLES: ReadonlySet<HistoryMessage['role']> = new Set(['tool_call', 'tool']);
 
 export const StoredSessionSchema = z.object({
-  metadata: SessionMetadataSchema,
-  history: z.array(HistoryMessageSchema),
-  /**
-   * How many of the history's last messages agent runs recorded (absent: none). Only these count towards the
-   * history limits and only these are ever evicted; the messages before them were made by hand.
-   */
-  recordedMessages: z.number().int().min(0).optional(),
-  /** The session was created by an agent run rather than by hand, so the history limits may remove it whole. */
-  recordedByRun: z.boolean().optional(),
+  metadata: SessionMetadataSchema.describe('What GET /sessions lists.'),
+  history: z.array(HistoryMessageSchema).describe('The messages, oldest first (GET /sessions/{id}/history).'),
+  recordedMessages: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "How many of the history's last messages agent runs recorded (absent: none). Only these count towards the " +
+        'history limits and only these are ever evicted; the messages before them were made by hand.',
+    ),
+  recordedByRun: z
+    .boolean()
+    .optional()
+    .describe(
+      'The session was created by an agent run rather than by hand, so the history limits may remove it whole.',
+    ),
 });
 export type StoredSession = z.infer<typeof StoredSessionSchema>;
 
 /** Everything the AGORA profile serves: the unit the store resets to and a workspace saves. */
 export const AgoraDataSchema = z.object({
-  users: z.array(UserSchema),
-  /** Who `GET /users/me` answers with; null when nobody is signed in (401). */
-  currentUserId: z.string().nullable(),
-  /** Legacy user ids (`koen`) and the user id they stand for, so sessions keyed either way are found. */
-  userAliases: z.record(z.string(), z.string()),
-  sessions: z.array(StoredSessionSchema),
+  users: z.array(UserSchema).describe('The users GET /users serves.'),
+  currentUserId: z
+    .string()
+    .nullable()
+    .describe('Who `GET /users/me` answers with; null when nobody is signed in (401).'),
+  userAliases: z
+    .record(z.string(), z.string())
+    .describe('Legacy user ids (`koen`) and the user id they stand for, so sessions keyed either way are found.'),
+  sessions: z.array(StoredSessionSchema).describe('Conversations with their histories.'),
 });
 export type AgoraData = z.infer<typeof AgoraDataSchema>;
 

@@ -10,10 +10,21 @@ export interface ConnectionCounters {
   bytesOut: number;
 }
 
+/** The mount a connection came in through: a WebSocket endpoint or an AG-UI agent, the user's or a pack's. */
+export interface ConnectionMount {
+  kind: 'socket' | 'agent';
+  id: string;
+  name?: string;
+  /** The pack that declares it; absent for the workspace's own mounts. */
+  pack?: string;
+}
+
 export interface ConnectionSummary {
   id: string;
   kind: ConnectionKind;
   path: string;
+  /** Which endpoint or agent answered (null for connections the engine made itself). */
+  mount: ConnectionMount | null;
   remoteAddress: string;
   userAgent: string;
   /** Unix milliseconds. */

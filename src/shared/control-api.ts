@@ -8,31 +8,53 @@ import {
   type User,
 } from './agora-model';
 import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
+import type { CollectionChange } from './mounts/collection-change';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
 import type { ServerSettings } from './settings';
-import type { WorkspaceStatus } from './workspace';
+import type { WorkspaceStatus, WorldSection } from './workspace';
 
 /** Everything under `/__console/api` answers JSON; errors are `{"detail": ...}` like the mocked API. */
 export const CONTROL_API_PREFIX = '/__console/api';
 export const LIVE_FEED_PATH = '/__console/live';
 
+/** A WebSocket endpoint or an agent as the console offers it to connect to. */
+export interface EndpointInfo {
+  id: string;
+  name?: string;
+  /** Its path pattern. */
+  path: string;
+  /** Where to connect, when the path is a plain path (no parameters or wildcards); null otherwise. */
+  url: string | null;
+  /** The pack that declares it; absent for the workspace's own. */
+  pack?: string;
+}
+
 export interface ServerInfo {
   name: 'AG-UI Mock Console';
   version: string;
-  profile: string;
-  urls: { http: string; ws: string; console: string; agent: string };
+  /** The packs serving (e.g. `agora-mock`), in the workspace's order. */
+  packs: string[];
+  /**
+   * The engine's origin and console, and the first WebSocket endpoint and agent clients can connect to (null when
+   * the workspace has none with a plain path).
+   */
+  urls: { http: string; ws: string | null; console: string; agent: string | null };
+  /** Every enabled WebSocket endpoint (the workspace's, then the packs') and agent. */
+  endpoints: { sockets: EndpointInfo[]; agents: EndpointInfo[] };
   settings: ServerSettings;
   /** Unix milliseconds. */
   startedAt: number;
   uptimeMs: number;
+  /** Connections, requests, mounts and scenarios, plus what each pack counts (e.g. `users`, `sessions`). */
   counts: {
     openConnections: number;
     connections: number;
     requests: number;
-    users: number;
-    sessions: number;
+    routes: number;
+    collections: number;
     scenarios: number;
+    [packCount: string]: number;
   };
   /** What the engine keeps for the console against `retainedMemoryBytes`, and what it evicted. */
   retention: RetentionStats;
@@ -278,6 +300,9 @@ export type FeedItem =
   | { type: 'frame'; connectionId: string; frame: FrameRecord }
   | { type: 'request'; request: RequestSummary }
   | { type: 'state-changed'; change: AgoraChange }
+  /** The workspace's mounts changed (`*`: all of them, a workspace loaded): the console refetches that section. */
+  | { type: 'mounts-changed'; section: WorldSection | '*' }
+  | { type: 'collection-changed'; change: CollectionChange }
   | { type: 'scenarios-changed'; change: ScenarioChange }
   | { type: 'settings-changed'; settings: ServerSettings }
   | { type: 'workspace-changed'; status: WorkspaceStatus };

@@ -1,3 +1,5 @@
+import type { MountRef, NearMiss } from './mounts/match-report';
+
 /** One REST request as the console sees it. Bodies are text cut at the `logBodyBytes` setting. */
 export interface RequestLogEntry {
   id: number;
@@ -14,6 +16,10 @@ export interface RequestLogEntry {
   responseHeaders: Record<string, string | string[] | number | undefined>;
   requestBody: LoggedBody | null;
   responseBody: LoggedBody | null;
+  /** The mount that answered (a route and its response, a collection, a folder, an agent, a pack), when one did. */
+  answeredBy: MountRef | null;
+  /** For a request nothing answered (404): the closest routes and why each did not match. */
+  nearMisses: NearMiss[];
 }
 
 /** A body as the log keeps it: text (captured when the request finished), never more than `logBodyBytes`. */
@@ -34,7 +40,7 @@ export interface LoggedBody {
 /** What the console's request list shows; the full entry (headers, bodies) is fetched when one is opened. */
 export type RequestSummary = Pick<
   RequestLogEntry,
-  'id' | 'at' | 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'remoteAddress'
+  'id' | 'at' | 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'remoteAddress' | 'answeredBy'
 >;
 
 /** How much the log holds and how many older requests it let go of since it was last cleared (always the oldest). */

@@ -1,17 +1,25 @@
 import { z } from 'zod';
 import { AgoraDataSchema } from './agora-model';
+import { AgentSchema } from './mounts/agent';
+import { CollectionSchema } from './mounts/collection';
+import { refineUniqueIds } from './mounts/mount-fields';
+import { PackSchema } from './mounts/pack';
+import { RouteSchema } from './mounts/route';
+import { SocketEndpointSchema } from './mounts/socket-endpoint';
+import { StaticFolderSchema } from './mounts/static-folder';
 import { ScenarioSchema } from './scenario';
 import { ServerSettingsSchema } from './settings';
 
 /**
- * A workspace: the mock's whole world in one JSON file (users, sessions and histories, scenarios, settings),
- * meant to be committed next to a frontend and run headless in CI (`agui-mock serve --workspace FILE`).
+ * A workspace: the mock's whole world in one JSON file — what is mounted on the one port (HTTP routes,
+ * collections, static folders, WebSocket endpoints, AG-UI agents, built-in packs with their data), the scenarios
+ * agents play, and the engine's settings — meant to be committed next to a frontend and run headless in CI
+ * (`agui-mock serve --workspace FILE`). Every list is ordered and keyed by stable ids, so diffs read well.
  */
 
 /** The format this build writes; older versions are migrated on load, newer ones refused. */
-export const WORKSPACE_VERSION = 1;
-export const WORKSPACE_PROFILES = ['agora-mock'] as const;
-export const WORKSPACE_TEMPLATES = ['agora', 'generic'] as const;
+export const WORKSPACE_VERSION = 2;
+export const WORKSPACE_TEMPLATES = ['blank', 'generic', 'agora'] as const;
 export type WorkspaceTemplate = (typeof WORKSPACE_TEMPLATES)[number];
 
 /** Where editors find the JSON Schema when a file names it in `$schema` (relative to the package). */
@@ -19,26 +27,88 @@ export const WORKSPACE_SCHEMA_FILE = 'resources/workspace.schema.json';
 
 export const WorkspaceSchema = z
   .strictObject({
-    /** Editors read it to validate the file; the engine ignores it. */
-    $schema: z.string().optional(),
-    version: z.literal(WORKSPACE_VERSION),
-    name: z.string().min(1).max(200),
-    profile: z.enum(WORKSPACE_PROFILES),
-    settings: ServerSettingsSchema,
-    agora: AgoraDataSchema,
-    scenarios: z.array(ScenarioSchema),
+    $schema: z.string().optional().describe('The JSON Schema editors validate this file with; the engine ignores it.'),
+    version: z.literal(WORKSPACE_VERSION).describe('The workspace format; older files are migrated when opened.'),
+    name: z.string().min(1).max(200).describe('The name shown in the console and the recent list.'),
+    description: z.string().max(4000).optional().describe('What this workspace mocks, for the people who open it.'),
+    settings: ServerSettingsSchema.describe('Engine settings (speed, limits, timeouts); the console edits them live.'),
+    packs: z
+      .array(PackSchema)
+      .max(20)
+      .default([])
+      .describe('Built-in backend contracts (e.g. agora-mock) and their data; they answer after your own mounts.'),
+    routes: z
+      .array(RouteSchema)
+      .max(10_000)
+      .default([])
+      .describe('HTTP routes, tried in order before everything else (see docs/routes.md).'),
+    collections: z
+      .array(CollectionSchema)
+      .max(1000)
+      .default([])
+      .describe('Lists of JSON records with a generated REST API, tried after the routes.'),
+    staticFolders: z
+      .array(StaticFolderSchema)
+      .max(1000)
+      .default([])
+      .describe('Folders of files served under a path, tried after the collections.'),
+    sockets: z
+      .array(SocketEndpointSchema)
+      .max(1000)
+      .default([])
+      .describe("WebSocket endpoints, matched by path in order, before the packs' own."),
+    agents: z
+      .array(AgentSchema)
+      .max(1000)
+      .default([])
+      .describe('AG-UI agents on the official HTTP binding (POST a RunAgentInput, get SSE), tried after the folders.'),
+    scenarios: z
+      .array(ScenarioSchema)
+      .max(10_000)
+      .default([])
+      .describe('What agents do for a run: triggers on the request and the events to send (see docs/scenarios.md).'),
   })
   .superRefine((workspace, ctx) => {
+    refineUniqueIds(workspace.routes, ctx, ['routes'], 'route');
+    refineUniqueIds(workspace.collections, ctx, ['collections'], 'collection');
+    refineUniqueIds(workspace.staticFolders, ctx, ['staticFolders'], 'static folder');
+    refineUniqueIds(workspace.sockets, ctx, ['sockets'], 'socket');
+    refineUniqueIds(workspace.agents, ctx, ['agents'], 'agent');
     // Routing and step references go by id, so two scenarios may not share one.
-    const seen = new Set<string>();
-    workspace.scenarios.forEach((scenario, index) => {
-      if (seen.has(scenario.id))
-        ctx.addIssue({ code: 'custom', path: ['scenarios', index, 'id'], message: `duplicate id '${scenario.id}'` });
-      seen.add(scenario.id);
+    refineUniqueIds(workspace.scenarios, ctx, ['scenarios'], 'scenario');
+    const packs = new Set<string>();
+    workspace.packs.forEach((pack, index) => {
+      if (packs.has(pack.pack))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['packs', index, 'pack'],
+          message: `pack '${pack.pack}' is listed twice`,
+        });
+      packs.add(pack.pack);
     });
   });
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 export type WorkspaceInput = z.input<typeof WorkspaceSchema>;
+
+/** What is mounted on the port: the workspace sections the engine's world is built from. */
+export type WorldParts = Pick<Workspace, 'packs' | 'routes' | 'collections' | 'staticFolders' | 'sockets' | 'agents'>;
+export const WORLD_SECTIONS = ['packs', 'routes', 'collections', 'staticFolders', 'sockets', 'agents'] as const;
+export type WorldSection = (typeof WORLD_SECTIONS)[number];
+
+/**
+ * Version 1: one profile (agora-mock) with its data under `agora`, the scenarios, and settings that named the
+ * HTTP binding's path (`agentPath`). Migrated to version 2: the AGORA data becomes the `agora-mock` pack, the
+ * binding an agent mount, and `/ws` comes with the pack.
+ */
+export const WorkspaceV1Schema = z.looseObject({
+  version: z.literal(1),
+  name: z.string().min(1).max(200),
+  profile: z.literal('agora-mock'),
+  settings: z.looseObject({ agentPath: z.string().optional() }),
+  agora: AgoraDataSchema,
+  scenarios: z.array(z.unknown()),
+});
+export type WorkspaceV1 = z.infer<typeof WorkspaceV1Schema>;
 
 /**
  * Version 0: the layout of AGORA's Python mock data (the AGORA data at the top level, no scenarios or

@@ -30,14 +30,19 @@ export class AguiSocket {
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static async open(url: string): Promise<AguiSocket> {
-    const socket = new WebSocket(url);
+  static async open(url: string, protocols: string[] = []): Promise<AguiSocket> {
+    const socket = new WebSocket(url, protocols);
     const client = new AguiSocket(socket);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
     });
     return client;
+  }
+
+  /** The subprotocol the server chose ('' for none). */
+  get protocol(): string {
+    return this.socket.protocol;
   }
 
   send(value: unknown): void {

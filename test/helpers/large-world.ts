@@ -1,4 +1,4 @@
-import type { AgoraStore } from '../../src/server/state/agora-store';
+import type { AgoraStore } from '../../src/server/packs/agora/store/agora-store';
 
 const FILLER = 'Inspectie van de keuken, de koelcel en de opslag; bevindingen volgen in het rapport. '.repeat(4);
 
@@ -23,3 +23,10 @@ export function recordRuns(store: AgoraStore, megabytes: number, prefix = 'load'
     }
   }
 }
+
+/** History limits far above what `recordRuns` writes, so a big world stays big (the defaults would evict it). */
+export const UNBOUNDED_HISTORY = {
+  maxRecordedMessagesPerSession: 1_000_000,
+  maxRecordedMessages: 10_000_000,
+  maxRecordedSessions: 1_000_000,
+} as const;

@@ -13,9 +13,15 @@ const isUnder = (path: string, prefix: string) => path === prefix || path.starts
 
 /**
  * Everything under `/__console`: the control API (host check, token, FastAPI-shaped errors, no CORS, not in
- * the request log) and the built console. Other paths go on to the mocked API.
+ * the request log) — the engine's own routes, then the serving packs' (`packRoutes`, which change with the
+ * workspace) — and the built console. Other paths go on to the mocked API.
  */
-export function consoleArea(deps: ControlDeps, routers: Router[], rendererDir: string | undefined): Middleware {
+export function consoleArea(
+  deps: ControlDeps,
+  routers: Router[],
+  packRoutes: () => Middleware,
+  rendererDir: string | undefined,
+): Middleware {
   const api = new Router({ prefix: CONTROL_API_PREFIX });
   for (const router of routers) api.use(router.routes());
   const handleApi: Middleware = compose<Parameters<Middleware>[0]>([
@@ -25,6 +31,7 @@ export function consoleArea(deps: ControlDeps, routers: Router[], rendererDir: s
     unmatchedRoute(),
     api.routes() as Middleware,
     api.allowedMethods() as Middleware,
+    (ctx, next) => packRoutes()(ctx, next),
   ]);
   const serveStatic = consoleStatic(rendererDir);
   return function routeConsoleArea(ctx, next) {

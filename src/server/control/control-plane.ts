@@ -3,13 +3,16 @@ import type { SocketEndpoint } from '../ws/socket-server';
 import { consoleArea } from './console-area';
 import type { ControlDeps } from './control-deps';
 import { LiveFeed, type LiveFeedOptions } from './live-feed';
+import { collectionRecordRoutes } from './routes/collection-record-routes';
 import { connectionRoutes } from './routes/connection-routes';
+import { importRoutes } from './routes/import-routes';
 import { injectRoutes } from './routes/inject-routes';
+import { mountRoutes } from './routes/mount-routes';
+import { packRoutes } from './routes/pack-routes';
 import { recordingRoutes } from './routes/recording-routes';
 import { requestRoutes } from './routes/request-routes';
 import { scenarioRoutes } from './routes/scenario-routes';
 import { serverRoutes } from './routes/server-routes';
-import { stateRoutes } from './routes/state-routes';
 import { workspaceRoutes } from './routes/workspace-routes';
 
 export interface ControlPlane {
@@ -32,7 +35,11 @@ export function createControlPlane(
     connectionRoutes(deps),
     injectRoutes(deps),
     requestRoutes(deps),
-    stateRoutes(deps),
+    // Before the mounts' generic routes: `/routes/import-openapi` is not a route's id.
+    importRoutes(deps),
+    mountRoutes(deps),
+    collectionRecordRoutes(deps),
+    packRoutes(deps),
     scenarioRoutes(deps),
     workspaceRoutes(deps),
     recordingRoutes(deps),
@@ -40,7 +47,7 @@ export function createControlPlane(
   // Workspace status changes are rare: published always rather than only while the feed has subscribers.
   const stopWorkspaceFeed = deps.workspace.subscribe((status) => feed.publish({ type: 'workspace-changed', status }));
   return {
-    middleware: consoleArea(deps, routers, rendererDir),
+    middleware: consoleArea(deps, routers, () => deps.context.world.controlMiddleware(), rendererDir),
     socketEndpoints: [feed.endpoint()],
     feed,
     close: () => {

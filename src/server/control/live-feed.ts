@@ -209,7 +209,7 @@ export class LiveFeed {
   }
 
   private start(): void {
-    const { registry, requestLog, store, liveSettings, scenarios } = this.deps.context;
+    const { registry, requestLog, world, liveSettings, scenarios } = this.deps.context;
     const publish = (item: FeedItem) => this.publish(item);
     const detachers = [
       registry.subscribe((event) => {
@@ -219,7 +219,10 @@ export class LiveFeed {
         } else publish({ type: `connection-${event.type}`, connection: event.connection });
       }),
       requestLog.subscribe((request) => publish({ type: 'request', request })),
-      store.subscribe((change) => publish({ type: 'state-changed', change })),
+      world.subscribe((change) => {
+        if (change.type === 'pack-changed') publish({ type: 'state-changed', change: change.change });
+        else publish(change);
+      }),
       liveSettings.subscribe((settings) => publish({ type: 'settings-changed', settings })),
       scenarios.subscribe((change) => publish({ type: 'scenarios-changed', change })),
     ];

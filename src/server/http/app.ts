@@ -1,5 +1,5 @@
-import Router from '@koa/router';
-import Koa, { type Middleware } from 'koa';
+import Koa, { type Context, type Middleware } from 'koa';
+import type { NearMiss } from '../../shared/mounts/match-report';
 import type { Logger } from '../support/logger';
 import { errorHandler } from './error-handler';
 import { jsonResponse } from './json-response';
@@ -12,21 +12,19 @@ export interface HttpAppParts {
   requestLog: RequestLog;
   /** Handles `/__console/*` entirely (its own auth, no CORS, not logged); passes everything else on. */
   consoleArea: Middleware;
-  /** The mocked API's routers, grouped by resource. */
-  apiRouters: Router[];
+  /** The mocked API: the world's table of mounts; what nothing answers it passes on (to the 404). */
+  mounts: Middleware;
+  /** For a request nothing answered: the closest mounts and why each did not match (kept in the request log). */
+  explainMiss?: (ctx: Context) => Promise<NearMiss[]>;
 }
 
 /** The whole HTTP pipeline, composed in one visible place. */
-export function createHttpApp({ logger, requestLog, consoleArea, apiRouters }: HttpAppParts): Koa {
+export function createHttpApp({ logger, requestLog, consoleArea, mounts, explainMiss }: HttpAppParts): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: Error, ctx?: Koa.Context) =>
     logger.error(ctx ? `HTTP server error in ${ctx.method} ${ctx.path}` : 'HTTP server error', error),
   );
-
-  // One router holding every resource's routes: a single match per request instead of one per router.
-  const api = new Router();
-  for (const router of apiRouters) api.use(router.routes());
 
   // The last resort, for what fails outside the mocked API's own error handling (e.g. a request target Koa
   // finds no path in): still a FastAPI body, never Koa's plain text.
@@ -36,8 +34,18 @@ export function createHttpApp({ logger, requestLog, consoleArea, apiRouters }: H
   app.use(jsonResponse());
   app.use(errorHandler(logger));
   app.use(mockApiCors());
-  app.use(unmatchedRoute());
-  app.use(api.routes());
-  app.use(api.allowedMethods());
+  app.use(unmatchedRoute(explainMiss && nearMissRecorder(explainMiss, logger)));
+  app.use(mounts);
   return app;
+}
+
+/** Keeps what nearly answered a 404 on the request, for the log; an explanation that fails is only logged. */
+function nearMissRecorder(explain: (ctx: Context) => Promise<NearMiss[]>, logger: Logger) {
+  return async (ctx: Context) => {
+    try {
+      ctx.state.nearMisses = await explain(ctx);
+    } catch (error) {
+      logger.warn(`near misses of ${ctx.method} ${ctx.path} not worked out: ${(error as Error).message}`);
+    }
+  };
 }

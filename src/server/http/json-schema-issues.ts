@@ -17,34 +17,18 @@ export function toPydanticIssues(errors: readonly ErrorObject[], root: unknown, 
     .map((error) => toIssue(error, root, part));
 }
 
-/** The largest `input` echoed back: a 1 MB body that fails is not sent back whole. */
-const INPUT_TEXT_LIMIT = 1000;
-const INPUT_JSON_LIMIT = 4096;
-
-/** The offending value as FastAPI echoes it, bounded: long text is cut, a large object or array summarised. */
-export function boundedInput(value: unknown): unknown {
-  if (value === undefined) return null;
-  if (typeof value === 'string')
-    return value.length > INPUT_TEXT_LIMIT
-      ? `${value.slice(0, INPUT_TEXT_LIMIT)}… (${value.length} characters)`
-      : value;
-  if (value === null || typeof value !== 'object') return value;
-  const text = JSON.stringify(value);
-  if (text.length <= INPUT_JSON_LIMIT) return value;
-  return Array.isArray(value)
-    ? `[…] (a list of ${value.length} items, ${text.length} characters)`
-    : `{…} (an object with ${Object.keys(value).length} fields, ${text.length} characters)`;
-}
-
+/**
+ * One ajv error as FastAPI reports it. Inputs are read from `root` — the value as it came — not from what ajv saw,
+ * which may have had defaults filled in. (RequestValidationError bounds what each input echoes.)
+ */
 function toIssue(error: ErrorObject, root: unknown, part: RequestPart): ValidationIssue {
-  const path = locate(root, error.instancePath);
+  const { loc: path, value } = locate(root, error.instancePath);
   const params = error.params as Record<string, unknown>;
-  const issue = (type: string, msg: string, at = path, input: unknown = error.data, ctx?: Record<string, unknown>) => {
-    const result: ValidationIssue = { type, loc: [part, ...at], msg, input: boundedInput(input) };
+  const issue = (type: string, msg: string, at = path, input: unknown = value, ctx?: Record<string, unknown>) => {
+    const result: ValidationIssue = { type, loc: [part, ...at], msg, input: input === undefined ? null : input };
     if (ctx) result.ctx = ctx;
     return result;
   };
-  const value = error.data;
   switch (error.keyword) {
     case 'required':
     case 'dependentRequired':
@@ -205,18 +189,18 @@ function formatIssue(format: string, value: unknown, issue: MakeIssue): Validati
   }
 }
 
-/** A JSON pointer as FastAPI's loc: object keys as text, array indexes as numbers. */
-function locate(root: unknown, pointer: string): (string | number)[] {
-  if (!pointer) return [];
+/** A JSON pointer as FastAPI's loc (object keys as text, array indexes as numbers), and the value there. */
+function locate(root: unknown, pointer: string): { loc: (string | number)[]; value: unknown } {
   const loc: (string | number)[] = [];
   let current = root;
+  if (!pointer) return { loc, value: current };
   for (const raw of pointer.slice(1).split('/')) {
     const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
     const index = Array.isArray(current) ? Number(key) : Number.NaN;
     loc.push(Number.isInteger(index) ? index : key);
     current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
   }
-  return loc;
+  return { loc, value: current };
 }
 
 const plural = (count: unknown, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import type { MountRef, NearMiss } from '../../shared/mounts/match-report';
 import type {
   LoggedBody,
   RequestLogEntry,
@@ -137,13 +138,16 @@ export class RequestLog {
       // The JSON text the body parser read (jsonBody keeps it), else whatever parsed value is there.
       requestBody: loggedBody(bodyText(ctx.request.rawBody ?? ctx.request.body), cap),
       responseBody: loggedBody(bodyText(ctx.body), cap),
+      answeredBy: (ctx.state.answeredBy as MountRef | undefined) ?? null,
+      nearMisses: (ctx.state.nearMisses as NearMiss[] | undefined) ?? [],
     };
     const bytes =
       REQUEST_RECORD_BYTES +
       requestHeadBytes(ctx.req) +
       headerBytes(responseHeaders) +
       bodyBytes(entry.requestBody) +
-      bodyBytes(entry.responseBody);
+      bodyBytes(entry.responseBody) +
+      (entry.nearMisses.length > 0 ? textBytes(JSON.stringify(entry.nearMisses)) : 0);
     const dropped = this.entries.push({ entry, bytes });
     if (dropped) this.dropForSize(dropped);
     this.retained += bytes;
@@ -198,8 +202,9 @@ export class RequestLog {
   }
 }
 
-function summary({ id, at, method, path, query, status, durationMs, remoteAddress }: RequestLogEntry): RequestSummary {
-  return { id, at, method, path, query, status, durationMs, remoteAddress };
+function summary(entry: RequestLogEntry): RequestSummary {
+  const { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy } = entry;
+  return { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy };
 }
 
 /** A body as text: strings as they are, other values serialised, binary and streams described. */

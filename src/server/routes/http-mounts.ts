@@ -99,6 +99,19 @@ export class HttpMounts {
     }
   }
 
+  /**
+   * The methods the mounts whose path matches `path` answer (for a 405's `Allow` when the path is known but the
+   * method is not); empty when no mount has the path.
+   */
+  methodsFor(path: string): string[] {
+    const methods = new Set<string>();
+    for (const entry of this.entries) {
+      if (!entry.pattern.match(path)) continue;
+      for (const method of entry.methods) methods.add(method);
+    }
+    return [...methods];
+  }
+
   /** For a request nothing answered: the closest mounts (at most `limit`) and why each did not match. */
   explain(ctx: Context, limit = 3): Promise<NearMiss[]> {
     return nearMisses(

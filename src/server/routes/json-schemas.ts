@@ -1,4 +1,4 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { JsonObject } from '../../shared/json-value';
 import { compileUserRegex } from '../support/user-regex';
@@ -19,7 +19,7 @@ const re2Engine = Object.assign(
 /**
  * The JSON Schema validators of one compiled world (draft 2020-12, with formats): one that converts text to the
  * declared types (path and query parameters, headers — they arrive as text, as in FastAPI) and one that takes JSON
- * as it is (bodies, records). Every error is reported (`allErrors`), with the failing value (`verbose`).
+ * as it is (bodies, records). Every error is reported (`allErrors`).
  */
 export class JsonSchemas {
   private readonly fromText = createAjv(true);
@@ -45,7 +45,6 @@ export class JsonSchemas {
 function createAjv(coerceTypes: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
-    verbose: true,
     coerceTypes,
     useDefaults: true,
     // Schemas come from people and OpenAPI documents: unknown keywords (`example`, `x-…`) are not errors.

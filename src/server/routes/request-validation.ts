@@ -123,6 +123,7 @@ function checkBody(
   // Defaults are filled into a copy: the request's own body stays as it came.
   const value = structuredClone(bodyValue);
   const errors = check(value);
-  if (errors) found.push(...toPydanticIssues(errors, value, 'body'));
+  // Problems echo the body as it came, as FastAPI does, not the copy defaults were filled into.
+  if (errors) found.push(...toPydanticIssues(errors, bodyValue, 'body'));
   return value;
 }

@@ -23,6 +23,8 @@ export interface RunObserver {
 
 export interface ConversationOptions {
   catalogue: ScenarioCatalogue;
+  /** The scenarios this conversation's endpoint plays (all by default). */
+  scenarios?: ReadonlySet<string> | '*';
   sink: EventSink;
   /** The server's origin as this client reached it. */
   origin: string;
@@ -122,7 +124,7 @@ export class Conversation {
     this.paused = undefined;
     const entry = paused && request.resume.find((resume) => resume.interruptId === paused.approvalId);
     const resume = paused && entry ? { paused, answer: resumeAnswer(entry.status, entry.payload) } : undefined;
-    program ??= resume?.paused.program ?? this.options.catalogue.match(request.lastUserMessage);
+    program ??= resume?.paused.program ?? this.options.catalogue.match(request.lastUserMessage, this.options.scenarios);
     const { observer, sink } = this.options;
     observer?.runStarted?.(request);
     // Once the client is gone, a stopped run's closing events still reach the observers (the recorded history).

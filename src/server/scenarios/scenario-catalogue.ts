@@ -91,10 +91,16 @@ export class ScenarioCatalogue {
     return deleted;
   }
 
-  /** The scenario that answers a user message, or undefined when no trigger matches. */
-  match(userMessage: string): ScenarioProgram | undefined {
+  /**
+   * The scenario that answers a user message, or undefined when no trigger matches: among all scenarios, or only
+   * the ones an endpoint plays (`selection`).
+   */
+  match(userMessage: string, selection: ReadonlySet<string> | '*' = '*'): ScenarioProgram | undefined {
     const lowerCased = userMessage.toLowerCase();
-    for (const route of this.routes) if (route.test(lowerCased, userMessage)) return route.program;
+    for (const route of this.routes) {
+      if (selection !== '*' && !selection.has(route.program.scenario.id)) continue;
+      if (route.test(lowerCased, userMessage)) return route.program;
+    }
     return undefined;
   }
 

@@ -1,12 +1,13 @@
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
-import { AgoraStore } from '../state/agora-store';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { MountValidationError } from '../world/mount-validation-error';
+import { World } from '../world/world';
 import { jsonPieces } from './json-pieces';
 import { locateJsonSyntaxError } from './json-syntax-error';
 import { WorkspaceError } from './workspace-error';
@@ -73,10 +74,10 @@ export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorks
 }
 
 /**
- * How deep a document is opened when written in pieces: down to single history messages (document, agora,
- * sessions, a session, its history), users' preferences and scenarios' steps.
+ * How deep a document is opened when written in pieces: down to single history messages (document, packs, a pack,
+ * its data, sessions, a session, its history), collections' records and scenarios' steps.
  */
-const PIECE_LEVELS = 5;
+const PIECE_LEVELS = 7;
 /** Pieces are gathered into chunks of about this many characters: few writes, each quick to produce. */
 const CHUNK_CHARS = 64 * 1024;
 
@@ -90,8 +91,20 @@ export function encodeWorkspace(workspace: Workspace): string {
  * the engine (the caller yields between chunks). The values are read as the chunks are made: pass a snapshot.
  */
 export function* encodeWorkspaceChunks(workspace: Workspace): Generator<string> {
-  const { $schema, version, name, profile, settings, agora, scenarios } = workspace;
-  const document = { ...($schema !== undefined && { $schema }), version, name, profile, settings, agora, scenarios };
+  const document = {
+    ...(workspace.$schema !== undefined && { $schema: workspace.$schema }),
+    version: workspace.version,
+    name: workspace.name,
+    ...(workspace.description !== undefined && { description: workspace.description }),
+    settings: workspace.settings,
+    packs: workspace.packs,
+    routes: workspace.routes,
+    collections: workspace.collections,
+    staticFolders: workspace.staticFolders,
+    sockets: workspace.sockets,
+    agents: workspace.agents,
+    scenarios: workspace.scenarios,
+  };
   let chunk = '';
   for (const piece of jsonPieces(document, PIECE_LEVELS)) {
     chunk += piece;
@@ -171,7 +184,10 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   return issue.message;
 }
 
-/** What the schema cannot see: scenarios that compile (templates, valid events) and consistent AGORA data. */
+/**
+ * What the schema cannot see: scenarios that compile (templates, valid events), mounts that compile (paths,
+ * templates, schemas, regexes) and packs' data that is consistent. Every problem of the mounts is listed.
+ */
 function checkWorld(workspace: Workspace, file: string): void {
   workspace.scenarios.forEach((scenario, index) => {
     try {
@@ -188,9 +204,12 @@ function checkWorld(workspace: Workspace, file: string): void {
     }
   });
   try {
-    new AgoraStore().replace(workspace.agora);
+    World.check(workspace, { baseDir: dirname(file), settings: () => workspace.settings });
   } catch (error) {
-    throw new WorkspaceError({ operation: 'load', file, path: 'agora', problem: (error as Error).message });
+    if (!(error instanceof MountValidationError)) throw error;
+    const [first, ...rest] = error.issues;
+    const more = rest.length > 0 ? `; and ${rest.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}` : '';
+    throw new WorkspaceError({ operation: 'load', file, path: first?.path ?? '', problem: `${first?.message}${more}` });
   }
 }
 

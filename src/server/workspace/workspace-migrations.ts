@@ -1,6 +1,11 @@
-import { DEFAULT_SETTINGS } from '../../shared/settings';
-import { WORKSPACE_VERSION, type WorkspaceV0, WorkspaceV0Schema } from '../../shared/workspace';
-import { agoraScenarioPack } from '../scenarios/agora/agora-scenario-pack';
+import {
+  WORKSPACE_VERSION,
+  type WorkspaceV0,
+  WorkspaceV0Schema,
+  type WorkspaceV1,
+  WorkspaceV1Schema,
+} from '../../shared/workspace';
+import { legacyWorkspaceV0toV1, legacyWorkspaceV1toV2 } from '../packs/pack-registry';
 
 /** A document of some older version, already checked against that version's schema. */
 type Migration = (document: unknown, defaultName: string) => unknown;
@@ -10,26 +15,8 @@ type Migration = (document: unknown, defaultName: string) => unknown;
  * reshapes; the result is validated against the current schema afterwards.
  */
 const MIGRATIONS: Record<number, { schema: { parse(value: unknown): unknown }; migrate: Migration }> = {
-  // Version 0 had the AGORA data at the top level and the four flows built in: they become the scenario pack.
-  0: {
-    schema: WorkspaceV0Schema,
-    migrate: (document, defaultName) => {
-      const v0 = document as WorkspaceV0;
-      return {
-        version: 1,
-        name: v0.name ?? defaultName,
-        profile: 'agora-mock',
-        settings: { ...DEFAULT_SETTINGS },
-        agora: {
-          users: v0.users,
-          currentUserId: v0.currentUserId,
-          userAliases: v0.userAliases,
-          sessions: v0.sessions,
-        },
-        scenarios: structuredClone([...agoraScenarioPack]),
-      };
-    },
-  },
+  0: { schema: WorkspaceV0Schema, migrate: (document, name) => legacyWorkspaceV0toV1(document as WorkspaceV0, name) },
+  1: { schema: WorkspaceV1Schema, migrate: (document) => legacyWorkspaceV1toV2(document as WorkspaceV1) },
 };
 
 /** The schema a document of `version` must satisfy before it is migrated. */

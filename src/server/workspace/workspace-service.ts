@@ -86,6 +86,7 @@ export class WorkspaceService {
   private readonly detachSources: (() => void)[];
   private file: string | null = null;
   private name = 'Untitled';
+  private description: string | undefined;
   private schemaRef: string | undefined;
   private dirty = false;
   /** When the oldest change no save has taken in yet came in. */
@@ -126,7 +127,7 @@ export class WorkspaceService {
     this.recent = new RecentWorkspaces(this.options.configDir, context.logger);
     const changed = () => this.changed();
     this.detachSources = [
-      context.store.subscribe(changed),
+      context.world.subscribe(changed),
       context.scenarios.subscribe(changed),
       context.liveSettings.subscribe(changed),
     ];
@@ -163,9 +164,9 @@ export class WorkspaceService {
       ...(this.schemaRef !== undefined && { $schema: this.schemaRef }),
       version: WORKSPACE_VERSION,
       name: this.name,
-      profile: 'agora-mock',
+      ...(this.description !== undefined && { description: this.description }),
       settings: this.settingsToSave(),
-      agora: this.context.store.sharedSnapshot(),
+      ...this.context.world.definitions({ shared: true }),
       scenarios: this.context.scenarios.list(),
     };
   }
@@ -203,7 +204,7 @@ export class WorkspaceService {
       await this.enqueue(() => this.writeText(file, text));
       this.lastSavedAt = this.options.now();
     }
-    this.apply(workspace);
+    this.apply(workspace, file);
     this.attachFile(file, hashOf(text));
     await this.remember();
     this.emit();
@@ -217,6 +218,15 @@ export class WorkspaceService {
     await readWorkspaceFile(file);
     await this.flushForSwitch();
     return this.attach(file);
+  }
+
+  /**
+   * The world an engine starts with when it has no file: a template, in memory, with nothing unsaved (saving it
+   * is a choice, not a loss to warn about).
+   */
+  startWith(template: WorkspaceTemplate): void {
+    this.apply(WorkspaceSchema.parse(workspaceTemplate(template, this.options.now())), null);
+    this.emit();
   }
 
   /** A fresh world from a template; saved to `path` at once when given (which must not exist yet). */
@@ -237,7 +247,7 @@ export class WorkspaceService {
     }
     await this.flushForSwitch();
     this.detachFile();
-    this.apply(WorkspaceSchema.parse(workspaceTemplate(template, this.options.now(), name)));
+    this.apply(WorkspaceSchema.parse(workspaceTemplate(template, this.options.now(), name)), null);
     this.dirty = true;
     this.emit();
   }
@@ -245,7 +255,7 @@ export class WorkspaceService {
   /** Replaces the world with a document (an import): validated first; marked unsaved, autosaved when attached. */
   importDocument(value: unknown): Workspace {
     const { workspace } = decodeWorkspaceValue(value, 'import');
-    this.apply(workspace);
+    this.apply(workspace, this.file);
     this.markChanged();
     return workspace;
   }
@@ -318,7 +328,7 @@ export class WorkspaceService {
     await mkdir(dirname(file), { recursive: true }).catch(() => {});
     // Written before it becomes the world: if the disk refuses, the current world and its file stay as they are.
     await this.enqueue(() => this.writeText(file, text));
-    this.apply(workspace);
+    this.apply(workspace, file);
     this.attachFile(file, hashOf(text));
     this.lastSavedAt = this.options.now();
     await this.remember();
@@ -326,17 +336,26 @@ export class WorkspaceService {
   }
 
   /** Puts a valid workspace into the engine. Nothing here can fail: everything was validated when decoded. */
-  private apply(workspace: Workspace): void {
+  /**
+   * Puts a valid workspace into the engine; files its mounts name are relative to `file`'s folder (the working
+   * folder for a world without a file). The world is swapped first: it is the part that checks itself again.
+   */
+  private apply(workspace: Workspace, file: string | null): void {
     this.applying = true;
     try {
+      const { packs, routes, collections, staticFolders, sockets, agents } = workspace;
+      this.context.world.replace(
+        { packs, routes, collections, staticFolders, sockets, agents },
+        file === null ? process.cwd() : dirname(file),
+      );
       this.fileSettings = workspace.settings;
       this.context.liveSettings.update({ ...workspace.settings, ...this.launchOverrides });
-      this.context.store.replace(workspace.agora);
       this.context.scenarios.replace(workspace.scenarios);
     } finally {
       this.applying = false;
     }
     this.name = workspace.name;
+    this.description = workspace.description;
     this.schemaRef = workspace.$schema;
     this.dirty = false;
     this.unsavedSince = null;
@@ -569,7 +588,7 @@ export class WorkspaceService {
     }
     try {
       const { workspace } = decodeWorkspaceText(onDisk.bytes.toString('utf8'), file);
-      this.apply(workspace);
+      this.apply(workspace, file);
       this.knownHash = onDisk.hash;
       this.error = null;
       this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);

@@ -1,8 +1,15 @@
 import type { WorkspaceInput, WorkspaceTemplate } from '../../shared/workspace';
-import { agoraTemplate } from './templates/agora';
+import { PACK_TEMPLATES } from '../packs/pack-registry';
+import { blankTemplate } from './templates/blank';
 import { genericTemplate } from './templates/generic';
 
-/** A built-in starting world: `agora` (the default) or `generic` (any AG-UI client). */
+const TEMPLATES: Record<WorkspaceTemplate, (now: number, name?: string) => WorkspaceInput> = {
+  blank: blankTemplate,
+  generic: genericTemplate,
+  agora: PACK_TEMPLATES.agora as (now: number, name?: string) => WorkspaceInput,
+};
+
+/** A built-in starting world: made only of what users can write themselves (mounts, scenarios, packs). */
 export function workspaceTemplate(template: WorkspaceTemplate, now = Date.now(), name?: string): WorkspaceInput {
-  return template === 'generic' ? genericTemplate(now, name) : agoraTemplate(now, name);
+  return TEMPLATES[template](now, name);
 }

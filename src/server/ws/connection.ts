@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type {
   ConnectionCounters,
   ConnectionKind,
+  ConnectionMount,
   ConnectionState,
   ConnectionSummary,
   FrameDirection,
@@ -33,6 +34,8 @@ export interface ConnectionTransport {
 export interface ConnectionInit {
   kind: ConnectionKind;
   path: string;
+  /** The endpoint or agent the connection came in through. */
+  mount?: ConnectionMount;
   request: IncomingMessage;
   frameBufferSize: number;
   /** The engine-wide budget the frame log is accounted in. */
@@ -65,6 +68,7 @@ export class Connection {
   readonly id = randomUUID();
   readonly kind: ConnectionKind;
   readonly path: string;
+  readonly mount: ConnectionMount | null;
   readonly remoteAddress: string;
   readonly userAgent: string;
   readonly openedAt = Date.now();
@@ -96,6 +100,7 @@ export class Connection {
   constructor(init: ConnectionInit) {
     this.kind = init.kind;
     this.path = init.path;
+    this.mount = init.mount ?? null;
     this.remoteAddress = init.request.socket.remoteAddress ?? '';
     this.userAgent = init.request.headers['user-agent'] ?? '';
     this.frames = new RingBuffer(init.frameBufferSize);
@@ -261,6 +266,7 @@ export class Connection {
       id: this.id,
       kind: this.kind,
       path: this.path,
+      mount: this.mount,
       remoteAddress: this.remoteAddress,
       userAgent: this.userAgent,
       openedAt: this.openedAt,

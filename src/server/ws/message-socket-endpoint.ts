@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 import type { Connection } from './connection';
@@ -31,15 +32,23 @@ export interface SocketSession {
  * nested deeper than `maxJsonDepth` reaches the session as `refused`, its value dropped.
  */
 export function messageSocketEndpoint(
-  path: string,
+  endpoint: { path: string; protocols?: readonly string[]; mount?: ConnectionMount },
   registry: ConnectionRegistry,
   limits: () => FrameLimits,
   createSession: (connection: Connection, request: IncomingMessage) => SocketSession,
 ): SocketEndpoint {
   return {
-    path,
+    path: endpoint.path,
+    ...(endpoint.protocols && { protocols: endpoint.protocols }),
     accept(socket: WebSocket, request: IncomingMessage) {
-      const connection = registry.create({ kind: 'ws', path, request, transport: webSocketTransport(socket) });
+      const connection = registry.create({
+        kind: 'ws',
+        // The path the client asked for (the endpoint's may be a pattern).
+        path: requestPath(request),
+        ...(endpoint.mount && { mount: endpoint.mount }),
+        request,
+        transport: webSocketTransport(socket),
+      });
       const session = createSession(connection, request);
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
@@ -87,4 +96,11 @@ function messageType(value: unknown): string | null {
   if (typeof record.type === 'string') return record.type;
   if ('messages' in record) return 'RunAgentInput';
   return null;
+}
+
+/** The path of an upgrade request, without its query. */
+function requestPath(request: IncomingMessage): string {
+  const url = request.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

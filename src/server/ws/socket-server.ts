@@ -5,9 +5,12 @@ import { rawHttpResponse } from '../http/raw-http-response';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
 
-/** A WebSocket path served by the engine (the mocked `/ws`, the console's live feed…). */
+/** A WebSocket endpoint served by the engine (the console's live feed, the world's sockets…). */
 export interface SocketEndpoint {
+  /** Its path (a pattern for the world's sockets), for logs. */
   path: string;
+  /** Subprotocols offered, in order of preference: the first the client also asks for is chosen. */
+  protocols?: readonly string[];
   /** Refuses the upgrade before the handshake: return the HTTP status and message to answer with. */
   refuse?(request: IncomingMessage): { status: number; message: string } | undefined;
   accept(socket: WebSocket, request: IncomingMessage): void;
@@ -19,13 +22,20 @@ export interface SocketServerOptions {
   logger: Logger;
 }
 
+/** Finds the endpoint for a path that no fixed endpoint has (the world's sockets, in their order). */
+export type SocketResolver = (path: string) => SocketEndpoint | undefined;
+
 /**
- * WebSockets on the HTTP server's port: `ws` in noServer mode, routed by path in the `upgrade` event.
- * Unknown paths get a raw 404 and the socket is destroyed.
+ * WebSockets on the HTTP server's port: `ws` in noServer mode, routed by path in the `upgrade` event — the engine's
+ * own fixed paths first (the console's feed), then the resolver. Unknown paths get a raw 404 and the socket is
+ * destroyed.
  */
 export class SocketServer {
   private readonly wss: WebSocketServer;
   private readonly endpoints = new Map<string, SocketEndpoint>();
+  private resolve: SocketResolver = () => undefined;
+  /** The endpoint each upgrade is going to, for the subprotocol choice ws asks for during the handshake. */
+  private readonly upgrading = new WeakMap<IncomingMessage, SocketEndpoint>();
   private readonly heartbeat: Heartbeat;
   private readonly logger: Logger;
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -36,7 +46,15 @@ export class SocketServer {
     options: SocketServerOptions,
   ) {
     this.logger = options.logger;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes, clientTracking: true });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayloadBytes,
+      clientTracking: true,
+      handleProtocols: (offered, request) => {
+        const wanted = this.upgrading.get(request)?.protocols ?? [];
+        return wanted.find((protocol) => offered.has(protocol)) ?? false;
+      },
+    });
     // ws would answer a handshake it refuses (wrong method, missing key…) with an HTML page: answer like every
     // other refusal here, in FastAPI's shape.
     this.wss.on('wsClientError', (error: Error, socket: Duplex) => {
@@ -48,8 +66,14 @@ export class SocketServer {
     server.on('upgrade', this.onUpgrade);
   }
 
+  /** An endpoint at a fixed path, before anything the resolver knows. */
   register(endpoint: SocketEndpoint): void {
     this.endpoints.set(endpoint.path, endpoint);
+  }
+
+  /** Where paths no fixed endpoint has are looked up (the world's socket table; replaced when it changes). */
+  setResolver(resolve: SocketResolver): void {
+    this.resolve = resolve;
   }
 
   /** Applies to sockets opened from now on (ws fixes the limit per socket when it opens). */
@@ -88,13 +112,14 @@ export class SocketServer {
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => this.logger.warn(`upgrade socket error: ${error.message}`));
     const path = pathOf(request.url);
-    const endpoint = path === undefined ? undefined : this.endpoints.get(path);
+    const endpoint = path === undefined ? undefined : (this.endpoints.get(path) ?? this.resolve(path));
     const refusal = endpoint ? this.refusalOf(endpoint, request) : { status: 404, message: 'Not Found' };
     if (!endpoint || refusal) {
       socket.once('finish', () => socket.destroy());
       socket.end(rawHttpResponse(refusal?.status ?? 404, refusal?.message ?? 'Not Found'));
       return;
     }
+    this.upgrading.set(request, endpoint);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       // Without a listener an oversize frame (ws closes with 1009) would throw and kill the process.
       ws.on('error', (error) => this.logger.warn(`WebSocket ${endpoint.path}: ${error.message}`));

@@ -3,7 +3,7 @@
  * the closest candidates and why each did not match (WireMock's "near misses").
  */
 
-export type HttpMountKind = 'route' | 'collection' | 'static';
+export type HttpMountKind = 'route' | 'collection' | 'static' | 'agent' | 'pack';
 
 /** The mount that answered a request (kept with the request log entry). */
 export interface MountRef {

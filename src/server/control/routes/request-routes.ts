@@ -10,6 +10,14 @@ const RequestsQuerySchema = z.object({
   limit: queryInteger({ min: 1, max: 100_000 }).optional(),
   method: queryString().optional(),
   path: queryString().optional(),
+  /** `kind:id` of the mount that answered (`route:get-item`, `pack:agora-mock`), or `none` for what nothing did. */
+  mount: queryString()
+    .pipe(
+      z
+        .string()
+        .regex(/^(none|(route|collection|static|agent|pack):[\w.-]+)$/, 'none, or kind:id such as route:get-item'),
+    )
+    .optional(),
   /** `summary` leaves headers and bodies out (the console's list); `full` (default) has everything. */
   view: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['full', 'summary'])).optional(),
 });
@@ -18,9 +26,13 @@ const RequestsQuerySchema = z.object({
 export function requestRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   router.get('/requests', (ctx) => {
-    const { limit, method, path, view } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
+    const { limit, method, path, mount, view } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
+    const answeredBy = (entry: RequestSummary) =>
+      entry.answeredBy ? `${entry.answeredBy.kind}:${entry.answeredBy.id}` : 'none';
     const matches = (entry: RequestSummary) =>
-      (!method || entry.method === method.toUpperCase()) && (!path || entry.path.startsWith(path));
+      (!method || entry.method === method.toUpperCase()) &&
+      (!path || entry.path.startsWith(path)) &&
+      (!mount || answeredBy(entry) === mount);
     ctx.body = context.requestLog.page(
       matches,
       limit ?? Number.MAX_SAFE_INTEGER,

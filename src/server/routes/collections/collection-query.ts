@@ -1,7 +1,6 @@
 import type { ParsedUrlQuery } from 'node:querystring';
 import type { JsonObject, JsonValue } from '../../../shared/json-value';
 import { RequestValidationError, type ValidationIssue } from '../../http/http-errors';
-import { boundedInput } from '../../http/json-schema-issues';
 import { compileUserRegex, type UserRegex } from '../../support/user-regex';
 
 /** A page of a listed collection, and what the headers say about it. */
@@ -65,7 +64,7 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
               type: 'value_error',
               loc: ['query', name],
               msg: `Value error, ${(error as Error).message}`,
-              input: boundedInput(value),
+              input: value,
             });
           }
         }
@@ -110,7 +109,7 @@ function optionalInteger(query: ParsedUrlQuery, name: string, min: number, issue
       type: 'int_parsing',
       loc: ['query', name],
       msg: 'Input should be a valid integer, unable to parse string as an integer',
-      input: boundedInput(text),
+      input: text,
     });
     return undefined;
   }
@@ -136,7 +135,7 @@ function orderOf(query: ParsedUrlQuery, issues: ValidationIssue[]): ('asc' | 'de
     type: 'enum',
     loc: ['query', '_order'],
     msg: "Input should be 'asc' or 'desc'",
-    input: boundedInput(text),
+    input: text,
     ctx: { expected: "'asc' or 'desc'" },
   });
   return [];

@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from '../../../shared/json-value';
 import type { Collection } from '../../../shared/mounts/collection';
 import type { CollectionChange } from '../../../shared/mounts/collection-change';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
-import { boundedInput, toPydanticIssues } from '../../http/json-schema-issues';
+import { toPydanticIssues } from '../../http/json-schema-issues';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
 import type { SchemaCheck } from '../json-schemas';
 import { mergePatch } from './merge-patch';
@@ -120,7 +120,7 @@ export class CollectionStore {
           type: 'missing',
           loc: [...loc, this.idField],
           msg: 'Field required',
-          input: boundedInput(input),
+          input: input,
         });
         return;
       }
@@ -225,7 +225,7 @@ function notAnObject(input: unknown, loc: (string | number)[]): ValidationIssue 
     type: 'model_attributes_type',
     loc,
     msg: 'Input should be a valid dictionary or object to extract fields from',
-    input: boundedInput(input),
+    input: input,
   };
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ID_TYPES } from '../../../shared/mounts/collection';
 import type { ValidationIssue } from '../../http/http-errors';
-import { boundedInput } from '../../http/json-schema-issues';
 
 export type IdType = (typeof ID_TYPES)[number];
 export type RecordId = number | string;
@@ -25,7 +24,7 @@ export function parseIdText(text: string, type: IdType, loc: (string | number)[]
             type: 'int_parsing',
             loc,
             msg: 'Input should be a valid integer, unable to parse string as an integer',
-            input: boundedInput(text),
+            input: text,
           };
     }
     case 'uuid':
@@ -47,7 +46,7 @@ export function idValueIssue(value: unknown, type: IdType, loc: (string | number
             msg: 'Input should be a valid integer, got a number with a fractional part',
             input: value,
           }
-        : { type: 'int_type', loc, msg: 'Input should be a valid integer', input: boundedInput(value) };
+        : { type: 'int_type', loc, msg: 'Input should be a valid integer', input: value };
     case 'uuid':
       if (typeof value === 'string' && UUID.test(value)) return undefined;
       return typeof value === 'string'
@@ -56,7 +55,7 @@ export function idValueIssue(value: unknown, type: IdType, loc: (string | number
             type: 'uuid_type',
             loc,
             msg: 'UUID input should be a string, bytes or UUID object',
-            input: boundedInput(value),
+            input: value,
           };
     case 'string':
       if (typeof value === 'string' && value.length > 0) return undefined;
@@ -68,7 +67,7 @@ export function idValueIssue(value: unknown, type: IdType, loc: (string | number
             input: value,
             ctx: { min_length: 1 },
           }
-        : { type: 'string_type', loc, msg: 'Input should be a valid string', input: boundedInput(value) };
+        : { type: 'string_type', loc, msg: 'Input should be a valid string', input: value };
   }
 }
 
@@ -82,6 +81,6 @@ function uuidIssue(text: string, loc: (string | number)[]): ValidationIssue {
     type: 'uuid_parsing',
     loc,
     msg: 'Input should be a valid UUID, unable to parse string as a UUID',
-    input: boundedInput(text),
+    input: text,
   };
 }

@@ -112,35 +112,28 @@ const chat: ScenarioInput = {
 
 export const genericScenarios: readonly ScenarioInput[] = [toolCall, stateDelta, approval, chat];
 
-export function genericTemplate(now: number, name = 'AG-UI demo'): WorkspaceInput {
-  const at = new Date(now).toISOString();
-  const demoUserId = '00000000-0000-4000-8000-000000000001';
+/**
+ * Any AG-UI client, no pack: the demo scenarios on the official HTTP binding (`/agent`) and on a WebSocket in the
+ * framing AGORA uses (`/ws`, one RunAgentInput per frame in, one event per frame out).
+ */
+export function genericTemplate(_now: number, name = 'AG-UI demo'): WorkspaceInput {
   return {
-    version: 1,
+    version: 2,
     name,
-    profile: 'agora-mock',
     settings: { ...DEFAULT_SETTINGS },
-    agora: {
-      users: [
-        {
-          id: demoUserId,
-          email: 'demo@example.com',
-          name: 'Demo User',
-          preferences: {
-            theme: 'system',
-            notifications_enabled: true,
-            default_agent_id: 'general-agent',
-            language: 'en-US',
-            spoken_text_type: 'summarize',
-          },
-          createdAt: at,
-          lastActivity: at,
-        },
-      ],
-      currentUserId: demoUserId,
-      userAliases: {},
-      sessions: [],
-    },
+    packs: [],
+    routes: [],
+    collections: [],
+    staticFolders: [],
+    sockets: [
+      {
+        id: 'ws',
+        name: 'AG-UI over WebSocket',
+        path: '/ws',
+        behaviour: { type: 'agui', scenarios: '*', whileRunning: 'queue' },
+      },
+    ],
+    agents: [{ id: 'agent', name: 'AG-UI agent', path: '/agent', scenarios: '*' }],
     scenarios: structuredClone([...genericScenarios]),
   };
 }

@@ -43,18 +43,6 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
     ],
   },
   {
-    title: 'HTTP binding',
-    fields: [
-      {
-        key: 'agentPath',
-        label: 'Agent path',
-        unit: '',
-        step: 0,
-        hint: 'Where the official AG-UI HTTP binding answers: POST a RunAgentInput, get SSE or protobuf back.',
-      },
-    ],
-  },
-  {
     title: 'Recorded history',
     fields: [
       {

@@ -45,12 +45,16 @@ export function StatusBar() {
           <span className="status-item">
             HTTP <CopyableValue label="HTTP address" value={info.urls.http} />
           </span>
-          <span className="status-item">
-            WS <CopyableValue label="WebSocket address" value={info.urls.ws} />
-          </span>
-          <span className="badge accent" title="Profile: the API this engine mocks">
-            {info.profile}
-          </span>
+          {info.urls.ws && (
+            <span className="status-item">
+              WS <CopyableValue label="WebSocket address" value={info.urls.ws} />
+            </span>
+          )}
+          {info.packs.map((pack) => (
+            <span key={pack} className="badge accent" title="A built-in pack: the backend contract this engine mocks">
+              {pack}
+            </span>
+          ))}
           <WorkspaceStatusItem />
         </>
       )}

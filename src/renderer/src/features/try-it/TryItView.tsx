@@ -20,7 +20,10 @@ export function TryItView() {
   const entries = useTryItStore((state) => state.entries);
   const httpAvailable = useTryItStore((state) => state.httpAvailable);
   const problem = useTryItStore((state) => state.problem);
-  const agentPath = useServerStore((state) => state.settings?.agentPath ?? '/agent');
+  const agentPath = useServerStore((state) => {
+    const url = state.info?.urls.agent;
+    return url ? new URL(url).pathname : '(no agent)';
+  });
   const [prompt, setPrompt] = useState(SUGGESTIONS[0] ?? '');
   const transcript = useMemo(() => buildTranscript(entries), [entries]);
   const bottom = useRef<HTMLDivElement>(null);

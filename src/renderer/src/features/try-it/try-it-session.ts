@@ -95,10 +95,14 @@ export async function sendPrompt(text: string): Promise<void> {
 }
 
 async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { resume?: unknown[] }): Promise<void> {
-  // The path is a setting: follow it when it changes.
-  const { info, settings } = useServerStore.getState();
-  if (!info) return;
-  const url = onThisHost(settings ? `${info.urls.http}${settings.agentPath}` : info.urls.agent);
+  const agentUrl = useServerStore.getState().info?.urls.agent;
+  if (!agentUrl) {
+    useTryItStore.setState({
+      problem: 'This workspace has no AG-UI agent on the HTTP binding: add one, or use WebSocket.',
+    });
+    return;
+  }
+  const url = onThisHost(agentUrl);
   useTryItStore.setState({ status: 'streaming', problem: null });
   try {
     const response = await fetch(url, {

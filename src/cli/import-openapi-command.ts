@@ -1,0 +1,114 @@
+import { constants, copyFile, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { OpenApiImportError } from '../server/openapi/import-openapi';
+import { importOpenApiRoutes, type RoutesImport } from '../server/openapi/openapi-routes-import';
+import { writeFileAtomic } from '../server/workspace/atomic-file';
+import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
+import { WorkspaceError } from '../server/workspace/workspace-error';
+import { newWorkspaceDocument, readWorkspaceFile } from '../server/workspace/workspace-file';
+import { describeFsError } from '../server/workspace/workspace-fs-errors';
+import { DEFAULT_SETTINGS } from '../shared/settings';
+import type { Workspace } from '../shared/workspace';
+import type { ImportOpenApiOptions } from './cli-options';
+
+/** Largest document read, from a file or a URL. */
+const MAX_SPEC_BYTES = 10 * 1024 * 1024;
+/** How long a URL may take to answer. */
+const FETCH_TIMEOUT_MS = 30_000;
+
+/**
+ * `agui-mock import-openapi SPEC [--into FILE]`: the document's operations as routes, merged into FILE by id
+ * (created from the blank template when missing; an older file is migrated, its original kept as .bak), or
+ * printed as `{"routes": […]}` without --into. Exit 0 done, 1 when the document or the file cannot be used.
+ */
+export async function importOpenApiCommand(options: ImportOpenApiOptions): Promise<number> {
+  try {
+    const input = await readSpec(options.spec);
+    const target = options.into === undefined ? undefined : await targetWorkspace(options.into);
+    const existing = target?.workspace.routes ?? [];
+    const result = await importOpenApiRoutes(input, existing, {
+      maxJsonDepth: target?.workspace.settings.maxJsonDepth ?? DEFAULT_SETTINGS.maxJsonDepth,
+      maxBytes: MAX_SPEC_BYTES,
+      ...(options.basePath !== undefined && { basePath: options.basePath }),
+      replaceAll: options.replace,
+    });
+    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (!target) {
+      process.stdout.write(`${JSON.stringify({ routes: result.routes }, null, 2)}\n`);
+      process.stderr.write(`${describe(result, options.dryRun)}\n`);
+      return 0;
+    }
+    // Checked as a whole workspace before anything is written: the file stays as it was when it would not serve.
+    const { workspace } = decodeWorkspaceValue({ ...target.workspace, routes: result.routes }, target.file);
+    if (!options.dryRun) {
+      if (target.migratedFrom !== undefined) await keepOriginal(target.file);
+      await writeFileAtomic(target.file, encodeWorkspace(workspace));
+    }
+    process.stdout.write(
+      `${describe(result, options.dryRun)} → ${target.file}${target.created ? ' (new file)' : ''}\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof OpenApiImportError || error instanceof WorkspaceError || error instanceof SpecError) {
+      process.stderr.write(`agui-mock: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+class SpecError extends Error {}
+
+/** The document as text, with its file (so `$ref`s to files beside it resolve). */
+async function readSpec(spec: string): Promise<{ text: string; file?: string }> {
+  if (/^https?:\/\//i.test(spec)) {
+    let response: Response;
+    try {
+      response = await fetch(spec, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    } catch (error) {
+      throw new SpecError(`cannot fetch ${spec}: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw new SpecError(`cannot fetch ${spec}: the server answered ${response.status}`);
+    const text = await response.text();
+    if (Buffer.byteLength(text) > MAX_SPEC_BYTES)
+      throw new SpecError(`${spec} is larger than ${MAX_SPEC_BYTES} bytes: not an API description to import`);
+    return { text };
+  }
+  const file = resolve(spec);
+  try {
+    const text = await readFile(file, 'utf8');
+    return { text, file };
+  } catch (error) {
+    throw new SpecError(`cannot read ${file}: ${describeFsError(error)}`);
+  }
+}
+
+async function targetWorkspace(path: string) {
+  const file = resolve(path);
+  try {
+    const read = await readWorkspaceFile(file);
+    return { file, workspace: read.workspace, migratedFrom: read.migratedFrom, created: false };
+  } catch (error) {
+    if (!(error instanceof WorkspaceError && error.reason === 'not-found')) throw error;
+    return { file, workspace: newWorkspaceDocument(file, 'blank') as Workspace, created: true };
+  }
+}
+
+async function keepOriginal(file: string): Promise<void> {
+  try {
+    await copyFile(file, `${file}.bak`, constants.COPYFILE_EXCL);
+  } catch {
+    await copyFile(file, `${file}.${Date.now()}.bak`, constants.COPYFILE_EXCL);
+  }
+}
+
+function describe(result: RoutesImport, dryRun: boolean): string {
+  const verb = dryRun ? 'would import' : 'imported';
+  const what = result.title ? ` "${result.title}"` : '';
+  const ids = (list: string[]) =>
+    list.length > 0 ? ` (${list.slice(0, 8).join(', ')}${list.length > 8 ? ', …' : ''})` : '';
+  return (
+    `${verb}${what}: ${result.added.length} route(s) added${ids(result.added)}, ` +
+    `${result.replaced.length} replaced${ids(result.replaced)}, ${result.kept.length} kept`
+  );
+}

@@ -1,0 +1,163 @@
+import type { Context, Middleware } from 'koa';
+import compose from 'koa-compose';
+import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
+import { outgoing, runError, runStarted } from '../agui/events';
+import type { EngineCore } from '../engine-context';
+import { HttpError } from '../http/http-errors';
+import { jsonBody } from '../http/json-body';
+import { requestBody } from '../http/parse-query-and-body';
+import type { Connection } from '../ws/connection';
+import { agentRunRequest } from './agent-run-input';
+import { AgentThread, type RunStream } from './agent-thread';
+import { EVENT_STREAM_MEDIA_TYPES, negotiateEventStream } from './event-stream-format';
+import { EventStreamResponse } from './event-stream-response';
+import { portableEvent } from './portable-event';
+import { ThreadConversations } from './thread-conversations';
+
+export interface AgentHttpOptions {
+  /** Idle time after which an SSE stream gets a `: keep-alive` comment; 0 sends none. */
+  keepAliveMs: number;
+  /** Threads whose conversation is kept between requests (least recently used idle ones go first). */
+  maxThreads: number;
+  /** A thread not used for this long is forgotten, with any interrupt it was paused at. */
+  threadIdleMs: number;
+}
+
+export const DEFAULT_AGENT_HTTP_OPTIONS: AgentHttpOptions = {
+  keepAliveMs: 15_000,
+  maxThreads: 1_000,
+  threadIdleMs: 30 * 60_000,
+};
+
+export interface AgentHttpEndpoint {
+  /** Answers a `POST` to the agent's path: the body read and checked, then the run streamed. */
+  readonly handle: Middleware;
+  /** Ends every open stream and forgets every thread (the agent removed, the engine closed). */
+  close(): void;
+}
+
+/**
+ * The official AG-UI HTTP binding on the engine's scenarios: `POST` a RunAgentInput, get the run's events as
+ * SSE or protobuf (Accept decides). Input is checked before anything streams (422/400/415, 406, 409 for a
+ * resume with nothing to continue). Each request is a connection of kind `sse` in the registry, so the console
+ * lists it, records its frames and can inject into it while it is open.
+ */
+export function agentHttpEndpoint(
+  environment: AguiEndpointEnvironment,
+  options: Partial<AgentHttpOptions> = {},
+): AgentHttpEndpoint {
+  const { context } = environment;
+  const { keepAliveMs, maxThreads, threadIdleMs } = { ...DEFAULT_AGENT_HTTP_OPTIONS, ...options };
+  const threads = new ThreadConversations<AgentThread>({ maxThreads, idleMs: threadIdleMs });
+  const open = new Set<Connection>();
+
+  const play: Middleware = (ctx) => {
+    const format = negotiateEventStream((...types) => ctx.accepts(...types));
+    if (!format) {
+      throw new HttpError(406, `Not Acceptable: this endpoint answers with ${EVENT_STREAM_MEDIA_TYPES.join(' or ')}`);
+    }
+    const body = requestBody(ctx);
+    const request = agentRunRequest(body);
+    const thread = threads.acquire(request.threadId, () => new AgentThread(environment, requestOrigin(ctx, context)));
+    thread.checkResume(request);
+
+    // From here on the response is ours: Koa neither serialises nor ends it.
+    ctx.status = 200;
+    ctx.respond = false;
+    return new Promise<void>((resolve) => {
+      let stream: RunStream | undefined;
+      let lastFrame: string | undefined;
+      let failed = false;
+      /**
+       * The stream cannot go on (an event that cannot be encoded, a fault in the engine): the run stops, the client
+       * gets a RUN_ERROR saying why, and the response ends after it — never a stream left open doing nothing.
+       */
+      const fail = (problem: string, error: unknown) => {
+        if (failed) return;
+        failed = true;
+        context.logger.error(`${ctx.method} ${ctx.path}: ${problem}; the stream ends with RUN_ERROR`, error);
+        if (!stream) return transport.end();
+        thread.abandoned(stream);
+        try {
+          const { connection } = stream;
+          // RUN_ERROR is valid at any point of a run, but a stream may not start with it.
+          if (lastFrame === undefined) connection.sendEvent(outgoing(runStarted(request.threadId, request.runId)));
+          const ended = outgoing(runError(`The mock could not go on with this stream: ${problem}`, 'stream_error'));
+          connection.sendEvent(ended);
+          transport.endAfterFrame(ended.json);
+        } catch {
+          transport.end();
+        }
+      };
+      const transport = new EventStreamResponse({
+        response: ctx.res,
+        format,
+        keepAliveMs,
+        onClosed(end) {
+          if (stream) {
+            open.delete(stream.connection);
+            stream.connection.markClosed(
+              end.code,
+              end.reason ?? (end.aborted ? 'client closed the stream' : 'stream ended'),
+            );
+            // Closed before its run ended (client gone, console closed it): the run stops at once.
+            thread.abandoned(stream);
+          }
+          threads.touch(request.threadId, thread);
+          // The request, and its log entry, last as long as the stream.
+          resolve();
+        },
+        onEncodeError(error) {
+          // After the frame being written is recorded, so the console's log keeps the order the client saw.
+          queueMicrotask(() => fail(`an event could not be encoded as ${format.contentType}: ${error.message}`, error));
+        },
+      });
+      try {
+        const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
+        open.add(connection);
+        // Known before any run starts, so the console can tell whose stream it is whatever happens next.
+        connection.update({ threadId: request.threadId });
+        const text = JSON.stringify(body);
+        connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
+        stream = {
+          connection,
+          send(runEvent) {
+            try {
+              const event = portableEvent(runEvent);
+              // Binary formats encode the event object: hand it over with its JSON so the text is not parsed back.
+              transport.remember(event.json, event.event);
+              connection.sendEvent(event);
+              lastFrame = event.json;
+            } catch (error) {
+              fail(`an event could not be sent: ${(error as Error).message}`, error);
+            }
+          },
+          end() {
+            if (failed) return;
+            if (lastFrame === undefined) transport.end();
+            else transport.endAfterFrame(lastFrame);
+          },
+        };
+        thread.play(request, stream);
+      } catch (error) {
+        fail(`the run could not be played: ${(error as Error).message}`, error);
+      }
+    });
+  };
+
+  return {
+    handle: compose([jsonBody(context.settings), play]),
+    close() {
+      threads.close();
+      for (const connection of open) connection.close(1001, 'server shutting down');
+      open.clear();
+    },
+  };
+}
+
+/** The origin the client used (so links in answers work through port forwards), when the Host header is sane. */
+function requestOrigin(ctx: Context, context: EngineCore): string {
+  const host = ctx.get('host');
+  if (!/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(host)) return context.origin();
+  return `${ctx.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${host}`;
+}

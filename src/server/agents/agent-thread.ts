@@ -1,0 +1,135 @@
+import type { JsonValue } from '../../shared/scenario';
+import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
+import type { EventSink, OutgoingEvent } from '../agui/events';
+import type { RunRequest } from '../agui/run-input';
+import { HttpError } from '../http/http-errors';
+import { Conversation, type RunObserver } from '../scenarios/conversation';
+import type { Connection } from '../ws/connection';
+import type { ThreadState } from './thread-conversations';
+
+/** One HTTP response a run streams into. */
+export interface RunStream {
+  readonly connection: Connection;
+  /** Sends one event of the run (through the connection, so its sequence tracker and frame log follow). */
+  send(event: OutgoingEvent): void;
+  /** The run is over: end the response once its last event has gone out. */
+  end(): void;
+}
+
+/**
+ * One AG-UI thread over HTTP: the conversation its runs share across requests (context such as "inspection
+ * started", a run paused at an approval interrupt), and the response each run streams into. Approvals play in
+ * interrupt mode: the run ends with `RUN_FINISHED {outcome: interrupt}` and the next request's `resume` continues.
+ */
+export class AgentThread implements ThreadState {
+  private conversation: Conversation;
+  /** Responses by the run they carry; a run's events go to the stream of the run started last. */
+  private readonly streams = new Map<RunRequest, RunStream>();
+  private current: RunStream | undefined;
+  /** The stream the next run to start goes to (set just before `Conversation.run`). */
+  private starting: RunStream | undefined;
+  private readonly recorder: RunObserver;
+
+  constructor(
+    private readonly environment: AguiEndpointEnvironment,
+    private readonly origin: string,
+  ) {
+    this.recorder = environment.runObserver();
+    this.conversation = this.createConversation(new Map());
+  }
+
+  /** Streaming now, or holding a run: not to be forgotten. */
+  get busy(): boolean {
+    return this.streams.size > 0 || this.conversation.activeRunId !== null;
+  }
+
+  /**
+   * Refuses (409, before any stream starts) a request whose `resume` does not answer the interrupt this thread
+   * is paused at: a resume for something else, or when nothing is pending, cannot continue anything.
+   */
+  checkResume(request: RunRequest): void {
+    if (request.resume.length === 0) return;
+    const pending = this.conversation.pendingInterruptId;
+    const stray = request.resume.find((entry) => entry.interruptId !== pending);
+    if (!stray) return;
+    throw new HttpError(
+      409,
+      pending
+        ? `Interrupt ${JSON.stringify(stray.interruptId)} is not pending on thread ${JSON.stringify(request.threadId)}; the pending interrupt is ${JSON.stringify(pending)}`
+        : `Nothing to resume on thread ${JSON.stringify(request.threadId)}: no interrupt is pending (it was answered, superseded by another run, or the thread expired)`,
+    );
+  }
+
+  /** Plays the request's run into `stream` (a run still playing on this thread is cancelled cleanly first). */
+  play(request: RunRequest, stream: RunStream): void {
+    this.starting = stream;
+    try {
+      this.conversation.run(request);
+    } finally {
+      this.starting = undefined;
+    }
+  }
+
+  /**
+   * The client of `stream` went away. When its run is the one playing, stop it at once, timers included, and
+   * keep the thread's context for the next request.
+   */
+  abandoned(stream: RunStream): void {
+    for (const [request, candidate] of this.streams) if (candidate === stream) this.streams.delete(request);
+    if (this.current !== stream) return;
+    this.current = undefined;
+    if (this.conversation.activeRunId === null) return;
+    // Conversation.close() is the only way to stop a run silently; a fresh conversation carries the context on.
+    // Nothing is paused while a run plays, so nothing else is lost.
+    const context = this.conversation.context;
+    this.conversation.close();
+    this.conversation = this.createConversation(context);
+  }
+
+  close(): void {
+    this.conversation.close();
+    this.streams.clear();
+    this.current = undefined;
+  }
+
+  private createConversation(context: ReadonlyMap<string, JsonValue>): Conversation {
+    const sink: EventSink = (event) => this.current?.send(event);
+    const recorder = this.recorder;
+    const conversation = new Conversation({
+      catalogue: this.environment.context.scenarios,
+      scenarios: this.environment.scenarios,
+      sink,
+      origin: this.origin,
+      speed: () => this.environment.context.settings().speed,
+      approvalTimeoutMs: () => this.environment.context.settings().approvalTimeoutMs,
+      approvals: 'interrupt',
+      observer: {
+        runStarted: (request) => {
+          const stream = this.starting;
+          this.current = stream;
+          if (stream) {
+            this.streams.set(request, stream);
+            stream.connection.update({
+              threadId: request.threadId,
+              activeRunId: request.runId,
+              ...(request.userId && { userId: request.userId }),
+            });
+          }
+          recorder.runStarted?.(request);
+        },
+        event: recorder.event && ((request, event) => recorder.event?.(request, event)),
+        runEnded: (request, end) => {
+          recorder.runEnded?.(request, end);
+          const stream = this.streams.get(request);
+          if (!stream) return;
+          this.streams.delete(request);
+          if (this.current === stream) this.current = undefined;
+          stream.connection.update({ activeRunId: null });
+          stream.end();
+        },
+      },
+    });
+    for (const [key, value] of context) conversation.context.set(key, value);
+    return conversation;
+  }
+}

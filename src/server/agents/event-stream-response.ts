@@ -1,0 +1,147 @@
+import type { ServerResponse } from 'node:http';
+import type { BaseEvent } from '@ag-ui/core';
+import type { ConnectionTransport } from '../ws/connection';
+import type { EventStreamFormat } from './event-stream-format';
+
+/** How a response ended: `aborted` when the client went away first; code and reason when the console closed it. */
+export interface StreamEnd {
+  aborted: boolean;
+  code: number | null;
+  reason: string | null;
+}
+
+export interface EventStreamResponseOptions {
+  response: ServerResponse;
+  format: EventStreamFormat;
+  /** Idle time after which a keep-alive comment goes out (SSE only); 0 sends none. */
+  keepAliveMs: number;
+  /** Called once when the response is over, however it ended. */
+  onClosed(end: StreamEnd): void;
+  /**
+   * A frame that could not be encoded (an event protobuf cannot carry): it is not written, and the stream does
+   * not end on it; the owner ends the stream with an error instead.
+   */
+  onEncodeError(error: Error): void;
+}
+
+/**
+ * One HTTP response carrying AG-UI events as a connection transport: every frame is written (and so flushed)
+ * as it comes, idle stretches get keep-alive comments, and the response ends after the frame it was told to
+ * end with has gone out (frames the console holds back are not cut off).
+ */
+export class EventStreamResponse implements ConnectionTransport {
+  private readonly response: ServerResponse;
+  private readonly format: EventStreamFormat;
+  /** Event objects behind JSON texts about to be sent, for binary formats (which encode the object). */
+  private readonly objects = new Map<string, BaseEvent>();
+  private keepAliveTimer: NodeJS.Timeout | undefined;
+  private wroteSinceTick = false;
+  private lastText: string | undefined;
+  private endAfter: string | undefined;
+  private ended = false;
+  private closedWith: { code: number; reason: string } | undefined;
+
+  constructor(private readonly options: EventStreamResponseOptions) {
+    const { response, format, keepAliveMs } = options;
+    this.response = response;
+    this.format = format;
+    response.statusCode = 200;
+    response.setHeader('content-type', format.contentType);
+    response.setHeader('cache-control', 'no-cache');
+    // nginx and friends buffer proxied responses unless told not to.
+    response.setHeader('x-accel-buffering', 'no');
+    response.setHeader('connection', 'keep-alive');
+    // Headers now, so the client sees the response start before the first event.
+    response.flushHeaders();
+    const closed = () => {
+      this.stopKeepAlive();
+      this.objects.clear();
+      this.ended = true;
+      options.onClosed({
+        aborted: !response.writableFinished,
+        code: this.closedWith?.code ?? null,
+        reason: this.closedWith?.reason ?? null,
+      });
+    };
+    // A client gone while its body was being read never emits 'close' again: report it once the caller is set up.
+    if (response.destroyed) {
+      queueMicrotask(closed);
+      this.ended = true;
+      return;
+    }
+    response.once('close', closed);
+    const keepAlive = format.binary ? undefined : format.keepAlive;
+    if (keepAlive && keepAliveMs > 0) {
+      // One timer per stream, checking a flag, instead of re-arming a timer on every event.
+      this.keepAliveTimer = setInterval(() => {
+        if (!this.wroteSinceTick) response.write(keepAlive);
+        this.wroteSinceTick = false;
+      }, keepAliveMs);
+      this.keepAliveTimer.unref();
+    }
+  }
+
+  /** The event object behind `json`, which `send` will be handed shortly (binary formats encode objects). */
+  remember(json: string, event: BaseEvent): void {
+    if (this.format.binary && !this.ended) this.objects.set(json, event);
+  }
+
+  send(text: string): void {
+    if (this.ended) return;
+    const frame = this.encode(text);
+    if (frame === undefined) return;
+    this.response.write(frame);
+    this.wroteSinceTick = true;
+    this.lastText = text;
+    if (text === this.endAfter) this.finish();
+  }
+
+  /** Ends the response once the frame `text` has been written: now, if it already has. */
+  endAfterFrame(text: string): void {
+    if (this.lastText === text) this.finish();
+    else this.endAfter = text;
+  }
+
+  /** Ends the response now (the console closing the connection; the code is only recorded). */
+  close(code: number, reason: string): void {
+    this.closedWith ??= { code, reason };
+    this.finish();
+  }
+
+  /** Ends the response now, after what was written so far. */
+  end(): void {
+    this.finish();
+  }
+
+  terminate(): void {
+    this.stopKeepAlive();
+    this.response.destroy();
+  }
+
+  private encode(text: string): string | Uint8Array | undefined {
+    const format = this.format;
+    if (!format.binary) return format.frame(text);
+    const event = this.objects.get(text);
+    this.objects.delete(text);
+    try {
+      // Events injected from the console arrive as text only.
+      return format.frame(event ?? (JSON.parse(text) as BaseEvent));
+    } catch (error) {
+      this.options.onEncodeError(error as Error);
+      return undefined;
+    }
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stopKeepAlive();
+    this.objects.clear();
+    this.response.end();
+  }
+
+  private stopKeepAlive(): void {
+    clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer = undefined;
+  }
+}

@@ -1,0 +1,66 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { ItemsPage } from '../../../shared/control-api';
+import type { JsonObject } from '../../../shared/json-value';
+import { HttpError, RequestValidationError } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { parseRequestPart } from '../../http/validation';
+import type { CollectionStore } from '../../routes/collections/collection-store';
+import { parseIdText, type RecordId } from '../../routes/collections/record-ids';
+import type { ControlDeps } from '../control-deps';
+
+/**
+ * A collection's records from the console: the same checks as its REST API (the collection's schema, typed ids,
+ * 404 for unknown ids, 409 for taken ones), without going through the mocked API's log and CORS.
+ */
+export function collectionRecordRoutes({ context }: ControlDeps): Router {
+  const router = new Router();
+  const body = jsonBody(context.settings);
+  const collectionOf = (ctx: Context): CollectionStore => {
+    const store = context.world.collection(ctx.params.id ?? '');
+    if (!store) throw new HttpError(404, `Collection not found: ${ctx.params.id}`);
+    return store;
+  };
+  const recordId = (ctx: Context, store: CollectionStore): RecordId => {
+    const parsed = parseIdText(ctx.params.recordId ?? '', store.idType, ['path', 'recordId']);
+    if (typeof parsed === 'object') throw new RequestValidationError([parsed]);
+    return parsed;
+  };
+
+  router.get('/collections/:id/records', (ctx) => {
+    const records = collectionOf(ctx).list();
+    ctx.body = { items: [...records], total: records.length } satisfies ItemsPage<JsonObject>;
+  });
+
+  router.put('/collections/:id/records', body, (ctx) => {
+    const store = collectionOf(ctx);
+    const { items } = parseRequestPart(z.strictObject({ items: z.array(z.unknown()) }), requestBody(ctx), 'body');
+    store.reset(items);
+    ctx.body = { items: [...store.list()], total: store.list().length } satisfies ItemsPage<JsonObject>;
+  });
+
+  router.post('/collections/:id/records', body, (ctx) => {
+    ctx.status = 201;
+    ctx.body = collectionOf(ctx).create(requestBody(ctx));
+  });
+
+  router.get('/collections/:id/records/:recordId', (ctx) => {
+    const store = collectionOf(ctx);
+    ctx.body = store.find(recordId(ctx, store));
+  });
+
+  router.put('/collections/:id/records/:recordId', body, (ctx) => {
+    const store = collectionOf(ctx);
+    ctx.body = store.replace(recordId(ctx, store), requestBody(ctx));
+  });
+
+  router.delete('/collections/:id/records/:recordId', (ctx) => {
+    const store = collectionOf(ctx);
+    store.remove(recordId(ctx, store));
+    ctx.status = 204;
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { HttpError } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { parseRequestPart } from '../../http/validation';
+import { OpenApiImportError } from '../../openapi/import-openapi';
+import { importOpenApiRoutes } from '../../openapi/openapi-routes-import';
+import { MountValidationError } from '../../world/mount-validation-error';
+import type { ControlDeps } from '../control-deps';
+
+/** OpenAPI documents are larger than the bodies the mocked API takes. */
+const DOCUMENT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+const ImportBodySchema = z.strictObject({
+  /** The document, as JSON or YAML text. */
+  document: z.string().min(1).max(DOCUMENT_LIMIT_BYTES),
+  /** Put before every path (default: the path of the document's first server). */
+  basePath: z.string().max(500).optional(),
+  /** The imported routes become the whole list instead of being merged in by id. */
+  replaceAll: z.boolean().default(false),
+  /** Work out and return what would change, change nothing. */
+  dryRun: z.boolean().default(false),
+});
+
+/** `POST /routes/import-openapi`: an OpenAPI 3.0/3.1 document (JSON or YAML) as routes, merged by id. */
+export function importRoutes({ context }: ControlDeps): Router {
+  const router = new Router();
+  router.post(
+    '/routes/import-openapi',
+    jsonBody(() => ({ maxBodyBytes: DOCUMENT_LIMIT_BYTES * 2, maxJsonDepth: context.settings().maxJsonDepth })),
+    async (ctx) => {
+      const input = parseRequestPart(ImportBodySchema, requestBody(ctx), 'body');
+      let result: Awaited<ReturnType<typeof importOpenApiRoutes>>;
+      try {
+        result = await importOpenApiRoutes({ text: input.document }, context.world.definitions().routes, {
+          maxJsonDepth: context.settings().maxJsonDepth,
+          maxBytes: DOCUMENT_LIMIT_BYTES,
+          ...(input.basePath !== undefined && { basePath: input.basePath }),
+          replaceAll: input.replaceAll,
+        });
+      } catch (error) {
+        if (error instanceof OpenApiImportError)
+          throw new HttpError(422, `The document cannot be imported: ${error.message}`);
+        throw error;
+      }
+      if (!input.dryRun) {
+        try {
+          context.world.replaceSection('routes', result.routes);
+        } catch (error) {
+          if (!(error instanceof MountValidationError)) throw error;
+          throw new HttpError(422, `The imported routes cannot be served: ${error.message}`);
+        }
+      }
+      const { routes, ...summary } = result;
+      ctx.body = { ...summary, dryRun: input.dryRun, ...(input.dryRun && { routes }) };
+    },
+  );
+  return router;
+}

@@ -1,0 +1,155 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { ItemsPage } from '../../../shared/control-api';
+import { AgentSchema } from '../../../shared/mounts/agent';
+import { CollectionSchema } from '../../../shared/mounts/collection';
+import { RouteSchema } from '../../../shared/mounts/route';
+import { SocketEndpointSchema } from '../../../shared/mounts/socket-endpoint';
+import { StaticFolderSchema } from '../../../shared/mounts/static-folder';
+import type { WorldParts } from '../../../shared/workspace';
+import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { parseRequestPart } from '../../http/validation';
+import { MountValidationError } from '../../world/mount-validation-error';
+import type { ControlDeps } from '../control-deps';
+
+type EditableSection = Exclude<keyof WorldParts, 'packs'>;
+type Mount = WorldParts[EditableSection][number];
+
+/** The sections of mounts the console edits, by their URL name. */
+const SECTIONS: readonly { url: string; section: EditableSection; schema: z.ZodType<Mount>; what: string }[] = [
+  { url: 'routes', section: 'routes', schema: RouteSchema as z.ZodType<Mount>, what: 'Route' },
+  { url: 'collections', section: 'collections', schema: CollectionSchema as z.ZodType<Mount>, what: 'Collection' },
+  {
+    url: 'static-folders',
+    section: 'staticFolders',
+    schema: StaticFolderSchema as z.ZodType<Mount>,
+    what: 'Static folder',
+  },
+  { url: 'sockets', section: 'sockets', schema: SocketEndpointSchema as z.ZodType<Mount>, what: 'Socket endpoint' },
+  { url: 'agents', section: 'agents', schema: AgentSchema as z.ZodType<Mount>, what: 'Agent' },
+];
+
+/**
+ * The workspace's mounts, section by section, as data: list, read, create, replace (renaming by the body's id),
+ * delete, duplicate, and replace a whole section (to reorder). Every write is compiled with the rest of the world
+ * first: what would not serve is refused with 422 naming each problem's field, and nothing changes.
+ */
+export function mountRoutes({ context }: ControlDeps): Router {
+  const router = new Router();
+  const body = jsonBody(context.settings);
+  const { world } = context;
+
+  for (const { url, section, schema, what } of SECTIONS) {
+    const items = () => world.definitions()[section] as Mount[];
+    const indexOf = (ctx: Context) => {
+      const index = items().findIndex((item) => item.id === ctx.params.id);
+      if (index === -1) throw new HttpError(404, `${what} not found: ${ctx.params.id}`);
+      return index;
+    };
+    /** Compiles the section as it would be; a problem in item `index` is reported under `body`. */
+    const store = (next: Mount[], index: number | 'all') => {
+      try {
+        world.replaceSection(section, next as never);
+      } catch (error) {
+        if (!(error instanceof MountValidationError)) throw error;
+        throw new RequestValidationError(error.issues.map((issue) => locatedIssue(issue, section, index)));
+      }
+    };
+    const duplicateId = (id: string, except?: number) => {
+      if (items().some((item, index) => item.id === id && index !== except))
+        throw new HttpError(409, `${what} ${JSON.stringify(id)} already exists: choose another id`);
+    };
+
+    router.get(`/${url}`, (ctx) => {
+      const list = items();
+      ctx.body = { items: list, total: list.length } satisfies ItemsPage<Mount>;
+    });
+
+    router.put(`/${url}`, body, (ctx) => {
+      const { items: next } = parseRequestPart(z.strictObject({ items: z.array(schema) }), requestBody(ctx), 'body');
+      const seen = new Set<string>();
+      for (const item of next) {
+        if (seen.has(item.id)) throw new HttpError(409, `${what} id ${JSON.stringify(item.id)} is listed twice`);
+        seen.add(item.id);
+      }
+      store(next, 'all');
+      ctx.body = { items: items(), total: next.length } satisfies ItemsPage<Mount>;
+    });
+
+    router.get(`/${url}/:id`, (ctx) => {
+      ctx.body = items()[indexOf(ctx)];
+    });
+
+    router.post(`/${url}`, body, (ctx) => {
+      const item = parseRequestPart(schema, requestBody(ctx), 'body');
+      duplicateId(item.id);
+      const next = [...items(), item];
+      store(next, next.length - 1);
+      ctx.status = 201;
+      ctx.body = items().at(-1);
+    });
+
+    router.put(`/${url}/:id`, body, (ctx) => {
+      const item = parseRequestPart(schema, requestBody(ctx), 'body');
+      const current = items();
+      const index = current.findIndex((candidate) => candidate.id === ctx.params.id);
+      duplicateId(item.id, index);
+      const next = index === -1 ? [...current, item] : current.map((old, at) => (at === index ? item : old));
+      store(next, index === -1 ? next.length - 1 : index);
+      ctx.status = index === -1 ? 201 : 200;
+      ctx.body = items()[index === -1 ? next.length - 1 : index];
+    });
+
+    router.delete(`/${url}/:id`, (ctx) => {
+      const index = indexOf(ctx);
+      store(
+        items().filter((_item, at) => at !== index),
+        'all',
+      );
+      ctx.status = 204;
+    });
+
+    router.post(`/${url}/:id/duplicate`, (ctx) => {
+      const index = indexOf(ctx);
+      const current = items();
+      const original = current[index] as Mount;
+      const taken = new Set(current.map((item) => item.id));
+      const id = freeId(`${original.id}-copy`, taken);
+      const copy = {
+        ...structuredClone(original),
+        id,
+        ...(original.name !== undefined && { name: `${original.name} (copy)` }),
+      } as Mount;
+      const next = [...current.slice(0, index + 1), copy, ...current.slice(index + 1)];
+      store(next, index + 1);
+      ctx.status = 201;
+      ctx.body = items()[index + 1];
+    });
+  }
+  return router;
+}
+
+/** An id not taken yet: `base`, else `base-2`, `base-3`… (cut so it stays within the id length). */
+function freeId(base: string, taken: ReadonlySet<string>): string {
+  const stem = base.slice(0, 90);
+  if (!taken.has(stem)) return stem;
+  for (let n = 2; ; n++) if (!taken.has(`${stem}-${n}`)) return `${stem}-${n}`;
+}
+
+/** A world problem (`routes.3.responses.0.body`) as FastAPI locates it in the request body. */
+function locatedIssue(
+  issue: { path: string; message: string },
+  section: EditableSection,
+  index: number | 'all',
+): ValidationIssue {
+  const parts = issue.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const inSection = parts[0] === section;
+  let loc: (string | number)[];
+  if (inSection && index === 'all') loc = ['body', 'items', ...parts.slice(1)];
+  else if (inSection && parts[1] === index) loc = ['body', ...parts.slice(2)];
+  else loc = ['workspace', ...parts];
+  return { type: 'value_error', loc, msg: issue.message, input: null };
+}

@@ -1,0 +1,46 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { PACK_NAMES, type Pack } from '../../../shared/mounts/pack';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { parseRequestPart } from '../../http/validation';
+import { packDefinition } from '../../packs/pack-registry';
+import type { ControlDeps } from '../control-deps';
+
+const PacksBodySchema = z.strictObject({
+  packs: z
+    .array(z.strictObject({ pack: z.enum(PACK_NAMES), enabled: z.boolean().default(true) }))
+    .max(PACK_NAMES.length)
+    .refine((packs) => new Set(packs.map((pack) => pack.pack)).size === packs.length, 'a pack may be listed once'),
+});
+
+/**
+ * The built-in packs: which exist, which serve, and switching them. A pack that keeps serving keeps its data; one
+ * added starts from its seed; one removed takes its data with it (the console asks before).
+ */
+export function packRoutes({ context }: ControlDeps): Router {
+  const router = new Router();
+  const { world } = context;
+  const state = () => ({
+    available: PACK_NAMES.map((name) => ({ name, title: packDefinition(name).title })),
+    items: world.definitions().packs.map(({ pack, enabled }) => ({ pack, enabled })),
+  });
+
+  router.get('/packs', (ctx) => {
+    ctx.body = state();
+  });
+
+  router.put('/packs', jsonBody(context.settings), (ctx) => {
+    const { packs } = parseRequestPart(PacksBodySchema, requestBody(ctx), 'body');
+    const current = new Map(world.definitions().packs.map((pack) => [pack.pack, pack]));
+    const now = Date.now();
+    world.replacePacks(
+      packs.map(
+        ({ pack, enabled }) =>
+          ({ pack, enabled, data: current.get(pack)?.data ?? packDefinition(pack).seed(now) }) as Pack,
+      ),
+    );
+    ctx.body = state();
+  });
+  return router;
+}

@@ -1,0 +1,663 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  type AgoraChange,
+  type AgoraData,
+  AgoraDataSchema,
+  DEFAULT_PREFERENCES,
+  type HistoryMessage,
+  HistoryMessageSchema,
+  type Preferences,
+  SESSION_TITLE_MAX,
+  type SessionMetadata,
+  SessionMetadataSchema,
+  type StoredSession,
+  TOOL_HISTORY_ROLES,
+  type User,
+  UserSchema,
+} from '../../../../shared/agora-model';
+import { DEFAULT_SETTINGS, MAX_JSON_DEPTH_SETTING } from '../../../../shared/settings';
+import { exceedsJsonDepth } from '../../../support/json-depth';
+import type { Logger } from '../../../support/logger';
+
+export type { AgoraChange };
+
+import { agoraSeed } from './agora-seed';
+import { type HistoryLimits, planEviction, type SessionRecord } from './recorded-history';
+
+export type AgoraChangeListener = (change: AgoraChange) => void;
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+/** A preferences patch: any known field (already validated by the caller's schema) and any extra field. */
+export type PreferencesPatch = Partial<Preferences> & Record<string, unknown>;
+
+export interface AgoraStoreOptions {
+  /** When the server started; the seed's activity times are relative to it. Default: now. */
+  startedAt?: number;
+  /** The clock (tests pin it). */
+  now?: () => number;
+  /** Where a failing change listener is reported; a listener never fails the change itself. */
+  logger?: Logger;
+  /** The limits on what agent runs record, read at each recording (the engine's live settings). */
+  historyLimits?: () => HistoryLimits;
+}
+
+export interface UserPatch {
+  name?: string;
+  /** Console edits only; the mocked REST API never changes an email. */
+  email?: string;
+  preferences?: PreferencesPatch;
+}
+
+export interface NewUser {
+  email: string;
+  name: string;
+  /** Merged into the default preferences. */
+  preferences?: PreferencesPatch;
+}
+
+export interface NewSession {
+  /** Default: `session-<uuid>`. */
+  sessionId?: string;
+  /** Owner, by id or legacy id. */
+  userId: string;
+  title: string;
+  history?: HistoryMessage[];
+}
+
+/** Thrown by `createSession` when the id is taken. */
+export class DuplicateSessionError extends Error {
+  constructor(readonly sessionId: string) {
+    super(`Session ${sessionId} already exists`);
+    this.name = 'DuplicateSessionError';
+  }
+}
+
+/**
+ * A value the store refused, and so did not store: not valid AGORA data, nested too deep, or not plain JSON.
+ * `status`/`expose` follow the http-errors convention, so a route that lets it through answers 422, not 500.
+ */
+export class AgoraDataError extends Error {
+  override name = 'AgoraDataError';
+  readonly status = 422;
+  readonly expose = true;
+  constructor(readonly issues: { path: string; message: string }[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+  }
+}
+
+/**
+ * How deep a stored record (a user with extra preference fields) may nest: a value taken from the deepest body
+ * a client may send (MAX_JSON_DEPTH_SETTING) with the levels a record puts around it. A workspace file adds
+ * three more levels (document, agora, users) and reads up to WORKSPACE_MAX_DEPTH, so what is stored loads again.
+ */
+export const RECORD_MAX_DEPTH = MAX_JSON_DEPTH_SETTING + 2;
+
+/** Thrown by `createUser` when another user has the email (compared case-insensitively). */
+export class DuplicateEmailError extends Error {
+  constructor(readonly email: string) {
+    super('Email already exists');
+    this.name = 'DuplicateEmailError';
+  }
+}
+
+/** Title and preview of a session made from a run: the first user message, shortened. */
+const RUN_TITLE_MAX = 50;
+const PREVIEW_MAX = 100;
+
+const HistorySchema = z.array(HistoryMessageSchema);
+
+/**
+ * The AGORA profile's data: users, the current user, sessions with their histories. Every write is checked
+ * first — against the workspace schemas, a depth bound and a JSON round trip — so whatever the store holds can
+ * be served and saved, and a refused write changes nothing (indexes included). Stored values are frozen and
+ * never handed out; readers get copies. Every change is announced to subscribers. What agent runs record is
+ * bounded by the history limits (see `recordRunStart`).
+ */
+export class AgoraStore {
+  private users = new Map<string, User>();
+  private emailOwners = new Map<string, string>();
+  private aliases = new Map<string, string>();
+  private sessions = new Map<string, SessionRecord>();
+  private currentUserId: string | null = null;
+  private usersNewestFirst: User[] | null = null;
+  private listeners = new Set<AgoraChangeListener>();
+  private readonly seed: AgoraData;
+  private readonly now: () => number;
+  private readonly logger: Logger | undefined;
+  private readonly historyLimits: () => HistoryLimits;
+
+  constructor(options: AgoraStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger;
+    this.historyLimits = options.historyLimits ?? (() => DEFAULT_SETTINGS);
+    this.seed = agoraSeed(options.startedAt ?? this.now());
+    this.replace(this.seed);
+  }
+
+  subscribe(listener: AgoraChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.unsubscribe(listener);
+  }
+
+  unsubscribe(listener: AgoraChangeListener): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Back to the seed the store started with. */
+  reset(): void {
+    this.replace(this.seed);
+  }
+
+  /**
+   * Replaces everything (a workspace being loaded); throws, changing nothing, when `data` is invalid. Derived
+   * counts follow the histories: `messageCount` is the history's length, and a session a run created is all
+   * recorded. The history limits are not applied here: loading never evicts.
+   */
+  replace(data: AgoraData): void {
+    const valid = storable(AgoraDataSchema, data, 'agora', RECORD_MAX_DEPTH + 2);
+    checkConsistency(valid);
+    const users = new Map<string, User>();
+    const emailOwners = new Map<string, string>();
+    for (const user of valid.users) {
+      users.set(user.id, deepFreeze(user));
+      emailOwners.set(user.email.toLowerCase(), user.id);
+    }
+    const sessions = new Map<string, SessionRecord>();
+    for (const session of valid.sessions) sessions.set(session.metadata.sessionId, loadedSession(session));
+    this.users = users;
+    this.emailOwners = emailOwners;
+    this.aliases = new Map(Object.entries(valid.userAliases));
+    this.sessions = sessions;
+    this.currentUserId = valid.currentUserId;
+    this.usersNewestFirst = null;
+    this.emit({ type: 'reset' });
+  }
+
+  /** A deep copy of everything, in the workspace format. */
+  snapshot(): AgoraData {
+    return structuredClone({
+      users: [...this.users.values()],
+      currentUserId: this.currentUserId,
+      userAliases: Object.fromEntries(this.aliases),
+      sessions: [...this.sessions.values()].map(storedSession),
+    });
+  }
+
+  /**
+   * `snapshot()` without the copying, for readers that only serialise (a workspace save): users, session metadata
+   * and history entries are the stored, frozen values; the lists are copied, so later changes do not show.
+   * Consistent as of the call, however long the reader takes. Read only.
+   */
+  sharedSnapshot(): AgoraData {
+    return {
+      users: [...this.users.values()],
+      currentUserId: this.currentUserId,
+      userAliases: Object.fromEntries(this.aliases),
+      sessions: [...this.sessions.values()].map(({ metadata, history }) => ({ metadata, history: [...history] })),
+    };
+  }
+
+  // ---- users ----
+
+  /** Newest `createdAt` first, as AGORA's mock lists them (HAI selects the first). */
+  listUsers(page: Page): { users: User[]; totalCount: number } {
+    this.usersNewestFirst ??= [...this.users.values()].sort(
+      (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
+    );
+    return {
+      users: this.usersNewestFirst.slice(page.offset, page.offset + page.limit).map(copyUser),
+      totalCount: this.usersNewestFirst.length,
+    };
+  }
+
+  /** By id or legacy id (`koen`). */
+  getUser(id: string): User | undefined {
+    const user = this.users.get(this.canonicalUserId(id));
+    return user && copyUser(user);
+  }
+
+  /** The user `GET /users/me` answers with. */
+  currentUser(): User | undefined {
+    return this.currentUserId === null ? undefined : this.getUser(this.currentUserId);
+  }
+
+  /** Returns false (changing nothing) when there is no such user. */
+  setCurrentUser(id: string | null): boolean {
+    const userId = id === null ? null : this.canonicalUserId(id);
+    if (userId !== null && !this.users.has(userId)) return false;
+    this.currentUserId = userId;
+    this.emit({ type: 'current-user-changed', userId });
+    return true;
+  }
+
+  /** A new user with default preferences. Throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields. */
+  createUser(input: NewUser): User {
+    const at = this.timestamp();
+    const user = storedUser({
+      id: randomUUID(),
+      email: input.email,
+      name: input.name,
+      preferences: { ...DEFAULT_PREFERENCES, ...defined(input.preferences ?? {}) },
+      createdAt: at,
+      lastActivity: at,
+    });
+    if (this.emailOwners.has(user.email.toLowerCase())) throw new DuplicateEmailError(user.email);
+    this.putUser(user);
+    this.emit({ type: 'user-created', user: copyUser(user) });
+    return copyUser(user);
+  }
+
+  /**
+   * Name, email and/or preferences (merged into the current ones); bumps lastActivity. Undefined for an unknown
+   * user; throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields.
+   */
+  updateUser(id: string, patch: UserPatch): User | undefined {
+    const current = this.users.get(this.canonicalUserId(id));
+    if (!current) return undefined;
+    const user = storedUser({
+      ...current,
+      name: patch.name ?? current.name,
+      email: patch.email ?? current.email,
+      preferences: patch.preferences ? { ...current.preferences, ...defined(patch.preferences) } : current.preferences,
+      lastActivity: this.timestamp(),
+    });
+    const owner = this.emailOwners.get(user.email.toLowerCase());
+    if (owner !== undefined && owner !== current.id) throw new DuplicateEmailError(user.email);
+    this.putUser(user);
+    this.emit({ type: 'user-updated', user: copyUser(user) });
+    return copyUser(user);
+  }
+
+  getPreferences(userId: string): Preferences | undefined {
+    const user = this.users.get(this.canonicalUserId(userId));
+    return user && { ...user.preferences };
+  }
+
+  /** Merges `patch` into the user's preferences (unknown fields kept); undefined for an unknown user. */
+  updatePreferences(userId: string, patch: PreferencesPatch): Preferences | undefined {
+    return this.updateUser(userId, { preferences: patch })?.preferences;
+  }
+
+  /** Deletes the user and every session keyed by either of its ids; undefined for an unknown user. */
+  deleteUser(id: string): { deletedSessionsCount: number } | undefined {
+    const userId = this.canonicalUserId(id);
+    const user = this.users.get(userId);
+    if (!user) return undefined;
+    const deletedSessionIds: string[] = [];
+    for (const [sessionId, record] of this.sessions) {
+      if (this.canonicalUserId(record.metadata.userId) === userId) deletedSessionIds.push(sessionId);
+    }
+    for (const sessionId of deletedSessionIds) this.sessions.delete(sessionId);
+    for (const [alias, target] of this.aliases) if (target === userId) this.aliases.delete(alias);
+    this.users.delete(userId);
+    this.emailOwners.delete(user.email.toLowerCase());
+    this.usersNewestFirst = null;
+    if (this.currentUserId === userId) this.currentUserId = null;
+    this.emit({ type: 'user-deleted', userId, deletedSessionIds });
+    return { deletedSessionsCount: deletedSessionIds.length };
+  }
+
+  // ---- sessions ----
+
+  /** The user's sessions (keyed by id or legacy id), newest lastActivity first. */
+  listSessions(userId: string, page: Page): { sessions: SessionMetadata[]; totalCount: number } {
+    const owner = this.canonicalUserId(userId);
+    const owned: SessionMetadata[] = [];
+    for (const record of this.sessions.values()) {
+      if (this.canonicalUserId(record.metadata.userId) === owner) owned.push(record.metadata);
+    }
+    owned.sort((a, b) => Date.parse(b.lastActivity) - Date.parse(a.lastActivity));
+    return {
+      sessions: owned.slice(page.offset, page.offset + page.limit).map(copySession),
+      totalCount: owned.length,
+    };
+  }
+
+  /** Every session of every user, newest lastActivity first (for the console). */
+  listAllSessions(): SessionMetadata[] {
+    return [...this.sessions.values()]
+      .map((record) => copySession(record.metadata))
+      .sort((a, b) => Date.parse(b.lastActivity) - Date.parse(a.lastActivity));
+  }
+
+  getSession(sessionId: string): SessionMetadata | undefined {
+    const record = this.sessions.get(sessionId);
+    return record && copySession(record.metadata);
+  }
+
+  /** The session's history; `tool_call`/`tool` entries only when `includeTools`. Undefined for an unknown session. */
+  getHistory(sessionId: string, options: { includeTools: boolean }): HistoryMessage[] | undefined {
+    const record = this.sessions.get(sessionId);
+    if (!record) return undefined;
+    const history = options.includeTools
+      ? record.history
+      : record.history.filter((message) => !TOOL_HISTORY_ROLES.has(message.role));
+    return history.map((message) => ({ ...message }));
+  }
+
+  /**
+   * A session made in the console: hand-made, so the history limits never evict from it what it starts with.
+   * Throws `DuplicateSessionError`, or `AgoraDataError` for invalid fields.
+   */
+  createSession(input: NewSession): SessionMetadata {
+    const sessionId = input.sessionId ?? `session-${randomUUID()}`;
+    const history = storedHistory(input.history ?? []);
+    if (this.sessions.has(sessionId)) throw new DuplicateSessionError(sessionId);
+    const at = this.timestamp();
+    const firstUser = history.find((message) => message.role === 'user');
+    const metadata = storedMetadata({
+      sessionId,
+      userId: input.userId,
+      title: typeof input.title === 'string' ? input.title.trim().slice(0, SESSION_TITLE_MAX) : input.title,
+      firstMessagePreview: shorten(firstUser?.content ?? '', PREVIEW_MAX),
+      messageCount: history.length,
+      createdAt: at,
+      lastActivity: at,
+    });
+    this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
+    this.emit({ type: 'session-created', session: copySession(metadata) });
+    return copySession(metadata);
+  }
+
+  /**
+   * Replaces the whole history (the console's history editor); undefined for an unknown session. The edited
+   * history is hand-made from then on, even in a session a run created: the limits no longer evict from it.
+   */
+  replaceHistory(sessionId: string, messages: HistoryMessage[]): SessionMetadata | undefined {
+    const history = storedHistory(messages);
+    const record = this.sessions.get(sessionId);
+    if (!record) return undefined;
+    const firstUser = history.find((message) => message.role === 'user');
+    const metadata = Object.freeze({
+      ...record.metadata,
+      firstMessagePreview: shorten(firstUser?.content ?? '', PREVIEW_MAX),
+      messageCount: history.length,
+      lastActivity: this.timestamp(),
+    });
+    this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
+    this.emit({ type: 'history-replaced', session: copySession(metadata) });
+    return copySession(metadata);
+  }
+
+  /**
+   * Sets the title (whitespace trimmed, cut to 200 characters) and, from the console, the owner, when given;
+   * always bumps lastActivity.
+   */
+  updateSession(sessionId: string, patch: { title?: string; userId?: string }): SessionMetadata | undefined {
+    const record = this.sessions.get(sessionId);
+    if (!record) return undefined;
+    const metadata = storedMetadata({
+      ...record.metadata,
+      userId: patch.userId ?? record.metadata.userId,
+      title: typeof patch.title === 'string' ? patch.title.trim().slice(0, SESSION_TITLE_MAX) : record.metadata.title,
+      lastActivity: this.timestamp(),
+    });
+    this.sessions.set(sessionId, { ...record, metadata });
+    this.emit({ type: 'session-updated', session: copySession(metadata) });
+    return copySession(metadata);
+  }
+
+  deleteSession(sessionId: string): boolean {
+    if (!this.sessions.delete(sessionId)) return false;
+    this.emit({ type: 'session-deleted', sessionId });
+    return true;
+  }
+
+  /**
+   * A WebSocket run started on `threadId`: creates the session when it is new (owned by `userId`, or by the
+   * current user when the client sent none; title and preview from `userText`), appends `userText` as the
+   * run's user message when it is not empty, and bumps lastActivity. What the run produces afterwards goes in
+   * with `appendHistory` — do not append the user message there again. Throws for an empty `threadId`.
+   *
+   * What runs record is bounded by the history limits (`maxRecordedMessagesPerSession`, `maxRecordedMessages`,
+   * `maxRecordedSessions`): when a recording passes one, the oldest recorded history is evicted (see
+   * `planEviction`) and a `history-evicted` change says what went. Hand-made messages are never evicted.
+   */
+  recordRunStart(threadId: string, userId: string | null, userText: string): SessionMetadata {
+    if (threadId === '') throw new Error('a run needs a threadId to be recorded as a session');
+    const at = this.timestamp();
+    const messages = storedHistory(userText === '' ? [] : [{ role: 'user', content: userText }]);
+    const existing = this.sessions.get(threadId);
+    const record = existing ?? {
+      metadata: storedMetadata({
+        sessionId: threadId,
+        userId: userId || this.currentUserId || 'anonymous',
+        title: runTitle(userText),
+        firstMessagePreview: shorten(userText, PREVIEW_MAX),
+        messageCount: 0,
+        createdAt: at,
+        lastActivity: at,
+      }),
+      history: [],
+      recorded: 0,
+      byRun: true,
+    };
+    const metadata = this.record(
+      threadId,
+      record,
+      messages,
+      at,
+      record.metadata.firstMessagePreview || userText,
+      !existing,
+    );
+    this.touchUser(metadata.userId, at);
+    return copySession(metadata);
+  }
+
+  /**
+   * Appends what a run produced (assistant answers, tool calls and results), within the history limits (see
+   * `recordRunStart`). Throws, changing nothing, when a message is invalid; undefined (nothing recorded) when
+   * the session does not exist, e.g. deleted mid-run.
+   */
+  appendHistory(threadId: string, messages: HistoryMessage[]): SessionMetadata | undefined {
+    const valid = storedHistory(messages);
+    const record = this.sessions.get(threadId);
+    if (!record) return undefined;
+    const metadata = this.record(threadId, record, valid, this.timestamp(), record.metadata.firstMessagePreview, false);
+    return copySession(metadata);
+  }
+
+  // ---- internals ----
+
+  /** Stores what a run recorded into the session, evicts what the limits say, and announces both. */
+  private record(
+    threadId: string,
+    record: SessionRecord,
+    messages: readonly HistoryMessage[],
+    at: string,
+    preview: string,
+    created: boolean,
+  ): SessionMetadata {
+    const history = [...record.history, ...messages];
+    const appended: SessionRecord = {
+      ...record,
+      history,
+      recorded: record.byRun ? history.length : record.recorded + messages.length,
+      metadata: Object.freeze({
+        ...record.metadata,
+        firstMessagePreview: shorten(preview, PREVIEW_MAX),
+        messageCount: history.length,
+        lastActivity: at,
+      }),
+    };
+    const eviction = planEviction(this.sessions, { id: threadId, record: appended }, this.historyLimits());
+    const stored = eviction?.trimmed.get(threadId) ?? appended;
+    this.sessions.set(threadId, stored);
+    if (eviction) {
+      for (const [sessionId, trimmed] of eviction.trimmed) this.sessions.set(sessionId, trimmed);
+      for (const sessionId of eviction.deleted) this.sessions.delete(sessionId);
+    }
+    const session = copySession(stored.metadata);
+    this.emit(
+      created
+        ? { type: 'session-created', session }
+        : { type: 'history-appended', session, messages: messages.map((message) => ({ ...message })) },
+    );
+    if (eviction) {
+      this.emit({
+        type: 'history-evicted',
+        limits: eviction.limits,
+        removedMessages: eviction.removedMessages,
+        trimmedSessions: [...eviction.trimmed.values()].map((trimmed) => copySession(trimmed.metadata)),
+        deletedSessionIds: eviction.deleted,
+      });
+    }
+    return stored.metadata;
+  }
+
+  /** A run counts as the user's activity; unknown or anonymous owners are left alone. */
+  private touchUser(userId: string, at: string): void {
+    const user = this.users.get(this.canonicalUserId(userId));
+    if (!user) return;
+    // A shallow copy of a stored (valid, frozen) user with a fresh timestamp: nothing to check again.
+    const updated = Object.freeze({ ...user, lastActivity: at });
+    this.putUser(updated);
+    this.emit({ type: 'user-updated', user: copyUser(updated) });
+  }
+
+  private canonicalUserId(id: string): string {
+    return this.aliases.get(id) ?? id;
+  }
+
+  /** Stores a user that `storedUser` made; nothing here can fail, so the indexes never go out of step. */
+  private putUser(user: User): void {
+    const previous = this.users.get(user.id);
+    if (previous) this.emailOwners.delete(previous.email.toLowerCase());
+    this.users.set(user.id, user);
+    this.emailOwners.set(user.email.toLowerCase(), user.id);
+    this.usersNewestFirst = null;
+  }
+
+  private timestamp(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  private emit(change: AgoraChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger?.error(`AGORA store listener failed on ${change.type}`, error);
+      }
+    }
+  }
+}
+
+/**
+ * `value` as the store keeps it, or an `AgoraDataError`: no deeper than `maxDepth` (checked first and without
+ * recursion, so a hostile value costs nothing more), plain JSON (a JSON round trip, so what is served is what is
+ * saved and nothing the caller holds is shared), and valid against `schema`.
+ */
+function storable<T>(schema: z.ZodType<T>, value: unknown, what: string, maxDepth = RECORD_MAX_DEPTH): T {
+  if (exceedsJsonDepth(value, maxDepth)) {
+    throw new AgoraDataError([{ path: what, message: `nested deeper than ${maxDepth} levels` }]);
+  }
+  let plain: unknown;
+  try {
+    plain = JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch (error) {
+    throw new AgoraDataError([{ path: what, message: `not representable as JSON: ${(error as Error).message}` }]);
+  }
+  const parsed = schema.safeParse(plain);
+  if (!parsed.success) {
+    throw new AgoraDataError(
+      parsed.error.issues.map((issue) => ({ path: [what, ...issue.path].join('.'), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
+
+function storedUser(value: unknown): User {
+  return deepFreeze(storable(UserSchema, value, 'user'));
+}
+
+function storedMetadata(value: unknown): SessionMetadata {
+  return Object.freeze(storable(SessionMetadataSchema, value, 'session'));
+}
+
+function storedHistory(messages: unknown): readonly HistoryMessage[] {
+  return storable(HistorySchema, messages, 'history').map((message) => Object.freeze(message));
+}
+
+/** A loaded session: counts follow the history, and a session a run created is all recorded. */
+function loadedSession(session: StoredSession): SessionRecord {
+  const history = session.history.map((message) => Object.freeze(message));
+  const byRun = session.recordedByRun === true;
+  return {
+    metadata: Object.freeze({ ...session.metadata, messageCount: history.length }),
+    history,
+    recorded: byRun ? history.length : (session.recordedMessages ?? 0),
+    byRun,
+  };
+}
+
+/** A session in the workspace format: the recording marks only where there is something to mark. */
+function storedSession(record: SessionRecord): StoredSession {
+  return {
+    metadata: record.metadata,
+    history: record.history as HistoryMessage[],
+    ...(record.byRun ? { recordedByRun: true } : record.recorded > 0 && { recordedMessages: record.recorded }),
+  };
+}
+
+/** What the schema cannot see: unique emails, a current user that exists, recorded counts within histories. */
+function checkConsistency(data: AgoraData): void {
+  const emails = new Set<string>();
+  const userIds = new Set<string>();
+  for (const user of data.users) {
+    if (userIds.has(user.id)) throw new Error(`user ${user.id} appears twice`);
+    userIds.add(user.id);
+    const email = user.email.toLowerCase();
+    if (emails.has(email)) throw new DuplicateEmailError(user.email);
+    emails.add(email);
+  }
+  if (data.currentUserId !== null && !data.users.some((user) => user.id === data.currentUserId)) {
+    throw new Error(`currentUserId ${data.currentUserId} is not one of the users`);
+  }
+  const sessionIds = new Set<string>();
+  for (const { metadata, history, recordedMessages } of data.sessions) {
+    if (sessionIds.has(metadata.sessionId)) throw new Error(`session ${metadata.sessionId} appears twice`);
+    sessionIds.add(metadata.sessionId);
+    if ((recordedMessages ?? 0) > history.length) {
+      throw new Error(
+        `session ${metadata.sessionId}: recordedMessages (${recordedMessages}) is more than its ${history.length} messages`,
+      );
+    }
+  }
+}
+
+/** Stored users are deep-frozen, so copying the two levels a caller can reach by assignment is enough. */
+function copyUser(user: User): User {
+  return { ...user, preferences: { ...user.preferences } };
+}
+
+function copySession(metadata: SessionMetadata): SessionMetadata {
+  return { ...metadata };
+}
+
+/** A patch without its undefined fields, which mean "unchanged" rather than "remove". */
+function defined(patch: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+}
+
+function runTitle(text: string): string {
+  return shorten(text, RUN_TITLE_MAX) || 'Nieuwe sessie';
+}
+
+function shorten(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,108 @@
+import type { HistoryLimitSetting, HistoryMessage, SessionMetadata } from '../../../../shared/agora-model';
+import type { ServerSettings } from '../../../../shared/settings';
+
+/** The settings that bound what agent runs record. */
+export type HistoryLimits = Pick<ServerSettings, HistoryLimitSetting>;
+
+/** A stored session. Records are replaced, never changed in place, so a write is all or nothing. */
+export interface SessionRecord {
+  readonly metadata: SessionMetadata;
+  readonly history: readonly HistoryMessage[];
+  /**
+   * How many of the history's last messages agent runs recorded: the only ones the limits count and evict.
+   * A session a run created (`byRun`) is all recorded.
+   */
+  readonly recorded: number;
+  /** Created by an agent run: the workspace-wide limits remove it whole. */
+  readonly byRun: boolean;
+}
+
+/** What to evict so the limits hold again; applying it cannot fail. */
+export interface EvictionPlan {
+  limits: HistoryLimitSetting[];
+  removedMessages: number;
+  /** New records for the sessions that keep some history (the one recorded into among them). */
+  trimmed: Map<string, SessionRecord>;
+  /** Sessions runs created, removed whole, least recently active first. */
+  deleted: string[];
+}
+
+/** The record without the `count` oldest of its recorded messages (those made by hand stay). */
+export function withoutOldestRecorded(record: SessionRecord, count: number): SessionRecord {
+  const handMade = record.history.length - record.recorded;
+  const history = [...record.history.slice(0, handMade), ...record.history.slice(handMade + count)];
+  return {
+    ...record,
+    history,
+    recorded: record.recorded - count,
+    metadata: Object.freeze({ ...record.metadata, messageCount: history.length }),
+  };
+}
+
+/**
+ * What to evict now that `current` (the session a run just recorded into, not yet stored) joins `sessions`.
+ * First the session itself keeps at most `maxRecordedMessagesPerSession` recorded messages (its oldest go).
+ * Then, while the workspace holds more than `maxRecordedMessages` recorded messages or more than
+ * `maxRecordedSessions` sessions made by runs, the least recently active other sessions give way: a session a
+ * run created is removed whole, a hand-made one loses only what runs recorded in it. Nothing made by hand is
+ * ever evicted. Undefined when every limit holds.
+ */
+export function planEviction(
+  sessions: ReadonlyMap<string, SessionRecord>,
+  current: { id: string; record: SessionRecord },
+  limits: HistoryLimits,
+): EvictionPlan | undefined {
+  const hit = new Set<HistoryLimitSetting>();
+  const trimmed = new Map<string, SessionRecord>();
+  const deleted: string[] = [];
+  let removedMessages = 0;
+
+  // The recorded session never keeps more than the whole workspace may, so evicting the others always suffices.
+  const keep = Math.min(limits.maxRecordedMessagesPerSession, limits.maxRecordedMessages);
+  let own = current.record;
+  if (own.recorded > keep) {
+    hit.add(
+      own.recorded > limits.maxRecordedMessagesPerSession ? 'maxRecordedMessagesPerSession' : 'maxRecordedMessages',
+    );
+    removedMessages += own.recorded - keep;
+    own = withoutOldestRecorded(own, own.recorded - keep);
+    trimmed.set(current.id, own);
+  }
+
+  let messages = own.recorded;
+  let runSessions = own.byRun ? 1 : 0;
+  const others: [string, SessionRecord][] = [];
+  for (const [id, record] of sessions) {
+    if (id === current.id) continue;
+    messages += record.recorded;
+    if (record.byRun) runSessions++;
+    if (record.recorded > 0 || record.byRun) others.push([id, record]);
+  }
+  if (messages > limits.maxRecordedMessages || runSessions > limits.maxRecordedSessions) {
+    others.sort(([, a], [, b]) => activity(a) - activity(b));
+    for (const [id, record] of others) {
+      const overMessages = messages > limits.maxRecordedMessages;
+      const overSessions = runSessions > limits.maxRecordedSessions;
+      if (!overMessages && !overSessions) break;
+      // Only the session limit is left, and a hand-made session does not count towards it.
+      if (!overMessages && !record.byRun) continue;
+      if (overMessages) hit.add('maxRecordedMessages');
+      if (overSessions && record.byRun) hit.add('maxRecordedSessions');
+      messages -= record.recorded;
+      removedMessages += record.recorded;
+      if (record.byRun) {
+        deleted.push(id);
+        runSessions--;
+      } else {
+        trimmed.set(id, withoutOldestRecorded(record, record.recorded));
+      }
+    }
+  }
+  if (hit.size === 0) return undefined;
+  return { limits: [...hit], removedMessages, trimmed, deleted };
+}
+
+/** The sort key: least recently active first (the sort is stable, so ties keep the order sessions came in). */
+function activity(record: SessionRecord): number {
+  return Date.parse(record.metadata.lastActivity) || 0;
+}

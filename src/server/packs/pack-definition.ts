@@ -1,0 +1,60 @@
+import type Router from '@koa/router';
+import type { z } from 'zod';
+import type { PackName } from '../../shared/mounts/pack';
+import type { SocketEndpoint } from '../../shared/mounts/socket-endpoint';
+import type { PackChange } from '../../shared/pack-change';
+import type { ServerSettings } from '../../shared/settings';
+import type { RunObserver } from '../scenarios/conversation';
+import type { Logger } from '../support/logger';
+
+/** What a pack gets from the engine. */
+export interface PackEnvironment {
+  readonly logger: Logger;
+  /** Current settings; read them each time, they change at run time. */
+  settings(): ServerSettings;
+}
+
+/**
+ * A built-in backend contract: what it serves (REST routes in code, WebSocket endpoints as data like a user's), the
+ * data it serves from (kept in the workspace), and how it follows the world's AG-UI runs. The engine knows packs
+ * only through this interface; everything specific to one lives in its own folder.
+ */
+export interface PackDefinition<Data = unknown> {
+  readonly name: PackName;
+  /** For people: what the pack mocks. */
+  readonly title: string;
+  /** The pack's data as a workspace keeps it. */
+  readonly dataSchema: z.ZodType<Data>;
+  /** The data a new workspace starts with. */
+  seed(now: number): Data;
+  /**
+   * What the schema cannot see (consistency across records), as problems located under the data: an empty list
+   * when the data can be served. Checked when a workspace is loaded, before anything changes.
+   */
+  check(data: Data): { path: (string | number)[]; message: string }[];
+  /** Starts the pack on the engine with its (checked) data. */
+  start(environment: PackEnvironment, data: Data): RunningPack<Data>;
+}
+
+/** A pack serving on the engine. */
+export interface RunningPack<Data = unknown> {
+  readonly definition: PackDefinition<Data>;
+  /** REST routes, tried after the user's own mounts. */
+  readonly routers: readonly Router[];
+  /** WebSocket endpoints, declared as a user declares them, tried after the user's own. */
+  readonly sockets: readonly SocketEndpoint[];
+  /** Its part of the console's API, mounted under /__console/api. */
+  readonly controlRouters: readonly Router[];
+  /** Told about every AG-UI run on every endpoint of the world (e.g. to record runs as sessions). */
+  runObserver(): RunObserver | undefined;
+  /** Its data as the workspace keeps it; `shared`: stored values as they are, for a reader that only serialises. */
+  snapshot(options?: { shared?: boolean }): Data;
+  /** Swaps in other data (a workspace reloaded); checked before, so it cannot fail. */
+  replace(data: Data): void;
+  /** Changes to its data (autosave, the console's feed). */
+  subscribe(listener: (change: PackChange) => void): () => void;
+  /** Counts the server info shows (users, sessions). */
+  counts(): Record<string, number>;
+  /** Stops whatever it runs. */
+  close(): void;
+}

@@ -1,0 +1,26 @@
+import type { PackName } from '../../shared/mounts/pack';
+import type { WorkspaceInput } from '../../shared/workspace';
+import { agoraMockPack } from './agora/agora-pack';
+import { agoraTemplate } from './agora/agora-template';
+import type { PackDefinition } from './pack-definition';
+
+/** The packs this engine knows, by name. The one place that lists them and what comes with them. */
+const PACKS: ReadonlyMap<PackName, PackDefinition> = new Map<PackName, PackDefinition>([
+  [agoraMockPack.name, agoraMockPack as PackDefinition],
+]);
+
+export function packDefinition(name: PackName): PackDefinition {
+  const pack = PACKS.get(name);
+  if (!pack) throw new Error(`unknown pack ${name}`);
+  return pack;
+}
+
+/** Workspace templates built on packs, by template name. */
+export const PACK_TEMPLATES: Readonly<Record<string, (now: number, name?: string) => WorkspaceInput>> = {
+  agora: agoraTemplate,
+};
+
+export {
+  agoraWorkspaceV0toV1 as legacyWorkspaceV0toV1,
+  agoraWorkspaceV1toV2 as legacyWorkspaceV1toV2,
+} from './agora/legacy-workspaces';

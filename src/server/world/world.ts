@@ -1,0 +1,377 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import compose from 'koa-compose';
+import { CONTROL_API_PREFIX } from '../../shared/control-api';
+import type { Agent } from '../../shared/mounts/agent';
+import type { CollectionChange } from '../../shared/mounts/collection-change';
+import type { NearMiss } from '../../shared/mounts/match-report';
+import type { Pack, PackName } from '../../shared/mounts/pack';
+import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
+import type { PackChange } from '../../shared/pack-change';
+import type { WorldParts, WorldSection } from '../../shared/workspace';
+import type { AgentHttpOptions } from '../agents/agent-http-endpoint';
+import { AgentMounts } from '../agents/agent-mounts';
+import type { EngineCore } from '../engine-context';
+import type { JsonBodyLimits } from '../http/json-body';
+import type { PackDefinition, RunningPack } from '../packs/pack-definition';
+import { packDefinition } from '../packs/pack-registry';
+import { HttpMounts } from '../routes/http-mounts';
+import { ANY_METHOD } from '../routes/path-index';
+import type { RunObserver } from '../scenarios/conversation';
+import { combineRunObservers } from '../scenarios/run-observers';
+import type { AguiSocketSession } from '../ws/behaviours/agui-socket-session';
+import type { SocketEndpoint } from '../ws/socket-server';
+import { SocketTable } from '../ws/socket-table';
+import { MountValidationError } from './mount-validation-error';
+
+/** A change to what the world serves or holds, for autosave and the console's feed. */
+export type WorldChange =
+  /** A section's definitions changed (an edit from the console, a workspace loaded: `section` is '*'). */
+  | { type: 'mounts-changed'; section: WorldSection | '*' }
+  | { type: 'collection-changed'; change: CollectionChange }
+  | { type: 'pack-changed'; pack: PackName; change: PackChange };
+
+export interface WorldOptions {
+  /** Tuning of the agents' HTTP binding: keep-alive interval, threads kept between requests. */
+  agentHttp?: Partial<AgentHttpOptions>;
+}
+
+/** The empty world: nothing mounted. */
+const NOTHING: WorldParts = { packs: [], routes: [], collections: [], staticFolders: [], sockets: [], agents: [] };
+
+/**
+ * What is served on the engine's one port, built from the workspace: a table of mounts tried in order — the
+ * user's HTTP routes, collections and static folders, then the agents, then the packs' routes, then 404 with the
+ * closest routes — and the WebSocket endpoints likewise (the user's, then the packs'). Every change is checked as
+ * a whole before anything is swapped: a world that does not compile is refused with every problem, and the one
+ * being served stays as it was.
+ */
+export class World {
+  private parts: WorldParts = NOTHING;
+  private baseDir = process.cwd();
+  private http: HttpMounts;
+  private agents = AgentMounts.empty();
+  private sockets = SocketTable.empty();
+  private readonly running = new Map<PackName, RunningPack>();
+  private packRoutes: Middleware = (_ctx, next) => next();
+  private packControl: Middleware = (_ctx, next) => next();
+  private dispatch: Middleware;
+  private readonly detachPacks = new Map<PackName, () => void>();
+  private detachCollections: () => void = () => {};
+  private readonly listeners = new Set<(change: WorldChange) => void>();
+  /** AG-UI socket sessions the console can play a scenario on, by connection id. */
+  private readonly drivable = new Map<string, AguiSocketSession>();
+
+  constructor(
+    private readonly core: EngineCore,
+    private readonly options: WorldOptions = {},
+  ) {
+    this.http = HttpMounts.compile({}, this.httpEnvironment(this.baseDir));
+    this.dispatch = this.compose();
+  }
+
+  // ——— serving ———————————————————————————————————————————————————————————————
+
+  /** The mocked API's dispatch: mounts in order; what nothing answers goes on (to the 404). */
+  middleware(): Middleware {
+    return (ctx, next) => this.dispatch(ctx, next);
+  }
+
+  /** The serving packs' part of the console's API (their routes under /__console/api). */
+  controlMiddleware(): Middleware {
+    return this.packControl;
+  }
+
+  /** For a request nothing answered: the closest user mounts and why each did not match. */
+  explain(ctx: Context): Promise<NearMiss[]> {
+    return this.http.explain(ctx);
+  }
+
+  /** The WebSocket endpoint for an upgrade's path (the console's feed is routed before this). */
+  resolveSocket(path: string): SocketEndpoint | undefined {
+    return this.sockets.resolve(path);
+  }
+
+  /** Every AG-UI run on every endpoint is told to the packs that follow runs (e.g. recording them as sessions). */
+  runObserver(): RunObserver {
+    return combineRunObservers([...this.running.values()].map((pack) => pack.runObserver()));
+  }
+
+  /** Plays a scenario on an AG-UI socket now (the console's "run on a connection"); its runId, or undefined. */
+  playScenario(connectionId: string, scenarioId: string): string | undefined {
+    return this.drivable.get(connectionId)?.runScenario(scenarioId);
+  }
+
+  // ——— reading ———————————————————————————————————————————————————————————————
+
+  /** The definitions as a workspace keeps them: collections with their records now, packs with their data now. */
+  definitions(options: { shared?: boolean } = {}): WorldParts {
+    return {
+      ...this.parts,
+      packs: this.parts.packs.map((pack) => {
+        const running = this.running.get(pack.pack);
+        return running ? ({ ...pack, data: running.snapshot(options) } as Pack) : pack;
+      }),
+      collections: this.parts.collections.map((collection) => ({
+        ...collection,
+        records: [...(this.http.collection(collection.id)?.list() ?? collection.records)],
+      })),
+    };
+  }
+
+  /** The enabled WebSocket endpoints, the workspace's then the packs', as clients can reach them. */
+  socketDefinitions(): { definition: SocketEndpointDefinition; pack?: string }[] {
+    return [
+      ...this.parts.sockets.filter((socket) => socket.enabled).map((definition) => ({ definition })),
+      ...this.packs().flatMap((pack) =>
+        pack.sockets
+          .filter((socket) => socket.enabled)
+          .map((definition) => ({ definition, pack: pack.definition.name })),
+      ),
+    ];
+  }
+
+  /** The enabled agents, in order. */
+  agentDefinitions(): Agent[] {
+    return this.agents.list();
+  }
+
+  /** The packs serving now (their control routes, counts). */
+  packs(): RunningPack[] {
+    return [...this.running.values()];
+  }
+
+  pack(name: PackName): RunningPack | undefined {
+    return this.running.get(name);
+  }
+
+  /** A collection's live records (for the console's editor). */
+  collection(id: string) {
+    return this.http.collection(id);
+  }
+
+  subscribe(listener: (change: WorldChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ——— changing ——————————————————————————————————————————————————————————————
+
+  /**
+   * Checks a world without serving it: every mount compiles and every pack's data is consistent. Throws one
+   * MountValidationError with every problem, located from the workspace root.
+   */
+  static check(parts: WorldParts, environment: { baseDir: string; settings: () => JsonBodyLimits }): void {
+    const issues = packIssues(parts.packs);
+    try {
+      HttpMounts.compile(parts, environment);
+    } catch (error) {
+      if (!(error instanceof MountValidationError)) throw error;
+      issues.push(...error.issues);
+    }
+    for (const check of [() => AgentMounts.check(parts.agents), () => SocketTable.check(parts.sockets)]) {
+      try {
+        check();
+      } catch (error) {
+        if (!(error instanceof MountValidationError)) throw error;
+        issues.push(...error.issues);
+      }
+    }
+    if (issues.length > 0) throw new MountValidationError(issues);
+  }
+
+  /**
+   * Serves another world (a workspace loaded): checked first; throws MountValidationError changing nothing. Packs
+   * present before and after keep running with the new data, so their open sockets keep recording.
+   */
+  replace(parts: WorldParts, baseDir = this.baseDir): void {
+    World.check(parts, this.httpEnvironment(baseDir));
+    const http = HttpMounts.compile(parts, this.httpEnvironment(baseDir));
+    this.baseDir = baseDir;
+    this.setPacks(parts.packs);
+    this.parts = parts;
+    this.swapHttp(http);
+    this.agents = AgentMounts.compile(parts.agents, this.agentEnvironment(), this.options.agentHttp ?? {}, this.agents);
+    this.sockets = SocketTable.compile(socketSources(parts, this.packs()), this.socketEnvironment());
+    this.dispatch = this.compose();
+    this.emit({ type: 'mounts-changed', section: '*' });
+  }
+
+  /**
+   * Replaces one section of mounts (an edit from the console or the control API): the section is compiled first;
+   * throws MountValidationError (paths from the workspace root) and changes nothing when it does not compile.
+   */
+  replaceSection<S extends Exclude<WorldSection, 'packs'>>(section: S, items: WorldParts[S]): void {
+    const parts = { ...this.definitions(), [section]: items } as WorldParts;
+    switch (section) {
+      case 'routes':
+      case 'collections':
+      case 'staticFolders':
+        this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(this.baseDir)));
+        break;
+      case 'agents':
+        this.agents = AgentMounts.compile(
+          parts.agents,
+          this.agentEnvironment(),
+          this.options.agentHttp ?? {},
+          this.agents,
+        );
+        break;
+      case 'sockets':
+        this.sockets = SocketTable.compile(socketSources(parts, this.packs()), this.socketEnvironment());
+        break;
+    }
+    this.parts = parts;
+    this.dispatch = this.compose();
+    this.emit({ type: 'mounts-changed', section });
+  }
+
+  /** Switches packs (with the data each brings); checked first, changing nothing when a pack's data is wrong. */
+  replacePacks(packs: readonly Pack[]): void {
+    const issues = packIssues(packs);
+    if (issues.length > 0) throw new MountValidationError(issues);
+    const parts = { ...this.definitions(), packs: [...packs] };
+    this.setPacks(parts.packs);
+    this.parts = parts;
+    this.sockets = SocketTable.compile(socketSources(parts, this.packs()), this.socketEnvironment());
+    this.dispatch = this.compose();
+    this.emit({ type: 'mounts-changed', section: 'packs' });
+  }
+
+  /** Stops every pack, agent stream and thread (engine close). Sockets are closed by the socket server. */
+  close(): void {
+    this.agents.close();
+    this.detachCollections();
+    for (const detach of this.detachPacks.values()) detach();
+    this.detachPacks.clear();
+    for (const pack of this.running.values()) pack.close();
+    this.running.clear();
+    this.drivable.clear();
+  }
+
+  // ——— internals ———————————————————————————————————————————————————————————
+
+  private setPacks(packs: readonly Pack[]): void {
+    const wanted = new Map(packs.filter((pack) => pack.enabled).map((pack) => [pack.pack, pack]));
+    for (const [name, running] of this.running) {
+      if (wanted.has(name)) continue;
+      this.detachPacks.get(name)?.();
+      this.detachPacks.delete(name);
+      running.close();
+      this.running.delete(name);
+    }
+    for (const [name, pack] of wanted) {
+      const running = this.running.get(name);
+      if (running) {
+        running.replace(pack.data);
+        continue;
+      }
+      const definition = packDefinition(name) as PackDefinition<unknown>;
+      const started = definition.start({ logger: this.core.logger, settings: this.core.settings }, pack.data);
+      this.running.set(name, started);
+      this.detachPacks.set(
+        name,
+        started.subscribe((change) => this.emit({ type: 'pack-changed', pack: name, change })),
+      );
+    }
+    this.packRoutes = compose(this.packs().map(packRoutes));
+    this.packControl = compose(this.packs().map(packControlRoutes));
+  }
+
+  private swapHttp(http: HttpMounts): void {
+    this.detachCollections();
+    this.http = http;
+    this.detachCollections = http.onCollectionChange((change) => this.emit({ type: 'collection-changed', change }));
+  }
+
+  private compose(): Middleware {
+    return compose([this.methodNotAllowed(), this.http.middleware(), this.agents.middleware(), this.packRoutes]);
+  }
+
+  /**
+   * What nothing answered, on a path a user's mount has for other methods: 405 with `Allow`, as FastAPI answers
+   * (`DELETE /items/1` where only GET is served), rather than 404.
+   */
+  private methodNotAllowed(): Middleware {
+    const http = this.http;
+    return async (ctx, next) => {
+      await next();
+      if (ctx.body !== undefined && ctx.body !== null) return;
+      if (ctx.status !== 404 || ctx.respond === false) return;
+      const allowed = http.methodsFor(ctx.path);
+      if (allowed.length === 0 || allowed.includes(ANY_METHOD)) return;
+      ctx.status = 405;
+      ctx.set('Allow', allowed.join(', '));
+      ctx.body = { detail: 'Method Not Allowed' };
+    };
+  }
+
+  private httpEnvironment(baseDir: string) {
+    return { baseDir, settings: this.core.settings };
+  }
+
+  private agentEnvironment() {
+    return { context: this.core, runObserver: () => this.runObserver() };
+  }
+
+  private socketEnvironment() {
+    return { context: this.core, runObserver: () => this.runObserver(), drivable: this.drivable };
+  }
+
+  private emit(change: WorldChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.core.logger.error(`world listener failed on ${change.type}`, error);
+      }
+    }
+  }
+}
+
+/** The workspace's own sockets first, then each pack's, in the workspace's order. */
+function socketSources(parts: WorldParts, packs: readonly RunningPack[]) {
+  return [
+    { sockets: parts.sockets, at: ['sockets'] },
+    ...packs.map((pack) => ({
+      pack: pack.definition.name,
+      sockets: pack.sockets,
+      at: ['packs', pack.definition.name],
+    })),
+  ];
+}
+
+/** Problems with the packs' data, located under `packs.N.data`. */
+function packIssues(packs: readonly Pack[]): { path: string; message: string }[] {
+  return packs.flatMap((pack, index) =>
+    (packDefinition(pack.pack) as PackDefinition<unknown>)
+      .check(pack.data)
+      .map((problem) => ({ path: ['packs', index, 'data', ...problem.path].join('.'), message: problem.message })),
+  );
+}
+
+/**
+ * A pack's REST routes as one router (one match per request), with 405 for a method its paths do not serve, and
+ * the request marked as answered by the pack for the log: the routes themselves never pass a request on.
+ */
+function packRoutes(pack: RunningPack): Middleware {
+  const router = new Router();
+  for (const packRouter of pack.routers) router.use(packRouter.routes());
+  const routes = compose([router.routes(), router.allowedMethods()]) as unknown as Middleware;
+  const id = pack.definition.name;
+  return async (ctx, next) => {
+    let passedOn = false;
+    await routes(ctx, () => {
+      passedOn = true;
+      return next();
+    });
+    if (!passedOn) ctx.state.answeredBy ??= { kind: 'pack', id };
+  };
+}
+
+/** A pack's part of the console's API, under /__console/api. */
+function packControlRoutes(pack: RunningPack): Middleware {
+  const router = new Router({ prefix: CONTROL_API_PREFIX });
+  for (const packRouter of pack.controlRouters) router.use(packRouter.routes());
+  return compose([router.routes(), router.allowedMethods()]) as unknown as Middleware;
+}

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
+import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
+import { parseClientRequest } from '../../agui/run-input';
+import { Conversation } from '../../scenarios/conversation';
+import type { Connection } from '../connection';
+import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
+
+export interface AguiSocketSessionOptions {
+  environment: AguiEndpointEnvironment;
+  /** A run request that arrives while a run plays: answered after it, or cancelling it. */
+  whileRunning: 'queue' | 'cancel';
+}
+
+/** A socket session the console can also drive: play a chosen scenario now. */
+export interface AguiSocketSession extends SocketSession {
+  /**
+   * Plays the scenario as a new run on this connection now, cancelling one in progress cleanly; messages the
+   * client queued keep waiting and are answered after it. Its runId.
+   */
+  runScenario(scenarioId: string): string | undefined;
+}
+
+/**
+ * AG-UI over a WebSocket in AGORA's framing (the one proposed upstream): one RunAgentInput (or an approval
+ * answer) per text frame in, AG-UI events out. With `queue`, a message that arrives while a run streams is
+ * answered after it, in order, as AGORA's Python mock does (HAI does not lock its input, and its voice mode sends
+ * each sentence as soon as it is heard); past `DEFAULT_MAX_QUEUED_RUNS` waiting, one more is refused with
+ * `agora:error` `run_queue_full`. An approval answer goes to the waiting run at once. Anything else is answered
+ * with `agora:error` and leaves a playing run alone.
+ */
+export function aguiSocketSession(
+  connection: Connection,
+  request: IncomingMessage,
+  options: AguiSocketSessionOptions,
+): AguiSocketSession {
+  const { environment, whileRunning } = options;
+  const { context } = environment;
+  const catalogue = context.scenarios;
+  const observer = environment.runObserver();
+  // Run events go through the connection's sequence tracker, so the console knows what is open.
+  const flush = burstWriter(request.socket);
+  const sink: EventSink = (event) => {
+    flush();
+    connection.sendEvent(event);
+  };
+  // Protocol replies stand outside the run stream (AGORA sends them between runs too): not tracked.
+  const sendError = (errorCode: AgoraErrorCode, message: string, details?: unknown) => {
+    const reply = outgoing(agoraError(errorCode, message, details));
+    connection.send(reply.json, reply.event.type);
+  };
+
+  const conversation = new Conversation({
+    catalogue,
+    scenarios: environment.scenarios,
+    sink,
+    origin: requestOrigin(request) ?? context.origin(),
+    speed: () => context.settings().speed,
+    approvalTimeoutMs: () => context.settings().approvalTimeoutMs,
+    whileRunning,
+    observer: {
+      runStarted(run) {
+        connection.update({
+          threadId: run.threadId,
+          activeRunId: run.runId,
+          ...(run.userId && { userId: run.userId }),
+        });
+        observer?.runStarted?.(run);
+      },
+      event: observer?.event && ((run, event) => observer.event?.(run, event)),
+      runEnded(run, end) {
+        if (connection.activeRunId === run.runId) connection.update({ activeRunId: null });
+        observer?.runEnded?.(run, end);
+      },
+    },
+  });
+
+  const handle = (message: ClientMessage) => {
+    if (message.kind === 'binary') {
+      sendError('binary_frame', 'Binary frames are not supported: send JSON text frames');
+      return;
+    }
+    if (message.kind === 'invalid-json') {
+      sendError('invalid_json', `Invalid JSON: ${message.error}`);
+      return;
+    }
+    if (message.kind === 'refused') {
+      sendError('invalid_json', message.error);
+      return;
+    }
+    const parsed = parseClientRequest(message.value);
+    if (parsed.kind === 'refused') {
+      sendError(parsed.errorCode, parsed.message, parsed.details);
+      return;
+    }
+    if (parsed.kind === 'approval') {
+      const refusal = conversation.answerApproval(parsed.answer);
+      if (refusal) sendError(refusal.errorCode, refusal.message);
+      return;
+    }
+    const refusal = conversation.run(parsed.request);
+    if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
+  };
+
+  return {
+    message(message: ClientMessage) {
+      try {
+        handle(message);
+      } catch (error) {
+        // A fault of the engine must not take the socket (or the process) down: say so, like AGORA does.
+        context.logger.error(`${connection.path}: a message could not be handled`, error);
+        sendError('processing_error', `The message could not be processed: ${(error as Error).message}`);
+      }
+    },
+    closed() {
+      conversation.close();
+    },
+    runScenario(scenarioId) {
+      const program = catalogue.program(scenarioId);
+      if (!program) return undefined;
+      const runId = randomUUID();
+      conversation.runNow(
+        {
+          threadId: connection.threadId ?? `thread-${randomUUID()}`,
+          runId,
+          userId: connection.userId,
+          messages: [],
+          lastUserMessage: '',
+          state: undefined,
+          resume: [],
+          shape: 'agora',
+        },
+        program,
+        'console',
+      );
+      return runId;
+    },
+  };
+}
+
+/**
+ * Coalesces the frames a run sends in one burst into one socket write: corks the TCP socket on the first
+ * frame and uncorks once the burst is over (after the current I/O callbacks and their microtasks), so a
+ * delay-free run costs one system call instead of one per event.
+ */
+function burstWriter(socket: Duplex): () => void {
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  return () => {
+    if (corked || socket.destroyed) return;
+    corked = true;
+    socket.cork();
+    setImmediate(uncork);
+  };
+}
+
+/** The origin the client used to reach us (so links work through port forwards and LAN addresses). */
+function requestOrigin(request: IncomingMessage): string | undefined {
+  const host = request.headers.host;
+  if (!host || !/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(host)) return undefined;
+  const forwarded = request.headers['x-forwarded-proto'];
+  const protocol = forwarded === 'https' || forwarded === 'wss' ? 'https' : 'http';
+  return `${protocol}://${host}`;
+}

@@ -1,0 +1,350 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { ServerInfo } from '../src/shared/control-api';
+import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
+import { agoraStore } from './helpers/agora';
+import { AguiSocket } from './helpers/agui-socket';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+
+// The world as a table of mounts, on a real engine: the user's routes, collections, folders, sockets and agents
+// edited through the control API and served on the one port, before the packs; 404s explained in the request log.
+
+const dir = await workspaceDir();
+
+/** The FastAPI tutorial server's REST side, written in the console's words (control API bodies). */
+const TUTORIAL_ROUTES = [
+  { id: 'root', path: '/', responses: [{ id: 'ok', body: { json: { message: 'Server is running' } } }] },
+  { id: 'status', path: '/status', responses: [{ id: 'ok', body: { json: { status: 'ok' } } }] },
+  {
+    id: 'read-item',
+    path: '/items/:item_id',
+    validate: { params: { type: 'object', properties: { item_id: { type: 'integer' } }, required: ['item_id'] } },
+    responses: [
+      {
+        id: 'the-one',
+        when: { params: { item_id: 1 } },
+        body: { json: { item_id: '{{params.item_id}}', name: 'The One Item' } },
+      },
+      { id: 'not-found', status: 404, body: { json: { detail: 'Item with ID {{params.item_id}} not found.' } } },
+    ],
+  },
+  {
+    id: 'create-item',
+    method: 'POST',
+    path: '/items',
+    validate: {
+      body: {
+        type: 'object',
+        properties: { name: { type: 'string' }, is_offer: { type: ['boolean', 'null'], default: null } },
+        required: ['name'],
+      },
+    },
+    responses: [
+      {
+        id: 'created',
+        status: 201,
+        body: { json: { message: 'Item created successfully', item_data: '{{body}}' } },
+      },
+    ],
+  },
+  {
+    id: 'data-file',
+    path: '/static/data.txt',
+    responses: [
+      {
+        id: 'file',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: { text: 'This is a test file served by FastAPI.' },
+      },
+    ],
+  },
+];
+
+const exact = async (response: Response) => ({ status: response.status, body: await response.text() });
+
+test('a blank world: only its own routes answer; the FastAPI tutorial added in the console answers as FastAPI does', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const info = (await api.get<ServerInfo>('/server')).body;
+  assert.deepEqual(info.packs, []);
+  assert.equal(info.urls.ws, null, 'no socket in a blank world');
+  assert.equal((await fetch(`${server.url}/users`)).status, 404, 'no AGORA without its pack');
+  const hello = (await (await fetch(`${server.url}/hello?name=Ada`)).json()) as { message: string };
+  assert.equal(hello.message, 'Hello, Ada!');
+
+  for (const route of TUTORIAL_ROUTES) assert.equal((await api.post('/routes', route)).status, 201, route.id);
+
+  assert.deepEqual(await exact(await fetch(`${server.url}/`)), {
+    status: 200,
+    body: '{"message":"Server is running"}',
+  });
+  assert.deepEqual(await exact(await fetch(`${server.url}/status`)), { status: 200, body: '{"status":"ok"}' });
+  assert.deepEqual(await exact(await fetch(`${server.url}/items/1`)), {
+    status: 200,
+    body: '{"item_id":1,"name":"The One Item"}',
+  });
+  assert.deepEqual(await exact(await fetch(`${server.url}/items/999`)), {
+    status: 404,
+    body: '{"detail":"Item with ID 999 not found."}',
+  });
+  assert.deepEqual(await exact(await fetch(`${server.url}/items/abc`)), {
+    status: 422,
+    body: '{"detail":[{"type":"int_parsing","loc":["path","item_id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"}]}',
+  });
+  const post = (body: unknown) =>
+    fetch(`${server.url}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  assert.deepEqual(await exact(await post({ name: 'Foo' })), {
+    status: 201,
+    body: '{"message":"Item created successfully","item_data":{"name":"Foo","is_offer":null}}',
+  });
+  assert.deepEqual(await exact(await post({})), {
+    status: 422,
+    body: '{"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required","input":{}}]}',
+  });
+  const file = await fetch(`${server.url}/static/data.txt`);
+  assert.equal(file.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(await file.text(), 'This is a test file served by FastAPI.');
+  // A path the routes know, a method they do not serve: 405 with Allow, as FastAPI answers.
+  const deleted = await fetch(`${server.url}/items/1`, { method: 'DELETE' });
+  assert.equal(deleted.status, 405);
+  assert.equal(deleted.headers.get('allow'), 'GET, HEAD');
+  assert.deepEqual(await deleted.json(), { detail: 'Method Not Allowed' });
+});
+
+test('the request log names what answered, and explains a 404 with the closest routes', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  for (const route of TUTORIAL_ROUTES) await api.post('/routes', route);
+  await fetch(`${server.url}/items/1`);
+  await fetch(`${server.url}/itemz/1`);
+  const log = (await api.get<RequestLogPage>('/requests')).body.items as RequestLogEntry[];
+  const [missed, answered] = log;
+  assert.deepEqual(answered?.answeredBy, { kind: 'route', id: 'read-item', responseId: 'the-one' });
+  assert.equal(missed?.status, 404);
+  assert.equal(missed?.answeredBy, null);
+  assert.equal(missed?.nearMisses[0]?.mount.id, 'read-item', 'the closest route first');
+  assert.match(missed?.nearMisses[0]?.reasons[0]?.message ?? '', /itemz/);
+  const served = await api.get<RequestLogPage>('/requests?mount=route:read-item');
+  assert.deepEqual(
+    served.body.items.map((entry) => entry.path),
+    ['/items/1'],
+    'the requests one route served',
+  );
+  assert.equal((await api.get('/requests?mount=route')).status, 422);
+});
+
+test('what does not compile is refused with every problem at its field, and nothing changes', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const refused = await api.post<{ detail: { loc: (string | number)[]; msg: string }[] }>('/routes', {
+    id: 'broken',
+    path: '/items/:',
+    responses: [
+      { id: 'a', when: { query: { q: { regex: '(?<=x)' } } }, body: { json: { x: '{{nope' } } },
+      { id: 'b', body: { text: '{{#each}}' } },
+    ],
+  });
+  assert.equal(refused.status, 422);
+  const locs = refused.body.detail.map((issue) => issue.loc.join('.')).sort();
+  assert.deepEqual(locs, [
+    'body.path',
+    'body.responses.0.body.json.x',
+    'body.responses.0.when.query.q',
+    'body.responses.1.body.text',
+  ]);
+  assert.deepEqual(
+    (await api.get<{ items: { id: string }[] }>('/routes')).body.items.map((route) => route.id),
+    ['hello'],
+    'nothing stored',
+  );
+  const schema = await api.post<{ detail: { loc: unknown[] }[] }>('/routes', { id: 'x', path: '/x', responses: [] });
+  assert.equal(schema.status, 422);
+  assert.deepEqual(schema.body.detail[0]?.loc, ['body', 'responses']);
+  assert.equal((await api.post('/routes', { id: 'hello', path: '/other', responses: [{ id: 'a' }] })).status, 409);
+});
+
+test('routes edit, reorder, disable and duplicate; user routes come before the packs', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  assert.equal(
+    ((await (await fetch(`${server.url}/health`)).json()) as { status: string }).status,
+    'healthy',
+    "the pack's /health",
+  );
+  const mine = { id: 'health', path: '/health', responses: [{ id: 'mine', body: { json: { status: 'mine' } } }] };
+  assert.equal((await api.put('/routes/health', mine)).status, 201);
+  assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { status: 'mine' }, 'the user route wins');
+  const copy = await api.post<{ id: string; name?: string }>('/routes/health/duplicate');
+  assert.equal(copy.status, 201);
+  assert.equal(copy.body.id, 'health-copy');
+  await api.put('/routes/health', { ...mine, enabled: false });
+  assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { status: 'mine' }, 'the copy answers now');
+  const list = (await api.get<{ items: { id: string }[] }>('/routes')).body.items;
+  const reordered = await api.put<{ items: { id: string }[] }>('/routes', { items: [...list].reverse() });
+  assert.deepEqual(
+    reordered.body.items.map((route) => route.id),
+    ['health-copy', 'health'],
+  );
+  assert.equal((await api.delete('/routes/health-copy')).status, 204);
+  assert.equal(
+    ((await (await fetch(`${server.url}/health`)).json()) as { status: string }).status,
+    'healthy',
+    'back to the pack',
+  );
+  assert.equal((await api.delete('/routes/nope')).status, 404);
+});
+
+test('a collection: REST generated from its records, edited from the console, saved in the workspace', async () => {
+  const file = join(dir, 'collections.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { template: 'blank' });
+  const api = controlClient(server);
+  const created = await api.post('/collections', {
+    id: 'books',
+    path: '/books',
+    schema: { type: 'object', properties: { title: { type: 'string' } }, required: ['title'] },
+    records: [{ id: 1, title: 'Dune' }],
+  });
+  assert.equal(created.status, 201);
+  const added = await fetch(`${server.url}/books`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Emma' }),
+  });
+  assert.equal(added.status, 201);
+  assert.deepEqual(await added.json(), { id: 2, title: 'Emma' });
+  assert.equal((await fetch(`${server.url}/books/abc`)).status, 422);
+  assert.equal((await fetch(`${server.url}/books/9`)).status, 404);
+  const invalid = await fetch(`${server.url}/books`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 3 }),
+  });
+  assert.equal(invalid.status, 422);
+
+  const records = await api.get<{ items: unknown[] }>('/collections/books/records');
+  assert.deepEqual(records.body.items, [
+    { id: 1, title: 'Dune' },
+    { id: 2, title: 'Emma' },
+  ]);
+  assert.equal((await api.put('/collections/books/records/1', { title: 'Dune Messiah' })).status, 200);
+  assert.equal((await api.delete('/collections/books/records/2')).status, 204);
+  assert.equal((await api.post('/collections/books/records', [1, 2])).status, 422, 'records are objects');
+  assert.deepEqual(await (await fetch(`${server.url}/books`)).json(), [{ id: 1, title: 'Dune Messiah' }]);
+
+  await server.workspace.save();
+  const saved = await readJson(file);
+  assert.deepEqual((saved.collections as { records: unknown[] }[])[0]?.records, [{ id: 1, title: 'Dune Messiah' }]);
+});
+
+test('static folders and response files are read next to the workspace file, never outside it', async () => {
+  const folder = join(dir, 'site');
+  await mkdir(join(folder, 'public'), { recursive: true });
+  await writeFile(join(folder, 'public', 'index.html'), '<h1>hi</h1>');
+  await writeFile(join(folder, 'answer.json'), '{"from":"file"}');
+  const server = await startWorkspaceEngine(folder, join(folder, 'site.agui.json'), { template: 'blank' });
+  const api = controlClient(server);
+  assert.equal((await api.post('/static-folders', { id: 'site', path: '/site', folder: 'public' })).status, 201);
+  assert.equal(
+    (
+      await api.post('/routes', {
+        id: 'file',
+        path: '/answer',
+        responses: [{ id: 'f', body: { file: 'answer.json' } }],
+      })
+    ).status,
+    201,
+  );
+  const page = await fetch(`${server.url}/site/`);
+  assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(await page.text(), '<h1>hi</h1>');
+  assert.deepEqual(await (await fetch(`${server.url}/answer`)).json(), { from: 'file' });
+  const outside = await api.post<{ detail: { loc: unknown[] }[] }>('/routes', {
+    id: 'escape',
+    path: '/escape',
+    responses: [{ id: 'f', body: { file: '../../etc/passwd' } }],
+  });
+  assert.equal(outside.status, 422);
+  assert.equal((await fetch(`${server.url}/site/../site.agui.json`)).status, 404);
+});
+
+test('packs switch live: without agora-mock its REST and /ws are gone; back, it starts from its seed', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  agoraStore(server).createUser({ email: 'temp@example.com', name: 'Temp' });
+  assert.equal((await api.put('/packs', { packs: [] })).status, 200);
+  assert.equal((await fetch(`${server.url}/users`)).status, 404);
+  await assert.rejects(AguiSocket.open(`${server.url.replace('http', 'ws')}/ws`));
+  assert.deepEqual((await api.get<ServerInfo>('/server')).body.packs, []);
+  assert.equal((await api.get('/state/users')).status, 404, "the pack's console routes are gone too");
+  const back = await api.put<{ items: { pack: string }[] }>('/packs', { packs: [{ pack: 'agora-mock' }] });
+  assert.deepEqual(back.body.items, [{ pack: 'agora-mock', enabled: true }]);
+  const users = (await (await fetch(`${server.url}/users`)).json()) as { totalCount: number };
+  assert.equal(users.totalCount, 3, 'the seed, not what was there before');
+  assert.equal((await api.put('/packs', { packs: [{ pack: 'nope' }] })).status, 422);
+});
+
+test('sockets are mounts: an agui endpoint at any path, with its own scenarios and subprotocols', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  await api.put('/scenarios/hi', {
+    id: 'hi',
+    name: 'Hi',
+    triggers: [{ match: 'always' }],
+    steps: [{ type: 'text', spoken: false, chunks: ['hi there'] }],
+  });
+  const created = await api.post('/sockets', {
+    id: 'chat',
+    path: '/chat/:room',
+    subprotocols: ['ag-ui'],
+    behaviour: { type: 'agui', scenarios: ['hi'] },
+  });
+  assert.equal(created.status, 201);
+  const client = await AguiSocket.open(`${server.url.replace('http', 'ws')}/chat/lobby`, ['ag-ui']);
+  assert.equal(client.protocol, 'ag-ui');
+  client.ask('hello');
+  await client.waitForRuns(1);
+  assert.ok(client.events.some((event) => event.type === 'TEXT_MESSAGE_CONTENT' && event.delta === 'hi there'));
+  const connection = server.context.registry.list().find((candidate) => candidate.path === '/chat/lobby');
+  assert.deepEqual(connection?.summary().mount, { kind: 'socket', id: 'chat' });
+  await client.close();
+  const info = (await api.get<ServerInfo>('/server')).body;
+  assert.deepEqual(
+    info.endpoints.sockets.map((socket) => [socket.id, socket.url]),
+    [['chat', null]],
+  );
+});
+
+test('OpenAPI import from the console: a FastAPI document becomes routes that answer as FastAPI does', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const document = await readFile('test/fixtures/openapi/fastapi-tutorial.openapi.json', 'utf8');
+  const preview = await api.post<{ added: string[]; dryRun: boolean }>('/routes/import-openapi', {
+    document,
+    dryRun: true,
+  });
+  assert.equal(preview.status, 200);
+  assert.ok(preview.body.added.length >= 4);
+  assert.equal((await fetch(`${server.url}/items/abc`)).status, 404, 'a dry run changes nothing');
+  const imported = await api.post<{ added: string[]; kept: string[] }>('/routes/import-openapi', { document });
+  assert.deepEqual(imported.body.kept, ['hello']);
+  const wrong = await fetch(`${server.url}/items/abc`);
+  assert.equal(wrong.status, 422);
+  assert.equal(((await wrong.json()) as { detail: { type: string }[] }).detail[0]?.type, 'int_parsing');
+  const created = await fetch(`${server.url}/items`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Foo' }),
+  });
+  assert.equal(created.status, 201);
+  const bad = await api.post<{ detail: string }>('/routes/import-openapi', { document: 'openapi: [' });
+  assert.equal(bad.status, 422);
+  assert.match(bad.body.detail, /cannot be imported/);
+});
