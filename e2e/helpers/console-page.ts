@@ -16,8 +16,20 @@ export const WAIT_MS = 5000;
  * console makes on purpose (a 409 while checking rules) are logged by Chromium as "Failed to load resource" and
  * are not counted as errors.
  */
-export async function openConsole(server: MockServer, browser: Browser, url = server.consoleUrl): Promise<ConsolePage> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+export interface ConsolePageOptions {
+  /** Default 1440×900. */
+  viewport?: { width: number; height: number };
+  /** The system theme the console follows; default dark. */
+  colorScheme?: 'light' | 'dark';
+}
+
+export async function openConsole(
+  server: MockServer,
+  browser: Browser,
+  url = server.consoleUrl,
+  { viewport = { width: 1440, height: 900 }, colorScheme = 'dark' }: ConsolePageOptions = {},
+): Promise<ConsolePage> {
+  const page = await browser.newPage({ viewport, colorScheme });
   page.setDefaultTimeout(WAIT_MS);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
