@@ -35,7 +35,7 @@ export function ScenariosView() {
             <span className="spinner" /> Loading scenarios…
           </div>
         )}
-        <div className="table-scroll">
+        <div className="table-scroll fill">
           <table className="grid" aria-label="Scenarios">
             <thead>
               <tr>
