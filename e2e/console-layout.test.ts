@@ -36,12 +36,11 @@ const overlap = (a: Box, b: Box) =>
 
 /** Frame rows whole inside the stream's visible box. */
 function visibleFrameRows(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const stream = document.querySelector('.frame-stream')?.getBoundingClientRect();
-    if (!stream) return 0;
-    return [...document.querySelectorAll('.frame-row')].filter((row) => {
+  return page.locator('.frame-stream').evaluate((stream) => {
+    const box = stream.getBoundingClientRect();
+    return [...stream.querySelectorAll('.frame-row')].filter((row) => {
       const r = row.getBoundingClientRect();
-      return r.top >= stream.top - 0.5 && r.bottom <= stream.bottom + 0.5;
+      return r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5;
     }).length;
   });
 }
@@ -50,10 +49,12 @@ function visibleFrameRows(page: Page): Promise<number> {
 function seenWhole(locator: Locator): Promise<boolean> {
   return locator.evaluate((element) => {
     const r = element.getBoundingClientRect();
-    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return (
-      r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && element.contains(hit as Node)
-    );
+    const { innerHeight, innerWidth } = element.ownerDocument.defaultView as {
+      innerHeight: number;
+      innerWidth: number;
+    };
+    const hit = element.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && element.contains(hit);
   });
 }
 
@@ -67,7 +68,7 @@ async function assertStatusBarOneLine(page: Page, where: string): Promise<void> 
       const r = child.getBoundingClientRect();
       return r.top + r.height / 2;
     }),
-    lineHeight: Number.parseFloat(getComputedStyle(element).lineHeight) || 18,
+    lineHeight: Number.parseFloat(element.ownerDocument.defaultView?.getComputedStyle(element).lineHeight ?? '') || 18,
   }));
   assert.ok(facts.overflow <= 0, `${where}: the status bar overflows by ${facts.overflow}px`);
   const spread = Math.max(...facts.middles) - Math.min(...facts.middles);

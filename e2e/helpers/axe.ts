@@ -4,6 +4,12 @@ import type { Page } from 'playwright-core';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
+/** What the page holds once axe is loaded (this project's e2e code is typed without the DOM library). */
+interface InPage {
+  axe?: { run(context: unknown, options: unknown): Promise<unknown> };
+  document: unknown;
+}
+
 interface AxeViolation {
   id: string;
   impact: string | null;
@@ -17,13 +23,14 @@ interface AxeViolation {
  * The console's CSP allows only its own scripts (`script-src 'self'`), so a `<script>` tag — what
  * `page.addScriptTag` adds, with `content` or `path` — is refused. `page.evaluate` runs code through the DevTools
  * protocol, which the CSP does not govern: the axe source is evaluated that way, then `axe.run` — no bypassCSP, so
- * the console is audited under its real policy. (axe uses no `eval` of its own, which the CSP would refuse.)
+ * the console is audited under its real policy. (`page.addInitScript` works too, for the same reason; axe needs no
+ * `eval`, which the CSP would refuse.)
  */
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  if (!(await page.evaluate(() => (globalThis as unknown as InPage).axe !== undefined))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: unknown): Promise<unknown> } }).axe;
-    const result = (await axe.run(document, { resultTypes: ['violations'] })) as { violations: AxeViolation[] };
+    const { axe, document } = globalThis as unknown as InPage;
+    const result = (await axe?.run(document, { resultTypes: ['violations'] })) as { violations: AxeViolation[] };
     return result.violations;
   });
   return violations
