@@ -9,6 +9,8 @@ import { openConsole, waitUntilLive } from './helpers/console-page';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
+/** Generous: these specs audit and measure many views on a machine other work shares. */
+const waitMs = 20_000;
 const THEMES = ['dark', 'light'] as const;
 const PROMPT = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
 
@@ -112,6 +114,7 @@ test('axe-core finds nothing serious or critical on any view, in either theme (1
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
     viewport: { width: 1280, height: 720 },
+    waitMs,
   });
   await waitUntilLive(page);
   // Something in every list: a socket with a finished run, a REST request, a Try it conversation.
@@ -142,7 +145,10 @@ test('axe-core finds nothing serious or critical on any view, in either theme (1
 test('axe-core finds nothing serious or critical on the token screen, in either theme', async () => {
   const server = await startTestEngine();
   for (const theme of THEMES) {
-    const { page, errors } = await openConsole(server, browser, `${server.url}/__console/`, { colorScheme: theme });
+    const { page, errors } = await openConsole(server, browser, `${server.url}/__console/`, {
+      colorScheme: theme,
+      waitMs,
+    });
     await page.getByTestId('access-screen').waitFor();
     assert.equal(await page.locator('html').getAttribute('data-theme'), theme, 'the token screen follows the theme');
     assert.deepEqual(await seriousAxeViolations(page), [], theme);
@@ -153,7 +159,7 @@ test('axe-core finds nothing serious or critical on the token screen, in either 
 
 test('keyboard: view tabs move with the arrow keys; only the shown one is in the Tab order', async () => {
   const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
   await waitUntilLive(page);
   const tabs = page.getByRole('tablist', { name: 'Views' }).getByRole('tab');
   const selected = page.getByRole('tablist', { name: 'Views' }).locator('[role="tab"][aria-selected="true"]');
@@ -189,7 +195,7 @@ test('keyboard: view tabs move with the arrow keys; only the shown one is in the
 
 test('keyboard: user and scenario rows take the focus with Tab and Enter picks them', async () => {
   const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
   await waitUntilLive(page);
 
   await page.getByRole('tab', { name: 'State' }).click();
@@ -219,7 +225,7 @@ test('keyboard: user and scenario rows take the focus with Tab and Enter picks t
 
 test('keyboard: the request list takes the focus, arrows move, Enter opens', async () => {
   const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
   await waitUntilLive(page);
   for (const path of ['/users/me', '/health']) assert.equal((await fetch(`${server.url}${path}`)).status, 200);
   await page.getByRole('tab', { name: /^Requests/ }).click();
@@ -238,7 +244,7 @@ test('keyboard: the request list takes the focus, arrows move, Enter opens', asy
 
 test('keyboard: Esc closes the inject drawer, the workspace panel and an in-place question, focus goes back', async () => {
   const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
   await waitUntilLive(page);
   const ws = await AguiSocket.open(server.wsUrl);
   await page.locator('.connection-item').first().click();
@@ -257,7 +263,7 @@ test('keyboard: Esc closes the inject drawer, the workspace panel and an in-plac
   await drawer.locator('.cm-content').click();
   await page.keyboard.press('Escape');
   await drawer.waitFor({ state: 'detached' });
-  await page.getByRole('button', { name: 'Inject…' }).and(page.locator(':focus')).waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Inject…' }).and(page.locator(':focus')).waitFor();
 
   const workspace = page.getByTestId('workspace-status').getByRole('button', { name: /▾/ });
   await workspace.click();

@@ -8,6 +8,8 @@ import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
+/** Generous: these specs audit and measure many views on a machine other work shares. */
+const waitMs = 20_000;
 const PROMPT = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
 const MIN_FRAME_ROWS = 10;
 
@@ -110,7 +112,7 @@ for (const viewport of [
   const size = `${viewport.width}×${viewport.height}`;
   test(`${size}, both themes: Send in sight with 10+ frame rows, a one-line status bar, tables that fit`, async () => {
     const server = await startTestEngine();
-    const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport });
+    const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
     await waitUntilLive(page);
     const ws = await AguiSocket.open(server.wsUrl);
     ws.ask(PROMPT);

@@ -21,16 +21,18 @@ export interface ConsolePageOptions {
   viewport?: { width: number; height: number };
   /** The system theme the console follows; default dark. */
   colorScheme?: 'light' | 'dark';
+  /** How long each wait may take; default WAIT_MS. Long specs on a busy machine ask for more. */
+  waitMs?: number;
 }
 
 export async function openConsole(
   server: MockServer,
   browser: Browser,
   url = server.consoleUrl,
-  { viewport = { width: 1440, height: 900 }, colorScheme = 'dark' }: ConsolePageOptions = {},
+  { viewport = { width: 1440, height: 900 }, colorScheme = 'dark', waitMs = WAIT_MS }: ConsolePageOptions = {},
 ): Promise<ConsolePage> {
   const page = await browser.newPage({ viewport, colorScheme });
-  page.setDefaultTimeout(WAIT_MS);
+  page.setDefaultTimeout(waitMs);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {
