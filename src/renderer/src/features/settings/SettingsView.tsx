@@ -31,7 +31,11 @@ export function SettingsView() {
   const patch = useMemo(
     () =>
       Object.fromEntries(
-        Object.entries(drafts).map(([key, value]) => [key, value === '' ? Number.NaN : Number(value)]),
+        Object.entries(drafts).map(([key, value]) => {
+          // Text settings (the agent path) stay text; an empty number field is no number.
+          if (FIELDS.get(key as keyof ServerSettings)?.step === 0) return [key, value];
+          return [key, value === '' ? Number.NaN : Number(value)];
+        }),
       ),
     [drafts],
   );
