@@ -27,7 +27,7 @@ export function StatusBar() {
     <div className="status-bar">
       <h1 className="brand">
         <img src="./favicon.svg" alt="" width={16} height={16} />
-        AG-UI Mock Console
+        <span className="brand-name">AG-UI Mock Console</span>
         {info && <span className="faint version">v{info.version}</span>}
       </h1>
       <span className="status-item" data-testid="engine-state">
