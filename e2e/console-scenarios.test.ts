@@ -50,7 +50,7 @@ test('Scenarios: run one on a chosen connection, create one (schema-checked as y
     }),
   );
   await page.getByRole('button', { name: 'Create' }).click();
-  await page.getByRole('alert').filter({ hasText: 'triggers.0.pattern: not a pattern the engine can run' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'triggers[0].pattern: not a pattern the engine can run' }).waitFor();
   await fillEditor(
     page,
     code,

@@ -5,7 +5,6 @@ import type { SessionMetadata, User } from '../src/shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { RequestLogEntry, RequestSummary } from '../src/shared/request-log';
 
-const { describeDetail } = await rendererModule('api/api-error.ts');
 const { closeProblems } = await rendererModule('features/inject/close-validation.ts');
 const { validateEvents } = await rendererModule('features/inject/event-validation.ts');
 const { MACROS, macroParams } = await rendererModule('features/inject/macro-fields.ts');
@@ -18,6 +17,13 @@ const { prependRequests } = await rendererModule('stores/requests-store.ts');
 const { evictedFramesRow } = await rendererModule('features/connections/frame-rows.ts');
 const { logLosses } = await rendererModule('features/requests/log-losses.ts');
 const { applyAgoraChanges } = await rendererModule('stores/state-store.ts');
+const { formatDateTime } = await rendererModule('ui/format.ts');
+const { describeDetail, issuePlace } = await rendererModule('api/api-error.ts');
+const { tokenFromPaste } = await rendererModule('api/console-token.ts');
+const { settingProblem } = await rendererModule('features/settings/setting-problems.ts');
+const { SETTING_GROUPS } = await rendererModule('features/settings/setting-fields.ts');
+const { speedLabel, SPEED_HINT } = await rendererModule('features/settings/speed-words.ts');
+const { ServerSettingsPatchSchema } = await import('../src/shared/settings');
 
 const frame = (seq: number): FrameRecord => ({
   seq,
@@ -284,18 +290,74 @@ test('try it transcript: an AG-UI 1.0 interrupt in RUN_FINISHED is an approval t
   assert.equal(items[1].toolName, 'gen');
 });
 
-test('error answers read as one line: a string detail, FastAPI issues, a workspace problem', () => {
-  assert.equal(describeDetail(403, { detail: 'Forbidden origin: …' }), 'Forbidden origin: …');
-  assert.equal(
-    describeDetail(422, { detail: [{ type: 'value_error', loc: ['body', 'path'], msg: 'must be an absolute path' }] }),
-    'path: must be an absolute path',
-  );
+test('dates: one unambiguous format everywhere, year first and 24 hours, from epoch ms or ISO', () => {
+  const evening = new Date(2026, 11, 1, 21, 23, 5);
+  assert.equal(formatDateTime(evening.getTime()), '2026-12-01 21:23:05');
+  assert.equal(formatDateTime(evening.toISOString()), '2026-12-01 21:23:05');
+  assert.equal(formatDateTime(new Date(2027, 0, 9, 7, 4, 3).getTime()), '2027-01-09 07:04:03');
+  assert.equal(formatDateTime('not a date'), 'not a date', 'what is not a date is shown as it came');
+});
+
+test("engine errors: the engine's detail is shown — a string, a problem's message, 422 issues by place", () => {
+  assert.equal(describeDetail(404, { detail: 'Scenario not found: x' }), 'Scenario not found: x');
   const problem = {
-    operation: 'save',
-    file: '/tmp',
-    problem: 'the path is a folder',
-    message: '/tmp: the path is a folder',
+    operation: 'load',
+    file: '/w/a.agui.json',
+    problem: 'no such file',
+    message: '/w/a.agui.json: no such file',
   };
-  assert.equal(describeDetail(422, { detail: problem }), '/tmp: the path is a folder');
-  assert.equal(describeDetail(500, null), 'The engine answered 500');
+  assert.equal(describeDetail(404, { detail: problem }), '/w/a.agui.json: no such file', 'not "answered 404"');
+  assert.equal(describeDetail(500, { detail: { problem: 'disk full' } }), 'disk full');
+  const issues = [
+    { type: 'missing', loc: ['body', 'path'], msg: 'Field required' },
+    { type: 'value_error', loc: ['body', 'agora', 'users', 0, 'email'], msg: 'Invalid email' },
+    { type: 'value_error', loc: ['query', 'limit'], msg: 'Too big' },
+    { type: 'value_error', loc: ['body'], msg: 'Send a JSON object' },
+  ];
+  assert.equal(
+    describeDetail(422, { detail: issues }),
+    'path: Field required\nagora.users[0].email: Invalid email\nquery.limit: Too big\nSend a JSON object',
+  );
+  assert.equal(issuePlace([0, 'a']), '[0].a');
+  assert.equal(describeDetail(502, null), 'The engine answered 502 without saying why');
+  assert.equal(describeDetail(500, { detail: [] }), 'The engine answered 500 without saying why');
+});
+
+test("settings: problems named in the field's unit, not in the schema library's words", () => {
+  const fields = new Map(
+    SETTING_GROUPS.flatMap((group: { fields: { key: string }[] }) => group.fields.map((field) => [field.key, field])),
+  );
+  const problem = (patch: Record<string, unknown>) => {
+    const checked = ServerSettingsPatchSchema.safeParse(patch);
+    assert.equal(checked.success, false);
+    const issue = checked.error?.issues[0];
+    return settingProblem(issue, fields.get(String(issue?.path[0])));
+  };
+  assert.equal(problem({ maxPayloadBytes: 10 }), 'At least 1,024 bytes.');
+  assert.equal(problem({ speed: 200 }), 'At most 100×.');
+  assert.equal(problem({ heartbeatIntervalMs: 1.5 }), 'Use a whole number of ms.');
+  assert.equal(problem({ speed: Number.NaN }), 'Enter a number.');
+  assert.match(problem({ agentPath: 'agent' }), /^A path such as '\/agent'/);
+  assert.match(problem({ agentPath: '/users' }), /^Must not be one of the mocked API's or the console's paths/);
+  for (const patch of [{ maxPayloadBytes: 10 }, { speed: 200 }, { heartbeatIntervalMs: 1.5 }, { speed: Number.NaN }])
+    assert.doesNotMatch(problem(patch), /expected|received|Too (small|big)|>=|<=/);
+});
+
+test('speed: every label says the setting multiplies delays — 2 is twice as slow, 0.5 twice as fast', () => {
+  assert.equal(speedLabel(1), '1× delays — as written');
+  assert.equal(speedLabel(2), '2× delays — twice as slow');
+  assert.equal(speedLabel(0.5), '0.5× delays — twice as fast');
+  assert.equal(speedLabel(0.25), '0.25× delays — 4 times as fast');
+  assert.equal(speedLabel(3), '3× delays — 3 times as slow');
+  assert.equal(speedLabel(0), '0× delays — no waiting');
+  assert.match(SPEED_HINT, /0\.5 plays twice as fast, 2 twice as slow/);
+});
+
+test('token field: the token, a whole console URL as the engine prints it, or a Bearer header value', () => {
+  assert.equal(tokenFromPaste('  abc123 '), 'abc123');
+  assert.equal(tokenFromPaste('http://127.0.0.1:8000/__console/#token=abc123'), 'abc123');
+  assert.equal(tokenFromPaste('https://mock.test:9000/__console/?x=1#view=state&token=a%2Bb'), 'a+b');
+  assert.equal(tokenFromPaste('#token=abc123'), 'abc123');
+  assert.equal(tokenFromPaste('Bearer abc123'), 'abc123');
+  assert.equal(tokenFromPaste('http://127.0.0.1:8000/__console/#'), 'http://127.0.0.1:8000/__console/#');
 });

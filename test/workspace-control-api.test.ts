@@ -21,6 +21,7 @@ test('without a file the world lives in memory: save needs save as, which attach
   const status = await api.get<WorkspaceStatus>('/workspace');
   assert.equal(status.status, 200);
   assert.equal(status.body.path, null);
+  assert.equal(status.body.name, 'Untitled');
   assert.equal(status.body.autosave, false);
   const save = await api.post<{ detail: WorkspaceProblem }>('/workspace/save');
   assert.equal(save.status, 409);
@@ -32,10 +33,15 @@ test('without a file the world lives in memory: save needs save as, which attach
   assert.equal(savedAs.body.path, file);
   assert.equal(savedAs.body.dirty, false);
   assert.equal(savedAs.body.autosave, true);
+  assert.equal(savedAs.body.name, 'memory', 'a world without a name of its own takes the file name');
+  assert.equal((await readJson(file)).name, 'memory', 'in the file too');
   assert.equal(agoraData((await readJson(file)) as Workspace).users.length, 3);
   const recent = await api.get<{ items: RecentWorkspace[] }>('/workspace/recent');
   assert.equal(recent.body.items[0]?.path, file);
   assert.equal((await api.post('/workspace/save-as', {})).status, 422);
+  const copy = join(dir, 'copy.agui.json');
+  const copied = await api.post<WorkspaceStatus>('/workspace/save-as', { path: copy });
+  assert.equal(copied.body.name, 'memory', 'once named, the world keeps its name under another file');
 });
 
 test('new from a template, open another file (a bad one is refused with its place), recent list', async () => {

@@ -16,9 +16,23 @@ export const WAIT_MS = 5000;
  * console makes on purpose (a 409 while checking rules) are logged by Chromium as "Failed to load resource" and
  * are not counted as errors.
  */
-export async function openConsole(server: MockServer, browser: Browser, url = server.consoleUrl): Promise<ConsolePage> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
-  page.setDefaultTimeout(WAIT_MS);
+export interface ConsolePageOptions {
+  /** Default 1440×900. */
+  viewport?: { width: number; height: number };
+  /** The system theme the console follows; default dark. */
+  colorScheme?: 'light' | 'dark';
+  /** How long each wait may take; default WAIT_MS. Long specs on a busy machine ask for more. */
+  waitMs?: number;
+}
+
+export async function openConsole(
+  server: MockServer,
+  browser: Browser,
+  url = server.consoleUrl,
+  { viewport = { width: 1440, height: 900 }, colorScheme = 'dark', waitMs = WAIT_MS }: ConsolePageOptions = {},
+): Promise<ConsolePage> {
+  const page = await browser.newPage({ viewport, colorScheme });
+  page.setDefaultTimeout(waitMs);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => {

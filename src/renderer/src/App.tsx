@@ -10,7 +10,9 @@ import { ViewTabs } from './features/status/ViewTabs';
 import { TryItView } from './features/try-it/TryItView';
 import { useNavigationStore } from './stores/navigation-store';
 import { useServerStore } from './stores/server-store';
+import { panelId, tabId } from './ui/TabList';
 
+/** The shell: status bar and banner, the view tabs, and the shown view as their tab panel. */
 export function App() {
   const access = useServerStore((state) => state.access);
   const view = useNavigationStore((state) => state.view);
@@ -23,12 +25,14 @@ export function App() {
       </header>
       <ViewTabs />
       <main className="view">
-        {view === 'connections' && <ConnectionsView />}
-        {view === 'requests' && <RequestsView />}
-        {view === 'state' && <StateView />}
-        {view === 'scenarios' && <ScenariosView />}
-        {view === 'try-it' && <TryItView />}
-        {view === 'settings' && <SettingsView />}
+        <div className="view-panel" role="tabpanel" id={panelId('view', view)} aria-labelledby={tabId('view', view)}>
+          {view === 'connections' && <ConnectionsView />}
+          {view === 'requests' && <RequestsView />}
+          {view === 'state' && <StateView />}
+          {view === 'scenarios' && <ScenariosView />}
+          {view === 'try-it' && <TryItView />}
+          {view === 'settings' && <SettingsView />}
+        </div>
       </main>
     </div>
   );

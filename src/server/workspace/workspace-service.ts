@@ -15,7 +15,7 @@ import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atom
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { decodeWorkspaceText, decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { newWorkspaceDocument, readWorkspaceFile } from './workspace-file';
+import { newWorkspaceDocument, readWorkspaceFile, workspaceNameFor } from './workspace-file';
 import { describeFsError } from './workspace-fs-errors';
 import { workspaceTemplate } from './workspace-templates';
 
@@ -79,13 +79,17 @@ const STOP_GRACE_MS = 250;
  * when we have nothing unsaved, reports a conflict otherwise); never overwrites a file it could not read.
  * Without a file the world lives in memory until saved as one.
  */
+/** What a world without a name of its own is called until it is saved as a file. */
+const UNTITLED = 'Untitled';
+
 export class WorkspaceService {
   private readonly options: WorkspaceServiceOptions;
   private readonly recent: RecentWorkspaces;
   private readonly listeners = new Set<StatusListener>();
   private readonly detachSources: (() => void)[];
   private file: string | null = null;
-  private name = 'Untitled';
+  /** The world's own name; null until a document gave it one (a world started without a file has none). */
+  private name: string | null = null;
   private description: string | undefined;
   private schemaRef: string | undefined;
   private dirty = false;
@@ -138,7 +142,7 @@ export class WorkspaceService {
   status(): WorkspaceStatus {
     return {
       path: this.file,
-      name: this.name,
+      name: this.shownName(),
       version: WORKSPACE_VERSION,
       dirty: this.dirty,
       saving: this.writing,
@@ -163,7 +167,7 @@ export class WorkspaceService {
     return {
       ...(this.schemaRef !== undefined && { $schema: this.schemaRef }),
       version: WORKSPACE_VERSION,
-      name: this.name,
+      name: this.shownName(),
       ...(this.description !== undefined && { description: this.description }),
       settings: this.settingsToSave(),
       ...this.context.world.definitions({ shared: true }),
@@ -221,11 +225,13 @@ export class WorkspaceService {
   }
 
   /**
-   * The world an engine starts with when it has no file: a template, in memory, with nothing unsaved (saving it
-   * is a choice, not a loss to warn about).
+   * The world an engine starts with when it has no file: a template, in memory, untitled, with nothing unsaved
+   * (saving it is a choice, not a loss to warn about).
    */
   startWith(template: WorkspaceTemplate): void {
     this.apply(WorkspaceSchema.parse(workspaceTemplate(template, this.options.now())), null);
+    // The template's name is not the world's own: saved as a file, it is named after the file.
+    this.name = null;
     this.emit();
   }
 
@@ -280,11 +286,21 @@ export class WorkspaceService {
     return this.status();
   }
 
-  /** Writes the world to `path` and makes that the workspace file from now on. */
+  /**
+   * Writes the world to `path` and makes that the workspace file from now on. A world without a name of its own
+   * takes the file's (`shop.agui.json` → `shop`), in the file too; if the write fails it stays unnamed.
+   */
   async saveAs(path: string): Promise<WorkspaceStatus> {
     const file = resolve(path);
+    const unnamed = this.name === null;
+    if (unnamed) this.name = workspaceNameFor(file);
     this.clearAutosave();
-    await this.enqueueWrite(file, true);
+    try {
+      await this.enqueueWrite(file, true);
+    } catch (error) {
+      if (unnamed) this.name = null;
+      throw error;
+    }
     this.attachFile(file, this.knownHash);
     await this.remember();
     this.emit();
@@ -321,6 +337,10 @@ export class WorkspaceService {
   }
 
   // ——— internals ————————————————————————————————————————————————————————————
+
+  private shownName(): string {
+    return this.name ?? UNTITLED;
+  }
 
   private async createAt(file: string, template: WorkspaceTemplate, name: string | undefined): Promise<void> {
     const workspace = newWorkspaceDocument(file, template, this.options.now(), name);
@@ -631,7 +651,7 @@ export class WorkspaceService {
   }
 
   private async remember(): Promise<void> {
-    if (this.file) await this.recent.add({ path: this.file, name: this.name, openedAt: this.options.now() });
+    if (this.file) await this.recent.add({ path: this.file, name: this.shownName(), openedAt: this.options.now() });
   }
 
   private setError(error: WorkspaceError): void {

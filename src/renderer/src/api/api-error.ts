@@ -25,18 +25,36 @@ export class ApiError extends Error {
   }
 }
 
-/** A readable one-liner for any `{detail}` shape: a string, a FastAPI issue list, or a workspace problem. */
+/** Where a 422 issue is, as a person reads it: `agora.users[0].email` (the body itself is not named). */
+export function issuePlace(loc: readonly (string | number)[]): string {
+  const parts = loc[0] === 'body' ? loc.slice(1) : loc;
+  return parts.reduce<string>(
+    (place, part) => (typeof part === 'number' ? `${place}[${part}]` : place ? `${place}.${part}` : part),
+    '',
+  );
+}
+
+/**
+ * What the engine said, readably, for any `{detail}` shape: a string; a FastAPI issue list (one `place: msg` per
+ * line); or a problem object with a `message` (workspace failures name the file and what is wrong with it).
+ */
 export function describeDetail(status: number, body: unknown): string {
   const detail = (body as { detail?: unknown } | null)?.detail;
-  if (typeof detail === 'string') return detail;
-  if (Array.isArray(detail))
-    return (detail as ValidationIssue[])
-      .map((issue) => `${issue.loc.filter((part) => part !== 'body').join('.') || 'body'}: ${issue.msg}`)
-      .join('; ');
-  // The workspace routes answer a WorkspaceProblem, whose message names the file and what went wrong.
-  const message = (detail as { message?: unknown } | null)?.message;
-  if (typeof message === 'string') return message;
-  return `The engine answered ${status}`;
+  if (typeof detail === 'string' && detail.trim()) return detail;
+  if (Array.isArray(detail) && detail.length > 0)
+    return (detail as Partial<ValidationIssue>[])
+      .map((issue) => {
+        const place = Array.isArray(issue.loc) ? issuePlace(issue.loc) : '';
+        const msg = typeof issue.msg === 'string' ? issue.msg : 'not accepted';
+        return place ? `${place}: ${msg}` : msg;
+      })
+      .join('\n');
+  if (detail && typeof detail === 'object') {
+    const { message, problem } = detail as { message?: unknown; problem?: unknown };
+    if (typeof message === 'string' && message.trim()) return message;
+    if (typeof problem === 'string' && problem.trim()) return problem;
+  }
+  return `The engine answered ${status} without saying why`;
 }
 
 /** What to show for an error caught anywhere in the console. */

@@ -1,7 +1,7 @@
 import type { FrameRecord } from '../../../shared/connections';
 import type { FeedItem } from '../../../shared/control-api';
 import { ApiError, errorMessage } from '../api/api-error';
-import { resolveConsoleAccess } from '../api/console-token';
+import { onTokenInAddress, resolveConsoleAccess } from '../api/console-token';
 import { api, configureApi } from '../api/control-client';
 import { LiveFeed } from '../api/live-feed';
 import { removeConnections, useConnectionsStore } from './connections-store';
@@ -21,6 +21,7 @@ let feed: LiveFeed | undefined;
 let unsubscribeSelection: (() => void) | undefined;
 
 export async function startConsole(): Promise<void> {
+  onTokenInAddress((token) => void connectWithToken(window.location.origin, token));
   const access = await resolveConsoleAccess();
   if (!access.token) {
     useServerStore.setState({ access: 'no-token', accessProblem: null });

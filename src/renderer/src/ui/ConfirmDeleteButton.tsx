@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useEscapeToClose } from './use-escape';
 
 interface ConfirmDeleteButtonProps {
   onConfirm(): void;
@@ -8,10 +9,11 @@ interface ConfirmDeleteButtonProps {
   small?: boolean;
 }
 
-/** "Delete…" that asks once more in place — Delete / Keep — instead of a modal dialog. */
+/** "Delete…" that asks once more in place — Delete / Keep (or Esc) — instead of a modal dialog. */
 export function ConfirmDeleteButton({ onConfirm, busy = false, question, small = false }: ConfirmDeleteButtonProps) {
   const [confirming, setConfirming] = useState(false);
   const size = small ? ' small' : '';
+  useEscapeToClose(() => setConfirming(false), confirming);
   if (!confirming)
     return (
       <button type="button" className={`danger${size}`} onClick={() => setConfirming(true)}>

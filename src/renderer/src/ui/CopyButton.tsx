@@ -1,7 +1,31 @@
 import { useEffect, useState } from 'react';
 
+/** Two overlapping sheets: the copy icon for compact buttons. */
+function CopyIcon() {
+  return (
+    <svg width="13" height="13" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <rect x="5" y="5" width="9" height="9" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <path
+        d="M11 3.5V3a1 1 0 0 0-1-1H3a1 1 0 0 0-1 1v7a1 1 0 0 0 1 1h.5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+      />
+    </svg>
+  );
+}
+
+interface CopyButtonProps {
+  value: string;
+  /** What is copied, for the button's name: "Copy {label}". */
+  label: string;
+  text?: string;
+  /** An icon instead of the word (the name stays "Copy {label}"). */
+  compact?: boolean;
+}
+
 /** Copies `value`; says so for a moment, or says why it could not. */
-export function CopyButton({ value, label, text = 'Copy' }: { value: string; label: string; text?: string }) {
+export function CopyButton({ value, label, text = 'Copy', compact = false }: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -16,15 +40,17 @@ export function CopyButton({ value, label, text = 'Copy' }: { value: string; lab
       setState('failed');
     }
   };
+  const said = state === 'copied' ? 'Copied' : state === 'failed' ? 'No clipboard' : text;
+  const mark = state === 'copied' ? '✓' : '✕';
   return (
     <button
       type="button"
-      className="small"
+      className={compact ? 'small icon' : 'small'}
       onClick={copy}
       aria-label={`Copy ${label}`}
-      title={state === 'failed' ? 'The clipboard is not available here: select the text instead' : undefined}
+      title={state === 'failed' ? 'The clipboard is not available here: select the text instead' : `Copy ${label}`}
     >
-      {state === 'copied' ? 'Copied' : state === 'failed' ? 'No clipboard' : text}
+      {!compact ? said : state === 'idle' ? <CopyIcon /> : <span aria-hidden="true">{mark}</span>}
     </button>
   );
 }

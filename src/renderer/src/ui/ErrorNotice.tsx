@@ -3,7 +3,7 @@ export function ErrorNotice({ error, onDismiss }: { error: string | null; onDism
   if (!error) return null;
   return (
     <div className="notice error row" role="alert">
-      <span className="spacer">{error}</span>
+      <span className="spacer error-text">{error}</span>
       {onDismiss && (
         <button type="button" className="ghost small" onClick={onDismiss} aria-label="Dismiss error">
           ✕

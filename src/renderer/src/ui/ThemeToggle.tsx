@@ -1,19 +1,20 @@
 import { type ThemeChoice, useTheme } from './theme';
 
 const NEXT: Record<ThemeChoice, ThemeChoice> = { system: 'dark', dark: 'light', light: 'system' };
-const LABEL: Record<ThemeChoice, string> = { system: 'Theme: system', dark: 'Theme: dark', light: 'Theme: light' };
+const ICON: Record<ThemeChoice, string> = { system: '◐', dark: '☾', light: '☀' };
 
+/** Cycles system → dark → light; an icon, so the status bar keeps to one line. */
 export function ThemeToggle() {
   const [choice, choose] = useTheme();
   return (
     <button
       type="button"
-      className="ghost small"
+      className="ghost small icon"
       onClick={() => choose(NEXT[choice])}
-      title="Theme: system, dark or light"
+      title={`Theme: ${choice} (click for ${NEXT[choice]})`}
       aria-label={`Theme: ${choice}`}
     >
-      {LABEL[choice]}
+      <span aria-hidden="true">{ICON[choice]}</span>
     </button>
   );
 }

@@ -11,10 +11,23 @@ export function formatCount(count: number, singular: string, plural = `${singula
   return `${count.toLocaleString('en')} ${count === 1 ? singular : plural}`;
 }
 
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** `21:23:05.042`, local time: frames and requests, where the day is plain. */
 export function formatClock(unixMs: number): string {
   const date = new Date(unixMs);
-  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+/**
+ * `2026-12-01 21:23:05`, local time: one unambiguous format (year first, 24 hours) wherever a date is shown.
+ * Takes epoch milliseconds or an ISO timestamp; what is not a date is shown as it came.
+ */
+export function formatDateTime(at: number | string): string {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return String(at);
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
 export function formatAge(sinceMs: number, nowMs: number): string {

@@ -1,29 +1,35 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
+const CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 const STORAGE_KEY = 'agui-console-theme';
+const darkMedia = () => window.matchMedia('(prefers-color-scheme: dark)');
 
-function systemTheme(): 'light' | 'dark' {
-  return window.matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+function storedChoice(): ThemeChoice {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  return CHOICES.find((choice) => choice === stored) ?? 'system';
+}
+
+function applyTheme(choice: ThemeChoice): void {
+  document.documentElement.dataset.theme = choice === 'system' ? (darkMedia().matches ? 'dark' : 'light') : choice;
+}
+
+/**
+ * Applies the theme before anything renders — the token screen too — and follows the system while the choice is
+ * "system". Called once at start.
+ */
+export function startTheme(): void {
+  applyTheme(storedChoice());
+  darkMedia().addEventListener('change', () => applyTheme(storedChoice()));
 }
 
 /** The theme follows the system unless a person chose one; the choice is kept in localStorage. */
 export function useTheme(): [ThemeChoice, (choice: ThemeChoice) => void] {
-  const [choice, setChoice] = useState<ThemeChoice>(
-    () => (localStorage.getItem(STORAGE_KEY) as ThemeChoice | null) ?? 'system',
-  );
-  useEffect(() => {
-    const apply = () => {
-      document.documentElement.dataset.theme = choice === 'system' ? systemTheme() : choice;
-    };
-    apply();
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
-    media.addEventListener('change', apply);
-    return () => media.removeEventListener('change', apply);
-  }, [choice]);
+  const [choice, setChoice] = useState(storedChoice);
   const choose = (next: ThemeChoice) => {
     localStorage.setItem(STORAGE_KEY, next);
     setChoice(next);
+    applyTheme(next);
   };
   return [choice, choose];
 }

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { rememberToken } from '../../api/console-token';
+import { rememberToken, tokenFromPaste } from '../../api/console-token';
 import { connectWithToken } from '../../stores/console-sync';
 import { useServerStore } from '../../stores/server-store';
 
@@ -19,7 +19,7 @@ export function AccessScreen() {
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const value = token.trim().replace(/^.*#token=/, '');
+    const value = tokenFromPaste(token);
     if (!value) return;
     setBusy(true);
     rememberToken(value);
@@ -28,14 +28,14 @@ export function AccessScreen() {
   };
   if (access === 'resolving')
     return (
-      <div className="gate">
+      <main className="gate">
         <h1>
           <span className="spinner" /> {HEADINGS.resolving}
         </h1>
-      </div>
+      </main>
     );
   return (
-    <div className="gate" data-testid="access-screen">
+    <main className="gate" data-testid="access-screen">
       <h1>{HEADINGS[access]}</h1>
       {problem && <div className="notice error">{problem}</div>}
       {access === 'unreachable' ? (
@@ -65,6 +65,6 @@ export function AccessScreen() {
           {busy ? 'Checking…' : 'Open console'}
         </button>
       </form>
-    </div>
+    </main>
   );
 }

@@ -72,10 +72,13 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
   });
 
   const open = connection.state === 'open';
+  // With the drawer open it runs the full height on the right; timeline, frames and inspector stack on the left.
   return (
-    <div className="connection-detail">
+    <div className={`connection-detail${drawerOpen ? ' with-drawer' : ''}`}>
       <div className="panel connection-header">
-        <h2 className="mono">{connection.id}</h2>
+        <h2 className="mono" title={connection.id}>
+          {connection.id}
+        </h2>
         <div className="facts">
           <span>
             path <strong>{connection.path}</strong>
@@ -115,6 +118,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
         <button
           type="button"
           className={drawerOpen ? '' : 'primary'}
+          aria-expanded={drawerOpen}
           onClick={() => setDrawerOpen(!drawerOpen)}
           disabled={!open && !drawerOpen}
           title={open ? 'Push events into this connection, run macros, close it' : 'This connection is closed'}
@@ -122,35 +126,35 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           {drawerOpen ? 'Hide inject' : 'Inject…'}
         </button>
       </div>
-      <div className="panel">
-        <div className="panel-header">
-          <h2>Run timeline</h2>
-          <select
-            aria-label="Timeline scope"
-            value={String(scope)}
-            onChange={(event) => {
-              const value = event.target.value;
-              setScope(value === 'latest' || value === 'all' ? value : Number(value));
-            }}
-          >
-            <option value="latest">Latest run</option>
-            {runs.map((run, index) => (
-              <option key={run.seq} value={run.seq}>
-                Run {index + 1} · {run.label.replace(/^run /, '').slice(0, 8)}
-                {run.end === null ? ' (open)' : ''}
-              </option>
-            ))}
-            <option value="all">All runs</option>
-          </select>
-          <span className="spacer" />
-          <TimelineLegend />
+      <div className="connection-panes">
+        <div className="panel timeline-panel">
+          <div className="panel-header">
+            <h2>Run timeline</h2>
+            <select
+              aria-label="Timeline scope"
+              value={String(scope)}
+              onChange={(event) => {
+                const value = event.target.value;
+                setScope(value === 'latest' || value === 'all' ? value : Number(value));
+              }}
+            >
+              <option value="latest">Latest run</option>
+              {runs.map((run, index) => (
+                <option key={run.seq} value={run.seq}>
+                  Run {index + 1} · {run.label.replace(/^run /, '').slice(0, 8)}
+                  {run.end === null ? ' (open)' : ''}
+                </option>
+              ))}
+              <option value="all">All runs</option>
+            </select>
+            <span className="spacer" />
+            <TimelineLegend />
+          </div>
+          <div className="timeline-body">
+            <RunTimeline timeline={timeline} onPick={pick} />
+          </div>
         </div>
-        <div style={{ padding: '0 10px 8px' }}>
-          <RunTimeline timeline={timeline} onPick={pick} />
-        </div>
-      </div>
-      <div className={`connection-main${drawerOpen ? ' with-drawer' : ''}`}>
-        <div className="panel">
+        <div className="panel stream-panel">
           <div className="panel-header stream-toolbar">
             <h2>Frames</h2>
             <select
@@ -191,8 +195,8 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           />
         </div>
         <FrameInspector frame={inspected} />
-        {drawerOpen && <InjectDrawer connection={connection} onClose={() => setDrawerOpen(false)} />}
       </div>
+      {drawerOpen && <InjectDrawer connection={connection} onClose={() => setDrawerOpen(false)} />}
     </div>
   );
 }

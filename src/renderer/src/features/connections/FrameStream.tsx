@@ -65,6 +65,8 @@ export function FrameStream({ rows, cursorSeq, inspectedSeq, follow, onFollowCha
       onPointerDown={onPointerDown}
       role="listbox"
       aria-label="Frames"
+      // Focusable itself (rows are reached with j/k), so the keyboard can scroll it.
+      tabIndex={0}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualizer.getVirtualItems().map((item) => {

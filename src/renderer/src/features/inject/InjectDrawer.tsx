@@ -1,54 +1,71 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { useConnectionsStore } from '../../stores/connections-store';
+import { panelId, TabList, tabId } from '../../ui/TabList';
+import { useEscapeToClose } from '../../ui/use-escape';
+import { useReturnFocus } from '../../ui/use-return-focus';
 import { DeliveryControls } from '../connections/DeliveryControls';
 import { CloseConnectionForm } from './CloseConnectionForm';
 import { EventComposer } from './EventComposer';
 import { MacroPanel } from './MacroPanel';
 
 const TABS = [
-  ['event', 'Event'],
-  ['macros', 'Macros'],
-  ['socket', 'Socket'],
+  { name: 'event', title: 'Event' },
+  { name: 'macros', title: 'Macros' },
+  { name: 'socket', title: 'Socket' },
 ] as const;
-type Tab = (typeof TABS)[number][0];
+type Tab = (typeof TABS)[number]['name'];
 
-/** Provoke any situation by hand: events, macros, delivery delays, closing. */
+/**
+ * Provoke any situation by hand: events, macros, delivery delays, closing. The drawer runs the full height beside
+ * the frames; the shown tab fills it (the event editor grows and shrinks so Send stays in sight) and scrolls on its
+ * own. Esc closes it and gives the focus back to what opened it.
+ */
 export function InjectDrawer({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
   const [tab, setTab] = useState<Tab>('event');
   const byId = useConnectionsStore((state) => state.byId);
   const openCount = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
+  const drawer = useRef<HTMLElement>(null);
+  const group = `inject-${connection.id}`;
+  useEscapeToClose(onClose);
+  useReturnFocus(drawer, () => document.getElementById(tabId(group, tab)));
+  const panel = (name: Tab) => ({
+    id: panelId(group, name),
+    role: 'tabpanel',
+    'aria-labelledby': tabId(group, name),
+    // Hidden, not unmounted: what was typed in one tab survives a look at another.
+    hidden: tab !== name,
+  });
   return (
-    <aside className="panel drawer" aria-label="Inject" data-testid="inject-drawer">
+    <section ref={drawer} className="panel drawer" aria-label="Inject" data-testid="inject-drawer">
       <div className="panel-header">
         <h2>Inject</h2>
         {connection.state !== 'open' && <span className="badge">connection {connection.state}</span>}
         <span className="spacer" />
-        <button type="button" className="ghost small" onClick={onClose} aria-label="Close inject drawer">
+        <button
+          type="button"
+          className="ghost small"
+          onClick={onClose}
+          aria-label="Close inject drawer"
+          title="Close (Esc)"
+        >
           ✕
         </button>
       </div>
-      <div className="tabs" role="tablist">
-        {TABS.map(([name, title]) => (
-          <button key={name} type="button" role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
-            {title}
-          </button>
-        ))}
-      </div>
-      {/* Hidden, not unmounted: what was typed in one tab survives a look at another. */}
-      <div hidden={tab !== 'event'}>
+      <TabList<Tab> group={group} label="Inject" className="tabs" tabs={TABS} selected={tab} onSelect={setTab} />
+      <div className="drawer-tab fill" {...panel('event')}>
         <EventComposer connection={connection} openCount={openCount} />
       </div>
-      <div hidden={tab !== 'macros'}>
+      <div className="drawer-tab" {...panel('macros')}>
         <MacroPanel connectionId={connection.id} />
       </div>
-      <div hidden={tab !== 'socket'}>
+      <div className="drawer-tab" {...panel('socket')}>
         <section>
           <h2>Delivery</h2>
           <DeliveryControls connection={connection} />
         </section>
         <CloseConnectionForm connection={connection} />
       </div>
-    </aside>
+    </section>
   );
 }

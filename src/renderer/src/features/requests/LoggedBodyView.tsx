@@ -1,5 +1,6 @@
 import type { LoggedBody } from '../../../../shared/request-log';
 import { formatBytes } from '../../ui/format';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 
 function pretty(text: string): string {
   try {
@@ -9,7 +10,8 @@ function pretty(text: string): string {
   }
 }
 
-export function LoggedBodyView({ body, testId }: { body: LoggedBody | null; testId: string }) {
+/** A logged body, pretty when it is JSON; a long one scrolls in its own box (which takes the focus to scroll). */
+export function LoggedBodyView({ body, label, testId }: { body: LoggedBody | null; label: string; testId: string }) {
   if (!body || body.size === 0) return <div className="faint">No body</div>;
   if (body.evicted)
     return (
@@ -23,9 +25,11 @@ export function LoggedBodyView({ body, testId }: { body: LoggedBody | null; test
         {formatBytes(body.size)}
         {body.truncated && ' — truncated in the log (see Settings → Body bytes logged)'}
       </span>
-      <pre className="body" data-testid={testId}>
-        {pretty(body.text)}
-      </pre>
+      <ScrollRegion label={label} className="logged-body">
+        <pre className="body" data-testid={testId}>
+          {pretty(body.text)}
+        </pre>
+      </ScrollRegion>
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { RequestLogEntry } from '../../../../shared/request-log';
 import { useServerStore } from '../../stores/server-store';
 import { CopyButton } from '../../ui/CopyButton';
 import { formatClock } from '../../ui/format';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 import { curlCommand } from './curl';
 import { HeaderList } from './HeaderList';
 import { LoggedBodyView } from './LoggedBodyView';
@@ -14,26 +15,28 @@ export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
     <div className="panel" data-testid="request-detail">
       <div className="panel-header">
         <span className="method">{entry.method}</span>
-        <code className="spacer">
-          {entry.path}
-          {entry.query ? `?${entry.query}` : ''}
-        </code>
+        <h2 className="spacer request-path">
+          <code>
+            {entry.path}
+            {entry.query ? `?${entry.query}` : ''}
+          </code>
+        </h2>
         <StatusCode status={entry.status} />
         <CopyButton value={curlCommand(entry, origin)} label="as curl" text="Copy as curl" />
       </div>
-      <div className="panel-body stack">
+      <ScrollRegion label="Request detail" className="panel-body stack">
         <div className="faint">
           {formatClock(entry.at)} · {entry.durationMs.toFixed(1)} ms · from {entry.remoteAddress}
         </div>
         <h3>Request headers</h3>
         <HeaderList headers={entry.requestHeaders} />
         <h3>Request body</h3>
-        <LoggedBodyView body={entry.requestBody} testId="request-body" />
+        <LoggedBodyView body={entry.requestBody} label="Request body" testId="request-body" />
         <h3>Response headers</h3>
         <HeaderList headers={entry.responseHeaders} />
         <h3>Response body</h3>
-        <LoggedBodyView body={entry.responseBody} testId="response-body" />
-      </div>
+        <LoggedBodyView body={entry.responseBody} label="Response body" testId="response-body" />
+      </ScrollRegion>
     </div>
   );
 }

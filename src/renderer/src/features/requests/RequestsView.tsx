@@ -12,6 +12,7 @@ import { RequestDetailLoader } from './RequestDetailLoader';
 import { StatusCode } from './StatusCode';
 
 const ROW_HEIGHT = 28;
+const rowId = (id: number) => `request-row-${id}`;
 
 /** The mocked REST API's log, newest first, with the selected request in detail. */
 export function RequestsView() {
@@ -48,17 +49,18 @@ export function RequestsView() {
     overscan: 10,
   });
   const select = (id: number) => useRequestsStore.setState({ selectedId: id });
+  const move = (delta: 1 | -1) => {
+    const at = visible.findIndex((entry) => entry.id === cursor);
+    const next = visible[Math.max(0, Math.min(visible.length - 1, at + delta))];
+    if (next) {
+      setCursor(next.id);
+      virtualizer.scrollToIndex(visible.indexOf(next));
+    }
+  };
 
   useListKeys({
     focusFilter: () => filterInput.current?.focus(),
-    move: (delta) => {
-      const at = visible.findIndex((entry) => entry.id === cursor);
-      const next = visible[Math.max(0, Math.min(visible.length - 1, at + delta))];
-      if (next) {
-        setCursor(next.id);
-        virtualizer.scrollToIndex(visible.indexOf(next));
-      }
-    },
+    move,
     inspect: () => cursor !== null && select(cursor),
   });
 
@@ -92,7 +94,21 @@ export function RequestsView() {
             with their headers and bodies.
           </div>
         ) : (
-          <div ref={scroller} style={{ overflow: 'auto', flex: 1 }} role="listbox" aria-label="Requests">
+          <div
+            ref={scroller}
+            className="request-list"
+            role="listbox"
+            aria-label="Requests"
+            // Focusable itself (the rows are many): ↑/↓ as j/k move the cursor, Enter opens the request.
+            tabIndex={0}
+            aria-activedescendant={cursor !== null && visible.some((e) => e.id === cursor) ? rowId(cursor) : undefined}
+            onKeyDown={(event) => {
+              const delta = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
+              if (delta === 0) return;
+              event.preventDefault();
+              move(delta);
+            }}
+          >
             <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const entry = visible[item.index];
@@ -102,6 +118,7 @@ export function RequestsView() {
                   // biome-ignore lint/a11y/useKeyWithClickEvents: j/k and Enter work on the whole list
                   <div
                     key={entry.id}
+                    id={rowId(entry.id)}
                     role="option"
                     aria-selected={entry.id === selectedId}
                     className={`frame-row request-row${entry.id === cursor ? ' cursor' : ''}`}

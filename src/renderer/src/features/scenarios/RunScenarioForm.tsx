@@ -4,14 +4,10 @@ import { sortConnections, useConnectionsStore } from '../../stores/connections-s
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
+import { SPEED_HINT, speedLabel } from '../settings/speed-words';
 
-/** Delay multipliers: smaller is faster. */
-const SPEEDS = [
-  [1, '1× (as written)'],
-  [0.5, '2× faster'],
-  [0.25, '4× faster'],
-  [0, 'instant'],
-] as const;
+/** Values of the speed setting, which multiplies delays: smaller is faster. */
+const SPEEDS = [2, 1, 0.5, 0.25, 0];
 
 /** Plays a scenario on an open connection of the person's choosing. */
 export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
@@ -53,12 +49,11 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
             value={String(speed)}
             disabled={changeSpeed.busy}
             onChange={(event) => changeSpeed.run(Number(event.target.value))}
-            title="The engine's speed setting: it applies to every scenario"
+            title={`The engine's speed setting, for every scenario. ${SPEED_HINT}`}
           >
-            {!SPEEDS.some(([value]) => value === speed) && <option value={String(speed)}>{speed}× delays</option>}
-            {SPEEDS.map(([value, label]) => (
+            {[...(SPEEDS.includes(speed) ? [] : [speed]), ...SPEEDS].map((value) => (
               <option key={value} value={String(value)}>
-                {label}
+                {speedLabel(value)}
               </option>
             ))}
           </select>

@@ -35,37 +35,40 @@ export function ScenariosView() {
             <span className="spinner" /> Loading scenarios…
           </div>
         )}
-        <table className="grid" aria-label="Scenarios">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Triggers</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((scenario) => (
-              <tr
-                key={scenario.id}
-                aria-selected={scenario.id === selectedId}
-                onClick={() => {
-                  setCreating(false);
-                  useScenariosStore.setState({ selectedId: scenario.id });
-                }}
-                title={scenario.description}
-              >
-                <td>
-                  <div>{scenario.name}</div>
-                  <div className="faint mono" style={{ fontSize: 11 }}>
-                    {scenario.id}
-                  </div>
-                </td>
-                <td style={{ whiteSpace: 'normal' }}>
-                  <TriggerSummary triggers={scenario.triggers} />
-                </td>
+        <div className="table-scroll fill">
+          <table className="grid" aria-label="Scenarios">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Triggers</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((scenario) => (
+                <tr
+                  key={scenario.id}
+                  aria-selected={scenario.id === selectedId}
+                  onClick={() => {
+                    setCreating(false);
+                    useScenariosStore.setState({ selectedId: scenario.id });
+                  }}
+                  title={scenario.description}
+                >
+                  <td>
+                    {/* The keyboard's way to the row: Tab to it, Enter or Space picks it (the click reaches the row). */}
+                    <button type="button" className="row-button" aria-current={scenario.id === selectedId}>
+                      {scenario.name}
+                    </button>
+                    <div className="faint mono small-text">{scenario.id}</div>
+                  </td>
+                  <td className="wrap">
+                    <TriggerSummary triggers={scenario.triggers} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </div>
       {selected || creating ? (
         <ScenarioEditor key={selected?.id ?? 'new'} scenario={selected} />

@@ -5,6 +5,9 @@ import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { SETTING_GROUPS } from './setting-fields';
+import { settingProblem } from './setting-problems';
+
+const FIELDS = new Map(SETTING_GROUPS.flatMap((group) => group.fields.map((field) => [field.key, field] as const)));
 
 type Drafts = Partial<Record<keyof ServerSettings, string>>;
 
@@ -28,13 +31,22 @@ export function SettingsView() {
   const patch = useMemo(
     () =>
       Object.fromEntries(
-        Object.entries(drafts).map(([key, value]) => [key, value === '' ? Number.NaN : Number(value)]),
+        Object.entries(drafts).map(([key, value]) => {
+          // Text settings (the agent path) stay text; an empty number field is no number.
+          if (FIELDS.get(key as keyof ServerSettings)?.step === 0) return [key, value];
+          return [key, value === '' ? Number.NaN : Number(value)];
+        }),
       ),
     [drafts],
   );
   const checked = ServerSettingsPatchSchema.safeParse(patch);
   const problems = new Map(
-    checked.success ? [] : checked.error.issues.map((issue) => [String(issue.path[0] ?? ''), issue.message] as const),
+    checked.success
+      ? []
+      : checked.error.issues.map((issue) => {
+          const key = String(issue.path[0] ?? '');
+          return [key, settingProblem(issue, FIELDS.get(key as keyof ServerSettings))] as const;
+        }),
   );
   const dirty = Object.keys(drafts).length > 0;
   if (!settings) return null;

@@ -1,4 +1,5 @@
 import type { ServerSettings } from '../../../../shared/settings';
+import { SPEED_HINT } from './speed-words';
 
 export interface SettingField {
   key: keyof ServerSettings;
@@ -19,7 +20,7 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
         label: 'Scenario speed',
         unit: '×',
         step: 0.1,
-        hint: 'Multiplies every scripted delay: 0 plays without waiting, 2 is twice as slow.',
+        hint: SPEED_HINT,
       },
       {
         key: 'approvalTimeoutMs',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../../api/control-client';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
+import { useEscapeToClose } from '../../ui/use-escape';
 
 /** Puts the seed data back, after saying what that throws away. */
 export function ResetStateButton() {
@@ -10,6 +11,7 @@ export function ResetStateButton() {
     await api.resetState();
     setConfirming(false);
   });
+  useEscapeToClose(() => setConfirming(false), confirming);
   if (!confirming)
     return (
       <button type="button" className="danger" onClick={() => setConfirming(true)}>

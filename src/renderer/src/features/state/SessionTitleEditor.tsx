@@ -4,6 +4,7 @@ import { SESSION_TITLE_MAX } from '../../../../shared/agora-model';
 import { api } from '../../api/control-client';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { formatDateTime } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 
 interface SessionTitleEditorProps {
@@ -48,7 +49,7 @@ export function SessionTitleEditor({ session, selected, onSelect, onDelete }: Se
       <div className="row faint" style={{ fontSize: 12 }}>
         <span className="mono">{session.sessionId}</span>
         <span>· {session.messageCount} messages</span>
-        <span>· {new Date(session.lastActivity).toLocaleString()}</span>
+        <span>· {formatDateTime(session.lastActivity)}</span>
         <span className="spacer" />
         <button type="button" className="small" aria-pressed={selected} onClick={onSelect}>
           History

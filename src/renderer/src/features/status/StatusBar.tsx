@@ -12,7 +12,10 @@ const FEED_LABEL = {
   unauthorized: ['danger', 'Unauthorized'],
 } as const;
 
-/** Always visible: is the engine there, where to point a client, how many sockets are open. */
+/**
+ * Always visible, on one line: is the engine there, where to point a client, the workspace, how many sockets are
+ * open. When the window is narrow the addresses give way first (cut with an ellipsis; copied whole).
+ */
 export function StatusBar() {
   const info = useServerStore((state) => state.info);
   const feed = useServerStore((state) => state.feed);
@@ -22,11 +25,11 @@ export function StatusBar() {
   const [tone, label] = FEED_LABEL[feed];
   return (
     <div className="status-bar">
-      <span className="brand">
+      <h1 className="brand">
         <img src="./favicon.svg" alt="" width={16} height={16} />
-        AG-UI Mock Console
-        {info && <span className="faint">v{info.version}</span>}
-      </span>
+        <span className="brand-name">AG-UI Mock Console</span>
+        {info && <span className="faint version">v{info.version}</span>}
+      </h1>
       <span className="status-item" data-testid="engine-state">
         <span className={`dot ${tone}`} />
         <strong>Engine</strong>
@@ -42,12 +45,12 @@ export function StatusBar() {
       </span>
       {info && (
         <>
-          <span className="status-item">
-            HTTP <CopyableValue label="HTTP address" value={info.urls.http} />
+          <span className="status-item address">
+            HTTP <CopyableValue label="HTTP address" value={info.urls.http} compact />
           </span>
           {info.urls.ws && (
-            <span className="status-item">
-              WS <CopyableValue label="WebSocket address" value={info.urls.ws} />
+            <span className="status-item address">
+              WS <CopyableValue label="WebSocket address" value={info.urls.ws} compact />
             </span>
           )}
           {info.packs.map((pack) => (

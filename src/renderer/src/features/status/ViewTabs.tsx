@@ -2,7 +2,9 @@ import { useMemo } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { showView, useNavigationStore, VIEW_TITLES, VIEWS } from '../../stores/navigation-store';
 import { useRequestsStore } from '../../stores/requests-store';
+import { TabList } from '../../ui/TabList';
 
+/** The console's views as tabs (arrow keys move between them); the shown view is their tab panel. */
 export function ViewTabs() {
   const view = useNavigationStore((state) => state.view);
   const byId = useConnectionsStore((state) => state.byId);
@@ -12,14 +14,18 @@ export function ViewTabs() {
     connections: connectionCount,
     requests: requestCount,
   };
+  const tabs = VIEWS.map((name) => ({
+    name,
+    title: (
+      <>
+        {VIEW_TITLES[name]}
+        {counts[name] !== undefined && <span className="count">{counts[name]}</span>}
+      </>
+    ),
+  }));
   return (
-    <div className="nav" role="tablist" aria-label="Views">
-      {VIEWS.map((name) => (
-        <button key={name} type="button" role="tab" aria-selected={view === name} onClick={() => showView(name)}>
-          {VIEW_TITLES[name]}
-          {counts[name] !== undefined && <span className="count">{counts[name]}</span>}
-        </button>
-      ))}
-    </div>
+    <nav className="nav" aria-label="Views">
+      <TabList group="view" label="Views" tabs={tabs} selected={view} onSelect={showView} />
+    </nav>
   );
 }

@@ -1,3 +1,4 @@
+import { AssistantMarkdown } from './AssistantMarkdown';
 import type { TranscriptItem } from './transcript';
 import { answerApproval } from './try-it-session';
 
@@ -9,8 +10,8 @@ export function TranscriptItemView({ item, socketOpen }: { item: TranscriptItem;
     case 'assistant':
       return (
         <div className="bubble assistant" data-testid="assistant-message">
-          {item.text}
-          {item.open && <span className="spinner" style={{ marginLeft: 6 }} />}
+          <AssistantMarkdown text={item.text} />
+          {item.open && <span className="spinner" role="status" aria-label="Streaming" />}
         </div>
       );
     case 'tool':

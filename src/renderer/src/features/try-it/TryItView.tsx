@@ -2,6 +2,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useServerStore } from '../../stores/server-store';
 import { type TryItTransport, useTryItStore } from '../../stores/try-it-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 import { TranscriptItemView } from './TranscriptItemView';
 import { buildTranscript } from './transcript';
 import { clearTranscript, connectWebSocket, disconnectWebSocket, sendPrompt } from './try-it-session';
@@ -45,7 +46,7 @@ export function TryItView() {
   const ready = transport === 'ws' ? status === 'connected' : status !== 'streaming' && httpAvailable !== false;
 
   return (
-    <div className="split" style={{ gridTemplateColumns: 'minmax(320px, 30%) 1fr' }}>
+    <div className="split try-it">
       <div className="panel">
         <div className="panel-header">
           <h2>Try it</h2>
@@ -128,7 +129,7 @@ export function TryItView() {
             Clear
           </button>
         </div>
-        <div className="panel-body">
+        <ScrollRegion label="Conversation" className="panel-body">
           {transcript.length === 0 ? (
             <div className="empty">
               Send a prompt: the agent's reply streams in here, tool calls and approvals included.
@@ -141,7 +142,7 @@ export function TryItView() {
               <div ref={bottom} />
             </div>
           )}
-        </div>
+        </ScrollRegion>
       </div>
     </div>
   );

@@ -3,7 +3,10 @@ import { WORKSPACE_TEMPLATES, type WorkspaceStatus, type WorkspaceTemplate } fro
 import { api } from '../../api/control-client';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { formatDateTime } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
+import { useEscapeToClose } from '../../ui/use-escape';
+import { useReturnFocus } from '../../ui/use-return-focus';
 import { downloadWorkspace, readWorkspaceUpload } from './workspace-download';
 
 type Form = 'none' | 'open' | 'save-as' | 'new';
@@ -25,8 +28,12 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
   const [path, setPath] = useState('');
   const [template, setTemplate] = useState<WorkspaceTemplate>('agora');
   const upload = useRef<HTMLInputElement>(null);
+  const panel = useRef<HTMLDivElement>(null);
   const pathId = useId();
+  const titleId = useId();
   const desktop = window.desktop;
+  useEscapeToClose(onClose);
+  useReturnFocus(panel);
 
   const action = useAction(async (work: () => Promise<WorkspaceStatus | undefined>) => {
     const status = await work();
@@ -55,9 +62,18 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
   };
 
   return (
-    <div className="workspace-panel panel" role="dialog" aria-label="Workspace" data-testid="workspace-panel">
+    <div
+      ref={panel}
+      className="workspace-panel panel"
+      role="dialog"
+      aria-labelledby={titleId}
+      tabIndex={-1}
+      data-testid="workspace-panel"
+    >
       <div className="panel-header row">
-        <strong className="spacer">Workspace</strong>
+        <h2 className="spacer" id={titleId}>
+          Workspace
+        </h2>
         <button type="button" className="ghost small" onClick={onClose} aria-label="Close workspace panel">
           ✕
         </button>
@@ -70,7 +86,7 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
           <dd data-testid="workspace-path">{workspace.path ?? 'none — the world lives in memory until saved'}</dd>
           <dt>Saved</dt>
           <dd>
-            {workspace.lastSavedAt ? new Date(workspace.lastSavedAt).toLocaleString() : 'never'}
+            {workspace.lastSavedAt ? formatDateTime(workspace.lastSavedAt) : 'never'}
             {workspace.dirty ? ' · unsaved changes' : ''}
             {workspace.path ? (workspace.autosave ? ' · autosave on' : ' · autosave paused') : ''}
           </dd>
@@ -191,7 +207,7 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
         <ErrorNotice error={action.error} onDismiss={action.clearError} />
         {workspace.recent.length > 0 && (
           <section className="stack">
-            <strong>Recent</strong>
+            <h3>Recent</h3>
             <ul className="workspace-recent">
               {workspace.recent.map((recent) => (
                 <li key={recent.path}>

@@ -1,0 +1,286 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { AguiSocket } from '../test/helpers/agui-socket';
+import { startTestEngine } from '../test/helpers/engine';
+import { seriousAxeViolations } from './helpers/axe';
+import { launchBrowser } from './helpers/browser';
+import { openConsole, waitUntilLive } from './helpers/console-page';
+
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+/** Generous: these specs audit and measure many views on a machine other work shares. */
+const waitMs = 20_000;
+const THEMES = ['dark', 'light'] as const;
+const PROMPT = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
+
+/** Shows a view as a person would get there; returns when what it shows is there to audit. */
+type Visit = (page: Page) => Promise<void>;
+
+async function showTab(page: Page, name: string | RegExp): Promise<void> {
+  await page.getByRole('tab', { name }).click();
+}
+
+/** Every view, in the states that put the most on screen: lists filled, an item open, forms and errors shown. */
+const VIEWS: [string, Visit][] = [
+  [
+    'connections: a connection, a frame inspected',
+    async (page) => {
+      await showTab(page, /^Connections/);
+      await page.locator('.connection-item').first().click();
+      await page.locator('.frame-row').first().click();
+      await page.getByTestId('frame-inspector').locator('.json-tree').waitFor();
+    },
+  ],
+  [
+    'connections: inject drawer, event tab',
+    async (page) => {
+      await page.getByRole('button', { name: 'Inject…' }).click();
+      await page.getByTestId('event-composer').locator('.cm-content').waitFor();
+    },
+  ],
+  [
+    'connections: inject drawer, macros tab',
+    async (page) => {
+      await page.getByTestId('inject-drawer').getByRole('tab', { name: 'Macros' }).click();
+    },
+  ],
+  [
+    'connections: inject drawer, socket tab',
+    async (page) => {
+      await page.getByTestId('inject-drawer').getByRole('tab', { name: 'Socket' }).click();
+    },
+  ],
+  [
+    'requests: a request open',
+    async (page) => {
+      await showTab(page, /^Requests/);
+      await page.getByRole('listbox', { name: 'Requests' }).getByRole('option').first().click();
+      await page.getByTestId('request-detail').getByTestId('response-body').waitFor();
+    },
+  ],
+  [
+    'state: a history open',
+    async (page) => {
+      await showTab(page, 'State');
+      await page.getByTestId('session-session-koen-bella-rosa').getByRole('button', { name: 'History' }).click();
+      await page.getByTestId('history-editor').getByTestId('history-message-0').waitFor();
+    },
+  ],
+  [
+    'state: a new user, its form with problems',
+    async (page) => {
+      await page.getByRole('button', { name: '+ New user' }).click();
+      await page.getByRole('form', { name: 'New user' }).getByLabel('Email').fill('not an email');
+      await page.getByRole('form', { name: 'New user' }).locator('.field-error').first().waitFor();
+    },
+  ],
+  [
+    'scenarios: one open in the editor',
+    async (page) => {
+      await showTab(page, 'Scenarios');
+      await page.getByRole('table', { name: 'Scenarios' }).getByRole('button', { name: 'Inspectie starten' }).click();
+      await page.getByTestId('scenario-editor').locator('.cm-content').waitFor();
+      await page.getByTestId('scenario-editor').locator('.cm-line').nth(20).waitFor();
+    },
+  ],
+  [
+    'try it: a reply with a tool call',
+    async (page) => {
+      await showTab(page, 'Try it');
+      await page.getByTestId('transcript').getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
+    },
+  ],
+  [
+    'settings: a value refused before saving',
+    async (page) => {
+      await showTab(page, 'Settings');
+      await page.getByLabel('Largest WebSocket frame').fill('10');
+      await page.locator('.field-error').first().waitFor();
+    },
+  ],
+  [
+    'workspace panel: save as',
+    async (page) => {
+      await page.getByTestId('workspace-status').getByRole('button', { name: /▾/ }).click();
+      const panel = page.getByRole('dialog', { name: 'Workspace' });
+      await panel.getByRole('button', { name: 'Save as…' }).click();
+      await panel.getByLabel('Save to').waitFor();
+    },
+  ],
+];
+
+test('axe-core finds nothing serious or critical on any view, in either theme (1280×720)', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs,
+  });
+  await waitUntilLive(page);
+  // Something in every list: a socket with a finished run, a REST request, a Try it conversation.
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask(PROMPT);
+  await ws.waitForRuns(1);
+  assert.equal((await fetch(`${server.url}/users/me`)).status, 200);
+  await showTab(page, 'Try it');
+  await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
+  await page.getByLabel('Prompt').fill(PROMPT);
+  await page.getByRole('button', { name: 'Send prompt' }).click();
+
+  const found: string[] = [];
+  for (const theme of THEMES) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    for (const [name, visit] of VIEWS) {
+      await visit(page);
+      for (const violation of await seriousAxeViolations(page)) found.push(`${theme} · ${name}: ${violation}`);
+      if (name.startsWith('workspace panel')) await page.keyboard.press('Escape');
+    }
+  }
+  assert.deepEqual(found, []);
+  assert.deepEqual(errors, []);
+  ws.socket.close();
+});
+
+test('axe-core finds nothing serious or critical on the token screen, in either theme', async () => {
+  const server = await startTestEngine();
+  for (const theme of THEMES) {
+    const { page, errors } = await openConsole(server, browser, `${server.url}/__console/`, {
+      colorScheme: theme,
+      waitMs,
+    });
+    await page.getByTestId('access-screen').waitFor();
+    assert.equal(await page.locator('html').getAttribute('data-theme'), theme, 'the token screen follows the theme');
+    assert.deepEqual(await seriousAxeViolations(page), [], theme);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test('keyboard: view tabs move with the arrow keys; only the shown one is in the Tab order', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  await waitUntilLive(page);
+  const tabs = page.getByRole('tablist', { name: 'Views' }).getByRole('tab');
+  const selected = page.getByRole('tablist', { name: 'Views' }).locator('[role="tab"][aria-selected="true"]');
+  /** The shown tab has the focus, and its panel is the view shown. */
+  const shown = async (name: RegExp) => {
+    await selected.filter({ hasText: name }).and(page.locator(':focus')).waitFor();
+    const panel = await page.getByRole('tabpanel').getAttribute('aria-labelledby');
+    assert.equal(panel, await selected.getAttribute('id'));
+  };
+
+  await tabs.first().focus();
+  await page.keyboard.press('ArrowRight');
+  await shown(/^Requests/);
+  await page.getByRole('listbox', { name: 'Requests' }).or(page.getByText('No REST requests yet')).waitFor();
+  await page.keyboard.press('End');
+  await shown(/^Settings/);
+  await page.keyboard.press('ArrowRight');
+  await shown(/^Connections/);
+  await page.keyboard.press('ArrowLeft');
+  await shown(/^Settings/);
+  await page.keyboard.press('Home');
+  await shown(/^Connections/);
+  assert.deepEqual(await tabs.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('tabindex'))), [
+    '0',
+    '-1',
+    '-1',
+    '-1',
+    '-1',
+    '-1',
+  ]);
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: user and scenario rows take the focus with Tab and Enter picks them', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  await waitUntilLive(page);
+
+  await page.getByRole('tab', { name: 'State' }).click();
+  await page.getByRole('button', { name: '+ New user' }).focus();
+  await page.keyboard.press('Tab');
+  const users = page.getByRole('table', { name: 'Users' });
+  const firstUser = (await users.getByRole('row').nth(1).getByRole('button').textContent()) ?? '';
+  await users.getByRole('button', { name: firstUser }).and(page.locator(':focus')).waitFor();
+  await page.keyboard.press('Tab');
+  const secondUser = (await users.getByRole('row').nth(2).getByRole('button').textContent()) ?? '';
+  await users.getByRole('button', { name: secondUser }).and(page.locator(':focus')).waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByRole('form', { name: `Edit ${secondUser}` }).waitFor();
+  assert.equal(await users.getByRole('row', { name: new RegExp(secondUser) }).getAttribute('aria-selected'), 'true');
+
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByRole('button', { name: '+ New scenario' }).focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const scenarios = page.getByRole('table', { name: 'Scenarios' });
+  const second = (await scenarios.getByRole('row').nth(2).getByRole('button').textContent()) ?? '';
+  await scenarios.getByRole('button', { name: second }).and(page.locator(':focus')).waitFor();
+  await page.keyboard.press(' ');
+  await page.getByTestId('scenario-editor').getByRole('heading', { name: second }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: the request list takes the focus, arrows move, Enter opens', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  await waitUntilLive(page);
+  for (const path of ['/users/me', '/health']) assert.equal((await fetch(`${server.url}${path}`)).status, 200);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  const list = page.getByRole('listbox', { name: 'Requests' });
+  await list.getByRole('option').nth(1).waitFor();
+  await list.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  const cursor = await list.getAttribute('aria-activedescendant');
+  assert.equal(cursor, await list.getByRole('option').first().getAttribute('id'), 'the newest request, GET /health');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('request-detail').getByRole('heading', { name: '/health' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: Esc closes the inject drawer, the workspace panel and an in-place question, focus goes back', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  await page.locator('.connection-item').first().click();
+
+  const inject = page.getByRole('button', { name: 'Inject…' });
+  await inject.focus();
+  await page.keyboard.press('Enter');
+  const drawer = page.getByTestId('inject-drawer');
+  // The drawer takes the focus on its shown tab; its tabs move with the arrow keys too.
+  await drawer.getByRole('tab', { name: 'Event' }).and(page.locator(':focus')).waitFor();
+  await page.keyboard.press('ArrowRight');
+  await drawer.getByRole('tab', { name: 'Macros', selected: true }).and(page.locator(':focus')).waitFor();
+  await page.keyboard.press('ArrowLeft');
+  await drawer.getByTestId('event-composer').locator('.cm-content').waitFor();
+  // Esc typed in the editor closes the drawer as well (the editor has nothing of its own to close).
+  await drawer.locator('.cm-content').click();
+  await page.keyboard.press('Escape');
+  await drawer.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Inject…' }).and(page.locator(':focus')).waitFor();
+
+  const workspace = page.getByTestId('workspace-status').getByRole('button', { name: /▾/ });
+  await workspace.click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  await panel.waitFor();
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached' });
+  await workspace.and(page.locator(':focus')).waitFor();
+
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByRole('table', { name: 'Scenarios' }).getByRole('button', { name: 'Inspectie starten' }).click();
+  const editor = page.getByTestId('scenario-editor');
+  await editor.getByRole('button', { name: 'Delete…' }).click();
+  await editor.getByRole('button', { name: 'Keep' }).waitFor();
+  await page.keyboard.press('Escape');
+  await editor.getByRole('button', { name: 'Delete…' }).waitFor();
+  assert.equal(await editor.getByRole('button', { name: 'Keep' }).count(), 0);
+  assert.deepEqual(errors, []);
+  ws.socket.close();
+});
