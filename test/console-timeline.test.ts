@@ -163,10 +163,7 @@ test('stream rows: frames grouped under their run, filtered by type and text, em
     '6',
   ]);
   const filter = { ...NO_FRAME_FILTER, types: ['TEXT_MESSAGE_CONTENT'], text: 'bella' };
-  assert.deepEqual(describe(buildStreamRows(list, filter, plainTextMatcher('bella')).rows), [
-    '# Run r1 (1)',
-    '3',
-  ]);
+  assert.deepEqual(describe(buildStreamRows(list, filter, plainTextMatcher('bella')).rows), ['# Run r1 (1)', '3']);
 });
 
 test('when the oldest frames were dropped, nothing before the first kept RUN_STARTED is judged', () => {

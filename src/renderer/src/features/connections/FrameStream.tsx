@@ -95,8 +95,7 @@ export function FrameStream({
     anchor.current = row ? { key: row.key, offset: element.scrollTop - index * ROW_HEIGHT } : null;
     // Scrolled back to the end by the person: follow again.
     const byPerson = performance.now() - personScrolledAt.current < 1000;
-    if (byPerson && element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT)
-      onFollowChange(true);
+    if (byPerson && element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT) onFollowChange(true);
   };
 
   if (rows.length === 0)
