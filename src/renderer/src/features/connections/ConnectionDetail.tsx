@@ -14,7 +14,7 @@ import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spa
 import { useThrottledFrames } from './use-throttled-frames';
 
 /** The timeline is redrawn at most this often: it is rebuilt from every frame kept. */
-const TIMELINE_REFRESH_MS = 1000;
+const TIMELINE_REFRESH_MS = 500;
 
 /** One connection: its facts, run timeline, frame stream, inspector, and the inject drawer. */
 export function ConnectionDetail({ connection }: { connection: ConnectionSummary }) {

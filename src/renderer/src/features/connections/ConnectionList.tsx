@@ -133,52 +133,54 @@ export function ConnectionList({
           </div>
         )}
       </div>
-      <div aria-live="polite" className="new-connections">
-        {anchor.unseen > 0 && (
-          <button type="button" className="small primary" onClick={anchor.showUnseen} data-testid="new-connections">
-            {anchor.unseen === 1 ? '1 new connection' : `${anchor.unseen} new connections`} ↑
-          </button>
-        )}
-      </div>
-      <div
-        className="connection-list"
-        role="listbox"
-        aria-label="Connections"
-        ref={anchor.scroller}
-        onPointerOver={anchor.onPointerOver}
-        onPointerLeave={anchor.onPointerLeave}
-        onScroll={anchor.onScroll}
-      >
-        {live.length === 0 && <div className="empty">No connection matches.</div>}
-        {groupRuns(live).map((run) => {
-          const rows = run.ids.map((id) => {
-            const connection = byId.get(id);
-            return connection ? (
-              <ConnectionRow
-                key={id}
-                connection={connection}
-                selected={id === selectedId}
-                now={connection.state === 'closed' ? 0 : now}
-              />
-            ) : null;
-          });
-          if (run.group === null) return rows;
-          const label = run.group === '' ? 'No thread yet' : run.group;
-          return (
-            <fieldset
-              key={`group-${run.group}`}
-              aria-label={`Thread ${label}`}
-              className="thread-group"
-              data-testid="thread-group"
-            >
-              <div className="thread-header" aria-hidden="true">
-                <span className="mono">{label}</span>
-                <span className="faint">{run.ids.length}</span>
-              </div>
-              {rows}
-            </fieldset>
-          );
-        })}
+      <div className="connection-list-frame">
+        <div aria-live="polite" className="new-connections">
+          {anchor.unseen > 0 && (
+            <button type="button" className="small primary" onClick={anchor.showUnseen} data-testid="new-connections">
+              {anchor.unseen === 1 ? '1 new connection' : `${anchor.unseen} new connections`} ↑
+            </button>
+          )}
+        </div>
+        <div
+          className="connection-list"
+          role="listbox"
+          aria-label="Connections"
+          ref={anchor.scroller}
+          onPointerOver={anchor.onPointerOver}
+          onPointerLeave={anchor.onPointerLeave}
+          onScroll={anchor.onScroll}
+        >
+          {live.length === 0 && <div className="empty">No connection matches.</div>}
+          {groupRuns(live).map((run) => {
+            const rows = run.ids.map((id) => {
+              const connection = byId.get(id);
+              return connection ? (
+                <ConnectionRow
+                  key={id}
+                  connection={connection}
+                  selected={id === selectedId}
+                  now={connection.state === 'closed' ? 0 : now}
+                />
+              ) : null;
+            });
+            if (run.group === null) return rows;
+            const label = run.group === '' ? 'No thread yet' : run.group;
+            return (
+              <fieldset
+                key={`group-${run.group}`}
+                aria-label={`Thread ${label}`}
+                className="thread-group"
+                data-testid="thread-group"
+              >
+                <div className="thread-header" aria-hidden="true">
+                  <span className="mono">{label}</span>
+                  <span className="faint">{run.ids.length}</span>
+                </div>
+                {rows}
+              </fieldset>
+            );
+          })}
+        </div>
       </div>
     </div>
   );
