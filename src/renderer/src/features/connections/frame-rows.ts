@@ -1,6 +1,7 @@
 import type { ConnectionSummary, FrameLogStats, FrameRecord } from '../../../../shared/connections';
 import type { FrameFilter } from '../../stores/frame-view-store';
 import { formatCount } from '../../ui/format';
+import { frameMemo } from './frame-memo';
 import { parsedFrame, stringField } from './parsed-frame';
 
 /** Whether the filter leaves some frames out (the count then says "N of M"). */
@@ -83,16 +84,11 @@ export function socketRows(
   return { before, after };
 }
 
-/** Frame rows are made once per frame and reused by every rebuild (frames never change). */
-const frameRows = new WeakMap<FrameRecord, FrameRow>();
+const ROW = Symbol('frame row');
 
+/** Frame rows are made once per frame and reused by every rebuild (frames never change). */
 function rowOf(frame: FrameRecord): FrameRow {
-  let row = frameRows.get(frame);
-  if (!row) {
-    row = { kind: 'frame', key: `f${frame.seq}`, frame };
-    frameRows.set(frame, row);
-  }
-  return row;
+  return frameMemo(ROW, frame, () => ({ kind: 'frame', key: `f${frame.seq}`, frame }));
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { FrameRecord } from '../../../../shared/connections';
+import { frameMemo } from './frame-memo';
 
 /** Each frame's text is searched up to here: a filter stays quick on frames of megabytes. */
 export const SEARCHED_CHARS = 100_000;
@@ -8,20 +9,22 @@ export function searchedText(frame: FrameRecord): string {
   return frame.text.length > SEARCHED_CHARS ? frame.text.slice(0, SEARCHED_CHARS) : frame.text;
 }
 
+const ANSWER = Symbol('text filter answer');
+
 /**
- * A plain-text filter, in any case: a literal pattern (it cannot backtrack), its answer remembered per frame
- * so only new frames are searched as they arrive.
+ * A plain-text filter, in any case: a literal pattern (it cannot backtrack), its answer kept with each frame
+ * (for the latest filter) so only new frames are searched as they arrive.
  */
 export function plainTextMatcher(text: string): (frame: FrameRecord) => boolean {
   const pattern = new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-  const answers = new WeakMap<FrameRecord, boolean>();
+  const filter = Symbol(text);
   return (frame) => {
-    let answer = answers.get(frame);
-    if (answer === undefined) {
-      answer = pattern.test(searchedText(frame));
-      answers.set(frame, answer);
+    const kept = frameMemo(ANSWER, frame, () => ({ filter: null as symbol | null, matches: false }));
+    if (kept.filter !== filter) {
+      kept.filter = filter;
+      kept.matches = pattern.test(searchedText(frame));
     }
-    return answer;
+    return kept.matches;
   };
 }
 

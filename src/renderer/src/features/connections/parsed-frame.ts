@@ -1,23 +1,20 @@
 import type { FrameRecord } from '../../../../shared/connections';
+import { frameMemo } from './frame-memo';
 
-/** A frame's JSON, parsed once: frames are immutable, so the parse is cached per record. */
-const cache = new WeakMap<FrameRecord, Record<string, unknown> | null>();
+const PARSED = Symbol('parsed frame');
 
+/** A frame's JSON, parsed once: frames are immutable, so the parse is kept with the record. */
 export function parsedFrame(frame: FrameRecord): Record<string, unknown> | null {
-  let parsed = cache.get(frame);
-  if (parsed === undefined) {
-    parsed = null;
-    if (!frame.binary) {
-      try {
-        const value: unknown = JSON.parse(frame.text);
-        if (value && typeof value === 'object' && !Array.isArray(value)) parsed = value as Record<string, unknown>;
-      } catch {
-        // Not JSON: the inspector shows the raw text.
-      }
+  return frameMemo(PARSED, frame, () => {
+    if (frame.binary) return null;
+    try {
+      const value: unknown = JSON.parse(frame.text);
+      return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    } catch {
+      // Not JSON: the inspector shows the raw text.
+      return null;
     }
-    cache.set(frame, parsed);
-  }
-  return parsed;
+  });
 }
 
 export function stringField(event: Record<string, unknown> | null, field: string): string | null {
