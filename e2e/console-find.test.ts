@@ -159,7 +159,7 @@ test('frames: several types, a direction, text or regex; counts say N of M; a ru
 
   // A regular expression (run in a worker), a broken one named, a runaway one stopped without freezing the page.
   const text = page.getByLabel('Filter frames by text');
-  await page.getByRole('button', { name: '.*' }).click();
+  await page.getByRole('button', { name: 'Regular expression' }).click();
   await text.fill('TOOL_CALL_(START|END)');
   await count.filter({ hasText: `${shown.length} of ${kept} frames` }).waitFor();
   await text.fill('TOOL_CALL_(');
@@ -168,7 +168,7 @@ test('frames: several types, a direction, text or regex; counts say N of M; a ru
   await text.fill('(a+)+$');
   await page.locator('.field-problem').filter({ hasText: 'was stopped' }).waitFor();
   // The page answered all along: the pattern ran elsewhere.
-  await page.getByRole('button', { name: '.*' }).click();
+  await page.getByRole('button', { name: 'Regular expression' }).click();
   await text.fill('bella rosa');
   await count.filter({ hasText: /^[1-9]\d* of / }).waitFor();
   await screenshot(page, 'frames-filtered');

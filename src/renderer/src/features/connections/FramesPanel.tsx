@@ -38,12 +38,15 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
     () => evictedFramesRow({ evictedForMemory, droppedForSize }, frames),
     [evictedForMemory, droppedForSize, firstSeq],
   );
-  const { openedAt, closedAt, closeCode, closeReason, lastError } = connection;
+  const { openedAt, closedAt, closeCode, closeReason } = connection;
+  // Every summary the feed brings is a new object: the memo keys on the values.
+  const errorAt = connection.lastError?.at ?? null;
+  const errorMessage = connection.lastError?.message ?? '';
   // biome-ignore lint/correctness/useExhaustiveDependencies: only the first frame matters, not every arrival
-  const socket = useMemo(
-    () => socketRows({ openedAt, closedAt, closeCode, closeReason, lastError }, frames),
-    [openedAt, closedAt, closeCode, closeReason, lastError, firstSeq],
-  );
+  const socket = useMemo(() => {
+    const lastError = errorAt === null ? null : { at: errorAt, message: errorMessage };
+    return socketRows({ openedAt, closedAt, closeCode, closeReason, lastError }, frames);
+  }, [openedAt, closedAt, closeCode, closeReason, errorAt, errorMessage, firstSeq]);
   const filtering = isFiltering(filter);
   const rows = useMemo((): StreamRow[] => {
     const head: StreamRow[] = evictedRow ? [evictedRow] : [];
@@ -123,6 +126,7 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
             type="button"
             className="small"
             aria-pressed={filter.regex}
+            aria-label="Regular expression"
             onClick={() => change({ regex: !filter.regex })}
             title="Match the text as a regular expression (JavaScript syntax, any case)"
           >
@@ -141,7 +145,7 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
           </button>
         )}
         <span className="spacer" />
-        <span className="faint" data-testid="frame-count" aria-live="off">
+        <span className="faint" data-testid="frame-count">
           {filtering ? `${built.matched} of ${frames.length} frames` : `${frames.length} frames`}
           {text.searching ? ' · searching…' : ''}
         </span>

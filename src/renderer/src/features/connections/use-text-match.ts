@@ -52,6 +52,8 @@ export function useTextMatch(frames: readonly FrameRecord[], text: string, regex
   // biome-ignore lint/correctness/useExhaustiveDependencies: an answer (version) may leave newer frames to search
   useEffect(() => {
     if (pattern === null) {
+      // A search still running is of no use any more (and may be stuck): end it now.
+      if (results.current?.busy) search.current?.stop();
       results.current = null;
       return;
     }
