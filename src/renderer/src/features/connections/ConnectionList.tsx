@@ -63,16 +63,6 @@ export function ConnectionList({
       <div className="panel-header">
         <h2>Connections</h2>
         <span className="badge">{openCount} open</span>
-        <span className="spacer" />
-        <button
-          type="button"
-          className="small"
-          disabled={closedCount === 0 || clear.busy}
-          onClick={() => void clear.run()}
-          title="Forget every closed connection, here and in the engine (frees the memory their frames take)"
-        >
-          Clear closed{closedCount > 0 ? ` (${closedCount})` : ''}
-        </button>
       </div>
       <ErrorNotice error={clear.error} onDismiss={clear.clearError} />
       <div className="connection-search">
@@ -126,6 +116,16 @@ export function ConnectionList({
             />{' '}
             By thread
           </label>
+          <span className="spacer" />
+          <button
+            type="button"
+            className="small"
+            disabled={closedCount === 0 || clear.busy}
+            onClick={() => void clear.run()}
+            title="Forget every closed connection, here and in the engine (frees the memory their frames take)"
+          >
+            Clear closed{closedCount > 0 ? ` (${closedCount})` : ''}
+          </button>
         </div>
         {isSearching(query) && (
           <div className="faint" data-testid="connection-count">

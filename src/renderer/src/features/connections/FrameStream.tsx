@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, type PointerEvent, useEffect, useLayoutEffect, useRef, type WheelEvent } from 'react';
-import { formatBytes, formatClock } from '../../ui/format';
+import { formatBytes, formatClock, formatCount } from '../../ui/format';
 import { EventBadge } from './EventBadge';
 import type { FrameRow, StreamRow } from './frame-rows';
 import { frameSummary } from './frame-summary';
@@ -113,6 +113,8 @@ export function FrameStream({
       onPointerDown={onPointerDown}
       role="listbox"
       aria-label="Frames"
+      // Focusable, so the keyboard can scroll it (rows are picked with j/k and Enter).
+      tabIndex={0}
       data-filter={filterKey}
     >
       <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
@@ -197,7 +199,7 @@ const MarkRowView = memo(function MarkRowView({ row, top }: { row: Exclude<Strea
     return (
       <div className="run-header" style={style}>
         {row.label}
-        <span className="faint">{row.frames} frames</span>
+        <span className="faint">{formatCount(row.frames, 'frame')}</span>
       </div>
     );
   return (

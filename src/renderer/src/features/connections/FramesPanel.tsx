@@ -102,6 +102,21 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
             </option>
           ))}
         </select>
+        {filter.types.length > 0 && (
+          <fieldset className="type-chips" aria-label="Event types shown">
+            {filter.types.map((type) => (
+              <button
+                key={type}
+                type="button"
+                className="small chip"
+                onClick={() => toggleType(type)}
+                aria-label={`Stop filtering on ${type}`}
+              >
+                {type} ×
+              </button>
+            ))}
+          </fieldset>
+        )}
         <select
           aria-label="Filter by direction"
           value={filter.direction}
@@ -153,21 +168,6 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
           {follow ? 'Pause' : 'Follow'}
         </button>
       </div>
-      {filter.types.length > 0 && (
-        <fieldset className="type-chips" aria-label="Event types shown">
-          {filter.types.map((type) => (
-            <button
-              key={type}
-              type="button"
-              className="small chip"
-              onClick={() => toggleType(type)}
-              aria-label={`Stop filtering on ${type}`}
-            >
-              {type} ×
-            </button>
-          ))}
-        </fieldset>
-      )}
       {problem && (
         <div className="field-problem" id={problemId} role="status">
           {filter.regex ? 'Pattern not used: ' : ''}

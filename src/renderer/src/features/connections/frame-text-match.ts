@@ -34,6 +34,9 @@ export function regexProblem(pattern: string): string | null {
     new RegExp(pattern, 'i');
     return null;
   } catch (error) {
-    return error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error);
+    // V8 says "Invalid regular expression: /(/i: Unterminated group": the pattern is in the field already.
+    return error instanceof Error
+      ? error.message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '')
+      : String(error);
   }
 }
