@@ -100,6 +100,8 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   const server = await startTestEngine({ settings: { frameBufferSize: 20_000 } });
   const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
+  // Generous: every wait here is for a condition, on a machine that may be busy.
+  page.setDefaultTimeout(30_000);
   await waitUntilLive(page);
 
   // A plain client that only counts what reaches it: the rate is what a client really received.
