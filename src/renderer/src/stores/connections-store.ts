@@ -54,7 +54,7 @@ export function removeConnections(ids: ReadonlySet<string>): void {
   });
 }
 
-/** Newest first. A connection that closes keeps its place: rows move only when new ones are shown. */
+/** Newest first; a connection that closes keeps its place in the list. */
 export function sortConnections(byId: Record<string, ConnectionSummary>): ConnectionSummary[] {
   return Object.values(byId).sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? -1 : 1));
 }
