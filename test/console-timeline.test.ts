@@ -4,6 +4,8 @@ import { rendererModule } from '../e2e/helpers/renderer-module';
 import type { FrameRecord } from '../src/shared/connections';
 
 const { buildStreamRows } = await rendererModule('features/connections/frame-rows.ts');
+const { plainTextMatcher } = await rendererModule('features/connections/frame-text-match.ts');
+const { NO_FRAME_FILTER } = await rendererModule('stores/frame-view-store.ts');
 const { buildTimeline, focusTimeline } = await rendererModule('features/connections/timeline-spans.ts');
 
 interface Span {
@@ -149,7 +151,7 @@ test('stream rows: frames grouped under their run, filtered by type and text, em
   ];
   const describe = (rows: StreamRow[]) =>
     rows.map((row) => (row.kind === 'run' ? `# ${row.label} (${row.frames})` : `${row.frame.seq}`));
-  assert.deepEqual(describe(buildStreamRows(list, { eventType: '', text: '' })), [
+  assert.deepEqual(describe(buildStreamRows(list, NO_FRAME_FILTER).rows), [
     '# Outside a run (1)',
     '1',
     '# Run r1 (3)',
@@ -160,10 +162,8 @@ test('stream rows: frames grouped under their run, filtered by type and text, em
     '5',
     '6',
   ]);
-  assert.deepEqual(describe(buildStreamRows(list, { eventType: 'TEXT_MESSAGE_CONTENT', text: 'bella' })), [
-    '# Run r1 (1)',
-    '3',
-  ]);
+  const filter = { ...NO_FRAME_FILTER, types: ['TEXT_MESSAGE_CONTENT'], text: 'bella' };
+  assert.deepEqual(describe(buildStreamRows(list, filter, plainTextMatcher('bella')).rows), ['# Run r1 (1)', '3']);
 });
 
 test('when the oldest frames were dropped, nothing before the first kept RUN_STARTED is judged', () => {
@@ -179,6 +179,6 @@ test('when the oldest frames were dropped, nothing before the first kept RUN_STA
     timeline.breaks.map((mark) => mark.seq),
     [105],
   );
-  const rows: StreamRow[] = buildStreamRows(kept, { eventType: '', text: '' });
+  const rows: StreamRow[] = buildStreamRows(kept, NO_FRAME_FILTER).rows;
   assert.equal(rows[0]?.kind === 'run' && rows[0].label, 'Earlier frames (older ones not kept)');
 });

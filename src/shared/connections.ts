@@ -36,6 +36,8 @@ export interface ConnectionSummary {
   counters: ConnectionCounters;
   closeCode: number | null;
   closeReason: string | null;
+  /** The last error the transport reported (an invalid frame, a frame too large…); the socket closes after it. */
+  lastError: ConnectionError | null;
   /** Whether a scenario run is playing on this connection right now. */
   activeRunId: string | null;
   /** Outgoing frames are held until resumed (set from the console). */
@@ -48,6 +50,12 @@ export interface ConnectionSummary {
   heldFramesDropped: number;
   /** The engine's log of this connection's frames (what the frames API pages through). */
   frameLog: FrameLogStats;
+}
+
+export interface ConnectionError {
+  /** Unix milliseconds. */
+  at: number;
+  message: string;
 }
 
 /** How much of a connection's frame log the engine still holds, and what it let go of (always the oldest). */
@@ -75,4 +83,13 @@ export interface FrameRecord {
   binary: boolean;
   /** AG-UI event type when the frame is one (or the client message kind). */
   eventType: string | null;
+  /** The AG-UI sequence rule this outgoing event broke (sent anyway, or by a scenario), as the client would see it. */
+  finding?: FrameFinding;
+}
+
+/** A sequence rule an event broke: the rule's id (R1, T2…), its statement, and the error the client would throw. */
+export interface FrameFinding {
+  rule: string;
+  title: string;
+  message: string;
 }

@@ -7,7 +7,7 @@ import {
   USER_NAME_MAX,
   type User,
 } from './agora-model';
-import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
+import type { ConnectionSummary, FrameDirection, FrameFinding, FrameRecord } from './connections';
 import type { CollectionChange } from './mounts/collection-change';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
@@ -66,6 +66,11 @@ export interface ItemsPage<T> {
   total: number;
 }
 
+/** Answer of `DELETE /connections?state=closed`: the closed connections forgotten (each also goes out on the feed). */
+export interface ClearedConnections {
+  removed: number;
+}
+
 export interface FramesQuery {
   limit?: number;
   /** Only frames with `seq` below this (for paging back in time, newest first). */
@@ -75,12 +80,9 @@ export interface FramesQuery {
 }
 
 /** A rule an event would break, as the sequence tracker (mirroring @ag-ui/client verifyEvents) sees it. */
-export interface SequenceFinding {
+export interface SequenceFinding extends FrameFinding {
   /** Index of the event in the request's `events` list. */
   index: number;
-  rule: string;
-  title: string;
-  message: string;
 }
 
 export interface InjectResult {

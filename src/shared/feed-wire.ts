@@ -15,8 +15,9 @@ export function encodeFeedItem(item: FeedItem): string {
   if (item.type === 'frame' && item.frame.direction === 'out' && !item.frame.binary) {
     // Written out by hand: this runs for every frame a console follows, and spreads or a second object cost
     // more than the escaping they would save.
-    const { seq, at, size, eventType, text } = item.frame;
-    return `{"type":"frame","connectionId":${JSON.stringify(item.connectionId)},"frame":{"seq":${seq},"at":${at},"direction":"out","size":${size},"text":null,"binary":false,"eventType":${JSON.stringify(eventType)}},"rawFrameText":${text}}`;
+    const { seq, at, size, eventType, text, finding } = item.frame;
+    const findingPart = finding ? `,"finding":${JSON.stringify(finding)}` : '';
+    return `{"type":"frame","connectionId":${JSON.stringify(item.connectionId)},"frame":{"seq":${seq},"at":${at},"direction":"out","size":${size},"text":null,"binary":false,"eventType":${JSON.stringify(eventType)}${findingPart}},"rawFrameText":${text}}`;
   }
   return JSON.stringify(item);
 }

@@ -104,6 +104,16 @@ export class ConnectionRegistry {
     this.budget.charge(CLOSED_CONNECTION_BYTES);
   }
 
+  /**
+   * Forgets every closed connection (a person cleared them from the console), freeing their frames' memory;
+   * listeners hear `removed` for each. Returns how many went.
+   */
+  removeClosed(): number {
+    const freed = this.removeOldestClosed(Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+    this.budget.release(freed.bytes);
+    return freed.items;
+  }
+
   /** Budget tier 1: whole closed connections, oldest closed first. */
   private evictClosed(bytes: number): RetainedAmount {
     return this.removeOldestClosed(Number.POSITIVE_INFINITY, bytes);

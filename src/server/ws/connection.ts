@@ -3,17 +3,19 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type {
   ConnectionCounters,
+  ConnectionError,
   ConnectionKind,
   ConnectionMount,
   ConnectionState,
   ConnectionSummary,
   FrameDirection,
+  FrameFinding,
   FrameLogStats,
   FrameRecord,
 } from '../../shared/connections';
 import type { RetainedAmount } from '../../shared/retention';
 import type { OutgoingEvent } from '../agui/events';
-import { type RuleFinding, SequenceTracker } from '../agui/sequence-tracker';
+import { type RuleFinding, SEQUENCE_RULES, SequenceTracker } from '../agui/sequence-tracker';
 import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
 
@@ -50,13 +52,18 @@ const MAX_HELD_FRAMES = 10_000;
 interface HeldFrame {
   text: string;
   eventType: string | null;
+  finding: FrameFinding | undefined;
   /** performance.now() time at which the frame may go out. */
   dueAt: number;
 }
 
-/** Estimated bytes one logged frame keeps alive. */
+/** Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). */
 function frameBytes(frame: FrameRecord): number {
-  return FRAME_RECORD_BYTES + textBytes(frame.text);
+  return FRAME_RECORD_BYTES + textBytes(frame.text) + (frame.finding ? textBytes(frame.finding.message) : 0);
+}
+
+function frameFinding({ rule, message }: RuleFinding): FrameFinding {
+  return { rule, title: SEQUENCE_RULES[rule], message };
 }
 
 /**
@@ -79,6 +86,7 @@ export class Connection {
   activeRunId: string | null = null;
   closeCode: number | null = null;
   closeReason: string | null = null;
+  lastError: ConnectionError | null = null;
   readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly frames: RingBuffer<FrameRecord>;
   /** Estimated bytes of the frames kept, as charged to the budget. */
@@ -115,14 +123,14 @@ export class Connection {
 
   /**
    * Sends one AG-UI event of the run stream, advancing the connection's sequence tracker. Returns the rule the
-   * event broke, if any (only events a person injects on purpose should). `delayMs` spaces it after the
-   * previous frame still waiting (paced macros).
+   * event broke, if any (only events a person injects on purpose should), and records it on the frame so the
+   * console can mark it. `delayMs` spaces it after the previous frame still waiting (paced macros).
    */
   sendEvent(event: OutgoingEvent, delayMs = 0): RuleFinding | null {
     if (this.state !== 'open') return null;
     this.sequence ??= new SequenceTracker();
     const finding = this.sequence.accept(event.event);
-    this.send(event.json, event.event.type, delayMs);
+    this.queue(event.json, event.event.type, delayMs, finding ? frameFinding(finding) : undefined);
     return finding;
   }
 
@@ -138,9 +146,15 @@ export class Connection {
    */
   send(text: string, eventType: string | null, delayMs = 0): boolean {
     if (this.state !== 'open') return false;
+    this.queue(text, eventType, delayMs, undefined);
+    return true;
+  }
+
+  /** Delivers a frame now, or holds it behind a pause, latency or the frames already waiting. */
+  private queue(text: string, eventType: string | null, delayMs: number, finding: FrameFinding | undefined): void {
     if (!this.paused && this.latencyMs === 0 && delayMs === 0 && this.held.length === 0) {
-      this.deliver(text, eventType);
-      return true;
+      this.deliver(text, eventType, finding);
+      return;
     }
     if (this.held.length >= MAX_HELD_FRAMES) {
       this.held.shift();
@@ -148,9 +162,8 @@ export class Connection {
     }
     const previousDue = this.held.at(-1)?.dueAt ?? 0;
     const dueAt = Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
-    this.held.push({ text, eventType, dueAt });
+    this.held.push({ text, eventType, finding, dueAt });
     this.scheduleRelease();
-    return true;
   }
 
   /** Holds outgoing frames (paused) and/or delays each by `latencyMs`; frames keep their order. */
@@ -168,15 +181,15 @@ export class Connection {
     const now = performance.now();
     while (this.held.length > 0 && (this.held[0] as HeldFrame).dueAt <= now) {
       const frame = this.held.shift() as HeldFrame;
-      this.deliver(frame.text, frame.eventType);
+      this.deliver(frame.text, frame.eventType, frame.finding);
     }
     const next = this.held[0];
     if (next) this.releaseTimer = setTimeout(() => this.scheduleRelease(), Math.max(1, next.dueAt - now));
   }
 
-  private deliver(text: string, eventType: string | null): void {
+  private deliver(text: string, eventType: string | null, finding: FrameFinding | undefined): void {
     this.transport.send(text);
-    this.record('out', text, Buffer.byteLength(text), false, eventType);
+    this.record('out', text, Buffer.byteLength(text), false, eventType, finding);
   }
 
   /** Records a frame the client sent. */
@@ -208,6 +221,13 @@ export class Connection {
   terminate(): void {
     if (this.state === 'closed') return;
     this.transport.terminate();
+  }
+
+  /** Called by the transport when it fails (the close that follows is reported with `markClosed`). */
+  failed(message: string): void {
+    if (this.state === 'closed') return;
+    this.lastError = { at: Date.now(), message };
+    this.observer.updated(this);
   }
 
   /** Called by the transport once the connection is gone. */
@@ -277,6 +297,7 @@ export class Connection {
       counters: { ...this.counters },
       closeCode: this.closeCode,
       closeReason: this.closeReason,
+      lastError: this.lastError,
       activeRunId: this.activeRunId,
       paused: this.paused,
       latencyMs: this.latencyMs,
@@ -295,7 +316,14 @@ export class Connection {
     };
   }
 
-  private record(direction: FrameDirection, text: string, size: number, binary: boolean, eventType: string | null) {
+  private record(
+    direction: FrameDirection,
+    text: string,
+    size: number,
+    binary: boolean,
+    eventType: string | null,
+    finding?: FrameFinding,
+  ) {
     if (direction === 'in') {
       this.counters.framesIn++;
       this.counters.bytesIn += size;
@@ -304,6 +332,7 @@ export class Connection {
       this.counters.bytesOut += size;
     }
     const frame: FrameRecord = { seq: ++this.seq, at: Date.now(), direction, size, text, binary, eventType };
+    if (finding) frame.finding = finding;
     const dropped = this.frames.push(frame);
     if (dropped) this.dropForSize(dropped);
     const bytes = frameBytes(frame);

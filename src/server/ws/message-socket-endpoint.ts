@@ -62,6 +62,8 @@ export function messageSocketEndpoint(
         connection.received(text, bytes.length, false, message.kind === 'json' ? messageType(message.value) : null);
         session.message(message);
       });
+      // After socket-server's own handler (which keeps the process alive): the console shows what went wrong.
+      socket.on('error', (error: Error) => connection.failed(error.message));
       socket.on('close', (code: number, reason: Buffer) => {
         connection.markClosed(code, reason.toString('utf8'));
         session.closed();

@@ -1,6 +1,7 @@
 import type { HistoryMessage, SessionMetadata } from '../../../shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
 import {
+  type ClearedConnections,
   CONTROL_API_PREFIX,
   type ConsoleUser,
   type InjectResult,
@@ -60,6 +61,7 @@ export const api = {
   connections: () => call<ItemsPage<ConnectionSummary>>('GET', '/connections'),
   frames: (connectionId: string, limit: number) =>
     call<ItemsPage<FrameRecord>>('GET', `/connections/${id(connectionId)}/frames?limit=${limit}`),
+  clearClosedConnections: () => call<ClearedConnections>('DELETE', '/connections?state=closed'),
   closeConnection: (connectionId: string, code: number, reason: string) =>
     call<ConnectionSummary>('POST', `/connections/${id(connectionId)}/close`, { code, reason }),
   terminateConnection: (connectionId: string) =>

@@ -103,7 +103,7 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
  * Frames reach the store at most every FRAME_FLUSH_MS: a flood (thousands a second) then costs a few renders a
  * second instead of one per feed batch, and a lone frame still shows at once.
  */
-const FRAME_FLUSH_MS = 250;
+const FRAME_FLUSH_MS = 100;
 let pendingFrames = new Map<string, FrameRecord[]>();
 let frameFlushTimer: ReturnType<typeof setTimeout> | undefined;
 let lastFrameFlush = 0;
@@ -111,8 +111,13 @@ let lastFrameFlush = 0;
 function queueFrames(frames: Map<string, FrameRecord[]>): void {
   for (const [connectionId, list] of frames) {
     const pending = pendingFrames.get(connectionId);
-    if (pending) pending.push(...list);
-    else pendingFrames.set(connectionId, list);
+    if (!pending) pendingFrames.set(connectionId, list);
+    else {
+      for (const frame of list) pending.push(frame);
+      // Only the newest are kept anyway (a hidden page flushes seldom).
+      if (pending.length > 2 * FRAMES_KEPT_PER_CONNECTION)
+        pending.splice(0, pending.length - FRAMES_KEPT_PER_CONNECTION);
+    }
   }
   if (frameFlushTimer) return;
   const wait = Math.max(0, lastFrameFlush + FRAME_FLUSH_MS - Date.now());

@@ -6,9 +6,17 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** One formatter for every count: `toLocaleString` builds a new one per call, slow enough to show under load. */
+const counts = new Intl.NumberFormat('en');
+
+/** "1,234". */
+export function formatNumber(value: number): string {
+  return counts.format(value);
+}
+
 /** "1 frame", "1,234 frames". */
 export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
-  return `${count.toLocaleString('en')} ${count === 1 ? singular : plural}`;
+  return `${formatNumber(count)} ${count === 1 ? singular : plural}`;
 }
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');

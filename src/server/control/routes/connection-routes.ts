@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
-import { type ItemsPage, isAllowedCloseCode } from '../../../shared/control-api';
+import { type ClearedConnections, type ItemsPage, isAllowedCloseCode } from '../../../shared/control-api';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
@@ -15,6 +15,13 @@ const ListQuerySchema = z.object({
   state: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['open', 'closing', 'closed'])).optional(),
   path: queryString().optional(),
   kind: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['ws', 'sse'])).optional(),
+});
+
+const ClearQuerySchema = z.object({
+  state: z.preprocess(
+    (v) => (Array.isArray(v) ? v.at(-1) : v),
+    z.literal('closed', 'only closed connections can be cleared: send ?state=closed (close open ones first)'),
+  ),
 });
 
 const FramesQuerySchema = z.object({
@@ -70,6 +77,12 @@ export function connectionRoutes(deps: ControlDeps): Router {
       .filter((c) => (!state || c.state === state) && (!path || c.path === path) && (!kind || c.kind === kind))
       .map((c) => c.summary());
     ctx.body = { items, total: items.length } satisfies ItemsPage<ConnectionSummary>;
+  });
+
+  // Clearing closed connections frees what the engine kept of them (their frames' share of the memory budget).
+  router.delete('/connections', (ctx) => {
+    parseRequestPart(ClearQuerySchema, ctx.query, 'query');
+    ctx.body = { removed: deps.context.registry.removeClosed() } satisfies ClearedConnections;
   });
 
   router.get('/connections/:id', (ctx) => {

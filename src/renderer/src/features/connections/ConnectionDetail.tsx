@@ -1,75 +1,38 @@
-import { useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
-import { framesOf, useFramesStore } from '../../stores/frames-store';
-import { useListKeys } from '../../ui/use-list-keys';
+import { pickFrame } from '../../stores/frame-view-store';
+import { useFramesStore } from '../../stores/frames-store';
+import { formatNumber } from '../../ui/format';
 import { InjectDrawer } from '../inject/InjectDrawer';
 import { FrameInspector } from './FrameInspector';
-import { FrameStream } from './FrameStream';
-import { buildStreamRows, evictedFramesRow, type FrameFilter } from './frame-rows';
+import { FramesPanel } from './FramesPanel';
+import { evictedFramesRow } from './frame-rows';
 import { RecordScenarioButton } from './RecordScenarioButton';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
 import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spans';
+import { useThrottledFrames } from './use-throttled-frames';
+
+/** The timeline is redrawn at most this often: it is rebuilt from every frame kept. */
+const TIMELINE_REFRESH_MS = 500;
 
 /** One connection: its facts, run timeline, frame stream, inspector, and the inject drawer. */
 export function ConnectionDetail({ connection }: { connection: ConnectionSummary }) {
-  const liveFrames = useFramesStore(framesOf(connection.id));
-  // Under a flood of frames React may skip intermediate lists: the stream stays responsive and catches up.
-  const frames = useDeferredValue(liveFrames);
-  const [filter, setFilter] = useState<FrameFilter>({ eventType: '', text: '' });
-  const [follow, setFollow] = useState(true);
-  const [cursorSeq, setCursorSeq] = useState<number | null>(null);
-  const [inspectedSeq, setInspectedSeq] = useState<number | null>(null);
+  const frames = useThrottledFrames(connection.id, TIMELINE_REFRESH_MS);
   const [drawerOpen, setDrawerOpen] = useState(false);
-  const filterInput = useRef<HTMLInputElement>(null);
 
   const { evictedForMemory, droppedForSize } = connection.frameLog;
+  const keepsFirstFrame = useFramesStore((state) => state.byConnection[connection.id]?.[0]?.seq === 1);
   const evictedRow = useMemo(
-    () => evictedFramesRow({ evictedForMemory, droppedForSize }, frames),
-    [evictedForMemory, droppedForSize, frames],
+    () => evictedFramesRow({ evictedForMemory, droppedForSize }, keepsFirstFrame ? [{ seq: 1 }] : []),
+    [evictedForMemory, droppedForSize, keepsFirstFrame],
   );
-  const frameRows = useMemo(() => buildStreamRows(frames, filter), [frames, filter]);
-  const rows = useMemo(() => (evictedRow ? [evictedRow, ...frameRows] : frameRows), [evictedRow, frameRows]);
   const [scope, setScope] = useState<TimelineScope>('latest');
   const fullTimeline = useMemo(() => buildTimeline(frames), [frames]);
   const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);
   const runs = useMemo(() => fullTimeline.spans.filter((span) => span.kind === 'run'), [fullTimeline]);
-  const eventTypes = useMemo(
-    () => [...new Set(frames.map((frame) => frame.eventType).filter((type) => type !== null))].sort(),
-    [frames],
-  );
-  // The summary's counters arrive with connection updates only; the frames kept here are newer when complete.
-  const counters = useMemo(() => {
-    if (frames[0]?.seq !== 1) return connection.counters;
-    const framesIn = frames.filter((frame) => frame.direction === 'in').length;
-    return { ...connection.counters, framesIn, framesOut: frames.length - framesIn };
-  }, [frames, connection.counters]);
-  const inspected = useMemo(
-    () => (inspectedSeq === null ? null : (frames.find((frame) => frame.seq === inspectedSeq) ?? null)),
-    [frames, inspectedSeq],
-  );
-
-  const pick = (seq: number) => {
-    setCursorSeq(seq);
-    setInspectedSeq(seq);
-    setFollow(false);
-  };
-
-  useListKeys({
-    focusFilter: () => filterInput.current?.focus(),
-    move: (delta) => {
-      const frameRows = rows.filter((row) => row.kind === 'frame');
-      if (frameRows.length === 0) return;
-      const at = frameRows.findIndex((row) => row.frame.seq === cursorSeq);
-      const next = at === -1 ? (delta === 1 ? 0 : frameRows.length - 1) : at + delta;
-      const row = frameRows[Math.max(0, Math.min(frameRows.length - 1, next))];
-      if (row) {
-        setCursorSeq(row.frame.seq);
-        setFollow(false);
-      }
-    },
-    inspect: () => setInspectedSeq(cursorSeq),
-  });
+  const { counters } = connection;
+  const pick = (seq: number) => pickFrame(connection.id, seq);
 
   const open = connection.state === 'open';
   // With the drawer open it runs the full height on the right; timeline, frames and inspector stack on the left.
@@ -83,6 +46,11 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           <span>
             path <strong>{connection.path}</strong>
           </span>
+          {connection.mount && (
+            <span title={connection.mount.pack ? `declared by the ${connection.mount.pack} pack` : undefined}>
+              {connection.mount.kind} <strong>{connection.mount.name ?? connection.mount.id}</strong>
+            </span>
+          )}
           <span>
             client <strong>{connection.remoteAddress}</strong>
           </span>
@@ -101,7 +69,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
               // The row opening the stream is out of sight while following: the same words, at hand.
               <span className="faint" title={evictedRow.label} data-testid="frames-evicted-badge">
                 {' '}
-                · {(evictedForMemory + droppedForSize).toLocaleString('en')} older gone
+                · {formatNumber(evictedForMemory + droppedForSize)} older gone
               </span>
             )}
           </span>
@@ -154,47 +122,8 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
             <RunTimeline timeline={timeline} onPick={pick} />
           </div>
         </div>
-        <div className="panel stream-panel">
-          <div className="panel-header stream-toolbar">
-            <h2>Frames</h2>
-            <select
-              aria-label="Filter by event type"
-              value={filter.eventType}
-              onChange={(event) => setFilter({ ...filter, eventType: event.target.value })}
-            >
-              <option value="">All types</option>
-              {eventTypes.map((type) => (
-                <option key={type} value={type}>
-                  {type}
-                </option>
-              ))}
-            </select>
-            <input
-              ref={filterInput}
-              type="search"
-              placeholder="Filter text  ( / )"
-              aria-label="Filter frames by text"
-              value={filter.text}
-              onChange={(event) => setFilter({ ...filter, text: event.target.value })}
-            />
-            <span className="spacer" />
-            <span className="faint" data-testid="frame-count">
-              {frames.length} frames
-            </span>
-            <button type="button" aria-pressed={follow} onClick={() => setFollow(!follow)}>
-              {follow ? 'Pause' : 'Follow'}
-            </button>
-          </div>
-          <FrameStream
-            rows={rows}
-            cursorSeq={cursorSeq}
-            inspectedSeq={inspectedSeq}
-            follow={follow}
-            onFollowChange={setFollow}
-            onPick={pick}
-          />
-        </div>
-        <FrameInspector frame={inspected} />
+        <FramesPanel connection={connection} />
+        <FrameInspector connectionId={connection.id} />
       </div>
       {drawerOpen && <InjectDrawer connection={connection} onClose={() => setDrawerOpen(false)} />}
     </div>

@@ -1,18 +1,33 @@
-import type { FrameLogStats, FrameRecord } from '../../../../shared/connections';
+import type { ConnectionSummary, FrameLogStats, FrameRecord } from '../../../../shared/connections';
+import type { FrameFilter } from '../../stores/frame-view-store';
 import { formatCount } from '../../ui/format';
+import { frameMemo } from './frame-memo';
 import { parsedFrame, stringField } from './parsed-frame';
 
-export interface FrameFilter {
-  /** Empty: every type. */
-  eventType: string;
-  text: string;
+/** Whether the filter leaves some frames out (the count then says "N of M"). */
+export function isFiltering(filter: FrameFilter): boolean {
+  return filter.types.length > 0 || filter.direction !== 'both' || filter.text !== '' || filter.ruleBreaksOnly;
 }
+
+export type FrameRow = { kind: 'frame'; key: string; frame: FrameRecord };
 
 export type StreamRow =
   | { kind: 'run'; key: string; label: string; frames: number }
   /** The engine let older frames of this connection go. */
   | { kind: 'evicted'; key: string; label: string }
-  | { kind: 'frame'; key: string; frame: FrameRecord };
+  /** The socket opened, errored or closed: not a frame, a moment in the connection's life. */
+  | { kind: 'socket'; key: string; at: number; label: string; tone: 'ok' | 'warn' | 'error' }
+  | FrameRow;
+
+export interface StreamRows {
+  rows: StreamRow[];
+  /** Frames that pass the filter. */
+  matched: number;
+  /** Every event type among the frames, sorted. */
+  types: string[];
+  /** Frames that broke a sequence rule. */
+  ruleBreaks: number;
+}
 
 /**
  * The row that opens the stream when the engine let older frames go (for its memory budget or its frames kept
@@ -20,7 +35,7 @@ export type StreamRow =
  */
 export function evictedFramesRow(
   { evictedForMemory, droppedForSize }: Pick<FrameLogStats, 'evictedForMemory' | 'droppedForSize'>,
-  frames: readonly FrameRecord[],
+  frames: readonly Pick<FrameRecord, 'seq'>[],
 ): Extract<StreamRow, { kind: 'evicted' }> | null {
   if (evictedForMemory + droppedForSize === 0 || frames[0]?.seq === 1) return null;
   const older = (count: number, what: string) =>
@@ -32,13 +47,66 @@ export function evictedFramesRow(
   return { kind: 'evicted', key: 'evicted', label: parts.join('; ') };
 }
 
+type SocketMoments = Pick<ConnectionSummary, 'openedAt' | 'closedAt' | 'closeCode' | 'closeReason' | 'lastError'>;
+
+/**
+ * The socket's opening (when the first frame is kept, so it belongs at the top), its error and its close, as
+ * rows around the frames. Shown only without a filter: they are not frames.
+ */
+export function socketRows(
+  connection: SocketMoments,
+  frames: readonly FrameRecord[],
+): { before: StreamRow[]; after: StreamRow[] } {
+  const before: StreamRow[] = [];
+  const after: StreamRow[] = [];
+  if ((frames[0]?.seq ?? 1) === 1)
+    before.push({ kind: 'socket', key: 'opened', at: connection.openedAt, label: 'socket opened', tone: 'ok' });
+  if (connection.lastError)
+    after.push({
+      kind: 'socket',
+      key: 'error',
+      at: connection.lastError.at,
+      label: `socket error: ${connection.lastError.message}`,
+      tone: 'error',
+    });
+  if (connection.closedAt !== null) {
+    const code = connection.closeCode === null ? '' : ` ${connection.closeCode}`;
+    const reason = connection.closeReason ? ` · ${connection.closeReason}` : '';
+    const clean = connection.closeCode === 1000 || connection.closeCode === 1001;
+    after.push({
+      kind: 'socket',
+      key: 'closed',
+      at: connection.closedAt,
+      label: `socket closed${code}${reason}`,
+      tone: clean ? 'ok' : 'warn',
+    });
+  }
+  return { before, after };
+}
+
+const ROW = Symbol('frame row');
+
+/** Frame rows are made once per frame and reused by every rebuild (frames never change). */
+function rowOf(frame: FrameRecord): FrameRow {
+  return frameMemo(ROW, frame, () => ({ kind: 'frame', key: `f${frame.seq}`, frame }));
+}
+
 /**
  * The stream's rows: frames that pass the filter, grouped by run — a header before each run's frames and
- * before frames between runs — leaving out groups with nothing to show.
+ * before frames between runs — leaving out groups with nothing to show; with the counts the toolbar shows.
+ * One pass that allocates nothing per frame: it runs again whenever frames arrive. `matchesText` is the text
+ * filter (it may remember its answers per frame); without it every frame passes the text filter.
  */
-export function buildStreamRows(frames: readonly FrameRecord[], filter: FrameFilter): StreamRow[] {
-  const text = filter.text.trim().toLowerCase();
+export function buildStreamRows(
+  frames: readonly FrameRecord[],
+  filter: FrameFilter,
+  matchesText?: (frame: FrameRecord) => boolean,
+): StreamRows {
+  const types = filter.types.length > 0 ? new Set(filter.types) : null;
+  const seenTypes = new Set<string>();
   const rows: StreamRow[] = [];
+  let matched = 0;
+  let ruleBreaks = 0;
   let header: Extract<StreamRow, { kind: 'run' }> | null = null;
   let headerShown = false;
   let inRun = false;
@@ -47,6 +115,8 @@ export function buildStreamRows(frames: readonly FrameRecord[], filter: FrameFil
     headerShown = false;
   };
   for (const frame of frames) {
+    if (frame.eventType !== null) seenTypes.add(frame.eventType);
+    if (frame.finding) ruleBreaks++;
     if (frame.direction === 'out' && frame.eventType === 'RUN_STARTED') {
       startGroup(`Run ${stringField(parsedFrame(frame), 'runId') ?? ''}`, frame);
       inRun = true;
@@ -56,21 +126,24 @@ export function buildStreamRows(frames: readonly FrameRecord[], filter: FrameFil
         frame,
       );
     if (
-      (!filter.eventType || frame.eventType === filter.eventType) &&
-      (!text || frame.text.toLowerCase().includes(text))
+      (types === null || (frame.eventType !== null && types.has(frame.eventType))) &&
+      (filter.direction === 'both' || frame.direction === filter.direction) &&
+      (!filter.ruleBreaksOnly || frame.finding !== undefined) &&
+      (matchesText === undefined || matchesText(frame))
     ) {
+      matched++;
       const group = header as Extract<StreamRow, { kind: 'run' }> | null;
       if (group && !headerShown) {
         rows.push(group);
         headerShown = true;
       }
       if (group) group.frames++;
-      rows.push({ kind: 'frame', key: `f${frame.seq}`, frame });
+      rows.push(rowOf(frame));
     }
     if (frame.direction === 'out' && (frame.eventType === 'RUN_FINISHED' || frame.eventType === 'RUN_ERROR')) {
       inRun = false;
       header = null;
     }
   }
-  return rows;
+  return { rows, matched, types: [...seenTypes].sort(), ruleBreaks };
 }
