@@ -1,6 +1,7 @@
 import type { ServerSettings } from '../shared/settings';
 import type { EngineSettings } from './engine-settings';
 import type { RequestLog } from './http/request-log';
+import type { SavedPayloads } from './payloads/saved-payloads';
 import type { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import type { AgoraStore } from './state/agora-store';
 import type { Logger } from './support/logger';
@@ -24,4 +25,6 @@ export interface EngineContext {
   readonly store: AgoraStore;
   /** The scenarios runs play, on every transport; the console and workspaces edit them. */
   readonly scenarios: ScenarioCatalogue;
+  /** Named payloads the console's inject drawer saves and loads; a workspace holds them. */
+  readonly payloads: SavedPayloads;
 }

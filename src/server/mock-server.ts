@@ -11,6 +11,7 @@ import { EngineSettings } from './engine-settings';
 import { createHttpApp } from './http/app';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
+import { SavedPayloads } from './payloads/saved-payloads';
 import { agoraScenarioPack } from './scenarios/agora/agora-scenario-pack';
 import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import { AgoraStore } from './state/agora-store';
@@ -95,6 +96,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     retention,
     store: new AgoraStore({ logger, historyLimits: () => liveSettings.get() }),
     scenarios: new ScenarioCatalogue(agoraScenarioPack),
+    payloads: new SavedPayloads({ maxJsonDepth: () => liveSettings.get().maxJsonDepth }),
   };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
   const profile = agoraProfile(context);

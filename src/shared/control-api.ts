@@ -10,6 +10,7 @@ import {
 import type { ConnectionSummary, FrameDirection, FrameRecord } from './connections';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
+import type { PayloadChange } from './saved-payload';
 import type { ServerSettings } from './settings';
 import type { WorkspaceStatus } from './workspace';
 
@@ -257,6 +258,7 @@ export type FeedItem =
   | { type: 'request'; request: RequestSummary }
   | { type: 'state-changed'; change: AgoraChange }
   | { type: 'scenarios-changed'; change: ScenarioChange }
+  | { type: 'payloads-changed'; change: PayloadChange }
   | { type: 'settings-changed'; settings: ServerSettings }
   | { type: 'workspace-changed'; status: WorkspaceStatus };
 

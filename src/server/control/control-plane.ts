@@ -5,6 +5,7 @@ import type { ControlDeps } from './control-deps';
 import { LiveFeed, type LiveFeedOptions } from './live-feed';
 import { connectionRoutes } from './routes/connection-routes';
 import { injectRoutes } from './routes/inject-routes';
+import { payloadRoutes } from './routes/payload-routes';
 import { recordingRoutes } from './routes/recording-routes';
 import { requestRoutes } from './routes/request-routes';
 import { scenarioRoutes } from './routes/scenario-routes';
@@ -36,6 +37,7 @@ export function createControlPlane(
     scenarioRoutes(deps),
     workspaceRoutes(deps),
     recordingRoutes(deps),
+    payloadRoutes(deps),
   ];
   // Workspace status changes are rare: published always rather than only while the feed has subscribers.
   const stopWorkspaceFeed = deps.workspace.subscribe((status) => feed.publish({ type: 'workspace-changed', status }));

@@ -139,7 +139,7 @@ export class LiveFeed {
   }
 
   private start(): void {
-    const { registry, requestLog, store, liveSettings, scenarios } = this.deps.context;
+    const { registry, requestLog, store, liveSettings, scenarios, payloads } = this.deps.context;
     const publish = (item: FeedItem) => this.publish(item);
     const detachers = [
       registry.subscribe((event) => {
@@ -152,6 +152,7 @@ export class LiveFeed {
       store.subscribe((change) => publish({ type: 'state-changed', change })),
       liveSettings.subscribe((settings) => publish({ type: 'settings-changed', settings })),
       scenarios.subscribe((change) => publish({ type: 'scenarios-changed', change })),
+      payloads.subscribe((change) => publish({ type: 'payloads-changed', change })),
     ];
     this.detachSources = () => {
       for (const detach of detachers) detach();
