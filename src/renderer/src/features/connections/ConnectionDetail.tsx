@@ -9,6 +9,7 @@ import { buildStreamRows, evictedFramesRow, type FrameFilter } from './frame-row
 import { RecordScenarioButton } from './RecordScenarioButton';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
+import { TimelineZoom } from './TimelineZoom';
 import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spans';
 
 /** One connection: its facts, run timeline, frame stream, inspector, and the inject drawer. */
@@ -31,6 +32,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
   const frameRows = useMemo(() => buildStreamRows(frames, filter), [frames, filter]);
   const rows = useMemo(() => (evictedRow ? [evictedRow, ...frameRows] : frameRows), [evictedRow, frameRows]);
   const [scope, setScope] = useState<TimelineScope>('latest');
+  const [timelineZoom, setTimelineZoom] = useState(1);
   const fullTimeline = useMemo(() => buildTimeline(frames), [frames]);
   const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);
   const runs = useMemo(() => fullTimeline.spans.filter((span) => span.kind === 'run'), [fullTimeline]);
@@ -144,9 +146,10 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           </select>
           <span className="spacer" />
           <TimelineLegend />
+          <TimelineZoom zoom={timelineZoom} onZoom={setTimelineZoom} />
         </div>
         <div style={{ padding: '0 10px 8px' }}>
-          <RunTimeline timeline={timeline} onPick={pick} />
+          <RunTimeline timeline={timeline} onPick={pick} zoom={timelineZoom} onZoom={setTimelineZoom} />
         </div>
       </div>
       <div className={`connection-main${drawerOpen ? ' with-drawer' : ''}`}>

@@ -91,7 +91,7 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
       >
         <h2 id="record-dialog-title">Record as scenario</h2>
         {!preview && !previewError && (
-          <div className="faint">
+          <div className="muted">
             <span className="spinner" /> Reading the connection's first run…
           </div>
         )}

@@ -1,5 +1,6 @@
-import { type KeyboardEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useLayoutEffect, useMemo, useRef } from 'react';
 import { formatDuration } from '../../ui/format';
+import { nextZoom } from './TimelineZoom';
 import { axisTicks, timeScale } from './timeline-scale';
 import type { Timeline, TimelineSpan } from './timeline-spans';
 
@@ -10,7 +11,6 @@ const MAX_BREAKS_DRAWN = 100;
 const TICKS = 5;
 /** The drawing ends here (as a share of its width): room to the right so spans still open are seen running on. */
 const DRAWN = 0.94;
-const ZOOMS = [1, 2, 4, 8, 16, 32] as const;
 /** Open spans named in the list at most. */
 const MAX_OPEN_LISTED = 8;
 
@@ -21,45 +21,43 @@ function spanName(span: TimelineSpan): string {
   return span.label;
 }
 
+interface RunTimelineProps {
+  timeline: Timeline;
+  onPick(seq: number): void;
+  /** Times the width of the panel (TimelineZoom's levels). */
+  zoom: number;
+  onZoom(zoom: number): void;
+}
+
 /**
  * Runs, steps, text messages and tool calls as nested spans on a time axis. A span never closed runs out to the
- * right edge, hatched and fading, so a missing END is seen at a glance; rule breaks are red marks. The axis is
- * scaled to the run: long pauses are drawn narrow and marked (timeline-scale.ts). Zoom with the buttons or, on
- * the drawing, `+`, `-` and `0`; the spans left open are also listed as text.
+ * right edge, hatched and fading, so a missing END is seen at a glance, and is listed as text below; rule breaks are
+ * red marks. The axis is scaled to the run: long pauses are drawn narrow and marked (timeline-scale.ts). Zoomed,
+ * the drawing scrolls; on it `+`, `-` and `0` zoom.
  */
-export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(seq: number): void }) {
+export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps) {
   const { spans, breaks, from, to, instants } = timeline;
-  const [zoom, setZoom] = useState<number>(1);
   const scroller = useRef<HTMLElement>(null);
-  /** The share of the drawing at the middle of the view before a zoom, kept there after it. */
-  const zoomCentre = useRef<number | null>(null);
+  /** The share of the drawing at the middle of the view, kept there when the zoom changes. */
+  const centre = useRef(0.5);
   const scale = useMemo(() => timeScale(instants, from, to), [instants, from, to]);
   const ticks = useMemo(() => axisTicks(scale, from, to, TICKS * zoom), [scale, from, to, zoom]);
 
-  // After a zoom has been drawn: the same moment back in the middle of the view.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the zoom changed, to scroll to the same moment
   useLayoutEffect(() => {
     const view = scroller.current;
-    const centre = zoomCentre.current;
-    if (!view || centre === null) return;
-    zoomCentre.current = null;
-    view.scrollLeft = centre * view.scrollWidth - view.clientWidth / 2;
-  });
+    if (view) view.scrollLeft = centre.current * view.scrollWidth - view.clientWidth / 2;
+  }, [zoom]);
 
-  const zoomTo = (next: number) => {
+  const onScroll = () => {
     const view = scroller.current;
-    if (view && view.scrollWidth > 0) zoomCentre.current = (view.scrollLeft + view.clientWidth / 2) / view.scrollWidth;
-    setZoom(next);
-  };
-  const step = (direction: 1 | -1) => {
-    const at = ZOOMS.indexOf(zoom as (typeof ZOOMS)[number]);
-    const next = ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, at + direction))];
-    if (next !== undefined && next !== zoom) zoomTo(next);
+    if (view && view.scrollWidth > 0) centre.current = (view.scrollLeft + view.clientWidth / 2) / view.scrollWidth;
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === '+' || event.key === '=') step(1);
-    else if (event.key === '-') step(-1);
-    else if (event.key === '0') zoomTo(1);
+    if (event.key === '+' || event.key === '=') onZoom(nextZoom(zoom, 1));
+    else if (event.key === '-') onZoom(nextZoom(zoom, -1));
+    else if (event.key === '0') onZoom(1);
     else return;
     event.preventDefault();
   };
@@ -72,36 +70,6 @@ export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(s
 
   return (
     <div className="run-timeline" data-testid="run-timeline">
-      <div className="timeline-tools row">
-        <OpenSpans open={open} from={from} onPick={onPick} />
-        <span className="spacer" />
-        <div className="row timeline-zoom">
-          <button
-            type="button"
-            className="small"
-            aria-label="Zoom out"
-            disabled={zoom === ZOOMS[0]}
-            onClick={() => step(-1)}
-          >
-            −
-          </button>
-          <span className="faint" data-testid="timeline-zoom">
-            {zoom}×
-          </span>
-          <button
-            type="button"
-            className="small"
-            aria-label="Zoom in"
-            disabled={zoom === ZOOMS.at(-1)}
-            onClick={() => step(1)}
-          >
-            +
-          </button>
-          <button type="button" className="small" disabled={zoom === 1} onClick={() => zoomTo(1)}>
-            Fit
-          </button>
-        </div>
-      </div>
       <section
         ref={scroller}
         className="timeline"
@@ -109,6 +77,7 @@ export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(s
         tabIndex={0}
         aria-label="Run timeline drawing: + and − zoom, 0 fits, arrow keys scroll"
         onKeyDown={onKeyDown}
+        onScroll={onScroll}
       >
         <div className="timeline-canvas" style={{ width: `${zoom * 100}%` }} data-testid="timeline-canvas">
           <div className="timeline-axis">
@@ -182,6 +151,7 @@ export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(s
           </div>
         </div>
       </section>
+      {open.length > 0 && <OpenSpans open={open} from={from} onPick={onPick} />}
       {breaks.length > MAX_BREAKS_DRAWN && (
         <div className="field-error">
           {breaks.length} rule breaks; the first {MAX_BREAKS_DRAWN} are marked.
@@ -193,12 +163,6 @@ export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(s
 
 /** The spans never ended, as text: what the hatched shapes say, for anyone not reading the drawing. */
 function OpenSpans({ open, from, onPick }: { open: TimelineSpan[]; from: number; onPick(seq: number): void }) {
-  if (open.length === 0)
-    return (
-      <span className="faint" data-testid="open-spans">
-        Nothing left open.
-      </span>
-    );
   return (
     <div className="row timeline-open" data-testid="open-spans">
       <span>Open ({open.length}):</span>
@@ -212,7 +176,7 @@ function OpenSpans({ open, from, onPick }: { open: TimelineSpan[]; from: number;
           </li>
         ))}
       </ul>
-      {open.length > MAX_OPEN_LISTED && <span className="faint">and {open.length - MAX_OPEN_LISTED} more</span>}
+      {open.length > MAX_OPEN_LISTED && <span className="muted">and {open.length - MAX_OPEN_LISTED} more</span>}
     </div>
   );
 }

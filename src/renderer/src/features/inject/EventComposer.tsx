@@ -216,23 +216,21 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         suggestName={() => describeContent(contentOfEditor(text))}
         onLoad={loadPayload}
       />
-      <div className="row faint" data-testid="draft-status">
+      <div className="row draft-status" data-testid="draft-status">
         {templateLoading ? (
           <>
             <span className="spinner" /> Filling a template from this connection's context…
           </>
         ) : draft.text === null ? (
           <>
-            Template filled from the connection's run, message and tool call ids.
+            Template filled from this connection's ids.
             <button type="button" className="small" onClick={() => freshTemplate(eventType)}>
               Reload template
             </button>
           </>
         ) : (
           <>
-            {draftNotKept
-              ? 'Your draft: too large to keep across reloads; kept while this page is open.'
-              : 'Your draft: kept for this connection, also across reloads.'}
+            {draftNotKept ? 'Your draft (too large to keep across reloads).' : 'Your draft, kept across reloads.'}
             <button type="button" className="small" onClick={() => freshTemplate(eventType)}>
               Fresh template
             </button>

@@ -52,7 +52,7 @@ export function PayloadShelf({ accepts, recentKind, current, suggestName, onLoad
           onChange={(event) => setChoice(event.target.value)}
           disabled={empty}
         >
-          <option value="">{empty ? 'No saved or recent payloads yet' : 'Saved and recent payloads…'}</option>
+          <option value="">{empty ? 'No payloads yet' : 'Payloads…'}</option>
           {saved.length > 0 && (
             <optgroup label="Saved in the workspace">
               {saved.map((payload: SavedPayload) => (
@@ -91,7 +91,7 @@ export function PayloadShelf({ accepts, recentKind, current, suggestName, onLoad
           Saved…
         </button>
       </div>
-      {loadError && <div className="faint">{loadError}</div>}
+      {loadError && <div className="muted">{loadError}</div>}
       {mode === 'save' && (
         <SavePayloadForm current={current} suggestedName={suggestName()} onDone={() => setMode('pick')} />
       )}

@@ -100,7 +100,7 @@ export function SavePayloadForm({
         <button type="button" className="ghost" onClick={onDone}>
           Cancel
         </button>
-        {taken && <span className="faint">A saved payload has this name.</span>}
+        {taken && <span className="muted">A saved payload has this name.</span>}
       </div>
     </form>
   );

@@ -23,7 +23,7 @@ export function SavedPayloadList({ onClose }: { onClose(): void }) {
       }}
     >
       {saved.length === 0 ? (
-        <div className="faint">Nothing saved in this workspace yet: “Save as…” keeps what the editor holds.</div>
+        <div className="muted">Nothing saved in this workspace yet: “Save as…” keeps what the editor holds.</div>
       ) : (
         <ul>
           {saved.map((payload) => (
@@ -51,7 +51,7 @@ function SavedPayloadItem({ payload }: { payload: SavedPayload }) {
         <div className="row">
           <span className="spacer">
             <strong>{payload.name}</strong> <span className="badge">{payload.kind}</span>
-            <span className="faint"> {payload.description ?? describeContent(payload)}</span>
+            <span className="muted"> {payload.description ?? describeContent(payload)}</span>
           </span>
           <button type="button" className="small" onClick={() => setName(payload.name)}>
             Rename
