@@ -97,7 +97,9 @@ test('drafts survive closing the drawer, a view switch, a connection switch and 
   await drawer.locator('.cm-content').filter({ hasText: 'draft-of-a' }).waitFor();
 
   // Kept per engine and connection in this browser's storage, nowhere else.
-  const keys = await page.evaluate(() => Object.keys(localStorage).filter((key) => key.includes('inject-draft')));
+  const keys = (await page.evaluate(
+    "Object.keys(localStorage).filter((key) => key.includes('inject-draft'))",
+  )) as string[];
   assert.equal(keys.length, 2, keys.join(', '));
   assert.deepEqual(errors, []);
 });
@@ -209,12 +211,11 @@ test('saved payloads (shared in the workspace) and recent ones (this browser) lo
   await macro.getByLabel('Text').fill('Something else');
   await macroShelf.getByLabel('Saved or recent payload').selectOption({ label: 'Greeting macro' });
   await macroShelf.getByRole('button', { name: 'Load' }).click();
-  await page.waitForFunction(
-    (label) =>
-      (document.querySelector(`[data-testid="macro-text-message"] textarea`) as HTMLTextAreaElement | null)?.value ===
-      label,
-    'Macro sent once',
-  );
+  const text = macro.getByLabel('Text');
+  for (const deadline = Date.now() + LONG_WAIT_MS; (await text.inputValue()) !== 'Macro sent once'; ) {
+    assert.ok(Date.now() < deadline, 'the saved macro loads into its form');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 
   // Recent payloads are this browser's: still there after a reload.
   await page.reload();

@@ -11,7 +11,7 @@ const bodies = await rendererModule('features/inject/payload-bodies.ts');
 const { MACROS, macroParams } = await rendererModule('features/inject/macro-fields.ts');
 
 /** localStorage as the browser has it: strings by key, in insertion order, with a quota. */
-class MemoryStorage implements Storage {
+class MemoryStorage {
   private items = new Map<string, string>();
   constructor(private readonly quotaChars = Number.POSITIVE_INFINITY) {}
   get length() {

@@ -71,6 +71,39 @@ export const SavedPayloadSchema = z
   });
 export type SavedPayload = z.infer<typeof SavedPayloadSchema>;
 
+/**
+ * A workspace's payloads, all checked as the store checks them: at most MAX_SAVED_PAYLOADS, ids and names (ignoring
+ * case) unique, MAX_SAVED_PAYLOADS_TOTAL_BYTES in all. What a workspace file holds.
+ */
+export const SavedPayloadsSchema = z
+  .array(SavedPayloadSchema)
+  .max(MAX_SAVED_PAYLOADS)
+  .superRefine((payloads, ctx) => {
+    const ids = new Set<string>();
+    const names = new Map<string, string>();
+    let total = 0;
+    payloads.forEach((payload, index) => {
+      if (ids.has(payload.id))
+        ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `id ${payload.id} is used twice` });
+      const owner = names.get(payload.name.trim().toLowerCase());
+      if (owner)
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'name'],
+          message: `the name "${payload.name}" is also the name of ${owner}`,
+        });
+      ids.add(payload.id);
+      names.set(payload.name.trim().toLowerCase(), payload.id);
+      total += payloadBytes(payload);
+    });
+    if (total > MAX_SAVED_PAYLOADS_TOTAL_BYTES)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `the payloads take ${total} bytes; a workspace keeps at most ${MAX_SAVED_PAYLOADS_TOTAL_BYTES}`,
+      });
+  });
+
 /** The payload's size as JSON, in UTF-8 bytes (what the limits count). */
 export function payloadBytes(payload: unknown): number {
   return new TextEncoder().encode(JSON.stringify(payload)).length;

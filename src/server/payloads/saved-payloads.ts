@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import {
   MAX_SAVED_PAYLOADS,
   MAX_SAVED_PAYLOADS_TOTAL_BYTES,
@@ -5,6 +6,7 @@ import {
   payloadBytes,
   type SavedPayload,
   SavedPayloadSchema,
+  SavedPayloadsSchema,
 } from '../../shared/saved-payload';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 
@@ -67,7 +69,7 @@ export class SavedPayloads {
    * when it is invalid, SavedPayloadConflictError when another payload has its name or a limit would be passed.
    */
   put(input: unknown): { payload: SavedPayload; created: boolean } {
-    const item = this.validate(input, []);
+    const item = this.validate(input);
     const previous = this.items.get(item.payload.id);
     const owner = this.nameOwner(item.payload.name);
     if (owner && owner !== item.payload.id)
@@ -98,55 +100,36 @@ export class SavedPayloads {
     return true;
   }
 
-  /** Replaces every payload at once (a workspace being loaded); throws, changing nothing, if one is not valid. */
+  /**
+   * Replaces every payload at once (a workspace being loaded); throws, changing nothing, if the list is not valid
+   * (`SavedPayloadsSchema`: a workspace codec that checks with it first never sees this throw).
+   */
   replace(inputs: readonly unknown[]): void {
-    if (inputs.length > MAX_SAVED_PAYLOADS)
-      throw new SavedPayloadValidationError([
-        { path: [], message: `${inputs.length} payloads; a workspace keeps at most ${MAX_SAVED_PAYLOADS}` },
-      ]);
-    const items = new Map<string, Stored>();
-    const names = new Map<string, string>();
-    let total = 0;
-    inputs.forEach((input, index) => {
-      const item = this.validate(input, [index]);
-      const { id, name } = item.payload;
-      if (items.has(id))
-        throw new SavedPayloadValidationError([{ path: [index, 'id'], message: `id ${id} is used twice` }]);
-      const owner = names.get(nameKey(name));
-      if (owner)
-        throw new SavedPayloadValidationError([
-          { path: [index, 'name'], message: `the name "${name}" is also the name of ${owner}` },
-        ]);
-      items.set(id, item);
-      names.set(nameKey(name), id);
-      total += item.bytes;
-    });
-    if (total > MAX_SAVED_PAYLOADS_TOTAL_BYTES)
-      throw new SavedPayloadValidationError([
-        {
-          path: [],
-          message: `the payloads take ${total} bytes; a workspace keeps at most ${MAX_SAVED_PAYLOADS_TOTAL_BYTES}`,
-        },
-      ]);
-    this.items = items;
-    this.totalBytes = total;
+    const payloads = this.parse(SavedPayloadsSchema, inputs);
+    this.items = new Map(payloads.map((payload) => [payload.id, { payload, bytes: payloadBytes(payload) }]));
+    this.totalBytes = [...this.items.values()].reduce((sum, item) => sum + item.bytes, 0);
     this.emit({ type: 'payloads-replaced', id: '*' });
   }
 
-  private validate(input: unknown, at: (string | number)[]): Stored {
+  private validate(input: unknown): Stored {
+    const payload = this.parse(SavedPayloadSchema, input);
+    return { payload, bytes: payloadBytes(payload) };
+  }
+
+  /** Depth first (what zod would recurse through), then the schema; a copy of its own, so no caller can change it. */
+  private parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
     const maxDepth = this.options.maxJsonDepth();
     if (exceedsJsonDepth(input, maxDepth))
-      throw new SavedPayloadValidationError([{ path: at, message: jsonDepthMessage(maxDepth) }]);
-    const parsed = SavedPayloadSchema.safeParse(input);
+      throw new SavedPayloadValidationError([{ path: [], message: jsonDepthMessage(maxDepth) }]);
+    const parsed = schema.safeParse(input);
     if (!parsed.success)
       throw new SavedPayloadValidationError(
         parsed.error.issues.map((issue) => ({
-          path: [...at, ...issue.path.filter((key): key is string | number => typeof key !== 'symbol')],
+          path: issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
           message: issue.message,
         })),
       );
-    // A copy of its own: nothing the caller keeps can change what is stored.
-    return { payload: structuredClone(parsed.data), bytes: payloadBytes(parsed.data) };
+    return structuredClone(parsed.data);
   }
 
   private nameOwner(name: string): string | undefined {
