@@ -194,3 +194,28 @@ test('context writes take their place among the frames; one too large to keep is
   assert.match(recording.warnings.join(' '), /1 context write was too large/);
   assert.deepEqual(recording.scenario.triggers, [], 'not activated unless asked');
 });
+
+test('a run over the HTTP binding (SSE) is recorded with its context too', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const threadId = 'thread-over-http';
+  const response = await fetch(`${server.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({
+      threadId,
+      runId: 'run-over-http',
+      messages: [{ id: 'm1', role: 'user', content: INSPECTION }],
+    }),
+  });
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /RUN_FINISHED/);
+  const list = await api.get<{ items: { id: string; threadId: string | null; kind: string }[] }>('/connections');
+  const connection = list.body.items.find((item) => item.threadId === threadId);
+  assert.equal(connection?.kind, 'sse');
+
+  const answer = await api.post<RecordingResult>(`/connections/${connection?.id}/record`, {});
+  assert.equal(answer.status, 201, JSON.stringify(answer.body));
+  assert.equal(answer.body.contextSteps, 1);
+  assert.ok(answer.body.scenario.steps.some((step) => step.type === 'setContext'));
+});
