@@ -106,7 +106,8 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
 
   const onEdit = (next: string) => {
     if (next === text) return;
-    updateInjectDraft(connection.id, { text: next === template ? null : next });
+    // Typed back to the template: nothing of the person's own is left (an empty editor is theirs, though).
+    updateInjectDraft(connection.id, { text: next === template && template !== '' ? null : next });
   };
 
   const loadPayload = (content: PayloadContent) => {
