@@ -58,7 +58,7 @@ interface TimedEvent {
   event: JsonObject;
 }
 
-/** A `setContext` write among the run's events; `values` null when it was too large for the connection to keep. */
+/** A `setContext` write among the run's events; `context` is null when it was too large for the connection to keep. */
 interface ContextItem {
   afterSeq: number;
   context: JsonObject | null;
