@@ -73,7 +73,11 @@ test('Scenarios: run one on a chosen connection, create one (schema-checked as y
   await recorded.waitForRuns(1);
   await page.getByRole('tab', { name: /^Connections/ }).click();
   await page.locator('.connection-item', { hasText: 'thread-record' }).click();
-  await page.getByRole('button', { name: 'Record as scenario' }).click();
+  await page.getByRole('button', { name: 'Record as scenario…' }).click();
+  await page
+    .getByRole('dialog', { name: 'Record as scenario' })
+    .getByRole('button', { name: 'Record', exact: true })
+    .click();
   await page
     .getByTestId('scenario-editor')
     .locator('.panel-header')

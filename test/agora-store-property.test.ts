@@ -200,6 +200,7 @@ test('after any sequence of writes the world is valid, within its limits and ser
         const saved: Workspace = {
           ...WORKSPACE,
           packs: [{ pack: 'agora-mock', enabled: true, data }],
+          payloads: [],
           scenarios: [],
           routes: [],
           collections: [],

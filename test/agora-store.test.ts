@@ -321,6 +321,7 @@ test('the deepest record the store takes is served, saved and loaded again; one 
     sockets: [],
     agents: [],
     scenarios: [],
+    payloads: [],
   });
   const { workspace } = decodeWorkspaceText(text, 'deep.agui.json');
   const reloaded = new AgoraStore();

@@ -108,7 +108,7 @@ test('the client side is not drawn, and RUN_ERROR marks the run', () => {
   ]);
   assert.equal(timeline.spans.length, 1);
   assert.equal(timeline.spans[0]?.errored, true);
-  assert.deepEqual(buildTimeline([]), { spans: [], breaks: [], from: 0, to: 0 });
+  assert.deepEqual(buildTimeline([]), { spans: [], breaks: [], from: 0, to: 0, instants: [] });
 });
 
 test('focus: the latest run on its own time range, an earlier one, or everything', () => {

@@ -41,7 +41,10 @@ test('a recorded run replays to another client: valid stream, same event types a
   const id = await connectionIdOf(api, 'thread-recorded');
   await original.close();
 
-  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, { name: 'Bella Rosa, recorded' });
+  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, {
+    name: 'Bella Rosa, recorded',
+    activate: true,
+  });
   assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
   const { scenario } = recorded.body;
   assert.equal(scenario.name, 'Bella Rosa, recorded');
@@ -88,7 +91,7 @@ test('replay keeps the recorded timing, scaled by the speed setting', async () =
   await original.waitForRuns(1, 10_000);
   const recordedMs = (original.arrivals.at(-1) as number) - (original.arrivals[0] as number);
   const id = await connectionIdOf(api, 'thread-timed');
-  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, {});
+  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, { activate: true });
   assert.equal(recorded.status, 201);
   assert.ok(
     recorded.body.scenario.steps.some((step) => step.type === 'wait'),
@@ -123,7 +126,7 @@ test('a recorded approval waits for the replaying client and plays the branch th
   await original.waitForRuns(1);
   const id = await connectionIdOf(api, 'thread-approval');
 
-  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, { id: 'recorded-report' });
+  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, { id: 'recorded-report', activate: true });
   assert.equal(recorded.status, 201, JSON.stringify(recorded.body));
   const approval = recorded.body.scenario.steps.find((step) => step.type === 'approval');
   assert.ok(approval && approval.type === 'approval');
@@ -173,7 +176,7 @@ test('recorded text is sent as it was, even when it looks like a placeholder', a
       frame(5, 'out', { type: 'TEXT_MESSAGE_END', messageId: 'm-1' }),
       frame(6, 'out', { type: 'RUN_FINISHED', threadId: 't-1', runId: 'r-1' }),
     ],
-    { id: 'braces', source: 'a test' },
+    { id: 'braces', source: 'a test', activate: true },
   );
   const server = await startTestEngine();
   server.context.scenarios.put(scenario);
@@ -198,7 +201,7 @@ test('runs without a user message (played from the console) are passed over; the
 
   client.ask(INSPECTION);
   await client.waitForRuns(2);
-  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, {});
+  const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, { activate: true });
   assert.equal(recorded.status, 201);
   assert.deepEqual(recorded.body.scenario.triggers[0], { match: 'substring', value: INSPECTION, priority: 10 });
   assert.ok(text(runOnly(client.events)).includes('Restaurant Bella Rosa'));

@@ -39,7 +39,8 @@ export async function openConsole(
     if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
       errors.push(message.text());
   });
-  await page.goto(url);
+  // Loading the console on a busy machine can take longer than one expectation may.
+  await page.goto(url, { timeout: 30_000 });
   return { page, errors };
 }
 

@@ -1,6 +1,7 @@
 import type { ServerSettings } from '../shared/settings';
 import type { EngineSettings } from './engine-settings';
 import type { RequestLog } from './http/request-log';
+import type { SavedPayloads } from './payloads/saved-payloads';
 import type { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import type { Logger } from './support/logger';
 import type { RetentionBudget } from './support/retention-budget';
@@ -22,6 +23,8 @@ export interface EngineCore {
   readonly retention: RetentionBudget;
   /** The scenarios runs play, on every transport; the console and workspaces edit them. */
   readonly scenarios: ScenarioCatalogue;
+  /** Named payloads the console's inject drawer saves and loads; a workspace holds them. */
+  readonly payloads: SavedPayloads;
 }
 
 /** The core and what is mounted on the port: routes, collections, folders, sockets, agents and packs. */

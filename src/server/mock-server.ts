@@ -12,6 +12,7 @@ import { EngineSettings } from './engine-settings';
 import { createHttpApp } from './http/app';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
+import { SavedPayloads } from './payloads/saved-payloads';
 import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import { consoleLogger, type Logger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
@@ -96,6 +97,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     requestLog,
     retention,
     scenarios: new ScenarioCatalogue(),
+    payloads: new SavedPayloads({ maxJsonDepth: () => liveSettings.get().maxJsonDepth }),
   };
   const world = new World(core, { agentHttp: options.agentHttp });
   const context: EngineContext = { ...core, world };

@@ -11,6 +11,7 @@ import type { ConnectionSummary, FrameDirection, FrameFinding, FrameRecord } fro
 import type { CollectionChange } from './mounts/collection-change';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
+import type { PayloadChange } from './saved-payload';
 import type { ServerSettings } from './settings';
 import type { WorkspaceStatus, WorldSection } from './workspace';
 
@@ -306,6 +307,7 @@ export type FeedItem =
   | { type: 'mounts-changed'; section: WorldSection | '*' }
   | { type: 'collection-changed'; change: CollectionChange }
   | { type: 'scenarios-changed'; change: ScenarioChange }
+  | { type: 'payloads-changed'; change: PayloadChange }
   | { type: 'settings-changed'; settings: ServerSettings }
   | { type: 'workspace-changed'; status: WorkspaceStatus };
 

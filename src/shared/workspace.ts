@@ -7,6 +7,7 @@ import { PackSchema } from './mounts/pack';
 import { RouteSchema } from './mounts/route';
 import { SocketEndpointSchema } from './mounts/socket-endpoint';
 import { StaticFolderSchema } from './mounts/static-folder';
+import { SavedPayloadsSchema } from './saved-payload';
 import { ScenarioSchema } from './scenario';
 import { ServerSettingsSchema } from './settings';
 
@@ -67,6 +68,9 @@ export const WorkspaceSchema = z
       .max(10_000)
       .default([])
       .describe('What agents do for a run: triggers on the request and the events to send (see docs/scenarios.md).'),
+    payloads: SavedPayloadsSchema.default([]).describe(
+      "Payloads saved from the console's inject drawer, named, to send again into any connection.",
+    ),
   })
   .superRefine((workspace, ctx) => {
     refineUniqueIds(workspace.routes, ctx, ['routes'], 'route');
@@ -191,14 +195,4 @@ export const WorkspaceNewSchema = z.strictObject({
   /** Where to save it at once; without it the new world lives in memory until saved as. */
   path: FilePathSchema.optional(),
   name: z.string().min(1).max(200).optional(),
-});
-export const RecordScenarioSchema = z.strictObject({
-  /** Scenario name; default from the first user message. */
-  name: z.string().min(1).max(200).optional(),
-  /** Scenario id; default `recorded-<connection id>`. */
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]*$/)
-    .max(100)
-    .optional(),
 });

@@ -118,6 +118,7 @@ export class AgentThread implements ThreadState {
           recorder.runStarted?.(request);
         },
         event: recorder.event && ((request, event) => recorder.event?.(request, event)),
+        contextSet: (request, values) => this.streams.get(request)?.connection.noteContext(values),
         runEnded: (request, end) => {
           recorder.runEnded?.(request, end);
           const stream = this.streams.get(request);

@@ -9,6 +9,7 @@ import { importRoutes } from './routes/import-routes';
 import { injectRoutes } from './routes/inject-routes';
 import { mountRoutes } from './routes/mount-routes';
 import { packRoutes } from './routes/pack-routes';
+import { payloadRoutes } from './routes/payload-routes';
 import { recordingRoutes } from './routes/recording-routes';
 import { requestRoutes } from './routes/request-routes';
 import { scenarioRoutes } from './routes/scenario-routes';
@@ -43,6 +44,7 @@ export function createControlPlane(
     scenarioRoutes(deps),
     workspaceRoutes(deps),
     recordingRoutes(deps),
+    payloadRoutes(deps),
   ];
   // Workspace status changes are rare: published always rather than only while the feed has subscribers.
   const stopWorkspaceFeed = deps.workspace.subscribe((status) => feed.publish({ type: 'workspace-changed', status }));

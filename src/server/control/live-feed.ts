@@ -209,7 +209,7 @@ export class LiveFeed {
   }
 
   private start(): void {
-    const { registry, requestLog, world, liveSettings, scenarios } = this.deps.context;
+    const { registry, requestLog, world, liveSettings, scenarios, payloads } = this.deps.context;
     const publish = (item: FeedItem) => this.publish(item);
     const detachers = [
       registry.subscribe((event) => {
@@ -225,6 +225,7 @@ export class LiveFeed {
       }),
       liveSettings.subscribe((settings) => publish({ type: 'settings-changed', settings })),
       scenarios.subscribe((change) => publish({ type: 'scenarios-changed', change })),
+      payloads.subscribe((change) => publish({ type: 'payloads-changed', change })),
     ];
     this.detachSources = () => {
       for (const detach of detachers) detach();

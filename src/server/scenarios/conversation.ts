@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../shared/scenario';
+import type { JsonObject, JsonValue } from '../../shared/scenario';
 import {
   type AgoraErrorCode,
   type EventSink,
@@ -18,6 +18,8 @@ export interface RunObserver {
   runStarted?(request: RunRequest): void;
   /** Every event of the run, in order, after it went to the sink. */
   event?(request: RunRequest, event: OutgoingEvent): void;
+  /** A `setContext` step of the run wrote these values (between the events before and after it). */
+  contextSet?(request: RunRequest, values: JsonObject): void;
   runEnded?(request: RunRequest, end: RunEnd): void;
 }
 
@@ -145,6 +147,7 @@ export class Conversation {
       sink: tap,
       origin: this.options.origin,
       context: this.context,
+      onContextSet: observer?.contextSet && ((values) => observer.contextSet?.(request, values)),
       speed: this.options.speed,
       approvalTimeoutMs: this.options.approvalTimeoutMs,
       approvals: this.options.approvals ?? 'wait',

@@ -19,5 +19,8 @@ export function combineRunObservers(observers: readonly (RunObserver | undefined
     runEnded: (request, end) => {
       for (const observer of present) observer.runEnded?.(request, end);
     },
+    contextSet: (request, values) => {
+      for (const observer of present) observer.contextSet?.(request, values);
+    },
   };
 }

@@ -36,6 +36,8 @@ export interface ScenarioPlayerOptions {
   origin: string;
   /** Conversation context shared by the runs of one conversation; `setContext` steps write to it. */
   context: Map<string, JsonValue>;
+  /** Told the values of each `setContext` step as it plays (context leaves no frame; a recording needs it). */
+  onContextSet?: (values: JsonObject) => void;
   /** Multiplies every scripted delay; read at each delay so a change applies at once. 0 = no delays. */
   speed: () => number;
   /** Default wait for an approval answer in real ms; 0 waits forever. */
@@ -269,9 +271,15 @@ export class ScenarioPlayer {
       case 'stateDelta':
         this.send({ type: EventType.STATE_DELTA, delta: op.delta(scope), timestamp: Date.now() } as BaseEvent);
         return undefined;
-      case 'setContext':
-        for (const [key, value] of op.values) this.options.context.set(key, value(scope));
+      case 'setContext': {
+        const values: JsonObject = {};
+        for (const [key, value] of op.values) {
+          values[key] = value(scope);
+          this.options.context.set(key, values[key]);
+        }
+        this.options.onContextSet?.(values);
         return undefined;
+      }
       case 'let':
         for (const [name, value] of op.values) this.scope.vars.set(name, value.constant ?? value.render(scope));
         return undefined;

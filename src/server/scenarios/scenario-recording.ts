@@ -1,9 +1,17 @@
 import type { FrameRecord } from '../../shared/connections';
-import type { ApprovalStep, JsonObject, JsonValue, ScenarioInput, ScenarioStep } from '../../shared/scenario';
+import type {
+  ApprovalStep,
+  JsonObject,
+  JsonValue,
+  ScenarioInput,
+  ScenarioStep,
+  ScenarioTrigger,
+} from '../../shared/scenario';
 import { AgoraEventName } from '../agui/events';
 import { parseClientRequest } from '../agui/run-input';
+import type { ContextWrite } from '../ws/connection';
 
-/** Recorded scenarios win over a pack's scenario with the same trigger (ties would go to the earlier one). */
+/** The trigger an activated recording gets unless told otherwise wins over a pack's scenario on the same message. */
 export const RECORDED_PRIORITY = 10;
 
 export interface RecordingOptions {
@@ -11,16 +19,33 @@ export interface RecordingOptions {
   name?: string;
   /** Where the frames came from, for the description. */
   source: string;
+  /**
+   * Whether the scenario takes part in routing. An inactive recording has no triggers: it is stored, can be run
+   * on a connection from the console, and answers no message until someone gives it a trigger.
+   */
+  activate?: boolean;
+  /** The trigger of an activated recording; by default the recorded user message (substring, RECORDED_PRIORITY). */
+  trigger?: ScenarioTrigger;
+  /** The connection's `setContext` writes, placed among the frames by seq (they leave no frame of their own). */
+  contextWrites?: readonly ContextWrite[];
 }
 
 export interface Recording {
   scenario: ScenarioInput;
+  /** The user message that started the recorded run. */
+  userMessage: string;
+  /** The trigger an activated recording gets by default. */
+  suggestedTrigger: ScenarioTrigger;
   /** Events (between RUN_STARTED and the run's end) turned into steps. */
   events: number;
+  /** `setContext` steps the run played, kept in the scenario. */
+  contextSteps: number;
   /** Recorded duration of the run in ms (delays between events). */
   durationMs: number;
   /** Runs after the first one on the connection, which are not part of this scenario. */
   laterRuns: number;
+  /** What the recording could not keep, in words. */
+  warnings: string[];
 }
 
 export class RecordingError extends Error {
@@ -29,8 +54,17 @@ export class RecordingError extends Error {
 
 interface TimedEvent {
   at: number;
+  seq: number;
   event: JsonObject;
 }
+
+/** A `setContext` write among the run's events; `context` is null when it was too large for the connection to keep. */
+interface ContextItem {
+  afterSeq: number;
+  context: JsonObject | null;
+}
+
+type RunItem = TimedEvent | ContextItem;
 
 const ID_FIELDS = ['messageId', 'toolCallId', 'parentMessageId'] as const;
 /** The `let` variable standing for a literal `{{` in recorded text. */
@@ -54,29 +88,67 @@ export function recordScenario(frames: readonly FrameRecord[], options: Recordin
   const [started, ...rest] = run;
   const threadId = stringField(started?.event, 'threadId');
   const runId = stringField(started?.event, 'runId');
-  const body = rest.filter((item) => item.event.type !== 'RUN_FINISHED');
+  const events = rest.filter((item) => item.event.type !== 'RUN_FINISHED');
+  const end = rest.find((item) => item.event.type === 'RUN_FINISHED' || item.event.type === 'RUN_ERROR');
+  const contexts = contextItems(options.contextWrites ?? [], started?.seq ?? 0, end?.seq);
+  const body = withContext(events, contexts);
 
   const ids = new IdTemplates();
   if (threadId) ids.fixed(threadId, '{{threadId}}');
   if (runId) ids.fixed(runId, '{{runId}}');
-  for (const { event } of body) ids.collect(event);
+  for (const { event } of events) ids.collect(event);
 
   const steps = toSteps(body, started?.at ?? 0, answers, ids);
   const letValues = ids.letValues();
-  const first = body[0]?.at ?? started?.at ?? 0;
-  const last = body.at(-1)?.at ?? first;
+  const first = events[0]?.at ?? started?.at ?? 0;
+  const last = events.at(-1)?.at ?? first;
+  const suggestedTrigger: ScenarioTrigger = {
+    match: 'substring',
+    value: userMessage.trim().slice(0, 500),
+    priority: RECORDED_PRIORITY,
+  };
+  const lost = contexts.filter((item) => item.context === null).length;
   return {
     scenario: {
       id: options.id,
       name: options.name ?? `Recorded: ${shorten(userMessage, 80)}`,
-      description: `Recorded from ${options.source} on ${new Date(started?.at ?? Date.now()).toISOString()}: ${body.length} events.`,
-      triggers: [{ match: 'substring', value: userMessage.trim().slice(0, 500), priority: RECORDED_PRIORITY }],
+      description: `Recorded from ${options.source} on ${new Date(started?.at ?? Date.now()).toISOString()}: ${events.length} events.`,
+      triggers: options.activate ? [options.trigger ?? suggestedTrigger] : [],
       steps: Object.keys(letValues).length > 0 ? [{ type: 'let', values: letValues }, ...steps] : steps,
     },
-    events: body.length,
+    userMessage,
+    suggestedTrigger,
+    events: events.length,
+    contextSteps: contexts.length - lost,
     durationMs: Math.max(0, last - (started?.at ?? last)),
     laterRuns,
+    warnings:
+      lost > 0
+        ? [
+            `${lost} context write${lost === 1 ? ' was' : 's were'} too large for the connection to keep: the recording does not set ${lost === 1 ? 'it' : 'them'}; add a setContext step by hand`,
+          ]
+        : [],
   };
+}
+
+/** The context writes made during the run: after its RUN_STARTED, before its end (if it ended). */
+function contextItems(writes: readonly ContextWrite[], startSeq: number, endSeq: number | undefined): ContextItem[] {
+  return writes
+    .filter((write) => write.afterSeq >= startSeq && (endSeq === undefined || write.afterSeq < endSeq))
+    .map((write) => ({ afterSeq: write.afterSeq, context: write.values }));
+}
+
+/** The run's events with each context write placed after the last frame handed over before it. */
+function withContext(events: readonly TimedEvent[], contexts: readonly ContextItem[]): RunItem[] {
+  const items: RunItem[] = [];
+  let next = 0;
+  for (const event of events) {
+    while (next < contexts.length && (contexts[next] as ContextItem).afterSeq < event.seq)
+      items.push(contexts[next++] as ContextItem);
+    items.push(event);
+  }
+  items.push(...contexts.slice(next));
+  return items;
 }
 
 /**
@@ -117,22 +189,27 @@ function firstRun(frames: readonly FrameRecord[]) {
       run = [];
     }
     if (!run || ended) continue;
-    run.push({ at: frame.at, event: value });
+    run.push({ at: frame.at, seq: frame.seq, event: value });
     if (value.type === 'RUN_FINISHED' || value.type === 'RUN_ERROR') ended = true;
   }
   return { userMessage, run, answers, laterRuns };
 }
 
 function toSteps(
-  events: readonly TimedEvent[],
+  items: readonly RunItem[],
   startedAt: number,
   answers: ReadonlyMap<string, { approved: boolean; at: number }>,
   ids: IdTemplates,
 ): ScenarioStep[] {
   const steps: ScenarioStep[] = [];
   let previous = startedAt;
-  for (let index = 0; index < events.length; index++) {
-    const { at, event } = events[index] as TimedEvent;
+  for (let index = 0; index < items.length; index++) {
+    const item = items[index] as RunItem;
+    if ('context' in item) {
+      if (item.context) steps.push({ type: 'setContext', values: ids.apply(item.context) as JsonObject });
+      continue;
+    }
+    const { at, event } = item;
     const gap = Math.round(at - previous);
     if (gap >= 1) steps.push({ type: 'wait', ms: Math.min(gap, 3_600_000) });
     previous = at;
@@ -140,7 +217,7 @@ function toSteps(
     if (approval) {
       const answer = answers.get(approval.recordedId);
       // What followed the answer belongs to the branch the recorded client chose; its timing starts at the answer.
-      const rest = toSteps(events.slice(index + 1), answer?.at ?? at, answers, ids);
+      const rest = toSteps(items.slice(index + 1), answer?.at ?? at, answers, ids);
       approval.step[answer?.approved ? 'approved' : 'rejected'] = rest;
       steps.push(approval.step);
       return steps;

@@ -104,6 +104,7 @@ export function* encodeWorkspaceChunks(workspace: Workspace): Generator<string> 
     sockets: workspace.sockets,
     agents: workspace.agents,
     scenarios: workspace.scenarios,
+    payloads: workspace.payloads,
   };
   let chunk = '';
   for (const piece of jsonPieces(document, PIECE_LEVELS)) {

@@ -133,6 +133,7 @@ export class WorkspaceService {
     this.detachSources = [
       context.world.subscribe(changed),
       context.scenarios.subscribe(changed),
+      context.payloads.subscribe(changed),
       context.liveSettings.subscribe(changed),
     ];
   }
@@ -172,6 +173,7 @@ export class WorkspaceService {
       settings: this.settingsToSave(),
       ...this.context.world.definitions({ shared: true }),
       scenarios: this.context.scenarios.list(),
+      payloads: [...this.context.payloads.list()],
     };
   }
 
@@ -371,6 +373,7 @@ export class WorkspaceService {
       this.fileSettings = workspace.settings;
       this.context.liveSettings.update({ ...workspace.settings, ...this.launchOverrides });
       this.context.scenarios.replace(workspace.scenarios);
+      this.context.payloads.replace(workspace.payloads);
     } finally {
       this.applying = false;
     }

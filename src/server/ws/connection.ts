@@ -14,6 +14,7 @@ import type {
   FrameRecord,
 } from '../../shared/connections';
 import type { RetainedAmount } from '../../shared/retention';
+import type { JsonObject } from '../../shared/scenario';
 import type { OutgoingEvent } from '../agui/events';
 import { type RuleFinding, SEQUENCE_RULES, SequenceTracker } from '../agui/sequence-tracker';
 import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
@@ -48,6 +49,24 @@ export interface ConnectionInit {
 
 /** Frames held for a paused or delayed connection before the oldest are dropped. */
 const MAX_HELD_FRAMES = 10_000;
+
+/**
+ * Context writes kept per connection (the newest), and the largest one kept whole (as JSON): scenarios set a few
+ * small flags and names; a value beyond this (a client's long message copied into the context) is noted without it.
+ */
+const MAX_CONTEXT_WRITES = 32;
+const MAX_CONTEXT_WRITE_BYTES = 4096;
+
+/**
+ * A `setContext` step a scenario played on this connection. Context leaves no frame, so a recording of the
+ * connection learns of it here: `afterSeq` is the seq of the last frame the run had handed over before the
+ * write (delivered or still held), so the write takes its place among the frames.
+ */
+export interface ContextWrite {
+  afterSeq: number;
+  /** The values written; null when they were too large to keep (over MAX_CONTEXT_WRITE_BYTES as JSON). */
+  values: JsonObject | null;
+}
 
 interface HeldFrame {
   text: string;
@@ -100,6 +119,7 @@ export class Connection {
   private held: HeldFrame[] = [];
   private heldDropped = 0;
   private releaseTimer: NodeJS.Timeout | undefined;
+  private readonly contextLog = new RingBuffer<ContextWrite>(MAX_CONTEXT_WRITES);
   /** The AG-UI sequence as the client sees it; created on the first event so idle sockets stay small. */
   private sequence: SequenceTracker | undefined;
   private readonly transport: ConnectionTransport;
@@ -190,6 +210,17 @@ export class Connection {
   private deliver(text: string, eventType: string | null, finding: FrameFinding | undefined): void {
     this.transport.send(text);
     this.record('out', text, Buffer.byteLength(text), false, eventType, finding);
+  }
+
+  /** Notes a scenario's `setContext` values, between the frames the run has sent so far and those to come. */
+  noteContext(values: JsonObject): void {
+    const kept = Buffer.byteLength(JSON.stringify(values)) <= MAX_CONTEXT_WRITE_BYTES;
+    this.contextLog.push({ afterSeq: this.seq + this.held.length, values: kept ? values : null });
+  }
+
+  /** The newest context writes (at most MAX_CONTEXT_WRITES), oldest first. */
+  contextWrites(): ContextWrite[] {
+    return this.contextLog.toArray();
   }
 
   /** Records a frame the client sent. */

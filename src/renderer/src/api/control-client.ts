@@ -14,7 +14,9 @@ import {
   type SessionEdit,
   type UserEdit,
 } from '../../../shared/control-api';
+import type { RecordingPreview, RecordingResult, RecordScenarioRequest } from '../../../shared/recording';
 import type { RequestLogEntry, RequestLogPage, RequestSummary } from '../../../shared/request-log';
+import type { SavedPayload } from '../../../shared/saved-payload';
 import type { Scenario } from '../../../shared/scenario';
 import type { ServerSettings, ServerSettingsPatch } from '../../../shared/settings';
 import type { RecentWorkspace, Workspace, WorkspaceStatus, WorkspaceTemplate } from '../../../shared/workspace';
@@ -105,8 +107,13 @@ export const api = {
   updateScenario: (scenarioId: string, scenario: unknown) =>
     call<Scenario>('PUT', `/scenarios/${id(scenarioId)}`, scenario),
   deleteScenario: (scenarioId: string) => call<null>('DELETE', `/scenarios/${id(scenarioId)}`),
-  recordConnection: (connectionId: string, name?: string) =>
-    call<{ scenario: Scenario }>('POST', `/connections/${id(connectionId)}/record`, name ? { name } : {}),
+  recordingPreview: (connectionId: string) => call<RecordingPreview>('GET', `/connections/${id(connectionId)}/record`),
+  recordConnection: (connectionId: string, request: RecordScenarioRequest) =>
+    call<RecordingResult>('POST', `/connections/${id(connectionId)}/record`, request),
+
+  payloads: () => call<ItemsPage<SavedPayload>>('GET', '/payloads'),
+  savePayload: (payload: SavedPayload) => call<SavedPayload>('PUT', `/payloads/${id(payload.id)}`, payload),
+  deletePayload: (payloadId: string) => call<null>('DELETE', `/payloads/${id(payloadId)}`),
 
   workspace: () => call<WorkspaceStatus>('GET', '/workspace'),
   saveWorkspace: () => call<WorkspaceStatus>('POST', '/workspace/save'),

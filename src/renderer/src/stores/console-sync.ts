@@ -8,6 +8,7 @@ import { removeConnections, useConnectionsStore } from './connections-store';
 import { sortBatch } from './feed-batch';
 import { appendFrames, FRAMES_KEPT_PER_CONNECTION, withFetchedFrames } from './frame-buffer';
 import { forgetFrames, useFramesStore } from './frames-store';
+import { usePayloadsStore } from './payloads-store';
 import { prependRequests, REQUESTS_KEPT, useRequestsStore } from './requests-store';
 import { useScenariosStore } from './scenarios-store';
 import { useServerStore } from './server-store';
@@ -95,6 +96,7 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
     if (next.needsRefetch) void reloadState();
   }
   if (batch.scenariosChanged) void reloadScenarios();
+  if (batch.payloadsChanged) void reloadPayloads();
   if (batch.settings) useServerStore.setState({ settings: batch.settings });
   if (batch.workspace) useServerStore.setState({ workspace: batch.workspace });
 }
@@ -157,6 +159,7 @@ async function reloadAll(): Promise<void> {
     reloadState(),
     reloadScenarios(),
     reloadWorkspace(),
+    reloadPayloads(),
   ]);
   const selected = useConnectionsStore.getState().selectedId;
   if (selected) await loadFrames(selected);
@@ -198,6 +201,19 @@ async function reloadScenarios(): Promise<void> {
     useScenariosStore.setState({
       loaded: true,
       loadError: missing ? 'This engine has no scenario API yet (GET /scenarios answered 404).' : errorMessage(error),
+    });
+  }
+}
+
+async function reloadPayloads(): Promise<void> {
+  try {
+    const { items } = await api.payloads();
+    usePayloadsStore.setState({ saved: items, loaded: true, loadError: null });
+  } catch (error) {
+    const missing = error instanceof ApiError && error.status === 404;
+    usePayloadsStore.setState({
+      loaded: true,
+      loadError: missing ? 'This engine cannot save payloads (GET /payloads answered 404).' : errorMessage(error),
     });
   }
 }

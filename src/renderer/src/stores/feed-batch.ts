@@ -16,6 +16,7 @@ export interface SortedBatch {
   requests: RequestSummary[];
   stateChanges: AgoraChange[];
   scenariosChanged: boolean;
+  payloadsChanged: boolean;
   settings: ServerSettings | null;
   workspace: WorkspaceStatus | null;
 }
@@ -28,6 +29,7 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
     requests: [],
     stateChanges: [],
     scenariosChanged: false,
+    payloadsChanged: false,
     settings: null,
     workspace: null,
   };
@@ -56,6 +58,9 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
         break;
       case 'scenarios-changed':
         sorted.scenariosChanged = true;
+        break;
+      case 'payloads-changed':
+        sorted.payloadsChanged = true;
         break;
       case 'settings-changed':
         sorted.settings = item.settings;

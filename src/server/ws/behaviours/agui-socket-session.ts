@@ -70,6 +70,10 @@ export function aguiSocketSession(
         observer?.runStarted?.(run);
       },
       event: observer?.event && ((run, event) => observer.event?.(run, event)),
+      contextSet(run, values) {
+        connection.noteContext(values);
+        observer?.contextSet?.(run, values);
+      },
       runEnded(run, end) {
         if (connection.activeRunId === run.runId) connection.update({ activeRunId: null });
         observer?.runEnded?.(run, end);

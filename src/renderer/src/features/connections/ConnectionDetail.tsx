@@ -10,6 +10,7 @@ import { evictedFramesRow } from './frame-rows';
 import { RecordScenarioButton } from './RecordScenarioButton';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
+import { TimelineZoom } from './TimelineZoom';
 import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spans';
 import { useThrottledFrames } from './use-throttled-frames';
 
@@ -28,6 +29,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
     [evictedForMemory, droppedForSize, keepsFirstFrame],
   );
   const [scope, setScope] = useState<TimelineScope>('latest');
+  const [timelineZoom, setTimelineZoom] = useState(1);
   const fullTimeline = useMemo(() => buildTimeline(frames), [frames]);
   const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);
   const runs = useMemo(() => fullTimeline.spans.filter((span) => span.kind === 'run'), [fullTimeline]);
@@ -117,9 +119,10 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
             </select>
             <span className="spacer" />
             <TimelineLegend />
+            <TimelineZoom zoom={timelineZoom} onZoom={setTimelineZoom} />
           </div>
           <div className="timeline-body">
-            <RunTimeline timeline={timeline} onPick={pick} />
+            <RunTimeline timeline={timeline} onPick={pick} zoom={timelineZoom} onZoom={setTimelineZoom} />
           </div>
         </div>
         <FramesPanel connection={connection} />

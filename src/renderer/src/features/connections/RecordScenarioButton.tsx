@@ -1,27 +1,20 @@
-import { api } from '../../api/control-client';
-import { showView } from '../../stores/navigation-store';
-import { useScenariosStore } from '../../stores/scenarios-store';
-import { ErrorNotice } from '../../ui/ErrorNotice';
-import { useAction } from '../../ui/use-action';
+import { useState } from 'react';
+import { RecordScenarioDialog } from './RecordScenarioDialog';
 
-/** Turns this connection's traffic into a new scenario, then opens it in Scenarios to edit or replay. */
+/** Turns this connection's traffic into a new scenario, after asking its name and whether it answers messages. */
 export function RecordScenarioButton({ connectionId }: { connectionId: string }) {
-  const record = useAction(async () => {
-    const { scenario } = await api.recordConnection(connectionId);
-    useScenariosStore.setState({ selectedId: scenario.id });
-    showView('scenarios');
-  });
+  const [asking, setAsking] = useState(false);
   return (
     <>
       <button
         type="button"
-        disabled={record.busy}
-        onClick={() => record.run()}
+        aria-haspopup="dialog"
+        onClick={() => setAsking(true)}
         title="Save what the agent sent here as a scenario you can replay to any client"
       >
-        {record.busy ? 'Recording…' : 'Record as scenario'}
+        Record as scenario…
       </button>
-      <ErrorNotice error={record.error} onDismiss={record.clearError} />
+      {asking && <RecordScenarioDialog connectionId={connectionId} onClose={() => setAsking(false)} />}
     </>
   );
 }

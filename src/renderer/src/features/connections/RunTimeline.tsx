@@ -1,76 +1,182 @@
+import { type KeyboardEvent, useLayoutEffect, useMemo, useRef } from 'react';
 import { formatDuration } from '../../ui/format';
-import type { Timeline } from './timeline-spans';
+import { nextZoom } from './TimelineZoom';
+import { axisTicks, timeScale } from './timeline-scale';
+import type { Timeline, TimelineSpan } from './timeline-spans';
 
 const LANE_HEIGHT = 22;
 /** Marks drawn at most: a stream that breaks a rule on every frame would otherwise draw thousands. */
 const MAX_BREAKS_DRAWN = 100;
+/** Axis labels across the drawing at 1×. */
 const TICKS = 5;
+/** The drawing ends here (as a share of its width): room to the right so spans still open are seen running on. */
+const DRAWN = 0.94;
+/** Open spans named in the list at most. */
+const MAX_OPEN_LISTED = 8;
+
+/** A span in words: runs and text messages are labelled with their kind already. */
+function spanName(span: TimelineSpan): string {
+  if (span.kind === 'step') return `step ${span.label}`;
+  if (span.kind === 'tool') return `tool call ${span.label}`;
+  return span.label;
+}
+
+interface RunTimelineProps {
+  timeline: Timeline;
+  onPick(seq: number): void;
+  /** Times the width of the panel (TimelineZoom's levels). */
+  zoom: number;
+  onZoom(zoom: number): void;
+}
 
 /**
  * Runs, steps, text messages and tool calls as nested spans on a time axis. A span never closed runs out to the
- * right edge, hatched and fading, so a missing END is seen at a glance; rule breaks are red marks.
+ * right edge, hatched and fading, so a missing END is seen at a glance, and is listed as text below; rule breaks are
+ * red marks. The axis is scaled to the run: long pauses are drawn narrow and marked (timeline-scale.ts). Zoomed,
+ * the drawing scrolls; on it `+`, `-` and `0` zoom.
  */
-export function RunTimeline({ timeline, onPick }: { timeline: Timeline; onPick(seq: number): void }) {
-  const { spans, breaks, from, to } = timeline;
+export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps) {
+  const { spans, breaks, from, to, instants } = timeline;
+  const scroller = useRef<HTMLElement>(null);
+  /** The share of the drawing at the middle of the view, kept there when the zoom changes. */
+  const centre = useRef(0.5);
+  const scale = useMemo(() => timeScale(instants, from, to), [instants, from, to]);
+  const ticks = useMemo(() => axisTicks(scale, from, to, TICKS * zoom), [scale, from, to, zoom]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the zoom changed, to scroll to the same moment
+  useLayoutEffect(() => {
+    const view = scroller.current;
+    if (view) view.scrollLeft = centre.current * view.scrollWidth - view.clientWidth / 2;
+  }, [zoom]);
+
+  const onScroll = () => {
+    const view = scroller.current;
+    if (view && view.scrollWidth > 0) centre.current = (view.scrollLeft + view.clientWidth / 2) / view.scrollWidth;
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === '+' || event.key === '=') onZoom(nextZoom(zoom, 1));
+    else if (event.key === '-') onZoom(nextZoom(zoom, -1));
+    else if (event.key === '0') onZoom(1);
+    else return;
+    event.preventDefault();
+  };
+
   if (spans.length === 0 && breaks.length === 0)
     return <div className="empty">No run yet: the timeline draws runs as the agent sends them.</div>;
-  const duration = Math.max(to - from, 1);
-  // Room to the right so spans still open are visibly running on.
-  const range = duration * 1.06;
-  const x = (at: number) => `${((at - from) / range) * 100}%`;
+  const x = (at: number) => scale.position(at) * DRAWN * 100;
   const lanes = spans.reduce((max, span) => Math.max(max, span.lane), 0) + 1;
+  const open = spans.filter((span) => span.end === null);
+
   return (
-    <div className="timeline" data-testid="run-timeline">
-      <div className="timeline-axis">
-        {Array.from({ length: TICKS }, (_, i) => {
-          const at = from + (duration * i) / (TICKS - 1);
-          return (
-            <span key={at} className="timeline-tick" style={{ left: x(at) }}>
-              +{formatDuration(at - from)}
-            </span>
-          );
-        })}
-      </div>
-      <div style={{ position: 'relative', height: lanes * LANE_HEIGHT + 6, marginTop: 4 }}>
-        {spans.map((span) => {
-          const left = x(span.start);
-          const width =
-            span.end === null ? `calc(100% - ${left})` : `max(6px, ${((span.end - span.start) / range) * 100}%)`;
-          const state = span.end === null ? 'open — never ended' : formatDuration(span.end - span.start);
-          return (
-            <button
-              type="button"
-              key={`${span.kind}-${span.seq}`}
-              className={`timeline-span ${span.kind}${span.end === null ? ' open' : ''}${span.errored ? ' errored' : ''}`}
-              style={{ left, width, top: span.lane * LANE_HEIGHT }}
-              title={`${span.label} (${state})`}
-              data-kind={span.kind}
-              data-open={span.end === null}
-              onClick={() => onPick(span.seq)}
-            >
-              {span.label}
-            </button>
-          );
-        })}
-        {breaks.slice(0, MAX_BREAKS_DRAWN).map((mark) => (
-          <button
-            type="button"
-            key={`break-${mark.seq}`}
-            className="timeline-break"
-            style={{ left: x(mark.at), top: 2 }}
-            title={mark.message}
-            aria-label={`Rule broken: ${mark.message}`}
-            onClick={() => onPick(mark.seq)}
-          >
-            !
-          </button>
-        ))}
-      </div>
+    <div className="run-timeline" data-testid="run-timeline">
+      <section
+        ref={scroller}
+        className="timeline"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the drawing scrolls when zoomed; focus lets keys zoom and scroll it
+        tabIndex={0}
+        aria-label="Run timeline drawing: + and − zoom, 0 fits, arrow keys scroll"
+        onKeyDown={onKeyDown}
+        onScroll={onScroll}
+      >
+        <div className="timeline-canvas" style={{ width: `${zoom * 100}%` }} data-testid="timeline-canvas">
+          <div className="timeline-axis">
+            {ticks.map((tick) => (
+              <span
+                key={tick.position}
+                className={`timeline-tick${tick.afterGap ? ' after-gap' : ''}`}
+                style={{ left: `${tick.position * DRAWN * 100}%` }}
+              >
+                +{formatDuration(tick.at - from)}
+              </span>
+            ))}
+            {scale.gaps.map((gap) => (
+              <span
+                key={`label-${gap.from}`}
+                className="timeline-gap-label"
+                style={{ left: `${x(gap.from)}%`, width: `${x(gap.to) - x(gap.from)}%` }}
+              >
+                ⋯
+              </span>
+            ))}
+          </div>
+          <div className="timeline-lanes" style={{ height: lanes * LANE_HEIGHT + 6 }}>
+            {scale.gaps.map((gap) => (
+              <div
+                key={`gap-${gap.from}`}
+                className="timeline-gap"
+                data-testid="timeline-gap"
+                style={{ left: `${x(gap.from)}%`, width: `${x(gap.to) - x(gap.from)}%` }}
+                title={`${formatDuration(gap.to - gap.from)} with nothing sent, drawn narrow`}
+              />
+            ))}
+            {spans.map((span) => {
+              const left = x(span.start);
+              const state = span.end === null ? 'open — never ended' : `${formatDuration(span.end - span.start)}`;
+              const width =
+                span.end !== null
+                  ? `max(6px, ${x(span.end) - left}%)`
+                  : span.cutAt !== null
+                    ? `max(6px, ${x(span.cutAt) - left}%)`
+                    : `calc(100% - ${left}%)`;
+              return (
+                <button
+                  type="button"
+                  key={`${span.kind}-${span.seq}`}
+                  className={`timeline-span ${span.kind}${span.end === null ? ' open' : ''}${span.errored ? ' errored' : ''}`}
+                  style={{ left: `${left}%`, width, top: span.lane * LANE_HEIGHT }}
+                  title={`${span.label} (${state})`}
+                  aria-label={`${spanName(span)}: ${state}`}
+                  data-kind={span.kind}
+                  data-open={span.end === null}
+                  onClick={() => onPick(span.seq)}
+                >
+                  {span.label}
+                </button>
+              );
+            })}
+            {breaks.slice(0, MAX_BREAKS_DRAWN).map((mark) => (
+              <button
+                type="button"
+                key={`break-${mark.seq}`}
+                className="timeline-break"
+                style={{ left: `${x(mark.at)}%`, top: 2 }}
+                title={mark.message}
+                aria-label={`Rule broken: ${mark.message}`}
+                onClick={() => onPick(mark.seq)}
+              >
+                !
+              </button>
+            ))}
+          </div>
+        </div>
+      </section>
+      {open.length > 0 && <OpenSpans open={open} from={from} onPick={onPick} />}
       {breaks.length > MAX_BREAKS_DRAWN && (
         <div className="field-error">
           {breaks.length} rule breaks; the first {MAX_BREAKS_DRAWN} are marked.
         </div>
       )}
+    </div>
+  );
+}
+
+/** The spans never ended, as text: what the hatched shapes say, for anyone not reading the drawing. */
+function OpenSpans({ open, from, onPick }: { open: TimelineSpan[]; from: number; onPick(seq: number): void }) {
+  return (
+    <div className="row timeline-open" data-testid="open-spans">
+      <span>Open ({open.length}):</span>
+      <ul className="timeline-open-list" aria-label="Spans never ended">
+        {open.slice(0, MAX_OPEN_LISTED).map((span) => (
+          <li key={`${span.kind}-${span.seq}`}>
+            <button type="button" className="small" onClick={() => onPick(span.seq)}>
+              {spanName(span)} · since +{formatDuration(span.start - from)}
+              {span.cutAt !== null && ' (its run was followed by another)'}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {open.length > MAX_OPEN_LISTED && <span className="muted">and {open.length - MAX_OPEN_LISTED} more</span>}
     </div>
   );
 }

@@ -33,6 +33,8 @@ export interface Timeline {
   /** Time range covered by the outgoing frames. */
   from: number;
   to: number;
+  /** When each outgoing event was sent, in order: where the stream was busy and where it was idle. */
+  instants: number[];
 }
 
 /**
@@ -42,6 +44,7 @@ export interface Timeline {
 export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
   const spans: TimelineSpan[] = [];
   const breaks: TimelineBreak[] = [];
+  const instants: number[] = [];
   /** End time per lane (Infinity while its span is open), for packing spans into as few rows as possible. */
   const laneEnds: number[] = [0];
   let run: TimelineSpan | null = null;
@@ -83,6 +86,7 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
     if (frame.direction !== 'out' || !frame.eventType) continue;
     from = Math.min(from, frame.at);
     to = Math.max(to, frame.at);
+    instants.push(frame.at);
     const event = parsedFrame(frame);
     const type = frame.eventType;
     if (type === 'RUN_STARTED') {
@@ -171,7 +175,9 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
       }
     }
   }
-  return spans.length || breaks.length ? { spans, breaks, from, to } : { spans, breaks, from: 0, to: 0 };
+  return spans.length || breaks.length
+    ? { spans, breaks, from, to, instants }
+    : { spans, breaks, from: 0, to: 0, instants: [] };
 }
 
 /** Which part of the connection's life the timeline shows: the newest run, one run (by its seq), or all. */
@@ -189,11 +195,13 @@ export function focusTimeline(timeline: Timeline, scope: TimelineScope): Timelin
   const inRun = (at: number) => at >= from && at < until;
   const spans = timeline.spans.filter((span) => inRun(span.start));
   const breaks = timeline.breaks.filter((mark) => inRun(mark.at));
+  const instants = timeline.instants.filter(inRun);
+  // Up to the last frame sent before the next run: a frame after this run's end is part of its range.
   const to = Math.max(
     from,
     ...spans.map((span) => span.end ?? span.cutAt ?? span.start),
     ...breaks.map((mark) => mark.at),
-    ...(next ? [] : [timeline.to]),
+    instants.at(-1) ?? from,
   );
-  return { spans, breaks, from, to };
+  return { spans, breaks, from, to, instants };
 }

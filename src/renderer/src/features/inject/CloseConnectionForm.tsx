@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
+import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { closeProblems, MAX_CLOSE_REASON_BYTES } from './close-validation';
@@ -17,8 +18,10 @@ const PRESETS = [
 
 /** Close the socket with a chosen code and reason, or drop it without a close frame (the client sees 1006). */
 export function CloseConnectionForm({ connection }: { connection: ConnectionSummary }) {
-  const [code, setCode] = useState('1000');
-  const [reason, setReason] = useState('');
+  // Part of the connection's draft: a reason typed and left for a moment is still there.
+  const { closeCode: code, closeReason: reason } = useInjectDraft(connection.id);
+  const setCode = (closeCode: string) => updateInjectDraft(connection.id, { closeCode });
+  const setReason = (closeReason: string) => updateInjectDraft(connection.id, { closeReason });
   const [confirmTerminate, setConfirmTerminate] = useState(false);
   const close = useAction(() => api.closeConnection(connection.id, Number(code), reason));
   const terminate = useAction(() => api.terminateConnection(connection.id));

@@ -1,16 +1,28 @@
 import { EventType } from '@ag-ui/core';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import type { InjectConflict, SequenceFinding } from '../../../../shared/control-api';
+import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage, type ValidationIssue } from '../../api/api-error';
 import { api } from '../../api/control-client';
+import {
+  getInjectDraft,
+  setReplacedText,
+  updateInjectDraft,
+  useInjectDraft,
+  useInjectDraftsStore,
+} from '../../stores/inject-drafts-store';
+import { rememberSent } from '../../stores/payloads-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { eventsOf, validateEvents } from './event-validation';
 import { FindingsList } from './FindingsList';
+import { PayloadShelf } from './PayloadShelf';
+import { contentOfEditor, describeContent, editorTextOf, type PayloadContent } from './payload-bodies';
 import { TargetPicker } from './TargetPicker';
 
 const EVENT_TYPES = Object.values(EventType);
+const EDITOR_KINDS = ['events', 'json', 'text'] as const;
 const CHECK_DELAY_MS = 400;
 
 type Target = 'this' | 'chosen' | 'all';
@@ -32,11 +44,17 @@ function conflictFindings(error: ApiError): SequenceFinding[] {
 
 /**
  * Pick an event type, get a template filled from the connection's context, edit it with schema checking as you
- * type, see which sequence rule it would break, then send — or send anyway.
+ * type, see which sequence rule it would break, then send — or send anyway. What is typed is the connection's
+ * draft (kept across views, connections and reloads); saved and recently sent payloads load into the editor.
  */
 export function EventComposer({ connection, openCount }: { connection: ConnectionSummary; openCount: number }) {
-  const [eventType, setEventType] = useState<string>(EventType.TEXT_MESSAGE_START);
-  const [text, setText] = useState('');
+  const draft = useInjectDraft(connection.id);
+  const replacedText = useInjectDraftsStore((state) => state.replaced[connection.id] ?? null);
+  const draftNotKept = useInjectDraftsStore((state) => state.notKept[connection.id] ?? false);
+  const eventType = draft.eventType;
+  /** The last template loaded: shown while the person has not typed anything of their own. */
+  const [template, setTemplate] = useState('');
+  const text = draft.text ?? template;
   const [templateLoading, setTemplateLoading] = useState(false);
   const [target, setTarget] = useState<Target>('this');
   const [chosen, setChosen] = useState<string[]>([connection.id]);
@@ -47,13 +65,23 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   const [issues, setIssues] = useState<ValidationIssue[]>([]);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
+  /** Replaces the editor's text; what the person had typed stays at hand to put back. */
+  const replaceText = useCallback(
+    (next: string | null) => {
+      const typed = getInjectDraft(connection.id).text;
+      if (typed !== null && typed !== next) setReplacedText(connection.id, typed);
+      updateInjectDraft(connection.id, { text: next });
+    },
+    [connection.id],
+  );
+
   const loadTemplate = useCallback(
     async (type: string) => {
       setTemplateLoading(true);
       setError(null);
       try {
         const { event } = await api.template(connection.id, type);
-        setText(JSON.stringify(event, null, 2));
+        setTemplate(JSON.stringify(event, null, 2));
         setOutcome(null);
       } catch (caught) {
         setError(`No template for ${type}: ${errorMessage(caught)}`);
@@ -64,10 +92,28 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
     [connection.id],
   );
 
-  // The drawer opens with a template for the default type; later ones load when the type changes.
+  // Opened with a template for the draft's type, unless the draft holds text of its own.
+  const typedAtOpen = useRef(draft.text !== null);
+  const typeAtOpen = useRef(draft.eventType);
   useEffect(() => {
-    void loadTemplate(EventType.TEXT_MESSAGE_START);
+    if (!typedAtOpen.current) void loadTemplate(typeAtOpen.current);
   }, [loadTemplate]);
+
+  const freshTemplate = (type: string) => {
+    replaceText(null);
+    void loadTemplate(type);
+  };
+
+  const onEdit = (next: string) => {
+    if (next === text) return;
+    // Typed back to the template: nothing of the person's own is left (an empty editor is theirs, though).
+    updateInjectDraft(connection.id, { text: next === template && template !== '' ? null : next });
+  };
+
+  const loadPayload = (content: PayloadContent) => {
+    replaceText(editorTextOf(content));
+    setOutcome(null);
+  };
 
   const parsed = useMemo(() => parse(text), [text]);
   const schemaValid = parsed.ok && validateEvents(parsed.value).length === 0;
@@ -110,6 +156,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
       if (target === 'this') {
         const result = await api.injectEvents(connection.id, events, force);
         setOutcome({ kind: 'sent', count: result.sent, findings: result.findings });
+        rememberSent({ kind: 'events', body: events as JsonObject[] });
       } else {
         const { results } = await api.broadcastEvents(target === 'chosen' ? chosen : undefined, events, force);
         setOutcome({
@@ -117,6 +164,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           count: results.reduce((sum, result) => sum + result.sent, 0),
           findings: results.flatMap((result) => result.findings),
         });
+        rememberSent({ kind: 'events', body: events as JsonObject[] });
       }
       setFindings([]);
     } catch (caught) {
@@ -141,8 +189,8 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
             aria-label="Event type"
             value={eventType}
             onChange={(event) => {
-              setEventType(event.target.value);
-              void loadTemplate(event.target.value);
+              updateInjectDraft(connection.id, { eventType: event.target.value });
+              freshTemplate(event.target.value);
             }}
           >
             {EVENT_TYPES.map((type) => (
@@ -162,23 +210,49 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         </label>
       </div>
       {target === 'chosen' && <TargetPicker chosen={chosen} onChange={setChosen} />}
-      <div className="row faint">
+      <PayloadShelf
+        accepts={EDITOR_KINDS}
+        recentKind="events"
+        current={() => contentOfEditor(text)}
+        suggestName={() => describeContent(contentOfEditor(text))}
+        onLoad={loadPayload}
+      />
+      <div className="row draft-status" data-testid="draft-status">
         {templateLoading ? (
           <>
             <span className="spinner" /> Filling a template from this connection's context…
           </>
-        ) : (
+        ) : draft.text === null ? (
           <>
-            Template filled from the connection's run, message and tool call ids.
-            <button type="button" className="small" onClick={() => loadTemplate(eventType)}>
+            Template filled from this connection's ids.
+            <button type="button" className="small" onClick={() => freshTemplate(eventType)}>
               Reload template
             </button>
           </>
+        ) : (
+          <>
+            {draftNotKept ? 'Your draft (too large to keep across reloads).' : 'Your draft, kept across reloads.'}
+            <button type="button" className="small" onClick={() => freshTemplate(eventType)}>
+              Fresh template
+            </button>
+          </>
+        )}
+        {replacedText !== null && (
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
+              setReplacedText(connection.id, null);
+              replaceText(replacedText);
+            }}
+          >
+            Put back what was replaced
+          </button>
         )}
       </div>
       <LazyJsonEditor
         value={text}
-        onChange={setText}
+        onChange={onEdit}
         validate={validateEvents}
         onSubmit={() => void send(false)}
         label="Event JSON"

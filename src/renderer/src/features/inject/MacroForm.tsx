@@ -1,16 +1,52 @@
 import { useState } from 'react';
 import { type InjectConflict, MacroSchemas, type SequenceFinding } from '../../../../shared/control-api';
+import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
+import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
+import { rememberSent } from '../../stores/payloads-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroParams } from './macro-fields';
+import { PayloadShelf } from './PayloadShelf';
+import { describeContent, type PayloadContent } from './payload-bodies';
 
-/** One macro's small form: fill in, run; a rule it would break is shown with "Run anyway". */
-export function MacroForm({ definition, connectionId }: { definition: MacroDefinition; connectionId: string }) {
-  const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(definition.fields.map((field) => [field.key, field.initial])),
-  );
+const MACRO_KINDS = ['macro'] as const;
+
+/** The form's values as first shown. */
+function initialValues(definition: MacroDefinition): Record<string, string> {
+  return Object.fromEntries(definition.fields.map((field) => [field.key, field.initial]));
+}
+
+/**
+ * One macro's small form: fill in, run; a rule it would break is shown with "Run anyway". The values are the
+ * connection's draft; the form's parameters can be saved, and saved or recent ones loaded (`onLoad`).
+ */
+export function MacroForm({
+  definition,
+  connectionId,
+  onLoad,
+}: {
+  definition: MacroDefinition;
+  connectionId: string;
+  onLoad(content: PayloadContent): void;
+}) {
+  const draft = useInjectDraft(connectionId);
+  const values = draft.macroValues[definition.name] ?? initialValues(definition);
+  const setValues = (next: Record<string, string>) => {
+    const initial = initialValues(definition);
+    const unchanged = definition.fields.every((field) => next[field.key] === initial[field.key]);
+    const macroValues = { ...draft.macroValues };
+    if (unchanged) delete macroValues[definition.name];
+    else macroValues[definition.name] = next;
+    updateInjectDraft(connectionId, { macroValues });
+  };
+  /** The form as a saved payload's content, or why it cannot be one yet. */
+  const content = (): PayloadContent | { problem: string } => {
+    const built = macroParams(definition, values);
+    if ('problem' in built) return { problem: `${built.field}: ${built.problem}` };
+    return { kind: 'macro', body: { macro: definition.name, params: built.params as JsonObject } };
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [findings, setFindings] = useState<SequenceFinding[]>([]);
@@ -34,6 +70,7 @@ export function MacroForm({ definition, connectionId }: { definition: MacroDefin
       const result = await api.runMacro(connectionId, definition.name, { ...built.params, force });
       setSent(result.sent);
       setFindings(result.findings);
+      rememberSent({ kind: 'macro', body: { macro: definition.name, params: built.params as JsonObject } });
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 409) {
         setFindings((caught.body as InjectConflict).findings ?? []);
@@ -45,67 +82,79 @@ export function MacroForm({ definition, connectionId }: { definition: MacroDefin
   };
 
   return (
-    <form
-      className="stack"
-      data-testid={`macro-${definition.name}`}
-      onSubmit={(event) => {
-        event.preventDefault();
-        void run(false);
-      }}
-    >
+    <div className="stack" data-testid={`macro-${definition.name}`}>
       <div>
         <h2>{definition.title}</h2>
         <div className="field-hint">{definition.description}</div>
       </div>
-      {definition.fields.map((field) => (
-        // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of three, chosen by the field's kind
-        <label key={field.key} className="field">
-          {field.label}
-          {field.kind === 'select' ? (
-            <select
-              value={values[field.key]}
-              onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-            >
-              {field.options?.map((option) => (
-                <option key={option}>{option}</option>
-              ))}
-            </select>
-          ) : field.kind === 'textarea' || field.kind === 'json' ? (
-            <textarea
-              rows={field.kind === 'json' ? 3 : 2}
-              value={values[field.key]}
-              onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-            />
-          ) : (
-            <input
-              type={field.kind === 'number' ? 'number' : 'text'}
-              value={values[field.key]}
-              onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-            />
-          )}
-          {field.hint && <span className="field-hint">{field.hint}</span>}
-        </label>
-      ))}
-      <FindingsList
-        findings={findings}
-        title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
+      {/* Outside the macro's form: the shelf has forms of its own. */}
+      <PayloadShelf
+        accepts={MACRO_KINDS}
+        recentKind="macro"
+        current={content}
+        suggestName={() => {
+          const built = content();
+          return 'problem' in built ? definition.title : describeContent(built);
+        }}
+        onLoad={onLoad}
       />
-      <ErrorNotice error={error} onDismiss={() => setError(null)} />
-      {sent !== null && (
-        <div className="notice success" role="status">
-          Sent {sent} events.
-        </div>
-      )}
-      <div className="row">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Running…' : 'Run macro'}
-        </button>
-        {findings.length > 0 && sent === null && (
-          <button type="button" className="danger" disabled={busy} onClick={() => run(true)}>
-            Run anyway
-          </button>
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void run(false);
+        }}
+      >
+        {definition.fields.map((field) => (
+          // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of three, chosen by the field's kind
+          <label key={field.key} className="field">
+            {field.label}
+            {field.kind === 'select' ? (
+              <select
+                value={values[field.key]}
+                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+              >
+                {field.options?.map((option) => (
+                  <option key={option}>{option}</option>
+                ))}
+              </select>
+            ) : field.kind === 'textarea' || field.kind === 'json' ? (
+              <textarea
+                rows={field.kind === 'json' ? 3 : 2}
+                value={values[field.key]}
+                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+              />
+            ) : (
+              <input
+                type={field.kind === 'number' ? 'number' : 'text'}
+                value={values[field.key]}
+                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
+              />
+            )}
+            {field.hint && <span className="field-hint">{field.hint}</span>}
+          </label>
+        ))}
+        <FindingsList
+          findings={findings}
+          title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
+        />
+        <ErrorNotice error={error} onDismiss={() => setError(null)} />
+        {sent !== null && (
+          <div className="notice success" role="status">
+            Sent {sent} events.
+          </div>
         )}
-      </div>
-    </form>
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Running…' : 'Run macro'}
+          </button>
+          {findings.length > 0 && sent === null && (
+            <button type="button" className="danger" disabled={busy} onClick={() => run(true)}>
+              Run anyway
+            </button>
+          )}
+        </div>
+      </form>
+    </div>
   );
 }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { AguiSocket } from '../test/helpers/agui-socket';
+import { controlClient } from '../test/helpers/control-client';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+
+// The run timeline is scaled to the run: a frame long after it does not shrink it; zoom and a text list of open spans.
+
+const browser = await launchBrowser();
+const LONG_WAIT_MS = 20_000;
+const INSPECTION = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
+/** How long after the run the late frame is sent: many times the run's length. */
+const LATE_BY_MS = 6000;
+
+async function width(locator: Locator): Promise<number> {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'the element is drawn');
+  return box.width;
+}
+
+/** Resolves once `condition` holds, polling; fails after `timeoutMs`. */
+async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = LONG_WAIT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function zoomLabel(page: Page): Promise<string> {
+  return (await page.getByTestId('timeline-zoom').textContent()) ?? '';
+}
+
+test('a frame sent long after the run leaves the run readable (the pause is drawn narrow); zoom by buttons and keys', async () => {
+  // Scripted delays at a tenth: the run takes a few hundred milliseconds, its spans apart from one another.
+  const server = await startTestEngine({ settings: { speed: 0.1 } });
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser);
+  page.setDefaultTimeout(LONG_WAIT_MS);
+  await waitUntilLive(page);
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask(INSPECTION, { threadId: 'thread-timeline' });
+  await client.waitForRuns(1, LONG_WAIT_MS);
+  const started = client.events.find((event) => event.type === 'RUN_STARTED')?.timestamp as number | undefined;
+  const finished = client.events.find((event) => event.type === 'RUN_FINISHED')?.timestamp as number;
+  const list = await api.get<{ items: { id: string }[] }>('/connections');
+  const connectionId = list.body.items[0]?.id as string;
+
+  await page.locator('.connection-item', { hasText: 'thread-timeline' }).click();
+  const timeline = page.getByTestId('run-timeline');
+  const canvas = timeline.getByTestId('timeline-canvas');
+  const run = timeline.locator('.timeline-span[data-kind="run"]');
+  await timeline.locator('.timeline-span[data-kind="run"][data-open="false"]').waitFor();
+  const runShare = async () => (await width(run)) / (await width(canvas));
+  /** Each span's width as a share of the run's: what the late frame must not change. */
+  const spanShares = async () => {
+    const runWidth = await width(run);
+    const shares: number[] = [];
+    for (const span of await timeline.locator('.timeline-span:not([data-kind="run"])').all())
+      shares.push((await width(span)) / runWidth);
+    return shares;
+  };
+  const before = await runShare();
+  const sharesBefore = await spanShares();
+  assert.equal(await timeline.getByTestId('open-spans').count(), 0, 'nothing is listed open after a finished run');
+  assert.ok(before > 0.85, `the run alone fills the drawing: ${before}`);
+
+  // One frame, long after the run (judged on the engine's clock: its events' timestamps).
+  await until(() => Date.now() >= finished + LATE_BY_MS, 'time to pass after the run');
+  const late = await api.post(`/connections/${connectionId}/events`, {
+    force: true,
+    events: [{ type: 'CUSTOM', name: 'late', value: { sentAfterMs: Date.now() - finished } }],
+  });
+  assert.equal(late.status, 200, JSON.stringify(late.body));
+  const gap = timeline.getByTestId('timeline-gap');
+  await gap.waitFor();
+  const runMs = finished - (started ?? finished);
+  const after = await runShare();
+  // Drawn to the clock the run would take runMs / (runMs + LATE_BY_MS) of the width, a few percent.
+  assert.ok(after > 0.7, `the run keeps most of the drawing: ${after} (${runMs} ms run, then ${LATE_BY_MS} ms idle)`);
+  assert.ok((await width(gap)) < (await width(canvas)) * 0.1, 'the pause is narrow');
+  assert.match((await gap.getAttribute('title')) ?? '', /with nothing sent, drawn narrow/);
+  const sharesAfter = await spanShares();
+  assert.equal(sharesAfter.length, sharesBefore.length);
+  sharesAfter.forEach((share, index) => {
+    const was = sharesBefore[index] as number;
+    assert.ok(Math.abs(share - was) < 0.02, `span ${index} keeps its share of the run: ${was} → ${share}`);
+  });
+  await screenshot(page, 'timeline-late-frame');
+
+  // Zoom with the buttons: twice as wide, scrolled; back to fit.
+  const runWidth = await width(run);
+  const viewWidth = await width(timeline.locator('section.timeline'));
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await until(async () => (await zoomLabel(page)) === '2×', 'zoom 2×');
+  await until(async () => Math.abs((await width(canvas)) / viewWidth - 2) < 0.05, 'a drawing twice as wide');
+  const zoomed = await width(run);
+  assert.ok(Math.abs(zoomed / runWidth - 2) < 0.1, `the run twice as wide: ${runWidth} → ${zoomed}`);
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await until(async () => (await zoomLabel(page)) === '1×', 'zoom 1×');
+
+  // And with keys, on the drawing.
+  await timeline.getByRole('region', { name: /Run timeline drawing/ }).focus();
+  await page.keyboard.press('+');
+  await page.keyboard.press('+');
+  await until(async () => (await zoomLabel(page)) === '4×', 'zoom 4× by keys');
+  await until(async () => Math.abs((await width(canvas)) / viewWidth - 4) < 0.1, 'a drawing four times as wide');
+  await page.keyboard.press('-');
+  await until(async () => (await zoomLabel(page)) === '2×', 'zoom 2× by keys');
+  await page.keyboard.press('0');
+  await until(async () => (await zoomLabel(page)) === '1×', 'fit by keys');
+
+  // Spans left open are listed as text too.
+  await api.post(`/connections/${connectionId}/events`, {
+    events: [
+      { type: 'RUN_STARTED', threadId: 'thread-timeline', runId: 'run-open' },
+      { type: 'TEXT_MESSAGE_START', messageId: 'never-ended', role: 'assistant' },
+    ],
+  });
+  const open = timeline.getByTestId('open-spans');
+  await open.filter({ hasText: 'Open (2)' }).waitFor();
+  await open.getByRole('button', { name: /text never-ended/ }).click();
+  await page.getByTestId('frame-inspector').filter({ hasText: 'never-ended' }).waitFor();
+  assert.deepEqual(errors, []);
+});

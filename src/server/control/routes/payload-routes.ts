@@ -1,0 +1,77 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { ItemsPage } from '../../../shared/control-api';
+import { PayloadIdSchema, PayloadsReplaceSchema, type SavedPayload } from '../../../shared/saved-payload';
+import { HttpError, RequestValidationError } from '../../http/http-errors';
+import { jsonBody } from '../../http/json-body';
+import { requestBody } from '../../http/parse-query-and-body';
+import { parseRequestPart } from '../../http/validation';
+import { SavedPayloadConflictError, SavedPayloadValidationError } from '../../payloads/saved-payloads';
+import type { ControlDeps } from '../control-deps';
+
+const PathSchema = z.object({ id: PayloadIdSchema });
+
+/** The store's refusals as the API's: 422 naming the field (under `body`), 409 for a taken name or a full store. */
+function storeErrorsAsHttp<T>(action: () => T, at: (string | number)[] = []): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof SavedPayloadConflictError) throw new HttpError(409, error.message);
+    if (!(error instanceof SavedPayloadValidationError)) throw error;
+    throw new RequestValidationError(
+      error.issues.map((issue) => ({
+        type: 'value_error',
+        loc: ['body', ...at, ...issue.path],
+        msg: issue.message,
+        input: null,
+      })),
+    );
+  }
+}
+
+/** Saved payloads (the workspace's named events, macros, texts and JSON): list, read, save, delete, replace all. */
+export function payloadRoutes(deps: ControlDeps): Router {
+  const router = new Router();
+  const { payloads } = deps.context;
+  const body = jsonBody(deps.context.settings);
+  const page = (): ItemsPage<SavedPayload> => {
+    const items = payloads.list() as SavedPayload[];
+    return { items, total: items.length };
+  };
+
+  router.get('/payloads', (ctx) => {
+    ctx.body = page();
+  });
+
+  router.put('/payloads', body, (ctx) => {
+    const { items } = parseRequestPart(PayloadsReplaceSchema, requestBody(ctx), 'body');
+    storeErrorsAsHttp(() => payloads.replace(items), ['items']);
+    ctx.body = page();
+  });
+
+  router.get('/payloads/:id', (ctx) => {
+    const payload = payloads.get(ctx.params.id ?? '');
+    if (!payload) throw new HttpError(404, `Saved payload not found: ${ctx.params.id}`);
+    ctx.body = payload;
+  });
+
+  router.put('/payloads/:id', body, (ctx) => {
+    const { id } = parseRequestPart(PathSchema, ctx.params, 'path');
+    const input = requestBody(ctx);
+    if (!input || typeof input !== 'object' || Array.isArray(input))
+      throw new HttpError(422, 'Send the payload as a JSON object: {name, description?, kind, body}');
+    const given = (input as { id?: unknown }).id;
+    if (given !== undefined && given !== id)
+      throw new HttpError(422, `The body's id (${JSON.stringify(given)}) must match the path's (${id})`);
+    const { payload, created } = storeErrorsAsHttp(() => payloads.put({ ...input, id }));
+    ctx.status = created ? 201 : 200;
+    ctx.body = payload;
+  });
+
+  router.delete('/payloads/:id', (ctx) => {
+    if (!payloads.delete(ctx.params.id ?? '')) throw new HttpError(404, `Saved payload not found: ${ctx.params.id}`);
+    ctx.status = 204;
+  });
+
+  return router;
+}

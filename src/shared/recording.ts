@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { type Scenario, ScenarioSchema, type ScenarioTrigger, ScenarioTriggerSchema } from './scenario';
+
+/**
+ * `POST /connections/:id/record`: a connection's first run as a new scenario. It takes part in routing only when
+ * asked (`activate`): an inactive recording has no triggers, so it changes no answer the mock gives.
+ */
+export const RecordScenarioRequestSchema = z
+  .strictObject({
+    /** Scenario name; default from the recorded user message. */
+    name: z.string().trim().min(1).max(200).optional(),
+    /** Scenario id; default `recorded-<connection id>`. */
+    id: ScenarioSchema.shape.id.optional(),
+    /** Give it a trigger so it answers messages; default false. */
+    activate: z.boolean().default(false),
+    /** The trigger when activated; default the recorded user message (substring, priority 10). */
+    trigger: ScenarioTriggerSchema.optional(),
+  })
+  .refine((input) => input.activate || input.trigger === undefined, {
+    path: ['trigger'],
+    message: 'a trigger is only used with "activate": true (an inactive recording has no triggers)',
+  });
+export type RecordScenarioRequest = z.input<typeof RecordScenarioRequestSchema>;
+
+/** What a recording of the connection would hold (`GET /connections/:id/record`), to ask about it first. */
+export interface RecordingPreview {
+  /** The id the scenario gets unless another is given. */
+  id: string;
+  name: string;
+  userMessage: string;
+  /** The trigger an activated recording gets unless another is given. */
+  suggestedTrigger: ScenarioTrigger;
+  events: number;
+  /** `setContext` steps the run played, kept in the recording. */
+  contextSteps: number;
+  durationMs: number;
+  laterRuns: number;
+  warnings: string[];
+}
+
+/** The answer to `POST /connections/:id/record` (201). */
+export interface RecordingResult {
+  scenario: Scenario;
+  /** Whether it has a trigger (takes part in routing). */
+  active: boolean;
+  events: number;
+  contextSteps: number;
+  durationMs: number;
+  laterRuns: number;
+  warnings: string[];
+}

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  SavedPayloadConflictError,
+  SavedPayloads,
+  SavedPayloadValidationError,
+} from '../src/server/payloads/saved-payloads';
+import {
+  MAX_SAVED_PAYLOAD_BYTES,
+  MAX_SAVED_PAYLOADS,
+  type PayloadChange,
+  type SavedPayload,
+} from '../src/shared/saved-payload';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { FeedClient } from './helpers/feed-client';
+
+const events = (name: string): SavedPayload => ({
+  id: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+  name,
+  kind: 'events',
+  body: [{ type: 'CUSTOM', name: 'demo', value: { n: 1 } }],
+});
+
+const store = (maxJsonDepth = 64) => new SavedPayloads({ maxJsonDepth: () => maxJsonDepth });
+
+test('the store keeps each kind, replaces in place by id, and tells every change', () => {
+  const payloads = store();
+  const changes: PayloadChange[] = [];
+  payloads.subscribe((change) => changes.push(change));
+  const saved: SavedPayload[] = [
+    events('Two events'),
+    {
+      id: 'stream',
+      name: 'Stream a greeting',
+      description: 'In small chunks',
+      kind: 'macro',
+      body: { macro: 'text-message', params: { text: 'Hallo', chunkSize: 2 } },
+    },
+    { id: 'draft', name: 'Half a thought', kind: 'text', body: '{"type": "RUN_' },
+    { id: 'input', name: 'Run input', kind: 'json', body: { threadId: 't', messages: [] } },
+  ];
+  for (const payload of saved) assert.equal(payloads.put(payload).created, true);
+  assert.deepEqual(payloads.list(), saved);
+  assert.equal(payloads.put({ ...events('Two events'), name: 'Renamed' }).created, false);
+  assert.deepEqual(
+    payloads.list().map((payload) => payload.name),
+    ['Renamed', 'Stream a greeting', 'Half a thought', 'Run input'],
+    'a replaced payload keeps its place',
+  );
+  assert.equal(payloads.delete('draft'), true);
+  assert.equal(payloads.delete('draft'), false);
+  assert.deepEqual(
+    changes.map((change) => `${change.type} ${change.id}`),
+    [
+      'payload-saved two-events',
+      'payload-saved stream',
+      'payload-saved draft',
+      'payload-saved input',
+      'payload-saved two-events',
+      'payload-deleted draft',
+    ],
+  );
+
+  // A snapshot is a copy: what the workspace writer does with it changes nothing stored.
+  const snapshot = payloads.snapshot();
+  (snapshot[0] as { name: string }).name = 'changed';
+  assert.equal(payloads.get('two-events')?.name, 'Renamed');
+  const other = store();
+  other.replace(snapshot.slice(1));
+  assert.deepEqual(
+    other.list().map((payload) => payload.id),
+    ['stream', 'input'],
+  );
+});
+
+test('the store refuses what it could not serve or save, and keeps names unique and counts bounded', () => {
+  const payloads = store(8);
+  const refused = (input: unknown, pattern: RegExp) =>
+    assert.throws(
+      () => payloads.put(input),
+      (error: unknown) => error instanceof SavedPayloadValidationError && pattern.test(error.message),
+    );
+  refused({ ...events('x'), id: 'Not An Id' }, /^id: /);
+  refused({ ...events('x'), name: '   ' }, /^name: /);
+  refused({ ...events('x'), kind: 'binary' }, /kind/);
+  refused({ ...events('x'), body: [] }, /^body: /);
+  refused({ ...events('x'), body: [{ delta: 'no type' }] }, /^body\.0: an event is a JSON object with a string `type`/);
+  refused({ ...events('x'), extra: 1 }, /extra/);
+  refused(
+    { id: 'm', name: 'm', kind: 'macro', body: { macro: 'text-message', params: { text: 'x', chunkSize: 0 } } },
+    /^body\.params\.chunkSize: /,
+  );
+  refused(
+    { id: 'm', name: 'm', kind: 'macro', body: { macro: 'run-error', params: { message: 'x', force: true } } },
+    /never sent with force/,
+  );
+  refused({ id: 'm', name: 'm', kind: 'macro', body: { macro: 'nope', params: {} } }, /^body\.macro: /);
+  refused({ id: 'big', name: 'Big', kind: 'text', body: 'x'.repeat(MAX_SAVED_PAYLOAD_BYTES) }, /at most 262144/);
+  let deep: unknown = 'leaf';
+  for (let level = 0; level < 9; level++) deep = [deep];
+  refused({ id: 'deep', name: 'Deep', kind: 'json', body: deep }, /deeper than the limit of 8 levels/);
+  assert.equal(payloads.list().length, 0, 'nothing refused was stored');
+
+  payloads.put(events('Greeting'));
+  assert.throws(
+    () => payloads.put({ ...events('greeting '), id: 'other' }),
+    (error: unknown) =>
+      error instanceof SavedPayloadConflictError && /named "greeting" exists \(id greeting\)/.test(error.message),
+  );
+  for (let n = 1; n < MAX_SAVED_PAYLOADS; n++) payloads.put(events(`Payload ${n}`));
+  assert.throws(() => payloads.put(events('One too many')), SavedPayloadConflictError);
+  assert.doesNotThrow(() => payloads.put({ ...events('Payload 1'), description: 'replacing is fine when full' }));
+
+  // Replacing all is all or nothing.
+  const before = payloads.list().length;
+  assert.throws(
+    () => payloads.replace([events('A'), { ...events('A'), id: 'a-2' }]),
+    /1\.name: the name "A" is also the name of a/,
+  );
+  assert.throws(() => payloads.replace([events('A'), events('A')]), /1\.id: id a is used twice/);
+  assert.throws(() => payloads.replace([events('A'), { id: 'b' }]), / 1\.kind: /);
+  assert.equal(payloads.list().length, before);
+});
+
+test('control API: save, list, read, rename, delete and replace payloads; the live feed says what changed', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.some((message) => message.type === 'ready'));
+
+  const body = { name: 'Open a run', kind: 'events', body: [{ type: 'RUN_STARTED', threadId: 't', runId: 'r' }] };
+  const created = await api.put<SavedPayload>('/payloads/open-a-run', body);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.deepEqual(created.body, { id: 'open-a-run', ...body });
+  const renamed = await api.put<SavedPayload>('/payloads/open-a-run', { ...body, id: 'open-a-run', name: 'Start' });
+  assert.equal(renamed.status, 200);
+  assert.equal((await api.get<SavedPayload>('/payloads/open-a-run')).body.name, 'Start');
+  assert.deepEqual((await api.get<{ items: SavedPayload[]; total: number }>('/payloads')).body, {
+    items: [renamed.body],
+    total: 1,
+  });
+
+  const wrongId = await api.put<{ detail: string }>('/payloads/open-a-run', { ...body, id: 'other' });
+  assert.equal(wrongId.status, 422);
+  assert.match(wrongId.body.detail, /must match the path's/);
+  const badPath = await api.put<{ detail: { loc: unknown[] }[] }>('/payloads/Bad%20Id', body);
+  assert.equal(badPath.status, 422);
+  assert.deepEqual(badPath.body.detail[0]?.loc, ['path', 'id']);
+  const invalid = await api.put<{ detail: { loc: unknown[]; msg: string }[] }>('/payloads/x', { ...body, body: [] });
+  assert.equal(invalid.status, 422);
+  assert.deepEqual(invalid.body.detail[0]?.loc, ['body', 'body']);
+  assert.equal((await api.put('/payloads/x', [1, 2])).status, 422);
+  const taken = await api.put<{ detail: string }>('/payloads/x', { ...body, name: 'START' });
+  assert.equal(taken.status, 409);
+  assert.match(taken.body.detail, /named "START" exists/);
+  let deep: unknown = 1;
+  for (let level = 0; level < 100; level++) deep = { a: deep };
+  assert.equal((await api.put('/payloads/deep', { name: 'Deep', kind: 'json', body: deep })).status, 400);
+  assert.equal((await api.get('/payloads/missing')).status, 404);
+  assert.equal((await api.delete('/payloads/missing')).status, 404);
+
+  const replaced = await api.put<{ items: SavedPayload[] }>('/payloads', {
+    items: [
+      { id: 'a', name: 'A', kind: 'text', body: 'a' },
+      { id: 'b', name: 'B', kind: 'json', body: null },
+    ],
+  });
+  assert.equal(replaced.status, 200);
+  assert.deepEqual(
+    replaced.body.items.map((item) => item.id),
+    ['a', 'b'],
+  );
+  const badReplace = await api.put<{ detail: { loc: unknown[] }[] }>('/payloads', {
+    items: [{ id: 'c', name: 'C', kind: 'text', body: 'c' }, { id: 'd' }],
+  });
+  assert.equal(badReplace.status, 422);
+  assert.deepEqual(badReplace.body.detail[0]?.loc.slice(0, 3), ['body', 'items', 1]);
+  assert.equal((await api.get<{ total: number }>('/payloads')).body.total, 2, 'a refused replace changes nothing');
+  assert.equal((await api.delete('/payloads/a')).status, 204);
+
+  await feed.waitFor(
+    () =>
+      feed.items
+        .filter((item) => item.type === 'payloads-changed')
+        .map((item) => item.type === 'payloads-changed' && `${item.change.type} ${item.change.id}`)
+        .join() === 'payload-saved open-a-run,payload-saved open-a-run,payloads-replaced *,payload-deleted a',
+  );
+  feed.close();
+});
