@@ -50,24 +50,12 @@ test('Settings and scenarios: problems in plain words; every speed label says de
   await problemOf('Largest WebSocket frame').filter({ hasText: 'At least 1,024 bytes.' }).waitFor();
   await page.getByLabel('Ping interval').fill('1.5');
   await problemOf('Ping interval').filter({ hasText: 'Use a whole number of ms.' }).waitFor();
-  await page.getByLabel('Agent path').fill('/users');
-  await problemOf('Agent path')
-    .filter({ hasText: /^Must not be one of the mocked API's/ })
-    .waitFor();
   await page.getByText('0.5 plays twice as fast, 2 twice as slow').waitFor();
   await page.getByLabel('Scenario speed').fill('');
   await problemOf('Scenario speed').filter({ hasText: 'Enter a number.' }).waitFor();
   const text = (await page.locator('form.panel').textContent()) ?? '';
   assert.doesNotMatch(text, /expected|received|>=|Too small/, 'no schema library wording');
   await page.getByRole('button', { name: 'Discard' }).click();
-  // A text setting is sent as text: the agent path can be changed from here.
-  await page.getByLabel('Agent path').fill('/copilot');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText('Saved', { exact: true }).waitFor();
-  const info = (await (
-    await fetch(`${server.url}/__console/api/server`, { headers: { authorization: `Bearer ${server.token}` } })
-  ).json()) as { settings: { agentPath: string } };
-  assert.equal(info.settings.agentPath, '/copilot');
 
   // The speed setting from the scenario editor: the same words, and it sets the same setting.
   await page.getByRole('tab', { name: 'Scenarios' }).click();

@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { Workspace } from '../src/shared/workspace';
+import { agoraData } from '../test/helpers/agora';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
@@ -32,9 +34,9 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
   await panel.getByRole('button', { name: 'Save', exact: true }).last().click();
   await panel.getByTestId('workspace-path').filter({ hasText: file }).waitFor();
   await status.getByText('in memory').waitFor({ state: 'detached' });
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as { version: number; agora: { users: unknown[] } };
-  assert.equal(saved.version, 1);
-  assert.equal(saved.agora.users.length, 3);
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Workspace;
+  assert.equal(saved.version, 2);
+  assert.equal(agoraData(saved).users.length, 3);
   await screenshot(page, 'workspace');
 
   const download = page.waitForEvent('download');
@@ -42,11 +44,11 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
   const exported = await download;
   assert.match(exported.suggestedFilename(), /\.agui\.json$/);
   const exportedText = readFileSync((await exported.path()) as string, 'utf8');
-  assert.equal(JSON.parse(exportedText).agora.users.length, 3);
+  assert.equal(agoraData(JSON.parse(exportedText) as Workspace).users.length, 3);
 
   // Import a copy with one user fewer: the REST API serves it at once.
-  const copy = JSON.parse(exportedText) as { agora: { users: { id: string }[]; currentUserId: string | null } };
-  copy.agora.users = copy.agora.users.filter((user) => user.id !== '550e8400-e29b-41d4-a716-446655440003');
+  const copy = JSON.parse(exportedText) as Workspace;
+  agoraData(copy).users = agoraData(copy).users.filter((user) => user.id !== '550e8400-e29b-41d4-a716-446655440003');
   const upload = join(dir, 'copy.json');
   writeFileSync(upload, JSON.stringify(copy));
   await panel.getByTestId('workspace-import').setInputFiles(upload);
