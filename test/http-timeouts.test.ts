@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 // Slow clients are cut off: headers, whole requests and idle keep-alive connections each have a time limit (engine
 // settings, applied live), a client past it gets 408 where an answer is still possible. Long-lived responses (SSE
@@ -72,14 +73,6 @@ async function assertTimedOut(client: SlowClient, limitMs: number, what: string)
   assert.match(client.received, /\r\nConnection: close\r\n/, what);
   const body = JSON.parse(client.received.slice(client.received.indexOf('\r\n\r\n') + 4));
   assert.match(body.detail, /^Request Timeout: .*headersTimeoutMs.*requestTimeoutMs/, what);
-}
-
-async function eventually(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 test('the timeouts are settings with sane defaults', () => {

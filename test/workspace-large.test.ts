@@ -8,7 +8,8 @@ import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
 import { controlClient } from './helpers/control-client';
 import { recordRuns } from './helpers/large-world';
 import { type LoopHoldUp, loopHoldUpDuring } from './helpers/loop-delay';
-import { eventually, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { eventually } from './helpers/wait';
+import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Big workspaces (a load test with every run recorded as a session): saving never holds up the engine or
 // raises a false conflict, and shutting down stays quick.
@@ -129,7 +130,7 @@ test('autosaving a big workspace while runs keep coming never reports our own sa
     lastSavedAt = savedAt;
     assert.equal(server.workspace.status().conflict, null, `no conflict after ${saves} saves`);
   }
-  await eventually(() => !server.workspace.status().dirty, 30_000);
+  await eventually(() => !server.workspace.status().dirty, 'the workspace to be saved');
   assert.ok(saves >= 3, `saved ${saves} times`);
   assert.deepEqual(
     statuses.flatMap((status) => (status.conflict ? [status.conflict.message] : [])),
@@ -166,7 +167,7 @@ test('a save cut short by the shutdown deadline leaves the previous file whole a
   await server.close();
   assert.ok(performance.now() - started < 2000, 'close kept to its deadline');
   assert.equal(await readFile(file, 'utf8'), before, 'the previous version, whole');
-  await eventually(async () => (await tempsOf(file)).length === 0, 10_000);
+  await eventually(async () => (await tempsOf(file)).length === 0, 'the temp files to be removed');
   assert.match(
     warnings.join('\n'),
     /saving .*deadline\.agui\.json did not finish within 1 ms of shutting down and was stopped; the file keeps its last saved version/,

@@ -10,7 +10,8 @@ import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import type { ConsoleUser } from '../src/shared/control-api';
 import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
 import { controlClient } from './helpers/control-client';
-import { eventually, readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { eventually } from './helpers/wait';
+import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Saving: atomic writes under crashes and disk faults, autosave, and files changed by someone else.
 
@@ -119,7 +120,7 @@ test('an unwritable folder: autosave reports it and leaves the file as it was', 
   else await chmod(folder, 0o555);
   try {
     server.context.store.setCurrentUser(null);
-    await eventually(() => server.workspace.status().error !== null);
+    await eventually(() => server.workspace.status().error !== null, 'the save error to show');
     const status = server.workspace.status();
     assert.match(status.error?.problem ?? '', /permission denied: the folder or file is not writable \(EACCES\)/);
     assert.equal(status.dirty, true);
@@ -151,8 +152,8 @@ test('autosave: an edit through the control API reaches the file after a short q
   const created = await api.post<ConsoleUser>('/state/users', { email: 'new@example.com', name: 'New Person' });
   assert.equal(created.status, 201);
   assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.dirty, true);
-  await eventually(async () => (await readFile(file, 'utf8')).includes('new@example.com'));
-  await eventually(() => !server.workspace.status().dirty);
+  await eventually(async () => (await readFile(file, 'utf8')).includes('new@example.com'), 'the autosave');
+  await eventually(() => !server.workspace.status().dirty, 'the workspace to be clean');
   assert.ok((server.workspace.status().lastSavedAt ?? 0) > 0);
 });
 
@@ -172,7 +173,7 @@ test('autosave under a steady stream of changes: saved within autosaveMaxDelayMs
     server.context.store.recordRunStart(`steady-${runs++}`, null, 'nog een vraag');
   }, 20);
   try {
-    await eventually(async () => (await readFile(file, 'utf8')).includes('"steady-0"'), 20_000);
+    await eventually(async () => (await readFile(file, 'utf8')).includes('"steady-0"'), 'the first autosave');
   } finally {
     clearInterval(timer);
   }
@@ -203,7 +204,7 @@ test('changed on disk with nothing unsaved: reloaded', async () => {
   changed.name = 'Edited in an editor';
   (changed.agora.users[0] as { name: string }).name = 'Koen (from git pull)';
   await writeFile(file, JSON.stringify(changed, null, 2));
-  await eventually(() => server.context.store.getUser(KOEN)?.name === 'Koen (from git pull)');
+  await eventually(() => server.context.store.getUser(KOEN)?.name === 'Koen (from git pull)', 'the reload');
   const status = server.workspace.status();
   assert.equal(status.name, 'Edited in an editor');
   assert.equal(status.dirty, false);
@@ -219,7 +220,7 @@ test('changed on disk while there are unsaved changes: a conflict, neither side 
   (theirs.agora.users[0] as { name: string }).name = 'Koen (theirs)';
   const theirsText = JSON.stringify(theirs, null, 2);
   await writeFile(file, theirsText);
-  await eventually(() => server.workspace.status().conflict !== null);
+  await eventually(() => server.workspace.status().conflict !== null, 'the conflict to show');
   const status = (await api.get<WorkspaceStatus>('/workspace')).body;
   assert.match(status.conflict?.message ?? '', /changed on disk while there are unsaved changes/);
   assert.equal(status.autosave, false);
@@ -238,7 +239,7 @@ test('an invalid file written by someone else is reported and never autosaved ov
   const file = await newFile('outside-broken.agui.json');
   const server = await startWorkspaceEngine(dir, file);
   await writeFile(file, '{ "version": 1, "name": ');
-  await eventually(() => server.workspace.status().error?.operation === 'watch');
+  await eventually(() => server.workspace.status().error?.operation === 'watch', 'the watch error to show');
   assert.match(server.workspace.status().error?.problem ?? '', /truncated/);
   server.context.store.setCurrentUser(null);
   await new Promise((resolve) => setTimeout(resolve, 200));

@@ -85,7 +85,7 @@ test('replay keeps the recorded timing, scaled by the speed setting', async () =
   const api = controlClient(server);
   const original = await AguiSocket.open(server.wsUrl);
   original.ask('hallo', { threadId: 'thread-timed' });
-  await original.waitForRuns(1, 10_000);
+  await original.waitForRuns(1);
   const recordedMs = (original.arrivals.at(-1) as number) - (original.arrivals[0] as number);
   const id = await connectionIdOf(api, 'thread-timed');
   const recorded = await api.post<RecordAnswer>(`/connections/${id}/record`, {});
@@ -101,7 +101,7 @@ test('replay keeps the recorded timing, scaled by the speed setting', async () =
     await api.patch('/server/settings', { speed });
     const replay = await AguiSocket.open(server.wsUrl);
     replay.ask('hallo', { threadId });
-    await replay.waitForRuns(1, 10_000);
+    await replay.waitForRuns(1);
     await assertValidStream(replay.events);
     assert.deepEqual(outline(replay.events), outline(runOnly(original.events)));
     await replay.close();

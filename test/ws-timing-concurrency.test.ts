@@ -30,7 +30,7 @@ test('speed 1 plays the inspection flow with AGORA timings', async () => {
   const server = await startTestEngine({ settings: { speed: 1 } });
   const ws = await AguiSocket.open(server.wsUrl);
   ws.ask(INSPECTION);
-  await ws.waitForRuns(1, 10_000);
+  await ws.waitForRuns(1);
   await assertValidStream(ws.events);
   near(
     gap(
@@ -104,10 +104,10 @@ test('50 clients playing flows at once get independent, valid streams', async ()
   await Promise.all(
     clients.map(async ({ ws, message }) => {
       if (message === 'Genereer rapport') {
-        const request = await ws.waitForCustom('agora:tool_approval_request', 0, 10_000);
+        const request = await ws.waitForCustom('agora:tool_approval_request');
         ws.approve(request.value.approvalId, true);
       }
-      await ws.waitForRuns(1, 10_000);
+      await ws.waitForRuns(1);
     }),
   );
   for (const { ws, threadId, message } of clients) {

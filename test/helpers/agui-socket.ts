@@ -4,6 +4,7 @@ import type { BaseEvent } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import WebSocket from 'ws';
+import { WAIT_MS } from './wait';
 
 /** An AG-UI event as received (plain JSON). */
 // biome-ignore lint/suspicious/noExplicitAny: assertions read whatever fields an event carries
@@ -58,7 +59,7 @@ export class AguiSocket {
   }
 
   /** Resolves once `condition` holds for what arrived, or fails after `timeoutMs`. */
-  waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  waitUntil(condition: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       const onEvent = () => {
         if (!condition()) return;
@@ -79,7 +80,7 @@ export class AguiSocket {
   }
 
   /** The first event (from `fromIndex` on) that matches, once it arrived. */
-  async waitFor(match: (event: ReceivedEvent) => boolean, fromIndex = 0, timeoutMs = 5000): Promise<ReceivedEvent> {
+  async waitFor(match: (event: ReceivedEvent) => boolean, fromIndex = 0, timeoutMs = WAIT_MS): Promise<ReceivedEvent> {
     let found: ReceivedEvent | undefined;
     await this.waitUntil(() => {
       found = this.events.slice(fromIndex).find(match);
@@ -89,14 +90,14 @@ export class AguiSocket {
   }
 
   /** Waits until `count` runs ended (RUN_FINISHED or RUN_ERROR) in total. */
-  waitForRuns(count: number, timeoutMs = 5000): Promise<void> {
+  waitForRuns(count: number, timeoutMs = WAIT_MS): Promise<void> {
     return this.waitUntil(
       () => this.events.filter((event) => event.type === 'RUN_FINISHED' || event.type === 'RUN_ERROR').length >= count,
       timeoutMs,
     );
   }
 
-  waitForCustom(name: string, fromIndex = 0, timeoutMs = 5000): Promise<ReceivedEvent> {
+  waitForCustom(name: string, fromIndex = 0, timeoutMs = WAIT_MS): Promise<ReceivedEvent> {
     return this.waitFor((event) => event.type === 'CUSTOM' && event.name === name, fromIndex, timeoutMs);
   }
 
