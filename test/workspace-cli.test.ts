@@ -24,11 +24,7 @@ function cli(args: string[]) {
 }
 
 function serve(args: string[]): CliRun {
-  const previous = process.env.AGUI_MOCK_CONFIG_DIR;
-  process.env.AGUI_MOCK_CONFIG_DIR = dir;
-  const run = runCli(['serve', '--port', '0', '--quiet', ...args]);
-  if (previous === undefined) delete process.env.AGUI_MOCK_CONFIG_DIR;
-  else process.env.AGUI_MOCK_CONFIG_DIR = previous;
+  const run = runCli(['serve', '--port', '0', '--quiet', ...args], env);
   running.push(run);
   return run;
 }
