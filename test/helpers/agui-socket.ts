@@ -14,9 +14,8 @@ export type ReceivedEvent = BaseEvent & Record<string, any>;
  * A real `ws` client for the mocked `/ws`: collects every frame (parsed), with waits on what arrived.
  */
 export class AguiSocket {
+  /** What arrived; judge timing on the events' own timestamps (the engine's clock), not on when they arrived. */
   readonly events: ReceivedEvent[] = [];
-  /** Arrival time of each event (performance.now()), same index as `events`. */
-  readonly arrivals: number[] = [];
   private waiters: (() => void)[] = [];
   private closedPromise: Promise<void>;
 
@@ -24,7 +23,6 @@ export class AguiSocket {
     socket.on('message', (data, isBinary) => {
       assert.equal(isBinary, false, 'the server sends text frames only');
       this.events.push(JSON.parse(data.toString()));
-      this.arrivals.push(performance.now());
       for (const waiter of this.waiters) waiter();
     });
     socket.on('error', () => {});
