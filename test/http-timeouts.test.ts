@@ -129,7 +129,9 @@ test('a change to the timeouts applies to the connections already open', async (
 
 test('SSE streams and WebSockets outlive the request and keep-alive timeouts', async () => {
   const engine = await startTestEngine({
-    settings: { ...LIMITS, speed: 1, heartbeatIntervalMs: 250 },
+    // Pings at 1 s: the client answers from this same event loop, and a shorter interval would let a busy
+    // machine's hold-up between a ping and the engine reading its pong cut off a healthy socket.
+    settings: { ...LIMITS, speed: 1, heartbeatIntervalMs: 1000 },
     agentHttp: { keepAliveMs: 250 },
   });
   engine.context.scenarios.put({
@@ -178,9 +180,9 @@ test('SSE streams and WebSockets outlive the request and keep-alive timeouts', a
   });
   await new Promise((resolve) => socket.once('open', resolve));
 
-  // Counted on the engine's own clock: 16 keep-alive comments and pings 250 ms apart is 4 s, twice the request
-  // timeout and four times the keep-alive timeout, with four connection checks in between.
-  await eventually(() => keepAlives >= 16 && pings >= 16, 'keep-alive comments and pings to flow');
+  // Counted on the engine's own clock: 16 keep-alive comments 250 ms apart, and 5 pings 1 s apart, are 4 s, twice
+  // the request timeout and four times the keep-alive timeout, with four connection checks in between.
+  await eventually(() => keepAlives >= 16 && pings >= 5, 'keep-alive comments and pings to flow');
   assert.equal(streamEnded, false, 'the SSE stream is still open');
   assert.equal(socketClosed, false, 'the WebSocket is still open');
   assert.equal(socket.readyState, WebSocket.OPEN);
