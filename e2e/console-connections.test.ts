@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import type { ConnectionSummary } from '../src/shared/connections';
 import { AguiSocket } from '../test/helpers/agui-socket';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
+import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
 import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -97,6 +100,9 @@ test('inject from templates: a text message reaches the client; a rule break is 
   await page.getByRole('button', { name: 'Inject…' }).click();
   const composer = page.getByTestId('event-composer');
   const editor = composer.locator('.cm-content');
+  // The drawer opens loading the default type's template; picking another before it is in could let the slower
+  // answer land last.
+  await editor.filter({ hasText: '"type": "TEXT_MESSAGE_START"' }).waitFor();
 
   const sendFromTemplate = async (type: string, sentBefore: number) => {
     await composer.getByLabel('Event type').selectOption(type);
@@ -197,7 +203,11 @@ test('a schema error is shown as you type and the engine refuses it; close with 
     body: JSON.stringify({ events: [{ type: 'RUN_FINISHED', threadId: 'both', runId: 'run-both' }] }),
   });
   assert.equal(held.status, 200);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const api = controlClient(server);
+  await eventually(
+    async () => (await api.get<ConnectionSummary>(`/connections/${connectionId}`)).body.heldFrames === 1,
+    'the event to be held',
+  );
   assert.equal(ws.events.length, 1, 'held, not delivered');
   await drawer.getByRole('button', { name: 'Resume delivery' }).click();
   await ws.waitFor((event) => event.type === 'RUN_FINISHED');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { startTestEngine } from '../test/helpers/engine';
+import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -25,11 +26,7 @@ async function chattyClient(url: string) {
     async send(count: number, chars: number) {
       const before = received;
       for (let i = 0; i < count; i++) socket.send(`${i} ${'x'.repeat(chars)}`);
-      const deadline = Date.now() + 30_000;
-      while (received < before + count) {
-        if (Date.now() > deadline) throw new Error('answers did not arrive');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await eventually(() => received >= before + count, `${count} answers`);
     },
   };
 }

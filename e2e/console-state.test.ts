@@ -34,7 +34,8 @@ test("State: a user's theme, a session title and a history edited in the console
   const session = page.getByTestId('session-session-koen-bella-rosa');
   await session.getByLabel('Title of session-koen-bella-rosa').fill('Bella Rosa — herinspectie');
   await session.getByRole('button', { name: 'Save title' }).click();
-  await session.getByRole('button', { name: 'Save title' }).waitFor({ state: 'detached' });
+  // The button reads "Saving…" while the request runs, and goes once the saved title is the session's.
+  await session.getByRole('button', { name: /^(Save title|Saving…)$/ }).waitFor({ state: 'detached' });
   const sessions = await json<{ sessions: { sessionId: string; title: string }[] }>(
     await fetch(`${server.url}/sessions?user_id=${KOEN}`),
   );

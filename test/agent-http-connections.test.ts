@@ -6,6 +6,7 @@ import { ThreadConversations } from '../src/server/agents/thread-conversations';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 // HTTP runs as connections: listed (kind sse) and injectable while open, closed by the console, cancelled with
 // their timers when the client goes away, kept alive with comments while they wait; threads kept within bounds.
@@ -68,14 +69,6 @@ async function openStream(text: string) {
     finished: pump,
     until: (fragment: string) => eventually(() => received.includes(fragment), `stream to contain ${fragment}`),
   };
-}
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 3000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 async function sseConnection(threadId: string): Promise<ConnectionSummary> {
@@ -230,7 +223,7 @@ test('threads are kept within bounds: least recently used idle ones go first, id
   threads.acquire('b', () => state('b'));
   assert.deepEqual(closed, ['a']);
   assert.equal(threads.size, 2);
-  await eventually(() => closed.includes('b'), 'the idle thread to expire', 1000);
+  await eventually(() => closed.includes('b'), 'the idle thread to expire');
   assert.deepEqual(closed, ['a', 'b']);
   assert.equal(threads.size, 1);
   assert.equal(

@@ -7,6 +7,7 @@ import type { Op, ScenarioProgram } from '../src/server/scenarios/scenario-progr
 import type { ConnectionSummary } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 // The HTTP binding on the wire: negotiation (SSE by default, protobuf when preferred), headers, input refused
 // before any stream starts, CORS, and the path following the agentPath setting.
@@ -313,11 +314,3 @@ test('a stream that fails after it started ends with RUN_ERROR, and its connecti
   const healthy = await post(runInput('Hallo'));
   assert.equal(sseEvents(await healthy.text()).at(-1)?.type, 'RUN_FINISHED', 'the endpoint carries on');
 });
-
-async function eventually(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

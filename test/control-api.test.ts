@@ -11,6 +11,7 @@ import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
+import { eventually } from './helpers/wait';
 
 /** A request with a Host header of our choosing (fetch does not allow setting it). */
 function getWithHost(port: number, path: string, host: string, token: string): Promise<number> {
@@ -207,10 +208,12 @@ test('close with a chosen code and reason reaches the client; bad codes and long
   });
   assert.equal(accepted.status, 202);
   assert.deepEqual(await closed, { code: 4001, reason: 'Unauthorized' });
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  const after = await api.get<ConnectionSummary>(`/connections/${connection.id}`);
-  assert.equal(after.body.state, 'closed');
-  assert.equal(after.body.closeCode, 4001);
+  let after: ConnectionSummary | undefined;
+  await eventually(async () => {
+    after = (await api.get<ConnectionSummary>(`/connections/${connection.id}`)).body;
+    return after.state === 'closed';
+  }, 'the connection to be listed as closed');
+  assert.equal(after?.closeCode, 4001);
   assert.equal((await api.post(`/connections/${connection.id}/close`, { code: 1000 })).status, 409);
 });
 
@@ -280,10 +283,12 @@ test('pause holds outgoing frames until resumed; latency delays each frame, orde
   const paused = await api.patch<ConnectionSummary>(`/connections/${connection.id}`, { paused: true });
   assert.equal(paused.body.paused, true);
   client.ask('hallo');
-  await new Promise((resolve) => setTimeout(resolve, 150));
+  // At speed 0 the whole run is played, and held, once the engine has the message.
+  await eventually(
+    async () => (await api.get<ConnectionSummary>(`/connections/${connection.id}`)).body.heldFrames > 0,
+    'the run to be held',
+  );
   assert.equal(client.events.length, 0, 'nothing delivered while paused');
-  const held = await api.get<ConnectionSummary>(`/connections/${connection.id}`);
-  assert.ok(held.body.heldFrames > 0);
   await api.patch(`/connections/${connection.id}`, { paused: false });
   await client.waitForRuns(1);
   assert.equal(client.events[0]?.type, 'RUN_STARTED', 'order kept');

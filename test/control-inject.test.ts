@@ -5,6 +5,7 @@ import type { InjectConflict, InjectResult, ItemsPage, StreamContext } from '../
 import { AguiSocket, assertSchemaValid, assertVerified } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 async function setup() {
   const server = await startTestEngine();
@@ -40,6 +41,7 @@ test('the done-when script: inject a text stream, get warned, force, close with 
   assert.equal(warned.body.findings[0]?.index, 0);
   assert.match(warned.body.findings[0]?.message ?? '', /No active text message found with ID 'nope'/);
   assert.match(warned.body.detail, /nothing was sent.*force/);
+  // A negative check (nothing arrives) has no event to wait for; the forced send below arrives as the sixth.
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(client.events.length, 5, 'nothing was sent');
 
@@ -79,10 +81,14 @@ test('a scenario run is tracked: mid-run the tracker knows the run; RUN_STARTED 
   const { api, client, id } = await setup();
   await api.patch(`/connections/${id}`, { paused: true });
   client.ask('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const tracker = await api.get<StreamContext>(`/connections/${id}/tracker`);
-  assert.equal(tracker.body.runActive, false, 'the flow at speed 0 has finished');
-  assert.equal(tracker.body.threadId, 'thread-test');
+  // The run reaches the tracker as it plays (held frames included); at speed 0 it plays to its end at once.
+  let tracker: StreamContext | undefined;
+  await eventually(async () => {
+    tracker = (await api.get<StreamContext>(`/connections/${id}/tracker`)).body;
+    return tracker.threadId !== undefined;
+  }, 'the tracker to see the run');
+  assert.equal(tracker?.runActive, false, 'the flow at speed 0 has finished');
+  assert.equal(tracker?.threadId, 'thread-test');
   const check = await api.post<{ findings: { rule: string }[] }>(`/connections/${id}/events/check`, {
     events: [{ type: 'TEXT_MESSAGE_END', messageId: 'x' }],
   });
@@ -165,7 +171,7 @@ test('macros: a paced text message, a full tool call, a state delta, an approval
 test('POST /events sends to several or all connections, and refuses all when one would break a rule', async () => {
   const { server, api, client } = await setup();
   const second = await AguiSocket.open(server.wsUrl);
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await eventually(() => server.context.registry.openCount === 2, 'the second connection to be listed');
   const run = [{ type: 'RUN_STARTED', threadId: 't', runId: 'r' }];
   const all = await api.post<{ results: InjectResult[] }>('/events', { events: run });
   assert.equal(all.status, 200);

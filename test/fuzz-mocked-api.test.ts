@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import { startTestEngine } from './helpers/engine';
 import { type RawResponse, rawHttp } from './helpers/raw-http';
+import { WAIT_MS } from './helpers/wait';
 
 // A seeded fuzz run against the mocked API: a few thousand random HTTP requests (raw TCP, so framing, lengths
 // and encodings can lie, and fetch) and a few hundred random WebSocket frames to /ws. Whatever comes in, the
@@ -21,7 +22,7 @@ const FRAMES_PER_SOCKET = 30;
 /** Requests in flight at once. */
 const CONCURRENCY = 32;
 /** A request must be answered (or its connection closed) within this; the engine's own limits are ~2 s here. */
-const BOUND_MS = 15_000;
+const BOUND_MS = WAIT_MS;
 const LIMITS = { headersTimeoutMs: 1000, requestTimeoutMs: 1000, maxBodyBytes: 64 * 1024 };
 
 const errors: string[] = [];

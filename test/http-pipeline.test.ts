@@ -18,6 +18,7 @@ import { RetentionBudget } from '../src/server/support/retention-budget';
 import type { RequestLogEntry } from '../src/shared/request-log';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
+import { eventually } from './helpers/wait';
 
 // The pipeline as the engine composes it, with test routes that exercise what real routes rarely do
 // (throwing unexpectedly, echoing any body).
@@ -442,11 +443,3 @@ test('on the engine: garbage after a request whose response is streaming cuts th
   const connections = engine.context.registry.list().filter((connection) => connection.kind === 'sse');
   await eventually(() => connections.every((connection) => connection.state === 'closed'), 'the stream to close');
 });
-
-async function eventually(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 // Slow clients are cut off: headers, whole requests and idle keep-alive connections each have a time limit (engine
 // settings, applied live), a client past it gets 408 where an answer is still possible. Long-lived responses (SSE
@@ -74,14 +75,6 @@ async function assertTimedOut(client: SlowClient, limitMs: number, what: string)
   assert.match(body.detail, /^Request Timeout: .*headersTimeoutMs.*requestTimeoutMs/, what);
 }
 
-async function eventually(check: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 test('the timeouts are settings with sane defaults', () => {
   assert.equal(DEFAULT_SETTINGS.headersTimeoutMs, 10_000);
   assert.equal(DEFAULT_SETTINGS.requestTimeoutMs, 30_000);
@@ -136,7 +129,9 @@ test('a change to the timeouts applies to the connections already open', async (
 
 test('SSE streams and WebSockets outlive the request and keep-alive timeouts', async () => {
   const engine = await startTestEngine({
-    settings: { ...LIMITS, speed: 1, heartbeatIntervalMs: 250 },
+    // Pings at 1 s: the client answers from this same event loop, and a shorter interval would let a busy
+    // machine's hold-up between a ping and the engine reading its pong cut off a healthy socket.
+    settings: { ...LIMITS, speed: 1, heartbeatIntervalMs: 1000 },
     agentHttp: { keepAliveMs: 250 },
   });
   engine.context.scenarios.put({
@@ -185,9 +180,9 @@ test('SSE streams and WebSockets outlive the request and keep-alive timeouts', a
   });
   await new Promise((resolve) => socket.once('open', resolve));
 
-  // Counted on the engine's own clock: 16 keep-alive comments and pings 250 ms apart is 4 s, twice the request
-  // timeout and four times the keep-alive timeout, with four connection checks in between.
-  await eventually(() => keepAlives >= 16 && pings >= 16, 'keep-alive comments and pings to flow');
+  // Counted on the engine's own clock: 16 keep-alive comments 250 ms apart, and 5 pings 1 s apart, are 4 s, twice
+  // the request timeout and four times the keep-alive timeout, with four connection checks in between.
+  await eventually(() => keepAlives >= 16 && pings >= 5, 'keep-alive comments and pings to flow');
   assert.equal(streamEnded, false, 'the SSE stream is still open');
   assert.equal(socketClosed, false, 'the WebSocket is still open');
   assert.equal(socket.readyState, WebSocket.OPEN);

@@ -11,6 +11,7 @@ import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from
 import WebSocket from 'ws';
 import { secureWebPreferences } from '../src/main/window-options';
 import { CONSOLE_CSP } from '../src/shared/console-csp';
+import { WAIT_MS } from './helpers/wait';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -144,7 +145,7 @@ await import('../src/main/index');
 const consoleUrl = await Promise.race([
   loaded,
   new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error(`the window never loaded: ${errorBoxes.join('; ')}`)), 20_000).unref(),
+    setTimeout(() => reject(new Error(`the window never loaded: ${errorBoxes.join('; ')}`)), WAIT_MS).unref(),
   ),
 ]);
 const origin = new URL(consoleUrl).origin;

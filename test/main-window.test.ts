@@ -15,6 +15,7 @@ import {
   type WindowState,
 } from '../src/main/window-state';
 import { readWindowState, writeWindowState } from '../src/main/window-state-store';
+import { eventually } from './helpers/wait';
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'agui-window-state-'));
@@ -137,13 +138,14 @@ test('moves are saved once the window stops moving, and again as it closes', asy
   window.emit('move');
   window.emit('resize');
   assert.equal(saved.length, 0, 'not while moving');
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  await eventually(() => saved.length > 0, 'the save once the window stopped moving');
   assert.deepEqual(saved, [{ x: 50, y: 20, width: 1000, height: 700, maximized: false }]);
   window.maximized = true;
   window.emit('maximize');
   window.emit('close');
   assert.equal(saved.length, 2, 'close saves at once and cancels the pending save');
   assert.equal(saved[1]?.maximized, true);
+  // A negative check: the cancelled save (due 20 ms after the last move) does not come, however long one waits.
   await new Promise((resolve) => setTimeout(resolve, 60));
   assert.equal(saved.length, 2);
 });

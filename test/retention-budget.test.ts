@@ -9,17 +9,9 @@ import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log'
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
+import { eventually } from './helpers/wait';
 
 const MIB = 1024 * 1024;
-
-/** Polls until `condition` holds (generous limit: the machine is shared). */
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A raw client of the mocked `/ws` that counts the frames it gets. */
 async function openSocket(url: string): Promise<{ socket: WebSocket; received: () => number }> {
@@ -38,7 +30,7 @@ async function openSocket(url: string): Promise<{ socket: WebSocket; received: (
 async function exchange(client: { socket: WebSocket; received: () => number }, count: number, chars: number) {
   const before = client.received();
   for (let i = 0; i < count; i++) client.socket.send(`${i} ${'x'.repeat(chars)}`);
-  await until(() => client.received() >= before + count, `${count} answers`);
+  await eventually(() => client.received() >= before + count, `${count} answers`);
 }
 
 test('ring buffer: push, shift, at, resize and clear behave as a bounded FIFO', () => {
@@ -166,7 +158,7 @@ test('a frame flood with a small budget: closed connections go first, open ones 
     await exchange(client, 3, 100);
     client.socket.close(1000);
   }
-  await until(async () => (await connections('closed')).length === 4, 'four closed connections');
+  await eventually(async () => (await connections('closed')).length === 4, 'four closed connections');
   const closedIds = (await connections('closed')).map((connection) => connection.id);
   // One quiet open connection and five noisy ones.
   const quiet = await openSocket(server.wsUrl);
@@ -225,7 +217,7 @@ test('the closed connections kept follow the budget; a lower budget evicts at on
     const client = await openSocket(server.wsUrl);
     await exchange(client, 1, 10);
     client.socket.close(1000);
-    await until(async () => (await closedCount()) === Math.min(i + 1, 20), `closed connection ${i + 1} listed`);
+    await eventually(async () => (await closedCount()) === Math.min(i + 1, 20), `closed connection ${i + 1} listed`);
   }
   assert.equal(await closedCount(), 20, 'one per MiB of budget, at least 20');
   assert.equal((await retention()).evicted.closedConnections.items, 0, 'a count limit, not a budget eviction');

@@ -13,6 +13,7 @@ import type { ScenarioStep } from '../src/shared/scenario';
 import { AguiSocket, assertValidStream, outline, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 // Any run that is stopped — cancelled from the console, replaced by a new run (the HTTP binding), or stopped
 // because its client went away — closes what it opened with valid events, including a TOOL_CALL_RESULT for
@@ -47,14 +48,6 @@ server.context.scenarios.put({
 });
 
 const timeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function assertEveryToolCallAnswered(events: readonly ReceivedEvent[]): void {
   for (const start of events.filter((event) => event.type === 'TOOL_CALL_START')) {

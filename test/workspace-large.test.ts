@@ -7,9 +7,10 @@ import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
-import { recordRuns, UNBOUNDED_HISTORY } from './helpers/large-world';
+import { LARGE_WORLD_LIMITS, recordRuns } from './helpers/large-world';
 import { type LoopHoldUp, loopHoldUpDuring } from './helpers/loop-delay';
-import { eventually, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { eventually } from './helpers/wait';
+import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Big workspaces (a load test with every run recorded as a session): saving never holds up the engine or
 // raises a false conflict, and shutting down stays quick.
@@ -18,13 +19,20 @@ const dir = await workspaceDir();
 const MEGABYTES = 30;
 /** What "never holds up the engine" means here, with room for a busy 2-core machine (the old code: seconds). */
 const MAX_LOOP_DELAY_MS = 250;
+/**
+ * How long closing may take: the save's deadline (1 s) and the grace a stopped save gets (250 ms), with room.
+ * Each of those two timers fires late by as long as the event loop was held up when it was due (on a busy machine
+ * the process may wait that long for a core), so that is added twice: the bound stays honest under load and
+ * still fails a close that waits for the whole save.
+ */
+const closeBoundMs = ({ wallMs }: LoopHoldUp) => 2000 + 2 * wallMs;
 
 /** An engine whose store holds a load test's worth of recorded runs; autosave off unless asked for. */
 async function bigEngine(name: string, options: MockServerOptions = {}) {
   const file = join(dir, name);
   const server = await startWorkspaceEngine(dir, file, {
     ...options,
-    settings: { speed: 0, ...UNBOUNDED_HISTORY, ...options.settings },
+    settings: { speed: 0, ...LARGE_WORLD_LIMITS, ...options.settings },
     workspaceOptions: { autosaveDelayMs: 600_000, ...options.workspaceOptions },
   });
   recordRuns(agoraStore(server), MEGABYTES);
@@ -123,7 +131,10 @@ test('autosaving a big workspace while runs keep coming never reports our own sa
   let lastSavedAt = server.workspace.status().lastSavedAt;
   let run = 0;
   const started = Date.now();
-  while (saves < 8 && Date.now() - started < 60_000) {
+  // Eight saves, or at least three once a minute has passed (a busy machine saves 30 MB slowly); a stuck autosave
+  // fails after five.
+  while (saves < 8 && (saves < 3 || Date.now() - started < 60_000)) {
+    assert.ok(Date.now() - started < 300_000, `only ${saves} autosaves in five minutes`);
     agoraStore(server).recordRunStart(`busy-${run++}`, null, 'nog een vraag');
     await new Promise((resolve) => setTimeout(resolve, 100));
     const savedAt = server.workspace.status().lastSavedAt;
@@ -131,8 +142,8 @@ test('autosaving a big workspace while runs keep coming never reports our own sa
     lastSavedAt = savedAt;
     assert.equal(server.workspace.status().conflict, null, `no conflict after ${saves} saves`);
   }
-  await eventually(() => !server.workspace.status().dirty, 30_000);
-  assert.ok(saves >= 3, `saved ${saves} times`);
+  // The last save of 30 MB: tens of seconds on a busy machine.
+  await eventually(() => !server.workspace.status().dirty, 'the workspace to be saved', 180_000);
   assert.deepEqual(
     statuses.flatMap((status) => (status.conflict ? [status.conflict.message] : [])),
     [],
@@ -144,11 +155,14 @@ test('closing with a big unsaved workspace takes under 2 s, and leaves a complet
   await server.workspace.save();
   const before = await readFile(file, 'utf8');
   agoraStore(server).recordRunStart('closing-run', null, 'de laatste vraag');
-  const started = performance.now();
-  await server.close();
-  const closeMs = performance.now() - started;
-  t.diagnostic(`close with ${MEGABYTES} MB unsaved: ${Math.round(closeMs)} ms`);
-  assert.ok(closeMs < 2000, `close took ${Math.round(closeMs)} ms`);
+  let closeMs = 0;
+  const closeDelay = await loopHoldUpDuring(async () => {
+    const started = performance.now();
+    await server.close();
+    closeMs = performance.now() - started;
+  });
+  t.diagnostic(`close with ${MEGABYTES} MB unsaved: ${Math.round(closeMs)} ms; ${held(closeDelay)}`);
+  assert.ok(closeMs < closeBoundMs(closeDelay), `close took ${Math.round(closeMs)} ms; ${held(closeDelay)}`);
   const after = await readFile(file, 'utf8');
   if (after !== before) assert.match(after, /closing-run/);
   assert.ok(agoraData(JSON.parse(after)).sessions.length > 0, 'the file is complete JSON');
@@ -164,11 +178,15 @@ test('a save cut short by the shutdown deadline leaves the previous file whole a
   await server.workspace.save();
   const before = await readFile(file, 'utf8');
   agoraStore(server).recordRunStart('too-late', null, 'net te laat');
-  const started = performance.now();
-  await server.close();
-  assert.ok(performance.now() - started < 2000, 'close kept to its deadline');
+  let closeMs = 0;
+  const closeDelay = await loopHoldUpDuring(async () => {
+    const started = performance.now();
+    await server.close();
+    closeMs = performance.now() - started;
+  });
+  assert.ok(closeMs < closeBoundMs(closeDelay), `close kept to its deadline: ${Math.round(closeMs)} ms`);
   assert.equal(await readFile(file, 'utf8'), before, 'the previous version, whole');
-  await eventually(async () => (await tempsOf(file)).length === 0, 10_000);
+  await eventually(async () => (await tempsOf(file)).length === 0, 'the temp files to be removed');
   assert.match(
     warnings.join('\n'),
     /saving .*deadline\.agui\.json did not finish within 1 ms of shutting down and was stopped; the file keeps its last saved version/,

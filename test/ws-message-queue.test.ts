@@ -5,6 +5,7 @@ import { DEFAULT_MAX_QUEUED_RUNS } from '../src/server/scenarios/conversation';
 import { AguiSocket, assertValidStream, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 // A message sent on AGORA's /ws while an answer streams (HAI does not lock its input, and its voice mode sends
 // each sentence as soon as it is heard) is answered after that answer, in order, as AGORA's Python mock does.
@@ -78,14 +79,6 @@ function assertEveryToolCallAnswered(events: readonly ReceivedEvent[]): void {
 }
 
 const timeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
-
-async function eventually(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = performance.now() + ms;
-  while (!check()) {
-    if (performance.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 async function history(threadId: string): Promise<{ role: string; content: string; tool_call_id?: string }[]> {
   const response = await fetch(`${server.url}/sessions/${threadId}/history?include_tools=true`);

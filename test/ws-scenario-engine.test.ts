@@ -8,6 +8,7 @@ import { ScenarioCatalogue, ScenarioValidationError } from '../src/server/scenar
 import { ScenarioPlayer } from '../src/server/scenarios/scenario-player';
 import type { JsonValue, ScenarioInput, ScenarioStep } from '../src/shared/scenario';
 import { assertValidStream, outline, type ReceivedEvent } from './helpers/agui-socket';
+import { eventually } from './helpers/wait';
 
 // The scenario engine without a socket: catalogue validation and routing, templates, and the player's
 // guarantee of a well-formed stream whatever a scenario leaves open.
@@ -53,14 +54,6 @@ async function play(steps: ScenarioStep[], context = new Map<string, JsonValue>(
   player.start();
   const end = await player.done;
   return { events, end, player };
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
-  while (!condition()) {
-    assert.ok(Date.now() < deadline, 'timed out');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 function refusal(input: unknown): string {
@@ -251,7 +244,10 @@ test('every AGORA flow emits only valid events on every branch (approved, reject
     });
     conversation.run(request(message));
     if (typeof answer === 'boolean') {
-      await until(() => events.some((event) => event.name === 'agora:tool_approval_request'));
+      await eventually(
+        () => events.some((event) => event.name === 'agora:tool_approval_request'),
+        'the approval request',
+      );
       const approval = events.find((event) => event.name === 'agora:tool_approval_request');
       assert.equal(
         conversation.answerApproval({ approvalId: 'appr-wrong', approved: true, feedback: null })?.errorCode,
@@ -262,7 +258,7 @@ test('every AGORA flow emits only valid events on every branch (approved, reject
         undefined,
       );
     }
-    await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+    await eventually(() => events.at(-1)?.type === 'RUN_FINISHED', 'the run to finish');
     await assertValidStream(events);
     assert.equal(events.at(-1)?.type, 'RUN_FINISHED', `${message} ${answer}`);
   }
@@ -285,7 +281,7 @@ test('interrupt mode (HTTP/SSE): approval ends the run with an interrupt; resume
       approvals: 'interrupt',
     });
     conversation.run(request('Genereer rapport', 'run-ask'));
-    await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+    await eventually(() => events.at(-1)?.type === 'RUN_FINISHED', 'the run to finish');
     const paused = events.at(-1);
     assert.equal(paused?.outcome.type, 'interrupt');
     const [interrupt] = paused?.outcome.interrupts ?? [];
@@ -302,7 +298,10 @@ test('interrupt mode (HTTP/SSE): approval ends the run with an interrupt; resume
     );
     const beforeResume = events.length;
     conversation.run({ ...request('', 'run-resume'), resume: [{ interruptId: interrupt.id, ...resume }] });
-    await until(() => events.length > beforeResume && events.at(-1)?.type === 'RUN_FINISHED');
+    await eventually(
+      () => events.length > beforeResume && events.at(-1)?.type === 'RUN_FINISHED',
+      'the resumed run to finish',
+    );
     await assertValidStream(events);
     const resumed = outline(events.slice(beforeResume));
     assert.deepEqual(resumed.slice(0, 2), ['RUN_STARTED', 'STEP_STARTED executing_tools']);
@@ -349,7 +348,7 @@ test('interrupt mode: nested steps are closed for the interrupt and resumed arou
     approvals: 'interrupt',
   });
   conversation.run(request());
-  await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+  await eventually(() => events.at(-1)?.type === 'RUN_FINISHED', 'the run to finish');
   assert.deepEqual(outline(events), ['RUN_STARTED', 'STEP_STARTED outer', 'STEP_FINISHED outer', 'RUN_FINISHED']);
   assert.equal(events.at(-1)?.outcome.interrupts[0].expiresAt, undefined, 'timeout 0: never expires');
   const interruptId = events.at(-1)?.outcome.interrupts[0].id;
@@ -358,7 +357,7 @@ test('interrupt mode: nested steps are closed for the interrupt and resumed arou
     ...request('', 'run-2'),
     resume: [{ interruptId, status: 'resolved', payload: { approved: true } }],
   });
-  await until(() => events.length > at && events.at(-1)?.type === 'RUN_FINISHED');
+  await eventually(() => events.length > at && events.at(-1)?.type === 'RUN_FINISHED', 'the resumed run to finish');
   await assertValidStream(events);
   const texts = events
     .slice(at)
@@ -383,9 +382,9 @@ test('interrupt mode: a run that does not answer the interrupt simply starts afr
     approvals: 'interrupt',
   });
   conversation.run(request('rapport', 'run-1'));
-  await until(() => events.at(-1)?.type === 'RUN_FINISHED');
+  await eventually(() => events.at(-1)?.type === 'RUN_FINISHED', 'the run to finish');
   conversation.run(request('hallo', 'run-2'));
-  await until(() => events.filter((event) => event.type === 'RUN_FINISHED').length === 2);
+  await eventually(() => events.filter((event) => event.type === 'RUN_FINISHED').length === 2, 'both runs to finish');
   await assertValidStream(events);
   assert.equal(conversation.pendingInterruptId, null);
   assert.match(

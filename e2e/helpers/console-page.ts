@@ -1,15 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { MockServer } from '../../src/server/index';
+import { WAIT_MS } from '../../test/helpers/wait';
 
 export interface ConsolePage {
   page: Page;
   /** Uncaught errors and console errors (CSP violations included) seen so far. */
   errors: string[];
 }
-
-/** Waits a bounded time for every `expect` in the console specs. */
-export const WAIT_MS = 5000;
 
 /**
  * Opens the console from the engine with its token and waits until the live feed is up. Failed requests the
@@ -32,6 +30,8 @@ export async function openConsole(
   { viewport = { width: 1440, height: 900 }, colorScheme = 'dark', waitMs = WAIT_MS }: ConsolePageOptions = {},
 ): Promise<ConsolePage> {
   const page = await browser.newPage({ viewport, colorScheme });
+  // Every action, wait and navigation of the specs: the suite's generous bound (a cold Chromium loading the
+  // console on a busy CI machine takes seconds).
   page.setDefaultTimeout(waitMs);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

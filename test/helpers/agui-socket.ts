@@ -4,6 +4,7 @@ import type { BaseEvent } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import WebSocket from 'ws';
+import { WAIT_MS } from './wait';
 
 /** An AG-UI event as received (plain JSON). */
 // biome-ignore lint/suspicious/noExplicitAny: assertions read whatever fields an event carries
@@ -13,9 +14,8 @@ export type ReceivedEvent = BaseEvent & Record<string, any>;
  * A real `ws` client for the mocked `/ws`: collects every frame (parsed), with waits on what arrived.
  */
 export class AguiSocket {
+  /** What arrived; judge timing on the events' own timestamps (the engine's clock), not on when they arrived. */
   readonly events: ReceivedEvent[] = [];
-  /** Arrival time of each event (performance.now()), same index as `events`. */
-  readonly arrivals: number[] = [];
   private waiters: (() => void)[] = [];
   private closedPromise: Promise<void>;
 
@@ -23,7 +23,6 @@ export class AguiSocket {
     socket.on('message', (data, isBinary) => {
       assert.equal(isBinary, false, 'the server sends text frames only');
       this.events.push(JSON.parse(data.toString()));
-      this.arrivals.push(performance.now());
       for (const waiter of this.waiters) waiter();
     });
     socket.on('error', () => {});
@@ -63,7 +62,7 @@ export class AguiSocket {
   }
 
   /** Resolves once `condition` holds for what arrived, or fails after `timeoutMs`. */
-  waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  waitUntil(condition: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       const onEvent = () => {
         if (!condition()) return;
@@ -84,7 +83,7 @@ export class AguiSocket {
   }
 
   /** The first event (from `fromIndex` on) that matches, once it arrived. */
-  async waitFor(match: (event: ReceivedEvent) => boolean, fromIndex = 0, timeoutMs = 5000): Promise<ReceivedEvent> {
+  async waitFor(match: (event: ReceivedEvent) => boolean, fromIndex = 0, timeoutMs = WAIT_MS): Promise<ReceivedEvent> {
     let found: ReceivedEvent | undefined;
     await this.waitUntil(() => {
       found = this.events.slice(fromIndex).find(match);
@@ -94,14 +93,14 @@ export class AguiSocket {
   }
 
   /** Waits until `count` runs ended (RUN_FINISHED or RUN_ERROR) in total. */
-  waitForRuns(count: number, timeoutMs = 5000): Promise<void> {
+  waitForRuns(count: number, timeoutMs = WAIT_MS): Promise<void> {
     return this.waitUntil(
       () => this.events.filter((event) => event.type === 'RUN_FINISHED' || event.type === 'RUN_ERROR').length >= count,
       timeoutMs,
     );
   }
 
-  waitForCustom(name: string, fromIndex = 0, timeoutMs = 5000): Promise<ReceivedEvent> {
+  waitForCustom(name: string, fromIndex = 0, timeoutMs = WAIT_MS): Promise<ReceivedEvent> {
     return this.waitFor((event) => event.type === 'CUSTOM' && event.name === name, fromIndex, timeoutMs);
   }
 

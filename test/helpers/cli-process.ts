@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { WAIT_MS } from './wait';
 
 export const CLI = 'out/cli/agui-mock.js';
 
@@ -18,8 +19,8 @@ export interface CliRun {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function runCli(args: string[]): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): CliRun {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk) => {
@@ -36,7 +37,7 @@ export function runCli(args: string[]): CliRun {
     stdout: () => out,
     stderr: () => err,
     exited: () => exit,
-    waitFor(pattern, timeoutMs = 10_000) {
+    waitFor(pattern, timeoutMs = WAIT_MS) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const match = out.match(pattern);

@@ -7,9 +7,25 @@ export interface ControlResponse<T> {
   headers: Headers;
 }
 
+type Call = <T = unknown>(path: string, body?: unknown) => Promise<ControlResponse<T>>;
+
+/** The control API's methods; named so the type does not depend on where `undici-types` is installed. */
+export interface ControlClient {
+  get<T = unknown>(path: string, headers?: Record<string, string>): Promise<ControlResponse<T>>;
+  post: Call;
+  put: Call;
+  patch: Call;
+  delete<T = unknown>(path: string): Promise<ControlResponse<T>>;
+}
+
 /** Calls the console's control API with the server's token, as a script or the console would. */
-export function controlClient(server: MockServer, token = server.token) {
-  async function call<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export function controlClient(server: MockServer, token = server.token): ControlClient {
+  async function call<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ControlResponse<T>> {
     const response = await fetch(`${server.url}${CONTROL_API_PREFIX}${path}`, {
       method,
       headers: {
@@ -20,11 +36,7 @@ export function controlClient(server: MockServer, token = server.token) {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    return {
-      status: response.status,
-      body: (text ? JSON.parse(text) : null) as T,
-      headers: response.headers,
-    } satisfies ControlResponse<T>;
+    return { status: response.status, body: (text ? JSON.parse(text) : null) as T, headers: response.headers };
   }
   return {
     get: <T = unknown>(path: string, headers?: Record<string, string>) => call<T>('GET', path, undefined, headers),

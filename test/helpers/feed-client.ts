@@ -2,6 +2,7 @@ import WebSocket from 'ws';
 import type { MockServer } from '../../src/server/index';
 import type { FeedClientMessage, FeedItem, FeedServerMessage } from '../../src/shared/control-api';
 import { decodeFeedMessage } from '../../src/shared/feed-wire';
+import { WAIT_MS } from './wait';
 
 /** A console-like subscriber of `/__console/live`: authenticates, then collects every batch. */
 export class FeedClient {
@@ -39,7 +40,7 @@ export class FeedClient {
     return this.messages.reduce((sum, message) => sum + (message.type === 'batch' ? message.dropped : 0), 0);
   }
 
-  waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  waitFor(condition: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (!condition()) return;

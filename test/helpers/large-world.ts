@@ -1,10 +1,19 @@
 import type { AgoraStore } from '../../src/server/packs/agora/store/agora-store';
+import type { ServerSettings } from '../../src/shared/settings';
 
 const FILLER = 'Inspectie van de keuken, de koelcel en de opslag; bevindingen volgen in het rapport. '.repeat(4);
 
+/** History limits that keep a load test's world whole (the defaults keep about 7 MB of it). */
+export const LARGE_WORLD_LIMITS = {
+  maxRecordedSessions: 100_000,
+  maxRecordedMessages: 1_000_000,
+  maxRecordedMessagesPerSession: 1_000_000,
+} satisfies Partial<ServerSettings>;
+
 /**
  * Records runs into the store the way a load test does (every run a session, with tool calls and answers),
- * until the sessions hold about `megabytes` of history. Built through the store, as the engine builds it.
+ * until the sessions hold about `megabytes` of history. Built through the store, as the engine builds it; an
+ * engine needs `LARGE_WORLD_LIMITS` to keep more than a few megabytes of it.
  */
 export function recordRuns(store: AgoraStore, megabytes: number, prefix = 'load'): void {
   const target = megabytes * 1024 * 1024;
@@ -23,10 +32,3 @@ export function recordRuns(store: AgoraStore, megabytes: number, prefix = 'load'
     }
   }
 }
-
-/** History limits far above what `recordRuns` writes, so a big world stays big (the defaults would evict it). */
-export const UNBOUNDED_HISTORY = {
-  maxRecordedMessagesPerSession: 1_000_000,
-  maxRecordedMessages: 10_000_000,
-  maxRecordedSessions: 1_000_000,
-} as const;

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { WAIT_MS } from './wait';
 
 export interface RawResponse {
   status: number;
@@ -7,7 +8,7 @@ export interface RawResponse {
 }
 
 export interface RawHttpOptions {
-  /** Fail when no whole response (or close) came within this time. Default 5 s. */
+  /** Fail when no whole response (or close) came within this time. Default `WAIT_MS`. */
   timeoutMs?: number;
   /** The request is a HEAD: the response has no body, whatever its Content-Length says. */
   head?: boolean;
@@ -22,7 +23,7 @@ export function rawHttp(
   port: number,
   pieces: (string | Buffer)[],
   pauseMs = 20,
-  { timeoutMs = 5000, head = false }: RawHttpOptions = {},
+  { timeoutMs = WAIT_MS, head = false }: RawHttpOptions = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');

@@ -24,12 +24,3 @@ export function startWorkspaceEngine(dir: string, file: string, options: MockSer
 export async function readJson(file: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
-
-/** Resolves once `condition` holds, polling (file system events have no other hook). */
-export async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
