@@ -35,6 +35,8 @@ test("Workspace: the engine's own words for a failure; Save as names an unnamed 
   await panel.getByRole('button', { name: 'Save', exact: true }).last().click();
   await status.getByRole('button', { name: 'shop ▾' }).waitFor();
   const saved = panel.locator('dt', { hasText: 'Saved' }).locator('xpath=following-sibling::dd[1]');
+  // The name can show before the save's time does (two updates from the engine): wait for the time.
+  await saved.filter({ hasText: DATE_TIME }).waitFor();
   assert.match((await saved.textContent()) ?? '', DATE_TIME);
   assert.deepEqual(errors, []);
 });

@@ -154,6 +154,7 @@ test('a save writes exactly what one JSON.stringify of the validated document wr
       sockets,
       agents,
       scenarios: rest.scenarios,
+      payloads: rest.payloads,
     },
     null,
     2,

@@ -29,7 +29,11 @@ const EventSchema = JsonObjectSchema.refine(
 
 /** A macro and its parameters, as `POST /connections/:id/macros/:name` takes them (without `force`). */
 const MacroBodySchema = z
-  .strictObject({ macro: z.enum(MACRO_NAMES), params: JsonObjectSchema })
+  .strictObject({
+    macro: z.enum(MACRO_NAMES).describe('The macro to run (as in POST /connections/:id/macros/:name).'),
+    params: JsonObjectSchema.describe("The macro's parameters, checked against the macro's own schema."),
+  })
+  .describe('A macro and its parameters.')
   .superRefine((body, ctx) => {
     if ('force' in body.params) {
       ctx.addIssue({ code: 'custom', path: ['params', 'force'], message: 'a saved macro is never sent with force' });
@@ -42,9 +46,9 @@ const MacroBodySchema = z
   });
 
 const common = {
-  id: PayloadIdSchema,
-  name: z.string().trim().min(1).max(200),
-  description: z.string().max(2000).optional(),
+  id: PayloadIdSchema.describe('Stable id (lower-case letters, digits and -), unique in the workspace.'),
+  name: z.string().trim().min(1).max(200).describe('The name shown in the inject drawer; unique in the workspace.'),
+  description: z.string().max(2000).optional().describe('What the payload is for (optional).'),
 };
 
 export const SavedPayloadSchema = z
@@ -52,13 +56,29 @@ export const SavedPayloadSchema = z
     /** One or more AG-UI events, sent in order (checked against EventSchemas when sent, not when saved). */
     z.strictObject({
       ...common,
-      kind: z.literal('events'),
-      body: z.array(EventSchema).min(1).max(MAX_INJECTED_EVENTS),
+      kind: z.literal('events').describe('One or more AG-UI events, sent in order.'),
+      body: z
+        .array(EventSchema)
+        .min(1)
+        .max(MAX_INJECTED_EVENTS)
+        .describe('The AG-UI events (each a JSON object with a string `type`).'),
     }),
-    z.strictObject({ ...common, kind: z.literal('macro'), body: MacroBodySchema }),
+    z.strictObject({
+      ...common,
+      kind: z.literal('macro').describe('A macro with its parameters.'),
+      body: MacroBodySchema,
+    }),
     /** Text as typed, JSON or not (an unfinished draft). */
-    z.strictObject({ ...common, kind: z.literal('text'), body: z.string() }),
-    z.strictObject({ ...common, kind: z.literal('json'), body: JsonValueSchema }),
+    z.strictObject({
+      ...common,
+      kind: z.literal('text').describe('Text as typed.'),
+      body: z.string().describe('The text, JSON or not (an unfinished draft is kept as typed).'),
+    }),
+    z.strictObject({
+      ...common,
+      kind: z.literal('json').describe('A JSON document.'),
+      body: JsonValueSchema.describe('The JSON value.'),
+    }),
   ])
   .superRefine((payload, ctx) => {
     const bytes = payloadBytes(payload);

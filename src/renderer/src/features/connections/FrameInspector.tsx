@@ -19,11 +19,12 @@ export function FrameInspector({ connectionId }: { connectionId: string }) {
   if (!frame)
     return (
       <div className="panel" data-testid="frame-inspector">
+        {/* One line: until a frame is picked the stream above keeps the room. */}
         <div className="panel-header">
           <h2>Frame</h2>
-        </div>
-        <div className="empty">
-          Pick a frame to inspect it — or move with <kbd>j</kbd>/<kbd>k</kbd> and press <kbd>Enter</kbd>.
+          <span className="muted inspector-hint">
+            Pick a frame to inspect it — or move with <kbd>j</kbd>/<kbd>k</kbd> and press <kbd>Enter</kbd>.
+          </span>
         </div>
       </div>
     );
