@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -162,4 +163,24 @@ test('a tls setting changed while running waits for a restart: the server info t
   assert.equal(info.settings.tls, 'off');
   assert.deepEqual(info.startupSettings, { tls: 'self-signed' });
   assert.match(info.urls.http, /^https:/, 'still served over https until a restart');
+});
+
+test('plain HTTP or garbage on the TLS port closes that connection; the engine serves on', async () => {
+  const configDir = join(dir, 'config-garbage');
+  const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const cert = readFileSync(selfSignedFiles(configDir).certFile, 'utf8');
+  for (const bytes of [
+    'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff, 0]),
+  ]) {
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => {}); // a reset is as good as a close here
+    socket.resume(); // read the TLS alert the engine may send, so the close comes through
+    socket.write(bytes);
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the connection stayed open')), 20_000);
+      socket.once('close', () => resolve(clearTimeout(timer)));
+    });
+  }
+  assert.equal((await httpsGet(`${server.url}/health`, cert)).status, 200);
 });
