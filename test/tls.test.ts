@@ -132,6 +132,7 @@ test('a certificate the engine cannot serve fails the start with a TlsError that
       /cannot read the TLS key .*nope-key\.pem: no such file/,
     ],
     ['a folder', { cert: dir, key: good.key }, /is a folder, not a file/],
+    ['a device', { cert: good.cert, key: '/dev/zero' }, /the TLS key \/dev\/zero is not a regular file/],
     ['a key of another certificate', { cert: good.cert, key: other.key }, /does not belong to the certificate/],
     ['expired', expired, /expired on \d{4}-\d\d-\d\d/],
     [

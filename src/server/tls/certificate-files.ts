@@ -20,6 +20,8 @@ async function readPem(file: string, what: 'certificate' | 'key'): Promise<PemTe
   try {
     const stats = await stat(file);
     if (stats.isDirectory()) throw new TlsError(`the TLS ${what} ${file} is a folder, not a file`);
+    // A device or a pipe (/dev/zero, a FIFO) could be read forever.
+    if (!stats.isFile()) throw new TlsError(`the TLS ${what} ${file} is not a regular file`);
     if (stats.size > MAX_PEM_BYTES)
       throw new TlsError(`the TLS ${what} ${file} is ${stats.size} bytes: too big to be a PEM ${what}`);
     return { text: await readFile(file, 'utf8'), file };
