@@ -185,3 +185,20 @@ test('plain HTTP or garbage on the TLS port closes that connection; the engine s
   }
   assert.equal((await httpsGet(`${server.url}/health`, cert)).status, 200);
 });
+
+test('--cert/--key for one run (a launch setting) are served but not written into the workspace file', async () => {
+  const file = join(dir, 'launch.agui.json');
+  writeFileSync(file, JSON.stringify({ version: 2, name: 'launch', settings: { tls: 'off' } }));
+  const files = opensslCertificate(dir, 'ecdsa', 'launch');
+  const server = await startTestEngine({
+    workspace: file,
+    settings: { tls: files },
+    workspaceOptions: { configDir: dir },
+  });
+  assert.equal(server.tls?.certFile, files.cert);
+  server.updateSettings({ approvalTimeoutMs: 4321 });
+  await server.workspace.save();
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { settings: { tls: unknown; approvalTimeoutMs: number } };
+  assert.equal(saved.settings.approvalTimeoutMs, 4321);
+  assert.equal(saved.settings.tls, 'off');
+});
