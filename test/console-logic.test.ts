@@ -183,6 +183,10 @@ test('copy as curl: method, URL with query, headers without hop-by-hop ones, bod
   );
   const get = { method: 'GET', path: '/health', query: '', requestHeaders: {}, requestBody: null };
   assert.equal(curlCommand(get as unknown as RequestLogEntry, 'http://h'), `curl 'http://h/health'`);
+  assert.equal(
+    curlCommand(get as unknown as RequestLogEntry, 'https://h', "/home/o'b/localhost.pem"),
+    `curl --cacert '/home/o'\\''b/localhost.pem' 'https://h/health'`,
+  );
   const cut = { ...entry, requestBody: { text: '{"a', size: 999, truncated: true } } as RequestLogEntry;
   assert.match(curlCommand(cut, 'http://h'), /^# The logged body was cut at 3 of 999 bytes\n/);
   assert.equal(shellQuote("it's"), `'it'\\''s'`);

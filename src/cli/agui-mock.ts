@@ -1,4 +1,4 @@
-import { PortInUseError, startMockServer, WorkspaceError } from '../server/index';
+import { PortInUseError, startMockServer, TlsError, WorkspaceError } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
 import { parseCliArgs, type ServeOptions, USAGE, UsageError } from './cli-options';
 import { importOpenApiCommand } from './import-openapi-command';
@@ -49,10 +49,11 @@ async function serve(options: ServeOptions): Promise<number> {
           heartbeatIntervalMs: Math.round(options.heartbeatSeconds * 1000),
         }),
         ...(options.maxPayloadBytes !== undefined && { maxPayloadBytes: options.maxPayloadBytes }),
+        ...(options.tls !== undefined && { tls: options.tls }),
       },
     });
   } catch (error) {
-    if (error instanceof WorkspaceError) {
+    if (error instanceof WorkspaceError || error instanceof TlsError) {
       process.stderr.write(`agui-mock: cannot start: ${error.message}
 `);
       return 1;

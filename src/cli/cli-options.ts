@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { TlsSetting } from '../shared/settings';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
 
 export const USAGE = `Usage:
@@ -22,6 +24,10 @@ Options for serve:
   --token TOKEN     console token (default: random per launch)
   --heartbeat S     seconds between WebSocket pings; 0 disables (default 30)
   --max-payload N   largest WebSocket frame in bytes (default 1048576)
+  --tls             serve HTTPS and WSS with a self-signed certificate for localhost, 127.0.0.1 and ::1 (made
+                    on first use and kept in the config folder, so a browser's exception survives restarts)
+  --cert FILE       serve HTTPS and WSS with your own PEM certificate (intermediates may follow it) …
+  --key FILE        … and its unencrypted PEM private key (RSA, ECDSA or Ed25519); give both or neither
   --quiet           do not log requests and connections, only the start banner and errors
   -h, --help        show this help
   -v, --version     print the version
@@ -48,6 +54,8 @@ export interface ServeOptions {
   token: string | undefined;
   heartbeatSeconds: number | undefined;
   maxPayloadBytes: number | undefined;
+  /** Undefined when no TLS flag was given; cert and key paths are absolute. */
+  tls: TlsSetting | undefined;
   quiet: boolean;
 }
 
@@ -110,11 +118,24 @@ export function parseCliArgs(argv: string[]): CliCommand {
     token: token(values.token),
     heartbeatSeconds: optional(values.heartbeat, (text) => number('--heartbeat', text, 0, 3600)),
     maxPayloadBytes: optional(values['max-payload'], (text) => integer('--max-payload', text, 1024, 64 * 1024 * 1024)),
+    tls: tls(values),
     quiet: values.quiet ?? false,
   };
 }
 
-const SERVE_ONLY = ['port', 'host', 'workspace', 'speed', 'token', 'heartbeat', 'max-payload', 'quiet'] as const;
+const SERVE_ONLY = [
+  'port',
+  'host',
+  'workspace',
+  'speed',
+  'token',
+  'heartbeat',
+  'max-payload',
+  'tls',
+  'cert',
+  'key',
+  'quiet',
+] as const;
 const IMPORT_ONLY = ['into', 'base-path', 'replace', 'dry-run'] as const;
 
 type Values = ReturnType<typeof parse>['values'];
@@ -160,6 +181,18 @@ function importCommand(args: string[], values: Values): ImportOpenApiOptions {
   };
 }
 
+/** `--cert` and `--key` go together (and imply TLS); `--tls` alone is the self-signed certificate. */
+function tls(values: Values): TlsSetting | undefined {
+  const { cert, key } = values;
+  if ((cert === undefined) !== (key === undefined))
+    throw new UsageError(
+      `${cert === undefined ? '--key' : '--cert'} needs ${cert === undefined ? '--cert' : '--key'} too: give the certificate and its key`,
+    );
+  if (cert !== undefined && key !== undefined)
+    return { cert: resolve(fileName('--cert', cert)), key: resolve(fileName('--key', key)) };
+  return values.tls ? 'self-signed' : undefined;
+}
+
 function template(name: string): WorkspaceTemplate {
   if (!(WORKSPACE_TEMPLATES as readonly string[]).includes(name))
     throw new UsageError(`--template must be one of ${WORKSPACE_TEMPLATES.join(', ')} (got '${name}')`);
@@ -189,6 +222,9 @@ function parse(argv: string[]) {
       token: { type: 'string' },
       heartbeat: { type: 'string' },
       'max-payload': { type: 'string' },
+      tls: { type: 'boolean' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
       quiet: { type: 'boolean' },
       into: { type: 'string' },
       'base-path': { type: 'string' },

@@ -1,4 +1,5 @@
 import type { MockServer } from '../server/index';
+import type { TlsInfo } from '../shared/control-api';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const dim = (text: string) => (useColor ? `\x1b[2m${text}\x1b[0m` : text);
@@ -21,14 +22,24 @@ export function printBanner(server: MockServer, version: string): void {
   process.stdout.write(
     [
       `${bold('AG-UI Mock Console')} ${version}${packs.length > 0 ? dim(` — ${packs.join(', ')}`) : ''}`,
-      `  HTTP        ${server.url}`,
+      `  ${server.tls ? 'HTTPS' : 'HTTP '}       ${server.url}`,
       ...sockets,
       ...agents,
       `  Console     ${server.consoleUrl}`,
+      ...(server.tls ? tlsLines(server.tls) : []),
       dim('Press Ctrl+C to stop.'),
       '',
     ].join('\n'),
   );
+}
+
+/** The certificate's facts to compare with a browser's certificate viewer, and where it is to trust it. */
+function tlsLines(tls: TlsInfo): string[] {
+  const what = tls.selfSigned ? 'self-signed certificate' : `certificate ${tls.subject}`;
+  return [
+    `  TLS         ${what}, SHA-256 ${tls.fingerprint}, valid until ${new Date(tls.validTo).toISOString().slice(0, 10)}`,
+    dim(`              ${tls.certFile}`),
+  ];
 }
 
 /** One line per request and per connection opened/closed. Returns a function that stops it. */

@@ -8,6 +8,7 @@ import { appMenuTemplate } from './app-menu';
 import { consolePageUrl, isConsolePage } from './console-page';
 import { readDesktopSettings } from './desktop-settings';
 import { askReloadAfterCrash, askUseFreePort, chooseWorkspaceFile, describeError } from './dialogs';
+import { trustEngineCertificate } from './engine-certificate';
 import { startEngine } from './engine-host';
 import { reportRendererCrash, reportUncaughtErrors } from './error-reports';
 import { type ChooseFile, desktopHandlers, registerDesktopIpc } from './ipc-handlers';
@@ -60,6 +61,7 @@ async function launch(): Promise<void> {
   if (!engine) return app.quit();
   const running = engine;
   hardenSession(session.defaultSession, running.url);
+  trustEngineCertificate(session.defaultSession, running);
   const chooseFile: ChooseFile = (mode, suggestedName) => chooseWorkspaceFile(dialog, mode, suggestedName);
   registerDesktopIpc(ipcMain, desktopHandlers(running, chooseFile), (url) => isConsolePage(url, running.url));
   // The File menu works on the engine's workspace directly; the console follows through its live feed.

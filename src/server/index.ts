@@ -1,4 +1,5 @@
 export type { EngineContext } from './engine-context';
 export { type MockServer, type MockServerOptions, PortInUseError, startMockServer } from './mock-server';
 export { consoleLogger, type Logger, silentLogger } from './support/logger';
+export { TlsError } from './tls/tls-error';
 export { WorkspaceError } from './workspace/workspace-error';

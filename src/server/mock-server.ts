@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EndpointInfo, ServerInfo } from '../shared/control-api';
+import { dirname } from 'node:path';
+import type { EndpointInfo, ServerInfo, TlsInfo } from '../shared/control-api';
 import type { ServerSettings } from '../shared/settings';
 import type { WorkspaceTemplate } from '../shared/workspace';
 import type { AgentHttpOptions } from './agents/agent-http-endpoint';
@@ -17,6 +18,9 @@ import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
 import { consoleLogger, type Logger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
 import { RetentionBudget } from './support/retention-budget';
+import { certificateWarnings } from './tls/certificate-warnings';
+import { loadTlsSetting } from './tls/tls-setting';
+import { defaultConfigDir } from './workspace/recent-workspaces';
 import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/workspace-service';
 import { World } from './world/world';
 import { ConnectionRegistry } from './ws/connection-registry';
@@ -29,6 +33,11 @@ export interface MockServerOptions {
   port?: number;
   /** Console token; random per launch when omitted. */
   token?: string;
+  /**
+   * Launch settings, over the workspace file's. Among them `tls` (HTTPS and WSS: `'self-signed'` or
+   * `{ cert, key }` files), read once at start: a certificate that cannot be served fails the start with a
+   * `TlsError`.
+   */
   settings?: Partial<ServerSettings>;
   logger?: Logger;
   /** Folder of the built console; defaults to `out/renderer` of this package. */
@@ -50,15 +59,17 @@ export interface MockServerOptions {
 }
 
 export interface MockServer {
-  /** `http://host:port` */
+  /** `http://host:port` (`https://` with TLS) */
   readonly url: string;
-  /** The first WebSocket endpoint with a plain path (`ws://host:port/ws` for AGORA), else `ws://host:port`. */
+  /** The first WebSocket endpoint with a plain path (`ws://host:port/ws` for AGORA), else `ws://host:port` (`wss://` with TLS). */
   readonly wsUrl: string;
   /** The console with its token in the fragment (never sent to the server in a request line). */
   readonly consoleUrl: string;
   readonly host: string;
   readonly port: number;
   readonly token: string;
+  /** The certificate served, or null for plain HTTP and WS. */
+  readonly tls: TlsInfo | null;
   settings(): ServerSettings;
   updateSettings(patch: Partial<ServerSettings>): ServerSettings;
   readonly context: EngineContext;
@@ -103,6 +114,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const context: EngineContext = { ...core, world };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
   const startedAt = Date.now();
+  let startupSettings: ServerInfo['startupSettings'] = { tls: settings.tls };
+  let tlsInfo: TlsInfo | null = null;
   const wsOrigin = () => origin.replace(/^http/, 'ws');
   const endpointUrl = (base: string, path: string) => (isPlainPath(path) ? `${base}${path}` : null);
   const endpoints = (): ServerInfo['endpoints'] => ({
@@ -143,6 +156,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           },
           endpoints: served,
           settings: liveSettings.get(),
+          startupSettings,
+          tls: tlsInfo,
           startedAt,
           uptimeMs: Date.now() - startedAt,
           counts: {
@@ -168,10 +183,40 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     mounts: world.middleware(),
     explainMiss: (ctx) => world.explain(ctx),
   });
-  const server = createHttpServer(app.callback(), settings, logger);
+  liveSettings.subscribe((next) => {
+    retention.setLimit(next.retainedMemoryBytes);
+    registry.setFrameBufferSize(next.frameBufferSize);
+    requestLog.configure({ capacity: next.requestLogSize, bodyBytes: next.logBodyBytes });
+  });
+
+  const stopBeforeListening = async (sockets?: SocketServer) => {
+    control.close();
+    await workspace.close();
+    world.close();
+    await sockets?.close();
+  };
+  // The world and its settings first: whether the port speaks TLS, and with which certificate, is one of them.
+  let tls: Awaited<ReturnType<typeof loadTlsSetting>>;
+  try {
+    if (options.workspace) await workspace.attach(options.workspace, { createIfMissing: options.template ?? 'agora' });
+    else workspace.startWith(options.template ?? 'agora');
+    startupSettings = { tls: liveSettings.get().tls };
+    const workspaceFile = workspace.status().path;
+    tls = await loadTlsSetting(startupSettings.tls, {
+      baseDir: workspaceFile ? dirname(workspaceFile) : process.cwd(),
+      configDir: options.workspaceOptions?.configDir ?? defaultConfigDir(),
+      logger,
+    });
+  } catch (error) {
+    await stopBeforeListening();
+    throw error;
+  }
+  // Made with the settings as loaded, then kept in step with them.
+  const loaded = liveSettings.get();
+  const server = createHttpServer(app.callback(), loaded, logger, tls ?? undefined);
   const sockets = new SocketServer(server, {
-    maxPayloadBytes: settings.maxPayloadBytes,
-    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    maxPayloadBytes: loaded.maxPayloadBytes,
+    heartbeatIntervalMs: loaded.heartbeatIntervalMs,
     logger,
   });
   for (const endpoint of control.socketEndpoints) sockets.register(endpoint);
@@ -179,32 +224,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   liveSettings.subscribe((next) => {
     sockets.setMaxPayload(next.maxPayloadBytes);
     sockets.setHeartbeatInterval(next.heartbeatIntervalMs);
-    retention.setLimit(next.retainedMemoryBytes);
-    registry.setFrameBufferSize(next.frameBufferSize);
-    requestLog.configure({ capacity: next.requestLogSize, bodyBytes: next.logBodyBytes });
     applyHttpTimeouts(server, next);
   });
-
-  const stopBeforeListening = async () => {
-    control.close();
-    await workspace.close();
-    world.close();
-    await sockets.close();
-  };
-  // Loaded once everything that applies settings is subscribed, so the file's settings reach every part.
-  try {
-    if (options.workspace) await workspace.attach(options.workspace, { createIfMissing: options.template ?? 'agora' });
-    else workspace.startWith(options.template ?? 'agora');
-  } catch (error) {
-    await stopBeforeListening();
-    throw error;
-  }
   await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
-    await stopBeforeListening();
+    await stopBeforeListening(sockets);
     throw error.code === 'EADDRINUSE' ? new PortInUseError(requestedPort) : error;
   });
   const { port } = server.address() as AddressInfo;
-  origin = `http://${displayHost(host)}:${port}`;
+  origin = `${tls ? 'https' : 'http'}://${displayHost(host)}:${port}`;
+  if (tls) {
+    tlsInfo = tls.info;
+    for (const warning of certificateWarnings(tls, origin)) logger.warn(warning);
+  }
 
   let closing: Promise<void> | undefined;
   return {
@@ -216,6 +247,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     host,
     port,
     token,
+    tls: tlsInfo,
     context,
     workspace,
     settings: () => liveSettings.get(),

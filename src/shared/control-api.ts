@@ -12,7 +12,7 @@ import type { CollectionChange } from './mounts/collection-change';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
 import type { PayloadChange } from './saved-payload';
-import type { ServerSettings } from './settings';
+import type { ServerSettings, TlsSetting } from './settings';
 import type { WorkspaceStatus, WorldSection } from './workspace';
 
 /** Everything under `/__console/api` answers JSON; errors are `{"detail": ...}` like the mocked API. */
@@ -44,6 +44,13 @@ export interface ServerInfo {
   /** Every enabled WebSocket endpoint (the workspace's, then the packs') and agent. */
   endpoints: { sockets: EndpointInfo[]; agents: EndpointInfo[] };
   settings: ServerSettings;
+  /**
+   * Settings only a start applies, as the engine started with them: when `settings` differs, the change waits
+   * for a restart.
+   */
+  startupSettings: { tls: TlsSetting };
+  /** The certificate the port serves HTTPS and WSS with; null when it speaks plain HTTP and WS. */
+  tls: TlsInfo | null;
   /** Unix milliseconds. */
   startedAt: number;
   uptimeMs: number;
@@ -59,6 +66,24 @@ export interface ServerInfo {
   };
   /** What the engine keeps for the console against `retainedMemoryBytes`, and what it evicted. */
   retention: RetentionStats;
+}
+
+/** The facts about the engine's certificate people check in a browser's certificate viewer. */
+export interface TlsInfo {
+  /** SHA-256 of the certificate, colon-separated upper-case hex, as browsers show it. */
+  fingerprint: string;
+  /** Unix milliseconds. */
+  validFrom: number;
+  /** Unix milliseconds. */
+  validTo: number;
+  /** The engine's own certificate for localhost (kept in the config folder) rather than one given to it. */
+  selfSigned: boolean;
+  /** E.g. `CN=localhost`. */
+  subject: string;
+  /** The names and addresses it is valid for (its subject alternative names), e.g. `DNS:localhost`. */
+  names: string[];
+  /** The certificate's file (import it into a trust store to skip the browser's warning). */
+  certFile: string;
 }
 
 export interface ItemsPage<T> {

@@ -3,6 +3,36 @@ import { z } from 'zod';
 /** The highest `maxJsonDepth` may be set: files that hold accepted values stay within it plus their own nesting. */
 export const MAX_JSON_DEPTH_SETTING = 1000;
 
+/** A certificate or key file: relative paths are read from the workspace file's folder. */
+const TlsFileSchema = z.string().max(4096).regex(/\S/, 'Give a file path');
+
+/**
+ * Whether the engine's one port speaks HTTPS and WSS, and with which certificate. Read when the engine starts:
+ * a change while it runs applies at the next start (`startupSettings` in the server info tells which is live).
+ */
+export const TlsSettingSchema = z
+  .union([
+    z
+      .enum(['off', 'self-signed'])
+      .describe(
+        "'off': plain HTTP and WS. 'self-signed': HTTPS and WSS with the engine's own certificate for localhost, 127.0.0.1 and ::1, made on first use and kept in the config folder (so a browser's exception survives restarts).",
+      ),
+    z
+      .strictObject({
+        cert: TlsFileSchema.describe(
+          "PEM certificate file (intermediates may follow it), relative to the workspace file's folder.",
+        ),
+        key: TlsFileSchema.describe(
+          "The certificate's PEM private key file, unencrypted (RSA, ECDSA or Ed25519), relative to the workspace file's folder.",
+        ),
+      })
+      .describe('HTTPS and WSS with your own certificate and key.'),
+  ])
+  .describe(
+    "HTTPS and WSS on the engine's port: 'off', 'self-signed', or { cert, key } files. Applies when the engine starts; `agui-mock serve --tls` or `--cert/--key` override it.",
+  );
+export type TlsSetting = z.infer<typeof TlsSettingSchema>;
+
 /** Engine settings a user may change at run time (console, workspace, CLI flags). */
 export const ServerSettingsSchema = z.object({
   speed: z
@@ -130,6 +160,7 @@ export const ServerSettingsSchema = z.object({
     .max(1_000_000)
     .default(1_000)
     .describe('Sessions agent runs may create. Past it the least recently active ones are removed whole.'),
+  tls: TlsSettingSchema.default('off'),
 });
 
 export type ServerSettings = z.infer<typeof ServerSettingsSchema>;

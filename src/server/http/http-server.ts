@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, maxHeaderSize, type Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ServerSettings } from '../../shared/settings';
 import type { Logger } from '../support/logger';
@@ -18,14 +19,27 @@ const LINGER_MS = 1000;
 
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
+/** A checked certificate (PEM, intermediates after it) and its private key (PEM). */
+export interface HttpsCredentials {
+  cert: string;
+  key: string;
+}
+
 /**
  * The Node HTTP server under the Koa app, hardened against clients that misbehave below HTTP's application
  * layer: header, request and keep-alive timeouts from the settings (long-lived responses such as SSE streams,
  * and WebSockets after their upgrade, are not bound by them); malformed, oversized and timed-out requests
  * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any other unknown method, and
- * unknown expectations (`Expect`) served like any request.
+ * unknown expectations (`Expect`) served like any request. With `tls` it is an HTTPS server that behaves the
+ * same once a connection's handshake is done (a failed handshake just closes the connection); the handshake
+ * itself gets the header timeout, fixed at creation.
  */
-export function createHttpServer(handler: RequestHandler, timeouts: HttpTimeouts, logger: Logger): Server {
+export function createHttpServer(
+  handler: RequestHandler,
+  timeouts: HttpTimeouts,
+  logger: Logger,
+  tls?: HttpsCredentials,
+): Server {
   const serve: RequestHandler = (request, response) => {
     // Node's own refusal of an HTTP/1.1 request without Host is a bare 400; this one says what is missing.
     if (request.httpVersion === '1.1' && !request.headers.host) {
@@ -35,10 +49,10 @@ export function createHttpServer(handler: RequestHandler, timeouts: HttpTimeouts
     }
     handler(request, response);
   };
-  const server = createServer(
-    { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS, requireHostHeader: false },
-    serve,
-  );
+  const options = { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS, requireHostHeader: false };
+  const server = tls
+    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: timeouts.headersTimeoutMs }, serve)
+    : createServer(options, serve);
   applyHttpTimeouts(server, timeouts);
   const answered = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {

@@ -36,17 +36,19 @@ function isTempOf(file: string, candidate: string): boolean {
  * fsync the folder so the rename itself is durable. On failure the temp file is removed and the target is
  * untouched; the error is rethrown. `data` may come in chunks, made as they are written: the event loop runs
  * between chunks, and a chunk source that throws (a save cut short) abandons the write like any failure.
+ * `mode` is the new file's (0o600 for a secret: it never exists, even as the temp file, with more).
  */
 export async function writeFileAtomic(
   file: string,
   data: string | Iterable<string | Uint8Array>,
   hooks: AtomicWriteHooks = {},
+  mode = 0o644,
 ): Promise<void> {
   const temp = tempPathFor(file);
   let handle: FileHandle | undefined;
   try {
     await hooks.beforeOpen?.(temp);
-    handle = await open(temp, 'wx', 0o644);
+    handle = await open(temp, 'wx', mode);
     for (const chunk of typeof data === 'string' ? [data] : data) {
       await (hooks.write ? hooks.write(handle, chunk) : handle.writeFile(chunk, 'utf8'));
     }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, watch } from 'node:fs';
 import { constants, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
 import {
   WORKSPACE_VERSION,
@@ -394,7 +395,7 @@ export class WorkspaceService {
     const saved: Record<string, unknown> = { ...live };
     for (const [key, value] of Object.entries(this.launchOverrides)) {
       const k = key as keyof ServerSettings;
-      if (live[k] === value && this.fileSettings) saved[k] = this.fileSettings[k];
+      if (isDeepStrictEqual(live[k], value) && this.fileSettings) saved[k] = this.fileSettings[k];
     }
     return saved as ServerSettings;
   }

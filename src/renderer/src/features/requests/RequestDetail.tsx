@@ -11,6 +11,7 @@ import { StatusCode } from './StatusCode';
 /** One request both ways: headers and bodies, and a curl command that repeats it. */
 export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
   const origin = useServerStore((state) => state.info?.urls.http ?? window.location.origin);
+  const caFile = useServerStore((state) => state.info?.tls?.certFile);
   return (
     <div className="panel" data-testid="request-detail">
       <div className="panel-header">
@@ -22,7 +23,7 @@ export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
           </code>
         </h2>
         <StatusCode status={entry.status} />
-        <CopyButton value={curlCommand(entry, origin)} label="as curl" text="Copy as curl" />
+        <CopyButton value={curlCommand(entry, origin, caFile)} label="as curl" text="Copy as curl" />
       </div>
       <ScrollRegion label="Request detail" className="panel-body stack">
         <div className="faint">

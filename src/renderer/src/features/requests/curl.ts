@@ -8,10 +8,14 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** A curl command that repeats the logged request against `origin`. A truncated body is flagged, not faked. */
-export function curlCommand(entry: RequestLogEntry, origin: string): string {
+/**
+ * A curl command that repeats the logged request against `origin`. A truncated body is flagged, not faked.
+ * `caFile`: the engine's certificate over TLS, which curl is told to trust (its verification stays on).
+ */
+export function curlCommand(entry: RequestLogEntry, origin: string, caFile?: string): string {
   const url = `${origin}${entry.path}${entry.query ? `?${entry.query}` : ''}`;
   const parts = ['curl'];
+  if (caFile) parts.push('--cacert', shellQuote(caFile));
   if (entry.method !== 'GET') parts.push('-X', entry.method);
   parts.push(shellQuote(url));
   for (const [name, value] of Object.entries(entry.requestHeaders)) {

@@ -3,6 +3,7 @@ import { useConnectionsStore } from '../../stores/connections-store';
 import { useServerStore } from '../../stores/server-store';
 import { CopyableValue } from '../../ui/CopyableValue';
 import { ThemeToggle } from '../../ui/ThemeToggle';
+import { TlsStatusItem } from './TlsStatusItem';
 import { WorkspaceStatusItem } from './WorkspaceStatusItem';
 
 const FEED_LABEL = {
@@ -46,13 +47,14 @@ export function StatusBar() {
       {info && (
         <>
           <span className="status-item address">
-            HTTP <CopyableValue label="HTTP address" value={info.urls.http} compact />
+            {info.tls ? 'HTTPS' : 'HTTP'} <CopyableValue label="HTTP address" value={info.urls.http} compact />
           </span>
           {info.urls.ws && (
             <span className="status-item address">
-              WS <CopyableValue label="WebSocket address" value={info.urls.ws} compact />
+              {info.tls ? 'WSS' : 'WS'} <CopyableValue label="WebSocket address" value={info.urls.ws} compact />
             </span>
           )}
+          <TlsStatusItem />
           {info.packs.map((pack) => (
             <span key={pack} className="badge accent" title="A built-in pack: the backend contract this engine mocks">
               {pack}

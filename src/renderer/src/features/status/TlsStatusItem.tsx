@@ -1,0 +1,32 @@
+import { useServerStore } from '../../stores/server-store';
+
+const day = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+/**
+ * Whether the port speaks TLS, with the certificate's facts to compare with the browser's certificate viewer;
+ * and, when the `tls` setting changed since the engine started, that it waits for a restart.
+ */
+export function TlsStatusItem() {
+  const info = useServerStore((state) => state.info);
+  const setting = useServerStore((state) => state.settings?.tls);
+  if (!info) return null;
+  const { tls, startupSettings } = info;
+  const pending = setting !== undefined && JSON.stringify(setting) !== JSON.stringify(startupSettings.tls);
+  if (!tls && !pending) return null;
+  const facts = tls
+    ? [
+        tls.selfSigned ? 'Self-signed certificate' : `Certificate ${tls.subject}`,
+        `SHA-256 ${tls.fingerprint}`,
+        `Valid until ${day(tls.validTo)}`,
+        tls.certFile,
+      ]
+    : ['Plain HTTP and WS'];
+  const title = pending
+    ? [...facts, 'The tls setting changed: restart the engine to apply it.'].join('\n')
+    : facts.join('\n');
+  return (
+    <span className={`badge ${pending ? 'warn' : 'ok'}`} data-testid="tls-status" title={title}>
+      {pending ? 'TLS: restart to apply' : 'TLS'}
+    </span>
+  );
+}

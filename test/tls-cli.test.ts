@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
+import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWss } from './helpers/certificates';
+import { buildCli, type CliRun, runCli } from './helpers/cli-process';
+
+const dir = mkdtempSync(join(tmpdir(), 'agui-tls-cli-'));
+const configDir = join(dir, 'config');
+const running: CliRun[] = [];
+const start = (args: string[]) => {
+  const run = runCli(['serve', '--port', '0', '--token', 'tls-token', ...args], { AGUI_MOCK_CONFIG_DIR: configDir });
+  running.push(run);
+  return run;
+};
+
+before(() => buildCli());
+after(() => {
+  for (const run of running) run.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The banner's URLs and certificate line, once it is printed. */
+async function banner(cli: CliRun) {
+  const [, fingerprint, validUntil] = await cli.waitFor(
+    /TLS\s+.*SHA-256 ([0-9A-F:]{95}), valid until (\d{4}-\d\d-\d\d)/,
+    30_000,
+  );
+  const [, httpsUrl] = cli.stdout().match(/HTTPS\s+(\S+)/) ?? [];
+  const [, wssUrl] = cli.stdout().match(/WebSocket\s+(\S+)/) ?? [];
+  const [, consoleUrl] = cli.stdout().match(/^\s+Console\s+(\S+)/m) ?? [];
+  return { fingerprint, validUntil, httpsUrl: httpsUrl ?? '', wssUrl: wssUrl ?? '', consoleUrl };
+}
+
+async function stop(cli: CliRun): Promise<void> {
+  cli.child.kill('SIGTERM');
+  assert.equal((await cli.exited()).code, 0);
+}
+
+test('serve --tls: https and wss with a self-signed certificate, the same one after a restart', async () => {
+  const first = start(['--tls']);
+  const shown = await banner(first);
+  const cert = readFileSync(selfSignedFiles(configDir).certFile, 'utf8');
+  assert.equal(shown.fingerprint, fingerprintOf(cert));
+  assert.match(shown.httpsUrl, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(shown.wssUrl, `${shown.httpsUrl.replace('https', 'wss')}/ws`);
+  assert.equal(shown.consoleUrl, `${shown.httpsUrl}/__console/#token=tls-token`);
+  const expected = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
+  assert.ok(Math.abs(Date.parse(shown.validUntil ?? '') - Date.parse(expected)) <= 86_400_000, shown.validUntil);
+  assert.match(first.stdout(), /made a self-signed certificate/);
+
+  assert.equal((await httpsGet(`${shown.httpsUrl}/health`, cert)).status, 200);
+  const socket = await openWss(shown.wssUrl, cert);
+  socket.close();
+  await stop(first);
+
+  const second = start(['--tls']);
+  const again = await banner(second);
+  assert.equal(again.fingerprint, shown.fingerprint, 'the certificate kept in the config folder is reused');
+  assert.doesNotMatch(second.stdout(), /made a self-signed certificate/);
+  assert.equal((await httpsGet(`${again.httpsUrl}/health`, cert)).status, 200);
+  await stop(second);
+});
+
+test('serve --cert --key: an openssl-made Ed25519 certificate over https and wss', async () => {
+  const files = opensslCertificate(dir, 'ed25519');
+  const cli = start(['--cert', files.cert, '--key', files.key]);
+  const shown = await banner(cli);
+  const cert = readFileSync(files.cert, 'utf8');
+  assert.equal(shown.fingerprint, fingerprintOf(cert));
+  assert.match(cli.stdout(), /certificate CN=localhost/);
+  const health = await httpsGet(`${shown.httpsUrl}/health`, cert);
+  assert.equal(health.status, 200);
+  assert.equal(health.peerFingerprint, shown.fingerprint);
+  const socket = await openWss(shown.wssUrl, cert);
+  const answer = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+  socket.send('not json');
+  assert.match(await answer, /invalid_json/);
+  socket.close();
+  await stop(cli);
+});
+
+test('a certificate the engine cannot serve: one clear line on stderr and exit 1', async () => {
+  const good = opensslCertificate(dir, 'ecdsa', 'good');
+  const other = opensslCertificate(dir, 'rsa', 'other');
+  const expired = await expiredCertificate(dir);
+  const workspace = join(dir, 'bad-setting.agui.json');
+  writeFileSync(
+    workspace,
+    JSON.stringify({ version: 2, name: 'bad', settings: { tls: { cert: 'gone.pem', key: 'gone-key.pem' } } }),
+  );
+  const cases: [string, string[], RegExp][] = [
+    [
+      'missing certificate',
+      ['--cert', join(dir, 'nope.pem'), '--key', good.key],
+      /certificate .*nope\.pem: no such file/,
+    ],
+    ['missing key', ['--cert', good.cert, '--key', join(dir, 'nope-key.pem')], /key .*nope-key\.pem: no such file/],
+    ['unreadable certificate (a folder)', ['--cert', dir, '--key', good.key], /is a folder, not a file/],
+    ['key of another certificate', ['--cert', good.cert, '--key', other.key], /does not belong to the certificate/],
+    ['expired certificate', ['--cert', expired.cert, '--key', expired.key], /expired on \d{4}-\d\d-\d\d/],
+    ['workspace setting with missing files', ['--workspace', workspace], /certificate .*gone\.pem: no such file/],
+  ];
+  await Promise.all(
+    cases.map(async ([name, args, message]) => {
+      const cli = start(args);
+      const { code } = await cli.exited();
+      assert.equal(code, 1, `${name}: ${cli.stderr()}`);
+      const lines = cli.stderr().trimEnd().split('\n');
+      assert.equal(lines.length, 1, `${name}: one line, got ${cli.stderr()}`);
+      assert.match(lines[0] ?? '', /^agui-mock: cannot start: (the TLS|cannot read the TLS) /, name);
+      assert.match(lines[0] ?? '', message, name);
+    }),
+  );
+});
+
+test('--cert without --key (and the reverse) is a usage error', async () => {
+  for (const [args, message] of [
+    [['--cert', 'c.pem'], /--cert needs --key too/],
+    [['--key', 'k.pem'], /--key needs --cert too/],
+  ] as const) {
+    const cli = start([...args]);
+    assert.equal((await cli.exited()).code, 2);
+    assert.match(cli.stderr(), message);
+  }
+});

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { silentLogger, startMockServer, TlsError } from '../src/server/index';
+import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
+import type { ServerInfo } from '../src/shared/control-api';
+import type { TlsSetting } from '../src/shared/settings';
+import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWss } from './helpers/certificates';
+import { startTestEngine } from './helpers/engine';
+
+const dir = mkdtempSync(join(tmpdir(), 'agui-tls-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** An AGORA `/ws` exchange over WSS: a frame out, the engine's answer back. */
+async function wssRoundTrip(url: string, ca: string): Promise<string> {
+  const socket = await openWss(url, ca);
+  const answer = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+  socket.send('not json');
+  const text = await answer;
+  socket.close();
+  return text;
+}
+
+async function serverInfo(url: string, token: string, ca: string): Promise<ServerInfo> {
+  const response = await httpsGet(`${url}/__console/api/server`, ca, { authorization: `Bearer ${token}` });
+  assert.equal(response.status, 200, response.body);
+  return JSON.parse(response.body) as ServerInfo;
+}
+
+test('self-signed: made on first use in the config folder, served over https and wss, reused after a restart', async () => {
+  const configDir = join(dir, 'config');
+  const start = () => startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const first = await start();
+  const { certFile, keyFile } = selfSignedFiles(configDir);
+  const cert = readFileSync(certFile, 'utf8');
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600, 'the private key is readable by its owner only');
+  assert.match(first.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+  assert.equal(first.wsUrl, `${first.url.replace('https', 'wss')}/ws`);
+  assert.equal(first.tls?.fingerprint, fingerprintOf(cert));
+  assert.equal(first.tls?.selfSigned, true);
+  assert.ok((first.tls?.validTo ?? 0) > Date.now() + 300 * 86_400_000, 'valid for about a year');
+  assert.deepEqual(first.tls?.names, ['DNS:localhost', 'IP Address:127.0.0.1', 'IP Address:0:0:0:0:0:0:0:1']);
+
+  const health = await httpsGet(`${first.url}/health`, cert);
+  assert.equal(health.status, 200);
+  assert.equal(health.peerFingerprint, first.tls?.fingerprint);
+  const info = await serverInfo(first.url, first.token, cert);
+  assert.deepEqual(info.tls, first.tls);
+  assert.equal(info.urls.http, first.url);
+  assert.match(info.urls.ws ?? '', /^wss:\/\/127\.0\.0\.1:\d+\/ws$/);
+  assert.deepEqual(info.startupSettings, { tls: 'self-signed' });
+  assert.match(await wssRoundTrip(first.wsUrl, cert), /invalid_json/);
+  await first.close();
+
+  const second = await start();
+  assert.equal(second.tls?.fingerprint, first.tls?.fingerprint, 'the same certificate after a restart');
+  assert.equal(readFileSync(certFile, 'utf8'), cert);
+  assert.equal((await httpsGet(`${second.url}/health`, cert)).status, 200);
+});
+
+test('verification stays on: a client that trusts another certificate is refused', async () => {
+  const configDir = join(dir, 'config-other');
+  const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const stranger = readFileSync(opensslCertificate(dir, 'ecdsa', 'stranger').cert, 'utf8');
+  await assert.rejects(httpsGet(`${server.url}/health`, stranger), /self[- ]signed|unable to verify/i);
+  await assert.rejects(openWss(server.wsUrl, stranger), /self[- ]signed|unable to verify/i);
+});
+
+test('a stored self-signed certificate that expired is replaced at start', async () => {
+  const configDir = join(dir, 'config-expired');
+  const { certFile, keyFile } = selfSignedFiles(configDir);
+  mkdirSync(join(configDir, 'tls'), { recursive: true });
+  const expired = await expiredCertificate(dir);
+  cpSync(expired.cert, certFile);
+  cpSync(expired.key, keyFile);
+  const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const cert = readFileSync(certFile, 'utf8');
+  assert.notEqual(server.tls?.fingerprint, fingerprintOf(readFileSync(expired.cert, 'utf8')));
+  assert.equal(server.tls?.fingerprint, fingerprintOf(cert));
+  assert.equal((await httpsGet(`${server.url}/health`, cert)).status, 200);
+});
+
+test('the workspace setting: an openssl-made Ed25519 certificate, paths relative to the workspace file', async () => {
+  const folder = join(dir, 'project');
+  mkdirSync(folder);
+  const files = opensslCertificate(folder, 'ed25519');
+  const file = join(folder, 'demo.agui.json');
+  const tls: TlsSetting = { cert: 'ed25519-cert.pem', key: 'ed25519-key.pem' };
+  writeFileSync(file, JSON.stringify({ version: 2, name: 'tls', settings: { tls } }));
+  const server = await startTestEngine({ workspace: file, workspaceOptions: { configDir: join(dir, 'config-ws') } });
+  const cert = readFileSync(files.cert, 'utf8');
+  assert.equal(server.tls?.fingerprint, fingerprintOf(cert));
+  assert.equal(server.tls?.selfSigned, false);
+  assert.equal(server.tls?.certFile, files.cert);
+  const info = await serverInfo(server.url, server.token, cert);
+  assert.deepEqual(info.settings.tls, tls, 'the setting as the file has it');
+  assert.equal(info.tls?.fingerprint, fingerprintOf(cert));
+  assert.match(info.urls.http, /^https:/);
+});
+
+test('RSA and ECDSA certificates made with openssl serve https and wss', async () => {
+  for (const type of ['rsa', 'ecdsa'] as const) {
+    const files = opensslCertificate(dir, type);
+    const cert = readFileSync(files.cert, 'utf8');
+    const server = await startTestEngine({ settings: { tls: files }, workspaceOptions: { configDir: dir } });
+    const health = await httpsGet(`${server.url}/health`, cert);
+    assert.equal(health.status, 200, type);
+    assert.equal(health.peerFingerprint, fingerprintOf(cert), type);
+    assert.match(await wssRoundTrip(server.wsUrl, cert), /invalid_json/, type);
+    await server.close();
+  }
+});
+
+test('a certificate the engine cannot serve fails the start with a TlsError that says what to fix', async () => {
+  const good = opensslCertificate(dir, 'ecdsa', 'good');
+  const other = opensslCertificate(dir, 'ecdsa', 'other');
+  const expired = await expiredCertificate(dir);
+  const notPem = join(dir, 'not.pem');
+  writeFileSync(notPem, 'hello');
+  const cases: [string, TlsSetting, RegExp][] = [
+    [
+      'missing certificate',
+      { cert: join(dir, 'nope.pem'), key: good.key },
+      /cannot read the TLS certificate .*nope\.pem: no such file/,
+    ],
+    [
+      'missing key',
+      { cert: good.cert, key: join(dir, 'nope-key.pem') },
+      /cannot read the TLS key .*nope-key\.pem: no such file/,
+    ],
+    ['a folder', { cert: dir, key: good.key }, /is a folder, not a file/],
+    ['a device', { cert: good.cert, key: '/dev/zero' }, /the TLS key \/dev\/zero is not a regular file/],
+    ['a key of another certificate', { cert: good.cert, key: other.key }, /does not belong to the certificate/],
+    ['expired', expired, /expired on \d{4}-\d\d-\d\d/],
+    [
+      'swapped',
+      { cert: good.key, key: good.cert },
+      /holds a private key, not a certificate: are the certificate and key swapped\?/,
+    ],
+    ['not PEM', { cert: notPem, key: good.key }, /is not a PEM certificate/],
+  ];
+  for (const [name, tls, message] of cases) {
+    await assert.rejects(
+      startMockServer({ port: 0, logger: silentLogger, settings: { tls }, workspaceOptions: { configDir: dir } }),
+      (error: unknown) => {
+        assert.ok(error instanceof TlsError, `${name}: ${String(error)}`);
+        assert.match(error.message, message, name);
+        assert.doesNotMatch(error.message, /\n/, `${name}: one line`);
+        return true;
+      },
+    );
+  }
+});
+
+test('a tls setting changed while running waits for a restart: the server info tells both', async () => {
+  const configDir = join(dir, 'config-pending');
+  const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const cert = readFileSync(selfSignedFiles(configDir).certFile, 'utf8');
+  server.updateSettings({ tls: 'off' });
+  const info = await serverInfo(server.url, server.token, cert);
+  assert.equal(info.settings.tls, 'off');
+  assert.deepEqual(info.startupSettings, { tls: 'self-signed' });
+  assert.match(info.urls.http, /^https:/, 'still served over https until a restart');
+});
+
+test('plain HTTP or garbage on the TLS port closes that connection; the engine serves on', async () => {
+  const configDir = join(dir, 'config-garbage');
+  const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const cert = readFileSync(selfSignedFiles(configDir).certFile, 'utf8');
+  for (const bytes of [
+    'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff, 0]),
+  ]) {
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => {}); // a reset is as good as a close here
+    socket.resume(); // read the TLS alert the engine may send, so the close comes through
+    socket.write(bytes);
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the connection stayed open')), 20_000);
+      socket.once('close', () => resolve(clearTimeout(timer)));
+    });
+  }
+  assert.equal((await httpsGet(`${server.url}/health`, cert)).status, 200);
+});
+
+test('--cert/--key for one run (a launch setting) are served but not written into the workspace file', async () => {
+  const file = join(dir, 'launch.agui.json');
+  writeFileSync(file, JSON.stringify({ version: 2, name: 'launch', settings: { tls: 'off' } }));
+  const files = opensslCertificate(dir, 'ecdsa', 'launch');
+  const server = await startTestEngine({
+    workspace: file,
+    settings: { tls: files },
+    workspaceOptions: { configDir: dir },
+  });
+  assert.equal(server.tls?.certFile, files.cert);
+  server.updateSettings({ approvalTimeoutMs: 4321 });
+  await server.workspace.save();
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { settings: { tls: unknown; approvalTimeoutMs: number } };
+  assert.equal(saved.settings.approvalTimeoutMs, 4321);
+  assert.equal(saved.settings.tls, 'off');
+});
