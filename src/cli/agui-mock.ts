@@ -49,6 +49,7 @@ async function serve(options: ServeOptions): Promise<number> {
           heartbeatIntervalMs: Math.round(options.heartbeatSeconds * 1000),
         }),
         ...(options.maxPayloadBytes !== undefined && { maxPayloadBytes: options.maxPayloadBytes }),
+        ...(options.apiKeys.length > 0 && { gatewayAuth: { enabled: true, keys: options.apiKeys } }),
       },
     });
   } catch (error) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { ApiKeySchema, MAX_API_KEYS } from '../shared/settings';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
 
 export const USAGE = `Usage:
@@ -20,6 +21,9 @@ Options for serve:
   --template NAME   the world to serve without --workspace, or to create a missing FILE from (default agora)
   --speed X         multiplies every scripted delay (default 1; 0 = no delays, for tests)
   --token TOKEN     console token (default: random per launch)
+  --api-key KEY     require KEY as a gateway would: X-API-Key on every mocked REST request (else 401), ?token=KEY
+                    on every mocked WebSocket (else closed 4001 "Unauthorized"); repeat for several keys. Joins
+                    the workspace's keys for this launch only (not saved); /__console is not affected
   --heartbeat S     seconds between WebSocket pings; 0 disables (default 30)
   --max-payload N   largest WebSocket frame in bytes (default 1048576)
   --quiet           do not log requests and connections, only the start banner and errors
@@ -48,6 +52,8 @@ export interface ServeOptions {
   token: string | undefined;
   heartbeatSeconds: number | undefined;
   maxPayloadBytes: number | undefined;
+  /** Gateway API keys for this launch (`--api-key`, repeatable); empty when none was given. */
+  apiKeys: string[];
   quiet: boolean;
 }
 
@@ -110,11 +116,22 @@ export function parseCliArgs(argv: string[]): CliCommand {
     token: token(values.token),
     heartbeatSeconds: optional(values.heartbeat, (text) => number('--heartbeat', text, 0, 3600)),
     maxPayloadBytes: optional(values['max-payload'], (text) => integer('--max-payload', text, 1024, 64 * 1024 * 1024)),
+    apiKeys: apiKeys(values['api-key'] ?? []),
     quiet: values.quiet ?? false,
   };
 }
 
-const SERVE_ONLY = ['port', 'host', 'workspace', 'speed', 'token', 'heartbeat', 'max-payload', 'quiet'] as const;
+const SERVE_ONLY = [
+  'port',
+  'host',
+  'workspace',
+  'speed',
+  'token',
+  'heartbeat',
+  'max-payload',
+  'api-key',
+  'quiet',
+] as const;
 const IMPORT_ONLY = ['into', 'base-path', 'replace', 'dry-run'] as const;
 
 type Values = ReturnType<typeof parse>['values'];
@@ -189,6 +206,7 @@ function parse(argv: string[]) {
       token: { type: 'string' },
       heartbeat: { type: 'string' },
       'max-payload': { type: 'string' },
+      'api-key': { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
       into: { type: 'string' },
       'base-path': { type: 'string' },
@@ -218,4 +236,14 @@ function token(text: string | undefined): string | undefined {
   if (!/^[A-Za-z0-9._~-]{8,256}$/.test(text))
     throw new UsageError('--token must be 8 to 256 characters of letters, digits, ".", "_", "~" or "-"');
   return text;
+}
+
+function apiKeys(keys: string[]): string[] {
+  if (keys.length > MAX_API_KEYS) throw new UsageError(`--api-key may be given at most ${MAX_API_KEYS} times`);
+  for (const key of keys) {
+    const checked = ApiKeySchema.safeParse(key);
+    if (!checked.success)
+      throw new UsageError(`--api-key: ${checked.error.issues[0]?.message} (got ${JSON.stringify(key)})`);
+  }
+  return [...new Set(keys)];
 }

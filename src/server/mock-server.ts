@@ -9,6 +9,7 @@ import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
 import type { EngineContext, EngineCore } from './engine-context';
 import { EngineSettings } from './engine-settings';
+import { ApiKeyGate } from './gateway/api-key-gate';
 import { createHttpApp } from './http/app';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
@@ -94,6 +95,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     liveSettings,
     origin: () => origin,
     registry,
+    gateway: new ApiKeyGate(() => liveSettings.get().gatewayAuth),
     requestLog,
     retention,
     scenarios: new ScenarioCatalogue(),
@@ -143,6 +145,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           },
           endpoints: served,
           settings: liveSettings.get(),
+          launchApiKeys: [...(options.settings?.gatewayAuth?.keys ?? [])],
           startedAt,
           uptimeMs: Date.now() - startedAt,
           counts: {
@@ -165,6 +168,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger,
     requestLog,
     consoleArea: control.middleware,
+    gateway: core.gateway,
     mounts: world.middleware(),
     explainMiss: (ctx) => world.explain(ctx),
   });

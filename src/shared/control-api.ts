@@ -44,6 +44,8 @@ export interface ServerInfo {
   /** Every enabled WebSocket endpoint (the workspace's, then the packs') and agent. */
   endpoints: { sockets: EndpointInfo[]; agents: EndpointInfo[] };
   settings: ServerSettings;
+  /** API keys given at launch (`--api-key`): in force with the workspace's own, never saved to its file. */
+  launchApiKeys: string[];
   /** Unix milliseconds. */
   startedAt: number;
   uptimeMs: number;
