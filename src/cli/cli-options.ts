@@ -31,9 +31,9 @@ Options for serve:
   -v, --version     print the version
 
 Options for init:
-  --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), generic (any AG-UI
-                    client: chat, a tool call, shared state, an approval on /agent and /ws), or blank (no pack,
-                    one example route)
+  --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), agora-real (the
+                    same, with the contract of AGORA's real servers), generic (any AG-UI client: chat, a tool
+                    call, shared state, an approval on /agent and /ws), or blank (no pack, one example route)
 
 Options for import-openapi:
   --into FILE       the workspace to add the routes to (same id: replaced; new: added; the rest kept)

@@ -9,6 +9,7 @@ import {
 } from './agora-model';
 import type { ConnectionSummary, FrameDirection, FrameFinding, FrameRecord } from './connections';
 import type { CollectionChange } from './mounts/collection-change';
+import type { PackName } from './mounts/pack';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
 import type { PayloadChange } from './saved-payload';
@@ -29,6 +30,12 @@ export interface EndpointInfo {
   url: string | null;
   /** The pack that declares it; absent for the workspace's own. */
   pack?: string;
+}
+
+/** `GET|PUT /__console/api/packs`: the packs this engine knows, and the workspace's. */
+export interface PacksInfo {
+  available: { name: PackName; title: string }[];
+  items: { pack: PackName; enabled: boolean }[];
 }
 
 export interface ServerInfo {
