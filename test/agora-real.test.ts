@@ -186,3 +186,28 @@ test('switching agora-real → agora-mock → agora-real keeps users and session
   assert.equal((await call('GET', '/sessions?user_id=koen')).body.totalCount, koenSessions);
   assert.deepEqual((server.context.world.pack('agora-real') as RunningAgoraPack).store.snapshot(), before);
 });
+
+test('an agora-mock workspace switched to agora-real keeps its users and sessions and gets the real contract', async () => {
+  const mock = await startTestEngine({ template: 'agora' });
+  const mockApi = controlClient(mock);
+  const created = await fetch(`${mock.url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'made.in@mock.nl', name: 'Made In Mock' }),
+  });
+  assert.equal(created.status, 201);
+  const before = (mock.context.world.pack('agora-mock') as RunningAgoraPack).store.snapshot();
+  const switched = await mockApi.put<{ items: { pack: string }[] }>('/packs', { packs: [{ pack: 'agora-real' }] });
+  assert.equal(switched.status, 200, JSON.stringify(switched.body));
+  assert.deepEqual(
+    switched.body.items.map((item) => item.pack),
+    ['agora-real'],
+  );
+  assert.deepEqual((await mockApi.get<ServerInfo>('/server')).body.packs, ['agora-real']);
+  assert.deepEqual((mock.context.world.pack('agora-real') as RunningAgoraPack).store.snapshot(), before);
+  const users = (await (await fetch(`${mock.url}/users`)).json()) as { users: { email: string; role: string }[] };
+  assert.equal(users.users.find((user) => user.email === 'made.in@mock.nl')?.role, 'inspector');
+  assert.equal((await fetch(`${mock.url}/users/me`)).status, 422, 'GET /users/me now needs ?user_id=');
+  const sessions = (await (await fetch(`${mock.url}/sessions?user_id=koen`)).json()) as { totalCount: number };
+  assert.equal(sessions.totalCount, 2);
+});

@@ -43,7 +43,6 @@ export function PackSection() {
           Serve with
           <select
             value={selected}
-            aria-label="Pack"
             onChange={(event) => {
               setChoice(event.target.value as PackName);
               setConfirming(false);
