@@ -37,6 +37,15 @@ test('the gateway check is turned on with a key from Settings, applies at once, 
     assert.deepEqual(await seriousAxeViolations(page), [], `axe, ${theme}`);
   }
 
+  // The refused request is in the console's request list with its reason.
+  await fetch(`${server.url}/users?gate=1`);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  const row = page.getByRole('listbox', { name: 'Requests' }).getByRole('option', { name: /gate=1/ });
+  await row.getByText(/^refused ·/).waitFor();
+  await row.click();
+  await page.getByTestId('request-refusal').getByText('gateway auth: no X-API-Key header').waitFor();
+  await page.getByRole('tab', { name: /^Settings/ }).click();
+
   await page.getByLabel('Require an API key').uncheck();
   await poll(async () => (await fetch(`${server.url}/health`)).status === 200);
   await page.getByRole('button', { name: 'Remove key hai-dev-key' }).click();

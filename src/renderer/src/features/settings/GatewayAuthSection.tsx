@@ -24,6 +24,8 @@ export function GatewayAuthSection() {
   const gateway = useServerStore((state) => state.settings?.gatewayAuth);
   const launchKeys = useServerStore((state) => state.info?.launchApiKeys ?? []);
   const [draft, setDraft] = useState('');
+  /** The checkbox as clicked, until the engine has answered (then its settings say). */
+  const [turning, setTurning] = useState<boolean | null>(null);
   const apply = useAction(async (next: GatewayAuth) => {
     const settings = await api.patchSettings({ gatewayAuth: next });
     useServerStore.setState({ settings });
@@ -46,9 +48,12 @@ export function GatewayAuthSection() {
       <label className="field inline">
         <input
           type="checkbox"
-          checked={gateway.enabled}
+          checked={turning ?? gateway.enabled}
           disabled={apply.busy}
-          onChange={(event) => void apply.run({ ...gateway, enabled: event.target.checked })}
+          onChange={(event) => {
+            setTurning(event.target.checked);
+            void apply.run({ ...gateway, enabled: event.target.checked }).finally(() => setTurning(null));
+          }}
         />
         Require an API key
       </label>
