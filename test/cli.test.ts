@@ -97,3 +97,32 @@ test('--help and --version', async () => {
   assert.equal((await ver.exited()).code, 0);
   assert.equal(ver.stdout(), `${version}\n`);
 });
+
+test('--api-key requires the key on the mocked API (repeatable), never on the console, and keeps it off the screen', async () => {
+  const cli = start(['serve', '--port', '0', '--speed', '0', '--api-key', 'cli-key-one', '--api-key', 'cli-key-two']);
+  const [, httpUrl] = await cli.waitFor(/HTTP\s+(\S+)/);
+  await cli.waitFor(/API keys\s+required: X-API-Key header \/ \?token= \(2 keys\)/);
+  assert.equal((await fetch(`${httpUrl}/health`)).status, 401);
+  await cli.waitFor(/GET \/health 401 .*gateway auth: no X-API-Key header/);
+  assert.equal((await fetch(`${httpUrl}/health`, { headers: { 'X-API-Key': 'cli-key-two' } })).status, 200);
+  const client = new WebSocket(`${httpUrl?.replace('http', 'ws')}/ws?token=wrong-one`);
+  client.on('error', () => {});
+  assert.equal(await new Promise<number>((resolve) => client.once('close', (code) => resolve(code))), 4001);
+  await cli.waitFor(/ws close \/ws 4001 .*gateway auth: \?token= is not one of the keys/);
+  assert.doesNotMatch(cli.stdout(), /cli-key-one|cli-key-two|wrong-one/, 'keys and tokens never reach the terminal');
+  cli.child.kill('SIGTERM');
+  assert.equal((await cli.exited()).code, 0);
+});
+
+test('an --api-key without a value, or with a space or control character, is a usage error (exit 2)', async () => {
+  for (const args of [
+    ['serve', '--api-key'],
+    ['serve', '--api-key', '--port', '0'],
+    ['serve', '--api-key', 'has space'],
+    ['serve', '--api-key', 'bell\u0007'],
+  ]) {
+    const cli = start(args);
+    assert.equal((await cli.exited()).code, 2, `exit code for ${JSON.stringify(args)}`);
+    assert.match(cli.stderr(), /^agui-mock: .*api-key.+\n\nUsage:/s, `message for ${JSON.stringify(args)}`);
+  }
+});

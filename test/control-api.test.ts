@@ -265,6 +265,7 @@ test('GET /requests shows a PUT with headers and bodies both ways, newest first'
     'method',
     'path',
     'query',
+    'refusal',
     'remoteAddress',
     'status',
   ]);

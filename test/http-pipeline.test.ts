@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import { z } from 'zod';
+import { ApiKeyGate } from '../src/server/gateway/api-key-gate';
 import { createHttpApp } from '../src/server/http/app';
 import { MAX_ECHOED_INPUT_CHARS, TRUNCATED_INPUT_MARK } from '../src/server/http/echoed-input';
 import { HttpError } from '../src/server/http/http-errors';
@@ -66,6 +67,7 @@ const app = createHttpApp({
   logger,
   requestLog,
   consoleArea: (_ctx, next) => next(),
+  gateway: new ApiKeyGate(() => ({ enabled: false, keys: [] })),
   mounts: compose([router.routes(), router.allowedMethods()]) as unknown as Middleware,
 });
 const server = createServer(app.callback());

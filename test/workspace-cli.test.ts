@@ -186,3 +186,21 @@ test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s a
   else assert.match(after, /last@example\.com/);
   assert.ok(agoraData(JSON.parse(after)).sessions.length > 0, 'the file is complete JSON');
 });
+
+test('init --template agora-real writes the agora-real pack with roles, and validate accepts it', async () => {
+  const file = join(dir, 'real.agui.json');
+  const created = cli(['init', file, '--template', 'agora-real']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.match(
+    created.stdout,
+    /from the agora-real template: 1 agent, 4 scenarios; pack agora-real \(3 users, 4 sessions\)/,
+  );
+  const workspace = (await readJson(file)) as { packs: { pack: string; data: { users: { role?: string }[] } }[] };
+  assert.deepEqual(
+    workspace.packs.map((pack) => pack.pack),
+    ['agora-real'],
+  );
+  assert.ok(workspace.packs[0]?.data.users.every((user) => user.role === 'inspector'));
+  const validated = cli(['validate', file]);
+  assert.equal(validated.code, 0, validated.stderr);
+});

@@ -50,6 +50,7 @@ async function serve(options: ServeOptions): Promise<number> {
         }),
         ...(options.maxPayloadBytes !== undefined && { maxPayloadBytes: options.maxPayloadBytes }),
         ...(options.tls !== undefined && { tls: options.tls }),
+        ...(options.apiKeys.length > 0 && { gatewayAuth: { enabled: true, keys: options.apiKeys } }),
       },
     });
   } catch (error) {

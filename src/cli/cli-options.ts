@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TlsSetting } from '../shared/settings';
+import { ApiKeySchema, MAX_API_KEYS, type TlsSetting } from '../shared/settings';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
 
 export const USAGE = `Usage:
@@ -22,6 +22,9 @@ Options for serve:
   --template NAME   the world to serve without --workspace, or to create a missing FILE from (default agora)
   --speed X         multiplies every scripted delay (default 1; 0 = no delays, for tests)
   --token TOKEN     console token (default: random per launch)
+  --api-key KEY     require KEY as a gateway would: X-API-Key on every mocked REST request (else 401), ?token=KEY
+                    on every mocked WebSocket (else closed 4001 "Unauthorized"); repeat for several keys. Joins
+                    the workspace's keys for this launch only (not saved); /__console is not affected
   --heartbeat S     seconds between WebSocket pings; 0 disables (default 30)
   --max-payload N   largest WebSocket frame in bytes (default 1048576)
   --tls             serve HTTPS and WSS with a self-signed certificate for localhost, 127.0.0.1 and ::1 (made
@@ -33,9 +36,9 @@ Options for serve:
   -v, --version     print the version
 
 Options for init:
-  --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), generic (any AG-UI
-                    client: chat, a tool call, shared state, an approval on /agent and /ws), or blank (no pack,
-                    one example route)
+  --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), agora-real (the
+                    same, with the contract of AGORA's real servers), generic (any AG-UI client: chat, a tool
+                    call, shared state, an approval on /agent and /ws), or blank (no pack, one example route)
 
 Options for import-openapi:
   --into FILE       the workspace to add the routes to (same id: replaced; new: added; the rest kept)
@@ -56,6 +59,8 @@ export interface ServeOptions {
   maxPayloadBytes: number | undefined;
   /** Undefined when no TLS flag was given; cert and key paths are absolute. */
   tls: TlsSetting | undefined;
+  /** Gateway API keys for this launch (`--api-key`, repeatable); empty when none was given. */
+  apiKeys: string[];
   quiet: boolean;
 }
 
@@ -119,6 +124,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
     heartbeatSeconds: optional(values.heartbeat, (text) => number('--heartbeat', text, 0, 3600)),
     maxPayloadBytes: optional(values['max-payload'], (text) => integer('--max-payload', text, 1024, 64 * 1024 * 1024)),
     tls: tls(values),
+    apiKeys: apiKeys(values['api-key'] ?? []),
     quiet: values.quiet ?? false,
   };
 }
@@ -134,6 +140,7 @@ const SERVE_ONLY = [
   'tls',
   'cert',
   'key',
+  'api-key',
   'quiet',
 ] as const;
 const IMPORT_ONLY = ['into', 'base-path', 'replace', 'dry-run'] as const;
@@ -225,6 +232,7 @@ function parse(argv: string[]) {
       tls: { type: 'boolean' },
       cert: { type: 'string' },
       key: { type: 'string' },
+      'api-key': { type: 'string', multiple: true },
       quiet: { type: 'boolean' },
       into: { type: 'string' },
       'base-path': { type: 'string' },
@@ -254,4 +262,14 @@ function token(text: string | undefined): string | undefined {
   if (!/^[A-Za-z0-9._~-]{8,256}$/.test(text))
     throw new UsageError('--token must be 8 to 256 characters of letters, digits, ".", "_", "~" or "-"');
   return text;
+}
+
+function apiKeys(keys: string[]): string[] {
+  if (keys.length > MAX_API_KEYS) throw new UsageError(`--api-key may be given at most ${MAX_API_KEYS} times`);
+  for (const key of keys) {
+    const checked = ApiKeySchema.safeParse(key);
+    if (!checked.success)
+      throw new UsageError(`--api-key: ${checked.error.issues[0]?.message} (got ${JSON.stringify(key)})`);
+  }
+  return [...new Set(keys)];
 }

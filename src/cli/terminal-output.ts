@@ -27,6 +27,7 @@ export function printBanner(server: MockServer, version: string): void {
       ...agents,
       `  Console     ${server.consoleUrl}`,
       ...(server.tls ? tlsLines(server.tls) : []),
+      ...gatewayLine(server),
       dim('Press Ctrl+C to stop.'),
       '',
     ].join('\n'),
@@ -47,7 +48,7 @@ export function watchTraffic(server: MockServer): () => void {
   const time = () => new Date().toISOString().slice(11, 23);
   const stopRequests = server.context.requestLog.subscribe((request) => {
     process.stdout.write(
-      `${dim(time())} ${request.method} ${request.path} ${request.status} ${dim(`${request.durationMs.toFixed(1)} ms`)}\n`,
+      `${dim(time())} ${request.method} ${request.path} ${request.status} ${dim(`${request.durationMs.toFixed(1)} ms`)}${request.refusal ? ` ${request.refusal}` : ''}\n`,
     );
   });
   const stopConnections = server.context.registry.subscribe((event) => {
@@ -55,11 +56,18 @@ export function watchTraffic(server: MockServer): () => void {
       process.stdout.write(`${dim(time())} ws open  ${event.connection.path} from ${event.connection.remoteAddress}\n`);
     else if (event.type === 'closed')
       process.stdout.write(
-        `${dim(time())} ws close ${event.connection.path} ${event.connection.closeCode ?? ''} ${dim(`in ${event.connection.counters.framesIn} / out ${event.connection.counters.framesOut} frames`)}\n`,
+        `${dim(time())} ws close ${event.connection.path} ${event.connection.closeCode ?? ''} ${dim(`in ${event.connection.counters.framesIn} / out ${event.connection.counters.framesOut} frames`)}${event.connection.refusal ? ` ${event.connection.refusal}` : ''}\n`,
       );
   });
   return () => {
     stopRequests();
     stopConnections();
   };
+}
+
+/** Whether the gateway's API-key check is on, and with how many keys (never the keys: a terminal is often shared). */
+function gatewayLine(server: MockServer): string[] {
+  const { enabled, keys } = server.settings().gatewayAuth;
+  if (!enabled) return [];
+  return [`  API keys    required: X-API-Key header / ?token= (${keys.length} key${keys.length === 1 ? '' : 's'})`];
 }

@@ -1,5 +1,6 @@
 import type { ServerSettings } from '../shared/settings';
 import type { EngineSettings } from './engine-settings';
+import type { ApiKeyGate } from './gateway/api-key-gate';
 import type { RequestLog } from './http/request-log';
 import type { SavedPayloads } from './payloads/saved-payloads';
 import type { ScenarioCatalogue } from './scenarios/scenario-catalogue';
@@ -18,6 +19,8 @@ export interface EngineCore {
   /** The server's own origin (`http://127.0.0.1:8000`), known once it listens. */
   origin(): string;
   readonly registry: ConnectionRegistry;
+  /** The gateway's API-key check, on the mocked API's requests and sockets (the `gatewayAuth` setting). */
+  readonly gateway: ApiKeyGate;
   readonly requestLog: RequestLog;
   /** The one budget the connection registry and the request log keep what they retain within. */
   readonly retention: RetentionBudget;

@@ -10,6 +10,7 @@ import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
 import type { EngineContext, EngineCore } from './engine-context';
 import { EngineSettings } from './engine-settings';
+import { ApiKeyGate } from './gateway/api-key-gate';
 import { createHttpApp } from './http/app';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
@@ -105,6 +106,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     liveSettings,
     origin: () => origin,
     registry,
+    gateway: new ApiKeyGate(() => liveSettings.get().gatewayAuth),
     requestLog,
     retention,
     scenarios: new ScenarioCatalogue(),
@@ -158,6 +160,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           settings: liveSettings.get(),
           startupSettings,
           tls: tlsInfo,
+          launchApiKeys: [...(options.settings?.gatewayAuth?.keys ?? [])],
           startedAt,
           uptimeMs: Date.now() - startedAt,
           counts: {
@@ -180,6 +183,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger,
     requestLog,
     consoleArea: control.middleware,
+    gateway: core.gateway,
     mounts: world.middleware(),
     explainMiss: (ctx) => world.explain(ctx),
   });

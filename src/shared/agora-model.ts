@@ -34,6 +34,11 @@ export const DEFAULT_PREFERENCES: Readonly<Preferences> = Object.freeze({
   spoken_text_type: 'summarize',
 });
 
+/** The roles AGORA's real servers give users (`role TEXT DEFAULT 'inspector'`); the mock's users have none. */
+export const USER_ROLES = ['admin', 'inspector', 'viewer'] as const;
+export const UserRoleSchema = z.enum(USER_ROLES);
+export type UserRole = z.infer<typeof UserRoleSchema>;
+
 export const USER_NAME_MAX = 200;
 export const SESSION_TITLE_MAX = 200;
 
@@ -41,6 +46,9 @@ export const UserSchema = z.object({
   id: z.string().min(1).describe('The user id (a UUID in the seed).'),
   email: z.email().describe('Unique, compared without case.'),
   name: z.string().min(1).max(USER_NAME_MAX).describe('The name shown in HAI.'),
+  role: UserRoleSchema.optional().describe(
+    "The user's role, as AGORA's real servers keep it (the agora-real pack shows 'inspector' when absent).",
+  ),
   preferences: PreferencesSchema,
   createdAt: IsoTimestampSchema.describe('ISO time; GET /users lists the newest first.'),
   lastActivity: IsoTimestampSchema.describe('ISO time of the last change or run.'),

@@ -38,6 +38,8 @@ export interface ConnectionSummary {
   closeReason: string | null;
   /** The last error the transport reported (an invalid frame, a frame too large…); the socket closes after it. */
   lastError: ConnectionError | null;
+  /** Why the engine refused the connection once open (the gateway's API-key check, closed 4001); null when it did not. */
+  refusal: string | null;
   /** Whether a scenario run is playing on this connection right now. */
   activeRunId: string | null;
   /** Outgoing frames are held until resumed (set from the console). */

@@ -9,6 +9,7 @@ import {
 } from './agora-model';
 import type { ConnectionSummary, FrameDirection, FrameFinding, FrameRecord } from './connections';
 import type { CollectionChange } from './mounts/collection-change';
+import type { PackName } from './mounts/pack';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
 import type { PayloadChange } from './saved-payload';
@@ -31,6 +32,12 @@ export interface EndpointInfo {
   pack?: string;
 }
 
+/** `GET|PUT /__console/api/packs`: the packs this engine knows, and the workspace's. */
+export interface PacksInfo {
+  available: { name: PackName; title: string }[];
+  items: { pack: PackName; enabled: boolean }[];
+}
+
 export interface ServerInfo {
   name: 'AG-UI Mock Console';
   version: string;
@@ -51,6 +58,8 @@ export interface ServerInfo {
   startupSettings: { tls: TlsSetting };
   /** The certificate the port serves HTTPS and WSS with; null when it speaks plain HTTP and WS. */
   tls: TlsInfo | null;
+  /** API keys given at launch (`--api-key`): in force with the workspace's own, never saved to its file. */
+  launchApiKeys: string[];
   /** Unix milliseconds. */
   startedAt: number;
   uptimeMs: number;

@@ -20,6 +20,8 @@ export interface RequestLogEntry {
   answeredBy: MountRef | null;
   /** For a request nothing answered (404): the closest routes and why each did not match. */
   nearMisses: NearMiss[];
+  /** Why the engine refused the request before any mount saw it (the gateway's API-key check); null when it did not. */
+  refusal: string | null;
 }
 
 /** A body as the log keeps it: text (captured when the request finished), never more than `logBodyBytes`. */
@@ -40,7 +42,7 @@ export interface LoggedBody {
 /** What the console's request list shows; the full entry (headers, bodies) is fetched when one is opened. */
 export type RequestSummary = Pick<
   RequestLogEntry,
-  'id' | 'at' | 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'remoteAddress' | 'answeredBy'
+  'id' | 'at' | 'method' | 'path' | 'query' | 'status' | 'durationMs' | 'remoteAddress' | 'answeredBy' | 'refusal'
 >;
 
 /** How much the log holds and how many older requests it let go of since it was last cleared (always the oldest). */

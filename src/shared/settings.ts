@@ -32,6 +32,42 @@ export const TlsSettingSchema = z
     "HTTPS and WSS on the engine's port: 'off', 'self-signed', or { cert, key } files. Applies when the engine starts; `agui-mock serve --tls` or `--cert/--key` override it.",
   );
 export type TlsSetting = z.infer<typeof TlsSettingSchema>;
+/** The most gateway API keys a workspace (or a launch) may name. */
+export const MAX_API_KEYS = 50;
+
+/**
+ * A gateway API key: it travels in the `X-API-Key` header and the WebSocket's `?token=`, so visible ASCII only —
+ * a space, a control character or an accent would not arrive as typed.
+ */
+export const ApiKeySchema = z
+  .string()
+  .min(1, 'an API key cannot be empty')
+  .max(256, 'an API key is at most 256 characters')
+  .regex(
+    /^[\x21-\x7E]*$/,
+    'an API key may not contain spaces, control characters or non-ASCII characters (it is sent in a header and a URL)',
+  );
+
+/** The API-key check a gateway makes in front of the mocked API, as AGORA's does (see docs/gateway-auth.md). */
+export const GatewayAuthSchema = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Check every mocked REST request for `X-API-Key` (401 without a valid one) and every WebSocket for `?token=` (closed 4001 "Unauthorized" without one).',
+      ),
+    keys: z
+      .array(ApiKeySchema.describe('A key clients may present.'))
+      .max(MAX_API_KEYS)
+      .default([])
+      .refine((keys) => new Set(keys).size === keys.length, 'each API key may be listed once')
+      .describe(
+        'The keys accepted, as the user wrote them (they are secrets: keep the workspace file private). With the check on and no key, every request is refused.',
+      ),
+  })
+  .describe("The gateway's API-key check.");
+export type GatewayAuth = z.infer<typeof GatewayAuthSchema>;
 
 /** Engine settings a user may change at run time (console, workspace, CLI flags). */
 export const ServerSettingsSchema = z.object({
@@ -161,6 +197,9 @@ export const ServerSettingsSchema = z.object({
     .default(1_000)
     .describe('Sessions agent runs may create. Past it the least recently active ones are removed whole.'),
   tls: TlsSettingSchema.default('off'),
+  gatewayAuth: GatewayAuthSchema.default({ enabled: false, keys: [] }).describe(
+    "API-key auth as a gateway in front of the backend does it, for testing a client's key handling; `/__console` is never affected.",
+  ),
 });
 
 export type ServerSettings = z.infer<typeof ServerSettingsSchema>;

@@ -1,5 +1,7 @@
 import Koa, { type Context, type Middleware } from 'koa';
 import type { NearMiss } from '../../shared/mounts/match-report';
+import type { ApiKeyGate } from '../gateway/api-key-gate';
+import { gatewayAuth } from '../gateway/gateway-middleware';
 import type { Logger } from '../support/logger';
 import { errorHandler } from './error-handler';
 import { jsonResponse } from './json-response';
@@ -12,6 +14,8 @@ export interface HttpAppParts {
   requestLog: RequestLog;
   /** Handles `/__console/*` entirely (its own auth, no CORS, not logged); passes everything else on. */
   consoleArea: Middleware;
+  /** The gateway's API-key check on the mocked API (off unless the `gatewayAuth` setting turns it on). */
+  gateway: ApiKeyGate;
   /** The mocked API: the world's table of mounts; what nothing answers it passes on (to the 404). */
   mounts: Middleware;
   /** For a request nothing answered: the closest mounts and why each did not match (kept in the request log). */
@@ -19,7 +23,7 @@ export interface HttpAppParts {
 }
 
 /** The whole HTTP pipeline, composed in one visible place. */
-export function createHttpApp({ logger, requestLog, consoleArea, mounts, explainMiss }: HttpAppParts): Koa {
+export function createHttpApp({ logger, requestLog, consoleArea, gateway, mounts, explainMiss }: HttpAppParts): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: Error, ctx?: Koa.Context) =>
@@ -34,6 +38,8 @@ export function createHttpApp({ logger, requestLog, consoleArea, mounts, explain
   app.use(jsonResponse());
   app.use(errorHandler(logger));
   app.use(mockApiCors());
+  // After CORS (a preflight is answered there, without a key) and before anything that answers.
+  app.use(gatewayAuth(gateway));
   app.use(unmatchedRoute(explainMiss && nearMissRecorder(explainMiss, logger)));
   app.use(mounts);
   return app;

@@ -140,6 +140,7 @@ export class RequestLog {
       responseBody: loggedBody(bodyText(ctx.body), cap),
       answeredBy: (ctx.state.answeredBy as MountRef | undefined) ?? null,
       nearMisses: (ctx.state.nearMisses as NearMiss[] | undefined) ?? [],
+      refusal: (ctx.state.gatewayRefusal as string | undefined) ?? null,
     };
     const bytes =
       REQUEST_RECORD_BYTES +
@@ -203,8 +204,8 @@ export class RequestLog {
 }
 
 function summary(entry: RequestLogEntry): RequestSummary {
-  const { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy } = entry;
-  return { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy };
+  const { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy, refusal } = entry;
+  return { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy, refusal };
 }
 
 /** A body as text: strings as they are, other values serialised, binary and streams described. */

@@ -1,12 +1,13 @@
 import type { PackName } from '../../shared/mounts/pack';
 import type { WorkspaceInput } from '../../shared/workspace';
-import { agoraMockPack } from './agora/agora-pack';
-import { agoraTemplate } from './agora/agora-template';
+import { agoraMockPack, agoraRealPack } from './agora/agora-pack';
+import { agoraRealTemplate, agoraTemplate } from './agora/agora-template';
 import type { PackDefinition } from './pack-definition';
 
 /** The packs this engine knows, by name. The one place that lists them and what comes with them. */
 const PACKS: ReadonlyMap<PackName, PackDefinition> = new Map<PackName, PackDefinition>([
   [agoraMockPack.name, agoraMockPack as PackDefinition],
+  [agoraRealPack.name, agoraRealPack as PackDefinition],
 ]);
 
 export function packDefinition(name: PackName): PackDefinition {
@@ -18,6 +19,7 @@ export function packDefinition(name: PackName): PackDefinition {
 /** Workspace templates built on packs, by template name. */
 export const PACK_TEMPLATES: Readonly<Record<string, (now: number, name?: string) => WorkspaceInput>> = {
   agora: agoraTemplate,
+  'agora-real': agoraRealTemplate,
 };
 
 export {

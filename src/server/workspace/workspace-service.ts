@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, watch } from 'node:fs';
 import { constants, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
 import {
   WORKSPACE_VERSION,
@@ -13,6 +12,7 @@ import {
 } from '../../shared/workspace';
 import type { EngineContext } from '../engine-context';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
+import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { decodeWorkspaceText, decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
@@ -120,6 +120,8 @@ export class WorkspaceService {
   /** The chain of writes: each begins when the previous one has ended. */
   private queue: Promise<void> = Promise.resolve();
   private launchOverrides: Partial<ServerSettings> = {};
+  /** The launch overrides as they were applied on top of the file's settings (see `launchOverrides`). */
+  private appliedLaunch: Partial<ServerSettings> = {};
   private fileSettings: ServerSettings | undefined;
   private closed = false;
 
@@ -372,7 +374,8 @@ export class WorkspaceService {
         file === null ? process.cwd() : dirname(file),
       );
       this.fileSettings = workspace.settings;
-      this.context.liveSettings.update({ ...workspace.settings, ...this.launchOverrides });
+      this.appliedLaunch = launchOverrides(workspace.settings, this.launchOverrides);
+      this.context.liveSettings.update({ ...workspace.settings, ...this.appliedLaunch });
       this.context.scenarios.replace(workspace.scenarios);
       this.context.payloads.replace(workspace.payloads);
     } finally {
@@ -392,12 +395,8 @@ export class WorkspaceService {
   /** Launch overrides (e.g. `--speed 0` in CI) stay out of the file unless someone changed them since. */
   private settingsToSave(): ServerSettings {
     const live = this.context.liveSettings.get();
-    const saved: Record<string, unknown> = { ...live };
-    for (const [key, value] of Object.entries(this.launchOverrides)) {
-      const k = key as keyof ServerSettings;
-      if (isDeepStrictEqual(live[k], value) && this.fileSettings) saved[k] = this.fileSettings[k];
-    }
-    return saved as ServerSettings;
+    if (!this.fileSettings) return live;
+    return settingsToSave(live, this.fileSettings, this.launchOverrides, this.appliedLaunch);
   }
 
   private changed(): void {

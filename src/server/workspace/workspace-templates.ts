@@ -7,6 +7,7 @@ const TEMPLATES: Record<WorkspaceTemplate, (now: number, name?: string) => Works
   blank: blankTemplate,
   generic: genericTemplate,
   agora: PACK_TEMPLATES.agora as (now: number, name?: string) => WorkspaceInput,
+  'agora-real': PACK_TEMPLATES['agora-real'] as (now: number, name?: string) => WorkspaceInput,
 };
 
 /** A built-in starting world: made only of what users can write themselves (mounts, scenarios, packs). */

@@ -106,6 +106,8 @@ export class Connection {
   closeCode: number | null = null;
   closeReason: string | null = null;
   lastError: ConnectionError | null = null;
+  /** Why the engine refused the connection once open (the gateway's token check); null when it did not. */
+  refusal: string | null = null;
   readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly frames: RingBuffer<FrameRecord>;
   /** Estimated bytes of the frames kept, as charged to the budget. */
@@ -248,6 +250,13 @@ export class Connection {
     this.observer.updated(this);
   }
 
+  /** The engine refuses the connection it accepted (the gateway's check): says why, then closes it with `code`. */
+  refuse(why: string, code: number, reason: string): void {
+    if (this.state !== 'open') return;
+    this.refusal = why;
+    this.close(code, reason);
+  }
+
   /** Drops the TCP connection without a closing handshake (the client sees 1006). */
   terminate(): void {
     if (this.state === 'closed') return;
@@ -329,6 +338,7 @@ export class Connection {
       closeCode: this.closeCode,
       closeReason: this.closeReason,
       lastError: this.lastError,
+      refusal: this.refusal,
       activeRunId: this.activeRunId,
       paused: this.paused,
       latencyMs: this.latencyMs,

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
 import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
+import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 import type { Connection } from './connection';
 import { webSocketTransport } from './connection';
@@ -32,7 +33,17 @@ export interface SocketSession {
  * nested deeper than `maxJsonDepth` reaches the session as `refused`, its value dropped.
  */
 export function messageSocketEndpoint(
-  endpoint: { path: string; protocols?: readonly string[]; mount?: ConnectionMount },
+  endpoint: {
+    path: string;
+    protocols?: readonly string[];
+    mount?: ConnectionMount;
+    /**
+     * Why the socket is refused once open (the gateway's token check), or undefined to let it in. A refused socket
+     * is accepted, shown in the console with the reason, and closed with 4001 "Unauthorized" (as an API gateway
+     * does); nothing it sends is handled.
+     */
+    refusal?: (request: IncomingMessage) => string | undefined;
+  },
   registry: ConnectionRegistry,
   limits: () => FrameLimits,
   createSession: (connection: Connection, request: IncomingMessage) => SocketSession,
@@ -49,24 +60,31 @@ export function messageSocketEndpoint(
         request,
         transport: webSocketTransport(socket),
       });
-      const session = createSession(connection, request);
+      let session: SocketSession | undefined;
+      // After socket-server's own handler (which keeps the process alive): the console shows what went wrong.
+      socket.on('error', (error: Error) => connection.failed(error.message));
+      socket.on('close', (code: number, reason: Buffer) => {
+        connection.markClosed(code, reason.toString('utf8'));
+        session?.closed();
+      });
+      const refusal = endpoint.refusal?.(request);
+      if (refusal !== undefined) {
+        connection.refuse(refusal, UNAUTHORIZED_CLOSE.code, UNAUTHORIZED_CLOSE.reason);
+        return;
+      }
+      const opened = createSession(connection, request);
+      session = opened;
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
         if (isBinary) {
           connection.received(`<${bytes.length} bytes of binary data>`, bytes.length, true, null);
-          session.message({ kind: 'binary', size: bytes.length });
+          opened.message({ kind: 'binary', size: bytes.length });
           return;
         }
         const text = bytes.toString('utf8');
         const message = parseFrame(text, limits().maxJsonDepth);
         connection.received(text, bytes.length, false, message.kind === 'json' ? messageType(message.value) : null);
-        session.message(message);
-      });
-      // After socket-server's own handler (which keeps the process alive): the console shows what went wrong.
-      socket.on('error', (error: Error) => connection.failed(error.message));
-      socket.on('close', (code: number, reason: Buffer) => {
-        connection.markClosed(code, reason.toString('utf8'));
-        session.closed();
+        opened.message(message);
       });
     },
   };

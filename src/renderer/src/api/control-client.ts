@@ -9,6 +9,7 @@ import {
   type MacroName,
   type NewSessionInput,
   type NewUserInput,
+  type PacksInfo,
   type SequenceFinding,
   type ServerInfo,
   type SessionEdit,
@@ -59,6 +60,8 @@ const id = encodeURIComponent;
 export const api = {
   server: () => call<ServerInfo>('GET', '/server'),
   patchSettings: (patch: ServerSettingsPatch) => call<ServerSettings>('PATCH', '/server/settings', patch),
+  packs: () => call<PacksInfo>('GET', '/packs'),
+  putPacks: (packs: PacksInfo['items']) => call<PacksInfo>('PUT', '/packs', { packs }),
 
   connections: () => call<ItemsPage<ConnectionSummary>>('GET', '/connections'),
   frames: (connectionId: string, limit: number) =>

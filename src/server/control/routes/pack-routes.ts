@@ -16,7 +16,8 @@ const PacksBodySchema = z.strictObject({
 
 /**
  * The built-in packs: which exist, which serve, and switching them. A pack that keeps serving keeps its data; one
- * added starts from its seed; one removed takes its data with it (the console asks before).
+ * added in place of another that keeps the same data (a variant of one contract: agora-mock ↔ agora-real) takes over
+ * its data; any other added starts from its seed; one removed takes its data with it (the console asks before).
  */
 export function packRoutes({ context }: ControlDeps): Router {
   const router = new Router();
@@ -33,12 +34,20 @@ export function packRoutes({ context }: ControlDeps): Router {
   router.put('/packs', jsonBody(context.settings), (ctx) => {
     const { packs } = parseRequestPart(PacksBodySchema, requestBody(ctx), 'body');
     const current = new Map(world.definitions().packs.map((pack) => [pack.pack, pack]));
+    const kept = new Set(packs.map(({ pack }) => pack));
+    const leaving = [...current.values()].filter(({ pack }) => !kept.has(pack));
     const now = Date.now();
     world.replacePacks(
-      packs.map(
-        ({ pack, enabled }) =>
-          ({ pack, enabled, data: current.get(pack)?.data ?? packDefinition(pack).seed(now) }) as Pack,
-      ),
+      packs.map(({ pack, enabled }) => {
+        // Switching between variants of one contract (agora-mock → agora-real): the data goes with it.
+        const schema = packDefinition(pack).dataSchema;
+        const variant = leaving.find((other) => packDefinition(other.pack).dataSchema === schema);
+        return {
+          pack,
+          enabled,
+          data: current.get(pack)?.data ?? variant?.data ?? packDefinition(pack).seed(now),
+        } as Pack;
+      }),
     );
     ctx.body = state();
   });

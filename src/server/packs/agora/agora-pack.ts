@@ -3,6 +3,7 @@ import type { PackDefinition, PackEnvironment, RunningPack } from '../pack-defin
 import { agoraControlRoutes } from './agora-control-routes';
 import { agentsRoutes } from './rest/agents-routes';
 import { documentRoutes } from './rest/document-routes';
+import { realServerRoutes } from './rest/real-server-routes';
 import { serviceRoutes } from './rest/service-routes';
 import { sessionRoutes } from './rest/session-routes';
 import { userRoutes } from './rest/user-routes';
@@ -28,7 +29,19 @@ export const agoraMockPack: PackDefinition<AgoraData> = {
       return [{ path: [], message: (error as Error).message }];
     }
   },
-  start: (environment, data) => startAgoraPack(environment, data),
+  start: (environment, data) => startAgoraPack(agoraMockPack, environment, data),
+};
+
+/**
+ * "agora-real": the same data, seed and flows as agora-mock, served with the contract of AGORA's real servers
+ * (langgraph, openai): their REST differences in front of the mock's routes, and `/ws` cancelling a run in progress
+ * when a new message arrives, as their `active_task.cancel()` does. docs/agora-real.md names each source.
+ */
+export const agoraRealPack: PackDefinition<AgoraData> = {
+  ...agoraMockPack,
+  name: 'agora-real',
+  title: "AGORA's HAI backend (its real servers' contract)",
+  start: (environment, data) => startAgoraPack(agoraRealPack, environment, data),
 };
 
 /** The running agora pack, with its store for tests and the pack's own code. */
@@ -36,13 +49,20 @@ export interface RunningAgoraPack extends RunningPack<AgoraData> {
   readonly store: AgoraStore;
 }
 
-function startAgoraPack(environment: PackEnvironment, data: AgoraData): RunningAgoraPack {
+function startAgoraPack(
+  definition: PackDefinition<AgoraData>,
+  environment: PackEnvironment,
+  data: AgoraData,
+): RunningAgoraPack {
   const store = new AgoraStore({ logger: environment.logger, historyLimits: environment.settings });
   store.replace(data);
+  const real = definition.name === 'agora-real';
   return {
-    definition: agoraMockPack,
+    definition,
     store,
     routers: [
+      // First: a route it serves answers before the mock's route of the same method and path.
+      ...(real ? [realServerRoutes(store, environment)] : []),
       serviceRoutes(),
       agentsRoutes(),
       sessionRoutes(store, environment),
@@ -57,7 +77,7 @@ function startAgoraPack(environment: PackEnvironment, data: AgoraData): RunningA
         enabled: true,
         path: '/ws',
         subprotocols: [],
-        behaviour: { type: 'agui', scenarios: '*', whileRunning: 'queue' },
+        behaviour: { type: 'agui', scenarios: '*', whileRunning: real ? 'cancel' : 'queue' },
       },
     ],
     controlRouters: [agoraControlRoutes(store, environment)],

@@ -1,5 +1,6 @@
 import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
+import { REAL_PREFERENCE_DEFAULTS } from './rest/real-server-routes';
 import { agoraScenarioPack } from './scenarios/agora-scenario-pack';
 import { agoraSeed } from './store/agora-seed';
 
@@ -20,4 +21,22 @@ export function agoraTemplate(now: number, name = 'AGORA mock'): WorkspaceInput 
     agents: [{ id: 'agent', name: 'AG-UI agent', path: '/agent', scenarios: '*' }],
     scenarios: structuredClone([...agoraScenarioPack]),
   };
+}
+
+/**
+ * AGORA's HAI backend as its real servers serve it: the same world on the agora-real pack, whose seed users carry
+ * the real servers' `role` and their two extra preferences.
+ */
+export function agoraRealTemplate(now: number, name = 'AGORA (real servers)'): WorkspaceInput {
+  const workspace = agoraTemplate(now, name);
+  const seed = agoraSeed(now);
+  const data = {
+    ...seed,
+    users: seed.users.map((user) => ({
+      ...user,
+      role: 'inspector' as const,
+      preferences: { ...user.preferences, ...REAL_PREFERENCE_DEFAULTS },
+    })),
+  };
+  return { ...workspace, packs: [{ pack: 'agora-real', data }] };
 }

@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import type { ConnectionMount } from '../../../shared/connections';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../../shared/mounts/socket-endpoint';
 import { scenarioSelection } from '../../agui/endpoint-environment';
 import type { EngineCore } from '../../engine-context';
+import { socketTokenRefusal } from '../../gateway/socket-token';
 import type { RunObserver } from '../../scenarios/conversation';
 import { messageSocketEndpoint } from '../message-socket-endpoint';
 import type { SocketEndpoint } from '../socket-server';
@@ -23,7 +25,13 @@ export function socketBehaviourEndpoint(
   environment: SocketBehaviourEnvironment,
 ): SocketEndpoint {
   const { behaviour } = definition;
-  const endpoint = { path: definition.path, protocols: definition.subprotocols, mount };
+  const { gateway } = environment.context;
+  const endpoint = {
+    path: definition.path,
+    protocols: definition.subprotocols,
+    mount,
+    refusal: (request: IncomingMessage) => socketTokenRefusal(gateway, request),
+  };
   switch (behaviour.type) {
     case 'agui': {
       const { context, drivable } = environment;

@@ -82,6 +82,11 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
               closed {connection.closeCode ?? ''} {connection.closeReason ?? ''}
             </span>
           )}
+          {connection.refusal && (
+            <span className="badge warn" data-testid="connection-refusal">
+              refused: {connection.refusal}
+            </span>
+          )}
         </div>
         <span className="spacer" />
         <RecordScenarioButton connectionId={connection.id} />

@@ -223,7 +223,8 @@ const ConnectionRow = memo(function ConnectionRow({
         <span title={connection.id}>{connection.id.slice(0, 8)}</span>
         <span className="badge">{connection.kind}</span>
         <span className="spacer" />
-        <span className={`badge ${STATE_TONE[connection.state]}`}>
+        <span className={`badge ${STATE_TONE[connection.state]}`} title={connection.refusal ?? undefined}>
+          {connection.refusal ? 'refused · ' : ''}
           {connection.state === 'closed' && connection.closeCode !== null
             ? `closed ${connection.closeCode}`
             : connection.state}

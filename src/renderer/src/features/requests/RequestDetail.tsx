@@ -29,6 +29,11 @@ export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
         <div className="faint">
           {formatClock(entry.at)} · {entry.durationMs.toFixed(1)} ms · from {entry.remoteAddress}
         </div>
+        {entry.refusal && (
+          <div className="badge warn" data-testid="request-refusal">
+            Refused: {entry.refusal}
+          </div>
+        )}
         <h3>Request headers</h3>
         <HeaderList headers={entry.requestHeaders} />
         <h3>Request body</h3>

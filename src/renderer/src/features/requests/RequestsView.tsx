@@ -135,7 +135,10 @@ export function RequestsView() {
                       {entry.query ? `?${entry.query}` : ''}
                     </span>
                     <StatusCode status={entry.status} />
-                    <span className="size">{entry.durationMs.toFixed(0)} ms</span>
+                    <span className="size" title={entry.refusal ?? undefined}>
+                      {entry.refusal ? 'refused · ' : ''}
+                      {entry.durationMs.toFixed(0)} ms
+                    </span>
                   </div>
                 );
               })}

@@ -4,6 +4,8 @@ import { api } from '../../api/control-client';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
+import { GatewayAuthSection } from './GatewayAuthSection';
+import { PackSection } from './PackSection';
 import { SETTING_GROUPS } from './setting-fields';
 import { settingProblem } from './setting-problems';
 
@@ -102,6 +104,8 @@ export function SettingsView() {
             </div>
           </fieldset>
         ))}
+        <GatewayAuthSection />
+        <PackSection />
       </div>
     </form>
   );

@@ -9,6 +9,13 @@ import { useEscapeToClose } from '../../ui/use-escape';
 import { useReturnFocus } from '../../ui/use-return-focus';
 import { downloadWorkspace, readWorkspaceUpload } from './workspace-download';
 
+const TEMPLATE_LABELS: Record<WorkspaceTemplate, string> = {
+  agora: 'AGORA (users, sessions, the four demo flows)',
+  'agora-real': "AGORA with its real servers' contract",
+  generic: 'Generic AG-UI demo',
+  blank: 'Blank (one example route)',
+};
+
 type Form = 'none' | 'open' | 'save-as' | 'new';
 
 const applied = (status: WorkspaceStatus) => useServerStore.setState({ workspace: status });
@@ -168,7 +175,7 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
                 <select value={template} onChange={(event) => setTemplate(event.target.value as WorkspaceTemplate)}>
                   {WORKSPACE_TEMPLATES.map((name) => (
                     <option key={name} value={name}>
-                      {name === 'agora' ? 'AGORA (users, sessions, the four demo flows)' : 'Generic AG-UI demo'}
+                      {TEMPLATE_LABELS[name]}
                     </option>
                   ))}
                 </select>

@@ -14,6 +14,7 @@ import {
   type StoredSession,
   TOOL_HISTORY_ROLES,
   type User,
+  type UserRole,
   UserSchema,
 } from '../../../../shared/agora-model';
 import { DEFAULT_SETTINGS, MAX_JSON_DEPTH_SETTING } from '../../../../shared/settings';
@@ -50,12 +51,14 @@ export interface UserPatch {
   name?: string;
   /** Console edits only; the mocked REST API never changes an email. */
   email?: string;
+  role?: UserRole;
   preferences?: PreferencesPatch;
 }
 
 export interface NewUser {
   email: string;
   name: string;
+  role?: UserRole;
   /** Merged into the default preferences. */
   preferences?: PreferencesPatch;
 }
@@ -242,6 +245,7 @@ export class AgoraStore {
       id: randomUUID(),
       email: input.email,
       name: input.name,
+      ...(input.role && { role: input.role }),
       preferences: { ...DEFAULT_PREFERENCES, ...defined(input.preferences ?? {}) },
       createdAt: at,
       lastActivity: at,
@@ -263,6 +267,7 @@ export class AgoraStore {
       ...current,
       name: patch.name ?? current.name,
       email: patch.email ?? current.email,
+      ...(patch.role && { role: patch.role }),
       preferences: patch.preferences ? { ...current.preferences, ...defined(patch.preferences) } : current.preferences,
       lastActivity: this.timestamp(),
     });
