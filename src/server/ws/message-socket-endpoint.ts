@@ -3,8 +3,8 @@ import type { RawData, WebSocket } from 'ws';
 import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
-import type { Connection } from './connection';
-import { webSocketTransport } from './connection';
+import type { Connection, ConnectionProtocol } from './connection';
+import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
 import type { SocketEndpoint } from './socket-server';
 
@@ -14,7 +14,7 @@ export type ClientMessage =
   | { kind: 'invalid-json'; error: string; text: string }
   /** Valid JSON refused before any handler sees it (nested deeper than `maxJsonDepth`); `error` says why. */
   | { kind: 'refused'; error: string; text: string }
-  | { kind: 'binary'; size: number };
+  | { kind: 'binary'; size: number; bytes: Buffer };
 
 /** The limits a frame is read under (the engine's settings, read per frame). */
 export type FrameLimits = Pick<ServerSettings, 'maxJsonDepth'>;
@@ -32,7 +32,7 @@ export interface SocketSession {
  * nested deeper than `maxJsonDepth` reaches the session as `refused`, its value dropped.
  */
 export function messageSocketEndpoint(
-  endpoint: { path: string; protocols?: readonly string[]; mount?: ConnectionMount },
+  endpoint: { path: string; protocols?: readonly string[]; mount?: ConnectionMount; protocol?: ConnectionProtocol },
   registry: ConnectionRegistry,
   limits: () => FrameLimits,
   createSession: (connection: Connection, request: IncomingMessage) => SocketSession,
@@ -46,6 +46,7 @@ export function messageSocketEndpoint(
         // The path the client asked for (the endpoint's may be a pattern).
         path: requestPath(request),
         ...(endpoint.mount && { mount: endpoint.mount }),
+        ...(endpoint.protocol && { protocol: endpoint.protocol }),
         request,
         transport: webSocketTransport(socket),
       });
@@ -53,13 +54,15 @@ export function messageSocketEndpoint(
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
         if (isBinary) {
-          connection.received(`<${bytes.length} bytes of binary data>`, bytes.length, true, null);
-          session.message({ kind: 'binary', size: bytes.length });
+          connection.received(binaryFrameNote(bytes.length), bytes.length, true, null);
+          session.message({ kind: 'binary', size: bytes.length, bytes });
           return;
         }
         const text = bytes.toString('utf8');
         const message = parseFrame(text, limits().maxJsonDepth);
-        connection.received(text, bytes.length, false, message.kind === 'json' ? messageType(message.value) : null);
+        // Run requests and events are named in the log; other protocols' frames are theirs to name.
+        const type = message.kind === 'json' && connection.protocol === 'agui' ? messageType(message.value) : null;
+        connection.received(text, bytes.length, false, type);
         session.message(message);
       });
       // After socket-server's own handler (which keeps the process alive): the console shows what went wrong.
