@@ -3,15 +3,24 @@ import { test } from 'node:test';
 import type { FeedItem } from '../src/shared/control-api';
 import { decodeFeedMessage, encodeBatch, encodeFeedItem } from '../src/shared/feed-wire';
 
-const frame = (direction: 'in' | 'out', text: string, binary = false): FeedItem => ({
+const frame = (direction: 'in' | 'out', text: string, binary = false, eventType: string | null = null): FeedItem => ({
   type: 'frame',
   connectionId: 'c1',
-  frame: { seq: 1, at: 1, direction, size: text.length, text, binary, eventType: null },
+  frame: { seq: 1, at: 1, direction, size: text.length, text, binary, eventType },
 });
 
 test('frames survive the wire exactly, whether embedded raw or sent as strings', () => {
   const items: FeedItem[] = [
-    frame('out', JSON.stringify({ type: 'TEXT_MESSAGE_CONTENT', delta: 'Hé "quoted" \n\u2028 ✓', messageId: 'm' })),
+    frame(
+      'out',
+      JSON.stringify({ type: 'TEXT_MESSAGE_CONTENT', delta: 'Hé "quoted" \n\u2028 ✓', messageId: 'm' }),
+      false,
+      'TEXT_MESSAGE_CONTENT',
+    ),
+    // Frames of other protocols (an echo's reply, a raw frame from the console) are any text: never embedded.
+    frame('out', 'Server echoes: hello'),
+    frame('out', '{ "spaced" :  1 }'),
+    frame('out', '1},"type":"connection-closed"'),
     frame('in', '{ "spaced" :  1 }'),
     frame('in', 'not json at all'),
     frame('in', '<12 bytes of binary data>', true),
@@ -35,6 +44,7 @@ test('frames survive the wire exactly, whether embedded raw or sent as strings',
   const wire = encodeBatch(items.map(encodeFeedItem), 3);
   assert.ok(wire.includes('"rawFrameText":{"type":"TEXT_MESSAGE_CONTENT"'), 'outgoing frame text embedded raw');
   assert.ok(wire.includes('"text":"{ \\"spaced\\" :  1 }"'), 'incoming text kept as a string');
+  assert.ok(wire.includes('"text":"Server echoes: hello"'), 'a raw outgoing frame kept as a string');
   const decoded = decodeFeedMessage(wire);
   assert.equal(decoded.type, 'batch');
   assert.deepEqual(decoded.type === 'batch' && decoded.items, items);

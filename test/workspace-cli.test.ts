@@ -7,6 +7,7 @@ import { agoraData, agoraStore } from './helpers/agora';
 import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
 import { LARGE_WORLD_LIMITS, recordRuns } from './helpers/large-world';
 import { loopHoldUpDuring } from './helpers/loop-delay';
+import { RawSocket } from './helpers/raw-socket';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // `agui-mock serve --workspace`, `init` and `validate`, run as the real bin file.
@@ -62,6 +63,31 @@ test('init writes a workspace from a template and never overwrites one', async (
   assert.match(made.stdout, /from the blank template: 1 route, 0 scenarios\n/);
   const document = await readJson(blank);
   assert.deepEqual(document.packs, [], 'no pack: only the routes exist');
+});
+
+test('init --template fastapi-tutorial and serve --template echo: the two classic servers, from the bin file', async () => {
+  const file = join(dir, 'tutorial.agui.json');
+  const made = cli(['init', file, '--template', 'fastapi-tutorial']);
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(made.stdout, /from the fastapi-tutorial template: 5 routes, 3 sockets, 0 scenarios\n/);
+  const tutorial = serve(['--workspace', file]);
+  await tutorial.waitFor(/Console/, 60_000);
+  const [, tutorialUrl] = tutorial.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  assert.deepEqual(await (await fetch(`${tutorialUrl}/items/1`)).json(), { item_id: 1, name: 'The One Item' });
+  const echoed = await RawSocket.open(`${String(tutorialUrl).replace('http', 'ws')}/ws/echo`);
+  echoed.send('hi');
+  await echoed.waitForFrames(1);
+  assert.deepEqual(echoed.texts, ['Echo: hi']);
+  await echoed.close();
+
+  const echo = serve(['--template', 'echo']);
+  await echo.waitFor(/Console/, 60_000);
+  const [, echoUrl] = echo.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const client = await RawSocket.open(`${String(echoUrl).replace('http', 'ws')}/`);
+  client.send('Hello, world!');
+  await client.waitForFrames(1);
+  assert.deepEqual(client.texts, ['Server echoes: Hello, world!']);
+  await client.close();
 });
 
 test('init without FILE writes mock.agui.json in the current folder', async () => {

@@ -22,6 +22,11 @@ export interface ConnectionMount {
 export interface ConnectionSummary {
   id: string;
   kind: ConnectionKind;
+  /**
+   * What its frames are: AG-UI events (runs, the sequence tracker, event injection), or raw frames of another
+   * protocol (an echo, a feed, rules; the console sends them text or JSON).
+   */
+  protocol: 'agui' | 'raw';
   path: string;
   /** Which endpoint or agent answered (null for connections the engine made itself). */
   mount: ConnectionMount | null;
@@ -36,7 +41,10 @@ export interface ConnectionSummary {
   counters: ConnectionCounters;
   closeCode: number | null;
   closeReason: string | null;
-  /** The last error the transport reported (an invalid frame, a frame too large…); the socket closes after it. */
+  /**
+   * The last error the transport reported (an invalid frame, a frame too large…; the socket closes after it), or
+   * the endpoint's behaviour (a template that failed on a message).
+   */
   lastError: ConnectionError | null;
   /** Why the engine refused the connection once open (the gateway's API-key check, closed 4001); null when it did not. */
   refusal: string | null;
@@ -50,6 +58,8 @@ export interface ConnectionSummary {
   heldFrames: number;
   /** Held frames dropped because too many waited (the oldest go first). */
   heldFramesDropped: number;
+  /** Frames a behaviour did not send because the client was not reading (its socket's backlog was too large). */
+  skippedFrames: number;
   /** The engine's log of this connection's frames (what the frames API pages through). */
   frameLog: FrameLogStats;
 }

@@ -1,5 +1,5 @@
 import type { MissPart } from '../../shared/mounts/match-report';
-import type { RequestConditions } from '../../shared/mounts/route';
+import type { BodyCondition, RequestConditions } from '../../shared/mounts/route';
 import type { RequestBody } from '../http/request-body';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { compileJsonPath } from './json-path';
@@ -60,17 +60,8 @@ export function compileConditions(when: RequestConditions, at: IssuePath, issues
   valueChecks('query', (name) => `query.${name}`);
   valueChecks('headers', (name) => `header ${name}`);
   (when.body ?? []).forEach((condition, index) => {
-    const place = [...at, 'body', index];
-    const { path, ...rest } = condition;
-    let selected: ReturnType<typeof compileJsonPath>;
-    try {
-      selected = compileJsonPath(path);
-    } catch (error) {
-      issues.add([...place, 'path'], `invalid JSONPath ${JSON.stringify(path)}: ${(error as Error).message}`);
-      return;
-    }
-    const compiled = matcher(rest as Parameters<typeof compileValueMatcher>[0], false, place);
-    if (compiled) checks.push({ part: 'body', failure: (values) => bodyFailure(selected, path, compiled, values) });
+    const failure = compileBodyCondition(condition, [...at, 'body', index], issues);
+    if (failure) checks.push({ part: 'body', failure });
   });
   return {
     needsBody: checks.some((check) => check.part === 'body'),
@@ -81,6 +72,33 @@ export function compileConditions(when: RequestConditions, at: IssuePath, issues
         return message === undefined ? [] : [{ part: check.part, message }];
       }),
   };
+}
+
+/**
+ * Compiles one condition on the body at a JSONPath (a route's `when.body`, a socket rule's `match.json`): why the
+ * body does not satisfy it, or undefined when it does. Problems are added to `issues` at `at`; undefined then.
+ */
+export function compileBodyCondition(
+  condition: BodyCondition,
+  at: IssuePath,
+  issues: MountIssues,
+): ((values: RequestValues) => string | undefined) | undefined {
+  const { path, ...rest } = condition;
+  let selected: ReturnType<typeof compileJsonPath>;
+  try {
+    selected = compileJsonPath(path);
+  } catch (error) {
+    issues.add([...at, 'path'], `invalid JSONPath ${JSON.stringify(path)}: ${(error as Error).message}`);
+    return undefined;
+  }
+  let compiled: ValueMatcher;
+  try {
+    compiled = compileValueMatcher(rest as Parameters<typeof compileValueMatcher>[0], false);
+  } catch (error) {
+    issues.add(at, (error as Error).message);
+    return undefined;
+  }
+  return (values) => bodyFailure(selected, path, compiled, values);
 }
 
 function bodyFailure(

@@ -3,7 +3,7 @@ import type { JsonValue } from '../../shared/json-value';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { checkTemplate } from './template-check';
 import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
-import type { TemplateScope } from './template-scope';
+import { REQUEST_SCOPE, type TemplateScope, type TemplateScopeKind } from './template-scope';
 
 /**
  * One response being rendered: its templates (headers, body) share it, so every `{{counter}}` in one response
@@ -14,16 +14,18 @@ export interface RenderSession {
   counterKey: string;
   /** Counter values already taken by this response, by counter. */
   readonly counted: Map<string, number>;
+  /** Where counters count instead of the engine's (a socket's counters live as long as its connection). */
+  readonly counters?: TemplateCounters;
 }
 
-export function renderSession(counterKey: string): RenderSession {
-  return { counterKey, counted: new Map() };
+export function renderSession(counterKey: string, counters?: TemplateCounters): RenderSession {
+  return { counterKey, counted: new Map(), ...(counters && { counters }) };
 }
 
 /** A stored template: rendered per request; `usesBody` tells the route to read the request body first. */
-export interface CompiledTemplate<T> {
+export interface CompiledTemplate<T, S extends object = TemplateScope> {
   readonly usesBody: boolean;
-  render(scope: TemplateScope, session: RenderSession): T;
+  render(scope: S, session: RenderSession): T;
 }
 
 /** A template that does not parse, names an unknown helper or root, or calls a helper wrongly. */
@@ -43,16 +45,19 @@ const VALUE_HELPER = '__value';
 /**
  * The engine's one Handlebars environment (`Handlebars.create()`, never the global): its helpers, its counters
  * (reset when the world is compiled again), and compilation of the strings responses are made of. Output is never
- * HTML-escaped: responses are JSON and text, not HTML.
+ * HTML-escaped: responses are JSON and text, not HTML. `scope` says what the templates read: the request (routes),
+ * or a socket's message (socket endpoints).
  */
-export class TemplateEngine {
+export class TemplateEngine<S extends object = TemplateScope> {
   private readonly handlebars = Handlebars.create();
   private readonly helpers: Record<string, HelperSpec>;
   private readonly compileOptions: CompileOptions;
-  private readonly texts = new Map<string, CompiledTemplate<string>>();
-  private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue>>();
+  private readonly scope: TemplateScopeKind<S>;
+  private readonly texts = new Map<string, CompiledTemplate<string, S>>();
+  private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue, S>>();
 
-  constructor(counters = new TemplateCounters()) {
+  constructor(counters = new TemplateCounters(), scope?: TemplateScopeKind<S>) {
+    this.scope = scope ?? (REQUEST_SCOPE as unknown as TemplateScopeKind<S>);
     this.helpers = templateHelpers(counters);
     this.handlebars.unregisterHelper('log');
     for (const [name, spec] of Object.entries(this.helpers)) {
@@ -83,7 +88,7 @@ export class TemplateEngine {
   }
 
   /** A text template (a text body, a header value, a file path). Throws TemplateCompileError. */
-  compileText(source: string): CompiledTemplate<string> {
+  compileText(source: string): CompiledTemplate<string, S> {
     if (!source.includes('{{')) return { usesBody: false, render: () => source };
     return this.cached(this.texts, source, () =>
       this.compileProgram(this.parse(source), (render) => (scope, session) => String(render(scope, session).text)),
@@ -95,12 +100,9 @@ export class TemplateEngine {
    * value with its JSON type (`"{{params.id}}"` → 1 when the parameter was converted to an integer, `"{{body}}"`
    * → the whole body). Problems are added to `issues` at the path of the string they are in.
    */
-  compileJson(value: JsonValue, at: IssuePath, issues: MountIssues): CompiledTemplate<JsonValue> {
+  compileJson(value: JsonValue, at: IssuePath, issues: MountIssues): CompiledTemplate<JsonValue, S> {
     let usesBody = false;
-    const compileNode = (
-      node: JsonValue,
-      path: IssuePath,
-    ): ((scope: TemplateScope, session: RenderSession) => JsonValue) => {
+    const compileNode = (node: JsonValue, path: IssuePath): ((scope: S, session: RenderSession) => JsonValue) => {
       if (isConstant(node)) return () => node;
       if (typeof node === 'string') {
         try {
@@ -136,7 +138,7 @@ export class TemplateEngine {
    * Templates are pure (a request scope and a session in, a value out), so one compiled template serves every
    * place with the same text: a workspace repeats `{{params.id}}` in many routes, and compiling costs a millisecond.
    */
-  private cached<T>(cache: Map<string, CompiledTemplate<T>>, source: string, compile: () => CompiledTemplate<T>) {
+  private cached<T>(cache: Map<string, CompiledTemplate<T, S>>, source: string, compile: () => CompiledTemplate<T, S>) {
     let template = cache.get(source);
     if (!template) {
       template = compile();
@@ -145,7 +147,7 @@ export class TemplateEngine {
     return template;
   }
 
-  private compileJsonString(source: string): CompiledTemplate<JsonValue> {
+  private compileJsonString(source: string): CompiledTemplate<JsonValue, S> {
     const program = this.parse(source);
     const [only, ...rest] = program.body;
     if (only?.type !== 'MustacheStatement' || rest.length > 0)
@@ -194,7 +196,7 @@ export class TemplateEngine {
   }
 
   private check(program: hbs.AST.Program): { usesBody: boolean } {
-    const facts = checkTemplate(program, this.helpers);
+    const facts = checkTemplate(program, this.helpers, this.scope.roots);
     if (facts.problems.length > 0) throw new TemplateCompileError(facts.problems.join('; '));
     return facts;
   }
@@ -205,11 +207,11 @@ export class TemplateEngine {
    */
   private compileProgram<T>(
     program: hbs.AST.Program,
-    wrap: (render: RenderOnce) => (scope: TemplateScope, session: RenderSession) => T,
+    wrap: (render: RenderOnce<S>) => (scope: S, session: RenderSession) => T,
     facts = this.check(program),
-  ): CompiledTemplate<T> {
+  ): CompiledTemplate<T, S> {
     const template = this.handlebars.compile(program, this.compileOptions);
-    const render: RenderOnce = (scope, session, dry = false) => {
+    const render: RenderOnce<S> = (scope, session, dry = false) => {
       const captured = { value: undefined as unknown };
       const data: TemplateData & { captured: typeof captured } = {
         session,
@@ -224,7 +226,7 @@ export class TemplateEngine {
       }
     };
     try {
-      render(EMPTY_SCOPE, renderSession(''), true);
+      render(this.scope.empty, renderSession(''), true);
     } catch (error) {
       throw new TemplateCompileError(firstLines(error));
     }
@@ -233,17 +235,7 @@ export class TemplateEngine {
 }
 
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
-type RenderOnce = (scope: TemplateScope, session: RenderSession, dry?: boolean) => { text: string; captured: unknown };
-
-const EMPTY_SCOPE: TemplateScope = {
-  params: {},
-  query: {},
-  headers: {},
-  body: undefined,
-  method: 'GET',
-  path: '/',
-  url: '/',
-};
+type RenderOnce<S> = (scope: S, session: RenderSession, dry?: boolean) => { text: string; captured: unknown };
 
 function isConstant(value: JsonValue): boolean {
   if (typeof value === 'string') return !value.includes('{{');

@@ -78,7 +78,7 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
         const key = name === undefined ? session.counterKey : `named:${String(name)}`;
         let value = session.counted.get(key);
         if (value === undefined) {
-          value = counters.next(key);
+          value = (session.counters ?? counters).next(key);
           session.counted.set(key, value);
         }
         return value;

@@ -16,7 +16,16 @@ export interface TemplateScope {
   url: string;
 }
 
-/** The names a template may start a path with, outside `#each`/`#with` blocks. */
+/**
+ * What templates of one kind read (a route's response, a socket's frame): the names a path may start with outside
+ * `#each`/`#with` blocks, and the empty scope a template is tried on when it is stored.
+ */
+export interface TemplateScopeKind<S extends object> {
+  readonly roots: ReadonlySet<string>;
+  readonly empty: S;
+}
+
+/** The names a route's template may start a path with, outside `#each`/`#with` blocks. */
 export const SCOPE_ROOTS: ReadonlySet<string> = new Set<keyof TemplateScope>([
   'params',
   'query',
@@ -26,3 +35,9 @@ export const SCOPE_ROOTS: ReadonlySet<string> = new Set<keyof TemplateScope>([
   'path',
   'url',
 ]);
+
+/** Route templates: they read the request. */
+export const REQUEST_SCOPE: TemplateScopeKind<TemplateScope> = {
+  roots: SCOPE_ROOTS,
+  empty: { params: {}, query: {}, headers: {}, body: undefined, method: 'GET', path: '/', url: '/' },
+};

@@ -1,6 +1,8 @@
 import type { WorkspaceInput, WorkspaceTemplate } from '../../shared/workspace';
 import { PACK_TEMPLATES } from '../packs/pack-registry';
 import { blankTemplate } from './templates/blank';
+import { echoTemplate } from './templates/echo';
+import { fastapiTutorialTemplate } from './templates/fastapi-tutorial';
 import { genericTemplate } from './templates/generic';
 
 const TEMPLATES: Record<WorkspaceTemplate, (now: number, name?: string) => WorkspaceInput> = {
@@ -8,6 +10,8 @@ const TEMPLATES: Record<WorkspaceTemplate, (now: number, name?: string) => Works
   generic: genericTemplate,
   agora: PACK_TEMPLATES.agora as (now: number, name?: string) => WorkspaceInput,
   'agora-real': PACK_TEMPLATES['agora-real'] as (now: number, name?: string) => WorkspaceInput,
+  echo: echoTemplate,
+  'fastapi-tutorial': fastapiTutorialTemplate,
 };
 
 /** A built-in starting world: made only of what users can write themselves (mounts, scenarios, packs). */

@@ -30,9 +30,16 @@ export interface ConnectionObserver {
 /** A transport the connection talks through: a WebSocket, or an SSE response stream. */
 export interface ConnectionTransport {
   send(text: string): void;
+  /** Sends a binary frame (WebSockets only). */
+  sendBinary?(bytes: Buffer): void;
+  /** Bytes handed over but not yet written to the network (the client is not reading them). */
+  bufferedBytes?(): number;
   close(code: number, reason: string): void;
   terminate(): void;
 }
+
+/** What the frames on a connection are: AG-UI events, or frames of another protocol (an echo, a feed…). */
+export type ConnectionProtocol = ConnectionSummary['protocol'];
 
 export interface ConnectionInit {
   kind: ConnectionKind;
@@ -40,6 +47,8 @@ export interface ConnectionInit {
   /** The endpoint or agent the connection came in through. */
   mount?: ConnectionMount;
   request: IncomingMessage;
+  /** Default `agui`. */
+  protocol?: ConnectionProtocol;
   frameBufferSize: number;
   /** The engine-wide budget the frame log is accounted in. */
   budget: RetentionBudget;
@@ -49,6 +58,12 @@ export interface ConnectionInit {
 
 /** Frames held for a paused or delayed connection before the oldest are dropped. */
 const MAX_HELD_FRAMES = 10_000;
+
+/**
+ * A frame that may be skipped is skipped while this many bytes wait in the socket for a client that does not read
+ * them: a feed pushing to a stalled client must not grow the engine's memory without bound.
+ */
+export const SLOW_CLIENT_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Context writes kept per connection (the newest), and the largest one kept whole (as JSON): scenarios set a few
@@ -68,13 +83,27 @@ export interface ContextWrite {
   values: JsonObject | null;
 }
 
-interface HeldFrame {
-  text: string;
+/** One frame on its way out: text, or binary bytes (sent as text where the transport has no binary frames). */
+export type OutgoingFrame = ({ text: string; finding?: FrameFinding } | { bytes: Buffer }) & {
   eventType: string | null;
-  finding: FrameFinding | undefined;
-  /** performance.now() time at which the frame may go out. */
-  dueAt: number;
+  /** May be skipped (and counted) when the client is not reading: pushes and replies, never run events. */
+  skippable?: boolean;
+};
+
+/** How the frame log shows a binary frame, either way. */
+export function binaryFrameNote(size: number): string {
+  return `<${size} bytes of binary data>`;
 }
+
+type OutgoingItem =
+  | { kind: 'frame'; frame: OutgoingFrame }
+  /** A close a behaviour asked for after its frames: it keeps its place behind them. */
+  | { kind: 'close'; code: number; reason: string };
+
+type HeldItem = OutgoingItem & {
+  /** performance.now() time at which the item may go out. */
+  dueAt: number;
+};
 
 /** Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). */
 function frameBytes(frame: FrameRecord): number {
@@ -93,6 +122,7 @@ function frameFinding({ rule, message }: RuleFinding): FrameFinding {
 export class Connection {
   readonly id = randomUUID();
   readonly kind: ConnectionKind;
+  readonly protocol: ConnectionProtocol;
   readonly path: string;
   readonly mount: ConnectionMount | null;
   readonly remoteAddress: string;
@@ -118,8 +148,9 @@ export class Connection {
   private seq = 0;
   private paused = false;
   private latencyMs = 0;
-  private held: HeldFrame[] = [];
+  private held: HeldItem[] = [];
   private heldDropped = 0;
+  private skippedFrames = 0;
   private releaseTimer: NodeJS.Timeout | undefined;
   private readonly contextLog = new RingBuffer<ContextWrite>(MAX_CONTEXT_WRITES);
   /** The AG-UI sequence as the client sees it; created on the first event so idle sockets stay small. */
@@ -129,6 +160,7 @@ export class Connection {
 
   constructor(init: ConnectionInit) {
     this.kind = init.kind;
+    this.protocol = init.protocol ?? 'agui';
     this.path = init.path;
     this.mount = init.mount ?? null;
     this.remoteAddress = init.request.socket.remoteAddress ?? '';
@@ -152,7 +184,13 @@ export class Connection {
     if (this.state !== 'open') return null;
     this.sequence ??= new SequenceTracker();
     const finding = this.sequence.accept(event.event);
-    this.queue(event.json, event.event.type, delayMs, finding ? frameFinding(finding) : undefined);
+    this.queue(
+      {
+        kind: 'frame',
+        frame: { text: event.json, eventType: event.event.type, ...(finding && { finding: frameFinding(finding) }) },
+      },
+      delayMs,
+    );
     return finding;
   }
 
@@ -167,15 +205,29 @@ export class Connection {
    * it. Ignored once the connection is closing.
    */
   send(text: string, eventType: string | null, delayMs = 0): boolean {
+    return this.sendFrame({ text, eventType }, delayMs);
+  }
+
+  /** Sends any frame (text or binary) outside the tracked run stream; ignored once the connection is closing. */
+  sendFrame(frame: OutgoingFrame, delayMs = 0): boolean {
     if (this.state !== 'open') return false;
-    this.queue(text, eventType, delayMs, undefined);
+    this.queue({ kind: 'frame', frame }, delayMs);
     return true;
   }
 
-  /** Delivers a frame now, or holds it behind a pause, latency or the frames already waiting. */
-  private queue(text: string, eventType: string | null, delayMs: number, finding: FrameFinding | undefined): void {
+  /**
+   * Closes the connection once the frames already on their way have gone out (after their delays, and after a
+   * pause from the console is lifted), as a behaviour that answers and then hangs up wants.
+   */
+  closeAfterFrames(code: number, reason = ''): void {
+    if (this.state !== 'open') return;
+    this.queue({ kind: 'close', code, reason }, 0);
+  }
+
+  /** Delivers an item now, or holds it behind a pause, latency or the items already waiting. */
+  private queue(item: OutgoingItem, delayMs: number): void {
     if (!this.paused && this.latencyMs === 0 && delayMs === 0 && this.held.length === 0) {
-      this.deliver(text, eventType, finding);
+      this.release(item);
       return;
     }
     if (this.held.length >= MAX_HELD_FRAMES) {
@@ -184,8 +236,13 @@ export class Connection {
     }
     const previousDue = this.held.at(-1)?.dueAt ?? 0;
     const dueAt = Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
-    this.held.push({ text, eventType, finding, dueAt });
+    this.held.push({ ...item, dueAt });
     this.scheduleRelease();
+  }
+
+  private release(item: OutgoingItem): void {
+    if (item.kind === 'close') this.close(item.code, item.reason);
+    else this.deliver(item.frame);
   }
 
   /** Holds outgoing frames (paused) and/or delays each by `latencyMs`; frames keep their order. */
@@ -201,17 +258,28 @@ export class Connection {
     this.releaseTimer = undefined;
     if (this.paused || this.state !== 'open') return;
     const now = performance.now();
-    while (this.held.length > 0 && (this.held[0] as HeldFrame).dueAt <= now) {
-      const frame = this.held.shift() as HeldFrame;
-      this.deliver(frame.text, frame.eventType, frame.finding);
+    while (this.state === 'open' && this.held.length > 0 && (this.held[0] as HeldItem).dueAt <= now) {
+      this.release(this.held.shift() as HeldItem);
     }
     const next = this.held[0];
+    if (this.state !== 'open') return;
     if (next) this.releaseTimer = setTimeout(() => this.scheduleRelease(), Math.max(1, next.dueAt - now));
   }
 
-  private deliver(text: string, eventType: string | null, finding: FrameFinding | undefined): void {
-    this.transport.send(text);
-    this.record('out', text, Buffer.byteLength(text), false, eventType, finding);
+  private deliver(frame: OutgoingFrame): void {
+    if (frame.skippable && (this.transport.bufferedBytes?.() ?? 0) > SLOW_CLIENT_BUFFER_BYTES) {
+      this.skippedFrames++;
+      this.observer.updated(this);
+      return;
+    }
+    if ('bytes' in frame) {
+      if (this.transport.sendBinary) this.transport.sendBinary(frame.bytes);
+      else this.transport.send(frame.bytes.toString('utf8'));
+      this.record('out', binaryFrameNote(frame.bytes.length), frame.bytes.length, true, frame.eventType);
+      return;
+    }
+    this.transport.send(frame.text);
+    this.record('out', frame.text, Buffer.byteLength(frame.text), false, frame.eventType, frame.finding);
   }
 
   /** Notes a scenario's `setContext` values, between the frames the run has sent so far and those to come. */
@@ -325,6 +393,7 @@ export class Connection {
     return {
       id: this.id,
       kind: this.kind,
+      protocol: this.protocol,
       path: this.path,
       mount: this.mount,
       remoteAddress: this.remoteAddress,
@@ -344,6 +413,7 @@ export class Connection {
       latencyMs: this.latencyMs,
       heldFrames: this.held.length,
       heldFramesDropped: this.heldDropped,
+      skippedFrames: this.skippedFrames,
       frameLog: this.frameLogStats(),
     };
   }
@@ -388,6 +458,8 @@ export class Connection {
 export function webSocketTransport(socket: WebSocket): ConnectionTransport {
   return {
     send: (text) => socket.send(text),
+    sendBinary: (bytes) => socket.send(bytes, { binary: true }),
+    bufferedBytes: () => socket.bufferedAmount,
     close: (code, reason) => socket.close(code, reason),
     terminate: () => socket.terminate(),
   };

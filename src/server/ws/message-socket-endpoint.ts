@@ -4,8 +4,8 @@ import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
-import type { Connection } from './connection';
-import { webSocketTransport } from './connection';
+import type { Connection, ConnectionProtocol } from './connection';
+import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
 import type { SocketEndpoint } from './socket-server';
 
@@ -15,7 +15,7 @@ export type ClientMessage =
   | { kind: 'invalid-json'; error: string; text: string }
   /** Valid JSON refused before any handler sees it (nested deeper than `maxJsonDepth`); `error` says why. */
   | { kind: 'refused'; error: string; text: string }
-  | { kind: 'binary'; size: number };
+  | { kind: 'binary'; size: number; bytes: Buffer };
 
 /** The limits a frame is read under (the engine's settings, read per frame). */
 export type FrameLimits = Pick<ServerSettings, 'maxJsonDepth'>;
@@ -43,6 +43,7 @@ export function messageSocketEndpoint(
      * does); nothing it sends is handled.
      */
     refusal?: (request: IncomingMessage) => string | undefined;
+    protocol?: ConnectionProtocol;
   },
   registry: ConnectionRegistry,
   limits: () => FrameLimits,
@@ -57,6 +58,7 @@ export function messageSocketEndpoint(
         // The path the client asked for (the endpoint's may be a pattern).
         path: requestPath(request),
         ...(endpoint.mount && { mount: endpoint.mount }),
+        ...(endpoint.protocol && { protocol: endpoint.protocol }),
         request,
         transport: webSocketTransport(socket),
       });
@@ -77,13 +79,15 @@ export function messageSocketEndpoint(
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
         if (isBinary) {
-          connection.received(`<${bytes.length} bytes of binary data>`, bytes.length, true, null);
-          opened.message({ kind: 'binary', size: bytes.length });
+          connection.received(binaryFrameNote(bytes.length), bytes.length, true, null);
+          opened.message({ kind: 'binary', size: bytes.length, bytes });
           return;
         }
         const text = bytes.toString('utf8');
         const message = parseFrame(text, limits().maxJsonDepth);
-        connection.received(text, bytes.length, false, message.kind === 'json' ? messageType(message.value) : null);
+        // Run requests and events are named in the log; other protocols' frames are theirs to name.
+        const type = message.kind === 'json' && connection.protocol === 'agui' ? messageType(message.value) : null;
+        connection.received(text, bytes.length, false, type);
         opened.message(message);
       });
     },

@@ -1,8 +1,14 @@
 import type { ConnectionMount } from '../../shared/connections';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
 import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
-import { type IssuePath, MountIssues } from '../world/mount-validation-error';
-import { type SocketBehaviourEnvironment, socketBehaviourEndpoint } from './behaviours/socket-behaviours';
+import type { IssuePath } from '../world/mount-validation-error';
+import {
+  type CompiledSocketBehaviour,
+  compileSocketBehaviour,
+  type SocketBehaviourEnvironment,
+  socketBehaviourEndpoint,
+} from './behaviours/socket-behaviours';
+import { socketCompileTools } from './behaviours/socket-compile-tools';
 import type { SocketEndpoint } from './socket-server';
 
 /** Socket definitions from one source: the workspace's own list, or a pack's. */
@@ -12,6 +18,12 @@ export interface SocketSource {
   sockets: readonly SocketEndpointDefinition[];
   /** Where problems are reported (`sockets` for the workspace's own). */
   at: IssuePath;
+}
+
+/** A definition ready to serve: its path pattern and its behaviour, compiled. */
+export interface CompiledSocketDefinition {
+  readonly pattern: CompiledPathPattern;
+  readonly behaviour: CompiledSocketBehaviour;
 }
 
 interface SocketEntry {
@@ -31,39 +43,48 @@ export class SocketTable {
     return new SocketTable([]);
   }
 
-  /** Checks socket definitions, or throws one MountValidationError with every problem (`sockets.N.path`). */
-  static check(sockets: readonly SocketEndpointDefinition[], at: IssuePath = ['sockets']): CompiledPathPattern[] {
-    const issues = new MountIssues();
-    const patterns = sockets.map((definition, index) => {
+  /**
+   * Compiles socket definitions — path patterns, and their behaviours' regexes, JSONPaths and templates — or
+   * throws one MountValidationError with every problem at its field (`sockets.N.behaviour.rules.M.match.text`).
+   */
+  static check(sockets: readonly SocketEndpointDefinition[], at: IssuePath = ['sockets']): CompiledSocketDefinition[] {
+    const tools = socketCompileTools();
+    const compiled = sockets.map((definition, index) => {
+      let pattern: CompiledPathPattern;
       try {
-        return compilePathPattern(definition.path);
+        pattern = compilePathPattern(definition.path);
       } catch (error) {
-        issues.add([...at, index, 'path'], (error as Error).message);
-        return undefined;
+        tools.issues.add([...at, index, 'path'], (error as Error).message);
+        pattern = compilePathPattern('/');
       }
+      const behaviour = compileSocketBehaviour(definition.behaviour, [...at, index, 'behaviour'], tools);
+      return { pattern, behaviour };
     });
-    issues.throwIfAny();
-    return patterns as CompiledPathPattern[];
+    tools.issues.throwIfAny();
+    return compiled;
   }
 
   /** Builds the endpoints; throws one MountValidationError with every problem, building nothing. */
   static compile(sources: readonly SocketSource[], environment: SocketBehaviourEnvironment): SocketTable {
-    const compiled = sources.map((source) => ({ source, patterns: SocketTable.check(source.sockets, source.at) }));
-    const entries = compiled.flatMap(({ source, patterns }) =>
+    const compiled = sources.map((source) => ({ source, definitions: SocketTable.check(source.sockets, source.at) }));
+    const entries = compiled.flatMap(({ source, definitions }) =>
       source.sockets.flatMap((definition, index) => {
         if (!definition.enabled) return [];
-        return [{ source, definition, pattern: patterns[index] as CompiledPathPattern }];
+        return [{ source, definition, compiled: definitions[index] as CompiledSocketDefinition }];
       }),
     );
     return new SocketTable(
-      entries.map(({ source, definition, pattern }) => {
+      entries.map(({ source, definition, compiled }) => {
         const mount: ConnectionMount = {
           kind: 'socket',
           id: definition.id,
           ...(definition.name !== undefined && { name: definition.name }),
           ...(source.pack !== undefined && { pack: source.pack }),
         };
-        return { pattern, endpoint: socketBehaviourEndpoint(definition, mount, environment) };
+        return {
+          pattern: compiled.pattern,
+          endpoint: socketBehaviourEndpoint(definition, compiled, mount, environment),
+        };
       }),
     );
   }

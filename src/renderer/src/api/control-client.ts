@@ -15,6 +15,7 @@ import {
   type SessionEdit,
   type UserEdit,
 } from '../../../shared/control-api';
+import type { RawMessageBody, RawMessageResult } from '../../../shared/raw-messages';
 import type { RecordingPreview, RecordingResult, RecordScenarioRequest } from '../../../shared/recording';
 import type { RequestLogEntry, RequestLogPage, RequestSummary } from '../../../shared/request-log';
 import type { SavedPayload } from '../../../shared/saved-payload';
@@ -78,6 +79,8 @@ export const api = {
     call<{ event: JsonRecord }>('GET', `/connections/${id(connectionId)}/templates/${id(eventType)}`),
   checkEvents: (connectionId: string, events: unknown[]) =>
     call<{ findings: SequenceFinding[] }>('POST', `/connections/${id(connectionId)}/events/check`, { events }),
+  sendRawMessage: (connectionId: string, body: RawMessageBody) =>
+    call<RawMessageResult>('POST', `/connections/${id(connectionId)}/messages`, body),
   injectEvents: (connectionId: string, events: unknown[], force: boolean) =>
     call<InjectResult>('POST', `/connections/${id(connectionId)}/events`, { events, force }),
   broadcastEvents: (connectionIds: string[] | undefined, events: unknown[], force: boolean) =>

@@ -14,6 +14,7 @@ import {
   type SequenceFinding,
   type StreamContext,
 } from '../../../shared/control-api';
+import { RawMessageBodySchema, type RawMessageResult } from '../../../shared/raw-messages';
 import { planMacro } from '../../agui/event-macros';
 import { eventTemplate } from '../../agui/event-templates';
 import { outgoing } from '../../agui/events';
@@ -75,17 +76,49 @@ function openConnection(ctx: Context, deps: ControlDeps): Connection {
   return connection;
 }
 
+/** Refuses AG-UI events on a socket of another protocol (an echo, a feed): they would mean nothing to its client. */
+function requireAgui(connection: Connection): Connection {
+  if (connection.protocol !== 'agui')
+    throw new HttpError(
+      409,
+      `Connection ${connection.id} does not speak AG-UI: send it a text or JSON frame with POST /connections/${connection.id}/messages`,
+    );
+  return connection;
+}
+
+/** An open AG-UI connection named in the path, or 404/409. */
+function openAguiConnection(ctx: Context, deps: ControlDeps): Connection {
+  return requireAgui(openConnection(ctx, deps));
+}
+
 /**
- * Injection: events, macros and templates for one connection, events for several or all. Every event is
- * schema-checked and run past the connection's sequence tracker first; nothing is sent when a rule would
- * break, unless the caller forces it.
+ * Injection: events, macros and templates for one AG-UI connection, events for several or all of them, and raw
+ * text or JSON frames for any open WebSocket. Every event is schema-checked and run past the connection's sequence
+ * tracker first; nothing is sent when a rule would break, unless the caller forces it.
  */
 export function injectRoutes(deps: ControlDeps): Router {
   const router = new Router();
   const body = jsonBody(deps.context.settings);
 
-  router.post('/connections/:id/events', body, (ctx) => {
+  router.post('/connections/:id/messages', body, (ctx) => {
     const connection = openConnection(ctx, deps);
+    if (connection.kind !== 'ws')
+      throw new HttpError(
+        409,
+        `Connection ${connection.id} is an SSE stream of AG-UI events: inject events with POST /connections/${connection.id}/events`,
+      );
+    const input = parseRequestPart(RawMessageBodySchema, requestBody(ctx), 'body');
+    const text = 'text' in input ? input.text : JSON.stringify(input.json);
+    connection.send(text, null);
+    ctx.body = {
+      connectionId: connection.id,
+      size: Buffer.byteLength(text),
+      held: connection.summary().heldFrames > 0,
+    } satisfies RawMessageResult;
+  });
+
+  router.post('/connections/:id/events', body, (ctx) => {
+    const connection = openAguiConnection(ctx, deps);
     const input = parseRequestPart(InjectBodySchema, requestBody(ctx), 'body');
     const events = validateEvents(input.events);
     const findings = findingsFor(connection.tracker, events);
@@ -98,7 +131,7 @@ export function injectRoutes(deps: ControlDeps): Router {
   });
 
   router.post('/connections/:id/events/check', body, (ctx) => {
-    const connection = openConnection(ctx, deps);
+    const connection = openAguiConnection(ctx, deps);
     const { events } = parseRequestPart(CheckBodySchema, requestBody(ctx), 'body');
     ctx.body = { findings: findingsFor(connection.tracker, validateEvents(events)) };
   });
@@ -110,9 +143,9 @@ export function injectRoutes(deps: ControlDeps): Router {
       ? input.connectionIds.map((id) => {
           const connection = connectionById(id, deps);
           requireOpen(connection);
-          return connection;
+          return requireAgui(connection);
         })
-      : [...deps.context.registry.openConnections()];
+      : [...deps.context.registry.openConnections()].filter((connection) => connection.protocol === 'agui');
     const conflicts = targets
       .map((connection) => ({ connection, findings: findingsFor(connection.tracker, events) }))
       .filter(({ findings }) => findings.length > 0);
@@ -134,7 +167,7 @@ export function injectRoutes(deps: ControlDeps): Router {
         404,
         `Unknown macro ${JSON.stringify(ctx.params.name)}: use one of ${MACRO_NAMES.join(', ')}`,
       );
-    const connection = openConnection(ctx, deps);
+    const connection = openAguiConnection(ctx, deps);
     const params = parseRequestPart(MacroSchemas[name], requestBody(ctx) ?? {}, 'body');
     const plan = planMacro(name, params, connection.tracker.snapshot() satisfies StreamContext);
     const findings = findingsFor(connection.tracker, plan.events);

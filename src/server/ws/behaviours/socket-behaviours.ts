@@ -1,13 +1,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { ConnectionMount } from '../../../shared/connections';
-import type { SocketEndpoint as SocketEndpointDefinition } from '../../../shared/mounts/socket-endpoint';
+import type {
+  SocketBehaviour,
+  SocketEndpoint as SocketEndpointDefinition,
+} from '../../../shared/mounts/socket-endpoint';
 import { scenarioSelection } from '../../agui/endpoint-environment';
 import type { EngineCore } from '../../engine-context';
 import { socketTokenRefusal } from '../../gateway/socket-token';
+import type { CompiledPathPattern } from '../../routes/path-pattern';
 import type { RunObserver } from '../../scenarios/conversation';
-import { messageSocketEndpoint } from '../message-socket-endpoint';
+import type { IssuePath } from '../../world/mount-validation-error';
+import { messageSocketEndpoint, type SocketSession } from '../message-socket-endpoint';
 import type { SocketEndpoint } from '../socket-server';
 import { type AguiSocketSession, aguiSocketSession } from './agui-socket-session';
+import { compileEcho } from './echo-behaviour';
+import { compilePush } from './push-behaviour';
+import { compileRules } from './rules-behaviour';
+import type { SocketCompileTools } from './socket-compile-tools';
+import { SocketConversation } from './socket-conversation';
 
 /** What every socket behaviour may use from the engine. */
 export interface SocketBehaviourEnvironment {
@@ -18,43 +28,82 @@ export interface SocketBehaviourEnvironment {
   readonly drivable: Map<string, AguiSocketSession>;
 }
 
-/** The endpoint serving a socket definition's behaviour. */
+/** A behaviour checked and compiled when stored: AG-UI runs, or a conversation of raw frames. */
+export type CompiledSocketBehaviour =
+  | { readonly protocol: 'agui'; readonly behaviour: Extract<SocketBehaviour, { type: 'agui' }> }
+  | { readonly protocol: 'raw'; readonly start: (conversation: SocketConversation) => SocketSession };
+
+/** Compiles a behaviour: regexes, JSONPaths and templates; problems go to `tools.issues` at their field. */
+export function compileSocketBehaviour(
+  behaviour: SocketBehaviour,
+  at: IssuePath,
+  tools: SocketCompileTools,
+): CompiledSocketBehaviour {
+  switch (behaviour.type) {
+    case 'agui':
+      return { protocol: 'agui', behaviour };
+    case 'echo':
+      return { protocol: 'raw', start: compileEcho(behaviour, at, tools) };
+    case 'push':
+      return { protocol: 'raw', start: compilePush(behaviour, at, tools) };
+    case 'rules':
+      return { protocol: 'raw', start: compileRules(behaviour, at, tools) };
+  }
+}
+
+/** The endpoint serving a socket definition's compiled behaviour. */
 export function socketBehaviourEndpoint(
   definition: SocketEndpointDefinition,
+  compiled: { behaviour: CompiledSocketBehaviour; pattern: CompiledPathPattern },
   mount: ConnectionMount,
   environment: SocketBehaviourEnvironment,
 ): SocketEndpoint {
-  const { behaviour } = definition;
-  const { gateway } = environment.context;
+  const { behaviour, pattern } = compiled;
+  const { context, drivable } = environment;
+  const { gateway } = context;
   const endpoint = {
     path: definition.path,
     protocols: definition.subprotocols,
     mount,
+    protocol: behaviour.protocol,
     refusal: (request: IncomingMessage) => socketTokenRefusal(gateway, request),
   };
-  switch (behaviour.type) {
-    case 'agui': {
-      const { context, drivable } = environment;
-      const aguiEnvironment = {
-        context,
-        scenarios: scenarioSelection(behaviour.scenarios),
-        runObserver: () => environment.runObserver(),
+  if (behaviour.protocol === 'raw') {
+    return messageSocketEndpoint(endpoint, context.registry, context.settings, (connection, request) => {
+      const params = pattern.match(connection.path)?.params ?? {};
+      const conversation = new SocketConversation(connection, request, params, context.logger);
+      const session = behaviour.start(conversation);
+      return {
+        // A behaviour's bug must not reach ws's event handler (and the process): the connection says what failed.
+        message(message) {
+          try {
+            session.message(message);
+          } catch (error) {
+            conversation.fault(`a message could not be handled: ${(error as Error).message}`, error);
+          }
+        },
+        closed: () => session.closed(),
       };
-      return messageSocketEndpoint(endpoint, context.registry, context.settings, (connection, request) => {
-        const session = aguiSocketSession(connection, request, {
-          environment: aguiEnvironment,
-          whileRunning: behaviour.whileRunning,
-        });
-        drivable.set(connection.id, session);
-        // Forgotten once its socket is gone, so the map only holds live sessions.
-        return {
-          message: (message) => session.message(message),
-          closed: () => {
-            drivable.delete(connection.id);
-            session.closed();
-          },
-        };
-      });
-    }
+    });
   }
+  const aguiEnvironment = {
+    context,
+    scenarios: scenarioSelection(behaviour.behaviour.scenarios),
+    runObserver: () => environment.runObserver(),
+  };
+  return messageSocketEndpoint(endpoint, context.registry, context.settings, (connection, request) => {
+    const session = aguiSocketSession(connection, request, {
+      environment: aguiEnvironment,
+      whileRunning: behaviour.behaviour.whileRunning,
+    });
+    drivable.set(connection.id, session);
+    // Forgotten once its socket is gone, so the map only holds live sessions.
+    return {
+      message: (message) => session.message(message),
+      closed: () => {
+        drivable.delete(connection.id);
+        session.closed();
+      },
+    };
+  });
 }

@@ -89,14 +89,21 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           )}
         </div>
         <span className="spacer" />
-        <RecordScenarioButton connectionId={connection.id} />
+        {/* A scenario replays AG-UI runs: a socket of another protocol has none to record. */}
+        {connection.protocol === 'agui' && <RecordScenarioButton connectionId={connection.id} />}
         <button
           type="button"
           className={drawerOpen ? '' : 'primary'}
           aria-expanded={drawerOpen}
           onClick={() => setDrawerOpen(!drawerOpen)}
           disabled={!open && !drawerOpen}
-          title={open ? 'Push events into this connection, run macros, close it' : 'This connection is closed'}
+          title={
+            !open
+              ? 'This connection is closed'
+              : connection.protocol === 'agui'
+                ? 'Push events into this connection, run macros, close it'
+                : 'Send a text or JSON frame into this connection, close it'
+          }
         >
           {drawerOpen ? 'Hide inject' : 'Inject…'}
         </button>

@@ -8,21 +8,30 @@ import { DeliveryControls } from '../connections/DeliveryControls';
 import { CloseConnectionForm } from './CloseConnectionForm';
 import { EventComposer } from './EventComposer';
 import { MacroPanel } from './MacroPanel';
+import { RawFrameComposer } from './RawFrameComposer';
 
-const TABS = [
+const AGUI_TABS = [
   { name: 'event', title: 'Event' },
   { name: 'macros', title: 'Macros' },
   { name: 'socket', title: 'Socket' },
 ] as const;
-type Tab = (typeof TABS)[number]['name'];
+/** A socket of another protocol (an echo, a feed, rules): AG-UI events would mean nothing to its client. */
+const RAW_TABS = [
+  { name: 'frame', title: 'Frame' },
+  { name: 'socket', title: 'Socket' },
+] as const;
+type Tab = (typeof AGUI_TABS)[number]['name'] | (typeof RAW_TABS)[number]['name'];
 
 /**
- * Provoke any situation by hand: events, macros, delivery delays, closing. The drawer runs the full height beside
+ * Provoke any situation by hand: events and macros (AG-UI sockets) or raw frames (any other), delivery delays,
+ * closing. The drawer runs the full height beside
  * the frames; the shown tab fills it (the event editor grows and shrinks so Send stays in sight) and scrolls on its
  * own. Esc closes it and gives the focus back to what opened it.
  */
 export function InjectDrawer({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
-  const [tab, setTab] = useState<Tab>('event');
+  const raw = connection.protocol === 'raw';
+  const tabs = raw ? RAW_TABS : AGUI_TABS;
+  const [tab, setTab] = useState<Tab>(raw ? 'frame' : 'event');
   const byId = useConnectionsStore((state) => state.byId);
   const openCount = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
   const drawer = useRef<HTMLElement>(null);
@@ -52,13 +61,21 @@ export function InjectDrawer({ connection, onClose }: { connection: ConnectionSu
           ✕
         </button>
       </div>
-      <TabList<Tab> group={group} label="Inject" className="tabs" tabs={TABS} selected={tab} onSelect={setTab} />
-      <div className="drawer-tab fill" {...panel('event')}>
-        <EventComposer connection={connection} openCount={openCount} />
-      </div>
-      <div className="drawer-tab" {...panel('macros')}>
-        <MacroPanel connectionId={connection.id} />
-      </div>
+      <TabList<Tab> group={group} label="Inject" className="tabs" tabs={tabs} selected={tab} onSelect={setTab} />
+      {raw ? (
+        <div className="drawer-tab" {...panel('frame')}>
+          <RawFrameComposer connection={connection} />
+        </div>
+      ) : (
+        <>
+          <div className="drawer-tab fill" {...panel('event')}>
+            <EventComposer connection={connection} openCount={openCount} />
+          </div>
+          <div className="drawer-tab" {...panel('macros')}>
+            <MacroPanel connectionId={connection.id} />
+          </div>
+        </>
+      )}
       <div className="drawer-tab" {...panel('socket')}>
         <section>
           <h2>Delivery</h2>

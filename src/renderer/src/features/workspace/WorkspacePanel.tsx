@@ -14,6 +14,8 @@ const TEMPLATE_LABELS: Record<WorkspaceTemplate, string> = {
   'agora-real': "AGORA with its real servers' contract",
   generic: 'Generic AG-UI demo',
   blank: 'Blank (one example route)',
+  echo: 'Echo server (every path: "Server echoes: …")',
+  'fastapi-tutorial': 'FastAPI tutorial server (REST and three sockets)',
 };
 
 type Form = 'none' | 'open' | 'save-as' | 'new';

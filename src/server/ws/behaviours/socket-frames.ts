@@ -1,0 +1,55 @@
+import type { SocketAction, SocketFrame } from '../../../shared/mounts/socket-endpoint';
+import type { RenderSession } from '../../templates/template-engine';
+import { templateProblem } from '../../templates/template-engine';
+import type { IssuePath } from '../../world/mount-validation-error';
+import type { SocketCompileTools } from './socket-compile-tools';
+import type { SocketTemplateScope } from './socket-template-scope';
+
+/** A frame ready to render: its text for a scope, and the pause before it. */
+export interface CompiledFrame {
+  readonly delayMs: number;
+  render(scope: SocketTemplateScope, session: RenderSession): string;
+}
+
+/** What to do, compiled: frames to send, flags to change, whether to close after. */
+export interface CompiledAction {
+  readonly frames: readonly CompiledFrame[];
+  readonly setFlags: readonly string[];
+  readonly clearFlags: readonly string[];
+  readonly close: { code: number; reason: string } | undefined;
+}
+
+/** Compiles a text template of a socket (a reply, a signature's parts); a problem is added at `at`. */
+export function compileSocketText(source: string, at: IssuePath, tools: SocketCompileTools) {
+  try {
+    return tools.templates.compileText(source);
+  } catch (error) {
+    tools.issues.add(at, templateProblem(error));
+    return { usesBody: false, render: () => source };
+  }
+}
+
+/** Compiles a frame: a text template, or JSON whose strings are templates (the text sent is the JSON). */
+export function compileFrame(frame: SocketFrame, at: IssuePath, tools: SocketCompileTools): CompiledFrame {
+  const { delayMs } = frame;
+  if ('text' in frame) {
+    if (!frame.template) return { delayMs, render: () => frame.text };
+    const template = compileSocketText(frame.text, [...at, 'text'], tools);
+    return { delayMs, render: (scope, session) => template.render(scope, session) };
+  }
+  if (!frame.template) {
+    const text = JSON.stringify(frame.json);
+    return { delayMs, render: () => text };
+  }
+  const template = tools.templates.compileJson(frame.json, [...at, 'json'], tools.issues);
+  return { delayMs, render: (scope, session) => JSON.stringify(template.render(scope, session)) };
+}
+
+export function compileAction(action: SocketAction, at: IssuePath, tools: SocketCompileTools): CompiledAction {
+  return {
+    frames: action.reply.map((frame, index) => compileFrame(frame, [...at, 'reply', index], tools)),
+    setFlags: action.setFlags,
+    clearFlags: action.clearFlags,
+    close: action.close,
+  };
+}

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MockServer } from '../src/server/index';
+import { AguiSocket } from './helpers/agui-socket';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { RawSocket } from './helpers/raw-socket';
+
+// `POST /__console/api/connections/:id/messages`: a raw text or JSON frame into any open WebSocket, and what it
+// refuses.
+
+type Detail = { detail: string | { loc: (string | number)[]; msg: string }[] };
+
+async function openEcho(server: MockServer): Promise<{ client: RawSocket; id: string }> {
+  const client = await RawSocket.open(`${server.url.replace('http', 'ws')}/ws/echo`);
+  client.send('hi');
+  await client.waitForFrames(1);
+  const connection = server.context.registry.list().find((candidate) => candidate.path === '/ws/echo');
+  assert.ok(connection);
+  return { client, id: connection.id };
+}
+
+test('a text or JSON frame goes into a non-AG-UI socket as written, held behind a pause', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial' });
+  const api = controlClient(server);
+  const { client, id } = await openEcho(server);
+
+  const text = await api.post(`/connections/${id}/messages`, { text: 'Echo: from the console ✓' });
+  assert.equal(text.status, 200, JSON.stringify(text.body));
+  assert.deepEqual(text.body, { connectionId: id, size: Buffer.byteLength('Echo: from the console ✓'), held: false });
+  const json = await api.post(`/connections/${id}/messages`, { json: { event: 'update', n: [1, null, true] } });
+  assert.equal(json.status, 200);
+  await client.waitForFrames(3);
+  assert.deepEqual(client.texts.slice(1), ['Echo: from the console ✓', '{"event":"update","n":[1,null,true]}']);
+  // An empty text frame is a frame too.
+  assert.equal((await api.post(`/connections/${id}/messages`, { text: '' })).status, 200);
+  await client.waitForFrames(4);
+  assert.equal(client.texts[3], '');
+
+  await api.patch(`/connections/${id}`, { paused: true });
+  const held = await api.post<{ held: boolean }>(`/connections/${id}/messages`, { json: 'later' });
+  assert.equal(held.body.held, true);
+  assert.equal(client.frames.length, 4);
+  await api.patch(`/connections/${id}`, { paused: false });
+  await client.waitForFrames(5);
+  assert.equal(client.texts[4], '"later"');
+  const logged = server.context.registry.get(id)?.summary();
+  assert.equal(logged?.counters.framesOut, 5);
+  await client.close();
+});
+
+test('an AG-UI socket takes raw frames too; AG-UI events are refused on a socket that does not speak AG-UI', async () => {
+  const server = await startTestEngine({ template: 'generic' });
+  const api = controlClient(server);
+  await api.post('/sockets', { id: 'echo', path: '/ws/echo', behaviour: { type: 'echo' } });
+  const agui = await AguiSocket.open(server.wsUrl);
+  const aguiId = server.context.registry.list().find((connection) => connection.path !== '/ws/echo')?.id;
+  assert.ok(aguiId);
+  assert.equal(
+    (await api.post(`/connections/${aguiId}/messages`, { json: { type: 'CUSTOM', name: 'x' } })).status,
+    200,
+  );
+  await agui.waitUntil(() => agui.events.some((event) => event.name === 'x'));
+
+  const { client, id } = await openEcho(server);
+  const event = { type: 'RUN_STARTED', threadId: 't', runId: 'r' };
+  const refused = await api.post<Detail>(`/connections/${id}/events`, { events: [event] });
+  assert.equal(refused.status, 409);
+  assert.match(String(refused.body.detail), /does not speak AG-UI.*\/messages/);
+  assert.equal((await api.post(`/connections/${id}/macros/text-message`, { text: 'hi' })).status, 409);
+  // Events to every open connection reach the AG-UI ones only.
+  const all = await api.post<{ results: { connectionId: string }[] }>('/events', { events: [event] });
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  assert.deepEqual(
+    all.body.results.map((result) => result.connectionId),
+    [aguiId],
+  );
+  assert.equal(client.frames.length, 1, 'the echo client got no AG-UI event');
+  await client.close();
+  await agui.close();
+});
+
+test('hostile bodies are refused with what to fix, and nothing is sent', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial', settings: { maxJsonDepth: 16 } });
+  const api = controlClient(server);
+  const { client, id } = await openEcho(server);
+  const deep: unknown[] = [];
+  let inner = deep;
+  for (let level = 0; level < 40; level++) {
+    const next: unknown[] = [];
+    inner.push(next);
+    inner = next;
+  }
+  for (const [body, why] of [
+    [{}, 'neither text nor json'],
+    [{ text: 'a', json: 1 }, 'both'],
+    [{ text: 42 }, 'text not a string'],
+    [{ text: 'a', extra: true }, 'an unknown field'],
+    [[{ text: 'a' }], 'an array'],
+    ['just a string', 'a string'],
+  ] as const) {
+    const answer = await api.post<Detail>(`/connections/${id}/messages`, body);
+    assert.equal(answer.status, 422, `${why}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    assert.ok(answer.body.detail, why);
+  }
+  const tooDeep = await api.post<Detail>(`/connections/${id}/messages`, { json: deep });
+  assert.equal(tooDeep.status, 400);
+  assert.match(String(tooDeep.body.detail), /deeper than the limit of 16 levels/);
+  const raw = await fetch(`${server.url}/__console/api/connections/${id}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: '{"text": ',
+  });
+  assert.equal(raw.status, 400, 'malformed JSON');
+  const huge = await fetch(`${server.url}/__console/api/connections/${id}/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'x'.repeat(20 * 1024 * 1024) }),
+  });
+  assert.equal(huge.status, 413, 'larger than the body limit');
+  assert.equal((await api.post('/connections/nope/messages', { text: 'a' })).status, 404);
+  const unauthorized = await fetch(`${server.url}/__console/api/connections/${id}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'a' }),
+  });
+  assert.equal(unauthorized.status, 401);
+
+  await client.close();
+  const connection = server.context.registry.get(id);
+  const deadline = performance.now() + 20_000;
+  while (connection?.summary().state !== 'closed' && performance.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  const closed = await api.post<Detail>(`/connections/${id}/messages`, { text: 'a' });
+  assert.equal(closed.status, 409);
+  assert.match(String(closed.body.detail), /closed/);
+  assert.equal(client.frames.length, 1, 'nothing refused was sent');
+});
