@@ -34,7 +34,7 @@ const SECTIONS: readonly { url: string; section: EditableSection; schema: z.ZodT
 
 /**
  * The workspace's mounts, section by section, as data: list, read, create, replace (renaming by the body's id),
- * delete, duplicate, and replace a whole section (to reorder). Every write is compiled with the rest of the world
+ * delete, duplicate, and replace a whole section (to reorder); and each kind's JSON Schema, for editors. Every write is compiled with the rest of the world
  * first: what would not serve is refused with 422 naming each problem's field, and nothing changes.
  */
 export function mountRoutes({ context }: ControlDeps): Router {
@@ -77,6 +77,13 @@ export function mountRoutes({ context }: ControlDeps): Router {
       }
       store(next, 'all');
       ctx.body = { items: items(), total: next.length } satisfies ItemsPage<Mount>;
+    });
+
+    // Before `/:id`: the editor's schema help (a mount whose id is `schema` is read from the list).
+    let jsonSchema: unknown;
+    router.get(`/${url}/schema`, (ctx) => {
+      jsonSchema ??= z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', cycles: 'ref' });
+      ctx.body = jsonSchema;
     });
 
     router.get(`/${url}/:id`, (ctx) => {
