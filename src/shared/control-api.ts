@@ -258,6 +258,12 @@ export type SessionEdit = z.infer<typeof SessionEditSchema>;
 
 export const HistoryReplaceSchema = z.strictObject({ messages: z.array(HistoryMessageSchema).max(10_000) });
 
+/** `GET /packs`: the built-in packs there are, and the workspace's (which serve: `enabled`). */
+export interface PacksInfo {
+  available: { name: string; title: string }[];
+  items: { pack: string; enabled: boolean }[];
+}
+
 // ——— OpenAPI import ——————————————————————————————————————————————————————————————
 
 /** Body of `POST /routes/import-openapi`. */

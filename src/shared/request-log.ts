@@ -74,4 +74,6 @@ export function answeredByKey(answeredBy: MountRef | null): string {
 export interface RequestCounts {
   byMount: Record<string, number>;
   total: number;
+  /** The id of the newest request counted (0 for none): later ones are counted by whoever follows the feed. */
+  newestId: number;
 }

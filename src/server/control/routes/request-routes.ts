@@ -53,7 +53,7 @@ export function requestRoutes({ context }: ControlDeps): Router {
       const key = answeredByKey(entry.answeredBy);
       byMount[key] = (byMount[key] ?? 0) + 1;
     }
-    ctx.body = { byMount, total } satisfies RequestCounts;
+    ctx.body = { byMount, total, newestId: items[0]?.id ?? 0 } satisfies RequestCounts;
   });
   router.get('/requests/:id', (ctx) => {
     const entry = context.requestLog.get(Number(ctx.params.id));
