@@ -25,17 +25,21 @@ function bodyOf(body: LoggedBody | null, contentType: string | undefined): Route
 
 /**
  * A new route that answers this request as it was answered: its method, its path (literal, so `:` or `*` in it
- * mean nothing), and one response with the logged status, content type and body, sent as written (no templates).
+ * mean nothing), and one response with the logged status, content type and body, sent as written (no templates);
+ * for a request nothing answered, a 200 with an empty JSON object to fill in.
  */
 export function routeFromRequest(entry: RequestLogEntry, takenIds: Iterable<string>): RouteInput {
   const method = (ROUTE_METHODS as readonly string[]).includes(entry.method)
     ? (entry.method as RouteInput['method'])
     : 'ANY';
-  const contentType = headerValue(entry.responseHeaders, 'content-type');
-  const body = bodyOf(entry.responseBody, contentType);
+  // What nothing answered (a 404) gets a 200 to fill in: the logged answer is the one to replace.
+  const answered = entry.answeredBy !== null;
+  const contentType = answered ? headerValue(entry.responseHeaders, 'content-type') : 'application/json';
+  const body = answered ? bodyOf(entry.responseBody, contentType) : { json: {} };
   const notes = [
-    entry.responseBody?.evicted && 'the logged body was evicted from the log: write one',
-    entry.responseBody?.truncated && 'the logged body was cut short in the log: complete it',
+    !answered && 'Nothing answered it: write the body it should get.',
+    answered && entry.responseBody?.evicted && 'the logged body was evicted from the log: write one',
+    answered && entry.responseBody?.truncated && 'the logged body was cut short in the log: complete it',
   ].filter((note): note is string => typeof note === 'string');
   return {
     id: new UniqueIds(takenIds).take(slugId(`${method} ${entry.path}`) || 'route'),
@@ -46,7 +50,7 @@ export function routeFromRequest(entry: RequestLogEntry, takenIds: Iterable<stri
     responses: [
       {
         id: 'logged',
-        status: entry.status,
+        status: answered ? entry.status : 200,
         headers: contentType ? { 'Content-Type': contentType } : {},
         ...(body && { body }),
         template: false,
