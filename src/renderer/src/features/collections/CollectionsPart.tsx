@@ -24,7 +24,7 @@ export function CollectionsPart() {
   const recordId = useMountEditorStore((state) => (collection ? (state.selectedRecord[collection.id] ?? null) : null));
   const served = useRequestsStore((state) => (collection ? (state.counts[`collection:${collection.id}`] ?? 0) : 0));
   return (
-    <div className="split three">
+    <div className="split three collections-split">
       <div className="panel">
         <div className="panel-header">
           <h2>Collections</h2>

@@ -13,6 +13,8 @@ export interface MountColumn<S extends MountSection> {
   cell(item: Mount<S>): ReactNode;
   /** The column whose cell is the keyboard's way to the row (Tab to it, Enter opens the mount). */
   primary?: boolean;
+  /** A line under the cell (the mount's name under its path). */
+  note?(item: Mount<S>): ReactNode;
   className?: string;
 }
 
@@ -92,6 +94,7 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
                       ) : (
                         column.cell(item)
                       )}
+                      {column.note?.(item)}
                     </td>
                   ))}
                   {/* Controls in a row act on their own: a click on them does not open the mount. */}
