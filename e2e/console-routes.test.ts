@@ -189,3 +189,52 @@ test('Routes: an OpenAPI document pasted in is previewed (nothing changes), then
   await page.getByRole('table', { name: 'Routes' }).getByText('/api/items/:item_id').waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('keyboard: route rows take the focus and Enter opens one; ↑ ↓ reorder with the focus kept on the row', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  await api.post('/routes', { id: 'status', path: '/status', responses: [{ id: 'ok', body: { json: { ok: true } } }] });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  const table = page.getByRole('table', { name: 'Routes' });
+  await table.getByRole('button', { name: '/status' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('mount-editor').getByRole('heading', { name: 'status' }).waitFor();
+
+  await table.getByRole('button', { name: 'Move hello down' }).focus();
+  await page.keyboard.press('Enter');
+  // Moved to the end: its down button is off now, so the focus is on its up button.
+  await table.getByRole('button', { name: 'Move hello up' }).and(page.locator(':focus')).waitFor();
+  const ids = (await api.get<{ items: { id: string }[] }>('/routes')).body.items.map((route) => route.id);
+  assert.deepEqual(ids, ['status', 'hello']);
+  assert.deepEqual(errors, []);
+});
+
+test('Packs: adding AGORA serves its API and shows its data in State; switched off, it keeps the data', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  assert.equal((await answer(`${server.url}/users/me`)).status, 404);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('tab', { name: /^Packs/ }).click();
+  await page.getByRole('button', { name: 'Add agora-mock' }).click();
+  await eventually(
+    () => answer(`${server.url}/users/me`),
+    (got) => got.status === 200,
+    'GET /users/me',
+  );
+  await page.getByRole('tab', { name: 'State' }).click();
+  await page.getByRole('table', { name: 'Users' }).getByRole('row').nth(1).waitFor();
+
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('table', { name: 'Packs' }).getByRole('checkbox').uncheck();
+  await eventually(
+    () => answer(`${server.url}/users/me`),
+    (got) => got.status === 404,
+    'GET /users/me once off',
+  );
+  const packs = await controlClient(server).get<{ items: { pack: string; enabled: boolean }[] }>('/packs');
+  assert.deepEqual(packs.body.items, [{ pack: 'agora-mock', enabled: false }]);
+  assert.deepEqual(errors, []);
+});

@@ -161,6 +161,7 @@ export const api = {
     call<null>('DELETE', `/collections/${id(collectionId)}/records/${id(recordId)}`),
 
   packs: () => call<PacksInfo>('GET', '/packs'),
+  setPacks: (packs: PacksInfo['items']) => call<PacksInfo>('PUT', '/packs', { packs }),
   importOpenApi: (request: OpenApiImportRequest) =>
     call<OpenApiImportResult>('POST', '/routes/import-openapi', request),
 };

@@ -1,10 +1,18 @@
+import type { PacksInfo } from '../../../../shared/control-api';
+import { api } from '../../api/control-client';
 import { useMountsStore } from '../../stores/mounts-store';
 import { useServerStore } from '../../stores/server-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { useAction } from '../../ui/use-action';
 
 /** The built-in packs: which there are, which serve in this workspace (after its own mounts), and what they bring. */
 export function PacksPanel() {
   const packs = useMountsStore((state) => state.packs);
   const sockets = useServerStore((state) => state.info?.endpoints.sockets ?? []);
+  // A pack switched off keeps its data; one added starts from its seed (the feed brings the new state).
+  const save = useAction(async (items: PacksInfo['items']) => {
+    useMountsStore.setState({ packs: await api.setPacks(items) });
+  });
   if (!packs)
     return (
       <div className="panel">
@@ -43,12 +51,31 @@ export function PacksPanel() {
                     <td className="mono">{available.name}</td>
                     <td className="wrap">{available.title}</td>
                     <td>
-                      {listed?.enabled ? (
-                        <span className="badge ok">serving</span>
-                      ) : listed ? (
-                        <span className="badge warn">off (data kept)</span>
+                      {listed ? (
+                        <label className="field inline">
+                          <input
+                            type="checkbox"
+                            checked={listed.enabled}
+                            disabled={save.busy}
+                            onChange={(event) =>
+                              save.run(
+                                packs.items.map((pack) =>
+                                  pack.pack === available.name ? { ...pack, enabled: event.target.checked } : pack,
+                                ),
+                              )
+                            }
+                          />
+                          {listed.enabled ? 'serving' : 'off (data kept)'}
+                        </label>
                       ) : (
-                        <span className="badge">not added</span>
+                        <button
+                          type="button"
+                          className="small"
+                          disabled={save.busy}
+                          onClick={() => save.run([...packs.items, { pack: available.name, enabled: true }])}
+                        >
+                          Add {available.name}
+                        </button>
                       )}
                     </td>
                     <td className="mono">{endpoints.map((socket) => socket.path).join(', ') || '—'}</td>
@@ -58,9 +85,9 @@ export function PacksPanel() {
             </tbody>
           </table>
         </div>
+        <ErrorNotice error={save.error} onDismiss={save.clearError} />
         <p className="field-hint">
-          Switching packs on and off is not in the console yet: change <code>packs</code> in the workspace file, or{' '}
-          <code>PUT /__console/api/packs</code>.
+          A pack switched off keeps its data in the workspace and serves nothing; one added starts from its seed data.
         </p>
       </div>
     </div>
