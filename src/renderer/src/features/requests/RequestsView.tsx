@@ -158,6 +158,9 @@ export function RequestsView() {
                       {entry.path}
                       {entry.query ? `?${entry.query}` : ''}
                     </span>
+                    <span className="answered-by-cell" title="What answered it">
+                      {entry.answeredBy ? `${entry.answeredBy.kind}:${entry.answeredBy.id}` : '—'}
+                    </span>
                     <StatusCode status={entry.status} />
                     <span className="size">{entry.durationMs.toFixed(0)} ms</span>
                   </div>
