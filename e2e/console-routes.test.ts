@@ -154,7 +154,7 @@ const OPENAPI = JSON.stringify({
   },
 });
 
-test('Routes: an OpenAPI document pasted in is previewed (nothing changes), then imported under a base path', async () => {
+test('Routes: an OpenAPI document read from a file is previewed (nothing changes), then imported under a base path', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const api = controlClient(server);
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
@@ -162,7 +162,14 @@ test('Routes: an OpenAPI document pasted in is previewed (nothing changes), then
   await page.getByRole('tab', { name: 'Routes' }).click();
   await page.getByRole('button', { name: 'Import OpenAPI…' }).click();
   const panel = page.getByTestId('openapi-import');
-  await panel.getByLabel('Document (JSON or YAML)').fill(OPENAPI);
+  // A file is read into the document field, named beside it.
+  await panel.getByTestId('openapi-file').setInputFiles({
+    name: 'openapi.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(OPENAPI),
+  });
+  await panel.getByText('openapi.json', { exact: true }).waitFor();
+  assert.equal(await panel.getByLabel('Document (JSON or YAML)').inputValue(), OPENAPI);
   await panel.getByLabel('Base path').fill('/api');
   await panel.getByRole('button', { name: 'Preview' }).click();
   const preview = panel.getByTestId('openapi-preview');
