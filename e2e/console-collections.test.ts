@@ -79,5 +79,12 @@ test("State: a collection's records are listed, created, edited and deleted, and
   await editor.getByRole('button', { name: 'Delete', exact: true }).click();
   await until(server.url, (listed) => !titles(listed).includes('Emma (annotated)'), 'the deleted record');
   assert.equal((await fetch(`${server.url}/books/2`)).status, 404);
+
+  // Routes lists the collection among the mounts; its records are a click away.
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('tab', { name: /^Collections/ }).click();
+  await page.getByRole('table', { name: 'Collections' }).getByRole('button', { name: '/books' }).click();
+  await page.getByTestId('mount-editor').getByRole('button', { name: 'Records in State' }).click();
+  await page.getByRole('table', { name: 'Records of books' }).getByText('"title":"Dune Messiah"').waitFor();
   assert.deepEqual(errors, []);
 });

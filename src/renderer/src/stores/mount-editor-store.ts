@@ -7,9 +7,16 @@ import { showView } from './navigation-store';
 /** What is selected while a new mount is being written. */
 export const NEW_ITEM = '+new';
 
-/** The Routes view's parts: the workspace's HTTP routes, folders, sockets and agents, and the packs. */
-export type RoutesViewPart = Exclude<MountSection, 'collections'> | 'packs';
-export const ROUTES_VIEW_PARTS: readonly RoutesViewPart[] = ['routes', 'staticFolders', 'sockets', 'agents', 'packs'];
+/** The Routes view's parts: every section of the workspace's mounts, and the packs. */
+export type RoutesViewPart = MountSection | 'packs';
+export const ROUTES_VIEW_PARTS: readonly RoutesViewPart[] = [
+  'routes',
+  'collections',
+  'staticFolders',
+  'sockets',
+  'agents',
+  'packs',
+];
 
 /** The State view's parts: the workspace's collections, and the AGORA pack's users and sessions when it serves. */
 export type StateViewPart = 'collections' | 'agora';

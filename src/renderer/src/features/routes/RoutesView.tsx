@@ -5,6 +5,7 @@ import {
   NEW_ITEM,
   ROUTES_VIEW_PARTS,
   type RoutesViewPart,
+  showMount,
   startNewMount,
   useMountEditorStore,
 } from '../../stores/mount-editor-store';
@@ -22,6 +23,7 @@ import { RouteForm } from './RouteForm';
 
 const PART_TITLES: Record<RoutesViewPart, string> = {
   routes: 'HTTP routes',
+  collections: 'Collections',
   staticFolders: 'Static folders',
   sockets: 'WebSocket endpoints',
   agents: 'Agents',
@@ -32,6 +34,9 @@ const EMPTY: Record<Exclude<RoutesViewPart, 'packs'>, string> = {
   routes:
     'No routes yet. A route is a method, a path and the responses it gives — add one, create one from a logged ' +
     'request, or import an OpenAPI document.',
+  collections:
+    'No collections. A collection is a list of JSON records with a REST API of its own (list, get, create, ' +
+    'replace, patch, delete); its records are edited in State.',
   staticFolders: 'No static folders. A static folder serves the files of a folder under a path (/static).',
   sockets:
     'No WebSocket endpoints of the workspace’s own (a pack may bring some: see Packs). An endpoint plays ' +
@@ -40,8 +45,8 @@ const EMPTY: Record<Exclude<RoutesViewPart, 'packs'>, string> = {
 };
 
 /**
- * Everything mounted on the port but the collections (those are data, in State): HTTP routes with a form and the
- * JSON, static folders, WebSocket endpoints and agents as JSON with schema help, and the packs — each in match order.
+ * Everything mounted on the port: HTTP routes with a form and the JSON; collections (their definitions: records are
+ * in State), static folders, WebSocket endpoints and agents as JSON with schema help; and the packs — in match order.
  */
 export function RoutesView() {
   const part = useMountEditorStore((state) => state.routesPart);
@@ -158,15 +163,23 @@ function MountPartEditor({ part, item }: { part: Exclude<RoutesViewPart, 'packs'
         onTab: (tab) => useMountEditorStore.setState({ routeTab: tab }),
       })}
       actions={
-        item &&
-        served !== null && (
-          <button
-            type="button"
-            onClick={() => void showRequestsAnsweredBy(`${MOUNT_KINDS[part].logKind}:${item.id}`)}
-            title="The logged requests it answered, in Requests"
-          >
-            Requests ({served})
-          </button>
+        item && (
+          <>
+            {part === 'collections' && (
+              <button type="button" onClick={() => showMount({ kind: 'collection', id: item.id })}>
+                Records in State
+              </button>
+            )}
+            {served !== null && (
+              <button
+                type="button"
+                onClick={() => void showRequestsAnsweredBy(`${MOUNT_KINDS[part].logKind}:${item.id}`)}
+                title="The logged requests it answered, in Requests"
+              >
+                Requests ({served})
+              </button>
+            )}
+          </>
         )
       }
     />

@@ -7,7 +7,7 @@ const nameOf = (item: { id: string; name?: string | undefined }) => (
 );
 
 /** The columns each section's table shows, besides its order, on/off, served and move buttons. */
-export const MOUNT_COLUMNS: { [S in Exclude<MountSection, 'collections'>]: readonly MountColumn<S>[] } = {
+export const MOUNT_COLUMNS: { [S in MountSection]: readonly MountColumn<S>[] } = {
   routes: [
     { header: 'Method', cell: (route) => <span className="method">{route.method}</span> },
     {
@@ -17,6 +17,16 @@ export const MOUNT_COLUMNS: { [S in Exclude<MountSection, 'collections'>]: reado
       primary: true,
       className: 'path-cell',
     },
+  ],
+  collections: [
+    {
+      header: 'Path',
+      cell: (collection) => <span className="mono">{collection.path}</span>,
+      note: nameOf,
+      primary: true,
+      className: 'path-cell',
+    },
+    { header: 'Records', cell: (collection) => collection.records.length, className: 'number' },
   ],
   staticFolders: [
     {
