@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
@@ -13,6 +14,19 @@ const browser = await launchBrowser();
 const waitMs = 20_000;
 const THEMES = ['dark', 'light'] as const;
 const PROMPT = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
+
+const ROUTE = {
+  id: 'get-item',
+  method: 'GET',
+  path: '/items/:id',
+  responses: [{ id: 'ok', status: 200, body: { json: { id: '{{params.id}}' } } }],
+};
+const COLLECTION = { id: 'books', path: '/books', records: [{ id: 1, title: 'Dune' }] };
+const OPENAPI = JSON.stringify({
+  openapi: '3.1.0',
+  info: { title: 'Pets', version: '1' },
+  paths: { '/pets': { get: { operationId: 'list_pets', responses: { '200': { description: 'The pets' } } } } },
+});
 
 /** Shows a view as a person would get there; returns when what it shows is there to audit. */
 type Visit = (page: Page) => Promise<void>;
@@ -60,9 +74,62 @@ const VIEWS: [string, Visit][] = [
     },
   ],
   [
+    'requests: a 404 with its near misses',
+    async (page) => {
+      await page.getByRole('listbox', { name: 'Requests' }).getByText('/itemz/1').first().click();
+      await page.getByTestId('near-misses').waitFor();
+    },
+  ],
+  [
+    'routes: a route open in the form',
+    async (page) => {
+      await showTab(page, 'Routes');
+      await page.getByRole('tab', { name: /^HTTP routes/ }).click();
+      await page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: '/items/:id' }).click();
+      await page.getByRole('tab', { name: 'Form' }).click();
+      await page.getByTestId('route-form').getByTestId('response-0').locator('.cm-content').waitFor();
+    },
+  ],
+  [
+    'routes: the route as JSON, schema help open',
+    async (page) => {
+      await page.getByTestId('mount-editor').getByRole('tab', { name: 'JSON' }).click();
+      await page.getByTestId('mount-editor').locator('summary').click();
+      await page.getByTestId('mount-editor').locator('.json-tree').waitFor();
+    },
+  ],
+  [
+    'routes: an OpenAPI import previewed',
+    async (page) => {
+      await page.getByRole('button', { name: 'Import OpenAPI…' }).click();
+      const panel = page.getByTestId('openapi-import');
+      await panel.getByLabel('Document (JSON or YAML)').fill(OPENAPI);
+      await panel.getByRole('button', { name: 'Preview' }).click();
+      await panel.getByTestId('openapi-preview').waitFor();
+    },
+  ],
+  [
+    'routes: packs',
+    async (page) => {
+      await page.keyboard.press('Escape');
+      await page.getByRole('tab', { name: /^Packs/ }).click();
+      await page.getByRole('table', { name: 'Packs' }).waitFor();
+    },
+  ],
+  [
+    'state: a collection record open',
+    async (page) => {
+      await showTab(page, 'State');
+      await page.getByRole('tab', { name: /^Collections/ }).click();
+      await page.getByRole('table', { name: 'Records of books' }).getByRole('button', { name: '1' }).click();
+      await page.getByTestId('record-editor').locator('.cm-content').waitFor();
+    },
+  ],
+  [
     'state: a history open',
     async (page) => {
       await showTab(page, 'State');
+      await page.getByRole('tab', { name: 'AGORA users & sessions' }).click();
       await page.getByTestId('session-session-koen-bella-rosa').getByRole('button', { name: 'History' }).click();
       await page.getByTestId('history-editor').getByTestId('history-message-0').waitFor();
     },
@@ -122,6 +189,11 @@ test('axe-core finds nothing serious or critical on any view, in either theme (1
   ws.ask(PROMPT);
   await ws.waitForRuns(1);
   assert.equal((await fetch(`${server.url}/users/me`)).status, 200);
+  // A route, a collection with a record, and a request nothing answered, for the Routes and State views.
+  const api = controlClient(server);
+  assert.equal((await api.post('/routes', ROUTE)).status, 201);
+  assert.equal((await api.post('/collections', COLLECTION)).status, 201);
+  assert.equal((await fetch(`${server.url}/itemz/1`)).status, 404);
   await showTab(page, 'Try it');
   await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
   await page.getByLabel('Prompt').fill(PROMPT);
@@ -184,6 +256,7 @@ test('keyboard: view tabs move with the arrow keys; only the shown one is in the
   await shown(/^Connections/);
   assert.deepEqual(await tabs.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('tabindex'))), [
     '0',
+    '-1',
     '-1',
     '-1',
     '-1',

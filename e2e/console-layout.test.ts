@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
@@ -172,5 +173,68 @@ for (const viewport of [
     }
     assert.deepEqual(errors, []);
     ws.socket.close();
+  });
+}
+
+for (const viewport of [
+  { width: 1280, height: 720 },
+  { width: 1440, height: 900 },
+]) {
+  const size = `${viewport.width}×${viewport.height}`;
+  test(`${size}, both themes: Routes and collections fit, their actions in sight, nothing spills sideways`, async () => {
+    const server = await startTestEngine({ template: 'blank' });
+    const api = controlClient(server);
+    for (let n = 1; n <= 30; n += 1)
+      await api.post('/routes', {
+        id: `route-${n}`,
+        name: `A route with a long name to fit, number ${n}`,
+        method: 'GET',
+        path: `/a/rather/long/path/to/fit/${n}/:itemId`,
+        responses: [{ id: 'ok', status: 200, body: { json: { n } } }],
+      });
+    await api.post('/collections', {
+      id: 'books',
+      path: '/books',
+      records: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, title: `Book ${i + 1}`, author: 'Someone' })),
+    });
+    const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+    await waitUntilLive(page);
+    for (const theme of ['dark', 'light'] as const) {
+      const where = `${size} ${theme}`;
+      await page.emulateMedia({ colorScheme: theme });
+      await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+
+      await page.getByRole('tab', { name: 'Routes' }).click();
+      const routes = page.getByRole('table', { name: 'Routes' });
+      await routes.getByRole('button', { name: '/a/rather/long/path/to/fit/3/:itemId' }).click();
+      await page.getByRole('tab', { name: 'Form' }).click();
+      const editor = page.getByTestId('mount-editor');
+      await editor.getByTestId('route-form').getByTestId('response-0').locator('.cm-content').waitFor();
+      await screenshot(page, `layout-${viewport.width}x${viewport.height}-${theme}-routes`);
+      for (const name of ['Save', 'Duplicate', 'Delete…'])
+        assert.ok(await seenWhole(editor.getByRole('button', { name, exact: true })), `${where}: ${name} is hidden`);
+      assert.ok(await seenWhole(routes.getByRole('columnheader', { name: 'Served' })), `${where}: Served is hidden`);
+      await assertNoSidewaysOverflow(page, `${where} routes`);
+      await assertStatusBarOneLine(page, `${where} routes`);
+      await screenshot(page, `layout-${viewport.width}x${viewport.height}-${theme}-routes`);
+
+      await page.getByRole('button', { name: 'Import OpenAPI…' }).click();
+      const importPanel = page.getByTestId('openapi-import');
+      assert.ok(await seenWhole(importPanel.getByRole('button', { name: 'Preview' })), `${where}: Preview is hidden`);
+      await assertNoSidewaysOverflow(page, `${where} import`);
+      await page.keyboard.press('Escape');
+      await importPanel.waitFor({ state: 'detached' });
+
+      await page.getByRole('tab', { name: 'State' }).click();
+      const records = page.getByRole('table', { name: 'Records of books' });
+      await records.getByRole('button', { name: '2', exact: true }).click();
+      const record = page.getByTestId('record-editor');
+      await record.locator('.cm-content').waitFor();
+      for (const name of ['Save record', 'Delete…'])
+        assert.ok(await seenWhole(record.getByRole('button', { name, exact: true })), `${where}: ${name} is hidden`);
+      await assertNoSidewaysOverflow(page, `${where} collections`);
+      await screenshot(page, `layout-${viewport.width}x${viewport.height}-${theme}-collections`);
+    }
+    assert.deepEqual(errors, []);
   });
 }

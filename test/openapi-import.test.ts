@@ -13,7 +13,7 @@ import { type Route, type RouteInput, RouteSchema } from '../src/shared/mounts/r
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'openapi');
 
-/** The ajv options the route engine is asked to use (see docs/openapi-import.md). */
+/** The ajv options the route engine is asked to use (see docs/routes.md, "Mock a FastAPI backend from its OpenAPI document"). */
 function engineAjv(draft: '2020-12' | '07' = '2020-12') {
   const options = { strict: false, allErrors: true, coerceTypes: true, logger: false } as const;
   const ajv = draft === '2020-12' ? new Ajv2020(options) : new Ajv(options);

@@ -10,6 +10,7 @@ import {
 import type { ConnectionSummary, FrameDirection, FrameFinding, FrameRecord } from './connections';
 import type { CollectionChange } from './mounts/collection-change';
 import type { PackName } from './mounts/pack';
+import type { Route } from './mounts/route';
 import type { RequestSummary } from './request-log';
 import type { RetentionStats } from './retention';
 import type { PayloadChange } from './saved-payload';
@@ -290,6 +291,34 @@ export const SessionEditSchema = z
 export type SessionEdit = z.infer<typeof SessionEditSchema>;
 
 export const HistoryReplaceSchema = z.strictObject({ messages: z.array(HistoryMessageSchema).max(10_000) });
+
+// ——— OpenAPI import ——————————————————————————————————————————————————————————————
+
+/** Body of `POST /routes/import-openapi`. */
+export interface OpenApiImportRequest {
+  /** The document, as JSON or YAML text. */
+  document: string;
+  /** Put before every path (default: the path of the document's first server). */
+  basePath?: string;
+  /** The imported routes become the whole list instead of being merged in by id. */
+  replaceAll?: boolean;
+  /** Work out and return what would change, change nothing. */
+  dryRun?: boolean;
+}
+
+/** What an import changed (or, with `dryRun`, would change): route ids added, replaced where they stand, kept. */
+export interface OpenApiImportResult {
+  added: string[];
+  replaced: string[];
+  kept: string[];
+  /** What was left out or changed, one line per operation. */
+  warnings: string[];
+  /** The document's `info.title`. */
+  title?: string;
+  dryRun: boolean;
+  /** With `dryRun`: the whole route list as it would be. */
+  routes?: Route[];
+}
 
 // ——— Live feed ————————————————————————————————————————————————————————————————
 

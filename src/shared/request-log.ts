@@ -66,3 +66,16 @@ export interface RequestLogPage<T extends RequestSummary = RequestLogEntry | Req
   total: number;
   log: RequestLogStats;
 }
+
+/** How a request log entry names what answered it: `route:get-item`, `pack:agora-mock`, or `none` (a 404). */
+export function answeredByKey(answeredBy: MountRef | null): string {
+  return answeredBy ? `${answeredBy.kind}:${answeredBy.id}` : 'none';
+}
+
+/** `GET /requests/counts`: how many logged requests each mount answered (by `answeredByKey`), and in all. */
+export interface RequestCounts {
+  byMount: Record<string, number>;
+  total: number;
+  /** The id of the newest request counted (0 for none): later ones are counted by whoever follows the feed. */
+  newestId: number;
+}

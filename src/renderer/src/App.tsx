@@ -1,6 +1,7 @@
 import { AccessScreen } from './features/auth/AccessScreen';
 import { ConnectionsView } from './features/connections/ConnectionsView';
 import { RequestsView } from './features/requests/RequestsView';
+import { RoutesView } from './features/routes/RoutesView';
 import { ScenariosView } from './features/scenarios/ScenariosView';
 import { SettingsView } from './features/settings/SettingsView';
 import { StateView } from './features/state/StateView';
@@ -28,6 +29,7 @@ export function App() {
         <div className="view-panel" role="tabpanel" id={panelId('view', view)} aria-labelledby={tabId('view', view)}>
           {view === 'connections' && <ConnectionsView />}
           {view === 'requests' && <RequestsView />}
+          {view === 'routes' && <RoutesView />}
           {view === 'state' && <StateView />}
           {view === 'scenarios' && <ScenariosView />}
           {view === 'try-it' && <TryItView />}

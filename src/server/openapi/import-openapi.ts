@@ -1,4 +1,5 @@
 import { type JsonObject, JsonValueSchema } from '../../shared/json-value';
+import { slugId, UniqueIds } from '../../shared/mounts/mount-ids';
 import { HTTP_METHODS, type RouteInput, RouteSchema } from '../../shared/mounts/route';
 import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/settings';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
@@ -7,7 +8,6 @@ import { OpenApiImportError } from './openapi-import-error';
 import { toRoutePath } from './openapi-path';
 import { readOpenApiText } from './read-openapi-text';
 import { requestValidation } from './request-validation';
-import { slugId, UniqueIds } from './route-ids';
 import { routeResponses } from './route-responses';
 import type { SchemaContext } from './to-json-schema';
 

@@ -9,15 +9,19 @@ import {
   type MacroName,
   type NewSessionInput,
   type NewUserInput,
+  type OpenApiImportRequest,
+  type OpenApiImportResult,
   type PacksInfo,
   type SequenceFinding,
   type ServerInfo,
   type SessionEdit,
   type UserEdit,
 } from '../../../shared/control-api';
+import type { JsonObject } from '../../../shared/json-value';
+import { type Mount, type MountSection, SECTION_URLS } from '../../../shared/mounts/mount-sections';
 import type { RawMessageBody, RawMessageResult } from '../../../shared/raw-messages';
 import type { RecordingPreview, RecordingResult, RecordScenarioRequest } from '../../../shared/recording';
-import type { RequestLogEntry, RequestLogPage, RequestSummary } from '../../../shared/request-log';
+import type { RequestCounts, RequestLogEntry, RequestLogPage, RequestSummary } from '../../../shared/request-log';
 import type { SavedPayload } from '../../../shared/saved-payload';
 import type { Scenario } from '../../../shared/scenario';
 import type { ServerSettings, ServerSettingsPatch } from '../../../shared/settings';
@@ -88,7 +92,13 @@ export const api = {
   runMacro: (connectionId: string, name: MacroName, params: unknown) =>
     call<InjectResult>('POST', `/connections/${id(connectionId)}/macros/${id(name)}`, params),
 
-  requests: (limit: number) => call<RequestLogPage<RequestSummary>>('GET', `/requests?limit=${limit}&view=summary`),
+  /** The newest requests (only those `mount` answered, `kind:id` or `none`, when given). */
+  requests: (limit: number, mount?: string) =>
+    call<RequestLogPage<RequestSummary>>(
+      'GET',
+      `/requests?limit=${limit}&view=summary${mount ? `&mount=${id(mount)}` : ''}`,
+    ),
+  requestCounts: () => call<RequestCounts>('GET', '/requests/counts'),
   request: (requestId: number) => call<RequestLogEntry>('GET', `/requests/${requestId}`),
   clearRequests: () => call<null>('DELETE', '/requests'),
 
@@ -133,4 +143,28 @@ export const api = {
 
   runScenario: (scenarioId: string, connectionId: string) =>
     call<unknown>('POST', `/scenarios/${id(scenarioId)}/run`, { connectionId }),
+
+  mounts: <S extends MountSection>(section: S) => call<ItemsPage<Mount<S>>>('GET', `/${SECTION_URLS[section]}`),
+  mountSchema: (section: MountSection) => call<JsonRecord>('GET', `/${SECTION_URLS[section]}/schema`),
+  createMount: <S extends MountSection>(section: S, item: unknown) =>
+    call<Mount<S>>('POST', `/${SECTION_URLS[section]}`, item),
+  replaceMount: <S extends MountSection>(section: S, mountId: string, item: unknown) =>
+    call<Mount<S>>('PUT', `/${SECTION_URLS[section]}/${id(mountId)}`, item),
+  deleteMount: (section: MountSection, mountId: string) =>
+    call<null>('DELETE', `/${SECTION_URLS[section]}/${id(mountId)}`),
+  duplicateMount: <S extends MountSection>(section: S, mountId: string) =>
+    call<Mount<S>>('POST', `/${SECTION_URLS[section]}/${id(mountId)}/duplicate`),
+  /** The whole section at once (to reorder it). */
+  replaceSection: <S extends MountSection>(section: S, items: readonly Mount<S>[]) =>
+    call<ItemsPage<Mount<S>>>('PUT', `/${SECTION_URLS[section]}`, { items }),
+
+  createRecord: (collectionId: string, record: unknown) =>
+    call<JsonObject>('POST', `/collections/${id(collectionId)}/records`, record),
+  replaceRecord: (collectionId: string, recordId: string, record: unknown) =>
+    call<JsonObject>('PUT', `/collections/${id(collectionId)}/records/${id(recordId)}`, record),
+  deleteRecord: (collectionId: string, recordId: string) =>
+    call<null>('DELETE', `/collections/${id(collectionId)}/records/${id(recordId)}`),
+
+  importOpenApi: (request: OpenApiImportRequest) =>
+    call<OpenApiImportResult>('POST', '/routes/import-openapi', request),
 };

@@ -1,5 +1,8 @@
 import type { FrameRecord } from '../../../shared/connections';
 import type { FeedItem } from '../../../shared/control-api';
+import { MOUNT_SECTIONS, type MountSection } from '../../../shared/mounts/mount-sections';
+import { answeredByKey } from '../../../shared/request-log';
+import type { WorldSection } from '../../../shared/workspace';
 import { ApiError, errorMessage } from '../api/api-error';
 import { onTokenInAddress, resolveConsoleAccess } from '../api/console-token';
 import { api, configureApi } from '../api/control-client';
@@ -8,8 +11,10 @@ import { removeConnections, useConnectionsStore } from './connections-store';
 import { sortBatch } from './feed-batch';
 import { appendFrames, FRAMES_KEPT_PER_CONNECTION, withFetchedFrames } from './frame-buffer';
 import { forgetFrames, useFramesStore } from './frames-store';
+import { applyCollectionChanges, useMountsStore } from './mounts-store';
+import { showView } from './navigation-store';
 import { usePayloadsStore } from './payloads-store';
-import { prependRequests, REQUESTS_KEPT, useRequestsStore } from './requests-store';
+import { countRequests, prependRequests, REQUESTS_KEPT, useRequestsStore } from './requests-store';
 import { useScenariosStore } from './scenarios-store';
 import { useServerStore } from './server-store';
 import { applyAgoraChanges, useStateStore } from './state-store';
@@ -86,7 +91,28 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
   }
   if (batch.frames.size) queueFrames(batch.frames);
   if (batch.requests.length)
-    useRequestsStore.setState((state) => ({ entries: prependRequests(state.entries, batch.requests) }));
+    useRequestsStore.setState((state) => ({
+      entries: prependRequests(state.entries, batch.requests),
+      ...countRequests(state.counts, state.countedThrough, batch.requests),
+      ...(state.mountEntries && {
+        mountEntries: prependRequests(
+          state.mountEntries,
+          batch.requests.filter((entry) => answeredByKey(entry.answeredBy) === state.mountFilter),
+        ),
+      }),
+    }));
+  if (batch.collectionChanges.length)
+    useMountsStore.setState((state) => ({
+      sections: {
+        ...state.sections,
+        collections: applyCollectionChanges(state.sections.collections, batch.collectionChanges),
+      },
+    }));
+  if (batch.mountSections.size) {
+    void reloadMountSections(batch.mountSections);
+    // A pack switched on starts from its seed, one switched off takes its data: the AGORA part follows.
+    if (batch.mountSections.has('packs') || batch.mountSections.has('*')) void reloadState().catch(() => {});
+  }
   if (batch.stateChanges.length) {
     const state = useStateStore.getState();
     const next = applyAgoraChanges(state, batch.stateChanges);
@@ -160,6 +186,7 @@ async function reloadAll(): Promise<void> {
     reloadScenarios(),
     reloadWorkspace(),
     reloadPayloads(),
+    reloadMountSections(['*']),
   ]);
   const selected = useConnectionsStore.getState().selectedId;
   if (selected) await loadFrames(selected);
@@ -170,10 +197,103 @@ async function reloadConnections(): Promise<void> {
   useConnectionsStore.setState({ byId: Object.fromEntries(items.map((item) => [item.id, item])) });
 }
 
-/** The request list and what the engine's log let go of (also when the requests view opens: the feed has no counts). */
+/**
+ * The request list, what the engine's log let go of and how many requests each mount answered (also when the
+ * requests or routes view opens: the feed has no counts), and the requests of the mount filtered by.
+ */
 export async function reloadRequests(): Promise<void> {
-  const { items, log } = await api.requests(REQUESTS_KEPT);
-  useRequestsStore.setState({ entries: items, log });
+  const mount = useRequestsStore.getState().mountFilter;
+  const [{ items, log }, counts, filtered] = await Promise.all([
+    api.requests(REQUESTS_KEPT),
+    api.requestCounts(),
+    mount ? api.requests(REQUESTS_KEPT, mount) : undefined,
+  ]);
+  useRequestsStore.setState((state) => ({
+    entries: items,
+    log,
+    counts: counts.byMount,
+    countedThrough: counts.newestId,
+    ...(filtered && state.mountFilter === mount && { mountEntries: filtered.items }),
+  }));
+}
+
+/** How many logged requests each mount answered (the routes' "served"), as the engine counts them now. */
+export async function reloadRequestCounts(): Promise<void> {
+  const counts = await api.requestCounts();
+  useRequestsStore.setState({ counts: counts.byMount, countedThrough: counts.newestId });
+}
+
+/** Shows the requests one mount answered (`route:get-item`, `none` for what nothing answered), or all of them. */
+export async function showRequestsAnsweredBy(mount: string | null): Promise<void> {
+  useRequestsStore.setState({ mountFilter: mount, mountEntries: null, selectedId: null });
+  showView('requests');
+  if (!mount) return;
+  const { items } = await api.requests(REQUESTS_KEPT, mount);
+  useRequestsStore.setState((state) => (state.mountFilter === mount ? { mountEntries: items } : {}));
+}
+
+/** One load per section at a time; a change reported meanwhile loads it once more after (never a stale list). */
+const sectionLoads = new Map<MountSection | 'packs', { again: boolean; done: Promise<void> }>();
+
+function reloadOnce(section: MountSection | 'packs', load: () => Promise<void>): Promise<void> {
+  const running = sectionLoads.get(section);
+  if (running) {
+    running.again = true;
+    return running.done;
+  }
+  const entry = { again: false, done: Promise.resolve() };
+  entry.done = (async () => {
+    try {
+      do {
+        entry.again = false;
+        await load();
+      } while (entry.again);
+    } finally {
+      sectionLoads.delete(section);
+    }
+  })();
+  sectionLoads.set(section, entry);
+  return entry.done;
+}
+
+/** Loads a section of mounts again (after an edit, or when the feed says it changed). */
+export function reloadSection(section: MountSection): Promise<void> {
+  return reloadOnce(section, async () => {
+    try {
+      const { items } = await api.mounts(section);
+      useMountsStore.setState((state) => {
+        const { [section]: _solved, ...loadErrors } = state.loadErrors;
+        return {
+          sections: { ...state.sections, [section]: items },
+          loaded: { ...state.loaded, [section]: true },
+          loadErrors,
+        };
+      });
+    } catch (error) {
+      useMountsStore.setState((state) => ({
+        loaded: { ...state.loaded, [section]: true },
+        loadErrors: { ...state.loadErrors, [section]: errorMessage(error) },
+      }));
+    }
+  });
+}
+
+/** Which packs there are and serve, and what the server says about them (endpoints, counts). */
+function reloadPacks(): Promise<void> {
+  return reloadOnce('packs', async () => {
+    const [packs, info] = await Promise.all([api.packs(), api.server()]);
+    useMountsStore.setState({ packs });
+    useServerStore.setState({ info });
+  });
+}
+
+async function reloadMountSections(sections: Iterable<WorldSection | '*'>): Promise<void> {
+  const wanted = new Set(sections);
+  const all = wanted.has('*');
+  await Promise.allSettled([
+    ...MOUNT_SECTIONS.filter((section) => all || wanted.has(section)).map(reloadSection),
+    ...(all || wanted.has('packs') ? [reloadPacks()] : []),
+  ]);
 }
 
 async function reloadState(): Promise<void> {

@@ -1,9 +1,10 @@
 import type { AgoraChange } from '../../../shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
 import type { FeedItem } from '../../../shared/control-api';
+import type { CollectionChange } from '../../../shared/mounts/collection-change';
 import type { RequestSummary } from '../../../shared/request-log';
 import type { ServerSettings } from '../../../shared/settings';
-import type { WorkspaceStatus } from '../../../shared/workspace';
+import type { WorkspaceStatus, WorldSection } from '../../../shared/workspace';
 
 /** One feed batch sorted by the store it goes to, so each store is updated once per batch. */
 export interface SortedBatch {
@@ -15,6 +16,10 @@ export interface SortedBatch {
   frames: Map<string, FrameRecord[]>;
   requests: RequestSummary[];
   stateChanges: AgoraChange[];
+  /** Sections of mounts to load again (`*`: every one, a workspace loaded). */
+  mountSections: Set<WorldSection | '*'>;
+  /** Record changes, in order. */
+  collectionChanges: CollectionChange[];
   scenariosChanged: boolean;
   payloadsChanged: boolean;
   settings: ServerSettings | null;
@@ -28,6 +33,8 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
     frames: new Map(),
     requests: [],
     stateChanges: [],
+    mountSections: new Set(),
+    collectionChanges: [],
     scenariosChanged: false,
     payloadsChanged: false,
     settings: null,
@@ -55,6 +62,12 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
         break;
       case 'state-changed':
         sorted.stateChanges.push(item.change);
+        break;
+      case 'mounts-changed':
+        sorted.mountSections.add(item.section);
+        break;
+      case 'collection-changed':
+        sorted.collectionChanges.push(item.change);
         break;
       case 'scenarios-changed':
         sorted.scenariosChanged = true;

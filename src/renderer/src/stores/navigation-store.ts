@@ -1,11 +1,12 @@
 import { create } from 'zustand';
 
-export const VIEWS = ['connections', 'requests', 'state', 'scenarios', 'try-it', 'settings'] as const;
+export const VIEWS = ['connections', 'requests', 'routes', 'state', 'scenarios', 'try-it', 'settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 
 export const VIEW_TITLES: Record<ViewName, string> = {
   connections: 'Connections',
   requests: 'Requests',
+  routes: 'Routes',
   state: 'State',
   scenarios: 'Scenarios',
   'try-it': 'Try it',

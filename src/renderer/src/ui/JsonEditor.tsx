@@ -1,6 +1,6 @@
 import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
-import { type Diagnostic, linter, lintGutter } from '@codemirror/lint';
+import { type Diagnostic, forceLinting, linter, lintGutter } from '@codemirror/lint';
 import { EditorView, keymap } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
@@ -18,6 +18,8 @@ interface JsonEditorProps {
   onChange(text: string): void;
   /** Schema check on the parsed value, run as the person types; issues are underlined where they are. */
   validate?(value: unknown): JsonIssue[];
+  /** Problems found elsewhere (what the engine refused at the last save), underlined where they are too. */
+  issues?: readonly JsonIssue[];
   /** Ctrl+Enter (Cmd+Enter on a Mac). */
   onSubmit?(): void;
   label: string;
@@ -52,12 +54,12 @@ const highlight = HighlightStyle.define([
 ]);
 
 /** CodeMirror 6 for JSON: syntax and schema errors as you type, Ctrl+Enter to submit. */
-export function JsonEditor({ value, onChange, validate, onSubmit, label, tall }: JsonEditorProps) {
+export function JsonEditor({ value, onChange, validate, issues, onSubmit, label, tall }: JsonEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   // The editor is created once; these refs let it call the latest props.
-  const latest = useRef({ onChange, validate, onSubmit });
-  latest.current = { onChange, validate, onSubmit };
+  const latest = useRef({ onChange, validate, issues, onSubmit });
+  latest.current = { onChange, validate, issues, onSubmit };
 
   // Created once per mount: the editor owns its text after that; `value` changes from outside are applied below.
   // biome-ignore lint/correctness/useExhaustiveDependencies: see above
@@ -66,14 +68,15 @@ export function JsonEditor({ value, onChange, validate, onSubmit, label, tall }:
     const schemaLinter = linter(
       (editor) => {
         const syntax = parseLinter(editor);
-        if (syntax.length > 0 || !latest.current.validate) return syntax;
+        const { validate: check, issues: found = [] } = latest.current;
+        if (syntax.length > 0 || (!check && found.length === 0)) return syntax;
         let parsed: unknown;
         try {
           parsed = JSON.parse(editor.state.doc.toString());
         } catch {
           return syntax;
         }
-        return latest.current.validate(parsed).map(
+        return [...(check?.(parsed) ?? []), ...found].map(
           (issue): Diagnostic => ({
             ...locateJsonPath(editor.state, issue.path),
             severity: 'error',
@@ -113,6 +116,10 @@ export function JsonEditor({ value, onChange, validate, onSubmit, label, tall }:
     view.current = editor;
     return () => editor.destroy();
   }, []);
+
+  useEffect(() => {
+    if (view.current && issues) forceLinting(view.current);
+  }, [issues]);
 
   useEffect(() => {
     const editor = view.current;

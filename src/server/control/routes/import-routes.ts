@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import type { OpenApiImportResult } from '../../../shared/control-api';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
@@ -53,7 +54,7 @@ export function importRoutes({ context }: ControlDeps): Router {
         }
       }
       const { routes, ...summary } = result;
-      ctx.body = { ...summary, dryRun: input.dryRun, ...(input.dryRun && { routes }) };
+      ctx.body = { ...summary, dryRun: input.dryRun, ...(input.dryRun && { routes }) } satisfies OpenApiImportResult;
     },
   );
   return router;

@@ -4,10 +4,10 @@ import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
 import { AgentSchema } from '../../../shared/mounts/agent';
 import { CollectionSchema } from '../../../shared/mounts/collection';
+import { type Mount, type MountSection, SECTION_URLS } from '../../../shared/mounts/mount-sections';
 import { RouteSchema } from '../../../shared/mounts/route';
 import { SocketEndpointSchema } from '../../../shared/mounts/socket-endpoint';
 import { StaticFolderSchema } from '../../../shared/mounts/static-folder';
-import type { WorldParts } from '../../../shared/workspace';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
@@ -15,26 +15,18 @@ import { parseRequestPart } from '../../http/validation';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 
-type EditableSection = Exclude<keyof WorldParts, 'packs'>;
-type Mount = WorldParts[EditableSection][number];
-
 /** The sections of mounts the console edits, by their URL name. */
-const SECTIONS: readonly { url: string; section: EditableSection; schema: z.ZodType<Mount>; what: string }[] = [
-  { url: 'routes', section: 'routes', schema: RouteSchema as z.ZodType<Mount>, what: 'Route' },
-  { url: 'collections', section: 'collections', schema: CollectionSchema as z.ZodType<Mount>, what: 'Collection' },
-  {
-    url: 'static-folders',
-    section: 'staticFolders',
-    schema: StaticFolderSchema as z.ZodType<Mount>,
-    what: 'Static folder',
-  },
-  { url: 'sockets', section: 'sockets', schema: SocketEndpointSchema as z.ZodType<Mount>, what: 'Socket endpoint' },
-  { url: 'agents', section: 'agents', schema: AgentSchema as z.ZodType<Mount>, what: 'Agent' },
+const SECTIONS: readonly { section: MountSection; schema: z.ZodType<Mount>; what: string }[] = [
+  { section: 'routes', schema: RouteSchema as z.ZodType<Mount>, what: 'Route' },
+  { section: 'collections', schema: CollectionSchema as z.ZodType<Mount>, what: 'Collection' },
+  { section: 'staticFolders', schema: StaticFolderSchema as z.ZodType<Mount>, what: 'Static folder' },
+  { section: 'sockets', schema: SocketEndpointSchema as z.ZodType<Mount>, what: 'Socket endpoint' },
+  { section: 'agents', schema: AgentSchema as z.ZodType<Mount>, what: 'Agent' },
 ];
 
 /**
  * The workspace's mounts, section by section, as data: list, read, create, replace (renaming by the body's id),
- * delete, duplicate, and replace a whole section (to reorder). Every write is compiled with the rest of the world
+ * delete, duplicate, and replace a whole section (to reorder); and each kind's JSON Schema, for editors. Every write is compiled with the rest of the world
  * first: what would not serve is refused with 422 naming each problem's field, and nothing changes.
  */
 export function mountRoutes({ context }: ControlDeps): Router {
@@ -42,7 +34,8 @@ export function mountRoutes({ context }: ControlDeps): Router {
   const body = jsonBody(context.settings);
   const { world } = context;
 
-  for (const { url, section, schema, what } of SECTIONS) {
+  for (const { section, schema, what } of SECTIONS) {
+    const url = SECTION_URLS[section];
     const items = () => world.definitions()[section] as Mount[];
     const indexOf = (ctx: Context) => {
       const index = items().findIndex((item) => item.id === ctx.params.id);
@@ -77,6 +70,13 @@ export function mountRoutes({ context }: ControlDeps): Router {
       }
       store(next, 'all');
       ctx.body = { items: items(), total: next.length } satisfies ItemsPage<Mount>;
+    });
+
+    // Before `/:id`: the editor's schema help (a mount whose id is `schema` is read from the list).
+    let jsonSchema: unknown;
+    router.get(`/${url}/schema`, (ctx) => {
+      jsonSchema ??= z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', cycles: 'ref' });
+      ctx.body = jsonSchema;
     });
 
     router.get(`/${url}/:id`, (ctx) => {
@@ -142,7 +142,7 @@ function freeId(base: string, taken: ReadonlySet<string>): string {
 /** A world problem (`routes.3.responses.0.body`) as FastAPI locates it in the request body. */
 function locatedIssue(
   issue: { path: string; message: string },
-  section: EditableSection,
+  section: MountSection,
   index: number | 'all',
 ): ValidationIssue {
   const parts = issue.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
+import type { PacksInfo } from '../../../shared/control-api';
 import { PACK_NAMES, type Pack } from '../../../shared/mounts/pack';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
@@ -22,7 +23,7 @@ const PacksBodySchema = z.strictObject({
 export function packRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   const { world } = context;
-  const state = () => ({
+  const state = (): PacksInfo => ({
     available: PACK_NAMES.map((name) => ({ name, title: packDefinition(name).title })),
     items: world.definitions().packs.map(({ pack, enabled }) => ({ pack, enabled })),
   });

@@ -1,6 +1,11 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { RequestLogPage, RequestSummary } from '../../../shared/request-log';
+import {
+  answeredByKey,
+  type RequestCounts,
+  type RequestLogPage,
+  type RequestSummary,
+} from '../../../shared/request-log';
 import { HttpError } from '../../http/http-errors';
 import { queryInteger, queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
@@ -22,22 +27,33 @@ const RequestsQuerySchema = z.object({
   view: z.preprocess((v) => (Array.isArray(v) ? v.at(-1) : v), z.enum(['full', 'summary'])).optional(),
 });
 
-/** The mocked REST API's request log, newest first, with headers and bodies both ways, and what it let go of. */
+/**
+ * The mocked REST API's request log, newest first, with headers and bodies both ways, and what it let go of; and
+ * how many requests each mount answered.
+ */
 export function requestRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   router.get('/requests', (ctx) => {
     const { limit, method, path, mount, view } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
-    const answeredBy = (entry: RequestSummary) =>
-      entry.answeredBy ? `${entry.answeredBy.kind}:${entry.answeredBy.id}` : 'none';
     const matches = (entry: RequestSummary) =>
       (!method || entry.method === method.toUpperCase()) &&
       (!path || entry.path.startsWith(path)) &&
-      (!mount || answeredBy(entry) === mount);
+      (!mount || answeredByKey(entry.answeredBy) === mount);
     ctx.body = context.requestLog.page(
       matches,
       limit ?? Number.MAX_SAFE_INTEGER,
       view !== 'summary',
     ) satisfies RequestLogPage;
+  });
+  // Before `/requests/:id`: how many of the logged requests each mount answered (the console's "served" counts).
+  router.get('/requests/counts', (ctx) => {
+    const { items, total } = context.requestLog.page(() => true, Number.MAX_SAFE_INTEGER, false);
+    const byMount: Record<string, number> = {};
+    for (const entry of items) {
+      const key = answeredByKey(entry.answeredBy);
+      byMount[key] = (byMount[key] ?? 0) + 1;
+    }
+    ctx.body = { byMount, total, newestId: items[0]?.id ?? 0 } satisfies RequestCounts;
   });
   router.get('/requests/:id', (ctx) => {
     const entry = context.requestLog.get(Number(ctx.params.id));

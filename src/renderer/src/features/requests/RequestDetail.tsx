@@ -1,14 +1,34 @@
 import type { RequestLogEntry } from '../../../../shared/request-log';
+import { useDraftsStore } from '../../stores/mount-drafts-store';
+import { NEW_ITEM, startNewMount, useMountEditorStore } from '../../stores/mount-editor-store';
+import { useMountsStore } from '../../stores/mounts-store';
+import { showView } from '../../stores/navigation-store';
 import { useServerStore } from '../../stores/server-store';
 import { CopyButton } from '../../ui/CopyButton';
 import { formatClock } from '../../ui/format';
 import { ScrollRegion } from '../../ui/ScrollRegion';
+import { routeFromRequest } from '../routes/route-from-request';
+import { AnsweredBy } from './AnsweredBy';
 import { curlCommand } from './curl';
 import { HeaderList } from './HeaderList';
 import { LoggedBodyView } from './LoggedBodyView';
 import { StatusCode } from './StatusCode';
 
-/** One request both ways: headers and bodies, and a curl command that repeats it. */
+/**
+ * A new route answering like this request was answered, opened in Routes to edit and save. A new route being
+ * written with changes is not thrown away without asking.
+ */
+function createRouteFrom(entry: RequestLogEntry): void {
+  const { drafts } = useDraftsStore.getState();
+  const unsaved = drafts[`routes:${NEW_ITEM}`];
+  if (unsaved && unsaved.text !== unsaved.base && !window.confirm('Replace the new route you are writing?')) return;
+  const taken = useMountsStore.getState().sections.routes.map((route) => route.id);
+  startNewMount('routes', routeFromRequest(entry, taken));
+  useMountEditorStore.setState({ routesPart: 'routes', importing: false, routeTab: 'form' });
+  showView('routes');
+}
+
+/** One request both ways: what answered it, headers and bodies, a curl command that repeats it. */
 export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
   const origin = useServerStore((state) => state.info?.urls.http ?? window.location.origin);
   const caFile = useServerStore((state) => state.info?.tls?.certFile);
@@ -26,14 +46,20 @@ export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
         <CopyButton value={curlCommand(entry, origin, caFile)} label="as curl" text="Copy as curl" />
       </div>
       <ScrollRegion label="Request detail" className="panel-body stack">
-        <div className="faint">
-          {formatClock(entry.at)} · {entry.durationMs.toFixed(1)} ms · from {entry.remoteAddress}
+        <div className="row">
+          <span className="faint spacer">
+            {formatClock(entry.at)} · {entry.durationMs.toFixed(1)} ms · from {entry.remoteAddress}
+          </span>
+          <button type="button" className="small" onClick={() => createRouteFrom(entry)}>
+            Create route from this request
+          </button>
         </div>
         {entry.refusal && (
           <div className="badge warn" data-testid="request-refusal">
             Refused: {entry.refusal}
           </div>
         )}
+        <AnsweredBy entry={entry} />
         <h3>Request headers</h3>
         <HeaderList headers={entry.requestHeaders} />
         <h3>Request body</h3>

@@ -1,13 +1,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/control-client';
-import { reloadRequests } from '../../stores/console-sync';
+import { reloadRequests, showRequestsAnsweredBy } from '../../stores/console-sync';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatClock } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
 import { logLosses } from './log-losses';
+import { MountFilter } from './MountFilter';
 import { RequestDetailLoader } from './RequestDetailLoader';
 import { StatusCode } from './StatusCode';
 
@@ -16,7 +17,10 @@ const rowId = (id: number) => `request-row-${id}`;
 
 /** The mocked REST API's log, newest first, with the selected request in detail. */
 export function RequestsView() {
-  const entries = useRequestsStore((state) => state.entries);
+  const allEntries = useRequestsStore((state) => state.entries);
+  const mountFilter = useRequestsStore((state) => state.mountFilter);
+  const mountEntries = useRequestsStore((state) => state.mountEntries);
+  const entries = mountFilter ? (mountEntries ?? []) : allEntries;
   const selectedId = useRequestsStore((state) => state.selectedId);
   const log = useRequestsStore((state) => state.log);
   const [filter, setFilter] = useState('');
@@ -24,7 +28,15 @@ export function RequestsView() {
   const filterInput = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const clear = useAction(() =>
-    api.clearRequests().then(() => useRequestsStore.setState({ entries: [], selectedId: null, log: null })),
+    api.clearRequests().then(() =>
+      useRequestsStore.setState((state) => ({
+        entries: [],
+        selectedId: null,
+        log: null,
+        counts: {},
+        mountEntries: state.mountEntries && [],
+      })),
+    ),
   );
   // The feed brings new requests but not what the log let go of: fresh counts each time the view opens.
   useEffect(() => {
@@ -78,7 +90,8 @@ export function RequestsView() {
             value={filter}
             onChange={(event) => setFilter(event.target.value)}
           />
-          <button type="button" disabled={clear.busy || entries.length === 0} onClick={() => clear.run()}>
+          <MountFilter value={mountFilter} />
+          <button type="button" disabled={clear.busy || allEntries.length === 0} onClick={() => clear.run()}>
             Clear
           </button>
         </div>
@@ -88,7 +101,18 @@ export function RequestsView() {
             {losses}
           </div>
         )}
-        {entries.length === 0 ? (
+        {mountFilter && mountEntries === null ? (
+          <div className="empty">
+            <span className="spinner" /> Loading the requests it answered…
+          </div>
+        ) : mountFilter && entries.length === 0 ? (
+          <div className="empty">
+            No logged request was answered by {mountFilter === 'none' ? 'nothing' : <code>{mountFilter}</code>}.{' '}
+            <button type="button" className="link" onClick={() => void showRequestsAnsweredBy(null)}>
+              Show every request
+            </button>
+          </div>
+        ) : entries.length === 0 ? (
           <div className="empty">
             No REST requests yet. Your frontend's calls to the mocked API (e.g. <code>GET /users/me</code>) appear here
             with their headers and bodies.
@@ -133,6 +157,9 @@ export function RequestsView() {
                     <span className="preview" style={{ color: 'var(--fg)' }}>
                       {entry.path}
                       {entry.query ? `?${entry.query}` : ''}
+                    </span>
+                    <span className="answered-by-cell" title="What answered it">
+                      {entry.answeredBy ? `${entry.answeredBy.kind}:${entry.answeredBy.id}` : '—'}
                     </span>
                     <StatusCode status={entry.status} />
                     <span className="size" title={entry.refusal ?? undefined}>

@@ -1,5 +1,6 @@
 import { ScenarioSchema } from '../../../../shared/scenario';
 import type { JsonIssue } from '../../ui/JsonEditor';
+import { schemaIssues } from '../../ui/schema-issues';
 
 /**
  * The engine's own scenario schema, run as the person types. Trigger regexes are not judged here: the engine
@@ -7,12 +8,7 @@ import type { JsonIssue } from '../../ui/JsonEditor';
  * naming `triggers.N.pattern` (the editor shows it).
  */
 export function validateScenario(value: unknown): JsonIssue[] {
-  const result = ScenarioSchema.safeParse(value);
-  if (result.success) return [];
-  return result.error.issues.map((issue) => ({
-    path: issue.path,
-    message: issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-  }));
+  return schemaIssues(ScenarioSchema, value);
 }
 
 export const NEW_SCENARIO = {

@@ -1,80 +1,41 @@
-import { useState } from 'react';
-import { useStateStore } from '../../stores/state-store';
-import { HistoryEditor } from './HistoryEditor';
-import { HistoryEvictedNotice } from './HistoryEvictedNotice';
-import { ResetStateButton } from './ResetStateButton';
-import { SessionList } from './SessionList';
-import { UserForm } from './UserForm';
-import { UsersTable } from './UsersTable';
+import { type StateViewPart, useMountEditorStore } from '../../stores/mount-editor-store';
+import { useMountsStore } from '../../stores/mounts-store';
+import { panelId, type Tab, TabList, tabId } from '../../ui/TabList';
+import { CollectionsPart } from '../collections/CollectionsPart';
+import { AgoraStatePart } from './AgoraStatePart';
 
-/** What the mocked REST API serves — users, sessions, histories — editable; changes apply at once. */
+/** The data the mocked API serves, editable: the workspace's collections, and AGORA's users and sessions. */
 export function StateView() {
-  const users = useStateStore((state) => state.users);
-  const loaded = useStateStore((state) => state.loaded);
-  const selectedUserId = useStateStore((state) => state.selectedUserId);
-  const selectedSessionId = useStateStore((state) => state.selectedSessionId);
-  const [creating, setCreating] = useState(false);
-  // Until someone picks a user, "me" is shown: the user the frontend sees first.
-  const shownUserId =
-    selectedUserId ?? (creating ? null : (users.find((candidate) => candidate.isCurrentUser)?.id ?? null));
-  const user = users.find((candidate) => candidate.id === shownUserId) ?? null;
-  if (!loaded)
-    return (
-      <div className="empty">
-        <span className="spinner" /> Loading users and sessions…
-      </div>
-    );
+  const picked = useMountEditorStore((state) => state.statePart);
+  const collections = useMountsStore((state) => state.sections.collections.length);
+  const agora = useMountsStore(
+    (state) => state.packs?.items.some((pack) => pack.pack === 'agora-mock' && pack.enabled) ?? false,
+  );
+  // AGORA's data first while its pack serves; the collections otherwise.
+  const part: StateViewPart = agora ? (picked ?? 'agora') : 'collections';
+  const tabs: Tab<StateViewPart>[] = [
+    ...(agora ? [{ name: 'agora' as const, title: 'AGORA users & sessions' }] : []),
+    {
+      name: 'collections',
+      title: (
+        <>
+          Collections<span className="count">{collections}</span>
+        </>
+      ),
+    },
+  ];
   return (
-    <div className="split three">
-      <div className="panel">
-        <div className="panel-header">
-          <h2>Users</h2>
-          <span className="badge">{users.length}</span>
-          <span className="spacer" />
-          <button
-            type="button"
-            onClick={() => {
-              setCreating(true);
-              useStateStore.setState({ selectedUserId: null, selectedSessionId: null });
-            }}
-          >
-            + New user
-          </button>
-        </div>
-        <div className="panel-body stack">
-          <UsersTable users={users} selectedId={shownUserId} />
-          {(user || creating) && (
-            <>
-              <h3>{user ? user.name : 'New user'}</h3>
-              <UserForm key={user?.id ?? 'new'} user={user} onCreated={() => setCreating(false)} />
-            </>
-          )}
-          <div className="spacer" />
-          <ResetStateButton />
-        </div>
-      </div>
-      <div className="panel">
-        <div className="panel-header">
-          <h2>Sessions</h2>
-          {user && <span className="muted">of {user.name}</span>}
-        </div>
-        <div className="panel-body stack">
-          <HistoryEvictedNotice />
-          {user ? <SessionList userId={user.id} /> : <div className="empty">Pick a user to see their sessions.</div>}
-        </div>
-      </div>
-      <div className="panel">
-        <div className="panel-header">
-          <h2>History</h2>
-          {selectedSessionId && <span className="muted mono">{selectedSessionId}</span>}
-        </div>
-        <div className="panel-body">
-          {selectedSessionId ? (
-            <HistoryEditor key={selectedSessionId} sessionId={selectedSessionId} />
-          ) : (
-            <div className="empty">Pick a session's History to add, edit or remove its messages.</div>
-          )}
-        </div>
+    <div className="routes-view">
+      <TabList
+        group="state"
+        label="Data"
+        className="tabs"
+        tabs={tabs}
+        selected={part}
+        onSelect={(next) => useMountEditorStore.setState({ statePart: next })}
+      />
+      <div className="routes-part" role="tabpanel" id={panelId('state', part)} aria-labelledby={tabId('state', part)}>
+        {part === 'agora' ? <AgoraStatePart /> : <CollectionsPart />}
       </div>
     </div>
   );

@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { controlClient } from '../test/helpers/control-client';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+
+/** Polls a condition the engine reaches after the console's save (generous: the machine is shared). */
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  let last = await probe();
+  while (!ok(last)) {
+    if (Date.now() > deadline) assert.fail(`${what}: still ${JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+const answer = async (url: string, init?: RequestInit) => {
+  const response = await fetch(url, init);
+  return { status: response.status, body: await response.text() };
+};
+
+test('Routes: a route made in the form answers over HTTP; a response edited and moved up answers instead', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: '/hello' }).waitFor();
+
+  await page.getByRole('button', { name: '+ New route' }).click();
+  const editor = page.getByTestId('mount-editor');
+  const form = editor.getByTestId('route-form');
+  await form.getByLabel('Path', { exact: true }).fill('/items/:id');
+  await form.getByLabel('Id', { exact: true }).first().fill('get-item');
+  await form.getByLabel('Type of id').selectOption('integer');
+  await fillEditor(
+    page,
+    form.getByLabel('Response 1 JSON body'),
+    '{"id": "{{params.id}}", "name": "Item {{params.id}}"}',
+  );
+  await editor.getByRole('button', { name: 'Create' }).click();
+  await editor.getByText('Saved').waitFor();
+  await page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: '/items/:id' }).waitFor();
+
+  const served = await eventually(
+    () => answer(`${server.url}/items/7`),
+    (got) => got.status === 200,
+    'GET /items/7',
+  );
+  assert.deepEqual(JSON.parse(served.body), { id: 7, name: 'Item 7' });
+  // The typed path parameter is checked like FastAPI does.
+  assert.equal((await answer(`${server.url}/items/abc`)).status, 422);
+
+  // A second response, moved before the first: with no conditions the first in the list answers.
+  await form.getByRole('button', { name: '+ Response' }).click();
+  const second = form.getByTestId('response-1');
+  await second.getByLabel('Status').fill('418');
+  await form.getByRole('button', { name: 'Move response 2 up' }).click();
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await editor.getByText('Saved').waitFor();
+  await eventually(
+    () => answer(`${server.url}/items/7`),
+    (got) => got.status === 418,
+    'GET /items/7 after the reorder',
+  );
+
+  // What the engine refuses is shown at its place: a path that does not compile.
+  await form.getByLabel('Path', { exact: true }).fill('/items/:id(');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await editor.getByRole('alert').filter({ hasText: 'path' }).waitFor();
+  assert.match((await form.locator('.field-error').first().textContent()) ?? '', /\S/);
+  await editor.getByRole('button', { name: 'Discard' }).click();
+
+  // Each route counts what it served, and opens those requests in the log (and only those).
+  assert.equal((await answer(`${server.url}/hello`)).status, 200);
+  const table = page.getByRole('table', { name: 'Routes' });
+  await table.getByRole('button', { name: /^Requests get-item served: [1-9]/ }).click();
+  await page.getByRole('combobox', { name: 'Answered by' }).and(page.locator('select')).waitFor();
+  assert.equal(await page.getByRole('combobox', { name: 'Answered by' }).inputValue(), 'route:get-item');
+  await page.getByRole('listbox', { name: 'Requests' }).getByText('/items/7').first().waitFor();
+  await page.getByRole('listbox', { name: 'Requests' }).getByText('route:get-item').first().waitFor();
+  assert.equal(await page.getByRole('listbox', { name: 'Requests' }).getByText('/hello').count(), 0);
+  await screenshot(page, 'routes');
+  assert.deepEqual(errors, []);
+});
+
+test('Requests: a request nothing answered shows its near misses, and "create route from this request" makes the route that answers it', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  assert.equal((await answer(`${server.url}/helo?name=Ada`)).status, 404);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  await page.getByRole('listbox', { name: 'Requests' }).getByText('/helo').first().click();
+
+  const misses = page.getByTestId('near-misses');
+  await misses.getByText('An example route').waitFor();
+  await misses.getByText('path segment 1: expected "hello", got "helo"').waitFor();
+  await page.getByRole('button', { name: 'Create route from this request' }).click();
+
+  const editor = page.getByTestId('mount-editor');
+  const form = editor.getByTestId('route-form');
+  assert.equal(await form.getByLabel('Method').inputValue(), 'GET');
+  assert.equal(await form.getByLabel('Path', { exact: true }).inputValue(), '/helo');
+  await fillEditor(page, form.getByLabel('Response 1 JSON body'), '{"created": true}');
+  await form.getByTestId('response-0').getByLabel('Status').fill('201');
+  await editor.getByRole('button', { name: 'Create' }).click();
+  await editor.getByText('Saved').waitFor();
+
+  const created = await eventually(
+    () => answer(`${server.url}/helo`),
+    (got) => got.status === 201,
+    'GET /helo',
+  );
+  assert.deepEqual(JSON.parse(created.body), { created: true });
+  assert.equal((await answer(`${server.url}/hello`)).status, 200, 'the example route still answers');
+  assert.deepEqual(errors, []);
+});
+
+const OPENAPI = JSON.stringify({
+  openapi: '3.1.0',
+  info: { title: 'Items API', version: '1.0.0' },
+  paths: {
+    '/items/{item_id}': {
+      get: {
+        operationId: 'read_item',
+        parameters: [{ name: 'item_id', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: {
+          '200': {
+            description: 'The item',
+            content: { 'application/json': { example: { id: 1, name: 'Hammer' } } },
+          },
+        },
+      },
+    },
+    '/items': {
+      post: {
+        operationId: 'create_item',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+            },
+          },
+        },
+        responses: { '201': { description: 'Created', content: { 'application/json': { example: { id: 2 } } } } },
+      },
+    },
+  },
+});
+
+test('Routes: an OpenAPI document read from a file is previewed (nothing changes), then imported under a base path', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('button', { name: 'Import OpenAPI…' }).click();
+  const panel = page.getByTestId('openapi-import');
+  // A file is read into the document field, named beside it.
+  await panel.getByTestId('openapi-file').setInputFiles({
+    name: 'openapi.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(OPENAPI),
+  });
+  await panel.getByText('openapi.json', { exact: true }).waitFor();
+  assert.equal(await panel.getByLabel('Document (JSON or YAML)').inputValue(), OPENAPI);
+  await panel.getByLabel('Base path').fill('/api');
+  await panel.getByRole('button', { name: 'Preview' }).click();
+  const preview = panel.getByTestId('openapi-preview');
+  await preview.getByText('Added (2)').waitFor();
+  await preview.getByText('read-item', { exact: true }).first().waitFor();
+  await preview.getByText('Kept (1)').waitFor();
+  // A preview is a dry run.
+  assert.equal((await api.get<{ items: unknown[] }>('/routes')).body.items.length, 1);
+  assert.equal((await answer(`${server.url}/api/items/1`)).status, 404);
+  await screenshot(page, 'routes-import');
+
+  await panel.getByRole('button', { name: 'Import', exact: true }).click();
+  await panel.getByTestId('openapi-imported').waitFor();
+  const item = await answer(`${server.url}/api/items/1`);
+  assert.equal(item.status, 200);
+  assert.deepEqual(JSON.parse(item.body), { id: 1, name: 'Hammer' });
+  assert.equal((await answer(`${server.url}/api/items/x`)).status, 422);
+  const bad = await answer(`${server.url}/api/items`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(bad.status, 422);
+  assert.equal(JSON.parse(bad.body).detail[0].type, 'missing');
+  await page.getByRole('table', { name: 'Routes' }).getByText('/api/items/:item_id').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: route rows take the focus and Enter opens one; ↑ ↓ reorder with the focus kept on the row', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  await api.post('/routes', { id: 'status', path: '/status', responses: [{ id: 'ok', body: { json: { ok: true } } }] });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  const table = page.getByRole('table', { name: 'Routes' });
+  await table.getByRole('button', { name: '/status' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('mount-editor').getByRole('heading', { name: 'status' }).waitFor();
+
+  await table.getByRole('button', { name: 'Move hello down' }).focus();
+  await page.keyboard.press('Enter');
+  // Moved to the end: its down button is off now, so the focus is on its up button.
+  await table.getByRole('button', { name: 'Move hello up' }).and(page.locator(':focus')).waitFor();
+  const ids = (await api.get<{ items: { id: string }[] }>('/routes')).body.items.map((route) => route.id);
+  assert.deepEqual(ids, ['status', 'hello']);
+  assert.deepEqual(errors, []);
+});
+
+test('Packs: adding AGORA serves its API and shows its data in State; switched off, it keeps the data', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  assert.equal((await answer(`${server.url}/users/me`)).status, 404);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('tab', { name: /^Packs/ }).click();
+  await page.getByRole('button', { name: 'Add agora-mock' }).click();
+  await eventually(
+    () => answer(`${server.url}/users/me`),
+    (got) => got.status === 200,
+    'GET /users/me',
+  );
+  await page.getByRole('tab', { name: 'State' }).click();
+  await page.getByRole('table', { name: 'Users' }).getByRole('row').nth(1).waitFor();
+
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('table', { name: 'Packs' }).getByRole('checkbox').uncheck();
+  await eventually(
+    () => answer(`${server.url}/users/me`),
+    (got) => got.status === 404,
+    'GET /users/me once off',
+  );
+  const packs = await controlClient(server).get<{ items: { pack: string; enabled: boolean }[] }>('/packs');
+  assert.deepEqual(packs.body.items, [{ pack: 'agora-mock', enabled: false }]);
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,133 @@
+import { useMemo } from 'react';
+import type { Collection } from '../../../../shared/mounts/collection';
+import { ApiError } from '../../api/api-error';
+import { api } from '../../api/control-client';
+import { dropDraft, useDraft } from '../../stores/mount-drafts-store';
+import { NEW_ITEM, useMountEditorStore } from '../../stores/mount-editor-store';
+import { recordKey } from '../../stores/mounts-store';
+import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import type { JsonIssue } from '../../ui/JsonEditor';
+import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { useAction } from '../../ui/use-action';
+import { engineJsonIssues } from '../routes/field-problems';
+
+const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** Records are JSON objects: anything else is refused before it is sent. */
+function recordIssues(value: unknown): JsonIssue[] {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? []
+    : [{ path: [], message: 'A record is a JSON object: {"name": "…"}' }];
+}
+
+/**
+ * One record of a collection as JSON, saved through the collection's record API (checked against its schema there,
+ * problems shown at their place); a new one gets its id from the collection when it has none.
+ */
+export function RecordEditor({ collection, recordId }: { collection: Collection; recordId: string }) {
+  const creating = recordId === NEW_ITEM;
+  const record = creating ? null : collection.records.find((item) => recordKey(collection, item) === recordId);
+  const key = `record:${collection.id}:${recordId}`;
+  const stored = record ? pretty(record) : '{}';
+  const draft = useDraft(key, stored, { keep: creating });
+  const parsed = useMemo(() => {
+    try {
+      return { ok: true as const, value: JSON.parse(draft.text) as unknown };
+    } catch {
+      return { ok: false as const };
+    }
+  }, [draft.text]);
+  const valid = parsed.ok && recordIssues(parsed.value).length === 0;
+  const open = (next: string | null) =>
+    useMountEditorStore.setState((state) => ({ selectedRecord: { ...state.selectedRecord, [collection.id]: next } }));
+
+  const save = useAction(async () => {
+    if (!parsed.ok) return;
+    try {
+      const saved = creating
+        ? await api.createRecord(collection.id, parsed.value)
+        : await api.replaceRecord(collection.id, recordId, parsed.value);
+      dropDraft(key);
+      open(recordKey(collection, saved));
+    } catch (error) {
+      if (error instanceof ApiError) draft.setIssues(error.issues);
+      throw error;
+    }
+  });
+  const remove = useAction(async () => {
+    await api.deleteRecord(collection.id, recordId);
+    dropDraft(key);
+    open(null);
+  });
+
+  if (!creating && !record)
+    return (
+      <div className="panel">
+        <div className="empty">
+          Record <code>{recordId}</code> is not in {collection.id} (any more).
+        </div>
+      </div>
+    );
+  const title = creating ? 'New record' : `Record ${recordId}`;
+  return (
+    <div className="panel" data-testid="record-editor">
+      <div className="panel-header">
+        <h2 className="editor-title">{title}</h2>
+        <span className="spacer" />
+        {draft.dirty && !creating && (
+          <button type="button" disabled={save.busy} onClick={() => draft.discard()}>
+            Discard
+          </button>
+        )}
+        <button
+          type="button"
+          className="primary"
+          disabled={!valid || !(creating || draft.dirty) || save.busy}
+          onClick={() => save.run()}
+        >
+          {save.busy ? 'Saving…' : creating ? 'Create record' : 'Save record'}
+        </button>
+        {creating ? (
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => {
+              dropDraft(key);
+              open(null);
+            }}
+          >
+            Cancel
+          </button>
+        ) : (
+          <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />
+        )}
+      </div>
+      <div className="panel-body stack">
+        {draft.changedOutside && (
+          <div className="notice warning row" role="status">
+            <span className="spacer">This record changed in the engine while you were editing.</span>
+            <button type="button" className="small" onClick={() => draft.discard()}>
+              Reload (drop my edits)
+            </button>
+          </div>
+        )}
+        <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />
+        {creating && (
+          <span className="field-hint">
+            Leave out <code>{collection.idField}</code> and the collection gives the next {collection.idType} id.
+          </span>
+        )}
+        <LazyJsonEditor
+          value={draft.text}
+          onChange={draft.setText}
+          validate={recordIssues}
+          issues={engineJsonIssues(draft.issues)}
+          onSubmit={() => valid && void save.run()}
+          label={`${title} JSON`}
+          tall
+        />
+      </div>
+    </div>
+  );
+}

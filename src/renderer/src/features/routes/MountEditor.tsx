@@ -1,0 +1,204 @@
+import { type ReactNode, useMemo, useState } from 'react';
+import type { Mount, MountSection } from '../../../../shared/mounts/mount-sections';
+import { ApiError } from '../../api/api-error';
+import { api } from '../../api/control-client';
+import { reloadSection } from '../../stores/console-sync';
+import { dropDraft, useDraft, useDraftsStore } from '../../stores/mount-drafts-store';
+import { mountDraftKey, NEW_ITEM, selectMount } from '../../stores/mount-editor-store';
+import { useMountsStore } from '../../stores/mounts-store';
+import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { SchemaHelp } from '../../ui/SchemaHelp';
+import { schemaIssues } from '../../ui/schema-issues';
+import { panelId, TabList, tabId } from '../../ui/TabList';
+import { useAction } from '../../ui/use-action';
+import { engineJsonIssues, type FieldProblems, fieldProblems } from './field-problems';
+import { MOUNT_KINDS } from './mount-kinds';
+import { isRecord, type JsonRecord } from './route-form-values';
+
+const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+
+/** A form over the editor's JSON (the routes' common fields), kept in step with it. */
+export interface MountFormProps {
+  value: JsonRecord;
+  onChange(value: JsonRecord): void;
+  problems: FieldProblems;
+}
+
+interface MountEditorProps<S extends MountSection> {
+  section: S;
+  /** The stored mount, or null for a new one. */
+  item: Mount<S> | null;
+  /** With a form, the editor has two tabs over the same draft: the form and the JSON. */
+  form?: (props: MountFormProps) => ReactNode;
+  tab?: 'form' | 'json';
+  onTab?(tab: 'form' | 'json'): void;
+  /** Extra actions in the header (e.g. the requests a route served). */
+  actions?: ReactNode;
+}
+
+/**
+ * A mount as JSON — checked against its schema as you type, with the engine's schema as help — and, for routes, a
+ * form over the same draft. The draft outlives the view; save shows what the engine refused at its places.
+ */
+export function MountEditor<S extends MountSection>({ section, item, form, tab, onTab, actions }: MountEditorProps<S>) {
+  const kind = MOUNT_KINDS[section];
+  const key = mountDraftKey(section, item?.id ?? NEW_ITEM);
+  const newBase = useDraftsStore((state) => (item ? undefined : state.drafts[key]?.base));
+  const items = useMountsStore((state) => state.sections[section]) as readonly Mount<S>[];
+  const [fallback] = useState(() => pretty(kind.newItem(items)));
+  const stored = item ? pretty(kind.toDraft ? kind.toDraft(item) : item) : (newBase ?? fallback);
+  const draft = useDraft(key, stored, { keep: !item });
+  const [saved, setSaved] = useState(false);
+
+  const parsed = useMemo(() => {
+    try {
+      return { ok: true as const, value: JSON.parse(draft.text) as unknown };
+    } catch {
+      return { ok: false as const };
+    }
+  }, [draft.text]);
+  const localIssues = useMemo(() => (parsed.ok ? schemaIssues(kind.schema, parsed.value) : []), [parsed, kind]);
+  const engineIssues = useMemo(() => engineJsonIssues(draft.issues), [draft.issues]);
+  const problems = useMemo(() => fieldProblems(localIssues, draft.issues), [localIssues, draft.issues]);
+  const valid = parsed.ok && localIssues.length === 0;
+  const changed = !item || draft.dirty;
+
+  const save = useAction(async () => {
+    if (!parsed.ok) return;
+    const body = kind.fromDraft ? kind.fromDraft(parsed.value, item) : parsed.value;
+    try {
+      const stored = item ? await api.replaceMount(section, item.id, body) : await api.createMount(section, body);
+      await reloadSection(section);
+      dropDraft(key);
+      selectMount(section, stored.id);
+      setSaved(true);
+    } catch (error) {
+      if (error instanceof ApiError) draft.setIssues(error.issues);
+      throw error;
+    }
+  });
+  const duplicate = useAction(async () => {
+    if (!item) return;
+    const copy = await api.duplicateMount(section, item.id);
+    await reloadSection(section);
+    selectMount(section, copy.id);
+  });
+  const remove = useAction(async () => {
+    if (!item) return;
+    await api.deleteMount(section, item.id);
+    await reloadSection(section);
+    dropDraft(key);
+    selectMount(section, null);
+  });
+  const discard = () => {
+    draft.discard();
+    save.clearError();
+    if (!item) selectMount(section, null);
+  };
+
+  const title = item ? (item.name ?? item.id) : `New ${kind.singular.toLowerCase()}`;
+  const shown = form ? (tab ?? 'form') : 'json';
+  const editor = (
+    <>
+      <SchemaHelp load={() => api.mountSchema(section)}>
+        Schema help: every field of a {kind.singular.toLowerCase()}, with what it does
+      </SchemaHelp>
+      <LazyJsonEditor
+        value={draft.text}
+        onChange={draft.setText}
+        validate={(value) => schemaIssues(kind.schema, value)}
+        issues={engineIssues}
+        onSubmit={() => valid && changed && void save.run()}
+        label={`${kind.singular} JSON`}
+        tall
+      />
+    </>
+  );
+  return (
+    <div className="panel mount-editor" data-testid="mount-editor">
+      <div className="panel-header">
+        <h2 className="editor-title" title={title}>
+          {title}
+        </h2>
+        {item && <code className="faint">{item.id}</code>}
+        <span className="spacer" />
+        {saved && !draft.dirty && <span className="badge ok">Saved</span>}
+        {actions}
+        {draft.dirty && item && (
+          <button type="button" disabled={save.busy} onClick={discard}>
+            Discard
+          </button>
+        )}
+        <button type="button" className="primary" disabled={!valid || !changed || save.busy} onClick={() => save.run()}>
+          {save.busy ? 'Saving…' : item ? 'Save' : 'Create'}
+        </button>
+        {item ? (
+          <>
+            <button type="button" disabled={duplicate.busy} onClick={() => duplicate.run()}>
+              Duplicate
+            </button>
+            <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />
+          </>
+        ) : (
+          <button type="button" className="ghost" onClick={discard}>
+            Cancel
+          </button>
+        )}
+      </div>
+      <div className="panel-body stack">
+        {draft.changedOutside && (
+          <div className="notice warning row" role="status">
+            <span className="spacer">
+              This {kind.singular.toLowerCase()} changed in the engine while you were editing.
+            </span>
+            <button type="button" className="small" onClick={discard}>
+              Reload (drop my edits)
+            </button>
+          </div>
+        )}
+        <ErrorNotice error={save.error ?? duplicate.error ?? remove.error} onDismiss={save.clearError} />
+        {form ? (
+          <>
+            <TabList
+              group={`${section}-editor`}
+              label={`Edit the ${kind.singular.toLowerCase()} as`}
+              className="tabs"
+              tabs={[
+                { name: 'form', title: 'Form' },
+                { name: 'json', title: 'JSON' },
+              ]}
+              selected={shown}
+              onSelect={(next) => onTab?.(next)}
+            />
+            <div
+              className="stack editor-tab"
+              role="tabpanel"
+              id={panelId(`${section}-editor`, shown)}
+              aria-labelledby={tabId(`${section}-editor`, shown)}
+            >
+              {shown === 'json' ? (
+                editor
+              ) : parsed.ok && isRecord(parsed.value) ? (
+                form({
+                  value: parsed.value,
+                  onChange: (next) => draft.setText(pretty(next)),
+                  problems,
+                })
+              ) : (
+                <div className="notice warning">
+                  The JSON is not a {kind.singular.toLowerCase()} object yet (
+                  {parsed.ok ? 'not an object' : 'a syntax error'}
+                  ): fix it in the JSON tab, or Discard.
+                </div>
+              )}
+            </div>
+          </>
+        ) : (
+          editor
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import type { PacksInfo } from '../../../../shared/control-api';
+import { api } from '../../api/control-client';
+import { useMountsStore } from '../../stores/mounts-store';
+import { useServerStore } from '../../stores/server-store';
+import { ErrorNotice } from '../../ui/ErrorNotice';
+import { useAction } from '../../ui/use-action';
+
+/** The built-in packs: which there are, which serve in this workspace (after its own mounts), and what they bring. */
+export function PacksPanel() {
+  const packs = useMountsStore((state) => state.packs);
+  const sockets = useServerStore((state) => state.info?.endpoints.sockets ?? []);
+  // A pack switched off keeps its data; one added starts from its seed (the feed brings the new state).
+  const save = useAction(async (items: PacksInfo['items']) => {
+    useMountsStore.setState({ packs: await api.putPacks(items) });
+  });
+  if (!packs)
+    return (
+      <div className="panel">
+        <div className="empty">
+          <span className="spinner" /> Loading packs…
+        </div>
+      </div>
+    );
+  return (
+    <div className="panel" data-testid="packs-panel">
+      <div className="panel-header">
+        <h2>Packs</h2>
+        <span className="badge">{packs.items.filter((pack) => pack.enabled).length} serving</span>
+      </div>
+      <div className="panel-body stack">
+        <p className="muted">
+          A pack is a backend contract the engine knows, with its data kept in the workspace. Packs answer after the
+          workspace's own routes, collections, folders and agents: a route of yours on the same path wins.
+        </p>
+        <div className="table-scroll">
+          <table className="grid" aria-label="Packs">
+            <thead>
+              <tr>
+                <th>Pack</th>
+                <th>What it serves</th>
+                <th>In this workspace</th>
+                <th>WebSocket endpoints</th>
+              </tr>
+            </thead>
+            <tbody>
+              {packs.available.map((available) => {
+                const listed = packs.items.find((pack) => pack.pack === available.name);
+                const endpoints = sockets.filter((socket) => socket.pack === available.name);
+                return (
+                  <tr key={available.name}>
+                    <td className="mono">{available.name}</td>
+                    <td className="wrap">{available.title}</td>
+                    <td>
+                      {listed ? (
+                        <label className="field inline">
+                          <input
+                            type="checkbox"
+                            checked={listed.enabled}
+                            disabled={save.busy}
+                            onChange={(event) =>
+                              save.run(
+                                packs.items.map((pack) =>
+                                  pack.pack === available.name ? { ...pack, enabled: event.target.checked } : pack,
+                                ),
+                              )
+                            }
+                          />
+                          {listed.enabled ? 'serving' : 'off (data kept)'}
+                        </label>
+                      ) : (
+                        <button
+                          type="button"
+                          className="small"
+                          disabled={save.busy}
+                          onClick={() => save.run([...packs.items, { pack: available.name, enabled: true }])}
+                        >
+                          Add {available.name}
+                        </button>
+                      )}
+                    </td>
+                    <td className="mono">{endpoints.map((socket) => socket.path).join(', ') || '—'}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+        <ErrorNotice error={save.error} onDismiss={save.clearError} />
+        <p className="field-hint">
+          A pack switched off keeps its data in the workspace and serves nothing; one added starts from its seed data.
+        </p>
+      </div>
+    </div>
+  );
+}

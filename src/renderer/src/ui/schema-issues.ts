@@ -1,0 +1,12 @@
+import type { z } from 'zod';
+import type { JsonIssue } from './JsonEditor';
+
+/** Problems a zod schema finds in a value, at their places (editors underline them, forms show them by the field). */
+export function schemaIssues(schema: z.ZodType, value: unknown): JsonIssue[] {
+  const result = schema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({
+    path: issue.path,
+    message: issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  }));
+}
