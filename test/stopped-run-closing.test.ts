@@ -222,6 +222,7 @@ function request(runId: string): RunRequest {
     state: undefined,
     resume: [],
     shape: 'agora',
+    input: {},
   };
 }
 

@@ -1,5 +1,4 @@
 import { BUILTIN_HELPERS, type HelperSpec } from './template-helpers';
-import { SCOPE_ROOTS } from './template-scope';
 
 /** What storing a template learns about it: what is wrong, and whether it reads the request body. */
 export interface TemplateFacts {
@@ -20,14 +19,17 @@ type Call = {
   hash?: hbs.AST.Hash;
 };
 
-const ROOTS_TEXT = [...SCOPE_ROOTS].join(', ');
-
 /**
  * Checks a parsed template before it is stored: every helper is known and called with a number of arguments it
- * takes, every path starts at a name of the request scope, and there are no partials or decorators. Handlebars
+ * takes, every path starts at one of `roots` (the names of its scope), and there are no partials or decorators. Handlebars
  * itself would only find these when the template runs (and print nothing, or throw).
  */
-export function checkTemplate(program: hbs.AST.Program, helpers: Readonly<Record<string, HelperSpec>>): TemplateFacts {
+export function checkTemplate(
+  program: hbs.AST.Program,
+  helpers: Readonly<Record<string, HelperSpec>>,
+  roots: ReadonlySet<string>,
+): TemplateFacts {
+  const rootsText = [...roots].join(', ');
   const facts: TemplateFacts = { problems: [], usesBody: false };
   const problem = (node: hbs.AST.Node, message: string) =>
     facts.problems.push(
@@ -79,7 +81,7 @@ export function checkTemplate(program: hbs.AST.Program, helpers: Readonly<Record
   };
 
   const checkRoot = (path: hbs.AST.PathExpression, root: string) => {
-    if (!SCOPE_ROOTS.has(root)) problem(path, `unknown name "${path.original}": a template reads ${ROOTS_TEXT}`);
+    if (!roots.has(root)) problem(path, `unknown name "${path.original}": a template reads ${rootsText}`);
     else if (root === 'body') facts.usesBody = true;
   };
 

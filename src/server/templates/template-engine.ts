@@ -3,7 +3,7 @@ import type { JsonValue } from '../../shared/json-value';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { checkTemplate } from './template-check';
 import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
-import type { TemplateScope } from './template-scope';
+import { SCOPE_ROOTS, type TemplateScope } from './template-scope';
 
 /**
  * One response being rendered: its templates (headers, body) share it, so every `{{counter}}` in one response
@@ -21,9 +21,19 @@ export function renderSession(counterKey: string): RenderSession {
 }
 
 /** A stored template: rendered per request; `usesBody` tells the route to read the request body first. */
-export interface CompiledTemplate<T> {
+export interface CompiledTemplate<T, S = TemplateScope> {
   readonly usesBody: boolean;
-  render(scope: TemplateScope, session: RenderSession): T;
+  render(scope: S, session: RenderSession): T;
+}
+
+/** What a template engine renders against: the names its templates may start with, and a scope to dry-run on. */
+export interface TemplateEngineOptions<S> {
+  roots: ReadonlySet<string>;
+  /** An empty scope of that shape: every template is rendered on it once when compiled. */
+  emptyScope: S;
+  /** Helpers on top of the built-in ones (the scenarios' `randomHex`). */
+  helpers?: Readonly<Record<string, HelperSpec>>;
+  counters?: TemplateCounters;
 }
 
 /** A template that does not parse, names an unknown helper or root, or calls a helper wrongly. */
@@ -41,19 +51,24 @@ const ITERATIONS_PER_RENDER = 100_000;
 const VALUE_HELPER = '__value';
 
 /**
- * The engine's one Handlebars environment (`Handlebars.create()`, never the global): its helpers, its counters
- * (reset when the world is compiled again), and compilation of the strings responses are made of. Output is never
- * HTML-escaped: responses are JSON and text, not HTML.
+ * A Handlebars environment (`Handlebars.create()`, never the global): its helpers, its counters (reset when the
+ * world is compiled again), and compilation of the strings responses (and scenarios) are made of. Output is never
+ * HTML-escaped: responses are JSON and text, not HTML. By default its templates read a request (routes); scenarios
+ * give their own scope's names.
  */
-export class TemplateEngine {
+export class TemplateEngine<S extends object = TemplateScope> {
   private readonly handlebars = Handlebars.create();
   private readonly helpers: Record<string, HelperSpec>;
   private readonly compileOptions: CompileOptions;
-  private readonly texts = new Map<string, CompiledTemplate<string>>();
-  private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue>>();
+  private readonly roots: ReadonlySet<string>;
+  private readonly emptyScope: S;
+  private readonly texts = new Map<string, CompiledTemplate<string, S>>();
+  private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue, S>>();
 
-  constructor(counters = new TemplateCounters()) {
-    this.helpers = templateHelpers(counters);
+  constructor(options?: TemplateEngineOptions<S>) {
+    this.roots = options?.roots ?? SCOPE_ROOTS;
+    this.emptyScope = options?.emptyScope ?? (EMPTY_SCOPE as S);
+    this.helpers = { ...templateHelpers(options?.counters ?? new TemplateCounters()), ...options?.helpers };
     this.handlebars.unregisterHelper('log');
     for (const [name, spec] of Object.entries(this.helpers)) {
       this.handlebars.registerHelper(name, (...args: unknown[]) => {
@@ -83,7 +98,7 @@ export class TemplateEngine {
   }
 
   /** A text template (a text body, a header value, a file path). Throws TemplateCompileError. */
-  compileText(source: string): CompiledTemplate<string> {
+  compileText(source: string): CompiledTemplate<string, S> {
     if (!source.includes('{{')) return { usesBody: false, render: () => source };
     return this.cached(this.texts, source, () =>
       this.compileProgram(this.parse(source), (render) => (scope, session) => String(render(scope, session).text)),
@@ -95,12 +110,9 @@ export class TemplateEngine {
    * value with its JSON type (`"{{params.id}}"` → 1 when the parameter was converted to an integer, `"{{body}}"`
    * → the whole body). Problems are added to `issues` at the path of the string they are in.
    */
-  compileJson(value: JsonValue, at: IssuePath, issues: MountIssues): CompiledTemplate<JsonValue> {
+  compileJson(value: JsonValue, at: IssuePath, issues: MountIssues): CompiledTemplate<JsonValue, S> {
     let usesBody = false;
-    const compileNode = (
-      node: JsonValue,
-      path: IssuePath,
-    ): ((scope: TemplateScope, session: RenderSession) => JsonValue) => {
+    const compileNode = (node: JsonValue, path: IssuePath): ((scope: S, session: RenderSession) => JsonValue) => {
       if (isConstant(node)) return () => node;
       if (typeof node === 'string') {
         try {
@@ -136,7 +148,11 @@ export class TemplateEngine {
    * Templates are pure (a request scope and a session in, a value out), so one compiled template serves every
    * place with the same text: a workspace repeats `{{params.id}}` in many routes, and compiling costs a millisecond.
    */
-  private cached<T>(cache: Map<string, CompiledTemplate<T>>, source: string, compile: () => CompiledTemplate<T>) {
+  private cached<T>(
+    cache: Map<string, CompiledTemplate<T, S>>,
+    source: string,
+    compile: () => CompiledTemplate<T, S>,
+  ): CompiledTemplate<T, S> {
     let template = cache.get(source);
     if (!template) {
       template = compile();
@@ -145,7 +161,7 @@ export class TemplateEngine {
     return template;
   }
 
-  private compileJsonString(source: string): CompiledTemplate<JsonValue> {
+  private compileJsonString(source: string): CompiledTemplate<JsonValue, S> {
     const program = this.parse(source);
     const [only, ...rest] = program.body;
     if (only?.type !== 'MustacheStatement' || rest.length > 0)
@@ -194,7 +210,7 @@ export class TemplateEngine {
   }
 
   private check(program: hbs.AST.Program): { usesBody: boolean } {
-    const facts = checkTemplate(program, this.helpers);
+    const facts = checkTemplate(program, this.helpers, this.roots);
     if (facts.problems.length > 0) throw new TemplateCompileError(facts.problems.join('; '));
     return facts;
   }
@@ -205,11 +221,11 @@ export class TemplateEngine {
    */
   private compileProgram<T>(
     program: hbs.AST.Program,
-    wrap: (render: RenderOnce) => (scope: TemplateScope, session: RenderSession) => T,
+    wrap: (render: RenderOnce<S>) => (scope: S, session: RenderSession) => T,
     facts = this.check(program),
-  ): CompiledTemplate<T> {
+  ): CompiledTemplate<T, S> {
     const template = this.handlebars.compile(program, this.compileOptions);
-    const render: RenderOnce = (scope, session, dry = false) => {
+    const render: RenderOnce<S> = (scope, session, dry = false) => {
       const captured = { value: undefined as unknown };
       const data: TemplateData & { captured: typeof captured } = {
         session,
@@ -224,7 +240,7 @@ export class TemplateEngine {
       }
     };
     try {
-      render(EMPTY_SCOPE, renderSession(''), true);
+      render(this.emptyScope, renderSession(''), true);
     } catch (error) {
       throw new TemplateCompileError(firstLines(error));
     }
@@ -233,7 +249,7 @@ export class TemplateEngine {
 }
 
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
-type RenderOnce = (scope: TemplateScope, session: RenderSession, dry?: boolean) => { text: string; captured: unknown };
+type RenderOnce<S> = (scope: S, session: RenderSession, dry?: boolean) => { text: string; captured: unknown };
 
 const EMPTY_SCOPE: TemplateScope = {
   params: {},
