@@ -28,8 +28,8 @@ Options for serve:
 
 Options for init:
   --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), generic (any AG-UI
-                    client: chat, a tool call, shared state, an approval on /agent and /ws), or blank (no pack,
-                    one example route)
+                    client: chat, a tool call, shared state, an approval on /agent and /ws), dojo (the AG-UI
+                    Dojo's seven server-starter-all-features endpoints), or blank (no pack, one example route)
 
 Options for import-openapi:
   --into FILE       the workspace to add the routes to (same id: replaced; new: added; the rest kept)

@@ -477,10 +477,14 @@ export class ScenarioPlayer {
     if (this.stateKnown) next = this.applyDelta(delta as Operation[]);
     else this.validate(event);
     this.send(event as unknown as BaseEvent);
-    this.setState(next, this.stateKnown && known);
+    this.setState(next, this.stateKnown && known && next !== undefined);
   }
 
-  private applyDelta(delta: Operation[]): JsonValue {
+  /**
+   * The state after `delta`. One that does not apply is a fault; a dry run reports it and goes on with the state
+   * unknown (undefined), so the problems after it are listed too.
+   */
+  private applyDelta(delta: Operation[]): JsonValue | undefined {
     try {
       return fastJsonPatch.applyPatch(this.scope.state ?? null, delta, true, false).newDocument as JsonValue;
     } catch (error) {
@@ -491,10 +495,10 @@ export class ScenarioPlayer {
       const why = String(problem.message ?? error)
         .split('\n')[0]
         ?.replace(/^\w+:\s*/, '');
-      return this.fault(
-        'state_delta_failed',
-        `STATE_DELTA operation ${index}${what} does not apply to the thread's state: ${why}`,
-      );
+      const message = `STATE_DELTA operation ${index}${what} does not apply to the thread's state: ${why}`;
+      if (!this.options.chooser) return this.fault('state_delta_failed', message);
+      this.options.onFault?.(this.at, message);
+      return undefined;
     }
   }
 

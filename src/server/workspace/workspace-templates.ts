@@ -1,11 +1,13 @@
 import type { WorkspaceInput, WorkspaceTemplate } from '../../shared/workspace';
 import { PACK_TEMPLATES } from '../packs/pack-registry';
 import { blankTemplate } from './templates/blank';
+import { dojoTemplate } from './templates/dojo';
 import { genericTemplate } from './templates/generic';
 
 const TEMPLATES: Record<WorkspaceTemplate, (now: number, name?: string) => WorkspaceInput> = {
   blank: blankTemplate,
   generic: genericTemplate,
+  dojo: dojoTemplate,
   agora: PACK_TEMPLATES.agora as (now: number, name?: string) => WorkspaceInput,
 };
 
