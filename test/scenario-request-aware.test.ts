@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { type AgentSubscriber, HttpAgent } from '@ag-ui/client';
 import type { BaseEvent, Message } from '@ag-ui/core';
 import type { ScenarioInput } from '../src/shared/scenario';
+import { AguiSocket, assertValidStream, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 
@@ -302,4 +303,101 @@ test('a scenario that would send an invalid stream is refused when stored, with 
   const listed = dry.body.detail.map((problem) => `${problem.loc.join('.')}: ${problem.msg}`).join('\n');
   assert.match(listed, /steps\.1.*remove \/nothing/);
   assert.match(listed, /steps\.2.*TEXT_MESSAGE_CONTENT/);
+});
+
+const confirmScenario: ScenarioInput = {
+  id: 'confirm-order',
+  name: 'confirm order',
+  triggers: [{ match: 'lastMessage', substring: 'order', priority: 60 }],
+  steps: [
+    { type: 'text', chunks: ['Ordering.'], spoken: false },
+    {
+      type: 'interrupt',
+      id: 'ask',
+      reason: 'confirmation',
+      message: 'Order {{lastMessage.content}}?',
+      responseSchema: { type: 'object', properties: { quantity: { type: 'integer' } } },
+      resolved: [{ type: 'text', chunks: ['Ordered {{steps.ask.payload.quantity}}.'], spoken: false }],
+      cancelled: [{ type: 'text', chunks: ['Not ordered.'], spoken: false }],
+    },
+  ],
+};
+
+test('interrupts with their own reason, message and response schema, over HTTP (HttpAgent) and /ws', async () => {
+  await put(confirmScenario);
+  const agent = new HttpAgent({ url: `${server.url}/chat` });
+  const paused = await run(agent, 'order pizza');
+  const finished = paused.events.at(-1) as BaseEvent & {
+    outcome?: { type: string; interrupts: Record<string, unknown>[] };
+  };
+  assert.equal(finished.outcome?.type, 'interrupt');
+  const interrupt = finished.outcome.interrupts[0];
+  assert.equal(interrupt?.reason, 'confirmation');
+  assert.equal(interrupt?.message, 'Order order pizza?');
+  assert.deepEqual(interrupt?.responseSchema, { type: 'object', properties: { quantity: { type: 'integer' } } });
+  const resumed = await agent.runAgent({
+    resume: [{ interruptId: String(interrupt?.id), status: 'resolved', payload: { quantity: 3 } }],
+  });
+  assert.equal(lastText(resumed.newMessages), 'Ordered 3.');
+
+  // The same scenario on an AG-UI WebSocket endpoint: the run ends at the interrupt; the next run resumes it.
+  assert.equal(
+    (
+      await control.post('/sockets', {
+        id: 'ws',
+        path: '/ws',
+        behaviour: { type: 'agui', scenarios: '*', whileRunning: 'queue' },
+      })
+    ).status,
+    201,
+  );
+  const socket = await AguiSocket.open(`${server.url.replace('http', 'ws')}/ws`);
+  try {
+    const input = (runId: string, extra: Record<string, unknown> = {}) => ({
+      threadId: 'ws-thread',
+      runId,
+      messages: [{ id: 'u1', role: 'user', content: 'order tea' }],
+      state: {},
+      tools: [],
+      context: [],
+      forwardedProps: {},
+      ...extra,
+    });
+    socket.send(input('r1'));
+    await socket.waitForRuns(1, 15_000);
+    const end = socket.events.at(-1) as ReceivedEvent;
+    assert.equal(end.outcome?.type, 'interrupt');
+    const pending = end.outcome.interrupts[0];
+    assert.equal(pending.reason, 'confirmation');
+    assert.equal(pending.message, 'Order order tea?');
+    socket.send(input('r2', { resume: [{ interruptId: pending.id, status: 'cancelled' }] }));
+    await socket.waitForRuns(2, 15_000);
+    await assertValidStream(socket.events);
+    const texts = socket.events.filter((event) => event.type === 'TEXT_MESSAGE_CONTENT').map((event) => event.delta);
+    assert.deepEqual(texts, ['Ordering.', 'Not ordered.']);
+  } finally {
+    await socket.close();
+  }
+});
+
+test('random choice: branches are picked at random by weight (a near-zero weight in practice never)', async () => {
+  await put({
+    id: 'coin',
+    name: 'coin',
+    triggers: [{ match: 'lastMessage', exact: 'flip', priority: 60 }],
+    steps: [
+      {
+        type: 'random',
+        branches: [
+          { weight: 1, steps: [{ type: 'text', chunks: ['heads'], spoken: false }] },
+          { weight: 1, steps: [{ type: 'text', chunks: ['tails'], spoken: false }] },
+          { weight: 0.000001, steps: [{ type: 'text', chunks: ['edge'], spoken: false }] },
+        ],
+      },
+    ],
+  });
+  const seen = new Set<unknown>();
+  const agent = new HttpAgent({ url: `${server.url}/chat` });
+  for (let i = 0; i < 60 && seen.size < 2; i++) seen.add(lastText((await run(agent, 'flip')).newMessages));
+  assert.deepEqual([...seen].sort(), ['heads', 'tails']);
 });
