@@ -246,24 +246,35 @@ test('STATE_DELTA is applied to the thread’s state across runs; one that does 
   assert.equal((agent.state as { items: string[] }).items.length, 2);
   assert.equal((agent.state as { count: unknown }).count, 2);
 
-  // Raw SSE: the client would reject the failing delta itself, so read what the engine sends.
-  const response = await fetch(`${server.url}/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({
-      threadId: agent.threadId,
-      runId: crypto.randomUUID(),
-      messages: [{ id: 'm1', role: 'user', content: 'break' }],
-      state: agent.state,
-      tools: [],
-      context: [],
-      forwardedProps: {},
-    }),
-  });
-  const events = (await response.text())
-    .split('\n\n')
-    .filter((frame) => frame.startsWith('data:'))
-    .map((frame) => JSON.parse(frame.slice(5)) as { type: string; message?: string });
+  // Raw SSE: a request without state, and a failing delta the client would reject itself.
+  const rawRun = async (content: string, state?: unknown) => {
+    const response = await fetch(`${server.url}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({
+        threadId: agent.threadId,
+        runId: crypto.randomUUID(),
+        messages: [{ id: crypto.randomUUID(), role: 'user', content }],
+        ...(state !== undefined && { state }),
+        tools: [],
+        context: [],
+        forwardedProps: {},
+      }),
+    });
+    return (await response.text())
+      .split('\n\n')
+      .filter((frame) => frame.startsWith('data:'))
+      .map((frame) => JSON.parse(frame.slice(5)) as { type: string; message?: string; delta?: unknown });
+  };
+  // Without state in the request, the delta applies to the state the thread's last run left.
+  const stateless = await rawRun('add');
+  assert.deepEqual(
+    stateless.map((event) => event.type),
+    ['RUN_STARTED', 'STATE_DELTA', 'STATE_DELTA', 'RUN_FINISHED'],
+  );
+  assert.deepEqual((stateless[2]?.delta as { value: unknown }[])[0]?.value, 3, 'the third item, counted by the engine');
+
+  const events = await rawRun('break', agent.state);
   assert.deepEqual(
     events.map((event) => event.type),
     ['RUN_STARTED', 'RUN_ERROR'],
