@@ -217,6 +217,12 @@ test('/tool_based_generative_ui: the haiku, then "Haiku created" for thanks — 
     toolCalls: { id: string; function: { name: string; arguments: string } }[];
   };
   assert.equal(call.toolCalls[0]?.function.name, 'generate_haiku');
+  // As the reference's json.dumps writes it: spaced, non-ASCII escaped.
+  assert.equal(
+    call.toolCalls[0]?.function.arguments,
+    '{"japanese": ["\\u30a8\\u30fc\\u30a2\\u30a4\\u306e", "\\u6a4b\\u3064\\u306a\\u3050\\u9053", "\\u30b3\\u30d1\\u30ad\\u30c3\\u30c8"], ' +
+      '"english": ["From AI\'s realm", "A bridge-road linking us\\u2014", "CopilotKit."]}',
+  );
   assert.deepEqual(JSON.parse(call.toolCalls[0]?.function.arguments ?? ''), {
     japanese: ['エーアイの', '橋つなぐ道', 'コパキット'],
     english: ["From AI's realm", 'A bridge-road linking us—', 'CopilotKit.'],

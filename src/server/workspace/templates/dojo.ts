@@ -157,10 +157,11 @@ const agenticGenerativeUi: ScenarioInput[] = [
   },
 ];
 
-const HAIKU = {
-  japanese: ['エーアイの', '橋つなぐ道', 'コパキット'],
-  english: ["From AI's realm", 'A bridge-road linking us—', 'CopilotKit.'],
-};
+/** The haiku's arguments as the reference's `json.dumps` writes them (spaced, non-ASCII escaped). */
+const HAIKU_ARGUMENTS =
+  '{"japanese": ["\\u30a8\\u30fc\\u30a2\\u30a4\\u306e", "\\u6a4b\\u3064\\u306a\\u3050\\u9053", ' +
+  '"\\u30b3\\u30d1\\u30ad\\u30c3\\u30c8"], "english": ["From AI\'s realm", "A bridge-road linking us\\u2014", ' +
+  '"CopilotKit."]}';
 
 const toolBasedGenerativeUi: ScenarioInput[] = [
   {
@@ -179,7 +180,7 @@ const toolBasedGenerativeUi: ScenarioInput[] = [
       { type: 'let', values: { toolCallId: '{{uuid}}' } },
       {
         type: 'messagesSnapshot',
-        messages: [toolCallMessage('generate_haiku', JSON.stringify(HAIKU)), toolResultMessage('Haiku created')],
+        messages: [toolCallMessage('generate_haiku', HAIKU_ARGUMENTS), toolResultMessage('Haiku created')],
       },
     ],
   },
