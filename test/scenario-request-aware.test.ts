@@ -272,7 +272,11 @@ test('STATE_DELTA is applied to the thread’s state across runs; one that does 
     stateless.map((event) => event.type),
     ['RUN_STARTED', 'STATE_DELTA', 'STATE_DELTA', 'RUN_FINISHED'],
   );
-  assert.deepEqual((stateless[2]?.delta as { value: unknown }[])[0]?.value, 3, 'the third item, counted by the engine');
+  assert.deepEqual(
+    (stateless[2]?.delta as { value: unknown }[] | undefined)?.[0]?.value,
+    3,
+    'the third item, counted by the engine',
+  );
 
   const events = await rawRun('break', agent.state);
   assert.deepEqual(
