@@ -89,3 +89,50 @@ test('Scenarios: run one on a chosen connection, create one (schema-checked as y
     .waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('Scenarios: add any step type from the editor; a scenario that breaks the stream shows every problem', async () => {
+  const server = await startTestEngine({ template: 'dojo' });
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByRole('button', { name: '+ New scenario' }).click();
+  const editor = page.getByTestId('scenario-editor');
+  const code = editor.locator('.cm-content');
+  await code.filter({ hasText: 'my-scenario' }).waitFor();
+  await fillEditor(page, code, JSON.stringify({ id: 'palette', name: 'Palette', triggers: [], steps: [] }));
+  await editor.getByLabel('Step type').selectOption('frontendToolCall');
+  await editor
+    .getByTestId('step-palette')
+    .getByText(/A tool the client runs/)
+    .waitFor();
+  await editor.getByRole('button', { name: 'Add frontendToolCall' }).click();
+  await code.filter({ hasText: 'change_background' }).waitFor();
+  await editor.getByRole('button', { name: 'Create' }).click();
+  await page
+    .getByRole('table', { name: 'Scenarios' })
+    .getByRole('row', { name: /Palette/ })
+    .waitFor();
+
+  await page.getByRole('button', { name: '+ New scenario' }).click();
+  await code.filter({ hasText: 'my-scenario' }).waitFor();
+  await fillEditor(
+    page,
+    code,
+    JSON.stringify({
+      id: 'broken',
+      name: 'Broken',
+      triggers: [],
+      steps: [
+        { type: 'stateSnapshot', snapshot: {} },
+        { type: 'stateDelta', delta: [{ op: 'remove', path: '/missing' }] },
+        { type: 'emit', event: { type: 'TOOL_CALL_END', toolCallId: 'never-started' } },
+      ],
+    }),
+  );
+  await editor.getByRole('button', { name: 'Create' }).click();
+  const alert = page.getByRole('alert');
+  await alert.filter({ hasText: 'steps[1]' }).filter({ hasText: 'remove /missing' }).waitFor();
+  await alert.filter({ hasText: 'steps[2]' }).filter({ hasText: 'TOOL_CALL_END' }).waitFor();
+  assert.deepEqual(errors, []);
+});

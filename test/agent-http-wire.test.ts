@@ -244,9 +244,11 @@ test('a stream that fails after it started ends with RUN_ERROR, and its connecti
   const match = catalogue.match.bind(catalogue);
   const program = match('Hallo') as ScenarioProgram;
   const emit = (event: () => Record<string, unknown>): Op => ({
+    path: 'steps.0',
     kind: 'emit',
     id: undefined,
     event: event as Extract<Op, { kind: 'emit' }>['event'],
+    validate: false,
   });
   const faults: Record<string, () => ScenarioProgram> = {
     'player fault': () => ({
@@ -267,10 +269,17 @@ test('a stream that fails after it started ends with RUN_ERROR, and its connecti
       ops: [emit(() => ({ type: 'CUSTOM', name: 'odd', value: { call: () => 1 } }))],
     }),
   };
-  catalogue.match = (text) => faults[text]?.() ?? match(text);
+  catalogue.match = (run, selection) => {
+    const text = typeof run === 'string' ? run : run.userText;
+    return faults[text]?.() ?? match(run, selection);
+  };
   try {
     const cases = [
-      { text: 'player fault', accept: 'text/event-stream', message: /Scenario failed: a step could not be rendered/ },
+      {
+        text: 'player fault',
+        accept: 'text/event-stream',
+        message: /Scenario failed at steps\.0: a step could not be rendered/,
+      },
       { text: 'engine fault', accept: 'text/event-stream', message: /could not be played: the catalogue is broken/ },
       { text: 'event protobuf cannot carry', accept: AGUI_MEDIA_TYPE, message: /could not be encoded as .*proto/ },
     ];

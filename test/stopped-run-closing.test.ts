@@ -215,6 +215,7 @@ function request(runId: string): RunRequest {
     state: undefined,
     resume: [],
     shape: 'agora',
+    input: {},
   };
 }
 

@@ -55,7 +55,7 @@ test('init writes a workspace from a template and never overwrites one', async (
   assert.equal(((await readJson(generic)).scenarios as { id: string }[])[0]?.id, 'demo-tool-call');
   const wrong = cli(['init', join(dir, 'x.json'), '--template', 'nope']);
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /--template must be one of blank, generic, agora/);
+  assert.match(wrong.stderr, /--template must be one of blank, generic, dojo, agora/);
 
   const blank = join(dir, 'blank.agui.json');
   const made = cli(['init', blank, '--template', 'blank']);

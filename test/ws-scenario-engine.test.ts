@@ -23,6 +23,7 @@ function request(lastUserMessage = 'hallo', runId = 'run-1'): RunRequest {
     state: undefined,
     resume: [],
     shape: 'agora',
+    input: {},
   };
 }
 
@@ -39,7 +40,7 @@ function scenario(steps: ScenarioStep[], extra: Partial<ScenarioInput> = {}): Sc
   return { id: 'test', name: 'Test', triggers: [{ match: 'always' }], steps, ...extra };
 }
 
-async function play(steps: ScenarioStep[], context = new Map<string, JsonValue>()) {
+async function play(steps: ScenarioStep[], context: Record<string, JsonValue> = {}) {
   const catalogue = new ScenarioCatalogue([scenario(steps)]);
   const events: ReceivedEvent[] = [];
   const player = new ScenarioPlayer({
@@ -107,7 +108,7 @@ test('invalid scenarios are refused with where and why', () => {
   );
   assert.match(
     refusal(scenario([{ type: 'step', name: 's', steps: [{ type: 'text', chunks: ['{{nope}}'] }] }])),
-    /steps\.0\.steps\.0: unknown placeholder \{\{nope\}\}/,
+    /steps\.0\.steps\.0\.chunks\.0: template error: unknown name "nope"/,
   );
   assert.match(
     refusal(scenario([{ type: 'stateDelta', delta: [{ op: 'explode', path: '/a' }] }])),
@@ -118,7 +119,7 @@ test('invalid scenarios are refused with where and why', () => {
 });
 
 test('templates: run values, step outputs, vars and context; constant chunks untouched', async () => {
-  const context = new Map<string, JsonValue>([['company', 'Bella Rosa']]);
+  const context: Record<string, JsonValue> = { company: 'Bella Rosa' };
   const { events } = await play(
     [
       { type: 'let', values: { report: 'INS-2024-{{randomHex:6}}' } },
@@ -186,7 +187,7 @@ test('a scripted RUN_ERROR ends the run there', async () => {
 });
 
 test('state snapshots and deltas, and branches on conversation context', async () => {
-  const context = new Map<string, JsonValue>();
+  const context: Record<string, JsonValue> = {};
   const steps: ScenarioStep[] = [
     { type: 'stateSnapshot', snapshot: { visits: 0, thread: '{{threadId}}' } },
     { type: 'stateDelta', delta: [{ op: 'replace', path: '/visits', value: 1 }] },

@@ -38,10 +38,11 @@ Options for serve:
 Options for init:
   --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), agora-real (the
                     same, with the contract of AGORA's real servers), generic (any AG-UI client: chat, a tool
-                    call, shared state, an approval on /agent and /ws), blank (no pack, one example route), echo
-                    (the classic websockets echo server on every path: "Server echoes: <message>"; serve it with
-                    --port 8765), or fastapi-tutorial (the FastAPI tutorial server: its REST routes and the
-                    /ws/echo, /ws/stream and /ws/v5/private sockets)
+                    call, shared state, an approval on /agent and /ws), dojo (the AG-UI Dojo's seven
+                    server-starter-all-features endpoints), blank (no pack, one example route), echo (the classic
+                    websockets echo server on every path: "Server echoes: <message>"; serve it with --port 8765),
+                    or fastapi-tutorial (the FastAPI tutorial server: its REST routes and the /ws/echo,
+                    /ws/stream and /ws/v5/private sockets)
 
 Options for import-openapi:
   --into FILE       the workspace to add the routes to (same id: replaced; new: added; the rest kept)

@@ -20,7 +20,15 @@ import { ServerSettingsSchema } from './settings';
 
 /** The format this build writes; older versions are migrated on load, newer ones refused. */
 export const WORKSPACE_VERSION = 2;
-export const WORKSPACE_TEMPLATES = ['blank', 'generic', 'agora', 'agora-real', 'echo', 'fastapi-tutorial'] as const;
+export const WORKSPACE_TEMPLATES = [
+  'blank',
+  'generic',
+  'dojo',
+  'agora',
+  'agora-real',
+  'echo',
+  'fastapi-tutorial',
+] as const;
 export type WorkspaceTemplate = (typeof WORKSPACE_TEMPLATES)[number];
 
 /** Where editors find the JSON Schema when a file names it in `$schema` (relative to the package). */

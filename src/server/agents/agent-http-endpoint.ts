@@ -68,6 +68,7 @@ export function agentHttpEndpoint(
       let stream: RunStream | undefined;
       let lastFrame: string | undefined;
       let failed = false;
+      let encodeFailure: Error | undefined;
       /**
        * The stream cannot go on (an event that cannot be encoded, a fault in the engine): the run stops, the client
        * gets a RUN_ERROR saying why, and the response ends after it — never a stream left open doing nothing.
@@ -89,6 +90,11 @@ export function agentHttpEndpoint(
           transport.end();
         }
       };
+      const failOnEncodeError = () => {
+        const error = encodeFailure;
+        encodeFailure = undefined;
+        if (error) fail(`an event could not be encoded as ${format.contentType}: ${error.message}`, error);
+      };
       const transport = new EventStreamResponse({
         response: ctx.res,
         format,
@@ -108,8 +114,10 @@ export function agentHttpEndpoint(
           resolve();
         },
         onEncodeError(error) {
-          // After the frame being written is recorded, so the console's log keeps the order the client saw.
-          queueMicrotask(() => fail(`an event could not be encoded as ${format.contentType}: ${error.message}`, error));
+          // After the frame being written is recorded, so the console's log keeps the order the client saw: at once
+          // when the run sent it (below), else (an event injected from the console) once the sending is over.
+          encodeFailure = error;
+          queueMicrotask(failOnEncodeError);
         },
       });
       try {
@@ -128,6 +136,8 @@ export function agentHttpEndpoint(
               transport.remember(event.json, event.event);
               connection.sendEvent(event);
               lastFrame = event.json;
+              // A run plays on synchronously: it must not finish over an event the client never got.
+              failOnEncodeError();
             } catch (error) {
               fail(`an event could not be sent: ${(error as Error).message}`, error);
             }

@@ -1,4 +1,3 @@
-import type { JsonValue } from '../../shared/scenario';
 import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import type { EventSink, OutgoingEvent } from '../agui/events';
 import type { RunRequest } from '../agui/run-input';
@@ -35,7 +34,7 @@ export class AgentThread implements ThreadState {
     private readonly origin: string,
   ) {
     this.recorder = environment.runObserver();
-    this.conversation = this.createConversation(new Map());
+    this.conversation = this.createConversation();
   }
 
   /** Streaming now, or holding a run: not to be forgotten. */
@@ -79,11 +78,11 @@ export class AgentThread implements ThreadState {
     if (this.current !== stream) return;
     this.current = undefined;
     if (this.conversation.activeRunId === null) return;
-    // Conversation.close() is the only way to stop a run silently; a fresh conversation carries the context on.
+    // Conversation.close() is the only way to stop a run silently; a fresh conversation carries the thread on.
     // Nothing is paused while a run plays, so nothing else is lost.
-    const context = this.conversation.context;
-    this.conversation.close();
-    this.conversation = this.createConversation(context);
+    const previous = this.conversation;
+    previous.close();
+    this.conversation = this.createConversation(previous);
   }
 
   close(): void {
@@ -92,7 +91,7 @@ export class AgentThread implements ThreadState {
     this.current = undefined;
   }
 
-  private createConversation(context: ReadonlyMap<string, JsonValue>): Conversation {
+  private createConversation(previous?: Conversation): Conversation {
     const sink: EventSink = (event) => this.current?.send(event);
     const recorder = this.recorder;
     const conversation = new Conversation({
@@ -130,7 +129,7 @@ export class AgentThread implements ThreadState {
         },
       },
     });
-    for (const [key, value] of context) conversation.context.set(key, value);
+    if (previous) conversation.continueFrom(previous);
     return conversation;
   }
 }

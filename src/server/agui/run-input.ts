@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Message, ResumeEntry } from '@ag-ui/core';
+import { type Message, PROTOCOL_VERSION, type ResumeEntry, type RunStartedEvent } from '@ag-ui/core';
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { z } from 'zod';
-import { type AgoraErrorCode, AgoraEventName } from './events';
+import { type AgoraErrorCode, AgoraEventName, runStarted } from './events';
 
 /**
  * A run request, whichever shape the client sent: AGORA's variant (no ids, snake_case ids, `context` as an
@@ -19,12 +19,30 @@ export interface RunRequest {
   state: unknown;
   resume: ResumeEntry[];
   shape: 'agora' | 'ag-ui';
+  /**
+   * The RunAgentInput as received (ids filled in, messages normalised): what scenario conditions' JSONPaths and
+   * templates' `input.*` read (`tools`, `context`, `forwardedProps`, …).
+   */
+  input: Record<string, unknown>;
 }
 
 export interface ApprovalAnswer {
   approvalId: string;
   approved: boolean;
   feedback: string | null;
+}
+
+/**
+ * The RUN_STARTED of a run for `request`. AG-UI 1.0 producers declare the protocol version they speak (and the
+ * parent run the client named); AGORA's own dialect gets AGORA's stream as it always was.
+ */
+export function runStartedFor(request: RunRequest): RunStartedEvent {
+  const event = runStarted(request.threadId, request.runId);
+  if (request.shape !== 'ag-ui') return event;
+  event.protocolVersion = PROTOCOL_VERSION;
+  const parentRunId = request.input.parentRunId;
+  if (typeof parentRunId === 'string') event.parentRunId = parentRunId;
+  return event;
 }
 
 /** What one client message asks for. */
@@ -111,6 +129,7 @@ function parseRunInput(record: Record<string, unknown>): ClientRequest {
         state: input.state,
         resume: (input.resume ?? []) as ResumeEntry[],
         shape: 'ag-ui',
+        input: input as Record<string, unknown>,
       },
     };
   }
@@ -118,17 +137,20 @@ function parseRunInput(record: Record<string, unknown>): ClientRequest {
   if (!agora.success) return refused('invalid_run_input', 'Invalid RunAgentInput', issues(agora.error));
   const input = agora.data;
   const messages = input.messages.map((message) => agoraMessage(message));
+  const threadId = input.threadId ?? input.thread_id ?? randomUUID();
+  const runId = input.runId ?? input.run_id ?? randomUUID();
   return {
     kind: 'run',
     request: {
-      threadId: input.threadId ?? input.thread_id ?? randomUUID(),
-      runId: input.runId ?? input.run_id ?? randomUUID(),
+      threadId,
+      runId,
       userId: input.userId ?? input.user_id ?? null,
       messages,
       lastUserMessage: lastUserText(messages),
       state: input.state,
       resume: [],
       shape: 'agora',
+      input: { ...input, threadId, runId, messages },
     },
   };
 }
@@ -158,7 +180,7 @@ function lastUserText(messages: readonly Message[]): string {
 }
 
 /** A message's text: the string, or its text parts joined. */
-function textOf(content: unknown): string {
+export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content

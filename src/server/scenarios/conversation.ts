@@ -1,14 +1,8 @@
 import type { JsonObject, JsonValue } from '../../shared/scenario';
-import {
-  type AgoraErrorCode,
-  type EventSink,
-  type OutgoingEvent,
-  outgoing,
-  runError,
-  runStarted,
-} from '../agui/events';
-import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
-import { type PausedRun, resumeAnswer } from './paused-run';
+import { type AgoraErrorCode, type EventSink, type OutgoingEvent, outgoing, runError } from '../agui/events';
+import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
+import type { PausedRun } from './paused-run';
+import { RunView } from './run-view';
 import type { ScenarioCatalogue } from './scenario-catalogue';
 import { type RunEnd, ScenarioPlayer, type StopReason } from './scenario-player';
 import type { ScenarioProgram } from './scenario-program';
@@ -51,20 +45,27 @@ export interface ConversationOptions {
 /** Small: a client that sends more than this during one answer is not waiting for answers any more. */
 export const DEFAULT_MAX_QUEUED_RUNS = 8;
 
+/** Thread ids a conversation remembers having run (for `firstRun`); a socket that sends more starts forgetting. */
+const THREADS_REMEMBERED = 1000;
+
 /** Why a client message was not acted on, for the client's error reply. */
 export type Refusal = { errorCode: AgoraErrorCode; message: string; details?: unknown };
 
 /**
  * One client's conversation (a WebSocket connection, an HTTP thread): at most one run at a time, the requests
- * waiting for it (queue policy), the conversation context scenarios branch on, and the approval the current run
- * may be waiting for.
+ * waiting for it (queue policy), the conversation context scenarios branch on, the thread's state as the last run
+ * left it, and the approval the current run may be waiting for.
  */
 export class Conversation {
-  /** Values scenarios set with `setContext` (e.g. `inspectionStarted`) and branch on. */
-  readonly context = new Map<string, JsonValue>();
+  /** Values scenarios set with `setContext` (e.g. `inspectionStarted`) and trigger and branch on. */
+  readonly context: Record<string, JsonValue> = Object.create(null);
   private player: ScenarioPlayer | undefined;
-  /** The run that ended at an approval interrupt, until a run resumes it (or any other run starts). */
+  /** The run that ended at an interrupt, until a run resumes it (or any other run starts). */
   private paused: PausedRun | undefined;
+  /** Threads that had a run here, oldest first. */
+  private readonly threadsRun = new Set<string>();
+  /** The thread's state as the last run left it, for a request that does not carry one. */
+  private threadState: { threadId: string; state: JsonValue } | undefined;
   /** Run requests that arrived while a run played (queue policy), oldest first; non-empty only while one plays. */
   private readonly queued: RunRequest[] = [];
   private closed = false;
@@ -75,9 +76,24 @@ export class Conversation {
     return this.player?.isActive ? this.player.runId : null;
   }
 
-  /** The interrupt a run ended with and no run has answered yet (interrupt mode). */
+  /** The interrupt a run ended with and no run has answered yet. */
   get pendingInterruptId(): string | null {
-    return this.paused?.approvalId ?? null;
+    return this.paused?.interruptId ?? null;
+  }
+
+  /**
+   * Takes over what `previous` knew of the conversation (context, threads run, the thread's state): a client that
+   * went away mid-run leaves a conversation that is replaced (HTTP), but its thread goes on.
+   */
+  continueFrom(previous: Conversation): void {
+    Object.assign(this.context, previous.context);
+    for (const threadId of previous.threadsRun) this.threadsRun.add(threadId);
+    this.threadState = previous.threadState;
+  }
+
+  /** The state of `threadId` as its last run here left it (undefined when none did). */
+  stateOf(threadId: string): JsonValue | undefined {
+    return this.threadState?.threadId === threadId ? this.threadState.state : undefined;
   }
 
   /**
@@ -124,9 +140,11 @@ export class Conversation {
   private start(request: RunRequest, program?: ScenarioProgram): void {
     const paused = this.paused;
     this.paused = undefined;
-    const entry = paused && request.resume.find((resume) => resume.interruptId === paused.approvalId);
-    const resume = paused && entry ? { paused, answer: resumeAnswer(entry.status, entry.payload) } : undefined;
-    program ??= resume?.paused.program ?? this.options.catalogue.match(request.lastUserMessage, this.options.scenarios);
+    const entry = paused && request.resume.find((resume) => resume.interruptId === paused.interruptId);
+    const resume = paused && entry ? { paused, answer: { status: entry.status, payload: entry.payload } } : undefined;
+    const view = new RunView(request, this.context, !this.threadsRun.has(request.threadId));
+    this.rememberThread(request.threadId);
+    program ??= resume?.paused.program ?? this.options.catalogue.match(view, this.options.scenarios);
     const { observer, sink } = this.options;
     observer?.runStarted?.(request);
     // Once the client is gone, a stopped run's closing events still reach the observers (the recorded history).
@@ -135,7 +153,7 @@ export class Conversation {
       observer?.event?.(request, event);
     };
     if (!program) {
-      tap(outgoing(runStarted(request.threadId, request.runId)));
+      tap(outgoing(runStartedFor(request)));
       tap(outgoing(runError('No scenario matches this message', 'no_matching_scenario')));
       observer?.runEnded?.(request, 'errored');
       this.startNext();
@@ -147,6 +165,9 @@ export class Conversation {
       sink: tap,
       origin: this.options.origin,
       context: this.context,
+      view,
+      // The client's state when it sends one (AG-UI clients always do); else what the thread's last run left.
+      state: (request.state ?? this.stateOf(request.threadId) ?? {}) as JsonValue,
       onContextSet: observer?.contextSet && ((values) => observer.contextSet?.(request, values)),
       speed: this.options.speed,
       approvalTimeoutMs: this.options.approvalTimeoutMs,
@@ -156,6 +177,8 @@ export class Conversation {
         // A run replaced by another is no longer current: what waits is for after the run that replaced it.
         const current = this.player === player;
         if (current) this.player = undefined;
+        const state = player.state;
+        if (state !== undefined) this.threadState = { threadId: request.threadId, state };
         if (end === 'interrupted') this.paused = player.paused;
         observer?.runEnded?.(request, end);
         if (current) this.startNext();
@@ -163,6 +186,15 @@ export class Conversation {
     });
     this.player = player;
     player.start();
+  }
+
+  private rememberThread(threadId: string): void {
+    this.threadsRun.delete(threadId);
+    this.threadsRun.add(threadId);
+    if (this.threadsRun.size > THREADS_REMEMBERED) {
+      const oldest = this.threadsRun.values().next().value;
+      if (oldest !== undefined) this.threadsRun.delete(oldest);
+    }
   }
 
   /** Starts the oldest waiting request, if any (synchronously, so no timer is left behind). */

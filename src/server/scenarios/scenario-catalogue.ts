@@ -1,8 +1,11 @@
 import type { ScenarioChange } from '../../shared/control-api';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from '../../shared/scenario';
-import { compileUserRegex, UserRegexError } from '../support/user-regex';
-import { compileScenario } from './scenario-compiler';
+import { type ConditionIssue, compileCondition, type RunCondition } from './run-conditions';
+import { RunView } from './run-view';
+import { compileSteps, ScenarioCompileError } from './scenario-compiler';
+import { dryRunScenario } from './scenario-dry-run';
 import type { ScenarioProgram } from './scenario-program';
+import { ScenarioTemplates } from './template';
 
 /** A scenario that failed validation or compilation; `issues` say where and why. */
 export class ScenarioValidationError extends Error {
@@ -12,30 +15,30 @@ export class ScenarioValidationError extends Error {
   }
 }
 
-/** How one trigger tests a user message (given as it was and lower-cased, for substring triggers). */
-type TriggerTest = (lowerCased: string, original: string) => boolean;
-
 /** A scenario as stored: its program, and a test per trigger, compiled once (regexes on RE2). */
 interface CompiledScenario {
   program: ScenarioProgram;
-  triggers: { priority: number; test: TriggerTest }[];
+  triggers: { priority: number; test: RunCondition }[];
 }
 
 interface RouteEntry {
   priority: number;
   /** Position of the scenario in the catalogue, then of the trigger in it: ties go to the earlier one. */
   order: number;
-  test: TriggerTest;
+  test: RunCondition;
   program: ScenarioProgram;
 }
 
 /**
- * The scenarios a server plays, in order (order breaks priority ties when routing). Each is validated and
- * compiled once when stored — regex triggers too, on RE2 (`compileUserRegex`), so no pattern can stall routing
- * and one RE2 refuses is refused here, never at match time; routing walks a pre-sorted trigger list. The one
- * place the console lists and edits scenarios.
+ * The scenarios a server plays, in order (order breaks priority ties when routing). Each is validated, compiled
+ * and dry-run once when stored: its templates compiled (Handlebars), its conditions compiled (regexes on RE2, so
+ * no pattern can stall routing), and every path through it played without delays and checked against the AG-UI
+ * schemas and sequence rules (`dryRunScenario`) — one that would send an invalid stream is refused with every
+ * problem listed. Routing walks a pre-sorted trigger list. The one place the console lists and edits scenarios.
  */
 export class ScenarioCatalogue {
+  /** One template environment for every scenario: a template many scenarios share compiles once. */
+  private readonly templates = new ScenarioTemplates();
   private programs = new Map<string, CompiledScenario>();
   private routes: RouteEntry[] = [];
   private readonly listeners = new Set<(change: ScenarioChange) => void>();
@@ -92,19 +95,22 @@ export class ScenarioCatalogue {
   }
 
   /**
-   * The scenario that answers a user message, or undefined when no trigger matches: among all scenarios, or only
-   * the ones an endpoint plays (`selection`).
+   * The scenario that answers a run (or, for short, a user message), or undefined when no trigger matches: among
+   * all scenarios, or only the ones an endpoint plays (`selection`).
    */
-  match(userMessage: string, selection: ReadonlySet<string> | '*' = '*'): ScenarioProgram | undefined {
-    const lowerCased = userMessage.toLowerCase();
+  match(run: RunView | string, selection: ReadonlySet<string> | '*' = '*'): ScenarioProgram | undefined {
+    const view = typeof run === 'string' ? RunView.ofText(run) : run;
     for (const route of this.routes) {
       if (selection !== '*' && !selection.has(route.program.scenario.id)) continue;
-      if (route.test(lowerCased, userMessage)) return route.program;
+      if (route.test(view)) return route.program;
     }
     return undefined;
   }
 
-  /** Validates and compiles a scenario and its triggers, or throws ScenarioValidationError. */
+  /**
+   * Validates, compiles and dry-runs a scenario and its triggers, or throws ScenarioValidationError with every
+   * problem found (schema problems first: what does not parse cannot be compiled).
+   */
   private compile(input: unknown): CompiledScenario {
     const parsed = ScenarioSchema.safeParse(input);
     if (!parsed.success) {
@@ -112,17 +118,20 @@ export class ScenarioCatalogue {
         parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
       );
     }
-    let program: ScenarioProgram;
-    try {
-      program = compileScenario(parsed.data);
-    } catch (error) {
-      const path = (error as { path?: string }).path ?? '';
-      throw new ScenarioValidationError([{ path, message: (error as Error).message }]);
-    }
+    const issues: ConditionIssue[] = [];
     const triggers = parsed.data.triggers.map((trigger, index) => ({
       priority: trigger.priority ?? 0,
-      test: triggerTest(trigger, `triggers.${index}`),
+      test: compileCondition(trigger, `triggers.${index}`, issues),
     }));
+    let program: ScenarioProgram | undefined;
+    try {
+      program = { scenario: parsed.data, ops: compileSteps(parsed.data, this.templates) };
+    } catch (error) {
+      if (!(error instanceof ScenarioCompileError)) throw error;
+      issues.push(...error.issues);
+    }
+    if (program && issues.length === 0) issues.push(...dryRunScenario(program));
+    if (issues.length > 0 || !program) throw new ScenarioValidationError(issues);
     return { program, triggers };
   }
 
@@ -142,22 +151,4 @@ export class ScenarioCatalogue {
     }
     this.routes = routes.sort((a, b) => b.priority - a.priority || a.order - b.order);
   }
-}
-
-/** A trigger's test; a regex RE2 cannot compile is a ScenarioValidationError naming `<path>.pattern`. */
-function triggerTest(trigger: Scenario['triggers'][number], path: string): TriggerTest {
-  if (trigger.match === 'substring') {
-    const needle = trigger.value.toLowerCase();
-    return (lowerCased) => lowerCased.includes(needle);
-  }
-  if (trigger.match === 'regex') {
-    try {
-      const regex = compileUserRegex(trigger.pattern, { caseInsensitive: true });
-      return (_, original) => regex.test(original);
-    } catch (error) {
-      if (!(error instanceof UserRegexError)) throw error;
-      throw new ScenarioValidationError([{ path: `${path}.pattern`, message: error.message }]);
-    }
-  }
-  return () => true;
 }

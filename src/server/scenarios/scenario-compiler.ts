@@ -1,136 +1,287 @@
 import { EventSchemas } from '@ag-ui/core/schemas';
-import type { JsonObject, JsonValue, Scenario, ScenarioStep } from '../../shared/scenario';
-import type { Op, ScenarioProgram } from './scenario-program';
+import type { Chunk, JsonObject, JsonValue, Scenario, ScenarioStep } from '../../shared/scenario';
+import { type ConditionIssue, compileCondition } from './run-conditions';
+import type { Op, TextChunk, ToolArguments } from './scenario-program';
 import { toSpokenText } from './spoken-text';
-import { compileJson, compileString, isConstantJson, type TemplateScope } from './template';
+import { type CompiledString, isConstantJson, type Render, type ScenarioTemplates } from './template';
 
 /** Defaults of AGORA's mock: 0.1 s between text chunks, 0.3 s between a tool's arguments and its end. */
 export const DEFAULT_CHUNK_DELAY_MS = 100;
 export const DEFAULT_TOOL_ARGS_DELAY_MS = 300;
 
+/** Every problem found compiling a scenario, each at its place (`steps.2.chunks.0`). */
 export class ScenarioCompileError extends Error {
   override name = 'ScenarioCompileError';
-  constructor(
-    message: string,
-    readonly path: string,
-  ) {
-    super(`${path}: ${message}`);
+  constructor(readonly issues: ConditionIssue[]) {
+    super(issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
   }
 }
 
 /**
- * Compiles a validated scenario. Every `emit` is rendered once with sample values and checked against
- * @ag-ui/core's EventSchemas here, so a stored scenario cannot send an invalid event and runs need no
- * per-event validation.
+ * Compiles a validated scenario's steps. Templates that do not compile, conditions that cannot run and constant
+ * events that are not valid AG-UI are all reported, not just the first (the dry run then checks the stream).
  */
-export function compileScenario(scenario: Scenario): ScenarioProgram {
-  return { scenario, ops: compileSteps(scenario.steps, 'steps') };
+export function compileSteps(scenario: Scenario, templates: ScenarioTemplates): Op[] {
+  const compiler = new StepCompiler(templates);
+  const ops = compiler.steps(scenario.steps, 'steps');
+  if (compiler.issues.length > 0) throw new ScenarioCompileError(compiler.issues);
+  return ops;
 }
 
-function compileSteps(steps: readonly ScenarioStep[], path: string): Op[] {
-  return steps.map((step, index) => {
-    const at = `${path}.${index}`;
+const UNUSABLE: Render<never> = () => {
+  throw new Error('this template did not compile');
+};
+
+class StepCompiler {
+  readonly issues: ConditionIssue[] = [];
+
+  constructor(private readonly templates: ScenarioTemplates) {}
+
+  steps(steps: readonly ScenarioStep[], path: string): Op[] {
+    return steps.map((step, index) => this.step(step, `${path}.${index}`));
+  }
+
+  private problem(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+
+  private string(source: string, path: string): CompiledString {
     try {
-      return compileStep(step, at);
+      return this.templates.string(source);
     } catch (error) {
-      if (error instanceof ScenarioCompileError) throw error;
-      throw new ScenarioCompileError((error as Error).message, at);
+      this.problem(path, (error as Error).message);
+      return { constant: source, render: () => source };
     }
-  });
-}
+  }
 
-function compileStep(step: ScenarioStep, path: string): Op {
-  switch (step.type) {
-    case 'emit': {
-      const event = compileJson(step.event);
-      checkEvent(event(SAMPLE_SCOPE), path);
-      return { kind: 'emit', id: step.id, event };
+  private json<T extends JsonValue>(value: T, path: string): Render<T> {
+    try {
+      return this.templates.json(value);
+    } catch (error) {
+      this.problem(path, (error as Error).message);
+      return UNUSABLE;
     }
-    case 'wait':
-      return { kind: 'wait', ms: step.ms };
-    case 'step': {
-      const name = compileString(step.name);
-      const nameJson = name.constant === undefined ? undefined : JSON.stringify(name.constant);
-      return { kind: 'step', name, nameJson, body: compileSteps(step.steps, `${path}.steps`) };
+  }
+
+  private chunks(chunks: readonly Chunk[], delayMs: number, path: string, spoken: boolean): TextChunk[] {
+    return chunks.map((chunk, index) => {
+      const text = typeof chunk === 'string' ? chunk : chunk.text;
+      const written = this.string(text, `${path}.${index}`);
+      const spokenText = spoken && written.constant !== undefined ? toSpokenText(written.constant) : undefined;
+      return {
+        written,
+        writtenJson: written.constant === undefined ? undefined : JSON.stringify(written.constant),
+        spoken: spokenText,
+        spokenJson: spokenText === undefined ? undefined : JSON.stringify(spokenText),
+        delayMs: typeof chunk === 'string' ? delayMs : chunk.delayMs,
+      };
+    });
+  }
+
+  private toolArguments(
+    step: { args?: JsonObject; argsChunks?: Chunk[]; chunkDelayMs?: number },
+    path: string,
+  ): ToolArguments {
+    if (step.argsChunks) {
+      const chunks = this.chunks(step.argsChunks, step.chunkDelayMs ?? 0, `${path}.argsChunks`, false);
+      if (chunks.every((chunk) => chunk.written.constant !== undefined)) {
+        const text = chunks.map((chunk) => chunk.written.constant).join('');
+        const parsed = parseJson(text);
+        if (parsed === undefined || parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          this.problem(
+            `${path}.argsChunks`,
+            `together the pieces must make one JSON object (the client parses the arguments at TOOL_CALL_END), got ${JSON.stringify(text.slice(0, 80))}`,
+          );
+      }
+      return { form: 'chunks', chunks };
     }
-    case 'text':
-      return {
-        kind: 'text',
-        id: step.id,
-        chunks: step.chunks.map((chunk) => {
-          const written = compileString(chunk);
-          const spoken = written.constant === undefined ? undefined : toSpokenText(written.constant);
-          return {
-            written,
-            writtenJson: written.constant === undefined ? undefined : JSON.stringify(written.constant),
-            spoken,
-            spokenJson: spoken === undefined ? undefined : JSON.stringify(spoken),
-          };
-        }),
-        chunkDelayMs: step.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS,
-        spoken: step.spoken ?? true,
-      };
-    case 'toolCall': {
-      const displayName = step.displayName === undefined ? undefined : compileString(step.displayName);
-      const description = step.description === undefined ? undefined : compileString(step.description);
-      const startConstant = displayName?.constant !== undefined || !displayName;
-      const descriptionConstant = description?.constant !== undefined || !description;
-      const argsDelta = isConstantJson(step.args) ? JSON.stringify(step.args) : undefined;
-      const resultContent = isConstantJson(step.result) ? toolContent(step.result) : undefined;
-      return {
-        kind: 'toolCall',
-        id: step.id,
-        name: step.name,
-        displayName,
-        description,
-        startFieldsJson:
-          startConstant && descriptionConstant
-            ? toolStartFields(step.name, displayName?.constant, description?.constant)
-            : undefined,
-        args: compileJson(step.args),
-        argsDelta,
-        argsDeltaJson: argsDelta === undefined ? undefined : JSON.stringify(argsDelta),
-        result: compileJson(step.result),
-        resultContent,
-        resultContentJson: resultContent === undefined ? undefined : JSON.stringify(resultContent),
-        argsDelayMs: step.argsDelayMs ?? DEFAULT_TOOL_ARGS_DELAY_MS,
-      };
+    const args = step.args ?? {};
+    const delta = isConstantJson(args) ? JSON.stringify(args) : undefined;
+    return {
+      form: 'document',
+      args: this.json(args, `${path}.args`),
+      delta,
+      deltaJson: delta === undefined ? undefined : JSON.stringify(delta),
+    };
+  }
+
+  private checkEvent(event: JsonValue, path: string): void {
+    const result = EventSchemas.safeParse(event);
+    if (result.success) return;
+    this.problem(path, eventProblem(result.error));
+  }
+
+  private step(step: ScenarioStep, path: string): Op {
+    switch (step.type) {
+      case 'emit': {
+        const constant = isConstantJson(step.event);
+        if (constant) this.checkEvent({ ...step.event, timestamp: 0 }, path);
+        return { path, kind: 'emit', id: step.id, event: this.json(step.event, `${path}.event`), validate: !constant };
+      }
+      case 'wait':
+        return { path, kind: 'wait', ms: step.ms };
+      case 'step': {
+        const name = this.string(step.name, `${path}.name`);
+        const nameJson = name.constant === undefined ? undefined : JSON.stringify(name.constant);
+        return { path, kind: 'step', name, nameJson, body: this.steps(step.steps, `${path}.steps`) };
+      }
+      case 'text': {
+        const spoken = step.spoken ?? true;
+        const delay = step.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS;
+        return {
+          path,
+          kind: 'text',
+          id: step.id,
+          chunks: this.chunks(step.chunks, delay, `${path}.chunks`, spoken),
+          spoken,
+        };
+      }
+      case 'toolCall':
+      case 'frontendToolCall': {
+        const backend = step.type === 'toolCall' ? step : undefined;
+        const displayName = backend?.displayName === undefined ? undefined : this.string(backend.displayName, path);
+        const description = backend?.description === undefined ? undefined : this.string(backend.description, path);
+        const startConstant = displayName?.constant !== undefined || !displayName;
+        const descriptionConstant = description?.constant !== undefined || !description;
+        const parentMessageId =
+          step.parentMessageId === undefined ? undefined : this.string(step.parentMessageId, `${path}.parentMessageId`);
+        const resultContent = backend && isConstantJson(backend.result) ? toolContent(backend.result) : undefined;
+        return {
+          path,
+          kind: 'toolCall',
+          id: step.id,
+          name: step.name,
+          displayName,
+          description,
+          parentMessageId,
+          startFieldsJson:
+            startConstant && descriptionConstant && !parentMessageId
+              ? toolStartFields(step.name, displayName?.constant, description?.constant, undefined)
+              : undefined,
+          args: this.toolArguments(step, path),
+          result: backend ? this.json(backend.result, `${path}.result`) : undefined,
+          resultContent,
+          resultContentJson: resultContent === undefined ? undefined : JSON.stringify(resultContent),
+          argsDelayMs: step.argsDelayMs ?? (backend ? DEFAULT_TOOL_ARGS_DELAY_MS : 0),
+        };
+      }
+      case 'stateSnapshot':
+        return {
+          path,
+          kind: 'stateSnapshot',
+          snapshot: this.json(step.snapshot, `${path}.snapshot`),
+          constant: isConstantJson(step.snapshot),
+        };
+      case 'stateDelta':
+        return {
+          path,
+          kind: 'stateDelta',
+          delta: this.json(step.delta as JsonValue, `${path}.delta`),
+          constant: isConstantJson(step.delta as JsonValue),
+        };
+      case 'messagesSnapshot':
+        return {
+          path,
+          kind: 'messagesSnapshot',
+          history: step.history !== 'none',
+          messages: this.json(step.messages, `${path}.messages`),
+          validate: step.history !== 'none' || !isConstantJson(step.messages),
+        };
+      case 'custom':
+        return {
+          path,
+          kind: 'custom',
+          name: this.string(step.name, `${path}.name`),
+          value: step.value === undefined ? undefined : this.json(step.value, `${path}.value`),
+        };
+      case 'reasoning':
+        return {
+          path,
+          kind: 'reasoning',
+          id: step.id,
+          chunks: this.chunks(step.chunks, step.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS, `${path}.chunks`, false),
+        };
+      case 'activitySnapshot':
+        return {
+          path,
+          kind: 'activitySnapshot',
+          id: step.id,
+          messageId: step.messageId === undefined ? undefined : this.string(step.messageId, `${path}.messageId`),
+          activityType: this.string(step.activityType, `${path}.activityType`),
+          content: this.json(step.content, `${path}.content`),
+          replace: step.replace,
+          validate: !isConstantJson(step.content),
+        };
+      case 'activityDelta':
+        return {
+          path,
+          kind: 'activityDelta',
+          messageId: this.string(step.messageId, `${path}.messageId`),
+          activityType: this.string(step.activityType, `${path}.activityType`),
+          patch: this.json(step.patch as JsonValue, `${path}.patch`),
+          validate: !isConstantJson(step.patch as JsonValue),
+        };
+      case 'setContext':
+        return {
+          path,
+          kind: 'setContext',
+          values: Object.entries(step.values).map(
+            ([key, value]) => [key, this.json(value, `${path}.values.${key}`)] as const,
+          ),
+        };
+      case 'let':
+        return {
+          path,
+          kind: 'let',
+          values: Object.entries(step.values).map(
+            ([name, value]) => [name, this.string(value, `${path}.values.${name}`)] as const,
+          ),
+        };
+      case 'branch':
+        return {
+          path,
+          kind: 'branch',
+          when: compileCondition(step.when, `${path}.when`, this.issues),
+          steps: this.steps(step.steps, `${path}.steps`),
+          otherwise: this.steps(step.otherwise ?? [], `${path}.otherwise`),
+        };
+      case 'random':
+        return {
+          path,
+          kind: 'random',
+          weights: step.branches.map((branch) => branch.weight ?? 1),
+          branches: step.branches.map((branch, index) => this.steps(branch.steps, `${path}.branches.${index}.steps`)),
+        };
+      case 'approval':
+        return {
+          path,
+          kind: 'approval',
+          id: step.id,
+          request: this.json(step.request as JsonObject, `${path}.request`),
+          timeoutMs: step.timeoutMs,
+          approved: this.steps(step.approved, `${path}.approved`),
+          rejected: this.steps(step.rejected, `${path}.rejected`),
+          timeout: this.steps(step.timeout, `${path}.timeout`),
+        };
+      case 'interrupt': {
+        const { reason, message, toolCallId, responseSchema, metadata } = step;
+        const interrupt: JsonObject = { reason };
+        if (message !== undefined) interrupt.message = message;
+        if (toolCallId !== undefined) interrupt.toolCallId = toolCallId;
+        if (responseSchema !== undefined) interrupt.responseSchema = responseSchema;
+        if (metadata !== undefined) interrupt.metadata = metadata;
+        return {
+          path,
+          kind: 'interrupt',
+          id: step.id,
+          interrupt: this.json(interrupt, path),
+          expiresInMs: step.expiresInMs,
+          resolved: this.steps(step.resolved, `${path}.resolved`),
+          cancelled: this.steps(step.cancelled ?? [], `${path}.cancelled`),
+          expired: this.steps(step.expired ?? [], `${path}.expired`),
+        };
+      }
     }
-    case 'stateSnapshot':
-      return { kind: 'stateSnapshot', snapshot: compileJson(step.snapshot) };
-    case 'stateDelta': {
-      const delta = compileJson(step.delta as JsonValue) as (scope: TemplateScope) => JsonObject[];
-      checkEvent({ type: 'STATE_DELTA', delta: delta(SAMPLE_SCOPE) }, path);
-      return { kind: 'stateDelta', delta };
-    }
-    case 'setContext':
-      return {
-        kind: 'setContext',
-        values: Object.entries(step.values).map(([key, value]) => [key, compileJson(value)] as const),
-      };
-    case 'let':
-      return {
-        kind: 'let',
-        values: Object.entries(step.values).map(([name, value]) => [name, compileString(value)] as const),
-      };
-    case 'branch':
-      return {
-        kind: 'branch',
-        context: step.when.context,
-        equals: step.when.equals === undefined ? undefined : JSON.stringify(step.when.equals),
-        steps: compileSteps(step.steps, `${path}.steps`),
-        otherwise: compileSteps(step.otherwise ?? [], `${path}.otherwise`),
-      };
-    case 'approval':
-      return {
-        kind: 'approval',
-        id: step.id,
-        request: compileJson(step.request as JsonObject),
-        timeoutMs: step.timeoutMs,
-        approved: compileSteps(step.approved, `${path}.approved`),
-        rejected: compileSteps(step.rejected, `${path}.rejected`),
-        timeout: compileSteps(step.timeout, `${path}.timeout`),
-      };
   }
 }
 
@@ -140,30 +291,31 @@ export function toolContent(result: JsonValue): string {
 }
 
 /** TOOL_CALL_START's fields after `toolCallId`, in the order the player builds the event object. */
-export function toolStartFields(name: string, displayName: string | undefined, description: string | undefined) {
+export function toolStartFields(
+  name: string,
+  displayName: string | undefined,
+  description: string | undefined,
+  parentMessageId: string | undefined,
+): string {
   let json = `,"toolCallName":${JSON.stringify(name)}`;
+  if (parentMessageId !== undefined) json += `,"parentMessageId":${JSON.stringify(parentMessageId)}`;
   // AGORA's extra fields; absent rather than null when a scenario does not set them.
   if (displayName) json += `,"toolDisplayName":${JSON.stringify(displayName)}`;
   if (description) json += `,"toolDescription":${JSON.stringify(description)}`;
   return json;
 }
 
-function checkEvent(event: unknown, path: string): void {
-  const result = EventSchemas.safeParse(event);
-  if (result.success) return;
-  const issue = result.error.issues[0];
-  const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-  throw new ScenarioCompileError(`not a valid AG-UI event${where}: ${issue?.message ?? 'invalid'}`, path);
+/** The first schema problem of an event, said plainly. */
+export function eventProblem(error: { issues: readonly { path: PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
+  return `not a valid AG-UI event${where}: ${issue?.message ?? 'invalid'}`;
 }
 
-/** Stand-in values for checking emits when a scenario is stored. */
-const SAMPLE_SCOPE: TemplateScope = {
-  threadId: 'thread-sample',
-  runId: 'run-sample',
-  userId: 'user-sample',
-  origin: 'http://127.0.0.1:8000',
-  lastUserMessage: 'sample',
-  steps: new Map(),
-  vars: new Map(),
-  context: new Map(),
-};
+function parseJson(text: string): JsonValue | undefined {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type BaseEvent, EventType } from '@ag-ui/core';
+import { type BaseEvent, EventType, type Interrupt } from '@ag-ui/core';
+import { EventSchemas } from '@ag-ui/core/schemas';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { JsonObject, JsonValue } from '../../shared/scenario';
 import {
   spokenContentJson,
@@ -14,19 +16,21 @@ import {
   AgoraEventName,
   customEvent,
   type EventSink,
+  runError,
   runFinished,
-  runStarted,
   stepFinished,
   textMessageEnd,
   toolCallEnd,
   toolCallResult,
 } from '../agui/events';
-import type { ApprovalAnswer, RunRequest } from '../agui/run-input';
-import { approvalInterrupt, type PausedRun, type ResumeAnswer, type StepCloser } from './paused-run';
-import { toolContent, toolStartFields } from './scenario-compiler';
-import type { Op, ScenarioProgram } from './scenario-program';
+import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
+import { renderSession } from '../templates/template-engine';
+import { approvalAnswer, approvalInterrupt, type PausedRun, type ResumeAnswer, type StepCloser } from './paused-run';
+import { RunView } from './run-view';
+import { eventProblem, toolContent, toolStartFields } from './scenario-compiler';
+import type { Op, OpOf, ScenarioProgram, TextChunk } from './scenario-program';
 import { toSpokenText } from './spoken-text';
-import type { TemplateScope } from './template';
+import type { RenderContext, ScenarioScope } from './template';
 
 export interface ScenarioPlayerOptions {
   program: ScenarioProgram;
@@ -35,7 +39,14 @@ export interface ScenarioPlayerOptions {
   /** The server's origin as this client reached it (for links in answers). */
   origin: string;
   /** Conversation context shared by the runs of one conversation; `setContext` steps write to it. */
-  context: Map<string, JsonValue>;
+  context: Record<string, JsonValue>;
+  /** The run as conditions read it (branches); by default the request and `context`, not a first run. */
+  view?: RunView;
+  /**
+   * The thread's state when the run starts (what the request carries, or what earlier runs left): snapshots
+   * replace it, deltas are applied to it and refused when they do not apply. Undefined: not known (a dry run).
+   */
+  state?: JsonValue;
   /** Told the values of each `setContext` step as it plays (context leaves no frame; a recording needs it). */
   onContextSet?: (values: JsonObject) => void;
   /** Multiplies every scripted delay; read at each delay so a change applies at once. 0 = no delays. */
@@ -47,14 +58,25 @@ export interface ScenarioPlayerOptions {
   /**
    * `wait` (AGORA's WebSocket): send `agora:tool_approval_request` and wait for the answer mid-run.
    * `interrupt` (AG-UI 1.0, for HTTP/SSE): end the run with `RUN_FINISHED {outcome: interrupt}`; see `paused`.
+   * `interrupt` steps always end the run this way.
    */
   approvals?: 'wait' | 'interrupt';
-  /** Continue a paused run (from `paused` of the run that ended at the approval) with the client's answer. */
+  /** Continue a paused run (from `paused` of the run that ended at the interrupt) with the client's answer. */
   resume?: { paused: PausedRun; answer: ResumeAnswer };
+  /** A dry run: every decision (branch, chance, answer) is the chooser's; delays are skipped. */
+  chooser?: Chooser;
+  /** Told where and why the engine itself ended the run with RUN_ERROR (a delta that does not apply, …). */
+  onFault?: (path: string, message: string) => void;
 }
 
-/** How a run ended: played to the end, errored (a scripted RUN_ERROR), cancelled (closed cleanly), stopped
- * (its client is gone), or interrupted at an approval (interrupt mode; it can be resumed). */
+/** What a dry run decides at each fork of a scenario, instead of conditions, chance or a person. */
+export interface Chooser {
+  /** One of `options` ways on at the op written at `path`. */
+  choose(kind: 'branch' | 'random' | 'approval' | 'resume', options: number, path: string): number;
+}
+
+/** How a run ended: played to the end, errored (a RUN_ERROR), cancelled (closed cleanly), stopped
+ * (its client is gone), or interrupted (it can be resumed). */
 export type RunEnd = 'finished' | 'errored' | 'cancelled' | 'stopped' | 'interrupted';
 
 /** Why a run was stopped before its end; named in the result of every tool call it leaves unanswered. */
@@ -76,8 +98,8 @@ export function cancelledToolContent(reason: StopReason): string {
 
 export type ApprovalResult = 'accepted' | 'not-waiting' | 'unknown-approval-id';
 
-type OpenItem = { kind: 'text' | 'spoken' | 'tool' | 'step'; id: string };
-type ApprovalOutcome = 'approved' | 'rejected' | 'timeout' | 'woken';
+type OpenItem = { kind: 'text' | 'spoken' | 'tool' | 'step' | 'reasoning' | 'reasoning-span'; id: string };
+type ApprovalOutcome = 'approved' | 'rejected' | 'timeout';
 
 /** One nesting level of the play loop: the ops still to play there, and the step it closes when done. */
 interface Frame {
@@ -86,63 +108,87 @@ interface Frame {
   closesStep: StepCloser | undefined;
 }
 
+/** What the play loop waits for: a scripted delay (real ms) or an approval answer. */
+type Wait = { kind: 'delay'; ms: number } | { kind: 'approval'; timeoutMs: number };
+type Play = Generator<Wait, void, ApprovalOutcome | undefined>;
+
 /** Thrown inside the play loop once the run is no longer running, to unwind it. */
 const STOPPED = Symbol('stopped');
 
+const APPROVAL_OUTCOMES: readonly ApprovalOutcome[] = ['approved', 'rejected', 'timeout'];
+
 /**
- * Plays one scenario as one AG-UI run into an event sink, transport-independent (WebSocket now, SSE later).
+ * Plays one scenario as one AG-UI run into an event sink, transport-independent (WebSocket, SSE).
  *
  * The stream is always well formed: RUN_STARTED first; whatever the scenario left open (text messages,
- * tool calls, steps, spoken text) is closed before RUN_FINISHED; `cancel()` closes it the same way, answers
- * every tool call it left unanswered with a cancelled result, and ends with `RUN_FINISHED {outcome: cancelled}`.
- * Delays follow a planned timeline (each wait is due relative to the previous one, not to when the timer fired),
- * so a loaded process catches up instead of drifting; a run holds at most one timer at a time.
+ * tool calls, steps, reasoning, spoken text) is closed before RUN_FINISHED; `cancel()` closes it the same way,
+ * answers every tool call it left unanswered with a cancelled result, and ends with `RUN_FINISHED {outcome:
+ * cancelled}`. The thread's state follows every snapshot and delta; a delta that does not apply ends the run with
+ * RUN_ERROR naming the op. Delays follow a planned timeline (each wait is due relative to the previous one, not to
+ * when the timer fired), so a loaded process catches up instead of drifting; a run holds at most one timer.
+ *
+ * The play loop is a generator: it runs synchronously until it has to wait, so a delay-free run (and a dry run)
+ * plays in one go.
  */
 export class ScenarioPlayer {
   readonly threadId: string;
   readonly runId: string;
   /** Resolves once the run has ended, however it ended. */
   readonly done: Promise<RunEnd>;
-  private state: 'ready' | 'running' | RunEnd = 'ready';
+  private phase: 'ready' | 'running' | RunEnd = 'ready';
   private readonly options: ScenarioPlayerOptions;
-  private readonly scope: TemplateScope;
+  private readonly render: RenderContext;
+  private readonly scope: ScenarioScope;
+  private readonly view: RunView;
   private readonly open: OpenItem[] = [];
   /** Tool calls started and not answered with a TOOL_CALL_RESULT yet (ended or not), in start order. */
   private readonly unresulted = new Set<string>();
+  private loop: Play | undefined;
+  /** Whether the play loop is executing right now (a sink may call back into the player). */
+  private stepping = false;
   private timer: NodeJS.Timeout | undefined;
-  /** Resumes the play loop early (cancel/stop), so it unwinds instead of hanging on a cleared timer. */
-  private wake: (() => void) | undefined;
   private due = 0;
   private approval: { id: string; answer: (answer: ApprovalAnswer) => void } | undefined;
   /** The play loop's nesting, innermost last: what an interrupted run needs to continue later. */
   private readonly stack: Frame[] = [];
   private pausedRun: PausedRun | undefined;
+  /** Whether the thread's state is known (a dry run does not know the request's). */
+  private stateKnown: boolean;
+  /** The op being played, for the problems a run reports. */
+  private at = 'steps';
   private resolveDone: (end: RunEnd) => void = () => {};
 
   constructor(options: ScenarioPlayerOptions) {
     this.options = options;
-    this.threadId = options.request.threadId;
-    this.runId = options.request.runId;
+    const { request } = options;
+    this.threadId = request.threadId;
+    this.runId = request.runId;
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
     });
     this.scope = {
       threadId: this.threadId,
       runId: this.runId,
-      userId: options.request.userId ?? '',
+      userId: request.userId ?? '',
       origin: options.origin,
-      lastUserMessage: options.request.lastUserMessage,
-      steps: new Map(),
-      vars: new Map(),
+      lastUserMessage: request.lastUserMessage,
+      lastMessage: (request.messages.at(-1) ?? null) as JsonValue,
+      input: request.input as JsonObject,
+      state: options.state,
+      steps: Object.create(null),
+      vars: Object.create(null),
       context: options.context,
     };
+    this.stateKnown = options.state !== undefined;
+    this.render = { scope: this.scope, session: renderSession(`scenario:${options.program.scenario.id}`) };
+    this.view = options.view ?? new RunView(request, options.context, false);
   }
 
   get isActive(): boolean {
-    return this.state === 'running';
+    return this.phase === 'running';
   }
 
-  /** Where an interrupted run stopped, for the run that resumes it (interrupt mode only). */
+  /** Where an interrupted run stopped, for the run that resumes it. */
   get paused(): PausedRun | undefined {
     return this.pausedRun;
   }
@@ -152,11 +198,22 @@ export class ScenarioPlayer {
     return this.approval?.id;
   }
 
+  /** Where in the scenario the run is (`steps.2.chunks`), for the problems a dry run finds. */
+  get currentStep(): string {
+    return this.at;
+  }
+
+  /** The thread's state as the run left it so far (undefined when not known). */
+  get state(): JsonValue | undefined {
+    return this.stateKnown ? this.scope.state : undefined;
+  }
+
   start(): void {
-    if (this.state !== 'ready') return;
-    this.state = 'running';
+    if (this.phase !== 'ready') return;
+    this.phase = 'running';
     this.due = performance.now();
-    void this.play();
+    this.loop = this.play();
+    this.advance(undefined);
   }
 
   /**
@@ -172,12 +229,12 @@ export class ScenarioPlayer {
    * recorded history stays whole); the sink is expected to deliver nothing more.
    */
   stop(): void {
-    if (this.state === 'ready') this.end('stopped');
+    if (this.phase === 'ready') this.end('stopped');
     else this.halt('client_gone', 'stopped');
   }
 
   private halt(reason: StopReason, end: 'cancelled' | 'stopped'): void {
-    if (this.state !== 'running') return;
+    if (this.phase !== 'running') return;
     this.clearTimer();
     this.approval = undefined;
     this.closeOpen(reason);
@@ -188,7 +245,7 @@ export class ScenarioPlayer {
   /** Hands the client's approval answer to the run waiting for it. */
   answerApproval(answer: ApprovalAnswer): ApprovalResult {
     const pending = this.approval;
-    if (!pending || this.state !== 'running') return 'not-waiting';
+    if (!pending || this.phase !== 'running') return 'not-waiting';
     if (pending.id !== answer.approvalId) return 'unknown-approval-id';
     // Taken at once: a second answer arriving before the run moves on finds nothing pending.
     this.approval = undefined;
@@ -196,44 +253,83 @@ export class ScenarioPlayer {
     return 'accepted';
   }
 
-  private async play(): Promise<void> {
+  /** Runs the play loop until it has to wait, then arranges to be called again when the wait is over. */
+  private advance(input: ApprovalOutcome | undefined): void {
+    const loop = this.loop;
+    if (!loop || this.stepping) return;
+    this.stepping = true;
+    let next: IteratorResult<Wait, void>;
     try {
-      this.send(runStarted(this.threadId, this.runId));
-      if (this.options.resume) await this.playResumed(this.options.resume.paused, this.options.resume.answer);
-      else await this.playOps(this.options.program.ops);
-      this.closeOpen();
-      this.send(runFinished(this.threadId, this.runId));
-      this.end('finished');
+      next = loop.next(input);
     } catch (error) {
-      if (error === STOPPED || this.state !== 'running') return;
-      // A fault in the engine itself: end the run with RUN_ERROR (valid at any point) rather than hang; if even
-      // that cannot be sent (the sink itself failed), end the run quietly.
-      try {
-        this.send({
-          type: EventType.RUN_ERROR,
-          message: `Scenario failed: ${(error as Error).message}`,
-          code: 'processing_error',
-          timestamp: Date.now(),
-        } as BaseEvent);
-      } catch {
-        this.end('stopped');
-      }
+      this.stepping = false;
+      this.fail(error);
+      return;
+    } finally {
+      this.stepping = false;
+    }
+    if (next.done || this.phase !== 'running') return;
+    const wait = next.value;
+    if (wait.kind === 'delay') {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.advance(undefined);
+      }, wait.ms);
+      return;
+    }
+    if (wait.timeoutMs > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.approval = undefined;
+        this.advance('timeout');
+      }, wait.timeoutMs);
     }
   }
 
-  private playOps(ops: readonly Op[], closesStep?: StepCloser): Promise<void> {
+  /** A fault of the play loop (a template that failed, the sink): the run ends with RUN_ERROR rather than hang. */
+  private fail(error: unknown): void {
+    if (error === STOPPED || this.phase !== 'running') return;
+    const message = `Scenario failed at ${this.at}: ${(error as Error).message}`;
+    this.options.onFault?.(this.at, (error as Error).message);
+    try {
+      this.send(runError(message, 'processing_error'));
+    } catch {
+      // Even RUN_ERROR could not be sent (the sink itself failed): end the run quietly.
+      this.end('stopped');
+    }
+  }
+
+  /** The engine ends the run with RUN_ERROR for a fault of the scenario at the op being played. */
+  private fault(code: string, message: string): never {
+    this.options.onFault?.(this.at, message);
+    this.send(runError(`Step ${this.at}: ${message}`, code));
+    throw STOPPED;
+  }
+
+  private *play(): Play {
+    const { request, resume } = this.options;
+    this.send(runStartedFor(request));
+    if (resume) yield* this.playResumed(resume.paused, resume.answer);
+    else yield* this.playOps(this.options.program.ops);
+    this.closeOpen();
+    this.send(runFinished(this.threadId, this.runId));
+    this.end('finished');
+  }
+
+  private playOps(ops: readonly Op[], closesStep?: StepCloser): Play {
     return this.playFrame({ ops, next: 0, closesStep });
   }
 
   /** Plays a frame's ops (after `inner`, the deeper levels of a resumed run), then closes its step. */
-  private async playFrame(frame: Frame, inner?: () => Promise<void>): Promise<void> {
+  private *playFrame(frame: Frame, inner?: () => Play): Play {
     this.stack.push(frame);
-    if (inner) await inner();
+    if (inner) yield* inner();
     while (frame.next < frame.ops.length) {
       const op = frame.ops[frame.next++] as Op;
-      const pending = this.playOp(op);
-      if (pending) await pending;
-      if (this.state !== 'running') throw STOPPED;
+      this.at = op.path;
+      const waits = this.playOp(op);
+      if (waits) yield* waits;
+      if (this.phase !== 'running') throw STOPPED;
     }
     this.stack.pop();
     const step = frame.closesStep;
@@ -247,53 +343,177 @@ export class ScenarioPlayer {
     }
   }
 
-  /** Plays one op; returns a promise only when the op has to wait, so delay-free runs stay synchronous. */
-  private playOp(op: Op): Promise<void> | undefined {
-    const scope = this.scope;
+  /** Plays one op; returns a generator only when the op may have to wait, so delay-free ops stay cheap. */
+  private playOp(op: Op): Play | undefined {
+    const render = this.render;
     switch (op.kind) {
-      case 'emit': {
-        const event = { ...op.event(scope), timestamp: Date.now() };
-        this.send(event as unknown as BaseEvent);
-        if (op.id) this.scope.steps.set(op.id, event);
+      case 'emit':
+        this.playEmit(op);
         return undefined;
-      }
       case 'wait':
         return this.sleep(op.ms);
       case 'step':
-        return this.playStep(op.name.constant ?? op.name.render(scope), op.nameJson, op.body);
+        return this.playStep(op.name.constant ?? op.name.render(render), op.nameJson, op.body);
       case 'text':
         return this.playText(op);
       case 'toolCall':
         return this.playToolCall(op);
       case 'stateSnapshot':
-        this.send({ type: EventType.STATE_SNAPSHOT, snapshot: op.snapshot(scope), timestamp: Date.now() } as BaseEvent);
+        this.sendState({ type: EventType.STATE_SNAPSHOT, snapshot: op.snapshot(render) }, op.constant);
         return undefined;
       case 'stateDelta':
-        this.send({ type: EventType.STATE_DELTA, delta: op.delta(scope), timestamp: Date.now() } as BaseEvent);
+        this.sendState({ type: EventType.STATE_DELTA, delta: op.delta(render) }, op.constant);
+        return undefined;
+      case 'messagesSnapshot':
+        this.playMessagesSnapshot(op);
+        return undefined;
+      case 'custom': {
+        const event: Record<string, unknown> = {
+          type: EventType.CUSTOM,
+          name: op.name.constant ?? op.name.render(render),
+        };
+        if (op.value) event.value = op.value(render);
+        this.sendChecked(event, false);
+        return undefined;
+      }
+      case 'reasoning':
+        return this.playReasoning(op);
+      case 'activitySnapshot': {
+        const messageId = op.messageId
+          ? (op.messageId.constant ?? op.messageId.render(render))
+          : `activity-${randomUUID()}`;
+        if (op.id) this.scope.steps[op.id] = { messageId };
+        const event: Record<string, unknown> = {
+          type: EventType.ACTIVITY_SNAPSHOT,
+          messageId,
+          activityType: op.activityType.constant ?? op.activityType.render(render),
+          content: op.content(render),
+        };
+        if (op.replace !== undefined) event.replace = op.replace;
+        this.sendChecked(event, op.validate);
+        return undefined;
+      }
+      case 'activityDelta':
+        this.sendChecked(
+          {
+            type: EventType.ACTIVITY_DELTA,
+            messageId: op.messageId.constant ?? op.messageId.render(render),
+            activityType: op.activityType.constant ?? op.activityType.render(render),
+            patch: op.patch(render),
+          },
+          op.validate,
+        );
         return undefined;
       case 'setContext': {
         const values: JsonObject = {};
         for (const [key, value] of op.values) {
-          values[key] = value(scope);
-          this.options.context.set(key, values[key]);
+          values[key] = value(render);
+          this.options.context[key] = values[key];
         }
         this.options.onContextSet?.(values);
         return undefined;
       }
       case 'let':
-        for (const [name, value] of op.values) this.scope.vars.set(name, value.constant ?? value.render(scope));
+        for (const [name, value] of op.values) this.scope.vars[name] = value.constant ?? value.render(render);
         return undefined;
       case 'branch': {
-        const value = this.options.context.get(op.context);
-        const taken = op.equals === undefined ? Boolean(value) : JSON.stringify(value) === op.equals;
+        const chooser = this.options.chooser;
+        const taken = chooser ? chooser.choose('branch', 2, op.path) === 0 : op.when(this.view);
         return this.playOps(taken ? op.steps : op.otherwise);
+      }
+      case 'random': {
+        const chooser = this.options.chooser;
+        const index = chooser ? chooser.choose('random', op.branches.length, op.path) : weightedIndex(op.weights);
+        return this.playOps(op.branches[index] ?? []);
       }
       case 'approval':
         return this.playApproval(op);
+      case 'interrupt':
+        this.playInterrupt(op);
+        return undefined;
     }
   }
 
-  private playStep(stepName: string, stepNameJson: string | undefined, body: readonly Op[]): Promise<void> {
+  private playEmit(op: OpOf<'emit'>): void {
+    const event: Record<string, unknown> = { ...op.event(this.render), timestamp: Date.now() };
+    if (op.validate) this.validate(event);
+    if (event.type === EventType.STATE_SNAPSHOT || event.type === EventType.STATE_DELTA) {
+      this.sendState(event, !op.validate);
+    } else {
+      this.send(event as unknown as BaseEvent);
+    }
+    if (op.id) this.scope.steps[op.id] = event;
+  }
+
+  /** An event built from templated data: checked against the AG-UI schemas before it goes out. */
+  private sendChecked(event: Record<string, unknown>, validate: boolean): void {
+    event.timestamp = Date.now();
+    if (validate) this.validate(event);
+    this.send(event as unknown as BaseEvent);
+  }
+
+  private validate(event: Record<string, unknown>): void {
+    const result = EventSchemas.safeParse(event);
+    if (!result.success) this.fault('invalid_event', eventProblem(result.error));
+  }
+
+  /**
+   * A state event: a snapshot becomes the thread's state; a delta is applied to it first, and one that does not
+   * apply ends the run with RUN_ERROR naming the op (the client would fail on it too). `constant`: the event does
+   * not depend on the request (a dry run knows its state from it).
+   */
+  private sendState(event: Record<string, unknown>, constant: boolean): void {
+    event.timestamp ??= Date.now();
+    const known = !this.options.chooser || constant;
+    if (event.type === EventType.STATE_SNAPSHOT) {
+      this.send(event as unknown as BaseEvent);
+      this.setState(event.snapshot as JsonValue, known);
+      return;
+    }
+    const delta = event.delta;
+    if (!Array.isArray(delta))
+      this.fault('invalid_event', 'not a valid AG-UI event at delta: expected an array of operations');
+    let next: JsonValue | undefined;
+    if (this.stateKnown) next = this.applyDelta(delta as Operation[]);
+    else this.validate(event);
+    this.send(event as unknown as BaseEvent);
+    this.setState(next, this.stateKnown && known && next !== undefined);
+  }
+
+  /**
+   * The state after `delta`. One that does not apply is a fault; a dry run reports it and goes on with the state
+   * unknown (undefined), so the problems after it are listed too.
+   */
+  private applyDelta(delta: Operation[]): JsonValue | undefined {
+    try {
+      return fastJsonPatch.applyPatch(this.scope.state ?? null, delta, true, false).newDocument as JsonValue;
+    } catch (error) {
+      const problem = error as { index?: number; operation?: { op?: unknown; path?: unknown }; message?: string };
+      const index = problem.index ?? 0;
+      const operation = problem.operation ?? delta[index];
+      const what = operation ? ` (${String(operation.op)} ${String(operation.path)})` : '';
+      const why = String(problem.message ?? error)
+        .split('\n')[0]
+        ?.replace(/^\w+:\s*/, '');
+      const message = `STATE_DELTA operation ${index}${what} does not apply to the thread's state: ${why}`;
+      if (!this.options.chooser) return this.fault('state_delta_failed', message);
+      this.options.onFault?.(this.at, message);
+      return undefined;
+    }
+  }
+
+  private setState(state: JsonValue | undefined, known: boolean): void {
+    this.scope.state = known ? state : undefined;
+    this.stateKnown = known;
+  }
+
+  private playMessagesSnapshot(op: OpOf<'messagesSnapshot'>): void {
+    const added = op.messages(this.render).map(withArgumentsAsText);
+    const messages = op.history ? [...(this.options.request.messages as unknown as JsonObject[]), ...added] : added;
+    this.sendChecked({ type: EventType.MESSAGES_SNAPSHOT, messages }, op.validate);
+  }
+
+  private playStep(stepName: string, stepNameJson: string | undefined, body: readonly Op[]): Play {
     const nameJson = stepNameJson ?? JSON.stringify(stepName);
     const timestamp = Date.now();
     this.sendSerialised(
@@ -303,13 +523,13 @@ export class ScenarioPlayer {
     return this.playOps(body, { name: stepName, nameJson });
   }
 
-  private async playText(op: Extract<Op, { kind: 'text' }>): Promise<void> {
+  private *playText(op: OpOf<'text'>): Play {
     const messageId = `msg-${randomUUID()}`;
-    if (op.id) this.scope.steps.set(op.id, { messageId });
+    if (op.id) this.scope.steps[op.id] = { messageId };
     this.send({ type: EventType.TEXT_MESSAGE_START, messageId, role: 'assistant', timestamp: Date.now() } as BaseEvent);
     if (op.spoken) this.send(customEvent(AgoraEventName.spokenTextStart, { messageId, role: 'assistant' }));
     for (const chunk of op.chunks) {
-      const delta = chunk.written.constant ?? chunk.written.render(this.scope);
+      const delta = chunk.written.constant ?? chunk.written.render(this.render);
       const timestamp = Date.now();
       this.sendSerialised(
         { type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, timestamp },
@@ -324,47 +544,67 @@ export class ScenarioPlayer {
           );
         }
       }
-      const pause = this.sleep(op.chunkDelayMs);
-      if (pause) await pause;
-      if (this.state !== 'running') throw STOPPED;
+      const pause = this.sleep(chunk.delayMs);
+      if (pause) yield* pause;
     }
     this.send(textMessageEnd(messageId));
     if (op.spoken) this.send(customEvent(AgoraEventName.spokenTextEnd, { messageId }));
   }
 
-  private async playToolCall(op: Extract<Op, { kind: 'toolCall' }>): Promise<void> {
-    const scope = this.scope;
+  private *playReasoning(op: OpOf<'reasoning'>): Play {
+    const messageId = `reasoning-${randomUUID()}`;
+    if (op.id) this.scope.steps[op.id] = { messageId };
+    this.send({ type: EventType.REASONING_START, messageId, timestamp: Date.now() } as BaseEvent);
+    this.send({
+      type: EventType.REASONING_MESSAGE_START,
+      messageId,
+      role: 'reasoning',
+      timestamp: Date.now(),
+    } as BaseEvent);
+    for (const chunk of op.chunks) {
+      const delta = chunk.written.constant ?? chunk.written.render(this.render);
+      this.send({ type: EventType.REASONING_MESSAGE_CONTENT, messageId, delta, timestamp: Date.now() } as BaseEvent);
+      const pause = this.sleep(chunk.delayMs);
+      if (pause) yield* pause;
+    }
+    this.send({ type: EventType.REASONING_MESSAGE_END, messageId, timestamp: Date.now() } as BaseEvent);
+    this.send({ type: EventType.REASONING_END, messageId, timestamp: Date.now() } as BaseEvent);
+  }
+
+  private *playToolCall(op: OpOf<'toolCall'>): Play {
+    const render = this.render;
     const toolCallId = `call-${randomUUID()}`;
     const messageId = `tool-result-${toolCallId}`;
-    if (op.id) scope.steps.set(op.id, { toolCallId, messageId });
-    const displayName = op.displayName && (op.displayName.constant ?? op.displayName.render(scope));
-    const description = op.description && (op.description.constant ?? op.description.render(scope));
+    if (op.id) this.scope.steps[op.id] = op.result ? { toolCallId, messageId } : { toolCallId };
+    const displayName = op.displayName && (op.displayName.constant ?? op.displayName.render(render));
+    const description = op.description && (op.description.constant ?? op.description.render(render));
+    const parentMessageId = op.parentMessageId && (op.parentMessageId.constant ?? op.parentMessageId.render(render));
     const start: Record<string, unknown> = { type: EventType.TOOL_CALL_START, toolCallId, toolCallName: op.name };
+    if (parentMessageId !== undefined) start.parentMessageId = parentMessageId;
     // AGORA's extra fields; absent rather than null when a scenario does not set them.
     if (displayName) start.toolDisplayName = displayName;
     if (description) start.toolDescription = description;
     let timestamp = Date.now();
     start.timestamp = timestamp;
-    const fields = op.startFieldsJson ?? toolStartFields(op.name, displayName, description);
+    const fields = op.startFieldsJson ?? toolStartFields(op.name, displayName, description, parentMessageId);
     this.sendSerialised(start as unknown as BaseEvent, toolCallStartJson(toolCallId, fields, timestamp));
 
-    const delta = op.argsDelta ?? JSON.stringify(op.args(scope));
-    const deltaJson = op.argsDeltaJson ?? JSON.stringify(delta);
-    timestamp = Date.now();
-    this.sendSerialised(
-      { type: EventType.TOOL_CALL_ARGS, toolCallId, delta, timestamp } as BaseEvent,
-      toolCallArgsJson(toolCallId, deltaJson, timestamp),
-    );
+    if (op.args.form === 'document') {
+      const delta = op.args.delta ?? JSON.stringify(op.args.args(render));
+      this.sendArgs(toolCallId, delta, op.args.deltaJson);
+    } else {
+      yield* this.streamArgs(toolCallId, op.args.chunks);
+    }
     const pause = this.sleep(op.argsDelayMs);
-    if (pause) await pause;
-    if (this.state !== 'running') throw STOPPED;
+    if (pause) yield* pause;
     timestamp = Date.now();
     this.sendSerialised(
       { type: EventType.TOOL_CALL_END, toolCallId, timestamp } as BaseEvent,
       toolCallEndJson(toolCallId, timestamp),
     );
+    if (!op.result) return;
 
-    const content = op.resultContent ?? toolContent(op.result(scope));
+    const content = op.resultContent ?? toolContent(op.result(render));
     const contentJson = op.resultContentJson ?? JSON.stringify(content);
     timestamp = Date.now();
     this.sendSerialised(
@@ -380,87 +620,144 @@ export class ScenarioPlayer {
     );
   }
 
-  private async playApproval(op: Extract<Op, { kind: 'approval' }>): Promise<void> {
+  private sendArgs(toolCallId: string, delta: string, deltaJson: string | undefined): void {
+    const timestamp = Date.now();
+    this.sendSerialised(
+      { type: EventType.TOOL_CALL_ARGS, toolCallId, delta, timestamp } as BaseEvent,
+      toolCallArgsJson(toolCallId, deltaJson ?? JSON.stringify(delta), timestamp),
+    );
+  }
+
+  private *streamArgs(toolCallId: string, chunks: readonly TextChunk[]): Play {
+    for (const chunk of chunks) {
+      this.sendArgs(toolCallId, chunk.written.constant ?? chunk.written.render(this.render), chunk.writtenJson);
+      const pause = this.sleep(chunk.delayMs);
+      if (pause) yield* pause;
+    }
+  }
+
+  private *playApproval(op: OpOf<'approval'>): Play {
     const approvalId = `appr-${randomUUID()}`;
     const outputs: Record<string, unknown> = { approvalId, approved: false, feedback: null };
-    if (op.id) this.scope.steps.set(op.id, outputs);
-    const request = op.request(this.scope);
+    if (op.id) this.scope.steps[op.id] = outputs;
+    const request = op.request(this.render);
     const timeoutMs = op.timeoutMs ?? this.options.approvalTimeoutMs();
-    if (this.options.approvals === 'interrupt') return this.interrupt(op, approvalId, request, timeoutMs);
+    if (this.options.approvals === 'interrupt') {
+      const expiresAt = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
+      return this.interrupt(approvalInterrupt(approvalId, request, expiresAt), {
+        kind: 'approval',
+        stepId: op.id,
+        branches: { accepted: op.approved, declined: op.rejected, expired: op.timeout },
+        expiresAt,
+      });
+    }
     this.send(customEvent(AgoraEventName.approvalRequest, { ...request, approvalId }));
-    const outcome = await new Promise<ApprovalOutcome>((resolve) => {
-      this.wake = () => resolve('woken');
+    const chooser = this.options.chooser;
+    let outcome: ApprovalOutcome | undefined;
+    if (chooser) {
+      outcome = APPROVAL_OUTCOMES[chooser.choose('approval', 3, op.path)] as ApprovalOutcome;
+    } else {
       this.approval = {
         id: approvalId,
         answer: (answer) => {
           outputs.approved = answer.approved;
           outputs.feedback = answer.feedback;
-          resolve(answer.approved ? 'approved' : 'rejected');
+          this.clearTimer();
+          // Answered from a client's message handler: the run goes on from there, not inside the sink.
+          queueMicrotask(() => this.advance(answer.approved ? 'approved' : 'rejected'));
         },
       };
-      if (timeoutMs > 0) this.timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      outcome = yield { kind: 'approval', timeoutMs };
+      this.approval = undefined;
+      // Time spent waiting for a person is not part of the scripted timeline.
+      this.due = performance.now();
+    }
+    if (outcome === 'approved') outputs.approved = true;
+    yield* this.playOps(op[outcome ?? 'timeout']);
+  }
+
+  private playInterrupt(op: OpOf<'interrupt'>): never {
+    const interruptId = `int-${randomUUID()}`;
+    if (op.id) this.scope.steps[op.id] = { interruptId, status: null, payload: null };
+    const expiresAt = op.expiresInMs !== undefined ? Date.now() + op.expiresInMs : undefined;
+    const fields = op.interrupt(this.render);
+    const interrupt = {
+      id: interruptId,
+      ...fields,
+      ...(expiresAt !== undefined && { expiresAt: new Date(expiresAt).toISOString() }),
+    } as unknown as Interrupt;
+    return this.interrupt(interrupt, {
+      kind: 'interrupt',
+      stepId: op.id,
+      branches: { accepted: op.resolved, declined: op.cancelled, expired: op.expired },
+      expiresAt,
     });
-    this.clearTimer();
-    this.approval = undefined;
-    this.wake = undefined;
-    if (this.state !== 'running' || outcome === 'woken') throw STOPPED;
-    // Time spent waiting for a person is not part of the scripted timeline.
-    this.due = performance.now();
-    await this.playOps(op[outcome]);
   }
 
   /**
-   * Interrupt mode: keeps where the run is (what is left at each nesting level, open steps, run values), closes
-   * what is open and ends the run with the approval as an interrupt. Throws to unwind the play loop.
+   * Keeps where the run is (what is left at each nesting level, open steps, run values), closes what is open and
+   * ends the run with the interrupt in RUN_FINISHED. Throws to unwind the play loop.
    */
   private interrupt(
-    op: Extract<Op, { kind: 'approval' }>,
-    approvalId: string,
-    request: JsonObject,
-    timeoutMs: number,
+    interrupt: Interrupt,
+    paused: Pick<PausedRun, 'kind' | 'stepId' | 'branches' | 'expiresAt'>,
   ): never {
-    const expiresAt = timeoutMs > 0 ? Date.now() + timeoutMs : undefined;
     this.pausedRun = {
-      approvalId,
+      ...paused,
+      interruptId: interrupt.id,
       program: this.options.program,
-      approvalStepId: op.id,
-      branches: { approved: op.approved, rejected: op.rejected, timeout: op.timeout },
       frames: this.stack.map((frame) => ({ ops: frame.ops.slice(frame.next), closesStep: frame.closesStep })),
       reopenSteps: this.open.filter((item) => item.kind === 'step').map((item) => item.id),
-      vars: new Map(this.scope.vars),
-      steps: new Map(this.scope.steps),
-      expiresAt,
+      vars: { ...this.scope.vars },
+      steps: { ...this.scope.steps },
     };
     this.closeOpen();
     const event = runFinished(this.threadId, this.runId);
-    event.outcome = { type: 'interrupt', interrupts: [approvalInterrupt(approvalId, request, expiresAt)] };
+    event.outcome = { type: 'interrupt', interrupts: [interrupt] };
     this.send(event);
     this.end('interrupted');
     throw STOPPED;
   }
 
   /** Continues a paused run: its steps opened again, the answer's branch, then what was left at each level. */
-  private async playResumed(paused: PausedRun, answer: ResumeAnswer): Promise<void> {
-    for (const [name, value] of paused.vars) this.scope.vars.set(name, value);
-    for (const [id, outputs] of paused.steps) this.scope.steps.set(id, { ...outputs });
-    if (paused.approvalStepId) {
-      this.scope.steps.set(paused.approvalStepId, { approvalId: paused.approvalId, ...answer });
+  private *playResumed(paused: PausedRun, answer: ResumeAnswer): Play {
+    Object.assign(this.scope.vars, paused.vars);
+    for (const [id, outputs] of Object.entries(paused.steps)) this.scope.steps[id] = { ...outputs };
+    const chooser = this.options.chooser;
+    const expired = paused.expiresAt !== undefined && Date.now() > paused.expiresAt;
+    let branch: readonly Op[];
+    if (paused.kind === 'approval') {
+      const { approved, feedback } = approvalAnswer(answer);
+      if (paused.stepId) this.scope.steps[paused.stepId] = { approvalId: paused.interruptId, approved, feedback };
+      branch = approved ? paused.branches.accepted : paused.branches.declined;
+    } else {
+      if (paused.stepId)
+        this.scope.steps[paused.stepId] = {
+          interruptId: paused.interruptId,
+          status: answer.status,
+          payload: answer.payload ?? null,
+        };
+      branch = answer.status === 'resolved' ? paused.branches.accepted : paused.branches.declined;
+    }
+    if (expired) branch = paused.branches.expired;
+    if (chooser) {
+      const { accepted, declined, expired: late } = paused.branches;
+      branch = [accepted, declined, late][chooser.choose('resume', 3, this.at)] ?? accepted;
     }
     for (const stepName of paused.reopenSteps) {
       this.send({ type: EventType.STEP_STARTED, stepName, timestamp: Date.now() } as BaseEvent);
     }
-    const expired = paused.expiresAt !== undefined && Date.now() > paused.expiresAt;
-    const branch = paused.branches[expired ? 'timeout' : answer.approved ? 'approved' : 'rejected'];
-    const resumeLevel = (depth: number): Promise<void> => {
+    const resumeLevel = (depth: number): Play => {
       const frame = paused.frames[depth];
       if (!frame) return this.playOps(branch);
       return this.playFrame({ ops: frame.ops, next: 0, closesStep: frame.closesStep }, () => resumeLevel(depth + 1));
     };
-    await resumeLevel(0);
+    yield* resumeLevel(0);
   }
 
   /** A scripted pause on the run's timeline; undefined when there is nothing to wait for. */
-  private sleep(ms: number): Promise<void> | undefined {
+  private sleep(ms: number): Play | undefined {
+    if (this.options.chooser) return undefined;
     const speed = this.options.speed();
     const now = performance.now();
     if (ms <= 0 || speed <= 0) {
@@ -470,14 +767,7 @@ export class ScenarioPlayer {
     this.due += ms * speed;
     const delay = this.due - now;
     if (delay < 1) return undefined;
-    return new Promise((resolve) => {
-      this.wake = resolve;
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.wake = undefined;
-        resolve();
-      }, delay);
-    });
+    return waitFor(delay);
   }
 
   private send(event: BaseEvent): void {
@@ -486,7 +776,7 @@ export class ScenarioPlayer {
 
   /** Sends an event, serialising it unless the caller already did (hot paths splice pre-encoded JSON). */
   private sendSerialised(event: BaseEvent, json: string | undefined): void {
-    if (this.state !== 'running') throw STOPPED;
+    if (this.phase !== 'running') throw STOPPED;
     this.track(event as BaseEvent & Record<string, unknown>);
     this.options.sink({ event: event as BaseEvent & Record<string, unknown>, json: json ?? JSON.stringify(event) });
     if (event.type === EventType.RUN_ERROR) this.end('errored');
@@ -516,6 +806,18 @@ export class ScenarioPlayer {
         return;
       case EventType.STEP_FINISHED:
         this.forget('step', event.stepName as string);
+        return;
+      case EventType.REASONING_START:
+        this.open.push({ kind: 'reasoning-span', id: event.messageId as string });
+        return;
+      case EventType.REASONING_END:
+        this.forget('reasoning-span', event.messageId as string);
+        return;
+      case EventType.REASONING_MESSAGE_START:
+        this.open.push({ kind: 'reasoning', id: event.messageId as string });
+        return;
+      case EventType.REASONING_MESSAGE_END:
+        this.forget('reasoning', event.messageId as string);
         return;
       case EventType.CUSTOM: {
         const messageId = (event.value as JsonObject | undefined)?.messageId;
@@ -556,7 +858,11 @@ export class ScenarioPlayer {
         this.send(toolCallEnd(item.id));
         if (content) this.send(toolCallResult(item.id, content));
       } else if (item.kind === 'step') this.send(stepFinished(item.id));
-      else {
+      else if (item.kind === 'reasoning') {
+        this.send({ type: EventType.REASONING_MESSAGE_END, messageId: item.id, timestamp: Date.now() } as BaseEvent);
+      } else if (item.kind === 'reasoning-span') {
+        this.send({ type: EventType.REASONING_END, messageId: item.id, timestamp: Date.now() } as BaseEvent);
+      } else {
         // AGORA ends a message's text before its spoken twin; keep that order when closing both.
         if (this.open.some((open) => open.kind === 'text' && open.id === item.id)) this.send(textMessageEnd(item.id));
         this.send(customEvent(AgoraEventName.spokenTextEnd, { messageId: item.id }));
@@ -571,13 +877,42 @@ export class ScenarioPlayer {
   }
 
   private end(end: RunEnd): void {
-    if (this.state !== 'running' && this.state !== 'ready') return;
-    this.state = end;
+    if (this.phase !== 'running' && this.phase !== 'ready') return;
+    this.phase = end;
     this.clearTimer();
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
+    this.loop = undefined;
     this.options.onEnd?.(end);
     this.resolveDone(end);
   }
+}
+
+/** A generator that waits `ms` once. */
+function* waitFor(ms: number): Play {
+  yield { kind: 'delay', ms };
+}
+
+/** An index chosen at random, each in proportion to its weight. */
+function weightedIndex(weights: readonly number[]): number {
+  let total = 0;
+  for (const weight of weights) total += weight;
+  let left = Math.random() * total;
+  for (let index = 0; index < weights.length; index++) {
+    left -= weights[index] as number;
+    if (left < 0) return index;
+  }
+  return weights.length - 1;
+}
+
+/** A message's tool calls with their `function.arguments` as JSON text, however the scenario wrote them. */
+function withArgumentsAsText(message: JsonObject): JsonObject {
+  const calls = message.toolCalls;
+  if (!Array.isArray(calls)) return message;
+  return {
+    ...message,
+    toolCalls: calls.map((call) => {
+      const fn = (call as JsonObject | null)?.function as JsonObject | undefined;
+      if (!fn || typeof fn.arguments === 'string' || fn.arguments === undefined) return call;
+      return { ...(call as JsonObject), function: { ...fn, arguments: JSON.stringify(fn.arguments) } };
+    }),
+  };
 }

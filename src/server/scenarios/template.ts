@@ -1,20 +1,38 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { JsonValue } from '../../shared/scenario';
+import { randomBytes } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../../shared/scenario';
+import { type RenderSession, TemplateEngine, templateProblem } from '../templates/template-engine';
+import type { HelperSpec } from '../templates/template-helpers';
+import { MountIssues, type MountValidationError } from '../world/mount-validation-error';
 
-/** What placeholders in a running scenario can refer to. */
-export interface TemplateScope {
-  readonly threadId: string;
-  readonly runId: string;
-  readonly userId: string;
-  readonly origin: string;
-  readonly lastUserMessage: string;
+/**
+ * Scenario strings are Handlebars templates, in the engine's one template language (the routes' helpers, typed
+ * whole-value placeholders), read against a run: what the request sent, the thread's state, earlier steps' outputs.
+ */
+export interface ScenarioScope {
+  threadId: string;
+  runId: string;
+  userId: string;
+  origin: string;
+  lastUserMessage: string;
+  /** The request's last message (any role), or null. */
+  lastMessage: JsonValue;
+  /** The RunAgentInput as received. */
+  input: JsonObject;
+  /** The thread's state as the run has made it so far (undefined when nothing is known). */
+  state: JsonValue | undefined;
   /** Outputs of the steps played so far, by step id. */
-  readonly steps: Map<string, Record<string, unknown>>;
-  readonly vars: Map<string, string>;
-  readonly context: ReadonlyMap<string, JsonValue>;
+  steps: Record<string, Record<string, unknown>>;
+  vars: Record<string, string>;
+  context: Record<string, JsonValue>;
 }
 
-export type Render<T> = (scope: TemplateScope) => T;
+/** What a template renders against: the run's scope, and its render session (every `{{counter}}` of a run agrees). */
+export interface RenderContext {
+  readonly scope: ScenarioScope;
+  readonly session: RenderSession;
+}
+
+export type Render<T> = (context: RenderContext) => T;
 
 /** A compiled string: constant strings skip rendering altogether. */
 export interface CompiledString {
@@ -26,102 +44,130 @@ export class TemplateError extends Error {
   override name = 'TemplateError';
 }
 
-const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
+export const SCENARIO_SCOPE_ROOTS: ReadonlySet<string> = new Set<keyof ScenarioScope>([
+  'threadId',
+  'runId',
+  'userId',
+  'origin',
+  'lastUserMessage',
+  'lastMessage',
+  'input',
+  'state',
+  'steps',
+  'vars',
+  'context',
+]);
 
-const SCOPE_FIELDS = {
-  threadId: (scope) => scope.threadId,
-  runId: (scope) => scope.runId,
-  userId: (scope) => scope.userId,
-  origin: (scope) => scope.origin,
-  lastUserMessage: (scope) => scope.lastUserMessage,
-  uuid: () => randomUUID(),
-  now: () => new Date().toISOString(),
-  nowMs: () => String(Date.now()),
-} satisfies Record<string, Render<string>>;
-
-/** Compiles `{{…}}` placeholders once, so a run only concatenates. Unknown placeholders throw. */
-export function compileString(source: string): CompiledString {
-  const parts: (string | Render<string>)[] = [];
-  let last = 0;
-  for (const match of source.matchAll(PLACEHOLDER)) {
-    if (match.index > last) parts.push(source.slice(last, match.index));
-    parts.push(placeholder(match[1] ?? ''));
-    last = match.index + match[0].length;
-  }
-  if (parts.length === 0) return { constant: source, render: () => source };
-  if (last < source.length) parts.push(source.slice(last));
-  if (parts.length === 1 && typeof parts[0] === 'function') return { constant: undefined, render: parts[0] };
+/** A scope with nothing in it, for dry runs of templates and the console's runs with no request. */
+export function emptyScenarioScope(): ScenarioScope {
   return {
-    constant: undefined,
-    render: (scope) => {
-      let out = '';
-      for (const part of parts) out += typeof part === 'string' ? part : part(scope);
-      return out;
-    },
+    threadId: '',
+    runId: '',
+    userId: '',
+    origin: '',
+    lastUserMessage: '',
+    lastMessage: null,
+    input: {},
+    state: undefined,
+    steps: Object.create(null),
+    vars: Object.create(null),
+    context: Object.create(null),
   };
 }
 
+/** Helpers only scenarios have: the first scenario format's `{{randomHex:N}}` and `{{nowMs}}`, as helpers. */
+const SCENARIO_HELPERS: Record<string, HelperSpec> = {
+  randomHex: {
+    arity: [1, 1],
+    usage: '{{randomHex 6}} (that many upper-case hex digits, up to 64)',
+    call: ([count]) => {
+      const digits = Number(count);
+      if (!Number.isInteger(digits) || digits < 1 || digits > 64)
+        throw new Error(`randomHex: needs a number of digits from 1 to 64 (got ${String(count)})`);
+      return randomBytes(Math.ceil(digits / 2))
+        .toString('hex')
+        .slice(0, digits)
+        .toUpperCase();
+    },
+  },
+  nowMs: { arity: [0, 0], usage: '{{nowMs}} (Unix ms, as text)', call: () => String(Date.now()) },
+};
+
 /**
- * Compiles a JSON value whose strings may hold placeholders. Constant subtrees are returned as they are
- * (shared between runs, so callers must not mutate what they render).
+ * The first scenario format had its own placeholders; two of its spellings read differently in Handlebars and are
+ * still accepted: `{{randomHex:6}}` (now `{{randomHex 6}}`) and a `{{` that no `}}` follows (literal text, now
+ * `\{{`). Every other template of that format means the same in Handlebars.
  */
-export function compileJson<T extends JsonValue>(value: T): Render<T> {
-  const compiled = compileValue(value);
-  return compiled.constant ? () => value : (compiled.render as Render<T>);
+function withFirstFormatSpellings(source: string): string {
+  let text = source.replace(/\{\{\s*randomHex:(\d{1,2})\s*\}\}/g, '{{randomHex $1}}');
+  const lastClose = text.lastIndexOf('}}');
+  let at = text.indexOf('{{', lastClose < 0 ? 0 : lastClose + 2);
+  while (at >= 0) {
+    if (text[at - 1] !== '\\') {
+      text = `${text.slice(0, at)}\\${text.slice(at)}`;
+      at++;
+    }
+    at = text.indexOf('{{', at + 2);
+  }
+  return text;
+}
+
+/**
+ * Compiles the strings of stored scenarios, once: one Handlebars environment for the whole catalogue (a template
+ * used by many scenarios compiles once), its counters living as long as the catalogue.
+ */
+export class ScenarioTemplates {
+  private readonly engine = new TemplateEngine<ScenarioScope>({
+    scope: { roots: SCENARIO_SCOPE_ROOTS, empty: emptyScenarioScope() },
+    helpers: SCENARIO_HELPERS,
+  });
+
+  /** A text template (a chunk, a name); throws TemplateError. */
+  string(source: string): CompiledString {
+    if (!source.includes('{{')) return { constant: source, render: () => source };
+    let template: ReturnType<TemplateEngine<ScenarioScope>['compileText']>;
+    try {
+      template = this.engine.compileText(withFirstFormatSpellings(source));
+    } catch (error) {
+      throw new TemplateError(templateProblem(error));
+    }
+    return { constant: undefined, render: ({ scope, session }) => template.render(scope, session) };
+  }
+
+  /**
+   * A JSON value whose strings are templates; a string that is exactly one placeholder gives its value with its
+   * JSON type. Constant subtrees are returned as they are (shared between runs: callers must not mutate them).
+   * Throws TemplateError naming the first string that does not compile.
+   */
+  json<T extends JsonValue>(value: T): Render<T> {
+    if (isConstantJson(value)) return () => value;
+    const issues = new MountIssues();
+    const template = this.engine.compileJson(withSpellingsIn(value), [], issues);
+    try {
+      issues.throwIfAny();
+    } catch (error) {
+      const problem = (error as MountValidationError).issues[0];
+      throw new TemplateError(`${problem?.message}${problem?.path ? ` (at ${problem.path})` : ''}`);
+    }
+    return ({ scope, session }) => template.render(scope, session) as T;
+  }
+}
+
+function withSpellingsIn(value: JsonValue): JsonValue {
+  if (typeof value === 'string') return value.includes('{{') ? withFirstFormatSpellings(value) : value;
+  if (Array.isArray(value)) return value.map(withSpellingsIn);
+  if (value !== null && typeof value === 'object') {
+    const out: JsonObject = {};
+    for (const [key, item] of Object.entries(value)) out[key] = withSpellingsIn(item);
+    return out;
+  }
+  return value;
 }
 
 /** Whether a JSON template has no placeholders at all (so what it renders can be serialised once). */
 export function isConstantJson(value: JsonValue): boolean {
-  return compileValue(value).constant;
-}
-
-function compileValue(value: JsonValue): { constant: boolean; render: Render<JsonValue> } {
-  if (typeof value === 'string') {
-    const compiled = compileString(value);
-    return { constant: compiled.constant !== undefined, render: compiled.render };
-  }
-  if (Array.isArray(value)) {
-    const items = value.map(compileValue);
-    if (items.every((item) => item.constant)) return { constant: true, render: () => value };
-    return { constant: false, render: (scope) => items.map((item) => item.render(scope)) };
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]) => [key, compileValue(item)] as const);
-    if (entries.every(([, item]) => item.constant)) return { constant: true, render: () => value };
-    return {
-      constant: false,
-      render: (scope) => {
-        const out: Record<string, JsonValue> = {};
-        for (const [key, item] of entries) out[key] = item.render(scope);
-        return out;
-      },
-    };
-  }
-  return { constant: true, render: () => value };
-}
-
-function placeholder(expression: string): Render<string> {
-  const field = SCOPE_FIELDS[expression as keyof typeof SCOPE_FIELDS];
-  if (field) return field;
-  const hex = /^randomHex:(\d{1,2})$/.exec(expression);
-  if (hex) {
-    const digits = Number(hex[1]);
-    return () =>
-      randomBytes(Math.ceil(digits / 2))
-        .toString('hex')
-        .slice(0, digits)
-        .toUpperCase();
-  }
-  const [root, name, key, ...rest] = expression.split('.');
-  if (root === 'steps' && name && key && rest.length === 0) {
-    return (scope) => text(scope.steps.get(name)?.[key]);
-  }
-  if (root === 'vars' && name && key === undefined) return (scope) => scope.vars.get(name) ?? '';
-  if (root === 'context' && name && key === undefined) return (scope) => text(scope.context.get(name));
-  throw new TemplateError(`unknown placeholder {{${expression}}}`);
-}
-
-function text(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return !value.includes('{{');
+  if (Array.isArray(value)) return value.every(isConstantJson);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(isConstantJson);
+  return true;
 }

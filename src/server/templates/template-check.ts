@@ -21,9 +21,8 @@ type Call = {
 
 /**
  * Checks a parsed template before it is stored: every helper is known and called with a number of arguments it
- * takes, every path starts at a name of the request scope, and there are no partials or decorators. Handlebars
- * itself would only find these when the template runs (and print nothing, or throw). `roots` are the names of the
- * scope the template reads.
+ * takes, every path starts at one of `roots` (the names of its scope), and there are no partials or decorators. Handlebars
+ * itself would only find these when the template runs (and print nothing, or throw).
  */
 export function checkTemplate(
   program: hbs.AST.Program,

@@ -28,6 +28,15 @@ export interface CompiledTemplate<T, S extends object = TemplateScope> {
   render(scope: S, session: RenderSession): T;
 }
 
+/** What a template engine renders against (default: a request), and what it adds to the built-in helpers. */
+export interface TemplateEngineOptions<S extends object> {
+  /** The names its templates may start with, and an empty scope every template is dry-run on when compiled. */
+  scope?: TemplateScopeKind<S>;
+  /** Helpers on top of the built-in ones (the scenarios' `randomHex`). */
+  helpers?: Readonly<Record<string, HelperSpec>>;
+  counters?: TemplateCounters;
+}
+
 /** A template that does not parse, names an unknown helper or root, or calls a helper wrongly. */
 export class TemplateCompileError extends Error {
   override name = 'TemplateCompileError';
@@ -43,10 +52,10 @@ const ITERATIONS_PER_RENDER = 100_000;
 const VALUE_HELPER = '__value';
 
 /**
- * The engine's one Handlebars environment (`Handlebars.create()`, never the global): its helpers, its counters
- * (reset when the world is compiled again), and compilation of the strings responses are made of. Output is never
- * HTML-escaped: responses are JSON and text, not HTML. `scope` says what the templates read: the request (routes),
- * or a socket's message (socket endpoints).
+ * A Handlebars environment (`Handlebars.create()`, never the global): its helpers, its counters (reset when the
+ * world is compiled again), and compilation of the strings responses (and scenarios) are made of. Output is never
+ * HTML-escaped: responses are JSON and text, not HTML. By default its templates read a request (routes); socket
+ * endpoints and scenarios give their own scope.
  */
 export class TemplateEngine<S extends object = TemplateScope> {
   private readonly handlebars = Handlebars.create();
@@ -56,9 +65,9 @@ export class TemplateEngine<S extends object = TemplateScope> {
   private readonly texts = new Map<string, CompiledTemplate<string, S>>();
   private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue, S>>();
 
-  constructor(counters = new TemplateCounters(), scope?: TemplateScopeKind<S>) {
-    this.scope = scope ?? (REQUEST_SCOPE as unknown as TemplateScopeKind<S>);
-    this.helpers = templateHelpers(counters);
+  constructor(options?: TemplateEngineOptions<S>) {
+    this.scope = options?.scope ?? (REQUEST_SCOPE as unknown as TemplateScopeKind<S>);
+    this.helpers = { ...templateHelpers(options?.counters ?? new TemplateCounters()), ...options?.helpers };
     this.handlebars.unregisterHelper('log');
     for (const [name, spec] of Object.entries(this.helpers)) {
       this.handlebars.registerHelper(name, (...args: unknown[]) => {
@@ -138,7 +147,11 @@ export class TemplateEngine<S extends object = TemplateScope> {
    * Templates are pure (a request scope and a session in, a value out), so one compiled template serves every
    * place with the same text: a workspace repeats `{{params.id}}` in many routes, and compiling costs a millisecond.
    */
-  private cached<T>(cache: Map<string, CompiledTemplate<T, S>>, source: string, compile: () => CompiledTemplate<T, S>) {
+  private cached<T>(
+    cache: Map<string, CompiledTemplate<T, S>>,
+    source: string,
+    compile: () => CompiledTemplate<T, S>,
+  ): CompiledTemplate<T, S> {
     let template = cache.get(source);
     if (!template) {
       template = compile();

@@ -190,28 +190,26 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
  * templates, schemas, regexes) and packs' data that is consistent. Every problem of the mounts is listed.
  */
 function checkWorld(workspace: Workspace, file: string): void {
+  const issues: { path: string; message: string }[] = [];
   workspace.scenarios.forEach((scenario, index) => {
     try {
       new ScenarioCatalogue([scenario]);
     } catch (error) {
       if (!(error instanceof ScenarioValidationError)) throw error;
-      const issue = error.issues[0];
-      throw new WorkspaceError({
-        operation: 'load',
-        file,
-        path: ['scenarios', index, issue?.path].filter((part) => part !== undefined && part !== '').join('.'),
-        problem: issue?.message ?? error.message,
-      });
+      for (const issue of error.issues)
+        issues.push({ ...issue, path: ['scenarios', index, issue.path].filter((part) => part !== '').join('.') });
     }
   });
   try {
     World.check(workspace, { baseDir: dirname(file), settings: () => workspace.settings });
   } catch (error) {
     if (!(error instanceof MountValidationError)) throw error;
-    const [first, ...rest] = error.issues;
-    const more = rest.length > 0 ? `; and ${rest.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}` : '';
-    throw new WorkspaceError({ operation: 'load', file, path: first?.path ?? '', problem: `${first?.message}${more}` });
+    issues.push(...error.issues);
   }
+  const [first, ...rest] = issues;
+  if (!first) return;
+  const more = rest.length > 0 ? `; and ${rest.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}` : '';
+  throw new WorkspaceError({ operation: 'load', file, path: first.path, problem: `${first.message}${more}` });
 }
 
 function defaultName(file: string): string {

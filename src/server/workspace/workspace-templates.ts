@@ -1,6 +1,7 @@
 import type { WorkspaceInput, WorkspaceTemplate } from '../../shared/workspace';
 import { PACK_TEMPLATES } from '../packs/pack-registry';
 import { blankTemplate } from './templates/blank';
+import { dojoTemplate } from './templates/dojo';
 import { echoTemplate } from './templates/echo';
 import { fastapiTutorialTemplate } from './templates/fastapi-tutorial';
 import { genericTemplate } from './templates/generic';
@@ -8,6 +9,7 @@ import { genericTemplate } from './templates/generic';
 const TEMPLATES: Record<WorkspaceTemplate, (now: number, name?: string) => WorkspaceInput> = {
   blank: blankTemplate,
   generic: genericTemplate,
+  dojo: dojoTemplate,
   agora: PACK_TEMPLATES.agora as (now: number, name?: string) => WorkspaceInput,
   'agora-real': PACK_TEMPLATES['agora-real'] as (now: number, name?: string) => WorkspaceInput,
   echo: echoTemplate,

@@ -15,6 +15,8 @@ interface TryItState {
   /** null until POST /agent was tried; false when this engine does not serve it. */
   httpAvailable: boolean | null;
   problem: string | null;
+  /** The agent HTTP runs go to; null: the workspace's first. */
+  agentUrl: string | null;
 }
 
 export const useTryItStore = create<TryItState>()(() => ({
@@ -24,6 +26,7 @@ export const useTryItStore = create<TryItState>()(() => ({
   entries: [],
   httpAvailable: null,
   problem: null,
+  agentUrl: null,
 }));
 
 export function addTryItEntries(entries: readonly TryItEntry[]): void {

@@ -125,9 +125,10 @@ export function aguiSocketSession(
       const program = catalogue.program(scenarioId);
       if (!program) return undefined;
       const runId = randomUUID();
+      const threadId = connection.threadId ?? `thread-${randomUUID()}`;
       conversation.runNow(
         {
-          threadId: connection.threadId ?? `thread-${randomUUID()}`,
+          threadId,
           runId,
           userId: connection.userId,
           messages: [],
@@ -135,6 +136,7 @@ export function aguiSocketSession(
           state: undefined,
           resume: [],
           shape: 'agora',
+          input: { threadId, runId, messages: [] },
         },
         program,
         'console',

@@ -1,5 +1,4 @@
 import { TemplateEngine } from '../../templates/template-engine';
-import { TemplateCounters } from '../../templates/template-helpers';
 import { MountIssues } from '../../world/mount-validation-error';
 import { SOCKET_SCOPE, type SocketTemplateScope } from './socket-template-scope';
 
@@ -11,5 +10,5 @@ export interface SocketCompileTools {
 
 export function socketCompileTools(): SocketCompileTools {
   // Counters are per connection (each render brings its own): the engine's own are never read.
-  return { templates: new TemplateEngine(new TemplateCounters(), SOCKET_SCOPE), issues: new MountIssues() };
+  return { templates: new TemplateEngine({ scope: SOCKET_SCOPE }), issues: new MountIssues() };
 }

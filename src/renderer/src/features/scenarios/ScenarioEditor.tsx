@@ -8,6 +8,7 @@ import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { useAction } from '../../ui/use-action';
 import { RunScenarioForm } from './RunScenarioForm';
 import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
+import { StepPalette } from './StepPalette';
 import { NEW_SCENARIO, validateScenario } from './scenario-validation';
 
 /** A scenario as JSON, checked against the scenario schema as you type; save, delete, run. `null` creates one. */
@@ -54,6 +55,7 @@ export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
       <div className="panel-body stack">
         <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />
         {scenario && <RunScenarioForm scenarioId={scenario.id} />}
+        <StepPalette text={text} onChange={setText} />
         <ScenarioSchemaHelp />
         <LazyJsonEditor
           value={text}

@@ -5,10 +5,9 @@ import { SchemaHelp } from '../../ui/SchemaHelp';
 export function ScenarioSchemaHelp() {
   return (
     <SchemaHelp load={api.scenarioSchema}>
-      Schema help: steps are <code>emit</code>, <code>wait</code>, <code>step</code>, <code>text</code>,{' '}
-      <code>toolCall</code>, <code>stateSnapshot</code>, <code>stateDelta</code>, <code>setContext</code>,{' '}
-      <code>let</code>, <code>branch</code>, <code>approval</code>; strings may hold <code>{'{{threadId}}'}</code>,{' '}
-      <code>{'{{uuid}}'}</code>, <code>{'{{steps.<id>.messageId}}'}</code>…
+      Schema help: every trigger and step with what each field means; strings may hold <code>{'{{threadId}}'}</code>,{' '}
+      <code>{'{{uuid}}'}</code>, <code>{'{{input.messages}}'}</code>, <code>{'{{state}}'}</code>,{' '}
+      <code>{'{{steps.<id>.messageId}}'}</code>… (see docs/scenarios.md)
     </SchemaHelp>
   );
 }

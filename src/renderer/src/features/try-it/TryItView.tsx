@@ -1,17 +1,13 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { useScenariosStore } from '../../stores/scenarios-store';
 import { useServerStore } from '../../stores/server-store';
 import { type TryItTransport, useTryItStore } from '../../stores/try-it-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ScrollRegion } from '../../ui/ScrollRegion';
+import { promptSuggestions } from './prompt-suggestions';
 import { TranscriptItemView } from './TranscriptItemView';
 import { buildTranscript } from './transcript';
 import { clearTranscript, connectWebSocket, disconnectWebSocket, sendPrompt } from './try-it-session';
-
-const SUGGESTIONS = [
-  'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854',
-  'De rauwe vis ligt bij 9 graden in de koeling',
-  'Genereer rapport',
-];
 
 /** A built-in AG-UI client: send a prompt, watch the reply stream in, answer approvals. */
 export function TryItView() {
@@ -21,11 +17,14 @@ export function TryItView() {
   const entries = useTryItStore((state) => state.entries);
   const httpAvailable = useTryItStore((state) => state.httpAvailable);
   const problem = useTryItStore((state) => state.problem);
-  const agentPath = useServerStore((state) => {
-    const url = state.info?.urls.agent;
-    return url ? new URL(url).pathname : '(no agent)';
-  });
-  const [prompt, setPrompt] = useState(SUGGESTIONS[0] ?? '');
+  const agentUrl = useTryItStore((state) => state.agentUrl);
+  const agents = useServerStore((state) => state.info?.endpoints.agents);
+  const defaultAgentUrl = useServerStore((state) => state.info?.urls.agent ?? null);
+  const wsUrl = useServerStore((state) => state.info?.urls.ws ?? null);
+  const agentPath = pathOf(agentUrl ?? defaultAgentUrl) ?? '(no agent)';
+  const scenarios = useScenariosStore((state) => state.items);
+  const suggestions = useMemo(() => promptSuggestions(scenarios), [scenarios]);
+  const [prompt, setPrompt] = useState(() => suggestions[0] ?? '');
   const transcript = useMemo(() => buildTranscript(entries), [entries]);
   const bottom = useRef<HTMLDivElement>(null);
   const eventCount = useMemo(() => entries.filter((entry) => entry.kind === 'event').length, [entries]);
@@ -63,10 +62,29 @@ export function TryItView() {
               value={transport}
               onChange={(event) => useTryItStore.setState({ transport: event.target.value as TryItTransport })}
             >
-              <option value="ws">WebSocket /ws (AGORA RunAgentInput)</option>
+              <option value="ws">WebSocket {pathOf(wsUrl) ?? '(none)'}</option>
               <option value="http">HTTP POST {agentPath} (Server-Sent Events)</option>
             </select>
           </label>
+          {transport === 'http' && agents && agents.length > 1 && (
+            <label className="field">
+              Agent
+              <select
+                aria-label="Agent"
+                value={agentUrl ?? defaultAgentUrl ?? ''}
+                onChange={(event) => useTryItStore.setState({ agentUrl: event.target.value, httpAvailable: null })}
+              >
+                {agents
+                  .filter((agent) => agent.url)
+                  .map((agent) => (
+                    <option key={agent.id} value={agent.url ?? ''}>
+                      {agent.path}
+                      {agent.name ? ` — ${agent.name}` : ''}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          )}
           {transport === 'http' && httpAvailable === false && (
             <div className="notice warning">This engine does not serve POST {agentPath}. Use WebSocket.</div>
           )}
@@ -103,7 +121,7 @@ export function TryItView() {
             />
           </label>
           <div className="row">
-            {SUGGESTIONS.map((suggestion) => (
+            {suggestions.map((suggestion) => (
               <button key={suggestion} type="button" className="small" onClick={() => setPrompt(suggestion)}>
                 {suggestion.length > 28 ? `${suggestion.slice(0, 28)}…` : suggestion}
               </button>
@@ -146,4 +164,9 @@ export function TryItView() {
       </div>
     </div>
   );
+}
+
+/** The path of an endpoint's URL, for labels. */
+function pathOf(url: string | null): string | null {
+  return url ? new URL(url).pathname : null;
 }

@@ -95,7 +95,7 @@ export async function sendPrompt(text: string): Promise<void> {
 }
 
 async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { resume?: unknown[] }): Promise<void> {
-  const agentUrl = useServerStore.getState().info?.urls.agent;
+  const agentUrl = useTryItStore.getState().agentUrl ?? useServerStore.getState().info?.urls.agent;
   if (!agentUrl) {
     useTryItStore.setState({
       problem: 'This workspace has no AG-UI agent on the HTTP binding: add one, or use WebSocket.',

@@ -13,6 +13,7 @@ const TEMPLATE_LABELS: Record<WorkspaceTemplate, string> = {
   agora: 'AGORA (users, sessions, the four demo flows)',
   'agora-real': "AGORA with its real servers' contract",
   generic: 'Generic AG-UI demo',
+  dojo: "The AG-UI Dojo's seven feature endpoints",
   blank: 'Blank (one example route)',
   echo: 'Echo server (every path: "Server echoes: …")',
   'fastapi-tutorial': 'FastAPI tutorial server (REST and three sockets)',
