@@ -3,9 +3,9 @@ import { once } from 'node:events';
 
 export const CLI = 'out/cli/agui-mock.js';
 
-/** Builds the CLI bundle the way `npm run build:cli` does, so tests run the real `bin` file. */
+/** Builds the CLI bundle the way `npm run build:package` does, so tests run the real `bin` file. */
 export function buildCli(): void {
-  const result = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['scripts/build-bundles.mjs'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`CLI build failed: ${result.stderr}`);
 }
 
