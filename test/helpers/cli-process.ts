@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 
 export const CLI = 'out/cli/agui-mock.js';
@@ -19,7 +19,12 @@ export interface CliRun {
 }
 
 export function runCli(args: string[]): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return runCommand(process.execPath, [CLI, ...args]);
+}
+
+/** Any command (an installed `agui-mock`, `npx …`), watched like the CLI. */
+export function runCommand(command: string, args: string[], options: SpawnOptions = {}): CliRun {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk) => {
