@@ -183,7 +183,7 @@ describe('the packed package', { concurrency: true }, () => {
     assert.deepEqual(args, ['serve', '--host', '0.0.0.0']);
     const serve = runCommand(command, [...args, '--port', '0', '--token', 'package-test'], { cwd: home, env });
     running.push(serve);
-    const [, port] = await serve.waitFor(/HTTP\s+http:\/\/[\d.]+:(\d+)/, 60_000);
+    const [, port] = await serve.waitFor(/HTTP\s+http:\/\/[\d.]+:(\d+)/, 90_000);
     const url = `http://127.0.0.1:${port}`;
     assert.equal((await fetch(`${url}/health`)).status, 200);
     // Every interface, as a container needs: reached on this machine's own address too, where it has one.
@@ -210,11 +210,10 @@ describe('the packed package', { concurrency: true }, () => {
         const file = `${template}.agui.json`;
         assert.match((await agui('init', file, '--template', template)).stdout, new RegExp(`created ${file}`));
         assert.match((await agui('validate', file)).stdout, /valid workspace/);
-        // OpenAPI routes merged into each template's world are still a valid workspace.
-        assert.match((await agui('import-openapi', spec, '--into', file)).stdout, /route\(s\) added/);
-        assert.match((await agui('validate', file)).stdout, /valid workspace/);
       }),
     );
+    assert.match((await agui('import-openapi', spec, '--into', 'blank.agui.json')).stdout, /route\(s\) added/);
+    assert.match((await agui('validate', 'blank.agui.json')).stdout, /valid workspace/);
     // The JSON Schema a workspace names (for editors) is the installed package's.
     const { $schema } = JSON.parse(readFileSync(join(project, 'generic.agui.json'), 'utf8'));
     assert.ok(existsSync(resolve(project, $schema)), `${$schema} exists`);
