@@ -26,8 +26,9 @@ function testFiles(dir) {
 step('lint and format (biome)', npx, ['biome', 'check', '.']);
 step('typecheck (tsc, node and web)', npx, ['tsc', '-p', 'tsconfig.node.json', '--noEmit']);
 step('typecheck (web)', npx, ['tsc', '-p', 'tsconfig.web.json', '--noEmit']);
-step('build (console, desktop shell, CLI)', npx, ['electron-vite', 'build', '--logLevel', 'warn']);
-step('build CLI', process.execPath, ['scripts/build-cli.mjs']);
+step('build (console, desktop shell)', npx, ['electron-vite', 'build', '--logLevel', 'warn']);
+step('build the npm package (CLI and library)', process.execPath, ['scripts/build-bundles.mjs']);
+step("build the library's type declarations", process.execPath, ['scripts/build-declarations.mjs']);
 
 let chromium;
 try {

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { PortInUseError, startMockServer, TlsError, WorkspaceError } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
 import { parseCliArgs, type ServeOptions, USAGE, UsageError } from './cli-options';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
 import { consoleLogger, type MockServer, startMockServer } from '../server/index';
+import { packageRoot } from '../server/support/package-root';
 import { appMenuTemplate } from './app-menu';
 import { consolePageUrl, isConsolePage } from './console-page';
 import { readDesktopSettings } from './desktop-settings';
@@ -127,9 +128,9 @@ function createMainWindow(running: MockServer, stateFile: string): BrowserWindow
   return window;
 }
 
-/** The README: beside the app when packaged (an extra resource), the project root when run from source. */
+/** The README: beside the app when packaged (an extra resource), in the repository when run from source. */
 function openDocs(): void {
-  const readme = app.isPackaged ? join(process.resourcesPath, 'README.md') : join(app.getAppPath(), 'README.md');
+  const readme = app.isPackaged ? join(process.resourcesPath, 'README.md') : join(packageRoot(), 'README.md');
   shell.openPath(readme).then((problem) => {
     if (problem) dialog.showErrorBox('Could not open the documentation', `${readme}: ${problem}`);
   });

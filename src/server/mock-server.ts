@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { EndpointInfo, ServerInfo, TlsInfo } from '../shared/control-api';
 import type { ServerSettings } from '../shared/settings';
-import type { WorkspaceTemplate } from '../shared/workspace';
 import type { AgentHttpOptions } from './agents/agent-http-endpoint';
 import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
@@ -14,9 +13,11 @@ import { ApiKeyGate } from './gateway/api-key-gate';
 import { createHttpApp } from './http/app';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
+import type { MockServer as PublicMockServer, MockServerOptions as PublicMockServerOptions } from './mock-server-api';
 import { SavedPayloads } from './payloads/saved-payloads';
+import { PortInUseError } from './port-in-use-error';
 import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
-import { consoleLogger, type Logger } from './support/logger';
+import { consoleLogger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
 import { RetentionBudget } from './support/retention-budget';
 import { certificateWarnings } from './tls/certificate-warnings';
@@ -27,65 +28,25 @@ import { World } from './world/world';
 import { ConnectionRegistry } from './ws/connection-registry';
 import { SocketServer } from './ws/socket-server';
 
-export interface MockServerOptions {
-  /** Interface to listen on. Default 127.0.0.1. */
-  host?: string;
-  /** Port; 0 picks a free one. Default 8000. */
-  port?: number;
-  /** Console token; random per launch when omitted. */
-  token?: string;
-  /**
-   * Launch settings, over the workspace file's. Among them `tls` (HTTPS and WSS: `'self-signed'` or
-   * `{ cert, key }` files), read once at start: a certificate that cannot be served fails the start with a
-   * `TlsError`.
-   */
-  settings?: Partial<ServerSettings>;
-  logger?: Logger;
+export { PortInUseError };
+
+/** The public options (./mock-server-api), and the engine's own tuning for the desktop app and tests. */
+export interface MockServerOptions extends PublicMockServerOptions {
   /** Folder of the built console; defaults to `out/renderer` of this package. */
   rendererDir?: string;
   /** Tuning of the console's live feed (batching, per-subscriber caps). */
   liveFeed?: Partial<LiveFeedOptions>;
-  /**
-   * A workspace file to load before listening (created from `template` when missing), autosaved after changes and
-   * on close. `settings` above then override the file's settings without being written into it. A file that
-   * cannot be read or validated makes the start fail with a `WorkspaceError`.
-   */
-  workspace?: string;
-  /** The world to start with when there is no workspace file (or to create a missing one from). Default `agora`. */
-  template?: WorkspaceTemplate;
   /** Workspace tuning: config folder for the recent list, autosave delay, fault injection in tests. */
   workspaceOptions?: Partial<WorkspaceServiceOptions>;
   /** Tuning of the agents' HTTP binding: keep-alive interval, threads kept between requests. */
   agentHttp?: Partial<AgentHttpOptions>;
 }
 
-export interface MockServer {
-  /** `http://host:port` (`https://` with TLS) */
-  readonly url: string;
-  /** The first WebSocket endpoint with a plain path (`ws://host:port/ws` for AGORA), else `ws://host:port` (`wss://` with TLS). */
-  readonly wsUrl: string;
-  /** The console with its token in the fragment (never sent to the server in a request line). */
-  readonly consoleUrl: string;
-  readonly host: string;
-  readonly port: number;
-  readonly token: string;
-  /** The certificate served, or null for plain HTTP and WS. */
-  readonly tls: TlsInfo | null;
-  settings(): ServerSettings;
-  updateSettings(patch: Partial<ServerSettings>): ServerSettings;
+/** The public face (./mock-server-api), and the engine's insides the CLI and the desktop app work with. */
+export interface MockServer extends PublicMockServer {
   readonly context: EngineContext;
   /** The workspace file behind the world (status, save, open). */
   readonly workspace: WorkspaceService;
-  /** Closes every socket with 1001, stops every timer and the listener. Safe to call twice. */
-  close(): Promise<void>;
-}
-
-/** Raised when the port is taken, so callers can say so in one line. */
-export class PortInUseError extends Error {
-  constructor(readonly port: number) {
-    super(`port ${port} is in use`);
-    this.name = 'PortInUseError';
-  }
 }
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {

@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, type SpawnOptions, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { WAIT_MS } from './wait';
 
 export const CLI = 'out/cli/agui-mock.js';
 
-/** Builds the CLI bundle the way `npm run build:cli` does, so tests run the real `bin` file. */
+/** Builds the CLI bundle the way `npm run build:package` does, so tests run the real `bin` file. */
 export function buildCli(): void {
-  const result = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['scripts/build-bundles.mjs'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`CLI build failed: ${result.stderr}`);
 }
 
@@ -21,10 +21,12 @@ export interface CliRun {
 
 /** `env` adds to (or overrides) this process's environment, e.g. `AGUI_MOCK_CONFIG_DIR`. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
+  return runCommand(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+}
+
+/** Any command (an installed `agui-mock`, `npx …`), watched like the CLI. */
+export function runCommand(command: string, args: string[], options: SpawnOptions = {}): CliRun {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk) => {

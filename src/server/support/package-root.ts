@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const PACKAGE_NAME = 'agui-mock-console';
+const PACKAGE_NAME = 'agui-mock';
 
 /**
  * The project folder, found by walking up from this module (the source tree under tsx, `out/` when
