@@ -1,11 +1,14 @@
 import type { DriftResult } from './drift-bench';
 import type { IdleMemoryResult } from './idle-memory-bench';
 import type { RestResult } from './rest-bench';
+import { LARGE_TABLE, type RouteTableResult, SMALL_TABLE } from './route-table-bench';
 import type { WsResult } from './ws-bench';
 
 /** The performance budget the engine's design must meet (docs/benchmarks.md). */
 export const BUDGET = {
   restRatio: 1.25,
+  /** CPU per request with 1,000 user routes against 10 (issue: route matching must not become the cost). */
+  routeTableRatio: 1.2,
   wsRatio: 1.5,
   /** Runs at speed 1 finish on their timeline: p99 lateness on the engine's clock, and none early. */
   driftP99Ms: 100,
@@ -26,6 +29,15 @@ export function restVerdict(rest: RestResult): Verdict {
     measured: `${rest.overall.ratio.median.toFixed(2)}×`,
     budget: `≤ ${BUDGET.restRatio}×`,
     pass: rest.overall.ratio.median <= BUDGET.restRatio,
+  };
+}
+
+export function routeTableVerdict(routes: RouteTableResult): Verdict {
+  return {
+    line: `REST CPU per request, ${LARGE_TABLE} user routes vs ${SMALL_TABLE}`,
+    measured: `${routes.ratio.median.toFixed(2)}×`,
+    budget: `≤ ${BUDGET.routeTableRatio}×`,
+    pass: routes.ratio.median <= BUDGET.routeTableRatio,
   };
 }
 

@@ -1,7 +1,7 @@
 /** What one bench run does; `BENCH_QUICK=1` shrinks every count for a run of about a minute. */
 export interface BenchConfig {
   quick: boolean;
-  /** Phases to run (`BENCH_ONLY=rest,ws,drift,idle`); all by default. */
+  /** Phases to run (`BENCH_ONLY=rest,routes,ws,drift,idle`); all by default. */
   phases: Set<Phase>;
   /** `BENCH_CPU_PROF=1`: engine children write a V8 CPU profile into `bench/results/profiles/`. */
   cpuProfile: boolean;
@@ -17,7 +17,7 @@ export interface BenchConfig {
   deadlineMs: number;
 }
 
-export const PHASES = ['rest', 'ws', 'drift', 'idle'] as const;
+export const PHASES = ['rest', 'routes', 'ws', 'drift', 'idle'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {

@@ -2,11 +2,13 @@ import type { Verdict } from './budget';
 import type { DriftResult } from './drift-bench';
 import type { IdleMemoryResult } from './idle-memory-bench';
 import type { RestResult } from './rest-bench';
+import { LARGE_TABLE, type RouteTableResult, SMALL_TABLE } from './route-table-bench';
 import type { Spread } from './stats';
 import type { WsResult } from './ws-bench';
 
 export interface BenchResults {
   rest?: RestResult;
+  routes?: RouteTableResult;
   ws?: WsResult;
   drift?: DriftResult;
   idle?: IdleMemoryResult;
@@ -15,7 +17,7 @@ export interface BenchResults {
 /** The results as plain-text tables (also pasted into docs/benchmarks.md). */
 export function formatReport(results: BenchResults, verdicts: Verdict[]): string {
   const out: string[] = [];
-  const { rest, ws, drift, idle } = results;
+  const { rest, routes, ws, drift, idle } = results;
   if (rest) {
     out.push(
       `REST: server CPU µs/request, median of ${rest.rounds} interleaved rounds (min–max), ` +
@@ -31,6 +33,21 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
         ]),
       ),
       feedLine(rest.feed),
+      '',
+    );
+  }
+  if (routes) {
+    out.push(
+      `Route table: engine CPU µs/request for the same ${routes.requestsPerRound} requests per round to user routes ` +
+        `(templated JSON), median of ${routes.rounds} interleaved rounds`,
+      table(
+        ['routes mounted', 'µs/request', 'spread'],
+        [
+          [String(SMALL_TABLE), routes.smallMicros.median.toFixed(0), range(routes.smallMicros, 0)],
+          [String(LARGE_TABLE), routes.largeMicros.median.toFixed(0), range(routes.largeMicros, 0)],
+          ['ratio', `${routes.ratio.median.toFixed(2)}×`, range(routes.ratio, 2)],
+        ],
+      ),
       '',
     );
   }

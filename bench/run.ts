@@ -1,12 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { driftVerdict, idleVerdict, restVerdict, type Verdict, wsVerdict } from './budget';
+import { driftVerdict, idleVerdict, restVerdict, routeTableVerdict, type Verdict, wsVerdict } from './budget';
 import { configFromEnv } from './config';
 import { benchDrift } from './drift-bench';
 import { benchIdleMemory } from './idle-memory-bench';
 import { type BenchResults, formatReport } from './report';
 import { benchRest } from './rest-bench';
+import { benchRouteTable } from './route-table-bench';
 import { killAllServerChildren } from './server-child';
 import { benchWs } from './ws-bench';
 
@@ -43,6 +44,11 @@ try {
     progress('REST: engine vs bare Koa');
     results.rest = await benchRest(config, engineFlags);
     verdicts.push(restVerdict(results.rest));
+  }
+  if (config.phases.has('routes')) {
+    progress('routes: 1,000 user routes vs 10');
+    results.routes = await benchRouteTable(config, engineFlags);
+    verdicts.push(routeTableVerdict(results.routes));
   }
   if (config.phases.has('ws')) {
     progress('WS: scripted runs vs bare ws replay');

@@ -50,6 +50,8 @@ test('an echo socket shows in the console, and a raw text and JSON frame go into
   await item.waitFor();
   await item.click();
   await page.getByTestId('frame-count').filter({ hasText: '2 frames' }).waitFor();
+  // No runs on an echo socket: no run timeline, and the stream has its room.
+  assert.equal(await page.locator('.timeline-panel').count(), 0);
 
   await page.getByRole('button', { name: 'Inject…' }).click();
   const drawer = page.getByTestId('inject-drawer');

@@ -108,35 +108,38 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           {drawerOpen ? 'Hide inject' : 'Inject…'}
         </button>
       </div>
-      <div className="connection-panes">
-        <div className="panel timeline-panel">
-          <div className="panel-header">
-            <h2>Run timeline</h2>
-            <select
-              aria-label="Timeline scope"
-              value={String(scope)}
-              onChange={(event) => {
-                const value = event.target.value;
-                setScope(value === 'latest' || value === 'all' ? value : Number(value));
-              }}
-            >
-              <option value="latest">Latest run</option>
-              {runs.map((run, index) => (
-                <option key={run.seq} value={run.seq}>
-                  Run {index + 1} · {run.label.replace(/^run /, '').slice(0, 8)}
-                  {run.end === null ? ' (open)' : ''}
-                </option>
-              ))}
-              <option value="all">All runs</option>
-            </select>
-            <span className="spacer" />
-            <TimelineLegend />
-            <TimelineZoom zoom={timelineZoom} onZoom={setTimelineZoom} />
+      {/* Runs are AG-UI's: a socket of another protocol has no timeline to draw. */}
+      <div className={`connection-panes${connection.protocol === 'agui' ? '' : ' no-timeline'}`}>
+        {connection.protocol === 'agui' && (
+          <div className="panel timeline-panel">
+            <div className="panel-header">
+              <h2>Run timeline</h2>
+              <select
+                aria-label="Timeline scope"
+                value={String(scope)}
+                onChange={(event) => {
+                  const value = event.target.value;
+                  setScope(value === 'latest' || value === 'all' ? value : Number(value));
+                }}
+              >
+                <option value="latest">Latest run</option>
+                {runs.map((run, index) => (
+                  <option key={run.seq} value={run.seq}>
+                    Run {index + 1} · {run.label.replace(/^run /, '').slice(0, 8)}
+                    {run.end === null ? ' (open)' : ''}
+                  </option>
+                ))}
+                <option value="all">All runs</option>
+              </select>
+              <span className="spacer" />
+              <TimelineLegend />
+              <TimelineZoom zoom={timelineZoom} onZoom={setTimelineZoom} />
+            </div>
+            <div className="timeline-body">
+              <RunTimeline timeline={timeline} onPick={pick} zoom={timelineZoom} onZoom={setTimelineZoom} />
+            </div>
           </div>
-          <div className="timeline-body">
-            <RunTimeline timeline={timeline} onPick={pick} zoom={timelineZoom} onZoom={setTimelineZoom} />
-          </div>
-        </div>
+        )}
         <FramesPanel connection={connection} />
         <FrameInspector connectionId={connection.id} />
       </div>
