@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import type { Collection } from '../../../../shared/mounts/collection';
 import { ApiError } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -10,6 +9,7 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import type { JsonIssue } from '../../ui/JsonEditor';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { useAction } from '../../ui/use-action';
+import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues } from '../routes/field-problems';
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
@@ -31,13 +31,7 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
   const key = `record:${collection.id}:${recordId}`;
   const stored = record ? pretty(record) : '{}';
   const draft = useDraft(key, stored, { keep: creating });
-  const parsed = useMemo(() => {
-    try {
-      return { ok: true as const, value: JSON.parse(draft.text) as unknown };
-    } catch {
-      return { ok: false as const };
-    }
-  }, [draft.text]);
+  const parsed = useParsedJson(draft.text);
   const valid = parsed.ok && recordIssues(parsed.value).length === 0;
   const open = (next: string | null) =>
     useMountEditorStore.setState((state) => ({ selectedRecord: { ...state.selectedRecord, [collection.id]: next } }));

@@ -13,6 +13,7 @@ import { SchemaHelp } from '../../ui/SchemaHelp';
 import { schemaIssues } from '../../ui/schema-issues';
 import { panelId, TabList, tabId } from '../../ui/TabList';
 import { useAction } from '../../ui/use-action';
+import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues, type FieldProblems, fieldProblems } from './field-problems';
 import { MOUNT_KINDS } from './mount-kinds';
 import { isRecord, type JsonRecord } from './route-form-values';
@@ -52,13 +53,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
   const draft = useDraft(key, stored, { keep: !item });
   const [saved, setSaved] = useState(false);
 
-  const parsed = useMemo(() => {
-    try {
-      return { ok: true as const, value: JSON.parse(draft.text) as unknown };
-    } catch {
-      return { ok: false as const };
-    }
-  }, [draft.text]);
+  const parsed = useParsedJson(draft.text);
   const localIssues = useMemo(() => (parsed.ok ? schemaIssues(kind.schema, parsed.value) : []), [parsed, kind]);
   const engineIssues = useMemo(() => engineJsonIssues(draft.issues), [draft.issues]);
   const problems = useMemo(() => fieldProblems(localIssues, draft.issues), [localIssues, draft.issues]);

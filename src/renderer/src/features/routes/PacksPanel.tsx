@@ -11,7 +11,15 @@ export function PacksPanel() {
   const sockets = useServerStore((state) => state.info?.endpoints.sockets ?? []);
   // A pack switched off keeps its data; one added starts from its seed (the feed brings the new state).
   const save = useAction(async (items: PacksInfo['items']) => {
-    useMountsStore.setState({ packs: await api.putPacks(items) });
+    // Shown at once (a checkbox that waits for the engine looks broken); the engine's answer replaces it.
+    const before = useMountsStore.getState().packs;
+    if (before) useMountsStore.setState({ packs: { ...before, items } });
+    try {
+      useMountsStore.setState({ packs: await api.putPacks(items) });
+    } catch (error) {
+      useMountsStore.setState({ packs: before });
+      throw error;
+    }
   });
   if (!packs)
     return (
