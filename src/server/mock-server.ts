@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { EndpointInfo, ServerInfo, TlsInfo } from '../shared/control-api';
-import type { ServerSettings } from '../shared/settings';
 import type { AgentHttpOptions } from './agents/agent-http-endpoint';
 import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
