@@ -37,6 +37,10 @@ test('Scenarios: steps added and edited through forms from the schema are stored
   const deltaForm = palette.getByRole('form', { name: 'New stateDelta step' });
   const delta = deltaForm.getByLabel('delta (required)');
   assert.match(await delta.inputValue(), /Write the docs/);
+  // Keyboard: from the type list, Tab goes into the form.
+  await palette.getByLabel('Step type').focus();
+  await page.keyboard.press('Tab');
+  await delta.and(page.locator(':focus')).waitFor();
   await delta.fill('[{');
   await deltaForm.getByText(/^Not JSON: /).waitFor();
   assert.equal(await deltaForm.getByRole('button', { name: 'Add step' }).isDisabled(), true);
