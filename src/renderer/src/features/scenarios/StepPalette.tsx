@@ -54,25 +54,26 @@ export function StepPalette({ text, onChange }: { text: string; onChange: (text:
     <section className="stack step-palette" data-testid="step-palette" aria-label="Steps">
       {problem && <div className="notice error">Cannot load the step forms: {problem}</div>}
       {steps && steps.length > 0 && (
-        <nav aria-label="Steps of this scenario" className="row step-list">
+        <ol aria-label="Steps of this scenario" className="row step-list">
           {steps.map((step, index) => {
             const type = step && typeof step === 'object' ? (step as { type?: unknown }).type : undefined;
             const known = typeof type === 'string' && kinds?.has(type);
             return (
-              <button
-                // biome-ignore lint/suspicious/noArrayIndexKey: a step's place is what names it
-                key={index}
-                type="button"
-                className="small"
-                aria-pressed={form?.index === index}
-                disabled={!known}
-                onClick={() => known && open(type, index, step)}
-              >
-                {stepLabel(step, index)}
-              </button>
+              // biome-ignore lint/suspicious/noArrayIndexKey: a step's place is what names it
+              <li key={index}>
+                <button
+                  type="button"
+                  className="small"
+                  aria-pressed={form?.index === index}
+                  disabled={!known}
+                  onClick={() => known && open(type, index, step)}
+                >
+                  {stepLabel(step, index)}
+                </button>
+              </li>
             );
           })}
-        </nav>
+        </ol>
       )}
       <label className="field">
         Add a step

@@ -110,8 +110,8 @@ export function fieldTexts(fields: readonly StepField[], step: Record<string, un
 }
 
 function parseField(field: StepField, text: string): { value?: unknown; problem?: string } {
-  if (text.trim() === '' && field.kind !== 'string') return field.required ? { problem: 'Required.' } : {};
-  if (text === '' && field.kind === 'string') return field.required ? { problem: 'Required.' } : {};
+  // Empty is "not set" (spaces too, except in a text, where they are the value).
+  if ((field.kind === 'string' ? text : text.trim()) === '') return field.required ? { problem: 'Required.' } : {};
   switch (field.kind) {
     case 'string':
       if (field.minLength !== undefined && text.length < field.minLength)
