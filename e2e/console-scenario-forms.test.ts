@@ -62,6 +62,10 @@ test('Scenarios: steps added and edited through forms from the schema are stored
   await toolForm.getByLabel('chunkDelayMs').fill('0');
   await toolForm.getByLabel('argsChunks').fill('["{\\"background\\":", "\\"green\\"}"]');
   assert.deepEqual(await seriousAxeViolations(page), [], 'the open form passes axe');
+  assert.ok(
+    await editor.locator('.panel-body').evaluate((body) => body.scrollWidth <= body.clientWidth),
+    'the form fits 1280 wide: nothing spills sideways',
+  );
   await screenshot(page, 'scenario-step-form');
   await toolForm.getByRole('button', { name: 'Add step' }).click();
   await code.filter({ hasText: 'change_background' }).waitFor();
