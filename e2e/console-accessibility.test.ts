@@ -152,6 +152,18 @@ const VIEWS: [string, Visit][] = [
     },
   ],
   [
+    'scenarios: a step form open, a field refused',
+    async (page) => {
+      const palette = page.getByTestId('step-palette');
+      // From the placeholder, so the form opens afresh in each theme.
+      await palette.getByLabel('Step type').selectOption('');
+      await palette.getByLabel('Step type').selectOption('frontendToolCall');
+      const form = palette.getByRole('form', { name: 'New frontendToolCall step' });
+      await form.getByLabel('chunkDelayMs').fill('1.5');
+      await form.locator('.field-error').first().waitFor();
+    },
+  ],
+  [
     'try it: a reply with a tool call',
     async (page) => {
       await showTab(page, 'Try it');

@@ -106,7 +106,10 @@ test('Scenarios: add any step type from the editor; a scenario that breaks the s
     .getByTestId('step-palette')
     .getByText(/A tool the client runs/)
     .waitFor();
-  await editor.getByRole('button', { name: 'Add frontendToolCall' }).click();
+  await editor
+    .getByRole('form', { name: 'New frontendToolCall step' })
+    .getByRole('button', { name: 'Add step' })
+    .click();
   await code.filter({ hasText: 'change_background' }).waitFor();
   await editor.getByRole('button', { name: 'Create' }).click();
   await page
