@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import type { Scenario } from '../../../../shared/scenario';
 import { api } from '../../api/control-client';
 import { useScenariosStore } from '../../stores/scenarios-store';
@@ -6,6 +6,7 @@ import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { useAction } from '../../ui/use-action';
+import { useParsedJson } from '../../ui/use-parsed-json';
 import { RunScenarioForm } from './RunScenarioForm';
 import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
 import { StepPalette } from './StepPalette';
@@ -15,13 +16,7 @@ import { NEW_SCENARIO, validateScenario } from './scenario-validation';
 export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
   const [text, setText] = useState(() => JSON.stringify(scenario ?? NEW_SCENARIO, null, 2));
   const [saved, setSaved] = useState(false);
-  const parsed = useMemo(() => {
-    try {
-      return { ok: true as const, value: JSON.parse(text) as unknown };
-    } catch {
-      return { ok: false as const };
-    }
-  }, [text]);
+  const parsed = useParsedJson(text);
   const valid = parsed.ok && validateScenario(parsed.value).length === 0;
   const dirty = text !== JSON.stringify(scenario ?? NEW_SCENARIO, null, 2);
 
