@@ -34,7 +34,6 @@ export interface TemplateEngineOptions<S extends object> {
   scope?: TemplateScopeKind<S>;
   /** Helpers on top of the built-in ones (the scenarios' `randomHex`). */
   helpers?: Readonly<Record<string, HelperSpec>>;
-  counters?: TemplateCounters;
 }
 
 /** A template that does not parse, names an unknown helper or root, or calls a helper wrongly. */
@@ -67,7 +66,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
 
   constructor(options?: TemplateEngineOptions<S>) {
     this.scope = options?.scope ?? (REQUEST_SCOPE as unknown as TemplateScopeKind<S>);
-    this.helpers = { ...templateHelpers(options?.counters ?? new TemplateCounters()), ...options?.helpers };
+    this.helpers = { ...templateHelpers(new TemplateCounters()), ...options?.helpers };
     this.handlebars.unregisterHelper('log');
     for (const [name, spec] of Object.entries(this.helpers)) {
       this.handlebars.registerHelper(name, (...args: unknown[]) => {
