@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
-import { pickFrame } from '../../stores/frame-view-store';
 import { useFramesStore } from '../../stores/frames-store';
 import { formatNumber } from '../../ui/format';
 import { InjectDrawer } from '../inject/InjectDrawer';
@@ -8,18 +7,10 @@ import { FrameInspector } from './FrameInspector';
 import { FramesPanel } from './FramesPanel';
 import { evictedFramesRow } from './frame-rows';
 import { RecordScenarioButton } from './RecordScenarioButton';
-import { RunTimeline } from './RunTimeline';
-import { TimelineLegend } from './TimelineLegend';
-import { TimelineZoom } from './TimelineZoom';
-import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spans';
-import { useThrottledFrames } from './use-throttled-frames';
-
-/** The timeline is redrawn at most this often: it is rebuilt from every frame kept. */
-const TIMELINE_REFRESH_MS = 500;
+import { RunTimelinePanel } from './RunTimelinePanel';
 
 /** One connection: its facts, run timeline, frame stream, inspector, and the inject drawer. */
 export function ConnectionDetail({ connection }: { connection: ConnectionSummary }) {
-  const frames = useThrottledFrames(connection.id, TIMELINE_REFRESH_MS);
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   const { evictedForMemory, droppedForSize } = connection.frameLog;
@@ -28,13 +19,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
     () => evictedFramesRow({ evictedForMemory, droppedForSize }, keepsFirstFrame ? [{ seq: 1 }] : []),
     [evictedForMemory, droppedForSize, keepsFirstFrame],
   );
-  const [scope, setScope] = useState<TimelineScope>('latest');
-  const [timelineZoom, setTimelineZoom] = useState(1);
-  const fullTimeline = useMemo(() => buildTimeline(frames), [frames]);
-  const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);
-  const runs = useMemo(() => fullTimeline.spans.filter((span) => span.kind === 'run'), [fullTimeline]);
   const { counters } = connection;
-  const pick = (seq: number) => pickFrame(connection.id, seq);
 
   const open = connection.state === 'open';
   // With the drawer open it runs the full height on the right; timeline, frames and inspector stack on the left.
@@ -110,36 +95,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
       </div>
       {/* Runs are AG-UI's: a socket of another protocol has no timeline to draw. */}
       <div className={`connection-panes${connection.protocol === 'agui' ? '' : ' no-timeline'}`}>
-        {connection.protocol === 'agui' && (
-          <div className="panel timeline-panel">
-            <div className="panel-header">
-              <h2>Run timeline</h2>
-              <select
-                aria-label="Timeline scope"
-                value={String(scope)}
-                onChange={(event) => {
-                  const value = event.target.value;
-                  setScope(value === 'latest' || value === 'all' ? value : Number(value));
-                }}
-              >
-                <option value="latest">Latest run</option>
-                {runs.map((run, index) => (
-                  <option key={run.seq} value={run.seq}>
-                    Run {index + 1} · {run.label.replace(/^run /, '').slice(0, 8)}
-                    {run.end === null ? ' (open)' : ''}
-                  </option>
-                ))}
-                <option value="all">All runs</option>
-              </select>
-              <span className="spacer" />
-              <TimelineLegend />
-              <TimelineZoom zoom={timelineZoom} onZoom={setTimelineZoom} />
-            </div>
-            <div className="timeline-body">
-              <RunTimeline timeline={timeline} onPick={pick} zoom={timelineZoom} onZoom={setTimelineZoom} />
-            </div>
-          </div>
-        )}
+        {connection.protocol === 'agui' && <RunTimelinePanel connectionId={connection.id} />}
         <FramesPanel connection={connection} />
         <FrameInspector connectionId={connection.id} />
       </div>
