@@ -11,14 +11,13 @@ import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { useAction } from '../../ui/use-action';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues } from '../routes/field-problems';
+import { isRecord } from '../routes/route-form-values';
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** Records are JSON objects: anything else is refused before it is sent. */
 function recordIssues(value: unknown): JsonIssue[] {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? []
-    : [{ path: [], message: 'A record is a JSON object: {"name": "…"}' }];
+  return isRecord(value) ? [] : [{ path: [], message: 'A record is a JSON object: {"name": "…"}' }];
 }
 
 /**

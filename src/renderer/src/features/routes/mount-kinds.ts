@@ -6,6 +6,7 @@ import type { Mount, MountSection } from '../../../../shared/mounts/mount-sectio
 import { RouteSchema } from '../../../../shared/mounts/route';
 import { SocketEndpointSchema } from '../../../../shared/mounts/socket-endpoint';
 import { StaticFolderSchema } from '../../../../shared/mounts/static-folder';
+import { isRecord } from './route-form-values';
 
 /** What the console knows about each kind of mount: names, the schema it checks as you type, a new one to start from. */
 export interface MountKind<S extends MountSection = MountSection> {
@@ -56,9 +57,7 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
     newItem: (existing) => ({ ...freshIdAndPath(existing, 'items'), idField: 'id', idType: 'integer' }),
     toDraft: ({ records: _records, ...definition }) => definition,
     fromDraft: (value, item) =>
-      typeof value === 'object' && value !== null && !Array.isArray(value) && !('records' in value)
-        ? { ...value, records: item?.records ?? [] }
-        : value,
+      isRecord(value) && !('records' in value) ? { ...value, records: item?.records ?? [] } : value,
   },
   staticFolders: {
     singular: 'Static folder',

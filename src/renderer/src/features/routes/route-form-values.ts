@@ -1,12 +1,14 @@
 import { parse, type Token } from 'path-to-regexp';
+import type { JsonRecord } from '../../api/control-client';
 
 /**
  * The route form's values and the route JSON they stand for, both ways. The form reads whatever the JSON holds
  * (a person may have typed anything there) and writes only the fields it shows.
  */
 
-export type JsonRecord = Record<string, unknown>;
+export type { JsonRecord };
 
+/** A JSON object (not an array, not null). */
 export const isRecord = (value: unknown): value is JsonRecord =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
