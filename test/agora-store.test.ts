@@ -54,25 +54,40 @@ test('legacy ids and UUIDs find the same user and the same sessions', () => {
   assert.equal(store.listSessions(KOEN_ID, ALL).totalCount, 2);
 });
 
-test('returned objects are copies: changing them leaves the store alone', () => {
+test('returned objects are the stored, frozen values: changing them throws and leaves the store alone', () => {
   const { store } = pinnedStore();
   const user = store.getUser(KOEN_ID);
   assert.ok(user);
-  user.name = 'Changed';
-  user.preferences.theme = 'dark';
+  assert.throws(() => {
+    user.name = 'Changed';
+  }, TypeError);
+  assert.throws(() => {
+    user.preferences.theme = 'dark';
+  }, TypeError);
   const listed = store.listUsers(ALL).users[0];
   assert.ok(listed);
-  listed.email = 'x@y.nl';
+  assert.throws(() => {
+    listed.email = 'x@y.nl';
+  }, TypeError);
   const session = store.getSession('session-jan-supermarket');
   assert.ok(session);
-  session.title = 'Changed';
-  const history = store.getHistory('session-jan-supermarket', { includeTools: true });
+  assert.throws(() => {
+    session.title = 'Changed';
+  }, TypeError);
+  const history = store.getHistory('session-jan-supermarket', { includeTools: true }) as HistoryMessage[];
   assert.ok(history?.[0]);
-  history[0].content = 'Changed';
-  history.length = 0;
+  const first = history[0];
+  assert.throws(() => {
+    first.content = 'Changed';
+  }, TypeError);
+  assert.throws(() => {
+    history.length = 0;
+  }, TypeError);
   const preferences = store.getPreferences(KOEN_ID);
   assert.ok(preferences);
-  preferences.language = 'en-GB';
+  assert.throws(() => {
+    preferences.language = 'en-GB';
+  }, TypeError);
 
   assert.equal(store.getUser(KOEN_ID)?.name, 'Koen van den Berg');
   assert.equal(store.getUser(KOEN_ID)?.preferences.theme, 'light');

@@ -123,7 +123,7 @@ export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironme
   router.get('/state/sessions/:id/history', (ctx) => {
     const session = sessionFrom(ctx, store);
     const items = store.getHistory(session.sessionId, { includeTools: true }) ?? [];
-    ctx.body = { items, total: items.length } satisfies ItemsPage<HistoryMessage>;
+    ctx.body = { items: [...items], total: items.length } satisfies ItemsPage<HistoryMessage>;
   });
 
   router.put('/state/sessions/:id/history', body, (ctx) => {

@@ -117,8 +117,8 @@ const HistorySchema = z.array(HistoryMessageSchema);
 /**
  * The AGORA profile's data: users, the current user, sessions with their histories. Every write is checked
  * first — against the workspace schemas, a depth bound and a JSON round trip — so whatever the store holds can
- * be served and saved, and a refused write changes nothing (indexes included). Stored values are frozen and
- * never handed out; readers get copies. Every change is announced to subscribers. What agent runs record is
+ * be served and saved, and a refused write changes nothing (indexes included). Stored values (histories
+ * included) are frozen and handed out as they are: a reader cannot change them, and serving one copies nothing. Every change is announced to subscribers. What agent runs record is
  * bounded by the history limits (see `recordRunStart`).
  */
 export class AgoraStore {
@@ -213,7 +213,7 @@ export class AgoraStore {
       (a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt),
     );
     return {
-      users: this.usersNewestFirst.slice(page.offset, page.offset + page.limit).map(copyUser),
+      users: this.usersNewestFirst.slice(page.offset, page.offset + page.limit),
       totalCount: this.usersNewestFirst.length,
     };
   }
@@ -221,7 +221,7 @@ export class AgoraStore {
   /** By id or legacy id (`koen`). */
   getUser(id: string): User | undefined {
     const user = this.users.get(this.canonicalUserId(id));
-    return user && copyUser(user);
+    return user;
   }
 
   /** The user `GET /users/me` answers with. */
@@ -252,8 +252,8 @@ export class AgoraStore {
     });
     if (this.emailOwners.has(user.email.toLowerCase())) throw new DuplicateEmailError(user.email);
     this.putUser(user);
-    this.emit({ type: 'user-created', user: copyUser(user) });
-    return copyUser(user);
+    this.emit({ type: 'user-created', user: user });
+    return user;
   }
 
   /**
@@ -274,13 +274,13 @@ export class AgoraStore {
     const owner = this.emailOwners.get(user.email.toLowerCase());
     if (owner !== undefined && owner !== current.id) throw new DuplicateEmailError(user.email);
     this.putUser(user);
-    this.emit({ type: 'user-updated', user: copyUser(user) });
-    return copyUser(user);
+    this.emit({ type: 'user-updated', user: user });
+    return user;
   }
 
   getPreferences(userId: string): Preferences | undefined {
     const user = this.users.get(this.canonicalUserId(userId));
-    return user && { ...user.preferences };
+    return user?.preferences;
   }
 
   /** Merges `patch` into the user's preferences (unknown fields kept); undefined for an unknown user. */
@@ -318,7 +318,7 @@ export class AgoraStore {
     }
     owned.sort((a, b) => Date.parse(b.lastActivity) - Date.parse(a.lastActivity));
     return {
-      sessions: owned.slice(page.offset, page.offset + page.limit).map(copySession),
+      sessions: owned.slice(page.offset, page.offset + page.limit),
       totalCount: owned.length,
     };
   }
@@ -326,23 +326,22 @@ export class AgoraStore {
   /** Every session of every user, newest lastActivity first (for the console). */
   listAllSessions(): SessionMetadata[] {
     return [...this.sessions.values()]
-      .map((record) => copySession(record.metadata))
+      .map((record) => record.metadata)
       .sort((a, b) => Date.parse(b.lastActivity) - Date.parse(a.lastActivity));
   }
 
   getSession(sessionId: string): SessionMetadata | undefined {
     const record = this.sessions.get(sessionId);
-    return record && copySession(record.metadata);
+    return record?.metadata;
   }
 
   /** The session's history; `tool_call`/`tool` entries only when `includeTools`. Undefined for an unknown session. */
-  getHistory(sessionId: string, options: { includeTools: boolean }): HistoryMessage[] | undefined {
+  getHistory(sessionId: string, options: { includeTools: boolean }): readonly HistoryMessage[] | undefined {
     const record = this.sessions.get(sessionId);
     if (!record) return undefined;
-    const history = options.includeTools
+    return options.includeTools
       ? record.history
       : record.history.filter((message) => !TOOL_HISTORY_ROLES.has(message.role));
-    return history.map((message) => ({ ...message }));
   }
 
   /**
@@ -365,8 +364,8 @@ export class AgoraStore {
       lastActivity: at,
     });
     this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
-    this.emit({ type: 'session-created', session: copySession(metadata) });
-    return copySession(metadata);
+    this.emit({ type: 'session-created', session: metadata });
+    return metadata;
   }
 
   /**
@@ -385,8 +384,8 @@ export class AgoraStore {
       lastActivity: this.timestamp(),
     });
     this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
-    this.emit({ type: 'history-replaced', session: copySession(metadata) });
-    return copySession(metadata);
+    this.emit({ type: 'history-replaced', session: metadata });
+    return metadata;
   }
 
   /**
@@ -403,8 +402,8 @@ export class AgoraStore {
       lastActivity: this.timestamp(),
     });
     this.sessions.set(sessionId, { ...record, metadata });
-    this.emit({ type: 'session-updated', session: copySession(metadata) });
-    return copySession(metadata);
+    this.emit({ type: 'session-updated', session: metadata });
+    return metadata;
   }
 
   deleteSession(sessionId: string): boolean {
@@ -438,7 +437,7 @@ export class AgoraStore {
         createdAt: at,
         lastActivity: at,
       }),
-      history: [],
+      history: Object.freeze([]),
       recorded: 0,
       byRun: true,
     };
@@ -451,7 +450,7 @@ export class AgoraStore {
       !existing,
     );
     this.touchUser(metadata.userId, at);
-    return copySession(metadata);
+    return metadata;
   }
 
   /**
@@ -464,7 +463,7 @@ export class AgoraStore {
     const record = this.sessions.get(threadId);
     if (!record) return undefined;
     const metadata = this.record(threadId, record, valid, this.timestamp(), record.metadata.firstMessagePreview, false);
-    return copySession(metadata);
+    return metadata;
   }
 
   // ---- internals ----
@@ -478,7 +477,7 @@ export class AgoraStore {
     preview: string,
     created: boolean,
   ): SessionMetadata {
-    const history = [...record.history, ...messages];
+    const history = Object.freeze([...record.history, ...messages]);
     const appended: SessionRecord = {
       ...record,
       history,
@@ -497,7 +496,7 @@ export class AgoraStore {
       for (const [sessionId, trimmed] of eviction.trimmed) this.sessions.set(sessionId, trimmed);
       for (const sessionId of eviction.deleted) this.sessions.delete(sessionId);
     }
-    const session = copySession(stored.metadata);
+    const session = stored.metadata;
     this.emit(
       created
         ? { type: 'session-created', session }
@@ -508,7 +507,7 @@ export class AgoraStore {
         type: 'history-evicted',
         limits: eviction.limits,
         removedMessages: eviction.removedMessages,
-        trimmedSessions: [...eviction.trimmed.values()].map((trimmed) => copySession(trimmed.metadata)),
+        trimmedSessions: [...eviction.trimmed.values()].map((trimmed) => trimmed.metadata),
         deletedSessionIds: eviction.deleted,
       });
     }
@@ -522,7 +521,7 @@ export class AgoraStore {
     // A shallow copy of a stored (valid, frozen) user with a fresh timestamp: nothing to check again.
     const updated = Object.freeze({ ...user, lastActivity: at });
     this.putUser(updated);
-    this.emit({ type: 'user-updated', user: copyUser(updated) });
+    this.emit({ type: 'user-updated', user: updated });
   }
 
   private canonicalUserId(id: string): string {
@@ -586,12 +585,12 @@ function storedMetadata(value: unknown): SessionMetadata {
 }
 
 function storedHistory(messages: unknown): readonly HistoryMessage[] {
-  return storable(HistorySchema, messages, 'history').map((message) => Object.freeze(message));
+  return Object.freeze(storable(HistorySchema, messages, 'history').map((message) => Object.freeze(message)));
 }
 
 /** A loaded session: counts follow the history, and a session a run created is all recorded. */
 function loadedSession(session: StoredSession): SessionRecord {
-  const history = session.history.map((message) => Object.freeze(message));
+  const history = Object.freeze(session.history.map((message) => Object.freeze(message)));
   const byRun = session.recordedByRun === true;
   return {
     metadata: Object.freeze({ ...session.metadata, messageCount: history.length }),
@@ -634,15 +633,6 @@ function checkConsistency(data: AgoraData): void {
       );
     }
   }
-}
-
-/** Stored users are deep-frozen, so copying the two levels a caller can reach by assignment is enough. */
-function copyUser(user: User): User {
-  return { ...user, preferences: { ...user.preferences } };
-}
-
-function copySession(metadata: SessionMetadata): SessionMetadata {
-  return { ...metadata };
 }
 
 /** A patch without its undefined fields, which mean "unchanged" rather than "remove". */

@@ -30,7 +30,7 @@ export interface EvictionPlan {
 /** The record without the `count` oldest of its recorded messages (those made by hand stay). */
 export function withoutOldestRecorded(record: SessionRecord, count: number): SessionRecord {
   const handMade = record.history.length - record.recorded;
-  const history = [...record.history.slice(0, handMade), ...record.history.slice(handMade + count)];
+  const history = Object.freeze([...record.history.slice(0, handMade), ...record.history.slice(handMade + count)]);
   return {
     ...record,
     history,
