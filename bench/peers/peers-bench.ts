@@ -1,0 +1,256 @@
+import type { Agent } from 'node:http';
+import type { BenchConfig } from '../config';
+import { benchDrift, type DriftResult, driftBurst } from '../drift-bench';
+import { type FeedSubscriber, subscribeIf } from '../feed-subscriber';
+import { keepAliveAgent, type LoadRoute, runLoad } from '../http-load';
+import { ROUTES, recordBodies } from '../rest-bench';
+import { ServerChild } from '../server-child';
+import { percentile, type Spread, spread } from '../stats';
+import { startAgoraPythonMock } from './agora-python-mock';
+import type { PeerServer } from './external-server';
+import { startMockoon } from './mockoon';
+import { procTickMicros } from './proc-cpu';
+
+const LOAD_TIMEOUT_MS = 120_000;
+
+/** The 1,000 concurrent runs' p99 lateness on the server's own clock, or why a server has none. */
+export type PeerDrift =
+  | { p99Ms: number; runs: number; completed: number; validOrder: number; source: string }
+  | { none: string };
+
+export interface PeerLine {
+  server: string;
+  /** Why it was not measured; a skipped line has no figures. */
+  skipped?: string;
+  /** CPU µs per request, the mean over the routes, per round: median and spread over rounds. */
+  micros?: Spread;
+  /** Per round, against bare Koa's CPU in the same round. */
+  ratio?: Spread;
+  /** Median CPU µs per request per route. */
+  routeMicros?: Record<string, number>;
+  /** Client-observed latency of every measured request (16 in flight), ms. */
+  p99Ms?: number;
+  /** How CPU was read: `process.cpuUsage()` in the child, or /proc and its resolution per request. */
+  cpuSource?: string;
+  drift: PeerDrift;
+  note: string;
+}
+
+export interface PeersResult {
+  rounds: number;
+  requestsPerRoute: number;
+  concurrency: number;
+  lines: PeerLine[];
+}
+
+interface Slot {
+  name: string;
+  note: string;
+  target?: Target;
+  skipped?: string;
+  /** The engine: its drift comes from the drift phase. */
+  ours?: boolean;
+}
+
+interface Target {
+  server: PeerServer;
+  routes: LoadRoute[];
+  cpuSource: string;
+  /** Its `/ws` when it plays AGORA's flow and the drift must be measured here. */
+  wsUrl?: string;
+}
+
+/**
+ * Ours against the floor (bare `node:http`), the reference (bare Koa) and the mocks people would use instead
+ * (AGORA's Python mock, Mockoon's CLI): server CPU per request over the REST routes in interleaved rounds,
+ * client p99 latency, and the 1,000-run drift for those that play AGORA's WebSocket flow. A peer that
+ * cannot run here is a line saying why, not a failure.
+ */
+export async function benchPeers(
+  config: BenchConfig,
+  engineFlags: string[],
+  oursDrift: DriftResult | undefined,
+  log: (message: string) => void,
+): Promise<PeersResult> {
+  const { rounds, warmupPerRoute, requestsPerRoute } = config.peers;
+  const { concurrency } = config.rest;
+  const running: PeerServer[] = [];
+  const agents: Agent[] = [];
+  let feed: FeedSubscriber | undefined;
+  try {
+    const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
+    running.push(childServer(engine));
+    feed = await subscribeIf(config.feed, engine);
+    const bodies = await recordBodies(engine.url);
+    const bareNode = await ServerChild.start('bare-node', bodies);
+    running.push(childServer(bareNode));
+    const bareKoa = await ServerChild.start('bare-koa', bodies);
+    running.push(childServer(bareKoa));
+
+    const childCpu = 'process.cpuUsage() in the child';
+    const bareKoaTarget: Target = { server: childServer(bareKoa), routes: ROUTES, cpuSource: childCpu };
+    const slots: Slot[] = [
+      {
+        name: 'ours (engine)',
+        note: config.feed
+          ? 'request log on, console subscribed to the live feed'
+          : 'request log on, no console (BENCH_FEED=0)',
+        target: { server: childServer(engine), routes: ROUTES, cpuSource: childCpu },
+        ours: true,
+      },
+      {
+        name: 'bare node:http',
+        note: 'same objects, JSON.stringify per request',
+        target: { server: childServer(bareNode), routes: ROUTES, cpuSource: childCpu },
+      },
+      { name: 'bare Koa', note: 'same objects, Koa serialises per request', target: bareKoaTarget },
+    ];
+    const peers = [
+      { name: 'AGORA Python mock', start: () => startAgoraPythonMock() },
+      { name: 'Mockoon CLI', start: () => startMockoon(bodies, log) },
+    ];
+    for (const peer of peers) {
+      try {
+        const started = await peer.start();
+        running.push(started.server);
+        slots.push({
+          name: peer.name,
+          note: started.note,
+          target: {
+            server: started.server,
+            routes: started.routes,
+            cpuSource: '/proc',
+            wsUrl: started.wsUrl || undefined,
+          },
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        log(`peers: ${peer.name} skipped — ${reason}`);
+        slots.push({ name: peer.name, note: '', skipped: reason });
+      }
+    }
+
+    const targets = slots.flatMap((slot) => (slot.target ? [slot.target] : []));
+    for (const target of targets) {
+      const agent = keepAliveAgent(concurrency);
+      agents.push(agent);
+      for (const route of target.routes) {
+        await runLoad(target.server.url, route, warmupPerRoute, concurrency, agent, LOAD_TIMEOUT_MS);
+      }
+    }
+
+    // micros[target][route] per round; latencies[target] over every measured request.
+    const micros = targets.map(() => ROUTES.map(() => [] as number[]));
+    const latencies = targets.map(() => [] as number[]);
+    for (let round = 0; round < rounds; round++) {
+      for (const routeIndex of ROUTES.keys()) {
+        // Rotate who goes first, so a slow patch of the machine does not always hit the same server.
+        for (let turn = 0; turn < targets.length; turn++) {
+          const index = (turn + round) % targets.length;
+          const target = targets[index] as Target;
+          const before = await target.server.cpuMicros();
+          const taken = await runLoad(
+            target.server.url,
+            target.routes[routeIndex] as LoadRoute,
+            requestsPerRoute,
+            concurrency,
+            agents[index] as Agent,
+            LOAD_TIMEOUT_MS,
+          );
+          const after = await target.server.cpuMicros();
+          micros[index]?.[routeIndex]?.push((after - before) / requestsPerRoute);
+          latencies[index]?.push(...taken);
+        }
+      }
+    }
+
+    const perRound = (index: number) =>
+      Array.from(
+        { length: rounds },
+        (_, round) => (micros[index] ?? []).reduce((sum, route) => sum + (route[round] ?? 0), 0) / ROUTES.length,
+      );
+    const koaRounds = perRound(targets.indexOf(bareKoaTarget));
+    const measured = new Map(
+      targets.map((target, index) => {
+        const own = perRound(index);
+        return [
+          target,
+          {
+            micros: spread(own),
+            ratio: spread(own.map((value, round) => value / (koaRounds[round] as number))),
+            routeMicros: Object.fromEntries(
+              ROUTES.map((route, routeIndex) => [route.name, spread(micros[index]?.[routeIndex] ?? []).median]),
+            ),
+            p99Ms: percentile(latencies[index] ?? [], 99),
+            cpuSource:
+              target.cpuSource === '/proc'
+                ? `/proc, ${procTickMicros() / 1000} ms ticks: ±${(procTickMicros() / requestsPerRoute).toFixed(0)} µs/request per load`
+                : target.cpuSource,
+          },
+        ];
+      }),
+    );
+
+    // The drift bursts run with the REST servers stopped, to leave the machine to the server measured.
+    feed?.close();
+    feed = undefined;
+    for (const server of running.splice(0, 3)) await server.stop();
+    const lines: PeerLine[] = [];
+    for (const slot of slots) {
+      lines.push({
+        server: slot.name,
+        ...(slot.skipped ? { skipped: slot.skipped } : {}),
+        ...(slot.target ? measured.get(slot.target) : {}),
+        drift: await slotDrift(slot, oursDrift, config, engineFlags, log),
+        note: slot.note,
+      });
+    }
+    return { rounds, requestsPerRoute, concurrency, lines };
+  } finally {
+    for (const agent of agents) agent.destroy();
+    feed?.close();
+    await Promise.all(running.map((server) => server.stop()));
+  }
+}
+
+function childServer(child: ServerChild): PeerServer {
+  return { url: child.url, cpuMicros: async () => (await child.usage()).cpuMicros, stop: () => child.stop() };
+}
+
+async function slotDrift(
+  slot: Slot,
+  oursDrift: DriftResult | undefined,
+  config: BenchConfig,
+  engineFlags: string[],
+  log: (message: string) => void,
+): Promise<PeerDrift> {
+  if (slot.skipped) return { none: 'skipped' };
+  if (slot.ours) {
+    // From the drift phase when it ran in this bench, else measured here the same way.
+    if (!oursDrift) log(`peers: ours, ${config.drift.runs} concurrent runs (the drift phase did not run)`);
+    const drift = oursDrift ?? (await benchDrift(config, engineFlags));
+    return {
+      p99Ms: drift.serverLateness.p99,
+      runs: drift.runs,
+      completed: drift.completed,
+      validOrder: drift.validOrder,
+      source: oursDrift ? 'the drift phase, engine clock' : 'engine clock',
+    };
+  }
+  const wsUrl = slot.target?.wsUrl;
+  if (!slot.target || !wsUrl) return { none: 'no scripted WebSocket runs' };
+  log(`peers: ${slot.name}, ${config.drift.runs} concurrent runs`);
+  const { server } = slot.target;
+  try {
+    const burst = await driftBurst(wsUrl, config.drift, () => server.cpuMicros());
+    return {
+      p99Ms: burst.serverLateness.p99,
+      runs: burst.runs,
+      completed: burst.completed,
+      validOrder: burst.validOrder,
+      source: 'its own clock (event timestamps)',
+    };
+  } catch (error) {
+    return { none: `drift failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
