@@ -40,6 +40,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     drift: { runs: 1000, openBatch: 100 },
     idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
     peers: { rounds: quick ? 3 : 5, warmupPerRoute: quick ? 50 : 100, requestsPerRoute: quick ? 200 : 400 },
-    deadlineMs: quick ? 120_000 : 600_000,
+    // The peers phase's first run installs Mockoon's CLI (up to 2 minutes).
+    deadlineMs: quick ? 240_000 : 600_000,
   };
 }

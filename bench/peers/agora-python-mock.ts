@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadRoute } from '../http-load';
 import { ROUTES } from '../rest-bench';
+import { messageOf } from './error-message';
 import { ExternalServer, freePort } from './external-server';
 
 /** Where the bench finds AGORA's mock: a path to `docs/hai-contract/mock_server.py` of Gradient-DS/AGORA. */
@@ -47,7 +48,7 @@ export async function startAgoraPythonMock(env: NodeJS.ProcessEnv = process.env)
     port,
     '/health',
   ).catch((error: unknown) => {
-    throw new Error(`the mock did not start (is it the FastAPI version, with an \`app\`?): ${String(error)}`);
+    throw new Error(`the mock did not start (is it the FastAPI version, with an \`app\`?): ${messageOf(error)}`);
   });
   return {
     server,
@@ -55,6 +56,6 @@ export async function startAgoraPythonMock(env: NodeJS.ProcessEnv = process.env)
       route.method === 'PUT' ? { ...route, path: route.path.replace('user_id=koen', `user_id=${KOEN_UUID}`) } : route,
     ),
     wsUrl: `${server.url.replace(/^http/, 'ws')}/ws`,
-    note: `all routes; PUT with user_id=${KOEN_UUID} (it keys users by UUID)`,
+    note: "all routes; PUT as user_id=<Koen's UUID> (it keys users by UUID)",
   };
 }

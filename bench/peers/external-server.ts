@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { trackServerProcess } from '../server-child';
 import { withTimeout } from '../with-timeout';
+import { messageOf } from './error-message';
 import { processTreeCpuMicros } from './proc-cpu';
 
 /** What the peers phase needs of any server it loads: where it answers, its CPU so far, and how to stop it. */
@@ -47,7 +48,7 @@ export class ExternalServer implements PeerServer {
       return server;
     } catch (error) {
       await server.stop();
-      throw new Error(`${error instanceof Error ? error.message : String(error)}${server.lastError()}`);
+      throw new Error(`${messageOf(error)}${server.lastError()}`);
     }
   }
 

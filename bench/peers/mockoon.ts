@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { ROUTES } from '../rest-bench';
 import type { BareKoaPayload } from '../servers/bare-koa-child';
 import type { StartedPeer } from './agora-python-mock';
+import { messageOf } from './error-message';
 import { ExternalServer, freePort } from './external-server';
 
 /** Installed on demand into a gitignored cache, not a dependency: most `npm install`s never need it. */
@@ -15,7 +16,7 @@ const CLI_PACKAGE = '@mockoon/cli';
 /** The major the environment below is written for (its `lastMigration`; `--repair` migrates older files). */
 const CLI_MAJOR = 9;
 const ENVIRONMENT_MIGRATION = 33;
-const INSTALL_TIMEOUT_MS = 180_000;
+const INSTALL_TIMEOUT_MS = 120_000;
 
 /**
  * Mockoon's CLI serving an environment with the engine's recorded bodies on the same methods and paths (the
@@ -48,7 +49,7 @@ export async function startMockoon(
     port,
     '/health',
   ).catch((error: unknown) => {
-    throw new Error(`mockoon-cli ${cli.version} did not start: ${String(error)}`);
+    throw new Error(`mockoon-cli ${cli.version} did not start: ${messageOf(error)}`);
   });
   return {
     server,
@@ -70,7 +71,8 @@ async function installedCli(log: (message: string) => void): Promise<{ bin: stri
     const args = ['install', '--prefix', CACHE_DIR, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
     await promisify(execFile)('npm', [...args, `${CLI_PACKAGE}@${CLI_MAJOR}`], { timeout: INSTALL_TIMEOUT_MS }).catch(
       (error: { stderr?: string; message: string }) => {
-        const reason = error.stderr?.trim().split('\n').at(-1) ?? error.message;
+        const lines = error.stderr?.split('\n').filter((line) => /error/i.test(line) && !/complete log/.test(line));
+        const reason = lines?.[0]?.replace(/^npm error\s*/, '').trim() || error.message;
         throw new Error(`npm install ${CLI_PACKAGE}@${CLI_MAJOR} failed (offline?): ${reason}`);
       },
     );

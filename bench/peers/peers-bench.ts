@@ -7,6 +7,7 @@ import { ROUTES, recordBodies } from '../rest-bench';
 import { ServerChild } from '../server-child';
 import { percentile, type Spread, spread } from '../stats';
 import { startAgoraPythonMock } from './agora-python-mock';
+import { messageOf } from './error-message';
 import type { PeerServer } from './external-server';
 import { startMockoon } from './mockoon';
 import { procTickMicros } from './proc-cpu';
@@ -55,7 +56,9 @@ interface Slot {
 interface Target {
   server: PeerServer;
   routes: LoadRoute[];
-  cpuSource: string;
+  /** Another project's server (not our child): its CPU comes from /proc, and its failures skip it. */
+  peer?: boolean;
+  agent?: Agent;
   /** Its `/ws` when it plays AGORA's flow and the drift must be measured here. */
   wsUrl?: string;
 }
@@ -74,6 +77,8 @@ export async function benchPeers(
 ): Promise<PeersResult> {
   const { rounds, warmupPerRoute, requestsPerRoute } = config.peers;
   const { concurrency } = config.rest;
+  const loadOnce = (target: Target, route: LoadRoute, count: number) =>
+    runLoad(target.server.url, route, count, concurrency, target.agent as Agent, LOAD_TIMEOUT_MS);
   const running: PeerServer[] = [];
   const agents: Agent[] = [];
   let feed: FeedSubscriber | undefined;
@@ -87,21 +92,20 @@ export async function benchPeers(
     const bareKoa = await ServerChild.start('bare-koa', bodies);
     running.push(childServer(bareKoa));
 
-    const childCpu = 'process.cpuUsage() in the child';
-    const bareKoaTarget: Target = { server: childServer(bareKoa), routes: ROUTES, cpuSource: childCpu };
+    const bareKoaTarget: Target = { server: childServer(bareKoa), routes: ROUTES };
     const slots: Slot[] = [
       {
         name: 'ours (engine)',
         note: config.feed
           ? 'request log on, console subscribed to the live feed'
           : 'request log on, no console (BENCH_FEED=0)',
-        target: { server: childServer(engine), routes: ROUTES, cpuSource: childCpu },
+        target: { server: childServer(engine), routes: ROUTES },
         ours: true,
       },
       {
         name: 'bare node:http',
         note: 'same objects, JSON.stringify per request',
-        target: { server: childServer(bareNode), routes: ROUTES, cpuSource: childCpu },
+        target: { server: childServer(bareNode), routes: ROUTES },
       },
       { name: 'bare Koa', note: 'same objects, Koa serialises per request', target: bareKoaTarget },
     ];
@@ -116,27 +120,36 @@ export async function benchPeers(
         slots.push({
           name: peer.name,
           note: started.note,
-          target: {
-            server: started.server,
-            routes: started.routes,
-            cpuSource: '/proc',
-            wsUrl: started.wsUrl || undefined,
-          },
+          target: { server: started.server, routes: started.routes, peer: true, wsUrl: started.wsUrl || undefined },
         });
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = messageOf(error);
         log(`peers: ${peer.name} skipped — ${reason}`);
         slots.push({ name: peer.name, note: '', skipped: reason });
       }
     }
 
     const targets = slots.flatMap((slot) => (slot.target ? [slot.target] : []));
-    for (const target of targets) {
-      const agent = keepAliveAgent(concurrency);
-      agents.push(agent);
-      for (const route of target.routes) {
-        await runLoad(target.server.url, route, warmupPerRoute, concurrency, agent, LOAD_TIMEOUT_MS);
+    for (const target of targets) target.agent = keepAliveAgent(concurrency);
+    agents.push(...targets.map((target) => target.agent as Agent));
+    // A peer that fails while loaded (it crashed, a route answered an error) is dropped with the reason; ours
+    // and the bare servers failing fail the bench, as in the REST phase.
+    const failed = new Map<Target, string>();
+    const attempt = async (target: Target, load: () => Promise<void>) => {
+      if (failed.has(target)) return;
+      try {
+        await load();
+      } catch (error) {
+        if (!target.peer) throw error;
+        const reason = `failed while measured: ${messageOf(error)}`;
+        log(`peers: ${slots.find((slot) => slot.target === target)?.name} ${reason}`);
+        failed.set(target, reason);
       }
+    };
+    for (const target of targets) {
+      await attempt(target, async () => {
+        for (const route of target.routes) await loadOnce(target, route, warmupPerRoute);
+      });
     }
 
     // micros[target][route] per round; latencies[target] over every measured request.
@@ -148,20 +161,19 @@ export async function benchPeers(
         for (let turn = 0; turn < targets.length; turn++) {
           const index = (turn + round) % targets.length;
           const target = targets[index] as Target;
-          const before = await target.server.cpuMicros();
-          const taken = await runLoad(
-            target.server.url,
-            target.routes[routeIndex] as LoadRoute,
-            requestsPerRoute,
-            concurrency,
-            agents[index] as Agent,
-            LOAD_TIMEOUT_MS,
-          );
-          const after = await target.server.cpuMicros();
-          micros[index]?.[routeIndex]?.push((after - before) / requestsPerRoute);
-          latencies[index]?.push(...taken);
+          await attempt(target, async () => {
+            const before = await target.server.cpuMicros();
+            const taken = await loadOnce(target, target.routes[routeIndex] as LoadRoute, requestsPerRoute);
+            const after = await target.server.cpuMicros();
+            micros[index]?.[routeIndex]?.push((after - before) / requestsPerRoute);
+            latencies[index]?.push(...taken);
+          });
         }
       }
+    }
+    for (const slot of slots) {
+      const reason = slot.target && failed.get(slot.target);
+      if (reason) slot.skipped = reason;
     }
 
     const perRound = (index: number) =>
@@ -170,6 +182,7 @@ export async function benchPeers(
         (_, round) => (micros[index] ?? []).reduce((sum, route) => sum + (route[round] ?? 0), 0) / ROUTES.length,
       );
     const koaRounds = perRound(targets.indexOf(bareKoaTarget));
+    const procResolution = `/proc, ${procTickMicros() / 1000} ms ticks: ±${(procTickMicros() / requestsPerRoute).toFixed(0)} µs/request per load`;
     const measured = new Map(
       targets.map((target, index) => {
         const own = perRound(index);
@@ -182,10 +195,7 @@ export async function benchPeers(
               ROUTES.map((route, routeIndex) => [route.name, spread(micros[index]?.[routeIndex] ?? []).median]),
             ),
             p99Ms: percentile(latencies[index] ?? [], 99),
-            cpuSource:
-              target.cpuSource === '/proc'
-                ? `/proc, ${procTickMicros() / 1000} ms ticks: ±${(procTickMicros() / requestsPerRoute).toFixed(0)} µs/request per load`
-                : target.cpuSource,
+            cpuSource: target.peer ? procResolution : 'process.cpuUsage() in the child',
           },
         ];
       }),
@@ -200,7 +210,7 @@ export async function benchPeers(
       lines.push({
         server: slot.name,
         ...(slot.skipped ? { skipped: slot.skipped } : {}),
-        ...(slot.target ? measured.get(slot.target) : {}),
+        ...(slot.target && !slot.skipped ? measured.get(slot.target) : {}),
         drift: await slotDrift(slot, oursDrift, config, engineFlags, log),
         note: slot.note,
       });
@@ -234,7 +244,7 @@ async function slotDrift(
       runs: drift.runs,
       completed: drift.completed,
       validOrder: drift.validOrder,
-      source: oursDrift ? 'the drift phase, engine clock' : 'engine clock',
+      source: oursDrift ? 'engine clock, drift phase' : 'engine clock',
     };
   }
   const wsUrl = slot.target?.wsUrl;
@@ -248,9 +258,9 @@ async function slotDrift(
       runs: burst.runs,
       completed: burst.completed,
       validOrder: burst.validOrder,
-      source: 'its own clock (event timestamps)',
+      source: 'its event timestamps',
     };
   } catch (error) {
-    return { none: `drift failed: ${error instanceof Error ? error.message : String(error)}` };
+    return { none: `drift failed: ${messageOf(error)}` };
   }
 }
