@@ -17,8 +17,8 @@ const KOEN_UUID = '550e8400-e29b-41d4-a716-446655440001';
 export interface StartedPeer {
   server: ExternalServer;
   routes: LoadRoute[];
-  /** Its AGORA `/ws`, for the 1,000 concurrent runs. */
-  wsUrl: string;
+  /** Its AGORA `/ws`, for the 1,000 concurrent runs, if it has one. */
+  wsUrl?: string;
   note: string;
 }
 

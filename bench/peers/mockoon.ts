@@ -23,10 +23,7 @@ const INSTALL_TIMEOUT_MS = 120_000;
  * PUT answers by the `theme` in the body, through response rules). Bodies are Mockoon's default inline
  * bodies: templating on, as a user's environment has it. Throws, with the reason, when it cannot run.
  */
-export async function startMockoon(
-  bodies: BareKoaPayload,
-  log: (message: string) => void,
-): Promise<StartedPeer & { version: string }> {
+export async function startMockoon(bodies: BareKoaPayload, log: (message: string) => void): Promise<StartedPeer> {
   const cli = await installedCli(log);
   const port = await freePort();
   const environment = join(CACHE_DIR, 'environment.json');
@@ -51,13 +48,7 @@ export async function startMockoon(
   ).catch((error: unknown) => {
     throw new Error(`mockoon-cli ${cli.version} did not start: ${messageOf(error)}`);
   });
-  return {
-    server,
-    routes: ROUTES,
-    wsUrl: '',
-    note: `all routes; @mockoon/cli ${cli.version}`,
-    version: cli.version,
-  };
+  return { server, routes: ROUTES, note: `all routes; @mockoon/cli ${cli.version}` };
 }
 
 async function installedCli(log: (message: string) => void): Promise<{ bin: string; version: string }> {

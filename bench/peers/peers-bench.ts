@@ -84,28 +84,29 @@ export async function benchPeers(
   let feed: FeedSubscriber | undefined;
   try {
     const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
-    running.push(childServer(engine));
+    const ours = childServer(engine);
+    running.push(ours);
     feed = await subscribeIf(config.feed, engine);
     const bodies = await recordBodies(engine.url);
-    const bareNode = await ServerChild.start('bare-node', bodies);
-    running.push(childServer(bareNode));
-    const bareKoa = await ServerChild.start('bare-koa', bodies);
-    running.push(childServer(bareKoa));
+    const bareNode = childServer(await ServerChild.start('bare-node', bodies));
+    running.push(bareNode);
+    const bareKoa = childServer(await ServerChild.start('bare-koa', bodies));
+    running.push(bareKoa);
 
-    const bareKoaTarget: Target = { server: childServer(bareKoa), routes: ROUTES };
+    const bareKoaTarget: Target = { server: bareKoa, routes: ROUTES };
     const slots: Slot[] = [
       {
         name: 'ours (engine)',
         note: config.feed
           ? 'request log on, console subscribed to the live feed'
           : 'request log on, no console (BENCH_FEED=0)',
-        target: { server: childServer(engine), routes: ROUTES },
+        target: { server: ours, routes: ROUTES },
         ours: true,
       },
       {
         name: 'bare node:http',
         note: 'same objects, JSON.stringify per request',
-        target: { server: childServer(bareNode), routes: ROUTES },
+        target: { server: bareNode, routes: ROUTES },
       },
       { name: 'bare Koa', note: 'same objects, Koa serialises per request', target: bareKoaTarget },
     ];
@@ -120,7 +121,7 @@ export async function benchPeers(
         slots.push({
           name: peer.name,
           note: started.note,
-          target: { server: started.server, routes: started.routes, peer: true, wsUrl: started.wsUrl || undefined },
+          target: { server: started.server, routes: started.routes, peer: true, wsUrl: started.wsUrl },
         });
       } catch (error) {
         const reason = messageOf(error);
@@ -201,10 +202,13 @@ export async function benchPeers(
       }),
     );
 
-    // The drift bursts run with the REST servers stopped, to leave the machine to the server measured.
+    // The drift bursts run with the other servers stopped, to leave the machine to the server measured.
     feed?.close();
     feed = undefined;
-    for (const server of running.splice(0, 3)) await server.stop();
+    for (const target of targets.filter((candidate) => !candidate.wsUrl)) {
+      await target.server.stop();
+      running.splice(running.indexOf(target.server), 1);
+    }
     const lines: PeerLine[] = [];
     for (const slot of slots) {
       lines.push({
