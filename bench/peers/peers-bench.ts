@@ -10,7 +10,7 @@ import { startAgoraPythonMock } from './agora-python-mock';
 import { messageOf } from './error-message';
 import type { PeerServer } from './external-server';
 import { startMockoon } from './mockoon';
-import { procTickMicros } from './proc-cpu';
+import { PROC_CPU_SOURCE, procTickMicros } from './proc-cpu';
 
 const LOAD_TIMEOUT_MS = 120_000;
 
@@ -116,6 +116,7 @@ export async function benchPeers(
     ];
     for (const peer of peers) {
       try {
+        if (!PROC_CPU_SOURCE) throw new Error('its CPU is read from /proc, which this system does not have');
         const started = await peer.start();
         running.push(started.server);
         slots.push({
@@ -183,7 +184,10 @@ export async function benchPeers(
         (_, round) => (micros[index] ?? []).reduce((sum, route) => sum + (route[round] ?? 0), 0) / ROUTES.length,
       );
     const koaRounds = perRound(targets.indexOf(bareKoaTarget));
-    const procResolution = `/proc, ${procTickMicros() / 1000} ms ticks: ±${(procTickMicros() / requestsPerRoute).toFixed(0)} µs/request per load`;
+    const procResolution =
+      PROC_CPU_SOURCE === 'schedstat'
+        ? '/proc/<pid>/task/*/schedstat (ns)'
+        : `/proc/<pid>/stat, ${procTickMicros() / 1000} ms ticks: ±${(procTickMicros() / requestsPerRoute).toFixed(0)} µs/request per load`;
     const measured = new Map(
       targets.map((target, index) => {
         const own = perRound(index);
