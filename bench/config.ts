@@ -1,7 +1,7 @@
 /** What one bench run does; `BENCH_QUICK=1` shrinks every count for a run of about a minute. */
 export interface BenchConfig {
   quick: boolean;
-  /** Phases to run (`BENCH_ONLY=rest,routes,ws,drift,idle`); all by default. */
+  /** Phases to run (`BENCH_ONLY=rest,routes,ws,drift,idle,peers`); all by default. */
   phases: Set<Phase>;
   /** `BENCH_CPU_PROF=1`: engine children write a V8 CPU profile into `bench/results/profiles/`. */
   cpuProfile: boolean;
@@ -13,11 +13,13 @@ export interface BenchConfig {
   ws: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
   drift: { runs: number; openBatch: number };
   idle: { sockets: number; openBatch: number };
+  /** Ours against bare servers and other mocks (`bench/peers/`): fewer requests than REST, Python is slow. */
+  peers: { rounds: number; warmupPerRoute: number; requestsPerRoute: number };
   /** The whole bench is killed past this. */
   deadlineMs: number;
 }
 
-export const PHASES = ['rest', 'routes', 'ws', 'drift', 'idle'] as const;
+export const PHASES = ['rest', 'routes', 'ws', 'drift', 'idle', 'peers'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -37,6 +39,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     // The budget's 1,000 runs even when quick: the run is a few seconds of scripted time.
     drift: { runs: 1000, openBatch: 100 },
     idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
-    deadlineMs: quick ? 120_000 : 600_000,
+    peers: { rounds: quick ? 3 : 5, warmupPerRoute: quick ? 50 : 100, requestsPerRoute: quick ? 200 : 400 },
+    // The peers phase's first run installs Mockoon's CLI (up to 2 minutes).
+    deadlineMs: quick ? 240_000 : 600_000,
   };
 }

@@ -39,24 +39,42 @@ interface RunShape {
 
 /** 1,000 concurrent scripted runs at speed 1: does each still finish on its scripted timeline? */
 export async function benchDrift(config: BenchConfig, engineFlags: string[]): Promise<DriftResult> {
-  const { runs, openBatch } = config.drift;
   const engine = await ServerChild.start('engine', { speed: 1 }, { nodeFlags: engineFlags });
   let feed: FeedSubscriber | undefined;
-  let sockets: WebSocket[] = [];
   try {
     feed = await subscribeIf(config.feed, engine);
-    const [lone] = await openSockets(engine.wsUrl, 1, 1);
+    const burst = await driftBurst(engine.wsUrl, config.drift, async () => (await engine.usage()).cpuMicros);
+    return { ...burst, feed: feedCounts(feed) };
+  } finally {
+    feed?.close();
+    await engine.stop();
+  }
+}
+
+/**
+ * The drift measurement against any server that plays the inspection flow on `wsUrl` and stamps its events
+ * (the engine, or a peer speaking the same protocol): a lone run, then `runs` at once; `cpuMicros` reads the
+ * server's CPU so far.
+ */
+export async function driftBurst(
+  wsUrl: string,
+  { runs, openBatch }: BenchConfig['drift'],
+  cpuMicros: () => Promise<number>,
+): Promise<Omit<DriftResult, 'feed'>> {
+  let sockets: WebSocket[] = [];
+  try {
+    const [lone] = await openSockets(wsUrl, 1, 1);
     const loneRun = await playRun(lone as WebSocket, 60_000);
     closeAll([lone as WebSocket]);
     const scripted = shape(loneRun);
     const scriptedClientMs = loneRun.finishedAt - loneRun.sentAt;
 
-    sockets = await openSockets(engine.wsUrl, runs, openBatch);
-    const before = await engine.usage();
+    sockets = await openSockets(wsUrl, runs, openBatch);
+    const before = await cpuMicros();
     const burstStart = performance.now();
     const played = await Promise.allSettled(sockets.map((socket) => playRun(socket, scriptedClientMs * 3 + 60_000)));
     const burstWallMs = performance.now() - burstStart;
-    const after = await engine.usage();
+    const after = await cpuMicros();
     const done = played.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const shapes = done.map(shape);
     return {
@@ -69,13 +87,10 @@ export async function benchDrift(config: BenchConfig, engineFlags: string[]): Pr
       serverLateness: lateness(shapes.map((run) => run.serverMs - scripted.serverMs)),
       clientLateness: lateness(done.map((run) => run.finishedAt - run.sentAt - scriptedClientMs)),
       burstWallMs,
-      serverCpuMs: (after.cpuMicros - before.cpuMicros) / 1000,
-      feed: feedCounts(feed),
+      serverCpuMs: (after - before) / 1000,
     };
   } finally {
     closeAll(sockets);
-    feed?.close();
-    await engine.stop();
   }
 }
 

@@ -15,7 +15,8 @@ export function keepAliveAgent(concurrency: number): Agent {
 }
 
 /**
- * Sends `count` requests of one route with `concurrency` in flight, each waiting for its full response.
+ * Sends `count` requests of one route with `concurrency` in flight, each waiting for its full response, and
+ * returns each request's latency in ms (request sent → response fully read, as the client saw it).
  * Any non-2xx answer fails the load (the bench must measure real answers, not errors).
  */
 export async function runLoad(
@@ -25,13 +26,16 @@ export async function runLoad(
   concurrency: number,
   agent: Agent,
   timeoutMs: number,
-): Promise<void> {
+): Promise<number[]> {
   const { hostname, port } = new URL(baseUrl);
+  const latencies: number[] = [];
   let issued = 0;
   const worker = async () => {
     while (issued < count) {
       const index = issued++;
+      const sentAt = performance.now();
       await oneRequest(hostname, Number(port), route, index, agent);
+      latencies.push(performance.now() - sentAt);
     }
   };
   await withTimeout(
@@ -39,6 +43,7 @@ export async function runLoad(
     timeoutMs,
     `${count} × ${route.method} ${route.path}`,
   );
+  return latencies;
 }
 
 function oneRequest(host: string, port: number, route: LoadRoute, index: number, agent: Agent): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Verdict } from './budget';
 import type { DriftResult } from './drift-bench';
 import type { IdleMemoryResult } from './idle-memory-bench';
+import type { PeerDrift, PeersResult } from './peers/peers-bench';
 import type { RestResult } from './rest-bench';
 import { LARGE_TABLE, type RouteTableResult, SMALL_TABLE } from './route-table-bench';
 import type { Spread } from './stats';
@@ -12,12 +13,13 @@ export interface BenchResults {
   ws?: WsResult;
   drift?: DriftResult;
   idle?: IdleMemoryResult;
+  peers?: PeersResult;
 }
 
 /** The results as plain-text tables (also pasted into docs/benchmarks.md). */
 export function formatReport(results: BenchResults, verdicts: Verdict[]): string {
   const out: string[] = [];
-  const { rest, routes, ws, drift, idle } = results;
+  const { rest, routes, ws, drift, idle, peers } = results;
   if (rest) {
     out.push(
       `REST: server CPU µs/request, median of ${rest.rounds} interleaved rounds (min–max), ` +
@@ -97,6 +99,31 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
       '',
     );
   }
+  if (peers) {
+    out.push(
+      `Peers: server CPU µs/request over the REST routes (mean per request), median of ${peers.rounds} interleaved ` +
+        `rounds (min–max), ${peers.requestsPerRoute} requests/route/round, concurrency ${peers.concurrency}; p99 is ` +
+        'client-observed over every measured request; drift is the p99 lateness of 1,000 concurrent runs',
+      table(
+        ['server', 'CPU µs/request', 'ratio to bare Koa', 'p99 ms', 'drift p99', 'notes'],
+        peers.lines.map((line) =>
+          line.skipped || !line.micros || !line.ratio
+            ? [line.server, '—', '—', '—', '—', `skipped: ${line.skipped ?? 'not measured'}`]
+            : [
+                line.server,
+                `${line.micros.median.toFixed(0)} (${range(line.micros, 0)})`,
+                `${line.ratio.median.toFixed(2)}×`,
+                line.p99Ms?.toFixed(1) ?? '—',
+                driftCell(line.drift),
+                [line.note, line.cpuSource?.startsWith('/proc') ? `CPU from ${line.cpuSource}` : '']
+                  .filter(Boolean)
+                  .join('; '),
+              ],
+        ),
+      ),
+      '',
+    );
+  }
   out.push(
     'Budget',
     table(
@@ -111,6 +138,12 @@ function feedLine(feed: RestResult['feed']): string {
   return feed
     ? `console live feed: ${feed.items} items received, ${feed.dropped} dropped`
     : 'console live feed: not subscribed (BENCH_FEED=0)';
+}
+
+function driftCell(drift: PeerDrift): string {
+  if ('none' in drift) return `— (${drift.none})`;
+  const done = drift.completed === drift.runs ? '' : `${drift.completed}/${drift.runs} done, `;
+  return `${drift.p99Ms.toFixed(0)} ms (${done}${drift.validOrder}/${drift.runs} in order; ${drift.source})`;
 }
 
 function range(value: Spread, digits: number): string {

@@ -6,7 +6,8 @@ import { ServerChild } from './server-child';
 import type { BareKoaPayload } from './servers/bare-koa-child';
 import { type Spread, spread } from './stats';
 
-const ROUTES: LoadRoute[] = [
+/** The REST routes measured, here and by the peers phase. */
+export const ROUTES: LoadRoute[] = [
   { name: 'GET /health', method: 'GET', path: '/health' },
   { name: 'GET /users?limit=50', method: 'GET', path: '/users?limit=50' },
   { name: 'GET /sessions?user_id=koen', method: 'GET', path: '/sessions?user_id=koen' },
@@ -112,8 +113,8 @@ function line(route: string, ours: number[], bare: number[]): RestLine {
   };
 }
 
-/** The engine's answers, fetched once, for the bare app to serve as precomputed objects. */
-async function recordBodies(baseUrl: string): Promise<BareKoaPayload> {
+/** The engine's answers, fetched once, for the bare apps to serve as precomputed objects. */
+export async function recordBodies(baseUrl: string): Promise<BareKoaPayload> {
   const payload: BareKoaPayload = { bodies: {}, putBodies: {} };
   for (const route of ROUTES) {
     const key = `${route.method} ${new URL(route.path, baseUrl).pathname}`;

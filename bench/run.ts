@@ -5,6 +5,7 @@ import { driftVerdict, idleVerdict, restVerdict, routeTableVerdict, type Verdict
 import { configFromEnv } from './config';
 import { benchDrift } from './drift-bench';
 import { benchIdleMemory } from './idle-memory-bench';
+import { benchPeers } from './peers/peers-bench';
 import { type BenchResults, formatReport } from './report';
 import { benchRest } from './rest-bench';
 import { benchRouteTable } from './route-table-bench';
@@ -64,6 +65,10 @@ try {
     progress(`idle: ${config.idle.sockets} open sockets`);
     results.idle = await benchIdleMemory(config, engineFlags);
     verdicts.push(idleVerdict(results.idle));
+  }
+  if (config.phases.has('peers')) {
+    progress('peers: ours, bare node:http, bare Koa, AGORA Python mock, Mockoon');
+    results.peers = await benchPeers(config, engineFlags, results.drift, progress);
   }
   const durationS = Math.round((performance.now() - started) / 1000);
   progress('done');

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage, UsageSample } from './child-protocol';
 import { withTimeout } from './with-timeout';
 
-export type ServerKind = 'engine' | 'bare-koa' | 'bare-ws';
+export type ServerKind = 'engine' | 'bare-koa' | 'bare-node' | 'bare-ws';
 
 export interface ServerChildOptions {
   /** Extra node flags, e.g. `--cpu-prof`. */
@@ -14,10 +14,17 @@ export interface ServerChildOptions {
 const SCRIPTS: Record<ServerKind, string> = {
   engine: 'servers/engine-child.ts',
   'bare-koa': 'servers/bare-koa-child.ts',
+  'bare-node': 'servers/bare-node-child.ts',
   'bare-ws': 'servers/bare-ws-child.ts',
 };
 
 const running = new Set<ChildProcess>();
+
+/** Counts a process the bench started (a child or a peer) among those killed on the deadline or a failure. */
+export function trackServerProcess(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
 
 /** Kills every server child still running (the bench's deadline or a failure). */
 export function killAllServerChildren(): void {
@@ -55,8 +62,7 @@ export class ServerChild {
       execArgv: ['--import', 'tsx', '--expose-gc', ...(options.nodeFlags ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    running.add(child);
-    child.once('exit', () => running.delete(child));
+    trackServerProcess(child);
     const ready = await withTimeout(
       new Promise<ChildMessage>((resolve, reject) => {
         child.on('message', (message: ChildMessage) => {
