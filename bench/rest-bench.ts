@@ -2,11 +2,13 @@ import type { Agent } from 'node:http';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
 import { keepAliveAgent, type LoadRoute, runLoad } from './http-load';
+import { REST_USER_LOAD } from './rest-user-mounts';
 import { ServerChild } from './server-child';
 import type { BareKoaPayload } from './servers/bare-koa-child';
 import { type Spread, spread } from './stats';
 
 /** The REST routes measured, here and by the peers phase. */
+/** AGORA's contract routes (the `agora` pack), which the peers serve too. */
 export const ROUTES: LoadRoute[] = [
   { name: 'GET /health', method: 'GET', path: '/health' },
   { name: 'GET /users?limit=50', method: 'GET', path: '/users?limit=50' },
@@ -23,6 +25,9 @@ export const ROUTES: LoadRoute[] = [
     body: (index) => JSON.stringify({ theme: index % 2 === 0 ? 'dark' : 'light' }),
   },
 ];
+
+/** The REST phase's load: the contract's routes and a team's own (a templated route, a collection). */
+const REST_LOAD: LoadRoute[] = [...ROUTES, ...REST_USER_LOAD];
 
 const THEMES = ['dark', 'light'];
 const LOAD_TIMEOUT_MS = 120_000;
@@ -48,31 +53,31 @@ export interface RestResult {
 /** REST: server CPU per request of the engine (request log and live feed on) against a bare Koa app. */
 export async function benchRest(config: BenchConfig, engineFlags: string[]): Promise<RestResult> {
   const { concurrency, warmupPerRoute, requestsPerRoute } = config.rest;
-  const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
+  const engine = await ServerChild.start('engine', { speed: 0, restUserMounts: true }, { nodeFlags: engineFlags });
   let bare: ServerChild | undefined;
   let feed: FeedSubscriber | undefined;
   const agents: Agent[] = [];
   try {
     feed = await subscribeIf(config.feed, engine);
-    bare = await ServerChild.start('bare-koa', await recordBodies(engine.url));
+    bare = await ServerChild.start('bare-koa', await recordBodies(engine.url, REST_LOAD));
     const targets = [
       { server: engine, agent: keepAliveAgent(concurrency) },
       { server: bare, agent: keepAliveAgent(concurrency) },
     ];
     agents.push(...targets.map((target) => target.agent));
 
-    for (const route of ROUTES) {
+    for (const route of REST_LOAD) {
       for (const { server, agent } of targets) {
         await runLoad(server.url, route, warmupPerRoute, concurrency, agent, LOAD_TIMEOUT_MS);
       }
     }
 
     // micros[route][server] per round.
-    const micros = ROUTES.map(() => [[] as number[], [] as number[]]);
+    const micros = REST_LOAD.map(() => [[] as number[], [] as number[]]);
     for (let round = 0; round < config.rounds; round++) {
       // Alternate who goes first, so a slow patch of the machine does not always hit the same side.
       const order = round % 2 === 0 ? [0, 1] : [1, 0];
-      for (const [routeIndex, route] of ROUTES.entries()) {
+      for (const [routeIndex, route] of REST_LOAD.entries()) {
         for (const side of order) {
           const { server, agent } = targets[side] as (typeof targets)[number];
           const before = await server.usage();
@@ -83,11 +88,11 @@ export async function benchRest(config: BenchConfig, engineFlags: string[]): Pro
       }
     }
 
-    const lines = ROUTES.map((route, index) => line(route.name, micros[index]?.[0] ?? [], micros[index]?.[1] ?? []));
+    const lines = REST_LOAD.map((route, index) => line(route.name, micros[index]?.[0] ?? [], micros[index]?.[1] ?? []));
     const perRound = (side: number) =>
       Array.from(
         { length: config.rounds },
-        (_, round) => micros.reduce((sum, route) => sum + (route[side]?.[round] ?? 0), 0) / ROUTES.length,
+        (_, round) => micros.reduce((sum, route) => sum + (route[side]?.[round] ?? 0), 0) / REST_LOAD.length,
       );
     return {
       rounds: config.rounds,
@@ -114,9 +119,9 @@ function line(route: string, ours: number[], bare: number[]): RestLine {
 }
 
 /** The engine's answers, fetched once, for the bare apps to serve as precomputed objects. */
-export async function recordBodies(baseUrl: string): Promise<BareKoaPayload> {
+export async function recordBodies(baseUrl: string, routes: LoadRoute[] = ROUTES): Promise<BareKoaPayload> {
   const payload: BareKoaPayload = { bodies: {}, putBodies: {} };
-  for (const route of ROUTES) {
+  for (const route of routes) {
     const key = `${route.method} ${new URL(route.path, baseUrl).pathname}`;
     if (route.method === 'GET') {
       payload.bodies[key] = await fetchJson(`${baseUrl}${route.path}`);

@@ -1,6 +1,8 @@
 import { silentLogger, startMockServer } from '../../src/server/index';
+import { CollectionSchema } from '../../src/shared/mounts/collection';
 import { RouteSchema } from '../../src/shared/mounts/route';
 import { serveAsChild } from '../child-protocol';
+import { REST_USER_COLLECTIONS, REST_USER_ROUTES } from '../rest-user-mounts';
 import { benchRoutes } from '../route-table';
 
 export interface EngineChildPayload {
@@ -8,16 +10,28 @@ export interface EngineChildPayload {
   speed: number;
   /** User routes to mount (`bench/route-table.ts`), for the route-table phase; none by default. */
   userRoutes?: number;
+  /** Mounts the REST phase's own route and collection (`bench/rest-user-mounts.ts`). */
+  restUserMounts?: boolean;
 }
 
 /** Server under test: the real engine with a silent logger; its request log is always on. */
 serveAsChild(async (payload) => {
-  const { speed, userRoutes } = payload as EngineChildPayload;
+  const { speed, userRoutes, restUserMounts } = payload as EngineChildPayload;
   const server = await startMockServer({ port: 0, logger: silentLogger, settings: { speed } });
   if (userRoutes)
     server.context.world.replaceSection(
       'routes',
       benchRoutes(userRoutes).map((route) => RouteSchema.parse(route)),
     );
+  if (restUserMounts) {
+    server.context.world.replaceSection(
+      'routes',
+      REST_USER_ROUTES.map((route) => RouteSchema.parse(route)),
+    );
+    server.context.world.replaceSection(
+      'collections',
+      REST_USER_COLLECTIONS.map((collection) => CollectionSchema.parse(collection)),
+    );
+  }
   return { url: server.url, token: server.token, stop: () => server.close() };
 });
