@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import { koaBody } from 'koa-body';
 import { serveAsChild } from '../child-protocol';
+import { listenLocally } from './listen-locally';
 
 export interface BareKoaPayload {
   /** Response bodies by `METHOD /path` (query ignored), recorded from the engine. */
@@ -30,15 +30,5 @@ serveAsChild(async (payload) => {
     ctx.body = bodies[key];
   });
   const server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    token: '',
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenLocally(server);
 });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serveAsChild } from '../child-protocol';
 import type { BareKoaPayload } from './bare-koa-child';
+import { listenLocally } from './listen-locally';
 
 /**
  * The floor for REST: a bare `node:http` server answering the same paths with the same precomputed objects,
@@ -39,15 +39,5 @@ serveAsChild(async (payload) => {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    token: '',
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenLocally(server);
 });
