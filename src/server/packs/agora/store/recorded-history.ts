@@ -79,8 +79,7 @@ export function planEviction(
     if (record.recorded > 0 || record.byRun) others.push([id, record]);
   }
   if (messages > limits.maxRecordedMessages || runSessions > limits.maxRecordedSessions) {
-    others.sort(([, a], [, b]) => activity(a) - activity(b));
-    for (const [id, record] of others) {
+    for (const [id, record] of leastRecentlyActiveFirst(others)) {
       const overMessages = messages > limits.maxRecordedMessages;
       const overSessions = runSessions > limits.maxRecordedSessions;
       if (!overMessages && !overSessions) break;
@@ -102,7 +101,40 @@ export function planEviction(
   return { limits: [...hit], removedMessages, trimmed, deleted };
 }
 
-/** The sort key: least recently active first (the sort is stable, so ties keep the order sessions came in). */
+/**
+ * Picks taken one at a time before the rest are sorted: at a limit, each recording evicts one session or two, so
+ * sorting every session (a workspace at its limits holds a thousand) on every run would be most of a run's cost.
+ */
+const PICKS_BEFORE_SORT = 8;
+
+/**
+ * Sessions least recently active first, lazily: the first few by linear picks, the rest sorted. Among equal
+ * activity the order the sessions came in holds (as a stable sort would keep it).
+ */
+function* leastRecentlyActiveFirst(sessions: [string, SessionRecord][]): Generator<[string, SessionRecord]> {
+  const keys = sessions.map(([, record]) => activity(record));
+  const taken = new Uint8Array(sessions.length);
+  for (let picked = 0; picked < Math.min(PICKS_BEFORE_SORT, sessions.length); picked++) {
+    let best = -1;
+    for (let index = 0; index < sessions.length; index++) {
+      if (!taken[index] && (best < 0 || (keys[index] as number) < (keys[best] as number))) best = index;
+    }
+    taken[best] = 1;
+    yield sessions[best] as [string, SessionRecord];
+  }
+  const rest = sessions.flatMap((session, index) => (taken[index] ? [] : [{ session, key: keys[index] as number }]));
+  rest.sort((a, b) => a.key - b.key);
+  for (const { session } of rest) yield session;
+}
+
+/** Parsed lastActivity per metadata object (stored metadata is frozen and replaced on change, never edited). */
+const activityMs = new WeakMap<SessionMetadata, number>();
+
+/** The sort key: when the session was last active, in ms (0 when unreadable). */
 function activity(record: SessionRecord): number {
-  return Date.parse(record.metadata.lastActivity) || 0;
+  const cached = activityMs.get(record.metadata);
+  if (cached !== undefined) return cached;
+  const ms = Date.parse(record.metadata.lastActivity) || 0;
+  activityMs.set(record.metadata, ms);
+  return ms;
 }
