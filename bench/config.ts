@@ -1,7 +1,7 @@
 /** What one bench run does; `BENCH_QUICK=1` shrinks every count for a run of about a minute. */
 export interface BenchConfig {
   quick: boolean;
-  /** Phases to run (`BENCH_ONLY=rest,routes,ws,drift,idle`); all by default. */
+  /** Phases to run (`BENCH_ONLY=rest,routes,ws,sse,drift,idle,soak`); all by default. */
   phases: Set<Phase>;
   /** `BENCH_CPU_PROF=1`: engine children write a V8 CPU profile into `bench/results/profiles/`. */
   cpuProfile: boolean;
@@ -13,11 +13,25 @@ export interface BenchConfig {
   ws: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
   drift: { runs: number; openBatch: number };
   idle: { sockets: number; openBatch: number };
+  sse: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
+  soak: {
+    /** `BENCH_SOAK_MINUTES` overrides: 10 by default, 1 quick. */
+    minutes: number;
+    activeClients: number;
+    idleSockets: number;
+    openBatch: number;
+    /** Each active client waits up to this long (uniformly random) between its runs. */
+    thinkMs: number;
+    /** How often the engine's memory is sampled. */
+    sampleEveryMs: number;
+    /** `BENCH_HEAP_SNAPSHOTS=DIR`: the engine writes a heap snapshot there before and after the load (diagnostic). */
+    heapSnapshotDir: string | undefined;
+  };
   /** The whole bench is killed past this. */
   deadlineMs: number;
 }
 
-export const PHASES = ['rest', 'routes', 'ws', 'drift', 'idle'] as const;
+export const PHASES = ['rest', 'routes', 'ws', 'sse', 'drift', 'idle', 'soak'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -26,9 +40,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
   for (const name of only ?? []) {
     if (!PHASES.includes(name as Phase)) throw new Error(`BENCH_ONLY: unknown phase ${name} (${PHASES.join(', ')})`);
   }
+  const soakMinutes = env.BENCH_SOAK_MINUTES === undefined ? (quick ? 1 : 10) : Number(env.BENCH_SOAK_MINUTES);
+  if (!(soakMinutes > 0 && soakMinutes <= 120)) throw new Error('BENCH_SOAK_MINUTES: a number of minutes, up to 120');
+  const phases = new Set((only ?? PHASES) as Phase[]);
   return {
     quick,
-    phases: new Set((only ?? PHASES) as Phase[]),
+    phases,
     cpuProfile: env.BENCH_CPU_PROF === '1',
     feed: env.BENCH_FEED !== '0',
     rounds: quick ? 3 : 7,
@@ -37,6 +54,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     // The budget's 1,000 runs even when quick: the run is a few seconds of scripted time.
     drift: { runs: 1000, openBatch: 100 },
     idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
-    deadlineMs: quick ? 120_000 : 600_000,
+    sse: { clients: 20, warmupRunsPerClient: quick ? 3 : 5, runsPerClient: quick ? 10 : 40 },
+    soak: {
+      minutes: soakMinutes,
+      activeClients: 1000,
+      idleSockets: 1000,
+      openBatch: 100,
+      thinkMs: 1000,
+      sampleEveryMs: quick ? 2000 : 5000,
+      heapSnapshotDir: env.BENCH_HEAP_SNAPSHOTS || undefined,
+    },
+    // The soak's minutes come on top (with a margin for its setup, scripted run and idle-memory measurement).
+    deadlineMs: (quick ? 150_000 : 600_000) + (phases.has('soak') ? (soakMinutes + 5) * 60_000 : 0),
   };
 }

@@ -1,7 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { driftVerdict, idleVerdict, restVerdict, routeTableVerdict, type Verdict, wsVerdict } from './budget';
+import {
+  driftVerdict,
+  idleVerdict,
+  restVerdict,
+  routeTableVerdict,
+  soakVerdicts,
+  sseVerdict,
+  type Verdict,
+  wsVerdict,
+} from './budget';
 import { configFromEnv } from './config';
 import { benchDrift } from './drift-bench';
 import { benchIdleMemory } from './idle-memory-bench';
@@ -9,6 +18,8 @@ import { type BenchResults, formatReport } from './report';
 import { benchRest } from './rest-bench';
 import { benchRouteTable } from './route-table-bench';
 import { killAllServerChildren } from './server-child';
+import { benchSoak } from './soak-bench';
+import { benchSse } from './sse-bench';
 import { benchWs } from './ws-bench';
 
 const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
@@ -55,6 +66,11 @@ try {
     results.ws = await benchWs(config, engineFlags);
     verdicts.push(wsVerdict(results.ws));
   }
+  if (config.phases.has('sse')) {
+    progress('SSE: /agent runs vs bare SSE replay');
+    results.sse = await benchSse(config, engineFlags);
+    verdicts.push(sseVerdict(results.sse));
+  }
   if (config.phases.has('drift')) {
     progress(`drift: ${config.drift.runs} concurrent runs at speed 1`);
     results.drift = await benchDrift(config, engineFlags);
@@ -64,6 +80,13 @@ try {
     progress(`idle: ${config.idle.sockets} open sockets`);
     results.idle = await benchIdleMemory(config, engineFlags);
     verdicts.push(idleVerdict(results.idle));
+  }
+  // Last: it is the long one.
+  if (config.phases.has('soak')) {
+    const { minutes, activeClients, idleSockets } = config.soak;
+    progress(`soak: ${activeClients} active clients + ${idleSockets} idle sockets for ${minutes} min at speed 1`);
+    results.soak = await benchSoak(config, engineFlags, progress);
+    verdicts.push(...soakVerdicts(results.soak));
   }
   const durationS = Math.round((performance.now() - started) / 1000);
   progress('done');
