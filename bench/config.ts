@@ -24,7 +24,7 @@ export interface BenchConfig {
     thinkMs: number;
     /** How often the engine's memory is sampled. */
     sampleEveryMs: number;
-    /** `BENCH_HEAP_SNAPSHOTS=DIR`: the engine writes a heap snapshot there before and after the load (diagnostic). */
+    /** `BENCH_HEAP_SNAPSHOTS=DIR`: the engine writes a heap snapshot there before the load, halfway and at the end. */
     heapSnapshotDir: string | undefined;
   };
   /** The whole bench is killed past this. */

@@ -160,6 +160,14 @@ function soakLines(soak: SoakResult): string[] {
           `/health ms (${health.probes} probes, ${health.failed} failed): p50 / p99 / max`,
           [health.p50, health.p99, health.max].map((value) => value.toFixed(1)).join(' / '),
         ],
+        ...(soak.heapSnapshots.length > 0
+          ? [
+              [
+                'live heap MiB after a full GC, at s (heap snapshots)',
+                soak.heapSnapshots.map((shot) => `${mib(shot.liveHeapMiB)} at ${shot.atS.toFixed(0)}`).join(', '),
+              ],
+            ]
+          : []),
         [
           'idle socket KiB: before / after the soak',
           `${(soak.idleSocketBytes.opened / 1024).toFixed(1)} / ${(soak.idleSocketBytes.atEnd / 1024).toFixed(1)}`,

@@ -52,7 +52,8 @@ export interface SoakResult {
   idleSocketBytes: { opened: number; atEnd: number };
   engineCpuShare: number;
   feed: { items: number; dropped: number } | null;
-  heapSnapshots: string[];
+  /** With `BENCH_HEAP_SNAPSHOTS`: before the load, halfway and at the end (seconds into the load). */
+  heapSnapshots: { atS: number; liveHeapMiB: number; file: string }[];
 }
 
 /**
@@ -71,11 +72,15 @@ export async function benchSoak(
   let prober: HealthProber | undefined;
   let idle: WebSocket[] = [];
   let active: WebSocket[] = [];
-  const heapSnapshots: string[] = [];
+  const heapSnapshots: { atS: number; liveHeapMiB: number; file: string }[] = [];
+  let start = performance.now();
+  /** Diagnostic: the live heap (after a full GC) and a snapshot of it; each holds the engine's loop for seconds. */
   const snapshot = async () => {
     if (!config.soak.heapSnapshotDir) return;
     await mkdir(config.soak.heapSnapshotDir, { recursive: true });
-    heapSnapshots.push(await engine.heapSnapshot(config.soak.heapSnapshotDir));
+    const { heapUsed } = await engine.usage(true);
+    const file = await engine.heapSnapshot(config.soak.heapSnapshotDir);
+    heapSnapshots.push({ atS: (performance.now() - start) / 1000, liveHeapMiB: heapUsed / MIB, file });
   };
   try {
     feed = await subscribeIf(config.feed, engine);
@@ -96,7 +101,7 @@ export async function benchSoak(
     const lateness = new LatenessHistogram();
     const runs = { completed: 0, inOrder: 0, failed: 0 };
     const durationMs = minutes * 60_000;
-    const start = performance.now();
+    start = performance.now();
     const startUsage = await engine.usage();
     const samples: MemorySample[] = [];
     const loopP99s: number[] = [];
@@ -123,6 +128,10 @@ export async function benchSoak(
       }
     }, sampleEveryMs);
 
+    const midway = setTimeout(
+      () => void snapshot().catch((error: Error) => progress(`soak: heap snapshot failed: ${error.message}`)),
+      durationMs / 2,
+    );
     const runTimeoutMs = scripted.durationMs * 3 + 60_000;
     await Promise.all(
       active.map(async (socket, client) => {
@@ -143,6 +152,7 @@ export async function benchSoak(
       }),
     );
     clearInterval(sampler);
+    clearTimeout(midway);
     const healthLatencies = await prober.stop();
     prober = undefined;
     const endUsage = await engine.usage();
