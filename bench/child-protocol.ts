@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 
 /** What a server under test reports about itself: cumulative CPU and, after a forced GC if asked, memory. */
@@ -13,6 +13,9 @@ export interface UsageSample {
   /** The child's event-loop delay since its previous sample (p99 and max, ms): how long its loop was held. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** Garbage collection since the previous sample: the longest pause and the total, ms. */
+  gcMaxPauseMs: number;
+  gcTotalMs: number;
 }
 
 /** Parent → child over the fork IPC channel. */
@@ -45,6 +48,7 @@ export function serveAsChild(start: (payload: unknown) => Promise<StartedServer>
   const reply = (message: ChildMessage) => process.send?.(message);
   let server: StartedServer | undefined;
   loopDelay.enable();
+  gcObserver.observe({ entryTypes: ['gc'] });
   process.on('message', async (message: ParentMessage) => {
     if (message.type === 'start') {
       try {
@@ -69,6 +73,13 @@ export function serveAsChild(start: (payload: unknown) => Promise<StartedServer>
 
 /** Event-loop delay of the child, 10 ms resolution (the granularity a blocked loop matters at). */
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+const gc = { maxPauseMs: 0, totalMs: 0 };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.maxPauseMs = Math.max(gc.maxPauseMs, entry.duration);
+    gc.totalMs += entry.duration;
+  }
+});
 
 async function sample(collect: boolean): Promise<UsageSample> {
   if (collect) {
@@ -84,8 +95,12 @@ async function sample(collect: boolean): Promise<UsageSample> {
   const delayMs = (nanos: number) => Math.max(0, nanos / 1e6 - 10);
   const loop = { loopDelayP99Ms: delayMs(loopDelay.percentile(99)), loopDelayMaxMs: delayMs(loopDelay.max) };
   loopDelay.reset();
+  const collected = { gcMaxPauseMs: gc.maxPauseMs, gcTotalMs: gc.totalMs };
+  gc.maxPauseMs = 0;
+  gc.totalMs = 0;
   return {
     ...loop,
+    ...collected,
     cpuMicros: cpu.user + cpu.system,
     heapUsed: memory.heapUsed,
     external: memory.external,

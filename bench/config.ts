@@ -5,6 +5,8 @@ export interface BenchConfig {
   phases: Set<Phase>;
   /** `BENCH_CPU_PROF=1`: engine children write a V8 CPU profile into `bench/results/profiles/`. */
   cpuProfile: boolean;
+  /** `BENCH_ENGINE_FLAGS="--max-semi-space-size=64 …"`: extra node flags for engine children (a diagnostic). */
+  engineFlags: string[];
   /** `BENCH_FEED=0` leaves the console's live feed unsubscribed: a diagnostic, to see what the feed costs. */
   feed: boolean;
   /** Interleaved rounds (ours, bare, ours, bare…) for the ratio measurements. */
@@ -47,6 +49,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     quick,
     phases,
     cpuProfile: env.BENCH_CPU_PROF === '1',
+    engineFlags: env.BENCH_ENGINE_FLAGS?.split(/\s+/).filter(Boolean) ?? [],
     feed: env.BENCH_FEED !== '0',
     rounds: quick ? 3 : 7,
     rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 300, requestsPerRoute: quick ? 200 : 1200 },

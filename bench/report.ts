@@ -144,8 +144,10 @@ function soakLines(soak: SoakResult): string[] {
           `${mib(memory.baselineRssMiB)} / ${mib(memory.maxRssMiB)} / ${mib(memory.finalRssMiB)}`,
         ],
         [
-          'slope over the second half, MiB/min: RSS / heap',
-          `${memory.rssSlopeMiBPerMin.toFixed(1)} / ${memory.heapSlopeMiBPerMin.toFixed(1)}`,
+          'slope over the second half, MiB/min: RSS / heap / heap troughs (live heap)',
+          [memory.rssSlopeMiBPerMin, memory.heapSlopeMiBPerMin, memory.heapTroughSlopeMiBPerMin]
+            .map((value) => value.toFixed(1))
+            .join(' / '),
         ],
         ['heapUsed max MiB', mib(memory.maxHeapUsedMiB)],
         [
@@ -155,6 +157,10 @@ function soakLines(soak: SoakResult): string[] {
         [
           'engine event-loop delay ms: worst window p99 / max',
           `${loopDelay.worstP99Ms.toFixed(0)} / ${loopDelay.maxMs.toFixed(0)}`,
+        ],
+        [
+          'engine GC: longest pause ms / share of the time',
+          `${soak.gc.maxPauseMs.toFixed(0)} / ${(100 * soak.gc.share).toFixed(1)} %`,
         ],
         [
           `/health ms (${health.probes} probes, ${health.failed} failed): p50 / p99 / max`,

@@ -40,7 +40,10 @@ const machine = {
   loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
 };
 // A profile per engine child, written when it exits; see bench/profile-summary.ts.
-const engineFlags = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}profiles`] : [];
+const engineFlags = [
+  ...(config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}profiles`] : []),
+  ...config.engineFlags,
+];
 
 const progress = (message: string) =>
   console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);

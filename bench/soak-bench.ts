@@ -21,6 +21,8 @@ export interface MemorySample {
   heapUsedMiB: number;
   /** The engine's event-loop delay since the previous sample. */
   loopDelayMaxMs: number;
+  /** The engine's longest GC pause since the previous sample. */
+  gcMaxPauseMs: number;
 }
 
 export interface SoakResult {
@@ -41,12 +43,19 @@ export interface SoakResult {
     /** Least-squares slope of RSS over the second half of the soak. */
     rssSlopeMiBPerMin: number;
     heapSlopeMiBPerMin: number;
+    /**
+     * The same for the lowest heapUsed of each minute of the second half: after a major GC heapUsed is about the
+     * live heap, so this tells a leak (it climbs) from GC slack (RSS swings, troughs flat).
+     */
+    heapTroughSlopeMiBPerMin: number;
     /** The engine's `retainedMemoryBytes` (what it may keep for the console), in MiB. */
     retainedBudgetMiB: number;
     samples: MemorySample[];
   };
   /** The engine's own event-loop delay over the soak: the worst p99 and max of any sampling window. */
   loopDelay: { worstP99Ms: number; maxMs: number };
+  /** The engine's garbage collection over the soak: longest pause, and the share of the wall time spent in GC. */
+  gc: { maxPauseMs: number; share: number };
   health: { probes: number; failed: number; p50: number; p99: number; max: number };
   /** Bytes per idle socket (heap + external after a full GC): opened before the load, and after it. */
   idleSocketBytes: { opened: number; atEnd: number };
@@ -105,13 +114,16 @@ export async function benchSoak(
     const startUsage = await engine.usage();
     const samples: MemorySample[] = [];
     const loopP99s: number[] = [];
+    let gcTotalMs = 0;
     const record = (usage: UsageSample) => {
       samples.push({
         atS: (performance.now() - start) / 1000,
         rssMiB: usage.rss / MIB,
         heapUsedMiB: usage.heapUsed / MIB,
         loopDelayMaxMs: usage.loopDelayMaxMs,
+        gcMaxPauseMs: usage.gcMaxPauseMs,
       });
+      gcTotalMs += usage.gcTotalMs;
       loopP99s.push(usage.loopDelayP99Ms);
     };
     record(startUsage);
@@ -188,12 +200,17 @@ export async function benchSoak(
         maxHeapUsedMiB: Math.max(...samples.map((sample) => sample.heapUsedMiB)),
         rssSlopeMiBPerMin: slopePerMinute(secondHalf, (sample) => sample.rssMiB),
         heapSlopeMiBPerMin: slopePerMinute(secondHalf, (sample) => sample.heapUsedMiB),
+        heapTroughSlopeMiBPerMin: slopePerMinute(troughsPerMinute(secondHalf), (sample) => sample.heapUsedMiB),
         retainedBudgetMiB: DEFAULT_SETTINGS.retainedMemoryBytes / MIB,
         samples,
       },
       loopDelay: {
         worstP99Ms: Math.max(...loopP99s),
         maxMs: Math.max(...samples.map((sample) => sample.loopDelayMaxMs)),
+      },
+      gc: {
+        maxPauseMs: Math.max(...samples.map((sample) => sample.gcMaxPauseMs)),
+        share: gcTotalMs / (performance.now() - start),
       },
       health: {
         probes: healthLatencies.length,
@@ -289,6 +306,17 @@ function slopePerMinute(samples: MemorySample[], value: (sample: MemorySample) =
     variance += (x - meanX) ** 2;
   });
   return covariance / variance;
+}
+
+/** The sample with the lowest heapUsed in each whole minute. */
+function troughsPerMinute(samples: MemorySample[]): MemorySample[] {
+  const byMinute = new Map<number, MemorySample>();
+  for (const sample of samples) {
+    const minute = Math.floor(sample.atS / 60);
+    const lowest = byMinute.get(minute);
+    if (!lowest || sample.heapUsedMiB < lowest.heapUsedMiB) byMinute.set(minute, sample);
+  }
+  return [...byMinute.values()];
 }
 
 function sleep(ms: number): Promise<void> {
