@@ -1,10 +1,12 @@
 /** What one bench run does; `BENCH_QUICK=1` shrinks every count for a run of about a minute. */
 export interface BenchConfig {
   quick: boolean;
-  /** Phases to run (`BENCH_ONLY=rest,routes,ws,drift,idle,peers`); all by default. */
+  /** Phases to run (`BENCH_ONLY=rest,routes,ws,sse,drift,idle,peers,soak`); all by default. */
   phases: Set<Phase>;
   /** `BENCH_CPU_PROF=1`: engine children write a V8 CPU profile into `bench/results/profiles/`. */
   cpuProfile: boolean;
+  /** `BENCH_ENGINE_FLAGS="--max-semi-space-size=64 …"`: extra node flags for engine children (a diagnostic). */
+  engineFlags: string[];
   /** `BENCH_FEED=0` leaves the console's live feed unsubscribed: a diagnostic, to see what the feed costs. */
   feed: boolean;
   /** Interleaved rounds (ours, bare, ours, bare…) for the ratio measurements. */
@@ -15,11 +17,25 @@ export interface BenchConfig {
   idle: { sockets: number; openBatch: number };
   /** Ours against bare servers and other mocks (`bench/peers/`): fewer requests than REST, Python is slow. */
   peers: { rounds: number; warmupPerRoute: number; requestsPerRoute: number };
+  sse: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
+  soak: {
+    /** `BENCH_SOAK_MINUTES` overrides: 10 by default, 1 quick. */
+    minutes: number;
+    activeClients: number;
+    idleSockets: number;
+    openBatch: number;
+    /** Each active client waits up to this long (uniformly random) between its runs. */
+    thinkMs: number;
+    /** How often the engine's memory is sampled. */
+    sampleEveryMs: number;
+    /** `BENCH_HEAP_SNAPSHOTS=DIR`: the engine writes a heap snapshot there before the load, halfway and at the end. */
+    heapSnapshotDir: string | undefined;
+  };
   /** The whole bench is killed past this. */
   deadlineMs: number;
 }
 
-export const PHASES = ['rest', 'routes', 'ws', 'drift', 'idle', 'peers'] as const;
+export const PHASES = ['rest', 'routes', 'ws', 'sse', 'drift', 'idle', 'peers', 'soak'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -28,10 +44,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
   for (const name of only ?? []) {
     if (!PHASES.includes(name as Phase)) throw new Error(`BENCH_ONLY: unknown phase ${name} (${PHASES.join(', ')})`);
   }
+  const soakMinutes = env.BENCH_SOAK_MINUTES === undefined ? (quick ? 1 : 10) : Number(env.BENCH_SOAK_MINUTES);
+  if (!(soakMinutes > 0 && soakMinutes <= 120)) throw new Error('BENCH_SOAK_MINUTES: a number of minutes, up to 120');
+  const phases = new Set((only ?? PHASES) as Phase[]);
   return {
     quick,
-    phases: new Set((only ?? PHASES) as Phase[]),
+    phases,
     cpuProfile: env.BENCH_CPU_PROF === '1',
+    engineFlags: env.BENCH_ENGINE_FLAGS?.split(/\s+/).filter(Boolean) ?? [],
     feed: env.BENCH_FEED !== '0',
     rounds: quick ? 3 : 7,
     rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 300, requestsPerRoute: quick ? 200 : 1200 },
@@ -40,7 +60,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     drift: { runs: 1000, openBatch: 100 },
     idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
     peers: { rounds: quick ? 3 : 5, warmupPerRoute: quick ? 50 : 100, requestsPerRoute: quick ? 200 : 400 },
-    // The peers phase's first run installs Mockoon's CLI (up to 2 minutes).
-    deadlineMs: quick ? 240_000 : 600_000,
+    sse: { clients: 20, warmupRunsPerClient: quick ? 3 : 5, runsPerClient: quick ? 10 : 40 },
+    soak: {
+      minutes: soakMinutes,
+      activeClients: 1000,
+      idleSockets: 1000,
+      openBatch: 100,
+      thinkMs: 1000,
+      sampleEveryMs: quick ? 2000 : 5000,
+      heapSnapshotDir: env.BENCH_HEAP_SNAPSHOTS || undefined,
+    },
+    // The peers phase's first run installs Mockoon's CLI (up to 2 minutes); the soak's minutes come on top (with a margin for its setup, scripted run and idle-memory measurement).
+    deadlineMs: (quick ? 240_000 : 600_000) + (phases.has('soak') ? (soakMinutes + 5) * 60_000 : 0),
   };
 }

@@ -4,6 +4,8 @@ import type { IdleMemoryResult } from './idle-memory-bench';
 import type { PeerDrift, PeersResult } from './peers/peers-bench';
 import type { RestResult } from './rest-bench';
 import { LARGE_TABLE, type RouteTableResult, SMALL_TABLE } from './route-table-bench';
+import type { SoakResult } from './soak-bench';
+import type { SseResult } from './sse-bench';
 import type { Spread } from './stats';
 import type { WsResult } from './ws-bench';
 
@@ -14,12 +16,14 @@ export interface BenchResults {
   drift?: DriftResult;
   idle?: IdleMemoryResult;
   peers?: PeersResult;
+  sse?: SseResult;
+  soak?: SoakResult;
 }
 
 /** The results as plain-text tables (also pasted into docs/benchmarks.md). */
 export function formatReport(results: BenchResults, verdicts: Verdict[]): string {
   const out: string[] = [];
-  const { rest, routes, ws, drift, idle, peers } = results;
+  const { rest, routes, ws, sse, drift, idle, peers, soak } = results;
   if (rest) {
     out.push(
       `REST: server CPU µs/request, median of ${rest.rounds} interleaved rounds (min–max), ` +
@@ -66,6 +70,22 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
         ],
       ),
       feedLine(ws.feed),
+      '',
+    );
+  }
+  if (sse) {
+    out.push(
+      `SSE: server CPU µs per run of the inspection flow POSTed to /agent (${sse.framesPerRun} events, ` +
+        `${sse.bytesPerRun} bytes), ${sse.clients} clients × ${sse.runsPerClient} runs, median of ${sse.rounds} interleaved rounds`,
+      table(
+        ['server', 'µs/run', 'spread'],
+        [
+          ['engine (speed 0)', sse.oursMicrosPerRun.median.toFixed(0), range(sse.oursMicrosPerRun, 0)],
+          ['bare SSE replay', sse.bareMicrosPerRun.median.toFixed(0), range(sse.bareMicrosPerRun, 0)],
+          ['ratio', `${sse.ratio.median.toFixed(2)}×`, range(sse.ratio, 2)],
+        ],
+      ),
+      feedLine(sse.feed),
       '',
     );
   }
@@ -124,6 +144,7 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
       '',
     );
   }
+  if (soak) out.push(...soakLines(soak), '');
   out.push(
     'Budget',
     table(
@@ -132,6 +153,62 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
     ),
   );
   return out.join('\n');
+}
+
+function soakLines(soak: SoakResult): string[] {
+  const { memory, eventLateness: late, health, loopDelay, runs } = soak;
+  const mib = (value: number) => value.toFixed(0);
+  return [
+    `Soak: ${soak.activeClients} clients running the inspection flow back to back (${soak.framesPerRun} events, ` +
+      `${soak.scriptedServerMs} ms scripted) + ${soak.idleSockets} idle sockets, ${soak.minutes} min at speed 1; ` +
+      `${runs.completed} runs (${runs.inOrder} in order, ${runs.failed} failed); engine at ` +
+      `${(100 * soak.engineCpuShare).toFixed(0)} % of a core`,
+    table(
+      ['measure', 'value'],
+      [
+        [
+          'RSS MiB: with idle sockets / max / at the end',
+          `${mib(memory.baselineRssMiB)} / ${mib(memory.maxRssMiB)} / ${mib(memory.finalRssMiB)}`,
+        ],
+        [
+          'slope over the second half, MiB/min: RSS / heap / heap troughs (live heap)',
+          [memory.rssSlopeMiBPerMin, memory.heapSlopeMiBPerMin, memory.heapTroughSlopeMiBPerMin]
+            .map((value) => value.toFixed(1))
+            .join(' / '),
+        ],
+        ['heapUsed max MiB', mib(memory.maxHeapUsedMiB)],
+        [
+          `event lateness ms, engine clock (${late.events} events): min / p50 / p99 / max`,
+          [late.min, late.p50, late.p99, late.max].map((value) => value.toFixed(0)).join(' / '),
+        ],
+        [
+          'engine event-loop delay ms: worst window p99 / max',
+          `${loopDelay.worstP99Ms.toFixed(0)} / ${loopDelay.maxMs.toFixed(0)}`,
+        ],
+        [
+          'engine GC: longest pause ms / share of the time',
+          `${soak.gc.maxPauseMs.toFixed(0)} / ${(100 * soak.gc.share).toFixed(1)} %`,
+        ],
+        [
+          `/health ms (${health.probes} probes, ${health.failed} failed): p50 / p99 / max`,
+          [health.p50, health.p99, health.max].map((value) => value.toFixed(1)).join(' / '),
+        ],
+        ...(soak.heapSnapshots.length > 0
+          ? [
+              [
+                'live heap MiB after a full GC, at s (heap snapshots)',
+                soak.heapSnapshots.map((shot) => `${mib(shot.liveHeapMiB)} at ${shot.atS.toFixed(0)}`).join(', '),
+              ],
+            ]
+          : []),
+        [
+          'idle socket KiB: before / after the soak',
+          `${(soak.idleSocketBytes.opened / 1024).toFixed(1)} / ${(soak.idleSocketBytes.atEnd / 1024).toFixed(1)}`,
+        ],
+      ],
+    ),
+    feedLine(soak.feed),
+  ];
 }
 
 function feedLine(feed: RestResult['feed']): string {

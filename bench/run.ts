@@ -1,7 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { driftVerdict, idleVerdict, restVerdict, routeTableVerdict, type Verdict, wsVerdict } from './budget';
+import {
+  driftVerdict,
+  idleVerdict,
+  restVerdict,
+  routeTableVerdict,
+  soakVerdicts,
+  sseVerdict,
+  type Verdict,
+  wsVerdict,
+} from './budget';
 import { configFromEnv } from './config';
 import { benchDrift } from './drift-bench';
 import { benchIdleMemory } from './idle-memory-bench';
@@ -10,6 +19,8 @@ import { type BenchResults, formatReport } from './report';
 import { benchRest } from './rest-bench';
 import { benchRouteTable } from './route-table-bench';
 import { killAllServerChildren } from './server-child';
+import { benchSoak } from './soak-bench';
+import { benchSse } from './sse-bench';
 import { benchWs } from './ws-bench';
 
 const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
@@ -30,7 +41,10 @@ const machine = {
   loadAverage: loadavg().map((value) => Number(value.toFixed(2))),
 };
 // A profile per engine child, written when it exits; see bench/profile-summary.ts.
-const engineFlags = config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}profiles`] : [];
+const engineFlags = [
+  ...(config.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${resultsDir}profiles`] : []),
+  ...config.engineFlags,
+];
 
 const progress = (message: string) =>
   console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
@@ -56,6 +70,11 @@ try {
     results.ws = await benchWs(config, engineFlags);
     verdicts.push(wsVerdict(results.ws));
   }
+  if (config.phases.has('sse')) {
+    progress('SSE: /agent runs vs bare SSE replay');
+    results.sse = await benchSse(config, engineFlags);
+    verdicts.push(sseVerdict(results.sse));
+  }
   if (config.phases.has('drift')) {
     progress(`drift: ${config.drift.runs} concurrent runs at speed 1`);
     results.drift = await benchDrift(config, engineFlags);
@@ -69,6 +88,13 @@ try {
   if (config.phases.has('peers')) {
     progress('peers: ours, bare node:http, bare Koa, AGORA Python mock, Mockoon');
     results.peers = await benchPeers(config, engineFlags, results.drift, progress);
+  }
+  // Last: it is the long one.
+  if (config.phases.has('soak')) {
+    const { minutes, activeClients, idleSockets } = config.soak;
+    progress(`soak: ${activeClients} active clients + ${idleSockets} idle sockets for ${minutes} min at speed 1`);
+    results.soak = await benchSoak(config, engineFlags, progress);
+    verdicts.push(...soakVerdicts(results.soak));
   }
   const durationS = Math.round((performance.now() - started) / 1000);
   progress('done');

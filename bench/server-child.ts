@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage, UsageSample } from './child-protocol';
 import { withTimeout } from './with-timeout';
 
-export type ServerKind = 'engine' | 'bare-koa' | 'bare-node' | 'bare-ws';
+export type ServerKind = 'engine' | 'bare-koa' | 'bare-node' | 'bare-ws' | 'bare-sse';
 
 export interface ServerChildOptions {
   /** Extra node flags, e.g. `--cpu-prof`. */
@@ -16,6 +16,7 @@ const SCRIPTS: Record<ServerKind, string> = {
   'bare-koa': 'servers/bare-koa-child.ts',
   'bare-node': 'servers/bare-node-child.ts',
   'bare-ws': 'servers/bare-ws-child.ts',
+  'bare-sse': 'servers/bare-sse-child.ts',
 };
 
 const running = new Set<ChildProcess>();
@@ -39,6 +40,7 @@ export function killAllServerChildren(): void {
 export class ServerChild {
   private nextId = 1;
   private readonly waiting = new Map<number, (sample: UsageSample) => void>();
+  private readonly snapshots = new Map<number, (file: string) => void>();
 
   private constructor(
     private readonly child: ChildProcess,
@@ -46,6 +48,10 @@ export class ServerChild {
     readonly token: string,
   ) {
     child.on('message', (message: ChildMessage) => {
+      if (message.type === 'heap-snapshot') {
+        this.snapshots.get(message.id)?.(message.file);
+        this.snapshots.delete(message.id);
+      }
       if (message.type !== 'usage') return;
       this.waiting.get(message.id)?.(message.sample);
       this.waiting.delete(message.id);
@@ -85,6 +91,14 @@ export class ServerChild {
     const answer = new Promise<UsageSample>((resolve) => this.waiting.set(id, resolve));
     send(this.child, { type: 'usage', id, gc });
     return withTimeout(answer, 30_000, 'usage sample');
+  }
+
+  /** Has the child write a V8 heap snapshot into `dir`; resolves with its file. */
+  heapSnapshot(dir: string): Promise<string> {
+    const id = this.nextId++;
+    const written = new Promise<string>((resolve) => this.snapshots.set(id, resolve));
+    send(this.child, { type: 'heap-snapshot', id, dir });
+    return withTimeout(written, 120_000, 'heap snapshot');
   }
 
   /** Asks the child to close its server and exit (writing its CPU profile if it has one); kills it if it hangs. */

@@ -1,0 +1,75 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { Agent, get } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { withTimeout } from './with-timeout';
+
+/** Parent → prober: probe `url` every `intervalMs` until told to stop. */
+type ProberRequest = { type: 'start'; url: string; intervalMs: number } | { type: 'stop' };
+/** Prober → parent: each probe's latency in ms (null: it failed or took over the probe timeout). */
+type ProberReply = { type: 'latencies'; latencies: (number | null)[] };
+
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * `/health` probed once a second from its own process, so the latency measured is the engine's, not the lag of
+ * the bench's process (which runs a thousand clients). One keep-alive socket, one probe in flight at a time.
+ */
+export class HealthProber {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static start(url: string, intervalMs: number): HealthProber {
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.send({ type: 'start', url, intervalMs } satisfies ProberRequest);
+    return new HealthProber(child);
+  }
+
+  /** Stops probing; resolves with every probe's latency. */
+  async stop(): Promise<(number | null)[]> {
+    const reply = new Promise<(number | null)[]>((resolve) =>
+      this.child.once('message', (message: ProberReply) => resolve(message.latencies)),
+    );
+    this.child.send({ type: 'stop' } satisfies ProberRequest);
+    try {
+      return await withTimeout(reply, PROBE_TIMEOUT_MS + 5_000, 'health prober');
+    } finally {
+      this.child.kill();
+    }
+  }
+}
+
+function probe(url: string, agent: Agent): Promise<number | null> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const request = get(url, { agent, timeout: PROBE_TIMEOUT_MS }, (response) => {
+      response.resume();
+      response.once('end', () => resolve(response.statusCode === 200 ? performance.now() - started : null));
+    });
+    request.once('timeout', () => request.destroy());
+    request.once('error', () => resolve(null));
+  });
+}
+
+function runProber(): void {
+  const latencies: (number | null)[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  process.on('message', async (message: ProberRequest) => {
+    if (message.type === 'start') {
+      timer = setInterval(() => {
+        inFlight = inFlight.then(async () => latencies.push(await probe(message.url, agent)));
+      }, message.intervalMs);
+    } else {
+      clearInterval(timer);
+      await inFlight;
+      agent.destroy();
+      process.send?.({ type: 'latencies', latencies } satisfies ProberReply);
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) runProber();

@@ -1,0 +1,42 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serveAsChild } from '../child-protocol';
+
+export interface BareSsePayload {
+  /** The SSE frames (`data: {event}\n\n`) of one run, as the engine sent them. */
+  frames: string[];
+}
+
+/**
+ * Reference for SSE: a bare `node:http` server that answers every POST with a recorded run's frames, written
+ * one by one as the engine writes them (headers flushed first, one `write` per event, then `end`).
+ */
+serveAsChild(async (payload) => {
+  const { frames } = payload as BareSsePayload;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.once('end', () => {
+      response.statusCode = 200;
+      response.setHeader('content-type', 'text/event-stream');
+      response.setHeader('cache-control', 'no-cache');
+      response.setHeader('x-accel-buffering', 'no');
+      response.setHeader('connection', 'keep-alive');
+      response.flushHeaders();
+      for (const frame of frames) response.write(frame);
+      response.end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token: '',
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+});

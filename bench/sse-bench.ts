@@ -1,0 +1,95 @@
+import type { Agent } from 'node:http';
+import type { BenchConfig } from './config';
+import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { ServerChild } from './server-child';
+import { inspectionRunInput, keepAliveAgent, postRun, sseFrames } from './sse-clients';
+import { type Spread, spread } from './stats';
+
+const RUN_TIMEOUT_MS = 30_000;
+/** The default workspace's AG-UI HTTP agent (the agora template's `agents` mount). */
+const AGENT_PATH = '/agent';
+
+export interface SseResult {
+  rounds: number;
+  clients: number;
+  runsPerClient: number;
+  framesPerRun: number;
+  bytesPerRun: number;
+  oursMicrosPerRun: Spread;
+  bareMicrosPerRun: Spread;
+  /** Per round ours / bare. */
+  ratio: Spread;
+  feed: { items: number; dropped: number } | null;
+}
+
+/**
+ * SSE: server CPU per run of the inspection flow POSTed to `/agent` at speed 0 (request log, frame log and live
+ * feed on) against a bare `node:http` server writing the same recorded SSE frames one by one.
+ */
+export async function benchSse(config: BenchConfig, engineFlags: string[]): Promise<SseResult> {
+  const { clients, warmupRunsPerClient, runsPerClient } = config.sse;
+  const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
+  let bare: ServerChild | undefined;
+  let feed: FeedSubscriber | undefined;
+  const agents: Agent[] = [];
+  try {
+    feed = await subscribeIf(config.feed, engine);
+    const recorderAgent = keepAliveAgent(1);
+    agents.push(recorderAgent);
+    const recording = await postRun(
+      `${engine.url}${AGENT_PATH}`,
+      inspectionRunInput('recorder', 'recorded'),
+      recorderAgent,
+      RUN_TIMEOUT_MS,
+    );
+    if (recording.status !== 200) throw new Error(`${AGENT_PATH} answered ${recording.status}`);
+    const frames = sseFrames(Buffer.concat(recording.chunks).toString());
+    if (!frames.at(-1)?.includes('"RUN_FINISHED"')) throw new Error(`${AGENT_PATH}: the recorded run did not finish`);
+    bare = await ServerChild.start('bare-sse', { frames });
+
+    const targets = [engine, bare];
+    for (const _ of targets) agents.push(keepAliveAgent(clients));
+    let runIds = 0;
+    const playAll = async (side: number, runs: number) => {
+      const server = targets[side] as ServerChild;
+      const agent = agents[side + 1] as Agent;
+      await Promise.all(
+        Array.from({ length: clients }, async (_, client) => {
+          for (let run = 0; run < runs; run++) {
+            const body = inspectionRunInput(`sse-${client}`, `run-${runIds++}`);
+            const played = await postRun(`${server.url}${AGENT_PATH}`, body, agent, RUN_TIMEOUT_MS);
+            if (played.status !== 200) throw new Error(`${AGENT_PATH} answered ${played.status}`);
+          }
+        }),
+      );
+    };
+    for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
+
+    const micros: number[][] = [[], []];
+    for (let round = 0; round < config.rounds; round++) {
+      for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
+        const server = targets[side] as ServerChild;
+        const before = await server.usage();
+        await playAll(side, runsPerClient);
+        const after = await server.usage();
+        micros[side]?.push((after.cpuMicros - before.cpuMicros) / (clients * runsPerClient));
+      }
+    }
+    const [ours = [], bareMicros = []] = micros;
+    return {
+      rounds: config.rounds,
+      clients,
+      runsPerClient,
+      framesPerRun: frames.length,
+      bytesPerRun: frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
+      oursMicrosPerRun: spread(ours),
+      bareMicrosPerRun: spread(bareMicros),
+      ratio: spread(ours.map((value, round) => value / (bareMicros[round] as number))),
+      feed: feedCounts(feed),
+    };
+  } finally {
+    for (const agent of agents) agent.destroy();
+    feed?.close();
+    await Promise.all([engine.stop(), bare?.stop()]);
+  }
+}
