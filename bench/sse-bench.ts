@@ -1,26 +1,15 @@
 import type { Agent } from 'node:http';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { interleavedRunCpu, type RunPhaseResult } from './interleaved-runs';
 import { ServerChild } from './server-child';
 import { inspectionRunInput, keepAliveAgent, postRun, sseFrames } from './sse-clients';
-import { type Spread, spread } from './stats';
 
 const RUN_TIMEOUT_MS = 30_000;
 /** The default workspace's AG-UI HTTP agent (the agora template's `agents` mount). */
 const AGENT_PATH = '/agent';
 
-export interface SseResult {
-  rounds: number;
-  clients: number;
-  runsPerClient: number;
-  framesPerRun: number;
-  bytesPerRun: number;
-  oursMicrosPerRun: Spread;
-  bareMicrosPerRun: Spread;
-  /** Per round ours / bare. */
-  ratio: Spread;
-  feed: { items: number; dropped: number } | null;
-}
+export type SseResult = RunPhaseResult;
 
 /**
  * SSE: server CPU per run of the inspection flow POSTed to `/agent` at speed 0 (request log, frame log and live
@@ -65,26 +54,16 @@ export async function benchSse(config: BenchConfig, engineFlags: string[]): Prom
     };
     for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
 
-    const micros: number[][] = [[], []];
-    for (let round = 0; round < config.rounds; round++) {
-      for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
-        const server = targets[side] as ServerChild;
-        const before = await server.usage();
-        await playAll(side, runsPerClient);
-        const after = await server.usage();
-        micros[side]?.push((after.cpuMicros - before.cpuMicros) / (clients * runsPerClient));
-      }
-    }
-    const [ours = [], bareMicros = []] = micros;
+    const cpu = await interleavedRunCpu([engine, bare], config.rounds, clients * runsPerClient, (side) =>
+      playAll(side, runsPerClient),
+    );
     return {
       rounds: config.rounds,
       clients,
       runsPerClient,
       framesPerRun: frames.length,
       bytesPerRun: frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
-      oursMicrosPerRun: spread(ours),
-      bareMicrosPerRun: spread(bareMicros),
-      ratio: spread(ours.map((value, round) => value / (bareMicros[round] as number))),
+      ...cpu,
       feed: feedCounts(feed),
     };
   } finally {

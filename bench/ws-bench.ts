@@ -1,24 +1,13 @@
 import type WebSocket from 'ws';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { interleavedRunCpu, type RunPhaseResult } from './interleaved-runs';
 import { ServerChild } from './server-child';
-import { type Spread, spread } from './stats';
 import { closeAll, openSockets, playRun } from './ws-clients';
 
 const RUN_TIMEOUT_MS = 30_000;
 
-export interface WsResult {
-  rounds: number;
-  clients: number;
-  runsPerClient: number;
-  framesPerRun: number;
-  bytesPerRun: number;
-  oursMicrosPerRun: Spread;
-  bareMicrosPerRun: Spread;
-  /** Per round ours / bare. */
-  ratio: Spread;
-  feed: { items: number; dropped: number } | null;
-}
+export type WsResult = RunPhaseResult;
 
 /**
  * WS: server CPU per scripted run of the inspection flow at speed 0 (frame log and live feed on) against a
@@ -47,26 +36,16 @@ export async function benchWs(config: BenchConfig, engineFlags: string[]): Promi
       );
     for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
 
-    const micros: number[][] = [[], []];
-    for (let round = 0; round < config.rounds; round++) {
-      for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
-        const server = targets[side] as ServerChild;
-        const before = await server.usage();
-        await playAll(side, runsPerClient);
-        const after = await server.usage();
-        micros[side]?.push((after.cpuMicros - before.cpuMicros) / (clients * runsPerClient));
-      }
-    }
-    const [ours = [], bareMicros = []] = micros;
+    const cpu = await interleavedRunCpu([engine, bare], config.rounds, clients * runsPerClient, (side) =>
+      playAll(side, runsPerClient),
+    );
     return {
       rounds: config.rounds,
       clients,
       runsPerClient,
       framesPerRun: recorded.length,
       bytesPerRun: recorded.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
-      oursMicrosPerRun: spread(ours),
-      bareMicrosPerRun: spread(bareMicros),
-      ratio: spread(ours.map((value, round) => value / (bareMicros[round] as number))),
+      ...cpu,
       feed: feedCounts(feed),
     };
   } finally {

@@ -1,7 +1,6 @@
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { serveAsChild } from '../child-protocol';
+import { listenLocally } from './listen-locally';
 
 export interface BareSsePayload {
   /** The SSE frames (`data: {event}\n\n`) of one run, as the engine sent them. */
@@ -27,16 +26,5 @@ serveAsChild(async (payload) => {
       response.end();
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    token: '',
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenLocally(server);
 });
