@@ -24,6 +24,7 @@ import {
   toolCallResult,
 } from '../agui/events';
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
+import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
 import { renderSession } from '../templates/template-engine';
 import { approvalAnswer, approvalInterrupt, type PausedRun, type ResumeAnswer, type StepCloser } from './paused-run';
 import { RunView } from './run-view';
@@ -125,7 +126,8 @@ const APPROVAL_OUTCOMES: readonly ApprovalOutcome[] = ['approved', 'rejected', '
  * answers every tool call it left unanswered with a cancelled result, and ends with `RUN_FINISHED {outcome:
  * cancelled}`. The thread's state follows every snapshot and delta; a delta that does not apply ends the run with
  * RUN_ERROR naming the op. Delays follow a planned timeline (each wait is due relative to the previous one, not to
- * when the timer fired), so a loaded process catches up instead of drifting; a run holds at most one timer.
+ * when the timer fired), so a loaded process catches up instead of drifting; a run holds at most one timer, run in
+ * slices (`sliced-timer.ts`) so a thousand runs do not keep I/O waiting.
  *
  * The play loop is a generator: it runs synchronously until it has to wait, so a delay-free run (and a dry run)
  * plays in one go.
@@ -146,7 +148,7 @@ export class ScenarioPlayer {
   private loop: Play | undefined;
   /** Whether the play loop is executing right now (a sink may call back into the player). */
   private stepping = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: SlicedTimer | undefined;
   private due = 0;
   private approval: { id: string; answer: (answer: ApprovalAnswer) => void } | undefined;
   /** The play loop's nesting, innermost last: what an interrupted run needs to continue later. */
@@ -271,14 +273,14 @@ export class ScenarioPlayer {
     if (next.done || this.phase !== 'running') return;
     const wait = next.value;
     if (wait.kind === 'delay') {
-      this.timer = setTimeout(() => {
+      this.timer = slicedTimeout(() => {
         this.timer = undefined;
         this.advance(undefined);
       }, wait.ms);
       return;
     }
     if (wait.timeoutMs > 0) {
-      this.timer = setTimeout(() => {
+      this.timer = slicedTimeout(() => {
         this.timer = undefined;
         this.approval = undefined;
         this.advance('timeout');
@@ -872,7 +874,7 @@ export class ScenarioPlayer {
   }
 
   private clearTimer(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
   }
 

@@ -19,6 +19,7 @@ import type { OutgoingEvent } from '../agui/events';
 import { type RuleFinding, SEQUENCE_RULES, SequenceTracker } from '../agui/sequence-tracker';
 import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
+import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
 export interface ConnectionObserver {
@@ -151,7 +152,7 @@ export class Connection {
   private held: HeldItem[] = [];
   private heldDropped = 0;
   private skippedFrames = 0;
-  private releaseTimer: NodeJS.Timeout | undefined;
+  private releaseTimer: SlicedTimer | undefined;
   private readonly contextLog = new RingBuffer<ContextWrite>(MAX_CONTEXT_WRITES);
   /** The AG-UI sequence as the client sees it; created on the first event so idle sockets stay small. */
   private sequence: SequenceTracker | undefined;
@@ -254,7 +255,7 @@ export class Connection {
   }
 
   private scheduleRelease(): void {
-    clearTimeout(this.releaseTimer);
+    this.releaseTimer?.cancel();
     this.releaseTimer = undefined;
     if (this.paused || this.state !== 'open') return;
     const now = performance.now();
@@ -263,7 +264,7 @@ export class Connection {
     }
     const next = this.held[0];
     if (this.state !== 'open') return;
-    if (next) this.releaseTimer = setTimeout(() => this.scheduleRelease(), Math.max(1, next.dueAt - now));
+    if (next) this.releaseTimer = slicedTimeout(() => this.scheduleRelease(), Math.max(1, next.dueAt - now));
   }
 
   private deliver(frame: OutgoingFrame): void {
@@ -351,7 +352,7 @@ export class Connection {
   }
 
   private dropHeld(): void {
-    clearTimeout(this.releaseTimer);
+    this.releaseTimer?.cancel();
     this.releaseTimer = undefined;
     this.held = [];
   }

@@ -1,0 +1,88 @@
+/**
+ * Timed engine work (a scenario's next frames, held frames released) in slices, so I/O keeps its turn.
+ *
+ * Node runs every expired timer before it polls for I/O: with a thousand runs playing, their frames come due
+ * together and a request such as `/health` waits behind seconds of them. Work whose timer fires after the current
+ * slice has used `SLICE_MS` waits in a queue that `setImmediate` drains after the poll phase, a slice at a time:
+ * requests and socket reads are served between slices. Order is kept: once something waits, what comes due after
+ * it waits too. One queue for the process, as there is one event loop.
+ */
+const SLICE_MS = 10;
+
+/** A pending timer; `cancel` also drops its work if the timer already fired and the work is waiting its turn. */
+export interface SlicedTimer {
+  cancel(): void;
+}
+
+interface Waiting {
+  work: () => void;
+  cancelled: boolean;
+}
+
+let sliceStartedAt: number | undefined;
+let queue: Waiting[] = [];
+let head = 0;
+let drainScheduled = false;
+
+/** Like `setTimeout(work, ms)`, but the work runs within the slicing above. */
+export function slicedTimeout(work: () => void, ms: number): SlicedTimer {
+  const waiting: Waiting = { work, cancelled: false };
+  const timer = setTimeout(() => runOrQueue(waiting), ms);
+  return {
+    cancel() {
+      waiting.cancelled = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function runOrQueue(waiting: Waiting): void {
+  const now = performance.now();
+  if (sliceStartedAt === undefined) {
+    sliceStartedAt = now;
+    scheduleDrain();
+  }
+  if (head < queue.length || now - sliceStartedAt > SLICE_MS) {
+    queue.push(waiting);
+    return;
+  }
+  run(waiting);
+}
+
+/** The next check phase ends this slice (I/O has been polled by then) and starts the next with what waits. */
+function scheduleDrain(): void {
+  if (drainScheduled) return;
+  drainScheduled = true;
+  setImmediate(drain);
+}
+
+function drain(): void {
+  drainScheduled = false;
+  sliceStartedAt = undefined;
+  if (head === queue.length) return;
+  const started = performance.now();
+  sliceStartedAt = started;
+  while (head < queue.length && performance.now() - started <= SLICE_MS) {
+    const waiting = queue[head] as Waiting;
+    queue[head++] = undefined as unknown as Waiting;
+    run(waiting);
+  }
+  if (head === queue.length) {
+    queue = [];
+    head = 0;
+  }
+  // Also when the queue is empty: the slice just used ends at the next check phase.
+  scheduleDrain();
+}
+
+function run(waiting: Waiting): void {
+  if (waiting.cancelled) return;
+  try {
+    waiting.work();
+  } catch (error) {
+    // As a throwing timer callback would: uncaught, but without stopping the work queued behind it.
+    setImmediate(() => {
+      throw error;
+    });
+  }
+}
