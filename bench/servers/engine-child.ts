@@ -1,6 +1,7 @@
 import { silentLogger, startMockServer } from '../../src/server/index';
 import { CollectionSchema } from '../../src/shared/mounts/collection';
 import { RouteSchema } from '../../src/shared/mounts/route';
+import { ServerSettingsSchema } from '../../src/shared/settings';
 import { serveAsChild } from '../child-protocol';
 import { REST_USER_COLLECTIONS, REST_USER_ROUTES } from '../rest-user-mounts';
 import { benchRoutes } from '../route-table';
@@ -14,10 +15,14 @@ export interface EngineChildPayload {
   restUserMounts?: boolean;
 }
 
-/** Server under test: the real engine with a silent logger; its request log is always on. */
+/**
+ * Server under test: the real engine with a silent logger; its request log is always on. `BENCH_ENGINE_SETTINGS`
+ * (JSON, checked like any settings) overrides settings, as a diagnostic (`{"retainedMemoryBytes": 134217728}`).
+ */
 serveAsChild(async (payload) => {
   const { speed, userRoutes, restUserMounts } = payload as EngineChildPayload;
-  const server = await startMockServer({ port: 0, logger: silentLogger, settings: { speed } });
+  const overrides = ServerSettingsSchema.partial().parse(JSON.parse(process.env.BENCH_ENGINE_SETTINGS ?? '{}'));
+  const server = await startMockServer({ port: 0, logger: silentLogger, settings: { ...overrides, speed } });
   if (userRoutes)
     server.context.world.replaceSection(
       'routes',

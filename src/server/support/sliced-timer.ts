@@ -1,11 +1,12 @@
 /**
- * Timed engine work (a scenario's next frames, held frames released) in slices, so I/O keeps its turn.
+ * The engine's run work (a scenario's next frames, held frames released, clients' messages handled) in slices,
+ * so every client keeps its turn.
  *
- * Node runs every expired timer before it polls for I/O: with a thousand runs playing, their frames come due
- * together and a request such as `/health` waits behind seconds of them. Work whose timer fires after the current
- * slice has used `SLICE_MS` waits in a queue that `setImmediate` drains after the poll phase, a slice at a time:
- * requests and socket reads are served between slices. Order is kept: once something waits, what comes due after
- * it waits too. One queue for the process, as there is one event loop.
+ * Node runs every expired timer before it polls for I/O, and every socket's data in one poll: with a thousand runs
+ * playing, their frames come due together and a request such as `/health` waits behind seconds of them. Work that
+ * comes after the current slice has used `SLICE_MS` waits in a queue that `setImmediate` drains after the poll
+ * phase, a slice at a time: requests and socket reads are served between slices. Order is kept: once something
+ * waits, what comes after it waits too. One queue for the process, as there is one event loop.
  */
 const SLICE_MS = 10;
 
@@ -32,6 +33,17 @@ export function slicedTimeout(work: () => void, ms: number): SlicedTimer {
     cancel() {
       waiting.cancelled = true;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs `work` now, or, when the slice is spent, queued behind what already waits (for work an I/O event brings). */
+export function inTurn(work: () => void): SlicedTimer {
+  const waiting: Waiting = { work, cancelled: false };
+  runOrQueue(waiting);
+  return {
+    cancel() {
+      waiting.cancelled = true;
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+import { inTurn } from '../support/sliced-timer';
 import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
@@ -65,7 +66,9 @@ export function messageSocketEndpoint(
       let session: SocketSession | undefined;
       // After socket-server's own handler (which keeps the process alive): the console shows what went wrong.
       socket.on('error', (error: Error) => connection.failed(error.message));
+      let open = true;
       socket.on('close', (code: number, reason: Buffer) => {
+        open = false;
         connection.markClosed(code, reason.toString('utf8'));
         session?.closed();
       });
@@ -76,11 +79,17 @@ export function messageSocketEndpoint(
       }
       const opened = createSession(connection, request);
       session = opened;
+      // Logged as it arrives; handled in its turn (a run it starts must not keep other clients waiting), unless
+      // the socket has closed by then.
+      const handle = (message: ClientMessage) =>
+        inTurn(() => {
+          if (open) opened.message(message);
+        });
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
         if (isBinary) {
           connection.received(binaryFrameNote(bytes.length), bytes.length, true, null);
-          opened.message({ kind: 'binary', size: bytes.length, bytes });
+          handle({ kind: 'binary', size: bytes.length, bytes });
           return;
         }
         const text = bytes.toString('utf8');
@@ -88,7 +97,7 @@ export function messageSocketEndpoint(
         // Run requests and events are named in the log; other protocols' frames are theirs to name.
         const type = message.kind === 'json' && connection.protocol === 'agui' ? messageType(message.value) : null;
         connection.received(text, bytes.length, false, type);
-        opened.message(message);
+        handle(message);
       });
     },
   };
