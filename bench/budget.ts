@@ -1,5 +1,6 @@
 import type { DriftResult } from './drift-bench';
 import type { IdleMemoryResult } from './idle-memory-bench';
+import type { RunPhaseResult } from './interleaved-runs';
 import type { RestResult } from './rest-bench';
 import { LARGE_TABLE, type RouteTableResult, SMALL_TABLE } from './route-table-bench';
 import type { SoakResult } from './soak-bench';
@@ -56,20 +57,19 @@ export function routeTableVerdict(routes: RouteTableResult): Verdict {
 }
 
 export function wsVerdict(ws: WsResult): Verdict {
-  return {
-    line: 'WS scripted run CPU vs bare ws replay',
-    measured: `${ws.ratio.median.toFixed(2)}×`,
-    budget: `≤ ${BUDGET.wsRatio}×`,
-    pass: ws.ratio.median <= BUDGET.wsRatio,
-  };
+  return runRatioVerdict('WS scripted run CPU vs bare ws replay', ws, BUDGET.wsRatio);
 }
 
 export function sseVerdict(sse: SseResult): Verdict {
+  return runRatioVerdict('SSE run on /agent CPU vs bare SSE replay', sse, BUDGET.sseRatio);
+}
+
+function runRatioVerdict(line: string, result: RunPhaseResult, budget: number): Verdict {
   return {
-    line: 'SSE run on /agent CPU vs bare SSE replay',
-    measured: `${sse.ratio.median.toFixed(2)}×`,
-    budget: `≤ ${BUDGET.sseRatio}×`,
-    pass: sse.ratio.median <= BUDGET.sseRatio,
+    line,
+    measured: `${result.ratio.median.toFixed(2)}×`,
+    budget: `≤ ${budget}×`,
+    pass: result.ratio.median <= budget,
   };
 }
 

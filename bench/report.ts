@@ -1,6 +1,7 @@
 import type { Verdict } from './budget';
 import type { DriftResult } from './drift-bench';
 import type { IdleMemoryResult } from './idle-memory-bench';
+import type { RunPhaseResult } from './interleaved-runs';
 import type { PeerDrift, PeersResult } from './peers/peers-bench';
 import type { RestResult } from './rest-bench';
 import { LARGE_TABLE, type RouteTableResult, SMALL_TABLE } from './route-table-bench';
@@ -58,36 +59,12 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
     );
   }
   if (ws) {
-    out.push(
-      `WS: server CPU µs per run of the inspection flow (${ws.framesPerRun} frames, ${ws.bytesPerRun} bytes), ` +
-        `${ws.clients} clients × ${ws.runsPerClient} runs, median of ${ws.rounds} interleaved rounds`,
-      table(
-        ['server', 'µs/run', 'spread'],
-        [
-          ['engine (speed 0)', ws.oursMicrosPerRun.median.toFixed(0), range(ws.oursMicrosPerRun, 0)],
-          ['bare ws replay', ws.bareMicrosPerRun.median.toFixed(0), range(ws.bareMicrosPerRun, 0)],
-          ['ratio', `${ws.ratio.median.toFixed(2)}×`, range(ws.ratio, 2)],
-        ],
-      ),
-      feedLine(ws.feed),
-      '',
-    );
+    const what = `the inspection flow (${ws.framesPerRun} frames, ${ws.bytesPerRun} bytes)`;
+    out.push(...runPhaseLines(`WS: server CPU µs per run of ${what}`, 'bare ws replay', ws));
   }
   if (sse) {
-    out.push(
-      `SSE: server CPU µs per run of the inspection flow POSTed to /agent (${sse.framesPerRun} events, ` +
-        `${sse.bytesPerRun} bytes), ${sse.clients} clients × ${sse.runsPerClient} runs, median of ${sse.rounds} interleaved rounds`,
-      table(
-        ['server', 'µs/run', 'spread'],
-        [
-          ['engine (speed 0)', sse.oursMicrosPerRun.median.toFixed(0), range(sse.oursMicrosPerRun, 0)],
-          ['bare SSE replay', sse.bareMicrosPerRun.median.toFixed(0), range(sse.bareMicrosPerRun, 0)],
-          ['ratio', `${sse.ratio.median.toFixed(2)}×`, range(sse.ratio, 2)],
-        ],
-      ),
-      feedLine(sse.feed),
-      '',
-    );
+    const what = `the inspection flow POSTed to /agent (${sse.framesPerRun} events, ${sse.bytesPerRun} bytes)`;
+    out.push(...runPhaseLines(`SSE: server CPU µs per run of ${what}`, 'bare SSE replay', sse));
   }
   if (drift) {
     out.push(
@@ -153,6 +130,23 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
     ),
   );
   return out.join('\n');
+}
+
+/** A scripted-run phase (WS, SSE): the engine's CPU per run against its bare replay's, and the ratio. */
+function runPhaseLines(title: string, reference: string, result: RunPhaseResult): string[] {
+  return [
+    `${title}, ${result.clients} clients × ${result.runsPerClient} runs, median of ${result.rounds} interleaved rounds`,
+    table(
+      ['server', 'µs/run', 'spread'],
+      [
+        ['engine (speed 0)', result.oursMicrosPerRun.median.toFixed(0), range(result.oursMicrosPerRun, 0)],
+        [reference, result.bareMicrosPerRun.median.toFixed(0), range(result.bareMicrosPerRun, 0)],
+        ['ratio', `${result.ratio.median.toFixed(2)}×`, range(result.ratio, 2)],
+      ],
+    ),
+    feedLine(result.feed),
+    '',
+  ];
 }
 
 function soakLines(soak: SoakResult): string[] {
