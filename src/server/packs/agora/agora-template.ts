@@ -1,5 +1,5 @@
-import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
+import { emptyWorkspace } from '../../workspace/templates/empty-workspace';
 import { REAL_PREFERENCE_DEFAULTS } from './rest/real-server-routes';
 import { agoraScenarioPack } from './scenarios/agora-scenario-pack';
 import { agoraSeed } from './store/agora-seed';
@@ -10,14 +10,8 @@ import { agoraSeed } from './store/agora-seed';
  */
 export function agoraTemplate(now: number, name = 'AGORA mock'): WorkspaceInput {
   return {
-    version: 2,
-    name,
-    settings: { ...DEFAULT_SETTINGS },
+    ...emptyWorkspace(name),
     packs: [{ pack: 'agora-mock', data: agoraSeed(now) }],
-    routes: [],
-    collections: [],
-    staticFolders: [],
-    sockets: [],
     agents: [{ id: 'agent', name: 'AG-UI agent', path: '/agent', scenarios: '*' }],
     scenarios: structuredClone([...agoraScenarioPack]),
   };

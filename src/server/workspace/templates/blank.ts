@@ -1,13 +1,10 @@
-import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
+import { emptyWorkspace } from './empty-workspace';
 
 /** Nothing but one example route, to start mocking a backend of your own (see docs/routes.md). */
 export function blankTemplate(_now: number, name = 'My backend'): WorkspaceInput {
   return {
-    version: 2,
-    name,
-    settings: { ...DEFAULT_SETTINGS },
-    packs: [],
+    ...emptyWorkspace(name),
     routes: [
       {
         id: 'hello',
@@ -24,10 +21,5 @@ export function blankTemplate(_now: number, name = 'My backend'): WorkspaceInput
         ],
       },
     ],
-    collections: [],
-    staticFolders: [],
-    sockets: [],
-    agents: [],
-    scenarios: [],
   };
 }

@@ -1,6 +1,6 @@
 import type { Chunk, JsonObject, ScenarioInput, ScenarioStep } from '../../../shared/scenario';
-import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
+import { emptyWorkspace } from './empty-workspace';
 
 /**
  * The AG-UI Dojo's reference backend (ag-ui `integrations/server-starter-all-features`) as a workspace: its seven
@@ -274,14 +274,7 @@ const ENDPOINTS: [string, string, ScenarioInput[]][] = [
 
 export function dojoTemplate(_now: number, name = 'AG-UI Dojo'): WorkspaceInput {
   return {
-    version: 2,
-    name,
-    settings: { ...DEFAULT_SETTINGS },
-    packs: [],
-    routes: [],
-    collections: [],
-    staticFolders: [],
-    sockets: [],
+    ...emptyWorkspace(name),
     agents: ENDPOINTS.map(([path, label, scenarios]) => ({
       id: path.replaceAll('_', '-'),
       name: label,

@@ -1,5 +1,5 @@
-import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
+import { emptyWorkspace } from './empty-workspace';
 
 /**
  * The classic `websockets` echo server (its quick-start `serve(echo, "localhost", 8765)`): a WebSocket on every
@@ -8,14 +8,10 @@ import type { WorkspaceInput } from '../../../shared/workspace';
  */
 export function echoTemplate(_now: number, name = 'Echo server'): WorkspaceInput {
   return {
-    version: 2,
-    name,
-    description: 'The classic websockets echo server: ws://localhost:8765 (any path) says back what it is sent.',
-    settings: { ...DEFAULT_SETTINGS },
-    packs: [],
-    routes: [],
-    collections: [],
-    staticFolders: [],
+    ...emptyWorkspace(
+      name,
+      'The classic websockets echo server: ws://localhost:8765 (any path) says back what it is sent.',
+    ),
     sockets: [
       {
         id: 'echo',
@@ -25,7 +21,5 @@ export function echoTemplate(_now: number, name = 'Echo server'): WorkspaceInput
         behaviour: { type: 'echo', reply: 'Server echoes: {{message}}' },
       },
     ],
-    agents: [],
-    scenarios: [],
   };
 }

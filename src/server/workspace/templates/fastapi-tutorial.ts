@@ -1,5 +1,5 @@
-import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
+import { emptyWorkspace } from './empty-workspace';
 
 /**
  * The FastAPI tutorial server in full, as routes and socket endpoints a person could have written in the console:
@@ -10,13 +10,11 @@ import type { WorkspaceInput } from '../../../shared/workspace';
  */
 export function fastapiTutorialTemplate(_now: number, name = 'FastAPI tutorial server'): WorkspaceInput {
   return {
-    version: 2,
-    name,
-    description:
+    ...emptyWorkspace(
+      name,
       'The FastAPI tutorial server: REST on /, /status, /items and /static/data.txt; WebSockets on /ws/echo, ' +
-      '/ws/stream and /ws/v5/private (signed login: api key abc, secret def).',
-    settings: { ...DEFAULT_SETTINGS },
-    packs: [],
+        '/ws/stream and /ws/v5/private (signed login: api key abc, secret def).',
+    ),
     routes: [
       {
         id: 'root',
@@ -78,8 +76,6 @@ export function fastapiTutorialTemplate(_now: number, name = 'FastAPI tutorial s
         ],
       },
     ],
-    collections: [],
-    staticFolders: [],
     sockets: [
       {
         id: 'echo',
@@ -142,7 +138,5 @@ export function fastapiTutorialTemplate(_now: number, name = 'FastAPI tutorial s
         },
       },
     ],
-    agents: [],
-    scenarios: [],
   };
 }

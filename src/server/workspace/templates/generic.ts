@@ -1,6 +1,6 @@
 import type { ScenarioInput } from '../../../shared/scenario';
-import { DEFAULT_SETTINGS } from '../../../shared/settings';
 import type { WorkspaceInput } from '../../../shared/workspace';
+import { emptyWorkspace } from './empty-workspace';
 
 /**
  * A starting point for teams that are not AGORA: one scenario per AG-UI feature a frontend must handle —
@@ -118,13 +118,7 @@ export const genericScenarios: readonly ScenarioInput[] = [toolCall, stateDelta,
  */
 export function genericTemplate(_now: number, name = 'AG-UI demo'): WorkspaceInput {
   return {
-    version: 2,
-    name,
-    settings: { ...DEFAULT_SETTINGS },
-    packs: [],
-    routes: [],
-    collections: [],
-    staticFolders: [],
+    ...emptyWorkspace(name),
     sockets: [
       {
         id: 'ws',
