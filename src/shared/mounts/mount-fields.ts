@@ -54,3 +54,6 @@ export function refineUniqueIds(
     seen.add(item.id);
   });
 }
+
+/** A user's regular expression as a mount keeps it (compiled with RE2 when stored); each use says what it matches. */
+export const UserRegexTextSchema = z.string().min(1).max(1000);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { JsonObjectSchema, JsonValueSchema } from '../json-value';
-import { MountIdSchema, mountHead, PathPatternSchema, refineUniqueIds } from './mount-fields';
+import { MountIdSchema, mountHead, PathPatternSchema, refineUniqueIds, UserRegexTextSchema } from './mount-fields';
 
 /**
  * A user-defined HTTP route: a method and a path pattern, optional request validation (JSON Schema, answered with
@@ -12,14 +12,10 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'O
 export const ROUTE_METHODS = [...HTTP_METHODS, 'ANY'] as const;
 export type RouteMethod = (typeof ROUTE_METHODS)[number];
 
-const RegexSchema = z
-  .string()
-  .min(1)
-  .max(1000)
-  .describe(
-    'A regular expression (RE2 syntax, linear time; `(?i)` at the start ignores case) that matches anywhere in the ' +
-      'value: anchor it with `^…$` to match the whole value. Checked when stored.',
-  );
+const RegexSchema = UserRegexTextSchema.describe(
+  'A regular expression (RE2 syntax, linear time; `(?i)` at the start ignores case) that matches anywhere in the ' +
+    'value: anchor it with `^…$` to match the whole value. Checked when stored.',
+);
 
 /** How one value of the request (a header, a query or path parameter, a part of the body) is compared. */
 export const MatcherSchema = z.union([

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isAllowedCloseCode } from '../control-api';
 import { JsonValueSchema } from '../json-value';
-import { MountIdSchema, mountHead, PathPatternSchema, refineUniqueIds } from './mount-fields';
+import { MountIdSchema, mountHead, PathPatternSchema, refineUniqueIds, UserRegexTextSchema } from './mount-fields';
 import { BodyConditionSchema } from './route';
 import { ScenarioSelectionSchema } from './scenario-selection';
 
@@ -59,14 +59,10 @@ export const SocketCloseSchema = z
   })
   .describe('Close the connection after the frames have gone out.');
 
-const RegexSchema = z
-  .string()
-  .min(1)
-  .max(1000)
-  .describe(
-    'A regular expression (RE2 syntax, linear time; `(?i)` at the start ignores case) that matches anywhere in the ' +
-      "message's text: anchor it with `^…$` to match it whole. Checked when stored.",
-  );
+const RegexSchema = UserRegexTextSchema.describe(
+  'A regular expression (RE2 syntax, linear time; `(?i)` at the start ignores case) that matches anywhere in the ' +
+    "message's text: anchor it with `^…$` to match it whole. Checked when stored.",
+);
 
 /** What an incoming message must be like; every part given must hold. Omitted: any message. */
 export const SocketMatchSchema = z
