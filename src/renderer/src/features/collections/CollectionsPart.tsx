@@ -4,6 +4,7 @@ import { NEW_ITEM, selectMount, startNewMount, useMountEditorStore } from '../..
 import { useMountsStore } from '../../stores/mounts-store';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { ListHeader } from '../../ui/ListHeader';
 import { MountEditor } from '../routes/MountEditor';
 import { MOUNT_KINDS } from '../routes/mount-kinds';
 import { RecordEditor } from './RecordEditor';
@@ -26,19 +27,14 @@ export function CollectionsPart() {
   return (
     <div className="split three collections-split">
       <div className="panel">
-        <div className="panel-header">
-          <h2>Collections</h2>
-          <span className="badge">{collections.length}</span>
-          <span className="spacer" />
-          <button
-            type="button"
-            onClick={() => {
-              if (!creating) startNewMount('collections', MOUNT_KINDS.collections.newItem(collections));
-            }}
-          >
-            + New collection
-          </button>
-        </div>
+        <ListHeader
+          title="Collections"
+          count={collections.length}
+          newLabel="+ New collection"
+          onNew={() => {
+            if (!creating) startNewMount('collections', MOUNT_KINDS.collections.newItem(collections));
+          }}
+        />
         <ErrorNotice error={loadError} />
         {!loaded ? (
           <div className="empty">

@@ -12,6 +12,7 @@ import {
 import { useMountsStore } from '../../stores/mounts-store';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { ListHeader } from '../../ui/ListHeader';
 import { panelId, TabList, tabId } from '../../ui/TabList';
 import { MountEditor } from './MountEditor';
 import { MountTable } from './MountTable';
@@ -97,25 +98,21 @@ function MountsPart({ part }: { part: Exclude<RoutesViewPart, 'packs'> }) {
   return (
     <div className="split routes-split">
       <div className="panel">
-        <div className="panel-header">
-          <h2>{PART_TITLES[part]}</h2>
-          <span className="badge">{items.length}</span>
-          <span className="spacer" />
+        <ListHeader
+          title={PART_TITLES[part]}
+          count={items.length}
+          newLabel={`+ New ${kind.singular.toLowerCase()}`}
+          onNew={() => {
+            useMountEditorStore.setState({ importing: false });
+            if (!creating) startNewMount(part, kind.newItem(items as never));
+          }}
+        >
           {part === 'routes' && (
             <button type="button" onClick={() => useMountEditorStore.setState({ importing: true })}>
               Import OpenAPI…
             </button>
           )}
-          <button
-            type="button"
-            onClick={() => {
-              useMountEditorStore.setState({ importing: false });
-              if (!creating) startNewMount(part, kind.newItem(items as never));
-            }}
-          >
-            + New {kind.singular.toLowerCase()}
-          </button>
-        </div>
+        </ListHeader>
         <ErrorNotice error={loadError} />
         {!loaded ? (
           <div className="empty">

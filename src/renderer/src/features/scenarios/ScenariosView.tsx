@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useScenariosStore } from '../../stores/scenarios-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { ListHeader } from '../../ui/ListHeader';
 import { ScenarioEditor } from './ScenarioEditor';
 import { TriggerSummary } from './TriggerSummary';
 
@@ -15,20 +16,15 @@ export function ScenariosView() {
   return (
     <div className="split">
       <div className="panel">
-        <div className="panel-header">
-          <h2>Scenarios</h2>
-          <span className="badge">{items.length}</span>
-          <span className="spacer" />
-          <button
-            type="button"
-            onClick={() => {
-              setCreating(true);
-              useScenariosStore.setState({ selectedId: null });
-            }}
-          >
-            + New scenario
-          </button>
-        </div>
+        <ListHeader
+          title="Scenarios"
+          count={items.length}
+          newLabel="+ New scenario"
+          onNew={() => {
+            setCreating(true);
+            useScenariosStore.setState({ selectedId: null });
+          }}
+        />
         <ErrorNotice error={loadError} />
         {!loaded && (
           <div className="empty">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useStateStore } from '../../stores/state-store';
+import { ListHeader } from '../../ui/ListHeader';
 import { HistoryEditor } from './HistoryEditor';
 import { HistoryEvictedNotice } from './HistoryEvictedNotice';
 import { ResetStateButton } from './ResetStateButton';
@@ -27,20 +28,15 @@ export function AgoraStatePart() {
   return (
     <div className="split three">
       <div className="panel">
-        <div className="panel-header">
-          <h2>Users</h2>
-          <span className="badge">{users.length}</span>
-          <span className="spacer" />
-          <button
-            type="button"
-            onClick={() => {
-              setCreating(true);
-              useStateStore.setState({ selectedUserId: null, selectedSessionId: null });
-            }}
-          >
-            + New user
-          </button>
-        </div>
+        <ListHeader
+          title="Users"
+          count={users.length}
+          newLabel="+ New user"
+          onNew={() => {
+            setCreating(true);
+            useStateStore.setState({ selectedUserId: null, selectedSessionId: null });
+          }}
+        />
         <div className="panel-body stack">
           <UsersTable users={users} selectedId={shownUserId} />
           {(user || creating) && (
