@@ -8,10 +8,10 @@ import {
   LIVE_FEED_PATH,
   MAX_FEED_CONNECTION_IDS,
 } from '../../shared/control-api';
-import { encodeBatch, encodeFeedItem } from '../../shared/feed-wire';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { FORBIDDEN_ORIGIN, isAllowedHost, isAllowedOrigin, tokenMatches } from './control-access';
 import type { ControlDeps } from './control-deps';
+import { FeedBatch } from './feed-batch';
 import { readFeedClientMessage } from './feed-client-message';
 
 export interface LiveFeedOptions {
@@ -49,8 +49,12 @@ const DEFAULTS: LiveFeedOptions = {
 interface Subscriber {
   socket: WebSocket;
   frames: Set<string> | '*';
-  /** Items already encoded for the wire (each encoded once, whoever receives it). */
-  pending: string[];
+  /** Full messages waiting for the next flush (each of `maxBatch` items). */
+  sealed: Buffer[];
+  /** The message being filled; none until an item comes. */
+  batch: FeedBatch | undefined;
+  /** Items in `sealed` and `batch`. */
+  pending: number;
   dropped: number;
   /** Unusable messages received so far. */
   malformed: number;
@@ -99,16 +103,20 @@ export class LiveFeed {
 
   /** Queues an item for every subscriber that wants it. */
   publish(item: FeedItem): void {
-    let encoded: string | undefined;
     for (const subscriber of this.subscribers) {
       if (item.type === 'frame' && subscriber.frames !== '*' && !subscriber.frames.has(item.connectionId)) continue;
-      if (subscriber.pending.length >= this.options.maxPending) {
+      if (subscriber.pending >= this.options.maxPending) {
         subscriber.dropped++;
         continue;
       }
-      encoded ??= encodeFeedItem(item);
-      subscriber.pending.push(encoded);
-      if (subscriber.pending.length >= this.options.maxBatch) this.flush(subscriber);
+      subscriber.batch ??= new FeedBatch();
+      subscriber.batch.add(item);
+      subscriber.pending++;
+      if (subscriber.batch.count >= this.options.maxBatch) {
+        subscriber.sealed.push(subscriber.batch.finish(0));
+        subscriber.batch = undefined;
+        this.flush(subscriber);
+      }
     }
   }
 
@@ -139,7 +147,15 @@ export class LiveFeed {
   }
 
   private add(socket: WebSocket): void {
-    const subscriber: Subscriber = { socket, frames: new Set(), pending: [], dropped: 0, malformed: 0 };
+    const subscriber: Subscriber = {
+      socket,
+      frames: new Set(),
+      sealed: [],
+      batch: undefined,
+      pending: 0,
+      dropped: 0,
+      malformed: 0,
+    };
     this.subscribers.add(subscriber);
     if (this.subscribers.size === 1) this.start();
     socket.on(
@@ -215,7 +231,7 @@ export class LiveFeed {
       registry.subscribe((event) => {
         if (event.type === 'frame') {
           this.countersChanged.add(event.connectionId);
-          publish({ type: 'frame', connectionId: event.connectionId, frame: event.frame });
+          publish(event);
         } else publish({ type: `connection-${event.type}`, connection: event.connection });
       }),
       requestLog.subscribe((request) => publish({ type: 'request', request })),
@@ -258,16 +274,17 @@ export class LiveFeed {
   }
 
   private flush(subscriber: Subscriber): void {
-    if (subscriber.pending.length === 0 && subscriber.dropped === 0) return;
+    if (subscriber.pending === 0 && subscriber.dropped === 0) return;
     // A slow reader keeps its (bounded) backlog until its socket drains.
     if (subscriber.socket.bufferedAmount > this.options.maxBufferedBytes) return;
-    const { pending, dropped } = subscriber;
-    subscriber.pending = [];
+    const { sealed, batch, dropped } = subscriber;
+    subscriber.sealed = [];
+    subscriber.batch = undefined;
+    subscriber.pending = 0;
     subscriber.dropped = 0;
-    for (let start = 0; start < pending.length || (start === 0 && dropped > 0); start += this.options.maxBatch) {
-      const items = pending.slice(start, start + this.options.maxBatch);
-      sendText(subscriber.socket, encodeBatch(items, start === 0 ? dropped : 0));
-    }
+    for (const message of sealed) sendBytes(subscriber.socket, message);
+    // The count of items dropped rides on the last message (an empty one if nothing else is waiting).
+    if (batch || dropped > 0) sendBytes(subscriber.socket, (batch ?? new FeedBatch()).finish(dropped));
   }
 }
 
@@ -277,4 +294,9 @@ function send(socket: WebSocket, message: FeedServerMessage): void {
 
 function sendText(socket: WebSocket, text: string): void {
   if (socket.readyState === socket.OPEN) socket.send(text);
+}
+
+/** A message already encoded as UTF-8 JSON: sent as a text frame. */
+function sendBytes(socket: WebSocket, bytes: Buffer): void {
+  if (socket.readyState === socket.OPEN) socket.send(bytes, { binary: false });
 }
