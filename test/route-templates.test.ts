@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import Handlebars from 'handlebars';
 import { renderSession, TemplateEngine } from '../src/server/templates/template-engine';
 import type { TemplateScope } from '../src/server/templates/template-scope';
 import { MountIssues, MountValidationError } from '../src/server/world/mount-validation-error';
@@ -61,6 +62,45 @@ test('a string that is exactly one expression keeps the JSON type of its value',
       list: ['ada', 2, { deep: 'b' }],
     },
   );
+});
+
+test('templates of text and plain lookups render exactly as Handlebars renders them', () => {
+  // The engine renders these without Handlebars' per-call set-up (plain-template.ts): the results must not differ,
+  // including where Handlebars decides (inherited properties, primitives' properties), which falls back to it.
+  const tricky = {
+    ...scope,
+    body: JSON.parse(
+      '{"zero":0,"no":false,"empty":"","list":[1,"two",null],"obj":{"a":1},"__proto__":{"x":"own"},"word":"abc"}',
+    ),
+  };
+  const sources = [
+    'plain text',
+    '{{params.id}}',
+    '{{params.name}} has {{body.zero}} and {{body.no}}, "{{body.empty}}"',
+    '{{body.list}} / {{body.obj}} / {{body.list.[1]}} / {{body.list.1.x}} / {{body.list.[9]}}',
+    '{{body.missing.deeper}}|{{query.nothing}}|{{body.__proto__.x}}',
+    '{{body.word.length}} {{body.list.length}} {{body.obj.toString}} {{body.constructor}}',
+    '{{{params.name}}} {{~params.id~}} !{{! a comment }} {{params/name}} {{this.params.id}} {{[params].id}}',
+  ];
+  const engine = new TemplateEngine();
+  const reference = Handlebars.create();
+  for (const source of sources) {
+    const expected = reference.compile(source, { noEscape: true })(tricky);
+    assert.equal(engine.compileText(source).render(tricky, renderSession('route:t')), expected, source);
+  }
+  const issues = new MountIssues();
+  const typed = engine.compileJson(
+    { zero: '{{body.zero}}', list: '{{body.list}}', word: '{{body.word.length}}', gone: '{{body.x.y}}' },
+    ['body'],
+    issues,
+  );
+  issues.throwIfAny();
+  assert.deepEqual(typed.render(tricky, renderSession('route:t')), {
+    zero: 0,
+    list: [1, 'two', null],
+    word: 3,
+    gone: null,
+  });
 });
 
 test('helpers: now, uuid, json, default, comparisons, math, case, length, lookup', () => {

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { JsonValue } from '../../shared/json-value';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
+import { lookUp, plainTemplate, renderPlain, UNSURE } from './plain-template';
 import { checkTemplate } from './template-check';
 import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
 import { REQUEST_SCOPE, type TemplateScope, type TemplateScopeKind } from './template-scope';
@@ -60,6 +61,8 @@ export class TemplateEngine<S extends object = TemplateScope> {
   private readonly handlebars = Handlebars.create();
   private readonly helpers: Record<string, HelperSpec>;
   private readonly compileOptions: CompileOptions;
+  /** Every name a one-part mustache would call as a helper (Handlebars' own included). */
+  private readonly helperNames: ReadonlySet<string>;
   private readonly scope: TemplateScopeKind<S>;
   private readonly texts = new Map<string, CompiledTemplate<string, S>>();
   private readonly jsonStrings = new Map<string, CompiledTemplate<JsonValue, S>>();
@@ -93,6 +96,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
     });
     const knownHelpers = Object.fromEntries([...Object.keys(this.helpers), VALUE_HELPER].map((name) => [name, true]));
     this.compileOptions = { noEscape: true, knownHelpers };
+    this.helperNames = new Set(Object.keys(this.handlebars.helpers));
   }
 
   /** A text template (a text body, a header value, a file path). Throws TemplateCompileError. */
@@ -223,7 +227,15 @@ export class TemplateEngine<S extends object = TemplateScope> {
     facts = this.check(program),
   ): CompiledTemplate<T, S> {
     const template = this.handlebars.compile(program, this.compileOptions);
+    const plain = plainTemplate(program, this.helperNames, VALUE_HELPER);
     const render: RenderOnce<S> = (scope, session, dry = false) => {
+      if (plain?.captures) {
+        const value = lookUp(scope, plain.pieces[0] as readonly string[]);
+        if (value !== UNSURE) return { text: '', captured: value };
+      } else if (plain) {
+        const text = renderPlain(plain, scope);
+        if (text !== UNSURE) return { text, captured: undefined };
+      }
       const captured = { value: undefined as unknown };
       const data: TemplateData & { captured: typeof captured } = {
         session,
