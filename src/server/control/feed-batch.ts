@@ -1,7 +1,9 @@
 import type { FeedItem } from '../../shared/control-api';
 
-/** Room a batch starts with; it grows by doubling when an item does not fit. */
+/** Room a batch starts with by default; it grows by doubling when an item does not fit. */
 const INITIAL_BYTES = 16 * 1024;
+/** The most room a batch starts with, whatever the last one needed. */
+const MAX_INITIAL_BYTES = 1024 * 1024;
 const PREFIX = '{"type":"batch","items":[';
 const COMMA = 0x2c;
 
@@ -12,10 +14,16 @@ const COMMA = 0x2c;
  * one copy, and the socket is handed the bytes.
  */
 export class FeedBatch {
-  private buffer = Buffer.allocUnsafe(INITIAL_BYTES);
-  private length = this.buffer.write(PREFIX, 0, 'latin1');
+  private buffer: Buffer;
+  private length: number;
   /** Items written so far. */
   count = 0;
+
+  /** `expectedBytes`: what the message will likely take (the previous one's size), so it rarely has to grow. */
+  constructor(expectedBytes = INITIAL_BYTES) {
+    this.buffer = Buffer.allocUnsafe(Math.min(Math.max(expectedBytes, INITIAL_BYTES), MAX_INITIAL_BYTES));
+    this.length = this.buffer.write(PREFIX, 0, 'latin1');
+  }
 
   add(item: FeedItem): void {
     if (this.count > 0) {

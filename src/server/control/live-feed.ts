@@ -55,6 +55,8 @@ interface Subscriber {
   batch: FeedBatch | undefined;
   /** Items in `sealed` and `batch`. */
   pending: number;
+  /** The size of the last message: the room the next one starts with. */
+  lastBatchBytes: number;
   dropped: number;
   /** Unusable messages received so far. */
   malformed: number;
@@ -109,11 +111,13 @@ export class LiveFeed {
         subscriber.dropped++;
         continue;
       }
-      subscriber.batch ??= new FeedBatch();
+      subscriber.batch ??= new FeedBatch(subscriber.lastBatchBytes);
       subscriber.batch.add(item);
       subscriber.pending++;
       if (subscriber.batch.count >= this.options.maxBatch) {
-        subscriber.sealed.push(subscriber.batch.finish(0));
+        const message = subscriber.batch.finish(0);
+        subscriber.lastBatchBytes = message.length;
+        subscriber.sealed.push(message);
         subscriber.batch = undefined;
         this.flush(subscriber);
       }
@@ -153,6 +157,7 @@ export class LiveFeed {
       sealed: [],
       batch: undefined,
       pending: 0,
+      lastBatchBytes: 0,
       dropped: 0,
       malformed: 0,
     };
