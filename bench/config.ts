@@ -1,3 +1,5 @@
+import type { FeedMode } from './feed-subscriber';
+
 /** What one bench run does; `BENCH_QUICK=1` shrinks every count for a run of about a minute. */
 export interface BenchConfig {
   quick: boolean;
@@ -7,8 +9,12 @@ export interface BenchConfig {
   cpuProfile: boolean;
   /** `BENCH_ENGINE_FLAGS="--max-semi-space-size=64 …"`: extra node flags for engine children (a diagnostic). */
   engineFlags: string[];
-  /** `BENCH_FEED=0` leaves the console's live feed unsubscribed: a diagnostic, to see what the feed costs. */
-  feed: boolean;
+  /**
+   * What the bench's console follows on the live feed (`BENCH_FEED`): `console` (default) as the console does, one
+   * selected connection's frames; `all` every connection's frames (the WS and SSE phases also measure this worst
+   * case after their rounds); `0` no console subscribed, a diagnostic to see what the feed costs.
+   */
+  feed: FeedMode;
   /** Interleaved rounds (ours, bare, ours, bare…) for the ratio measurements. */
   rounds: number;
   rest: { concurrency: number; warmupPerRoute: number; requestsPerRoute: number };
@@ -35,6 +41,13 @@ export interface BenchConfig {
   deadlineMs: number;
 }
 
+function feedMode(value: string | undefined): FeedMode {
+  if (value === undefined || value === '' || value === 'console') return 'console';
+  if (value === 'all') return 'all';
+  if (value === '0') return 'none';
+  throw new Error('BENCH_FEED: console (default), all or 0');
+}
+
 export const PHASES = ['rest', 'routes', 'ws', 'sse', 'drift', 'idle', 'peers', 'soak'] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -52,7 +65,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     phases,
     cpuProfile: env.BENCH_CPU_PROF === '1',
     engineFlags: env.BENCH_ENGINE_FLAGS?.split(/\s+/).filter(Boolean) ?? [],
-    feed: env.BENCH_FEED !== '0',
+    feed: feedMode(env.BENCH_FEED),
     rounds: quick ? 3 : 7,
     rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 300, requestsPerRoute: quick ? 200 : 1200 },
     ws: { clients: 20, warmupRunsPerClient: quick ? 3 : 5, runsPerClient: quick ? 10 : 40 },

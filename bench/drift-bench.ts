@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import type { BenchConfig } from './config';
-import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { type FeedCounts, type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
 import { ServerChild } from './server-child';
 import { percentile } from './stats';
 import { closeAll, openSockets, type PlayedRun, playRun } from './ws-clients';
@@ -29,7 +29,7 @@ export interface DriftResult {
   /** Wall time from the first input sent to the last RUN_FINISHED, and the engine's CPU over it. */
   burstWallMs: number;
   serverCpuMs: number;
-  feed: { items: number; dropped: number } | null;
+  feed: FeedCounts;
 }
 
 interface RunShape {
@@ -44,7 +44,7 @@ export async function benchDrift(config: BenchConfig, engineFlags: string[]): Pr
   try {
     feed = await subscribeIf(config.feed, engine);
     const burst = await driftBurst(engine.wsUrl, config.drift, async () => (await engine.usage()).cpuMicros);
-    return { ...burst, feed: feedCounts(feed) };
+    return { ...burst, feed: feedCounts(config.feed, feed) };
   } finally {
     feed?.close();
     await engine.stop();

@@ -1,3 +1,5 @@
+import type { BenchConfig } from './config';
+import { type FeedCounts, type FeedSubscriber, feedCounts } from './feed-subscriber';
 import type { ServerChild } from './server-child';
 import { type Spread, spread } from './stats';
 
@@ -6,6 +8,7 @@ export interface RunCpu {
   bareMicrosPerRun: Spread;
   /** Per round ours / bare. */
   ratio: Spread;
+  rounds: number;
 }
 
 /** A scripted-run phase's result (WS, SSE): its load, the recorded run, CPU per run, and what the console got. */
@@ -15,7 +18,32 @@ export interface RunPhaseResult extends RunCpu {
   runsPerClient: number;
   framesPerRun: number;
   bytesPerRun: number;
-  feed: { items: number; dropped: number } | null;
+  /** What the console followed and received over the budget's rounds. */
+  feed: FeedCounts;
+  /**
+   * With the console as the console follows (the budget's measure), a few more rounds with it following every
+   * connection's frames: the worst case, for context. Null in the other feed modes.
+   */
+  everyFrame: RunCpu | null;
+}
+
+/**
+ * The budget's interleaved rounds with the console of the config, then, when that is the console's own way of
+ * following (one connection), half as many (at least 3) with it following every frame.
+ */
+export async function runPhaseCpu(
+  config: BenchConfig,
+  feed: FeedSubscriber | undefined,
+  targets: readonly [ServerChild, ServerChild],
+  runsPerRound: number,
+  play: (side: number) => Promise<unknown>,
+): Promise<Pick<RunPhaseResult, keyof RunCpu | 'feed' | 'everyFrame'>> {
+  const cpu = await interleavedRunCpu(targets, config.rounds, runsPerRound, play);
+  const counts = feedCounts(config.feed, feed);
+  if (config.feed !== 'console' || !feed) return { ...cpu, feed: counts, everyFrame: null };
+  feed.followAll();
+  const everyFrame = await interleavedRunCpu(targets, Math.max(3, Math.ceil(config.rounds / 2)), runsPerRound, play);
+  return { ...cpu, feed: counts, everyFrame };
 }
 
 /**
@@ -43,5 +71,6 @@ export async function interleavedRunCpu(
     oursMicrosPerRun: spread(ours),
     bareMicrosPerRun: spread(bare),
     ratio: spread(ours.map((value, round) => value / (bare[round] as number))),
+    rounds,
   };
 }

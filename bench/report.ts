@@ -1,5 +1,6 @@
 import type { Verdict } from './budget';
 import type { DriftResult } from './drift-bench';
+import { FEED_NOTES, type FeedCounts } from './feed-subscriber';
 import type { IdleMemoryResult } from './idle-memory-bench';
 import type { RunPhaseResult } from './interleaved-runs';
 import type { PeerDrift, PeersResult } from './peers/peers-bench';
@@ -145,6 +146,11 @@ function runPhaseLines(title: string, reference: string, result: RunPhaseResult)
       ],
     ),
     feedLine(result.feed),
+    ...(result.everyFrame
+      ? [
+          `with the console following every connection's frames instead (the worst case; not the budget's measure), ${result.everyFrame.rounds} more rounds: engine ${result.everyFrame.oursMicrosPerRun.median.toFixed(0)} µs/run, ${reference} ${result.everyFrame.bareMicrosPerRun.median.toFixed(0)}, ratio ${result.everyFrame.ratio.median.toFixed(2)}× (${range(result.everyFrame.ratio, 2)})`,
+        ]
+      : []),
     '',
   ];
 }
@@ -205,10 +211,10 @@ function soakLines(soak: SoakResult): string[] {
   ];
 }
 
-function feedLine(feed: RestResult['feed']): string {
-  return feed
-    ? `console live feed: ${feed.items} items received, ${feed.dropped} dropped`
-    : 'console live feed: not subscribed (BENCH_FEED=0)';
+function feedLine(feed: FeedCounts): string {
+  return feed.mode === 'none'
+    ? `${FEED_NOTES.none}`
+    : `${FEED_NOTES[feed.mode]}: ${feed.items} items received, ${feed.dropped} dropped`;
 }
 
 function driftCell(drift: PeerDrift): string {

@@ -1,6 +1,6 @@
 import type { Agent } from 'node:http';
 import type { BenchConfig } from './config';
-import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { type FeedCounts, type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
 import { keepAliveAgent, type LoadRoute, runLoad } from './http-load';
 import { REST_USER_LOAD } from './rest-user-mounts';
 import { ServerChild } from './server-child';
@@ -47,7 +47,7 @@ export interface RestResult {
   concurrency: number;
   lines: RestLine[];
   overall: RestLine;
-  feed: { items: number; dropped: number } | null;
+  feed: FeedCounts;
 }
 
 /** REST: server CPU per request of the engine (request log and live feed on) against a bare Koa app. */
@@ -100,7 +100,7 @@ export async function benchRest(config: BenchConfig, engineFlags: string[]): Pro
       concurrency,
       lines,
       overall: line('all routes (mean per request)', perRound(0), perRound(1)),
-      feed: feedCounts(feed),
+      feed: feedCounts(config.feed, feed),
     };
   } finally {
     for (const agent of agents) agent.destroy();

@@ -3,7 +3,7 @@ import type WebSocket from 'ws';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import type { UsageSample } from './child-protocol';
 import type { BenchConfig } from './config';
-import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
+import { type FeedCounts, type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
 import { HealthProber } from './health-prober';
 import { ServerChild } from './server-child';
 import { percentile } from './stats';
@@ -60,7 +60,7 @@ export interface SoakResult {
   /** Bytes per idle socket (heap + external after a full GC): opened before the load, and after it. */
   idleSocketBytes: { opened: number; atEnd: number };
   engineCpuShare: number;
-  feed: { items: number; dropped: number } | null;
+  feed: FeedCounts;
   /** With `BENCH_HEAP_SNAPSHOTS`: before the load, halfway and at the end (seconds into the load). */
   heapSnapshots: { atS: number; liveHeapMiB: number; file: string }[];
 }
@@ -224,7 +224,7 @@ export async function benchSoak(
         atEnd: (retained(withLate) - retained(beforeLate)) / idleSockets,
       },
       engineCpuShare: (endUsage.cpuMicros - startUsage.cpuMicros) / 1000 / (performance.now() - start),
-      feed: feedCounts(feed),
+      feed: feedCounts(config.feed, feed),
       heapSnapshots,
     };
   } finally {

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { BenchConfig } from './config';
-import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
-import { interleavedRunCpu, type RunPhaseResult } from './interleaved-runs';
+import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
+import { type RunPhaseResult, runPhaseCpu } from './interleaved-runs';
 import { ServerChild } from './server-child';
 import { inspectionRunInput, keepAliveAgent, postRun, sseFrames } from './sse-clients';
 
@@ -54,17 +54,15 @@ export async function benchSse(config: BenchConfig, engineFlags: string[]): Prom
     };
     for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
 
-    const cpu = await interleavedRunCpu([engine, bare], config.rounds, clients * runsPerClient, (side) =>
+    const cpu = await runPhaseCpu(config, feed, [engine, bare], clients * runsPerClient, (side) =>
       playAll(side, runsPerClient),
     );
     return {
-      rounds: config.rounds,
       clients,
       runsPerClient,
       framesPerRun: frames.length,
       bytesPerRun: frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
       ...cpu,
-      feed: feedCounts(feed),
     };
   } finally {
     for (const agent of agents) agent.destroy();

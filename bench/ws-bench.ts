@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import type { BenchConfig } from './config';
-import { type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
-import { interleavedRunCpu, type RunPhaseResult } from './interleaved-runs';
+import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
+import { type RunPhaseResult, runPhaseCpu } from './interleaved-runs';
 import { ServerChild } from './server-child';
 import { closeAll, openSockets, playRun } from './ws-clients';
 
@@ -36,17 +36,15 @@ export async function benchWs(config: BenchConfig, engineFlags: string[]): Promi
       );
     for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
 
-    const cpu = await interleavedRunCpu([engine, bare], config.rounds, clients * runsPerClient, (side) =>
+    const cpu = await runPhaseCpu(config, feed, [engine, bare], clients * runsPerClient, (side) =>
       playAll(side, runsPerClient),
     );
     return {
-      rounds: config.rounds,
       clients,
       runsPerClient,
       framesPerRun: recorded.length,
       bytesPerRun: recorded.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
       ...cpu,
-      feed: feedCounts(feed),
     };
   } finally {
     for (const group of sockets) closeAll(group);

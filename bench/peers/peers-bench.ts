@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { BenchConfig } from '../config';
 import { benchDrift, type DriftResult, driftBurst } from '../drift-bench';
-import { type FeedSubscriber, subscribeIf } from '../feed-subscriber';
+import { FEED_NOTES, type FeedSubscriber, subscribeIf } from '../feed-subscriber';
 import { keepAliveAgent, type LoadRoute, runLoad } from '../http-load';
 import { ROUTES, recordBodies } from '../rest-bench';
 import { ServerChild } from '../server-child';
@@ -97,9 +97,7 @@ export async function benchPeers(
     const slots: Slot[] = [
       {
         name: 'ours (engine)',
-        note: config.feed
-          ? 'request log on, console subscribed to the live feed'
-          : 'request log on, no console (BENCH_FEED=0)',
+        note: `request log on, ${FEED_NOTES[config.feed]}`,
         target: { server: ours, routes: ROUTES },
         ours: true,
       },
