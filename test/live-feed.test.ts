@@ -315,6 +315,33 @@ test('a subscriber that reads too slowly is told how many items it dropped; memo
   feed.close();
 });
 
+test('with many busy connections, counters go out a hundred summaries at a time, every connection in its turn', async () => {
+  const server = await startTestEngine();
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
+  const sockets = await Promise.all(
+    Array.from({ length: 150 }, async () => {
+      const socket = new WebSocket(server.wsUrl);
+      socket.on('error', () => {});
+      await new Promise((resolve) => socket.once('open', resolve));
+      return socket;
+    }),
+  );
+  // Not JSON: each connection answers with an agora:error, so every one has a frame in and a frame out.
+  for (const socket of sockets) socket.send('probe');
+  const busy = (item: FeedItem) =>
+    item.type === 'connection-updated' &&
+    item.connection.counters.framesIn === 1 &&
+    item.connection.counters.framesOut === 1;
+  const reported = () =>
+    new Set(feed.items.filter(busy).map((item) => (item as { connection: { id: string } }).connection.id));
+  await feed.waitFor(() => reported().size === sockets.length);
+  const perMessage = feed.messages.map((message) => (message.type === 'batch' ? message.items.filter(busy).length : 0));
+  assert.ok(Math.max(...perMessage) <= 100, `at most 100 summaries per update, got ${Math.max(...perMessage)}`);
+  for (const socket of sockets) socket.close();
+  feed.close();
+});
+
 test('frame counters reach every subscriber a few times a second, even without following the frames', async () => {
   const server = await startTestEngine();
   const feed = await FeedClient.connect(server);

@@ -29,6 +29,12 @@ export interface LiveFeedOptions {
 
 /** Flush ticks between counter updates (5 × 50 ms: four times a second). */
 const COUNTER_TICKS = 5;
+/**
+ * Connection summaries sent per counter update at most: with a thousand busy connections, a summary of each four
+ * times a second would cost the engine more than the runs' own frames. The rest wait their turn (longest waiting
+ * first), so every busy connection's counters still move in the console, less often.
+ */
+const COUNTER_UPDATES_PER_TICK = 100;
 
 // Close reasons: each under the 123 bytes a close frame allows.
 const AUTH_FIRST = 'Unauthorized: the first message must be {"type":"auth","token":"<console token>"}';
@@ -71,7 +77,7 @@ export class LiveFeed {
   private readonly options: LiveFeedOptions;
   private readonly subscribers = new Set<Subscriber>();
   private detachSources: (() => void) | undefined;
-  /** Connections whose frame counters moved since their summary last went out. */
+  /** Connections whose frame counters moved since their summary last went out, longest waiting first. */
   private readonly countersChanged = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
@@ -263,11 +269,14 @@ export class LiveFeed {
    * goes out a few times a second, to every subscriber (whether or not it follows that connection's frames).
    */
   private publishCounters(): void {
+    let sent = 0;
     for (const id of this.countersChanged) {
+      if (sent++ === COUNTER_UPDATES_PER_TICK) break;
+      // Deleted before a newer change can add it again, at the back of the line.
+      this.countersChanged.delete(id);
       const connection = this.deps.context.registry.get(id);
       if (connection) this.publish({ type: 'connection-updated', connection: connection.summary() });
     }
-    this.countersChanged.clear();
   }
 
   private stop(): void {
