@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { RingBuffer } from '../src/server/support/ring-buffer';
+import { FrameLog } from '../src/server/ws/frame-log';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { ItemsPage, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
@@ -69,6 +70,56 @@ test('ring buffer: push, shift, at, resize and clear behave as a bounded FIFO', 
         assert.equal(ring.at(0), model[0]);
         assert.equal(ring.at(model.length - 1), model.at(-1));
         assert.equal(ring.at(model.length), undefined);
+      }
+    }),
+  );
+});
+
+test('frame log: push, shift and resize keep the newest frames exactly, findings and all, as a bounded FIFO', () => {
+  type Op = { op: 'push'; frame: FrameRecord } | { op: 'shift' } | { op: 'resize'; capacity: number };
+  let seq = 0;
+  const frame = fc
+    .record({
+      at: fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }),
+      direction: fc.constantFrom<FrameRecord['direction']>('in', 'out'),
+      text: fc.string(),
+      binary: fc.boolean(),
+      eventType: fc.option(fc.constantFrom('RUN_STARTED', 'TEXT_MESSAGE_CONTENT'), { nil: null }),
+      finding: fc.option(fc.constant({ rule: 'T2', title: 'Text message not started', message: 'no start' }), {
+        nil: undefined,
+      }),
+    })
+    .map(({ finding, ...fields }): Op => {
+      const record: FrameRecord = { seq: ++seq, size: fields.text.length, ...fields };
+      if (finding) record.finding = finding as FrameRecord['finding'];
+      return { op: 'push', frame: record };
+    });
+  const ops = fc.array(
+    fc.oneof(
+      { weight: 6, arbitrary: frame },
+      { weight: 3, arbitrary: fc.constant<Op>({ op: 'shift' }) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 12 }).map((capacity): Op => ({ op: 'resize', capacity })) },
+    ),
+    { maxLength: 200 },
+  );
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 12 }), ops, (initial, list) => {
+      const log = new FrameLog(initial);
+      const model: FrameRecord[] = [];
+      let capacity = initial;
+      for (const step of list) {
+        if (step.op === 'push') {
+          model.push(step.frame);
+          const expected = model.length > capacity ? model.shift() : undefined;
+          assert.deepEqual(log.push(step.frame), expected);
+        } else if (step.op === 'shift') {
+          assert.deepEqual(log.shift(), model.shift());
+        } else {
+          capacity = step.capacity;
+          assert.deepEqual(log.resize(capacity), model.splice(0, Math.max(0, model.length - capacity)));
+        }
+        assert.deepEqual(log.toArray(), model);
+        assert.equal(log.size, model.length);
       }
     }),
   );

@@ -20,6 +20,7 @@ import { type RuleFinding, SEQUENCE_RULES, SequenceTracker } from '../agui/seque
 import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
+import { FrameLog } from './frame-log';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
 export interface ConnectionObserver {
@@ -140,7 +141,7 @@ export class Connection {
   /** Why the engine refused the connection once open (the gateway's token check); null when it did not. */
   refusal: string | null = null;
   readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
-  readonly frames: RingBuffer<FrameRecord>;
+  readonly frames: FrameLog;
   /** Estimated bytes of the frames kept, as charged to the budget. */
   private frameLogBytes = 0;
   private framesDroppedForSize = 0;
@@ -166,7 +167,7 @@ export class Connection {
     this.mount = init.mount ?? null;
     this.remoteAddress = init.request.socket.remoteAddress ?? '';
     this.userAgent = init.request.headers['user-agent'] ?? '';
-    this.frames = new RingBuffer(init.frameBufferSize);
+    this.frames = new FrameLog(init.frameBufferSize);
     this.budget = init.budget;
     this.transport = init.transport;
     this.observer = init.observer;
