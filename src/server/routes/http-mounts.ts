@@ -84,11 +84,16 @@ export class HttpMounts {
 
   middleware(): Middleware {
     return async (ctx, next) => {
-      for (const { entry, match } of this.matching(ctx.method, ctx.path)) {
-        if (await entry.answer(ctx, match)) return;
-      }
-      await next();
+      if (!(await this.answer(ctx))) await next();
     };
+  }
+
+  /** Offers the request to the mounts in table order; true when one answered it. */
+  async answer(ctx: Context): Promise<boolean> {
+    for (const { entry, match } of this.matching(ctx.method, ctx.path)) {
+      if (await entry.answer(ctx, match)) return true;
+    }
+    return false;
   }
 
   /** The mounts whose method and path match, in table order: each may still decline (its conditions). */

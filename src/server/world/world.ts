@@ -284,18 +284,18 @@ export class World {
     this.detachCollections = http.onCollectionChange((change) => this.emit({ type: 'collection-changed', change }));
   }
 
-  private compose(): Middleware {
-    return compose([this.methodNotAllowed(), this.http.middleware(), this.agents.middleware(), this.packRoutes]);
-  }
-
   /**
-   * What nothing answered, on a path a user's mount has for other methods: 405 with `Allow`, as FastAPI answers
-   * (`DELETE /items/1` where only GET is served), rather than 404.
+   * The mounts in order, as one function rather than a composed chain (a dispatch and an async frame less per
+   * step): the user's HTTP mounts, then the agents, then the packs. What nothing answered, on a path a user's mount
+   * has for other methods, gets 405 with `Allow`, as FastAPI answers (`DELETE /items/1` where only GET is served),
+   * rather than 404.
    */
-  private methodNotAllowed(): Middleware {
+  private compose(): Middleware {
     const http = this.http;
+    const agents = this.agents.middleware();
+    const packs = this.packRoutes;
     return async (ctx, next) => {
-      await next();
+      if (!(await http.answer(ctx))) await agents(ctx, () => packs(ctx, next));
       if (ctx.body !== undefined && ctx.body !== null) return;
       if (ctx.status !== 404 || ctx.respond === false) return;
       const allowed = http.methodsFor(ctx.path);
