@@ -53,7 +53,16 @@ export async function startMountsApp(
   const requestLog = new RequestLog({ capacity: 100, bodyBytes: 1024 }, new RetentionBudget(64 * 1024 * 1024));
   const app = new Koa();
   app.silent = true;
-  app.use(requestLog.middleware());
+  // As the engine's pipeline logs a request: timed from here, recorded once it is done.
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    const at = Date.now();
+    try {
+      await next();
+    } finally {
+      requestLog.record(ctx, at, performance.now() - started);
+    }
+  });
   app.use(jsonResponse());
   app.use(errorHandler(logger));
   const answers: MountsApp['answers'] = [];

@@ -1,13 +1,10 @@
 import Koa, { type Context, type Middleware } from 'koa';
 import type { NearMiss } from '../../shared/mounts/match-report';
 import type { ApiKeyGate } from '../gateway/api-key-gate';
-import { gatewayAuth } from '../gateway/gateway-middleware';
 import type { Logger } from '../support/logger';
 import { errorHandler } from './error-handler';
-import { jsonResponse } from './json-response';
-import { mockApiCors } from './mock-api-cors';
+import { mockApiPipeline } from './mock-api-pipeline';
 import type { RequestLog } from './request-log';
-import { unmatchedRoute } from './unmatched-route';
 
 export interface HttpAppParts {
   logger: Logger;
@@ -34,24 +31,8 @@ export function createHttpApp({ logger, requestLog, consoleArea, gateway, mounts
   // finds no path in): still a FastAPI body, never Koa's plain text.
   app.use(errorHandler(logger));
   app.use(consoleArea);
-  app.use(requestLog.middleware());
-  app.use(jsonResponse());
-  app.use(errorHandler(logger));
-  app.use(mockApiCors());
-  // After CORS (a preflight is answered there, without a key) and before anything that answers.
-  app.use(gatewayAuth(gateway));
-  app.use(unmatchedRoute(explainMiss && nearMissRecorder(explainMiss, logger)));
+  // The mocked API's steps (request log, JSON, errors, CORS, gateway, 404/405) around its mounts.
+  app.use(mockApiPipeline({ logger, requestLog, gateway, explainMiss }));
   app.use(mounts);
   return app;
-}
-
-/** Keeps what nearly answered a 404 on the request, for the log; an explanation that fails is only logged. */
-function nearMissRecorder(explain: (ctx: Context) => Promise<NearMiss[]>, logger: Logger) {
-  return async (ctx: Context) => {
-    try {
-      ctx.state.nearMisses = await explain(ctx);
-    } catch (error) {
-      logger.warn(`near misses of ${ctx.method} ${ctx.path} not worked out: ${(error as Error).message}`);
-    }
-  };
 }

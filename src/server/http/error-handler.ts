@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../support/logger';
 import { HttpError } from './http-errors';
 
@@ -22,22 +22,27 @@ export function errorHandler(logger: Logger): Middleware {
     try {
       await next();
     } catch (thrown) {
-      const where = `${ctx.method} ${ctx.path}`;
-      if (ctx.headerSent) {
-        // A streamed response failed after it started: its status can no longer change, and leaving it open
-        // would hang the client. Cut it off so the client sees the failure.
-        logger.error(`Unhandled error in ${where} after its response started; the response was cut off`, thrown);
-        ctx.res.destroy();
-        return;
-      }
-      const { status, detail, headers } = describeError(thrown, logger, where);
-      // A route that took the response over (`ctx.respond = false`) and failed before starting it is answered here.
-      ctx.respond = true;
-      ctx.status = status;
-      ctx.set(headers);
-      ctx.body = { detail };
+      answerError(ctx, thrown, logger);
     }
   };
+}
+
+/** Answers what a request's handling threw (see `errorHandler`), for a pipeline that catches it itself. */
+export function answerError(ctx: Context, thrown: unknown, logger: Logger): void {
+  const where = `${ctx.method} ${ctx.path}`;
+  if (ctx.headerSent) {
+    // A streamed response failed after it started: its status can no longer change, and leaving it open
+    // would hang the client. Cut it off so the client sees the failure.
+    logger.error(`Unhandled error in ${where} after its response started; the response was cut off`, thrown);
+    ctx.res.destroy();
+    return;
+  }
+  const { status, detail, headers } = describeError(thrown, logger, where);
+  // A route that took the response over (`ctx.respond = false`) and failed before starting it is answered here.
+  ctx.respond = true;
+  ctx.status = status;
+  ctx.set(headers);
+  ctx.body = { detail };
 }
 
 function describeError(

@@ -4,6 +4,8 @@ import type { Middleware } from 'koa';
 /**
  * CORS for the mocked API, as FastAPI's CORSMiddleware with `allow_origins=["*"]` and credentials:
  * any origin (echoed, so credentialed requests work), any method and header, preflight answered 200.
+ * Only for a request with an Origin (the pipeline checks): without one it is not a cross-origin browser request,
+ * and @koa/cors would echo an empty origin.
  */
 export function mockApiCors(): Middleware {
   const handle = cors({
@@ -14,8 +16,6 @@ export function mockApiCors(): Middleware {
     maxAge: 600,
   });
   return async function mockApiCorsMiddleware(ctx, next) {
-    // No Origin, no CORS: it is not a cross-origin browser request, and @koa/cors would echo an empty origin.
-    if (!ctx.get('Origin')) return next();
     await handle(ctx, next);
     if (ctx.method === 'OPTIONS' && ctx.status === 204 && ctx.get('Access-Control-Request-Method')) {
       ctx.body = 'OK';

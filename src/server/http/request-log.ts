@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context, Middleware } from 'koa';
+import type { Context } from 'koa';
 import type { MountRef, NearMiss } from '../../shared/mounts/match-report';
 import type {
   LoggedBody,
@@ -20,9 +20,27 @@ export interface RequestLogOptions {
 /** Subscribers get the cheap facts of each request; the full entry is read on demand. */
 type Listener = (request: RequestSummary) => void;
 
-/** An entry and the estimated bytes it keeps alive, as charged to the retention budget. */
-interface Logged {
-  entry: RequestLogEntry;
+/** A logged body's size when its whole text was kept: worked out from the text when it is read. */
+const WHOLE_TEXT = -1;
+
+/**
+ * One logged request, as one flat object: what the control API serves is built from it when read. Entries live
+ * long enough to be promoted by the garbage collector, so each costs as little as it can: no body objects, no
+ * empty near-miss array, no wrapper for its byte count, and no UTF-8 measuring of a body that fits the cap anyway.
+ */
+interface LoggedRequest extends RequestSummary {
+  requestHeaders: RequestLogEntry['requestHeaders'];
+  responseHeaders: RequestLogEntry['responseHeaders'];
+  /** Kept text of each body (null: none; '' once evicted) and its full size in bytes (`WHOLE_TEXT`: the text's). */
+  requestText: string | null;
+  requestSize: number;
+  responseText: string | null;
+  responseSize: number;
+  requestTruncated: boolean;
+  responseTruncated: boolean;
+  bodiesEvicted: boolean;
+  nearMisses: NearMiss[] | undefined;
+  /** The estimated bytes it keeps alive, as charged to the retention budget. */
   bytes: number;
 }
 
@@ -33,7 +51,7 @@ interface Logged {
  * body parser read, the response's is what `jsonResponse` wrote.
  */
 export class RequestLog {
-  private entries: RingBuffer<Logged>;
+  private entries: RingBuffer<LoggedRequest>;
   private nextId = 1;
   private retained = 0;
   private droppedForSize = 0;
@@ -76,13 +94,10 @@ export class RequestLog {
 
   /** Newest first, the entries `matches` accepts, at most `limit`, how many matched, and the log's stats. */
   page(matches: (entry: RequestSummary) => boolean, limit: number, full: boolean): RequestLogPage {
-    const matching = this.entries
-      .toArray()
-      .reverse()
-      .filter(({ entry }) => matches(entry));
+    const matching = this.entries.toArray().reverse().filter(matches);
     const page = matching.slice(0, limit);
     return {
-      items: page.map(({ entry }) => (full ? entry : summary(entry))),
+      items: page.map((logged) => (full ? entryOf(logged) : summary(logged))),
       total: matching.length,
       log: this.stats(),
     };
@@ -91,7 +106,8 @@ export class RequestLog {
   get(id: number): RequestLogEntry | undefined {
     const oldest = this.entries.at(0);
     // Ids are consecutive in the buffer.
-    return oldest && this.entries.at(id - oldest.entry.id)?.entry;
+    const logged = oldest && this.entries.at(id - oldest.id);
+    return logged && entryOf(logged);
   }
 
   clear(): void {
@@ -109,22 +125,18 @@ export class RequestLog {
     return () => this.listeners.delete(listener);
   }
 
-  middleware(): Middleware {
-    return async (ctx, next) => {
-      const started = performance.now();
-      const at = Date.now();
-      try {
-        await next();
-      } finally {
-        this.record(ctx, at, performance.now() - started);
-      }
-    };
-  }
-
-  private record(ctx: Context, at: number, durationMs: number): void {
+  /** Logs a finished request (`at`: when it arrived, Unix ms; `durationMs`: how long the engine took). */
+  record(ctx: Context, at: number, durationMs: number): void {
     const cap = this.options.bodyBytes;
+    const req = ctx.req;
     const responseHeaders = ctx.response.headers as RequestLogEntry['responseHeaders'];
-    const entry: RequestLogEntry = {
+    // The JSON text the body parser read (jsonBody keeps it), else whatever parsed value is there.
+    const requestText = bodyText(ctx.request.rawBody ?? ctx.request.body);
+    const responseText = bodyText(ctx.body);
+    const requestSize = textSize(requestText, cap);
+    const responseSize = textSize(responseText, cap);
+    const nearMisses = ctx.state.nearMisses as NearMiss[] | undefined;
+    const logged: LoggedRequest = {
       id: this.nextId++,
       at,
       method: ctx.method,
@@ -132,34 +144,39 @@ export class RequestLog {
       query: ctx.querystring,
       status: ctx.status,
       durationMs: Math.round(durationMs * 1000) / 1000,
-      remoteAddress: ctx.req.socket.remoteAddress ?? '',
-      requestHeaders: ctx.req.headers,
-      responseHeaders,
-      // The JSON text the body parser read (jsonBody keeps it), else whatever parsed value is there.
-      requestBody: loggedBody(bodyText(ctx.request.rawBody ?? ctx.request.body), cap),
-      responseBody: loggedBody(bodyText(ctx.body), cap),
+      remoteAddress: req.socket.remoteAddress ?? '',
       answeredBy: (ctx.state.answeredBy as MountRef | undefined) ?? null,
-      nearMisses: (ctx.state.nearMisses as NearMiss[] | undefined) ?? [],
       refusal: (ctx.state.gatewayRefusal as string | undefined) ?? null,
+      requestHeaders: req.headers,
+      responseHeaders,
+      requestText: requestSize === WHOLE_TEXT ? requestText : utf8Prefix(requestText as string, cap),
+      requestSize,
+      responseText: responseSize === WHOLE_TEXT ? responseText : utf8Prefix(responseText as string, cap),
+      responseSize,
+      requestTruncated: requestSize !== WHOLE_TEXT,
+      responseTruncated: responseSize !== WHOLE_TEXT,
+      bodiesEvicted: false,
+      nearMisses: nearMisses && nearMisses.length > 0 ? nearMisses : undefined,
+      bytes: 0,
     };
-    const bytes =
+    logged.bytes =
       REQUEST_RECORD_BYTES +
-      requestHeadBytes(ctx.req) +
+      requestHeadBytes(req) +
       headerBytes(responseHeaders) +
-      bodyBytes(entry.requestBody) +
-      bodyBytes(entry.responseBody) +
-      (entry.nearMisses.length > 0 ? textBytes(JSON.stringify(entry.nearMisses)) : 0);
-    const dropped = this.entries.push({ entry, bytes });
+      textBytes(logged.requestText ?? '') +
+      textBytes(logged.responseText ?? '') +
+      (logged.nearMisses ? textBytes(JSON.stringify(logged.nearMisses)) : 0);
+    const dropped = this.entries.push(logged);
     if (dropped) this.dropForSize(dropped);
-    this.retained += bytes;
-    this.budget.charge(bytes);
+    this.retained += logged.bytes;
+    this.budget.charge(logged.bytes);
     if (this.listeners.size > 0) {
-      const request = summary(entry);
+      const request = summary(logged);
       for (const listener of this.listeners) listener(request);
     }
   }
 
-  private dropForSize(logged: Logged): void {
+  private dropForSize(logged: LoggedRequest): void {
     this.retained -= logged.bytes;
     this.budget.release(logged.bytes);
     this.droppedForSize++;
@@ -170,15 +187,18 @@ export class RequestLog {
     const freed = { items: 0, bytes: 0 };
     const oldest = this.entries.at(0);
     if (!oldest) return freed;
-    for (let index = Math.max(0, this.bodiesEvictedThrough + 1 - oldest.entry.id); freed.bytes < bytes; index++) {
+    for (let index = Math.max(0, this.bodiesEvictedThrough + 1 - oldest.id); freed.bytes < bytes; index++) {
       const logged = this.entries.at(index);
       if (!logged) break;
-      const { entry } = logged;
-      const bodiesBytes = bodyBytes(entry.requestBody) + bodyBytes(entry.responseBody);
-      this.bodiesEvictedThrough = entry.id;
+      const bodiesBytes = textBytes(logged.requestText ?? '') + textBytes(logged.responseText ?? '');
+      this.bodiesEvictedThrough = logged.id;
       if (bodiesBytes === 0) continue;
-      entry.requestBody = evicted(entry.requestBody);
-      entry.responseBody = evicted(entry.responseBody);
+      // The sizes outlive the texts.
+      logged.requestSize = bodySize(logged.requestText, logged.requestSize);
+      logged.responseSize = bodySize(logged.responseText, logged.responseSize);
+      if (logged.requestText !== null) logged.requestText = '';
+      if (logged.responseText !== null) logged.responseText = '';
+      logged.bodiesEvicted = true;
       logged.bytes -= bodiesBytes;
       freed.items++;
       freed.bytes += bodiesBytes;
@@ -203,9 +223,30 @@ export class RequestLog {
   }
 }
 
-function summary(entry: RequestLogEntry): RequestSummary {
+function summary(entry: RequestSummary): RequestSummary {
   const { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy, refusal } = entry;
   return { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy, refusal };
+}
+
+/** The entry the control API serves, in its documented key order. */
+function entryOf(logged: LoggedRequest): RequestLogEntry {
+  return {
+    id: logged.id,
+    at: logged.at,
+    method: logged.method,
+    path: logged.path,
+    query: logged.query,
+    status: logged.status,
+    durationMs: logged.durationMs,
+    remoteAddress: logged.remoteAddress,
+    requestHeaders: logged.requestHeaders,
+    responseHeaders: logged.responseHeaders,
+    requestBody: loggedBody(logged.requestText, logged.requestSize, logged.requestTruncated, logged.bodiesEvicted),
+    responseBody: loggedBody(logged.responseText, logged.responseSize, logged.responseTruncated, logged.bodiesEvicted),
+    answeredBy: logged.answeredBy,
+    nearMisses: logged.nearMisses ?? [],
+    refusal: logged.refusal,
+  };
 }
 
 /** A body as text: strings as they are, other values serialised, binary and streams described. */
@@ -221,11 +262,23 @@ function bodyText(body: unknown): string | null {
   }
 }
 
-function loggedBody(text: string | null, cap: number): LoggedBody | null {
-  if (text === null) return null;
+/**
+ * `WHOLE_TEXT` when `text` fits in `cap` UTF-8 bytes (its size is then worked out only if read), else its full size.
+ * A UTF-16 unit is at most 3 UTF-8 bytes, so most bodies are never measured.
+ */
+function textSize(text: string | null, cap: number): number {
+  if (text === null || text.length * 3 <= cap) return WHOLE_TEXT;
   const size = Buffer.byteLength(text);
-  if (size <= cap) return { text, size, truncated: false, evicted: false };
-  return { text: utf8Prefix(text, cap), size, truncated: true, evicted: false };
+  return size <= cap ? WHOLE_TEXT : size;
+}
+
+function bodySize(text: string | null, size: number): number {
+  return size === WHOLE_TEXT && text !== null ? Buffer.byteLength(text) : size;
+}
+
+function loggedBody(text: string | null, size: number, truncated: boolean, evicted: boolean): LoggedBody | null {
+  if (text === null) return null;
+  return { text, size: bodySize(text, size), truncated, evicted };
 }
 
 /**
@@ -239,14 +292,6 @@ function utf8Prefix(text: string, bytes: number): string {
   // Back off a character cut in the middle (continuation bytes are 10xxxxxx).
   while (end > 0 && ((head[end] ?? 0) & 0xc0) === 0x80) end--;
   return head.toString('utf8', 0, end);
-}
-
-function evicted(body: LoggedBody | null): LoggedBody | null {
-  return body && { ...body, text: '', evicted: true };
-}
-
-function bodyBytes(body: LoggedBody | null): number {
-  return body ? textBytes(body.text) : 0;
 }
 
 /** The request line's target and the headers' names and values, which the entry keeps (as `path`, `query`, headers). */

@@ -9,16 +9,28 @@ import type { Context, Middleware } from 'koa';
 export function unmatchedRoute(onNotFound?: (ctx: Context) => Promise<void>): Middleware {
   return async function answerUnmatched(ctx, next) {
     await next();
-    if (ctx.body !== undefined && ctx.body !== null) return;
-    const status = ctx.status;
-    if (status === 501) {
-      if (ctx.response.get('Allow')) methodNotAllowed(ctx);
-      else notFound(ctx);
-    } else if (status === 404) {
-      await onNotFound?.(ctx);
-      notFound(ctx);
-    } else if (status === 405) methodNotAllowed(ctx);
+    await answerIfUnmatched(ctx, onNotFound);
   };
+}
+
+/**
+ * What `unmatchedRoute` does once the routers are done, for a pipeline that calls it itself; a promise only when
+ * `onNotFound` has work to do (an answered request costs no await).
+ */
+export function answerIfUnmatched(
+  ctx: Context,
+  onNotFound?: (ctx: Context) => Promise<void>,
+): Promise<void> | undefined {
+  if (ctx.body !== undefined && ctx.body !== null) return undefined;
+  const status = ctx.status;
+  if (status === 501) {
+    if (ctx.response.get('Allow')) methodNotAllowed(ctx);
+    else notFound(ctx);
+  } else if (status === 404) {
+    if (onNotFound) return onNotFound(ctx).then(() => notFound(ctx));
+    notFound(ctx);
+  } else if (status === 405) methodNotAllowed(ctx);
+  return undefined;
 }
 
 function notFound(ctx: Context): void {

@@ -84,19 +84,26 @@ export class HttpMounts {
 
   middleware(): Middleware {
     return async (ctx, next) => {
-      for (const { entry, match } of this.matching(ctx.method, ctx.path)) {
-        if (await entry.answer(ctx, match)) return;
-      }
-      await next();
+      if (!(await this.answer(ctx))) await next();
     };
   }
 
-  /** The mounts whose method and path match, in table order: each may still decline (its conditions). */
-  *matching(method: string, path: string): Generator<{ entry: HttpEntry; match: PathMatch }> {
-    for (const entry of this.index.candidates(method, path)) {
+  /**
+   * Offers the request to the mounts in table order; true when one answered it. Synchronously false when no mount
+   * is even a candidate (most requests to a pack's routes): no promise for them.
+   */
+  answer(ctx: Context): Promise<boolean> | false {
+    const candidates = this.index.candidates(ctx.method, ctx.path);
+    return candidates.length > 0 && this.offer(ctx, candidates);
+  }
+
+  private async offer(ctx: Context, candidates: readonly HttpEntry[]): Promise<boolean> {
+    const path = ctx.path;
+    for (const entry of candidates) {
       const match = entry.pattern.match(path);
-      if (match) yield { entry, match };
+      if (match && (await entry.answer(ctx, match))) return true;
     }
+    return false;
   }
 
   /**

@@ -4,7 +4,7 @@ import compose from 'koa-compose';
 import { CONTROL_API_PREFIX } from '../../shared/control-api';
 import type { Agent } from '../../shared/mounts/agent';
 import type { CollectionChange } from '../../shared/mounts/collection-change';
-import type { NearMiss } from '../../shared/mounts/match-report';
+import type { MountRef, NearMiss } from '../../shared/mounts/match-report';
 import type { Pack, PackName } from '../../shared/mounts/pack';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
 import type { PackChange } from '../../shared/pack-change';
@@ -284,18 +284,19 @@ export class World {
     this.detachCollections = http.onCollectionChange((change) => this.emit({ type: 'collection-changed', change }));
   }
 
-  private compose(): Middleware {
-    return compose([this.methodNotAllowed(), this.http.middleware(), this.agents.middleware(), this.packRoutes]);
-  }
-
   /**
-   * What nothing answered, on a path a user's mount has for other methods: 405 with `Allow`, as FastAPI answers
-   * (`DELETE /items/1` where only GET is served), rather than 404.
+   * The mounts in order, as one function rather than a composed chain (a dispatch and an async frame less per
+   * step): the user's HTTP mounts, then the agents, then the packs. What nothing answered, on a path a user's mount
+   * has for other methods, gets 405 with `Allow`, as FastAPI answers (`DELETE /items/1` where only GET is served),
+   * rather than 404.
    */
-  private methodNotAllowed(): Middleware {
+  private compose(): Middleware {
     const http = this.http;
+    const agents = this.agents.middleware();
+    const packs = this.packRoutes;
     return async (ctx, next) => {
-      await next();
+      const answering = http.answer(ctx);
+      if (!(answering && (await answering))) await agents(ctx, () => packs(ctx, next));
       if (ctx.body !== undefined && ctx.body !== null) return;
       if (ctx.status !== 404 || ctx.respond === false) return;
       const allowed = http.methodsFor(ctx.path);
@@ -358,14 +359,15 @@ function packRoutes(pack: RunningPack): Middleware {
   const router = new Router();
   for (const packRouter of pack.routers) router.use(packRouter.routes());
   const routes = compose([router.routes(), router.allowedMethods()]) as unknown as Middleware;
-  const id = pack.definition.name;
+  // One value for every request it answers (the log keeps it): nothing changes a MountRef once made.
+  const answered: MountRef = Object.freeze({ kind: 'pack', id: pack.definition.name });
   return async (ctx, next) => {
     let passedOn = false;
     await routes(ctx, () => {
       passedOn = true;
       return next();
     });
-    if (!passedOn) ctx.state.answeredBy ??= { kind: 'pack', id };
+    if (!passedOn) ctx.state.answeredBy ??= answered;
   };
 }
 
