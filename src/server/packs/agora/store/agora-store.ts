@@ -585,7 +585,25 @@ function storedMetadata(value: unknown): SessionMetadata {
 }
 
 function storedHistory(messages: unknown): readonly HistoryMessage[] {
-  return Object.freeze(storable(HistorySchema, messages, 'history').map((message) => Object.freeze(message)));
+  const direct = HistorySchema.safeParse(messages);
+  // A history of plain objects whose every field the schema kept as a string (what every run records) is what
+  // the depth check and the JSON round trip would let through unchanged: the copy zod made is stored as it is.
+  // Anything else takes the full check, and its error.
+  const valid =
+    direct.success && direct.data.every((message, index) => isFlatCopy((messages as unknown[])[index], message))
+      ? direct.data
+      : storable(HistorySchema, messages, 'history');
+  for (const message of valid) Object.freeze(message);
+  return Object.freeze(valid);
+}
+
+/** `input` is a plain object with exactly the fields of `message`, each a string. */
+function isFlatCopy(input: unknown, message: HistoryMessage): boolean {
+  if (Object.getPrototypeOf(input) !== Object.prototype) return false;
+  const keys = Object.keys(input as object);
+  if (keys.length !== Object.keys(message).length) return false;
+  for (const key of keys) if (typeof (message as Record<string, unknown>)[key] !== 'string') return false;
+  return true;
 }
 
 /** A loaded session: counts follow the history, and a session a run created is all recorded. */
