@@ -27,7 +27,11 @@ export type EventStreamFormat =
 export function negotiateEventStream(accepts: (...types: string[]) => string | false): EventStreamFormat | undefined {
   const chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
   if (!chosen) return undefined;
-  const encoder = new EventEncoder({ accept: chosen });
+  return FORMATS.get(chosen);
+}
+
+function formatFor(mediaType: string): EventStreamFormat {
+  const encoder = new EventEncoder({ accept: mediaType });
   if (encoder.getContentType() === AGUI_MEDIA_TYPE) {
     return {
       contentType: AGUI_MEDIA_TYPE,
@@ -47,3 +51,6 @@ export function negotiateEventStream(accepts: (...types: string[]) => string | f
 
 /** The media types the endpoint can answer with, for a 406 that says which. */
 export const EVENT_STREAM_MEDIA_TYPES = [SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE] as const;
+
+/** Formats hold no per-response state: one per media type serves every response. */
+const FORMATS = new Map(EVENT_STREAM_MEDIA_TYPES.map((mediaType) => [mediaType as string, formatFor(mediaType)]));
