@@ -24,7 +24,7 @@ import type { Logger } from '../../../support/logger';
 export type { AgoraChange };
 
 import { agoraSeed } from './agora-seed';
-import { type HistoryLimits, planEviction, type SessionRecord } from './recorded-history';
+import { type HistoryLimits, planEviction, type SessionRecord, withRecorded } from './recorded-history';
 
 export type AgoraChangeListener = (change: AgoraChange) => void;
 
@@ -477,20 +477,13 @@ export class AgoraStore {
     preview: string,
     created: boolean,
   ): SessionMetadata {
-    const history = Object.freeze([...record.history, ...messages]);
-    const appended: SessionRecord = {
-      ...record,
-      history,
-      recorded: record.byRun ? history.length : record.recorded + messages.length,
-      metadata: Object.freeze({
-        ...record.metadata,
-        firstMessagePreview: shorten(preview, PREVIEW_MAX),
-        messageCount: history.length,
-        lastActivity: at,
-      }),
-    };
-    const eviction = planEviction(this.sessions, { id: threadId, record: appended }, this.historyLimits());
-    const stored = eviction?.trimmed.get(threadId) ?? appended;
+    const limits = this.historyLimits();
+    const recording = withRecorded(record, messages, limits, {
+      firstMessagePreview: shorten(preview, PREVIEW_MAX),
+      lastActivity: at,
+    });
+    const stored = recording.record;
+    const eviction = planEviction(this.sessions, { id: threadId, recording }, limits);
     this.sessions.set(threadId, stored);
     if (eviction) {
       for (const [sessionId, trimmed] of eviction.trimmed) this.sessions.set(sessionId, trimmed);
