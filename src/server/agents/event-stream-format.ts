@@ -22,13 +22,28 @@ export type EventStreamFormat =
 /**
  * Picks the encoding the Accept header prefers: SSE unless protobuf ranks higher, so a wildcard (curl's and
  * fetch's default) gets SSE; the encoder alone picks protobuf whenever it is acceptable at all. Undefined when
- * the client accepts neither.
+ * the client accepts neither. `accept` is the header as received (undefined when absent); `accepts` negotiates.
  */
-export function negotiateEventStream(accepts: (...types: string[]) => string | false): EventStreamFormat | undefined {
-  const chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
-  if (!chosen) return undefined;
-  return FORMATS.get(chosen);
+export function negotiateEventStream(
+  accept: string | undefined,
+  accepts: (...types: string[]) => string | false,
+): EventStreamFormat | undefined {
+  // The choice depends on the header alone, and clients send the same few headers on every request.
+  const key = accept ?? ABSENT;
+  let chosen = chosenByAccept.get(key);
+  if (chosen === undefined) {
+    chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
+    if (chosenByAccept.size >= MAX_REMEMBERED_ACCEPTS) chosenByAccept.clear();
+    chosenByAccept.set(key, chosen);
+  }
+  return chosen ? FORMATS.get(chosen) : undefined;
 }
+
+/** Accept headers negotiated lately (bounded: a header is whatever a client sends). */
+const chosenByAccept = new Map<string, string | false>();
+const MAX_REMEMBERED_ACCEPTS = 64;
+/** The key for a request without an Accept header (which accepts anything; an empty header accepts nothing). */
+const ABSENT = '\0absent';
 
 function formatFor(mediaType: string): EventStreamFormat {
   const encoder = new EventEncoder({ accept: mediaType });
