@@ -52,7 +52,7 @@ export function agentHttpEndpoint(
   const open = new Set<Connection>();
 
   const play: Middleware = (ctx) => {
-    const format = negotiateEventStream((...types) => ctx.accepts(...types));
+    const format = negotiateEventStream(ctx.req.headers.accept, (...types) => ctx.accepts(...types));
     if (!format) {
       throw new HttpError(406, `Not Acceptable: this endpoint answers with ${EVENT_STREAM_MEDIA_TYPES.join(' or ')}`);
     }

@@ -22,12 +22,31 @@ export type EventStreamFormat =
 /**
  * Picks the encoding the Accept header prefers: SSE unless protobuf ranks higher, so a wildcard (curl's and
  * fetch's default) gets SSE; the encoder alone picks protobuf whenever it is acceptable at all. Undefined when
- * the client accepts neither.
+ * the client accepts neither. `accept` is the header as received (undefined when absent); `accepts` negotiates.
  */
-export function negotiateEventStream(accepts: (...types: string[]) => string | false): EventStreamFormat | undefined {
-  const chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
-  if (!chosen) return undefined;
-  const encoder = new EventEncoder({ accept: chosen });
+export function negotiateEventStream(
+  accept: string | undefined,
+  accepts: (...types: string[]) => string | false,
+): EventStreamFormat | undefined {
+  // The choice depends on the header alone, and clients send the same few headers on every request.
+  const key = accept ?? ABSENT;
+  let chosen = chosenByAccept.get(key);
+  if (chosen === undefined) {
+    chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
+    if (chosenByAccept.size >= MAX_REMEMBERED_ACCEPTS) chosenByAccept.clear();
+    chosenByAccept.set(key, chosen);
+  }
+  return chosen ? FORMATS.get(chosen) : undefined;
+}
+
+/** Accept headers negotiated lately (bounded: a header is whatever a client sends). */
+const chosenByAccept = new Map<string, string | false>();
+const MAX_REMEMBERED_ACCEPTS = 64;
+/** The key for a request without an Accept header (which accepts anything; an empty header accepts nothing). */
+const ABSENT = '\0absent';
+
+function formatFor(mediaType: string): EventStreamFormat {
+  const encoder = new EventEncoder({ accept: mediaType });
   if (encoder.getContentType() === AGUI_MEDIA_TYPE) {
     return {
       contentType: AGUI_MEDIA_TYPE,
@@ -47,3 +66,6 @@ export function negotiateEventStream(accepts: (...types: string[]) => string | f
 
 /** The media types the endpoint can answer with, for a 406 that says which. */
 export const EVENT_STREAM_MEDIA_TYPES = [SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE] as const;
+
+/** Formats hold no per-response state: one per media type serves every response. */
+const FORMATS = new Map(EVENT_STREAM_MEDIA_TYPES.map((mediaType) => [mediaType as string, formatFor(mediaType)]));

@@ -53,23 +53,13 @@ export class EventStreamResponse implements ConnectionTransport {
     response.setHeader('connection', 'keep-alive');
     // Headers now, so the client sees the response start before the first event.
     response.flushHeaders();
-    const closed = () => {
-      this.stopKeepAlive();
-      this.objects.clear();
-      this.ended = true;
-      options.onClosed({
-        aborted: !response.writableFinished,
-        code: this.closedWith?.code ?? null,
-        reason: this.closedWith?.reason ?? null,
-      });
-    };
     // A client gone while its body was being read never emits 'close' again: report it once the caller is set up.
     if (response.destroyed) {
-      queueMicrotask(closed);
+      queueMicrotask(() => this.closed());
       this.ended = true;
       return;
     }
-    response.once('close', closed);
+    response.once('close', () => this.closed());
     const keepAlive = format.binary ? undefined : format.keepAlive;
     if (keepAlive && keepAliveMs > 0) {
       // One timer per stream, checking a flag, instead of re-arming a timer on every event.
@@ -130,6 +120,17 @@ export class EventStreamResponse implements ConnectionTransport {
       this.options.onEncodeError(error as Error);
       return undefined;
     }
+  }
+
+  private closed(): void {
+    this.stopKeepAlive();
+    this.objects.clear();
+    this.ended = true;
+    this.options.onClosed({
+      aborted: !this.response.writableFinished,
+      code: this.closedWith?.code ?? null,
+      reason: this.closedWith?.reason ?? null,
+    });
   }
 
   private finish(): void {

@@ -24,7 +24,7 @@ import type { Logger } from '../../../support/logger';
 export type { AgoraChange };
 
 import { agoraSeed } from './agora-seed';
-import { type HistoryLimits, planEviction, type SessionRecord } from './recorded-history';
+import { type HistoryLimits, planEviction, type SessionRecord, withRecorded } from './recorded-history';
 
 export type AgoraChangeListener = (change: AgoraChange) => void;
 
@@ -477,20 +477,13 @@ export class AgoraStore {
     preview: string,
     created: boolean,
   ): SessionMetadata {
-    const history = Object.freeze([...record.history, ...messages]);
-    const appended: SessionRecord = {
-      ...record,
-      history,
-      recorded: record.byRun ? history.length : record.recorded + messages.length,
-      metadata: Object.freeze({
-        ...record.metadata,
-        firstMessagePreview: shorten(preview, PREVIEW_MAX),
-        messageCount: history.length,
-        lastActivity: at,
-      }),
-    };
-    const eviction = planEviction(this.sessions, { id: threadId, record: appended }, this.historyLimits());
-    const stored = eviction?.trimmed.get(threadId) ?? appended;
+    const limits = this.historyLimits();
+    const recording = withRecorded(record, messages, limits, {
+      firstMessagePreview: shorten(preview, PREVIEW_MAX),
+      lastActivity: at,
+    });
+    const stored = recording.record;
+    const eviction = planEviction(this.sessions, { id: threadId, recording }, limits);
     this.sessions.set(threadId, stored);
     if (eviction) {
       for (const [sessionId, trimmed] of eviction.trimmed) this.sessions.set(sessionId, trimmed);
@@ -585,7 +578,25 @@ function storedMetadata(value: unknown): SessionMetadata {
 }
 
 function storedHistory(messages: unknown): readonly HistoryMessage[] {
-  return Object.freeze(storable(HistorySchema, messages, 'history').map((message) => Object.freeze(message)));
+  const direct = HistorySchema.safeParse(messages);
+  // A history of plain objects whose every field the schema kept as a string (what every run records) is what
+  // the depth check and the JSON round trip would let through unchanged: the copy zod made is stored as it is.
+  // Anything else takes the full check, and its error.
+  const valid =
+    direct.success && direct.data.every((message, index) => isFlatCopy((messages as unknown[])[index], message))
+      ? direct.data
+      : storable(HistorySchema, messages, 'history');
+  for (const message of valid) Object.freeze(message);
+  return Object.freeze(valid);
+}
+
+/** `input` is a plain object with exactly the fields of `message`, each a string. */
+function isFlatCopy(input: unknown, message: HistoryMessage): boolean {
+  if (Object.getPrototypeOf(input) !== Object.prototype) return false;
+  const keys = Object.keys(input as object);
+  if (keys.length !== Object.keys(message).length) return false;
+  for (const key of keys) if (typeof (message as Record<string, unknown>)[key] !== 'string') return false;
+  return true;
 }
 
 /** A loaded session: counts follow the history, and a session a run created is all recorded. */

@@ -39,33 +39,73 @@ export function withoutOldestRecorded(record: SessionRecord, count: number): Ses
   };
 }
 
+/** A session with a run's messages recorded at its end, within the per-session limit: the record to store. */
+export interface Recording {
+  readonly record: SessionRecord;
+  /** How many of its oldest recorded messages made way for the new ones (0 when the limit held). */
+  readonly removed: number;
+  /** The limit that made them go. */
+  readonly limit?: HistoryLimitSetting;
+}
+
 /**
- * What to evict now that `current` (the session a run just recorded into, not yet stored) joins `sessions`.
- * First the session itself keeps at most `maxRecordedMessagesPerSession` recorded messages (its oldest go).
- * Then, while the workspace holds more than `maxRecordedMessages` recorded messages or more than
- * `maxRecordedSessions` sessions made by runs, the least recently active other sessions give way: a session a
- * run created is removed whole, a hand-made one loses only what runs recorded in it. Nothing made by hand is
- * ever evicted. Undefined when every limit holds.
+ * `record` with `messages` appended as recorded, keeping at most `maxRecordedMessagesPerSession` recorded
+ * messages (and never more than the whole workspace may); the oldest recorded go first, hand-made ones never.
+ * The history is built in one copy even when some must go: a session at its limit drops some on every run.
+ */
+export function withRecorded(
+  record: SessionRecord,
+  messages: readonly HistoryMessage[],
+  limits: HistoryLimits,
+  changes: Pick<SessionMetadata, 'firstMessagePreview' | 'lastActivity'>,
+): Recording {
+  const previous = record.history;
+  const recorded = record.byRun ? previous.length + messages.length : record.recorded + messages.length;
+  // Never more than the whole workspace may, so evicting the other sessions always suffices (planEviction).
+  const keep = Math.min(limits.maxRecordedMessagesPerSession, limits.maxRecordedMessages);
+  const removed = Math.max(recorded - keep, 0);
+  let history: HistoryMessage[];
+  if (removed === 0) history = [...previous, ...messages];
+  else {
+    const handMade = previous.length + messages.length - recorded;
+    const from = handMade + removed;
+    history = previous.slice(0, handMade);
+    for (let index = from; index < previous.length; index++) history.push(previous[index] as HistoryMessage);
+    for (let index = Math.max(from - previous.length, 0); index < messages.length; index++) {
+      history.push(messages[index] as HistoryMessage);
+    }
+  }
+  const stored: SessionRecord = {
+    ...record,
+    history: Object.freeze(history),
+    recorded: recorded - removed,
+    metadata: Object.freeze({ ...record.metadata, ...changes, messageCount: history.length }),
+  };
+  if (removed === 0) return { record: stored, removed };
+  const limit =
+    recorded > limits.maxRecordedMessagesPerSession ? 'maxRecordedMessagesPerSession' : 'maxRecordedMessages';
+  return { record: stored, removed, limit };
+}
+
+/**
+ * What to evict now that `current` (the session a run just recorded into, by `withRecorded`, not yet stored)
+ * joins `sessions`: its own oldest recorded messages already made way. Then, while the workspace holds more than
+ * `maxRecordedMessages` recorded messages or more than `maxRecordedSessions` sessions made by runs, the least
+ * recently active other sessions give way: a session a run created is removed whole, a hand-made one loses only
+ * what runs recorded in it. Nothing made by hand is ever evicted. Undefined when every limit holds.
  */
 export function planEviction(
   sessions: ReadonlyMap<string, SessionRecord>,
-  current: { id: string; record: SessionRecord },
+  current: { id: string; recording: Recording },
   limits: HistoryLimits,
 ): EvictionPlan | undefined {
   const hit = new Set<HistoryLimitSetting>();
   const trimmed = new Map<string, SessionRecord>();
   const deleted: string[] = [];
-  let removedMessages = 0;
-
-  // The recorded session never keeps more than the whole workspace may, so evicting the others always suffices.
-  const keep = Math.min(limits.maxRecordedMessagesPerSession, limits.maxRecordedMessages);
-  let own = current.record;
-  if (own.recorded > keep) {
-    hit.add(
-      own.recorded > limits.maxRecordedMessagesPerSession ? 'maxRecordedMessagesPerSession' : 'maxRecordedMessages',
-    );
-    removedMessages += own.recorded - keep;
-    own = withoutOldestRecorded(own, own.recorded - keep);
+  const { record: own, removed, limit } = current.recording;
+  let removedMessages = removed;
+  if (limit) {
+    hit.add(limit);
     trimmed.set(current.id, own);
   }
 
