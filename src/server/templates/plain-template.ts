@@ -5,11 +5,16 @@
  * Where the result could differ from Handlebars' (a value found through a prototype, a function to call), the
  * caller falls back to Handlebars.
  */
-export interface PlainTemplate {
+export type PlainTemplate =
   /** Text as is, and lookup paths. */
-  readonly pieces: readonly (string | readonly string[])[];
+  | { readonly kind: 'text'; readonly pieces: readonly (string | readonly string[])[] }
   /** The typed whole-value form (`{{VALUE_HELPER path}}`): its value is captured rather than rendered. */
-  readonly captures: boolean;
+  | { readonly kind: 'value'; readonly path: readonly string[] };
+
+/** What a render gives: the text, and the captured value of the whole-value form. */
+export interface PlainRender {
+  text: string;
+  captured: unknown;
 }
 
 /** The answer of a lookup that Handlebars might answer differently: render with Handlebars. */
@@ -31,7 +36,7 @@ export function plainTemplate(
     if (path.type === 'PathExpression' && path.original === valueHelper && !mustache.hash) {
       const [argument, ...rest] = mustache.params;
       const parts = rest.length === 0 && argument ? plainPath(argument) : undefined;
-      return parts && { pieces: [parts], captures: true };
+      return parts && { kind: 'value', path: parts };
     }
   }
   const pieces: (string | readonly string[])[] = [];
@@ -48,7 +53,7 @@ export function plainTemplate(
       pieces.push(parts);
     }
   }
-  return { pieces, captures: false };
+  return { kind: 'text', pieces };
 }
 
 function plainPath(expression: hbs.AST.Expression): readonly string[] | undefined {
@@ -64,7 +69,7 @@ function plainPath(expression: hbs.AST.Expression): readonly string[] | undefine
  * Follows a path through own properties, as Handlebars does for plain data. A value found any other way (inherited,
  * or on a primitive) or a function (Handlebars would call it) is UNSURE.
  */
-export function lookUp(scope: unknown, path: readonly string[]): unknown {
+function lookUp(scope: unknown, path: readonly string[]): unknown {
   let value = scope;
   for (const part of path) {
     // Handlebars stops at null and undefined and renders them as nothing.
@@ -75,8 +80,12 @@ export function lookUp(scope: unknown, path: readonly string[]): unknown {
   return typeof value === 'function' ? UNSURE : value;
 }
 
-/** The template's text, or UNSURE. */
-export function renderPlain(template: PlainTemplate, scope: unknown): string | typeof UNSURE {
+/** The template rendered on `scope`, or UNSURE. */
+export function renderPlain(template: PlainTemplate, scope: unknown): PlainRender | typeof UNSURE {
+  if (template.kind === 'value') {
+    const value = lookUp(scope, template.path);
+    return value === UNSURE ? UNSURE : { text: '', captured: value };
+  }
   let text = '';
   for (const piece of template.pieces) {
     if (typeof piece === 'string') {
@@ -88,5 +97,5 @@ export function renderPlain(template: PlainTemplate, scope: unknown): string | t
     // Handlebars' rendering of a value without escaping: nothing for null and undefined, else its string.
     if (value !== null && value !== undefined) text += value;
   }
-  return text;
+  return { text, captured: undefined };
 }

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import type { JsonValue } from '../../shared/json-value';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
-import { lookUp, plainTemplate, renderPlain, UNSURE } from './plain-template';
+import { plainTemplate, renderPlain, UNSURE } from './plain-template';
 import { checkTemplate } from './template-check';
 import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
 import { REQUEST_SCOPE, type TemplateScope, type TemplateScopeKind } from './template-scope';
@@ -229,13 +229,8 @@ export class TemplateEngine<S extends object = TemplateScope> {
     const template = this.handlebars.compile(program, this.compileOptions);
     const plain = plainTemplate(program, this.helperNames, VALUE_HELPER);
     const render: RenderOnce<S> = (scope, session, dry = false) => {
-      if (plain?.captures) {
-        const value = lookUp(scope, plain.pieces[0] as readonly string[]);
-        if (value !== UNSURE) return { text: '', captured: value };
-      } else if (plain) {
-        const text = renderPlain(plain, scope);
-        if (text !== UNSURE) return { text, captured: undefined };
-      }
+      const fast = plain && renderPlain(plain, scope);
+      if (fast && fast !== UNSURE) return fast;
       const captured = { value: undefined as unknown };
       const data: TemplateData & { captured: typeof captured } = {
         session,
