@@ -10,7 +10,7 @@ export class RingBuffer<T> {
   private count = 0;
 
   constructor(private capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    checkCapacity(capacity);
   }
 
   get size(): number {
@@ -69,7 +69,7 @@ export class RingBuffer<T> {
 
   /** Changes capacity, keeping the newest items that still fit; returns the ones dropped, oldest first. */
   resize(capacity: number): T[] {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    checkCapacity(capacity);
     const kept = this.toArray();
     const dropped = kept.splice(0, Math.max(0, kept.length - capacity));
     this.capacity = capacity;
@@ -84,4 +84,9 @@ export class RingBuffer<T> {
     this.items = this.toArray();
     this.start = 0;
   }
+}
+
+/** A bounded log's capacity: a positive integer, or a RangeError. */
+export function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
 }

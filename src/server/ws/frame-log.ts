@@ -1,4 +1,5 @@
 import type { FrameDirection, FrameFinding, FrameRecord } from '../../shared/connections';
+import { checkCapacity } from '../support/ring-buffer';
 
 const IN = 1;
 const BINARY = 2;
@@ -25,7 +26,7 @@ export class FrameLog {
   private count = 0;
 
   constructor(private capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    checkCapacity(capacity);
   }
 
   get size(): number {
@@ -75,7 +76,7 @@ export class FrameLog {
 
   /** Changes capacity, keeping the newest frames that still fit; returns the ones dropped, oldest first. */
   resize(capacity: number): FrameRecord[] {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    checkCapacity(capacity);
     const dropped: FrameRecord[] = [];
     while (this.count > capacity) dropped.push(this.shift() as FrameRecord);
     this.linearise();
