@@ -59,9 +59,7 @@ interface Subscriber {
   sealed: Buffer[];
   /** The message being filled; none until an item comes. */
   batch: FeedBatch | undefined;
-  /** Items in `sealed` and `batch`. */
-  pending: number;
-  /** The size of the last message: the room the next one starts with. */
+  /** The size of the last full message: the room the next one starts with. */
   lastBatchBytes: number;
   dropped: number;
   /** Unusable messages received so far. */
@@ -113,13 +111,12 @@ export class LiveFeed {
   publish(item: FeedItem): void {
     for (const subscriber of this.subscribers) {
       if (item.type === 'frame' && subscriber.frames !== '*' && !subscriber.frames.has(item.connectionId)) continue;
-      if (subscriber.pending >= this.options.maxPending) {
+      if (this.backlog(subscriber) >= this.options.maxPending) {
         subscriber.dropped++;
         continue;
       }
       subscriber.batch ??= new FeedBatch(subscriber.lastBatchBytes);
       subscriber.batch.add(item);
-      subscriber.pending++;
       if (subscriber.batch.count >= this.options.maxBatch) {
         const message = subscriber.batch.finish(0);
         subscriber.lastBatchBytes = message.length;
@@ -162,7 +159,6 @@ export class LiveFeed {
       frames: new Set(),
       sealed: [],
       batch: undefined,
-      pending: 0,
       lastBatchBytes: 0,
       dropped: 0,
       malformed: 0,
@@ -287,14 +283,18 @@ export class LiveFeed {
     this.timer = undefined;
   }
 
+  /** Items waiting for a subscriber: its full messages and the one being filled. */
+  private backlog(subscriber: Subscriber): number {
+    return subscriber.sealed.length * this.options.maxBatch + (subscriber.batch?.count ?? 0);
+  }
+
   private flush(subscriber: Subscriber): void {
-    if (subscriber.pending === 0 && subscriber.dropped === 0) return;
+    if (this.backlog(subscriber) === 0 && subscriber.dropped === 0) return;
     // A slow reader keeps its (bounded) backlog until its socket drains.
     if (subscriber.socket.bufferedAmount > this.options.maxBufferedBytes) return;
     const { sealed, batch, dropped } = subscriber;
     subscriber.sealed = [];
     subscriber.batch = undefined;
-    subscriber.pending = 0;
     subscriber.dropped = 0;
     for (const message of sealed) sendBytes(subscriber.socket, message);
     // The count of items dropped rides on the last message (an empty one if nothing else is waiting).
