@@ -1,7 +1,7 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { serveAsChild } from '../child-protocol';
+import { listenLocally } from './listen-locally';
 
 export interface BareWsPayload {
   /** The text frames of one run, as the engine sent them. */
@@ -11,22 +11,21 @@ export interface BareWsPayload {
 /** Reference for WS: a bare `ws` server that replays a recorded run's frames for every message it gets. */
 serveAsChild(async (payload) => {
   const { frames } = payload as BareWsPayload;
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/ws' });
+  const server = createServer();
+  const wss = new WebSocketServer({ server, path: '/ws' });
   wss.on('connection', (socket) => {
     socket.on('error', () => {});
     socket.on('message', () => {
       for (const frame of frames) socket.send(frame);
     });
   });
-  await once(wss, 'listening');
-  const { port } = wss.address() as AddressInfo;
+  const started = await listenLocally(server);
   return {
-    url: `http://127.0.0.1:${port}`,
-    token: '',
-    stop: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of wss.clients) socket.terminate();
-        wss.close(() => resolve());
-      }),
+    ...started,
+    // Upgraded sockets are no longer the HTTP server's to close.
+    stop: () => {
+      for (const socket of wss.clients) socket.terminate();
+      return started.stop();
+    },
   };
 });
