@@ -138,7 +138,7 @@ test('recordRunStart creates a session from the first user message and appends i
   ]);
   assert.equal(appended?.messageCount, 4);
   assert.equal(appended?.lastActivity, '2025-03-01T12:00:02.000Z');
-  assert.equal(changes.at(-1)?.type, 'history-appended');
+  assert.deepEqual(changes.at(-1), { type: 'history-appended', session: appended, appendedMessages: 3 });
 
   advance(1000);
   const again = store.recordRunStart('thread-1', KOEN_ID, 'Rauwe vis op 9 graden');

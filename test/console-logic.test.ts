@@ -122,7 +122,7 @@ test('store changes are followed without refetching; reset asks for a refetch', 
     { type: 'user-updated', user: { id: 'u1', name: 'Koen B' } as User },
     { type: 'current-user-changed', userId: 'u2' },
     { type: 'session-updated', session: session('s1', 'b') },
-    { type: 'history-appended', session: session('s2', 'new'), messages: [] },
+    { type: 'history-appended', session: session('s2', 'new'), appendedMessages: 1 },
     { type: 'user-deleted', userId: 'u2', deletedSessionIds: ['s2'] },
   ]);
   assert.deepEqual(

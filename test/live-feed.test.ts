@@ -358,3 +358,29 @@ test('frame counters reach every subscriber a few times a second, even without f
   await client.close();
   feed.close();
 });
+
+test('a connection whose summary changes several times within a flush goes out once, as it is at the flush', async () => {
+  const server = await startTestEngine({ settings: { speed: 0 } });
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
+  // At speed 0 an HTTP run opens its connection, names its thread, starts, plays and ends its run in one go:
+  // four summary changes before the next flush.
+  const threadId = `thread-${crypto.randomUUID()}`;
+  const response = await fetch(`${server.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ threadId, runId: 'r1', messages: [{ id: 'm1', role: 'user', content: 'hallo' }] }),
+  });
+  assert.ok((await response.text()).includes('RUN_FINISHED'));
+  const closed = () => ofType(feed.items, 'connection-closed').find((item) => item.connection.threadId === threadId);
+  await feed.waitFor(() => closed() !== undefined);
+  const id = closed()?.connection.id;
+  assert.ok(ofType(feed.items, 'connection-opened').some((item) => item.connection.id === id));
+  const updates = ofType(feed.items, 'connection-updated').filter((item) => item.connection.id === id);
+  assert.ok(updates.length <= 1, `one summary per flush at most, got ${updates.length}`);
+  for (const item of [...updates, ...ofType(feed.items, 'connection-closed')]) {
+    assert.equal(item.connection.threadId, threadId, 'each summary is the latest: the thread is known');
+    assert.equal(item.connection.activeRunId, null, 'and the run is over');
+  }
+  feed.close();
+});

@@ -154,7 +154,11 @@ export type AgoraChange =
   | { type: 'session-created'; session: SessionMetadata }
   | { type: 'session-updated'; session: SessionMetadata }
   | { type: 'session-deleted'; sessionId: string }
-  | { type: 'history-appended'; session: SessionMetadata; messages: HistoryMessage[] }
+  /**
+   * A run recorded messages at the end of the session's history. Only how many: a console showing the history
+   * fetches it, and a run's messages would otherwise cross the live feed once per run whether shown or not.
+   */
+  | { type: 'history-appended'; session: SessionMetadata; appendedMessages: number }
   | { type: 'history-replaced'; session: SessionMetadata }
   /** A run's recording reached a history limit: the oldest recorded history made room (see docs/workspaces.md). */
   | {

@@ -77,6 +77,12 @@ export class LiveFeed {
   private detachSources: (() => void) | undefined;
   /** Connections whose frame counters moved since their summary last went out, longest waiting first. */
   private readonly countersChanged = new Set<string>();
+  /**
+   * Connections whose summary changed (thread, run, context) since the last flush: each goes out once per flush,
+   * as it is then. A run changes its connection's summary several times within a tick (an HTTP run starts,
+   * plays and ends in one); one summary per flush says the same for a fraction of the bytes.
+   */
+  private readonly summariesChanged = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -239,7 +245,13 @@ export class LiveFeed {
         if (event.type === 'frame') {
           this.countersChanged.add(event.connectionId);
           publish(event);
-        } else publish({ type: `connection-${event.type}`, connection: event.connection });
+        } else if (event.type === 'updated') {
+          this.summariesChanged.add(event.connectionId);
+        } else {
+          // Opening and closing carry the whole summary: nothing older is left to send.
+          this.summariesChanged.delete(event.connection.id);
+          publish({ type: `connection-${event.type}`, connection: event.connection });
+        }
       }),
       requestLog.subscribe((request) => publish({ type: 'request', request })),
       world.subscribe((change) => {
@@ -255,9 +267,20 @@ export class LiveFeed {
     };
     let ticks = 0;
     this.timer = setInterval(() => {
+      this.publishSummaries();
       if (++ticks % COUNTER_TICKS === 0) this.publishCounters();
       for (const subscriber of this.subscribers) this.flush(subscriber);
     }, this.options.flushIntervalMs);
+  }
+
+  /** The summaries of connections that changed since the last flush, as they are now (their counters with them). */
+  private publishSummaries(): void {
+    for (const id of this.summariesChanged) {
+      this.countersChanged.delete(id);
+      const connection = this.deps.context.registry.get(id);
+      if (connection) this.publish({ type: 'connection-updated', connection: connection.summary() });
+    }
+    this.summariesChanged.clear();
   }
 
   /**
@@ -277,6 +300,7 @@ export class LiveFeed {
 
   private stop(): void {
     this.countersChanged.clear();
+    this.summariesChanged.clear();
     this.detachSources?.();
     this.detachSources = undefined;
     clearInterval(this.timer);

@@ -6,7 +6,8 @@ import { Connection as ConnectionImpl } from './connection';
 
 export type RegistryEvent =
   | { type: 'opened'; connection: ConnectionSummary }
-  | { type: 'updated'; connection: ConnectionSummary }
+  /** Its summary changed: listeners read it when they need it (a run changes it several times in a row). */
+  | { type: 'updated'; connectionId: string }
   | { type: 'closed'; connection: ConnectionSummary }
   /** A closed connection the engine no longer keeps (evicted for the retention budget, or one too many). */
   | { type: 'removed'; connection: ConnectionSummary }
@@ -40,7 +41,7 @@ export class ConnectionRegistry {
       if (this.listeners.size > 0) this.emit({ type: 'frame', connectionId: connection.id, frame });
     },
     updated: (connection) => {
-      if (this.listeners.size > 0) this.emit({ type: 'updated', connection: connection.summary() });
+      if (this.listeners.size > 0) this.emit({ type: 'updated', connectionId: connection.id });
     },
     closed: (connection) => this.onClosed(connection),
   };
@@ -158,8 +159,7 @@ export class ConnectionRegistry {
       const evicted = connection.evictOldestFrames(connection.retainedBytes - level);
       freed.items += evicted.items;
       freed.bytes += evicted.bytes;
-      if (evicted.items > 0 && this.listeners.size > 0)
-        this.emit({ type: 'updated', connection: connection.summary() });
+      if (evicted.items > 0 && this.listeners.size > 0) this.emit({ type: 'updated', connectionId: connection.id });
     }
     return freed;
   }

@@ -493,7 +493,7 @@ export class AgoraStore {
     this.emit(
       created
         ? { type: 'session-created', session }
-        : { type: 'history-appended', session, messages: messages.map((message) => ({ ...message })) },
+        : { type: 'history-appended', session, appendedMessages: messages.length },
     );
     if (eviction) {
       this.emit({
