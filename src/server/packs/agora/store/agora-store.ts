@@ -25,6 +25,7 @@ export type { AgoraChange };
 
 import { agoraSeed } from './agora-seed';
 import { type HistoryLimits, planEviction, type SessionRecord, withRecorded } from './recorded-history';
+import { SessionTable } from './session-table';
 
 export type AgoraChangeListener = (change: AgoraChange) => void;
 
@@ -125,7 +126,7 @@ export class AgoraStore {
   private users = new Map<string, User>();
   private emailOwners = new Map<string, string>();
   private aliases = new Map<string, string>();
-  private sessions = new Map<string, SessionRecord>();
+  private sessions = new SessionTable();
   private currentUserId: string | null = null;
   private usersNewestFirst: User[] | null = null;
   private listeners = new Set<AgoraChangeListener>();
@@ -170,7 +171,7 @@ export class AgoraStore {
       users.set(user.id, deepFreeze(user));
       emailOwners.set(user.email.toLowerCase(), user.id);
     }
-    const sessions = new Map<string, SessionRecord>();
+    const sessions = new SessionTable();
     for (const session of valid.sessions) sessions.set(session.metadata.sessionId, loadedSession(session));
     this.users = users;
     this.emailOwners = emailOwners;
@@ -294,7 +295,7 @@ export class AgoraStore {
     const user = this.users.get(userId);
     if (!user) return undefined;
     const deletedSessionIds: string[] = [];
-    for (const [sessionId, record] of this.sessions) {
+    for (const [sessionId, record] of this.sessions.entries()) {
       if (this.canonicalUserId(record.metadata.userId) === userId) deletedSessionIds.push(sessionId);
     }
     for (const sessionId of deletedSessionIds) this.sessions.delete(sessionId);

@@ -1,5 +1,6 @@
 import type { HistoryLimitSetting, HistoryMessage, SessionMetadata } from '../../../../shared/agora-model';
 import type { ServerSettings } from '../../../../shared/settings';
+import type { SessionTable } from './session-table';
 
 /** The settings that bound what agent runs record. */
 export type HistoryLimits = Pick<ServerSettings, HistoryLimitSetting>;
@@ -95,7 +96,7 @@ export function withRecorded(
  * what runs recorded in it. Nothing made by hand is ever evicted. Undefined when every limit holds.
  */
 export function planEviction(
-  sessions: ReadonlyMap<string, SessionRecord>,
+  sessions: SessionTable,
   current: { id: string; recording: Recording },
   limits: HistoryLimits,
 ): EvictionPlan | undefined {
@@ -109,17 +110,12 @@ export function planEviction(
     trimmed.set(current.id, own);
   }
 
-  let messages = own.recorded;
-  let runSessions = own.byRun ? 1 : 0;
-  const others: [string, SessionRecord][] = [];
-  for (const [id, record] of sessions) {
-    if (id === current.id) continue;
-    messages += record.recorded;
-    if (record.byRun) runSessions++;
-    if (record.recorded > 0 || record.byRun) others.push([id, record]);
-  }
+  // The table's totals still count the session as it was before this recording.
+  const before = sessions.get(current.id);
+  let messages = sessions.recordedMessages - (before?.recorded ?? 0) + own.recorded;
+  let runSessions = sessions.runSessions - (before?.byRun ? 1 : 0) + (own.byRun ? 1 : 0);
   if (messages > limits.maxRecordedMessages || runSessions > limits.maxRecordedSessions) {
-    for (const [id, record] of leastRecentlyActiveFirst(others)) {
+    for (const [id, record] of sessions.leastRecentlyActive(current.id)) {
       const overMessages = messages > limits.maxRecordedMessages;
       const overSessions = runSessions > limits.maxRecordedSessions;
       if (!overMessages && !overSessions) break;
@@ -139,42 +135,4 @@ export function planEviction(
   }
   if (hit.size === 0) return undefined;
   return { limits: [...hit], removedMessages, trimmed, deleted };
-}
-
-/**
- * Picks taken one at a time before the rest are sorted: at a limit, each recording evicts one session or two, so
- * sorting every session (a workspace at its limits holds a thousand) on every run would be most of a run's cost.
- */
-const PICKS_BEFORE_SORT = 8;
-
-/**
- * Sessions least recently active first, lazily: the first few by linear picks, the rest sorted. Among equal
- * activity the order the sessions came in holds (as a stable sort would keep it).
- */
-function* leastRecentlyActiveFirst(sessions: [string, SessionRecord][]): Generator<[string, SessionRecord]> {
-  const keys = sessions.map(([, record]) => activity(record));
-  const taken = new Uint8Array(sessions.length);
-  for (let picked = 0; picked < Math.min(PICKS_BEFORE_SORT, sessions.length); picked++) {
-    let best = -1;
-    for (let index = 0; index < sessions.length; index++) {
-      if (!taken[index] && (best < 0 || (keys[index] as number) < (keys[best] as number))) best = index;
-    }
-    taken[best] = 1;
-    yield sessions[best] as [string, SessionRecord];
-  }
-  const rest = sessions.flatMap((session, index) => (taken[index] ? [] : [{ session, key: keys[index] as number }]));
-  rest.sort((a, b) => a.key - b.key);
-  for (const { session } of rest) yield session;
-}
-
-/** Parsed lastActivity per metadata object (stored metadata is frozen and replaced on change, never edited). */
-const activityMs = new WeakMap<SessionMetadata, number>();
-
-/** The sort key: when the session was last active, in ms (0 when unreadable). */
-function activity(record: SessionRecord): number {
-  const cached = activityMs.get(record.metadata);
-  if (cached !== undefined) return cached;
-  const ms = Date.parse(record.metadata.lastActivity) || 0;
-  activityMs.set(record.metadata, ms);
-  return ms;
 }

@@ -1,0 +1,118 @@
+interface Entry {
+  readonly id: string;
+  activity: number;
+  seq: number;
+}
+
+/**
+ * Ids ordered by when they were last active (ms), ties by the order they came in (`seq`): an indexed binary
+ * min-heap, so a change of one id's activity costs O(log n) and the least recently active can be listed without
+ * sorting everything — the history limits ask for the first one or two on every recorded run, among a thousand.
+ */
+export class ActivityOrder {
+  private readonly heap: Entry[] = [];
+  /** Where each id sits in the heap. */
+  private readonly positions = new Map<string, number>();
+  private readonly placed = (entry: Entry, at: number) => this.positions.set(entry.id, at);
+
+  /** Adds `id`, or moves it to its new place when its activity changed. */
+  set(id: string, activity: number, seq: number): void {
+    const at = this.positions.get(id);
+    if (at === undefined) {
+      this.heap.push({ id, activity, seq });
+      siftUp(this.heap, this.heap.length - 1, before, this.placed);
+      return;
+    }
+    const entry = this.heap[at] as Entry;
+    entry.activity = activity;
+    entry.seq = seq;
+    siftDown(this.heap, siftUp(this.heap, at, before, this.placed), before, this.placed);
+  }
+
+  delete(id: string): void {
+    const at = this.positions.get(id);
+    if (at === undefined) return;
+    this.positions.delete(id);
+    const last = this.heap.pop() as Entry;
+    if (at === this.heap.length) return;
+    this.heap[at] = last;
+    this.placed(last, at);
+    siftDown(this.heap, siftUp(this.heap, at, before, this.placed), before, this.placed);
+  }
+
+  /**
+   * Ids least recently active first, lazily: the k-th costs O(log k), and the heap is only read. Do not change
+   * the order while iterating.
+   */
+  *leastRecentFirst(): Generator<string> {
+    const heap = this.heap;
+    if (heap.length === 0) return;
+    // A second heap over positions in the first: its smallest is the next in order, then that one's children.
+    const frontier = [0];
+    const earlier = (a: number, b: number) => before(heap[a] as Entry, heap[b] as Entry);
+    while (frontier.length > 0) {
+      const at = frontier[0] as number;
+      const last = frontier.pop() as number;
+      if (frontier.length > 0) {
+        frontier[0] = last;
+        siftDown(frontier, 0, earlier);
+      }
+      yield (heap[at] as Entry).id;
+      for (const child of [2 * at + 1, 2 * at + 2]) {
+        if (child >= heap.length) continue;
+        frontier.push(child);
+        siftUp(frontier, frontier.length - 1, earlier);
+      }
+    }
+  }
+}
+
+function before(a: Entry, b: Entry): boolean {
+  return a.activity < b.activity || (a.activity === b.activity && a.seq < b.seq);
+}
+
+/** Moves the item at `at` up to where it belongs; `placed` hears every item that moved. Returns where it ended. */
+function siftUp<T>(
+  heap: T[],
+  at: number,
+  isBefore: (a: T, b: T) => boolean,
+  placed?: (item: T, at: number) => void,
+): number {
+  const item = heap[at] as T;
+  let index = at;
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    const above = heap[parent] as T;
+    if (!isBefore(item, above)) break;
+    heap[index] = above;
+    placed?.(above, index);
+    index = parent;
+  }
+  heap[index] = item;
+  placed?.(item, index);
+  return index;
+}
+
+/** Moves the item at `at` down to where it belongs; `placed` hears every item that moved. */
+function siftDown<T>(
+  heap: T[],
+  at: number,
+  isBefore: (a: T, b: T) => boolean,
+  placed?: (item: T, at: number) => void,
+): void {
+  const item = heap[at] as T;
+  let index = at;
+  for (;;) {
+    const left = 2 * index + 1;
+    if (left >= heap.length) break;
+    const right = left + 1;
+    const child = right < heap.length && isBefore(heap[right] as T, heap[left] as T) ? right : left;
+    const below = heap[child] as T;
+    if (!isBefore(below, item)) break;
+    heap[index] = below;
+    placed?.(below, index);
+    index = child;
+  }
+  heap[index] = item;
+  placed?.(item, index);
+}
