@@ -75,26 +75,14 @@ test('ring buffer: push, shift, at, resize and clear behave as a bounded FIFO', 
   );
 });
 
-/** What the frame log counts for a kept frame: its text's UTF-8 bytes twice, its finding's message, a fixed cost. */
-const keptBytes = (frame: FrameRecord) =>
-  128 + 2 * Buffer.byteLength(frame.text) + (frame.finding ? 2 * frame.finding.message.length : 0);
-
-test('frame log: push, shift and resize keep the newest frames exactly, findings and all, as a bounded FIFO, and count their bytes', () => {
+test('frame log: push, shift and resize keep the newest frames exactly, findings and all, as a bounded FIFO', () => {
   type Op = { op: 'push'; frame: FrameRecord } | { op: 'shift' } | { op: 'resize'; capacity: number };
   let seq = 0;
   const frame = fc
     .record({
       at: fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }),
       direction: fc.constantFrom<FrameRecord['direction']>('in', 'out'),
-      // Any characters, kept as UTF-8 (as they went out: a lone surrogate as U+FFFD), and now and then long
-      // enough to fill the log's storage chunks, so chunks are added and let go.
-      text: fc
-        .oneof(
-          { weight: 6, arbitrary: fc.string() },
-          { weight: 3, arbitrary: fc.string({ unit: 'binary' }) },
-          fc.string({ minLength: 300, maxLength: 3000 }),
-        )
-        .map((text) => Buffer.from(text).toString()),
+      text: fc.string(),
       binary: fc.boolean(),
       eventType: fc.option(fc.constantFrom('RUN_STARTED', 'TEXT_MESSAGE_CONTENT'), { nil: null }),
       finding: fc.option(fc.constant({ rule: 'T2', title: 'Text message not started', message: 'no start' }), {
@@ -123,21 +111,15 @@ test('frame log: push, shift and resize keep the newest frames exactly, findings
         if (step.op === 'push') {
           model.push(step.frame);
           const expected = model.length > capacity ? model.shift() : undefined;
-          assert.equal(log.push(step.frame), expected ? keptBytes(expected) : 0);
+          assert.deepEqual(log.push(step.frame), expected);
         } else if (step.op === 'shift') {
-          const expected = model.shift();
-          assert.equal(log.shift(), expected ? keptBytes(expected) : 0);
+          assert.deepEqual(log.shift(), model.shift());
         } else {
           capacity = step.capacity;
-          const dropped = model.splice(0, Math.max(0, model.length - capacity));
-          assert.deepEqual(log.resize(capacity), dropped.map(keptBytes));
+          assert.deepEqual(log.resize(capacity), model.splice(0, Math.max(0, model.length - capacity)));
         }
         assert.deepEqual(log.toArray(), model);
         assert.equal(log.size, model.length);
-        assert.equal(
-          log.retainedBytes,
-          model.reduce((sum, kept) => sum + keptBytes(kept), 0),
-        );
       }
     }),
   );

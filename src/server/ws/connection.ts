@@ -17,7 +17,7 @@ import type { RetainedAmount } from '../../shared/retention';
 import type { JsonObject } from '../../shared/scenario';
 import type { OutgoingEvent } from '../agui/events';
 import { type RuleFinding, SEQUENCE_RULES, SequenceTracker } from '../agui/sequence-tracker';
-import type { RetentionBudget } from '../support/retention-budget';
+import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
 import { FrameLog } from './frame-log';
@@ -107,6 +107,11 @@ type HeldItem = OutgoingItem & {
   dueAt: number;
 };
 
+/** Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). */
+function frameBytes(frame: FrameRecord): number {
+  return FRAME_RECORD_BYTES + textBytes(frame.text) + (frame.finding ? textBytes(frame.finding.message) : 0);
+}
+
 function frameFinding({ rule, message }: RuleFinding): FrameFinding {
   return { rule, title: SEQUENCE_RULES[rule], message };
 }
@@ -138,6 +143,7 @@ export class Connection {
   readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly frames: FrameLog;
   /** Estimated bytes of the frames kept, as charged to the budget. */
+  private frameLogBytes = 0;
   private framesDroppedForSize = 0;
   private framesEvictedForMemory = 0;
   private readonly budget: RetentionBudget;
@@ -353,12 +359,12 @@ export class Connection {
   }
 
   resizeFrameBuffer(size: number): void {
-    for (const bytes of this.frames.resize(size)) this.dropForSize(bytes);
+    for (const frame of this.frames.resize(size)) this.dropForSize(frame);
   }
 
   /** Estimated bytes the frame log keeps. */
   get retainedBytes(): number {
-    return this.frames.retainedBytes;
+    return this.frameLogBytes;
   }
 
   /**
@@ -367,15 +373,20 @@ export class Connection {
    */
   evictOldestFrames(bytes: number): RetainedAmount {
     const freed = { items: 0, bytes: 0 };
-    while (freed.bytes < bytes && this.frames.size > 0) {
+    while (freed.bytes < bytes) {
+      const frame = this.frames.shift();
+      if (!frame) break;
       freed.items++;
-      freed.bytes += this.frames.shift();
+      freed.bytes += frameBytes(frame);
     }
+    this.frameLogBytes -= freed.bytes;
     this.framesEvictedForMemory += freed.items;
     return freed;
   }
 
-  private dropForSize(bytes: number): void {
+  private dropForSize(frame: FrameRecord): void {
+    const bytes = frameBytes(frame);
+    this.frameLogBytes -= bytes;
     this.budget.release(bytes);
     this.framesDroppedForSize++;
   }
@@ -414,7 +425,7 @@ export class Connection {
       kept: this.frames.size,
       droppedForSize: this.framesDroppedForSize,
       evictedForMemory: this.framesEvictedForMemory,
-      retainedBytes: this.frames.retainedBytes,
+      retainedBytes: this.frameLogBytes,
     };
   }
 
@@ -435,10 +446,10 @@ export class Connection {
     }
     const frame: FrameRecord = { seq: ++this.seq, at: Date.now(), direction, size, text, binary, eventType };
     if (finding) frame.finding = finding;
-    const retained = this.frames.retainedBytes;
     const dropped = this.frames.push(frame);
-    if (dropped > 0) this.dropForSize(dropped);
-    const bytes = this.frames.retainedBytes - retained + dropped;
+    if (dropped) this.dropForSize(dropped);
+    const bytes = frameBytes(frame);
+    this.frameLogBytes += bytes;
     // May evict older frames, this connection's included: the new frame is already in place.
     this.budget.charge(bytes);
     this.observer.frame(this, frame);
