@@ -277,10 +277,15 @@ export class LiveFeed {
   private publishSummaries(): void {
     for (const id of this.summariesChanged) {
       this.countersChanged.delete(id);
-      const connection = this.deps.context.registry.get(id);
-      if (connection) this.publish({ type: 'connection-updated', connection: connection.summary() });
+      this.publishSummary(id);
     }
     this.summariesChanged.clear();
+  }
+
+  /** A connection's summary as it is now, if the engine still keeps the connection. */
+  private publishSummary(id: string): void {
+    const connection = this.deps.context.registry.get(id);
+    if (connection) this.publish({ type: 'connection-updated', connection: connection.summary() });
   }
 
   /**
@@ -293,8 +298,7 @@ export class LiveFeed {
       if (sent++ === COUNTER_UPDATES_PER_TICK) break;
       // Deleted before a newer change can add it again, at the back of the line.
       this.countersChanged.delete(id);
-      const connection = this.deps.context.registry.get(id);
-      if (connection) this.publish({ type: 'connection-updated', connection: connection.summary() });
+      this.publishSummary(id);
     }
   }
 
