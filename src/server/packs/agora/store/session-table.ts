@@ -27,10 +27,6 @@ export class SessionTable {
     return this.byRun;
   }
 
-  get size(): number {
-    return this.records.size;
-  }
-
   get(id: string): SessionRecord | undefined {
     return this.records.get(id);
   }
