@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { SessionRecord } from '../src/server/packs/agora/store/recorded-history';
+import { SessionHistory } from '../src/server/packs/agora/store/session-history';
 import { SessionTable } from '../src/server/packs/agora/store/session-table';
 import type { SessionMetadata } from '../src/shared/agora-model';
 
 function record(activityMs: number, recorded: number, byRun: boolean): SessionRecord {
   const metadata = { lastActivity: new Date(activityMs).toISOString() } as SessionMetadata;
-  return { metadata, history: [], recorded, byRun };
+  return { metadata, history: SessionHistory.of([]), recorded, byRun };
 }
 
 const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');

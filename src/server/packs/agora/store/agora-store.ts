@@ -25,6 +25,7 @@ export type { AgoraChange };
 
 import { agoraSeed } from './agora-seed';
 import { type HistoryLimits, planEviction, type SessionRecord, withRecorded } from './recorded-history';
+import { SessionHistory } from './session-history';
 import { SessionTable } from './session-table';
 
 export type AgoraChangeListener = (change: AgoraChange) => void;
@@ -202,7 +203,10 @@ export class AgoraStore {
       users: [...this.users.values()],
       currentUserId: this.currentUserId,
       userAliases: Object.fromEntries(this.aliases),
-      sessions: [...this.sessions.values()].map(({ metadata, history }) => ({ metadata, history: [...history] })),
+      sessions: [...this.sessions.values()].map(({ metadata, history }) => ({
+        metadata,
+        history: [...history.messages],
+      })),
     };
   }
 
@@ -340,8 +344,8 @@ export class AgoraStore {
     const record = this.sessions.get(sessionId);
     if (!record) return undefined;
     return options.includeTools
-      ? record.history
-      : record.history.filter((message) => !TOOL_HISTORY_ROLES.has(message.role));
+      ? record.history.messages
+      : record.history.messages.filter((message) => !TOOL_HISTORY_ROLES.has(message.role));
   }
 
   /**
@@ -363,7 +367,7 @@ export class AgoraStore {
       createdAt: at,
       lastActivity: at,
     });
-    this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
+    this.sessions.set(sessionId, { metadata, history: SessionHistory.of(history), recorded: 0, byRun: false });
     this.emit({ type: 'session-created', session: metadata });
     return metadata;
   }
@@ -383,7 +387,7 @@ export class AgoraStore {
       messageCount: history.length,
       lastActivity: this.timestamp(),
     });
-    this.sessions.set(sessionId, { metadata, history, recorded: 0, byRun: false });
+    this.sessions.set(sessionId, { metadata, history: SessionHistory.of(history), recorded: 0, byRun: false });
     this.emit({ type: 'history-replaced', session: metadata });
     return metadata;
   }
@@ -437,7 +441,7 @@ export class AgoraStore {
         createdAt: at,
         lastActivity: at,
       }),
-      history: Object.freeze([]),
+      history: SessionHistory.of([]),
       recorded: 0,
       byRun: true,
     };
@@ -653,7 +657,7 @@ function isFlatCopy(input: unknown, message: HistoryMessage): boolean {
 
 /** A loaded session: counts follow the history, and a session a run created is all recorded. */
 function loadedSession(session: StoredSession): SessionRecord {
-  const history = Object.freeze(session.history.map((message) => Object.freeze(message)));
+  const history = SessionHistory.of(session.history.map((message) => Object.freeze(message)));
   const byRun = session.recordedByRun === true;
   return {
     metadata: Object.freeze({ ...session.metadata, messageCount: history.length }),
@@ -667,7 +671,7 @@ function loadedSession(session: StoredSession): SessionRecord {
 function storedSession(record: SessionRecord): StoredSession {
   return {
     metadata: record.metadata,
-    history: record.history as HistoryMessage[],
+    history: record.history.messages as HistoryMessage[],
     ...(record.byRun ? { recordedByRun: true } : record.recorded > 0 && { recordedMessages: record.recorded }),
   };
 }

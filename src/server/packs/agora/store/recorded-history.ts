@@ -1,5 +1,6 @@
 import type { HistoryLimitSetting, HistoryMessage, SessionMetadata } from '../../../../shared/agora-model';
 import type { ServerSettings } from '../../../../shared/settings';
+import type { SessionHistory } from './session-history';
 import type { SessionTable } from './session-table';
 
 /** The settings that bound what agent runs record. */
@@ -8,7 +9,7 @@ export type HistoryLimits = Pick<ServerSettings, HistoryLimitSetting>;
 /** A stored session. Records are replaced, never changed in place, so a write is all or nothing. */
 export interface SessionRecord {
   readonly metadata: SessionMetadata;
-  readonly history: readonly HistoryMessage[];
+  readonly history: SessionHistory;
   /**
    * How many of the history's last messages agent runs recorded: the only ones the limits count and evict.
    * A session a run created (`byRun`) is all recorded.
@@ -30,8 +31,7 @@ export interface EvictionPlan {
 
 /** The record without the `count` oldest of its recorded messages (those made by hand stay). */
 export function withoutOldestRecorded(record: SessionRecord, count: number): SessionRecord {
-  const handMade = record.history.length - record.recorded;
-  const history = Object.freeze([...record.history.slice(0, handMade), ...record.history.slice(handMade + count)]);
+  const history = record.history.without(record.history.length - record.recorded, count);
   return {
     ...record,
     history,
@@ -52,7 +52,8 @@ export interface Recording {
 /**
  * `record` with `messages` appended as recorded, keeping at most `maxRecordedMessagesPerSession` recorded
  * messages (and never more than the whole workspace may); the oldest recorded go first, hand-made ones never.
- * The history is built in one copy even when some must go: a session at its limit drops some on every run.
+ * A run-made session's history grows in place and loses its oldest from the front (see `SessionHistory`): a
+ * session at its limit drops some on every run.
  */
 export function withRecorded(
   record: SessionRecord,
@@ -65,20 +66,11 @@ export function withRecorded(
   // Never more than the whole workspace may, so evicting the other sessions always suffices (planEviction).
   const keep = Math.min(limits.maxRecordedMessagesPerSession, limits.maxRecordedMessages);
   const removed = Math.max(recorded - keep, 0);
-  let history: HistoryMessage[];
-  if (removed === 0) history = [...previous, ...messages];
-  else {
-    const handMade = previous.length + messages.length - recorded;
-    const from = handMade + removed;
-    history = previous.slice(0, handMade);
-    for (let index = from; index < previous.length; index++) history.push(previous[index] as HistoryMessage);
-    for (let index = Math.max(from - previous.length, 0); index < messages.length; index++) {
-      history.push(messages[index] as HistoryMessage);
-    }
-  }
+  const handMade = previous.length + messages.length - recorded;
+  const history = previous.appended(messages).without(handMade, removed);
   const stored: SessionRecord = {
     ...record,
-    history: Object.freeze(history),
+    history,
     recorded: recorded - removed,
     metadata: Object.freeze({ ...record.metadata, ...changes, messageCount: history.length }),
   };
