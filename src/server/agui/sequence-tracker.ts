@@ -141,6 +141,24 @@ export class SequenceTracker {
   /** subagentRunId -> name. */
   private readonly activeSubagents = new Map<string, string>();
   private readonly closedSubagents = new Set<string>();
+  /**
+   * What a run's start and end empty. Only non-empty ones are cleared: `clear()` gives a Map or Set a fresh
+   * table, and a tracker lives as long as its connection, so clearing empty ones twice a run was garbage that
+   * survived the young generation.
+   */
+  private readonly runCollections: readonly (Map<unknown, unknown> | Set<unknown>)[] = [
+    this.openMessages,
+    this.openToolCalls,
+    this.openReasoningSpans,
+    this.openReasoningMessages,
+    this.owners.message,
+    this.owners.toolCall,
+    this.owners.activity,
+    this.owners.reasoning,
+    this.steps,
+    this.activeSubagents,
+    this.closedSubagents,
+  ];
 
   /** What sending `event` now would break, without changing anything. */
   check(event: BaseEvent): RuleFinding | null {
@@ -688,16 +706,6 @@ export class SequenceTracker {
   }
 
   private clearRun(): void {
-    this.openMessages.clear();
-    this.openToolCalls.clear();
-    this.openReasoningSpans.clear();
-    this.openReasoningMessages.clear();
-    this.owners.message.clear();
-    this.owners.toolCall.clear();
-    this.owners.activity.clear();
-    this.owners.reasoning.clear();
-    this.steps.clear();
-    this.activeSubagents.clear();
-    this.closedSubagents.clear();
+    for (const collection of this.runCollections) if (collection.size > 0) collection.clear();
   }
 }
