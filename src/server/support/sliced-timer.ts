@@ -8,6 +8,8 @@
  * phase, a slice at a time: requests and socket reads are served between slices. Order is kept: once something
  * waits, what comes after it waits too. One queue for the process, as there is one event loop.
  */
+import { type QueuedTimer, TimerQueue } from './timer-queue';
+
 const SLICE_MS = 10;
 
 /** A pending timer; `cancel` also drops its work if the timer already fired and the work is waiting its turn. */
@@ -15,11 +17,22 @@ export interface SlicedTimer {
   cancel(): void;
 }
 
-interface Waiting {
-  work: () => void;
-  cancelled: boolean;
+/** Work waiting for its time (in `timers`) or for its turn (in `queue`): one object either way. */
+class Waiting implements SlicedTimer, QueuedTimer {
+  cancelled = false;
+  due = 0;
+  seq = 0;
+  at = -1;
+
+  constructor(readonly work: () => void) {}
+
+  cancel(): void {
+    this.cancelled = true;
+    timers.remove(this);
+  }
 }
 
+const timers = new TimerQueue<Waiting>((waiting) => runOrQueue(waiting));
 let sliceStartedAt: number | undefined;
 let queue: Waiting[] = [];
 let head = 0;
@@ -27,25 +40,16 @@ let drainScheduled = false;
 
 /** Like `setTimeout(work, ms)`, but the work runs within the slicing above. */
 export function slicedTimeout(work: () => void, ms: number): SlicedTimer {
-  const waiting: Waiting = { work, cancelled: false };
-  const timer = setTimeout(() => runOrQueue(waiting), ms);
-  return {
-    cancel() {
-      waiting.cancelled = true;
-      clearTimeout(timer);
-    },
-  };
+  const waiting = new Waiting(work);
+  timers.add(waiting, ms);
+  return waiting;
 }
 
 /** Runs `work` now, or, when the slice is spent, queued behind what already waits (for work an I/O event brings). */
 export function inTurn(work: () => void): SlicedTimer {
-  const waiting: Waiting = { work, cancelled: false };
+  const waiting = new Waiting(work);
   runOrQueue(waiting);
-  return {
-    cancel() {
-      waiting.cancelled = true;
-    },
-  };
+  return waiting;
 }
 
 function runOrQueue(waiting: Waiting): void {

@@ -1,3 +1,5 @@
+import { siftDown, siftUp } from '../../../support/binary-heap';
+
 interface Entry {
   readonly id: string;
   activity: number;
@@ -69,50 +71,4 @@ export class ActivityOrder {
 
 function before(a: Entry, b: Entry): boolean {
   return a.activity < b.activity || (a.activity === b.activity && a.seq < b.seq);
-}
-
-/** Moves the item at `at` up to where it belongs; `placed` hears every item that moved. Returns where it ended. */
-function siftUp<T>(
-  heap: T[],
-  at: number,
-  isBefore: (a: T, b: T) => boolean,
-  placed?: (item: T, at: number) => void,
-): number {
-  const item = heap[at] as T;
-  let index = at;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    const above = heap[parent] as T;
-    if (!isBefore(item, above)) break;
-    heap[index] = above;
-    placed?.(above, index);
-    index = parent;
-  }
-  heap[index] = item;
-  placed?.(item, index);
-  return index;
-}
-
-/** Moves the item at `at` down to where it belongs; `placed` hears every item that moved. */
-function siftDown<T>(
-  heap: T[],
-  at: number,
-  isBefore: (a: T, b: T) => boolean,
-  placed?: (item: T, at: number) => void,
-): void {
-  const item = heap[at] as T;
-  let index = at;
-  for (;;) {
-    const left = 2 * index + 1;
-    if (left >= heap.length) break;
-    const right = left + 1;
-    const child = right < heap.length && isBefore(heap[right] as T, heap[left] as T) ? right : left;
-    const below = heap[child] as T;
-    if (!isBefore(below, item)) break;
-    heap[index] = below;
-    placed?.(below, index);
-    index = child;
-  }
-  heap[index] = item;
-  placed?.(item, index);
 }
