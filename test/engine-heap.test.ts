@@ -13,8 +13,8 @@ const ENGINE_HEAP = fileURLToPath(new URL('../src/server/support/engine-heap.ts'
  * heapUsed it saw: how far V8 let garbage pile up between full collections.
  */
 const churn = (bound: boolean) => `
-import { boundEngineHeap } from ${JSON.stringify(ENGINE_HEAP)};
-if (${bound}) boundEngineHeap();
+import { tuneEngineGc } from ${JSON.stringify(ENGINE_HEAP)};
+if (${bound}) tuneEngineGc();
 const ring = new Array(100_000);
 let peak = 0;
 for (let n = 0; n < 1_500_000; n++) {

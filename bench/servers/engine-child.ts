@@ -1,4 +1,4 @@
-import { boundEngineHeap, silentLogger, startMockServer } from '../../src/server/index';
+import { tuneEngineGc, silentLogger, startMockServer } from '../../src/server/index';
 import { CollectionSchema } from '../../src/shared/mounts/collection';
 import { RouteSchema } from '../../src/shared/mounts/route';
 import { ServerSettingsSchema } from '../../src/shared/settings';
@@ -17,13 +17,13 @@ export interface EngineChildPayload {
 
 /**
  * Server under test: the real engine with a silent logger, in a process set up as the CLI's and the app's are
- * (`boundEngineHeap`); its request log is always on. `BENCH_ENGINE_SETTINGS`
+ * (`tuneEngineGc`); its request log is always on. `BENCH_ENGINE_SETTINGS`
  * (JSON, checked like any settings) overrides settings, as a diagnostic (`{"retainedMemoryBytes": 134217728}`).
  */
 serveAsChild(async (payload) => {
   const { speed, userRoutes, restUserMounts } = payload as EngineChildPayload;
   // As `agui-mock serve` and the desktop app set up the process the engine runs in.
-  boundEngineHeap();
+  tuneEngineGc();
   const overrides = ServerSettingsSchema.partial().parse(JSON.parse(process.env.BENCH_ENGINE_SETTINGS ?? '{}'));
   const server = await startMockServer({ port: 0, logger: silentLogger, settings: { ...overrides, speed } });
   if (userRoutes)

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { boundEngineHeap, PortInUseError, startMockServer, TlsError, WorkspaceError } from '../server/index';
+import { tuneEngineGc, PortInUseError, startMockServer, TlsError, WorkspaceError } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
 import { parseCliArgs, type ServeOptions, USAGE, UsageError } from './cli-options';
 import { importOpenApiCommand } from './import-openapi-command';
@@ -35,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function serve(options: ServeOptions): Promise<number> {
   // This process is the engine.
-  boundEngineHeap();
+  tuneEngineGc();
   let server: Awaited<ReturnType<typeof startMockServer>>;
   const creating = options.workspace !== undefined && (await workspaceMissing(options.workspace));
   try {

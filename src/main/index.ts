@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
-import { boundEngineHeap, consoleLogger, type MockServer, startMockServer } from '../server/index';
+import { tuneEngineGc, consoleLogger, type MockServer, startMockServer } from '../server/index';
 import { packageRoot } from '../server/support/package-root';
 import { appMenuTemplate } from './app-menu';
 import { consolePageUrl, isConsolePage } from './console-page';
@@ -33,7 +33,7 @@ function report(title: string, error: unknown): void {
 
 reportUncaughtErrors(process, report);
 // The engine lives in this process.
-boundEngineHeap();
+tuneEngineGc();
 
 const lifecycle = quitGracefully(app, {
   closeEngine: () => engine?.close() ?? Promise.resolve(),
