@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type QueuedTimer, TimerQueue } from '../src/server/support/timer-queue';
+import { eventually } from './helpers/wait';
 
 interface Entry extends QueuedTimer {
   name: string;
@@ -8,18 +9,6 @@ interface Entry extends QueuedTimer {
 
 const entry = (name: string): Entry => ({ name, due: 0, seq: 0, at: -1 });
 const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-
-function settled(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => {
-      if (predicate()) resolve();
-      else if (Date.now() - started > timeoutMs) reject(new Error('condition not met in time'));
-      else setImmediate(poll);
-    };
-    poll();
-  });
-}
 
 test('entries come due in order of their time, ties in the order they were added, never early', async () => {
   const fired: { name: string; late: number }[] = [];
@@ -34,7 +23,7 @@ test('entries come due in order of their time, ties in the order they were added
   ] as const) {
     queue.add(entry(name), ms);
   }
-  await settled(() => fired.length === 6);
+  await eventually(() => fired.length === 6, 'six entries due');
   assert.deepEqual(
     fired.map(({ name }) => name),
     ['b', 'e', 'f', 'c', 'd', 'a'],
@@ -62,7 +51,7 @@ test('a removed entry never comes due, and an empty queue holds no timer that ke
   const gone = entry('gone');
   queue.add(gone, 1);
   queue.remove(gone);
-  await settled(() => fired.length === 1);
+  await eventually(() => fired.length === 1, 'the kept entry');
   assert.deepEqual(fired, ['kept']);
   assert.equal(kept.at, -1);
 });
@@ -76,7 +65,7 @@ test('an entry added while entries come due waits for the next firing, even when
     if (due.name.length < 5) queue.add(entry(`${due.name}+`), 0);
   });
   queue.add(entry('x'), 1);
-  await settled(() => fired.length === 5);
+  await eventually(() => fired.length === 5, 'five firings');
   assert.deepEqual(fired, ['x', 'x+', 'x++', 'x+++', 'x++++']);
 });
 
@@ -101,7 +90,7 @@ test('the queue keeps its order under random adds and removals', async () => {
       live.delete(victim);
     }
   }
-  await settled(() => fired.length === live.size);
+  await eventually(() => fired.length === live.size, 'every live entry');
   assert.deepEqual(new Set(fired), live);
   for (let index = 1; index < fired.length; index++) {
     const [a, b] = [fired[index - 1] as Entry, fired[index] as Entry];
