@@ -1,17 +1,19 @@
 // Bundles what runs on plain Node, for the npm package: the CLI (package.json "bin", out/cli/agui-mock.js) and the
-// library (`import 'agui-mock'`, out/lib/index.js), sharing one chunk of engine code (out/lib/engine.js).
-// Dependencies stay external: they are the package's dependencies. Files are replaced atomically and only when
-// they change, so a test running the CLI (or packing) while another test rebuilds never reads half a file.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+// library (`import 'agui-mock'`, out/lib/index.js), sharing chunks of engine code in out/lib/ (the CLI loads the
+// engine's only for the commands that need it). Dependencies stay external: they are the package's dependencies.
+// Files are replaced atomically and only when they change, so a test running the CLI (or packing) while another
+// test rebuilds never reads half a file.
+import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const CLI = resolve('out/cli/agui-mock.js');
+const CHUNKS = resolve('out/lib');
 const result = await build({
   entryPoints: { 'cli/agui-mock': 'src/cli/agui-mock.ts', 'lib/index': 'src/lib/index.ts' },
   outdir: 'out',
-  // One fixed name: a second chunk would be an error here (same path), not a stale file left in the package.
-  chunkNames: 'lib/engine',
+  // Named by their content: chunks of an earlier build that this one did not write are removed below.
+  chunkNames: 'lib/[name]-[hash]',
   bundle: true,
   splitting: true,
   platform: 'node',
@@ -30,4 +32,11 @@ for (const file of result.outputFiles) {
   // The CLI is run as a command (its #! line comes from src/cli/agui-mock.ts).
   await writeFile(temporary, file.contents, { mode: file.path === CLI ? 0o755 : 0o644 });
   await rename(temporary, file.path);
+}
+
+// What an earlier build left in out/lib/ and this one did not write (the package takes every out/lib/*.js).
+const written = new Set(result.outputFiles.map((file) => file.path));
+for (const name of await readdir(CHUNKS)) {
+  const path = join(CHUNKS, name);
+  if (name.endsWith('.js') && !written.has(path)) await unlink(path);
 }

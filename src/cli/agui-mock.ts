@@ -1,10 +1,6 @@
 #!/usr/bin/env node
-import { tuneEngineGc, PortInUseError, startMockServer, TlsError, WorkspaceError } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
-import { parseCliArgs, type ServeOptions, USAGE, UsageError } from './cli-options';
-import { importOpenApiCommand } from './import-openapi-command';
-import { printBanner, watchTraffic } from './terminal-output';
-import { initWorkspace, validateWorkspace, workspaceMissing } from './workspace-commands';
+import { parseCliArgs, USAGE, UsageError } from './cli-options';
 
 async function main(argv: string[]): Promise<number> {
   let command: ReturnType<typeof parseCliArgs>;
@@ -15,93 +11,27 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`agui-mock: ${error.message}\n\n${USAGE}\n`);
     return 2;
   }
+  if (command.command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command.command === 'version') {
+    process.stdout.write(`${packageVersion()}\n`);
+    return 0;
+  }
+  // Only the commands that use it load the engine and its dependencies (most of a second of CPU): --help,
+  // --version and a usage error answer without.
+  const commands = await import('./engine-commands');
   switch (command.command) {
-    case 'help':
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    case 'version':
-      process.stdout.write(`${packageVersion()}\n`);
-      return 0;
     case 'serve':
-      return serve(command);
+      return commands.serve(command);
     case 'init':
-      return initWorkspace(command);
+      return commands.initWorkspace(command);
     case 'validate':
-      return validateWorkspace(command);
+      return commands.validateWorkspace(command);
     case 'import-openapi':
-      return importOpenApiCommand(command);
+      return commands.importOpenApiCommand(command);
   }
-}
-
-async function serve(options: ServeOptions): Promise<number> {
-  // This process is the engine.
-  tuneEngineGc();
-  let server: Awaited<ReturnType<typeof startMockServer>>;
-  const creating = options.workspace !== undefined && (await workspaceMissing(options.workspace));
-  try {
-    server = await startMockServer({
-      host: options.host,
-      port: options.port,
-      token: options.token,
-      workspace: options.workspace,
-      ...(options.template !== undefined && { template: options.template }),
-      // Only flags given: the rest come from the workspace (or the defaults).
-      settings: {
-        ...(options.speed !== undefined && { speed: options.speed }),
-        ...(options.heartbeatSeconds !== undefined && {
-          heartbeatIntervalMs: Math.round(options.heartbeatSeconds * 1000),
-        }),
-        ...(options.maxPayloadBytes !== undefined && { maxPayloadBytes: options.maxPayloadBytes }),
-        ...(options.tls !== undefined && { tls: options.tls }),
-        ...(options.apiKeys.length > 0 && { gatewayAuth: { enabled: true, keys: options.apiKeys } }),
-      },
-    });
-  } catch (error) {
-    if (error instanceof WorkspaceError || error instanceof TlsError) {
-      process.stderr.write(`agui-mock: cannot start: ${error.message}
-`);
-      return 1;
-    }
-    if (error instanceof PortInUseError) {
-      process.stderr.write(`port ${error.port} is in use — pick another with --port, or --port 0 for any free port\n`);
-      return 1;
-    }
-    const { code, message } = error as NodeJS.ErrnoException;
-    process.stderr.write(`agui-mock: could not start on ${options.host}:${options.port}: ${code ?? message}\n`);
-    return 1;
-  }
-  const stopWatching = options.quiet ? () => {} : watchTraffic(server);
-  const stopped = new Promise<number>((resolve) => {
-    const shutdown = (signal: string) => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-      process.stdout.write(`\n${signal}: closing connections…\n`);
-      stopWatching();
-      server.close().then(
-        () => {
-          resolve(0);
-          // Nothing is left to do, but tearing down a big world's heap takes a second: exit once output is out.
-          process.stdout.write('', () => process.stderr.write('', () => process.exit(0)));
-        },
-        (error: unknown) => {
-          process.stderr.write(`agui-mock: error while shutting down: ${(error as Error).message}\n`);
-          resolve(1);
-        },
-      );
-    };
-    const onSigint = () => shutdown('SIGINT');
-    const onSigterm = () => shutdown('SIGTERM');
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigterm);
-  });
-  if (creating)
-    process.stdout.write(
-      `workspace ${options.workspace} did not exist: created it from the ${options.template ?? 'agora'} template\n`,
-    );
-  else if (options.workspace) process.stdout.write(`workspace ${server.workspace.status().path}\n`);
-  // Only now: whoever reads the banner may signal us at once.
-  printBanner(server, packageVersion());
-  return stopped;
 }
 
 main(process.argv.slice(2)).then(
