@@ -5,8 +5,8 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
-import { OpenApiImportError } from '../../openapi/import-openapi';
-import { importOpenApiRoutes } from '../../openapi/openapi-routes-import';
+import { OpenApiImportError } from '../../openapi/openapi-import-error';
+import type { RoutesImport } from '../../openapi/openapi-routes-import';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 
@@ -32,8 +32,11 @@ export function importRoutes({ context }: ControlDeps): Router {
     jsonBody(() => ({ maxBodyBytes: DOCUMENT_LIMIT_BYTES * 2, maxJsonDepth: context.settings().maxJsonDepth })),
     async (ctx) => {
       const input = parseRequestPart(ImportBodySchema, requestBody(ctx), 'body');
-      let result: Awaited<ReturnType<typeof importOpenApiRoutes>>;
+      let result: RoutesImport;
       try {
+        // Loaded only here: the OpenAPI parser, sampler and YAML reader are needed when a document is imported,
+        // not at every start of every engine.
+        const { importOpenApiRoutes } = await import('../../openapi/openapi-routes-import');
         result = await importOpenApiRoutes({ text: input.document }, context.world.definitions().routes, {
           maxJsonDepth: context.settings().maxJsonDepth,
           maxBytes: DOCUMENT_LIMIT_BYTES,
