@@ -1,7 +1,7 @@
 import { constants, copyFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { OpenApiImportError } from '../server/openapi/import-openapi';
-import { importOpenApiRoutes, type RoutesImport } from '../server/openapi/openapi-routes-import';
+import { OpenApiImportError } from '../server/openapi/openapi-import-error';
+import type { RoutesImport } from '../server/openapi/openapi-routes-import';
 import { writeFileAtomic } from '../server/workspace/atomic-file';
 import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
@@ -26,6 +26,8 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     const input = await readSpec(options.spec);
     const target = options.into === undefined ? undefined : await targetWorkspace(options.into);
     const existing = target?.workspace.routes ?? [];
+    // Loaded only here, as the engine does: serve, init and validate (in the same chunk) go without it.
+    const { importOpenApiRoutes } = await import('../server/openapi/openapi-routes-import');
     const result = await importOpenApiRoutes(input, existing, {
       maxJsonDepth: target?.workspace.settings.maxJsonDepth ?? DEFAULT_SETTINGS.maxJsonDepth,
       maxBytes: MAX_SPEC_BYTES,
