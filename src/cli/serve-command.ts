@@ -1,4 +1,4 @@
-import { tuneEngineGc, PortInUseError, startMockServer, TlsError, WorkspaceError } from '../server/index';
+import { PortInUseError, startMockServer, TlsError, tuneEngineGc, WorkspaceError } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
 import type { ServeOptions } from './cli-options';
 import { printBanner, watchTraffic } from './terminal-output';
