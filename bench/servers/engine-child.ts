@@ -1,4 +1,4 @@
-import { tuneEngineGc, silentLogger, startMockServer } from '../../src/server/index';
+import { silentLogger, startMockServer, tuneEngineGc } from '../../src/server/index';
 import { CollectionSchema } from '../../src/shared/mounts/collection';
 import { RouteSchema } from '../../src/shared/mounts/route';
 import { ServerSettingsSchema } from '../../src/shared/settings';

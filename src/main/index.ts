@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
-import { tuneEngineGc, consoleLogger, type MockServer, startMockServer } from '../server/index';
+import { consoleLogger, type MockServer, startMockServer, tuneEngineGc } from '../server/index';
 import { packageRoot } from '../server/support/package-root';
 import { appMenuTemplate } from './app-menu';
 import { consolePageUrl, isConsolePage } from './console-page';
