@@ -46,3 +46,19 @@ export function siftDown<T>(
   heap[index] = item;
   placed?.(item, index);
 }
+
+/** Takes the item at `at` out of the heap, the last item filling its place; returns it. */
+export function removeAt<T>(
+  heap: T[],
+  at: number,
+  isBefore: (a: T, b: T) => boolean,
+  placed?: (item: T, at: number) => void,
+): T {
+  const item = heap[at] as T;
+  const last = heap.pop() as T;
+  if (at < heap.length) {
+    heap[at] = last;
+    siftDown(heap, siftUp(heap, at, isBefore, placed), isBefore, placed);
+  }
+  return item;
+}

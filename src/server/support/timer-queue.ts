@@ -1,4 +1,4 @@
-import { siftDown, siftUp } from './binary-heap';
+import { removeAt, siftUp } from './binary-heap';
 
 /** Longest delay Node's timers take (a longer one becomes 1 ms, as with `setTimeout`). */
 const TIMEOUT_MAX = 2 ** 31 - 1;
@@ -46,11 +46,7 @@ export class TimerQueue<T extends QueuedTimer> {
     const at = entry.at;
     if (at < 0) return;
     entry.at = -1;
-    const last = this.heap.pop() as T;
-    if (at < this.heap.length) {
-      this.heap[at] = last;
-      siftDown(this.heap, siftUp(this.heap, at, before, this.placed), before, this.placed);
-    }
+    removeAt(this.heap, at, before, this.placed);
     // Nothing left: no timer may keep the process alive. (An earlier one left armed just fires and re-arms.)
     if (this.heap.length === 0) this.disarm();
   }
@@ -71,11 +67,7 @@ export class TimerQueue<T extends QueuedTimer> {
     while (heap.length > 0) {
       const first = heap[0] as T;
       if (first.due > now || first.seq >= added) break;
-      const last = heap.pop() as T;
-      if (heap.length > 0) {
-        heap[0] = last;
-        siftDown(heap, 0, before, this.placed);
-      }
+      removeAt(heap, 0, before, this.placed);
       first.at = -1;
       this.onDue(first);
     }

@@ -1,4 +1,4 @@
-import { siftDown, siftUp } from '../../../support/binary-heap';
+import { removeAt, siftDown, siftUp } from '../../../support/binary-heap';
 
 interface Entry {
   readonly id: string;
@@ -35,11 +35,7 @@ export class ActivityOrder {
     const at = this.positions.get(id);
     if (at === undefined) return;
     this.positions.delete(id);
-    const last = this.heap.pop() as Entry;
-    if (at === this.heap.length) return;
-    this.heap[at] = last;
-    this.placed(last, at);
-    siftDown(this.heap, siftUp(this.heap, at, before, this.placed), before, this.placed);
+    removeAt(this.heap, at, before, this.placed);
   }
 
   /**
@@ -53,12 +49,7 @@ export class ActivityOrder {
     const frontier = [0];
     const earlier = (a: number, b: number) => before(heap[a] as Entry, heap[b] as Entry);
     while (frontier.length > 0) {
-      const at = frontier[0] as number;
-      const last = frontier.pop() as number;
-      if (frontier.length > 0) {
-        frontier[0] = last;
-        siftDown(frontier, 0, earlier);
-      }
+      const at = removeAt(frontier, 0, earlier);
       yield (heap[at] as Entry).id;
       for (const child of [2 * at + 1, 2 * at + 2]) {
         if (child >= heap.length) continue;
