@@ -36,7 +36,7 @@ export class SessionHistory {
   appended(added: readonly HistoryMessage[]): SessionHistory {
     const end = this.start + this.length;
     if (end !== this.buffer.length || this.start > Math.max(this.length, MIN_COMPACTION)) {
-      return new SessionHistory([...this.window(), ...added], 0, this.length + added.length);
+      return new SessionHistory(this.window().concat(added), 0, this.length + added.length);
     }
     for (const message of added) this.buffer.push(message);
     return new SessionHistory(this.buffer, this.start, this.length + added.length);
@@ -47,8 +47,9 @@ export class SessionHistory {
     const removed = Math.min(Math.max(count, 0), this.length - from);
     if (removed <= 0) return this;
     if (from === 0) return new SessionHistory(this.buffer, this.start + removed, this.length - removed);
-    const window = this.window();
-    return SessionHistory.of([...window.slice(0, from), ...window.slice(from + removed)]);
+    const kept = this.window();
+    kept.splice(from, removed);
+    return new SessionHistory(kept, 0, kept.length);
   }
 
   private window(): HistoryMessage[] {
