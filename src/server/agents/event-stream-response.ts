@@ -36,6 +36,11 @@ export class EventStreamResponse implements ConnectionTransport {
   private readonly objects = new Map<string, BaseEvent>();
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private wroteSinceTick = false;
+  /**
+   * SSE frames written in this turn of the event loop, not yet handed to the response: a run at speed 0 sends its
+   * whole stream in one turn, and one write of it all costs Node a fraction of a write per event.
+   */
+  private pending = '';
   private lastText: string | undefined;
   private endAfter: string | undefined;
   private ended = false;
@@ -64,7 +69,7 @@ export class EventStreamResponse implements ConnectionTransport {
     if (keepAlive && keepAliveMs > 0) {
       // One timer per stream, checking a flag, instead of re-arming a timer on every event.
       this.keepAliveTimer = setInterval(() => {
-        if (!this.wroteSinceTick) response.write(keepAlive);
+        if (!this.wroteSinceTick) this.write(keepAlive);
         this.wroteSinceTick = false;
       }, keepAliveMs);
       this.keepAliveTimer.unref();
@@ -80,7 +85,7 @@ export class EventStreamResponse implements ConnectionTransport {
     if (this.ended) return;
     const frame = this.encode(text);
     if (frame === undefined) return;
-    this.response.write(frame);
+    this.write(frame);
     this.wroteSinceTick = true;
     this.lastText = text;
     if (text === this.endAfter) this.finish();
@@ -122,7 +127,28 @@ export class EventStreamResponse implements ConnectionTransport {
     }
   }
 
+  /** Writes text frames at the end of this turn, all in one; a binary frame after any text still waiting. */
+  private write(frame: string | Uint8Array): void {
+    if (typeof frame !== 'string') {
+      this.flush();
+      this.response.write(frame);
+      return;
+    }
+    if (this.pending === '') queueMicrotask(this.flushPending);
+    this.pending += frame;
+  }
+
+  private readonly flushPending = (): void => this.flush();
+
+  private flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    if (!this.response.destroyed) this.response.write(text);
+  }
+
   private closed(): void {
+    this.pending = '';
     this.stopKeepAlive();
     this.objects.clear();
     this.ended = true;
@@ -138,7 +164,10 @@ export class EventStreamResponse implements ConnectionTransport {
     this.ended = true;
     this.stopKeepAlive();
     this.objects.clear();
-    this.response.end();
+    const text = this.pending;
+    this.pending = '';
+    if (text === '' || this.response.destroyed) this.response.end();
+    else this.response.end(text);
   }
 
   private stopKeepAlive(): void {
