@@ -51,12 +51,16 @@ export function watchTraffic(server: MockServer): () => void {
       `${dim(time())} ${request.method} ${request.path} ${request.status} ${dim(`${request.durationMs.toFixed(1)} ms`)}${request.refusal ? ` ${request.refusal}` : ''}\n`,
     );
   });
-  const stopConnections = server.context.registry.subscribe((event) => {
+  const { registry } = server.context;
+  const stopConnections = registry.subscribe((event) => {
+    if (event.type !== 'opened' && event.type !== 'closed') return;
+    const connection = registry.get(event.connectionId);
+    if (!connection) return;
     if (event.type === 'opened')
-      process.stdout.write(`${dim(time())} ws open  ${event.connection.path} from ${event.connection.remoteAddress}\n`);
-    else if (event.type === 'closed')
+      process.stdout.write(`${dim(time())} ws open  ${connection.path} from ${connection.remoteAddress}\n`);
+    else
       process.stdout.write(
-        `${dim(time())} ws close ${event.connection.path} ${event.connection.closeCode ?? ''} ${dim(`in ${event.connection.counters.framesIn} / out ${event.connection.counters.framesOut} frames`)}${event.connection.refusal ? ` ${event.connection.refusal}` : ''}\n`,
+        `${dim(time())} ws close ${connection.path} ${connection.closeCode ?? ''} ${dim(`in ${connection.counters.framesIn} / out ${connection.counters.framesOut} frames`)}${connection.refusal ? ` ${connection.refusal}` : ''}\n`,
       );
   });
   return () => {

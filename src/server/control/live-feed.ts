@@ -78,11 +78,12 @@ export class LiveFeed {
   /** Connections whose frame counters moved since their summary last went out, longest waiting first. */
   private readonly countersChanged = new Set<string>();
   /**
-   * Connections whose summary changed (thread, run, context) since the last flush: each goes out once per flush,
-   * as it is then. A run changes its connection's summary several times within a tick (an HTTP run starts,
-   * plays and ends in one); one summary per flush says the same for a fraction of the bytes.
+   * Connections opened, changed (thread, run, context) or closed since the last flush: each goes out once per
+   * flush, as it is then, as `connection-opened`, `-updated` or `-closed`. An HTTP run opens, names, starts, plays,
+   * ends and closes its connection within a tick; one `connection-closed` says all of that for a fraction of the
+   * bytes (the console keeps the latest summary of each connection either way).
    */
-  private readonly summariesChanged = new Set<string>();
+  private readonly summariesChanged = new Map<string, 'opened' | 'updated' | 'closed'>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -245,12 +246,17 @@ export class LiveFeed {
         if (event.type === 'frame') {
           this.countersChanged.add(event.connectionId);
           publish(event);
-        } else if (event.type === 'updated') {
-          this.summariesChanged.add(event.connectionId);
-        } else {
-          // Opening and closing carry the whole summary: nothing older is left to send.
+        } else if (event.type === 'removed') {
+          // Gone from the engine: what was waiting to be said about it no longer can be.
           this.summariesChanged.delete(event.connection.id);
-          publish({ type: `connection-${event.type}`, connection: event.connection });
+          this.countersChanged.delete(event.connection.id);
+          publish({ type: 'connection-removed', connection: event.connection });
+        } else {
+          const id = event.connectionId;
+          // Opened stays opened until the flush (the console has not seen it yet); closed is final.
+          if (event.type !== 'updated' || !this.summariesChanged.has(id)) this.summariesChanged.set(id, event.type);
+          // A closed connection's counters stop moving: its closing summary has them.
+          if (event.type === 'closed') this.countersChanged.delete(id);
         }
       }),
       requestLog.subscribe((request) => publish({ type: 'request', request })),
@@ -275,17 +281,17 @@ export class LiveFeed {
 
   /** The summaries of connections that changed since the last flush, as they are now (their counters with them). */
   private publishSummaries(): void {
-    for (const id of this.summariesChanged) {
+    for (const [id, change] of this.summariesChanged) {
       this.countersChanged.delete(id);
-      this.publishSummary(id);
+      this.publishSummary(id, change);
     }
     this.summariesChanged.clear();
   }
 
   /** A connection's summary as it is now, if the engine still keeps the connection. */
-  private publishSummary(id: string): void {
+  private publishSummary(id: string, change: 'opened' | 'updated' | 'closed' = 'updated'): void {
     const connection = this.deps.context.registry.get(id);
-    if (connection) this.publish({ type: 'connection-updated', connection: connection.summary() });
+    if (connection) this.publish({ type: `connection-${change}`, connection: connection.summary() });
   }
 
   /**

@@ -4,11 +4,12 @@ import { CLOSED_CONNECTION_BYTES, type RetentionBudget } from '../support/retent
 import type { Connection, ConnectionInit, ConnectionObserver } from './connection';
 import { Connection as ConnectionImpl } from './connection';
 
+/**
+ * Opening, changing and closing name the connection: listeners read its summary when they need it (an HTTP run
+ * opens, changes and closes its connection several times in a row).
+ */
 export type RegistryEvent =
-  | { type: 'opened'; connection: ConnectionSummary }
-  /** Its summary changed: listeners read it when they need it (a run changes it several times in a row). */
-  | { type: 'updated'; connectionId: string }
-  | { type: 'closed'; connection: ConnectionSummary }
+  | { type: 'opened' | 'updated' | 'closed'; connectionId: string }
   /** A closed connection the engine no longer keeps (evicted for the retention budget, or one too many). */
   | { type: 'removed'; connection: ConnectionSummary }
   | { type: 'frame'; connectionId: string; frame: FrameRecord };
@@ -62,7 +63,7 @@ export class ConnectionRegistry {
       budget: this.budget,
     });
     this.open.set(connection.id, connection);
-    if (this.listeners.size > 0) this.emit({ type: 'opened', connection: connection.summary() });
+    if (this.listeners.size > 0) this.emit({ type: 'opened', connectionId: connection.id });
     return connection;
   }
 
@@ -98,7 +99,7 @@ export class ConnectionRegistry {
   private onClosed(connection: Connection): void {
     this.open.delete(connection.id);
     this.recentlyClosed.set(connection.id, connection);
-    if (this.listeners.size > 0) this.emit({ type: 'closed', connection: connection.summary() });
+    if (this.listeners.size > 0) this.emit({ type: 'closed', connectionId: connection.id });
     const beyondCount = this.recentlyClosed.size - closedConnectionsKept(this.budget.limitBytes);
     if (beyondCount > 0) this.budget.release(this.removeOldestClosed(beyondCount, Number.POSITIVE_INFINITY).bytes);
     // Kept now only for the console: its record counts too (its frames already do).
