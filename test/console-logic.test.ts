@@ -71,7 +71,7 @@ test('a connection the engine removed leaves the batch: its earlier summary in t
   const batch = sortBatch([
     { type: 'connection-closed', connection: summary('a') },
     { type: 'connection-closed', connection: summary('b') },
-    { type: 'connection-removed', connection: summary('a') },
+    { type: 'connection-removed', connectionId: 'a' },
   ]);
   assert.deepEqual([...batch.connections.keys()], ['b']);
   assert.deepEqual([...batch.removedConnections], ['a']);

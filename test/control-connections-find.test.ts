@@ -60,7 +60,7 @@ test('DELETE /connections?state=closed forgets closed connections, frees their m
   await feed.waitFor(() => ofType(feed.items, 'connection-removed').length === 2);
   assert.deepEqual(
     ofType(feed.items, 'connection-removed')
-      .map((item) => item.connection.id)
+      .map((item) => item.connectionId)
       .sort(),
     closedIds.sort(),
   );

@@ -227,7 +227,7 @@ test('a frame flood with a small budget: closed connections go first, open ones 
   assert.equal(stats.evicted.requestBodies.items + stats.evicted.requests.items, 0);
   assert.deepEqual(await connections('closed'), []);
   await feed.waitFor(
-    () => closedIds.every((id) => feed.items.some((i) => i.type === 'connection-removed' && i.connection.id === id)),
+    () => closedIds.every((id) => feed.items.some((i) => i.type === 'connection-removed' && i.connectionId === id)),
     10_000,
   );
 

@@ -362,7 +362,7 @@ export type FeedItem =
   | { type: 'connection-updated'; connection: ConnectionSummary }
   | { type: 'connection-closed'; connection: ConnectionSummary }
   /** A closed connection the engine no longer keeps (evicted for the memory budget, or past the closed-kept count). */
-  | { type: 'connection-removed'; connection: ConnectionSummary }
+  | { type: 'connection-removed'; connectionId: string }
   | { type: 'frame'; connectionId: string; frame: FrameRecord }
   | { type: 'request'; request: RequestSummary }
   | { type: 'state-changed'; change: AgoraChange }

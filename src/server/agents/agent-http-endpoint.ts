@@ -125,7 +125,9 @@ export function agentHttpEndpoint(
         open.add(connection);
         // Known before any run starts, so the console can tell whose stream it is whatever happens next.
         connection.update({ threadId: request.threadId });
-        const text = JSON.stringify(body);
+        // The body as the client sent it (a client's whole history, often): not serialised again.
+        const raw = ctx.request.rawBody;
+        const text = typeof raw === 'string' && raw !== '' ? raw : JSON.stringify(body);
         connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
         stream = {
           connection,

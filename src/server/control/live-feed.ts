@@ -84,6 +84,8 @@ export class LiveFeed {
    * bytes (the console keeps the latest summary of each connection either way).
    */
   private readonly summariesChanged = new Map<string, 'opened' | 'updated' | 'closed'>();
+  /** Connections opened since the last flush: none of their summaries has gone out yet. */
+  private readonly openedSinceFlush = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -247,12 +249,16 @@ export class LiveFeed {
           this.countersChanged.add(event.connectionId);
           publish(event);
         } else if (event.type === 'removed') {
-          // Gone from the engine: what was waiting to be said about it no longer can be.
-          this.summariesChanged.delete(event.connection.id);
-          this.countersChanged.delete(event.connection.id);
-          publish({ type: 'connection-removed', connection: event.connection });
+          // Gone from the engine: what was waiting to be said about it no longer can be, and a connection the
+          // feed never announced needs no word at all.
+          const id = event.connectionId;
+          const announced = !this.openedSinceFlush.delete(id);
+          this.summariesChanged.delete(id);
+          this.countersChanged.delete(id);
+          if (announced) publish({ type: 'connection-removed', connectionId: id });
         } else {
           const id = event.connectionId;
+          if (event.type === 'opened') this.openedSinceFlush.add(id);
           // Opened stays opened until the flush (the console has not seen it yet); closed is final.
           if (event.type !== 'updated' || !this.summariesChanged.has(id)) this.summariesChanged.set(id, event.type);
           // A closed connection's counters stop moving: its closing summary has them.
@@ -286,6 +292,7 @@ export class LiveFeed {
       this.publishSummary(id, change);
     }
     this.summariesChanged.clear();
+    this.openedSinceFlush.clear();
   }
 
   /** A connection's summary as it is now, if the engine still keeps the connection. */
@@ -311,6 +318,7 @@ export class LiveFeed {
   private stop(): void {
     this.countersChanged.clear();
     this.summariesChanged.clear();
+    this.openedSinceFlush.clear();
     this.detachSources?.();
     this.detachSources = undefined;
     clearInterval(this.timer);

@@ -1,17 +1,16 @@
-import type { ConnectionSummary, FrameRecord } from '../../shared/connections';
+import type { FrameRecord } from '../../shared/connections';
 import type { RetainedAmount } from '../../shared/retention';
 import { CLOSED_CONNECTION_BYTES, type RetentionBudget } from '../support/retention-budget';
 import type { Connection, ConnectionInit, ConnectionObserver } from './connection';
 import { Connection as ConnectionImpl } from './connection';
 
 /**
- * Opening, changing and closing name the connection: listeners read its summary when they need it (an HTTP run
- * opens, changes and closes its connection several times in a row).
+ * What happened to a connection, by its id: listeners read its summary when they need it (an HTTP run opens,
+ * changes and closes its connection several times in a row). `removed`: a closed connection the engine no longer
+ * keeps (evicted for the retention budget, or one too many).
  */
 export type RegistryEvent =
-  | { type: 'opened' | 'updated' | 'closed'; connectionId: string }
-  /** A closed connection the engine no longer keeps (evicted for the retention budget, or one too many). */
-  | { type: 'removed'; connection: ConnectionSummary }
+  | { type: 'opened' | 'updated' | 'closed' | 'removed'; connectionId: string }
   | { type: 'frame'; connectionId: string; frame: FrameRecord };
 
 type Listener = (event: RegistryEvent) => void;
@@ -129,7 +128,7 @@ export class ConnectionRegistry {
       this.recentlyClosed.delete(connection.id);
       freed.items++;
       freed.bytes += connection.retainedBytes + CLOSED_CONNECTION_BYTES;
-      if (this.listeners.size > 0) this.emit({ type: 'removed', connection: connection.summary() });
+      if (this.listeners.size > 0) this.emit({ type: 'removed', connectionId: connection.id });
     }
     return freed;
   }

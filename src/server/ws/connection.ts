@@ -186,13 +186,12 @@ export class Connection {
     if (this.state !== 'open') return null;
     this.sequence ??= new SequenceTracker();
     const finding = this.sequence.accept(event.event);
-    this.queue(
-      {
-        kind: 'frame',
-        frame: { text: event.json, eventType: event.event.type, ...(finding && { finding: frameFinding(finding) }) },
-      },
-      delayMs,
-    );
+    const frame: OutgoingFrame = finding
+      ? { text: event.json, eventType: event.event.type, finding: frameFinding(finding) }
+      : { text: event.json, eventType: event.event.type };
+    // A run's events mostly go out at once: no queue item for them.
+    if (delayMs === 0 && this.deliversNow()) this.deliver(frame);
+    else this.queue({ kind: 'frame', frame }, delayMs);
     return finding;
   }
 
@@ -228,7 +227,7 @@ export class Connection {
 
   /** Delivers an item now, or holds it behind a pause, latency or the items already waiting. */
   private queue(item: OutgoingItem, delayMs: number): void {
-    if (!this.paused && this.latencyMs === 0 && delayMs === 0 && this.held.length === 0) {
+    if (delayMs === 0 && this.deliversNow()) {
       this.release(item);
       return;
     }
@@ -240,6 +239,11 @@ export class Connection {
     const dueAt = Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
     this.held.push({ ...item, dueAt });
     this.scheduleRelease();
+  }
+
+  /** Whether a frame sent now goes out now: not paused or delayed, and nothing waiting ahead of it. */
+  private deliversNow(): boolean {
+    return !this.paused && this.latencyMs === 0 && this.held.length === 0;
   }
 
   private release(item: OutgoingItem): void {

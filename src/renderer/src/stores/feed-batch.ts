@@ -48,8 +48,8 @@ export function sortBatch(items: readonly FeedItem[]): SortedBatch {
         sorted.connections.set(item.connection.id, item.connection);
         break;
       case 'connection-removed':
-        sorted.connections.delete(item.connection.id);
-        sorted.removedConnections.add(item.connection.id);
+        sorted.connections.delete(item.connectionId);
+        sorted.removedConnections.add(item.connectionId);
         break;
       case 'frame': {
         const list = sorted.frames.get(item.connectionId);
