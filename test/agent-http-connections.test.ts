@@ -234,3 +234,21 @@ test('threads are kept within bounds: least recently used idle ones go first, id
   assert.deepEqual(closed, ['a', 'b', 'busy']);
   assert.equal(threads.size, 0);
 });
+
+test("the connection's incoming frame is the RunAgentInput as the client sent it, spacing and all", async () => {
+  const input = runInput('Hallo, één vraag');
+  // Pretty-printed: what a client sent, not the engine's re-serialisation of it.
+  const body = JSON.stringify(input, null, 2);
+  const response = await fetch(`${server.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body,
+  });
+  assert.ok((await response.text()).includes('RUN_FINISHED'));
+  const connection = await sseConnection(input.threadId);
+  const incoming = await control.get<{ items: FrameRecord[] }>(`/connections/${connection.id}/frames?direction=in`);
+  assert.deepEqual(
+    incoming.body.items.map((frame) => [frame.eventType, frame.text, frame.size]),
+    [['RunAgentInput', body, Buffer.byteLength(body)]],
+  );
+});

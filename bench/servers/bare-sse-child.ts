@@ -9,7 +9,8 @@ export interface BareSsePayload {
 
 /**
  * Reference for SSE: a bare `node:http` server that answers every POST with a recorded run's frames, written
- * one by one as the engine writes them (headers flushed first, one `write` per event, then `end`).
+ * one by one as a plain SSE server writes them (headers flushed first, one `write` per event, then `end`). The
+ * engine hands the frames one turn of the event loop produces to a single `write`.
  */
 serveAsChild(async (payload) => {
   const { frames } = payload as BareSsePayload;
