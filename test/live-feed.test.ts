@@ -8,6 +8,7 @@ import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
 import { rawHttp } from './helpers/raw-http';
+import { eventually } from './helpers/wait';
 
 const ofType = <T extends FeedItem['type']>(items: FeedItem[], type: T) =>
   items.filter((item): item is Extract<FeedItem, { type: T }> => item.type === type);
@@ -387,5 +388,28 @@ test('a connection whose summary changes several times within a flush goes out o
   assert.ok(summaries.length === 1 || summaries[0]?.type === 'connection-opened');
   assert.equal(closed()?.connection.activeRunId, null, 'the closing summary is the latest: the run is over');
   assert.equal(closed()?.connection.state, 'closed');
+  feed.close();
+});
+
+test('a connection removed before any summary of it went out is never mentioned on the feed', async () => {
+  // Summaries go out with the flush tick, an hour away here; every other item goes out at once (batches of one).
+  const server = await startTestEngine({ liveFeed: { flushIntervalMs: 3_600_000, maxBatch: 1 } });
+  const api = controlClient(server);
+  const feed = await FeedClient.connect(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  await client.close();
+  await eventually(
+    async () => (await api.get<{ total: number }>('/connections?state=closed')).body.total === 1,
+    'the engine to see the socket closed',
+  );
+  assert.equal((await api.delete<{ removed: number }>('/connections?state=closed')).body.removed, 1);
+  // An item published after the removal: once it is here, anything published before it would be too.
+  assert.equal((await fetch(`${server.url}/health`)).status, 200);
+  await feed.waitFor(() => ofType(feed.items, 'request').some((item) => item.request.path === '/health'));
+  assert.deepEqual(
+    feed.items.filter((item) => item.type.startsWith('connection-')).map((item) => item.type),
+    [],
+    'opened, closed and removed between two flushes: nothing to tell',
+  );
   feed.close();
 });
