@@ -134,18 +134,17 @@ export class EventStreamResponse implements ConnectionTransport {
       this.response.write(frame);
       return;
     }
-    if (this.pending === '') queueMicrotask(this.flushPending);
+    if (this.pending === '') queueMicrotask(this.flush);
     this.pending += frame;
   }
 
-  private readonly flushPending = (): void => this.flush();
-
-  private flush(): void {
+  /** Hands the text frames still waiting to the response (bound: it is queued as a microtask). */
+  private readonly flush = (): void => {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
     if (!this.response.destroyed) this.response.write(text);
-  }
+  };
 
   private closed(): void {
     this.pending = '';
