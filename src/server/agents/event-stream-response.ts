@@ -56,8 +56,10 @@ export class EventStreamResponse implements ConnectionTransport {
     // nginx and friends buffer proxied responses unless told not to.
     response.setHeader('x-accel-buffering', 'no');
     response.setHeader('connection', 'keep-alive');
-    // Headers now, so the client sees the response start before the first event.
-    response.flushHeaders();
+    // Headers go out with the first frames written in this turn (a run at speed 0 writes all of its frames in it:
+    // one system call instead of two), else alone at the end of the turn, so a client waiting for a delayed first
+    // event sees the response start.
+    setImmediate(this.flushHeaders);
     // A client gone while its body was being read never emits 'close' again: report it once the caller is set up.
     if (response.destroyed) {
       queueMicrotask(() => this.closed());
@@ -137,6 +139,11 @@ export class EventStreamResponse implements ConnectionTransport {
     if (this.pending === '') queueMicrotask(this.flush);
     this.pending += frame;
   }
+
+  /** Sends the headers alone if nothing has taken them out yet (bound: it is queued for the end of the turn). */
+  private readonly flushHeaders = (): void => {
+    if (!this.ended && !this.response.headersSent) this.response.flushHeaders();
+  };
 
   /** Hands the text frames still waiting to the response (bound: it is queued as a microtask). */
   private readonly flush = (): void => {
