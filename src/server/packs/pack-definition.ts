@@ -5,6 +5,7 @@ import type { SocketEndpoint } from '../../shared/mounts/socket-endpoint';
 import type { PackChange } from '../../shared/pack-change';
 import type { ServerSettings } from '../../shared/settings';
 import type { RunObserver } from '../scenarios/conversation';
+import type { ChangeMerging } from '../support/change-coalescer';
 import type { Logger } from '../support/logger';
 
 /** What a pack gets from the engine. */
@@ -34,6 +35,8 @@ export interface PackDefinition<Data = unknown> {
   check(data: Data): { path: (string | number)[]; message: string }[];
   /** Starts the pack on the engine with its (checked) data. */
   start(environment: PackEnvironment, data: Data): RunningPack<Data>;
+  /** How its changes combine between two live-feed batches; without it, each goes out as it came. */
+  readonly changeMerging?: ChangeMerging<PackChange>;
 }
 
 /** A pack serving on the engine. */

@@ -8,6 +8,7 @@ import { serviceRoutes } from './rest/service-routes';
 import { sessionRoutes } from './rest/session-routes';
 import { userRoutes } from './rest/user-routes';
 import { runHistoryRecorder } from './run-history-recorder';
+import { agoraChangeMerging } from './store/agora-change-merging';
 import { agoraSeed } from './store/agora-seed';
 import { AgoraStore } from './store/agora-store';
 
@@ -30,6 +31,7 @@ export const agoraMockPack: PackDefinition<AgoraData> = {
     }
   },
   start: (environment, data) => startAgoraPack(agoraMockPack, environment, data),
+  changeMerging: agoraChangeMerging,
 };
 
 /**
