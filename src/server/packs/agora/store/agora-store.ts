@@ -133,6 +133,8 @@ export class AgoraStore {
   private listeners = new Set<AgoraChangeListener>();
   private readonly seed: AgoraData;
   private readonly now: () => number;
+  /** The last timestamp formatted, by its millisecond. */
+  private stamped = { at: Number.NaN, text: '' };
   private readonly logger: Logger | undefined;
   private readonly historyLimits: () => HistoryLimits;
 
@@ -535,7 +537,10 @@ export class AgoraStore {
   }
 
   private timestamp(): string {
-    return new Date(this.now()).toISOString();
+    // A run stamps its session and user several times within the same millisecond: format each millisecond once.
+    const now = this.now();
+    if (now !== this.stamped.at) this.stamped = { at: now, text: new Date(now).toISOString() };
+    return this.stamped.text;
   }
 
   private emit(change: AgoraChange): void {
