@@ -184,6 +184,24 @@ test('autosave under a steady stream of changes: saved within autosaveMaxDelayMs
   );
 });
 
+test('autosave arms one timer for a burst of changes, not one per change (a busy engine changes thousands a second)', async () => {
+  const file = await newFile('burst.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 50 } });
+  const realSetTimeout = globalThis.setTimeout;
+  let timersArmed = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timersArmed++;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  try {
+    for (let run = 0; run < 500; run++) agoraStore(server).recordRunStart(`burst-${run}`, null, 'nog een vraag');
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.ok(timersArmed <= 1, `${timersArmed} timers armed for 500 runs' changes`);
+  await eventually(async () => (await readFile(file, 'utf8')).includes('"burst-499"'), 'the autosave after the burst');
+});
+
 test('autosave on close: pending changes are written when the engine stops', async () => {
   const file = await newFile('on-close.agui.json');
   const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });

@@ -115,6 +115,8 @@ export class WorkspaceService {
   private readonly stopSaving = new AbortController();
   private applying = false;
   private autosaveTimer: NodeJS.Timeout | undefined;
+  /** When the latest change came in (autosave waits for a quiet spell after it). */
+  private lastChangeAt = 0;
   private watchTimer: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   /** The chain of writes: each begins when the previous one has ended. */
@@ -417,15 +419,33 @@ export class WorkspaceService {
     return this.file !== null && this.conflict === null && !this.diskInvalid && !this.closed;
   }
 
+  /**
+   * A save `autosaveDelayMs` after the latest change, or `autosaveMaxDelayMs` after the oldest unsaved one,
+   * whichever comes first. One timer per quiet spell, not one per change: a busy engine changes its data thousands
+   * of times a second (every run records into its session), and the timer, when it fires, re-arms for what is left.
+   */
   private scheduleAutosave(): void {
     if (!this.autosaveAllowed()) return;
-    this.clearAutosave();
+    this.lastChangeAt = this.options.now();
+    if (this.autosaveTimer === undefined) this.armAutosave(this.autosaveDue());
+  }
+
+  /** Milliseconds until the save is due. */
+  private autosaveDue(): number {
     const { autosaveDelayMs, autosaveMaxDelayMs } = this.options;
-    const waited = this.options.now() - (this.unsavedSince ?? this.options.now());
-    const delay = Math.max(0, Math.min(autosaveDelayMs, Math.max(autosaveDelayMs, autosaveMaxDelayMs) - waited));
+    const now = this.options.now();
+    const afterQuiet = this.lastChangeAt + autosaveDelayMs;
+    const atLatest = (this.unsavedSince ?? now) + Math.max(autosaveDelayMs, autosaveMaxDelayMs);
+    return Math.max(0, Math.min(afterQuiet, atLatest) - now);
+  }
+
+  private armAutosave(delay: number): void {
     this.autosaveTimer = setTimeout(() => {
       this.autosaveTimer = undefined;
-      if (this.dirty && this.autosaveAllowed()) void this.enqueueWrite(this.file as string, false).catch(() => {});
+      if (!this.dirty || !this.autosaveAllowed()) return;
+      const due = this.autosaveDue();
+      if (due > 0) this.armAutosave(due);
+      else void this.enqueueWrite(this.file as string, false).catch(() => {});
     }, delay);
     this.autosaveTimer.unref();
   }
