@@ -7,6 +7,8 @@ export interface UsageSample {
   /** User + system CPU of the child since it started, in microseconds. */
   cpuMicros: number;
   heapUsed: number;
+  /** Heap the engine's V8 has committed (used or not). */
+  heapTotal: number;
   external: number;
   arrayBuffers: number;
   rss: number;
@@ -103,6 +105,7 @@ async function sample(collect: boolean): Promise<UsageSample> {
     ...collected,
     cpuMicros: cpu.user + cpu.system,
     heapUsed: memory.heapUsed,
+    heapTotal: memory.heapTotal,
     external: memory.external,
     arrayBuffers: memory.arrayBuffers,
     rss: memory.rss,

@@ -19,6 +19,9 @@ export interface MemorySample {
   atS: number;
   rssMiB: number;
   heapUsedMiB: number;
+  /** What RSS holds besides live objects: V8's committed heap, and memory outside it (Buffers, sockets' data). */
+  heapTotalMiB: number;
+  externalMiB: number;
   /** The engine's event-loop delay since the previous sample. */
   loopDelayMaxMs: number;
   /** The engine's longest GC pause since the previous sample. */
@@ -120,6 +123,8 @@ export async function benchSoak(
         atS: (performance.now() - start) / 1000,
         rssMiB: usage.rss / MIB,
         heapUsedMiB: usage.heapUsed / MIB,
+        heapTotalMiB: usage.heapTotal / MIB,
+        externalMiB: usage.external / MIB,
         loopDelayMaxMs: usage.loopDelayMaxMs,
         gcMaxPauseMs: usage.gcMaxPauseMs,
       });
