@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { NODE_BUNDLE_OPTIONS } from '../scripts/node-bundle-options.mjs';
 import type { ChildMessage, ParentMessage, UsageSample } from './child-protocol';
 import { withTimeout } from './with-timeout';
 
@@ -24,8 +25,8 @@ const SCRIPTS: Record<ServerKind, string> = {
 const BUILD_DIR = fileURLToPath(new URL('.build/', import.meta.url));
 
 /**
- * Each child compiled once per bench, as `scripts/build-bundles.mjs` compiles the package (esbuild, one ESM
- * bundle, dependencies external): the engine is measured as it ships, not through tsx's loader, whose `keepNames`
+ * Each child compiled once per bench, as `scripts/build-bundles.mjs` compiles the package (the same esbuild options):
+ * the engine is measured as it ships, not through tsx's loader, whose `keepNames`
  * names every closure the engine makes per request (about 5 % of an SSE run).
  */
 const compiled = new Map<ServerKind, Promise<string>>();
@@ -34,14 +35,9 @@ function compiledScript(kind: ServerKind): Promise<string> {
   if (!script) {
     const outfile = `${BUILD_DIR}${kind}-child.mjs`;
     script = build({
+      ...NODE_BUNDLE_OPTIONS,
       entryPoints: [fileURLToPath(new URL(SCRIPTS[kind], import.meta.url))],
       outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'warning',
     }).then(() => outfile);
     compiled.set(kind, script);
   }

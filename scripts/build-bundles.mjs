@@ -6,6 +6,7 @@
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { NODE_BUNDLE_OPTIONS } from './node-bundle-options.mjs';
 
 const CLI = resolve('out/cli/agui-mock.js');
 const CHUNKS = resolve('out/lib');
@@ -14,14 +15,9 @@ const result = await build({
   outdir: 'out',
   // Named by their content: chunks of an earlier build that this one did not write are removed below.
   chunkNames: 'lib/[name]-[hash]',
-  bundle: true,
+  ...NODE_BUNDLE_OPTIONS,
   splitting: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
   write: false,
-  logLevel: 'warning',
 });
 
 for (const file of result.outputFiles) {
