@@ -32,18 +32,17 @@ export class ChangeCoalescer<Change> {
       this.entries.push(change);
       return;
     }
-    if (keys.length === 1) {
-      const key = keys[0] as string;
-      const index = this.lastByKey.get(key);
-      const merged = index === undefined ? undefined : this.merging.merge(this.entries[index] as Change, change);
-      if (index !== undefined && merged !== undefined) {
-        // Nothing after `index` concerns `key`, and `change` concerns nothing else: it may move back to join it.
+    const index = keys.length === 1 ? this.lastByKey.get(keys[0] as string) : undefined;
+    if (index !== undefined) {
+      // Nothing after `index` concerns the key, and `change` concerns nothing else: it may move back to join it.
+      const merged = this.merging.merge(this.entries[index] as Change, change);
+      if (merged !== undefined) {
         this.entries[index] = merged;
         return;
       }
     }
-    const index = this.entries.push(change) - 1;
-    for (const key of keys) this.lastByKey.set(key, index);
+    const added = this.entries.push(change) - 1;
+    for (const key of keys) this.lastByKey.set(key, added);
   }
 
   /** The waiting changes, in order; the coalescer starts empty again. */
