@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
 /** What a server under test reports about itself: cumulative CPU and, after a forced GC if asked, memory. */
 export interface UsageSample {
@@ -12,6 +12,8 @@ export interface UsageSample {
   external: number;
   arrayBuffers: number;
   rss: number;
+  /** What each of V8's heap spaces has committed (new space, old space, large objects…), by name. */
+  spaces: Record<string, number>;
   /** The child's event-loop delay since its previous sample (p99 and max, ms): how long its loop was held. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
@@ -109,5 +111,6 @@ async function sample(collect: boolean): Promise<UsageSample> {
     external: memory.external,
     arrayBuffers: memory.arrayBuffers,
     rss: memory.rss,
+    spaces: Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size])),
   };
 }

@@ -65,7 +65,7 @@ function settle(): Promise<void> {
 }
 
 function delta(before: UsageSample, after: UsageSample, count: number): SocketMemory {
-  const per = (key: keyof UsageSample) => (after[key] - before[key]) / count;
+  const per = (key: 'heapUsed' | 'external' | 'arrayBuffers' | 'rss') => (after[key] - before[key]) / count;
   return {
     retainedBytes: per('heapUsed') + per('external'),
     heapUsedBytes: per('heapUsed'),

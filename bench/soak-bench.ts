@@ -22,6 +22,8 @@ export interface MemorySample {
   /** What RSS holds besides live objects: V8's committed heap, and memory outside it (Buffers, sockets' data). */
   heapTotalMiB: number;
   externalMiB: number;
+  /** `heapTotalMiB` by V8 heap space (new_space, old_space, large_object_space…): which one grows. */
+  spacesMiB: Record<string, number>;
   /** The engine's event-loop delay since the previous sample. */
   loopDelayMaxMs: number;
   /** The engine's longest GC pause since the previous sample. */
@@ -125,6 +127,7 @@ export async function benchSoak(
         heapUsedMiB: usage.heapUsed / MIB,
         heapTotalMiB: usage.heapTotal / MIB,
         externalMiB: usage.external / MIB,
+        spacesMiB: Object.fromEntries(Object.entries(usage.spaces).map(([space, bytes]) => [space, bytes / MIB])),
         loopDelayMaxMs: usage.loopDelayMaxMs,
         gcMaxPauseMs: usage.gcMaxPauseMs,
       });
