@@ -113,7 +113,11 @@ const VIEWS: [string, Visit][] = [
     async (page) => {
       await page.keyboard.press('Escape');
       await page.getByRole('tab', { name: /^Packs/ }).click();
-      await page.getByRole('table', { name: 'Packs' }).waitFor();
+      const packs = page.getByRole('table', { name: 'Packs' });
+      // With the variant switch asking for its confirmation (still asking when the view was kept from the first theme).
+      const switchFromMock = packs.getByRole('button', { name: 'Switch from agora-mock…' });
+      if (await switchFromMock.isVisible()) await switchFromMock.click();
+      await packs.getByRole('button', { name: 'Cancel' }).waitFor();
     },
   ],
   [

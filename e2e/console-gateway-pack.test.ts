@@ -61,19 +61,25 @@ test('switching the pack asks first, then serves agora-real with the same users'
     waitMs,
   });
   await waitUntilLive(page);
-  await page.getByRole('tab', { name: /^Settings/ }).click();
-  await page.getByLabel('Serve with').selectOption('agora-real');
-  await page.getByRole('button', { name: 'Switch…' }).click();
-  await page.getByText('Switch to agora-real? Users and sessions are kept').waitFor();
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('tab', { name: /^Packs/ }).click();
+  const packs = page.getByRole('table', { name: 'Packs' });
+  await packs.getByRole('button', { name: 'Switch from agora-mock…' }).click();
+  await packs.getByText('Switch from agora-mock to agora-real? Users and sessions are kept').waitFor();
+  await packs.getByRole('button', { name: 'Cancel' }).click();
   assert.deepEqual(
     server.context.world.packs().map((pack) => pack.definition.name),
     ['agora-mock'],
     'nothing changes before the confirmation',
   );
-  await page.getByRole('button', { name: 'Switch…' }).click();
-  await page.getByRole('button', { name: 'Switch', exact: true }).click();
-  await page.getByText(/Now: agora-real/).waitFor();
+  await packs.getByRole('button', { name: 'Switch from agora-mock…' }).click();
+  await packs.getByRole('button', { name: 'Switch', exact: true }).click();
+  // The row of agora-real now serves; agora-mock is gone from the workspace (its data went with the switch).
+  await packs
+    .getByRole('row', { name: /agora-real/ })
+    .getByRole('checkbox', { checked: true })
+    .waitFor();
+  await packs.getByRole('button', { name: 'Add agora-mock' }).waitFor();
   await page.locator('.status-bar .badge', { hasText: 'agora-real' }).waitFor();
   const users = (await (await fetch(`${server.url}/users`)).json()) as {
     totalCount: number;

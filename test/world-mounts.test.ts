@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { ServerInfo } from '../src/shared/control-api';
+import type { PacksInfo, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
 import { agoraStore } from './helpers/agora';
 import { AguiSocket } from './helpers/agui-socket';
@@ -289,6 +289,15 @@ test('packs switch live: without agora-mock its REST and /ws are gone; back, it 
   const users = (await (await fetch(`${server.url}/users`)).json()) as { totalCount: number };
   assert.equal(users.totalCount, 3, 'the seed, not what was there before');
   assert.equal((await api.put('/packs', { packs: [{ pack: 'nope' }] })).status, 422);
+  // The packs that take over each other's data when one replaces the other: the console offers that switch.
+  const { available } = (await api.get<PacksInfo>('/packs')).body;
+  assert.deepEqual(
+    available.map(({ name, sharesDataWith }) => [name, sharesDataWith]),
+    [
+      ['agora-mock', ['agora-real']],
+      ['agora-real', ['agora-mock']],
+    ],
+  );
 });
 
 test('sockets are mounts: an agui endpoint at any path, with its own scenarios and subprotocols', async () => {

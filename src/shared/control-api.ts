@@ -35,7 +35,11 @@ export interface EndpointInfo {
 
 /** `GET|PUT /__console/api/packs`: the packs this engine knows, and the workspace's. */
 export interface PacksInfo {
-  available: { name: PackName; title: string }[];
+  /**
+   * Every pack the engine knows. `sharesDataWith`: the packs that are variants of the same contract (agora-mock ↔
+   * agora-real): put in place of one of them, this pack takes over its data instead of starting from its seed.
+   */
+  available: { name: PackName; title: string; sharesDataWith: PackName[] }[];
   items: { pack: PackName; enabled: boolean }[];
 }
 

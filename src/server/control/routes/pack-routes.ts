@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { PacksInfo } from '../../../shared/control-api';
-import { PACK_NAMES, type Pack } from '../../../shared/mounts/pack';
+import { PACK_NAMES, type Pack, type PackName } from '../../../shared/mounts/pack';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
@@ -24,7 +24,11 @@ export function packRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   const { world } = context;
   const state = (): PacksInfo => ({
-    available: PACK_NAMES.map((name) => ({ name, title: packDefinition(name).title })),
+    available: PACK_NAMES.map((name) => ({
+      name,
+      title: packDefinition(name).title,
+      sharesDataWith: PACK_NAMES.filter((other) => other !== name && sharesData(other, name)),
+    })),
     items: world.definitions().packs.map(({ pack, enabled }) => ({ pack, enabled })),
   });
 
@@ -41,8 +45,7 @@ export function packRoutes({ context }: ControlDeps): Router {
     world.replacePacks(
       packs.map(({ pack, enabled }) => {
         // Switching between variants of one contract (agora-mock → agora-real): the data goes with it.
-        const schema = packDefinition(pack).dataSchema;
-        const variant = leaving.find((other) => packDefinition(other.pack).dataSchema === schema);
+        const variant = leaving.find((other) => sharesData(other.pack, pack));
         return {
           pack,
           enabled,
@@ -53,4 +56,9 @@ export function packRoutes({ context }: ControlDeps): Router {
     ctx.body = state();
   });
   return router;
+}
+
+/** Whether two packs are variants of one contract, keeping the same data (the same data schema). */
+function sharesData(one: PackName, other: PackName): boolean {
+  return packDefinition(one).dataSchema === packDefinition(other).dataSchema;
 }

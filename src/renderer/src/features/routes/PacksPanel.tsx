@@ -1,14 +1,24 @@
+import { useState } from 'react';
 import type { PacksInfo } from '../../../../shared/control-api';
+import type { PackName } from '../../../../shared/mounts/pack';
 import { api } from '../../api/control-client';
 import { useMountsStore } from '../../stores/mounts-store';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
+import { useEscapeToClose } from '../../ui/use-escape';
 
-/** The built-in packs: which there are, which serve in this workspace (after its own mounts), and what they bring. */
+/**
+ * The built-in packs: which there are, which serve in this workspace (after its own mounts), and what they bring.
+ * A pack can be added beside the others (from its seed data), switched off (its data kept), or — a variant of one
+ * the workspace has (agora-mock ↔ agora-real) — put in its place with its users and sessions, after a confirmation.
+ */
 export function PacksPanel() {
   const packs = useMountsStore((state) => state.packs);
   const sockets = useServerStore((state) => state.info?.endpoints.sockets ?? []);
+  // The variant switch waiting for its confirmation: the pack to put in, and the one it replaces.
+  const [switching, setSwitching] = useState<{ to: PackName; from: PackName } | null>(null);
+  useEscapeToClose(() => setSwitching(null), switching !== null);
   // A pack switched off keeps its data; one added starts from its seed (the feed brings the new state).
   const save = useAction(async (items: PacksInfo['items']) => {
     // Shown at once (a checkbox that waits for the engine looks broken); the engine's answer replaces it.
@@ -54,11 +64,12 @@ export function PacksPanel() {
               {packs.available.map((available) => {
                 const listed = packs.items.find((pack) => pack.pack === available.name);
                 const endpoints = sockets.filter((socket) => socket.pack === available.name);
+                const variantOf = packs.items.find((pack) => available.sharesDataWith.includes(pack.pack))?.pack;
                 return (
                   <tr key={available.name}>
                     <td className="mono">{available.name}</td>
                     <td className="wrap">{available.title}</td>
-                    <td>
+                    <td className="wrap">
                       {listed ? (
                         <label className="field inline">
                           <input
@@ -75,15 +86,51 @@ export function PacksPanel() {
                           />
                           {listed.enabled ? 'serving' : 'off (data kept)'}
                         </label>
+                      ) : switching?.to === available.name ? (
+                        <span className="row">
+                          <span>
+                            Switch from {switching.from} to {available.name}? Users and sessions are kept; the REST
+                            contract changes for every client.
+                          </span>
+                          <button
+                            type="button"
+                            className="small primary"
+                            disabled={save.busy}
+                            onClick={async () => {
+                              const { from, to } = switching;
+                              const items = packs.items.map((pack) =>
+                                pack.pack === from ? { pack: to, enabled: true } : pack,
+                              );
+                              if (await save.run(items)) setSwitching(null);
+                            }}
+                          >
+                            Switch
+                          </button>
+                          <button type="button" className="small ghost" onClick={() => setSwitching(null)}>
+                            Cancel
+                          </button>
+                        </span>
                       ) : (
-                        <button
-                          type="button"
-                          className="small"
-                          disabled={save.busy}
-                          onClick={() => save.run([...packs.items, { pack: available.name, enabled: true }])}
-                        >
-                          Add {available.name}
-                        </button>
+                        <span className="row">
+                          {variantOf && (
+                            <button
+                              type="button"
+                              className="small"
+                              disabled={save.busy}
+                              onClick={() => setSwitching({ to: available.name, from: variantOf })}
+                            >
+                              Switch from {variantOf}…
+                            </button>
+                          )}
+                          <button
+                            type="button"
+                            className="small"
+                            disabled={save.busy}
+                            onClick={() => save.run([...packs.items, { pack: available.name, enabled: true }])}
+                          >
+                            Add {available.name}
+                          </button>
+                        </span>
                       )}
                     </td>
                     <td className="mono">{endpoints.map((socket) => socket.path).join(', ') || '—'}</td>
@@ -95,7 +142,8 @@ export function PacksPanel() {
         </div>
         <ErrorNotice error={save.error} onDismiss={save.clearError} />
         <p className="field-hint">
-          A pack switched off keeps its data in the workspace and serves nothing; one added starts from its seed data.
+          A pack switched off keeps its data in the workspace and serves nothing; one added starts from its seed data; a
+          variant switched in takes over the users and sessions of the pack it replaces.
         </p>
       </div>
     </div>

@@ -5,7 +5,6 @@ import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { GatewayAuthSection } from './GatewayAuthSection';
-import { PackSection } from './PackSection';
 import { SETTING_GROUPS } from './setting-fields';
 import { settingProblem } from './setting-problems';
 
@@ -105,7 +104,6 @@ export function SettingsView() {
           </fieldset>
         ))}
         <GatewayAuthSection />
-        <PackSection />
       </div>
     </form>
   );
