@@ -85,7 +85,7 @@ test('Routes: a route made in the form answers over HTTP; a response edited and 
   await page.getByRole('listbox', { name: 'Requests' }).getByText('/items/7').first().waitFor();
   await page.getByRole('listbox', { name: 'Requests' }).getByText('route:get-item').first().waitFor();
   assert.equal(await page.getByRole('listbox', { name: 'Requests' }).getByText('/hello').count(), 0);
-  await screenshot(page, 'routes');
+  await screenshot(page, 'requests-by-route');
   assert.deepEqual(errors, []);
 });
 
