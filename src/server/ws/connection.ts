@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type {
   ConnectionCounters,
@@ -21,6 +22,7 @@ import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/
 import { RingBuffer } from '../support/ring-buffer';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
 import { FrameLog } from './frame-log';
+import { TextFrameBatch } from './text-frame-batch';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
 export interface ConnectionObserver {
@@ -460,13 +462,26 @@ export class Connection {
   }
 }
 
-/** Adapts a `ws` socket to a connection transport. */
-export function webSocketTransport(socket: WebSocket): ConnectionTransport {
+/**
+ * Adapts a `ws` socket to a connection transport: text messages go out in batches (`TextFrameBatch`), written to
+ * `stream`, the TCP or TLS stream under the socket; binary ones and closes after what waits.
+ */
+export function webSocketTransport(socket: WebSocket, stream: Duplex): ConnectionTransport {
+  const batch = new TextFrameBatch(socket, stream);
   return {
-    send: (text) => socket.send(text),
-    sendBinary: (bytes) => socket.send(bytes, { binary: true }),
-    bufferedBytes: () => socket.bufferedAmount,
-    close: (code, reason) => socket.close(code, reason),
-    terminate: () => socket.terminate(),
+    send: (text) => batch.add(text),
+    sendBinary: (bytes) => {
+      batch.flush();
+      socket.send(bytes, { binary: true });
+    },
+    bufferedBytes: () => socket.bufferedAmount + batch.pendingBytes,
+    close: (code, reason) => {
+      batch.flush();
+      socket.close(code, reason);
+    },
+    terminate: () => {
+      batch.drop();
+      socket.terminate();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
@@ -53,7 +54,7 @@ export function messageSocketEndpoint(
   return {
     path: endpoint.path,
     ...(endpoint.protocols && { protocols: endpoint.protocols }),
-    accept(socket: WebSocket, request: IncomingMessage) {
+    accept(socket: WebSocket, request: IncomingMessage, stream: Duplex) {
       const connection = registry.create({
         kind: 'ws',
         // The path the client asked for (the endpoint's may be a pattern).
@@ -61,7 +62,7 @@ export function messageSocketEndpoint(
         ...(endpoint.mount && { mount: endpoint.mount }),
         ...(endpoint.protocol && { protocol: endpoint.protocol }),
         request,
-        transport: webSocketTransport(socket),
+        transport: webSocketTransport(socket, stream),
       });
       let session: SocketSession | undefined;
       // After socket-server's own handler (which keeps the process alive): the console shows what went wrong.

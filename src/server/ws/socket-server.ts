@@ -13,7 +13,8 @@ export interface SocketEndpoint {
   protocols?: readonly string[];
   /** Refuses the upgrade before the handshake: return the HTTP status and message to answer with. */
   refuse?(request: IncomingMessage): { status: number; message: string } | undefined;
-  accept(socket: WebSocket, request: IncomingMessage): void;
+  /** `stream`: the TCP (or TLS) stream under the socket, for a transport that writes ws's frames itself. */
+  accept(socket: WebSocket, request: IncomingMessage, stream: Duplex): void;
 }
 
 export interface SocketServerOptions {
@@ -49,6 +50,8 @@ export class SocketServer {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes,
+      // Uncompressed, as ws's default: connections write ws's plain frames themselves (`TextFrameBatch`).
+      perMessageDeflate: false,
       clientTracking: true,
       handleProtocols: (offered, request) => {
         const wanted = this.upgrading.get(request)?.protocols ?? [];
@@ -126,7 +129,7 @@ export class SocketServer {
       this.heartbeat.track(ws);
       // An endpoint's bug must not reach the process's uncaught-exception handler (the desktop app's dialog).
       try {
-        endpoint.accept(ws, request);
+        endpoint.accept(ws, request, socket);
       } catch (error) {
         this.logger.error(`WebSocket ${endpoint.path}: accepting a socket failed`, error);
         ws.close(1011, 'Internal error');
