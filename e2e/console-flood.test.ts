@@ -29,17 +29,20 @@ const TASK_BUDGET_MS = 50;
 
 /**
  * Arms a measurement: the time from the next `startEvent` (its own timestamp, when the input happened) to the
- * first animation frame at which `done` holds — what a person sees, paint being right after that frame.
+ * first animation frame at which `done` holds — what a person sees, paint being right after that frame. `done`
+ * gets the event's target and what `capture` read from it as the input happened: a streaming row's element is
+ * reused for newer frames, so what it showed must be read then, not later.
  */
-async function armEffect(page: Page, startEvent: string, done: string): Promise<void> {
+async function armEffect(page: Page, startEvent: string, done: string, capture = '() => null'): Promise<void> {
   await page.evaluate(`(() => {
     window.__effect = new Promise((resolve, reject) => {
       let start = null;
       let target = null;
-      window.addEventListener(${JSON.stringify(startEvent)}, (event) => { start = event.timeStamp; target = event.target; }, { capture: true, once: true });
+      let captured = null;
+      window.addEventListener(${JSON.stringify(startEvent)}, (event) => { start = event.timeStamp; target = event.target; captured = (${capture})(target); }, { capture: true, once: true });
       const deadline = performance.now() + 30000;
       const tick = () => {
-        if (start !== null && (${done})(target)) return resolve(performance.now() - start);
+        if (start !== null && (${done})(target, captured)) return resolve(performance.now() - start);
         if (performance.now() > deadline) return reject(new Error('no effect within 30 s: ' + ${JSON.stringify(done)}));
         requestAnimationFrame(tick);
       };
@@ -169,10 +172,10 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
     await armEffect(
       page,
       'pointerdown',
-      `(target) => {
-        const seq = target.closest('[data-seq]')?.dataset.seq;
-        return seq !== undefined && document.querySelector('[data-testid="frame-inspector"]').textContent.includes('#' + seq);
-      }`,
+      `(target, seq) =>
+        seq !== undefined &&
+        new RegExp('#' + seq + '(?![0-9])').test(document.querySelector('[data-testid="frame-inspector"]').textContent)`,
+      `(target) => target.closest('[data-seq]')?.dataset.seq`,
     );
     await page.mouse.click(box.x + box.width / 2, box.y + box.height - 40);
     clicks.push(await effect(page));
