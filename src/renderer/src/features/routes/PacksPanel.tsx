@@ -16,9 +16,9 @@ import { useEscapeToClose } from '../../ui/use-escape';
 export function PacksPanel() {
   const packs = useMountsStore((state) => state.packs);
   const sockets = useServerStore((state) => state.info?.endpoints.sockets ?? []);
-  // The variant switch waiting for its confirmation: the pack to put in, and the one it replaces.
-  const [switching, setSwitching] = useState<{ to: PackName; from: PackName } | null>(null);
-  useEscapeToClose(() => setSwitching(null), switching !== null);
+  // The variant waiting for its switch to be confirmed (the pack it replaces is worked out from the list).
+  const [switchingTo, setSwitchingTo] = useState<PackName | null>(null);
+  useEscapeToClose(() => setSwitchingTo(null), switchingTo !== null);
   // A pack switched off keeps its data; one added starts from its seed (the feed brings the new state).
   const save = useAction(async (items: PacksInfo['items']) => {
     // Shown at once (a checkbox that waits for the engine looks broken); the engine's answer replaces it.
@@ -86,27 +86,26 @@ export function PacksPanel() {
                           />
                           {listed.enabled ? 'serving' : 'off (data kept)'}
                         </label>
-                      ) : switching?.to === available.name ? (
+                      ) : variantOf && switchingTo === available.name ? (
                         <span className="row">
                           <span>
-                            Switch from {switching.from} to {available.name}? Users and sessions are kept; the REST
-                            contract changes for every client.
+                            Switch from {variantOf} to {available.name}? Users and sessions are kept; the REST contract
+                            changes for every client.
                           </span>
                           <button
                             type="button"
                             className="small primary"
                             disabled={save.busy}
                             onClick={async () => {
-                              const { from, to } = switching;
                               const items = packs.items.map((pack) =>
-                                pack.pack === from ? { pack: to, enabled: true } : pack,
+                                pack.pack === variantOf ? { pack: available.name, enabled: true } : pack,
                               );
-                              if (await save.run(items)) setSwitching(null);
+                              if (await save.run(items)) setSwitchingTo(null);
                             }}
                           >
                             Switch
                           </button>
-                          <button type="button" className="small ghost" onClick={() => setSwitching(null)}>
+                          <button type="button" className="small ghost" onClick={() => setSwitchingTo(null)}>
                             Cancel
                           </button>
                         </span>
@@ -117,7 +116,7 @@ export function PacksPanel() {
                               type="button"
                               className="small"
                               disabled={save.busy}
-                              onClick={() => setSwitching({ to: available.name, from: variantOf })}
+                              onClick={() => setSwitchingTo(available.name)}
                             >
                               Switch from {variantOf}…
                             </button>
