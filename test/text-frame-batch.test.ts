@@ -67,6 +67,11 @@ async function pair(): Promise<Pair> {
   };
 }
 
+/** Sends a text as a connection does: with its UTF-8 length. */
+function send(transport: ConnectionTransport, text: string): void {
+  transport.send(text, Buffer.byteLength(text));
+}
+
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (!condition()) {
@@ -87,7 +92,7 @@ test('messages sent in one go arrive whole and in order, written to the stream o
     'w'.repeat(70_000),
     '',
   ];
-  for (const text of texts) transport.send(text);
+  for (const text of texts) send(transport, text);
   assert.equal(writes(), 0, 'nothing written before the work of the turn is done');
   assert.ok((transport.bufferedBytes?.() ?? 0) > 140_000, 'what waits counts as buffered');
   await until(() => received.length === texts.length, 'every message');
@@ -97,9 +102,9 @@ test('messages sent in one go arrive whole and in order, written to the stream o
 
 test('messages sent in separate turns go out in separate writes, at once', async () => {
   const { transport, received, writes } = await pair();
-  transport.send('first');
+  send(transport, 'first');
   await until(() => received.length === 1, 'the first message');
-  transport.send('second');
+  send(transport, 'second');
   await until(() => received.length === 2, 'the second message');
   assert.deepEqual(received, ['first', 'second']);
   assert.equal(writes(), 2);
@@ -107,9 +112,9 @@ test('messages sent in separate turns go out in separate writes, at once', async
 
 test('a close the engine asks for follows the messages sent before it; binary messages keep their place', async () => {
   const { transport, client, received } = await pair();
-  transport.send('a');
+  send(transport, 'a');
   transport.sendBinary?.(Buffer.from('binary'));
-  transport.send('b');
+  send(transport, 'b');
   transport.close(4000, 'done');
   const [code, reason] = await new Promise<[number, string]>((resolve) =>
     client.once('close', (closeCode, closeReason) => resolve([closeCode, closeReason.toString()])),
@@ -120,7 +125,7 @@ test('a close the engine asks for follows the messages sent before it; binary me
 
 test('once ws has begun closing, what waits is dropped: nothing follows the close frame', async () => {
   const { server, transport, client, received, firstBytes } = await pair();
-  transport.send('never');
+  send(transport, 'never');
   // ws closing by itself (a protocol error, the engine shutting down) writes its close frame at once.
   server.close(1001, 'going away');
   const code = await new Promise<number>((resolve) => client.once('close', resolve));
@@ -133,7 +138,7 @@ test('once ws has begun closing, what waits is dropped: nothing follows the clos
 
 test('a terminated connection drops what waits', async () => {
   const { transport, client, received } = await pair();
-  transport.send('never');
+  send(transport, 'never');
   transport.terminate();
   const code = await new Promise<number>((resolve) => client.once('close', resolve));
   assert.equal(code, 1006);

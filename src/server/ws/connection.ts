@@ -33,7 +33,8 @@ export interface ConnectionObserver {
 
 /** A transport the connection talks through: a WebSocket, or an SSE response stream. */
 export interface ConnectionTransport {
-  send(text: string): void;
+  /** `bytes`: the text's UTF-8 length, which the connection works out for its log anyway. */
+  send(text: string, bytes: number): void;
   /** Sends a binary frame (WebSockets only). */
   sendBinary?(bytes: Buffer): void;
   /** Bytes handed over but not yet written to the network (the client is not reading them). */
@@ -282,12 +283,16 @@ export class Connection {
     }
     if ('bytes' in frame) {
       if (this.transport.sendBinary) this.transport.sendBinary(frame.bytes);
-      else this.transport.send(frame.bytes.toString('utf8'));
+      else {
+        const text = frame.bytes.toString('utf8');
+        this.transport.send(text, Buffer.byteLength(text));
+      }
       this.record('out', binaryFrameNote(frame.bytes.length), frame.bytes.length, true, frame.eventType);
       return;
     }
-    this.transport.send(frame.text);
-    this.record('out', frame.text, Buffer.byteLength(frame.text), false, frame.eventType, frame.finding);
+    const size = Buffer.byteLength(frame.text);
+    this.transport.send(frame.text, size);
+    this.record('out', frame.text, size, false, frame.eventType, frame.finding);
   }
 
   /** Notes a scenario's `setContext` values, between the frames the run has sent so far and those to come. */
@@ -469,7 +474,7 @@ export class Connection {
 export function webSocketTransport(socket: WebSocket, stream: Duplex): ConnectionTransport {
   const batch = new TextFrameBatch(socket, stream);
   return {
-    send: (text) => batch.add(text),
+    send: (text, bytes) => batch.add(text, bytes),
     sendBinary: (bytes) => {
       batch.flush();
       socket.send(bytes, { binary: true });

@@ -54,9 +54,9 @@ export class TextFrameBatch {
     return this.bytes;
   }
 
-  add(text: string): void {
+  /** `length`: the text's UTF-8 length (`Buffer.byteLength`), which the caller has at hand. */
+  add(text: string, length: number): void {
     if (this.texts.length === 0) queueMicrotask(this.flush);
-    const length = Buffer.byteLength(text);
     this.texts.push(text);
     this.lengths.push(length);
     this.bytes += headerBytes(length) + length;
