@@ -4,19 +4,23 @@ import { WebSocket } from 'ws';
 /** First byte of a whole text message: FIN set, opcode 0x1 (text); RSV bits clear (no extension). */
 const FIN_TEXT = 0x81;
 
-/** Bytes of the header of an unmasked frame carrying `length` bytes (RFC 6455 §5.2: 7-, 16- or 64-bit length). */
+/** The longest payloads whose length fits the header's 7 bits, and its 16-bit extension (RFC 6455 §5.2). */
+const MAX_7_BIT_LENGTH = 125;
+const MAX_16_BIT_LENGTH = 65_535;
+
+/** Bytes of the header of an unmasked frame carrying `length` bytes: a 7-, 16- or 64-bit length. */
 function headerBytes(length: number): number {
-  return length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  return length <= MAX_7_BIT_LENGTH ? 2 : length <= MAX_16_BIT_LENGTH ? 4 : 10;
 }
 
 /** Writes the header of an unmasked text frame of `length` bytes at `offset`; returns where the payload starts. */
 export function writeTextFrameHeader(target: Buffer, offset: number, length: number): number {
   target[offset] = FIN_TEXT;
-  if (length < 126) {
+  if (length <= MAX_7_BIT_LENGTH) {
     target[offset + 1] = length;
     return offset + 2;
   }
-  if (length < 65_536) {
+  if (length <= MAX_16_BIT_LENGTH) {
     target[offset + 1] = 126;
     target.writeUInt16BE(length, offset + 2);
     return offset + 4;
