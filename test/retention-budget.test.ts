@@ -199,6 +199,7 @@ test('a frame flood with a small budget: closed connections go first, open ones 
   const server = await startTestEngine({ settings: { retainedMemoryBytes: 2 * MIB } });
   const api = controlClient(server);
   const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
   const retention = async () => (await api.get<ServerInfo>('/server')).body.retention;
   const connections = async (state: string) =>
     (await api.get<ItemsPage<ConnectionSummary>>(`/connections?state=${state}`)).body.items;
@@ -211,6 +212,10 @@ test('a frame flood with a small budget: closed connections go first, open ones 
   }
   await eventually(async () => (await connections('closed')).length === 4, 'four closed connections');
   const closedIds = (await connections('closed')).map((connection) => connection.id);
+  // Announced to the feed before they are evicted (the feed never names the removal of a connection it never named).
+  await feed.waitFor(() =>
+    closedIds.every((id) => feed.items.some((i) => i.type === 'connection-closed' && i.connection.id === id)),
+  );
   // One quiet open connection and five noisy ones.
   const quiet = await openSocket(server.wsUrl);
   await exchange(quiet, 2, 100);
