@@ -396,6 +396,7 @@ test('a connection removed before any summary of it went out is never mentioned 
   const server = await startTestEngine({ liveFeed: { flushIntervalMs: 3_600_000, maxBatch: 1 } });
   const api = controlClient(server);
   const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
   const client = await AguiSocket.open(server.wsUrl);
   await client.close();
   await eventually(

@@ -151,6 +151,7 @@ test('a run stopped mid-answer (its client gone) keeps what it said so far, cut 
 test('recorded history stays within its limits: the least recently active run sessions go, and the console is told', async () => {
   const limited = await startTestEngine({ settings: { maxRecordedSessions: 2, maxRecordedMessagesPerSession: 3 } });
   const feed = await FeedClient.connect(limited);
+  await feed.waitFor(() => feed.messages.length > 0);
   const ws = await AguiSocket.open(limited.wsUrl);
   const threads = ['run-1', 'run-2', 'run-3'];
   for (const [index, threadId] of threads.entries()) {
