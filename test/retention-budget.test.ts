@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { RingBuffer } from '../src/server/support/ring-buffer';
-import { FrameLog } from '../src/server/ws/frame-log';
+import { FrameLog, frameBytes } from '../src/server/ws/frame-log';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { ItemsPage, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
@@ -75,8 +75,8 @@ test('ring buffer: push, shift, at, resize and clear behave as a bounded FIFO', 
   );
 });
 
-test('frame log: push, shift and resize keep the newest frames exactly, findings and all, as a bounded FIFO', () => {
-  type Op = { op: 'push'; frame: FrameRecord } | { op: 'shift' } | { op: 'resize'; capacity: number };
+test('frame log: push, evict and resize keep the newest frames exactly, findings and all, as a bounded FIFO, and count their bytes', () => {
+  type Op = { op: 'push'; frame: FrameRecord } | { op: 'evict'; bytes: number } | { op: 'resize'; capacity: number };
   let seq = 0;
   const frame = fc
     .record({
@@ -97,7 +97,7 @@ test('frame log: push, shift and resize keep the newest frames exactly, findings
   const ops = fc.array(
     fc.oneof(
       { weight: 6, arbitrary: frame },
-      { weight: 3, arbitrary: fc.constant<Op>({ op: 'shift' }) },
+      { weight: 3, arbitrary: fc.integer({ min: 0, max: 600 }).map((bytes): Op => ({ op: 'evict', bytes })) },
       { weight: 1, arbitrary: fc.integer({ min: 1, max: 12 }).map((capacity): Op => ({ op: 'resize', capacity })) },
     ),
     { maxLength: 200 },
@@ -107,17 +107,26 @@ test('frame log: push, shift and resize keep the newest frames exactly, findings
       const log = new FrameLog(initial);
       const model: FrameRecord[] = [];
       let capacity = initial;
+      const amount = (frames: FrameRecord[]) => ({
+        items: frames.length,
+        bytes: frames.reduce((sum, each) => sum + frameBytes(each), 0),
+      });
       for (const step of list) {
         if (step.op === 'push') {
           model.push(step.frame);
-          const expected = model.length > capacity ? model.shift() : undefined;
-          assert.deepEqual(log.push(step.frame), expected);
-        } else if (step.op === 'shift') {
-          assert.deepEqual(log.shift(), model.shift());
+          const expected = model.length > capacity ? amount(model.splice(0, 1)).bytes : 0;
+          assert.equal(log.push(step.frame, frameBytes(step.frame)), expected);
+        } else if (step.op === 'evict') {
+          // The oldest frames whose bytes first reach the amount asked for (all of them if they never do).
+          let count = 0;
+          let freed = 0;
+          while (freed < step.bytes && count < model.length) freed += frameBytes(model[count++] as FrameRecord);
+          assert.deepEqual(log.evictOldest(step.bytes), amount(model.splice(0, count)));
         } else {
           capacity = step.capacity;
-          assert.deepEqual(log.resize(capacity), model.splice(0, Math.max(0, model.length - capacity)));
+          assert.deepEqual(log.resize(capacity), amount(model.splice(0, Math.max(0, model.length - capacity))));
         }
+        assert.equal(log.retainedBytes, amount(model).bytes);
         assert.deepEqual(log.toArray(), model);
         assert.equal(log.size, model.length);
       }

@@ -18,10 +18,10 @@ import type { RetainedAmount } from '../../shared/retention';
 import type { JsonObject } from '../../shared/scenario';
 import type { OutgoingEvent } from '../agui/events';
 import { type RuleFinding, SEQUENCE_RULES, SequenceTracker } from '../agui/sequence-tracker';
-import { FRAME_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
+import type { RetentionBudget } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
-import { FrameLog } from './frame-log';
+import { FrameLog, frameBytes } from './frame-log';
 import { TextFrameBatch } from './text-frame-batch';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
@@ -110,11 +110,6 @@ type HeldItem = OutgoingItem & {
   dueAt: number;
 };
 
-/** Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). */
-function frameBytes(frame: FrameRecord): number {
-  return FRAME_RECORD_BYTES + textBytes(frame.text) + (frame.finding ? textBytes(frame.finding.message) : 0);
-}
-
 function frameFinding({ rule, message }: RuleFinding): FrameFinding {
   return { rule, title: SEQUENCE_RULES[rule], message };
 }
@@ -145,8 +140,6 @@ export class Connection {
   refusal: string | null = null;
   readonly counters: ConnectionCounters = { framesIn: 0, framesOut: 0, bytesIn: 0, bytesOut: 0 };
   readonly frames: FrameLog;
-  /** Estimated bytes of the frames kept, as charged to the budget. */
-  private frameLogBytes = 0;
   private framesDroppedForSize = 0;
   private framesEvictedForMemory = 0;
   private readonly budget: RetentionBudget;
@@ -370,12 +363,14 @@ export class Connection {
   }
 
   resizeFrameBuffer(size: number): void {
-    for (const frame of this.frames.resize(size)) this.dropForSize(frame);
+    const dropped = this.frames.resize(size);
+    this.budget.release(dropped.bytes);
+    this.framesDroppedForSize += dropped.items;
   }
 
-  /** Estimated bytes the frame log keeps. */
+  /** Estimated bytes the frame log keeps, as charged to the budget. */
   get retainedBytes(): number {
-    return this.frameLogBytes;
+    return this.frames.retainedBytes;
   }
 
   /**
@@ -383,23 +378,9 @@ export class Connection {
    * which counts what is returned: this does not release it again.
    */
   evictOldestFrames(bytes: number): RetainedAmount {
-    const freed = { items: 0, bytes: 0 };
-    while (freed.bytes < bytes) {
-      const frame = this.frames.shift();
-      if (!frame) break;
-      freed.items++;
-      freed.bytes += frameBytes(frame);
-    }
-    this.frameLogBytes -= freed.bytes;
+    const freed = this.frames.evictOldest(bytes);
     this.framesEvictedForMemory += freed.items;
     return freed;
-  }
-
-  private dropForSize(frame: FrameRecord): void {
-    const bytes = frameBytes(frame);
-    this.frameLogBytes -= bytes;
-    this.budget.release(bytes);
-    this.framesDroppedForSize++;
   }
 
   summary(): ConnectionSummary {
@@ -436,7 +417,7 @@ export class Connection {
       kept: this.frames.size,
       droppedForSize: this.framesDroppedForSize,
       evictedForMemory: this.framesEvictedForMemory,
-      retainedBytes: this.frameLogBytes,
+      retainedBytes: this.frames.retainedBytes,
     };
   }
 
@@ -457,10 +438,12 @@ export class Connection {
     }
     const frame: FrameRecord = { seq: ++this.seq, at: Date.now(), direction, size, text, binary, eventType };
     if (finding) frame.finding = finding;
-    const dropped = this.frames.push(frame);
-    if (dropped) this.dropForSize(dropped);
     const bytes = frameBytes(frame);
-    this.frameLogBytes += bytes;
+    const dropped = this.frames.push(frame, bytes);
+    if (dropped > 0) {
+      this.budget.release(dropped);
+      this.framesDroppedForSize++;
+    }
     // May evict older frames, this connection's included: the new frame is already in place.
     this.budget.charge(bytes);
     this.observer.frame(this, frame);

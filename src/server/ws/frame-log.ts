@@ -1,4 +1,6 @@
 import type { FrameDirection, FrameFinding, FrameRecord } from '../../shared/connections';
+import type { RetainedAmount } from '../../shared/retention';
+import { FRAME_RECORD_BYTES, textBytes } from '../support/retention-budget';
 import { checkCapacity } from '../support/ring-buffer';
 
 const IN = 1;
@@ -6,10 +8,17 @@ const BINARY = 2;
 /** The columns of an empty log: shared (never written to), so an idle connection's log allocates nothing. */
 const NONE: never[] = [];
 
+/** Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). */
+export function frameBytes(frame: FrameRecord): number {
+  return FRAME_RECORD_BYTES + textBytes(frame.text) + (frame.finding ? textBytes(frame.finding.message) : 0);
+}
+
 /**
- * A connection's frame log: its newest frames up to a capacity, oldest dropped first. Frames are kept in columns
- * (numbers in unboxed arrays, the texts, the event types) rather than as an object each: a busy engine keeps
- * hundreds of thousands of frames, and every kept object is one more for the garbage collector to copy and mark.
+ * A connection's frame log: its newest frames up to a capacity, oldest dropped first, and the bytes they keep
+ * alive. Frames are kept in columns (numbers in unboxed arrays, the texts, the event types) rather than as an
+ * object each: a busy engine keeps hundreds of thousands of frames, and every kept object is one more for the
+ * garbage collector to copy and mark. Each frame's bytes are kept beside it, so dropping the oldest (every frame
+ * of a busy connection whose log is full) touches neither its long-cold text nor a new object.
  * Storage grows with use and shrinks after removals, so a quiet socket costs almost nothing whatever the capacity.
  */
 export class FrameLog {
@@ -19,6 +28,9 @@ export class FrameLog {
   private flags: number[] = NONE;
   private eventTypes: (string | null)[] = NONE;
   private texts: string[] = NONE;
+  /** Each frame's `frameBytes`. */
+  private costs: number[] = NONE;
+  private bytes = 0;
   /** Findings are rare: by seq, the map made on the first. */
   private findings: Map<number, FrameFinding> | undefined;
   /** The oldest frame's slot; the frames are `count` slots from it, wrapping around. */
@@ -33,38 +45,45 @@ export class FrameLog {
     return this.count;
   }
 
-  /** Adds a frame as the newest; returns the oldest one when it had to go to make room. */
-  push(frame: FrameRecord): FrameRecord | undefined {
+  /** Estimated bytes the frames kept hold (`frameBytes` of each). */
+  get retainedBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Adds a frame, of `bytes` (its `frameBytes`), as the newest; returns the bytes of the oldest one when it had to
+   * go to make room, else 0.
+   */
+  push(frame: FrameRecord, bytes: number): number {
+    this.bytes += bytes;
     if (this.count === this.capacity) {
       // Full: the storage is exactly `capacity` slots; the newest takes the oldest's place.
-      const dropped = this.read(this.start);
-      this.findings?.delete(dropped.seq);
-      this.write(this.start, frame);
-      this.start = (this.start + 1) % this.texts.length;
+      const slot = this.start;
+      const dropped = this.costs[slot] as number;
+      this.bytes -= dropped;
+      if (this.findings) this.findings.delete(this.seqs[slot] as number);
+      this.write(slot, frame, bytes);
+      this.start = (slot + 1) % this.texts.length;
       return dropped;
     }
     if (this.count === this.texts.length) {
       if (this.start !== 0) this.linearise();
-      this.append(frame);
+      this.append(frame, bytes);
     } else {
-      this.write((this.start + this.count) % this.texts.length, frame);
+      this.write((this.start + this.count) % this.texts.length, frame, bytes);
     }
     this.count++;
-    return undefined;
+    return 0;
   }
 
-  /** Removes and returns the oldest frame. */
-  shift(): FrameRecord | undefined {
-    if (this.count === 0) return undefined;
-    const frame = this.read(this.start);
-    this.findings?.delete(frame.seq);
-    // Lets the text go; the numbers stay until overwritten (they hold nothing).
-    this.texts[this.start] = '';
-    this.start = (this.start + 1) % this.texts.length;
-    this.count--;
-    // Give back storage once mostly empty (evictions can empty a large log that then stays quiet).
-    if (this.count <= this.texts.length >> 2) this.linearise();
-    return frame;
+  /** Removes the oldest frames until at least `bytes` are freed, or none are left; says what went. */
+  evictOldest(bytes: number): RetainedAmount {
+    const freed = { items: 0, bytes: 0 };
+    while (freed.bytes < bytes && this.count > 0) {
+      freed.items++;
+      freed.bytes += this.dropOldest();
+    }
+    return freed;
   }
 
   /** Oldest first. */
@@ -74,14 +93,32 @@ export class FrameLog {
     return out;
   }
 
-  /** Changes capacity, keeping the newest frames that still fit; returns the ones dropped, oldest first. */
-  resize(capacity: number): FrameRecord[] {
+  /** Changes capacity, keeping the newest frames that still fit; says what went. */
+  resize(capacity: number): RetainedAmount {
     checkCapacity(capacity);
-    const dropped: FrameRecord[] = [];
-    while (this.count > capacity) dropped.push(this.shift() as FrameRecord);
+    const dropped = { items: 0, bytes: 0 };
+    while (this.count > capacity) {
+      dropped.items++;
+      dropped.bytes += this.dropOldest();
+    }
     this.linearise();
     this.capacity = capacity;
     return dropped;
+  }
+
+  /** Removes the oldest frame (there is one); returns its bytes. */
+  private dropOldest(): number {
+    const slot = this.start;
+    const bytes = this.costs[slot] as number;
+    this.bytes -= bytes;
+    if (this.findings) this.findings.delete(this.seqs[slot] as number);
+    // Lets the text go; the numbers stay until overwritten (they hold nothing).
+    this.texts[slot] = '';
+    this.start = (slot + 1) % this.texts.length;
+    this.count--;
+    // Give back storage once mostly empty (evictions can empty a large log that then stays quiet).
+    if (this.count <= this.texts.length >> 2) this.linearise();
+    return bytes;
   }
 
   private read(slot: number): FrameRecord {
@@ -101,7 +138,8 @@ export class FrameLog {
     return frame;
   }
 
-  private write(slot: number, frame: FrameRecord): void {
+  private write(slot: number, frame: FrameRecord, bytes: number): void {
+    this.costs[slot] = bytes;
     this.seqs[slot] = frame.seq;
     this.ats[slot] = frame.at;
     this.sizes[slot] = frame.size;
@@ -113,10 +151,10 @@ export class FrameLog {
     this.findings.set(frame.seq, frame.finding);
   }
 
-  private append(frame: FrameRecord): void {
-    if (this.texts === NONE) this.setColumns([], [], [], [], [], []);
+  private append(frame: FrameRecord, bytes: number): void {
+    if (this.texts === NONE) this.setColumns([], [], [], [], [], [], []);
     // Writing at the length appends (the arrays stay packed).
-    this.write(this.texts.length, frame);
+    this.write(this.texts.length, frame, bytes);
   }
 
   /** Moves the frames to the front of fresh columns exactly their size (none when empty). */
@@ -124,7 +162,7 @@ export class FrameLog {
     const slots = Array.from({ length: this.count }, (_, i) => (this.start + i) % this.texts.length);
     this.start = 0;
     if (slots.length === 0) {
-      this.setColumns(NONE, NONE, NONE, NONE, NONE, NONE);
+      this.setColumns(NONE, NONE, NONE, NONE, NONE, NONE, NONE);
       return;
     }
     this.setColumns(
@@ -134,6 +172,7 @@ export class FrameLog {
       slots.map((slot) => this.flags[slot] as number),
       slots.map((slot) => this.eventTypes[slot] as string | null),
       slots.map((slot) => this.texts[slot] as string),
+      slots.map((slot) => this.costs[slot] as number),
     );
   }
 
@@ -144,6 +183,7 @@ export class FrameLog {
     flags: number[],
     eventTypes: (string | null)[],
     texts: string[],
+    costs: number[],
   ): void {
     this.seqs = seqs;
     this.ats = ats;
@@ -151,6 +191,7 @@ export class FrameLog {
     this.flags = flags;
     this.eventTypes = eventTypes;
     this.texts = texts;
+    this.costs = costs;
   }
 }
 
