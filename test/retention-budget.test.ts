@@ -82,7 +82,11 @@ test('frame log: push, evict and resize keep the newest frames exactly, findings
     .record({
       at: fc.integer({ min: 1_700_000_000_000, max: 1_900_000_000_000 }),
       direction: fc.constantFrom<FrameRecord['direction']>('in', 'out'),
-      text: fc.string(),
+      // Any code point, and now and then a long text.
+      text: fc.oneof(
+        { weight: 9, arbitrary: fc.string({ unit: 'binary', maxLength: 300 }) },
+        { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1000, maxLength: 40_000 }) },
+      ),
       binary: fc.boolean(),
       eventType: fc.option(fc.constantFrom('RUN_STARTED', 'TEXT_MESSAGE_CONTENT'), { nil: null }),
       finding: fc.option(fc.constant({ rule: 'T2', title: 'Text message not started', message: 'no start' }), {
