@@ -65,21 +65,24 @@ test('a stream that writes nothing in its first turn still starts: its headers g
   assert.equal(client.response.headers['content-type'], 'text/event-stream');
   assert.equal(client.response.headers['transfer-encoding'], 'chunked');
   assert.ok(transport);
-  transport.send('{"type":"RUN_STARTED","threadId":"t","runId":"r"}');
+  const started = '{"type":"RUN_STARTED","threadId":"t","runId":"r"}';
+  transport.send(started, Buffer.byteLength(started));
   transport.endAfterFrame('{"type":"RUN_STARTED","threadId":"t","runId":"r"}');
   await client.ended;
   assert.equal(client.body, 'data: {"type":"RUN_STARTED","threadId":"t","runId":"r"}\n\n');
 });
 
 test('frames written in the turn the stream opens leave with its headers, in one response of known length', async () => {
+  // Text of any width: each frame's room is worked out from its UTF-8 length.
   const frames = [
     '{"type":"RUN_STARTED","threadId":"t","runId":"r"}',
+    '{"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"Grüße aus Köln 🌍"}',
     '{"type":"RUN_FINISHED","threadId":"t","runId":"r"}',
   ];
   onRequest = (response) => {
     const transport = stream(response);
-    for (const frame of frames) transport.send(frame);
-    transport.endAfterFrame(frames[1] as string);
+    for (const frame of frames) transport.send(frame, Buffer.byteLength(frame));
+    transport.endAfterFrame(frames[2] as string);
   };
   const client = await open();
   await client.ended;

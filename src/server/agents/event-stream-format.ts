@@ -2,14 +2,19 @@ import type { BaseEvent } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
 
 const SSE_MEDIA_TYPE = 'text/event-stream';
+/** What goes before and after an event's JSON in an SSE frame. */
+const SSE_DATA = Buffer.from('data: ');
+const SSE_END = Buffer.from('\n\n');
 
 /** How events go on the wire for one response: SSE text (with keep-alive comments) or length-prefixed protobuf. */
 export type EventStreamFormat =
   | {
       readonly contentType: string;
       readonly binary: false;
-      /** One event's frame, from the JSON the engine already serialised it to. */
-      frame(json: string): string;
+      /** Bytes of one event's frame, from the UTF-8 length of the JSON the engine already serialised it to. */
+      frameBytes(jsonBytes: number): number;
+      /** Writes one event's frame at `offset` (with room for `frameBytes`); returns the offset after it. */
+      writeFrame(target: Buffer, offset: number, json: string): number;
       /** A comment that keeps an idle stream alive through proxies. */
       readonly keepAlive: string;
     }
@@ -57,9 +62,14 @@ function formatFor(mediaType: string): EventStreamFormat {
   return {
     contentType: encoder.getContentType(),
     binary: false,
-    // What encoder.encodeSSE writes, without serialising the event a second time: events the engine sends are
-    // schema-valid, and the schemas refuse nulls in optional fields, so there is nothing for it to omit.
-    frame: (json) => `data: ${json}\n\n`,
+    // What encoder.encodeSSE writes (`data: <json>\n\n`), without serialising the event a second time: events the
+    // engine sends are schema-valid, and the schemas refuse nulls in optional fields, so there is nothing to omit.
+    frameBytes: (jsonBytes) => SSE_DATA.length + jsonBytes + SSE_END.length,
+    writeFrame: (target, offset, json) => {
+      let at = offset + SSE_DATA.copy(target, offset);
+      at += target.write(json, at);
+      return at + SSE_END.copy(target, at);
+    },
     keepAlive: ': keep-alive\n\n',
   };
 }
