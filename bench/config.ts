@@ -68,12 +68,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     feed: feedMode(env.BENCH_FEED),
     rounds: quick ? 3 : 7,
     rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 300, requestsPerRoute: quick ? 200 : 1200 },
-    ws: { clients: 20, warmupRunsPerClient: quick ? 3 : 5, runsPerClient: quick ? 10 : 40 },
+    // Warm-ups long enough for V8 to have compiled the engine's run path (see `warmUp`): 3,000 runs, 600 quick.
+    ws: { clients: 20, warmupRunsPerClient: quick ? 30 : 150, runsPerClient: quick ? 10 : 40 },
     // The budget's 1,000 runs even when quick: the run is a few seconds of scripted time.
     drift: { runs: 1000, openBatch: 100 },
     idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
     peers: { rounds: quick ? 3 : 5, warmupPerRoute: quick ? 50 : 100, requestsPerRoute: quick ? 200 : 400 },
-    sse: { clients: 20, warmupRunsPerClient: quick ? 3 : 5, runsPerClient: quick ? 10 : 40 },
+    sse: { clients: 20, warmupRunsPerClient: quick ? 30 : 150, runsPerClient: quick ? 10 : 40 },
     soak: {
       minutes: soakMinutes,
       activeClients: 1000,

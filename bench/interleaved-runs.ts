@@ -11,8 +11,16 @@ export interface RunCpu {
   rounds: number;
 }
 
+/** Each side's CPU per run over its warm-up: not counted in the ratio, reported so its cost is seen. */
+export interface WarmupCpu {
+  runs: number;
+  oursMicrosPerRun: number;
+  bareMicrosPerRun: number;
+}
+
 /** A scripted-run phase's result (WS, SSE): its load, the recorded run, CPU per run, and what the console got. */
 export interface RunPhaseResult extends RunCpu {
+  warmup: WarmupCpu;
   rounds: number;
   clients: number;
   runsPerClient: number;
@@ -44,6 +52,26 @@ export async function runPhaseCpu(
   feed.followAll();
   const everyFrame = await interleavedRunCpu(targets, Math.max(3, Math.ceil(config.rounds / 2)), runsPerRound, play);
   return { ...cpu, feed: counts, everyFrame };
+}
+
+/**
+ * Plays each side's warm-up (`runs` runs, `play(side)`), ours first, measuring its CPU. The engine has far more
+ * code for V8 to compile than a bare replay: its first thousand or two runs cost it two to three times what the
+ * runs after them do (a bare replay settles within a few), so rounds measured before that measure the compiler.
+ */
+export async function warmUp(
+  targets: readonly [ServerChild, ServerChild],
+  runs: number,
+  play: (side: number) => Promise<unknown>,
+): Promise<WarmupCpu> {
+  const micros: number[] = [];
+  for (const side of [0, 1]) {
+    const server = targets[side] as ServerChild;
+    const before = await server.usage();
+    await play(side);
+    micros.push(((await server.usage()).cpuMicros - before.cpuMicros) / runs);
+  }
+  return { runs, oursMicrosPerRun: micros[0] as number, bareMicrosPerRun: micros[1] as number };
 }
 
 /**

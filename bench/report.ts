@@ -145,6 +145,7 @@ function runPhaseLines(title: string, reference: string, result: RunPhaseResult)
         ['ratio', `${result.ratio.median.toFixed(2)}×`, range(result.ratio, 2)],
       ],
     ),
+    `warm-up before the rounds (not counted), ${result.warmup.runs} runs each: engine ${result.warmup.oursMicrosPerRun.toFixed(0)} µs/run, ${reference} ${result.warmup.bareMicrosPerRun.toFixed(0)}`,
     feedLine(result.feed),
     ...(result.everyFrame
       ? [

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
-import { type RunPhaseResult, runPhaseCpu } from './interleaved-runs';
+import { type RunPhaseResult, runPhaseCpu, warmUp } from './interleaved-runs';
 import { ServerChild } from './server-child';
 import { inspectionRunInput, keepAliveAgent, postRun, sseFrames } from './sse-clients';
 
@@ -52,7 +52,9 @@ export async function benchSse(config: BenchConfig, engineFlags: string[]): Prom
         }),
       );
     };
-    for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
+    const warmup = await warmUp([engine, bare], clients * warmupRunsPerClient, (side) =>
+      playAll(side, warmupRunsPerClient),
+    );
 
     const cpu = await runPhaseCpu(config, feed, [engine, bare], clients * runsPerClient, (side) =>
       playAll(side, runsPerClient),
@@ -62,6 +64,7 @@ export async function benchSse(config: BenchConfig, engineFlags: string[]): Prom
       runsPerClient,
       framesPerRun: frames.length,
       bytesPerRun: frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
+      warmup,
       ...cpu,
     };
   } finally {

@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
-import { type RunPhaseResult, runPhaseCpu } from './interleaved-runs';
+import { type RunPhaseResult, runPhaseCpu, warmUp } from './interleaved-runs';
 import { ServerChild } from './server-child';
 import { closeAll, openSockets, playRun } from './ws-clients';
 
@@ -34,7 +34,9 @@ export async function benchWs(config: BenchConfig, engineFlags: string[]): Promi
           for (let run = 0; run < runs; run++) await playRun(socket, RUN_TIMEOUT_MS);
         }),
       );
-    for (const side of [0, 1]) await playAll(side, warmupRunsPerClient);
+    const warmup = await warmUp([engine, bare], clients * warmupRunsPerClient, (side) =>
+      playAll(side, warmupRunsPerClient),
+    );
 
     const cpu = await runPhaseCpu(config, feed, [engine, bare], clients * runsPerClient, (side) =>
       playAll(side, runsPerClient),
@@ -44,6 +46,7 @@ export async function benchWs(config: BenchConfig, engineFlags: string[]): Promi
       runsPerClient,
       framesPerRun: recorded.length,
       bytesPerRun: recorded.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
+      warmup,
       ...cpu,
     };
   } finally {
