@@ -64,14 +64,16 @@ export async function warmUp(
   runs: number,
   play: (side: number) => Promise<unknown>,
 ): Promise<WarmupCpu> {
-  const micros: number[] = [];
-  for (const side of [0, 1]) {
-    const server = targets[side] as ServerChild;
-    const before = await server.usage();
-    await play(side);
-    micros.push(((await server.usage()).cpuMicros - before.cpuMicros) / runs);
-  }
-  return { runs, oursMicrosPerRun: micros[0] as number, bareMicrosPerRun: micros[1] as number };
+  const ours = await cpuPerRun(targets[0], runs, () => play(0));
+  const bare = await cpuPerRun(targets[1], runs, () => play(1));
+  return { runs, oursMicrosPerRun: ours, bareMicrosPerRun: bare };
+}
+
+/** A server's CPU, in µs, per run of a load of `runs` runs. */
+async function cpuPerRun(server: ServerChild, runs: number, load: () => Promise<unknown>): Promise<number> {
+  const before = await server.usage();
+  await load();
+  return ((await server.usage()).cpuMicros - before.cpuMicros) / runs;
 }
 
 /**
@@ -87,11 +89,7 @@ export async function interleavedRunCpu(
   const micros: number[][] = [[], []];
   for (let round = 0; round < rounds; round++) {
     for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
-      const server = targets[side] as ServerChild;
-      const before = await server.usage();
-      await play(side);
-      const after = await server.usage();
-      micros[side]?.push((after.cpuMicros - before.cpuMicros) / runsPerRound);
+      micros[side]?.push(await cpuPerRun(targets[side] as ServerChild, runsPerRound, () => play(side)));
     }
   }
   const [ours = [], bare = []] = micros;

@@ -59,9 +59,7 @@ export class FrameLog {
     if (this.count === this.capacity) {
       // Full: the storage is exactly `capacity` slots; the newest takes the oldest's place.
       const slot = this.start;
-      const dropped = this.costs[slot] as number;
-      this.bytes -= dropped;
-      if (this.findings) this.findings.delete(this.seqs[slot] as number);
+      const dropped = this.forget(slot);
       this.write(slot, frame, bytes);
       this.start = (slot + 1) % this.texts.length;
       return dropped;
@@ -78,12 +76,7 @@ export class FrameLog {
 
   /** Removes the oldest frames until at least `bytes` are freed, or none are left; says what went. */
   evictOldest(bytes: number): RetainedAmount {
-    const freed = { items: 0, bytes: 0 };
-    while (freed.bytes < bytes && this.count > 0) {
-      freed.items++;
-      freed.bytes += this.dropOldest();
-    }
-    return freed;
+    return this.dropOldestWhile((freed) => freed.bytes < bytes && this.count > 0);
   }
 
   /** Oldest first. */
@@ -96,22 +89,34 @@ export class FrameLog {
   /** Changes capacity, keeping the newest frames that still fit; says what went. */
   resize(capacity: number): RetainedAmount {
     checkCapacity(capacity);
-    const dropped = { items: 0, bytes: 0 };
-    while (this.count > capacity) {
-      dropped.items++;
-      dropped.bytes += this.dropOldest();
-    }
+    const dropped = this.dropOldestWhile(() => this.count > capacity);
     this.linearise();
     this.capacity = capacity;
     return dropped;
   }
 
-  /** Removes the oldest frame (there is one); returns its bytes. */
-  private dropOldest(): number {
-    const slot = this.start;
+  /** Removes the oldest frames while `more` holds (and there is one); says what went. */
+  private dropOldestWhile(more: (dropped: RetainedAmount) => boolean): RetainedAmount {
+    const dropped = { items: 0, bytes: 0 };
+    while (more(dropped)) {
+      dropped.items++;
+      dropped.bytes += this.dropOldest();
+    }
+    return dropped;
+  }
+
+  /** The frame in `slot` no longer counts (its bytes, its finding); returns its bytes. */
+  private forget(slot: number): number {
     const bytes = this.costs[slot] as number;
     this.bytes -= bytes;
     if (this.findings) this.findings.delete(this.seqs[slot] as number);
+    return bytes;
+  }
+
+  /** Removes the oldest frame (there is one); returns its bytes. */
+  private dropOldest(): number {
+    const slot = this.start;
+    const bytes = this.forget(slot);
     // Lets the text go; the numbers stay until overwritten (they hold nothing).
     this.texts[slot] = '';
     this.start = (slot + 1) % this.texts.length;
