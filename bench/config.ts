@@ -67,7 +67,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     engineFlags: env.BENCH_ENGINE_FLAGS?.split(/\s+/).filter(Boolean) ?? [],
     feed: feedMode(env.BENCH_FEED),
     rounds: quick ? 3 : 7,
-    rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 300, requestsPerRoute: quick ? 200 : 1200 },
+    rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 3000, requestsPerRoute: quick ? 200 : 1200 },
     // Warm-ups long enough for V8 to have compiled the engine's run path (see `warmUp`): 3,000 runs, 600 quick.
     ws: { clients: 20, warmupRunsPerClient: quick ? 30 : 150, runsPerClient: quick ? 10 : 40 },
     // The budget's 1,000 runs even when quick: the run is a few seconds of scripted time.
