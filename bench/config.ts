@@ -67,14 +67,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     engineFlags: env.BENCH_ENGINE_FLAGS?.split(/\s+/).filter(Boolean) ?? [],
     feed: feedMode(env.BENCH_FEED),
     rounds: quick ? 3 : 7,
-    rest: { concurrency: 16, warmupPerRoute: quick ? 100 : 3000, requestsPerRoute: quick ? 200 : 1200 },
-    // Warm-ups long enough for V8 to have compiled the engine's run path (see `warmUp`): 3,000 runs, 600 quick.
-    ws: { clients: 20, warmupRunsPerClient: quick ? 30 : 150, runsPerClient: quick ? 10 : 40 },
+    rest: { concurrency: 16, warmupPerRoute: 3000, requestsPerRoute: quick ? 200 : 1200 },
+    // Warm-ups long enough for V8 to have compiled the engine's run path (see `warmUp`): 3,000 runs, quick too
+    // (600 left quick rounds in the compilation, and their ratios meant nothing).
+    ws: { clients: 20, warmupRunsPerClient: 150, runsPerClient: quick ? 10 : 40 },
     // The budget's 1,000 runs even when quick: the run is a few seconds of scripted time.
     drift: { runs: 1000, openBatch: 100 },
     idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
     peers: { rounds: quick ? 3 : 5, warmupPerRoute: quick ? 50 : 100, requestsPerRoute: quick ? 200 : 400 },
-    sse: { clients: 20, warmupRunsPerClient: quick ? 30 : 150, runsPerClient: quick ? 10 : 40 },
+    sse: { clients: 20, warmupRunsPerClient: 150, runsPerClient: quick ? 10 : 40 },
     soak: {
       minutes: soakMinutes,
       activeClients: 1000,
