@@ -20,6 +20,15 @@ import { openConsole, waitUntilLive } from './helpers/console-page';
  * wall/CPU ratio of its main thread over the same window). Both figures are printed, raw and scaled.
  */
 
+/** The little of the DOM the page functions here use (the e2e files are type-checked without the DOM library). */
+interface PageDocument {
+  elementFromPoint(
+    x: number,
+    y: number,
+  ): { closest(selector: string): { getAttribute(name: string): string | null } | null } | null;
+  querySelector(selector: string): { textContent: string | null } | null;
+}
+
 const TARGET_PER_SECOND = 2000;
 /** Events per injection request: 20 requests a second reach the rate. */
 const BATCH = 100;
@@ -249,5 +258,62 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
     p95 <= LATENCY_BUDGET_MS * slowdown,
     `p95 input-to-paint ${p95.toFixed(0)} ms, within ${LATENCY_BUDGET_MS} ms × ${slowdown.toFixed(2)} (the page ran that much slower than its CPU time)`,
   );
+  assert.deepEqual(errors, []);
+});
+
+test('a row pressed while the stream follows new frames picks the frame pressed, not what moved under the pointer', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const client = new WebSocket(server.wsUrl);
+  client.on('error', () => undefined);
+  await new Promise((resolve) => client.once('open', resolve));
+  await page.locator('.connection-item').first().click();
+  const id = ((await page.locator('.connection-item').first().getAttribute('data-testid')) ?? '').slice(
+    'connection-'.length,
+  );
+  const api = controlClient(server);
+  const chunks = (from: number) =>
+    Array.from({ length: 40 }, (_, i) => ({
+      type: 'TEXT_MESSAGE_CONTENT',
+      messageId: 'm',
+      delta: `chunk-${from + i}`,
+    }));
+  const sent = await api.post(`/connections/${id}/events`, {
+    events: [
+      { type: 'RUN_STARTED', threadId: 't', runId: 'r' },
+      { type: 'TEXT_MESSAGE_START', messageId: 'm' },
+      ...chunks(0),
+    ],
+  });
+  assert.equal(sent.status, 200);
+  await page.getByTestId('frame-count').filter({ hasText: '42 frames' }).waitFor();
+
+  // Press on the newest row, at the bottom of a stream that follows, and let frames arrive before the button
+  // comes up: the frame pressed is the one picked, and the stream holds still under the pointer. (Picked on the
+  // click, the spot would by then show a newer frame, or the row would have moved away and the click gone to the
+  // list.)
+  const row = page.locator('.frame-row').last();
+  const pressedSeq = await row.getAttribute('data-seq');
+  const box = await row.boundingBox();
+  assert.ok(pressedSeq && box, 'the newest row is on screen');
+  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.mouse.move(point.x, point.y);
+  await page.mouse.down();
+  assert.equal((await api.post(`/connections/${id}/events`, { events: chunks(40) })).status, 200);
+  await page.getByTestId('frame-count').filter({ hasText: '82 frames' }).waitFor();
+  await page.mouse.up();
+
+  const shown = await page.evaluate(({ x, y }) => {
+    const { document } = globalThis as unknown as { document: PageDocument };
+    return {
+      underPointer: document.elementFromPoint(x, y)?.closest('[data-seq]')?.getAttribute('data-seq'),
+      inspector: document.querySelector('[data-testid="frame-inspector"]')?.textContent ?? '',
+    };
+  }, point);
+  assert.equal(shown.underPointer, pressedSeq, 'the stream held still under the pointer');
+  assert.match(shown.inspector, new RegExp(`#${pressedSeq}(?![0-9])`), 'the inspector shows the frame pressed');
+  client.close();
   assert.deepEqual(errors, []);
 });

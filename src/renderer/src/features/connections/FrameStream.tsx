@@ -158,13 +158,16 @@ const FrameRowView = memo(function FrameRowView({
   const { finding } = frame;
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: rows are reached with j/k, not Tab (thousands of them)
-    // biome-ignore lint/a11y/useKeyWithClickEvents: j/k and Enter work on the whole list
     <div
       role="option"
       aria-selected={inspected}
       className={`frame-row ${frame.direction}${cursor ? ' cursor' : ''}${finding ? ' broke-rule' : ''}`}
       style={{ top, height: ROW_HEIGHT }}
-      onClick={() => onPick(frame.seq)}
+      // Picked on the press, not the click: while following a flood the row under the pointer shows a newer
+      // frame (or has moved) by the time the button is released, and a click would pick that, or nothing.
+      onPointerDown={(event) => {
+        if (event.button === 0) onPick(frame.seq);
+      }}
       data-seq={frame.seq}
     >
       <span className="arrow" title={frame.direction === 'in' ? 'from the client' : 'to the client'}>
