@@ -261,10 +261,20 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   assert.deepEqual(errors, []);
 });
 
-test('a row pressed while the stream follows new frames picks the frame pressed, not what moved under the pointer', async () => {
+/** 40 streamed text chunks, numbered from `from`. */
+function chunks(from: number) {
+  return Array.from({ length: 40 }, (_, i) => ({
+    type: 'TEXT_MESSAGE_CONTENT',
+    messageId: 'm',
+    delta: `chunk-${from + i}`,
+  }));
+}
+
+/** A console following a client's connection that has received 42 frames (a run start, a message start, 40 chunks). */
+async function followedConnection(touch = false) {
   const server = await startTestEngine();
   const browser = await launchBrowser();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { hasTouch: touch });
   await waitUntilLive(page);
   const client = new WebSocket(server.wsUrl);
   client.on('error', () => undefined);
@@ -274,12 +284,6 @@ test('a row pressed while the stream follows new frames picks the frame pressed,
     'connection-'.length,
   );
   const api = controlClient(server);
-  const chunks = (from: number) =>
-    Array.from({ length: 40 }, (_, i) => ({
-      type: 'TEXT_MESSAGE_CONTENT',
-      messageId: 'm',
-      delta: `chunk-${from + i}`,
-    }));
   const sent = await api.post(`/connections/${id}/events`, {
     events: [
       { type: 'RUN_STARTED', threadId: 't', runId: 'r' },
@@ -289,6 +293,19 @@ test('a row pressed while the stream follows new frames picks the frame pressed,
   });
   assert.equal(sent.status, 200);
   await page.getByTestId('frame-count').filter({ hasText: '42 frames' }).waitFor();
+  return { page, errors, client, api, id };
+}
+
+/** What the inspector shows, as text. */
+async function inspectorText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const { document } = globalThis as unknown as { document: PageDocument };
+    return document.querySelector('[data-testid="frame-inspector"]')?.textContent ?? '';
+  });
+}
+
+test('a row pressed while the stream follows new frames picks the frame pressed, not what moved under the pointer', async () => {
+  const { page, errors, client, api, id } = await followedConnection();
 
   // Press on the newest row, at the bottom of a stream that follows, and let frames arrive before the button
   // comes up: the frame pressed is the one picked, and the stream holds still under the pointer. (Picked on the
@@ -305,15 +322,29 @@ test('a row pressed while the stream follows new frames picks the frame pressed,
   await page.getByTestId('frame-count').filter({ hasText: '82 frames' }).waitFor();
   await page.mouse.up();
 
-  const shown = await page.evaluate(({ x, y }) => {
+  const underPointer = await page.evaluate(({ x, y }) => {
     const { document } = globalThis as unknown as { document: PageDocument };
-    return {
-      underPointer: document.elementFromPoint(x, y)?.closest('[data-seq]')?.getAttribute('data-seq'),
-      inspector: document.querySelector('[data-testid="frame-inspector"]')?.textContent ?? '',
-    };
+    return document.elementFromPoint(x, y)?.closest('[data-seq]')?.getAttribute('data-seq');
   }, point);
-  assert.equal(shown.underPointer, pressedSeq, 'the stream held still under the pointer');
-  assert.match(shown.inspector, new RegExp(`#${pressedSeq}(?![0-9])`), 'the inspector shows the frame pressed');
+  assert.equal(underPointer, pressedSeq, 'the stream held still under the pointer');
+  assert.match(
+    await inspectorText(page),
+    new RegExp(`#${pressedSeq}(?![0-9])`),
+    'the inspector shows the frame pressed',
+  );
+  client.close();
+  assert.deepEqual(errors, []);
+});
+
+test('on a touch screen a tapped row is picked', async () => {
+  const { page, errors, client } = await followedConnection(true);
+  const row = page.locator('.frame-row').last();
+  const seq = await row.getAttribute('data-seq');
+  await row.tap();
+  await page
+    .getByTestId('frame-inspector')
+    .filter({ hasText: new RegExp(`#${seq}(?![0-9])`) })
+    .waitFor();
   client.close();
   assert.deepEqual(errors, []);
 });

@@ -21,15 +21,22 @@ export interface ConsolePageOptions {
   colorScheme?: 'light' | 'dark';
   /** How long each wait may take; default WAIT_MS. Long specs on a busy machine ask for more. */
   waitMs?: number;
+  /** A touch screen (taps); default a mouse only. */
+  hasTouch?: boolean;
 }
 
 export async function openConsole(
   server: MockServer,
   browser: Browser,
   url = server.consoleUrl,
-  { viewport = { width: 1440, height: 900 }, colorScheme = 'dark', waitMs = WAIT_MS }: ConsolePageOptions = {},
+  {
+    viewport = { width: 1440, height: 900 },
+    colorScheme = 'dark',
+    waitMs = WAIT_MS,
+    hasTouch = false,
+  }: ConsolePageOptions = {},
 ): Promise<ConsolePage> {
-  const page = await browser.newPage({ viewport, colorScheme });
+  const page = await browser.newPage({ viewport, colorScheme, hasTouch });
   // Every action, wait and navigation of the specs: the suite's generous bound (a cold Chromium loading the
   // console on a busy CI machine takes seconds).
   page.setDefaultTimeout(waitMs);

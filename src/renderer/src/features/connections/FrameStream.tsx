@@ -158,15 +158,22 @@ const FrameRowView = memo(function FrameRowView({
   const { finding } = frame;
   return (
     // biome-ignore lint/a11y/useFocusableInteractive: rows are reached with j/k, not Tab (thousands of them)
+    // biome-ignore lint/a11y/useKeyWithClickEvents: j/k and Enter work on the whole list
     <div
       role="option"
       aria-selected={inspected}
       className={`frame-row ${frame.direction}${cursor ? ' cursor' : ''}${finding ? ' broke-rule' : ''}`}
       style={{ top, height: ROW_HEIGHT }}
-      // Picked on the press, not the click: while following a flood the row under the pointer shows a newer
-      // frame (or has moved) by the time the button is released, and a click would pick that, or nothing.
+      // A mouse or pen picks on the press, not the click: while following a flood the row under the pointer shows
+      // a newer frame (or has moved) by the time the button is released, and a click would pick that, or nothing.
+      // A finger picks on the tap, so that a touch that starts a scroll picks nothing.
       onPointerDown={(event) => {
-        if (event.button === 0) onPick(frame.seq);
+        if (event.button === 0 && event.pointerType !== 'touch') onPick(frame.seq);
+      }}
+      onClick={(event) => {
+        const { nativeEvent } = event;
+        // Chromium delivers a click as a PointerEvent that names its pointer.
+        if ('pointerType' in nativeEvent && nativeEvent.pointerType === 'touch') onPick(frame.seq);
       }}
       data-seq={frame.seq}
     >
