@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, waitUntilLive } from './helpers/console-page';
+import { openConsole, selectFirstConnection, waitUntilLive } from './helpers/console-page';
 
 /**
  * The console under a flood: a client receives ~2,000 frames/s on the connection the console follows, and a
@@ -122,10 +122,7 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   client.on('message', () => received++);
   await new Promise((resolve) => client.once('open', resolve));
 
-  await page.locator('.connection-item').first().click();
-  const id = ((await page.locator('.connection-item').first().getAttribute('data-testid')) ?? '').slice(
-    'connection-'.length,
-  );
+  const id = await selectFirstConnection(page);
   const api = controlClient(server);
   await api.post(`/connections/${id}/events`, {
     events: [
@@ -279,10 +276,7 @@ async function followedConnection(touch = false) {
   const client = new WebSocket(server.wsUrl);
   client.on('error', () => undefined);
   await new Promise((resolve) => client.once('open', resolve));
-  await page.locator('.connection-item').first().click();
-  const id = ((await page.locator('.connection-item').first().getAttribute('data-testid')) ?? '').slice(
-    'connection-'.length,
-  );
+  const id = await selectFirstConnection(page);
   const api = controlClient(server);
   const sent = await api.post(`/connections/${id}/events`, {
     events: [

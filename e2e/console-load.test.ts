@@ -5,7 +5,7 @@ import { AguiSocket } from '../test/helpers/agui-socket';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { openConsole, screenshot, selectFirstConnection, waitUntilLive } from './helpers/console-page';
 import { pageFreezeDuring } from './helpers/page-freeze';
 
 const FRAMES_PER_SECOND = 2000;
@@ -18,10 +18,7 @@ test('a client receiving 2 000 frames/s: the console keeps following, stays resp
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   const ws = await AguiSocket.open(server.wsUrl);
-  await page.locator('.connection-item').first().click();
-  const id = ((await page.locator('.connection-item').first().getAttribute('data-testid')) ?? '').slice(
-    'connection-'.length,
-  );
+  const id = await selectFirstConnection(page);
   const api = controlClient(server);
   await api.post(`/connections/${id}/events`, {
     events: [

@@ -55,6 +55,13 @@ export async function waitUntilLive(page: Page): Promise<void> {
   await page.getByTestId('engine-state').filter({ hasText: 'Live' }).waitFor();
 }
 
+/** Selects the first connection in the list (the console follows its frames) and returns its id. */
+export async function selectFirstConnection(page: Page): Promise<string> {
+  const item = page.locator('.connection-item').first();
+  await item.click();
+  return ((await item.getAttribute('data-testid')) ?? '').slice('connection-'.length);
+}
+
 /** Saves a screenshot of the page in test-results/ (the best ones are copied to docs/screenshots/). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync('test-results', { recursive: true });
