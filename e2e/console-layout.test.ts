@@ -106,6 +106,41 @@ async function assertTableFits(table: Locator, where: string): Promise<void> {
   }
 }
 
+/**
+ * The frames toolbar shows its words whole: each select as wide as the option it shows needs (measured on a copy
+ * sized to its content), and the text filter's placeholder within the input.
+ */
+async function assertFramesToolbarWordsWhole(page: Page, where: string): Promise<void> {
+  const cut = await page.locator('.frames-panel .stream-toolbar').evaluate((toolbar) => {
+    const problems: string[] = [];
+    for (const select of toolbar.querySelectorAll('select')) {
+      const copy = select.cloneNode(true) as typeof select;
+      copy.value = select.value;
+      Object.assign(copy.style, { fieldSizing: 'content', maxWidth: 'none', minWidth: '0', flex: 'none' });
+      copy.style.setProperty('position', 'absolute');
+      copy.style.setProperty('visibility', 'hidden');
+      toolbar.append(copy);
+      const needed = copy.getBoundingClientRect().width;
+      copy.remove();
+      const shown = select.getBoundingClientRect().width;
+      if (needed > shown + 0.5) problems.push(`${select.getAttribute('aria-label')}: ${shown}px of ${needed}px`);
+    }
+    const input = toolbar.querySelector('input');
+    if (input) {
+      const page = toolbar.ownerDocument;
+      const style = page.defaultView?.getComputedStyle(input);
+      const context = page.createElement('canvas').getContext('2d');
+      if (!style || !context) return ['the placeholder could not be measured'];
+      context.font = style.font;
+      const needed = context.measureText(input.placeholder).width;
+      const room = input.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+      if (needed > room + 0.5) problems.push(`placeholder "${input.placeholder}": ${room}px of ${needed}px`);
+    }
+    return problems;
+  });
+  assert.deepEqual(cut, [], `${where}: frames toolbar words cut`);
+}
+
 for (const viewport of [
   { width: 1280, height: 720 },
   { width: 1440, height: 900 },
@@ -133,6 +168,10 @@ for (const viewport of [
         .waitFor();
       await page.getByTestId('run-timeline').waitFor();
       assert.ok((await visibleFrameRows(page)) >= MIN_FRAME_ROWS, `${where}: frame rows without the drawer`);
+      // A frame inspected: the toolbar shares the width with the inspector, its narrowest layout.
+      await page.locator('.frame-row').nth(2).click();
+      await page.getByTestId('frame-inspector').waitFor();
+      await assertFramesToolbarWordsWhole(page, where);
 
       // The template after a finished run breaks a rule: the findings box shows, the worst case for the drawer.
       await page.getByRole('button', { name: 'Inject…' }).click();

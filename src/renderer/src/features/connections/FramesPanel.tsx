@@ -122,16 +122,19 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
           value={filter.direction}
           onChange={(event) => change({ direction: event.target.value as FrameFilter['direction'] })}
         >
-          <option value="both">Both directions</option>
-          <option value="in">↑ From the client</option>
-          <option value="out">↓ To the client</option>
+          <option value="both">↕ Both ways</option>
+          <option value="in">↑ From client</option>
+          <option value="out">↓ To client</option>
         </select>
         <span className="text-filter">
           <input
             ref={filterInput}
             type="search"
-            placeholder={filter.regex ? 'Regular expression  ( / )' : 'Filter text  ( / )'}
+            // Short enough for the toolbar beside the inspector on a laptop; the `/` shortcut is in the tooltip.
+            placeholder={filter.regex ? 'Regex' : 'Filter text'}
+            title="Filter frames by text (/ in the frame list jumps here)"
             aria-label="Filter frames by text"
+            aria-keyshortcuts="/"
             aria-invalid={problem !== null}
             aria-describedby={problem ? problemId : undefined}
             value={filter.text}
