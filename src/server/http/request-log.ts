@@ -22,6 +22,10 @@ type Listener = (request: RequestSummary) => void;
 
 /** A logged body's size when its whole text was kept: worked out from the text when it is read. */
 const WHOLE_TEXT = -1;
+/** How far back a response body is looked for among the newest entries, to be shared instead of kept again. */
+const SHARED_TEXT_LOOKBACK = 16;
+/** Bodies shorter than this are kept as they come: comparing would cost about what keeping them does. */
+const SHARED_TEXT_MIN_LENGTH = 256;
 
 /**
  * One logged request, as one flat object: what the control API serves is built from it when read. Entries live
@@ -151,7 +155,12 @@ export class RequestLog {
       responseHeaders,
       requestText: requestSize === WHOLE_TEXT ? requestText : utf8Prefix(requestText as string, cap),
       requestSize,
-      responseText: responseSize === WHOLE_TEXT ? responseText : utf8Prefix(responseText as string, cap),
+      responseText: this.sharedResponseText(
+        ctx.method,
+        ctx.path,
+        ctx.querystring,
+        responseSize === WHOLE_TEXT ? responseText : utf8Prefix(responseText as string, cap),
+      ),
       responseSize,
       requestTruncated: requestSize !== WHOLE_TEXT,
       responseTruncated: responseSize !== WHOLE_TEXT,
@@ -174,6 +183,24 @@ export class RequestLog {
       const request = summary(logged);
       for (const listener of this.listeners) listener(request);
     }
+  }
+
+  /**
+   * The response text an entry keeps: when one of the newest entries got the very same text for the same request
+   * (a client polling data that has not changed), that entry's string, so this one dies young instead of being
+   * promoted and collected again later. Charged to the budget per entry as before: an overestimate when shared.
+   */
+  private sharedResponseText(method: string, path: string, query: string, text: string | null): string | null {
+    if (text === null || text.length < SHARED_TEXT_MIN_LENGTH) return text;
+    const newest = this.entries.size - 1;
+    for (let back = 0; back < SHARED_TEXT_LOOKBACK && back <= newest; back++) {
+      const earlier = this.entries.at(newest - back) as LoggedRequest;
+      if (earlier.path !== path || earlier.query !== query || earlier.method !== method) continue;
+      const kept = earlier.responseText;
+      // Same length first: most changed bodies differ there, without comparing their characters.
+      return kept !== null && kept.length === text.length && kept === text ? kept : text;
+    }
+    return text;
   }
 
   private dropForSize(logged: LoggedRequest): void {
