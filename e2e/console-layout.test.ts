@@ -127,9 +127,9 @@ async function assertFramesToolbarWordsWhole(page: Page, where: string): Promise
     }
     const input = toolbar.querySelector('input');
     if (input) {
-      const page = toolbar.ownerDocument;
-      const style = page.defaultView?.getComputedStyle(input);
-      const context = page.createElement('canvas').getContext('2d');
+      const { ownerDocument } = toolbar;
+      const style = ownerDocument.defaultView?.getComputedStyle(input);
+      const context = ownerDocument.createElement('canvas').getContext('2d');
       if (!style || !context) return ['the placeholder could not be measured'];
       context.font = style.font;
       const needed = context.measureText(input.placeholder).width;

@@ -140,12 +140,14 @@ export class RequestLog {
     const requestSize = textSize(requestText, cap);
     const responseSize = textSize(responseText, cap);
     const nearMisses = ctx.state.nearMisses as NearMiss[] | undefined;
+    // Read once: Koa's getters parse the URL each time, and the shared-body lookup needs them too.
+    const { method, path, querystring: query } = ctx;
     const logged: LoggedRequest = {
       id: this.nextId++,
       at,
-      method: ctx.method,
-      path: ctx.path,
-      query: ctx.querystring,
+      method,
+      path,
+      query,
       status: ctx.status,
       durationMs: Math.round(durationMs * 1000) / 1000,
       remoteAddress: req.socket.remoteAddress ?? '',
@@ -156,9 +158,9 @@ export class RequestLog {
       requestText: requestSize === WHOLE_TEXT ? requestText : utf8Prefix(requestText as string, cap),
       requestSize,
       responseText: this.sharedResponseText(
-        ctx.method,
-        ctx.path,
-        ctx.querystring,
+        method,
+        path,
+        query,
         responseSize === WHOLE_TEXT ? responseText : utf8Prefix(responseText as string, cap),
       ),
       responseSize,
