@@ -43,7 +43,7 @@ export async function benchDrift(config: BenchConfig, engineFlags: string[]): Pr
   let feed: FeedSubscriber | undefined;
   try {
     feed = await subscribeIf(config.feed, engine);
-    const burst = await driftBurst(engine.wsUrl, config.drift, async () => (await engine.usage()).cpuMicros);
+    const burst = await driftBurst(engine.wsUrl, config.drift, () => engine.cpuMicros());
     return { ...burst, feed: feedCounts(config.feed, feed) };
   } finally {
     feed?.close();

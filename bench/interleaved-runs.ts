@@ -1,6 +1,7 @@
 import type { BenchConfig } from './config';
 import { type FeedCounts, type FeedSubscriber, feedCounts } from './feed-subscriber';
 import type { ServerChild } from './server-child';
+import { serverCpuDuring } from './server-cpu';
 import { type Spread, spread } from './stats';
 
 export interface RunCpu {
@@ -71,9 +72,7 @@ export async function warmUp(
 
 /** A server's CPU, in µs, per run of a load of `runs` runs. */
 async function cpuPerRun(server: ServerChild, runs: number, load: () => Promise<unknown>): Promise<number> {
-  const before = await server.usage();
-  await load();
-  return ((await server.usage()).cpuMicros - before.cpuMicros) / runs;
+  return (await serverCpuDuring(server, load)) / runs;
 }
 
 /**

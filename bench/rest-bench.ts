@@ -4,6 +4,7 @@ import { type FeedCounts, type FeedSubscriber, feedCounts, subscribeIf } from '.
 import { keepAliveAgent, type LoadRoute, runLoad } from './http-load';
 import { REST_USER_LOAD } from './rest-user-mounts';
 import { ServerChild } from './server-child';
+import { serverCpuDuring } from './server-cpu';
 import type { BareKoaPayload } from './servers/bare-koa-child';
 import { type Spread, spread } from './stats';
 
@@ -80,10 +81,10 @@ export async function benchRest(config: BenchConfig, engineFlags: string[]): Pro
       for (const [routeIndex, route] of REST_LOAD.entries()) {
         for (const side of order) {
           const { server, agent } = targets[side] as (typeof targets)[number];
-          const before = await server.usage();
-          await runLoad(server.url, route, requestsPerRoute, concurrency, agent, LOAD_TIMEOUT_MS);
-          const after = await server.usage();
-          micros[routeIndex]?.[side]?.push((after.cpuMicros - before.cpuMicros) / requestsPerRoute);
+          const cpu = await serverCpuDuring(server, () =>
+            runLoad(server.url, route, requestsPerRoute, concurrency, agent, LOAD_TIMEOUT_MS),
+          );
+          micros[routeIndex]?.[side]?.push(cpu / requestsPerRoute);
         }
       }
     }

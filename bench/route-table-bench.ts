@@ -3,6 +3,7 @@ import type { BenchConfig } from './config';
 import { keepAliveAgent, runLoad } from './http-load';
 import { ROUTE_TABLE_LOAD } from './route-table';
 import { ServerChild } from './server-child';
+import { serverCpuDuring } from './server-cpu';
 import { type Spread, spread } from './stats';
 
 const LOAD_TIMEOUT_MS = 120_000;
@@ -39,11 +40,11 @@ export async function benchRouteTable(config: BenchConfig, engineFlags: string[]
     for (let round = 0; round < config.rounds; round++) {
       for (const side of round % 2 === 0 ? [0, 1] : [1, 0]) {
         const child = children[side] as ServerChild;
-        const before = await child.usage();
-        for (const route of ROUTE_TABLE_LOAD)
-          await runLoad(child.url, route, perRoute, concurrency, agents[side] as Agent, LOAD_TIMEOUT_MS);
-        const after = await child.usage();
-        micros[side]?.push((after.cpuMicros - before.cpuMicros) / (perRoute * ROUTE_TABLE_LOAD.length));
+        const cpu = await serverCpuDuring(child, async () => {
+          for (const route of ROUTE_TABLE_LOAD)
+            await runLoad(child.url, route, perRoute, concurrency, agents[side] as Agent, LOAD_TIMEOUT_MS);
+        });
+        micros[side]?.push(cpu / (perRoute * ROUTE_TABLE_LOAD.length));
       }
     }
     const [small = [], large = []] = micros;

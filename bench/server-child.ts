@@ -118,6 +118,11 @@ export class ServerChild {
     return withTimeout(answer, 30_000, 'usage sample');
   }
 
+  /** The child's CPU so far, in µs. */
+  async cpuMicros(): Promise<number> {
+    return (await this.usage()).cpuMicros;
+  }
+
   /** Has the child write a V8 heap snapshot into `dir`; resolves with its file. */
   heapSnapshot(dir: string): Promise<string> {
     const id = this.nextId++;

@@ -5,6 +5,7 @@ import { FEED_NOTES, type FeedSubscriber, subscribeIf } from '../feed-subscriber
 import { keepAliveAgent, type LoadRoute, runLoad } from '../http-load';
 import { ROUTES, recordBodies } from '../rest-bench';
 import { ServerChild } from '../server-child';
+import { serverCpuDuring } from '../server-cpu';
 import { percentile, type Spread, spread } from '../stats';
 import { startAgoraPythonMock } from './agora-python-mock';
 import { messageOf } from './error-message';
@@ -162,11 +163,12 @@ export async function benchPeers(
           const index = (turn + round) % targets.length;
           const target = targets[index] as Target;
           await attempt(target, async () => {
-            const before = await target.server.cpuMicros();
-            const taken = await loadOnce(target, target.routes[routeIndex] as LoadRoute, requestsPerRoute);
-            const after = await target.server.cpuMicros();
-            micros[index]?.[routeIndex]?.push((after - before) / requestsPerRoute);
-            latencies[index]?.push(...taken);
+            const cpu = await serverCpuDuring(target.server, async () => {
+              latencies[index]?.push(
+                ...(await loadOnce(target, target.routes[routeIndex] as LoadRoute, requestsPerRoute)),
+              );
+            });
+            micros[index]?.[routeIndex]?.push(cpu / requestsPerRoute);
           });
         }
       }
@@ -230,7 +232,7 @@ export async function benchPeers(
 }
 
 function childServer(child: ServerChild): PeerServer {
-  return { url: child.url, cpuMicros: async () => (await child.usage()).cpuMicros, stop: () => child.stop() };
+  return { url: child.url, cpuMicros: () => child.cpuMicros(), stop: () => child.stop() };
 }
 
 async function slotDrift(
