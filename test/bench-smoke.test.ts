@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import {
-  driftVerdict,
-  idleVerdict,
-  restVerdict,
-  routeTableVerdict,
-  soakVerdicts,
-  sseVerdict,
-  type Verdict,
-  wsVerdict,
-} from '../bench/budget';
-import { type BenchConfig, configFromEnv } from '../bench/config';
-import { benchDrift } from '../bench/drift-bench';
-import { benchIdleMemory } from '../bench/idle-memory-bench';
-import { type BenchResults, formatReport } from '../bench/report';
-import { benchRest } from '../bench/rest-bench';
-import { benchRouteTable } from '../bench/route-table-bench';
+import { type BenchConfig, configFromEnv, PHASES } from '../bench/config';
+import { formatReport } from '../bench/report';
+import { runPhases } from '../bench/run-phases';
 import { killAllServerChildren } from '../bench/server-child';
-import { benchSoak } from '../bench/soak-bench';
-import { benchSse } from '../bench/sse-bench';
-import { benchWs } from '../bench/ws-bench';
 
 // `npm run bench`'s phases at the smallest scale that still plays every code path: children compiled and started,
 // loads, interleaved rounds, the console subscriber, the soak's clients and prober, the report. Even a quick
@@ -30,6 +14,7 @@ import { benchWs } from '../bench/ws-bench';
 const quick = configFromEnv({ BENCH_QUICK: '1', BENCH_FEED: 'console' });
 const smoke: BenchConfig = {
   ...quick,
+  phases: new Set(PHASES.filter((phase) => phase !== 'peers')),
   rounds: 1,
   rest: { concurrency: 4, warmupPerRoute: 20, requestsPerRoute: 20 },
   ws: { clients: 2, warmupRunsPerClient: 3, runsPerClient: 2 },
@@ -46,48 +31,31 @@ const positive = (value: number, what: string) => assert.ok(Number.isFinite(valu
 test('every bench phase but the peers completes at smoke scale, with whole results and a verdict per budget line', {
   timeout: 240_000,
 }, async () => {
-  const results: BenchResults = {};
-  const verdicts: Verdict[] = [];
+  const { results, verdicts } = await runPhases(smoke, [], () => {});
+  const { rest, routes, ws, sse, drift, idle, soak } = results;
+  assert.ok(rest && routes && ws && sse && drift && idle && soak, 'a result from every phase');
+  assert.equal(results.peers, undefined);
 
-  results.rest = await benchRest(smoke, []);
-  verdicts.push(restVerdict(results.rest));
-  assert.equal(results.rest.lines.length, 7, 'the agora routes and the two user mounts');
-  for (const line of [...results.rest.lines, results.rest.overall]) positive(line.ratio.median, line.route);
-  positive(results.rest.feed.items, 'feed items during REST');
-
-  results.routes = await benchRouteTable(smoke, []);
-  verdicts.push(routeTableVerdict(results.routes));
-  positive(results.routes.ratio.median, 'route table ratio');
-
-  results.ws = await benchWs(smoke, []);
-  verdicts.push(wsVerdict(results.ws));
-  results.sse = await benchSse(smoke, []);
-  verdicts.push(sseVerdict(results.sse));
+  assert.equal(rest.lines.length, 7, 'the agora routes and the two user mounts');
+  for (const line of [...rest.lines, rest.overall]) positive(line.ratio.median, line.route);
+  positive(rest.feed.items, 'feed items during REST');
+  positive(routes.ratio.median, 'route table ratio');
   for (const [name, phase] of [
-    ['WS', results.ws],
-    ['SSE', results.sse],
+    ['WS', ws],
+    ['SSE', sse],
   ] as const) {
     assert.equal(phase.framesPerRun, 57, `${name}: the inspection flow's events`);
     positive(phase.ratio.median, `${name} ratio`);
     assert.ok(phase.everyFrame, `${name}: the console following every frame is measured too`);
     positive(phase.feed.items, `${name} feed items`);
   }
-
-  results.drift = await benchDrift(smoke, []);
-  verdicts.push(driftVerdict(results.drift));
-  assert.equal(results.drift.completed, smoke.drift.runs);
-  assert.equal(results.drift.validOrder, smoke.drift.runs, "every run with the lone run's event order");
-
-  results.idle = await benchIdleMemory(smoke, []);
-  verdicts.push(idleVerdict(results.idle));
-  positive(results.idle.engine.retainedBytes, 'engine bytes per idle socket');
-
-  results.soak = await benchSoak(smoke, [], () => {});
-  verdicts.push(...soakVerdicts(results.soak));
-  positive(results.soak.runs.completed, 'soak runs');
-  assert.equal(results.soak.runs.inOrder, results.soak.runs.completed);
-  assert.equal(results.soak.runs.failed, 0);
-  positive(results.soak.health.probes, '/health probes');
+  assert.equal(drift.completed, smoke.drift.runs);
+  assert.equal(drift.validOrder, smoke.drift.runs, "every run with the lone run's event order");
+  positive(idle.engine.retainedBytes, 'engine bytes per idle socket');
+  positive(soak.runs.completed, 'soak runs');
+  assert.equal(soak.runs.inOrder, soak.runs.completed);
+  assert.equal(soak.runs.failed, 0);
+  positive(soak.health.probes, '/health probes');
 
   const budgetLines = [
     'REST CPU per request vs bare Koa',
