@@ -287,6 +287,9 @@ async function followedConnection(touch = false) {
   });
   assert.equal(sent.status, 200);
   await page.getByTestId('frame-count').filter({ hasText: '42 frames' }).waitFor();
+  // The run timeline above the stream draws the run up to half a second later (it redraws at most twice a second)
+  // and grows as it does, moving the stream down: wait for it, so a row pressed next stays where it was found.
+  await page.getByTestId('run-timeline').waitFor();
   return { page, errors, client, api, id };
 }
 
@@ -326,6 +329,43 @@ test('a row pressed while the stream follows new frames picks the frame pressed,
     new RegExp(`#${pressedSeq}(?![0-9])`),
     'the inspector shows the frame pressed',
   );
+  client.close();
+  assert.deepEqual(errors, []);
+});
+
+test('the rows stay under the pointer when the run timeline above the stream grows', async () => {
+  const { page, errors, client, api, id } = await followedConnection();
+
+  // A row picked (the stream no longer follows), the pointer left on it.
+  const row = page.locator('.frame-row[data-seq="30"]');
+  const box = await row.boundingBox();
+  assert.ok(box, 'frame #30 is on screen');
+  const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.mouse.click(point.x, point.y);
+  await page
+    .getByTestId('frame-inspector')
+    .filter({ hasText: /#30(?![0-9])/ })
+    .waitFor();
+  const streamTop = () => page.locator('.frame-stream').evaluate((stream) => stream.getBoundingClientRect().top);
+  const before = await streamTop();
+
+  // Two tool calls start beside the open message: two more lanes, and the timeline pushes the stream down.
+  const started = await api.post(`/connections/${id}/events`, {
+    events: [
+      { type: 'TOOL_CALL_START', toolCallId: 'a', toolCallName: 'lookup' },
+      { type: 'TOOL_CALL_START', toolCallId: 'b', toolCallName: 'lookup' },
+    ],
+  });
+  assert.equal(started.status, 200);
+  await page.locator('.timeline-span.tool').nth(1).waitFor();
+  const moved = (await streamTop()) - before;
+  assert.ok(moved >= 24, `the stream moved down by a row or more (${moved}px), or this test shows nothing`);
+
+  const underPointer = await page.evaluate(({ x, y }) => {
+    const { document } = globalThis as unknown as { document: PageDocument };
+    return document.elementFromPoint(x, y)?.closest('[data-seq]')?.getAttribute('data-seq');
+  }, point);
+  assert.equal(underPointer, '30', 'the row pressed is still under the pointer');
   client.close();
   assert.deepEqual(errors, []);
 });

@@ -49,6 +49,27 @@ export function FrameStream({
   const anchor = useRef<{ key: string; offset: number } | null>(null);
   const latestRows = useRef(rows);
   latestRows.current = rows;
+  const following = useRef(follow);
+  following.current = follow;
+
+  // The stream's box moves and shrinks when the run timeline above it grows (its first run drawn, a lane or the
+  // open spans' line added). Following, the newest row stays in sight; otherwise the rows stay where they are on
+  // the screen, so the one under the pointer is still the one pressed.
+  const hasRows = rows.length > 0;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scroller exists only while there are rows
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    let top = element.getBoundingClientRect().top;
+    const observer = new ResizeObserver(() => {
+      const moved = element.getBoundingClientRect().top - top;
+      top += moved;
+      if (following.current) element.scrollTop = element.scrollHeight;
+      else if (moved !== 0) element.scrollTop += moved;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasRows]);
 
   useLayoutEffect(() => {
     const element = scroller.current;
