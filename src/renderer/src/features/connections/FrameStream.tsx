@@ -60,9 +60,11 @@ export function FrameStream({
   useEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    let top = element.getBoundingClientRect().top;
+    // In the document's coordinates: scrolling the window (a very short one) moves the box but is not a move here.
+    const documentTop = () => element.getBoundingClientRect().top + window.scrollY;
+    let top = documentTop();
     const observer = new ResizeObserver(() => {
-      const moved = element.getBoundingClientRect().top - top;
+      const moved = documentTop() - top;
       top += moved;
       if (following.current) element.scrollTop = element.scrollHeight;
       else if (moved !== 0) element.scrollTop += moved;
