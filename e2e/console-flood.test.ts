@@ -293,6 +293,14 @@ async function followedConnection(touch = false) {
   return { page, errors, client, api, id };
 }
 
+/** The seq of the frame row at a point of the page, if a row is there. */
+function frameSeqAt(page: Page, point: { x: number; y: number }): Promise<string | null | undefined> {
+  return page.evaluate(({ x, y }) => {
+    const { document } = globalThis as unknown as { document: PageDocument };
+    return document.elementFromPoint(x, y)?.closest('[data-seq]')?.getAttribute('data-seq');
+  }, point);
+}
+
 /** What the inspector shows, as text. */
 async function inspectorText(page: Page): Promise<string> {
   return page.evaluate(() => {
@@ -319,11 +327,7 @@ test('a row pressed while the stream follows new frames picks the frame pressed,
   await page.getByTestId('frame-count').filter({ hasText: '82 frames' }).waitFor();
   await page.mouse.up();
 
-  const underPointer = await page.evaluate(({ x, y }) => {
-    const { document } = globalThis as unknown as { document: PageDocument };
-    return document.elementFromPoint(x, y)?.closest('[data-seq]')?.getAttribute('data-seq');
-  }, point);
-  assert.equal(underPointer, pressedSeq, 'the stream held still under the pointer');
+  assert.equal(await frameSeqAt(page, point), pressedSeq, 'the stream held still under the pointer');
   assert.match(
     await inspectorText(page),
     new RegExp(`#${pressedSeq}(?![0-9])`),
@@ -361,11 +365,7 @@ test('the rows stay under the pointer when the run timeline above the stream gro
   const moved = (await streamTop()) - before;
   assert.ok(moved >= 24, `the stream moved down by a row or more (${moved}px), or this test shows nothing`);
 
-  const underPointer = await page.evaluate(({ x, y }) => {
-    const { document } = globalThis as unknown as { document: PageDocument };
-    return document.elementFromPoint(x, y)?.closest('[data-seq]')?.getAttribute('data-seq');
-  }, point);
-  assert.equal(underPointer, '30', 'the row pressed is still under the pointer');
+  assert.equal(await frameSeqAt(page, point), '30', 'the row pressed is still under the pointer');
   client.close();
   assert.deepEqual(errors, []);
 });
