@@ -198,9 +198,8 @@ export class RequestLog {
     for (let back = 0; back < SHARED_TEXT_LOOKBACK && back <= newest; back++) {
       const earlier = this.entries.at(newest - back) as LoggedRequest;
       if (earlier.path !== path || earlier.query !== query || earlier.method !== method) continue;
-      const kept = earlier.responseText;
-      // Same length first: most changed bodies differ there, without comparing their characters.
-      return kept !== null && kept.length === text.length && kept === text ? kept : text;
+      // Strict equality compares lengths before characters: a changed body usually costs no scan.
+      return earlier.responseText === text ? earlier.responseText : text;
     }
     return text;
   }
