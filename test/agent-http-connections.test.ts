@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { ThreadConversations } from '../src/server/agents/thread-conversations';
@@ -250,5 +253,41 @@ test("the connection's incoming frame is the RunAgentInput as the client sent it
   assert.deepEqual(
     incoming.body.items.map((frame) => [frame.eventType, frame.text, frame.size]),
     [['RunAgentInput', body, Buffer.byteLength(body)]],
+  );
+});
+
+test('a finished run stays listed with its frames, but lets its HTTP request and response go', async () => {
+  // Every request and response the engine's HTTP server hands out, held weakly.
+  const exchanges: WeakRef<IncomingMessage | ServerResponse>[] = [];
+  const emit = Server.prototype.emit;
+  Server.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
+    if (event === 'request')
+      exchanges.push(new WeakRef(args[0] as IncomingMessage), new WeakRef(args[1] as ServerResponse));
+    return Reflect.apply(emit, this, [event, ...args]) as boolean;
+  } as typeof emit;
+  const input = runInput('Hallo');
+  try {
+    const response = await fetch(`${server.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify(input),
+    });
+    assert.ok((await response.text()).includes('RUN_FINISHED'));
+  } finally {
+    Server.prototype.emit = emit;
+  }
+  const connection = await sseConnection(input.threadId);
+  await eventually(() => server.context.registry.get(connection.id)?.isOpen === false, 'the stream to close');
+  assert.equal(exchanges.length, 2, "the run's request and response were seen");
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  await eventually(() => {
+    collect();
+    return exchanges.every((held) => held.deref() === undefined);
+  }, 'the closed connection to let its request and response be collected');
+  const frames = await control.get<{ items: FrameRecord[] }>(`/connections/${connection.id}/frames`);
+  assert.ok(
+    frames.body.items.some((frame) => frame.eventType === 'RUN_FINISHED'),
+    'its frames are still there',
   );
 });

@@ -61,6 +61,13 @@ export interface ConnectionInit {
   observer: ConnectionObserver;
 }
 
+/** What a closed connection talks through: nothing (every use of the transport is for an open one). */
+const CLOSED_TRANSPORT: ConnectionTransport = {
+  send: () => {},
+  close: () => {},
+  terminate: () => {},
+};
+
 /** Frames held for a paused or delayed connection before the oldest are dropped. */
 const MAX_HELD_FRAMES = 10_000;
 
@@ -153,7 +160,7 @@ export class Connection {
   private readonly contextLog = new RingBuffer<ContextWrite>(MAX_CONTEXT_WRITES);
   /** The AG-UI sequence as the client sees it; created on the first event so idle sockets stay small. */
   private sequence: SequenceTracker | undefined;
-  private readonly transport: ConnectionTransport;
+  private transport: ConnectionTransport;
   private readonly observer: ConnectionObserver;
 
   constructor(init: ConnectionInit) {
@@ -348,6 +355,8 @@ export class Connection {
   markClosed(code: number | null, reason: string | null): void {
     if (this.state === 'closed') return;
     this.dropHeld();
+    // Kept for the console a while after this: it must not keep its socket, or its HTTP exchange, alive.
+    this.transport = CLOSED_TRANSPORT;
     this.state = 'closed';
     this.closedAt = Date.now();
     this.closeCode = code;

@@ -14,8 +14,16 @@ interface Transcript {
   agent: string | undefined;
   /** Entries completed so far, written in one go when the run ends (one store change per run, not per entry). */
   entries: HistoryMessage[];
-  texts: Map<string, { content: string; spoken: string }>;
-  tools: Map<string, { name: string; args: string }>;
+  texts: Map<string, { content: string[]; spoken: string[] }>;
+  tools: Map<string, { name: string; args: string[] }>;
+}
+
+/**
+ * A message's text from its deltas, as one flat string: added up with `+=`, it would be a rope of a string per
+ * delta, and the history keeps it for many runs (every piece one more object for the collector to copy and mark).
+ */
+function joined(deltas: string[]): string {
+  return deltas.join('');
 }
 
 /**
@@ -47,22 +55,23 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
           return;
         }
         case EventType.TEXT_MESSAGE_START:
-          transcript.texts.set(event.messageId as string, { content: '', spoken: '' });
+          transcript.texts.set(event.messageId as string, { content: [], spoken: [] });
           return;
         case EventType.TEXT_MESSAGE_CONTENT: {
           const text = transcript.texts.get(event.messageId as string);
-          if (text) text.content += event.delta as string;
+          if (text) text.content.push(event.delta as string);
           return;
         }
         case EventType.TEXT_MESSAGE_END: {
           const text = transcript.texts.get(event.messageId as string);
           if (!text) return;
           transcript.texts.delete(event.messageId as string);
+          const spoken = joined(text.spoken);
           transcript.entries.push({
             role: 'assistant',
-            content: text.content,
+            content: joined(text.content),
             ...(transcript.agent && { agent_id: transcript.agent }),
-            ...(text.spoken && { spoken_text: text.spoken }),
+            ...(spoken && { spoken_text: spoken }),
           });
           return;
         }
@@ -70,15 +79,15 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
           if (event.name !== AgoraEventName.spokenTextContent) return;
           const value = event.value as { messageId?: string; delta?: string };
           const text = value.messageId === undefined ? undefined : transcript.texts.get(value.messageId);
-          if (text && typeof value.delta === 'string') text.spoken += value.delta;
+          if (text && typeof value.delta === 'string') text.spoken.push(value.delta);
           return;
         }
         case EventType.TOOL_CALL_START:
-          transcript.tools.set(event.toolCallId as string, { name: event.toolCallName as string, args: '' });
+          transcript.tools.set(event.toolCallId as string, { name: event.toolCallName as string, args: [] });
           return;
         case EventType.TOOL_CALL_ARGS: {
           const tool = transcript.tools.get(event.toolCallId as string);
-          if (tool) tool.args += event.delta as string;
+          if (tool) tool.args.push(event.delta as string);
           return;
         }
         case EventType.TOOL_CALL_END: {
@@ -88,7 +97,7 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
             role: 'tool_call',
             tool_call_id: event.toolCallId as string,
             tool_name: tool.name,
-            content: tool.args,
+            content: joined(tool.args),
             ...(transcript.agent && { agent_id: transcript.agent }),
           });
           return;
