@@ -38,12 +38,14 @@ export interface Verdict {
   pass: boolean;
 }
 
+/** The budget holds on every benchmarked route, so the line is judged on the worst one (the mean is context). */
 export function restVerdict(rest: RestResult): Verdict {
+  const worst = rest.lines.reduce((a, b) => (b.ratio.median > a.ratio.median ? b : a), rest.overall);
   return {
-    line: 'REST CPU per request vs bare Koa',
-    measured: `${rest.overall.ratio.median.toFixed(2)}×`,
+    line: 'REST CPU per request vs bare Koa, every route',
+    measured: `${worst.ratio.median.toFixed(2)}× (${worst.route}; all routes ${rest.overall.ratio.median.toFixed(2)}×)`,
     budget: `≤ ${BUDGET.restRatio}×`,
-    pass: rest.overall.ratio.median <= BUDGET.restRatio,
+    pass: worst.ratio.median <= BUDGET.restRatio,
   };
 }
 

@@ -58,7 +58,7 @@ test('every bench phase but the peers completes at smoke scale, with whole resul
   positive(soak.health.probes, '/health probes');
 
   const budgetLines = [
-    'REST CPU per request vs bare Koa',
+    'REST CPU per request vs bare Koa, every route',
     'REST CPU per request, 1000 user routes vs 10',
     'WS scripted run CPU vs bare ws replay',
     'SSE run on /agent CPU vs bare SSE replay',
