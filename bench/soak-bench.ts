@@ -208,7 +208,10 @@ export async function benchSoak(
         maxHeapUsedMiB: Math.max(...samples.map((sample) => sample.heapUsedMiB)),
         rssSlopeMiBPerMin: slopePerMinute(secondHalf, (sample) => sample.rssMiB),
         heapSlopeMiBPerMin: slopePerMinute(secondHalf, (sample) => sample.heapUsedMiB),
-        heapTroughSlopeMiBPerMin: slopePerMinute(troughsPerMinute(secondHalf), (sample) => sample.heapUsedMiB),
+        heapTroughSlopeMiBPerMin: slopePerMinute(
+          troughsPerMinute(secondHalf, durationMs),
+          (sample) => sample.heapUsedMiB,
+        ),
         retainedBudgetMiB: DEFAULT_SETTINGS.retainedMemoryBytes / MIB,
         samples,
       },
@@ -316,11 +319,17 @@ function slopePerMinute(samples: MemorySample[], value: (sample: MemorySample) =
   return covariance / variance;
 }
 
-/** The sample with the lowest heapUsed in each whole minute. */
-function troughsPerMinute(samples: MemorySample[]): MemorySample[] {
+/**
+ * The sample with the lowest heapUsed in each whole minute of the soak. The samples taken as it ends (at 600 and
+ * 603 s of ten minutes) are no minute's trough: counted as one, a last "minute" of one or two samples reads as the
+ * live heap climbing.
+ */
+function troughsPerMinute(samples: MemorySample[], durationMs: number): MemorySample[] {
+  const wholeMinutes = Math.floor(durationMs / 60_000);
   const byMinute = new Map<number, MemorySample>();
   for (const sample of samples) {
     const minute = Math.floor(sample.atS / 60);
+    if (minute >= wholeMinutes) continue;
     const lowest = byMinute.get(minute);
     if (!lowest || sample.heapUsedMiB < lowest.heapUsedMiB) byMinute.set(minute, sample);
   }
