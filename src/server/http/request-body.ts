@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import coBody from 'co-body';
 import type { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
@@ -51,17 +52,17 @@ function hasRequestBody(ctx: Context): boolean {
   return Boolean(ctx.request.length) || Boolean(ctx.get('transfer-encoding'));
 }
 
-/** The parser for the current size limit, kept: the setting rarely changes, and building one checks its options. */
+/**
+ * The parser of form and text bodies for the current size limit, kept: the setting rarely changes, and building one
+ * checks its options. JSON, the common case, is read by `readJson`.
+ */
 const parsers = new Map<number, ReturnType<typeof koaBody>>();
 
 function parserFor(limit: number): ReturnType<typeof koaBody> {
   let parser = parsers.get(limit);
   if (!parser) {
     parser = koaBody({
-      json: true,
-      jsonStrict: false,
-      jsonTypes: JSON_TYPES,
-      jsonLimit: limit,
+      json: false,
       // Keeps the text as read (ctx.request.rawBody): the request log keeps that rather than re-serialising.
       includeUnparsed: true,
       urlencoded: true,
@@ -91,9 +92,9 @@ async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLi
       `Unsupported Content-Encoding ${JSON.stringify(encoding)}: send the body uncompressed or as ${DECODABLE_ENCODINGS.slice(1).join(', ')}`,
     );
   }
-  const parser = parserFor(maxBodyBytes);
   try {
-    await parser(ctx as never, async () => {});
+    if (isJson) await readJson(ctx, maxBodyBytes);
+    else await parserFor(maxBodyBytes)(ctx as never, async () => {});
   } catch (error) {
     const parseError = error as SyntaxError & { status?: number; body?: unknown };
     if (isJson && parseError instanceof SyntaxError && parseError.status === 400)
@@ -108,6 +109,19 @@ async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLi
   if (isJson) return { kind: 'json', value: value as JsonValue };
   if (typeof value === 'string') return { kind: 'text', value };
   return { kind: 'form', value: (value ?? {}) as Record<string, unknown> };
+}
+
+/**
+ * A JSON body read as koa-body reads it (co-body, any JSON value, the text kept as `rawBody` for the request log),
+ * without koa-body's own four content-type checks: the type is known, and every check parses the header again.
+ */
+async function readJson(ctx: Context, limit: number): Promise<void> {
+  const { parsed, raw } = (await coBody.json(ctx, { limit, strict: false, returnRawBody: true })) as {
+    parsed: unknown;
+    raw: string;
+  };
+  ctx.request.body = parsed as Context['request']['body'];
+  ctx.request.rawBody = raw;
 }
 
 /**
