@@ -33,7 +33,7 @@ export class EventStreamResponse implements ConnectionTransport {
   private readonly response: ServerResponse;
   private readonly format: EventStreamFormat;
   /** Event objects behind JSON texts about to be sent, for binary formats (which encode the object). */
-  private readonly objects = new Map<string, BaseEvent>();
+  private readonly objects: Map<string, BaseEvent> | undefined;
   private keepAliveTimer: NodeJS.Timeout | undefined;
   private wroteSinceTick = false;
   /**
@@ -50,9 +50,10 @@ export class EventStreamResponse implements ConnectionTransport {
   private closedWith: { code: number; reason: string } | undefined;
 
   constructor(private readonly options: EventStreamResponseOptions) {
-    const { response, format, keepAliveMs } = options;
+    const { response, format } = options;
     this.response = response;
     this.format = format;
+    if (format.binary) this.objects = new Map();
     response.statusCode = 200;
     response.setHeader('content-type', format.contentType);
     response.setHeader('cache-control', 'no-cache');
@@ -61,8 +62,8 @@ export class EventStreamResponse implements ConnectionTransport {
     response.setHeader('connection', 'keep-alive');
     // Headers go out with the first frames written in this turn (a run at speed 0 writes all of its frames in it:
     // one system call instead of two), else alone at the end of the turn, so a client waiting for a delayed first
-    // event sees the response start.
-    setImmediate(this.flushHeaders);
+    // event sees the response start; the keep-alive starts then too (a stream over within its first turn needs none).
+    setImmediate(this.afterFirstTurn);
     // A client gone while its body was being read never emits 'close' again: report it once the caller is set up.
     if (response.destroyed) {
       queueMicrotask(() => this.closed());
@@ -70,21 +71,11 @@ export class EventStreamResponse implements ConnectionTransport {
       return;
     }
     response.once('close', () => this.closed());
-    const keepAlive = format.binary ? undefined : format.keepAlive;
-    if (keepAlive && keepAliveMs > 0) {
-      // One timer per stream, checking a flag, instead of re-arming a timer on every event.
-      this.keepAliveTimer = setInterval(() => {
-        // Nothing written since the last tick: nothing waits either.
-        if (!this.wroteSinceTick && !this.response.destroyed) this.response.write(keepAlive);
-        this.wroteSinceTick = false;
-      }, keepAliveMs);
-      this.keepAliveTimer.unref();
-    }
   }
 
   /** The event object behind `json`, which `send` will be handed shortly (binary formats encode objects). */
   remember(json: string, event: BaseEvent): void {
-    if (this.format.binary && !this.ended) this.objects.set(json, event);
+    if (this.objects && !this.ended) this.objects.set(json, event);
   }
 
   /** `bytes`: the UTF-8 length of `text`. */
@@ -130,8 +121,8 @@ export class EventStreamResponse implements ConnectionTransport {
   }
 
   private encode(format: EventStreamFormat & { binary: true }, text: string): Uint8Array | undefined {
-    const event = this.objects.get(text);
-    this.objects.delete(text);
+    const event = this.objects?.get(text);
+    this.objects?.delete(text);
     try {
       // Events injected from the console arrive as text only.
       return format.frame(event ?? (JSON.parse(text) as BaseEvent));
@@ -141,9 +132,23 @@ export class EventStreamResponse implements ConnectionTransport {
     }
   }
 
-  /** Sends the headers alone if nothing has taken them out yet (bound: it is queued for the end of the turn). */
-  private readonly flushHeaders = (): void => {
-    if (!this.ended && !this.response.headersSent) this.response.flushHeaders();
+  /**
+   * At the end of the stream's first turn (bound: it is queued for then): the headers alone if nothing has taken
+   * them out yet, and the keep-alive for a stream still open.
+   */
+  private readonly afterFirstTurn = (): void => {
+    if (this.ended) return;
+    if (!this.response.headersSent) this.response.flushHeaders();
+    const keepAlive = this.format.binary ? undefined : this.format.keepAlive;
+    const { keepAliveMs } = this.options;
+    if (!keepAlive || keepAliveMs <= 0) return;
+    // One timer per stream, checking a flag, instead of re-arming a timer on every event.
+    this.keepAliveTimer = setInterval(() => {
+      // Nothing written since the last tick: nothing waits either.
+      if (!this.wroteSinceTick && !this.response.destroyed) this.response.write(keepAlive);
+      this.wroteSinceTick = false;
+    }, keepAliveMs);
+    this.keepAliveTimer.unref();
   };
 
   /** Hands the text frames still waiting to the response (bound: it is queued as a microtask). */
@@ -168,7 +173,7 @@ export class EventStreamResponse implements ConnectionTransport {
     this.pendingTexts = [];
     this.pendingBytes = 0;
     this.stopKeepAlive();
-    this.objects.clear();
+    this.objects?.clear();
     this.ended = true;
     this.options.onClosed({
       aborted: !this.response.writableFinished,
@@ -181,7 +186,7 @@ export class EventStreamResponse implements ConnectionTransport {
     if (this.ended) return;
     this.ended = true;
     this.stopKeepAlive();
-    this.objects.clear();
+    this.objects?.clear();
     const frames = this.takePending();
     if (!frames || this.response.destroyed) this.response.end();
     else this.response.end(frames);
