@@ -4,6 +4,7 @@ import type { ApiKeyGate } from '../gateway/api-key-gate';
 import type { Logger } from '../support/logger';
 import { errorHandler } from './error-handler';
 import { mockApiPipeline } from './mock-api-pipeline';
+import { rememberParsedQueries } from './query-memo';
 import type { RequestLog } from './request-log';
 
 export interface HttpAppParts {
@@ -23,6 +24,7 @@ export interface HttpAppParts {
 export function createHttpApp({ logger, requestLog, consoleArea, gateway, mounts, explainMiss }: HttpAppParts): Koa {
   const app = new Koa();
   app.silent = true;
+  rememberParsedQueries(app);
   app.on('error', (error: Error, ctx?: Koa.Context) =>
     logger.error(ctx ? `HTTP server error in ${ctx.method} ${ctx.path}` : 'HTTP server error', error),
   );
