@@ -141,6 +141,23 @@ test('a body that is not JSON gets 415 naming the content type', async () => {
   );
 });
 
+test('each request is judged by its own Content-Type, however often each value came before', async () => {
+  const types = [
+    ['application/json', 200],
+    ['text/plain', 415],
+    ['application/vnd.api+json', 200],
+    ['application/json; charset=utf-8', 200],
+    ['application/jsonx', 415],
+  ] as const;
+  for (let round = 0; round < 3; round++) {
+    for (const [type, status] of types) {
+      const response = await put('{"a":1}', type);
+      assert.equal(response.status, status, `${type}, round ${round + 1}`);
+      await response.arrayBuffer();
+    }
+  }
+});
+
 test('an empty body is left for the schema to report as missing', async () => {
   const response = await fetch(`${base}/items`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   assert.equal(response.status, 422);

@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import type { ServerSettings } from '../../shared/settings';
 import { HttpError } from './http-errors';
-import { JSON_TYPES, readRequestBody } from './request-body';
+import { isJsonRequest, readRequestBody } from './request-body';
 
 /** The limits a JSON body is read under: its size and its nesting (the engine's settings, read per request). */
 export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'>;
@@ -16,7 +16,7 @@ export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth
 export function jsonBody(limits: () => JsonBodyLimits): Middleware {
   return async function parseJsonBody(ctx, next) {
     if (!ctx.request.length && !ctx.get('transfer-encoding')) return next();
-    if (!ctx.is(JSON_TYPES)) {
+    if (!isJsonRequest(ctx)) {
       throw new HttpError(
         415,
         `Unsupported Content-Type ${JSON.stringify(ctx.get('content-type') || '(none)')}: send the body as application/json`,

@@ -17,7 +17,32 @@ export type RequestBody =
   /** A content type the engine does not parse (binary, multipart): left unread. */
   | { kind: 'unread'; contentType: string };
 
-export const JSON_TYPES = ['application/json', 'application/*+json'];
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** Content-Type values whose answer is remembered, the newest first to stay; longer ones are checked each time. */
+const MAX_REMEMBERED_TYPES = 16;
+const MAX_REMEMBERED_TYPE_LENGTH = 256;
+const jsonTypes = new Map<string, boolean>();
+
+/**
+ * Whether the body of a request that has one is JSON (`ctx.is(JSON_TYPES)`), remembered per Content-Type value:
+ * type-is parses the header and every type again each time, and clients send the same one or two values.
+ */
+export function isJsonRequest(ctx: Context): boolean {
+  const contentType = ctx.req.headers['content-type'] ?? '';
+  let json = jsonTypes.get(contentType);
+  if (json === undefined) {
+    const match = ctx.is(JSON_TYPES);
+    // Null: no body after all, which says nothing about the type to remember.
+    if (match === null) return false;
+    json = Boolean(match);
+    if (contentType.length <= MAX_REMEMBERED_TYPE_LENGTH) {
+      if (jsonTypes.size >= MAX_REMEMBERED_TYPES) jsonTypes.delete(jsonTypes.keys().next().value as string);
+      jsonTypes.set(contentType, json);
+    }
+  }
+  return json;
+}
 const TEXT_TYPES = ['text/*', 'application/xml', 'application/*+xml'];
 
 /** The Content-Encodings koa-body (through `inflation`) decodes; it answers others with a bare 415. */
@@ -82,7 +107,7 @@ function parserFor(limit: number): ReturnType<typeof koaBody> {
 
 async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLimits): Promise<RequestBody> {
   if (!hasRequestBody(ctx)) return { kind: 'none' };
-  const isJson = Boolean(ctx.is(JSON_TYPES));
+  const isJson = isJsonRequest(ctx);
   if (!isJson && !ctx.is(FORM_TYPES) && !ctx.is(TEXT_TYPES))
     return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };
   const encoding = ctx.get('content-encoding') || 'identity';
