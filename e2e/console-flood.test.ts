@@ -75,14 +75,21 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { functionName?: string } };
+}
+
+/** A task of the console's page: its wall and CPU time (ms), and what took over 2 ms in it, to say why it was long. */
+interface ConsoleTask {
+  wall: number;
+  cpu: number;
+  inside: () => string;
 }
 
 /**
  * The console's main-thread tasks from a trace, wall and CPU milliseconds each: the page's renderer main
  * thread, without the tasks that ran this test's own scripts in the page (Playwright's evaluations).
  */
-function consoleTasks(trace: { traceEvents: TraceEvent[] }): { wall: number; cpu: number }[] {
+function consoleTasks(trace: { traceEvents: TraceEvent[] }): ConsoleTask[] {
   const events = trace.traceEvents;
   const mainThreads = new Set(
     events
@@ -103,9 +110,30 @@ function consoleTasks(trace: { traceEvents: TraceEvent[] }): { wall: number; cpu
   const evaluations = events.filter((event) => event.name === 'EvaluateScript' && onMain(event));
   const ranTestScript = (task: TraceEvent) =>
     evaluations.some((e) => e.pid === task.pid && e.ts >= task.ts && e.ts <= task.ts + (task.dur ?? 0));
+  const within = (task: TraceEvent) => () =>
+    events
+      .filter(
+        (e) =>
+          e !== task &&
+          e.pid === task.pid &&
+          e.tid === task.tid &&
+          e.ts >= task.ts &&
+          e.ts <= task.ts + (task.dur ?? 0) &&
+          (e.dur ?? 0) > 2000,
+      )
+      .map(
+        (e) =>
+          `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${Math.round((e.dur ?? 0) / 1000)} ms`,
+      )
+      .join(', ') || 'nothing over 2 ms';
   return tasks
     .filter((task) => !ranTestScript(task))
-    .map((task) => ({ wall: (task.dur ?? 0) / 1000, cpu: (task.tdur ?? 0) / 1000 }));
+    .map((task) => ({
+      wall: (task.dur ?? 0) / 1000,
+      // A task's thread time can read above its wall time (seen: 8.6 ms of CPU in 3.1 ms); it cannot be.
+      cpu: Math.min(task.tdur ?? 0, task.dur ?? 0) / 1000,
+      inside: within(task),
+    }));
 }
 
 test('under a 2 000 frames/s flood on the followed connection, clicks and keystrokes show within 100 ms', async (t) => {
@@ -224,7 +252,8 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   const cpu = tasks.reduce((sum, task) => sum + task.cpu, 0);
   const wall = tasks.reduce((sum, task) => sum + task.wall, 0);
   const slowdown = Math.max(1, wall / Math.max(cpu, 1));
-  const cpuLongest = Math.max(...tasks.map((task) => task.cpu));
+  const longestTask = tasks.reduce((longest, task) => (task.cpu > longest.cpu ? task : longest));
+  const cpuLongest = longestTask.cpu;
   const latencies = [...clicks, ...keys];
   const p95 = percentile(latencies, 95);
   const report = {
@@ -249,7 +278,7 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   assert.ok(rate >= 0.6 * TARGET_PER_SECOND, `the flood reached ${Math.round(rate)} frames/s`);
   assert.ok(
     cpuLongest <= TASK_BUDGET_MS,
-    `no task of the console took over ${TASK_BUDGET_MS} ms of CPU (longest ${cpuLongest.toFixed(1)} ms)`,
+    `no task of the console took over ${TASK_BUDGET_MS} ms of CPU (longest ${cpuLongest.toFixed(1)} ms, ${longestTask.wall.toFixed(1)} ms of wall time: ${longestTask.inside()})`,
   );
   assert.ok(
     p95 <= LATENCY_BUDGET_MS * slowdown,
