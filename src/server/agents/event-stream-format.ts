@@ -1,5 +1,6 @@
 import type { BaseEvent } from '@ag-ui/core';
 import { AGUI_MEDIA_TYPE, EventEncoder } from '@ag-ui/encoder';
+import { RememberedAnswers } from '../support/remembered-answers';
 
 const SSE_MEDIA_TYPE = 'text/event-stream';
 /** What goes before and after an event's JSON in an SSE frame. */
@@ -38,15 +39,13 @@ export function negotiateEventStream(
   let chosen = chosenByAccept.get(key);
   if (chosen === undefined) {
     chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
-    if (chosenByAccept.size >= MAX_REMEMBERED_ACCEPTS) chosenByAccept.clear();
-    chosenByAccept.set(key, chosen);
+    chosenByAccept.remember(key, chosen);
   }
   return chosen ? FORMATS.get(chosen) : undefined;
 }
 
-/** Accept headers negotiated lately (bounded: a header is whatever a client sends). */
-const chosenByAccept = new Map<string, string | false>();
-const MAX_REMEMBERED_ACCEPTS = 64;
+/** Accept headers negotiated lately. */
+const chosenByAccept = new RememberedAnswers<string | false>(64);
 /** The key for a request without an Accept header (which accepts anything; an empty header accepts nothing). */
 const ABSENT = '\0absent';
 

@@ -1,10 +1,6 @@
 import type { ParsedUrlQuery } from 'node:querystring';
 import type Koa from 'koa';
-
-/** Query strings longer than this are parsed every time: the remembered keys are a client's choice, kept small. */
-const MAX_REMEMBERED_LENGTH = 1024;
-/** How many distinct query strings are remembered, the newest first to stay. */
-const MAX_REMEMBERED = 64;
+import { RememberedAnswers } from '../support/remembered-answers';
 
 /** Where a request keeps its own parsed query, for the rest of the request. */
 const OWN_QUERY = Symbol('ownQuery');
@@ -22,7 +18,8 @@ export function rememberParsedQueries(app: Koa): void {
   const koaQuery = inheritedDescriptor(app.request, 'query');
   const { get, set } = koaQuery;
   if (!get || !set) throw new Error("Koa's request.query is not an accessor");
-  const remembered = new Map<string, ParsedUrlQuery>();
+  // The newest 64 query strings up to 1 KiB; longer ones are parsed every time.
+  const remembered = new RememberedAnswers<ParsedUrlQuery>(64, 1024);
   Object.defineProperty(app.request, 'query', {
     configurable: true,
     enumerable: koaQuery.enumerable ?? true,
@@ -35,10 +32,7 @@ export function rememberParsedQueries(app: Koa): void {
       if (known) value = copyOf(known);
       else {
         value = get.call(this) as ParsedUrlQuery;
-        if (text.length <= MAX_REMEMBERED_LENGTH) {
-          if (remembered.size >= MAX_REMEMBERED) remembered.delete(remembered.keys().next().value as string);
-          remembered.set(text, copyOf(value));
-        }
+        remembered.remember(text, copyOf(value));
       }
       this[OWN_QUERY] = { text, value };
       return value;

@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+import { RememberedAnswers } from '../support/remembered-answers';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
 
@@ -19,10 +20,8 @@ export type RequestBody =
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** Content-Type values whose answer is remembered, the newest first to stay; longer ones are checked each time. */
-const MAX_REMEMBERED_TYPES = 16;
-const MAX_REMEMBERED_TYPE_LENGTH = 256;
-const jsonTypes = new Map<string, boolean>();
+/** Content-Type values (up to 256 characters) and whether each is JSON. */
+const jsonTypes = new RememberedAnswers<boolean>(16, 256);
 
 /**
  * Whether the body of a request that has one is JSON (`ctx.is(JSON_TYPES)`), remembered per Content-Type value:
@@ -36,10 +35,7 @@ export function isJsonRequest(ctx: Context): boolean {
     // Null: no body after all, which says nothing about the type to remember.
     if (match === null) return false;
     json = Boolean(match);
-    if (contentType.length <= MAX_REMEMBERED_TYPE_LENGTH) {
-      if (jsonTypes.size >= MAX_REMEMBERED_TYPES) jsonTypes.delete(jsonTypes.keys().next().value as string);
-      jsonTypes.set(contentType, json);
-    }
+    jsonTypes.remember(contentType, json);
   }
   return json;
 }
