@@ -82,6 +82,23 @@ test('pauses that are short or a small share of the time stay to scale; several 
     );
 });
 
+test('a run of a few milliseconds gets one axis label per millisecond at most, each saying a different time', () => {
+  // Frames every millisecond (or 100 ms for the longer run): no pause to compress.
+  const labels = (from: number, to: number, perWidth: number) => {
+    const step = to - from > 100 ? 100 : 1;
+    const instants = Array.from({ length: (to - from) / step + 1 }, (_, index) => from + index * step);
+    const scale = timeScale(instants, from, to);
+    return axisTicks(scale, from, to, perWidth).map((tick: { at: number }) => Math.round(tick.at - from));
+  };
+  assert.deepEqual(labels(1_000, 1_001, 5), [0, 1]);
+  assert.deepEqual(labels(1_000, 1_003, 5), [0, 1, 2, 3]);
+  assert.deepEqual(labels(1_000, 1_000, 5), [0], 'a run within one millisecond: one label');
+  // Zoomed in (more labels across the drawing): still never two for the same millisecond.
+  const zoomed = labels(1_000, 1_007, 40);
+  assert.equal(new Set(zoomed).size, zoomed.length, zoomed.join(', '));
+  assert.deepEqual(labels(0, 1_000, 5), [0, 200, 400, 600, 800, 1_000], 'longer runs are labelled as before');
+});
+
 test('the timeline carries the instants frames went out at, also when focused on one run', () => {
   const frame = (seq: number, at: number, event: Record<string, unknown>): FrameRecord => {
     const text = JSON.stringify(event);

@@ -7,6 +7,7 @@ const { buildStreamRows } = await rendererModule('features/connections/frame-row
 const { plainTextMatcher } = await rendererModule('features/connections/frame-text-match.ts');
 const { NO_FRAME_FILTER } = await rendererModule('stores/frame-view-store.ts');
 const { buildTimeline, focusTimeline } = await rendererModule('features/connections/timeline-spans.ts');
+const { frameRefreshDelay } = await rendererModule('features/connections/frame-refresh-delay.ts');
 
 interface Span {
   kind: string;
@@ -181,4 +182,13 @@ test('when the oldest frames were dropped, nothing before the first kept RUN_STA
   );
   const rows: StreamRow[] = buildStreamRows(kept, NO_FRAME_FILTER).rows;
   assert.equal(rows[0]?.kind === 'run' && rows[0].label, 'Earlier frames (older ones not kept)');
+});
+
+test("the timeline shows a connection's first frames at once, then refreshes at most once per interval", () => {
+  // Nothing shown yet: the first frames replace "No run yet" without waiting, however recent the last refresh.
+  assert.equal(frameRefreshDelay(0, 10_000, 10_001, 500), 0);
+  // Frames shown: what is left of the interval since the last refresh, and never a negative wait.
+  assert.equal(frameRefreshDelay(12, 10_000, 10_100, 500), 400);
+  assert.equal(frameRefreshDelay(12, 10_000, 10_500, 500), 0);
+  assert.equal(frameRefreshDelay(12, 10_000, 10_700, 500), 0);
 });

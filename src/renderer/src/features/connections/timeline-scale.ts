@@ -90,6 +90,7 @@ export function timeScale(instants: readonly number[], from: number, to: number)
  * Instants to label on the axis, about `perWidth` across the whole drawing: evenly spaced within each stretch between
  * compressed pauses, none at a pause's start, and one at each stretch's start (after a pause it says how long that
  * pause was); ticks crowding it make room. The first tick and the last (the end of the time shown) always stay.
+ * Ticks are at least 1 ms apart, so no two say the same time.
  */
 export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: number): AxisTick[] {
   const stretches: [number, number][] = [];
@@ -106,7 +107,8 @@ export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: 
     const span = scale.position(last) - begin;
     const isLast = index === stretches.length - 1;
     while (ticks.length > 1 && begin - (ticks.at(-1) as AxisTick).position < spacing / 2) ticks.pop();
-    const count = Math.max(0, Math.round(span / spacing));
+    // Frames carry whole milliseconds: steps under 1 ms would label a short run "+0 ms, +0 ms, +1 ms, +1 ms".
+    const count = Math.max(0, Math.min(Math.round(span / spacing), Math.floor(last - first)));
     for (let step = 0; step <= count; step++) {
       if (step === count && count > 0 && !isLast) break;
       const position = count === 0 ? begin : begin + (span * step) / count;
