@@ -228,6 +228,26 @@ test('terminate drops the TCP connection: the client sees 1006', async () => {
   assert.equal(await closed, 1006);
 });
 
+test('a request a pack refuses (422, 404 for an unknown id) is logged as answered by the pack; one nothing serves by nothing', async () => {
+  const server = await startTestEngine();
+  const invalid = await fetch(`${server.url}/users/me/preferences?user_id=koen`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ theme: 5 }),
+  });
+  assert.equal(invalid.status, 422);
+  const unknown = await fetch(`${server.url}/sessions/no-such-session/history`);
+  assert.equal(unknown.status, 404);
+  assert.equal((await fetch(`${server.url}/nothing-here`)).status, 404);
+  const { body } = await controlClient(server).get<ItemsPage<RequestLogEntry>>('/requests');
+  const answered = Object.fromEntries(body.items.map((entry) => [`${entry.method} ${entry.path}`, entry.answeredBy]));
+  assert.deepEqual(answered, {
+    'PUT /users/me/preferences': { kind: 'pack', id: 'agora-mock' },
+    'GET /sessions/no-such-session/history': { kind: 'pack', id: 'agora-mock' },
+    'GET /nothing-here': null,
+  });
+});
+
 test('GET /requests shows a PUT with headers and bodies both ways, newest first', async () => {
   const server = await startTestEngine();
   await fetch(`${server.url}/users/me/preferences?user_id=550e8400-e29b-41d4-a716-446655440001`, {

@@ -353,7 +353,8 @@ function packIssues(packs: readonly Pack[]): { path: string; message: string }[]
 
 /**
  * A pack's REST routes as one router (one match per request), with 405 for a method its paths do not serve, and
- * the request marked as answered by the pack for the log: the routes themselves never pass a request on.
+ * the request marked as answered by the pack for the log: the routes themselves never pass a request on. A route
+ * that refuses (a 422, a 404 for an unknown id) answered it too, as a user's route does.
  */
 function packRoutes(pack: RunningPack): Middleware {
   const router = new Router();
@@ -363,11 +364,14 @@ function packRoutes(pack: RunningPack): Middleware {
   const answered: MountRef = Object.freeze({ kind: 'pack', id: pack.definition.name });
   return async (ctx, next) => {
     let passedOn = false;
-    await routes(ctx, () => {
-      passedOn = true;
-      return next();
-    });
-    if (!passedOn) ctx.state.answeredBy ??= answered;
+    try {
+      await routes(ctx, () => {
+        passedOn = true;
+        return next();
+      });
+    } finally {
+      if (!passedOn) ctx.state.answeredBy ??= answered;
+    }
   };
 }
 
