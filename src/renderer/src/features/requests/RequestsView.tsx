@@ -14,6 +14,8 @@ import { StatusCode } from './StatusCode';
 
 const ROW_HEIGHT = 28;
 const rowId = (id: number) => `request-row-${id}`;
+const pathAndQuery = (entry: { path: string; query: string }) =>
+  entry.query ? `${entry.path}?${entry.query}` : entry.path;
 
 /** The mocked REST API's log, newest first, with the selected request in detail. */
 export function RequestsView() {
@@ -77,7 +79,7 @@ export function RequestsView() {
   });
 
   return (
-    <div className="split">
+    <div className="split requests-split">
       <div className="panel">
         <div className="panel-header">
           <h2>Requests</h2>
@@ -154,9 +156,8 @@ export function RequestsView() {
                   >
                     <span className="method">{entry.method}</span>
                     <span className="time">{formatClock(entry.at)}</span>
-                    <span className="preview" style={{ color: 'var(--fg)' }}>
-                      {entry.path}
-                      {entry.query ? `?${entry.query}` : ''}
+                    <span className="preview" style={{ color: 'var(--fg)' }} title={pathAndQuery(entry)}>
+                      {pathAndQuery(entry)}
                     </span>
                     <span className="answered-by-cell" title="What answered it">
                       {entry.answeredBy ? `${entry.answeredBy.kind}:${entry.answeredBy.id}` : '—'}
