@@ -101,7 +101,7 @@ export function ResponseFields({ response, index, count, onChange, onMove, onRem
             />
           )}
         </FormField>
-        <FormField label="Fault" problem={problems.at(...at, 'fault')}>
+        <FormField label="Fault" className="wide" problem={problems.at(...at, 'fault')}>
           {(control) => (
             <select
               {...control}

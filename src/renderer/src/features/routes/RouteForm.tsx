@@ -74,7 +74,7 @@ export function RouteForm({ route, onChange, problems }: RouteFormProps) {
             />
           )}
         </FormField>
-        <FormField label="Answer with" problem={problems.at('responseMode')}>
+        <FormField label="Answer with" className="wide" problem={problems.at('responseMode')}>
           {(control) => (
             <select
               {...control}
