@@ -93,12 +93,12 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
     if (!item) selectMount(section, null);
   };
 
-  const title = item ? (item.name ?? item.id) : `New ${kind.singular.toLowerCase()}`;
+  const title = item ? (item.name ?? item.id) : `New ${kind.noun}`;
   const shown = form ? (tab ?? 'form') : 'json';
   const editor = (
     <>
       <SchemaHelp load={() => api.mountSchema(section)}>
-        Schema help: every field of a {kind.singular.toLowerCase()}, with what it does
+        Schema help: every field of {kind.aNoun}, with what it does
       </SchemaHelp>
       <LazyJsonEditor
         value={draft.text}
@@ -145,9 +145,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
       <div className="panel-body stack">
         {draft.changedOutside && (
           <div className="notice warning row" role="status">
-            <span className="spacer">
-              This {kind.singular.toLowerCase()} changed in the engine while you were editing.
-            </span>
+            <span className="spacer">This {kind.noun} changed in the engine while you were editing.</span>
             <button type="button" className="small" onClick={discard}>
               Reload (drop my edits)
             </button>
@@ -158,7 +156,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
           <>
             <TabList
               group={`${section}-editor`}
-              label={`Edit the ${kind.singular.toLowerCase()} as`}
+              label={`Edit the ${kind.noun} as`}
               className="tabs"
               tabs={[
                 { name: 'form', title: 'Form' },
@@ -183,8 +181,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
                 })
               ) : (
                 <div className="notice warning">
-                  The JSON is not a {kind.singular.toLowerCase()} object yet (
-                  {parsed.ok ? 'not an object' : 'a syntax error'}
+                  The JSON is not {kind.aNoun} object yet ({parsed.ok ? 'not an object' : 'a syntax error'}
                   ): fix it in the JSON tab, or Discard.
                 </div>
               )}

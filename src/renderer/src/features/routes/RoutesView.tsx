@@ -101,7 +101,7 @@ function MountsPart({ part }: { part: Exclude<RoutesViewPart, 'packs'> }) {
         <ListHeader
           title={PART_TITLES[part]}
           count={items.length}
-          newLabel={`+ New ${kind.singular.toLowerCase()}`}
+          newLabel={`+ New ${kind.noun}`}
           onNew={() => {
             useMountEditorStore.setState({ importing: false });
             if (!creating) startNewMount(part, kind.newItem(items as never));

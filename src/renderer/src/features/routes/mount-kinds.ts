@@ -10,8 +10,12 @@ import { isRecord } from './route-form-values';
 
 /** What the console knows about each kind of mount: names, the schema it checks as you type, a new one to start from. */
 export interface MountKind<S extends MountSection = MountSection> {
-  /** "Route", "Static folder". */
+  /** "Route", "Static folder": a label of its own. */
   singular: string;
+  /** "route", "WebSocket endpoint": inside a sentence. */
+  noun: string;
+  /** The noun with its article: "a route", "an agent". */
+  aNoun: string;
   /** "routes", "static folders". */
   plural: string;
   /** The `kind` of the mount in the request log (what answered), for kinds that answer HTTP requests. */
@@ -35,6 +39,8 @@ function freshIdAndPath(existing: readonly { id: string; path: string }[], base:
 export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   routes: {
     singular: 'Route',
+    noun: 'route',
+    aNoun: 'a route',
     plural: 'routes',
     logKind: 'route',
     schema: RouteSchema,
@@ -51,6 +57,8 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   },
   collections: {
     singular: 'Collection',
+    noun: 'collection',
+    aNoun: 'a collection',
     plural: 'collections',
     logKind: 'collection',
     schema: CollectionSchema,
@@ -61,6 +69,8 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   },
   staticFolders: {
     singular: 'Static folder',
+    noun: 'static folder',
+    aNoun: 'a static folder',
     plural: 'static folders',
     logKind: 'static',
     schema: StaticFolderSchema,
@@ -68,6 +78,8 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   },
   sockets: {
     singular: 'WebSocket endpoint',
+    noun: 'WebSocket endpoint',
+    aNoun: 'a WebSocket endpoint',
     plural: 'WebSocket endpoints',
     schema: SocketEndpointSchema,
     newItem: (existing) => ({
@@ -77,6 +89,8 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   },
   agents: {
     singular: 'Agent',
+    noun: 'agent',
+    aNoun: 'an agent',
     plural: 'agents',
     logKind: 'agent',
     schema: AgentSchema,
