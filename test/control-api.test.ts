@@ -248,6 +248,22 @@ test('a request a pack refuses (422, 404 for an unknown id) is logged as answere
   });
 });
 
+test('a JSON body that does not parse is logged as it was sent, beside the 400 that says why', async () => {
+  const server = await startTestEngine();
+  const sent = '{"theme": "dark",';
+  const refused = await fetch(`${server.url}/users/me/preferences?user_id=koen`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: sent,
+  });
+  assert.equal(refused.status, 400);
+  const { body } = await controlClient(server).get<ItemsPage<RequestLogEntry>>('/requests');
+  const entry = body.items[0];
+  assert.ok(entry);
+  assert.deepEqual(entry.requestBody, { text: sent, size: Buffer.byteLength(sent), truncated: false, evicted: false });
+  assert.match(JSON.parse(entry.responseBody?.text ?? '').detail, /JSON/);
+});
+
 test('GET /requests shows a PUT with headers and bodies both ways, newest first', async () => {
   const server = await startTestEngine();
   await fetch(`${server.url}/users/me/preferences?user_id=550e8400-e29b-41d4-a716-446655440001`, {

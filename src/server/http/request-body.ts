@@ -118,8 +118,12 @@ async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLi
     else await parserFor(maxBodyBytes)(ctx as never, async () => {});
   } catch (error) {
     const parseError = error as SyntaxError & { status?: number; body?: unknown };
-    if (isJson && parseError instanceof SyntaxError && parseError.status === 400)
-      return { kind: 'invalid-json', text: String(parseError.body ?? ''), error: parseError.message };
+    if (isJson && parseError instanceof SyntaxError && parseError.status === 400) {
+      const text = String(parseError.body ?? '');
+      // The request log shows what was sent: a body that does not parse is the one a developer needs to see.
+      ctx.request.rawBody = text;
+      return { kind: 'invalid-json', text, error: parseError.message };
+    }
     throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
   }
   const value = (ctx.request as { body?: unknown }).body;
