@@ -96,7 +96,18 @@ test('a run of a few milliseconds gets one axis label per millisecond at most, e
   // Zoomed in (more labels across the drawing): still never two for the same millisecond.
   const zoomed = labels(1_000, 1_007, 40);
   assert.equal(new Set(zoomed).size, zoomed.length, zoomed.join(', '));
-  assert.deepEqual(labels(0, 1_000, 5), [0, 200, 400, 600, 800, 1_000], 'longer runs are labelled as before');
+  assert.deepEqual(labels(0, 1_000, 5), [0, 200, 400, 600, 800, 1_000]);
+});
+
+test('axis labels are round times since the start, and the end of the time shown', () => {
+  const labels = (to: number, perWidth: number) => {
+    const instants = Array.from({ length: Math.floor(to / 10) + 1 }, (_, index) => index * 10);
+    return axisTicks(timeScale(instants, 0, to), 0, to, perWidth).map((tick: { at: number }) => tick.at);
+  };
+  assert.deepEqual(labels(561, 5), [0, 100, 200, 300, 400, 500, 561]);
+  assert.deepEqual(labels(2_830, 5), [0, 500, 1_000, 1_500, 2_000, 2_500, 2_830]);
+  // The last round time gives way when it would crowd the end's label.
+  assert.deepEqual(labels(1_010, 5), [0, 200, 400, 600, 800, 1_010]);
 });
 
 test('the timeline carries the instants frames went out at, also when focused on one run', () => {

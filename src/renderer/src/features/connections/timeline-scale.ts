@@ -86,11 +86,19 @@ export function timeScale(instants: readonly number[], from: number, to: number)
   };
 }
 
+/** The round step (1, 2 or 5 times a power of ten milliseconds, at least 1 ms) nearest to `rough`, as d3's ticks pick. */
+function roundStep(rough: number): number {
+  if (rough <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const scaled = rough / power;
+  return (scaled >= Math.sqrt(50) ? 10 : scaled >= Math.sqrt(10) ? 5 : scaled >= Math.SQRT2 ? 2 : 1) * power;
+}
+
 /**
- * Instants to label on the axis, about `perWidth` across the whole drawing: evenly spaced within each stretch between
- * compressed pauses, none at a pause's start, and one at each stretch's start (after a pause it says how long that
- * pause was); ticks crowding it make room. The first tick and the last (the end of the time shown) always stay.
- * Ticks are at least 1 ms apart, so no two say the same time.
+ * Instants to label on the axis, about `perWidth` across the whole drawing: round times since the start of what is
+ * shown (+100 ms, +200 ms…), none inside a compressed pause, and one at each stretch's start (after a pause it says
+ * how long that pause was); ticks crowding it make room. The first tick and the last (the end of the time shown)
+ * always stay. Ticks are at least 1 ms apart (frames carry whole milliseconds), so no two say the same time.
  */
 export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: number): AxisTick[] {
   const stretches: [number, number][] = [];
@@ -102,18 +110,23 @@ export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: 
   stretches.push([start, to]);
   const spacing = 1 / perWidth;
   const ticks: AxisTick[] = [];
+  const lastPosition = () => (ticks.at(-1) as AxisTick).position;
+  const push = (at: number, afterGap: boolean) => ticks.push({ at, position: scale.position(at), afterGap });
   stretches.forEach(([first, last], index) => {
     const begin = scale.position(first);
-    const span = scale.position(last) - begin;
-    const isLast = index === stretches.length - 1;
-    while (ticks.length > 1 && begin - (ticks.at(-1) as AxisTick).position < spacing / 2) ticks.pop();
-    // Frames carry whole milliseconds: steps under 1 ms would label a short run "+0 ms, +0 ms, +1 ms, +1 ms".
-    const count = Math.max(0, Math.min(Math.round(span / spacing), Math.floor(last - first)));
-    for (let step = 0; step <= count; step++) {
-      if (step === count && count > 0 && !isLast) break;
-      const position = count === 0 ? begin : begin + (span * step) / count;
-      ticks.push({ at: first + (position - begin) * scale.activeMs, position, afterGap: index > 0 && step === 0 });
+    const end = scale.position(last);
+    while (ticks.length > 1 && begin - lastPosition() < spacing / 2) ticks.pop();
+    const stretchStart = ticks.length;
+    push(first, index > 0);
+    const count = Math.round((end - begin) / spacing);
+    if (count === 0 || last <= first) return;
+    const step = roundStep((last - first) / count);
+    for (let at = from + (Math.floor((first - from) / step) + 1) * step; at < last; at += step) {
+      if (scale.position(at) - lastPosition() >= spacing / 2) push(at, false);
     }
+    if (index < stretches.length - 1) return;
+    while (ticks.length - 1 > stretchStart && end - lastPosition() < spacing / 2) ticks.pop();
+    push(last, false);
   });
   return ticks;
 }
