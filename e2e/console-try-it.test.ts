@@ -19,6 +19,12 @@ test('Try it: the inspection flow over WebSocket, then a report approved by hand
   const transcript = page.getByTestId('transcript');
   await transcript.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
   await transcript.getByTestId('tool-call').filter({ hasText: 'get_company_info' }).waitFor();
+  // A long result (the inspection history) is cut where it says so, and shown whole on hover.
+  const history = transcript.getByTestId('tool-call').filter({ hasText: 'get_inspection_history' });
+  const result = history.locator('.faint', { hasText: '→' });
+  const whole = (await result.getAttribute('title')) ?? '';
+  assert.ok(whole.length > 300 && JSON.parse(whole).total_inspections === 2, whole);
+  assert.match((await result.textContent()) ?? '', /…$/);
   // The agent's markdown is rendered, not shown raw.
   const started = transcript.getByTestId('assistant-message').filter({ hasText: 'Inspectie gestart voor' });
   await started.locator('strong', { hasText: 'Restaurant Bella Rosa' }).waitFor();

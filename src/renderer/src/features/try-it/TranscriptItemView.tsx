@@ -2,6 +2,9 @@ import { AssistantMarkdown } from './AssistantMarkdown';
 import type { TranscriptItem } from './transcript';
 import { answerApproval } from './try-it-session';
 
+/** A tool result is shown up to this many characters (the whole of it on hover, and in Connections). */
+const RESULT_SHOWN = 300;
+
 /** One line of the Try it chat: a bubble, a tool call, an approval card, or a run marker. */
 export function TranscriptItemView({ item, socketOpen }: { item: TranscriptItem; socketOpen: boolean }) {
   switch (item.kind) {
@@ -19,7 +22,11 @@ export function TranscriptItemView({ item, socketOpen }: { item: TranscriptItem;
         <div className="tool-chip" data-testid="tool-call">
           <strong>{item.name}</strong>({item.args}){item.open && ' …'}
           {item.displayName && <span className="faint"> — {item.displayName}</span>}
-          {item.result !== null && <div className="faint">→ {item.result.slice(0, 300)}</div>}
+          {item.result !== null && (
+            <div className="faint" title={item.result.length > RESULT_SHOWN ? item.result : undefined}>
+              → {item.result.length > RESULT_SHOWN ? `${item.result.slice(0, RESULT_SHOWN)}…` : item.result}
+            </div>
+          )}
         </div>
       );
     case 'approval': {
