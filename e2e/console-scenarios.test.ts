@@ -27,6 +27,12 @@ test('Scenarios: run one on a chosen connection, create one (schema-checked as y
   await page.getByRole('button', { name: '+ New scenario' }).click();
   const code = page.getByTestId('scenario-editor').locator('.cm-content');
   await code.filter({ hasText: 'my-scenario' }).waitFor();
+  // The example is a scenario as it stands: it may be created unchanged; Cancel leaves without creating it.
+  assert.equal(await page.getByRole('button', { name: 'Create' }).isEnabled(), true, 'the example can be created');
+  await page.getByTestId('scenario-editor').getByRole('button', { name: 'Cancel' }).click();
+  await page.getByTestId('scenario-editor').waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: '+ New scenario' }).click();
+  await code.filter({ hasText: 'my-scenario' }).waitFor();
   await fillEditor(
     page,
     code,

@@ -12,8 +12,11 @@ import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
 import { StepPalette } from './StepPalette';
 import { NEW_SCENARIO, validateScenario } from './scenario-validation';
 
-/** A scenario as JSON, checked against the scenario schema as you type; save, delete, run. `null` creates one. */
-export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
+/**
+ * A scenario as JSON, checked against the scenario schema as you type; save, delete, run. `null` creates one (the
+ * example as it stands may be created as it is; `onCancel` leaves without creating).
+ */
+export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | null; onCancel(): void }) {
   const [text, setText] = useState(() => JSON.stringify(scenario ?? NEW_SCENARIO, null, 2));
   const [saved, setSaved] = useState(false);
   const parsed = useParsedJson(text);
@@ -42,10 +45,21 @@ export function ScenarioEditor({ scenario }: { scenario: Scenario | null }) {
         {scenario && <code className="faint">{scenario.id}</code>}
         <span className="spacer" />
         {saved && !dirty && <span className="badge ok">Saved</span>}
-        <button type="button" className="primary" disabled={!valid || !dirty || save.busy} onClick={() => save.run()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!valid || (scenario !== null && !dirty) || save.busy}
+          onClick={() => save.run()}
+        >
           {save.busy ? 'Saving…' : scenario ? 'Save' : 'Create'}
         </button>
-        {scenario && <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />}
+        {scenario ? (
+          <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />
+        ) : (
+          <button type="button" onClick={onCancel}>
+            Cancel
+          </button>
+        )}
       </div>
       <div className="panel-body stack">
         <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />

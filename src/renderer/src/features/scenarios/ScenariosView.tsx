@@ -67,7 +67,7 @@ export function ScenariosView() {
         </div>
       </div>
       {selected || creating ? (
-        <ScenarioEditor key={selected?.id ?? 'new'} scenario={selected} />
+        <ScenarioEditor key={selected?.id ?? 'new'} scenario={selected} onCancel={() => setCreating(false)} />
       ) : (
         <div className="panel">
           <div className="empty">
