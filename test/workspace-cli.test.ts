@@ -127,6 +127,23 @@ test('validate: exit 0 with a summary, 1 with line/column or field path', async 
   assert.equal(badSchema.code, 1);
   assert.match(badSchema.stderr, /schema\.agui\.json: settings\.speed: .*>=0/);
 
+  // Every problem of the file, one per line: a CI run shows all there is to fix.
+  const several = join(dir, 'several.agui.json');
+  await writeFile(
+    several,
+    JSON.stringify({ ...workspace, routes: [{ id: 'Bad Id', method: 'GET', path: 'users', responses: [] }] }),
+  );
+  const badSeveral = cli(['validate', several]);
+  assert.equal(badSeveral.code, 1);
+  const lines = badSeveral.stderr.trim().split('\n');
+  assert.equal(lines.length, 4, badSeveral.stderr);
+  assert.match(lines[0] ?? '', /\(and 3 more problems\)$/);
+  const paths = [
+    /several\.agui\.json: ([\w.]+):/.exec(lines[0] ?? '')?.[1],
+    ...lines.slice(1).map((line) => /^ {2}([\w.]+): \S/.exec(line)?.[1]),
+  ];
+  assert.deepEqual(paths.sort(), ['routes.0.id', 'routes.0.path', 'routes.0.responses', 'settings.speed']);
+
   const missing = cli(['validate', join(dir, 'missing.json')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /missing\.json: no such file/);

@@ -36,6 +36,8 @@ export async function validateWorkspace(options: ValidateOptions): Promise<numbe
   } catch (error) {
     if (!(error instanceof WorkspaceError)) throw error;
     process.stderr.write(`agui-mock: ${error.message}\n`);
+    // For CI: every problem at once, one per line, rather than one per run.
+    for (const other of error.otherProblems) process.stderr.write(`  ${other.path}: ${other.problem}\n`);
     return 1;
   }
 }

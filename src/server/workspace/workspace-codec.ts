@@ -164,6 +164,9 @@ function documentVersion(document: Record<string, unknown>, file: string): numbe
   return version;
 }
 
+/** Schema problems listed one by one beyond the first (a file broken throughout is summed up after these). */
+const MAX_OTHER_PROBLEMS = 50;
+
 function schemaCheck(schema: z.ZodType, value: unknown, file: string, prefix: string): unknown {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -175,6 +178,10 @@ function schemaCheck(schema: z.ZodType, value: unknown, file: string, prefix: st
     file,
     path,
     problem: `${prefix ? `${prefix}schema: ` : ''}${describeIssue(first)}${more}`,
+    otherProblems: rest.slice(0, MAX_OTHER_PROBLEMS).map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      problem: describeIssue(issue),
+    })),
   });
 }
 

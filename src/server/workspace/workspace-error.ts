@@ -13,6 +13,8 @@ export interface WorkspaceErrorInit {
   column?: number;
   /** Dotted field path for schema problems. */
   path?: string;
+  /** The other problems the same check found, beyond the one in `problem` (schema problems: every one is worth fixing). */
+  otherProblems?: readonly { path: string; problem: string }[];
   cause?: unknown;
 }
 
@@ -29,6 +31,7 @@ export class WorkspaceError extends Error {
   readonly column: number | undefined;
   readonly path: string | undefined;
   readonly problem: string;
+  readonly otherProblems: readonly { path: string; problem: string }[];
 
   constructor(init: WorkspaceErrorInit) {
     super(describeProblem(init), init.cause === undefined ? undefined : { cause: init.cause });
@@ -39,6 +42,7 @@ export class WorkspaceError extends Error {
     this.column = init.column;
     this.path = init.path;
     this.problem = init.problem;
+    this.otherProblems = init.otherProblems ?? [];
   }
 
   toProblem(at = Date.now()): WorkspaceProblem {

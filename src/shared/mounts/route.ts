@@ -177,8 +177,8 @@ export const RouteSchema = z
       ),
     responses: z
       .array(RouteResponseSchema)
-      .min(1)
-      .max(1000)
+      .min(1, 'a route needs at least one response')
+      .max(1000, 'at most 1000 responses a route')
       .describe('Candidate responses in order. When none applies, the route does not answer (the next mount may).'),
   })
   .superRefine((route, ctx) => refineUniqueIds(route.responses, ctx, ['responses'], 'response'));
