@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
+import { issueWords } from '../../shared/issue-words';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
@@ -186,10 +187,7 @@ function schemaCheck(schema: z.ZodType, value: unknown, file: string, prefix: st
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  if (!issue) return 'invalid';
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
-  return issue.message;
+  return issue ? issueWords(issue) : 'invalid';
 }
 
 /**

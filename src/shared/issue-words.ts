@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** zod's own English wording, to tell a default message ("Too small: expected array to have >=1 items") from a schema's. */
+const ZOD_ENGLISH = z.locales.en();
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text (a string)',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list (an array)',
+  null: 'null',
+};
+
+/** Whether zod worded the message itself (the type it received is not kept on the issue: that part is matched). */
+function isZodDefault(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'invalid_type') return issue.message.startsWith(`Invalid input: expected ${issue.expected},`);
+  const worded = ZOD_ENGLISH.localeError(issue as never);
+  return (typeof worded === 'string' ? worded : worded?.message) === issue.message;
+}
+
+const plural = (count: number | bigint, word: string) => `${count} ${word}${Number(count) === 1 ? '' : 's'}`;
+
+/**
+ * A schema problem in plain words for a person fixing a file: "needs at least 1 item", "must be a whole number",
+ * "required". A message the schema words itself ("a path starts with /") is kept as it is.
+ */
+export function issueWords(issue: z.core.$ZodIssue): string {
+  if (!isZodDefault(issue)) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.message.endsWith('received undefined')) return 'required';
+      return `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) === 1
+          ? 'must not be empty'
+          : `needs at least ${plural(issue.minimum, 'character')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `needs at least ${plural(issue.minimum, 'item')}`;
+      return issue.inclusive ? `must be at least ${issue.minimum}` : `must be more than ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `must be at most ${plural(issue.maximum, 'character')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `takes at most ${plural(issue.maximum, 'item')}`;
+      return issue.inclusive ? `must be at most ${issue.maximum}` : `must be less than ${issue.maximum}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    default:
+      return issue.message;
+  }
+}
