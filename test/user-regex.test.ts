@@ -138,3 +138,14 @@ test(
     await ws.close();
   },
 );
+
+test("a scenario's schema problems are stored in words, not the schema library's", () => {
+  const catalogue = new ScenarioCatalogue();
+  assert.throws(
+    () => catalogue.put({ id: 'words', name: 'Words', triggers: [], steps: [{ type: 'text', chunks: [] }] }),
+    (error: Error) =>
+      error instanceof ScenarioValidationError &&
+      error.issues.some((issue) => issue.path === 'steps.0.chunks' && issue.message === 'needs at least 1 item') &&
+      !/Too small|expected|>=/.test(error.message),
+  );
+});

@@ -1,4 +1,5 @@
 import type { ScenarioChange } from '../../shared/control-api';
+import { issueWords } from '../../shared/issue-words';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from '../../shared/scenario';
 import { type ConditionIssue, compileCondition, type RunCondition } from './run-conditions';
 import { RunView } from './run-view';
@@ -115,7 +116,7 @@ export class ScenarioCatalogue {
     const parsed = ScenarioSchema.safeParse(input);
     if (!parsed.success) {
       throw new ScenarioValidationError(
-        parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issueWords(issue) })),
       );
     }
     const issues: ConditionIssue[] = [];
