@@ -312,6 +312,15 @@ test("engine errors: the engine's detail is shown — a string, a problem's mess
   };
   assert.equal(describeDetail(404, { detail: problem }), '/w/a.agui.json: no such file', 'not "answered 404"');
   assert.equal(describeDetail(500, { detail: { problem: 'disk full' } }), 'disk full');
+  const several = {
+    ...problem,
+    message: '/w/a.agui.json: routes.0.id: lower-case letters (and 1 more problem)',
+    otherProblems: [{ path: 'routes.0.path', problem: 'a path starts with /' }],
+  };
+  assert.equal(
+    describeDetail(422, { detail: several }),
+    '/w/a.agui.json: routes.0.id: lower-case letters (and 1 more problem)\nroutes.0.path: a path starts with /',
+  );
   const issues = [
     { type: 'missing', loc: ['body', 'path'], msg: 'Field required' },
     { type: 'value_error', loc: ['body', 'agora', 'users', 0, 'email'], msg: 'Invalid email' },

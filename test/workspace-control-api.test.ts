@@ -71,6 +71,23 @@ test('new from a template, open another file (a bad one is refused with its plac
   assert.equal(refused.body.detail.file, broken);
   assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.path, generic, 'the current workspace stays');
   assert.equal((await api.post('/workspace/open', { path: join(dir, 'nope.json') })).status, 404);
+  // A file with several schema problems: the first in the message, every other one listed beside it.
+  const several = join(dir, 'several.agui.json');
+  await writeFile(
+    several,
+    JSON.stringify({
+      ...JSON.parse(await readFile(generic, 'utf8')),
+      routes: [{ id: 'Bad Id', method: 'GET', path: 'x', responses: [] }],
+    }),
+  );
+  const many = await api.post<{ detail: WorkspaceProblem }>('/workspace/open', { path: several });
+  assert.equal(many.status, 422);
+  assert.match(many.body.detail.message, /\(and 2 more problems\)$/);
+  assert.deepEqual(
+    [many.body.detail.path, ...(many.body.detail.otherProblems ?? []).map((other) => other.path)].sort(),
+    ['routes.0.id', 'routes.0.path', 'routes.0.responses'],
+  );
+  assert.ok(many.body.detail.otherProblems?.some((other) => other.problem === 'a route needs at least one response'));
 
   const opened = await api.post<WorkspaceStatus>('/workspace/open', { path: first });
   assert.equal(opened.status, 200);

@@ -150,6 +150,8 @@ export interface WorkspaceProblem {
   problem: string;
   /** One line for people: file, place and problem. */
   message: string;
+  /** The other schema problems the same check found (field path and problem), when there were several. */
+  otherProblems?: { path: string; problem: string }[];
   /** Unix milliseconds. */
   at: number;
 }

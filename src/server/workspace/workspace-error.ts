@@ -54,6 +54,7 @@ export class WorkspaceError extends Error {
       ...(this.path !== undefined && { path: this.path }),
       problem: this.problem,
       message: this.message,
+      ...(this.otherProblems.length > 0 && { otherProblems: [...this.otherProblems] }),
       at,
     };
   }

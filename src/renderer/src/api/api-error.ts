@@ -50,11 +50,24 @@ export function describeDetail(status: number, body: unknown): string {
       })
       .join('\n');
   if (detail && typeof detail === 'object') {
-    const { message, problem } = detail as { message?: unknown; problem?: unknown };
-    if (typeof message === 'string' && message.trim()) return message;
+    const { message, problem, otherProblems } = detail as {
+      message?: unknown;
+      problem?: unknown;
+      otherProblems?: unknown;
+    };
+    if (typeof message === 'string' && message.trim()) return withOtherProblems(message, otherProblems);
     if (typeof problem === 'string' && problem.trim()) return problem;
   }
   return `The engine answered ${status} without saying why`;
+}
+
+/** A workspace problem's line, then each other problem the same check found on a line of its own. */
+export function withOtherProblems(message: string, otherProblems: unknown): string {
+  if (!Array.isArray(otherProblems)) return message;
+  const lines = otherProblems
+    .filter((other): other is { path: string; problem: string } => typeof other?.problem === 'string')
+    .map((other) => `${other.path}: ${other.problem}`);
+  return [message, ...lines].join('\n');
 }
 
 /** What to show for an error caught anywhere in the console. */

@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from 'react';
 import { WORKSPACE_TEMPLATES, type WorkspaceStatus, type WorkspaceTemplate } from '../../../../shared/workspace';
+import { withOtherProblems } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -101,7 +102,9 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
             {workspace.path ? (workspace.autosave ? ' · autosave on' : ' · autosave paused') : ''}
           </dd>
         </dl>
-        {workspace.error && <ErrorNotice error={workspace.error.message} />}
+        {workspace.error && (
+          <ErrorNotice error={withOtherProblems(workspace.error.message, workspace.error.otherProblems)} />
+        )}
         {workspace.conflict && (
           <div className="notice warning stack" role="alert">
             <span>{workspace.conflict.message}</span>
