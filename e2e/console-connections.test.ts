@@ -136,6 +136,9 @@ test('inject from templates: a text message reaches the client; a rule break is 
   // A macro streams a whole text message, in a run of its own when none is active.
   const drawer = page.getByTestId('inject-drawer');
   await drawer.getByRole('tab', { name: 'Macros' }).click();
+  // One tab at a time: the event composer's panel is hidden while Macros shows.
+  await drawer.getByRole('tabpanel', { name: 'Event' }).waitFor({ state: 'hidden' });
+  assert.equal(await drawer.getByRole('button', { name: 'Send anyway' }).isVisible(), false, 'Event tab hidden');
   const macro = drawer.getByTestId('macro-text-message');
   await macro.getByLabel('Text').fill('Dit komt in stukjes');
   await macro.getByLabel('Chunk size (characters)').fill('5');
@@ -192,6 +195,7 @@ test('a schema error is shown as you type and the engine refuses it; close with 
   assert.match((await editor.textContent()) ?? '', /"role": "assistant"/, 'what was typed is kept');
 
   await drawer.getByRole('tab', { name: 'Socket' }).click();
+  assert.equal(await drawer.getByRole('button', { name: 'Send anyway' }).isVisible(), false, 'Event tab hidden');
 
   // Paused delivery holds what is sent until resumed.
   await drawer.getByRole('button', { name: 'Pause delivery' }).click();
