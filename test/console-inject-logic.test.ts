@@ -108,6 +108,16 @@ test('axis labels are round times since the start, and the end of the time shown
   assert.deepEqual(labels(2_830, 5), [0, 500, 1_000, 1_500, 2_000, 2_500, 2_830]);
   // The last round time gives way when it would crowd the end's label.
   assert.deepEqual(labels(1_010, 5), [0, 200, 400, 600, 800, 1_010]);
+  // A run drawn within a couple of milliseconds (frames of one millisecond spread out): no label said twice.
+  const fractional = axisTicks(timeScale([0, 0.5, 1, 1.41], 0, 1.41), 0, 1.41, 5).map((tick: { at: number }) =>
+    Math.round(tick.at),
+  );
+  assert.deepEqual(fractional, [0, 1]);
+  assert.deepEqual(
+    axisTicks(timeScale([0, 0.3], 0, 0.3), 0, 0.3, 5).map((tick: { at: number }) => tick.at),
+    [0],
+    'within one millisecond: +0 ms once',
+  );
 });
 
 test('the timeline carries the instants frames went out at, also when focused on one run', () => {

@@ -192,3 +192,27 @@ test("the timeline shows a connection's first frames at once, then refreshes at 
   assert.equal(frameRefreshDelay(12, 10_000, 10_500, 500), 0);
   assert.equal(frameRefreshDelay(12, 10_000, 10_700, 500), 0);
 });
+
+test('a run sent within one millisecond (speed 0) is drawn in order: its steps side by side, not one on another', () => {
+  const sameInstant = frames([
+    run('r1'),
+    { type: 'STEP_STARTED', stepName: 'routing' },
+    { type: 'STEP_FINISHED', stepName: 'routing' },
+    { type: 'STEP_STARTED', stepName: 'thinking' },
+    { type: 'TEXT_MESSAGE_START', messageId: 'm1', role: 'assistant' },
+    { type: 'TEXT_MESSAGE_END', messageId: 'm1' },
+    { type: 'STEP_FINISHED', stepName: 'thinking' },
+    finished,
+  ]).map((frame) => ({ ...frame, at: 5_000 }));
+  const timeline: Timeline = buildTimeline(sameInstant);
+  const span = (label: string) => timeline.spans.find((candidate) => candidate.label === label) as Span;
+  const routing = span('routing');
+  const thinking = span('thinking');
+  assert.equal(routing.lane, thinking.lane, 'one after the other in one lane');
+  assert.ok((routing.end as number) < thinking.start, 'routing ends before thinking starts');
+  assert.ok(thinking.start < span('text m1').start && (span('text m1').end as number) < (thinking.end as number));
+  assert.ok((thinking.end as number) < (span('run r1').end as number));
+  // Within the millisecond: the axis (whole milliseconds) still says +0 ms to the end.
+  assert.equal(timeline.from, 5_000);
+  assert.ok(timeline.to - timeline.from < 1, `${timeline.to - timeline.from}`);
+});

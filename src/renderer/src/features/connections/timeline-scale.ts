@@ -98,7 +98,8 @@ function roundStep(rough: number): number {
  * Instants to label on the axis, about `perWidth` across the whole drawing: round times since the start of what is
  * shown (+100 ms, +200 ms…), none inside a compressed pause, and one at each stretch's start (after a pause it says
  * how long that pause was); ticks crowding it make room. The first tick and the last (the end of the time shown)
- * always stay. Ticks are at least 1 ms apart (frames carry whole milliseconds), so no two say the same time.
+ * always stay, unless the end is within the first's millisecond. Labels are whole milliseconds and no two say the
+ * same time.
  */
 export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: number): AxisTick[] {
   const stretches: [number, number][] = [];
@@ -125,8 +126,14 @@ export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: 
       if (scale.position(at) - lastPosition() >= spacing / 2) push(at, false);
     }
     if (index < stretches.length - 1) return;
-    while (ticks.length - 1 > stretchStart && end - lastPosition() < spacing / 2) ticks.pop();
-    push(last, false);
+    // The end's label is in whole milliseconds like the rest: a round tick it would repeat makes room for it.
+    const sameLabel = (at: number) => Math.round(at - from) === Math.round(last - from);
+    while (
+      ticks.length - 1 > stretchStart &&
+      (end - lastPosition() < spacing / 2 || sameLabel((ticks.at(-1) as AxisTick).at))
+    )
+      ticks.pop();
+    if (!sameLabel((ticks.at(-1) as AxisTick).at)) push(last, false);
   });
   return ticks;
 }

@@ -38,6 +38,13 @@ export interface Timeline {
 }
 
 /**
+ * Frames sent within one millisecond (a run at speed 0 sends all its events in one) are drawn this far apart, in
+ * the order they went out, so its steps and calls are spans side by side rather than all at one instant on top of
+ * each other. The axis labels whole milliseconds, so this never shows as time.
+ */
+const SAME_MILLISECOND_STEP = 0.01;
+
+/**
  * Builds the run timeline from the frames the server sent: runs, steps, text messages and tool calls as spans,
  * open ones left open, and the frames that break the sequence rules marked.
  */
@@ -57,14 +64,16 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
   let contextKnown = (frames[0]?.seq ?? 1) === 1;
   let to = Number.NEGATIVE_INFINITY;
 
+  /** Where the frame being read is drawn (see SAME_MILLISECOND_STEP). */
+  let at = Number.NEGATIVE_INFINITY;
   const open = (kind: SpanKind, label: string, frame: FrameRecord): TimelineSpan => {
     let lane = 1;
-    while ((laneEnds[lane] ?? 0) > frame.at) lane++;
+    while ((laneEnds[lane] ?? 0) > at) lane++;
     laneEnds[lane] = Number.POSITIVE_INFINITY;
     const span: TimelineSpan = {
       kind,
       label,
-      start: frame.at,
+      start: at,
       end: null,
       cutAt: null,
       lane,
@@ -74,31 +83,32 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
     spans.push(span);
     return span;
   };
-  const close = (span: TimelineSpan, at: number) => {
+  const close = (span: TimelineSpan) => {
     span.end = at;
     laneEnds[span.lane] = at;
   };
   const broke = (frame: FrameRecord, message: string) => {
-    if (contextKnown) breaks.push({ at: frame.at, seq: frame.seq, message });
+    if (contextKnown) breaks.push({ at, seq: frame.seq, message });
   };
 
   for (const frame of frames) {
     if (frame.direction !== 'out' || !frame.eventType) continue;
-    from = Math.min(from, frame.at);
-    to = Math.max(to, frame.at);
-    instants.push(frame.at);
+    at = Math.max(frame.at, at + SAME_MILLISECOND_STEP);
+    from = Math.min(from, at);
+    to = Math.max(to, at);
+    instants.push(at);
     const event = parsedFrame(frame);
     const type = frame.eventType;
     if (type === 'RUN_STARTED') {
       if (run) broke(frame, 'RUN_STARTED while a run is still active: finish it first');
       contextKnown = true;
       // What the last run left open stays open, but is drawn only up to here; the new run starts fresh lanes.
-      for (const span of spans) if (span.end === null && span.cutAt === null) span.cutAt = frame.at;
+      for (const span of spans) if (span.end === null && span.cutAt === null) span.cutAt = at;
       laneEnds.length = 1;
       run = {
         kind: 'run',
         label: `run ${stringField(event, 'runId') ?? ''}`,
-        start: frame.at,
+        start: at,
         end: null,
         cutAt: null,
         lane: 0,
@@ -122,7 +132,7 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
         if (type === 'RUN_FINISHED' && stillOpen.length > 0)
           broke(frame, `RUN_FINISHED with ${stillOpen.map((span) => span.label).join(', ')} still open`);
         run.errored = type === 'RUN_ERROR';
-        close(run, frame.at);
+        close(run);
         run = null;
         break;
       }
@@ -135,7 +145,7 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
         const name = stringField(event, 'stepName') ?? '';
         const step = openSteps.get(name);
         if (step) {
-          close(step, frame.at);
+          close(step);
           openSteps.delete(name);
         } else broke(frame, `STEP_FINISHED for "${name}", which was not started`);
         break;
@@ -152,7 +162,7 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
         const message = openMessages.get(id);
         if (!message) broke(frame, `${type} for ${id}, which has no open TEXT_MESSAGE_START`);
         else if (type === 'TEXT_MESSAGE_END') {
-          close(message, frame.at);
+          close(message);
           openMessages.delete(id);
         }
         break;
@@ -168,7 +178,7 @@ export function buildTimeline(frames: readonly FrameRecord[]): Timeline {
         const tool = openTools.get(id);
         if (!tool) broke(frame, `${type} for ${id}, which has no open TOOL_CALL_START`);
         else if (type === 'TOOL_CALL_END') {
-          close(tool, frame.at);
+          close(tool);
           openTools.delete(id);
         }
         break;
