@@ -111,29 +111,26 @@ export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: 
   stretches.push([start, to]);
   const spacing = 1 / perWidth;
   const ticks: AxisTick[] = [];
-  const lastPosition = () => (ticks.at(-1) as AxisTick).position;
+  const lastTick = () => ticks.at(-1) as AxisTick;
   const push = (at: number, afterGap: boolean) => ticks.push({ at, position: scale.position(at), afterGap });
   stretches.forEach(([first, last], index) => {
     const begin = scale.position(first);
     const end = scale.position(last);
-    while (ticks.length > 1 && begin - lastPosition() < spacing / 2) ticks.pop();
+    while (ticks.length > 1 && begin - lastTick().position < spacing / 2) ticks.pop();
     const stretchStart = ticks.length;
     push(first, index > 0);
     const count = Math.round((end - begin) / spacing);
     if (count === 0 || last <= first) return;
     const step = roundStep((last - first) / count);
     for (let at = from + (Math.floor((first - from) / step) + 1) * step; at < last; at += step) {
-      if (scale.position(at) - lastPosition() >= spacing / 2) push(at, false);
+      if (scale.position(at) - lastTick().position >= spacing / 2) push(at, false);
     }
     if (index < stretches.length - 1) return;
     // The end's label is in whole milliseconds like the rest: a round tick it would repeat makes room for it.
     const sameLabel = (at: number) => Math.round(at - from) === Math.round(last - from);
-    while (
-      ticks.length - 1 > stretchStart &&
-      (end - lastPosition() < spacing / 2 || sameLabel((ticks.at(-1) as AxisTick).at))
-    )
+    while (ticks.length - 1 > stretchStart && (end - lastTick().position < spacing / 2 || sameLabel(lastTick().at)))
       ticks.pop();
-    if (!sameLabel((ticks.at(-1) as AxisTick).at)) push(last, false);
+    if (!sameLabel(lastTick().at)) push(last, false);
   });
   return ticks;
 }
