@@ -98,7 +98,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
   const editor = (
     <>
       <SchemaHelp load={() => api.mountSchema(section)}>
-        Schema help: every field of {kind.aNoun}, with what it does
+        Schema help: every field of {kind.article} {kind.noun}, with what it does
       </SchemaHelp>
       <LazyJsonEditor
         value={draft.text}
@@ -181,7 +181,8 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
                 })
               ) : (
                 <div className="notice warning">
-                  The JSON is not {kind.aNoun} object yet ({parsed.ok ? 'not an object' : 'a syntax error'}
+                  The JSON is not {kind.article} {kind.noun} object yet (
+                  {parsed.ok ? 'not an object' : 'a syntax error'}
                   ): fix it in the JSON tab, or Discard.
                 </div>
               )}

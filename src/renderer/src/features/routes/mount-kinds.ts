@@ -14,8 +14,8 @@ export interface MountKind<S extends MountSection = MountSection> {
   singular: string;
   /** "route", "WebSocket endpoint": inside a sentence. */
   noun: string;
-  /** The noun with its article: "a route", "an agent". */
-  aNoun: string;
+  /** The noun's indefinite article ("an agent"). */
+  article: 'a' | 'an';
   /** "routes", "static folders". */
   plural: string;
   /** The `kind` of the mount in the request log (what answered), for kinds that answer HTTP requests. */
@@ -40,7 +40,7 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   routes: {
     singular: 'Route',
     noun: 'route',
-    aNoun: 'a route',
+    article: 'a',
     plural: 'routes',
     logKind: 'route',
     schema: RouteSchema,
@@ -58,7 +58,7 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   collections: {
     singular: 'Collection',
     noun: 'collection',
-    aNoun: 'a collection',
+    article: 'a',
     plural: 'collections',
     logKind: 'collection',
     schema: CollectionSchema,
@@ -70,7 +70,7 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   staticFolders: {
     singular: 'Static folder',
     noun: 'static folder',
-    aNoun: 'a static folder',
+    article: 'a',
     plural: 'static folders',
     logKind: 'static',
     schema: StaticFolderSchema,
@@ -79,7 +79,7 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   sockets: {
     singular: 'WebSocket endpoint',
     noun: 'WebSocket endpoint',
-    aNoun: 'a WebSocket endpoint',
+    article: 'a',
     plural: 'WebSocket endpoints',
     schema: SocketEndpointSchema,
     newItem: (existing) => ({
@@ -90,7 +90,7 @@ export const MOUNT_KINDS: { [S in MountSection]: MountKind<S> } = {
   agents: {
     singular: 'Agent',
     noun: 'agent',
-    aNoun: 'an agent',
+    article: 'an',
     plural: 'agents',
     logKind: 'agent',
     schema: AgentSchema,
