@@ -273,6 +273,26 @@ test('static folders and response files are read next to the workspace file, nev
   });
   assert.equal(outside.status, 422);
   assert.equal((await fetch(`${server.url}/site/../site.agui.json`)).status, 404);
+
+  // A mount that serves the method but passes (no such file, a condition that fails) leaves a 404, not a 405.
+  const missingFile = await fetch(`${server.url}/site/nothere.txt`);
+  assert.equal(missingFile.status, 404);
+  assert.equal(missingFile.headers.get('allow'), null);
+  assert.deepEqual(await missingFile.json(), { detail: 'Not Found' });
+  const conditional = { id: 'cond', path: '/cond', responses: [{ id: 'a', when: { query: { x: '1' } } }] };
+  assert.equal((await api.post('/routes', conditional)).status, 201);
+  assert.equal((await fetch(`${server.url}/cond?x=1`)).status, 200);
+  assert.equal((await fetch(`${server.url}/cond?x=2`)).status, 404);
+  assert.equal((await fetch(`${server.url}/cond?x=2`, { method: 'HEAD' })).status, 404);
+  const deleted = await fetch(`${server.url}/cond`, { method: 'DELETE' });
+  assert.equal(deleted.status, 405, 'a method no mount of the path serves is still 405');
+  assert.equal(deleted.headers.get('allow'), 'GET, HEAD');
+  const [missed] = (await api.get<RequestLogPage>('/requests?limit=3')).body.items as RequestLogEntry[];
+  assert.equal(missed?.path, '/cond');
+  assert.equal(missed?.status, 405);
+  const notFound = (await api.get<RequestLogPage>('/requests?limit=4')).body.items[2] as RequestLogEntry;
+  assert.equal(notFound.status, 404);
+  assert.equal(notFound.nearMisses[0]?.mount.id, 'cond', 'the 404 names the route that nearly answered');
 });
 
 test('packs switch live: without agora-mock its REST and /ws are gone; back, it starts from its seed', async () => {

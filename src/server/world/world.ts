@@ -287,7 +287,7 @@ export class World {
   /**
    * The mounts in order, as one function rather than a composed chain (a dispatch and an async frame less per
    * step): the user's HTTP mounts, then the agents, then the packs. What nothing answered, on a path a user's mount
-   * has for other methods, gets 405 with `Allow`, as FastAPI answers (`DELETE /items/1` where only GET is served),
+   * has for other methods only, gets 405 with `Allow`, as FastAPI answers (`DELETE /items/1` where only GET is served),
    * rather than 404.
    */
   private compose(): Middleware {
@@ -300,7 +300,9 @@ export class World {
       if (ctx.body !== undefined && ctx.body !== null) return;
       if (ctx.status !== 404 || ctx.respond === false) return;
       const allowed = http.methodsFor(ctx.path);
-      if (allowed.length === 0 || allowed.includes(ANY_METHOD)) return;
+      // A mount that serves this method and still passed (a file not there, a response whose condition failed)
+      // leaves a 404: the method is allowed, the resource is not found.
+      if (allowed.length === 0 || allowed.includes(ANY_METHOD) || allowed.includes(ctx.method)) return;
       ctx.status = 405;
       ctx.set('Allow', allowed.join(', '));
       ctx.body = { detail: 'Method Not Allowed' };
