@@ -78,6 +78,11 @@ test('GET lists the records with X-Total-Count; filters, full text, sorting and 
   assert.match(links, /_page=1&_limit=2>; rel="prev"/);
   assert.match(links, /_page=3&_limit=2>; rel="next"/);
   assert.match(links, /_page=3&_limit=2>; rel="last"/);
+  const own = `<${app.base}/books?_sort=year&_page=1&_limit=2>; rel="first"`;
+  assert.ok(links.startsWith(own), `links lead to the mock itself: ${links}`);
+  // A browser's Origin is the page that sent the request, not where the links lead.
+  const fromPage = await fetch(`${app.base}/books?_page=2&_limit=2`, { headers: { origin: 'http://localhost:3000' } });
+  assert.ok(fromPage.headers.get('link')?.startsWith(`<${app.base}/books?`), 'the same links for a browser');
   assert.deepEqual((await list('?_page=1&_per_page=3')).ids, [1, 2, 3]);
   assert.deepEqual((await list('?_start=1&_end=3')).ids, [2, 3]);
   assert.deepEqual((await list('?_start=3&_limit=1')).ids, [4]);

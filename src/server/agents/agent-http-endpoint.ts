@@ -6,6 +6,7 @@ import type { EngineCore } from '../engine-context';
 import { HttpError } from '../http/http-errors';
 import { jsonBody } from '../http/json-body';
 import { requestBody } from '../http/parse-query-and-body';
+import { requestOrigin } from '../http/request-origin';
 import type { Connection } from '../ws/connection';
 import { agentRunRequest } from './agent-run-input';
 import { AgentThread, type RunStream } from './agent-thread';
@@ -58,7 +59,10 @@ export function agentHttpEndpoint(
     }
     const body = requestBody(ctx);
     const request = agentRunRequest(body);
-    const thread = threads.acquire(request.threadId, () => new AgentThread(environment, requestOrigin(ctx, context)));
+    const thread = threads.acquire(
+      request.threadId,
+      () => new AgentThread(environment, requestOrigin(ctx.req) ?? context.origin()),
+    );
     thread.checkResume(request);
 
     // From here on the response is ours: Koa neither serialises nor ends it.
@@ -165,11 +169,4 @@ export function agentHttpEndpoint(
       open.clear();
     },
   };
-}
-
-/** The origin the client used (so links in answers work through port forwards), when the Host header is sane. */
-function requestOrigin(ctx: Context, context: EngineCore): string {
-  const host = ctx.get('host');
-  if (!/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(host)) return context.origin();
-  return `${ctx.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${host}`;
 }

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { Collection } from '../../../shared/mounts/collection';
 import { RequestValidationError } from '../../http/http-errors';
 import { readRequestBody } from '../../http/request-body';
+import { requestOrigin } from '../../http/request-origin';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
 import { bodyIssue } from '../body-issues';
@@ -107,12 +108,14 @@ async function jsonBody(ctx: Context, env: HttpMountEnv): Promise<unknown> {
 
 /** json-server's pagination links: first, prev, next, last. */
 function pageLinks(ctx: Context, { page, limit, pages }: { page: number; limit: number; pages: number }): string {
+  // Absolute as json-server's; relative (which RFC 8288 allows) when the Host header cannot make an origin.
+  const origin = requestOrigin(ctx.req) ?? '';
   const link = (target: number, rel: string) => {
     const params = new URLSearchParams(ctx.querystring);
     params.set('_page', String(target));
     params.set('_limit', String(limit));
     params.delete('_per_page');
-    return `<${ctx.origin}${ctx.path}?${params}>; rel="${rel}"`;
+    return `<${origin}${ctx.path}?${params}>; rel="${rel}"`;
   };
   const last = Math.max(1, pages);
   const links = [link(1, 'first')];

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
 import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
 import { parseClientRequest } from '../../agui/run-input';
+import { requestOrigin } from '../../http/request-origin';
 import { Conversation } from '../../scenarios/conversation';
 import type { Connection } from '../connection';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
@@ -163,13 +164,4 @@ function burstWriter(socket: Duplex): () => void {
     socket.cork();
     setImmediate(uncork);
   };
-}
-
-/** The origin the client used to reach us (so links work through port forwards and LAN addresses). */
-function requestOrigin(request: IncomingMessage): string | undefined {
-  const host = request.headers.host;
-  if (!host || !/^[\w.-]+(:\d+)?$|^\[[\da-fA-F:.]+\](:\d+)?$/.test(host)) return undefined;
-  const forwarded = request.headers['x-forwarded-proto'];
-  const protocol = forwarded === 'https' || forwarded === 'wss' ? 'https' : 'http';
-  return `${protocol}://${host}`;
 }
