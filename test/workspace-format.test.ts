@@ -283,6 +283,16 @@ test('schema violations: refused with the field path and the problem', async () 
   assert.match((await refusedStart('ghost.agui.json', JSON.stringify(ghost))).problem, /currentUserId nobody/);
 });
 
+test('the smallest workspace is a version and a name: every section and setting takes its default', async () => {
+  const { workspace } = decodeWorkspaceText('{"version": 2, "name": "tiny"}', 'tiny.agui.json');
+  assert.deepEqual(workspace.settings, DEFAULT_SETTINGS);
+  assert.deepEqual([workspace.routes, workspace.packs, workspace.scenarios], [[], [], []]);
+  const file = join(dir, 'tiny.agui.json');
+  await writeFile(file, '{"version": 2, "name": "tiny"}');
+  const server = await startWorkspaceEngine(dir, file);
+  assert.equal((await fetch(`${server.url}/health`)).status, 404, 'an empty world answers nothing but 404s');
+});
+
 test('an unknown future version is refused with a clear message', async () => {
   const workspace = { ...WorkspaceSchema.parse(workspaceTemplate('agora', Date.now())), version: 7 };
   const error = await refusedStart('future.agui.json', JSON.stringify(workspace));

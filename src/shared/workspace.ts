@@ -40,7 +40,9 @@ export const WorkspaceSchema = z
     version: z.literal(WORKSPACE_VERSION).describe('The workspace format; older files are migrated when opened.'),
     name: z.string().min(1).max(200).describe('The name shown in the console and the recent list.'),
     description: z.string().max(4000).optional().describe('What this workspace mocks, for the people who open it.'),
-    settings: ServerSettingsSchema.describe('Engine settings (speed, limits, timeouts); the console edits them live.'),
+    settings: ServerSettingsSchema.prefault({}).describe(
+      'Engine settings (speed, limits, timeouts); missing ones take their defaults. The console edits them live.',
+    ),
     packs: z
       .array(PackSchema)
       .max(20)
