@@ -83,6 +83,35 @@ test('scenarios: invalid ones are 422 naming the field; a bad regex is refused',
   assert.equal((await api.get('/scenarios/regex')).status, 404, 'nothing stored');
 });
 
+test('agents and sockets may list only scenarios there are; a scenario they play is not deleted from under them', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  assert.equal((await api.post('/scenarios', greeting)).status, 201);
+  const typo = await api.post<{ detail: { loc: unknown[]; msg: string }[] }>('/agents', {
+    id: 'chat',
+    path: '/chat',
+    scenarios: ['greetin'],
+  });
+  assert.equal(typo.status, 422);
+  assert.deepEqual(typo.body.detail[0]?.loc, ['body', 'scenarios', 0]);
+  assert.match(typo.body.detail[0]?.msg ?? '', /no scenario has the id 'greetin' \(there are 'greeting'\)/);
+  const socketTypo = await api.post<{ detail: { loc: unknown[] }[] }>('/sockets', {
+    id: 'live',
+    path: '/live',
+    behaviour: { type: 'agui', scenarios: ['nope'] },
+  });
+  assert.equal(socketTypo.status, 422);
+  assert.deepEqual(socketTypo.body.detail[0]?.loc, ['body', 'behaviour', 'scenarios', 0]);
+  assert.equal((await api.get<ItemsPage<unknown>>('/agents')).body.total, 0, 'nothing stored');
+
+  assert.equal((await api.post('/agents', { id: 'chat', path: '/chat', scenarios: ['greeting'] })).status, 201);
+  const busy = await api.delete<{ detail: string }>('/scenarios/greeting');
+  assert.equal(busy.status, 409);
+  assert.match(busy.body.detail, /played by agent 'chat'/);
+  assert.equal((await api.put('/agents/chat', { id: 'chat', path: '/chat', scenarios: '*' })).status, 200);
+  assert.equal((await api.delete('/scenarios/greeting')).status, 204);
+});
+
 test('run a scenario on a connection now: it plays as a new run, cancelling the one in progress', async () => {
   const server = await startTestEngine({ settings: { speed: 1 } });
   const api = controlClient(server);

@@ -144,6 +144,22 @@ test('validate: exit 0 with a summary, 1 with line/column or field path', async 
   ];
   assert.deepEqual(paths.sort(), ['routes.0.id', 'routes.0.path', 'routes.0.responses', 'settings.speed']);
 
+  // What is well formed but would not serve (a path that does not compile, a scenario no one wrote) is listed the
+  // same way, one problem per line.
+  const unservable = join(dir, 'unservable.agui.json');
+  const agents = (workspace.agents as { scenarios: unknown }[]).map((agent) => ({ ...agent, scenarios: ['nope'] }));
+  const routes = [{ id: 'items', path: '/items/:', responses: [{ id: 'a' }] }];
+  await writeFile(unservable, JSON.stringify({ ...workspace, settings: {}, agents, routes }));
+  const badUnservable = cli(['validate', unservable]);
+  assert.equal(badUnservable.code, 1);
+  const [first, second, ...more] = badUnservable.stderr.trim().split('\n');
+  assert.match(
+    first ?? '',
+    /unservable\.agui\.json: agents\.0\.scenarios\.0: no scenario has the id 'nope' .*\(and 1 more problem\)$/,
+  );
+  assert.match(second ?? '', /^ {2}routes\.0\.path: /);
+  assert.deepEqual(more, []);
+
   const missing = cli(['validate', join(dir, 'missing.json')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /missing\.json: no such file/);

@@ -173,12 +173,11 @@ function schemaCheck(schema: z.ZodType, value: unknown, file: string, prefix: st
   if (result.success) return result.data;
   const [first, ...rest] = result.error.issues;
   const path = (first?.path ?? []).map(String).join('.');
-  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : '';
   throw new WorkspaceError({
     operation: 'load',
     file,
     path,
-    problem: `${prefix ? `${prefix}schema: ` : ''}${describeIssue(first)}${more}`,
+    problem: `${prefix ? `${prefix}schema: ` : ''}${describeIssue(first)}${moreProblems(rest.length)}`,
     otherProblems: rest.slice(0, MAX_OTHER_PROBLEMS).map((issue) => ({
       path: issue.path.map(String).join('.'),
       problem: describeIssue(issue),
@@ -206,15 +205,28 @@ function checkWorld(workspace: Workspace, file: string): void {
     }
   });
   try {
-    World.check(workspace, { baseDir: dirname(file), settings: () => workspace.settings });
+    World.check(
+      workspace,
+      { baseDir: dirname(file), settings: () => workspace.settings },
+      new Set(workspace.scenarios.map((scenario) => scenario.id)),
+    );
   } catch (error) {
     if (!(error instanceof MountValidationError)) throw error;
     issues.push(...error.issues);
   }
   const [first, ...rest] = issues;
   if (!first) return;
-  const more = rest.length > 0 ? `; and ${rest.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}` : '';
-  throw new WorkspaceError({ operation: 'load', file, path: first.path, problem: `${first.message}${more}` });
+  throw new WorkspaceError({
+    operation: 'load',
+    file,
+    path: first.path,
+    problem: `${first.message}${moreProblems(rest.length)}`,
+    otherProblems: rest.slice(0, MAX_OTHER_PROBLEMS).map((issue) => ({ path: issue.path, problem: issue.message })),
+  });
+}
+
+function moreProblems(count: number): string {
+  return count > 0 ? ` (and ${count} more problem${count === 1 ? '' : 's'})` : '';
 }
 
 function defaultName(file: string): string {

@@ -374,6 +374,7 @@ export class WorkspaceService {
       this.context.world.replace(
         { packs, routes, collections, staticFolders, sockets, agents },
         file === null ? process.cwd() : dirname(file),
+        new Set(workspace.scenarios.map((scenario) => scenario.id)),
       );
       this.fileSettings = workspace.settings;
       this.appliedLaunch = launchOverrides(workspace.settings, this.launchOverrides);

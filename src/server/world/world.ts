@@ -23,6 +23,7 @@ import type { AguiSocketSession } from '../ws/behaviours/agui-socket-session';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { SocketTable } from '../ws/socket-table';
 import { MountValidationError } from './mount-validation-error';
+import { mountsPlaying, unknownScenarioIssues } from './scenario-references';
 
 /** A change to what the world serves or holds, for autosave and the console's feed. */
 export type WorldChange =
@@ -161,8 +162,12 @@ export class World {
    * Checks a world without serving it: every mount compiles and every pack's data is consistent. Throws one
    * MountValidationError with every problem, located from the workspace root.
    */
-  static check(parts: WorldParts, environment: { baseDir: string; settings: () => JsonBodyLimits }): void {
-    const issues = packIssues(parts.packs);
+  static check(
+    parts: WorldParts,
+    environment: { baseDir: string; settings: () => JsonBodyLimits },
+    scenarioIds: ReadonlySet<string>,
+  ): void {
+    const issues = [...packIssues(parts.packs), ...unknownScenarioIssues(parts, scenarioIds)];
     try {
       HttpMounts.compile(parts, environment);
     } catch (error) {
@@ -181,11 +186,12 @@ export class World {
   }
 
   /**
-   * Serves another world (a workspace loaded): checked first; throws MountValidationError changing nothing. Packs
-   * present before and after keep running with the new data, so their open sockets keep recording.
+   * Serves another world (a workspace loaded, with the ids of the scenarios it brings): checked first; throws
+   * MountValidationError changing nothing. Packs present before and after keep running with the new data, so their
+   * open sockets keep recording.
    */
-  replace(parts: WorldParts, baseDir = this.baseDir): void {
-    World.check(parts, this.httpEnvironment(baseDir));
+  replace(parts: WorldParts, baseDir: string, scenarioIds: ReadonlySet<string>): void {
+    World.check(parts, this.httpEnvironment(baseDir), scenarioIds);
     const http = HttpMounts.compile(parts, this.httpEnvironment(baseDir));
     this.baseDir = baseDir;
     this.setPacks(parts.packs);
@@ -210,6 +216,7 @@ export class World {
         this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(this.baseDir)));
         break;
       case 'agents':
+        this.checkScenarioReferences(parts);
         this.agents = AgentMounts.compile(
           parts.agents,
           this.agentEnvironment(),
@@ -218,12 +225,24 @@ export class World {
         );
         break;
       case 'sockets':
+        this.checkScenarioReferences(parts);
         this.sockets = SocketTable.compile(socketSources(parts, this.packs()), this.socketEnvironment());
         break;
     }
     this.parts = parts;
     this.dispatch = this.compose();
     this.emit({ type: 'mounts-changed', section });
+  }
+
+  /** Agents and AG-UI sockets may list only scenarios there are (see `unknownScenarioIssues`). */
+  private checkScenarioReferences(parts: WorldParts): void {
+    const issues = unknownScenarioIssues(parts, new Set(this.core.scenarios.list().map((scenario) => scenario.id)));
+    if (issues.length > 0) throw new MountValidationError(issues);
+  }
+
+  /** The mounts that list `scenarioId` among the scenarios they play (its deletion would leave them naming nothing). */
+  mountsPlaying(scenarioId: string): string[] {
+    return mountsPlaying(this.definitions(), scenarioId);
   }
 
   /** Switches packs (with the data each brings); checked first, changing nothing when a pack's data is wrong. */

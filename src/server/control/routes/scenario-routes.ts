@@ -84,7 +84,14 @@ export function scenarioRoutes(deps: ControlDeps): Router {
   });
 
   router.delete('/scenarios/:id', (ctx) => {
-    scenarios.delete(scenarioFrom(ctx, deps).id);
+    const { id } = scenarioFrom(ctx, deps);
+    const players = deps.context.world.mountsPlaying(id);
+    if (players.length > 0)
+      throw new HttpError(
+        409,
+        `Scenario ${id} is played by ${players.join(' and ')}: take it out of their scenarios first, then delete it`,
+      );
+    scenarios.delete(id);
     ctx.status = 204;
   });
 

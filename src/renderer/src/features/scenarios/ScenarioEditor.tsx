@@ -62,7 +62,13 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
         )}
       </div>
       <div className="panel-body stack">
-        <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />
+        <ErrorNotice
+          error={save.error ?? remove.error}
+          onDismiss={() => {
+            save.clearError();
+            remove.clearError();
+          }}
+        />
         {scenario && <RunScenarioForm scenarioId={scenario.id} />}
         <StepPalette text={text} onChange={setText} />
         <ScenarioSchemaHelp />
