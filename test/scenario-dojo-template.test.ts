@@ -351,7 +351,9 @@ test('init --template dojo writes a file that validates; a broken scenario in a 
   await assert.rejects(readWorkspaceFile(brokenFile), (error: Error) => {
     assert.ok(error instanceof WorkspaceError);
     assert.match(error.message, /scenarios\.\d+\.steps\.1.*remove \/nothing/);
-    assert.match(error.message, /scenarios\.\d+\.steps\.2.*TOOL_CALL_END/);
+    assert.match(error.message, /\(and 1 more problem\)$/);
+    const [other] = error.otherProblems;
+    assert.match(`${other?.path}: ${other?.problem}`, /scenarios\.\d+\.steps\.2.*TOOL_CALL_END/);
     return true;
   });
 });

@@ -349,6 +349,27 @@ test('sockets are mounts: an agui endpoint at any path, with its own scenarios a
     info.endpoints.sockets.map((socket) => [socket.id, socket.url]),
     [['chat', null]],
   );
+
+  // A second endpoint at the same path would never get a connection; a disabled one may wait there.
+  const echo = { path: '/chat/:room', behaviour: { type: 'echo' } };
+  const shadowed = await api.post<{ detail: { loc: unknown[]; msg: string }[] }>('/sockets', { id: 'echo', ...echo });
+  assert.equal(shadowed.status, 422);
+  assert.deepEqual(shadowed.body.detail[0]?.loc, ['body', 'path']);
+  assert.match(shadowed.body.detail[0]?.msg ?? '', /socket 'chat' already serves \/chat\/:room/);
+  assert.equal((await api.post('/sockets', { id: 'echo', enabled: false, ...echo })).status, 201);
+});
+
+test('a second collection at the same path is refused: the first answers all of it', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  assert.equal((await api.post('/collections', { id: 'books', path: '/books' })).status, 201);
+  const twin = await api.post<{ detail: { loc: unknown[]; msg: string }[] }>('/collections', {
+    id: 'more-books',
+    path: '/books/',
+  });
+  assert.equal(twin.status, 422);
+  assert.deepEqual(twin.body.detail[0]?.loc, ['body', 'path']);
+  assert.match(twin.body.detail[0]?.msg ?? '', /collection 'books' already serves \/books/);
 });
 
 test('OpenAPI import from the console: a FastAPI document becomes routes that answer as FastAPI does', async () => {

@@ -5,6 +5,7 @@ import type { MissReason, NearMiss } from '../../shared/mounts/match-report';
 import type { Route } from '../../shared/mounts/route';
 import type { StaticFolder } from '../../shared/mounts/static-folder';
 import type { IssuePath } from '../world/mount-validation-error';
+import { flagShadowedPaths } from '../world/shadowed-paths';
 import {
   answerCollection,
   type CollectionMount,
@@ -67,6 +68,12 @@ export class HttpMounts {
     const routes = (parts.routes ?? []).map((route, index) => compileRoute(route, [...at, 'routes', index], tools));
     const collections = (parts.collections ?? []).map((collection, index) =>
       compileCollection(collection, [...at, 'collections', index], tools),
+    );
+    flagShadowedPaths(
+      collections.map((mount) => ({ ...mount.store.definition, path: mount.path })),
+      [...at, 'collections'],
+      'collection',
+      tools.issues,
     );
     const statics = (parts.staticFolders ?? []).map((folder, index) =>
       compileStaticFolder(folder, [...at, 'staticFolders', index], tools),

@@ -2,6 +2,7 @@ import type { ConnectionMount } from '../../shared/connections';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
 import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
 import type { IssuePath } from '../world/mount-validation-error';
+import { flagShadowedPaths } from '../world/shadowed-paths';
 import {
   type CompiledSocketBehaviour,
   compileSocketBehaviour,
@@ -60,6 +61,8 @@ export class SocketTable {
       const behaviour = compileSocketBehaviour(definition.behaviour, [...at, index, 'behaviour'], tools);
       return { pattern, behaviour };
     });
+    // Connections go to the first endpoint whose path matches.
+    flagShadowedPaths(sockets, at, 'socket', tools.issues);
     tools.issues.throwIfAny();
     return compiled;
   }
