@@ -91,18 +91,35 @@ test('hostile bodies are refused with what to fix, and nothing is sent', async (
     inner.push(next);
     inner = next;
   }
-  for (const [body, why] of [
-    [{}, 'neither text nor json'],
-    [{ text: 'a', json: 1 }, 'both'],
-    [{ text: 42 }, 'text not a string'],
-    [{ text: 'a', extra: true }, 'an unknown field'],
-    [[{ text: 'a' }], 'an array'],
-    ['just a string', 'a string'],
+  const oneOf =
+    'Field required: send exactly one of text (a string, sent as written) or json (any JSON value, sent as its ' +
+    'compact text)';
+  // Each refusal at the field to fix, with what to send.
+  for (const [body, why, issues] of [
+    [{}, 'neither text nor json', [{ loc: ['body'], msg: oneOf }]],
+    [{ text: 'a', json: {} }, 'both', [{ loc: ['body'], msg: 'Send exactly one of text or json, not both' }]],
+    [{ text: 42 }, 'text not a string', [{ loc: ['body', 'text'], msg: 'Input should be a valid string' }]],
+    [
+      { text: 'a', extra: true },
+      'an unknown field',
+      [{ loc: ['body', 'extra'], msg: 'Extra inputs are not permitted' }],
+    ],
+    [[{ text: 'a' }], 'an array', [{ loc: ['body'], msg: 'Input should be a valid dictionary' }]],
+    ['just a string', 'a string', [{ loc: ['body'], msg: 'Input should be a valid dictionary' }]],
   ] as const) {
     const answer = await api.post<Detail>(`/connections/${id}/messages`, body);
     assert.equal(answer.status, 422, `${why}: ${answer.status} ${JSON.stringify(answer.body)}`);
-    assert.ok(answer.body.detail, why);
+    assert.ok(Array.isArray(answer.body.detail), why);
+    assert.deepEqual(
+      answer.body.detail.map(({ loc, msg }) => ({ loc, msg })),
+      issues,
+      why,
+    );
   }
+  // null is a JSON value like any other: the frame `null`.
+  assert.equal((await api.post(`/connections/${id}/messages`, { json: null })).status, 200);
+  await client.waitForFrames(2);
+  assert.equal(client.texts[1], 'null');
   const tooDeep = await api.post<Detail>(`/connections/${id}/messages`, { json: deep });
   assert.equal(tooDeep.status, 400);
   assert.match(String(tooDeep.body.detail), /deeper than the limit of 16 levels/);
@@ -134,5 +151,5 @@ test('hostile bodies are refused with what to fix, and nothing is sent', async (
   const closed = await api.post<Detail>(`/connections/${id}/messages`, { text: 'a' });
   assert.equal(closed.status, 409);
   assert.match(String(closed.body.detail), /closed/);
-  assert.equal(client.frames.length, 1, 'nothing refused was sent');
+  assert.equal(client.frames.length, 2, 'nothing refused was sent: only the echo of hi and the null frame came');
 });

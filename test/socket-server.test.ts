@@ -4,8 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import WebSocket from 'ws';
 import { SocketServer } from '../src/server/ws/socket-server';
+import type { ConnectionSummary } from '../src/shared/connections';
+import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
+import { RawSocket } from './helpers/raw-socket';
 import { eventually, WAIT_MS } from './helpers/wait';
 
 function opened(socket: WebSocket): Promise<void> {
@@ -19,12 +22,13 @@ function closed(socket: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
+/** An upgrade request's headers, but for Sec-WebSocket-Version (and the blank line that ends them). */
+const HANDSHAKE =
+  'Host: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+
 test('an upgrade on an unknown path gets a raw 404 and the socket is closed', async () => {
   const server = await startTestEngine();
-  const response = await rawHttp(server.port, [
-    'GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
-      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
-  ]);
+  const response = await rawHttp(server.port, [`GET /nope HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\n\r\n`]);
   assert.equal(response.status, 404);
   assert.deepEqual(JSON.parse(response.body), { detail: 'Not Found' });
 
@@ -53,6 +57,41 @@ test('an oversize frame closes the socket with 1009 and the process stays alive'
   const reply = await new Promise<string>((resolve) => second.once('message', (data) => resolve(data.toString())));
   assert.equal(JSON.parse(reply).type, 'CUSTOM', 'the bigger frame was read and answered');
   second.close();
+});
+
+test('a frame ws refuses is recorded with the close the engine sent (1009, 1007), not 1006', async () => {
+  const server = await startTestEngine({ settings: { maxPayloadBytes: 4096 } });
+  const api = controlClient(server);
+  /** How the client saw the close, and how the console's API lists it (the newest closed connection). */
+  const recorded = async (client: RawSocket) => {
+    const seen = await client.waitForClose();
+    await eventually(() => server.context.registry.openCount === 0, 'the engine to see the close');
+    const id = server.context.registry.list().at(-1)?.id;
+    const listed = await api.get<{ items: ConnectionSummary[] }>('/connections');
+    const summary = listed.body.items.find((item) => item.id === id);
+    assert.ok(summary);
+    return { client: seen, summary };
+  };
+
+  const big = await RawSocket.open(server.wsUrl);
+  big.send('x'.repeat(5000));
+  const tooBig = await recorded(big);
+  assert.equal(tooBig.client.code, 1009);
+  assert.equal(tooBig.summary.closeCode, 1009);
+  assert.equal(tooBig.summary.closeReason, 'Message too big: the limit is 4096 bytes (maxPayloadBytes, --max-payload)');
+  assert.equal(tooBig.summary.lastError?.message, 'Max payload size exceeded');
+
+  const badText = await RawSocket.open(server.wsUrl);
+  badText.send(Buffer.from([0xc3, 0x28]), false);
+  const invalid = await recorded(badText);
+  assert.equal(invalid.client.code, 1007);
+  assert.equal(invalid.summary.closeCode, 1007);
+  assert.equal(invalid.summary.closeReason, 'Invalid UTF-8 in a text frame or close reason');
+
+  // A client that leaves normally keeps its own close.
+  const polite = await RawSocket.open(server.wsUrl);
+  polite.socket.close(4000, 'done');
+  assert.equal((await recorded(polite)).summary.closeCode, 4000);
 });
 
 // Heartbeat tests wait for what happens (a close, a number of pings), never for a number of intervals; the bound is
@@ -182,4 +221,63 @@ test("an endpoint's bug is logged and answered (500 or close 1011), never an unc
     'WebSocket /accept-throws: accepting a socket failed',
   ]);
   assert.deepEqual(uncaught, []);
+});
+
+test('a client asking only for subprotocols the endpoint does not serve gets 400 naming them, and it is logged', async () => {
+  const warnings: string[] = [];
+  const server = await startTestEngine({
+    template: 'blank',
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
+  const created = await controlClient(server).post('/sockets', {
+    id: 'v1',
+    path: '/v1',
+    subprotocols: ['agui.v1', 'agui.v0'],
+    behaviour: { type: 'echo' },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const url = `${server.url.replace(/^http/, 'ws')}/v1`;
+
+  const refused = await rawHttp(server.port, [
+    `GET /v1 HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: nope, other\r\n\r\n`,
+  ]);
+  assert.equal(refused.status, 400);
+  const detail =
+    'Unsupported subprotocol: the client asked for nope, other; this endpoint serves agui.v1, agui.v0. ' +
+    'Ask for one of them in Sec-WebSocket-Protocol, or for none.';
+  assert.deepEqual(JSON.parse(refused.body), { detail });
+  assert.deepEqual(warnings, [`WebSocket upgrade /v1 refused (400): ${detail}`]);
+  assert.equal(server.context.registry.list().length, 0, 'no connection was opened');
+
+  // A ws client sees the answer instead of a connection dropped with 1006.
+  const client = new WebSocket(url, 'nope');
+  client.on('error', () => {});
+  const status = await new Promise<number>((resolve) =>
+    client.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+  );
+  assert.equal(status, 400);
+
+  // One served among those asked for is chosen; asking for none connects without one, as before.
+  const negotiated = new WebSocket(url, ['nope', 'agui.v0']);
+  await opened(negotiated);
+  assert.equal(negotiated.protocol, 'agui.v0');
+  negotiated.close();
+  const plain = new WebSocket(url);
+  await opened(plain);
+  assert.equal(plain.protocol, '');
+  plain.close();
+});
+
+test('an unsupported Sec-WebSocket-Version gets 426 with the version spoken (RFC 6455 §4.4); a missing one 400', async () => {
+  const server = await startTestEngine();
+  const unsupported = await rawHttp(server.port, [`GET /ws HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 99\r\n\r\n`]);
+  assert.equal(unsupported.status, 426);
+  assert.equal(unsupported.headers['sec-websocket-version'], '13');
+  assert.deepEqual(JSON.parse(unsupported.body), {
+    detail: 'Unsupported Sec-WebSocket-Version 99: this server speaks version 13 (RFC 6455)',
+  });
+  const missing = await rawHttp(server.port, [`GET /ws HTTP/1.1\r\n${HANDSHAKE}\r\n`]);
+  assert.equal(missing.status, 400);
+  assert.equal(missing.headers['sec-websocket-version'], '13');
+  assert.deepEqual(JSON.parse(missing.body), { detail: 'Missing Sec-WebSocket-Version header: send 13 (RFC 6455)' });
 });

@@ -5,10 +5,22 @@ import { JsonValueSchema } from './json-value';
  * A raw frame a person sends into an open WebSocket from the console (`POST /connections/:id/messages`): text as
  * it is, or JSON (sent as its compact text). Any socket takes one, AG-UI or not; it goes out of the run stream.
  */
-export const RawMessageBodySchema = z.union([
-  z.strictObject({ text: z.string().max(10_000_000) }),
-  z.strictObject({ json: JsonValueSchema }),
-]);
+export const RawMessageBodySchema = z
+  .strictObject({ text: z.string().max(10_000_000).optional(), json: JsonValueSchema.optional() })
+  // One check for the pair, not a union of two shapes: a union's error names neither field.
+  .superRefine((body, ctx) => {
+    const given = (['text', 'json'] as const).filter((field) => body[field] !== undefined);
+    if (given.length === 0)
+      ctx.addIssue({
+        code: 'custom',
+        params: { type: 'missing' },
+        message:
+          'Field required: send exactly one of text (a string, sent as written) or json (any JSON value, sent as ' +
+          'its compact text)',
+      });
+    else if (given.length === 2)
+      ctx.addIssue({ code: 'custom', message: 'Send exactly one of text or json, not both' });
+  });
 export type RawMessageBody = z.infer<typeof RawMessageBodySchema>;
 
 /** Answer of `POST /connections/:id/messages`. */

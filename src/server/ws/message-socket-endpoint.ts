@@ -19,8 +19,8 @@ export type ClientMessage =
   | { kind: 'refused'; error: string; text: string }
   | { kind: 'binary'; size: number; bytes: Buffer };
 
-/** The limits a frame is read under (the engine's settings, read per frame). */
-export type FrameLimits = Pick<ServerSettings, 'maxJsonDepth'>;
+/** The limits a frame is read under (the engine's settings, read per frame; the payload limit when a socket opens). */
+export type FrameLimits = Pick<ServerSettings, 'maxJsonDepth' | 'maxPayloadBytes'>;
 
 /** The conversation on one socket: what the profile does with each message. */
 export interface SocketSession {
@@ -65,12 +65,21 @@ export function messageSocketEndpoint(
         transport: webSocketTransport(socket, stream),
       });
       let session: SocketSession | undefined;
+      // ws fixes the limit when the socket opens (as it is now), whatever the settings say later.
+      const { maxPayloadBytes } = limits();
+      // ws closes at once when it refuses a frame (1009, 1007…) and reads nothing more, not even the client's close
+      // frame: its 'close' then says 1006. The connection records the close that was sent instead.
+      let refusedFrame: { code: number; reason: string } | undefined;
       // After socket-server's own handler (which keeps the process alive): the console shows what went wrong.
-      socket.on('error', (error: Error) => connection.failed(error.message));
+      socket.on('error', (error: Error) => {
+        // Unless the engine was closing already: then its own close went out, not ws's.
+        if (connection.isOpen) refusedFrame = frameRefusalClose(error, maxPayloadBytes);
+        connection.failed(error.message);
+      });
       let open = true;
       socket.on('close', (code: number, reason: Buffer) => {
         open = false;
-        connection.markClosed(code, reason.toString('utf8'));
+        connection.markClosed(refusedFrame?.code ?? code, refusedFrame?.reason ?? reason.toString('utf8'));
         session?.closed();
       });
       const refusal = endpoint.refusal?.(request);
@@ -102,6 +111,30 @@ export function messageSocketEndpoint(
       });
     },
   };
+}
+
+/**
+ * The close ws sent on refusing a client's frame, with a reason that says what to fix; undefined for an error that
+ * sent no close (a lost TCP connection). ws sends its close, without a reason, before the engine hears of the
+ * error: the reason is for the console only.
+ */
+function frameRefusalClose(error: Error & { code?: string }, maxPayloadBytes: number) {
+  // The code ws sent is on the error, under a symbol ws does not export.
+  const key = Object.getOwnPropertySymbols(error).find((symbol) => symbol.description === 'status-code');
+  const code: unknown = key && (error as unknown as Record<symbol, unknown>)[key];
+  if (typeof code !== 'number') return undefined;
+  switch (error.code) {
+    case 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH':
+    case 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH':
+      return {
+        code,
+        reason: `Message too big: the limit is ${maxPayloadBytes} bytes (maxPayloadBytes, --max-payload)`,
+      };
+    case 'WS_ERR_INVALID_UTF8':
+      return { code, reason: 'Invalid UTF-8 in a text frame or close reason' };
+    default:
+      return { code, reason: error.message };
+  }
 }
 
 function parseFrame(text: string, maxJsonDepth: number): ClientMessage {

@@ -12,9 +12,16 @@ export interface SocketEndpoint {
   /** Subprotocols offered, in order of preference: the first the client also asks for is chosen. */
   protocols?: readonly string[];
   /** Refuses the upgrade before the handshake: return the HTTP status and message to answer with. */
-  refuse?(request: IncomingMessage): { status: number; message: string } | undefined;
+  refuse?(request: IncomingMessage): UpgradeRefusal | undefined;
   /** `stream`: the TCP (or TLS) stream under the socket, for a transport that writes ws's frames itself. */
   accept(socket: WebSocket, request: IncomingMessage, stream: Duplex): void;
+}
+
+/** The HTTP answer to an upgrade the engine does not take (its body FastAPI's `{"detail": message}`). */
+export interface UpgradeRefusal {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
 }
 
 export interface SocketServerOptions {
@@ -28,8 +35,9 @@ export type SocketResolver = (path: string) => SocketEndpoint | undefined;
 
 /**
  * WebSockets on the HTTP server's port: `ws` in noServer mode, routed by path in the `upgrade` event — the engine's
- * own fixed paths first (the console's feed), then the resolver. Unknown paths get a raw 404 and the socket is
- * destroyed.
+ * own fixed paths first (the console's feed), then the resolver. An upgrade the engine does not take (an unknown
+ * path, a subprotocol the endpoint does not serve, a malformed handshake) gets a raw HTTP error, is logged, and its
+ * socket is destroyed.
  */
 export class SocketServer {
   private readonly wss: WebSocketServer;
@@ -60,11 +68,9 @@ export class SocketServer {
     });
     // ws would answer a handshake it refuses (wrong method, missing key…) with an HTML page: answer like every
     // other refusal here, in FastAPI's shape.
-    this.wss.on('wsClientError', (error: Error, socket: Duplex) => {
-      const wrongMethod = error.message === 'Invalid HTTP method';
-      socket.once('finish', () => socket.destroy());
-      socket.end(rawHttpResponse(wrongMethod ? 405 : 400, error.message, wrongMethod ? { Allow: 'GET' } : {}));
-    });
+    this.wss.on('wsClientError', (error: Error, socket: Duplex, request: IncomingMessage) =>
+      this.refuseUpgrade(socket, request, handshakeRefusal(error, request)),
+    );
     this.heartbeat = new Heartbeat(options.heartbeatIntervalMs);
     server.on('upgrade', this.onUpgrade);
   }
@@ -116,10 +122,13 @@ export class SocketServer {
     socket.on('error', (error) => this.logger.warn(`upgrade socket error: ${error.message}`));
     const path = pathOf(request.url);
     const endpoint = path === undefined ? undefined : (this.endpoints.get(path) ?? this.resolve(path));
-    const refusal = endpoint ? this.refusalOf(endpoint, request) : { status: 404, message: 'Not Found' };
-    if (!endpoint || refusal) {
-      socket.once('finish', () => socket.destroy());
-      socket.end(rawHttpResponse(refusal?.status ?? 404, refusal?.message ?? 'Not Found'));
+    if (!endpoint) {
+      this.refuseUpgrade(socket, request, { status: 404, message: 'Not Found' });
+      return;
+    }
+    const refusal = this.refusalOf(endpoint, request) ?? subprotocolRefusal(endpoint, request);
+    if (refusal) {
+      this.refuseUpgrade(socket, request, refusal);
       return;
     }
     this.upgrading.set(request, endpoint);
@@ -137,10 +146,14 @@ export class SocketServer {
     });
   }
 
-  private refusalOf(
-    endpoint: SocketEndpoint,
-    request: IncomingMessage,
-  ): { status: number; message: string } | undefined {
+  /** Answers an upgrade the engine does not take, and says so in the log (the client may not show the answer). */
+  private refuseUpgrade(socket: Duplex, request: IncomingMessage, { status, message, headers }: UpgradeRefusal): void {
+    this.logger.warn(`WebSocket upgrade ${pathOf(request.url) ?? request.url} refused (${status}): ${message}`);
+    socket.once('finish', () => socket.destroy());
+    socket.end(rawHttpResponse(status, message, headers));
+  }
+
+  private refusalOf(endpoint: SocketEndpoint, request: IncomingMessage): UpgradeRefusal | undefined {
     try {
       return endpoint.refuse?.(request);
     } catch (error) {
@@ -148,6 +161,49 @@ export class SocketServer {
       return { status: 500, message: 'Internal Server Error' };
     }
   }
+}
+
+/**
+ * Refuses a client that asks only for subprotocols the endpoint does not serve: ws would answer 101 without one,
+ * and a client that asked for one (a browser, `ws`) then drops the connection without a word. A client that asks
+ * for none, or an endpoint that lists none, is let in as before.
+ */
+function subprotocolRefusal(endpoint: SocketEndpoint, request: IncomingMessage): UpgradeRefusal | undefined {
+  const served = endpoint.protocols ?? [];
+  const header = request.headers['sec-websocket-protocol'];
+  if (served.length === 0 || header === undefined) return undefined;
+  const asked = header
+    .split(',')
+    .map((protocol) => protocol.trim())
+    .filter((protocol) => protocol !== '');
+  if (asked.length === 0 || asked.some((protocol) => served.includes(protocol))) return undefined;
+  return {
+    status: 400,
+    message:
+      `Unsupported subprotocol: the client asked for ${asked.join(', ')}; this endpoint serves ${served.join(', ')}. ` +
+      'Ask for one of them in Sec-WebSocket-Protocol, or for none.',
+  };
+}
+
+/**
+ * What to answer a handshake ws refuses (it names the problem only in its error's message): 405 for a method
+ * other than GET, 426 with the version spoken for a version other than 13 (RFC 6455 §4.4), else 400.
+ */
+function handshakeRefusal(error: Error, request: IncomingMessage): UpgradeRefusal {
+  if (error.message === 'Invalid HTTP method')
+    return { status: 405, message: error.message, headers: { Allow: 'GET' } };
+  if (error.message === 'Missing or invalid Sec-WebSocket-Version header') {
+    const version = request.headers['sec-websocket-version'];
+    const headers = { 'Sec-WebSocket-Version': '13' };
+    return version === undefined
+      ? { status: 400, message: 'Missing Sec-WebSocket-Version header: send 13 (RFC 6455)', headers }
+      : {
+          status: 426,
+          message: `Unsupported Sec-WebSocket-Version ${version}: this server speaks version 13 (RFC 6455)`,
+          headers,
+        };
+  }
+  return { status: 400, message: error.message };
 }
 
 function pathOf(url: string | undefined): string | undefined {

@@ -108,7 +108,7 @@ export function injectRoutes(deps: ControlDeps): Router {
         `Connection ${connection.id} is an SSE stream of AG-UI events: inject events with POST /connections/${connection.id}/events`,
       );
     const input = parseRequestPart(RawMessageBodySchema, requestBody(ctx), 'body');
-    const text = 'text' in input ? input.text : JSON.stringify(input.json);
+    const text = input.text ?? JSON.stringify(input.json);
     connection.send(text, null);
     ctx.body = {
       connectionId: connection.id,
