@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { MissReason, MountRef, NearMiss } from '../../shared/mounts/match-report';
-import { type CompiledPathPattern, pathSegments, type SegmentShape } from './path-pattern';
+import { type CompiledPathPattern, decodePathText, pathSegments, type SegmentShape } from './path-pattern';
 
 /** What a mount offers to near-miss reports: its place in the table and, once its path matched, what else failed. */
 export interface NearMissCandidate {
@@ -133,10 +133,12 @@ function compareShape(
       }
       break;
     }
-    if (expected.kind === 'literal' && expected.text !== got) {
-      const unlike = editDistance(expected.text, got);
+    if (expected.kind === 'literal' && !expected.test(got)) {
+      // Compared as people read them: `%C3%BCnx` is a typo of `ünï`.
+      const read = decodePathText(got);
+      const unlike = editDistance(expected.text, read);
       cost += unlike <= TYPO_LIMIT ? unlike : 1;
-      reasons.push(`path ${place}: expected ${JSON.stringify(expected.text)}, got ${JSON.stringify(shorten(got))}`);
+      reasons.push(`path ${place}: expected ${JSON.stringify(expected.text)}, got ${JSON.stringify(shorten(read))}`);
     } else if (expected.kind === 'pattern' && !expected.test(got)) {
       cost += 0.5;
       reasons.push(`path ${place}: ${JSON.stringify(shorten(got))} does not fit ${JSON.stringify(expected.source)}`);

@@ -1,3 +1,5 @@
+import { encodedPathText } from './path-pattern';
+
 /** The key for entries that answer any method. */
 export const ANY_METHOD = '*';
 
@@ -45,7 +47,8 @@ export class PathIndex<T> {
     let start = path.indexOf('/') + 1;
     while (start > 0 && current.children.size > 0) {
       const end = path.indexOf('/', start);
-      current = current.children.get(end < 0 ? path.slice(start) : path.slice(start, end));
+      // Keys are encoded as `encodedPathText` writes them; a client may send `%c3%bc` or a bare `|`.
+      current = current.children.get(encodedPathText(end < 0 ? path.slice(start) : path.slice(start, end)));
       if (!current) break;
       gather(current, method, found);
       start = end + 1;

@@ -1,8 +1,8 @@
-import { match, parse, pathToRegexp, stringify, type Token } from 'path-to-regexp';
+import { parse, pathToRegexp, stringify, type Token, type TokenData } from 'path-to-regexp';
 
 /** The part of one path segment a near miss compares: a literal, a segment with parameters, or the rest of the path. */
 export type SegmentShape =
-  | { kind: 'literal'; text: string }
+  | { kind: 'literal'; text: string; test(segment: string): boolean }
   | { kind: 'pattern'; source: string; test(segment: string): boolean }
   | { kind: 'rest'; source: string };
 
@@ -15,14 +15,18 @@ export interface PathMatch {
 
 /**
  * A path pattern (path-to-regexp, as Express 5: `/items/:id`, `/files/*path`, `/items{/:id}`), compiled once:
- * case-sensitive, a trailing slash tolerated, parameters percent-decoded (left as sent when malformed).
+ * case-sensitive, a trailing slash tolerated, parameters percent-decoded (left as sent when malformed). Literal
+ * text matches as clients send it: `/ünï` matches `/%C3%BCn%C3%AF` (see `encodedPathText`).
  */
 export interface CompiledPathPattern {
   readonly source: string;
   match(path: string): PathMatch | undefined;
   /** The names of its parameters and wildcards. */
   readonly paramNames: readonly string[];
-  /** The literal segments every matching path starts with (`/api/v1/items/:id` → api, v1, items): the index key. */
+  /**
+   * The literal segments every matching path starts with (`/api/v1/items/:id` → api, v1, items): the index key,
+   * as `encodedPathText` writes them.
+   */
   readonly literalPrefix: readonly string[];
   /** For near misses: each form the pattern takes (optional parts present or not), cut into segments. */
   readonly shapes: readonly (readonly SegmentShape[])[];
@@ -31,7 +35,8 @@ export interface CompiledPathPattern {
 /** Forms of a pattern considered for near misses; optional parts multiply them. */
 const MAX_SHAPES = 16;
 
-const decode = (value: string): string => {
+/** Percent-decodes path text; text with a malformed escape stays as sent. */
+export const decodePathText = (value: string): string => {
   try {
     return decodeURIComponent(value);
   } catch {
@@ -42,8 +47,9 @@ const decode = (value: string): string => {
 /** Throws the path-to-regexp error (with what to fix) when the pattern does not compile. */
 export function compilePathPattern(source: string, options: { prefix?: boolean } = {}): CompiledPathPattern {
   const data = parse(source);
+  const encoded = { tokens: encodeTokens(data.tokens) };
   // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
-  const { regexp, keys } = pathToRegexp(data, { sensitive: true, end: !options.prefix });
+  const { regexp, keys } = pathRegExp(encoded, !options.prefix);
   return {
     source,
     match(path) {
@@ -54,15 +60,65 @@ export function compilePathPattern(source: string, options: { prefix?: boolean }
         const value = found[index];
         const key = keys[index - 1];
         if (value === undefined || !key) continue;
-        params[key.name] = key.type === 'wildcard' ? value.split('/').map(decode).join('/') : decode(value);
+        params[key.name] =
+          key.type === 'wildcard' ? value.split('/').map(decodePathText).join('/') : decodePathText(value);
       }
       return { params, matched: found[0] };
     },
     paramNames: keys.map((key) => key.name),
-    literalPrefix: literalPrefix(data.tokens),
+    literalPrefix: literalPrefix(encoded.tokens),
     shapes: expand(data.tokens).map(segmentShapes),
   };
 }
+
+/** What a path segment may carry as it is (RFC 3986 pchar); anything else a client percent-encodes. */
+const UNENCODED = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+/** An escape, or a character that needs one (by code point: an emoji is one UTF-8 sequence). */
+const TO_ENCODE = /%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu;
+
+/**
+ * Text as a request carries it in its path (`ünï x` → `%C3%BCn%C3%AF%20x`): characters outside pchar and `/`
+ * become their UTF-8 escapes in upper-case hex, as browsers send them; escapes already there are upper-cased; a
+ * `%` that starts none is `%25`. The index files literal segments this way and looks request segments up this way.
+ */
+export function encodedPathText(text: string): string {
+  if (UNENCODED.test(text)) return text;
+  return text.replace(TO_ENCODE, (found) =>
+    found.length === 3 && found.startsWith('%')
+      ? found.toUpperCase()
+      : Array.from(Buffer.from(found), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
+function encodeTokens(tokens: readonly Token[]): Token[] {
+  return tokens.map((token) => {
+    if (token.type === 'text') return { type: 'text', value: encodedPathText(token.value) };
+    if (token.type === 'group') return { type: 'group', tokens: encodeTokens(token.tokens) };
+    return token;
+  });
+}
+
+/**
+ * path-to-regexp's regexp for encoded tokens, loosened as `encodedPathText` is: an escape's hex in either case, a
+ * character fetch may leave as it is (`|`, `[`, `^`) also unencoded, and a `%` that starts no escape as it is. So a
+ * literal segment matches exactly the request segments that encode to it. path-to-regexp writes no `%` of its own:
+ * every `%XX` in its source is literal text.
+ */
+function pathRegExp(data: TokenData, end: boolean): { regexp: RegExp; keys: Keys } {
+  const { regexp, keys } = pathToRegexp(data, { sensitive: true, end });
+  if (!regexp.source.includes('%')) return { regexp, keys };
+  const source = regexp.source.replace(/%([0-9A-F]{2})/g, (_, hex: string) => {
+    const anyCase = `%${hex.replace(/[A-F]/g, (digit) => `[${digit}${digit.toLowerCase()}]`)}`;
+    const code = Number.parseInt(hex, 16);
+    if (code === 0x25) return `(?:${anyCase}|%(?![0-9A-Fa-f]{2}))`;
+    // Non-ASCII arrives only encoded; an escape written for a pchar or `/` only so (`%2F` is no separator).
+    if (code >= 0x80 || UNENCODED.test(String.fromCharCode(code))) return anyCase;
+    return `(?:${anyCase}|\\x${hex})`;
+  });
+  return { regexp: new RegExp(source, regexp.flags), keys };
+}
+
+type Keys = ReturnType<typeof pathToRegexp>['keys'];
 
 /** Splits a request path into its segments (`/a/b/` → a, b, ''), as the index and near misses see it. */
 export function pathSegments(path: string): string[] {
@@ -121,9 +177,13 @@ function segmentShapes(tokens: readonly Token[]): SegmentShape[] {
   // What precedes the first '/' is empty: patterns start with '/'.
   return segments.slice(1).map((segment): SegmentShape => {
     const source = stringify({ tokens: segment });
-    if (segment.every((token) => token.type === 'text')) return { kind: 'literal', text: source };
+    const texts = segment.flatMap((token) => (token.type === 'text' ? [token.value] : []));
+    if (texts.length === segment.length) {
+      const encoded = encodedPathText(texts.join(''));
+      return { kind: 'literal', text: source, test: (value) => encodedPathText(value) === encoded };
+    }
     if (segment.some((token) => token.type === 'wildcard')) return { kind: 'rest', source };
-    const test = match({ tokens: [{ type: 'text', value: '/' }, ...segment] }, { sensitive: true, decode: false });
-    return { kind: 'pattern', source, test: (value) => test(`/${value}`) !== false };
+    const { regexp } = pathRegExp({ tokens: encodeTokens([{ type: 'text', value: '/' }, ...segment]) }, true);
+    return { kind: 'pattern', source, test: (value) => regexp.test(`/${value}`) };
   });
 }

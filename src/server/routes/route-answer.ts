@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { validateHeaderValue } from 'node:http';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
@@ -36,7 +35,8 @@ export async function routeValues(
 
 /**
  * Answers with the route if one of its responses applies; returns false otherwise (the next mount may answer).
- * Validation failures (422) and template errors (500) are thrown for the error handler to shape.
+ * Validation failures (422), header values the request cannot fill (400) and template errors (500) are thrown for
+ * the error handler to shape.
  */
 export async function answerRoute(
   ctx: Context,
@@ -78,6 +78,25 @@ export async function answerRoute(
   return true;
 }
 
+/**
+ * A header value as it goes on the wire: text outside Latin-1 as its UTF-8 bytes (obs-text, which RFC 9110 tolerates
+ * and clients read as UTF-8), Latin-1 text as it is. Node writes a header's characters as Latin-1 bytes.
+ */
+export function headerText(value: string): string {
+  return /[\u0100-\uffff]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
+}
+
+/** The first character of Latin-1 text a header cannot carry (a control character other than tab), named. */
+function controlCharacter(text: string): string | undefined {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if ((code >= 0x20 || code === 0x09) && code !== 0x7f) continue;
+    const id = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return code === 0x0a || code === 0x0d ? `a line break (${id})` : `a control character (${id})`;
+  }
+  return undefined;
+}
+
 interface Rendered {
   headers: [string, string][];
   body: { kind: 'none' } | { kind: 'bytes'; bytes: Buffer; type: string } | { kind: 'file'; file: string };
@@ -86,11 +105,14 @@ interface Rendered {
 function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderSession, where: string): Rendered {
   try {
     const headers = chosen.headers.map(({ name, value }): [string, string] => {
-      const text = value.render(scope, session);
-      try {
-        validateHeaderValue(name, text);
-      } catch {
-        throw new HttpError(500, `${where}: header ${name} is not a valid header value once templated`);
+      const text = headerText(value.render(scope, session));
+      // The template's own text was checked when stored: what a header cannot carry came from the request.
+      const control = controlCharacter(text);
+      if (control) {
+        throw new HttpError(
+          400,
+          `${where}: header ${name} cannot carry the value this request gives it: it would contain ${control}; send the value without control characters`,
+        );
       }
       return [name, text];
     });

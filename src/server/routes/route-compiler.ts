@@ -10,6 +10,7 @@ import { type CompiledPathPattern, compilePathPattern } from './path-pattern';
 import { type CompiledConditions, compileConditions } from './request-conditions';
 import { type CompiledRequestValidation, compileRequestValidation } from './request-validation';
 import { type ResponsePicker, responsePicker } from './response-picker';
+import { headerText } from './route-answer';
 import { workspaceFilePath } from './workspace-file';
 
 export type CompiledBody =
@@ -130,12 +131,11 @@ function compileResponse(response: RouteResponse, at: IssuePath, tools: MountCom
     }
     if (FRAMING_HEADERS.has(name.toLowerCase()))
       issues.add(place, `${name} is set by the engine from the body it sends; remove it`);
-    if (!value.includes('{{') || !response.template) {
-      try {
-        validateHeaderValue(name, value);
-      } catch {
-        issues.add(place, 'not a valid header value (control characters such as line breaks are not allowed)');
-      }
+    // A template's own text too: then a value that cannot be a header once rendered came from the request.
+    try {
+      validateHeaderValue(name, headerText(value));
+    } catch {
+      issues.add(place, 'not a valid header value (control characters such as line breaks are not allowed)');
     }
     return { name, value: text(value, place) };
   });
