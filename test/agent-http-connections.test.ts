@@ -7,6 +7,7 @@ import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { ThreadConversations } from '../src/server/agents/thread-conversations';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import { assertVerified, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { eventually } from './helpers/wait';
@@ -123,6 +124,34 @@ test('an open stream is a connection of kind sse; an injected event reaches the 
   agent.abortRun();
   await run;
   await eventually(async () => (await sseConnection(agent.threadId)).state === 'closed', 'the connection to close');
+});
+
+test("what a console opened in a run is closed before the run's RUN_FINISHED, here a cancelled run's", async () => {
+  const stream = await openStream('long wait');
+  await stream.until('"STEP_STARTED"');
+  const connection = await sseConnection(stream.input.threadId);
+  const opened = await control.post<{ findings: unknown[] }>(`/connections/${connection.id}/events`, {
+    events: [{ type: 'TEXT_MESSAGE_START', messageId: 'console-message', role: 'assistant' }],
+  });
+  assert.deepEqual(opened.body.findings, []);
+  await stream.until('console-message');
+  // A new run on the thread cancels the waiting one.
+  const next = await fetch(`${server.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ ...runInput('Hallo'), threadId: stream.input.threadId }),
+  });
+  await next.text();
+  await stream.finished;
+  const events = stream.text
+    .split('\n\n')
+    .filter((frame) => frame.startsWith('data: '))
+    .map((frame) => JSON.parse(frame.slice('data: '.length)) as ReceivedEvent);
+  await assertVerified(events);
+  assert.deepEqual(
+    events.slice(-3).map((event) => `${event.type} ${event.messageId ?? event.stepName ?? ''}`),
+    ['STEP_FINISHED waiting', 'TEXT_MESSAGE_END console-message', 'RUN_FINISHED '],
+  );
 });
 
 test('a client abort mid-stream stops the run and its timers at once; the registry shows the connection closed', async () => {

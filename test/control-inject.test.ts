@@ -109,6 +109,33 @@ test('a scenario run is tracked: mid-run the tracker knows the run; RUN_STARTED 
   );
 });
 
+test("what a console opened in a run is closed before the scenario's RUN_FINISHED: the engine's stream stays valid", async () => {
+  const { api, client, id } = await setup();
+  client.ask('Genereer rapport');
+  const request = await client.waitForCustom('agora:tool_approval_request');
+  const opened = await api.post<InjectResult>(`/connections/${id}/events`, {
+    events: [
+      { type: 'STEP_STARTED', stepName: 'console-step' },
+      { type: 'TEXT_MESSAGE_START', messageId: 'console-message', role: 'assistant' },
+      { type: 'TEXT_MESSAGE_CONTENT', messageId: 'console-message', delta: 'left open' },
+    ],
+  });
+  assert.equal(opened.status, 200);
+  assert.deepEqual(opened.body.findings, []);
+  const at = client.events.length;
+  client.approve(request.value.approvalId, true);
+  await client.waitForRuns(1);
+  await assertVerified(client.events);
+  const closing = client.events.slice(at).map((event) => `${event.type} ${event.messageId ?? event.stepName ?? ''}`);
+  assert.deepEqual(closing.slice(-3), [
+    'TEXT_MESSAGE_END console-message',
+    'STEP_FINISHED console-step',
+    'RUN_FINISHED ',
+  ]);
+  const frames = await api.get<{ items: { finding?: unknown }[] }>(`/connections/${id}/frames`);
+  assert.equal(frames.body.items.filter((frame) => frame.finding).length, 0, 'no frame breaks a rule');
+});
+
 test('templates exist for every event type and fill open ids; unknown types are 404', async () => {
   const { api, id } = await setup();
   await api.post(`/connections/${id}/events`, {

@@ -1,3 +1,4 @@
+import { closingBeforeFinish } from '../agui/closing-before-finish';
 import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import type { EventSink, OutgoingEvent } from '../agui/events';
 import type { RunRequest } from '../agui/run-input';
@@ -92,7 +93,10 @@ export class AgentThread implements ThreadState {
   }
 
   private createConversation(previous?: Conversation): Conversation {
-    const sink: EventSink = (event) => this.current?.send(event);
+    const sink: EventSink = closingBeforeFinish(
+      (event) => this.current?.send(event),
+      () => this.current?.connection.tracker,
+    );
     const recorder = this.recorder;
     const conversation = new Conversation({
       catalogue: this.environment.context.scenarios,

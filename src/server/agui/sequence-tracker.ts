@@ -203,6 +203,29 @@ export class SequenceTracker {
     };
   }
 
+  /**
+   * The events that close everything a run has open, innermost first, each with its owner's subagentRunId: what
+   * must go out before a RUN_FINISHED that keeps rule R5. Subagents still active finish with a success outcome.
+   */
+  closingEvents(): BaseEvent[] {
+    const events: BaseEvent[] = [];
+    const close = (type: EventType, fields: Record<string, unknown>, subagentRunId: string | undefined) =>
+      events.push({ type, ...fields, ...(subagentRunId !== undefined && { subagentRunId }) } as BaseEvent);
+    const reasoningOwner = (id: string) => this.owners.reasoning.get(id)?.subagentRunId;
+    for (const id of this.openReasoningMessages)
+      close(EventType.REASONING_MESSAGE_END, { messageId: id }, reasoningOwner(id));
+    for (const id of this.openReasoningSpans) close(EventType.REASONING_END, { messageId: id }, reasoningOwner(id));
+    for (const id of this.openMessages)
+      close(EventType.TEXT_MESSAGE_END, { messageId: id }, this.owners.message.get(id)?.subagentRunId);
+    for (const id of this.openToolCalls.keys())
+      close(EventType.TOOL_CALL_END, { toolCallId: id }, this.owners.toolCall.get(id)?.subagentRunId);
+    for (const [owner, names] of this.steps)
+      for (const name of names) close(EventType.STEP_FINISHED, { stepName: name }, owner);
+    for (const id of this.activeSubagents.keys())
+      events.push({ type: EventType.SUBAGENT_FINISHED, subagentRunId: id, outcome: { type: 'success' } } as BaseEvent);
+    return events;
+  }
+
   reset(): void {
     this.clearRun();
     this.phase = 'idle';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { closingBeforeFinish } from '../../agui/closing-before-finish';
 import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
 import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
 import { parseClientRequest } from '../../agui/run-input';
@@ -43,10 +44,13 @@ export function aguiSocketSession(
   const observer = environment.runObserver();
   // Run events go through the connection's sequence tracker, so the console knows what is open.
   const flush = burstWriter(request.socket);
-  const sink: EventSink = (event) => {
-    flush();
-    connection.sendEvent(event);
-  };
+  const sink: EventSink = closingBeforeFinish(
+    (event) => {
+      flush();
+      connection.sendEvent(event);
+    },
+    () => connection.tracker,
+  );
   // Protocol replies stand outside the run stream (AGORA sends them between runs too): not tracked.
   const sendError = (errorCode: AgoraErrorCode, message: string, details?: unknown) => {
     const reply = outgoing(agoraError(errorCode, message, details));
