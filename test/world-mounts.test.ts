@@ -237,6 +237,14 @@ test('a collection: REST generated from its records, edited from the console, sa
   assert.equal((await api.put('/collections/books/records/1', { title: 'Dune Messiah' })).status, 200);
   assert.equal((await api.delete('/collections/books/records/2')).status, 204);
   assert.equal((await api.post('/collections/books/records', [1, 2])).status, 422, 'records are objects');
+  const twins = await api.put<{ detail: { loc: unknown[] }[] }>('/collections/books/records', {
+    items: [
+      { id: 5, title: 'A' },
+      { id: 5, title: 'B' },
+    ],
+  });
+  assert.equal(twins.status, 422);
+  assert.deepEqual(twins.body.detail[0]?.loc, ['body', 'items', 1, 'id'], 'where the list is in the request');
   assert.deepEqual(await (await fetch(`${server.url}/books`)).json(), [{ id: 1, title: 'Dune Messiah' }]);
 
   await server.workspace.save();

@@ -37,7 +37,7 @@ export function collectionRecordRoutes({ context }: ControlDeps): Router {
   router.put('/collections/:id/records', body, (ctx) => {
     const store = collectionOf(ctx);
     const { items } = parseRequestPart(z.strictObject({ items: z.array(z.unknown()) }), requestBody(ctx), 'body');
-    store.reset(items);
+    store.reset(items, ['body', 'items']);
     ctx.body = { items: [...store.list()], total: store.list().length } satisfies ItemsPage<JsonObject>;
   });
 

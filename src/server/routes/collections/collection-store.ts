@@ -97,24 +97,30 @@ export class CollectionStore {
     this.emit({ type: 'deleted', collection: this.id, id: existing[this.idField] as RecordId });
   }
 
-  /** Replaces every record at once (the console's reset, a workspace load); all are checked first. */
-  reset(records: readonly unknown[]): void {
-    const { checked, issues } = this.checkAll(records);
+  /**
+   * Replaces every record at once (the console's reset, a workspace load); all are checked first, as `checkAll`
+   * checks them (`at`: where the list is in the request).
+   */
+  reset(records: readonly unknown[], at: readonly (string | number)[] = ['body']): void {
+    const { checked, issues } = this.checkAll(records, at);
     if (issues.length > 0) throw new RequestValidationError(issues);
     this.load(checked);
     this.emit({ type: 'reset', collection: this.id, records: checked });
   }
 
   /**
-   * Checks records as a workspace holds them: every problem, located `['body', index, …]`. Records without an id
+   * Checks records as a workspace holds them: every problem, located `[...at, index, …]`. Records without an id
    * are refused (a workspace names its records); ids must be unique.
    */
-  checkAll(records: readonly unknown[]): { checked: JsonObject[]; issues: ValidationIssue[] } {
+  checkAll(
+    records: readonly unknown[],
+    at: readonly (string | number)[] = ['body'],
+  ): { checked: JsonObject[]; issues: ValidationIssue[] } {
     const issues: ValidationIssue[] = [];
     const checked: JsonObject[] = [];
     const seen = new Set<string>();
     records.forEach((input, index) => {
-      const loc = ['body', index];
+      const loc = [...at, index];
       if (isObject(input) && (input as JsonObject)[this.idField] === undefined) {
         issues.push({
           type: 'missing',
