@@ -66,6 +66,9 @@ test('a client that leaves during a delay stops it: no timer is left, the reques
   // Ten minutes of delay end as soon as the client is gone: the request is logged and the timer cleared.
   await until(() => app.requestLog.size > logged, 'the request to end');
   await until(() => timers() <= before, 'the delay timer to be cleared');
+  const [entry] = app.requestLog.page(() => true, 1, false).items;
+  assert.equal(entry?.status, 499, "logged as the client's abort (nginx's 499), not as a 404");
+  assert.deepEqual(entry?.answeredBy, { kind: 'route', id: 'stuck', responseId: 'forever' });
 });
 
 test('reset drops the connection with a TCP reset', async () => {

@@ -18,6 +18,9 @@ import { workspaceFilePath } from './workspace-file';
 
 const NO_BODY: RequestBody = { kind: 'none' };
 
+/** nginx's status for a request its client gave up on before the answer: no HTTP response carries it. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * The request's values as a route sees them: the body read only when the route needs it, then checked and
  * converted by the route's schemas (a 422 is thrown here, before any response is chosen).
@@ -64,7 +67,9 @@ export async function answerRoute(
   const where = `Route ${route.route.id}, response ${response.id}`;
   const rendered = render(chosen, templateScope(ctx, values), renderSession(`route:${route.route.id}`), where);
   if (!(await abortableDelay(ctx, response.delayMs))) {
-    // The client left while we waited: nobody to answer.
+    // The client left while we waited: nobody to answer. Logged as nginx logs it (499, client closed request),
+    // not as the 404 Koa would otherwise leave, which reads as a routing failure.
+    ctx.status = CLIENT_CLOSED_REQUEST;
     ctx.respond = false;
     return true;
   }
