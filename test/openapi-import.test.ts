@@ -231,6 +231,19 @@ test('$refs to files beside the document are followed only when importing from a
     { text: outside, file: join(folder, 'spec.yaml') },
     /schemas\.yaml: a \$ref cannot be followed: outside the document's folder/,
   );
+  // Refused for where it points, before the disk is asked whether such a file exists (no ENOENT, no real path).
+  const nowhere = text.replace("'schemas.yaml#/Thing'", "'../../no/such/file.yaml#/Thing'");
+  writeFileSync(join(folder, 'nowhere.yaml'), nowhere);
+  await rejects(
+    { text: nowhere, file: join(folder, 'nowhere.yaml') },
+    /cannot be followed: outside the document's folder/,
+  );
+  const missing = text.replace("'schemas.yaml#/Thing'", "'missing.yaml#/Thing'");
+  writeFileSync(join(folder, 'refers-to-missing.yaml'), missing);
+  await rejects(
+    { text: missing, file: join(folder, 'refers-to-missing.yaml') },
+    /a \$ref cannot be followed: no such file missing\.yaml$/,
+  );
 
   const remote = text.replace("'schemas.yaml#/Thing'", "'https://example.com/schemas.yaml#/Thing'");
   await rejects({ text: remote, file: join(FIXTURES, 'split', 'main.yaml') }, /network are not followed/);

@@ -43,11 +43,17 @@ async function readInside(folder: string, path: string, maxBytes: number, reads:
   if (reads > MAX_REFERENCED_FILES) {
     throw new OpenApiImportError(`the document refers to more than ${MAX_REFERENCED_FILES} files`);
   }
-  const [realFolder, realFile] = await Promise.all([realpath(folder), realpath(path)]);
-  const inside = relative(realFolder, realFile);
-  if (inside.startsWith('..') || isAbsolute(inside)) {
-    throw new OpenApiImportError(`outside the document's folder ${folder}: not read`);
-  }
+  // As written first, so a reference outside is refused without asking the disk whether its target exists.
+  if (!isInside(folder, path)) throw outside(folder);
+  const [realFolder, realFile] = await Promise.all([
+    realpath(folder),
+    realpath(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw new OpenApiImportError(`no such file ${relative(folder, path)}`);
+      throw error;
+    }),
+  ]);
+  // Then as it resolves: a link inside may lead out.
+  if (!isInside(realFolder, realFile)) throw outside(folder);
   // stat before reading: opening a FIFO or a device could block or never end.
   const stats = await stat(realFile);
   if (!stats.isFile()) throw new OpenApiImportError('not a file');
@@ -55,4 +61,13 @@ async function readInside(folder: string, path: string, maxBytes: number, reads:
     throw new OpenApiImportError(`the file is ${stats.size} bytes, more than the limit of ${maxBytes}`);
   }
   return readFile(realFile);
+}
+
+function isInside(folder: string, path: string): boolean {
+  const inside = relative(folder, path);
+  return !inside.startsWith('..') && !isAbsolute(inside);
+}
+
+function outside(folder: string): OpenApiImportError {
+  return new OpenApiImportError(`outside the document's folder ${folder}: not read`);
 }
