@@ -452,6 +452,36 @@ test('responses: ranges, default without a 2xx, no 2xx at all, none at all, and 
   assert.equal(literal?.responses[0]?.template, false, 'imported text is sent as written');
 });
 
+test('a binary response (an image, a PDF) is not sampled into text: empty until given a file, with a warning', async () => {
+  const binary = (type: string, extra = {}) => ({
+    description: 'Bytes',
+    content: { [type]: { schema: { type: 'string', format: 'binary' }, ...extra } },
+  });
+  const { routes, warnings } = await importOpenApi({
+    document: document({
+      '/logo': { get: { responses: { '200': binary('image/png') } } },
+      '/report': { get: { responses: { '200': binary('application/pdf', { example: '%PDF-1.7' }) } } },
+      '/export': {
+        get: { responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } } },
+      },
+    }),
+  });
+  const [logo, report, csv] = checkRoutes(routes);
+  assert.equal(logo?.responses[0]?.body, undefined);
+  assert.equal(logo?.responses[0]?.headers['content-type'], 'image/png');
+  assert.ok(
+    warnings.includes(
+      'GET /logo response 200: image/png is binary; answers with an empty body until you give it a file (body.file)',
+    ),
+  );
+  assert.deepEqual(report?.responses[0]?.body, { text: '%PDF-1.7' }, 'an example written for it is used');
+  assert.equal(
+    typeof (csv?.responses[0]?.body as { text?: unknown } | undefined)?.text,
+    'string',
+    'text is still sampled',
+  );
+});
+
 test('request bodies other than JSON, ignored headers and unknown methods are reported, not imported', async () => {
   const { routes, warnings } = await importOpenApi({
     document: document({

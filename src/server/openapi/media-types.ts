@@ -12,3 +12,13 @@ export function pickMediaType(content: Record<string, unknown>): [string, unknow
     entries[0]
   );
 }
+
+/**
+ * Whether a body of this media type is text a route can write as `{text}`: `text/*`, XML, forms, JavaScript and
+ * the like. Others (`image/png`, `application/octet-stream`, `application/pdf`…) are bytes.
+ */
+export function isTextMediaType(mediaType: string): boolean {
+  return /^(text\/|application\/([\w.-]+\+)?(xml|json|javascript|ecmascript|x-www-form-urlencoded|yaml|x-yaml|graphql)\s*(;|$))/i.test(
+    mediaType,
+  );
+}

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../../shared/json-value';
 import type { RouteInput } from '../../shared/mounts/route';
 import { exceedsJsonDepth } from '../support/json-depth';
-import { isJsonMediaType, pickMediaType } from './media-types';
+import { isJsonMediaType, isTextMediaType, pickMediaType } from './media-types';
 import { sampleBody } from './sample-body';
 import { type SchemaContext, toJsonSchema } from './to-json-schema';
 
@@ -89,8 +89,14 @@ function routeResponse(
   if (chosen) {
     const [mediaType, media] = chosen;
     if (!mediaType.includes('*')) headers['content-type'] = mediaType;
-    const value = exampleOf(media as Documented, where, context, maxDepth);
-    if (value === undefined) {
+    const binary = !mediaType.includes('*') && !isTextMediaType(mediaType);
+    // A sample of bytes would be the word "string" sent as an image: only an example written for it is used.
+    const value = binary
+      ? exampleOf({ ...(media as Documented), schema: undefined }, where, context, maxDepth)
+      : exampleOf(media as Documented, where, context, maxDepth);
+    if (value === undefined && binary) {
+      context.warn(`${where}: ${mediaType} is binary; answers with an empty body until you give it a file (body.file)`);
+    } else if (value === undefined) {
       if ((media as Documented).schema === undefined) {
         context.warn(`${where}: no example or schema for ${mediaType}; answers with an empty body`);
       }
