@@ -189,6 +189,17 @@ test('copy as curl: method, URL with query, headers without hop-by-hop ones, bod
   );
   const cut = { ...entry, requestBody: { text: '{"a', size: 999, truncated: true } } as RequestLogEntry;
   assert.match(curlCommand(cut, 'http://h'), /^# The logged body was cut at 3 of 999 bytes\n/);
+  // A described body is not the body: it is not sent, and the command says what to add.
+  const described = {
+    ...entry,
+    requestBody: { text: '<15 bytes of application/xml, not read>', size: 15, truncated: false, described: true },
+  } as RequestLogEntry;
+  const command = curlCommand(described, 'http://h');
+  assert.doesNotMatch(command, /--data-raw/);
+  assert.match(
+    command,
+    /^# The body was not logged as text \(<15 bytes of application\/xml, not read>\): add it with --data-binary @FILE\n/,
+  );
   assert.equal(shellQuote("it's"), `'it'\\''s'`);
 });
 

@@ -31,7 +31,7 @@ const logged = (patch: Partial<RequestLogEntry>): RequestLogEntry => ({
   requestHeaders: {},
   responseHeaders: { 'content-type': 'application/json; charset=utf-8' },
   requestBody: null,
-  responseBody: { text: '{"id":7}', size: 8, truncated: false, evicted: false },
+  responseBody: { text: '{"id":7}', size: 8, truncated: false, described: false, evicted: false },
   answeredBy: { kind: 'pack', id: 'agora-mock' },
   refusal: null,
   nearMisses: [],
@@ -59,12 +59,29 @@ test('a route from a logged request answers it as it was answered, its path lite
   const text = routeFromRequest(
     logged({
       responseHeaders: { 'content-type': 'text/plain' },
-      responseBody: { text: 'hello', size: 50_000, truncated: true, evicted: false },
+      responseBody: { text: 'hello', size: 50_000, truncated: true, described: false, evicted: false },
     }),
     [],
   );
   assert.deepEqual(text.responses[0].body, { text: 'hello' });
   assert.match(text.description, /cut short/);
+
+  // Bytes the log only described are not served as their description.
+  const image = routeFromRequest(
+    logged({
+      responseHeaders: { 'content-type': 'image/png' },
+      responseBody: {
+        text: '<2048 bytes of binary data>',
+        size: 2048,
+        truncated: false,
+        described: true,
+        evicted: false,
+      },
+    }),
+    [],
+  );
+  assert.equal(image.responses[0].body, undefined);
+  assert.match(image.description, /was not text \(<2048 bytes of binary data>\): give the response a file/);
 });
 
 test('a route from a request nothing answered starts as a 200 with a JSON body to fill in', () => {
@@ -72,7 +89,7 @@ test('a route from a request nothing answered starts as a 200 with a JSON body t
     logged({
       status: 404,
       answeredBy: null,
-      responseBody: { text: '{"detail":"Not Found"}', size: 22, truncated: false, evicted: false },
+      responseBody: { text: '{"detail":"Not Found"}', size: 22, truncated: false, described: false, evicted: false },
     }),
     [],
   );

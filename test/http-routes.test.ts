@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import Router from '@koa/router';
 import { jsonBody } from '../src/server/http/json-body';
 import { type RouteInput, RouteSchema } from '../src/shared/mounts/route';
+import type { RequestLogEntry } from '../src/shared/request-log';
 import { startMountsApp } from './helpers/http-mounts-app';
 
 const route = (input: RouteInput) => RouteSchema.parse(input);
@@ -458,6 +459,26 @@ test('a route that does not need the body leaves it unread for the pack, even wh
 
 test('the request log keeps the body a route read', async () => {
   await json('/orders', { items: [{ sku: 'logged' }] });
-  const entry = app.requestLog.page(() => true, 1, true).items[0] as { requestBody: { text: string } | null };
+  const entry = app.requestLog.page(() => true, 1, true).items[0] as RequestLogEntry;
   assert.equal(entry.requestBody?.text, '{"items":[{"sku":"logged"}]}');
+  assert.equal(entry.requestBody?.described, false);
+});
+
+test('a body the log does not keep as text is described, and marked so: one no route read, a file sent as bytes', async () => {
+  const xml = '<thing id="1"/>';
+  await fetch(`${app.base}/things/1`, { method: 'DELETE', headers: { 'content-type': 'application/xml' }, body: xml });
+  const unread = app.requestLog.page(() => true, 1, true).items[0] as RequestLogEntry;
+  assert.deepEqual(unread.requestBody, {
+    text: `<${xml.length} bytes of application/xml, not read>`,
+    size: xml.length,
+    truncated: false,
+    described: true,
+    evicted: false,
+  });
+  const file = await fetch(`${app.base}/report`);
+  const bytes = (await file.arrayBuffer()).byteLength;
+  const served = app.requestLog.page(() => true, 1, true).items[0] as RequestLogEntry;
+  assert.equal(served.responseBody?.described, true);
+  assert.equal(served.responseBody?.size, bytes, "the file's size, not the description's");
+  assert.equal(served.requestBody, null, 'a GET without a body has none');
 });

@@ -27,10 +27,15 @@ export interface RequestLogEntry {
 /** A body as the log keeps it: text (captured when the request finished), never more than `logBodyBytes`. */
 export interface LoggedBody {
   /**
-   * The body as text: JSON as it arrived or went out, other values serialised, binary and streamed bodies
-   * described; cut at `logBodyBytes` (at a character boundary). Empty once evicted.
+   * The body as text: JSON as it arrived or went out, other values serialised; cut at `logBodyBytes` (at a
+   * character boundary). Empty once evicted. When `described`, a description instead (`<2048 bytes of image/png>`).
    */
   text: string;
+  /**
+   * The log did not keep this body as text — binary, streamed, or a request body no mount read — and `text` says
+   * what it was: not something to send again or serve as it stands.
+   */
+  described: boolean;
   /** Full size in UTF-8 bytes before any cut. */
   size: number;
   /** Only the first `logBodyBytes` bytes were kept. */

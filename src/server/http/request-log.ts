@@ -42,6 +42,9 @@ interface LoggedRequest extends RequestSummary {
   responseSize: number;
   requestTruncated: boolean;
   responseTruncated: boolean;
+  /** The text describes the body rather than holding it (see `LoggedBody.described`). */
+  requestDescribed: boolean;
+  responseDescribed: boolean;
   bodiesEvicted: boolean;
   nearMisses: NearMiss[] | undefined;
   /** The estimated bytes it keeps alive, as charged to the retention budget. */
@@ -134,11 +137,20 @@ export class RequestLog {
     const cap = this.options.bodyBytes;
     const req = ctx.req;
     const responseHeaders = ctx.response.headers as RequestLogEntry['responseHeaders'];
-    // The JSON text the body parser read (jsonBody keeps it), else whatever parsed value is there.
-    const requestText = bodyText(ctx.request.rawBody ?? ctx.request.body);
+    // The JSON text the body parser read (jsonBody keeps it), else whatever parsed value is there, else (a body no
+    // mount read) what it was.
+    const requestBody = ctx.request.rawBody ?? ctx.request.body;
+    const requestText = requestBody === undefined ? unreadBody(req) : bodyText(requestBody);
     const responseText = bodyText(ctx.body);
-    const requestSize = textSize(requestText, cap);
-    const responseSize = textSize(responseText, cap);
+    const requestDescribed = requestBody === undefined ? requestText !== null : isDescribed(requestBody, requestText);
+    const responseDescribed = isDescribed(ctx.body, responseText);
+    // A description is short and kept whole; its size is the body's (0 when not known), not the description's.
+    const requestSize = requestDescribed
+      ? declaredSize(requestBody, req.headers['content-length'])
+      : textSize(requestText, cap);
+    const responseSize = responseDescribed
+      ? declaredSize(ctx.body, ctx.response.get('Content-Length'))
+      : textSize(responseText, cap);
     const nearMisses = ctx.state.nearMisses as NearMiss[] | undefined;
     // Read once: Koa's getters parse the URL each time, and the shared-body lookup needs them too.
     const { method, path, querystring: query } = ctx;
@@ -155,17 +167,20 @@ export class RequestLog {
       refusal: (ctx.state.gatewayRefusal as string | undefined) ?? null,
       requestHeaders: req.headers,
       responseHeaders,
-      requestText: requestSize === WHOLE_TEXT ? requestText : utf8Prefix(requestText as string, cap),
+      requestText:
+        requestSize === WHOLE_TEXT || requestDescribed ? requestText : utf8Prefix(requestText as string, cap),
       requestSize,
       responseText: this.sharedResponseText(
         method,
         path,
         query,
-        responseSize === WHOLE_TEXT ? responseText : utf8Prefix(responseText as string, cap),
+        responseSize === WHOLE_TEXT || responseDescribed ? responseText : utf8Prefix(responseText as string, cap),
       ),
       responseSize,
-      requestTruncated: requestSize !== WHOLE_TEXT,
-      responseTruncated: responseSize !== WHOLE_TEXT,
+      requestTruncated: !requestDescribed && requestSize !== WHOLE_TEXT,
+      responseTruncated: !responseDescribed && responseSize !== WHOLE_TEXT,
+      requestDescribed,
+      responseDescribed,
       bodiesEvicted: false,
       nearMisses: nearMisses && nearMisses.length > 0 ? nearMisses : undefined,
       bytes: 0,
@@ -269,12 +284,52 @@ function entryOf(logged: LoggedRequest): RequestLogEntry {
     remoteAddress: logged.remoteAddress,
     requestHeaders: logged.requestHeaders,
     responseHeaders: logged.responseHeaders,
-    requestBody: loggedBody(logged.requestText, logged.requestSize, logged.requestTruncated, logged.bodiesEvicted),
-    responseBody: loggedBody(logged.responseText, logged.responseSize, logged.responseTruncated, logged.bodiesEvicted),
+    requestBody: loggedBody(
+      logged.requestText,
+      logged.requestSize,
+      logged.requestTruncated,
+      logged.requestDescribed,
+      logged.bodiesEvicted,
+    ),
+    responseBody: loggedBody(
+      logged.responseText,
+      logged.responseSize,
+      logged.responseTruncated,
+      logged.responseDescribed,
+      logged.bodiesEvicted,
+    ),
     answeredBy: logged.answeredBy,
     nearMisses: logged.nearMisses ?? [],
     refusal: logged.refusal,
   };
+}
+
+/** What `bodyText` writes for a value JSON cannot serialise. */
+const UNSERIALISABLE = '<unserialisable body>';
+
+/** Whether `bodyText` described `body` as `text` (binary, a stream, a value that does not serialise). */
+function isDescribed(body: unknown, text: string | null): boolean {
+  if (typeof body === 'string' || text === null) return false;
+  return Buffer.isBuffer(body) || typeof (body as { pipe?: unknown }).pipe === 'function' || text === UNSERIALISABLE;
+}
+
+/** A described body's size in bytes: a buffer's own, else what its Content-Length says, else 0 (not known). */
+function declaredSize(body: unknown, contentLength: unknown): number {
+  if (Buffer.isBuffer(body)) return body.length;
+  const declared = Number(contentLength);
+  return Number.isSafeInteger(declared) && declared >= 0 && contentLength !== '' ? declared : 0;
+}
+
+/**
+ * What a request body no mount read was (`<2048 bytes of application/xml, not read>`); null when the request had
+ * none. The engine reads a body only when a mount needs it, so its bytes were never in hand.
+ */
+function unreadBody(req: IncomingMessage): string | null {
+  const length = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  if ((length === undefined || length === '0') && !chunked) return null;
+  const type = req.headers['content-type'] || 'no content type';
+  return length === undefined ? `<a chunked body of ${type}, not read>` : `<${length} bytes of ${type}, not read>`;
 }
 
 /** A body as text: strings as they are, other values serialised, binary and streams described. */
@@ -286,7 +341,7 @@ function bodyText(body: unknown): string | null {
   try {
     return JSON.stringify(body) ?? null;
   } catch {
-    return '<unserialisable body>';
+    return UNSERIALISABLE;
   }
 }
 
@@ -304,9 +359,15 @@ function bodySize(text: string | null, size: number): number {
   return size === WHOLE_TEXT && text !== null ? Buffer.byteLength(text) : size;
 }
 
-function loggedBody(text: string | null, size: number, truncated: boolean, evicted: boolean): LoggedBody | null {
+function loggedBody(
+  text: string | null,
+  size: number,
+  truncated: boolean,
+  described: boolean,
+  evicted: boolean,
+): LoggedBody | null {
   if (text === null) return null;
-  return { text, size: bodySize(text, size), truncated, evicted };
+  return { text, size: bodySize(text, size), truncated, described, evicted };
 }
 
 /**

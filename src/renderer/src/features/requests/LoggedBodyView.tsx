@@ -12,6 +12,12 @@ function pretty(text: string): string {
 
 /** A logged body, pretty when it is JSON; a long one scrolls in its own box (which takes the focus to scroll). */
 export function LoggedBodyView({ body, label, testId }: { body: LoggedBody | null; label: string; testId: string }) {
+  if (body?.described)
+    return (
+      <div className="faint" data-testid={testId}>
+        {body.text} — not kept as text in the log
+      </div>
+    );
   if (!body || body.size === 0) return <div className="faint">No body</div>;
   if (body.evicted)
     return (

@@ -22,11 +22,13 @@ export function curlCommand(entry: RequestLogEntry, origin: string, caFile?: str
     if (value === undefined || SKIPPED_HEADERS.has(name.toLowerCase())) continue;
     for (const single of Array.isArray(value) ? value : [value]) parts.push('-H', shellQuote(`${name}: ${single}`));
   }
-  if (entry.requestBody && entry.requestBody.text !== '') {
-    parts.push('--data-raw', shellQuote(entry.requestBody.text));
-  }
+  const body = entry.requestBody;
+  // A described body (binary, or one no mount read) is not the body: sending the description would lie.
+  if (body && body.text !== '' && !body.described) parts.push('--data-raw', shellQuote(body.text));
   const command = parts.join(' ');
-  return entry.requestBody?.truncated
-    ? `# The logged body was cut at ${entry.requestBody.text.length} of ${entry.requestBody.size} bytes\n${command}`
+  if (body?.described)
+    return `# The body was not logged as text (${body.text}): add it with --data-binary @FILE\n${command}`;
+  return body?.truncated
+    ? `# The logged body was cut at ${body.text.length} of ${body.size} bytes\n${command}`
     : command;
 }

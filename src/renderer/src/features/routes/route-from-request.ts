@@ -12,7 +12,7 @@ function headerValue(headers: RequestLogEntry['responseHeaders'], name: string):
 
 /** The logged body as a route's body: JSON when it was JSON (and kept whole), else its text. */
 function bodyOf(body: LoggedBody | null, contentType: string | undefined): RouteInput['responses'][number]['body'] {
-  if (!body || body.size === 0 || body.evicted) return undefined;
+  if (!body || body.size === 0 || body.evicted || body.described) return undefined;
   if (contentType && JSON_TYPE.test(contentType) && !body.truncated) {
     try {
       return { json: JSON.parse(body.text) };
@@ -40,6 +40,9 @@ export function routeFromRequest(entry: RequestLogEntry, takenIds: Iterable<stri
     !answered && 'Nothing answered it: write the body it should get.',
     answered && entry.responseBody?.evicted && 'the logged body was evicted from the log: write one',
     answered && entry.responseBody?.truncated && 'the logged body was cut short in the log: complete it',
+    answered &&
+      entry.responseBody?.described &&
+      `the logged body was not text (${entry.responseBody.text}): give the response a file`,
   ].filter((note): note is string => typeof note === 'string');
   return {
     id: new UniqueIds(takenIds).take(slugId(`${method} ${entry.path}`) || 'route'),
