@@ -260,7 +260,13 @@ test('a JSON body that does not parse is logged as it was sent, beside the 400 t
   const { body } = await controlClient(server).get<ItemsPage<RequestLogEntry>>('/requests');
   const entry = body.items[0];
   assert.ok(entry);
-  assert.deepEqual(entry.requestBody, { text: sent, size: Buffer.byteLength(sent), truncated: false, evicted: false });
+  assert.deepEqual(entry.requestBody, {
+    text: sent,
+    size: Buffer.byteLength(sent),
+    truncated: false,
+    described: false,
+    evicted: false,
+  });
   assert.match(JSON.parse(entry.responseBody?.text ?? '').detail, /JSON/);
 });
 
