@@ -88,3 +88,38 @@ test("State: a collection's records are listed, created, edited and deleted, and
   await page.getByRole('table', { name: 'Records of books' }).getByText('"title":"Dune Messiah"').waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('Collections: Create says in words why it is off, and an edit clears the refusal of the last Create', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  assert.equal((await api.post('/collections', { id: 'books', path: '/books', records: [] })).status, 201);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('tab', { name: /^Collections/ }).click();
+  await page.getByRole('button', { name: '+ New collection' }).click();
+  const editor = page.getByTestId('mount-editor');
+  const json = editor.getByLabel('Collection JSON');
+  const create = editor.getByRole('button', { name: 'Create' });
+
+  // Not only a gutter mark: the first problem, next to the button and read with it.
+  await fillEditor(page, json, '{"id": "Books!", "path": "/books2", "records": []}');
+  const blocked = editor.getByTestId('save-blocked');
+  await blocked.filter({ hasText: /^Cannot create yet: id: / }).waitFor();
+  assert.equal(await create.isDisabled(), true);
+  assert.equal(await create.getAttribute('aria-describedby'), await blocked.getAttribute('id'));
+  await fillEditor(page, json, '{"id": "books", "path": "/books2"');
+  await blocked.filter({ hasText: /^Cannot create yet: Not JSON: / }).waitFor();
+
+  // The engine's refusal stays until the text changes, not after.
+  await fillEditor(page, json, '{"id": "books", "path": "/books2", "records": []}');
+  await blocked.waitFor({ state: 'detached' });
+  await create.click();
+  const refusal = editor.getByRole('alert').filter({ hasText: 'already exists' });
+  await refusal.waitFor();
+  await json.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' ');
+  await refusal.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+});

@@ -89,6 +89,62 @@ test('Routes: a route made in the form answers over HTTP; a response edited and 
   assert.deepEqual(errors, []);
 });
 
+test('Routes: a response body that is not JSON says why and keeps Create and Save off until it parses', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: 15_000,
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('button', { name: '+ New route' }).click();
+  const editor = page.getByTestId('mount-editor');
+  const form = editor.getByTestId('route-form');
+  await form.getByLabel('Path', { exact: true }).fill('/orders');
+  await form.getByLabel('Id', { exact: true }).first().fill('orders');
+  const body = form.getByLabel('Response 1 JSON body');
+  await fillEditor(page, body, '{"total": 1,');
+  await form
+    .getByTestId('json-body-problem')
+    .filter({ hasText: /^Not JSON: / })
+    .waitFor();
+  assert.equal(await editor.getByRole('button', { name: 'Create' }).isDisabled(), true);
+  // Said next to the button too, and read with it.
+  const blocked = editor.getByTestId('save-blocked');
+  assert.match((await blocked.textContent()) ?? '', /^Cannot create yet: Response 1 JSON body: Not JSON: /);
+  assert.equal(
+    await editor.getByRole('button', { name: 'Create' }).getAttribute('aria-describedby'),
+    await blocked.getAttribute('id'),
+  );
+  await screenshot(page, 'route-body-not-json');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.locator('html[data-theme="light"]').waitFor({ state: 'attached' });
+  await screenshot(page, 'route-body-not-json-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+
+  await fillEditor(page, body, '{"total": 2}');
+  await form.getByTestId('json-body-problem').waitFor({ state: 'detached' });
+  await editor.getByRole('button', { name: 'Create' }).click();
+  await editor.getByText('Saved').waitFor();
+  const served = await eventually(
+    () => answer(`${server.url}/orders`),
+    (got) => got.status === 200,
+    'GET /orders',
+  );
+  assert.deepEqual(JSON.parse(served.body), { total: 2 });
+
+  // A stored route: Save stays off while its body does not parse, and nothing half-typed reaches the engine.
+  await fillEditor(page, body, '{"total": 3');
+  await form.getByTestId('json-body-problem').waitFor();
+  assert.equal(await editor.getByRole('button', { name: 'Save' }).isDisabled(), true);
+  await editor
+    .getByTestId('save-blocked')
+    .filter({ hasText: /^Cannot save yet: / })
+    .waitFor();
+  assert.deepEqual(JSON.parse((await answer(`${server.url}/orders`)).body), { total: 2 });
+  assert.deepEqual(errors, []);
+});
+
 test('Requests: a request nothing answered shows its near misses, and "create route from this request" makes the route that answers it', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: 15_000 });

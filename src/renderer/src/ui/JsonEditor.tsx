@@ -23,6 +23,8 @@ interface JsonEditorProps {
   /** Ctrl+Enter (Cmd+Enter on a Mac). */
   onSubmit?(): void;
   label: string;
+  /** The id of the text that says what is wrong with it (read with the editor). */
+  describedBy?: string | undefined;
   tall?: boolean;
 }
 
@@ -54,7 +56,7 @@ const highlight = HighlightStyle.define([
 ]);
 
 /** CodeMirror 6 for JSON: syntax and schema errors as you type, Ctrl+Enter to submit. */
-export function JsonEditor({ value, onChange, validate, issues, onSubmit, label, tall }: JsonEditorProps) {
+export function JsonEditor({ value, onChange, validate, issues, onSubmit, label, describedBy, tall }: JsonEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   // The editor is created once; these refs let it call the latest props.
@@ -120,6 +122,14 @@ export function JsonEditor({ value, onChange, validate, issues, onSubmit, label,
   useEffect(() => {
     if (view.current && issues) forceLinting(view.current);
   }, [issues]);
+
+  useEffect(() => {
+    // Set on the content element itself: the editor's own attributes are fixed when it is created.
+    const content = view.current?.contentDOM;
+    if (!content) return;
+    if (describedBy) content.setAttribute('aria-describedby', describedBy);
+    else content.removeAttribute('aria-describedby');
+  }, [describedBy]);
 
   useEffect(() => {
     const editor = view.current;

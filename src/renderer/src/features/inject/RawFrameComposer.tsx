@@ -3,19 +3,10 @@ import type { ConnectionSummary } from '../../../../shared/connections';
 import type { RawMessageBody, RawMessageResult } from '../../../../shared/raw-messages';
 import { api } from '../../api/control-client';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { jsonProblem } from '../../ui/unparsed-fields';
 import { useAction } from '../../ui/use-action';
 
 type FrameKind = 'text' | 'json';
-
-/** Why the JSON typed cannot be sent, or null when it parses. */
-function jsonProblem(source: string): string | null {
-  try {
-    JSON.parse(source);
-    return null;
-  } catch (error) {
-    return `Not JSON: ${(error as Error).message}`;
-  }
-}
 
 /**
  * One raw frame into the socket, as its client would get it from the server: text exactly as typed, or JSON (sent

@@ -1,5 +1,6 @@
 import { useId } from 'react';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { jsonProblem, useUnparsedField } from '../../ui/unparsed-fields';
 import { useLocalCopy } from '../../ui/use-local-copy';
 import {
   asText,
@@ -76,7 +77,10 @@ export function BodyFields({ body, onChange, label, problem }: BodyFieldsProps) 
 
 const pretty = (value: unknown) => JSON.stringify(value ?? null, null, 2);
 
-/** The JSON body in its own editor: stored whenever it parses; half-written JSON stays here until it does. */
+/**
+ * The JSON body in its own editor: stored whenever it parses; half-written JSON stays here, says why it is not JSON
+ * and keeps the form from being saved (the draft still holds the last body that parsed).
+ */
 function JsonBodyEditor({
   value,
   label,
@@ -87,19 +91,30 @@ function JsonBodyEditor({
   onChange(body: JsonRecord): void;
 }) {
   const copy = useLocalCopy(value, pretty);
+  const problem = jsonProblem(copy.local);
+  const problemId = useId();
+  useUnparsedField(problem === null ? null : `${label}: ${problem}`);
   return (
-    <LazyJsonEditor
-      value={copy.local}
-      label={label}
-      onChange={(text) => {
-        try {
-          const parsed: unknown = JSON.parse(text);
-          copy.commit(text, parsed);
-          onChange({ json: parsed });
-        } catch {
-          copy.edit(text);
-        }
-      }}
-    />
+    <>
+      <LazyJsonEditor
+        value={copy.local}
+        label={label}
+        describedBy={problem === null ? undefined : problemId}
+        onChange={(text) => {
+          try {
+            const parsed: unknown = JSON.parse(text);
+            copy.commit(text, parsed);
+            onChange({ json: parsed });
+          } catch {
+            copy.edit(text);
+          }
+        }}
+      />
+      {problem !== null && (
+        <span id={problemId} className="field-error error-text" data-testid="json-body-problem">
+          {problem}
+        </span>
+      )}
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useId, useMemo, useState } from 'react';
 import type { Mount, MountSection } from '../../../../shared/mounts/mount-sections';
 import { ApiError } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -12,6 +12,7 @@ import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { SchemaHelp } from '../../ui/SchemaHelp';
 import { schemaIssues } from '../../ui/schema-issues';
 import { panelId, TabList, tabId } from '../../ui/TabList';
+import { jsonProblem, useUnparsedFields } from '../../ui/unparsed-fields';
 import { useAction } from '../../ui/use-action';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues, type FieldProblems, fieldProblems } from './field-problems';
@@ -57,8 +58,14 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
   const localIssues = useMemo(() => (parsed.ok ? schemaIssues(kind.schema, parsed.value) : []), [parsed, kind]);
   const engineIssues = useMemo(() => engineJsonIssues(draft.issues), [draft.issues]);
   const problems = useMemo(() => fieldProblems(localIssues, draft.issues), [localIssues, draft.issues]);
-  const valid = parsed.ok && localIssues.length === 0;
+  const unparsed = useUnparsedFields();
+  const valid = parsed.ok && localIssues.length === 0 && unparsed.problems.length === 0;
   const changed = !item || draft.dirty;
+  // Why Save/Create is off, in words (the editor's gutter marks are not read by everyone).
+  // A field typed but not parsed counts as a change even though the draft still holds what was there before.
+  const blocked =
+    unparsed.problems[0] ?? (!changed ? null : parsed.ok ? (localIssues[0]?.message ?? null) : jsonProblem(draft.text));
+  const blockedId = useId();
 
   const save = useAction(async () => {
     if (!parsed.ok) return;
@@ -74,6 +81,11 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
       throw error;
     }
   });
+  // An edit answers the last refusal: its banner would otherwise describe text that is gone.
+  const setText = (text: string) => {
+    draft.setText(text);
+    save.clearError();
+  };
   const duplicate = useAction(async () => {
     if (!item) return;
     const copy = await api.duplicateMount(section, item.id);
@@ -102,7 +114,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
       </SchemaHelp>
       <LazyJsonEditor
         value={draft.text}
-        onChange={draft.setText}
+        onChange={setText}
         validate={(value) => schemaIssues(kind.schema, value)}
         issues={engineIssues}
         onSubmit={() => valid && changed && void save.run()}
@@ -126,7 +138,13 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
             Discard
           </button>
         )}
-        <button type="button" className="primary" disabled={!valid || !changed || save.busy} onClick={() => save.run()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={!valid || !changed || save.busy}
+          aria-describedby={blocked ? blockedId : undefined}
+          onClick={() => save.run()}
+        >
           {save.busy ? 'Saving…' : item ? 'Save' : 'Create'}
         </button>
         {item ? (
@@ -140,6 +158,12 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
           <button type="button" className="ghost" onClick={discard}>
             Cancel
           </button>
+        )}
+        {/* In the header, so that it stays by the button however far the form is scrolled. */}
+        {blocked && (
+          <p id={blockedId} className="field-error error-text save-blocked" data-testid="save-blocked">
+            Cannot {item ? 'save' : 'create'} yet: {blocked}
+          </p>
         )}
       </div>
       <div className="panel-body stack">
@@ -174,11 +198,13 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
               {shown === 'json' ? (
                 editor
               ) : parsed.ok && isRecord(parsed.value) ? (
-                form({
-                  value: parsed.value,
-                  onChange: (next) => draft.setText(pretty(next)),
-                  problems,
-                })
+                <unparsed.Provider>
+                  {form({
+                    value: parsed.value,
+                    onChange: (next) => setText(pretty(next)),
+                    problems,
+                  })}
+                </unparsed.Provider>
               ) : (
                 <div className="notice warning">
                   The JSON is not {kind.article} {kind.noun} object yet (
