@@ -61,7 +61,10 @@ test('Try it over HTTP: POST /agent streams the reply as Server-Sent Events, or 
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();
-  await page.getByLabel('Transport').selectOption('http');
+  const picker = page.getByLabel('Endpoint');
+  await picker.selectOption(
+    (await picker.locator('option', { hasText: 'HTTP POST /agent' }).getAttribute('value')) ?? '',
+  );
   await page.getByLabel('Prompt').fill('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
   await page.getByRole('button', { name: 'Send prompt' }).click();
   if (served) {

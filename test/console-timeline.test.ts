@@ -216,3 +216,12 @@ test('a run sent within one millisecond (speed 0) is drawn in order: its steps s
   assert.equal(timeline.from, 5_000);
   assert.ok(timeline.to - timeline.from < 1, `${timeline.to - timeline.from}`);
 });
+
+test('the run picker shows the end of a long run id, where ids made from a timestamp differ', async () => {
+  const { shortRunId } = await rendererModule('features/connections/timeline-spans.ts');
+  assert.equal(shortRunId('run-1'), 'run-1');
+  const first = shortRunId('run-1718000000123');
+  const second = shortRunId('run-1718000000456');
+  assert.notEqual(first, second);
+  assert.equal(second, '…000000456');
+});

@@ -18,6 +18,7 @@ import { countRequests, prependRequests, REQUESTS_KEPT, useRequestsStore } from 
 import { useScenariosStore } from './scenarios-store';
 import { useServerStore } from './server-store';
 import { applyAgoraChanges, useStateStore } from './state-store';
+import { agoraServes } from './world-endpoints';
 
 /**
  * Keeps the stores in step with the engine: loads every list once, then follows the live feed; after a
@@ -109,9 +110,10 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
       },
     }));
   if (batch.mountSections.size) {
-    void reloadMountSections(batch.mountSections);
-    // A pack switched on starts from its seed, one switched off takes its data: the AGORA part follows.
-    if (batch.mountSections.has('packs') || batch.mountSections.has('*')) void reloadState().catch(() => {});
+    // A pack switched on starts from its seed, one switched off takes its data: the AGORA part follows (once the
+    // server info says which packs serve).
+    const packs = batch.mountSections.has('packs') || batch.mountSections.has('*');
+    void reloadMountSections(batch.mountSections).then(() => (packs ? reloadState().catch(() => {}) : undefined));
   }
   if (batch.stateChanges.length) {
     const state = useStateStore.getState();
@@ -233,9 +235,9 @@ export async function showRequestsAnsweredBy(mount: string | null): Promise<void
 }
 
 /** One load per section at a time; a change reported meanwhile loads it once more after (never a stale list). */
-const sectionLoads = new Map<MountSection | 'packs', { again: boolean; done: Promise<void> }>();
+const sectionLoads = new Map<MountSection | 'packs' | 'info', { again: boolean; done: Promise<void> }>();
 
-function reloadOnce(section: MountSection | 'packs', load: () => Promise<void>): Promise<void> {
+function reloadOnce(section: MountSection | 'packs' | 'info', load: () => Promise<void>): Promise<void> {
   const running = sectionLoads.get(section);
   if (running) {
     running.again = true;
@@ -278,25 +280,34 @@ export function reloadSection(section: MountSection): Promise<void> {
   });
 }
 
-/** Which packs there are and serve, and what the server says about them (endpoints, counts). */
+/** Which packs there are and serve. */
 function reloadPacks(): Promise<void> {
   return reloadOnce('packs', async () => {
-    const [packs, info] = await Promise.all([api.packs(), api.server()]);
-    useMountsStore.setState({ packs });
-    useServerStore.setState({ info });
+    useMountsStore.setState({ packs: await api.packs() });
+  });
+}
+
+/** What the server says: the packs serving, their endpoints and the workspace's (the feed sends it at start only). */
+function reloadServerInfo(): Promise<void> {
+  return reloadOnce('info', async () => {
+    useServerStore.setState({ info: await api.server() });
   });
 }
 
 async function reloadMountSections(sections: Iterable<WorldSection | '*'>): Promise<void> {
   const wanted = new Set(sections);
   const all = wanted.has('*');
+  const endpointsChanged = all || wanted.has('packs') || wanted.has('sockets') || wanted.has('agents');
   await Promise.allSettled([
     ...MOUNT_SECTIONS.filter((section) => all || wanted.has(section)).map(reloadSection),
     ...(all || wanted.has('packs') ? [reloadPacks()] : []),
+    ...(endpointsChanged ? [reloadServerInfo()] : []),
   ]);
 }
 
+/** AGORA's users and sessions, while one of its packs serves (without one the engine has no such API). */
 async function reloadState(): Promise<void> {
+  if (!agoraServes(useServerStore.getState().info)) return;
   const [users, sessions] = await Promise.all([api.users(), api.sessions()]);
   useStateStore.setState((state) => ({
     users: users.items,

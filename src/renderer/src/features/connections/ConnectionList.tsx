@@ -239,7 +239,8 @@ const ConnectionRow = memo(function ConnectionRow({
       </div>
       <div className="line">
         <span className="mono" title="thread / user">
-          {connection.threadId ?? 'no thread yet'}
+          {/* A raw socket (echo, feed, rules) has no AG-UI threads to wait for. */}
+          {connection.threadId ?? (connection.protocol === 'agui' ? 'no thread yet' : '')}
           {connection.userId ? ` · ${connection.userId}` : ''}
         </span>
         <span className="spacer" />

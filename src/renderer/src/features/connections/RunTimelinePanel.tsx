@@ -3,7 +3,7 @@ import { pickFrame } from '../../stores/frame-view-store';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
 import { TimelineZoom } from './TimelineZoom';
-import { buildTimeline, focusTimeline, type TimelineScope } from './timeline-spans';
+import { buildTimeline, focusTimeline, shortRunId, type TimelineScope, type TimelineSpan } from './timeline-spans';
 import { useThrottledFrames } from './use-throttled-frames';
 
 /** The timeline is redrawn at most this often: it is rebuilt from every frame kept. */
@@ -21,6 +21,7 @@ export function RunTimelinePanel({ connectionId }: { connectionId: string }) {
   const timeline = useMemo(() => focusTimeline(fullTimeline, scope), [fullTimeline, scope]);
   const runs = useMemo(() => fullTimeline.spans.filter((span) => span.kind === 'run'), [fullTimeline]);
   const pick = (seq: number) => pickFrame(connectionId, seq);
+  const picked = typeof scope === 'number' ? runs.find((run) => run.seq === scope) : undefined;
   return (
     <div className="panel timeline-panel">
       <div className="panel-header">
@@ -28,6 +29,7 @@ export function RunTimelinePanel({ connectionId }: { connectionId: string }) {
         <select
           aria-label="Timeline scope"
           value={String(scope)}
+          title={picked ? `Run ${runId(picked)}` : undefined}
           onChange={(event) => {
             const value = event.target.value;
             setScope(value === 'latest' || value === 'all' ? value : Number(value));
@@ -35,8 +37,8 @@ export function RunTimelinePanel({ connectionId }: { connectionId: string }) {
         >
           <option value="latest">Latest run</option>
           {runs.map((run, index) => (
-            <option key={run.seq} value={run.seq}>
-              Run {index + 1} · {run.label.replace(/^run /, '').slice(0, 8)}
+            <option key={run.seq} value={run.seq} title={runId(run)}>
+              Run {index + 1} · {shortRunId(runId(run))}
               {run.end === null ? ' (open)' : ''}
             </option>
           ))}
@@ -52,3 +54,6 @@ export function RunTimelinePanel({ connectionId }: { connectionId: string }) {
     </div>
   );
 }
+
+/** A run span's runId (its label is `run <runId>`). */
+const runId = (run: TimelineSpan) => run.label.replace(/^run /, '');

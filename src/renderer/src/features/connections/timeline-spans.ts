@@ -215,3 +215,14 @@ export function focusTimeline(timeline: Timeline, scope: TimelineScope): Timelin
   );
   return { spans, breaks, from, to, instants };
 }
+
+/** Characters of a run id the run picker shows. */
+const RUN_ID_SHOWN = 10;
+
+/**
+ * A run's id as the run picker has room for: whole when short, else its end with an ellipsis. Ids made from a
+ * timestamp or a counter differ at the end (`run-1718000000123`), so their starts would all read the same.
+ */
+export function shortRunId(runId: string): string {
+  return runId.length <= RUN_ID_SHOWN ? runId : `…${runId.slice(-(RUN_ID_SHOWN - 1))}`;
+}

@@ -15,6 +15,7 @@ import {
 import { rememberSent } from '../../stores/payloads-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { conflictInConsoleWords } from './conflict-words';
 import { eventsOf, validateEvents } from './event-validation';
 import { FindingsList } from './FindingsList';
 import { PayloadShelf } from './PayloadShelf';
@@ -170,7 +171,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 409) {
         setFindings(conflictFindings(caught));
-        setError(`Not sent: ${caught.message}`);
+        setError(`Not sent: ${conflictInConsoleWords(caught.message, 'Send anyway')}`);
       } else if (caught instanceof ApiError && caught.status === 422) {
         setIssues(caught.issues);
         setError('Not sent: the engine refused the events (see below).');

@@ -6,6 +6,7 @@ import { api } from '../../api/control-client';
 import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
 import { rememberSent } from '../../stores/payloads-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { conflictInConsoleWords } from './conflict-words';
 import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroParams } from './macro-fields';
 import { PayloadShelf } from './PayloadShelf';
@@ -74,7 +75,7 @@ export function MacroForm({
     } catch (caught) {
       if (caught instanceof ApiError && caught.status === 409) {
         setFindings((caught.body as InjectConflict).findings ?? []);
-        setError(`Not sent: ${caught.message}`);
+        setError(`Not sent: ${conflictInConsoleWords(caught.message, 'Run anyway')}`);
       } else setError(errorMessage(caught));
     } finally {
       setBusy(false);

@@ -19,7 +19,12 @@ export function TargetPicker({ chosen, onChange }: { chosen: readonly string[]; 
           />
           <span className="mono">{connection.id.slice(0, 8)}</span>
           <span className="faint">
-            {connection.path} · {connection.threadId ?? 'no thread yet'}
+            {connection.path}
+            {connection.threadId
+              ? ` · ${connection.threadId}`
+              : connection.protocol === 'agui'
+                ? ' · no thread yet'
+                : ''}
           </span>
         </label>
       ))}

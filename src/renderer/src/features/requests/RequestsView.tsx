@@ -87,7 +87,7 @@ export function RequestsView() {
             ref={filterInput}
             type="search"
             className="spacer"
-            placeholder="Filter by method, path, status  ( / )"
+            placeholder="Method, path, status ( / )"
             aria-label="Filter requests"
             value={filter}
             onChange={(event) => setFilter(event.target.value)}

@@ -40,8 +40,8 @@ const EMPTY: Record<Exclude<RoutesViewPart, 'packs'>, string> = {
     'replace, patch, delete); its records are edited in State.',
   staticFolders: 'No static folders. A static folder serves the files of a folder under a path (/static).',
   sockets:
-    'No WebSocket endpoints of the workspace’s own (a pack may bring some: see Packs). An endpoint plays ' +
-    'scenarios as AG-UI over a socket at its path.',
+    'No WebSocket endpoints of the workspace’s own (a pack may bring some: see Packs). An endpoint at a ' +
+    'path plays scenarios as AG-UI, echoes messages, pushes frames on a timer or answers them by rules.',
   agents: 'No agents. An agent answers AG-UI runs over HTTP (POST a RunAgentInput, get SSE) at its path.',
 };
 

@@ -14,10 +14,10 @@ export function validateScenario(value: unknown): JsonIssue[] {
 export const NEW_SCENARIO = {
   id: 'my-scenario',
   name: 'My scenario',
-  description: 'Answers "hallo" with a short text and a tool call.',
-  triggers: [{ match: 'substring', value: 'hallo', priority: 10 }],
+  description: 'Answers "hello" with a short text and a tool call.',
+  triggers: [{ match: 'substring', value: 'hello', priority: 10 }],
   steps: [
-    { type: 'text', chunks: ['Hallo! ', 'Ik ben een ', 'mock agent.'], chunkDelayMs: 80 },
-    { type: 'toolCall', name: 'get_company_info', args: { kvk_number: '92251854' }, result: { name: 'Bella Rosa' } },
+    { type: 'text', chunks: ['Hello! ', 'I am a ', 'mock agent.'], chunkDelayMs: 80 },
+    { type: 'toolCall', name: 'get_weather', args: { city: 'Paris' }, result: { temperatureC: 18, sky: 'cloudy' } },
   ],
 };

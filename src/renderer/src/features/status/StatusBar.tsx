@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useServerStore } from '../../stores/server-store';
+import { mainEndpoint, useWorldEndpoints, type WorldEndpoint } from '../../stores/world-endpoints';
 import { CopyableValue } from '../../ui/CopyableValue';
 import { ThemeToggle } from '../../ui/ThemeToggle';
 import { TlsStatusItem } from './TlsStatusItem';
@@ -24,6 +25,7 @@ export function StatusBar() {
   const byId = useConnectionsStore((state) => state.byId);
   const openSockets = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
   const [tone, label] = FEED_LABEL[feed];
+  const main = mainEndpoint(useWorldEndpoints());
   return (
     <div className="status-bar">
       <h1 className="brand">
@@ -49,9 +51,14 @@ export function StatusBar() {
           <span className="status-item address">
             {info.tls ? 'HTTPS' : 'HTTP'} <CopyableValue label="HTTP address" value={info.urls.http} compact />
           </span>
-          {info.urls.ws && (
-            <span className="status-item address">
-              {info.tls ? 'WSS' : 'WS'} <CopyableValue label="WebSocket address" value={info.urls.ws} compact />
+          {main?.url && (
+            <span className="status-item address" title={endpointTitle(main)} data-testid="main-endpoint">
+              {main.kind === 'agent' ? 'Agent' : info.tls ? 'WSS' : 'WS'}{' '}
+              <CopyableValue
+                label={main.kind === 'agent' ? 'Agent address' : 'WebSocket address'}
+                value={main.url}
+                compact
+              />
             </span>
           )}
           <TlsStatusItem />
@@ -70,4 +77,15 @@ export function StatusBar() {
       <ThemeToggle />
     </div>
   );
+}
+
+/** What the address shown is, on hover: the status bar has room for one. */
+function endpointTitle(endpoint: WorldEndpoint): string {
+  const what =
+    endpoint.kind === 'agent'
+      ? 'AG-UI over HTTP (POST, Server-Sent Events)'
+      : endpoint.agui
+        ? 'AG-UI over WebSocket'
+        : `A WebSocket endpoint (${endpoint.behaviour ?? 'socket'})`;
+  return `${what}: ${endpoint.name ?? endpoint.id}`;
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useScenariosStore } from '../../stores/scenarios-store';
-import { useServerStore } from '../../stores/server-store';
-import { type TryItTransport, useTryItStore } from '../../stores/try-it-store';
+import { useTryItStore } from '../../stores/try-it-store';
+import { aguiEndpoints, pickAguiEndpoint, useWorldEndpoints, type WorldEndpoint } from '../../stores/world-endpoints';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { promptSuggestions } from './prompt-suggestions';
@@ -11,17 +11,16 @@ import { clearTranscript, connectWebSocket, disconnectWebSocket, sendPrompt } fr
 
 /** A built-in AG-UI client: send a prompt, watch the reply stream in, answer approvals. */
 export function TryItView() {
-  const transport = useTryItStore((state) => state.transport);
+  const picked = useTryItStore((state) => state.endpoint);
   const status = useTryItStore((state) => state.status);
   const threadId = useTryItStore((state) => state.threadId);
   const entries = useTryItStore((state) => state.entries);
   const httpAvailable = useTryItStore((state) => state.httpAvailable);
   const problem = useTryItStore((state) => state.problem);
-  const agentUrl = useTryItStore((state) => state.agentUrl);
-  const agents = useServerStore((state) => state.info?.endpoints.agents);
-  const defaultAgentUrl = useServerStore((state) => state.info?.urls.agent ?? null);
-  const wsUrl = useServerStore((state) => state.info?.urls.ws ?? null);
-  const agentPath = pathOf(agentUrl ?? defaultAgentUrl) ?? '(no agent)';
+  const world = useWorldEndpoints();
+  const choices = useMemo(() => aguiEndpoints(world), [world]);
+  const endpoint = pickAguiEndpoint(world, picked);
+  const transport = endpoint?.kind === 'agent' ? 'http' : endpoint ? 'ws' : null;
   const scenarios = useScenariosStore((state) => state.items);
   const suggestions = useMemo(() => promptSuggestions(scenarios), [scenarios]);
   const [prompt, setPrompt] = useState(() => suggestions[0] ?? '');
@@ -29,9 +28,12 @@ export function TryItView() {
   const bottom = useRef<HTMLDivElement>(null);
   const eventCount = useMemo(() => entries.filter((entry) => entry.kind === 'event').length, [entries]);
 
+  // A socket picked is connected at once (as a frontend would); an agent has no connection to keep.
+  const socketUrl = endpoint?.kind === 'socket' ? endpoint.url : null;
   useEffect(() => {
-    if (transport === 'ws') connectWebSocket();
-  }, [transport]);
+    if (socketUrl) connectWebSocket();
+    else disconnectWebSocket();
+  }, [socketUrl]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow the newest line as the reply streams
   useEffect(() => {
     // Braces matter: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.
@@ -42,7 +44,10 @@ export function TryItView() {
     event.preventDefault();
     if (prompt.trim()) void sendPrompt(prompt.trim());
   };
-  const ready = transport === 'ws' ? status === 'connected' : status !== 'streaming' && httpAvailable !== false;
+  const ready =
+    transport === 'ws'
+      ? status === 'connected'
+      : transport === 'http' && status !== 'streaming' && httpAvailable !== false;
 
   return (
     <div className="split try-it">
@@ -55,38 +60,31 @@ export function TryItView() {
             A built-in client of this engine: it connects like your frontend would, so its traffic shows up in
             Connections too.
           </p>
-          <label className="field">
-            Transport
-            <select
-              aria-label="Transport"
-              value={transport}
-              onChange={(event) => useTryItStore.setState({ transport: event.target.value as TryItTransport })}
-            >
-              <option value="ws">WebSocket {pathOf(wsUrl) ?? '(none)'}</option>
-              <option value="http">HTTP POST {agentPath} (Server-Sent Events)</option>
-            </select>
-          </label>
-          {transport === 'http' && agents && agents.length > 1 && (
+          {endpoint ? (
             <label className="field">
-              Agent
+              Endpoint
               <select
-                aria-label="Agent"
-                value={agentUrl ?? defaultAgentUrl ?? ''}
-                onChange={(event) => useTryItStore.setState({ agentUrl: event.target.value, httpAvailable: null })}
+                aria-label="Endpoint"
+                value={endpoint.key}
+                onChange={(event) => useTryItStore.setState({ endpoint: event.target.value, httpAvailable: null })}
               >
-                {agents
-                  .filter((agent) => agent.url)
-                  .map((agent) => (
-                    <option key={agent.id} value={agent.url ?? ''}>
-                      {agent.path}
-                      {agent.name ? ` — ${agent.name}` : ''}
-                    </option>
-                  ))}
+                {choices.map((choice) => (
+                  <option key={choice.key} value={choice.key}>
+                    {endpointLabel(choice)}
+                  </option>
+                ))}
               </select>
             </label>
+          ) : (
+            <div className="notice warning">
+              This workspace serves no AG-UI endpoint to try: add a WebSocket endpoint that plays scenarios (AG-UI) or
+              an agent under Routes.
+            </div>
           )}
           {transport === 'http' && httpAvailable === false && (
-            <div className="notice warning">This engine does not serve POST {agentPath}. Use WebSocket.</div>
+            <div className="notice warning">
+              This engine does not serve POST {endpoint?.path}. Pick another endpoint.
+            </div>
           )}
           {transport === 'ws' && (
             <div className="row">
@@ -166,7 +164,9 @@ export function TryItView() {
   );
 }
 
-/** The path of an endpoint's URL, for labels. */
-function pathOf(url: string | null): string | null {
-  return url ? new URL(url).pathname : null;
+/** An endpoint as the picker lists it: how it is reached, where, and its name. */
+function endpointLabel(endpoint: WorldEndpoint): string {
+  const how = endpoint.kind === 'socket' ? 'WebSocket' : 'HTTP POST';
+  const name = endpoint.name ? ` — ${endpoint.name}` : '';
+  return `${how} ${endpoint.path}${name}${endpoint.kind === 'agent' ? ' (Server-Sent Events)' : ''}`;
 }

@@ -1,13 +1,15 @@
-import { useServerStore } from '../../stores/server-store';
 import { addTryItEntries, useTryItStore } from '../../stores/try-it-store';
+import { currentWorldEndpoints, pickAguiEndpoint, type WorldEndpoint } from '../../stores/world-endpoints';
 import { SseParser } from './sse-parser';
 import type { TryItEntry } from './transcript';
 
 /**
  * The built-in test client: a real AG-UI client of the mocked backend, over WebSocket (AGORA's RunAgentInput,
- * one JSON per frame) or the official HTTP binding (POST /agent answering text/event-stream).
+ * one JSON per frame) or the official HTTP binding (POST to an agent, answered with text/event-stream).
  */
 let socket: WebSocket | null = null;
+/** The endpoint the open socket was opened to. */
+let socketUrl: string | null = null;
 let pending: TryItEntry[] = [];
 let flushScheduled = false;
 
@@ -43,23 +45,44 @@ function onThisHost(url: string): string {
   return target.href;
 }
 
+/** The AG-UI endpoint Try it talks to now: the one picked, or the world's first. */
+export function tryItEndpoint(): WorldEndpoint | null {
+  return pickAguiEndpoint(currentWorldEndpoints(), useTryItStore.getState().endpoint);
+}
+
+/** Opens a socket to the endpoint's socket (closing one open to another); nothing for an agent. */
 export function connectWebSocket(): void {
-  const url = useServerStore.getState().info?.urls.ws;
-  if (!url || socket) return;
+  const endpoint = tryItEndpoint();
+  const url = endpoint?.kind === 'socket' ? endpoint.url : null;
+  if (socket && socketUrl === url) return;
+  disconnectWebSocket();
+  if (!url) return;
   useTryItStore.setState({ status: 'connecting', problem: null });
   const next = new WebSocket(onThisHost(url));
   socket = next;
-  next.onopen = () => useTryItStore.setState({ status: 'connected' });
+  socketUrl = url;
+  next.onopen = () => {
+    if (socket === next) useTryItStore.setState({ status: 'connected' });
+  };
   next.onmessage = (message) => onEventText(String(message.data));
   next.onclose = (event) => {
-    if (socket === next) socket = null;
-    useTryItStore.setState({ status: 'disconnected' });
+    // A socket left for another endpoint says it closed, but the status is the new one's.
+    if (socket === next) {
+      socket = null;
+      socketUrl = null;
+      useTryItStore.setState({ status: 'disconnected' });
+    }
     queue({ kind: 'note', text: `Socket closed (${event.code}${event.reason ? ` ${event.reason}` : ''})` });
   };
 }
 
 export function disconnectWebSocket(): void {
-  socket?.close(1000, 'Closed from the console');
+  const open = socket;
+  if (!open) return;
+  socket = null;
+  socketUrl = null;
+  useTryItStore.setState({ status: 'disconnected' });
+  open.close(1000, 'Closed from the console');
 }
 
 function agoraRunInput(threadId: string, text: string) {
@@ -80,8 +103,8 @@ function officialRunInput(threadId: string, text: string | null) {
 }
 
 export async function sendPrompt(text: string): Promise<void> {
-  const { transport, threadId } = useTryItStore.getState();
-  if (transport === 'ws') {
+  const { threadId } = useTryItStore.getState();
+  if (tryItEndpoint()?.kind === 'socket') {
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       useTryItStore.setState({ problem: 'Connect first: the socket is not open.' });
       return;
@@ -95,10 +118,11 @@ export async function sendPrompt(text: string): Promise<void> {
 }
 
 async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { resume?: unknown[] }): Promise<void> {
-  const agentUrl = useTryItStore.getState().agentUrl ?? useServerStore.getState().info?.urls.agent;
+  const endpoint = tryItEndpoint();
+  const agentUrl = endpoint?.kind === 'agent' ? endpoint.url : null;
   if (!agentUrl) {
     useTryItStore.setState({
-      problem: 'This workspace has no AG-UI agent on the HTTP binding: add one, or use WebSocket.',
+      problem: 'This workspace has no AG-UI agent on the HTTP binding: add one, or pick a WebSocket endpoint.',
     });
     return;
   }
@@ -113,7 +137,7 @@ async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { res
     if (response.status === 404 || response.status === 405) {
       useTryItStore.setState({
         httpAvailable: false,
-        problem: `This engine does not serve POST ${new URL(url).pathname} yet (HTTP ${response.status}): use WebSocket.`,
+        problem: `This engine does not serve POST ${new URL(url).pathname} yet (HTTP ${response.status}): pick a WebSocket endpoint.`,
       });
       return;
     }
