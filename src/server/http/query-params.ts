@@ -10,9 +10,14 @@ const lastValue = (value: unknown): unknown => (Array.isArray(value) ? value.at(
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 
-/** pydantic's lax booleans. */
 const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
 const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
+
+/** A text as one of pydantic's lax booleans (`yes`, `off`, `1`…), or undefined when it is none of them. */
+export function laxBoolean(text: string): boolean | undefined {
+  const word = text.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+}
 
 export function queryString() {
   return z.preprocess(lastValue, z.string());
@@ -45,13 +50,6 @@ export function queryInteger(bounds: { min?: number; max?: number } = {}) {
 export function queryBoolean() {
   return z.preprocess(
     lastValue,
-    parsedText(
-      (text) => {
-        const word = text.trim().toLowerCase();
-        return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
-      },
-      'bool_parsing',
-      'Input should be a valid boolean, unable to interpret input',
-    ),
+    parsedText(laxBoolean, 'bool_parsing', 'Input should be a valid boolean, unable to interpret input'),
   );
 }

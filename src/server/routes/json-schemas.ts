@@ -50,6 +50,9 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
     // Schemas come from people and OpenAPI documents: unknown keywords (`example`, `x-…`) are not errors.
     strict: false,
     logger: false,
+    // Errors carry the schema that failed (`parentSchema`): a non-object for a model is `model_attributes_type`,
+    // for a bare object `dict_type`. It costs only when a value is invalid.
+    verbose: true,
     // Two routes may carry the same schema with the same $id.
     addUsedSchema: false,
     code: { regExp: re2Engine },

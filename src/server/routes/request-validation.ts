@@ -1,7 +1,8 @@
-import type { JsonObject } from '../../shared/json-value';
+import type { JsonObject, JsonValue } from '../../shared/json-value';
 import type { RequestValidation } from '../../shared/mounts/route';
 import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
 import { toPydanticIssues } from '../http/json-schema-issues';
+import { laxBoolean } from '../http/query-params';
 import type { RequestBody } from '../http/request-body';
 import type { RequestPart } from '../http/validation';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
@@ -15,10 +16,6 @@ export interface CompiledRequestValidation {
   /** The converted values, or a RequestValidationError (422) listing every problem: path, query, header, body. */
   validate(values: RequestValues): RequestValues;
 }
-
-/** pydantic's lax booleans, which JSON Schema's conversion does not know. */
-const TRUE_WORDS = new Set(['1', 'on', 't', 'true', 'y', 'yes']);
-const FALSE_WORDS = new Set(['0', 'off', 'f', 'false', 'n', 'no']);
 
 interface TextPart {
   check: SchemaCheck;
@@ -42,7 +39,8 @@ export function compileRequestValidation(
       return undefined;
     }
   };
-  const textPart = (schema: JsonObject | undefined, key: string): TextPart | undefined => {
+  const textPart = (declared: JsonObject | undefined, key: string): TextPart | undefined => {
+    const schema = declared && withoutNullAlternatives(declared);
     const check = compile(schema, key, 'text');
     if (!check || !schema) return undefined;
     const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
@@ -100,15 +98,42 @@ function prepareText(raw: Record<string, unknown>, part: TextPart): Record<strin
   for (const [name, given] of Object.entries(raw)) {
     if (given === undefined) continue;
     let item = part.arrays.has(name) ? [given].flat() : Array.isArray(given) ? given.at(-1) : given;
-    if (part.booleans.has(name) && typeof item === 'string') {
-      const word = item.trim().toLowerCase();
-      if (TRUE_WORDS.has(word)) item = true;
-      else if (FALSE_WORDS.has(word)) item = false;
-    }
+    // Any other word stays text, for the schema to report as FastAPI does (`bool_parsing`).
+    if (part.booleans.has(name) && typeof item === 'string') item = laxBoolean(item) ?? item;
     value[name] = item;
   }
   return value;
 }
+
+/**
+ * A parameters schema whose `anyOf`/`oneOf` optionals (FastAPI's `Optional[int]`: `[{type: integer}, {type: null}]`)
+ * are their one type: a value from the URL or a header is text, never JSON null, and an absent one is just absent.
+ * Left to ajv, the union would turn `""` into null and word a bad value as a union mismatch, not as `int_parsing`,
+ * and the array or boolean it stands for would not collect repeated values nor read lax words.
+ */
+function withoutNullAlternatives(schema: JsonObject): JsonObject {
+  const properties = schema.properties;
+  if (!isObject(properties)) return schema;
+  return {
+    ...schema,
+    properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, nonNull(property)])),
+  };
+}
+
+function nonNull(property: JsonValue): JsonValue {
+  if (!isObject(property)) return property;
+  const { anyOf, oneOf, ...annotations } = property;
+  const union = anyOf ?? oneOf;
+  if (!Array.isArray(union) || union.length !== 2 || (anyOf && oneOf)) return property;
+  const others = union.filter((alternative) => !(isObject(alternative) && alternative.type === 'null'));
+  if (others.length !== 1 || !isObject(others[0])) return property;
+  // Its title and description stay; a null default would put null back in.
+  const { default: fallback, ...rest } = annotations;
+  return { ...(fallback === null ? rest : annotations), ...others[0] };
+}
+
+const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function checkBody(
   check: SchemaCheck,

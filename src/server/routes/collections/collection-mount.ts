@@ -103,7 +103,8 @@ async function jsonBody(ctx: Context, env: HttpMountEnv): Promise<unknown> {
   const body = await readRequestBody(ctx, env.settings());
   const problem = bodyIssue(body, { required: true, jsonOnly: true });
   if (problem) throw new RequestValidationError([problem]);
-  return body.kind === 'json' ? body.value : undefined;
+  // Text is checked as the text it is, as FastAPI does: the store answers `model_attributes_type` with it as input.
+  return body.kind === 'json' || body.kind === 'text' ? body.value : undefined;
 }
 
 /** json-server's pagination links: first, prev, next, last. */

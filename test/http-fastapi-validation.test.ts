@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RouteInput } from '../src/shared/mounts/route';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+// Each expected body is what FastAPI 0.142 with pydantic 2.13 answered to the same request, byte for byte.
+const server = await startTestEngine({ template: 'blank' });
+const api = controlClient(server);
+
+const INT_PARSING = 'Input should be a valid integer, unable to parse string as an integer';
+// FastAPI's `Optional[…] = None` parameters, as its OpenAPI 3.1 document (and so `import-openapi`) writes them.
+const optional = (schema: object, title: string) => ({ anyOf: [schema, { type: 'null' }], title });
+const ITEM = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+
+const routes: RouteInput[] = [
+  {
+    id: 'search',
+    path: '/search',
+    validate: {
+      query: {
+        type: 'object',
+        properties: {
+          limit: optional({ type: 'integer' }, 'Limit'),
+          tags: optional({ type: 'array', items: { type: 'integer' } }, 'Tags'),
+          expand: optional({ type: 'boolean' }, 'Expand'),
+          name: { oneOf: [{ type: 'null' }, { type: 'string', minLength: 3 }], title: 'Name' },
+        },
+      },
+    },
+    responses: [{ id: 'ok', body: { json: '{{query}}' } }],
+  },
+  {
+    id: 'read-item',
+    path: '/items/:item_id',
+    validate: {
+      params: {
+        type: 'object',
+        properties: { item_id: optional({ type: 'integer' }, 'Item Id') },
+        required: ['item_id'],
+      },
+      headers: { type: 'object', properties: { 'x-n': optional({ type: 'integer' }, 'X-N') } },
+    },
+    responses: [{ id: 'ok', body: { json: { item_id: '{{params.item_id}}', n: '{{headers.x-n}}' } } }],
+  },
+  {
+    id: 'create-item',
+    method: 'POST',
+    path: '/items',
+    // As import-openapi writes a FastAPI model: by reference.
+    validate: { body: { $ref: '#/$defs/Item', $defs: { Item: ITEM } } },
+    responses: [{ id: 'created', status: 201, body: { json: '{{body}}' } }],
+  },
+];
+for (const route of routes) assert.equal((await api.post('/routes', route)).status, 201, route.id);
+assert.equal((await api.post('/collections', { id: 'books', path: '/books', schema: ITEM })).status, 201);
+
+const answer = async (response: Promise<Response>) => {
+  const done = await response;
+  return { status: done.status, body: await done.text() };
+};
+const get = (path: string, headers: Record<string, string> = {}) => answer(fetch(`${server.url}${path}`, { headers }));
+const post = (path: string, contentType: string, body: string) =>
+  answer(fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body }));
+const refused = (...issues: object[]) => ({ status: 422, body: JSON.stringify({ detail: issues }) });
+
+test('an Optional[int] query parameter is converted and worded as an int; an empty value is not null', async () => {
+  assert.deepEqual(await get('/search?limit=7'), { status: 200, body: '{"limit":7}' });
+  assert.deepEqual(
+    await get('/search?limit=abc'),
+    refused({ type: 'int_parsing', loc: ['query', 'limit'], msg: INT_PARSING, input: 'abc' }),
+  );
+  assert.deepEqual(
+    await get('/search?limit='),
+    refused({ type: 'int_parsing', loc: ['query', 'limit'], msg: INT_PARSING, input: '' }),
+  );
+  // Absent is absent: no null is filled in.
+  assert.deepEqual(await get('/search'), { status: 200, body: '{}' });
+});
+
+test('an Optional[List[int]] query parameter takes every repetition; Optional[bool] reads lax words', async () => {
+  assert.deepEqual(await get('/search?tags=1&tags=2&expand=yes'), {
+    status: 200,
+    body: '{"tags":[1,2],"expand":true}',
+  });
+  assert.deepEqual(await get('/search?expand=1'), { status: 200, body: '{"expand":true}' });
+  assert.deepEqual(
+    await get('/search?tags=1&tags=x'),
+    refused({ type: 'int_parsing', loc: ['query', 'tags', 1], msg: INT_PARSING, input: 'x' }),
+  );
+  assert.deepEqual(
+    await get('/search?expand=maybe'),
+    refused({
+      type: 'bool_parsing',
+      loc: ['query', 'expand'],
+      msg: 'Input should be a valid boolean, unable to interpret input',
+      input: 'maybe',
+    }),
+  );
+});
+
+test("a oneOf optional keeps its type's constraints, null first or last", async () => {
+  assert.deepEqual(
+    await get('/search?limit=7&name=ab'),
+    refused({
+      type: 'string_too_short',
+      loc: ['query', 'name'],
+      msg: 'String should have at least 3 characters',
+      input: 'ab',
+      ctx: { min_length: 3 },
+    }),
+  );
+});
+
+test('optional path parameters and headers are converted and worded the same way', async () => {
+  assert.deepEqual(await get('/items/5', { 'x-n': '2' }), { status: 200, body: '{"item_id":5,"n":2}' });
+  assert.deepEqual(
+    await get('/items/abc', { 'x-n': 'zz' }),
+    refused(
+      { type: 'int_parsing', loc: ['path', 'item_id'], msg: INT_PARSING, input: 'abc' },
+      { type: 'int_parsing', loc: ['header', 'x-n'], msg: INT_PARSING, input: 'zz' },
+    ),
+  );
+});
+
+test("malformed JSON is json_invalid at the character where Python's decoder stopped, with its message", async () => {
+  const cases: [string, number, string][] = [
+    ['{"name":"x",}', 12, 'Expecting property name enclosed in double quotes'],
+    ['abc', 0, 'Expecting value'],
+    ['{"name":', 8, 'Expecting value'],
+    // Python counts characters: the emoji is one, not two UTF-16 units.
+    ['{"name": "😀",}', 13, 'Expecting property name enclosed in double quotes'],
+    ['{"name": "a\\qb"}', 11, 'Invalid \\escape'],
+  ];
+  for (const path of ['/items', '/books'])
+    for (const [body, at, error] of cases)
+      assert.deepEqual(
+        await post(path, 'application/json', body),
+        refused({ type: 'json_invalid', loc: ['body', at], msg: 'JSON decode error', input: {}, ctx: { error } }),
+        `${path} ${body}`,
+      );
+});
+
+test('a text/plain body to a model is model_attributes_type with the text as input, from a route or a collection', async () => {
+  for (const path of ['/items', '/books'])
+    assert.deepEqual(
+      await post(path, 'text/plain', '{"name":"x"}'),
+      refused({
+        type: 'model_attributes_type',
+        loc: ['body'],
+        msg: 'Input should be a valid dictionary or object to extract fields from',
+        input: '{"name":"x"}',
+      }),
+      path,
+    );
+});
