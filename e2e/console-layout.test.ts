@@ -184,6 +184,13 @@ for (const viewport of [
       await composer.getByText('Sending this would break a sequence rule').waitFor();
       const send = composer.getByRole('button', { name: 'Send', exact: true });
       assert.ok(await seenWhole(send), `${where}: Send is out of sight or covered`);
+      // The reason to think twice stays beside "Send anyway", not scrolled away under it.
+      const findings = composer.getByTestId('findings');
+      assert.ok(await seenWhole(findings), `${where}: the findings are out of sight or covered`);
+      assert.ok(
+        inside(await box(findings), await box(page.getByTestId('inject-drawer'))),
+        `${where}: findings leave the drawer`,
+      );
       const editor = await box(composer.locator('.code-editor'));
       assert.ok(editor.height >= 100, `${where}: the editor is cut to ${editor.height}px`);
       assert.ok(inside(editor, { x: 0, y: 0, ...viewport }), `${where}: the editor leaves the window`);

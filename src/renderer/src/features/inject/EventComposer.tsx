@@ -262,41 +262,46 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         One event, or a list of events sent in order. Schema errors are underlined as you type. <kbd>Ctrl</kbd>+
         <kbd>Enter</kbd> sends.
       </div>
-      <FindingsList findings={findings} title="Sending this would break a sequence rule:" />
-      {checkProblem && <div className="faint">{checkProblem}</div>}
-      <ErrorNotice error={error} onDismiss={() => setError(null)} />
-      {issues.length > 0 && (
-        <div className="notice error">
-          <ul>
-            {issues.map((issue) => (
-              <li key={`${issue.loc.join('.')}-${issue.msg}`}>
-                <code>{issue.loc.filter((part) => part !== 'body').join('.')}</code>: {issue.msg}
-              </li>
-            ))}
-          </ul>
+      {/* What the last check or send said stays in sight beside Send, however the tab is scrolled. */}
+      <div className="composer-footer">
+        <div className="composer-notices">
+          <FindingsList findings={findings} title="Sending this would break a sequence rule:" />
+          {checkProblem && <div className="faint">{checkProblem}</div>}
+          <ErrorNotice error={error} onDismiss={() => setError(null)} />
+          {issues.length > 0 && (
+            <div className="notice error">
+              <ul>
+                {issues.map((issue) => (
+                  <li key={`${issue.loc.join('.')}-${issue.msg}`}>
+                    <code>{issue.loc.filter((part) => part !== 'body').join('.')}</code>: {issue.msg}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {outcome && (
+            <div className="notice success" role="status">
+              Sent {outcome.count} event{outcome.count === 1 ? '' : 's'}
+              {outcome.findings.length > 0 && ` anyway, breaking ${outcome.findings.map((f) => f.rule).join(', ')}`}.
+            </div>
+          )}
         </div>
-      )}
-      {outcome && (
-        <div className="notice success" role="status">
-          Sent {outcome.count} event{outcome.count === 1 ? '' : 's'}
-          {outcome.findings.length > 0 && ` anyway, breaking ${outcome.findings.map((f) => f.rule).join(', ')}`}.
-        </div>
-      )}
-      <div className="row">
-        <button
-          type="button"
-          className="primary"
-          disabled={sending || !parsed.ok || (target === 'chosen' && chosen.length === 0)}
-          onClick={() => send(false)}
-        >
-          {sending ? 'Sending…' : 'Send'}
-        </button>
-        {findings.length > 0 && (
-          <button type="button" className="danger" disabled={sending || !parsed.ok} onClick={() => send(true)}>
-            Send anyway
+        <div className="row">
+          <button
+            type="button"
+            className="primary"
+            disabled={sending || !parsed.ok || (target === 'chosen' && chosen.length === 0)}
+            onClick={() => send(false)}
+          >
+            {sending ? 'Sending…' : 'Send'}
           </button>
-        )}
-        {!schemaValid && parsed.ok && <span className="field-error">Fix the schema errors first.</span>}
+          {findings.length > 0 && (
+            <button type="button" className="danger" disabled={sending || !parsed.ok} onClick={() => send(true)}>
+              Send anyway
+            </button>
+          )}
+          {!schemaValid && parsed.ok && <span className="field-error">Fix the schema errors first.</span>}
+        </div>
       </div>
     </section>
   );
