@@ -17,7 +17,8 @@ export const NEW_SCENARIO = {
   description: 'Answers "hello" with a short text and a tool call.',
   triggers: [{ match: 'substring', value: 'hello', priority: 10 }],
   steps: [
-    { type: 'text', chunks: ['Hello! ', 'I am a ', 'mock agent.'], chunkDelayMs: 80 },
+    // Plain AG-UI text: AGORA's spoken twin events (the step's default) are for its voice client only.
+    { type: 'text', chunks: ['Hello! ', 'I am a ', 'mock agent.'], chunkDelayMs: 80, spoken: false },
     { type: 'toolCall', name: 'get_weather', args: { city: 'Paris' }, result: { temperatureC: 18, sky: 'cloudy' } },
   ],
 };
