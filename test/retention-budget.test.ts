@@ -178,7 +178,13 @@ test('large REST bodies (the out-of-memory repro, scaled down) keep the log with
   assert.equal(newest.requestBody.text, body.slice(0, 16 * 1024));
   assert.ok(Buffer.byteLength(newest.responseBody?.text ?? '') <= 16 * 1024);
   // The oldest lost its bodies to the budget, and says so.
-  assert.deepEqual(oldest.requestBody, { text: '', size: Buffer.byteLength(body), truncated: true, evicted: true });
+  assert.deepEqual(oldest.requestBody, {
+    text: '',
+    size: Buffer.byteLength(body),
+    truncated: true,
+    described: false,
+    evicted: true,
+  });
   assert.equal((await api.get<RequestLogEntry>(`/requests/${oldest.id}`)).body.requestBody?.evicted, true);
 });
 
@@ -198,7 +204,13 @@ test('request bodies are logged as the text that arrived, cut at logBodyBytes on
   await put(accented);
   const { items } = (await api.get<RequestLogPage<RequestLogEntry>>('/requests')).body;
   const [second, first] = items;
-  assert.deepEqual(first?.requestBody, { text: spaced, size: spaced.length, truncated: false, evicted: false });
+  assert.deepEqual(first?.requestBody, {
+    text: spaced,
+    size: spaced.length,
+    truncated: false,
+    described: false,
+    evicted: false,
+  });
   const cut = second?.requestBody;
   assert.ok(cut);
   assert.equal(cut.truncated, true);

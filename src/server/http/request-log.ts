@@ -22,6 +22,12 @@ type Listener = (request: RequestSummary) => void;
 
 /** A logged body's size when its whole text was kept: worked out from the text when it is read. */
 const WHOLE_TEXT = -1;
+/** The bits of an entry's `flags`: what was cut, what is a description, whether the bodies were let go. */
+const REQUEST_TRUNCATED = 1;
+const RESPONSE_TRUNCATED = 2;
+const REQUEST_DESCRIBED = 4;
+const RESPONSE_DESCRIBED = 8;
+const BODIES_EVICTED = 16;
 /** How far back a response body is looked for among the newest entries, to be shared instead of kept again. */
 const SHARED_TEXT_LOOKBACK = 16;
 /** Bodies shorter than this are kept as they come: comparing would cost about what keeping them does. */
@@ -40,12 +46,8 @@ interface LoggedRequest extends RequestSummary {
   requestSize: number;
   responseText: string | null;
   responseSize: number;
-  requestTruncated: boolean;
-  responseTruncated: boolean;
-  /** The text describes the body rather than holding it (see `LoggedBody.described`). */
-  requestDescribed: boolean;
-  responseDescribed: boolean;
-  bodiesEvicted: boolean;
+  /** `REQUEST_TRUNCATED`, `RESPONSE_DESCRIBED`…: one small integer where five boolean fields would each take a slot. */
+  flags: number;
   nearMisses: NearMiss[] | undefined;
   /** The estimated bytes it keeps alive, as charged to the retention budget. */
   bytes: number;
@@ -177,11 +179,9 @@ export class RequestLog {
         responseSize === WHOLE_TEXT || responseDescribed ? responseText : utf8Prefix(responseText as string, cap),
       ),
       responseSize,
-      requestTruncated: !requestDescribed && requestSize !== WHOLE_TEXT,
-      responseTruncated: !responseDescribed && responseSize !== WHOLE_TEXT,
-      requestDescribed,
-      responseDescribed,
-      bodiesEvicted: false,
+      flags:
+        (requestDescribed ? REQUEST_DESCRIBED : requestSize !== WHOLE_TEXT ? REQUEST_TRUNCATED : 0) |
+        (responseDescribed ? RESPONSE_DESCRIBED : responseSize !== WHOLE_TEXT ? RESPONSE_TRUNCATED : 0),
       nearMisses: nearMisses && nearMisses.length > 0 ? nearMisses : undefined,
       bytes: 0,
     };
@@ -241,7 +241,7 @@ export class RequestLog {
       logged.responseSize = bodySize(logged.responseText, logged.responseSize);
       if (logged.requestText !== null) logged.requestText = '';
       if (logged.responseText !== null) logged.responseText = '';
-      logged.bodiesEvicted = true;
+      logged.flags |= BODIES_EVICTED;
       logged.bytes -= bodiesBytes;
       freed.items++;
       freed.bytes += bodiesBytes;
@@ -284,19 +284,13 @@ function entryOf(logged: LoggedRequest): RequestLogEntry {
     remoteAddress: logged.remoteAddress,
     requestHeaders: logged.requestHeaders,
     responseHeaders: logged.responseHeaders,
-    requestBody: loggedBody(
-      logged.requestText,
-      logged.requestSize,
-      logged.requestTruncated,
-      logged.requestDescribed,
-      logged.bodiesEvicted,
-    ),
+    requestBody: loggedBody(logged.requestText, logged.requestSize, logged.flags, REQUEST_TRUNCATED, REQUEST_DESCRIBED),
     responseBody: loggedBody(
       logged.responseText,
       logged.responseSize,
-      logged.responseTruncated,
-      logged.responseDescribed,
-      logged.bodiesEvicted,
+      logged.flags,
+      RESPONSE_TRUNCATED,
+      RESPONSE_DESCRIBED,
     ),
     answeredBy: logged.answeredBy,
     nearMisses: logged.nearMisses ?? [],
@@ -362,12 +356,18 @@ function bodySize(text: string | null, size: number): number {
 function loggedBody(
   text: string | null,
   size: number,
-  truncated: boolean,
-  described: boolean,
-  evicted: boolean,
+  flags: number,
+  truncatedFlag: number,
+  describedFlag: number,
 ): LoggedBody | null {
   if (text === null) return null;
-  return { text, size: bodySize(text, size), truncated, described, evicted };
+  return {
+    text,
+    size: bodySize(text, size),
+    truncated: (flags & truncatedFlag) !== 0,
+    described: (flags & describedFlag) !== 0,
+    evicted: (flags & BODIES_EVICTED) !== 0,
+  };
 }
 
 /**

@@ -12,6 +12,12 @@ function pretty(text: string): string {
 
 /** A logged body, pretty when it is JSON; a long one scrolls in its own box (which takes the focus to scroll). */
 export function LoggedBodyView({ body, label, testId }: { body: LoggedBody | null; label: string; testId: string }) {
+  if (body?.evicted && body.size > 0)
+    return (
+      <div className="faint" data-testid={testId}>
+        {formatBytes(body.size)} — evicted from the log to stay within the engine's memory budget
+      </div>
+    );
   if (body?.described)
     return (
       <div className="faint" data-testid={testId}>
@@ -19,12 +25,6 @@ export function LoggedBodyView({ body, label, testId }: { body: LoggedBody | nul
       </div>
     );
   if (!body || body.size === 0) return <div className="faint">No body</div>;
-  if (body.evicted)
-    return (
-      <div className="faint" data-testid={testId}>
-        {formatBytes(body.size)} — evicted from the log to stay within the engine's memory budget
-      </div>
-    );
   return (
     <div className="stack" style={{ gap: 4 }}>
       <span className="faint">
