@@ -217,12 +217,21 @@ test('templates that cannot work are refused when stored, each at its place, wit
   assert.equal(error.issues[0]?.path, 'routes.0.responses.1.body.json.root');
 });
 
-test('a render that loops too much stops with a template error instead of hanging', () => {
+test('a render that loops too much, or writes too much in its loops, stops at its limit', () => {
   const engine = new TemplateEngine();
   const many = Array.from({ length: 1000 }, (_, index) => index);
   const template = engine.compileText('{{#each body}}{{#each ../body}}.{{/each}}{{/each}}');
   assert.throws(() => template.render({ ...scope, body: many }, renderSession('k')), {
-    name: 'TemplateRenderError',
+    name: 'TemplateLimitError',
     message: /more than 100000 block iterations/,
   });
+  // A few turns, each writing a large body: stopped once the loop has written 16 Mi characters, not at hundreds of MB.
+  const large = { items: Array.from({ length: 500 }, (_, index) => index), pad: 'x'.repeat(1_000_000) };
+  const echo = engine.compileText('{{#each body.items}}{{json @root.body}}{{/each}}');
+  assert.throws(() => echo.render({ ...scope, body: large }, renderSession('k')), {
+    name: 'TemplateLimitError',
+    message: /its loops wrote more than 16777216 characters/,
+  });
+  const small = { items: [1, 2], pad: 'x' };
+  assert.equal(echo.render({ ...scope, body: small }, renderSession('k')), JSON.stringify(small).repeat(2));
 });

@@ -252,6 +252,30 @@ test('a collection: REST generated from its records, edited from the console, sa
   assert.deepEqual((saved.collections as { records: unknown[] }[])[0]?.records, [{ id: 1, title: 'Dune Messiah' }]);
 });
 
+test('a request that would make a templated answer huge is a 413, not hundreds of megabytes', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const echo = { id: 'ok', body: { text: '{{#each body.items}}{{json @root.body}}{{/each}}' } };
+  assert.equal(
+    (await api.post('/routes', { id: 'echo', method: 'POST', path: '/echo', responses: [echo] })).status,
+    201,
+  );
+  const send = (body: unknown) =>
+    fetch(`${server.url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const small = { items: [1, 2], pad: 'x' };
+  assert.equal(await (await send(small)).text(), JSON.stringify(small).repeat(2));
+  const huge = await send({ items: Array.from({ length: 500 }, (_, index) => index), pad: 'x'.repeat(100_000) });
+  assert.equal(huge.status, 413);
+  assert.match(
+    ((await huge.json()) as { detail: string }).detail,
+    /^Route echo, response ok: the request makes the response too large to render: its loops wrote more than/,
+  );
+});
+
 test('static folders and response files are read next to the workspace file, never outside it', async () => {
   const folder = join(dir, 'site');
   await mkdir(join(folder, 'public'), { recursive: true });

@@ -4,7 +4,12 @@ import type { Context } from 'koa';
 import send from 'koa-send';
 import { HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
-import { type RenderSession, renderSession, TemplateRenderError } from '../templates/template-engine';
+import {
+  type RenderSession,
+  renderSession,
+  TemplateLimitError,
+  TemplateRenderError,
+} from '../templates/template-engine';
 import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
 import { setAnsweredBy } from './answered-by';
@@ -147,6 +152,9 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
         return { headers, body: { kind: 'file', file: body.template.render(scope, session) } };
     }
   } catch (error) {
+    // Too much to render for this request (its body, its query): the request's doing, answered as too large.
+    if (error instanceof TemplateLimitError)
+      throw new HttpError(413, `${where}: the request makes the response too large to render: ${error.message}`);
     if (error instanceof TemplateRenderError) throw new HttpError(500, `${where}: template error: ${error.message}`);
     throw error;
   }

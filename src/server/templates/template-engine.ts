@@ -47,8 +47,21 @@ export class TemplateRenderError extends Error {
   override name = 'TemplateRenderError';
 }
 
+/**
+ * A render stopped at one of its limits: the values it was given (a request's body, say) make it too large. What
+ * the template asked is fine; what it was handed is too much for it.
+ */
+export class TemplateLimitError extends TemplateRenderError {
+  override name = 'TemplateLimitError';
+}
+
 /** Block iterations one render may run (`#each` in `#each` over a large body would otherwise hang the engine). */
 const ITERATIONS_PER_RENDER = 100_000;
+/**
+ * Characters the loops of one render may write (an iteration's output counts again in each loop around it): `#each`
+ * over a body writing the body each time would otherwise build hundreds of megabytes before anything fails.
+ */
+const LOOP_OUTPUT_PER_RENDER = 16 * 1024 * 1024;
 const VALUE_HELPER = '__value';
 
 /**
@@ -89,8 +102,11 @@ export class TemplateEngine<S extends object = TemplateScope> {
       const body = options.fn;
       const counted = Object.assign((item: unknown, runtime: unknown) => {
         if (budget && --budget.left < 0)
-          throw new TemplateRenderError(`more than ${ITERATIONS_PER_RENDER} block iterations in one response`);
-        return body(item, runtime as Handlebars.RuntimeOptions);
+          throw new TemplateLimitError(`more than ${ITERATIONS_PER_RENDER} block iterations in one response`);
+        const out = body(item, runtime as Handlebars.RuntimeOptions);
+        if (budget && (budget.characters -= out.length) < 0)
+          throw new TemplateLimitError(`its loops wrote more than ${LOOP_OUTPUT_PER_RENDER} characters`);
+        return out;
       }, body);
       return each.call(this, context, { ...options, fn: counted });
     });
@@ -235,12 +251,13 @@ export class TemplateEngine<S extends object = TemplateScope> {
       const data: TemplateData & { captured: typeof captured } = {
         session,
         dry,
-        budget: { left: ITERATIONS_PER_RENDER },
+        budget: { left: ITERATIONS_PER_RENDER, characters: LOOP_OUTPUT_PER_RENDER },
         captured,
       };
       try {
         return { text: template(scope, { data }), captured: captured.value };
       } catch (error) {
+        if (error instanceof TemplateLimitError) throw error;
         throw new TemplateRenderError(firstLines(error));
       }
     };

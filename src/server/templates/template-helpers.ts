@@ -7,8 +7,11 @@ export interface TemplateData {
   session: RenderSession;
   /** A dry run at compile time: helpers are not called. */
   dry: boolean;
-  /** Block iterations left in this render: `#each` inside `#each` over a large body must not hang the engine. */
-  budget: { left: number };
+  /**
+   * What this render may still do: block iterations (`#each` inside `#each` over a large body must not hang the
+   * engine) and characters its loops may write (nor fill the memory).
+   */
+  budget: { left: number; characters: number };
 }
 
 /** Counters live as long as the compiled world: a reload starts them again at 1. */
