@@ -208,6 +208,21 @@ test('uuid and string ids; a trailing slash in the path is the same collection',
   assert.equal(tag.headers.get('location'), '/api/tags/sci%20fi');
   assert.deepEqual(await (await send('GET', '/api/tags/sci%20fi')).json(), { slug: 'sci fi', label: 'SF' });
   assert.equal((await send('POST', '/api/tags', { slug: '' })).status, 422);
+
+  // An id must be able to stand in a URL: refused when it could not, and nothing is stored.
+  const typeOf = async (response: Response) => ((await detail(response)) as { type: string }[])[0]?.type;
+  const lone = await send('POST', '/api/tags', '{"slug":"\\ud800"}');
+  assert.equal(lone.status, 422);
+  assert.equal(await typeOf(lone), 'string_unicode');
+  const long = await send('POST', '/api/tags', { slug: 'x'.repeat(1001) });
+  assert.equal(long.status, 422);
+  assert.equal(await typeOf(long), 'string_too_long');
+  assert.equal((await send('POST', '/api/tags', { slug: 'x'.repeat(1000) })).status, 201);
+  const huge = await send('POST', '/books', '{"id":99999999999999999999,"title":"Big"}');
+  assert.equal(huge.status, 422);
+  assert.match(JSON.stringify(await detail(huge)), /an integer id is at most 9007199254740991/);
+  const slugs = ((await (await send('GET', '/api/tags')).json()) as { slug: string }[]).map((tag) => tag.slug.length);
+  assert.deepEqual(slugs, [6, 1000], 'only the ids that can be served were stored');
 });
 
 test('changes are announced in order, for the workspace and the console', async () => {

@@ -6,6 +6,11 @@ export type IdType = (typeof ID_TYPES)[number];
 export type RecordId = number | string;
 
 const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+/** The longest string id: in a URL it is at most a few kilobytes even when every character is escaped. */
+const MAX_STRING_ID = 1000;
+/** In a `u` regexp a pair is one code point: only a surrogate on its own is one of these. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATES = /\p{Cs}/gu;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How ids are compared: UUIDs whatever their case. */
@@ -39,6 +44,13 @@ export function idValueIssue(value: unknown, type: IdType, loc: (string | number
   switch (type) {
     case 'integer':
       if (Number.isSafeInteger(value)) return undefined;
+      if (Number.isInteger(value))
+        return {
+          type: 'value_error',
+          loc,
+          msg: `Value error, an integer id is at most ${Number.MAX_SAFE_INTEGER} in size (larger ones lose digits as JSON numbers)`,
+          input: value,
+        };
       return typeof value === 'number'
         ? {
             type: 'int_from_float',
@@ -58,17 +70,41 @@ export function idValueIssue(value: unknown, type: IdType, loc: (string | number
             input: value,
           };
     case 'string':
-      if (typeof value === 'string' && value.length > 0) return undefined;
-      return typeof value === 'string'
-        ? {
-            type: 'string_too_short',
-            loc,
-            msg: 'String should have at least 1 character',
-            input: value,
-            ctx: { min_length: 1 },
-          }
-        : { type: 'string_type', loc, msg: 'Input should be a valid string', input: value };
+      if (typeof value !== 'string')
+        return { type: 'string_type', loc, msg: 'Input should be a valid string', input: value };
+      return stringIdIssue(value, loc);
   }
+}
+
+/**
+ * Why a text cannot be a record's id: an id must be able to stand in a URL (`/books/:id`) — not empty, not so long
+ * that the request line passes what servers read, and without a lone surrogate, which no URL can encode.
+ */
+function stringIdIssue(value: string, loc: (string | number)[]): ValidationIssue | undefined {
+  if (value.length === 0)
+    return {
+      type: 'string_too_short',
+      loc,
+      msg: 'String should have at least 1 character',
+      input: value,
+      ctx: { min_length: 1 },
+    };
+  if (value.length > MAX_STRING_ID)
+    return {
+      type: 'string_too_long',
+      loc,
+      msg: `String should have at most ${MAX_STRING_ID} characters`,
+      input: value,
+      ctx: { max_length: MAX_STRING_ID },
+    };
+  if (LONE_SURROGATE.test(value))
+    return {
+      type: 'string_unicode',
+      loc,
+      msg: 'Input should be a valid string: it holds a lone surrogate (half of a UTF-16 pair), which no URL can carry',
+      input: value.replaceAll(LONE_SURROGATES, '\uFFFD'),
+    };
+  return undefined;
 }
 
 /** A new id: the next integer (never one used before in this world), or a random UUID. */
