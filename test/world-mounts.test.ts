@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { PacksInfo, ServerInfo } from '../src/shared/control-api';
@@ -305,6 +305,14 @@ test('static folders and response files are read next to the workspace file, nev
   });
   assert.equal(outside.status, 422);
   assert.equal((await fetch(`${server.url}/site/../site.agui.json`)).status, 404);
+  // A link inside the folder that leads out of it is refused like a path that climbs out.
+  await symlink(join(folder, 'answer.json'), join(folder, 'public', 'escape.json'));
+  const escaped = await fetch(`${server.url}/site/escape.json`);
+  assert.equal(escaped.status, 403);
+  assert.deepEqual(await escaped.json(), { detail: 'Forbidden' });
+  await writeFile(join(folder, 'public', 'inside.txt'), 'in');
+  await symlink(join(folder, 'public', 'inside.txt'), join(folder, 'public', 'alias.txt'));
+  assert.equal(await (await fetch(`${server.url}/site/alias.txt`)).text(), 'in', 'a link within the folder is served');
 
   // A mount that serves the method but passes (no such file, a condition that fails) leaves a 404, not a 405.
   const missingFile = await fetch(`${server.url}/site/nothere.txt`);

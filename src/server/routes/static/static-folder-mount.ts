@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
 import type { StaticFolder } from '../../../shared/mounts/static-folder';
@@ -35,15 +37,28 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
 
 /**
  * Serves the file under the prefix with koa-send (content type by extension, `index` for folders). koa-send
- * refuses paths that leave the folder (403) and hidden files; a file that is not there is not answered, so a
+ * refuses paths that leave the folder (403) and hidden files, and a link that leads out of it is refused too; a file that is not there is not answered, so a
  * later mount may have it (and the request ends `{"detail":"Not Found"}` otherwise).
  */
 export async function answerStatic(ctx: Context, mount: StaticFolderMount, matched: string): Promise<boolean> {
   if (!(STATIC_METHODS as readonly string[]).includes(ctx.method)) return false;
   const rest = ctx.path.slice(matched.length) || '/';
+  // A link inside the folder may lead out of it: what is sent must really be in the folder, the index included.
+  const realRoot = await realpath(mount.root).catch(() => undefined);
+  if (realRoot === undefined) return false;
+  const staysInside = (file: string) => {
+    const inside = relative(realRoot, realpathSync(file));
+    if (inside.startsWith('..') || isAbsolute(inside))
+      throw Object.assign(new Error('outside the folder'), { status: 403 });
+  };
   let sent: string | undefined;
   try {
-    sent = await send(ctx, rest, { root: mount.root, index: mount.folder.index || false, hidden: false });
+    sent = await send(ctx, rest, {
+      root: mount.root,
+      index: mount.folder.index || false,
+      hidden: false,
+      setHeaders: (_response, file) => staysInside(file),
+    });
   } catch (error) {
     const status = (error as { status?: number }).status;
     if (status === 404) return false;
