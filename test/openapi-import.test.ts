@@ -452,6 +452,20 @@ test('responses: ranges, default without a 2xx, no 2xx at all, none at all, and 
   assert.equal(literal?.responses[0]?.template, false, 'imported text is sent as written');
 });
 
+test('a base path is a prefix without its trailing slash: / is none, /api/ is /api, api is /api', async () => {
+  const paths = async (basePath: string) =>
+    (
+      await importOpenApi(
+        { document: document({ '/items/{id}': { get: { responses: { '200': ok() } } } }) },
+        { basePath },
+      )
+    ).routes.map((route) => route.path);
+  assert.deepEqual(await paths('/'), ['/items/:id']);
+  assert.deepEqual(await paths(''), ['/items/:id']);
+  assert.deepEqual(await paths('/api/'), ['/api/items/:id']);
+  assert.deepEqual(await paths('api'), ['/api/items/:id']);
+});
+
 test('a binary response (an image, a PDF) is not sampled into text: empty until given a file, with a warning', async () => {
   const binary = (type: string, extra = {}) => ({
     description: 'Bytes',

@@ -46,7 +46,7 @@ Options for init:
 
 Options for import-openapi:
   --into FILE       the workspace to add the routes to (same id: replaced; new: added; the rest kept)
-  --base-path PATH  put PATH before every route's path (default: the path of the document's first server)
+  --base-path PATH  put PATH before every route's path (default: the path of the document's first server; / for none)
   --replace         the imported routes replace every route of FILE
   --dry-run         print what would change, write nothing`;
 

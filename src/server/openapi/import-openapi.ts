@@ -75,7 +75,8 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     maxDepth: maxJsonDepth,
     warn: (message) => warnings.add(message),
   };
-  const basePath = options.basePath ?? serverBasePath(document.servers);
+  // A prefix ends without its slash (each path brings one): `/` is no prefix, `/api/` is `/api`, `api` is `/api`.
+  const basePath = (options.basePath ?? serverBasePath(document.servers)).replace(/\/+$/, '').replace(/^(?=[^/])/, '/');
   const ids = new UniqueIds();
   const routes: RouteInput[] = [];
   let outputBytes = 0;
