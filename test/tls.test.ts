@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -120,6 +121,13 @@ test('a certificate the engine cannot serve fails the start with a TlsError that
   const expired = await expiredCertificate(dir);
   const notPem = join(dir, 'not.pem');
   writeFileSync(notPem, 'hello');
+  const encrypted = join(dir, 'encrypted-key.pem');
+  const { privateKey } = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  writeFileSync(encrypted, privateKey);
   const cases: [string, TlsSetting, RegExp][] = [
     [
       'missing certificate',
@@ -141,6 +149,7 @@ test('a certificate the engine cannot serve fails the start with a TlsError that
       /holds a private key, not a certificate: are the certificate and key swapped\?/,
     ],
     ['not PEM', { cert: notPem, key: good.key }, /is not a PEM certificate/],
+    ['an encrypted key', { cert: good.cert, key: encrypted }, /is encrypted: give it unencrypted \(openssl pkey -in/],
   ];
   for (const [name, tls, message] of cases) {
     await assert.rejects(

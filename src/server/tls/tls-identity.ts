@@ -3,6 +3,9 @@ import type { TlsInfo } from '../../shared/control-api';
 import { TlsError } from './tls-error';
 
 /** A certificate with its private key, checked to belong together and to be valid now. */
+/** A PKCS#8 encrypted key, or a traditional one with an encryption header. */
+const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type:\s*4,ENCRYPTED/m;
+
 export interface TlsIdentity {
   /** PEM: the certificate, then any intermediates. */
   cert: string;
@@ -85,7 +88,8 @@ function parsePrivateKey({ text, file }: PemText): KeyObject {
   try {
     key = createPrivateKey(text);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE')
+    // OpenSSL 3 reports a missing passphrase as "interrupted or cancelled": the PEM itself says it is encrypted.
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE' || ENCRYPTED_PEM.test(text))
       throw new TlsError(
         `the TLS key ${file} is encrypted: give it unencrypted (openssl pkey -in ${file} -out plain-key.pem)`,
       );
