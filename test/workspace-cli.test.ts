@@ -201,6 +201,32 @@ test('serve --workspace with a bad file: exit 1, the message names file and plac
   assert.equal(code, 1);
   assert.match(run.stderr(), /cannot start: .*bad-serve\.agui\.json:1:27: invalid JSON: unexpected end of file/);
   assert.equal(await readFile(file, 'utf8'), '{"version": 1, "name": "x"');
+
+  // Every problem of a file, as validate lists them, not "(and 2 more problems)" with nothing after it.
+  const several = join(dir, 'several-serve.agui.json');
+  await writeFile(
+    several,
+    JSON.stringify({ version: 2, name: 'x', routes: [{ id: 'Bad_ID', path: 'nope', responses: [] }] }),
+  );
+  const refused = serve(['--workspace', several]);
+  assert.equal((await refused.exited()).code, 1);
+  const lines = refused.stderr().trim().split('\n');
+  assert.match(lines[0] ?? '', /^agui-mock: cannot start: .*\(and 2 more problems\)$/);
+  assert.deepEqual(
+    lines.slice(1).map((line) => /^ {2}([\w.]+): /.exec(line)?.[1]),
+    ['routes.0.path', 'routes.0.responses'],
+  );
+});
+
+test('import-openapi into a folder that does not exist, or from a file that does not: one line that says so', async () => {
+  const spec = join(dir, 'spec.json');
+  await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {} }));
+  const nowhere = cli(['import-openapi', spec, '--into', join(dir, 'no-such-folder', 'x.agui.json')]);
+  assert.equal(nowhere.code, 1);
+  assert.match(nowhere.stderr, /^agui-mock: cannot write .*x\.agui\.json: the folder does not exist \(ENOENT\)\n$/);
+  const missing = cli(['import-openapi', join(dir, 'no-such-spec.json')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^agui-mock: cannot read .*no-such-spec\.json: no such file\n$/);
 });
 
 test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s and leaves a complete file', async (t) => {

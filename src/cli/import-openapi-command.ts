@@ -10,6 +10,7 @@ import { describeFsError } from '../server/workspace/workspace-fs-errors';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import type { Workspace } from '../shared/workspace';
 import type { ImportOpenApiOptions } from './cli-options';
+import { writeWorkspaceError } from './workspace-error-lines';
 
 /** Largest document read, from a file or a URL. */
 const MAX_SPEC_BYTES = 10 * 1024 * 1024;
@@ -44,14 +45,20 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     const { workspace } = decodeWorkspaceValue({ ...target.workspace, routes: result.routes }, target.file);
     if (!options.dryRun) {
       if (target.migratedFrom !== undefined) await keepOriginal(target.file);
-      await writeFileAtomic(target.file, encodeWorkspace(workspace));
+      await writeFileAtomic(target.file, encodeWorkspace(workspace)).catch((error: unknown) => {
+        throw new SpecError(`cannot write ${target.file}: ${describeFsError(error)}`);
+      });
     }
     process.stdout.write(
       `${describe(result, options.dryRun)} → ${target.file}${target.created ? ' (new file)' : ''}\n`,
     );
     return 0;
   } catch (error) {
-    if (error instanceof OpenApiImportError || error instanceof WorkspaceError || error instanceof SpecError) {
+    if (error instanceof WorkspaceError) {
+      writeWorkspaceError('agui-mock: ', error);
+      return 1;
+    }
+    if (error instanceof OpenApiImportError || error instanceof SpecError) {
       process.stderr.write(`agui-mock: ${error.message}\n`);
       return 1;
     }
@@ -81,7 +88,8 @@ async function readSpec(spec: string): Promise<{ text: string; file?: string }> 
     const text = await readFile(file, 'utf8');
     return { text, file };
   } catch (error) {
-    throw new SpecError(`cannot read ${file}: ${describeFsError(error)}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SpecError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : describeFsError(error)}`);
   }
 }
 

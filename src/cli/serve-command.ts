@@ -3,6 +3,7 @@ import { packageVersion } from '../server/support/package-root';
 import type { ServeOptions } from './cli-options';
 import { printBanner, watchTraffic } from './terminal-output';
 import { workspaceMissing } from './workspace-commands';
+import { writeWorkspaceError } from './workspace-error-lines';
 
 /** `agui-mock serve [options]`: runs the engine until SIGINT or SIGTERM; exit 1 when it cannot start. */
 export async function serve(options: ServeOptions): Promise<number> {
@@ -29,9 +30,12 @@ export async function serve(options: ServeOptions): Promise<number> {
       },
     });
   } catch (error) {
-    if (error instanceof WorkspaceError || error instanceof TlsError) {
-      process.stderr.write(`agui-mock: cannot start: ${error.message}
-`);
+    if (error instanceof WorkspaceError) {
+      writeWorkspaceError('agui-mock: cannot start: ', error);
+      return 1;
+    }
+    if (error instanceof TlsError) {
+      process.stderr.write(`agui-mock: cannot start: ${error.message}\n`);
       return 1;
     }
     if (error instanceof PortInUseError) {

@@ -4,6 +4,7 @@ import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
 import type { InitOptions, ValidateOptions } from './cli-options';
+import { writeWorkspaceError } from './workspace-error-lines';
 
 /** `agui-mock init [FILE] [--template …]`: a new workspace file; an existing file is never touched. */
 export async function initWorkspace(options: InitOptions): Promise<number> {
@@ -35,9 +36,8 @@ export async function validateWorkspace(options: ValidateOptions): Promise<numbe
     return 0;
   } catch (error) {
     if (!(error instanceof WorkspaceError)) throw error;
-    process.stderr.write(`agui-mock: ${error.message}\n`);
     // For CI: every problem at once, one per line, rather than one per run.
-    for (const other of error.otherProblems) process.stderr.write(`  ${other.path}: ${other.problem}\n`);
+    writeWorkspaceError('agui-mock: ', error);
     return 1;
   }
 }
