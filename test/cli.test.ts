@@ -79,6 +79,7 @@ test('invalid options print the usage and exit 2', async () => {
     ['serve', '--bogus'],
     ['serve', '--port', 'abc'],
     ['serve', '--port', '70000'],
+    ['serve', '--heartbeat', '0.005'],
     ['frobnicate'],
     [],
   ]) {

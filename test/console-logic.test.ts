@@ -361,6 +361,11 @@ test("settings: problems named in the field's unit, not in the schema library's 
   assert.equal(problem({ speed: 200 }), 'At most 100×.');
   assert.equal(problem({ heartbeatIntervalMs: 1.5 }), 'Use a whole number of ms.');
   assert.equal(problem({ speed: Number.NaN }), 'Enter a number.');
+  assert.equal(
+    problem({ heartbeatIntervalMs: 5 }),
+    '0 (off) or at least 1000 ms.',
+    'a ping every 5 ms drops every client',
+  );
   for (const patch of [{ maxPayloadBytes: 10 }, { speed: 200 }, { heartbeatIntervalMs: 1.5 }, { speed: Number.NaN }])
     assert.doesNotMatch(problem(patch), /expected|received|Too (small|big)|>=|<=/);
 });

@@ -97,7 +97,7 @@ test('a frame ws refuses is recorded with the close the engine sent (1009, 1007)
 // Heartbeat tests wait for what happens (a close, a number of pings), never for a number of intervals; the bound is
 // the suite's generous one, so a heartbeat that never acts still fails.
 test('the heartbeat terminates a peer that does not answer pings', { timeout: WAIT_MS }, async () => {
-  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 50 } });
+  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 1000 } });
   const silent = new WebSocket(server.wsUrl, { autoPong: false });
   let pings = 0;
   silent.on('ping', () => pings++);

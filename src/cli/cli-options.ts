@@ -25,7 +25,7 @@ Options for serve:
   --api-key KEY     require KEY as a gateway would: X-API-Key on every mocked REST request (else 401), ?token=KEY
                     on every mocked WebSocket (else closed 4001 "Unauthorized"); repeat for several keys. Joins
                     the workspace's keys for this launch only (not saved); /__console is not affected
-  --heartbeat S     seconds between WebSocket pings; 0 disables (default 30)
+  --heartbeat S     seconds between WebSocket pings, at least 1; 0 disables (default 30)
   --max-payload N   largest WebSocket frame in bytes (default 1048576)
   --tls             serve HTTPS and WSS with a self-signed certificate for localhost, 127.0.0.1 and ::1 (made
                     on first use and kept in the config folder, so a browser's exception survives restarts)
@@ -125,7 +125,13 @@ export function parseCliArgs(argv: string[]): CliCommand {
     template: values.template === undefined ? undefined : template(values.template),
     speed: optional(values.speed, (text) => number('--speed', text, 0, 100)),
     token: token(values.token),
-    heartbeatSeconds: optional(values.heartbeat, (text) => number('--heartbeat', text, 0, 3600)),
+    heartbeatSeconds: optional(values.heartbeat, (text) => {
+      const seconds = number('--heartbeat', text, 0, 3600);
+      // Each peer gets one interval to answer a ping; the engine's setting refuses less than a second.
+      if (seconds > 0 && seconds < 1)
+        throw new UsageError(`--heartbeat must be 0 (off) or at least 1 second (got ${text})`);
+      return seconds;
+    }),
     maxPayloadBytes: optional(values['max-payload'], (text) => integer('--max-payload', text, 1024, 64 * 1024 * 1024)),
     tls: tls(values),
     apiKeys: apiKeys(values['api-key'] ?? []),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
 /** The highest `maxJsonDepth` may be set: files that hold accepted values stay within it plus their own nesting. */
+/** The shortest ping interval: every peer must answer within it, network and busy event loops included. */
+const MIN_HEARTBEAT_MS = 1000;
+
 export const MAX_JSON_DEPTH_SETTING = 1000;
 
 /** A certificate or key file: relative paths are read from the workspace file's folder. */
@@ -91,6 +94,8 @@ export const ServerSettingsSchema = z.object({
     .int()
     .min(0)
     .max(3_600_000)
+    // A peer gets one interval to answer a ping: a few ms would drop every client on its first beat.
+    .refine((ms) => ms === 0 || ms >= MIN_HEARTBEAT_MS, `0 (off) or at least ${MIN_HEARTBEAT_MS} ms`)
     .default(30_000)
     .describe('Interval between WebSocket pings; a peer that misses one pong is terminated. 0 disables.'),
   maxPayloadBytes: z
