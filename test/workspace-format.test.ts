@@ -270,6 +270,12 @@ test('schema violations: refused with the field path and the problem', async () 
   assert.match(stepError.path ?? '', /^scenarios\.2\.steps\.\d+$/);
   assert.match(stepError.problem, /not a valid AG-UI event/);
 
+  // A name is printed in terminals: a line break or an escape in it would forge output.
+  const forged = { ...workspace, name: 'ok"\r\nagui-mock: valid workspace\u001b[2K' };
+  const forgedError = await refusedStart('forged.agui.json', JSON.stringify(forged));
+  assert.equal(forgedError.path, 'name');
+  assert.match(forgedError.problem, /one line of text, without control characters/);
+
   const unknownField = { ...workspace, colour: 'blue' };
   assert.match((await refusedStart('extra.agui.json', JSON.stringify(unknownField))).problem, /unknown field colour/);
 

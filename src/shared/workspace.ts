@@ -34,11 +34,21 @@ export type WorkspaceTemplate = (typeof WORKSPACE_TEMPLATES)[number];
 /** Where editors find the JSON Schema when a file names it in `$schema` (relative to the package). */
 export const WORKSPACE_SCHEMA_FILE = 'resources/workspace.schema.json';
 
+/**
+ * A workspace's name: one line of text. It is printed in terminals (`validate`, the banner) and shown in titles,
+ * where a line break or an escape sequence would forge output.
+ */
+const WorkspaceNameSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\p{Cc}]*$/u, 'one line of text, without control characters (line breaks, tabs, escapes, NUL)');
+
 export const WorkspaceSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema editors validate this file with; the engine ignores it.'),
     version: z.literal(WORKSPACE_VERSION).describe('The workspace format; older files are migrated when opened.'),
-    name: z.string().min(1).max(200).describe('The name shown in the console and the recent list.'),
+    name: WorkspaceNameSchema.describe('The name shown in the console and the recent list.'),
     description: z.string().max(4000).optional().describe('What this workspace mocks, for the people who open it.'),
     settings: ServerSettingsSchema.prefault({}).describe(
       'Engine settings (speed, limits, timeouts); missing ones take their defaults. The console edits them live.',
@@ -206,5 +216,5 @@ export const WorkspaceNewSchema = z.strictObject({
   template: z.enum(WORKSPACE_TEMPLATES).default('agora'),
   /** Where to save it at once; without it the new world lives in memory until saved as. */
   path: FilePathSchema.optional(),
-  name: z.string().min(1).max(200).optional(),
+  name: WorkspaceNameSchema.optional(),
 });
