@@ -76,6 +76,9 @@ test("a request from another origin is refused 403, token or not; the console's 
     `http://127.0.0.1:${server.port + 1}`,
     'null',
     'not a url',
+    // What is not an origin at all: a user, a path.
+    `http://evil@127.0.0.1:${server.port}`,
+    `http://127.0.0.1:${server.port}/`,
   ]) {
     for (const [method, path] of [
       ['GET', '/server'],

@@ -48,6 +48,8 @@ export function isAllowedOrigin(originHeader: string | undefined, hostHeader: st
     return false; // "null" (sandboxed frames, file: pages) and anything unparsable
   }
   if (origin.protocol !== 'http:' && origin.protocol !== 'https:') return false;
+  // An origin is a scheme, a host and a port (RFC 6454), compared without regard to case: a user or a path is not one.
+  if (origin.origin !== originHeader.toLowerCase()) return false;
   const addressed = hostHeader === undefined ? undefined : urlHost(origin.protocol, hostHeader.trim());
   return addressed !== undefined && origin.host === addressed;
 }
