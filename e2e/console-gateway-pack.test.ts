@@ -88,6 +88,10 @@ test('switching the pack asks first, then serves agora-real with the same users'
   assert.equal(users.totalCount, 3);
   assert.equal(users.users[0]?.role, 'inspector');
   assert.equal((await fetch(`${server.url}/users/me`)).status, 422);
+  // agora-real serves the same users and sessions, so the State view keeps their tab.
+  await page.getByRole('tab', { name: 'State' }).click();
+  await page.getByRole('tab', { name: 'AGORA users & sessions' }).waitFor();
+  await page.getByRole('form', { name: 'Edit Koen van den Berg' }).waitFor();
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -55,9 +55,17 @@ test('record as scenario asks first; stored without activating, "Hallo" is answe
   await waitUntilLive(page);
   const recorded = await AguiSocket.open(server.wsUrl);
   await ask(recorded, 'Hallo', 'thread-hallo');
+  await ask(recorded, 'Hallo', 'thread-hallo');
 
   const dialog = await recordFromConsole(page, 'thread-hallo');
-  assert.match((await dialog.getByTestId('recording-summary').textContent()) ?? '', /“Hallo”/);
+  const summary = (await dialog.getByTestId('recording-summary').textContent()) ?? '';
+  assert.match(summary, /“Hallo”/);
+  assert.match(summary, /\. The run after it is not part of it\.$/);
+  // A cleared name shows the name the engine will give it.
+  const suggested = await dialog.getByLabel('Name').inputValue();
+  assert.notEqual(suggested, '');
+  await dialog.getByLabel('Name').fill('');
+  assert.equal(await dialog.getByLabel('Name').getAttribute('placeholder'), suggested);
   assert.equal(await dialog.getByLabel('Answer messages with it').isChecked(), false, 'not activated by default');
   await dialog.getByLabel('Name').fill('Begroeting, opgenomen');
   await screenshot(page, 'record-scenario');

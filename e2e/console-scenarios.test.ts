@@ -145,3 +145,44 @@ test('Scenarios: add any step type from the editor; a scenario that breaks the s
   await alert.filter({ hasText: 'steps[2]' }).filter({ hasText: 'TOOL_CALL_END' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('Scenarios: an unsaved edit outlives a switch to another view, until discarded or cancelled', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const away = async () => {
+    await page.getByRole('tab', { name: 'Routes' }).click();
+    await page.getByTestId('scenario-editor').waitFor({ state: 'detached' });
+    await page.getByRole('tab', { name: 'Scenarios' }).click();
+  };
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page
+    .getByRole('table', { name: 'Scenarios' })
+    .getByRole('row', { name: /Inspectie starten/ })
+    .click();
+  const editor = page.getByTestId('scenario-editor');
+  const code = editor.locator('.cm-content');
+  await code.filter({ hasText: 'agora-inspection-start' }).waitFor();
+  const edited = { id: 'agora-inspection-start', name: 'Inspectie, nog niet bewaard', triggers: [], steps: [] };
+  await fillEditor(page, code, JSON.stringify(edited));
+
+  await away();
+  await code.filter({ hasText: 'nog niet bewaard' }).waitFor();
+  assert.equal(await editor.getByRole('button', { name: 'Save' }).isEnabled(), true, 'still an unsaved edit');
+  await editor.getByRole('button', { name: 'Discard' }).click();
+  await code.filter({ hasText: 'get_company_info' }).waitFor();
+  assert.equal(await code.filter({ hasText: 'nog niet bewaard' }).count(), 0);
+
+  // A new scenario's draft comes back too; Cancel drops it.
+  await page.getByRole('button', { name: '+ New scenario' }).click();
+  await code.filter({ hasText: 'my-scenario' }).waitFor();
+  await fillEditor(page, code, JSON.stringify({ ...edited, id: 'half-written' }));
+  await away();
+  await code.filter({ hasText: 'half-written' }).waitFor();
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await editor.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: '+ New scenario' }).click();
+  await code.filter({ hasText: 'my-scenario' }).waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -69,6 +69,30 @@ test("State: a user's theme, a session title and a history edited in the console
   assert.deepEqual(errors, []);
 });
 
+test("State: a refused user save's error goes with Discard; a new user's empty form starts without errors", async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+  const form = page.getByRole('form', { name: 'Edit Koen van den Berg' });
+  await form.getByLabel('Email').fill('jan.devries@nvwa.nl');
+  await form.getByRole('button', { name: 'Save user' }).click();
+  const refusal = form.getByRole('alert');
+  await refusal.waitFor();
+  await form.getByRole('button', { name: 'Discard' }).click();
+  await refusal.waitFor({ state: 'detached' });
+  assert.equal(await form.getByLabel('Email').inputValue(), 'koen.vandenberg@nvwa.nl');
+
+  await page.getByRole('button', { name: '+ New user' }).click();
+  const create = page.getByRole('form', { name: 'New user' });
+  assert.equal(await create.getByRole('button', { name: 'Create user' }).isDisabled(), true);
+  assert.equal(await create.locator('.field-error').count(), 0, 'nothing typed yet, nothing wrong yet');
+  await create.getByLabel('Name').fill('x');
+  await create.getByLabel('Name').fill('');
+  await create.locator('.field-error', { hasText: 'must not be empty' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
 test('Requests: a PUT to the mocked API shows with its body both ways, and filters with /', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser);

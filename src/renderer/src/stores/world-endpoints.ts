@@ -69,6 +69,9 @@ export function currentWorldEndpoints(): WorldEndpoint[] {
 export const agoraServes = (info: Pick<ServerInfo, 'packs'> | null): boolean =>
   info?.packs.some((pack) => pack.startsWith('agora-')) ?? false;
 
+/** `agoraServes` for the console's components: AGORA words and parts only while one of its packs serves. */
+export const useAgoraServes = (): boolean => useServerStore((state) => agoraServes(state.info));
+
 /** The AG-UI endpoint a client uses: the one picked while it is still served, else the first (a socket first). */
 export function pickAguiEndpoint(endpoints: readonly WorldEndpoint[], picked: string | null): WorldEndpoint | null {
   const choices = aguiEndpoints(endpoints);

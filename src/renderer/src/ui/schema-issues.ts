@@ -1,12 +1,13 @@
 import type { z } from 'zod';
+import { issueWords } from '../../../shared/issue-words';
 import type { JsonIssue } from './JsonEditor';
 
-/** Problems a zod schema finds in a value, at their places (editors underline them, forms show them by the field). */
+/** Problems a zod schema finds in a value, in plain words, at their places (editors underline them, forms show them by the field). */
 export function schemaIssues(schema: z.ZodType, value: unknown): JsonIssue[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({
     path: issue.path,
-    message: issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+    message: issue.path.length ? `${issue.path.join('.')}: ${issueWords(issue)}` : issueWords(issue),
   }));
 }

@@ -5,6 +5,7 @@ import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { showView } from '../../stores/navigation-store';
 import { useScenariosStore } from '../../stores/scenarios-store';
+import { useAgoraServes } from '../../stores/world-endpoints';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatDuration } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
@@ -24,6 +25,7 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
   const [match, setMatch] = useState<Match>('substring');
   const [triggerText, setTriggerText] = useState('');
   const [priority, setPriority] = useState('10');
+  const agora = useAgoraServes();
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -103,7 +105,8 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
               {formatDuration(preview.durationMs)}
               {preview.contextSteps > 0 &&
                 `, setting the conversation context ${preview.contextSteps === 1 ? 'once' : `${preview.contextSteps} times`}`}
-              .{preview.laterRuns > 0 && ` The ${preview.laterRuns} run(s) after it are not part of it.`}
+              .{preview.laterRuns === 1 && ' The run after it is not part of it.'}
+              {preview.laterRuns > 1 && ` The ${preview.laterRuns} runs after it are not part of it.`}
             </p>
             {preview.warnings.map((warning) => (
               <div key={warning} className="notice warning">
@@ -112,7 +115,13 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
             ))}
             <label className="field">
               Name
-              <input value={name} maxLength={200} onChange={(event) => setName(event.target.value)} />
+              {/* Left empty, the engine names it: the placeholder shows that name. */}
+              <input
+                value={name}
+                placeholder={preview.name}
+                maxLength={200}
+                onChange={(event) => setName(event.target.value)}
+              />
             </label>
             <label className="field inline">
               <input type="checkbox" checked={activate} onChange={(event) => setActivate(event.target.checked)} />
@@ -147,7 +156,10 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
                     style={{ width: 80 }}
                     onChange={(event) => setPriority(event.target.value)}
                   />
-                  <span className="field-hint">higher wins: the AGORA pack's scenarios have 0, its fallback −100</span>
+                  <span className="field-hint">
+                    higher wins when several triggers match
+                    {agora && ": the AGORA pack's scenarios have 0, its fallback −100"}
+                  </span>
                 </label>
                 <div className="field-hint">
                   Matching messages get the recording instead of their usual answer, on every connection.

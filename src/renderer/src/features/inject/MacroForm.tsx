@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { type InjectConflict, MacroSchemas, type SequenceFinding } from '../../../../shared/control-api';
+import { issueWords } from '../../../../shared/issue-words';
 import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -63,7 +64,7 @@ export function MacroForm({
     }
     const checked = MacroSchemas[definition.name].safeParse({ ...built.params, force });
     if (!checked.success) {
-      setError(checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+      setError(checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issueWords(issue)}`).join('; '));
       return;
     }
     setBusy(true);

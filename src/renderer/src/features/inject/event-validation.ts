@@ -1,4 +1,5 @@
 import { EventSchemas } from '@ag-ui/core/schemas';
+import { issueWords } from '../../../../shared/issue-words';
 import type { JsonIssue } from '../../ui/JsonEditor';
 
 /** The editor holds one event or a list of events; the API always takes a list. */
@@ -16,7 +17,7 @@ export function validateEvents(value: unknown): JsonIssue[] {
     if (result.success) return [];
     return result.error.issues.map((issue) => ({
       path: list ? [index, ...issue.path] : issue.path,
-      message: issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+      message: issue.path.length ? `${issue.path.join('.')}: ${issueWords(issue)}` : issueWords(issue),
     }));
   });
 }

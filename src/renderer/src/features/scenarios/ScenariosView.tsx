@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import { useDraftsStore } from '../../stores/mount-drafts-store';
 import { useScenariosStore } from '../../stores/scenarios-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ListHeader } from '../../ui/ListHeader';
-import { ScenarioEditor } from './ScenarioEditor';
+import { ScenarioEditor, scenarioDraftKey } from './ScenarioEditor';
 import { TriggerSummary } from './TriggerSummary';
 
 /** The scenarios the engine plays: list with triggers, JSON editor, run on a connection. */
@@ -11,7 +12,8 @@ export function ScenariosView() {
   const loaded = useScenariosStore((state) => state.loaded);
   const loadError = useScenariosStore((state) => state.loadError);
   const selectedId = useScenariosStore((state) => state.selectedId);
-  const [creating, setCreating] = useState(false);
+  // A new scenario being written before the view was left comes back with it.
+  const [creating, setCreating] = useState(() => scenarioDraftKey(null) in useDraftsStore.getState().drafts);
   const selected = items.find((scenario) => scenario.id === selectedId) ?? null;
   return (
     <div className="split">

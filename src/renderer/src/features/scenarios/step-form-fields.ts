@@ -1,5 +1,6 @@
+import type { z } from 'zod';
+import { issueWords } from '../../../../shared/issue-words';
 import { ScenarioStepSchema } from '../../../../shared/scenario';
-import { schemaIssues } from '../../ui/schema-issues';
 
 /** One field of a step's form, read from the scenario JSON Schema the engine serves. */
 export interface StepField {
@@ -13,7 +14,6 @@ export interface StepField {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
-  pattern?: string;
   options?: string[];
 }
 
@@ -55,7 +55,6 @@ function fieldFrom(name: string, property: Node, required: boolean): StepField {
         kind: 'string',
         ...(number('minLength') !== undefined && { minLength: number('minLength') }),
         ...(number('maxLength') !== undefined && { maxLength: number('maxLength') }),
-        ...(typeof property.pattern === 'string' && { pattern: property.pattern }),
       };
     case 'integer':
       return { ...field, kind: 'number', integer: true, ...bounds };
@@ -118,9 +117,7 @@ function parseField(field: StepField, text: string): { value?: unknown; problem?
         return { problem: `At least ${field.minLength} characters.` };
       if (field.maxLength !== undefined && text.length > field.maxLength)
         return { problem: `At most ${field.maxLength} characters.` };
-      // The schema's own pattern (the engine's, not the user's), checked here so the field says it first.
-      if (field.pattern !== undefined && !new RegExp(field.pattern).test(text))
-        return { problem: `Must match ${field.pattern}.` };
+      // A pattern is left to the step schema, which says in words what it wants (the JSON Schema has the regex only).
       return { value: text };
     case 'number': {
       const value = Number(text);
@@ -160,12 +157,23 @@ export function stepFromTexts(kind: StepKind, texts: Record<string, string>): St
     else if (value !== undefined) step[field.name] = value;
   }
   if (Object.keys(problems).length) return { problems };
-  for (const issue of schemaIssues(ScenarioStepSchema, step)) {
-    const [first] = issue.path;
-    const key = typeof first === 'string' && kind.fields.some((field) => field.name === first) ? first : '';
-    problems[key] ??= issue.message;
+  const checked = ScenarioStepSchema.safeParse(step);
+  for (const issue of checked.success ? [] : checked.error.issues) {
+    const [first, ...within] = issue.path;
+    const onField = typeof first === 'string' && kind.fields.some((field) => field.name === first);
+    // By its field, the field's name goes without saying; only where inside it is told.
+    const place = (onField ? within : issue.path).join('.');
+    problems[onField ? first : ''] ??= `${place ? `${place}: ` : ''}${stepIssueWords(issue)}`;
   }
   return Object.keys(problems).length ? { problems } : { step, problems };
+}
+
+/** A step schema issue as a form says it: "Needs at least 1 item.", "Must match: letters, digits, _ and -, …". */
+function stepIssueWords(issue: z.core.$ZodIssue): string {
+  let words = issueWords(issue);
+  if (issue.code === 'invalid_format' && issue.format === 'regex')
+    words = words.startsWith('Invalid string:') ? `Must match the pattern ${issue.pattern}` : `Must match: ${words}`;
+  return `${words[0]?.toUpperCase() ?? ''}${words.slice(1)}${/[.!?]$/.test(words) ? '' : '.'}`;
 }
 
 /** The scenario text's steps, or undefined when the text is not a JSON object. */

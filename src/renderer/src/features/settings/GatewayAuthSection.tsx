@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { issueWords } from '../../../../shared/issue-words';
 import { ApiKeySchema, type GatewayAuth, MAX_API_KEYS } from '../../../../shared/settings';
 import { api } from '../../api/control-client';
 import { useServerStore } from '../../stores/server-store';
+import { useAgoraServes } from '../../stores/world-endpoints';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
@@ -10,7 +12,8 @@ import { useAction } from '../../ui/use-action';
 function keyProblem(key: string, keys: readonly string[]): string | null {
   if (key === '') return null;
   const checked = ApiKeySchema.safeParse(key);
-  if (!checked.success) return checked.error.issues[0]?.message ?? 'not a valid key';
+  const [issue] = checked.error?.issues ?? [];
+  if (issue) return issueWords(issue);
   if (keys.includes(key)) return 'that key is already listed';
   if (keys.length >= MAX_API_KEYS) return `at most ${MAX_API_KEYS} keys`;
   return null;
@@ -23,6 +26,7 @@ function keyProblem(key: string, keys: readonly string[]): string | null {
 export function GatewayAuthSection() {
   const gateway = useServerStore((state) => state.settings?.gatewayAuth);
   const launchKeys = useServerStore((state) => state.info?.launchApiKeys ?? []);
+  const agora = useAgoraServes();
   const [draft, setDraft] = useState('');
   /** The checkbox as clicked, until the engine has answered (then its settings say). */
   const [turning, setTurning] = useState<boolean | null>(null);
@@ -40,9 +44,9 @@ export function GatewayAuthSection() {
     <fieldset className="stack" style={{ border: 'none', padding: 0, margin: 0 }} aria-labelledby="gateway-auth-title">
       <h3 id="gateway-auth-title">Gateway API keys</h3>
       <span className="field-hint">
-        As the gateway in front of AGORA's servers: every mocked REST request needs <code>X-API-Key</code> (else 401),
-        every mocked WebSocket <code>?token=</code> (else closed 4001 "Unauthorized"). The console is never affected.
-        Applies at once.
+        {agora ? "As the gateway in front of AGORA's servers" : 'As an API gateway'}: every mocked REST request needs{' '}
+        <code>X-API-Key</code> (else 401), every mocked WebSocket <code>?token=</code> (else closed 4001
+        "Unauthorized"). The console is never affected. Applies at once.
       </span>
       <ErrorNotice error={apply.error} onDismiss={apply.clearError} />
       <label className="field inline">

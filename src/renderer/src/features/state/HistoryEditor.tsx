@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type HistoryMessage, HistoryMessageSchema } from '../../../../shared/agora-model';
+import { issueWords } from '../../../../shared/issue-words';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
@@ -52,7 +53,7 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
     const result = HistoryMessageSchema.safeParse(message);
     return result.success
       ? null
-      : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+      : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issueWords(issue)}`).join('; ');
   });
   const valid = problems.every((problem) => problem === null);
 

@@ -1,5 +1,6 @@
 import { type StateViewPart, useMountEditorStore } from '../../stores/mount-editor-store';
 import { useMountsStore } from '../../stores/mounts-store';
+import { useAgoraServes } from '../../stores/world-endpoints';
 import { panelId, type Tab, TabList, tabId } from '../../ui/TabList';
 import { CollectionsPart } from '../collections/CollectionsPart';
 import { AgoraStatePart } from './AgoraStatePart';
@@ -8,9 +9,8 @@ import { AgoraStatePart } from './AgoraStatePart';
 export function StateView() {
   const picked = useMountEditorStore((state) => state.statePart);
   const collections = useMountsStore((state) => state.sections.collections.length);
-  const agora = useMountsStore(
-    (state) => state.packs?.items.some((pack) => pack.pack === 'agora-mock' && pack.enabled) ?? false,
-  );
+  // Either AGORA pack (agora-mock, agora-real) serves its users and sessions.
+  const agora = useAgoraServes();
   // AGORA's data first while its pack serves; the collections otherwise.
   const part: StateViewPart = agora ? (picked ?? 'agora') : 'collections';
   const tabs: Tab<StateViewPart>[] = [

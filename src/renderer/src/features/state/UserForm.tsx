@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { SPOKEN_TEXT_TYPES, THEMES } from '../../../../shared/agora-model';
-import { type ConsoleUser, NewUserSchema, UserEditSchema } from '../../../../shared/control-api';
+import type { ConsoleUser } from '../../../../shared/control-api';
 import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
-import { draftOf, type UserDraft, userEdit } from './user-draft';
+import { checkDraft, draftOf, type UserDraft } from './user-draft';
 
 /**
  * Edit a user (or create one when `user` is null): name, email, preferences, and whether it is "me".
@@ -15,17 +15,10 @@ import { draftOf, type UserDraft, userEdit } from './user-draft';
 export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCreated?(): void }) {
   const [draft, setDraft] = useState<UserDraft>(() => draftOf(user));
   const [saved, setSaved] = useState(false);
-  const edit = user ? userEdit(user, draft) : null;
-  const checked = user
-    ? edit
-      ? UserEditSchema.safeParse(edit)
-      : null
-    : NewUserSchema.safeParse({ ...draft, name: draft.name.trim() });
-  const problems = new Map(
-    checked && !checked.success
-      ? checked.error.issues.map((issue) => [issue.path.join('.'), issue.message] as const)
-      : [],
-  );
+  /** The fields a person typed in or left, so a new user's empty form does not start out with errors. */
+  const [visited, setVisited] = useState<ReadonlySet<string>>(new Set());
+  const visit = (field: string) => !visited.has(field) && setVisited(new Set([...visited, field]));
+  const { edit, ok, problems } = checkDraft(user, draft, visited);
 
   const save = useAction(async () => {
     if (user) {
@@ -58,7 +51,7 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
       aria-label={user ? `Edit ${user.name}` : 'New user'}
       onSubmit={(event) => {
         event.preventDefault();
-        if (checked?.success) void save.run();
+        if (ok) void save.run();
       }}
     >
       <div className="form-grid">
@@ -67,7 +60,11 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
           <input
             value={draft.name}
             aria-invalid={problems.has('name')}
-            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+            onBlur={() => visit('name')}
+            onChange={(e) => {
+              visit('name');
+              setDraft({ ...draft, name: e.target.value });
+            }}
           />
           {problems.has('name') && <span className="field-error">{problems.get('name')}</span>}
         </label>
@@ -77,7 +74,11 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
             type="email"
             value={draft.email}
             aria-invalid={problems.has('email')}
-            onChange={(e) => setDraft({ ...draft, email: e.target.value })}
+            onBlur={() => visit('email')}
+            onChange={(e) => {
+              visit('email');
+              setDraft({ ...draft, email: e.target.value });
+            }}
           />
           {problems.has('email') && <span className="field-error">{problems.get('email')}</span>}
         </label>
@@ -138,11 +139,19 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
       </div>
       <ErrorNotice error={save.error ?? remove.error} />
       <div className="row">
-        <button type="submit" className="primary" disabled={save.busy || !checked?.success}>
+        <button type="submit" className="primary" disabled={save.busy || !ok}>
           {save.busy ? 'Saving…' : user ? 'Save user' : 'Create user'}
         </button>
         {user && (
-          <button type="button" disabled={!edit || save.busy} onClick={() => setDraft(draftOf(user))}>
+          <button
+            type="button"
+            disabled={!edit || save.busy}
+            onClick={() => {
+              setDraft(draftOf(user));
+              // The failed save was about the values just discarded.
+              save.clearError();
+            }}
+          >
             Discard
           </button>
         )}

@@ -1,5 +1,6 @@
 import { DEFAULT_PREFERENCES, type Preferences } from '../../../../shared/agora-model';
-import type { ConsoleUser, UserEdit } from '../../../../shared/control-api';
+import { type ConsoleUser, NewUserSchema, type UserEdit, UserEditSchema } from '../../../../shared/control-api';
+import { issueWords } from '../../../../shared/issue-words';
 
 /** The user form's values: what a person edits, as text where they type. */
 export interface UserDraft {
@@ -39,4 +40,32 @@ export function userEdit(user: ConsoleUser, draft: UserDraft): UserEdit | null {
   );
   if (Object.keys(preferences).length) edit.preferences = preferences;
   return Object.keys(edit).length ? edit : null;
+}
+
+export interface DraftCheck {
+  /** Only what changed, for an existing user (null: nothing to save). */
+  edit: UserEdit | null;
+  /** It can be saved (or created). */
+  ok: boolean;
+  /** What is wrong, by field, in plain words. */
+  problems: Map<string, string>;
+}
+
+/**
+ * Checks the draft with the engine's schema. A new user's fields say nothing until a person typed in them or left
+ * them: an empty form is not a mistake yet (its Create button stays disabled all the same).
+ */
+export function checkDraft(user: ConsoleUser | null, draft: UserDraft, visited: ReadonlySet<string>): DraftCheck {
+  const edit = user ? userEdit(user, draft) : null;
+  if (user && !edit) return { edit, ok: false, problems: new Map() };
+  const checked = edit
+    ? UserEditSchema.safeParse(edit)
+    : NewUserSchema.safeParse({ ...draft, name: draft.name.trim() });
+  const issues = checked.success ? [] : checked.error.issues;
+  const shown = issues.filter((issue) => user || visited.has(String(issue.path[0])));
+  return {
+    edit,
+    ok: checked.success,
+    problems: new Map(shown.map((issue) => [issue.path.join('.'), issueWords(issue)])),
+  };
 }

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { rendererModule } from '../e2e/helpers/renderer-module';
+import { ScenarioSchema } from '../src/shared/scenario';
+
+// The console's forms say what is wrong in plain words, never the schema library's, and not before a person typed.
+
+const { stepKinds, stepFromTexts } = await rendererModule('features/scenarios/step-form-fields.ts');
+const { checkDraft, draftOf } = await rendererModule('features/state/user-draft.ts');
+const { schemaIssues } = await rendererModule('ui/schema-issues.ts');
+
+const kinds = stepKinds(z.toJSONSchema(ScenarioSchema, { unrepresentable: 'any', cycles: 'ref' }));
+const LIBRARY_WORDING = /Too small|Too big|expected|>=|<=|\^\[/;
+
+test('step form: what the step schema finds is worded for the field, the pattern in its own words', () => {
+  const text = stepFromTexts(kinds.get('text'), { chunks: '[]', spoken: 'false' });
+  assert.deepEqual(text.problems, { chunks: 'Needs at least 1 item.' });
+  const tool = stepFromTexts(kinds.get('frontendToolCall'), { name: 'x', id: '9lives' });
+  assert.equal(tool.problems.id, 'Must match: letters, digits, _ and -, starting with a letter.');
+  for (const problem of [...Object.values(text.problems), ...Object.values(tool.problems)])
+    assert.doesNotMatch(String(problem), LIBRARY_WORDING);
+});
+
+test('JSON editors: schema issues in plain words, at their places', () => {
+  const [issue] = schemaIssues(z.object({ chunks: z.array(z.string()).min(1) }), { chunks: [] });
+  assert.deepEqual(issue, { path: ['chunks'], message: 'chunks: needs at least 1 item' });
+});
+
+test('new user: an untouched form shows no problem; a field typed in or left says it in plain words', () => {
+  const empty = draftOf(null);
+  assert.deepEqual(checkDraft(null, empty, new Set()), { edit: null, ok: false, problems: new Map() });
+  const left = checkDraft(null, empty, new Set(['name']));
+  assert.equal(left.ok, false);
+  assert.deepEqual([...left.problems], [['name', 'must not be empty']]);
+  const typed = checkDraft(null, { ...empty, name: 'Ada', email: 'ada' }, new Set(['name', 'email']));
+  assert.deepEqual([...typed.problems.keys()], ['email']);
+  assert.doesNotMatch(typed.problems.get('email'), LIBRARY_WORDING);
+  assert.equal(checkDraft(null, { ...empty, name: ' Ada ', email: 'ada@example.com' }, new Set()).ok, true);
+});
+
+test('existing user: nothing to save while unchanged; a change is checked whatever was touched', () => {
+  const user = {
+    id: 'u1',
+    name: 'Ada',
+    email: 'ada@example.com',
+    isCurrentUser: false,
+    preferences: { ...draftOf(null).preferences },
+  };
+  assert.deepEqual(checkDraft(user, draftOf(user), new Set()), { edit: null, ok: false, problems: new Map() });
+  const cleared = checkDraft(user, { ...draftOf(user), name: '' }, new Set());
+  assert.deepEqual([...cleared.problems], [['name', 'must not be empty']]);
+  assert.equal(checkDraft(user, { ...draftOf(user), name: 'Ada L.' }, new Set()).ok, true);
+});
