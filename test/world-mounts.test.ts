@@ -128,6 +128,17 @@ test('the request log names what answered, and explains a 404 with the closest r
   const log = (await api.get<RequestLogPage>('/requests')).body.items as RequestLogEntry[];
   const [missed, answered] = log;
   assert.deepEqual(answered?.answeredBy, { kind: 'route', id: 'read-item', responseId: 'the-one' });
+  // What a request nothing answered sent is kept, for a route to be made from it.
+  const sent = '{"name":"x"}';
+  const posted = await fetch(`${server.url}/api/things`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: sent,
+  });
+  assert.equal(posted.status, 404);
+  const [unanswered] = (await api.get<RequestLogPage>('/requests?limit=1')).body.items as RequestLogEntry[];
+  assert.equal(unanswered?.requestBody?.text, sent);
+  assert.equal(unanswered?.requestBody?.described, false);
   assert.equal(missed?.status, 404);
   assert.equal(missed?.answeredBy, null);
   assert.equal(missed?.nearMisses[0]?.mount.id, 'read-item', 'the closest route first');

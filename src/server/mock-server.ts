@@ -11,6 +11,7 @@ import { EngineSettings } from './engine-settings';
 import { ApiKeyGate } from './gateway/api-key-gate';
 import { createHttpApp } from './http/app';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
+import { readRequestBody } from './http/request-body';
 import { RequestLog } from './http/request-log';
 import type { MockServer as PublicMockServer, MockServerOptions as PublicMockServerOptions } from './mock-server-api';
 import { SavedPayloads } from './payloads/saved-payloads';
@@ -146,6 +147,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     gateway: core.gateway,
     mounts: world.middleware(),
     explainMiss: (ctx) => world.explain(ctx),
+    readUnansweredBody: (ctx) => readRequestBody(ctx, liveSettings.get()),
   });
   liveSettings.subscribe((next) => {
     retention.setLimit(next.retainedMemoryBytes);
