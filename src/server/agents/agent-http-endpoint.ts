@@ -1,8 +1,7 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { outgoing, runError, runStarted } from '../agui/events';
-import type { EngineCore } from '../engine-context';
 import { HttpError } from '../http/http-errors';
 import { jsonBody } from '../http/json-body';
 import { requestBody } from '../http/parse-query-and-body';

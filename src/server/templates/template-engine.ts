@@ -104,8 +104,11 @@ export class TemplateEngine<S extends object = TemplateScope> {
         if (budget && --budget.left < 0)
           throw new TemplateLimitError(`more than ${ITERATIONS_PER_RENDER} block iterations in one response`);
         const out = body(item, runtime as Handlebars.RuntimeOptions);
-        if (budget && (budget.characters -= out.length) < 0)
-          throw new TemplateLimitError(`its loops wrote more than ${LOOP_OUTPUT_PER_RENDER} characters`);
+        if (budget) {
+          budget.characters -= out.length;
+          if (budget.characters < 0)
+            throw new TemplateLimitError(`its loops wrote more than ${LOOP_OUTPUT_PER_RENDER} characters`);
+        }
         return out;
       }, body);
       return each.call(this, context, { ...options, fn: counted });
