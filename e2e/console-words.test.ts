@@ -62,7 +62,7 @@ test('Settings and scenarios: problems in plain words; every speed label says de
   // The speed setting from the scenario editor: the same words, and it sets the same setting.
   await page.getByRole('tab', { name: 'Scenarios' }).click();
   await page.getByRole('table', { name: 'Scenarios' }).getByRole('button', { name: 'Inspectie starten' }).click();
-  const speed = page.getByLabel('Replay speed');
+  const speed = page.getByLabel("Speed of every run (the engine's setting)");
   const options = await speed.locator('option').allTextContents();
   assert.ok(options.includes('2× delays — twice as slow'), options.join(' | '));
   assert.ok(options.includes('0.5× delays — twice as fast'), options.join(' | '));

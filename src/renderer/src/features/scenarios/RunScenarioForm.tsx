@@ -42,10 +42,11 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
         <button type="button" className="primary" disabled={!target || run.busy} onClick={() => run.run()}>
           {run.busy ? 'Starting…' : '▶ Run'}
         </button>
+        {/* The engine's setting, not this replay's: its label says so, not only its hover title. */}
         <label className="field inline">
-          Speed
+          Speed of every run
           <select
-            aria-label="Replay speed"
+            aria-label="Speed of every run (the engine's setting)"
             value={String(speed)}
             disabled={changeSpeed.busy}
             onChange={(event) => changeSpeed.run(Number(event.target.value))}
