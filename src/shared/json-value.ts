@@ -6,3 +6,8 @@ export type JsonValue = z.infer<typeof JsonValueSchema>;
 export type JsonObject = { [key: string]: JsonValue };
 /** A JSON object (not an array, not a scalar). */
 export const JsonObjectSchema = z.record(z.string(), JsonValueSchema) as z.ZodType<JsonObject>;
+
+/** Whether a value is a JSON object: not null, not an array, not a scalar. */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

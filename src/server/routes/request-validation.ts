@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../shared/json-value';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json-value';
 import type { RequestValidation } from '../../shared/mounts/route';
 import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
 import { toPydanticIssues } from '../http/json-schema-issues';
@@ -113,7 +113,7 @@ function prepareText(raw: Record<string, unknown>, part: TextPart): Record<strin
  */
 function withoutNullAlternatives(schema: JsonObject): JsonObject {
   const properties = schema.properties;
-  if (!isObject(properties)) return schema;
+  if (!isJsonObject(properties)) return schema;
   return {
     ...schema,
     properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, nonNull(property)])),
@@ -121,19 +121,16 @@ function withoutNullAlternatives(schema: JsonObject): JsonObject {
 }
 
 function nonNull(property: JsonValue): JsonValue {
-  if (!isObject(property)) return property;
+  if (!isJsonObject(property)) return property;
   const { anyOf, oneOf, ...annotations } = property;
   const union = anyOf ?? oneOf;
   if (!Array.isArray(union) || union.length !== 2 || (anyOf && oneOf)) return property;
-  const others = union.filter((alternative) => !(isObject(alternative) && alternative.type === 'null'));
-  if (others.length !== 1 || !isObject(others[0])) return property;
+  const others = union.filter((alternative) => !(isJsonObject(alternative) && alternative.type === 'null'));
+  if (others.length !== 1 || !isJsonObject(others[0])) return property;
   // Its title and description stay; a null default would put null back in.
   const { default: fallback, ...rest } = annotations;
   return { ...(fallback === null ? rest : annotations), ...others[0] };
 }
-
-const isObject = (value: unknown): value is JsonObject =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function checkBody(
   check: SchemaCheck,

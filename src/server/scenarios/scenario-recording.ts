@@ -1,4 +1,5 @@
 import type { FrameRecord } from '../../shared/connections';
+import { isJsonObject } from '../../shared/json-value';
 import type {
   ApprovalStep,
   JsonObject,
@@ -175,7 +176,7 @@ function firstRun(frames: readonly FrameRecord[]) {
       }
       continue;
     }
-    if (!isObject(value) || typeof value.type !== 'string') continue;
+    if (!isJsonObject(value) || typeof value.type !== 'string') continue;
     if (value.type === 'RUN_STARTED') {
       const trigger = requested;
       requested = '';
@@ -233,7 +234,7 @@ function approvalStep(
   answers: ReadonlyMap<string, { approved: boolean; at: number }>,
   ids: IdTemplates,
 ): { step: ApprovalStep; recordedId: string } | undefined {
-  if (event.type !== 'CUSTOM' || event.name !== AgoraEventName.approvalRequest || !isObject(event.value)) return;
+  if (event.type !== 'CUSTOM' || event.name !== AgoraEventName.approvalRequest || !isJsonObject(event.value)) return;
   const { approvalId, toolName, toolDescription, parameters, reasoning, riskLevel } = event.value;
   if (typeof approvalId !== 'string' || typeof toolName !== 'string' || !toolName) return;
   if (!['low', 'medium', 'high'].includes(riskLevel as string)) return;
@@ -249,7 +250,7 @@ function approvalStep(
       request: ids.apply({
         toolName,
         toolDescription: typeof toolDescription === 'string' ? toolDescription : '',
-        parameters: isObject(parameters) ? parameters : {},
+        parameters: isJsonObject(parameters) ? parameters : {},
         reasoning: typeof reasoning === 'string' ? reasoning : '',
         riskLevel: riskLevel as 'low' | 'medium' | 'high',
       }) as ApprovalStep['request'],
@@ -274,13 +275,14 @@ class IdTemplates {
   /** Ids the events introduce (messages, tool calls, their AGORA spoken twins) get a fresh value per run. */
   collect(event: JsonObject): void {
     for (const field of ID_FIELDS) this.add(event[field]);
-    if (isObject(event.value)) this.add(event.value.messageId);
+    if (isJsonObject(event.value)) this.add(event.value.messageId);
   }
 
   apply(value: JsonValue): JsonValue {
     if (typeof value === 'string') return this.templates.get(value) ?? this.literal(value);
     if (Array.isArray(value)) return value.map((item) => this.apply(item));
-    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.apply(item)]));
+    if (isJsonObject(value))
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.apply(item)]));
     return value;
   }
 
@@ -316,10 +318,6 @@ class IdTemplates {
 function stringField(event: JsonObject | undefined, field: string): string | undefined {
   const value = event?.[field];
   return typeof value === 'string' ? value : undefined;
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function parseJson(text: string): JsonValue | undefined {

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../../shared/json-value';
+import { isJsonObject, type JsonObject, type JsonValue } from '../../../shared/json-value';
 import type { Collection } from '../../../shared/mounts/collection';
 import type { CollectionChange } from '../../../shared/mounts/collection-change';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
@@ -80,7 +80,7 @@ export class CollectionStore {
   /** Merges a JSON Merge Patch into a record (`null` removes a field); the result is checked like a replacement. */
   patch(id: RecordId, patch: unknown): JsonObject {
     const existing = this.find(id);
-    if (!isObject(patch)) throw new RequestValidationError([notAnObject(patch, ['body'])]);
+    if (!isJsonObject(patch)) throw new RequestValidationError([notAnObject(patch, ['body'])]);
     const merged = mergePatch(existing, patch as JsonValue);
     const issues: ValidationIssue[] = [];
     const record = this.checked(merged, ['body'], issues, existing[this.idField] as RecordId);
@@ -121,7 +121,7 @@ export class CollectionStore {
     const seen = new Set<string>();
     records.forEach((input, index) => {
       const loc = [...at, index];
-      if (isObject(input) && (input as JsonObject)[this.idField] === undefined) {
+      if (isJsonObject(input) && (input as JsonObject)[this.idField] === undefined) {
         issues.push({
           type: 'missing',
           loc: [...loc, this.idField],
@@ -174,7 +174,7 @@ export class CollectionStore {
     pathId: RecordId | undefined,
     fillDefaults = true,
   ): JsonObject | undefined {
-    if (!isObject(input)) {
+    if (!isJsonObject(input)) {
       issues.push(notAnObject(input, loc));
       return undefined;
     }
@@ -223,8 +223,6 @@ export class CollectionStore {
     for (const listener of this.listeners) listener(change);
   }
 }
-
-const isObject = (value: unknown): boolean => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function notAnObject(input: unknown, loc: (string | number)[]): ValidationIssue {
   return {
