@@ -1,7 +1,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type SwaggerParser from '@apidevtools/swagger-parser';
+import { isWithin } from '../support/path-within';
 import { OpenApiImportError } from './openapi-import-error';
 
 /** How many other files one document may refer to: real documents split into a handful. */
@@ -44,7 +45,7 @@ async function readInside(folder: string, path: string, maxBytes: number, reads:
     throw new OpenApiImportError(`the document refers to more than ${MAX_REFERENCED_FILES} files`);
   }
   // As written first, so a reference outside is refused without asking the disk whether its target exists.
-  if (!isInside(folder, path)) throw outside(folder);
+  if (!isWithin(folder, path)) throw outside(folder);
   const [realFolder, realFile] = await Promise.all([
     realpath(folder),
     realpath(path).catch((error: NodeJS.ErrnoException) => {
@@ -53,7 +54,7 @@ async function readInside(folder: string, path: string, maxBytes: number, reads:
     }),
   ]);
   // Then as it resolves: a link inside may lead out.
-  if (!isInside(realFolder, realFile)) throw outside(folder);
+  if (!isWithin(realFolder, realFile)) throw outside(folder);
   // stat before reading: opening a FIFO or a device could block or never end.
   const stats = await stat(realFile);
   if (!stats.isFile()) throw new OpenApiImportError('not a file');
@@ -61,11 +62,6 @@ async function readInside(folder: string, path: string, maxBytes: number, reads:
     throw new OpenApiImportError(`the file is ${stats.size} bytes, more than the limit of ${maxBytes}`);
   }
   return readFile(realFile);
-}
-
-function isInside(folder: string, path: string): boolean {
-  const inside = relative(folder, path);
-  return !inside.startsWith('..') && !isAbsolute(inside);
 }
 
 function outside(folder: string): OpenApiImportError {

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isWithin } from '../support/path-within';
 
 /**
  * Where a file a response names lives: inside `baseDir` (the workspace file's folder), never outside it, never
@@ -11,8 +12,7 @@ export function workspaceFilePath(baseDir: string, file: string): { path: string
   const root = resolve(baseDir);
   const path = resolve(root, file);
   const inside = relative(root, path);
-  if (!inside || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
-    return { problem: `"${file}" is outside the workspace folder` };
+  if (!inside || !isWithin(root, path)) return { problem: `"${file}" is outside the workspace folder` };
   if (inside.split(sep).some((segment) => segment.startsWith('.')))
     return { problem: `"${file}" is hidden (a name starting with "."): hidden files are not served` };
   return { path };

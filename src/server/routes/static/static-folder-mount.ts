@@ -1,10 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
 import type { StaticFolder } from '../../../shared/mounts/static-folder';
 import { HttpError } from '../../http/http-errors';
+import { isWithin } from '../../support/path-within';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
 import type { MountCompileTools } from '../mount-compile-tools';
@@ -47,9 +48,7 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
   const realRoot = await realpath(mount.root).catch(() => undefined);
   if (realRoot === undefined) return false;
   const staysInside = (file: string) => {
-    const inside = relative(realRoot, realpathSync(file));
-    if (inside.startsWith('..') || isAbsolute(inside))
-      throw Object.assign(new Error('outside the folder'), { status: 403 });
+    if (!isWithin(realRoot, realpathSync(file))) throw Object.assign(new Error('outside the folder'), { status: 403 });
   };
   let sent: string | undefined;
   try {
