@@ -69,8 +69,8 @@ export function bodyReadEarlier(ctx: Context): Promise<RequestBody> | undefined 
 }
 
 /** Whether the request carries a body at all (a length, or chunked framing). */
-function hasRequestBody(ctx: Context): boolean {
-  return Boolean(ctx.request.length) || Boolean(ctx.get('transfer-encoding'));
+export function hasRequestBody(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length']) > 0 || Boolean(req.headers['transfer-encoding']);
 }
 
 /**
@@ -102,7 +102,7 @@ function parserFor(limit: number): ReturnType<typeof koaBody> {
 }
 
 async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLimits): Promise<RequestBody> {
-  if (!hasRequestBody(ctx)) return { kind: 'none' };
+  if (!hasRequestBody(ctx.req)) return { kind: 'none' };
   const isJson = isJsonRequest(ctx);
   if (!isJson && !ctx.is(FORM_TYPES) && !ctx.is(TEXT_TYPES))
     return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };

@@ -11,6 +11,7 @@ import type {
 import type { RetainedAmount } from '../../shared/retention';
 import { REQUEST_RECORD_BYTES, type RetentionBudget, textBytes } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
+import { hasRequestBody } from './request-body';
 
 export interface RequestLogOptions {
   capacity: number;
@@ -319,9 +320,8 @@ function declaredSize(body: unknown, contentLength: unknown): number {
  * none. The engine reads a body only when a mount needs it, so its bytes were never in hand.
  */
 function unreadBody(req: IncomingMessage): string | null {
+  if (!hasRequestBody(req)) return null;
   const length = req.headers['content-length'];
-  const chunked = req.headers['transfer-encoding'] !== undefined;
-  if ((length === undefined || length === '0') && !chunked) return null;
   const type = req.headers['content-type'] || 'no content type';
   return length === undefined ? `<a chunked body of ${type}, not read>` : `<${length} bytes of ${type}, not read>`;
 }

@@ -71,10 +71,11 @@ export function compilePathPattern(source: string, options: { prefix?: boolean }
   };
 }
 
-/** What a path segment may carry as it is (RFC 3986 pchar); anything else a client percent-encodes. */
-const UNENCODED = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+/** What a path may carry as it is (RFC 3986 pchar, and `/`); anything else a client percent-encodes. */
+const PATH_CHARACTERS = "A-Za-z0-9\\-._~!$&'()*+,;=:@/";
+const UNENCODED = new RegExp(`^[${PATH_CHARACTERS}]*$`);
 /** An escape, or a character that needs one (by code point: an emoji is one UTF-8 sequence). */
-const TO_ENCODE = /%[0-9A-Fa-f]{2}|[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/gu;
+const TO_ENCODE = new RegExp(`%[0-9A-Fa-f]{2}|[^${PATH_CHARACTERS}]`, 'gu');
 
 /**
  * Text as a request carries it in its path (`ünï x` → `%C3%BCn%C3%AF%20x`): characters outside pchar and `/`
