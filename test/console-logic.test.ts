@@ -6,6 +6,7 @@ import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { RequestLogEntry, RequestSummary } from '../src/shared/request-log';
 
 const { closeProblems } = await rendererModule('features/inject/close-validation.ts');
+const { firstError } = await rendererModule('ui/use-action.ts');
 const { validateEvents } = await rendererModule('features/inject/event-validation.ts');
 const { MACROS, macroParams } = await rendererModule('features/inject/macro-fields.ts');
 const { curlCommand, shellQuote } = await rendererModule('features/requests/curl.ts');
@@ -387,4 +388,14 @@ test('token field: the token, a whole console URL as the engine prints it, or a 
   assert.equal(tokenFromPaste('#token=abc123'), 'abc123');
   assert.equal(tokenFromPaste('Bearer abc123'), 'abc123');
   assert.equal(tokenFromPaste('http://127.0.0.1:8000/__console/#'), 'http://127.0.0.1:8000/__console/#');
+});
+
+test("one notice for several actions shows the first error, and dismissing it clears every action's", () => {
+  const cleared: string[] = [];
+  const action = (name: string, error: string | null) => ({ error, clearError: () => cleared.push(name) });
+  const notice = firstError(action('save', null), action('remove', 'Not found'), action('duplicate', 'Taken'));
+  assert.equal(notice.error, 'Not found');
+  notice.onDismiss();
+  assert.deepEqual(cleared, ['save', 'remove', 'duplicate'], 'a remove error is dismissed too, not only a save error');
+  assert.equal(firstError(action('save', null)).error, null);
 });

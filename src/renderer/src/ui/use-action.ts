@@ -30,3 +30,16 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<u
   );
   return { run, busy, error, clearError: useCallback(() => setError(null), []) };
 }
+
+/** One notice for several actions: the first error among them, and dismissing it clears every one. */
+export function firstError(...actions: Pick<Action<never>, 'error' | 'clearError'>[]): {
+  error: string | null;
+  onDismiss(): void;
+} {
+  return {
+    error: actions.find((action) => action.error !== null)?.error ?? null,
+    onDismiss: () => {
+      for (const action of actions) action.clearError();
+    },
+  };
+}

@@ -4,11 +4,12 @@ import { api } from '../../api/control-client';
 import { dropDraft, useDraft } from '../../stores/mount-drafts-store';
 import { NEW_ITEM, useMountEditorStore } from '../../stores/mount-editor-store';
 import { recordKey } from '../../stores/mounts-store';
+import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import type { JsonIssue } from '../../ui/JsonEditor';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
-import { useAction } from '../../ui/use-action';
+import { firstError, useAction } from '../../ui/use-action';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues } from '../routes/field-problems';
 import { isRecord } from '../routes/route-form-values';
@@ -97,15 +98,8 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
         )}
       </div>
       <div className="panel-body stack">
-        {draft.changedOutside && (
-          <div className="notice warning row" role="status">
-            <span className="spacer">This record changed in the engine while you were editing.</span>
-            <button type="button" className="small" onClick={() => draft.discard()}>
-              Reload (drop my edits)
-            </button>
-          </div>
-        )}
-        <ErrorNotice error={save.error ?? remove.error} onDismiss={save.clearError} />
+        {draft.changedOutside && <ChangedOutsideNotice what="record" onReload={() => draft.discard()} />}
+        <ErrorNotice {...firstError(save, remove)} />
         {creating && (
           <span className="field-hint">
             Leave out <code>{collection.idField}</code> and the collection gives the next {collection.idType} id.

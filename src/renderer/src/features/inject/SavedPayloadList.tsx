@@ -4,7 +4,7 @@ import { api } from '../../api/control-client';
 import { usePayloadsStore } from '../../stores/payloads-store';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { useAction } from '../../ui/use-action';
+import { firstError, useAction } from '../../ui/use-action';
 import { describeContent } from './payload-bodies';
 import { showSavedPayload } from './SavePayloadForm';
 
@@ -81,13 +81,7 @@ function SavedPayloadItem({ payload }: { payload: SavedPayload }) {
           </button>
         </form>
       )}
-      <ErrorNotice
-        error={rename.error ?? remove.error}
-        onDismiss={() => {
-          rename.clearError();
-          remove.clearError();
-        }}
-      />
+      <ErrorNotice {...firstError(rename, remove)} />
     </li>
   );
 }

@@ -6,6 +6,7 @@ import { reloadSection } from '../../stores/console-sync';
 import { dropDraft, useDraft, useDraftsStore } from '../../stores/mount-drafts-store';
 import { mountDraftKey, NEW_ITEM, selectMount } from '../../stores/mount-editor-store';
 import { useMountsStore } from '../../stores/mounts-store';
+import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
@@ -13,7 +14,7 @@ import { SchemaHelp } from '../../ui/SchemaHelp';
 import { schemaIssues } from '../../ui/schema-issues';
 import { panelId, TabList, tabId } from '../../ui/TabList';
 import { jsonProblem, useUnparsedFields } from '../../ui/unparsed-fields';
-import { useAction } from '../../ui/use-action';
+import { firstError, useAction } from '../../ui/use-action';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues, type FieldProblems, fieldProblems } from './field-problems';
 import { MOUNT_KINDS } from './mount-kinds';
@@ -167,15 +168,8 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
         )}
       </div>
       <div className="panel-body stack">
-        {draft.changedOutside && (
-          <div className="notice warning row" role="status">
-            <span className="spacer">This {kind.noun} changed in the engine while you were editing.</span>
-            <button type="button" className="small" onClick={discard}>
-              Reload (drop my edits)
-            </button>
-          </div>
-        )}
-        <ErrorNotice error={save.error ?? duplicate.error ?? remove.error} onDismiss={save.clearError} />
+        {draft.changedOutside && <ChangedOutsideNotice what={kind.noun} onReload={discard} />}
+        <ErrorNotice {...firstError(save, duplicate, remove)} />
         {form ? (
           <>
             <TabList

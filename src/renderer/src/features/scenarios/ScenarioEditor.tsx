@@ -4,10 +4,11 @@ import { api } from '../../api/control-client';
 import { dropDraft, useDraft } from '../../stores/mount-drafts-store';
 import { NEW_ITEM } from '../../stores/mount-editor-store';
 import { useScenariosStore } from '../../stores/scenarios-store';
+import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
-import { useAction } from '../../ui/use-action';
+import { firstError, useAction } from '../../ui/use-action';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { RunScenarioForm } from './RunScenarioForm';
 import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
@@ -91,21 +92,8 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
         )}
       </div>
       <div className="panel-body stack">
-        {draft.changedOutside && (
-          <div className="notice warning row" role="status">
-            <span className="spacer">This scenario changed in the engine while you were editing.</span>
-            <button type="button" className="small" onClick={draft.discard}>
-              Reload (drop my edits)
-            </button>
-          </div>
-        )}
-        <ErrorNotice
-          error={save.error ?? remove.error}
-          onDismiss={() => {
-            save.clearError();
-            remove.clearError();
-          }}
-        />
+        {draft.changedOutside && <ChangedOutsideNotice what="scenario" onReload={draft.discard} />}
+        <ErrorNotice {...firstError(save, remove)} />
         {scenario && <RunScenarioForm scenarioId={scenario.id} />}
         <StepPalette text={text} onChange={setText} />
         <ScenarioSchemaHelp />

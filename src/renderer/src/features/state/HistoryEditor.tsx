@@ -4,6 +4,7 @@ import { issueWords } from '../../../../shared/issue-words';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
+import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { HistoryMessageEditor } from './HistoryMessageEditor';
@@ -66,14 +67,7 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
     );
   return (
     <div className="stack" data-testid="history-editor">
-      {changedOutside && (
-        <div className="notice warning row">
-          <span className="spacer">This history changed in the engine while you were editing.</span>
-          <button type="button" className="small" onClick={() => load()}>
-            Reload (drop my edits)
-          </button>
-        </div>
-      )}
+      {changedOutside && <ChangedOutsideNotice what="history" onReload={() => load()} />}
       {messages.length === 0 && <div className="faint">No messages yet.</div>}
       {messages.map((message, index) => (
         <HistoryMessageEditor
