@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiKeySchema, MAX_API_KEYS, type TlsSetting } from '../shared/settings';
+import { ApiKeySchema, MAX_API_KEYS, MIN_HEARTBEAT_MS, type TlsSetting } from '../shared/settings';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
 
 export const USAGE = `Usage:
@@ -127,9 +127,9 @@ export function parseCliArgs(argv: string[]): CliCommand {
     token: token(values.token),
     heartbeatSeconds: optional(values.heartbeat, (text) => {
       const seconds = number('--heartbeat', text, 0, 3600);
-      // Each peer gets one interval to answer a ping; the engine's setting refuses less than a second.
-      if (seconds > 0 && seconds < 1)
-        throw new UsageError(`--heartbeat must be 0 (off) or at least 1 second (got ${text})`);
+      // Each peer gets one interval to answer a ping: the setting's own bound, said in the flag's unit.
+      if (seconds > 0 && seconds * 1000 < MIN_HEARTBEAT_MS)
+        throw new UsageError(`--heartbeat must be 0 (off) or at least ${MIN_HEARTBEAT_MS / 1000} s (got ${text})`);
       return seconds;
     }),
     maxPayloadBytes: optional(values['max-payload'], (text) => integer('--max-payload', text, 1024, 64 * 1024 * 1024)),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** The highest `maxJsonDepth` may be set: files that hold accepted values stay within it plus their own nesting. */
 /** The shortest ping interval: every peer must answer within it, network and busy event loops included. */
-const MIN_HEARTBEAT_MS = 1000;
+export const MIN_HEARTBEAT_MS = 1000;
 
 export const MAX_JSON_DEPTH_SETTING = 1000;
 
