@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { type QueuedTimer, TimerQueue } from '../src/server/support/timer-queue';
 import { eventually } from './helpers/wait';
 
@@ -13,6 +13,11 @@ const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind ==
 test('entries come due in order of their time, ties in the order they were added, never early', async () => {
   const fired: { name: string; late: number }[] = [];
   const queue = new TimerQueue<Entry>((due) => fired.push({ name: due.name, late: performance.now() - due.due }));
+  // The adds share one instant, so ties are real ties and a pause between two adds on a busy machine cannot
+  // reorder them; the timers then run on the real clock.
+  const instant = performance.now();
+  const clock = mock.method(performance, 'now', () => instant);
+  const added = new Map<string, Entry>();
   for (const [name, ms] of [
     ['a', 40],
     ['b', 0],
@@ -21,8 +26,12 @@ test('entries come due in order of their time, ties in the order they were added
     ['e', Number.NaN],
     ['f', 5],
   ] as const) {
-    queue.add(entry(name), ms);
+    const each = entry(name);
+    queue.add(each, ms);
+    added.set(name, each);
   }
+  clock.mock.restore();
+  assert.equal(added.get('c')?.due, added.get('d')?.due, 'c and d tie');
   await eventually(() => fired.length === 6, 'six entries due');
   assert.deepEqual(
     fired.map(({ name }) => name),
