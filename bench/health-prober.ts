@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { benchPath } from './bench-dir';
 import { withTimeout } from './with-timeout';
 
 /** Parent → prober: probe `url` every `intervalMs` until told to stop. */
@@ -18,7 +19,7 @@ export class HealthProber {
   private constructor(private readonly child: ChildProcess) {}
 
   static start(url: string, intervalMs: number): HealthProber {
-    const child = fork(fileURLToPath(import.meta.url), [], {
+    const child = fork(benchPath('health-prober.ts'), [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

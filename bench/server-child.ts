@@ -1,7 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 import { NODE_BUNDLE_OPTIONS } from '../scripts/node-bundle-options.mjs';
+import { benchPath } from './bench-dir';
 import type { ChildMessage, ParentMessage, UsageSample } from './child-protocol';
 import { withTimeout } from './with-timeout';
 
@@ -22,7 +23,7 @@ const SCRIPTS: Record<ServerKind, string> = {
 };
 
 /** Where the children are compiled to (gitignored); the engine finds its package root by walking up from here. */
-const BUILD_DIR = fileURLToPath(new URL('.build/', import.meta.url));
+const BUILD_DIR = benchPath('.build');
 
 /**
  * Each child compiled once per bench, as `scripts/build-bundles.mjs` compiles the package (the same esbuild options):
@@ -33,10 +34,10 @@ const compiled = new Map<ServerKind, Promise<string>>();
 function compiledScript(kind: ServerKind): Promise<string> {
   let script = compiled.get(kind);
   if (!script) {
-    const outfile = `${BUILD_DIR}${kind}-child.mjs`;
+    const outfile = join(BUILD_DIR, `${kind}-child.mjs`);
     script = build({
       ...NODE_BUNDLE_OPTIONS,
-      entryPoints: [fileURLToPath(new URL(SCRIPTS[kind], import.meta.url))],
+      entryPoints: [benchPath(SCRIPTS[kind])],
       outfile,
     }).then(() => outfile);
     compiled.set(kind, script);

@@ -1,8 +1,9 @@
 // `npm test`: the whole suite, the same here and in CI — lint, typecheck, build, then every test file
-// (engine, CLI, and the console in a real Chromium) with node's test runner.
+// (engine, CLI, and the console in a real Chromium), compiled (`build-tests.mjs`), with node's test runner.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildTests } from './build-tests.mjs';
 import { ensureChromium } from './find-chromium.mjs';
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
@@ -73,10 +74,10 @@ try {
 }
 console.log(`\nChromium for end-to-end tests: ${chromium}`);
 
-const files = [...testFiles('test'), ...testFiles('e2e')];
+const files = await buildTests([...testFiles('test'), ...testFiles('e2e')]);
 step(
   `tests (${files.length} files)`,
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
+  ['--enable-source-maps', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
   { ...process.env, CHROMIUM_PATH: chromium },
 );

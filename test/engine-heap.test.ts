@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
-const ENGINE_HEAP = fileURLToPath(new URL('../src/server/support/engine-heap.ts', import.meta.url));
+const ENGINE_HEAP = resolve('src/server/support/engine-heap.ts');
 
 /**
  * A process that keeps a small set of strings live while it churns through many more, reporting the highest

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { match } from 'path-to-regexp';
 import { importOpenApi, OpenApiImportError } from '../src/server/openapi/import-openapi';
 import type { JsonObject } from '../src/shared/json-value';
 import { type Route, type RouteInput, RouteSchema } from '../src/shared/mounts/route';
 
-const FIXTURES = join(import.meta.dirname, 'fixtures', 'openapi');
+const FIXTURES = resolve('test/fixtures/openapi');
 
 /** The ajv options the route engine is asked to use (see docs/routes.md, "Mock a FastAPI backend from its OpenAPI document"). */
 function engineAjv(draft: '2020-12' | '07' = '2020-12') {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { benchPath } from '../bench-dir';
 import { ROUTES } from '../rest-bench';
 import type { BareKoaPayload } from '../servers/bare-koa-child';
 import type { StartedPeer } from './agora-python-mock';
@@ -11,7 +11,7 @@ import { messageOf } from './error-message';
 import { ExternalServer, freePort } from './external-server';
 
 /** Installed on demand into a gitignored cache, not a dependency: most `npm install`s never need it. */
-const CACHE_DIR = fileURLToPath(new URL('../.peers/mockoon/', import.meta.url));
+const CACHE_DIR = benchPath('.peers', 'mockoon');
 const CLI_PACKAGE = '@mockoon/cli';
 /** The major the environment below is written for (its `lastMigration`; `--repair` migrates older files). */
 const CLI_MAJOR = 9;
