@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
 import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWss } from './helpers/certificates';
@@ -114,6 +114,36 @@ test('a certificate the engine cannot serve: one clear line on stderr and exit 1
       assert.match(lines[0] ?? '', message, name);
     }),
   );
+});
+
+test("validate reads the tls setting's certificate and key as serve would: exit 1 naming the file, 0 for a good pair", async () => {
+  const good = opensslCertificate(dir, 'ecdsa', 'validated');
+  const other = opensslCertificate(dir, 'rsa', 'validated-other');
+  const folder = mkdtempSync(join(dir, 'validate-'));
+  const check = async (name: string, tls: { cert: string; key: string }) => {
+    const file = join(folder, `${name}.agui.json`);
+    writeFileSync(file, JSON.stringify({ version: 2, name, settings: { tls } }));
+    const cli = runCli(['validate', file]);
+    return { ...(await cli.exited()), stdout: cli.stdout(), stderr: cli.stderr() };
+  };
+  // Relative to the workspace file's folder, as serve resolves them.
+  const relative = (path: string) => join('..', basename(path));
+  const [fine, missing, mismatched] = await Promise.all([
+    check('fine', { cert: relative(good.cert), key: relative(good.key) }),
+    check('missing', { cert: 'gone.pem', key: relative(good.key) }),
+    check('mismatched', { cert: relative(good.cert), key: relative(other.key) }),
+  ]);
+  assert.equal(fine.code, 0, fine.stderr);
+  assert.match(fine.stdout, /fine\.agui\.json: valid workspace "fine"/);
+  for (const [result, message] of [
+    [missing, /: settings\.tls: cannot read the TLS certificate .*validate-[^/]+\/gone\.pem: no such file/],
+    [mismatched, /: settings\.tls: the TLS key .*validated-other-key\.pem does not belong to the certificate/],
+  ] as const) {
+    assert.equal(result.code, 1, result.stdout);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, message);
+    assert.equal(result.stderr.trimEnd().split('\n').length, 1, result.stderr);
+  }
 });
 
 test('--cert without --key (and the reverse) is a usage error', async () => {
