@@ -278,6 +278,11 @@ test('schema violations: refused with the field path and the problem', async () 
 
   const unknownField = { ...workspace, colour: 'blue' };
   assert.match((await refusedStart('extra.agui.json', JSON.stringify(unknownField))).problem, /unknown field colour/);
+  // A misspelt setting is named, not dropped (the engine would run at the default speed without a word).
+  const misspelt = { ...workspace, settings: { ...workspace.settings, speeed: 0 } };
+  const misspeltError = await refusedStart('misspelt.agui.json', JSON.stringify(misspelt));
+  assert.equal(misspeltError.path, 'settings');
+  assert.match(misspeltError.problem, /unknown field speeed/);
 
   const duplicate = structuredClone(workspace);
   duplicate.scenarios.push(structuredClone(duplicate.scenarios[0] as (typeof duplicate.scenarios)[number]));
@@ -343,7 +348,8 @@ test('version 1 (one agora-mock profile) becomes version 2: the data a pack, the
     version: 1,
     name: 'HAI mock',
     profile: 'agora-mock',
-    settings: { ...DEFAULT_SETTINGS, speed: 0, agentPath: '/my-agent' },
+    // Version 1 dropped settings it did not know: one it retired (or a misspelt one) still goes, quietly.
+    settings: { ...DEFAULT_SETTINGS, speed: 0, agentPath: '/my-agent', retiredSetting: true },
     agora: seed,
     scenarios,
   };
@@ -360,7 +366,7 @@ test('version 1 (one agora-mock profile) becomes version 2: the data a pack, the
     migrated.agents.map(({ id, path, scenarios: selection }) => ({ id, path, selection })),
     [{ id: 'agent', path: '/my-agent', selection: '*' }],
   );
-  assert.equal('agentPath' in migrated.settings, false);
+  assert.deepEqual(migrated.settings, { ...DEFAULT_SETTINGS, speed: 0 });
   assert.deepEqual(migrated.scenarios, WorkspaceSchema.parse({ ...migrated, scenarios }).scenarios);
   assert.equal(agoraStore(server).listAllSessions().length, 4);
 

@@ -72,8 +72,11 @@ export const GatewayAuthSchema = z
   .describe("The gateway's API-key check.");
 export type GatewayAuth = z.infer<typeof GatewayAuthSchema>;
 
-/** Engine settings a user may change at run time (console, workspace, CLI flags). */
-export const ServerSettingsSchema = z.object({
+/**
+ * Engine settings a user may change at run time (console, workspace, CLI flags). Unknown keys are refused, as
+ * everywhere else in a workspace: a misspelt setting would otherwise be dropped without a word.
+ */
+export const ServerSettingsSchema = z.strictObject({
   speed: z
     .number()
     .min(0)

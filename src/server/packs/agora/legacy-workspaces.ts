@@ -1,5 +1,5 @@
 import type { AgoraData } from '../../../shared/agora-model';
-import { DEFAULT_SETTINGS } from '../../../shared/settings';
+import { DEFAULT_SETTINGS, ServerSettingsSchema } from '../../../shared/settings';
 import type { WorkspaceV0, WorkspaceV1 } from '../../../shared/workspace';
 import { agoraScenarioPack } from './scenarios/agora-scenario-pack';
 
@@ -33,7 +33,8 @@ export function agoraWorkspaceV1toV2(v1: WorkspaceV1): unknown {
   return {
     version: 2,
     name: v1.name,
-    settings,
+    // Version 1 dropped settings it did not know (retired ones, misspelt ones) without a word; they still go.
+    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => key in ServerSettingsSchema.shape)),
     packs: [{ pack: 'agora-mock', enabled: true, data: v1.agora }],
     routes: [],
     collections: [],
