@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { PortInUseError, silentLogger, startMockServer } from '../src/server/index';
+import { MockServerOptionsError, PortInUseError, silentLogger, startMockServer } from '../src/server/index';
 import { startTestEngine } from './helpers/engine';
 import { eventually } from './helpers/wait';
 
@@ -77,6 +77,47 @@ test('settings change at run time and are validated', async () => {
   const server = await startTestEngine();
   assert.equal(server.updateSettings({ speed: 2 }).speed, 2);
   assert.equal(server.settings().speed, 2);
-  assert.throws(() => server.updateSettings({ heartbeatIntervalMs: -1 }));
+  assert.throws(() => server.updateSettings({ heartbeatIntervalMs: -1 }), {
+    name: 'MockServerOptionsError',
+    message:
+      'updateSettings: heartbeatIntervalMs: must be at least 0; heartbeatIntervalMs: 0 (off) or at least 1000 ms',
+  });
+  assert.throws(() => server.updateSettings({ speeed: 0 } as never), {
+    message: 'updateSettings: settings: unknown field speeed',
+  });
   assert.equal(server.settings().heartbeatIntervalMs, 30_000, 'a rejected update changes nothing');
+  assert.equal(server.settings().speed, 2);
+});
+
+test('options startMockServer cannot take are one error in words, before anything starts', async () => {
+  const cases: [string, unknown, string][] = [
+    ['a misspelt option', { prot: 8000 }, 'startMockServer: options: unknown field prot'],
+    ['a misspelt setting', { settings: { speeed: 0 } }, 'startMockServer: settings: unknown field speeed'],
+    ['a setting out of range', { settings: { speed: 500 } }, 'startMockServer: settings.speed: must be at most 100'],
+    ['a port out of range', { port: 70_000 }, 'startMockServer: port: must be at most 65535'],
+    ['a port as text', { port: '8000' }, 'startMockServer: port: must be a number'],
+    [
+      'a short token',
+      { token: 'abc' },
+      'startMockServer: token: 8 to 256 characters of letters, digits, ".", "_", "~" or "-"',
+    ],
+    [
+      'a logger without its functions',
+      { logger: console.log },
+      'startMockServer: logger: must be a logger: an object with info, warn and error functions',
+    ],
+    ['not an object', 8000, 'startMockServer: options: must be an object'],
+  ];
+  for (const [name, options, message] of cases) {
+    await assert.rejects(startMockServer(options as never), (error: unknown) => {
+      assert.ok(error instanceof MockServerOptionsError, `${name}: ${error}`);
+      assert.ok(error instanceof TypeError, name);
+      assert.equal(error.message, message, name);
+      return true;
+    });
+  }
+  // Several at once: each named.
+  await assert.rejects(startMockServer({ port: -1, token: '' } as never), {
+    message: /^startMockServer: port: must be at least 0; token: /,
+  });
 });

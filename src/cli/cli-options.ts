@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONSOLE_TOKEN, CONSOLE_TOKEN_RULE } from '../shared/console-token-rule';
 import { ApiKeySchema, MAX_API_KEYS, MIN_HEARTBEAT_MS, type TlsSetting } from '../shared/settings';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
 
@@ -269,8 +270,7 @@ function integer(flag: string, text: string, min: number, max: number): number {
 
 function token(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  if (!/^[A-Za-z0-9._~-]{8,256}$/.test(text))
-    throw new UsageError('--token must be 8 to 256 characters of letters, digits, ".", "_", "~" or "-"');
+  if (!CONSOLE_TOKEN.test(text)) throw new UsageError(`--token must be ${CONSOLE_TOKEN_RULE}`);
   return text;
 }
 

@@ -6,6 +6,7 @@ import { startMockServer as startEngine } from '../server/mock-server';
 import type { MockServer, MockServerOptions } from '../server/mock-server-api';
 
 export type { MockServer, MockServerOptions } from '../server/mock-server-api';
+export { MockServerOptionsError } from '../server/mock-server-options';
 export { PortInUseError } from '../server/port-in-use-error';
 export { consoleLogger, type Logger, silentLogger } from '../server/support/logger';
 export { TlsError } from '../server/tls/tls-error';

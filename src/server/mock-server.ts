@@ -14,6 +14,7 @@ import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { readRequestBody } from './http/request-body';
 import { RequestLog } from './http/request-log';
 import type { MockServer as PublicMockServer, MockServerOptions as PublicMockServerOptions } from './mock-server-api';
+import { checkMockServerOptions, checkSettingsPatch } from './mock-server-options';
 import { SavedPayloads } from './payloads/saved-payloads';
 import { PortInUseError } from './port-in-use-error';
 import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
@@ -50,6 +51,7 @@ export interface MockServer extends PublicMockServer {
 }
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  checkMockServerOptions(options);
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 8000;
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -217,7 +219,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     context,
     workspace,
     settings: () => liveSettings.get(),
-    updateSettings: (patch) => liveSettings.update(patch),
+    updateSettings(patch) {
+      checkSettingsPatch(patch);
+      return liveSettings.update(patch);
+    },
     close() {
       closing ??= (async () => {
         control.close();
