@@ -89,6 +89,18 @@ test('invalid options print the usage and exit 2', async () => {
   }
 });
 
+test("a negative number after a numeric option is that option's value, refused in words", async () => {
+  for (const [args, message] of [
+    [['serve', '--port', '-1'], "--port must be a number from 0 to 65535 (got '-1')"],
+    [['serve', '--speed', '-0.5'], "--speed must be a number from 0 to 100 (got '-0.5')"],
+    [['serve', '--heartbeat', '-3', '--quiet'], "--heartbeat must be a number from 0 to 3600 (got '-3')"],
+  ] as const) {
+    const cli = start([...args]);
+    assert.equal((await cli.exited()).code, 2, args.join(' '));
+    assert.equal(cli.stderr().split('\n')[0], `agui-mock: ${message}`);
+  }
+});
+
 test('--help and --version', async () => {
   const help = start(['--help']);
   assert.equal((await help.exited()).code, 0);

@@ -226,9 +226,26 @@ function optional<T>(text: string | undefined, parse: (text: string) => T): T | 
   return text === undefined ? undefined : parse(text);
 }
 
+/** Options whose value is a number: `--port -1` means that value, to be refused as one, not a missing value. */
+const NUMBER_OPTIONS = new Set(['--port', '--speed', '--heartbeat', '--max-payload']);
+
+/** `--port -1` as `--port=-1`: parseArgs takes a value starting with a dash for another option. */
+function withNegativeNumbersJoined(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (NUMBER_OPTIONS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
 function parse(argv: string[]) {
   return parseArgs({
-    args: argv,
+    args: withNegativeNumbersJoined(argv),
     allowPositionals: true,
     strict: true,
     options: {
