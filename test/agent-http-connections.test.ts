@@ -225,7 +225,14 @@ test('keep-alive comments flow while a run waits (SSE)', async () => {
   await stream.finished;
 });
 
-test('closing the engine ends open streams', async () => {
+/** The events of an SSE body, in order. */
+const eventsOf = (body: string) =>
+  body
+    .split('\n\n')
+    .filter((frame) => frame.startsWith('data: '))
+    .map((frame) => JSON.parse(frame.slice('data: '.length)) as { type: string; code?: string; message?: string });
+
+test('closing the engine ends open streams with a RUN_ERROR saying so, not a response cut short', async () => {
   const other = await startTestEngine({ settings: { speed: 1 } });
   other.context.scenarios.put({
     id: 'long-wait',
@@ -238,11 +245,36 @@ test('closing the engine ends open streams', async () => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(runInput('anything')),
   });
-  const body = response.text().catch(() => 'reset');
+  // Rejects if the response is cut before its end.
+  const body = response.text();
   await eventually(() => other.context.registry.openCount === 1, 'the stream to open');
   await other.close();
-  await body;
+  const events = eventsOf(await body);
+  assert.deepEqual(
+    events.map(({ type, code }) => [type, code]),
+    [
+      ['RUN_STARTED', undefined],
+      ['RUN_ERROR', 'server_shutdown'],
+    ],
+  );
+  assert.equal(events[1]?.message, 'The mock server is shutting down');
   assert.equal(other.context.registry.openCount, 0);
+});
+
+test('an agent changed while its streams are open ends them with a RUN_ERROR saying so', async () => {
+  const stream = await openStream('long wait');
+  await stream.until('"STEP_STARTED"');
+  const agent = (await control.get<{ id: string; name: string }>('/agents/agent')).body;
+  assert.equal((await control.put('/agents/agent', { ...agent, name: `${agent.name} (renamed)` })).status, 200);
+  await stream.finished;
+  const last = eventsOf(stream.text).at(-1);
+  assert.equal(last?.type, 'RUN_ERROR');
+  assert.equal(last?.code, 'agent_changed');
+  const closed = await sseConnection(stream.input.threadId);
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.closeCode, 1001);
+  // The agent answers again, as changed.
+  await control.put('/agents/agent', agent);
 });
 
 test('threads are kept within bounds: least recently used idle ones go first, idle ones expire, busy ones stay', async () => {

@@ -29,11 +29,25 @@ export const DEFAULT_AGENT_HTTP_OPTIONS: AgentHttpOptions = {
   threadIdleMs: 30 * 60_000,
 };
 
+/** Why an endpoint's open streams end: the `RUN_ERROR` each gets before its response ends. */
+export interface StreamsEnd {
+  /** The `RUN_ERROR`'s message: what a client's user may be shown. */
+  message: string;
+  /** The `RUN_ERROR`'s code. */
+  code: string;
+}
+
+/** The engine is closing: every agent's open streams end with this. */
+export const SHUTTING_DOWN: StreamsEnd = { message: 'The mock server is shutting down', code: 'server_shutdown' };
+
 export interface AgentHttpEndpoint {
   /** Answers a `POST` to the agent's path: the body read and checked, then the run streamed. */
   readonly handle: Middleware;
-  /** Ends every open stream and forgets every thread (the agent removed, the engine closed). */
-  close(): void;
+  /**
+   * Ends every open stream (its run stopped, then a `RUN_ERROR` saying why, rather than a response cut short) and
+   * forgets every thread: the agent changed or removed, the engine closed.
+   */
+  close(why: StreamsEnd): void;
 }
 
 /**
@@ -49,7 +63,8 @@ export function agentHttpEndpoint(
   const { context } = environment;
   const { keepAliveMs, maxThreads, threadIdleMs } = { ...DEFAULT_AGENT_HTTP_OPTIONS, ...options };
   const threads = new ThreadConversations<AgentThread>({ maxThreads, idleMs: threadIdleMs });
-  const open = new Set<Connection>();
+  /** The open streams, each with how to end it. */
+  const open = new Map<Connection, (why: StreamsEnd) => void>();
 
   const play: Middleware = (ctx) => {
     const format = negotiateEventStream(ctx.req.headers.accept, (...types) => ctx.accepts(...types));
@@ -72,26 +87,33 @@ export function agentHttpEndpoint(
       let lastFrame: string | undefined;
       let failed = false;
       let encodeFailure: Error | undefined;
-      /**
-       * The stream cannot go on (an event that cannot be encoded, a fault in the engine): the run stops, the client
-       * gets a RUN_ERROR saying why, and the response ends after it — never a stream left open doing nothing.
-       */
-      const fail = (problem: string, error: unknown) => {
+      /** The run stops, the client gets a RUN_ERROR saying why, and the response ends after it. */
+      const endWithRunError = ({ message, code }: StreamsEnd, closeCode?: number) => {
         if (failed) return;
         failed = true;
-        context.logger.error(`${ctx.method} ${ctx.path}: ${problem}; the stream ends with RUN_ERROR`, error);
         if (!stream) return transport.end();
         thread.abandoned(stream);
         try {
           const { connection } = stream;
           // RUN_ERROR is valid at any point of a run, but a stream may not start with it.
           if (lastFrame === undefined) connection.sendEvent(outgoing(runStarted(request.threadId, request.runId)));
-          const ended = outgoing(runError(`The mock could not go on with this stream: ${problem}`, 'stream_error'));
+          const ended = outgoing(runError(message, code));
           connection.sendEvent(ended);
-          transport.endAfterFrame(ended.json);
+          // Ended by the engine (the code is kept for the console), or once the RUN_ERROR is written.
+          if (closeCode === undefined) transport.endAfterFrame(ended.json);
+          else transport.close(closeCode, message);
         } catch {
           transport.end();
         }
+      };
+      /**
+       * The stream cannot go on (an event that cannot be encoded, a fault in the engine): never a stream left open
+       * doing nothing.
+       */
+      const fail = (problem: string, error: unknown) => {
+        if (failed) return;
+        context.logger.error(`${ctx.method} ${ctx.path}: ${problem}; the stream ends with RUN_ERROR`, error);
+        endWithRunError({ message: `The mock could not go on with this stream: ${problem}`, code: 'stream_error' });
       };
       const failOnEncodeError = () => {
         const error = encodeFailure;
@@ -125,7 +147,7 @@ export function agentHttpEndpoint(
       });
       try {
         const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
-        open.add(connection);
+        open.set(connection, (why) => endWithRunError(why, 1001));
         // Known before any run starts, so the console can tell whose stream it is whatever happens next.
         connection.update({ threadId: request.threadId });
         // The body as the client sent it (a client's whole history, often): not serialised again.
@@ -162,10 +184,11 @@ export function agentHttpEndpoint(
 
   return {
     handle: compose([jsonBody(context.settings), play]),
-    close() {
-      threads.close();
-      for (const connection of open) connection.close(1001, 'server shutting down');
+    close(why) {
+      // Before the threads go: a stopped run closes what it opened, in its thread's history too.
+      for (const end of [...open.values()]) end(why);
       open.clear();
+      threads.close();
     },
   };
 }

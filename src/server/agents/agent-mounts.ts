@@ -4,9 +4,21 @@ import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { scenarioSelection } from '../agui/endpoint-environment';
 import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
 import { type IssuePath, MountIssues } from '../world/mount-validation-error';
-import { type AgentHttpEndpoint, type AgentHttpOptions, agentHttpEndpoint } from './agent-http-endpoint';
+import {
+  type AgentHttpEndpoint,
+  type AgentHttpOptions,
+  agentHttpEndpoint,
+  SHUTTING_DOWN,
+  type StreamsEnd,
+} from './agent-http-endpoint';
 
 /** What every agent endpoint shares; each agent adds its own scenario selection. */
+/** An agent mount edited or removed while its streams are open: they end with this. */
+const AGENT_CHANGED: StreamsEnd = {
+  message: 'This agent was changed or removed in the mock; send the run again',
+  code: 'agent_changed',
+};
+
 export type AgentMountsEnvironment = Omit<AguiEndpointEnvironment, 'scenarios'>;
 
 interface AgentEntry {
@@ -56,7 +68,7 @@ export class AgentMounts {
         },
       );
     });
-    for (const unused of reusable.values()) unused.endpoint.close();
+    for (const unused of reusable.values()) unused.endpoint.close(AGENT_CHANGED);
     return new AgentMounts(entries);
   }
 
@@ -95,7 +107,8 @@ export class AgentMounts {
     return this.entries.map((entry) => entry.agent);
   }
 
+  /** The engine is closing: every open stream ends with a RUN_ERROR saying so. */
   close(): void {
-    for (const entry of this.entries) entry.endpoint.close();
+    for (const entry of this.entries) entry.endpoint.close(SHUTTING_DOWN);
   }
 }
