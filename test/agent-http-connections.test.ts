@@ -261,6 +261,66 @@ test('closing the engine ends open streams with a RUN_ERROR saying so, not a res
   assert.equal(other.context.registry.openCount, 0);
 });
 
+test('closing the engine sends what the console held back, then a RUN_ERROR only where the run was not over', async () => {
+  const other = await startTestEngine({ settings: { speed: 1 } });
+  const otherControl = controlClient(other);
+  other.context.scenarios.put({
+    id: 'hello-then-wait',
+    name: 'Hello, then a long wait',
+    triggers: [{ match: 'substring', value: 'hello then wait' }],
+    steps: [
+      { type: 'text', chunks: ['Hello'], chunkDelayMs: 0 },
+      { type: 'wait', ms: 60_000 },
+    ],
+  });
+  other.context.scenarios.put({
+    id: 'hello-then-done',
+    name: 'Hello, then done',
+    triggers: [{ match: 'substring', value: 'hello then done' }],
+    steps: [
+      { type: 'text', chunks: ['Hello'], chunkDelayMs: 0 },
+      { type: 'wait', ms: 200 },
+      { type: 'text', chunks: ['Done'], chunkDelayMs: 0 },
+    ],
+  });
+  /** Opens a stream and pauses its delivery from the console once it is listed. */
+  const openPaused = async (text: string) => {
+    const input = runInput(text);
+    const response = await fetch(`${other.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(input),
+    });
+    const body = response.text();
+    let id = '';
+    await eventually(async () => {
+      const { body: page } = await otherControl.get<{ items: ConnectionSummary[] }>('/connections?kind=sse');
+      id = page.items.find((item) => item.threadId === input.threadId)?.id ?? '';
+      return id !== '';
+    }, 'the stream to be listed');
+    assert.equal((await otherControl.patch(`/connections/${id}`, { paused: true })).status, 200);
+    return { id, body };
+  };
+  const waiting = await openPaused('hello then wait');
+  const done = await openPaused('hello then done');
+  // The second run ends while paused: its last frames, RUN_FINISHED among them, are held.
+  await eventually(async () => {
+    const { body } = await otherControl.get<ConnectionSummary>(`/connections/${done.id}`);
+    return body.activeRunId === null && body.heldFrames > 0;
+  }, 'the run to be over, its last frames held');
+  await other.close();
+
+  const waitingEvents = eventsOf(await waiting.body);
+  assert.ok(
+    waitingEvents.some((event) => event.type === 'TEXT_MESSAGE_CONTENT'),
+    'what was held went out before the RUN_ERROR',
+  );
+  assert.equal(waitingEvents.at(-1)?.code, 'server_shutdown');
+  const doneEvents = eventsOf(await done.body);
+  assert.equal(doneEvents.at(-1)?.type, 'RUN_FINISHED', JSON.stringify(doneEvents.map((event) => event.type)));
+  assert.ok(!doneEvents.some((event) => event.type === 'RUN_ERROR'), 'no RUN_ERROR after a run that was over');
+});
+
 test('an agent changed while its streams are open ends them with a RUN_ERROR saying so', async () => {
   const stream = await openStream('long wait');
   await stream.until('"STEP_STARTED"');

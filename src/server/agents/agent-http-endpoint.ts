@@ -85,12 +85,13 @@ export function agentHttpEndpoint(
     return new Promise<void>((resolve) => {
       let stream: RunStream | undefined;
       let lastFrame: string | undefined;
-      let failed = false;
+      /** Set once the stream is ending (its run over, or a RUN_ERROR sent): nothing more is added to it. */
+      let ending = false;
       let encodeFailure: Error | undefined;
       /** The run stops, the client gets a RUN_ERROR saying why, and the response ends after it. */
       const endWithRunError = ({ message, code }: StreamsEnd, closeCode?: number) => {
-        if (failed) return;
-        failed = true;
+        if (ending) return;
+        ending = true;
         if (!stream) return transport.end();
         thread.abandoned(stream);
         try {
@@ -111,7 +112,7 @@ export function agentHttpEndpoint(
        * doing nothing.
        */
       const fail = (problem: string, error: unknown) => {
-        if (failed) return;
+        if (ending) return;
         context.logger.error(`${ctx.method} ${ctx.path}: ${problem}; the stream ends with RUN_ERROR`, error);
         endWithRunError({ message: `The mock could not go on with this stream: ${problem}`, code: 'stream_error' });
       };
@@ -147,7 +148,11 @@ export function agentHttpEndpoint(
       });
       try {
         const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
-        open.set(connection, (why) => endWithRunError(why, 1001));
+        open.set(connection, (why) => {
+          // The engine ends it: what the console holds back (a pause, added latency) goes out first, at once.
+          connection.releaseHeld();
+          endWithRunError(why, 1001);
+        });
         // Known before any run starts, so the console can tell whose stream it is whatever happens next.
         connection.update({ threadId: request.threadId });
         // The body as the client sent it (a client's whole history, often): not serialised again.
@@ -170,7 +175,8 @@ export function agentHttpEndpoint(
             }
           },
           end() {
-            if (failed) return;
+            if (ending) return;
+            ending = true;
             if (lastFrame === undefined) transport.end();
             else transport.endAfterFrame(lastFrame);
           },

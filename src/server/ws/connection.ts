@@ -254,6 +254,16 @@ export class Connection {
     else this.deliver(item.frame);
   }
 
+  /** Delivers every held frame now, in order: the engine is ending the connection, so a pause or latency cannot go on. */
+  releaseHeld(): void {
+    if (!this.paused && this.latencyMs === 0 && this.held.length === 0) return;
+    this.paused = false;
+    this.latencyMs = 0;
+    for (const item of this.held) item.dueAt = 0;
+    this.scheduleRelease();
+    this.observer.updated(this);
+  }
+
   /** Holds outgoing frames (paused) and/or delays each by `latencyMs`; frames keep their order. */
   setDelivery(patch: { paused?: boolean; latencyMs?: number }): void {
     if (patch.paused !== undefined) this.paused = patch.paused;
