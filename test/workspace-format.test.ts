@@ -349,7 +349,7 @@ test('version 1 (one agora-mock profile) becomes version 2: the data a pack, the
     name: 'HAI mock',
     profile: 'agora-mock',
     // Version 1 dropped settings it did not know: one it retired (or a misspelt one) still goes, quietly.
-    settings: { ...DEFAULT_SETTINGS, speed: 0, agentPath: '/my-agent', retiredSetting: true },
+    settings: { ...DEFAULT_SETTINGS, speed: 0, agentPath: '/my-agent', retiredSetting: true, toString: 'also unknown' },
     agora: seed,
     scenarios,
   };

@@ -34,7 +34,9 @@ export function agoraWorkspaceV1toV2(v1: WorkspaceV1): unknown {
     version: 2,
     name: v1.name,
     // Version 1 dropped settings it did not know (retired ones, misspelt ones) without a word; they still go.
-    settings: Object.fromEntries(Object.entries(settings).filter(([key]) => key in ServerSettingsSchema.shape)),
+    settings: Object.fromEntries(
+      Object.entries(settings).filter(([key]) => Object.hasOwn(ServerSettingsSchema.shape, key)),
+    ),
     packs: [{ pack: 'agora-mock', enabled: true, data: v1.agora }],
     routes: [],
     collections: [],
