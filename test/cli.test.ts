@@ -94,6 +94,8 @@ test("a negative number after a numeric option is that option's value, refused i
     [['serve', '--port', '-1'], "--port must be a number from 0 to 65535 (got '-1')"],
     [['serve', '--speed', '-0.5'], "--speed must be a number from 0 to 100 (got '-0.5')"],
     [['serve', '--heartbeat', '-3', '--quiet'], "--heartbeat must be a number from 0 to 3600 (got '-3')"],
+    // After `--`, arguments are positional, as typed.
+    [['serve', '--', '--port', '-1'], "unexpected argument '--port'"],
   ] as const) {
     const cli = start([...args]);
     assert.equal((await cli.exited()).code, 2, args.join(' '));

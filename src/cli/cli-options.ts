@@ -234,6 +234,8 @@ function withNegativeNumbersJoined(argv: string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
+    // After `--`, every argument is a positional one, as typed.
+    if (arg === '--') return [...joined, ...argv.slice(i)];
     const next = argv[i + 1];
     if (NUMBER_OPTIONS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
       joined.push(`${arg}=${next}`);
