@@ -1,6 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, get } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { benchPath } from './bench-dir';
 import { withTimeout } from './with-timeout';
 
@@ -73,4 +72,5 @@ function runProber(): void {
   process.on('disconnect', () => process.exit(0));
 }
 
-if (process.send && process.argv[1] === fileURLToPath(import.meta.url)) runProber();
+// Only in the forked child: compiled into a test file, this module's own URL is that file's.
+if (process.send && process.argv[1] === benchPath('health-prober.ts')) runProber();
