@@ -89,13 +89,14 @@ test('invalid options print the usage and exit 2', async () => {
   }
 });
 
-test("a negative number after a numeric option is that option's value, refused in words", async () => {
+test('values refused in words: a negative number after a numeric option (its value), an empty --host', async () => {
   for (const [args, message] of [
     [['serve', '--port', '-1'], "--port must be a number from 0 to 65535 (got '-1')"],
     [['serve', '--speed', '-0.5'], "--speed must be a number from 0 to 100 (got '-0.5')"],
     [['serve', '--heartbeat', '-3', '--quiet'], "--heartbeat must be a number from 0 to 3600 (got '-3')"],
     // After `--`, arguments are positional, as typed.
     [['serve', '--', '--port', '-1'], "unexpected argument '--port'"],
+    [['serve', '--host='], '--host needs an interface: a name or address such as 127.0.0.1 or 0.0.0.0'],
   ] as const) {
     const cli = start([...args]);
     assert.equal((await cli.exited()).code, 2, args.join(' '));

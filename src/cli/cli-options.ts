@@ -121,7 +121,7 @@ export function parseCliArgs(argv: string[]): CliCommand {
   return {
     command: 'serve',
     port: integer('--port', values.port ?? '8000', 0, 65535),
-    host: values.host ?? '127.0.0.1',
+    host: host(values.host),
     workspace: values.workspace === undefined ? undefined : fileName('--workspace', values.workspace),
     template: values.template === undefined ? undefined : template(values.template),
     speed: optional(values.speed, (text) => number('--speed', text, 0, 100)),
@@ -285,6 +285,13 @@ function integer(flag: string, text: string, min: number, max: number): number {
   const value = number(flag, text, min, max);
   if (!Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number (got '${text}')`);
   return value;
+}
+
+function host(text: string | undefined): string {
+  if (text === undefined) return '127.0.0.1';
+  if (text.trim() === '')
+    throw new UsageError('--host needs an interface: a name or address such as 127.0.0.1 or 0.0.0.0');
+  return text;
 }
 
 function token(text: string | undefined): string | undefined {
