@@ -9,6 +9,8 @@ type ProberRequest = { type: 'start'; url: string; intervalMs: number } | { type
 type ProberReply = { type: 'latencies'; latencies: (number | null)[] };
 
 const PROBE_TIMEOUT_MS = 10_000;
+/** This module's source, run in the forked child. */
+const PROBER_SCRIPT = benchPath('health-prober.ts');
 
 /**
  * `/health` probed once a second from its own process, so the latency measured is the engine's, not the lag of
@@ -18,7 +20,7 @@ export class HealthProber {
   private constructor(private readonly child: ChildProcess) {}
 
   static start(url: string, intervalMs: number): HealthProber {
-    const child = fork(benchPath('health-prober.ts'), [], {
+    const child = fork(PROBER_SCRIPT, [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -73,4 +75,4 @@ function runProber(): void {
 }
 
 // Only in the forked child: compiled into a test file, this module's own URL is that file's.
-if (process.send && process.argv[1] === benchPath('health-prober.ts')) runProber();
+if (process.send && process.argv[1] === PROBER_SCRIPT) runProber();

@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { build } from 'esbuild';
 
-export const TEST_BUILD_DIR = '.test-build';
+const TEST_BUILD_DIR = '.test-build';
 
 /** Compiles `files` (paths under the repository); resolves with the compiled file for each, in the same order. */
 export async function buildTests(files) {

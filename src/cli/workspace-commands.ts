@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { readCertificateFiles } from '../server/tls/certificate-files';
 import { TlsError } from '../server/tls/tls-error';
+import { readTlsFiles } from '../server/tls/tls-setting';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
@@ -56,9 +56,8 @@ export async function validateWorkspace(options: ValidateOptions): Promise<numbe
 async function tlsFilesProblem(workspace: Workspace, file: string): Promise<string | undefined> {
   const { tls } = workspace.settings;
   if (typeof tls !== 'object') return undefined;
-  const folder = dirname(resolve(file));
   try {
-    await readCertificateFiles(resolve(folder, tls.cert), resolve(folder, tls.key));
+    await readTlsFiles(tls, dirname(resolve(file)));
     return undefined;
   } catch (error) {
     if (error instanceof TlsError) return error.message;

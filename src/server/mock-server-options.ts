@@ -9,12 +9,15 @@ const isLogger = (value: unknown) =>
   value !== null &&
   ['info', 'warn', 'error'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
+/** Some of the engine's settings, each checked as the engine checks it; none required. */
+const SettingsPatchSchema = ServerSettingsSchema.partial();
+
 /** `startMockServer`'s options as a caller may pass them (its own `settings` are checked as the engine's are). */
 const MockServerOptionsSchema = z.strictObject({
   host: z.string().min(1).optional(),
   port: z.number().int().min(0).max(65_535).optional(),
   token: z.string().regex(CONSOLE_TOKEN, CONSOLE_TOKEN_RULE).optional(),
-  settings: ServerSettingsSchema.partial().optional(),
+  settings: SettingsPatchSchema.optional(),
   logger: z.custom(isLogger, 'must be a logger: an object with info, warn and error functions').optional(),
   workspace: z.string().min(1).optional(),
   template: z.enum(WORKSPACE_TEMPLATES).optional(),
@@ -47,7 +50,7 @@ export function checkMockServerOptions(options: unknown): void {
 
 /** Checks a settings change as `checkMockServerOptions` checks `settings`. */
 export function checkSettingsPatch(patch: unknown): void {
-  const checked = ServerSettingsSchema.partial().safeParse(patch);
+  const checked = SettingsPatchSchema.safeParse(patch);
   if (!checked.success) throw new MockServerOptionsError('updateSettings', problemsOf(checked.error, 'settings'));
 }
 

@@ -192,7 +192,7 @@ export function agentHttpEndpoint(
     handle: compose([jsonBody(context.settings), play]),
     close(why) {
       // Before the threads go: a stopped run closes what it opened, in its thread's history too.
-      for (const end of [...open.values()]) end(why);
+      for (const end of open.values()) end(why);
       open.clear();
       threads.close();
     },

@@ -12,13 +12,13 @@ import {
   type StreamsEnd,
 } from './agent-http-endpoint';
 
-/** What every agent endpoint shares; each agent adds its own scenario selection. */
 /** An agent mount edited or removed while its streams are open: they end with this. */
 const AGENT_CHANGED: StreamsEnd = {
   message: 'This agent was changed or removed in the mock; send the run again',
   code: 'agent_changed',
 };
 
+/** What every agent endpoint shares; each agent adds its own scenario selection. */
 export type AgentMountsEnvironment = Omit<AguiEndpointEnvironment, 'scenarios'>;
 
 interface AgentEntry {

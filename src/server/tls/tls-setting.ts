@@ -17,5 +17,10 @@ export interface TlsSettingContext {
 export async function loadTlsSetting(setting: TlsSetting, context: TlsSettingContext): Promise<TlsIdentity | null> {
   if (setting === 'off') return null;
   if (setting === 'self-signed') return selfSignedIdentity(context.configDir, context.logger);
-  return readCertificateFiles(resolve(context.baseDir, setting.cert), resolve(context.baseDir, setting.key));
+  return readTlsFiles(setting, context.baseDir);
+}
+
+/** The files a `{ cert, key }` setting names, read and checked; relative paths start at `baseDir`. */
+export function readTlsFiles(files: { cert: string; key: string }, baseDir: string): Promise<TlsIdentity> {
+  return readCertificateFiles(resolve(baseDir, files.cert), resolve(baseDir, files.key));
 }

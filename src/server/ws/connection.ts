@@ -256,12 +256,9 @@ export class Connection {
 
   /** Delivers every held frame now, in order: the engine is ending the connection, so a pause or latency cannot go on. */
   releaseHeld(): void {
-    if (!this.paused && this.latencyMs === 0 && this.held.length === 0) return;
-    this.paused = false;
-    this.latencyMs = 0;
+    if (this.deliversNow()) return;
     for (const item of this.held) item.dueAt = 0;
-    this.scheduleRelease();
-    this.observer.updated(this);
+    this.setDelivery({ paused: false, latencyMs: 0 });
   }
 
   /** Holds outgoing frames (paused) and/or delays each by `latencyMs`; frames keep their order. */
