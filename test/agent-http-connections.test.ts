@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
-import { test } from 'node:test';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { ThreadConversations } from '../src/server/agents/thread-conversations';
+import { cancelledToolContent } from '../src/server/scenarios/scenario-player';
+import type { HistoryMessage } from '../src/shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import { assertVerified, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
@@ -261,6 +266,57 @@ test('closing the engine ends open streams with a RUN_ERROR saying so, not a res
   assert.equal(other.context.registry.openCount, 0);
 });
 
+/** A tool call whose arguments take a minute: a run stopped meanwhile leaves it open for its closing to answer. */
+const slowToolCall = (id: string, trigger: string) => ({
+  id,
+  name: 'Slow tool call',
+  triggers: [{ match: 'substring' as const, value: trigger }],
+  steps: [
+    {
+      type: 'toolCall' as const,
+      name: 'lookup',
+      args: { query: 'x' },
+      result: { found: true },
+      argsDelayMs: 60_000,
+    },
+  ],
+});
+
+test('a run cut short by the engine closing is in the final save, its open tool call answered "server_shutdown"', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'agui-sse-shutdown-'));
+  after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'shop.agui.json');
+  const other = await startTestEngine({ settings: { speed: 1 }, workspace: file });
+  other.context.scenarios.put(slowToolCall('slow-tool', 'slow tool'));
+  const input = runInput('slow tool');
+  const response = await fetch(`${other.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  let received = '';
+  const body = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as ReadableStream<Uint8Array>) received += decoder.decode(chunk);
+    return received;
+  })();
+  await eventually(() => received.includes('"TOOL_CALL_ARGS"'), 'the tool call to begin');
+  await other.close();
+  assert.equal(eventsOf(await body).at(-1)?.code, 'server_shutdown');
+  const saved = JSON.parse(await readFile(file, 'utf8')) as {
+    packs: { pack: string; data: { sessions: { metadata: { sessionId: string }; history: HistoryMessage[] }[] } }[];
+  };
+  // The agora template's pack (the `agora-mock` variant) records the runs of its `/agent` mount as sessions.
+  const agora = saved.packs.find((pack) => pack.pack === 'agora-mock');
+  const session = agora?.data.sessions.find((entry) => entry.metadata.sessionId === input.threadId);
+  assert.ok(session, 'the run is recorded in the saved file');
+  assert.deepEqual(
+    session.history.map((message) => message.role),
+    ['user', 'tool_call', 'tool'],
+  );
+  assert.equal(session.history[2]?.content, cancelledToolContent('server_shutdown'));
+});
+
 test('closing the engine sends what the console held back, then a RUN_ERROR only where the run was not over', async () => {
   const other = await startTestEngine({ settings: { speed: 1 } });
   const otherControl = controlClient(other);
@@ -335,6 +391,21 @@ test('an agent changed while its streams are open ends them with a RUN_ERROR say
   assert.equal(closed.closeCode, 1001);
   // The agent answers again, as changed.
   await control.put('/agents/agent', agent);
+});
+
+test('a run ended because its agent changed records its open tool call as cancelled for that reason', async () => {
+  server.context.scenarios.put(slowToolCall('slow-tool', 'slow tool'));
+  const stream = await openStream('slow tool');
+  await stream.until('"TOOL_CALL_ARGS"');
+  const agent = (await control.get<{ id: string; name: string }>('/agents/agent')).body;
+  assert.equal((await control.put('/agents/agent', { ...agent, name: `${agent.name} (renamed)` })).status, 200);
+  await stream.finished;
+  assert.equal(eventsOf(stream.text).at(-1)?.code, 'agent_changed');
+  const response = await fetch(`${server.url}/sessions/${stream.input.threadId}/history?include_tools=true`);
+  const { history } = (await response.json()) as { history: HistoryMessage[] };
+  assert.equal(history.at(-1)?.content, cancelledToolContent('agent_changed'));
+  await control.put('/agents/agent', agent);
+  server.context.scenarios.delete('slow-tool');
 });
 
 test('threads are kept within bounds: least recently used idle ones go first, idle ones expire, busy ones stay', async () => {

@@ -227,8 +227,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       closing ??= (async () => {
         control.close();
         await sockets.close();
-        // After the sockets, so what their last runs recorded is in the final save; before the world stops, so
-        // the save still reads every pack's data.
+        world.endAgentStreams();
+        // After the sockets and the streams, so what their last runs recorded is in the final save; before the
+        // world stops, so the save still reads every pack's data.
         await workspace.close();
         world.close();
         await new Promise<void>((resolve) => {

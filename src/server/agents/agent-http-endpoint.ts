@@ -6,6 +6,7 @@ import { HttpError } from '../http/http-errors';
 import { jsonBody } from '../http/json-body';
 import { requestBody } from '../http/parse-query-and-body';
 import { requestOrigin } from '../http/request-origin';
+import type { StopReason } from '../scenarios/scenario-player';
 import type { Connection } from '../ws/connection';
 import { agentRunRequest } from './agent-run-input';
 import { AgentThread, type RunStream } from './agent-thread';
@@ -33,8 +34,8 @@ export const DEFAULT_AGENT_HTTP_OPTIONS: AgentHttpOptions = {
 export interface StreamsEnd {
   /** The `RUN_ERROR`'s message: what a client's user may be shown. */
   message: string;
-  /** The `RUN_ERROR`'s code. */
-  code: string;
+  /** The `RUN_ERROR`'s code, and the reason a tool call the run leaves open is answered with. */
+  code: Extract<StopReason, 'server_shutdown' | 'agent_changed' | 'stream_error'>;
 }
 
 /** The engine is closing: every agent's open streams end with this. */
@@ -93,7 +94,7 @@ export function agentHttpEndpoint(
         if (ending) return;
         ending = true;
         if (!stream) return transport.end();
-        thread.abandoned(stream);
+        thread.abandoned(stream, code);
         try {
           const { connection } = stream;
           // RUN_ERROR is valid at any point of a run, but a stream may not start with it.

@@ -4,6 +4,7 @@ import type { EventSink, OutgoingEvent } from '../agui/events';
 import type { RunRequest } from '../agui/run-input';
 import { HttpError } from '../http/http-errors';
 import { Conversation, type RunObserver } from '../scenarios/conversation';
+import type { StopReason } from '../scenarios/scenario-player';
 import type { Connection } from '../ws/connection';
 import type { ThreadState } from './thread-conversations';
 
@@ -71,10 +72,10 @@ export class AgentThread implements ThreadState {
   }
 
   /**
-   * The client of `stream` went away. When its run is the one playing, stop it at once, timers included, and
-   * keep the thread's context for the next request.
+   * The client of `stream` went away (or the engine ends the stream, for `reason`). When its run is the one
+   * playing, stop it at once, timers included, and keep the thread's context for the next request.
    */
-  abandoned(stream: RunStream): void {
+  abandoned(stream: RunStream, reason: StopReason = 'client_gone'): void {
     for (const [request, candidate] of this.streams) if (candidate === stream) this.streams.delete(request);
     if (this.current !== stream) return;
     this.current = undefined;
@@ -82,7 +83,7 @@ export class AgentThread implements ThreadState {
     // Conversation.close() is the only way to stop a run silently; a fresh conversation carries the thread on.
     // Nothing is paused while a run plays, so nothing else is lost.
     const previous = this.conversation;
-    previous.close();
+    previous.close(reason);
     this.conversation = this.createConversation(previous);
   }
 

@@ -218,15 +218,16 @@ export class Conversation {
   }
 
   /**
-   * The client is gone: drop what waits, stop the run's timers at once and send nothing more. The run still
-   * closes what it opened for the observers, so its recorded history has a result for every tool call.
+   * The client is gone (or the engine ends its stream, for `reason`): drop what waits, stop the run's timers at once
+   * and send nothing more. The run still closes what it opened for the observers, so its recorded history has a
+   * result for every tool call.
    */
-  close(): void {
+  close(reason: StopReason = 'client_gone'): void {
     if (this.closed) return;
     this.closed = true;
     this.queued.length = 0;
     const player = this.player;
     this.player = undefined;
-    player?.stop();
+    player?.stop(reason);
   }
 }

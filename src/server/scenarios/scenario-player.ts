@@ -80,13 +80,19 @@ export interface Chooser {
  * (its client is gone), or interrupted (it can be resumed). */
 export type RunEnd = 'finished' | 'errored' | 'cancelled' | 'stopped' | 'interrupted';
 
-/** Why a run was stopped before its end; named in the result of every tool call it leaves unanswered. */
-export type StopReason = 'new_run' | 'console' | 'client_gone';
+/**
+ * Why a run was stopped before its end; named in the result of every tool call it leaves unanswered. The last three
+ * are the engine's own reasons to end an HTTP stream (the `RUN_ERROR` code its client gets).
+ */
+export type StopReason = 'new_run' | 'console' | 'client_gone' | 'server_shutdown' | 'agent_changed' | 'stream_error';
 
 const STOP_MESSAGES: Record<StopReason, string> = {
   new_run: 'Cancelled: a new run started before this tool call finished',
   console: 'Cancelled from the mock console before this tool call finished',
   client_gone: 'Cancelled: the client disconnected before this tool call finished',
+  server_shutdown: 'Cancelled: the mock server shut down before this tool call finished',
+  agent_changed: 'Cancelled: the agent was changed or removed in the mock before this tool call finished',
+  stream_error: 'Cancelled: the mock could not go on with this stream before this tool call finished',
 };
 
 /**
@@ -227,12 +233,13 @@ export class ScenarioPlayer {
   }
 
   /**
-   * Its client is gone: ends the run at once with the same tail as `cancel`, for the run's observers (its
-   * recorded history stays whole); the sink is expected to deliver nothing more.
+   * Its client is gone (or the engine ends its stream, for `reason`): ends the run at once with the same tail as
+   * `cancel`, for the run's observers (its recorded history stays whole); the sink is expected to deliver nothing
+   * more.
    */
-  stop(): void {
+  stop(reason: StopReason = 'client_gone'): void {
     if (this.phase === 'ready') this.end('stopped');
-    else this.halt('client_gone', 'stopped');
+    else this.halt(reason, 'stopped');
   }
 
   private halt(reason: StopReason, end: 'cancelled' | 'stopped'): void {

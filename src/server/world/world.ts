@@ -257,6 +257,15 @@ export class World {
     this.emit({ type: 'mounts-changed', section: 'packs' });
   }
 
+  /**
+   * Ends every agent's open streams with a RUN_ERROR saying the engine is closing, their runs stopped and recorded:
+   * the engine's first step in closing, so the final save holds what those runs recorded. `close` does it again for
+   * any stream opened after.
+   */
+  endAgentStreams(): void {
+    this.agents.close();
+  }
+
   /** Stops every pack, agent stream and thread (engine close). Sockets are closed by the socket server. */
   close(): void {
     this.agents.close();
