@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { test } from 'node:test';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
 import type { EventSink } from '../src/server/agui/events';
 import type { RunRequest } from '../src/server/agui/run-input';
 import { runHistoryRecorder } from '../src/server/packs/agora/run-history-recorder';
@@ -201,6 +204,28 @@ test('/ws: a client gone mid-tool-call records the tool call with its cancelled 
   const recorded = await history(threadId);
   assertHistoryWhole(recorded);
   assert.equal(recorded[2]?.content, cancelledToolContent('client_gone'));
+});
+
+test('/ws: a run cut short by the engine closing is in the final save, its tool call answered "server_shutdown"', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'agui-ws-shutdown-'));
+  after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'shop.agui.json');
+  const other = await startTestEngine({ settings: { speed: 1 }, workspace: file });
+  other.context.scenarios.put(server.context.scenarios.get('slow-handoff'));
+  const threadId = `session_${randomUUID()}`;
+  const ws = await AguiSocket.open(other.wsUrl);
+  ws.ask('slow handoff', { threadId });
+  await ws.waitFor((event) => event.type === 'TOOL_CALL_ARGS', 0, 30_000);
+  await other.close();
+  const saved = JSON.parse(await readFile(file, 'utf8')) as {
+    packs: { pack: string; data: { sessions: { metadata: { sessionId: string }; history: HistoryMessage[] }[] } }[];
+  };
+  // The agora template's pack (the `agora-mock` variant) records the runs of `/ws` as sessions.
+  const agora = saved.packs.find((pack) => pack.pack === 'agora-mock');
+  const session = agora?.data.sessions.find((entry) => entry.metadata.sessionId === threadId);
+  assert.ok(session, 'the run is recorded in the saved file');
+  assertHistoryWhole(session.history);
+  assert.equal(session.history.at(-1)?.content, cancelledToolContent('server_shutdown'));
 });
 
 // The player itself, without a transport: tool calls a scenario ended with scripted events but never answered.

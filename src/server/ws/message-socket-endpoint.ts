@@ -9,7 +9,7 @@ import { inTurn } from '../support/sliced-timer';
 import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
-import type { SocketEndpoint } from './socket-server';
+import { isClosedForShutdown, type SocketEndpoint } from './socket-server';
 
 /** One client frame, parsed once by the endpoint so the frame log and the handler agree on it. */
 export type ClientMessage =
@@ -22,11 +22,14 @@ export type ClientMessage =
 /** The limits a frame is read under (the engine's settings, read per frame; the payload limit when a socket opens). */
 export type FrameLimits = Pick<ServerSettings, 'maxJsonDepth' | 'maxPayloadBytes'>;
 
+/** Why a socket's session ends: its client went away, or the engine closed it as it shut down. */
+export type SocketEnd = 'client_gone' | 'server_shutdown';
+
 /** The conversation on one socket: what the profile does with each message. */
 export interface SocketSession {
   message(message: ClientMessage): void;
   /** The socket is gone: stop timers, forget pending work. */
-  closed(): void;
+  closed(end: SocketEnd): void;
 }
 
 /**
@@ -80,7 +83,7 @@ export function messageSocketEndpoint(
       socket.on('close', (code: number, reason: Buffer) => {
         open = false;
         connection.markClosed(refusedFrame?.code ?? code, refusedFrame?.reason ?? reason.toString('utf8'));
-        session?.closed();
+        session?.closed(isClosedForShutdown(socket) ? 'server_shutdown' : 'client_gone');
       });
       const refusal = endpoint.refusal?.(request);
       if (refusal !== undefined) {

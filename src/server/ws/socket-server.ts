@@ -5,6 +5,14 @@ import { rawHttpResponse } from '../http/raw-http-response';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
 
+/** Sockets the engine closed because it is shutting down (their sessions record that, not a client gone). */
+const closedForShutdown = new WeakSet<WebSocket>();
+
+/** Whether the engine closed `socket` because it is shutting down. */
+export function isClosedForShutdown(socket: WebSocket): boolean {
+  return closedForShutdown.has(socket);
+}
+
 /** A WebSocket endpoint served by the engine (the console's live feed, the world's sockets…). */
 export interface SocketEndpoint {
   /** Its path (a pattern for the world's sockets), for logs. */
@@ -103,6 +111,7 @@ export class SocketServer {
     this.server.off('upgrade', this.onUpgrade);
     this.heartbeat.stop();
     const sockets = [...this.wss.clients];
+    for (const socket of sockets) closedForShutdown.add(socket);
     const closed = sockets.map(
       (socket) =>
         new Promise<void>((resolve) => {

@@ -123,8 +123,8 @@ export function aguiSocketSession(
         sendError('processing_error', `The message could not be processed: ${(error as Error).message}`);
       }
     },
-    closed() {
-      conversation.close();
+    closed(end) {
+      conversation.close(end);
     },
     runScenario(scenarioId) {
       const program = catalogue.program(scenarioId);

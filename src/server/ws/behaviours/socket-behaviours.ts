@@ -82,7 +82,7 @@ export function socketBehaviourEndpoint(
             conversation.fault(`a message could not be handled: ${(error as Error).message}`, error);
           }
         },
-        closed: () => session.closed(),
+        closed: (end) => session.closed(end),
       };
     });
   }
@@ -100,9 +100,9 @@ export function socketBehaviourEndpoint(
     // Forgotten once its socket is gone, so the map only holds live sessions.
     return {
       message: (message) => session.message(message),
-      closed: () => {
+      closed: (end) => {
         drivable.delete(connection.id);
-        session.closed();
+        session.closed(end);
       },
     };
   });
