@@ -30,6 +30,7 @@ const app = await startMountsApp(
       }),
       CollectionSchema.parse({ id: 'notes', path: '/notes/', idType: 'uuid', idField: 'uuid' }),
       CollectionSchema.parse({ id: 'tags', path: '/api/tags', idType: 'string', idField: 'slug' }),
+      CollectionSchema.parse({ id: 'counters', path: '/counters', records: [{ id: Number.MAX_SAFE_INTEGER }] }),
     ],
   },
   { limits: { maxBodyBytes: 2048, maxJsonDepth: 8 } },
@@ -193,6 +194,30 @@ test('every write is checked completely before anything changes', async () => {
   const deep = await send('POST', '/books', { title: 'x', nested: [[[[[[[[1]]]]]]]] });
   assert.equal(deep.status, 400);
   assert.equal(JSON.stringify(app.mounts.collection('books')?.list()), before);
+});
+
+test('an integer id is never generated past the largest a JSON number keeps exactly', async () => {
+  const refused = await send('POST', '/counters', { label: 'one more' });
+  assert.equal(refused.status, 422);
+  const [issue] = (await detail(refused)) as { loc: unknown[]; msg: string }[];
+  assert.deepEqual(issue?.loc, ['body', 'id']);
+  assert.match(String(issue?.msg), /no integer id is left to give.*give the record an id of its own/);
+  assert.equal(app.mounts.collection('counters')?.list().length, 1);
+  // An id of its own is still taken, and every record stays servable.
+  assert.equal((await send('POST', '/counters', { id: 7, label: 'seven' })).status, 201);
+  assert.equal((await fetch(`${app.base}/counters/${Number.MAX_SAFE_INTEGER}`)).status, 200);
+});
+
+test('records as a workspace holds them load whatever maxJsonDepth is now: they were checked when written', () => {
+  const nested = { id: 99, title: 'Deep', nested: [[[[[[[[[[1]]]]]]]]]] };
+  const store = app.mounts.collection('books');
+  assert.ok(store);
+  // Deeper than this app's maxJsonDepth (8): refused as a new record, loaded as a stored one.
+  assert.equal(store.checkAll([nested]).issues.length, 0);
+  assert.throws(
+    () => store.create(nested),
+    (error: { issues?: { msg: string }[] }) => /nested deeper/.test(String(error.issues?.[0]?.msg)),
+  );
 });
 
 test('uuid and string ids; a trailing slash in the path is the same collection', async () => {

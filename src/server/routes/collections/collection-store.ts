@@ -1,6 +1,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../shared/json-value';
 import type { Collection } from '../../../shared/mounts/collection';
 import type { CollectionChange } from '../../../shared/mounts/collection-change';
+import { MAX_JSON_DEPTH_SETTING } from '../../../shared/settings';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { toPydanticIssues } from '../../http/json-schema-issues';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
@@ -165,7 +166,9 @@ export class CollectionStore {
   /**
    * The record `input` makes, checked, with defaults from the schema filled in (`fillDefaults`) — or undefined,
    * with `issues` saying why. `pathId`: the id the URL names (replace, patch); without it a missing id is
-   * generated.
+   * generated. A record written now is held to the `maxJsonDepth` setting; records as a workspace holds them
+   * (`fillDefaults` false) to the most the setting allows: they were checked when written, and lowering the
+   * setting must not make a saved workspace fail to load.
    */
   private checked(
     input: unknown,
@@ -178,7 +181,7 @@ export class CollectionStore {
       issues.push(notAnObject(input, loc));
       return undefined;
     }
-    const { maxJsonDepth } = this.limits();
+    const maxJsonDepth = fillDefaults ? this.limits().maxJsonDepth : MAX_JSON_DEPTH_SETTING;
     if (exceedsJsonDepth(input, maxJsonDepth)) {
       issues.push({ type: 'value_error', loc, msg: `Value error, ${jsonDepthMessage(maxJsonDepth)}`, input: null });
       return undefined;
@@ -188,6 +191,16 @@ export class CollectionStore {
     const idLoc = [...loc, this.idField];
     const before = issues.length;
     if (given === undefined || (given === null && pathId === undefined)) {
+      if (pathId === undefined && this.idType === 'integer' && this.nextInteger > Number.MAX_SAFE_INTEGER) {
+        // The next id would lose digits as a JSON number, and no record could then be served or saved.
+        issues.push({
+          type: 'value_error',
+          loc: idLoc,
+          msg: `Value error, no integer ${this.idField} is left to give: the largest in use is ${Number.MAX_SAFE_INTEGER}, the most an integer id can be; give the record an ${this.idField} of its own`,
+          input: given ?? null,
+        });
+        return undefined;
+      }
       record[this.idField] = pathId ?? newId(this.idType, this.nextInteger);
     } else {
       const problem = idValueIssue(given, this.idType, idLoc);
