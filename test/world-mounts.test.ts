@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { decodeWorkspaceValue } from '../src/server/workspace/workspace-codec';
 import type { PacksInfo, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
 import { agoraStore } from './helpers/agora';
@@ -211,6 +212,21 @@ test('routes edit, reorder, disable and duplicate; user routes come before the p
     'back to the pack',
   );
   assert.equal((await api.delete('/routes/nope')).status, 404);
+  // A copy is as storable as any mount: the longest name keeps its " (copy)" within the limit, a long id its suffix.
+  const longest = {
+    id: 'a'.repeat(100),
+    name: `${'n'.repeat(192)}😀${'n'.repeat(6)}`,
+    path: '/long',
+    responses: [{ id: 'r', body: { json: {} } }],
+  };
+  assert.equal((await api.post('/routes', longest)).status, 201);
+  const longCopy = await api.post<{ id: string; name: string }>(`/routes/${longest.id}/duplicate`);
+  assert.equal(longCopy.status, 201);
+  assert.equal(longCopy.body.name, `${'n'.repeat(192)} (copy)`, 'cut before the emoji, not through it');
+  assert.equal(longCopy.body.id, 'a'.repeat(90));
+  assert.equal((await api.post(`/routes/${longest.id}/duplicate`)).status, 201);
+  assert.ok((await api.get(`/routes/${'a'.repeat(90)}-2`)).status === 200, 'a second copy takes the next free id');
+  assert.doesNotThrow(() => decodeWorkspaceValue(server.workspace.document(), 'the saved document'));
 });
 
 test('a collection: REST generated from its records, edited from the console, saved in the workspace', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
 import { AgentSchema } from '../../../shared/mounts/agent';
 import { CollectionSchema } from '../../../shared/mounts/collection';
+import { MOUNT_NAME_MAX } from '../../../shared/mounts/mount-fields';
 import { type Mount, type MountSection, SECTION_URLS } from '../../../shared/mounts/mount-sections';
 import { RouteSchema } from '../../../shared/mounts/route';
 import { SocketEndpointSchema } from '../../../shared/mounts/socket-endpoint';
@@ -14,6 +15,7 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
+import { freeId } from './free-id';
 
 /** The sections of mounts the console edits, by their URL name. */
 const SECTIONS: readonly { section: MountSection; schema: z.ZodType<Mount>; what: string }[] = [
@@ -117,12 +119,17 @@ export function mountRoutes({ context }: ControlDeps): Router {
       const current = items();
       const original = current[index] as Mount;
       const taken = new Set(current.map((item) => item.id));
-      const id = freeId(`${original.id}-copy`, taken);
-      const copy = {
-        ...structuredClone(original),
-        id,
-        ...(original.name !== undefined && { name: `${original.name} (copy)` }),
-      } as Mount;
+      const id = freeId(`${original.id}-copy`, (candidate) => taken.has(candidate));
+      // Checked as any new mount is: a copy must be as storable as what the console sends.
+      const copy = parseRequestPart(
+        schema,
+        {
+          ...structuredClone(original),
+          id,
+          ...(original.name !== undefined && { name: copyName(original.name) }),
+        },
+        'body',
+      );
       const next = [...current.slice(0, index + 1), copy, ...current.slice(index + 1)];
       store(next, index + 1);
       ctx.status = 201;
@@ -132,11 +139,12 @@ export function mountRoutes({ context }: ControlDeps): Router {
   return router;
 }
 
-/** An id not taken yet: `base`, else `base-2`, `base-3`… (cut so it stays within the id length). */
-function freeId(base: string, taken: ReadonlySet<string>): string {
-  const stem = base.slice(0, 90);
-  if (!taken.has(stem)) return stem;
-  for (let n = 2; ; n++) if (!taken.has(`${stem}-${n}`)) return `${stem}-${n}`;
+/** `name (copy)`, the name shortened to leave room for the suffix (never half of a UTF-16 pair). */
+function copyName(name: string): string {
+  const suffix = ' (copy)';
+  let head = name.slice(0, MOUNT_NAME_MAX - suffix.length);
+  if (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1);
+  return `${head}${suffix}`;
 }
 
 /** A world problem (`routes.3.responses.0.body`) as FastAPI locates it in the request body. */

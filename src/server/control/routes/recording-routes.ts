@@ -14,6 +14,7 @@ import {
 } from '../../scenarios/scenario-recording';
 import type { ControlDeps } from '../control-deps';
 import { connectionFrom } from './connection-routes';
+import { freeId } from './free-id';
 
 /**
  * Record & replay: a live or closed connection's frames become a scenario in the catalogue, so a run captured
@@ -87,10 +88,4 @@ export function recordingRoutes(deps: ControlDeps): Router {
   });
 
   return router;
-}
-
-function freeId(base: string, taken: (id: string) => boolean): string {
-  const stem = base.replace(/-+$/, '').slice(0, 90);
-  if (!taken(stem)) return stem;
-  for (let n = 2; ; n++) if (!taken(`${stem}-${n}`)) return `${stem}-${n}`;
 }
