@@ -10,6 +10,7 @@ import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
 import type { ServerInfo } from '../src/shared/control-api';
 import type { TlsSetting } from '../src/shared/settings';
 import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWss } from './helpers/certificates';
+import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 
 const dir = mkdtempSync(join(tmpdir(), 'agui-tls-'));
@@ -173,6 +174,29 @@ test('a tls setting changed while running waits for a restart: the server info t
   assert.equal(info.settings.tls, 'off');
   assert.deepEqual(info.startupSettings, { tls: 'self-signed' });
   assert.match(info.urls.http, /^https:/, 'still served over https until a restart');
+});
+
+test('the control API refuses certificate files the next start could not serve with, read beside the workspace', async () => {
+  const folder = join(dir, 'patch-check');
+  mkdirSync(folder);
+  const files = opensslCertificate(folder, 'ed25519');
+  const file = join(folder, 'patched.agui.json');
+  writeFileSync(file, JSON.stringify({ version: 2, name: 'patched' }));
+  const server = await startTestEngine({ workspace: file, workspaceOptions: { configDir: join(dir, 'config-patch') } });
+  const api = controlClient(server);
+  const missing = await api.patch<{ detail: { loc: unknown[]; msg: string }[] }>('/server/settings', {
+    tls: { cert: 'missing-cert.pem', key: 'ed25519-key.pem' },
+  });
+  assert.equal(missing.status, 422);
+  assert.deepEqual(missing.body.detail[0]?.loc, ['body', 'tls']);
+  assert.match(String(missing.body.detail[0]?.msg), /missing-cert\.pem/);
+  const swapped = await api.patch('/server/settings', { tls: { cert: 'ed25519-key.pem', key: 'ed25519-cert.pem' } });
+  assert.equal(swapped.status, 422);
+  assert.equal(server.settings().tls, 'off', 'nothing stored');
+  const good = await api.patch('/server/settings', { tls: { cert: 'ed25519-cert.pem', key: 'ed25519-key.pem' } });
+  assert.equal(good.status, 200, JSON.stringify(good.body));
+  assert.deepEqual(server.settings().tls, { cert: 'ed25519-cert.pem', key: 'ed25519-key.pem' });
+  assert.ok(files.cert.startsWith(folder));
 });
 
 test('plain HTTP or garbage on the TLS port closes that connection; the engine serves on', async () => {
