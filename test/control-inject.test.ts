@@ -216,5 +216,13 @@ test('POST /events sends to several or all connections, and refuses all when one
   });
   assert.equal(one.body.results.length, 1);
   assert.equal((await api.post('/events', { connectionIds: ['missing'], events: run })).status, 404);
+  // Each target is checked before any is sent: a connection listed twice would get the events twice unchecked.
+  const twice = await api.post<{ detail: { loc: unknown[]; msg: string }[] }>('/events', {
+    connectionIds: [firstId, firstId],
+    events: [{ type: 'RUN_STARTED', threadId: 't', runId: 'r2' }],
+  });
+  assert.equal(twice.status, 422);
+  assert.deepEqual(twice.body.detail[0]?.loc, ['body', 'connectionIds']);
+  assert.match(String(twice.body.detail[0]?.msg), /list each connection once/);
   await second.close();
 });

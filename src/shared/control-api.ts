@@ -158,8 +158,12 @@ export const InjectBodySchema = z.strictObject({
 });
 
 export const BroadcastBodySchema = InjectBodySchema.extend({
-  /** Default: every open connection. */
-  connectionIds: z.array(z.string().min(1)).min(1).optional(),
+  /** Default: every open connection. Each once: the events' check is made per connection, before any is sent. */
+  connectionIds: z
+    .array(z.string().min(1))
+    .min(1)
+    .refine((ids) => new Set(ids).size === ids.length, 'list each connection once: an id appears twice')
+    .optional(),
 });
 
 export const CheckBodySchema = z.strictObject({ events: z.array(JsonObjectSchema).min(1).max(MAX_INJECTED_EVENTS) });
