@@ -180,3 +180,10 @@ test('a MountValidationError says every problem in its message too', () => {
   ]);
   assert.equal(error.message, '2 problems: routes.0.path: bad; routes.1.path: worse');
 });
+
+test('a response status is final: 1xx statuses are refused with a message that says why', () => {
+  const refused = RouteSchema.safeParse({ id: 'r', path: '/r', responses: [{ id: 'a', status: 101 }] });
+  assert.equal(refused.success, false);
+  assert.match(String(refused.error?.issues[0]?.message), /200 to 599.*interim/);
+  assert.equal(RouteSchema.safeParse({ id: 'r', path: '/r', responses: [{ id: 'a', status: 599 }] }).success, true);
+});

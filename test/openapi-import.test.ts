@@ -650,3 +650,19 @@ test('a parsed document handed in is not changed', async () => {
   await importOpenApi({ document: input });
   assert.equal(JSON.stringify(input), before);
 });
+
+test('a documented 1xx response is skipped with a warning: a route answers with a final status', async () => {
+  const { routes, warnings } = await importOpenApi({
+    document: document({
+      '/socket': { get: { operationId: 'socket', responses: { '101': { description: 'Switching' }, '200': ok() } } },
+    }),
+  });
+  const [route] = checkRoutes(routes);
+  assert.deepEqual(
+    route?.responses.map((response) => response.status),
+    [200],
+  );
+  assert.ok(
+    warnings.includes('GET /socket: response "101" is an interim (1xx) answer, which a route cannot give; skipped'),
+  );
+});

@@ -35,6 +35,10 @@ export function routeResponses(
       if (!key.startsWith('x-')) context.warn(`${where}: response "${key}" is not a status code; skipped`);
       return [];
     }
+    if (status >= 100 && status < 200) {
+      context.warn(`${where}: response "${key}" is an interim (1xx) answer, which a route cannot give; skipped`);
+      return [];
+    }
     return [{ key, status, response }];
   });
   const hasSuccess = entries.some(({ status }) => status >= 200 && status < 300);

@@ -122,7 +122,14 @@ export const RouteResponseSchema = z.strictObject({
   id: MountIdSchema.describe('Stable id, unique in the route: the request log names the response that answered.'),
   name: z.string().max(200).optional().describe('A label for people.'),
   when: RequestConditionsSchema.optional(),
-  status: z.number().int().min(100).max(599).default(200).describe('HTTP status code.'),
+  // 1xx are interim answers: a client sent one waits for a final answer that never comes.
+  status: z
+    .number()
+    .int()
+    .min(200, 'a response status is 200 to 599 (1xx statuses are interim answers, not a response)')
+    .max(599)
+    .default(200)
+    .describe('HTTP status code (200–599).'),
   headers: z
     .record(z.string().min(1).max(200), z.string().max(8192))
     .default({})

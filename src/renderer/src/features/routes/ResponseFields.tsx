@@ -81,7 +81,7 @@ export function ResponseFields({ response, index, count, onChange, onMove, onRem
             <input
               {...control}
               type="number"
-              min={100}
+              min={200}
               max={599}
               placeholder="200"
               value={asText(value.status)}
