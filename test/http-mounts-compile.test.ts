@@ -187,3 +187,13 @@ test('a response status is final: 1xx statuses are refused with a message that s
   assert.match(String(refused.error?.issues[0]?.message), /200 to 599.*interim/);
   assert.equal(RouteSchema.safeParse({ id: 'r', path: '/r', responses: [{ id: 'a', status: 599 }] }).success, true);
 });
+
+test("a static folder's index is a file name in that folder: no path, NUL or hidden name is stored to fail later", () => {
+  const folder = (index: string) => StaticFolderSchema.safeParse({ id: 's', path: '/s', folder: 'public', index });
+  for (const index of ['a\u0000b', '/etc/hostname', '../secret.html', 'sub/index.html', '.index.html', 'a\\b']) {
+    const parsed = folder(index);
+    assert.equal(parsed.success, false, JSON.stringify(index));
+    assert.match(String(parsed.error?.issues[0]?.message), /a file name in the folder/);
+  }
+  for (const index of ['index.html', 'home.htm', '']) assert.equal(folder(index).success, true, JSON.stringify(index));
+});

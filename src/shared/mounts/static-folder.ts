@@ -15,7 +15,9 @@ export const StaticFolderSchema = z.strictObject({
   index: z
     .string()
     .max(200)
+    // A name in the folder itself: the folder's own rules (nothing outside it, nothing hidden) apply to it.
+    .regex(/^(?:[^./\\\0][^/\\\0]*)?$/, 'a file name in the folder (no /, \\ or NUL, not hidden), or empty')
     .default('index.html')
-    .describe('File served for a request of a folder; empty to answer 404 there.'),
+    .describe('File served for a request of a folder (a name in that folder); empty to answer 404 there.'),
 });
 export type StaticFolder = z.infer<typeof StaticFolderSchema>;
