@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
@@ -19,6 +19,7 @@ import type { RequestValues } from './request-conditions';
 import { lastValues, rawRequestValues, templateScope } from './request-values';
 import { DripStream, playConnectionFault } from './response-faults';
 import type { CompiledResponse, CompiledRoute } from './route-compiler';
+import { checkServable, UnservableFile } from './servable-file';
 import { workspaceFilePath } from './workspace-file';
 
 const NO_BODY: RequestBody = { kind: 'none' };
@@ -179,9 +180,13 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
       const { file } = rendered.body;
       const place = workspaceFilePath(env.baseDir, file);
       if ('problem' in place) throw new HttpError(403, `${where}: ${place.problem}`);
-      if (!fault) return sendFile(ctx, env.baseDir, file, status, where);
-      body = await readFile(place.path).catch(() => {
+      // A link inside the folder may lead out of it: what is sent must really be in the folder.
+      const realBase = await realpath(env.baseDir).catch(() => {
         throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
+      });
+      if (!fault) return sendFile(ctx, env.baseDir, realBase, file, status, where);
+      body = await readServable(place.path, realBase).catch((error: unknown) => {
+        throw fileRefusal(error, file, where);
       });
       if (!hasType) ctx.type = extname(place.path);
       break;
@@ -199,18 +204,50 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
   ctx.status = status;
 }
 
-/** koa-send serves the file (type by extension, length, Last-Modified); it refuses traversal and hidden files. */
-async function sendFile(ctx: Context, baseDir: string, file: string, status: number, where: string): Promise<void> {
+/**
+ * koa-send serves the file (type by extension, length, Last-Modified); it refuses traversal and hidden files, and
+ * `checkServable` a link out of the folder and anything but a regular file.
+ */
+async function sendFile(
+  ctx: Context,
+  baseDir: string,
+  realBase: string,
+  file: string,
+  status: number,
+  where: string,
+): Promise<void> {
   const encoded = file.split('/').map(encodeURIComponent).join('/');
   let sent: string | undefined;
   try {
-    sent = await send(ctx, encoded, { root: baseDir, index: false });
+    sent = await send(ctx, encoded, {
+      root: baseDir,
+      index: false,
+      setHeaders: (_response, path, stats) => checkServable(path, stats, realBase),
+    });
   } catch (error) {
-    const code = (error as { status?: number }).status;
-    if (code === 404) throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
-    if (code === 400 || code === 403) throw new HttpError(403, `${where}: file ${JSON.stringify(file)} is not served`);
-    throw error;
+    // koa-send names a .br/.gz twin before it looks at it: the error answer is not encoded.
+    ctx.remove('Content-Encoding');
+    throw fileRefusal(error, file, where);
   }
   if (!sent) throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
   ctx.status = status;
+}
+
+/** A file read whole (for a fault that plays its bytes), checked as `sendFile` checks what it streams. */
+async function readServable(path: string, realBase: string): Promise<Buffer> {
+  checkServable(path, await stat(path), realBase);
+  return readFile(path);
+}
+
+/** The answer to a file a response names but cannot send. */
+function fileRefusal(error: unknown, file: string, where: string): Error {
+  const name = JSON.stringify(file);
+  if (error instanceof UnservableFile) return new HttpError(error.status, `${where}: file ${name} ${error.message}`);
+  const status = (error as { status?: number }).status;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (status === 404 || code === 'ENOENT' || code === 'ENOTDIR')
+    return new HttpError(404, `${where}: file ${name} not found`);
+  if (status === 400 || status === 403 || code === 'EACCES')
+    return new HttpError(403, `${where}: file ${name} is not served`);
+  return error as Error;
 }

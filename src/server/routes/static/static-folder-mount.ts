@@ -1,15 +1,14 @@
-import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
 import type { StaticFolder } from '../../../shared/mounts/static-folder';
 import { HttpError } from '../../http/http-errors';
-import { isWithin } from '../../support/path-within';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
 import type { MountCompileTools } from '../mount-compile-tools';
 import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
+import { checkServable } from '../servable-file';
 
 /** A folder served under a path prefix. */
 export interface StaticFolderMount {
@@ -38,8 +37,9 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
 
 /**
  * Serves the file under the prefix with koa-send (content type by extension, `index` for folders). koa-send
- * refuses paths that leave the folder (403) and hidden files, and a link that leads out of it is refused too; a file that is not there is not answered, so a
- * later mount may have it (and the request ends `{"detail":"Not Found"}` otherwise).
+ * refuses paths that leave the folder (403) and hidden files, and a link that leads out of it is refused too; a file
+ * that is not there, or is not a regular file (a FIFO, a device, a socket), is not answered, so a later mount may have
+ * it (and the request ends `{"detail":"Not Found"}` otherwise).
  */
 export async function answerStatic(ctx: Context, mount: StaticFolderMount, matched: string): Promise<boolean> {
   if (!(STATIC_METHODS as readonly string[]).includes(ctx.method)) return false;
@@ -47,18 +47,17 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
   // A link inside the folder may lead out of it: what is sent must really be in the folder, the index included.
   const realRoot = await realpath(mount.root).catch(() => undefined);
   if (realRoot === undefined) return false;
-  const staysInside = (file: string) => {
-    if (!isWithin(realRoot, realpathSync(file))) throw Object.assign(new Error('outside the folder'), { status: 403 });
-  };
   let sent: string | undefined;
   try {
     sent = await send(ctx, rest, {
       root: mount.root,
       index: mount.folder.index || false,
       hidden: false,
-      setHeaders: (_response, file) => staysInside(file),
+      setHeaders: (_response, file, stats) => checkServable(file, stats, realRoot),
     });
   } catch (error) {
+    // koa-send names a .br/.gz twin before it looks at it: a refused twin leaves no encoding on what answers instead.
+    ctx.remove('Content-Encoding');
     const status = (error as { status?: number }).status;
     if (status === 404) return false;
     if (status === 400 || status === 403) {
