@@ -134,3 +134,29 @@ test('run a scenario on a connection now: it plays as a new run, cancelling the 
   assert.equal((await api.post('/scenarios/nope/run', { connectionId: connection.id })).status, 404);
   await client.close();
 });
+
+test('a run injected by hand and still open is not run over by a scenario: 409 says to finish it first', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  await api.post('/scenarios', greeting);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  const opened = [
+    { type: 'RUN_STARTED', threadId: 't', runId: 'r1' },
+    { type: 'TEXT_MESSAGE_START', messageId: 'm1', role: 'assistant' },
+  ];
+  assert.equal((await api.post(`/connections/${connection.id}/events`, { events: opened })).status, 200);
+  const refused = await api.post<{ detail: string }>('/scenarios/greeting/run', { connectionId: connection.id });
+  assert.equal(refused.status, 409);
+  assert.match(refused.body.detail, /run "r1" open, injected from the console: finish it first/);
+  const closing = [
+    { type: 'TEXT_MESSAGE_END', messageId: 'm1' },
+    { type: 'RUN_FINISHED', threadId: 't', runId: 'r1' },
+  ];
+  assert.equal((await api.post(`/connections/${connection.id}/events`, { events: closing })).status, 200);
+  assert.equal((await api.post('/scenarios/greeting/run', { connectionId: connection.id })).status, 202);
+  await client.waitForRuns(2);
+  await assertValidStream(client.events);
+  await client.close();
+});

@@ -100,6 +100,14 @@ export function scenarioRoutes(deps: ControlDeps): Router {
     const { connectionId } = parseRequestPart(RunBodySchema, requestBody(ctx), 'body');
     const connection = connectionById(connectionId, deps);
     requireOpen(connection);
+    // A scenario's run in progress is cancelled cleanly by the new one; a run injected by hand is not the engine's
+    // to close (it cannot know what the person meant to send next), and starting another over it breaks the stream.
+    const wire = connection.tracker.snapshot();
+    if (wire.runActive && wire.runId !== connection.activeRunId)
+      throw new HttpError(
+        409,
+        `Connection ${connection.id} has run ${JSON.stringify(wire.runId)} open, injected from the console: finish it first (send its RUN_FINISHED or RUN_ERROR), then play the scenario`,
+      );
     const runId = deps.runScenario(connection.id, scenario.id);
     if (!runId)
       throw new HttpError(409, `Connection ${connection.id} cannot play scenarios (it is not an AG-UI socket)`);
