@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CollectionBudget, recordFileChars } from '../src/server/routes/collections/collection-budget';
+import { CollectionStore } from '../src/server/routes/collections/collection-store';
 import { CollectionSchema } from '../src/shared/mounts/collection';
 import type { CollectionChange } from '../src/shared/mounts/collection-change';
 import { startMountsApp } from './helpers/http-mounts-app';
@@ -284,4 +286,32 @@ test('HEAD lists without a body; methods a collection does not serve go on to th
   const nope = await send('DELETE', '/books');
   assert.equal(nope.status, 404);
   assert.deepEqual(app.logged, []);
+});
+
+test('all collections share a bound on what their records take in the workspace file; a write past it is a 413', () => {
+  const budget = new CollectionBudget(4000);
+  const limits = () => ({ maxJsonDepth: 64 });
+  const notes = new CollectionStore(CollectionSchema.parse({ id: 'notes', path: '/notes' }), undefined, limits, budget);
+  const logs = new CollectionStore(CollectionSchema.parse({ id: 'logs', path: '/logs' }), undefined, limits, budget);
+  // Written out, an array of small values takes far more room than sent: a line per value, indented.
+  const zeros = { values: Array.from({ length: 100 }, () => 0) };
+  assert.equal(recordFileChars({ id: 1, ...zeros }), JSON.stringify({ id: 1, ...zeros }, null, 2).length + 105 * 8);
+  notes.create(zeros);
+  logs.create(zeros);
+  const full = (() => {
+    try {
+      notes.create(zeros);
+      return undefined;
+    } catch (error) {
+      return error as { status?: number; message: string };
+    }
+  })();
+  assert.equal(full?.status, 413);
+  assert.match(String(full?.message), /hold at most .* delete records first/);
+  assert.equal(notes.list().length, 1, 'nothing stored');
+  // Deleting makes room; a smaller replacement always fits.
+  logs.remove(1);
+  notes.create(zeros);
+  notes.replace(1, { id: 1, values: [] });
+  assert.ok(budget.usedChars <= budget.limit);
 });

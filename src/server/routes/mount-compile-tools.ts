@@ -1,6 +1,7 @@
 import type { JsonBodyLimits } from '../http/json-body';
 import { TemplateEngine } from '../templates/template-engine';
 import { MountIssues } from '../world/mount-validation-error';
+import { CollectionBudget } from './collections/collection-budget';
 import { JsonSchemas } from './json-schemas';
 
 /** What HTTP mounts need from the engine: where their files are, and the body limits of the moment. */
@@ -11,14 +12,24 @@ export interface HttpMountEnv {
   settings(): JsonBodyLimits;
 }
 
-/** What compiling a world's HTTP mounts shares: one template environment, one set of validators, one issue list. */
+/**
+ * What compiling a world's HTTP mounts shares: one template environment, one set of validators, one issue list, and
+ * the room its collections' records share.
+ */
 export interface MountCompileTools {
   readonly env: HttpMountEnv;
   readonly templates: TemplateEngine;
   readonly schemas: JsonSchemas;
   readonly issues: MountIssues;
+  readonly collectionData: CollectionBudget;
 }
 
 export function mountCompileTools(env: HttpMountEnv): MountCompileTools {
-  return { env, templates: new TemplateEngine(), schemas: new JsonSchemas(), issues: new MountIssues() };
+  return {
+    env,
+    templates: new TemplateEngine(),
+    schemas: new JsonSchemas(),
+    issues: new MountIssues(),
+    collectionData: new CollectionBudget(),
+  };
 }

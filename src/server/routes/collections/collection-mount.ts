@@ -46,7 +46,7 @@ export function compileCollection(collection: Collection, at: IssuePath, tools: 
       tools.issues.add([...at, 'schema'], `invalid JSON Schema: ${(error as Error).message}`);
     }
   }
-  const store = new CollectionStore(collection, check, tools.env.settings);
+  const store = new CollectionStore(collection, check, tools.env.settings, tools.collectionData);
   const { checked, issues } = store.checkAll(collection.records);
   for (const issue of issues)
     tools.issues.add([...at, 'records', ...issue.loc.slice(1)], issue.msg.replace(/^Value error, /, ''));

@@ -6,6 +6,7 @@ import { HttpError, RequestValidationError, type ValidationIssue } from '../../h
 import { toPydanticIssues } from '../../http/json-schema-issues';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
 import type { SchemaCheck } from '../json-schemas';
+import { CollectionBudget, recordFileChars } from './collection-budget';
 import { mergePatch } from './merge-patch';
 import { type IdType, idKey, idValueIssue, newId, type RecordId } from './record-ids';
 
@@ -22,11 +23,14 @@ export class CollectionStore {
   private readonly byKey = new Map<string, JsonObject>();
   private nextInteger = 1;
   private readonly listeners = new Set<Listener>();
+  /** Each record's size in the workspace file (`recordFileChars`), charged to the world's `budget`. */
+  private readonly sizes = new WeakMap<JsonObject, number>();
 
   constructor(
     readonly definition: Collection,
     private readonly check: SchemaCheck | undefined,
     private readonly limits: () => { maxJsonDepth: number },
+    private readonly budget: CollectionBudget = new CollectionBudget(),
   ) {}
 
   get id(): string {
@@ -62,6 +66,7 @@ export class CollectionStore {
     const id = record[this.idField] as RecordId;
     if (this.get(id))
       throw new HttpError(409, `A record with ${this.idField} ${JSON.stringify(id)} already exists in ${this.id}`);
+    this.budget.checkRoom(this.id, 0, this.measure(record));
     this.insert(record);
     this.emit({ type: 'created', collection: this.id, id, record });
     return record;
@@ -93,6 +98,7 @@ export class CollectionStore {
 
   remove(id: RecordId): void {
     const existing = this.find(id);
+    this.budget.release(this.sizes.get(existing) ?? 0);
     this.byKey.delete(idKey(existing[this.idField] as RecordId, this.idType));
     this.records = this.records.filter((record) => record !== existing);
     this.emit({ type: 'deleted', collection: this.id, id: existing[this.idField] as RecordId });
@@ -150,6 +156,7 @@ export class CollectionStore {
 
   /** Takes records already checked by `checkAll` (a workspace being compiled), without announcing a change. */
   load(records: JsonObject[]): void {
+    for (const record of this.records) this.budget.release(this.sizes.get(record) ?? 0);
     this.records = [];
     this.byKey.clear();
     this.nextInteger = 1;
@@ -221,15 +228,31 @@ export class CollectionStore {
 
   private insert(record: JsonObject): void {
     const id = record[this.idField] as RecordId;
+    this.budget.charge(this.measure(record));
     this.records.push(record);
     this.byKey.set(idKey(id, this.idType), record);
     if (typeof id === 'number' && id >= this.nextInteger) this.nextInteger = id + 1;
   }
 
   private swap(existing: JsonObject, record: JsonObject): void {
+    const before = this.sizes.get(existing) ?? 0;
+    const after = this.measure(record);
+    this.budget.checkRoom(this.id, before, after);
+    this.budget.release(before);
+    this.budget.charge(after);
     const index = this.records.indexOf(existing);
     this.records[index] = record;
     this.byKey.set(idKey(record[this.idField] as RecordId, this.idType), record);
+  }
+
+  /** The record's size in the file, worked out once per record. */
+  private measure(record: JsonObject): number {
+    let size = this.sizes.get(record);
+    if (size === undefined) {
+      size = recordFileChars(record);
+      this.sizes.set(record, size);
+    }
+    return size;
   }
 
   private emit(change: CollectionChange): void {
