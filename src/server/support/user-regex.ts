@@ -5,10 +5,28 @@ import { RE2JS, RE2JSException, RE2JSSyntaxException } from 're2js';
  * matching time grows linearly with the input whatever the pattern: `^(a+)+$` cannot stall the engine the way
  * it stalls a backtracking RegExp. The price is RE2's syntax — no lookaround and no backreferences — so every
  * user pattern is compiled here, when it is stored, and one RE2 refuses is refused with a message to show.
+ *
+ * Linear, but in the text's length times the pattern's compiled size (`\pL{500}` is 500 steps a character), so
+ * both are bounded: a pattern compiles to at most USER_REGEX_MAX_PROGRAM_SIZE steps, and a match reads at most
+ * USER_REGEX_MATCH_BUDGET ÷ that size characters of the text.
  */
 
 /** The longest pattern accepted: compiling costs time in its length, and no hand-written pattern needs more. */
 export const USER_REGEX_MAX_LENGTH = 1000;
+
+/**
+ * The largest compiled program accepted, in RE2's steps (re2js's `programSize`): a counted repetition copies its
+ * part, so `[a-z]{1,255}` is about 510 steps and `\pL{500}` about 500. Beyond it a pattern could read only a few
+ * hundred characters of a text (USER_REGEX_MATCH_BUDGET).
+ */
+export const USER_REGEX_MAX_PROGRAM_SIZE = 1000;
+
+/**
+ * Program size × characters read, the most one match may cost. RE2 takes at most about that many steps, at 20 to
+ * 300 ns a step in re2js (measured), so no match holds the event loop for more than tens of milliseconds; and it
+ * still reads a 20,000-character message whole with a 10-step pattern. A longer text is matched on its beginning.
+ */
+export const USER_REGEX_MATCH_BUDGET = 250_000;
 
 export interface UserRegexOptions {
   /** Letters match in either case (Unicode case folding). */
@@ -19,11 +37,16 @@ export interface UserRegexOptions {
 export interface UserRegex {
   /** The pattern as written, as RegExp's `source`. */
   readonly source: string;
-  /** Whether the pattern matches anywhere in `input` (as RegExp.prototype.test), in time linear in its length. */
+  /**
+   * How many characters of a text `test` reads: USER_REGEX_MATCH_BUDGET ÷ the program size. A longer text is
+   * matched on its first `readLimit` characters as if it ended there (`$` matches at the cut).
+   */
+  readonly readLimit: number;
+  /** Whether the pattern matches anywhere in `input`'s first `readLimit` characters (as RegExp.prototype.test). */
   test(input: string): boolean;
 }
 
-/** A pattern RE2 cannot compile; the message says why, for the caller to put after the field's name. */
+/** A pattern refused (too long, too big, not RE2); the message says why, to put after the field's name. */
 export class UserRegexError extends Error {
   override name = 'UserRegexError';
 }
@@ -42,7 +65,24 @@ export function compileUserRegex(pattern: string, options: UserRegexOptions = {}
       `not a pattern the engine can run: ${describe(error, pattern, options.caseInsensitive === true)} (patterns use RE2 syntax: no lookaround, no backreferences)`,
     );
   }
-  return { source: pattern, test: (input) => compiled.test(input) };
+  const size = compiled.programSize();
+  if (size > USER_REGEX_MAX_PROGRAM_SIZE) {
+    throw new UserRegexError(
+      `the pattern compiles to ${size} steps, too many to match quickly; the limit is ${USER_REGEX_MAX_PROGRAM_SIZE} (a counted repetition such as {1,100} repeats its part that often: lower the count, or use + or *)`,
+    );
+  }
+  const readLimit = Math.floor(USER_REGEX_MATCH_BUDGET / size);
+  // A matcher, not `test`: `test` tries a lazy DFA first, which on patterns such as `(a|b)*a(a|b){15}[^ab]` builds
+  // a state per character at several µs each; the matcher's engines (one-pass, bit-state, NFA) stay within
+  // size × length steps.
+  return { source: pattern, readLimit, test: (input) => compiled.matcher(beginning(input, readLimit)).find() };
+}
+
+/** The first `limit` UTF-16 units of `text`, one fewer rather than half a surrogate pair. */
+function beginning(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const last = text.charCodeAt(limit - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit);
 }
 
 /** RE2's own words, quoting the user's pattern rather than the one RE2 compiled (`(?i)` in front when folding). */
