@@ -146,3 +146,9 @@ test('POST /agent with a 200,000-character message and the costliest trigger all
   // Before the bound this held the loop for about 25 s; now well under 100 ms. Generous, for slow machines.
   assert.ok(holdUp.busyMs < 2_000, `the event loop was held ${holdUp.busyMs.toFixed(0)} ms`);
 });
+
+test('counted repetitions adding up past the limit are refused before compiling (building them would take long)', () => {
+  const pattern = 'a{1000}'.repeat(140);
+  assert.throws(() => compileUserRegex(pattern), /counted repetitions add up to 140000/);
+  assert.equal(compileUserRegex('[a-z]{1,255}').test('abc'), true);
+});

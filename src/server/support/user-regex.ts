@@ -28,6 +28,13 @@ export const USER_REGEX_MAX_PROGRAM_SIZE = 1000;
  */
 export const USER_REGEX_MATCH_BUDGET = 250_000;
 
+/**
+ * Counted repetitions adding up to more than this are refused unread: the program would be far over
+ * USER_REGEX_MAX_PROGRAM_SIZE, and compiling one that large takes tens of milliseconds and more. Nearer the limit,
+ * compiling is quick and the program's own size decides (with its own, more precise message).
+ */
+const REPETITION_TOTAL_MAX = 2 * USER_REGEX_MAX_PROGRAM_SIZE;
+
 export interface UserRegexOptions {
   /** Letters match in either case (Unicode case folding). */
   caseInsensitive?: boolean;
@@ -56,6 +63,13 @@ export function compileUserRegex(pattern: string, options: UserRegexOptions = {}
   if (pattern.length > USER_REGEX_MAX_LENGTH) {
     throw new UserRegexError(`the pattern is ${pattern.length} characters long; the limit is ${USER_REGEX_MAX_LENGTH}`);
   }
+  const repeated = repetitionTotal(pattern);
+  if (repeated > REPETITION_TOTAL_MAX) {
+    // Refused before compiling: building a program of 100,000 steps (`a{1000}` 100 times) itself takes a second.
+    throw new UserRegexError(
+      `the pattern's counted repetitions add up to ${repeated}, far more than the ${USER_REGEX_MAX_PROGRAM_SIZE} steps a pattern may compile to: lower the counts, or use + or *`,
+    );
+  }
   let compiled: RE2JS;
   try {
     compiled = RE2JS.compile(pattern, options.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
@@ -76,6 +90,17 @@ export function compileUserRegex(pattern: string, options: UserRegexOptions = {}
   // a state per character at several µs each; the matcher's engines (one-pass, bit-state, NFA) stay within
   // size × length steps.
   return { source: pattern, readLimit, test: (input) => compiled.matcher(beginning(input, readLimit)).find() };
+}
+
+/**
+ * The counts of the pattern's counted repetitions (`{n}`, `{n,}`, `{n,m}`: the larger), added up: each copies its part
+ * that often, so this is at most the compiled size (RE2 itself refuses nested counts whose product passes 1000). Read
+ * from the text, so an escaped `\{2}` counts too: only ever an overestimate.
+ */
+function repetitionTotal(pattern: string): number {
+  let total = 0;
+  for (const [, least, most] of pattern.matchAll(/\{(\d+)(?:,(\d*))?\}/g)) total += Number(most || least);
+  return total;
 }
 
 /** The first `limit` UTF-16 units of `text`, one fewer rather than half a surrogate pair. */
