@@ -5,8 +5,11 @@ import {
   type AgoraChange,
   AgoraDataError,
   AgoraStore,
+  type AgoraStoreFullError,
   DuplicateEmailError,
+  PREFERENCES_MAX_CHARS,
   RECORD_MAX_DEPTH,
+  USERS_MAX,
 } from '../src/server/packs/agora/store/agora-store';
 import type { HistoryLimits } from '../src/server/packs/agora/store/recorded-history';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
@@ -528,4 +531,31 @@ test('what was recorded is saved and loaded with the sessions; loading never evi
   assert.equal(store.getSession('t1'), undefined);
   assert.equal(store.getSession('t2')?.messageCount, 3);
   assert.equal(store.getSession('t3')?.messageCount, 1);
+});
+
+test('what clients can make the store keep is bounded: the number of users, the size of their preferences', () => {
+  const { store } = pinnedStore();
+  const tooMany = () => {
+    for (let n = store.listUsers({ offset: 0, limit: 1 }).totalCount; n < USERS_MAX; n++)
+      store.createUser({ email: `user-${n}@example.com`, name: `User ${n}` });
+    store.createUser({ email: 'one-more@example.com', name: 'One more' });
+  };
+  assert.throws(
+    tooMany,
+    (error: AgoraStoreFullError) => error.status === 413 && /at most 10000 users/.test(error.message),
+  );
+  assert.equal(store.listUsers({ offset: 0, limit: 1 }).totalCount, USERS_MAX);
+  // Each update merges the fields it sends: their sum is what is bounded.
+  const field = 'x'.repeat(1000);
+  const grow = () => {
+    for (let n = 0; n < 20; n++) store.updatePreferences(KOEN_ID, { [`extra_${n}`]: field } as never);
+  };
+  assert.throws(
+    grow,
+    (error: AgoraStoreFullError) => error.status === 413 && /preferences may take 16384/.test(error.message),
+  );
+  assert.ok(
+    JSON.stringify(store.getPreferences(KOEN_ID)).length <= PREFERENCES_MAX_CHARS,
+    'nothing past the bound stored',
+  );
 });

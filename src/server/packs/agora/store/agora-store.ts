@@ -96,6 +96,20 @@ export class AgoraDataError extends Error {
 }
 
 /**
+ * What clients may make the store keep, so the users they post and the preference fields they add cannot grow memory
+ * (and the workspace file) without end: far beyond what HAI or a test suite creates.
+ */
+export const USERS_MAX = 10_000;
+export const PREFERENCES_MAX_CHARS = 16 * 1024;
+
+/** A write the store has no room for (413, as the http-errors convention reads `status`), saying what to do. */
+export class AgoraStoreFullError extends Error {
+  override name = 'AgoraStoreFullError';
+  readonly status = 413;
+  readonly expose = true;
+}
+
+/**
  * How deep a stored record (a user with extra preference fields) may nest: a value taken from the deepest body
  * a client may send (MAX_JSON_DEPTH_SETTING) with the levels a record puts around it. A workspace file adds
  * three more levels (document, agora, users) and reads up to WORKSPACE_MAX_DEPTH, so what is stored loads again.
@@ -247,6 +261,11 @@ export class AgoraStore {
 
   /** A new user with default preferences. Throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields. */
   createUser(input: NewUser): User {
+    if (this.users.size >= USERS_MAX) {
+      throw new AgoraStoreFullError(
+        `Content Too Large: the mock keeps at most ${USERS_MAX} users; delete some first (DELETE /users/{user_id})`,
+      );
+    }
     const at = this.timestamp();
     const user = storedUser({
       id: randomUUID(),
@@ -258,6 +277,7 @@ export class AgoraStore {
       lastActivity: at,
     });
     if (this.emailOwners.has(user.email.toLowerCase())) throw new DuplicateEmailError(user.email);
+    checkPreferencesSize(user.preferences);
     this.putUser(user);
     this.emit({ type: 'user-created', user: user });
     return user;
@@ -279,6 +299,7 @@ export class AgoraStore {
     });
     const owner = this.emailOwners.get(user.email.toLowerCase());
     if (owner !== undefined && owner !== current.id) throw new DuplicateEmailError(user.email);
+    if (patch.preferences) checkPreferencesSize(user.preferences);
     this.putUser(user);
     this.emit({ type: 'user-updated', user: user });
     return user;
@@ -719,6 +740,16 @@ function runTitle(text: string): string {
 function shorten(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** Preferences merge the fields each update adds: bounded as the file writes them. */
+function checkPreferencesSize(preferences: Preferences): void {
+  const chars = JSON.stringify(preferences).length;
+  if (chars > PREFERENCES_MAX_CHARS) {
+    throw new AgoraStoreFullError(
+      `Content Too Large: a user's preferences may take ${PREFERENCES_MAX_CHARS} characters as JSON, and these would take ${chars}: send fewer or shorter fields`,
+    );
+  }
 }
 
 function deepFreeze<T>(value: T): T {
