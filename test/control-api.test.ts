@@ -386,3 +386,17 @@ test("the console's files: every not-found (hidden, traversal, folders, missing,
     assert.deepEqual(JSON.parse(response.body), { detail: 'Not Found' }, path);
   }
 });
+
+test('a request id is a positive decimal integer: anything else is a 422, not another request or a 404', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  for (const id of ['0x1', '1e0', 'abc', '-1', '0']) {
+    const answer = await api.get<{ detail: { loc: unknown[] }[] }>(`/requests/${id}`);
+    assert.equal(answer.status, 422, id);
+    assert.deepEqual(answer.body.detail[0]?.loc, ['path', 'id'], id);
+  }
+  assert.equal((await api.get('/requests/99999')).status, 404);
+  const cleared = await api.delete<{ detail: { msg: string }[] }>('/connections?state=open');
+  assert.equal(cleared.status, 422);
+  assert.match(String(cleared.body.detail[0]?.msg), /Input should be 'closed': only closed connections can be cleared/);
+});

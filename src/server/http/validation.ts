@@ -83,7 +83,9 @@ function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg:
     case 'invalid_value': {
       const options = issue.values.map((v) => `'${String(v)}'`);
       const list = options.length > 1 ? `${options.slice(0, -1).join(', ')} or ${options.at(-1)}` : options[0];
-      return { type: options.length > 1 ? 'enum' : 'literal_error', msg: `Input should be ${list}` };
+      // A schema's own words (zod's begin "Invalid"), such as what to do instead, follow pydantic's.
+      const guidance = issue.message.startsWith('Invalid') ? '' : `: ${issue.message}`;
+      return { type: options.length > 1 ? 'enum' : 'literal_error', msg: `Input should be ${list}${guidance}` };
     }
     case 'invalid_format':
       if (issue.format === 'email')

@@ -6,7 +6,7 @@ import {
   type RequestLogPage,
   type RequestSummary,
 } from '../../../shared/request-log';
-import { HttpError } from '../../http/http-errors';
+import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { queryInteger, queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
 import type { ControlDeps } from '../control-deps';
@@ -56,7 +56,17 @@ export function requestRoutes({ context }: ControlDeps): Router {
     ctx.body = { byMount, total, newestId: items[0]?.id ?? 0 } satisfies RequestCounts;
   });
   router.get('/requests/:id', (ctx) => {
-    const entry = context.requestLog.get(Number(ctx.params.id));
+    const id = ctx.params.id ?? '';
+    if (!/^[1-9]\d{0,15}$/.test(id))
+      throw new RequestValidationError([
+        {
+          type: 'int_parsing',
+          loc: ['path', 'id'],
+          msg: 'Input should be a valid integer, a request id (1, 2, …)',
+          input: id,
+        },
+      ]);
+    const entry = context.requestLog.get(Number(id));
     if (!entry) throw new HttpError(404, `Request not found: ${ctx.params.id} (the log keeps the newest ones only)`);
     ctx.body = entry;
   });
