@@ -188,3 +188,27 @@ test('control API: save, list, read, rename, delete and replace payloads; the li
   );
   feed.close();
 });
+
+test('a payload saved at the depth limit loads again: a workspace list is not one level more of it', () => {
+  const payloads = store(8);
+  const nested = (levels: number): unknown => (levels === 0 ? 1 : { deeper: nested(levels - 1) });
+  const payload = (levels: number) => ({
+    ...events('deep'),
+    body: [{ type: 'CUSTOM', name: 'deep', value: nested(levels) }],
+  });
+  // The deepest payload the store takes…
+  let levels = 0;
+  while (levels < 10) {
+    try {
+      payloads.put(payload(levels + 1));
+      levels++;
+    } catch {
+      break;
+    }
+  }
+  assert.ok(levels > 0 && levels < 10, `stopped at ${levels}`);
+  // …loads again as a workspace's list holds it.
+  const again = store(8);
+  again.replace(payloads.list());
+  assert.deepEqual(again.list(), payloads.list());
+});

@@ -105,7 +105,8 @@ export class SavedPayloads {
    * (`SavedPayloadsSchema`: a workspace codec that checks with it first never sees this throw).
    */
   replace(inputs: readonly unknown[]): void {
-    const payloads = this.parse(SavedPayloadsSchema, inputs);
+    // The list is one level around its payloads: each is held to the limit, as when it was saved.
+    const payloads = this.parse(SavedPayloadsSchema, inputs, 1);
     this.items = new Map(payloads.map((payload) => [payload.id, { payload, bytes: payloadBytes(payload) }]));
     this.totalBytes = [...this.items.values()].reduce((sum, item) => sum + item.bytes, 0);
     this.emit({ type: 'payloads-replaced', id: '*' });
@@ -117,9 +118,9 @@ export class SavedPayloads {
   }
 
   /** Depth first (what zod would recurse through), then the schema; a copy of its own, so no caller can change it. */
-  private parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  private parse<S extends z.ZodType>(schema: S, input: unknown, around = 0): z.output<S> {
     const maxDepth = this.options.maxJsonDepth();
-    if (exceedsJsonDepth(input, maxDepth))
+    if (exceedsJsonDepth(input, maxDepth + around))
       throw new SavedPayloadValidationError([{ path: [], message: jsonDepthMessage(maxDepth) }]);
     const parsed = schema.safeParse(input);
     if (!parsed.success)
