@@ -42,7 +42,7 @@ export async function selfSignedIdentity(configDir: string, logger: Logger, now 
     await mkdir(join(configDir, 'tls'), { recursive: true, mode: 0o700 });
     // The key first: a certificate on disk always has its key beside it (a crash in between leaves the old
     // certificate, which no longer matches, and the next start makes a new pair).
-    await writeFileAtomic(keyFile, made.private, {}, 0o600);
+    await writeFileAtomic(keyFile, made.private, {}, { mode: 0o600 });
     await writeFileAtomic(certFile, made.cert);
     logger.info(`made a self-signed certificate for localhost, 127.0.0.1 and ::1 (${reason}): ${certFile}`);
   } catch (error) {

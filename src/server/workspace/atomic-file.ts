@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, open, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import type { Stats } from 'node:fs';
+import { type FileHandle, open, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Points where tests put faults (a full disk, a crash between write and rename). Production code passes none.
@@ -30,25 +31,51 @@ function isTempOf(file: string, candidate: string): boolean {
   );
 }
 
+/** How `writeFileAtomic` treats the file it replaces. */
+export interface AtomicWriteOptions {
+  /**
+   * Permission bits of a file that does not exist yet (default 0o644, less the umask). A file that exists keeps its
+   * own (a `chmod 600` workspace holding API keys stays 0600), but never more than a `mode` given here: 0o600 for a
+   * secret means it never exists, not even as the temp file, with more.
+   */
+  mode?: number;
+  /**
+   * Runs last before the rename, once the temp file is complete (after `hooks.beforeRename`), with the path about to
+   * be replaced: throwing leaves that file untouched (the temp file is removed) and is what the write throws.
+   */
+  beforeReplace?(target: string): Promise<void> | void;
+}
+
+const DEFAULT_MODE = 0o644;
+/** As the kernel's limit on symbolic links followed in one path. */
+const MAX_LINKS = 40;
+
 /**
  * Replaces `file` with `data` so that a reader (or the next start after a crash) sees either the old or the
  * new content, never a mix: write a temp file in the same folder, fsync it, rename it over the target, then
  * fsync the folder so the rename itself is durable. On failure the temp file is removed and the target is
  * untouched; the error is rethrown. `data` may come in chunks, made as they are written: the event loop runs
  * between chunks, and a chunk source that throws (a save cut short) abandons the write like any failure.
- * `mode` is the new file's (0o600 for a secret: it never exists, even as the temp file, with more).
+ * A symbolic link is written through: what is replaced is the file it points to (the temp file beside that), and
+ * the link stays a link. An existing file keeps its permissions (and, where allowed, its owner); see
+ * `AtomicWriteOptions.mode`.
  */
 export async function writeFileAtomic(
   file: string,
   data: string | Iterable<string | Uint8Array>,
   hooks: AtomicWriteHooks = {},
-  mode = 0o644,
+  { mode: askedMode, beforeReplace }: AtomicWriteOptions = {},
 ): Promise<void> {
-  const temp = tempPathFor(file);
+  const target = await writeTarget(file);
+  const existing = await stat(target).catch(() => undefined);
+  const keep = existing?.isFile() ? existing : undefined;
+  const mode = keep ? keep.mode & 0o7777 & (askedMode ?? 0o7777) : (askedMode ?? DEFAULT_MODE);
+  const temp = tempPathFor(target);
   let handle: FileHandle | undefined;
   try {
     await hooks.beforeOpen?.(temp);
     handle = await open(temp, 'wx', mode);
+    if (keep) await keepOwnerAndMode(handle, keep, mode);
     for (const chunk of typeof data === 'string' ? [data] : data) {
       await (hooks.write ? hooks.write(handle, chunk) : handle.writeFile(chunk, 'utf8'));
     }
@@ -56,22 +83,65 @@ export async function writeFileAtomic(
     await handle.close();
     handle = undefined;
     await hooks.beforeRename?.(temp);
-    await rename(temp, file);
+    await beforeReplace?.(target);
+    await rename(temp, target);
   } catch (error) {
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     throw error;
   }
-  await syncDirectory(dirname(file));
+  await syncDirectory(dirname(target));
+}
+
+/**
+ * The path a write to `file` replaces: `file` itself, or the file a symbolic link at `file` points to (through
+ * every link, also one to a file not there yet), so the link is not replaced by a plain file.
+ */
+export async function writeTarget(file: string): Promise<string> {
+  try {
+    return await realpath(file);
+  } catch {
+    // Not there (yet): follow the links there are by hand, as far as they go.
+  }
+  let path = file;
+  for (let links = 0; links < MAX_LINKS; links++) {
+    let link: string;
+    try {
+      link = await readlink(path);
+    } catch {
+      return path; // not a link (or not there): this is the file to write
+    }
+    path = resolve(dirname(path), link);
+  }
+  throw Object.assign(new Error(`too many symbolic links: ${file}`), { code: 'ELOOP' });
+}
+
+/**
+ * The temp file gets the replaced file's owner where allowed (as root, or a group of ours), then its mode exactly
+ * (the umask narrowed what `open` gave it).
+ */
+async function keepOwnerAndMode(handle: FileHandle, existing: Stats, mode: number): Promise<void> {
+  const made = await handle.stat();
+  if (made.uid !== existing.uid || made.gid !== existing.gid) {
+    await handle.chown(existing.uid, existing.gid).catch(() => {});
+  }
+  if ((made.mode & 0o7777) !== mode) await handle.chmod(mode);
 }
 
 /** Removes temp files a crashed save left behind (the target itself is still the previous, complete version). */
 export async function removeStaleTemps(file: string): Promise<string[]> {
-  const folder = dirname(file);
-  const names = await readdir(folder).catch(() => [] as string[]);
-  const stale = names.filter((name) => isTempOf(file, name));
-  await Promise.all(stale.map((name) => unlink(join(folder, name)).catch(() => {})));
-  return stale.map((name) => join(folder, name));
+  const target = await writeTarget(file).catch(() => file);
+  // Beside a link's target, where saves write now; and beside the link, where they wrote before.
+  const places = target === file ? [file] : [target, file];
+  const removed: string[] = [];
+  for (const place of places) {
+    const folder = dirname(place);
+    const names = await readdir(folder).catch(() => [] as string[]);
+    const stale = names.filter((name) => isTempOf(place, name));
+    await Promise.all(stale.map((name) => unlink(join(folder, name)).catch(() => {})));
+    removed.push(...stale.map((name) => join(folder, name)));
+  }
+  return removed;
 }
 
 /** Makes a rename durable. Windows cannot open folders for syncing, some file systems refuse: best effort. */

@@ -20,6 +20,22 @@ class Stop extends Error {
 }
 
 export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefined {
+  try {
+    scan(text);
+    return undefined;
+  } catch (error) {
+    // Only a Stop is expected: the scan keeps its own stack (no recursion, whatever the nesting), so anything else
+    // is a bug here, and a message without a place is still better than an error where a syntax error was wanted.
+    if (!(error instanceof Stop)) return undefined;
+    return { offset: error.offset, ...lineAndColumn(text, error.offset), problem: error.problem };
+  }
+}
+
+/**
+ * Walks the text as JSON and throws a Stop where it stops being valid. Iterative: the containers still open are an
+ * explicit stack, so a file nested many thousands of levels deep is scanned like any other.
+ */
+function scan(text: string): void {
   let i = 0;
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
@@ -28,15 +44,6 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefin
     i >= text.length
       ? `unexpected end of file, expected ${expected} (the file looks truncated)`
       : `unexpected ${JSON.stringify(text[i])}, expected ${expected}`;
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') object();
-    else if (c === '[') array();
-    else if (c === '"') string();
-    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
-    else literal();
-  };
   const literal = () => {
     for (const word of ['true', 'false', 'null']) {
       if (text.startsWith(word, i)) {
@@ -45,54 +52,6 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefin
       }
     }
     throw new Stop(i, describe('a value'));
-  };
-  const object = () => {
-    i++;
-    ws();
-    if (text[i] === '}') {
-      i++;
-      return;
-    }
-    for (;;) {
-      ws();
-      if (text[i] !== '"') throw new Stop(i, describe('a property name in double quotes'));
-      string();
-      ws();
-      if (text[i] !== ':') throw new Stop(i, describe("':'"));
-      i++;
-      value();
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
-      throw new Stop(i, describe("',' or '}'"));
-    }
-  };
-  const array = () => {
-    i++;
-    ws();
-    if (text[i] === ']') {
-      i++;
-      return;
-    }
-    for (;;) {
-      value();
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
-      throw new Stop(i, describe("',' or ']'"));
-    }
   };
   const string = () => {
     i++;
@@ -123,14 +82,58 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxProblem | undefin
     if (!match) throw new Stop(i, describe('a number'));
     i += match[0].length;
   };
-  try {
-    value();
+  /** A property name and its colon, after `{` or `,` in an object. */
+  const key = () => {
     ws();
-    if (i < text.length) throw new Stop(i, describe('the end of the file'));
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof Stop)) throw error;
-    return { offset: error.offset, ...lineAndColumn(text, error.offset), problem: error.problem };
+    if (text[i] !== '"') throw new Stop(i, describe('a property name in double quotes'));
+    string();
+    ws();
+    if (text[i] !== ':') throw new Stop(i, describe("':'"));
+    i++;
+  };
+  /** The objects (`{`) and arrays (`[`) open around the current position, innermost last. */
+  const open: string[] = [];
+  for (;;) {
+    // A value: a scalar, or the opening of a container (then its first member, or its end at once).
+    ws();
+    const c = text[i];
+    let opened = false;
+    if (c === '{' || c === '[') {
+      i++;
+      ws();
+      const close = c === '{' ? '}' : ']';
+      if (text[i] === close) i++;
+      else {
+        open.push(c);
+        if (c === '{') key();
+        opened = true;
+      }
+    } else if (c === '"') string();
+    else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) number();
+    else literal();
+    if (opened) continue;
+    // After a value: the next member of the container it is in, or the container's end (maybe several).
+    for (;;) {
+      const container = open.at(-1);
+      if (container === undefined) {
+        ws();
+        if (i < text.length) throw new Stop(i, describe('the end of the file'));
+        return;
+      }
+      ws();
+      const close = container === '{' ? '}' : ']';
+      if (text[i] === ',') {
+        i++;
+        if (container === '{') key();
+        break;
+      }
+      if (text[i] === close) {
+        i++;
+        open.pop();
+        continue;
+      }
+      throw new Stop(i, describe(container === '{' ? "',' or '}'" : "',' or ']'"));
+    }
   }
 }
 

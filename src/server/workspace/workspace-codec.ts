@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { issueWords } from '../../shared/issue-words';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
+import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
 import { exceedsJsonDepth } from '../support/json-depth';
 import { MountValidationError } from '../world/mount-validation-error';
@@ -213,6 +214,14 @@ function checkWorld(workspace: Workspace, file: string): void {
   } catch (error) {
     if (!(error instanceof MountValidationError)) throw error;
     issues.push(...error.issues);
+  }
+  try {
+    // As the engine takes them on loading, held to the file's maxJsonDepth: what validate passes, serve loads.
+    new SavedPayloads({ maxJsonDepth: () => workspace.settings.maxJsonDepth }).replace(workspace.payloads);
+  } catch (error) {
+    if (!(error instanceof SavedPayloadValidationError)) throw error;
+    for (const issue of error.issues)
+      issues.push({ path: ['payloads', ...issue.path].join('.'), message: issue.message });
   }
   const [first, ...rest] = issues;
   if (!first) return;

@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type FSWatcher, watch } from 'node:fs';
+import { createReadStream, type FSWatcher, realpathSync, watch } from 'node:fs';
 import { constants, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { ServerSettings } from '../../shared/settings';
 import {
   WORKSPACE_VERSION,
   type Workspace,
+  type WorkspaceProblem,
   WorkspaceSchema,
   type WorkspaceStatus,
   type WorkspaceTemplate,
 } from '../../shared/workspace';
 import type { EngineContext } from '../engine-context';
+import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
+import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
@@ -118,7 +121,7 @@ export class WorkspaceService {
   /** When the latest change came in (autosave waits for a quiet spell after it). */
   private lastChangeAt = 0;
   private watchTimer: NodeJS.Timeout | undefined;
-  private watcher: FSWatcher | undefined;
+  private watchers: FSWatcher[] = [];
   /** The chain of writes: each begins when the previous one has ended. */
   private queue: Promise<void> = Promise.resolve();
   private launchOverrides: Partial<ServerSettings> = {};
@@ -325,8 +328,7 @@ export class WorkspaceService {
     for (const detach of this.detachSources) detach();
     this.clearAutosave();
     clearTimeout(this.watchTimer);
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.stopWatching();
     if (flush) void this.enqueueWrite(this.file as string, false).catch(() => {});
     if (await settlesWithin(this.idle(), this.options.closeTimeoutMs)) return;
     this.stopSaving.abort();
@@ -362,25 +364,38 @@ export class WorkspaceService {
     this.emit();
   }
 
-  /** Puts a valid workspace into the engine. Nothing here can fail: everything was validated when decoded. */
   /**
    * Puts a valid workspace into the engine; files its mounts name are relative to `file`'s folder (the working
-   * folder for a world without a file). The world is swapped first: it is the part that checks itself again.
+   * folder for a world without a file). The file's own settings (the launch's on top) are live first, so the world is
+   * checked against them, as `validate` checks it, not against the settings of the world it replaces. Everything
+   * that checks itself again (the settings, the world, the payloads) is checked before anything is kept: a workspace
+   * the engine refuses throws a WorkspaceError (`operation`) and leaves the engine as it was.
    */
-  private apply(workspace: Workspace, file: string | null): void {
+  private apply(workspace: Workspace, file: string | null, operation: WorkspaceProblem['operation'] = 'load'): void {
+    const { packs, routes, collections, staticFolders, sockets, agents } = workspace;
+    const appliedLaunch = launchOverrides(workspace.settings, this.launchOverrides);
+    const previousSettings = this.context.liveSettings.get();
     this.applying = true;
     try {
-      const { packs, routes, collections, staticFolders, sockets, agents } = workspace;
-      this.context.world.replace(
-        { packs, routes, collections, staticFolders, sockets, agents },
-        file === null ? process.cwd() : dirname(file),
-        new Set(workspace.scenarios.map((scenario) => scenario.id)),
-      );
+      const settings = this.context.liveSettings.update({ ...workspace.settings, ...appliedLaunch });
+      try {
+        // On a copy first: the payloads are the last step, which must not fail once the world is swapped.
+        new SavedPayloads({ maxJsonDepth: () => settings.maxJsonDepth }).replace(workspace.payloads);
+        this.context.world.replace(
+          { packs, routes, collections, staticFolders, sockets, agents },
+          file === null ? process.cwd() : dirname(file),
+          new Set(workspace.scenarios.map((scenario) => scenario.id)),
+        );
+      } catch (error) {
+        this.context.liveSettings.update(previousSettings);
+        throw error;
+      }
       this.fileSettings = workspace.settings;
-      this.appliedLaunch = launchOverrides(workspace.settings, this.launchOverrides);
-      this.context.liveSettings.update({ ...workspace.settings, ...this.appliedLaunch });
+      this.appliedLaunch = appliedLaunch;
       this.context.scenarios.replace(workspace.scenarios);
       this.context.payloads.replace(workspace.payloads);
+    } catch (error) {
+      throw refusedWorkspace(error, file ?? '(new workspace)', operation);
     } finally {
       this.applying = false;
     }
@@ -490,7 +505,10 @@ export class WorkspaceService {
 
   /**
    * Writes a snapshot of the world in chunks, hashing them on the way: nothing is copied, validated again or
-   * turned into one big string, so the engine keeps serving while a big workspace is written.
+   * turned into one big string, so the engine keeps serving while a big workspace is written. An autosave looks at
+   * the file last, just before replacing it: if someone else wrote (or deleted) it since we last read or wrote it
+   * (an edit the watcher has not got to yet), it is left as it is and the conflict reported, as the watcher does. An
+   * explicit save (the console's "keep mine") replaces it.
    */
   private async write(file: string, explicit: boolean): Promise<void> {
     const changesBefore = this.changeCount;
@@ -507,11 +525,19 @@ export class WorkspaceService {
         yield bytes;
       }
     }
+    const knownHash = this.knownHash;
+    const unchangedOnDisk = async () => {
+      const now = await hashOfFile(file);
+      if (now !== (knownHash ?? 'missing')) throw new ChangedOnDisk(now === 'missing' ? 'deleted' : 'changed');
+    };
     try {
-      await this.writeText(file, chunks());
+      await this.writeText(file, chunks(), explicit ? undefined : unchangedOnDisk);
     } catch (error) {
       this.unsavedSince = unsavedSince ?? this.unsavedSince;
-      throw error;
+      if (!(error instanceof ChangedOnDisk)) throw error;
+      if (this.file === file && !this.closed) this.reportConflict(file, error.how);
+      else this.context.logger.warn(`workspace: ${file} was ${error.how} on disk: not saved over`);
+      return;
     }
     this.knownHash = hash.digest('hex');
     this.lastSavedAt = this.options.now();
@@ -529,16 +555,20 @@ export class WorkspaceService {
    * One atomic write; a failure is reported (status, log) and thrown as a WorkspaceError. One that runs a while
    * shows in the status as `saving`.
    */
-  private async writeText(file: string, data: string | Iterable<string | Uint8Array>): Promise<void> {
+  private async writeText(
+    file: string,
+    data: string | Iterable<string | Uint8Array>,
+    beforeReplace?: () => Promise<void>,
+  ): Promise<void> {
     this.writesStarted++;
     this.writing = true;
     const notice = setTimeout(() => this.emit(), SAVING_NOTICE_MS);
     notice.unref();
     try {
       await removeStaleTemps(file);
-      await writeFileAtomic(file, data, this.options.fileHooks);
+      await writeFileAtomic(file, data, this.options.fileHooks, { beforeReplace });
     } catch (error) {
-      if (this.stopSaving.signal.aborted) throw error; // close() reports it
+      if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
       const failure = new WorkspaceError({
         operation: 'save',
         file,
@@ -567,8 +597,7 @@ export class WorkspaceService {
   }
 
   private detachFile(): void {
-    this.watcher?.close();
-    this.watcher = undefined;
+    this.stopWatching();
     clearTimeout(this.watchTimer);
     this.file = null;
     this.knownHash = undefined;
@@ -576,23 +605,63 @@ export class WorkspaceService {
     this.error = null;
   }
 
-  /** Watches the folder, not the file: editors (and we) replace files by renaming, which ends a file watch. */
+  /**
+   * Watches the folder, not the file: editors (and we) replace files by renaming, which ends a file watch. A file
+   * reached through a symbolic link is watched in the target's folder too (saves write there, so may others).
+   */
   private startWatching(file: string): void {
+    const places = new Map<string, Set<string>>([[dirname(file), new Set([basename(file)])]]);
     try {
-      this.watcher = watch(dirname(file), { persistent: false }, (_event, name) => {
-        if (name !== null && name.toString() !== basename(file)) return;
-        clearTimeout(this.watchTimer);
-        this.watchTimer = setTimeout(() => void this.checkDisk(file), this.options.watchDelayMs);
-        this.watchTimer.unref();
-      });
-      this.watcher.on('error', (error) => this.context.logger.warn(`workspace: watching ${file} failed: ${error}`));
-    } catch (error) {
-      this.context.logger.warn(`workspace: cannot watch ${file} for outside changes: ${(error as Error).message}`);
+      const target = realpathSync(file);
+      if (target !== file)
+        places.set(dirname(target), new Set([...(places.get(dirname(target)) ?? []), basename(target)]));
+    } catch {
+      // Not there or not resolvable: the file's own folder is watched.
+    }
+    for (const [folder, names] of places) {
+      try {
+        const watcher = watch(folder, { persistent: false }, (_event, name) => {
+          if (name !== null && !names.has(name.toString())) return;
+          clearTimeout(this.watchTimer);
+          this.watchTimer = setTimeout(() => void this.checkDisk(file), this.options.watchDelayMs);
+          this.watchTimer.unref();
+        });
+        watcher.on('error', (error) => this.context.logger.warn(`workspace: watching ${file} failed: ${error}`));
+        this.watchers.push(watcher);
+      } catch (error) {
+        this.context.logger.warn(`workspace: cannot watch ${file} for outside changes: ${(error as Error).message}`);
+      }
     }
   }
 
-  /** Someone may have changed the file: reload it when we have nothing unsaved, else report the conflict. */
+  private stopWatching(): void {
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+  }
+
+  /**
+   * Someone may have changed the file: reload it when we have nothing unsaved, else report the conflict. Never
+   * throws (it runs from a timer): whatever goes wrong is logged and shown in the status, and the engine keeps
+   * serving the world it has.
+   */
   private async checkDisk(file: string): Promise<void> {
+    try {
+      await this.lookAtDisk(file);
+    } catch (error) {
+      if (this.closed) return;
+      const failure = new WorkspaceError({
+        operation: 'watch',
+        file,
+        problem: `could not look at the file after it changed on disk (${errorMessage(error)})`,
+        cause: error,
+      });
+      this.setError(failure);
+      this.context.logger.error(`workspace: ${failure.message}`, error);
+      this.emit();
+    }
+  }
+
+  private async lookAtDisk(file: string): Promise<void> {
     let onDisk: Awaited<ReturnType<typeof readIfChanged>>;
     for (;;) {
       // While one of our writes runs, the file is ours either way (the previous save, or this one once renamed).
@@ -610,40 +679,52 @@ export class WorkspaceService {
     if (onDisk === 'unchanged' || this.file !== file || this.closed) return;
     if (onDisk === 'missing') {
       if (this.knownHash === undefined) return;
+      this.reportConflict(file, 'deleted');
+      return;
+    }
+    if (this.dirty) {
+      this.reportConflict(file, 'changed');
+      return;
+    }
+    try {
+      const { workspace } = decodeWorkspaceText(onDisk.bytes.toString('utf8'), file);
+      this.apply(workspace, file, 'watch');
+      this.knownHash = onDisk.hash;
+      this.error = null;
+      this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);
+    } catch (error) {
+      const refused = refusedWorkspace(error, file, 'watch');
+      // Keep the world as it is and leave the file alone until it is fixed or saved over on purpose.
+      this.diskInvalid = true;
+      this.knownHash = onDisk.hash;
+      this.setError(new WorkspaceError({ ...errorInit(refused), operation: 'watch' }));
+      this.context.logger.warn(`workspace: ${refused.message} (changed on disk; not reloaded, autosave paused)`);
+    }
+    this.emit();
+  }
+
+  /**
+   * The file is not what we last read or wrote, and neither version is given up: autosave stops until a save (keep
+   * this one) or an open (take the one on disk). From the watcher, and from an autosave's last look before it
+   * would have replaced the file.
+   */
+  private reportConflict(file: string, how: 'changed' | 'deleted'): void {
+    if (how === 'deleted') {
       this.conflict = {
         detectedAt: this.options.now(),
         message: `${file} was deleted on disk; save to write it again`,
       };
       this.knownHash = undefined;
-      this.emit();
-      return;
-    }
-    if (this.dirty) {
+    } else {
       this.conflict = {
         detectedAt: this.options.now(),
         message:
           `${file} was changed on disk while there are unsaved changes here: neither was overwritten. ` +
           'Save to keep this version, or open the file to take the one on disk.',
       };
-      this.clearAutosave();
       this.context.logger.warn(`workspace: ${this.conflict.message}`);
-      this.emit();
-      return;
     }
-    try {
-      const { workspace } = decodeWorkspaceText(onDisk.bytes.toString('utf8'), file);
-      this.apply(workspace, file);
-      this.knownHash = onDisk.hash;
-      this.error = null;
-      this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);
-    } catch (error) {
-      if (!(error instanceof WorkspaceError)) throw error;
-      // Keep the world as it is and leave the file alone until it is fixed or saved over on purpose.
-      this.diskInvalid = true;
-      this.knownHash = onDisk.hash;
-      this.setError(new WorkspaceError({ ...errorInit(error), operation: 'watch' }));
-      this.context.logger.warn(`workspace: ${error.message} (changed on disk; not reloaded, autosave paused)`);
-    }
+    this.clearAutosave();
     this.emit();
   }
 
@@ -699,6 +780,36 @@ function hashOf(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** An autosave found the file changed by someone else just before it would have replaced it. */
+class ChangedOnDisk extends Error {
+  constructor(readonly how: 'changed' | 'deleted') {
+    super(`the file was ${how} on disk`);
+  }
+}
+
+/** What `hashOfFile` gives for something that is not a regular file (never a hash: those are hex). */
+const NOT_A_FILE = 'not a regular file';
+
+/**
+ * The hash of the file's bytes, hashed as a stream (a big file is never held in memory); 'missing', or NOT_A_FILE
+ * for a pipe, a device or a folder put in its place (read, a pipe would wait for a writer for ever).
+ */
+async function hashOfFile(file: string): Promise<string> {
+  try {
+    if (!(await stat(file)).isFile()) return NOT_A_FILE;
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * The file's bytes and their hash when they are not `knownHash`. Hashed as a stream first, so recognising our own
  * save never holds a big file in memory or blocks the engine; read whole only when someone else wrote it.
@@ -708,9 +819,10 @@ async function readIfChanged(
   knownHash: string | undefined,
 ): Promise<'unchanged' | 'missing' | { bytes: Buffer; hash: string }> {
   try {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-    if (hash.digest('hex') === knownHash) return 'unchanged';
+    const hash = await hashOfFile(file);
+    if (hash === 'missing') return 'missing';
+    if (hash === knownHash) return 'unchanged';
+    if (hash === NOT_A_FILE) throw new Error(`${file} is not a regular file`);
     const bytes = await readFile(file);
     return { bytes, hash: hashOf(bytes) };
   } catch (error) {
@@ -740,6 +852,8 @@ function errorInit(error: WorkspaceError) {
     line: error.line,
     column: error.column,
     path: error.path,
+    otherProblems: error.otherProblems,
+    cause: error.cause,
   };
 }
 
@@ -748,4 +862,35 @@ async function exists(file: string): Promise<boolean> {
     () => true,
     (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
   );
+}
+
+/**
+ * What a workspace the engine refused to load is reported as: a WorkspaceError naming the file and where (every
+ * problem of the mounts, as the codec lists them), never the engine's own error, which would stop a reload.
+ */
+function refusedWorkspace(error: unknown, file: string, operation: WorkspaceProblem['operation']): WorkspaceError {
+  if (error instanceof WorkspaceError) return error;
+  const issues =
+    error instanceof MountValidationError
+      ? error.issues
+      : error instanceof SavedPayloadValidationError
+        ? error.issues.map((issue) => ({ path: ['payloads', ...issue.path].join('.'), message: issue.message }))
+        : [];
+  const [first, ...rest] = issues;
+  if (first === undefined) {
+    return new WorkspaceError({
+      operation,
+      file,
+      problem: `the engine refused the workspace: ${errorMessage(error)}`,
+      cause: error,
+    });
+  }
+  return new WorkspaceError({
+    operation,
+    file,
+    path: first.path,
+    problem: `${first.message}${rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : ''}`,
+    otherProblems: rest.slice(0, 50).map((issue) => ({ path: issue.path, problem: issue.message })),
+    cause: error,
+  });
 }
