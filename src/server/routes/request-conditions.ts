@@ -2,7 +2,7 @@ import type { MissPart } from '../../shared/mounts/match-report';
 import type { BodyCondition, RequestConditions } from '../../shared/mounts/route';
 import type { RequestBody } from '../http/request-body';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
-import { compileJsonPath } from './json-path';
+import { compileJsonPath, JSON_PATH_STEP_LIMIT } from './json-path';
 import { compileValueMatcher, type ValueMatcher } from './value-matcher';
 
 /** The request as conditions see it: parameters, query and headers converted when the route validates them. */
@@ -109,6 +109,9 @@ function bodyFailure(
 ): string | undefined {
   const label = `body ${source}`;
   const found = selectInBody(path, source, values);
+  // Not worked out is not "absent": a path stopped at its step limit holds for no condition, `exists: false` included.
+  if (found === undefined)
+    return `${label}: the JSONPath took more than ${JSON_PATH_STEP_LIMIT} steps on this body, so it was not checked`;
   if (found.length === 0) {
     const failure = matcher.failure(label, false, undefined);
     return failure && `${failure}${bodyNote(values.body)}`;
@@ -123,11 +126,18 @@ function bodyFailure(
   return first;
 }
 
-function selectInBody(path: ReturnType<typeof compileJsonPath>, source: string, values: RequestValues): unknown[] {
+/** What the path selects in the body; undefined when the evaluation stopped at its step limit. */
+function selectInBody(
+  path: ReturnType<typeof compileJsonPath>,
+  source: string,
+  values: RequestValues,
+): unknown[] | undefined {
   switch (values.body.kind) {
     case 'json':
-    case 'form':
-      return path.select(values.bodyValue);
+    case 'form': {
+      const { values: found, complete } = path.evaluate(values.bodyValue);
+      return complete ? found : undefined;
+    }
     case 'text':
       return source === '$' ? [values.bodyValue] : [];
     default:

@@ -165,6 +165,7 @@ function jsonPathCondition(
     return (run) =>
       select(run).some((value) => (caseSensitive ? asText(value) : asText(value).toLowerCase()).includes(part));
   }
-  if (exists === false) return (run) => select(run).length === 0;
+  // Not worked out is not "absent": a path stopped at its step limit holds for no condition.
+  if (exists === false) return (run) => selector.evaluate(run.request.input).complete && select(run).length === 0;
   return (run) => select(run).length > 0;
 }
