@@ -7,6 +7,7 @@ import { type RequestBody, readRequestBody } from '../http/request-body';
 import {
   type RenderSession,
   renderSession,
+  responseJson,
   TemplateLimitError,
   TemplateRenderError,
 } from '../templates/template-engine';
@@ -113,6 +114,10 @@ interface Rendered {
   body: { kind: 'none' } | { kind: 'bytes'; bytes: Buffer; type: string } | { kind: 'file'; file: string };
 }
 
+/**
+ * Renders the response's headers and body with one session: every string of the response spends from its one
+ * budget (iterations, loop output, characters in all), so many strings cannot add up to a stall or a huge answer.
+ */
 function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderSession, where: string): Rendered {
   try {
     const headers = chosen.headers.map(({ name, value }): [string, string] => {
@@ -136,7 +141,11 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
           headers,
           body: {
             kind: 'bytes',
-            bytes: Buffer.from(JSON.stringify(body.template.render(scope, session))),
+            bytes: Buffer.from(
+              chosen.response.template
+                ? responseJson(body.template.render(scope, session))
+                : JSON.stringify(body.template.render(scope, session)),
+            ),
             type: 'application/json; charset=utf-8',
           },
         };

@@ -1,14 +1,14 @@
 import Handlebars from 'handlebars';
 import type { JsonValue } from '../../shared/json-value';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
-import { plainTemplate, renderPlain, UNSURE } from './plain-template';
+import { type PlainRender, plainTemplate, renderPlain, UNSURE } from './plain-template';
 import { checkTemplate } from './template-check';
 import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
 import { REQUEST_SCOPE, type TemplateScope, type TemplateScopeKind } from './template-scope';
 
 /**
  * One response being rendered: its templates (headers, body) share it, so every `{{counter}}` in one response
- * reads the same number (a Location header and the body's id agree).
+ * reads the same number (a Location header and the body's id agree), and they share one render budget.
  */
 export interface RenderSession {
   /** The counter `{{counter}}` without a name counts on: one per route. */
@@ -17,10 +17,38 @@ export interface RenderSession {
   readonly counted: Map<string, number>;
   /** Where counters count instead of the engine's (a socket's counters live as long as its connection). */
   readonly counters?: TemplateCounters;
+  /** What the response's templates may still do, summed over all of its strings. */
+  readonly budget: RenderBudget;
+}
+
+/**
+ * What one response (one socket message, one scenario run: one render session) may still do, all its template
+ * strings together. A response made of many strings must not get a fresh allowance for each of them.
+ */
+export interface RenderBudget {
+  /** Block iterations left (`#each` inside `#each` over a large body would otherwise hang the engine). */
+  left: number;
+  /** Characters its loops may still write (an iteration's output counts again in each loop around it). */
+  characters: number;
+  /**
+   * Characters the response may still be made of: each string's text, what helpers return (`{{json body}}` × 700
+   * must stop before it has built 700 copies), and the JSON size of values inserted whole (`"{{body}}"`).
+   */
+  output: number;
+  /** The last object whose JSON size was measured (`"{{body}}"` a hundred times is measured once), and its size. */
+  sized: unknown;
+  size: number;
 }
 
 export function renderSession(counterKey: string, counters?: TemplateCounters): RenderSession {
-  return { counterKey, counted: new Map(), ...(counters && { counters }) };
+  const budget: RenderBudget = {
+    left: ITERATIONS_PER_RESPONSE,
+    characters: LOOP_OUTPUT_PER_RESPONSE,
+    output: OUTPUT_PER_RESPONSE,
+    sized: undefined,
+    size: 0,
+  };
+  return { counterKey, counted: new Map(), ...(counters && { counters }), budget };
 }
 
 /** A stored template: rendered per request; `usesBody` tells the route to read the request body first. */
@@ -55,13 +83,18 @@ export class TemplateLimitError extends TemplateRenderError {
   override name = 'TemplateLimitError';
 }
 
-/** Block iterations one render may run (`#each` in `#each` over a large body would otherwise hang the engine). */
-const ITERATIONS_PER_RENDER = 100_000;
+/** Block iterations one response may run (`#each` in `#each` over a large body would otherwise hang the engine). */
+const ITERATIONS_PER_RESPONSE = 100_000;
 /**
- * Characters the loops of one render may write (an iteration's output counts again in each loop around it): `#each`
- * over a body writing the body each time would otherwise build hundreds of megabytes before anything fails.
+ * Characters the loops of one response may write (an iteration's output counts again in each loop around it):
+ * `#each` over a body writing the body each time would otherwise build hundreds of megabytes before anything fails.
  */
-const LOOP_OUTPUT_PER_RENDER = 16 * 1024 * 1024;
+const LOOP_OUTPUT_PER_RESPONSE = 16 * 1024 * 1024;
+/**
+ * Characters one response may be made of, whatever wrote them: the largest request body the engine accepts
+ * (`maxBodyBytes`, at most 64 MiB) can still be echoed, but not hundreds of copies of it.
+ */
+export const OUTPUT_PER_RESPONSE = 64 * 1024 * 1024;
 const VALUE_HELPER = '__value';
 
 /**
@@ -89,7 +122,11 @@ export class TemplateEngine<S extends object = TemplateScope> {
         const options = args.pop() as Handlebars.HelperOptions;
         const data = options.data as TemplateData;
         // The dry run at compile time checks Handlebars' compilation, not what helpers make of an empty request.
-        return data.dry ? undefined : spec.call(args, data);
+        if (data.dry) return undefined;
+        const value = spec.call(args, data);
+        // Text a helper makes counts as it is made (the render counts it once, not again, when it is written).
+        if (typeof value === 'string') spend(data.session.budget, value.length);
+        return value;
       });
     }
     this.handlebars.registerHelper(VALUE_HELPER, (value: unknown, options: Handlebars.HelperOptions) => {
@@ -98,16 +135,16 @@ export class TemplateEngine<S extends object = TemplateScope> {
     });
     const each = this.handlebars.helpers.each as Handlebars.HelperDelegate;
     this.handlebars.registerHelper('each', function boundedEach(this: unknown, context: unknown, options) {
-      const budget = (options.data as TemplateData | undefined)?.budget;
+      const budget = (options.data as TemplateData | undefined)?.session.budget;
       const body = options.fn;
       const counted = Object.assign((item: unknown, runtime: unknown) => {
         if (budget && --budget.left < 0)
-          throw new TemplateLimitError(`more than ${ITERATIONS_PER_RENDER} block iterations in one response`);
+          throw new TemplateLimitError(`more than ${ITERATIONS_PER_RESPONSE} block iterations in one response`);
         const out = body(item, runtime as Handlebars.RuntimeOptions);
         if (budget) {
           budget.characters -= out.length;
           if (budget.characters < 0)
-            throw new TemplateLimitError(`its loops wrote more than ${LOOP_OUTPUT_PER_RENDER} characters`);
+            throw new TemplateLimitError(`its loops wrote more than ${LOOP_OUTPUT_PER_RESPONSE} characters`);
         }
         return out;
       }, body);
@@ -238,7 +275,8 @@ export class TemplateEngine<S extends object = TemplateScope> {
 
   /**
    * Compiles and runs the template once on an empty request (a dry run: counters do not move), so Handlebars'
-   * own compilation errors surface now rather than on the first request.
+   * own compilation errors surface now rather than on the first request. Every render spends from its session's
+   * budget: what the string writes (its text, or the JSON size of the value it gives whole).
    */
   private compileProgram<T>(
     program: hbs.AST.Program,
@@ -248,21 +286,29 @@ export class TemplateEngine<S extends object = TemplateScope> {
     const template = this.handlebars.compile(program, this.compileOptions);
     const plain = plainTemplate(program, this.helperNames, VALUE_HELPER);
     const render: RenderOnce<S> = (scope, session, dry = false) => {
-      const fast = plain && renderPlain(plain, scope);
-      if (fast && fast !== UNSURE) return fast;
-      const captured = { value: undefined as unknown };
-      const data: TemplateData & { captured: typeof captured } = {
-        session,
-        dry,
-        budget: { left: ITERATIONS_PER_RENDER, characters: LOOP_OUTPUT_PER_RENDER },
-        captured,
-      };
+      const budget = session.budget;
+      const before = budget.output;
+      let rendered: PlainRender;
       try {
-        return { text: template(scope, { data }), captured: captured.value };
+        const fast = plain && renderPlain(plain, scope);
+        if (fast && fast !== UNSURE) rendered = fast;
+        else {
+          const captured = { value: undefined as unknown };
+          const data: TemplateData & { captured: typeof captured } = { session, dry, captured };
+          rendered = { text: template(scope, { data }), captured: captured.value };
+        }
       } catch (error) {
         if (error instanceof TemplateLimitError) throw error;
+        // Text longer than a JavaScript string can be: too large, whatever made it.
+        if (isLengthError(error)) throw tooLarge();
         throw new TemplateRenderError(firstLines(error));
       }
+      // What its helpers made was counted as they made it: only what the string writes beyond that counts now.
+      const { text, captured } = rendered;
+      const written = text.length + (captured === undefined ? 0 : valueSize(budget, captured, before));
+      const more = written - (before - budget.output);
+      if (more > 0) spend(budget, more);
+      return rendered;
     };
     try {
       render(this.scope.empty, renderSession(''), true);
@@ -274,7 +320,90 @@ export class TemplateEngine<S extends object = TemplateScope> {
 }
 
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];
-type RenderOnce<S> = (scope: S, session: RenderSession, dry?: boolean) => { text: string; captured: unknown };
+type RenderOnce<S> = (scope: S, session: RenderSession, dry?: boolean) => PlainRender;
+
+const tooLarge = () => new TemplateLimitError(`it would write more than ${OUTPUT_PER_RESPONSE} characters`);
+
+function spend(budget: RenderBudget, characters: number): void {
+  budget.output -= characters;
+  if (budget.output < 0) throw tooLarge();
+}
+
+/** `RangeError: Invalid string length`: text (a concatenation, a JSON.stringify) longer than V8 allows. */
+function isLengthError(error: unknown): boolean {
+  return error instanceof RangeError && /invalid string length/i.test(error.message);
+}
+
+/**
+ * A checked response's JSON text: a 413 (TemplateLimitError) rather than a RangeError when it cannot be a string,
+ * or when it is longer than a response may be (values are counted as they are inserted, but escapes in their text
+ * are only known here).
+ */
+export function responseJson(value: JsonValue): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    if (isLengthError(error)) throw tooLarge();
+    throw error;
+  }
+  if (text.length > OUTPUT_PER_RESPONSE) throw tooLarge();
+  return text;
+}
+
+/**
+ * About the characters a value inserted whole takes in the JSON response (escapes aside), measured no further than
+ * `limit` (more is too much anyway). The last object measured is remembered: `"{{body}}"` × 100 walks it once.
+ */
+function valueSize(budget: RenderBudget, value: unknown, limit: number): number {
+  if (typeof value !== 'object' || value === null) return -jsonSize(value, 0);
+  if (budget.sized === value) return budget.size;
+  const size = limit - jsonSize(value, limit);
+  if (size <= limit) {
+    budget.sized = value;
+    budget.size = size;
+  }
+  return size;
+}
+
+/** `left` less the JSON size of `value`; stops once below zero (the caller only needs to know it is too large). */
+function jsonSize(value: unknown, left: number): number {
+  switch (typeof value) {
+    case 'string':
+      return left - value.length - 2;
+    case 'number':
+      return left - numberSize(value);
+    case 'boolean':
+      return left - 5;
+    case 'bigint':
+      return left - 24;
+    case 'object': {
+      if (value === null) return left - 4;
+      if (value instanceof Handlebars.SafeString) return left - value.toString().length - 2;
+      if (Array.isArray(value)) {
+        let rest = left - value.length - 1;
+        for (let index = 0; index < value.length && rest >= 0; index++) rest = jsonSize(value[index], rest);
+        return rest;
+      }
+      let rest = left - 2;
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) continue;
+        rest = jsonSize((value as Record<string, unknown>)[key], rest - key.length - 4);
+        if (rest < 0) return rest;
+      }
+      return rest;
+    }
+    default:
+      return left - 4;
+  }
+}
+
+function numberSize(value: number): number {
+  if (!Number.isSafeInteger(value)) return 24;
+  let size = value < 0 ? 2 : 1;
+  for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) size++;
+  return size;
+}
 
 function isConstant(value: JsonValue): boolean {
   if (typeof value === 'string') return !value.includes('{{');

@@ -5,13 +5,8 @@ import type { RenderSession } from './template-engine';
 /** What a render passes its helpers besides their arguments (Handlebars `@data`, shared by nested blocks). */
 export interface TemplateData {
   session: RenderSession;
-  /** A dry run at compile time: helpers are not called. */
+  /** A dry run at compile time: helpers are not called. What the render may still do is `session.budget`. */
   dry: boolean;
-  /**
-   * What this render may still do: block iterations (`#each` inside `#each` over a large body must not hang the
-   * engine) and characters its loops may write (nor fill the memory).
-   */
-  budget: { left: number; characters: number };
 }
 
 /** Counters live as long as the compiled world: a reload starts them again at 1. */
