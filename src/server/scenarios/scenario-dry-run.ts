@@ -1,5 +1,6 @@
 import type { Message } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
+import type { ScenarioStep } from '../../shared/scenario';
 import type { RunRequest } from '../agui/run-input';
 import { SequenceTracker } from '../agui/sequence-tracker';
 import type { ConditionIssue } from './run-conditions';
@@ -9,6 +10,17 @@ import type { Op, ScenarioProgram } from './scenario-program';
 
 /** Paths through a scenario's forks tried at most per approval mode; a scenario with more is checked that far. */
 export const DRY_RUN_MAX_PATHS = 256;
+
+/**
+ * The most a dry run may play, summed over the paths it plays: steps, chunks and patch operations (each one or more
+ * events or a patch applied, each checked), and characters of the steps' JSON (each value built, serialised and
+ * checked again on every path). Paths multiply the work: 256 paths through a 20,000-chunk text are 5 million
+ * events, seconds to minutes in which the engine serves nothing. About a second of one core at most; counted
+ * before playing, never timed, so a scenario passes or not on any machine. Far above every built-in and test
+ * scenario (the largest plays about 2,400 steps and 140,000 characters).
+ */
+export const DRY_RUN_MAX_STEPS = 100_000;
+export const DRY_RUN_MAX_CHARACTERS = 8_000_000;
 
 /** Interrupts one path may chain (each resumed run may pause again): far more than any scenario has. */
 const MAX_RESUMES = 50;
@@ -32,11 +44,14 @@ const OUTCOMES: Record<string, readonly string[]> = {
  * interrupts, as on HTTP) — with delays skipped, and checks what it would send: every event against the AG-UI
  * schemas and the whole stream against the sequence rules `verifyEvents` enforces (`SequenceTracker`), plus what
  * the player itself refuses (a delta that does not apply to a state the scenario set). Returns every problem
- * found, each once, at the step that caused it and with the forks that led there.
+ * found, each once, at the step that caused it and with the forks that led there. A scenario whose dry run would
+ * play more than DRY_RUN_MAX_STEPS or DRY_RUN_MAX_CHARACTERS is not played: one issue says what to reduce.
  */
 export function dryRunScenario(program: ScenarioProgram): ConditionIssue[] {
-  const problems = new Map<string, ConditionIssue>();
   const modes: ('wait' | 'interrupt')[] = hasApproval(program.ops) ? ['wait', 'interrupt'] : ['wait'];
+  const tooLarge = overBudget(program.scenario.steps, modes.length);
+  if (tooLarge) return [tooLarge];
+  const problems = new Map<string, ConditionIssue>();
   for (const mode of modes) {
     let prefix: number[] = [];
     for (let paths = 0; paths < DRY_RUN_MAX_PATHS; paths++) {
@@ -48,6 +63,138 @@ export function dryRunScenario(program: ScenarioProgram): ConditionIssue[] {
     }
   }
   return [...problems.values()];
+}
+
+/** What the paths through some steps play, summed over all of them, and on the longest one. */
+interface Work {
+  paths: number;
+  steps: number;
+  characters: number;
+  longestSteps: number;
+  longestCharacters: number;
+}
+
+/** Keys of a step that hold nested steps: counted as the paths through them, not as the step's own size. */
+const NESTED_STEPS = new Set([
+  'steps',
+  'otherwise',
+  'branches',
+  'approved',
+  'rejected',
+  'timeout',
+  'resolved',
+  'cancelled',
+  'expired',
+]);
+
+/**
+ * The issue refusing a scenario whose dry run would play more than the budget, or undefined. An upper bound
+ * worked out from the steps in one pass (the dry run plays all paths, or the first DRY_RUN_MAX_PATHS, each at
+ * most as long as the longest), so the refusal costs nothing like the run it avoids.
+ */
+function overBudget(steps: readonly ScenarioStep[], modes: number): ConditionIssue | undefined {
+  const work = sequenceWork(steps);
+  const paths = Math.min(work.paths, DRY_RUN_MAX_PATHS);
+  const played = Math.min(work.steps, paths * work.longestSteps) * modes;
+  const characters = Math.min(work.characters, paths * work.longestCharacters) * modes;
+  if (played <= DRY_RUN_MAX_STEPS && characters <= DRY_RUN_MAX_CHARACTERS) return undefined;
+  const [amount, limit] =
+    played > DRY_RUN_MAX_STEPS
+      ? [`${count(played)} steps, chunks and patch operations`, `${count(DRY_RUN_MAX_STEPS)}`]
+      : [`${count(characters)} characters of step JSON`, `${count(DRY_RUN_MAX_CHARACTERS)}`];
+  const where = `${count(paths * modes)} path${paths * modes === 1 ? '' : 's'}`;
+  return {
+    path: 'steps',
+    message:
+      `too large to check: its dry run would play ${amount} over ${where} (at most ${limit}); use fewer paths ` +
+      '(random branches, branch, approval and interrupt steps multiply them), fewer chunks or patch operations, ' +
+      'smaller values, or split it into several scenarios',
+  };
+}
+
+/** Steps one after the other: every path through one goes on with every path through the next. */
+function sequenceWork(steps: readonly ScenarioStep[]): Work {
+  let work: Work = { paths: 1, steps: 0, characters: 0, longestSteps: 0, longestCharacters: 0 };
+  for (const step of steps) {
+    const next = stepWork(step);
+    work = {
+      paths: capped(work.paths * next.paths),
+      steps: capped(work.steps * next.paths + next.steps * work.paths),
+      characters: capped(work.characters * next.paths + next.characters * work.paths),
+      longestSteps: capped(work.longestSteps + next.longestSteps),
+      longestCharacters: capped(work.longestCharacters + next.longestCharacters),
+    };
+  }
+  return work;
+}
+
+/** One step: itself (one, plus its parts; its size without nested steps) on each of the ways on it takes. */
+function stepWork(step: ScenarioStep): Work {
+  const ownSteps = 1 + partCount(step);
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(step)) if (!NESTED_STEPS.has(key)) own[key] = value;
+  const ownCharacters = JSON.stringify(own).length;
+  const work: Work = { paths: 0, steps: 0, characters: 0, longestSteps: 0, longestCharacters: 0 };
+  for (const way of waysOn(step).map(sequenceWork)) {
+    work.paths += way.paths;
+    work.steps += way.steps;
+    work.characters += way.characters;
+    work.longestSteps = Math.max(work.longestSteps, way.longestSteps);
+    work.longestCharacters = Math.max(work.longestCharacters, way.longestCharacters);
+  }
+  return {
+    paths: capped(work.paths),
+    steps: capped(work.steps + ownSteps * work.paths),
+    characters: capped(work.characters + ownCharacters * work.paths),
+    longestSteps: capped(ownSteps + work.longestSteps),
+    longestCharacters: capped(ownCharacters + work.longestCharacters),
+  };
+}
+
+/** The steps a step goes on with, one list per way the dry run tries (as many as its fork has options). */
+function waysOn(step: ScenarioStep): (readonly ScenarioStep[])[] {
+  switch (step.type) {
+    case 'step':
+      return [step.steps];
+    case 'branch':
+      return [step.steps, step.otherwise ?? []];
+    case 'random':
+      return step.branches.map((branch) => branch.steps);
+    case 'approval':
+      return [step.approved, step.rejected, step.timeout];
+    case 'interrupt':
+      return [step.resolved, step.cancelled ?? [], step.expired ?? []];
+    default:
+      return [[]];
+  }
+}
+
+/** The parts a step plays one by one, each about as much work as a step: chunks, and patch operations applied. */
+function partCount(step: ScenarioStep): number {
+  switch (step.type) {
+    case 'text':
+    case 'reasoning':
+      return step.chunks.length;
+    case 'toolCall':
+    case 'frontendToolCall':
+      return step.argsChunks?.length ?? 0;
+    case 'stateDelta':
+      return Array.isArray(step.delta) ? step.delta.length : 0;
+    case 'activityDelta':
+      return Array.isArray(step.patch) ? step.patch.length : 0;
+    default:
+      return 0;
+  }
+}
+
+/** Counts stay finite however many paths multiply them (past the budget, only "too many" matters). */
+function capped(value: number): number {
+  return Math.min(value, Number.MAX_SAFE_INTEGER);
+}
+
+/** 1234567 as `1,234,567`. */
+function count(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** Plays one path (the forks in `prefix` taken as given, the first way at new ones); returns the forks met. */
