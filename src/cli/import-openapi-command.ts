@@ -1,7 +1,8 @@
-import { constants, copyFile, readFile } from 'node:fs/promises';
+import { constants, copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { OpenApiImportError } from '../server/openapi/openapi-import-error';
 import type { RoutesImport } from '../server/openapi/openapi-routes-import';
+import { readOpenApiSource } from '../server/openapi/read-openapi-source';
 import { writeFileAtomic } from '../server/workspace/atomic-file';
 import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
@@ -14,7 +15,7 @@ import { writeWorkspaceError } from './workspace-error-lines';
 
 /** Largest document read, from a file or a URL. */
 const MAX_SPEC_BYTES = 10 * 1024 * 1024;
-/** How long a URL may take to answer. */
+/** How long a URL may take to answer, its whole body included. */
 const FETCH_TIMEOUT_MS = 30_000;
 
 /**
@@ -68,29 +69,9 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
 
 class SpecError extends Error {}
 
-/** The document as text, with its file (so `$ref`s to files beside it resolve). */
-async function readSpec(spec: string): Promise<{ text: string; file?: string }> {
-  if (/^https?:\/\//i.test(spec)) {
-    let response: Response;
-    try {
-      response = await fetch(spec, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-    } catch (error) {
-      throw new SpecError(`cannot fetch ${spec}: ${(error as Error).message}`);
-    }
-    if (!response.ok) throw new SpecError(`cannot fetch ${spec}: the server answered ${response.status}`);
-    const text = await response.text();
-    if (Buffer.byteLength(text) > MAX_SPEC_BYTES)
-      throw new SpecError(`${spec} is larger than ${MAX_SPEC_BYTES} bytes: not an API description to import`);
-    return { text };
-  }
-  const file = resolve(spec);
-  try {
-    const text = await readFile(file, 'utf8');
-    return { text, file };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SpecError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : describeFsError(error)}`);
-  }
+/** The document as text, with its file (so `$ref`s to files beside it resolve); bounded in size and time. */
+function readSpec(spec: string): Promise<{ text: string; file?: string }> {
+  return readOpenApiSource(spec, { maxBytes: MAX_SPEC_BYTES, timeoutMs: FETCH_TIMEOUT_MS });
 }
 
 async function targetWorkspace(path: string) {

@@ -6,8 +6,10 @@ import { OpenApiImportError } from './openapi-import-error';
  * Reads the text of an OpenAPI document, JSON or YAML, into a plain JSON value. Text that starts with `{` or `[` is
  * JSON, read with JSON.parse; anything else is YAML, read with the `yaml` library and limited to what JSON can carry:
  * OpenAPI asks YAML documents to stay within the JSON schema, so `.inf`, `.nan` and YAML 1.1 tags are refused.
+ * A leading byte order mark is ignored. (Files and URLs are read, bounded, by `readOpenApiSource`.)
  */
-export function readOpenApiText(text: string, source: string | undefined, maxBytes: number): unknown {
+export function readOpenApiText(withBom: string, source: string | undefined, maxBytes: number): unknown {
+  const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
     throw new OpenApiImportError(`the document is ${bytes} bytes, more than the limit of ${maxBytes} bytes`, source);

@@ -1,18 +1,27 @@
-import { open, readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { WORKSPACE_SCHEMA_FILE, type Workspace, WorkspaceSchema, type WorkspaceTemplate } from '../../shared/workspace';
 import { packageRoot } from '../support/package-root';
+import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
 import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { describeFsError } from './workspace-fs-errors';
 import { workspaceTemplate } from './workspace-templates';
 
-/** Reads and decodes a workspace file without changing anything (the CLI's `validate`, the console's Open). */
+/** The largest workspace file or document read, opened or imported (they may hold long histories). */
+export const WORKSPACE_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads and decodes a workspace file without changing anything (the CLI's `validate`, `serve --workspace`, the
+ * console's Open). Only a regular file is read, and no further than WORKSPACE_MAX_BYTES: a pipe or a device is
+ * refused at once, without waiting on it. `text` is the file's text exactly (a leading BOM included, so its hash is
+ * the hash of the bytes on disk).
+ */
 export async function readWorkspaceFile(path: string): Promise<DecodedWorkspace & { file: string; text: string }> {
   const file = resolve(path);
-  let text: string;
+  let bytes: Awaited<ReturnType<typeof readRegularFile>>;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readRegularFile(file, WORKSPACE_MAX_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new WorkspaceError({
@@ -23,7 +32,35 @@ export async function readWorkspaceFile(path: string): Promise<DecodedWorkspace 
       cause: error,
     });
   }
-  return { file, text, ...decodeWorkspaceText(text, file) };
+  if (!Buffer.isBuffer(bytes)) {
+    const problem =
+      bytes.refused === 'too large'
+        ? `the file is larger than ${describeBytes(bytes.maxBytes)}: no workspace is that big (reading stopped there)`
+        : bytes.what === 'a folder'
+          ? 'the path is a folder: choose a workspace file'
+          : `the path is not a regular file (it is ${bytes.what}): choose a workspace file`;
+    throw new WorkspaceError({ operation: 'load', file, problem });
+  }
+  return { file, ...decodeWorkspaceBytes(bytes, file) };
+}
+
+/**
+ * A workspace file's bytes decoded: UTF-8 only (a byte that is not is refused with its offset), a leading byte
+ * order mark accepted and ignored (it is not written back). `text` is the bytes' text exactly, BOM included.
+ */
+export function decodeWorkspaceBytes(bytes: Uint8Array, file: string): DecodedWorkspace & { text: string } {
+  const decoded = decodeUtf8(bytes);
+  if ('invalidAt' in decoded) {
+    const at = decoded.invalidAt;
+    const byte = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      problem: `the file is not valid UTF-8: an invalid byte sequence at byte offset ${at} (0x${byte}); save it as UTF-8`,
+    });
+  }
+  const { text } = decoded;
+  return { text, ...decodeWorkspaceText(text.startsWith('\uFEFF') ? text.slice(1) : text, file) };
 }
 
 /** A new workspace from a template, named after its file, pointing editors at the JSON Schema. */

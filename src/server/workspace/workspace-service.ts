@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, realpathSync, watch } from 'node:fs';
-import { constants, copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { constants, copyFile, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { ServerSettings } from '../../shared/settings';
 import {
@@ -15,11 +15,18 @@ import type { EngineContext } from '../engine-context';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
 import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
+import { describeBytes, readRegularFile } from './bounded-file';
 import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
-import { decodeWorkspaceText, decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
+import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { newWorkspaceDocument, readWorkspaceFile, workspaceNameFor } from './workspace-file';
+import {
+  decodeWorkspaceBytes,
+  newWorkspaceDocument,
+  readWorkspaceFile,
+  WORKSPACE_MAX_BYTES,
+  workspaceNameFor,
+} from './workspace-file';
 import { describeFsError } from './workspace-fs-errors';
 import { workspaceTemplate } from './workspace-templates';
 
@@ -687,7 +694,7 @@ export class WorkspaceService {
       return;
     }
     try {
-      const { workspace } = decodeWorkspaceText(onDisk.bytes.toString('utf8'), file);
+      const { workspace } = decodeWorkspaceBytes(onDisk.bytes, file);
       this.apply(workspace, file, 'watch');
       this.knownHash = onDisk.hash;
       this.error = null;
@@ -823,7 +830,15 @@ async function readIfChanged(
     if (hash === 'missing') return 'missing';
     if (hash === knownHash) return 'unchanged';
     if (hash === NOT_A_FILE) throw new Error(`${file} is not a regular file`);
-    const bytes = await readFile(file);
+    // As an open reads it: a regular file, no further than a workspace may be.
+    const bytes = await readRegularFile(file, WORKSPACE_MAX_BYTES);
+    if (!Buffer.isBuffer(bytes)) {
+      throw new Error(
+        bytes.refused === 'too large'
+          ? `${file} is larger than ${describeBytes(bytes.maxBytes)}: no workspace is that big`
+          : `${file} is not a regular file (it is ${bytes.what})`,
+      );
+    }
     return { bytes, hash: hashOf(bytes) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';

@@ -2,10 +2,11 @@ import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WorkspaceError } from '../../workspace/workspace-error';
+import { WORKSPACE_MAX_BYTES } from '../../workspace/workspace-file';
 import { describeFsError } from '../../workspace/workspace-fs-errors';
 
-/** The largest workspace file or document the console may open or import (they may hold long histories). */
-export const WORKSPACE_MAX_BYTES = 64 * 1024 * 1024;
+/** The largest workspace file or document the console may open or import: the one the workspace reader reads. */
+export { WORKSPACE_MAX_BYTES };
 
 /** What is at `file` now: its stats, `missing`, or the reason it cannot be looked at. */
 async function lookUp(file: string): Promise<Stats | 'missing' | NodeJS.ErrnoException> {

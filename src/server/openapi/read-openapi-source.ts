@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { describeBytes, readRegularFile } from '../workspace/bounded-file';
+import { describeFsError } from '../workspace/workspace-fs-errors';
+import { OpenApiImportError } from './openapi-import-error';
+
+export interface ReadOpenApiSourceOptions {
+  /** Largest document read, in bytes: reading stops (and the download is aborted) past it. */
+  maxBytes: number;
+  /** How long a URL may take to answer, its whole body included. */
+  timeoutMs: number;
+}
+
+/**
+ * The text of an OpenAPI document named on the command line: an http(s) URL, or a file path (returned with it, so
+ * `$ref`s to files beside it resolve). Bounded both ways: a download is read as a stream and aborted as soon as it
+ * passes `maxBytes` or `timeoutMs`; a path is read only when it is a regular file (a pipe or a device is refused at
+ * once). Throws OpenApiImportError with one line that says what is wrong.
+ */
+export async function readOpenApiSource(
+  spec: string,
+  options: ReadOpenApiSourceOptions,
+): Promise<{ text: string; file?: string }> {
+  if (/^https?:\/\//i.test(spec)) return { text: await fetchText(spec, options) };
+  const file = resolve(spec);
+  let bytes: Awaited<ReturnType<typeof readRegularFile>>;
+  try {
+    bytes = await readRegularFile(file, options.maxBytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OpenApiImportError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : describeFsError(error)}`);
+  }
+  if (!Buffer.isBuffer(bytes)) {
+    throw new OpenApiImportError(
+      bytes.refused === 'too large'
+        ? `${file} is larger than ${describeBytes(bytes.maxBytes)}: not an API description to import`
+        : `cannot read ${file}: it is not a regular file (it is ${bytes.what})`,
+    );
+  }
+  return { text: new TextDecoder().decode(bytes), file };
+}
+
+async function fetchText(url: string, { maxBytes, timeoutMs }: ReadOpenApiSourceOptions): Promise<string> {
+  const done = new AbortController();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const tooLarge = () =>
+    new OpenApiImportError(`${url} is larger than ${describeBytes(maxBytes)}: not an API description to import`);
+  try {
+    const response = await fetch(url, { signal: AbortSignal.any([done.signal, timeout]) });
+    if (!response.ok) throw new OpenApiImportError(`cannot fetch ${url}: the server answered ${response.status}`);
+    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    if (declared > maxBytes) throw tooLarge();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    // Counted as it arrives (after any Content-Encoding is undone): nothing past the cap is kept or waited for.
+    for await (const chunk of response.body ?? []) {
+      total += chunk.byteLength;
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks, total));
+  } catch (error) {
+    if (error instanceof OpenApiImportError) throw error;
+    if (timeout.aborted) {
+      throw new OpenApiImportError(`cannot fetch ${url}: no complete answer within ${timeoutMs / 1000} s`);
+    }
+    const cause = (error as Error).cause as Error | undefined;
+    throw new OpenApiImportError(`cannot fetch ${url}: ${cause?.message ?? (error as Error).message}`, undefined, {
+      cause: error,
+    });
+  } finally {
+    // Ends the download whatever happened: past the cap, on a bad status, or on any failure.
+    done.abort();
+  }
+}
