@@ -1,4 +1,5 @@
 import { realpathSync, type Stats } from 'node:fs';
+import { fileKind } from '../support/file-kind';
 import { isWithin } from '../support/path-within';
 
 /** Why a file a mount names is not sent: `status` 403 (a link out of its folder) or 404 (not a regular file). */
@@ -20,14 +21,5 @@ export class UnservableFile extends Error {
 export function checkServable(path: string, stats: Stats, realRoot: string): void {
   if (!isWithin(realRoot, realpathSync(path)))
     throw new UnservableFile(403, 'is reached through a link out of its folder');
-  if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${whatItIs(stats)})`);
-}
-
-function whatItIs(stats: Stats): string {
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return 'not a file';
+  if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${fileKind(stats)})`);
 }

@@ -1,5 +1,6 @@
-import { constants, type Stats } from 'node:fs';
+import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
+import { fileKind } from '../support/file-kind';
 
 /** Why a file was not read: not a regular file (a folder, pipe, device or socket), or more bytes than allowed. */
 export type FileRefusal = { refused: 'not regular'; what: string } | { refused: 'too large'; maxBytes: number };
@@ -30,7 +31,7 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) return { refused: 'not regular', what: whatItIs(stats) };
+    if (!stats.isFile()) return { refused: 'not regular', what: fileKind(stats) };
     if (stats.size > maxBytes) return { refused: 'too large', maxBytes };
     const chunks: Buffer[] = [];
     let total = 0;
@@ -46,15 +47,6 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
   } finally {
     await handle.close().catch(() => undefined);
   }
-}
-
-function whatItIs(stats: Stats): string {
-  if (stats.isDirectory()) return 'a folder';
-  if (stats.isFIFO()) return 'a named pipe (FIFO)';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return 'neither a file nor a folder';
 }
 
 /** `64 MB` for whole mebibytes (as the rest of the app writes sizes), else the bytes. */
