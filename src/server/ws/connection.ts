@@ -39,6 +39,11 @@ export interface ConnectionTransport {
   sendBinary?(bytes: Buffer): void;
   /** Bytes handed over but not yet written to the network (the client is not reading them). */
   bufferedBytes?(): number;
+  /**
+   * The part of `bufferedBytes` written in earlier turns and still unsent: what the client has had time to read
+   * and has not (the current turn's frames, a run at speed 0 in one go, are not counted against it yet).
+   */
+  backlogBytes?(): number;
   close(code: number, reason: string): void;
   terminate(): void;
 }
@@ -68,14 +73,28 @@ const CLOSED_TRANSPORT: ConnectionTransport = {
   terminate: () => {},
 };
 
-/** Frames held for a paused or delayed connection before the oldest are dropped. */
-const MAX_HELD_FRAMES = 10_000;
-
 /**
  * A frame that may be skipped is skipped while this many bytes wait in the socket for a client that does not read
- * them: a feed pushing to a stalled client must not grow the engine's memory without bound.
+ * them, or are held back for it (a delay, the console's pause or latency): a feed pushing to a stalled client must
+ * not grow the engine's memory without bound.
  */
 export const SLOW_CLIENT_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * A frame that may not be skipped (a run's events, a protocol reply, the console's frames, a close) closes the
+ * connection with `BACKLOG_CLOSE` instead of going out while this many bytes wait unsent: in the socket since an
+ * earlier turn, or held back. Dropping one would break the stream; holding more would grow without bound.
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
+/** How a connection whose unsent frames passed `MAX_UNSENT_BYTES` is closed: 1008 (policy violation). */
+export const BACKLOG_CLOSE = {
+  code: 1008,
+  reason: 'Client too slow: over 4 MiB of frames waiting to be sent (not read, or held by a pause or delay)',
+} as const;
+
+/** What a held item costs beyond its text or bytes (the item, the frame, the queue's slot), so tiny frames count. */
+const HELD_ITEM_BYTES = 128;
 
 /**
  * Context writes kept per connection (the newest), and the largest one kept whole (as JSON): scenarios set a few
@@ -115,7 +134,15 @@ type OutgoingItem =
 type HeldItem = OutgoingItem & {
   /** performance.now() time at which the item may go out. */
   dueAt: number;
+  /** What it is counted as in `heldBytes`. */
+  size: number;
 };
+
+/** About what a held item keeps in memory: its text's length (or bytes) and HELD_ITEM_BYTES. */
+function heldSize(item: OutgoingItem): number {
+  if (item.kind === 'close') return HELD_ITEM_BYTES;
+  return HELD_ITEM_BYTES + ('bytes' in item.frame ? item.frame.bytes.length : item.frame.text.length);
+}
 
 function frameFinding({ rule, message }: RuleFinding): FrameFinding {
   return { rule, title: SEQUENCE_RULES[rule], message };
@@ -154,7 +181,12 @@ export class Connection {
   private paused = false;
   private latencyMs = 0;
   private held: HeldItem[] = [];
+  /** What `held` keeps, about (`heldSize`), bounded by SLOW_CLIENT_BUFFER_BYTES / MAX_UNSENT_BYTES. */
+  private heldByteCount = 0;
+  /** Frames dropped instead of held: skippable frames while over SLOW_CLIENT_BUFFER_BYTES unsent. */
   private heldDropped = 0;
+  /** Whether the engine closed the connection for its backlog (BACKLOG_CLOSE), whatever the client answers. */
+  private closedForBacklog = false;
   private skippedFrames = 0;
   private releaseTimer: SlicedTimer | undefined;
   private readonly contextLog = new RingBuffer<ContextWrite>(MAX_CONTEXT_WRITES);
@@ -228,20 +260,50 @@ export class Connection {
     this.queue({ kind: 'close', code, reason }, 0);
   }
 
-  /** Delivers an item now, or holds it behind a pause, latency or the items already waiting. */
+  /**
+   * Delivers an item now, or holds it behind a pause, latency or the items already waiting — within bounds: over
+   * SLOW_CLIENT_BUFFER_BYTES unsent (held, or in the socket), a skippable frame is dropped (`heldFramesDropped`);
+   * over MAX_UNSENT_BYTES with this one, any other item closes the connection (BACKLOG_CLOSE).
+   */
   private queue(item: OutgoingItem, delayMs: number): void {
     if (delayMs === 0 && this.deliversNow()) {
       this.release(item);
       return;
     }
-    if (this.held.length >= MAX_HELD_FRAMES) {
-      this.held.shift();
-      this.heldDropped++;
+    const size = heldSize(item);
+    const unsent = this.heldByteCount + (this.transport.bufferedBytes?.() ?? 0);
+    if (item.kind === 'frame' && item.frame.skippable) {
+      if (unsent > SLOW_CLIENT_BUFFER_BYTES) {
+        this.heldDropped++;
+        this.observer.updated(this);
+        return;
+      }
+    } else if (unsent + size > MAX_UNSENT_BYTES) {
+      this.closeForBacklog();
+      return;
     }
     const previousDue = this.held.at(-1)?.dueAt ?? 0;
     const dueAt = Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
-    this.held.push({ ...item, dueAt });
+    this.held.push({ ...item, dueAt, size });
+    this.heldByteCount += size;
     this.scheduleRelease();
+  }
+
+  /** About how many bytes the frames held back (delay, pause, latency) keep; at most MAX_UNSENT_BYTES. */
+  get heldBytes(): number {
+    return this.heldByteCount;
+  }
+
+  /** Bytes waiting to go out: held back, or handed to the socket and not yet sent. */
+  get unsentBytes(): number {
+    return this.heldByteCount + (this.transport.bufferedBytes?.() ?? 0);
+  }
+
+  /** Closes the connection whose unsent frames passed MAX_UNSENT_BYTES, dropping what it held. */
+  private closeForBacklog(): void {
+    this.closedForBacklog = true;
+    this.lastError = { at: Date.now(), message: BACKLOG_CLOSE.reason };
+    this.close(BACKLOG_CLOSE.code, BACKLOG_CLOSE.reason);
   }
 
   /** Whether a frame sent now goes out now: not paused or delayed, and nothing waiting ahead of it. */
@@ -275,7 +337,9 @@ export class Connection {
     if (this.paused || this.state !== 'open') return;
     const now = performance.now();
     while (this.state === 'open' && this.held.length > 0 && (this.held[0] as HeldItem).dueAt <= now) {
-      this.release(this.held.shift() as HeldItem);
+      const item = this.held.shift() as HeldItem;
+      this.heldByteCount -= item.size;
+      this.release(item);
     }
     const next = this.held[0];
     if (this.state !== 'open') return;
@@ -283,9 +347,15 @@ export class Connection {
   }
 
   private deliver(frame: OutgoingFrame): void {
-    if (frame.skippable && (this.transport.bufferedBytes?.() ?? 0) > SLOW_CLIENT_BUFFER_BYTES) {
-      this.skippedFrames++;
-      this.observer.updated(this);
+    if (frame.skippable) {
+      if ((this.transport.bufferedBytes?.() ?? 0) > SLOW_CLIENT_BUFFER_BYTES) {
+        this.skippedFrames++;
+        this.observer.updated(this);
+        return;
+      }
+    } else if (this.heldByteCount + (this.transport.backlogBytes?.() ?? 0) > MAX_UNSENT_BYTES) {
+      // A client that does not read what it asked for (runs, replies): close rather than hold more and more.
+      this.closeForBacklog();
       return;
     }
     if ('bytes' in frame) {
@@ -361,6 +431,8 @@ export class Connection {
   /** Called by the transport once the connection is gone. */
   markClosed(code: number | null, reason: string | null): void {
     if (this.state === 'closed') return;
+    // A client that did not read never answered the close (ws then says 1006): record what the engine sent.
+    if (this.closedForBacklog) ({ code, reason } = BACKLOG_CLOSE);
     this.dropHeld();
     // Kept for the console a while after this: it must not keep its socket, or its HTTP exchange, alive.
     this.transport = CLOSED_TRANSPORT;
@@ -376,6 +448,7 @@ export class Connection {
     this.releaseTimer?.cancel();
     this.releaseTimer = undefined;
     this.held = [];
+    this.heldByteCount = 0;
   }
 
   resizeFrameBuffer(size: number): void {
@@ -479,6 +552,7 @@ export function webSocketTransport(socket: WebSocket, stream: Duplex): Connectio
       socket.send(bytes, { binary: true });
     },
     bufferedBytes: () => socket.bufferedAmount + batch.pendingBytes,
+    backlogBytes: () => socket.bufferedAmount,
     close: (code, reason) => {
       batch.flush();
       socket.close(code, reason);
