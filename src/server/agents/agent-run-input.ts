@@ -1,6 +1,7 @@
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { parseClientRequest, type RunRequest } from '../agui/run-input';
-import { RequestValidationError } from '../http/http-errors';
+import { type LimitIssue, MAX_ID_LENGTH, MAX_RUN_MESSAGES, runInputLimitIssues } from '../agui/run-input-limits';
+import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
 import { toValidationIssues } from '../http/validation';
 
 /**
@@ -8,9 +9,14 @@ import { toValidationIssues } from '../http/validation';
  * variant is a /ws dialect); anything else is a 422 whose `loc` points into the body, as FastAPI reports it.
  */
 export function agentRunRequest(body: unknown): RunRequest {
+  // Ids too long, too many messages: refused before the schema copies anything.
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const found = runInputLimitIssues(body as Record<string, unknown>);
+    if (found.length > 0) throw new RequestValidationError(found.map(limitIssue));
+  }
   // parseClientRequest validates official input with RunAgentInputSchema itself: one schema pass per request.
   // A `type` field would make it read the body as a client event, which a RunAgentInput never is.
-  const parsed = parseClientRequest(withoutType(body));
+  const parsed = parseClientRequest(withoutType(body), { agora: false });
   if (parsed.kind === 'run' && parsed.request.shape === 'ag-ui') return parsed.request;
   const result = RunAgentInputSchema.safeParse(body);
   if (result.success && result.data.threadId === '') {
@@ -35,4 +41,25 @@ function withoutType(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || !('type' in body)) return body;
   const { type: _type, ...rest } = body as Record<string, unknown>;
   return rest;
+}
+
+/** A limit as pydantic reports a `max_length` constraint. */
+function limitIssue(issue: LimitIssue): ValidationIssue {
+  const loc = ['body', ...issue.path];
+  if (issue.kind === 'too_many_messages') {
+    return {
+      type: 'too_long',
+      loc,
+      msg: `List should have at most ${MAX_RUN_MESSAGES} items after validation, not ${issue.length}`,
+      input: issue.input,
+      ctx: { field_type: 'List', max_length: MAX_RUN_MESSAGES, actual_length: issue.length },
+    };
+  }
+  return {
+    type: 'string_too_long',
+    loc,
+    msg: `String should have at most ${MAX_ID_LENGTH} characters`,
+    input: issue.input,
+    ctx: { max_length: MAX_ID_LENGTH },
+  };
 }

@@ -3,6 +3,7 @@ import { type Message, PROTOCOL_VERSION, type ResumeEntry, type RunStartedEvent 
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { z } from 'zod';
 import { type AgoraErrorCode, AgoraEventName, runStarted } from './events';
+import { limitIssueMessage, MAX_ID_LENGTH, runInputLimitIssues } from './run-input-limits';
 
 /**
  * A run request, whichever shape the client sent: AGORA's variant (no ids, snake_case ids, `context` as an
@@ -12,7 +13,7 @@ export interface RunRequest {
   threadId: string;
   runId: string;
   userId: string | null;
-  /** Every message with an id (generated where the client sent none). */
+  /** Every message with an id (`msg-<runId>-<index>` where the client sent none). */
   messages: Message[];
   /** Text of the last user message; what scenario triggers match on. Empty when there is none. */
   lastUserMessage: string;
@@ -51,39 +52,38 @@ export type ClientRequest =
   | { kind: 'approval'; answer: ApprovalAnswer }
   | { kind: 'refused'; errorCode: AgoraErrorCode; message: string; details?: unknown };
 
-const AgoraMessageSchema = z.looseObject({
-  id: z.string().min(1).optional(),
-  role: z.enum(['user', 'assistant', 'system', 'developer', 'tool']),
-  content: z.union([z.string(), z.array(z.unknown())]).nullish(),
-  toolCallId: z.string().optional(),
-  tool_call_id: z.string().optional(),
-});
-
-/** AGORA's RunAgentInput: `threadId` or `thread_id` etc., messages possibly without ids, `context` any shape. */
-const AgoraRunInputSchema = z.looseObject({
-  threadId: z.string().min(1).optional(),
-  thread_id: z.string().min(1).optional(),
-  runId: z.string().min(1).optional(),
-  run_id: z.string().min(1).optional(),
-  userId: z.string().min(1).optional(),
-  user_id: z.string().min(1).optional(),
-  messages: z.array(AgoraMessageSchema),
-  context: z.unknown().optional(),
-  state: z.unknown().optional(),
-});
-
 const ApprovalResponseSchema = z.object({
   type: z.literal('CUSTOM'),
   name: z.literal(AgoraEventName.approvalResponse),
   value: z.object({
-    approvalId: z.string().min(1),
+    approvalId: z.string().min(1).max(MAX_ID_LENGTH),
     approved: z.boolean(),
     feedback: z.string().nullish(),
   }),
 });
 
+export interface ParseOptions {
+  /**
+   * The value was parsed for this call alone (a socket frame): AGORA-format messages are completed in place (an id,
+   * `content: ''`) rather than copied. Off by default: a caller's value is left as it was.
+   */
+  owned?: boolean;
+  /** AGORA's RunAgentInput variant is accepted (default); the HTTP binding takes the official shape only. */
+  agora?: boolean;
+}
+
 /** Sorts a parsed client frame into a run request, an approval answer, or a refusal that says why. */
-export function parseClientRequest(value: unknown): ClientRequest {
+export function parseClientRequest(value: unknown, options: ParseOptions = {}): ClientRequest {
+  const kind = clientMessageKind(value);
+  if (kind !== 'run') return kind === 'approval' ? parseApproval(value) : kind;
+  return parseRunInput(value as Record<string, unknown>, options);
+}
+
+/**
+ * What a client frame is, read from its top level only: a run request (not checked yet), an approval answer, or a
+ * refusal. Lets a caller refuse a run request (a full queue) before paying for its checks.
+ */
+export function clientMessageKind(value: unknown): 'run' | 'approval' | Extract<ClientRequest, { kind: 'refused' }> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return refused('unknown_message', 'Expected a JSON object: a RunAgentInput or an agora:tool_approval_response');
   }
@@ -92,12 +92,7 @@ export function parseClientRequest(value: unknown): ClientRequest {
     if (record.name !== AgoraEventName.approvalResponse) {
       return refused('unknown_message', `Unsupported CUSTOM event ${JSON.stringify(record.name)}`);
     }
-    const parsed = ApprovalResponseSchema.safeParse(value);
-    if (!parsed.success) {
-      return refused('invalid_approval_response', 'Invalid agora:tool_approval_response', issues(parsed.error));
-    }
-    const { approvalId, approved, feedback } = parsed.data.value;
-    return { kind: 'approval', answer: { approvalId, approved, feedback: feedback ?? null } };
+    return 'approval';
   }
   if (record.type !== undefined) {
     return refused('unknown_message', `Unsupported message type ${JSON.stringify(record.type)}`);
@@ -105,17 +100,46 @@ export function parseClientRequest(value: unknown): ClientRequest {
   if (!('messages' in record)) {
     return refused('unknown_message', 'Expected a RunAgentInput (with messages) or an agora:tool_approval_response');
   }
-  return parseRunInput(record);
+  return 'run';
 }
 
-function parseRunInput(record: Record<string, unknown>): ClientRequest {
+/**
+ * Why a run request (a record `clientMessageKind` calls `run`) would be refused, without building it (nothing is
+ * copied or completed); undefined when `parseClientRequest` will accept it.
+ */
+export function runInputRefusal(
+  record: Record<string, unknown>,
+  options: Pick<ParseOptions, 'agora'> = {},
+): Extract<ClientRequest, { kind: 'refused' }> | undefined {
+  const limits = limitRefusal(record);
+  if (limits) return limits;
+  if (looksOfficial(record)) {
+    const official = RunAgentInputSchema.safeParse(record);
+    if (official.success) return official.data.threadId === '' ? emptyThreadId() : undefined;
+  }
+  if (options.agora === false) return refused('invalid_run_input', 'Not an official RunAgentInput');
+  const problems = agoraIssues(record);
+  return problems.length > 0 ? refused('invalid_run_input', 'Invalid RunAgentInput', problems) : undefined;
+}
+
+function parseApproval(value: unknown): ClientRequest {
+  const parsed = ApprovalResponseSchema.safeParse(value);
+  if (!parsed.success) {
+    return refused('invalid_approval_response', 'Invalid agora:tool_approval_response', issues(parsed.error));
+  }
+  const { approvalId, approved, feedback } = parsed.data.value;
+  return { kind: 'approval', answer: { approvalId, approved, feedback: feedback ?? null } };
+}
+
+function parseRunInput(record: Record<string, unknown>, options: ParseOptions): ClientRequest {
+  // Limits first: past them nothing is validated or copied.
+  const limits = limitRefusal(record);
+  if (limits) return limits;
   // Only input that looks official is checked against the official schema: a failed zod parse is costly,
   // and AGORA's variant (no runId, messages without ids) is the common case on /ws.
   const official = looksOfficial(record) ? RunAgentInputSchema.safeParse(record) : undefined;
   // The official schema lets an empty threadId through; a run needs one to belong to a thread.
-  if (official?.success && official.data.threadId === '') {
-    return refused('invalid_run_input', 'Invalid RunAgentInput', [{ path: 'threadId', message: 'must not be empty' }]);
-  }
+  if (official?.success && official.data.threadId === '') return emptyThreadId();
   if (official?.success) {
     const input = official.data;
     return {
@@ -133,26 +157,44 @@ function parseRunInput(record: Record<string, unknown>): ClientRequest {
       },
     };
   }
-  const agora = AgoraRunInputSchema.safeParse(record);
-  if (!agora.success) return refused('invalid_run_input', 'Invalid RunAgentInput', issues(agora.error));
-  const input = agora.data;
-  const messages = input.messages.map((message) => agoraMessage(message));
-  const threadId = input.threadId ?? input.thread_id ?? randomUUID();
-  const runId = input.runId ?? input.run_id ?? randomUUID();
+  if (options.agora === false) return refused('invalid_run_input', 'Not an official RunAgentInput');
+  // AGORA's variant is checked by hand rather than with zod: a schema pass copies every message (and a failed one
+  // is slow), where this reads each message once and copies nothing.
+  const problems = agoraIssues(record);
+  if (problems.length > 0) return refused('invalid_run_input', 'Invalid RunAgentInput', problems);
+  const threadId = stringField(record, 'threadId', 'thread_id') ?? randomUUID();
+  const runId = stringField(record, 'runId', 'run_id') ?? randomUUID();
+  const messages = agoraMessages(record.messages as Record<string, unknown>[], runId, options.owned === true);
   return {
     kind: 'run',
     request: {
       threadId,
       runId,
-      userId: input.userId ?? input.user_id ?? null,
+      userId: stringField(record, 'userId', 'user_id'),
       messages,
       lastUserMessage: lastUserText(messages),
-      state: input.state,
+      state: record.state,
       resume: [],
       shape: 'agora',
-      input: { ...input, threadId, runId, messages },
+      input: { ...record, threadId, runId, messages },
     },
   };
+}
+
+function limitRefusal(record: Record<string, unknown>): Extract<ClientRequest, { kind: 'refused' }> | undefined {
+  const found = runInputLimitIssues(record);
+  const first = found[0];
+  if (!first) return undefined;
+  const details = found.map((issue) => ({ path: issue.path.join('.'), message: limitIssueMessage(issue) }));
+  return refused(
+    'invalid_run_input',
+    `Invalid RunAgentInput: ${details[0]?.path} ${limitIssueMessage(first)}`,
+    details,
+  );
+}
+
+function emptyThreadId(): Extract<ClientRequest, { kind: 'refused' }> {
+  return refused('invalid_run_input', 'Invalid RunAgentInput', [{ path: 'threadId', message: 'must not be empty' }]);
 }
 
 function looksOfficial(record: Record<string, unknown>): boolean {
@@ -164,11 +206,76 @@ function looksOfficial(record: Record<string, unknown>): boolean {
   );
 }
 
-function agoraMessage(message: z.infer<typeof AgoraMessageSchema>): Message {
-  const { id, tool_call_id, content, ...rest } = message;
-  const normalised: Record<string, unknown> = { ...rest, id: id ?? `msg-${randomUUID()}`, content: content ?? '' };
-  if (message.role === 'tool') normalised.toolCallId = message.toolCallId ?? tool_call_id ?? '';
-  return normalised as unknown as Message;
+const ROLES: ReadonlySet<unknown> = new Set(['user', 'assistant', 'system', 'developer', 'tool']);
+const AGORA_IDS = ['threadId', 'thread_id', 'runId', 'run_id', 'userId', 'user_id'] as const;
+const MAX_ISSUES = 10;
+
+/**
+ * AGORA's RunAgentInput: `threadId` or `thread_id` etc. (non-empty strings when present), `messages` a list of
+ * objects with a known `role`, a string or list `content` (or none), ids strings when present; any other field.
+ * Its problems, at most 10, as zod would word them.
+ */
+function agoraIssues(record: Record<string, unknown>): Issue[] {
+  const found: Issue[] = [];
+  const add = (path: string, message: string) => {
+    if (found.length < MAX_ISSUES) found.push({ path, message });
+  };
+  const optionalString = (value: unknown, path: string, nonEmpty: boolean) => {
+    if (value === undefined) return;
+    if (typeof value !== 'string') add(path, `Invalid input: expected string, received ${typeName(value)}`);
+    else if (nonEmpty && value === '') add(path, 'Too small: expected string to have >=1 characters');
+  };
+  for (const key of AGORA_IDS) optionalString(record[key], key, true);
+  const messages = record.messages;
+  if (!Array.isArray(messages)) {
+    add('messages', `Invalid input: expected array, received ${typeName(messages)}`);
+    return found;
+  }
+  for (let i = 0; i < messages.length && found.length < MAX_ISSUES; i++) {
+    const message: unknown = messages[i];
+    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+      add(`messages.${i}`, `Invalid input: expected object, received ${typeName(message)}`);
+      continue;
+    }
+    const { id, role, content, toolCallId, tool_call_id } = message as Record<string, unknown>;
+    optionalString(id, `messages.${i}.id`, true);
+    if (!ROLES.has(role)) {
+      add(`messages.${i}.role`, 'Invalid option: expected one of "user"|"assistant"|"system"|"developer"|"tool"');
+    }
+    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) {
+      add(`messages.${i}.content`, 'Invalid input');
+    }
+    optionalString(toolCallId, `messages.${i}.toolCallId`, false);
+    optionalString(tool_call_id, `messages.${i}.tool_call_id`, false);
+  }
+  return found;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/**
+ * AGORA's messages as AG-UI messages: each with an id (`msg-<runId>-<index>` where the client sent none: unique in
+ * the thread, and cheap), `content` (`''` for none), a tool message's `toolCallId` (from `tool_call_id`). Completed
+ * in place when `owned` (the frame's parsed value is the run's), else copied once.
+ */
+function agoraMessages(source: Record<string, unknown>[], runId: string, owned: boolean): Message[] {
+  const prefix = `msg-${runId}-`;
+  const messages: Record<string, unknown>[] = owned ? source : new Array(source.length);
+  for (let i = 0; i < source.length; i++) {
+    const message = source[i] as Record<string, unknown>;
+    const { id, content, tool_call_id } = message;
+    const target = owned ? message : { ...message };
+    if (id === undefined) target.id = `${prefix}${i}`;
+    if (content === undefined || content === null) target.content = '';
+    if (message.role === 'tool') target.toolCallId = message.toolCallId ?? tool_call_id ?? '';
+    if ('tool_call_id' in target) delete target.tool_call_id;
+    messages[i] = target;
+  }
+  return messages as unknown as Message[];
 }
 
 function lastUserText(messages: readonly Message[]): string {
@@ -202,13 +309,22 @@ function stringField(record: Record<string, unknown>, ...keys: string[]): string
   return null;
 }
 
-function refused(errorCode: AgoraErrorCode, message: string, details?: unknown): ClientRequest {
+function refused(
+  errorCode: AgoraErrorCode,
+  message: string,
+  details?: unknown,
+): Extract<ClientRequest, { kind: 'refused' }> {
   return details === undefined
     ? { kind: 'refused', errorCode, message }
     : { kind: 'refused', errorCode, message, details };
 }
 
+interface Issue {
+  path: string;
+  message: string;
+}
+
 /** Zod issues in a client-friendly form: where and what. */
-function issues(error: z.ZodError): { path: string; message: string }[] {
+function issues(error: z.ZodError): Issue[] {
   return error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }

@@ -40,13 +40,35 @@ export interface ConversationOptions {
   whileRunning?: 'queue' | 'cancel';
   /** Requests kept waiting at most (queue policy); one more is refused. Default `DEFAULT_MAX_QUEUED_RUNS`. */
   maxQueuedRuns?: number;
+  /**
+   * Bytes the waiting requests may hold together (queue policy; `QueuedRun.bytes` summed); one that would take them
+   * over is refused, unless nothing waits. Default `DEFAULT_MAX_QUEUED_BYTES`.
+   */
+  maxQueuedBytes?: number;
+}
+
+/**
+ * A run request waiting its turn as the client sent it (a frame's text): read, and its RunRequest built, only when
+ * its turn comes, so what waits holds its text and nothing parsed.
+ */
+export interface QueuedRun {
+  /** What it holds while it waits (the frame's size). */
+  readonly bytes: number;
+  /** The request, once its turn comes; undefined to skip it (it said why to its client itself). */
+  read(): RunRequest | undefined;
 }
 
 /** Small: a client that sends more than this during one answer is not waiting for answers any more. */
 export const DEFAULT_MAX_QUEUED_RUNS = 8;
 
-/** Thread ids a conversation remembers having run (for `firstRun`); a socket that sends more starts forgetting. */
-const THREADS_REMEMBERED = 1000;
+/** A few frames of the default `maxPayloadBytes` (1 MiB): what one connection's waiting requests may hold. */
+export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Thread ids a conversation remembers having run (for `firstRun`); a socket that sends more starts forgetting,
+ * oldest first. Ids are at most `MAX_ID_LENGTH` characters, so this is a few dozen KiB at most per connection.
+ */
+export const THREADS_REMEMBERED = 100;
 
 /** Why a client message was not acted on, for the client's error reply. */
 export type Refusal = { errorCode: AgoraErrorCode; message: string; details?: unknown };
@@ -67,7 +89,9 @@ export class Conversation {
   /** The thread's state as the last run left it, for a request that does not carry one. */
   private threadState: { threadId: string; state: JsonValue } | undefined;
   /** Run requests that arrived while a run played (queue policy), oldest first; non-empty only while one plays. */
-  private readonly queued: RunRequest[] = [];
+  private readonly queued: QueuedRun[] = [];
+  /** `bytes` of what is queued, summed. */
+  private queuedBytes = 0;
   private closed = false;
 
   constructor(private readonly options: ConversationOptions) {}
@@ -101,23 +125,58 @@ export class Conversation {
    * whose trigger matches the last user message. While a run plays it is cancelled cleanly first (`cancel`), or
    * the request waits its turn (`queue`); a full queue refuses it and leaves everything as it was.
    */
-  run(request: RunRequest): Refusal | undefined {
+  run(request: RunRequest | QueuedRun): Refusal | undefined {
     if (this.closed) return undefined;
-    if (this.activeRunId !== null && this.options.whileRunning === 'queue') {
-      const limit = this.options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS;
-      if (this.queued.length >= limit) {
-        return {
-          errorCode: 'run_queue_full',
-          message: `A run is playing and ${limit} messages already wait for it, the most this connection queues; this message was dropped: send it again after the next RUN_FINISHED`,
-          details: { limit, activeRunId: this.activeRunId },
-        };
-      }
-      this.queued.push(request);
+    if (this.queues) {
+      const entry: QueuedRun = 'read' in request ? request : { bytes: 0, read: () => request };
+      const refusal = this.queueRefusal(entry.bytes);
+      if (refusal) return refusal;
+      this.queued.push(entry);
+      this.queuedBytes += entry.bytes;
       return undefined;
     }
+    const now = 'read' in request ? request.read() : request;
+    if (!now) return undefined;
     this.replace('new_run');
-    this.start(request);
+    this.start(now);
     return undefined;
+  }
+
+  /** Whether a run request now would wait its turn (a run plays, and requests queue here). */
+  get queues(): boolean {
+    return !this.closed && this.activeRunId !== null && this.options.whileRunning === 'queue';
+  }
+
+  /**
+   * Why a run request of `bytes` would be refused now, before anything is read of it: the queue is full, by count or
+   * by bytes (`run_queue_full`). Undefined when it would be queued or started.
+   */
+  queueRefusal(bytes: number): Refusal | undefined {
+    if (!this.queues) return undefined;
+    const limit = this.options.maxQueuedRuns ?? DEFAULT_MAX_QUEUED_RUNS;
+    const maxQueuedBytes = this.options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    const activeRunId = this.activeRunId;
+    if (this.queued.length >= limit) {
+      return {
+        errorCode: 'run_queue_full',
+        message: `A run is playing and ${limit} messages already wait for it, the most this connection queues; this message was dropped: send it again after the next RUN_FINISHED`,
+        details: { limit, activeRunId },
+      };
+    }
+    // One request always fits in an empty queue, however big (the frame limit bounds it).
+    if (this.queued.length > 0 && this.queuedBytes + bytes > maxQueuedBytes) {
+      return {
+        errorCode: 'run_queue_full',
+        message: `A run is playing and the ${this.queued.length} messages waiting for it hold ${this.queuedBytes} bytes; with this one (${bytes} bytes) they would pass ${maxQueuedBytes}, the most this connection queues; this message was dropped: send it again after the next RUN_FINISHED`,
+        details: { limit, maxQueuedBytes, queuedBytes: this.queuedBytes, bytes, activeRunId },
+      };
+    }
+    return undefined;
+  }
+
+  /** What waits: requests and their bytes (the console, tests). */
+  get queueSize(): { runs: number; bytes: number } {
+    return { runs: this.queued.length, bytes: this.queuedBytes };
   }
 
   /**
@@ -199,8 +258,16 @@ export class Conversation {
 
   /** Starts the oldest waiting request, if any (synchronously, so no timer is left behind). */
   private startNext(): void {
-    const next = this.closed ? undefined : this.queued.shift();
-    if (next) this.start(next);
+    while (!this.closed) {
+      const next = this.queued.shift();
+      if (!next) return;
+      this.queuedBytes -= next.bytes;
+      const request = next.read();
+      if (request) {
+        this.start(request);
+        return;
+      }
+    }
   }
 
   /** Routes an approval answer to the waiting run; says why when there is none or the id is wrong. */
@@ -226,6 +293,7 @@ export class Conversation {
     if (this.closed) return;
     this.closed = true;
     this.queued.length = 0;
+    this.queuedBytes = 0;
     const player = this.player;
     this.player = undefined;
     player?.stop(reason);

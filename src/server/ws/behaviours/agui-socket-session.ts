@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { closingBeforeFinish } from '../../agui/closing-before-finish';
 import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
 import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
-import { parseClientRequest } from '../../agui/run-input';
+import { clientMessageKind, parseClientRequest, runInputRefusal } from '../../agui/run-input';
 import { requestOrigin } from '../../http/request-origin';
 import { Conversation } from '../../scenarios/conversation';
 import type { Connection } from '../connection';
@@ -29,9 +29,9 @@ export interface AguiSocketSession extends SocketSession {
  * AG-UI over a WebSocket in AGORA's framing (the one proposed upstream): one RunAgentInput (or an approval
  * answer) per text frame in, AG-UI events out. With `queue`, a message that arrives while a run streams is
  * answered after it, in order, as AGORA's Python mock does (HAI does not lock its input, and its voice mode sends
- * each sentence as soon as it is heard); past `DEFAULT_MAX_QUEUED_RUNS` waiting, one more is refused with
- * `agora:error` `run_queue_full`. An approval answer goes to the waiting run at once. Anything else is answered
- * with `agora:error` and leaves a playing run alone.
+ * each sentence as soon as it is heard); past `DEFAULT_MAX_QUEUED_RUNS` waiting (or `DEFAULT_MAX_QUEUED_BYTES` of
+ * frames), one more is refused with `agora:error` `run_queue_full`, before it is even checked. An approval answer
+ * goes to the waiting run at once. Anything else is answered with `agora:error` and leaves a playing run alone.
  */
 export function aguiSocketSession(
   connection: Connection,
@@ -99,7 +99,12 @@ export function aguiSocketSession(
       sendError('invalid_json', message.error);
       return;
     }
-    const parsed = parseClientRequest(message.value);
+    if (conversation.queues && clientMessageKind(message.value) === 'run') {
+      queue(message.value as Record<string, unknown>, message.text);
+      return;
+    }
+    // The value was parsed from this frame for this session alone: its messages are completed in place.
+    const parsed = parseClientRequest(message.value, { owned: true });
     if (parsed.kind === 'refused') {
       sendError(parsed.errorCode, parsed.message, parsed.details);
       return;
@@ -111,6 +116,33 @@ export function aguiSocketSession(
     }
     const refusal = conversation.run(parsed.request);
     if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
+  };
+
+  /**
+   * A run request while a run plays: refused at once when the queue is full (before it is checked), or when it is
+   * invalid; else it waits as the frame's text, and is parsed again when its turn comes, so a waiting request holds
+   * its text (which the frame log shares) and nothing parsed.
+   */
+  const queue = (value: Record<string, unknown>, text: string) => {
+    const bytes = Buffer.byteLength(text);
+    const full = conversation.queueRefusal(bytes);
+    if (full) return sendError(full.errorCode, full.message, full.details);
+    const invalid = runInputRefusal(value);
+    if (invalid) return sendError(invalid.errorCode, invalid.message, invalid.details);
+    const refusal = conversation.run({ bytes, read: () => readQueued(text) });
+    if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
+  };
+  const readQueued = (text: string) => {
+    try {
+      const parsed = parseClientRequest(JSON.parse(text), { owned: true });
+      if (parsed.kind === 'run') return parsed.request;
+      // Checked when it arrived: not expected.
+      if (parsed.kind === 'refused') sendError(parsed.errorCode, parsed.message, parsed.details);
+    } catch (error) {
+      context.logger.error(`${connection.path}: a queued message could not be handled`, error);
+      sendError('processing_error', `The message could not be processed: ${(error as Error).message}`);
+    }
+    return undefined;
   };
 
   return {

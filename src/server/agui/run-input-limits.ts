@@ -1,0 +1,78 @@
+/**
+ * Limits on a RunAgentInput, whichever shape and transport it came in (AGORA's `/ws`, the HTTP binding). Checked
+ * before the input is validated or copied, so input past them costs one pass over the messages, and ids the engine
+ * keeps (threads it remembers, sessions, the console's connection list) stay small.
+ */
+
+/**
+ * Characters an id may have: threadId, runId, parentRunId, userId, a message's id and toolCallId, a tool call's id,
+ * a resume entry's interruptId, an approval answer's approvalId. AG-UI ids are UUIDs (36) or short names.
+ */
+export const MAX_ID_LENGTH = 256;
+
+/** Messages one RunAgentInput may carry: far more than any real chat history sends in one request. */
+export const MAX_RUN_MESSAGES = 10_000;
+
+/** One input past a limit: where (a path into the input) and which limit. */
+export type LimitIssue =
+  | { kind: 'id_too_long'; path: (string | number)[]; length: number; input: string }
+  | { kind: 'too_many_messages'; path: ['messages']; length: number; input: unknown[] };
+
+/** Issues reported at most (as for schema errors). */
+const MAX_ISSUES = 10;
+
+const TOP_LEVEL_IDS = ['threadId', 'thread_id', 'runId', 'run_id', 'parentRunId', 'userId', 'user_id'] as const;
+const MESSAGE_IDS = ['id', 'toolCallId', 'tool_call_id'] as const;
+const USER_IDS = ['userId', 'user_id'] as const;
+
+/**
+ * What of `record` (a RunAgentInput in either shape) is past the limits; empty when nothing is. Fields of another
+ * type than expected are left to the schema. One pass over the messages, none when there are too many of them.
+ */
+export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue[] {
+  const messages = record.messages;
+  if (Array.isArray(messages) && messages.length > MAX_RUN_MESSAGES) {
+    return [{ kind: 'too_many_messages', path: ['messages'], length: messages.length, input: messages }];
+  }
+  const found: LimitIssue[] = [];
+  const check = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === 'string' && value.length > MAX_ID_LENGTH && found.length < MAX_ISSUES) {
+      found.push({ kind: 'id_too_long', path, length: value.length, input: value });
+    }
+  };
+  for (const key of TOP_LEVEL_IDS) check(record[key], [key]);
+  const forwarded = record.forwardedProps;
+  if (isRecord(forwarded)) for (const key of USER_IDS) check(forwarded[key], ['forwardedProps', key]);
+  if (Array.isArray(messages)) {
+    for (let i = 0; i < messages.length && found.length < MAX_ISSUES; i++) {
+      const message: unknown = messages[i];
+      if (!isRecord(message)) continue;
+      for (const key of MESSAGE_IDS) check(message[key], ['messages', i, key]);
+      const calls = message.toolCalls;
+      if (!Array.isArray(calls)) continue;
+      for (let j = 0; j < calls.length; j++) {
+        const call: unknown = calls[j];
+        if (isRecord(call)) check(call.id, ['messages', i, 'toolCalls', j, 'id']);
+      }
+    }
+  }
+  const resume = record.resume;
+  if (Array.isArray(resume)) {
+    for (let i = 0; i < resume.length; i++) {
+      const entry: unknown = resume[i];
+      if (isRecord(entry)) check(entry.interruptId, ['resume', i, 'interruptId']);
+    }
+  }
+  return found;
+}
+
+/** The issue in words, for AGORA's `agora:error` (its path is in the details). */
+export function limitIssueMessage(issue: LimitIssue): string {
+  return issue.kind === 'too_many_messages'
+    ? `has ${issue.length} messages; at most ${MAX_RUN_MESSAGES} are accepted in one RunAgentInput`
+    : `has ${issue.length} characters; ids of at most ${MAX_ID_LENGTH} characters are accepted`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
