@@ -399,4 +399,15 @@ test('a request id is a positive decimal integer: anything else is a 422, not an
   const cleared = await api.delete<{ detail: { msg: string }[] }>('/connections?state=open');
   assert.equal(cleared.status, 422);
   assert.match(String(cleared.body.detail[0]?.msg), /Input should be 'closed': only closed connections can be cleared/);
+  // A limit's own words follow pydantic's too.
+  const interim = await api.post<{ detail: { msg: string }[] }>('/routes', {
+    id: 'interim',
+    path: '/interim',
+    responses: [{ id: 'a', status: 101 }],
+  });
+  assert.equal(interim.status, 422);
+  assert.match(
+    String(interim.body.detail[0]?.msg),
+    /^Input should be greater than or equal to 200: .*1xx statuses are interim/,
+  );
 });

@@ -55,6 +55,16 @@ const TYPE_NAMES: Record<string, string> = {
 
 /** FastAPI/pydantic wording, so clients written against the real backend read familiar errors. */
 function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg: string } {
+  const { type, msg } = pydanticWords(issue, input);
+  // A schema's own words (what the limit means, what to send instead) follow pydantic's; zod's defaults do not.
+  const own = OWN_MESSAGE_CODES.has(issue.code) && !/^(Invalid|Too (small|big))\b/.test(issue.message);
+  return { type, msg: own ? `${msg}: ${issue.message}` : msg };
+}
+
+/** Issues whose pydantic wording replaces the schema's message (the others keep the message as it is). */
+const OWN_MESSAGE_CODES = new Set(['too_big', 'too_small', 'invalid_value']);
+
+function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string; msg: string } {
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return { type: 'missing', msg: 'Field required' };
@@ -83,9 +93,7 @@ function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg:
     case 'invalid_value': {
       const options = issue.values.map((v) => `'${String(v)}'`);
       const list = options.length > 1 ? `${options.slice(0, -1).join(', ')} or ${options.at(-1)}` : options[0];
-      // A schema's own words (zod's begin "Invalid"), such as what to do instead, follow pydantic's.
-      const guidance = issue.message.startsWith('Invalid') ? '' : `: ${issue.message}`;
-      return { type: options.length > 1 ? 'enum' : 'literal_error', msg: `Input should be ${list}${guidance}` };
+      return { type: options.length > 1 ? 'enum' : 'literal_error', msg: `Input should be ${list}` };
     }
     case 'invalid_format':
       if (issue.format === 'email')
