@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { constants, existsSync } from 'node:fs';
 import { open, readFile, truncate, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -10,6 +10,7 @@ import { OpenApiImportError } from '../src/server/openapi/openapi-import-error';
 import { readOpenApiSource } from '../src/server/openapi/read-openapi-source';
 import { WorkspaceError } from '../src/server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile, WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-file';
+import { runCommand } from './helpers/cli-process';
 import { workspaceDir } from './helpers/workspace-files';
 
 // Reading a workspace file or an OpenAPI document is bounded: only regular files, never past a size cap, never
@@ -83,22 +84,11 @@ async function endlessJsonServer(): Promise<{ url: string; sent: () => number; c
 }
 
 function runCliFromSource(args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/agui-mock.ts', ...args], {
+  const run = runCommand(process.execPath, ['--import', 'tsx', 'src/cli/agui-mock.ts', ...args], {
     env: { ...process.env, AGUI_MOCK_CONFIG_DIR: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<{ code: number | null; stderr: string; stdout: string }>((done) =>
-    child.on('exit', (code) => done({ code, stderr, stdout })),
-  );
-  return guarded(exited, CLI_GUARD_MS).finally(() => child.kill('SIGKILL'));
+  const exited = run.exited().then(({ code }) => ({ code, stderr: run.stderr(), stdout: run.stdout() }));
+  return guarded(exited, CLI_GUARD_MS).finally(() => run.child.kill('SIGKILL'));
 }
 
 test('the workspace reader refuses a FIFO and a device at once, as not regular files', async () => {

@@ -12,6 +12,7 @@ import type { ConnectionSummary } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { RawSocket } from './helpers/raw-socket';
+import { eventually } from './helpers/wait';
 
 // What a connection keeps for a client that does not read, or for frames held back (a delay, the console's pause):
 // bounded in bytes. Run events are never dropped: the connection is closed with BACKLOG_CLOSE instead; echo, push
@@ -40,15 +41,6 @@ function connectionAt(server: MockServer, path: string): Connection {
     .at(-1);
   assert.ok(connection, `a connection on ${path}`);
   return connection;
-}
-
-/** Polls `condition` (the engine's state) until it holds, or fails after `timeoutMs`. */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) assert.fail(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** The TCP socket under a `ws` client: pausing it stops the client reading, as a stalled client does. */
