@@ -1,4 +1,5 @@
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
+import { isJsonObject } from '../../shared/json-value';
 import { parseClientRequest, type RunRequest } from '../agui/run-input';
 import { type LimitIssue, MAX_ID_LENGTH, MAX_RUN_MESSAGES, runInputLimitIssues } from '../agui/run-input-limits';
 import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
@@ -10,8 +11,8 @@ import { toValidationIssues } from '../http/validation';
  */
 export function agentRunRequest(body: unknown): RunRequest {
   // Ids too long, too many messages: refused before the schema copies anything.
-  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
-    const found = runInputLimitIssues(body as Record<string, unknown>);
+  if (isJsonObject(body)) {
+    const found = runInputLimitIssues(body);
     if (found.length > 0) throw new RequestValidationError(found.map(limitIssue));
   }
   // parseClientRequest validates official input with RunAgentInputSchema itself: one schema pass per request.

@@ -1,3 +1,5 @@
+import { isJsonObject } from '../../shared/json-value';
+
 /**
  * Limits on a RunAgentInput, whichever shape and transport it came in (AGORA's `/ws`, the HTTP binding). Checked
  * before the input is validated or copied, so input past them costs one pass over the messages, and ids the engine
@@ -18,8 +20,8 @@ export type LimitIssue =
   | { kind: 'id_too_long'; path: (string | number)[]; length: number; input: string }
   | { kind: 'too_many_messages'; path: ['messages']; length: number; input: unknown[] };
 
-/** Issues reported at most (as for schema errors). */
-const MAX_ISSUES = 10;
+/** Issues a refused run request reports at most, whatever found them (these limits, its schema). */
+export const MAX_REPORTED_ISSUES = 10;
 
 const TOP_LEVEL_IDS = ['threadId', 'thread_id', 'runId', 'run_id', 'parentRunId', 'userId', 'user_id'] as const;
 const MESSAGE_IDS = ['id', 'toolCallId', 'tool_call_id'] as const;
@@ -36,23 +38,23 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
   }
   const found: LimitIssue[] = [];
   const check = (value: unknown, path: (string | number)[]) => {
-    if (typeof value === 'string' && value.length > MAX_ID_LENGTH && found.length < MAX_ISSUES) {
+    if (typeof value === 'string' && value.length > MAX_ID_LENGTH && found.length < MAX_REPORTED_ISSUES) {
       found.push({ kind: 'id_too_long', path, length: value.length, input: value });
     }
   };
   for (const key of TOP_LEVEL_IDS) check(record[key], [key]);
   const forwarded = record.forwardedProps;
-  if (isRecord(forwarded)) for (const key of USER_IDS) check(forwarded[key], ['forwardedProps', key]);
+  if (isJsonObject(forwarded)) for (const key of USER_IDS) check(forwarded[key], ['forwardedProps', key]);
   if (Array.isArray(messages)) {
-    for (let i = 0; i < messages.length && found.length < MAX_ISSUES; i++) {
+    for (let i = 0; i < messages.length && found.length < MAX_REPORTED_ISSUES; i++) {
       const message: unknown = messages[i];
-      if (!isRecord(message)) continue;
+      if (!isJsonObject(message)) continue;
       for (const key of MESSAGE_IDS) check(message[key], ['messages', i, key]);
       const calls = message.toolCalls;
       if (!Array.isArray(calls)) continue;
       for (let j = 0; j < calls.length; j++) {
         const call: unknown = calls[j];
-        if (isRecord(call)) check(call.id, ['messages', i, 'toolCalls', j, 'id']);
+        if (isJsonObject(call)) check(call.id, ['messages', i, 'toolCalls', j, 'id']);
       }
     }
   }
@@ -60,7 +62,7 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
   if (Array.isArray(resume)) {
     for (let i = 0; i < resume.length; i++) {
       const entry: unknown = resume[i];
-      if (isRecord(entry)) check(entry.interruptId, ['resume', i, 'interruptId']);
+      if (isJsonObject(entry)) check(entry.interruptId, ['resume', i, 'interruptId']);
     }
   }
   return found;
@@ -71,8 +73,4 @@ export function limitIssueMessage(issue: LimitIssue): string {
   return issue.kind === 'too_many_messages'
     ? `has ${issue.length} messages; at most ${MAX_RUN_MESSAGES} are accepted in one RunAgentInput`
     : `has ${issue.length} characters; ids of at most ${MAX_ID_LENGTH} characters are accepted`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type Message, PROTOCOL_VERSION, type ResumeEntry, type RunStartedEvent } from '@ag-ui/core';
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { z } from 'zod';
+import { isJsonObject } from '../../shared/json-value';
 import { type AgoraErrorCode, AgoraEventName, runStarted } from './events';
-import { limitIssueMessage, MAX_ID_LENGTH, runInputLimitIssues } from './run-input-limits';
+import { limitIssueMessage, MAX_ID_LENGTH, MAX_REPORTED_ISSUES, runInputLimitIssues } from './run-input-limits';
 
 /**
  * A run request, whichever shape the client sent: AGORA's variant (no ids, snake_case ids, `context` as an
@@ -111,15 +112,34 @@ export function runInputRefusal(
   record: Record<string, unknown>,
   options: Pick<ParseOptions, 'agora'> = {},
 ): Extract<ClientRequest, { kind: 'refused' }> | undefined {
+  const checked = checkRunInput(record, options);
+  return 'kind' in checked ? checked : undefined;
+}
+
+type OfficialInput = z.output<typeof RunAgentInputSchema>;
+
+/**
+ * A run request checked in order, limits first (past them nothing is validated or copied): the official input
+ * zod parsed, or `{}` for AGORA's variant (checked by hand), or the refusal.
+ */
+function checkRunInput(
+  record: Record<string, unknown>,
+  options: Pick<ParseOptions, 'agora'>,
+): { official?: OfficialInput } | Extract<ClientRequest, { kind: 'refused' }> {
   const limits = limitRefusal(record);
   if (limits) return limits;
+  // Only input that looks official is checked against the official schema: a failed zod parse is costly,
+  // and AGORA's variant (no runId, messages without ids) is the common case on /ws.
   if (looksOfficial(record)) {
     const official = RunAgentInputSchema.safeParse(record);
-    if (official.success) return official.data.threadId === '' ? emptyThreadId() : undefined;
+    // The official schema lets an empty threadId through; a run needs one to belong to a thread.
+    if (official.success) return official.data.threadId === '' ? emptyThreadId() : { official: official.data };
   }
   if (options.agora === false) return refused('invalid_run_input', 'Not an official RunAgentInput');
+  // AGORA's variant is checked by hand rather than with zod: a schema pass copies every message (and a failed one
+  // is slow), where this reads each message once and copies nothing.
   const problems = agoraIssues(record);
-  return problems.length > 0 ? refused('invalid_run_input', 'Invalid RunAgentInput', problems) : undefined;
+  return problems.length > 0 ? refused('invalid_run_input', 'Invalid RunAgentInput', problems) : {};
 }
 
 function parseApproval(value: unknown): ClientRequest {
@@ -132,16 +152,10 @@ function parseApproval(value: unknown): ClientRequest {
 }
 
 function parseRunInput(record: Record<string, unknown>, options: ParseOptions): ClientRequest {
-  // Limits first: past them nothing is validated or copied.
-  const limits = limitRefusal(record);
-  if (limits) return limits;
-  // Only input that looks official is checked against the official schema: a failed zod parse is costly,
-  // and AGORA's variant (no runId, messages without ids) is the common case on /ws.
-  const official = looksOfficial(record) ? RunAgentInputSchema.safeParse(record) : undefined;
-  // The official schema lets an empty threadId through; a run needs one to belong to a thread.
-  if (official?.success && official.data.threadId === '') return emptyThreadId();
-  if (official?.success) {
-    const input = official.data;
+  const checked = checkRunInput(record, options);
+  if ('kind' in checked) return checked;
+  if (checked.official) {
+    const input = checked.official;
     return {
       kind: 'run',
       request: {
@@ -157,11 +171,6 @@ function parseRunInput(record: Record<string, unknown>, options: ParseOptions): 
       },
     };
   }
-  if (options.agora === false) return refused('invalid_run_input', 'Not an official RunAgentInput');
-  // AGORA's variant is checked by hand rather than with zod: a schema pass copies every message (and a failed one
-  // is slow), where this reads each message once and copies nothing.
-  const problems = agoraIssues(record);
-  if (problems.length > 0) return refused('invalid_run_input', 'Invalid RunAgentInput', problems);
   const threadId = stringField(record, 'threadId', 'thread_id') ?? randomUUID();
   const runId = stringField(record, 'runId', 'run_id') ?? randomUUID();
   const messages = agoraMessages(record.messages as Record<string, unknown>[], runId, options.owned === true);
@@ -208,7 +217,6 @@ function looksOfficial(record: Record<string, unknown>): boolean {
 
 const ROLES: ReadonlySet<unknown> = new Set(['user', 'assistant', 'system', 'developer', 'tool']);
 const AGORA_IDS = ['threadId', 'thread_id', 'runId', 'run_id', 'userId', 'user_id'] as const;
-const MAX_ISSUES = 10;
 
 /**
  * AGORA's RunAgentInput: `threadId` or `thread_id` etc. (non-empty strings when present), `messages` a list of
@@ -218,7 +226,7 @@ const MAX_ISSUES = 10;
 function agoraIssues(record: Record<string, unknown>): Issue[] {
   const found: Issue[] = [];
   const add = (path: string, message: string) => {
-    if (found.length < MAX_ISSUES) found.push({ path, message });
+    if (found.length < MAX_REPORTED_ISSUES) found.push({ path, message });
   };
   const optionalString = (value: unknown, path: string, nonEmpty: boolean) => {
     if (value === undefined) return;
@@ -231,9 +239,9 @@ function agoraIssues(record: Record<string, unknown>): Issue[] {
     add('messages', `Invalid input: expected array, received ${typeName(messages)}`);
     return found;
   }
-  for (let i = 0; i < messages.length && found.length < MAX_ISSUES; i++) {
+  for (let i = 0; i < messages.length && found.length < MAX_REPORTED_ISSUES; i++) {
     const message: unknown = messages[i];
-    if (message === null || typeof message !== 'object' || Array.isArray(message)) {
+    if (!isJsonObject(message)) {
       add(`messages.${i}`, `Invalid input: expected object, received ${typeName(message)}`);
       continue;
     }
@@ -326,5 +334,7 @@ interface Issue {
 
 /** Zod issues in a client-friendly form: where and what. */
 function issues(error: z.ZodError): Issue[] {
-  return error.issues.slice(0, 10).map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  return error.issues
+    .slice(0, MAX_REPORTED_ISSUES)
+    .map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
 }
