@@ -141,11 +141,7 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
           headers,
           body: {
             kind: 'bytes',
-            bytes: Buffer.from(
-              chosen.response.template
-                ? responseJson(body.template.render(scope, session))
-                : JSON.stringify(body.template.render(scope, session)),
-            ),
+            bytes: Buffer.from(responseJson(body.template.render(scope, session))),
             type: 'application/json; charset=utf-8',
           },
         };

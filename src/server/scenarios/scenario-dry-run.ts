@@ -194,7 +194,7 @@ function capped(value: number): number {
 
 /** 1234567 as `1,234,567`. */
 function count(value: number): string {
-  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return value.toLocaleString('en');
 }
 
 /** Plays one path (the forks in `prefix` taken as given, the first way at new ones); returns the forks met. */

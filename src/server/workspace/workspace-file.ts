@@ -36,12 +36,17 @@ export async function readWorkspaceFile(path: string): Promise<DecodedWorkspace 
     const problem =
       bytes.refused === 'too large'
         ? `the file is larger than ${describeBytes(bytes.maxBytes)}: no workspace is that big (reading stopped there)`
-        : bytes.what === 'a folder'
-          ? 'the path is a folder: choose a workspace file'
-          : `the path is not a regular file (it is ${bytes.what}): choose a workspace file`;
+        : notAWorkspaceFile(bytes.what);
     throw new WorkspaceError({ operation: 'load', file, problem });
   }
   return { file, ...decodeWorkspaceBytes(bytes, file) };
+}
+
+/** What is wrong with a path that is `what` (`a folder`, `a named pipe (FIFO)`…) where a workspace file is asked for. */
+export function notAWorkspaceFile(what: string): string {
+  return what === 'a folder'
+    ? 'the path is a folder: choose a workspace file'
+    : `the path is not a regular file (it is ${what}): choose a workspace file`;
 }
 
 /**

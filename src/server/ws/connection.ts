@@ -271,7 +271,7 @@ export class Connection {
       return;
     }
     const size = heldSize(item);
-    const unsent = this.heldByteCount + (this.transport.bufferedBytes?.() ?? 0);
+    const unsent = this.unsentBytes;
     if (item.kind === 'frame' && item.frame.skippable) {
       if (unsent > SLOW_CLIENT_BUFFER_BYTES) {
         this.heldDropped++;

@@ -1,8 +1,10 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { fileKind } from '../../support/file-kind';
+import { describeBytes } from '../../workspace/bounded-file';
 import { WorkspaceError } from '../../workspace/workspace-error';
-import { WORKSPACE_MAX_BYTES } from '../../workspace/workspace-file';
+import { notAWorkspaceFile, WORKSPACE_MAX_BYTES } from '../../workspace/workspace-file';
 import { describeFsError } from '../../workspace/workspace-fs-errors';
 
 /** The largest workspace file or document the console may open or import: the one the workspace reader reads. */
@@ -15,10 +17,6 @@ async function lookUp(file: string): Promise<Stats | 'missing' | NodeJS.ErrnoExc
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as NodeJS.ErrnoException);
   }
-}
-
-function kindOf(stats: Stats): string {
-  return stats.isDirectory() ? 'a folder' : 'not a regular file (a device, pipe or socket)';
 }
 
 /**
@@ -39,8 +37,8 @@ export async function checkWorkspacePath(path: string, intent: 'open' | 'save-as
   }
   // `new` refuses any existing path itself (409), without looking at what is there.
   if (intent === 'new') return file;
-  if (!found.isFile()) throw refuse(`the path is ${kindOf(found)}: choose a workspace file`);
+  if (!found.isFile()) throw refuse(notAWorkspaceFile(fileKind(found)));
   if (intent === 'open' && found.size > WORKSPACE_MAX_BYTES)
-    throw refuse(`the file is larger than ${WORKSPACE_MAX_BYTES / 1024 / 1024} MB: no workspace is that big`);
+    throw refuse(`the file is larger than ${describeBytes(WORKSPACE_MAX_BYTES)}: no workspace is that big`);
   return file;
 }
