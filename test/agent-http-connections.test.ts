@@ -12,6 +12,7 @@ import { ThreadConversations } from '../src/server/agents/thread-conversations';
 import { cancelledToolContent } from '../src/server/scenarios/scenario-player';
 import type { HistoryMessage } from '../src/shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import { agoraData } from './helpers/agora';
 import { assertVerified, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -303,12 +304,9 @@ test('a run cut short by the engine closing is in the final save, its open tool 
   await eventually(() => received.includes('"TOOL_CALL_ARGS"'), 'the tool call to begin');
   await other.close();
   assert.equal(eventsOf(await body).at(-1)?.code, 'server_shutdown');
-  const saved = JSON.parse(await readFile(file, 'utf8')) as {
-    packs: { pack: string; data: { sessions: { metadata: { sessionId: string }; history: HistoryMessage[] }[] } }[];
-  };
-  // The agora template's pack (the `agora-mock` variant) records the runs of its `/agent` mount as sessions.
-  const agora = saved.packs.find((pack) => pack.pack === 'agora-mock');
-  const session = agora?.data.sessions.find((entry) => entry.metadata.sessionId === input.threadId);
+  // The agora template's pack records the runs of its `/agent` mount as sessions.
+  const saved = agoraData(JSON.parse(await readFile(file, 'utf8')));
+  const session = saved.sessions.find((entry) => entry.metadata.sessionId === input.threadId);
   assert.ok(session, 'the run is recorded in the saved file');
   assert.deepEqual(
     session.history.map((message) => message.role),

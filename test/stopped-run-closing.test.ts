@@ -13,6 +13,7 @@ import { cancelledToolContent } from '../src/server/scenarios/scenario-player';
 import { silentLogger } from '../src/server/support/logger';
 import type { HistoryMessage } from '../src/shared/agora-model';
 import type { ScenarioStep } from '../src/shared/scenario';
+import { agoraData } from './helpers/agora';
 import { AguiSocket, assertValidStream, outline, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -217,12 +218,9 @@ test('/ws: a run cut short by the engine closing is in the final save, its tool 
   ws.ask('slow handoff', { threadId });
   await ws.waitFor((event) => event.type === 'TOOL_CALL_ARGS', 0, 30_000);
   await other.close();
-  const saved = JSON.parse(await readFile(file, 'utf8')) as {
-    packs: { pack: string; data: { sessions: { metadata: { sessionId: string }; history: HistoryMessage[] }[] } }[];
-  };
-  // The agora template's pack (the `agora-mock` variant) records the runs of `/ws` as sessions.
-  const agora = saved.packs.find((pack) => pack.pack === 'agora-mock');
-  const session = agora?.data.sessions.find((entry) => entry.metadata.sessionId === threadId);
+  // The agora template's pack records the runs of `/ws` as sessions.
+  const saved = agoraData(JSON.parse(await readFile(file, 'utf8')));
+  const session = saved.sessions.find((entry) => entry.metadata.sessionId === threadId);
   assert.ok(session, 'the run is recorded in the saved file');
   assertHistoryWhole(session.history);
   assert.equal(session.history.at(-1)?.content, cancelledToolContent('server_shutdown'));
