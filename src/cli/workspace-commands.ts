@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { TlsError } from '../server/tls/tls-error';
-import { readTlsFiles } from '../server/tls/tls-setting';
+import { tlsFilesProblem } from '../server/tls/tls-setting';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
@@ -28,7 +27,7 @@ export async function initWorkspace(options: InitOptions): Promise<number> {
 export async function validateWorkspace(options: ValidateOptions): Promise<number> {
   try {
     const { workspace, migratedFrom } = await readWorkspaceFile(options.file);
-    const certificateProblem = await tlsFilesProblem(workspace, options.file);
+    const certificateProblem = await tlsFilesProblem(workspace.settings.tls, dirname(resolve(options.file)));
     if (certificateProblem) {
       process.stderr.write(`agui-mock: ${options.file}: settings.tls: ${certificateProblem}\n`);
       return 1;
@@ -46,22 +45,6 @@ export async function validateWorkspace(options: ValidateOptions): Promise<numbe
     // For CI: every problem at once, one per line, rather than one per run.
     writeWorkspaceError('agui-mock: ', error);
     return 1;
-  }
-}
-
-/**
- * What `serve --workspace FILE` would refuse to start with in the `tls` setting's certificate and key files (missing,
- * unreadable, not a pair, expired), read as serve reads them: relative to the workspace file's folder.
- */
-async function tlsFilesProblem(workspace: Workspace, file: string): Promise<string | undefined> {
-  const { tls } = workspace.settings;
-  if (typeof tls !== 'object') return undefined;
-  try {
-    await readTlsFiles(tls, dirname(resolve(file)));
-    return undefined;
-  } catch (error) {
-    if (error instanceof TlsError) return error.message;
-    throw error;
   }
 }
 

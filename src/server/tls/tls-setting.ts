@@ -3,6 +3,7 @@ import type { TlsSetting } from '../../shared/settings';
 import type { Logger } from '../support/logger';
 import { readCertificateFiles } from './certificate-files';
 import { selfSignedIdentity } from './self-signed-certificate';
+import { TlsError } from './tls-error';
 import type { TlsIdentity } from './tls-identity';
 
 export interface TlsSettingContext {
@@ -23,4 +24,19 @@ export async function loadTlsSetting(setting: TlsSetting, context: TlsSettingCon
 /** The files a `{ cert, key }` setting names, read and checked; relative paths start at `baseDir`. */
 export function readTlsFiles(files: { cert: string; key: string }, baseDir: string): Promise<TlsIdentity> {
   return readCertificateFiles(resolve(baseDir, files.cert), resolve(baseDir, files.key));
+}
+
+/**
+ * What a start would refuse in the `tls` setting's certificate and key files (missing, unreadable, not a pair,
+ * expired), read as a start reads them, relative to `baseDir`; undefined when they serve, or the setting names none.
+ */
+export async function tlsFilesProblem(setting: TlsSetting, baseDir: string): Promise<string | undefined> {
+  if (typeof setting !== 'object') return undefined;
+  try {
+    await readTlsFiles(setting, baseDir);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TlsError) return error.message;
+    throw error;
+  }
 }

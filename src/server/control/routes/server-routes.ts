@@ -5,8 +5,7 @@ import { RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
-import { TlsError } from '../../tls/tls-error';
-import { readTlsFiles } from '../../tls/tls-setting';
+import { tlsFilesProblem } from '../../tls/tls-setting';
 import type { WorkspaceService } from '../../workspace/workspace-service';
 import type { ControlDeps } from '../control-deps';
 
@@ -30,14 +29,11 @@ export function serverRoutes({ context, serverInfo, workspace }: ControlDeps): R
  * starting with its own workspace.
  */
 async function checkTlsFiles(tls: TlsSetting, workspace: WorkspaceService): Promise<void> {
-  if (typeof tls !== 'object') return;
   const file = workspace.status().path;
-  try {
-    await readTlsFiles(tls, file ? dirname(file) : process.cwd());
-  } catch (error) {
-    if (!(error instanceof TlsError)) throw error;
+  const problem = await tlsFilesProblem(tls, file ? dirname(file) : process.cwd());
+  if (problem !== undefined) {
     throw new RequestValidationError([
-      { type: 'value_error', loc: ['body', 'tls'], msg: `Value error, ${error.message}`, input: tls },
+      { type: 'value_error', loc: ['body', 'tls'], msg: `Value error, ${problem}`, input: tls },
     ]);
   }
 }
