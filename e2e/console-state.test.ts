@@ -137,12 +137,20 @@ test('Settings: a bad value is named before saving; a good one applies to the ru
   assert.equal(await page.getByRole('button', { name: 'Save' }).isDisabled(), true);
   await heartbeat.fill('15000');
   await page.getByLabel('Scenario speed').fill('0.5');
+  const connections = page.getByLabel('Connections at most');
+  await connections.fill('5');
+  await page.locator('.field-error').first().waitFor();
+  await connections.fill('2000');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByText('Saved', { exact: true }).waitFor();
-  const info = await json<{ settings: { heartbeatIntervalMs: number; speed: number } }>(
-    await fetch(`${server.url}/__console/api/server`, { headers: { authorization: `Bearer ${server.token}` } }),
+  const info = await json<{
+    settings: { heartbeatIntervalMs: number; speed: number };
+    connectionLimit: { max: number };
+  }>(await fetch(`${server.url}/__console/api/server`, { headers: { authorization: `Bearer ${server.token}` } }));
+  assert.deepEqual(
+    [info.settings.heartbeatIntervalMs, info.settings.speed, info.connectionLimit.max],
+    [15000, 0.5, 2000],
   );
-  assert.deepEqual([info.settings.heartbeatIntervalMs, info.settings.speed], [15000, 0.5]);
   await screenshot(page, 'settings');
   assert.deepEqual(errors, []);
 });

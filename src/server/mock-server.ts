@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { EndpointInfo, ServerInfo, TlsInfo } from '../shared/control-api';
 import type { AgentHttpOptions } from './agents/agent-http-endpoint';
+import { isConsoleTarget } from './control/console-area';
 import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
 import type { EngineContext, EngineCore } from './engine-context';
 import { EngineSettings } from './engine-settings';
 import { ApiKeyGate } from './gateway/api-key-gate';
 import { createHttpApp } from './http/app';
+import { ConnectionLimit } from './http/connection-limit';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { readRequestBody } from './http/request-body';
 import { RequestLog } from './http/request-log';
@@ -136,6 +138,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             scenarios: core.scenarios.list().length,
           },
           retention: retention.stats(),
+          connectionLimit: connectionLimit.stats(),
         };
       },
     },
@@ -181,11 +184,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
   // Made with the settings as loaded, then kept in step with them.
   const loaded = liveSettings.get();
-  const server = createHttpServer(app.callback(), loaded, logger, tls ?? undefined);
+  const connectionLimit = new ConnectionLimit(loaded.maxConnections, logger, isConsoleTarget);
+  const server = createHttpServer(app.callback(), loaded, logger, connectionLimit, tls ?? undefined);
   const sockets = new SocketServer(server, {
     maxPayloadBytes: loaded.maxPayloadBytes,
     heartbeatIntervalMs: loaded.heartbeatIntervalMs,
     logger,
+    connectionLimit,
   });
   for (const endpoint of control.socketEndpoints) sockets.register(endpoint);
   sockets.setResolver((path) => world.resolveSocket(path));
@@ -193,6 +198,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     sockets.setMaxPayload(next.maxPayloadBytes);
     sockets.setHeartbeatInterval(next.heartbeatIntervalMs);
     applyHttpTimeouts(server, next);
+    connectionLimit.setMax(next.maxConnections);
   });
   await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
     await stopBeforeListening(sockets);
@@ -226,6 +232,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     close() {
       closing ??= (async () => {
         control.close();
+        connectionLimit.close();
         await sockets.close();
         world.endAgentStreams();
         // After the sockets and the streams, so what their last runs recorded is in the final save; before the

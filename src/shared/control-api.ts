@@ -80,6 +80,15 @@ export interface ServerInfo {
   };
   /** What the engine keeps for the console against `retainedMemoryBytes`, and what it evicted. */
   retention: RetentionStats;
+  connectionLimit: ConnectionLimitStats;
+}
+
+/** The `maxConnections` bound: the setting, the connections open now, and those refused since the start. */
+export interface ConnectionLimitStats {
+  max: number;
+  open: number;
+  /** Refused since the engine started: closed on arrival, or answered 503 over the limit. */
+  refused: number;
 }
 
 /** The facts about the engine's certificate people check in a browser's certificate viewer. */

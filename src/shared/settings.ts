@@ -147,6 +147,15 @@ export const ServerSettingsSchema = z.strictObject({
     .describe(
       "What the engine may keep only for the console: every connection's frame log (open and recently closed) and the request log, as an estimate that errs on the high side. Past it the oldest go first: closed connections, then open connections' oldest frames, then logged request bodies, then logged requests.",
     ),
+  maxConnections: z
+    .number()
+    .int()
+    .min(10)
+    .max(1_000_000)
+    .default(10_000)
+    .describe(
+      'Most client connections (HTTP, SSE streams, WebSockets) the engine holds at once, so a flood cannot exhaust its memory. A connection past it is answered 503 and closed; 16 more are kept for the console, whose requests are still served. Applies to connections opened after a change.',
+    ),
   headersTimeoutMs: z
     .number()
     .int()

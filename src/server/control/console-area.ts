@@ -11,6 +11,12 @@ import type { ControlDeps } from './control-deps';
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
+/** Whether a request target (path and query, as on the request line) is the console's. */
+export function isConsoleTarget(url: string): boolean {
+  const query = url.indexOf('?');
+  return isUnder(query === -1 ? url : url.slice(0, query), CONSOLE_PREFIX);
+}
+
 /**
  * Everything under `/__console`: the control API (host check, token, FastAPI-shaped errors, no CORS, not in
  * the request log) — the engine's own routes, then the serving packs' (`packRoutes`, which change with the

@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ServerSettings } from '../../shared/settings';
 import type { Logger } from '../support/logger';
+import type { ConnectionLimit } from './connection-limit';
 import { rawHttpResponse } from './raw-http-response';
 
 /** The settings that bound how long a client may take: applied at creation and again whenever they change. */
@@ -32,15 +33,22 @@ export interface HttpsCredentials {
  * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any other unknown method, and
  * unknown expectations (`Expect`) served like any request. With `tls` it is an HTTPS server that behaves the
  * same once a connection's handshake is done (a failed handshake just closes the connection); the handshake
- * itself gets the header timeout, fixed at creation.
+ * itself gets the header timeout, fixed at creation. `connectionLimit` bounds its connections; a request on one let
+ * in over the limit is answered 503 (unless the limit serves it) and its connection closed.
  */
 export function createHttpServer(
   handler: RequestHandler,
   timeouts: HttpTimeouts,
   logger: Logger,
+  connectionLimit: ConnectionLimit,
   tls?: HttpsCredentials,
 ): Server {
   const serve: RequestHandler = (request, response) => {
+    if (connectionLimit.refuses(request)) {
+      response.writeHead(503, { 'Content-Type': 'application/json', Connection: 'close' });
+      response.end(JSON.stringify({ detail: connectionLimit.refusalMessage }));
+      return;
+    }
     // Node's own refusal of an HTTP/1.1 request without Host is a bare 400; this one says what is missing.
     if (request.httpVersion === '1.1' && !request.headers.host) {
       response.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
@@ -54,6 +62,7 @@ export function createHttpServer(
     ? createHttpsServer({ ...options, ...tls, handshakeTimeout: timeouts.headersTimeoutMs }, serve)
     : createServer(options, serve);
   applyHttpTimeouts(server, timeouts);
+  connectionLimit.attach(server, tls !== undefined);
   const answered = new WeakSet<Duplex>();
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // Node reports every later parse failure on the same socket too; it has been answered once.

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { ConnectionLimit } from '../http/connection-limit';
 import { rawHttpResponse } from '../http/raw-http-response';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
@@ -36,6 +37,8 @@ export interface SocketServerOptions {
   maxPayloadBytes: number;
   heartbeatIntervalMs: number;
   logger: Logger;
+  /** Refuses (503) an upgrade on a connection let in over the engine's limit, unless the limit serves it. */
+  connectionLimit?: Pick<ConnectionLimit, 'refuses' | 'refusalMessage'>;
 }
 
 /** Finds the endpoint for a path that no fixed endpoint has (the world's sockets, in their order). */
@@ -55,6 +58,7 @@ export class SocketServer {
   private readonly upgrading = new WeakMap<IncomingMessage, SocketEndpoint>();
   private readonly heartbeat: Heartbeat;
   private readonly logger: Logger;
+  private readonly connectionLimit: SocketServerOptions['connectionLimit'];
   private readonly onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
     this.upgrade(request, socket, head);
 
@@ -63,6 +67,7 @@ export class SocketServer {
     options: SocketServerOptions,
   ) {
     this.logger = options.logger;
+    this.connectionLimit = options.connectionLimit;
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayloadBytes,
@@ -129,6 +134,10 @@ export class SocketServer {
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (error) => this.logger.warn(`upgrade socket error: ${error.message}`));
+    if (this.connectionLimit?.refuses(request)) {
+      this.refuseUpgrade(socket, request, { status: 503, message: this.connectionLimit.refusalMessage });
+      return;
+    }
     const path = pathOf(request.url);
     const endpoint = path === undefined ? undefined : (this.endpoints.get(path) ?? this.resolve(path));
     if (!endpoint) {

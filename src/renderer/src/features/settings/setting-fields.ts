@@ -115,6 +115,13 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
         hint: 'How long an idle connection waits for its next request.',
       },
       {
+        key: 'maxConnections',
+        label: 'Connections at most',
+        unit: 'connections',
+        step: 1000,
+        hint: 'Past it a new connection gets 503 and is closed; the console keeps 16 of its own.',
+      },
+      {
         key: 'frameBufferSize',
         label: 'Frames kept per connection',
         unit: 'frames',

@@ -1,0 +1,111 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ConnectionLimitStats } from '../../shared/control-api';
+import type { Logger } from '../support/logger';
+
+/**
+ * Connections kept for the console beyond `maxConnections`: a flood of clients must not lock out the person
+ * watching it. A connection let in on them is served only `/__console`.
+ */
+export const CONSOLE_RESERVE = 16;
+
+/** How often the refusals are summed up in the log while they go on. */
+const REPORT_EVERY_MS = 10_000;
+
+/**
+ * The engine-wide bound on client connections (HTTP keep-alive, SSE streams, WebSockets: every TCP connection
+ * on the port counts). Each one costs memory whatever it sends, so past `max` the engine refuses more instead of
+ * growing without bound: a connection that arrives over the limit is let in on the console's reserve (answered
+ * 503, except for `/__console`), and past the reserve Node closes it on arrival (`server.maxConnections`) before it
+ * costs anything. Refusals are counted and summed up in the log at most every 10 s.
+ */
+export class ConnectionLimit {
+  private max: number;
+  private server: Server | undefined;
+  private open = 0;
+  private refused = 0;
+  private refusedSinceReport = 0;
+  private reportTimer: NodeJS.Timeout | undefined;
+  /** Connections that arrived over the limit (the TLS socket for HTTPS, as requests see it). */
+  private readonly overLimit = new WeakSet<object>();
+
+  /** `servedOverLimit`: whether a request target is served on a connection let in over the limit (the console's). */
+  constructor(
+    max: number,
+    private readonly logger: Logger,
+    private readonly servedOverLimit: (url: string) => boolean,
+  ) {
+    this.max = max;
+  }
+
+  /** Counts and bounds the connections of `server` (HTTPS when `tls`). */
+  attach(server: Server, tls: boolean): void {
+    this.server = server;
+    server.maxConnections = this.max + CONSOLE_RESERVE;
+    server.on('connection', (socket: Socket) => {
+      this.open++;
+      socket.once('close', () => this.open--);
+      if (!tls) this.judge(socket);
+    });
+    // A request on HTTPS sees the TLS socket, which exists once the handshake is done.
+    if (tls) server.on('secureConnection', (socket: Socket) => this.judge(socket));
+    server.on('drop', () => this.countRefusal());
+  }
+
+  /** Applies to connections that arrive from now on. */
+  setMax(max: number): void {
+    this.max = max;
+    if (this.server) this.server.maxConnections = max + CONSOLE_RESERVE;
+  }
+
+  stats(): ConnectionLimitStats {
+    return { max: this.max, open: this.open, refused: this.refused };
+  }
+
+  /**
+   * Whether `request` is refused: its connection arrived over the limit, and it is not for the console. Counted
+   * once per request refused (the caller answers 503 with `refusalMessage` and closes the connection).
+   */
+  refuses(request: IncomingMessage): boolean {
+    if (!this.overLimit.has(request.socket) || this.servedOverLimit(request.url ?? '')) return false;
+    this.countRefusal();
+    return true;
+  }
+
+  /** The 503 answer's message. */
+  get refusalMessage(): string {
+    return `Service Unavailable: the mock holds ${this.max} connections, the most its maxConnections setting allows; close some, or raise the setting`;
+  }
+
+  /** Stops the log's summary timer (the engine is closing). */
+  close(): void {
+    clearTimeout(this.reportTimer);
+    this.reportTimer = undefined;
+  }
+
+  private judge(socket: Socket): void {
+    if (this.open > this.max) this.overLimit.add(socket);
+  }
+
+  private countRefusal(): void {
+    this.refused++;
+    this.refusedSinceReport++;
+    if (this.reportTimer) return;
+    this.report();
+  }
+
+  /** Logs the refusals so far, then again after REPORT_EVERY_MS if there were more by then. */
+  private report(): void {
+    const count = this.refusedSinceReport;
+    this.refusedSinceReport = 0;
+    if (count === 0) {
+      this.reportTimer = undefined;
+      return;
+    }
+    this.logger.warn(
+      `refused ${count} connection${count === 1 ? '' : 's'}: the engine holds ${this.open} connections, past its maxConnections setting (${this.max})`,
+    );
+    this.reportTimer = setTimeout(() => this.report(), REPORT_EVERY_MS);
+    this.reportTimer.unref();
+  }
+}
