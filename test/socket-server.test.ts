@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { after, test } from 'node:test';
 import WebSocket from 'ws';
 import { SocketServer } from '../src/server/ws/socket-server';
@@ -280,4 +280,26 @@ test('an unsupported Sec-WebSocket-Version gets 426 with the version spoken (RFC
   assert.equal(missing.status, 400);
   assert.equal(missing.headers['sec-websocket-version'], '13');
   assert.deepEqual(JSON.parse(missing.body), { detail: 'Missing Sec-WebSocket-Version header: send 13 (RFC 6455)' });
+});
+
+test('a client that resets its socket after the upgrade is a closed connection, not a warning', async () => {
+  const warnings: string[] = [];
+  const server = await startTestEngine({
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
+  const socket = connect(server.port, '127.0.0.1');
+  socket.on('error', () => {});
+  let received = '';
+  socket.on('data', (chunk) => {
+    received += chunk.toString('latin1');
+  });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(`GET /ws HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\n\r\n`);
+  await eventually(() => received.startsWith('HTTP/1.1 101'), 'the upgrade answered');
+  const [connection] = server.context.registry.list();
+  assert.ok(connection, 'the socket is listed');
+  socket.resetAndDestroy();
+  await eventually(() => connection.state === 'closed', 'the registry to see the reset');
+  assert.equal(connection.closeCode, 1006);
+  assert.deepEqual(warnings, []);
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, maxHeaderSize, type Server, ServerR
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { ServerSettings } from '../../shared/settings';
+import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
 import type { ConnectionLimit } from './connection-limit';
 import { rawHttpResponse } from './raw-http-response';
@@ -81,7 +82,9 @@ export function createHttpServer(
   // Node drops CONNECT requests without a word unless someone listens; answer them as the app answers any
   // method it does not serve (405 on a known path, 404 elsewhere; a host:port target is no path here).
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {
-    socket.on('error', (error) => logger.warn(`CONNECT socket error: ${error.message}`));
+    socket.on('error', (error) => {
+      if (!isClientGone(error)) logger.warn(`CONNECT socket error: ${error.message}`);
+    });
     if (!request.url?.startsWith('/')) {
       endConnection(socket, rawHttpResponse(404, 'Not Found'));
       return;

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { ConnectionLimit } from '../http/connection-limit';
 import { rawHttpResponse } from '../http/raw-http-response';
+import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
 
@@ -133,7 +134,9 @@ export class SocketServer {
   }
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', (error) => this.logger.warn(`upgrade socket error: ${error.message}`));
+    socket.on('error', (error) => {
+      if (!isClientGone(error)) this.logger.warn(`upgrade socket error: ${error.message}`);
+    });
     if (this.connectionLimit?.refuses(request)) {
       this.refuseUpgrade(socket, request, { status: 503, message: this.connectionLimit.refusalMessage });
       return;
