@@ -426,6 +426,18 @@ test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and
   assert.equal(keyless.status, 400);
   assert.match(String(keyless.headers['content-type']), /^application\/json/);
   assert.deepEqual(JSON.parse(keyless.body), { detail: 'Missing or invalid Sec-WebSocket-Key header' });
+  // A HEAD request gets the status and the body's length, never the body (its client would read it as garbage).
+  const headAnswer = await new Promise<string>((resolve) => {
+    const socket = connect(engine.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(received));
+    socket.end(Buffer.from('HEAD /health/\xfc HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'));
+  });
+  assert.match(headAnswer, /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Content-Length: \d+\r\n[\s\S]*\r\n\r\n$/);
   assert.equal((await fetch(`${engine.url}/health`)).status, 200, 'the engine carries on');
 });
 

@@ -75,7 +75,7 @@ export function createHttpServer(
       return;
     }
     logger.warn(`bad HTTP request (${answer.status}): ${error.message}`);
-    endConnection(socket, rawHttpResponse(answer.status, answer.detail));
+    endConnection(socket, rawHttpResponse(answer.status, answer.detail, {}, isHeadRequest(error)));
   });
   // An Expect other than 100-continue: Node would answer a bare 417; FastAPI (uvicorn) serves the request as usual.
   server.on('checkExpectation', serve);
@@ -139,6 +139,12 @@ function clientErrorAnswer(error: NodeJS.ErrnoException): { status: number; deta
   }
   if (!error.code?.startsWith('HPE_')) return undefined;
   return { status: 400, detail: `Bad Request: malformed HTTP (${reason})` };
+}
+
+/** Whether the request Node could not parse began as a HEAD request (its answer then carries no body). */
+function isHeadRequest(error: Error): boolean {
+  const raw = (error as { rawPacket?: Buffer }).rawPacket;
+  return raw !== undefined && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
 }
 
 /**
