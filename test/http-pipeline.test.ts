@@ -441,6 +441,42 @@ test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and
   assert.equal((await fetch(`${engine.url}/health`)).status, 200, 'the engine carries on');
 });
 
+test('on the engine: a client that resets its connection mid-body is logged as 499 (client closed request), not as an error', async () => {
+  const errors: string[] = [];
+  const engine = await startTestEngine({
+    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
+  });
+  for (const [method, path] of [
+    ['POST', '/agent'],
+    ['PUT', '/users/me/preferences?user_id=koen'],
+  ]) {
+    const socket = connect(engine.port, '127.0.0.1');
+    socket.on('error', () => {});
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // Node answers 100 Continue as it hands the request to the app: the reset then comes while the body is read.
+    socket.write(
+      `${method} ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    await eventually(() => received.startsWith('HTTP/1.1 100 Continue'), 'the engine to take the request');
+    socket.write('{"a":');
+    socket.resetAndDestroy();
+  }
+  const logged = () => engine.context.requestLog.page(() => true, 10, false).items;
+  await eventually(() => logged().length === 2, 'both requests logged');
+  assert.deepEqual(
+    logged().map((entry) => [entry.method, entry.status]),
+    [
+      ['PUT', 499],
+      ['POST', 499],
+    ],
+  );
+  assert.deepEqual(errors, []);
+});
+
 test('on the engine: garbage after a request whose response is streaming cuts the stream, never corrupts it', async () => {
   const engine = await startTestEngine({ settings: { speed: 1 } });
   engine.context.scenarios.put({

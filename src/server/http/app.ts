@@ -1,6 +1,7 @@
 import Koa, { type Context, type Middleware } from 'koa';
 import type { NearMiss } from '../../shared/mounts/match-report';
 import type { ApiKeyGate } from '../gateway/api-key-gate';
+import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
 import { errorHandler } from './error-handler';
 import { mockApiPipeline } from './mock-api-pipeline';
@@ -35,9 +36,11 @@ export function createHttpApp({
   const app = new Koa();
   app.silent = true;
   rememberParsedQueries(app);
-  app.on('error', (error: Error, ctx?: Koa.Context) =>
-    logger.error(ctx ? `HTTP server error in ${ctx.method} ${ctx.path}` : 'HTTP server error', error),
-  );
+  app.on('error', (error: Error, ctx?: Koa.Context) => {
+    // A client that reset its connection is gone, not a fault of ours: its request is logged (499) all the same.
+    if (isClientGone(error)) return;
+    logger.error(ctx ? `HTTP server error in ${ctx.method} ${ctx.path}` : 'HTTP server error', error);
+  });
 
   // The last resort, for what fails outside the mocked API's own error handling (e.g. a request target Koa
   // finds no path in): still a FastAPI body, never Koa's plain text.

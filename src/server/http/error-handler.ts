@@ -1,7 +1,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
+import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
-import { HttpError } from './http-errors';
+import { CLIENT_CLOSED_REQUEST, HttpError } from './http-errors';
+
+/** What the request log keeps of a request whose client left before its body was complete. */
+const CLIENT_LEFT = 'The client closed the connection before the request body was complete';
 
 interface BodyParserError extends Error {
   status?: number;
@@ -65,13 +69,16 @@ function describeError(
         headers,
       };
     case 'request.aborted':
-      return { status: 400, detail: 'The client closed the connection before the request body was complete', headers };
+      return { status: CLIENT_CLOSED_REQUEST, detail: CLIENT_LEFT, headers };
     case 'request.size.invalid':
       return { status: 400, detail: 'Request body length does not match its Content-Length header', headers };
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { status: 415, detail: `Unsupported request body encoding: ${error.message}`, headers };
   }
+  // The connection failed under the body's read: the client is gone, there is nobody to answer or to blame.
+  if (thrown instanceof Error && isClientGone(thrown))
+    return { status: CLIENT_CLOSED_REQUEST, detail: CLIENT_LEFT, headers };
   // Errors from koa/router (ctx.throw, http-errors) that are meant for the client.
   if (typeof status === 'number' && status >= 400 && status < 500 && error.expose !== false) {
     return { status, detail: error.message || STATUS_CODES[status] || 'Error', headers };

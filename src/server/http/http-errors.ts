@@ -1,5 +1,8 @@
 import { echoedInput } from './echoed-input';
 
+/** nginx's status for a request its client gave up on before the answer: no HTTP response carries it, the log does. */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * Errors a route throws on purpose. The error middleware turns them into FastAPI-shaped bodies:
  * `{"detail": "..."}` or, for validation, `{"detail": [{type, loc, msg, input}]}`.

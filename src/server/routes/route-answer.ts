@@ -2,7 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
-import { HttpError } from '../http/http-errors';
+import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
 import {
   type RenderSession,
@@ -24,9 +24,6 @@ import { checkServable, UnservableFile } from './servable-file';
 import { workspaceFilePath } from './workspace-file';
 
 const NO_BODY: RequestBody = { kind: 'none' };
-
-/** nginx's status for a request its client gave up on before the answer: no HTTP response carries it. */
-const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * The request's values as a route sees them: the body read only when the route needs it, then checked and
