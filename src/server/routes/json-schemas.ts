@@ -3,8 +3,24 @@ import addFormats from 'ajv-formats';
 import type { JsonObject } from '../../shared/json-value';
 import { compileUserRegex } from '../support/user-regex';
 
-/** A compiled JSON Schema: the errors for a value, or undefined when it is valid (defaults are filled in). */
+/**
+ * A compiled JSON Schema: the errors for a value, or undefined when it is valid (defaults are filled in). Throws
+ * `SchemaRecursionError` for a value the schema cannot be worked out on.
+ */
 export type SchemaCheck = (value: unknown) => ErrorObject[] | undefined;
+
+const RECURSION = 'refers to itself without end (a $ref or $dynamicRef cycle that never reaches the value)';
+
+/** The schema recursed without end on a value (ajv's validator ran out of stack): the schema's fault, not the value's. */
+export class SchemaRecursionError extends Error {
+  constructor() {
+    super(`the schema ${RECURSION} for this value: fix the schema`);
+    this.name = 'SchemaRecursionError';
+  }
+}
+
+/** Values a schema is tried on once compiled: a cycle that holds for every value shows on them. */
+const PROBES: readonly (() => unknown)[] = [() => null, () => true, () => 0, () => '', () => [], () => ({})];
 
 /** `pattern` and `patternProperties` run on RE2 (linear time), like every other regex a user writes. */
 const re2Engine = Object.assign(
@@ -34,8 +50,32 @@ export class JsonSchemas {
     if (!check) {
       // Every schema is read as 2020-12, whatever draft it names.
       const { $schema: _ignored, ...rest } = schema;
-      const validate: ValidateFunction = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
-      check = (value) => (validate(value) ? undefined : [...(validate.errors ?? [])]);
+      let validate: ValidateFunction;
+      try {
+        validate = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
+      } catch (error) {
+        // A `$ref` that only ever leads to itself runs ajv's own compiler out of stack.
+        if (error instanceof RangeError) throw new Error(`it ${RECURSION}`);
+        throw error;
+      }
+      const checkValue: SchemaCheck = (value) => {
+        try {
+          return validate(value) ? undefined : [...(validate.errors ?? [])];
+        } catch (error) {
+          // ajv compiles `{"$dynamicRef": "#"}` and the like into a validator that calls itself forever.
+          if (error instanceof RangeError) throw new SchemaRecursionError();
+          throw error;
+        }
+      };
+      for (const probe of PROBES) {
+        try {
+          checkValue(probe());
+        } catch (error) {
+          if (error instanceof SchemaRecursionError) throw new Error(`it ${RECURSION}`);
+          throw error;
+        }
+      }
+      check = checkValue;
       this.compiled.set(key, check);
     }
     return check;

@@ -1,13 +1,13 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json-value';
 import type { RequestValidation } from '../../shared/mounts/route';
-import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
+import { HttpError, RequestValidationError, type ValidationIssue } from '../http/http-errors';
 import { toPydanticIssues } from '../http/json-schema-issues';
 import { laxBoolean } from '../http/query-params';
 import type { RequestBody } from '../http/request-body';
 import type { RequestPart } from '../http/validation';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
-import type { JsonSchemas, SchemaCheck } from './json-schemas';
+import { type JsonSchemas, type SchemaCheck, SchemaRecursionError } from './json-schemas';
 import type { RequestValues } from './request-conditions';
 
 /** A route's `validate`, compiled: checks a request like FastAPI and gives back its values converted to their types. */
@@ -71,25 +71,35 @@ export function compileRequestValidation(
   return {
     needsBody: body !== undefined,
     validate(values) {
-      const found: ValidationIssue[] = [];
-      const checkText = (part: TextPart | undefined, raw: Record<string, unknown>, loc: RequestPart) => {
-        if (!part) return raw;
-        const value = prepareText(raw, part);
-        const errors = part.check(value);
-        if (errors) found.push(...toPydanticIssues(errors, value, loc));
-        return value;
-      };
-      const checked: RequestValues = {
-        ...values,
-        params: checkText(params, values.params, 'path'),
-        query: checkText(query, values.query, 'query'),
-        headers: checkText(headers, values.headers, 'header'),
-      };
-      if (body) checked.bodyValue = checkBody(body, values.body, values.bodyValue, bodyRequired, found);
-      if (found.length > 0) throw new RequestValidationError(found);
-      return checked;
+      try {
+        return validateRequest(values);
+      } catch (error) {
+        if (!(error instanceof SchemaRecursionError)) throw error;
+        // The route's schema is at fault, not the request: a server error that says what to fix.
+        throw new HttpError(500, `Internal Server Error: this route's validation failed: ${error.message}`);
+      }
     },
   };
+
+  function validateRequest(values: RequestValues): RequestValues {
+    const found: ValidationIssue[] = [];
+    const checkText = (part: TextPart | undefined, raw: Record<string, unknown>, loc: RequestPart) => {
+      if (!part) return raw;
+      const value = prepareText(raw, part);
+      const errors = part.check(value);
+      if (errors) found.push(...toPydanticIssues(errors, value, loc));
+      return value;
+    };
+    const checked: RequestValues = {
+      ...values,
+      params: checkText(params, values.params, 'path'),
+      query: checkText(query, values.query, 'query'),
+      headers: checkText(headers, values.headers, 'header'),
+    };
+    if (body) checked.bodyValue = checkBody(body, values.body, values.bodyValue, bodyRequired, found);
+    if (found.length > 0) throw new RequestValidationError(found);
+    return checked;
+  }
 }
 
 /** Text values as the schema expects them: the last of a repeated value (all of them for arrays), lax booleans. */

@@ -5,7 +5,7 @@ import { MAX_JSON_DEPTH_SETTING } from '../../../shared/settings';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { toPydanticIssues } from '../../http/json-schema-issues';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
-import type { SchemaCheck } from '../json-schemas';
+import { type SchemaCheck, SchemaRecursionError } from '../json-schemas';
 import { CollectionBudget, recordFileChars } from './collection-budget';
 import { mergePatch } from './merge-patch';
 import { type IdType, idKey, idValueIssue, newId, type RecordId } from './record-ids';
@@ -221,7 +221,14 @@ export class CollectionStore {
         });
     }
     const checked = fillDefaults ? record : structuredClone(record);
-    const errors = this.check?.(checked);
+    let errors: ReturnType<SchemaCheck>;
+    try {
+      errors = this.check?.(checked);
+    } catch (error) {
+      if (!(error instanceof SchemaRecursionError)) throw error;
+      issues.push({ type: 'value_error', loc, msg: `Value error, ${error.message}`, input: null });
+      return undefined;
+    }
     if (errors) issues.push(...toPydanticIssues(errors, checked, 'body').map((issue) => relocate(issue, loc)));
     return issues.length === before ? record : undefined;
   }

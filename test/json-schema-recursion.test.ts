@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+// A JSON Schema can refer to itself without ever reaching the value (`{"$dynamicRef": "#"}`, a `$ref` cycle):
+// ajv compiles it into a validator that calls itself until the stack runs out. Such a schema is refused when
+// stored; one whose cycle only some values reach is the schema's fault when it is met (never an unhandled 500).
+
+const RECURSION = /refers to itself without end \(a \$ref or \$dynamicRef cycle that never reaches the value\)/;
+/** Recurses only for a value that has `a`: no value tried when the schema is compiled reaches the cycle. */
+const CYCLE_UNDER_A = {
+  type: 'object',
+  properties: { a: { $ref: '#/$defs/n' } },
+  $defs: { n: { $ref: '#/$defs/m' }, m: { allOf: [{ $ref: '#/$defs/n' }] } },
+};
+
+const post = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+test('a schema that refers to itself for every value is refused when stored, for a route and a collection', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  for (const schema of [{ $dynamicRef: '#' }, { $defs: { n: { $ref: '#/$defs/n' } }, $ref: '#/$defs/n' }]) {
+    const route = await api.put<{ detail: { loc: string[]; msg: string }[] }>('/routes/r', {
+      id: 'r',
+      method: 'POST',
+      path: '/r',
+      validate: { body: schema },
+      responses: [{ id: 'ok', body: { json: 1 } }],
+    });
+    assert.equal(route.status, 422, JSON.stringify(route.body));
+    assert.deepEqual(route.body.detail[0]?.loc, ['body', 'validate', 'body']);
+    assert.match(route.body.detail[0]?.msg ?? '', RECURSION);
+    const collection = await api.put<{ detail: { loc: string[]; msg: string }[] }>('/collections/c', {
+      id: 'c',
+      path: '/c',
+      schema: { type: 'object', ...schema },
+      records: [{ id: 1 }],
+    });
+    assert.equal(collection.status, 422, JSON.stringify(collection.body));
+    assert.match(collection.body.detail[0]?.msg ?? '', RECURSION);
+  }
+  assert.equal((await api.get('/routes/r')).status, 404, 'nothing was stored');
+});
+
+test('a cycle only some values reach: the route answers 500 naming its schema, a collection refuses the record', async () => {
+  const errors: string[] = [];
+  const server = await startTestEngine({
+    template: 'blank',
+    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
+  });
+  const api = controlClient(server);
+  const route = await api.put('/routes/r', {
+    id: 'r',
+    method: 'POST',
+    path: '/r',
+    validate: { body: CYCLE_UNDER_A },
+    responses: [{ id: 'ok', body: { json: 'ok' } }],
+  });
+  assert.equal(route.status, 201, JSON.stringify(route.body));
+  const looping = await post(`${server.url}/r`, { a: {} });
+  assert.equal(looping.status, 500);
+  assert.match(
+    ((await looping.json()) as { detail: string }).detail,
+    /this route's validation failed: the schema refers to itself without end/,
+  );
+  assert.equal((await post(`${server.url}/r`, { b: 1 })).status, 200);
+
+  const refused = await api.put('/collections/c', {
+    id: 'c',
+    path: '/c',
+    schema: CYCLE_UNDER_A,
+    records: [{ id: 1, a: {} }],
+  });
+  assert.equal(refused.status, 422, JSON.stringify(refused.body));
+  const stored = await api.put('/collections/c', { id: 'c', path: '/c', schema: CYCLE_UNDER_A, records: [{ id: 1 }] });
+  assert.equal(stored.status, 201, JSON.stringify(stored.body));
+  const record = await post(`${server.url}/c`, { a: {} });
+  assert.equal(record.status, 422);
+  assert.match(JSON.stringify(await record.json()), RECURSION);
+  assert.equal((await fetch(`${server.url}/c`)).status, 200);
+  assert.deepEqual(errors, []);
+});
