@@ -666,3 +666,29 @@ test('a documented 1xx response is skipped with a warning: a route answers with 
     warnings.includes('GET /socket: response "101" is an interim (1xx) answer, which a route cannot give; skipped'),
   );
 });
+
+test('documented headers the engine sets from the body (Content-Length, Trailer…) are left out with a warning', async () => {
+  const header = (example: string) => ({ schema: { type: 'string' }, example });
+  const { routes, warnings } = await importOpenApi({
+    document: document({
+      '/sums': {
+        get: {
+          operationId: 'sums',
+          responses: {
+            '200': {
+              ...ok({ type: 'object' }),
+              headers: { Trailer: header('X-Sum'), 'Content-Length': header('12'), 'X-Rate': header('5') },
+            },
+          },
+        },
+      },
+    }),
+  });
+  const [route] = checkRoutes(routes);
+  assert.deepEqual(route?.responses[0]?.headers, { 'content-type': 'application/json', 'x-rate': '5' });
+  for (const name of ['Trailer', 'Content-Length'])
+    assert.ok(
+      warnings.some((warning) => warning.includes(`header "${name}" is the engine's to set from the body it sends`)),
+      `${name}: ${warnings.join(' | ')}`,
+    );
+});

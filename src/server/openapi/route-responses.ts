@@ -1,5 +1,6 @@
 import type { JsonValue } from '../../shared/json-value';
 import type { RouteInput } from '../../shared/mounts/route';
+import { FRAMING_HEADERS } from '../routes/route-compiler';
 import { exceedsJsonDepth } from '../support/json-depth';
 import { isJsonMediaType, isTextMediaType, pickMediaType } from './media-types';
 import { sampleBody } from './sample-body';
@@ -157,6 +158,10 @@ function responseHeaders(
   const headers: Record<string, string> = {};
   for (const [name, header] of Object.entries(documented as Documented)) {
     if (name.toLowerCase() === 'content-type' || header === null || typeof header !== 'object') continue;
+    if (FRAMING_HEADERS.has(name.toLowerCase())) {
+      context.warn(`${where}: header ${JSON.stringify(name)} is the engine's to set from the body it sends; left out`);
+      continue;
+    }
     const value = exampleOf(header as Documented, `${where} header ${name}`, context, maxDepth);
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);

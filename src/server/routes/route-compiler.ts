@@ -39,8 +39,16 @@ export interface CompiledRoute {
   readonly pick: ResponsePicker;
 }
 
-/** Headers the engine computes from the body it sends; a route setting them would break the framing. */
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection']);
+/**
+ * Headers (lower-case) the engine computes from the body it sends; a route setting them would break the framing.
+ * `Trailer` announces trailers that only a chunked body can carry: Node refuses to send the response at all.
+ */
+export const FRAMING_HEADERS: ReadonlySet<string> = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'trailer',
+]);
 
 /**
  * Compiles a workspace's routes, checking what their schema cannot: path patterns, regexes (RE2), JSONPaths,
