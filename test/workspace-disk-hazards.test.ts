@@ -9,8 +9,10 @@ import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/wo
 import { WorkspaceError } from '../src/server/workspace/workspace-error';
 import { readWorkspaceFile } from '../src/server/workspace/workspace-file';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
+import { RouteSchema } from '../src/shared/mounts/route';
 import { type Workspace, WorkspaceSchema } from '../src/shared/workspace';
 import { agoraStore } from './helpers/agora';
+import { controlClient } from './helpers/control-client';
 import { eventually } from './helpers/wait';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -137,16 +139,22 @@ function withPayload(depth: number) {
   };
 }
 
-test('a changed file the engine refuses (a launch maxJsonDepth below its payload): reported, nothing half loaded', async () => {
+test('a changed file the engine refuses (a route it cannot compile): reported, nothing half loaded', async () => {
   const file = await newFile('refused.agui.json');
-  const server = await startWorkspaceEngine(dir, file, { settings: { maxJsonDepth: 32 } });
+  const server = await startWorkspaceEngine(dir, file);
   const scenariosBefore = server.context.scenarios.list();
   const requestLogSize = server.settings().requestLogSize;
   await writeFile(
     file,
     encodeWorkspace(
       document('refused', (workspace) => {
-        withPayload(40)(workspace);
+        workspace.routes = [
+          RouteSchema.parse({
+            id: 'backreference',
+            path: '/r',
+            responses: [{ id: 'a', when: { query: { q: { regex: '(a)\\1' } } } }],
+          }),
+        ];
         workspace.scenarios = [];
         workspace.settings.requestLogSize = requestLogSize + 1;
       }),
@@ -155,13 +163,32 @@ test('a changed file the engine refuses (a launch maxJsonDepth below its payload
   await eventually(() => server.workspace.status().error !== null, 'the error to show');
   const status = server.workspace.status();
   assert.equal(status.error?.operation, 'watch');
-  assert.equal(status.error?.path, 'payloads');
-  assert.match(status.error?.problem ?? '', /nested deeper than the limit of 32/);
+  assert.equal(status.error?.path, 'routes.0.responses.0.when.query.q');
   assert.equal(status.name, 'refused.agui.json', 'the world served is the one loaded');
   assert.deepEqual(server.context.scenarios.list(), scenariosBefore, 'no part of the refused file was taken');
   assert.equal(server.settings().requestLogSize, requestLogSize, 'nor its settings');
-  assert.equal(server.settings().maxJsonDepth, 32);
   await answers(server);
+});
+
+test('payloads are held to maxJsonDepth when written, not when loaded: a lower setting never stops the file loading', async () => {
+  const file = await newFile('payload-depth-lowered.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { settings: { maxJsonDepth: 200 } });
+  const api = controlClient(server);
+  assert.equal((await api.put('/payloads/deep', { name: 'deep', kind: 'json', body: nested(150) })).status, 201);
+  const tooDeep = await api.put('/payloads/deeper', { name: 'deeper', kind: 'json', body: nested(250) });
+  assert.equal(tooDeep.status, 400, 'a write is held to the setting');
+  assert.equal((await api.patch('/server/settings', { maxJsonDepth: 64 })).status, 200);
+  assert.equal((await api.post('/workspace/save')).status, 200);
+  // The engine reopens its own file, and a second engine starts on it, with the lower limit in force.
+  const reopened = await api.post<{ error: unknown }>('/workspace/open', { path: file });
+  assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
+  assert.equal(server.context.payloads.list().length, 1);
+  const second = await startWorkspaceEngine(dir, file, { settings: { maxJsonDepth: 32 } });
+  assert.deepEqual(
+    second.context.payloads.list().map((payload) => payload.name),
+    ['deep'],
+  );
+  await answers(second);
 });
 
 test('validate and serve agree on a file whose payload nests as deep as maxJsonDepth allows', async () => {

@@ -8,6 +8,7 @@ import {
   SavedPayloadSchema,
   SavedPayloadsSchema,
 } from '../../shared/saved-payload';
+import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 
 /** A payload (or one of a list) that does not validate; `issues` say where and why. */
@@ -106,20 +107,31 @@ export class SavedPayloads {
    */
   replace(inputs: readonly unknown[]): void {
     // The list is one level around its payloads: each is held to the limit, as when it was saved.
-    const payloads = this.parse(SavedPayloadsSchema, inputs, 1);
+    this.take(this.parse(SavedPayloadsSchema, inputs, 1, this.options.maxJsonDepth()));
+  }
+
+  /**
+   * Takes the payloads a workspace holds (it is loaded), checked as `replace` checks them but held to the most the
+   * `maxJsonDepth` setting allows: they were checked when written, and lowering the setting must not make a
+   * saved workspace fail to load (as for collection records).
+   */
+  load(inputs: readonly unknown[]): void {
+    this.take(this.parse(SavedPayloadsSchema, inputs, 1, MAX_JSON_DEPTH_SETTING));
+  }
+
+  private take(payloads: SavedPayload[]): void {
     this.items = new Map(payloads.map((payload) => [payload.id, { payload, bytes: payloadBytes(payload) }]));
     this.totalBytes = [...this.items.values()].reduce((sum, item) => sum + item.bytes, 0);
     this.emit({ type: 'payloads-replaced', id: '*' });
   }
 
   private validate(input: unknown): Stored {
-    const payload = this.parse(SavedPayloadSchema, input);
+    const payload = this.parse(SavedPayloadSchema, input, 0, this.options.maxJsonDepth());
     return { payload, bytes: payloadBytes(payload) };
   }
 
   /** Depth first (what zod would recurse through), then the schema; a copy of its own, so no caller can change it. */
-  private parse<S extends z.ZodType>(schema: S, input: unknown, around = 0): z.output<S> {
-    const maxDepth = this.options.maxJsonDepth();
+  private parse<S extends z.ZodType>(schema: S, input: unknown, around: number, maxDepth: number): z.output<S> {
     if (exceedsJsonDepth(input, maxDepth + around))
       throw new SavedPayloadValidationError([{ path: [], message: jsonDepthMessage(maxDepth) }]);
     const parsed = schema.safeParse(input);

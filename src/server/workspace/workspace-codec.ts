@@ -216,8 +216,8 @@ function checkWorld(workspace: Workspace, file: string): void {
     issues.push(...error.issues);
   }
   try {
-    // As the engine takes them on loading, held to the file's maxJsonDepth: what validate passes, serve loads.
-    new SavedPayloads({ maxJsonDepth: () => workspace.settings.maxJsonDepth }).replace(workspace.payloads);
+    // As the engine takes them on loading (`load`): what validate passes, serve loads.
+    new SavedPayloads({ maxJsonDepth: () => workspace.settings.maxJsonDepth }).load(workspace.payloads);
   } catch (error) {
     if (!(error instanceof SavedPayloadValidationError)) throw error;
     for (const issue of error.issues)

@@ -387,7 +387,7 @@ export class WorkspaceService {
       const settings = this.context.liveSettings.update({ ...workspace.settings, ...appliedLaunch });
       try {
         // On a copy first: the payloads are the last step, which must not fail once the world is swapped.
-        new SavedPayloads({ maxJsonDepth: () => settings.maxJsonDepth }).replace(workspace.payloads);
+        new SavedPayloads({ maxJsonDepth: () => settings.maxJsonDepth }).load(workspace.payloads);
         this.context.world.replace(
           { packs, routes, collections, staticFolders, sockets, agents },
           file === null ? process.cwd() : dirname(file),
@@ -400,7 +400,7 @@ export class WorkspaceService {
       this.fileSettings = workspace.settings;
       this.appliedLaunch = appliedLaunch;
       this.context.scenarios.replace(workspace.scenarios);
-      this.context.payloads.replace(workspace.payloads);
+      this.context.payloads.load(workspace.payloads);
     } catch (error) {
       throw refusedWorkspace(error, file ?? '(new workspace)', operation);
     } finally {
