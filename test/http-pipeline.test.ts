@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, METHODS } from 'node:http';
+import { createServer, request as httpRequest, METHODS } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
@@ -16,10 +16,12 @@ import { RequestLog } from '../src/server/http/request-log';
 import { parseRequestPart } from '../src/server/http/validation';
 import type { Logger } from '../src/server/support/logger';
 import { RetentionBudget } from '../src/server/support/retention-budget';
+import type { ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry } from '../src/shared/request-log';
+import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
-import { eventually } from './helpers/wait';
+import { eventually, WAIT_MS } from './helpers/wait';
 
 // The pipeline as the engine composes it, with test routes that exercise what real routes rarely do
 // (throwing unexpectedly, echoing any body).
@@ -474,6 +476,38 @@ test('on the engine: a client that resets its connection mid-body is logged as 4
       ['POST', 499],
     ],
   );
+  assert.deepEqual(errors, []);
+});
+
+test('on the engine: a client that leaves during a drip is not an engine error', async () => {
+  const errors: string[] = [];
+  const engine = await startTestEngine({
+    template: 'blank',
+    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
+  });
+  const api = controlClient(engine);
+  const stored = await api.put('/routes/drip', {
+    id: 'drip',
+    path: '/drip',
+    responses: [
+      { id: 'slowly', body: { text: 'x'.repeat(1000) }, fault: { type: 'drip', chunks: 10, durationMs: 60_000 } },
+    ],
+  });
+  assert.equal(stored.status, 201, JSON.stringify(stored.body));
+  const open = async () => (await api.get<ServerInfo>('/server')).body.connectionLimit.open;
+  const before = await open();
+  await new Promise<void>((resolve, reject) => {
+    const request = httpRequest(`${engine.url}/drip`, { agent: false }, (response) => {
+      response.once('data', () => {
+        request.destroy();
+        resolve();
+      });
+    });
+    request.on('error', () => {});
+    request.setTimeout(WAIT_MS, () => reject(new Error('no first piece of the drip')));
+    request.end();
+  });
+  await eventually(async () => (await open()) === before, 'the engine to see the client gone');
   assert.deepEqual(errors, []);
 });
 
