@@ -191,6 +191,15 @@ test('bad paths for open, save as and new answer 4xx saying what is wrong; nothi
     ['new', folder, 409, /already exists/],
     ['new', tooLong, 422, /ENAMETOOLONG/],
     ['new', underAFile, 422, /ENOTDIR/],
+    // Absolute on another system only: on this one it would name a file in the folder the engine runs in.
+    ...(['open', 'save-as', 'new'] as const).flatMap((route): Case[] =>
+      (process.platform === 'win32' ? [] : ['C:\\x.agui.json', '\\\\server\\share\\x.agui.json']).map((path) => [
+        route,
+        path,
+        422,
+        /not an absolute path on this system/,
+      ]),
+    ),
   ];
   for (const [route, path, status, problem] of cases) {
     const answer = await api.post<{ detail: WorkspaceProblem }>(`/workspace/${route}`, {

@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { fileKind } from '../../support/file-kind';
 import { describeBytes } from '../../workspace/bounded-file';
 import { WorkspaceError } from '../../workspace/workspace-error';
@@ -26,10 +26,16 @@ async function lookUp(file: string): Promise<Stats | 'missing' | NodeJS.ErrnoExc
  */
 export async function checkWorkspacePath(path: string, intent: 'open' | 'save-as' | 'new'): Promise<string> {
   const file = resolve(path);
-  const found = await lookUp(file);
   const operation = intent === 'open' ? 'load' : 'save';
   const refuse = (problem: string, reason: 'invalid' | 'not-found' = 'invalid') =>
     new WorkspaceError({ operation, reason, file, problem });
+  // The request's check takes absolute paths of every system (the console may run elsewhere); this one is the
+  // engine's: `C:\\x.json` on Linux would be a file named so in the folder the engine runs in.
+  if (!isAbsolute(path)) {
+    const problem = `not an absolute path on this system (${process.platform})`;
+    throw new WorkspaceError({ operation, reason: 'invalid', file: path, problem });
+  }
+  const found = await lookUp(file);
   if (found instanceof Error) throw refuse(`cannot use this path (${describeFsError(found)})`);
   if (found === 'missing') {
     if (intent === 'open') throw refuse('no such file', 'not-found');
