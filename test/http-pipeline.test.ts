@@ -21,6 +21,7 @@ import type { RequestLogEntry } from '../src/shared/request-log';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
+import { openTcp } from './helpers/tcp-client';
 import { eventually, WAIT_MS } from './helpers/wait';
 
 // The pipeline as the engine composes it, with test routes that exercise what real routes rarely do
@@ -429,16 +430,10 @@ test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and
   assert.match(String(keyless.headers['content-type']), /^application\/json/);
   assert.deepEqual(JSON.parse(keyless.body), { detail: 'Missing or invalid Sec-WebSocket-Key header' });
   // A HEAD request gets the status and the body's length, never the body (its client would read it as garbage).
-  const headAnswer = await new Promise<string>((resolve) => {
-    const socket = connect(engine.port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-    });
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(received));
-    socket.end(Buffer.from('HEAD /health/\xfc HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'));
-  });
+  const head = await openTcp(engine.port);
+  head.socket.end(Buffer.from('HEAD /health/\xfc HTTP/1.1\r\nHost: x\r\n\r\n', 'latin1'));
+  await head.closed;
+  const headAnswer = head.received;
   assert.match(headAnswer, /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Content-Length: \d+\r\n[\s\S]*\r\n\r\n$/);
   assert.equal((await fetch(`${engine.url}/health`)).status, 200, 'the engine carries on');
 });
@@ -452,20 +447,14 @@ test('on the engine: a client that resets its connection mid-body is logged as 4
     ['POST', '/agent'],
     ['PUT', '/users/me/preferences?user_id=koen'],
   ]) {
-    const socket = connect(engine.port, '127.0.0.1');
-    socket.on('error', () => {});
-    let received = '';
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-    });
-    await new Promise((resolve) => socket.once('connect', resolve));
+    const client = await openTcp(engine.port);
     // Node answers 100 Continue as it hands the request to the app: the reset then comes while the body is read.
-    socket.write(
+    client.socket.write(
       `${method} ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`,
     );
-    await eventually(() => received.startsWith('HTTP/1.1 100 Continue'), 'the engine to take the request');
-    socket.write('{"a":');
-    socket.resetAndDestroy();
+    await eventually(() => client.received.startsWith('HTTP/1.1 100 Continue'), 'the engine to take the request');
+    client.socket.write('{"a":');
+    client.socket.resetAndDestroy();
   }
   const logged = () => engine.context.requestLog.page(() => true, 10, false).items;
   await eventually(() => logged().length === 2, 'both requests logged');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import WebSocket from 'ws';
 import { SocketServer } from '../src/server/ws/socket-server';
@@ -9,6 +9,7 @@ import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
 import { RawSocket } from './helpers/raw-socket';
+import { openTcp } from './helpers/tcp-client';
 import { eventually, WAIT_MS } from './helpers/wait';
 
 function opened(socket: WebSocket): Promise<void> {
@@ -287,18 +288,12 @@ test('a client that resets its socket after the upgrade is a closed connection, 
   const server = await startTestEngine({
     logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
   });
-  const socket = connect(server.port, '127.0.0.1');
-  socket.on('error', () => {});
-  let received = '';
-  socket.on('data', (chunk) => {
-    received += chunk.toString('latin1');
-  });
-  await new Promise((resolve) => socket.once('connect', resolve));
-  socket.write(`GET /ws HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\n\r\n`);
-  await eventually(() => received.startsWith('HTTP/1.1 101'), 'the upgrade answered');
+  const client = await openTcp(server.port);
+  client.socket.write(`GET /ws HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\n\r\n`);
+  await eventually(() => client.received.startsWith('HTTP/1.1 101'), 'the upgrade answered');
   const [connection] = server.context.registry.list();
   assert.ok(connection, 'the socket is listed');
-  socket.resetAndDestroy();
+  client.socket.resetAndDestroy();
   await eventually(() => connection.state === 'closed', 'the registry to see the reset');
   assert.equal(connection.closeCode, 1006);
   assert.deepEqual(warnings, []);
