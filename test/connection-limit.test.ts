@@ -43,7 +43,11 @@ const getHealth = (port: number) =>
   rawHttp(port, [`GET /health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`]);
 
 test('past maxConnections a request gets 503 saying which setting, the console is still served, and the bound lifts as connections close', async () => {
-  const server = await startTestEngine({ settings: SETTINGS });
+  const warnings: string[] = [];
+  const server = await startTestEngine({
+    settings: SETTINGS,
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
   const holders = await holdConnections(server.port, MAX);
   // The console's request is one more: it is served on the reserve.
   await eventually(async () => (await serverInfo(server)).connectionLimit.open > MAX, 'the holders counted');
@@ -64,6 +68,15 @@ test('past maxConnections a request gets 503 saying which setting, the console i
   const info = await serverInfo(server);
   assert.equal(info.connectionLimit.max, MAX);
   assert.ok(info.connectionLimit.refused >= 2, JSON.stringify(info.connectionLimit));
+  // Summed up, at most every 10 s: the first refusal says so at once, the upgrade's adds no line of its own.
+  assert.match(
+    warnings.join('\n'),
+    /^refused 1 connection: the engine holds \d+ connections, past its maxConnections setting \(10\)$/m,
+  );
+  assert.deepEqual(
+    warnings.filter((warning) => warning.startsWith('WebSocket upgrade')),
+    [],
+  );
 
   for (const holder of holders) holder.destroy();
   await eventually(async () => (await getHealth(server.port)).status === 200, '/health served again');

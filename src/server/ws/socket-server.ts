@@ -138,7 +138,8 @@ export class SocketServer {
       if (!isClientGone(error)) this.logger.warn(`upgrade socket error: ${error.message}`);
     });
     if (this.connectionLimit?.refuses(request)) {
-      this.refuseUpgrade(socket, request, { status: 503, message: this.connectionLimit.refusalMessage });
+      // Counted and summed up in the log by the limit: one warning per refusal would flood it.
+      this.refuseUpgrade(socket, request, { status: 503, message: this.connectionLimit.refusalMessage }, false);
       return;
     }
     const path = pathOf(request.url);
@@ -167,9 +168,18 @@ export class SocketServer {
     });
   }
 
-  /** Answers an upgrade the engine does not take, and says so in the log (the client may not show the answer). */
-  private refuseUpgrade(socket: Duplex, request: IncomingMessage, { status, message, headers }: UpgradeRefusal): void {
-    this.logger.warn(`WebSocket upgrade ${pathOf(request.url) ?? request.url} refused (${status}): ${message}`);
+  /**
+   * Answers an upgrade the engine does not take, and says so in the log unless told not to (the client may not
+   * show the answer).
+   */
+  private refuseUpgrade(
+    socket: Duplex,
+    request: IncomingMessage,
+    { status, message, headers }: UpgradeRefusal,
+    log = true,
+  ): void {
+    if (log)
+      this.logger.warn(`WebSocket upgrade ${pathOf(request.url) ?? request.url} refused (${status}): ${message}`);
     socket.once('finish', () => socket.destroy());
     socket.end(rawHttpResponse(status, message, headers));
   }
