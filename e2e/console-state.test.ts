@@ -137,7 +137,7 @@ test('Settings: a bad value is named before saving; a good one applies to the ru
   assert.equal(await page.getByRole('button', { name: 'Save' }).isDisabled(), true);
   await heartbeat.fill('15000');
   await page.getByLabel('Scenario speed').fill('0.5');
-  const connections = page.getByLabel('Connections at most');
+  const connections = page.getByLabel('Connections held');
   await connections.fill('5');
   await page.locator('.field-error').first().waitFor();
   await connections.fill('2000');

@@ -116,7 +116,7 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
       },
       {
         key: 'maxConnections',
-        label: 'Connections at most',
+        label: 'Connections held',
         unit: 'connections',
         step: 1000,
         hint: 'Past it a new connection gets 503 and is closed; the console keeps 16 of its own.',
