@@ -46,14 +46,12 @@ export function createHttpServer(
 ): Server {
   const serve: RequestHandler = (request, response) => {
     if (connectionLimit.refuses(request)) {
-      response.writeHead(503, { 'Content-Type': 'application/json', Connection: 'close' });
-      response.end(JSON.stringify({ detail: connectionLimit.refusalMessage }));
+      answerAndClose(response, 503, connectionLimit.refusalMessage);
       return;
     }
     // Node's own refusal of an HTTP/1.1 request without Host is a bare 400; this one says what is missing.
     if (request.httpVersion === '1.1' && !request.headers.host) {
-      response.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
-      response.end(JSON.stringify({ detail: 'Bad Request: an HTTP/1.1 request needs a Host header' }));
+      answerAndClose(response, 400, 'Bad Request: an HTTP/1.1 request needs a Host header');
       return;
     }
     handler(request, response);
@@ -99,6 +97,12 @@ export function createHttpServer(
     serve(request, response);
   });
   return server;
+}
+
+/** Answers before the app sees the request (FastAPI's body), and closes the connection after it. */
+function answerAndClose(response: ServerResponse, status: number, detail: string): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' });
+  response.end(JSON.stringify({ detail }));
 }
 
 /**
