@@ -53,29 +53,21 @@ export class JsonSchemas {
       let validate: ValidateFunction;
       try {
         validate = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
+        for (const probe of PROBES) validate(probe());
       } catch (error) {
-        // A `$ref` that only ever leads to itself runs ajv's own compiler out of stack.
+        // A `$ref` that only ever leads to itself runs ajv's compiler out of stack; `{"$dynamicRef": "#"}` and the
+        // like compile into a validator that calls itself forever.
         if (error instanceof RangeError) throw new Error(`it ${RECURSION}`);
         throw error;
       }
-      const checkValue: SchemaCheck = (value) => {
+      check = (value) => {
         try {
           return validate(value) ? undefined : [...(validate.errors ?? [])];
         } catch (error) {
-          // ajv compiles `{"$dynamicRef": "#"}` and the like into a validator that calls itself forever.
           if (error instanceof RangeError) throw new SchemaRecursionError();
           throw error;
         }
       };
-      for (const probe of PROBES) {
-        try {
-          checkValue(probe());
-        } catch (error) {
-          if (error instanceof SchemaRecursionError) throw new Error(`it ${RECURSION}`);
-          throw error;
-        }
-      }
-      check = checkValue;
       this.compiled.set(key, check);
     }
     return check;
