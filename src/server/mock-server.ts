@@ -13,7 +13,6 @@ import { ApiKeyGate } from './gateway/api-key-gate';
 import { createHttpApp } from './http/app';
 import { ConnectionLimit } from './http/connection-limit';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
-import { readRequestBody } from './http/request-body';
 import { RequestLog } from './http/request-log';
 import type { MockServer as PublicMockServer, MockServerOptions as PublicMockServerOptions } from './mock-server-api';
 import { checkMockServerOptions, checkSettingsPatch } from './mock-server-options';
@@ -152,7 +151,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     gateway: core.gateway,
     mounts: world.middleware(),
     explainMiss: (ctx) => world.explain(ctx),
-    readUnansweredBody: (ctx) => readRequestBody(ctx, liveSettings.get()),
   });
   liveSettings.subscribe((next) => {
     retention.setLimit(next.retainedMemoryBytes);

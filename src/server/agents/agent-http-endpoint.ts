@@ -66,8 +66,11 @@ export function agentHttpEndpoint(
   const threads = new ThreadConversations<AgentThread>({ maxThreads, idleMs: threadIdleMs });
   /** The open streams, each with how to end it. */
   const open = new Map<Connection, (why: StreamsEnd) => void>();
+  /** Set once closed: a request still reaching it (the engine closing) is refused, never played on forgotten threads. */
+  let closedFor: StreamsEnd | undefined;
 
   const play: Middleware = (ctx) => {
+    if (closedFor) throw new HttpError(503, closedFor.message);
     const format = negotiateEventStream(ctx.req.headers.accept, (...types) => ctx.accepts(...types));
     if (!format) {
       throw new HttpError(406, `Not Acceptable: this endpoint answers with ${EVENT_STREAM_MEDIA_TYPES.join(' or ')}`);
@@ -192,6 +195,7 @@ export function agentHttpEndpoint(
   return {
     handle: compose([jsonBody(context.settings), play]),
     close(why) {
+      closedFor ??= why;
       // Before the threads go: a stopped run closes what it opened, in its thread's history too.
       for (const end of open.values()) end(why);
       open.clear();

@@ -19,20 +19,10 @@ export interface HttpAppParts {
   mounts: Middleware;
   /** For a request nothing answered: the closest mounts and why each did not match (kept in the request log). */
   explainMiss?: (ctx: Context) => Promise<NearMiss[]>;
-  /** For a request nothing answered: reads its body, so the log shows what was sent. */
-  readUnansweredBody?: (ctx: Context) => Promise<unknown>;
 }
 
 /** The whole HTTP pipeline, composed in one visible place. */
-export function createHttpApp({
-  logger,
-  requestLog,
-  consoleArea,
-  gateway,
-  mounts,
-  explainMiss,
-  readUnansweredBody,
-}: HttpAppParts): Koa {
+export function createHttpApp({ logger, requestLog, consoleArea, gateway, mounts, explainMiss }: HttpAppParts): Koa {
   const app = new Koa();
   app.silent = true;
   rememberParsedQueries(app);
@@ -47,7 +37,7 @@ export function createHttpApp({
   app.use(errorHandler(logger));
   app.use(consoleArea);
   // The mocked API's steps (request log, JSON, errors, CORS, gateway, 404/405) around its mounts.
-  app.use(mockApiPipeline({ logger, requestLog, gateway, explainMiss, readUnansweredBody }));
+  app.use(mockApiPipeline({ logger, requestLog, gateway, explainMiss }));
   app.use(mounts);
   return app;
 }

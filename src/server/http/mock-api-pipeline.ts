@@ -16,11 +16,6 @@ export interface MockApiPipelineParts {
   gateway: ApiKeyGate;
   /** For a request nothing answered: the closest mounts and why each did not match (kept in the request log). */
   explainMiss?: (ctx: Context) => Promise<NearMiss[]>;
-  /**
-   * Reads the body of a request nothing answered, so the log shows what was sent (a mount reads a body only when it
-   * needs one), for a route to be made from it.
-   */
-  readUnansweredBody?: (ctx: Context) => Promise<unknown>;
 }
 
 /**
@@ -30,15 +25,9 @@ export interface MockApiPipelineParts {
  * the mounts, then the 404/405 bodies for what none answered (`answerIfUnmatched`). One middleware calling each
  * step where six were composed: every request of the mocked API paid a Koa dispatch and an async frame per step.
  */
-export function mockApiPipeline({
-  logger,
-  requestLog,
-  gateway,
-  explainMiss,
-  readUnansweredBody,
-}: MockApiPipelineParts): Middleware {
+export function mockApiPipeline({ logger, requestLog, gateway, explainMiss }: MockApiPipelineParts): Middleware {
   const cors = mockApiCors();
-  const onNotFound = notFoundRecorder(explainMiss, readUnansweredBody, logger);
+  const onNotFound = notFoundRecorder(explainMiss, logger);
 
   async function answer(ctx: Context, mounts: Next): Promise<void> {
     if (refusedByGateway(ctx, gateway)) return;
@@ -66,18 +55,12 @@ export function mockApiPipeline({
 }
 
 /**
- * Keeps on a 404 what the log shows of it: the body that was sent, and what nearly answered. A body that cannot be
- * read (too large, too deep) stays unread, and an explanation that fails is only logged: the 404 stands.
+ * Keeps on a 404 what nearly answered, for the log (the body sent is in it already: the world reads a request's
+ * body before choosing its mount). An explanation that fails is only logged: the 404 stands.
  */
-function notFoundRecorder(
-  explain: ((ctx: Context) => Promise<NearMiss[]>) | undefined,
-  readBody: ((ctx: Context) => Promise<unknown>) | undefined,
-  logger: Logger,
-) {
-  if (!explain && !readBody) return undefined;
+function notFoundRecorder(explain: ((ctx: Context) => Promise<NearMiss[]>) | undefined, logger: Logger) {
+  if (!explain) return undefined;
   return async (ctx: Context) => {
-    if (readBody) await readBody(ctx).catch(() => undefined);
-    if (!explain) return;
     try {
       ctx.state.nearMisses = await explain(ctx);
     } catch (error) {

@@ -13,6 +13,7 @@ import type { AgentHttpOptions } from '../agents/agent-http-endpoint';
 import { AgentMounts } from '../agents/agent-mounts';
 import type { EngineCore } from '../engine-context';
 import type { JsonBodyLimits } from '../http/json-body';
+import { hasRequestBody, readRequestBody } from '../http/request-body';
 import type { PackDefinition, RunningPack } from '../packs/pack-definition';
 import { packDefinition } from '../packs/pack-registry';
 import { HttpMounts } from '../routes/http-mounts';
@@ -73,9 +74,18 @@ export class World {
 
   // ——— serving ———————————————————————————————————————————————————————————————
 
-  /** The mocked API's dispatch: mounts in order; what nothing answers goes on (to the 404). */
+  /**
+   * The mocked API's dispatch: mounts in order; what nothing answers goes on (to the 404). A request's body is read
+   * before its mount is chosen, so a request goes to the world as it is once its body is in: a mount swapped while
+   * the body arrived (an edit, packs switched, a workspace loaded) would otherwise take it, a write landing in records
+   * no longer served and a run playing on an agent gone. A body that cannot be read is left to the mount that needs
+   * it to refuse (the reading is kept, its error too).
+   */
   middleware(): Middleware {
-    return (ctx, next) => this.dispatch(ctx, next);
+    return async (ctx, next) => {
+      if (hasRequestBody(ctx.req)) await readRequestBody(ctx, this.core.settings()).catch(() => undefined);
+      return this.dispatch(ctx, next);
+    };
   }
 
   /** The serving packs' part of the console's API (their routes under /__console/api). */

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ConnectionSummary } from '../src/shared/connections';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { openTcp } from './helpers/tcp-client';
+import { eventually } from './helpers/wait';
+
+// Requests in flight while the world changes under them: a mount edited, packs switched, an agent changed while a
+// body is still arriving or a stream is waiting its turn. What the client is told must be what the engine keeps.
+
+const server = await startTestEngine({ settings: { speed: 1 } });
+const control = controlClient(server);
+const port = Number(new URL(server.url).port);
+server.context.scenarios.put({
+  id: 'long-wait',
+  name: 'Long wait',
+  triggers: [{ match: 'substring', value: 'long wait' }],
+  steps: [{ type: 'step', name: 'waiting', steps: [{ type: 'wait', ms: 60_000 }] }],
+});
+server.context.scenarios.put({
+  id: 'hello-then-done',
+  name: 'Hello, then done',
+  triggers: [{ match: 'substring', value: 'hello then done' }],
+  steps: [
+    { type: 'text', chunks: ['Hello'], chunkDelayMs: 0 },
+    { type: 'wait', ms: 200 },
+    { type: 'text', chunks: ['Done'], chunkDelayMs: 0 },
+  ],
+});
+
+function runInput(text: string, threadId = `thread-${crypto.randomUUID()}`) {
+  return {
+    threadId,
+    runId: crypto.randomUUID(),
+    messages: [{ id: crypto.randomUUID(), role: 'user', content: text }],
+  };
+}
+
+/**
+ * A request sent in two steps over raw TCP: its head (with `Expect: 100-continue`) now, its body when the test
+ * says. The engine's `100 Continue` means it took the request in and is waiting for the body.
+ */
+async function requestWaitingForBody(method: string, path: string, body: string, headers: Record<string, string> = {}) {
+  const client = await openTcp(port);
+  const head = [
+    `${method} ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Connection: close',
+    'Content-Type: application/json',
+    'Expect: 100-continue',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  client.socket.write(`${head.join('\r\n')}\r\n\r\n`);
+  await eventually(() => client.received.startsWith('HTTP/1.1 100 Continue'), 'the engine to wait for the body');
+  return {
+    /** Sends the body; the response once the engine closed the connection. */
+    async finish(): Promise<{ status: number; body: string }> {
+      client.socket.write(body);
+      await client.closed;
+      const response = client.received.slice(client.received.indexOf('\r\n\r\n') + 4);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+      return { status, body: Buffer.from(response.slice(response.indexOf('\r\n\r\n') + 4), 'latin1').toString() };
+    },
+  };
+}
+
+/** The AG-UI events of an SSE body, in order. */
+function eventsOf(text: string): { type: string; [key: string]: unknown }[] {
+  return text
+    .split('\n\n')
+    .map((frame) => /^data: (.*)$/m.exec(frame)?.[1])
+    .filter((data): data is string => data !== undefined)
+    .map((data) => JSON.parse(data));
+}
+
+test('a record written while a mount edit lands is kept in the collection served after it', async () => {
+  assert.equal((await control.post('/collections', { id: 'notes', path: '/notes' })).status, 201);
+  const write = await requestWaitingForBody('POST', '/notes', JSON.stringify({ text: 'kept' }));
+  const route = { id: 'added', path: '/added', responses: [{ id: 'ok', body: { json: {} } }] };
+  assert.equal((await control.post('/routes', route)).status, 201);
+  const response = await write.finish();
+  assert.equal(response.status, 201, response.body);
+  const record = JSON.parse(response.body) as { id: number; text: string };
+  assert.equal(record.text, 'kept');
+  const served = await fetch(`${server.url}/notes/${record.id}`);
+  assert.equal(served.status, 200);
+  assert.deepEqual(await served.json(), record);
+  const { body } = await control.get<{ items: unknown[] }>('/collections/notes/records');
+  assert.deepEqual(body.items, [record]);
+});
+
+test('a write to a collection deleted while its body arrives is refused, not acknowledged', async () => {
+  assert.equal((await control.post('/collections', { id: 'drafts', path: '/drafts' })).status, 201);
+  const write = await requestWaitingForBody('POST', '/drafts', JSON.stringify({ text: 'lost?' }));
+  assert.equal((await control.delete('/collections/drafts')).status, 204);
+  const response = await write.finish();
+  assert.equal(response.status, 404, response.body);
+});
+
+test('a run posted while its agent changes plays on the agent as it is now', async () => {
+  const agent = (await control.get<{ id: string; name: string }>('/agents/agent')).body;
+  const run = await requestWaitingForBody('POST', '/agent', JSON.stringify(runInput('long wait please')), {
+    Accept: 'text/event-stream',
+  });
+  assert.equal((await control.put('/agents/agent', { ...agent, name: `${agent.name} (edited)` })).status, 200);
+  const finished = run.finish();
+  // Playing on the agent as edited: the next edit ends its stream, as it ends every stream of the agent.
+  await eventually(
+    async () =>
+      (await control.get<{ items: ConnectionSummary[] }>('/connections?kind=sse')).body.items.some(
+        (item) => item.state === 'open' && item.activeRunId !== null,
+      ),
+    'the run to stream',
+  );
+  assert.equal((await control.put('/agents/agent', agent)).status, 200);
+  const response = await finished;
+  assert.equal(response.status, 200);
+  const last = eventsOf(response.body).at(-1);
+  assert.equal(last?.type, 'RUN_ERROR', response.body);
+  assert.equal(last?.code, 'agent_changed');
+});
+
+test('a run posted to an agent deleted while its body arrives gets 404, not a stream on the agent gone', async () => {
+  const agent = (await control.get<Record<string, unknown>>('/agents/agent')).body;
+  const run = await requestWaitingForBody('POST', '/agent', JSON.stringify(runInput('hello')));
+  assert.equal((await control.delete('/agents/agent')).status, 204);
+  const response = await run.finish();
+  assert.equal(response.status, 404, response.body);
+  assert.equal((await control.post('/agents', agent)).status, 201);
+});
+
+test('a pack write whose body arrives while the packs are switched lands in the pack serving after', async () => {
+  const me = (await (await fetch(`${server.url}/users/me`)).json()) as { id: string };
+  const preferences = async () => {
+    const response = await fetch(`${server.url}/users/me/preferences?user_id=${me.id}`);
+    return ((await response.json()) as { preferences: { theme: string } }).preferences;
+  };
+  const theme = (await preferences()).theme === 'dark' ? 'light' : 'dark';
+  const write = await requestWaitingForBody('PUT', `/users/me/preferences?user_id=${me.id}`, JSON.stringify({ theme }));
+  assert.equal((await control.put('/packs', { packs: [{ pack: 'agora-real' }] })).status, 200);
+  const response = await write.finish();
+  assert.equal(response.status, 200, response.body);
+  assert.equal((await preferences()).theme, theme);
+});
