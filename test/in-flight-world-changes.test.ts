@@ -75,6 +75,11 @@ function eventsOf(text: string): { type: string; [key: string]: unknown }[] {
     .map((data) => JSON.parse(data));
 }
 
+async function sseConnection(threadId: string): Promise<ConnectionSummary | undefined> {
+  const { body } = await control.get<{ items: ConnectionSummary[] }>('/connections?kind=sse');
+  return body.items.find((item) => item.threadId === threadId);
+}
+
 test('a record written while a mount edit lands is kept in the collection served after it', async () => {
   assert.equal((await control.post('/collections', { id: 'notes', path: '/notes' })).status, 201);
   const write = await requestWaitingForBody('POST', '/notes', JSON.stringify({ text: 'kept' }));
@@ -129,6 +134,24 @@ test('a run posted to an agent deleted while its body arrives gets 404, not a st
   const response = await run.finish();
   assert.equal(response.status, 404, response.body);
   assert.equal((await control.post('/agents', agent)).status, 201);
+});
+
+test('a pipelined stream whose connection resets before its turn is closed, not left open', async () => {
+  const client = await openTcp(port);
+  const first = runInput('long wait first');
+  const second = runInput('long wait second');
+  const post = (input: object) => {
+    const body = JSON.stringify(input);
+    return `POST /agent HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  client.socket.write(post(first) + post(second));
+  await eventually(async () => (await sseConnection(second.threadId))?.state === 'open', 'the second stream to open');
+  client.socket.resetAndDestroy();
+  for (const { threadId } of [first, second]) {
+    await eventually(async () => (await sseConnection(threadId))?.state === 'closed', `stream ${threadId} to close`);
+    const closed = await sseConnection(threadId);
+    assert.equal(closed?.activeRunId, null, 'its run stopped');
+  }
 });
 
 test('a pack write whose body arrives while the packs are switched lands in the pack serving after', async () => {

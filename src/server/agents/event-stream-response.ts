@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { BaseEvent } from '@ag-ui/core';
 import type { ConnectionTransport } from '../ws/connection';
 import type { EventStreamFormat } from './event-stream-format';
@@ -48,6 +49,9 @@ export class EventStreamResponse implements ConnectionTransport {
   private endAfter: string | undefined;
   private ended = false;
   private closedWith: { code: number; reason: string } | undefined;
+  /** The connection of a response queued behind others on it (pipelining), watched until the response is over. */
+  private queuedOn: Socket | undefined;
+  private reportedClosed = false;
 
   constructor(private readonly options: EventStreamResponseOptions) {
     const { response, format } = options;
@@ -66,11 +70,17 @@ export class EventStreamResponse implements ConnectionTransport {
     setImmediate(this.afterFirstTurn);
     // A client gone while its body was being read never emits 'close' again: report it once the caller is set up.
     if (response.destroyed) {
-      queueMicrotask(() => this.closed());
+      queueMicrotask(this.closed);
       this.ended = true;
       return;
     }
-    response.once('close', () => this.closed());
+    response.once('close', this.closed);
+    // A pipelined request's response waits its turn without a socket, and Node does not close it when the
+    // connection goes first: the connection's own 'close' tells.
+    if (!response.socket) {
+      this.queuedOn = response.req.socket;
+      this.queuedOn.once('close', this.closed);
+    }
   }
 
   /** The event object behind `json`, which `send` will be handed shortly (binary formats encode objects). */
@@ -169,7 +179,13 @@ export class EventStreamResponse implements ConnectionTransport {
     return frames;
   }
 
-  private closed(): void {
+  /** Reports the end once, whichever way it was noticed (bound: it is a listener). */
+  private readonly closed = (): void => {
+    if (this.reportedClosed) return;
+    this.reportedClosed = true;
+    this.response.off('close', this.closed);
+    this.queuedOn?.off('close', this.closed);
+    this.queuedOn = undefined;
     this.pendingTexts = [];
     this.pendingBytes = 0;
     this.stopKeepAlive();
@@ -180,7 +196,7 @@ export class EventStreamResponse implements ConnectionTransport {
       code: this.closedWith?.code ?? null,
       reason: this.closedWith?.reason ?? null,
     });
-  }
+  };
 
   private finish(): void {
     if (this.ended) return;
