@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ConnectionSummary } from '../src/shared/connections';
+import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { openTcp } from './helpers/tcp-client';
@@ -152,6 +152,46 @@ test('a pipelined stream whose connection resets before its turn is closed, not 
     const closed = await sseConnection(threadId);
     assert.equal(closed?.activeRunId, null, 'its run stopped');
   }
+});
+
+test('an event injected into a paused stream whose run has ended is not logged as sent', async () => {
+  const input = runInput('hello then done');
+  const response = fetch(`${server.url}/agent`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  }).then((answer) => answer.text());
+  let id = '';
+  await eventually(async () => {
+    id = (await sseConnection(input.threadId))?.id ?? '';
+    return id !== '';
+  }, 'the stream to be listed');
+  assert.equal((await control.patch(`/connections/${id}`, { paused: true })).status, 200);
+  await eventually(async () => {
+    const { body } = await control.get<ConnectionSummary>(`/connections/${id}`);
+    return body.activeRunId === null && body.heldFrames > 0;
+  }, 'the run to be over, its last frames held');
+  const injected = await control.post(`/connections/${id}/events`, {
+    events: [{ type: 'CUSTOM', name: 'console:after-the-end', value: 1 }],
+    force: true,
+  });
+  assert.equal(injected.status, 200);
+  assert.equal((await control.patch(`/connections/${id}`, { paused: false })).status, 200);
+  const received = eventsOf(await response);
+  assert.equal(received.at(-1)?.type, 'RUN_FINISHED');
+  await eventually(
+    async () => (await control.get<ConnectionSummary>(`/connections/${id}`)).body.state === 'closed',
+    'the stream to close',
+  );
+  const { body: summary } = await control.get<ConnectionSummary>(`/connections/${id}`);
+  assert.equal(summary.heldFramesDropped, 1);
+  const { body: frames } = await control.get<{ items: FrameRecord[] }>(`/connections/${id}/frames?direction=out`);
+  const logged = frames.items.map((frame) => JSON.parse(frame.text ?? '{}').type as string).reverse();
+  assert.deepEqual(
+    logged,
+    received.map((event) => event.type),
+    'the log shows what the client got',
+  );
 });
 
 test('a pack write whose body arrives while the packs are switched lands in the pack serving after', async () => {

@@ -88,13 +88,14 @@ export class EventStreamResponse implements ConnectionTransport {
     if (this.objects && !this.ended) this.objects.set(json, event);
   }
 
-  /** `bytes`: the UTF-8 length of `text`. */
-  send(text: string, bytes: number): void {
-    if (this.ended) return;
+  /** `bytes`: the UTF-8 length of `text`. False once the response is over. */
+  send(text: string, bytes: number): boolean {
+    if (this.ended) return false;
     const format = this.format;
     if (format.binary) {
       const frame = this.encode(format, text);
-      if (frame === undefined) return;
+      // Recorded all the same, so the console's log shows the frame the stream ends with a RUN_ERROR for.
+      if (frame === undefined) return true;
       // After any text still waiting (binary and text frames never share a response today; order is kept anyway).
       this.flush();
       this.response.write(frame);
@@ -106,6 +107,7 @@ export class EventStreamResponse implements ConnectionTransport {
     this.wroteSinceTick = true;
     this.lastText = text;
     if (text === this.endAfter) this.finish();
+    return true;
   }
 
   /** Ends the response once the frame `text` has been written: now, if it already has. */

@@ -33,10 +33,13 @@ export interface ConnectionObserver {
 
 /** A transport the connection talks through: a WebSocket, or an SSE response stream. */
 export interface ConnectionTransport {
-  /** `bytes`: the text's UTF-8 length, which the connection works out for its log anyway. */
-  send(text: string, bytes: number): void;
-  /** Sends a binary frame (WebSockets only). */
-  sendBinary?(bytes: Buffer): void;
+  /**
+   * `bytes`: the text's UTF-8 length, which the connection works out for its log anyway. False when the transport
+   * takes no more frames (its response is over, its socket closing): the frame is not sent, so not logged as sent.
+   */
+  send(text: string, bytes: number): boolean;
+  /** Sends a binary frame (WebSockets only); false as `send`. */
+  sendBinary?(bytes: Buffer): boolean;
   /** Bytes handed over but not yet written to the network (the client is not reading them). */
   bufferedBytes?(): number;
   /**
@@ -68,7 +71,7 @@ export interface ConnectionInit {
 
 /** What a closed connection talks through: nothing (every use of the transport is for an open one). */
 const CLOSED_TRANSPORT: ConnectionTransport = {
-  send: () => {},
+  send: () => false,
   close: () => {},
   terminate: () => {},
 };
@@ -359,17 +362,29 @@ export class Connection {
       return;
     }
     if ('bytes' in frame) {
-      if (this.transport.sendBinary) this.transport.sendBinary(frame.bytes);
+      let sent: boolean;
+      if (this.transport.sendBinary) sent = this.transport.sendBinary(frame.bytes);
       else {
         const text = frame.bytes.toString('utf8');
-        this.transport.send(text, Buffer.byteLength(text));
+        sent = this.transport.send(text, Buffer.byteLength(text));
       }
-      this.record('out', binaryFrameNote(frame.bytes.length), frame.bytes.length, true, frame.eventType);
+      if (sent) this.record('out', binaryFrameNote(frame.bytes.length), frame.bytes.length, true, frame.eventType);
+      else this.notSent();
       return;
     }
     const size = Buffer.byteLength(frame.text);
-    this.transport.send(frame.text, size);
-    this.record('out', frame.text, size, false, frame.eventType, frame.finding);
+    if (this.transport.send(frame.text, size))
+      this.record('out', frame.text, size, false, frame.eventType, frame.finding);
+    else this.notSent();
+  }
+
+  /**
+   * A frame released after its transport stopped taking frames (a frame held by a pause, released after the SSE
+   * response it waited for ended with its run): counted with the held frames dropped, not logged as sent.
+   */
+  private notSent(): void {
+    this.heldDropped++;
+    this.observer.updated(this);
   }
 
   /** Notes a scenario's `setContext` values, between the frames the run has sent so far and those to come. */
@@ -546,10 +561,16 @@ export class Connection {
 export function webSocketTransport(socket: WebSocket, stream: Duplex): ConnectionTransport {
   const batch = new TextFrameBatch(socket, stream);
   return {
-    send: (text, bytes) => batch.add(text, bytes),
+    send: (text, bytes) => {
+      if (socket.readyState !== socket.OPEN) return false;
+      batch.add(text, bytes);
+      return true;
+    },
     sendBinary: (bytes) => {
+      if (socket.readyState !== socket.OPEN) return false;
       batch.flush();
       socket.send(bytes, { binary: true });
+      return true;
     },
     bufferedBytes: () => socket.bufferedAmount + batch.pendingBytes,
     backlogBytes: () => socket.bufferedAmount,
