@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { openTcp } from './helpers/tcp-client';
@@ -206,4 +207,41 @@ test('a pack write whose body arrives while the packs are switched lands in the 
   const response = await write.finish();
   assert.equal(response.status, 200, response.body);
   assert.equal((await preferences()).theme, theme);
+});
+
+test('runs started after the packs are switched are recorded by the pack serving then', async () => {
+  const threadId = `thread-${crypto.randomUUID()}`;
+  const runOn = async (text: string) => {
+    const response = await fetch(`${server.url}/agent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(runInput(text, threadId)),
+    });
+    assert.equal(eventsOf(await response.text()).at(-1)?.type, 'RUN_FINISHED');
+  };
+  const socket = await AguiSocket.open(`${server.url.replace('http', 'ws')}/ws`);
+  const recorded = async (sessionId: string) => {
+    const response = await fetch(`${server.url}/sessions/${sessionId}/history`);
+    if (response.status === 404) return [];
+    const { history } = (await response.json()) as { history: { role: string; content: string }[] };
+    return history.filter((entry) => entry.role === 'user').map((entry) => entry.content);
+  };
+  await runOn('hello then done: before');
+  socket.send({
+    threadId: 'socket-thread',
+    runId: 'r1',
+    messages: [{ id: 'm1', role: 'user', content: 'hello then done: before' }],
+  });
+  await socket.waitForRuns(1);
+  assert.equal((await control.put('/packs', { packs: [{ pack: 'agora-mock' }] })).status, 200);
+  await runOn('hello then done: after');
+  socket.send({
+    threadId: 'socket-thread',
+    runId: 'r2',
+    messages: [{ id: 'm2', role: 'user', content: 'hello then done: after' }],
+  });
+  await socket.waitForRuns(2);
+  assert.deepEqual(await recorded('socket-thread'), ['hello then done: before', 'hello then done: after']);
+  assert.deepEqual(await recorded(threadId), ['hello then done: before', 'hello then done: after']);
+  await socket.close();
 });

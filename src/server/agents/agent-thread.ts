@@ -4,6 +4,7 @@ import type { EventSink, OutgoingEvent } from '../agui/events';
 import type { RunRequest } from '../agui/run-input';
 import { HttpError } from '../http/http-errors';
 import { Conversation, type RunObserver } from '../scenarios/conversation';
+import { observerPerRun } from '../scenarios/run-observers';
 import type { StopReason } from '../scenarios/scenario-player';
 import type { Connection } from '../ws/connection';
 import type { ThreadState } from './thread-conversations';
@@ -35,7 +36,7 @@ export class AgentThread implements ThreadState {
     private readonly environment: AguiEndpointEnvironment,
     private readonly origin: string,
   ) {
-    this.recorder = environment.runObserver();
+    this.recorder = observerPerRun(() => environment.runObserver());
     this.conversation = this.createConversation();
   }
 
@@ -121,7 +122,7 @@ export class AgentThread implements ThreadState {
           }
           recorder.runStarted?.(request);
         },
-        event: recorder.event && ((request, event) => recorder.event?.(request, event)),
+        event: (request, event) => recorder.event?.(request, event),
         contextSet: (request, values) => this.streams.get(request)?.connection.noteContext(values),
         runEnded: (request, end) => {
           recorder.runEnded?.(request, end);

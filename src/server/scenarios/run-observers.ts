@@ -1,3 +1,4 @@
+import type { RunRequest } from '../agui/run-input';
 import type { RunObserver } from './conversation';
 
 /**
@@ -21,6 +22,33 @@ export function combineRunObservers(observers: readonly (RunObserver | undefined
     },
     contextSet: (request, values) => {
       for (const observer of present) observer.contextSet?.(request, values);
+    },
+  };
+}
+
+/**
+ * An observer taken afresh for each run, when it starts (`provide`: the packs serving then), that run's later calls
+ * going to the same one: a thread or a socket outlives a pack switch, and a run started after it is recorded by
+ * the pack serving now, not by the one the connection first met.
+ */
+export function observerPerRun(provide: () => RunObserver): RunObserver {
+  const byRun = new Map<RunRequest, RunObserver>();
+  return {
+    runStarted(request) {
+      const observer = provide();
+      byRun.set(request, observer);
+      observer.runStarted?.(request);
+    },
+    event(request, event) {
+      byRun.get(request)?.event?.(request, event);
+    },
+    contextSet(request, values) {
+      byRun.get(request)?.contextSet?.(request, values);
+    },
+    runEnded(request, end) {
+      const observer = byRun.get(request);
+      byRun.delete(request);
+      observer?.runEnded?.(request, end);
     },
   };
 }

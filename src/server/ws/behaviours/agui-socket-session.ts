@@ -7,6 +7,7 @@ import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../..
 import { clientMessageKind, parseClientRequest, runInputRefusal } from '../../agui/run-input';
 import { requestOrigin } from '../../http/request-origin';
 import { Conversation } from '../../scenarios/conversation';
+import { observerPerRun } from '../../scenarios/run-observers';
 import type { Connection } from '../connection';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
 
@@ -41,7 +42,7 @@ export function aguiSocketSession(
   const { environment, whileRunning } = options;
   const { context } = environment;
   const catalogue = context.scenarios;
-  const observer = environment.runObserver();
+  const observer = observerPerRun(() => environment.runObserver());
   // Run events go through the connection's sequence tracker, so the console knows what is open.
   const flush = burstWriter(request.socket);
   const sink: EventSink = closingBeforeFinish(
@@ -72,16 +73,16 @@ export function aguiSocketSession(
           activeRunId: run.runId,
           ...(run.userId && { userId: run.userId }),
         });
-        observer?.runStarted?.(run);
+        observer.runStarted?.(run);
       },
-      event: observer?.event && ((run, event) => observer.event?.(run, event)),
+      event: (run, event) => observer.event?.(run, event),
       contextSet(run, values) {
         connection.noteContext(values);
-        observer?.contextSet?.(run, values);
+        observer.contextSet?.(run, values);
       },
       runEnded(run, end) {
         if (connection.activeRunId === run.runId) connection.update({ activeRunId: null });
-        observer?.runEnded?.(run, end);
+        observer.runEnded?.(run, end);
       },
     },
   });
