@@ -158,6 +158,12 @@ const app = await startMountsApp(
         path: '/header-injection',
         responses: [{ id: 'echo', headers: { 'X-Echo': '{{query.v}}' } }],
       }),
+      route({
+        id: 'text-echo',
+        method: 'POST',
+        path: '/text-echo',
+        responses: [{ id: 'echo', body: { text: 'got {{body.data}}{{#if body.more}}, {{body.more}}{{/if}}' } }],
+      }),
       route({ id: 'empty', method: 'DELETE', path: '/things/:id', responses: [{ id: 'gone', status: 200 }] }),
       route({
         id: 'report',
@@ -332,7 +338,7 @@ test('template: false sends strings exactly as written', async () => {
   assert.equal(await response.text(), '{{not a template}}');
 });
 
-test('a template that fails at request time answers 500, a header value the request breaks 400; the engine goes on', async () => {
+test('a template that fails at request time answers 500, a value the request breaks it with 400; the engine goes on', async () => {
   const response = await fetch(`${app.base}/broken?low=5&high=1`);
   assert.equal(response.status, 500);
   assert.deepEqual(await response.json(), {
@@ -344,6 +350,25 @@ test('a template that fails at request time answers 500, a header value the requ
   const injected = await fetch(`${app.base}/header-injection?v=${encodeURIComponent('a\r\nSet-Cookie: x=1')}`);
   assert.equal(injected.status, 400, 'the request, not the route, put the line break there');
   assert.match(String(await detail(injected)), /^Route bad-header-value, response echo: header X-Echo cannot carry/);
+  // An object JavaScript cannot write as text, in a plain lookup and through Handlebars: the request's doing too.
+  for (const body of [{ data: { toString: 1 } }, { data: 1, more: { valueOf: 'x', toString: [] } }]) {
+    const unprintable = await fetch(`${app.base}/text-echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(unprintable.status, 400, JSON.stringify(body));
+    assert.match(
+      String(await detail(unprintable)),
+      /^Route text-echo, response echo: an object it inserts as text cannot be written as text \(its own "toString"/,
+    );
+  }
+  const printable = await fetch(`${app.base}/text-echo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ data: { a: 1 }, more: [1, 2] }),
+  });
+  assert.equal(await printable.text(), 'got [object Object], 1,2');
   assert.deepEqual(app.logged, []);
 });
 

@@ -10,6 +10,7 @@ import {
   responseJson,
   TemplateLimitError,
   TemplateRenderError,
+  TemplateValueError,
 } from '../templates/template-engine';
 import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
@@ -158,6 +159,8 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
     // Too much to render for this request (its body, its query): the request's doing, answered as too large.
     if (error instanceof TemplateLimitError)
       throw new HttpError(413, `${where}: the request makes the response too large to render: ${error.message}`);
+    // A value the request sent that cannot be written as text: the request's doing, as a header it would break.
+    if (error instanceof TemplateValueError) throw new HttpError(400, `${where}: ${error.message}`);
     if (error instanceof TemplateRenderError) throw new HttpError(500, `${where}: template error: ${error.message}`);
     throw error;
   }

@@ -76,6 +76,19 @@ export class TemplateRenderError extends Error {
 }
 
 /**
+ * A render that failed on a value the request made: an object inserted as text whose own `toString` and `valueOf`
+ * are data (`{"toString": 1}`), which JavaScript cannot turn into text. The template is fine; the request is not.
+ */
+export class TemplateValueError extends TemplateRenderError {
+  override name = 'TemplateValueError';
+}
+
+/** JavaScript's error for an object it cannot make a string of (V8's words: the engine runs on V8 only). */
+function isUnprintableObject(error: unknown): boolean {
+  return error instanceof TypeError && error.message.startsWith('Cannot convert object to primitive value');
+}
+
+/**
  * A render stopped at one of its limits: the values it was given (a request's body, say) make it too large. What
  * the template asked is fine; what it was handed is too much for it.
  */
@@ -301,6 +314,10 @@ export class TemplateEngine<S extends object = TemplateScope> {
         if (error instanceof TemplateLimitError) throw error;
         // Text longer than a JavaScript string can be: too large, whatever made it.
         if (isLengthError(error)) throw tooLarge();
+        if (isUnprintableObject(error))
+          throw new TemplateValueError(
+            'an object it inserts as text cannot be written as text (its own "toString" and "valueOf" are not functions): send it without them, or have the template insert it as JSON ({{json …}}, or "{{…}}" alone as a JSON value)',
+          );
         throw new TemplateRenderError(firstLines(error));
       }
       // What its helpers made was counted as they made it: only what the string writes beyond that counts now.
