@@ -226,21 +226,15 @@ test('runs started after the packs are switched are recorded by the pack serving
     const { history } = (await response.json()) as { history: { role: string; content: string }[] };
     return history.filter((entry) => entry.role === 'user').map((entry) => entry.content);
   };
+  const askOnSocket = async (text: string, runs: number) => {
+    socket.send({ ...runInput(text, 'socket-thread'), runId: `r${runs}` });
+    await socket.waitForRuns(runs);
+  };
   await runOn('hello then done: before');
-  socket.send({
-    threadId: 'socket-thread',
-    runId: 'r1',
-    messages: [{ id: 'm1', role: 'user', content: 'hello then done: before' }],
-  });
-  await socket.waitForRuns(1);
+  await askOnSocket('hello then done: before', 1);
   assert.equal((await control.put('/packs', { packs: [{ pack: 'agora-mock' }] })).status, 200);
   await runOn('hello then done: after');
-  socket.send({
-    threadId: 'socket-thread',
-    runId: 'r2',
-    messages: [{ id: 'm2', role: 'user', content: 'hello then done: after' }],
-  });
-  await socket.waitForRuns(2);
+  await askOnSocket('hello then done: after', 2);
   assert.deepEqual(await recorded('socket-thread'), ['hello then done: before', 'hello then done: after']);
   assert.deepEqual(await recorded(threadId), ['hello then done: before', 'hello then done: after']);
   await socket.close();
