@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { agentHttpEndpoint, SHUTTING_DOWN } from '../src/server/agents/agent-http-endpoint';
+import type { HttpError } from '../src/server/http/http-errors';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
@@ -238,4 +240,16 @@ test('runs started after the packs are switched are recorded by the pack serving
   assert.deepEqual(await recorded('socket-thread'), ['hello then done: before', 'hello then done: after']);
   assert.deepEqual(await recorded(threadId), ['hello then done: before', 'hello then done: after']);
   await socket.close();
+});
+
+test('a request reaching an agent endpoint after it closed (the engine closing) is refused, never played', async () => {
+  const endpoint = agentHttpEndpoint({ context: server.context, runObserver: () => ({}), scenarios: '*' });
+  endpoint.close(SHUTTING_DOWN);
+  // What the endpoint reads of a request before it would play it: no body to parse, and nothing else.
+  const ctx = { request: { length: 0 }, get: () => '' } as unknown as Parameters<typeof endpoint.handle>[0];
+  await assert.rejects(
+    async () => endpoint.handle(ctx, async () => {}),
+    (error: HttpError) => error.status === 503 && error.message === 'The mock server is shutting down',
+  );
+  assert.equal(server.context.registry.openCount, 0, 'no stream was opened');
 });
