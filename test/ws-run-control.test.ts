@@ -122,6 +122,29 @@ test('a closed socket stops its run at once: no timers left, nothing more sent',
   assert.equal(connection.activeRunId, null);
 });
 
+test('a client that sends a run and its close at once gets what the log says was sent, then the close', async () => {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const ws = await AguiSocket.open(server.wsUrl);
+    const threadId = `run-and-close-${attempt}`;
+    // Back to back, so the engine reads both in one chunk (loopback) and answers the close as it reads it.
+    ws.ask(INSPECTION, { threadId });
+    ws.socket.close();
+    await ws.closed();
+    const connection = server.context.registry.list().find((candidate) => candidate.threadId === threadId);
+    assert.ok(connection, 'the connection is listed with its thread');
+    await eventually(() => connection.state === 'closed', 'the connection to be closed');
+    const logged = connection.frames
+      .toArray()
+      .filter((frame) => frame.direction === 'out')
+      .map((frame) => JSON.parse(frame.text).type);
+    assert.deepEqual(
+      logged,
+      ws.events.map((event) => event.type),
+      'every frame logged as sent reached the client',
+    );
+  }
+});
+
 test('a socket closed while waiting for approval leaves no approval timer behind', async () => {
   const waiting = await startTestEngine({ settings: { speed: 0, approvalTimeoutMs: 60_000 } });
   const idle = timeouts();

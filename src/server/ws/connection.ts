@@ -40,6 +40,8 @@ export interface ConnectionTransport {
   send(text: string, bytes: number): boolean;
   /** Sends a binary frame (WebSockets only); false as `send`. */
   sendBinary?(bytes: Buffer): boolean;
+  /** Writes what `send` batched for the end of the turn now (see `Connection.flushWrites`). */
+  writeBatched?(): void;
   /** Bytes handed over but not yet written to the network (the client is not reading them). */
   bufferedBytes?(): number;
   /**
@@ -387,6 +389,15 @@ export class Connection {
     this.observer.updated(this);
   }
 
+  /**
+   * Writes the frames batched for the end of this turn now: after a client's frame is handled, before ws reads the
+   * next one from the same chunk. A close read there would be answered at once, and the frames the handled message
+   * produced (logged as sent) would then find the socket closing at the end of the turn and never go out.
+   */
+  flushWrites(): void {
+    this.transport.writeBatched?.();
+  }
+
   /** Notes a scenario's `setContext` values, between the frames the run has sent so far and those to come. */
   noteContext(values: JsonObject): void {
     const kept = Buffer.byteLength(JSON.stringify(values)) <= MAX_CONTEXT_WRITE_BYTES;
@@ -572,6 +583,7 @@ export function webSocketTransport(socket: WebSocket, stream: Duplex): Connectio
       socket.send(bytes, { binary: true });
       return true;
     },
+    writeBatched: batch.flush,
     bufferedBytes: () => socket.bufferedAmount + batch.pendingBytes,
     backlogBytes: () => socket.bufferedAmount,
     close: (code, reason) => {

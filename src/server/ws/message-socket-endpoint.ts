@@ -96,7 +96,9 @@ export function messageSocketEndpoint(
       // the socket has closed by then.
       const handle = (message: ClientMessage) =>
         inTurn(() => {
-          if (open) opened.message(message);
+          if (!open) return;
+          opened.message(message);
+          connection.flushWrites();
         });
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
