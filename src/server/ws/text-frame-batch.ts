@@ -40,7 +40,9 @@ export function writeTextFrameHeader(target: Buffer, offset: number, length: num
  * (`perMessageDeflate: false`), so a message is a header and its UTF-8 text, as ws frames it (the tests check the
  * headers against ws's own encoder). ws writes its own control frames (ping, pong, close) straight away, between
  * two whole messages at most, as the protocol allows; once ws has begun closing, what still waits is dropped —
- * nothing may follow a close frame. A close the engine asks for sends what waits first (`flush`).
+ * nothing may follow a close frame. A close the engine asks for sends what waits first (`flush`), and so does the
+ * end of handling a client's message (`Connection.flushWrites`): a close ws reads next in the same chunk would
+ * otherwise go first.
  */
 export class TextFrameBatch {
   private texts: string[] = [];
