@@ -17,6 +17,7 @@ import { AgoraDataSchema, type HistoryMessage, type StoredSession, type User } f
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { WORKSPACE_VERSION } from '../src/shared/workspace';
 import { agoraData } from './helpers/agora';
+import { errorLogger } from './helpers/error-logger';
 
 const STARTED = Date.parse('2025-03-01T12:00:00.000Z');
 const ALL = { limit: 100, offset: 0 };
@@ -250,10 +251,8 @@ test('reset restores the seed and says so; unsubscribed listeners hear nothing m
 });
 
 test('a failing listener does not fail the change or starve the others', () => {
-  const errors: string[] = [];
-  const store = new AgoraStore({
-    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
-  });
+  const { logger, errors } = errorLogger();
+  const store = new AgoraStore({ logger });
   const heard: string[] = [];
   store.subscribe(() => {
     throw new Error('listener bug');

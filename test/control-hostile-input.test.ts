@@ -6,12 +6,13 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { reportUncaughtErrors } from '../src/main/error-reports';
-import type { Logger, MockServer } from '../src/server/index';
+import type { MockServer } from '../src/server/index';
 import { CONTROL_API_PREFIX, type FeedServerMessage } from '../src/shared/control-api';
 import { MAX_JSON_DEPTH_SETTING } from '../src/shared/settings';
 import { agoraStore } from './helpers/agora';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
+import { errorLogger } from './helpers/error-logger';
 import { FeedClient } from './helpers/feed-client';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -28,12 +29,7 @@ const dir = await workspaceDir();
 /** Everything the desktop app would turn into an error dialog, and everything the engine logged as its own bug. */
 const uncaught: string[] = [];
 reportUncaughtErrors(process, (title, error) => uncaught.push(`${title}: ${String(error)}`));
-const engineBugs: string[] = [];
-const logger: Logger = {
-  info: () => {},
-  warn: () => {},
-  error: (message, error) => engineBugs.push(`${message} ${String(error ?? '')}`),
-};
+const { logger, errors: engineBugs } = errorLogger();
 
 async function hostileEngine(name: string): Promise<MockServer> {
   const rendererDir = join(dir, `${name}-console`);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import { startTestEngine } from './helpers/engine';
+import { errorLogger } from './helpers/error-logger';
 import { type RawResponse, rawHttp } from './helpers/raw-http';
 import { WAIT_MS } from './helpers/wait';
 
@@ -25,11 +26,8 @@ const CONCURRENCY = 32;
 const BOUND_MS = WAIT_MS;
 const LIMITS = { headersTimeoutMs: 1000, requestTimeoutMs: 1000, maxBodyBytes: 64 * 1024 };
 
-const errors: string[] = [];
-const server = await startTestEngine({
-  settings: LIMITS,
-  logger: { info: () => {}, warn: () => {}, error: (message, error) => errors.push(`${message}: ${String(error)}`) },
-});
+const { logger, errors } = errorLogger();
+const server = await startTestEngine({ settings: LIMITS, logger });
 
 // --- what a request is made of -------------------------------------------------------------------------------
 

@@ -14,20 +14,19 @@ import { HttpError } from '../src/server/http/http-errors';
 import { jsonBody } from '../src/server/http/json-body';
 import { RequestLog } from '../src/server/http/request-log';
 import { parseRequestPart } from '../src/server/http/validation';
-import type { Logger } from '../src/server/support/logger';
 import { RetentionBudget } from '../src/server/support/retention-budget';
 import type { ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry } from '../src/shared/request-log';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { errorLogger } from './helpers/error-logger';
 import { rawHttp } from './helpers/raw-http';
 import { openTcp } from './helpers/tcp-client';
 import { eventually, WAIT_MS } from './helpers/wait';
 
 // The pipeline as the engine composes it, with test routes that exercise what real routes rarely do
 // (throwing unexpectedly, echoing any body).
-const logged: string[] = [];
-const logger: Logger = { info: () => {}, warn: () => {}, error: (message) => logged.push(message) };
+const { logger, errors: logged } = errorLogger();
 const requestLog = new RequestLog({ capacity: 5, bodyBytes: 32 }, new RetentionBudget(1024 * 1024));
 const ItemSchema = z.object({ name: z.string().max(10), count: z.number().int().min(1) }).strict();
 const router = new Router();
@@ -439,10 +438,8 @@ test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and
 });
 
 test('on the engine: a client that resets its connection mid-body is logged as 499 (client closed request), not as an error', async () => {
-  const errors: string[] = [];
-  const engine = await startTestEngine({
-    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
-  });
+  const { logger, errors } = errorLogger();
+  const engine = await startTestEngine({ logger });
   for (const [method, path] of [
     ['POST', '/agent'],
     ['PUT', '/users/me/preferences?user_id=koen'],
@@ -469,11 +466,8 @@ test('on the engine: a client that resets its connection mid-body is logged as 4
 });
 
 test('on the engine: a client that leaves during a drip is not an engine error', async () => {
-  const errors: string[] = [];
-  const engine = await startTestEngine({
-    template: 'blank',
-    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
-  });
+  const { logger, errors } = errorLogger();
+  const engine = await startTestEngine({ template: 'blank', logger });
   const api = controlClient(engine);
   const stored = await api.put('/routes/drip', {
     id: 'drip',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { errorLogger } from './helpers/error-logger';
 
 // A JSON Schema can refer to itself without ever reaching the value (`{"$dynamicRef": "#"}`, a `$ref` cycle):
 // ajv compiles it into a validator that calls itself until the stack runs out. Such a schema is refused when
@@ -45,11 +46,8 @@ test('a schema that refers to itself for every value is refused when stored, for
 });
 
 test('a cycle only some values reach: the route answers 500 naming its schema, a collection refuses the record', async () => {
-  const errors: string[] = [];
-  const server = await startTestEngine({
-    template: 'blank',
-    logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
-  });
+  const { logger, errors } = errorLogger();
+  const server = await startTestEngine({ template: 'blank', logger });
   const api = controlClient(server);
   const route = await api.put('/routes/r', {
     id: 'r',

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
 import { type ControlClient, controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { errorLogger } from './helpers/error-logger';
 
 /**
  * A response's templates share one budget: block iterations, what its loops write and what it writes in all are
@@ -10,15 +11,8 @@ import { startTestEngine } from './helpers/engine';
  * cannot stall the engine or fill its memory, and the request that asks for so much is answered 413.
  */
 
-const errors: string[] = [];
-const server: MockServer = await startTestEngine({
-  template: 'blank',
-  logger: {
-    info: () => {},
-    warn: () => {},
-    error: (message, error) => errors.push(`${message}${error === undefined ? '' : `: ${String(error)}`}`),
-  },
-});
+const { logger, errors } = errorLogger();
+const server: MockServer = await startTestEngine({ template: 'blank', logger });
 const api: ControlClient = controlClient(server);
 test.beforeEach(() => {
   errors.length = 0;
