@@ -12,6 +12,7 @@ import { ThreadConversations } from '../src/server/agents/thread-conversations';
 import { cancelledToolContent } from '../src/server/scenarios/scenario-player';
 import type { HistoryMessage } from '../src/shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import { HELLO_THEN_DONE, LONG_WAIT } from './helpers/agent-scenarios';
 import { agoraData } from './helpers/agora';
 import { assertVerified, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
@@ -23,12 +24,7 @@ import { eventually } from './helpers/wait';
 
 const server = await startTestEngine({ settings: { speed: 1 }, agentHttp: { keepAliveMs: 40 } });
 const control = controlClient(server);
-server.context.scenarios.put({
-  id: 'long-wait',
-  name: 'Long wait',
-  triggers: [{ match: 'substring', value: 'long wait' }],
-  steps: [{ type: 'step', name: 'waiting', steps: [{ type: 'wait', ms: 60_000 }] }],
-});
+server.context.scenarios.put(LONG_WAIT);
 
 const timeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
 
@@ -327,16 +323,7 @@ test('closing the engine sends what the console held back, then a RUN_ERROR only
       { type: 'wait', ms: 60_000 },
     ],
   });
-  other.context.scenarios.put({
-    id: 'hello-then-done',
-    name: 'Hello, then done',
-    triggers: [{ match: 'substring', value: 'hello then done' }],
-    steps: [
-      { type: 'text', chunks: ['Hello'], chunkDelayMs: 0 },
-      { type: 'wait', ms: 200 },
-      { type: 'text', chunks: ['Done'], chunkDelayMs: 0 },
-    ],
-  });
+  other.context.scenarios.put(HELLO_THEN_DONE);
   /** Opens a stream and pauses its delivery from the console once it is listed. */
   const openPaused = async (text: string) => {
     const input = runInput(text);

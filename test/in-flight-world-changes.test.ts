@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { agentHttpEndpoint, SHUTTING_DOWN } from '../src/server/agents/agent-http-endpoint';
 import type { HttpError } from '../src/server/http/http-errors';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
+import { HELLO_THEN_DONE, LONG_WAIT } from './helpers/agent-scenarios';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -15,22 +16,8 @@ import { eventually } from './helpers/wait';
 const server = await startTestEngine({ settings: { speed: 1 } });
 const control = controlClient(server);
 const port = Number(new URL(server.url).port);
-server.context.scenarios.put({
-  id: 'long-wait',
-  name: 'Long wait',
-  triggers: [{ match: 'substring', value: 'long wait' }],
-  steps: [{ type: 'step', name: 'waiting', steps: [{ type: 'wait', ms: 60_000 }] }],
-});
-server.context.scenarios.put({
-  id: 'hello-then-done',
-  name: 'Hello, then done',
-  triggers: [{ match: 'substring', value: 'hello then done' }],
-  steps: [
-    { type: 'text', chunks: ['Hello'], chunkDelayMs: 0 },
-    { type: 'wait', ms: 200 },
-    { type: 'text', chunks: ['Done'], chunkDelayMs: 0 },
-  ],
-});
+server.context.scenarios.put(LONG_WAIT);
+server.context.scenarios.put(HELLO_THEN_DONE);
 
 function runInput(text: string, threadId = `thread-${crypto.randomUUID()}`) {
   return {
