@@ -17,6 +17,7 @@ import { agoraData } from './helpers/agora';
 import { assertVerified, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { sseEvents } from './helpers/sse-events';
 import { eventually } from './helpers/wait';
 
 // HTTP runs as connections: listed (kind sse) and injectable while open, closed by the console, cancelled with
@@ -228,11 +229,7 @@ test('keep-alive comments flow while a run waits (SSE)', async () => {
 });
 
 /** The events of an SSE body, in order. */
-const eventsOf = (body: string) =>
-  body
-    .split('\n\n')
-    .filter((frame) => frame.startsWith('data: '))
-    .map((frame) => JSON.parse(frame.slice('data: '.length)) as { type: string; code?: string; message?: string });
+const eventsOf = (body: string) => sseEvents<{ type: string; code?: string; message?: string }>(body);
 
 test('closing the engine ends open streams with a RUN_ERROR saying so, not a response cut short', async () => {
   const other = await startTestEngine({ settings: { speed: 1 } });

@@ -7,6 +7,7 @@ import type { Op, ScenarioProgram } from '../src/server/scenarios/scenario-progr
 import type { ConnectionSummary } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { sseEvents } from './helpers/sse-events';
 import { eventually } from './helpers/wait';
 
 // The HTTP binding on the wire: negotiation (SSE by default, protobuf when preferred), headers, input refused
@@ -34,13 +35,6 @@ function post(body: unknown, headers: Record<string, string> = {}, path = '/agen
   });
 }
 
-function sseEvents(text: string): BaseEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.startsWith('data: '))
-    .map((block) => JSON.parse(block.slice('data: '.length)));
-}
-
 const sseConnections = async () => (await control.get<{ total: number }>('/connections?kind=sse')).body.total;
 
 test('SSE: the headers of an event stream, one `data:` frame per event, a whole run', async () => {
@@ -53,7 +47,7 @@ test('SSE: the headers of an event stream, one `data:` frame per event, a whole 
   const text = await response.text();
   assert.match(text, /^data: \{"type":"RUN_STARTED"/);
   assert.ok(text.endsWith('\n\n'));
-  const events = sseEvents(text);
+  const events = sseEvents<BaseEvent>(text);
   assert.equal(events.at(-1)?.type, 'RUN_FINISHED');
 });
 
@@ -70,7 +64,7 @@ test('a wildcard Accept gets SSE; protobuf only when it is preferred; neither ac
 
 test('protobuf: negotiated from Accept, length-prefixed, decoded by the official parser to the same events as SSE', async () => {
   const input = runInput('Start inspectie bij Restaurant Bella Rosa');
-  const sse = sseEvents(await (await post(input)).text());
+  const sse = sseEvents<BaseEvent>(await (await post(input)).text());
   const decoded = await new Promise<BaseEvent[]>((resolve, reject) => {
     const events: BaseEvent[] = [];
     const request = () =>
@@ -141,7 +135,7 @@ test('a resume with nothing to continue is a 409 before any stream; a wrong inte
   assert.match(((await nothing.json()) as { detail: string }).detail, /no interrupt is pending/);
 
   const input = runInput('Genereer rapport');
-  const asked = sseEvents(await (await post(input)).text());
+  const asked = sseEvents<BaseEvent>(await (await post(input)).text());
   const finished = asked.at(-1) as { outcome?: { type: string; interrupts: { id: string }[] } };
   assert.equal(finished.outcome?.type, 'interrupt');
   const pending = finished.outcome?.interrupts[0]?.id;
@@ -190,7 +184,7 @@ test('agents are mounts: moved, added and removed through the control API, each 
     assert.equal((await post(runInput('Hallo'))).status, 404);
     const response = await post(runInput('Hallo'), {}, '/v1/agent');
     assert.equal(response.status, 200);
-    assert.equal(sseEvents(await response.text()).at(-1)?.type, 'RUN_FINISHED');
+    assert.equal(sseEvents<BaseEvent>(await response.text()).at(-1)?.type, 'RUN_FINISHED');
     const get = await fetch(`${server.url}/v1/agent`);
     assert.equal(get.status, 405);
     assert.equal(get.headers.get('allow'), 'POST');
@@ -203,7 +197,7 @@ test('agents are mounts: moved, added and removed through the control API, each 
       scenarios: ['agora-general'],
     });
     assert.equal(added.status, 201);
-    const welcome = sseEvents(await (await post(runInput('genereer rapport'), {}, '/welcome')).text());
+    const welcome = sseEvents<BaseEvent>(await (await post(runInput('genereer rapport'), {}, '/welcome')).text());
     const finished = welcome.at(-1);
     assert.equal(finished?.type, 'RUN_FINISHED');
     assert.equal(finished?.outcome, undefined, 'no approval interrupt: the report flow is not this agent’s');
@@ -305,7 +299,7 @@ test('a stream that fails after it started ends with RUN_ERROR, and its connecti
       } else {
         const response = await request();
         assert.equal(response.status, 200, text);
-        events.push(...sseEvents(await response.text()));
+        events.push(...sseEvents<BaseEvent>(await response.text()));
       }
       assert.equal(events[0]?.type, 'RUN_STARTED', text);
       const last = events.at(-1) as { type: string; message?: string };
@@ -321,5 +315,5 @@ test('a stream that fails after it started ends with RUN_ERROR, and its connecti
     catalogue.match = match;
   }
   const healthy = await post(runInput('Hallo'));
-  assert.equal(sseEvents(await healthy.text()).at(-1)?.type, 'RUN_FINISHED', 'the endpoint carries on');
+  assert.equal(sseEvents<BaseEvent>(await healthy.text()).at(-1)?.type, 'RUN_FINISHED', 'the endpoint carries on');
 });

@@ -7,6 +7,8 @@ import { HELLO_THEN_DONE, LONG_WAIT } from './helpers/agent-scenarios';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { parseRawResponse, type RawResponse } from './helpers/raw-http';
+import { sseEvents } from './helpers/sse-events';
 import { openTcp } from './helpers/tcp-client';
 import { eventually } from './helpers/wait';
 
@@ -46,23 +48,14 @@ async function requestWaitingForBody(method: string, path: string, body: string,
   await eventually(() => client.received.startsWith('HTTP/1.1 100 Continue'), 'the engine to wait for the body');
   return {
     /** Sends the body; the response once the engine closed the connection. */
-    async finish(): Promise<{ status: number; body: string }> {
+    async finish(): Promise<RawResponse> {
       client.socket.write(body);
       await client.closed;
-      const response = client.received.slice(client.received.indexOf('\r\n\r\n') + 4);
-      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
-      return { status, body: Buffer.from(response.slice(response.indexOf('\r\n\r\n') + 4), 'latin1').toString() };
+      const response = parseRawResponse(Buffer.from(client.received, 'latin1'), true);
+      assert.ok(response, `a whole response: ${client.received}`);
+      return response;
     },
   };
-}
-
-/** The AG-UI events of an SSE body, in order. */
-function eventsOf(text: string): { type: string; [key: string]: unknown }[] {
-  return text
-    .split('\n\n')
-    .map((frame) => /^data: (.*)$/m.exec(frame)?.[1])
-    .filter((data): data is string => data !== undefined)
-    .map((data) => JSON.parse(data));
 }
 
 async function sseConnection(threadId: string): Promise<ConnectionSummary | undefined> {
@@ -112,7 +105,7 @@ test('a run posted while its agent changes plays on the agent as it is now', asy
   assert.equal((await control.put('/agents/agent', agent)).status, 200);
   const response = await finished;
   assert.equal(response.status, 200);
-  const last = eventsOf(response.body).at(-1);
+  const last = sseEvents(response.body).at(-1);
   assert.equal(last?.type, 'RUN_ERROR', response.body);
   assert.equal(last?.code, 'agent_changed');
 });
@@ -167,7 +160,7 @@ test('an event injected into a paused stream whose run has ended is not logged a
   });
   assert.equal(injected.status, 200);
   assert.equal((await control.patch(`/connections/${id}`, { paused: false })).status, 200);
-  const received = eventsOf(await response);
+  const received = sseEvents(await response);
   assert.equal(received.at(-1)?.type, 'RUN_FINISHED');
   await eventually(
     async () => (await control.get<ConnectionSummary>(`/connections/${id}`)).body.state === 'closed',
@@ -206,7 +199,7 @@ test('runs started after the packs are switched are recorded by the pack serving
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(runInput(text, threadId)),
     });
-    assert.equal(eventsOf(await response.text()).at(-1)?.type, 'RUN_FINISHED');
+    assert.equal(sseEvents(await response.text()).at(-1)?.type, 'RUN_FINISHED');
   };
   const socket = await AguiSocket.open(`${server.url.replace('http', 'ws')}/ws`);
   const recorded = async (sessionId: string) => {

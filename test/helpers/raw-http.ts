@@ -35,13 +35,13 @@ export function rawHttp(
     socket.on('error', (error) => {
       clearTimeout(timer);
       // A server may answer and close before the whole request is written (a body over the limit).
-      const parsed = parse(Buffer.concat(chunks), true, head);
+      const parsed = parseRawResponse(Buffer.concat(chunks), true, head);
       if (parsed) resolve(parsed);
       else reject(error);
     });
     socket.on('data', (chunk) => {
       chunks.push(chunk);
-      const parsed = parse(Buffer.concat(chunks), false, head);
+      const parsed = parseRawResponse(Buffer.concat(chunks), false, head);
       if (parsed) {
         clearTimeout(timer);
         socket.destroy();
@@ -50,7 +50,7 @@ export function rawHttp(
     });
     socket.on('end', () => {
       clearTimeout(timer);
-      const parsed = parse(Buffer.concat(chunks), true, head);
+      const parsed = parseRawResponse(Buffer.concat(chunks), true, head);
       if (parsed) resolve(parsed);
       else reject(new Error(`incomplete response: ${Buffer.concat(chunks).toString()}`));
     });
@@ -63,7 +63,11 @@ export function rawHttp(
   });
 }
 
-function parse(data: Buffer, ended: boolean, head: boolean): RawResponse | undefined {
+/**
+ * The response in `data` (interim 1xx answers skipped, a chunked body decoded); undefined while it is incomplete.
+ * `ended`: the server closed the connection, so a body without a length ends here.
+ */
+export function parseRawResponse(data: Buffer, ended: boolean, head = false): RawResponse | undefined {
   let text = data.toString('utf8');
   let headerEnd = text.indexOf('\r\n\r\n');
   // Interim answers (100 Continue) come before the response itself.
