@@ -122,7 +122,7 @@ export class AgentThread implements ThreadState {
           }
           recorder.runStarted?.(request);
         },
-        event: (request, event) => recorder.event?.(request, event),
+        event: recorder.event,
         contextSet: (request, values) => this.streams.get(request)?.connection.noteContext(values),
         runEnded: (request, end) => {
           recorder.runEnded?.(request, end);

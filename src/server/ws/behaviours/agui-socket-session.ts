@@ -75,7 +75,7 @@ export function aguiSocketSession(
         });
         observer.runStarted?.(run);
       },
-      event: (run, event) => observer.event?.(run, event),
+      event: observer.event,
       contextSet(run, values) {
         connection.noteContext(values);
         observer.contextSet?.(run, values);
