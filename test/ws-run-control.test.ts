@@ -128,8 +128,7 @@ test('a client that sends a run and its close at once gets what the log says was
     const threadId = `run-and-close-${attempt}`;
     // Back to back, so the engine reads both in one chunk (loopback) and answers the close as it reads it.
     ws.ask(INSPECTION, { threadId });
-    ws.socket.close();
-    await ws.closed();
+    await ws.close();
     const connection = server.context.registry.list().find((candidate) => candidate.threadId === threadId);
     assert.ok(connection, 'the connection is listed with its thread');
     await eventually(() => connection.state === 'closed', 'the connection to be closed');
