@@ -164,6 +164,14 @@ const app = await startMountsApp(
         path: '/text-echo',
         responses: [{ id: 'echo', body: { text: 'got {{body.data}}{{#if body.more}}, {{body.more}}{{/if}}' } }],
       }),
+      route({
+        id: 'inherited',
+        method: 'POST',
+        path: '/inherited',
+        responses: [
+          { id: 'own', body: { text: '[{{body.toLocaleString}}|{{body.a.valueOf}}|{{body.constructor}}|{{body.a}}]' } },
+        ],
+      }),
       route({ id: 'empty', method: 'DELETE', path: '/things/:id', responses: [{ id: 'gone', status: 200 }] }),
       route({
         id: 'report',
@@ -370,6 +378,21 @@ test('a template that fails at request time answers 500, a value the request bre
   });
   assert.equal(await printable.text(), 'got [object Object], 1,2');
   assert.deepEqual(app.logged, []);
+});
+
+test('a template reads own properties only, and says nothing about the others on stderr', async (t) => {
+  // Handlebars prints its warning (to console.error) once per property name and process: this file's own names.
+  const printed: unknown[][] = [];
+  t.mock.method(console, 'error', (...args: unknown[]) => printed.push(args));
+  t.mock.method(console, 'warn', (...args: unknown[]) => printed.push(args));
+  const response = await fetch(`${app.base}/inherited`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ a: 7 }),
+  });
+  assert.equal(response.status, 200);
+  assert.equal(await response.text(), '[|||7]');
+  assert.deepEqual(printed, []);
 });
 
 test('a GET route answers HEAD with its headers and no body; a response without a body keeps its status', async () => {

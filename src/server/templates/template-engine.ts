@@ -109,6 +109,11 @@ const LOOP_OUTPUT_PER_RESPONSE = 16 * 1024 * 1024;
  */
 export const OUTPUT_PER_RESPONSE = 64 * 1024 * 1024;
 const VALUE_HELPER = '__value';
+/**
+ * A template reads own properties only (`{{body.toString}}` gives nothing), as Handlebars does by default; said
+ * explicitly so that it does so silently, where by default it prints a warning to the engine's stderr once per name.
+ */
+const OWN_PROPERTIES_ONLY = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
 
 /**
  * A Handlebars environment (`Handlebars.create()`, never the global): its helpers, its counters (reset when the
@@ -308,7 +313,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
         else {
           const captured = { value: undefined as unknown };
           const data: TemplateData & { captured: typeof captured } = { session, dry, captured };
-          rendered = { text: template(scope, { data }), captured: captured.value };
+          rendered = { text: template(scope, { data, ...OWN_PROPERTIES_ONLY }), captured: captured.value };
         }
       } catch (error) {
         if (error instanceof TemplateLimitError) throw error;
