@@ -1,5 +1,6 @@
 import type { FrameRecord } from '../../shared/connections';
 import { isJsonObject } from '../../shared/json-value';
+import type { RecordingPreview } from '../../shared/recording';
 import type {
   ApprovalStep,
   JsonObject,
@@ -31,22 +32,9 @@ export interface RecordingOptions {
   contextWrites?: readonly ContextWrite[];
 }
 
-export interface Recording {
+/** A recording: the scenario it makes, and what the preview says of it (`GET /connections/:id/record`). */
+export interface Recording extends Omit<RecordingPreview, 'id' | 'name'> {
   scenario: ScenarioInput;
-  /** The user message that started the recorded run. */
-  userMessage: string;
-  /** The trigger an activated recording gets by default. */
-  suggestedTrigger: ScenarioTrigger;
-  /** Events (between RUN_STARTED and the run's end) turned into steps. */
-  events: number;
-  /** `setContext` steps the run played, kept in the scenario. */
-  contextSteps: number;
-  /** Recorded duration of the run in ms (delays between events). */
-  durationMs: number;
-  /** Runs after the first one on the connection, which are not part of this scenario. */
-  laterRuns: number;
-  /** What the recording could not keep, in words. */
-  warnings: string[];
 }
 
 export class RecordingError extends Error {

@@ -50,36 +50,18 @@ export function recordingRoutes(deps: ControlDeps): Router {
   };
 
   router.get('/connections/:id/record', (ctx) => {
-    const recording: Recording = record(ctx, {});
-    ctx.body = {
-      id: recording.scenario.id,
-      name: recording.scenario.name,
-      userMessage: recording.userMessage,
-      suggestedTrigger: recording.suggestedTrigger,
-      events: recording.events,
-      contextSteps: recording.contextSteps,
-      durationMs: recording.durationMs,
-      laterRuns: recording.laterRuns,
-      warnings: recording.warnings,
-    } satisfies RecordingPreview;
+    const { scenario, ...preview }: Recording = record(ctx, {});
+    ctx.body = { id: scenario.id, name: scenario.name, ...preview } satisfies RecordingPreview;
   });
 
   router.post('/connections/:id/record', jsonBody(deps.context.settings), (ctx) => {
     const input = parseRequestPart(RecordScenarioRequestSchema, requestBody(ctx) ?? {}, 'body');
     if (input.id && scenarios.get(input.id)) throw new HttpError(409, `A scenario with id ${input.id} exists`);
-    const recording = record(ctx, input);
+    const { scenario: recorded, userMessage: _message, suggestedTrigger: _trigger, ...facts } = record(ctx, input);
     try {
-      const scenario = scenarios.put(recording.scenario);
+      const scenario = scenarios.put(recorded);
       ctx.status = 201;
-      ctx.body = {
-        scenario,
-        active: scenario.triggers.length > 0,
-        events: recording.events,
-        contextSteps: recording.contextSteps,
-        durationMs: recording.durationMs,
-        laterRuns: recording.laterRuns,
-        warnings: recording.warnings,
-      } satisfies RecordingResult;
+      ctx.body = { scenario, active: scenario.triggers.length > 0, ...facts } satisfies RecordingResult;
     } catch (error) {
       if (error instanceof ScenarioValidationError)
         throw new HttpError(422, `The recording cannot be stored as a scenario: ${error.message}`);
