@@ -131,7 +131,9 @@ test('malformed JSON gets 400 with a message naming the problem', async () => {
 test('a body over the limit gets 413', async () => {
   const response = await put(JSON.stringify({ pad: 'x'.repeat(2000) }));
   assert.equal(response.status, 413);
-  assert.match(((await response.json()) as { detail: string }).detail, /too large.*1024 bytes/);
+  assert.deepEqual(await response.json(), {
+    detail: 'Request body is too large: the limit is 1024 bytes (setting maxBodyBytes)',
+  });
 });
 
 test('a body that is not JSON gets 415 naming the content type', async () => {
@@ -311,6 +313,10 @@ test('a compressed body is decoded; one that does not decode is 400 naming its e
   // A small body that decodes to more than the limit is refused like a large one, without inflating it all.
   const bomb = await send(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'gzip');
   assert.equal(bomb.status, 413);
+  assert.match(
+    JSON.parse(bomb.body).detail,
+    /^Request body is too large: the limit is \d+ bytes \(setting maxBodyBytes\)$/,
+  );
 });
 
 test('a 422 echoes small inputs exactly and large ones as a bounded excerpt', async () => {

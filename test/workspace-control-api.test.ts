@@ -141,6 +141,15 @@ test('export downloads the document; import validates it and replaces the world'
   );
   assert.equal((await api.post('/workspace/import')).status, 422);
   assert.equal((await api.post('/workspace/import', { version: 9 })).status, 422);
+  // A document's nesting limit is the import's own, not the maxJsonDepth setting: the refusal names which.
+  let deep: unknown = 1;
+  for (let level = 0; level < 1_100; level++) deep = [deep];
+  const tooDeep = await api.post<{ detail: string }>('/workspace/import', { version: 2, deep });
+  assert.equal(tooDeep.status, 400);
+  assert.match(
+    tooDeep.body.detail,
+    /^Request body rejected: JSON nested deeper than the limit of \d+ levels \(the limit of a workspace document\)$/,
+  );
 });
 
 test('status changes reach the live feed as workspace-changed', async () => {

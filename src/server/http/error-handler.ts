@@ -12,7 +12,6 @@ interface BodyParserError extends Error {
   statusCode?: number;
   type?: string;
   expose?: boolean;
-  limit?: number;
   headers?: Record<string, string>;
 }
 
@@ -62,12 +61,6 @@ function describeError(
   if (error instanceof SyntaxError && status === 400)
     return { status: 400, detail: `Malformed JSON in request body: ${error.message}`, headers };
   switch (error?.type) {
-    case 'entity.too.large':
-      return {
-        status: 413,
-        detail: `Request body is too large: the limit is ${error.limit ?? 'configured'} bytes`,
-        headers,
-      };
     case 'request.aborted':
       return { status: CLIENT_CLOSED_REQUEST, detail: CLIENT_LEFT, headers };
     case 'request.size.invalid':

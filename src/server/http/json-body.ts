@@ -3,8 +3,15 @@ import type { ServerSettings } from '../../shared/settings';
 import { HttpError } from './http-errors';
 import { isJsonRequest, readRequestBody } from './request-body';
 
-/** The limits a JSON body is read under: its size and its nesting (the engine's settings, read per request). */
-export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'>;
+/**
+ * The limits a JSON body is read under: its size and its nesting (the engine's settings, read per request), and
+ * what sets each, named when a body is refused for it: the setting of that name unless said (a fixed limit of a
+ * control-API route raising the setting would not move).
+ */
+export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'> & {
+  maxBodyBytesSetBy?: string;
+  maxJsonDepthSetBy?: string;
+};
 
 /**
  * Per-route JSON bodies, for routes written in code (packs, the control API). Reads the whole body whatever its

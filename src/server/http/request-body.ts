@@ -101,7 +101,8 @@ function parserFor(limit: number): ReturnType<typeof koaBody> {
   return parser;
 }
 
-async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLimits): Promise<RequestBody> {
+async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBody> {
+  const { maxBodyBytes, maxJsonDepth } = limits;
   if (!hasRequestBody(ctx.req)) return { kind: 'none' };
   const isJson = isJsonRequest(ctx);
   if (!isJson && !ctx.is(FORM_TYPES) && !ctx.is(TEXT_TYPES))
@@ -117,6 +118,12 @@ async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLi
     if (isJson) await readJson(ctx, maxBodyBytes);
     else await parserFor(maxBodyBytes)(ctx as never, async () => {});
   } catch (error) {
+    if ((error as { type?: unknown }).type === 'entity.too.large') {
+      throw new HttpError(
+        413,
+        `Request body is too large: the limit is ${maxBodyBytes} bytes (${limits.maxBodyBytesSetBy ?? 'setting maxBodyBytes'})`,
+      );
+    }
     const parseError = error as SyntaxError & { status?: number; body?: unknown };
     if (isJson && parseError instanceof SyntaxError && parseError.status === 400) {
       const text = String(parseError.body ?? '');
@@ -128,7 +135,7 @@ async function readOnce(ctx: Context, { maxBodyBytes, maxJsonDepth }: JsonBodyLi
   }
   const value = (ctx.request as { body?: unknown }).body;
   if (exceedsJsonDepth(value, maxJsonDepth))
-    throw new HttpError(400, `Request body rejected: ${jsonDepthMessage(maxJsonDepth)}`);
+    throw new HttpError(400, `Request body rejected: ${jsonDepthMessage(maxJsonDepth, limits.maxJsonDepthSetBy)}`);
   // Chunked framing with nothing in it.
   if (value === undefined || (isJson && value === '')) return { kind: 'none' };
   if (isJson) return { kind: 'json', value: value as JsonValue };

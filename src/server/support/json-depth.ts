@@ -31,7 +31,7 @@ export function exceedsJsonDepth(value: unknown, maxDepth: number): boolean {
   return jsonDepth(value, maxDepth) > maxDepth;
 }
 
-/** What to tell a client whose JSON nests too deep: the limit, and that it is one. */
-export function jsonDepthMessage(maxDepth: number): string {
-  return `JSON nested deeper than the limit of ${maxDepth} levels (setting maxJsonDepth)`;
+/** What to tell a client whose JSON nests too deep: the limit, and what sets it (the setting, unless said). */
+export function jsonDepthMessage(maxDepth: number, setBy = 'setting maxJsonDepth'): string {
+  return `JSON nested deeper than the limit of ${maxDepth} levels (${setBy})`;
 }

@@ -29,7 +29,11 @@ export function importRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   router.post(
     '/routes/import-openapi',
-    jsonBody(() => ({ maxBodyBytes: DOCUMENT_LIMIT_BYTES * 2, maxJsonDepth: context.settings().maxJsonDepth })),
+    jsonBody(() => ({
+      maxBodyBytes: DOCUMENT_LIMIT_BYTES * 2,
+      maxJsonDepth: context.settings().maxJsonDepth,
+      maxBodyBytesSetBy: 'the limit of an OpenAPI import request',
+    })),
     async (ctx) => {
       const input = parseRequestPart(ImportBodySchema, requestBody(ctx), 'body');
       let result: RoutesImport;

@@ -79,7 +79,12 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
 
   router.post(
     '/workspace/import',
-    jsonBody(() => ({ maxBodyBytes: WORKSPACE_MAX_BYTES, maxJsonDepth: WORKSPACE_MAX_DEPTH })),
+    jsonBody(() => ({
+      maxBodyBytes: WORKSPACE_MAX_BYTES,
+      maxJsonDepth: WORKSPACE_MAX_DEPTH,
+      maxBodyBytesSetBy: 'the limit of a workspace document',
+      maxJsonDepthSetBy: 'the limit of a workspace document',
+    })),
     async (ctx) => {
       const document = requestBody(ctx);
       if (document === undefined) throw new HttpError(422, 'Send a workspace document as the JSON body');
