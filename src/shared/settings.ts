@@ -163,7 +163,7 @@ export const ServerSettingsSchema = z.strictObject({
     .max(600_000)
     .default(10_000)
     .describe(
-      "Longest a client may take to send a request's line and headers; a slower one is answered 408 and disconnected. Applies to requests started after a change.",
+      "Longest a client may take to send a request's line and headers; a slower one is answered 408 and disconnected. A change applies at once, to requests in progress too.",
     ),
   requestTimeoutMs: z
     .number()
