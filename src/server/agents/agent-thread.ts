@@ -30,7 +30,7 @@ export class AgentThread implements ThreadState {
   private current: RunStream | undefined;
   /** The stream the next run to start goes to (set just before `Conversation.run`). */
   private starting: RunStream | undefined;
-  private readonly recorder: RunObserver;
+  private readonly recorder: Required<RunObserver>;
 
   constructor(
     private readonly environment: AguiEndpointEnvironment,
@@ -120,12 +120,12 @@ export class AgentThread implements ThreadState {
               ...(request.userId && { userId: request.userId }),
             });
           }
-          recorder.runStarted?.(request);
+          recorder.runStarted(request);
         },
         event: recorder.event,
         contextSet: (request, values) => this.streams.get(request)?.connection.noteContext(values),
         runEnded: (request, end) => {
-          recorder.runEnded?.(request, end);
+          recorder.runEnded(request, end);
           const stream = this.streams.get(request);
           if (!stream) return;
           this.streams.delete(request);

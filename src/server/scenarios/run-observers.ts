@@ -31,7 +31,7 @@ export function combineRunObservers(observers: readonly (RunObserver | undefined
  * going to the same one: a thread or a socket outlives a pack switch, and a run started after it is recorded by
  * the pack serving now, not by the one the connection first met.
  */
-export function observerPerRun(provide: () => RunObserver): RunObserver {
+export function observerPerRun(provide: () => RunObserver): Required<RunObserver> {
   const byRun = new Map<RunRequest, RunObserver>();
   return {
     runStarted(request) {

@@ -73,16 +73,16 @@ export function aguiSocketSession(
           activeRunId: run.runId,
           ...(run.userId && { userId: run.userId }),
         });
-        observer.runStarted?.(run);
+        observer.runStarted(run);
       },
       event: observer.event,
       contextSet(run, values) {
         connection.noteContext(values);
-        observer.contextSet?.(run, values);
+        observer.contextSet(run, values);
       },
       runEnded(run, end) {
         if (connection.activeRunId === run.runId) connection.update({ activeRunId: null });
-        observer.runEnded?.(run, end);
+        observer.runEnded(run, end);
       },
     },
   });
