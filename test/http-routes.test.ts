@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import Router from '@koa/router';
 import { jsonBody } from '../src/server/http/json-body';
@@ -179,6 +179,12 @@ const app = await startMountsApp(
         responses: [
           { id: 'csv', headers: { 'Content-Disposition': 'attachment' }, body: { file: 'files/report.csv' } },
         ],
+      }),
+      route({
+        id: 'report-again',
+        path: '/report-again',
+        // Out of the folder and back in: still the folder's file, served as the name was checked.
+        responses: [{ id: 'csv', body: { file: `../${basename(dir)}/files/./report.csv` } }],
       }),
       route({
         id: 'user-file',
@@ -422,7 +428,11 @@ test('file bodies are served from the workspace folder with their type; never fr
   assert.deepEqual(await missing.json(), {
     detail: 'Route user-file, response file: file "files/user-8.json" not found',
   });
-  // %2F decodes into the parameter: the templated name would leave the folder.
+  const again = await fetch(`${app.base}/report-again`);
+  assert.equal(again.status, 200, 'a name with .. that stays inside the folder is served, as it was accepted');
+  assert.equal(await again.text(), 'a,b\n1,2\n');
+  // %2F decodes into the parameter: a templated name may climb within the folder, never out of it.
+  assert.deepEqual(await (await fetch(`${app.base}/users/x%2F..%2F..%2Ffiles%2Fuser-7/file`)).json(), { id: 7 });
   const outside = await fetch(`${app.base}/users/x%2F..%2F..%2F..%2Fsecret/file`);
   assert.equal(outside.status, 403);
   assert.match(String(await detail(outside)), /outside the workspace folder/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import type { FeedItem } from '../src/shared/control-api';
 import type { RecentWorkspace, Workspace, WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace';
@@ -150,6 +150,31 @@ test('export downloads the document; import validates it and replaces the world'
     tooDeep.body.detail,
     /^Request body rejected: JSON nested deeper than the limit of \d+ levels \(the limit of a workspace document\)$/,
   );
+});
+
+test("an import names files as the attached workspace's folder holds them: the engine takes back what it exports", async () => {
+  const folder = join(dir, 'served');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, 'data.json'), '{"a":1}');
+  const server = await startWorkspaceEngine(folder, join(folder, 'served.agui.json'));
+  const api = controlClient(server);
+  // Out of the folder and back in: inside it, so taken, served and exported as written.
+  const file = `../${basename(folder)}/data.json`;
+  const routes = [{ id: 'data', path: '/data', responses: [{ id: 'ok', body: { file } }] }];
+  assert.equal((await api.put('/routes', { items: routes })).status, 200);
+  assert.deepEqual(await (await fetch(`${server.url}/data`)).json(), { a: 1 });
+  const exported = await api.get<Workspace>('/workspace/export');
+  assert.deepEqual(exported.body.routes[0]?.responses[0]?.body, { file });
+  const imported = await api.post<WorkspaceStatus>('/workspace/import', exported.body);
+  assert.equal(imported.status, 200, JSON.stringify(imported.body));
+  assert.deepEqual(await (await fetch(`${server.url}/data`)).json(), { a: 1 });
+  // Checked against that folder, not the engine's working folder: a name leaving it is refused, and says so.
+  const leaving = structuredClone(exported.body);
+  leaving.routes = [{ ...routes[0], responses: [{ id: 'ok', body: { file: '../data.json' } }] }] as Workspace['routes'];
+  const refused = await api.post<{ detail: WorkspaceProblem }>('/workspace/import', leaving);
+  assert.equal(refused.status, 422);
+  assert.equal(refused.body.detail.path, 'routes.0.responses.0.body.file');
+  assert.match(refused.body.detail.problem, /outside the workspace folder/);
 });
 
 test('status changes reach the live feed as workspace-changed', async () => {

@@ -189,7 +189,9 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
       const realBase = await realpath(env.baseDir).catch(() => {
         throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
       });
-      if (!fault) return sendFile(ctx, env.baseDir, realBase, file, status, where);
+      // koa-send refuses any `..` left in a name: it is given the name the check above resolved.
+      if (!fault)
+        return sendFile(ctx, { root: env.baseDir, realBase, relativeName: place.relativeName }, file, status, where);
       body = await readServable(place.path, realBase).catch((error: unknown) => {
         throw fileRefusal(error, file, where);
       });
@@ -215,17 +217,16 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
  */
 async function sendFile(
   ctx: Context,
-  baseDir: string,
-  realBase: string,
+  { root, realBase, relativeName }: { root: string; realBase: string; relativeName: string },
   file: string,
   status: number,
   where: string,
 ): Promise<void> {
-  const encoded = file.split('/').map(encodeURIComponent).join('/');
+  const encoded = relativeName.split('/').map(encodeURIComponent).join('/');
   let sent: string | undefined;
   try {
     sent = await send(ctx, encoded, {
-      root: baseDir,
+      root,
       index: false,
       setHeaders: (_response, path, stats) => checkServable(path, stats, realBase),
     });

@@ -48,8 +48,12 @@ export function decodeWorkspaceText(text: string, file: string): DecodedWorkspac
   return decodeWorkspaceValue(value, file);
 }
 
-/** Validates (and migrates) a parsed document: a file's content or an imported body. Throws `WorkspaceError`. */
-export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorkspace {
+/**
+ * Validates (and migrates) a parsed document: a file's content or an imported body. Files its mounts name are
+ * checked in `baseDir`, the folder the world will serve them from (the file's own by default: an import names
+ * itself "import" but serves from the folder of the workspace it lands in). Throws `WorkspaceError`.
+ */
+export function decodeWorkspaceValue(value: unknown, file: string, baseDir = dirname(file)): DecodedWorkspace {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new WorkspaceError({ operation: 'load', file, path: '', problem: 'a workspace is a JSON object' });
   }
@@ -71,7 +75,7 @@ export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorks
     migratedFrom = version;
   }
   const workspace = schemaCheck(WorkspaceSchema, current, file, '') as Workspace;
-  checkWorld(workspace, file);
+  checkWorld(workspace, file, baseDir);
   return { workspace, ...(migratedFrom !== undefined && { migratedFrom }) };
 }
 
@@ -194,7 +198,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
  * What the schema cannot see: scenarios that compile (templates, valid events), mounts that compile (paths,
  * templates, schemas, regexes) and packs' data that is consistent. Every problem of the mounts is listed.
  */
-function checkWorld(workspace: Workspace, file: string): void {
+function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
   const issues: { path: string; message: string }[] = [];
   workspace.scenarios.forEach((scenario, index) => {
     try {
@@ -208,7 +212,7 @@ function checkWorld(workspace: Workspace, file: string): void {
   try {
     World.check(
       workspace,
-      { baseDir: dirname(file), settings: () => workspace.settings },
+      { baseDir, settings: () => workspace.settings },
       new Set(workspace.scenarios.map((scenario) => scenario.id)),
     );
   } catch (error) {

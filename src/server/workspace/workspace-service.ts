@@ -277,7 +277,7 @@ export class WorkspaceService {
 
   /** Replaces the world with a document (an import): validated first; marked unsaved, autosaved when attached. */
   importDocument(value: unknown): Workspace {
-    const { workspace } = decodeWorkspaceValue(value, 'import');
+    const { workspace } = decodeWorkspaceValue(value, 'import', servingFolder(this.file));
     this.apply(workspace, this.file);
     this.markChanged();
     return workspace;
@@ -390,7 +390,7 @@ export class WorkspaceService {
         new SavedPayloads({ maxJsonDepth: () => settings.maxJsonDepth }).load(workspace.payloads);
         this.context.world.replace(
           { packs, routes, collections, staticFolders, sockets, agents },
-          file === null ? process.cwd() : dirname(file),
+          servingFolder(file),
           new Set(workspace.scenarios.map((scenario) => scenario.id)),
         );
       } catch (error) {
@@ -908,4 +908,9 @@ function refusedWorkspace(error: unknown, file: string, operation: WorkspaceProb
     otherProblems: rest.slice(0, 50).map((issue) => ({ path: issue.path, problem: issue.message })),
     cause: error,
   });
+}
+
+/** The folder a world serves its files from: its workspace file's, or the working folder for a world without one. */
+function servingFolder(file: string | null): string {
+  return file === null ? process.cwd() : dirname(file);
 }
