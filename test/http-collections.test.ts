@@ -33,6 +33,12 @@ const app = await startMountsApp(
       CollectionSchema.parse({ id: 'notes', path: '/notes/', idType: 'uuid', idField: 'uuid' }),
       CollectionSchema.parse({ id: 'tags', path: '/api/tags', idType: 'string', idField: 'slug' }),
       CollectionSchema.parse({ id: 'counters', path: '/counters', records: [{ id: Number.MAX_SAFE_INTEGER }] }),
+      // A path outside Latin-1, and a record with an array longer than a call's arguments may be.
+      CollectionSchema.parse({
+        id: 'marks',
+        path: '/✓ marks',
+        records: [{ id: 1, readings: new Array(200_000).fill(0), label: 'needle' }],
+      }),
     ],
   },
   { limits: { maxBodyBytes: 2048, maxJsonDepth: 8 } },
@@ -250,6 +256,20 @@ test('uuid and string ids; a trailing slash in the path is the same collection',
   assert.match(JSON.stringify(await detail(huge)), /an integer id is at most 9007199254740991/);
   const slugs = ((await (await send('GET', '/api/tags')).json()) as { slug: string }[]).map((tag) => tag.slug.length);
   assert.deepEqual(slugs, [6, 1000], 'only the ids that can be served were stored');
+});
+
+test('any path and any record size: Location is percent-encoded, full text searches long arrays', async () => {
+  const created = await send('POST', '/%E2%9C%93%20marks', { label: 'second' });
+  assert.equal(created.status, 201);
+  assert.equal(created.headers.get('location'), '/%E2%9C%93%20marks/2');
+  assert.deepEqual(await (await send('GET', '/%E2%9C%93%20marks/2')).json(), { label: 'second', id: 2 });
+  const found = await send('GET', '/%E2%9C%93%20marks?q=NEEDLE');
+  assert.equal(found.status, 200);
+  assert.deepEqual(
+    ((await found.json()) as { id: number }[]).map((record) => record.id),
+    [1],
+  );
+  assert.deepEqual(await (await send('GET', '/%E2%9C%93%20marks?q=nowhere')).json(), []);
 });
 
 test('changes are announced in order, for the workspace and the console', async () => {

@@ -98,6 +98,21 @@ test('a body nested deeper than maxJsonDepth is refused with 400 naming the limi
   assert.equal(deepest.status, 200);
 });
 
+test('a number too large for JSON to write (it parses as Infinity) is refused with 400 saying where', async () => {
+  const huge = await put('{"items":[{"q":1},{"q":1e400}]}');
+  assert.equal(huge.status, 400);
+  assert.deepEqual(await huge.json(), {
+    detail:
+      'Request body rejected: the number at items.1.q is out of range: JSON numbers here are finite, at most about ±1.8e308',
+  });
+  const digits = await put(`-${'9'.repeat(400)}`);
+  assert.equal(digits.status, 400);
+  assert.match(((await digits.json()) as { detail: string }).detail, /the number at \(the value\) is out of range/);
+  assert.deepEqual(await (await put('{"big":1.7e308,"small":-1e-400}')).json(), {
+    received: { big: 1.7e308, small: 0 },
+  });
+});
+
 test('a JSON body arrives whole: plain, with charset, chunked, and split across TCP writes', async () => {
   assert.deepEqual(await (await put('{"a":1}')).json(), { received: { a: 1 } });
   assert.deepEqual(await (await put('{"a":"é"}', 'application/json; charset=utf-8')).json(), { received: { a: 'é' } });

@@ -84,7 +84,9 @@ test('bad frames get agora:error naming the problem, outside a run', async () =>
   ws.send({ threadId: '', runId: 'r', messages: [{ id: 'm', role: 'user', content: 'hi' }] });
   ws.send({ type: 'CUSTOM', name: 'agora:tool_approval_response', value: { approvalId: 'appr-1' } });
   ws.approve('appr-nothing-pending', true);
-  await ws.waitUntil(() => ws.events.length >= 11);
+  // A run request whose state holds a number JSON cannot write (it parses as Infinity): never stored or played.
+  ws.send('{"threadId":"t","messages":[{"id":"m","role":"user","content":"hi"}],"state":{"n":1e400}}');
+  await ws.waitUntil(() => ws.events.length >= 12);
   assert.deepEqual(
     errors(ws.events).map((error) => error.errorCode),
     [
@@ -99,11 +101,16 @@ test('bad frames get agora:error naming the problem, outside a run', async () =>
       'invalid_run_input',
       'invalid_approval_response',
       'no_pending_approval',
+      'invalid_json',
     ],
   );
   for (const error of errors(ws.events)) assert.ok(error.message.length > 0);
   assert.match(errors(ws.events)[4]?.message ?? '', /TOOL_CALL_START/);
-  assert.equal(ws.events.length, 11, 'errors only: no run was started by any of them');
+  assert.equal(
+    errors(ws.events)[11]?.message,
+    'Frame rejected: the number at state.n is out of range: JSON numbers here are finite, at most about ±1.8e308',
+  );
+  assert.equal(ws.events.length, 12, 'errors only: no run was started by any of them');
   await assertValidStream(ws.events);
   await ws.close();
 });

@@ -5,6 +5,7 @@ import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+import { nonFiniteNumberAt, nonFiniteNumberMessage } from '../support/json-numbers';
 import { inTurn } from '../support/sliced-timer';
 import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
@@ -15,7 +16,10 @@ import { isClosedForShutdown, type SocketEndpoint } from './socket-server';
 export type ClientMessage =
   | { kind: 'json'; value: unknown; text: string }
   | { kind: 'invalid-json'; error: string; text: string }
-  /** Valid JSON refused before any handler sees it (nested deeper than `maxJsonDepth`); `error` says why. */
+  /**
+   * Valid JSON refused before any handler sees it (nested deeper than `maxJsonDepth`, or a number JSON cannot
+   * write); `error` says why.
+   */
   | { kind: 'refused'; error: string; text: string }
   | { kind: 'binary'; size: number; bytes: Buffer };
 
@@ -35,7 +39,8 @@ export interface SocketSession {
 /**
  * A WebSocket endpoint of the mocked API speaking one JSON object per text frame: registers each socket
  * as a Connection (so the console sees it), logs every frame, and hands parsed messages to a session. A frame
- * nested deeper than `maxJsonDepth` reaches the session as `refused`, its value dropped.
+ * nested deeper than `maxJsonDepth`, or holding a number JSON cannot write, reaches the session as `refused`, its
+ * value dropped.
  */
 export function messageSocketEndpoint(
   endpoint: {
@@ -151,6 +156,10 @@ function parseFrame(text: string, maxJsonDepth: number): ClientMessage {
   }
   if (exceedsJsonDepth(value, maxJsonDepth)) {
     return { kind: 'refused', error: `Frame rejected: ${jsonDepthMessage(maxJsonDepth)}`, text };
+  }
+  const outOfRange = nonFiniteNumberAt(value);
+  if (outOfRange !== undefined) {
+    return { kind: 'refused', error: `Frame rejected: ${nonFiniteNumberMessage(outOfRange)}`, text };
   }
   return { kind: 'json', value, text };
 }

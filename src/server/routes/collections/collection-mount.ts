@@ -69,7 +69,7 @@ export async function answerCollection(
     if (ctx.method === 'POST') {
       const record = store.create(await jsonBody(ctx, env));
       ctx.status = 201;
-      ctx.set('Location', `${mount.path}/${encodeURIComponent(String(record[store.idField]))}`);
+      ctx.set('Location', recordLocation(mount.path, record[store.idField]));
       ctx.body = record;
       return true;
     }
@@ -107,7 +107,13 @@ async function jsonBody(ctx: Context, env: HttpMountEnv): Promise<unknown> {
   return body.kind === 'json' || body.kind === 'text' ? body.value : undefined;
 }
 
+/** A new record's URL: percent-encoded (a header carries ASCII; a path may hold any character, the id too). */
+function recordLocation(listPath: string, id: unknown): string {
+  return `${listPath.split('/').map(encodeURIComponent).join('/')}/${encodeURIComponent(String(id))}`;
+}
+
 /** json-server's pagination links: first, prev, next, last. */
+
 function pageLinks(ctx: Context, { page, limit, pages }: { page: number; limit: number; pages: number }): string {
   // Absolute as json-server's; relative (which RFC 8288 allows) when the Host header cannot make an origin.
   const origin = requestOrigin(ctx.req) ?? '';

@@ -203,7 +203,10 @@ function containsText(record: JsonObject, text: string): boolean {
     const value = stack.pop();
     if (typeof value === 'string' || typeof value === 'number') {
       if (String(value).toLowerCase().includes(text)) return true;
-    } else if (value !== null && typeof value === 'object') stack.push(...Object.values(value));
+    } else if (value !== null && typeof value === 'object') {
+      // One push per child: spreading a large array as arguments overflows the call stack.
+      for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push(child);
+    }
   }
   return false;
 }
