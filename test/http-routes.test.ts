@@ -361,6 +361,11 @@ test('a template that fails at request time answers 500, a value the request bre
   });
   const ok = await fetch(`${app.base}/broken?low=1&high=1`);
   assert.deepEqual(await ok.json(), { n: 1 });
+  // Past what crypto.randomInt draws from: the helper says so itself, rather than Node's words about its arguments.
+  const wide = await fetch(`${app.base}/broken?low=0&high=${2 ** 48}`);
+  assert.equal(wide.status, 500);
+  assert.match(String(await detail(wide)), /randomInt: max - min must be less than 281474976710655 \(got 0 and/);
+  assert.equal((await fetch(`${app.base}/broken?low=0&high=${2 ** 48 - 2}`)).status, 200);
   const injected = await fetch(`${app.base}/header-injection?v=${encodeURIComponent('a\r\nSet-Cookie: x=1')}`);
   assert.equal(injected.status, 400, 'the request, not the route, put the line break there');
   assert.match(String(await detail(injected)), /^Route bad-header-value, response echo: header X-Echo cannot carry/);

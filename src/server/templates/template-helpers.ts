@@ -37,6 +37,9 @@ function compare(left: unknown, right: unknown): number {
   return String(left).localeCompare(String(right));
 }
 
+/** `crypto.randomInt` draws from fewer than 2^48 values: `max - min` of `{{randomInt}}` (both included) stays below this. */
+const RANDOM_INT_SPAN = 2 ** 48 - 1;
+
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
 /** `{{now}}` in ISO 8601; `"ms"` and `"unix"` give numbers; other formats replace YYYY MM DD HH mm ss SSS (UTC). */
@@ -112,6 +115,9 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
         const [low, high] = [Math.ceil(number(min)), Math.floor(number(max))];
         if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low > high)
           throw new Error(`randomInt: needs two integers, min <= max (got ${String(min)} and ${String(max)})`);
+        // crypto.randomInt's own bound, said in the helper's words rather than Node's.
+        if (high - low >= RANDOM_INT_SPAN)
+          throw new Error(`randomInt: max - min must be less than ${RANDOM_INT_SPAN} (got ${low} and ${high})`);
         return randomInt(low, high + 1);
       },
     },
