@@ -16,6 +16,7 @@ mkdirSync(join(dir, 'files'));
 writeFileSync(join(dir, 'files', 'report.csv'), 'a,b\n1,2\n');
 writeFileSync(join(dir, 'files', 'user-7.json'), '{"id":7}');
 writeFileSync(join(dir, 'secret.txt'), 'not for clients');
+writeFileSync(join(dir, 'settings.json'), '{"apiKey":"not for clients"}');
 
 // A "pack" after the user's mounts: it reads JSON bodies with the engine's own parser.
 const pack = new Router();
@@ -436,8 +437,15 @@ test('file bodies are served from the workspace folder with their type; never fr
   const again = await fetch(`${app.base}/report-again`);
   assert.equal(again.status, 200, 'a name with .. that stays inside the folder is served, as it was accepted');
   assert.equal(await again.text(), 'a,b\n1,2\n');
-  // %2F decodes into the parameter: a templated name may climb within the folder, never out of it.
+  // %2F decodes into the parameter: a templated name may climb within the folder its template names (files/),
+  // never beside it (the workspace file and its other files), nor out of the workspace folder.
   assert.deepEqual(await (await fetch(`${app.base}/users/x%2F..%2F..%2Ffiles%2Fuser-7/file`)).json(), { id: 7 });
+  const beside = await fetch(`${app.base}/users/x%2F..%2F..%2Fsettings/file`);
+  assert.equal(beside.status, 403);
+  assert.equal(
+    await detail(beside),
+    'Route user-file, response file: "files/user-x/../../settings.json" is outside files/, the folder its template names',
+  );
   const outside = await fetch(`${app.base}/users/x%2F..%2F..%2F..%2Fsecret/file`);
   assert.equal(outside.status, 403);
   assert.match(String(await detail(outside)), /outside the workspace folder/);

@@ -109,7 +109,10 @@ function controlCharacter(text: string): string | undefined {
 
 interface Rendered {
   headers: [string, string][];
-  body: { kind: 'none' } | { kind: 'bytes'; bytes: Buffer; type: string } | { kind: 'file'; file: string };
+  body:
+    | { kind: 'none' }
+    | { kind: 'bytes'; bytes: Buffer; type: string }
+    | { kind: 'file'; file: string; folder: string };
 }
 
 /**
@@ -153,7 +156,7 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
           },
         };
       case 'file':
-        return { headers, body: { kind: 'file', file: body.template.render(scope, session) } };
+        return { headers, body: { kind: 'file', file: body.template.render(scope, session), folder: body.folder } };
     }
   } catch (error) {
     // Too much to render for this request (its body, its query): the request's doing, answered as too large.
@@ -182,8 +185,8 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
       body = rendered.body.bytes;
       break;
     case 'file': {
-      const { file } = rendered.body;
-      const place = workspaceFilePath(env.baseDir, file);
+      const { file, folder } = rendered.body;
+      const place = workspaceFilePath(env.baseDir, file, folder);
       if ('problem' in place) throw new HttpError(403, `${where}: ${place.problem}`);
       // A link inside the folder may lead out of it: what is sent must really be in the folder.
       const realBase = await realpath(env.baseDir).catch(() => {

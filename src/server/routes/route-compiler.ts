@@ -11,13 +11,14 @@ import { type CompiledConditions, compileConditions } from './request-conditions
 import { type CompiledRequestValidation, compileRequestValidation } from './request-validation';
 import { type ResponsePicker, responsePicker } from './response-picker';
 import { headerText } from './route-answer';
-import { workspaceFilePath } from './workspace-file';
+import { templateFolder, workspaceFilePath } from './workspace-file';
 
 export type CompiledBody =
   | { kind: 'none' }
   | { kind: 'json'; template: CompiledTemplate<JsonValue> }
   | { kind: 'text'; template: CompiledTemplate<string> }
-  | { kind: 'file'; template: CompiledTemplate<string> };
+  /** `folder`: where a name the request fills in must stay (the folder its template's fixed start names). */
+  | { kind: 'file'; template: CompiledTemplate<string>; folder: string };
 
 export interface CompiledResponse {
   readonly response: RouteResponse;
@@ -171,9 +172,10 @@ function compileBody(
   }
   if ('text' in body) return { kind: 'text', template: text(body.text, [...at, 'text']) };
   const template = text(body.file, [...at, 'file']);
-  if (!body.file.includes('{{') || !response.template) {
+  const templated = body.file.includes('{{') && response.template;
+  if (!templated) {
     const place = workspaceFilePath(tools.env.baseDir, body.file);
     if ('problem' in place) tools.issues.add([...at, 'file'], place.problem);
   }
-  return { kind: 'file', template };
+  return { kind: 'file', template, folder: templated ? templateFolder(body.file) : '' };
 }
