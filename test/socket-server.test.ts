@@ -277,6 +277,11 @@ test('an unsupported Sec-WebSocket-Version gets 426 with the version spoken (RFC
   assert.deepEqual(JSON.parse(unsupported.body), {
     detail: 'Unsupported Sec-WebSocket-Version 99: this server speaks version 13 (RFC 6455)',
   });
+  // Version 8, a draft before RFC 6455 that ws would take, is refused the same way.
+  const draft = await rawHttp(server.port, [`GET /ws HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 8\r\n\r\n`]);
+  assert.equal(draft.status, 426);
+  assert.equal(draft.headers['sec-websocket-version'], '13');
+  assert.equal(server.context.registry.list().length, 0, 'no connection was opened');
   const missing = await rawHttp(server.port, [`GET /ws HTTP/1.1\r\n${HANDSHAKE}\r\n`]);
   assert.equal(missing.status, 400);
   assert.equal(missing.headers['sec-websocket-version'], '13');

@@ -148,7 +148,8 @@ export class SocketServer {
       this.refuseUpgrade(socket, request, { status: 404, message: 'Not Found' });
       return;
     }
-    const refusal = this.refusalOf(endpoint, request) ?? subprotocolRefusal(endpoint, request);
+    const refusal =
+      this.refusalOf(endpoint, request) ?? subprotocolRefusal(endpoint, request) ?? draftVersionRefusal(request);
     if (refusal) {
       this.refuseUpgrade(socket, request, refusal);
       return;
@@ -225,16 +226,27 @@ function handshakeRefusal(error: Error, request: IncomingMessage): UpgradeRefusa
     return { status: 405, message: error.message, headers: { Allow: 'GET' } };
   if (error.message === 'Missing or invalid Sec-WebSocket-Version header') {
     const version = request.headers['sec-websocket-version'];
-    const headers = { 'Sec-WebSocket-Version': '13' };
     return version === undefined
-      ? { status: 400, message: 'Missing Sec-WebSocket-Version header: send 13 (RFC 6455)', headers }
-      : {
-          status: 426,
-          message: `Unsupported Sec-WebSocket-Version ${version}: this server speaks version 13 (RFC 6455)`,
-          headers,
-        };
+      ? { status: 400, message: 'Missing Sec-WebSocket-Version header: send 13 (RFC 6455)', headers: VERSION_SPOKEN }
+      : versionRefusal(version);
   }
   return { status: 400, message: error.message };
+}
+
+const VERSION_SPOKEN = { 'Sec-WebSocket-Version': '13' };
+
+function versionRefusal(version: string): UpgradeRefusal {
+  return {
+    status: 426,
+    message: `Unsupported Sec-WebSocket-Version ${version}: this server speaks version 13 (RFC 6455)`,
+    headers: VERSION_SPOKEN,
+  };
+}
+
+/** ws also takes version 8 (a draft before RFC 6455); the engine, like the servers it stands in for, speaks 13 only. */
+function draftVersionRefusal(request: IncomingMessage): UpgradeRefusal | undefined {
+  const version = request.headers['sec-websocket-version'];
+  return version === '8' ? versionRefusal(version) : undefined;
 }
 
 function pathOf(url: string | undefined): string | undefined {
