@@ -37,7 +37,7 @@ function compare(left: unknown, right: unknown): number {
   return String(left).localeCompare(String(right));
 }
 
-/** `crypto.randomInt` draws from fewer than 2^48 values: `max - min` of `{{randomInt}}` (both included) stays below this. */
+/** `crypto.randomInt` draws from fewer than 2^48 values: `{{randomInt}}`'s `max - min` stays below this. */
 const RANDOM_INT_SPAN = 2 ** 48 - 1;
 
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');

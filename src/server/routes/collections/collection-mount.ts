@@ -113,7 +113,6 @@ function recordLocation(listPath: string, id: unknown): string {
 }
 
 /** json-server's pagination links: first, prev, next, last. */
-
 function pageLinks(ctx: Context, { page, limit, pages }: { page: number; limit: number; pages: number }): string {
   // Absolute as json-server's; relative (which RFC 8288 allows) when the Host header cannot make an origin.
   const origin = requestOrigin(ctx.req) ?? '';
