@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { agoraData, agoraStore } from './helpers/agora';
@@ -63,6 +63,33 @@ test('init writes a workspace from a template and never overwrites one', async (
   assert.match(made.stdout, /from the blank template: 1 route, 0 scenarios\n/);
   const document = await readJson(blank);
   assert.deepEqual(document.packs, [], 'no pack: only the routes exist');
+});
+
+test('init names the workspace after any file name it can hold, and writes it whole or not at all', async () => {
+  // A name is one line of at most 200 characters; a file name may be longer or hold a line break.
+  const long = join(dir, `${'b'.repeat(210)}.json`);
+  const created = cli(['init', long, '--template', 'blank']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal((await readJson(long)).name, 'b'.repeat(200));
+  const broken = join(dir, 'two\nlines.agui.json');
+  assert.equal(cli(['init', broken, '--template', 'blank']).code, 0);
+  assert.equal((await readJson(broken)).name, 'twolines');
+
+  // A write the system cuts short (here a file size limit; a full disk alike) leaves no truncated file behind.
+  const cut = join(dir, 'cut.agui.json');
+  const limited = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$0" "$@"', process.execPath, CLI, 'init', cut], {
+    encoding: 'utf8',
+    env,
+  });
+  assert.equal(limited.status, 1, limited.stderr);
+  assert.match(limited.stderr, /could not create the file \(EFBIG: file too large/);
+  await assert.rejects(readFile(cut), { code: 'ENOENT' });
+  assert.deepEqual(
+    (await readdir(dir)).filter((name) => name.startsWith('.cut.agui.json.')),
+    [],
+    'nor its temp file',
+  );
+  assert.equal(cli(['init', cut]).code, 0, 'the name is free for the next try');
 });
 
 test('init --template fastapi-tutorial and serve --template echo: the two classic servers, from the bin file', async () => {

@@ -279,5 +279,5 @@ test('saving the attached file when the disk refuses answers 409 with the proble
   refuse = true;
   const answer = await controlClient(server).post<{ detail: WorkspaceProblem }>('/workspace/save');
   assert.equal(answer.status, 409);
-  assert.match(answer.body.detail.problem, /could not save \(EIO: EIO: simulated\); the file on disk is unchanged/);
+  assert.match(answer.body.detail.problem, /could not save \(EIO: simulated\); the file on disk is unchanged/);
 });

@@ -38,10 +38,12 @@ export const WORKSPACE_SCHEMA_FILE = 'resources/workspace.schema.json';
  * A workspace's name: one line of text. It is printed in terminals (`validate`, the banner) and shown in titles,
  * where a line break or an escape sequence would forge output.
  */
+export const WORKSPACE_NAME_MAX = 200;
+
 const WorkspaceNameSchema = z
   .string()
   .min(1)
-  .max(200)
+  .max(WORKSPACE_NAME_MAX)
   .regex(/^[^\p{Cc}]*$/u, 'one line of text, without control characters (line breaks, tabs, escapes, NUL)');
 
 export const WorkspaceSchema = z

@@ -27,7 +27,9 @@ export async function readOpenApiSource(
     bytes = await readRegularFile(file, options.maxBytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new OpenApiImportError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : describeFsError(error)}`);
+    throw new OpenApiImportError(
+      `cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : describeFsError(error, 'read')}`,
+    );
   }
   if (!Buffer.isBuffer(bytes)) {
     throw new OpenApiImportError(

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { type FileHandle, open, readdir, readlink, realpath, rename, stat, unlink } from 'node:fs/promises';
+import {
+  type FileHandle,
+  link,
+  lstat,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -44,6 +55,12 @@ export interface AtomicWriteOptions {
    * be replaced: throwing leaves that file untouched (the temp file is removed) and is what the write throws.
    */
   beforeReplace?(target: string): Promise<void> | void;
+  /**
+   * Creates the file, never replaces one: the complete temp file is hard-linked to the target, which fails with
+   * EEXIST when something is there (a file made meanwhile included), then removed. Where the file system has no
+   * hard links, the target is checked for and renamed onto instead.
+   */
+  exclusive?: boolean;
 }
 
 const DEFAULT_MODE = 0o644;
@@ -64,7 +81,7 @@ export async function writeFileAtomic(
   file: string,
   data: string | Iterable<string | Uint8Array>,
   hooks: AtomicWriteHooks = {},
-  { mode: askedMode, beforeReplace }: AtomicWriteOptions = {},
+  { mode: askedMode, beforeReplace, exclusive = false }: AtomicWriteOptions = {},
 ): Promise<void> {
   const target = await writeTarget(file);
   const existing = await stat(target).catch(() => undefined);
@@ -84,7 +101,8 @@ export async function writeFileAtomic(
     handle = undefined;
     await hooks.beforeRename?.(temp);
     await beforeReplace?.(target);
-    await rename(temp, target);
+    if (exclusive) await linkExclusively(temp, target);
+    else await rename(temp, target);
   } catch (error) {
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
@@ -92,6 +110,29 @@ export async function writeFileAtomic(
   }
   await syncDirectory(dirname(target));
 }
+
+/** Puts the complete `temp` at `target` unless something is there (EEXIST), then removes `temp`. */
+async function linkExclusively(temp: string, target: string): Promise<void> {
+  try {
+    await link(temp, target);
+  } catch (error) {
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (
+      await lstat(target).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw Object.assign(new Error(`EEXIST: file already exists, ${target}`), { code: 'EEXIST' });
+    }
+    await rename(temp, target);
+    return;
+  }
+  await unlink(temp);
+}
+
+/** What `link` fails with on file systems without hard links (FAT, some network shares). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /**
  * The path a write to `file` replaces: `file` itself, or the file a symbolic link at `file` points to (through

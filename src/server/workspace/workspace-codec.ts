@@ -1,4 +1,4 @@
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
@@ -14,6 +14,7 @@ import { jsonPieces } from './json-pieces';
 import { locateJsonSyntaxError } from './json-syntax-error';
 import { WorkspaceError } from './workspace-error';
 import { canMigrate, migrate, migrationSchema } from './workspace-migrations';
+import { workspaceNameFor } from './workspace-name';
 
 /**
  * How deep a workspace document may nest: any value the engine accepts (at most `maxJsonDepth`, itself at most
@@ -71,7 +72,7 @@ export function decodeWorkspaceValue(value: unknown, file: string, baseDir = dir
   if (version !== WORKSPACE_VERSION) {
     const schema = migrationSchema(version);
     if (schema) schemaCheck(schema as z.ZodType, value, file, `version ${version} `);
-    current = migrate(value, version, defaultName(file));
+    current = migrate(value, version, workspaceNameFor(file));
     migratedFrom = version;
   }
   const workspace = schemaCheck(WorkspaceSchema, current, file, '') as Workspace;
@@ -240,8 +241,4 @@ function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
 
 function moreProblems(count: number): string {
   return count > 0 ? ` (and ${count} more problem${count === 1 ? '' : 's'})` : '';
-}
-
-function defaultName(file: string): string {
-  return basename(file).replace(/(\.agui)?\.json$/i, '') || 'workspace';
 }

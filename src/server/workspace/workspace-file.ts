@@ -1,11 +1,12 @@
-import { open } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { WORKSPACE_SCHEMA_FILE, type Workspace, WorkspaceSchema, type WorkspaceTemplate } from '../../shared/workspace';
 import { packageRoot } from '../support/package-root';
+import { writeFileAtomic } from './atomic-file';
 import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
 import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { describeFsError } from './workspace-fs-errors';
+import { workspaceNameFor } from './workspace-name';
 import { workspaceTemplate } from './workspace-templates';
 
 /** The largest workspace file or document read, opened or imported (they may hold long histories). */
@@ -28,7 +29,7 @@ export async function readWorkspaceFile(path: string): Promise<DecodedWorkspace 
       operation: 'load',
       reason: code === 'ENOENT' ? 'not-found' : 'io',
       file,
-      problem: code === 'ENOENT' ? 'no such file' : `cannot read the file (${describeFsError(error)})`,
+      problem: code === 'ENOENT' ? 'no such file' : `cannot read the file (${describeFsError(error, 'read')})`,
       cause: error,
     });
   }
@@ -84,16 +85,14 @@ export function newWorkspaceDocument(
 
 /**
  * Writes a new workspace file from a template; refuses (WorkspaceError, reason `exists`) when the file exists —
- * the check and the create are one step (`wx`), so nothing is ever overwritten.
+ * the check and the create are one step, so nothing is ever overwritten — and is written whole or not at all (a full
+ * disk leaves no truncated file behind).
  */
 export async function createWorkspaceFile(path: string, template: WorkspaceTemplate): Promise<Workspace> {
   const file = resolve(path);
   const workspace = newWorkspaceDocument(file, template);
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
-    handle = await open(file, 'wx', 0o644);
-    await handle.writeFile(encodeWorkspace(workspace), 'utf8');
-    await handle.sync();
+    await writeFileAtomic(file, encodeWorkspace(workspace), {}, { exclusive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new WorkspaceError({
@@ -106,15 +105,8 @@ export async function createWorkspaceFile(path: string, template: WorkspaceTempl
           : `could not create the file (${describeFsError(error)})`,
       cause: error,
     });
-  } finally {
-    await handle?.close();
   }
   return workspace;
-}
-
-/** `mock.agui.json` → `mock`. */
-export function workspaceNameFor(file: string): string {
-  return basename(file).replace(/(\.agui)?\.json$/i, '') || 'workspace';
 }
 
 /** Where the JSON Schema is, relative to the workspace file (so it resolves in the project that has us installed). */

@@ -1,5 +1,8 @@
-/** A file system error as people read it: what went wrong in words, with the code for searching. */
-export function describeFsError(error: unknown): string {
+/**
+ * A file system error as people read it: what went wrong in words, with the code for searching. `access` says
+ * whether the file was being read or written (a permission refusal names which).
+ */
+export function describeFsError(error: unknown, access: 'read' | 'write' = 'write'): string {
   const { code, message } = error as NodeJS.ErrnoException;
   switch (code) {
     case 'ENOSPC':
@@ -8,7 +11,7 @@ export function describeFsError(error: unknown): string {
       return 'the disk quota is exceeded (EDQUOT)';
     case 'EACCES':
     case 'EPERM':
-      return `permission denied: the folder or file is not writable (${code})`;
+      return `permission denied: the folder or file is not ${access === 'read' ? 'readable' : 'writable'} (${code})`;
     case 'EROFS':
       return 'the file system is read-only (EROFS)';
     case 'ENOENT':
@@ -22,6 +25,7 @@ export function describeFsError(error: unknown): string {
     case 'ELOOP':
       return 'the path has too many symbolic links (ELOOP)';
     default:
-      return code ? `${code}: ${message}` : message;
+      // Node's message mostly starts with its code already ("EFBIG: file too large, write").
+      return code && !message.startsWith(code) ? `${code}: ${message}` : message;
   }
 }

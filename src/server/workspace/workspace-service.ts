@@ -20,14 +20,9 @@ import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import {
-  decodeWorkspaceBytes,
-  newWorkspaceDocument,
-  readWorkspaceFile,
-  WORKSPACE_MAX_BYTES,
-  workspaceNameFor,
-} from './workspace-file';
+import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
 import { describeFsError } from './workspace-fs-errors';
+import { workspaceNameFor } from './workspace-name';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {

@@ -36,7 +36,7 @@ export async function checkWorkspacePath(path: string, intent: 'open' | 'save-as
     throw new WorkspaceError({ operation, reason: 'invalid', file: path, problem });
   }
   const found = await lookUp(file);
-  if (found instanceof Error) throw refuse(`cannot use this path (${describeFsError(found)})`);
+  if (found instanceof Error) throw refuse(`cannot use this path (${describeFsError(found, 'read')})`);
   if (found === 'missing') {
     if (intent === 'open') throw refuse('no such file', 'not-found');
     return file;
