@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
@@ -105,6 +105,44 @@ test('whatever goes wrong reloading a changed file is reported, never thrown out
   assert.equal(status.error?.operation, 'watch');
   assert.match(status.error?.problem ?? '', /simulated fault in the engine/);
   assert.equal(status.name, 'engine-fault.agui.json', 'the world served is the one loaded');
+  await answers(server);
+});
+
+test('a served file replaced by a folder: said as it is, autosave waits; a file put back meets the unsaved change', async () => {
+  const file = await newFile('becomes-folder.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  await rm(file);
+  await mkdir(file);
+  await eventually(() => server.workspace.status().error !== null, 'the problem to show');
+  const refused = server.workspace.status();
+  assert.equal(refused.error?.operation, 'watch');
+  assert.match(refused.error?.problem ?? '', /^not a regular file: a workspace is a file$/);
+  assert.equal(refused.autosave, false);
+  // A change meanwhile is kept unsaved, with the same problem: not a conflict the console's Open could settle.
+  assert.equal((await api.put('/routes', { items: [] })).status, 200);
+  const edited = server.workspace.status();
+  assert.equal(edited.dirty, true);
+  assert.equal(edited.conflict, null);
+  assert.match(edited.error?.problem ?? '', /^not a regular file/);
+  await rm(file, { recursive: true });
+  await writeFile(file, encodeWorkspace(document('back again')));
+  await eventually(() => server.workspace.status().conflict !== null, 'the file back to be noticed');
+  assert.match(server.workspace.status().conflict?.message ?? '', /changed on disk while there are unsaved changes/);
+  await answers(server);
+});
+
+test('an older version written over the served file: migrated as an open migrates, the original kept as .bak', async () => {
+  const file = await newFile('rewritten-old.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const original = JSON.stringify({ users: [], sessions: [] });
+  await writeFile(file, original);
+  await eventually(() => server.workspace.status().name === 'rewritten-old', 'the old file to be taken');
+  assert.equal(await readFile(`${file}.bak`, 'utf8'), original);
+  const rewritten = JSON.parse(await readFile(file, 'utf8')) as Workspace;
+  assert.equal(rewritten.version, 2);
+  assert.equal(server.workspace.status().error, null);
+  assert.equal(server.workspace.status().autosave, true);
   await answers(server);
 });
 

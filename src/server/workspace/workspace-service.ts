@@ -672,8 +672,9 @@ export class WorkspaceService {
       const writes = this.writesStarted;
       try {
         onDisk = await readIfChanged(file, this.knownHash);
-      } catch {
-        return; // unreadable for now: the next event looks again
+      } catch (error) {
+        // What is there was not seen (permissions, an I/O error): said, and autosave waits rather than replace it.
+        onDisk = { refused: `cannot read the file (${describeFsError(error, 'read')})` };
       }
       // Judged only when none of our writes overlapped the read: else our own save would look like theirs.
       if (this.writesStarted === writes) break;
@@ -684,24 +685,51 @@ export class WorkspaceService {
       this.reportConflict(file, 'deleted');
       return;
     }
+    if ('refused' in onDisk) {
+      // Nothing there to take or keep (a folder, a FIFO, a file too large, one that cannot be read): said as it is,
+      // not as a conflict the console's "open the file" could resolve.
+      if (onDisk.hash !== undefined) this.knownHash = onDisk.hash;
+      this.refuseDiskVersion(new WorkspaceError({ operation: 'watch', file, problem: onDisk.refused }));
+      return;
+    }
     if (this.dirty) {
       this.reportConflict(file, 'changed');
       return;
     }
+    const { bytes, hash } = onDisk;
     try {
-      const { workspace } = decodeWorkspaceBytes(onDisk.bytes, file);
-      this.apply(workspace, file, 'watch');
-      this.knownHash = onDisk.hash;
+      const { workspace, migratedFrom } = decodeWorkspaceBytes(bytes, file);
+      if (migratedFrom === undefined) {
+        this.apply(workspace, file, 'watch');
+        this.knownHash = hash;
+        this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);
+      } else {
+        // As an open migrates: the original kept beside it as .bak, the file rewritten, before the world changes.
+        const backup = await this.keepOriginal(file);
+        const text = encodeWorkspace(workspace);
+        await this.enqueue(() => this.writeText(file, text));
+        this.apply(workspace, file, 'watch');
+        this.knownHash = hashOf(text);
+        this.context.logger.info(
+          `workspace: reloaded ${file} (changed on disk), migrated from version ${migratedFrom}; the original is ${backup}`,
+        );
+      }
       this.error = null;
-      this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);
     } catch (error) {
-      const refused = refusedWorkspace(error, file, 'watch');
-      // Keep the world as it is and leave the file alone until it is fixed or saved over on purpose.
-      this.diskInvalid = true;
-      this.knownHash = onDisk.hash;
-      this.setError(new WorkspaceError({ ...errorInit(refused), operation: 'watch' }));
-      this.context.logger.warn(`workspace: ${refused.message} (changed on disk; not reloaded, autosave paused)`);
+      this.knownHash = hash;
+      this.refuseDiskVersion(refusedWorkspace(error, file, 'watch'));
+      return;
     }
+    this.emit();
+  }
+
+  /** Keeps the world as it is and leaves the file alone until it is fixed or saved over on purpose; says why. */
+  private refuseDiskVersion(refused: WorkspaceError): void {
+    const again = this.diskInvalid && this.error?.problem === refused.problem;
+    this.diskInvalid = true;
+    this.setError(new WorkspaceError({ ...errorInit(refused), operation: 'watch' }));
+    if (!again)
+      this.context.logger.warn(`workspace: ${refused.message} (changed on disk; not reloaded, autosave paused)`);
     this.emit();
   }
 
@@ -819,20 +847,20 @@ function errorMessage(error: unknown): string {
 async function readIfChanged(
   file: string,
   knownHash: string | undefined,
-): Promise<'unchanged' | 'missing' | { bytes: Buffer; hash: string }> {
+): Promise<'unchanged' | 'missing' | { bytes: Buffer; hash: string } | { refused: string; hash?: string }> {
   try {
     const hash = await hashOfFile(file);
     if (hash === 'missing') return 'missing';
     if (hash === knownHash) return 'unchanged';
-    if (hash === NOT_A_FILE) throw new Error(`${file} is not a regular file`);
+    if (hash === NOT_A_FILE) return { refused: 'not a regular file: a workspace is a file', hash };
     // As an open reads it: a regular file, no further than a workspace may be.
     const bytes = await readRegularFile(file, WORKSPACE_MAX_BYTES);
     if (!Buffer.isBuffer(bytes)) {
-      throw new Error(
+      const refused =
         bytes.refused === 'too large'
-          ? `${file} is larger than ${describeBytes(bytes.maxBytes)}: no workspace is that big`
-          : `${file} is not a regular file (it is ${bytes.what})`,
-      );
+          ? `larger than ${describeBytes(bytes.maxBytes)}: no workspace is that big`
+          : `not a regular file (it is ${bytes.what}): a workspace is a file`;
+      return { refused, hash };
     }
     return { bytes, hash: hashOf(bytes) };
   } catch (error) {
