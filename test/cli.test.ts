@@ -94,6 +94,10 @@ test('values refused in words: a negative number after a numeric option (its val
     [['serve', '--port', '-1'], "--port must be a number from 0 to 65535 (got '-1')"],
     [['serve', '--speed', '-0.5'], "--speed must be a number from 0 to 100 (got '-0.5')"],
     [['serve', '--heartbeat', '-3', '--quiet'], "--heartbeat must be a number from 0 to 3600 (got '-3')"],
+    // Plain decimals only: what JavaScript's Number() would also read is more likely a typo.
+    [['serve', '--port', '0x50'], "--port must be a number from 0 to 65535 (got '0x50')"],
+    [['serve', '--port', '1e3'], "--port must be a number from 0 to 65535 (got '1e3')"],
+    [['serve', '--port', ' 80'], "--port must be a number from 0 to 65535 (got ' 80')"],
     // After `--`, arguments are positional, as typed.
     [['serve', '--', '--port', '-1'], "unexpected argument '--port'"],
     [['serve', '--host='], '--host needs an interface: a name or address such as 127.0.0.1 or 0.0.0.0'],

@@ -274,9 +274,12 @@ function parse(argv: string[]) {
   });
 }
 
+/** Plain decimal notation: what `Number` also reads (`0x50`, `1e3`, ` 80`) is a typo more often than meant. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
 function number(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max)
+  if (!DECIMAL.test(text) || value < min || value > max)
     throw new UsageError(`${flag} must be a number from ${min} to ${max} (got '${text}')`);
   return value;
 }
