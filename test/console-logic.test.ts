@@ -48,6 +48,17 @@ test('frames: appended in order, duplicates from fetch and feed skipped, only th
   assert.equal(appendFrames([], flood).length, 5000, 'bounded by default');
 });
 
+test('frames: large ones are kept only as far as the text budget goes; the newest always', () => {
+  const big = (seq: number, chars: number): FrameRecord => ({ ...frame(seq), text: 'x'.repeat(chars), size: chars });
+  assert.deepEqual(seqs(appendFrames([big(1, 40), big(2, 40)], [big(3, 40)], 10, 100)), [2, 3]);
+  assert.deepEqual(seqs(appendFrames([big(1, 40)], [big(2, 500)], 10, 100)), [2], 'alone over the budget: kept');
+  // A megabyte a frame: 32 of them fit the default budget, not 5,000.
+  const megabyte = 'x'.repeat(1024 * 1024);
+  const flood = Array.from({ length: 100 }, (_, i) => ({ ...frame(i + 1), text: megabyte }));
+  assert.deepEqual(seqs(appendFrames([], flood)), seqs(flood.slice(-32)));
+  assert.deepEqual(seqs(withFetchedFrames([], [...flood].reverse())), seqs(flood.slice(-32)), 'a fetch too');
+});
+
 test('a feed batch is sorted per store: latest summary per connection, frames per connection, in order', () => {
   const summary = (id: string, state: ConnectionSummary['state']) => ({ id, state }) as ConnectionSummary;
   const batch = sortBatch([
@@ -82,6 +93,11 @@ test('the frame stream opens with what the engine let go of, unless the first fr
   const none = { evictedForMemory: 0, droppedForSize: 0 };
   assert.equal(evictedFramesRow(none, [frame(1)]), null);
   assert.equal(evictedFramesRow({ evictedForMemory: 5, droppedForSize: 0 }, [frame(1)]), null, 'seq 1 is shown');
+  assert.equal(
+    evictedFramesRow({ evictedForMemory: 10, droppedForSize: 0 }, [frame(69)])?.label,
+    '10 older frames were evicted (memory budget); 58 older frames are kept by the engine but not shown here ' +
+      '(the console holds 5,000 frames or 32 M characters per connection)',
+  );
   assert.equal(
     evictedFramesRow({ evictedForMemory: 1234, droppedForSize: 0 }, [frame(1235)])?.label,
     '1,234 older frames were evicted (memory budget)',

@@ -30,7 +30,7 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           {connection.id}
         </h2>
         <div className="facts">
-          <span>
+          <span title={connection.path}>
             path <strong>{connection.path}</strong>
           </span>
           {connection.mount && (
@@ -41,10 +41,10 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
           <span>
             client <strong>{connection.remoteAddress}</strong>
           </span>
-          <span>
+          <span title={connection.threadId ?? undefined}>
             thread <strong>{connection.threadId ?? '—'}</strong>
           </span>
-          <span>
+          <span title={connection.userId ?? undefined}>
             user <strong>{connection.userId ?? '—'}</strong>
           </span>
           <span>

@@ -13,7 +13,7 @@ export type FrameRow = { kind: 'frame'; key: string; frame: FrameRecord };
 
 export type StreamRow =
   | { kind: 'run'; key: string; label: string; frames: number }
-  /** The engine let older frames of this connection go. */
+  /** The engine let older frames of this connection go, or the console does not keep them all. */
   | { kind: 'evicted'; key: string; label: string }
   /** The socket opened, errored or closed: not a frame, a moment in the connection's life. */
   | { kind: 'socket'; key: string; at: number; label: string; tone: 'ok' | 'warn' | 'error' }
@@ -30,19 +30,26 @@ export interface StreamRows {
 }
 
 /**
- * The row that opens the stream when the engine let older frames go (for its memory budget or its frames kept
- * per connection) and the console does not show the connection's first frame.
+ * The row that opens the stream when the console does not show the connection's first frame: the engine let older
+ * frames go (for its memory budget or its frames kept per connection), or it keeps more than the console holds (a
+ * connection of large frames: see `FRAME_TEXT_KEPT_PER_CONNECTION`).
  */
 export function evictedFramesRow(
   { evictedForMemory, droppedForSize }: Pick<FrameLogStats, 'evictedForMemory' | 'droppedForSize'>,
   frames: readonly Pick<FrameRecord, 'seq'>[],
 ): Extract<StreamRow, { kind: 'evicted' }> | null {
-  if (evictedForMemory + droppedForSize === 0 || frames[0]?.seq === 1) return null;
+  const first = frames[0]?.seq;
+  if (first === 1) return null;
+  // Frames are numbered from 1 per connection: those before the first shown that the engine did not let go of.
+  const notLoaded = first === undefined ? 0 : Math.max(0, first - 1 - evictedForMemory - droppedForSize);
+  if (evictedForMemory + droppedForSize + notLoaded === 0) return null;
   const older = (count: number, what: string) =>
     `${formatCount(count, 'older frame')} ${count === 1 ? 'was' : 'were'} ${what}`;
   const parts = [
     evictedForMemory > 0 && older(evictedForMemory, 'evicted (memory budget)'),
     droppedForSize > 0 && older(droppedForSize, 'dropped (frames kept per connection)'),
+    notLoaded > 0 &&
+      `${formatCount(notLoaded, 'older frame')} ${notLoaded === 1 ? 'is' : 'are'} kept by the engine but not shown here (the console holds 5,000 frames or 32 M characters per connection)`,
   ].filter((part) => part !== false);
   return { kind: 'evicted', key: 'evicted', label: parts.join('; ') };
 }

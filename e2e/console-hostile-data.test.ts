@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Locator } from 'playwright-core';
+import { AguiSocket } from '../test/helpers/agui-socket';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { openConsole, waitUntilLive } from './helpers/console-page';
+
+// What a client of the mocked API sends is shown in the console as it is: very wide values, very long ids and
+// header names, direction overrides. None of it may freeze the page or push what is next to it out of sight.
+
+const browser = await launchBrowser();
+/** Generous: a cold Chromium on a machine other work shares. */
+const waitMs = 20_000;
+const viewport = { width: 1280, height: 720 };
+
+async function right(locator: Locator): Promise<number> {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'the element is laid out');
+  return box.x + box.width;
+}
+
+test('a frame 50,000 values wide opens at once, its children a page at a time; a long thread id stays in its header', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  await page.locator('.connection-item').first().click();
+  // The longest thread id a run request may carry (256 characters), shown in the connection's header.
+  ws.ask('Hallo', { threadId: 'T'.repeat(256) });
+  await ws.waitForRuns(1);
+  const id = (await page.locator('.connection-item[aria-selected="true"]').getAttribute('data-testid'))?.replace(
+    'connection-',
+    '',
+  );
+  const wide = Array.from({ length: 50_000 }, (_, index) => index);
+  const injected = await fetch(`${server.url}/__console/api/connections/${id}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ events: [{ type: 'CUSTOM', name: 'wide', value: wide }], force: true }),
+  });
+  assert.equal(injected.status, 200, await injected.text());
+  const row = page.locator('.frame-row', { hasText: 'wide' }).last();
+  await row.waitFor();
+
+  const started = Date.now();
+  await row.click();
+  const more = page.getByTestId('frame-inspector').getByRole('button', { name: 'Show 100 more (49,900 not shown)' });
+  await more.waitFor();
+  // Every child drawn took 4.5 s on this kind of machine; a page of 100 takes a few frames.
+  assert.ok(Date.now() - started < 2_000, `the inspector opened in ${Date.now() - started} ms`);
+  await more.click();
+  await page.getByTestId('frame-inspector').getByRole('button', { name: 'Show 100 more (49,800 not shown)' }).waitFor();
+
+  const header = page.locator('.connection-header');
+  const facts = header.locator('.facts');
+  const thread = facts.locator('span', { hasText: /^thread / });
+  assert.ok((await right(thread)) <= (await right(facts)) + 0.5, 'the thread id ends within the facts');
+  assert.equal(await thread.getAttribute('title'), 'T'.repeat(256), 'the whole id is its title');
+  assert.equal(
+    await header.evaluate((element) => element.scrollWidth <= element.clientWidth + 1),
+    true,
+    'nothing spills out of the header',
+  );
+  await ws.close();
+  assert.deepEqual(errors, []);
+});
+
+test("a request header name of 200 characters leaves the other headers' values in sight", async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const sent = await fetch(`${server.url}/health`, {
+    headers: { [`x-${'n'.repeat(200)}`]: '1', 'x-visible': 'can you see me' },
+  });
+  assert.equal(sent.status, 200);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  await page.getByRole('listbox', { name: 'Requests' }).getByRole('option').first().click();
+  const detail = page.getByTestId('request-detail');
+  const value = detail.locator('dd', { hasText: 'can you see me' });
+  await value.waitFor();
+  const box = await value.boundingBox();
+  const panel = await detail.boundingBox();
+  assert.ok(box && panel, 'laid out');
+  assert.ok(box.x + box.width <= panel.x + panel.width + 0.5, "the value's box ends inside the panel");
+  assert.ok(box.height < 40, `the value reads on a line or two (${box.height} px), not a character a line`);
+  assert.deepEqual(errors, []);
+});
