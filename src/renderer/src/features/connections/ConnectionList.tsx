@@ -1,4 +1,5 @@
-import { memo, useMemo } from 'react';
+import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
 import {
@@ -11,21 +12,35 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatAge } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useNow } from '../../ui/use-now';
-import { groupByThread, isSearching, searchConnections } from './connection-search';
+import { CONNECTION_ROW_HEIGHT, connectionRows, groupRuns, rowHeight, threadLabel } from './connection-rows';
+import { isSearching, searchConnections } from './connection-search';
 import { useStableRows } from './use-stable-rows';
 
 const STATE_TONE = { open: 'ok', closing: 'warn', closed: '' } as const;
+/** Rows rendered beyond each end of the view, so a short scroll shows rows already there. */
+const OVERSCAN = 8;
+const optionId = (id: string) => `connection-option-${id}`;
 
-/** A row of the list in the order shown, with the thread group it is shown in (when grouping). */
-export interface Entry {
-  id: string;
-  group: string | null;
+/** The key that moves the list's cursor, and how (the page's height in rows for Page Up/Down). */
+function cursorMove(key: string, page: number): { to: 'first' | 'last' } | { by: number } | null {
+  if (key === 'ArrowDown') return { by: 1 };
+  if (key === 'ArrowUp') return { by: -1 };
+  if (key === 'PageDown') return { by: page };
+  if (key === 'PageUp') return { by: -page };
+  if (key === 'Home') return { to: 'first' };
+  if (key === 'End') return { to: 'last' };
+  return null;
 }
 
 /**
  * The live list of client connections, newest first, searchable and groupable by thread. While the pointer is
  * over the list the row under it stays where it is: connections that arrive above it are counted ("3 new
  * connections ↑") instead of pushing it down.
+ *
+ * Virtualised (thousands of connections): only the rows in view are rendered, so a keystroke in the search box,
+ * a filter or the grouping costs the same with 10 000 connections as with 20, and so do the ages that count up
+ * each second. A thread group's header is a row of the list like a connection. The list is one stop for Tab:
+ * the arrows, Page Up/Down, Home and End move its cursor, Enter or Space selects the connection under it.
  */
 export function ConnectionList({
   connections,
@@ -38,17 +53,38 @@ export function ConnectionList({
   const now = useNow();
   const byId = useMemo(() => new Map(connections.map((c) => [c.id, c])), [connections]);
   const found = useMemo(() => searchConnections(connections, query), [connections, query]);
-  const live = useMemo(
-    (): Entry[] =>
-      query.groupByThread
-        ? groupByThread(found).flatMap((group) =>
-            group.connections.map((c) => ({ id: c.id, group: group.threadId ?? '' })),
-          )
-        : found.map((c) => ({ id: c.id, group: null })),
+  const { entries, rows, rowIndex, entryIndex } = useMemo(
+    () => connectionRows(found, query.groupByThread),
     [found, query.groupByThread],
   );
 
-  const anchor = useStableRows(live);
+  const anchor = useStableRows(entries);
+  /** The row the stable rows hold still (the one under the pointer): rendered wherever it is, so it can be. */
+  const held = useRef<string | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const cursorShown = cursor !== null && rowIndex.has(cursor) ? cursor : null;
+  /** The connection selected by a click in this list (already in view: no scrolling to it). */
+  const pickedHere = useRef<string | null>(null);
+
+  // Kept while the rows are: a new one has every row's place counted again (not each second, for the ages).
+  const estimateSize = useCallback((index: number) => rowHeight(rows[index]), [rows]);
+  const getItemKey = useCallback((index: number) => rows[index]?.key ?? index, [rows]);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => anchor.scroller.current,
+    estimateSize,
+    getItemKey,
+    overscan: OVERSCAN,
+    // The row held under the pointer and the keyboard's cursor (named by aria-activedescendant) are always there.
+    rangeExtractor: (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      const extra = [held.current, cursorShown]
+        .map((id) => (id === null ? undefined : rowIndex.get(id)))
+        .filter((index): index is number => index !== undefined && !indexes.includes(index));
+      return extra.length === 0 ? indexes : [...indexes, ...new Set(extra)].sort((a, b) => a - b);
+    },
+  });
+
   const openCount = useMemo(() => connections.filter((c) => c.state === 'open').length, [connections]);
   const closedCount = useMemo(() => connections.filter((c) => c.state === 'closed').length, [connections]);
   const paths = useMemo(() => [...new Set(connections.map((c) => c.path))].sort(), [connections]);
@@ -57,6 +93,87 @@ export function ConnectionList({
     if (selectedId && byId.get(selectedId)?.state === 'closed') selectConnection(null);
     await api.clearClosedConnections();
   });
+
+  const latest = useRef({ rowIndex, virtualizer });
+  latest.current = { rowIndex, virtualizer };
+  // Selected elsewhere (or shown again with a selection): its row comes into view and takes the cursor. Not when
+  // rows arrive, nor for a click here.
+  useEffect(() => {
+    if (selectedId === null) return;
+    setCursor(selectedId);
+    const clickedHere = pickedHere.current === selectedId;
+    pickedHere.current = null;
+    if (clickedHere) return;
+    const index = latest.current.rowIndex.get(selectedId);
+    if (index !== undefined) latest.current.virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [selectedId]);
+
+  const pick = useCallback((id: string) => {
+    pickedHere.current = id;
+    setCursor(id);
+    selectConnection(id);
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || entries.length === 0) return;
+    if (event.key === 'Enter' || event.key === ' ') {
+      // On the selected connection Enter is the frames' (it inspects the frame under their cursor), as ever.
+      if (cursorShown === null || cursorShown === selectedId) return;
+      event.preventDefault();
+      event.stopPropagation();
+      selectConnection(cursorShown);
+      return;
+    }
+    const page = Math.max(1, Math.floor(event.currentTarget.clientHeight / CONNECTION_ROW_HEIGHT) - 1);
+    const move = cursorMove(event.key, page);
+    if (!move) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const from = cursorShown === null ? -1 : (entryIndex.get(cursorShown) ?? -1);
+    const to =
+      'to' in move
+        ? move.to === 'first'
+          ? 0
+          : entries.length - 1
+        : Math.max(0, Math.min(entries.length - 1, from + move.by));
+    const next = entries[to];
+    if (!next) return;
+    setCursor(next.id);
+    const index = rowIndex.get(next.id);
+    if (index === undefined) return;
+    // Going up to the first of a thread: its header comes into view with it.
+    const up = 'by' in move ? move.by < 0 : move.to === 'first';
+    virtualizer.scrollToIndex(up && rows[index - 1]?.kind === 'thread' ? index - 1 : index);
+  };
+
+  const items = virtualizer.getVirtualItems();
+  const runs = groupRuns(items, (item) => rows[item.index]?.group ?? null);
+  /** Where the rows placed so far end (rows are placed in order, from the top). */
+  let bottom = 0;
+  const renderRow = (index: number) => {
+    const row = rows[index];
+    if (!row) return null;
+    if (row.kind === 'thread')
+      return (
+        <div key={row.key} className="thread-header" aria-hidden="true">
+          <span className="mono">{row.label}</span>
+          <span className="faint">{row.count}</span>
+        </div>
+      );
+    const connection = byId.get(row.id);
+    return connection ? (
+      <ConnectionRow
+        key={row.key}
+        position={row.position}
+        setSize={row.setSize}
+        connection={connection}
+        selected={row.id === selectedId}
+        cursor={row.id === cursorShown}
+        now={connection.state === 'closed' ? 0 : now}
+        onPick={pick}
+      />
+    ) : null;
+  };
 
   return (
     <div className="panel connection-panel">
@@ -145,76 +262,91 @@ export function ConnectionList({
           className="connection-list"
           role="listbox"
           aria-label="Connections"
+          // One stop for Tab (the rows are many): the arrows move the cursor, Enter or Space selects.
+          tabIndex={0}
+          aria-activedescendant={cursorShown === null ? undefined : optionId(cursorShown)}
+          onKeyDown={onKeyDown}
+          onFocus={(event) => {
+            // Tabbed in: the cursor starts on the selected connection, or the first.
+            if (event.target === event.currentTarget && cursorShown === null)
+              setCursor(selectedId !== null && rowIndex.has(selectedId) ? selectedId : (entries[0]?.id ?? null));
+          }}
           ref={anchor.scroller}
-          onPointerOver={anchor.onPointerOver}
-          onPointerLeave={anchor.onPointerLeave}
+          onPointerOver={(event) => {
+            const row = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-id]') : null;
+            if (row?.dataset.id) held.current = row.dataset.id;
+            anchor.onPointerOver(event);
+          }}
+          onPointerLeave={() => {
+            held.current = null;
+            anchor.onPointerLeave();
+          }}
           onScroll={anchor.onScroll}
         >
-          {live.length === 0 && <div className="empty">No connection matches.</div>}
-          {groupRuns(live).map((run) => {
-            const rows = run.ids.map((id) => {
-              const connection = byId.get(id);
-              return connection ? (
-                <ConnectionRow
-                  key={id}
-                  connection={connection}
-                  selected={id === selectedId}
-                  now={connection.state === 'closed' ? 0 : now}
-                />
-              ) : null;
-            });
-            if (run.group === null) return rows;
-            const label = run.group === '' ? 'No thread yet' : run.group;
-            return (
-              <fieldset
-                key={`group-${run.group}`}
-                aria-label={`Thread ${label}`}
-                className="thread-group"
-                data-testid="thread-group"
-              >
-                <div className="thread-header" aria-hidden="true">
-                  <span className="mono">{label}</span>
-                  <span className="faint">{run.ids.length}</span>
-                </div>
-                {rows}
-              </fieldset>
-            );
-          })}
+          {rows.length === 0 && <div className="empty">No connection matches.</div>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {runs.map((run) => {
+              // In the flow, each row at its place (gaps kept by spacers): a thread's group holds its rows, sized.
+              const placed = run.items.flatMap((item) => {
+                const gap = item.start - bottom;
+                bottom = item.end;
+                const row = renderRow(item.index);
+                return gap > 0
+                  ? [<div key={`gap-${item.key}`} aria-hidden="true" style={{ height: gap }} />, row]
+                  : [row];
+              });
+              if (run.group === null) return placed;
+              const label = threadLabel(run.group);
+              return (
+                <fieldset
+                  key={`group-${run.group}`}
+                  aria-label={`Thread ${label}`}
+                  className="thread-group"
+                  data-testid="thread-group"
+                >
+                  {placed}
+                </fieldset>
+              );
+            })}
+          </div>
         </div>
       </div>
     </div>
   );
 }
 
-/** Consecutive entries of the same group, in order (without grouping: one run of everything). */
-function groupRuns(entries: readonly Entry[]): { group: string | null; ids: string[] }[] {
-  const runs: { group: string | null; ids: string[] }[] = [];
-  for (const entry of entries) {
-    const last = runs.at(-1);
-    if (last && last.group === entry.group) last.ids.push(entry.id);
-    else runs.push({ group: entry.group, ids: [entry.id] });
-  }
-  return runs;
-}
-
 /** One connection; it renders again only when its summary, its selection or (open) its age changes. */
 const ConnectionRow = memo(function ConnectionRow({
+  position,
+  setSize,
   connection,
   selected,
+  cursor,
   now,
+  onPick,
 }: {
+  /** Its place (from 1) in its thread group or the list, and that set's size. */
+  position: number;
+  setSize: number;
   connection: ConnectionSummary;
   selected: boolean;
+  /** Under the keyboard's cursor. */
+  cursor: boolean;
   /** 0 for a closed connection, whose age no longer grows. */
   now: number;
+  onPick(id: string): void;
 }) {
   return (
-    <button
-      type="button"
+    // biome-ignore lint/a11y/useFocusableInteractive: rows are reached with the arrows in the list, not Tab (thousands of them)
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the arrows, Enter and Space work on the whole list
+    <div
+      id={optionId(connection.id)}
       role="option"
       aria-selected={selected}
-      className={`connection-item ${connection.state}`}
-      onClick={() => selectConnection(connection.id)}
+      aria-posinset={position}
+      aria-setsize={setSize}
+      className={`connection-item ${connection.state}${cursor ? ' cursor' : ''}`}
+      onClick={() => onPick(connection.id)}
       data-testid={`connection-${connection.id}`}
       data-id={connection.id}
     >
@@ -247,6 +379,6 @@ const ConnectionRow = memo(function ConnectionRow({
         <span title="frames from the client">↑{connection.counters.framesIn}</span>
         <span title="frames to the client">↓{connection.counters.framesOut}</span>
       </div>
-    </button>
+    </div>
   );
 });
