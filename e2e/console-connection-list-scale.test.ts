@@ -30,7 +30,10 @@ const IDLE_TASK_MS = 250;
 /** How long the idle console is watched: three ticks of the rows' ages. */
 const IDLE_MS = 3000;
 
-/** Starts watching the page's long tasks and the first input after each `__resetInput()` (a string: no eval in the page's CSP, and nothing of the test's build in it). */
+/**
+ * Starts watching the page's long tasks and the first input after each `__resetInput()` (a string: no eval in the
+ * page's CSP, and nothing of the test's build in it).
+ */
 const INSTRUMENT = `(() => {
   window.__longTasks = [];
   new PerformanceObserver((list) => {
