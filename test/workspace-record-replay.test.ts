@@ -172,6 +172,9 @@ test('recording refuses connections without a run, unknown connections and taken
 });
 
 test('recorded text is sent as it was, even when it looks like a placeholder', async () => {
+  // Backslashes before braces are Handlebars' escapes (`\{{` is `{{`, `\\{{` a backslash then a placeholder).
+  const SHOWN = 'Use {{name}} or {{{x}}}, \\{{escaped}}, \\\\{{x}} and a\\';
+  const ID = 'm{{1\\';
   const at = Date.now();
   const frame = (seq: number, direction: 'in' | 'out', value: unknown) => {
     const text = JSON.stringify(value);
@@ -181,9 +184,10 @@ test('recorded text is sent as it was, even when it looks like a placeholder', a
     [
       frame(1, 'in', { threadId: 't-1', messages: [{ role: 'user', content: 'show a template' }] }),
       frame(2, 'out', { type: 'RUN_STARTED', threadId: 't-1', runId: 'r-1' }),
-      frame(3, 'out', { type: 'TEXT_MESSAGE_START', messageId: 'm-1', role: 'assistant' }),
-      frame(4, 'out', { type: 'TEXT_MESSAGE_CONTENT', messageId: 'm-1', delta: 'Use {{name}} or {{{x}}}' }),
-      frame(5, 'out', { type: 'TEXT_MESSAGE_END', messageId: 'm-1' }),
+      // An id is any text, a template's braces and a trailing backslash (Handlebars' escape) included.
+      frame(3, 'out', { type: 'TEXT_MESSAGE_START', messageId: ID, role: 'assistant' }),
+      frame(4, 'out', { type: 'TEXT_MESSAGE_CONTENT', messageId: ID, delta: SHOWN }),
+      frame(5, 'out', { type: 'TEXT_MESSAGE_END', messageId: ID }),
       frame(6, 'out', { type: 'RUN_FINISHED', threadId: 't-1', runId: 'r-1' }),
     ],
     { id: 'braces', source: 'a test', activate: true },
@@ -194,7 +198,10 @@ test('recorded text is sent as it was, even when it looks like a placeholder', a
   client.ask('show a template');
   await client.waitForRuns(1);
   await assertValidStream(client.events);
-  assert.equal(text(client.events), 'Use {{name}} or {{{x}}}');
+  assert.equal(text(client.events), SHOWN);
+  const replayedId = client.events.find((event) => event.type === 'TEXT_MESSAGE_START')?.messageId;
+  assert.ok(String(replayedId).startsWith(`${ID}-`), `a fresh id with the recorded one's text: ${replayedId}`);
+  assert.notEqual(replayedId, ID);
 });
 
 test('runs without a user message (played from the console) are passed over; the first asked run is recorded', async () => {

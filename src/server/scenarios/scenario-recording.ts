@@ -58,6 +58,8 @@ type RunItem = TimedEvent | ContextItem;
 const ID_FIELDS = ['messageId', 'toolCallId', 'parentMessageId'] as const;
 /** The `let` variable standing for a literal `{{` in recorded text. */
 const OPEN_BRACES = 'openBraces';
+/** The `let` variable standing for a literal backslash before `{{` (which Handlebars would read as an escape). */
+const BACKSLASH = 'backslash';
 const UUID_TAIL = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -285,20 +287,34 @@ class IdTemplates {
 
   /**
    * Recorded text is not a template: a `{{` in it (code in an answer) is spelled through a variable holding
-   * `{{`, so it is sent as it was instead of being read as a placeholder.
+   * `{{`, so it is sent as it was instead of being read as a placeholder, and so are the backslashes right before
+   * one (`\{{` is Handlebars' escape). `beforePlaceholder`: the text is followed by a placeholder of ours, so
+   * backslashes at its end are spelled too.
    */
-  private literal(text: string): string {
-    if (!text.includes('{{')) return text;
+  private literal(text: string, beforePlaceholder = false): string {
+    const spelled = text.includes('{{')
+      ? text.replace(/(\\*)\{\{/g, (_match, slashes: string) => `${this.backslashes(slashes)}${this.openBraces()}`)
+      : text;
+    return beforePlaceholder ? spelled.replace(/\\+$/, (slashes) => this.backslashes(slashes)) : spelled;
+  }
+
+  private openBraces(): string {
     this.lets[OPEN_BRACES] = '{{';
-    return text.replaceAll('{{', `{{vars.${OPEN_BRACES}}}`);
+    return `{{vars.${OPEN_BRACES}}}`;
+  }
+
+  private backslashes(slashes: string): string {
+    if (slashes === '') return '';
+    this.lets[BACKSLASH] = '\\';
+    return `{{vars.${BACKSLASH}}}`.repeat(slashes.length);
   }
 
   private add(value: JsonValue | undefined): void {
     if (typeof value !== 'string' || !value || this.templates.has(value)) return;
     const name = `id${++this.count}`;
-    // Keep a recognisable prefix (`msg-`, `call-`) so replays look like the original.
+    // Keep a recognisable prefix (`msg-`, `call-`) so replays look like the original; an id is any text.
     const prefix = UUID_TAIL.test(value) ? value.replace(UUID_TAIL, '') : `${value}-`;
-    this.lets[name] = `${prefix}{{uuid}}`;
+    this.lets[name] = `${this.literal(prefix, true)}{{uuid}}`;
     this.templates.set(value, `{{vars.${name}}}`);
   }
 }
