@@ -80,3 +80,42 @@ test('a cycle only some values reach: the route answers 500 naming its schema, a
   assert.equal((await fetch(`${server.url}/c`)).status, 200);
   assert.deepEqual(errors, []);
 });
+
+/** `S0 = anyOf[S1, S1]`, `S1 = anyOf[S2, S2]`, …: one value checked 2^levels times by a validator reporting every error. */
+function doublingUnion(levels: number, keyword: 'anyOf' | 'properties'): Record<string, unknown> {
+  const $defs: Record<string, unknown> = { [`S${levels}`]: { type: 'string' } };
+  for (let level = 0; level < levels; level++) {
+    const next = { $ref: `#/$defs/S${level + 1}` };
+    $defs[`S${level}`] = keyword === 'anyOf' ? { anyOf: [next, next] } : { properties: { a: next, b: next } };
+  }
+  return { $ref: '#/$defs/S0', $defs };
+}
+
+test('branches that lead to the same schemas again, nested, are refused when stored; parts of a value are not', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const route = (body: unknown) => ({
+    id: 'r',
+    method: 'POST',
+    path: '/r',
+    validate: { body },
+    responses: [{ id: 'ok', body: { json: 'ok' } }],
+  });
+  // Twenty levels held the engine for seconds on every invalid value; thirty ran it out of memory.
+  for (const levels of [20, 30]) {
+    const refused = await api.put<{ detail: { loc: string[]; msg: string }[] }>(
+      '/routes/r',
+      route(doublingUnion(levels, 'anyOf')),
+    );
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.deepEqual(refused.body.detail[0]?.loc, ['body', 'validate', 'body']);
+    assert.match(refused.body.detail[0]?.msg ?? '', /one value would be checked more than 10000 times: anyOf, oneOf/);
+  }
+  // A few levels are fine, and validate as before.
+  assert.equal((await api.put('/routes/r', route(doublingUnion(6, 'anyOf')))).status, 201);
+  assert.equal((await post(`${server.url}/r`, 'text')).status, 200);
+  assert.equal((await post(`${server.url}/r`, 7)).status, 422);
+  // The same sharing under properties checks each part of a value once: as deep as the value, which limits bound.
+  assert.equal((await api.put('/routes/r', route(doublingUnion(30, 'properties')))).status, 200);
+  assert.equal((await post(`${server.url}/r`, { a: { b: { a: 'x' } } })).status, 200);
+});

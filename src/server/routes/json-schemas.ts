@@ -2,6 +2,7 @@ import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormats from 'ajv-formats';
 import type { JsonObject } from '../../shared/json-value';
 import { compileUserRegex } from '../support/user-regex';
+import { schemaBranchingProblem } from './schema-branching';
 
 /**
  * A compiled JSON Schema: the errors for a value, or undefined when it is valid (defaults are filled in). Throws
@@ -50,6 +51,8 @@ export class JsonSchemas {
     if (!check) {
       // Every schema is read as 2020-12, whatever draft it names.
       const { $schema: _ignored, ...rest } = schema;
+      const branching = schemaBranchingProblem(rest);
+      if (branching) throw new Error(branching);
       let validate: ValidateFunction;
       try {
         validate = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
