@@ -511,6 +511,8 @@ test('request bodies other than JSON, ignored headers and unknown methods are re
         trace: { responses: { '200': ok() } },
       },
       '/__console/api': { get: { responses: { '200': ok() } } },
+      // Two parameters with nothing between them: no path a router can match, so that operation alone is skipped.
+      '/pair/{x}{y}': { get: { responses: { '200': ok() } } },
       'x-internal': { note: 'an extension, not a path' },
     }),
   });
@@ -519,6 +521,7 @@ test('request bodies other than JSON, ignored headers and unknown methods are re
   assert.equal(route?.validate, undefined);
   assert.deepEqual(warnings.sort(), [
     'GET /__console/api: not imported: path: paths under /__console belong to the console',
+    'GET /pair/{x}{y}: the path template is malformed; skipped',
     'POST /upload: path parameter "id" is not in the path; ignored',
     'POST /upload: the request body is multipart/form-data; only JSON bodies are validated',
     'TRACE /upload: TRACE cannot be mocked; skipped',

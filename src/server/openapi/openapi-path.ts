@@ -1,4 +1,4 @@
-import { parse, stringify, type Token } from 'path-to-regexp';
+import { pathToRegexp, stringify, type Token } from 'path-to-regexp';
 
 /** An OpenAPI path template as a route path pattern, with the names of its parameters in order. */
 export interface RoutePath {
@@ -35,7 +35,8 @@ export function toRoutePath(template: string, prefix = ''): RoutePath | undefine
   }
   const path = stringify({ tokens });
   try {
-    parse(path);
+    // Compiled as a route's path is: `parse` alone takes `/a/:x:y` ({x}{y}), which matching then refuses.
+    pathToRegexp(path);
   } catch {
     return undefined; // nothing path-to-regexp would refuse to serve leaves here
   }
