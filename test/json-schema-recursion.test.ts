@@ -119,3 +119,24 @@ test('branches that lead to the same schemas again, nested, are refused when sto
   assert.equal((await api.put('/routes/r', route(doublingUnion(30, 'properties')))).status, 200);
   assert.equal((await post(`${server.url}/r`, { a: { b: { a: 'x' } } })).status, 200);
 });
+
+test('a parameter named __proto__ is a value like any other: present or missing, as the schema requires', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  // Required by name (a JSON body naming `__proto__` as a key is refused; an imported OpenAPI document may hold one).
+  const schema = '{"type":"object","required":["__proto__"]}';
+  const stored = await api.put('/routes/p', {
+    id: 'p',
+    path: '/p/:__proto__',
+    validate: { params: JSON.parse(schema), query: JSON.parse(schema) },
+    responses: [{ id: 'ok', body: { json: { path: '{{params.__proto__}}' } } }],
+  });
+  assert.equal(stored.status, 201, JSON.stringify(stored.body));
+  const missing = await fetch(`${server.url}/p/a`);
+  assert.equal(missing.status, 422);
+  assert.deepEqual(
+    ((await missing.json()) as { detail: { loc: string[] }[] }).detail.map((issue) => issue.loc),
+    [['query', '__proto__']],
+  );
+  assert.equal((await fetch(`${server.url}/p/a?__proto__=b`)).status, 200);
+});

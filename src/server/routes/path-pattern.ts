@@ -50,12 +50,14 @@ export function compilePathPattern(source: string, options: { prefix?: boolean }
   const encoded = { tokens: encodeTokens(data.tokens) };
   // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
   const { regexp, keys } = pathRegExp(encoded, !options.prefix);
+  // A parameter named `__proto__` would set the object's prototype: such a pattern's values go in one without.
+  const prototypeLess = keys.some((key) => key.name === '__proto__');
   return {
     source,
     match(path) {
       const found = regexp.exec(path);
       if (!found) return undefined;
-      const params: Record<string, string> = {};
+      const params: Record<string, string> = prototypeLess ? Object.create(null) : {};
       for (let index = 1; index < found.length; index++) {
         const value = found[index];
         const key = keys[index - 1];

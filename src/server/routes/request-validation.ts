@@ -104,7 +104,8 @@ export function compileRequestValidation(
 
 /** Text values as the schema expects them: the last of a repeated value (all of them for arrays), lax booleans. */
 function prepareText(raw: Record<string, unknown>, part: TextPart): Record<string, unknown> {
-  const value: Record<string, unknown> = {};
+  // Without a prototype: a parameter named `__proto__` is a value like any other, required or checked.
+  const value: Record<string, unknown> = Object.create(null);
   for (const [name, given] of Object.entries(raw)) {
     if (given === undefined) continue;
     let item = part.arrays.has(name) ? [given].flat() : Array.isArray(given) ? given.at(-1) : given;
