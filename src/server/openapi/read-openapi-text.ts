@@ -5,7 +5,8 @@ import { OpenApiImportError } from './openapi-import-error';
 /**
  * Reads the text of an OpenAPI document, JSON or YAML, into a plain JSON value. Text that starts with `{` or `[` is
  * JSON, read with JSON.parse; anything else is YAML, read with the `yaml` library and limited to what JSON can carry:
- * OpenAPI asks YAML documents to stay within the JSON schema, so `.inf`, `.nan` and YAML 1.1 tags are refused.
+ * OpenAPI asks YAML documents to stay within the JSON schema, so `.inf` and `.nan` are refused and tags are not
+ * resolved (`!!binary`, `!!timestamp`, `!foo`: the value is read as the text it is; nothing is run).
  * A leading byte order mark is ignored. (Files and URLs are read, bounded, by `readOpenApiSource`.)
  */
 export function readOpenApiText(withBom: string, source: string | undefined, maxBytes: number): unknown {
