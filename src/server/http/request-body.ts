@@ -3,8 +3,7 @@ import coBody from 'co-body';
 import type { Context } from 'koa';
 import { koaBody } from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
-import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
-import { nonFiniteNumberAt, nonFiniteNumberMessage } from '../support/json-numbers';
+import { parsedJsonRefusal } from '../support/json-numbers';
 import { RememberedAnswers } from '../support/remembered-answers';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
@@ -135,11 +134,8 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
     throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
   }
   const value = (ctx.request as { body?: unknown }).body;
-  if (exceedsJsonDepth(value, maxJsonDepth))
-    throw new HttpError(400, `Request body rejected: ${jsonDepthMessage(maxJsonDepth, limits.maxJsonDepthSetBy)}`);
-  const outOfRange = isJson ? nonFiniteNumberAt(value) : undefined;
-  if (outOfRange !== undefined)
-    throw new HttpError(400, `Request body rejected: ${nonFiniteNumberMessage(outOfRange)}`);
+  const refusal = parsedJsonRefusal(value, maxJsonDepth, limits.maxJsonDepthSetBy);
+  if (refusal !== undefined) throw new HttpError(400, `Request body rejected: ${refusal}`);
   // Chunked framing with nothing in it.
   if (value === undefined || (isJson && value === '')) return { kind: 'none' };
   if (isJson) return { kind: 'json', value: value as JsonValue };

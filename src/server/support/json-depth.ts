@@ -8,9 +8,14 @@
 /**
  * The depth of a parsed JSON value, counting objects and arrays (a scalar is 0, `{}` is 1, `{"a":[1]}` is 2),
  * walked without recursion. Stops counting as soon as `limit` is exceeded and returns `limit + 1`, so a hostile
- * value costs no more than it takes to find out it is too deep.
+ * value costs no more than it takes to find out it is too deep. `onScalar` sees every scalar inside an object or
+ * array on the way (so a boundary checks what it holds in the same walk).
  */
-export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+export function jsonDepth(
+  value: unknown,
+  limit = Number.POSITIVE_INFINITY,
+  onScalar?: (scalar: unknown) => void,
+): number {
   if (value === null || typeof value !== 'object') return 0;
   let deepest = 0;
   const stack: [unknown, number][] = [[value, 1]];
@@ -21,7 +26,10 @@ export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): num
       if (deepest > limit) return limit + 1;
     }
     const children = Array.isArray(current) ? current : Object.values(current as object);
-    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+      else onScalar?.(child);
+    }
   }
   return deepest;
 }

@@ -1,53 +1,39 @@
+import { jsonDepth, jsonDepthMessage } from './json-depth';
+
 /**
  * `JSON.parse` reads a number too large for a double (`1e400`, a 400-digit integer) as ±Infinity, which passes
  * `typeof x === 'number'` and most schema checks, yet JSON has no way to write it: served or saved, it would become
- * `null`. Every boundary that keeps or answers with parsed JSON refuses such a value right after parsing.
+ * `null`. Request bodies and socket frames are refused for it where their depth is checked (the control API and
+ * workspace files go through zod's `z.json()`, which takes finite numbers only).
  */
 
 /**
- * Where the first number that is not finite sits in a parsed JSON value (`items.0.q`; `(the value)` for the value
- * itself), or undefined when there is none. Walked without recursion: call it after the depth check.
+ * Why parsed JSON from outside is refused, or undefined when it is not: nested deeper than `maxDepth` (`setBy` names
+ * what sets it), or holding a number that is not finite (its place named: `items.0.q`). Both in one walk.
  */
-export function nonFiniteNumberAt(value: unknown): string | undefined {
-  // Almost every value has none: looked for without building paths, which are made only for the one found.
-  return holdsNonFinite(value) ? pathToNonFinite(value) : undefined;
+export function parsedJsonRefusal(value: unknown, maxDepth: number, setBy?: string): string | undefined {
+  let nonFinite = isNonFinite(value);
+  const depth = jsonDepth(value, maxDepth, (scalar) => {
+    if (isNonFinite(scalar)) nonFinite = true;
+  });
+  if (depth > maxDepth) return jsonDepthMessage(maxDepth, setBy);
+  // Almost every value has none: the path is made only for the one found.
+  if (nonFinite)
+    return `the number at ${pathToNonFinite(value)} is out of range: JSON numbers here are finite, at most about ±1.8e308`;
+  return undefined;
 }
 
-function holdsNonFinite(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const current = stack.pop();
-    if (typeof current === 'number') {
-      if (!Number.isFinite(current)) return true;
-    } else if (Array.isArray(current)) {
-      for (let index = 0; index < current.length; index++) {
-        const child: unknown = current[index];
-        if (typeof child === 'object' && child !== null) stack.push(child);
-        else if (typeof child === 'number' && !Number.isFinite(child)) return true;
-      }
-    } else if (current !== null && typeof current === 'object') {
-      for (const key in current) {
-        const child = (current as Record<string, unknown>)[key];
-        if (typeof child === 'object' && child !== null) stack.push(child);
-        else if (typeof child === 'number' && !Number.isFinite(child)) return true;
-      }
-    }
-  }
-  return false;
+function isNonFinite(value: unknown): boolean {
+  return typeof value === 'number' && !Number.isFinite(value);
 }
 
 function pathToNonFinite(value: unknown): string {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [current, path] = stack.pop() as [unknown, string];
-    if (typeof current === 'number' && !Number.isFinite(current)) return path || '(the value)';
+    if (isNonFinite(current)) return path || '(the value)';
     if (current !== null && typeof current === 'object')
       for (const [key, child] of Object.entries(current)) stack.push([child, path ? `${path}.${key}` : key]);
   }
   return '(the value)';
-}
-
-/** What to tell a client whose JSON holds such a number. */
-export function nonFiniteNumberMessage(at: string): string {
-  return `the number at ${at} is out of range: JSON numbers here are finite, at most about ±1.8e308`;
 }

@@ -4,8 +4,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
-import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
-import { nonFiniteNumberAt, nonFiniteNumberMessage } from '../support/json-numbers';
+import { parsedJsonRefusal } from '../support/json-numbers';
 import { inTurn } from '../support/sliced-timer';
 import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
@@ -154,13 +153,8 @@ function parseFrame(text: string, maxJsonDepth: number): ClientMessage {
   } catch (error) {
     return { kind: 'invalid-json', error: (error as Error).message, text };
   }
-  if (exceedsJsonDepth(value, maxJsonDepth)) {
-    return { kind: 'refused', error: `Frame rejected: ${jsonDepthMessage(maxJsonDepth)}`, text };
-  }
-  const outOfRange = nonFiniteNumberAt(value);
-  if (outOfRange !== undefined) {
-    return { kind: 'refused', error: `Frame rejected: ${nonFiniteNumberMessage(outOfRange)}`, text };
-  }
+  const refusal = parsedJsonRefusal(value, maxJsonDepth);
+  if (refusal !== undefined) return { kind: 'refused', error: `Frame rejected: ${refusal}`, text };
   return { kind: 'json', value, text };
 }
 
