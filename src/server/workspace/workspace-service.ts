@@ -213,13 +213,7 @@ export class WorkspaceService {
     const { workspace, migratedFrom } = read;
     let { text } = read;
     let backup: string | undefined;
-    if (migratedFrom !== undefined) {
-      // The migrated file replaces the old one, which stays beside it as .bak; both before the world changes.
-      backup = await this.keepOriginal(file);
-      text = encodeWorkspace(workspace);
-      await this.enqueue(() => this.writeText(file, text));
-      this.lastSavedAt = this.options.now();
-    }
+    if (migratedFrom !== undefined) ({ backup, text } = await this.rewriteMigrated(file, workspace));
     this.apply(workspace, file);
     this.attachFile(file, hashOf(text));
     await this.remember();
@@ -704,10 +698,7 @@ export class WorkspaceService {
         this.knownHash = hash;
         this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);
       } else {
-        // As an open migrates: the original kept beside it as .bak, the file rewritten, before the world changes.
-        const backup = await this.keepOriginal(file);
-        const text = encodeWorkspace(workspace);
-        await this.enqueue(() => this.writeText(file, text));
+        const { backup, text } = await this.rewriteMigrated(file, workspace);
         this.apply(workspace, file, 'watch');
         this.knownHash = hashOf(text);
         this.context.logger.info(
@@ -763,6 +754,18 @@ export class WorkspaceService {
     this.clearAutosave();
     if (this.dirty && this.autosaveAllowed()) await this.enqueueWrite(this.file as string, false);
     await this.idle();
+  }
+
+  /**
+   * A migrated file replaces the old one, which stays beside it as .bak; both before the world changes (an open, or a
+   * reload after someone wrote an older version). Returns the backup's path and the text written.
+   */
+  private async rewriteMigrated(file: string, workspace: Workspace): Promise<{ backup: string; text: string }> {
+    const backup = await this.keepOriginal(file);
+    const text = encodeWorkspace(workspace);
+    await this.enqueue(() => this.writeText(file, text));
+    this.lastSavedAt = this.options.now();
+    return { backup, text };
   }
 
   /** The original of a migrated file, as `<file>.bak` (or `<file>.<time>.bak` when that exists). */
