@@ -39,6 +39,8 @@ const app = await startMountsApp(
         path: '/✓ marks',
         records: [{ id: 1, readings: new Array(200_000).fill(0), label: 'needle' }],
       }),
+      // Already escaped, and with a character a path may carry as it is: its Location must lead back here.
+      CollectionSchema.parse({ id: 'escaped', path: '/a%20b@c' }),
     ],
   },
   { limits: { maxBodyBytes: 2048, maxJsonDepth: 8 } },
@@ -263,6 +265,9 @@ test('any path and any record size: Location is percent-encoded, full text searc
   assert.equal(created.status, 201);
   assert.equal(created.headers.get('location'), '/%E2%9C%93%20marks/2');
   assert.deepEqual(await (await send('GET', '/%E2%9C%93%20marks/2')).json(), { label: 'second', id: 2 });
+  const escaped = await send('POST', '/a%20b@c', { label: 'third' });
+  assert.equal(escaped.headers.get('location'), '/a%20b@c/1');
+  assert.deepEqual(await (await send('GET', escaped.headers.get('location') ?? '')).json(), { label: 'third', id: 1 });
   const found = await send('GET', '/%E2%9C%93%20marks?q=NEEDLE');
   assert.equal(found.status, 200);
   assert.deepEqual(

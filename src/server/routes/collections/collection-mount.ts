@@ -7,7 +7,7 @@ import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
 import { bodyIssue } from '../body-issues';
 import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
-import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
+import { type CompiledPathPattern, compilePathPattern, encodedPathText } from '../path-pattern';
 import { listRecords } from './collection-query';
 import { CollectionStore } from './collection-store';
 import { parseIdText } from './record-ids';
@@ -107,9 +107,12 @@ async function jsonBody(ctx: Context, env: HttpMountEnv): Promise<unknown> {
   return body.kind === 'json' || body.kind === 'text' ? body.value : undefined;
 }
 
-/** A new record's URL: percent-encoded (a header carries ASCII; a path may hold any character, the id too). */
+/**
+ * A new record's URL, percent-encoded (a header carries ASCII; a path may hold any character, the id too): the
+ * list path as requests carry it, as the mount table files it.
+ */
 function recordLocation(listPath: string, id: unknown): string {
-  return `${listPath.split('/').map(encodeURIComponent).join('/')}/${encodeURIComponent(String(id))}`;
+  return `${encodedPathText(listPath)}/${encodeURIComponent(String(id))}`;
 }
 
 /** json-server's pagination links: first, prev, next, last. */
