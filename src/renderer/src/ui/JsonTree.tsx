@@ -4,8 +4,8 @@ import { formatNumber } from './format';
 /** Children shown at first, and added per "show more": a value with 50,000 keys must not freeze the page. */
 const CHILDREN_PAGE = 100;
 
-function summary(value: object): string {
-  return Array.isArray(value) ? `[${value.length}]` : `{${childCount(value)}}`;
+function summary(value: object, count: number): string {
+  return Array.isArray(value) ? `[${count}]` : `{${count}}`;
 }
 
 // Client data may hold direction overrides (U+202E): <bdi> keeps them from reordering the line around them.
@@ -75,7 +75,7 @@ function JsonNode({ name, value, depth, room }: { name: string | null; value: un
           </ul>
         )
       ) : (
-        <span className="json-summary">{summary(value)}</span>
+        <span className="json-summary">{summary(value, total)}</span>
       )}
     </li>
   );
