@@ -198,6 +198,27 @@ test('a URL that does not answer in time: one line that says so', async () => {
   assert.match(refused.message, /^cannot fetch http:.*: .*ECONNREFUSED/);
 });
 
+test('a URL with user:password@ is fetched with them as Basic authorization, and no message prints them', async () => {
+  const seen: (string | undefined)[] = [];
+  const guarded = createServer((request, response) => {
+    seen.push(request.headers.authorization);
+    const ok = request.headers.authorization === `Basic ${Buffer.from('me:s3cr%t é').toString('base64')}`;
+    response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+    response.end(ok ? '{"openapi":"3.1.0"}' : '{"detail":"who are you"}');
+  });
+  await new Promise<void>((done) => guarded.listen(0, '127.0.0.1', done));
+  after(() => guarded.close());
+  const origin = `127.0.0.1:${(guarded.address() as AddressInfo).port}`;
+  // fetch refuses a URL that holds credentials: before, this was "Request cannot be constructed…" with the URL.
+  const read = await readOpenApiSource(`http://me:s3cr%25t%20%C3%A9@${origin}/openapi.json`, SPEC_LIMITS);
+  assert.deepEqual(read, { text: '{"openapi":"3.1.0"}' });
+  const wrong = await refusal(readOpenApiSource(`http://me:hunter2@${origin}/openapi.json`, SPEC_LIMITS));
+  assert.equal(wrong.message, `cannot fetch http://${origin}/openapi.json: the server answered 401`);
+  const broken = await refusal(readOpenApiSource('http://me:hunter2@[::1/openapi.json', SPEC_LIMITS));
+  assert.equal(broken.message, 'cannot fetch http://[::1/openapi.json: it is not a valid URL');
+  assert.equal(seen.length, 2);
+});
+
 test('the CLI: import-openapi of an endless URL and validate of a FIFO end with one line', async () => {
   const endless = await endlessJsonServer();
   const [imported, validated] = await Promise.all([

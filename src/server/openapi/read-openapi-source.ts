@@ -41,13 +41,17 @@ export async function readOpenApiSource(
   return { text: new TextDecoder().decode(bytes), file };
 }
 
-async function fetchText(url: string, { maxBytes, timeoutMs }: ReadOpenApiSourceOptions): Promise<string> {
+async function fetchText(spec: string, { maxBytes, timeoutMs }: ReadOpenApiSourceOptions): Promise<string> {
+  const { url, authorization } = withoutCredentials(spec);
   const done = new AbortController();
   const timeout = AbortSignal.timeout(timeoutMs);
   const tooLarge = () =>
     new OpenApiImportError(`${url} is larger than ${describeBytes(maxBytes)}: not an API description to import`);
   try {
-    const response = await fetch(url, { signal: AbortSignal.any([done.signal, timeout]) });
+    const response = await fetch(url, {
+      signal: AbortSignal.any([done.signal, timeout]),
+      ...(authorization !== undefined && { headers: { authorization } }),
+    });
     if (!response.ok) throw new OpenApiImportError(`cannot fetch ${url}: the server answered ${response.status}`);
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared > maxBytes) throw tooLarge();
@@ -72,5 +76,33 @@ async function fetchText(url: string, { maxBytes, timeoutMs }: ReadOpenApiSource
   } finally {
     // Ends the download whatever happened: past the cap, on a bad status, or on any failure.
     done.abort();
+  }
+}
+
+/**
+ * A URL's `user:password@` as a Basic Authorization header (fetch refuses a URL that holds them, and a message
+ * must not print the password back), and the URL without them, as every message names it. fetch drops the header
+ * on a redirect to another origin.
+ */
+function withoutCredentials(spec: string): { url: string; authorization?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(spec);
+  } catch {
+    throw new OpenApiImportError(`cannot fetch ${spec.replace(/\/\/[^/]*@/, '//')}: it is not a valid URL`);
+  }
+  if (parsed.username === '' && parsed.password === '') return { url: parsed.href };
+  const pair = `${decoded(parsed.username)}:${decoded(parsed.password)}`;
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.href, authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
+}
+
+/** A URL's user or password as typed: the URL parser percent-encodes them, but leaves a stray `%` as it was. */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
   }
 }
