@@ -695,3 +695,31 @@ test('documented headers the engine sets from the body (Content-Length, Trailerâ
       `${name}: ${warnings.join(' | ')}`,
     );
 });
+
+test('a response $ref that rounds in a circle or leads to a schema is imported empty, with a warning', async () => {
+  const { routes, warnings } = await importOpenApi({
+    document: document(
+      {
+        '/circle': { get: { operationId: 'circle', responses: { '200': { $ref: '#/components/responses/A' } } } },
+        '/schema': { get: { operationId: 'schema', responses: { '200': { $ref: '#/components/schemas/S' } } } },
+      },
+      {
+        components: {
+          responses: { A: { $ref: '#/components/responses/B' }, B: { $ref: '#/components/responses/A' } },
+          schemas: { S: { type: 'object', properties: { a: { type: 'string' } } } },
+        },
+      },
+    ),
+  });
+  const checked = checkRoutes(routes);
+  for (const id of ['circle', 'schema']) {
+    const [response] = byId(checked, id).responses;
+    assert.equal(response?.status, 200);
+    assert.equal(response?.body, undefined);
+  }
+  assert.deepEqual(warnings, [
+    'GET /circle response 200: not a Response object (its $ref "#/components/responses/A" leads in a circle); ' +
+      'answers with an empty body',
+    'GET /schema response 200: not a Response object (it has no description); answers with an empty body',
+  ]);
+});

@@ -85,7 +85,14 @@ function routeResponse(
 ): ResponseInput {
   const response = (documented !== null && typeof documented === 'object' ? documented : {}) as Documented;
   const out: ResponseInput = { id: key.toLowerCase(), status };
-  if (typeof response.description === 'string' && response.description.trim() !== '') {
+  // The document is validated with its `$ref`s in place: one may still lead to a schema, or round in a circle.
+  if (typeof response.description !== 'string') {
+    const why =
+      typeof response.$ref === 'string' ? `its $ref "${response.$ref}" leads in a circle` : 'it has no description';
+    context.warn(`${where}: not a Response object (${why}); answers with an empty body`);
+    return out;
+  }
+  if (response.description.trim() !== '') {
     out.name = response.description.trim().slice(0, 200);
   }
   const headers: Record<string, string> = {};
