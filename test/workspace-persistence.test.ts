@@ -85,7 +85,11 @@ test('disk full during a save: reported, the previous file intact, no temp left;
   const file = await newFile('full.agui.json');
   const before = await readFile(file, 'utf8');
   const { state, hooks } = faults();
-  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { fileHooks: hooks } });
+  const warnings: string[] = [];
+  const server = await startWorkspaceEngine(dir, file, {
+    workspaceOptions: { fileHooks: hooks, autosaveDelayMs: 60_000 },
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
   const api = controlClient(server);
   state.write = errno('ENOSPC');
   await api.put(`/state/users/${KOEN}`, { name: 'Koen (edited)' });
@@ -98,6 +102,8 @@ test('disk full during a save: reported, the previous file intact, no temp left;
   assert.match(status.error?.message ?? '', /full\.agui\.json: could not save \(the disk is full/);
   assert.equal(await readFile(file, 'utf8'), before, 'the previous file is intact');
   assert.deepEqual(await tempsOf(file), []);
+  // The caller shows it: not logged as well (`serve` into a folder it may not write printed it twice).
+  assert.deepEqual(warnings, []);
 
   state.write = undefined;
   const saved = await api.post<WorkspaceStatus>('/workspace/save');
@@ -114,7 +120,11 @@ test('an unwritable folder: autosave reports it and leaves the file as it was', 
   await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), 'locked'))));
   const before = await readFile(file, 'utf8');
   const { state, hooks } = faults();
-  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { fileHooks: hooks } });
+  const warnings: string[] = [];
+  const server = await startWorkspaceEngine(dir, file, {
+    workspaceOptions: { fileHooks: hooks },
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
   // root may write anywhere, so there the permission error is injected where the temp file is created.
   const root = process.getuid?.() === 0;
   if (root) state.open = errno('EACCES');
@@ -126,6 +136,9 @@ test('an unwritable folder: autosave reports it and leaves the file as it was', 
     assert.match(status.error?.problem ?? '', /permission denied: the folder or file is not writable \(EACCES\)/);
     assert.equal(status.dirty, true);
     assert.equal(await readFile(file, 'utf8'), before);
+    // Nobody waits for an autosave: its failure is logged.
+    await eventually(() => warnings.length > 0, 'the failure to be logged');
+    assert.match(warnings[0] ?? '', /^workspace: .*locked\.agui\.json: could not save \(permission denied/);
   } finally {
     if (!root) await chmod(folder, 0o755);
   }

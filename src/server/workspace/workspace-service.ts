@@ -325,7 +325,7 @@ export class WorkspaceService {
     this.clearAutosave();
     clearTimeout(this.watchTimer);
     this.stopWatching();
-    if (flush) void this.enqueueWrite(this.file as string, false).catch(() => {});
+    if (flush) this.autosave();
     if (await settlesWithin(this.idle(), this.options.closeTimeoutMs)) return;
     this.stopSaving.abort();
     // It stops at its next chunk; one already syncing or renaming its complete temp file cannot be stopped, and
@@ -436,6 +436,16 @@ export class WorkspaceService {
    * whichever comes first. One timer per quiet spell, not one per change: a busy engine changes its data thousands
    * of times a second (every run records into its session), and the timer, when it fires, re-arms for what is left.
    */
+  /**
+   * A write nobody waits for: its failure is logged here, where a save, an open or a start hands it to its caller
+   * (who shows it once); the status shows it either way.
+   */
+  private autosave(): void {
+    void this.enqueueWrite(this.file as string, false).catch((error: unknown) => {
+      if (error instanceof WorkspaceError) this.context.logger.warn(`workspace: ${error.message}`);
+    });
+  }
+
   private scheduleAutosave(): void {
     if (!this.autosaveAllowed()) return;
     this.lastChangeAt = this.options.now();
@@ -457,7 +467,7 @@ export class WorkspaceService {
       if (!this.dirty || !this.autosaveAllowed()) return;
       const due = this.autosaveDue();
       if (due > 0) this.armAutosave(due);
-      else void this.enqueueWrite(this.file as string, false).catch(() => {});
+      else this.autosave();
     }, delay);
     this.autosaveTimer.unref();
   }
@@ -548,7 +558,7 @@ export class WorkspaceService {
   }
 
   /**
-   * One atomic write; a failure is reported (status, log) and thrown as a WorkspaceError. One that runs a while
+   * One atomic write; a failure is reported in the status and thrown as a WorkspaceError. One that runs a while
    * shows in the status as `saving`.
    */
   private async writeText(
@@ -573,7 +583,6 @@ export class WorkspaceService {
       });
       this.writing = false;
       this.setError(failure);
-      this.context.logger.warn(`workspace: ${failure.message}`);
       this.emit();
       throw failure;
     } finally {
