@@ -160,3 +160,20 @@ test('a run injected by hand and still open is not run over by a scenario: 409 s
   await assertValidStream(client.events);
   await client.close();
 });
+
+test('scenarios: one past what a workspace file holds is refused with 422; replacing one is not', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const scenario = (n: number) => ({ ...greeting, id: `s${n}`, triggers: [] });
+  const start = server.workspace.document();
+  const room = 10_000 - start.scenarios.length;
+  server.workspace.importDocument({
+    ...start,
+    scenarios: [...start.scenarios, ...Array.from({ length: room }, (_, n) => scenario(n))],
+  });
+  const over = await api.post<{ detail: { msg: string }[] }>('/scenarios', scenario(room));
+  assert.equal(over.status, 422);
+  assert.match(over.body.detail[0]?.msg ?? '', /a workspace holds at most 10000 scenarios/);
+  assert.equal((await api.put('/scenarios/s0', { ...scenario(0), name: 'replaced' })).status, 200);
+  assert.equal((await api.get<ItemsPage<Scenario>>('/scenarios')).body.total, 10_000);
+});

@@ -281,3 +281,25 @@ test('saving the attached file when the disk refuses answers 409 with the proble
   assert.equal(answer.status, 409);
   assert.match(answer.body.detail.problem, /could not save \(EIO: simulated\); the file on disk is unchanged/);
 });
+
+test('a list longer than a workspace file holds is refused with 422: what is stored always opens again', async () => {
+  const file = join(dir, 'full-lists.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  const route = (n: number) => ({ id: `r${n}`, path: `/r/${n}`, responses: [{ id: 'ok', body: { json: n } }] });
+  const full = Array.from({ length: 10_000 }, (_, n) => route(n));
+  // One past the limit, as a whole list and as one more: before, both were stored, and the file then refused to open.
+  const over = await api.put<{ detail: { loc: unknown[]; msg: string }[] }>('/routes', { items: [...full, route(-1)] });
+  assert.equal(over.status, 422);
+  assert.deepEqual(over.body.detail[0]?.loc, ['body', 'items']);
+  assert.equal(over.body.detail[0]?.msg, 'a workspace holds at most 10000; this change would make it 10001');
+  assert.equal((await api.put('/routes', { items: full })).status, 200);
+  const more = await api.post<{ detail: { loc: unknown[]; msg: string }[] }>('/routes', route(10_000));
+  assert.equal(more.status, 422);
+  assert.deepEqual(more.body.detail[0]?.loc, ['workspace', 'routes']);
+  assert.match(more.body.detail[0]?.msg ?? '', /at most 10000/);
+  assert.equal((await api.post('/workspace/save')).status, 200);
+  assert.equal(((await readJson(file)).routes as unknown[]).length, 10_000);
+  assert.equal((await api.post('/workspace/open', { path: file })).status, 200);
+  assert.equal((await fetch(`${server.url}/r/9999`).then((answer) => answer.json())) as number, 9999);
+});

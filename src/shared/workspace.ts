@@ -46,6 +46,20 @@ const WorkspaceNameSchema = z
   .max(WORKSPACE_NAME_MAX)
   .regex(/^[^\p{Cc}]*$/u, 'one line of text, without control characters (line breaks, tabs, escapes, NUL)');
 
+/**
+ * How many items each list of a workspace may hold: the file's schema refuses more, and the engine refuses an edit
+ * that would store more (a list it could save but not open again).
+ */
+export const WORKSPACE_LIST_LIMITS = {
+  packs: 20,
+  routes: 10_000,
+  collections: 1000,
+  staticFolders: 1000,
+  sockets: 1000,
+  agents: 1000,
+  scenarios: 10_000,
+} as const;
+
 export const WorkspaceSchema = z
   .strictObject({
     $schema: z.string().optional().describe('The JSON Schema editors validate this file with; the engine ignores it.'),
@@ -57,37 +71,37 @@ export const WorkspaceSchema = z
     ),
     packs: z
       .array(PackSchema)
-      .max(20)
+      .max(WORKSPACE_LIST_LIMITS.packs)
       .default([])
       .describe('Built-in backend contracts (e.g. agora-mock) and their data; they answer after your own mounts.'),
     routes: z
       .array(RouteSchema)
-      .max(10_000)
+      .max(WORKSPACE_LIST_LIMITS.routes)
       .default([])
       .describe('HTTP routes, tried in order before everything else (see docs/routes.md).'),
     collections: z
       .array(CollectionSchema)
-      .max(1000)
+      .max(WORKSPACE_LIST_LIMITS.collections)
       .default([])
       .describe('Lists of JSON records with a generated REST API, tried after the routes.'),
     staticFolders: z
       .array(StaticFolderSchema)
-      .max(1000)
+      .max(WORKSPACE_LIST_LIMITS.staticFolders)
       .default([])
       .describe('Folders of files served under a path, tried after the collections.'),
     sockets: z
       .array(SocketEndpointSchema)
-      .max(1000)
+      .max(WORKSPACE_LIST_LIMITS.sockets)
       .default([])
       .describe("WebSocket endpoints, matched by path in order, before the packs' own."),
     agents: z
       .array(AgentSchema)
-      .max(1000)
+      .max(WORKSPACE_LIST_LIMITS.agents)
       .default([])
       .describe('AG-UI agents on the official HTTP binding (POST a RunAgentInput, get SSE), tried after the folders.'),
     scenarios: z
       .array(ScenarioSchema)
-      .max(10_000)
+      .max(WORKSPACE_LIST_LIMITS.scenarios)
       .default([])
       .describe('What agents do for a run: triggers on the request and the events to send (see docs/scenarios.md).'),
     payloads: SavedPayloadsSchema.default([]).describe(

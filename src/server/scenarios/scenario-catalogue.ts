@@ -1,6 +1,7 @@
 import type { ScenarioChange } from '../../shared/control-api';
 import { issueWords } from '../../shared/issue-words';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from '../../shared/scenario';
+import { WORKSPACE_LIST_LIMITS } from '../../shared/workspace';
 import { type ConditionIssue, compileCondition, type RunCondition } from './run-conditions';
 import { RunView } from './run-view';
 import { compileSteps, ScenarioCompileError } from './scenario-compiler';
@@ -80,6 +81,11 @@ export class ScenarioCatalogue {
   /** Validates, compiles and stores a scenario (replacing one with the same id in place). */
   put(input: unknown): Scenario {
     const compiled = this.compile(input);
+    const limit = WORKSPACE_LIST_LIMITS.scenarios;
+    if (!this.programs.has(compiled.program.scenario.id) && this.programs.size >= limit) {
+      // More would be saved, then refused when the workspace file is opened again.
+      throw new ScenarioValidationError([{ path: '', message: `a workspace holds at most ${limit} scenarios` }]);
+    }
     this.store(compiled);
     this.reroute();
     this.emit({ type: 'scenario-saved', id: compiled.program.scenario.id });

@@ -8,7 +8,7 @@ import type { MountRef, NearMiss } from '../../shared/mounts/match-report';
 import type { Pack, PackName } from '../../shared/mounts/pack';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
 import type { PackChange } from '../../shared/pack-change';
-import type { WorldParts, WorldSection } from '../../shared/workspace';
+import { WORKSPACE_LIST_LIMITS, type WorldParts, type WorldSection } from '../../shared/workspace';
 import type { AgentHttpOptions } from '../agents/agent-http-endpoint';
 import { AgentMounts } from '../agents/agent-mounts';
 import type { EngineCore } from '../engine-context';
@@ -218,6 +218,7 @@ export class World {
    * throws MountValidationError (paths from the workspace root) and changes nothing when it does not compile.
    */
   replaceSection<S extends Exclude<WorldSection, 'packs'>>(section: S, items: WorldParts[S]): void {
+    checkListLimit(section, items.length);
     const parts = { ...this.definitions(), [section]: items } as WorldParts;
     switch (section) {
       case 'routes':
@@ -257,6 +258,7 @@ export class World {
 
   /** Switches packs (with the data each brings); checked first, changing nothing when a pack's data is wrong. */
   replacePacks(packs: readonly Pack[]): void {
+    checkListLimit('packs', packs.length);
     const issues = packIssues(packs);
     if (issues.length > 0) throw new MountValidationError(issues);
     const parts = { ...this.definitions(), packs: [...packs] };
@@ -420,4 +422,14 @@ function packControlRoutes(pack: RunningPack): Middleware {
   const router = new Router({ prefix: CONTROL_API_PREFIX });
   for (const packRouter of pack.controlRouters) router.use(packRouter.routes());
   return compose([router.routes(), router.allowedMethods()]) as unknown as Middleware;
+}
+
+/** A list longer than a workspace file may hold would be saved, then refused when the file is opened again. */
+function checkListLimit(section: WorldSection, length: number): void {
+  const limit = WORKSPACE_LIST_LIMITS[section];
+  if (length > limit) {
+    throw new MountValidationError([
+      { path: section, message: `a workspace holds at most ${limit}; this change would make it ${length}` },
+    ]);
+  }
 }
