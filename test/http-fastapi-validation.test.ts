@@ -154,3 +154,23 @@ test('a text/plain body to a model is model_attributes_type with the text as inp
       path,
     );
 });
+
+test('required fields named like Object.prototype members (constructor, toString) are missing from {}', async () => {
+  const model = {
+    type: 'object',
+    properties: { constructor: { type: 'integer' }, toString: { type: 'string' } },
+    required: ['constructor', 'toString', 'valueOf'],
+  };
+  const route = { id: 'prototype-names', method: 'POST', path: '/prototype-names', validate: { body: model } };
+  assert.equal(
+    (await api.post('/routes', { ...route, responses: [{ id: 'ok', body: { json: '{{body}}' } }] })).status,
+    201,
+  );
+  const missing = (field: string) => ({ type: 'missing', loc: ['body', field], msg: 'Field required', input: {} });
+  assert.deepEqual(
+    await post('/prototype-names', 'application/json', '{}'),
+    refused(missing('constructor'), missing('toString'), missing('valueOf')),
+  );
+  const sent = '{"constructor":7,"toString":"t","valueOf":null}';
+  assert.deepEqual(await post('/prototype-names', 'application/json', sent), { status: 200, body: sent });
+});

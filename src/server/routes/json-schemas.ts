@@ -80,6 +80,8 @@ export class JsonSchemas {
 function createAjv(coerceTypes: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
+    // A required `constructor` or `toString` is missing from `{}`: ajv would otherwise read the prototype's.
+    ownProperties: true,
     coerceTypes,
     useDefaults: true,
     // Schemas come from people and OpenAPI documents: unknown keywords (`example`, `x-…`) are not errors.
