@@ -122,6 +122,12 @@ test('a certificate the engine cannot serve fails the start with a TlsError that
   const expired = await expiredCertificate(dir);
   const notPem = join(dir, 'not.pem');
   writeFileSync(notPem, 'hello');
+  const tooSmall = opensslCertificate(dir, 'rsa512');
+  const brokenChain = join(dir, 'broken-chain.pem');
+  writeFileSync(
+    brokenChain,
+    `${readFileSync(good.cert, 'utf8')}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`,
+  );
   const encrypted = join(dir, 'encrypted-key.pem');
   const { privateKey } = generateKeyPairSync('ec', {
     namedCurve: 'P-256',
@@ -151,6 +157,18 @@ test('a certificate the engine cannot serve fails the start with a TlsError that
     ],
     ['not PEM', { cert: notPem, key: good.key }, /is not a PEM certificate/],
     ['an encrypted key', { cert: good.cert, key: encrypted }, /is encrypted: give it unencrypted \(openssl pkey -in/],
+    // Both read, match and date well; before, they failed the listen with OpenSSL's bare code.
+    ['a 512-bit RSA key', tooSmall, /rsa512-key\.pem is too small for OpenSSL's security level: make a new one/],
+    [
+      'a broken block after the certificate',
+      { cert: brokenChain, key: good.key },
+      /broken-chain\.pem cannot be served with the key .*good-key\.pem: .*is every block of the certificate file/,
+    ],
+    [
+      'a file that says it is empty and is not',
+      { cert: '/proc/self/status', key: good.key },
+      /is not a PEM certificate/,
+    ],
   ];
   for (const [name, tls, message] of cases) {
     await assert.rejects(

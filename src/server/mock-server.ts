@@ -183,7 +183,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   // Made with the settings as loaded, then kept in step with them.
   const loaded = liveSettings.get();
   const connectionLimit = new ConnectionLimit(loaded.maxConnections, logger, isConsoleTarget);
-  const server = createHttpServer(app.callback(), loaded, logger, connectionLimit, tls ?? undefined);
+  let server: ReturnType<typeof createHttpServer>;
+  try {
+    server = createHttpServer(app.callback(), loaded, logger, connectionLimit, tls ?? undefined);
+  } catch (error) {
+    // What OpenSSL still refuses in the checked pair: the workspace and its watcher stop as for any failed start.
+    connectionLimit.close();
+    await stopBeforeListening();
+    throw error;
+  }
   const sockets = new SocketServer(server, {
     maxPayloadBytes: loaded.maxPayloadBytes,
     heartbeatIntervalMs: loaded.heartbeatIntervalMs,

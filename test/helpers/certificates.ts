@@ -15,6 +15,8 @@ export interface CertificateFiles {
 const OPENSSL_KEYS = {
   ed25519: ['-newkey', 'ed25519'],
   rsa: ['-newkey', 'rsa:2048'],
+  /** Below OpenSSL's default security level: it reads, matches and dates as well as any, and serves no one. */
+  rsa512: ['-newkey', 'rsa:512'],
   ecdsa: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'],
 } as const;
 

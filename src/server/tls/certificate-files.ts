@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { describeBytes, readRegularFile } from '../workspace/bounded-file';
 import { describeFsError } from '../workspace/workspace-fs-errors';
 import { TlsError } from './tls-error';
 import { checkTlsIdentity, type PemText, type TlsIdentity } from './tls-identity';
@@ -17,18 +17,21 @@ export async function readCertificateFiles(
 }
 
 async function readPem(file: string, what: 'certificate' | 'key'): Promise<PemText> {
+  let bytes: Awaited<ReturnType<typeof readRegularFile>>;
   try {
-    const stats = await stat(file);
-    if (stats.isDirectory()) throw new TlsError(`the TLS ${what} ${file} is a folder, not a file`);
-    // A device or a pipe (/dev/zero, a FIFO) could be read forever.
-    if (!stats.isFile()) throw new TlsError(`the TLS ${what} ${file} is not a regular file`);
-    if (stats.size > MAX_PEM_BYTES)
-      throw new TlsError(`the TLS ${what} ${file} is ${stats.size} bytes: too big to be a PEM ${what}`);
-    return { text: await readFile(file, 'utf8'), file };
+    // Bounded as it is read, not by the size a stat reports: /proc files say 0 and hold hundreds of megabytes.
+    bytes = await readRegularFile(file, MAX_PEM_BYTES);
   } catch (error) {
-    if (error instanceof TlsError) throw error;
     throw new TlsError(`cannot read the TLS ${what} ${file}: ${readProblem(error)}`);
   }
+  if (Buffer.isBuffer(bytes)) return { text: bytes.toString('utf8'), file };
+  if (bytes.refused === 'too large')
+    throw new TlsError(
+      `the TLS ${what} ${file} is larger than ${describeBytes(MAX_PEM_BYTES)}: too big to be a PEM ${what}`,
+    );
+  // A device or a pipe (/dev/zero, a FIFO) could be read forever.
+  if (bytes.what === 'a folder') throw new TlsError(`the TLS ${what} ${file} is a folder, not a file`);
+  throw new TlsError(`the TLS ${what} ${file} is not a regular file (it is ${bytes.what})`);
 }
 
 function readProblem(error: unknown): string {

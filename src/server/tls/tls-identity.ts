@@ -1,4 +1,5 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import type { TlsInfo } from '../../shared/control-api';
 import { TlsError } from './tls-error';
 
@@ -45,6 +46,7 @@ export function checkTlsIdentity(cert: PemText, key: PemText, selfSigned: boolea
     throw new TlsError(
       `the TLS certificate ${cert.file} is not valid before ${day(validFrom)}: check the clock, or make a new one`,
     );
+  checkUsable(cert, key);
   return {
     cert: cert.text,
     key: key.text,
@@ -100,6 +102,25 @@ function parsePrivateKey({ text, file }: PemText): KeyObject {
       `the TLS key ${file} is a ${key.asymmetricKeyType ?? 'unknown'} key, which cannot sign a TLS handshake: use RSA, ECDSA or Ed25519`,
     );
   return key;
+}
+
+/**
+ * What the server will do with the pair, done now: OpenSSL refuses keys below its security level (a 512-bit RSA
+ * key) and reads every block of the chain, where the checks above read the first certificate only.
+ */
+function checkUsable(cert: PemText, key: PemText): void {
+  try {
+    createSecureContext({ cert: cert.text, key: key.text });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (/KEY_TOO_SMALL/.test(code))
+      throw new TlsError(
+        `the TLS key ${key.file} is too small for OpenSSL's security level: make a new one (RSA of at least 2048 bits, or ECDSA P-256)`,
+      );
+    throw new TlsError(
+      `the TLS certificate ${cert.file} cannot be served with the key ${key.file}: ${reason(error)} (is every block of the certificate file a whole PEM certificate?)`,
+    );
+  }
 }
 
 /** OpenSSL's words without its error-stack prefix (`error:1E08010C:DECODER routines::unsupported`). */
