@@ -141,6 +141,15 @@ test('export downloads the document; import validates it and replaces the world'
   );
   assert.equal((await api.post('/workspace/import')).status, 422);
   assert.equal((await api.post('/workspace/import', { version: 9 })).status, 422);
+  for (const body of [null, 7, 'text', { settings: null }, { settings: 'tls' }])
+    assert.equal((await api.post('/workspace/import', body)).status, 422, JSON.stringify(body));
+  // TLS files that are not there would be saved into the attached file and stop its next start, as a PATCH would.
+  const missingTls = { ...structuredClone(changed), settings: { tls: { cert: 'gone.pem', key: 'gone-key.pem' } } };
+  const tlsRefused = await api.post<{ detail: { loc: unknown[]; msg: string }[] }>('/workspace/import', missingTls);
+  assert.equal(tlsRefused.status, 422);
+  assert.deepEqual(tlsRefused.body.detail[0]?.loc, ['body', 'settings', 'tls']);
+  assert.match(tlsRefused.body.detail[0]?.msg ?? '', /cannot read the TLS certificate .*gone\.pem: no such file/);
+  assert.equal(server.settings().tls, 'off');
   // A document's nesting limit is the import's own, not the maxJsonDepth setting: the refusal names which.
   let deep: unknown = 1;
   for (let level = 0; level < 1_100; level++) deep = [deep];

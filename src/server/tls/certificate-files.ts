@@ -12,8 +12,11 @@ export async function readCertificateFiles(
   keyFile: string,
   { selfSigned = false, now = Date.now() } = {},
 ): Promise<TlsIdentity> {
-  const [cert, key] = await Promise.all([readPem(certFile, 'certificate'), readPem(keyFile, 'key')]);
-  return checkTlsIdentity(cert, key, selfSigned, now);
+  const [cert, key] = await Promise.allSettled([readPem(certFile, 'certificate'), readPem(keyFile, 'key')]);
+  // The certificate's problem first, whichever read ended first: the same files always get the same message.
+  if (cert.status === 'rejected') throw cert.reason;
+  if (key.status === 'rejected') throw key.reason;
+  return checkTlsIdentity(cert.value, key.value, selfSigned, now);
 }
 
 async function readPem(file: string, what: 'certificate' | 'key'): Promise<PemText> {

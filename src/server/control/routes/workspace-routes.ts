@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { ItemsPage } from '../../../shared/control-api';
+import { TlsSettingSchema } from '../../../shared/settings';
 import {
   type RecentWorkspace,
   WorkspaceNewSchema,
@@ -13,6 +14,7 @@ import { parseRequestPart } from '../../http/validation';
 import { WORKSPACE_MAX_DEPTH, workspaceStream } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import type { ControlDeps } from '../control-deps';
+import { checkTlsFiles } from './tls-files-check';
 import { checkWorkspacePath, WORKSPACE_MAX_BYTES } from './workspace-paths';
 
 const STATUS_BY_REASON = { invalid: 422, 'not-found': 404, exists: 409, 'no-file': 409 } as const;
@@ -88,6 +90,10 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
     async (ctx) => {
       const document = requestBody(ctx);
       if (document === undefined) throw new HttpError(422, 'Send a workspace document as the JSON body');
+      // Files the imported setting names would be saved into the attached file, and stop its next start.
+      const settings = (document as { settings?: unknown } | null)?.settings;
+      const tls = TlsSettingSchema.safeParse((settings as { tls?: unknown } | null | undefined)?.tls);
+      if (tls.success) await checkTlsFiles(tls.data, workspace, ['body', 'settings', 'tls']);
       await answering(() => workspace.importDocument(document));
       ctx.body = workspace.status();
     },
