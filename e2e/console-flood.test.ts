@@ -110,22 +110,37 @@ function consoleTasks(trace: { traceEvents: TraceEvent[] }): ConsoleTask[] {
   const evaluations = events.filter((event) => event.name === 'EvaluateScript' && onMain(event));
   const ranTestScript = (task: TraceEvent) =>
     evaluations.some((e) => e.pid === task.pid && e.ts >= task.ts && e.ts <= task.ts + (task.dur ?? 0));
-  const within = (task: TraceEvent) => () =>
-    events
-      .filter(
-        (e) =>
-          e !== task &&
-          e.pid === task.pid &&
-          e.tid === task.tid &&
-          e.ts >= task.ts &&
-          e.ts <= task.ts + (task.dur ?? 0) &&
-          (e.dur ?? 0) > 2000,
-      )
+  // What took a task's time: its longest inner events, then every inner event's time summed by name (a task made
+  // of many short steps has no long one).
+  const within = (task: TraceEvent) => () => {
+    const inner = events.filter(
+      (e) =>
+        e !== task &&
+        e.pid === task.pid &&
+        e.tid === task.tid &&
+        e.ts >= task.ts &&
+        e.ts <= task.ts + (task.dur ?? 0) &&
+        e.ph === 'X',
+    );
+    const long = inner
+      .filter((e) => (e.dur ?? 0) > 2000)
       .map(
         (e) =>
           `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${Math.round((e.dur ?? 0) / 1000)} ms`,
-      )
-      .join(', ') || 'nothing over 2 ms';
+      );
+    const byName = new Map<string, { ms: number; count: number }>();
+    for (const e of inner) {
+      const sum = byName.get(e.name) ?? { ms: 0, count: 0 };
+      sum.ms += (e.dur ?? 0) / 1000;
+      sum.count++;
+      byName.set(e.name, sum);
+    }
+    const summed = [...byName]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 6)
+      .map(([name, { ms, count }]) => `${name} ×${count} ${ms.toFixed(1)} ms`);
+    return `${long.join(', ') || 'nothing over 2 ms'}; by name: ${summed.join(', ') || 'no inner events'}`;
+  };
   return tasks
     .filter((task) => !ranTestScript(task))
     .map((task) => ({
