@@ -235,3 +235,104 @@ test('a render that loops too much, or writes too much in its loops, stops at it
   const small = { items: [1, 2], pad: 'x' };
   assert.equal(echo.render({ ...scope, body: small }, renderSession('k')), JSON.stringify(small).repeat(2));
 });
+
+test("a template reads @root and {{#each}}'s data only: not the render's own, and no named arguments", () => {
+  const engine = new TemplateEngine();
+  const refused = (source: string, message: RegExp) =>
+    assert.throws(() => engine.compileText(source), { name: 'TemplateCompileError', message }, source);
+  // @session held the render's budget (a circular value: "{{@session}}" answered 500) and the last value it measured.
+  refused('{{@session}}', /unknown name "@session": a template reads @root, and @index, @key, @first and @last/);
+  refused('{{json @session.budget.sized}}', /unknown name "@session\.budget\.sized"/);
+  refused('{{#each body.items}}{{@captured}}{{/each}}', /unknown name "@captured"/);
+  refused('{{@index}}', /"@index" is set only inside \{\{#each\}\}/);
+  refused('{{json body indent=2}}', /named arguments \(indent=…\) are not read: give the values in order/);
+  refused('{{default body.x fallback=1}}', /named arguments \(fallback=…\)/);
+  assert.equal(
+    engine.compileText('{{#each body.items}}{{@index}}{{@first}}{{@last}}{{/each}}').render(scope, renderSession('t')),
+    '0truefalse1falsetrue',
+  );
+  assert.equal(engine.compileText('{{#each body.nested}}{{@key}}{{/each}}').render(scope, renderSession('t')), 'ok');
+});
+
+test('randomInt: arguments written in the template are checked when stored; a request’s are its own fault', () => {
+  const engine = new TemplateEngine();
+  assert.throws(() => engine.compileText('{{randomInt 9 1}}'), {
+    name: 'TemplateCompileError',
+    message: /randomInt: needs two integers, min <= max \(got 9 and 1\)/,
+  });
+  assert.throws(() => engine.compileText('{{randomInt "a" 1}}'), { message: /got "a" and 1/ });
+  const fromQuery = engine.compileText('{{randomInt query.a query.b}}');
+  // TemplateValueError: the route answers 400 with the message, where it answered 500.
+  for (const query of [
+    { a: 'x', b: 'y' },
+    { a: '9', b: '1' },
+    { a: '-9e15', b: '9e15' },
+  ])
+    assert.throws(() => fromQuery.render({ ...scope, query }, renderSession('t')), {
+      name: 'TemplateValueError',
+      message: /^randomInt: /,
+    });
+  const drawn = Number(fromQuery.render({ ...scope, query: { a: '1', b: '3' } }, renderSession('t')));
+  assert.ok(drawn >= 1 && drawn <= 3, String(drawn));
+});
+
+test('helpers that read large values without writing them spend from the response budget: 413, not minutes', () => {
+  const engine = new TemplateEngine();
+  const wide = Object.fromEntries(Array.from({ length: 10_000 }, (_, index) => [`k${index}`, index]));
+  // Before: 21.7 s for a 110 KB body (each turn counted the whole body's keys), and 20,000 keys never ended.
+  for (const source of [
+    '{{#each body}}{{length @root.body}}{{/each}}',
+    '{{#each body}}{{#if (eq @root.body @root.body)}}.{{/if}}{{/each}}',
+    '{{#each body}}{{add @root.body 1}}{{/each}}',
+  ])
+    assert.throws(
+      () => engine.compileText(source).render({ ...scope, body: wide }, renderSession('t')),
+      { name: 'TemplateLimitError', message: /its helpers would read more than 16777216 characters of values/ },
+      source,
+    );
+  const long = { a: 'x'.repeat(200_000), b: 'x'.repeat(200_000), items: Array.from({ length: 1000 }, (_, i) => i) };
+  assert.throws(
+    () =>
+      engine
+        .compileText('{{#each body.items}}{{#if (eq @root.body.a @root.body.b)}}.{{/if}}{{/each}}')
+        .render({ ...scope, body: long }, renderSession('t')),
+    { name: 'TemplateLimitError' },
+  );
+  // What people write stays well inside it.
+  const items = { items: Array.from({ length: 5000 }, (_, i) => ({ sku: `s${i}`, qty: i })), total: 5000 };
+  const picked = engine
+    .compileText('{{length body.items}}:{{#each body.items}}{{#if (gt qty 4997)}}{{sku}}{{/if}}{{/each}}')
+    .render({ ...scope, body: items }, renderSession('t'));
+  assert.equal(picked, '5000:s4998s4999');
+});
+
+test('blocks and subexpressions nested deeper than people write are refused before Handlebars parses them', () => {
+  const engine = new TemplateEngine();
+  const ifs = (depth: number) => `${'{{#if body}}'.repeat(depth)}x${'{{/if}}'.repeat(depth)}`;
+  assert.equal(engine.compileText(ifs(64)).render(scope, renderSession('t')), 'x');
+  // Before: 3,000 levels held the engine 19 s, then "Maximum call stack size exceeded".
+  for (const depth of [65, 3000])
+    assert.throws(() => engine.compileText(ifs(depth)), {
+      name: 'TemplateCompileError',
+      message: /^blocks nest deeper than 64 levels$/,
+    });
+  const calls = (depth: number) => `{{json ${'(json '.repeat(depth)}body${')'.repeat(depth)}}}`;
+  assert.ok(engine.compileText(calls(32)));
+  assert.throws(() => engine.compileText(calls(5000)), {
+    message: /subexpressions nest deeper than 32 levels in one tag/,
+  });
+  // Comments may hold anything.
+  assert.equal(engine.compileText(`{{!-- ${ifs(100)} --}}ok`).render(scope, renderSession('t')), 'ok');
+});
+
+test('adjacent values are written one after the other, never added, at the top and inside blocks', () => {
+  const engine = new TemplateEngine();
+  const body = { a: 1, b: 2, t: true, items: [5, 6] };
+  const render = (source: string) => engine.compileText(source).render({ ...scope, body }, renderSession('t'));
+  // Handlebars 4.7.10 under noEscape wrote "3", "133" and "11" for these (handlebars.js#1838).
+  assert.equal(render('{{#if body}}{{body.a}}{{body.b}}{{/if}}'), '12');
+  assert.equal(render('{{#each body.items}}{{@index}}{{this}}{{/each}}'), '0516');
+  assert.equal(render('{{#with body}}{{a}}{{t}}{{b}}{{/with}}'), '1true2');
+  assert.equal(render('{{body.a}}{{body.b}}'), '12');
+  assert.deepEqual(json(engine, { n: '{{#each body.items}}{{qty}}{{qty}}{{/each}}' }), { n: '2233' });
+});

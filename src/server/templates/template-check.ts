@@ -19,6 +19,12 @@ type Call = {
   hash?: hbs.AST.Hash;
 };
 
+const LITERALS = new Set(['StringLiteral', 'NumberLiteral', 'BooleanLiteral', 'NullLiteral', 'UndefinedLiteral']);
+
+/** The data `{{#each}}` sets for its block. */
+const BLOCK_DATA = new Set(['index', 'key', 'first', 'last']);
+const BLOCK_DATA_TEXT = '@index, @key, @first and @last';
+
 /**
  * Checks a parsed template before it is stored: every helper is known and called with a number of arguments it
  * takes, every path starts at one of `roots` (the names of its scope), and there are no partials or decorators. Handlebars
@@ -62,8 +68,16 @@ export function checkTemplate(
 
   const checkPath = (path: hbs.AST.PathExpression, state: WalkState) => {
     if (path.data) {
-      // @root reads the request scope from anywhere; @index, @key, @first and @last are block data.
-      if (path.parts[0] !== 'root') return;
+      // @root reads the request scope from anywhere; @index, @key, @first and @last are {{#each}}'s. Any other
+      // @name would read the render's own data (its budget, its session), which is not for templates.
+      const name = path.parts[0];
+      if (name !== 'root') {
+        if (name === undefined || !BLOCK_DATA.has(name))
+          problem(path, `unknown name "${path.original}": a template reads @root, and ${BLOCK_DATA_TEXT} in {{#each}}`);
+        else if (state.contextDepth === 0 && path.depth === 0)
+          problem(path, `"${path.original}" is set only inside {{#each}}`);
+        return;
+      }
       const root = path.parts[1];
       if (root === undefined) facts.usesBody = true;
       else checkRoot(path, root);
@@ -105,7 +119,11 @@ export function checkTemplate(
     state: WalkState,
     kind: 'mustache' | 'block' | 'subexpression',
   ): boolean => {
-    const count = call.params.length + (call.hash?.pairs.length ? 1 : 0);
+    const count = call.params.length;
+    const named = call.hash?.pairs[0];
+    // No helper reads named arguments: `{{json body indent=2}}` would be stored and render without its indent.
+    if (named)
+      problem(node, `named arguments (${named.key}=…) are not read: give the values in order, e.g. {{json body 2}}`);
     if (call.path.type !== 'PathExpression') {
       problem(
         node,
@@ -142,6 +160,12 @@ export function checkTemplate(
     }
     if (custom) {
       checkArity(node, name as string, count, custom.arity, custom.usage);
+      // Arguments written in the template are checked now: only values a request brings wait for the render.
+      const literals = call.params.every((param) => LITERALS.has(param.type));
+      const wrong = literals
+        ? custom.argumentProblem?.(call.params.map((param) => (param as hbs.AST.StringLiteral).value))
+        : undefined;
+      if (wrong !== undefined) problem(node, wrong);
       return false;
     }
     if (count > 0 || kind === 'subexpression') {

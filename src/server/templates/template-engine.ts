@@ -2,8 +2,15 @@ import Handlebars from 'handlebars';
 import type { JsonValue } from '../../shared/json-value';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { type PlainRender, plainTemplate, renderPlain, UNSURE } from './plain-template';
+import { appendValuesAsText } from './string-appending-compiler';
 import { checkTemplate } from './template-check';
-import { type HelperSpec, TemplateCounters, type TemplateData, templateHelpers } from './template-helpers';
+import {
+  HelperArgumentError,
+  type HelperSpec,
+  TemplateCounters,
+  type TemplateData,
+  templateHelpers,
+} from './template-helpers';
 import { REQUEST_SCOPE, type TemplateScope, type TemplateScopeKind } from './template-scope';
 
 /**
@@ -35,6 +42,8 @@ export interface RenderBudget {
    * must stop before it has built 700 copies), and the JSON size of values inserted whole (`"{{body}}"`).
    */
   output: number;
+  /** Characters of values its helpers may still read without writing them (comparisons, sums, counts). */
+  work: number;
   /** The last object whose JSON size was measured (`"{{body}}"` a hundred times is measured once), and its size. */
   sized: unknown;
   size: number;
@@ -45,6 +54,7 @@ export function renderSession(counterKey: string, counters?: TemplateCounters): 
     left: ITERATIONS_PER_RESPONSE,
     characters: LOOP_OUTPUT_PER_RESPONSE,
     output: OUTPUT_PER_RESPONSE,
+    work: WORK_PER_RESPONSE,
     sized: undefined,
     size: 0,
   };
@@ -108,6 +118,11 @@ const LOOP_OUTPUT_PER_RESPONSE = 16 * 1024 * 1024;
  * (`maxBodyBytes`, at most 64 MiB) can still be echoed, but not hundreds of copies of it.
  */
 export const OUTPUT_PER_RESPONSE = 64 * 1024 * 1024;
+/**
+ * Characters of values the helpers of one response may read without writing them: `(eq @root.body x)` in a loop
+ * over the body compares the whole body each turn, and writes one word.
+ */
+const WORK_PER_RESPONSE = 16 * 1024 * 1024;
 const VALUE_HELPER = '__value';
 /**
  * A template reads own properties only (`{{body.toString}}` gives nothing), as Handlebars does by default; said
@@ -134,6 +149,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
   constructor(options?: TemplateEngineOptions<S>) {
     this.scope = options?.scope ?? (REQUEST_SCOPE as unknown as TemplateScopeKind<S>);
     this.helpers = { ...templateHelpers(new TemplateCounters()), ...options?.helpers };
+    appendValuesAsText(this.handlebars);
     this.handlebars.unregisterHelper('log');
     for (const [name, spec] of Object.entries(this.helpers)) {
       this.handlebars.registerHelper(name, (...args: unknown[]) => {
@@ -141,9 +157,14 @@ export class TemplateEngine<S extends object = TemplateScope> {
         const data = options.data as TemplateData;
         // The dry run at compile time checks Handlebars' compilation, not what helpers make of an empty request.
         if (data.dry) return undefined;
+        const budget = data.session.budget;
+        if (spec.work === 'values') for (const arg of args) spendWork(budget, argumentSize(budget, arg));
+        const problem = spec.argumentProblem?.(args);
+        if (problem !== undefined) throw new HelperArgumentError(problem);
         const value = spec.call(args, data);
+        if (typeof spec.work === 'function') spendWork(budget, spec.work(value, args));
         // Text a helper makes counts as it is made (the render counts it once, not again, when it is written).
-        if (typeof value === 'string') spend(data.session.budget, value.length);
+        if (typeof value === 'string') spend(budget, value.length);
         return value;
       });
     }
@@ -278,6 +299,8 @@ export class TemplateEngine<S extends object = TemplateScope> {
   }
 
   private parse(source: string): hbs.AST.Program {
+    const nesting = nestingProblem(source);
+    if (nesting !== undefined) throw new TemplateCompileError(nesting);
     try {
       return this.handlebars.parse(source);
     } catch (error) {
@@ -317,6 +340,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
         }
       } catch (error) {
         if (error instanceof TemplateLimitError) throw error;
+        if (error instanceof HelperArgumentError) throw new TemplateValueError(error.message);
         // Text longer than a JavaScript string can be: too large, whatever made it.
         if (isLengthError(error)) throw tooLarge();
         if (isUnprintableObject(error))
@@ -349,6 +373,19 @@ const tooLarge = () => new TemplateLimitError(`it would write more than ${OUTPUT
 function spend(budget: RenderBudget, characters: number): void {
   budget.output -= characters;
   if (budget.output < 0) throw tooLarge();
+}
+
+function spendWork(budget: RenderBudget, characters: number): void {
+  budget.work -= characters;
+  if (budget.work < 0)
+    throw new TemplateLimitError(`its helpers would read more than ${WORK_PER_RESPONSE} characters of values`);
+}
+
+/** What a helper reads of an argument: a text's length, a list's or an object's JSON size; a number or word is 1. */
+function argumentSize(budget: RenderBudget, value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (typeof value !== 'object' || value === null) return 1;
+  return valueSize(budget, value, budget.work);
 }
 
 /** `RangeError: Invalid string length`: text (a concatenation, a JSON.stringify) longer than V8 allows. */
@@ -441,6 +478,34 @@ function toJson(value: unknown): JsonValue {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Handlebars.SafeString) return value.toString();
   return value as JsonValue;
+}
+
+/** Blocks one template may nest, and subexpressions one tag may: Handlebars' parser slows down past all measure with depth. */
+const MAX_BLOCK_NESTING = 64;
+const MAX_SUBEXPRESSION_NESTING = 32;
+/** A tag and what it starts with; comments are skipped whole (they may hold anything). */
+const TAG = /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}|\{\{~?([#^/]?)([^}]*)\}\}/g;
+
+/**
+ * Refuses a template nested deeper than people write before Handlebars parses it: 3,000 nested `{{#if}}` held the
+ * engine 19 s to end in a stack overflow. Counted on the tags' text, which the parser then reads exactly.
+ */
+function nestingProblem(source: string): string | undefined {
+  let blocks = 0;
+  for (const [tag, kind, inside] of source.matchAll(TAG)) {
+    if (tag.startsWith('{{!') || inside === undefined) continue;
+    if (kind === '#' || (kind === '^' && inside.trim() !== '')) blocks++;
+    else if (kind === '/') blocks--;
+    if (blocks > MAX_BLOCK_NESTING) return `blocks nest deeper than ${MAX_BLOCK_NESTING} levels`;
+    let parentheses = 0;
+    for (const character of inside) {
+      if (character === '(') parentheses++;
+      else if (character === ')') parentheses--;
+      if (parentheses > MAX_SUBEXPRESSION_NESTING)
+        return `subexpressions nest deeper than ${MAX_SUBEXPRESSION_NESTING} levels in one tag`;
+    }
+  }
+  return undefined;
 }
 
 /** Handlebars' parse errors list every token it expected; people need the line and what it found. */

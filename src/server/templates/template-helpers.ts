@@ -25,7 +25,22 @@ export interface HelperSpec {
   arity: readonly [min: number, max: number];
   /** A short usage line for error messages. */
   usage: string;
+  /**
+   * What is wrong with the arguments, for a helper that refuses some: checked when a template is stored if they are
+   * all written in it, else when it renders (throwing HelperArgumentError).
+   */
+  argumentProblem?(args: unknown[]): string | undefined;
+  /**
+   * What a call reads, charged to its response's budget for the work it does without writing (a comparison in a
+   * loop over a large body): `values`, the size of its text and JSON arguments; or a count it gives from its result.
+   */
+  work?: 'values' | ((result: unknown, args: unknown[]) => number);
   call(args: unknown[], data: TemplateData): unknown;
+}
+
+/** A helper refused the values it was given while rendering: values a request brings, so the request's fault. */
+export class HelperArgumentError extends Error {
+  override name = 'HelperArgumentError';
 }
 
 const number = (value: unknown): number => (typeof value === 'number' ? value : Number(value));
@@ -58,6 +73,13 @@ function formatNow(format: unknown): string | number {
     SSS: pad(now.getUTCMilliseconds(), 3),
   };
   return String(format).replace(/YYYY|MM|DD|HH|mm|ss|SSS/g, (token) => tokens[token] ?? token);
+}
+
+/** A value a message names: short, whatever a request sent. */
+function shown(value: unknown): string {
+  const text =
+    typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? typeof value : String(value);
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
 function lengthOf(value: unknown): number {
@@ -95,35 +117,43 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
       usage: '{{default value fallback}}',
       call: ([value, fallback]) => (value === undefined || value === null || value === '' ? fallback : value),
     },
-    eq: { arity: [2, 2], usage: '(eq a b)', call: ([a, b]) => looseEquals(a, b) },
-    ne: { arity: [2, 2], usage: '(ne a b)', call: ([a, b]) => !looseEquals(a, b) },
-    gt: { arity: [2, 2], usage: '(gt a b)', call: ([a, b]) => compare(a, b) > 0 },
-    gte: { arity: [2, 2], usage: '(gte a b)', call: ([a, b]) => compare(a, b) >= 0 },
-    lt: { arity: [2, 2], usage: '(lt a b)', call: ([a, b]) => compare(a, b) < 0 },
-    lte: { arity: [2, 2], usage: '(lte a b)', call: ([a, b]) => compare(a, b) <= 0 },
+    eq: { arity: [2, 2], usage: '(eq a b)', work: 'values', call: ([a, b]) => looseEquals(a, b) },
+    ne: { arity: [2, 2], usage: '(ne a b)', work: 'values', call: ([a, b]) => !looseEquals(a, b) },
+    gt: { arity: [2, 2], usage: '(gt a b)', work: 'values', call: ([a, b]) => compare(a, b) > 0 },
+    gte: { arity: [2, 2], usage: '(gte a b)', work: 'values', call: ([a, b]) => compare(a, b) >= 0 },
+    lt: { arity: [2, 2], usage: '(lt a b)', work: 'values', call: ([a, b]) => compare(a, b) < 0 },
+    lte: { arity: [2, 2], usage: '(lte a b)', work: 'values', call: ([a, b]) => compare(a, b) <= 0 },
     and: { arity: [2, 20], usage: '(and a b …)', call: (args) => args.every(Boolean) },
     or: { arity: [2, 20], usage: '(or a b …)', call: (args) => args.some(Boolean) },
     not: { arity: [1, 1], usage: '(not a)', call: ([a]) => !a },
-    add: { arity: [2, 2], usage: '{{add a b}}', call: ([a, b]) => number(a) + number(b) },
-    subtract: { arity: [2, 2], usage: '{{subtract a b}}', call: ([a, b]) => number(a) - number(b) },
-    multiply: { arity: [2, 2], usage: '{{multiply a b}}', call: ([a, b]) => number(a) * number(b) },
-    divide: { arity: [2, 2], usage: '{{divide a b}}', call: ([a, b]) => number(a) / number(b) },
+    add: { arity: [2, 2], usage: '{{add a b}}', work: 'values', call: ([a, b]) => number(a) + number(b) },
+    subtract: { arity: [2, 2], usage: '{{subtract a b}}', work: 'values', call: ([a, b]) => number(a) - number(b) },
+    multiply: { arity: [2, 2], usage: '{{multiply a b}}', work: 'values', call: ([a, b]) => number(a) * number(b) },
+    divide: { arity: [2, 2], usage: '{{divide a b}}', work: 'values', call: ([a, b]) => number(a) / number(b) },
     randomInt: {
       arity: [2, 2],
       usage: '{{randomInt min max}} (both included)',
-      call: ([min, max]) => {
+      work: 'values',
+      argumentProblem: ([min, max]) => {
         const [low, high] = [Math.ceil(number(min)), Math.floor(number(max))];
         if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low > high)
-          throw new Error(`randomInt: needs two integers, min <= max (got ${String(min)} and ${String(max)})`);
+          return `randomInt: needs two integers, min <= max (got ${shown(min)} and ${shown(max)})`;
         // crypto.randomInt's own bound, said in the helper's words rather than Node's.
         if (high - low >= RANDOM_INT_SPAN)
-          throw new Error(`randomInt: max - min must be less than ${RANDOM_INT_SPAN} (got ${low} and ${high})`);
-        return randomInt(low, high + 1);
+          return `randomInt: max - min must be less than ${RANDOM_INT_SPAN} (got ${low} and ${high})`;
+        return undefined;
       },
+      call: ([min, max]) => randomInt(Math.ceil(number(min)), Math.floor(number(max)) + 1),
     },
     lowercase: { arity: [1, 1], usage: '{{lowercase text}}', call: ([text]) => String(text ?? '').toLowerCase() },
     uppercase: { arity: [1, 1], usage: '{{uppercase text}}', call: ([text]) => String(text ?? '').toUpperCase() },
-    length: { arity: [1, 1], usage: '{{length list}}', call: ([value]) => lengthOf(value) },
+    length: {
+      arity: [1, 1],
+      usage: '{{length list}}',
+      // An object's keys are counted one by one; a text's or a list's length is known.
+      work: (result, [value]) => (typeof value === 'object' && !Array.isArray(value) ? (result as number) : 0),
+      call: ([value]) => lengthOf(value),
+    },
   };
 }
 
