@@ -300,7 +300,9 @@ test('a recursion that does not go through a named schema, or inside a parameter
       {
         '/outer': {
           post: {
-            parameters: [{ name: 'filter', in: 'query', schema: { $ref: '#/components/schemas/Outer' } }],
+            parameters: [
+              { name: 'filter', in: 'query', schema: { type: 'array', items: { $ref: '#/components/schemas/Outer' } } },
+            ],
             requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Outer' } } } },
             responses: { '200': ok() },
           },
@@ -621,7 +623,10 @@ test('oversized, deeply nested and self-expanding documents are refused or bound
         '/x': {
           post: {
             ...(where === 'query' && {
-              parameters: [{ name: 'q', in: 'query', schema: { $ref: '#/components/schemas/S0' } }],
+              // A list (the query style the engine reads), so its items are written out in full.
+              parameters: [
+                { name: 'q', in: 'query', schema: { type: 'array', items: { $ref: '#/components/schemas/S0' } } },
+              ],
             }),
             ...(where === 'body' && {
               requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/S0' } } } },
@@ -722,4 +727,45 @@ test('a response $ref that rounds in a circle or leads to a schema is imported e
       'answers with an empty body',
     'GET /schema response 200: not a Response object (it has no description); answers with an empty body',
   ]);
+});
+
+test('list and object parameters sent in a style the engine does not read are not checked, with a warning', async () => {
+  const list = { type: 'array', items: { type: 'integer' } };
+  const { routes, warnings } = await importOpenApi({
+    document: document({
+      '/p/{ids}': {
+        parameters: [{ name: 'X-Token', in: 'header', required: true, schema: { type: 'integer' } }],
+        get: {
+          operationId: 'styles',
+          parameters: [
+            { name: 'ids', in: 'path', required: true, schema: list },
+            { name: 'tags', in: 'query', schema: list },
+            { name: 'csv', in: 'query', explode: false, schema: list },
+            { name: 'pipe', in: 'query', style: 'pipeDelimited', schema: list },
+            { name: 'filter', in: 'query', style: 'deepObject', schema: { type: 'object' } },
+            { name: 'x-token', in: 'header', schema: { type: 'string' } },
+          ],
+          responses: { '200': ok() },
+        },
+      },
+    }),
+  });
+  const [route] = checkRoutes(routes);
+  // Repeated keys (?tags=1&tags=2), the query list the engine reads, keep their schema; the others take anything.
+  assert.deepEqual(route?.validate?.query?.properties, { tags: list, csv: {}, pipe: {}, filter: {} });
+  assert.deepEqual(route?.validate?.params?.properties, { ids: {} });
+  // The operation's own x-token overrides the path item's X-Token: one header, optional, a string.
+  assert.deepEqual(route?.validate?.headers, { type: 'object', properties: { 'x-token': { type: 'string' } } });
+  for (const [place, name, style] of [
+    ['path', 'ids', 'as style "simple"'],
+    ['query', 'csv', 'as style "form"'],
+    ['query', 'pipe', 'as style "pipeDelimited"'],
+    ['query', 'filter', 'as style "deepObject"'],
+  ])
+    assert.ok(
+      warnings.includes(
+        `GET /p/{ids} ${place} parameter ${name}: a list or object sent ${style}, which the engine does not read; its value is not checked`,
+      ),
+      `${name}: ${warnings.join(' | ')}`,
+    );
 });

@@ -69,7 +69,9 @@ function mergedParameters(pathParameters: unknown, operationParameters: unknown)
     for (const parameter of list) {
       if (parameter === null || typeof parameter !== 'object') continue;
       const { name, in: place } = parameter as Documented;
-      byPlace.set(`${String(place)}\u0000${String(name)}`, parameter as Documented);
+      // Header names are one name whatever their case: `X-Token` on the path item, `x-token` on the operation.
+      const key = place === 'header' ? String(name).toLowerCase() : String(name);
+      byPlace.set(`${String(place)}\u0000${key}`, parameter as Documented);
     }
   }
   return [...byPlace.values()];
@@ -78,7 +80,11 @@ function mergedParameters(pathParameters: unknown, operationParameters: unknown)
 function parameterSchema(parameter: Documented, where: string, context: SchemaContext): JsonObject {
   const label = `${where} ${String(parameter.in)} parameter ${String(parameter.name)}`;
   let schema: JsonObject;
-  if (parameter.schema !== undefined) {
+  const style = unreadStyle(parameter);
+  if (style !== undefined) {
+    context.warn(`${label}: a list or object sent ${style}, which the engine does not read; its value is not checked`);
+    schema = {};
+  } else if (parameter.schema !== undefined) {
     schema = toJsonSchema(parameter.schema, 'parameter', context, label);
   } else {
     // `content` parameters carry serialised JSON; the engine converts plain values only.
@@ -89,6 +95,27 @@ function parameterSchema(parameter: Documented, where: string, context: SchemaCo
     schema = { ...schema, description: parameter.description.slice(0, 4000) };
   }
   return schema;
+}
+
+/**
+ * How a list or object parameter is serialised, when it is not the one way the engine reads one: a query key
+ * repeated (`?tags=1&tags=2`, OpenAPI's default for a query list). Text and numbers read the same in every style.
+ */
+function unreadStyle(parameter: Documented): string | undefined {
+  const schema = parameter.schema as Documented | undefined;
+  const members = [schema, ...[schema?.anyOf, schema?.oneOf].flatMap((list) => (Array.isArray(list) ? list : []))];
+  const types = new Set(
+    members.flatMap((member) => {
+      const type = (member as Documented | null | undefined)?.type;
+      return Array.isArray(type) ? type : [type];
+    }),
+  );
+  if (!types.has('array') && !types.has('object')) return undefined;
+  const place = parameter.in;
+  const style = typeof parameter.style === 'string' ? parameter.style : place === 'query' ? 'form' : 'simple';
+  const explode = typeof parameter.explode === 'boolean' ? parameter.explode : style === 'form';
+  if (place === 'query' && style === 'form' && explode && !types.has('object')) return undefined;
+  return `as style "${style}"${explode ? ' exploded' : ''}`;
 }
 
 function requestBody(documented: unknown, where: string, context: SchemaContext): RequestValidationInput | undefined {
