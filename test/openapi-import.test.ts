@@ -769,3 +769,41 @@ test('list and object parameters sent in a style the engine does not read are no
       `${name}: ${warnings.join(' | ')}`,
     );
 });
+
+test('a readOnly property is not required in a request, declared beside the schema that requires it in allOf', async () => {
+  const base = { type: 'object', properties: { id: { type: 'integer', readOnly: true } } };
+  const { routes } = await importOpenApi({
+    document: document(
+      {
+        '/users': {
+          post: {
+            operationId: 'create',
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
+            },
+            responses: { '201': ok({ $ref: '#/components/schemas/User' }) },
+          },
+        },
+      },
+      {
+        components: {
+          schemas: {
+            Base: base,
+            User: {
+              allOf: [
+                { $ref: '#/components/schemas/Base' },
+                { type: 'object', required: ['id', 'name'], properties: { name: { type: 'string' } } },
+              ],
+            },
+          },
+        },
+      },
+    ),
+  });
+  const [route] = checkRoutes(routes);
+  const validate = new Ajv2020({ strict: false }).compile(route?.validate?.body as object);
+  // Before: {"name": "a"} was refused for the missing id the server assigns.
+  assert.equal(validate({ name: 'a' }), true, JSON.stringify(validate.errors));
+  assert.equal(validate({}), false, 'name is still required');
+});

@@ -176,7 +176,7 @@ class SchemaConversion {
     this.convertOpenApi30(schema, out, depth);
     this.checkType(out, where);
     this.checkPattern(out, where);
-    if (this.use === 'request') this.dropReadOnlyFromRequired(out);
+    if (this.use === 'request') this.dropReadOnlyFromRequired(out, schema);
     return schema.nullable === true ? nullable(out) : out;
   }
 
@@ -239,13 +239,25 @@ class SchemaConversion {
     }
   }
 
-  private dropReadOnlyFromRequired(out: JsonObject): void {
-    const properties = out.properties;
-    if (!Array.isArray(out.required) || !isPlainObject(properties)) return;
-    out.required = out.required.filter((name) => {
-      const property = typeof name === 'string' ? properties[name] : undefined;
-      return !(isPlainObject(property) && property.readOnly === true);
-    });
+  /**
+   * A client does not send what the server writes: a `readOnly` property is not required in a request. It may be
+   * declared in an `allOf` member beside the one that requires it (`allOf: [Base, {required: [id, name]}]` with `id`
+   * read-only in Base), so the names come from the schema's own properties and every member's.
+   */
+  private dropReadOnlyFromRequired(out: JsonObject, schema: Record<string, unknown>): void {
+    const members = Array.isArray(schema.allOf) ? schema.allOf.filter(isPlainObject) : [];
+    const readOnly = new Set<string>();
+    for (const source of [schema, ...members]) {
+      if (!isPlainObject(source.properties)) continue;
+      for (const [name, property] of Object.entries(source.properties))
+        if (isPlainObject(property) && property.readOnly === true) readOnly.add(name);
+    }
+    if (readOnly.size === 0) return;
+    const inlineMembers = Array.isArray(out.allOf) ? (out.allOf.filter(isPlainObject) as JsonObject[]) : [];
+    for (const target of [out, ...inlineMembers]) {
+      if (Array.isArray(target.required))
+        target.required = target.required.filter((name) => !(typeof name === 'string' && readOnly.has(name)));
+    }
   }
 }
 
