@@ -358,7 +358,8 @@ test('a value the request breaks a template with answers 400 saying what; the en
   const response = await fetch(`${app.base}/broken?low=5&high=1`);
   assert.equal(response.status, 400);
   assert.deepEqual(await response.json(), {
-    detail: 'Route broken-at-runtime, response random-range: randomInt: needs two integers, min <= max (got "5" and "1")',
+    detail:
+      'Route broken-at-runtime, response random-range: randomInt: needs two integers, min <= max (got "5" and "1")',
   });
   const ok = await fetch(`${app.base}/broken?low=1&high=1`);
   assert.deepEqual(await ok.json(), { n: 1 });

@@ -807,3 +807,11 @@ test('a readOnly property is not required in a request, declared beside the sche
   assert.equal(validate({ name: 'a' }), true, JSON.stringify(validate.errors));
   assert.equal(validate({}), false, 'name is still required');
 });
+
+test('a number JSON cannot write (1e400) refuses the document, naming where it is', async () => {
+  const text =
+    '{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/n":{"get":{"parameters":[{"name":"n",' +
+    '"in":"query","schema":{"type":"integer","maximum":1e400}}],"responses":{"200":{"description":"ok"}}}}}}';
+  // Before: imported without that operation, warned as "validate.query.properties: Invalid input".
+  await rejects({ text }, /^the number at paths\.\/n\.get\.parameters\.0\.schema\.maximum is out of range/);
+});

@@ -2,7 +2,8 @@ import { type JsonObject, JsonValueSchema } from '../../shared/json-value';
 import { slugId, UniqueIds } from '../../shared/mounts/mount-ids';
 import { HTTP_METHODS, type RouteInput, RouteSchema } from '../../shared/mounts/route';
 import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/settings';
-import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+import { exceedsJsonDepth } from '../support/json-depth';
+import { parsedJsonRefusal } from '../support/json-numbers';
 import { dereferenceOpenApi } from './dereference-openapi';
 import { OpenApiImportError } from './openapi-import-error';
 import { toRoutePath } from './openapi-path';
@@ -61,10 +62,10 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   const maxJsonDepth = options.maxJsonDepth ?? ServerSettingsSchema.shape.maxJsonDepth.parse(undefined);
   const source = 'text' in input ? input.file : undefined;
   const read = 'text' in input ? readOpenApiText(input.text, source, maxBytes) : input.document;
-  // Before anything that recurses (zod, structuredClone, the parser) sees it; a cyclic value counts as too deep.
-  if (exceedsJsonDepth(read, maxJsonDepth + DOCUMENT_NESTING)) {
-    throw new OpenApiImportError(jsonDepthMessage(maxJsonDepth + DOCUMENT_NESTING), source);
-  }
+  // Before anything that recurses (zod, structuredClone, the parser) sees it; a cyclic value counts as too deep. A
+  // number JSON cannot write (`"maximum": 1e400` reads as Infinity) is named here, not as a route that fails later.
+  const refusal = parsedJsonRefusal(read, maxJsonDepth + DOCUMENT_NESTING);
+  if (refusal !== undefined) throw new OpenApiImportError(refusal, source);
   const value = 'text' in input ? read : plainDocument(read);
   const document = await dereferenceOpenApi(value, source, maxBytes);
 
