@@ -46,6 +46,17 @@ test('requests for a foreign Host are refused 403 (DNS rebinding), loopback name
   const server = await startTestEngine();
   const path = '/__console/api/server';
   assert.equal(await getWithHost(server.port, path, `evil.example:${server.port}`, server.token), 403);
+  // Not a host as a URL writes one, though a loose reading found an IP in each (`[::1]evil.com` read as ::1).
+  for (const host of [
+    '[::1',
+    '[::1]evil.com',
+    `[::1]:${server.port}x`,
+    'localhost:99999',
+    '::1',
+    '127.1',
+    'localhost/x',
+  ])
+    assert.equal(await getWithHost(server.port, path, host, server.token), 403, host);
   for (const host of [
     `localhost:${server.port}`,
     `127.0.0.1:${server.port}`,

@@ -6,10 +6,22 @@ import { HttpError } from '../http/http-errors';
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 /** The host name of a Host header, without port or IPv6 brackets. */
-function hostName(hostHeader: string): string {
-  const trimmed = hostHeader.trim().toLowerCase();
-  if (trimmed.startsWith('[')) return trimmed.slice(1, trimmed.indexOf(']'));
-  return trimmed.replace(/:\d+$/, '');
+/**
+ * The host name of a Host header (an IPv6 address without its brackets), or undefined when the header is not a host
+ * and port as a URL writes one (`[::1`, `[::1]evil.com`, `localhost:99999`), or names one only once the URL parser
+ * has rewritten it (`127.1`, `0x7f.1`).
+ */
+function hostName(hostHeader: string): string | undefined {
+  const host = hostHeader.trim().toLowerCase();
+  if (/[/?#@\\\s]/.test(host)) return undefined;
+  let name: string;
+  try {
+    name = new URL(`http://${host}`).hostname;
+  } catch {
+    return undefined;
+  }
+  if (host !== name && !host.startsWith(`${name}:`)) return undefined;
+  return name.startsWith('[') ? name.slice(1, -1) : name;
 }
 
 /**
@@ -19,6 +31,7 @@ function hostName(hostHeader: string): string {
 export function isAllowedHost(hostHeader: string | undefined, configuredHost: string): boolean {
   if (!hostHeader) return false;
   const name = hostName(hostHeader);
+  if (name === undefined) return false;
   if (LOOPBACK_NAMES.has(name) || name.endsWith('.localhost')) return true;
   if (name === configuredHost.toLowerCase()) return true;
   return isIP(name) !== 0;
