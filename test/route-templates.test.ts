@@ -284,6 +284,7 @@ test('helpers that read large values without writing them spend from the respons
     '{{#each body}}{{length @root.body}}{{/each}}',
     '{{#each body}}{{#if (eq @root.body @root.body)}}.{{/if}}{{/each}}',
     '{{#each body}}{{add @root.body 1}}{{/each}}',
+    '{{#each body}}{{counter @root.body}}{{/each}}',
   ])
     assert.throws(
       () => engine.compileText(source).render({ ...scope, body: wide }, renderSession('t')),

@@ -96,6 +96,8 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
     counter: {
       arity: [0, 1],
       usage: '{{counter}} or {{counter "orders"}}',
+      // Its name is made text: a list the request sent, once per turn of a loop, costs its whole size each time.
+      work: 'values',
       call: ([name], { session }) => {
         // Every use in one response reads the same value.
         const key = name === undefined ? session.counterKey : `named:${String(name)}`;
