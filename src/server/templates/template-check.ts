@@ -161,7 +161,8 @@ export function checkTemplate(
     if (custom) {
       checkArity(node, name as string, count, custom.arity, custom.usage);
       // Arguments written in the template are checked now: only values a request brings wait for the render.
-      const literals = call.params.every((param) => LITERALS.has(param.type));
+      const [min, max] = custom.arity;
+      const literals = count >= min && count <= max && call.params.every((param) => LITERALS.has(param.type));
       const wrong = literals
         ? custom.argumentProblem?.(call.params.map((param) => (param as hbs.AST.StringLiteral).value))
         : undefined;

@@ -11,6 +11,7 @@ import {
   type TemplateData,
   templateHelpers,
 } from './template-helpers';
+import { nestingProblem } from './template-nesting';
 import { REQUEST_SCOPE, type TemplateScope, type TemplateScopeKind } from './template-scope';
 
 /**
@@ -172,6 +173,16 @@ export class TemplateEngine<S extends object = TemplateScope> {
       (options.data as TemplateData & { captured: { value: unknown } }).captured.value = value;
       return '';
     });
+    // Handlebars' own `lookup` makes its key a property name: a list the request sent is joined into text each call.
+    const lookup = this.handlebars.helpers.lookup as Handlebars.HelperDelegate;
+    this.handlebars.registerHelper(
+      'lookup',
+      function chargedLookup(this: unknown, value: unknown, key: unknown, options: Handlebars.HelperOptions) {
+        const budget = (options.data as TemplateData | undefined)?.session.budget;
+        if (budget) spendWork(budget, argumentSize(budget, key));
+        return lookup.call(this, value, key, options);
+      },
+    );
     const each = this.handlebars.helpers.each as Handlebars.HelperDelegate;
     this.handlebars.registerHelper('each', function boundedEach(this: unknown, context: unknown, options) {
       const budget = (options.data as TemplateData | undefined)?.session.budget;
@@ -478,34 +489,6 @@ function toJson(value: unknown): JsonValue {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Handlebars.SafeString) return value.toString();
   return value as JsonValue;
-}
-
-/** Blocks one template may nest, and subexpressions one tag may: Handlebars' parser slows down past all measure with depth. */
-const MAX_BLOCK_NESTING = 64;
-const MAX_SUBEXPRESSION_NESTING = 32;
-/** A tag and what it starts with; comments are skipped whole (they may hold anything). */
-const TAG = /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}|\{\{~?([#^/]?)([^}]*)\}\}/g;
-
-/**
- * Refuses a template nested deeper than people write before Handlebars parses it: 3,000 nested `{{#if}}` held the
- * engine 19 s to end in a stack overflow. Counted on the tags' text, which the parser then reads exactly.
- */
-function nestingProblem(source: string): string | undefined {
-  let blocks = 0;
-  for (const [tag, kind, inside] of source.matchAll(TAG)) {
-    if (tag.startsWith('{{!') || inside === undefined) continue;
-    if (kind === '#' || (kind === '^' && inside.trim() !== '')) blocks++;
-    else if (kind === '/') blocks--;
-    if (blocks > MAX_BLOCK_NESTING) return `blocks nest deeper than ${MAX_BLOCK_NESTING} levels`;
-    let parentheses = 0;
-    for (const character of inside) {
-      if (character === '(') parentheses++;
-      else if (character === ')') parentheses--;
-      if (parentheses > MAX_SUBEXPRESSION_NESTING)
-        return `subexpressions nest deeper than ${MAX_SUBEXPRESSION_NESTING} levels in one tag`;
-    }
-  }
-  return undefined;
 }
 
 /** Handlebars' parse errors list every token it expected; people need the line and what it found. */

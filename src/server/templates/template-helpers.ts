@@ -52,6 +52,9 @@ function compare(left: unknown, right: unknown): number {
   return String(left).localeCompare(String(right));
 }
 
+/** The longest `{{now}}` format: far more than any date format, far less than what a request can send. */
+const MAX_FORMAT_LENGTH = 200;
+
 /** `crypto.randomInt` draws from fewer than 2^48 values: `{{randomInt}}`'s `max - min` stays below this. */
 const RANDOM_INT_SPAN = 2 ** 48 - 1;
 
@@ -91,7 +94,16 @@ function lengthOf(value: unknown): number {
 /** The engine's helpers, by name. Handlebars' own `if`, `unless`, `each`, `with` and `lookup` come on top. */
 export function templateHelpers(counters: TemplateCounters): Record<string, HelperSpec> {
   return {
-    now: { arity: [0, 1], usage: '{{now}} or {{now "YYYY-MM-DD"}}', call: ([format]) => formatNow(format) },
+    now: {
+      arity: [0, 1],
+      usage: '{{now}} or {{now "YYYY-MM-DD"}}',
+      // Each token of a format is replaced by a call: a format the request sends is kept to what a date needs.
+      argumentProblem: ([format]) =>
+        String(format ?? '').length > MAX_FORMAT_LENGTH
+          ? `now: a format is at most ${MAX_FORMAT_LENGTH} characters (got ${String(format).length})`
+          : undefined,
+      call: ([format]) => formatNow(format),
+    },
     uuid: { arity: [0, 0], usage: '{{uuid}}', call: () => randomUUID() },
     counter: {
       arity: [0, 1],
@@ -152,8 +164,9 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
     length: {
       arity: [1, 1],
       usage: '{{length list}}',
-      // An object's keys are counted one by one; a text's or a list's length is known.
-      work: (result, [value]) => (typeof value === 'object' && !Array.isArray(value) ? (result as number) : 0),
+      // An object's keys are listed one by one (a key costs what about 20 characters of JSON do, as measured); a
+      // text's or a list's length is known.
+      work: (result, [value]) => (typeof value === 'object' && !Array.isArray(value) ? 20 * (result as number) : 0),
       call: ([value]) => lengthOf(value),
     },
   };
