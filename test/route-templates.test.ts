@@ -413,4 +413,15 @@ test('lookup, now and length cost what they read: a list as a key, a long format
     },
   );
   assert.equal(engine.compileText('{{lookup body.items 1}}').render(scope, renderSession('t')), '[object Object]');
+  // Indented, a deep list of a megabyte is refused before it is written: it would be about 290 million characters.
+  let deep: unknown = zeros(480_000);
+  for (let level = 0; level < 59; level++) deep = [deep];
+  assert.throws(() => engine.compileText('{{json body 10}}').render({ ...scope, body: deep }, renderSession('t')), {
+    name: 'TemplateLimitError',
+    message: /^json: indented, the value would be more than 67108864 characters$/,
+  });
+  assert.equal(
+    engine.compileText('{{json body.items 2}}').render(scope, renderSession('t')),
+    JSON.stringify(scope.body.items, null, 2),
+  );
 });

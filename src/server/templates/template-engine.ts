@@ -6,6 +6,7 @@ import { appendValuesAsText } from './string-appending-compiler';
 import { checkTemplate } from './template-check';
 import {
   HelperArgumentError,
+  HelperLimitError,
   type HelperSpec,
   TemplateCounters,
   type TemplateData,
@@ -352,6 +353,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
       } catch (error) {
         if (error instanceof TemplateLimitError) throw error;
         if (error instanceof HelperArgumentError) throw new TemplateValueError(error.message);
+        if (error instanceof HelperLimitError) throw new TemplateLimitError(error.message);
         // Text longer than a JavaScript string can be: too large, whatever made it.
         if (isLengthError(error)) throw tooLarge();
         if (isUnprintableObject(error))

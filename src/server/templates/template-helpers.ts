@@ -38,6 +38,35 @@ export interface HelperSpec {
   call(args: unknown[], data: TemplateData): unknown;
 }
 
+/** A helper would make more than a response may hold, from the values it was given. */
+export class HelperLimitError extends Error {
+  override name = 'HelperLimitError';
+}
+
+/** The most text `{{json value 2}}` may make: what one response may be made of. */
+const MAX_INDENTED_CHARACTERS = 64 * 1024 * 1024;
+
+/**
+ * `left` less about the characters `value` takes written with `spaces` of indentation at `depth`; stops once below
+ * zero. Each item costs its line's indentation; scalars are counted roughly (what matters is the indentation).
+ */
+function indentedSize(value: unknown, spaces: number, depth: number, left: number): number {
+  if (value === null || typeof value !== 'object') return left - (typeof value === 'string' ? value.length + 2 : 8);
+  const line = 2 + spaces * (depth + 1);
+  let rest = left - 2 - spaces * depth;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length && rest >= 0; index++)
+      rest = indentedSize(value[index], spaces, depth + 1, rest - line);
+    return rest;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    rest = indentedSize((value as Record<string, unknown>)[key], spaces, depth + 1, rest - line - key.length - 4);
+    if (rest < 0) return rest;
+  }
+  return rest;
+}
+
 /** A helper refused the values it was given while rendering: values a request brings, so the request's fault. */
 export class HelperArgumentError extends Error {
   override name = 'HelperArgumentError';
@@ -124,7 +153,16 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
     json: {
       arity: [1, 2],
       usage: '{{json value}} or {{json value 2}}',
-      call: ([value, indent]) => JSON.stringify(value ?? null, null, indent === undefined ? undefined : number(indent)),
+      call: ([value, indent]) => {
+        const spaces = indent === undefined ? 0 : Math.min(10, Math.max(0, Math.floor(number(indent)) || 0));
+        // Indentation repeats at every level of every value: a deep list of a megabyte would first be built as
+        // hundreds of megabytes of text, then found too large.
+        if (spaces > 0 && indentedSize(value, spaces, 0, MAX_INDENTED_CHARACTERS) < 0)
+          throw new HelperLimitError(
+            `json: indented, the value would be more than ${MAX_INDENTED_CHARACTERS} characters`,
+          );
+        return JSON.stringify(value ?? null, null, spaces || undefined);
+      },
     },
     default: {
       arity: [2, 2],
