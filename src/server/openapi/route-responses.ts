@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../shared/json-value';
-import type { RouteInput } from '../../shared/mounts/route';
+import { HEADER_VALUE_MAX, type RouteInput } from '../../shared/mounts/route';
 import { FRAMING_HEADERS } from '../routes/route-compiler';
 import { exceedsJsonDepth } from '../support/json-depth';
 import { isJsonMediaType, isTextMediaType, pickMediaType } from './media-types';
@@ -172,7 +172,7 @@ function responseHeaders(
     const value = exampleOf(header as Documented, `${where} header ${name}`, context, maxDepth);
     if (value === undefined || value === null) continue;
     const text = typeof value === 'string' ? value : JSON.stringify(value);
-    if (HEADER_NAME.test(name) && HEADER_VALUE.test(text) && text.length <= 8192 && name.length <= 200) {
+    if (HEADER_NAME.test(name) && HEADER_VALUE.test(text) && text.length <= HEADER_VALUE_MAX && name.length <= 200) {
       headers[name.toLowerCase()] = text;
     } else {
       context.warn(`${where}: header ${JSON.stringify(name)} cannot be sent as documented; left out`);

@@ -2,6 +2,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
+import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
 import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
 import {
@@ -121,8 +122,16 @@ interface Rendered {
  */
 function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderSession, where: string): Rendered {
   try {
-    const headers = chosen.headers.map(({ name, value }): [string, string] => {
+    const headers = chosen.headers.flatMap(({ name, value }): [string, string][] => {
       const text = headerText(value.render(scope, session));
+      // A type the request left empty (`{{query.type}}` without one) falls back to the body's own.
+      if (text === '' && name.toLowerCase() === 'content-type') return [];
+      // A value longer than clients take (Node's default limit for all headers is 16 KiB): the request made it so.
+      if (text.length > HEADER_VALUE_MAX)
+        throw new HttpError(
+          413,
+          `${where}: header ${name} would be ${text.length} characters with the values this request gives it; a header value is at most ${HEADER_VALUE_MAX}`,
+        );
       // The template's own text was checked when stored: what a header cannot carry came from the request.
       const control = controlCharacter(text);
       if (control) {
@@ -131,7 +140,7 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
           `${where}: header ${name} cannot carry the value this request gives it: it would contain ${control}; send the value without control characters`,
         );
       }
-      return [name, text];
+      return [[name, text]];
     });
     const body = chosen.body;
     switch (body.kind) {

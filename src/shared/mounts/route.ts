@@ -12,6 +12,9 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'O
 export const ROUTE_METHODS = [...HTTP_METHODS, 'ANY'] as const;
 export type RouteMethod = (typeof ROUTE_METHODS)[number];
 
+/** The longest header value a response may send (as written, and as a template renders it for a request). */
+export const HEADER_VALUE_MAX = 8192;
+
 const RegexSchema = UserRegexTextSchema.describe(
   'A regular expression (RE2 syntax, linear time; `(?i)` at the start ignores case) that matches anywhere in the ' +
     'value: anchor it with `^…$` to match the whole value. Checked when stored.',
@@ -131,7 +134,7 @@ export const RouteResponseSchema = z.strictObject({
     .default(200)
     .describe('HTTP status code (200–599).'),
   headers: z
-    .record(z.string().min(1).max(200), z.string().max(8192))
+    .record(z.string().min(1).max(200), z.string().max(HEADER_VALUE_MAX))
     .default({})
     .describe('Response headers (values are templates). Content-Type defaults from the body kind.'),
   body: ResponseBodySchema.optional(),
