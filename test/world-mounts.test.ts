@@ -465,3 +465,36 @@ test('OpenAPI import from the console: a FastAPI document becomes routes that an
   assert.equal(bad.status, 422);
   assert.match(bad.body.detail, /cannot be imported/);
 });
+
+test('OpenAPI import warns of routes it shadows or is shadowed by, and of a route replaced by another path', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const mine = {
+    id: 'get-user',
+    method: 'GET',
+    path: '/people/:id',
+    responses: [{ id: 'ok', body: { json: 'mine' } }],
+  };
+  const hand = { id: 'list', method: 'GET', path: '/things', responses: [{ id: 'ok', body: { json: 'hand' } }] };
+  for (const route of [mine, hand]) assert.equal((await api.post('/routes', route)).status, 201);
+  const ok = { '200': { description: 'ok' } };
+  const document = JSON.stringify({
+    openapi: '3.1.0',
+    info: { title: 't', version: '1' },
+    paths: {
+      '/users/{id}': { get: { operationId: 'getUser', responses: ok } },
+      '/things/': { get: { operationId: 'things', responses: ok } },
+      '/items': { get: { operationId: 'items', responses: ok } },
+      '/items/': { get: { operationId: 'itemsSlash', responses: ok } },
+    },
+  });
+  const imported = await api.post<{ warnings: string[]; replaced: string[] }>('/routes/import-openapi', { document });
+  assert.equal(imported.status, 200);
+  assert.deepEqual(imported.body.replaced, ['get-user']);
+  // Before: all three said nothing; the hand-written /people/:id went silently, two imported routes never answered.
+  assert.deepEqual(imported.body.warnings, [
+    'route get-user (GET /people/:id) is replaced by the operation of the same id (GET /users/:id)',
+    'route things (GET /things/) answers nothing while route list (GET /things) comes first with the same method and path',
+    'route items-slash (GET /items/) answers nothing while route items (GET /items) comes first with the same method and path',
+  ]);
+});

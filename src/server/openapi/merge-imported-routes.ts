@@ -6,6 +6,8 @@ export interface MergedRoutes {
   replaced: string[];
   /** Routes kept as they were (hand-written ones, and operations the document no longer has). */
   kept: string[];
+  /** What the merge did that a person would not expect: a route replaced by another method and path, one shadowed. */
+  mergeWarnings: string[];
 }
 
 /**
@@ -18,10 +20,20 @@ export function mergeImportedRoutes(
   imported: readonly Route[],
   replaceAll = false,
 ): MergedRoutes {
-  if (replaceAll) return { routes: [...imported], added: imported.map((route) => route.id), replaced: [], kept: [] };
+  if (replaceAll) {
+    const routes = [...imported];
+    return {
+      routes,
+      added: routes.map((route) => route.id),
+      replaced: [],
+      kept: [],
+      mergeWarnings: shadowed(routes, imported),
+    };
+  }
   const byId = new Map(imported.map((route) => [route.id, route]));
   const replaced: string[] = [];
   const kept: string[] = [];
+  const mergeWarnings: string[] = [];
   const routes = existing.map((route) => {
     const update = byId.get(route.id);
     if (!update) {
@@ -30,8 +42,34 @@ export function mergeImportedRoutes(
     }
     byId.delete(route.id);
     replaced.push(route.id);
+    if (update.method !== route.method || update.path !== route.path)
+      mergeWarnings.push(
+        `route ${route.id} (${route.method} ${route.path}) is replaced by the operation of the same id (${update.method} ${update.path})`,
+      );
     return update;
   });
   const added = [...byId.values()];
-  return { routes: [...routes, ...added], added: added.map((route) => route.id), replaced, kept };
+  const merged = [...routes, ...added];
+  mergeWarnings.push(...shadowed(merged, imported));
+  return { routes: merged, added: added.map((route) => route.id), replaced, kept, mergeWarnings };
+}
+
+/**
+ * Imported routes an earlier route always answers for: the same method (or ANY) and a path that matches the same
+ * requests — parameters named differently, or a trailing slash, which matching ignores.
+ */
+function shadowed(routes: readonly Route[], imported: readonly Route[]): string[] {
+  const importedIds = new Set(imported.map((route) => route.id));
+  const first = new Map<string, Route>();
+  const warnings: string[] = [];
+  for (const route of routes) {
+    const path = route.path.replace(/:("[^"]*"|[A-Za-z_$][\w$]*)/g, ':').replace(/\/+$/, '') || '/';
+    const earlier = first.get(`${route.method} ${path}`) ?? first.get(`ANY ${path}`);
+    if (earlier && importedIds.has(route.id))
+      warnings.push(
+        `route ${route.id} (${route.method} ${route.path}) answers nothing while route ${earlier.id} (${earlier.method} ${earlier.path}) comes first with the same method and path`,
+      );
+    if (!first.has(`${route.method} ${path}`)) first.set(`${route.method} ${path}`, route);
+  }
+  return warnings;
 }

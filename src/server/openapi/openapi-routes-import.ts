@@ -5,7 +5,7 @@ import { JsonSchemas } from '../routes/json-schemas';
 import { importOpenApi, type OpenApiInput } from './import-openapi';
 import { type MergedRoutes, mergeImportedRoutes } from './merge-imported-routes';
 
-export interface RoutesImport extends MergedRoutes {
+export interface RoutesImport extends Omit<MergedRoutes, 'mergeWarnings'> {
   warnings: string[];
   title?: string;
 }
@@ -35,5 +35,6 @@ export async function importOpenApiRoutes(
     },
   });
   const imported = z.array(RouteSchema).parse(routes);
-  return { ...mergeImportedRoutes(existing, imported, options.replaceAll), warnings, ...(title && { title }) };
+  const { mergeWarnings, ...merged } = mergeImportedRoutes(existing, imported, options.replaceAll);
+  return { ...merged, warnings: [...warnings, ...mergeWarnings], ...(title && { title }) };
 }
