@@ -432,11 +432,6 @@ export class WorkspaceService {
   }
 
   /**
-   * A save `autosaveDelayMs` after the latest change, or `autosaveMaxDelayMs` after the oldest unsaved one,
-   * whichever comes first. One timer per quiet spell, not one per change: a busy engine changes its data thousands
-   * of times a second (every run records into its session), and the timer, when it fires, re-arms for what is left.
-   */
-  /**
    * A write nobody waits for: its failure is logged here, where a save, an open or a start hands it to its caller
    * (who shows it once); the status shows it either way.
    */
@@ -446,6 +441,11 @@ export class WorkspaceService {
     });
   }
 
+  /**
+   * A save `autosaveDelayMs` after the latest change, or `autosaveMaxDelayMs` after the oldest unsaved one,
+   * whichever comes first. One timer per quiet spell, not one per change: a busy engine changes its data thousands
+   * of times a second (every run records into its session), and the timer, when it fires, re-arms for what is left.
+   */
   private scheduleAutosave(): void {
     if (!this.autosaveAllowed()) return;
     this.lastChangeAt = this.options.now();
