@@ -5,7 +5,6 @@ import { HttpError } from '../http/http-errors';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
-/** The host name of a Host header, without port or IPv6 brackets. */
 /**
  * The host name of a Host header (an IPv6 address without its brackets), or undefined when the header is not a host
  * and port as a URL writes one (`[::1`, `[::1]evil.com`, `localhost:99999`), or names one only once the URL parser
