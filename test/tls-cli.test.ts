@@ -146,10 +146,15 @@ test("validate reads the tls setting's certificate and key as serve would: exit 
   }
 });
 
-test('--cert without --key (and the reverse) is a usage error', async () => {
+test('--cert without --key (and the reverse), or with --tls, is a usage error', async () => {
   for (const [args, message] of [
     [['--cert', 'c.pem'], /--cert needs --key too/],
     [['--key', 'k.pem'], /--key needs --cert too/],
+    // Before: --tls was silently ignored for the files.
+    [
+      ['--tls', '--cert', 'c.pem', '--key', 'k.pem'],
+      /--tls makes a self-signed certificate and --cert\/--key serve yours/,
+    ],
   ] as const) {
     const cli = start([...args]);
     assert.equal((await cli.exited()).code, 2);

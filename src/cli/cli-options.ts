@@ -206,6 +206,9 @@ function tls(values: Values): TlsSetting | undefined {
     throw new UsageError(
       `${cert === undefined ? '--key' : '--cert'} needs ${cert === undefined ? '--cert' : '--key'} too: give the certificate and its key`,
     );
+  // Two certificates asked for, one served: which would be a guess.
+  if (cert !== undefined && values.tls)
+    throw new UsageError('--tls makes a self-signed certificate and --cert/--key serve yours: give one or the other');
   if (cert !== undefined && key !== undefined)
     return { cert: resolve(fileName('--cert', cert)), key: resolve(fileName('--key', key)) };
   return values.tls ? 'self-signed' : undefined;
