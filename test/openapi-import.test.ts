@@ -571,7 +571,12 @@ test('documents that are not OpenAPI 3.0/3.1 are refused with a message that say
     /Swagger 2\.0 document.*Convert it/,
   );
   await rejects({ document: { openapi: '4.0.0', info: {}, paths: {} } }, /OpenAPI version "4\.0\.0" is not supported/);
-  await rejects({ document: { openapi: 3.1, info: {}, paths: {} } }, /OpenAPI version 3\.1 is not supported/);
+  // YAML's `openapi: 3.0` is the number 3: before, "OpenAPI version 3 is not supported".
+  await rejects({ document: { openapi: 3.1, info: {}, paths: {} } }, /the "openapi" field is the number 3\.1: write/);
+  await rejects(
+    { text: 'openapi: 3.0\ninfo: {title: t, version: "1"}\npaths: {}\n' },
+    /the number 3: write the version as text/,
+  );
   await rejects({ document: [1, 2] }, /not an OpenAPI document/);
   await rejects({ document: { openapi: '3.1.0', when: new Date() } }, /values JSON cannot carry/);
 });
@@ -814,4 +819,19 @@ test('a number JSON cannot write (1e400) refuses the document, naming where it i
     '"in":"query","schema":{"type":"integer","maximum":1e400}}],"responses":{"200":{"description":"ok"}}}}}}';
   // Before: imported without that operation, warned as "validate.query.properties: Invalid input".
   await rejects({ text }, /^the number at paths\.\/n\.get\.parameters\.0\.schema\.maximum is out of range/);
+});
+
+test('a document of webhooks only, or without paths, imports no routes and says why', async () => {
+  const hook = {
+    post: { requestBody: { content: { 'application/json': { schema: {} } } }, responses: { '200': ok() } },
+  };
+  for (const extra of [{ webhooks: { newPet: hook } }, { paths: {}, webhooks: { newPet: hook } }]) {
+    const { routes, warnings } = await importOpenApi({
+      document: { openapi: '3.1.0', info: { title: 'Hooks', version: '1' }, ...extra },
+    });
+    assert.deepEqual(routes, []);
+    assert.deepEqual(warnings, [
+      'the document describes no paths (webhooks and callbacks are not imported): no routes to add',
+    ]);
+  }
 });

@@ -247,7 +247,8 @@ test('serve --workspace with a bad file: exit 1, the message names file and plac
 
 test('import-openapi into a folder that does not exist, or from a file that does not: one line that says so', async () => {
   const spec = join(dir, 'spec.json');
-  await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths: {} }));
+  const paths = { '/greeting': { get: { responses: { '200': { description: 'hi' } } } } };
+  await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
   const nowhere = cli(['import-openapi', spec, '--into', join(dir, 'no-such-folder', 'x.agui.json')]);
   assert.equal(nowhere.code, 1);
   assert.match(nowhere.stderr, /^agui-mock: cannot write .*x\.agui\.json: the folder does not exist \(ENOENT\)\n$/);

@@ -53,6 +53,13 @@ function checkVersion(value: unknown, source: string | undefined): void {
       source,
     );
   }
+  if (typeof openapi === 'number') {
+    // YAML reads `openapi: 3.0` as the number 3, and `3.1` as 3.1: the version must be written as text.
+    throw new OpenApiImportError(
+      `the "openapi" field is the number ${openapi}: write the version as text with all three parts, e.g. openapi: "3.1.0"`,
+      source,
+    );
+  }
   if (typeof openapi !== 'string' || !/^3\.[01]\.\d+$/.test(openapi)) {
     throw new OpenApiImportError(
       `OpenAPI version ${JSON.stringify(openapi)} is not supported: 3.0.x and 3.1.x documents can be imported`,

@@ -82,7 +82,11 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   const routes: RouteInput[] = [];
   let outputBytes = 0;
 
-  for (const [template, pathItem] of Object.entries((document.paths ?? {}) as Record<string, unknown>)) {
+  const paths = (document.paths ?? {}) as Record<string, unknown>;
+  // A 3.1 document may describe only webhooks, which are the API's own requests to others: nothing to mock here.
+  if (!Object.keys(paths).some((template) => template.startsWith('/')))
+    context.warn('the document describes no paths (webhooks and callbacks are not imported): no routes to add');
+  for (const [template, pathItem] of Object.entries(paths)) {
     if (!template.startsWith('/') || pathItem === null || typeof pathItem !== 'object') continue; // x- extensions
     const item = pathItem as Record<string, unknown>;
     const routePath = toRoutePath(template, basePath);
