@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import type { JsonValue } from '../../shared/json-value';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
+import { jsonSize } from './json-size';
 import { type PlainRender, plainTemplate, renderPlain, UNSURE } from './plain-template';
 import { appendValuesAsText } from './string-appending-compiler';
 import { checkTemplate } from './template-check';
@@ -435,45 +436,6 @@ function valueSize(budget: RenderBudget, value: unknown, limit: number): number 
     budget.sized = value;
     budget.size = size;
   }
-  return size;
-}
-
-/** `left` less the JSON size of `value`; stops once below zero (the caller only needs to know it is too large). */
-function jsonSize(value: unknown, left: number): number {
-  switch (typeof value) {
-    case 'string':
-      return left - value.length - 2;
-    case 'number':
-      return left - numberSize(value);
-    case 'boolean':
-      return left - 5;
-    case 'bigint':
-      return left - 24;
-    case 'object': {
-      if (value === null) return left - 4;
-      if (value instanceof Handlebars.SafeString) return left - value.toString().length - 2;
-      if (Array.isArray(value)) {
-        let rest = left - value.length - 1;
-        for (let index = 0; index < value.length && rest >= 0; index++) rest = jsonSize(value[index], rest);
-        return rest;
-      }
-      let rest = left - 2;
-      for (const key in value) {
-        if (!Object.hasOwn(value, key)) continue;
-        rest = jsonSize((value as Record<string, unknown>)[key], rest - key.length - 4);
-        if (rest < 0) return rest;
-      }
-      return rest;
-    }
-    default:
-      return left - 4;
-  }
-}
-
-function numberSize(value: number): number {
-  if (!Number.isSafeInteger(value)) return 24;
-  let size = value < 0 ? 2 : 1;
-  for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) size++;
   return size;
 }
 

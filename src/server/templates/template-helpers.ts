@@ -1,5 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { looseEquals } from '../support/loose-equals';
+import { jsonSize } from './json-size';
 import type { RenderSession } from './template-engine';
 
 /** What a render passes its helpers besides their arguments (Handlebars `@data`, shared by nested blocks). */
@@ -45,27 +46,6 @@ export class HelperLimitError extends Error {
 
 /** The most text `{{json value 2}}` may make: what one response may be made of. */
 const MAX_INDENTED_CHARACTERS = 64 * 1024 * 1024;
-
-/**
- * `left` less about the characters `value` takes written with `spaces` of indentation at `depth`; stops once below
- * zero. Each item costs its line's indentation; scalars are counted roughly (what matters is the indentation).
- */
-function indentedSize(value: unknown, spaces: number, depth: number, left: number): number {
-  if (value === null || typeof value !== 'object') return left - (typeof value === 'string' ? value.length + 2 : 8);
-  const line = 2 + spaces * (depth + 1);
-  let rest = left - 2 - spaces * depth;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length && rest >= 0; index++)
-      rest = indentedSize(value[index], spaces, depth + 1, rest - line);
-    return rest;
-  }
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    rest = indentedSize((value as Record<string, unknown>)[key], spaces, depth + 1, rest - line - key.length - 4);
-    if (rest < 0) return rest;
-  }
-  return rest;
-}
 
 /** A helper refused the values it was given while rendering: values a request brings, so the request's fault. */
 export class HelperArgumentError extends Error {
@@ -157,7 +137,7 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
         const spaces = indent === undefined ? 0 : Math.min(10, Math.max(0, Math.floor(number(indent)) || 0));
         // Indentation repeats at every level of every value: a deep list of a megabyte would first be built as
         // hundreds of megabytes of text, then found too large.
-        if (spaces > 0 && indentedSize(value, spaces, 0, MAX_INDENTED_CHARACTERS) < 0)
+        if (spaces > 0 && jsonSize(value, MAX_INDENTED_CHARACTERS, spaces) < 0)
           throw new HelperLimitError(
             `json: indented, the value would be more than ${MAX_INDENTED_CHARACTERS} characters`,
           );
