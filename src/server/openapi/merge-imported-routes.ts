@@ -64,12 +64,13 @@ function shadowed(routes: readonly Route[], imported: readonly Route[]): string[
   const warnings: string[] = [];
   for (const route of routes) {
     const path = route.path.replace(/:("[^"]*"|[A-Za-z_$][\w$]*)/g, ':').replace(/\/+$/, '') || '/';
-    const earlier = first.get(`${route.method} ${path}`) ?? first.get(`ANY ${path}`);
+    const key = `${route.method} ${path}`;
+    const earlier = first.get(key) ?? first.get(`ANY ${path}`);
     if (earlier && importedIds.has(route.id))
       warnings.push(
         `route ${route.id} (${route.method} ${route.path}) answers nothing while route ${earlier.id} (${earlier.method} ${earlier.path}) comes first with the same method and path`,
       );
-    if (!first.has(`${route.method} ${path}`)) first.set(`${route.method} ${path}`, route);
+    if (!first.has(key)) first.set(key, route);
   }
   return warnings;
 }
