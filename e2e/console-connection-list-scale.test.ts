@@ -6,13 +6,17 @@ import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, waitUntilLive } from './helpers/console-page';
+import { slowdown, traced } from './helpers/page-trace';
 
 /**
  * The connection list with 2 000 open connections (the engine allows 10 000): searching, grouping and selecting
  * show their effect promptly, and an idle list runs no long task (each open row's age counts up every second).
- * Timed in the page, on its own clock, from the input event to the frame that shows the effect. The bounds are
- * generous for a busy 2-core machine (the design goal is 100 ms and no task over 50 ms) yet far below the
- * 1.1–2 s per input and the half-second task every second that rendering every row cost.
+ * Timed in the page, on its own clock, from the input event to the frame that shows the effect, with the page
+ * traced meanwhile: the CPU time its main thread spent on the input is judged as it is, the time to the effect
+ * against a bound scaled by how much slower the page ran than its CPU time (a busy 2-core machine, other suites
+ * running, made one selection take 461 ms that takes 64 on a quiet one). The design goal is 100 ms and no task over
+ * 50 ms; the bounds are twice that, yet far below the 1.1–2 s per input and the half-second task every second
+ * that rendering every row cost.
  */
 
 const browser = await launchBrowser();
@@ -23,22 +27,20 @@ const CONNECTIONS = 2000;
 const THREADS = 8;
 /** How many sockets are opened at once. */
 const OPEN_AT_ONCE = 50;
-/** An input's effect on screen, at worst; the design goal is 100 ms. */
-const EFFECT_MS = 400;
-/** The longest task the idle console may run; the design goal is 50 ms. */
-const IDLE_TASK_MS = 250;
+/** An input's effect on screen, at worst, on a machine where the page gets the CPU it asks for. */
+const EFFECT_MS = 200;
+/** The CPU time the page's main thread may spend from an input to its effect. */
+const INPUT_CPU_MS = 200;
+/** The CPU time the idle console's longest task may take. */
+const IDLE_TASK_MS = 100;
 /** How long the idle console is watched: three ticks of the rows' ages. */
 const IDLE_MS = 3000;
 
 /**
- * Starts watching the page's long tasks and the first input after each `__resetInput()` (a string: no eval in the
- * page's CSP, and nothing of the test's build in it).
+ * Starts watching for the first input after each `__resetInput()` (a string: no eval in the page's CSP, and
+ * nothing of the test's build in it).
  */
 const INSTRUMENT = `(() => {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks.push({ at: entry.startTime, duration: entry.duration });
-  }).observe({ type: 'longtask' });
   window.__inputAt = null;
   window.__resetInput = () => { window.__inputAt = null; };
   for (const type of ['keydown', 'pointerdown', 'input', 'change'])
@@ -57,14 +59,29 @@ interface Effect {
   selected?: string;
 }
 
+/** An input's cost: the time to its effect (ms), the page's main-thread CPU time meanwhile, and its slowdown. */
+interface InputCost {
+  ms: number;
+  cpu: number;
+  slowdown: number;
+}
+
 /**
- * How long `act`'s input took to show its effect: from the input event's time stamp (when the input was made,
- * before it waited for the page's main thread) to the first animation frame in which `effect` holds. Both on the
- * page's clock.
+ * How long `act`'s input took to show its effect — from the input event's time stamp (when the input was made,
+ * before it waited for the page's main thread) to the first animation frame in which `effect` holds, both on the
+ * page's clock — and what the page's main thread spent meanwhile.
  */
-async function effectTime(page: Page, act: () => Promise<unknown>, effect: Effect): Promise<number> {
+async function inputCost(page: Page, act: () => Promise<unknown>, effect: Effect): Promise<InputCost> {
   await page.evaluate('window.__resetInput()');
-  await act();
+  const { result: ms, tasks } = await traced(browser, page, async () => {
+    await act();
+    return effectTime(page, effect);
+  });
+  return { ms, cpu: tasks.reduce((sum, task) => sum + task.cpu, 0), slowdown: slowdown(tasks) };
+}
+
+/** The time from the input to the first animation frame in which `effect` holds. */
+async function effectTime(page: Page, effect: Effect): Promise<number> {
   const handle = await page.waitForFunction(
     (wanted: Effect) => {
       // The page's globals, typed as far as used here (the tests build without the DOM's types).
@@ -147,37 +164,40 @@ test('2 000 open connections: search, grouping and selection show within bounds;
   const rendered = await list.locator('.connection-item').count();
   t.diagnostic(`${rendered} of ${CONNECTIONS} rows in the DOM`);
 
-  const times: Record<string, number> = {};
+  const times: Record<string, InputCost> = {};
   const search = page.getByLabel('Search connections');
   await search.focus();
   // No id (hex), path, address, kind, state or thread here has a "z": the list empties, then every row is back.
-  times['type a search character'] = await effectTime(page, () => page.keyboard.type('z'), {
+  times['type a search character'] = await inputCost(page, () => page.keyboard.type('z'), {
     count: `0 of ${CONNECTIONS} connections`,
     rows: false,
   });
-  times['clear the search'] = await effectTime(page, () => page.keyboard.press('Backspace'), {
+  times['clear the search'] = await inputCost(page, () => page.keyboard.press('Backspace'), {
     count: null,
     rows: true,
   });
-  times['filter by state'] = await effectTime(
+  times['filter by state'] = await inputCost(
     page,
     () => page.getByLabel('Filter connections by state').selectOption('closed'),
     { count: `0 of ${CONNECTIONS} connections`, rows: false },
   );
-  times['filter by state: any again'] = await effectTime(
+  times['filter by state: any again'] = await inputCost(
     page,
     () => page.getByLabel('Filter connections by state').selectOption('all'),
     { count: null, rows: true },
   );
-  times['group by thread'] = await effectTime(page, () => page.getByLabel('By thread').check(), { groups: true });
-  times.ungroup = await effectTime(page, () => page.getByLabel('By thread').uncheck(), {
+  times['group by thread'] = await inputCost(page, () => page.getByLabel('By thread').check(), { groups: true });
+  times.ungroup = await inputCost(page, () => page.getByLabel('By thread').uncheck(), {
     groups: false,
     rows: true,
   });
   const row = list.locator('.connection-item').nth(4);
   const rowId = String(await row.getAttribute('data-id'));
-  times['select a row'] = await effectTime(page, () => row.click(), { selected: rowId });
-  for (const [what, ms] of Object.entries(times)) t.diagnostic(`${what}: ${Math.round(ms)} ms`);
+  times['select a row'] = await inputCost(page, () => row.click(), { selected: rowId });
+  for (const [what, { ms, cpu, slowdown }] of Object.entries(times))
+    t.diagnostic(
+      `${what}: ${Math.round(ms)} ms, ${Math.round(cpu)} ms of CPU, the page ran ${slowdown.toFixed(2)}× slower`,
+    );
 
   // By keyboard: End takes the cursor to the last (oldest) of the 2 000, scrolled into view; Enter selects it.
   await list.focus();
@@ -200,23 +220,30 @@ test('2 000 open connections: search, grouping and selection show within bounds;
   // Idle (the pointer off the list): only the rows on screen count their ages up, each second.
   await page.mouse.move(0, 0);
   const idleFrom = Number(await page.evaluate('performance.now()'));
-  await page.waitForFunction(
-    ({ from, ms }) => performance.now() - from >= ms,
-    { from: idleFrom, ms: IDLE_MS },
-    {
-      polling: 100,
-      timeout: WAIT_MS,
-    },
+  const { tasks: idleTasks } = await traced(browser, page, () =>
+    page.waitForFunction(
+      ({ from, ms }) => performance.now() - from >= ms,
+      { from: idleFrom, ms: IDLE_MS },
+      {
+        polling: 100,
+        timeout: WAIT_MS,
+      },
+    ),
   );
-  const idleTasks = ((await page.evaluate('window.__longTasks')) as { at: number; duration: number }[]).filter(
-    (task) => task.at >= idleFrom,
-  );
-  const longestIdle = Math.max(0, ...idleTasks.map((task) => task.duration));
-  t.diagnostic(`idle ${IDLE_MS} ms: ${idleTasks.length} long tasks, the longest ${Math.round(longestIdle)} ms`);
+  const longestIdle = Math.max(0, ...idleTasks.map((task) => task.cpu));
+  t.diagnostic(`idle ${IDLE_MS} ms: ${idleTasks.length} tasks, the longest ${longestIdle.toFixed(1)} ms of CPU`);
 
   assert.ok(rendered < 200, `virtualised: ${rendered} rows in the DOM`);
-  for (const [what, ms] of Object.entries(times))
-    assert.ok(ms < EFFECT_MS, `${what}: shown after ${Math.round(ms)} ms (bound ${EFFECT_MS} ms)`);
-  assert.ok(longestIdle < IDLE_TASK_MS, `idle: a ${Math.round(longestIdle)} ms task (bound ${IDLE_TASK_MS} ms)`);
+  for (const [what, { ms, cpu, slowdown }] of Object.entries(times)) {
+    assert.ok(cpu < INPUT_CPU_MS, `${what}: ${Math.round(cpu)} ms of the page's CPU (bound ${INPUT_CPU_MS} ms)`);
+    assert.ok(
+      ms < EFFECT_MS * slowdown,
+      `${what}: shown after ${Math.round(ms)} ms (bound ${EFFECT_MS} ms × ${slowdown.toFixed(2)}, how much slower the page ran than its CPU time)`,
+    );
+  }
+  assert.ok(
+    longestIdle < IDLE_TASK_MS,
+    `idle: a task took ${Math.round(longestIdle)} ms of CPU (bound ${IDLE_TASK_MS} ms)`,
+  );
   assert.deepEqual(errors, []);
 });

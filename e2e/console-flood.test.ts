@@ -7,6 +7,7 @@ import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, selectFirstConnection, waitUntilLive } from './helpers/console-page';
+import { consoleTasks, slowdown as slowdownOf, TRACE_CATEGORIES, type TraceEvent } from './helpers/page-trace';
 
 /**
  * The console under a flood: a client receives ~2,000 frames/s on the connection the console follows, and a
@@ -75,90 +76,6 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-interface TraceEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid: number;
-  ts: number;
-  dur?: number;
-  tdur?: number;
-  args?: { name?: string; data?: { functionName?: string } };
-}
-
-/** A task of the console's page: its wall and CPU time (ms), and what took over 2 ms in it, to say why it was long. */
-interface ConsoleTask {
-  wall: number;
-  cpu: number;
-  inside: () => string;
-}
-
-/**
- * The console's main-thread tasks from a trace, wall and CPU milliseconds each: the page's renderer main
- * thread, without the tasks that ran this test's own scripts in the page (Playwright's evaluations).
- */
-function consoleTasks(trace: { traceEvents: TraceEvent[] }): ConsoleTask[] {
-  const events = trace.traceEvents;
-  const mainThreads = new Set(
-    events
-      .filter((event) => event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
-      .map((event) => `${event.pid}:${event.tid}`),
-  );
-  const onMain = (event: TraceEvent) => mainThreads.has(`${event.pid}:${event.tid}`);
-  const byThread = new Map<string, TraceEvent[]>();
-  for (const event of events) {
-    if (event.name !== 'ThreadControllerImpl::RunTask' || event.ph !== 'X' || !onMain(event)) continue;
-    const thread = `${event.pid}:${event.tid}`;
-    const tasks = byThread.get(thread);
-    if (tasks) tasks.push(event);
-    else byThread.set(thread, [event]);
-  }
-  // The console's page is the renderer that worked the most.
-  const tasks = [...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
-  const evaluations = events.filter((event) => event.name === 'EvaluateScript' && onMain(event));
-  const ranTestScript = (task: TraceEvent) =>
-    evaluations.some((e) => e.pid === task.pid && e.ts >= task.ts && e.ts <= task.ts + (task.dur ?? 0));
-  // What took a task's time: its longest inner events, then every inner event's time summed by name (a task made
-  // of many short steps has no long one).
-  const within = (task: TraceEvent) => () => {
-    const inner = events.filter(
-      (e) =>
-        e !== task &&
-        e.pid === task.pid &&
-        e.tid === task.tid &&
-        e.ts >= task.ts &&
-        e.ts <= task.ts + (task.dur ?? 0) &&
-        e.ph === 'X',
-    );
-    const long = inner
-      .filter((e) => (e.dur ?? 0) > 2000)
-      .map(
-        (e) =>
-          `${e.name}${e.args?.data?.functionName ? ` ${e.args.data.functionName}` : ''} ${Math.round((e.dur ?? 0) / 1000)} ms`,
-      );
-    const byName = new Map<string, { ms: number; count: number }>();
-    for (const e of inner) {
-      const sum = byName.get(e.name) ?? { ms: 0, count: 0 };
-      sum.ms += (e.dur ?? 0) / 1000;
-      sum.count++;
-      byName.set(e.name, sum);
-    }
-    const summed = [...byName]
-      .sort((a, b) => b[1].ms - a[1].ms)
-      .slice(0, 6)
-      .map(([name, { ms, count }]) => `${name} ×${count} ${ms.toFixed(1)} ms`);
-    return `${long.join(', ') || 'nothing over 2 ms'}; by name: ${summed.join(', ') || 'no inner events'}`;
-  };
-  return tasks
-    .filter((task) => !ranTestScript(task))
-    .map((task) => ({
-      wall: (task.dur ?? 0) / 1000,
-      // A task's thread time can read above its wall time (seen: 8.6 ms of CPU in 3.1 ms); it cannot be.
-      cpu: Math.min(task.tdur ?? 0, task.dur ?? 0) / 1000,
-      inside: within(task),
-    }));
-}
-
 test('under a 2 000 frames/s flood on the followed connection, clicks and keystrokes show within 100 ms', async (t) => {
   const server = await startTestEngine({ settings: { frameBufferSize: 20_000 } });
   const browser = await launchBrowser();
@@ -214,7 +131,7 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
       for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
     }).observe({ type: 'longtask' });
   })()`);
-  await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline'] });
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   const receivedAtStart = received;
   const clockStart = performance.now();
 
@@ -272,9 +189,7 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   client.close();
 
   const tasks = consoleTasks(trace);
-  const cpu = tasks.reduce((sum, task) => sum + task.cpu, 0);
-  const wall = tasks.reduce((sum, task) => sum + task.wall, 0);
-  const slowdown = Math.max(1, wall / Math.max(cpu, 1));
+  const slowdown = slowdownOf(tasks);
   const longestTask = tasks.reduce((longest, task) => (task.cpu > longest.cpu ? task : longest));
   const cpuLongest = longestTask.cpu;
   const latencies = [...clicks, ...keys];
