@@ -38,7 +38,8 @@ async function open() {
   sent.end('{}');
   const [response] = (await Promise.race([
     once(sent, 'response'),
-    new Promise((_, reject) => setTimeout(() => reject(new Error('no response headers')), WAIT_MS)),
+    // Unreferenced: a pending guard would hold the test process open for the whole WAIT_MS after the last test.
+    new Promise((_, reject) => setTimeout(() => reject(new Error('no response headers')), WAIT_MS).unref()),
   ])) as [IncomingMessage];
   let body = '';
   response.setEncoding('utf8');
