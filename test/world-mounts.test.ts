@@ -476,7 +476,9 @@ test('OpenAPI import warns of routes it shadows or is shadowed by, and of a rout
     responses: [{ id: 'ok', body: { json: 'mine' } }],
   };
   const hand = { id: 'list', method: 'GET', path: '/things', responses: [{ id: 'ok', body: { json: 'hand' } }] };
-  for (const route of [mine, hand]) assert.equal((await api.post('/routes', route)).status, 201);
+  // Disabled: not served, so the imported /widgets is not shadowed by it.
+  const off = { ...hand, id: 'old-widgets', path: '/widgets', enabled: false };
+  for (const route of [mine, hand, off]) assert.equal((await api.post('/routes', route)).status, 201);
   const ok = { '200': { description: 'ok' } };
   const document = JSON.stringify({
     openapi: '3.1.0',
@@ -486,6 +488,7 @@ test('OpenAPI import warns of routes it shadows or is shadowed by, and of a rout
       '/things/': { get: { operationId: 'things', responses: ok } },
       '/items': { get: { operationId: 'items', responses: ok } },
       '/items/': { get: { operationId: 'itemsSlash', responses: ok } },
+      '/widgets': { get: { operationId: 'widgets', responses: ok } },
     },
   });
   const imported = await api.post<{ warnings: string[]; replaced: string[] }>('/routes/import-openapi', { document });

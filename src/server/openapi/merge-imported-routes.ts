@@ -56,13 +56,15 @@ export function mergeImportedRoutes(
 
 /**
  * Imported routes an earlier route always answers for: the same method (or ANY) and a path that matches the same
- * requests — parameters named differently, or a trailing slash, which matching ignores.
+ * requests — parameters named differently, or a trailing slash, which matching ignores. Disabled routes are not
+ * served, so they shadow nothing (as `flagShadowedPaths` has it for collections and sockets).
  */
 function shadowed(routes: readonly Route[], imported: readonly Route[]): string[] {
   const importedIds = new Set(imported.map((route) => route.id));
   const first = new Map<string, Route>();
   const warnings: string[] = [];
   for (const route of routes) {
+    if (!route.enabled) continue;
     const path = route.path.replace(/:("[^"]*"|[A-Za-z_$][\w$]*)/g, ':').replace(/\/+$/, '') || '/';
     const key = `${route.method} ${path}`;
     const earlier = first.get(key) ?? first.get(`ANY ${path}`);
