@@ -7,7 +7,7 @@ import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, selectFirstConnection, waitUntilLive } from './helpers/console-page';
-import { consoleTasks, slowdown as slowdownOf, TRACE_CATEGORIES, type TraceEvent } from './helpers/page-trace';
+import { slowdown as slowdownOf, traced } from './helpers/page-trace';
 
 /**
  * The console under a flood: a client receives ~2,000 frames/s on the connection the console follows, and a
@@ -131,55 +131,53 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
       for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
     }).observe({ type: 'longtask' });
   })()`);
-  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-  const receivedAtStart = received;
-  const clockStart = performance.now();
-
   const clicks: number[] = [];
   const keys: number[] = [];
   const box = await page.locator('.frame-stream').boundingBox();
   assert.ok(box, 'the stream is on screen');
   const followButton = page.locator('.frames-panel').getByRole('button', { name: 'Follow', exact: true });
   const filter = page.getByLabel('Filter frames by text');
-  for (let round = 0; round < ROUNDS; round++) {
-    // Click a row as it streams by: its effect is the inspector showing that frame.
-    await armEffect(
-      page,
-      'pointerdown',
-      `(target, seq) =>
-        seq !== undefined &&
-        new RegExp('#' + seq + '(?![0-9])').test(document.querySelector('[data-testid="frame-inspector"]').textContent)`,
-      `(target) => target.closest('[data-seq]')?.dataset.seq`,
-    );
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height - 40);
-    clicks.push(await effect(page));
-
-    // Type a filter a key at a time: each key's effect is the stream filtered by the new text.
-    await filter.focus();
-    for (const text of ['c', 'ch', 'chu']) {
+  const { result: rate, tasks } = await traced(browser, page, async () => {
+    const receivedAtStart = received;
+    const clockStart = performance.now();
+    for (let round = 0; round < ROUNDS; round++) {
+      // Click a row as it streams by: its effect is the inspector showing that frame.
       await armEffect(
         page,
-        'keydown',
-        `() => document.querySelector('[data-filter]')?.getAttribute('data-filter') === ${JSON.stringify(text)}`,
+        'pointerdown',
+        `(target, seq) =>
+          seq !== undefined &&
+          new RegExp('#' + seq + '(?![0-9])').test(document.querySelector('[data-testid="frame-inspector"]').textContent)`,
+        `(target) => target.closest('[data-seq]')?.dataset.seq`,
       );
-      await page.keyboard.press(text.at(-1) as string);
-      keys.push(await effect(page));
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height - 40);
+      clicks.push(await effect(page));
+
+      // Type a filter a key at a time: each key's effect is the stream filtered by the new text.
+      await filter.focus();
+      for (const text of ['c', 'ch', 'chu']) {
+        await armEffect(
+          page,
+          'keydown',
+          `() => document.querySelector('[data-filter]')?.getAttribute('data-filter') === ${JSON.stringify(text)}`,
+        );
+        await page.keyboard.press(text.at(-1) as string);
+        keys.push(await effect(page));
+      }
+      await filter.fill('');
+
+      // Follow again: the button says so.
+      await armEffect(
+        page,
+        'pointerdown',
+        `() => document.querySelector('.frames-panel button[aria-pressed="true"]')?.textContent === 'Pause'`,
+      );
+      await followButton.click();
+      clicks.push(await effect(page));
+      await sleep(200);
     }
-    await filter.fill('');
-
-    // Follow again: the button says so.
-    await armEffect(
-      page,
-      'pointerdown',
-      `() => document.querySelector('.frames-panel button[aria-pressed="true"]')?.textContent === 'Pause'`,
-    );
-    await followButton.click();
-    clicks.push(await effect(page));
-    await sleep(200);
-  }
-
-  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
-  const rate = ((received - receivedAtStart) / (performance.now() - clockStart)) * 1000;
+    return ((received - receivedAtStart) / (performance.now() - clockStart)) * 1000;
+  });
   const wallLongTasks = (await page.evaluate('window.__longTasks')) as number[];
 
   // Still following once the flood ends: the last chunk sent is on screen.
@@ -188,7 +186,6 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   await page.locator('.frame-row', { hasText: `chunk-${sent - 1} ` }).waitFor({ timeout: 30_000 });
   client.close();
 
-  const tasks = consoleTasks(trace);
   const slowdown = slowdownOf(tasks);
   const longestTask = tasks.reduce((longest, task) => (task.cpu > longest.cpu ? task : longest));
   const cpuLongest = longestTask.cpu;

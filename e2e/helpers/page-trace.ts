@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
  * its tasks took, and a latency against its budget scaled by how much slower the tasks ran than their CPU time.
  */
 
-export interface TraceEvent {
+interface TraceEvent {
   name: string;
   ph: string;
   pid: number;
@@ -28,7 +28,7 @@ export interface ConsoleTask {
  * The console's main-thread tasks from a trace, wall and CPU milliseconds each: the page's renderer main
  * thread, without the tasks that ran this test's own scripts in the page (Playwright's evaluations).
  */
-export function consoleTasks(trace: { traceEvents: TraceEvent[] }): ConsoleTask[] {
+function consoleTasks(trace: { traceEvents: TraceEvent[] }): ConsoleTask[] {
   const events = trace.traceEvents;
   const mainThreads = new Set(
     events
@@ -91,7 +91,7 @@ export function consoleTasks(trace: { traceEvents: TraceEvent[] }): ConsoleTask[
 }
 
 /** The categories `consoleTasks` reads. */
-export const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline'];
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline'];
 
 /** How much slower the tasks ran than the CPU time they took (wall / CPU, at least 1). */
 export function slowdown(tasks: readonly ConsoleTask[]): number {
