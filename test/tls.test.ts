@@ -217,24 +217,69 @@ test('the control API refuses certificate files the next start could not serve w
   assert.ok(files.cert.startsWith(folder));
 });
 
-test('plain HTTP or garbage on the TLS port closes that connection; the engine serves on', async () => {
+/** Sends `bytes` on a raw TCP connection and reads all that comes back until the engine closes it. */
+async function rawExchange(port: number, bytes: string | Buffer): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  socket.on('error', () => {}); // a reset is as good as a close here
+  socket.write(bytes);
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the connection stayed open')), 20_000);
+    socket.once('close', () => resolve(clearTimeout(timer)));
+  });
+  return Buffer.concat(received).toString('latin1');
+}
+
+test('plain HTTP on the TLS port is answered 400 with the https URL to use; garbage is closed; HTTPS serves on', async () => {
   const configDir = join(dir, 'config-garbage');
   const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
   const cert = readFileSync(selfSignedFiles(configDir).certFile, 'utf8');
-  for (const bytes of [
-    'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
-    Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff, 0]),
-  ]) {
-    const socket = connect(server.port, '127.0.0.1');
-    socket.on('error', () => {}); // a reset is as good as a close here
-    socket.resume(); // read the TLS alert the engine may send, so the close comes through
-    socket.write(bytes);
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the connection stayed open')), 20_000);
-      socket.once('close', () => resolve(clearTimeout(timer)));
-    });
-  }
+
+  const plain = await rawExchange(server.port, `GET /health?x=1 HTTP/1.1\r\nHost: localhost:${server.port}\r\n\r\n`);
+  assert.match(plain, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  assert.match(plain, /\r\nConnection: close\r\n/);
+  const detail = (JSON.parse(plain.slice(plain.indexOf('\r\n\r\n') + 4)) as { detail: string }).detail;
+  assert.match(
+    detail,
+    new RegExp(`this port serves HTTPS; send the request to https://localhost:${server.port}/health\\?x=1 `),
+  );
+
+  // No Host header (HTTP/1.0): the URL names the address the connection came in on. HEAD: no body.
+  const head = await rawExchange(server.port, 'HEAD /users HTTP/1.0\r\n\r\n');
+  assert.match(head, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  assert.match(head, /\r\n\r\n$/, 'a HEAD answer carries no body');
+  // A plain WebSocket handshake (ws:// for a wss:// engine) gets the same answer.
+  const upgrade = await rawExchange(
+    server.port,
+    'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  assert.match(upgrade, /send the request to https:\/\/127\.0\.0\.1\/ws /);
+
+  // Neither TLS nor HTTP, or a broken handshake: closed without an answer, as before.
+  assert.equal(await rawExchange(server.port, 'hello\r\n'), '');
+  const broken = await rawExchange(server.port, Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff, 0]));
+  assert.ok(!broken.startsWith('HTTP/'), 'a TLS alert at most');
   assert.equal((await httpsGet(`${server.url}/health`, cert)).status, 200);
+});
+
+test('a connection to the TLS port that sends nothing is closed after the header timeout', async () => {
+  const configDir = join(dir, 'config-silent');
+  const server = await startTestEngine({
+    settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
+    workspaceOptions: { configDir },
+  });
+  const socket = connect(server.port, '127.0.0.1');
+  socket.on('error', () => {});
+  const opened = Date.now();
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('a silent connection stayed open'));
+    }, 20_000);
+    socket.once('close', () => resolve(clearTimeout(timer)));
+  });
+  assert.ok(Date.now() - opened >= 900, `closed after ${Date.now() - opened} ms, not before its timeout`);
 });
 
 test('--cert/--key for one run (a launch setting) are served but not written into the workspace file', async () => {

@@ -5,6 +5,8 @@ import type { ServerSettings } from '../../shared/settings';
 import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
 import type { ConnectionLimit } from './connection-limit';
+import { endConnection } from './end-connection';
+import { answerPlainHttpOnTlsPort } from './plain-http-on-tls-port';
 import { rawHttpResponse } from './raw-http-response';
 
 /** The settings that bound how long a client may take: applied at creation and again whenever they change. */
@@ -15,9 +17,6 @@ export type HttpTimeouts = Pick<ServerSettings, 'headersTimeoutMs' | 'requestTim
  * Node's default, 30 s, lets a slow client overstay its timeout by that much).
  */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
-
-/** How long a connection ended by the server may take to read its last answer before it is dropped. */
-const LINGER_MS = 1000;
 
 type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -33,8 +32,8 @@ export interface HttpsCredentials {
  * and WebSockets after their upgrade, are not bound by them); malformed, oversized and timed-out requests
  * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any other unknown method, and
  * unknown expectations (`Expect`) served like any request. With `tls` it is an HTTPS server that behaves the
- * same once a connection's handshake is done (a failed handshake just closes the connection); the handshake
- * itself gets the header timeout, fixed at creation. `connectionLimit` bounds its connections; a request on one let
+ * same once a connection's handshake is done (a failed handshake just closes the connection; a plain HTTP request
+ * is answered 400 with the https URL to use); the handshake itself gets the header timeout, fixed at creation. `connectionLimit` bounds its connections; a request on one let
  * in over the limit is answered 503 (unless the limit serves it) and its connection closed.
  */
 export function createHttpServer(
@@ -60,6 +59,7 @@ export function createHttpServer(
   const server = tls
     ? createHttpsServer({ ...options, ...tls, handshakeTimeout: timeouts.headersTimeoutMs }, serve)
     : createServer(options, serve);
+  if (tls) answerPlainHttpOnTlsPort(server, timeouts.headersTimeoutMs, logger);
   applyHttpTimeouts(server, timeouts);
   connectionLimit.attach(server, tls !== undefined);
   const answered = new WeakSet<Duplex>();
@@ -103,17 +103,6 @@ export function createHttpServer(
 function answerAndClose(response: ServerResponse, status: number, detail: string): void {
   response.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' });
   response.end(JSON.stringify({ detail }));
-}
-
-/**
- * Ends a connection after its last bytes: half-closed first, then dropped after a moment whatever the client
- * does (closing at once would reset a client still sending, and a reset can swallow the answer).
- */
-function endConnection(socket: Duplex, last?: string): void {
-  socket.end(last);
-  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
-  linger.unref();
-  socket.once('close', () => clearTimeout(linger));
 }
 
 /** Node reads these for each new check and each response, so changing them applies to connections already open. */
