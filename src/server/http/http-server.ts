@@ -33,8 +33,9 @@ export interface HttpsCredentials {
  * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any other unknown method, and
  * unknown expectations (`Expect`) served like any request. With `tls` it is an HTTPS server that behaves the
  * same once a connection's handshake is done (a failed handshake just closes the connection; a plain HTTP request
- * is answered 400 with the https URL to use); the handshake itself gets the header timeout, fixed at creation. `connectionLimit` bounds its connections; a request on one let
- * in over the limit is answered 503 (unless the limit serves it) and its connection closed.
+ * is answered 400 with the https URL to use); the handshake itself gets the header timeout, fixed at creation.
+ * `connectionLimit` bounds its connections; a request on one let in over the limit is answered 503 (unless the
+ * limit serves it) and its connection closed.
  */
 export function createHttpServer(
   handler: RequestHandler,

@@ -28,9 +28,11 @@ export function answerPlainHttpOnTlsPort(server: NetServer, firstBytesTimeoutMs:
   server.on('connection', (socket: Socket) => {
     const gone = () => socket.destroy();
     socket.on('error', gone);
-    socket.setTimeout(firstBytesTimeoutMs, gone);
+    socket.on('timeout', gone);
+    socket.setTimeout(firstBytesTimeoutMs);
     socket.once('data', (first: Buffer) => {
       socket.setTimeout(0);
+      socket.removeListener('timeout', gone);
       if (first[0] === TLS_HANDSHAKE) {
         socket.pause();
         socket.removeListener('error', gone);
