@@ -10,12 +10,17 @@ export interface BenchConfig {
   /** `BENCH_ENGINE_FLAGS="--max-semi-space-size=64 …"`: extra node flags for engine children (a diagnostic). */
   engineFlags: string[];
   /**
+   * `BENCH_BASELINE=<git revision>`: an A/B — the REST, WS and SSE phases measure this tree's engine against that
+   * revision's instead of the bare servers (their budget lines are then not judged).
+   */
+  baseline: string | undefined;
+  /**
    * What the bench's console follows on the live feed (`BENCH_FEED`): `console` (default) as the console does, one
    * selected connection's frames; `all` every connection's frames (the WS and SSE phases also measure this worst
    * case after their rounds); `0` no console subscribed, a diagnostic to see what the feed costs.
    */
   feed: FeedMode;
-  /** Interleaved rounds (ours, bare, ours, bare…) for the ratio measurements. */
+  /** Interleaved rounds (ours, bare, ours, bare…) for the ratio measurements: 7, 3 quick, `BENCH_ROUNDS` else. */
   rounds: number;
   rest: { concurrency: number; warmupPerRoute: number; requestsPerRoute: number };
   ws: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
@@ -60,13 +65,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
   const soakMinutes = env.BENCH_SOAK_MINUTES === undefined ? (quick ? 1 : 10) : Number(env.BENCH_SOAK_MINUTES);
   if (!(soakMinutes > 0 && soakMinutes <= 120)) throw new Error('BENCH_SOAK_MINUTES: a number of minutes, up to 120');
   const phases = new Set((only ?? PHASES) as Phase[]);
+  const rounds = env.BENCH_ROUNDS === undefined ? (quick ? 3 : 7) : Number(env.BENCH_ROUNDS);
+  if (!(Number.isInteger(rounds) && rounds >= 1 && rounds <= 100)) throw new Error('BENCH_ROUNDS: 1 to 100 rounds');
+  const baseline = env.BENCH_BASELINE || undefined;
+  // A revision name as git spells one, never an option.
+  if (baseline !== undefined && !/^[\w./~^@{}][\w./~^@{}-]{0,199}$/.test(baseline))
+    throw new Error('BENCH_BASELINE: a git revision (a commit, branch or tag, HEAD~1…)');
   return {
     quick,
     phases,
     cpuProfile: env.BENCH_CPU_PROF === '1',
     engineFlags: env.BENCH_ENGINE_FLAGS?.split(/\s+/).filter(Boolean) ?? [],
+    baseline,
     feed: feedMode(env.BENCH_FEED),
-    rounds: quick ? 3 : 7,
+    rounds,
     rest: { concurrency: 16, warmupPerRoute: 3000, requestsPerRoute: quick ? 200 : 1200 },
     // Warm-ups long enough for V8 to have compiled the engine's run path (see `warmUp`): 3,000 runs, quick too
     // (600 left quick rounds in the compilation, and their ratios meant nothing).

@@ -6,8 +6,8 @@ import { type Spread, spread } from './stats';
 
 export interface RunCpu {
   oursMicrosPerRun: Spread;
-  bareMicrosPerRun: Spread;
-  /** Per round ours / bare. */
+  referenceMicrosPerRun: Spread;
+  /** Per round ours / the reference's (a bare replay, or another revision's engine: `BENCH_BASELINE`). */
   ratio: Spread;
   rounds: number;
 }
@@ -16,11 +16,13 @@ export interface RunCpu {
 export interface WarmupCpu {
   runs: number;
   oursMicrosPerRun: number;
-  bareMicrosPerRun: number;
+  referenceMicrosPerRun: number;
 }
 
 /** A scripted-run phase's result (WS, SSE): its load, the recorded run, CPU per run, and what the console got. */
 export interface RunPhaseResult extends RunCpu {
+  /** What ours was measured against: the bare replay's name, or `engine at <commit>` (`BENCH_BASELINE`). */
+  reference: string;
   warmup: WarmupCpu;
   rounds: number;
   clients: number;
@@ -38,7 +40,8 @@ export interface RunPhaseResult extends RunCpu {
 
 /**
  * The budget's interleaved rounds with the console of the config, then, when that is the console's own way of
- * following (one connection), half as many (at least 3) with it following every frame.
+ * following (one connection), half as many (at least 3) with it following every frame — ours' console and, when
+ * the reference is another engine, its console too.
  */
 export async function runPhaseCpu(
   config: BenchConfig,
@@ -46,11 +49,13 @@ export async function runPhaseCpu(
   targets: readonly [ServerChild, ServerChild],
   runsPerRound: number,
   play: (side: number) => Promise<unknown>,
+  referenceFeed?: FeedSubscriber,
 ): Promise<Pick<RunPhaseResult, keyof RunCpu | 'feed' | 'everyFrame'>> {
   const cpu = await interleavedRunCpu(targets, config.rounds, runsPerRound, play);
   const counts = feedCounts(config.feed, feed);
   if (config.feed !== 'console' || !feed) return { ...cpu, feed: counts, everyFrame: null };
   feed.followAll();
+  referenceFeed?.followAll();
   const everyFrame = await interleavedRunCpu(targets, Math.max(3, Math.ceil(config.rounds / 2)), runsPerRound, play);
   return { ...cpu, feed: counts, everyFrame };
 }
@@ -66,8 +71,8 @@ export async function warmUp(
   play: (side: number) => Promise<unknown>,
 ): Promise<WarmupCpu> {
   const ours = await cpuPerRun(targets[0], runs, () => play(0));
-  const bare = await cpuPerRun(targets[1], runs, () => play(1));
-  return { runs, oursMicrosPerRun: ours, bareMicrosPerRun: bare };
+  const reference = await cpuPerRun(targets[1], runs, () => play(1));
+  return { runs, oursMicrosPerRun: ours, referenceMicrosPerRun: reference };
 }
 
 /** A server's CPU, in µs, per run of a load of `runs` runs. */
@@ -76,7 +81,7 @@ async function cpuPerRun(server: ServerChild, runs: number, load: () => Promise<
 }
 
 /**
- * Server CPU per run of ours (side 0) against a bare replay (side 1), in interleaved rounds whose order alternates,
+ * Server CPU per run of ours (side 0) against the reference (side 1), in interleaved rounds whose order alternates,
  * so a slow patch of the machine does not always hit the same side. `play(side)` plays `runsPerRound` runs.
  */
 export async function interleavedRunCpu(
@@ -91,11 +96,11 @@ export async function interleavedRunCpu(
       micros[side]?.push(await cpuPerRun(targets[side] as ServerChild, runsPerRound, () => play(side)));
     }
   }
-  const [ours = [], bare = []] = micros;
+  const [ours = [], reference = []] = micros;
   return {
     oursMicrosPerRun: spread(ours),
-    bareMicrosPerRun: spread(bare),
-    ratio: spread(ours.map((value, round) => value / (bare[round] as number))),
+    referenceMicrosPerRun: spread(reference),
+    ratio: spread(ours.map((value, round) => value / (reference[round] as number))),
     rounds,
   };
 }

@@ -1,7 +1,9 @@
 import type { Agent } from 'node:http';
+import type { BaselineEngine } from './baseline-engine';
 import type { BenchConfig } from './config';
 import { type FeedCounts, type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
 import { keepAliveAgent, type LoadRoute, runLoad } from './http-load';
+import { type ReferenceServer, startReference } from './reference-server';
 import { REST_USER_LOAD } from './rest-user-mounts';
 import { ServerChild } from './server-child';
 import { serverCpuDuring } from './server-cpu';
@@ -37,12 +39,14 @@ const LOAD_TIMEOUT_MS = 120_000;
 export interface RestLine {
   route: string;
   oursMicros: Spread;
-  bareMicros: Spread;
-  /** Per round ours / bare. */
+  referenceMicros: Spread;
+  /** Per round ours / the reference's. */
   ratio: Spread;
 }
 
 export interface RestResult {
+  /** What ours was measured against: `bare Koa`, or `engine at <commit>` (`BENCH_BASELINE`). */
+  reference: string;
   rounds: number;
   requestsPerRoute: number;
   concurrency: number;
@@ -51,16 +55,32 @@ export interface RestResult {
   feed: FeedCounts;
 }
 
-/** REST: server CPU per request of the engine (request log and live feed on) against a bare Koa app. */
-export async function benchRest(config: BenchConfig, engineFlags: string[]): Promise<RestResult> {
+/**
+ * REST: server CPU per request of the engine (request log and live feed on) against a bare Koa app serving the
+ * same bodies (or, with `baseline`, that revision's engine).
+ */
+export async function benchRest(
+  config: BenchConfig,
+  engineFlags: string[],
+  baseline?: BaselineEngine,
+): Promise<RestResult> {
   const { concurrency, warmupPerRoute, requestsPerRoute } = config.rest;
-  const engine = await ServerChild.start('engine', { speed: 0, restUserMounts: true }, { nodeFlags: engineFlags });
-  let bare: ServerChild | undefined;
+  const payload = { speed: 0, restUserMounts: true };
+  const engine = await ServerChild.start('engine', payload, { nodeFlags: engineFlags });
+  let reference: ReferenceServer | undefined;
   let feed: FeedSubscriber | undefined;
   const agents: Agent[] = [];
   try {
     feed = await subscribeIf(config.feed, engine);
-    bare = await ServerChild.start('bare-koa', await recordBodies(engine.url, REST_LOAD));
+    reference = await startReference(
+      baseline,
+      { payload, nodeFlags: engineFlags, feed: config.feed },
+      {
+        label: 'bare Koa',
+        start: async () => ServerChild.start('bare-koa', await recordBodies(engine.url, REST_LOAD)),
+      },
+    );
+    const bare = reference.server;
     const targets = [
       { server: engine, agent: keepAliveAgent(concurrency) },
       { server: bare, agent: keepAliveAgent(concurrency) },
@@ -96,6 +116,7 @@ export async function benchRest(config: BenchConfig, engineFlags: string[]): Pro
         (_, round) => micros.reduce((sum, route) => sum + (route[side]?.[round] ?? 0), 0) / REST_LOAD.length,
       );
     return {
+      reference: reference.label,
       rounds: config.rounds,
       requestsPerRoute,
       concurrency,
@@ -106,16 +127,16 @@ export async function benchRest(config: BenchConfig, engineFlags: string[]): Pro
   } finally {
     for (const agent of agents) agent.destroy();
     feed?.close();
-    await Promise.all([engine.stop(), bare?.stop()]);
+    await Promise.all([engine.stop(), reference?.stop()]);
   }
 }
 
-function line(route: string, ours: number[], bare: number[]): RestLine {
+function line(route: string, ours: number[], reference: number[]): RestLine {
   return {
     route,
     oursMicros: spread(ours),
-    bareMicros: spread(bare),
-    ratio: spread(ours.map((value, round) => value / (bare[round] as number))),
+    referenceMicros: spread(reference),
+    ratio: spread(ours.map((value, round) => value / (reference[round] as number))),
   };
 }
 

@@ -1,3 +1,4 @@
+import { baselineEngine } from './baseline-engine';
 import {
   driftVerdict,
   idleVerdict,
@@ -27,10 +28,16 @@ export async function runPhases(
 ): Promise<{ results: BenchResults; verdicts: Verdict[] }> {
   const results: BenchResults = {};
   const verdicts: Verdict[] = [];
+  // An A/B against another revision's engine: its ratios are not the budget's, so those lines are not judged.
+  const baseline = config.baseline === undefined ? undefined : baselineEngine(config.baseline);
+  if (baseline) results.baseline = { revision: baseline.revision, commit: baseline.commit };
+  const judged = (verdict: Verdict) => {
+    if (!baseline) verdicts.push(verdict);
+  };
   if (config.phases.has('rest')) {
-    progress('REST: engine vs bare Koa');
-    results.rest = await benchRest(config, engineFlags);
-    verdicts.push(restVerdict(results.rest));
+    progress(`REST: engine vs ${baseline?.label ?? 'bare Koa'}`);
+    results.rest = await benchRest(config, engineFlags, baseline);
+    judged(restVerdict(results.rest));
   }
   if (config.phases.has('routes')) {
     progress('routes: 1,000 user routes vs 10');
@@ -38,14 +45,14 @@ export async function runPhases(
     verdicts.push(routeTableVerdict(results.routes));
   }
   if (config.phases.has('ws')) {
-    progress('WS: scripted runs vs bare ws replay');
-    results.ws = await benchWs(config, engineFlags);
-    verdicts.push(wsVerdict(results.ws));
+    progress(`WS: scripted runs vs ${baseline?.label ?? 'bare ws replay'}`);
+    results.ws = await benchWs(config, engineFlags, baseline);
+    judged(wsVerdict(results.ws));
   }
   if (config.phases.has('sse')) {
-    progress('SSE: /agent runs vs bare SSE replay');
-    results.sse = await benchSse(config, engineFlags);
-    verdicts.push(sseVerdict(results.sse));
+    progress(`SSE: /agent runs vs ${baseline?.label ?? 'bare SSE replay'}`);
+    results.sse = await benchSse(config, engineFlags, baseline);
+    judged(sseVerdict(results.sse));
   }
   if (config.phases.has('drift')) {
     progress(`drift: ${config.drift.runs} concurrent runs at speed 1`);

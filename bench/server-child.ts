@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { NODE_BUNDLE_OPTIONS } from '../scripts/node-bundle-options.mjs';
+import type { BaselineEngine } from './baseline-engine';
 import { benchPath } from './bench-dir';
 import type { ChildMessage, ParentMessage, UsageSample } from './child-protocol';
 import { withTimeout } from './with-timeout';
@@ -12,6 +13,8 @@ export interface ServerChildOptions {
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
   timeoutMs?: number;
+  /** For `engine`: another revision's engine child instead of this tree's (`BENCH_BASELINE`). */
+  baseline?: BaselineEngine;
 }
 
 const SCRIPTS: Record<ServerKind, string> = {
@@ -30,17 +33,20 @@ const BUILD_DIR = benchPath('.build');
  * the engine is measured as it ships, not through tsx's loader, whose `keepNames`
  * names every closure the engine makes per request (about 5 % of an SSE run).
  */
-const compiled = new Map<ServerKind, Promise<string>>();
-function compiledScript(kind: ServerKind): Promise<string> {
-  let script = compiled.get(kind);
+const compiled = new Map<string, Promise<string>>();
+function compiledScript(kind: ServerKind, baseline?: BaselineEngine): Promise<string> {
+  if (baseline && kind !== 'engine') throw new Error(`a baseline revision is an engine, not ${kind}`);
+  // A baseline's bundle lives beside this tree's, so its dependencies resolve from the same node_modules.
+  const name = baseline ? `${kind}-${baseline.commit.slice(0, 12)}` : kind;
+  let script = compiled.get(name);
   if (!script) {
-    const outfile = join(BUILD_DIR, `${kind}-child.mjs`);
+    const outfile = join(BUILD_DIR, `${name}-child.mjs`);
     script = build({
       ...NODE_BUNDLE_OPTIONS,
-      entryPoints: [benchPath(SCRIPTS[kind])],
+      entryPoints: [baseline ? baseline.entry : benchPath(SCRIPTS[kind])],
       outfile,
     }).then(() => outfile);
-    compiled.set(kind, script);
+    compiled.set(name, script);
   }
   return script;
 }
@@ -89,7 +95,7 @@ export class ServerChild {
   }
 
   static async start(kind: ServerKind, payload: unknown, options: ServerChildOptions = {}): Promise<ServerChild> {
-    const script = await compiledScript(kind);
+    const script = await compiledScript(kind, options.baseline);
     const child = fork(script, [], {
       execArgv: ['--expose-gc', ...(options.nodeFlags ?? [])],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

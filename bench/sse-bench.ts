@@ -1,7 +1,9 @@
 import type { Agent } from 'node:http';
+import type { BaselineEngine } from './baseline-engine';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
 import { type RunPhaseResult, runPhaseCpu, warmUp } from './interleaved-runs';
+import { type ReferenceServer, startReference } from './reference-server';
 import { ServerChild } from './server-child';
 import { inspectionRunInput, keepAliveAgent, postRun, sseFrames } from './sse-clients';
 
@@ -13,12 +15,18 @@ export type SseResult = RunPhaseResult;
 
 /**
  * SSE: server CPU per run of the inspection flow POSTed to `/agent` at speed 0 (request log, frame log and live
- * feed on) against a bare `node:http` server writing the same recorded SSE frames one by one.
+ * feed on) against a bare `node:http` server writing the same recorded SSE frames one by one (or, with
+ * `baseline`, that revision's engine).
  */
-export async function benchSse(config: BenchConfig, engineFlags: string[]): Promise<SseResult> {
+export async function benchSse(
+  config: BenchConfig,
+  engineFlags: string[],
+  baseline?: BaselineEngine,
+): Promise<SseResult> {
   const { clients, warmupRunsPerClient, runsPerClient } = config.sse;
-  const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
-  let bare: ServerChild | undefined;
+  const payload = { speed: 0 };
+  const engine = await ServerChild.start('engine', payload, { nodeFlags: engineFlags });
+  let reference: ReferenceServer | undefined;
   let feed: FeedSubscriber | undefined;
   const agents: Agent[] = [];
   try {
@@ -34,7 +42,12 @@ export async function benchSse(config: BenchConfig, engineFlags: string[]): Prom
     if (recording.status !== 200) throw new Error(`${AGENT_PATH} answered ${recording.status}`);
     const frames = sseFrames(Buffer.concat(recording.chunks).toString());
     if (!frames.at(-1)?.includes('"RUN_FINISHED"')) throw new Error(`${AGENT_PATH}: the recorded run did not finish`);
-    bare = await ServerChild.start('bare-sse', { frames });
+    reference = await startReference(
+      baseline,
+      { payload, nodeFlags: engineFlags, feed: config.feed },
+      { label: 'bare SSE replay', start: () => ServerChild.start('bare-sse', { frames }) },
+    );
+    const bare = reference.server;
 
     const targets = [engine, bare];
     for (const _ of targets) agents.push(keepAliveAgent(clients));
@@ -56,10 +69,16 @@ export async function benchSse(config: BenchConfig, engineFlags: string[]): Prom
       playAll(side, warmupRunsPerClient),
     );
 
-    const cpu = await runPhaseCpu(config, feed, [engine, bare], clients * runsPerClient, (side) =>
-      playAll(side, runsPerClient),
+    const cpu = await runPhaseCpu(
+      config,
+      feed,
+      [engine, bare],
+      clients * runsPerClient,
+      (side) => playAll(side, runsPerClient),
+      reference.feed,
     );
     return {
+      reference: reference.label,
       clients,
       runsPerClient,
       framesPerRun: frames.length,
@@ -70,6 +89,6 @@ export async function benchSse(config: BenchConfig, engineFlags: string[]): Prom
   } finally {
     for (const agent of agents) agent.destroy();
     feed?.close();
-    await Promise.all([engine.stop(), bare?.stop()]);
+    await Promise.all([engine.stop(), reference?.stop()]);
   }
 }

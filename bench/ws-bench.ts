@@ -1,7 +1,9 @@
 import type WebSocket from 'ws';
+import type { BaselineEngine } from './baseline-engine';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
 import { type RunPhaseResult, runPhaseCpu, warmUp } from './interleaved-runs';
+import { type ReferenceServer, startReference } from './reference-server';
 import { ServerChild } from './server-child';
 import { closeAll, openSockets, playRun } from './ws-clients';
 
@@ -11,12 +13,17 @@ export type WsResult = RunPhaseResult;
 
 /**
  * WS: server CPU per scripted run of the inspection flow at speed 0 (frame log and live feed on) against a
- * bare `ws` server replaying the same recorded frames.
+ * bare `ws` server replaying the same recorded frames (or, with `baseline`, that revision's engine).
  */
-export async function benchWs(config: BenchConfig, engineFlags: string[]): Promise<WsResult> {
+export async function benchWs(
+  config: BenchConfig,
+  engineFlags: string[],
+  baseline?: BaselineEngine,
+): Promise<WsResult> {
   const { clients, warmupRunsPerClient, runsPerClient } = config.ws;
-  const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
-  let bare: ServerChild | undefined;
+  const payload = { speed: 0 };
+  const engine = await ServerChild.start('engine', payload, { nodeFlags: engineFlags });
+  let reference: ReferenceServer | undefined;
   let feed: FeedSubscriber | undefined;
   const sockets: WebSocket[][] = [];
   try {
@@ -24,7 +31,12 @@ export async function benchWs(config: BenchConfig, engineFlags: string[]): Promi
     const [recorder] = await openSockets(engine.wsUrl, 1, 1);
     const recorded = (await playRun(recorder as WebSocket, RUN_TIMEOUT_MS)).frames.map((frame) => frame.toString());
     closeAll([recorder as WebSocket]);
-    bare = await ServerChild.start('bare-ws', { frames: recorded });
+    reference = await startReference(
+      baseline,
+      { payload, nodeFlags: engineFlags, feed: config.feed },
+      { label: 'bare ws replay', start: () => ServerChild.start('bare-ws', { frames: recorded }) },
+    );
+    const bare = reference.server;
 
     const targets = [engine, bare];
     for (const server of targets) sockets.push(await openSockets(server.wsUrl, clients, clients));
@@ -38,10 +50,16 @@ export async function benchWs(config: BenchConfig, engineFlags: string[]): Promi
       playAll(side, warmupRunsPerClient),
     );
 
-    const cpu = await runPhaseCpu(config, feed, [engine, bare], clients * runsPerClient, (side) =>
-      playAll(side, runsPerClient),
+    const cpu = await runPhaseCpu(
+      config,
+      feed,
+      [engine, bare],
+      clients * runsPerClient,
+      (side) => playAll(side, runsPerClient),
+      reference.feed,
     );
     return {
+      reference: reference.label,
       clients,
       runsPerClient,
       framesPerRun: recorded.length,
@@ -52,6 +70,6 @@ export async function benchWs(config: BenchConfig, engineFlags: string[]): Promi
   } finally {
     for (const group of sockets) closeAll(group);
     feed?.close();
-    await Promise.all([engine.stop(), bare?.stop()]);
+    await Promise.all([engine.stop(), reference?.stop()]);
   }
 }
