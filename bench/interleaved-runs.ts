@@ -1,5 +1,6 @@
 import type { BenchConfig } from './config';
 import { type FeedCounts, type FeedSubscriber, feedCounts } from './feed-subscriber';
+import type { ReferenceServer } from './reference-server';
 import type { ServerChild } from './server-child';
 import { serverCpuDuring } from './server-cpu';
 import { type Spread, spread } from './stats';
@@ -39,17 +40,38 @@ export interface RunPhaseResult extends RunCpu {
 }
 
 /**
+ * A scripted-run phase's measurement (WS, SSE): ours (`engine`, its console `feed`) and its `reference`, both
+ * warmed up, then measured in interleaved rounds; `runs` is the phase's config. `play(side, n)` has each client
+ * play `n` runs on that side (0 ours, 1 the reference).
+ */
+export async function measureRunPhase(
+  config: BenchConfig,
+  runs: BenchConfig['ws'],
+  engine: ServerChild,
+  feed: FeedSubscriber | undefined,
+  reference: ReferenceServer,
+  play: (side: number, runsPerClient: number) => Promise<unknown>,
+): Promise<Omit<RunPhaseResult, 'framesPerRun' | 'bytesPerRun'>> {
+  const { clients, warmupRunsPerClient, runsPerClient } = runs;
+  const targets = [engine, reference.server] as const;
+  const warmup = await warmUp(targets, clients * warmupRunsPerClient, (side) => play(side, warmupRunsPerClient));
+  const cpu = await runPhaseCpu(config, [feed, reference.feed], targets, clients * runsPerClient, (side) =>
+    play(side, runsPerClient),
+  );
+  return { reference: reference.label, clients, runsPerClient, warmup, ...cpu };
+}
+
+/**
  * The budget's interleaved rounds with the console of the config, then, when that is the console's own way of
  * following (one connection), half as many (at least 3) with it following every frame — ours' console and, when
  * the reference is another engine, its console too.
  */
-export async function runPhaseCpu(
+async function runPhaseCpu(
   config: BenchConfig,
-  feed: FeedSubscriber | undefined,
+  [feed, referenceFeed]: readonly [FeedSubscriber | undefined, FeedSubscriber | undefined],
   targets: readonly [ServerChild, ServerChild],
   runsPerRound: number,
   play: (side: number) => Promise<unknown>,
-  referenceFeed?: FeedSubscriber,
 ): Promise<Pick<RunPhaseResult, keyof RunCpu | 'feed' | 'everyFrame'>> {
   const cpu = await interleavedRunCpu(targets, config.rounds, runsPerRound, play);
   const counts = feedCounts(config.feed, feed);
@@ -65,7 +87,7 @@ export async function runPhaseCpu(
  * code for V8 to compile than a bare replay: its first thousand or two runs cost it two to three times what the
  * runs after them do (a bare replay settles within a few), so rounds measured before that measure the compiler.
  */
-export async function warmUp(
+async function warmUp(
   targets: readonly [ServerChild, ServerChild],
   runs: number,
   play: (side: number) => Promise<unknown>,

@@ -2,7 +2,7 @@ import type { Agent } from 'node:http';
 import type { BaselineEngine } from './baseline-engine';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
-import { type RunPhaseResult, runPhaseCpu, warmUp } from './interleaved-runs';
+import { measureRunPhase, type RunPhaseResult } from './interleaved-runs';
 import { type ReferenceServer, startReference } from './reference-server';
 import { ServerChild } from './server-child';
 import { inspectionRunInput, keepAliveAgent, postRun, sseFrames } from './sse-clients';
@@ -23,7 +23,7 @@ export async function benchSse(
   engineFlags: string[],
   baseline?: BaselineEngine,
 ): Promise<SseResult> {
-  const { clients, warmupRunsPerClient, runsPerClient } = config.sse;
+  const { clients } = config.sse;
   const payload = { speed: 0 };
   const engine = await ServerChild.start('engine', payload, { nodeFlags: engineFlags });
   let reference: ReferenceServer | undefined;
@@ -65,26 +65,11 @@ export async function benchSse(
         }),
       );
     };
-    const warmup = await warmUp([engine, bare], clients * warmupRunsPerClient, (side) =>
-      playAll(side, warmupRunsPerClient),
-    );
-
-    const cpu = await runPhaseCpu(
-      config,
-      feed,
-      [engine, bare],
-      clients * runsPerClient,
-      (side) => playAll(side, runsPerClient),
-      reference.feed,
-    );
+    const measured = await measureRunPhase(config, config.sse, engine, feed, reference, playAll);
     return {
-      reference: reference.label,
-      clients,
-      runsPerClient,
       framesPerRun: frames.length,
       bytesPerRun: frames.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
-      warmup,
-      ...cpu,
+      ...measured,
     };
   } finally {
     for (const agent of agents) agent.destroy();

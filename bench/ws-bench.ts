@@ -2,7 +2,7 @@ import type WebSocket from 'ws';
 import type { BaselineEngine } from './baseline-engine';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
-import { type RunPhaseResult, runPhaseCpu, warmUp } from './interleaved-runs';
+import { measureRunPhase, type RunPhaseResult } from './interleaved-runs';
 import { type ReferenceServer, startReference } from './reference-server';
 import { ServerChild } from './server-child';
 import { closeAll, openSockets, playRun } from './ws-clients';
@@ -20,7 +20,7 @@ export async function benchWs(
   engineFlags: string[],
   baseline?: BaselineEngine,
 ): Promise<WsResult> {
-  const { clients, warmupRunsPerClient, runsPerClient } = config.ws;
+  const { clients } = config.ws;
   const payload = { speed: 0 };
   const engine = await ServerChild.start('engine', payload, { nodeFlags: engineFlags });
   let reference: ReferenceServer | undefined;
@@ -46,26 +46,11 @@ export async function benchWs(
           for (let run = 0; run < runs; run++) await playRun(socket, RUN_TIMEOUT_MS);
         }),
       );
-    const warmup = await warmUp([engine, bare], clients * warmupRunsPerClient, (side) =>
-      playAll(side, warmupRunsPerClient),
-    );
-
-    const cpu = await runPhaseCpu(
-      config,
-      feed,
-      [engine, bare],
-      clients * runsPerClient,
-      (side) => playAll(side, runsPerClient),
-      reference.feed,
-    );
+    const measured = await measureRunPhase(config, config.ws, engine, feed, reference, playAll);
     return {
-      reference: reference.label,
-      clients,
-      runsPerClient,
       framesPerRun: recorded.length,
       bytesPerRun: recorded.reduce((sum, frame) => sum + Buffer.byteLength(frame), 0),
-      warmup,
-      ...cpu,
+      ...measured,
     };
   } finally {
     for (const group of sockets) closeAll(group);
