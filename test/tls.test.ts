@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -12,6 +11,7 @@ import type { TlsSetting } from '../src/shared/settings';
 import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWss } from './helpers/certificates';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { openTcp, type TcpClient } from './helpers/tcp-client';
 
 const dir = mkdtempSync(join(tmpdir(), 'agui-tls-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -217,18 +217,31 @@ test('the control API refuses certificate files the next start could not serve w
   assert.ok(files.cert.startsWith(folder));
 });
 
+/**
+ * Waits for the engine to close `client`'s connection; after 20 s fails naming `what`, and drops the connection
+ * itself so the engine can still stop.
+ */
+async function closedByEngine(client: TcpClient, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      client.socket.destroy();
+      reject(new Error(what));
+    }, 20_000);
+  });
+  try {
+    await Promise.race([client.closed, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Sends `bytes` on a raw TCP connection and reads all that comes back until the engine closes it. */
 async function rawExchange(port: number, bytes: string | Buffer): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  const received: Buffer[] = [];
-  socket.on('data', (chunk: Buffer) => received.push(chunk));
-  socket.on('error', () => {}); // a reset is as good as a close here
-  socket.write(bytes);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the connection stayed open')), 20_000);
-    socket.once('close', () => resolve(clearTimeout(timer)));
-  });
-  return Buffer.concat(received).toString('latin1');
+  const client = await openTcp(port);
+  client.socket.write(bytes);
+  await closedByEngine(client, 'the connection stayed open');
+  return client.received;
 }
 
 test('plain HTTP on the TLS port is answered 400 with the https URL to use; garbage is closed; HTTPS serves on', async () => {
@@ -269,16 +282,9 @@ test('a connection to the TLS port that sends nothing is closed after the header
     settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
     workspaceOptions: { configDir },
   });
-  const socket = connect(server.port, '127.0.0.1');
-  socket.on('error', () => {});
+  const client = await openTcp(server.port);
   const opened = Date.now();
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error('a silent connection stayed open'));
-    }, 20_000);
-    socket.once('close', () => resolve(clearTimeout(timer)));
-  });
+  await closedByEngine(client, 'a silent connection stayed open');
   assert.ok(Date.now() - opened >= 900, `closed after ${Date.now() - opened} ms, not before its timeout`);
 });
 
