@@ -20,7 +20,7 @@ export interface BenchConfig {
    * case after their rounds); `0` no console subscribed, a diagnostic to see what the feed costs.
    */
   feed: FeedMode;
-  /** Interleaved rounds (ours, bare, ours, bare…) for the ratio measurements: 7, 3 quick, `BENCH_ROUNDS` else. */
+  /** Interleaved rounds (ours, reference, ours…) for the ratio measurements: 7, 3 quick, `BENCH_ROUNDS` else. */
   rounds: number;
   rest: { concurrency: number; warmupPerRoute: number; requestsPerRoute: number };
   ws: { clients: number; warmupRunsPerClient: number; runsPerClient: number };

@@ -47,9 +47,8 @@ export async function benchSse(
       { payload, nodeFlags: engineFlags, feed: config.feed },
       { label: 'bare SSE replay', start: () => ServerChild.start('bare-sse', { frames }) },
     );
-    const bare = reference.server;
 
-    const targets = [engine, bare];
+    const targets = [engine, reference.server];
     for (const _ of targets) agents.push(keepAliveAgent(clients));
     let runIds = 0;
     const playAll = async (side: number, runs: number) => {

@@ -36,9 +36,8 @@ export async function benchWs(
       { payload, nodeFlags: engineFlags, feed: config.feed },
       { label: 'bare ws replay', start: () => ServerChild.start('bare-ws', { frames: recorded }) },
     );
-    const bare = reference.server;
 
-    const targets = [engine, bare];
+    const targets = [engine, reference.server];
     for (const server of targets) sockets.push(await openSockets(server.wsUrl, clients, clients));
     const playAll = (side: number, runs: number) =>
       Promise.all(
