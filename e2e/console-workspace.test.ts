@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Workspace } from '../src/shared/workspace';
 import { agoraData } from '../test/helpers/agora';
 import { startTestEngine } from '../test/helpers/engine';
+import { startWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -66,5 +67,50 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
   await panel.getByRole('button', { name: 'Open', exact: true }).click();
   await usersBecome(3);
   await panel.getByRole('button', { name: /team/ }).first().waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('Workspace: save as into another folder names the route files left behind, and moves once they are there', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agui-console-move-'));
+  const old = join(dir, 'old');
+  const moved = join(dir, 'moved');
+  mkdirSync(join(old, 'data'), { recursive: true });
+  mkdirSync(join(old, 'public'));
+  mkdirSync(moved);
+  writeFileSync(join(old, 'data', 'a.json'), '{"from":"old"}');
+  writeFileSync(join(old, 'public', 'hello.txt'), 'hello');
+  const file = join(old, 'shop.agui.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      version: 2,
+      name: 'shop',
+      routes: [{ id: 'a', method: 'GET', path: '/a', responses: [{ id: 'ok', body: { file: 'data/a.json' } }] }],
+      staticFolders: [{ id: 'public', path: '/static', folder: 'public' }],
+    }),
+  );
+  const server = await startWorkspaceEngine(dir, file);
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByTestId('workspace-status').getByRole('button', { name: /▾/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  const target = join(moved, 'shop.agui.json');
+  const saveAs = async () => {
+    await panel.getByRole('button', { name: 'Save as…' }).click();
+    await panel.getByLabel('Save to').fill(target);
+    await panel.getByRole('button', { name: 'Save', exact: true }).last().click();
+  };
+
+  await saveAs();
+  const alert = panel.getByRole('alert').filter({ hasText: 'answers with data/a.json, which is not in' });
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /copy it there first \(keeping its path\), or save in/);
+  await panel.getByTestId('workspace-path').filter({ hasText: file }).waitFor();
+
+  cpSync(join(old, 'data'), join(moved, 'data'), { recursive: true });
+  await saveAs();
+  await panel.getByTestId('workspace-path').filter({ hasText: target }).waitFor();
+  const saved = JSON.parse(readFileSync(target, 'utf8')) as Workspace;
+  assert.equal(saved.staticFolders[0]?.folder, '../old/public');
   assert.deepEqual(errors, []);
 });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
 import type { EndpointInfo, ServerInfo, TlsInfo } from '../shared/control-api';
 import type { AgentHttpOptions } from './agents/agent-http-endpoint';
 import { isConsoleTarget } from './control/console-area';
@@ -23,7 +22,7 @@ import { consoleLogger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
 import { RetentionBudget } from './support/retention-budget';
 import { certificateWarnings } from './tls/certificate-warnings';
-import { loadTlsSetting } from './tls/tls-setting';
+import { loadTlsSetting, rebasedTlsSetting } from './tls/tls-setting';
 import { defaultConfigDir } from './workspace/recent-workspaces';
 import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/workspace-service';
 import { World } from './world/world';
@@ -81,6 +80,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
   const startedAt = Date.now();
   let startupSettings: ServerInfo['startupSettings'] = { tls: settings.tls };
+  /** The folder the start read the certificate's files from; the workspace's may have moved since (save as). */
+  let startupFolder = process.cwd();
   let tlsInfo: TlsInfo | null = null;
   const wsOrigin = () => origin.replace(/^http/, 'ws');
   const endpointUrl = (base: string, path: string) => (isPlainPath(path) ? `${base}${path}` : null);
@@ -122,7 +123,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           },
           endpoints: served,
           settings: liveSettings.get(),
-          startupSettings,
+          // As the workspace's folder reads it, as the live setting is written: the same files read the same.
+          startupSettings: { tls: rebasedTlsSetting(startupSettings.tls, startupFolder, workspace.servingFolder()) },
           tls: tlsInfo,
           launchApiKeys: [...(options.settings?.gatewayAuth?.keys ?? [])],
           startedAt,
@@ -170,9 +172,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     if (options.workspace) await workspace.attach(options.workspace, { createIfMissing: options.template ?? 'agora' });
     else workspace.startWith(options.template ?? 'agora');
     startupSettings = { tls: liveSettings.get().tls };
-    const workspaceFile = workspace.status().path;
+    startupFolder = workspace.servingFolder();
     tls = await loadTlsSetting(startupSettings.tls, {
-      baseDir: workspaceFile ? dirname(workspaceFile) : process.cwd(),
+      baseDir: startupFolder,
       configDir: options.workspaceOptions?.configDir ?? defaultConfigDir(),
       logger,
     });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { get } from 'node:https';
+import { request as httpsCall } from 'node:https';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import WebSocket from 'ws';
@@ -76,21 +76,33 @@ export function httpsGet(
   ca: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: string; peerFingerprint: string }> {
+  return httpsRequest(url, ca, { headers });
+}
+
+/** A request over HTTPS that trusts exactly `ca`; a `json` body is sent as such. */
+export function httpsRequest(
+  url: string,
+  ca: string,
+  { method = 'GET', headers = {}, json }: { method?: string; headers?: Record<string, string>; json?: unknown },
+): Promise<{ status: number; body: string; peerFingerprint: string }> {
   return new Promise((resolve, reject) => {
-    const request = get(url, { ca, headers }, (response) => {
+    const body = json === undefined ? undefined : JSON.stringify(json);
+    const sent = body === undefined ? headers : { ...headers, 'content-type': 'application/json' };
+    const request = httpsCall(url, { ca, method, headers: sent }, (response) => {
       const peerFingerprint = (response.socket as import('node:tls').TLSSocket).getPeerX509Certificate()
         ?.fingerprint256;
-      let body = '';
+      let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
-        body += chunk;
+        text += chunk;
       });
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, body, peerFingerprint: peerFingerprint ?? '' }),
+        resolve({ status: response.statusCode ?? 0, body: text, peerFingerprint: peerFingerprint ?? '' }),
       );
       response.on('error', reject);
     });
     request.on('error', reject);
+    request.end(body);
   });
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { TlsSetting } from '../../shared/settings';
 import type { Logger } from '../support/logger';
+import { rebasedPath } from '../support/rebased-path';
 import { readCertificateFiles } from './certificate-files';
 import { selfSignedIdentity } from './self-signed-certificate';
 import { TlsError } from './tls-error';
@@ -39,4 +40,13 @@ export async function tlsFilesProblem(setting: TlsSetting, baseDir: string): Pro
     if (error instanceof TlsError) return error.message;
     throw error;
   }
+}
+
+/**
+ * The setting as read from `to` instead of `from` (the workspace file moved): relative certificate and key paths
+ * rebased to name the same files, absolute ones as they are.
+ */
+export function rebasedTlsSetting(setting: TlsSetting, from: string, to: string): TlsSetting {
+  if (typeof setting !== 'object') return setting;
+  return { cert: rebasedPath(setting.cert, from, to), key: rebasedPath(setting.key, from, to) };
 }

@@ -1,7 +1,7 @@
 import type { WorkspaceProblem } from '../../shared/workspace';
 
 /** What kind of failure, for callers that answer differently (the control API's status codes). */
-export type WorkspaceErrorReason = 'invalid' | 'not-found' | 'exists' | 'no-file' | 'io';
+export type WorkspaceErrorReason = 'invalid' | 'not-found' | 'exists' | 'no-file' | 'io' | 'left-behind';
 
 export interface WorkspaceErrorInit {
   operation: WorkspaceProblem['operation'];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, realpathSync, watch } from 'node:fs';
 import { constants, copyFile, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
 import {
   WORKSPACE_VERSION,
@@ -13,6 +14,7 @@ import {
 } from '../../shared/workspace';
 import type { EngineContext } from '../engine-context';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
+import { rebasedTlsSetting } from '../tls/tls-setting';
 import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { describeBytes, readRegularFile } from './bounded-file';
@@ -23,6 +25,7 @@ import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
 import { describeFsError } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
+import { rebasedWorkspace, relocateWorkspace } from './workspace-relocation';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {
@@ -187,6 +190,11 @@ export class WorkspaceService {
     };
   }
 
+  /** The folder the world reads its files from: its workspace file's, or the working folder without one. */
+  servingFolder(): string {
+    return servingFolder(this.file);
+  }
+
   subscribe(listener: StatusListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -298,6 +306,8 @@ export class WorkspaceService {
    */
   async saveAs(path: string): Promise<WorkspaceStatus> {
     const file = resolve(path);
+    const from = servingFolder(this.file);
+    if (dirname(file) !== from) return this.saveElsewhere(file, from);
     const unnamed = this.name === null;
     if (unnamed) this.name = workspaceNameFor(file);
     this.clearAutosave();
@@ -311,6 +321,66 @@ export class WorkspaceService {
     await this.remember();
     this.emit();
     return this.status();
+  }
+
+  /**
+   * Save as into another folder: the workspace moves with its file (`relocateWorkspace`), so that, opened from
+   * there, it serves what it serves here — static folders and the certificate rebased, and a refusal (changing
+   * nothing) naming each file a route answers with that is not there. Written first, as that folder reads it; only
+   * then does the engine read its files from there: a disk that refuses leaves the engine and its file as they
+   * were, and an autosave meanwhile still writes the old file as the old folder reads it.
+   */
+  private async saveElsewhere(file: string, from: string): Promise<WorkspaceStatus> {
+    const to = dirname(file);
+    const name = this.name ?? workspaceNameFor(file);
+    const { workspace, leftBehind } = await relocateWorkspace({ ...this.document(), name }, from, to);
+    const [first, ...rest] = leftBehind;
+    if (first) {
+      throw new WorkspaceError({
+        operation: 'save',
+        reason: 'left-behind',
+        file,
+        path: first.path,
+        problem: `${first.problem}: copy it there first (keeping its path), or save in ${from}`,
+        otherProblems: rest.slice(0, 50),
+      });
+    }
+    const changesBefore = this.changeCount;
+    const text = encodeWorkspace(workspace);
+    this.clearAutosave();
+    await this.enqueue(() => this.writeText(file, text));
+    this.moveServingFolder(from, to);
+    this.name = name;
+    this.attachFile(file, hashOf(text));
+    this.lastSavedAt = this.options.now();
+    this.conflict = null;
+    this.diskInvalid = false;
+    this.error = null;
+    // What changed while it was written is not in the file: autosave writes it there next.
+    if (this.changeCount === changesBefore) {
+      this.dirty = false;
+      this.unsavedSince = null;
+    } else this.scheduleAutosave();
+    await this.remember();
+    this.emit();
+    return this.status();
+  }
+
+  /** The engine reads its files from `to` from now on, its paths rebased as `relocateWorkspace` rebased the file's. */
+  private moveServingFolder(from: string, to: string): void {
+    this.applying = true;
+    try {
+      const { staticFolders } = rebasedWorkspace(this.document(), from, to);
+      this.context.world.relocate(to, staticFolders);
+      if (this.fileSettings)
+        this.fileSettings = { ...this.fileSettings, tls: rebasedTlsSetting(this.fileSettings.tls, from, to) };
+      const { tls } = this.context.liveSettings.get();
+      // A certificate given at launch is not the file's: it stays as given.
+      if (!isDeepStrictEqual(tls, this.appliedLaunch.tls))
+        this.context.liveSettings.update({ tls: rebasedTlsSetting(tls, from, to) });
+    } finally {
+      this.applying = false;
+    }
   }
 
   /**

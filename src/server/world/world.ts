@@ -214,6 +214,20 @@ export class World {
   }
 
   /**
+   * Its workspace file moved to `baseDir` (save as into another folder): files are read from there from now on,
+   * with `staticFolders` rebased to name the same folders from there. Nothing else changes: packs, connections and
+   * runs go on.
+   */
+  relocate(baseDir: string, staticFolders: WorldParts['staticFolders']): void {
+    const parts = { ...this.definitions(), staticFolders };
+    this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(baseDir)));
+    this.baseDir = baseDir;
+    this.parts = parts;
+    this.dispatch = this.compose();
+    this.emit({ type: 'mounts-changed', section: 'staticFolders' });
+  }
+
+  /**
    * Replaces one section of mounts (an edit from the console or the control API): the section is compiled first;
    * throws MountValidationError (paths from the workspace root) and changes nothing when it does not compile.
    */
