@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, startMockServer, TlsError } from '../src/server/index';
 import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
 import type { ServerInfo } from '../src/shared/control-api';
@@ -286,6 +287,40 @@ test('a connection to the TLS port that sends nothing is closed after the header
   const opened = Date.now();
   await closedByEngine(client, 'a silent connection stayed open');
   assert.ok(Date.now() - opened >= 900, `closed after ${Date.now() - opened} ms, not before its timeout`);
+});
+
+test('a plain request written in pieces is read until its head is whole; one whose head stops is answered at the timeout', async () => {
+  const configDir = join(dir, 'config-pieces');
+  const server = await startTestEngine({
+    settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
+    workspaceOptions: { configDir },
+  });
+  const detailOf = (answer: string) =>
+    (JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { detail: string }).detail;
+
+  // The pause between writes only makes them separate TCP segments (no Nagle here), as a slow client's are.
+  const pieces = await openTcp(server.port);
+  pieces.socket.setNoDelay(true);
+  for (const piece of ['GE', 'T /health?x=1 HT', `TP/1.1\r\nHost: localhost:${server.port}\r\n`, '\r\n']) {
+    pieces.socket.write(piece);
+    await sleep(50);
+  }
+  await closedByEngine(pieces, 'a request written in pieces was not answered');
+  assert.match(pieces.received, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  assert.match(detailOf(pieces.received), new RegExp(`https://localhost:${server.port}/health\\?x=1 `));
+
+  // The request line and a header, then nothing: answered when the header timeout ends the wait.
+  const stalled = await openTcp(server.port);
+  stalled.socket.write(`GET /users HTTP/1.1\r\nHost: localhost:${server.port}\r\n`);
+  await closedByEngine(stalled, 'a stalled request head was never answered');
+  assert.match(detailOf(stalled.received), new RegExp(`https://localhost:${server.port}/users `));
+
+  // Half a request line, then nothing: closed at the timeout without an answer; a line that cannot be one at once.
+  const half = await openTcp(server.port);
+  half.socket.write('GET /us');
+  await closedByEngine(half, 'half a request line stayed open');
+  assert.equal(half.received, '');
+  assert.equal(await rawExchange(server.port, 'GET /x HTTP/9.9\r\n'), '');
 });
 
 test('--cert/--key for one run (a launch setting) are served but not written into the workspace file', async () => {
