@@ -5,8 +5,13 @@ import { withTimeout } from './with-timeout';
 
 /** Parent → prober: probe `url` every `intervalMs` until told to stop. */
 type ProberRequest = { type: 'start'; url: string; intervalMs: number } | { type: 'stop' };
-/** Prober → parent: each probe's latency in ms (null: it failed or took over the probe timeout). */
-type ProberReply = { type: 'latencies'; latencies: (number | null)[] };
+/** One probe: when it was sent (ms after probing started) and its latency in ms (null: it failed or timed out). */
+export interface Probe {
+  atMs: number;
+  ms: number | null;
+}
+/** Prober → parent: every probe, in order. */
+type ProberReply = { type: 'probes'; probes: Probe[] };
 
 const PROBE_TIMEOUT_MS = 10_000;
 /** This module's source, run in the forked child. */
@@ -28,10 +33,10 @@ export class HealthProber {
     return new HealthProber(child);
   }
 
-  /** Stops probing; resolves with every probe's latency. */
-  async stop(): Promise<(number | null)[]> {
-    const reply = new Promise<(number | null)[]>((resolve) =>
-      this.child.once('message', (message: ProberReply) => resolve(message.latencies)),
+  /** Stops probing; resolves with every probe. */
+  async stop(): Promise<Probe[]> {
+    const reply = new Promise<Probe[]>((resolve) =>
+      this.child.once('message', (message: ProberReply) => resolve(message.probes)),
     );
     this.child.send({ type: 'stop' } satisfies ProberRequest);
     try {
@@ -55,20 +60,24 @@ function probe(url: string, agent: Agent): Promise<number | null> {
 }
 
 function runProber(): void {
-  const latencies: (number | null)[] = [];
+  const probes: Probe[] = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const started = performance.now();
   process.on('message', async (message: ProberRequest) => {
     if (message.type === 'start') {
       timer = setInterval(() => {
-        inFlight = inFlight.then(async () => latencies.push(await probe(message.url, agent)));
+        inFlight = inFlight.then(async () => {
+          const atMs = performance.now() - started;
+          probes.push({ atMs, ms: await probe(message.url, agent) });
+        });
       }, message.intervalMs);
     } else {
       clearInterval(timer);
       await inFlight;
       agent.destroy();
-      process.send?.({ type: 'latencies', latencies } satisfies ProberReply);
+      process.send?.({ type: 'probes', probes } satisfies ProberReply);
     }
   });
   process.on('disconnect', () => process.exit(0));

@@ -207,6 +207,10 @@ function soakLines(soak: SoakResult): string[] {
           `/health ms (${health.probes} probes, ${health.failed} failed): p50 / p99 / max`,
           [health.p50, health.p99, health.max].map((value) => value.toFixed(1)).join(' / '),
         ],
+        [
+          'slowest /health probes: ms at s into the load',
+          health.slowest.map((probe) => `${probe.ms.toFixed(1)} at ${probe.atS.toFixed(0)}`).join(', '),
+        ],
         ...(soak.heapSnapshots.length > 0
           ? [
               [

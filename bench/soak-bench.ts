@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import type { UsageSample } from './child-protocol';
 import type { BenchConfig } from './config';
 import { type FeedCounts, type FeedSubscriber, feedCounts, subscribeIf } from './feed-subscriber';
-import { HealthProber } from './health-prober';
+import { HealthProber, type Probe } from './health-prober';
 import { ServerChild } from './server-child';
 import { percentile } from './stats';
 import { closeAll, INSPECTION_INPUT, openSockets, type PlayedRun, playRun } from './ws-clients';
@@ -61,7 +61,15 @@ export interface SoakResult {
   loopDelay: { worstP99Ms: number; maxMs: number };
   /** The engine's garbage collection over the soak: longest pause, and the share of the wall time spent in GC. */
   gc: { maxPauseMs: number; share: number };
-  health: { probes: number; failed: number; p50: number; p99: number; max: number };
+  health: {
+    probes: number;
+    failed: number;
+    p50: number;
+    p99: number;
+    max: number;
+    /** The slowest probes, slowest first: when each was sent (s into the load) and its latency. */
+    slowest: { atS: number; ms: number }[];
+  };
   /** Bytes per idle socket (heap + external after a full GC): opened before the load, and after it. */
   idleSocketBytes: { opened: number; atEnd: number };
   engineCpuShare: number;
@@ -173,7 +181,7 @@ export async function benchSoak(
     );
     clearInterval(sampler);
     clearTimeout(midway);
-    const healthLatencies = await prober.stop();
+    const probes = await prober.stop();
     prober = undefined;
     const endUsage = await engine.usage();
     record(endUsage);
@@ -191,7 +199,7 @@ export async function benchSoak(
     closeAll(late);
 
     const secondHalf = samples.filter((sample) => sample.atS * 1000 >= durationMs / 2);
-    const okProbes = healthLatencies.filter((latency): latency is number => latency !== null);
+    const okProbes = probes.flatMap((probe) => (probe.ms === null ? [] : [probe.ms]));
     const retained = (usage: UsageSample) => usage.heapUsed + usage.external;
     return {
       minutes,
@@ -224,11 +232,12 @@ export async function benchSoak(
         share: gcTotalMs / (performance.now() - start),
       },
       health: {
-        probes: healthLatencies.length,
-        failed: healthLatencies.length - okProbes.length,
+        probes: probes.length,
+        failed: probes.length - okProbes.length,
         p50: percentile(okProbes, 50),
         p99: percentile(okProbes, 99),
         max: Math.max(...okProbes),
+        slowest: slowestProbes(probes, SLOWEST_PROBES_SHOWN),
       },
       idleSocketBytes: {
         opened: (retained(withIdle) - retained(beforeIdle)) / idleSockets,
@@ -245,6 +254,17 @@ export async function benchSoak(
     feed?.close();
     await engine.stop();
   }
+}
+
+/** How many of the slowest `/health` probes the report names, with when they came. */
+const SLOWEST_PROBES_SHOWN = 3;
+
+/** The `count` slowest answered probes, slowest first (s into the load, ms). */
+function slowestProbes(probes: Probe[], count: number): { atS: number; ms: number }[] {
+  return probes
+    .flatMap((probe) => (probe.ms === null ? [] : [{ atS: probe.atMs / 1000, ms: probe.ms }]))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, count);
 }
 
 /** The inspection flow on a client's own thread (each client a conversation of its own, as in a real UI). */
