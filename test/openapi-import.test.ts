@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { match } from 'path-to-regexp';
 import { importOpenApi, OpenApiImportError } from '../src/server/openapi/import-openapi';
+import { importOpenApiRoutes } from '../src/server/openapi/openapi-routes-import';
 import type { JsonObject } from '../src/shared/json-value';
 import { type Route, type RouteInput, RouteSchema } from '../src/shared/mounts/route';
 
@@ -834,4 +835,45 @@ test('a document of webhooks only, or without paths, imports no routes and says 
       'the document describes no paths (webhooks and callbacks are not imported): no routes to add',
     ]);
   }
+});
+
+test('a generated body that breaks its own schema is named in a warning, checked as the engine validates', async () => {
+  const schema = {
+    type: 'object',
+    required: ['code', 'email', 'n', 'tags'],
+    properties: {
+      code: { type: 'string', pattern: '^[A-Z]{3}-[0-9]+$' },
+      email: { type: 'string', format: 'email' },
+      n: { type: 'integer', minimum: 5, multipleOf: 7 },
+      tags: { type: 'array', minItems: 2, uniqueItems: true, items: { type: 'string' } },
+    },
+  };
+  const fine = {
+    type: 'object',
+    properties: { id: { type: 'string', format: 'uuid' }, at: { type: 'string', format: 'date-time' } },
+  };
+  const { routes, warnings } = await importOpenApiRoutes(
+    {
+      document: document({
+        '/codes': { get: { responses: { '200': ok(schema) } } },
+        '/fine': { get: { responses: { '200': ok(fine) } } },
+        // An example the document gives is its author's word: used as written, not judged.
+        '/written': {
+          get: {
+            responses: {
+              '200': { description: 'OK', content: { 'application/json': { schema, example: { code: 'x' } } } },
+            },
+          },
+        },
+      }),
+    },
+    [],
+    { maxJsonDepth: 32 },
+  );
+  assert.deepEqual(warnings, [
+    'GET /codes response 200: the body generated from the schema does not satisfy it (/code must match pattern "^[A-Z]{3}-[0-9]+$" and 2 more); served as generated until you write one that does',
+  ]);
+  assert.deepEqual(routes.find((route) => route.path === '/written')?.responses[0]?.body, { json: { code: 'x' } });
+  const served = routes.find((route) => route.path === '/codes')?.responses[0]?.body;
+  assert.deepEqual(served, { json: { code: 'string', email: 'user@example.com', n: 5, tags: ['string', 'string'] } });
 });

@@ -1,4 +1,4 @@
-import { type JsonObject, JsonValueSchema } from '../../shared/json-value';
+import { type JsonObject, type JsonValue, JsonValueSchema } from '../../shared/json-value';
 import { slugId, UniqueIds } from '../../shared/mounts/mount-ids';
 import { HTTP_METHODS, type RouteInput, RouteSchema } from '../../shared/mounts/route';
 import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/settings';
@@ -32,6 +32,12 @@ export interface OpenApiImportOptions {
    * with a problem is left out of the route, with a warning, rather than stored where it cannot be served.
    */
   checkSchema?: (schema: JsonObject) => string | undefined;
+  /**
+   * The first problem of a generated body against the schema it was generated from (undefined: it satisfies it),
+   * named in a warning: openapi-sampler writes `"string"` for a string with a `pattern`, and a client that checks
+   * the API's answers would refuse the mock's.
+   */
+  checkSample?: (schema: JsonObject, value: JsonValue) => string | undefined;
 }
 
 export interface OpenApiImport {
@@ -75,6 +81,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     budget: { remaining: MAX_SCHEMA_NODES },
     maxDepth: maxJsonDepth,
     warn: (message) => warnings.add(message),
+    ...(options.checkSample && { checkSample: options.checkSample }),
   };
   // A prefix ends without its slash (each path brings one): `/` is no prefix, `/api/` is `/api`, `api` is `/api`.
   const basePath = (options.basePath ?? serverBasePath(document.servers)).replace(/\/+$/, '').replace(/^(?=[^/])/, '/');

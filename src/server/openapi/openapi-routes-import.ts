@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { JsonObject } from '../../shared/json-value';
+import type { JsonObject, JsonValue } from '../../shared/json-value';
 import { type Route, RouteSchema } from '../../shared/mounts/route';
 import { JsonSchemas } from '../routes/json-schemas';
 import { importOpenApi, type OpenApiInput } from './import-openapi';
@@ -9,6 +9,13 @@ export interface RoutesImport extends Omit<MergedRoutes, 'mergeWarnings'> {
   warnings: string[];
   title?: string;
 }
+
+/**
+ * Keywords openapi-sampler does not honour when it writes a placeholder (`"string"` whatever the `pattern`, the
+ * first `oneOf` whether or not another matches too…): a schema without any is satisfied by its sample.
+ */
+const PLACEHOLDER_BREAKERS =
+  /"(?:pattern|patternProperties|multipleOf|uniqueItems|not|contains|propertyNames|dependentRequired|dependentSchemas|if|oneOf|minProperties)":/;
 
 /**
  * An OpenAPI document as routes merged into `existing`: what the CLI's `import-openapi` and the console's import
@@ -31,6 +38,20 @@ export async function importOpenApiRoutes(
         return undefined;
       } catch (error) {
         return (error as Error).message;
+      }
+    },
+    checkSample: (schema: JsonObject, value: JsonValue) => {
+      // Compiling takes a millisecond or so a schema: only those with a keyword placeholders may break are checked.
+      if (!PLACEHOLDER_BREAKERS.test(JSON.stringify(schema))) return undefined;
+      try {
+        // On a copy: the validator fills in the defaults the schema declares.
+        const [first, ...rest] = schemas.compile(schema, 'json')(structuredClone(value)) ?? [];
+        if (!first) return undefined;
+        const more = rest.length > 0 ? ` and ${rest.length} more` : '';
+        return `${first.instancePath || 'the body'} ${first.message ?? 'is not valid'}${more}`;
+      } catch {
+        // A schema that does not compile was reported as such; nothing more to say about its sample.
+        return undefined;
       }
     },
   });

@@ -146,7 +146,14 @@ function exampleOf(media: Documented, where: string, context: SchemaContext, max
     context.warn(`${where}: an example nests deeper than ${maxDepth} levels; not used`);
   }
   if (media.schema === undefined) return undefined;
-  return sampleBody(toJsonSchema(media.schema, 'response', context, where), where, context.warn);
+  const schema = toJsonSchema(media.schema, 'response', context, where);
+  const sampled = sampleBody(schema, where, context.warn);
+  const problem = sampled === undefined ? undefined : context.checkSample?.(schema, sampled);
+  if (problem)
+    context.warn(
+      `${where}: the body generated from the schema does not satisfy it (${problem}); served as generated until you write one that does`,
+    );
+  return sampled;
 }
 
 function isAnything(media: Documented): boolean {

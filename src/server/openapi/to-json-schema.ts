@@ -27,6 +27,8 @@ export interface SchemaContext {
   /** Deepest nesting a converted schema may reach. */
   maxDepth: number;
   warn(message: string): void;
+  /** What a value breaks in a converted schema (its first problem), undefined when it satisfies it; see the import's option. */
+  checkSample?: (schema: JsonObject, value: JsonValue) => string | undefined;
 }
 
 /** Subschema keywords that hold one schema. */
