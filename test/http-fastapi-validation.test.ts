@@ -25,6 +25,9 @@ const routes: RouteInput[] = [
           tags: optional({ type: 'array', items: { type: 'integer' } }, 'Tags'),
           expand: optional({ type: 'boolean' }, 'Expand'),
           name: { oneOf: [{ type: 'null' }, { type: 'string', minLength: 3 }], title: 'Name' },
+          // OpenAPI 3.0's `nullable: true`, as the import writes it.
+          page: { type: ['integer', 'null'], minimum: 1, default: null },
+          sort: { type: ['string', 'null'], enum: ['asc', 'desc', null] },
         },
       },
     },
@@ -76,6 +79,28 @@ test('an Optional[int] query parameter is converted and worded as an int; an emp
   );
   // Absent is absent: no null is filled in.
   assert.deepEqual(await get('/search'), { status: 200, body: '{}' });
+});
+
+test('a nullable (OpenAPI 3.0) query parameter is its one type: an empty value is not null, absent stays absent', async () => {
+  assert.deepEqual(await get('/search?page=2&sort=asc'), { status: 200, body: '{"page":2,"sort":"asc"}' });
+  assert.deepEqual(
+    await get('/search?page='),
+    refused({ type: 'int_parsing', loc: ['query', 'page'], msg: INT_PARSING, input: '' }),
+  );
+  assert.deepEqual(
+    await get('/search?page=0'),
+    refused({
+      type: 'greater_than_equal',
+      loc: ['query', 'page'],
+      msg: 'Input should be greater than or equal to 1',
+      input: '0',
+      ctx: { ge: 1 },
+    }),
+  );
+  const sortRefused = await get('/search?sort=');
+  assert.equal(sortRefused.status, 422);
+  assert.match(sortRefused.body, /"type":"enum","loc":\["query","sort"\]/);
+  assert.deepEqual(await get('/search'), { status: 200, body: '{}' }, 'no null default filled in');
 });
 
 test('an Optional[List[int]] query parameter takes every repetition; Optional[bool] reads lax words', async () => {

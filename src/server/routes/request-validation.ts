@@ -86,8 +86,10 @@ export function compileRequestValidation(
     const checkText = (part: TextPart | undefined, raw: Record<string, unknown>, loc: RequestPart) => {
       if (!part) return raw;
       const value = prepareText(raw, part);
+      // Problems echo the text as sent, as FastAPI does (`"input": "0"` for `?page=0`), not what it converted to.
+      const sent = asSent(value);
       const errors = part.check(value);
-      if (errors) found.push(...toPydanticIssues(errors, value, loc));
+      if (errors) found.push(...toPydanticIssues(errors, sent, loc));
       return value;
     };
     const checked: RequestValues = {
@@ -116,11 +118,19 @@ function prepareText(raw: Record<string, unknown>, part: TextPart): Record<strin
   return value;
 }
 
+/** A copy of prepared text values for the problems to echo: validating converts the values (and their lists) in place. */
+function asSent(value: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const [name, item] of Object.entries(value)) copy[name] = Array.isArray(item) ? [...item] : item;
+  return copy;
+}
+
 /**
- * A parameters schema whose `anyOf`/`oneOf` optionals (FastAPI's `Optional[int]`: `[{type: integer}, {type: null}]`)
- * are their one type: a value from the URL or a header is text, never JSON null, and an absent one is just absent.
- * Left to ajv, the union would turn `""` into null and word a bad value as a union mismatch, not as `int_parsing`,
- * and the array or boolean it stands for would not collect repeated values nor read lax words.
+ * A parameters schema whose optionals — `anyOf`/`oneOf` (FastAPI's `Optional[int]`: `[{type: integer}, {type:
+ * null}]`) or a type list (OpenAPI 3.0's `nullable`, imported as `type: ["integer", "null"]`) — are their one type:
+ * a value from the URL or a header is text, never JSON null, and an absent one is just absent. Left to ajv, the
+ * union would turn `""` into null and word a bad value as a union mismatch, not as `int_parsing`, and the array or
+ * boolean it stands for would not collect repeated values nor read lax words.
  */
 function withoutNullAlternatives(schema: JsonObject): JsonObject {
   const properties = schema.properties;
@@ -133,6 +143,7 @@ function withoutNullAlternatives(schema: JsonObject): JsonObject {
 
 function nonNull(property: JsonValue): JsonValue {
   if (!isJsonObject(property)) return property;
+  if (Array.isArray(property.type)) return withoutNullType(property);
   const { anyOf, oneOf, ...annotations } = property;
   const union = anyOf ?? oneOf;
   if (!Array.isArray(union) || union.length !== 2 || (anyOf && oneOf)) return property;
@@ -141,6 +152,20 @@ function nonNull(property: JsonValue): JsonValue {
   // Its title and description stay; a null default would put null back in.
   const { default: fallback, ...rest } = annotations;
   return { ...(fallback === null ? rest : annotations), ...others[0] };
+}
+
+/** `type: [T, "null"]` as `type: T`, with null out of its `enum` and no null `default`; other type lists as they are. */
+function withoutNullType(property: JsonObject): JsonObject {
+  const types = property.type as JsonValue[];
+  const others = types.filter((type) => type !== 'null');
+  if (others.length !== 1 || others.length === types.length) return property;
+  const { default: fallback, enum: choices, ...rest } = property;
+  return {
+    ...rest,
+    type: others[0] as JsonValue,
+    ...(fallback !== undefined && fallback !== null && { default: fallback }),
+    ...(Array.isArray(choices) && { enum: choices.filter((choice) => choice !== null) }),
+  };
 }
 
 function checkBody(
