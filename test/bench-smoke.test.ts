@@ -59,7 +59,10 @@ test('every bench phase but the peers completes at smoke scale, with whole resul
   const slowest = soak.health.slowest;
   assert.ok(slowest.length > 0 && slowest.length <= 3, 'the slowest probes are named');
   assert.equal(slowest[0]?.ms, soak.health.max, 'slowest first');
-  assert.ok(slowest.every((probe) => probe.atS >= 0 && probe.atS <= soak.minutes * 60 + 10), 'each with its time');
+  assert.ok(
+    slowest.every((probe) => probe.atS >= 0 && probe.atS <= soak.minutes * 60 + 10),
+    'each with its time',
+  );
 
   const budgetLines = [
     'REST CPU per request vs bare Koa, every route',
