@@ -38,17 +38,20 @@ export async function relocateWorkspace(
 }
 
 /** The workspace with its static folders and certificate files rebased from `from` to `to`. */
-export function rebasedWorkspace(document: Workspace, from: string, to: string): Workspace {
+function rebasedWorkspace(document: Workspace, from: string, to: string): Workspace {
   return {
     ...document,
     settings: { ...document.settings, tls: rebasedTlsSetting(document.settings.tls, from, to) },
-    staticFolders: document.staticFolders.map((folder) => rebasedStaticFolder(folder, from, to)),
+    staticFolders: rebasedStaticFolders(document.staticFolders, from, to),
   };
 }
 
-function rebasedStaticFolder(folder: StaticFolder, from: string, to: string): StaticFolder {
-  const rebased = rebasedPath(folder.folder, from, to);
-  return rebased === folder.folder ? folder : { ...folder, folder: rebased };
+/** Static folders with relative `folder`s rebased from `from` to `to` (the same folders, seen from there). */
+export function rebasedStaticFolders(folders: readonly StaticFolder[], from: string, to: string): StaticFolder[] {
+  return folders.map((folder) => {
+    const rebased = rebasedPath(folder.folder, from, to);
+    return rebased === folder.folder ? folder : { ...folder, folder: rebased };
+  });
 }
 
 /** Rebased paths longer than their fields allow (a deep folder seen from far away). */

@@ -25,7 +25,7 @@ import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
 import { describeFsError } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
-import { rebasedWorkspace, relocateWorkspace } from './workspace-relocation';
+import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {
@@ -370,8 +370,7 @@ export class WorkspaceService {
   private moveServingFolder(from: string, to: string): void {
     this.applying = true;
     try {
-      const { staticFolders } = rebasedWorkspace(this.document(), from, to);
-      this.context.world.relocate(to, staticFolders);
+      this.context.world.relocate(to, rebasedStaticFolders(this.context.world.definitions().staticFolders, from, to));
       if (this.fileSettings)
         this.fileSettings = { ...this.fileSettings, tls: rebasedTlsSetting(this.fileSettings.tls, from, to) };
       const { tls } = this.context.liveSettings.get();
