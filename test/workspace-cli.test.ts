@@ -317,3 +317,31 @@ test('init --template agora-real writes the agora-real pack with roles, and vali
   const validated = cli(['validate', file]);
   assert.equal(validated.code, 0, validated.stderr);
 });
+
+test('an internal error (an exception nothing caught) is reported, the workspace saved, and serve exits 1', async () => {
+  const file = join(dir, 'crash.agui.json');
+  // Stands in for a bug: an exception thrown where nothing catches it, when the test says so.
+  const bug = "process.on('SIGUSR2', () => { throw new Error('a bug, thrown for the test'); })";
+  const run = runCli(['serve', '--port', '0', '--quiet', '--token', 'crash-token', '--workspace', file], {
+    ...env,
+    NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(bug)}`,
+  });
+  running.push(run);
+  const [, url] = await run.waitFor(/HTTP\s+(\S+)/);
+  const changed = await fetch(`${url}/__console/api/server/settings`, {
+    method: 'PATCH',
+    headers: { authorization: 'Bearer crash-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ approvalTimeoutMs: 4321 }),
+  });
+  assert.equal(changed.status, 200);
+  // At once, well within autosave's half second: the change is saved on the way out, not by autosave.
+  run.child.kill('SIGUSR2');
+  assert.equal((await run.exited()).code, 1);
+  assert.match(
+    run.stderr(),
+    /agui-mock: internal error \(a bug; please report it with these lines\): Error: a bug, thrown for the test/,
+  );
+  assert.match(run.stderr(), /agui-mock: saving the workspace and stopping/);
+  const saved = (await readJson(file)) as { settings: { approvalTimeoutMs: number } };
+  assert.equal(saved.settings.approvalTimeoutMs, 4321);
+});

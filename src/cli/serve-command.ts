@@ -47,6 +47,8 @@ export async function serve(options: ServeOptions): Promise<number> {
     return 1;
   }
   const stopWatching = options.quiet ? () => {} : watchTraffic(server);
+  const running = server;
+  process.on('uncaughtException', (error) => stopAfterInternalError(running, error));
   const stopped = new Promise<number>((resolve) => {
     const shutdown = (signal: string) => {
       process.off('SIGINT', onSigint);
@@ -78,4 +80,24 @@ export async function serve(options: ServeOptions): Promise<number> {
   // Only now: whoever reads the banner may signal us at once.
   printBanner(server, packageVersion());
   return stopped;
+}
+
+/** How long a stop after an internal error may take to save the workspace and close before the process exits. */
+const INTERNAL_ERROR_STOP_MS = 3000;
+let stoppingAfterInternalError = false;
+
+/**
+ * An exception nothing caught (an unhandled rejection becomes one) is a bug in the engine, and its state can no
+ * longer be trusted: rather than die at once and lose the edits autosave had not written yet, it says so, saves the
+ * workspace and closes (within `INTERNAL_ERROR_STOP_MS`), then exits 1. A second one on the way out exits at once.
+ */
+function stopAfterInternalError(server: Awaited<ReturnType<typeof startMockServer>>, error: unknown): void {
+  const stack = (error as Error)?.stack ?? String(error);
+  process.stderr.write(`agui-mock: internal error (a bug; please report it with these lines): ${stack}\n`);
+  if (stoppingAfterInternalError) process.exit(1);
+  stoppingAfterInternalError = true;
+  process.stderr.write('agui-mock: saving the workspace and stopping\n');
+  const exit = () => process.stderr.write('', () => process.exit(1));
+  setTimeout(exit, INTERNAL_ERROR_STOP_MS).unref();
+  server.close().then(exit, exit);
 }
