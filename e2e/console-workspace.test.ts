@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Workspace } from '../src/shared/workspace';
 import { agoraData } from '../test/helpers/agora';
 import { startTestEngine } from '../test/helpers/engine';
+import { movableWorkspace } from '../test/helpers/movable-workspace';
 import { startWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
@@ -72,23 +73,7 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
 
 test('Workspace: save as into another folder names the route files left behind, and moves once they are there', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agui-console-move-'));
-  const old = join(dir, 'old');
-  const moved = join(dir, 'moved');
-  mkdirSync(join(old, 'data'), { recursive: true });
-  mkdirSync(join(old, 'public'));
-  mkdirSync(moved);
-  writeFileSync(join(old, 'data', 'a.json'), '{"from":"old"}');
-  writeFileSync(join(old, 'public', 'hello.txt'), 'hello');
-  const file = join(old, 'shop.agui.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      version: 2,
-      name: 'shop',
-      routes: [{ id: 'a', method: 'GET', path: '/a', responses: [{ id: 'ok', body: { file: 'data/a.json' } }] }],
-      staticFolders: [{ id: 'public', path: '/static', folder: 'public' }],
-    }),
-  );
+  const { old, moved, file } = movableWorkspace(dir);
   const server = await startWorkspaceEngine(dir, file);
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);

@@ -8,6 +8,7 @@ import type { Workspace, WorkspaceProblem, WorkspaceStatus } from '../src/shared
 import { fingerprintOf, httpsGet, httpsRequest, opensslCertificate } from './helpers/certificates';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { movableWorkspace } from './helpers/movable-workspace';
 import { eventually } from './helpers/wait';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -22,36 +23,21 @@ const text = async (url: string) => {
 };
 
 test('save as elsewhere rebases static folders, refuses while route files are left behind, then serves from there', async () => {
-  const old = join(dir, 'old');
-  const moved = join(dir, 'moved');
   const elsewhere = join(dir, 'elsewhere-public');
-  for (const folder of [join(old, 'data'), join(old, 'public'), moved, elsewhere])
-    mkdirSync(folder, { recursive: true });
-  writeFileSync(join(old, 'data', 'a.json'), '{"from":"old"}');
-  writeFileSync(join(old, 'data', 'user-1.json'), '{"user":1}');
-  writeFileSync(join(old, 'public', 'hello.txt'), 'hello from old/public');
+  mkdirSync(elsewhere);
   writeFileSync(join(elsewhere, 'abs.txt'), 'absolute');
-  const file = join(old, 'shop.agui.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      version: 2,
-      name: 'shop',
-      routes: [
-        { id: 'a', method: 'GET', path: '/a', responses: [{ id: 'ok', body: { file: 'data/a.json' } }] },
-        {
-          id: 'user',
-          method: 'GET',
-          path: '/users/:id',
-          responses: [{ id: 'ok', body: { file: 'data/user-{{params.id}}.json' } }],
-        },
-      ],
-      staticFolders: [
-        { id: 'public', path: '/static', folder: 'public' },
-        { id: 'abs', path: '/abs', folder: elsewhere },
-      ],
-    }),
-  );
+  const { old, moved, file } = movableWorkspace(dir, {
+    routes: [
+      {
+        id: 'user',
+        method: 'GET',
+        path: '/users/:id',
+        responses: [{ id: 'ok', body: { file: 'data/user-{{params.id}}.json' } }],
+      },
+    ],
+    staticFolders: [{ id: 'abs', path: '/abs', folder: elsewhere }],
+  });
+  writeFileSync(join(old, 'data', 'user-1.json'), '{"user":1}');
   const server = await startWorkspaceEngine(dir, file);
   const api = controlClient(server);
   const target = join(moved, 'shop.agui.json');
