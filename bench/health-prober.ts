@@ -5,6 +5,8 @@ import { withTimeout } from './with-timeout';
 
 /** Parent → prober: probe `url` every `intervalMs` until told to stop. */
 type ProberRequest = { type: 'start'; url: string; intervalMs: number } | { type: 'stop' };
+/** Prober → parent: the warm-up probe is done; the measured ones start now. */
+type ProberReady = { type: 'ready' };
 /** One probe: when it was sent (ms after probing started) and its latency in ms (null: it failed or timed out). */
 export interface Probe {
   atMs: number;
@@ -24,12 +26,23 @@ const PROBER_SCRIPT = benchPath('health-prober.ts');
 export class HealthProber {
   private constructor(private readonly child: ChildProcess) {}
 
-  static start(url: string, intervalMs: number): HealthProber {
+  /**
+   * Starts probing once a first probe, not counted, has warmed the prober up: the first request a process makes
+   * loads and compiles its HTTP client, which on a busy machine took tens of milliseconds of the prober's own.
+   */
+  static async start(url: string, intervalMs: number): Promise<HealthProber> {
     const child = fork(PROBER_SCRIPT, [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    const ready = new Promise<void>((resolve) => child.once('message', () => resolve()));
     child.send({ type: 'start', url, intervalMs } satisfies ProberRequest);
+    try {
+      await withTimeout(ready, PROBE_TIMEOUT_MS + 30_000, 'health prober start');
+    } catch (error) {
+      child.kill();
+      throw error;
+    }
     return new HealthProber(child);
   }
 
@@ -64,9 +77,12 @@ function runProber(): void {
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const started = performance.now();
+  let started = performance.now();
   process.on('message', async (message: ProberRequest) => {
     if (message.type === 'start') {
+      await probe(message.url, agent);
+      process.send?.({ type: 'ready' } satisfies ProberReady);
+      started = performance.now();
       timer = setInterval(() => {
         inFlight = inFlight.then(async () => {
           const atMs = performance.now() - started;

@@ -120,6 +120,8 @@ export async function benchSoak(
     active = await openSockets(engine.wsUrl, activeClients, openBatch);
     await snapshot();
 
+    // Probing from before the load's first second (its first probe is one second in), warmed up already.
+    prober = await HealthProber.start(`${engine.url}/health`, 1000);
     const lateness = new LatenessHistogram();
     const runs = { completed: 0, inOrder: 0, failed: 0 };
     const durationMs = minutes * 60_000;
@@ -143,7 +145,6 @@ export async function benchSoak(
       loopP99s.push(usage.loopDelayP99Ms);
     };
     record(startUsage);
-    prober = HealthProber.start(`${engine.url}/health`, 1000);
     let lastReport = start;
     const sampler = setInterval(() => {
       void engine.usage().then(record, () => {});
