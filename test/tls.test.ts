@@ -315,6 +315,24 @@ test('a plain request written in pieces is read until its head is whole; one who
   await closedByEngine(stalled, 'a stalled request head was never answered');
   assert.match(detailOf(stalled.received), new RegExp(`https://localhost:${server.port}/users `));
 
+  // A head whose headers trickle in a byte at a time is not waited for beyond the timeout (counted from the
+  // connection's start, not from its last byte).
+  const trickle = await openTcp(server.port);
+  const trickleStarted = Date.now();
+  trickle.socket.write('GET /trickle HTTP/1.1\r\n');
+  const slowHead = `Host: localhost:${server.port}\r\nX-Padding: ${'x'.repeat(60)}\r\n\r\n`;
+  let sent = 0;
+  const dribble = setInterval(() => {
+    if (trickle.socket.destroyed || sent >= slowHead.length) clearInterval(dribble);
+    else trickle.socket.write(slowHead[sent++] ?? '');
+  }, 100);
+  await closedByEngine(trickle, 'a trickled head kept its connection open');
+  clearInterval(dribble);
+  const trickleMs = Date.now() - trickleStarted;
+  assert.ok(sent < slowHead.length, `the headers (${slowHead.length} bytes at 10 a second) were not waited for`);
+  assert.ok(trickleMs < 1000 + 5000, `answered or closed ${trickleMs} ms after it opened (timeout 1000 ms)`);
+  assert.match(trickle.received, /^HTTP\/1\.1 400 Bad Request\r\n/, 'its request line had come: answered from it');
+
   // Half a request line, then nothing: closed at the timeout without an answer; a line that cannot be one at once.
   const half = await openTcp(server.port);
   half.socket.write('GET /us');

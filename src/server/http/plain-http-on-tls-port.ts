@@ -22,9 +22,10 @@ const HOST_HEADER =
  * an engine serving HTTPS — with a 400 that names the URL to use (as Go's and nginx's servers do), where the TLS
  * layer alone closes the connection without a word. A connection's first bytes decide: a TLS handshake goes on
  * to the TLS layer, those bytes with it; a plain HTTP request is read until its head is whole (however the client
- * splits its writes; at most `HEAD_CHARS`) and answered; anything else is closed as soon as it cannot be one. A
- * connection that sends nothing is closed after `firstBytesTimeoutMs` (the handshake's own timeout starts once it
- * has begun); a request whose head stops coming is answered then from its request line, or closed without one.
+ * splits its writes; at most `HEAD_CHARS`) and answered; anything else is closed as soon as it cannot be one.
+ * `firstBytesTimeoutMs` after it opened, however slowly bytes came, a connection that sent nothing is closed and a
+ * request whose head is not whole is answered from its request line, or closed without one (the handshake's own
+ * timeout starts once it has begun).
  * Call it before anything else listens for the server's connections.
  */
 export function answerPlainHttpOnTlsPort(server: NetServer, firstBytesTimeoutMs: number, logger: Logger): void {
@@ -34,38 +35,35 @@ export function answerPlainHttpOnTlsPort(server: NetServer, firstBytesTimeoutMs:
   server.on('connection', (socket: Socket) => {
     let head = '';
     const gone = () => socket.destroy();
-    const answer = () => {
+    // The whole head within the timeout, however slowly it trickles in (as Node's own headersTimeout counts).
+    const deadline = setTimeout(() => (head === '' ? gone() : answer()), firstBytesTimeoutMs);
+    const stopReading = () => {
+      clearTimeout(deadline);
       socket.removeListener('data', read);
-      socket.removeListener('timeout', answer);
-      socket.setTimeout(0);
+    };
+    const answer = () => {
+      stopReading();
       answerPlainRequest(socket, head, logger);
     };
     const read = (chunk: Buffer) => {
       if (head === '' && chunk[0] === TLS_HANDSHAKE) {
-        socket.removeListener('data', read);
-        socket.removeListener('timeout', gone);
+        stopReading();
         socket.removeListener('error', gone);
-        socket.setTimeout(0);
         socket.pause();
         // The TLS layer reads what is buffered before anything else.
         socket.unshift(chunk);
         startTls.call(server, socket);
         return;
       }
-      const begun = head !== '';
       // A client may write its request in pieces: read on until the head is whole (or as much as is looked at).
       head += chunk.toString('latin1', 0, Math.min(chunk.length, HEAD_CHARS - head.length));
-      if (!mayBeRequestHead(head)) socket.destroy();
-      else if (HEAD_END.test(head) || head.length >= HEAD_CHARS) answer();
-      else if (!begun) {
-        // A request has begun: from now on the timeout answers it as far as it came (its line, if that is whole).
-        socket.removeListener('timeout', gone);
-        socket.on('timeout', answer);
-      }
+      if (!mayBeRequestHead(head)) {
+        stopReading();
+        socket.destroy();
+      } else if (HEAD_END.test(head) || head.length >= HEAD_CHARS) answer();
     };
     socket.on('error', gone);
-    socket.on('timeout', gone);
-    socket.setTimeout(firstBytesTimeoutMs);
+    socket.once('close', () => clearTimeout(deadline));
     socket.on('data', read);
   });
 }
