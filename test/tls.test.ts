@@ -195,6 +195,42 @@ test('a tls setting changed while running waits for a restart: the server info t
   assert.match(info.urls.http, /^https:/, 'still served over https until a restart');
 });
 
+test("the library's updateSettings refuses certificate files a start could not serve with, as the control API does", async () => {
+  const folder = join(dir, 'library-check');
+  mkdirSync(folder);
+  const good = opensslCertificate(folder, 'ecdsa', 'library');
+  // A pair of its own, whose key belongs to another certificate than library-cert.pem.
+  opensslCertificate(folder, 'ecdsa', 'library-other');
+  const file = join(folder, 'library.agui.json');
+  writeFileSync(file, JSON.stringify({ version: 2, name: 'library' }));
+  const server = await startTestEngine({ workspace: file, workspaceOptions: { configDir: folder } });
+  const refusals: [TlsSetting, RegExp][] = [
+    [
+      { cert: 'missing.pem', key: 'library-key.pem' },
+      /^updateSettings: tls: cannot read the TLS certificate .*missing\.pem: no such file \(ENOENT\)$/,
+    ],
+    [
+      { cert: 'library-cert.pem', key: 'library-other-key.pem' },
+      /the TLS key .*library-other-key\.pem does not belong to the certificate/,
+    ],
+    [{ cert: '.', key: 'library-key.pem' }, /the TLS certificate .* is a folder, not a file/],
+    [{ cert: 'huge.pem', key: 'library-key.pem' }, /the TLS certificate .*huge\.pem is larger than 1 MB/],
+  ];
+  writeFileSync(join(folder, 'huge.pem'), Buffer.alloc(2 * 1024 * 1024, 0x41));
+  for (const [tls, message] of refusals) {
+    assert.throws(
+      () => server.updateSettings({ tls }),
+      { name: 'MockServerOptionsError', message },
+      JSON.stringify(tls),
+    );
+  }
+  assert.equal(server.settings().tls, 'off', 'nothing refused was stored');
+  // Relative to the workspace file's folder, as a start reads them.
+  const relative = { cert: 'library-cert.pem', key: 'library-key.pem' };
+  assert.deepEqual(server.updateSettings({ tls: relative }).tls, relative);
+  assert.deepEqual(server.updateSettings({ tls: { cert: good.cert, key: good.key } }).tls, good);
+});
+
 test('the control API refuses certificate files the next start could not serve with, read beside the workspace', async () => {
   const folder = join(dir, 'patch-check');
   mkdirSync(folder);

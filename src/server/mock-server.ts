@@ -14,7 +14,7 @@ import { ConnectionLimit } from './http/connection-limit';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
 import { RequestLog } from './http/request-log';
 import type { MockServer as PublicMockServer, MockServerOptions as PublicMockServerOptions } from './mock-server-api';
-import { checkMockServerOptions, checkSettingsPatch } from './mock-server-options';
+import { checkMockServerOptions, checkSettingsPatch, MockServerOptionsError } from './mock-server-options';
 import { SavedPayloads } from './payloads/saved-payloads';
 import { PortInUseError } from './port-in-use-error';
 import { ScenarioCatalogue } from './scenarios/scenario-catalogue';
@@ -22,7 +22,7 @@ import { consoleLogger } from './support/logger';
 import { packageVersion, rendererBuildDir } from './support/package-root';
 import { RetentionBudget } from './support/retention-budget';
 import { certificateWarnings } from './tls/certificate-warnings';
-import { loadTlsSetting, rebasedTlsSetting } from './tls/tls-setting';
+import { loadTlsSetting, rebasedTlsSetting, tlsFilesProblemSync } from './tls/tls-setting';
 import { defaultConfigDir } from './workspace/recent-workspaces';
 import { WorkspaceService, type WorkspaceServiceOptions } from './workspace/workspace-service';
 import { World } from './world/world';
@@ -235,6 +235,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     settings: () => liveSettings.get(),
     updateSettings(patch) {
       checkSettingsPatch(patch);
+      // Files a start could not serve with are refused now, as the control API refuses them: stored, they would
+      // be saved into the workspace and stop its next start.
+      const tlsProblem = patch.tls && tlsFilesProblemSync(patch.tls, workspace.servingFolder());
+      if (tlsProblem) throw new MockServerOptionsError('updateSettings', [`tls: ${tlsProblem}`]);
       return liveSettings.update(patch);
     },
     close() {

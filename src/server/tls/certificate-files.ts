@@ -1,4 +1,4 @@
-import { describeBytes, readRegularFile } from '../workspace/bounded-file';
+import { describeBytes, type FileRefusal, readRegularFile, readRegularFileSync } from '../workspace/bounded-file';
 import { describeFsError } from '../workspace/workspace-fs-errors';
 import { TlsError } from './tls-error';
 import { checkTlsIdentity, type PemText, type TlsIdentity } from './tls-identity';
@@ -19,14 +19,40 @@ export async function readCertificateFiles(
   return checkTlsIdentity(cert.value, key.value, selfSigned, now);
 }
 
-async function readPem(file: string, what: 'certificate' | 'key'): Promise<PemText> {
+/**
+ * `readCertificateFiles` for a caller that cannot wait (the library's synchronous `updateSettings`), with the same
+ * checks and messages.
+ */
+export function readCertificateFilesSync(certFile: string, keyFile: string): TlsIdentity {
+  const read = (file: string, what: PemWhat) => {
+    try {
+      return pemText(readRegularFileSync(file, MAX_PEM_BYTES), file, what);
+    } catch (error) {
+      throw error instanceof TlsError ? error : unreadable(file, what, error);
+    }
+  };
+  return checkTlsIdentity(read(certFile, 'certificate'), read(keyFile, 'key'), false);
+}
+
+type PemWhat = 'certificate' | 'key';
+
+async function readPem(file: string, what: PemWhat): Promise<PemText> {
   let bytes: Awaited<ReturnType<typeof readRegularFile>>;
   try {
     // Bounded as it is read, not by the size a stat reports: /proc files say 0 and hold hundreds of megabytes.
     bytes = await readRegularFile(file, MAX_PEM_BYTES);
   } catch (error) {
-    throw new TlsError(`cannot read the TLS ${what} ${file}: ${readProblem(error)}`);
+    throw unreadable(file, what, error);
   }
+  return pemText(bytes, file, what);
+}
+
+function unreadable(file: string, what: PemWhat, error: unknown): TlsError {
+  return new TlsError(`cannot read the TLS ${what} ${file}: ${readProblem(error)}`);
+}
+
+/** The file's text, or the TlsError that says why what was found is not one. */
+function pemText(bytes: Buffer | FileRefusal, file: string, what: PemWhat): PemText {
   if (Buffer.isBuffer(bytes)) return { text: bytes.toString('utf8'), file };
   if (bytes.refused === 'too large')
     throw new TlsError(

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { TlsSetting } from '../../shared/settings';
 import type { Logger } from '../support/logger';
 import { rebasedPath } from '../support/rebased-path';
-import { readCertificateFiles } from './certificate-files';
+import { readCertificateFiles, readCertificateFilesSync } from './certificate-files';
 import { selfSignedIdentity } from './self-signed-certificate';
 import { TlsError } from './tls-error';
 import type { TlsIdentity } from './tls-identity';
@@ -35,6 +35,18 @@ export async function tlsFilesProblem(setting: TlsSetting, baseDir: string): Pro
   if (typeof setting !== 'object') return undefined;
   try {
     await readTlsFiles(setting, baseDir);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TlsError) return error.message;
+    throw error;
+  }
+}
+
+/** `tlsFilesProblem` for a caller that cannot wait (the library's synchronous `updateSettings`). */
+export function tlsFilesProblemSync(setting: TlsSetting, baseDir: string): string | undefined {
+  if (typeof setting !== 'object') return undefined;
+  try {
+    readCertificateFilesSync(resolve(baseDir, setting.cert), resolve(baseDir, setting.key));
     return undefined;
   } catch (error) {
     if (error instanceof TlsError) return error.message;

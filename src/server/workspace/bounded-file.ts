@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { fileKind } from '../support/file-kind';
 
@@ -23,16 +23,11 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
   try {
     handle = await open(path, OPEN_FLAGS);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // ENXIO: a socket (or a device without its hardware); EISDIR: a folder, on Windows.
-    if (code === 'ENXIO') return { refused: 'not regular', what: 'a socket or device' };
-    if (code === 'EISDIR') return { refused: 'not regular', what: 'a folder' };
-    throw error;
+    return refusalOfOpenError(error);
   }
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return { refused: 'not regular', what: fileKind(stats) };
-    if (stats.size > maxBytes) return { refused: 'too large', maxBytes };
+    const refusal = refusalOfStats(await handle.stat(), maxBytes);
+    if (refusal) return refusal;
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -47,6 +42,47 @@ export async function readRegularFile(path: string, maxBytes: number): Promise<B
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * `readRegularFile` for a caller that cannot wait (a synchronous API), with the same refusals and the same bound
+ * on what is read. It takes room for the whole cap at once: meant for small caps (a certificate's).
+ */
+export function readRegularFileSync(path: string, maxBytes: number): Buffer | FileRefusal {
+  let fd: number;
+  try {
+    fd = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    return refusalOfOpenError(error);
+  }
+  try {
+    const refusal = refusalOfStats(fstatSync(fd), maxBytes);
+    if (refusal) return refusal;
+    const room = Buffer.allocUnsafe(maxBytes + 1);
+    let total = 0;
+    for (let got = -1; got !== 0 && total <= maxBytes; total += got) {
+      got = readSync(fd, room, total, maxBytes + 1 - total, null);
+    }
+    return total > maxBytes ? { refused: 'too large', maxBytes } : room.subarray(0, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The refusal an error opening a file means; any other error is thrown as it is. */
+function refusalOfOpenError(error: unknown): FileRefusal {
+  const code = (error as NodeJS.ErrnoException).code;
+  // ENXIO: a socket (or a device without its hardware); EISDIR: a folder, on Windows.
+  if (code === 'ENXIO') return { refused: 'not regular', what: 'a socket or device' };
+  if (code === 'EISDIR') return { refused: 'not regular', what: 'a folder' };
+  throw error;
+}
+
+/** Why an opened file is not read, by its own stat: not a regular file, or larger than allowed. */
+function refusalOfStats(stats: Stats, maxBytes: number): FileRefusal | undefined {
+  if (!stats.isFile()) return { refused: 'not regular', what: fileKind(stats) };
+  if (stats.size > maxBytes) return { refused: 'too large', maxBytes };
+  return undefined;
 }
 
 /** `64 MB` for whole mebibytes (as the rest of the app writes sizes), else the bytes. */
