@@ -86,10 +86,10 @@ export function compileRequestValidation(
     const checkText = (part: TextPart | undefined, raw: Record<string, unknown>, loc: RequestPart) => {
       if (!part) return raw;
       const value = prepareText(raw, part);
-      // Problems echo the text as sent, as FastAPI does (`"input": "0"` for `?page=0`), not what it converted to.
-      const sent = asSent(value);
       const errors = part.check(value);
-      if (errors) found.push(...toPydanticIssues(errors, sent, loc));
+      // Problems echo the text as sent, as FastAPI does (`"input": "0"` for `?page=0`), not what validating
+      // converted it to in place: prepared again from the request's values, which validating never touches.
+      if (errors) found.push(...toPydanticIssues(errors, prepareText(raw, part), loc));
       return value;
     };
     const checked: RequestValues = {
@@ -116,13 +116,6 @@ function prepareText(raw: Record<string, unknown>, part: TextPart): Record<strin
     value[name] = item;
   }
   return value;
-}
-
-/** A copy of prepared text values for the problems to echo: validating converts the values (and their lists) in place. */
-function asSent(value: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = Object.create(null);
-  for (const [name, item] of Object.entries(value)) copy[name] = Array.isArray(item) ? [...item] : item;
-  return copy;
 }
 
 /**
