@@ -37,8 +37,7 @@ export async function tlsFilesProblem(setting: TlsSetting, baseDir: string): Pro
     await readTlsFiles(setting, baseDir);
     return undefined;
   } catch (error) {
-    if (error instanceof TlsError) return error.message;
-    throw error;
+    return tlsProblemOf(error);
   }
 }
 
@@ -49,9 +48,14 @@ export function tlsFilesProblemSync(setting: TlsSetting, baseDir: string): strin
     readCertificateFilesSync(resolve(baseDir, setting.cert), resolve(baseDir, setting.key));
     return undefined;
   } catch (error) {
-    if (error instanceof TlsError) return error.message;
-    throw error;
+    return tlsProblemOf(error);
   }
+}
+
+/** A TlsError's message, which says what to fix in the files; any other error is not theirs and is thrown on. */
+function tlsProblemOf(error: unknown): string {
+  if (error instanceof TlsError) return error.message;
+  throw error;
 }
 
 /**
