@@ -281,6 +281,11 @@ async function rawExchange(port: number, bytes: string | Buffer): Promise<string
   return client.received;
 }
 
+/** The `detail` of a raw HTTP answer's FastAPI-shaped body. */
+function detailOf(answer: string): string {
+  return (JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { detail: string }).detail;
+}
+
 test('plain HTTP on the TLS port is answered 400 with the https URL to use; garbage is closed; HTTPS serves on', async () => {
   const configDir = join(dir, 'config-garbage');
   const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
@@ -289,7 +294,7 @@ test('plain HTTP on the TLS port is answered 400 with the https URL to use; garb
   const plain = await rawExchange(server.port, `GET /health?x=1 HTTP/1.1\r\nHost: localhost:${server.port}\r\n\r\n`);
   assert.match(plain, /^HTTP\/1\.1 400 Bad Request\r\n/);
   assert.match(plain, /\r\nConnection: close\r\n/);
-  const detail = (JSON.parse(plain.slice(plain.indexOf('\r\n\r\n') + 4)) as { detail: string }).detail;
+  const detail = detailOf(plain);
   assert.match(
     detail,
     new RegExp(`this port serves HTTPS; send the request to https://localhost:${server.port}/health\\?x=1 `),
@@ -331,8 +336,6 @@ test('a plain request written in pieces is read until its head is whole; one who
     settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
     workspaceOptions: { configDir },
   });
-  const detailOf = (answer: string) =>
-    (JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { detail: string }).detail;
 
   // The pause between writes only makes them separate TCP segments (no Nagle here), as a slow client's are.
   const pieces = await openTcp(server.port);
