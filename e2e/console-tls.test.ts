@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -54,4 +54,29 @@ test('over https the console loads, its live feed runs over wss, and the status 
   server.updateSettings({ tls: 'off' });
   await page.getByTestId('tls-status').filter({ hasText: 'TLS: restart to apply' }).waitFor();
   assert.deepEqual(errors, [], `no errors in the page (CSP included): ${errors.join('; ')}`);
+});
+
+test('a workspace opened with certificates this machine lacks: the TLS badge says a restart would fail, and why', async () => {
+  const plain = await startTestEngine({ workspaceOptions: { configDir } });
+  const { page, errors } = await openConsole(plain, browser, plain.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  assert.equal(await page.getByTestId('tls-status').count(), 0, 'plain HTTP, nothing waiting: no badge');
+  const colleague = join(configDir, 'colleague.agui.json');
+  const tls = { cert: 'their-cert.pem', key: 'their-key.pem' };
+  writeFileSync(colleague, JSON.stringify({ version: 2, name: 'colleague', settings: { tls } }));
+  await plain.workspace.open(colleague);
+  const failing = page.getByTestId('tls-status').filter({ hasText: 'TLS: files unusable' });
+  await failing.waitFor();
+  assert.match(
+    (await failing.getAttribute('title')) ?? '',
+    /the next start would refuse it: cannot read the TLS certificate .*their-cert\.pem: no such file/,
+  );
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await seriousAxeViolations(page), [], theme);
+  }
+  assert.deepEqual(errors, [], errors.join('; '));
 });

@@ -254,6 +254,43 @@ test('the control API refuses certificate files the next start could not serve w
   assert.ok(files.cert.startsWith(folder));
 });
 
+test('a workspace opened with certificate files a start could not serve with: the server info says why before a restart', async () => {
+  const folder = join(dir, 'open-check');
+  mkdirSync(folder);
+  const served = join(folder, 'served.agui.json');
+  writeFileSync(served, JSON.stringify({ version: 2, name: 'served' }));
+  const colleague = join(folder, 'colleague.agui.json');
+  const tls = { cert: 'certs/colleague-cert.pem', key: 'certs/colleague-key.pem' };
+  writeFileSync(colleague, JSON.stringify({ version: 2, name: 'colleague', settings: { tls } }));
+  const server = await startTestEngine({
+    workspace: served,
+    workspaceOptions: { configDir: join(dir, 'config-open') },
+  });
+  const api = controlClient(server);
+  assert.equal((await api.get<ServerInfo>('/server')).body.pendingTlsProblem, null, 'nothing waits');
+  const opened = await api.post('/workspace/open', { path: colleague });
+  assert.equal(opened.status, 200, "the user's file opens as it is");
+  const waiting = (await api.get<ServerInfo>('/server')).body;
+  assert.deepEqual(waiting.settings.tls, tls);
+  assert.match(
+    String(waiting.pendingTlsProblem),
+    /cannot read the TLS certificate .*certs\/colleague-cert\.pem: no such file/,
+  );
+  // Once the files are in place they serve: nothing to warn about.
+  mkdirSync(join(folder, 'certs'));
+  const made = opensslCertificate(join(folder, 'certs'), 'ecdsa', 'colleague');
+  assert.equal((await api.get<ServerInfo>('/server')).body.pendingTlsProblem, null);
+  // The same files at start: none waits, so none is checked.
+  const restarted = await startTestEngine({
+    workspace: colleague,
+    workspaceOptions: { configDir: join(dir, 'config-open') },
+  });
+  const ca = readFileSync(made.cert, 'utf8');
+  const atStart = await serverInfo(restarted.url, restarted.token, ca);
+  assert.equal(atStart.pendingTlsProblem, null);
+  assert.deepEqual(atStart.startupSettings.tls, tls);
+});
+
 /**
  * Waits for the engine to close `client`'s connection; after 20 s fails naming `what`, and drops the connection
  * itself so the engine can still stop.

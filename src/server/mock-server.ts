@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
 import type { EndpointInfo, ServerInfo, TlsInfo } from '../shared/control-api';
 import type { AgentHttpOptions } from './agents/agent-http-endpoint';
 import { isConsoleTarget } from './control/console-area';
@@ -83,6 +84,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   /** The folder the start read the certificate's files from; the workspace's may have moved since (save as). */
   let startupFolder = process.cwd();
   let tlsInfo: TlsInfo | null = null;
+  /** The setting the engine started with, as the workspace's folder reads it: the same files read the same. */
+  const startupTls = () => rebasedTlsSetting(startupSettings.tls, startupFolder, workspace.servingFolder());
+  // Read synchronously, and only while a changed file setting waits for a restart (rare): two small bounded files.
+  const pendingTlsProblem = () => {
+    const { tls } = liveSettings.get();
+    if (isDeepStrictEqual(tls, startupTls())) return null;
+    return tlsFilesProblemSync(tls, workspace.servingFolder()) ?? null;
+  };
   const wsOrigin = () => origin.replace(/^http/, 'ws');
   const endpointUrl = (base: string, path: string) => (isPlainPath(path) ? `${base}${path}` : null);
   const endpoints = (): ServerInfo['endpoints'] => ({
@@ -124,7 +133,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           endpoints: served,
           settings: liveSettings.get(),
           // As the workspace's folder reads it, as the live setting is written: the same files read the same.
-          startupSettings: { tls: rebasedTlsSetting(startupSettings.tls, startupFolder, workspace.servingFolder()) },
+          startupSettings: { tls: startupTls() },
+          pendingTlsProblem: pendingTlsProblem(),
           tls: tlsInfo,
           launchApiKeys: [...(options.settings?.gatewayAuth?.keys ?? [])],
           startedAt,

@@ -61,6 +61,12 @@ export interface ServerInfo {
    * for a restart.
    */
   startupSettings: { tls: TlsSetting };
+  /**
+   * What the next start would refuse in the `tls` setting waiting for it (its certificate or key missing,
+   * unreadable, not a pair, expired — e.g. a workspace opened from another machine); null when no file setting
+   * waits, or its files serve.
+   */
+  pendingTlsProblem: string | null;
   /** The certificate the port serves HTTPS and WSS with; null when it speaks plain HTTP and WS. */
   tls: TlsInfo | null;
   /** API keys given at launch (`--api-key`): in force with the workspace's own, never saved to its file. */
