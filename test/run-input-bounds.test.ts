@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { OutgoingEvent } from '../src/server/agui/events';
 import { parseClientRequest, type RunRequest } from '../src/server/agui/run-input';
-import { MAX_ID_LENGTH, MAX_RUN_MESSAGES } from '../src/server/agui/run-input-limits';
+import { MAX_ID_LENGTH, MAX_RUN_LIST_ITEMS, MAX_RUN_MESSAGES } from '../src/server/agui/run-input-limits';
+import { MAX_LISTED_ISSUES } from '../src/server/http/http-errors';
 import {
   Conversation,
   DEFAULT_MAX_QUEUED_BYTES,
@@ -150,6 +151,44 @@ test('/agent: ids too long and too many messages are a 422 at the field; at the 
   );
   assert.equal(atLimits.status, 200);
   assert.match(await atLimits.text(), /"type":"RUN_FINISHED"/);
+});
+
+test(`the input's lists hold at most ${MAX_RUN_LIST_ITEMS} items together, before any schema reports each bad one`, async () => {
+  const tool = { name: 'weather', description: 'Weather', parameters: { type: 'object' } };
+  // Half a million bad tools: refused at the list, not worded half a million times.
+  const crowded = await post(runInput({ tools: Array(520_000).fill(1) }));
+  assert.equal(crowded.status, 422);
+  const text = await crowded.text();
+  assert.ok(text.length < 4_000, `a short 422 (${text.length} characters)`);
+  const [issue] = (JSON.parse(text) as { detail: { type: string; loc: unknown[]; msg: string }[] }).detail;
+  assert.deepEqual(issue?.loc, ['body', 'tools']);
+  assert.equal(issue?.type, 'too_long');
+  assert.match(String(issue?.msg), new RegExp(`List has 520000 items, .* past ${MAX_RUN_LIST_ITEMS} together`));
+  // Counted together: content parts and tool calls of the messages too.
+  const parts = Array(MAX_RUN_LIST_ITEMS).fill({ type: 'text', text: 'a' });
+  const together = await post(runInput({ tools: [tool], messages: [{ id: 'm1', role: 'user', content: parts }] }));
+  assert.equal(together.status, 422);
+  const [first] = ((await together.json()) as { detail: { loc: unknown[] }[] }).detail;
+  assert.deepEqual(first?.loc, ['body', 'messages', 0, 'content']);
+  // Under the limit, bad items are each a problem; the 422 lists the first and counts the rest.
+  const bad = await post(runInput({ tools: Array(5_000).fill(1) }));
+  assert.equal(bad.status, 422);
+  const detail = ((await bad.json()) as { detail: { type: string; loc: unknown[]; ctx?: { unlisted?: number } }[] })
+    .detail;
+  assert.equal(detail.length, MAX_LISTED_ISSUES + 1);
+  assert.deepEqual(detail[0]?.loc, ['body', 'tools', 0]);
+  assert.equal(detail.at(-1)?.type, 'too_many_errors');
+  assert.equal(detail.at(-1)?.ctx?.unlisted, 5_000 - MAX_LISTED_ISSUES);
+  // At the limit the run streams.
+  const atLimit = await post(runInput({ tools: Array(MAX_RUN_LIST_ITEMS).fill(tool) }));
+  assert.equal(atLimit.status, 200);
+  assert.match(await atLimit.text(), /"type":"RUN_FINISHED"/);
+  // On /ws the same limit is an invalid_run_input refusal naming the list.
+  const { errors: refused, runs } = await replies([
+    { threadId: 't', messages: [{ role: 'user', content: 'Hallo' }], tools: Array(20_000).fill(1) },
+  ]);
+  assert.equal(runs, 0);
+  assert.match(JSON.stringify(refused[0]?.value), /tools has 20000 items/);
 });
 
 /** A frame of about `bytes` bytes: one user message padded. */

@@ -1,7 +1,13 @@
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { isJsonObject } from '../../shared/json-value';
 import { parseClientRequest, type RunRequest } from '../agui/run-input';
-import { type LimitIssue, MAX_ID_LENGTH, MAX_RUN_MESSAGES, runInputLimitIssues } from '../agui/run-input-limits';
+import {
+  type LimitIssue,
+  MAX_ID_LENGTH,
+  MAX_RUN_MESSAGES,
+  runInputLimitIssues,
+  tooManyItemsMessage,
+} from '../agui/run-input-limits';
 import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
 import { toValidationIssues } from '../http/validation';
 
@@ -47,6 +53,9 @@ function withoutType(body: unknown): unknown {
 /** A limit as pydantic reports a `max_length` constraint. */
 function limitIssue(issue: LimitIssue): ValidationIssue {
   const loc = ['body', ...issue.path];
+  if (issue.kind === 'too_many_items') {
+    return { type: 'too_long', loc, msg: `List ${tooManyItemsMessage(issue.length)}`, input: issue.input };
+  }
   if (issue.kind === 'too_many_messages') {
     return {
       type: 'too_long',

@@ -15,10 +15,17 @@ export const MAX_ID_LENGTH = 256;
 /** Messages one RunAgentInput may carry: far more than any real chat history sends in one request. */
 export const MAX_RUN_MESSAGES = 10_000;
 
+/**
+ * Items the input's other lists may hold together: tools, context, resume, and every message's content parts and
+ * tool calls. A schema reports each bad item, and a megabyte of `[1,1,…]` would be half a million reports.
+ */
+export const MAX_RUN_LIST_ITEMS = 10_000;
+
 /** One input past a limit: where (a path into the input) and which limit. */
 export type LimitIssue =
   | { kind: 'id_too_long'; path: (string | number)[]; length: number; input: string }
-  | { kind: 'too_many_messages'; path: ['messages']; length: number; input: unknown[] };
+  | { kind: 'too_many_messages'; path: ['messages']; length: number; input: unknown[] }
+  | { kind: 'too_many_items'; path: (string | number)[]; length: number; input: unknown[] };
 
 /** Issues a refused run request reports at most, whatever found them (these limits, its schema). */
 export const MAX_REPORTED_ISSUES = 10;
@@ -29,13 +36,15 @@ const USER_IDS = ['userId', 'user_id'] as const;
 
 /**
  * What of `record` (a RunAgentInput in either shape) is past the limits; empty when nothing is. Fields of another
- * type than expected are left to the schema. One pass over the messages, none when there are too many of them.
+ * type than expected are left to the schema. Two passes over the messages at most, none when there are too many.
  */
 export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue[] {
   const messages = record.messages;
   if (Array.isArray(messages) && messages.length > MAX_RUN_MESSAGES) {
     return [{ kind: 'too_many_messages', path: ['messages'], length: messages.length, input: messages }];
   }
+  const crowded = crowdedList(record);
+  if (crowded) return [crowded];
   const found: LimitIssue[] = [];
   const check = (value: unknown, path: (string | number)[]) => {
     if (typeof value === 'string' && value.length > MAX_ID_LENGTH && found.length < MAX_REPORTED_ISSUES) {
@@ -68,9 +77,39 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
   return found;
 }
 
+/** The list at which the items of `MAX_RUN_LIST_ITEMS`' lists, counted in order, pass it; undefined when none does. */
+function crowdedList(record: Record<string, unknown>): LimitIssue | undefined {
+  let total = 0;
+  const count = (list: unknown, path: (string | number)[]): LimitIssue | undefined => {
+    if (!Array.isArray(list)) return undefined;
+    total += list.length;
+    return total > MAX_RUN_LIST_ITEMS ? { kind: 'too_many_items', path, length: list.length, input: list } : undefined;
+  };
+  for (const key of ['tools', 'context', 'resume'] as const) {
+    const crowded = count(record[key], [key]);
+    if (crowded) return crowded;
+  }
+  const messages = record.messages;
+  if (!Array.isArray(messages)) return undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const message: unknown = messages[i];
+    if (!isJsonObject(message)) continue;
+    const crowded =
+      count(message.content, ['messages', i, 'content']) ?? count(message.toolCalls, ['messages', i, 'toolCalls']);
+    if (crowded) return crowded;
+  }
+  return undefined;
+}
+
 /** The issue in words, for AGORA's `agora:error` (its path is in the details). */
 export function limitIssueMessage(issue: LimitIssue): string {
-  return issue.kind === 'too_many_messages'
-    ? `has ${issue.length} messages; at most ${MAX_RUN_MESSAGES} are accepted in one RunAgentInput`
-    : `has ${issue.length} characters; ids of at most ${MAX_ID_LENGTH} characters are accepted`;
+  if (issue.kind === 'too_many_messages')
+    return `has ${issue.length} messages; at most ${MAX_RUN_MESSAGES} are accepted in one RunAgentInput`;
+  if (issue.kind === 'too_many_items') return tooManyItemsMessage(issue.length);
+  return `has ${issue.length} characters; ids of at most ${MAX_ID_LENGTH} characters are accepted`;
+}
+
+/** What a list past `MAX_RUN_LIST_ITEMS` is told, on either transport. */
+export function tooManyItemsMessage(length: number): string {
+  return `has ${length} items, which takes the input's tools, context, resume entries, content parts and tool calls past ${MAX_RUN_LIST_ITEMS} together; send fewer`;
 }

@@ -28,16 +28,56 @@ export interface ValidationIssue {
   ctx?: Record<string, unknown>;
 }
 
-/** A 422; what each issue echoes of the request (its `input`, the keys in its `loc`) is bounded (`echoedInput`). */
+/**
+ * Issues a 422 lists at most: FastAPI lists all, but a hostile body can break a schema half a million times, and
+ * listing each would take the engine seconds and the answer tens of megabytes. Past it one last issue counts the rest.
+ */
+export const MAX_LISTED_ISSUES = 100;
+
+/** The issue that stands for `count` issues not listed (`ctx.unlisted`); a RequestValidationError merges them. */
+export function unlistedIssues(count: number, part: string | number): ValidationIssue {
+  return {
+    type: 'too_many_errors',
+    loc: [part],
+    msg: `${count} more ${count === 1 ? 'problem' : 'problems'} not listed: fix the ones listed and send again`,
+    input: null,
+    ctx: { unlisted: count },
+  };
+}
+
+/** `issues` bounded as a 422 lists them: the first `MAX_LISTED_ISSUES`, then one issue counting the rest. */
+export function listedIssues<T>(
+  items: readonly T[],
+  toIssue: (item: T) => ValidationIssue,
+  part: string | number,
+): ValidationIssue[] {
+  const listed = items.slice(0, MAX_LISTED_ISSUES).map(toIssue);
+  if (items.length > MAX_LISTED_ISSUES) listed.push(unlistedIssues(items.length - MAX_LISTED_ISSUES, part));
+  return listed;
+}
+
+/**
+ * A 422; what each issue echoes of the request (its `input`, the keys in its `loc`) is bounded (`echoedInput`), and
+ * so is how many it lists: the first `MAX_LISTED_ISSUES`, then one counting the rest (those `unlistedIssues` stood for
+ * included).
+ */
 export class RequestValidationError extends HttpError {
   readonly issues: ValidationIssue[];
 
   constructor(issues: ValidationIssue[]) {
-    const echoed = issues.map((issue) => ({
-      ...issue,
-      loc: issue.loc.map((key) => (typeof key === 'string' ? (echoedInput(key) as string) : key)),
-      input: echoedInput(issue.input),
-    }));
+    let unlisted = 0;
+    const echoed: ValidationIssue[] = [];
+    for (const issue of issues) {
+      if (issue.type === 'too_many_errors') unlisted += Number(issue.ctx?.unlisted ?? 0);
+      else if (echoed.length === MAX_LISTED_ISSUES) unlisted++;
+      else
+        echoed.push({
+          ...issue,
+          loc: issue.loc.map((key) => (typeof key === 'string' ? (echoedInput(key) as string) : key)),
+          input: echoedInput(issue.input),
+        });
+    }
+    if (unlisted > 0) echoed.push(unlistedIssues(unlisted, echoed[0]?.loc[0] ?? issues[0]?.loc[0] ?? 'body'));
     super(422, echoed);
     this.issues = echoed;
     this.name = 'RequestValidationError';

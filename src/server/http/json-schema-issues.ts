@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { ValidationIssue } from './http-errors';
+import { listedIssues, type ValidationIssue } from './http-errors';
 import type { RequestPart } from './validation';
 
 /**
@@ -9,12 +9,19 @@ import type { RequestPart } from './validation';
  */
 export function toPydanticIssues(errors: readonly ErrorObject[], root: unknown, part: RequestPart): ValidationIssue[] {
   // A union reports its own error after its branches': keep the one, drop the branches (and the noise of `if`).
-  const unions = errors
-    .filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf')
-    .map((error) => `${error.schemaPath}/`);
-  return errors
-    .filter((error) => error.keyword !== 'if' && !unions.some((prefix) => error.schemaPath.startsWith(prefix)))
-    .map((error) => toIssue(error, root, part));
+  // One prefix per union of the schema, however many items of a list broke it.
+  const unions = [
+    ...new Set(
+      errors
+        .filter((error) => error.keyword === 'anyOf' || error.keyword === 'oneOf')
+        .map((error) => `${error.schemaPath}/`),
+    ),
+  ];
+  const kept = errors.filter(
+    (error) => error.keyword !== 'if' && !unions.some((prefix) => error.schemaPath.startsWith(prefix)),
+  );
+  // Only what a 422 lists is worded: a hostile body may break a schema half a million times.
+  return listedIssues(kept, (error) => toIssue(error, root, part), part);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RequestValidationError, type ValidationIssue } from './http-errors';
+import { listedIssues, RequestValidationError, type ValidationIssue } from './http-errors';
 
 export type RequestPart = 'query' | 'body' | 'path' | 'header';
 
@@ -15,21 +15,29 @@ export function toValidationIssues(
   root: unknown,
   part: RequestPart,
 ): ValidationIssue[] {
-  return issues.flatMap((issue) => {
-    const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
-    // pydantic reports each extra field at its own location, with its value as input.
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => ({
-        type: 'extra_forbidden',
-        loc: [part, ...path, key],
-        msg: 'Extra inputs are not permitted',
-        input: valueAt(root, [...path, key]) ?? null,
-      }));
-    const input = valueAt(root, path);
-    const { type, msg } = describe(issue, input);
-    // FastAPI's key order, for clients (and people) diffing bodies.
-    return [{ type, loc: [part, ...path], msg, input: input === undefined ? null : input }];
-  });
+  // pydantic reports each extra field at its own location, with its value as input.
+  const each = issues.flatMap((issue): { issue: z.core.$ZodIssue; key: string | undefined }[] =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ issue, key })) : [{ issue, key: undefined }],
+  );
+  // Only what a 422 lists is worded: a hostile body may break a schema half a million times.
+  return listedIssues(
+    each,
+    ({ issue, key }) => {
+      const path = issue.path.filter((step): step is string | number => typeof step !== 'symbol');
+      if (key !== undefined)
+        return {
+          type: 'extra_forbidden',
+          loc: [part, ...path, key],
+          msg: 'Extra inputs are not permitted',
+          input: valueAt(root, [...path, key]) ?? null,
+        };
+      const input = valueAt(root, path);
+      const { type, msg } = describe(issue, input);
+      // FastAPI's key order, for clients (and people) diffing bodies.
+      return { type, loc: [part, ...path], msg, input: input === undefined ? null : input };
+    },
+    part,
+  );
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
