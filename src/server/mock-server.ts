@@ -76,7 +76,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     scenarios: new ScenarioCatalogue(),
     payloads: new SavedPayloads({ maxJsonDepth: () => liveSettings.get().maxJsonDepth }),
   };
-  const world = new World(core, { agentHttp: options.agentHttp });
+  // The workspace service is made next, and only asked per request.
+  const world = new World(core, { agentHttp: options.agentHttp, workspaceFile: () => workspace.filePath() });
   const context: EngineContext = { ...core, world };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
   const startedAt = Date.now();

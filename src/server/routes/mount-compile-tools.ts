@@ -10,6 +10,11 @@ export interface HttpMountEnv {
   baseDir: string;
   /** Read per request: settings change at run time. */
   settings(): JsonBodyLimits;
+  /**
+   * The workspace file, read per request (open and save as change it): never served, nor its backups, whatever a
+   * response or static folder names — it may hold the gateway's keys. None when the world has no file.
+   */
+  workspaceFile?(): string | null;
 }
 
 /**

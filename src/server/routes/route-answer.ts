@@ -203,8 +203,14 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
       });
       // koa-send refuses any `..` left in a name: it is given the name the check above resolved.
       if (!fault)
-        return sendFile(ctx, { root: env.baseDir, realBase, relativeName: place.relativeName }, file, status, where);
-      body = await readServable(place.path, realBase).catch((error: unknown) => {
+        return sendFile(
+          ctx,
+          { root: env.baseDir, realBase, relativeName: place.relativeName, env },
+          file,
+          status,
+          where,
+        );
+      body = await readServable(place.path, realBase, env).catch((error: unknown) => {
         throw fileRefusal(error, file, where);
       });
       if (!hasType) ctx.type = extname(place.path);
@@ -229,7 +235,7 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
  */
 async function sendFile(
   ctx: Context,
-  { root, realBase, relativeName }: { root: string; realBase: string; relativeName: string },
+  { root, realBase, relativeName, env }: { root: string; realBase: string; relativeName: string; env: HttpMountEnv },
   file: string,
   status: number,
   where: string,
@@ -240,7 +246,7 @@ async function sendFile(
     sent = await send(ctx, encoded, {
       root,
       index: false,
-      setHeaders: (_response, path, stats) => checkServable(path, stats, realBase),
+      setHeaders: (_response, path, stats) => checkServable(path, stats, realBase, env.workspaceFile?.()),
     });
   } catch (error) {
     // koa-send names a .br/.gz twin before it looks at it: the error answer is not encoded.
@@ -252,8 +258,8 @@ async function sendFile(
 }
 
 /** A file read whole (for a fault that plays its bytes), checked as `sendFile` checks what it streams. */
-async function readServable(path: string, realBase: string): Promise<Buffer> {
-  checkServable(path, await stat(path), realBase);
+async function readServable(path: string, realBase: string, env: HttpMountEnv): Promise<Buffer> {
+  checkServable(path, await stat(path), realBase, env.workspaceFile?.());
   return readFile(path);
 }
 

@@ -1,4 +1,5 @@
 import { realpathSync, type Stats } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { fileKind } from '../support/file-kind';
 import { isWithin } from '../support/path-within';
 
@@ -15,11 +16,31 @@ export class UnservableFile extends Error {
 
 /**
  * Throws `UnservableFile` unless `path` (as koa-send stat-ed it, links followed) is a regular file whose real path is
- * inside `realRoot`. Checked before the file is opened: opening a FIFO waits for a writer in one of Node's few
- * file-system threads (a handful of requests would hold them all), and a device or socket is no file to send.
+ * inside `realRoot` and is not the workspace file or one of its backups (`workspaceFile`). Checked before the file is
+ * opened: opening a FIFO waits for a writer in one of Node's few file-system threads (a handful of requests would
+ * hold them all), and a device or socket is no file to send.
  */
-export function checkServable(path: string, stats: Stats, realRoot: string): void {
-  if (!isWithin(realRoot, realpathSync(path)))
-    throw new UnservableFile(403, 'is reached through a link out of its folder');
+export function checkServable(path: string, stats: Stats, realRoot: string, workspaceFile?: string | null): void {
+  const real = realpathSync(path);
+  if (!isWithin(realRoot, real)) throw new UnservableFile(403, 'is reached through a link out of its folder');
+  if (workspaceFile && isWorkspaceFileOrBackup(real, workspaceFile))
+    throw new UnservableFile(
+      403,
+      "is the workspace file (or its backup), which is never served: it may hold the gateway's keys",
+    );
   if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${fileKind(stats)})`);
+}
+
+/** `file` itself, `<file>.bak` or `<file>.<time>.bak` (what a migration keeps), by real path: a link to it counts. */
+function isWorkspaceFileOrBackup(real: string, file: string): boolean {
+  let realFile: string;
+  try {
+    realFile = realpathSync(file);
+  } catch {
+    realFile = file;
+  }
+  if (real === realFile) return true;
+  if (dirname(real) !== dirname(realFile)) return false;
+  const name = basename(real);
+  return name.startsWith(`${basename(realFile)}.`) && name.endsWith('.bak');
 }

@@ -190,6 +190,11 @@ export class WorkspaceService {
     };
   }
 
+  /** The workspace file, absolute; null while the world lives in memory. */
+  filePath(): string | null {
+    return this.file;
+  }
+
   /** The folder the world reads its files from: its workspace file's, or the working folder without one. */
   servingFolder(): string {
     return servingFolder(this.file);

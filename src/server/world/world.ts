@@ -36,6 +36,8 @@ export type WorldChange =
 export interface WorldOptions {
   /** Tuning of the agents' HTTP binding: keep-alive interval, threads kept between requests. */
   agentHttp?: Partial<AgentHttpOptions>;
+  /** The workspace file, which no response or static folder serves (`HttpMountEnv.workspaceFile`). */
+  workspaceFile?: () => string | null;
 }
 
 /** The empty world: nothing mounted. */
@@ -364,7 +366,7 @@ export class World {
   }
 
   private httpEnvironment(baseDir: string) {
-    return { baseDir, settings: this.core.settings };
+    return { baseDir, settings: this.core.settings, workspaceFile: this.options.workspaceFile };
   }
 
   private agentEnvironment() {

@@ -17,6 +17,8 @@ export interface StaticFolderMount {
   readonly pattern: CompiledPathPattern;
   /** The folder, absolute. */
   readonly root: string;
+  /** The workspace file, which a folder holding it never serves. */
+  readonly workspaceFile: () => string | null;
 }
 
 export const STATIC_METHODS = ['GET', 'HEAD'] as const;
@@ -32,7 +34,13 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
     tools.issues.add([...at, 'path'], `invalid path: ${(error as Error).message}`);
   }
   if (folder.folder.includes('\0')) tools.issues.add([...at, 'folder'], 'a folder name cannot contain a NUL character');
-  return { folder, pattern, root: resolve(tools.env.baseDir, folder.folder) };
+  const { env } = tools;
+  return {
+    folder,
+    pattern,
+    root: resolve(env.baseDir, folder.folder),
+    workspaceFile: () => env.workspaceFile?.() ?? null,
+  };
 }
 
 /**
@@ -53,7 +61,7 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
       root: mount.root,
       index: mount.folder.index || false,
       hidden: false,
-      setHeaders: (_response, file, stats) => checkServable(file, stats, realRoot),
+      setHeaders: (_response, file, stats) => checkServable(file, stats, realRoot, mount.workspaceFile()),
     });
   } catch (error) {
     // koa-send names a .br/.gz twin before it looks at it: a refused twin leaves no encoding on what answers instead.

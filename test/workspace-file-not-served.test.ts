@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { startTestEngine } from './helpers/engine';
+
+// The workspace file may hold the gateway's keys: no response file and no static folder serves it, nor its backups,
+// nor a link to it — whatever a templated name or a folder holding it lets a client ask for.
+
+const dir = mkdtempSync(join(tmpdir(), 'agui-private-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const file = join(dir, 'mock.agui.json');
+writeFileSync(
+  file,
+  JSON.stringify({
+    version: 2,
+    name: 'private',
+    settings: { gatewayAuth: { enabled: false, keys: ['sk-secret-key'] } },
+    routes: [
+      { id: 'any-file', path: '/files/:name', responses: [{ id: 'ok', body: { file: '{{params.name}}' } }] },
+      { id: 'fixed', path: '/fixed', responses: [{ id: 'ok', body: { file: 'mock.agui.json' } }] },
+    ],
+    staticFolders: [{ id: 'root', path: '/', folder: '.' }],
+  }),
+);
+writeFileSync(join(dir, 'mock.agui.json.bak'), '{"keys":["sk-old-key"]}');
+writeFileSync(join(dir, 'mock.agui.json.1796400000000.bak'), '{"keys":["sk-older-key"]}');
+writeFileSync(join(dir, 'data.json'), '{"served":true}');
+symlinkSync(file, join(dir, 'alias.json'));
+const server = await startTestEngine({ workspace: file });
+
+async function get(path: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${server.url}${path}`);
+  return { status: response.status, text: await response.text() };
+}
+
+test('a templated response file and a static folder serve the folder, never the workspace file or its backups', async () => {
+  for (const path of ['/files/data.json', '/data.json']) {
+    assert.deepEqual(await get(path), { status: 200, text: '{"served":true}' }, path);
+  }
+  for (const name of ['mock.agui.json', 'mock.agui.json.bak', 'mock.agui.json.1796400000000.bak', 'alias.json']) {
+    for (const path of [`/files/${name}`, `/${name}`]) {
+      const { status, text } = await get(path);
+      assert.equal(status, 403, path);
+      assert.doesNotMatch(text, /sk-/, `${path}: no key in the answer`);
+    }
+  }
+  const named = await get('/files/mock.agui.json');
+  assert.match(named.text, /is the workspace file \(or its backup\), which is never served/);
+  // Not even when a route names it outright: the gateway's keys are not the mocked API's to give out.
+  const fixed = await get('/fixed');
+  assert.equal(fixed.status, 403);
+  assert.doesNotMatch(fixed.text, /sk-/);
+});
+
+test('after a save as, the new workspace file is the one kept back', async () => {
+  const moved = join(dir, 'renamed.agui.json');
+  await server.workspace.saveAs(moved);
+  assert.equal((await get('/files/renamed.agui.json')).status, 403);
+  assert.equal((await get('/renamed.agui.json')).status, 403);
+});
