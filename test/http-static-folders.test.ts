@@ -86,8 +86,17 @@ test('paths that try to leave the folder are refused', async () => {
   );
   const nul = await rawHttp(app.port, ['GET /site/app.js%00.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
   assert.equal(nul.status, 400);
+  assert.match(JSON.parse(nul.body).detail, /holds a NUL character or climbs out of the folder/);
   const undecodable = await rawHttp(app.port, ['GET /site/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
   assert.equal(undecodable.status, 400);
+  assert.match(JSON.parse(undecodable.body).detail, /the path does not decode/);
+});
+
+test('a doubled slash after the prefix names the same file', async () => {
+  for (const path of ['/site//app.js', '/site///docs//guide.md']) {
+    const response = await rawHttp(app.port, [`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`]);
+    assert.equal(response.status, 200, path);
+  }
 });
 
 test("HEAD answers headers only; other methods are not a static folder's", async () => {

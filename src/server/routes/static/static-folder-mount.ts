@@ -51,7 +51,8 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
  */
 export async function answerStatic(ctx: Context, mount: StaticFolderMount, matched: string): Promise<boolean> {
   if (!(STATIC_METHODS as readonly string[]).includes(ctx.method)) return false;
-  const rest = ctx.path.slice(matched.length) || '/';
+  // `/static//a.txt` is `a.txt`, as a browser resolving `//` and most servers take it (koa-send would read an absolute path).
+  const rest = ctx.path.slice(matched.length).replace(/^\/+/, '/') || '/';
   // A link inside the folder may lead out of it: what is sent must really be in the folder, the index included.
   const realRoot = await realpath(mount.root).catch(() => undefined);
   if (realRoot === undefined) return false;
@@ -70,11 +71,18 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
     if (status === 404) return false;
     if (status === 400 || status === 403) {
       setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
-      throw new HttpError(status, status === 403 ? 'Forbidden' : 'Bad Request: the path does not decode');
+      throw new HttpError(status, status === 403 ? 'Forbidden' : badPathDetail(error));
     }
     throw error;
   }
   if (!sent) return false;
   setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
   return true;
+}
+
+/** koa-send's 400s in words: a path that does not decode, or one resolve-path refuses (a NUL, a climb out). */
+function badPathDetail(error: unknown): string {
+  return /decode/i.test((error as Error).message)
+    ? 'Bad Request: the path does not decode (a % not followed by two hex digits, or not UTF-8)'
+    : 'Bad Request: the path names no file a static folder may serve (it holds a NUL character or climbs out of the folder)';
 }
