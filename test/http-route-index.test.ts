@@ -74,6 +74,21 @@ test('literal prefixes stop at the first parameter, wildcard or optional part', 
   assert.deepEqual(prefix('/'), []);
 });
 
+test('a trailing slash is tolerated both ways: in the path a client sends, and in the pattern', () => {
+  const matches = (pattern: string, path: string) => compilePathPattern(pattern).match(path)?.params;
+  for (const [pattern, path] of [
+    ['/items', '/items/'],
+    ['/items/', '/items'],
+    ['/items/', '/items/'],
+    ['/items//', '/items'],
+  ]) {
+    assert.deepEqual(matches(pattern as string, path as string), {}, `${pattern} matches ${path}`);
+  }
+  assert.deepEqual(matches('/items/:id/', '/items/5'), { id: '5' });
+  assert.equal(matches('/items/', '/items/5'), undefined);
+  assert.deepEqual(matches('/', '/'), {});
+});
+
 test('over HTTP, an earlier wildcard route still comes first when its conditions hold', async () => {
   const app = await startMountsApp({
     routes: [

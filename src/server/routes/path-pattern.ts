@@ -15,7 +15,7 @@ export interface PathMatch {
 
 /**
  * A path pattern (path-to-regexp, as Express 5: `/items/:id`, `/files/*path`, `/items{/:id}`), compiled once:
- * case-sensitive, a trailing slash tolerated, parameters percent-decoded (left as sent when malformed). Literal
+ * case-sensitive, a trailing slash tolerated (in the path or the pattern), parameters percent-decoded (left as sent when malformed). Literal
  * text matches as clients send it: `/ünï` matches `/%C3%BCn%C3%AF` (see `encodedPathText`).
  */
 export interface CompiledPathPattern {
@@ -46,7 +46,9 @@ export const decodePathText = (value: string): string => {
 
 /** Throws the path-to-regexp error (with what to fix) when the pattern does not compile. */
 export function compilePathPattern(source: string, options: { prefix?: boolean } = {}): CompiledPathPattern {
-  const data = parse(source);
+  // Tolerated both ways: `/items/` (as FastAPI's OpenAPI documents write paths) matches `/items` too, as `/items`
+  // matches `/items/` (path-to-regexp's optional trailing slash).
+  const data = parse(source.length > 1 ? source.replace(/\/+$/, '') || '/' : source);
   const encoded = { tokens: encodeTokens(data.tokens) };
   // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
   const { regexp, keys } = pathRegExp(encoded, !options.prefix);
