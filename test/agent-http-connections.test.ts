@@ -465,3 +465,36 @@ test('a finished run stays listed with its frames, but lets its HTTP request and
     'its frames are still there',
   );
 });
+
+test('the console closing a stream mid-message ends it with a RUN_ERROR giving its reason, not a stream cut off', async () => {
+  server.context.scenarios.put({
+    id: 'slow-text',
+    name: 'Slow text',
+    triggers: [{ match: 'substring', value: 'slow text' }],
+    steps: [{ type: 'text', spoken: false, chunks: ['Hello', ' never sent'], chunkDelayMs: 60_000 }],
+  });
+  const stream = await openStream('slow text please');
+  await stream.until('"TEXT_MESSAGE_CONTENT"');
+  const { id } = await sseConnection(stream.input.threadId);
+  const closing = await control.post(`/connections/${id}/close`, { code: 1000, reason: 'done' });
+  assert.equal(closing.status, 202);
+  await stream.finished;
+  const events = eventsOf(stream.text);
+  assert.deepEqual(
+    events.slice(-2).map(({ type, code }) => [type, code]),
+    [
+      ['TEXT_MESSAGE_CONTENT', undefined],
+      ['RUN_ERROR', 'console'],
+    ],
+  );
+  assert.equal(events.at(-1)?.message, 'The mock console closed this connection: done');
+  const closed = await sseConnection(stream.input.threadId);
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.closeCode, 1000);
+  assert.equal(closed.closeReason, 'done');
+  // The console's log shows the RUN_ERROR the client got, which the sequence tracker finds nothing wrong with.
+  const frames = await control.get<{ items: FrameRecord[] }>(`/connections/${id}/frames?direction=out`);
+  const [last] = frames.body.items;
+  assert.equal(last?.eventType, 'RUN_ERROR');
+  assert.equal(last?.finding, undefined);
+});

@@ -35,7 +35,13 @@ export interface StreamsEnd {
   /** The `RUN_ERROR`'s message: what a client's user may be shown. */
   message: string;
   /** The `RUN_ERROR`'s code, and the reason a tool call the run leaves open is answered with. */
-  code: Extract<StopReason, 'server_shutdown' | 'agent_changed' | 'stream_error'>;
+  code: Extract<StopReason, 'server_shutdown' | 'agent_changed' | 'stream_error' | 'console'>;
+}
+
+/** The console closed the stream's connection (`reason`: what it gave, if anything). */
+export function closedFromConsole(reason: string): StreamsEnd {
+  const message = `The mock console closed this connection${reason ? `: ${reason}` : ''}`;
+  return { message, code: 'console' };
 }
 
 /** The engine is closing: every agent's open streams end with this. */
@@ -92,8 +98,11 @@ export function agentHttpEndpoint(
       /** Set once the stream is ending (its run over, or a RUN_ERROR sent): nothing more is added to it. */
       let ending = false;
       let encodeFailure: Error | undefined;
-      /** The run stops, the client gets a RUN_ERROR saying why, and the response ends after it. */
-      const endWithRunError = ({ message, code }: StreamsEnd, closeCode?: number) => {
+      /**
+       * The run stops, the client gets a RUN_ERROR saying why, and the response ends after it: closed with `close`
+       * (kept for the console) when the engine or the console ends it.
+       */
+      const endWithRunError = ({ message, code }: StreamsEnd, close?: { code: number; reason: string }) => {
         if (ending) return;
         ending = true;
         if (!stream) return transport.end();
@@ -104,9 +113,9 @@ export function agentHttpEndpoint(
           if (lastFrame === undefined) connection.sendEvent(outgoing(runStarted(request.threadId, request.runId)));
           const ended = outgoing(runError(message, code));
           connection.sendEvent(ended);
-          // Ended by the engine (the code is kept for the console), or once the RUN_ERROR is written.
-          if (closeCode === undefined) transport.endAfterFrame(ended.json);
-          else transport.close(closeCode, message);
+          // Ended by the engine or the console (the code is kept for it), or once the RUN_ERROR is written.
+          if (close === undefined) transport.endAfterFrame(ended.json);
+          else transport.close(close.code, close.reason);
         } catch {
           transport.end();
         }
@@ -132,6 +141,8 @@ export function agentHttpEndpoint(
         onClosed(end) {
           if (stream) {
             open.delete(stream.connection);
+            // Dropped with a client that did not read (this stream, or another one pipelined on its connection).
+            if (end.error !== null) stream.connection.failed(end.error);
             stream.connection.markClosed(
               end.code,
               end.reason ?? (end.aborted ? 'client closed the stream' : 'stream ended'),
@@ -142,6 +153,11 @@ export function agentHttpEndpoint(
           threads.touch(request.threadId, thread);
           // The request, and its log entry, last as long as the stream.
           resolve();
+        },
+        beforeClose(code, reason) {
+          // Closed from the console: ended as the engine ends a stream, what the console held back first.
+          stream?.connection.releaseHeld();
+          endWithRunError(closedFromConsole(reason), { code, reason });
         },
         onEncodeError(error) {
           // After the frame being written is recorded, so the console's log keeps the order the client saw: at once
@@ -155,7 +171,7 @@ export function agentHttpEndpoint(
         open.set(connection, (why) => {
           // The engine ends it: what the console holds back (a pause, added latency) goes out first, at once.
           connection.releaseHeld();
-          endWithRunError(why, 1001);
+          endWithRunError(why, { code: 1001, reason: why.message });
         });
         // Known before any run starts, so the console can tell whose stream it is whatever happens next.
         connection.update({ threadId: request.threadId });

@@ -1,14 +1,19 @@
 import type { ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { BaseEvent } from '@ag-ui/core';
 import type { ConnectionTransport } from '../ws/connection';
 import type { EventStreamFormat } from './event-stream-format';
+import { SocketStreams, type StreamOnSocket } from './socket-streams';
 
-/** How a response ended: `aborted` when the client went away first; code and reason when the console closed it. */
+/**
+ * How a response ended: `aborted` when the client went away first (or the engine dropped it); code and reason when
+ * the console or the engine closed it.
+ */
 export interface StreamEnd {
   aborted: boolean;
   code: number | null;
   reason: string | null;
+  /** Why the engine dropped the client's connection (it did not read what it was sent), for the last error. */
+  error: string | null;
 }
 
 export interface EventStreamResponseOptions {
@@ -18,6 +23,11 @@ export interface EventStreamResponseOptions {
   keepAliveMs: number;
   /** Called once when the response is over, however it ended. */
   onClosed(end: StreamEnd): void;
+  /**
+   * The connection is asked to close (from the console) and still takes frames: the owner's last ones (the run's
+   * RUN_ERROR saying why) go out before the response ends.
+   */
+  beforeClose?(code: number, reason: string): void;
   /**
    * A frame that could not be encoded (an event protobuf cannot carry): it is not written, and the stream does
    * not end on it; the owner ends the stream with an error instead.
@@ -30,7 +40,7 @@ export interface EventStreamResponseOptions {
  * as it comes, idle stretches get keep-alive comments, and the response ends after the frame it was told to
  * end with has gone out (frames the console holds back are not cut off).
  */
-export class EventStreamResponse implements ConnectionTransport {
+export class EventStreamResponse implements ConnectionTransport, StreamOnSocket {
   private readonly response: ServerResponse;
   private readonly format: EventStreamFormat;
   /** Event objects behind JSON texts about to be sent, for binary formats (which encode the object). */
@@ -49,8 +59,8 @@ export class EventStreamResponse implements ConnectionTransport {
   private endAfter: string | undefined;
   private ended = false;
   private closedWith: { code: number; reason: string } | undefined;
-  /** The connection of a response queued behind others on it (pipelining), watched until the response is over. */
-  private queuedOn: Socket | undefined;
+  /** The streams on this response's client connection (several when it pipelines), until the response is over. */
+  private socketStreams: SocketStreams | undefined;
   private reportedClosed = false;
 
   constructor(private readonly options: EventStreamResponseOptions) {
@@ -76,11 +86,8 @@ export class EventStreamResponse implements ConnectionTransport {
     }
     response.once('close', this.closed);
     // A pipelined request's response waits its turn without a socket, and Node does not close it when the
-    // connection goes first: the connection's own 'close' tells.
-    if (!response.socket) {
-      this.queuedOn = response.req.socket;
-      this.queuedOn.once('close', this.closed);
-    }
+    // connection goes first: the connection's own 'close' tells (one listener for all its streams).
+    this.socketStreams = SocketStreams.join(response.req.socket, this);
   }
 
   /** The event object behind `json`, which `send` will be handed shortly (binary formats encode objects). */
@@ -131,6 +138,42 @@ export class EventStreamResponse implements ConnectionTransport {
     this.stopKeepAlive();
     this.response.destroy();
   }
+
+  beforeClose(code: number, reason: string): void {
+    if (!this.ended) this.options.beforeClose?.(code, reason);
+  }
+
+  /**
+   * Closes for a client that does not read (the connection's backlog bound): its socket is dropped, with every
+   * stream pipelined on it. An ending it would not read either would keep the socket, and all it holds, alive.
+   */
+  closeUnread(code: number, reason: string): void {
+    this.closedWith ??= { code, reason };
+    this.ended = true;
+    this.stopKeepAlive();
+    this.objects?.clear();
+    this.pendingTexts = [];
+    this.pendingBytes = 0;
+    if (this.socketStreams) this.socketStreams.drop({ code, reason });
+    else this.response.destroy();
+  }
+
+  /** Bytes written in earlier turns the client has not read: on its connection, pipelined responses included. */
+  backlogBytes(): number {
+    return this.socketStreams?.backlogBytes ?? 0;
+  }
+
+  /** The backlog and the frames of this turn, still to be handed to the response. */
+  bufferedBytes(): number {
+    return this.backlogBytes() + this.pendingBytes;
+  }
+
+  get ownBufferedBytes(): number {
+    // Node counts the socket's buffer in the response's writableLength once the response has the socket.
+    return this.response.writableLength - (this.response.socket?.writableLength ?? 0);
+  }
+
+  readonly socketClosed = (): void => this.closed();
 
   private encode(format: EventStreamFormat & { binary: true }, text: string): Uint8Array | undefined {
     const event = this.objects?.get(text);
@@ -186,17 +229,20 @@ export class EventStreamResponse implements ConnectionTransport {
     if (this.reportedClosed) return;
     this.reportedClosed = true;
     this.response.off('close', this.closed);
-    this.queuedOn?.off('close', this.closed);
-    this.queuedOn = undefined;
+    const dropped = this.socketStreams?.dropped;
+    this.socketStreams?.leave(this);
+    this.socketStreams = undefined;
     this.pendingTexts = [];
     this.pendingBytes = 0;
     this.stopKeepAlive();
     this.objects?.clear();
     this.ended = true;
+    const closedWith = this.closedWith ?? dropped;
     this.options.onClosed({
       aborted: !this.response.writableFinished,
-      code: this.closedWith?.code ?? null,
-      reason: this.closedWith?.reason ?? null,
+      code: closedWith?.code ?? null,
+      reason: closedWith?.reason ?? null,
+      error: dropped?.reason ?? null,
     });
   };
 

@@ -49,7 +49,17 @@ export interface ConnectionTransport {
    * and has not (the current turn's frames, a run at speed 0 in one go, are not counted against it yet).
    */
   backlogBytes?(): number;
+  /**
+   * Sends the transport's last frames for a close asked of the connection, while it still takes them: an SSE
+   * response ends its run with a RUN_ERROR saying why (a WebSocket's close frame says it there).
+   */
+  beforeClose?(code: number, reason: string): void;
   close(code: number, reason: string): void;
+  /**
+   * Closes for a client that does not read what it is sent (BACKLOG_CLOSE); `close` where it is missing. An SSE
+   * response drops its socket: it has no closing handshake to wait for, and its client would not read an ending.
+   */
+  closeUnread?(code: number, reason: string): void;
   terminate(): void;
 }
 
@@ -306,9 +316,11 @@ export class Connection {
 
   /** Closes the connection whose unsent frames passed MAX_UNSENT_BYTES, dropping what it held. */
   private closeForBacklog(): void {
+    if (this.state !== 'open') return;
     this.closedForBacklog = true;
     this.lastError = { at: Date.now(), message: BACKLOG_CLOSE.reason };
-    this.close(BACKLOG_CLOSE.code, BACKLOG_CLOSE.reason);
+    // No last frames: the client is not reading.
+    this.shut(BACKLOG_CLOSE.code, BACKLOG_CLOSE.reason, true);
   }
 
   /** Whether a frame sent now goes out now: not paused or delayed, and nothing waiting ahead of it. */
@@ -428,9 +440,18 @@ export class Connection {
 
   close(code: number, reason = ''): void {
     if (this.state !== 'open') return;
+    this.transport.beforeClose?.(code, reason);
+    this.shut(code, reason, false);
+  }
+
+  /** Drops what is held and closes the transport; `unread`: for a client not reading (`closeUnread`). */
+  private shut(code: number, reason: string, unread: boolean): void {
+    // The transport's last frames may have closed it already (they found the client over the backlog bound).
+    if (this.state !== 'open') return;
     this.dropHeld();
     this.state = 'closing';
-    this.transport.close(code, reason);
+    if (unread && this.transport.closeUnread) this.transport.closeUnread(code, reason);
+    else this.transport.close(code, reason);
     this.observer.updated(this);
   }
 
