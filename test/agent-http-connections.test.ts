@@ -108,6 +108,16 @@ test('an open stream is a connection of kind sse; an injected event reaches the 
   assert.equal(connection.path, '/agent');
   assert.equal(connection.state, 'open');
   assert.ok(connection.activeRunId);
+  // A stream plays the one run its request asked for; the console hears where a scenario can play instead.
+  const scenarios = await control.get<{ items: { id: string }[] }>('/scenarios');
+  const play = await control.post<{ detail: string }>(`/scenarios/${scenarios.body.items[0]?.id}/run`, {
+    connectionId: connection.id,
+  });
+  assert.equal(play.status, 409);
+  assert.match(
+    play.body.detail,
+    /is an SSE stream: it plays the one run its request asked for\. Play the scenario on a WebSocket/,
+  );
 
   const sent = await control.post<{ sent: number; findings: unknown[] }>(`/connections/${connection.id}/events`, {
     events: [{ type: 'CUSTOM', name: 'console:note', value: { from: 'console' } }],

@@ -109,11 +109,17 @@ export function scenarioRoutes(deps: ControlDeps): Router {
         `Connection ${connection.id} has run ${JSON.stringify(wire.runId)} open, injected from the console: finish it first (send its RUN_FINISHED or RUN_ERROR), then play the scenario`,
       );
     const runId = deps.runScenario(connection.id, scenario.id);
-    if (!runId)
-      throw new HttpError(409, `Connection ${connection.id} cannot play scenarios (it is not an AG-UI socket)`);
+    if (!runId) throw new HttpError(409, cannotPlay(connection));
     ctx.status = 202;
     ctx.body = { connectionId: connection.id, scenarioId: scenario.id, runId };
   });
 
   return router;
+}
+
+/** Why a connection plays no scenario: an SSE stream answers the one run its request asked for; a raw socket none. */
+function cannotPlay(connection: { id: string; kind: string }): string {
+  if (connection.kind === 'sse')
+    return `Connection ${connection.id} is an SSE stream: it plays the one run its request asked for. Play the scenario on a WebSocket connection, or POST a RunAgentInput whose message triggers it`;
+  return `Connection ${connection.id} cannot play scenarios (it is not an AG-UI socket)`;
 }
