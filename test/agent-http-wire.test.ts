@@ -52,13 +52,29 @@ test('SSE: the headers of an event stream, one `data:` frame per event, a whole 
 });
 
 test('a wildcard Accept gets SSE; protobuf only when it is preferred; neither acceptable is a 406', async () => {
-  for (const accept of ['*/*', 'text/event-stream, application/vnd.ag-ui.event+proto;q=0.5']) {
+  for (const accept of [
+    '*/*',
+    'text/event-stream, application/vnd.ag-ui.event+proto;q=0.5',
+    // A wildcard ranked above SSE is no request for protobuf, which the client never named.
+    'text/event-stream;q=0.5, */*',
+    'text/event-stream;q=abc, */*;q=2',
+    // Parameters and an unreadable q still name the type.
+    'text/event-stream;charset=utf-8',
+    'text/event-stream;q=abc',
+  ]) {
     const response = await post(runInput('Hallo'), { accept });
+    assert.equal(response.status, 200, accept);
     assert.equal(response.headers.get('content-type'), 'text/event-stream', accept);
+    await response.arrayBuffer();
+  }
+  for (const accept of ['application/vnd.ag-ui.event+proto, text/event-stream;q=0.5', 'text/event-stream;q=0, */*']) {
+    const response = await post(runInput('Hallo'), { accept });
+    assert.equal(response.headers.get('content-type'), 'application/vnd.ag-ui.event+proto', accept);
     await response.arrayBuffer();
   }
   const refused = await post(runInput('Hallo'), { accept: 'application/json' });
   assert.equal(refused.status, 406);
+  assert.equal((await post(runInput('Hallo'), { accept: 'text/event-stream;q=0' })).status, 406);
   assert.match(((await refused.json()) as { detail: string }).detail, /text\/event-stream or application\/vnd\.ag-ui/);
 });
 

@@ -26,9 +26,12 @@ export type EventStreamFormat =
     };
 
 /**
- * Picks the encoding the Accept header prefers: SSE unless protobuf ranks higher, so a wildcard (curl's and
- * fetch's default) gets SSE; the encoder alone picks protobuf whenever it is acceptable at all. Undefined when
- * the client accepts neither. `accept` is the header as received (undefined when absent); `accepts` negotiates.
+ * Picks the encoding the Accept header prefers: SSE unless protobuf, named, ranks higher, so a wildcard (curl's and
+ * fetch's default) gets SSE, even one ranked above SSE (`text/event-stream;q=0.5, *\/*`: no request for a binary
+ * format); the encoder alone picks protobuf whenever it is acceptable at all. A range naming a type with parameters
+ * (`text/event-stream;charset=utf-8`) or an unreadable q, which negotiation matches with nothing, still names it.
+ * Undefined when the client accepts neither. `accept` is the header as received (undefined when absent); `accepts`
+ * negotiates.
  */
 export function negotiateEventStream(
   accept: string | undefined,
@@ -39,9 +42,24 @@ export function negotiateEventStream(
   let chosen = chosenByAccept.get(key);
   if (chosen === undefined) {
     chosen = accepts(SSE_MEDIA_TYPE, AGUI_MEDIA_TYPE);
+    const named = accept === undefined ? new Set<string>() : namedMediaTypes(accept);
+    const sseAcceptable = named.has(SSE_MEDIA_TYPE) || accepts(SSE_MEDIA_TYPE) !== false;
+    if (chosen === AGUI_MEDIA_TYPE && !named.has(AGUI_MEDIA_TYPE) && sseAcceptable) chosen = SSE_MEDIA_TYPE;
+    if (chosen === false) chosen = EVENT_STREAM_MEDIA_TYPES.find((type) => named.has(type)) ?? false;
     chosenByAccept.remember(key, chosen);
   }
   return chosen ? FORMATS.get(chosen) : undefined;
+}
+
+/** The media types an Accept header names outright (not by a wildcard), but for those it refuses with `q=0`. */
+function namedMediaTypes(accept: string): Set<string> {
+  const named = new Set<string>();
+  for (const range of accept.toLowerCase().split(',')) {
+    const [type = '', ...parameters] = range.split(';').map((part) => part.trim());
+    const refused = parameters.some((parameter) => /^q\s*=\s*0(\.0*)?$/.test(parameter));
+    if (!refused && !type.includes('*')) named.add(type);
+  }
+  return named;
 }
 
 /** Accept headers negotiated lately. */
