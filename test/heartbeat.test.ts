@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import type { WebSocket } from 'ws';
+import WebSocket from 'ws';
 import { Heartbeat, PINGS_PER_TURN } from '../src/server/ws/heartbeat';
+import type { ConnectionSummary } from '../src/shared/connections';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
 import { eventually } from './helpers/wait';
 
 /** A socket as the heartbeat uses one: pings are counted, a terminate noted. */
@@ -64,4 +67,23 @@ test('a socket that answers is pinged again; one that closed during a beat is sk
   } finally {
     heartbeat.stop();
   }
+});
+
+test('a client that answers no ping is dropped at the next beat, and the console is told why', async () => {
+  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 1000 } });
+  const api = controlClient(server);
+  // ws answers pings by itself unless told not to: this client plays a half-open connection.
+  const silent = new WebSocket(server.wsUrl, { autoPong: false });
+  silent.on('error', () => {});
+  await new Promise((resolve) => silent.once('open', resolve));
+  const closed = new Promise((resolve) => silent.once('close', resolve));
+  const gone = async () => {
+    const { body } = await api.get<{ items: ConnectionSummary[] }>('/connections');
+    return body.items.find((item) => item.state === 'closed');
+  };
+  await eventually(async () => (await gone()) !== undefined, 'the heartbeat to drop the silent client', 15_000);
+  const connection = await gone();
+  assert.match(String(connection?.closeReason), /^No pong to the heartbeat's ping within 1000 ms: dropped as gone/);
+  assert.match(String(connection?.lastError?.message), /No pong to the heartbeat's ping/);
+  await closed;
 });

@@ -6,6 +6,14 @@ import type { WebSocket } from 'ws';
  */
 export const PINGS_PER_TURN = 100;
 
+/** Why the heartbeat dropped a socket, for the console (the client sees only 1006, a connection gone). */
+const dropped = new WeakMap<WebSocket, string>();
+
+/** The reason the heartbeat dropped `socket`, if it did. */
+export function heartbeatDropReason(socket: WebSocket): string | undefined {
+  return dropped.get(socket);
+}
+
 /**
  * Pings every tracked socket each interval and terminates the ones that did not answer the previous ping,
  * so half-open connections (a laptop lid closed, a proxy gone) do not linger in the console. A beat goes
@@ -64,6 +72,10 @@ export class Heartbeat {
     // Closed since the beat began.
     if (answered === undefined) return;
     if (!answered) {
+      dropped.set(
+        socket,
+        `No pong to the heartbeat's ping within ${this.intervalMs} ms: dropped as gone (a half-open connection, or a client that does not answer pings)`,
+      );
       socket.terminate();
       this.alive.delete(socket);
       return;

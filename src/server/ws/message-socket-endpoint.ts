@@ -9,6 +9,7 @@ import { inTurn } from '../support/sliced-timer';
 import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
+import { heartbeatDropReason } from './heartbeat';
 import { isClosedForShutdown, type SocketEndpoint } from './socket-server';
 
 /** One client frame, parsed once by the endpoint so the frame log and the handler agree on it. */
@@ -86,7 +87,9 @@ export function messageSocketEndpoint(
       let open = true;
       socket.on('close', (code: number, reason: Buffer) => {
         open = false;
-        connection.markClosed(refusedFrame?.code ?? code, refusedFrame?.reason ?? reason.toString('utf8'));
+        const silent = heartbeatDropReason(socket);
+        if (silent) connection.failed(silent);
+        connection.markClosed(refusedFrame?.code ?? code, refusedFrame?.reason ?? silent ?? reason.toString('utf8'));
         session?.closed(isClosedForShutdown(socket) ? 'server_shutdown' : 'client_gone');
       });
       const refusal = endpoint.refusal?.(request);
