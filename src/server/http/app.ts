@@ -7,6 +7,7 @@ import { errorHandler } from './error-handler';
 import { mockApiPipeline } from './mock-api-pipeline';
 import { rememberParsedQueries } from './query-memo';
 import type { RequestLog } from './request-log';
+import { discardUnreadBodies } from './unread-body';
 
 export interface HttpAppParts {
   logger: Logger;
@@ -32,6 +33,8 @@ export function createHttpApp({ logger, requestLog, consoleArea, gateway, mounts
     logger.error(ctx ? `HTTP server error in ${ctx.method} ${ctx.path}` : 'HTTP server error', error);
   });
 
+  // Outermost: what is left of a body nobody read is dealt with once the answer is known, before it is written.
+  app.use(discardUnreadBodies());
   // The last resort, for what fails outside the mocked API's own error handling (e.g. a request target Koa
   // finds no path in): still a FastAPI body, never Koa's plain text.
   app.use(errorHandler(logger));

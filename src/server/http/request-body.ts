@@ -5,6 +5,7 @@ import { koaBody } from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { RememberedAnswers } from '../support/remembered-answers';
+import { parseFormFields } from './form-fields';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
 
@@ -46,6 +47,8 @@ const DECODABLE_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'];
 const FORM_TYPES = ['application/x-www-form-urlencoded'];
 
 const readBodies = new WeakMap<IncomingMessage, Promise<RequestBody>>();
+/** The size limit each request's body was read under, for what is left of one refused (`discardUnreadBody`). */
+const readLimits = new WeakMap<IncomingMessage, number>();
 
 /**
  * Reads the request body when a mount needs it (a condition on it, a schema for it, a template that uses it):
@@ -59,8 +62,14 @@ export function readRequestBody(ctx: Context, limits: JsonBodyLimits): Promise<R
   if (!read) {
     read = readOnce(ctx, limits);
     readBodies.set(ctx.req, read);
+    readLimits.set(ctx.req, limits.maxBodyBytes);
   }
   return read;
+}
+
+/** The `maxBodyBytes` this request's body was read under; undefined when nothing read it. */
+export function bodyLimitOf(req: IncomingMessage): number | undefined {
+  return readLimits.get(req);
 }
 
 /** The body a mount read earlier in this request, if one did: the stream is spent, use this instead. */
@@ -74,8 +83,8 @@ export function hasRequestBody(req: IncomingMessage): boolean {
 }
 
 /**
- * The parser of form and text bodies for the current size limit, kept: the setting rarely changes, and building one
- * checks its options. JSON, the common case, is read by `readJson`.
+ * The parser of text bodies for the current size limit, kept: the setting rarely changes, and building one checks
+ * its options. JSON, the common case, is read by `readJson`, form fields by `readForm`.
  */
 const parsers = new Map<number, ReturnType<typeof koaBody>>();
 
@@ -86,9 +95,7 @@ function parserFor(limit: number): ReturnType<typeof koaBody> {
       json: false,
       // Keeps the text as read (ctx.request.rawBody): the request log keeps that rather than re-serialising.
       includeUnparsed: true,
-      urlencoded: true,
-      urlencodedTypes: FORM_TYPES,
-      formLimit: limit,
+      urlencoded: false,
       text: true,
       textTypes: TEXT_TYPES,
       textLimit: limit,
@@ -105,7 +112,8 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
   const { maxBodyBytes, maxJsonDepth } = limits;
   if (!hasRequestBody(ctx.req)) return { kind: 'none' };
   const isJson = isJsonRequest(ctx);
-  if (!isJson && !ctx.is(FORM_TYPES) && !ctx.is(TEXT_TYPES))
+  const isForm = !isJson && Boolean(ctx.is(FORM_TYPES));
+  if (!isJson && !isForm && !ctx.is(TEXT_TYPES))
     return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };
   const encoding = ctx.get('content-encoding') || 'identity';
   if (!DECODABLE_ENCODINGS.includes(encoding)) {
@@ -116,6 +124,7 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
   }
   try {
     if (isJson) await readJson(ctx, maxBodyBytes);
+    else if (isForm) await readForm(ctx, maxBodyBytes);
     else await parserFor(maxBodyBytes)(ctx as never, async () => {});
   } catch (error) {
     if ((error as { type?: unknown }).type === 'entity.too.large') {
@@ -154,6 +163,17 @@ async function readJson(ctx: Context, limit: number): Promise<void> {
   };
   ctx.request.body = parsed as Context['request']['body'];
   ctx.request.rawBody = raw;
+}
+
+/**
+ * A form body's fields (`parseFormFields`: names as sent, repeated names as arrays, at most `MAX_FORM_FIELDS`), the
+ * text kept as `rawBody` for the request log; read as co-body reads any text (its Content-Encoding decoded).
+ */
+async function readForm(ctx: Context, limit: number): Promise<void> {
+  const text = await coBody.text(ctx, { limit });
+  // Kept first: a form refused for its number of fields is logged as it was sent.
+  ctx.request.rawBody = text;
+  ctx.request.body = parseFormFields(text);
 }
 
 /**

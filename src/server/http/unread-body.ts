@@ -1,0 +1,59 @@
+import type { IncomingMessage } from 'node:http';
+import type { Context, Middleware } from 'koa';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { bodyLimitOf, hasRequestBody } from './request-body';
+
+/** How much of a body left unread is read and thrown away before answering, in body size limits (`maxBodyBytes`). */
+const DISCARD_LIMITS = 4;
+
+/**
+ * Answers a request whose body was not read to the end — refused as too large or not decodable, or of a type nothing
+ * reads — once the rest of the body has arrived and been thrown away, up to four times the body size limit it was
+ * read under, as well-behaved servers do. Otherwise:
+ * - a body left half-read (a decoder piped from it stopped at the limit) is never read again, so on a keep-alive
+ *   connection the next request waits behind it until the connection times out;
+ * - a connection the answer closes is closed as soon as the answer is written, and closing a socket with bytes still
+ *   coming resets it: a client still writing its body (node:http) gets EPIPE and never sees the answer.
+ * A longer body is not waited for: the answer closes the connection (`Connection: close`). How long the rest may
+ * take is bounded by the request timeout (past it Node answers 408). A body nothing touched, on a connection kept
+ * alive, is left to Node, which throws it away after the answer itself, however long.
+ */
+export function discardUnreadBodies(): Middleware {
+  return function discardUnreadBody(ctx, next) {
+    // Most requests have no body: they pass without another async step.
+    if (!hasRequestBody(ctx.req)) return next();
+    return next().then(() => settleBody(ctx));
+  };
+}
+
+async function settleBody(ctx: Context): Promise<void> {
+  const { req, res } = ctx;
+  if (req.complete || req.destroyed || ctx.respond === false || ctx.headerSent) return;
+  if (req.readableFlowing === null && res.shouldKeepAlive) return;
+  const limit = DISCARD_LIMITS * (bodyLimitOf(req) ?? DEFAULT_SETTINGS.maxBodyBytes);
+  if (!(await discardRest(req, limit))) ctx.set('Connection', 'close');
+}
+
+/** Reads the rest of a body and throws it away; false when it is longer than `limit` or the client left first. */
+function discardRest(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (Number(req.headers['content-length']) > limit) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let discarded = 0;
+    const settle = (drained: boolean) => {
+      req.off('data', count).off('end', ended).off('close', left);
+      if (!drained) req.pause();
+      resolve(drained);
+    };
+    const count = (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > limit) settle(false);
+    };
+    const ended = () => settle(true);
+    const left = () => settle(false);
+    // What the body was piped into (a decoder stopped at the limit) reads no more of it.
+    req.unpipe();
+    req.removeAllListeners('data');
+    req.on('data', count).once('end', ended).once('close', left);
+    req.resume();
+  });
+}

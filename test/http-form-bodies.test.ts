@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_FORM_FIELDS } from '../src/server/http/form-fields';
+import type { ItemsPage } from '../src/shared/control-api';
+import type { RouteInput } from '../src/shared/mounts/route';
+import type { RequestLogEntry } from '../src/shared/request-log';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+const server = await startTestEngine({ template: 'blank' });
+const api = controlClient(server);
+const routes: RouteInput[] = [
+  {
+    id: 'echo',
+    method: 'POST',
+    path: '/echo',
+    responses: [{ id: 'ok', body: { json: { body: '{{body}}' } } }],
+  },
+  {
+    id: 'sign-up',
+    method: 'POST',
+    path: '/sign-up',
+    // A FastAPI form model whose field has a dotted alias: the name is one field, not a path.
+    validate: {
+      body: {
+        type: 'object',
+        properties: { 'user.name': { type: 'string', minLength: 2 }, plan: { type: 'string' } },
+        required: ['user.name'],
+      },
+    },
+    responses: [{ id: 'created', status: 201, body: { text: 'welcome {{lookup body "user.name"}} ({{body.plan}})' } }],
+  },
+];
+for (const route of routes) assert.equal((await api.post('/routes', route)).status, 201, route.id);
+
+const FORM = 'application/x-www-form-urlencoded';
+const postForm = (path: string, form: string) =>
+  fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': FORM }, body: form });
+
+test('form field names are kept as sent: dots, brackets and names objects have are fields like any other', async () => {
+  const form = 'toString=1&constructor=2&hasOwnProperty=3&valueOf=4&__proto__=5&name=n&a.b=6&a[b][c]=7&a%5Bd%5D=8';
+  const answer = await postForm('/echo', form);
+  assert.equal(answer.status, 200);
+  const { body } = (await answer.json()) as { body: object };
+  // Compared as entries: an object literal with a `__proto__` key would set its prototype instead.
+  assert.deepEqual(Object.entries(body), [
+    ['toString', '1'],
+    ['constructor', '2'],
+    ['hasOwnProperty', '3'],
+    ['valueOf', '4'],
+    ['__proto__', '5'],
+    ['name', 'n'],
+    ['a.b', '6'],
+    ['a[b][c]', '7'],
+    ['a[d]', '8'],
+  ]);
+});
+
+test('a repeated form field keeps all its values, in order, as `ctx.query` keeps a repeated parameter', async () => {
+  const answer = await postForm('/echo', 'tag=a&tag=b&tag=c&c[]=1&c[]=2&one=x&empty=&plus=a+b%2B');
+  const { body } = (await answer.json()) as { body: object };
+  assert.deepEqual(body, { tag: ['a', 'b', 'c'], 'c[]': ['1', '2'], one: 'x', empty: '', plus: 'a b+' });
+});
+
+test(`a form of up to ${MAX_FORM_FIELDS} fields is read whole; more is refused, naming the limit`, async () => {
+  const form = (count: number) => Array.from({ length: count }, (_, i) => `k${i}=${i}`).join('&');
+  const whole = await postForm('/echo', form(MAX_FORM_FIELDS));
+  assert.equal(whole.status, 200);
+  const { body } = (await whole.json()) as { body: Record<string, string> };
+  assert.equal(Object.keys(body).length, MAX_FORM_FIELDS);
+  assert.equal(body[`k${MAX_FORM_FIELDS - 1}`], String(MAX_FORM_FIELDS - 1));
+
+  const refused = await postForm('/echo', form(1500));
+  assert.equal(refused.status, 413);
+  assert.deepEqual(await refused.json(), {
+    detail: `Request body has too many form fields: the limit is ${MAX_FORM_FIELDS} fields; send fewer, or send the data as JSON`,
+  });
+  // The log shows the form that was refused, as it was sent.
+  const { body: log } = await api.get<ItemsPage<RequestLogEntry>>('/requests');
+  const logged = log.items.find((entry) => entry.path === '/echo' && entry.status === 413);
+  assert.match(String(logged?.requestBody?.text), /^k0=0&k1=1&k2=2/);
+});
+
+test('form fields are validated by their names as sent, read by templates, and logged as sent', async () => {
+  const created = await postForm('/sign-up', 'user.name=ada&plan=pro');
+  assert.equal(created.status, 201);
+  assert.equal(await created.text(), 'welcome ada (pro)');
+
+  const tooShort = await postForm('/sign-up', 'user.name=a');
+  assert.equal(tooShort.status, 422);
+  assert.deepEqual(await tooShort.json(), {
+    detail: [
+      {
+        type: 'string_too_short',
+        loc: ['body', 'user.name'],
+        msg: 'String should have at least 2 characters',
+        input: 'a',
+        ctx: { min_length: 2 },
+      },
+    ],
+  });
+
+  const { body: log } = await api.get<ItemsPage<RequestLogEntry>>('/requests');
+  const logged = log.items.find((entry) => entry.path === '/sign-up' && entry.status === 201);
+  assert.equal(logged?.requestBody?.text, 'user.name=ada&plan=pro');
+});
