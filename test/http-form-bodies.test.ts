@@ -30,6 +30,25 @@ const routes: RouteInput[] = [
     },
     responses: [{ id: 'created', status: 201, body: { text: 'welcome {{lookup body "user.name"}} ({{body.plan}})' } }],
   },
+  {
+    id: 'order',
+    method: 'POST',
+    path: '/order',
+    // FastAPI's `Form()` fields of a model: text converted to the declared types, as query values are.
+    validate: {
+      body: {
+        type: 'object',
+        properties: {
+          quantity: { type: 'integer', minimum: 1 },
+          gift: { type: 'boolean' },
+          tags: { type: 'array', items: { type: 'string' } },
+          note: { type: 'string' },
+        },
+        required: ['quantity'],
+      },
+    },
+    responses: [{ id: 'ok', body: { json: '{{body}}' } }],
+  },
 ];
 for (const route of routes) assert.equal((await api.post('/routes', route)).status, 201, route.id);
 
@@ -103,4 +122,28 @@ test('form fields are validated by their names as sent, read by templates, and l
   const { body: log } = await api.get<ItemsPage<RequestLogEntry>>('/requests');
   const logged = log.items.find((entry) => entry.path === '/sign-up' && entry.status === 201);
   assert.equal(logged?.requestBody?.text, 'user.name=ada&plan=pro');
+});
+
+test('validated form fields are converted as query values are: numbers, lax booleans, lists; a repeated single field its last', async () => {
+  const ok = await postForm('/order', 'quantity=2&gift=yes&tags=a&tags=b&note=x&note=y');
+  assert.equal(ok.status, 200);
+  assert.deepEqual(await ok.json(), { quantity: 2, gift: true, tags: ['a', 'b'], note: 'y' });
+  const bad = await postForm('/order', 'quantity=0&gift=perhaps');
+  assert.equal(bad.status, 422);
+  const { detail } = (await bad.json()) as { detail: { type: string; loc: unknown[]; input: unknown }[] };
+  assert.deepEqual(
+    detail.map(({ type, loc, input }) => ({ type, loc, input })),
+    [
+      { type: 'greater_than_equal', loc: ['body', 'quantity'], input: '0' },
+      { type: 'bool_parsing', loc: ['body', 'gift'], input: 'perhaps' },
+    ],
+    'problems echo the text as sent, as for query values',
+  );
+  // JSON bodies are JSON: their values are not read as text.
+  const json = await fetch(`${server.url}/order`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ quantity: 3 }),
+  });
+  assert.deepEqual(await json.json(), { quantity: 3 });
 });

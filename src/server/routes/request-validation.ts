@@ -39,9 +39,9 @@ export function compileRequestValidation(
       return undefined;
     }
   };
-  const textPart = (declared: JsonObject | undefined, key: string): TextPart | undefined => {
+  const textPart = (declared: JsonObject | undefined, key: string, report = true): TextPart | undefined => {
     const schema = declared && withoutNullAlternatives(declared);
-    const check = compile(schema, key, 'text');
+    const check = report ? compile(schema, key, 'text') : schema && schemas.compile(schema, 'text');
     if (!check || !schema) return undefined;
     const properties = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
     const typed = (type: string) =>
@@ -67,6 +67,13 @@ export function compileRequestValidation(
   const headers = textPart(validate.headers, 'headers');
   const body = compile(validate.body, 'body', 'json');
   const bodyRequired = validate.bodyRequired;
+  // Form fields are text, as query values are, and FastAPI converts them alike (`a=1` for an integer): the body
+  // schema as a text part, compiled on the first form body (most routes never see one; it compiled as JSON already).
+  let formBody: TextPart | undefined | null = null;
+  const formPart = () => {
+    if (formBody === null) formBody = body ? textPart(validate.body, 'body', false) : undefined;
+    return formBody;
+  };
 
   return {
     needsBody: body !== undefined,
@@ -98,7 +105,9 @@ export function compileRequestValidation(
       query: checkText(query, values.query, 'query'),
       headers: checkText(headers, values.headers, 'header'),
     };
-    if (body) checked.bodyValue = checkBody(body, values.body, values.bodyValue, bodyRequired, found);
+    const form = values.body.kind === 'form' ? formPart() : undefined;
+    if (form && values.body.kind === 'form') checked.bodyValue = checkText(form, values.body.value, 'body');
+    else if (body) checked.bodyValue = checkBody(body, values.body, values.bodyValue, bodyRequired, found);
     if (found.length > 0) throw new RequestValidationError(found);
     return checked;
   }
