@@ -145,6 +145,33 @@ test('invalid input is refused with a plain HTTP error before any stream starts'
   assert.equal(await sseConnections(), before, 'no connection was opened for refused input');
 });
 
+test("a union's problem says what it takes: the content's types, a message's known roles", async () => {
+  const cases: [unknown, { type: string; loc: unknown[]; msg: string }][] = [
+    [
+      { id: 'm1', role: 'user', content: 5 },
+      {
+        type: 'string_type',
+        loc: ['body', 'messages', 0, 'content'],
+        msg: 'Input should be a valid string or a valid list',
+      },
+    ],
+    [
+      { id: 'm1', role: 'bogus', content: 'x' },
+      {
+        type: 'union_tag_invalid',
+        loc: ['body', 'messages', 0, 'role'],
+        msg: "Input tag 'bogus' found using 'role' does not match any of the expected tags: 'developer', 'system', 'assistant', 'user', 'tool', 'activity', 'reasoning'",
+      },
+    ],
+  ];
+  for (const [message, expected] of cases) {
+    const response = await post({ ...runInput('x'), messages: [message] });
+    assert.equal(response.status, 422);
+    const [issue] = ((await response.json()) as { detail: { type: string; loc: unknown[]; msg: string }[] }).detail;
+    assert.deepEqual({ type: issue?.type, loc: issue?.loc, msg: issue?.msg }, expected);
+  }
+});
+
 test('a resume with nothing to continue is a 409 before any stream; a wrong interrupt id says which one is pending', async () => {
   const nothing = await post(runInput('Genereer rapport', { resume: [{ interruptId: 'appr-x', status: 'resolved' }] }));
   assert.equal(nothing.status, 409);

@@ -251,7 +251,10 @@ function agoraIssues(record: Record<string, unknown>): Issue[] {
       add(`messages.${i}.role`, 'Invalid option: expected one of "user"|"assistant"|"system"|"developer"|"tool"');
     }
     if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) {
-      add(`messages.${i}.content`, 'Invalid input');
+      add(
+        `messages.${i}.content`,
+        `Invalid input: expected a string or a list of content parts, received ${typeName(content)}`,
+      );
     }
     optionalString(toolCallId, `messages.${i}.toolCallId`, false);
     optionalString(tool_call_id, `messages.${i}.tool_call_id`, false);

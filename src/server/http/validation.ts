@@ -113,6 +113,31 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
               : 'value is not a valid email address: An email address must have an @-sign.',
         };
       return { type: 'string_pattern_mismatch', msg: issue.message };
+    case 'invalid_union': {
+      // A discriminated union's tag, in pydantic's words.
+      if (issue.discriminator !== undefined && issue.errors.length === 0) {
+        const options = 'options' in issue ? (issue.options ?? []) : [];
+        const tags = options.map((option) => `'${String(option)}'`).join(', ');
+        return {
+          type: 'union_tag_invalid',
+          msg: `Input tag '${String(input)}' found using '${issue.discriminator}' does not match any of the expected tags: ${tags}`,
+        };
+      }
+      // Alternatives of other types (`content`: a string or a list): which ones, rather than zod's "Invalid input".
+      const expected = issue.errors.map((branch) =>
+        branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0
+          ? branch[0].expected
+          : undefined,
+      );
+      if (expected.length > 0 && expected.every((type) => type !== undefined)) {
+        const first = expected[0] as string;
+        return {
+          type: `${PYDANTIC_TYPES[first] ?? first}_type`,
+          msg: `Input should be ${expected.map((type) => TYPE_NAMES[type as string] ?? type).join(' or ')}`,
+        };
+      }
+      return { type: 'value_error', msg: issue.message };
+    }
     case 'custom':
       // Refinements name their pydantic error type in `params.type` (e.g. `int_parsing`).
       return { type: typeof issue.params?.type === 'string' ? issue.params.type : 'value_error', msg: issue.message };
