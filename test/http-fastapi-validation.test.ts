@@ -148,6 +148,22 @@ test('optional path parameters and headers are converted and worded the same way
   );
 });
 
+test('an integer a JavaScript number cannot hold exactly is refused, not answered for a neighbour', async () => {
+  assert.deepEqual(await get('/items/9007199254740991'), { status: 200, body: '{"item_id":9007199254740991,"n":null}' });
+  // FastAPI would keep it (Python's ints have no bound); this engine would read …992 and answer for that item.
+  for (const text of ['9007199254740993', '-99999999999999999999']) {
+    assert.deepEqual(
+      await get(`/items/${text}`),
+      refused({
+        type: 'value_error',
+        loc: ['path', 'item_id'],
+        msg: `Value error, ${text} is past the integers this mock keeps exact (-9007199254740991 to 9007199254740991)`,
+        input: text,
+      }),
+    );
+  }
+});
+
 test("malformed JSON is json_invalid at the character where Python's decoder stopped, with its message", async () => {
   const cases: [string, number, string][] = [
     ['{"name":"x",}', 12, 'Expecting property name enclosed in double quotes'],

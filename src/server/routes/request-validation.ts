@@ -22,6 +22,8 @@ interface TextPart {
   /** Top-level properties declared as arrays (all values of a repeated parameter) or booleans (lax words). */
   arrays: Set<string>;
   booleans: Set<string>;
+  /** Top-level properties declared as integers: text past the exact range of a JavaScript number is refused. */
+  integers: Set<string>;
 }
 
 export function compileRequestValidation(
@@ -50,7 +52,7 @@ export function compileRequestValidation(
           .filter(([, property]) => [property?.type].flat().includes(type))
           .map(([name]) => name),
       );
-    return { check, arrays: typed('array'), booleans: typed('boolean') };
+    return { check, arrays: typed('array'), booleans: typed('boolean'), integers: typed('integer') };
   };
   if (validate.headers) {
     // Requests carry header names lower-case; a schema naming `X-Token` would never see it.
@@ -93,6 +95,7 @@ export function compileRequestValidation(
     const checkText = (part: TextPart | undefined, raw: Record<string, unknown>, loc: RequestPart) => {
       if (!part) return raw;
       const value = prepareText(raw, part);
+      for (const issue of inexactIntegers(value, part, loc)) found.push(issue);
       const errors = part.check(value);
       // Problems echo the text as sent, as FastAPI does (`"input": "0"` for `?page=0`), not what validating
       // converted it to in place: prepared again from the request's values, which validating never touches.
@@ -125,6 +128,25 @@ function prepareText(raw: Record<string, unknown>, part: TextPart): Record<strin
     value[name] = item;
   }
   return value;
+}
+
+/**
+ * Integer text a number cannot hold exactly (`9007199254740993` would be read as …992): pydantic keeps any integer,
+ * this engine's numbers cannot, so it says so rather than answer for another value.
+ */
+function inexactIntegers(value: Record<string, unknown>, part: TextPart, loc: RequestPart): ValidationIssue[] {
+  const found: ValidationIssue[] = [];
+  for (const name of part.integers) {
+    const text = value[name];
+    if (typeof text === 'string' && /^\s*[+-]?\d+\s*$/.test(text) && !Number.isSafeInteger(Number(text)))
+      found.push({
+        type: 'value_error',
+        loc: [loc, name],
+        msg: `Value error, ${text.trim()} is past the integers this mock keeps exact (-9007199254740991 to 9007199254740991)`,
+        input: text,
+      });
+  }
+  return found;
 }
 
 /**
