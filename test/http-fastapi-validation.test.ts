@@ -12,6 +12,18 @@ const INT_PARSING = 'Input should be a valid integer, unable to parse string as 
 // FastAPI's `Optional[…] = None` parameters, as its OpenAPI 3.1 document (and so `import-openapi`) writes them.
 const optional = (schema: object, title: string) => ({ anyOf: [schema, { type: 'null' }], title });
 const ITEM = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+// A FastAPI model with numbers and a flag: pydantic's lax mode reads their JSON strings.
+const OFFER = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    price: { type: 'number' },
+    quantity: { type: 'integer', minimum: 1 },
+    is_offer: { type: ['boolean', 'null'], default: null },
+    sizes: { type: 'array', items: { type: 'integer' } },
+  },
+  required: ['price'],
+};
 
 const routes: RouteInput[] = [
   {
@@ -54,9 +66,17 @@ const routes: RouteInput[] = [
     validate: { body: { $ref: '#/$defs/Item', $defs: { Item: ITEM } } },
     responses: [{ id: 'created', status: 201, body: { json: '{{body}}' } }],
   },
+  {
+    id: 'offer',
+    method: 'POST',
+    path: '/offers',
+    validate: { body: OFFER },
+    responses: [{ id: 'ok', body: { json: '{{body}}' } }],
+  },
 ];
 for (const route of routes) assert.equal((await api.post('/routes', route)).status, 201, route.id);
 assert.equal((await api.post('/collections', { id: 'books', path: '/books', schema: ITEM })).status, 201);
+assert.equal((await api.post('/collections', { id: 'deals', path: '/deals', schema: OFFER })).status, 201);
 
 const answer = async (response: Promise<Response>) => {
   const done = await response;
@@ -149,7 +169,10 @@ test('optional path parameters and headers are converted and worded the same way
 });
 
 test('an integer a JavaScript number cannot hold exactly is refused, not answered for a neighbour', async () => {
-  assert.deepEqual(await get('/items/9007199254740991'), { status: 200, body: '{"item_id":9007199254740991,"n":null}' });
+  assert.deepEqual(await get('/items/9007199254740991'), {
+    status: 200,
+    body: '{"item_id":9007199254740991,"n":null}',
+  });
   // FastAPI would keep it (Python's ints have no bound); this engine would read …992 and answer for that item.
   for (const text of ['9007199254740993', '-99999999999999999999']) {
     assert.deepEqual(
@@ -214,4 +237,35 @@ test('required fields named like Object.prototype members (constructor, toString
   );
   const sent = '{"constructor":7,"toString":"t","valueOf":null}';
   assert.deepEqual(await post('/prototype-names', 'application/json', sent), { status: 200, body: sent });
+});
+
+test("JSON strings are read as pydantic's lax mode reads them: numbers, integers and booleans, nothing else", async () => {
+  const json = 'application/json';
+  const sent = { name: 'Foo', price: '12.5', quantity: '3', is_offer: 'yes', sizes: ['1', 2] };
+  const expected = { name: 'Foo', price: 12.5, quantity: 3, is_offer: true, sizes: [1, 2] };
+  assert.deepEqual(await post('/offers', json, JSON.stringify(sent)), { status: 200, body: JSON.stringify(expected) });
+  // A collection's record is stored converted, as FastAPI's model would hold it.
+  const created = await post('/deals', json, JSON.stringify({ id: 1, ...sent }));
+  assert.equal(created.status, 201);
+  assert.deepEqual(JSON.parse(created.body), { id: 1, ...expected });
+  assert.deepEqual(
+    await post('/offers', json, JSON.stringify({ name: 5, price: 'cheap', quantity: '0' })),
+    refused(
+      { type: 'string_type', loc: ['body', 'name'], msg: 'Input should be a valid string', input: 5 },
+      {
+        type: 'float_parsing',
+        loc: ['body', 'price'],
+        msg: 'Input should be a valid number, unable to parse string as a number',
+        input: 'cheap',
+      },
+      {
+        type: 'greater_than_equal',
+        loc: ['body', 'quantity'],
+        msg: 'Input should be greater than or equal to 1',
+        input: '0',
+        ctx: { ge: 1 },
+      },
+    ),
+    'a number is no string; a converted value past its limit echoes the text as sent',
+  );
 });

@@ -8,6 +8,7 @@ import type { RequestPart } from '../http/validation';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
 import { type JsonSchemas, type SchemaCheck, SchemaRecursionError } from './json-schemas';
+import { checkLaxJson } from './lax-json-values';
 import type { RequestValues } from './request-conditions';
 
 /** A route's `validate`, compiled: checks a request like FastAPI and gives back its values converted to their types. */
@@ -202,9 +203,10 @@ function checkBody(
   const problem = bodyIssue(body, { required, jsonOnly: false });
   if (problem) found.push(problem);
   if (problem || body.kind === 'none') return undefined;
-  // Defaults are filled into a copy: the request's own body stays as it came.
-  const value = structuredClone(bodyValue);
-  const errors = check(value);
+  // Defaults are filled (and lax text converted) into a copy: the request's own body stays as it came. Only JSON:
+  // a text body is the text it is.
+  const copy = structuredClone(bodyValue);
+  const { value, errors } = body.kind === 'json' ? checkLaxJson(check, copy) : { value: copy, errors: check(copy) };
   // Problems echo the body as it came, as FastAPI does, not the copy defaults were filled into.
   if (errors) found.push(...toPydanticIssues(errors, bodyValue, 'body'));
   return value;

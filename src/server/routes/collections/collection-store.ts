@@ -6,6 +6,7 @@ import { HttpError, RequestValidationError, type ValidationIssue } from '../../h
 import { toPydanticIssues } from '../../http/json-schema-issues';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
 import { type SchemaCheck, SchemaRecursionError } from '../json-schemas';
+import { checkLaxJson } from '../lax-json-values';
 import { CollectionBudget, recordFileChars } from './collection-budget';
 import { mergePatch } from './merge-patch';
 import { type IdType, idKey, idValueIssue, newId, type RecordId } from './record-ids';
@@ -223,7 +224,9 @@ export class CollectionStore {
     const checked = fillDefaults ? record : structuredClone(record);
     let errors: ReturnType<SchemaCheck>;
     try {
-      errors = this.check?.(checked);
+      // A client's record is read as FastAPI reads a model's JSON (`"12"` for an integer is 12), converted in place;
+      // a workspace's records are checked as they are stored.
+      if (this.check) errors = fillDefaults ? checkLaxJson(this.check, checked).errors : this.check(checked);
     } catch (error) {
       if (!(error instanceof SchemaRecursionError)) throw error;
       issues.push({ type: 'value_error', loc, msg: `Value error, ${error.message}`, input: null });
