@@ -30,7 +30,8 @@ export function checkLaxJson(
   return changed ? { value: converted, errors: check(converted) } : { value, errors };
 }
 
-const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
+/** Text that is an integer, as pydantic reads one (spaces around it allowed). */
+export const INTEGER_TEXT = /^\s*[+-]?\d+\s*$/;
 const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
 /** The first of `types` the text reads as, as pydantic's lax mode reads it; undefined when none. */

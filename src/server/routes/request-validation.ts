@@ -8,7 +8,7 @@ import type { RequestPart } from '../http/validation';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
 import { type JsonSchemas, type SchemaCheck, SchemaRecursionError } from './json-schemas';
-import { checkLaxJson } from './lax-json-values';
+import { checkLaxJson, INTEGER_TEXT } from './lax-json-values';
 import type { RequestValues } from './request-conditions';
 
 /** A route's `validate`, compiled: checks a request like FastAPI and gives back its values converted to their types. */
@@ -139,7 +139,7 @@ function inexactIntegers(value: Record<string, unknown>, part: TextPart, loc: Re
   const found: ValidationIssue[] = [];
   for (const name of part.integers) {
     const text = value[name];
-    if (typeof text === 'string' && /^\s*[+-]?\d+\s*$/.test(text) && !Number.isSafeInteger(Number(text)))
+    if (typeof text === 'string' && INTEGER_TEXT.test(text) && !Number.isSafeInteger(Number(text)))
       found.push({
         type: 'value_error',
         loc: [loc, name],
