@@ -89,20 +89,35 @@ test('an SSE client that does not read is dropped past 4 MiB unsent, not sent it
   await client.closed;
 });
 
-test('pipelined runs on a connection that is not read are bounded together: all dropped, each saying why', async () => {
-  const count = 12;
+test('pipelined runs play in turn: one read at full speed is never dropped for the runs queued behind it', async () => {
+  // Played at once, the runs behind the first would wait in memory, counted against a client reading all it gets.
+  const count = 3;
+  const client = await openTcp(server.port);
+  client.socket.write(
+    Array.from({ length: count }, (_, index) => runRequest(`turns-${index}`, 'zz-sse-pipelined')).join(''),
+  );
+  await eventually(
+    () => (client.received.match(/"type":"RUN_FINISHED"/g) ?? []).length === count || client.socket.closed,
+    'every run to finish (or the connection to be dropped)',
+  );
+  assert.equal((client.received.match(/"type":"RUN_FINISHED"/g) ?? []).length, count);
+  for (const connection of connectionsOf('turns-')) assert.notEqual(connection.summary().closeCode, BACKLOG_CLOSE.code);
+  client.socket.destroy();
+  await client.closed;
+});
+
+test('pipelined runs on a connection that is not read: the first is dropped at the bound, the queued ones with it', async () => {
+  const count = 3;
   const client = await openTcp(server.port);
   client.socket.pause();
-  client.socket.write(
-    Array.from({ length: count }, (_, index) => runRequest(`piped-${index}`, 'zz-sse-pipelined')).join(''),
-  );
-  const streamBytes = count * PIPELINED_CHUNKS * CHUNK.length;
+  client.socket.write(Array.from({ length: count }, (_, index) => runRequest(`piped-${index}`, 'zz-sse-big')).join(''));
+  const streamBytes = BIG_CHUNKS * CHUNK.length;
   const sent = () => connectionsOf('piped-').reduce((sum, connection) => sum + connection.counters.bytesOut, 0);
   await eventually(
     () =>
       (connectionsOf('piped-').length === count && connectionsOf('piped-').every(({ state }) => state === 'closed')) ||
       sent() >= streamBytes,
-    'the engine to give up on the client, or to have sent it every stream',
+    'the engine to give up on the client, or to have sent it a whole stream',
   );
   assert.ok(sent() < streamBytes / 2, `${sent()} of ${streamBytes} bytes handed over`);
   for (const connection of connectionsOf('piped-')) {
@@ -112,6 +127,11 @@ test('pipelined runs on a connection that is not read are bounded together: all 
     assert.equal(summary.closeReason, BACKLOG_CLOSE.reason);
     assert.equal(summary.lastError?.message, BACKLOG_CLOSE.reason, `${summary.threadId} says why`);
   }
+  assert.equal(
+    connectionsOf('piped-').filter((connection) => connection.counters.bytesOut > 0).length,
+    1,
+    'the queued runs never played',
+  );
   client.socket.resume();
   await client.closed;
 });

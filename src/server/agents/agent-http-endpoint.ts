@@ -201,7 +201,19 @@ export function agentHttpEndpoint(
             else transport.endAfterFrame(lastFrame);
           },
         };
-        thread.play(request, stream);
+        const playing = stream;
+        const start = () => {
+          try {
+            if (!ending) thread.play(request, playing);
+          } catch (error) {
+            fail(`the run could not be played: ${(error as Error).message}`, error);
+          }
+        };
+        // A request pipelined behind another on its connection plays when its response's turn comes (Node hands it
+        // the socket then): played at once, its events would wait in memory, counted against a client that is still
+        // reading the run before it, and the client could be dropped as too slow while reading at full speed.
+        if (ctx.res.socket) start();
+        else ctx.res.once('socket', start);
       } catch (error) {
         fail(`the run could not be played: ${(error as Error).message}`, error);
       }
