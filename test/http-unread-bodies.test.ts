@@ -134,3 +134,21 @@ test('a body too long to read to its end is answered at once, closing the connec
   assert.equal(answer.status, 413);
   assert.equal(answer.headers.connection, 'close');
 });
+
+test('a body over the limit whose rest stops coming is answered with the 413, not held to the request timeout', async () => {
+  // One chunk past the limit, then nothing: neither its end nor more of it.
+  const chunk = Buffer.concat([Buffer.from('{"title":"'), Buffer.alloc(Math.floor(1.5 * LIMIT), 0x61)]);
+  const chunked = await rawHttp(port, [
+    'POST /books HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]),
+  ]);
+  assert.equal(chunked.status, 413, 'the refusal, not a 408 at the request timeout');
+  assert.equal(chunked.headers.connection, 'close');
+  // A Content-Length within what is drained, only part of it sent.
+  const short = await rawHttp(port, [
+    `POST /books HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${2 * LIMIT}\r\n\r\n`,
+    Buffer.alloc(Math.floor(1.5 * LIMIT), 0x61),
+  ]);
+  assert.equal(short.status, 413);
+  assert.equal(short.headers.connection, 'close');
+});

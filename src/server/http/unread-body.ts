@@ -5,6 +5,11 @@ import { bodyLimitOf, hasRequestBody } from './request-body';
 
 /** How much of a body left unread is read and thrown away before answering, in body size limits (`maxBodyBytes`). */
 const DISCARD_LIMITS = 4;
+/**
+ * How long the rest of a body may pause before the answer goes out without it (and closes the connection): a client
+ * that stopped sending would otherwise hear nothing until the request timeout, and then a 408, not why.
+ */
+const DISCARD_IDLE_MS = 1000;
 
 /**
  * Answers a request whose body was not read to the end — refused as too large or not decodable, or of a type nothing
@@ -14,8 +19,8 @@ const DISCARD_LIMITS = 4;
  *   connection the next request waits behind it until the connection times out;
  * - a connection the answer closes is closed as soon as the answer is written, and closing a socket with bytes still
  *   coming resets it: a client still writing its body (node:http) gets EPIPE and never sees the answer.
- * A longer body is not waited for: the answer closes the connection (`Connection: close`). How long the rest may
- * take is bounded by the request timeout (past it Node answers 408). A body nothing touched, on a connection kept
+ * A longer body is not waited for, nor one whose rest stops coming for a second: the answer closes the connection
+ * (`Connection: close`). How long a steady rest may take is bounded by the request timeout (past it Node answers 408). A body nothing touched, on a connection kept
  * alive, is left to Node, which throws it away after the answer itself, however long.
  */
 export function discardUnreadBodies(): Middleware {
@@ -39,14 +44,17 @@ function discardRest(req: IncomingMessage, limit: number): Promise<boolean> {
   if (Number(req.headers['content-length']) > limit) return Promise.resolve(false);
   return new Promise((resolve) => {
     let discarded = 0;
+    const idle = setTimeout(() => settle(false), DISCARD_IDLE_MS);
     const settle = (drained: boolean) => {
+      clearTimeout(idle);
       req.off('data', count).off('end', ended).off('close', left);
       if (!drained) req.pause();
       resolve(drained);
     };
     const count = (chunk: Buffer) => {
       discarded += chunk.length;
-      if (discarded > limit) settle(false);
+      if (discarded > limit) return settle(false);
+      idle.refresh();
     };
     const ended = () => settle(true);
     const left = () => settle(false);
