@@ -26,6 +26,22 @@ assert.equal(
   201,
 );
 assert.equal((await api.post('/collections', { id: 'lists', path: '/lists', schema: TAGS })).status, 201);
+const PAGES = {
+  type: 'object',
+  properties: { a: { type: 'integer' }, b: { type: 'integer' }, c: { type: 'integer' } },
+};
+assert.equal(
+  (
+    await api.post('/routes', {
+      id: 'both',
+      method: 'POST',
+      path: '/both',
+      validate: { query: PAGES, body: TAGS },
+      ...answer,
+    })
+  ).status,
+  201,
+);
 
 async function send(
   method: string,
@@ -94,4 +110,23 @@ test('a collection record breaking its schema 130,000 times, on create, replace 
   }
   const kept = await fetch(`${server.url}/lists/1`);
   assert.deepEqual(await kept.json(), { id: 1, tags: ['a'] }, 'nothing refused was stored');
+});
+
+test('the count of what is not listed is per part of the request: here the body, after the query listed first', async () => {
+  const tags = Array(130_000).fill(1);
+  const { status, detail } = await send('POST', '/both?a=x&b=y&c=z', { tags });
+  assert.equal(status, 422);
+  assert.deepEqual(
+    detail.slice(0, 4).map((issue) => issue.loc),
+    [
+      ['query', 'a'],
+      ['query', 'b'],
+      ['query', 'c'],
+      ['body', 'tags', 0],
+    ],
+  );
+  assert.equal(detail.length, MAX_LISTED_ISSUES + 1);
+  const last = detail.at(-1);
+  assert.deepEqual(last?.loc, ['body']);
+  assert.equal(last?.ctx?.unlisted, tags.length - (MAX_LISTED_ISSUES - 3));
 });

@@ -58,18 +58,21 @@ export function listedIssues<T>(
 
 /**
  * A 422; what each issue echoes of the request (its `input`, the keys in its `loc`) is bounded (`echoedInput`), and
- * so is how many it lists: the first `MAX_LISTED_ISSUES`, then one counting the rest (those `unlistedIssues` stood for
- * included).
+ * so is how many it lists: the first `MAX_LISTED_ISSUES`, then one per part of the request counting the rest there
+ * (those `unlistedIssues` stood for included).
  */
 export class RequestValidationError extends HttpError {
   readonly issues: ValidationIssue[];
 
   constructor(issues: ValidationIssue[]) {
-    let unlisted = 0;
+    // Counted by the part of the request they are in (path, query, header, body), each part's count its own issue.
+    const unlisted = new Map<string | number, number>();
+    const count = (part: string | number, more: number) => unlisted.set(part, (unlisted.get(part) ?? 0) + more);
     const echoed: ValidationIssue[] = [];
     for (const issue of issues) {
-      if (issue.type === 'too_many_errors') unlisted += Number(issue.ctx?.unlisted ?? 0);
-      else if (echoed.length === MAX_LISTED_ISSUES) unlisted++;
+      const part = issue.loc[0] ?? 'body';
+      if (issue.type === 'too_many_errors') count(part, Number(issue.ctx?.unlisted ?? 0));
+      else if (echoed.length === MAX_LISTED_ISSUES) count(part, 1);
       else
         echoed.push({
           ...issue,
@@ -77,7 +80,7 @@ export class RequestValidationError extends HttpError {
           input: echoedInput(issue.input),
         });
     }
-    if (unlisted > 0) echoed.push(unlistedIssues(unlisted, echoed[0]?.loc[0] ?? issues[0]?.loc[0] ?? 'body'));
+    for (const [part, more] of unlisted) echoed.push(unlistedIssues(more, part));
     super(422, echoed);
     this.issues = echoed;
     this.name = 'RequestValidationError';
