@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -28,6 +28,8 @@ writeFileSync(join(dir, 'mock.agui.json.bak'), '{"keys":["sk-old-key"]}');
 writeFileSync(join(dir, 'mock.agui.json.1796400000000.bak'), '{"keys":["sk-older-key"]}');
 writeFileSync(join(dir, 'data.json'), '{"served":true}');
 symlinkSync(file, join(dir, 'alias.json'));
+// A hard link shares no path with the file, only its inode.
+linkSync(file, join(dir, 'hard.json'));
 const server = await startTestEngine({ workspace: file });
 
 async function get(path: string): Promise<{ status: number; text: string }> {
@@ -39,7 +41,13 @@ test('a templated response file and a static folder serve the folder, never the 
   for (const path of ['/files/data.json', '/data.json']) {
     assert.deepEqual(await get(path), { status: 200, text: '{"served":true}' }, path);
   }
-  for (const name of ['mock.agui.json', 'mock.agui.json.bak', 'mock.agui.json.1796400000000.bak', 'alias.json']) {
+  for (const name of [
+    'mock.agui.json',
+    'mock.agui.json.bak',
+    'mock.agui.json.1796400000000.bak',
+    'alias.json',
+    'hard.json',
+  ]) {
     for (const path of [`/files/${name}`, `/${name}`]) {
       const { status, text } = await get(path);
       assert.equal(status, 403, path);

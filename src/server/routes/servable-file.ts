@@ -1,4 +1,4 @@
-import { realpathSync, type Stats } from 'node:fs';
+import { realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileKind } from '../support/file-kind';
 import { isWithin } from '../support/path-within';
@@ -16,19 +16,25 @@ export class UnservableFile extends Error {
 
 /**
  * Throws `UnservableFile` unless `path` (as koa-send stat-ed it, links followed) is a regular file whose real path is
- * inside `realRoot` and is not the workspace file or one of its backups (`workspaceFile`). Checked before the file is
+ * inside `realRoot` and is not the workspace file (by any name, a hard link's too) or one of its backups (`workspaceFile`). Checked before the file is
  * opened: opening a FIFO waits for a writer in one of Node's few file-system threads (a handful of requests would
  * hold them all), and a device or socket is no file to send.
  */
 export function checkServable(path: string, stats: Stats, realRoot: string, workspaceFile?: string | null): void {
   const real = realpathSync(path);
   if (!isWithin(realRoot, real)) throw new UnservableFile(403, 'is reached through a link out of its folder');
-  if (workspaceFile && isWorkspaceFileOrBackup(real, workspaceFile))
+  if (workspaceFile && (isWorkspaceFileOrBackup(real, workspaceFile) || isSameFile(stats, workspaceFile)))
     throw new UnservableFile(
       403,
       "is the workspace file (or its backup), which is never served: it may hold the gateway's keys",
     );
   if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${fileKind(stats)})`);
+}
+
+/** Whether `stats` are of `file` under another name: a hard link shares no path with it, only its inode. */
+function isSameFile(stats: Stats, file: string): boolean {
+  const own = statSync(file, { throwIfNoEntry: false });
+  return own !== undefined && own.ino === stats.ino && own.dev === stats.dev;
 }
 
 /** `file` itself, `<file>.bak` or `<file>.<time>.bak` (what a migration keeps), by real path: a link to it counts. */
