@@ -156,6 +156,11 @@ test("a union's problem says what it takes: the content's types, a message's kno
       },
     ],
     [
+      // A list: the list branch's own problem, where it is.
+      { id: 'm1', role: 'user', content: [{ type: 'text' }] },
+      { type: 'missing', loc: ['body', 'messages', 0, 'content', 0, 'text'], msg: 'Field required' },
+    ],
+    [
       { id: 'm1', role: 'bogus', content: 'x' },
       {
         type: 'union_tag_invalid',

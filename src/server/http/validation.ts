@@ -16,9 +16,11 @@ export function toValidationIssues(
   part: RequestPart,
 ): ValidationIssue[] {
   // pydantic reports each extra field at its own location, with its value as input.
-  const each = issues.flatMap((issue): { issue: z.core.$ZodIssue; key: string | undefined }[] =>
-    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ issue, key })) : [{ issue, key: undefined }],
-  );
+  const each = issues
+    .flatMap(intoBranch)
+    .flatMap((issue): { issue: z.core.$ZodIssue; key: string | undefined }[] =>
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ issue, key })) : [{ issue, key: undefined }],
+    );
   // Only what a 422 lists is worded: a hostile body may break a schema half a million times.
   return listedIssues(
     each,
@@ -38,6 +40,21 @@ export function toValidationIssues(
     },
     part,
   );
+}
+
+/**
+ * A union the input's type chose one branch of (`content` a list: the list of parts, not the string) is reported as
+ * that branch's own problems, where they are (`content.0.text` missing), as pydantic reports the member it tried;
+ * zod's one "Invalid input" at the union says neither what nor where.
+ */
+function intoBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const typed = issue.errors.filter(
+    (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  const [chosen] = typed;
+  if (typed.length !== 1 || !chosen || chosen.length === 0) return [issue];
+  return chosen.flatMap((inner) => intoBranch({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
 }
 
 function valueAt(root: unknown, path: (string | number)[]): unknown {
