@@ -20,8 +20,9 @@ const DISCARD_IDLE_MS = 1000;
  * - a connection the answer closes is closed as soon as the answer is written, and closing a socket with bytes still
  *   coming resets it: a client still writing its body (node:http) gets EPIPE and never sees the answer.
  * A longer body is not waited for, nor one whose rest stops coming for a second: the answer closes the connection
- * (`Connection: close`). How long a steady rest may take is bounded by the request timeout (past it Node answers 408). A body nothing touched, on a connection kept
- * alive, is left to Node, which throws it away after the answer itself, however long.
+ * (`Connection: close`). How long a steady rest may take is bounded by the request timeout (past it Node answers
+ * 408). A body nothing touched, on a connection kept alive, is left to Node, which throws it away after the answer
+ * itself, however long.
  */
 export function discardUnreadBodies(): Middleware {
   return function discardUnreadBody(ctx, next) {
