@@ -3,8 +3,12 @@ import type { Context, Middleware } from 'koa';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
 import { bodyLimitOf, hasRequestBody } from './request-body';
 
-/** How much of a body left unread is read and thrown away before answering, in body size limits (`maxBodyBytes`). */
-const DISCARD_LIMITS = 4;
+/**
+ * How much of a body left unread is read and thrown away before answering, in body size limits (`maxBodyBytes`):
+ * enough for an upload a few times too large (a 20 MB file to a 1 MB limit) to hear its 413 — throwing bytes away
+ * costs little, and the request timeout bounds how long — not a stream without end.
+ */
+const DISCARD_LIMITS = 64;
 /**
  * How long the rest of a body may pause before the answer goes out without it (and closes the connection): a client
  * that stopped sending would otherwise hear nothing until the request timeout, and then a 408, not why.
@@ -13,7 +17,7 @@ const DISCARD_IDLE_MS = 1000;
 
 /**
  * Answers a request whose body was not read to the end — refused as too large or not decodable, or of a type nothing
- * reads — once the rest of the body has arrived and been thrown away, up to four times the body size limit it was
+ * reads — once the rest of the body has arrived and been thrown away, up to 64 times the body size limit it was
  * read under, as well-behaved servers do. Otherwise:
  * - a body left half-read (a decoder piped from it stopped at the limit) is never read again, so on a keep-alive
  *   connection the next request waits behind it until the connection times out;
