@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { pointerKeys } from '../support/json-pointer';
 import { listedIssues, type ValidationIssue } from './http-errors';
 import type { RequestPart } from './validation';
 
@@ -200,9 +201,7 @@ function formatIssue(format: string, value: unknown, issue: MakeIssue): Validati
 function locate(root: unknown, pointer: string): { loc: (string | number)[]; value: unknown } {
   const loc: (string | number)[] = [];
   let current = root;
-  if (!pointer) return { loc, value: current };
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+  for (const key of pointerKeys(pointer)) {
     const index = Array.isArray(current) ? Number(key) : Number.NaN;
     loc.push(Number.isInteger(index) ? index : key);
     current = current !== null && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { laxBoolean } from '../http/query-params';
+import { pointerKeys } from '../support/json-pointer';
 import type { SchemaCheck } from './json-schemas';
 
 /**
@@ -55,10 +56,7 @@ function fromText(text: string, types: string[]): number | boolean | undefined {
  */
 function withValueAt(root: unknown, path: string, read: unknown): { root: unknown } | undefined {
   if (path === '') return { root: read };
-  const keys = path
-    .slice(1)
-    .split('/')
-    .map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const keys = pointerKeys(path);
   let parent = root;
   for (const key of keys.slice(0, -1)) {
     if (parent === null || typeof parent !== 'object' || !Object.hasOwn(parent, key)) return undefined;

@@ -15,8 +15,8 @@ export interface PathMatch {
 
 /**
  * A path pattern (path-to-regexp, as Express 5: `/items/:id`, `/files/*path`, `/items{/:id}`), compiled once:
- * case-sensitive, a trailing slash tolerated (in the path or the pattern), parameters percent-decoded (left as sent when malformed). Literal
- * text matches as clients send it: `/ünï` matches `/%C3%BCn%C3%AF` (see `encodedPathText`).
+ * case-sensitive, a trailing slash tolerated (in the path or the pattern), parameters percent-decoded (left as sent
+ * when malformed). Literal text matches as clients send it: `/ünï` matches `/%C3%BCn%C3%AF` (see `encodedPathText`).
  */
 export interface CompiledPathPattern {
   readonly source: string;

@@ -1,3 +1,5 @@
+import { pointerKey } from '../support/json-pointer';
+
 /**
  * With `allErrors`, a validator tries every branch of `anyOf`, `oneOf` and `allOf` on the same value, so branches that
  * lead to the same schema again, nested, multiply: `S0 = anyOf[S1, S1]`, `S1 = anyOf[S2, S2]`, … is 2^N checks of one
@@ -63,7 +65,7 @@ function localTarget(root: object, ref: string): unknown {
   if (!ref.startsWith('#/')) return undefined;
   let node: unknown = root;
   for (const raw of ref.slice(2).split('/')) {
-    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    const key = pointerKey(decodeURIComponent(raw));
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }

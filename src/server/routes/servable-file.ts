@@ -16,9 +16,9 @@ export class UnservableFile extends Error {
 
 /**
  * Throws `UnservableFile` unless `path` (as koa-send stat-ed it, links followed) is a regular file whose real path is
- * inside `realRoot` and is not the workspace file (by any name, a hard link's too) or one of its backups (`workspaceFile`). Checked before the file is
- * opened: opening a FIFO waits for a writer in one of Node's few file-system threads (a handful of requests would
- * hold them all), and a device or socket is no file to send.
+ * inside `realRoot` and is not the workspace file (by any name, a hard link's too) or one of its backups
+ * (`workspaceFile`). Checked before the file is opened: opening a FIFO waits for a writer in one of Node's few
+ * file-system threads (a handful of requests would hold them all), and a device or socket is no file to send.
  */
 export function checkServable(path: string, stats: Stats, realRoot: string, workspaceFile?: string | null): void {
   const real = realpathSync(path);

@@ -51,7 +51,7 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
  */
 export async function answerStatic(ctx: Context, mount: StaticFolderMount, matched: string): Promise<boolean> {
   if (!(STATIC_METHODS as readonly string[]).includes(ctx.method)) return false;
-  // `/static//a.txt` is `a.txt`, as a browser resolving `//` and most servers take it (koa-send would read an absolute path).
+  // `/static//a.txt` is `a.txt`, as most servers take it (koa-send would read an absolute path).
   const rest = ctx.path.slice(matched.length).replace(/^\/+/, '/') || '/';
   // A link inside the folder may lead out of it: what is sent must really be in the folder, the index included.
   const realRoot = await realpath(mount.root).catch(() => undefined);
