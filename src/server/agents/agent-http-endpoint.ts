@@ -39,7 +39,7 @@ export interface StreamsEnd {
 }
 
 /** The console closed the stream's connection (`reason`: what it gave, if anything). */
-export function closedFromConsole(reason: string): StreamsEnd {
+function closedFromConsole(reason: string): StreamsEnd {
   const message = `The mock console closed this connection${reason ? `: ${reason}` : ''}`;
   return { message, code: 'console' };
 }

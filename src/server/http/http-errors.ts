@@ -35,7 +35,7 @@ export interface ValidationIssue {
 export const MAX_LISTED_ISSUES = 100;
 
 /** The issue that stands for `count` issues not listed (`ctx.unlisted`); a RequestValidationError merges them. */
-export function unlistedIssues(count: number, part: string | number): ValidationIssue {
+function unlistedIssues(count: number, part: string | number): ValidationIssue {
   return {
     type: 'too_many_errors',
     loc: [part],
