@@ -24,6 +24,7 @@ const app = await startMountsApp(
           properties: {
             title: { type: 'string', minLength: 1 },
             year: { type: 'integer' },
+            pages: { type: 'integer', minimum: 1 },
             status: { enum: ['draft', 'published'], default: 'draft' },
           },
           required: ['title'],
@@ -201,6 +202,18 @@ test('every write is checked completely before anything changes', async () => {
   });
   assert.equal(form.status, 422);
   assert.match(String(((await detail(form)) as { msg: string }[])[0]?.msg), /send the body as application\/json/);
+  // Text read as a number (FastAPI's lax JSON) that still breaks the schema is echoed as the client sent it.
+  const lax = await send('POST', '/books', { title: 'x', pages: '0' });
+  assert.equal(lax.status, 422);
+  assert.deepEqual(await detail(lax), [
+    {
+      type: 'greater_than_equal',
+      loc: ['body', 'pages'],
+      msg: 'Input should be greater than or equal to 1',
+      input: '0',
+      ctx: { ge: 1 },
+    },
+  ]);
   const deep = await send('POST', '/books', { title: 'x', nested: [[[[[[[[1]]]]]]]] });
   assert.equal(deep.status, 400);
   assert.equal(JSON.stringify(app.mounts.collection('books')?.list()), before);

@@ -232,7 +232,12 @@ export class CollectionStore {
       issues.push({ type: 'value_error', loc, msg: `Value error, ${error.message}`, input: null });
       return undefined;
     }
-    if (errors) issues.push(...toPydanticIssues(errors, checked, 'body').map((issue) => relocate(issue, loc)));
+    if (errors) {
+      // Problems echo the record as the client sent it, as FastAPI does (`"12"`, not the 12 it was read as), with
+      // the id it was given, which the schema checked too.
+      const echoed = fillDefaults ? { ...input, [this.idField]: record[this.idField] } : checked;
+      issues.push(...toPydanticIssues(errors, echoed, 'body').map((issue) => relocate(issue, loc)));
+    }
     return issues.length === before ? record : undefined;
   }
 
