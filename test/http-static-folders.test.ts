@@ -86,7 +86,12 @@ test('paths that try to leave the folder are refused', async () => {
   );
   const nul = await rawHttp(app.port, ['GET /site/app.js%00.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
   assert.equal(nul.status, 400);
-  assert.match(JSON.parse(nul.body).detail, /holds a NUL character or climbs out of the folder/);
+  assert.match(JSON.parse(nul.body).detail, /: it holds a NUL character \(%00\)$/);
+  const encodedSlashes = await rawHttp(app.port, [
+    'GET /site/%2F%2Fapp.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+  ]);
+  assert.equal(encodedSlashes.status, 400);
+  assert.match(JSON.parse(encodedSlashes.body).detail, /begins with a slash \(an encoded %2F\)/);
   const undecodable = await rawHttp(app.port, ['GET /site/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
   assert.equal(undecodable.status, 400);
   assert.match(JSON.parse(undecodable.body).detail, /the path does not decode/);

@@ -71,7 +71,7 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
     if (status === 404) return false;
     if (status === 400 || status === 403) {
       setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
-      throw new HttpError(status, status === 403 ? 'Forbidden' : badPathDetail(error));
+      throw new HttpError(status, status === 403 ? 'Forbidden' : badPathDetail(error, rest));
     }
     throw error;
   }
@@ -80,9 +80,17 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
   return true;
 }
 
-/** koa-send's 400s in words: a path that does not decode, or one resolve-path refuses (a NUL, a climb out). */
-function badPathDetail(error: unknown): string {
-  return /decode/i.test((error as Error).message)
-    ? 'Bad Request: the path does not decode (a % not followed by two hex digits, or not UTF-8)'
-    : 'Bad Request: the path names no file a static folder may serve (it holds a NUL character or climbs out of the folder)';
+/**
+ * koa-send's 400s in words: a path that does not decode, or one resolve-path refuses once decoded for a NUL or for
+ * being absolute (a climb out is its 403). koa-send strips `rest`'s leading slash before decoding, so an absolute one
+ * began with an encoded slash.
+ */
+function badPathDetail(error: unknown, rest: string): string {
+  if (/decode/i.test((error as Error).message)) {
+    return 'Bad Request: the path does not decode (a % not followed by two hex digits, or not UTF-8)';
+  }
+  const cause = decodeURIComponent(rest).includes('\0')
+    ? 'it holds a NUL character (%00)'
+    : 'once decoded it begins with a slash (an encoded %2F): name the file relative to the folder';
+  return `Bad Request: the path names no file a static folder may serve: ${cause}`;
 }
