@@ -67,6 +67,23 @@ test('requests for a foreign Host are refused 403 (DNS rebinding), loopback name
   }
 });
 
+test('/__console/health answers ok without a token, whatever the Host, and is not logged', async () => {
+  // A workspace with no routes at all: the check does not depend on what the world mounts.
+  const server = await startTestEngine({ template: 'blank' });
+  const health = await fetch(`${server.url}/__console/health`);
+  assert.equal(health.status, 200);
+  assert.equal(health.headers.get('cache-control'), 'no-store');
+  assert.deepEqual(await health.json(), { status: 'ok' });
+  assert.equal(await getWithHost(server.port, '/__console/health', `evil.example:${server.port}`, 'no-token'), 200);
+  const head = await fetch(`${server.url}/__console/health`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  const post = await fetch(`${server.url}/__console/health`, { method: 'POST' });
+  assert.equal(post.status, 405);
+  assert.equal(post.headers.get('allow'), 'GET, HEAD');
+  assert.deepEqual(await post.json(), { detail: 'Method Not Allowed' });
+  assert.equal(server.context.requestLog.size, 0);
+});
+
 test('no CORS on the control API, and it is kept out of the REST request log', async () => {
   const server = await startTestEngine();
   const response = await fetch(`${server.url}/__console/api/server`, {

@@ -195,6 +195,8 @@ describe('the packed package', { concurrency: true }, () => {
     const [, port] = await serve.waitFor(/HTTP\s+http:\/\/[\d.]+:(\d+)/, 90_000);
     const url = `http://127.0.0.1:${port}`;
     assert.equal((await fetch(`${url}/health`)).status, 200);
+    // The healthcheck docs/docker.md gives.
+    assert.deepEqual(await (await fetch(`${url}/__console/health`)).json(), { status: 'ok' });
     // Every interface, as a container needs: reached on this machine's own address too, where it has one.
     const outside = Object.values(networkInterfaces())
       .flat()

@@ -20,6 +20,8 @@ import type { WorkspaceStatus, WorldSection } from './workspace';
 /** Everything under `/__console/api` answers JSON; errors are `{"detail": ...}` like the mocked API. */
 export const CONTROL_API_PREFIX = '/__console/api';
 export const LIVE_FEED_PATH = '/__console/live';
+/** The engine's liveness check: no token, answers `{"status":"ok"}` (docs/control-api.md). */
+export const ENGINE_HEALTH_PATH = '/__console/health';
 
 /** A WebSocket endpoint or an agent as the console offers it to connect to. */
 export interface EndpointInfo {

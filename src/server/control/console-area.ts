@@ -8,6 +8,7 @@ import { unmatchedRoute } from '../http/unmatched-route';
 import { CONSOLE_PREFIX, consoleStatic } from './console-static';
 import { controlAccess } from './control-access';
 import type { ControlDeps } from './control-deps';
+import { engineHealth } from './engine-health';
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
@@ -20,7 +21,7 @@ export function isConsoleTarget(url: string): boolean {
 /**
  * Everything under `/__console`: the control API (host check, token, FastAPI-shaped errors, no CORS, not in
  * the request log) — the engine's own routes, then the serving packs' (`packRoutes`, which change with the
- * workspace) — and the built console. Other paths go on to the mocked API.
+ * workspace) — the engine's health check, and the built console. Other paths go on to the mocked API.
  */
 export function consoleArea(
   deps: ControlDeps,
@@ -40,9 +41,10 @@ export function consoleArea(
     (ctx, next) => packRoutes()(ctx, next),
   ]);
   const serveStatic = consoleStatic(rendererDir);
+  const health = engineHealth();
   return function routeConsoleArea(ctx, next) {
     if (isUnder(ctx.path, CONTROL_API_PREFIX)) return handleApi(ctx, async () => {});
-    if (isUnder(ctx.path, CONSOLE_PREFIX)) return serveStatic(ctx, next);
+    if (isUnder(ctx.path, CONSOLE_PREFIX)) return health(ctx, () => serveStatic(ctx, next));
     return next();
   };
 }
