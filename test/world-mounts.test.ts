@@ -466,6 +466,22 @@ test('OpenAPI import from the console: a FastAPI document becomes routes that an
   assert.match(bad.body.detail, /cannot be imported/);
 });
 
+test('an OpenAPI dry run fails where the import would: past the most routes a workspace holds', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const before = (await api.get<unknown[]>('/routes')).body;
+  // 10,000 operations beside the blank template's example route: one more than a workspace holds.
+  const paths: Record<string, unknown> = {};
+  for (let i = 0; i < 10_000; i++) paths[`/r${i}`] = { get: { responses: { 204: { description: 'none' } } } };
+  const document = JSON.stringify({ openapi: '3.1.0', info: { title: 'big', version: '1' }, paths });
+  for (const dryRun of [true, false]) {
+    const refused = await api.post<{ detail: string }>('/routes/import-openapi', { document, dryRun });
+    assert.equal(refused.status, 422, `dryRun: ${dryRun}`);
+    assert.match(refused.body.detail, /cannot be served: routes: a workspace holds at most 10000/);
+  }
+  assert.deepEqual((await api.get<unknown[]>('/routes')).body, before);
+});
+
 test('OpenAPI import warns of routes it shadows or is shadowed by, and of a route replaced by another path', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const api = controlClient(server);

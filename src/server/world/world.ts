@@ -230,6 +230,15 @@ export class World {
   }
 
   /**
+   * Whether `replaceSection` would take these HTTP mounts: throws as it would, changing nothing (an import's dry
+   * run must fail where the import would).
+   */
+  checkHttpSection<S extends 'routes' | 'collections' | 'staticFolders'>(section: S, items: WorldParts[S]): void {
+    checkListLimit(section, items.length);
+    HttpMounts.compile({ ...this.definitions(), [section]: items } as WorldParts, this.httpEnvironment(this.baseDir));
+  }
+
+  /**
    * Replaces one section of mounts (an edit from the console or the control API): the section is compiled first;
    * throws MountValidationError (paths from the workspace root) and changes nothing when it does not compile.
    */

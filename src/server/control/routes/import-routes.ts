@@ -52,13 +52,13 @@ export function importRoutes({ context }: ControlDeps): Router {
           throw new HttpError(422, `The document cannot be imported: ${error.message}`);
         throw error;
       }
-      if (!input.dryRun) {
-        try {
-          context.world.replaceSection('routes', result.routes);
-        } catch (error) {
-          if (!(error instanceof MountValidationError)) throw error;
-          throw new HttpError(422, `The imported routes cannot be served: ${error.message}`);
-        }
+      try {
+        // A dry run is checked as the import would be: it fails where the import would.
+        if (input.dryRun) context.world.checkHttpSection('routes', result.routes);
+        else context.world.replaceSection('routes', result.routes);
+      } catch (error) {
+        if (!(error instanceof MountValidationError)) throw error;
+        throw new HttpError(422, `The imported routes cannot be served: ${error.message}`);
       }
       const { routes, ...summary } = result;
       ctx.body = { ...summary, dryRun: input.dryRun, ...(input.dryRun && { routes }) } satisfies OpenApiImportResult;
