@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { MAX_FORM_FIELDS } from '../src/server/http/form-fields';
 import type { ItemsPage } from '../src/shared/control-api';
 import type { RouteInput } from '../src/shared/mounts/route';
@@ -146,4 +147,42 @@ test('validated form fields are converted as query values are: numbers, lax bool
     body: JSON.stringify({ quantity: 3 }),
   });
   assert.deepEqual(await json.json(), { quantity: 3 });
+});
+
+test('a form declaring a charset is read in it: escapes and bytes alike; an unknown charset is 415 naming it', async () => {
+  const post = (contentType: string, body: string | Buffer) =>
+    fetch(`${server.url}/echo`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  for (const charset of ['iso-8859-1', 'latin1', 'windows-1252', '"ISO-8859-1"']) {
+    const escaped = await post(`${FORM}; charset=${charset}`, 'name=Ren%E9&city=K%F6ln+am+Rhein&caf%E9=1');
+    assert.equal(escaped.status, 200, charset);
+    assert.deepEqual(await escaped.json(), { body: { name: 'René', city: 'Köln am Rhein', café: '1' } }, charset);
+  }
+  // A byte sent as it is (not escaped) is read in the charset too, and the log shows the form in it.
+  const raw = await post(`${FORM}; charset=latin1`, Buffer.from('name=Ren\xe9&x=%2B%26', 'latin1'));
+  assert.deepEqual(await raw.json(), { body: { name: 'René', x: '+&' } });
+  const { body: log } = await api.get<ItemsPage<RequestLogEntry>>('/requests');
+  assert.equal(log.items.find((entry) => entry.path === '/echo')?.requestBody?.text, 'name=René&x=%2B%26');
+  // No charset, or UTF-8's: UTF-8, as before.
+  for (const type of [FORM, `${FORM}; charset=UTF-8`]) {
+    assert.deepEqual(await (await post(type, 'name=Ren%C3%A9')).json(), { body: { name: 'René' } }, type);
+  }
+  const unknown = await post(`${FORM}; charset=klingon`, 'name=x');
+  assert.equal(unknown.status, 415);
+  assert.deepEqual(await unknown.json(), {
+    detail:
+      'Unsupported charset "klingon" of the form body: send it in UTF-8 (no charset), or in a charset such as iso-8859-1 or windows-1252',
+  });
+});
+
+test('a form body is read whatever the case of its Content-Encoding', async () => {
+  const response = await fetch(`${server.url}/echo`, {
+    method: 'POST',
+    headers: { 'content-type': FORM, 'content-encoding': 'GZIP' },
+    body: gzipSync('name=ada'),
+  });
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), { body: { name: 'ada' } });
+  // The log keeps the header as it was sent.
+  const { body: log } = await api.get<ItemsPage<RequestLogEntry>>('/requests');
+  assert.equal(log.items.find((entry) => entry.path === '/echo')?.requestHeaders['content-encoding'], 'GZIP');
 });

@@ -334,6 +334,92 @@ test('a compressed body is decoded; one that does not decode is 400 naming its e
   );
 });
 
+test('a Content-Encoding is read whatever its case: codings are case-insensitive, their limits the same', async () => {
+  const send = (body: Buffer, encoding: string) =>
+    rawHttp(port, [
+      `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      body,
+    ]);
+  const json = Buffer.from('{"a":1}');
+  for (const [encoding, encoded] of [
+    ['GZIP', gzipSync(json)],
+    ['Gzip', gzipSync(json)],
+    ['  gzip  ', gzipSync(json)],
+    ['Deflate', deflateSync(json)],
+    ['BR', brotliCompressSync(json)],
+    ['IDENTITY', json],
+  ] as const) {
+    const decoded = await send(encoded, encoding);
+    assert.equal(decoded.status, 200, `${encoding}: ${decoded.body}`);
+    assert.deepEqual(JSON.parse(decoded.body), { received: { a: 1 } }, encoding);
+  }
+  const broken = await send(Buffer.from('not compressed at all'), 'GZIP');
+  assert.equal(broken.status, 400);
+  assert.match(
+    JSON.parse(broken.body).detail,
+    /^Request body could not be decoded as gzip \(its Content-Encoding\): .+/,
+  );
+  const bomb = await send(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'GZip');
+  assert.equal(bomb.status, 413);
+  assert.match(JSON.parse(bomb.body).detail, /^Request body is too large: the limit is 1024 bytes/);
+  // An identity body is held to its Content-Length whatever the case of the coding's name.
+  const short = await rawHttp(port, [
+    'PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: Identity\r\nContent-Length: 2000\r\n\r\n{}',
+  ]);
+  assert.equal(short.status, 413);
+  const unknown = await send(json, 'ZSTD');
+  assert.equal(unknown.status, 415);
+  assert.match(
+    JSON.parse(unknown.body).detail,
+    /^Unsupported Content-Encoding "ZSTD": send the body uncompressed or as gzip, deflate, br$/,
+  );
+});
+
+test('a JSON body that is not UTF-8 is refused with 400 saying where; a UTF-8 byte order mark is allowed', async () => {
+  const sendBytes = (body: Buffer) =>
+    rawHttp(port, [
+      `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+      body,
+    ]);
+  // Latin-1 é, after a U+FFFD sent as such (three bytes of UTF-8): the offset counts bytes.
+  const latin1 = Buffer.concat([Buffer.from('{"a":"\uFFFD caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+  const refused = await sendBytes(latin1);
+  assert.equal(refused.status, 400);
+  assert.deepEqual(JSON.parse(refused.body), {
+    detail: 'Request body is not valid UTF-8 (byte 0xe9 at offset 13): send JSON encoded as UTF-8',
+  });
+  // An encoded surrogate (CESU-8) and a sequence cut short at the end are not UTF-8 either.
+  for (const bytes of [
+    [0xed, 0xa0, 0x80],
+    [0xe2, 0x82],
+  ]) {
+    const answer = await sendBytes(Buffer.concat([Buffer.from('"'), Buffer.from(bytes)]));
+    assert.equal(answer.status, 400, JSON.stringify(bytes));
+    assert.match(JSON.parse(answer.body).detail, /^Request body is not valid UTF-8 \(byte 0x[0-9a-f]{2} at offset 1\)/);
+  }
+  const withBom = await sendBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"é"}')]));
+  assert.equal(withBom.status, 200);
+  assert.deepEqual(JSON.parse(withBom.body), { received: { a: 'é' } });
+});
+
+test('a JSON key named __proto__ is refused with 400 naming where it is and what to do', async () => {
+  const nested = await put('{"items":[{"ok":1},{"__proto__":{"admin":true}}]}');
+  assert.equal(nested.status, 400);
+  assert.deepEqual(await nested.json(), {
+    detail: 'A key named "__proto__" is not accepted in a JSON body (at /items/1/__proto__): rename the key',
+  });
+  // Escaped, and under a key that needs escaping in a JSON Pointer.
+  const escaped = await put('{"a/b~c":{"\\u005f_proto__":1}}');
+  assert.equal(escaped.status, 400);
+  assert.deepEqual(await escaped.json(), {
+    detail: 'A key named "__proto__" is not accepted in a JSON body (at /a~1b~0c/__proto__): rename the key',
+  });
+  // The name as a value, or inside a longer key, is no such key.
+  assert.deepEqual(await (await put('{"key":"__proto__","__proto__x":1}')).json(), {
+    received: { key: '__proto__', __proto__x: 1 },
+  });
+});
+
 test('a 422 echoes small inputs exactly and large ones as a bounded excerpt', async () => {
   const post = (body: string) =>
     fetch(`${base}/named`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

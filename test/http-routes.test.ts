@@ -542,6 +542,36 @@ test('bodies a route reads are bounded: too large is 413, too deep is 400', asyn
   assert.match(String(await detail(deep)), /nested deeper than the limit of 8 levels/);
 });
 
+test('a JSON body that is not UTF-8 is a 400 saying so, from a route that reads it and from the pack', async () => {
+  const latin1 = Buffer.from('{"items":["caf\xe9"]}', 'latin1');
+  for (const path of ['/orders', '/pack/echo']) {
+    const response = await fetch(`${app.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: latin1,
+    });
+    assert.equal(response.status, 400, path);
+    assert.equal(
+      await detail(response),
+      'Request body is not valid UTF-8 (byte 0xe9 at offset 14): send JSON encoded as UTF-8',
+      path,
+    );
+  }
+});
+
+test('a JSON key named __proto__ is refused in the same words everywhere: a schema, a condition, the pack', async () => {
+  const words = 'A key named "__proto__" is not accepted in a JSON body (at /__proto__): rename the key';
+  const validated = await json('/validated/1', '{"__proto__":{"name":"x"}}', 'PUT', { 'x-token': 'admin' });
+  assert.equal(validated.status, 422);
+  assert.deepEqual(await detail(validated), [
+    { type: 'json_invalid', loc: ['body'], msg: 'JSON decode error', input: {}, ctx: { error: words } },
+  ]);
+  // The shadowing route's condition does not hold; the pack after it refuses the body.
+  const packed = await json('/pack/echo', '{"__proto__":{"shadow":true}}');
+  assert.equal(packed.status, 400);
+  assert.equal(await detail(packed), words);
+});
+
 test('a route that does not need the body leaves it unread for the pack, even when it matches the path', async () => {
   const response = await json('/pack/echo', { untouched: true });
   assert.deepEqual(await response.json(), { pack: { untouched: true } });

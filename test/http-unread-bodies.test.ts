@@ -8,8 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
-import { rawHttp } from './helpers/raw-http';
-import { WAIT_MS } from './helpers/wait';
+import { parseRawResponse, rawHttp } from './helpers/raw-http';
+import { openTcp } from './helpers/tcp-client';
+import { eventually, WAIT_MS } from './helpers/wait';
 
 // The default body limit: what the fuzzer found it with. A body refused under it is read to its end before the
 // answer, up to 64 times the limit.
@@ -158,4 +159,51 @@ test('an upload twenty times the limit, written whole by a client in another pro
   assert.ok('status' in answer, JSON.stringify(answer));
   assert.equal(answer.status, 413);
   assert.match(detail(answer), /maxBodyBytes/);
+});
+
+/** The head of a POST of JSON to `path` that says `Expect: 100-continue`: the client sends its body once asked. */
+const expectingHead = (path: string, length: number, extra = '', type = 'application/json') =>
+  `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${length}\r\nExpect: 100-continue\r\n${extra}\r\n`;
+
+test('a body over the limit by its Content-Length, sent with Expect: 100-continue, is refused at once: never asked for', async () => {
+  for (const extra of ['', 'Connection: close\r\n']) {
+    const client = await openTcp(port);
+    const started = performance.now();
+    client.socket.write(expectingHead('/books', 2 * LIMIT, extra));
+    // The client sends nothing unless asked (100 Continue): the answer cannot wait for the body.
+    await client.closed;
+    const elapsed = performance.now() - started;
+    assert.match(client.received, /^HTTP\/1\.1 413 /, `${JSON.stringify(extra)}: no 100 Continue before the refusal`);
+    const answer = parseRawResponse(Buffer.from(client.received, 'latin1'), true);
+    assert.match(detail(answer as Answer), /^Request body is too large: the limit is 1048576 bytes/);
+    assert.equal(answer?.headers.connection, 'close');
+    // Not held for the rest of a body no one asked for: that wait's idle bound is a second (unread-body.ts).
+    assert.ok(elapsed < 1000, `answered after ${Math.round(elapsed)} ms`);
+  }
+});
+
+test('a body within the limit, sent with Expect: 100-continue, is asked for (100 Continue) and then answered', async () => {
+  const body = JSON.stringify({ title: 'asked for' });
+  const client = await openTcp(port);
+  client.socket.write(expectingHead('/books', Buffer.byteLength(body)));
+  await eventually(() => client.received.includes('\r\n\r\n'), 'the engine to ask for the body');
+  assert.equal(client.received, 'HTTP/1.1 100 Continue\r\n\r\n');
+  client.socket.write(body);
+  await eventually(() => parseRawResponse(Buffer.from(client.received, 'latin1'), false) !== undefined, 'the answer');
+  const answer = parseRawResponse(Buffer.from(client.received, 'latin1'), false);
+  assert.equal(answer?.status, 201);
+  assert.equal(JSON.parse(answer?.body ?? '').title, 'asked for');
+  // The connection serves its next request.
+  client.socket.write('GET /books HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  await client.closed;
+  assert.match(client.received, /HTTP\/1\.1 200 OK[\s\S]*"asked for"/);
+  client.socket.destroy();
+});
+
+test('Expect: 100-continue on a body nothing reads (its type) is answered without asking for it, closing', async () => {
+  const client = await openTcp(port);
+  client.socket.write(expectingHead('/nowhere', 10, '', 'application/octet-stream'));
+  await client.closed;
+  assert.match(client.received, /^HTTP\/1\.1 404 /);
+  assert.match(client.received, /\r\nConnection: close\r\n/i);
 });

@@ -58,8 +58,6 @@ function describeError(
   if (thrown instanceof HttpError) return { status: thrown.status, detail: thrown.detail, headers };
 
   const status = error?.status ?? error?.statusCode;
-  if (error instanceof SyntaxError && status === 400)
-    return { status: 400, detail: `Malformed JSON in request body: ${error.message}`, headers };
   switch (error?.type) {
     case 'request.aborted':
       return { status: CLIENT_CLOSED_REQUEST, detail: CLIENT_LEFT, headers };

@@ -1,3 +1,4 @@
+import { TextDecoder } from 'node:util';
 import { HttpError } from './http-errors';
 
 /**
@@ -9,17 +10,40 @@ export const MAX_FORM_FIELDS = 1000;
 /** Form fields by name: the value, or every value in the order sent when the name is repeated. */
 export type FormFields = Record<string, string | string[]>;
 
+/** UTF-8, the charset of a form that names none, read leniently (as URLSearchParams reads it). */
+const UTF8 = new TextDecoder();
+
 /**
- * An `application/x-www-form-urlencoded` body as fields, read the way query parameters are (WHATWG
- * `URLSearchParams`, as Koa reads `ctx.query`) and the way FastAPI keeps them: names exactly as sent (`a.b` and
- * `a[b][c]` are names, not paths into objects), a repeated name's values all kept (an array, as in `ctx.query`), no
- * field dropped. Each field is an own property, so `__proto__`, `constructor` or `toString` are fields like any
- * other and never reach a prototype. More than `maxFields` fields is a 413 naming the limit.
+ * The decoder of a form body in `charset` (its Content-Type's; UTF-8 when it names none): any label TextDecoder
+ * knows (`iso-8859-1`, `latin1`, `windows-1252`, `shift_jis`…), in any case. A UTF-16 charset is read as UTF-8,
+ * as WHATWG reads forms: a form's text is ASCII, its escapes bytes. One TextDecoder does not know is a 415 naming it.
  */
-export function parseFormFields(text: string, maxFields = MAX_FORM_FIELDS): FormFields {
+export function formDecoder(charset: string): TextDecoder {
+  if (!charset) return UTF8;
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(charset);
+  } catch {
+    throw new HttpError(
+      415,
+      `Unsupported charset ${JSON.stringify(charset)} of the form body: send it in UTF-8 (no charset), or in a charset such as iso-8859-1 or windows-1252`,
+    );
+  }
+  return decoder.encoding.startsWith('utf-') ? UTF8 : decoder;
+}
+
+/**
+ * An `application/x-www-form-urlencoded` body's text (read by `decoder`) as fields, read the way query parameters
+ * are (WHATWG `URLSearchParams`, as Koa reads `ctx.query`) and the way FastAPI keeps them: names exactly as sent
+ * (`a.b` and `a[b][c]` are names, not paths into objects), a repeated name's values all kept (an array, as in
+ * `ctx.query`), no field dropped. Percent-escapes are bytes in the form's charset (`%E9` is é in iso-8859-1, half a
+ * character in UTF-8). Each field is an own property, so `__proto__`, `constructor` or `toString` are fields like
+ * any other and never reach a prototype. More than `maxFields` fields is a 413 naming the limit.
+ */
+export function parseFormFields(text: string, decoder = UTF8, maxFields = MAX_FORM_FIELDS): FormFields {
   const fields: FormFields = {};
   let count = 0;
-  for (const [name, value] of new URLSearchParams(text)) {
+  for (const [name, value] of decoder === UTF8 ? new URLSearchParams(text) : formEntries(text, decoder)) {
     if (++count > maxFields) {
       throw new HttpError(
         413,
@@ -34,4 +58,18 @@ export function parseFormFields(text: string, maxFields = MAX_FORM_FIELDS): Form
     }
   }
   return fields;
+}
+
+/** A run of percent-escapes: the bytes of one or more characters. */
+const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/** URLSearchParams' reading (`&` between fields, `=` after a name, `+` a space) with escapes read by `decoder`. */
+function* formEntries(text: string, decoder: TextDecoder): Generator<[string, string]> {
+  const decoded = (part: string) =>
+    part.replaceAll('+', ' ').replace(ESCAPES, (run) => decoder.decode(Buffer.from(run.replaceAll('%', ''), 'hex')));
+  for (const field of text.split('&')) {
+    if (field === '') continue;
+    const equals = field.indexOf('=');
+    yield equals === -1 ? [decoded(field), ''] : [decoded(field.slice(0, equals)), decoded(field.slice(equals + 1))];
+  }
 }

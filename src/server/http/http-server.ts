@@ -6,6 +6,7 @@ import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
 import type { ConnectionLimit } from './connection-limit';
 import { endConnection } from './end-connection';
+import { holdContinue } from './expect-continue';
 import { answerPlainHttpOnTlsPort } from './plain-http-on-tls-port';
 import { rawHttpResponse } from './raw-http-response';
 
@@ -30,10 +31,11 @@ export interface HttpsCredentials {
  * The Node HTTP server under the Koa app, hardened against clients that misbehave below HTTP's application
  * layer: header, request and keep-alive timeouts from the settings (long-lived responses such as SSE streams,
  * and WebSockets after their upgrade, are not bound by them); malformed, oversized and timed-out requests
- * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any other unknown method, and
- * unknown expectations (`Expect`) served like any request. With `tls` it is an HTTPS server that behaves the
- * same once a connection's handshake is done (a failed handshake just closes the connection; a plain HTTP request
- * is answered 400 with the https URL to use); the handshake itself gets the header timeout, fixed at creation.
+ * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any
+ * other unknown method; `100 Continue` sent only once the body is read, and unknown expectations (`Expect`) served
+ * like any request. With `tls` it is an HTTPS server that behaves the same once a connection's handshake is done
+ * (a failed handshake just closes the connection; a plain HTTP request is answered 400 with the https URL to use);
+ * the handshake itself gets the header timeout, fixed at creation.
  * `connectionLimit` bounds its connections; a request on one let in over the limit is answered 503 (unless the
  * limit serves it) and its connection closed.
  */
@@ -75,6 +77,11 @@ export function createHttpServer(
     }
     logger.warn(`bad HTTP request (${answer.status}): ${error.message}`);
     endConnection(socket, rawHttpResponse(answer.status, answer.detail, {}, isHeadRequest(error)));
+  });
+  // Expect: 100-continue: the 100 is sent when the body is read, not before (`holdContinue`).
+  server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
+    holdContinue(response);
+    serve(request, response);
   });
   // An Expect other than 100-continue: Node would answer a bare 417; FastAPI (uvicorn) serves the request as usual.
   server.on('checkExpectation', serve);

@@ -17,8 +17,9 @@ export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth
  * Per-route JSON bodies, for routes written in code (packs, the control API). Reads the whole body whatever its
  * framing (Content-Length, chunked, many TCP writes) — the bug that sank the Python mock — through the one body
  * reader (`readRequestBody`: size, nesting and Content-Encoding limits, read once per request even when a user's
- * mount read it first). A body of another type is refused with 415, malformed JSON with 400; no body at all leaves
- * `ctx.request.body` undefined so the route's schema reports it missing.
+ * mount read it first). A body of another type is refused with 415; malformed JSON, JSON that is not UTF-8 or that
+ * has a key named `__proto__` with 400; no body at all leaves `ctx.request.body` undefined so the route's schema
+ * reports it missing.
  */
 export function jsonBody(limits: () => JsonBodyLimits): Middleware {
   return async function parseJsonBody(ctx, next) {
@@ -30,7 +31,7 @@ export function jsonBody(limits: () => JsonBodyLimits): Middleware {
       );
     }
     const read = await readRequestBody(ctx, limits());
-    if (read.kind === 'invalid-json') throw new HttpError(400, `Malformed JSON in request body: ${read.error}`);
+    if (read.kind === 'invalid-json') throw new HttpError(400, read.detail);
     return next();
   };
 }

@@ -1,13 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { TextDecoder } from 'node:util';
 import coBody from 'co-body';
 import type { Context } from 'koa';
-import { koaBody } from 'koa-body';
+// koa-body's declarations type what this reader sets on the request: `ctx.request.body` and `rawBody`.
+import type {} from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { RememberedAnswers } from '../support/remembered-answers';
-import { parseFormFields } from './form-fields';
+import { askForBody, bodyNotAskedFor } from './expect-continue';
+import { formDecoder, parseFormFields } from './form-fields';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
+import { jsonText, notUtf8Detail, parseRequestJson } from './request-json';
 
 /** A request body as the mounts see it, read once per request. */
 export type RequestBody =
@@ -15,7 +19,8 @@ export type RequestBody =
   | { kind: 'json'; value: JsonValue }
   | { kind: 'form'; value: Record<string, unknown> }
   | { kind: 'text'; value: string }
-  | { kind: 'invalid-json'; text: string; error: string }
+  /** Malformed JSON, or JSON with a key named `__proto__`: `error` says what, `detail` is the 400 refusing it. */
+  | { kind: 'invalid-json'; text: string; error: string; detail: string }
   /** A content type the engine does not parse (binary, multipart): left unread. */
   | { kind: 'unread'; contentType: string };
 
@@ -42,8 +47,10 @@ export function isJsonRequest(ctx: Context): boolean {
 }
 const TEXT_TYPES = ['text/*', 'application/xml', 'application/*+xml'];
 
-/** The Content-Encodings koa-body (through `inflation`) decodes; it answers others with a bare 415. */
+/** The Content-Encodings co-body (through `inflation`) decodes, as it names them; it answers others with a bare 415. */
 const DECODABLE_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'];
+/** Text bodies are read as UTF-8, leniently: a text is kept as it reads, not checked. */
+const UTF8 = new TextDecoder();
 const FORM_TYPES = ['application/x-www-form-urlencoded'];
 
 const readBodies = new WeakMap<IncomingMessage, Promise<RequestBody>>();
@@ -52,10 +59,11 @@ const readLimits = new WeakMap<IncomingMessage, number>();
 
 /**
  * Reads the request body when a mount needs it (a condition on it, a schema for it, a template that uses it):
- * JSON, form fields or text, bounded by `maxBodyBytes` (413) and `maxJsonDepth` (400). Malformed JSON is not an
- * error here: the mount decides (a schema answers 422 json_invalid, a condition just does not hold). The result is
- * kept for the rest of the request — the stream can be read only once — and set on `ctx.request.body` for the
- * request log and for handlers later in the chain.
+ * JSON (UTF-8 only: other bytes are a 400), form fields (in their charset) or text, its Content-Encoding undone,
+ * bounded by `maxBodyBytes` (413) and `maxJsonDepth` (400); a client that waits to be asked for the body
+ * (`Expect: 100-continue`) is asked here. Malformed JSON is not an error here: the mount decides (a schema answers
+ * 422 json_invalid, a condition just does not hold). The result is kept for the rest of the request — the stream
+ * can be read only once — and set on `ctx.request.body` for the request log and for handlers later in the chain.
  */
 export function readRequestBody(ctx: Context, limits: JsonBodyLimits): Promise<RequestBody> {
   let read = readBodies.get(ctx.req);
@@ -82,32 +90,6 @@ export function hasRequestBody(req: IncomingMessage): boolean {
   return Number(req.headers['content-length']) > 0 || Boolean(req.headers['transfer-encoding']);
 }
 
-/**
- * The parser of text bodies for the current size limit, kept: the setting rarely changes, and building one checks
- * its options. JSON, the common case, is read by `readJson`, form fields by `readForm`.
- */
-const parsers = new Map<number, ReturnType<typeof koaBody>>();
-
-function parserFor(limit: number): ReturnType<typeof koaBody> {
-  let parser = parsers.get(limit);
-  if (!parser) {
-    parser = koaBody({
-      json: false,
-      // Keeps the text as read (ctx.request.rawBody): the request log keeps that rather than re-serialising.
-      includeUnparsed: true,
-      urlencoded: false,
-      text: true,
-      textTypes: TEXT_TYPES,
-      textLimit: limit,
-      multipart: false,
-      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE', 'GET', 'HEAD'] as never,
-    });
-    parsers.clear();
-    parsers.set(limit, parser);
-  }
-  return parser;
-}
-
 async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBody> {
   const { maxBodyBytes, maxJsonDepth } = limits;
   if (!hasRequestBody(ctx.req)) return { kind: 'none' };
@@ -115,65 +97,94 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
   const isForm = !isJson && Boolean(ctx.is(FORM_TYPES));
   if (!isJson && !isForm && !ctx.is(TEXT_TYPES))
     return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };
-  const encoding = ctx.get('content-encoding') || 'identity';
+  const encoding = contentCoding(ctx);
+  const decoder = isForm ? formDecoder(ctx.request.charset) : UTF8;
+  if (bodyNotAskedFor(ctx.res)) {
+    // Refused by its length before the client sends it; raw-body would refuse it too, but only after the 100.
+    if (encoding === 'identity' && Number(ctx.req.headers['content-length']) > maxBodyBytes) throw tooLarge(limits);
+    askForBody(ctx.res);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readBytes(ctx, maxBodyBytes, encoding);
+  } catch (error) {
+    if ((error as { type?: unknown }).type === 'entity.too.large') throw tooLarge(limits);
+    throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
+  }
+  const read = isJson ? readJson(ctx, bytes) : readText(ctx, bytes, decoder, isForm);
+  if (read.kind === 'json' || read.kind === 'form') {
+    const refusal = parsedJsonRefusal(read.value, maxJsonDepth, limits.maxJsonDepthSetBy);
+    if (refusal !== undefined) throw new HttpError(400, `Request body rejected: ${refusal}`);
+  }
+  if (read.kind === 'json' || read.kind === 'form' || read.kind === 'text') ctx.request.body = read.value as JsonValue;
+  return read;
+}
+
+/**
+ * The request's Content-Encoding as co-body names it: in lower case, without spaces — content codings are
+ * case-insensitive (RFC 9110 §8.4.1) — `identity` when it has none. One it cannot decode is a 415 naming it.
+ */
+function contentCoding(ctx: Context): string {
+  const sent = ctx.get('content-encoding');
+  const encoding = sent.trim().toLowerCase() || 'identity';
   if (!DECODABLE_ENCODINGS.includes(encoding)) {
     throw new HttpError(
       415,
-      `Unsupported Content-Encoding ${JSON.stringify(encoding)}: send the body uncompressed or as ${DECODABLE_ENCODINGS.slice(1).join(', ')}`,
+      `Unsupported Content-Encoding ${JSON.stringify(sent)}: send the body uncompressed or as ${DECODABLE_ENCODINGS.slice(1).join(', ')}`,
     );
   }
+  return encoding;
+}
+
+/**
+ * The body's bytes, its Content-Encoding (`encoding`, as `contentCoding` names it) undone, as co-body reads any
+ * body: raw-body bounds it by `limit` once decoded (413), holds it to its Content-Length, and fails as the stream
+ * does. co-body and `inflation` look the coding up in the header and know it in lower case only: the header names it
+ * so while the read starts (synchronously: where both look), then again as sent, which the request log shows.
+ */
+function readBytes(ctx: Context, limit: number, encoding: string): Promise<Buffer> {
+  const { headers } = ctx.req;
+  const sent = headers['content-encoding'];
+  if (sent !== undefined) headers['content-encoding'] = encoding;
   try {
-    if (isJson) await readJson(ctx, maxBodyBytes);
-    else if (isForm) await readForm(ctx, maxBodyBytes);
-    else await parserFor(maxBodyBytes)(ctx as never, async () => {});
-  } catch (error) {
-    if ((error as { type?: unknown }).type === 'entity.too.large') {
-      throw new HttpError(
-        413,
-        `Request body is too large: the limit is ${maxBodyBytes} bytes (${limits.maxBodyBytesSetBy ?? 'setting maxBodyBytes'})`,
-      );
-    }
-    const parseError = error as SyntaxError & { status?: number; body?: unknown };
-    if (isJson && parseError instanceof SyntaxError && parseError.status === 400) {
-      const text = String(parseError.body ?? '');
-      // The request log shows what was sent: a body that does not parse is the one a developer needs to see.
-      ctx.request.rawBody = text;
-      return { kind: 'invalid-json', text, error: parseError.message };
-    }
-    throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
+    // No character encoding: raw-body answers the bytes as they came.
+    return coBody.text(ctx, { limit, encoding: '' });
+  } finally {
+    if (sent !== undefined) headers['content-encoding'] = sent;
   }
-  const value = (ctx.request as { body?: unknown }).body;
-  const refusal = parsedJsonRefusal(value, maxJsonDepth, limits.maxJsonDepthSetBy);
-  if (refusal !== undefined) throw new HttpError(400, `Request body rejected: ${refusal}`);
-  // Chunked framing with nothing in it.
-  if (value === undefined || (isJson && value === '')) return { kind: 'none' };
-  if (isJson) return { kind: 'json', value: value as JsonValue };
-  if (typeof value === 'string') return { kind: 'text', value };
-  return { kind: 'form', value: (value ?? {}) as Record<string, unknown> };
 }
 
 /**
- * A JSON body read as koa-body reads it (co-body, any JSON value, the text kept as `rawBody` for the request log),
- * without koa-body's own four content-type checks: the type is known, and every check parses the header again.
+ * A JSON body: UTF-8 (else a 400 saying where it is not, as FastAPI refuses it), then parsed (`parseRequestJson`).
+ * Its text is kept as `rawBody` for the request log, whatever it holds: a body that does not parse is the one a
+ * developer needs to see. Empty (chunked framing with nothing in it, or only a byte order mark) is no body.
  */
-async function readJson(ctx: Context, limit: number): Promise<void> {
-  const { parsed, raw } = (await coBody.json(ctx, { limit, strict: false, returnRawBody: true })) as {
-    parsed: unknown;
-    raw: string;
-  };
-  ctx.request.body = parsed as Context['request']['body'];
-  ctx.request.rawBody = raw;
-}
-
-/**
- * A form body's fields (`parseFormFields`: names as sent, repeated names as arrays, at most `MAX_FORM_FIELDS`), the
- * text kept as `rawBody` for the request log; read as co-body reads any text (its Content-Encoding decoded).
- */
-async function readForm(ctx: Context, limit: number): Promise<void> {
-  const text = await coBody.text(ctx, { limit });
-  // Kept first: a form refused for its number of fields is logged as it was sent.
+function readJson(ctx: Context, bytes: Buffer): RequestBody {
+  const text = jsonText(bytes);
+  if (text === undefined) {
+    ctx.request.rawBody = UTF8.decode(bytes);
+    throw new HttpError(400, notUtf8Detail(bytes));
+  }
   ctx.request.rawBody = text;
-  ctx.request.body = parseFormFields(text);
+  return text === '' ? { kind: 'none' } : parseRequestJson(text);
+}
+
+/**
+ * A text body, or a form's fields (`parseFormFields`: names as sent, repeated names as arrays, at most
+ * `MAX_FORM_FIELDS`), read by `decoder`; the text kept as `rawBody` for the request log — first: a form refused
+ * for its number of fields is logged as it was sent.
+ */
+function readText(ctx: Context, bytes: Buffer, decoder: TextDecoder, isForm: boolean): RequestBody {
+  const text = decoder.decode(bytes);
+  ctx.request.rawBody = text;
+  return isForm ? { kind: 'form', value: parseFormFields(text, decoder) } : { kind: 'text', value: text };
+}
+
+function tooLarge(limits: JsonBodyLimits): HttpError {
+  return new HttpError(
+    413,
+    `Request body is too large: the limit is ${limits.maxBodyBytes} bytes (${limits.maxBodyBytesSetBy ?? 'setting maxBodyBytes'})`,
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { bodyNotAskedFor } from './expect-continue';
 import { bodyLimitOf, hasRequestBody } from './request-body';
 
 /**
@@ -26,7 +27,7 @@ const DISCARD_IDLE_MS = 1000;
  * A longer body is not waited for, nor one whose rest stops coming for a second: the answer closes the connection
  * (`Connection: close`). How long a steady rest may take is bounded by the request timeout (past it Node answers
  * 408). A body nothing touched, on a connection kept alive, is left to Node, which throws it away after the answer
- * itself, however long.
+ * itself, however long; so is one never asked for (`Expect: 100-continue` unanswered), whose connection Node closes.
  */
 export function discardUnreadBodies(): Middleware {
   return function discardUnreadBody(ctx, next) {
@@ -39,6 +40,8 @@ export function discardUnreadBodies(): Middleware {
 async function settleBody(ctx: Context): Promise<void> {
   const { req, res } = ctx;
   if (req.complete || req.destroyed || ctx.respond === false || ctx.headerSent) return;
+  // A client still waiting for 100 Continue sends no body: Node closes the connection after the answer.
+  if (bodyNotAskedFor(res)) return;
   if (req.readableFlowing === null && res.shouldKeepAlive) return;
   const limit = DISCARD_LIMITS * (bodyLimitOf(req) ?? DEFAULT_SETTINGS.maxBodyBytes);
   if (!(await discardRest(req, limit))) ctx.set('Connection', 'close');

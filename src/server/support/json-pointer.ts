@@ -7,3 +7,8 @@ export function pointerKey(segment: string): string {
 export function pointerKeys(pointer: string): string[] {
   return pointer === '' ? [] : pointer.slice(1).split('/').map(pointerKey);
 }
+
+/** A key as a JSON pointer segment writes it (`b/c` is `b~1c`). */
+export function pointerSegment(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
