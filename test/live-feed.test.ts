@@ -161,6 +161,8 @@ test('after auth, an unusable message gets an error frame and changes nothing; t
     [JSON.stringify({ type: 'subscribe-frames', connectionIds: ['x'.repeat(101)] }), /connectionIds/],
     [JSON.stringify({ type: 'subscribe-frames', connectionIds: ids(1001) }), /connectionIds/],
     ['{"type":"subscribe-frames","connectionIds":"*","extra":true}', /Unrecognized key/],
+    ['{"type":"subscribe-frames","connectionIds":"*","__proto__":{}}', /A key named "__proto__" is not accepted/],
+    ['{"type":"subscribe-frames","connectionIds":"*","\\u005f_proto__":{}}', /A key named "__proto__" is not accepted/],
     ['{"type":"explode"}', /type/],
     ['{"type":"auth","token":"again"}', /already authenticated/],
     ['[]', /expected object/],

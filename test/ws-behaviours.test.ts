@@ -280,6 +280,31 @@ test('rules: unmatched messages are ignored by default, or close the socket', as
   assert.deepEqual(await strict.waitForClose(), { code: 1008, reason: 'unknown message' });
 });
 
+test('a message with a "__proto__" key is not taken as JSON: rules and templates see its text only', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  await addSocket(server, RULES);
+  await addSocket(server, { id: 'ids', path: '/ids', behaviour: { type: 'echo', reply: 'id={{json.id}}' } });
+  const bank = await RawSocket.open(wsUrl(server, '/bank/south'));
+  await bank.waitForFrames(1);
+  const refused = ['{"id":7,"__proto__":{"id":8}}', '{"id":7,"nested":[{"\\u005f_proto__":1}]}'];
+  for (const text of refused) bank.send(text);
+  bank.send('{"id":7,"note":"__proto__"}');
+  await bank.waitForFrames(4);
+  assert.deepEqual(
+    bank.texts.slice(1).map((text) => JSON.parse(text)),
+    [...refused.map((was) => ({ error: 'unknown message', was })), { got: 7 }],
+    'the JSON path rule applies only to the message without the key',
+  );
+  await bank.close();
+
+  const ids = await RawSocket.open(wsUrl(server, '/ids'));
+  ids.send('{"id":1,"__proto__":{}}');
+  ids.send('{"id":2}');
+  await ids.waitForFrames(2);
+  assert.deepEqual(ids.texts, ['id=', 'id=2']);
+  await ids.close();
+});
+
 test('what does not compile is refused when stored, with the field named, and nothing changes', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const api = controlClient(server);

@@ -188,6 +188,49 @@ test('a frame nested deeper than maxJsonDepth is refused naming the limit; the r
   await ws.close();
 });
 
+test('a frame with a "__proto__" key, at any depth and however it is spelled, is refused; a run in progress plays on', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask('Genereer rapport');
+  const request = await ws.waitForCustom('agora:tool_approval_request');
+  const at = ws.events.length;
+  // Run requests that would wait for the run (then play) if they were read, and an answer that would approve it.
+  const run = '"threadId":"thread-proto","messages":[{"role":"user","content":"Hallo"}]';
+  ws.send(`{${run},"__proto__":{"polluted":true}}`);
+  ws.send(`{${run},"state":{"items":[{"__proto__":null}]}}`);
+  // JSON escapes spell the same key: `"\u005f_proto\u005f_"` parses as "__proto__".
+  ws.send(`{${run},"\\u005f_proto\\u005f_":{}}`);
+  ws.send(`{${run},"__pr\\u006fto__":{}}`);
+  ws.send(
+    `{"type":"CUSTOM","name":"agora:tool_approval_response","value":{"approvalId":"${request.value.approvalId}","approved":true,"__proto__":{}}}`,
+  );
+  await ws.waitUntil(() => ws.events.length >= at + 5);
+  const refusal = (at: string) => ({
+    errorCode: 'forbidden_key',
+    message: `A key named "__proto__" is not accepted (at ${at}): rename the key`,
+  });
+  assert.deepEqual(errors(ws.events.slice(at)), [
+    refusal('/__proto__'),
+    refusal('/state/items/0/__proto__'),
+    refusal('/__proto__'),
+    refusal('/__proto__'),
+    refusal('/value/__proto__'),
+  ]);
+  assert.equal(ws.events.length, at + 5, 'nothing but the refusals: no run queued, the approval still pending');
+
+  ws.approve(request.value.approvalId, true);
+  await ws.waitForRuns(1);
+  // The word in a value, or in a key that only contains it, is text like any other.
+  ws.send(`{${run},"state":{"note":"__proto__","__proto__x":1}}`);
+  await ws.waitForRuns(2);
+  await assertValidStream(ws.events);
+  assert.equal(errors(ws.events).length, 5);
+  assert.ok(
+    ws.events.some((event) => event.toolCallName === 'generate_inspection_report'),
+    'the approved run went on',
+  );
+  await ws.close();
+});
+
 /** Arrays `depth` levels deep; inside a frame object that is one level more. */
 function nestedArrays(depth: number): unknown {
   let value: unknown = 1;

@@ -70,6 +70,7 @@ export const AgoraEventName = {
 /** Why a client message was refused; sent as `agora:error` `errorCode`. */
 export type AgoraErrorCode =
   | 'invalid_json'
+  | 'forbidden_key'
   | 'binary_frame'
   | 'unknown_message'
   | 'invalid_run_input'

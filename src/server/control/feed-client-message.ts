@@ -2,6 +2,7 @@ import type { RawData } from 'ws';
 import type { z } from 'zod';
 import { type FeedClientMessage, FeedClientMessageSchema, MAX_FEED_MESSAGE_BYTES } from '../../shared/control-api';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
+import { prototypeKeyPointer, prototypeKeyRefusal } from '../support/prototype-key';
 
 export type ReadFeedMessage = { ok: true; message: FeedClientMessage } | { ok: false; detail: string };
 
@@ -17,13 +18,17 @@ export function readFeedClientMessage(data: RawData, isBinary: boolean, maxJsonD
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
   if (bytes.byteLength > MAX_FEED_MESSAGE_BYTES)
     return refused(`the message is larger than ${MAX_FEED_MESSAGE_BYTES} bytes`);
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     return refused('the message is not JSON');
   }
   if (exceedsJsonDepth(value, maxJsonDepth)) return refused(jsonDepthMessage(maxJsonDepth));
+  // As on every socket: the schema below would only call it an unrecognized key.
+  const prototypeKey = prototypeKeyPointer(text, value);
+  if (prototypeKey !== undefined) return refused(prototypeKeyRefusal(prototypeKey));
   const parsed = FeedClientMessageSchema.safeParse(value);
   return parsed.success ? { ok: true, message: parsed.data } : refused(describeIssues(parsed.error.issues));
 }

@@ -5,6 +5,7 @@ import type { ConnectionMount } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
 import { parsedJsonRefusal } from '../support/json-numbers';
+import { prototypeKeyPointer, prototypeKeyRefusal } from '../support/prototype-key';
 import { inTurn } from '../support/sliced-timer';
 import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
@@ -17,10 +18,10 @@ export type ClientMessage =
   | { kind: 'json'; value: unknown; text: string }
   | { kind: 'invalid-json'; error: string; text: string }
   /**
-   * Valid JSON refused before any handler sees it (nested deeper than `maxJsonDepth`, or a number JSON cannot
-   * write); `error` says why.
+   * Valid JSON refused before any handler sees it, its value dropped; `error` says why. `invalid_json`: nested deeper
+   * than `maxJsonDepth`, or holding a number JSON cannot write; `forbidden_key`: an object with a `__proto__` key.
    */
-  | { kind: 'refused'; error: string; text: string }
+  | { kind: 'refused'; code: 'invalid_json' | 'forbidden_key'; error: string; text: string }
   | { kind: 'binary'; size: number; bytes: Buffer };
 
 /** The limits a frame is read under (the engine's settings, read per frame; the payload limit when a socket opens). */
@@ -39,8 +40,8 @@ export interface SocketSession {
 /**
  * A WebSocket endpoint of the mocked API speaking one JSON object per text frame: registers each socket
  * as a Connection (so the console sees it), logs every frame, and hands parsed messages to a session. A frame
- * nested deeper than `maxJsonDepth`, or holding a number JSON cannot write, reaches the session as `refused`, its
- * value dropped.
+ * nested deeper than `maxJsonDepth`, holding a number JSON cannot write, or a key named `__proto__`, reaches the
+ * session as `refused`, its value dropped.
  */
 export function messageSocketEndpoint(
   endpoint: {
@@ -157,7 +158,11 @@ function parseFrame(text: string, maxJsonDepth: number): ClientMessage {
     return { kind: 'invalid-json', error: (error as Error).message, text };
   }
   const refusal = parsedJsonRefusal(value, maxJsonDepth);
-  if (refusal !== undefined) return { kind: 'refused', error: `Frame rejected: ${refusal}`, text };
+  if (refusal !== undefined)
+    return { kind: 'refused', code: 'invalid_json', error: `Frame rejected: ${refusal}`, text };
+  const prototypeKey = prototypeKeyPointer(text, value);
+  if (prototypeKey !== undefined)
+    return { kind: 'refused', code: 'forbidden_key', error: prototypeKeyRefusal(prototypeKey), text };
   return { kind: 'json', value, text };
 }
 

@@ -97,7 +97,7 @@ export function aguiSocketSession(
       return;
     }
     if (message.kind === 'refused') {
-      sendError('invalid_json', message.error);
+      sendError(message.code, message.error);
       return;
     }
     if (conversation.queues && clientMessageKind(message.value) === 'run') {
