@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { JsonSchemas } from '../src/server/routes/json-schemas';
 import { compileSteps } from '../src/server/scenarios/scenario-compiler';
 import { DRY_RUN_MAX_CHARACTERS, DRY_RUN_MAX_STEPS, dryRunScenario } from '../src/server/scenarios/scenario-dry-run';
 import type { Op, ScenarioProgram } from '../src/server/scenarios/scenario-program';
@@ -62,7 +63,10 @@ function metered(input: unknown): { program: ScenarioProgram; chunksRead: () => 
           return op;
       }
     });
-  const program = { scenario: parsed, ops: wrap(compileSteps(parsed, new ScenarioTemplates())) };
+  const program = {
+    scenario: parsed,
+    ops: wrap(compileSteps(parsed, new ScenarioTemplates(), (schema) => new JsonSchemas().compile(schema, 'json'))),
+  };
   return { program, chunksRead: () => reads };
 }
 

@@ -46,20 +46,24 @@ export class AgentThread implements ThreadState {
   }
 
   /**
-   * Refuses (409, before any stream starts) a request whose `resume` does not answer the interrupt this thread
-   * is paused at: a resume for something else, or when nothing is pending, cannot continue anything.
+   * Refuses, before any stream starts, a request whose `resume` does not answer the interrupt this thread is paused
+   * at (409: a resume for something else, or when nothing is pending, cannot continue anything), or answers it with
+   * a payload its `responseSchema` does not take (422, at the payload). The thread stays paused.
    */
   checkResume(request: RunRequest): void {
     if (request.resume.length === 0) return;
     const pending = this.conversation.pendingInterruptId;
     const stray = request.resume.find((entry) => entry.interruptId !== pending);
-    if (!stray) return;
-    throw new HttpError(
-      409,
-      pending
-        ? `Interrupt ${JSON.stringify(stray.interruptId)} is not pending on thread ${JSON.stringify(request.threadId)}; the pending interrupt is ${JSON.stringify(pending)}`
-        : `Nothing to resume on thread ${JSON.stringify(request.threadId)}: no interrupt is pending (it was answered, superseded by another run, or the thread expired)`,
-    );
+    if (stray) {
+      throw new HttpError(
+        409,
+        pending
+          ? `Interrupt ${JSON.stringify(stray.interruptId)} is not pending on thread ${JSON.stringify(request.threadId)}; the pending interrupt is ${JSON.stringify(pending)}`
+          : `Nothing to resume on thread ${JSON.stringify(request.threadId)}: no interrupt is pending (it was answered, superseded by another run, or the thread expired)`,
+      );
+    }
+    const invalid = this.conversation.answerRefusal(request);
+    if (invalid) throw invalid;
   }
 
   /** Plays the request's run into `stream` (a run still playing on this thread is cancelled cleanly first). */

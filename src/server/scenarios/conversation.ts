@@ -1,7 +1,8 @@
 import type { JsonObject, JsonValue } from '../../shared/scenario';
 import { type AgoraErrorCode, type EventSink, type OutgoingEvent, outgoing, runError } from '../agui/events';
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
-import type { PausedRun } from './paused-run';
+import type { RequestValidationError } from '../http/http-errors';
+import { answerRefusal, type PausedRun } from './paused-run';
 import { RunView } from './run-view';
 import type { ScenarioCatalogue } from './scenario-catalogue';
 import { type RunEnd, ScenarioPlayer, type StopReason } from './scenario-player';
@@ -103,6 +104,15 @@ export class Conversation {
   /** The interrupt a run ended with and no run has answered yet. */
   get pendingInterruptId(): string | null {
     return this.paused?.interruptId ?? null;
+  }
+
+  /**
+   * Why `request` cannot resume the paused run: its answer's payload does not satisfy the interrupt's
+   * `responseSchema` (see `answerRefusal`). Undefined when it can, or does not answer the interrupt. Asked before
+   * the request is run, which would start afresh instead; the run stays paused either way.
+   */
+  answerRefusal(request: RunRequest): RequestValidationError | undefined {
+    return this.paused && answerRefusal(this.paused, request.resume);
   }
 
   /**

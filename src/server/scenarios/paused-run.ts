@@ -1,5 +1,8 @@
-import type { Interrupt } from '@ag-ui/core';
+import type { Interrupt, ResumeEntry } from '@ag-ui/core';
 import type { JsonObject } from '../../shared/scenario';
+import { RequestValidationError } from '../http/http-errors';
+import { toPydanticIssues } from '../http/json-schema-issues';
+import { JsonSchemas, type SchemaCheck, SchemaRecursionError } from '../routes/json-schemas';
 import type { Op, ScenarioProgram } from './scenario-program';
 
 /**
@@ -28,6 +31,8 @@ export interface PausedRun {
   readonly steps: Readonly<Record<string, Record<string, unknown>>>;
   /** Unix ms after which an answer plays the expired branch; undefined when it never expires. */
   readonly expiresAt: number | undefined;
+  /** The interrupt's `responseSchema`, compiled: what a resolved answer's payload must satisfy (none: anything). */
+  readonly answerCheck: SchemaCheck | undefined;
 }
 
 export interface ContinuationFrame {
@@ -43,6 +48,21 @@ export interface StepCloser {
 /** The answer a resuming run brings: its AG-UI resume entry for the interrupt. */
 export type ResumeAnswer = { status: 'resolved' | 'cancelled'; payload: unknown };
 
+/** What an approval's answer is, as its interrupt tells the client. */
+const APPROVAL_RESPONSE_SCHEMA: JsonObject = {
+  type: 'object',
+  properties: { approved: { type: 'boolean' }, feedback: { type: ['string', 'null'] } },
+  required: ['approved'],
+};
+
+let approvalCheck: SchemaCheck | undefined;
+
+/** Checks an approval's answer; `APPROVAL_RESPONSE_SCHEMA` is compiled on the first answer, not at every start. */
+export const checkApprovalAnswer: SchemaCheck = (payload) => {
+  approvalCheck ??= new JsonSchemas().compile(APPROVAL_RESPONSE_SCHEMA, 'json');
+  return approvalCheck(payload);
+};
+
 /** The interrupt that stands for an approval request in RUN_FINISHED. */
 export function approvalInterrupt(approvalId: string, request: JsonObject, expiresAt: number | undefined): Interrupt {
   const { toolDescription, ...details } = request;
@@ -50,14 +70,39 @@ export function approvalInterrupt(approvalId: string, request: JsonObject, expir
     id: approvalId,
     reason: 'tool_approval',
     ...(typeof toolDescription === 'string' && { message: toolDescription }),
-    responseSchema: {
-      type: 'object',
-      properties: { approved: { type: 'boolean' }, feedback: { type: ['string', 'null'] } },
-      required: ['approved'],
-    },
+    responseSchema: APPROVAL_RESPONSE_SCHEMA,
     ...(expiresAt !== undefined && { expiresAt: new Date(expiresAt).toISOString() }),
     metadata: details,
   };
+}
+
+/**
+ * Why `resume` cannot continue `paused`: the payload of its `resolved` entry for the interrupt does not satisfy the
+ * interrupt's `responseSchema`, as FastAPI reports it, each problem located in the RunAgentInput
+ * (`["body", "resume", 0, "payload", "approved"]`). Undefined when it does (its defaults are then filled in), or when
+ * `resume` does not answer the interrupt, or cancels it (a cancelled answer carries no payload to check).
+ */
+export function answerRefusal(paused: PausedRun, resume: readonly ResumeEntry[]): RequestValidationError | undefined {
+  if (!paused.answerCheck) return undefined;
+  // The entry the resumed run plays (the first for the interrupt).
+  const index = resume.findIndex((entry) => entry.interruptId === paused.interruptId);
+  const entry = resume[index];
+  if (entry?.status !== 'resolved') return undefined;
+  const at = ['body', 'resume', index, 'payload'];
+  let errors: ReturnType<SchemaCheck>;
+  try {
+    errors = paused.answerCheck(entry.payload);
+  } catch (error) {
+    if (!(error instanceof SchemaRecursionError)) throw error;
+    // The schema runs without end on this payload: refused as a route's body is, saying to fix the schema.
+    return new RequestValidationError([
+      { type: 'value_error', loc: at, msg: `Value error, ${error.message}`, input: null },
+    ]);
+  }
+  if (!errors) return undefined;
+  return new RequestValidationError(
+    toPydanticIssues(errors, entry.payload, 'body').map((issue) => ({ ...issue, loc: [...at, ...issue.loc.slice(1)] })),
+  );
 }
 
 /** An approval's answer in a resume entry: `{approved, feedback?}` when resolved; a cancelled one is a rejection. */

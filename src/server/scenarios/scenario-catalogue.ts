@@ -2,9 +2,10 @@ import type { ScenarioChange } from '../../shared/control-api';
 import { issueWords } from '../../shared/issue-words';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from '../../shared/scenario';
 import { WORKSPACE_LIST_LIMITS } from '../../shared/workspace';
+import { JsonSchemas } from '../routes/json-schemas';
 import { type ConditionIssue, compileCondition, type RunCondition } from './run-conditions';
 import { RunView } from './run-view';
-import { compileSteps, ScenarioCompileError } from './scenario-compiler';
+import { compileSteps, ScenarioCompileError, type SchemaCompiler } from './scenario-compiler';
 import { dryRunScenario } from './scenario-dry-run';
 import type { ScenarioProgram } from './scenario-program';
 import { ScenarioTemplates } from './template';
@@ -46,7 +47,8 @@ export class ScenarioCatalogue {
   private readonly listeners = new Set<(change: ScenarioChange) => void>();
 
   constructor(scenarios: readonly ScenarioInput[] = []) {
-    for (const scenario of scenarios) this.store(this.compile(scenario));
+    const schemas = schemaCompiler();
+    for (const scenario of scenarios) this.store(this.compile(scenario, schemas));
     this.reroute();
   }
 
@@ -58,7 +60,8 @@ export class ScenarioCatalogue {
 
   /** Replaces every scenario at once (a workspace being loaded); throws, changing nothing, if one is invalid. */
   replace(inputs: readonly unknown[]): void {
-    const programs = inputs.map((input) => this.compile(input));
+    const schemas = schemaCompiler();
+    const programs = inputs.map((input) => this.compile(input, schemas));
     this.programs = new Map();
     for (const program of programs) this.store(program);
     this.reroute();
@@ -80,7 +83,7 @@ export class ScenarioCatalogue {
 
   /** Validates, compiles and stores a scenario (replacing one with the same id in place). */
   put(input: unknown): Scenario {
-    const compiled = this.compile(input);
+    const compiled = this.compile(input, schemaCompiler());
     const limit = WORKSPACE_LIST_LIMITS.scenarios;
     if (!this.programs.has(compiled.program.scenario.id) && this.programs.size >= limit) {
       // More would be saved, then refused when the workspace file is opened again.
@@ -118,7 +121,7 @@ export class ScenarioCatalogue {
    * Validates, compiles and dry-runs a scenario and its triggers, or throws ScenarioValidationError with every
    * problem found (schema problems first: what does not parse cannot be compiled).
    */
-  private compile(input: unknown): CompiledScenario {
+  private compile(input: unknown, schemas: SchemaCompiler): CompiledScenario {
     const parsed = ScenarioSchema.safeParse(input);
     if (!parsed.success) {
       throw new ScenarioValidationError(
@@ -132,7 +135,7 @@ export class ScenarioCatalogue {
     }));
     let program: ScenarioProgram | undefined;
     try {
-      program = { scenario: parsed.data, ops: compileSteps(parsed.data, this.templates) };
+      program = { scenario: parsed.data, ops: compileSteps(parsed.data, this.templates, schemas) };
     } catch (error) {
       if (!(error instanceof ScenarioCompileError)) throw error;
       issues.push(...error.issues);
@@ -158,4 +161,17 @@ export class ScenarioCatalogue {
     }
     this.routes = routes.sort((a, b) => b.priority - a.priority || a.order - b.order);
   }
+}
+
+/**
+ * Compiles interrupts' `responseSchema`s, each once (scenarios sharing one share it), for one scenario stored or one
+ * workspace loaded: what its compiled schemas keep goes with the scenarios that use them, never piling up edit after
+ * edit. The validators are made for the first schema, not for every scenario.
+ */
+function schemaCompiler(): SchemaCompiler {
+  let schemas: JsonSchemas | undefined;
+  return (schema) => {
+    schemas ??= new JsonSchemas();
+    return schemas.compile(schema, 'json');
+  };
 }

@@ -1,5 +1,6 @@
 import { EventSchemas } from '@ag-ui/core/schemas';
 import type { Chunk, JsonObject, JsonValue, Scenario, ScenarioStep } from '../../shared/scenario';
+import type { SchemaCheck } from '../routes/json-schemas';
 import { type ConditionIssue, compileCondition } from './run-conditions';
 import type { Op, TextChunk, ToolArguments } from './scenario-program';
 import { toSpokenText } from './spoken-text';
@@ -17,12 +18,16 @@ export class ScenarioCompileError extends Error {
   }
 }
 
+/** Compiles a JSON Schema for JSON values (`JsonSchemas.compile`); throws an Error saying what is wrong with it. */
+export type SchemaCompiler = (schema: JsonObject) => SchemaCheck;
+
 /**
- * Compiles a validated scenario's steps. Templates that do not compile, conditions that cannot run and constant
- * events that are not valid AG-UI are all reported, not just the first (the dry run then checks the stream).
+ * Compiles a validated scenario's steps. Templates that do not compile, conditions that cannot run, constant
+ * events that are not valid AG-UI and interrupts' `responseSchema`s that do not compile are all reported, not just
+ * the first (the dry run then checks the stream).
  */
-export function compileSteps(scenario: Scenario, templates: ScenarioTemplates): Op[] {
-  const compiler = new StepCompiler(templates);
+export function compileSteps(scenario: Scenario, templates: ScenarioTemplates, schemas: SchemaCompiler): Op[] {
+  const compiler = new StepCompiler(templates, schemas);
   const ops = compiler.steps(scenario.steps, 'steps');
   if (compiler.issues.length > 0) throw new ScenarioCompileError(compiler.issues);
   return ops;
@@ -35,7 +40,10 @@ const UNUSABLE: Render<never> = () => {
 class StepCompiler {
   readonly issues: ConditionIssue[] = [];
 
-  constructor(private readonly templates: ScenarioTemplates) {}
+  constructor(
+    private readonly templates: ScenarioTemplates,
+    private readonly schemas: SchemaCompiler,
+  ) {}
 
   steps(steps: readonly ScenarioStep[], path: string): Op[] {
     return steps.map((step, index) => this.step(step, `${path}.${index}`));
@@ -103,6 +111,15 @@ class StepCompiler {
       delta,
       deltaJson: delta === undefined ? undefined : JSON.stringify(delta),
     };
+  }
+
+  private schema(schema: JsonObject, path: string): SchemaCheck | undefined {
+    try {
+      return this.schemas(schema);
+    } catch (error) {
+      this.problem(path, `invalid JSON Schema: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   private checkEvent(event: JsonValue, path: string): void {
@@ -268,13 +285,14 @@ class StepCompiler {
         const interrupt: JsonObject = { reason };
         if (message !== undefined) interrupt.message = message;
         if (toolCallId !== undefined) interrupt.toolCallId = toolCallId;
-        if (responseSchema !== undefined) interrupt.responseSchema = responseSchema;
         if (metadata !== undefined) interrupt.metadata = metadata;
         return {
           path,
           kind: 'interrupt',
           id: step.id,
           interrupt: this.json(interrupt, path),
+          responseSchema,
+          answerCheck: responseSchema && this.schema(responseSchema, `${path}.responseSchema`),
           expiresInMs: step.expiresInMs,
           resolved: this.steps(step.resolved, `${path}.resolved`),
           cancelled: this.steps(step.cancelled ?? [], `${path}.cancelled`),

@@ -26,7 +26,14 @@ import {
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
 import { renderSession } from '../templates/template-engine';
-import { approvalAnswer, approvalInterrupt, type PausedRun, type ResumeAnswer, type StepCloser } from './paused-run';
+import {
+  approvalAnswer,
+  approvalInterrupt,
+  checkApprovalAnswer,
+  type PausedRun,
+  type ResumeAnswer,
+  type StepCloser,
+} from './paused-run';
 import { RunView } from './run-view';
 import { eventProblem, toolContent, toolStartFields } from './scenario-compiler';
 import type { Op, OpOf, ScenarioProgram, TextChunk } from './scenario-program';
@@ -658,6 +665,7 @@ export class ScenarioPlayer {
         stepId: op.id,
         branches: { accepted: op.approved, declined: op.rejected, expired: op.timeout },
         expiresAt,
+        answerCheck: checkApprovalAnswer,
       });
     }
     this.send(customEvent(AgoraEventName.approvalRequest, { ...request, approvalId }));
@@ -693,6 +701,7 @@ export class ScenarioPlayer {
     const interrupt = {
       id: interruptId,
       ...fields,
+      ...(op.responseSchema && { responseSchema: op.responseSchema }),
       ...(expiresAt !== undefined && { expiresAt: new Date(expiresAt).toISOString() }),
     } as unknown as Interrupt;
     return this.interrupt(interrupt, {
@@ -700,6 +709,7 @@ export class ScenarioPlayer {
       stepId: op.id,
       branches: { accepted: op.resolved, declined: op.cancelled, expired: op.expired },
       expiresAt,
+      answerCheck: op.answerCheck,
     });
   }
 
@@ -709,7 +719,7 @@ export class ScenarioPlayer {
    */
   private interrupt(
     interrupt: Interrupt,
-    paused: Pick<PausedRun, 'kind' | 'stepId' | 'branches' | 'expiresAt'>,
+    paused: Pick<PausedRun, 'kind' | 'stepId' | 'branches' | 'expiresAt' | 'answerCheck'>,
   ): never {
     this.pausedRun = {
       ...paused,

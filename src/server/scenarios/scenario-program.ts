@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue, Scenario } from '../../shared/scenario';
+import type { SchemaCheck } from '../routes/json-schemas';
 import type { RunCondition } from './run-conditions';
 import type { CompiledString, Render } from './template';
 
@@ -104,8 +105,11 @@ export type Op = Placed &
     | {
         kind: 'interrupt';
         id: string | undefined;
-        /** reason, message, toolCallId, responseSchema and metadata, as the interrupt carries them. */
+        /** reason, message, toolCallId and metadata, as the interrupt carries them. */
         interrupt: Render<JsonObject>;
+        /** Sent as written (not a template), so that the client is told the schema its answer is checked against. */
+        responseSchema: JsonObject | undefined;
+        answerCheck: SchemaCheck | undefined;
         expiresInMs: number | undefined;
         resolved: readonly Op[];
         cancelled: readonly Op[];

@@ -4,9 +4,10 @@ import type { Duplex } from 'node:stream';
 import { closingBeforeFinish } from '../../agui/closing-before-finish';
 import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
 import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
-import { clientMessageKind, parseClientRequest, runInputRefusal } from '../../agui/run-input';
+import { clientMessageKind, parseClientRequest, type RunRequest, runInputRefusal } from '../../agui/run-input';
+import { MAX_REPORTED_ISSUES } from '../../agui/run-input-limits';
 import { requestOrigin } from '../../http/request-origin';
-import { Conversation } from '../../scenarios/conversation';
+import { Conversation, type Refusal } from '../../scenarios/conversation';
 import { observerPerRun } from '../../scenarios/run-observers';
 import type { Connection } from '../connection';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
@@ -115,8 +116,27 @@ export function aguiSocketSession(
       if (refusal) sendError(refusal.errorCode, refusal.message);
       return;
     }
+    // Checked only here: a request that waits behind a run can never resume (that run dropped any pause there was,
+    // and one it ends with has an id the request could not know), so it starts afresh as it would today.
+    const invalid = answerRefusal(parsed.request);
+    if (invalid) return sendError(invalid.errorCode, invalid.message, invalid.details);
     const refusal = conversation.run(parsed.request);
     if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
+  };
+
+  /** A resume whose payload the interrupt's `responseSchema` refuses, as a RunAgentInput that is not valid. */
+  const answerRefusal = (request: RunRequest): Refusal | undefined => {
+    const invalid = conversation.answerRefusal(request);
+    if (!invalid) return undefined;
+    const interruptId = conversation.pendingInterruptId;
+    return {
+      errorCode: 'invalid_run_input',
+      message: `Invalid RunAgentInput: the resume payload does not satisfy the responseSchema of interrupt ${interruptId}`,
+      // Located in the RunAgentInput, as the other refusals here are (`resume.0.payload.approved`).
+      details: invalid.issues
+        .slice(0, MAX_REPORTED_ISSUES)
+        .map((issue) => ({ path: issue.loc.slice(1).join('.'), message: issue.msg })),
+    };
   };
 
   /**
