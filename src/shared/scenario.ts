@@ -644,7 +644,9 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z
       reason: z.string().min(1).describe('Why the run paused (e.g. "confirmation", "input_required"; a template).'),
       message: z.string().optional().describe('What to ask the person (a template).'),
       toolCallId: z.string().optional().describe('The tool call it is about (a template).'),
-      responseSchema: JsonObjectSchema.optional().describe('JSON Schema of the resume payload the client sends.'),
+      responseSchema: JsonObjectSchema.optional().describe(
+        'JSON Schema (2020-12) a resolved resume payload must satisfy (else refused, the run still paused); sent as written, not a template.',
+      ),
       metadata: JsonObjectSchema.optional().describe('Anything else the UI needs (templates).'),
       expiresInMs: z
         .number()
