@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
+import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -85,5 +87,85 @@ test('Try it over HTTP: POST /agent streams the reply as Server-Sent Events, or 
     await page.getByText('This engine does not serve POST /agent yet').first().waitFor();
     assert.equal(await page.getByRole('button', { name: 'Send prompt' }).isDisabled(), true);
   }
+  assert.deepEqual(errors, []);
+});
+
+/** Asks how many, checks the answer against its schema, and says what it got. */
+const ORDER = {
+  id: 'order',
+  name: 'order',
+  triggers: [{ match: 'lastMessage', substring: 'order', priority: 60 }],
+  steps: [
+    {
+      type: 'interrupt',
+      id: 'ask',
+      reason: 'confirmation',
+      message: 'How many?',
+      responseSchema: {
+        type: 'object',
+        properties: { quantity: { type: 'integer', minimum: 1 }, note: { type: 'string', default: 'none' } },
+        required: ['quantity'],
+        additionalProperties: false,
+      },
+      resolved: [{ type: 'text', chunks: ['Ordered {{steps.ask.payload.quantity}} ({{steps.ask.payload.note}}).'] }],
+      cancelled: [{ type: 'text', chunks: ['Not ordered.'] }],
+    },
+  ],
+};
+
+test('Try it: an interrupt is answered with a payload its responseSchema takes, over HTTP and on a socket', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  assert.equal((await api.put('/scenarios/order', ORDER)).status, 201);
+  assert.equal((await api.post('/agents', { id: 'shop', path: '/shop', scenarios: ['order'] })).status, 201);
+  const socket = { id: 'shop-ws', path: '/shop-ws', behaviour: { type: 'agui', scenarios: ['order'] } };
+  assert.equal((await api.post('/sockets', socket)).status, 201);
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  const picker = page.getByLabel('Endpoint');
+  const pick = async (label: string) =>
+    picker.selectOption((await picker.locator('option', { hasText: label }).getAttribute('value')) ?? '');
+  const transcript = page.getByTestId('transcript');
+
+  await pick('HTTP POST /shop');
+  await page.getByLabel('Prompt').fill('order tea');
+  await page.getByRole('button', { name: 'Send prompt' }).click();
+  const card = transcript.getByTestId('interrupt-request');
+  await card.waitFor();
+  assert.match((await card.textContent()) ?? '', /confirmation.*How many\?/);
+  // Drafted from the schema: what the person edits.
+  const answer = card.getByLabel('Answer (JSON)');
+  assert.deepEqual(JSON.parse(await answer.inputValue()), { quantity: 1, note: 'none' });
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await seriousAxeViolations(page), [], theme);
+  }
+  await screenshot(page, 'try-it-interrupt');
+
+  await answer.fill('{"quantity": 3');
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await card.getByText(/^Not JSON: /).waitFor();
+  // The engine refuses what the schema does not take, and says where; the run stays paused.
+  await answer.fill('{"quantity": "three"}');
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await page.getByText(/answered 422: resume\[0\]\.payload\.quantity: Input should be a valid integer/).waitFor();
+  assert.equal(await card.getByText('Answered').count(), 0);
+  await answer.fill('{"quantity": 3}');
+  await card.getByRole('button', { name: 'Resume' }).click();
+  await card.getByText('Answered').waitFor();
+  await transcript.getByTestId('assistant-message').filter({ hasText: 'Ordered 3 (none).' }).waitFor();
+
+  // On a socket the resume is a RunAgentInput on it; cancelling plays the cancelled branch.
+  await pick('WebSocket /shop-ws');
+  await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
+  await page.getByLabel('Prompt').fill('order soup');
+  await page.getByRole('button', { name: 'Send prompt' }).click();
+  const second = transcript.getByTestId('interrupt-request').nth(1);
+  await second.waitFor();
+  await second.getByRole('button', { name: 'Cancel interrupt' }).click();
+  await second.getByText('Cancelled').waitFor();
+  await transcript.getByTestId('assistant-message').filter({ hasText: 'Not ordered.' }).waitFor();
   assert.deepEqual(errors, []);
 });

@@ -12,6 +12,7 @@ const { MACROS, macroParams } = await rendererModule('features/inject/macro-fiel
 const { curlCommand, shellQuote } = await rendererModule('features/requests/curl.ts');
 const { SseParser } = await rendererModule('features/try-it/sse-parser.ts');
 const { buildTranscript } = await rendererModule('features/try-it/transcript.ts');
+const { answerDraft, readAnswer } = await rendererModule('features/try-it/interrupt-answer.ts');
 const { sortBatch } = await rendererModule('stores/feed-batch.ts');
 const { appendFrames, withFetchedFrames } = await rendererModule('stores/frame-buffer.ts');
 const { prependRequests } = await rendererModule('stores/requests-store.ts');
@@ -265,6 +266,64 @@ test('try it transcript: text joined from chunks, tool calls with args and resul
   });
   assert.equal(items[3]?.kind === 'approval' && items[3].answer, true);
   assert.deepEqual(items[4], { kind: 'assistant', key: '8', text: 'Klaar!', open: false });
+});
+
+test('try it transcript: an interrupt asks for an answer; a refused answer on a socket reopens it', () => {
+  const event = (value: Record<string, unknown>) => ({ kind: 'event' as const, event: value });
+  const schema = { type: 'object', properties: { quantity: { type: 'integer' } } };
+  const paused = event({
+    type: 'RUN_FINISHED',
+    outcome: {
+      type: 'interrupt',
+      interrupts: [
+        { id: 'ask', reason: 'confirmation', message: 'How many?', responseSchema: schema },
+        { id: 'ap', reason: 'tool_approval', metadata: { toolName: 'gen' } },
+      ],
+    },
+  });
+  const interrupt = (items: { kind: string }[]) =>
+    items.find((item) => item.kind === 'interrupt') as { answer: string | null } | undefined;
+  const asked = buildTranscript([event({ type: 'RUN_STARTED' }), paused]);
+  assert.deepEqual(
+    asked.map((item: { kind: string }) => item.kind),
+    ['run', 'run', 'interrupt', 'approval'],
+    'a tool approval keeps its approval card',
+  );
+  assert.deepEqual(asked[2], {
+    kind: 'interrupt',
+    key: '1-ask',
+    interruptId: 'ask',
+    reason: 'confirmation',
+    message: 'How many?',
+    responseSchema: schema,
+    answer: null,
+  });
+  const answered = { kind: 'interrupt-answer' as const, interruptId: 'ask', status: 'resolved' };
+  const refusal = event({ type: 'CUSTOM', name: 'agora:error', value: { errorCode: 'invalid_run_input' } });
+  assert.equal(interrupt(buildTranscript([paused, answered]))?.answer, 'resolved');
+  assert.equal(interrupt(buildTranscript([paused, answered, refusal]))?.answer, null, 'refused: open again');
+  assert.equal(
+    interrupt(buildTranscript([paused, answered, event({ type: 'RUN_STARTED' }), refusal]))?.answer,
+    'resolved',
+    'a refusal after the resumed run started is about something else',
+  );
+  const cancelled = { kind: 'interrupt-answer' as const, interruptId: 'ask', status: 'cancelled' };
+  assert.equal(interrupt(buildTranscript([paused, cancelled]))?.answer, 'cancelled');
+});
+
+test("try it: an interrupt's answer is drafted from its responseSchema and read as JSON", () => {
+  assert.deepEqual(
+    JSON.parse(
+      answerDraft({
+        type: 'object',
+        properties: { quantity: { type: 'integer', minimum: 1 }, note: { type: 'string', default: 'none' } },
+      }),
+    ),
+    { quantity: 1, note: 'none' },
+  );
+  assert.equal(answerDraft(null), '{}');
+  assert.deepEqual(readAnswer('{"quantity": 3}'), { payload: { quantity: 3 } });
+  assert.match((readAnswer('{quantity: 3}') as { problem: string }).problem, /^Not JSON: /);
 });
 
 test('close codes and reasons are checked like the engine does', () => {

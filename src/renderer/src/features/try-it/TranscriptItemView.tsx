@@ -1,12 +1,25 @@
 import { AssistantMarkdown } from './AssistantMarkdown';
+import { InterruptCard } from './InterruptCard';
 import type { TranscriptItem } from './transcript';
 import { answerApproval } from './try-it-session';
 
 /** A tool result is shown up to this many characters (the whole of it on hover, and in Connections). */
 const RESULT_SHOWN = 300;
 
-/** One line of the Try it chat: a bubble, a tool call, an approval card, or a run marker. */
-export function TranscriptItemView({ item, socketOpen }: { item: TranscriptItem; socketOpen: boolean }) {
+/** One line of the Try it chat: a bubble, a tool call, an approval or interrupt card, or a run marker. */
+/**
+ * `socketOpen`: AGORA's CUSTOM approval requests can be answered (on the socket that asked); `canResume`: a run
+ * paused at an interrupt can be resumed (over HTTP, or on the open socket).
+ */
+export function TranscriptItemView({
+  item,
+  socketOpen,
+  canResume,
+}: {
+  item: TranscriptItem;
+  socketOpen: boolean;
+  canResume: boolean;
+}) {
   switch (item.kind) {
     case 'user':
       return <div className="bubble user">{item.text}</div>;
@@ -30,8 +43,8 @@ export function TranscriptItemView({ item, socketOpen }: { item: TranscriptItem;
         </div>
       );
     case 'approval': {
-      // An interrupt is answered by a new HTTP request; AGORA's CUSTOM request needs its socket.
-      const canAnswer = item.via === 'interrupt' || socketOpen;
+      // An interrupt is answered by a new run; AGORA's CUSTOM request needs the socket that asked.
+      const canAnswer = item.via === 'interrupt' ? canResume : socketOpen;
       return (
         <div className="approval-card" data-testid="approval-request">
           <strong>
@@ -66,6 +79,8 @@ export function TranscriptItemView({ item, socketOpen }: { item: TranscriptItem;
         </div>
       );
     }
+    case 'interrupt':
+      return <InterruptCard item={item} canAnswer={canResume} />;
     case 'run':
       return (
         <div className={`bubble system${item.tone === 'danger' ? ' field-error' : ''}`} data-testid="run-marker">

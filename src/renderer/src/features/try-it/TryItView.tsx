@@ -9,7 +9,7 @@ import { TranscriptItemView } from './TranscriptItemView';
 import { buildTranscript } from './transcript';
 import { clearTranscript, connectWebSocket, disconnectWebSocket, sendPrompt } from './try-it-session';
 
-/** A built-in AG-UI client: send a prompt, watch the reply stream in, answer approvals. */
+/** A built-in AG-UI client: send a prompt, watch the reply stream in, answer approvals and interrupts. */
 export function TryItView() {
   const picked = useTryItStore((state) => state.endpoint);
   const status = useTryItStore((state) => state.status);
@@ -153,7 +153,12 @@ export function TryItView() {
           ) : (
             <div className="chat" data-testid="transcript">
               {transcript.map((item) => (
-                <TranscriptItemView key={item.key} item={item} socketOpen={status === 'connected'} />
+                <TranscriptItemView
+                  key={item.key}
+                  item={item}
+                  socketOpen={status === 'connected'}
+                  canResume={transport === 'http' || status === 'connected'}
+                />
               ))}
               <div ref={bottom} />
             </div>

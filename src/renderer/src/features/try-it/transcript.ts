@@ -3,7 +3,11 @@ export type TryItEntry =
   | { kind: 'prompt'; text: string }
   | { kind: 'event'; event: Record<string, unknown> }
   | { kind: 'approval-answer'; approvalId: string; approved: boolean }
+  /** An AG-UI interrupt answered: its run resumed with this status. */
+  | { kind: 'interrupt-answer'; interruptId: string; status: InterruptAnswer }
   | { kind: 'note'; text: string };
+
+export type InterruptAnswer = 'resolved' | 'cancelled';
 
 export type TranscriptItem =
   | { kind: 'user'; key: string; text: string }
@@ -29,16 +33,34 @@ export type TranscriptItem =
       /** AGORA's CUSTOM request over the socket, or an AG-UI 1.0 interrupt (answered by a resuming run). */
       via: 'custom' | 'interrupt';
     }
+  | {
+      /** An AG-UI interrupt other than a tool approval: answered with a JSON payload its `responseSchema` takes. */
+      kind: 'interrupt';
+      key: string;
+      interruptId: string;
+      reason: string;
+      message: string;
+      /** What the answer must satisfy, as sent; null when the interrupt names none. */
+      responseSchema: Record<string, unknown> | null;
+      answer: InterruptAnswer | null;
+    }
   | { kind: 'run'; key: string; text: string; tone: 'ok' | 'danger' | 'muted' };
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
-/** Builds the chat view: messages joined from their chunks, tool calls with args and results, approvals. */
+/**
+ * Builds the chat view: messages joined from their chunks, tool calls with args and results, approvals and
+ * interrupts with their answers. An interrupt answered on a socket that the engine then refuses (`agora:error
+ * invalid_run_input` before any run starts) is open to answer again.
+ */
 export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[] {
   const items: TranscriptItem[] = [];
   const messages = new Map<string, Extract<TranscriptItem, { kind: 'assistant' }>>();
   const tools = new Map<string, Extract<TranscriptItem, { kind: 'tool' }>>();
   const approvals = new Map<string, Extract<TranscriptItem, { kind: 'approval' }>>();
+  const interrupts = new Map<string, Extract<TranscriptItem, { kind: 'interrupt' }>>();
+  /** The interrupt last answered, until a run starts: a refusal of the answer reopens it. */
+  let answering: Extract<TranscriptItem, { kind: 'interrupt' }> | undefined;
   entries.forEach((entry, index) => {
     const key = String(index);
     if (entry.kind === 'prompt') items.push({ kind: 'user', key, text: entry.text });
@@ -46,10 +68,14 @@ export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[
     else if (entry.kind === 'approval-answer') {
       const approval = approvals.get(entry.approvalId);
       if (approval) approval.answer = entry.approved;
+    } else if (entry.kind === 'interrupt-answer') {
+      answering = interrupts.get(entry.interruptId);
+      if (answering) answering.answer = entry.status;
     } else {
       const event = entry.event;
       switch (event.type) {
         case 'RUN_STARTED':
+          answering = undefined;
           items.push({ kind: 'run', key, text: 'Run started', tone: 'muted' });
           break;
         case 'RUN_FINISHED': {
@@ -57,6 +83,24 @@ export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[
           if (outcome.type === 'interrupt' && Array.isArray(outcome.interrupts)) {
             items.push({ kind: 'run', key, text: 'Run paused for an answer', tone: 'muted' });
             for (const interrupt of outcome.interrupts as Record<string, unknown>[]) {
+              if (interrupt.reason !== 'tool_approval') {
+                const schema = interrupt.responseSchema;
+                const asked = {
+                  kind: 'interrupt' as const,
+                  key: `${key}-${str(interrupt.id)}`,
+                  interruptId: str(interrupt.id),
+                  reason: str(interrupt.reason),
+                  message: str(interrupt.message),
+                  responseSchema:
+                    schema !== null && typeof schema === 'object' && !Array.isArray(schema)
+                      ? (schema as Record<string, unknown>)
+                      : null,
+                  answer: null,
+                };
+                interrupts.set(asked.interruptId, asked);
+                items.push(asked);
+                continue;
+              }
               const metadata = (interrupt.metadata ?? {}) as Record<string, unknown>;
               const approval = {
                 kind: 'approval' as const,
@@ -137,13 +181,18 @@ export function buildTranscript(entries: readonly TryItEntry[]): TranscriptItem[
             };
             approvals.set(approval.approvalId, approval);
             items.push(approval);
-          } else if (event.name === 'agora:error')
+          } else if (event.name === 'agora:error') {
+            if (answering && value.errorCode === 'invalid_run_input') {
+              answering.answer = null;
+              answering = undefined;
+            }
             items.push({
               kind: 'run',
               key,
               text: `agora:error ${str(value.errorCode)}: ${str(value.message)}`,
               tone: 'danger',
             });
+          }
           break;
         }
       }

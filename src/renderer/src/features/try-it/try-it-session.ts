@@ -1,7 +1,8 @@
+import { describeDetail } from '../../api/api-error';
 import { addTryItEntries, useTryItStore } from '../../stores/try-it-store';
 import { currentWorldEndpoints, pickAguiEndpoint, type WorldEndpoint } from '../../stores/world-endpoints';
 import { SseParser } from './sse-parser';
-import type { TryItEntry } from './transcript';
+import type { InterruptAnswer, TryItEntry } from './transcript';
 
 /**
  * The built-in test client: a real AG-UI client of the mocked backend, over WebSocket (AGORA's RunAgentInput,
@@ -117,7 +118,14 @@ export async function sendPrompt(text: string): Promise<void> {
   await streamOverHttp(officialRunInput(threadId, text));
 }
 
-async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { resume?: unknown[] }): Promise<void> {
+/**
+ * POSTs a run to the agent and reads its events as they stream. `onAccepted` runs once the agent took it (before
+ * its events): a refusal (a 422 for a resume the interrupt does not take) says why and leaves what it answered open.
+ */
+async function streamOverHttp(
+  input: ReturnType<typeof officialRunInput> & { resume?: unknown[] },
+  onAccepted?: () => void,
+): Promise<void> {
   const endpoint = tryItEndpoint();
   const agentUrl = endpoint?.kind === 'agent' ? endpoint.url : null;
   if (!agentUrl) {
@@ -142,12 +150,18 @@ async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { res
       return;
     }
     if (!response.ok || !response.body) {
-      useTryItStore.setState({
-        problem: `POST ${new URL(url).pathname} answered ${response.status}: ${await response.text()}`,
-      });
+      const text = await response.text();
+      let said = text;
+      try {
+        said = describeDetail(response.status, JSON.parse(text));
+      } catch {
+        // Not JSON: the text as it came.
+      }
+      useTryItStore.setState({ problem: `POST ${new URL(url).pathname} answered ${response.status}: ${said}` });
       return;
     }
     useTryItStore.setState({ httpAvailable: true });
+    onAccepted?.();
     const parser = new SseParser();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     for (;;) {
@@ -165,22 +179,34 @@ async function streamOverHttp(input: ReturnType<typeof officialRunInput> & { res
 }
 
 /**
- * Answers an approval: AGORA's CUSTOM response on the same socket, or (over HTTP) a new run whose `resume`
- * answers the interrupt the last one paused at.
+ * Resumes the run paused at an interrupt with `resume` (AG-UI 1.0): a new run on the same thread, over the endpoint
+ * Try it talks to — its socket, or a POST to its agent. `onSent` records the answer once it is on its way (over
+ * HTTP: once the agent took it).
+ */
+async function resumeRun(resume: unknown[], onSent: () => void): Promise<void> {
+  const input = { ...officialRunInput(useTryItStore.getState().threadId, null), resume };
+  if (tryItEndpoint()?.kind !== 'socket') return streamOverHttp(input, onSent);
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    useTryItStore.setState({ problem: 'The socket is closed: the run can no longer be resumed.' });
+    return;
+  }
+  socket.send(JSON.stringify(input));
+  onSent();
+}
+
+/**
+ * Answers an approval: AGORA's CUSTOM response on the same socket, or (an AG-UI interrupt) a new run whose
+ * `resume` answers the interrupt the last one paused at.
  */
 export async function answerApproval(
   approvalId: string,
   approved: boolean,
   via: 'custom' | 'interrupt',
 ): Promise<void> {
+  const answered = () => queue({ kind: 'approval-answer', approvalId, approved });
   if (via === 'interrupt') {
-    queue({ kind: 'approval-answer', approvalId, approved });
-    const { threadId } = useTryItStore.getState();
-    await streamOverHttp({
-      ...officialRunInput(threadId, null),
-      resume: [{ interruptId: approvalId, status: 'resolved', payload: { approved, feedback: null } }],
-    });
-    return;
+    const payload = { approved, feedback: null };
+    return resumeRun([{ interruptId: approvalId, status: 'resolved', payload }], answered);
   }
   if (!socket || socket.readyState !== WebSocket.OPEN) {
     useTryItStore.setState({ problem: 'The socket is closed: the approval can no longer be answered.' });
@@ -193,7 +219,13 @@ export async function answerApproval(
       value: { approvalId, approved, feedback: null },
     }),
   );
-  queue({ kind: 'approval-answer', approvalId, approved });
+  answered();
+}
+
+/** Answers an interrupt: its run resumes with `payload` (resolved), or without it (cancelled). */
+export function answerInterrupt(interruptId: string, status: InterruptAnswer, payload?: unknown): Promise<void> {
+  const entry = status === 'resolved' ? { interruptId, status, payload } : { interruptId, status };
+  return resumeRun([entry], () => queue({ kind: 'interrupt-answer', interruptId, status }));
 }
 
 export function clearTranscript(): void {
