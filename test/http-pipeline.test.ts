@@ -298,23 +298,25 @@ test('a method no route serves (PURGE, PROPFIND, …) is 405 with Allow on a kno
   }
 });
 
+/** A JSON body PUT to /echo with the Content-Encoding given, as sent (raw: fetch would name the coding itself). */
+const sendEncoded = (body: Buffer, encoding: string) =>
+  rawHttp(port, [
+    `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    body,
+  ]);
+
 test('a compressed body is decoded; one that does not decode is 400 naming its encoding, an unknown encoding 415', async () => {
-  const send = (body: Buffer, encoding: string) =>
-    rawHttp(port, [
-      `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-      body,
-    ]);
   const json = Buffer.from('{"a":1}');
   for (const [encoding, encoded] of [
     ['gzip', gzipSync(json)],
     ['deflate', deflateSync(json)],
     ['br', brotliCompressSync(json)],
   ] as const) {
-    const decoded = await send(encoded, encoding);
+    const decoded = await sendEncoded(encoded, encoding);
     assert.equal(decoded.status, 200, encoding);
     assert.deepEqual(JSON.parse(decoded.body), { received: { a: 1 } });
     for (const broken of [Buffer.from('not compressed at all'), encoded.subarray(0, encoded.length - 4)]) {
-      const refused = await send(broken, encoding);
+      const refused = await sendEncoded(broken, encoding);
       assert.equal(refused.status, 400, `${encoding}: ${broken.toString('hex')}`);
       assert.match(
         JSON.parse(refused.body).detail,
@@ -322,11 +324,11 @@ test('a compressed body is decoded; one that does not decode is 400 naming its e
       );
     }
   }
-  const unknown = await send(json, 'zstd');
+  const unknown = await sendEncoded(json, 'zstd');
   assert.equal(unknown.status, 415);
   assert.match(JSON.parse(unknown.body).detail, /Unsupported Content-Encoding "zstd".*gzip, deflate, br/);
   // A small body that decodes to more than the limit is refused like a large one, without inflating it all.
-  const bomb = await send(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'gzip');
+  const bomb = await sendEncoded(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'gzip');
   assert.equal(bomb.status, 413);
   assert.match(
     JSON.parse(bomb.body).detail,
@@ -335,11 +337,6 @@ test('a compressed body is decoded; one that does not decode is 400 naming its e
 });
 
 test('a Content-Encoding is read whatever its case: codings are case-insensitive, their limits the same', async () => {
-  const send = (body: Buffer, encoding: string) =>
-    rawHttp(port, [
-      `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: ${encoding}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
-      body,
-    ]);
   const json = Buffer.from('{"a":1}');
   for (const [encoding, encoded] of [
     ['GZIP', gzipSync(json)],
@@ -349,17 +346,17 @@ test('a Content-Encoding is read whatever its case: codings are case-insensitive
     ['BR', brotliCompressSync(json)],
     ['IDENTITY', json],
   ] as const) {
-    const decoded = await send(encoded, encoding);
+    const decoded = await sendEncoded(encoded, encoding);
     assert.equal(decoded.status, 200, `${encoding}: ${decoded.body}`);
     assert.deepEqual(JSON.parse(decoded.body), { received: { a: 1 } }, encoding);
   }
-  const broken = await send(Buffer.from('not compressed at all'), 'GZIP');
+  const broken = await sendEncoded(Buffer.from('not compressed at all'), 'GZIP');
   assert.equal(broken.status, 400);
   assert.match(
     JSON.parse(broken.body).detail,
     /^Request body could not be decoded as gzip \(its Content-Encoding\): .+/,
   );
-  const bomb = await send(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'GZip');
+  const bomb = await sendEncoded(gzipSync(Buffer.alloc(64 * 1024 * 1024, ' ')), 'GZip');
   assert.equal(bomb.status, 413);
   assert.match(JSON.parse(bomb.body).detail, /^Request body is too large: the limit is 1024 bytes/);
   // An identity body is held to its Content-Length whatever the case of the coding's name.
@@ -367,7 +364,7 @@ test('a Content-Encoding is read whatever its case: codings are case-insensitive
     'PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: Identity\r\nContent-Length: 2000\r\n\r\n{}',
   ]);
   assert.equal(short.status, 413);
-  const unknown = await send(json, 'ZSTD');
+  const unknown = await sendEncoded(json, 'ZSTD');
   assert.equal(unknown.status, 415);
   assert.match(
     JSON.parse(unknown.body).detail,
