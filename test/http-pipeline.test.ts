@@ -415,6 +415,17 @@ test('a JSON key named __proto__ is refused with 400 naming where it is and what
   assert.deepEqual(await (await put('{"key":"__proto__","__proto__x":1}')).json(), {
     received: { key: '__proto__', __proto__x: 1 },
   });
+  // Nested past the depth limit: that is what is said (the walk for the key never sees so deep a value).
+  const deep = await put(`${'['.repeat(20)}{"__proto__":1}${']'.repeat(20)}`);
+  assert.equal(deep.status, 400);
+  assert.match(((await deep.json()) as { detail: string }).detail, /^Request body rejected: .*nested deeper/);
+  // A long way to the key: the pointer keeps its start and its end.
+  const far = await put(`{"${'a'.repeat(150)}":{"${'b'.repeat(150)}":{"__proto__":1}}}`);
+  assert.equal(far.status, 400);
+  assert.equal(
+    ((await far.json()) as { detail: string }).detail,
+    `A key named "__proto__" is not accepted in a JSON body (at /${'a'.repeat(119)}…${'b'.repeat(50)}/__proto__): rename the key`,
+  );
 });
 
 test('a 422 echoes small inputs exactly and large ones as a bounded excerpt', async () => {

@@ -11,7 +11,7 @@ import { askForBody, bodyNotAskedFor } from './expect-continue';
 import { formDecoder, parseFormFields } from './form-fields';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
-import { jsonText, notUtf8Detail, parseRequestJson } from './request-json';
+import { jsonText, notUtf8Detail, parseRequestJson, refusingPrototypeKey } from './request-json';
 
 /** A request body as the mounts see it, read once per request. */
 export type RequestBody =
@@ -111,11 +111,13 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
     if ((error as { type?: unknown }).type === 'entity.too.large') throw tooLarge(limits);
     throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
   }
-  const read = isJson ? readJson(ctx, bytes) : readText(ctx, bytes, decoder, isForm);
-  if (read.kind === 'json' || read.kind === 'form') {
-    const refusal = parsedJsonRefusal(read.value, maxJsonDepth, limits.maxJsonDepthSetBy);
+  const parsed = isJson ? readJson(ctx, bytes) : readText(ctx, bytes, decoder, isForm);
+  if (parsed.kind === 'json' || parsed.kind === 'form') {
+    const refusal = parsedJsonRefusal(parsed.value, maxJsonDepth, limits.maxJsonDepthSetBy);
     if (refusal !== undefined) throw new HttpError(400, `Request body rejected: ${refusal}`);
   }
+  // After the depth check, which bounds the walk for the key.
+  const read = parsed.kind === 'json' ? refusingPrototypeKey(parsed, ctx.request.rawBody as string) : parsed;
   if (read.kind === 'json' || read.kind === 'form' || read.kind === 'text') ctx.request.body = read.value as JsonValue;
   return read;
 }

@@ -1,4 +1,3 @@
-import type { JsonValue } from '../../shared/json-value';
 import { prototypeKeyPointer, prototypeKeyRefusal } from '../support/prototype-key';
 import type { RequestBody } from './request-body';
 
@@ -43,20 +42,23 @@ function firstNonUtf8Byte(bytes: Buffer): number {
   return offset;
 }
 
-/**
- * A JSON body's text parsed. Malformed JSON is `invalid-json` with the parser's message, and so is an object with a
- * key named `__proto__` (see `prototypeKeyPointer`). `detail` is what a route that needs JSON answers with it (400).
- */
+/** A JSON body's text parsed; malformed JSON is `invalid-json` with the parser's message. */
 export function parseRequestJson(text: string): RequestBody {
-  let value: JsonValue;
   try {
-    value = JSON.parse(text);
+    return { kind: 'json', value: JSON.parse(text) };
   } catch (error) {
     const message = (error as Error).message;
     return { kind: 'invalid-json', text, error: message, detail: `Malformed JSON in request body: ${message}` };
   }
-  const at = prototypeKeyPointer(text, value);
-  if (at === undefined) return { kind: 'json', value };
+}
+
+/**
+ * The body, or `invalid-json` when it has a key named `__proto__` (see `prototypeKeyPointer`; asked once its depth
+ * was checked). `detail` is what a route that needs JSON answers with it (400).
+ */
+export function refusingPrototypeKey(read: Extract<RequestBody, { kind: 'json' }>, text: string): RequestBody {
+  const at = prototypeKeyPointer(text, read.value);
+  if (at === undefined) return read;
   const refusal = prototypeKeyRefusal(at, 'a JSON body');
   return { kind: 'invalid-json', text, error: refusal, detail: refusal };
 }

@@ -19,12 +19,14 @@ interface Step {
 /**
  * Where the first key named `__proto__` in `value` (parsed from `text`) is, as a JSON Pointer (`/items/1/__proto__`);
  * undefined when there is none. A hot path (every socket frame, every JSON body): a text that cannot spell the key —
- * neither `__proto__` nor a `\u` escape in it — costs two substring searches; only one that may is walked,
- * iteratively whatever its depth, each node linked to its parent so that only the pointer found is written out.
+ * neither `__proto__` nor a `\u` escape in it — costs two substring searches; only one that has it as a key is
+ * walked, iteratively, each node linked to its parent so that only the pointer found is written out. Call it once
+ * the value's depth was checked: the walk, and the pointer, are as deep as the value.
  */
 export function prototypeKeyPointer(text: string, value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  if (!text.includes('__proto__') && !(text.includes('\\u') && PROTOTYPE_KEY.test(text))) return undefined;
+  // The word as a value (`"note": "__proto__"`) is no key: only a text that has one as a key is walked.
+  if (!(text.includes('__proto__') || text.includes('\\u')) || !PROTOTYPE_KEY.test(text)) return undefined;
   const stack: [object, Step | undefined][] = [[value, undefined]];
   while (stack.length > 0) {
     const [node, step] = stack.pop() as [object, Step | undefined];
@@ -39,9 +41,13 @@ export function prototypeKeyPointer(text: string, value: unknown): string | unde
   return undefined;
 }
 
+/** Longest pointer a refusal names whole; a longer one keeps its start and its end. */
+const POINTER_SHOWN = 200;
+
 /** The refusal of JSON with the key at `pointer` (`prototypeKeyPointer`); `what`: the JSON's name, if any. */
 export function prototypeKeyRefusal(pointer: string, what?: string): string {
-  return `A key named "__proto__" is not accepted${what ? ` in ${what}` : ''} (at ${pointer}): rename the key`;
+  const at = pointer.length > POINTER_SHOWN ? `${pointer.slice(0, 120)}…${pointer.slice(-60)}` : pointer;
+  return `A key named "__proto__" is not accepted${what ? ` in ${what}` : ''} (at ${at}): rename the key`;
 }
 
 function pointer(last: Step): string {
