@@ -207,3 +207,27 @@ test('Expect: 100-continue on a body nothing reads (its type) is answered withou
   assert.match(client.received, /^HTTP\/1\.1 404 /);
   assert.match(client.received, /\r\nConnection: close\r\n/i);
 });
+
+test('Expect: 100-continue on a request without a body: 100 at once, and the requests pipelined behind it answered', async () => {
+  const client = await openTcp(port);
+  client.socket.write(
+    'GET /books HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n' +
+      'GET /books HTTP/1.1\r\nHost: x\r\n\r\n' +
+      'GET /books HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+  );
+  await client.closed;
+  assert.equal(client.received.match(/HTTP\/1\.1 200 OK/g)?.length, 3, client.received.slice(0, 400));
+  assert.match(client.received, /^HTTP\/1\.1 100 Continue\r\n\r\n/);
+});
+
+test('a Content-Length past 2^31 is refused by the length at once, not waited for', async () => {
+  for (const length of ['3000000000', '4294967297']) {
+    const client = await openTcp(port);
+    client.socket.write(
+      `POST /books HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n{"title":"x"}`,
+    );
+    await eventually(() => /^HTTP\/1\.1 \d{3} /.test(client.received), `an answer to Content-Length ${length}`);
+    assert.match(client.received, /^HTTP\/1\.1 413 /, length);
+    client.socket.destroy();
+  }
+});

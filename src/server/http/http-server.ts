@@ -7,6 +7,7 @@ import type { Logger } from '../support/logger';
 import type { ConnectionLimit } from './connection-limit';
 import { endConnection } from './end-connection';
 import { holdContinue } from './expect-continue';
+import { hasRequestBody } from './request-body';
 import { answerPlainHttpOnTlsPort } from './plain-http-on-tls-port';
 import { rawHttpResponse } from './raw-http-response';
 
@@ -78,9 +79,12 @@ export function createHttpServer(
     logger.warn(`bad HTTP request (${answer.status}): ${error.message}`);
     endConnection(socket, rawHttpResponse(answer.status, answer.detail, {}, isHeadRequest(error)));
   });
-  // Expect: 100-continue: the 100 is sent when the body is read, not before (`holdContinue`).
+  // Expect: 100-continue: the 100 is sent when the body is read, not before (`holdContinue`). A request without a
+  // body gets it at once, as Node would send it: held, Node would close the connection after the answer, and the
+  // requests pipelined behind it would be lost.
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
-    holdContinue(response);
+    if (hasRequestBody(request)) holdContinue(response);
+    else response.writeContinue();
     serve(request, response);
   });
   // An Expect other than 100-continue: Node would answer a bare 417; FastAPI (uvicorn) serves the request as usual.

@@ -7,7 +7,7 @@ import type {} from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { RememberedAnswers } from '../support/remembered-answers';
-import { askForBody, bodyNotAskedFor } from './expect-continue';
+import { askForBody } from './expect-continue';
 import { formDecoder, parseFormFields } from './form-fields';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
@@ -99,11 +99,14 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
     return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };
   const encoding = contentCoding(ctx);
   const decoder = isForm ? formDecoder(ctx.request.charset) : UTF8;
-  if (bodyNotAskedFor(ctx.res)) {
-    // Refused by its length before the client sends it; raw-body would refuse it too, but only after the 100.
-    if (encoding === 'identity' && Number(ctx.req.headers['content-length']) > maxBodyBytes) throw tooLarge(limits);
-    askForBody(ctx.res);
+  // Refused by its length before it is read (or asked for: `Expect: 100-continue`). raw-body would refuse it too,
+  // but after the 100, and not a length past 2^31, which co-body cuts to 32 bits. Paused, it counts as a body
+  // refused (not one nothing touched): the answer waits for its rest, or closes the connection (unread-body.ts).
+  if (encoding === 'identity' && Number(ctx.req.headers['content-length']) > maxBodyBytes) {
+    ctx.req.pause();
+    throw tooLarge(limits);
   }
+  askForBody(ctx.res);
   let bytes: Buffer;
   try {
     bytes = await readBytes(ctx, maxBodyBytes, encoding);
