@@ -1,10 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import { TextDecoder } from 'node:util';
+import { promisify, TextDecoder } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import coBody from 'co-body';
 import type { Context } from 'koa';
 // koa-body's declarations type what this reader sets on the request: `ctx.request.body` and `rawBody`.
 import type {} from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
+import { ConcurrencyLimit } from '../support/concurrency-limit';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { RememberedAnswers } from '../support/remembered-answers';
 import { askForBody } from './expect-continue';
@@ -47,8 +49,15 @@ export function isJsonRequest(ctx: Context): boolean {
 }
 const TEXT_TYPES = ['text/*', 'application/xml', 'application/*+xml'];
 
-/** The Content-Encodings co-body (through `inflation`) decodes, as it names them; it answers others with a bare 415. */
-const DECODABLE_ENCODINGS = ['identity', 'gzip', 'deflate', 'br'];
+/** The Content-Encodings a body is decoded from, each by its one-shot decoder (off the event loop). */
+const DECODERS = { gzip: promisify(gunzip), deflate: promisify(inflate), br: promisify(brotliDecompress) } as const;
+const DECODABLE_ENCODINGS = ['identity', ...Object.keys(DECODERS)];
+/**
+ * Bodies decoded at once. A small brotli body may ask for a 16 MiB window, and fill it (about 90 ms) before a byte of
+ * its output shows it is too large: a hundred of them in flight took 1.8 GB. Two at a time bound that; the rest wait
+ * with their bytes read whole, so a client slow to send holds no slot.
+ */
+const decoding = new ConcurrencyLimit(2);
 /** Text bodies are read as UTF-8, leniently: a text is kept as it reads, not checked. */
 const UTF8 = new TextDecoder();
 const FORM_TYPES = ['application/x-www-form-urlencoded'];
@@ -99,19 +108,21 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
     return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };
   const encoding = contentCoding(ctx);
   const decoder = isForm ? formDecoder(ctx.request.charset) : UTF8;
-  // Refused by its length before it is read (or asked for: `Expect: 100-continue`). raw-body would refuse it too,
-  // but after the 100, and not a length past 2^31, which co-body cuts to 32 bits. Paused, it counts as a body
-  // refused (not one nothing touched): the answer waits for its rest, or closes the connection (unread-body.ts).
-  if (encoding === 'identity' && Number(ctx.req.headers['content-length']) > maxBodyBytes) {
+  // Refused by its length before it is read (or asked for: `Expect: 100-continue`); compressed, it would only be
+  // longer decoded. raw-body would refuse it too, but after the 100, and not a length past 2^31, which co-body cuts
+  // to 32 bits. Paused, it counts as a body refused (not one nothing touched): the answer waits for its rest, or
+  // closes the connection (unread-body.ts).
+  if (Number(ctx.req.headers['content-length']) > maxBodyBytes) {
     ctx.req.pause();
     throw tooLarge(limits);
   }
   askForBody(ctx.res);
   let bytes: Buffer;
   try {
-    bytes = await readBytes(ctx, maxBodyBytes, encoding);
+    bytes = await decoded(await readBytes(ctx, maxBodyBytes), encoding, maxBodyBytes);
   } catch (error) {
     if ((error as { type?: unknown }).type === 'entity.too.large') throw tooLarge(limits);
+    if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limits);
     throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
   }
   const parsed = isJson ? readJson(ctx, bytes) : readText(ctx, bytes, decoder, isForm);
@@ -142,21 +153,28 @@ function contentCoding(ctx: Context): string {
 }
 
 /**
- * The body's bytes, its Content-Encoding (`encoding`, as `contentCoding` names it) undone, as co-body reads any
- * body: raw-body bounds it by `limit` once decoded (413), holds it to its Content-Length, and fails as the stream
- * does. co-body and `inflation` look the coding up in the header and know it in lower case only: the header names it
- * so while the read starts (synchronously: where both look), then again as sent, which the request log shows.
+ * The body's bytes as they came, as co-body reads any body: raw-body bounds them by `limit` (413), holds them to
+ * their Content-Length and fails as the stream does. co-body would also undo the Content-Encoding, as a stream per
+ * request: the header says `identity` while the read starts (synchronously: where co-body looks), then again what
+ * was sent, which the request log shows.
  */
-function readBytes(ctx: Context, limit: number, encoding: string): Promise<Buffer> {
+function readBytes(ctx: Context, limit: number): Promise<Buffer> {
   const { headers } = ctx.req;
   const sent = headers['content-encoding'];
-  if (sent !== undefined) headers['content-encoding'] = encoding;
+  if (sent !== undefined) headers['content-encoding'] = 'identity';
   try {
     // No character encoding: raw-body answers the bytes as they came.
     return coBody.text(ctx, { limit, encoding: '' });
   } finally {
     if (sent !== undefined) headers['content-encoding'] = sent;
   }
+}
+
+/** `bytes` with their Content-Encoding undone; more than `limit` bytes decoded fails with ERR_BUFFER_TOO_LARGE. */
+function decoded(bytes: Buffer, encoding: string, limit: number): Buffer | Promise<Buffer> {
+  if (encoding === 'identity') return bytes;
+  const decode = DECODERS[encoding as keyof typeof DECODERS];
+  return decoding.run(() => decode(bytes, { maxOutputLength: limit }));
 }
 
 /**
