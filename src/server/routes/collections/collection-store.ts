@@ -233,9 +233,9 @@ export class CollectionStore {
       return undefined;
     }
     if (errors) {
-      // Problems echo the record as the client sent it, as FastAPI does (`"12"`, not the 12 it was read as), with
-      // the id it was given, which the schema checked too.
-      const echoed = fillDefaults ? { ...input, [this.idField]: record[this.idField] } : checked;
+      // Problems echo the record as the client sent it, as FastAPI does (`"12"`, not the 12 it was read as; no id
+      // the engine gave it).
+      const echoed = fillDefaults ? input : checked;
       issues.push(...toPydanticIssues(errors, echoed, 'body').map((issue) => relocate(issue, loc)));
     }
     return issues.length === before ? record : undefined;
