@@ -177,6 +177,22 @@ test('each request is judged by its own Content-Type, however often each value c
   }
 });
 
+test('a body without a Content-Type is read as JSON, as FastAPI reads it', async () => {
+  // Raw: fetch names a type for a string body itself.
+  const send = (body: string, type: string) =>
+    rawHttp(port, [
+      `PUT /echo HTTP/1.1\r\nHost: x\r\n${type}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    ]);
+  for (const type of ['', 'Content-Type: \r\n']) {
+    const read = await send('{"a":1}', type);
+    assert.equal(read.status, 200, JSON.stringify(type));
+    assert.deepEqual(JSON.parse(read.body), { received: { a: 1 } });
+    const malformed = await send('a=1', type);
+    assert.equal(malformed.status, 400, JSON.stringify(type));
+    assert.match(JSON.parse(malformed.body).detail, /^Malformed JSON in request body/);
+  }
+});
+
 test('an empty body is left for the schema to report as missing', async () => {
   const response = await fetch(`${base}/items`, { method: 'POST', headers: { 'content-type': 'application/json' } });
   assert.equal(response.status, 422);

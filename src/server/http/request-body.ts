@@ -33,10 +33,12 @@ const jsonTypes = new RememberedAnswers<boolean>(16, 256);
 
 /**
  * Whether the body of a request that has one is JSON (`ctx.is(JSON_TYPES)`), remembered per Content-Type value:
- * type-is parses the header and every type again each time, and clients send the same one or two values.
+ * type-is parses the header and every type again each time, and clients send the same one or two values. A body
+ * without a Content-Type (or an empty one) is read as JSON, as FastAPI reads it.
  */
 export function isJsonRequest(ctx: Context): boolean {
   const contentType = ctx.req.headers['content-type'] ?? '';
+  if (contentType === '') return true;
   let json = jsonTypes.get(contentType);
   if (json === undefined) {
     const match = ctx.is(JSON_TYPES);
