@@ -224,7 +224,10 @@ test('a responseSchema that runs without end on some payload refuses that payloa
     $defs: { n: { $ref: '#/$defs/m' }, m: { allOf: [{ $ref: '#/$defs/n' }] } },
   };
   assert.equal((await control.put('/scenarios/looping', orderScenario('looping', cycleUnderA))).status, 201);
-  assert.equal((await control.post('/agents', { id: 'looping', path: '/looping', scenarios: ['looping'] })).status, 201);
+  assert.equal(
+    (await control.post('/agents', { id: 'looping', path: '/looping', scenarios: ['looping'] })).status,
+    201,
+  );
   const input = runInput('order rope');
   const { id } = await pausedAt('/looping', input);
   const refused = await post('/looping', resuming(input, id, { a: {} }));
@@ -235,4 +238,78 @@ test('a responseSchema that runs without end on some payload refuses that payloa
   assert.match(issue?.msg ?? '', /refers to itself without end/);
   const resumed = await post('/looping', resuming(input, id, { quantity: 1 }));
   assert.equal(resumed.status, 200, 'still paused: another payload resumes it');
+});
+
+test('HTTP: a resume entry with "payload": null is a 422 that says to leave it out; the run stays paused', async () => {
+  assert.equal((await control.put('/scenarios/null-order', orderScenario('null-order', QUANTITY))).status, 201);
+  assert.equal((await control.post('/agents', { id: 'null', path: '/null', scenarios: ['null-order'] })).status, 201);
+  const input = runInput('order bread');
+  const { id } = await pausedAt('/null', input);
+  const refused = await post('/null', resuming(input, id, null));
+  assert.equal(refused.status, 422);
+  assert.deepEqual(await refused.json(), {
+    detail: [
+      {
+        type: 'value_error',
+        loc: ['body', 'resume', 0, 'payload'],
+        msg: 'Value error, payload may be left out but not null: omit it for no payload',
+        input: null,
+      },
+    ],
+  });
+  assert.equal((await post('/null', resuming(input, id, { quantity: 1 }))).status, 200, 'still paused');
+});
+
+test('a socket: a resume the official schema refuses is refused as it is over HTTP, never played as a new run; the run stays paused', async () => {
+  assert.equal((await control.put('/scenarios/strict-order', orderScenario('strict-order', QUANTITY))).status, 201);
+  const socket = {
+    id: 'strict-ws',
+    path: '/strict-ws',
+    behaviour: { type: 'agui', scenarios: ['strict-order'], whileRunning: 'queue' },
+  };
+  assert.equal((await control.post('/sockets', socket)).status, 201);
+  // Never read as AGORA's variant (which has no resume): that would start afresh and drop the pending interrupt.
+  const ws = await AguiSocket.open(`${server.url.replace('http', 'ws')}/strict-ws`);
+  try {
+    const wsInput = runInput('order cheese');
+    ws.send(wsInput);
+    await ws.waitForRuns(1);
+    const pending = (ws.events.at(-1) as ReceivedEvent).outcome.interrupts[0];
+    const at = ws.events.length;
+    const entry = { interruptId: pending.id, status: 'resolved' };
+    ws.send({ ...wsInput, runId: randomUUID(), resume: [{ ...entry, payload: null }] });
+    ws.send({ ...wsInput, runId: randomUUID(), resume: [{ ...entry, status: 'RESOLVED', payload: { quantity: 1 } }] });
+    ws.send({ ...wsInput, runId: randomUUID(), resume: [{ ...entry, payload: { quantity: 1 }, metadata: 5 }] });
+    // AGORA's variant's shape (no runId, no message ids) with a resume: checked as the official input it must be.
+    ws.send({ threadId: wsInput.threadId, messages: [{ role: 'user', content: 'x' }], resume: [entry] });
+    await ws.waitUntil(() => ws.events.length >= at + 4);
+    const refusal = (details: unknown) => ({
+      errorCode: 'invalid_run_input',
+      message:
+        "Invalid RunAgentInput: one that carries resume must be the official AG-UI RunAgentInput (AGORA's variant has no resume)",
+      details,
+    });
+    assert.deepEqual(
+      ws.events.slice(at).map((event) => (event.name === 'agora:error' ? event.value : event.type)),
+      [
+        refusal([
+          { path: 'resume.0.payload', message: 'payload may be left out but not null: omit it for no payload' },
+        ]),
+        refusal([{ path: 'resume.0.status', message: 'Invalid option: expected one of "resolved"|"cancelled"' }]),
+        refusal([{ path: 'resume.0.metadata', message: 'Invalid input' }]),
+        refusal([
+          { path: 'runId', message: 'Invalid input: expected string, received undefined' },
+          { path: 'messages.0.id', message: 'Invalid input: expected string, received undefined' },
+        ]),
+      ],
+    );
+    // Still paused at the same interrupt: the right answer resumes it.
+    ws.send({ ...wsInput, runId: randomUUID(), resume: [{ ...entry, payload: { quantity: 2 } }] });
+    await ws.waitForRuns(2);
+    await assertValidStream(ws.events);
+    const texts = ws.events.filter((event) => event.type === 'TEXT_MESSAGE_CONTENT').map((event) => event.delta);
+    assert.deepEqual(texts, ['Ordered 2 (none).']);
+  } finally {
+    await ws.close();
+  }
 });

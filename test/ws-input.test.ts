@@ -61,6 +61,24 @@ test("AGORA's variant: snake_case ids, messages without ids, context as an objec
   await ws.close();
 });
 
+test("runId, message ids and tools do not make a request official-only: AGORA's variant still reads it", async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  const runId = randomUUID();
+  // The official schema refuses it (context as an object); AGORA's variant takes it, as it always has.
+  ws.send({
+    threadId: randomUUID(),
+    runId,
+    messages: [{ id: 'm1', role: 'user', content: 'Hallo' }],
+    tools: [],
+    context: { locale: 'nl-NL' },
+  });
+  await ws.waitForRuns(1);
+  await assertValidStream(ws.events);
+  assert.equal(ws.events[0]?.runId, runId);
+  assert.deepEqual(errors(ws.events), []);
+  await ws.close();
+});
+
 test('without threadId or runId the server makes them up', async () => {
   const ws = await AguiSocket.open(server.wsUrl);
   ws.send({ messages: [{ role: 'user', content: 'Hallo' }] });
@@ -133,6 +151,30 @@ test('bad frames during a run waiting for approval leave it undisturbed; a wrong
   await ws.waitForRuns(1);
   await assertValidStream(ws.events);
   assert.ok(ws.events.some((event) => event.toolCallName === 'generate_inspection_report'));
+  await ws.close();
+});
+
+test('a run request with a resume the official schema refuses is refused at once, not queued behind the run', async () => {
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask('Genereer rapport');
+  const request = await ws.waitForCustom('agora:tool_approval_request');
+  const at = ws.events.length;
+  const resume = [{ interruptId: request.value.approvalId, status: 'resolved', payload: null }];
+  ws.send({ threadId: 'thread-test', runId: randomUUID(), messages: [], resume });
+  await ws.waitUntil(() => ws.events.length > at);
+  assert.deepEqual(errors(ws.events.slice(at)), [
+    {
+      errorCode: 'invalid_run_input',
+      message:
+        "Invalid RunAgentInput: one that carries resume must be the official AG-UI RunAgentInput (AGORA's variant has no resume)",
+      details: [{ path: 'resume.0.payload', message: 'payload may be left out but not null: omit it for no payload' }],
+    },
+  ]);
+  ws.approve(request.value.approvalId, true);
+  await ws.waitForRuns(1);
+  await assertValidStream(ws.events);
+  assert.equal(ws.events.at(-1)?.type, 'RUN_FINISHED');
+  assert.equal(ws.events.filter((event) => event.type === 'RUN_STARTED').length, 1, 'nothing was queued');
   await ws.close();
 });
 

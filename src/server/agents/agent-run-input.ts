@@ -1,6 +1,7 @@
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
+import type { z } from 'zod';
 import { isJsonObject } from '../../shared/json-value';
-import { parseClientRequest, type RunRequest } from '../agui/run-input';
+import { parseClientRequest, plainRunInputWords, type RunRequest } from '../agui/run-input';
 import {
   type LimitIssue,
   MAX_ID_LENGTH,
@@ -40,8 +41,18 @@ export function agentRunRequest(body: unknown): RunRequest {
   throw new RequestValidationError(
     result.success
       ? [{ type: 'value_error', loc: ['body'], msg: 'Not a RunAgentInput', input: body ?? null }]
-      : toValidationIssues(result.error.issues, body, 'body'),
+      : toValidationIssues(
+          result.error.issues.map((issue) => inPlainWords(issue, body)),
+          body,
+          'body',
+        ),
   );
+}
+
+/** An issue zod words as just "Invalid input" (a resume's null payload), as a pydantic validator words its fix. */
+function inPlainWords(issue: z.core.$ZodIssue, body: unknown): z.core.$ZodIssue {
+  const words = plainRunInputWords(issue, body);
+  return words === undefined ? issue : { ...issue, message: `Value error, ${words}` };
 }
 
 function withoutType(body: unknown): unknown {

@@ -128,12 +128,17 @@ function checkRunInput(
 ): { official?: OfficialInput } | Extract<ClientRequest, { kind: 'refused' }> {
   const limits = limitRefusal(record);
   if (limits) return limits;
+  // A `resume` is official-only: AGORA's variant answers approvals with a CUSTOM event and would ignore it, starting
+  // afresh and dropping the interrupt it answers. It takes every other field (`runId`, `tools`, `state`, `context`
+  // as an object, …), so none of those decides it: HAI's requests are read as they always were.
+  const officialOnly = Object.hasOwn(record, 'resume');
   // Only input that looks official is checked against the official schema: a failed zod parse is costly,
   // and AGORA's variant (no runId, messages without ids) is the common case on /ws.
-  if (looksOfficial(record)) {
+  if (officialOnly || looksOfficial(record)) {
     const official = RunAgentInputSchema.safeParse(record);
     // The official schema lets an empty threadId through; a run needs one to belong to a thread.
     if (official.success) return official.data.threadId === '' ? emptyThreadId() : { official: official.data };
+    if (officialOnly) return refused('invalid_run_input', OFFICIAL_ONLY, officialIssues(official.error, record));
   }
   if (options.agora === false) return refused('invalid_run_input', 'Not an official RunAgentInput');
   // AGORA's variant is checked by hand rather than with zod: a schema pass copies every message (and a failed one
@@ -204,6 +209,22 @@ function limitRefusal(record: Record<string, unknown>): Extract<ClientRequest, {
 
 function emptyThreadId(): Extract<ClientRequest, { kind: 'refused' }> {
   return refused('invalid_run_input', 'Invalid RunAgentInput', [{ path: 'threadId', message: 'must not be empty' }]);
+}
+
+/** Why a run request with `resume` that the official schema refuses is not read as AGORA's variant instead. */
+const OFFICIAL_ONLY =
+  "Invalid RunAgentInput: one that carries resume must be the official AG-UI RunAgentInput (AGORA's variant has no resume)";
+
+/** What to say of a `resume` entry's `"payload": null`, which the official schema refuses as just "Invalid input". */
+const NULL_PAYLOAD = 'payload may be left out but not null: omit it for no payload';
+
+/** Words for `issue` (of the official schema, on `input`) where zod's say nothing useful; undefined elsewhere. */
+export function plainRunInputWords(issue: z.core.$ZodIssue, input: unknown): string | undefined {
+  const [field, index, key] = issue.path;
+  if (issue.code !== 'custom' || issue.path.length !== 3 || field !== 'resume' || key !== 'payload') return undefined;
+  const resume = isJsonObject(input) ? input.resume : undefined;
+  const entry = Array.isArray(resume) && typeof index === 'number' ? resume[index] : undefined;
+  return isJsonObject(entry) && entry.payload === null ? NULL_PAYLOAD : undefined;
 }
 
 function looksOfficial(record: Record<string, unknown>): boolean {
@@ -340,4 +361,11 @@ function issues(error: z.ZodError): Issue[] {
   return error.issues
     .slice(0, MAX_REPORTED_ISSUES)
     .map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+}
+
+/** The official schema's issues as `issues` gives them, in plain words where zod's say nothing useful. */
+function officialIssues(error: z.ZodError, record: Record<string, unknown>): Issue[] {
+  return error.issues
+    .slice(0, MAX_REPORTED_ISSUES)
+    .map((issue) => ({ path: issue.path.join('.'), message: plainRunInputWords(issue, record) ?? issue.message }));
 }
