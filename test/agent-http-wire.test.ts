@@ -7,6 +7,7 @@ import type { Op, ScenarioProgram } from '../src/server/scenarios/scenario-progr
 import type { ConnectionSummary } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { rawHttp } from './helpers/raw-http';
 import { sseEvents } from './helpers/sse-events';
 import { eventually } from './helpers/wait';
 
@@ -49,6 +50,13 @@ test('SSE: the headers of an event stream, one `data:` frame per event, a whole 
   assert.ok(text.endsWith('\n\n'));
   const events = sseEvents<BaseEvent>(text);
   assert.equal(events.at(-1)?.type, 'RUN_FINISHED');
+  // A client that asks to close is told so, and the connection closes after the run.
+  const body = JSON.stringify(runInput('Hallo'));
+  const closing = await rawHttp(server.port, [
+    `POST /agent HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  ]);
+  assert.equal(closing.status, 200);
+  assert.equal(closing.headers.connection, 'close');
 });
 
 test('a wildcard Accept gets SSE; protobuf only when it is preferred; neither acceptable is a 406', async () => {

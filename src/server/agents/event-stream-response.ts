@@ -73,7 +73,8 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
     response.setHeader('cache-control', 'no-cache');
     // nginx and friends buffer proxied responses unless told not to.
     response.setHeader('x-accel-buffering', 'no');
-    response.setHeader('connection', 'keep-alive');
+    // Said outright for proxies, unless the client asked to close: set, the header would keep the connection open.
+    if (response.shouldKeepAlive) response.setHeader('connection', 'keep-alive');
     // Headers go out with the first frames written in this turn (a run at speed 0 writes all of its frames in it:
     // one system call instead of two), else alone at the end of the turn, so a client waiting for a delayed first
     // event sees the response start; the keep-alive starts then too (a stream over within its first turn needs none).
