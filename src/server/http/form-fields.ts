@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import iconv from 'iconv-lite';
 import { HttpError } from './http-errors';
 
 /**
@@ -10,26 +11,29 @@ export const MAX_FORM_FIELDS = 1000;
 /** Form fields by name: the value, or every value in the order sent when the name is repeated. */
 export type FormFields = Record<string, string | string[]>;
 
+/** Reads a form's bytes — its body, its percent-escapes — as text in its charset. */
+export interface FormDecoder {
+  decode(bytes: Buffer): string;
+}
+
 /** UTF-8, the charset of a form that names none, read leniently (as URLSearchParams reads it). */
-const UTF8 = new TextDecoder();
+const UTF8: FormDecoder = new TextDecoder();
 
 /**
- * The decoder of a form body in `charset` (its Content-Type's; UTF-8 when it names none): any label TextDecoder
- * knows (`iso-8859-1`, `latin1`, `windows-1252`, `shift_jis`…), in any case. A UTF-16 charset is read as UTF-8,
- * as WHATWG reads forms: a form's text is ASCII, its escapes bytes. One TextDecoder does not know is a 415 naming it.
+ * The decoder of a form body in `charset` (its Content-Type's; UTF-8 when it names none), by iconv-lite, as Python
+ * decodes (FastAPI's forms): `iso-8859-1` and `latin1` are ISO 8859-1, `windows-1252` (`cp1252`) is that code page
+ * (`%80` is €), `shift_jis`…, in any case. A UTF-16 charset is read as UTF-8, as WHATWG reads forms: a form's text is
+ * ASCII, its escapes bytes. A charset iconv-lite does not know is a 415 naming it.
  */
-export function formDecoder(charset: string): TextDecoder {
-  if (!charset) return UTF8;
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(charset);
-  } catch {
+export function formDecoder(charset: string): FormDecoder {
+  if (!charset || /^utf-?(8|16)/i.test(charset)) return UTF8;
+  if (!iconv.encodingExists(charset)) {
     throw new HttpError(
       415,
       `Unsupported charset ${JSON.stringify(charset)} of the form body: send it in UTF-8 (no charset), or in a charset such as iso-8859-1 or windows-1252`,
     );
   }
-  return decoder.encoding.startsWith('utf-') ? UTF8 : decoder;
+  return { decode: (bytes) => iconv.decode(bytes, charset) };
 }
 
 /**
@@ -64,7 +68,7 @@ export function parseFormFields(text: string, decoder = UTF8, maxFields = MAX_FO
 const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
 
 /** URLSearchParams' reading (`&` between fields, `=` after a name, `+` a space) with escapes read by `decoder`. */
-function* formEntries(text: string, decoder: TextDecoder): Generator<[string, string]> {
+function* formEntries(text: string, decoder: FormDecoder): Generator<[string, string]> {
   const decoded = (part: string) =>
     part.replaceAll('+', ' ').replace(ESCAPES, (run) => decoder.decode(Buffer.from(run.replaceAll('%', ''), 'hex')));
   for (const field of text.split('&')) {

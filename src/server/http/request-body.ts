@@ -10,7 +10,7 @@ import { ConcurrencyLimit } from '../support/concurrency-limit';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { RememberedAnswers } from '../support/remembered-answers';
 import { askForBody } from './expect-continue';
-import { formDecoder, parseFormFields } from './form-fields';
+import { type FormDecoder, formDecoder, parseFormFields } from './form-fields';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
 import { jsonText, notUtf8Detail, parseRequestJson, refusingPrototypeKey } from './request-json';
@@ -199,7 +199,7 @@ function readJson(ctx: Context, bytes: Buffer): RequestBody {
  * `MAX_FORM_FIELDS`), read by `decoder`; the text kept as `rawBody` for the request log — first: a form refused
  * for its number of fields is logged as it was sent.
  */
-function readText(ctx: Context, bytes: Buffer, decoder: TextDecoder, isForm: boolean): RequestBody {
+function readText(ctx: Context, bytes: Buffer, decoder: FormDecoder, isForm: boolean): RequestBody {
   const text = decoder.decode(bytes);
   ctx.request.rawBody = text;
   return isForm ? { kind: 'form', value: parseFormFields(text, decoder) } : { kind: 'text', value: text };
