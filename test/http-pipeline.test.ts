@@ -394,7 +394,7 @@ test('a Content-Encoding is read whatever its case: codings are case-insensitive
   );
 });
 
-test('a JSON body that is not UTF-8 is refused with 400 saying where; a UTF-8 byte order mark is allowed', async () => {
+test('a JSON body is UTF-8, UTF-16 or UTF-32 as Python reads it; one that is not is refused with 400 saying where', async () => {
   const sendBytes = (body: Buffer) =>
     rawHttp(port, [
       `PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
@@ -419,6 +419,35 @@ test('a JSON body that is not UTF-8 is refused with 400 saying where; a UTF-8 by
   const withBom = await sendBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"é"}')]));
   assert.equal(withBom.status, 200);
   assert.deepEqual(JSON.parse(withBom.body), { received: { a: 'é' } });
+  // UTF-16 and UTF-32, told by a byte order mark or by where the first bytes are zero, as Python's json.loads
+  // reads them (FastAPI's request.json()).
+  const text = '{"a":"é😀"}';
+  const utf16le = Buffer.from(text, 'utf16le');
+  const utf32 = (littleEndian: boolean) => {
+    const points = [...text].map((char) => char.codePointAt(0) as number);
+    const bytes = Buffer.alloc(4 * points.length);
+    for (const [at, point] of points.entries()) {
+      if (littleEndian) bytes.writeUInt32LE(point, 4 * at);
+      else bytes.writeUInt32BE(point, 4 * at);
+    }
+    return bytes;
+  };
+  for (const [name, bytes] of [
+    ['UTF-16LE', utf16le],
+    ['UTF-16BE', Buffer.from(utf16le).swap16()],
+    ['UTF-16LE with its mark', Buffer.concat([Buffer.from([0xff, 0xfe]), utf16le])],
+    ['UTF-32LE', utf32(true)],
+    ['UTF-32BE with its mark', Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), utf32(false)])],
+  ] as const) {
+    const read = await sendBytes(bytes);
+    assert.equal(read.status, 200, name);
+    assert.deepEqual(JSON.parse(read.body), { received: { a: 'é😀' } }, name);
+  }
+  const cut = await sendBytes(utf16le.subarray(0, utf16le.length - 1));
+  assert.equal(cut.status, 400);
+  assert.deepEqual(JSON.parse(cut.body), {
+    detail: 'Request body is not valid UTF-16LE, as its first bytes say it is: send JSON encoded as UTF-8',
+  });
 });
 
 test('a JSON key named __proto__ is refused with 400 naming where it is and what to do', async () => {
