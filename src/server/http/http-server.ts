@@ -7,9 +7,9 @@ import type { Logger } from '../support/logger';
 import type { ConnectionLimit } from './connection-limit';
 import { endConnection } from './end-connection';
 import { holdContinue } from './expect-continue';
-import { hasRequestBody } from './request-body';
 import { answerPlainHttpOnTlsPort } from './plain-http-on-tls-port';
 import { rawHttpResponse } from './raw-http-response';
+import { hasRequestBody } from './request-body';
 
 /** The settings that bound how long a client may take: applied at creation and again whenever they change. */
 export type HttpTimeouts = Pick<ServerSettings, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
