@@ -70,9 +70,9 @@ const readLimits = new WeakMap<IncomingMessage, number>();
 
 /**
  * Reads the request body when a mount needs it (a condition on it, a schema for it, a template that uses it):
- * JSON (UTF-8 only: other bytes are a 400), form fields (in their charset) or text, its Content-Encoding undone,
- * bounded by `maxBodyBytes` (413) and `maxJsonDepth` (400); a client that waits to be asked for the body
- * (`Expect: 100-continue`) is asked here. Malformed JSON is not an error here: the mount decides (a schema answers
+ * JSON (its bytes read as Python reads them, `jsonText`; others are a 400), form fields (in their charset) or text,
+ * its Content-Encoding undone, bounded by `maxBodyBytes` (413) and `maxJsonDepth` (400); a client that waits to be
+ * asked for the body (`Expect: 100-continue`) is asked here. Malformed JSON is not an error here: the mount decides (a schema answers
  * 422 json_invalid, a condition just does not hold). The result is kept for the rest of the request — the stream
  * can be read only once — and set on `ctx.request.body` for the request log and for handlers later in the chain.
  */
@@ -180,9 +180,9 @@ function decoded(bytes: Buffer, encoding: string, limit: number): Buffer | Promi
 }
 
 /**
- * A JSON body: UTF-8 (else a 400 saying where it is not, as FastAPI refuses it), then parsed (`parseRequestJson`).
- * Its text is kept as `rawBody` for the request log, whatever it holds: a body that does not parse is the one a
- * developer needs to see. Empty (chunked framing with nothing in it, or only a byte order mark) is no body.
+ * A JSON body: its text (`jsonText`, else a 400 saying what its bytes are not, as FastAPI refuses them), then parsed
+ * (`parseRequestJson`). Its text is kept as `rawBody` for the request log, whatever it holds: a body that does not
+ * parse is the one a developer needs to see. Empty (chunked framing with nothing in it, or only a byte order mark) is no body.
  */
 function readJson(ctx: Context, bytes: Buffer): RequestBody {
   const text = jsonText(bytes);
