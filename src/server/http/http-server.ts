@@ -80,11 +80,12 @@ export function createHttpServer(
     endConnection(socket, rawHttpResponse(answer.status, answer.detail, {}, isHeadRequest(error)));
   });
   // Expect: 100-continue: the 100 is sent when the body is read, not before (`holdContinue`). A request without a
-  // body gets it at once, as Node would send it: held, Node would close the connection after the answer, and the
-  // requests pipelined behind it would be lost.
+  // body expects nothing: no 100 (written for a request pipelined behind another, Node put it inside that one's
+  // answer), and its connection is kept — Node closes one whose expectation went unanswered (`_expect_continue`,
+  // set just before this event), which lost the requests pipelined behind it.
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     if (hasRequestBody(request)) holdContinue(response);
-    else response.writeContinue();
+    else (response as ServerResponse & { _expect_continue: boolean })._expect_continue = false;
     serve(request, response);
   });
   // An Expect other than 100-continue: Node would answer a bare 417; FastAPI (uvicorn) serves the request as usual.
