@@ -55,11 +55,13 @@ const TEXT_TYPES = ['text/*', 'application/xml', 'application/*+xml'];
 const DECODERS = { gzip: promisify(gunzip), deflate: promisify(inflate), br: promisify(brotliDecompress) } as const;
 const DECODABLE_ENCODINGS = ['identity', ...Object.keys(DECODERS)];
 /**
- * Bodies decoded at once. A small brotli body may ask for a 16 MiB window, and fill it (about 90 ms) before a byte of
- * its output shows it is too large: a hundred of them in flight took 1.8 GB. Two at a time bound that; the rest wait
- * with their bytes read whole, so a client slow to send holds no slot.
+ * Bodies decoded at once, per coding. A small brotli body may ask for a 16 MiB window, and fill it (about 90 ms)
+ * before a byte of its output shows it is too large: a hundred of them in flight took 1.8 GB. Two at a time bound
+ * that; the rest wait with their bytes read whole, so a client slow to send holds no slot, and one gone by its turn
+ * is not decoded. gzip and deflate (a 32 KiB window, about a millisecond to the limit) have their own two, so a flood
+ * of brotli bodies does not hold them up.
  */
-const decoding = new ConcurrencyLimit(2);
+const decoding = { gzip: new ConcurrencyLimit(2), deflate: new ConcurrencyLimit(2), br: new ConcurrencyLimit(2) };
 /** Text bodies are read as UTF-8, leniently: a text is kept as it reads, not checked. */
 const UTF8 = new TextDecoder();
 const FORM_TYPES = ['application/x-www-form-urlencoded'];
@@ -121,7 +123,7 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
   askForBody(ctx.res);
   let bytes: Buffer;
   try {
-    bytes = await decoded(await readBytes(ctx, maxBodyBytes), encoding, maxBodyBytes);
+    bytes = await decoded(ctx.req, await readBytes(ctx, maxBodyBytes), encoding, maxBodyBytes);
   } catch (error) {
     if ((error as { type?: unknown }).type === 'entity.too.large') throw tooLarge(limits);
     if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limits);
@@ -172,11 +174,17 @@ function readBytes(ctx: Context, limit: number): Promise<Buffer> {
   }
 }
 
-/** `bytes` with their Content-Encoding undone; more than `limit` bytes decoded fails with ERR_BUFFER_TOO_LARGE. */
-function decoded(bytes: Buffer, encoding: string, limit: number): Buffer | Promise<Buffer> {
+/**
+ * `bytes` with their Content-Encoding undone; more than `limit` bytes decoded fails with ERR_BUFFER_TOO_LARGE, a
+ * request whose client left before its turn as an aborted one (raw-body's `request.aborted`: a 499 in the log).
+ */
+function decoded(req: IncomingMessage, bytes: Buffer, encoding: string, limit: number): Buffer | Promise<Buffer> {
   if (encoding === 'identity') return bytes;
-  const decode = DECODERS[encoding as keyof typeof DECODERS];
-  return decoding.run(() => decode(bytes, { maxOutputLength: limit }));
+  const coding = encoding as keyof typeof DECODERS;
+  return decoding[coding].run(() => {
+    if (req.socket.destroyed) throw Object.assign(new Error('request aborted'), { type: 'request.aborted' });
+    return DECODERS[coding](bytes, { maxOutputLength: limit });
+  });
 }
 
 /**
