@@ -74,9 +74,10 @@ const readLimits = new WeakMap<IncomingMessage, number>();
  * Reads the request body when a mount needs it (a condition on it, a schema for it, a template that uses it):
  * JSON (its bytes read as Python reads them, `jsonText`; others are a 400), form fields (in their charset) or text,
  * its Content-Encoding undone, bounded by `maxBodyBytes` (413) and `maxJsonDepth` (400); a client that waits to be
- * asked for the body (`Expect: 100-continue`) is asked here. Malformed JSON is not an error here: the mount decides (a schema answers
- * 422 json_invalid, a condition just does not hold). The result is kept for the rest of the request — the stream
- * can be read only once — and set on `ctx.request.body` for the request log and for handlers later in the chain.
+ * asked for the body (`Expect: 100-continue`) is asked here. Malformed JSON is not an error here: the mount decides
+ * (a schema answers 422 json_invalid, a condition just does not hold). The result is kept for the rest of the
+ * request — the stream can be read only once — and set on `ctx.request.body` for the request log and for handlers
+ * later in the chain.
  */
 export function readRequestBody(ctx: Context, limits: JsonBodyLimits): Promise<RequestBody> {
   let read = readBodies.get(ctx.req);
