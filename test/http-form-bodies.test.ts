@@ -152,7 +152,8 @@ test('validated form fields are converted as query values are: numbers, lax bool
 test('a form declaring a charset is read in it: escapes and bytes alike; an unknown charset is 415 naming it', async () => {
   const post = (contentType: string, body: string | Buffer) =>
     fetch(`${server.url}/echo`, { method: 'POST', headers: { 'content-type': contentType }, body });
-  for (const charset of ['iso-8859-1', 'latin1', 'windows-1252', '"ISO-8859-1"']) {
+  // The last: a parameter Koa cannot parse does not hide the charset.
+  for (const charset of ['iso-8859-1', 'latin1', 'windows-1252', '"ISO-8859-1"', 'iso-8859-1; foo']) {
     const escaped = await post(`${FORM}; charset=${charset}`, 'name=Ren%E9&city=K%F6ln+am+Rhein&caf%E9=1');
     assert.equal(escaped.status, 200, charset);
     assert.deepEqual(await escaped.json(), { body: { name: 'René', city: 'Köln am Rhein', café: '1' } }, charset);

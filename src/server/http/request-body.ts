@@ -112,7 +112,7 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
   if (!isJson && !isForm && !ctx.is(TEXT_TYPES))
     return { kind: 'unread', contentType: ctx.get('content-type') || '(none)' };
   const encoding = contentCoding(ctx);
-  const decoder = isForm ? formDecoder(ctx.request.charset) : UTF8;
+  const decoder = isForm ? formDecoder(charsetOf(ctx.req.headers['content-type'] ?? '')) : UTF8;
   // Refused by its length before it is read (or asked for: `Expect: 100-continue`); compressed, it would only be
   // longer decoded. raw-body would refuse it too, but after the 100, and not a length past 2^31, which co-body cuts
   // to 32 bits. Paused, it counts as a body refused (not one nothing touched): the answer waits for its rest, or
@@ -212,6 +212,19 @@ function readText(ctx: Context, bytes: Buffer, decoder: FormDecoder, isForm: boo
   const text = decoder.decode(bytes);
   ctx.request.rawBody = text;
   return isForm ? { kind: 'form', value: parseFormFields(text, decoder) } : { kind: 'text', value: text };
+}
+
+/**
+ * The `charset` parameter of a Content-Type (unquoted), '' for none. Read here rather than by Koa, which gives ''
+ * for a whole header it cannot parse (`charset=iso-8859-1; foo`): the form would be read as UTF-8 without a word.
+ */
+function charsetOf(contentType: string): string {
+  return (
+    /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i
+      .exec(contentType)
+      ?.slice(1)
+      .find((part) => part !== undefined) ?? ''
+  );
 }
 
 function tooLarge(limits: JsonBodyLimits): HttpError {
