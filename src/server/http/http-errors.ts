@@ -29,6 +29,14 @@ export interface ValidationIssue {
 }
 
 /**
+ * `issue`, checked as a whole request part (`["body", …]`), located under `loc` instead: the part it was within (a
+ * record at `["body", 3]`, an event at `["body", "events", 2]`, a resume's payload).
+ */
+export function issueAt(loc: readonly (string | number)[], issue: ValidationIssue): ValidationIssue {
+  return { ...issue, loc: [...loc, ...issue.loc.slice(1)] };
+}
+
+/**
  * Issues a 422 lists at most: FastAPI lists all, but a hostile body can break a schema half a million times, and
  * listing each would take the engine seconds and the answer tens of megabytes. Past it one last issue counts the rest.
  */

@@ -1,6 +1,6 @@
 import type { Interrupt, ResumeEntry } from '@ag-ui/core';
 import type { JsonObject } from '../../shared/scenario';
-import { RequestValidationError } from '../http/http-errors';
+import { issueAt, RequestValidationError } from '../http/http-errors';
 import { toPydanticIssues } from '../http/json-schema-issues';
 import { JsonSchemas, type SchemaCheck, SchemaRecursionError } from '../routes/json-schemas';
 import type { Op, ScenarioProgram } from './scenario-program';
@@ -100,9 +100,7 @@ export function answerRefusal(paused: PausedRun, resume: readonly ResumeEntry[])
     ]);
   }
   if (!errors) return undefined;
-  return new RequestValidationError(
-    toPydanticIssues(errors, entry.payload, 'body').map((issue) => ({ ...issue, loc: [...at, ...issue.loc.slice(1)] })),
-  );
+  return new RequestValidationError(toPydanticIssues(errors, entry.payload, 'body').map((issue) => issueAt(at, issue)));
 }
 
 /** An approval's answer in a resume entry: `{approved, feedback?}` when resolved; a cancelled one is a rejection. */

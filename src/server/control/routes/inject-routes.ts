@@ -19,7 +19,7 @@ import { planMacro } from '../../agui/event-macros';
 import { eventTemplate } from '../../agui/event-templates';
 import { outgoing } from '../../agui/events';
 import { type RuleFinding, SEQUENCE_RULES, type SequenceTracker } from '../../agui/sequence-tracker';
-import { HttpError, RequestValidationError } from '../../http/http-errors';
+import { HttpError, issueAt, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart, toValidationIssues } from '../../http/validation';
@@ -33,10 +33,9 @@ function validateEvents(events: Record<string, unknown>[]): BaseEvent[] {
     const result = EventSchemas.safeParse(event);
     return result.success
       ? []
-      : toValidationIssues(result.error.issues, event, 'body').map((issue) => ({
-          ...issue,
-          loc: ['body', 'events', index, ...issue.loc.slice(1)],
-        }));
+      : toValidationIssues(result.error.issues, event, 'body').map((issue) =>
+          issueAt(['body', 'events', index], issue),
+        );
   });
   if (issues.length > 0) throw new RequestValidationError(issues);
   // The originals are sent: extra fields (AGORA's toolDisplayName…) must survive, and the schemas keep them too.

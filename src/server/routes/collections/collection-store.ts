@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../../../shared/j
 import type { Collection } from '../../../shared/mounts/collection';
 import type { CollectionChange } from '../../../shared/mounts/collection-change';
 import { MAX_JSON_DEPTH_SETTING } from '../../../shared/settings';
-import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
+import { HttpError, issueAt, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { toPydanticIssues } from '../../http/json-schema-issues';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
 import { type SchemaCheck, SchemaRecursionError } from '../json-schemas';
@@ -236,7 +236,7 @@ export class CollectionStore {
       // Problems echo the record as the client sent it, as FastAPI does (`"12"`, not the 12 it was read as; no id
       // the engine gave it).
       const echoed = fillDefaults ? input : checked;
-      issues.push(...toPydanticIssues(errors, echoed, 'body').map((issue) => relocate(issue, loc)));
+      issues.push(...toPydanticIssues(errors, echoed, 'body').map((issue) => issueAt(loc, issue)));
     }
     return issues.length === before ? record : undefined;
   }
@@ -282,9 +282,4 @@ function notAnObject(input: unknown, loc: (string | number)[]): ValidationIssue 
     msg: 'Input should be a valid dictionary or object to extract fields from',
     input: input,
   };
-}
-
-/** Schema issues come located under `body`; a record checked at `['body', 3]` places them under its index. */
-function relocate(issue: ValidationIssue, loc: (string | number)[]): ValidationIssue {
-  return { ...issue, loc: [...loc, ...issue.loc.slice(1)] };
 }
