@@ -4,6 +4,7 @@ import type { EventSink, OutgoingEvent } from '../agui/events';
 import type { RunRequest } from '../agui/run-input';
 import { HttpError } from '../http/http-errors';
 import { Conversation, type RunObserver } from '../scenarios/conversation';
+import { strayResume } from '../scenarios/paused-run';
 import { observerPerRun } from '../scenarios/run-observers';
 import type { StopReason } from '../scenarios/scenario-player';
 import type { Connection } from '../ws/connection';
@@ -51,17 +52,8 @@ export class AgentThread implements ThreadState {
    * a payload its `responseSchema` does not take (422, at the payload). The thread stays paused.
    */
   checkResume(request: RunRequest): void {
-    if (request.resume.length === 0) return;
-    const pending = this.conversation.pendingInterruptId;
-    const stray = request.resume.find((entry) => entry.interruptId !== pending);
-    if (stray) {
-      throw new HttpError(
-        409,
-        pending
-          ? `Interrupt ${JSON.stringify(stray.interruptId)} is not pending on thread ${JSON.stringify(request.threadId)}; the pending interrupt is ${JSON.stringify(pending)}`
-          : `Nothing to resume on thread ${JSON.stringify(request.threadId)}: no interrupt is pending (it was answered, superseded by another run, or the thread expired)`,
-      );
-    }
+    const stray = strayResume(this.conversation.pendingInterruptId, request);
+    if (stray) throw new HttpError(409, stray.message);
     const invalid = this.conversation.answerRefusal(request);
     if (invalid) throw invalid;
   }

@@ -74,6 +74,7 @@ export type AgoraErrorCode =
   | 'binary_frame'
   | 'unknown_message'
   | 'invalid_run_input'
+  | 'interrupt_not_pending'
   | 'invalid_approval_response'
   | 'no_pending_approval'
   | 'unknown_approval_id'

@@ -1,5 +1,6 @@
 import type { Interrupt, ResumeEntry } from '@ag-ui/core';
 import type { JsonObject } from '../../shared/scenario';
+import type { RunRequest } from '../agui/run-input';
 import { issueAt, RequestValidationError } from '../http/http-errors';
 import { toPydanticIssues } from '../http/json-schema-issues';
 import { JsonSchemas, type SchemaCheck, SchemaRecursionError } from '../routes/json-schemas';
@@ -74,6 +75,32 @@ export function approvalInterrupt(approvalId: string, request: JsonObject, expir
     ...(expiresAt !== undefined && { expiresAt: new Date(expiresAt).toISOString() }),
     metadata: details,
   };
+}
+
+/** A `resume` entry that names an interrupt other than the pending one, and how to say so. */
+export interface StrayResume {
+  readonly interruptId: string;
+  readonly pendingInterruptId: string | null;
+  readonly message: string;
+}
+
+/**
+ * Why `request`'s `resume` cannot continue anything: an entry (resolved or cancelled) names an interrupt that is not
+ * `pending` (none is, or another one is). Undefined without `resume`, or when each entry names the pending one.
+ * Every transport refuses it before any run starts, leaving a paused run paused: a run started instead would drop
+ * that interrupt and hide the client's mistake (409 over HTTP, `interrupt_not_pending` on a socket).
+ */
+export function strayResume(
+  pending: string | null,
+  request: Pick<RunRequest, 'threadId' | 'resume'>,
+): StrayResume | undefined {
+  const stray = request.resume.find((entry) => entry.interruptId !== pending);
+  if (!stray) return undefined;
+  const thread = JSON.stringify(request.threadId);
+  const message = pending
+    ? `Interrupt ${JSON.stringify(stray.interruptId)} is not pending on thread ${thread}; the pending interrupt is ${JSON.stringify(pending)}`
+    : `Nothing to resume on thread ${thread}: no interrupt is pending (it was answered, superseded by another run, or the thread expired)`;
+  return { interruptId: stray.interruptId, pendingInterruptId: pending, message };
 }
 
 /**

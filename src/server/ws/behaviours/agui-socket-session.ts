@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ResumeEntry } from '@ag-ui/core';
 import { closingBeforeFinish } from '../../agui/closing-before-finish';
 import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
 import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
@@ -8,6 +9,7 @@ import { clientMessageKind, parseClientRequest, type RunRequest, runInputRefusal
 import { MAX_REPORTED_ISSUES } from '../../agui/run-input-limits';
 import { requestOrigin } from '../../http/request-origin';
 import { Conversation, type Refusal } from '../../scenarios/conversation';
+import { strayResume } from '../../scenarios/paused-run';
 import { observerPerRun } from '../../scenarios/run-observers';
 import type { Connection } from '../connection';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
@@ -116,12 +118,23 @@ export function aguiSocketSession(
       if (refusal) sendError(refusal.errorCode, refusal.message);
       return;
     }
-    // Checked only here: a request that waits behind a run can never resume (that run dropped any pause there was,
-    // and one it ends with has an id the request could not know), so it starts afresh as it would today.
+    const stray = strayResumeRefusal(parsed.request);
+    if (stray) return sendError(stray.errorCode, stray.message, stray.details);
     const invalid = answerRefusal(parsed.request);
     if (invalid) return sendError(invalid.errorCode, invalid.message, invalid.details);
     const refusal = conversation.run(parsed.request);
     if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
+  };
+
+  /**
+   * A resume naming an interrupt that is not pending here, refused as HTTP refuses it (409) rather than played as a
+   * new run, which would drop a paused run and hide the client's mistake.
+   */
+  const strayResumeRefusal = (request: Pick<RunRequest, 'threadId' | 'resume'>): Refusal | undefined => {
+    const stray = strayResume(conversation.pendingInterruptId, request);
+    if (!stray) return undefined;
+    const { interruptId, pendingInterruptId, message } = stray;
+    return { errorCode: 'interrupt_not_pending', message, details: { interruptId, pendingInterruptId } };
   };
 
   /** A resume whose payload the interrupt's `responseSchema` refuses, as a RunAgentInput that is not valid. */
@@ -140,9 +153,10 @@ export function aguiSocketSession(
   };
 
   /**
-   * A run request while a run plays: refused at once when the queue is full (before it is checked), or when it is
-   * invalid; else it waits as the frame's text, and is parsed again when its turn comes, so a waiting request holds
-   * its text (which the frame log shares) and nothing parsed.
+   * A run request while a run plays: refused at once when the queue is full (before it is checked), when it is
+   * invalid, or when it resumes (nothing is pending while a run plays); else it waits as the frame's text, and is
+   * parsed again when its turn comes, so a waiting request holds its text (which the frame log shares) and nothing
+   * parsed.
    */
   const queue = (value: Record<string, unknown>, text: string) => {
     const bytes = Buffer.byteLength(text);
@@ -150,6 +164,11 @@ export function aguiSocketSession(
     if (full) return sendError(full.errorCode, full.message, full.details);
     const invalid = runInputRefusal(value);
     if (invalid) return sendError(invalid.errorCode, invalid.message, invalid.details);
+    // Refused now rather than at its turn: the interrupt the playing run may end with has an id no client knows yet.
+    // A request with `resume` passed the official schema above, so these fields are what they say.
+    const resume = (value.resume ?? []) as ResumeEntry[];
+    const stray = strayResumeRefusal({ threadId: value.threadId as string, resume });
+    if (stray) return sendError(stray.errorCode, stray.message, stray.details);
     const refusal = conversation.run({ bytes, read: () => readQueued(text) });
     if (refusal) sendError(refusal.errorCode, refusal.message, refusal.details);
   };
