@@ -98,11 +98,17 @@ export interface FrameRecord {
   binary: boolean;
   /** AG-UI event type when the frame is one (or the client message kind). */
   eventType: string | null;
-  /** The AG-UI sequence rule this outgoing event broke (sent anyway, or by a scenario), as the client would see it. */
+  /**
+   * The AG-UI sequence rule this outgoing event broke (sent anyway, or by a scenario), as the client would see it; or,
+   * on a raw socket's incoming frame, why its JSON was read as text (rule J1).
+   */
   finding?: FrameFinding;
 }
 
-/** A sequence rule an event broke: the rule's id (R1, T2…), its statement, and the error the client would throw. */
+/**
+ * A rule a frame broke: the rule's id (R1, T2…, J1), its statement, and the error the client would throw (for J1,
+ * why the engine read the JSON as text and what to fix).
+ */
 export interface FrameFinding {
   rule: string;
   title: string;

@@ -421,9 +421,9 @@ export class Connection {
     return this.contextLog.toArray();
   }
 
-  /** Records a frame the client sent. */
-  received(text: string, size: number, binary: boolean, eventType: string | null): void {
-    this.record('in', text, size, binary, eventType);
+  /** Records a frame the client sent; `finding`: a rule it broke that its client is not told of (a raw socket's). */
+  received(text: string, size: number, binary: boolean, eventType: string | null, finding?: FrameFinding): void {
+    this.record('in', text, size, binary, eventType, finding);
   }
 
   /** Sets what the console shows about the conversation on this connection. */

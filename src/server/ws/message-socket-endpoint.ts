@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
-import type { ConnectionMount } from '../../shared/connections';
+import type { ConnectionMount, FrameFinding } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
 import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
+import { jsonDepthMessage } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { prototypeKeyPointer, prototypeKeyRefusal } from '../support/prototype-key';
 import { inTurn } from '../support/sliced-timer';
@@ -18,11 +19,22 @@ export type ClientMessage =
   | { kind: 'json'; value: unknown; text: string }
   | { kind: 'invalid-json'; error: string; text: string }
   /**
-   * Valid JSON refused before any handler sees it, its value dropped; `error` says why. `invalid_json`: nested deeper
-   * than `maxJsonDepth`, or holding a number JSON cannot write; `forbidden_key`: an object with a `__proto__` key.
+   * Valid JSON refused before any handler sees it, its value dropped; `error` says why (an AG-UI socket's answer),
+   * `reason` why and what to fix (a raw socket's finding). `invalid_json`: nested deeper than `maxJsonDepth`, or
+   * holding a number JSON cannot write; `forbidden_key`: an object with a `__proto__` key.
    */
-  | { kind: 'refused'; code: 'invalid_json' | 'forbidden_key'; error: string; text: string }
+  | { kind: 'refused'; code: 'invalid_json' | 'forbidden_key'; error: string; reason: string; text: string }
   | { kind: 'binary'; size: number; bytes: Buffer };
+
+/**
+ * The rule a raw socket's frame (echo, push, rules) breaks when it is JSON the engine refuses to read as JSON: it is
+ * handled as text, and nothing tells its client. Logged as the frame's finding, as AG-UI sequence rules are on
+ * events, so the console says why a `json` match did not hold.
+ */
+export const JSON_READ_RULE = {
+  rule: 'J1',
+  title: 'A JSON frame is read as JSON only within maxJsonDepth, with finite numbers and no "__proto__" key',
+} as const;
 
 /** The limits a frame is read under (the engine's settings, read per frame; the payload limit when a socket opens). */
 export type FrameLimits = Pick<ServerSettings, 'maxJsonDepth' | 'maxPayloadBytes'>;
@@ -119,7 +131,9 @@ export function messageSocketEndpoint(
         const message = parseFrame(text, limits().maxJsonDepth);
         // Run requests and events are named in the log; other protocols' frames are theirs to name.
         const type = message.kind === 'json' && connection.protocol === 'agui' ? messageType(message.value) : null;
-        connection.received(text, bytes.length, false, type);
+        // An AG-UI socket answers refused JSON with an error; a raw one reads it as text, so only its log can say why.
+        const finding = message.kind === 'refused' && connection.protocol === 'raw' ? readAsText(message) : undefined;
+        connection.received(text, bytes.length, false, type, finding);
         handle(message);
       });
     },
@@ -158,12 +172,31 @@ function parseFrame(text: string, maxJsonDepth: number): ClientMessage {
     return { kind: 'invalid-json', error: (error as Error).message, text };
   }
   const refusal = parsedJsonRefusal(value, maxJsonDepth);
-  if (refusal !== undefined)
-    return { kind: 'refused', code: 'invalid_json', error: `Frame rejected: ${refusal}`, text };
+  if (refusal !== undefined) {
+    // One walk finds either: too deep, or a number out of range (its refusal names the number's place).
+    const fix =
+      refusal === jsonDepthMessage(maxJsonDepth) ? 'flatten it, or raise maxJsonDepth' : 'send it as a string';
+    return {
+      kind: 'refused',
+      code: 'invalid_json',
+      error: `Frame rejected: ${refusal}`,
+      reason: `${refusal}; ${fix}`,
+      text,
+    };
+  }
   const prototypeKey = prototypeKeyPointer(text, value);
-  if (prototypeKey !== undefined)
-    return { kind: 'refused', code: 'forbidden_key', error: prototypeKeyRefusal(prototypeKey), text };
+  if (prototypeKey !== undefined) {
+    const error = prototypeKeyRefusal(prototypeKey);
+    // The refusal is a sentence of its own; here it follows "Read as text, not JSON: ".
+    const reason = `${error.charAt(0).toLowerCase()}${error.slice(1)}`;
+    return { kind: 'refused', code: 'forbidden_key', error, reason, text };
+  }
   return { kind: 'json', value, text };
+}
+
+/** The finding on a raw socket's frame whose JSON was refused: it goes on as text. */
+function readAsText(message: { reason: string }): FrameFinding {
+  return { ...JSON_READ_RULE, message: `Read as text, not JSON: ${message.reason}` };
 }
 
 function rawBytes(data: RawData): Buffer {

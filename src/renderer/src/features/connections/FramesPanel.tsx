@@ -157,7 +157,7 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
             className="small rule-breaks"
             aria-pressed={filter.ruleBreaksOnly}
             onClick={() => change({ ruleBreaksOnly: !filter.ruleBreaksOnly })}
-            title="Show only the frames that broke an AG-UI sequence rule"
+            title="Show only the frames with a finding: an AG-UI sequence rule broken, or a raw socket's JSON read as text (J1)"
           >
             ⚠ {built.ruleBreaks} {built.ruleBreaks === 1 ? 'rule break' : 'rule breaks'}
           </button>
