@@ -171,8 +171,9 @@ test("a union's problem says what it takes: the content's types, a message's kno
     [
       { id: 'm1', role: 'bogus', content: 'x' },
       {
+        // At the message, as pydantic reports a tagged union's tag (the message is the input).
         type: 'union_tag_invalid',
-        loc: ['body', 'messages', 0, 'role'],
+        loc: ['body', 'messages', 0],
         msg: "Input tag 'bogus' found using 'role' does not match any of the expected tags: 'developer', 'system', 'assistant', 'user', 'tool', 'activity', 'reasoning'",
       },
     ],

@@ -504,7 +504,6 @@ test('validation answers 422 in FastAPI shape before any response, every problem
         input: 'ab',
         ctx: { min_length: 3 },
       },
-      { type: 'extra_forbidden', loc: ['body', 'extra'], msg: 'Extra inputs are not permitted', input: true },
       {
         type: 'string_pattern_mismatch',
         loc: ['body', 'name'],
@@ -518,6 +517,8 @@ test('validation answers 422 in FastAPI shape before any response, every problem
         msg: 'Input should be a valid integer, got a number with a fractional part',
         input: 1.5,
       },
+      // Extra keys after the declared fields, as pydantic lists them.
+      { type: 'extra_forbidden', loc: ['body', 'extra'], msg: 'Extra inputs are not permitted', input: true },
     ],
   });
   const missingHeader = await json('/validated/1', {}, 'PUT');

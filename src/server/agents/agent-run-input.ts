@@ -1,7 +1,6 @@
-import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import type { z } from 'zod';
 import { isJsonObject } from '../../shared/json-value';
-import { parseClientRequest, plainRunInputWords, type RunRequest } from '../agui/run-input';
+import { OfficialRunInputSchema, parseClientRequest, plainRunInputWords, type RunRequest } from '../agui/run-input';
 import {
   type LimitIssue,
   MAX_ID_LENGTH,
@@ -10,7 +9,7 @@ import {
   tooManyItemsMessage,
 } from '../agui/run-input-limits';
 import { RequestValidationError, type ValidationIssue } from '../http/http-errors';
-import { toValidationIssues } from '../http/validation';
+import { runInputIssues } from './run-input-issues';
 
 /**
  * The run an HTTP request body asks for. Only the official RunAgentInput 1.0 is accepted here (AGORA's id-less
@@ -22,29 +21,18 @@ export function agentRunRequest(body: unknown): RunRequest {
     const found = runInputLimitIssues(body);
     if (found.length > 0) throw new RequestValidationError(found.map(limitIssue));
   }
-  // parseClientRequest validates official input with RunAgentInputSchema itself: one schema pass per request.
+  // parseClientRequest validates official input with OfficialRunInputSchema itself: one schema pass per request.
   // A `type` field would make it read the body as a client event, which a RunAgentInput never is.
   const parsed = parseClientRequest(withoutType(body), { agora: false });
   if (parsed.kind === 'run' && parsed.request.shape === 'ag-ui') return parsed.request;
-  const result = RunAgentInputSchema.safeParse(body);
-  if (result.success && result.data.threadId === '') {
-    // The schema allows it, but a run belongs to a thread, which needs a name: refused here, before any stream.
-    throw new RequestValidationError([
-      {
-        type: 'string_too_short',
-        loc: ['body', 'threadId'],
-        msg: 'String should have at least 1 character',
-        input: '',
-      },
-    ]);
-  }
+  // Refused: read again for what to say, every problem at once (an empty threadId among them), as pydantic says it.
+  const result = OfficialRunInputSchema.safeParse(body);
   throw new RequestValidationError(
     result.success
       ? [{ type: 'value_error', loc: ['body'], msg: 'Not a RunAgentInput', input: body ?? null }]
-      : toValidationIssues(
+      : runInputIssues(
           result.error.issues.map((issue) => inPlainWords(issue, body)),
           body,
-          'body',
         ),
   );
 }

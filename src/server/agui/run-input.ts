@@ -116,7 +116,14 @@ export function runInputRefusal(
   return 'kind' in checked ? checked : undefined;
 }
 
-type OfficialInput = z.output<typeof RunAgentInputSchema>;
+/**
+ * The official RunAgentInput with a threadId that is not empty: AG-UI 1.0's schema lets `""` through, but a run
+ * belongs to a thread, which needs a name. Checked in the same pass as the rest, so a refusal lists it with every
+ * other problem, in the schema's field order (threadId first).
+ */
+export const OfficialRunInputSchema = RunAgentInputSchema.extend({ threadId: z.string().min(1) });
+
+type OfficialInput = z.output<typeof OfficialRunInputSchema>;
 
 /**
  * A run request checked in order, limits first (past them nothing is validated or copied): the official input
@@ -135,10 +142,10 @@ function checkRunInput(
   // Only input that looks official is checked against the official schema: a failed zod parse is costly,
   // and AGORA's variant (no runId, messages without ids) is the common case on /ws.
   if (officialOnly || looksOfficial(record)) {
-    const official = RunAgentInputSchema.safeParse(record);
-    // The official schema lets an empty threadId through; a run needs one to belong to a thread.
-    if (official.success) return official.data.threadId === '' ? emptyThreadId() : { official: official.data };
+    const official = OfficialRunInputSchema.safeParse(record);
+    if (official.success) return { official: official.data };
     if (officialOnly) return refused('invalid_run_input', OFFICIAL_ONLY, officialIssues(official.error, record));
+    // Else read as AGORA's variant below, whose check refuses an empty threadId too.
   }
   if (options.agora === false) return refused('invalid_run_input', 'Not an official RunAgentInput');
   // AGORA's variant is checked by hand rather than with zod: a schema pass copies every message (and a failed one
@@ -205,10 +212,6 @@ function limitRefusal(record: Record<string, unknown>): Extract<ClientRequest, {
     `Invalid RunAgentInput: ${details[0]?.path} ${limitIssueMessage(first)}`,
     details,
   );
-}
-
-function emptyThreadId(): Extract<ClientRequest, { kind: 'refused' }> {
-  return refused('invalid_run_input', 'Invalid RunAgentInput', [{ path: 'threadId', message: 'must not be empty' }]);
 }
 
 /** Why a run request with `resume` that the official schema refuses is not read as AGORA's variant instead. */

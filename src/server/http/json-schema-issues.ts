@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
-import { pointerKeys } from '../support/json-pointer';
-import { listedIssues, type ValidationIssue } from './http-errors';
+import { pointerKey, pointerKeys } from '../support/json-pointer';
+import { listedIssues, MAX_LISTED_ISSUES, type ValidationIssue } from './http-errors';
 import type { RequestPart } from './validation';
 
 /**
@@ -22,7 +22,159 @@ export function toPydanticIssues(errors: readonly ErrorObject[], root: unknown, 
     (error) => error.keyword !== 'if' && !unions.some((prefix) => error.schemaPath.startsWith(prefix)),
   );
   // Only what a 422 lists is worded: a hostile body may break a schema half a million times.
-  return listedIssues(kept, (error) => toIssue(error, root, part), part);
+  return listedIssues(inFieldOrder(kept), (error) => toIssue(error, root, part), part);
+}
+
+/** Keywords ajv checks at an object before its properties, whose errors each name a field (missing or extra). */
+const FIELD_KEYWORDS: ReadonlySet<string> = new Set([
+  'required',
+  'dependentRequired',
+  'dependencies',
+  'additionalProperties',
+]);
+
+/**
+ * `errors` in the order pydantic lists a model's: by the fields as the schema declares them, each field's own
+ * problems where it is, extra keys last (in the order sent). ajv goes down the value in that order already, but at
+ * each object reports its missing and extra keys first: those wait, each until ajv reaches a field declared after
+ * it, or leaves the object. Nothing is done when no error names a field (a request that fails another way), and
+ * only the first `listed` are put in order: the rest of a hostile body's half a million follow as they come, only
+ * counted.
+ */
+function inFieldOrder(errors: ErrorObject[], listed = MAX_LISTED_ISSUES): ErrorObject[] {
+  if (!errors.some((error) => FIELD_KEYWORDS.has(error.keyword))) return errors;
+  const ordered: ErrorObject[] = [];
+  // The objects with a missing or extra key that ajv is within, outermost first.
+  const open: FieldErrors[] = [];
+  const unlisted: ErrorObject[] = [];
+  let next = 0;
+  for (; next < errors.length && ordered.length < listed; next++) {
+    const error = errors[next] as ErrorObject;
+    const path = error.instancePath;
+    while (open.length > 0 && !isWithin(path, (open.at(-1) as FieldErrors).path)) {
+      (open.pop() as FieldErrors).flush(ordered);
+    }
+    // What waits in an object it is deeper in, for a field declared before the one it is under, goes first.
+    for (const object of open) {
+      if (object.waits && object.path.length < path.length) {
+        object.flush(ordered, object.rank(childKey(path, object.path)));
+      }
+    }
+    const field = fieldNamed(error);
+    if (field === undefined) {
+      ordered.push(error);
+      continue;
+    }
+    let object = open.at(-1);
+    if (object?.path !== path) {
+      object = new FieldErrors(path);
+      open.push(object);
+    }
+    // Past `listed` waiting in one object, the rest would never be listed: only counted.
+    const past = object.add(error, field, listed);
+    if (past) unlisted.push(past);
+  }
+  for (let object = open.pop(); object; object = open.pop()) object.flush(ordered);
+  return ordered.concat(unlisted, errors.slice(next));
+}
+
+/** The missing and extra keys of one object, waiting for their place among its fields' problems. */
+class FieldErrors {
+  private fields: ReadonlyMap<string, number> = NO_FIELDS;
+  private schema: object | undefined;
+  /** Errors waiting, by rank (`ranks`, alongside), from `next` on. */
+  private readonly waiting: ErrorObject[] = [];
+  private readonly ranks: number[] = [];
+  private next = 0;
+
+  constructor(readonly path: string) {}
+
+  /** Whether some missing or extra key still waits for its place. */
+  get waits(): boolean {
+    return this.next < this.waiting.length;
+  }
+
+  /** Where `key` is among the fields: as declared, keys not declared (extras) after them all. */
+  rank(key: string): number {
+    return this.fields.get(key) ?? this.fields.size;
+  }
+
+  /**
+   * `error` waits for its place, among `most` at most: the one past them (it, or the last that waited) is
+   * returned, never to be listed.
+   */
+  add(error: ErrorObject, field: string, most: number): ErrorObject | undefined {
+    const schema = error.parentSchema;
+    if (schema !== null && typeof schema === 'object' && schema !== this.schema) {
+      // Another schema for the same object (`allOf`): its fields after those known.
+      const declared = declaredFields(schema);
+      this.fields = this.schema === undefined ? declared : new Map([...this.fields, ...declared]);
+      this.schema = schema;
+    }
+    const rank = this.rank(field);
+    // After those of the same rank (extras stay in the order sent).
+    let at = this.waiting.length;
+    while (at > this.next && (this.ranks[at - 1] as number) > rank) at--;
+    if (at - this.next >= most) return error;
+    if (at === this.waiting.length) {
+      this.waiting.push(error);
+      this.ranks.push(rank);
+      return undefined;
+    }
+    this.waiting.splice(at, 0, error);
+    this.ranks.splice(at, 0, rank);
+    if (this.waiting.length - this.next <= most) return undefined;
+    this.ranks.pop();
+    return this.waiting.pop();
+  }
+
+  /** Into `ordered`, what waits for a place before a field of rank `before` (all, by default). */
+  flush(ordered: ErrorObject[], before = Number.POSITIVE_INFINITY): void {
+    for (; this.next < this.waiting.length && (this.ranks[this.next] as number) < before; this.next++) {
+      ordered.push(this.waiting[this.next] as ErrorObject);
+    }
+  }
+}
+
+const NO_FIELDS: ReadonlyMap<string, number> = new Map();
+
+/** An object schema's fields in order, as a model declares them: its properties, then other required keys. */
+const declaredCache = new WeakMap<object, ReadonlyMap<string, number>>();
+function declaredFields(schema: object): ReadonlyMap<string, number> {
+  let fields = declaredCache.get(schema);
+  if (!fields) {
+    const { properties, required } = schema as { properties?: unknown; required?: unknown };
+    const names = [
+      ...(properties !== null && typeof properties === 'object' ? Object.keys(properties) : []),
+      ...(Array.isArray(required) ? required : []),
+    ];
+    const ranks = new Map<string, number>();
+    for (const name of names) if (typeof name === 'string' && !ranks.has(name)) ranks.set(name, ranks.size);
+    fields = ranks;
+    declaredCache.set(schema, fields);
+  }
+  return fields;
+}
+
+/** Whether the JSON pointer `path` is `object`'s or below it. */
+function isWithin(path: string, object: string): boolean {
+  return path.startsWith(object) && (path.length === object.length || path[object.length] === '/');
+}
+
+/** The key under `object` that the longer pointer `path` goes through. */
+function childKey(path: string, object: string): string {
+  const start = object.length + 1;
+  const end = path.indexOf('/', start);
+  const segment = end < 0 ? path.slice(start) : path.slice(start, end);
+  return segment.includes('~') ? pointerKey(segment) : segment;
+}
+
+/** The field a missing or extra key's error is about (its place is that field's); undefined for other errors. */
+function fieldNamed(error: ErrorObject): string | undefined {
+  if (!FIELD_KEYWORDS.has(error.keyword)) return undefined;
+  const params = error.params as { missingProperty?: unknown; additionalProperty?: unknown };
+  const name = params.missingProperty ?? params.additionalProperty;
+  return name === undefined ? undefined : String(name);
 }
 
 /**
