@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { packageVersion } from '../server/support/package-root';
-import { parseCliArgs, USAGE, UsageError } from './cli-options';
+import { parseCliArgs, USAGE, UsageError, usageFor } from './cli-options';
 
 async function main(argv: string[]): Promise<number> {
   let command: ReturnType<typeof parseCliArgs>;
@@ -8,7 +8,7 @@ async function main(argv: string[]): Promise<number> {
     command = parseCliArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`agui-mock: ${error.message}\n\n${USAGE}\n`);
+    process.stderr.write(`agui-mock: ${error.message}\n\n${usageFor(error)}\n`);
     return 2;
   }
   if (command.command === 'help') {

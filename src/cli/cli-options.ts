@@ -1,21 +1,26 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CONSOLE_TOKEN, CONSOLE_TOKEN_RULE } from '../shared/console-token-rule';
 import { ApiKeySchema, MAX_API_KEYS, MIN_HEARTBEAT_MS, type TlsSetting } from '../shared/settings';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
+import { closestOption } from './option-suggestion';
 
-export const USAGE = `Usage:
-  agui-mock serve [options]     start the mock backend and its console
-  agui-mock init [FILE] [--template NAME]
-                                write a new workspace file (default mock.agui.json); never overwrites
-  agui-mock validate FILE       check a workspace file: exit 0 with a summary, or 1 with line/field and problem
-  agui-mock import-openapi SPEC [--into FILE] [--base-path PATH] [--replace] [--dry-run]
+/** The commands, each with the lines that show how to call it. */
+const SYNOPSES = {
+  serve: `  agui-mock serve [options]     start the mock backend and its console`,
+  init: `  agui-mock init [FILE] [--template NAME]
+                                write a new workspace file (default mock.agui.json); never overwrites`,
+  validate: `  agui-mock validate FILE       check a workspace file: exit 0 with a summary, or 1 with line/field and problem`,
+  'import-openapi': `  agui-mock import-openapi SPEC [--into FILE] [--base-path PATH] [--replace] [--dry-run]
                                 turn an OpenAPI 3.0/3.1 document (a file, or an http(s) URL such as a FastAPI
                                 server's /openapi.json) into routes: merged into FILE by id (created from the
-                                blank template when missing), or printed as JSON without --into
-  agui-mock --help | --version
+                                blank template when missing), or printed as JSON without --into`,
+} as const;
 
-Options for serve:
+type CommandName = keyof typeof SYNOPSES;
+
+const OPTIONS_OF: Partial<Record<CommandName, string>> = {
+  serve: `Options for serve:
   --port N          port for HTTP and WebSocket (default 8000; 0 = any free port)
   --host HOST       interface to listen on (default 127.0.0.1)
   --workspace FILE  serve the world in FILE (mounts, packs, scenarios, settings) and autosave changes to it
@@ -34,22 +39,46 @@ Options for serve:
   --key FILE        … and its unencrypted PEM private key (RSA, ECDSA or Ed25519); give both or neither
   --quiet           do not log requests and connections, only the start banner and errors
   -h, --help        show this help
-  -v, --version     print the version
-
-Options for init:
+  -v, --version     print the version`,
+  init: `Options for init:
   --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), agora-real (the
                     same, with the contract of AGORA's real servers), generic (any AG-UI client: chat, a tool
                     call, shared state, an approval on /agent and /ws), dojo (the AG-UI Dojo's seven
                     server-starter-all-features endpoints), blank (no pack, one example route), echo (the classic
                     websockets echo server on every path: "Server echoes: <message>"; serve it with --port 8765),
                     or fastapi-tutorial (the FastAPI tutorial server: its REST routes and the /ws/echo,
-                    /ws/stream and /ws/v5/private sockets)
-
-Options for import-openapi:
+                    /ws/stream and /ws/v5/private sockets)`,
+  'import-openapi': `Options for import-openapi:
   --into FILE       the workspace to add the routes to (same id: replaced; new: added; the rest kept)
   --base-path PATH  put PATH before every route's path (default: the path of the document's first server; / for none)
   --replace         the imported routes replace every route of FILE
-  --dry-run         print what would change, write nothing`;
+  --dry-run         print what would change, write nothing`,
+};
+
+const COMMANDS_USAGE = `Usage:
+${Object.values(SYNOPSES).join('\n')}
+  agui-mock --help | --version`;
+
+/** The whole help: every command, then the options of each. */
+export const USAGE = [COMMANDS_USAGE, ...Object.values(OPTIONS_OF)].join('\n\n');
+
+const isCommand = (name: string | undefined): name is CommandName =>
+  name !== undefined && Object.hasOwn(SYNOPSES, name);
+
+/**
+ * What to print after a usage error: how to call the command it was for and that command's options, not the whole
+ * help (which buries the one line that matters); the list of commands when the error names none.
+ */
+export function usageFor(error: UsageError): string {
+  const { command } = error;
+  if (!isCommand(command)) return `${COMMANDS_USAGE}\n\nAll commands and options: agui-mock --help`;
+  const options = OPTIONS_OF[command];
+  return [
+    `Usage:\n${SYNOPSES[command]}`,
+    ...(options ? [options] : []),
+    'All commands and options: agui-mock --help',
+  ].join('\n\n');
+}
 
 /** Settings flags are undefined when not given, so a workspace's own settings apply. */
 export interface ServeOptions {
@@ -98,24 +127,44 @@ export type CliCommand =
   | { command: 'help' }
   | { command: 'version' };
 
-/** Thrown for anything the user typed wrong; the CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {}
+/**
+ * Thrown for anything the user typed wrong; the CLI prints it with the usage of `command` (`usageFor`) and exits 2.
+ */
+export class UsageError extends Error {
+  /** The command the arguments were for, when they name one. */
+  command: string | undefined;
+
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}
 
 export function parseCliArgs(argv: string[]): CliCommand {
+  const args = withNegativeNumbersJoined(argv);
   let parsed: ReturnType<typeof parse>;
   try {
-    parsed = parse(argv);
+    parsed = parse(args);
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw parseError(error as Error & { code?: string }, args);
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command: did you mean `agui-mock serve`?');
+  if (!isCommand(command)) throw new UsageError(`unknown command '${command}'`);
+  try {
+    return commandOptions(command, extra, values);
+  } catch (error) {
+    if (error instanceof UsageError) error.command ??= command;
+    throw error;
+  }
+}
+
+function commandOptions(command: CommandName, extra: string[], values: Values): CliCommand {
   if (command === 'init' || command === 'validate') return workspaceCommand(command, extra, values);
   if (command === 'import-openapi') return importCommand(extra, values);
-  if (command !== 'serve') throw new UsageError(`unknown command '${command}'`);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   misplacedFlag(IMPORT_ONLY, 'import-openapi', values);
   return {
@@ -248,33 +297,66 @@ function withNegativeNumbersJoined(argv: string[]): string[] {
   return joined;
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: withNegativeNumbersJoined(argv),
-    allowPositionals: true,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      workspace: { type: 'string' },
-      template: { type: 'string' },
-      speed: { type: 'string' },
-      token: { type: 'string' },
-      heartbeat: { type: 'string' },
-      'max-payload': { type: 'string' },
-      tls: { type: 'boolean' },
-      cert: { type: 'string' },
-      key: { type: 'string' },
-      'api-key': { type: 'string', multiple: true },
-      quiet: { type: 'boolean' },
-      into: { type: 'string' },
-      'base-path': { type: 'string' },
-      replace: { type: 'boolean' },
-      'dry-run': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
+/** Long options whose names a mistyped one is compared with, by the command it was given to. */
+const OPTIONS_FOR: Record<CommandName, readonly string[]> = {
+  serve: [...SERVE_ONLY, 'template', 'help', 'version'],
+  init: ['template', 'help', 'version'],
+  validate: ['help', 'version'],
+  'import-openapi': [...IMPORT_ONLY, 'help', 'version'],
+};
+
+/**
+ * A parseArgs error as a usage error for the command the arguments name (the first of them that is one). An unknown
+ * option is said plainly, with the option it most likely meant when one is close (`Unknown option --prot for serve.
+ * Did you mean --port?`), instead of parseArgs' words about positional arguments after `--`.
+ */
+function parseError(error: Error & { code?: string }, args: string[]): UsageError {
+  // Read again without refusing anything, for what the arguments hold.
+  const { tokens } = parseArgs({ args, allowPositionals: true, strict: false, tokens: true, options: OPTIONS });
+  const command = tokens.find(
+    (token): token is Extract<typeof token, { kind: 'positional' }> =>
+      token.kind === 'positional' && isCommand(token.value),
+  )?.value;
+  const unknown = tokens.find((token) => token.kind === 'option' && !Object.hasOwn(OPTIONS, token.name));
+  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || unknown?.kind !== 'option')
+    return new UsageError(error.message, command);
+  const options = isCommand(command) ? OPTIONS_FOR[command] : Object.keys(OPTIONS);
+  // `-port` is read as the short options -p -o -r -t: typed as one long option with one dash, it is named as typed.
+  const typed = args[unknown.index] ?? '';
+  const group = /^-[^-]./.test(typed) ? typed.split('=')[0] : undefined;
+  const groupMeant = group && closestOption(group.slice(1), options);
+  const shown = groupMeant ? group : unknown.rawName;
+  const meant = groupMeant || closestOption(unknown.rawName.replace(/^-+/, ''), options);
+  return new UsageError(
+    `Unknown option ${shown}${command ? ` for ${command}` : ''}.${meant ? ` Did you mean --${meant}?` : ''}`,
+    command,
+  );
+}
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  workspace: { type: 'string' },
+  template: { type: 'string' },
+  speed: { type: 'string' },
+  token: { type: 'string' },
+  heartbeat: { type: 'string' },
+  'max-payload': { type: 'string' },
+  tls: { type: 'boolean' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'api-key': { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
+  into: { type: 'string' },
+  'base-path': { type: 'string' },
+  replace: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
+
+function parse(args: string[]) {
+  return parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
 }
 
 /** Plain decimal notation: what `Number` also reads (`0x50`, `1e3`, ` 80`) is a typo more often than meant. */

@@ -1,3 +1,4 @@
+import type { ErrorObject } from 'ajv';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json-value';
 import type { RequestValidation } from '../../shared/mounts/route';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../http/http-errors';
@@ -5,6 +6,7 @@ import { toPydanticIssues } from '../http/json-schema-issues';
 import { laxBoolean } from '../http/query-params';
 import type { RequestBody } from '../http/request-body';
 import type { RequestPart } from '../http/validation';
+import { pointerKeys } from '../support/json-pointer';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
 import { type JsonSchemas, type SchemaCheck, SchemaRecursionError } from './json-schemas';
@@ -25,6 +27,8 @@ interface TextPart {
   booleans: Set<string>;
   /** Top-level properties declared as integers: text past the exact range of a JavaScript number is refused. */
   integers: Set<string>;
+  /** A form body's: its fields' defaults as declared, filled in after the check for the fields not sent. */
+  defaults?: ReadonlyMap<string, JsonValue>;
 }
 
 export function compileRequestValidation(
@@ -74,7 +78,12 @@ export function compileRequestValidation(
   // schema as a text part, compiled on the first form body (most routes never see one; it compiled as JSON already).
   let formBody: TextPart | undefined | null = null;
   const formPart = () => {
-    if (formBody === null) formBody = body ? textPart(validate.body, 'body', false) : undefined;
+    if (formBody === null) {
+      // Its fields' defaults are filled in as declared, as JSON's are — `null` too, which a text part never takes.
+      const defaults = validate.body ? fieldDefaults(validate.body) : new Map<string, JsonValue>();
+      const part = body && validate.body && textPart(withoutFieldDefaults(validate.body, defaults), 'body', false);
+      formBody = part ? { ...part, defaults } : undefined;
+    }
     return formBody;
   };
 
@@ -98,9 +107,15 @@ export function compileRequestValidation(
       const value = prepareText(raw, part);
       for (const issue of inexactIntegers(value, part, loc)) found.push(issue);
       const errors = part.check(value);
-      // Problems echo the text as sent, as FastAPI does (`"input": "0"` for `?page=0`), not what validating
-      // converted it to in place: prepared again from the request's values, which validating never touches.
-      if (errors) found.push(...toPydanticIssues(errors, prepareText(raw, part), loc));
+      if (errors) {
+        // Problems echo the text as sent, as FastAPI does (`"input": "0"` for `?page=0`), not what validating
+        // converted it to in place: prepared again from the request's values, which validating never touches.
+        const sent = prepareText(raw, part);
+        const aboutSent = errorsAboutSent(errors, sent);
+        if (aboutSent) found.push(...toPydanticIssues(aboutSent, sent, loc));
+      }
+      for (const [name, fallback] of part.defaults ?? [])
+        if (!Object.hasOwn(value, name)) value[name] = structuredClone(fallback);
       return value;
     };
     const checked: RequestValues = {
@@ -168,6 +183,12 @@ function withoutNullAlternatives(schema: JsonObject): JsonObject {
 
 function nonNull(property: JsonValue): JsonValue {
   if (!isJsonObject(property)) return property;
+  if (property.default === null) {
+    // `{"type": "string", "default": null}` (FastAPI's `q: str = None`): text is never null, and ajv's converting
+    // would fill in "" (0 for a number, false for a boolean) — a value nobody sent. Absent stays absent.
+    const { default: _null, ...rest } = property;
+    return nonNull(rest);
+  }
   if (Array.isArray(property.type)) return withoutNullType(property);
   const { anyOf, oneOf, ...annotations } = property;
   const union = anyOf ?? oneOf;
@@ -193,6 +214,55 @@ function withoutNullType(property: JsonObject): JsonObject {
   };
 }
 
+/**
+ * The defaults of a model's fields (an object schema's own properties), as declared: null, text, a number, a list,
+ * an object — what pydantic gives a field the client did not send, neither converted nor validated.
+ */
+function fieldDefaults(schema: JsonObject): Map<string, JsonValue> {
+  const defaults = new Map<string, JsonValue>();
+  if (!isJsonObject(schema.properties)) return defaults;
+  for (const [name, property] of Object.entries(schema.properties))
+    if (isJsonObject(property) && property.default !== undefined) defaults.set(name, property.default);
+  return defaults;
+}
+
+/**
+ * The schema without the defaults of `defaults`' fields, to check form text by: ajv would fill them in before the
+ * check, and convert them as it converts text (null to "", 5 to "5" for a string). They are filled in after it, as
+ * declared; a field with a default is not missing when absent (ajv fills defaults before it checks `required`).
+ */
+function withoutFieldDefaults(schema: JsonObject, defaults: ReadonlyMap<string, JsonValue>): JsonObject {
+  if (defaults.size === 0 || !isJsonObject(schema.properties)) return schema;
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties).map(([name, property]) => {
+      if (!defaults.has(name) || !isJsonObject(property)) return [name, property];
+      const { default: _filledAfter, ...rest } = property;
+      return [name, rest];
+    }),
+  );
+  const kept: JsonObject = { ...schema, properties };
+  if (Array.isArray(schema.required))
+    kept.required = schema.required.filter((name) => !(typeof name === 'string' && defaults.has(name)));
+  return kept;
+}
+
+/**
+ * The errors about what the client sent, or undefined when there are none: not those inside a default filled in
+ * for what it did not send. Pydantic never validates a default: FastAPI's `note: str = None`, in a schema
+ * `{"type": "string", "default": null}`, is null when not sent, not a `string_type` problem the client cannot fix.
+ */
+function errorsAboutSent(errors: ErrorObject[], sent: unknown): ErrorObject[] | undefined {
+  const kept = errors.filter((error) => {
+    let at = sent;
+    for (const key of pointerKeys(error.instancePath)) {
+      if (at === null || typeof at !== 'object' || !Object.hasOwn(at, key)) return false;
+      at = (at as Record<string, unknown>)[key];
+    }
+    return true;
+  });
+  return kept.length > 0 ? kept : undefined;
+}
+
 function checkBody(
   check: SchemaCheck,
   body: RequestBody,
@@ -206,7 +276,13 @@ function checkBody(
   // Defaults are filled (and lax text converted) into a copy: the request's own body stays as it came. Only JSON:
   // a text body is the text it is.
   const copy = structuredClone(bodyValue);
-  const { value, errors } = body.kind === 'json' ? checkLaxJson(check, copy) : { value: copy, errors: check(copy) };
+  // A default is neither checked nor converted (`"12"` stays text for an integer): only what the client sent.
+  const checkSent: SchemaCheck = (filled) => {
+    const errors = check(filled);
+    return errors && errorsAboutSent(errors, bodyValue);
+  };
+  const { value, errors } =
+    body.kind === 'json' ? checkLaxJson(checkSent, copy) : { value: copy, errors: checkSent(copy) };
   // Problems echo the body as it came, as FastAPI does, not the copy defaults were filled into.
   if (errors) found.push(...toPydanticIssues(errors, bodyValue, 'body'));
   return value;
