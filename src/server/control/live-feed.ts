@@ -45,6 +45,7 @@ const WRONG_TOKEN = 'Unauthorized: wrong token; send the console token (the #tok
 /** Unusable messages an authenticated client may send (each answered with an error frame) before it is closed. */
 const MAX_MALFORMED = 20;
 const TOO_MANY_MALFORMED = `Policy violation: more than ${MAX_MALFORMED} unusable messages (see the error frames)`;
+const UNREAD_PONGS = 'Policy violation: pings sent faster than their pongs are read';
 
 const DEFAULTS: LiveFeedOptions = {
   flushIntervalMs: 50,
@@ -152,6 +153,11 @@ export class LiveFeed {
   }
 
   private awaitAuth(socket: WebSocket): void {
+    // ws answers every ping (its own count of unwritten pongs is off: socket-server.ts); a client that does not read
+    // them is closed once they and the feed's messages wait past the feed's bound, authenticated or not.
+    socket.on('ping', () => {
+      if (socket.bufferedAmount > this.options.maxBufferedBytes) socket.close(FEED_CLOSE_CODES.policy, UNREAD_PONGS);
+    });
     const timeout = setTimeout(
       this.guarded(socket, () => socket.close(FEED_CLOSE_CODES.unauthorized, AUTH_TIMEOUT)),
       this.options.authTimeoutMs,

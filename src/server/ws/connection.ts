@@ -314,6 +314,14 @@ export class Connection {
     return this.heldByteCount + (this.transport.bufferedBytes?.() ?? 0);
   }
 
+  /**
+   * The client pinged (ws has written the pong): one that pings without reading the pongs is closed as any client
+   * that does not read its frames, once they pass MAX_UNSENT_BYTES, rather than kept growing the socket's buffer.
+   */
+  pinged(): void {
+    if (this.unsentBytes > MAX_UNSENT_BYTES) this.closeForBacklog();
+  }
+
   /** Closes the connection whose unsent frames passed MAX_UNSENT_BYTES, dropping what it held. */
   private closeForBacklog(): void {
     if (this.state !== 'open') return;

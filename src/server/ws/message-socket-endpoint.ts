@@ -120,6 +120,7 @@ export function messageSocketEndpoint(
           opened.message(message);
           connection.flushWrites();
         });
+      socket.on('ping', () => connection.pinged());
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
         if (isBinary) {

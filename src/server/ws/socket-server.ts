@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
 import type { ConnectionLimit } from '../http/connection-limit';
 import { rawHttpResponse } from '../http/raw-http-response';
 import { isClientGone } from '../support/client-gone';
@@ -42,6 +42,11 @@ export interface SocketServerOptions {
   connectionLimit?: Pick<ConnectionLimit, 'refuses' | 'refusalMessage'>;
 }
 
+/** ws's option (8.19+) that @types/ws does not declare yet: 0 turns its count of unwritten pongs off. */
+interface PingFloodOption {
+  maxPendingAutoPongs: number;
+}
+
 /** Finds the endpoint for a path that no fixed endpoint has (the world's sockets, in their order). */
 export type SocketResolver = (path: string) => SocketEndpoint | undefined;
 
@@ -69,8 +74,12 @@ export class SocketServer {
   ) {
     this.logger = options.logger;
     this.connectionLimit = options.connectionLimit;
-    this.wss = new WebSocketServer({
+    const wsOptions: ServerOptions & PingFloodOption = {
       noServer: true,
+      // ws (8.19+) drops a socket with 60 pongs not yet written as a ping flood: a bare 1006, no reason, and a
+      // burst of 61 pings from a client that reads its pongs is dropped too. Each endpoint bounds the bytes
+      // instead, as it bounds every frame a client does not read (`Connection.pinged`, the live feed's own).
+      maxPendingAutoPongs: 0,
       maxPayload: options.maxPayloadBytes,
       // Uncompressed, as ws's default: connections write ws's plain frames themselves (`TextFrameBatch`).
       perMessageDeflate: false,
@@ -79,7 +88,8 @@ export class SocketServer {
         const wanted = this.upgrading.get(request)?.protocols ?? [];
         return wanted.find((protocol) => offered.has(protocol)) ?? false;
       },
-    });
+    };
+    this.wss = new WebSocketServer(wsOptions);
     // ws would answer a handshake it refuses (wrong method, missing key…) with an HTML page: answer like every
     // other refusal here, in FastAPI's shape.
     this.wss.on('wsClientError', (error: Error, socket: Duplex, request: IncomingMessage) =>
