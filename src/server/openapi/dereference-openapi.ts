@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { localRefResolver } from './local-ref-resolver';
 import { OpenApiImportError } from './openapi-import-error';
+import { describeParserError } from './openapi-parser-error';
 
 /**
  * Checks the version, validates the document against the OpenAPI schema and resolves its `$ref`s with
@@ -24,14 +25,16 @@ export async function dereferenceOpenApi(
     root === undefined
       ? new SwaggerParser()[method](api as never, options)
       : new SwaggerParser()[method](root, api as never, options);
+  // Validated as written, `$ref`s left in place: validating the dereferenced document would walk a schema once
+  // for every way of reaching it, which a document of schemas that each use the next twice makes endless. The copy
+  // validated stays as written (dereferencing changes `value` in place): a problem's place is found in it.
+  const asWritten = structuredClone(value);
   try {
-    // Validated as written, `$ref`s left in place: validating the dereferenced document would walk a schema once
-    // for every way of reaching it, which a document of schemas that each use the next twice makes endless.
-    await parse('validate', structuredClone(value), { resolve, dereference: { excludedPathMatcher: () => true } });
+    await parse('validate', asWritten, { resolve, dereference: { excludedPathMatcher: () => true } });
     const document = await parse('dereference', value, { resolve, dereference: { circular: true } });
     return document as unknown as Record<string, unknown>;
   } catch (error) {
-    throw local?.refusal() ?? describeParserError(error, source);
+    throw local?.refusal() ?? describeParserError(error, source, asWritten, documentFile);
   }
 }
 
@@ -66,37 +69,4 @@ function checkVersion(value: unknown, source: string | undefined): void {
       source,
     );
   }
-}
-
-/** swagger-parser's errors, as one line with the place first. */
-function describeParserError(error: unknown, source: string | undefined): OpenApiImportError {
-  if (error instanceof OpenApiImportError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  const lines = message
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-  if (lines[0]?.startsWith('Swagger schema validation failed')) {
-    const problems = lines.slice(1);
-    const shown = problems.slice(0, 3).join('; ');
-    const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-    return new OpenApiImportError(`the document does not follow the OpenAPI schema: ${shown}${more}`, source, {
-      cause: error,
-    });
-  }
-  const pointer = /Missing \$ref pointer "([^"]*)"/.exec(message);
-  if (pointer) {
-    return new OpenApiImportError(`a $ref points to "${pointer[1]}", which does not exist`, source, { cause: error });
-  }
-  const unresolved = /Unable to resolve \$ref pointer "([^"]*)"/.exec(message);
-  if (unresolved) {
-    const target = unresolved[1] ?? '';
-    const why = /^https?:/i.test(target)
-      ? 'references to the network are not followed'
-      : 'references to other files are followed only when importing from a file, inside its folder';
-    return new OpenApiImportError(`a $ref points to "${target}", which cannot be read (${why})`, source, {
-      cause: error,
-    });
-  }
-  return new OpenApiImportError(`the document cannot be read: ${lines[0] ?? message}`, source, { cause: error });
 }
