@@ -9,9 +9,13 @@ const TYPE_WORDS: Record<string, string> = {
   int: 'a whole number',
   boolean: 'true or false',
   object: 'an object',
+  record: 'an object',
   array: 'a list (an array)',
   null: 'null',
 };
+
+/** A type zod expected, as a person says it: `text (a string)`, `a list (an array)`. */
+export const typeWords = (expected: string): string => TYPE_WORDS[expected] ?? expected;
 
 /** Whether zod worded the message itself (the type it received is not kept on the issue: that part is matched). */
 function isZodDefault(issue: z.core.$ZodIssue): boolean {
@@ -19,6 +23,9 @@ function isZodDefault(issue: z.core.$ZodIssue): boolean {
   const worded = ZOD_ENGLISH.localeError(issue as never);
   return (typeof worded === 'string' ? worded : worded?.message) === issue.message;
 }
+
+/** How many unknown fields one message names. */
+const NAMED_KEYS = 10;
 
 const plural = (count: number | bigint, word: string) => `${count} ${word}${Number(count) === 1 ? '' : 's'}`;
 
@@ -31,7 +38,7 @@ export function issueWords(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.message.endsWith('received undefined')) return 'required';
-      return `must be ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+      return `must be ${typeWords(issue.expected)}`;
     case 'too_small':
       if (issue.origin === 'string')
         return Number(issue.minimum) === 1
@@ -45,8 +52,12 @@ export function issueWords(issue: z.core.$ZodIssue): string {
       return issue.inclusive ? `must be at most ${issue.maximum}` : `must be less than ${issue.maximum}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
+    case 'unrecognized_keys': {
+      // A hostile value may hold thousands: the first few are enough to find them.
+      const more = issue.keys.length - NAMED_KEYS;
+      const named = issue.keys.slice(0, NAMED_KEYS).join(', ');
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${named}${more > 0 ? ` and ${more} more` : ''}`;
+    }
     default:
       return issue.message;
   }

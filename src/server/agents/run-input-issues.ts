@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { isJsonObject } from '../../shared/json-value';
 import type { ValidationIssue } from '../http/http-errors';
-import { toValidationIssues } from '../http/validation';
+import { toValidationIssues, valueAt } from '../http/validation';
 
 /**
  * The official schema's problems with a run's body, as FastAPI reports those of a pydantic model (AG-UI's Python SDK
@@ -119,13 +119,4 @@ class ZodDetails {
     }
     return this.byPath.get(JSON.stringify(path));
   }
-}
-
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let current = root;
-  for (const key of path) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
 }

@@ -1,11 +1,15 @@
 import type { z } from 'zod';
+import { unionIssueWords } from '../../shared/union-issue-words';
 import { listedIssues, RequestValidationError, type ValidationIssue } from './http-errors';
 
 export type RequestPart = 'query' | 'body' | 'path' | 'header';
 
-/** Parses `value` with `schema`, or throws a 422 whose issues are located under `part` (FastAPI's `loc`). */
+/**
+ * Parses `value` with `schema`, or throws a 422 whose issues are located under `part` (FastAPI's `loc`). Unions say
+ * what to fix (`unionIssueWords`), as `agui-mock validate` words them, rather than zod's "Invalid input".
+ */
 export function parseRequestPart<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: unionIssueWords });
   if (result.success) return result.data;
   throw new RequestValidationError(toValidationIssues(result.error.issues, value, part));
 }
@@ -57,10 +61,12 @@ function intoBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   return chosen.flatMap((inner) => intoBranch({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
 }
 
-function valueAt(root: unknown, path: (string | number)[]): unknown {
+/** The value at `path` within `root` (a 422's `input`), or undefined when nothing is there. */
+export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   let current = root;
   for (const key of path) {
-    if (current === null || typeof current !== 'object') return undefined;
+    // Own keys only: a `constructor` the client did not send is not its input.
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string | number, unknown>)[key];
   }
   return current;
@@ -82,9 +88,12 @@ const TYPE_NAMES: Record<string, string> = {
 function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg: string } {
   const { type, msg } = pydanticWords(issue, input);
   // A schema's own words (what the limit means, what to send instead) follow pydantic's; zod's defaults do not.
-  const own = OWN_MESSAGE_CODES.has(issue.code) && !/^(Invalid|Too (small|big))\b/.test(issue.message);
+  const own = OWN_MESSAGE_CODES.has(issue.code) && !ZOD_DEFAULT_WORDS.test(issue.message);
   return { type, msg: own ? `${msg}: ${issue.message}` : msg };
 }
+
+/** How zod's own English messages start ("Invalid input", "Too small: …"); a schema's own words do not. */
+const ZOD_DEFAULT_WORDS = /^(Invalid|Too (small|big))\b/;
 
 /** Issues whose pydantic wording replaces the schema's message (the others keep the message as it is). */
 const OWN_MESSAGE_CODES = new Set(['too_big', 'too_small', 'invalid_value']);
@@ -131,29 +140,11 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
         };
       return { type: 'string_pattern_mismatch', msg: issue.message };
     case 'invalid_union': {
-      // A discriminated union's tag, in pydantic's words.
-      if (issue.discriminator !== undefined && issue.errors.length === 0) {
-        const options = 'options' in issue ? (issue.options ?? []) : [];
-        const tags = options.map((option) => `'${String(option)}'`).join(', ');
-        return {
-          type: 'union_tag_invalid',
-          msg: `Input tag '${String(input)}' found using '${issue.discriminator}' does not match any of the expected tags: ${tags}`,
-        };
-      }
-      // Alternatives of other types (`content`: a string or a list): which ones, rather than zod's "Invalid input".
-      const expected = issue.errors.map((branch) =>
-        branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0
-          ? branch[0].expected
-          : undefined,
-      );
-      if (expected.length > 0 && expected.every((type) => type !== undefined)) {
-        const first = expected[0] as string;
-        return {
-          type: `${PYDANTIC_TYPES[first] ?? first}_type`,
-          msg: `Input should be ${expected.map((type) => TYPE_NAMES[type as string] ?? type).join(' or ')}`,
-        };
-      }
-      return { type: 'value_error', msg: issue.message };
+      const words = unionWords(issue, input);
+      if (ZOD_DEFAULT_WORDS.test(issue.message)) return words;
+      // Worded where it was parsed (`unionIssueWords`, as `agui-mock validate` words it): those words, pydantic's type.
+      if (input === undefined && issue.discriminator === undefined) return { type: 'missing', msg: 'Field required' };
+      return { type: words.type, msg: issue.message };
     }
     case 'custom':
       // Refinements name their pydantic error type in `params.type` (e.g. `int_parsing`).
@@ -161,4 +152,31 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
     default:
       return { type: 'value_error', msg: issue.message };
   }
+}
+
+/** A union's problem in pydantic's words: an unknown tag, or the types that would do. */
+function unionWords(issue: z.core.$ZodIssueInvalidUnion, input: unknown): { type: string; msg: string } {
+  // A discriminated union's tag, in pydantic's words.
+  if (issue.discriminator !== undefined && issue.errors.length === 0) {
+    const options = 'options' in issue ? (issue.options ?? []) : [];
+    const tags = options.map((option) => `'${String(option)}'`).join(', ');
+    return {
+      type: 'union_tag_invalid',
+      msg: `Input tag '${String(input)}' found using '${issue.discriminator}' does not match any of the expected tags: ${tags}`,
+    };
+  }
+  // Alternatives of other types (`content`: a string or a list): which ones, rather than zod's "Invalid input".
+  const expected = issue.errors.map((branch) =>
+    branch.length === 1 && branch[0]?.code === 'invalid_type' && branch[0].path.length === 0
+      ? branch[0].expected
+      : undefined,
+  );
+  if (expected.length > 0 && expected.every((type) => type !== undefined)) {
+    const first = expected[0] as string;
+    return {
+      type: `${PYDANTIC_TYPES[first] ?? first}_type`,
+      msg: `Input should be ${expected.map((type) => TYPE_NAMES[type as string] ?? type).join(' or ')}`,
+    };
+  }
+  return { type: 'value_error', msg: issue.message };
 }

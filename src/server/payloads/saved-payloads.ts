@@ -9,6 +9,7 @@ import {
   SavedPayloadsSchema,
 } from '../../shared/saved-payload';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
+import { unionIssueWords } from '../../shared/union-issue-words';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 
 /** A payload (or one of a list) that does not validate; `issues` say where and why. */
@@ -134,7 +135,7 @@ export class SavedPayloads {
   private parse<S extends z.ZodType>(schema: S, input: unknown, around: number, maxDepth: number): z.output<S> {
     if (exceedsJsonDepth(input, maxDepth + around))
       throw new SavedPayloadValidationError([{ path: [], message: jsonDepthMessage(maxDepth) }]);
-    const parsed = schema.safeParse(input);
+    const parsed = schema.safeParse(input, { error: unionIssueWords });
     if (!parsed.success)
       throw new SavedPayloadValidationError(
         parsed.error.issues.map((issue) => ({

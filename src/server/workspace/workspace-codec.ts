@@ -4,6 +4,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
 import { issueWords } from '../../shared/issue-words';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
+import { unionIssueWords } from '../../shared/union-issue-words';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
@@ -175,7 +176,7 @@ function documentVersion(document: Record<string, unknown>, file: string): numbe
 const MAX_OTHER_PROBLEMS = 50;
 
 function schemaCheck(schema: z.ZodType, value: unknown, file: string, prefix: string): unknown {
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { error: unionIssueWords });
   if (result.success) return result.data;
   const [first, ...rest] = result.error.issues;
   const path = (first?.path ?? []).map(String).join('.');

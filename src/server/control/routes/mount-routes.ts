@@ -12,7 +12,7 @@ import { StaticFolderSchema } from '../../../shared/mounts/static-folder';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
-import { parseRequestPart } from '../../http/validation';
+import { parseRequestPart, valueAt } from '../../http/validation';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { freeId } from './free-id';
@@ -44,13 +44,23 @@ export function mountRoutes({ context }: ControlDeps): Router {
       if (index === -1) throw new HttpError(404, `${what} not found: ${ctx.params.id}`);
       return index;
     };
-    /** Compiles the section as it would be; a problem in item `index` is reported under `body`. */
-    const store = (next: Mount[], index: number | 'all') => {
+    /**
+     * Compiles the section as it would be; a problem in item `index` is reported under `body`, echoing the value there
+     * in `sent` (the request's body as sent, or what stands for it).
+     */
+    const store = (
+      next: Mount[],
+      index: number | 'all',
+      sent: unknown = index === 'all' ? { items: next } : next[index],
+    ) => {
       try {
         world.replaceSection(section, next as never);
       } catch (error) {
         if (!(error instanceof MountValidationError)) throw error;
-        throw new RequestValidationError(error.issues.map((issue) => locatedIssue(issue, section, index)));
+        const workspace = { ...world.definitions(), [section]: next };
+        throw new RequestValidationError(
+          error.issues.map((issue) => locatedIssue(issue, section, index, { sent, workspace })),
+        );
       }
     };
     const duplicateId = (id: string, except?: number) => {
@@ -70,7 +80,7 @@ export function mountRoutes({ context }: ControlDeps): Router {
         if (seen.has(item.id)) throw new HttpError(409, `${what} id ${JSON.stringify(item.id)} is listed twice`);
         seen.add(item.id);
       }
-      store(next, 'all');
+      store(next, 'all', requestBody(ctx));
       ctx.body = { items: items(), total: next.length } satisfies ItemsPage<Mount>;
     });
 
@@ -89,7 +99,7 @@ export function mountRoutes({ context }: ControlDeps): Router {
       const item = parseRequestPart(schema, requestBody(ctx), 'body');
       duplicateId(item.id);
       const next = [...items(), item];
-      store(next, next.length - 1);
+      store(next, next.length - 1, requestBody(ctx));
       ctx.status = 201;
       ctx.body = items().at(-1);
     });
@@ -100,7 +110,7 @@ export function mountRoutes({ context }: ControlDeps): Router {
       const index = current.findIndex((candidate) => candidate.id === ctx.params.id);
       duplicateId(item.id, index);
       const next = index === -1 ? [...current, item] : current.map((old, at) => (at === index ? item : old));
-      store(next, index === -1 ? next.length - 1 : index);
+      store(next, index === -1 ? next.length - 1 : index, requestBody(ctx));
       ctx.status = index === -1 ? 201 : 200;
       ctx.body = items()[index === -1 ? next.length - 1 : index];
     });
@@ -147,17 +157,30 @@ function copyName(name: string): string {
   return `${head}${suffix}`;
 }
 
-/** A world problem (`routes.3.responses.0.body`) as FastAPI locates it in the request body. */
+/**
+ * A world problem (`routes.3.responses.0.body`) as FastAPI locates it in the request body, with the value there as
+ * its `input` (FastAPI echoes what it refused): from the body as `sent`, or, elsewhere in the workspace, from the
+ * workspace as it would be.
+ */
 function locatedIssue(
   issue: { path: string; message: string },
   section: MountSection,
   index: number | 'all',
+  values: { sent: unknown; workspace: unknown },
 ): ValidationIssue {
   const parts = issue.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   const inSection = parts[0] === section;
   let loc: (string | number)[];
-  if (inSection && index === 'all') loc = ['body', 'items', ...parts.slice(1)];
-  else if (inSection && parts[1] === index) loc = ['body', ...parts.slice(2)];
-  else loc = ['workspace', ...parts];
-  return { type: 'value_error', loc, msg: issue.message, input: null };
+  let input: unknown;
+  if (inSection && index === 'all') {
+    loc = ['body', 'items', ...parts.slice(1)];
+    input = valueAt(values.sent, loc.slice(1));
+  } else if (inSection && parts[1] === index) {
+    loc = ['body', ...parts.slice(2)];
+    input = valueAt(values.sent, loc.slice(1));
+  } else {
+    loc = ['workspace', ...parts];
+    input = valueAt(values.workspace, parts);
+  }
+  return { type: 'value_error', loc, msg: issue.message, input: input ?? null };
 }

@@ -5,14 +5,17 @@ import { PayloadIdSchema, PayloadsReplaceSchema, type SavedPayload } from '../..
 import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
-import { parseRequestPart } from '../../http/validation';
+import { parseRequestPart, valueAt } from '../../http/validation';
 import { SavedPayloadConflictError, SavedPayloadValidationError } from '../../payloads/saved-payloads';
 import type { ControlDeps } from '../control-deps';
 
 const PathSchema = z.object({ id: PayloadIdSchema });
 
-/** The store's refusals as the API's: 422 naming the field (under `body`), 409 for a taken name or a full store. */
-function storeErrorsAsHttp<T>(action: () => T, at: (string | number)[] = []): T {
+/**
+ * The store's refusals as the API's: 422 naming the field (under `body`, echoing the value there in `sent`), 409 for
+ * a taken name or a full store.
+ */
+function storeErrorsAsHttp<T>(sent: unknown, action: () => T, at: (string | number)[] = []): T {
   try {
     return action();
   } catch (error) {
@@ -23,7 +26,7 @@ function storeErrorsAsHttp<T>(action: () => T, at: (string | number)[] = []): T 
         type: 'value_error',
         loc: ['body', ...at, ...issue.path],
         msg: issue.message,
-        input: null,
+        input: valueAt(sent, [...at, ...issue.path]) ?? null,
       })),
     );
   }
@@ -45,7 +48,7 @@ export function payloadRoutes(deps: ControlDeps): Router {
 
   router.put('/payloads', body, (ctx) => {
     const { items } = parseRequestPart(PayloadsReplaceSchema, requestBody(ctx), 'body');
-    storeErrorsAsHttp(() => payloads.replace(items), ['items']);
+    storeErrorsAsHttp(requestBody(ctx), () => payloads.replace(items), ['items']);
     ctx.body = page();
   });
 
@@ -63,7 +66,7 @@ export function payloadRoutes(deps: ControlDeps): Router {
     const given = (input as { id?: unknown }).id;
     if (given !== undefined && given !== id)
       throw new HttpError(422, `The body's id (${JSON.stringify(given)}) must match the path's (${id})`);
-    const { payload, created } = storeErrorsAsHttp(() => payloads.put({ ...input, id }));
+    const { payload, created } = storeErrorsAsHttp(input, () => payloads.put({ ...input, id }));
     ctx.status = created ? 201 : 200;
     ctx.body = payload;
   });

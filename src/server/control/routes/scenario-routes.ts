@@ -6,7 +6,7 @@ import { type Scenario, ScenarioSchema } from '../../../shared/scenario';
 import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
-import { parseRequestPart } from '../../http/validation';
+import { parseRequestPart, valueAt } from '../../http/validation';
 import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, requireOpen } from './connection-routes';
@@ -16,25 +16,23 @@ const RunBodySchema = z.strictObject({ connectionId: z.string().min(1) });
 /** Computed once: the editor's schema help does not change while the engine runs. */
 let scenarioJsonSchema: unknown;
 
-/** The catalogue refuses what does not compile (bad regex, unknown template); report it like schema errors. */
-function catalogueErrorsAs422<T>(action: () => T): T {
+/**
+ * The catalogue refuses what does not compile (bad regex, unknown template); report it like schema errors, each
+ * echoing the value at its place in the body as `sent`.
+ */
+function catalogueErrorsAs422<T>(sent: unknown, action: () => T): T {
   try {
     return action();
   } catch (error) {
     if (!(error instanceof ScenarioValidationError)) throw error;
     throw new RequestValidationError(
-      error.issues.map((issue) => ({
-        type: 'value_error',
-        loc: [
-          'body',
-          ...issue.path
-            .split('.')
-            .filter(Boolean)
-            .map((key) => (/^\d+$/.test(key) ? Number(key) : key)),
-        ],
-        msg: issue.message,
-        input: null,
-      })),
+      error.issues.map((issue) => {
+        const path = issue.path
+          .split('.')
+          .filter(Boolean)
+          .map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+        return { type: 'value_error', loc: ['body', ...path], msg: issue.message, input: valueAt(sent, path) ?? null };
+      }),
     );
   }
 }
@@ -70,7 +68,7 @@ export function scenarioRoutes(deps: ControlDeps): Router {
     if (scenarios.get(input.id))
       throw new HttpError(409, `A scenario with id ${input.id} exists: PUT /scenarios/${input.id} replaces it`);
     ctx.status = 201;
-    ctx.body = catalogueErrorsAs422(() => scenarios.put(input));
+    ctx.body = catalogueErrorsAs422(requestBody(ctx), () => scenarios.put(input));
   });
 
   router.put('/scenarios/:id', body, (ctx) => {
@@ -78,7 +76,7 @@ export function scenarioRoutes(deps: ControlDeps): Router {
     if (input.id !== ctx.params.id)
       throw new HttpError(422, `The body's id (${input.id}) must match the path's (${ctx.params.id})`);
     const existed = scenarios.get(input.id) !== undefined;
-    const saved = catalogueErrorsAs422(() => scenarios.put(input));
+    const saved = catalogueErrorsAs422(requestBody(ctx), () => scenarios.put(input));
     ctx.status = existed ? 200 : 201;
     ctx.body = saved;
   });
