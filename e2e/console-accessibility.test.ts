@@ -38,6 +38,16 @@ async function showTab(page: Page, name: string | RegExp): Promise<void> {
 /** Every view, in the states that put the most on screen: lists filled, an item open, forms and errors shown. */
 const VIEWS: [string, Visit][] = [
   [
+    // Closed rows read dimmer (never below 4.5:1, selected or not); a stream of only the socket's moments is no
+    // listbox of frames.
+    'connections: closed ones in the list, one with no frames selected',
+    async (page) => {
+      await showTab(page, /^Connections/);
+      await page.locator('.connection-item.closed').first().click();
+      await page.locator('.frame-stream').getByTestId('socket-closed').filter({ hasText: '1001' }).waitFor();
+    },
+  ],
+  [
     'connections: a connection, a frame inspected',
     async (page) => {
       await showTab(page, /^Connections/);
@@ -200,6 +210,16 @@ test('axe-core finds nothing serious or critical on any view, in either theme (1
     waitMs,
   });
   await waitUntilLive(page);
+  // Two sockets gone before a frame, as a page left at once leaves them (1001, going away): closed in the list.
+  for (const n of [1, 2]) {
+    const gone = await AguiSocket.open(server.wsUrl);
+    gone.socket.close(1001);
+    await gone.closed();
+    await page
+      .locator('.connection-item.closed')
+      .nth(n - 1)
+      .waitFor();
+  }
   // Something in every list: a socket with a finished run, a REST request, a Try it conversation.
   const ws = await AguiSocket.open(server.wsUrl);
   ws.ask(PROMPT);

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { openConsole, screenshot, selectFirstConnection, waitUntilLive } from './helpers/console-page';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
@@ -13,6 +16,13 @@ const browser = await launchBrowser();
 const waitMs = 20_000;
 const PROMPT = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
 const MIN_FRAME_ROWS = 10;
+/** The least width the frames' text filter keeps, whatever shares its toolbar: its placeholder and a few letters. */
+const MIN_FILTER_WIDTH = 96;
+const ROUTE = {
+  method: 'GET',
+  path: '/items/:id',
+  responses: [{ id: 'ok', status: 200, body: { json: { id: '{{params.id}}' } } }],
+};
 
 interface Box {
   x: number;
@@ -145,6 +155,75 @@ async function assertFramesToolbarWordsWhole(page: Page, where: string): Promise
   assert.deepEqual(cut, [], `${where}: frames toolbar words cut`);
 }
 
+/**
+ * The frames toolbar is one line: its controls side by side (none wrapped under the others) and inside it, the
+ * text filter no narrower than MIN_FILTER_WIDTH.
+ */
+async function assertFramesToolbarOneLine(page: Page, where: string): Promise<void> {
+  const facts = await page.locator('.frames-panel .stream-toolbar').evaluate((toolbar) => {
+    const bar = toolbar.getBoundingClientRect();
+    // The heading hidden visually (beside the inspector or the drawer) is a 1 px box: not a control in sight.
+    const shown = [...toolbar.children]
+      .map((child) => ({ name: child.getAttribute('aria-label') ?? child.className, r: child.getBoundingClientRect() }))
+      .filter(({ r }) => r.width > 1 && r.height > 1);
+    const middles = shown.map(({ r }) => r.top + r.height / 2);
+    return {
+      spread: Math.max(...middles) - Math.min(...middles),
+      outside: shown.filter(({ r }) => r.left < bar.left - 0.5 || r.right > bar.right + 0.5).map(({ name }) => name),
+      filter: toolbar.querySelector('input[type="search"]')?.getBoundingClientRect().width ?? 0,
+    };
+  });
+  assert.ok(facts.spread <= 4, `${where}: frames toolbar controls sit on different lines (${facts.spread}px apart)`);
+  assert.deepEqual(facts.outside, [], `${where}: frames toolbar controls leave it`);
+  assert.ok(facts.filter >= MIN_FILTER_WIDTH, `${where}: the text filter is squeezed to ${facts.filter}px`);
+}
+
+/** Text shown whole: not cut with an ellipsis or clipped (its box holds all of it), and inside the window. */
+async function assertWhole(locator: Locator, where: string): Promise<void> {
+  for (const element of await locator.all()) {
+    const facts = await element.evaluate((node) => {
+      const r = node.getBoundingClientRect();
+      const view = node.ownerDocument.defaultView as { innerWidth: number; innerHeight: number };
+      return {
+        text: node.textContent ?? '',
+        hidden: Math.max(node.scrollWidth - node.clientWidth, node.scrollHeight - node.clientHeight),
+        inWindow: r.left >= 0 && r.top >= 0 && r.right <= view.innerWidth && r.bottom <= view.innerHeight,
+      };
+    });
+    assert.ok(facts.hidden <= 0, `${where}: "${facts.text}" is cut (${facts.hidden}px of it hidden)`);
+    assert.ok(facts.inWindow, `${where}: "${facts.text}" leaves the window`);
+  }
+}
+
+/** Each snippet's lines break only between words (after a space), never inside one (`accep` / `t:`). */
+async function assertSnippetsBreakBetweenWords(page: Page, where: string): Promise<void> {
+  const split = await page.locator('.snippet pre code').evaluateAll((codes) =>
+    codes.flatMap((code) => {
+      const text = code.firstChild;
+      const value = text?.nodeValue ?? '';
+      const range = code.ownerDocument.createRange();
+      const words: string[] = [];
+      let lineTop: number | null = null;
+      for (let at = 0; at < value.length; at += 1) {
+        if (value[at] === '\n') {
+          lineTop = null;
+          continue;
+        }
+        range.setStart(text as typeof code, at);
+        range.setEnd(text as typeof code, at + 1);
+        const top = range.getClientRects()[0]?.top;
+        if (top === undefined) continue;
+        // A new line that is not the code's own: the one before it must have ended with a space.
+        if (lineTop !== null && top > lineTop + 2 && value[at - 1] !== ' ' && value[at] !== ' ')
+          words.push(`${value.slice(Math.max(0, at - 10), at)}|${value.slice(at, at + 10)}`);
+        lineTop = top;
+      }
+      return words;
+    }),
+  );
+  assert.deepEqual(split, [], `${where}: snippet lines break inside a word`);
+}
+
 for (const viewport of [
   { width: 1280, height: 720 },
   { width: 1440, height: 900 },
@@ -157,6 +236,7 @@ for (const viewport of [
     const ws = await AguiSocket.open(server.wsUrl);
     ws.ask(PROMPT);
     await ws.waitForRuns(1);
+    const api = controlClient(server);
 
     for (const theme of ['dark', 'light'] as const) {
       const where = `${size} ${theme}`;
@@ -165,7 +245,16 @@ for (const viewport of [
       await page.getByRole('tab', { name: /^Connections/ }).click();
       await assertStatusBarOneLine(page, where);
 
-      await page.locator('.connection-item').first().click();
+      const id = await selectFirstConnection(page);
+      // A frame that broke a rule (sent anyway): the toolbar shows its "⚠ 1 rule break" switch from now on.
+      if (theme === 'dark') {
+        const sent = await api.post(`/connections/${id}/events`, {
+          force: true,
+          events: [{ type: 'TEXT_MESSAGE_CONTENT', messageId: 'never-started', delta: 'oops' }],
+        });
+        assert.equal(sent.status, 200);
+        await ws.waitUntil(() => ws.events.some((event) => event.messageId === 'never-started'));
+      }
       await page
         .getByTestId('frame-count')
         .filter({ hasText: `${ws.events.length + 1} frames` })
@@ -176,6 +265,16 @@ for (const viewport of [
       await page.locator('.frame-row').nth(2).click();
       await page.getByTestId('frame-inspector').waitFor();
       await assertFramesToolbarWordsWhole(page, where);
+      // With a rule break to show and a type chosen, it still keeps to one line and the filter keeps its room.
+      const ruleBreaks = page.getByRole('button', { name: '⚠ 1 rule break' });
+      await ruleBreaks.waitFor();
+      const types = page.getByLabel('Filter by event type');
+      await types.selectOption('TOOL_CALL_START');
+      await page.getByRole('button', { name: 'Stop filtering on TOOL_CALL_START' }).waitFor();
+      await assertFramesToolbarOneLine(page, `${where}, a type chosen`);
+      await assertFramesToolbarWordsWhole(page, `${where}, a type chosen`);
+      await screenshot(page, `layout-${viewport.width}x${viewport.height}-${theme}-frames-filtered`);
+      await types.selectOption('');
 
       // The template after a finished run breaks a rule: the findings box shows, the worst case for the drawer.
       await page.getByRole('button', { name: 'Inject…' }).click();
@@ -197,7 +296,19 @@ for (const viewport of [
       const rows = await visibleFrameRows(page);
       assert.ok(rows >= MIN_FRAME_ROWS, `${where}: only ${rows} frame rows beside the drawer`);
       await assertStatusBarOneLine(page, `${where} with the drawer`);
+      await assertFramesToolbarOneLine(page, `${where} with the drawer`);
+      // The run timeline keeps its title beside the drawer, its legend on one line.
+      const timelineHeader = page.locator('.timeline-panel > .panel-header');
+      await assertWhole(timelineHeader.getByRole('heading', { name: 'Run timeline' }), `${where} with the drawer`);
+      const legendRows = await timelineHeader
+        .locator('.timeline-legend > *')
+        .evaluateAll((items) => new Set(items.map((item) => Math.round(item.getBoundingClientRect().top))).size);
+      assert.equal(legendRows, 1, `${where} with the drawer: the timeline legend wraps`);
       await screenshot(page, `layout-${viewport.width}x${viewport.height}-${theme}-inject`);
+      await types.selectOption('TOOL_CALL_START');
+      await assertFramesToolbarOneLine(page, `${where} with the drawer, a type chosen`);
+      await assertFramesToolbarWordsWhole(page, `${where} with the drawer, a type chosen`);
+      await types.selectOption('');
       await page.keyboard.press('Escape');
       await page.getByTestId('inject-drawer').waitFor({ state: 'detached' });
 
@@ -288,3 +399,64 @@ for (const viewport of [
     assert.deepEqual(errors, []);
   });
 }
+
+test('1280×720, both themes: the status bar shows both addresses whole with 301 sockets open and a workspace problem', async () => {
+  const viewport = { width: 1280, height: 720 };
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  // Unsaved, in memory, and a save that failed: the workspace's item at its widest.
+  assert.equal((await api.post('/routes', { ...ROUTE, id: 'unsaved' })).status, 201);
+  const missing = join(mkdtempSync(join(tmpdir(), 'agui-layout-')), 'no-such-folder', 'team.agui.json');
+  assert.equal((await api.post('/workspace/save-as', { path: missing })).status, 422);
+  const sockets = await Promise.all(Array.from({ length: 301 }, () => AguiSocket.open(server.wsUrl)));
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const status = page.getByTestId('workspace-status');
+  await status.locator('.badge', { hasText: 'problem' }).waitFor();
+  await status.locator('.badge', { hasText: 'unsaved' }).waitFor();
+  await page.getByTestId('open-sockets').filter({ hasText: '301 open sockets' }).waitFor();
+
+  for (const theme of ['dark', 'light'] as const) {
+    const where = `${theme}, 301 sockets and a problem`;
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    await assertStatusBarOneLine(page, where);
+    const bar = page.locator('.status-bar');
+    await assertWhole(bar.getByTestId('HTTP address'), where);
+    await assertWhole(bar.getByTestId('WebSocket address'), where);
+    for (const name of ['Copy HTTP address', 'Copy WebSocket address'])
+      assert.ok(await seenWhole(bar.getByRole('button', { name })), `${where}: ${name} is hidden`);
+    // What gave way instead is still there in words: the workspace's state and the count.
+    await assertWhole(status.locator('.badge'), where);
+    await assertWhole(page.getByTestId('open-sockets'), where);
+    await screenshot(page, `layout-1280x720-${theme}-status-bar-busy`);
+  }
+  assert.deepEqual(errors, []);
+  await Promise.all(sockets.map((socket) => socket.close()));
+});
+
+test('1280×720, both themes: the connection snippets break between words; the frame hint is whole', async () => {
+  const viewport = { width: 1280, height: 720 };
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await page.getByTestId('connections-empty').waitFor();
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    await assertSnippetsBreakBetweenWords(page, `${theme}, no client yet`);
+  }
+
+  const ws = await AguiSocket.open(server.wsUrl);
+  await selectFirstConnection(page);
+  const hint = page.getByTestId('frame-inspector').locator('.inspector-hint');
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    await hint.filter({ hasText: 'press Enter' }).waitFor();
+    await assertWhole(hint, `${theme}, no frame picked`);
+  }
+  await screenshot(page, 'layout-1280x720-frame-hint');
+  assert.deepEqual(errors, []);
+  await ws.close();
+});

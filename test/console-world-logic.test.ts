@@ -94,6 +94,15 @@ test('connection snippets: only what the world serves, never a null address', ()
   assert.match(agora.browser ?? '', /content: 'Start inspectie bij Restaurant Bella Rosa\\'s'/);
   assert.equal(agora.restCurl, `curl ${origin}/users/me`);
   assert.match(agora.agentCurl ?? '', /^curl -N http:\/\/127\.0\.0\.1:8000\/agent /);
+  // One option a line; the body spaced between values (wrapped on screen, a line breaks there) and still the run
+  // input, quoted for the shell.
+  const [first, ...options] = (agora.agentCurl ?? '').split(' \\\n  ');
+  assert.equal(first, 'curl -N http://127.0.0.1:8000/agent');
+  assert.deepEqual(options.slice(0, 2), ["-H 'content-type: application/json'", "-H 'accept: text/event-stream'"]);
+  const body = JSON.parse((options[2] ?? '').replace(/^-d '/, '').replace(/'$/, '').replaceAll("'\\''", "'"));
+  assert.equal(body.messages[0].content, "Start inspectie bij Restaurant Bella Rosa's");
+  assert.deepEqual(Object.keys(body), ['threadId', 'runId', 'state', 'messages', 'tools', 'context', 'forwardedProps']);
+  assert.doesNotMatch(options[2] ?? '', /[\]}"],[^ ]|":[^ ]/, 'a space after each separator');
 });
 
 test('a sequence conflict names the console’s button, not the API’s "force"', () => {

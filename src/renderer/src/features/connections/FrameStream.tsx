@@ -127,17 +127,21 @@ export function FrameStream({
         No frames match.
       </div>
     );
+  // A list of frames to pick from is a listbox, focusable so the keyboard can scroll it (rows are picked with j/k
+  // and Enter). The socket's moments alone (it opened and closed with no frame sent) are facts to read, not options:
+  // a listbox must hold options.
+  const pickable = rows.some((row) => row.kind === 'frame');
   return (
+    // biome-ignore lint/a11y/useAriaPropsSupportedByRole: the role is listbox or group, both named by aria-label
     <div
       className="frame-stream"
       ref={scroller}
       onScroll={onScroll}
       onWheel={onWheel}
       onPointerDown={onPointerDown}
-      role="listbox"
+      role={pickable ? 'listbox' : 'group'}
       aria-label="Frames"
-      // Focusable, so the keyboard can scroll it (rows are picked with j/k and Enter).
-      tabIndex={0}
+      tabIndex={pickable ? 0 : undefined}
       data-filter={filterKey}
     >
       <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>

@@ -102,21 +102,6 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
             </option>
           ))}
         </select>
-        {filter.types.length > 0 && (
-          <fieldset className="type-chips" aria-label="Event types shown">
-            {filter.types.map((type) => (
-              <button
-                key={type}
-                type="button"
-                className="small chip"
-                onClick={() => toggleType(type)}
-                aria-label={`Stop filtering on ${type}`}
-              >
-                {type} ×
-              </button>
-            ))}
-          </fieldset>
-        )}
         <select
           aria-label="Filter by direction"
           value={filter.direction}
@@ -159,18 +144,53 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
             onClick={() => change({ ruleBreaksOnly: !filter.ruleBreaksOnly })}
             title="Show only the frames with a finding: an AG-UI sequence rule broken, or a raw socket's JSON read as text (J1)"
           >
-            ⚠ {built.ruleBreaks} {built.ruleBreaks === 1 ? 'rule break' : 'rule breaks'}
+            ⚠ {built.ruleBreaks}
+            <span className="wide-only"> {built.ruleBreaks === 1 ? 'rule break' : 'rule breaks'}</span>
           </button>
         )}
-        <span className="spacer" />
-        <span className="faint" data-testid="frame-count">
-          {filtering ? `${built.matched} of ${frames.length} frames` : `${frames.length} frames`}
-          {text.searching ? ' · searching…' : ''}
+        <span
+          className="faint frame-count"
+          data-testid="frame-count"
+          title={filtering ? `${built.matched} of ${frames.length} frames shown` : undefined}
+        >
+          {filtering ? (
+            <>
+              {built.matched} of {frames.length}
+              <span className="wide-only"> frames</span>
+            </>
+          ) : (
+            `${frames.length} frames`
+          )}
+          {text.searching && (
+            <span className="searching">
+              {' '}
+              <span className="spinner" aria-hidden="true" />
+              <span className="wide-only"> searching…</span>
+            </span>
+          )}
         </span>
         <button type="button" aria-pressed={follow} onClick={() => setFollow(id, !follow)}>
           {follow ? 'Pause' : 'Follow'}
         </button>
       </div>
+      {/* The chosen types on a line of their own: however many, the toolbar above keeps to one line. */}
+      {filter.types.length > 0 && (
+        <fieldset className="type-chips" aria-label="Event types shown">
+          <span className="faint">Only</span>
+          {filter.types.map((type) => (
+            <button
+              key={type}
+              type="button"
+              className="small chip"
+              onClick={() => toggleType(type)}
+              aria-label={`Stop filtering on ${type}`}
+              title={`Stop filtering on ${type}`}
+            >
+              {type} ×
+            </button>
+          ))}
+        </fieldset>
+      )}
       {problem && (
         <div className="field-problem" id={problemId} role="status">
           {filter.regex ? 'Pattern not used: ' : ''}

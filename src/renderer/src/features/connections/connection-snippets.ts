@@ -74,11 +74,27 @@ export function connectionSnippets(world: SnippetWorld): ConnectionSnippets {
     socket,
     browser,
     wscat: socket?.url ? `npx wscat ${caFlag('--ca')}-c ${socket.url}` : null,
+    // One option a line, the body spaced like prose: shown wrapped, it breaks between words, not inside one.
     agentCurl: agent?.url
-      ? `curl -N ${caFlag('--cacert')}${agent.url} -H 'content-type: application/json' -H 'accept: text/event-stream' \\\n  -d '${JSON.stringify(officialInput).replaceAll("'", "'\\''")}'`
+      ? [
+          `curl -N ${caFlag('--cacert')}${agent.url} \\`,
+          `  -H 'content-type: application/json' \\`,
+          `  -H 'accept: text/event-stream' \\`,
+          `  -d '${spacedJson(officialInput).replaceAll("'", "'\\''")}'`,
+        ].join('\n')
       : null,
     restCurl: restPath ? `curl ${caFlag('--cacert')}${world.http}${restPath}` : null,
   };
+}
+
+/** JSON on one line with a space after each `,` and `:` (still JSON), so a wrapped line breaks between values. */
+function spacedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(spacedJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([key, field]) => `${JSON.stringify(key)}: ${spacedJson(field)}`)
+      .join(', ')}}`;
+  return JSON.stringify(value);
 }
 
 /** The example run's prompt: AGORA's, a prompt the world's scenarios answer, or a plain greeting. */

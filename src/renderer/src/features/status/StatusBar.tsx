@@ -1,10 +1,11 @@
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { useServerStore } from '../../stores/server-store';
 import { mainEndpoint, useWorldEndpoints, type WorldEndpoint } from '../../stores/world-endpoints';
 import { CopyableValue } from '../../ui/CopyableValue';
 import { ThemeToggle } from '../../ui/ThemeToggle';
 import { TlsStatusItem } from './TlsStatusItem';
+import { useGiveWay } from './use-give-way';
 import { WorkspaceStatusItem } from './WorkspaceStatusItem';
 
 const FEED_LABEL = {
@@ -16,7 +17,8 @@ const FEED_LABEL = {
 
 /**
  * Always visible, on one line: is the engine there, where to point a client, the workspace, how many sockets are
- * open. When the window is narrow the addresses give way first (cut with an ellipsis; copied whole).
+ * open. When its items do not fit, the version and the console's name give way first (the logo stands for it),
+ * then the workspace's name (cut; its panel shows it whole); the addresses only last (cut, copied whole).
  */
 export function StatusBar() {
   const info = useServerStore((state) => state.info);
@@ -26,8 +28,10 @@ export function StatusBar() {
   const openSockets = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
   const [tone, label] = FEED_LABEL[feed];
   const main = mainEndpoint(useWorldEndpoints());
+  const bar = useRef<HTMLDivElement>(null);
+  useGiveWay(bar);
   return (
-    <div className="status-bar">
+    <div className="status-bar" ref={bar}>
       <h1 className="brand">
         <img src="./favicon.svg" alt="" width={16} height={16} />
         <span className="brand-name">AG-UI Mock Console</span>

@@ -16,7 +16,7 @@ export function WorkspaceStatusItem() {
   const problem = save.error ?? workspace.conflict?.message ?? workspace.error?.message ?? null;
   return (
     <span
-      className="status-item"
+      className="status-item workspace-status"
       data-testid="workspace-status"
       title={workspace.path ?? 'In memory only: nothing is saved'}
     >
