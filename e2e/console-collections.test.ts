@@ -59,6 +59,16 @@ test("State: a collection's records are listed, created, edited and deleted, and
   await until(server.url, (listed) => titles(listed).includes('Dune Messiah'), 'the edited record');
   await records.getByText('"title":"Dune Messiah"').waitFor();
 
+  // A refused Create: its error is about the text sent, and goes once the text changes.
+  await page.getByRole('button', { name: '+ New record' }).click();
+  await fillEditor(page, editor.getByLabel('New record JSON'), '{"id": 1, "title": "Dune again"}');
+  await editor.getByRole('button', { name: 'Create record' }).click();
+  const refusal = editor.getByRole('alert');
+  await refusal.waitFor();
+  await fillEditor(page, editor.getByLabel('New record JSON'), '{"id": 3, "title": "Dune again"}');
+  await refusal.waitFor({ state: 'detached' });
+  await records.getByRole('button', { name: '1', exact: true }).click();
+
   // A record that is not an object is refused before it is sent.
   await fillEditor(page, editor.getByLabel('Record 1 JSON'), '[1, 2]');
   assert.equal(await editor.getByRole('button', { name: 'Save record' }).isDisabled(), true);
@@ -79,6 +89,8 @@ test("State: a collection's records are listed, created, edited and deleted, and
   await editor.getByRole('button', { name: 'Delete', exact: true }).click();
   await until(server.url, (listed) => !titles(listed).includes('Emma (annotated)'), 'the deleted record');
   assert.equal((await fetch(`${server.url}/books/2`)).status, 404);
+  // The last record deleted: the focus goes to the one before it in the list, not to the page.
+  await records.getByRole('button', { name: '1', exact: true }).and(page.locator(':focus')).waitFor();
 
   // Routes lists the collection among the mounts; its records are a click away.
   await page.getByRole('tab', { name: 'Routes' }).click();

@@ -229,3 +229,104 @@ test('a schema error is shown as you type and the engine refuses it; close with 
   await page.locator('.connection-item').filter({ hasText: 'closed 4001' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('inject: why Send or Run macro is off is said beside it; a macro field says what is wrong, by its label, as you type', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  await page.locator('.connection-item').first().click();
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  const drawer = page.getByTestId('inject-drawer');
+  const editor = drawer.locator('.cm-content');
+  await editor.filter({ hasText: 'TEXT_MESSAGE_START' }).waitFor();
+  const send = drawer.getByRole('button', { name: 'Send', exact: true });
+  const blocked = drawer.getByTestId('event-composer').getByTestId('save-blocked');
+
+  // JSON that does not parse: Send is off, and the line beside it says why (and is read with it).
+  await fillEditor(page, editor, '{"type": "TEXT_MESSAGE_CONTENT",\n"delta":');
+  await blocked.filter({ hasText: /^Cannot send yet: Not JSON: / }).waitFor();
+  assert.equal(await send.isDisabled(), true);
+  assert.equal(await send.getAttribute('aria-describedby'), await blocked.getAttribute('id'));
+  await screenshot(page, 'inject-not-json');
+
+  // Schema errors: each named beside Send (which stays on: the engine has the last word).
+  await fillEditor(page, editor, '{"type": "TEXT_MESSAGE_CONTENT", "delta": 5}');
+  await blocked.filter({ hasText: /^Fix the schema errors first: / }).waitFor();
+  const words = (await blocked.textContent()) ?? '';
+  assert.match(words, /messageId: required/);
+  assert.match(words, /delta: /);
+  assert.equal(await send.getAttribute('aria-describedby'), await blocked.getAttribute('id'));
+  await screenshot(page, 'inject-schema-errors');
+
+  // A macro's fields: checked as typed, said at the field by its label, and why Run is off beside it.
+  await drawer.getByRole('tab', { name: 'Macros' }).click();
+  const macro = drawer.getByTestId('macro-text-message');
+  const chunkSize = macro.getByLabel('Chunk size (characters)');
+  await chunkSize.fill('0');
+  await macro.getByLabel('Delay between chunks (ms)').fill('-5');
+  await macro.getByText('Chunk size (characters): must be at least 1', { exact: true }).waitFor();
+  await macro.getByText('Delay between chunks (ms): must be at least 0', { exact: true }).waitFor();
+  assert.equal(await chunkSize.getAttribute('aria-invalid'), 'true');
+  const run = macro.getByRole('button', { name: 'Run macro' });
+  assert.equal(await run.isDisabled(), true);
+  const why = macro.getByTestId('save-blocked');
+  assert.equal(
+    await why.textContent(),
+    'Cannot run yet: Chunk size (characters): must be at least 1; Delay between chunks (ms): must be at least 0',
+  );
+  assert.equal(await run.getAttribute('aria-describedby'), await why.getAttribute('id'));
+  assert.equal(await macro.getByText(/chunkSize|delayMs/).count(), 0, 'no internal names');
+  await screenshot(page, 'inject-macro-problems');
+  await chunkSize.fill('4');
+  await macro.getByLabel('Delay between chunks (ms)').fill('0');
+  await why.waitFor({ state: 'detached' });
+  assert.equal(await run.isEnabled(), true);
+  assert.equal(ws.events.length, 0, 'nothing was sent');
+  assert.deepEqual(errors, []);
+});
+
+test('inject to all: a rule broken on every connection is named once with their count; Drop TCP… closes its question once dropped', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  const clients = await Promise.all([1, 2, 3].map(() => AguiSocket.open(server.wsUrl)));
+  for (const [index, client] of clients.entries()) client.ask('Hallo', { threadId: `thread-${index}` });
+  await Promise.all(clients.map((client) => client.waitForRuns(1)));
+  const [first] = clients;
+  assert.ok(first);
+  const closed = new Promise<number>((resolve) => first.socket.once('close', (code) => resolve(code)));
+  await page.locator('.connection-item', { hasText: 'thread-0' }).click();
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  const drawer = page.getByTestId('inject-drawer');
+  const composer = drawer.getByTestId('event-composer');
+  await composer.locator('.cm-content').filter({ hasText: 'TEXT_MESSAGE_START' }).waitFor();
+  await composer.getByLabel('Event type').selectOption('CUSTOM');
+  await composer.locator('.cm-content').filter({ hasText: '"type": "CUSTOM"' }).waitFor();
+  await composer.getByLabel('Send to').selectOption('all');
+  await composer.getByRole('button', { name: 'Send', exact: true }).click();
+  await composer.getByRole('button', { name: 'Send anyway' }).click();
+  const sent = composer.getByRole('status').filter({ hasText: /^Sent / });
+  await sent.waitFor();
+  assert.equal(await sent.textContent(), 'Sent 3 events anyway, breaking R3 on 3 connections.');
+  await screenshot(page, 'inject-all-sent');
+
+  // Drop TCP… asks in place (the focus on Cancel); once dropped, the question is gone, not left disabled.
+  await drawer.getByRole('tab', { name: 'Socket' }).click();
+  const focused = page.locator(':focus');
+  await drawer.getByRole('button', { name: 'Drop TCP…' }).click();
+  const question = drawer.getByRole('alertdialog', { name: 'Drop TCP' });
+  await question.getByRole('button', { name: 'Cancel' }).and(focused).waitFor();
+  await question.getByRole('button', { name: 'Drop it now (1006)' }).click();
+  assert.equal(await closed, 1006);
+  await drawer.getByText('connection closed').waitFor();
+  await question.waitFor({ state: 'detached' });
+  assert.equal(await drawer.getByRole('button', { name: 'Drop TCP…' }).isDisabled(), true);
+  await drawer.getByRole('tab', { name: 'Socket' }).and(focused).waitFor();
+  await screenshot(page, 'inject-dropped');
+  assert.deepEqual(errors, []);
+});

@@ -113,6 +113,8 @@ test('record as scenario asks first; stored without activating, "Hallo" is answe
   const third = await recordFromConsole(page, 'thread-inspected');
   await page.keyboard.press('Escape');
   await third.waitFor({ state: 'detached' });
+  // …and gives the focus back to the button that opened it.
+  await page.getByRole('button', { name: 'Record as scenario…' }).and(page.locator(':focus')).waitFor();
   assert.equal((await api.get<{ total: number }>('/scenarios')).body.total, count);
   assert.deepEqual(errors, []);
 });

@@ -302,3 +302,52 @@ test('Packs: adding AGORA serves its API and shows its data in State; switched o
   assert.deepEqual(packs.body.items, [{ pack: 'agora-mock', enabled: false }]);
   assert.deepEqual(errors, []);
 });
+
+test('Routes: Delete… takes the focus into its question and gives it back; once deleted, the next route has it', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  for (const id of ['status', 'health'])
+    await api.post('/routes', { id, path: `/${id}`, responses: [{ id: 'ok', body: { json: { ok: true } } }] });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: 15_000,
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  const table = page.getByRole('table', { name: 'Routes' });
+  await table.getByRole('button', { name: '/status' }).click();
+  const editor = page.getByTestId('mount-editor');
+  await editor.getByRole('heading', { name: 'status' }).waitFor();
+  const focused = page.locator(':focus');
+
+  // Asked in place: the focus is on the answer that keeps the route, and Esc gives it back to Delete….
+  const ask = editor.getByRole('button', { name: 'Delete…' });
+  await ask.focus();
+  await page.keyboard.press('Enter');
+  const question = editor.getByRole('alertdialog', { name: 'Delete' });
+  await question.getByRole('button', { name: 'Keep' }).and(focused).waitFor();
+  await page.keyboard.press('Escape');
+  await ask.and(focused).waitFor();
+
+  // Deleted with the keyboard alone: the focus goes to the next route in the list, not to the page.
+  await page.keyboard.press('Enter');
+  await question.getByRole('button', { name: 'Keep' }).and(focused).waitFor();
+  await page.keyboard.press('Shift+Tab');
+  await question.getByRole('button', { name: 'Delete', exact: true }).and(focused).waitFor();
+  await page.keyboard.press('Enter');
+  await table.getByRole('button', { name: '/status' }).waitFor({ state: 'detached' });
+  await table.getByRole('button', { name: '/health' }).and(focused).waitFor();
+  assert.deepEqual(
+    (await api.get<{ items: { id: string }[] }>('/routes')).body.items.map((route) => route.id),
+    ['hello', 'health'],
+  );
+
+  // The last route deleted: the one before it has the focus.
+  await page.keyboard.press('Enter');
+  await editor.getByRole('heading', { name: 'health' }).waitFor();
+  await ask.click();
+  await question.getByRole('button', { name: 'Delete', exact: true }).click();
+  await table.getByRole('button', { name: '/health' }).waitFor({ state: 'detached' });
+  await table.getByRole('button', { name: '/hello' }).and(focused).waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -186,3 +186,93 @@ test('Scenarios: an unsaved edit outlives a switch to another view, until discar
   await code.filter({ hasText: 'my-scenario' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('Scenarios: why Create is off is said beside it; a taken id is refused in the console’s words until the draft changes', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByRole('button', { name: '+ New scenario' }).click();
+  const editor = page.getByTestId('scenario-editor');
+  const code = editor.locator('.cm-content');
+  await code.filter({ hasText: 'my-scenario' }).waitFor();
+  const create = editor.getByRole('button', { name: 'Create' });
+
+  // Not only a gutter mark: the problem next to Create, and read with it.
+  const steps = [{ type: 'text', chunks: ['hi'] }];
+  await fillEditor(page, code, JSON.stringify({ id: 'my-s', name: 'S', triggers: [{ match: 'regex' }], steps }));
+  const blocked = editor.getByTestId('save-blocked');
+  await blocked.filter({ hasText: /^Cannot create yet: triggers\.0\.pattern: / }).waitFor();
+  assert.equal(await create.isDisabled(), true);
+  assert.equal(await create.getAttribute('aria-describedby'), await blocked.getAttribute('id'));
+  await fillEditor(page, code, '{"id": "my-s",');
+  await blocked.filter({ hasText: /^Cannot create yet: Not JSON: / }).waitFor();
+  await screenshot(page, 'scenario-create-blocked');
+
+  // The id is taken: said for the console (not the API's PUT), and gone once the draft changes, parsing or not.
+  const taken = JSON.stringify({ id: 'agora-general', name: 'Dubbel', triggers: [], steps });
+  await fillEditor(page, code, taken);
+  await blocked.waitFor({ state: 'detached' });
+  await create.click();
+  const refusal = editor.getByRole('alert');
+  await refusal
+    .filter({ hasText: 'A scenario with id agora-general exists: choose another id, or open it to edit' })
+    .waitFor();
+  assert.doesNotMatch((await refusal.textContent()) ?? '', /PUT/);
+  await screenshot(page, 'scenario-id-taken');
+  await fillEditor(page, code, taken.slice(0, -1));
+  await refusal.waitFor({ state: 'detached' });
+  await fillEditor(page, code, JSON.stringify({ id: 'agora-general', name: 'Dubbel, bewerkt', triggers: [], steps }));
+  await create.click();
+  // …with a way to the scenario that has the id.
+  await refusal.getByRole('button', { name: 'Open agora-general' }).click();
+  await editor.locator('.panel-header').getByText('agora-general').waitFor();
+  await editor.getByRole('heading', { name: 'Algemene assistent' }).waitFor();
+  await page
+    .getByRole('table', { name: 'Scenarios' })
+    .getByRole('button', { name: 'Algemene assistent' })
+    .and(page.locator(':focus'))
+    .waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('Scenarios: ▶ Run says where the run started, with a way there; deleted, the focus goes to the next scenario', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  await page.locator('.connection-item').first().waitFor();
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  const list = page.getByRole('table', { name: 'Scenarios' });
+  await list.getByRole('button', { name: 'Inspectie starten' }).click();
+  const editor = page.getByTestId('scenario-editor');
+  await editor.getByRole('button', { name: '▶ Run' }).click();
+  const connectionId = await editor.getByLabel('Run on connection').inputValue();
+  const result = editor.getByRole('status').filter({ hasText: /^Started on / });
+  await result.waitFor();
+  assert.match(
+    (await result.textContent()) ?? '',
+    new RegExp(`^Started on ${connectionId.slice(0, 8)} · /ws at \\d\\d:\\d\\d:\\d\\d — see Connections`),
+  );
+  await ws.waitForRuns(1);
+  await screenshot(page, 'scenario-run-result');
+  await result.getByRole('button', { name: 'Show in Connections' }).click();
+  await page.getByRole('tab', { name: /^Connections/, selected: true }).waitFor();
+  await page.getByTestId(`connection-${connectionId}`).and(page.locator('[aria-selected="true"]')).waitFor();
+
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  const focused = page.locator(':focus');
+  await editor.getByRole('button', { name: 'Delete…' }).click();
+  await editor.getByRole('button', { name: 'Keep' }).and(focused).waitFor();
+  await editor.getByRole('button', { name: 'Delete', exact: true }).click();
+  await list.getByRole('button', { name: 'Inspectie starten' }).waitFor({ state: 'detached' });
+  await list.getByRole('button', { name: 'Bevinding en regelgeving' }).and(focused).waitFor();
+  assert.deepEqual(errors, []);
+  ws.socket.close();
+});

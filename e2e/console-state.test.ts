@@ -175,3 +175,61 @@ test('State: when a history limit evicts what runs recorded, a notice says so un
   assert.equal(await page.getByLabel('Sessions runs create').inputValue(), '1');
   assert.deepEqual(errors, []);
 });
+
+/** Whether the element is seen whole: inside the window and inside every box around it that scrolls. */
+async function inSight(locator: import('playwright-core').Locator): Promise<boolean> {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const { innerHeight } = element.ownerDocument.defaultView as { innerHeight: number };
+    if (box.top < 0 || box.bottom > innerHeight) return false;
+    for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+      if (parent.scrollHeight <= parent.clientHeight) continue;
+      const around = parent.getBoundingClientRect();
+      if (box.top < around.top - 1 || box.bottom > around.bottom + 1) return false;
+    }
+    return true;
+  });
+}
+
+test("State: Reset to seed… and a session's Delete… take the focus into their question, in sight, and give it back", async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+  const focused = page.locator(':focus');
+
+  const reset = page.getByRole('button', { name: 'Reset to seed…' });
+  await reset.focus();
+  await page.keyboard.press('Enter');
+  const question = page.getByRole('alertdialog', { name: 'Reset to seed' });
+  await question.getByRole('button', { name: 'Cancel' }).and(focused).waitFor();
+  assert.equal(await inSight(question), true, 'the question is scrolled into sight');
+  await screenshot(page, 'state-reset-question');
+  await page.keyboard.press('Escape');
+  await question.waitFor({ state: 'detached' });
+  await reset.and(focused).waitFor();
+
+  // A session's Delete…: Keep has the focus, Esc gives it back; deleted, the next session has it.
+  const sessions = page.locator('[data-testid^="session-session-"]');
+  await sessions.first().waitFor();
+  const ids = await sessions.evaluateAll((items) => items.map((item) => item.getAttribute('data-testid') ?? ''));
+  const doomed = page.getByTestId(ids[0] ?? '');
+  const ask = doomed.getByRole('button', { name: 'Delete…' });
+  await ask.click();
+  await doomed.getByRole('button', { name: 'Keep' }).and(focused).waitFor();
+  await page.keyboard.press('Escape');
+  await ask.and(focused).waitFor();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Shift+Tab');
+  await doomed.getByRole('button', { name: 'Delete', exact: true }).and(focused).waitFor();
+  await page.keyboard.press('Enter');
+  await doomed.waitFor({ state: 'detached' });
+  await page
+    .getByTestId(ids[1] ?? '')
+    .getByRole('button', { name: 'History' })
+    .and(focused)
+    .waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -52,3 +52,17 @@ test('existing user: nothing to save while unchanged; a change is checked whatev
   assert.deepEqual([...cleared.problems], [['name', 'must not be empty']]);
   assert.equal(checkDraft(user, { ...draftOf(user), name: 'Ada L.' }, new Set()).ok, true);
 });
+
+const { blockedWords } = await rendererModule('ui/blocked-words.ts');
+
+test('why a button is off: the first problems beside it, each once, then how many more', () => {
+  assert.equal(blockedWords('Cannot create yet', []), null);
+  assert.equal(
+    blockedWords('Cannot create yet', ['triggers.0.pattern: required']),
+    'Cannot create yet: triggers.0.pattern: required',
+  );
+  assert.equal(
+    blockedWords('Fix the schema errors first', ['a: required', 'b: required', 'a: required', 'c: x', 'd: y', 'e: z']),
+    'Fix the schema errors first: a: required; b: required; c: x (and 2 more)',
+  );
+});

@@ -8,7 +8,8 @@ const { buildTimeline, focusTimeline } = await rendererModule('features/connecti
 const drafts = await rendererModule('features/inject/draft-storage.ts');
 const recents = await rendererModule('features/inject/recent-payloads.ts');
 const bodies = await rendererModule('features/inject/payload-bodies.ts');
-const { MACROS, macroParams } = await rendererModule('features/inject/macro-fields.ts');
+const macroFields = await rendererModule('features/inject/macro-fields.ts');
+const { MACROS, macroParams } = macroFields;
 
 /** localStorage as the browser has it: strings by key, in insertion order, with a quota. */
 class MemoryStorage {
@@ -248,4 +249,52 @@ test("the editor's text as a payload and back; a macro form's values from saved 
     bodies.payloadIdFor('***', () => false),
     'payload',
   );
+});
+
+const { sentWords } = await rendererModule('features/inject/sent-words.ts');
+const { macroFieldProblems, macroProblemLines } = macroFields;
+
+const finding = (rule: string, index = 0) => ({ rule, index, title: rule, message: `${rule} broken` });
+
+test('what a send did: a rule broken on many connections is named once, with on how many', () => {
+  const results = Array.from({ length: 301 }, (_, n) => ({
+    connectionId: `c${n}`,
+    sent: 1,
+    findings: [finding('R3')],
+  }));
+  assert.equal(sentWords(results, true), 'Sent 301 events anyway, breaking R3 on 301 connections.');
+  // Several rules: each once, with its own count, in the order first broken.
+  const mixed = [
+    { connectionId: 'a', sent: 2, findings: [finding('T2', 1), finding('R3', 0)] },
+    { connectionId: 'b', sent: 2, findings: [finding('R3', 0), finding('R3', 1)] },
+    { connectionId: 'c', sent: 2, findings: [] },
+  ];
+  assert.equal(sentWords(mixed, true), 'Sent 6 events anyway, breaking T2 on 1 connection, R3 on 2 connections.');
+  // One connection: the rules, each once.
+  const one = [{ connectionId: 'a', sent: 2, findings: [finding('T2', 0), finding('T2', 1), finding('R3', 1)] }];
+  assert.equal(sentWords(one, false), 'Sent 2 events anyway, breaking T2, R3.');
+  assert.equal(sentWords([{ connectionId: 'a', sent: 1, findings: [] }], false), 'Sent 1 event.');
+});
+
+test('macro forms: each field says what is wrong as typed, and Run names the fields by their labels', () => {
+  const text = MACROS.find((macro: { name: string }) => macro.name === 'text-message');
+  assert.ok(text);
+  const problems = macroFieldProblems(text, { text: 'Hallo', chunkSize: '0', delayMs: '-5' });
+  assert.deepEqual(problems, { chunkSize: 'must be at least 1', delayMs: 'must be at least 0' });
+  assert.deepEqual(macroProblemLines(text, problems), [
+    'Chunk size (characters): must be at least 1',
+    'Delay between chunks (ms): must be at least 0',
+  ]);
+  assert.deepEqual(macroFieldProblems(text, { text: '', chunkSize: '2.5', delayMs: '' }), {
+    text: 'must not be empty',
+    chunkSize: 'must be a whole number',
+  });
+  assert.deepEqual(macroFieldProblems(text, { text: 'Hallo', chunkSize: '8', delayMs: '50' }), {});
+  const tool = MACROS.find((macro: { name: string }) => macro.name === 'tool-call');
+  assert.deepEqual(macroFieldProblems(tool, { toolCallName: '', args: '{oops', result: '' }), {
+    toolCallName: 'must not be empty',
+    args: 'this is not valid JSON',
+  });
+  const delta = MACROS.find((macro: { name: string }) => macro.name === 'state-delta');
+  assert.deepEqual(macroFieldProblems(delta, { delta: '[]' }), { delta: 'needs at least 1 item' });
 });

@@ -1,34 +1,43 @@
-import { useState } from 'react';
-import { useEscapeToClose } from './use-escape';
+import { ConfirmButton } from './ConfirmButton';
+import { focusAfterRemoval, listItemElement } from './focus-return';
 
 interface ConfirmDeleteButtonProps {
-  onConfirm(): void;
+  /** Deletes; resolves false when that failed (a `useAction`'s run): the question stays, to try again. */
+  onConfirm(): Promise<boolean | undefined> | boolean | undefined;
   busy?: boolean;
   /** Said next to the buttons while confirming (what goes with it). */
   question?: string;
   small?: boolean;
+  /**
+   * What is deleted, as its list shows it (`data-list` / `data-list-item`): the focus goes to its neighbour there
+   * once it is gone. Default: the list item the button is in.
+   */
+  item?: { list: string; id: string };
 }
 
-/** "Delete…" that asks once more in place — Delete / Keep (or Esc) — instead of a modal dialog. */
-export function ConfirmDeleteButton({ onConfirm, busy = false, question, small = false }: ConfirmDeleteButtonProps) {
-  const [confirming, setConfirming] = useState(false);
-  const size = small ? ' small' : '';
-  useEscapeToClose(() => setConfirming(false), confirming);
-  if (!confirming)
-    return (
-      <button type="button" className={`danger${size}`} onClick={() => setConfirming(true)}>
-        Delete…
-      </button>
-    );
+/**
+ * "Delete…" that asks once more in place — Delete / Keep (or Esc) — instead of a modal dialog; once deleted, the
+ * focus goes to the next item of the list (or the one before, or the list's panel).
+ */
+export function ConfirmDeleteButton({
+  onConfirm,
+  busy = false,
+  question,
+  small = false,
+  item,
+}: ConfirmDeleteButtonProps) {
   return (
-    <>
-      {question && <span className="muted">{question}</span>}
-      <button type="button" className={`danger solid${size}`} disabled={busy} onClick={onConfirm}>
-        Delete
-      </button>
-      <button type="button" className={`ghost${size}`} onClick={() => setConfirming(false)}>
-        Keep
-      </button>
-    </>
+    <ConfirmButton
+      label="Delete…"
+      question={question}
+      confirmLabel="Delete"
+      cancelLabel="Keep"
+      onConfirm={onConfirm}
+      busy={busy}
+      small={small}
+      focusAfter={(asking) =>
+        focusAfterRemoval(item ? listItemElement(item.list, item.id) : (asking?.closest('[data-list-item]') ?? null))
+      }
+    />
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { errorMessage } from '../api/api-error';
 
 export interface Action<A extends unknown[]> {
@@ -8,19 +8,40 @@ export interface Action<A extends unknown[]> {
   clearError(): void;
 }
 
+export interface ActionOptions {
+  /**
+   * What the action works on (an editor's draft text): its error is about that value, and is no longer shown once
+   * the value changes — a refusal describes text that is gone (typed back, it holds again).
+   */
+  about?: unknown;
+}
+
+/** A refusal, and what it was about. */
+interface Failure {
+  message: string;
+  about: unknown;
+}
+
 /** A long action's progress and error, for a button to show; resolves true when it succeeded. */
-export function useAction<A extends unknown[]>(action: (...args: A) => Promise<unknown>): Action<A> {
+export function useAction<A extends unknown[]>(
+  action: (...args: A) => Promise<unknown>,
+  { about }: ActionOptions = {},
+): Action<A> {
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const latestAbout = useRef(about);
+  latestAbout.current = about;
   const run = useCallback(
     async (...args: A) => {
+      // The value as the action starts is what the engine judged.
+      const judged = latestAbout.current;
       setBusy(true);
-      setError(null);
+      setFailure(null);
       try {
         await action(...args);
         return true;
       } catch (caught) {
-        setError(errorMessage(caught));
+        setFailure({ message: errorMessage(caught), about: judged });
         return false;
       } finally {
         setBusy(false);
@@ -28,7 +49,8 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<u
     },
     [action],
   );
-  return { run, busy, error, clearError: useCallback(() => setError(null), []) };
+  const error = failure && Object.is(failure.about, about) ? failure.message : null;
+  return { run, busy, error, clearError: useCallback(() => setFailure(null), []) };
 }
 
 /** One notice for several actions: the first error among them, and dismissing it clears every one. */

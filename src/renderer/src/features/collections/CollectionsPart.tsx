@@ -47,7 +47,7 @@ export function CollectionsPart() {
           </div>
         ) : (
           <div className="table-scroll fill">
-            <table className="grid" aria-label="Collections">
+            <table className="grid" aria-label="Collections" data-list="collections">
               <thead>
                 <tr>
                   <th>Path</th>
@@ -59,6 +59,7 @@ export function CollectionsPart() {
                 {collections.map((item) => (
                   <tr
                     key={item.id}
+                    data-list-item={item.id}
                     aria-selected={!creating && item.id === collection?.id}
                     className={item.enabled ? undefined : 'disabled-mount'}
                     onClick={() => selectMount('collections', item.id)}

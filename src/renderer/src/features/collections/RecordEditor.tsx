@@ -36,19 +36,23 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
   const open = (next: string | null) =>
     useMountEditorStore.setState((state) => ({ selectedRecord: { ...state.selectedRecord, [collection.id]: next } }));
 
-  const save = useAction(async () => {
-    if (!parsed.ok) return;
-    try {
-      const saved = creating
-        ? await api.createRecord(collection.id, parsed.value)
-        : await api.replaceRecord(collection.id, recordId, parsed.value);
-      dropDraft(key);
-      open(recordKey(collection, saved));
-    } catch (error) {
-      if (error instanceof ApiError) draft.setIssues(error.issues);
-      throw error;
-    }
-  });
+  const save = useAction(
+    async () => {
+      if (!parsed.ok) return;
+      try {
+        const saved = creating
+          ? await api.createRecord(collection.id, parsed.value)
+          : await api.replaceRecord(collection.id, recordId, parsed.value);
+        dropDraft(key);
+        open(recordKey(collection, saved));
+      } catch (error) {
+        if (error instanceof ApiError) draft.setIssues(error.issues);
+        throw error;
+      }
+      // Its refusal is about the text saved: an edit answers it.
+    },
+    { about: draft.text },
+  );
   const remove = useAction(async () => {
     await api.deleteRecord(collection.id, recordId);
     dropDraft(key);
@@ -94,7 +98,11 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
             Cancel
           </button>
         ) : (
-          <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />
+          <ConfirmDeleteButton
+            busy={remove.busy}
+            onConfirm={() => remove.run()}
+            item={{ list: `records:${collection.id}`, id: recordId }}
+          />
         )}
       </div>
       <div className="panel-body stack">

@@ -22,7 +22,7 @@ export function RecordsTable({
     return <div className="empty">No records yet: its REST API lists none. Add one with “+ New record”.</div>;
   return (
     <div className="table-scroll fill">
-      <table className="grid" aria-label={`Records of ${collection.id}`}>
+      <table className="grid" aria-label={`Records of ${collection.id}`} data-list={`records:${collection.id}`}>
         <thead>
           <tr>
             <th>{collection.idField}</th>
@@ -33,7 +33,7 @@ export function RecordsTable({
           {collection.records.map((record) => {
             const key = recordKey(collection, record);
             return (
-              <tr key={key} aria-selected={key === selected} onClick={() => onOpen(key)}>
+              <tr key={key} data-list-item={key} aria-selected={key === selected} onClick={() => onOpen(key)}>
                 <td>
                   <button type="button" className="row-button mono" aria-current={key === selected}>
                     {key}

@@ -7,6 +7,7 @@ import { showView } from '../../stores/navigation-store';
 import { useScenariosStore } from '../../stores/scenarios-store';
 import { useAgoraServes } from '../../stores/world-endpoints';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { focusLost } from '../../ui/focus-return';
 import { formatDuration } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 
@@ -28,6 +29,8 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
   const agora = useAgoraServes();
 
   useEffect(() => {
+    // Removed rather than closed, the dialog would leave the focus on the page: it goes back to what opened it.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog.current?.showModal();
     let stale = false;
     api.recordingPreview(connectionId).then(
@@ -42,6 +45,7 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
     );
     return () => {
       stale = true;
+      if (opener?.isConnected && focusLost()) opener.focus();
     };
   }, [connectionId]);
 

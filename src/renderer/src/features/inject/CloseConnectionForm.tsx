@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useRef } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
 import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
+import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { closeProblems, MAX_CLOSE_REASON_BYTES } from './close-validation';
@@ -16,19 +17,25 @@ const PRESETS = [
   ['4001', 'Unauthorized (application)'],
 ] as const;
 
+/** The tab of the drawer panel `element` is in: where the focus goes when the socket's controls are all off. */
+function socketTab(element: HTMLElement | null): HTMLElement | null {
+  const tabId = element?.closest('[role="tabpanel"]')?.getAttribute('aria-labelledby');
+  return tabId ? document.getElementById(tabId) : null;
+}
+
 /** Close the socket with a chosen code and reason, or drop it without a close frame (the client sees 1006). */
 export function CloseConnectionForm({ connection }: { connection: ConnectionSummary }) {
   // Part of the connection's draft: a reason typed and left for a moment is still there.
   const { closeCode: code, closeReason: reason } = useInjectDraft(connection.id);
   const setCode = (closeCode: string) => updateInjectDraft(connection.id, { closeCode });
   const setReason = (closeReason: string) => updateInjectDraft(connection.id, { closeReason });
-  const [confirmTerminate, setConfirmTerminate] = useState(false);
+  const section = useRef<HTMLElement>(null);
   const close = useAction(() => api.closeConnection(connection.id, Number(code), reason));
   const terminate = useAction(() => api.terminateConnection(connection.id));
   const problems = closeProblems(code, reason);
   const open = connection.state === 'open';
   return (
-    <section>
+    <section ref={section}>
       <h2>Close the socket</h2>
       <form
         className="stack"
@@ -77,25 +84,18 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
           >
             {close.busy ? 'Closing…' : 'Close connection'}
           </button>
-          {confirmTerminate ? (
-            <>
-              <button
-                type="button"
-                className="danger solid"
-                disabled={!open || terminate.busy}
-                onClick={() => terminate.run()}
-              >
-                Drop it now (1006)
-              </button>
-              <button type="button" className="ghost" onClick={() => setConfirmTerminate(false)}>
-                Cancel
-              </button>
-            </>
-          ) : (
-            <button type="button" disabled={!open} onClick={() => setConfirmTerminate(true)}>
-              Drop TCP…
-            </button>
-          )}
+          {/* Once dropped (or closed meanwhile) there is nothing left to ask: the question closes. */}
+          <ConfirmButton
+            label="Drop TCP…"
+            tone="plain"
+            disabled={!open}
+            title="Ends the TCP connection without a close frame: the client sees 1006"
+            confirmLabel="Drop it now (1006)"
+            busyLabel="Dropping…"
+            busy={terminate.busy}
+            onConfirm={() => terminate.run()}
+            focusAfter={() => () => socketTab(section.current)}
+          />
         </div>
         <ErrorNotice error={close.error ?? terminate.error} />
       </form>

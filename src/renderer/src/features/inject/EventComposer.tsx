@@ -1,5 +1,5 @@
 import { EventType } from '@ag-ui/core';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import type { InjectConflict, SequenceFinding } from '../../../../shared/control-api';
 import type { JsonObject } from '../../../../shared/json-value';
@@ -13,13 +13,16 @@ import {
   useInjectDraftsStore,
 } from '../../stores/inject-drafts-store';
 import { rememberSent } from '../../stores/payloads-store';
+import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { jsonProblem } from '../../ui/unparsed-fields';
 import { conflictInConsoleWords } from './conflict-words';
 import { eventsOf, validateEvents } from './event-validation';
 import { FindingsList } from './FindingsList';
 import { PayloadShelf } from './PayloadShelf';
 import { contentOfEditor, describeContent, editorTextOf, type PayloadContent } from './payload-bodies';
+import { sentWords } from './sent-words';
 import { TargetPicker } from './TargetPicker';
 
 const EVENT_TYPES = Object.values(EventType);
@@ -27,7 +30,8 @@ const EDITOR_KINDS = ['events', 'json', 'text'] as const;
 const CHECK_DELAY_MS = 400;
 
 type Target = 'this' | 'chosen' | 'all';
-type Outcome = { kind: 'sent'; count: number; findings: SequenceFinding[] } | null;
+/** What the last send did, in words (see sentWords). */
+type Outcome = string | null;
 
 function parse(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -117,7 +121,15 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   };
 
   const parsed = useMemo(() => parse(text), [text]);
-  const schemaValid = parsed.ok && validateEvents(parsed.value).length === 0;
+  const schemaProblems = useMemo(
+    () => (parsed.ok ? validateEvents(parsed.value).map((issue) => issue.message) : []),
+    [parsed],
+  );
+  const schemaValid = parsed.ok && schemaProblems.length === 0;
+  const noTarget = target === 'chosen' && chosen.length === 0;
+  // Why Send is off, or what the engine will refuse, in words beside it (the gutter's marks are not read by all).
+  const blocked = !parsed.ok ? [jsonProblem(text) ?? 'Not JSON'] : noTarget ? ['pick at least one connection'] : [];
+  const blockedId = useId();
 
   // Dry run as the person types: which sequence rule would this break right now?
   useEffect(() => {
@@ -156,15 +168,11 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
     try {
       if (target === 'this') {
         const result = await api.injectEvents(connection.id, events, force);
-        setOutcome({ kind: 'sent', count: result.sent, findings: result.findings });
+        setOutcome(sentWords([result], false));
         rememberSent({ kind: 'events', body: events as JsonObject[] });
       } else {
         const { results } = await api.broadcastEvents(target === 'chosen' ? chosen : undefined, events, force);
-        setOutcome({
-          kind: 'sent',
-          count: results.reduce((sum, result) => sum + result.sent, 0),
-          findings: results.flatMap((result) => result.findings),
-        });
+        setOutcome(sentWords(results, true));
         rememberSent({ kind: 'events', body: events as JsonObject[] });
       }
       setFindings([]);
@@ -281,8 +289,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           )}
           {outcome && (
             <div className="notice success" role="status">
-              Sent {outcome.count} event{outcome.count === 1 ? '' : 's'}
-              {outcome.findings.length > 0 && ` anyway, breaking ${outcome.findings.map((f) => f.rule).join(', ')}`}.
+              {outcome}
             </div>
           )}
         </div>
@@ -290,7 +297,8 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           <button
             type="button"
             className="primary"
-            disabled={sending || !parsed.ok || (target === 'chosen' && chosen.length === 0)}
+            disabled={sending || blocked.length > 0}
+            aria-describedby={blocked.length > 0 || !schemaValid ? blockedId : undefined}
             onClick={() => send(false)}
           >
             {sending ? 'Sending…' : 'Send'}
@@ -300,7 +308,12 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
               Send anyway
             </button>
           )}
-          {!schemaValid && parsed.ok && <span className="field-error">Fix the schema errors first.</span>}
+          {/* Schema errors leave Send on (the engine has the last word, and says so at the fields). */}
+          <BlockedReason
+            id={blockedId}
+            lead={blocked.length > 0 ? 'Cannot send yet' : 'Fix the schema errors first'}
+            problems={blocked.length > 0 ? blocked : schemaProblems}
+          />
         </div>
       </div>
     </section>

@@ -1,15 +1,15 @@
-import { useState } from 'react';
-import { type InjectConflict, MacroSchemas, type SequenceFinding } from '../../../../shared/control-api';
-import { issueWords } from '../../../../shared/issue-words';
+import { useId, useMemo, useState } from 'react';
+import type { InjectConflict, SequenceFinding } from '../../../../shared/control-api';
 import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
 import { rememberSent } from '../../stores/payloads-store';
+import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { conflictInConsoleWords } from './conflict-words';
 import { FindingsList } from './FindingsList';
-import { type MacroDefinition, macroParams } from './macro-fields';
+import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
 import { PayloadShelf } from './PayloadShelf';
 import { describeContent, type PayloadContent } from './payload-bodies';
 
@@ -46,7 +46,10 @@ export function MacroForm({
   /** The form as a saved payload's content, or why it cannot be one yet. */
   const content = (): PayloadContent | { problem: string } => {
     const built = macroParams(definition, values);
-    if ('problem' in built) return { problem: `${built.field}: ${built.problem}` };
+    if ('problem' in built) {
+      const label = definition.fields.find((field) => field.key === built.field)?.label ?? built.field;
+      return { problem: `${label}: ${built.problem}` };
+    }
     return { kind: 'macro', body: { macro: definition.name, params: built.params as JsonObject } };
   };
   const [busy, setBusy] = useState(false);
@@ -54,19 +57,17 @@ export function MacroForm({
   const [findings, setFindings] = useState<SequenceFinding[]>([]);
   const [sent, setSent] = useState<number | null>(null);
 
+  // Checked as the person types: each field says what is wrong with it, and Run says why it is off.
+  const problems = useMemo(() => macroFieldProblems(definition, values), [definition, values]);
+  const blocked = macroProblemLines(definition, problems);
+  const formId = useId();
+  const blockedId = `${formId}-blocked`;
+
   const run = async (force: boolean) => {
     setError(null);
     setSent(null);
     const built = macroParams(definition, values);
-    if ('problem' in built) {
-      setError(`${built.field}: ${built.problem}`);
-      return;
-    }
-    const checked = MacroSchemas[definition.name].safeParse({ ...built.params, force });
-    if (!checked.success) {
-      setError(checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issueWords(issue)}`).join('; '));
-      return;
-    }
+    if ('problem' in built || blocked.length > 0) return;
     setBusy(true);
     try {
       const result = await api.runMacro(connectionId, definition.name, { ...built.params, force });
@@ -107,35 +108,47 @@ export function MacroForm({
           void run(false);
         }}
       >
-        {definition.fields.map((field) => (
-          // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of three, chosen by the field's kind
-          <label key={field.key} className="field">
-            {field.label}
-            {field.kind === 'select' ? (
-              <select
-                value={values[field.key]}
-                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-              >
-                {field.options?.map((option) => (
-                  <option key={option}>{option}</option>
-                ))}
-              </select>
-            ) : field.kind === 'textarea' || field.kind === 'json' ? (
-              <textarea
-                rows={field.kind === 'json' ? 3 : 2}
-                value={values[field.key]}
-                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-              />
-            ) : (
-              <input
-                type={field.kind === 'number' ? 'number' : 'text'}
-                value={values[field.key]}
-                onChange={(event) => setValues({ ...values, [field.key]: event.target.value })}
-              />
-            )}
-            {field.hint && <span className="field-hint">{field.hint}</span>}
-          </label>
-        ))}
+        {definition.fields.map((field) => {
+          const problem = problems[field.key];
+          const problemId = `${formId}-${field.key}`;
+          const control = {
+            value: values[field.key],
+            'aria-invalid': problem !== undefined,
+            'aria-describedby': problem !== undefined ? problemId : undefined,
+          };
+          const change = (value: string) => setValues({ ...values, [field.key]: value });
+          return (
+            // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of three, chosen by the field's kind
+            <label key={field.key} className="field">
+              {field.label}
+              {field.kind === 'select' ? (
+                <select {...control} onChange={(event) => change(event.target.value)}>
+                  {field.options?.map((option) => (
+                    <option key={option}>{option}</option>
+                  ))}
+                </select>
+              ) : field.kind === 'textarea' || field.kind === 'json' ? (
+                <textarea
+                  {...control}
+                  rows={field.kind === 'json' ? 3 : 2}
+                  onChange={(event) => change(event.target.value)}
+                />
+              ) : (
+                <input
+                  {...control}
+                  type={field.kind === 'number' ? 'number' : 'text'}
+                  onChange={(event) => change(event.target.value)}
+                />
+              )}
+              {problem !== undefined && (
+                <span id={problemId} className="field-error">
+                  {field.label}: {problem}
+                </span>
+              )}
+              {field.hint && <span className="field-hint">{field.hint}</span>}
+            </label>
+          );
+        })}
         <FindingsList
           findings={findings}
           title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
@@ -147,14 +160,26 @@ export function MacroForm({
           </div>
         )}
         <div className="row">
-          <button type="submit" className="primary" disabled={busy}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || blocked.length > 0}
+            aria-describedby={blocked.length > 0 ? blockedId : undefined}
+          >
             {busy ? 'Running…' : 'Run macro'}
           </button>
           {findings.length > 0 && sent === null && (
-            <button type="button" className="danger" disabled={busy} onClick={() => run(true)}>
+            <button
+              type="button"
+              className="danger"
+              disabled={busy || blocked.length > 0}
+              aria-describedby={blocked.length > 0 ? blockedId : undefined}
+              onClick={() => run(true)}
+            >
               Run anyway
             </button>
           )}
+          <BlockedReason id={blockedId} lead="Cannot run yet" problems={blocked} />
         </div>
       </form>
     </div>

@@ -25,7 +25,7 @@ export function SavedPayloadList({ onClose }: { onClose(): void }) {
       {saved.length === 0 ? (
         <div className="muted">Nothing saved in this workspace yet: “Save as…” keeps what the editor holds.</div>
       ) : (
-        <ul>
+        <ul data-list="saved-payloads">
           {saved.map((payload) => (
             <SavedPayloadItem key={payload.id} payload={payload} />
           ))}
@@ -46,7 +46,7 @@ function SavedPayloadItem({ payload }: { payload: SavedPayload }) {
     usePayloadsStore.setState((state) => ({ saved: state.saved.filter((item) => item.id !== payload.id) }));
   });
   return (
-    <li data-testid={`saved-payload-${payload.id}`}>
+    <li data-testid={`saved-payload-${payload.id}`} data-list-item={payload.id}>
       {name === null ? (
         <div className="row">
           <span className="spacer">

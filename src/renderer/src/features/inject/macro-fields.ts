@@ -1,4 +1,5 @@
-import type { MacroName } from '../../../../shared/control-api';
+import { type MacroName, MacroSchemas } from '../../../../shared/control-api';
+import { issueWords } from '../../../../shared/issue-words';
 
 export interface MacroField {
   key: string;
@@ -119,4 +120,46 @@ export function macroParams(
     } else params[field.key] = raw;
   }
   return { params };
+}
+
+/**
+ * What is wrong with each field of the form as it stands, by field key, in words for the person typing (the field
+ * shows them beside it, under its label): a number or JSON that cannot be read, and then what the engine's schema
+ * for the macro refuses — "must be at least 1" for a chunk size of 0.
+ */
+export function macroFieldProblems(
+  definition: MacroDefinition,
+  values: Record<string, string>,
+): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const readable: Record<string, string> = {};
+  for (const field of definition.fields) {
+    const built = macroParams({ ...definition, fields: [field] }, values);
+    if ('problem' in built) problems[field.key] = built.problem;
+    else readable[field.key] = values[field.key] ?? field.initial;
+  }
+  const built = macroParams(
+    { ...definition, fields: definition.fields.filter((field) => !(field.key in problems)) },
+    readable,
+  );
+  if ('params' in built) {
+    const checked = MacroSchemas[definition.name].safeParse(built.params);
+    if (!checked.success)
+      for (const issue of checked.error.issues) {
+        const key = String(issue.path[0] ?? '');
+        const field = definition.fields.find((candidate) => candidate.key === key);
+        // A required field left out is missing (its own words); what is not a field of the form is not shown here.
+        if (field && !(key in problems))
+          problems[key] =
+            issue.path.length > 1 ? `${issue.path.slice(1).join('.')}: ${issueWords(issue)}` : issueWords(issue);
+      }
+  }
+  return problems;
+}
+
+/** The form's problems named by the fields' labels, for the line beside Run: "Chunk size (characters): must be…". */
+export function macroProblemLines(definition: MacroDefinition, problems: Record<string, string>): string[] {
+  return definition.fields
+    .filter((field) => field.key in problems)
+    .map((field) => `${field.label}: ${problems[field.key]}`);
 }

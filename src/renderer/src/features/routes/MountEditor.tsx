@@ -6,6 +6,7 @@ import { reloadSection } from '../../stores/console-sync';
 import { dropDraft, useDraft, useDraftsStore } from '../../stores/mount-drafts-store';
 import { mountDraftKey, NEW_ITEM, selectMount } from '../../stores/mount-editor-store';
 import { useMountsStore } from '../../stores/mounts-store';
+import { BlockedReason } from '../../ui/BlockedReason';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -64,29 +65,35 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
   const changed = !item || draft.dirty;
   // Why Save/Create is off, in words (the editor's gutter marks are not read by everyone).
   // A field typed but not parsed counts as a change even though the draft still holds what was there before.
-  const blocked =
-    unparsed.problems[0] ?? (!changed ? null : parsed.ok ? (localIssues[0]?.message ?? null) : jsonProblem(draft.text));
+  const blocked: readonly string[] =
+    unparsed.problems.length > 0
+      ? unparsed.problems
+      : !changed
+        ? []
+        : parsed.ok
+          ? localIssues.map((issue) => issue.message)
+          : [jsonProblem(draft.text) ?? 'Not JSON'];
   const blockedId = useId();
 
-  const save = useAction(async () => {
-    if (!parsed.ok) return;
-    const body = kind.fromDraft ? kind.fromDraft(parsed.value, item) : parsed.value;
-    try {
-      const stored = item ? await api.replaceMount(section, item.id, body) : await api.createMount(section, body);
-      await reloadSection(section);
-      dropDraft(key);
-      selectMount(section, stored.id);
-      setSaved(true);
-    } catch (error) {
-      if (error instanceof ApiError) draft.setIssues(error.issues);
-      throw error;
-    }
-  });
-  // An edit answers the last refusal: its banner would otherwise describe text that is gone.
-  const setText = (text: string) => {
-    draft.setText(text);
-    save.clearError();
-  };
+  const save = useAction(
+    async () => {
+      if (!parsed.ok) return;
+      const body = kind.fromDraft ? kind.fromDraft(parsed.value, item) : parsed.value;
+      try {
+        const stored = item ? await api.replaceMount(section, item.id, body) : await api.createMount(section, body);
+        await reloadSection(section);
+        dropDraft(key);
+        selectMount(section, stored.id);
+        setSaved(true);
+      } catch (error) {
+        if (error instanceof ApiError) draft.setIssues(error.issues);
+        throw error;
+      }
+      // An edit answers the last refusal: its banner would otherwise describe text that is gone.
+    },
+    { about: draft.text },
+  );
+  const setText = draft.setText;
   const duplicate = useAction(async () => {
     if (!item) return;
     const copy = await api.duplicateMount(section, item.id);
@@ -143,7 +150,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
           type="button"
           className="primary"
           disabled={!valid || !changed || save.busy}
-          aria-describedby={blocked ? blockedId : undefined}
+          aria-describedby={blocked.length > 0 ? blockedId : undefined}
           onClick={() => save.run()}
         >
           {save.busy ? 'Saving…' : item ? 'Save' : 'Create'}
@@ -153,7 +160,11 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
             <button type="button" disabled={duplicate.busy} onClick={() => duplicate.run()}>
               Duplicate
             </button>
-            <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />
+            <ConfirmDeleteButton
+              busy={remove.busy}
+              onConfirm={() => remove.run()}
+              item={{ list: section, id: item.id }}
+            />
           </>
         ) : (
           <button type="button" className="ghost" onClick={discard}>
@@ -161,11 +172,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
           </button>
         )}
         {/* In the header, so that it stays by the button however far the form is scrolled. */}
-        {blocked && (
-          <p id={blockedId} className="field-error error-text save-blocked" data-testid="save-blocked">
-            Cannot {item ? 'save' : 'create'} yet: {blocked}
-          </p>
-        )}
+        <BlockedReason id={blockedId} lead={`Cannot ${item ? 'save' : 'create'} yet`} problems={blocked} />
       </div>
       <div className="panel-body stack">
         {draft.changedOutside && <ChangedOutsideNotice what={kind.noun} onReload={discard} />}

@@ -59,7 +59,12 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
     <>
       <ErrorNotice error={toggle.error ?? move.error} onDismiss={toggle.error ? toggle.clearError : move.clearError} />
       <div className="table-scroll fill">
-        <table className="grid mount-table" aria-label={what.charAt(0).toUpperCase() + what.slice(1)} ref={table}>
+        <table
+          className="grid mount-table"
+          aria-label={what.charAt(0).toUpperCase() + what.slice(1)}
+          ref={table}
+          data-list={section}
+        >
           <thead>
             <tr>
               <th className="order-cell">#</th>
@@ -79,6 +84,7 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
               return (
                 <tr
                   key={item.id}
+                  data-list-item={item.id}
                   aria-selected={item.id === selectedId}
                   className={item.enabled ? undefined : 'disabled-mount'}
                   onClick={() => selectMount(section, item.id)}

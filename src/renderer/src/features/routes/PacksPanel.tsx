@@ -1,12 +1,10 @@
-import { useState } from 'react';
 import type { PacksInfo } from '../../../../shared/control-api';
-import type { PackName } from '../../../../shared/mounts/pack';
 import { api } from '../../api/control-client';
 import { useMountsStore } from '../../stores/mounts-store';
 import { useServerStore } from '../../stores/server-store';
+import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
-import { useEscapeToClose } from '../../ui/use-escape';
 
 /**
  * The built-in packs: which there are, which serve in this workspace (after its own mounts), and what they bring.
@@ -16,9 +14,6 @@ import { useEscapeToClose } from '../../ui/use-escape';
 export function PacksPanel() {
   const packs = useMountsStore((state) => state.packs);
   const sockets = useServerStore((state) => state.info?.endpoints.sockets ?? []);
-  // The variant waiting for its switch to be confirmed (the pack it replaces is worked out from the list).
-  const [switchingTo, setSwitchingTo] = useState<PackName | null>(null);
-  useEscapeToClose(() => setSwitchingTo(null), switchingTo !== null);
   // A pack switched off keeps its data; one added starts from its seed (the feed brings the new state).
   const save = useAction(async (items: PacksInfo['items']) => {
     // Shown at once (a checkbox that waits for the engine looks broken); the engine's answer replaces it.
@@ -86,40 +81,30 @@ export function PacksPanel() {
                           />
                           {listed.enabled ? 'serving' : 'off (data kept)'}
                         </label>
-                      ) : variantOf && switchingTo === available.name ? (
-                        <span className="row">
-                          <span>
-                            Switch from {variantOf} to {available.name}? Users and sessions are kept; the REST contract
-                            changes for every client.
-                          </span>
-                          <button
-                            type="button"
-                            className="small primary"
-                            disabled={save.busy}
-                            onClick={async () => {
-                              const items = packs.items.map((pack) =>
-                                pack.pack === variantOf ? { pack: available.name, enabled: true } : pack,
-                              );
-                              if (await save.run(items)) setSwitchingTo(null);
-                            }}
-                          >
-                            Switch
-                          </button>
-                          <button type="button" className="small ghost" onClick={() => setSwitchingTo(null)}>
-                            Cancel
-                          </button>
-                        </span>
                       ) : (
                         <span className="row">
                           {variantOf && (
-                            <button
-                              type="button"
-                              className="small"
-                              disabled={save.busy}
-                              onClick={() => setSwitchingTo(available.name)}
-                            >
-                              Switch from {variantOf}…
-                            </button>
+                            <ConfirmButton
+                              label={`Switch from ${variantOf}…`}
+                              tone="plain"
+                              small
+                              question={`Switch from ${variantOf} to ${available.name}? Users and sessions are kept; the REST contract changes for every client.`}
+                              confirmLabel="Switch"
+                              confirmTone="primary"
+                              busy={save.busy}
+                              onConfirm={() =>
+                                save.run(
+                                  packs.items.map((pack) =>
+                                    pack.pack === variantOf ? { pack: available.name, enabled: true } : pack,
+                                  ),
+                                )
+                              }
+                              // Switched in, the pack's row shows its "serving" checkbox.
+                              focusAfter={(question) => {
+                                const row = question?.closest('tr');
+                                return () => row?.querySelector<HTMLElement>('input[type="checkbox"]') ?? null;
+                              }}
+                            />
                           )}
                           <button
                             type="button"

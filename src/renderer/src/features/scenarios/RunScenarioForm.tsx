@@ -1,13 +1,21 @@
 import { useMemo, useState } from 'react';
+import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
-import { sortConnections, useConnectionsStore } from '../../stores/connections-store';
+import { selectConnection, sortConnections, useConnectionsStore } from '../../stores/connections-store';
+import { showView } from '../../stores/navigation-store';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { formatClock } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { SPEED_HINT, speedLabel } from '../settings/speed-words';
 
 /** Values of the speed setting, which multiplies delays: smaller is faster. */
 const SPEEDS = [2, 1, 0.5, 0.25, 0];
+
+/** A connection as the result line names it: its short id, path and thread. */
+function connectionLabel(connection: ConnectionSummary): string {
+  return [connection.id.slice(0, 8), connection.path, connection.threadId].filter(Boolean).join(' · ');
+}
 
 /** Plays a scenario on an open connection of the person's choosing. */
 export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
@@ -15,15 +23,17 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
   const open = useMemo(() => sortConnections(byId).filter((c) => c.state === 'open'), [byId]);
   const [chosen, setChosen] = useState('');
   const target = open.find((c) => c.id === chosen)?.id ?? open[0]?.id ?? '';
-  const [started, setStarted] = useState(false);
+  /** The last run started from here: on which connection, and when (each run says so anew). */
+  const [started, setStarted] = useState<{ connectionId: string; label: string; at: number } | null>(null);
   const speed = useServerStore((state) => state.settings?.speed ?? 1);
   const changeSpeed = useAction(async (next: number) => {
     useServerStore.setState({ settings: await api.patchSettings({ speed: next }) });
   });
   const run = useAction(async () => {
-    setStarted(false);
+    setStarted(null);
+    const connection = open.find((c) => c.id === target);
     await api.runScenario(scenarioId, target);
-    setStarted(true);
+    setStarted({ connectionId: target, label: connection ? connectionLabel(connection) : target, at: Date.now() });
   });
   return (
     <div className="stack">
@@ -59,8 +69,25 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
             ))}
           </select>
         </label>
-        {started && <span className="badge ok">Started — watch it in Connections</span>}
       </div>
+      {/* Said here, where Run was pressed: the run itself is seen on the connection. */}
+      {started && (
+        <div className="notice success row" role="status" data-testid="run-result">
+          <span className="spacer">
+            Started on {started.label} at {formatClock(started.at).slice(0, 8)} — see Connections
+          </span>
+          <button
+            type="button"
+            className="small"
+            onClick={() => {
+              selectConnection(started.connectionId);
+              showView('connections');
+            }}
+          >
+            Show in Connections
+          </button>
+        </div>
+      )}
       <ErrorNotice error={changeSpeed.error} onDismiss={changeSpeed.clearError} />
       {open.length === 0 && (
         <span className="field-hint">Connect a client first (or open Try it), then run the scenario on it.</span>

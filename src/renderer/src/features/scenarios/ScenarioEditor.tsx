@@ -1,19 +1,23 @@
-import { useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { Scenario } from '../../../../shared/scenario';
+import { ApiError } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { dropDraft, useDraft } from '../../stores/mount-drafts-store';
 import { NEW_ITEM } from '../../stores/mount-editor-store';
 import { useScenariosStore } from '../../stores/scenarios-store';
+import { BlockedReason } from '../../ui/BlockedReason';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { focusableIn, listItemElement, refocusWhenLost } from '../../ui/focus-return';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { jsonProblem } from '../../ui/unparsed-fields';
 import { firstError, useAction } from '../../ui/use-action';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { RunScenarioForm } from './RunScenarioForm';
 import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
 import { StepPalette } from './StepPalette';
-import { NEW_SCENARIO, validateScenario } from './scenario-validation';
+import { NEW_SCENARIO, takenIdWords, validateScenario } from './scenario-validation';
 
 /** The drafts store's key of a scenario's unsaved text (`null`: the new one). */
 export const scenarioDraftKey = (id: string | null) => `scenarios:${id ?? NEW_ITEM}`;
@@ -32,33 +36,57 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
   const draft = useDraft(key, scenarioText(scenario ?? NEW_SCENARIO), { keep: !scenario });
   const { text, setText, dirty } = draft;
   const [saved, setSaved] = useState(false);
+  /** The id a Create was refused for because a scenario has it (the notice offers to open that one). */
+  const [takenId, setTakenId] = useState<string | null>(null);
   const parsed = useParsedJson(text);
-  const valid = parsed.ok && validateScenario(parsed.value).length === 0;
+  const issues = useMemo(() => (parsed.ok ? validateScenario(parsed.value) : []), [parsed]);
+  const valid = parsed.ok && issues.length === 0;
+  const changed = scenario === null || dirty;
+  // Why Create/Save is off, in words beside it (the editor's gutter marks are not seen or read by everyone).
+  const blocked = !changed ? [] : parsed.ok ? issues.map((issue) => issue.message) : [jsonProblem(text) ?? 'Not JSON'];
+  const blockedId = useId();
 
-  const save = useAction(async () => {
-    if (!parsed.ok) return;
-    const stored = scenario
-      ? await api.updateScenario(scenario.id, parsed.value)
-      : await api.createScenario(parsed.value);
-    // The list shows the saved scenario at once (the feed's reload follows), so the draft can go.
-    useScenariosStore.setState(({ items }) => ({
-      items: items.some((item) => item.id === stored.id)
-        ? items.map((item) => (item.id === stored.id ? stored : item))
-        : [...items, stored],
-      selectedId: stored.id,
-    }));
-    dropDraft(key);
-    setSaved(true);
-  });
+  const save = useAction(
+    async () => {
+      if (!parsed.ok) return;
+      setTakenId(null);
+      try {
+        const stored = scenario
+          ? await api.updateScenario(scenario.id, parsed.value)
+          : await api.createScenario(parsed.value);
+        // The list shows the saved scenario at once (the feed's reload follows), so the draft can go.
+        useScenariosStore.setState(({ items }) => ({
+          items: items.some((item) => item.id === stored.id)
+            ? items.map((item) => (item.id === stored.id ? stored : item))
+            : [...items, stored],
+          selectedId: stored.id,
+        }));
+        dropDraft(key);
+        setSaved(true);
+      } catch (error) {
+        // The engine's 409 tells an API caller to PUT instead; here, the id is taken: another, or open that one.
+        const id = (parsed.value as { id?: unknown } | null)?.id;
+        if (!scenario && error instanceof ApiError && error.status === 409 && typeof id === 'string') {
+          setTakenId(id);
+          throw new Error(takenIdWords(id));
+        }
+        throw error;
+      }
+    },
+    // A refusal is about the text that was saved: it goes once the draft changes.
+    { about: text },
+  );
   const remove = useAction(async () => {
     if (!scenario) return;
     await api.deleteScenario(scenario.id);
     dropDraft(key);
     useScenariosStore.setState({ selectedId: null });
   });
+  const shownError = firstError(save, remove);
+  const taken = save.error !== null && takenId !== null ? takenId : null;
 
   return (
-    <div className="panel" data-testid="scenario-editor">
+    <div className="panel mount-editor" data-testid="scenario-editor">
       <div className="panel-header">
         <h2>{scenario ? scenario.name : 'New scenario'}</h2>
         {scenario && <code className="faint">{scenario.id}</code>}
@@ -72,13 +100,18 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
         <button
           type="button"
           className="primary"
-          disabled={!valid || (scenario !== null && !dirty) || save.busy}
+          disabled={!valid || !changed || save.busy}
+          aria-describedby={blocked.length > 0 ? blockedId : undefined}
           onClick={() => save.run()}
         >
           {save.busy ? 'Saving…' : scenario ? 'Save' : 'Create'}
         </button>
         {scenario ? (
-          <ConfirmDeleteButton busy={remove.busy} onConfirm={() => remove.run()} />
+          <ConfirmDeleteButton
+            busy={remove.busy}
+            onConfirm={() => remove.run()}
+            item={{ list: 'scenarios', id: scenario.id }}
+          />
         ) : (
           <button
             type="button"
@@ -90,10 +123,33 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
             Cancel
           </button>
         )}
+        {/* In the header, so that it stays by the button however far the editor is scrolled. */}
+        <BlockedReason id={blockedId} lead={`Cannot ${scenario ? 'save' : 'create'} yet`} problems={blocked} />
       </div>
       <div className="panel-body stack">
         {draft.changedOutside && <ChangedOutsideNotice what="scenario" onReload={draft.discard} />}
-        <ErrorNotice {...firstError(save, remove)} />
+        {taken !== null ? (
+          <div className="notice error row" role="alert">
+            <span className="spacer error-text">{shownError.error}</span>
+            {/* The new scenario's draft is kept: back to it with "+ New scenario". */}
+            <button
+              type="button"
+              className="small"
+              onClick={() => {
+                useScenariosStore.setState({ selectedId: taken });
+                // This editor gives way to that one's: the focus goes to its row in the list.
+                refocusWhenLost(() => focusableIn(listItemElement('scenarios', taken)));
+              }}
+            >
+              Open {taken}
+            </button>
+            <button type="button" className="ghost small" onClick={shownError.onDismiss} aria-label="Dismiss error">
+              ✕
+            </button>
+          </div>
+        ) : (
+          <ErrorNotice {...shownError} />
+        )}
         {scenario && <RunScenarioForm scenarioId={scenario.id} />}
         <StepPalette text={text} onChange={setText} />
         <ScenarioSchemaHelp />
@@ -101,7 +157,7 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
           value={text}
           onChange={setText}
           validate={validateScenario}
-          onSubmit={() => valid && void save.run()}
+          onSubmit={() => valid && changed && void save.run()}
           label="Scenario JSON"
           tall
         />

@@ -34,7 +34,7 @@ export function ScenariosView() {
           </div>
         )}
         <div className="table-scroll fill">
-          <table className="grid" aria-label="Scenarios">
+          <table className="grid" aria-label="Scenarios" data-list="scenarios">
             <thead>
               <tr>
                 <th>Name</th>
@@ -45,6 +45,7 @@ export function ScenariosView() {
               {items.map((scenario) => (
                 <tr
                   key={scenario.id}
+                  data-list-item={scenario.id}
                   aria-selected={scenario.id === selectedId}
                   onClick={() => {
                     setCreating(false);

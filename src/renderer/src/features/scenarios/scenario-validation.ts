@@ -22,3 +22,8 @@ export const NEW_SCENARIO = {
     { type: 'toolCall', name: 'get_weather', args: { city: 'Paris' }, result: { temperatureC: 18, sky: 'cloudy' } },
   ],
 };
+
+/** A Create refused because the id is taken, in the console's words (the API's own answer says to PUT instead). */
+export function takenIdWords(id: string): string {
+  return `A scenario with id ${id} exists: choose another id, or open it to edit`;
+}

@@ -44,7 +44,7 @@ export function SessionList({ userId }: { userId: string }) {
   const remove = useAction((sessionId: string) => api.deleteSession(sessionId));
 
   return (
-    <div className="stack">
+    <div className="stack" data-list="sessions">
       <ErrorNotice error={loadError ?? remove.error} />
       {sessions === null && !loadError && (
         <div className="faint">

@@ -11,7 +11,7 @@ interface SessionTitleEditorProps {
   session: SessionMetadata;
   selected: boolean;
   onSelect(): void;
-  onDelete(): void;
+  onDelete(): Promise<boolean>;
 }
 
 /** One session: pick it to edit its history, rename it in place, delete it. */
@@ -25,6 +25,7 @@ export function SessionTitleEditor({ session, selected, onSelect, onDelete }: Se
       className="history-message"
       style={selected ? { borderColor: 'var(--accent)', boxShadow: 'inset 3px 0 0 var(--accent)' } : undefined}
       data-testid={`session-${session.sessionId}`}
+      data-list-item={session.sessionId}
     >
       <form
         className="row"

@@ -20,17 +20,21 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
   const visit = (field: string) => !visited.has(field) && setVisited(new Set([...visited, field]));
   const { edit, ok, problems } = checkDraft(user, draft, visited);
 
-  const save = useAction(async () => {
-    if (user) {
-      if (!edit) return;
-      await api.updateUser(user.id, edit);
-      setSaved(true);
-    } else {
-      const created = await api.createUser({ ...draft, name: draft.name.trim() });
-      useStateStore.setState({ selectedUserId: created.id });
-      onCreated?.();
-    }
-  });
+  const save = useAction(
+    async () => {
+      if (user) {
+        if (!edit) return;
+        await api.updateUser(user.id, edit);
+        setSaved(true);
+      } else {
+        const created = await api.createUser({ ...draft, name: draft.name.trim() });
+        useStateStore.setState({ selectedUserId: created.id });
+        onCreated?.();
+      }
+      // A refusal is about the values saved: it goes once they change (Discard included).
+    },
+    { about: draft },
+  );
   const remove = useAction(async () => {
     if (!user) return;
     await api.deleteUser(user.id);
@@ -162,6 +166,7 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
             question={`Delete ${user.name} and their sessions?`}
             busy={remove.busy}
             onConfirm={() => remove.run()}
+            item={{ list: 'users', id: user.id }}
           />
         )}
       </div>

@@ -9,7 +9,7 @@ export function UsersTable({ users, selectedId }: { users: readonly ConsoleUser[
   const select = (userId: string) => useStateStore.setState({ selectedUserId: userId, selectedSessionId: null });
   return (
     <div className="table-scroll">
-      <table className="grid" aria-label="Users">
+      <table className="grid" aria-label="Users" data-list="users">
         <thead>
           <tr>
             <th>Name</th>
@@ -18,7 +18,12 @@ export function UsersTable({ users, selectedId }: { users: readonly ConsoleUser[
         </thead>
         <tbody>
           {users.map((user) => (
-            <tr key={user.id} aria-selected={user.id === selectedId} onClick={() => select(user.id)}>
+            <tr
+              key={user.id}
+              data-list-item={user.id}
+              aria-selected={user.id === selectedId}
+              onClick={() => select(user.id)}
+            >
               <td>
                 {/* The keyboard's way to the row: Tab to it, Enter or Space picks it (the click reaches the row). */}
                 <button type="button" className="row-button" aria-current={user.id === selectedId}>
