@@ -309,6 +309,10 @@ test('inject to all: a rule broken on every connection is named once with their 
   await composer.locator('.cm-content').filter({ hasText: '"type": "CUSTOM"' }).waitFor();
   await composer.getByLabel('Send to').selectOption('all');
   await composer.getByRole('button', { name: 'Send', exact: true }).click();
+  // Refused first: what every connection would break is listed once, with the number of connections.
+  const findings = composer.getByTestId('findings').filter({ hasText: 'on 3 connections' });
+  await findings.waitFor();
+  assert.equal(await findings.locator('li').count(), 1);
   await composer.getByRole('button', { name: 'Send anyway' }).click();
   const sent = composer.getByRole('status').filter({ hasText: /^Sent / });
   await sent.waitFor();

@@ -1,7 +1,7 @@
 import { EventType } from '@ag-ui/core';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
-import type { InjectConflict, SequenceFinding } from '../../../../shared/control-api';
+import type { InjectConflict } from '../../../../shared/control-api';
 import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage, type ValidationIssue } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -19,7 +19,7 @@ import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { conflictInConsoleWords } from './conflict-words';
 import { eventsOf, validateEvents } from './event-validation';
-import { FindingsList } from './FindingsList';
+import { FindingsList, type ListedFinding } from './FindingsList';
 import { PayloadShelf } from './PayloadShelf';
 import { contentOfEditor, describeContent, editorTextOf, type PayloadContent } from './payload-bodies';
 import { sentWords } from './sent-words';
@@ -41,10 +41,21 @@ function parse(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-/** Findings of a 409, whether it came from one connection or a broadcast. */
-function conflictFindings(error: ApiError): SequenceFinding[] {
+/**
+ * Findings of a 409, whether it came from one connection or a broadcast: a broadcast's, each listed once with the
+ * number of connections it would happen on (301 sockets after a finished run all answer the same R3).
+ */
+function conflictFindings(error: ApiError): ListedFinding[] {
   const body = error.body as Partial<InjectConflict> & { conflicts?: InjectConflict[] };
-  return body.findings ?? body.conflicts?.flatMap((conflict) => conflict.findings) ?? [];
+  if (body.findings) return body.findings;
+  const listed = new Map<string, ListedFinding>();
+  for (const finding of body.conflicts?.flatMap((conflict) => conflict.findings) ?? []) {
+    const key = `${finding.index}\u0000${finding.rule}\u0000${finding.message}`;
+    const seen = listed.get(key);
+    if (seen) seen.connections = (seen.connections ?? 1) + 1;
+    else listed.set(key, { ...finding, connections: 1 });
+  }
+  return [...listed.values()];
 }
 
 /**
@@ -63,7 +74,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   const [templateLoading, setTemplateLoading] = useState(false);
   const [target, setTarget] = useState<Target>('this');
   const [chosen, setChosen] = useState<string[]>([connection.id]);
-  const [findings, setFindings] = useState<SequenceFinding[]>([]);
+  const [findings, setFindings] = useState<ListedFinding[]>([]);
   const [checkProblem, setCheckProblem] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
