@@ -27,6 +27,16 @@ test('JSON editors: schema issues in plain words, at their places', () => {
   assert.deepEqual(issue, { path: ['chunks'], message: 'chunks: needs at least 1 item' });
 });
 
+test('JSON editors: a route body or a step type mistyped is worded as `agui-mock validate` words it', async () => {
+  const { RouteSchema } = await import('../src/shared/mounts/route');
+  const route = { id: 'r', method: 'GET', path: '/x', responses: [{ status: 200, body: { jsn: { v: 1 } } }] };
+  const bodyIssue = schemaIssues(RouteSchema, route).find((issue) => issue.path.join('.') === 'responses.0.body');
+  assert.equal(bodyIssue?.message, 'responses.0.body: give exactly one of "json", "text" or "file" (got "jsn")');
+  const scenario = { id: 's', name: 's', triggers: [], steps: [{ type: 'txt' }] };
+  const [stepIssue] = schemaIssues(ScenarioSchema, scenario);
+  assert.match(stepIssue?.message ?? '', /^steps\.0\.type: unknown step type "txt": expected one of /);
+});
+
 test('new user: an untouched form shows no problem; a field typed in or left says it in plain words', () => {
   const empty = draftOf(null);
   assert.deepEqual(checkDraft(null, empty, new Set()), { edit: null, ok: false, problems: new Map() });
