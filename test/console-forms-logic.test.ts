@@ -30,7 +30,9 @@ test('JSON editors: schema issues in plain words, at their places', () => {
 test('JSON editors: a route body or a step type mistyped is worded as `agui-mock validate` words it', async () => {
   const { RouteSchema } = await import('../src/shared/mounts/route');
   const route = { id: 'r', method: 'GET', path: '/x', responses: [{ status: 200, body: { jsn: { v: 1 } } }] };
-  const bodyIssue = schemaIssues(RouteSchema, route).find((issue) => issue.path.join('.') === 'responses.0.body');
+  const bodyIssue = schemaIssues(RouteSchema, route).find(
+    (issue: { path: unknown[] }) => issue.path.join('.') === 'responses.0.body',
+  );
   assert.equal(bodyIssue?.message, 'responses.0.body: give exactly one of "json", "text" or "file" (got "jsn")');
   const scenario = { id: 's', name: 's', triggers: [], steps: [{ type: 'txt' }] };
   const [stepIssue] = schemaIssues(ScenarioSchema, scenario);

@@ -193,6 +193,16 @@ test('macros: a paced text message, a full tool call, a state delta, an approval
 
   assert.equal((await api.post(`/connections/${id}/macros/nope`, {})).status, 404);
   assert.equal((await api.post(`/connections/${id}/macros/text-message`, { text: '' })).status, 422);
+  // An object of any keys is a dict to pydantic, worded as FastAPI words it.
+  const notAnObject = await api.post<{ detail: { type: string; msg: string }[] }>(
+    `/connections/${id}/macros/tool-call`,
+    { toolCallName: 'x', args: 5 },
+  );
+  assert.equal(notAnObject.status, 422);
+  assert.deepEqual(
+    notAnObject.body.detail.map(({ type, msg }) => ({ type, msg })),
+    [{ type: 'dict_type', msg: 'Input should be a valid dictionary' }],
+  );
 });
 
 test('POST /events sends to several or all connections, and refuses all when one would break a rule', async () => {

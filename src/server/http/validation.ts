@@ -73,7 +73,14 @@ export function valueAt(root: unknown, path: readonly (string | number)[]): unkn
 }
 
 /** zod's type names where pydantic's error types differ (`bool_type`, `dict_type`, ...). */
-const PYDANTIC_TYPES: Record<string, string> = { object: 'dict', array: 'list', boolean: 'bool', number: 'float' };
+// zod's `record` (an object of any keys) is a dict to pydantic, as an object is.
+const PYDANTIC_TYPES: Record<string, string> = {
+  object: 'dict',
+  record: 'dict',
+  array: 'list',
+  boolean: 'bool',
+  number: 'float',
+};
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a valid string',
@@ -81,6 +88,7 @@ const TYPE_NAMES: Record<string, string> = {
   int: 'a valid integer',
   boolean: 'a valid boolean',
   object: 'a valid dictionary',
+  record: 'a valid dictionary',
   array: 'a valid list',
 };
 
