@@ -35,6 +35,7 @@ export interface RecordingPreview {
   contextSteps: number;
   durationMs: number;
   laterRuns: number;
+  /** What the replay cannot send as the run did (a context write too large, an interrupt's empty branches, …). */
   warnings: string[];
 }
 

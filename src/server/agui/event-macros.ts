@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type BaseEvent, EventType } from '@ag-ui/core';
 import type { z } from 'zod';
+import type { ConnectionKind } from '../../shared/connections';
 import type { MacroName, MacroSchemas, StreamContext } from '../../shared/control-api';
-import { AgoraEventName, customEvent } from './events';
+import { portableEvent } from '../agents/portable-event';
+import { AgoraEventName, customEvent, outgoing } from './events';
 
 type Params<N extends MacroName> = z.output<(typeof MacroSchemas)[N]>;
 
@@ -20,8 +22,17 @@ function chunks(text: string, size: number): string[] {
   return out;
 }
 
-/** Builds a macro's events from the connection's stream context; wraps them in a run when none is active. */
-export function planMacro<N extends MacroName>(name: N, params: Params<N>, stream: StreamContext): MacroPlan {
+/**
+ * Builds a macro's events from the connection's stream context; wraps them in a run when none is active. `kind` is
+ * the connection's: on the AG-UI HTTP binding (`sse`) the events are those a scenario's run sends there
+ * (`portableEvent`: AGORA's extra TOOL_CALL_START fields under `metadata`), on a socket as AGORA reads them.
+ */
+export function planMacro<N extends MacroName>(
+  name: N,
+  params: Params<N>,
+  stream: StreamContext,
+  kind: ConnectionKind = 'ws',
+): MacroPlan {
   const events: BaseEvent[] = [];
   const delaysMs: number[] = [];
   const add = (event: BaseEvent, delayMs = 0) => {
@@ -33,7 +44,8 @@ export function planMacro<N extends MacroName>(name: N, params: Params<N>, strea
   const threadId = stream.threadId ?? `thread-${randomUUID()}`;
   const runId = randomUUID();
   if (wrap) add({ type: EventType.RUN_STARTED, threadId, runId, timestamp: now() } as BaseEvent);
-  for (const [index, event] of body.events.entries()) add(event, body.delaysMs[index]);
+  for (const [index, event] of body.events.entries())
+    add(kind === 'sse' ? portableEvent(outgoing(event)).event : event, body.delaysMs[index]);
   if (wrap) add({ type: EventType.RUN_FINISHED, threadId, runId, timestamp: now() } as BaseEvent);
   return { events, delaysMs };
 }
