@@ -70,7 +70,12 @@ test('Try it picks among the AG-UI endpoints (sockets and agents), an AG-UI sock
   await page.getByTestId('main-endpoint').filter({ hasText: '/ws/chat' }).waitFor();
   await page.getByRole('tab', { name: 'Try it' }).click();
   const picker = page.getByLabel('Endpoint');
-  await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
+  // Connected by hand (looking at Try it connects nothing).
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await page
+    .getByTestId('try-it-status')
+    .filter({ hasText: /^connected$/ })
+    .waitFor();
   assert.deepEqual(await picker.locator('option').allTextContents(), [
     'WebSocket /ws/chat — Chat',
     'HTTP POST /helper (Server-Sent Events)',

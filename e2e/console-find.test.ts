@@ -59,6 +59,17 @@ test('connections: search by field, filter by state, group by thread, clear clos
   assert.equal(await page.locator('.connection-item', { hasText: 'thread-alpha' }).count(), 2);
   await search.fill('beta open');
   await page.getByTestId('connection-count').filter({ hasText: '1 of 4 connections' }).waitFor();
+  // A key there is none of finds nothing, and the list says why: the key it likely meant, and the keys there are.
+  await search.fill('stat:open');
+  const none = page.locator('.connection-list .empty');
+  await none.filter({ hasText: '“stat” is not a search key — did you mean state:open?' }).waitFor();
+  assert.match(
+    (await none.textContent()) ?? '',
+    /Search by id:, path:, thread:, user:, kind:, state:, client: or code:/,
+  );
+  await screenshot(page, 'connections-unknown-key');
+  await search.fill('state:open');
+  await page.getByTestId('connection-count').filter({ hasText: '3 of 4 connections' }).waitFor();
   await search.fill('');
   await page.getByLabel('Filter connections by state').selectOption('closed');
   await page.getByTestId('connection-count').filter({ hasText: '1 of 4 connections' }).waitFor();

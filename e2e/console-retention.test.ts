@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
@@ -82,4 +83,75 @@ test('the console says what the memory budget evicted: older frames, a closed co
   await screenshot(page, 'requests-evicted');
   assert.deepEqual(errors, []);
   flood.socket.close();
+});
+
+test('the Requests view keeps what the log let go of live, and says when the request shown was dropped', async () => {
+  const server = await startTestEngine({ settings: { requestLogSize: 50 } });
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  // What the console asks the engine about the request log, and every request it was told is gone (404).
+  const looks: number[] = [];
+  const notFound: string[] = [];
+  page.on('request', (request) => {
+    if (/\/__console\/api\/requests\?/.test(request.url())) looks.push(Date.now());
+  });
+  page.on('response', (response) => {
+    if (/\/__console\/api\/requests\/\d+$/.test(response.url()) && response.status() === 404)
+      notFound.push(response.url());
+  });
+  let sent = 0;
+  /** `count` requests to the mocked API, a few at a time, each a path of its own. */
+  const burst = async (count: number) => {
+    for (let done = 0; done < count; done += 10)
+      await Promise.all(
+        Array.from({ length: Math.min(10, count - done) }, async () => {
+          const response = await fetch(`${server.url}/users/me?n=${++sent}`);
+          await response.arrayBuffer();
+        }),
+      );
+  };
+  const count = (value: number) => value.toLocaleString('en');
+  const dropped = async () =>
+    (await api.get<{ log: { droppedForSize: number } }>('/requests?limit=1')).body.log.droppedForSize;
+
+  await burst(10);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  const rows = page.getByRole('listbox', { name: 'Requests' }).getByRole('option');
+  await rows.nth(9).waitFor();
+  // The oldest opened: its headers shown.
+  await rows.last().click();
+  const detail = page.getByTestId('request-detail');
+  await detail.getByText('Request headers').waitFor();
+  const path = (await detail.locator('.request-path').textContent()) ?? '';
+  assert.match(path, /^\/users\/me\?n=\d+$/);
+  assert.equal(await page.getByTestId('requests-evicted').count(), 0, 'nothing dropped yet');
+
+  // A burst pushes it out of the log of 50, and more: without leaving the view, the count follows the engine's.
+  const started = Date.now();
+  await burst(200);
+  const losses = page.getByTestId('requests-evicted');
+  await losses.filter({ hasText: `${count(await dropped())} older requests were dropped (requests kept)` }).waitFor();
+  // The request shown stays shown, and says it was dropped and by what.
+  const notice = detail.getByTestId('request-dropped');
+  await notice.waitFor();
+  assert.match(
+    (await notice.textContent()) ?? '',
+    /has since been dropped from the engine's log: it keeps the newest 50 requests \(Settings → Requests kept\)/,
+  );
+  assert.equal(await detail.locator('.request-path').textContent(), path);
+  await detail.getByText('Request headers').waitFor();
+  await screenshot(page, 'requests-dropped-shown');
+  // The list holds what the log holds: the newest 50.
+  const tab = page.getByRole('tab', { name: /^Requests/ });
+  await eventually(async () => (await tab.textContent())?.replace(/\D/g, '') === '50', 'the Requests tab counting 50');
+
+  // Another burst: the count follows again.
+  await burst(100);
+  await losses.filter({ hasText: `${count(await dropped())} older requests were dropped (requests kept)` }).waitFor();
+  const seconds = (Date.now() - started) / 1000;
+  // One look a second at most while requests arrive (and the one as the view opened).
+  assert.ok(looks.length <= Math.ceil(seconds) + 3, `${looks.length} looks at the log in ${seconds.toFixed(1)} s`);
+  assert.deepEqual(notFound, [], 'no request asked for that the console knew was gone');
+  assert.deepEqual(errors, []);
 });

@@ -126,3 +126,79 @@ test('a frame sent long after the run leaves the run readable (the pause is draw
   await page.getByTestId('frame-inspector').filter({ hasText: 'never-ended' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+/** The boxes of the axis labels, left to right. */
+async function tickBoxes(page: Page) {
+  const ticks = page.getByTestId('run-timeline').locator('.timeline-tick');
+  const boxes: { text: string; left: number; right: number }[] = [];
+  for (const tick of await ticks.all()) {
+    const box = await tick.boundingBox();
+    if (box) boxes.push({ text: (await tick.textContent()) ?? '', left: box.x, right: box.x + box.width });
+  }
+  return boxes.sort((a, b) => a.left - b.left);
+}
+
+test('on a laptop beside the inject drawer: axis labels neither overlap nor repeat, and long open spans keep to their line', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('hallo', { threadId: 'thread-axis' });
+  await client.waitForRuns(1, LONG_WAIT_MS);
+  const list = await api.get<{ items: { id: string }[] }>('/connections');
+  const connectionId = list.body.items[0]?.id as string;
+  await page.locator('.connection-item', { hasText: 'thread-axis' }).click();
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  const timeline = page.getByTestId('run-timeline');
+  await timeline.locator('.timeline-span[data-kind="run"][data-open="false"]').waitFor();
+
+  // A run started, and a text message 1.5 s later, both with ids as long as a UUID: nothing else is sent between,
+  // so the whole time shown is a pause drawn narrow, the end just after it.
+  const runId = 'e0600fe7-c3ad-4eac-a731-9d80c4487edb';
+  const messageId = 'cf817c7f-ea89-430f-82fb-20c8adc65f40';
+  await api.post(`/connections/${connectionId}/events`, {
+    events: [{ type: 'RUN_STARTED', threadId: 'thread-axis', runId }],
+  });
+  await new Promise((resolve) => setTimeout(resolve, 1_530));
+  await api.post(`/connections/${connectionId}/events`, {
+    events: [{ type: 'TEXT_MESSAGE_START', messageId, role: 'assistant' }],
+  });
+  const open = timeline.getByTestId('open-spans');
+  await open.filter({ hasText: 'Open (2)' }).waitFor();
+  await timeline.getByTestId('timeline-gap').waitFor();
+
+  const boxes = await tickBoxes(page);
+  const texts = boxes.map((box) => box.text);
+  assert.ok(boxes.length > 0, 'the axis is labelled');
+  assert.equal(new Set(texts).size, texts.length, `no label said twice: ${texts.join(' | ')}`);
+  boxes.slice(1).forEach((box, index) => {
+    const before = boxes[index] as (typeof boxes)[number];
+    assert.ok(before.right <= box.left + 0.5, `"${before.text}" is not drawn over "${box.text}"`);
+  });
+  assert.match(texts.at(-1) ?? '', /^\+1\.5\d s$/, 'the end of the time shown is labelled');
+
+  // The open spans, named in full on hover, on one line inside the panel: each entry cut to fit, none cut off.
+  const panel = await page.locator('.timeline-panel').boundingBox();
+  const line = await open.boundingBox();
+  assert.ok(panel && line);
+  assert.ok(
+    line.y + line.height <= panel.y + panel.height,
+    `the line ends inside the panel: ${JSON.stringify({ line, panel })}`,
+  );
+  const heading = await open.getByText('Open (2):').boundingBox();
+  assert.ok(heading && heading.height < 20, `"Open (2):" on one line: ${heading?.height} px high`);
+  const entries = open.getByRole('button');
+  assert.equal(await entries.count(), 2);
+  for (const entry of await entries.all()) {
+    const box = await entry.boundingBox();
+    assert.ok(box && box.x + box.width <= line.x + line.width + 0.5, `${await entry.textContent()} is not cut off`);
+    assert.match((await entry.getAttribute('title')) ?? '', new RegExp(`${runId}|${messageId}`));
+  }
+  await screenshot(page, 'timeline-open-spans-laptop');
+  await client.close();
+  assert.deepEqual(errors, []);
+});

@@ -14,7 +14,11 @@ test('Try it: the inspection flow over WebSocket, then a report approved by hand
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();
-  await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
+  // Not connected until the first prompt is sent.
+  await page
+    .getByTestId('try-it-status')
+    .filter({ hasText: /^disconnected$/ })
+    .waitFor();
 
   await page.getByLabel('Prompt').fill('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
   await page.getByRole('button', { name: 'Send prompt' }).click();
@@ -52,6 +56,47 @@ test('Try it: the inspection flow over WebSocket, then a report approved by hand
   // The built-in client is a real connection: it is listed with its frames both ways.
   await page.getByRole('tab', { name: /^Connections/ }).click();
   await page.locator('.connection-item').filter({ hasText: 'open' }).first().waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('Try it connects only when asked: looking at it leaves no connection; the first prompt, or Connect, opens one', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const sockets = async () =>
+    (await api.get<{ items: { state: string; threadId: string | null }[] }>('/connections')).body.items;
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const before = (await sockets()).length;
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  const status = page.getByTestId('try-it-status');
+  await status.filter({ hasText: /^disconnected$/ }).waitFor();
+  // Looked at, left and looked at again: a connection opened would be listed well within this.
+  await page.getByRole('tab', { name: /^Connections/ }).click();
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assert.equal((await sockets()).length, before, 'no connection from looking at Try it');
+  assert.equal(await status.textContent(), 'disconnected');
+  await page.getByText('connects on send').waitFor();
+
+  // The first prompt connects, then sends: one connection, on the thread Try it names.
+  const send = page.getByRole('button', { name: 'Send prompt' });
+  assert.equal(await send.isEnabled(), true, 'a prompt can be sent before connecting');
+  await page.getByLabel('Prompt').fill('hallo');
+  await send.click();
+  await page.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
+  await status.filter({ hasText: /^connected$/ }).waitFor();
+  const opened = await sockets();
+  assert.equal(opened.length, before + 1);
+  assert.match(opened[0]?.threadId ?? '', /^console-/);
+
+  // Disconnect, then Connect by hand: a new connection, open, with nothing sent on it yet.
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await status.filter({ hasText: /^disconnected$/ }).waitFor();
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await status.filter({ hasText: /^connected$/ }).waitFor();
+  const after = await sockets();
+  assert.equal(after.length, before + 2);
+  assert.equal(after.filter((socket) => socket.state === 'open').length, 1);
   assert.deepEqual(errors, []);
 });
 
@@ -159,7 +204,10 @@ test('Try it: an interrupt is answered with a payload its responseSchema takes, 
 
   // On a socket the resume is a RunAgentInput on it; cancelling plays the cancelled branch.
   await pick('WebSocket /shop-ws');
-  await page.getByTestId('try-it-status').filter({ hasText: 'connected' }).waitFor();
+  await page
+    .getByTestId('try-it-status')
+    .filter({ hasText: /^disconnected$/ })
+    .waitFor();
   await page.getByLabel('Prompt').fill('order soup');
   await page.getByRole('button', { name: 'Send prompt' }).click();
   const second = transcript.getByTestId('interrupt-request').nth(1);

@@ -8,7 +8,7 @@ const { plainTextMatcher, regexProblem, SEARCHED_CHARS } = await rendererModule(
   'features/connections/frame-text-match.ts',
 );
 const { withNestedJson, parseJsonString } = await rendererModule('features/connections/parsed-frame.ts');
-const { searchConnections, groupByThread, searchWords } = await rendererModule(
+const { searchConnections, groupByThread, searchWords, searchKeyHint, noMatchText } = await rendererModule(
   'features/connections/connection-search.ts',
 );
 const { NO_FRAME_FILTER } = await rendererModule('stores/frame-view-store.ts');
@@ -176,6 +176,31 @@ test('connection search: every word must match, a field names where; grouping ke
       [null, ['c0']],
     ],
   );
+});
+
+test('a search naming a key there is none of says so, with the key it likely meant and the keys there are', () => {
+  const keys = 'Search by id:, path:, thread:, user:, kind:, state:, client: or code:, or by a word alone';
+  assert.equal(
+    noMatchText('stat:open'),
+    `No connection matches. “stat” is not a search key — did you mean state:open? ${keys} to match any of them.`,
+  );
+  assert.equal(noMatchText('state:open'), 'No connection matches.');
+  assert.equal(noMatchText('alpha'), 'No connection matches.');
+  // Typos, the start of a key, other names for one; none suggested when no key is that close.
+  assert.match(searchKeyHint('thred:alpha') ?? '', /did you mean thread:alpha\?/);
+  assert.match(searchKeyHint('cli:127') ?? '', /did you mean client:127\?/);
+  assert.match(searchKeyHint('type:sse') ?? '', /did you mean kind:sse\?/);
+  assert.match(searchKeyHint('status:closed') ?? '', /did you mean state:closed\?/);
+  assert.match(searchKeyHint('STAT:Open') ?? '', /did you mean state:open\?/, 'in any case');
+  assert.match(searchKeyHint('frob:1') ?? '', /^“frob” is not a search key\. Search by id:/);
+  // Each unknown key once, however often it is named; known keys and plain words alongside say nothing.
+  const two = searchKeyHint('usr:koen alpha usr:x thread:a stat:open') ?? '';
+  assert.equal(two.match(/is not a search key/g)?.length, 2, two);
+  assert.match(two, /“usr”.*user:koen.*“stat”.*state:open/);
+  // Not keys: an IPv6 address, a URL, a colon first.
+  assert.equal(searchKeyHint('::1'), null);
+  assert.equal(searchKeyHint('http://127.0.0.1'), null);
+  assert.equal(searchKeyHint(':open'), null);
 });
 
 test('a kept frame is found by its seq', () => {

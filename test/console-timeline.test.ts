@@ -225,3 +225,147 @@ test('the run picker shows the end of a long run id, where ids made from a times
   assert.notEqual(first, second);
   assert.equal(second, '…000000456');
 });
+
+// ——— The time axis: labels that never overlap nor repeat ———
+
+const { timeScale, axisTicks, tickLabel, gapsToMark } = await rendererModule('features/connections/timeline-scale.ts');
+
+interface Tick {
+  at: number;
+  position: number;
+  afterGap: boolean;
+  label: string;
+  align: 'start' | 'middle' | 'end';
+}
+
+/** One label character as a share of the drawing: 6.2 px of the 536 px a timeline beside the inspector draws on. */
+const CHAR = 6.2 / 536;
+
+/** Where the console draws a label (timeline-tick): its characters, the tick's border and padding. */
+function extent(tick: Tick, charWidth: number): [number, number] {
+  const width = (tick.label.length + 1) * charWidth;
+  if (tick.align === 'start') return [tick.position, tick.position + width];
+  return tick.align === 'end'
+    ? [tick.position - width, tick.position]
+    : [tick.position - width / 2, tick.position + width / 2];
+}
+
+/** The axis ends here, as a share of the drawing: the console draws to 94% of its width. */
+const RIGHT_EDGE = 1 / 0.94;
+
+/**
+ * What a person must be able to read off the axis: every label its own, none over another nor past the right edge,
+ * in time order; the start's drawn from it (the console draws the first label so).
+ */
+function assertReadable(ticks: Tick[], charWidth: number, what: string) {
+  const labels = ticks.map((tick) => tick.label);
+  assert.equal(new Set(labels).size, labels.length, `${what}: a label said twice: ${labels.join(' ')}`);
+  if (ticks[0] && !ticks[0].afterGap) assert.equal(ticks[0].align, 'start', `${what}: the first label starts there`);
+  ticks.forEach((tick, index) => {
+    const [starts, ends] = extent(tick, charWidth);
+    assert.ok(starts >= 0 && ends <= RIGHT_EDGE + 1e-9, `${what}: ${tick.label} runs off the axis`);
+    const before = ticks[index - 1];
+    if (!before) return;
+    assert.ok(before.at < tick.at && before.position < tick.position, `${what}: in order: ${labels.join(' ')}`);
+    assert.ok(
+      extent(before, charWidth)[1] <= starts,
+      `${what}: ${before.label} drawn over ${tick.label}: ${labels.join(' ')}`,
+    );
+  });
+}
+
+const ticksOf = (instants: number[], from: number, to: number, zoom = 1, charWidth = CHAR / zoom): Tick[] =>
+  axisTicks(timeScale(instants, from, to), from, to, 5 * zoom, charWidth, RIGHT_EDGE);
+
+test('a run started, and 1.5 s later a text message: the end of the time shown is not drawn over the start', () => {
+  // All the time shown is the pause: it is drawn narrow, and the end sits just after it, where +0 ms would be.
+  const ticks = ticksOf([0, 1_530], 0, 1_530);
+  assertReadable(ticks, CHAR, 'a pause right after the start');
+  assert.deepEqual(
+    ticks.map((tick) => tick.label),
+    ['+1.53 s'],
+    'the end wins: it says when sending resumed (the ⋯ before it, the start)',
+  );
+  assert.equal(ticks[0]?.afterGap, true);
+  // A first stretch too short to label apart from the one after its pause: that one's start is labelled instead.
+  const short = ticksOf([0, 5, 20_000, 20_400], 0, 20_400);
+  assertReadable(short, CHAR, 'a short first stretch');
+  assert.equal(short[0]?.label, '+20.0 s');
+  assert.equal(short.at(-1)?.label, '+20.4 s');
+});
+
+test('a burst 65 s into the run: its end is labelled once, and zoomed in the labels say different times', () => {
+  // RUN_STARTED, a stray frame 34 s later, and 30 s after that a macro's burst of frames 20 ms apart.
+  const burst = Array.from({ length: 19 }, (_, index) => 64_653 + index * 20);
+  const to = 65_023;
+  const instants = [0, 34_000, ...burst, to];
+  for (const zoom of [1, 2, 4, 8, 16, 32]) {
+    const ticks = ticksOf(instants, 0, to, zoom);
+    assertReadable(ticks, CHAR / zoom, `zoomed ${zoom}×`);
+    assert.equal(ticks.at(-1)?.at, to, `zoomed ${zoom}×: the end is labelled`);
+  }
+  // The start and the stray frame are a pause apart but drawn close: the later one is labelled.
+  assert.deepEqual(
+    ticksOf(instants, 0, to).map((tick) => tick.label),
+    ['+34.0 s', '+64.7 s', '+64.8 s', '+64.9 s', '+65.0 s'],
+  );
+  // Zoomed, ticks 20 ms apart say so: two decimals where one would say +65.0 s twice.
+  const zoomed = ticksOf(instants, 0, to, 4).map((tick) => tick.label);
+  assert.deepEqual(zoomed.slice(-3), ['+64.98 s', '+65.00 s', '+65.02 s']);
+  // Not measured yet (no character width): still never the same label twice.
+  assertReadable(ticksOf(instants, 0, to, 1, 0), 0, 'unmeasured');
+});
+
+test('a frame long after a short run: the end is labelled inside the axis, over the pause, which is then not marked', () => {
+  // 250 ms of frames, then one 13 s later: the end sits at the right edge, after the pause drawn narrow.
+  const instants = [...Array.from({ length: 11 }, (_, index) => index * 25), 13_250];
+  const scale = timeScale(instants, 0, 13_250);
+  const ticks = ticksOf(instants, 0, 13_250);
+  assertReadable(ticks, CHAR, 'a late frame');
+  const end = ticks.at(-1) as Tick;
+  assert.deepEqual([end.label, end.align], ['+13.3 s', 'end'], 'drawn ending at its instant, not past the edge');
+  assert.deepEqual(gapsToMark(scale.gaps, ticks, CHAR), [], 'its label covers the pause: no ⋯ under it');
+  // Zoomed in there is room after it; and a label after a pause that starts there leaves the ⋯ before it.
+  const zoomed = ticksOf(instants, 0, 13_250, 4);
+  assert.equal(zoomed.at(-1)?.align, 'start');
+  assert.equal(gapsToMark(scale.gaps, zoomed, CHAR / 4).length, 1);
+  assert.equal(gapsToMark(timeScale([0, 1_530], 0, 1_530).gaps, ticksOf([0, 1_530], 0, 1_530), CHAR).length, 1);
+});
+
+test('tick labels: whole milliseconds under a second, then seconds as precise as the ticks need', () => {
+  assert.equal(tickLabel(0), '+0 ms');
+  assert.equal(tickLabel(999.4), '+999 ms');
+  assert.equal(tickLabel(999.6), '+1.00 s');
+  assert.equal(tickLabel(1_530), '+1.53 s');
+  assert.equal(tickLabel(65_023), '+65.0 s');
+  assert.equal(tickLabel(64_980, 20), '+64.98 s');
+  assert.equal(tickLabel(64_981, 1), '+64.981 s');
+  assert.equal(tickLabel(1_500, 500), '+1.50 s');
+});
+
+test('any run, pause and zoom: the axis labels neither overlap nor repeat, and the end is labelled', () => {
+  // A small deterministic generator: runs of frames, pauses of every length, ends far and near.
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  for (let round = 0; round < 400; round++) {
+    const from = Math.floor(random() * 1e6);
+    const instants = [from];
+    const frames = 1 + Math.floor(random() * 30);
+    for (let index = 0; index < frames; index++) {
+      const pause = random() < 0.2 ? random() * 120_000 : random() < 0.5 ? random() * 50 : random() * 2;
+      instants.push((instants.at(-1) as number) + pause);
+    }
+    const to = instants.at(-1) as number;
+    const zoom = 2 ** Math.floor(random() * 6);
+    const width = 300 + random() * 900;
+    const charWidth = 6.2 / (width * 0.94 * zoom);
+    const ticks = ticksOf(instants, from, to, zoom, charWidth);
+    const what = `round ${round}: ${instants.map((at) => Math.round(at - from)).join(',')} at ${zoom}×`;
+    assertReadable(ticks, charWidth, what);
+    assert.ok(ticks.length > 0, what);
+    if (tickLabel(to - from) !== '+0 ms') assert.equal(ticks.at(-1)?.at, to, `${what}: the end is labelled`);
+  }
+});

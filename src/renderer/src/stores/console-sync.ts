@@ -7,6 +7,7 @@ import { ApiError, errorMessage } from '../api/api-error';
 import { onTokenInAddress, resolveConsoleAccess } from '../api/console-token';
 import { api, configureApi } from '../api/control-client';
 import { LiveFeed } from '../api/live-feed';
+import { keptFromSize, oldestKeptId } from '../features/requests/log-losses';
 import { removeConnections, useConnectionsStore } from './connections-store';
 import { sortBatch } from './feed-batch';
 import { appendFrames, FRAMES_KEPT_PER_CONNECTION, withFetchedFrames } from './frame-buffer';
@@ -14,7 +15,7 @@ import { forgetFrames, useFramesStore } from './frames-store';
 import { applyCollectionChanges, useMountsStore } from './mounts-store';
 import { showView } from './navigation-store';
 import { usePayloadsStore } from './payloads-store';
-import { countRequests, prependRequests, REQUESTS_KEPT, useRequestsStore } from './requests-store';
+import { countRequests, prependRequests, REQUESTS_KEPT, useRequestsStore, withoutDropped } from './requests-store';
 import { useScenariosStore } from './scenarios-store';
 import { useServerStore } from './server-store';
 import { applyAgoraChanges, useStateStore } from './state-store';
@@ -91,17 +92,28 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
     forgetFrames(batch.removedConnections);
   }
   if (batch.frames.size) queueFrames(batch.frames);
-  if (batch.requests.length)
-    useRequestsStore.setState((state) => ({
-      entries: prependRequests(state.entries, batch.requests),
-      ...countRequests(state.counts, state.countedThrough, batch.requests),
-      ...(state.mountEntries && {
-        mountEntries: prependRequests(
-          state.mountEntries,
-          batch.requests.filter((entry) => answeredByKey(entry.answeredBy) === state.mountFilter),
-        ),
-      }),
-    }));
+  if (batch.requests.length) {
+    // What the log holds is known from the newest request and its size: older ones are no longer listed.
+    const requestLogSize = (batch.settings ?? useServerStore.getState().settings)?.requestLogSize ?? null;
+    useRequestsStore.setState((state) => {
+      const entries = prependRequests(state.entries, batch.requests);
+      const keptFrom = Math.max(state.keptFrom, keptFromSize(entries[0]?.id ?? 0, requestLogSize));
+      return {
+        entries: withoutDropped(entries, keptFrom),
+        keptFrom,
+        ...countRequests(state.counts, state.countedThrough, batch.requests),
+        ...(state.mountEntries && {
+          mountEntries: withoutDropped(
+            prependRequests(
+              state.mountEntries,
+              batch.requests.filter((entry) => answeredByKey(entry.answeredBy) === state.mountFilter),
+            ),
+            keptFrom,
+          ),
+        }),
+      };
+    });
+  }
   if (batch.collectionChanges.length)
     useMountsStore.setState((state) => ({
       sections: {
@@ -204,7 +216,8 @@ async function reloadConnections(): Promise<void> {
  * requests or routes view opens: the feed has no counts), and the requests of the mount filtered by.
  */
 export async function reloadRequests(): Promise<void> {
-  const mount = useRequestsStore.getState().mountFilter;
+  const { mountFilter: mount, entries: seen } = useRequestsStore.getState();
+  const seenThrough = seen[0]?.id ?? 0;
   const [{ items, log }, counts, filtered] = await Promise.all([
     api.requests(REQUESTS_KEPT),
     api.requestCounts(),
@@ -213,10 +226,31 @@ export async function reloadRequests(): Promise<void> {
   useRequestsStore.setState((state) => ({
     entries: items,
     log,
+    keptFrom: Math.max(state.keptFrom, oldestKeptId(items[0]?.id, log.kept, seenThrough)),
+    lookedThrough: items[0]?.id ?? seenThrough,
     counts: counts.byMount,
     countedThrough: counts.newestId,
     ...(filtered && state.mountFilter === mount && { mountEntries: filtered.items }),
   }));
+}
+
+/**
+ * What the engine's log let go of, as it says now (the feed brings new requests, not what the log drops): one cheap
+ * look (its newest request and its counts), and the requests it no longer holds taken off the lists.
+ */
+export async function refreshRequestLog(): Promise<void> {
+  const seenThrough = useRequestsStore.getState().entries[0]?.id ?? 0;
+  const { items, log } = await api.requests(1);
+  useRequestsStore.setState((state) => {
+    const keptFrom = Math.max(state.keptFrom, oldestKeptId(items[0]?.id, log.kept, seenThrough));
+    return {
+      log,
+      keptFrom,
+      lookedThrough: items[0]?.id ?? seenThrough,
+      entries: withoutDropped(state.entries, keptFrom),
+      mountEntries: state.mountEntries && withoutDropped(state.mountEntries, keptFrom),
+    };
+  });
 }
 
 /** How many logged requests each mount answered (the routes' "served"), as the engine counts them now. */

@@ -7,8 +7,15 @@ export const REQUESTS_KEPT = 1000;
 interface RequestsState {
   entries: readonly RequestSummary[];
   selectedId: number | null;
-  /** What the engine's log let go of, as of the last time the list was loaded. */
+  /** What the engine's log let go of, as of the last look (the list loaded, or the Requests view's refresh). */
   log: RequestLogStats | null;
+  /**
+   * The oldest request id the engine's log may still hold (1: any): older ones it let go of are not listed. From its
+   * last look, and from the newest request the feed brought and the `requestLogSize` setting.
+   */
+  keptFrom: number;
+  /** The newest request id the log held at its last look (0: none): `log` counts what it let go of up to it. */
+  lookedThrough: number;
   /** Only what this mount answered (`route:get-item`, `none`), or everything. */
   mountFilter: string | null;
   /** With a mount filter: the engine's requests that mount answered (older ones too), kept up to date by the feed. */
@@ -23,6 +30,8 @@ export const useRequestsStore = create<RequestsState>()(() => ({
   entries: [],
   selectedId: null,
   log: null,
+  keptFrom: 1,
+  lookedThrough: 0,
   mountFilter: null,
   mountEntries: null,
   counts: {},
@@ -38,6 +47,14 @@ export function prependRequests(
   const known = new Set(kept.map((entry) => entry.id));
   const fresh = arrived.filter((entry) => !known.has(entry.id)).reverse();
   return fresh.concat(kept).slice(0, REQUESTS_KEPT);
+}
+
+/** The entries the engine's log may still hold: those from `keptFrom` on (the same list when that is all of them). */
+export function withoutDropped(entries: readonly RequestSummary[], keptFrom: number): readonly RequestSummary[] {
+  // Newest first: the dropped ones, if any, are at the end.
+  const last = entries.at(-1);
+  if (!last || last.id >= keptFrom) return entries;
+  return entries.filter((entry) => entry.id >= keptFrom);
 }
 
 /** The counts with the requests logged after `through` added to what answered each. */

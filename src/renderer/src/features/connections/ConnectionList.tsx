@@ -13,7 +13,7 @@ import { formatAge } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useNow } from '../../ui/use-now';
 import { CONNECTION_ROW_HEIGHT, connectionRows, groupRuns, rowHeight, threadLabel } from './connection-rows';
-import { isSearching, searchConnections } from './connection-search';
+import { isSearching, noMatchText, searchConnections } from './connection-search';
 import { useStableRows } from './use-stable-rows';
 
 const STATE_TONE = { open: 'ok', closing: 'warn', closed: '' } as const;
@@ -283,7 +283,7 @@ export function ConnectionList({
           }}
           onScroll={anchor.onScroll}
         >
-          {rows.length === 0 && <div className="empty">No connection matches.</div>}
+          {rows.length === 0 && <div className="empty">{noMatchText(query.text)}</div>}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {runs.map((run) => {
               // In the flow, each row at its place (gaps kept by spacers): a thread's group holds its rows, sized.

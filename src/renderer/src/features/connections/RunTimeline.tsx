@@ -1,7 +1,7 @@
-import { type KeyboardEvent, useLayoutEffect, useMemo, useRef } from 'react';
+import { type KeyboardEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatDuration } from '../../ui/format';
 import { nextZoom } from './TimelineZoom';
-import { axisTicks, timeScale } from './timeline-scale';
+import { axisTicks, gapsToMark, timeScale } from './timeline-scale';
 import type { Timeline, TimelineSpan } from './timeline-spans';
 
 const LANE_HEIGHT = 22;
@@ -11,6 +11,16 @@ const MAX_BREAKS_DRAWN = 100;
 const TICKS = 5;
 /** The drawing ends here (as a share of its width): room to the right so spans still open are seen running on. */
 const DRAWN = 0.94;
+/** An axis label drawn ending at its instant (near the right edge): its mark on its right. */
+const ENDING_AT_TICK = {
+  transform: 'translateX(-100%)',
+  borderLeft: 'none',
+  borderRight: '1px solid var(--border)',
+  paddingLeft: 0,
+  paddingRight: 3,
+} as const;
+/** Width of one character of an axis label (10 px monospace), a little over, in pixels. */
+const LABEL_CHAR_PX = 6.2;
 /** Open spans named in the list at most. */
 const MAX_OPEN_LISTED = 8;
 
@@ -41,7 +51,22 @@ export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps
   /** The share of the drawing at the middle of the view, kept there when the zoom changes. */
   const centre = useRef(0.5);
   const scale = useMemo(() => timeScale(instants, from, to), [instants, from, to]);
-  const ticks = useMemo(() => axisTicks(scale, from, to, TICKS * zoom), [scale, from, to, zoom]);
+  /** The drawing's width in pixels at 1× (0 until measured): labels that would overlap at it make room. */
+  const [viewWidth, setViewWidth] = useState(0);
+  const charWidth = viewWidth > 0 ? LABEL_CHAR_PX / (viewWidth * zoom * DRAWN) : 0;
+  const ticks = useMemo(
+    () => axisTicks(scale, from, to, TICKS * zoom, charWidth, 1 / DRAWN),
+    [scale, from, to, zoom, charWidth],
+  );
+  const drawn = spans.length > 0 || breaks.length > 0;
+  useLayoutEffect(() => {
+    const view = scroller.current;
+    if (!drawn || !view) return;
+    setViewWidth(view.clientWidth);
+    const observer = new ResizeObserver(() => setViewWidth(view.clientWidth));
+    observer.observe(view);
+    return () => observer.disconnect();
+  }, [drawn]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the zoom changed, to scroll to the same moment
   useLayoutEffect(() => {
@@ -62,8 +87,7 @@ export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps
     event.preventDefault();
   };
 
-  if (spans.length === 0 && breaks.length === 0)
-    return <div className="empty">No run yet: the timeline draws runs as the agent sends them.</div>;
+  if (!drawn) return <div className="empty">No run yet: the timeline draws runs as the agent sends them.</div>;
   const x = (at: number) => scale.position(at) * DRAWN * 100;
   const lanes = spans.reduce((max, span) => Math.max(max, span.lane), 0) + 1;
   const open = spans.filter((span) => span.end === null);
@@ -85,12 +109,12 @@ export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps
               <span
                 key={tick.position}
                 className={`timeline-tick${tick.afterGap ? ' after-gap' : ''}`}
-                style={{ left: `${tick.position * DRAWN * 100}%` }}
+                style={{ left: `${tick.position * DRAWN * 100}%`, ...(tick.align === 'end' && ENDING_AT_TICK) }}
               >
-                +{formatDuration(tick.at - from)}
+                {tick.label}
               </span>
             ))}
-            {scale.gaps.map((gap) => (
+            {gapsToMark(scale.gaps, ticks, charWidth).map((gap) => (
               <span
                 key={`label-${gap.from}`}
                 className="timeline-gap-label"
@@ -161,22 +185,38 @@ export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps
   );
 }
 
+/**
+ * Keeps the list of open spans to one line of the panel however long their names: the heading never wraps, and
+ * the entries share the width left, each cut with an ellipsis (the whole name on hover) rather than pushed out.
+ */
+const NO_WRAP = { whiteSpace: 'nowrap', flex: 'none' } as const;
+const SHARED_WIDTH = { minWidth: 0, maxWidth: 260, flex: '0 1 auto' } as const;
+const CUT_TO_FIT = { maxWidth: '100%' } as const;
+
 /** The spans never ended, as text: what the hatched shapes say, for anyone not reading the drawing. */
 function OpenSpans({ open, from, onPick }: { open: TimelineSpan[]; from: number; onPick(seq: number): void }) {
   return (
     <div className="row timeline-open" data-testid="open-spans">
-      <span>Open ({open.length}):</span>
+      <span style={NO_WRAP}>Open ({open.length}):</span>
       <ul className="timeline-open-list" aria-label="Spans never ended">
-        {open.slice(0, MAX_OPEN_LISTED).map((span) => (
-          <li key={`${span.kind}-${span.seq}`}>
-            <button type="button" className="small" onClick={() => onPick(span.seq)}>
-              {spanName(span)} · since +{formatDuration(span.start - from)}
-              {span.cutAt !== null && ' (its run was followed by another)'}
-            </button>
-          </li>
-        ))}
+        {open.slice(0, MAX_OPEN_LISTED).map((span) => {
+          const text = `${spanName(span)} · since +${formatDuration(span.start - from)}${
+            span.cutAt !== null ? ' (its run was followed by another)' : ''
+          }`;
+          return (
+            <li key={`${span.kind}-${span.seq}`} style={SHARED_WIDTH}>
+              <button type="button" className="small" style={CUT_TO_FIT} title={text} onClick={() => onPick(span.seq)}>
+                {text}
+              </button>
+            </li>
+          );
+        })}
       </ul>
-      {open.length > MAX_OPEN_LISTED && <span className="muted">and {open.length - MAX_OPEN_LISTED} more</span>}
+      {open.length > MAX_OPEN_LISTED && (
+        <span className="muted" style={NO_WRAP}>
+          and {open.length - MAX_OPEN_LISTED} more
+        </span>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { ConnectionSummary } from '../../../../shared/connections';
+import { editDistance } from '../../../../shared/edit-distance';
 import type { ConnectionQuery } from '../../stores/connections-store';
 
 /** Fields a search word may name (`thread:abc`); a bare word matches any of them. */
@@ -33,6 +34,63 @@ export function searchWords(text: string): Word[] {
       const field = colon > 0 ? word.slice(0, colon) : '';
       return isField(field) ? { field, text: word.slice(colon + 1) } : { field: null, text: word };
     });
+}
+
+/** The keys a search word may name, in the order a hint lists them. */
+export const SEARCH_KEYS: readonly string[] = Object.keys(FIELDS);
+
+/** Other names people use for a key, which no typo count finds. */
+const KEY_ALIASES: Readonly<Record<string, string>> = {
+  type: 'kind',
+  status: 'state',
+  ip: 'client',
+  address: 'client',
+  threadid: 'thread',
+  thread_id: 'thread',
+  userid: 'user',
+  user_id: 'user',
+};
+
+/** The key a mistyped one most likely meant (`stat` → `state`, `thred` → `thread`), or null unless exactly one is. */
+function closestKey(typed: string): string | null {
+  const alias = KEY_ALIASES[typed];
+  if (alias) return alias;
+  // One typo in a short key, two in a longer one; the start of exactly one key (`cli`) is as good as a typo.
+  const limit = typed.length <= 4 ? 1 : 2;
+  const scored = SEARCH_KEYS.map((key) => ({
+    key,
+    score: typed.length >= 3 && key.startsWith(typed) ? 0.5 : editDistance(typed, key),
+  })).filter(({ score }) => score <= limit);
+  const best = Math.min(...scored.map(({ score }) => score));
+  const closest = scored.filter(({ score }) => score === best);
+  return closest.length === 1 ? (closest[0] as { key: string }).key : null;
+}
+
+/**
+ * What to tell someone whose search found nothing because a word names a key there is none of (`stat:open` is then
+ * text to find anywhere): the key it likely meant, and the keys there are. Null when every key named is known. Only
+ * letters before the colon count as a key, so an address (`::1`) or a URL (`http://…`) is left alone.
+ */
+export function searchKeyHint(text: string): string | null {
+  const said = new Map<string, string>();
+  for (const word of text.trim().toLowerCase().split(/\s+/)) {
+    const key = /^([a-z][a-z_-]*):(?!\/\/)/.exec(word)?.[1];
+    if (key === undefined || isField(key) || said.has(key)) continue;
+    const meant = closestKey(key);
+    said.set(
+      key,
+      `“${key}” is not a search key${meant ? ` — did you mean ${meant}:${word.slice(key.length + 1)}?` : '.'}`,
+    );
+  }
+  if (said.size === 0) return null;
+  const keys = SEARCH_KEYS.map((key) => `${key}:`);
+  return `${[...said.values()].join(' ')} Search by ${keys.slice(0, -1).join(', ')} or ${keys.at(-1)}, or by a word alone to match any of them.`;
+}
+
+/** What the list says when its search and filters leave nothing: why, when a word names an unknown key. */
+export function noMatchText(text: string): string {
+  const hint = searchKeyHint(text);
+  return hint ? `No connection matches. ${hint}` : 'No connection matches.';
 }
 
 /** Whether the list's search and filters leave some connections out. */

@@ -24,8 +24,15 @@ export interface IdleGap {
 export interface AxisTick {
   at: number;
   position: number;
-  /** The first tick after a compressed pause (drawn starting there, not centred on it). */
+  /** The first instant after a compressed pause (drawn starting there, not centred on it, as the start is). */
   afterGap: boolean;
+  /** What it says: the time since the start of what is shown (`+1.53 s`), as precise as the ticks around it need. */
+  label: string;
+  /**
+   * Where its label is drawn: from its instant (the start, and the first instant after a pause), centred on it, or
+   * ending at it (where it would otherwise run past the right edge).
+   */
+  align: 'start' | 'middle' | 'end';
 }
 
 export interface TimeScale {
@@ -95,13 +102,59 @@ function roundStep(rough: number): number {
 }
 
 /**
- * Instants to label on the axis, about `perWidth` across the whole drawing: round times since the start of what is
- * shown (+100 ms, +200 ms…), none inside a compressed pause, and one at each stretch's start (after a pause it says
- * how long that pause was); ticks crowding it make room. The first tick and the last (the end of the time shown)
- * always stay, unless the end is within the first's millisecond. Labels are whole milliseconds and no two say the
- * same time.
+ * A time since the start as an axis label: whole milliseconds under a second (`+200 ms`), else seconds with two
+ * decimals under 10 s and one from there (`+1.53 s`, `+64.7 s`, as durations are written elsewhere) — or as many as
+ * ticks `step` ms apart need to say different times (`+64.98 s` between ticks 20 ms apart).
  */
-export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: number): AxisTick[] {
+export function tickLabel(ms: number, step = 0): string {
+  if (ms < 999.5) return `+${Math.round(ms)} ms`;
+  const needed = step <= 0 || step >= 1000 ? 0 : step >= 100 ? 1 : step >= 10 ? 2 : 3;
+  return `+${(ms / 1000).toFixed(Math.max(ms < 9_995 ? 2 : 1, needed))} s`;
+}
+
+/** Room a label takes beyond its characters (the tick's border and padding, and a little air), in characters. */
+const LABEL_PAD_CHARS = 1.5;
+
+/** Where a tick's label is drawn, as shares of the drawing, given the share one character takes. */
+export function labelExtent({ position, label, align }: AxisTick, charWidth: number): [number, number] {
+  const width = (label.length + LABEL_PAD_CHARS) * charWidth;
+  if (align === 'start') return [position, position + width];
+  return align === 'end' ? [position - width, position] : [position - width / 2, position + width / 2];
+}
+
+/** The pauses whose mark (`⋯`) on the axis no label is drawn over. */
+export function gapsToMark(gaps: readonly IdleGap[], ticks: readonly AxisTick[], charWidth: number): IdleGap[] {
+  return gaps.filter((gap) =>
+    ticks.every((tick) => {
+      const [start, end] = labelExtent(tick, charWidth);
+      return end <= gap.start || start >= gap.end;
+    }),
+  );
+}
+
+interface Candidate extends AxisTick {
+  /** Which tick wins where two would crowd each other or say the same: the higher. */
+  rank: number;
+}
+
+/**
+ * Instants to label on the axis, about `perWidth` across the whole drawing: round times since the start of what is
+ * shown (+100 ms, +200 ms…), none inside a compressed pause; the start (`+0 ms`), the first instant after each pause
+ * (saying when sending resumed) and the end of the time shown. Where two would crowd each other — closer than half
+ * the spacing, or, given `charWidth` (the share of the drawing one label character takes), with their labels
+ * overlapping — or say the same, one gives way: a round time to the others, the start to the first instant after a
+ * pause, and everything to the end. So the end is always labelled (the start alone when they would say the same),
+ * and no two labels overlap or say the same. A label that would run past `rightEdge` (where the axis ends, as a share
+ * of the drawing) ends at its instant instead.
+ */
+export function axisTicks(
+  scale: TimeScale,
+  from: number,
+  to: number,
+  perWidth: number,
+  charWidth = 0,
+  rightEdge = Number.POSITIVE_INFINITY,
+): AxisTick[] {
   const stretches: [number, number][] = [];
   let start = from;
   for (const gap of scale.gaps) {
@@ -110,27 +163,44 @@ export function axisTicks(scale: TimeScale, from: number, to: number, perWidth: 
   }
   stretches.push([start, to]);
   const spacing = 1 / perWidth;
-  const ticks: AxisTick[] = [];
-  const lastTick = () => ticks.at(-1) as AxisTick;
-  const push = (at: number, afterGap: boolean) => ticks.push({ at, position: scale.position(at), afterGap });
+  const candidates: Candidate[] = [];
+  const widthOf = (label: string) => (label.length + LABEL_PAD_CHARS) * charWidth;
+  /** Where a label is drawn, as shares of the drawing. */
+  const extent = (tick: AxisTick) => labelExtent(tick, charWidth);
+  const add = (at: number, afterGap: boolean, rank: number, step: number) => {
+    const position = scale.position(at);
+    const label = tickLabel(at - from, step);
+    const wanted = afterGap || at === from ? 'start' : 'middle';
+    const reach = position + (wanted === 'start' ? widthOf(label) : widthOf(label) / 2);
+    const ending = reach > rightEdge && position - widthOf(label) >= 0;
+    candidates.push({ at, position, afterGap, label, align: ending ? 'end' : wanted, rank });
+  };
   stretches.forEach(([first, last], index) => {
     const begin = scale.position(first);
     const end = scale.position(last);
-    while (ticks.length > 1 && begin - lastTick().position < spacing / 2) ticks.pop();
-    const stretchStart = ticks.length;
-    push(first, index > 0);
     const count = Math.round((end - begin) / spacing);
-    if (count === 0 || last <= first) return;
-    const step = roundStep((last - first) / count);
-    for (let at = from + (Math.floor((first - from) / step) + 1) * step; at < last; at += step) {
-      if (scale.position(at) - lastTick().position >= spacing / 2) push(at, false);
-    }
-    if (index < stretches.length - 1) return;
-    // The end's label is in whole milliseconds like the rest: a round tick it would repeat makes room for it.
-    const sameLabel = (at: number) => Math.round(at - from) === Math.round(last - from);
-    while (ticks.length - 1 > stretchStart && (end - lastTick().position < spacing / 2 || sameLabel(lastTick().at)))
-      ticks.pop();
-    if (!sameLabel(lastTick().at)) push(last, false);
+    const step = count === 0 || last <= first ? 0 : roundStep((last - first) / count);
+    const isLast = index === stretches.length - 1;
+    if (index === 0) add(first, false, 1, step);
+    else if (!(isLast && first === last)) add(first, true, 2, step);
+    // Multiples of the step counted from the start, not added up (which would drift from round).
+    if (step > 0)
+      for (let k = Math.floor((first - from) / step) + 1; from + k * step < last; k++)
+        add(from + k * step, false, 0, step);
+    // The end (unless it says what the start does: a run within its first millisecond); where the last stretch
+    // starts after a pause, it is drawn from there like the start of any stretch.
+    if (isLast && tickLabel(last - from, step) !== tickLabel(0)) add(last, first === last, 3, step);
   });
-  return ticks;
+
+  const clash = (a: AxisTick, b: AxisTick) => {
+    if (a.label === b.label || Math.abs(a.position - b.position) < spacing / 2) return true;
+    const [aStart, aEnd] = extent(a);
+    const [bStart, bEnd] = extent(b);
+    return aStart < bEnd && bStart < aEnd;
+  };
+  const kept: Candidate[] = [];
+  // The highest rank first; within a rank, left to right.
+  for (const candidate of [...candidates].sort((a, b) => b.rank - a.rank || a.position - b.position))
+    if (!kept.some((tick) => clash(tick, candidate))) kept.push(candidate);
+  return kept.sort((a, b) => a.position - b.position).map(({ rank: _rank, ...tick }) => tick);
 }

@@ -28,8 +28,11 @@ function createRouteFrom(entry: RequestLogEntry): void {
   showView('routes');
 }
 
-/** One request both ways: what answered it, headers and bodies, a curl command that repeats it. */
-export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
+/**
+ * One request both ways: what answered it, headers and bodies, a curl command that repeats it; `notice` on top (the
+ * engine's log let go of it since).
+ */
+export function RequestDetail({ entry, notice = null }: { entry: RequestLogEntry; notice?: string | null }) {
   const origin = useServerStore((state) => state.info?.urls.http ?? window.location.origin);
   const caFile = useServerStore((state) => state.info?.tls?.certFile);
   return (
@@ -46,6 +49,11 @@ export function RequestDetail({ entry }: { entry: RequestLogEntry }) {
         <CopyButton value={curlCommand(entry, origin, caFile)} label="as curl" text="Copy as curl" />
       </div>
       <ScrollRegion label="Request detail" className="panel-body stack">
+        {notice && (
+          <div className="notice warning" role="status" data-testid="request-dropped">
+            {notice}
+          </div>
+        )}
         <div className="row">
           <span className="faint spacer">
             {formatClock(entry.at)} · {entry.durationMs.toFixed(1)} ms · from {entry.remoteAddress}

@@ -1,33 +1,84 @@
-import { useEffect, useState } from 'react';
-import type { RequestLogEntry } from '../../../../shared/request-log';
-import { errorMessage } from '../../api/api-error';
+import { useEffect, useRef, useState } from 'react';
+import type { RequestLogEntry, RequestSummary } from '../../../../shared/request-log';
+import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { formatClock } from '../../ui/format';
+import { type DropReason, droppedNotice } from './log-losses';
 import { RequestDetail } from './RequestDetail';
+import { StatusCode } from './StatusCode';
+
+interface RequestDetailLoaderProps {
+  id: number;
+  /** The request's row in the list, while the console has it. */
+  row: RequestSummary | null;
+  /** Why the engine's log no longer holds the request, when the console knows it does not. */
+  dropped: DropReason | null;
+  /** Why, should the engine answer that it no longer holds it (404) before the console knew. */
+  whyIfGone: DropReason;
+  requestLogSize: number | null;
+}
 
 /**
  * Fetches a request's headers and bodies when it is opened: the live feed carries only what the list shows,
- * which keeps a busy API cheap to watch.
+ * which keeps a busy API cheap to watch. A request the engine's log lets go of is not asked for (a 404 is all there
+ * would be); one it let go of while shown stays shown, saying so.
  */
-export function RequestDetailLoader({ id }: { id: number }) {
+export function RequestDetailLoader({ id, row, dropped, whyIfGone, requestLogSize }: RequestDetailLoaderProps) {
   const [entry, setEntry] = useState<RequestLogEntry | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The engine answered that its log no longer holds the request: an answer to expect, not an error. */
+  const [gone, setGone] = useState(false);
+  const droppedWhenOpened = useRef(dropped !== null);
   useEffect(() => {
+    if (droppedWhenOpened.current) return;
     let current = true;
     api.request(id).then(
       (loaded) => current && setEntry(loaded),
-      (caught: unknown) => current && setError(errorMessage(caught)),
+      (caught: unknown) => {
+        if (!current) return;
+        if (caught instanceof ApiError && caught.status === 404) setGone(true);
+        else setError(errorMessage(caught));
+      },
     );
     return () => {
       current = false;
     };
   }, [id]);
-  if (error) return <ErrorNotice error={error} />;
-  if (!entry)
+  const reason = dropped ?? (gone ? whyIfGone : null);
+  const notice = reason && droppedNotice(reason, requestLogSize, entry !== null);
+  if (entry) return <RequestDetail entry={entry} notice={notice} />;
+  if (notice)
     return (
-      <div className="panel">
-        <div className="empty">Loading request {id}…</div>
+      <div className="panel" data-testid="request-detail">
+        {row && (
+          <div className="panel-header">
+            <span className="method">{row.method}</span>
+            <h2 className="spacer request-path">
+              <code>
+                {row.path}
+                {row.query ? `?${row.query}` : ''}
+              </code>
+            </h2>
+            <StatusCode status={row.status} />
+          </div>
+        )}
+        <div className="panel-body stack">
+          {row && (
+            <span className="faint">
+              {formatClock(row.at)} · {row.durationMs.toFixed(1)} ms · from {row.remoteAddress}
+            </span>
+          )}
+          <div className="notice warning" role="status" data-testid="request-dropped">
+            {notice}
+          </div>
+        </div>
       </div>
     );
-  return <RequestDetail entry={entry} />;
+  if (error) return <ErrorNotice error={error} />;
+  return (
+    <div className="panel">
+      <div className="empty">Loading request {id}…</div>
+    </div>
+  );
 }

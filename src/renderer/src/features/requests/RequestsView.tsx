@@ -1,16 +1,19 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RequestSummary } from '../../../../shared/request-log';
 import { api } from '../../api/control-client';
 import { reloadRequests, showRequestsAnsweredBy } from '../../stores/console-sync';
 import { useRequestsStore } from '../../stores/requests-store';
+import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatClock } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
-import { logLosses } from './log-losses';
+import { dropReason, liveLogStats, logLosses, requestDrop } from './log-losses';
 import { MountFilter } from './MountFilter';
 import { RequestDetailLoader } from './RequestDetailLoader';
 import { StatusCode } from './StatusCode';
+import { useLiveRequestLog } from './use-live-request-log';
 
 const ROW_HEIGHT = 28;
 const rowId = (id: number) => `request-row-${id}`;
@@ -25,6 +28,8 @@ export function RequestsView() {
   const entries = mountFilter ? (mountEntries ?? []) : allEntries;
   const selectedId = useRequestsStore((state) => state.selectedId);
   const log = useRequestsStore((state) => state.log);
+  const keptFrom = useRequestsStore((state) => state.keptFrom);
+  const requestLogSize = useServerStore((state) => state.settings?.requestLogSize ?? null);
   const [filter, setFilter] = useState('');
   const [cursor, setCursor] = useState<number | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
@@ -35,16 +40,21 @@ export function RequestsView() {
         entries: [],
         selectedId: null,
         log: null,
+        keptFrom: Math.max(state.keptFrom, (state.entries[0]?.id ?? 0) + 1),
         counts: {},
         mountEntries: state.mountEntries && [],
       })),
     ),
   );
-  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens.
+  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens, and kept
+  // fresh while it is open.
   useEffect(() => {
     void reloadRequests().catch(() => {});
   }, []);
-  const losses = log && logLosses(log);
+  useLiveRequestLog();
+  const lookedThrough = useRequestsStore((state) => state.lookedThrough);
+  // Between looks, what the feed brings says how many more the log pushed out.
+  const losses = log && logLosses(liveLogStats(log, lookedThrough, allEntries[0]?.id ?? 0, requestLogSize));
 
   const visible = useMemo(() => {
     const text = filter.trim().toLowerCase();
@@ -55,6 +65,11 @@ export function RequestsView() {
       : entries;
   }, [entries, filter]);
   const selected = entries.find((entry) => entry.id === selectedId) ?? null;
+  // The row of the request opened, kept once the list lets go of it: the detail pane goes on showing it.
+  const [openedRow, setOpenedRow] = useState<RequestSummary | null>(null);
+  if (selected && selected !== openedRow) setOpenedRow(selected);
+  const shownRow = selected ?? (openedRow?.id === selectedId ? openedRow : null);
+  const holding = { keptFrom, newestId: allEntries[0]?.id ?? 0, requestLogSize, log };
   const virtualizer = useVirtualizer({
     count: visible.length,
     getScrollElement: () => scroller.current,
@@ -174,8 +189,15 @@ export function RequestsView() {
           </div>
         )}
       </div>
-      {selected ? (
-        <RequestDetailLoader key={selected.id} id={selected.id} />
+      {selectedId !== null ? (
+        <RequestDetailLoader
+          key={selectedId}
+          id={selectedId}
+          row={shownRow}
+          dropped={requestDrop(selectedId, holding)}
+          whyIfGone={dropReason(log)}
+          requestLogSize={requestLogSize}
+        />
       ) : (
         <div className="panel">
           <div className="empty">Pick a request to see its headers and bodies both ways.</div>

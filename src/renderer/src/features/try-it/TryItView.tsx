@@ -7,7 +7,13 @@ import { ScrollRegion } from '../../ui/ScrollRegion';
 import { promptSuggestions } from './prompt-suggestions';
 import { TranscriptItemView } from './TranscriptItemView';
 import { buildTranscript } from './transcript';
-import { clearTranscript, connectWebSocket, disconnectWebSocket, sendPrompt } from './try-it-session';
+import {
+  clearTranscript,
+  connectWebSocket,
+  disconnectWebSocket,
+  leaveOtherEndpoint,
+  sendPrompt,
+} from './try-it-session';
 
 /** A built-in AG-UI client: send a prompt, watch the reply stream in, answer approvals and interrupts. */
 export function TryItView() {
@@ -28,12 +34,10 @@ export function TryItView() {
   const bottom = useRef<HTMLDivElement>(null);
   const eventCount = useMemo(() => entries.filter((entry) => entry.kind === 'event').length, [entries]);
 
-  // A socket picked is connected at once (as a frontend would); an agent has no connection to keep.
+  // Looking leaves no connection: a socket is opened by Connect or the first prompt. One left open to an endpoint no
+  // longer picked is closed (an agent has no connection to keep).
   const socketUrl = endpoint?.kind === 'socket' ? endpoint.url : null;
-  useEffect(() => {
-    if (socketUrl) connectWebSocket();
-    else disconnectWebSocket();
-  }, [socketUrl]);
+  useEffect(() => leaveOtherEndpoint(socketUrl), [socketUrl]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: follow the newest line as the reply streams
   useEffect(() => {
     // Braces matter: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.
@@ -46,7 +50,7 @@ export function TryItView() {
   };
   const ready =
     transport === 'ws'
-      ? status === 'connected'
+      ? status === 'connected' || status === 'disconnected'
       : transport === 'http' && status !== 'streaming' && httpAvailable !== false;
 
   return (
@@ -90,13 +94,14 @@ export function TryItView() {
             <div className="row">
               <span className={`dot ${status === 'connected' ? 'ok' : status === 'connecting' ? 'warn' : ''}`} />
               <span data-testid="try-it-status">{status}</span>
+              {status === 'disconnected' && <span className="faint">— connects on send</span>}
               <span className="spacer" />
               {status === 'connected' ? (
                 <button type="button" onClick={disconnectWebSocket}>
                   Disconnect
                 </button>
               ) : (
-                <button type="button" onClick={connectWebSocket} disabled={status === 'connecting'}>
+                <button type="button" onClick={() => void connectWebSocket()} disabled={status === 'connecting'}>
                   Connect
                 </button>
               )}

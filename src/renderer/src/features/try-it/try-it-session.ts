@@ -11,6 +11,8 @@ import type { InterruptAnswer, TryItEntry } from './transcript';
 let socket: WebSocket | null = null;
 /** The endpoint the open socket was opened to. */
 let socketUrl: string | null = null;
+/** While the socket is being opened: resolves whether it opened. */
+let opening: Promise<boolean> | null = null;
 let pending: TryItEntry[] = [];
 let flushScheduled = false;
 
@@ -51,19 +53,33 @@ export function tryItEndpoint(): WorldEndpoint | null {
   return pickAguiEndpoint(currentWorldEndpoints(), useTryItStore.getState().endpoint);
 }
 
-/** Opens a socket to the endpoint's socket (closing one open to another); nothing for an agent. */
-export function connectWebSocket(): void {
+/**
+ * Opens a socket to the endpoint's socket (closing one open to another); nothing for an agent. Only when asked —
+ * Connect pressed, or a prompt sent — so looking at Try it leaves no connection in the engine. Resolves whether the
+ * socket is open: at once when it already is, else when it opens or fails to.
+ */
+export function connectWebSocket(): Promise<boolean> {
   const endpoint = tryItEndpoint();
   const url = endpoint?.kind === 'socket' ? endpoint.url : null;
-  if (socket && socketUrl === url) return;
+  if (socket && socketUrl === url) return opening ?? Promise.resolve(socket.readyState === WebSocket.OPEN);
   disconnectWebSocket();
-  if (!url) return;
+  if (!url) return Promise.resolve(false);
   useTryItStore.setState({ status: 'connecting', problem: null });
   const next = new WebSocket(onThisHost(url));
   socket = next;
   socketUrl = url;
+  let settle: (open: boolean) => void = () => {};
+  const opened = new Promise<boolean>((resolve) => {
+    settle = resolve;
+  });
+  opening = opened;
+  const settled = (open: boolean) => {
+    if (opening === opened) opening = null;
+    settle(open);
+  };
   next.onopen = () => {
     if (socket === next) useTryItStore.setState({ status: 'connected' });
+    settled(socket === next);
   };
   next.onmessage = (message) => onEventText(String(message.data));
   next.onclose = (event) => {
@@ -73,8 +89,15 @@ export function connectWebSocket(): void {
       socketUrl = null;
       useTryItStore.setState({ status: 'disconnected' });
     }
+    settled(false);
     queue({ kind: 'note', text: `Socket closed (${event.code}${event.reason ? ` ${event.reason}` : ''})` });
   };
+  return opened;
+}
+
+/** Closes the socket when the endpoint picked is no longer the one it was opened to (another, or an agent). */
+export function leaveOtherEndpoint(url: string | null): void {
+  if (socket && socketUrl !== url) disconnectWebSocket();
 }
 
 export function disconnectWebSocket(): void {
@@ -105,9 +128,13 @@ function officialRunInput(threadId: string, text: string | null) {
 
 export async function sendPrompt(text: string): Promise<void> {
   const { threadId } = useTryItStore.getState();
-  if (tryItEndpoint()?.kind === 'socket') {
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
-      useTryItStore.setState({ problem: 'Connect first: the socket is not open.' });
+  const endpoint = tryItEndpoint();
+  if (endpoint?.kind === 'socket') {
+    // The first prompt opens the socket, as a frontend connects when it has something to send.
+    if (!(await connectWebSocket()) || !socket || socket.readyState !== WebSocket.OPEN) {
+      useTryItStore.setState({
+        problem: `Could not connect to ${endpoint.url}: the socket closed before it opened (see the note in the conversation).`,
+      });
       return;
     }
     queue({ kind: 'prompt', text });

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rendererModule } from '../e2e/helpers/renderer-module';
+import type { RequestLogStats, RequestSummary } from '../src/shared/request-log';
+
+const { liveLogStats, logLosses, dropReason, oldestKeptId, keptFromSize, requestDrop, droppedNotice } =
+  await rendererModule('features/requests/log-losses.ts');
+const { withoutDropped } = await rendererModule('stores/requests-store.ts');
+
+const stats = (changes: Partial<RequestLogStats> = {}): RequestLogStats => ({
+  kept: 1000,
+  droppedForSize: 0,
+  evictedForMemory: 0,
+  bodiesEvictedForMemory: 0,
+  retainedBytes: 0,
+  ...changes,
+});
+
+test('between two looks at the log, the requests the feed brings say how many more it pushed out', () => {
+  // Looked at with 3,515 dropped and request 4,515 the newest; the feed has since brought up to 25,844.
+  const looked = stats({ droppedForSize: 3_515 });
+  const live = liveLogStats(looked, 4_515, 25_844, 1_000);
+  assert.equal(live.droppedForSize, 3_515 + 21_329);
+  assert.equal(logLosses(live), '24,844 older requests were dropped (requests kept).');
+  // A log not full yet fills first; nothing new, nothing changes.
+  assert.deepEqual(liveLogStats(stats({ kept: 40 }), 40, 100, 50), stats({ kept: 50, droppedForSize: 50 }));
+  assert.deepEqual(liveLogStats(stats({ kept: 10 }), 10, 30, 50), stats({ kept: 30 }));
+  assert.equal(liveLogStats(looked, 4_515, 4_515, 1_000), looked);
+  // Once the memory budget took any, only the next look says which way the rest went; the size unknown, likewise.
+  const memory = stats({ evictedForMemory: 2 });
+  assert.equal(liveLogStats(memory, 10, 500, 100), memory);
+  assert.equal(liveLogStats(stats({ bodiesEvictedForMemory: 1 }), 10, 500, 100).droppedForSize, 0);
+  assert.equal(liveLogStats(looked, 4_515, 5_000, null), looked);
+});
+
+test('which requests the log still holds: from its last look, and from the newest and its size', () => {
+  // Ids are consecutive and the oldest go first: the newest minus how many are kept.
+  assert.equal(oldestKeptId(4_515, 1_000, 4_515), 3_516);
+  assert.equal(oldestKeptId(undefined, 0, 120), 121, 'an empty log holds none of what was seen');
+  assert.equal(keptFromSize(25_844, 1_000), 24_845);
+  assert.equal(keptFromSize(20, 50), 1);
+  assert.equal(keptFromSize(25_844, null), 1, 'size unknown: anything may be there');
+  const entries = [5, 4, 3, 2, 1].map((id) => ({ id }) as RequestSummary);
+  const ids = (kept: readonly RequestSummary[]) => kept.map((entry) => entry.id);
+  assert.deepEqual(ids(withoutDropped(entries, 3)), [5, 4, 3]);
+  assert.equal(withoutDropped(entries, 1), entries, 'the same list when it holds them all');
+  assert.deepEqual(ids(withoutDropped(entries, 9)), []);
+});
+
+test('a request the log let go of is known as such, and why, without asking the engine for it', () => {
+  const looked = { keptFrom: 3_516, newestId: 4_515, requestLogSize: 1_000, log: stats({ droppedForSize: 3_515 }) };
+  assert.equal(requestDrop(4_000, looked), null, 'still held');
+  assert.equal(requestDrop(3_516, looked), null);
+  assert.equal(requestDrop(3_515, looked), 'size', 'older than the oldest at the last look');
+  assert.equal(requestDrop(3_515, { ...looked, requestLogSize: null }), 'size');
+  // Past the size behind the newest the feed brought since: gone, before any look says so.
+  const holding = { ...looked, newestId: 4_600 };
+  assert.equal(requestDrop(3_600, holding), 'size');
+  assert.equal(requestDrop(3_601, holding), null);
+  assert.equal(requestDrop(3_600, { ...holding, log: stats({ droppedForSize: 5, evictedForMemory: 1 }) }), 'either');
+  // Why, from the log's counts (the oldest go first either way).
+  assert.equal(dropReason(stats({ droppedForSize: 3 })), 'size');
+  assert.equal(dropReason(stats({ evictedForMemory: 3 })), 'memory');
+  assert.equal(dropReason(stats({ evictedForMemory: 3, droppedForSize: 1 })), 'either');
+  assert.equal(dropReason(stats()), 'cleared');
+  assert.equal(dropReason(null), 'either');
+  // Cleared (by another console, a script): the log holds none of what was seen, and counts nothing dropped.
+  assert.equal(requestDrop(4_000, { ...looked, keptFrom: 4_516, log: stats({ kept: 0 }) }), 'cleared');
+});
+
+test('the detail pane says the request shown was dropped, by which setting, and that what it showed stays', () => {
+  assert.equal(
+    droppedNotice('size', 1_000, true),
+    "This request has since been dropped from the engine's log: it keeps the newest 1,000 requests " +
+      '(Settings → Requests kept) and lets the oldest go first. What it showed stays here until you pick another request.',
+  );
+  assert.match(droppedNotice('memory', 1_000, true), /to stay within its memory budget \(Settings → Memory for logs\)/);
+  assert.match(droppedNotice('either', 50, true), /newest 50 requests \(Settings → Requests kept\) or to stay within/);
+  assert.match(droppedNotice('cleared', null, true), /: the log was cleared\./);
+  assert.equal(
+    droppedNotice('size', null, false),
+    "This request was dropped from the engine's log before its headers and bodies were fetched: it keeps the newest " +
+      'requests (Settings → Requests kept) and lets the oldest go first.',
+  );
+});
