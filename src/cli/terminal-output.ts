@@ -56,11 +56,13 @@ export function watchTraffic(server: MockServer): () => void {
     if (event.type !== 'opened' && event.type !== 'closed') return;
     const connection = registry.get(event.connectionId);
     if (!connection) return;
+    // A WebSocket, or an AG-UI run streamed over HTTP (SSE or protobuf: `sse` is the connection kind of both).
+    const kind = connection.kind === 'sse' ? 'sse' : 'ws';
     if (event.type === 'opened')
-      process.stdout.write(`${dim(time())} ws open  ${connection.path} from ${connection.remoteAddress}\n`);
+      process.stdout.write(`${dim(time())} ${kind} open  ${connection.path} from ${connection.remoteAddress}\n`);
     else
       process.stdout.write(
-        `${dim(time())} ws close ${connection.path} ${connection.closeCode ?? ''} ${dim(`in ${connection.counters.framesIn} / out ${connection.counters.framesOut} frames`)}${connection.refusal ? ` ${connection.refusal}` : ''}\n`,
+        `${dim(time())} ${kind} close ${connection.path} ${connection.closeCode ?? ''} ${dim(`in ${connection.counters.framesIn} / out ${connection.counters.framesOut} frames`)}${connection.refusal ? ` ${connection.refusal}` : ''}\n`,
       );
   });
   return () => {

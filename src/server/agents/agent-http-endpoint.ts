@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
+import type { ConnectionMount } from '../../shared/connections';
 import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { outgoing, runError, runStarted } from '../agui/events';
 import { HttpError } from '../http/http-errors';
@@ -66,6 +67,8 @@ export interface AgentHttpEndpoint {
 export function agentHttpEndpoint(
   environment: AguiEndpointEnvironment,
   options: Partial<AgentHttpOptions> = {},
+  /** The agent it serves, named on each of its connections (`kind: 'agent'`). */
+  mount?: ConnectionMount,
 ): AgentHttpEndpoint {
   const { context } = environment;
   const { keepAliveMs, maxThreads, threadIdleMs } = { ...DEFAULT_AGENT_HTTP_OPTIONS, ...options };
@@ -167,7 +170,13 @@ export function agentHttpEndpoint(
         },
       });
       try {
-        const connection = context.registry.create({ kind: 'sse', path: ctx.path, request: ctx.req, transport });
+        const connection = context.registry.create({
+          kind: 'sse',
+          path: ctx.path,
+          request: ctx.req,
+          transport,
+          ...(mount && { mount }),
+        });
         open.set(connection, (why) => {
           // The engine ends it: what the console holds back (a pause, added latency) goes out first, at once.
           connection.releaseHeld();

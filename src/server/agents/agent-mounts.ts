@@ -64,7 +64,11 @@ export class AgentMounts {
           agent,
           key,
           pattern: patterns[index] as CompiledPathPattern,
-          endpoint: agentHttpEndpoint({ ...environment, scenarios: scenarioSelection(agent.scenarios) }, options),
+          endpoint: agentHttpEndpoint({ ...environment, scenarios: scenarioSelection(agent.scenarios) }, options, {
+            kind: 'agent',
+            id: agent.id,
+            ...(agent.name !== undefined && { name: agent.name }),
+          }),
         },
       );
     });

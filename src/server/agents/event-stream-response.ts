@@ -46,7 +46,8 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
   /** Event objects behind JSON texts about to be sent, for binary formats (which encode the object). */
   private readonly objects: Map<string, BaseEvent> | undefined;
   private keepAliveTimer: NodeJS.Timeout | undefined;
-  private wroteSinceTick = false;
+  /** When the response was last written to (`performance.now()`): the start of the silence a keep-alive ends. */
+  private lastWriteAt = 0;
   /**
    * The JSON of the events sent in this turn of the event loop, not yet handed to the response, and the bytes of
    * their SSE frames: a run at speed 0 sends its whole stream in one turn, framed into one buffer when the turn's
@@ -54,6 +55,9 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
    * is written as it is, where the 57 frames of a run concatenated were a string Node had to flatten and encode.
    */
   private pendingTexts: string[] = [];
+  /** The protobuf frames of this turn, written at once as SSE's are (one write; a whole run's with its length). */
+  private pendingFrames: Uint8Array[] | undefined;
+  /** The bytes of the frames waiting, in either list. */
   private pendingBytes = 0;
   private lastText: string | undefined;
   private endAfter: string | undefined;
@@ -104,15 +108,17 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
       const frame = this.encode(format, text);
       // Recorded all the same, so the console's log shows the frame the stream ends with a RUN_ERROR for.
       if (frame === undefined) return true;
-      // After any text still waiting (binary and text frames never share a response today; order is kept anyway).
-      this.flush();
-      this.response.write(frame);
+      if (this.pendingFrames === undefined) {
+        this.pendingFrames = [];
+        queueMicrotask(this.flush);
+      }
+      this.pendingFrames.push(frame);
+      this.pendingBytes += frame.byteLength;
     } else {
       if (this.pendingTexts.length === 0) queueMicrotask(this.flush);
       this.pendingTexts.push(text);
       this.pendingBytes += format.frameBytes(bytes);
     }
-    this.wroteSinceTick = true;
     this.lastText = text;
     if (text === this.endAfter) this.finish();
     return true;
@@ -153,8 +159,7 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
     this.ended = true;
     this.stopKeepAlive();
     this.objects?.clear();
-    this.pendingTexts = [];
-    this.pendingBytes = 0;
+    this.dropPending();
     if (this.socketStreams) this.socketStreams.drop({ code, reason });
     else this.response.destroy();
   }
@@ -195,34 +200,72 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
   private readonly afterFirstTurn = (): void => {
     if (this.ended) return;
     if (!this.response.headersSent) this.response.flushHeaders();
-    const keepAlive = this.format.binary ? undefined : this.format.keepAlive;
-    const { keepAliveMs } = this.options;
-    if (!keepAlive || keepAliveMs <= 0) return;
-    // One timer per stream, checking a flag, instead of re-arming a timer on every event.
-    this.keepAliveTimer = setInterval(() => {
-      // Nothing written since the last tick: nothing waits either.
-      if (!this.wroteSinceTick && !this.response.destroyed) this.response.write(keepAlive);
-      this.wroteSinceTick = false;
-    }, keepAliveMs);
-    this.keepAliveTimer.unref();
+    if (this.format.binary || this.options.keepAliveMs <= 0) return;
+    this.lastWriteAt = performance.now();
+    this.armKeepAlive(this.options.keepAliveMs);
   };
 
-  /** Hands the text frames still waiting to the response (bound: it is queued as a microtask). */
+  /**
+   * One timer per stream, not one per write: a write notes its time (once a turn, in `flush`), and the timer,
+   * when it fires, measures the silence since then. A `: keep-alive` goes out once the silence reaches
+   * `keepAliveMs`; until then the timer waits for the rest of it.
+   */
+  private armKeepAlive(delayMs: number): void {
+    this.keepAliveTimer = setTimeout(this.keepAliveDue, delayMs);
+    this.keepAliveTimer.unref();
+  }
+
+  /** Bound: it is the keep-alive timer's callback. */
+  private readonly keepAliveDue = (): void => {
+    this.keepAliveTimer = undefined;
+    const { format, response } = this;
+    if (this.ended || format.binary || response.destroyed) return;
+    const { keepAliveMs } = this.options;
+    const now = performance.now();
+    // Timers count whole milliseconds: one may fire a fraction of one before the silence is whole. Re-armed for a
+    // whole number of them too (Node keeps one timer list per duration; fractional ones kept responses alive).
+    const rest = keepAliveMs - (now - this.lastWriteAt);
+    if (rest >= 1) {
+      this.armKeepAlive(Math.ceil(rest));
+      return;
+    }
+    response.write(format.keepAlive);
+    this.lastWriteAt = now;
+    this.armKeepAlive(keepAliveMs);
+  };
+
+  /** Hands the frames still waiting to the response (bound: it is queued as a microtask). */
   private readonly flush = (): void => {
     const frames = this.takePending();
-    if (frames && !this.response.destroyed) this.response.write(frames);
+    if (!frames || this.response.destroyed) return;
+    this.response.write(frames);
+    // Once a turn: what the keep-alive measures its silence from (SSE only; protobuf has no comments).
+    if (this.keepAliveTimer !== undefined) this.lastWriteAt = performance.now();
   };
 
-  /** The SSE frames of the texts waiting, in one buffer; none when nothing waits. */
-  private takePending(): Buffer | undefined {
-    const { format, pendingTexts: texts } = this;
-    if (texts.length === 0 || format.binary) return undefined;
+  /** The frames waiting, in one buffer; none when nothing waits. */
+  private takePending(): Uint8Array | undefined {
+    const { format } = this;
+    if (format.binary) {
+      const frames = this.pendingFrames;
+      if (frames === undefined) return undefined;
+      const bytes = this.pendingBytes;
+      this.dropPending();
+      return frames.length === 1 ? frames[0] : Buffer.concat(frames, bytes);
+    }
+    const texts = this.pendingTexts;
+    if (texts.length === 0) return undefined;
     const frames = Buffer.allocUnsafe(this.pendingBytes);
     let offset = 0;
     for (const text of texts) offset = format.writeFrame(frames, offset, text);
-    this.pendingTexts = [];
-    this.pendingBytes = 0;
+    this.dropPending();
     return frames;
+  }
+
+  private dropPending(): void {
+    if (this.format.binary) this.pendingFrames = undefined;
+    else this.pendingTexts = [];
+    this.pendingBytes = 0;
   }
 
   /** Reports the end once, whichever way it was noticed (bound: it is a listener). */
@@ -233,8 +276,7 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
     const dropped = this.socketStreams?.dropped;
     this.socketStreams?.leave(this);
     this.socketStreams = undefined;
-    this.pendingTexts = [];
-    this.pendingBytes = 0;
+    this.dropPending();
     this.stopKeepAlive();
     this.objects?.clear();
     this.ended = true;
@@ -258,7 +300,7 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
   }
 
   private stopKeepAlive(): void {
-    clearInterval(this.keepAliveTimer);
+    clearTimeout(this.keepAliveTimer);
     this.keepAliveTimer = undefined;
   }
 }
