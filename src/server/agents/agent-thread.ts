@@ -5,6 +5,7 @@ import type { RunRequest } from '../agui/run-input';
 import { HttpError } from '../http/http-errors';
 import { Conversation, type RunObserver } from '../scenarios/conversation';
 import { strayResume } from '../scenarios/paused-run';
+import { clearRunControl, isTerminal, type RunControl, setRunControl } from '../scenarios/run-control';
 import { observerPerRun } from '../scenarios/run-observers';
 import type { StopReason } from '../scenarios/scenario-player';
 import type { Connection } from '../ws/connection';
@@ -73,6 +74,7 @@ export class AgentThread implements ThreadState {
    * playing, stop it at once, timers included, and keep the thread's context for the next request.
    */
   abandoned(stream: RunStream, reason: StopReason = 'client_gone'): void {
+    clearRunControl(stream.connection);
     for (const [request, candidate] of this.streams) if (candidate === stream) this.streams.delete(request);
     if (this.current !== stream) return;
     this.current = undefined;
@@ -88,6 +90,30 @@ export class AgentThread implements ThreadState {
     this.conversation.close();
     this.streams.clear();
     this.current = undefined;
+  }
+
+  /**
+   * How the console's injections into `stream` reach its run, while it is the one playing. A RUN_FINISHED or
+   * RUN_ERROR goes out as the run's last event (through the stream, so the response ends after it) and ends the
+   * run there: the engine adds nothing after it.
+   */
+  private runControl(stream: RunStream): RunControl {
+    const { connection } = stream;
+    const playing = () => this.current === stream && this.conversation.activeRunId !== null;
+    return {
+      check: (events) =>
+        playing() ? this.conversation.checkInjected(events, connection.threadId ?? undefined) : events.map(() => null),
+      send: (event, delayMs) => {
+        if (!playing()) return connection.sendEvent(event, delayMs);
+        let finding: ReturnType<RunControl['send']>;
+        if (isTerminal(event.event)) {
+          finding = connection.tracker.check(event.event);
+          stream.send(event);
+        } else finding = connection.sendEvent(event, delayMs);
+        this.conversation.injected(event, connection.threadId ?? undefined);
+        return finding;
+      },
+    };
   }
 
   private createConversation(previous?: Conversation): Conversation {
@@ -110,6 +136,7 @@ export class AgentThread implements ThreadState {
           this.current = stream;
           if (stream) {
             this.streams.set(request, stream);
+            setRunControl(stream.connection, this.runControl(stream));
             stream.connection.update({
               threadId: request.threadId,
               activeRunId: request.runId,
@@ -125,6 +152,7 @@ export class AgentThread implements ThreadState {
           const stream = this.streams.get(request);
           if (!stream) return;
           this.streams.delete(request);
+          clearRunControl(stream.connection);
           if (this.current === stream) this.current = undefined;
           stream.connection.update({ activeRunId: null });
           stream.end();

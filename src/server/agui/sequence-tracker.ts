@@ -47,6 +47,23 @@ export const SEQUENCE_RULES = {
 
 export type SequenceRule = keyof typeof SEQUENCE_RULES;
 
+/**
+ * The engine's own rules for events a person injects into a connection while a scenario plays on it (not
+ * `verifyEvents`' rules, so not the tracker's: they need what the engine knows beyond the wire). Each keeps the
+ * stream the engine itself writes from breaking a rule because of an injection; see `scenarios/run-control.ts`.
+ */
+export const RUN_RULES = {
+  SC1: 'A text message, tool call, step or reasoning the playing scenario opened is closed by the scenario, not injected',
+  ST1: "STATE_DELTA must apply to the thread's state as the engine knows it",
+} as const satisfies Record<string, string>;
+
+export type RunRule = keyof typeof RUN_RULES;
+
+export interface RunRuleFinding {
+  rule: RunRule;
+  message: string;
+}
+
 export interface RuleFinding {
   rule: SequenceRule;
   /** The exact text `verifyEvents` would throw (as an AGUIError) for this event. */

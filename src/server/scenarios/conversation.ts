@@ -1,8 +1,11 @@
+import { type BaseEvent, EventType } from '@ag-ui/core';
 import type { JsonObject, JsonValue } from '../../shared/scenario';
 import { type AgoraErrorCode, type EventSink, type OutgoingEvent, outgoing, runError } from '../agui/events';
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
+import type { RunRuleFinding } from '../agui/sequence-tracker';
 import type { RequestValidationError } from '../http/http-errors';
 import { answerRefusal, type PausedRun } from './paused-run';
+import { applyStateDelta, isTerminal, takeOverFinding } from './run-control';
 import { RunView } from './run-view';
 import type { ScenarioCatalogue } from './scenario-catalogue';
 import { type RunEnd, ScenarioPlayer, type StopReason } from './scenario-player';
@@ -83,6 +86,8 @@ export class Conversation {
   /** Values scenarios set with `setContext` (e.g. `inspectionStarted`) and trigger and branch on. */
   readonly context: Record<string, JsonValue> = Object.create(null);
   private player: ScenarioPlayer | undefined;
+  /** The request `player` plays. */
+  private playerRequest: RunRequest | undefined;
   /** The run that ended at an interrupt, until a run resumes it (or any other run starts). */
   private paused: PausedRun | undefined;
   /** Threads that had a run here, oldest first. */
@@ -254,6 +259,7 @@ export class Conversation {
       },
     });
     this.player = player;
+    this.playerRequest = request;
     player.start();
   }
 
@@ -277,6 +283,70 @@ export class Conversation {
         this.start(request);
         return;
       }
+    }
+  }
+
+  /** The run playing now, if one is. */
+  private get playing(): ScenarioPlayer | undefined {
+    return this.player?.isActive ? this.player : undefined;
+  }
+
+  /**
+   * What events a person is about to inject (in order, from now) would break of what this conversation knows, one
+   * entry per event: a close of an item the playing scenario opened (SC1), a STATE_DELTA that does not apply to
+   * the thread's state (ST1): the playing run's state (its client's at the start, and every snapshot and delta
+   * since, injected ones included), or between runs what the last run on `threadId` left. Where the state is not
+   * known, deltas are not checked. Nothing changes.
+   */
+  checkInjected(events: readonly BaseEvent[], threadId: string | undefined): (RunRuleFinding | null)[] {
+    let player = this.playing;
+    let state = player ? player.state : threadId === undefined ? undefined : this.stateOf(threadId);
+    const closed = new Set<string>();
+    return events.map((event) => {
+      if (isTerminal(event)) {
+        player = undefined;
+        return null;
+      }
+      if (event.type === EventType.STATE_SNAPSHOT) {
+        state = event.snapshot as JsonValue;
+        return null;
+      }
+      if (event.type === EventType.STATE_DELTA) {
+        if (state === undefined) return null;
+        const applied = applyStateDelta(state, event.delta);
+        if ('problem' in applied) return { rule: 'ST1', message: applied.problem };
+        state = applied.state;
+        return null;
+      }
+      const item = player?.ownedItemClosedBy(event);
+      if (!item || closed.has(`${item.kind} ${item.id}`)) return null;
+      closed.add(`${item.kind} ${item.id}`);
+      return takeOverFinding(event, { ...item, role: 'close' });
+    });
+  }
+
+  /**
+   * A person's event went out on this conversation's connection (after what the run sent so far). The playing run
+   * follows it (`ScenarioPlayer.injected`): a RUN_FINISHED or RUN_ERROR ends it there, and its observers get that
+   * event as the run's last (its recorded history ends as its client's stream did); what waits starts after it.
+   * Between runs a state event moves the state kept for `threadId`.
+   */
+  injected(event: OutgoingEvent, threadId: string | undefined): void {
+    const player = this.playing;
+    if (player) {
+      const request = this.playerRequest;
+      if (isTerminal(event.event) && request) this.options.observer?.event?.(request, event);
+      player.injected(event.event);
+      return;
+    }
+    if (threadId === undefined) return;
+    if (event.event.type === EventType.STATE_SNAPSHOT) {
+      this.threadState = { threadId, state: event.event.snapshot as JsonValue };
+    } else if (event.event.type === EventType.STATE_DELTA) {
+      const state = this.stateOf(threadId);
+      if (state === undefined) return;
+      const applied = applyStateDelta(state, event.event.delta);
+      if ('state' in applied) this.threadState = { threadId, state: applied.state };
     }
   }
 

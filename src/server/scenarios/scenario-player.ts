@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BaseEvent, EventType, type Interrupt } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
-import fastJsonPatch, { type Operation } from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
 import type { JsonObject, JsonValue } from '../../shared/scenario';
 import {
   spokenContentJson,
@@ -34,6 +34,7 @@ import {
   type ResumeAnswer,
   type StepCloser,
 } from './paused-run';
+import { applyStateDelta, type ItemKind, itemEvent } from './run-control';
 import { RunView } from './run-view';
 import { eventProblem, toolContent, toolStartFields } from './scenario-compiler';
 import type { Op, OpOf, ScenarioProgram, TextChunk } from './scenario-program';
@@ -112,7 +113,7 @@ export function cancelledToolContent(reason: StopReason): string {
 
 export type ApprovalResult = 'accepted' | 'not-waiting' | 'unknown-approval-id';
 
-type OpenItem = { kind: 'text' | 'spoken' | 'tool' | 'step' | 'reasoning' | 'reasoning-span'; id: string };
+type OpenItem = { kind: ItemKind; id: string };
 type ApprovalOutcome = 'approved' | 'rejected' | 'timeout';
 
 /** One nesting level of the play loop: the ops still to play there, and the step it closes when done. */
@@ -158,6 +159,11 @@ export class ScenarioPlayer {
   private readonly open: OpenItem[] = [];
   /** Tool calls started and not answered with a TOOL_CALL_RESULT yet (ended or not), in start order. */
   private readonly unresulted = new Set<string>();
+  /**
+   * Items a person closed from the console while the scenario had them open (`kind id`): the scenario's own
+   * continuation and close of each are skipped, so the engine never sends them after the person's close.
+   */
+  private readonly takenOver = new Set<string>();
   private loop: Play | undefined;
   /** Whether the play loop is executing right now (a sink may call back into the player). */
   private stepping = false;
@@ -256,6 +262,59 @@ export class ScenarioPlayer {
     this.closeOpen(reason);
     this.send(runFinished(this.threadId, this.runId, 'cancelled'));
     this.end(end);
+  }
+
+  /** The item of this run a person's `event` would close: one the scenario opened and closes itself. */
+  ownedItemClosedBy(event: BaseEvent): OpenItem | undefined {
+    if (this.phase !== 'running') return undefined;
+    const item = itemEvent(event);
+    if (item?.role !== 'close') return undefined;
+    return this.open.find((open) => open.kind === item.kind && open.id === item.id);
+  }
+
+  /**
+   * A person's event went out into this run (injected from the console, after everything the run sent so far). A
+   * RUN_FINISHED or RUN_ERROR ends the run there, as it is: timers stopped, nothing more sent, no closing events
+   * (the person's event is the run's last). A close of an item the scenario opened takes it over: the scenario
+   * skips its own content and close for it. A STATE_SNAPSHOT or a delta that applies moves the state it knows (a
+   * delta that does not apply leaves it, as a client does).
+   */
+  injected(event: BaseEvent): void {
+    if (this.phase !== 'running') return;
+    if (event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR) {
+      this.clearTimer();
+      this.approval = undefined;
+      this.open.length = 0;
+      this.unresulted.clear();
+      this.end(event.type === EventType.RUN_ERROR ? 'errored' : 'finished');
+      return;
+    }
+    const owned = this.ownedItemClosedBy(event);
+    if (owned) {
+      this.forget(owned.kind, owned.id);
+      this.takenOver.add(`${owned.kind} ${owned.id}`);
+      return;
+    }
+    if (event.type === EventType.STATE_SNAPSHOT) this.setState(event.snapshot as JsonValue, true);
+    else if (event.type === EventType.STATE_DELTA && this.stateKnown) {
+      const applied = applyStateDelta(this.scope.state ?? null, event.delta);
+      if ('state' in applied) this.scope.state = applied.state;
+    }
+  }
+
+  /** Whether `event` continues or closes an item a person took over: then it is not sent (see `injected`). */
+  private skipsTakenOver(event: BaseEvent): boolean {
+    const item = itemEvent(event);
+    if (!item) return false;
+    const key = `${item.kind} ${item.id}`;
+    if (!this.takenOver.has(key)) return false;
+    // Opened again (a step of the same name): the scenario's from here on.
+    if (item.role === 'open') {
+      this.takenOver.delete(key);
+      return false;
+    }
+    if (item.role === 'close') this.takenOver.delete(key);
+    return true;
   }
 
   /** Hands the client's approval answer to the run waiting for it. */
@@ -501,21 +560,11 @@ export class ScenarioPlayer {
    * unknown (undefined), so the problems after it are listed too.
    */
   private applyDelta(delta: Operation[]): JsonValue | undefined {
-    try {
-      return fastJsonPatch.applyPatch(this.scope.state ?? null, delta, true, false).newDocument as JsonValue;
-    } catch (error) {
-      const problem = error as { index?: number; operation?: { op?: unknown; path?: unknown }; message?: string };
-      const index = problem.index ?? 0;
-      const operation = problem.operation ?? delta[index];
-      const what = operation ? ` (${String(operation.op)} ${String(operation.path)})` : '';
-      const why = String(problem.message ?? error)
-        .split('\n')[0]
-        ?.replace(/^\w+:\s*/, '');
-      const message = `STATE_DELTA operation ${index}${what} does not apply to the thread's state: ${why}`;
-      if (!this.options.chooser) return this.fault('state_delta_failed', message);
-      this.options.onFault?.(this.at, message);
-      return undefined;
-    }
+    const applied = applyStateDelta(this.scope.state ?? null, delta);
+    if ('state' in applied) return applied.state;
+    if (!this.options.chooser) return this.fault('state_delta_failed', applied.problem);
+    this.options.onFault?.(this.at, applied.problem);
+    return undefined;
   }
 
   private setState(state: JsonValue | undefined, known: boolean): void {
@@ -796,6 +845,7 @@ export class ScenarioPlayer {
   /** Sends an event, serialising it unless the caller already did (hot paths splice pre-encoded JSON). */
   private sendSerialised(event: BaseEvent, json: string | undefined): void {
     if (this.phase !== 'running') throw STOPPED;
+    if (this.takenOver.size > 0 && this.skipsTakenOver(event)) return;
     this.track(event as BaseEvent & Record<string, unknown>);
     this.options.sink({ event: event as BaseEvent & Record<string, unknown>, json: json ?? JSON.stringify(event) });
     if (event.type === EventType.RUN_ERROR) this.end('errored');

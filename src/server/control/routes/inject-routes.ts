@@ -18,11 +18,12 @@ import { RawMessageBodySchema, type RawMessageResult } from '../../../shared/raw
 import { planMacro } from '../../agui/event-macros';
 import { eventTemplate } from '../../agui/event-templates';
 import { outgoing } from '../../agui/events';
-import { type RuleFinding, SEQUENCE_RULES, type SequenceTracker } from '../../agui/sequence-tracker';
+import { RUN_RULES, type RuleFinding, type RunRuleFinding, SEQUENCE_RULES } from '../../agui/sequence-tracker';
 import { HttpError, issueAt, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart, toValidationIssues } from '../../http/validation';
+import { isTerminal, runControlOf } from '../../scenarios/run-control';
 import type { Connection } from '../../ws/connection';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, connectionFrom, requireOpen } from './connection-routes';
@@ -42,13 +43,23 @@ function validateEvents(events: Record<string, unknown>[]): BaseEvent[] {
   return events as unknown as BaseEvent[];
 }
 
-/** Which rule each event would break if sent in order now (the tracker mirrors @ag-ui/client verifyEvents). */
-function findingsFor(tracker: SequenceTracker, events: BaseEvent[]): SequenceFinding[] {
-  return tracker.checkAll(events).flatMap((finding, index) => (finding ? [toSequenceFinding(index, finding)] : []));
+/**
+ * Which rule each event would break if sent in order now: the sequence rules (the tracker mirrors @ag-ui/client
+ * verifyEvents), else the engine's own for the run playing on the connection (SC1, ST1; see run-control.ts).
+ */
+function findingsFor(connection: Connection, events: BaseEvent[]): SequenceFinding[] {
+  const sequence = connection.tracker.checkAll(events);
+  const run = runControlOf(connection)?.check(events) ?? [];
+  return events.flatMap((_, index) => {
+    const finding = sequence[index] ?? run[index];
+    return finding ? [toSequenceFinding(index, finding)] : [];
+  });
 }
 
-function toSequenceFinding(index: number, { rule, message }: RuleFinding): SequenceFinding {
-  return { index, rule, title: SEQUENCE_RULES[rule], message };
+function toSequenceFinding(index: number, { rule, message }: RuleFinding | RunRuleFinding): SequenceFinding {
+  const title =
+    rule in RUN_RULES ? RUN_RULES[rule as keyof typeof RUN_RULES] : SEQUENCE_RULES[rule as keyof typeof SEQUENCE_RULES];
+  return { index, rule, title, message };
 }
 
 function conflict(connection: Connection, findings: SequenceFinding[]): InjectConflict {
@@ -59,14 +70,33 @@ function conflict(connection: Connection, findings: SequenceFinding[]): InjectCo
   };
 }
 
-/** Sends events in order (with per-event pauses for paced macros) and reports the rules they broke. */
-function send(connection: Connection, events: BaseEvent[], delaysMs: number[] = []): InjectResult {
+/**
+ * Sends events in order (with per-event pauses for paced macros) and reports the rules they broke. Through the
+ * connection's run control when it has one, so the run playing there follows them: a RUN_FINISHED or RUN_ERROR
+ * ends it. An SSE response ends after such an event: the events after it in the list are not sent (`sent` says how
+ * many were).
+ */
+function send(
+  connection: Connection,
+  events: BaseEvent[],
+  checked: SequenceFinding[],
+  delaysMs: number[] = [],
+): InjectResult {
+  const control = runControlOf(connection);
   const findings: SequenceFinding[] = [];
-  events.forEach((event, index) => {
-    const finding = connection.sendEvent(outgoing(event), delaysMs[index] ?? 0);
-    if (finding) findings.push(toSequenceFinding(index, finding));
-  });
-  return { connectionId: connection.id, sent: events.length, findings };
+  let sent = 0;
+  for (const [index, event] of events.entries()) {
+    const delayMs = delaysMs[index] ?? 0;
+    const finding = control ? control.send(outgoing(event), delayMs) : connection.sendEvent(outgoing(event), delayMs);
+    sent++;
+    // The engine's own findings (`checked` before sending) are known only then: the run they concern may end.
+    const reported = finding
+      ? toSequenceFinding(index, finding)
+      : checked.find((checkedFinding) => checkedFinding.index === index && checkedFinding.rule in RUN_RULES);
+    if (reported) findings.push(reported);
+    if (connection.kind === 'sse' && isTerminal(event)) break;
+  }
+  return { connectionId: connection.id, sent, findings };
 }
 
 function openConnection(ctx: Context, deps: ControlDeps): Connection {
@@ -120,19 +150,19 @@ export function injectRoutes(deps: ControlDeps): Router {
     const connection = openAguiConnection(ctx, deps);
     const input = parseRequestPart(InjectBodySchema, requestBody(ctx), 'body');
     const events = validateEvents(input.events);
-    const findings = findingsFor(connection.tracker, events);
+    const findings = findingsFor(connection, events);
     if (findings.length > 0 && !input.force) {
       ctx.status = 409;
       ctx.body = conflict(connection, findings);
       return;
     }
-    ctx.body = send(connection, events);
+    ctx.body = send(connection, events, findings);
   });
 
   router.post('/connections/:id/events/check', body, (ctx) => {
     const connection = openAguiConnection(ctx, deps);
     const { events } = parseRequestPart(CheckBodySchema, requestBody(ctx), 'body');
-    ctx.body = { findings: findingsFor(connection.tracker, validateEvents(events)) };
+    ctx.body = { findings: findingsFor(connection, validateEvents(events)) };
   });
 
   router.post('/events', body, (ctx) => {
@@ -145,9 +175,8 @@ export function injectRoutes(deps: ControlDeps): Router {
           return requireAgui(connection);
         })
       : [...deps.context.registry.openConnections()].filter((connection) => connection.protocol === 'agui');
-    const conflicts = targets
-      .map((connection) => ({ connection, findings: findingsFor(connection.tracker, events) }))
-      .filter(({ findings }) => findings.length > 0);
+    const checked = targets.map((connection) => ({ connection, findings: findingsFor(connection, events) }));
+    const conflicts = checked.filter(({ findings }) => findings.length > 0);
     if (conflicts.length > 0 && !input.force) {
       ctx.status = 409;
       ctx.body = {
@@ -156,7 +185,7 @@ export function injectRoutes(deps: ControlDeps): Router {
       };
       return;
     }
-    ctx.body = { results: targets.map((connection) => send(connection, events)) };
+    ctx.body = { results: checked.map(({ connection, findings }) => send(connection, events, findings)) };
   });
 
   router.post('/connections/:id/macros/:name', body, (ctx) => {
@@ -168,14 +197,14 @@ export function injectRoutes(deps: ControlDeps): Router {
       );
     const connection = openAguiConnection(ctx, deps);
     const params = parseRequestPart(MacroSchemas[name], requestBody(ctx) ?? {}, 'body');
-    const plan = planMacro(name, params, connection.tracker.snapshot() satisfies StreamContext);
-    const findings = findingsFor(connection.tracker, plan.events);
+    const plan = planMacro(name, params, connection.tracker.snapshot() satisfies StreamContext, connection.kind);
+    const findings = findingsFor(connection, plan.events);
     if (findings.length > 0 && !params.force) {
       ctx.status = 409;
       ctx.body = conflict(connection, findings);
       return;
     }
-    ctx.body = send(connection, plan.events, plan.delaysMs);
+    ctx.body = send(connection, plan.events, findings, plan.delaysMs);
   });
 
   router.get('/connections/:id/templates/:eventType', (ctx) => {

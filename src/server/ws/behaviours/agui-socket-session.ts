@@ -10,6 +10,7 @@ import { MAX_REPORTED_ISSUES } from '../../agui/run-input-limits';
 import { requestOrigin } from '../../http/request-origin';
 import { Conversation, type Refusal } from '../../scenarios/conversation';
 import { strayResume } from '../../scenarios/paused-run';
+import { clearRunControl, setRunControl } from '../../scenarios/run-control';
 import { observerPerRun } from '../../scenarios/run-observers';
 import type { Connection } from '../connection';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
@@ -87,6 +88,17 @@ export function aguiSocketSession(
         if (connection.activeRunId === run.runId) connection.update({ activeRunId: null });
         observer.runEnded(run, end);
       },
+    },
+  });
+
+  // The console's injections reach the run playing here: a RUN_FINISHED or RUN_ERROR ends it, and the socket stays
+  // open for the next run (what the client queued starts after it).
+  setRunControl(connection, {
+    check: (events) => conversation.checkInjected(events, connection.threadId ?? undefined),
+    send(event, delayMs) {
+      const finding = connection.sendEvent(event, delayMs);
+      conversation.injected(event, connection.threadId ?? undefined);
+      return finding;
     },
   });
 
@@ -197,6 +209,7 @@ export function aguiSocketSession(
     },
     closed(end) {
       conversation.close(end);
+      clearRunControl(connection);
     },
     runScenario(scenarioId) {
       const program = catalogue.program(scenarioId);
