@@ -378,9 +378,7 @@ test('the tool-call macro sends AGORA’s display name as a scenario’s toolCal
   assert.deepEqual(start('sse').metadata, { toolDisplayName: 'Zoeken' });
 });
 
-test('the tool-call macro on an HTTP run: the official client gets the display name under metadata, and no warning', {
-  todo: 'needs inject-routes.ts to pass the connection’s kind: planMacro(name, params, snapshot, connection.kind)',
-}, async () => {
+test('the tool-call macro on an HTTP run: the official client gets the display name under metadata, and no warning', async () => {
   const agent = agentWith('leave room');
   let injected = false;
   const played = await turn(agent, {}, async (event) => {
