@@ -99,3 +99,70 @@ test('Workspace: save as into another folder names the route files left behind, 
   assert.equal(saved.staticFolders[0]?.folder, '../old/public');
   assert.deepEqual(errors, []);
 });
+
+test('Workspace: a refused Save as is said once, in the panel; the workspace stays clean, with no problem badge', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agui-console-save-as-refused-'));
+  const file = join(dir, 'kept.agui.json');
+  let refuse = false;
+  const server = await startWorkspaceEngine(dir, file, {
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    workspaceOptions: {
+      fileHooks: {
+        beforeOpen: () => {
+          if (refuse) throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' });
+        },
+      },
+    },
+  });
+  const before = readFileSync(file, 'utf8');
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const status = page.getByTestId('workspace-status');
+  await status.getByRole('button', { name: /▾/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  const badge = status.locator('.badge.danger');
+
+  const missing = join(dir, 'nonexistent-dir-xyz', 'sub');
+  const targets: [path: string, says: string][] = [
+    [join(missing, 'w.agui.json'), `the folder ${missing} does not exist (ENOENT)`],
+    ...(process.platform === 'linux'
+      ? ([['/proc/forbidden.agui.json', 'no file can be created in /proc: the folder exists']] as [string, string][])
+      : []),
+  ];
+  for (const [target, says] of targets) {
+    await panel.getByRole('button', { name: 'Save as…' }).click();
+    await panel.getByLabel('Save to').fill(target);
+    await panel.getByRole('button', { name: 'Save', exact: true }).last().click();
+    const alerts = panel.getByRole('alert').filter({ hasText: `${target}: could not save` });
+    await alerts.first().waitFor();
+    assert.match((await alerts.first().textContent()) ?? '', new RegExp(says.replace(/[()/.]/g, '\\$&')));
+    // The status the engine pushes after a save has had time to arrive: it must not bring a second copy or a badge.
+    await page.waitForTimeout(500);
+    assert.equal(await alerts.count(), 1, `one error for ${target}, not the status's copy as well`);
+    assert.equal(await badge.count(), 0, 'a refused Save as is no problem of the workspace');
+    assert.equal(await status.getByText('unsaved').count(), 0, 'the workspace is still saved');
+    await panel.getByTestId('workspace-path').filter({ hasText: file }).waitFor();
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+  }
+  const engineStatus = server.workspace.status();
+  assert.equal(engineStatus.error, null);
+  assert.equal(engineStatus.dirty, false);
+  assert.equal(engineStatus.path, file);
+  assert.equal(readFileSync(file, 'utf8'), before);
+  await screenshot(page, 'workspace-save-as-refused');
+
+  // The workspace's own file refused: that is its problem (a badge), and still said once in the panel.
+  await panel.getByRole('button', { name: 'Dismiss error' }).click();
+  refuse = true;
+  await panel.getByRole('button', { name: 'Save', exact: true }).click();
+  await badge.filter({ hasText: 'problem' }).waitFor();
+  const own = panel.getByRole('alert').filter({ hasText: `${file}: could not save (EIO: simulated)` });
+  await own.first().waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await own.count(), 1, 'the failed save of its own file, once');
+  refuse = false;
+  await panel.getByRole('button', { name: 'Save', exact: true }).click();
+  await badge.waitFor({ state: 'detached' });
+  assert.equal(await own.count(), 0);
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { describeFsError } from '../src/server/workspace/workspace-fs-errors';
+import { describeFsError, describeFsErrorAt } from '../src/server/workspace/workspace-fs-errors';
 
 const errno = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -14,4 +17,68 @@ test("an error without words of its own shows Node's message once, its code firs
   assert.equal(describeFsError(errno('EFBIG', 'EFBIG: file too large, write')), 'EFBIG: file too large, write');
   assert.equal(describeFsError(errno('EIO', 'i/o error')), 'EIO: i/o error');
   assert.equal(describeFsError(new Error('plain')), 'plain');
+});
+
+test('at a place, a write names the folder and says the reason its code gives', () => {
+  const place = { file: '/data/w.agui.json', folder: '/data' };
+  const at = (code: string, more: Partial<NodeJS.ErrnoException> = {}, extra = {}) =>
+    describeFsError(Object.assign(errno(code, `${code}: x`), more), 'write', { ...place, ...extra });
+  assert.equal(at('ENOENT'), 'the folder /data does not exist (ENOENT)');
+  assert.equal(
+    at('ENOENT', { syscall: 'open' }, { folderExists: true }),
+    'no file can be created in /data: the folder exists, but its file system does not take new files (ENOENT)',
+  );
+  assert.equal(
+    at('ENOENT', { syscall: 'rename' }, { folderExists: true }),
+    'the temporary file in /data was removed before it could replace the file (ENOENT)',
+  );
+  assert.equal(at('EACCES'), 'permission denied: not allowed to write in /data (EACCES)');
+  assert.equal(at('EPERM'), 'permission denied: not allowed to write in /data (EPERM)');
+  assert.equal(at('EROFS'), '/data is on a read-only file system (EROFS)');
+  assert.equal(at('ENOSPC'), 'the disk is full: no room in /data (ENOSPC)');
+  assert.equal(at('EDQUOT'), 'the disk quota is exceeded: no room in /data (EDQUOT)');
+  assert.equal(at('EISDIR'), '/data/w.agui.json is a folder (EISDIR)');
+  assert.equal(at('EEXIST'), '/data/w.agui.json already exists (EEXIST)');
+  assert.equal(
+    at('ENOTDIR', {}, { notAFolder: '/data' }),
+    'a part of the path, /data, is a file, not a folder (ENOTDIR)',
+  );
+  assert.equal(at('ENOTDIR'), 'a part of the path is a file, not a folder (ENOTDIR)');
+  // A read names the file already (the message starts with it): a refusal says which way.
+  assert.equal(
+    describeFsError(errno('EACCES', 'x'), 'read', place),
+    'permission denied: the folder or file is not readable (EACCES)',
+  );
+});
+
+test('describeFsErrorAt looks at the place: the folder the failing call was in, whether it is there', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'agui-fs-errors-'));
+  try {
+    const file = join(dir, 'w.agui.json');
+    // An open of the temp file beside the target: its folder is the one named.
+    const inDir = Object.assign(errno('ENOENT', 'ENOENT'), { syscall: 'open', path: join(dir, '.w.tmp') });
+    assert.match(
+      await describeFsErrorAt(inDir, file),
+      /^no file can be created in .*agui-fs-errors-\w+: the folder exists/,
+    );
+    const missing = join(dir, 'gone', 'sub');
+    const notThere = Object.assign(errno('ENOENT', 'ENOENT'), { syscall: 'open', path: join(missing, '.w.tmp') });
+    assert.equal(
+      await describeFsErrorAt(notThere, join(missing, 'w.agui.json')),
+      `the folder ${missing} does not exist (ENOENT)`,
+    );
+    // A rename or a copy names its target as `dest`: that folder is the one named.
+    const copied = Object.assign(errno('EROFS', 'EROFS'), { path: '/elsewhere/src', dest: join(dir, 'w.bak') });
+    assert.equal(await describeFsErrorAt(copied, file), `${dir} is on a read-only file system (EROFS)`);
+    // No path on the error (an injected fault): the file's own folder.
+    assert.equal(await describeFsErrorAt(errno('ENOSPC', 'x'), file), `the disk is full: no room in ${dir} (ENOSPC)`);
+    const plain = join(dir, 'plain.txt');
+    await writeFile(plain, 'x');
+    assert.equal(
+      await describeFsErrorAt(errno('ENOTDIR', 'x'), join(plain, 'a', 'w.agui.json'), 'read'),
+      `a part of the path, ${plain}, is a file, not a folder (ENOTDIR)`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });

@@ -95,7 +95,7 @@ test('disk full during a save: reported, the previous file intact, no temp left;
   await api.put(`/state/users/${KOEN}`, { name: 'Koen (edited)' });
   const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
   assert.equal(failing.status, 409);
-  assert.match(failing.body.detail.problem, /disk is full \(ENOSPC\).*unchanged/);
+  assert.match(failing.body.detail.problem, /the disk is full: no room in .* \(ENOSPC\).*unchanged/);
   const status = (await api.get<WorkspaceStatus>('/workspace')).body;
   assert.equal(status.dirty, true, 'the change is still unsaved');
   assert.equal(status.error?.operation, 'save');
@@ -133,7 +133,7 @@ test('an unwritable folder: autosave reports it and leaves the file as it was', 
     agoraStore(server).setCurrentUser(null);
     await eventually(() => server.workspace.status().error !== null, 'the save error to show');
     const status = server.workspace.status();
-    assert.match(status.error?.problem ?? '', /permission denied: the folder or file is not writable \(EACCES\)/);
+    assert.match(status.error?.problem ?? '', /permission denied: not allowed to write in .*locked \(EACCES\)/);
     assert.equal(status.dirty, true);
     assert.equal(await readFile(file, 'utf8'), before);
     // Nobody waits for an autosave: its failure is logged.
@@ -155,7 +155,7 @@ test('save as into a folder that does not exist: refused with the reason, the wo
     path: join(dir, 'missing-folder', 'x.agui.json'),
   });
   assert.equal(answer.status, 422);
-  assert.match(answer.body.detail.problem, /folder does not exist/);
+  assert.match(answer.body.detail.problem, /the folder .*missing-folder does not exist \(ENOENT\)/);
   assert.equal((await api.get<WorkspaceStatus>('/workspace')).body.path, file);
 });
 

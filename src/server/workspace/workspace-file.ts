@@ -5,7 +5,7 @@ import { writeFileAtomic } from './atomic-file';
 import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
 import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { describeFsError } from './workspace-fs-errors';
+import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { workspaceTemplate } from './workspace-templates';
 
@@ -29,7 +29,8 @@ export async function readWorkspaceFile(path: string): Promise<DecodedWorkspace 
       operation: 'load',
       reason: code === 'ENOENT' ? 'not-found' : 'io',
       file,
-      problem: code === 'ENOENT' ? 'no such file' : `cannot read the file (${describeFsError(error, 'read')})`,
+      problem:
+        code === 'ENOENT' ? 'no such file' : `cannot read the file (${await describeFsErrorAt(error, file, 'read')})`,
       cause: error,
     });
   }
@@ -102,7 +103,7 @@ export async function createWorkspaceFile(path: string, template: WorkspaceTempl
       problem:
         code === 'EEXIST'
           ? 'the file already exists; it was left as it is (choose another name or delete it first)'
-          : `could not create the file (${describeFsError(error)})`,
+          : `could not create the file (${await describeFsErrorAt(error, file)})`,
       cause: error,
     });
   }

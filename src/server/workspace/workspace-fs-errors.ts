@@ -1,25 +1,58 @@
+import { stat } from 'node:fs/promises';
+import { dirname, parse, resolve, sep } from 'node:path';
+
+/**
+ * What was found at the place a file system call failed, so its error can be said for that place: the folder a file
+ * was to be written in, whether that folder is there, the part of a path that is a file. Found by `describeFsErrorAt`.
+ */
+export interface FsErrorPlace {
+  /** The file asked for (the one the save replaces or creates, or the one read). */
+  file: string;
+  /** The folder the failing write was in: the file's, or its symbolic link target's. */
+  folder: string;
+  /** Whether `folder` is there and is a folder (looked at only for ENOENT when writing). */
+  folderExists?: boolean;
+  /** The first part of the path that is not a folder (looked at only for ENOTDIR). */
+  notAFolder?: string;
+}
+
 /**
  * A file system error as people read it: what went wrong in words, with the code for searching. `access` says
- * whether the file was being read or written (a permission refusal names which).
+ * whether the file was being read or written (a permission refusal names which). With `place` (see
+ * `describeFsErrorAt`), a write names the folder and says the reason as it is there: the one wording every workspace
+ * file operation (open, save, save as, new, autosave, the watcher's look) uses.
  */
-export function describeFsError(error: unknown, access: 'read' | 'write' = 'write'): string {
-  const { code, message } = error as NodeJS.ErrnoException;
+export function describeFsError(error: unknown, access: 'read' | 'write' = 'write', place?: FsErrorPlace): string {
+  const { code, message, syscall } = error as NodeJS.ErrnoException;
+  const folder = place && access === 'write' ? place.folder : undefined;
   switch (code) {
     case 'ENOSPC':
-      return 'the disk is full (ENOSPC)';
+      return folder ? `the disk is full: no room in ${folder} (ENOSPC)` : 'the disk is full (ENOSPC)';
     case 'EDQUOT':
-      return 'the disk quota is exceeded (EDQUOT)';
+      return folder
+        ? `the disk quota is exceeded: no room in ${folder} (EDQUOT)`
+        : 'the disk quota is exceeded (EDQUOT)';
     case 'EACCES':
     case 'EPERM':
+      if (folder) return `permission denied: not allowed to write in ${folder} (${code})`;
       return `permission denied: the folder or file is not ${access === 'read' ? 'readable' : 'writable'} (${code})`;
     case 'EROFS':
-      return 'the file system is read-only (EROFS)';
+      return folder ? `${folder} is on a read-only file system (EROFS)` : 'the file system is read-only (EROFS)';
     case 'ENOENT':
-      return 'the folder does not exist (ENOENT)';
+      if (!folder) return 'the folder does not exist (ENOENT)';
+      if (!place?.folderExists) return `the folder ${folder} does not exist (ENOENT)`;
+      // The folder is there and still the file could not be made: a file system that takes no new files (/proc).
+      if (syscall === 'rename')
+        return `the temporary file in ${folder} was removed before it could replace the file (ENOENT)`;
+      return `no file can be created in ${folder}: the folder exists, but its file system does not take new files (ENOENT)`;
     case 'EISDIR':
-      return 'the path is a folder (EISDIR)';
+      return place ? `${place.file} is a folder (EISDIR)` : 'the path is a folder (EISDIR)';
     case 'ENOTDIR':
-      return 'a part of the path is a file, not a folder (ENOTDIR)';
+      return place?.notAFolder
+        ? `a part of the path, ${place.notAFolder}, is a file, not a folder (ENOTDIR)`
+        : 'a part of the path is a file, not a folder (ENOTDIR)';
+    case 'EEXIST':
+      return place ? `${place.file} already exists (EEXIST)` : 'the file already exists (EEXIST)';
     case 'ENAMETOOLONG':
       return 'the file name or path is longer than the file system allows (ENAMETOOLONG)';
     case 'ELOOP':
@@ -28,4 +61,47 @@ export function describeFsError(error: unknown, access: 'read' | 'write' = 'writ
       // Node's message mostly starts with its code already ("EFBIG: file too large, write").
       return code && !message.startsWith(code) ? `${code}: ${message}` : message;
   }
+}
+
+/**
+ * `describeFsError` for a failure reading or writing `file`, after looking at the place it failed: the folder the
+ * failing call was in (beside a symbolic link's target, where saves write), whether that folder is there (ENOENT:
+ * a missing folder, or one such as /proc where no file can be created), which part of the path is a file (ENOTDIR).
+ * Never throws; what cannot be looked at is left unsaid.
+ */
+export async function describeFsErrorAt(
+  error: unknown,
+  file: string,
+  access: 'read' | 'write' = 'write',
+): Promise<string> {
+  const failed = error as NodeJS.ErrnoException & { dest?: string };
+  // A rename or link names its target as `dest`; an open names the temp file beside the target.
+  const at = typeof failed?.dest === 'string' ? failed.dest : typeof failed?.path === 'string' ? failed.path : file;
+  const place: FsErrorPlace = { file, folder: dirname(resolve(at)) };
+  if (failed?.code === 'ENOENT' && access === 'write') place.folderExists = await isFolder(place.folder);
+  if (failed?.code === 'ENOTDIR') place.notAFolder = await firstNotAFolder(dirname(resolve(file)));
+  return describeFsError(error, access, place);
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The first part of `folder`, from the root down, that is there and is not a folder (undefined: none found). */
+async function firstNotAFolder(folder: string): Promise<string | undefined> {
+  const { root } = parse(folder);
+  let path = root;
+  for (const part of folder.slice(root.length).split(sep).filter(Boolean)) {
+    path = path === root ? `${root}${part}` : `${path}${sep}${part}`;
+    try {
+      if (!(await stat(path)).isDirectory()) return path;
+    } catch {
+      return undefined; // missing or not to be looked at: not an ENOTDIR this can explain
+    }
+  }
+  return undefined;
 }

@@ -23,7 +23,7 @@ import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
-import { describeFsError } from './workspace-fs-errors';
+import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
 import { workspaceTemplate } from './workspace-templates';
@@ -424,7 +424,8 @@ export class WorkspaceService {
   private async createAt(file: string, template: WorkspaceTemplate, name: string | undefined): Promise<void> {
     const workspace = newWorkspaceDocument(file, template, this.options.now(), name);
     const text = encodeWorkspace(workspace);
-    await mkdir(dirname(file), { recursive: true }).catch(() => {});
+    // A folder that cannot be made is said by the write, with the reason.
+    await makeFolders(dirname(file)).catch(() => {});
     // Written before it becomes the world: if the disk refuses, the current world and its file stay as they are.
     await this.enqueue(() => this.writeText(file, text));
     this.apply(workspace, file);
@@ -649,15 +650,21 @@ export class WorkspaceService {
       await writeFileAtomic(file, data, this.options.fileHooks, { beforeReplace });
     } catch (error) {
       if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
+      // The workspace's own file is in trouble (an autosave, a save): the status says so until a save succeeds.
+      // Another path (save as, new, open's migration) is a refused request: its answer says why, and the workspace
+      // and its file are as they were, so the status is not touched.
+      const own = file === this.file;
       const failure = new WorkspaceError({
         operation: 'save',
         file,
-        problem: `could not save (${describeFsError(error)}); the file on disk is unchanged`,
+        problem: `could not save (${await describeFsErrorAt(error, file)}); ${own ? 'the file on disk is unchanged' : 'nothing was written there, and the workspace is as it was'}`,
         cause: error,
       });
       this.writing = false;
-      this.setError(failure);
-      this.emit();
+      if (own) {
+        this.setError(failure);
+        this.emit();
+      }
       throw failure;
     } finally {
       clearTimeout(notice);
@@ -751,7 +758,7 @@ export class WorkspaceService {
         onDisk = await readIfChanged(file, this.knownHash);
       } catch (error) {
         // What is there was not seen (permissions, an I/O error): said, and autosave waits rather than replace it.
-        onDisk = { refused: `cannot read the file (${describeFsError(error, 'read')})` };
+        onDisk = { refused: `cannot read the file (${await describeFsErrorAt(error, file, 'read')})` };
       }
       // Judged only when none of our writes overlapped the read: else our own save would look like theirs.
       if (this.writesStarted === writes) break;
@@ -862,7 +869,7 @@ export class WorkspaceService {
           throw new WorkspaceError({
             operation: 'save',
             file,
-            problem: `cannot keep the original before migrating (${describeFsError(error)}); nothing was changed`,
+            problem: `cannot keep the original before migrating (${await describeFsErrorAt(error, backup)}); nothing was changed`,
             cause: error,
           });
         }
@@ -889,6 +896,23 @@ export class WorkspaceService {
         this.context.logger.error('workspace status listener failed', error);
       }
     }
+  }
+}
+
+/**
+ * `mkdir -p`, one folder at a time from the deepest one there: Node's recursive mkdir never returns under a file
+ * system that takes no new folders (in /proc it retries ENOENT forever), and a request must not hang on it.
+ */
+async function makeFolders(folder: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = folder; !(await exists(at)); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const path of missing) {
+    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
   }
 }
 

@@ -5,7 +5,7 @@ import { fileKind } from '../../support/file-kind';
 import { describeBytes } from '../../workspace/bounded-file';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import { notAWorkspaceFile, WORKSPACE_MAX_BYTES } from '../../workspace/workspace-file';
-import { describeFsError } from '../../workspace/workspace-fs-errors';
+import { describeFsErrorAt } from '../../workspace/workspace-fs-errors';
 
 /** The largest workspace file or document the console may open or import: the one the workspace reader reads. */
 export { WORKSPACE_MAX_BYTES };
@@ -36,7 +36,7 @@ export async function checkWorkspacePath(path: string, intent: 'open' | 'save-as
     throw new WorkspaceError({ operation, reason: 'invalid', file: path, problem });
   }
   const found = await lookUp(file);
-  if (found instanceof Error) throw refuse(`cannot use this path (${describeFsError(found, 'read')})`);
+  if (found instanceof Error) throw refuse(`cannot use this path (${await describeFsErrorAt(found, file, 'read')})`);
   if (found === 'missing') {
     if (intent === 'open') throw refuse('no such file', 'not-found');
     return file;

@@ -52,6 +52,10 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
     setForm('none');
   });
   const run = (work: () => Promise<WorkspaceStatus | undefined>) => void action.run(work);
+  /** The workspace's own trouble (its file could not be saved or read): shown until it is resolved. */
+  const statusError = workspace.error
+    ? withOtherProblems(workspace.error.message, workspace.error.otherProblems)
+    : null;
 
   const submit = () => {
     const target = path.trim();
@@ -102,9 +106,7 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
             {workspace.path ? (workspace.autosave ? ' · autosave on' : ' · autosave paused') : ''}
           </dd>
         </dl>
-        {workspace.error && (
-          <ErrorNotice error={withOtherProblems(workspace.error.message, workspace.error.otherProblems)} />
-        )}
+        <ErrorNotice error={statusError} />
         {workspace.conflict && (
           <div className="notice warning stack" role="alert">
             <span>{workspace.conflict.message}</span>
@@ -217,7 +219,8 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
             </span>
           </form>
         )}
-        <ErrorNotice error={action.error} onDismiss={action.clearError} />
+        {/* A save of the workspace's own file that failed is in the status too: said once, there. */}
+        <ErrorNotice error={action.error === statusError ? null : action.error} onDismiss={action.clearError} />
         {workspace.recent.length > 0 && (
           <section className="stack">
             <h3>Recent</h3>
