@@ -232,7 +232,10 @@ test('axe-core finds nothing serious or critical on any view, in either theme (1
   assert.equal((await fetch(`${server.url}/itemz/1`)).status, 404);
   await showTab(page, 'Try it');
   // Try it connects on the first prompt: ready to send before that.
-  await page.getByTestId('try-it-status').filter({ hasText: /^disconnected$/ }).waitFor();
+  await page
+    .getByTestId('try-it-status')
+    .filter({ hasText: /^disconnected$/ })
+    .waitFor();
   await page.getByLabel('Prompt').fill(PROMPT);
   await page.getByRole('button', { name: 'Send prompt' }).click();
 

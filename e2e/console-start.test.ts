@@ -88,7 +88,10 @@ test("CSP connect-src 'self': opened as localhost, the live feed and Try it stil
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();
   // Try it connects on the first prompt: ready to send before that.
-  await page.getByTestId('try-it-status').filter({ hasText: /^disconnected$/ }).waitFor();
+  await page
+    .getByTestId('try-it-status')
+    .filter({ hasText: /^disconnected$/ })
+    .waitFor();
   await page.getByLabel('Prompt').fill('hallo');
   await page.getByRole('button', { name: 'Send prompt' }).click();
   await page.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();

@@ -123,7 +123,10 @@ test('Try it renders the agent’s markdown: no raw HTML, links open outside, un
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();
   // Try it connects on the first prompt: ready to send before that.
-  await page.getByTestId('try-it-status').filter({ hasText: /^disconnected$/ }).waitFor();
+  await page
+    .getByTestId('try-it-status')
+    .filter({ hasText: /^disconnected$/ })
+    .waitFor();
   await page.getByLabel('Prompt').fill('markdown please');
   await page.getByRole('button', { name: 'Send prompt' }).click();
 

@@ -90,7 +90,9 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
       )}
       <ErrorNotice error={changeSpeed.error} onDismiss={changeSpeed.clearError} />
       {open.length === 0 && (
-        <span className="field-hint">Connect a client first (or send a prompt in Try it), then run the scenario on it.</span>
+        <span className="field-hint">
+          Connect a client first (or send a prompt in Try it), then run the scenario on it.
+        </span>
       )}
       <ErrorNotice error={run.error} onDismiss={run.clearError} />
     </div>
