@@ -8,7 +8,8 @@ import { startTestEngine } from './engine';
 /** A fresh temp folder for one test file's workspaces (and its recent list), removed afterwards. */
 export async function workspaceDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'agui-workspace-'));
-  after(() => rm(dir, { recursive: true, force: true }));
+  // Retried: an engine of the file's may still be writing here (an autosave due), its own `after` not run yet.
+  after(() => rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   return dir;
 }
 
