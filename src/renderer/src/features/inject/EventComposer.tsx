@@ -111,6 +111,8 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   // Opened with a template for the draft's type, unless the draft holds text of its own.
   const typedAtOpen = useRef(draft.text !== null);
   const typeAtOpen = useRef(draft.eventType);
+  /** Sends so far: a rule check asked before a send does not overwrite what the send was answered. */
+  const sends = useRef(0);
   useEffect(() => {
     if (!typedAtOpen.current) void loadTemplate(typeAtOpen.current);
   }, [loadTemplate]);
@@ -150,9 +152,11 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
     }
     let stale = false;
     const timer = setTimeout(async () => {
+      const sendsBefore = sends.current;
       try {
         const result = await api.checkEvents(connection.id, eventsOf(parsed.value));
-        if (!stale) {
+        // A send since asked for the check: what it answered (a broadcast's findings) is newer than this one's.
+        if (!stale && sends.current === sendsBefore) {
           setFindings(result.findings);
           setCheckProblem(null);
         }
@@ -167,6 +171,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   }, [parsed, schemaValid, connection.id]);
 
   const send = async (force: boolean) => {
+    sends.current++;
     if (!parsed.ok) {
       setError('The editor does not hold valid JSON yet.');
       return;
