@@ -68,6 +68,15 @@ const SCENARIOS: ScenarioInput[] = [
     ],
   },
   {
+    id: 'inj-spoken-pause',
+    name: 'a spoken text message with a pause between its chunks',
+    triggers: [{ match: 'substring', value: 'inj-spoken-pause' }],
+    steps: [
+      { type: 'text', chunks: ['one ', 'two'], chunkDelayMs: 400, spoken: true },
+      { type: 'text', chunks: ['next'], chunkDelayMs: 0 },
+    ],
+  },
+  {
     id: 'inj-tool-pause',
     name: 'a tool call with a pause between its args',
     triggers: [{ match: 'substring', value: 'inj-tool-pause' }],
@@ -330,6 +339,33 @@ test("SSE: TEXT_MESSAGE_END for the scenario's message, forced: the scenario sen
   assert.deepEqual(run.errors, []);
   assert.ok(!run.events.some(isText('two')), "the rest of the person's closed message is not sent");
   assert.ok(run.events.some(isText('next')), 'the scenario played on');
+  await verified(run.events);
+});
+
+test("SSE: agora:spoken_text_end for the scenario's spoken text is SC1; forced, the scenario sends no more of it", async () => {
+  const run = httpRun('inj-spoken-pause');
+  await run.waitFor(isText('one '));
+  const { id } = await connectionOf(run.threadId);
+  const messageId = run.events.find((event) => event.type === 'TEXT_MESSAGE_START')?.messageId;
+  const close = { type: 'CUSTOM', name: 'agora:spoken_text_end', value: { messageId } };
+  const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.findings[0]?.rule, 'SC1');
+  assert.match(refused.body.findings[0]?.message ?? '', new RegExp(`for spoken text '${messageId}'`));
+  const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
+  assert.equal(forced.body.findings[0]?.rule, 'SC1');
+  await run.done;
+  assert.deepEqual(run.errors, []);
+  const spoken = (name: string) =>
+    run.events.filter(
+      (event) =>
+        event.type === 'CUSTOM' &&
+        event.name === name &&
+        (event.value as { messageId?: string }).messageId === messageId,
+    );
+  assert.equal(spoken('agora:spoken_text_end').length, 1, "one spoken end: the person's");
+  assert.equal(spoken('agora:spoken_text_content').length, 1, 'no spoken content after it');
+  assert.ok(run.events.some(isText('two')), 'the written text goes on: only its spoken twin was closed');
   await verified(run.events);
 });
 

@@ -1,7 +1,7 @@
 import { type BaseEvent, EventType } from '@ag-ui/core';
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import type { JsonValue } from '../../shared/scenario';
-import type { OutgoingEvent } from '../agui/events';
+import { AgoraEventName, type OutgoingEvent } from '../agui/events';
 import type { RuleFinding, RunRuleFinding } from '../agui/sequence-tracker';
 import type { Connection } from '../ws/connection';
 
@@ -58,6 +58,13 @@ export interface ItemEvent {
   role: 'open' | 'continue' | 'close';
 }
 
+/** The scenario's spoken text (a text step's `spoken`) rides on CUSTOM events named for its part in the item. */
+const SPOKEN_ROLES: Partial<Record<string, ItemEvent['role']>> = {
+  [AgoraEventName.spokenTextStart]: 'open',
+  [AgoraEventName.spokenTextContent]: 'continue',
+  [AgoraEventName.spokenTextEnd]: 'close',
+};
+
 /** Which item `event` opens, continues or closes (of those a scenario opens), if any. */
 export function itemEvent(event: BaseEvent): ItemEvent | undefined {
   const message = event.messageId as string;
@@ -89,6 +96,11 @@ export function itemEvent(event: BaseEvent): ItemEvent | undefined {
       return { kind: 'reasoning', id: message, role: 'continue' };
     case EventType.REASONING_MESSAGE_END:
       return { kind: 'reasoning', id: message, role: 'close' };
+    case EventType.CUSTOM: {
+      const role = SPOKEN_ROLES[event.name as string];
+      const id = (event.value as { messageId?: unknown } | undefined)?.messageId;
+      return role && typeof id === 'string' ? { kind: 'spoken', id, role } : undefined;
+    }
     default:
       return undefined;
   }

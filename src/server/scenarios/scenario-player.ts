@@ -853,54 +853,21 @@ export class ScenarioPlayer {
 
   /** Keeps the list of open items from the events themselves, so scripted emits are covered too. */
   private track(event: BaseEvent & Record<string, unknown>): void {
-    switch (event.type) {
-      case EventType.TEXT_MESSAGE_START:
-        this.open.push({ kind: 'text', id: event.messageId as string });
-        return;
-      case EventType.TEXT_MESSAGE_END:
-        this.forget('text', event.messageId as string);
-        return;
-      case EventType.TOOL_CALL_START:
-        this.open.push({ kind: 'tool', id: event.toolCallId as string });
-        this.unresulted.add(event.toolCallId as string);
-        return;
-      case EventType.TOOL_CALL_END:
-        this.forget('tool', event.toolCallId as string);
-        return;
-      case EventType.TOOL_CALL_RESULT:
-        this.unresulted.delete(event.toolCallId as string);
-        return;
-      case EventType.STEP_STARTED:
-        this.open.push({ kind: 'step', id: event.stepName as string });
-        return;
-      case EventType.STEP_FINISHED:
-        this.forget('step', event.stepName as string);
-        return;
-      case EventType.REASONING_START:
-        this.open.push({ kind: 'reasoning-span', id: event.messageId as string });
-        return;
-      case EventType.REASONING_END:
-        this.forget('reasoning-span', event.messageId as string);
-        return;
-      case EventType.REASONING_MESSAGE_START:
-        this.open.push({ kind: 'reasoning', id: event.messageId as string });
-        return;
-      case EventType.REASONING_MESSAGE_END:
-        this.forget('reasoning', event.messageId as string);
-        return;
-      case EventType.CUSTOM: {
-        const messageId = (event.value as JsonObject | undefined)?.messageId;
-        if (typeof messageId !== 'string') return;
-        if (event.name === AgoraEventName.spokenTextStart) this.open.push({ kind: 'spoken', id: messageId });
-        else if (event.name === AgoraEventName.spokenTextEnd) this.forget('spoken', messageId);
-        return;
-      }
-      case EventType.RUN_ERROR:
-        // A RUN_ERROR ends the run as it is: nothing may follow it but a new RUN_STARTED.
-        this.open.length = 0;
-        this.unresulted.clear();
-        return;
+    if (event.type === EventType.RUN_ERROR) {
+      // A RUN_ERROR ends the run as it is: nothing may follow it but a new RUN_STARTED.
+      this.open.length = 0;
+      this.unresulted.clear();
+      return;
     }
+    if (event.type === EventType.TOOL_CALL_RESULT) {
+      this.unresulted.delete(event.toolCallId as string);
+      return;
+    }
+    const item = itemEvent(event);
+    if (item?.role === 'open') {
+      this.open.push({ kind: item.kind, id: item.id });
+      if (item.kind === 'tool') this.unresulted.add(item.id);
+    } else if (item?.role === 'close') this.forget(item.kind, item.id);
   }
 
   private forget(kind: OpenItem['kind'], id: string): void {
