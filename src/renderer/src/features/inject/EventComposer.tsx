@@ -111,7 +111,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   // Opened with a template for the draft's type, unless the draft holds text of its own.
   const typedAtOpen = useRef(draft.text !== null);
   const typeAtOpen = useRef(draft.eventType);
-  /** Sends so far: a rule check asked before a send does not overwrite what the send was answered. */
+  /** Sends so far: a rule check of an edit made before a send does not overwrite what the send was answered. */
   const sends = useRef(0);
   useEffect(() => {
     if (!typedAtOpen.current) void loadTemplate(typeAtOpen.current);
@@ -151,12 +151,13 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
       return;
     }
     let stale = false;
+    // A send since this edit answered for the same text (a broadcast's findings, grouped): newer than any check.
+    const sendsAtEdit = sends.current;
     const timer = setTimeout(async () => {
-      const sendsBefore = sends.current;
+      if (sends.current !== sendsAtEdit) return;
       try {
         const result = await api.checkEvents(connection.id, eventsOf(parsed.value));
-        // A send since asked for the check: what it answered (a broadcast's findings) is newer than this one's.
-        if (!stale && sends.current === sendsBefore) {
+        if (!stale && sends.current === sendsAtEdit) {
           setFindings(result.findings);
           setCheckProblem(null);
         }
