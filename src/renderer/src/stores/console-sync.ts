@@ -1,7 +1,7 @@
 import type { FrameRecord } from '../../../shared/connections';
 import type { FeedItem } from '../../../shared/control-api';
 import { MOUNT_SECTIONS, type MountSection } from '../../../shared/mounts/mount-sections';
-import { answeredByKey } from '../../../shared/request-log';
+import { answeredByKey, type RequestSummary } from '../../../shared/request-log';
 import type { WorldSection } from '../../../shared/workspace';
 import { ApiError, errorMessage } from '../api/api-error';
 import { onTokenInAddress, resolveConsoleAccess } from '../api/console-token';
@@ -223,15 +223,24 @@ export async function reloadRequests(): Promise<void> {
     api.requestCounts(),
     mount ? api.requests(REQUESTS_KEPT, mount) : undefined,
   ]);
-  useRequestsStore.setState((state) => ({
-    entries: items,
-    log,
-    keptFrom: Math.max(state.keptFrom, oldestKeptId(items[0]?.id, log.kept, seenThrough)),
-    lookedThrough: items[0]?.id ?? seenThrough,
-    counts: counts.byMount,
-    countedThrough: counts.newestId,
-    ...(filtered && state.mountFilter === mount && { mountEntries: filtered.items }),
-  }));
+  useRequestsStore.setState((state) => {
+    const keptFrom = Math.max(state.keptFrom, oldestKeptId(items[0]?.id, log.kept, seenThrough));
+    const lookedThrough = items[0]?.id ?? seenThrough;
+    // The answer is the log as it was when asked: requests the feed brought since stay (and are counted), and what
+    // the console learnt the log let go of meanwhile (a clear, say) does not come back with it.
+    const since = (listed: readonly RequestSummary[]) => listed.filter((entry) => entry.id > lookedThrough).reverse();
+    return {
+      entries: withoutDropped(prependRequests(items, since(state.entries)), keptFrom),
+      log,
+      keptFrom,
+      lookedThrough,
+      ...countRequests(counts.byMount, counts.newestId, state.entries),
+      ...(filtered &&
+        state.mountFilter === mount && {
+          mountEntries: withoutDropped(prependRequests(filtered.items, since(state.mountEntries ?? [])), keptFrom),
+        }),
+    };
+  });
 }
 
 /**

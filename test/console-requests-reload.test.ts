@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { rendererModule } from '../e2e/helpers/renderer-module';
+import type { RequestCounts, RequestLogPage, RequestLogStats, RequestSummary } from '../src/shared/request-log';
+
+const { api, applyFeedBatch, reloadRequests, useRequestsStore } = await rendererModule(
+  '../../../test/helpers/requests-sync-modules.js',
+);
+
+const request = (id: number): RequestSummary => ({
+  id,
+  at: 1_700_000_000_000 + id,
+  method: 'GET',
+  path: `/items/${id}`,
+  query: '',
+  status: 200,
+  durationMs: 1,
+  remoteAddress: '127.0.0.1',
+  answeredBy: { kind: 'route', id: 'items' },
+  refusal: null,
+});
+const newestFirst = (...ids: number[]) => ids.map(request);
+const stats = (kept: number): RequestLogStats => ({
+  kept,
+  droppedForSize: 0,
+  evictedForMemory: 0,
+  bodiesEvictedForMemory: 0,
+  retainedBytes: 0,
+});
+const ids = () => useRequestsStore.getState().entries.map((entry: RequestSummary) => entry.id);
+
+/** The engine's answers to the list and its counts, held until the test lets them arrive. */
+function heldAnswers() {
+  let answer: (page: RequestLogPage<RequestSummary>, counts: RequestCounts) => void = () => {};
+  const arrived = new Promise<[RequestLogPage<RequestSummary>, RequestCounts]>((resolve) => {
+    answer = (page, counts) => resolve([page, counts]);
+  });
+  api.requests = () => arrived.then(([page]) => page);
+  api.requestCounts = () => arrived.then(([, counts]) => counts);
+  return answer;
+}
+
+function reset(entries: RequestSummary[]) {
+  useRequestsStore.setState({
+    entries,
+    log: null,
+    keptFrom: 1,
+    lookedThrough: 0,
+    mountFilter: null,
+    mountEntries: null,
+    counts: { 'route:items': entries.length },
+    countedThrough: entries[0]?.id ?? 0,
+  });
+}
+
+test('a request the feed brings while the list reloads stays listed and counted when the older answer lands', async () => {
+  reset(newestFirst(3, 2, 1));
+  const answer = heldAnswers();
+  const reload = reloadRequests();
+  // Logged just after the engine read its log for the answer; the feed delivers it first.
+  applyFeedBatch([{ type: 'request', request: request(4) }]);
+  assert.deepEqual(ids(), [4, 3, 2, 1]);
+  answer(
+    { items: newestFirst(3, 2, 1), total: 3, log: stats(3) },
+    { byMount: { 'route:items': 3 }, total: 3, newestId: 3 },
+  );
+  await reload;
+  assert.deepEqual(ids(), [4, 3, 2, 1], 'request 4 is not lost');
+  assert.deepEqual(useRequestsStore.getState().counts, { 'route:items': 4 });
+  assert.equal(useRequestsStore.getState().countedThrough, 4);
+});
+
+test('requests cleared while the list reloads do not come back with the answer asked before the clear', async () => {
+  reset(newestFirst(3, 2, 1));
+  const answer = heldAnswers();
+  const reload = reloadRequests();
+  // Clear, as the Requests view does once the engine has cleared its log.
+  useRequestsStore.setState((state: { entries: RequestSummary[]; keptFrom: number }) => ({
+    entries: [],
+    log: null,
+    keptFrom: Math.max(state.keptFrom, (state.entries[0]?.id ?? 0) + 1),
+    counts: {},
+  }));
+  answer(
+    { items: newestFirst(3, 2, 1), total: 3, log: stats(3) },
+    { byMount: { 'route:items': 3 }, total: 3, newestId: 3 },
+  );
+  await reload;
+  assert.deepEqual(ids(), [], 'the cleared requests stay gone');
+});
