@@ -270,6 +270,13 @@ test('inject: why Send or Run macro is off is said beside it; a macro field says
   await macro.getByText('Chunk size (characters): must be at least 1', { exact: true }).waitFor();
   await macro.getByText('Delay between chunks (ms): must be at least 0', { exact: true }).waitFor();
   assert.equal(await chunkSize.getAttribute('aria-invalid'), 'true');
+  // Named by its label alone: what is wrong is its description, not part of its name.
+  const named = macro.getByRole('spinbutton', { name: 'Chunk size (characters)', exact: true });
+  assert.equal(await named.count(), 1);
+  assert.equal(
+    await named.getAttribute('aria-describedby'),
+    await macro.getByText('Chunk size (characters): must be at least 1', { exact: true }).getAttribute('id'),
+  );
   const run = macro.getByRole('button', { name: 'Run macro' });
   assert.equal(await run.isDisabled(), true);
   const why = macro.getByTestId('save-blocked');

@@ -7,6 +7,7 @@ import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-st
 import { rememberSent } from '../../stores/payloads-store';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { FormField } from '../../ui/FormField';
 import { conflictInConsoleWords } from './conflict-words';
 import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
@@ -110,43 +111,38 @@ export function MacroForm({
       >
         {definition.fields.map((field) => {
           const problem = problems[field.key];
-          const problemId = `${formId}-${field.key}`;
-          const control = {
-            value: values[field.key],
-            'aria-invalid': problem !== undefined,
-            'aria-describedby': problem !== undefined ? problemId : undefined,
-          };
           const change = (value: string) => setValues({ ...values, [field.key]: value });
           return (
-            // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of three, chosen by the field's kind
-            <label key={field.key} className="field">
-              {field.label}
-              {field.kind === 'select' ? (
-                <select {...control} onChange={(event) => change(event.target.value)}>
-                  {field.options?.map((option) => (
-                    <option key={option}>{option}</option>
-                  ))}
-                </select>
-              ) : field.kind === 'textarea' || field.kind === 'json' ? (
-                <textarea
-                  {...control}
-                  rows={field.kind === 'json' ? 3 : 2}
-                  onChange={(event) => change(event.target.value)}
-                />
-              ) : (
-                <input
-                  {...control}
-                  type={field.kind === 'number' ? 'number' : 'text'}
-                  onChange={(event) => change(event.target.value)}
-                />
-              )}
-              {problem !== undefined && (
-                <span id={problemId} className="field-error">
-                  {field.label}: {problem}
-                </span>
-              )}
-              {field.hint && <span className="field-hint">{field.hint}</span>}
-            </label>
+            <FormField
+              key={field.key}
+              label={field.label}
+              hint={field.hint}
+              problem={problem === undefined ? undefined : `${field.label}: ${problem}`}
+            >
+              {(control) =>
+                field.kind === 'select' ? (
+                  <select {...control} value={values[field.key]} onChange={(event) => change(event.target.value)}>
+                    {field.options?.map((option) => (
+                      <option key={option}>{option}</option>
+                    ))}
+                  </select>
+                ) : field.kind === 'textarea' || field.kind === 'json' ? (
+                  <textarea
+                    {...control}
+                    rows={field.kind === 'json' ? 3 : 2}
+                    value={values[field.key]}
+                    onChange={(event) => change(event.target.value)}
+                  />
+                ) : (
+                  <input
+                    {...control}
+                    type={field.kind === 'number' ? 'number' : 'text'}
+                    value={values[field.key]}
+                    onChange={(event) => change(event.target.value)}
+                  />
+                )
+              }
+            </FormField>
           );
         })}
         <FindingsList
