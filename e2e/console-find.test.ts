@@ -160,6 +160,13 @@ test('frames: several types, a direction, text or regex; counts say N of M; a ru
   assert.equal((await count.textContent())?.startsWith(`${shown.length} of ${kept} frames`), true);
   await page.getByRole('button', { name: 'Stop filtering on TOOL_CALL_END' }).click();
   await count.filter({ hasText: `${shown.length / 2} of ${kept} frames` }).waitFor();
+  // A chip taken away leaves the focus on the one beside it, and the last one on the type filter, not the page.
+  const focused = page.locator(':focus');
+  const startChip = page.getByRole('button', { name: 'Stop filtering on TOOL_CALL_START' });
+  await startChip.and(focused).waitFor();
+  await page.keyboard.press('Enter');
+  await startChip.waitFor({ state: 'detached' });
+  await types.and(focused).waitFor();
   await types.selectOption('');
 
   await page.getByLabel('Filter by direction').selectOption('in');

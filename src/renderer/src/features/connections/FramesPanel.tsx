@@ -27,6 +27,7 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
   const frames = useDeferredValue(liveFrames);
   const { filter, follow, cursorSeq, inspectedSeq } = useFrameViewStore(frameViewOf(id));
   const filterInput = useRef<HTMLInputElement>(null);
+  const typeSelect = useRef<HTMLSelectElement>(null);
   const problemId = useId();
 
   const text = useTextMatch(frames, filter.text, filter.regex);
@@ -82,6 +83,7 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
       <div className="panel-header stream-toolbar">
         <h2>Frames</h2>
         <select
+          ref={typeSelect}
           aria-label="Filter by event type"
           value={filter.types.length > 0 ? CHOSEN : ''}
           onChange={(event) => {
@@ -182,7 +184,13 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
               key={type}
               type="button"
               className="small chip"
-              onClick={() => toggleType(type)}
+              onClick={(event) => {
+                // The chip goes: the focus moves to the next one (else the one before, else the type filter).
+                const chip = event.currentTarget;
+                const next = chip.nextElementSibling ?? chip.previousElementSibling;
+                (next instanceof HTMLButtonElement ? next : typeSelect.current)?.focus();
+                toggleType(type);
+              }}
               aria-label={`Stop filtering on ${type}`}
               title={`Stop filtering on ${type}`}
             >
