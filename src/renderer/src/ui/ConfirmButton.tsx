@@ -64,6 +64,8 @@ export function ConfirmButton({
   children,
 }: ConfirmButtonProps) {
   const [confirming, setConfirming] = useState(false);
+  // Off, the question can no longer be answered: it closes, and does not open again by itself when the button is on.
+  if (disabled && confirming) setConfirming(false);
   const open = confirming && !disabled;
   const trigger = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLElement | null>(null);
