@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { closestName } from '../shared/closest-name';
 import { CONSOLE_TOKEN, CONSOLE_TOKEN_RULE } from '../shared/console-token-rule';
 import { ApiKeySchema, MAX_API_KEYS, MIN_HEARTBEAT_MS, type TlsSetting } from '../shared/settings';
 import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
-import { closestOption } from './option-suggestion';
 
 /** The commands, each with the lines that show how to call it. */
 const SYNOPSES = {
@@ -324,9 +324,9 @@ function parseError(error: Error & { code?: string }, args: string[]): UsageErro
   // `-port` is read as the short options -p -o -r -t: typed as one long option with one dash, it is named as typed.
   const typed = args[unknown.index] ?? '';
   const group = /^-[^-]./.test(typed) ? typed.split('=')[0] : undefined;
-  const groupMeant = group && closestOption(group.slice(1), options);
+  const groupMeant = group && closestName(group.slice(1), options);
   const shown = groupMeant ? group : unknown.rawName;
-  const meant = groupMeant || closestOption(unknown.rawName.replace(/^-+/, ''), options);
+  const meant = groupMeant || closestName(unknown.rawName.replace(/^-+/, ''), options);
   return new UsageError(
     `Unknown option ${shown}${command ? ` for ${command}` : ''}.${meant ? ` Did you mean --${meant}?` : ''}`,
     command,

@@ -1,5 +1,5 @@
+import { closestName } from '../../../../shared/closest-name';
 import type { ConnectionSummary } from '../../../../shared/connections';
-import { editDistance } from '../../../../shared/edit-distance';
 import type { ConnectionQuery } from '../../stores/connections-store';
 
 /** Fields a search word may name (`thread:abc`); a bare word matches any of them. */
@@ -53,17 +53,7 @@ const KEY_ALIASES: Readonly<Record<string, string>> = {
 
 /** The key a mistyped one most likely meant (`stat` → `state`, `thred` → `thread`), or null unless exactly one is. */
 function closestKey(typed: string): string | null {
-  const alias = KEY_ALIASES[typed];
-  if (alias) return alias;
-  // One typo in a short key, two in a longer one; the start of exactly one key (`cli`) is as good as a typo.
-  const limit = typed.length <= 4 ? 1 : 2;
-  const scored = SEARCH_KEYS.map((key) => ({
-    key,
-    score: typed.length >= 3 && key.startsWith(typed) ? 0.5 : editDistance(typed, key),
-  })).filter(({ score }) => score <= limit);
-  const best = Math.min(...scored.map(({ score }) => score));
-  const closest = scored.filter(({ score }) => score === best);
-  return closest.length === 1 ? (closest[0] as { key: string }).key : null;
+  return KEY_ALIASES[typed] ?? closestName(typed, SEARCH_KEYS) ?? null;
 }
 
 /**
