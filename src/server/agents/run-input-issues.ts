@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { isJsonObject } from '../../shared/json-value';
+import { echoedInput } from '../http/echoed-input';
 import type { ValidationIssue } from '../http/http-errors';
 import { toValidationIssues, valueAt } from '../http/validation';
 
@@ -84,11 +85,15 @@ function unionTagIssue(issue: ValidationIssue, body: unknown, details: ZodDetail
   };
 }
 
-/** A JSON value as Python's `str` prints the value it decodes to (`None`, `True`), as pydantic names a tag. */
+/**
+ * A JSON value as Python's `str` prints the value it decodes to (`None`, `True`), as pydantic names a tag; cut short
+ * as an `input` is (`echoedInput`): the tag is the client's, and a megabyte `role` would be echoed twice (msg, ctx).
+ */
 function pythonText(value: unknown): string {
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  const echoed = echoedInput(value);
+  return typeof echoed === 'string' ? echoed : JSON.stringify(echoed);
 }
 
 /**

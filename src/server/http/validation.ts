@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { unionIssueWords } from '../../shared/union-issue-words';
+import { echoedInput } from './echoed-input';
 import { listedIssues, RequestValidationError, type ValidationIssue } from './http-errors';
 
 export type RequestPart = 'query' | 'body' | 'path' | 'header';
@@ -152,7 +153,8 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
       if (ZOD_DEFAULT_WORDS.test(issue.message)) return words;
       // Worded where it was parsed (`unionIssueWords`, as `agui-mock validate` words it): those words, pydantic's type.
       if (input === undefined && issue.discriminator === undefined) return { type: 'missing', msg: 'Field required' };
-      return { type: words.type, msg: issue.message };
+      // They may name the client's keys (`unknown field …`): cut short as an echoed input is.
+      return { type: words.type, msg: String(echoedInput(issue.message)) };
     }
     case 'custom':
       // Refinements name their pydantic error type in `params.type` (e.g. `int_parsing`).
@@ -168,9 +170,10 @@ function unionWords(issue: z.core.$ZodIssueInvalidUnion, input: unknown): { type
   if (issue.discriminator !== undefined && issue.errors.length === 0) {
     const options = 'options' in issue ? (issue.options ?? []) : [];
     const tags = options.map((option) => `'${String(option)}'`).join(', ');
+    // The tag is the client's: cut short as an echoed input is.
     return {
       type: 'union_tag_invalid',
-      msg: `Input tag '${String(input)}' found using '${issue.discriminator}' does not match any of the expected tags: ${tags}`,
+      msg: `Input tag '${String(echoedInput(input))}' found using '${issue.discriminator}' does not match any of the expected tags: ${tags}`,
     };
   }
   // Alternatives of other types (`content`: a string or a list): which ones, rather than zod's "Invalid input".
