@@ -195,21 +195,19 @@ function nonNull(property: JsonValue): JsonValue {
   if (!Array.isArray(union) || union.length !== 2 || (anyOf && oneOf)) return property;
   const others = union.filter((alternative) => !(isJsonObject(alternative) && alternative.type === 'null'));
   if (others.length !== 1 || !isJsonObject(others[0])) return property;
-  // Its title and description stay; a null default would put null back in.
-  const { default: fallback, ...rest } = annotations;
-  return { ...(fallback === null ? rest : annotations), ...others[0] };
+  // Its title and description stay (a null default is gone already).
+  return { ...annotations, ...others[0] };
 }
 
-/** `type: [T, "null"]` as `type: T`, with null out of its `enum` and no null `default`; other type lists as they are. */
+/** `type: [T, "null"]` as `type: T`, with null out of its `enum`; other type lists as they are. */
 function withoutNullType(property: JsonObject): JsonObject {
   const types = property.type as JsonValue[];
   const others = types.filter((type) => type !== 'null');
   if (others.length !== 1 || others.length === types.length) return property;
-  const { default: fallback, enum: choices, ...rest } = property;
+  const { enum: choices, ...rest } = property;
   return {
     ...rest,
     type: others[0] as JsonValue,
-    ...(fallback !== undefined && fallback !== null && { default: fallback }),
     ...(Array.isArray(choices) && { enum: choices.filter((choice) => choice !== null) }),
   };
 }
