@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pointerSegment } from '../support/json-pointer';
 import { OpenApiImportError } from './openapi-import-error';
 
 /** The problems shown of a document that does not follow the OpenAPI schema; the count of the others is said. */
@@ -172,7 +173,7 @@ export function refLocation(document: unknown, test: (ref: WrittenRef) => boolea
     for (let index = entries.length - 1; index >= 0; index--) {
       const [key, child] = entries[index] as [string, unknown];
       if (child !== null && typeof child === 'object')
-        stack.push({ value: child, pointer: `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+        stack.push({ value: child, pointer: `${pointer}/${pointerSegment(key)}` });
     }
   }
   return undefined;
