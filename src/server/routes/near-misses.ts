@@ -30,8 +30,9 @@ export interface NearMissCandidate {
 const MATCHED_DISTANCE = 0.1;
 const METHOD_DISTANCE = 0.25;
 /**
- * A path that differs starts here, beyond every mount whose path matched; how much it differs (0–1) fills the
- * rest: PATH_DISTANCE + (1 − PATH_DISTANCE) × difference.
+ * A path that differs starts here, beyond every mount whose path and method matched (not always beyond one whose
+ * method did not: a slight typo deep in a long path comes before it); how much it differs (0–1) fills the rest:
+ * PATH_DISTANCE + (1 − PATH_DISTANCE) × difference.
  */
 const PATH_DISTANCE = 0.15;
 /** A path that differs this much or more (0 same, 1 nothing alike) is not suggested. */
