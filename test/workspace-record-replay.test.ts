@@ -102,11 +102,11 @@ test('replay keeps the recorded timing, scaled by the speed setting', async () =
 
   // Recorded delays are real time, replayed on the engine's planned timeline: at speed 1 the run ends
   // durationMs after it started, at 0.5 half that. Judged on the engine's clock (event timestamps): never early,
-  // late by no more than the event loop was held up meanwhile (a busy machine), plus a little.
+  // late by no more than the event loop fell behind meanwhile (a busy machine), plus a little.
   const replayAt = async (speed: number, threadId: string) => {
     await api.patch('/server/settings', { speed });
     const replay = await AguiSocket.open(server.wsUrl);
-    const { wallMs } = await loopHoldUpDuring(async () => {
+    const { behindMs } = await loopHoldUpDuring(async () => {
       replay.ask('hallo', { threadId });
       await replay.waitForRuns(1);
     });
@@ -118,8 +118,8 @@ test('replay keeps the recorded timing, scaled by the speed setting', async () =
     const what = `${speed}×: ${tookMs} ms for ${plannedMs} ms planned`;
     assert.ok(tookMs >= plannedMs - 5, `${what}: early`);
     assert.ok(
-      tookMs <= plannedMs + wallMs + 50,
-      `${what}: late beyond the ${Math.round(wallMs)} ms the loop was held up`,
+      tookMs <= plannedMs + behindMs + 50,
+      `${what}: late beyond the ${Math.round(behindMs)} ms the loop fell behind`,
     );
   };
   await replayAt(1, 'thread-timed-1x');

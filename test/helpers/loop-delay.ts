@@ -5,6 +5,11 @@ export interface LoopHoldUp {
   busyMs: number;
   /** The longest gap between timer ticks, whatever the cause (as perf_hooks' monitorEventLoopDelay reports). */
   wallMs: number;
+  /**
+   * All the time the ticks came late, added up: how far behind a timeline the loop may have fallen. A process
+   * starved in slices (a busy machine) falls behind by more than its longest gap.
+   */
+  behindMs: number;
 }
 
 /**
@@ -16,6 +21,7 @@ export interface LoopHoldUp {
 export async function loopHoldUpDuring(action: () => Promise<void>): Promise<LoopHoldUp> {
   let busyMs = 0;
   let wallMs = 0;
+  let behindMs = 0;
   let lastAt = performance.now();
   let lastCpu = cpuMs();
   const timer = setInterval(() => {
@@ -23,6 +29,7 @@ export async function loopHoldUpDuring(action: () => Promise<void>): Promise<Loo
     const cpu = cpuMs();
     const late = at - lastAt - TICK_MS;
     wallMs = Math.max(wallMs, late);
+    behindMs += Math.max(0, late);
     busyMs = Math.max(busyMs, Math.min(late, cpu - lastCpu));
     lastAt = at;
     lastCpu = cpu;
@@ -34,7 +41,7 @@ export async function loopHoldUpDuring(action: () => Promise<void>): Promise<Loo
   } finally {
     clearInterval(timer);
   }
-  return { busyMs, wallMs };
+  return { busyMs, wallMs, behindMs };
 }
 
 function cpuMs(): number {
