@@ -86,8 +86,6 @@ export class Conversation {
   /** Values scenarios set with `setContext` (e.g. `inspectionStarted`) and trigger and branch on. */
   readonly context: Record<string, JsonValue> = Object.create(null);
   private player: ScenarioPlayer | undefined;
-  /** The request `player` plays. */
-  private playerRequest: RunRequest | undefined;
   /** The run that ended at an interrupt, until a run resumes it (or any other run starts). */
   private paused: PausedRun | undefined;
   /** Threads that had a run here, oldest first. */
@@ -259,7 +257,6 @@ export class Conversation {
       },
     });
     this.player = player;
-    this.playerRequest = request;
     player.start();
   }
 
@@ -328,14 +325,15 @@ export class Conversation {
   /**
    * A person's event went out on this conversation's connection (after what the run sent so far). The playing run
    * follows it (`ScenarioPlayer.injected`): a RUN_FINISHED or RUN_ERROR ends it there, and its observers get that
-   * event as the run's last (its recorded history ends as its client's stream did); what waits starts after it.
+   * event as the run's last (its recorded history ends as its client's stream did); what waits starts after it. A
+   * close of an item the run opened goes to its observers too: the run sends no close of its own for it.
    * Between runs a state event moves the state kept for `threadId`.
    */
   injected(event: OutgoingEvent, threadId: string | undefined): void {
     const player = this.playing;
     if (player) {
-      const request = this.playerRequest;
-      if (isTerminal(event.event) && request) this.options.observer?.event?.(request, event);
+      if (isTerminal(event.event) || player.ownedItemClosedBy(event.event))
+        this.options.observer?.event?.(player.request, event);
       player.injected(event.event);
       return;
     }

@@ -34,7 +34,7 @@ import {
   type ResumeAnswer,
   type StepCloser,
 } from './paused-run';
-import { applyStateDelta, type ItemKind, itemEvent } from './run-control';
+import { applyStateDelta, type ItemKind, isTerminal, itemEvent } from './run-control';
 import { RunView } from './run-view';
 import { eventProblem, toolContent, toolStartFields } from './scenario-compiler';
 import type { Op, OpOf, ScenarioProgram, TextChunk } from './scenario-program';
@@ -209,6 +209,11 @@ export class ScenarioPlayer {
     return this.phase === 'running';
   }
 
+  /** The request this run plays. */
+  get request(): RunRequest {
+    return this.options.request;
+  }
+
   /** Where an interrupted run stopped, for the run that resumes it. */
   get paused(): PausedRun | undefined {
     return this.pausedRun;
@@ -281,7 +286,7 @@ export class ScenarioPlayer {
    */
   injected(event: BaseEvent): void {
     if (this.phase !== 'running') return;
-    if (event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR) {
+    if (isTerminal(event)) {
       this.clearTimer();
       this.approval = undefined;
       this.open.length = 0;
