@@ -40,7 +40,7 @@ test('the done-when script: inject a text stream, get warned, force, close with 
   assert.equal(warned.body.findings[0]?.rule, 'T2');
   assert.equal(warned.body.findings[0]?.index, 0);
   assert.match(warned.body.findings[0]?.message ?? '', /No active text message found with ID 'nope'/);
-  assert.match(warned.body.detail, /nothing was sent.*force/);
+  assert.match(warned.body.detail, /^An event would break rule T2; nothing was sent.*force/);
   // A negative check (nothing arrives) has no event to wait for; the forced send below arrives as the sixth.
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(client.events.length, 5, 'nothing was sent');
@@ -217,9 +217,10 @@ test('POST /events sends to several or all connections, and refuses all when one
   await second.waitUntil(() => second.events.length === 1);
 
   const [firstId] = all.body.results.map((result) => result.connectionId);
-  const refused = await api.post<{ conflicts: InjectConflict[] }>('/events', { events: run });
+  const refused = await api.post<{ detail: string; conflicts: InjectConflict[] }>('/events', { events: run });
   assert.equal(refused.status, 409);
   assert.equal(refused.body.conflicts.length, 2);
+  assert.match(refused.body.detail, /^Events would break rule R\d on 2 connections; nothing was sent/);
   const one = await api.post<{ results: InjectResult[] }>('/events', {
     connectionIds: [firstId],
     events: [{ type: 'RUN_FINISHED', threadId: 't', runId: 'r' }],

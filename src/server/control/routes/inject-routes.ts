@@ -62,9 +62,16 @@ function toSequenceFinding(index: number, { rule, message }: RuleFinding | RunRu
   return { index, rule, title, message };
 }
 
+/** `rule T2`, `rules T2, SC1`: AG-UI's sequence rules and the playing run's (SC1, ST1) alike, by their ids. */
+function rulesNamed(findings: readonly SequenceFinding[]): string {
+  const rules = [...new Set(findings.map((finding) => finding.rule))];
+  return `${rules.length === 1 ? 'rule' : 'rules'} ${rules.join(', ')}`;
+}
+
 function conflict(connection: Connection, findings: SequenceFinding[]): InjectConflict {
+  const events = new Set(findings.map((finding) => finding.index)).size;
   return {
-    detail: `${findings.length === 1 ? 'An event' : `${findings.length} events`} would break AG-UI sequence rules; nothing was sent. Fix them, or send with "force": true to send anyway.`,
+    detail: `${events === 1 ? 'An event' : `${events} events`} would break ${rulesNamed(findings)}; nothing was sent. Fix them, or send with "force": true to send anyway.`,
     connectionId: connection.id,
     findings,
   };
@@ -180,7 +187,7 @@ export function injectRoutes(deps: ControlDeps): Router {
     if (conflicts.length > 0 && !input.force) {
       ctx.status = 409;
       ctx.body = {
-        detail: `Events would break AG-UI sequence rules on ${conflicts.length} connection(s); nothing was sent. Send with "force": true to send anyway.`,
+        detail: `Events would break ${rulesNamed(conflicts.flatMap(({ findings }) => findings))} on ${conflicts.length === 1 ? '1 connection' : `${conflicts.length} connections`}; nothing was sent. Send with "force": true to send anyway.`,
         conflicts: conflicts.map(({ connection, findings }) => conflict(connection, findings)),
       };
       return;
