@@ -4,8 +4,6 @@ import { type IncomingMessage, Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
 import { ThreadConversations } from '../src/server/agents/thread-conversations';
@@ -17,6 +15,7 @@ import { agoraData } from './helpers/agora';
 import { assertVerified, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { collectedAll } from './helpers/garbage';
 import { sseEvents } from './helpers/sse-events';
 import { eventually } from './helpers/wait';
 
@@ -463,12 +462,7 @@ test('a finished run stays listed with its frames, but lets its HTTP request and
   const connection = await sseConnection(input.threadId);
   await eventually(() => server.context.registry.get(connection.id)?.isOpen === false, 'the stream to close');
   assert.equal(exchanges.length, 2, "the run's request and response were seen");
-  setFlagsFromString('--expose-gc');
-  const collect = runInNewContext('gc') as () => void;
-  await eventually(() => {
-    collect();
-    return exchanges.every((held) => held.deref() === undefined);
-  }, 'the closed connection to let its request and response be collected');
+  await collectedAll(exchanges, 'the closed connection to let its request and response be collected');
   const frames = await control.get<{ items: FrameRecord[] }>(`/connections/${connection.id}/frames`);
   assert.ok(
     frames.body.items.some((frame) => frame.eventType === 'RUN_FINISHED'),

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { RunRequest } from '../src/server/agui/run-input';
 import { Conversation, type QueuedRun } from '../src/server/scenarios/conversation';
 import { AguiSocket } from './helpers/agui-socket';
 import { startTestEngine } from './helpers/engine';
-import { eventually } from './helpers/wait';
+import { collectedAll } from './helpers/garbage';
 
 // A conversation outlives its runs (an HTTP thread is kept for half an hour, a socket for as long as it is open): a
 // run that has ended must not keep its request (a client's whole message history, often) alive with it.
@@ -24,13 +22,8 @@ after(() => {
   Conversation.prototype.run = run;
 });
 
-async function collected(): Promise<void> {
-  setFlagsFromString('--expose-gc');
-  const collect = runInNewContext('gc') as () => void;
-  await eventually(() => {
-    collect();
-    return held.every((ref) => ref.deref() === undefined);
-  }, 'the ended run’s request to be collected');
+function collected(): Promise<void> {
+  return collectedAll(held, 'the ended run’s request to be collected');
 }
 
 beforeEach(() => {

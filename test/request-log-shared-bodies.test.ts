@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Context } from 'koa';
 import { RequestLog } from '../src/server/http/request-log';
 import { RetentionBudget } from '../src/server/support/retention-budget';
 import type { RequestLogEntry } from '../src/shared/request-log';
+import { garbageCollector } from './helpers/garbage';
 
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+const collectGarbage = garbageCollector();
 
 /** What `RequestLog.record` reads of a finished request, as Koa has it after the pipeline serialised the body. */
 function finished(path: string, query: string, body: string): Context {
