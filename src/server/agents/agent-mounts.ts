@@ -4,6 +4,7 @@ import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { scenarioSelection } from '../agui/endpoint-environment';
 import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
 import { type IssuePath, MountIssues } from '../world/mount-validation-error';
+import { flagShadowedPaths } from '../world/shadowed-paths';
 import {
   type AgentHttpEndpoint,
   type AgentHttpOptions,
@@ -76,7 +77,11 @@ export class AgentMounts {
     return new AgentMounts(entries);
   }
 
-  /** Compiles the agents' paths, or throws one MountValidationError naming every bad one (`agents.N.path`). */
+  /**
+   * Compiles the agents' paths, or throws one MountValidationError naming every bad one (`agents.N.path`): a path
+   * that does not compile, or one an earlier enabled agent already serves (the first always answers a POST there,
+   * so the second would never play a run).
+   */
   static check(agents: readonly Agent[], at: IssuePath = ['agents']): CompiledPathPattern[] {
     const issues = new MountIssues();
     const patterns = agents.map((agent, index) => {
@@ -87,6 +92,7 @@ export class AgentMounts {
         return undefined;
       }
     });
+    flagShadowedPaths(agents, at, 'agent', issues);
     issues.throwIfAny();
     return patterns as CompiledPathPattern[];
   }

@@ -4,6 +4,7 @@ import type { CollectionChange } from '../../shared/mounts/collection-change';
 import type { MissReason, NearMiss } from '../../shared/mounts/match-report';
 import type { Route } from '../../shared/mounts/route';
 import type { StaticFolder } from '../../shared/mounts/static-folder';
+import { TemplateCounters } from '../templates/template-helpers';
 import type { IssuePath } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
 import {
@@ -18,6 +19,7 @@ import { type HttpMountEnv, mountCompileTools } from './mount-compile-tools';
 import { type NearMissCandidate, nearMisses } from './near-misses';
 import { ANY_METHOD, PathIndex } from './path-index';
 import type { CompiledPathPattern, PathMatch } from './path-pattern';
+import type { ResponsePicker } from './response-picker';
 import { answerRoute, routeValues } from './route-answer';
 import { type CompiledRoute, compileRoute } from './route-compiler';
 import {
@@ -45,8 +47,10 @@ export interface HttpEntry {
 /**
  * The user's HTTP mounts, compiled and served: routes first (in list order), then collections, then static
  * folders. A request goes to the first that answers; what none answers goes on to the next middleware (packs,
- * then the 404 — which may call `explain` for the near misses). Compiling again (a world reload) starts counters
- * and sequences over and takes collection records from the workspace as it is.
+ * then the 404 — which may call `explain` for the near misses). Compiling again from nothing (a workspace loaded)
+ * starts counters and sequences over; compiling again from `previous` (an edit) keeps the `{{counter}}` values and
+ * the `sequential` position of every route whose definition did not change. Collection records are taken from the
+ * workspace as it is.
  */
 export class HttpMounts {
   private readonly index = new PathIndex<HttpEntry>();
@@ -54,6 +58,10 @@ export class HttpMounts {
   private constructor(
     private readonly entries: readonly HttpEntry[],
     private readonly stores: ReadonlyMap<string, CollectionStore>,
+    /** Each route's response picker (its `sequential` position), by the route's definition as JSON. */
+    private readonly pickers: ReadonlyMap<string, ResponsePicker>,
+    /** The routes' `{{counter}}` values (`route:<id>`, and named ones). */
+    private readonly counters: TemplateCounters,
   ) {
     for (const [priority, entry] of entries.entries())
       this.index.add(entry, priority, entry.pattern.literalPrefix, entry.methods);
@@ -61,11 +69,16 @@ export class HttpMounts {
 
   /**
    * Compiles every mount, disabled ones too (they must work when enabled). Throws one MountValidationError with
-   * every problem, located from the workspace root (`at` when the parts are nested in it): `routes.2.path`.
+   * every problem, located from the workspace root (`at` when the parts are nested in it): `routes.2.path`. With
+   * `previous` (the mounts served until now), what its routes remember carries over.
    */
-  static compile(parts: HttpMountParts, env: HttpMountEnv, at: IssuePath = []): HttpMounts {
+  static compile(parts: HttpMountParts, env: HttpMountEnv, at: IssuePath = [], previous?: HttpMounts): HttpMounts {
     const tools = mountCompileTools(env);
-    const routes = (parts.routes ?? []).map((route, index) => compileRoute(route, [...at, 'routes', index], tools));
+    const routes = (parts.routes ?? []).map((route, index) => {
+      const compiled = compileRoute(route, [...at, 'routes', index], tools);
+      const kept = previous?.pickers.get(JSON.stringify(route));
+      return kept ? { ...compiled, pick: kept } : compiled;
+    });
     const collections = (parts.collections ?? []).map((collection, index) =>
       compileCollection(collection, [...at, 'collections', index], tools),
     );
@@ -79,14 +92,20 @@ export class HttpMounts {
       compileStaticFolder(folder, [...at, 'staticFolders', index], tools),
     );
     tools.issues.throwIfAny();
+    const counters = previous?.counters ?? new TemplateCounters();
     const entries = [
-      ...routes.filter((route) => route.route.enabled).map((route) => routeEntry(route, env)),
+      ...routes.filter((route) => route.route.enabled).map((route) => routeEntry(route, env, counters)),
       ...collections
         .filter((mount) => mount.store.definition.enabled)
         .flatMap((mount) => collectionEntries(mount, env)),
       ...statics.filter((mount) => mount.folder.enabled).map(staticEntry),
     ];
-    return new HttpMounts(entries, new Map(collections.map((mount) => [mount.store.id, mount.store])));
+    return new HttpMounts(
+      entries,
+      new Map(collections.map((mount) => [mount.store.id, mount.store])),
+      new Map(routes.map((route) => [JSON.stringify(route.route), route.pick])),
+      counters,
+    );
   }
 
   middleware(): Middleware {
@@ -158,12 +177,12 @@ export class HttpMounts {
   }
 }
 
-function routeEntry(route: CompiledRoute, env: HttpMountEnv): HttpEntry {
+function routeEntry(route: CompiledRoute, env: HttpMountEnv, counters: TemplateCounters): HttpEntry {
   const { id, name, method, path } = route.route;
   return {
     pattern: route.pattern,
     methods: route.methods,
-    answer: (ctx, match) => answerRoute(ctx, route, match, env),
+    answer: (ctx, match) => answerRoute(ctx, route, match, env, counters),
     candidate: {
       ref: { kind: 'route', id },
       ...(name !== undefined ? { name } : {}),

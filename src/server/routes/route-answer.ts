@@ -13,6 +13,7 @@ import {
   TemplateRenderError,
   TemplateValueError,
 } from '../templates/template-engine';
+import type { TemplateCounters } from '../templates/template-helpers';
 import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
 import { setAnsweredBy } from './answered-by';
@@ -52,6 +53,7 @@ export async function answerRoute(
   route: CompiledRoute,
   match: PathMatch,
   env: HttpMountEnv,
+  counters?: TemplateCounters,
 ): Promise<boolean> {
   let values: RequestValues;
   try {
@@ -71,7 +73,12 @@ export async function answerRoute(
     ...(response.fault ? { fault: response.fault.type } : {}),
   });
   const where = `Route ${route.route.id}, response ${response.id}`;
-  const rendered = render(chosen, templateScope(ctx, values), renderSession(`route:${route.route.id}`), where);
+  const rendered = render(
+    chosen,
+    templateScope(ctx, values),
+    renderSession(`route:${route.route.id}`, counters),
+    where,
+  );
   if (!(await abortableDelay(ctx, response.delayMs))) {
     // The client left while we waited: nobody to answer. Logged as nginx logs it (499, client closed request),
     // not as the 404 Koa would otherwise leave, which reads as a routing failure.

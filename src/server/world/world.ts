@@ -222,7 +222,7 @@ export class World {
    */
   relocate(baseDir: string, staticFolders: WorldParts['staticFolders']): void {
     const parts = { ...this.definitions(), staticFolders };
-    this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(baseDir)));
+    this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(baseDir), [], this.http));
     this.baseDir = baseDir;
     this.parts = parts;
     this.dispatch = this.compose();
@@ -249,7 +249,8 @@ export class World {
       case 'routes':
       case 'collections':
       case 'staticFolders':
-        this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(this.baseDir)));
+        // What the routes remember (counters, sequences) carries over: editing one mount leaves the others as they were.
+        this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(this.baseDir), [], this.http));
         break;
       case 'agents':
         this.checkScenarioReferences(parts);

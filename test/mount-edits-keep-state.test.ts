@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { RouteInput } from '../src/shared/mounts/route';
+import { runCommand } from './helpers/cli-process';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+// What a frontend team meets while it edits its mock as it goes (console, control API, a test's setup): an edit to
+// one mount must not change what another does — a route's `{{counter}}` and `sequential` position carry on — and a
+// mount that could never be reached is refused as such, for agents as for sockets and collections.
+
+const server = await startTestEngine({ template: 'generic' });
+const api = controlClient(server);
+
+const orders: RouteInput = {
+  id: 'create-order',
+  method: 'POST',
+  path: '/shop/orders',
+  responses: [{ id: 'created', status: 201, body: { json: { id: '{{counter}}', shared: '{{counter "ids"}}' } } }],
+};
+const flaky: RouteInput = {
+  id: 'flaky',
+  path: '/shop/flaky',
+  responseMode: 'sequential',
+  responses: [
+    { id: 'fail', status: 503, body: { json: { detail: 'try again' } } },
+    { id: 'ok', body: { json: { ok: true } } },
+  ],
+};
+
+async function call(method: string, path: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${server.url}${path}`, { method });
+  return { status: response.status, body: await response.json() };
+}
+
+test("adding, editing or deleting another mount keeps a route's counters and its sequential position", async () => {
+  for (const route of [orders, flaky]) assert.equal((await api.post('/routes', route)).status, 201, route.id);
+  assert.deepEqual((await call('POST', '/shop/orders')).body, { id: 1, shared: 1 });
+  assert.equal((await call('GET', '/shop/flaky')).status, 503);
+
+  const other: RouteInput = { id: 'other', path: '/shop/other', responses: [{ id: 'ok' }] };
+  assert.equal((await api.post('/routes', other)).status, 201);
+  assert.deepEqual((await call('POST', '/shop/orders')).body, { id: 2, shared: 2 });
+  assert.equal((await call('GET', '/shop/flaky')).status, 200, 'the sequence goes on: the second answer');
+
+  const books = { id: 'books', path: '/shop/books', records: [] };
+  assert.equal((await api.post('/collections', books)).status, 201);
+  assert.equal((await api.delete('/routes/other')).status, 204);
+  assert.deepEqual((await call('POST', '/shop/orders')).body, { id: 3, shared: 3 });
+  assert.equal((await call('GET', '/shop/flaky')).status, 503, 'round the list: the first answer again');
+
+  // Editing the route itself starts its sequence over (its responses may have changed); counters count on.
+  assert.equal((await api.put('/routes/flaky', { ...flaky, name: 'Flaky' })).status, 200);
+  assert.equal((await call('GET', '/shop/flaky')).status, 503);
+  assert.deepEqual((await call('POST', '/shop/orders')).body, { id: 4, shared: 4 });
+});
+
+test('a second enabled agent at a path an agent already serves is refused, naming the first', async () => {
+  const refused = await api.post<{ detail: { type: string; loc: unknown[]; msg: string }[] }>('/agents', {
+    id: 'second',
+    path: '/agent',
+  });
+  assert.equal(refused.status, 422);
+  assert.deepEqual(refused.body.detail[0]?.loc, ['body', 'path']);
+  assert.match(
+    refused.body.detail[0]?.msg ?? '',
+    /agent 'agent' already serves \/agent, so this one would never be reached/,
+  );
+  const listed = await api.get<{ items: { id: string }[] }>('/agents');
+  assert.deepEqual(
+    listed.body.items.map((agent) => agent.id),
+    ['agent'],
+  );
+  // Disabled, it may wait there (a version switched in turn), as a socket or a collection may.
+  assert.equal((await api.post('/agents', { id: 'second', path: '/agent', enabled: false })).status, 201);
+});
+
+test('agui-mock validate names the agent that could never be reached', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'agents-shadowed-'));
+  after(() => rm(folder, { recursive: true, force: true }));
+  const file = join(folder, 'mock.agui.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      version: 2,
+      name: 'mock',
+      agents: [
+        { id: 'support', path: '/api/agent' },
+        { id: 'sales', path: '/api/agent' },
+      ],
+    }),
+  );
+  // From source, as the brief's `node --import tsx src/cli/agui-mock.ts validate` runs it (no build needed).
+  const cli = runCommand(process.execPath, ['--import', 'tsx', 'src/cli/agui-mock.ts', 'validate', file]);
+  assert.equal((await cli.exited()).code, 1);
+  assert.match(
+    cli.stderr(),
+    /agents\.1\.path: agent 'support' already serves \/api\/agent, so this one would never be reached/,
+  );
+});
