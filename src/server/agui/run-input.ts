@@ -3,6 +3,7 @@ import { type Message, PROTOCOL_VERSION, type ResumeEntry, type RunStartedEvent 
 import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import { z } from 'zod';
 import { isJsonObject } from '../../shared/json-value';
+import { valueAt } from '../http/validation';
 import { type AgoraErrorCode, AgoraEventName, runStarted } from './events';
 import { limitIssueMessage, MAX_ID_LENGTH, MAX_REPORTED_ISSUES, runInputLimitIssues } from './run-input-limits';
 
@@ -221,13 +222,17 @@ const OFFICIAL_ONLY =
 /** What to say of a `resume` entry's `"payload": null`, which the official schema refuses as just "Invalid input". */
 const NULL_PAYLOAD = 'payload may be left out but not null: omit it for no payload';
 
-/** Words for `issue` (of the official schema, on `input`) where zod's say nothing useful; undefined elsewhere. */
+/**
+ * Words for `issue` (of the official schema, on `input`) where zod's say nothing useful; undefined elsewhere. The
+ * official schema refuses `null` in its optional any-value fields (`forwardedProps`, a tool's `parameters`, a
+ * resume's `payload`, `metadata` of a content part…) with a bare "Invalid input": say which and how to fix it.
+ */
 export function plainRunInputWords(issue: z.core.$ZodIssue, input: unknown): string | undefined {
-  const [field, index, key] = issue.path;
-  if (issue.code !== 'custom' || issue.path.length !== 3 || field !== 'resume' || key !== 'payload') return undefined;
-  const resume = isJsonObject(input) ? input.resume : undefined;
-  const entry = Array.isArray(resume) && typeof index === 'number' ? resume[index] : undefined;
-  return isJsonObject(entry) && entry.payload === null ? NULL_PAYLOAD : undefined;
+  if (issue.code !== 'custom' || issue.path.length === 0) return undefined;
+  if (valueAt(input, issue.path as (string | number)[]) !== null) return undefined;
+  const [field, , key] = issue.path;
+  if (issue.path.length === 3 && field === 'resume' && key === 'payload') return NULL_PAYLOAD;
+  return `${String(issue.path.at(-1))} may be left out but not null: omit it`;
 }
 
 function looksOfficial(record: Record<string, unknown>): boolean {
