@@ -397,3 +397,50 @@ test('keyboard: Esc closes the inject drawer, the workspace panel and an in-plac
   assert.deepEqual(errors, []);
   ws.socket.close();
 });
+
+test('keyboard: a Save or Create that turns off once done leaves the focus in its editor, not on the page', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    waitMs,
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  const focused = page.locator(':focus');
+  // Lost to the page, the focus would send the next Tab back to the status bar at the top.
+  const pressEnterOn = async (button: ReturnType<Page['getByRole']>) => {
+    await button.focus();
+    await page.keyboard.press('Enter');
+  };
+
+  // Settings: Save is off again once saved.
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const settings = page.locator('form').filter({ has: page.getByRole('heading', { name: 'Settings' }) });
+  await settings.getByLabel('Scenario speed').fill('2');
+  await pressEnterOn(settings.getByRole('button', { name: 'Save', exact: true }));
+  await settings.getByText('Saved', { exact: true }).waitFor();
+  await settings.getByLabel('Scenario speed').and(focused).waitFor();
+
+  // A user: Save user is off once the engine's copy comes back from the live feed.
+  await page.getByRole('tab', { name: 'State' }).click();
+  const users = page.getByRole('table', { name: 'Users' });
+  const name = (await users.getByRole('row').nth(1).getByRole('button').textContent()) ?? '';
+  await users.getByRole('button', { name }).click();
+  const form = page.getByRole('form', { name: `Edit ${name}` });
+  await form.getByLabel('Name', { exact: true }).fill(`${name} Jr.`);
+  await pressEnterOn(form.getByRole('button', { name: 'Save user' }));
+  const renamed = page.getByRole('form', { name: `Edit ${name} Jr.` });
+  await renamed.getByRole('button', { name: 'Save user' }).and(page.locator(':disabled')).waitFor();
+  await renamed.locator(':focus').waitFor();
+
+  // A new route: its editor is drawn anew for the route created, its Save off.
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('button', { name: '+ New route' }).click();
+  const editor = page.getByTestId('mount-editor');
+  await editor.getByLabel('Path', { exact: true }).fill('/focus-kept');
+  await pressEnterOn(editor.getByRole('button', { name: 'Create' }));
+  await editor.getByRole('button', { name: 'Save', exact: true }).and(page.locator(':disabled')).waitFor();
+  await editor.locator(':focus').waitFor();
+  await page.keyboard.press('Tab');
+  await editor.locator(':focus').waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -72,6 +72,18 @@ const SETTLE_MS = 2500;
  * from where the person has put the focus meanwhile, and a click or key press ends the watch.
  */
 export function refocusWhenLost(...targets: FocusTarget[]): void {
+  watchFocus(targets, false);
+}
+
+/**
+ * As `refocusWhenLost`, but watching on after it gave the focus back, until what the change brings is drawn: a
+ * saved editor's Save is on again as the save ends, and off once the engine's copy arrives from the live feed.
+ */
+export function keepFocusNear(target: FocusTarget): void {
+  watchFocus([target], true);
+}
+
+function watchFocus(targets: readonly FocusTarget[], untilSettled: boolean): void {
   const started = performance.now();
   let stopped = false;
   const stop = () => {
@@ -88,11 +100,78 @@ export function refocusWhenLost(...targets: FocusTarget[]): void {
         const element = target();
         if (!element?.isConnected) continue;
         element.focus();
-        if (!focusLost()) return stop();
+        if (!focusLost()) {
+          if (!untilSettled) return stop();
+          break;
+        }
       }
     }
     if (performance.now() - started > SETTLE_MS) return stop();
     requestAnimationFrame(step);
   };
   step();
+}
+
+/** A control that can take the focus now: drawn, on, and not taken out of the Tab order. */
+function takesFocus(element: Element | null, selector = FOCUSABLE): element is HTMLElement {
+  return (
+    element instanceof HTMLElement &&
+    element.isConnected &&
+    element.matches(selector) &&
+    element.getAttribute('tabindex') !== '-1' &&
+    element.getClientRects().length > 0
+  );
+}
+
+/** Where the typing goes: fields, and code editors. */
+const FIELDS = 'input:not(:disabled), select:not(:disabled), textarea, [contenteditable="true"]';
+
+/** Wholly in sight in the window and in every element that scrolls it. */
+function inSight(element: Element): boolean {
+  const box = element.getBoundingClientRect();
+  for (let outer = element.parentElement; outer; outer = outer.parentElement) {
+    if (outer.scrollHeight <= outer.clientHeight) continue;
+    const view = outer.getBoundingClientRect();
+    if (box.top < view.top || box.bottom > view.bottom) return false;
+  }
+  return box.top >= 0 && box.bottom <= window.innerHeight;
+}
+
+/**
+ * The first field of `scope` in sight (to go on editing where the person was, not scrolled away), else its first
+ * field, else its first control.
+ */
+function firstControl(scope: Element | null): HTMLElement | null {
+  if (!scope?.isConnected) return null;
+  const passes: [string, boolean][] = [
+    [FIELDS, true],
+    [FIELDS, false],
+    [FOCUSABLE, false],
+  ];
+  for (const [selector, seen] of passes)
+    for (const element of scope.querySelectorAll(selector))
+      if (takesFocus(element, selector) && (!seen || inSight(element))) return element;
+  return null;
+}
+
+/**
+ * Asked as an action starts from the control `from` (a Save, Create or Duplicate button): where the focus goes
+ * when that control is off or gone once it is done — a saved editor's Save is off until the next edit, a created
+ * item's editor is drawn anew. In order: `from` itself; the same control drawn anew where it was (a duplicate's
+ * Duplicate); the first field (else control) of the form or panel it was in; else of the panel drawn where it was. A question
+ * in place (a ConfirmButton) looks after its own focus.
+ */
+export function focusNear(from: Element | null): FocusTarget {
+  if (!(from instanceof HTMLElement) || from === document.body || from.closest('[role="alertdialog"]'))
+    return () => null;
+  const scope = from.closest('form, .panel');
+  const { left, top, width, height } = from.getBoundingClientRect();
+  const label = from.textContent;
+  return () => {
+    if (takesFocus(from)) return from;
+    const there = document.elementFromPoint(left + width / 2, top + height / 2);
+    const control = there?.closest(FOCUSABLE) ?? null;
+    if (control !== from && takesFocus(control) && control.textContent === label) return control;
+    return firstControl(scope) ?? firstControl(there?.closest('form, .panel') ?? null);
+  };
 }

@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { errorMessage } from '../api/api-error';
+import { focusNear, keepFocusNear } from './focus-return';
 
 export interface Action<A extends unknown[]> {
   run(...args: A): Promise<boolean>;
@@ -35,6 +36,8 @@ export function useAction<A extends unknown[]>(
     async (...args: A) => {
       // The value as the action starts is what the engine judged.
       const judged = latestAbout.current;
+      // The button pressed is off while busy and often after (a saved editor's Save): the focus stays near it.
+      const near = focusNear(document.activeElement);
       setBusy(true);
       setFailure(null);
       try {
@@ -45,6 +48,8 @@ export function useAction<A extends unknown[]>(
         return false;
       } finally {
         setBusy(false);
+        // Once what it changed is drawn, not from here (the button is still off until then).
+        requestAnimationFrame(() => keepFocusNear(near));
       }
     },
     [action],
