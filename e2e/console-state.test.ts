@@ -233,3 +233,44 @@ test("State: Reset to seed… and a session's Delete… take the focus into thei
     .waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('What is typed and not saved in Settings, a user and a session title outlives a look at another view', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const away = async (view: string) => {
+    await page.getByRole('tab', { name: 'Routes' }).click();
+    await page.getByTestId('mount-editor').or(page.getByText('No routes yet')).first().waitFor();
+    await page.getByRole('tab', { name: view }).click();
+  };
+
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByLabel('Scenario speed').fill('2.5');
+  await away('Settings');
+  assert.equal(await page.getByLabel('Scenario speed').inputValue(), '2.5');
+  assert.equal(await page.getByRole('button', { name: 'Save', exact: true }).isEnabled(), true, 'still unsaved');
+  // Discarded, it is gone for good.
+  await page.getByRole('button', { name: 'Discard' }).click();
+  await away('Settings');
+  assert.equal(await page.getByLabel('Scenario speed').inputValue(), '0');
+
+  await page.getByRole('tab', { name: 'State' }).click();
+  const form = page.getByRole('form', { name: 'Edit Koen van den Berg' });
+  await form.getByLabel('Email').fill('koen@example.test');
+  const title = page.getByRole('textbox', { name: 'Title of session-koen-bella-rosa' });
+  await title.fill('Bella Rosa, nog niet bewaard');
+  await away('State');
+  assert.equal(await form.getByLabel('Email').inputValue(), 'koen@example.test');
+  assert.equal(await title.inputValue(), 'Bella Rosa, nog niet bewaard');
+
+  // Saved, the stored values are what comes back.
+  await form.getByRole('button', { name: 'Save user' }).click();
+  await form.getByText('Saved').waitFor();
+  await page.getByRole('button', { name: 'Save title' }).click();
+  await page.getByRole('button', { name: 'Save title' }).waitFor({ state: 'detached' });
+  await away('State');
+  assert.equal(await form.getByLabel('Email').inputValue(), 'koen@example.test');
+  assert.equal(await title.inputValue(), 'Bella Rosa, nog niet bewaard');
+  assert.equal(await form.getByRole('button', { name: 'Discard' }).isDisabled(), true, 'nothing unsaved');
+  assert.deepEqual(errors, []);
+});

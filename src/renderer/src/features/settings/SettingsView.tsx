@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { type ServerSettings, ServerSettingsPatchSchema } from '../../../../shared/settings';
 import { api } from '../../api/control-client';
+import { useKeptState } from '../../stores/kept-state';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
@@ -15,7 +16,8 @@ type Drafts = Partial<Record<keyof ServerSettings, string>>;
 /** The engine's run-time settings; only what changed is sent, checked with the engine's own schema first. */
 export function SettingsView() {
   const settings = useServerStore((state) => state.settings);
-  const [drafts, setDrafts] = useState<Drafts>({});
+  // What is typed and not saved yet outlives a look at another view.
+  const { value: drafts, set: setDrafts } = useKeptState<Drafts>('settings', () => ({}));
   const [saved, setSaved] = useState(false);
   const save = useAction(async (patch: Record<string, number | string>) => {
     const next = await api.patchSettings(patch);

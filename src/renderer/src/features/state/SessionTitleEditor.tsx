@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import type { SessionMetadata } from '../../../../shared/agora-model';
 import { SESSION_TITLE_MAX } from '../../../../shared/agora-model';
 import { api } from '../../api/control-client';
+import { useKeptState } from '../../stores/kept-state';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatDateTime } from '../../ui/format';
@@ -16,8 +16,13 @@ interface SessionTitleEditorProps {
 
 /** One session: pick it to edit its history, rename it in place, delete it. */
 export function SessionTitleEditor({ session, selected, onSelect, onDelete }: SessionTitleEditorProps) {
-  const [title, setTitle] = useState(session.title);
-  const save = useAction(() => api.updateSession(session.sessionId, { title }));
+  // A title typed and not saved yet outlives a look at another view.
+  const kept = useKeptState(`session-title:${session.sessionId}`, () => session.title);
+  const { value: title, set: setTitle } = kept;
+  const save = useAction(async () => {
+    await api.updateSession(session.sessionId, { title });
+    kept.forget();
+  });
   const changed = title !== session.title;
   const tooLong = title.length > SESSION_TITLE_MAX;
   return (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { SPOKEN_TEXT_TYPES, THEMES } from '../../../../shared/agora-model';
 import type { ConsoleUser } from '../../../../shared/control-api';
 import { api } from '../../api/control-client';
+import { useKeptState } from '../../stores/kept-state';
 import { useStateStore } from '../../stores/state-store';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -13,7 +14,9 @@ import { checkDraft, draftOf, type UserDraft } from './user-draft';
  * Keyed by user id by its parent, so the draft starts over only when another user is picked.
  */
 export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCreated?(): void }) {
-  const [draft, setDraft] = useState<UserDraft>(() => draftOf(user));
+  // What is typed into a user and not saved yet outlives a look at another view ("+ New user" starts afresh).
+  const kept = useKeptState<UserDraft>(user ? `user:${user.id}` : null, () => draftOf(user));
+  const { value: draft, set: setDraft } = kept;
   const [saved, setSaved] = useState(false);
   /** The fields a person typed in or left, so a new user's empty form does not start out with errors. */
   const [visited, setVisited] = useState<ReadonlySet<string>>(new Set());
@@ -25,6 +28,7 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
       if (user) {
         if (!edit) return;
         await api.updateUser(user.id, edit);
+        kept.forget();
         setSaved(true);
       } else {
         const created = await api.createUser({ ...draft, name: draft.name.trim() });
