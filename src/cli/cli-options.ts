@@ -27,7 +27,7 @@ const OPTIONS_OF: Partial<Record<CommandName, string>> = {
                     (created from --template when missing); flags below override its settings
   --template NAME   the world to serve without --workspace, or to create a missing FILE from (default agora)
   --speed X         multiplies every scripted delay (default 1; 0 = no delays, for tests)
-  --token TOKEN     console token (default: random per launch)
+  --token TOKEN     console token: 8 to 256 letters, digits, ".", "_", "~" or "-" (default: random per launch)
   --api-key KEY     require KEY as a gateway would: X-API-Key on every mocked REST request (else 401), ?token=KEY
                     on every mocked WebSocket (else closed 4001 "Unauthorized"); repeat for several keys. Joins
                     the workspace's keys for this launch only (not saved); /__console is not affected
