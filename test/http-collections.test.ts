@@ -113,6 +113,11 @@ test('bad list parameters are FastAPI 422s', async () => {
       ['enum', ['query', '_order']],
     ],
   );
+  // The pattern as sent, not as the engine compiles it (case folded).
+  const unclosed = await fetch(`${app.base}/books?title_like=(ab`);
+  const [issue] = (await detail(unclosed)) as { msg: string }[];
+  assert.match(issue?.msg ?? '', /^Value error, not a pattern the engine can run: .*`\(ab`/);
+  assert.doesNotMatch(issue?.msg ?? '', /\(\?i\)/);
 });
 
 test('GET, POST, PUT, PATCH and DELETE a record; ids are typed', async () => {

@@ -58,7 +58,7 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
         const patterns: UserRegex[] = [];
         for (const value of values) {
           try {
-            patterns.push(compileUserRegex(`(?i)${value}`));
+            patterns.push(compileUserRegex(value, { caseInsensitive: true }));
           } catch (error) {
             issues.push({
               type: 'value_error',
