@@ -160,6 +160,8 @@ test('Requests: a request nothing answered shows its near misses, and "create ro
 
   const editor = page.getByTestId('mount-editor');
   const form = editor.getByTestId('route-form');
+  // The button went with the Requests view: the focus is in the new route's form, not on the page.
+  await form.locator(':focus').waitFor();
   assert.equal(await form.getByLabel('Method').inputValue(), 'GET');
   assert.equal(await form.getByLabel('Path', { exact: true }).inputValue(), '/helo');
   await fillEditor(page, form.getByLabel('Response 1 JSON body'), '{"created": true}');

@@ -264,6 +264,8 @@ test('Scenarios: ▶ Run says where the run started, with a way there; deleted, 
   await screenshot(page, 'scenario-run-result');
   await result.getByRole('button', { name: 'Show in Connections' }).click();
   await page.getByRole('tab', { name: /^Connections/, selected: true }).waitFor();
+  // The button went with the Scenarios view: the focus is on the connection list, at the connection shown.
+  await page.getByRole('listbox', { name: 'Connections' }).and(page.locator(':focus')).waitFor();
   await page.getByTestId(`connection-${connectionId}`).and(page.locator('[aria-selected="true"]')).waitFor();
 
   await page.getByRole('tab', { name: 'Scenarios' }).click();

@@ -25,7 +25,10 @@ function createRouteFrom(entry: RequestLogEntry): void {
   const taken = useMountsStore.getState().sections.routes.map((route) => route.id);
   startNewMount('routes', routeFromRequest(entry, taken));
   useMountEditorStore.setState({ routesPart: 'routes', importing: false, routeTab: 'form' });
-  showView('routes');
+  // Where the new route is written: its form's first field.
+  showView('routes', () =>
+    document.querySelector('[data-testid="route-form"] input, [data-testid="route-form"] select'),
+  );
 }
 
 /**

@@ -81,7 +81,7 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
             className="small"
             onClick={() => {
               selectConnection(started.connectionId);
-              showView('connections');
+              showView('connections', () => document.querySelector('[role="listbox"][aria-label="Connections"]'));
             }}
           >
             Show in Connections
