@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { rendererModule } from '../e2e/helpers/renderer-module';
 import type { RequestCounts, RequestLogPage, RequestLogStats, RequestSummary } from '../src/shared/request-log';
 
-const { api, applyFeedBatch, reloadRequests, useRequestsStore } = await rendererModule(
+const { api, applyFeedBatch, reloadRequests, showRequestsAnsweredBy, useRequestsStore } = await rendererModule(
   '../../../test/helpers/requests-sync-modules.js',
 );
 
@@ -87,4 +87,25 @@ test('requests cleared while the list reloads do not come back with the answer a
   );
   await reload;
   assert.deepEqual(ids(), [], 'the cleared requests stay gone');
+});
+
+test("a request the feed brings while one mount's requests load stays in that mount's list", async () => {
+  // Showing the Requests view looks after the focus: a page with nothing focused and no frames drawn is enough here.
+  Object.assign(globalThis, {
+    document: { activeElement: null, getElementById: () => null },
+    window: { addEventListener() {}, removeEventListener() {} },
+    requestAnimationFrame: () => 0,
+  });
+  reset(newestFirst(3, 2, 1));
+  let answer: (page: RequestLogPage<RequestSummary>) => void = () => {};
+  api.requests = () => new Promise((resolve) => (answer = resolve));
+  const shown = showRequestsAnsweredBy('route:items');
+  applyFeedBatch([
+    { type: 'request', request: request(4) },
+    { type: 'request', request: { ...request(5), answeredBy: { kind: 'route', id: 'other' } } },
+  ]);
+  answer({ items: newestFirst(3, 2, 1), total: 3, log: stats(5) });
+  await shown;
+  const listed = useRequestsStore.getState().mountEntries?.map((entry: RequestSummary) => entry.id);
+  assert.deepEqual(listed, [4, 3, 2, 1], "request 4 is the mount's; request 5 is another's");
 });

@@ -274,7 +274,13 @@ export async function showRequestsAnsweredBy(mount: string | null): Promise<void
   showView('requests');
   if (!mount) return;
   const { items } = await api.requests(REQUESTS_KEPT, mount);
-  useRequestsStore.setState((state) => (state.mountFilter === mount ? { mountEntries: items } : {}));
+  useRequestsStore.setState((state) => {
+    if (state.mountFilter !== mount) return {};
+    // The feed's requests for this mount logged after the engine read its log for the answer stay listed.
+    const newest = items[0]?.id ?? 0;
+    const since = state.entries.filter((entry) => entry.id > newest && answeredByKey(entry.answeredBy) === mount);
+    return { mountEntries: withoutDropped(prependRequests(items, since.reverse()), state.keptFrom) };
+  });
 }
 
 /** One load per section at a time; a change reported meanwhile loads it once more after (never a stale list). */
