@@ -33,6 +33,13 @@ const app = await startMountsApp(
       }),
       CollectionSchema.parse({ id: 'notes', path: '/notes/', idType: 'uuid', idField: 'uuid' }),
       CollectionSchema.parse({ id: 'tags', path: '/api/tags', idType: 'string', idField: 'slug' }),
+      CollectionSchema.parse({
+        id: 'documents',
+        path: '/documents',
+        idType: 'string',
+        idField: '_id',
+        records: [{ _id: 'a1' }, { _id: 'b2' }],
+      }),
       CollectionSchema.parse({ id: 'counters', path: '/counters', records: [{ id: Number.MAX_SAFE_INTEGER }] }),
       // A path outside Latin-1, and a record with an array longer than a call's arguments may be.
       CollectionSchema.parse({
@@ -98,6 +105,12 @@ test('GET lists the records with X-Total-Count; filters, full text, sorting and 
   assert.deepEqual((await list('?_page=1&_per_page=3')).ids, [1, 2, 3]);
   assert.deepEqual((await list('?_start=1&_end=3')).ids, [2, 3]);
   assert.deepEqual((await list('?_start=3&_limit=1')).ids, [4]);
+  // A name starting with `_` filters too (a record's `_id`), except the list's own and a cache-buster's (`_`).
+  assert.deepEqual((await list('?_=1701000000000&callback=x')).ids, [1, 2, 3, 4, 5]);
+  assert.deepEqual((await list('?_rev=1')).ids, []);
+  assert.deepEqual((await list('?__proto__=1')).ids, [], 'no record has a key of that name');
+  const byId = await (await fetch(`${app.base}/documents?_id=b2`)).json();
+  assert.deepEqual(byId, [{ _id: 'b2' }]);
 });
 
 test('bad list parameters are FastAPI 422s', async () => {

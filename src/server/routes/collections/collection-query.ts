@@ -15,6 +15,22 @@ export interface ListResult {
 type Filter = (record: JsonObject) => boolean;
 
 const OPERATORS = ['_gte', '_lte', '_ne', '_like'] as const;
+/**
+ * What a list request says besides its filters: the paging and sorting read below, and as json-server the
+ * parameters of JSONP and of a client's cache-busting (`_=1701…`, which jQuery adds). Any other name filters, one
+ * starting with `_` too (a record's `_id`).
+ */
+const LIST_PARAMETERS: ReadonlySet<string> = new Set([
+  '_sort',
+  '_order',
+  '_page',
+  '_limit',
+  '_per_page',
+  '_start',
+  '_end',
+  '_',
+  'callback',
+]);
 /** json-server shows ten records a page when `_page` comes without a size. */
 const DEFAULT_PAGE_SIZE = 10;
 
@@ -27,7 +43,7 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
   const issues: ValidationIssue[] = [];
   const filters: Filter[] = [];
   for (const [name, raw] of Object.entries(query)) {
-    if (raw === undefined || name.startsWith('_')) continue;
+    if (raw === undefined || LIST_PARAMETERS.has(name)) continue;
     const values = [raw].flat();
     if (name === 'q') {
       const text = (values.at(-1) ?? '').toLowerCase();
