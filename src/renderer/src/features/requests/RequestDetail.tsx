@@ -5,14 +5,13 @@ import { useMountsStore } from '../../stores/mounts-store';
 import { showView } from '../../stores/navigation-store';
 import { useServerStore } from '../../stores/server-store';
 import { CopyButton } from '../../ui/CopyButton';
-import { formatClock } from '../../ui/format';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { routeFromRequest } from '../routes/route-from-request';
 import { AnsweredBy } from './AnsweredBy';
 import { curlCommand } from './curl';
 import { HeaderList } from './HeaderList';
 import { LoggedBodyView } from './LoggedBodyView';
-import { StatusCode } from './StatusCode';
+import { RequestHeading, requestTiming } from './RequestHeading';
 
 /**
  * A new route answering like this request was answered, opened in Routes to edit and save. A new route being
@@ -40,17 +39,9 @@ export function RequestDetail({ entry, notice = null }: { entry: RequestLogEntry
   const caFile = useServerStore((state) => state.info?.tls?.certFile);
   return (
     <div className="panel" data-testid="request-detail">
-      <div className="panel-header">
-        <span className="method">{entry.method}</span>
-        <h2 className="spacer request-path">
-          <code>
-            {entry.path}
-            {entry.query ? `?${entry.query}` : ''}
-          </code>
-        </h2>
-        <StatusCode status={entry.status} />
+      <RequestHeading request={entry}>
         <CopyButton value={curlCommand(entry, origin, caFile)} label="as curl" text="Copy as curl" />
-      </div>
+      </RequestHeading>
       <ScrollRegion label="Request detail" className="panel-body stack">
         {notice && (
           <div className="notice warning" role="status" data-testid="request-dropped">
@@ -58,9 +49,7 @@ export function RequestDetail({ entry, notice = null }: { entry: RequestLogEntry
           </div>
         )}
         <div className="row">
-          <span className="faint spacer">
-            {formatClock(entry.at)} · {entry.durationMs.toFixed(1)} ms · from {entry.remoteAddress}
-          </span>
+          <span className="faint spacer">{requestTiming(entry)}</span>
           <button type="button" className="small" onClick={() => createRouteFrom(entry)}>
             Create route from this request
           </button>

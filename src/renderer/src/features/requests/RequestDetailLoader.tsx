@@ -3,10 +3,9 @@ import type { RequestLogEntry, RequestSummary } from '../../../../shared/request
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatClock } from '../../ui/format';
 import { type DropReason, droppedNotice } from './log-losses';
 import { RequestDetail } from './RequestDetail';
-import { StatusCode } from './StatusCode';
+import { RequestHeading, requestTiming } from './RequestHeading';
 
 interface RequestDetailLoaderProps {
   id: number;
@@ -51,24 +50,9 @@ export function RequestDetailLoader({ id, row, dropped, whyIfGone, requestLogSiz
   if (notice)
     return (
       <div className="panel" data-testid="request-detail">
-        {row && (
-          <div className="panel-header">
-            <span className="method">{row.method}</span>
-            <h2 className="spacer request-path">
-              <code>
-                {row.path}
-                {row.query ? `?${row.query}` : ''}
-              </code>
-            </h2>
-            <StatusCode status={row.status} />
-          </div>
-        )}
+        {row && <RequestHeading request={row} />}
         <div className="panel-body stack">
-          {row && (
-            <span className="faint">
-              {formatClock(row.at)} · {row.durationMs.toFixed(1)} ms · from {row.remoteAddress}
-            </span>
-          )}
+          {row && <span className="faint">{requestTiming(row)}</span>}
           <div className="notice warning" role="status" data-testid="request-dropped">
             {notice}
           </div>
