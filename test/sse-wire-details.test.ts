@@ -142,6 +142,16 @@ function keepAlives(stream: RawStream): { at: number; afterData: number }[] {
   return found;
 }
 
+/** What a run stopped with the subagent's items open sends before its RUN_FINISHED: type and subagentRunId. */
+const SUBAGENT_CLOSING = [
+  ['STEP_FINISHED', 'sa1'],
+  ['TOOL_CALL_END', 'sa1'],
+  ['TOOL_CALL_RESULT', 'sa1'],
+  ['TEXT_MESSAGE_END', 'sa1'],
+  // Last: the subagent is finished after everything it opened is closed.
+  ['SUBAGENT_FINISHED', 'sa1'],
+];
+
 test('a run stopped by a new run closes its subagent’s text, tool call and step as that subagent’s, then finishes it', async () => {
   const threadId = `thread-${crypto.randomUUID()}`;
   const first = runWithHttpAgent('subagent open', { threadId });
@@ -159,14 +169,7 @@ test('a run stopped by a new run closes its subagent’s text, tool call and ste
   const closing = events.slice(events.findIndex((event) => event.type === 'STEP_STARTED') + 1, -1);
   assert.deepEqual(
     closing.map((event) => [event.type, event.subagentRunId]),
-    [
-      ['STEP_FINISHED', 'sa1'],
-      ['TOOL_CALL_END', 'sa1'],
-      ['TOOL_CALL_RESULT', 'sa1'],
-      ['TEXT_MESSAGE_END', 'sa1'],
-      // Last: the subagent is finished after everything it opened is closed.
-      ['SUBAGENT_FINISHED', 'sa1'],
-    ],
+    SUBAGENT_CLOSING,
   );
   assert.equal(closing[0]?.stepName, 'sub-step');
   assert.equal(closing[2]?.toolCallId, 'stc');
@@ -205,13 +208,7 @@ test('on an AG-UI socket that cancels a run for a new one, the stopped run close
     const closing = first.slice(first.findIndex((event) => event.type === 'STEP_STARTED') + 1, -1);
     assert.deepEqual(
       closing.map((event) => [event.type, event.subagentRunId]),
-      [
-        ['STEP_FINISHED', 'sa1'],
-        ['TOOL_CALL_END', 'sa1'],
-        ['TOOL_CALL_RESULT', 'sa1'],
-        ['TEXT_MESSAGE_END', 'sa1'],
-        ['SUBAGENT_FINISHED', 'sa1'],
-      ],
+      SUBAGENT_CLOSING,
     );
   } finally {
     client.socket.close();
