@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
-import { startWorkspaceEngine } from '../test/helpers/workspace-files';
+import { startRefusingWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, selectFirstConnection, waitUntilLive } from './helpers/console-page';
 
@@ -406,19 +406,14 @@ test('1280×720, both themes: the status bar shows both addresses whole with 301
   // A workspace file in a deep folder whose saves fail: unsaved, with the problem its autosave met — the workspace's
   // item at its widest (a refused Save as elsewhere is no problem of the workspace's).
   const dir = mkdtempSync(join(tmpdir(), 'agui-layout-a-long-folder-name-for-the-status-bar-'));
-  let refuse = false;
-  const server = await startWorkspaceEngine(dir, join(dir, 'the-team-with-a-long-name.agui.json'), {
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
-    workspaceOptions: {
-      fileHooks: {
-        beforeOpen: () => {
-          if (refuse) throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' });
-        },
-      },
-    },
-  });
+  const { server, refusal } = await startRefusingWorkspaceEngine(
+    dir,
+    join(dir, 'the-team-with-a-long-name.agui.json'),
+    'EIO',
+    'EIO: simulated',
+  );
   const api = controlClient(server);
-  refuse = true;
+  refusal.on = true;
   assert.equal((await api.post('/routes', { ...ROUTE, id: 'unsaved' })).status, 201);
   const sockets = await Promise.all(Array.from({ length: 301 }, () => AguiSocket.open(server.wsUrl)));
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });

@@ -7,7 +7,7 @@ import type { Workspace } from '../src/shared/workspace';
 import { agoraData } from '../test/helpers/agora';
 import { startTestEngine } from '../test/helpers/engine';
 import { movableWorkspace } from '../test/helpers/movable-workspace';
-import { startWorkspaceEngine } from '../test/helpers/workspace-files';
+import { startRefusingWorkspaceEngine, startWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -103,17 +103,7 @@ test('Workspace: save as into another folder names the route files left behind, 
 test('Workspace: a refused Save as is said once, in the panel; the workspace stays clean, with no problem badge', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agui-console-save-as-refused-'));
   const file = join(dir, 'kept.agui.json');
-  let refuse = false;
-  const server = await startWorkspaceEngine(dir, file, {
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
-    workspaceOptions: {
-      fileHooks: {
-        beforeOpen: () => {
-          if (refuse) throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' });
-        },
-      },
-    },
-  });
+  const { server, refusal } = await startRefusingWorkspaceEngine(dir, file, 'EIO', 'EIO: simulated');
   const before = readFileSync(file, 'utf8');
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
@@ -153,14 +143,14 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
 
   // The workspace's own file refused: that is its problem (a badge), and still said once in the panel.
   await panel.getByRole('button', { name: 'Dismiss error' }).click();
-  refuse = true;
+  refusal.on = true;
   await panel.getByRole('button', { name: 'Save', exact: true }).click();
   await badge.filter({ hasText: 'problem' }).waitFor();
   const own = panel.getByRole('alert').filter({ hasText: `${file}: could not save (EIO: simulated)` });
   await own.first().waitFor();
   await page.waitForTimeout(500);
   assert.equal(await own.count(), 1, 'the failed save of its own file, once');
-  refuse = false;
+  refusal.on = false;
   await panel.getByRole('button', { name: 'Save', exact: true }).click();
   await badge.waitFor({ state: 'detached' });
   assert.equal(await own.count(), 0);

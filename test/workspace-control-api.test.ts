@@ -9,7 +9,7 @@ import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
-import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { readJson, startRefusingWorkspaceEngine, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // The console's workspace endpoints: status, save / save as / open / new, export, import, recent, live feed.
 
@@ -280,17 +280,8 @@ test('bad paths for open, save as and new answer 4xx saying what is wrong; nothi
 
 test('saving the attached file when the disk refuses answers 409 with the problem, never 5xx', async () => {
   const file = join(dir, 'refused.agui.json');
-  let refuse = false;
-  const server = await startWorkspaceEngine(dir, file, {
-    workspaceOptions: {
-      fileHooks: {
-        beforeOpen: () => {
-          if (refuse) throw Object.assign(new Error('EIO: simulated'), { code: 'EIO' });
-        },
-      },
-    },
-  });
-  refuse = true;
+  const { server, refusal } = await startRefusingWorkspaceEngine(dir, file, 'EIO', 'EIO: simulated');
+  refusal.on = true;
   const answer = await controlClient(server).post<{ detail: WorkspaceProblem }>('/workspace/save');
   assert.equal(answer.status, 409);
   assert.match(answer.body.detail.problem, /could not save \(EIO: simulated\); the file on disk is unchanged/);

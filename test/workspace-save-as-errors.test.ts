@@ -15,7 +15,7 @@ import type { WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace'
 import { agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { eventually } from './helpers/wait';
-import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { startRefusingWorkspaceEngine, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Save as to a path the system refuses: the control API's answer says the real reason, from the error code, naming
 // the folder; the workspace is as it was — its file, saved, and no problem in its status (that is for its own file's
@@ -142,25 +142,15 @@ test('new into a folder under /proc answers at once (it used to hang creating th
 
 test("the workspace's own file still shows its trouble: an autosave refused by a read-only disk names the folder", async () => {
   const file = join(dir, 'autosave.agui.json');
-  let refuse = false;
-  const server = await startWorkspaceEngine(dir, file, {
-    logger: { info: () => {}, warn: () => {}, error: () => {} },
-    workspaceOptions: {
-      fileHooks: {
-        beforeOpen: () => {
-          if (refuse) throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
-        },
-      },
-    },
-  });
-  refuse = true;
+  const { server, refusal } = await startRefusingWorkspaceEngine(dir, file, 'EROFS', 'EROFS: read-only file system');
+  refusal.on = true;
   agoraStore(server).setCurrentUser(null);
   await eventually(() => server.workspace.status().error !== null, 'the autosave error to show');
   assert.equal(
     server.workspace.status().error?.message,
     `${file}: could not save (${dir} is on a read-only file system (EROFS)); the file on disk is unchanged`,
   );
-  refuse = false;
+  refusal.on = false;
   await server.workspace.save();
   assert.equal(server.workspace.status().error, null);
 });

@@ -27,6 +27,35 @@ export function startWorkspaceEngine(dir: string, file: string, options: MockSer
   });
 }
 
+/** What a test switches on to have the disk refuse the engine's saves: each file the engine opens to write. */
+export interface SaveRefusal {
+  on: boolean;
+}
+
+/**
+ * `startWorkspaceEngine`'s engine, whose saves fail with `code` (`EIO`, `EROFS`…) and `message` while `refusal.on`;
+ * quiet, since the failures it is started for are logged.
+ */
+export async function startRefusingWorkspaceEngine(
+  dir: string,
+  file: string,
+  code: string,
+  message: string,
+): Promise<{ server: MockServer; refusal: SaveRefusal }> {
+  const refusal: SaveRefusal = { on: false };
+  const server = await startWorkspaceEngine(dir, file, {
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+    workspaceOptions: {
+      fileHooks: {
+        beforeOpen: () => {
+          if (refusal.on) throw Object.assign(new Error(message), { code });
+        },
+      },
+    },
+  });
+  return { server, refusal };
+}
+
 export async function readJson(file: string): Promise<Record<string, unknown>> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
