@@ -153,6 +153,18 @@ test('the control API words the same mistakes the same way, echoing the value se
     status: 422,
     detail: [{ type: 'union_tag_invalid', loc: ['body', ...SOCKET.at], msg: SOCKET.words, input: 'ecko' }],
   });
+  // No tag at all: pydantic's `union_tag_not_found`, in the same words.
+  assert.deepEqual(answered(await api.post('/sockets', { ...SOCKET.socket, behaviour: {} })), {
+    status: 422,
+    detail: [
+      {
+        type: 'union_tag_not_found',
+        loc: ['body', ...SOCKET.at],
+        msg: 'missing behaviour type: expected one of agui, echo, push, rules',
+        input: null,
+      },
+    ],
+  });
 
   const { stepType, missingResult } = SCENARIOS;
   assert.deepEqual(answered(await api.post('/scenarios', stepType.scenario)), {

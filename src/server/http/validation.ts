@@ -168,6 +168,9 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
 function unionWords(issue: z.core.$ZodIssueInvalidUnion, input: unknown): { type: string; msg: string } {
   // A discriminated union's tag, in pydantic's words.
   if (issue.discriminator !== undefined && issue.errors.length === 0) {
+    // No tag at all is pydantic's `union_tag_not_found`, not a tag it does not know.
+    if (input === undefined)
+      return { type: 'union_tag_not_found', msg: `Unable to extract tag using discriminator '${issue.discriminator}'` };
     const options = 'options' in issue ? (issue.options ?? []) : [];
     const tags = options.map((option) => `'${String(option)}'`).join(', ');
     // The tag is the client's: cut short as an echoed input is.
