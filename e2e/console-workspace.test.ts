@@ -9,7 +9,7 @@ import { startTestEngine } from '../test/helpers/engine';
 import { movableWorkspace } from '../test/helpers/movable-workspace';
 import { startRefusingWorkspaceEngine, startWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { feedCaughtUp, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
 const browser = await launchBrowser();
 
@@ -126,8 +126,8 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
     const alerts = panel.getByRole('alert').filter({ hasText: `${target}: could not save` });
     await alerts.first().waitFor();
     assert.match((await alerts.first().textContent()) ?? '', new RegExp(says.replace(/[()/.]/g, '\\$&')));
-    // The status the engine pushes after a save has had time to arrive: it must not bring a second copy or a badge.
-    await page.waitForTimeout(500);
+    // Whatever status the engine pushed after the save has arrived: it must not bring a second copy or a badge.
+    await feedCaughtUp(page, server);
     assert.equal(await alerts.count(), 1, `one error for ${target}, not the status's copy as well`);
     assert.equal(await badge.count(), 0, 'a refused Save as is no problem of the workspace');
     assert.equal(await status.getByText('unsaved').count(), 0, 'the workspace is still saved');
@@ -148,7 +148,7 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
   await badge.filter({ hasText: 'problem' }).waitFor();
   const own = panel.getByRole('alert').filter({ hasText: `${file}: could not save (EIO: simulated)` });
   await own.first().waitFor();
-  await page.waitForTimeout(500);
+  await feedCaughtUp(page, server);
   assert.equal(await own.count(), 1, 'the failed save of its own file, once');
   refusal.on = false;
   await panel.getByRole('button', { name: 'Save', exact: true }).click();

@@ -55,6 +55,18 @@ export async function waitUntilLive(page: Page): Promise<void> {
   await page.getByTestId('engine-state').filter({ hasText: 'Live' }).waitFor();
 }
 
+/**
+ * Resolves once the console has applied every feed item the engine sent before now: a request made now reaches the
+ * Requests tab's count only after them (the feed is one ordered stream, applied a batch at a time). For a check that
+ * something did not arrive, without waiting a fixed time for it.
+ */
+export async function feedCaughtUp(page: Page, server: MockServer): Promise<void> {
+  const count = page.getByRole('tab', { name: /^Requests/ }).locator('.count');
+  const before = Number(await count.textContent());
+  await (await fetch(`${server.url}/feed-caught-up-${before}`)).arrayBuffer();
+  await count.filter({ hasText: new RegExp(`^${before + 1}$`) }).waitFor();
+}
+
 /** Selects the first connection in the list (the console follows its frames) and returns its id. */
 export async function selectFirstConnection(page: Page): Promise<string> {
   const item = page.locator('.connection-item').first();
