@@ -20,7 +20,8 @@ function pydanticShaped(issue: ValidationIssue, body: unknown, details: ZodDetai
   if (issue.type === 'too_many_errors') return issue;
   const path = issue.loc.slice(1);
   // zod reports a discriminated union at its tag (`messages.0.role`); pydantic at the item, which is the input.
-  if (issue.type === 'union_tag_invalid') return unionTagIssue(issue, body, details);
+  if (issue.type === 'union_tag_invalid' || issue.type === 'union_tag_not_found')
+    return unionTagIssue(issue, body, details);
   // A field that is not there is `missing` whatever its type, a union (`content`) too; the input is its object.
   const key = path.at(-1);
   if (typeof key === 'string') {
