@@ -144,6 +144,8 @@ const VIEWS: [string, Visit][] = [
     async (page) => {
       await showTab(page, 'State');
       await page.getByRole('tab', { name: 'AGORA users & sessions' }).click();
+      // The first theme's pass left a "+ New user" draft, kept and shown again: Koen's sessions are a click away.
+      await page.getByRole('table', { name: 'Users' }).getByRole('button', { name: 'Koen van den Berg' }).click();
       await page.getByTestId('session-session-koen-bella-rosa').getByRole('button', { name: 'History' }).click();
       await page.getByTestId('history-editor').getByTestId('history-message-0').waitFor();
     },

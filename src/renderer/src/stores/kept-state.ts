@@ -1,15 +1,23 @@
 import { useState } from 'react';
 import { create } from 'zustand';
 
-/** Unsaved values of forms whose views are not shown, by key (`settings`, `user:ID`, `session-title:ID`). */
+/**
+ * Unsaved values of forms, and text filters, whose views are not shown, by key: `settings`, `user:ID`, `new-user`
+ * (the "+ New user" form), `session-title:ID`, `new-session-title`, `try-it-prompt`, `requests-filter`.
+ */
 const useKeptDraftsStore = create<{ drafts: Readonly<Record<string, unknown>> }>()(() => ({ drafts: {} }));
+
+/** Whether a value is kept under the key: a form being written when its view was left is opened again with it. */
+export function isKept(key: string): boolean {
+  return Object.hasOwn(useKeptDraftsStore.getState().drafts, key);
+}
 
 function keep(key: string, value: unknown): void {
   useKeptDraftsStore.setState((state) => ({ drafts: { ...state.drafts, [key]: value } }));
 }
 
 function drop(key: string): void {
-  if (!Object.hasOwn(useKeptDraftsStore.getState().drafts, key)) return;
+  if (!isKept(key)) return;
   useKeptDraftsStore.setState((state) => {
     const { [key]: _dropped, ...drafts } = state.drafts;
     return { drafts };
@@ -28,25 +36,19 @@ export interface KeptState<T> {
 
 /**
  * A form's value as `useState` holds it, kept when its view is left and given back when it is shown again, until
- * it is saved or discarded: nothing typed is lost by looking at another view. A null key keeps nothing (a form
- * that starts afresh each time it is opened).
+ * it is saved or discarded: nothing typed is lost by looking at another view.
  */
-export function useKeptState<T>(key: string | null, initial: () => T): KeptState<T> {
-  const [value, setValue] = useState<T>(() => {
-    const { drafts } = useKeptDraftsStore.getState();
-    return key !== null && Object.hasOwn(drafts, key) ? (drafts[key] as T) : initial();
-  });
+export function useKeptState<T>(key: string, initial: () => T): KeptState<T> {
+  const [value, setValue] = useState<T>(() =>
+    isKept(key) ? (useKeptDraftsStore.getState().drafts[key] as T) : initial(),
+  );
   return {
     value,
     set: (next) => {
-      if (key !== null) {
-        if (same(next, initial())) drop(key);
-        else keep(key, next);
-      }
+      if (same(next, initial())) drop(key);
+      else keep(key, next);
       setValue(next);
     },
-    forget: () => {
-      if (key !== null) drop(key);
-    },
+    forget: () => drop(key),
   };
 }

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RequestSummary } from '../../../../shared/request-log';
 import { api } from '../../api/control-client';
 import { reloadRequests, showRequestsAnsweredBy } from '../../stores/console-sync';
+import { useKeptState } from '../../stores/kept-state';
 import { useRequestsStore } from '../../stores/requests-store';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -30,7 +31,8 @@ export function RequestsView() {
   const log = useRequestsStore((state) => state.log);
   const keptFrom = useRequestsStore((state) => state.keptFrom);
   const requestLogSize = useServerStore((state) => state.settings?.requestLogSize ?? null);
-  const [filter, setFilter] = useState('');
+  // A filter someone set stays while they look at another view, until they clear it.
+  const { value: filter, set: setFilter } = useKeptState('requests-filter', () => '');
   const [cursor, setCursor] = useState<number | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
   const scroller = useRef<HTMLDivElement>(null);

@@ -1,11 +1,12 @@
 import { useState } from 'react';
+import { isKept } from '../../stores/kept-state';
 import { useStateStore } from '../../stores/state-store';
 import { ListHeader } from '../../ui/ListHeader';
 import { HistoryEditor } from './HistoryEditor';
 import { HistoryEvictedNotice } from './HistoryEvictedNotice';
 import { ResetStateButton } from './ResetStateButton';
 import { SessionList } from './SessionList';
-import { UserForm } from './UserForm';
+import { NEW_USER_DRAFT, UserForm } from './UserForm';
 import { UsersTable } from './UsersTable';
 
 /** What the AGORA pack serves — users, sessions, histories — editable; changes apply at once. */
@@ -14,7 +15,8 @@ export function AgoraStatePart() {
   const loaded = useStateStore((state) => state.loaded);
   const selectedUserId = useStateStore((state) => state.selectedUserId);
   const selectedSessionId = useStateStore((state) => state.selectedSessionId);
-  const [creating, setCreating] = useState(false);
+  // A new user being written when the view was left comes back with it.
+  const [creating, setCreating] = useState(() => isKept(NEW_USER_DRAFT));
   // Until someone picks a user, "me" is shown: the user the frontend sees first.
   const shownUserId =
     selectedUserId ?? (creating ? null : (users.find((candidate) => candidate.isCurrentUser)?.id ?? null));
@@ -42,7 +44,12 @@ export function AgoraStatePart() {
           {(user || creating) && (
             <>
               <h3>{user ? user.name : 'New user'}</h3>
-              <UserForm key={user?.id ?? 'new'} user={user} onCreated={() => setCreating(false)} />
+              <UserForm
+                key={user?.id ?? 'new'}
+                user={user}
+                onCreated={() => setCreating(false)}
+                onCancel={() => setCreating(false)}
+              />
             </>
           )}
           <div className="spacer" />

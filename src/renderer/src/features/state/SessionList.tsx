@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { SessionMetadata } from '../../../../shared/agora-model';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
+import { useKeptState } from '../../stores/kept-state';
 import { useStateStore } from '../../stores/state-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
@@ -16,7 +17,8 @@ export function SessionList({ userId }: { userId: string }) {
   const selectedId = useStateStore((state) => state.selectedSessionId);
   const [sessions, setSessions] = useState<readonly SessionMetadata[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [newTitle, setNewTitle] = useState('');
+  // A title typed for a new session and not added yet outlives a look at another view.
+  const { value: newTitle, set: setNewTitle } = useKeptState('new-session-title', () => '');
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: allSessions changing means the engine's lists changed
   useEffect(() => {

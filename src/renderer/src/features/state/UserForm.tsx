@@ -9,17 +9,34 @@ import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { checkDraft, draftOf, type UserDraft } from './user-draft';
 
+/** The key a new user's draft is kept under, until it is created or cancelled. */
+export const NEW_USER_DRAFT = 'new-user';
+
 /**
  * Edit a user (or create one when `user` is null): name, email, preferences, and whether it is "me".
  * Keyed by user id by its parent, so the draft starts over only when another user is picked.
  */
-export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCreated?(): void }) {
-  // What is typed into a user and not saved yet outlives a look at another view ("+ New user" starts afresh).
-  const kept = useKeptState<UserDraft>(user ? `user:${user.id}` : null, () => draftOf(user));
+export function UserForm({
+  user,
+  onCreated,
+  onCancel,
+}: {
+  user: ConsoleUser | null;
+  onCreated?(): void;
+  /** A new user's form was left without creating it. */
+  onCancel?(): void;
+}) {
+  // What is typed into a user, or a new one, and not saved yet outlives a look at another view.
+  const kept = useKeptState<UserDraft>(user ? `user:${user.id}` : NEW_USER_DRAFT, () => draftOf(user));
   const { value: draft, set: setDraft } = kept;
   const [saved, setSaved] = useState(false);
-  /** The fields a person typed in or left, so a new user's empty form does not start out with errors. */
-  const [visited, setVisited] = useState<ReadonlySet<string>>(new Set());
+  /**
+   * The fields a person typed in or left, so a new user's empty form does not start out with errors; those a kept
+   * draft brings back filled were typed in.
+   */
+  const [visited, setVisited] = useState<ReadonlySet<string>>(
+    () => new Set((['name', 'email'] as const).filter((field) => draft[field] !== '')),
+  );
   const visit = (field: string) => !visited.has(field) && setVisited(new Set([...visited, field]));
   const { edit, ok, problems } = checkDraft(user, draft, visited);
 
@@ -32,6 +49,7 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
         setSaved(true);
       } else {
         const created = await api.createUser({ ...draft, name: draft.name.trim() });
+        kept.forget();
         useStateStore.setState({ selectedUserId: created.id });
         onCreated?.();
       }
@@ -150,7 +168,7 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
         <button type="submit" className="primary" disabled={save.busy || !ok}>
           {save.busy ? 'Saving…' : user ? 'Save user' : 'Create user'}
         </button>
-        {user && (
+        {user ? (
           <button
             type="button"
             disabled={!edit || save.busy}
@@ -161,6 +179,17 @@ export function UserForm({ user, onCreated }: { user: ConsoleUser | null; onCrea
             }}
           >
             Discard
+          </button>
+        ) : (
+          <button
+            type="button"
+            disabled={save.busy}
+            onClick={() => {
+              kept.forget();
+              onCancel?.();
+            }}
+          >
+            Cancel
           </button>
         )}
         {saved && <span className="badge ok">Saved — the REST API serves it now</span>}

@@ -1,4 +1,5 @@
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef } from 'react';
+import { useKeptState } from '../../stores/kept-state';
 import { useScenariosStore } from '../../stores/scenarios-store';
 import { useTryItStore } from '../../stores/try-it-store';
 import { aguiEndpoints, pickAguiEndpoint, useWorldEndpoints, type WorldEndpoint } from '../../stores/world-endpoints';
@@ -29,7 +30,9 @@ export function TryItView() {
   const transport = endpoint?.kind === 'agent' ? 'http' : endpoint ? 'ws' : null;
   const scenarios = useScenariosStore((state) => state.items);
   const suggestions = useMemo(() => promptSuggestions(scenarios), [scenarios]);
-  const [prompt, setPrompt] = useState(() => suggestions[0] ?? '');
+  // A prompt typed and not sent yet outlives a look at another view; once sent, the view starts afresh.
+  const kept = useKeptState('try-it-prompt', () => suggestions[0] ?? '');
+  const { value: prompt, set: setPrompt } = kept;
   const transcript = useMemo(() => buildTranscript(entries), [entries]);
   const bottom = useRef<HTMLDivElement>(null);
   const eventCount = useMemo(() => entries.filter((entry) => entry.kind === 'event').length, [entries]);
@@ -46,7 +49,9 @@ export function TryItView() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (prompt.trim()) void sendPrompt(prompt.trim());
+    if (!prompt.trim()) return;
+    void sendPrompt(prompt.trim());
+    kept.forget();
   };
   const ready =
     transport === 'ws'
