@@ -11,6 +11,7 @@ import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
 import { type JsonSchemas, type SchemaCheck, SchemaRecursionError } from './json-schemas';
 import { checkLaxJson, INTEGER_TEXT } from './lax-json-values';
+import { integerText, numberText } from './number-text';
 import type { RequestValues } from './request-conditions';
 
 /** A route's `validate`, compiled: checks a request like FastAPI and gives back its values converted to their types. */
@@ -27,6 +28,11 @@ interface TextPart {
   booleans: Set<string>;
   /** Top-level properties declared as integers: text past the exact range of a JavaScript number is refused. */
   integers: Set<string>;
+  /**
+   * Top-level properties declared as numbers only (`integer`, `number`), or as arrays of them: their text is read
+   * here as pydantic reads it, not left to ajv (JavaScript's `+text` takes `0x10`, `Infinity`, `1e1` for an integer).
+   */
+  numbers: Map<string, NumberKind>;
   /** A form body's: its fields' defaults as declared, filled in after the check for the fields not sent. */
   defaults?: ReadonlyMap<string, JsonValue>;
 }
@@ -57,7 +63,14 @@ export function compileRequestValidation(
           .filter(([, property]) => [property?.type].flat().includes(type))
           .map(([name]) => name),
       );
-    return { check, arrays: typed('array'), booleans: typed('boolean'), integers: typed('integer') };
+    const numbers = new Map<string, NumberKind>();
+    for (const [name, property] of Object.entries(properties)) {
+      const kind = numberKind(property);
+      const items = property?.type === 'array' ? numberKind((property as { items?: unknown }).items) : undefined;
+      if (kind) numbers.set(name, kind);
+      else if (items) numbers.set(name, `${items}[]`);
+    }
+    return { check, arrays: typed('array'), booleans: typed('boolean'), integers: typed('integer'), numbers };
   };
   if (validate.headers) {
     // Requests carry header names lower-case; a schema naming `X-Token` would never see it.
@@ -104,7 +117,7 @@ export function compileRequestValidation(
     const found: ValidationIssue[] = [];
     const checkText = (part: TextPart | undefined, raw: Record<string, unknown>, loc: RequestPart) => {
       if (!part) return raw;
-      const value = prepareText(raw, part);
+      const value = prepareText(raw, part, loc, found);
       for (const issue of inexactIntegers(value, part, loc)) found.push(issue);
       const errors = part.check(value);
       if (errors) {
@@ -132,8 +145,16 @@ export function compileRequestValidation(
   }
 }
 
-/** Text values as the schema expects them: the last of a repeated value (all of them for arrays), lax booleans. */
-function prepareText(raw: Record<string, unknown>, part: TextPart): Record<string, unknown> {
+/**
+ * Text values as the schema expects them: the last of a repeated value (all of them for arrays), lax booleans;
+ * with `found`, numbers read as pydantic reads them (`readNumber`) — without, they stay the text sent, to echo.
+ */
+function prepareText(
+  raw: Record<string, unknown>,
+  part: TextPart,
+  loc?: RequestPart,
+  found?: ValidationIssue[],
+): Record<string, unknown> {
   // Without a prototype: a parameter named `__proto__` is a value like any other, required or checked.
   const value: Record<string, unknown> = Object.create(null);
   for (const [name, given] of Object.entries(raw)) {
@@ -141,9 +162,48 @@ function prepareText(raw: Record<string, unknown>, part: TextPart): Record<strin
     let item = part.arrays.has(name) ? [given].flat() : Array.isArray(given) ? given.at(-1) : given;
     // Any other word stays text, for the schema to report as FastAPI does (`bool_parsing`).
     if (part.booleans.has(name) && typeof item === 'string') item = laxBoolean(item) ?? item;
+    else if (found && loc && part.numbers.size > 0) {
+      const kind = part.numbers.get(name);
+      if (kind === 'integer' || kind === 'number') item = readNumber(item, kind, [loc, name], found);
+      else if (kind && Array.isArray(item)) {
+        const itemKind = kind === 'integer[]' ? 'integer' : 'number';
+        // `item` is a fresh list (`[given].flat()`): the request's own values stay as sent.
+        for (let index = 0; index < item.length; index++)
+          item[index] = readNumber(item[index], itemKind, [loc, name, index], found);
+      }
+    }
     value[name] = item;
   }
   return value;
+}
+
+type NumberKind = 'integer' | 'number' | 'integer[]' | 'number[]';
+
+/** `integer` or `number` for a schema whose types, but for `null`, are only these (`number` when it has both). */
+function numberKind(schema: unknown): 'integer' | 'number' | undefined {
+  if (!isJsonObject(schema as JsonValue)) return undefined;
+  const types = [(schema as JsonObject).type].flat().filter((type) => type !== 'null');
+  if (types.length === 0 || !types.every((type) => type === 'integer' || type === 'number')) return undefined;
+  return types.includes('number') ? 'number' : 'integer';
+}
+
+/**
+ * A value for a parameter declared `kind`, as pydantic reads its text: the number, or — for text it refuses —
+ * something ajv neither converts nor takes (a boxed string), so that it reports the type: `int_parsing` or
+ * `float_parsing`, echoing the text as sent. Text `+text` reads as NaN is left as it is: ajv converts none of it.
+ * An integer a number cannot hold exactly is refused here (`inexactInteger`), and checked as the nearest number.
+ */
+function readNumber(
+  item: unknown,
+  kind: 'integer' | 'number',
+  at: (string | number)[],
+  found: ValidationIssue[],
+): unknown {
+  if (typeof item !== 'string') return item;
+  const read = kind === 'integer' ? integerText(item) : numberText(item);
+  if (read === undefined) return item === '' || Number.isNaN(+item) ? item : new String(item);
+  if (kind === 'integer' && !Number.isSafeInteger(read)) found.push(inexactInteger(item, at));
+  return read;
 }
 
 /**
@@ -155,14 +215,18 @@ function inexactIntegers(value: Record<string, unknown>, part: TextPart, loc: Re
   for (const name of part.integers) {
     const text = value[name];
     if (typeof text === 'string' && INTEGER_TEXT.test(text) && !Number.isSafeInteger(Number(text)))
-      found.push({
-        type: 'value_error',
-        loc: [loc, name],
-        msg: `Value error, ${text.trim()} is past the integers this mock keeps exact (-9007199254740991 to 9007199254740991)`,
-        input: text,
-      });
+      found.push(inexactInteger(text, [loc, name]));
   }
   return found;
+}
+
+function inexactInteger(text: string, at: (string | number)[]): ValidationIssue {
+  return {
+    type: 'value_error',
+    loc: at,
+    msg: `Value error, ${text.trim()} is past the integers this mock keeps exact (-9007199254740991 to 9007199254740991)`,
+    input: text,
+  };
 }
 
 /**
