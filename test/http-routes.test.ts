@@ -129,7 +129,7 @@ const app = await startMountsApp(
                 when: '{{now "YYYY"}}',
                 id: '{{uuid}}',
                 named: '{{counter "shared"}}',
-                label: 'n={{add query.n 1}} {{#if (eq query.q "x")}}is x{{else}}not x{{/if}}',
+                label: 'n={{add (default query.n 0) 1}} {{#if (eq query.q "x")}}is x{{else}}not x{{/if}}',
                 fallback: '{{default query.missing "none"}}',
                 quoted: '{{json query}}',
               },

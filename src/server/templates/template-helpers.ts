@@ -90,8 +90,47 @@ function formatNow(format: unknown): string | number {
 /** A value a message names: short, whatever a request sent. */
 function shown(value: unknown): string {
   const text =
-    typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? typeof value : String(value);
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : value !== null && typeof value === 'object'
+        ? typeof value
+        : String(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * What arithmetic reads as a number: a finite number, or text that is one (`"3"`, `" -1.5 "`, `"1e3"`, as
+ * JavaScript's `Number` reads it, blank text not). Anything else — text that is no number, a missing value, null,
+ * a boolean, a list, an object — is none.
+ */
+function arithmeticOperand(value: unknown): number | undefined {
+  const read =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(read) ? read : undefined;
+}
+
+/**
+ * `add`, `subtract`, `multiply`, `divide`: two numbers (see `arithmeticOperand`) and a finite result, else a problem
+ * (a division by zero; a result past what a number holds, ±1.8e308), checked as `randomInt`'s are: when stored if
+ * both are written in the template, else when it renders (400).
+ */
+function arithmetic(name: string, operate: (a: number, b: number) => number): HelperSpec {
+  const problem = ([a, b]: unknown[]): string | undefined => {
+    const [left, right] = [arithmeticOperand(a), arithmeticOperand(b)];
+    if (left === undefined || right === undefined)
+      return `${name}: needs two numbers (got ${shown(a)} and ${shown(b)})`;
+    if (name === 'divide' && right === 0) return `divide: cannot divide by zero (got ${shown(a)} and ${shown(b)})`;
+    if (!Number.isFinite(operate(left, right)))
+      return `${name}: the result is too large for a number (got ${shown(a)} and ${shown(b)})`;
+    return undefined;
+  };
+  return {
+    arity: [2, 2],
+    usage: `{{${name} a b}}`,
+    work: 'values',
+    argumentProblem: problem,
+    call: ([a, b]) => operate(arithmeticOperand(a) as number, arithmeticOperand(b) as number),
+  };
 }
 
 function lengthOf(value: unknown): number {
@@ -158,10 +197,10 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
     and: { arity: [2, 20], usage: '(and a b …)', call: (args) => args.every(Boolean) },
     or: { arity: [2, 20], usage: '(or a b …)', call: (args) => args.some(Boolean) },
     not: { arity: [1, 1], usage: '(not a)', call: ([a]) => !a },
-    add: { arity: [2, 2], usage: '{{add a b}}', work: 'values', call: ([a, b]) => number(a) + number(b) },
-    subtract: { arity: [2, 2], usage: '{{subtract a b}}', work: 'values', call: ([a, b]) => number(a) - number(b) },
-    multiply: { arity: [2, 2], usage: '{{multiply a b}}', work: 'values', call: ([a, b]) => number(a) * number(b) },
-    divide: { arity: [2, 2], usage: '{{divide a b}}', work: 'values', call: ([a, b]) => number(a) / number(b) },
+    add: arithmetic('add', (a, b) => a + b),
+    subtract: arithmetic('subtract', (a, b) => a - b),
+    multiply: arithmetic('multiply', (a, b) => a * b),
+    divide: arithmetic('divide', (a, b) => a / b),
     randomInt: {
       arity: [2, 2],
       usage: '{{randomInt min max}} (both included)',
