@@ -1,5 +1,6 @@
 import type { MockServer } from '../server/index';
 import type { TlsInfo } from '../shared/control-api';
+import type { RequestSummary } from '../shared/request-log';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
 const dim = (text: string) => (useColor ? `\x1b[2m${text}\x1b[0m` : text);
@@ -43,13 +44,17 @@ function tlsLines(tls: TlsInfo): string[] {
   ];
 }
 
-/** One line per request and per connection opened/closed. Returns a function that stops it. */
-export function watchTraffic(server: MockServer): () => void {
+/**
+ * One line per request and per connection opened/closed, written to `write` (standard output). Returns a function
+ * that stops it.
+ */
+export function watchTraffic(
+  server: MockServer,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): () => void {
   const time = () => new Date().toISOString().slice(11, 23);
   const stopRequests = server.context.requestLog.subscribe((request) => {
-    process.stdout.write(
-      `${dim(time())} ${request.method} ${request.path} ${request.status} ${dim(`${request.durationMs.toFixed(1)} ms`)}${request.refusal ? ` ${request.refusal}` : ''}\n`,
-    );
+    write(`${dim(time())} ${requestLine(request)}\n`);
   });
   const { registry } = server.context;
   const stopConnections = registry.subscribe((event) => {
@@ -59,9 +64,9 @@ export function watchTraffic(server: MockServer): () => void {
     // A WebSocket, or an AG-UI run streamed over HTTP (SSE or protobuf: `sse` is the connection kind of both).
     const kind = connection.kind === 'sse' ? 'sse' : 'ws';
     if (event.type === 'opened')
-      process.stdout.write(`${dim(time())} ${kind} open  ${connection.path} from ${connection.remoteAddress}\n`);
+      write(`${dim(time())} ${kind} open  ${connection.path} from ${connection.remoteAddress}\n`);
     else
-      process.stdout.write(
+      write(
         `${dim(time())} ${kind} close ${connection.path} ${connection.closeCode ?? ''} ${dim(`in ${connection.counters.framesIn} / out ${connection.counters.framesOut} frames`)}${connection.refusal ? ` ${connection.refusal}` : ''}\n`,
       );
   });
@@ -69,6 +74,16 @@ export function watchTraffic(server: MockServer): () => void {
     stopRequests();
     stopConnections();
   };
+}
+
+/**
+ * `GET /items 200 1.2 ms`; a route's fault is named after the status, since the client did not get an ordinary
+ * answer: `GET /flaky 444 reset (fault) 0.9 ms` (444: no status was sent, as nginx logs it), `GET /broken 200
+ * malformed (fault) 0.4 ms` (the status sent, then a corrupt body), `GET /slow 200 drip (fault) 5001.3 ms`.
+ */
+function requestLine(request: RequestSummary): string {
+  const fault = request.answeredBy?.fault;
+  return `${request.method} ${request.path} ${request.status}${fault ? ` ${fault} (fault)` : ''} ${dim(`${request.durationMs.toFixed(1)} ms`)}${request.refusal ? ` ${request.refusal}` : ''}`;
 }
 
 /** Whether the gateway's API-key check is on, and with how many keys (never the keys: a terminal is often shared). */

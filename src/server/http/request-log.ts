@@ -135,8 +135,21 @@ export class RequestLog {
     return () => this.listeners.delete(listener);
   }
 
-  /** Logs a finished request (`at`: when it arrived, Unix ms; `durationMs`: how long the engine took). */
+  /**
+   * Logs a finished request (`at`: when it arrived, Unix ms; `durationMs`: how long the engine took). A drip fault's
+   * body is still going out then: it is logged when its response ends (all sent, or the client gone), timed to then,
+   * so its duration is what the client waited. Only a drip pays for the listener.
+   */
   record(ctx: Context, at: number, durationMs: number): void {
+    if ((ctx.state.answeredBy as MountRef | undefined)?.fault === 'drip' && !ctx.res.closed) {
+      const started = performance.now() - durationMs;
+      ctx.res.once('close', () => this.log(ctx, at, performance.now() - started));
+      return;
+    }
+    this.log(ctx, at, durationMs);
+  }
+
+  private log(ctx: Context, at: number, durationMs: number): void {
     const cap = this.options.bodyBytes;
     const req = ctx.req;
     const responseHeaders = ctx.response.headers as RequestLogEntry['responseHeaders'];

@@ -3,19 +3,30 @@ import type { Context } from 'koa';
 import type { Fault } from '../../shared/mounts/route';
 
 /**
+ * The request log's status for a response that never was: nginx's 444 (connection closed without response), as a
+ * client that left is its 499. No HTTP response carries it; the log does.
+ */
+export const CLOSED_WITHOUT_RESPONSE = 444;
+
+/**
  * Plays a fault that takes the connection over (reset, empty, malformed) with the status and headers already set
  * on the response: Koa does not answer afterwards. Drip is not one of them: it is a normal response whose body
- * arrives slowly (see `DripStream`).
+ * arrives slowly (see `DripStream`). What the request log keeps is what the client got: for reset and empty no
+ * status (`CLOSED_WITHOUT_RESPONSE`) and no headers; for malformed the status and headers sent.
  */
 export function playConnectionFault(ctx: Context, fault: Exclude<Fault['type'], 'drip'>, body: Buffer): void {
   ctx.respond = false;
   const socket = ctx.req.socket;
   switch (fault) {
     case 'reset':
+      nothingSent(ctx);
+      // Read while the socket is there (it keeps it): the log reads it afterwards, when a destroyed socket has none.
+      void socket.remoteAddress;
       // An RST, not a FIN: the client sees ECONNRESET.
       socket.resetAndDestroy();
       return;
     case 'empty':
+      nothingSent(ctx);
       socket.end();
       return;
     case 'malformed': {
@@ -31,6 +42,12 @@ export function playConnectionFault(ctx: Context, fault: Exclude<Fault['type'], 
       return;
     }
   }
+}
+
+/** The response as logged when the connection goes without a byte of it: no status, no headers. */
+function nothingSent(ctx: Context): void {
+  ctx.status = CLOSED_WITHOUT_RESPONSE;
+  for (const name of ctx.res.getHeaderNames()) ctx.res.removeHeader(name);
 }
 
 /**
