@@ -17,16 +17,18 @@ interface Step {
 }
 
 /**
- * Where the first key named `__proto__` in `value` (parsed from `text`) is, as a JSON Pointer (`/items/1/__proto__`);
+ * Where the first key named `__proto__` in `value` (parsed from `text`, when there is one) is, as a JSON Pointer (`/items/1/__proto__`);
  * undefined when there is none. A hot path (every socket frame, every JSON body): a text that cannot spell the key —
  * neither `__proto__` nor a `\u` escape in it — costs two substring searches; only one that has it as a key is
  * walked, iteratively, each node linked to its parent so that only the pointer found is written out. Call it once
  * the value's depth was checked: the walk, and the pointer, are as deep as the value.
  */
-export function prototypeKeyPointer(text: string, value: unknown): string | undefined {
+export function prototypeKeyPointer(text: string | undefined, value: unknown): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
-  // The word as a value (`"note": "__proto__"`) is no key: only a text that has one as a key is walked.
-  if (!(text.includes('__proto__') || text.includes('\\u')) || !PROTOTYPE_KEY.test(text)) return undefined;
+  // The word as a value (`"note": "__proto__"`) is no key: only a text that has one as a key is walked (a value
+  // parsed elsewhere, with no text, always is).
+  if (text !== undefined && (!(text.includes('__proto__') || text.includes('\\u')) || !PROTOTYPE_KEY.test(text)))
+    return undefined;
   const stack: [object, Step | undefined][] = [[value, undefined]];
   while (stack.length > 0) {
     const [node, step] = stack.pop() as [object, Step | undefined];

@@ -9,6 +9,8 @@ import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { pointerKeys } from '../support/json-pointer';
+import { prototypeKeyPointer } from '../support/prototype-key';
 import { MountValidationError } from '../world/mount-validation-error';
 import { World } from '../world/world';
 import { jsonPieces } from './json-pieces';
@@ -47,15 +49,22 @@ export function decodeWorkspaceText(text: string, file: string): DecodedWorkspac
       cause: error,
     });
   }
-  return decodeWorkspaceValue(value, file);
+  return decodeWorkspaceValue(value, file, dirname(file), text);
 }
 
 /**
  * Validates (and migrates) a parsed document: a file's content or an imported body. Files its mounts name are
  * checked in `baseDir`, the folder the world will serve them from (the file's own by default: an import names
- * itself "import" but serves from the folder of the workspace it lands in). Throws `WorkspaceError`.
+ * itself "import" but serves from the folder of the workspace it lands in). `text`, the text `value` was parsed
+ * from when there is one, spares a document without a `__proto__` key the walk looking for one. Throws
+ * `WorkspaceError`.
  */
-export function decodeWorkspaceValue(value: unknown, file: string, baseDir = dirname(file)): DecodedWorkspace {
+export function decodeWorkspaceValue(
+  value: unknown,
+  file: string,
+  baseDir = dirname(file),
+  text?: string,
+): DecodedWorkspace {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new WorkspaceError({ operation: 'load', file, path: '', problem: 'a workspace is a JSON object' });
   }
@@ -65,6 +74,17 @@ export function decodeWorkspaceValue(value: unknown, file: string, baseDir = dir
       file,
       path: '',
       problem: `objects and arrays nested deeper than ${WORKSPACE_MAX_DEPTH} levels: no workspace nests that deep`,
+    });
+  }
+  // Refused as in any JSON the engine is sent: the schema (and every copy after it) would drop such a key, and the
+  // next save would erase it from the file.
+  const prototypeKey = prototypeKeyPointer(text, value);
+  if (prototypeKey !== undefined) {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      path: pointerKeys(prototypeKey).join('.'),
+      problem: 'a key named "__proto__" is not accepted in a workspace (it would be lost): rename the key',
     });
   }
   const version = documentVersion(value as Record<string, unknown>, file);
