@@ -118,3 +118,56 @@ test('record as scenario asks first; stored without activating, "Hallo" is answe
   assert.equal((await api.get<{ total: number }>('/scenarios')).body.total, count);
   assert.deepEqual(errors, []);
 });
+
+test('activating a recording, the dialog says whether it would answer its message where it was recorded', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const echo = {
+    id: 'echo-user',
+    name: 'Echo the user',
+    triggers: [{ match: 'substring', value: 'hi', priority: 10 }],
+    steps: [{ type: 'text', chunks: ['You said: {{lastUserMessage}}'], spoken: false }],
+  };
+  assert.equal((await api.post('/scenarios', echo)).status, 201);
+  const listed = { id: 'listed', path: '/listed', scenarios: ['echo-user'] };
+  assert.equal((await api.post('/agents', listed)).status, 201);
+  const { page, errors } = await openConsole(server, browser);
+  page.setDefaultTimeout(LONG_WAIT_MS);
+  await waitUntilLive(page);
+
+  // On /ws, which plays every scenario, echo-user answers "hi there" at priority 10: the suggestion goes above it.
+  await ask(await AguiSocket.open(server.wsUrl), 'hi there', 'thread-echo');
+  const dialog = await recordFromConsole(page, 'thread-echo');
+  await dialog.getByLabel('Answer messages with it').check();
+  assert.equal(await dialog.getByLabel('Priority').inputValue(), '11');
+  const warning = dialog.locator('.notice.warning');
+  assert.equal(await warning.count(), 0);
+  await dialog.getByLabel('Priority').fill('10');
+  await warning
+    .filter({ hasText: '“hi there” is answered now by scenario echo-user, priority 10: give a higher priority' })
+    .waitFor();
+  await dialog.getByLabel('Priority').fill('11');
+  await warning.waitFor({ state: 'detached' });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+
+  // On an agent that lists its scenarios, no priority helps: the dialog says what does.
+  const answer = await fetch(`${server.url}/listed`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({
+      threadId: 'thread-listed',
+      runId: 'r1',
+      messages: [{ id: 'm1', role: 'user', content: 'hi' }],
+    }),
+  });
+  assert.equal(answer.status, 200);
+  await answer.text();
+  const onListed = await recordFromConsole(page, 'thread-listed');
+  await onListed.getByLabel('Answer messages with it').check();
+  await onListed
+    .locator('.notice.warning')
+    .filter({ hasText: "the agent 'listed' this connection came in through plays only the scenarios it lists" })
+    .waitFor();
+  assert.deepEqual(errors, []);
+});

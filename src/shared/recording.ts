@@ -13,7 +13,10 @@ export const RecordScenarioRequestSchema = z
     id: ScenarioSchema.shape.id.optional(),
     /** Give it a trigger so it answers messages; default false. */
     activate: z.boolean().default(false),
-    /** The trigger when activated; default the recorded user message (substring, priority 10). */
+    /**
+     * The trigger when activated; default the recorded user message (substring, priority 10, or one above the
+     * scenario answering that message where it was recorded, when that one's is higher).
+     */
     trigger: ScenarioTriggerSchema.optional(),
   })
   .refine((input) => input.activate || input.trigger === undefined, {
@@ -37,6 +40,16 @@ export interface RecordingPreview {
   laterRuns: number;
   /** What the replay cannot send as the run did (a context write too large, an interrupt's empty branches, …). */
   warnings: string[];
+  /**
+   * The scenario answering the recorded message where it was recorded now, with its trigger's priority: what an
+   * activated recording's trigger must beat (the suggested one does). Null when no scenario answers it there.
+   */
+  answeredBy: { scenarioId: string; priority: number } | null;
+  /**
+   * The endpoint or agent the connection came in through (in words) when it plays only the scenarios it lists:
+   * activated, the recording answers nothing there until it is added to that list. Null otherwise.
+   */
+  playsListedOnly: string | null;
 }
 
 /** The answer to `POST /connections/:id/record` (201). */

@@ -109,10 +109,18 @@ export class ScenarioCatalogue {
    * all scenarios, or only the ones an endpoint plays (`selection`).
    */
   match(run: RunView | string, selection: ReadonlySet<string> | '*' = '*'): ScenarioProgram | undefined {
+    return this.matchingTrigger(run, selection)?.program;
+  }
+
+  /** The trigger that answers a run (`match`), with its priority: what another trigger must beat to answer it. */
+  matchingTrigger(
+    run: RunView | string,
+    selection: ReadonlySet<string> | '*' = '*',
+  ): { program: ScenarioProgram; priority: number } | undefined {
     const view = typeof run === 'string' ? RunView.ofText(run) : run;
     for (const route of this.routes) {
       if (selection !== '*' && !selection.has(route.program.scenario.id)) continue;
-      if (route.test(view)) return route.program;
+      if (route.test(view)) return route;
     }
     return undefined;
   }

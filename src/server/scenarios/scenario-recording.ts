@@ -37,7 +37,8 @@ export interface RecordingOptions {
 }
 
 /** A recording: the scenario it makes, and what the preview says of it (`GET /connections/:id/record`). */
-export interface Recording extends Omit<RecordingPreview, 'id' | 'name'> {
+/** A connection's run as a scenario; where it would answer (`answeredBy`, …) is the control API's to say. */
+export interface Recording extends Omit<RecordingPreview, 'id' | 'name' | 'answeredBy' | 'playsListedOnly'> {
   scenario: ScenarioInput;
 }
 

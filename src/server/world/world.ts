@@ -1,11 +1,13 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
+import type { ConnectionMount } from '../../shared/connections';
 import { CONTROL_API_PREFIX } from '../../shared/control-api';
 import type { Agent } from '../../shared/mounts/agent';
 import type { CollectionChange } from '../../shared/mounts/collection-change';
 import type { MountRef, NearMiss } from '../../shared/mounts/match-report';
 import type { Pack, PackName } from '../../shared/mounts/pack';
+import type { ScenarioSelection } from '../../shared/mounts/scenario-selection';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
 import type { PackChange } from '../../shared/pack-change';
 import { WORKSPACE_LIST_LIMITS, type WorldParts, type WorldSection } from '../../shared/workspace';
@@ -142,6 +144,18 @@ export class World {
           .map((definition) => ({ definition, pack: pack.definition.name })),
       ),
     ];
+  }
+
+  /**
+   * The scenarios the endpoint or agent a connection came in through plays now (`*`: all); undefined when it is
+   * gone, disabled, or plays none (a socket of another protocol).
+   */
+  scenariosPlayedBy(mount: ConnectionMount): ScenarioSelection | undefined {
+    if (mount.kind === 'agent') return this.agentDefinitions().find((agent) => agent.id === mount.id)?.scenarios;
+    const socket = this.socketDefinitions().find(
+      ({ definition, pack }) => definition.id === mount.id && pack === mount.pack,
+    )?.definition;
+    return socket?.behaviour.type === 'agui' ? socket.behaviour.scenarios : undefined;
   }
 
   /** The enabled agents, in order. */

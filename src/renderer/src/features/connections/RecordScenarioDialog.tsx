@@ -168,6 +168,7 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
                 <div className="field-hint">
                   Matching messages get the recording instead of their usual answer, on every connection.
                 </div>
+                <RecordingReach preview={preview} priority={priorityValue} />
               </fieldset>
             ) : (
               <div className="field-hint">
@@ -189,5 +190,27 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
         </div>
       </form>
     </dialog>
+  );
+}
+
+/**
+ * Whether the recording would answer its own message where it was recorded: the endpoint may play only the scenarios
+ * it lists, or another scenario's trigger may come first (a tie goes to the scenario listed first).
+ */
+function RecordingReach({ preview, priority }: { preview: RecordingPreview; priority: number }) {
+  if (preview.playsListedOnly)
+    return (
+      <div className="notice warning">
+        {preview.playsListedOnly} plays only the scenarios it lists: add the recording to its list (Routes) for it to
+        answer there.
+      </div>
+    );
+  const { answeredBy } = preview;
+  if (!answeredBy || !Number.isInteger(priority) || priority > answeredBy.priority) return null;
+  return (
+    <div className="notice warning">
+      “{preview.userMessage}” is answered now by scenario {answeredBy.scenarioId}, priority {answeredBy.priority}: give
+      a higher priority for the recording to answer it.
+    </div>
   );
 }
