@@ -48,7 +48,7 @@ export const decodePathText = (value: string): string => {
 export function compilePathPattern(source: string, options: { prefix?: boolean } = {}): CompiledPathPattern {
   // Tolerated both ways: `/items/` (as FastAPI's OpenAPI documents write paths) matches `/items` too, as `/items`
   // matches `/items/` (path-to-regexp's optional trailing slash).
-  const data = parse(source.length > 1 ? source.replace(/\/+$/, '') || '/' : source);
+  const data = parse(withoutTrailingSlash(source));
   const encoded = { tokens: encodeTokens(data.tokens) };
   // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
   const { regexp, keys } = pathRegExp(encoded, !options.prefix);
@@ -95,7 +95,13 @@ export function encodedPathText(text: string): string {
   );
 }
 
-function encodeTokens(tokens: readonly Token[]): Token[] {
+/** `/items/` as `/items` (`/` stays): the pattern as the matcher compiles it. */
+export function withoutTrailingSlash(source: string): string {
+  return source.length > 1 ? source.replace(/\/+$/, '') || '/' : source;
+}
+
+/** Literal text encoded as clients send it (`encodedPathText`), in groups too. */
+export function encodeTokens(tokens: readonly Token[]): Token[] {
   return tokens.map((token) => {
     if (token.type === 'text') return { type: 'text', value: encodedPathText(token.value) };
     if (token.type === 'group') return { type: 'group', tokens: encodeTokens(token.tokens) };

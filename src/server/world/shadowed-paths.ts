@@ -1,9 +1,22 @@
+import { parse, pathToRegexp, type Token } from 'path-to-regexp';
+import { encodeTokens, withoutTrailingSlash } from '../routes/path-pattern';
 import type { IssuePath, MountIssues } from './mount-validation-error';
 
 /**
  * Flags each enabled mount whose path an earlier enabled mount of the same kind already serves, where the first
- * always answers (a collection's records, a socket's connections): the second would never be reached. Disabled ones
- * may share a path, as versions of one mount switched in turn.
+ * always answers (a collection's records, a socket's connections, an agent's runs): the second would never be
+ * reached. Disabled ones may share a path, as versions of one mount switched in turn.
+ *
+ * "Already serves" is decided as the matcher (`compilePathPattern`) matches, not by the path's text:
+ * - the same path: both compile to one regexp — a parameter matches whatever its name (`/ws/:room`, `/ws/:name`),
+ *   a trailing slash makes no difference (`/ws/a`, `/ws/a/`), and literal text matches as clients send it (`/ünï`,
+ *   `/%C3%BCn%C3%AF`); letter case does count (`/WS` is another path);
+ * - or an earlier path matches every path the later one does: a parameter that is a whole segment matches any
+ *   (non-empty) segment (`/ws/:id` before `/ws/lobby` or `/ws/:room/:user` before `/ws/:room/admin`), a wildcard
+ *   that is the whole last segment any rest (`/files/*path` before `/files/a/b`). The other way round both are
+ *   reached: `/ws/lobby` before `/ws/:id` takes only its own path. Paths with optional parts (`{…}`) and
+ *   parameters inside a segment (`/:name.json`) are compared only as the same path, so none that can be reached is
+ *   refused.
  */
 export function flagShadowedPaths(
   mounts: readonly { id: string; enabled: boolean; path: string }[],
@@ -11,15 +24,156 @@ export function flagShadowedPaths(
   noun: string,
   issues: MountIssues,
 ): void {
-  const first = new Map<string, string>();
+  const first = new Map<string, { id: string; path: string }>();
+  // Earlier paths with a parameter or a wildcard segment: those that may serve other paths than their own.
+  const covering: { id: string; path: string; segments: Segment[] }[] = [];
   mounts.forEach((mount, index) => {
     if (!mount.enabled) return;
-    const earlier = first.get(mount.path);
-    if (earlier === undefined) first.set(mount.path, mount.id);
-    else
+    const form = pathForm(mount.path);
+    // A path that does not compile is reported by its compiler; compared here as written.
+    const key = form?.regexp ?? `\u0000${mount.path}`;
+    const same = first.get(key);
+    const wider = same
+      ? undefined
+      : covering.find((earlier) => form?.segments && covers(earlier.segments, form.segments));
+    const earlier = same ?? wider;
+    if (earlier) {
+      const why = same ? sameBecause(same.path, mount.path) : coveredBecause(wider?.segments ?? []);
+      const reason = why === '' ? '' : `: its path ${earlier.path} ${why}`;
       issues.add(
         [...at, index, 'path'],
-        `${noun} '${earlier}' already serves ${mount.path}, so this one would never be reached: change its path or disable one of them`,
+        `${noun} '${earlier.id}' already serves ${mount.path}${reason}, so this one would never be reached: change its path or disable one of them`,
       );
+      return;
+    }
+    first.set(key, { id: mount.id, path: mount.path });
+    if (form?.segments?.some((segment) => segment.kind === 'param' || segment.kind === 'rest'))
+      covering.push({ id: mount.id, path: mount.path, segments: form.segments });
   });
+}
+
+/** One segment of a path without optional parts, as far as coverage is decided. */
+type Segment =
+  | { kind: 'literal'; text: string }
+  | { kind: 'param' }
+  | { kind: 'rest' }
+  /** Text and parameters in one segment (`:name.json`): compared by its shape alone. */
+  | { kind: 'mixed'; shape: string }
+  | { kind: 'other' };
+
+interface PathForm {
+  /** The matcher's regexp, which names no parameter: equal for paths that match exactly the same requests. */
+  regexp: string;
+  /** Its segments; absent when it has optional parts or does not start with `/`. */
+  segments?: Segment[];
+}
+
+/**
+ * The path as `compilePathPattern` compiles it — trailing slashes dropped, literal text encoded as clients send it,
+ * case-sensitive, the end anchored — or undefined when it does not compile.
+ */
+function pathForm(path: string): PathForm | undefined {
+  try {
+    const tokens = encodeTokens(parse(withoutTrailingSlash(path)).tokens);
+    const { regexp } = pathToRegexp({ tokens }, { sensitive: true, end: true });
+    const segments = tokens.some((token) => token.type === 'group') ? undefined : segmentsOf(tokens);
+    return { regexp: regexp.source, ...(segments && { segments }) };
+  } catch {
+    return undefined;
+  }
+}
+
+function segmentsOf(tokens: readonly Token[]): Segment[] | undefined {
+  const segments: Token[][] = [[]];
+  for (const token of tokens) {
+    if (token.type !== 'text') {
+      segments.at(-1)?.push(token);
+      continue;
+    }
+    const [head, ...rest] = token.value.split('/');
+    if (head) segments.at(-1)?.push({ type: 'text', value: head });
+    for (const part of rest) segments.push(part ? [{ type: 'text', value: part }] : []);
+  }
+  // A path that does not start with `/` matches no request path: compared only as the same path.
+  if (segments[0]?.length) return undefined;
+  return segments.slice(1).map((segment): Segment => {
+    if (segment.every((token) => token.type === 'text'))
+      return { kind: 'literal', text: segment.map((token) => (token.type === 'text' ? token.value : '')).join('') };
+    const [only] = segment;
+    if (segment.length === 1 && only?.type === 'param') return { kind: 'param' };
+    if (segment.length === 1 && only?.type === 'wildcard') return { kind: 'rest' };
+    if (segment.some((token) => token.type === 'wildcard')) return { kind: 'other' };
+    return {
+      kind: 'mixed',
+      shape: JSON.stringify(segment.map((token) => (token.type === 'text' ? token.value : null))),
+    };
+  });
+}
+
+/** Whether the earlier path matches every request path the later one does. */
+function covers(earlier: readonly Segment[], later: readonly Segment[]): boolean {
+  for (const [index, segment] of earlier.entries()) {
+    const rest = later.slice(index);
+    // A wildcard matches any non-empty rest (slashes too): all but the root's single empty segment.
+    if (segment.kind === 'rest')
+      return index === earlier.length - 1 && rest.length > 0 && !(rest.length === 1 && isEmpty(rest[0]));
+    const other = rest[0];
+    if (!other) return false;
+    if (segment.kind === 'param') {
+      // Any non-empty segment without a slash: not a wildcard's, nor an empty one (`//`).
+      if (other.kind === 'rest' || other.kind === 'other' || isEmpty(other)) return false;
+    } else if (segment.kind === 'literal') {
+      if (other.kind !== 'literal' || other.text !== segment.text) return false;
+    } else if (segment.kind === 'mixed') {
+      if (other.kind !== 'mixed' || other.shape !== segment.shape) return false;
+    } else return false;
+  }
+  return later.length === earlier.length;
+}
+
+const isEmpty = (segment: Segment | undefined): boolean => segment?.kind === 'literal' && segment.text === '';
+
+/** Why two paths that compile alike are one path, for the message ('' when written alike). */
+function sameBecause(earlier: string, later: string): string {
+  if (earlier === later) return '';
+  const reasons: string[] = [];
+  const earlierTokens = tokensOf(earlier);
+  const laterTokens = tokensOf(later);
+  if (paramNames(earlierTokens).join('/') !== paramNames(laterTokens).join('/'))
+    reasons.push('a parameter matches whatever its name');
+  if (trailingSlashes(earlier) !== trailingSlashes(later)) reasons.push('a trailing slash makes no difference');
+  if (texts(earlierTokens) !== texts(laterTokens)) reasons.push('text matches as clients send it, percent-encoded');
+  return `is the same path (${reasons.length > 0 ? reasons.join(', and ') : 'they match the same requests'})`;
+}
+
+function coveredBecause(earlier: readonly Segment[]): string {
+  const reasons: string[] = [];
+  if (earlier.some((segment) => segment.kind === 'param')) reasons.push('a parameter matches any segment');
+  if (earlier.some((segment) => segment.kind === 'rest')) reasons.push('a wildcard matches any rest of the path');
+  return `matches every path this one does (${reasons.join(', and ')}), and the first that matches answers`;
+}
+
+const trailingSlashes = (path: string): number => path.length - path.replace(/\/+$/, '').length;
+
+function tokensOf(path: string): readonly Token[] {
+  try {
+    return parse(withoutTrailingSlash(path)).tokens;
+  } catch {
+    return [];
+  }
+}
+
+function paramNames(tokens: readonly Token[]): string[] {
+  return tokens.flatMap((token) =>
+    token.type === 'group' ? paramNames(token.tokens) : token.type === 'text' ? [] : [token.name],
+  );
+}
+
+/** The literal text with each parameter as one placeholder, as written. */
+function texts(tokens: readonly Token[]): string {
+  return tokens
+    .map((token) =>
+      token.type === 'text' ? token.value : token.type === 'group' ? `{${texts(token.tokens)}}` : '\u0000',
+    )
+    .join('');
 }
