@@ -153,6 +153,33 @@ test('templates exist for every event type and fill open ids; unknown types are 
   assert.equal((await api.get(`/connections/${id}/templates/NOPE`)).status, 404);
 });
 
+test("a state delta's template applies, sent as it stands, to a playing run's thread state that lacks its member", async () => {
+  const server = await startTestEngine({ settings: { speed: 1 } });
+  const api = controlClient(server);
+  const counting = {
+    id: 'counting',
+    name: 'Counting',
+    triggers: [{ match: 'exact', value: 'count' }],
+    steps: [
+      { type: 'stateSnapshot', snapshot: { count: 1 } },
+      { type: 'wait', ms: 600_000 },
+    ],
+  };
+  assert.equal((await api.post('/scenarios', counting)).status, 201);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  client.ask('count');
+  await client.waitFor((event) => event.type === 'STATE_SNAPSHOT');
+  const delta = await api.get<{ event: Record<string, unknown> }>(
+    `/connections/${connection.id}/templates/STATE_DELTA`,
+  );
+  const checked = await api.post<{ findings: unknown[] }>(`/connections/${connection.id}/events/check`, {
+    events: [delta.body.event],
+  });
+  assert.deepEqual(checked.body.findings, []);
+});
+
 test('macros: a paced text message, a full tool call, a state delta, an approval request, a run error', async () => {
   const { api, client, id } = await setup();
   const started = performance.now();

@@ -40,7 +40,8 @@ export function eventTemplate(type: EventType, stream: StreamContext): BaseEvent
     },
     [EventType.TOOL_CALL_RESULT]: { messageId: randomUUID(), toolCallId, content: '{"ok":true}', role: 'tool' },
     [EventType.STATE_SNAPSHOT]: { snapshot: { threadId, runId, status: 'processing' } },
-    [EventType.STATE_DELTA]: { delta: [{ op: 'replace', path: '/status', value: 'completed' }] },
+    // `add` sets a member whether the thread's state has it or not (`replace` needs it there: rule ST1).
+    [EventType.STATE_DELTA]: { delta: [{ op: 'add', path: '/status', value: 'completed' }] },
     [EventType.MESSAGES_SNAPSHOT]: {
       messages: [{ id: randomUUID(), role: 'assistant', content: 'Dit is een momentopname van het gesprek.' }],
     },
