@@ -16,6 +16,7 @@ import { parseClientRequest } from '../agui/run-input';
 import { JsonSchemas } from '../routes/json-schemas';
 import type { ContextWrite } from '../ws/connection';
 import { approvalInterrupt } from './paused-run';
+import { FrameStateTracker, openingStateStep, type RunStartState } from './recording-state';
 
 /** The trigger an activated recording gets unless told otherwise wins over a pack's scenario on the same message. */
 export const RECORDED_PRIORITY = 10;
@@ -75,10 +76,12 @@ const UUID_TAIL = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
  * approval request becomes an `approval` step that waits for the replaying client's answer; the branch the
  * recorded client chose holds what followed. A run that ended at an interrupt ends at an `interrupt` step (AGORA's
  * approval over HTTP: an `approval` step), and a MESSAGES_SNAPSHOT of the request's messages plus the run's is a
- * `messagesSnapshot` step rebuilt from the replaying request; what cannot be replayed as sent is in `warnings`.
+ * `messagesSnapshot` step rebuilt from the replaying request. STATE_DELTAs sent before any STATE_SNAPSHOT of the
+ * run's own patched the recorded client's state: the recording sends that state first (a `stateSnapshot` step), so
+ * it replays on any connection. What cannot be replayed as sent is in `warnings`.
  */
 export function recordScenario(frames: readonly FrameRecord[], options: RecordingOptions): Recording {
-  const { userMessage, run, requestMessages, answers, laterRuns } = firstRun(frames);
+  const { userMessage, run, requestMessages, startState, answers, laterRuns } = firstRun(frames);
   if (!run)
     throw new RecordingError(
       'nothing to record: no run started by a user message among the recorded frames (runs played from the console or injected have nothing to trigger on)',
@@ -104,7 +107,17 @@ export function recordScenario(frames: readonly FrameRecord[], options: Recordin
     warnings.push(
       `${lost} context write${lost === 1 ? ' was' : 's were'} too large for the connection to keep: the recording does not set ${lost === 1 ? 'it' : 'them'}; add a setContext step by hand`,
     );
-  const steps = toSteps(body, started?.at ?? 0, { answers, ids, requestMessages, warnings });
+  // Deltas sent before any snapshot of the run's own applied to the recorded client's state: it is sent first.
+  const opening = openingStateStep(
+    events.map((item) => item.event),
+    startState,
+    (value) => ids.apply(value),
+    warnings,
+  );
+  const steps = [
+    ...(opening ? [opening] : []),
+    ...toSteps(body, started?.at ?? 0, { answers, ids, requestMessages, warnings }),
+  ];
   const letValues = ids.letValues();
   const first = events[0]?.at ?? started?.at ?? 0;
   const last = events.at(-1)?.at ?? first;
@@ -152,8 +165,9 @@ function withContext(events: readonly TimedEvent[], contexts: readonly ContextIt
 }
 
 /**
- * The first run a user message started (RUN_STARTED to its end), that message, and approval answers. Runs with
- * nothing to trigger on — a scenario played from the console, an injected run — are passed over.
+ * The first run a user message started (RUN_STARTED to its end), that message, the state it started from, and
+ * approval answers. Runs with nothing to trigger on — a scenario played from the console, an injected run — are
+ * passed over (what they did to the thread's state is followed).
  */
 function firstRun(frames: readonly FrameRecord[]) {
   let userMessage = '';
@@ -161,6 +175,10 @@ function firstRun(frames: readonly FrameRecord[]) {
   let requested = '';
   /** The latest run request as the client sent it, until its RUN_STARTED goes out. */
   let requestedInput: JsonObject | undefined;
+  /** The `state` the latest run request brought (undefined when none), until its RUN_STARTED goes out. */
+  let requestedState: JsonValue | undefined;
+  const states = new FrameStateTracker();
+  let startState: RunStartState | undefined;
   /** The recorded run's messages as its request gave them to the run (what `history: "request"` stands for). */
   let requestMessages: JsonObject[] = [];
   let run: TimedEvent[] | undefined;
@@ -176,6 +194,7 @@ function firstRun(frames: readonly FrameRecord[]) {
       if (request.kind === 'run') {
         requested = request.request.lastUserMessage;
         requestedInput = isJsonObject(value) ? value : undefined;
+        requestedState = request.request.state as JsonValue | undefined;
       }
       if (request.kind === 'approval') {
         answers.set(request.answer.approvalId, { approved: request.answer.approved, at: frame.at });
@@ -186,23 +205,28 @@ function firstRun(frames: readonly FrameRecord[]) {
     if (value.type === 'RUN_STARTED') {
       const trigger = requested;
       const input = requestedInput;
+      const state = requestedState;
       requested = '';
       requestedInput = undefined;
+      requestedState = undefined;
       if (run) {
         if (ended) laterRuns++;
         ended = true;
         continue;
       }
+      const start = states.runStarted(stringField(value, 'threadId'), state);
       if (!trigger.trim()) continue;
+      startState = start;
       userMessage = trigger;
       requestMessages = runMessages(input, value.runId);
       run = [];
     }
+    if (!run) states.event(value);
     if (!run || ended) continue;
     run.push({ at: frame.at, seq: frame.seq, event: value });
     if (value.type === 'RUN_FINISHED' || value.type === 'RUN_ERROR') ended = true;
   }
-  return { userMessage, run, requestMessages, answers, laterRuns };
+  return { userMessage, run, requestMessages, startState, answers, laterRuns };
 }
 
 /**
@@ -253,7 +277,9 @@ function toSteps(items: readonly RunItem[], startedAt: number, context: StepCont
       const answer = answers.get(approval.recordedId);
       // What followed the answer belongs to the branch the recorded client chose; its timing starts at the answer.
       const rest = toSteps(items.slice(index + 1), answer?.at ?? at, context);
-      approval.step[answer?.approved ? 'approved' : 'rejected'] = rest;
+      const chosen = answer?.approved ? 'approved' : 'rejected';
+      approval.step[chosen] = rest;
+      context.warnings.push(approvalWarning(approval.step, chosen, approval.toolName));
       steps.push(approval.step);
       return steps;
     }
@@ -413,11 +439,18 @@ function snapshotStep(event: JsonObject, context: StepContext): ScenarioStep {
   return { type: 'emit', event: ids.apply(literal) as JsonObject };
 }
 
+/** What a recorded approval leaves out: the branches of the answers the recorded client did not give. */
+function approvalWarning(step: ApprovalStep, chosen: 'approved' | 'rejected', toolName: string): string {
+  const other = chosen === 'approved' ? 'rejected' : 'approved';
+  const otherAnswer = chosen === 'approved' ? 'rejects' : 'approves';
+  return `the AGORA approval of ${JSON.stringify(toolName)} (the approval step ${JSON.stringify(step.id)}) was ${chosen} by the recorded client, so what followed is its ${chosen} branch; its ${other} and timeout branches are empty: a replay whose client ${otherAnswer} it, or does not answer in time (approvalTimeoutMs), finishes the run there; fill them in to go on`;
+}
+
 function approvalStep(
   event: JsonObject,
   answers: ReadonlyMap<string, { approved: boolean; at: number }>,
   ids: IdTemplates,
-): { step: ApprovalStep; recordedId: string } | undefined {
+): { step: ApprovalStep; recordedId: string; toolName: string } | undefined {
   if (event.type !== 'CUSTOM' || event.name !== AgoraEventName.approvalRequest || !isJsonObject(event.value)) return;
   const { approvalId, toolName, toolDescription, parameters, reasoning, riskLevel } = event.value;
   if (typeof approvalId !== 'string' || typeof toolName !== 'string' || !toolName) return;
@@ -428,6 +461,7 @@ function approvalStep(
   ids.fixed(approvalId, `{{steps.${id}.approvalId}}`);
   return {
     recordedId: approvalId,
+    toolName,
     step: {
       type: 'approval',
       id,
