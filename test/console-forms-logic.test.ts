@@ -15,7 +15,7 @@ const LIBRARY_WORDING = /Too small|Too big|expected|>=|<=|\^\[/;
 
 test('step form: what the step schema finds is worded for the field, the pattern in its own words', () => {
   const text = stepFromTexts(kinds.get('text'), { chunks: '[]', spoken: 'false' });
-  assert.deepEqual(text.problems, { chunks: 'Needs at least 1 item.' });
+  assert.deepEqual(text.problems, { chunks: 'A text step needs at least one chunk.' });
   const tool = stepFromTexts(kinds.get('frontendToolCall'), { name: 'x', id: '9lives' });
   assert.equal(tool.problems.id, 'Must match: letters, digits, _ and -, starting with a letter.');
   for (const problem of [...Object.values(text.problems), ...Object.values(tool.problems)])

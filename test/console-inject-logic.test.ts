@@ -296,5 +296,5 @@ test('macro forms: each field says what is wrong as typed, and Run names the fie
     args: 'this is not valid JSON',
   });
   const delta = MACROS.find((macro: { name: string }) => macro.name === 'state-delta');
-  assert.deepEqual(macroFieldProblems(delta, { delta: '[]' }), { delta: 'needs at least 1 item' });
+  assert.deepEqual(macroFieldProblems(delta, { delta: '[]' }), { delta: 'a state delta needs at least one operation' });
 });

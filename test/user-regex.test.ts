@@ -145,7 +145,9 @@ test("a scenario's schema problems are stored in words, not the schema library's
     () => catalogue.put({ id: 'words', name: 'Words', triggers: [], steps: [{ type: 'text', chunks: [] }] }),
     (error: Error) =>
       error instanceof ScenarioValidationError &&
-      error.issues.some((issue) => issue.path === 'steps.0.chunks' && issue.message === 'needs at least 1 item') &&
+      error.issues.some(
+        (issue) => issue.path === 'steps.0.chunks' && issue.message === 'a text step needs at least one chunk',
+      ) &&
       !/Too small|expected|>=/.test(error.message),
   );
 });

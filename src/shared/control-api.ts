@@ -169,8 +169,11 @@ export const MAX_INJECTED_EVENTS = 1000;
 
 const JsonObjectSchema = z.record(z.string(), z.unknown());
 
+/** The events of an injection (or a check of one): at least one, at most MAX_INJECTED_EVENTS. */
+const InjectedEventsSchema = z.array(JsonObjectSchema).min(1, 'send at least one event').max(MAX_INJECTED_EVENTS);
+
 export const InjectBodySchema = z.strictObject({
-  events: z.array(JsonObjectSchema).min(1).max(MAX_INJECTED_EVENTS),
+  events: InjectedEventsSchema,
   force: z.boolean().default(false),
 });
 
@@ -178,12 +181,12 @@ export const BroadcastBodySchema = InjectBodySchema.extend({
   /** Default: every open connection. Each once: the events' check is made per connection, before any is sent. */
   connectionIds: z
     .array(z.string().min(1))
-    .min(1)
+    .min(1, 'list at least one connection id, or leave connectionIds out to send to every open connection')
     .refine((ids) => new Set(ids).size === ids.length, 'list each connection once: an id appears twice')
     .optional(),
 });
 
-export const CheckBodySchema = z.strictObject({ events: z.array(JsonObjectSchema).min(1).max(MAX_INJECTED_EVENTS) });
+export const CheckBodySchema = z.strictObject({ events: InjectedEventsSchema });
 
 /**
  * Macros: common bursts built from the connection's context. When no run is active they are wrapped in
@@ -220,7 +223,7 @@ export const MacroSchemas = {
           path: z.string(),
         }),
       )
-      .min(1),
+      .min(1, 'a state delta needs at least one operation'),
   }),
   'approval-request': z.strictObject({
     ...MacroBase,

@@ -52,6 +52,8 @@ export function issueWords(issue: z.core.$ZodIssue): string {
       return issue.inclusive ? `must be at most ${issue.maximum}` : `must be less than ${issue.maximum}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'invalid_key':
+      return keyIssueWords(issue.path.at(-1), issue.issues);
     case 'unrecognized_keys': {
       // A hostile value may hold thousands: the first few are enough to find them.
       const more = issue.keys.length - NAMED_KEYS;
@@ -61,4 +63,22 @@ export function issueWords(issue: z.core.$ZodIssue): string {
     default:
       return issue.message;
   }
+}
+
+/** The longest key a message shows as it is (a hostile object may hold a key of megabytes). */
+const SHOWN_KEY_CHARS = 40;
+
+/**
+ * A record key its key schema refuses (an empty header name, a variable name with a dash), by the key and why:
+ * `key "": must not be empty`. zod says only "Invalid key in record", and the key itself, at the end of the issue's
+ * path, is invisible when empty. The error map (`unionIssueWords`) gives the same words as the issue's message.
+ */
+export function keyIssueWords(key: unknown, issues: readonly z.core.$ZodIssue[]): string {
+  const text = String(key ?? '');
+  const shown =
+    text.length > SHOWN_KEY_CHARS
+      ? `${JSON.stringify(text.slice(0, SHOWN_KEY_CHARS)).slice(0, -1)}…"`
+      : JSON.stringify(text);
+  const why = issues.map(issueWords).join('; ');
+  return `key ${shown}${why ? `: ${why}` : ' is not accepted'}`;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MACRO_NAMES, MAX_INJECTED_EVENTS, MacroSchemas } from './control-api';
+import { issueWords } from './issue-words';
 import { JsonObjectSchema, JsonValueSchema } from './json-value';
+import { unionIssueWords } from './union-issue-words';
 
 /**
  * Saved payloads: named things a person sends often (a burst of events, a macro with its parameters, a JSON
@@ -30,7 +32,15 @@ const EventSchema = JsonObjectSchema.refine(
 /** A macro and its parameters, as `POST /connections/:id/macros/:name` takes them (without `force`). */
 const MacroBodySchema = z
   .strictObject({
-    macro: z.enum(MACRO_NAMES).describe('The macro to run (as in POST /connections/:id/macros/:name).'),
+    macro: z
+      .enum(MACRO_NAMES, {
+        // Named by what it is and the value sent, not zod's `Invalid option: expected one of "text-message"|…`.
+        error: (issue) =>
+          issue.input === undefined
+            ? `required (one of ${MACRO_NAMES.join(', ')})`
+            : `unknown macro ${shownValue(issue.input)}: expected one of ${MACRO_NAMES.join(', ')}`,
+      })
+      .describe('The macro to run (as in POST /connections/:id/macros/:name).'),
     params: JsonObjectSchema.describe("The macro's parameters, checked against the macro's own schema."),
   })
   .describe('A macro and its parameters.')
@@ -39,10 +49,10 @@ const MacroBodySchema = z
       ctx.addIssue({ code: 'custom', path: ['params', 'force'], message: 'a saved macro is never sent with force' });
       return;
     }
-    const checked = MacroSchemas[body.macro].safeParse(body.params);
+    const checked = MacroSchemas[body.macro].safeParse(body.params, { error: unionIssueWords });
     if (checked.success) return;
     for (const issue of checked.error.issues)
-      ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issue.message });
+      ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issueWords(issue) });
   });
 
 const common = {
@@ -59,7 +69,7 @@ export const SavedPayloadSchema = z
       kind: z.literal('events').describe('One or more AG-UI events, sent in order.'),
       body: z
         .array(EventSchema)
-        .min(1)
+        .min(1, 'a payload of events needs at least one event')
         .max(MAX_INJECTED_EVENTS)
         .describe('The AG-UI events (each a JSON object with a string `type`).'),
     }),
@@ -123,6 +133,13 @@ export const SavedPayloadsSchema = z
         message: `the payloads take ${total} bytes; a workspace keeps at most ${MAX_SAVED_PAYLOADS_TOTAL_BYTES}`,
       });
   });
+
+/** A value a message names: text and numbers as JSON (long text cut short), anything else by kind. */
+function shownValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return 'a list';
+  return value !== null && typeof value === 'object' ? 'an object' : String(value);
+}
 
 /** The payload's size as JSON, in UTF-8 bytes (what the limits count). */
 export function payloadBytes(payload: unknown): number {

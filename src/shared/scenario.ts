@@ -83,7 +83,9 @@ export type RequestCondition =
   | { match: 'not'; condition: RequestCondition };
 export type ScenarioTrigger = RequestCondition & { priority?: number };
 
-const ConditionsSchema: z.ZodType<RequestCondition[]> = z.lazy(() => z.array(RequestConditionSchema).min(1).max(50));
+const ConditionsSchema: z.ZodType<RequestCondition[]> = z.lazy(() =>
+  z.array(RequestConditionSchema).min(1, '`all` and `any` need at least one condition').max(50),
+);
 
 /** The condition kinds, as object shapes; triggers add `priority` to each. */
 function conditionOptions<Extra extends z.ZodRawShape>(extra: Extra) {
@@ -410,7 +412,7 @@ const toolArgumentFields = {
   ),
   argsChunks: z
     .array(ChunkSchema)
-    .min(1)
+    .min(1, 'argsChunks needs at least one piece (or give args instead)')
     .max(10_000)
     .optional()
     .describe(
@@ -470,7 +472,10 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z
     z.strictObject({
       type: z.literal('text').describe('An assistant message streamed chunk by chunk (START, CONTENT × n, END).'),
       id: StepIdSchema.optional(),
-      chunks: z.array(ChunkSchema).min(1).describe('The text, one TEXT_MESSAGE_CONTENT per chunk (templates).'),
+      chunks: z
+        .array(ChunkSchema)
+        .min(1, 'a text step needs at least one chunk')
+        .describe('The text, one TEXT_MESSAGE_CONTENT per chunk (templates).'),
       chunkDelayMs: DelayMsSchema.optional().describe('Pause after each chunk; default 100 ms.'),
       spoken: z
         .boolean()
@@ -547,7 +552,10 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z
         .literal('reasoning')
         .describe('Visible reasoning: REASONING_START, a reasoning message chunk by chunk, REASONING_END.'),
       id: StepIdSchema.optional(),
-      chunks: z.array(ChunkSchema).min(1).describe('The reasoning text, one REASONING_MESSAGE_CONTENT per chunk.'),
+      chunks: z
+        .array(ChunkSchema)
+        .min(1, 'a reasoning step needs at least one chunk')
+        .describe('The reasoning text, one REASONING_MESSAGE_CONTENT per chunk.'),
       chunkDelayMs: DelayMsSchema.optional().describe('Pause after each chunk; default 100 ms.'),
     }),
     z.strictObject({
@@ -578,7 +586,9 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z
     }),
     z.strictObject({
       type: z.literal('let').describe('Name templated strings for this run: {{vars.<name>}}, rendered once.'),
-      values: z.record(z.string().regex(/^\w+$/), z.string()).describe('Variable names and their templates.'),
+      values: z
+        .record(z.string().regex(/^\w+$/, 'a variable name is letters, digits and _ only'), z.string())
+        .describe('Variable names and their templates.'),
     }),
     z.strictObject({
       type: z.literal('branch').describe('Play `steps` when the condition holds, else `otherwise`.'),
@@ -602,7 +612,7 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z
             })
             .describe('One possible branch.'),
         )
-        .min(1)
+        .min(1, 'a random step needs at least one branch')
         .max(100)
         .describe('The branches to choose from.'),
     }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { issueWords, typeWords } from './issue-words';
+import { issueWords, keyIssueWords, typeWords } from './issue-words';
 
 type Issue = z.core.$ZodIssue;
 type UnionIssue = z.core.$ZodRawIssue<z.core.$ZodIssueInvalidUnion>;
@@ -11,10 +11,12 @@ type Path = readonly PropertyKey[];
  * "Invalid input", and an unknown tag as "Invalid discriminator value. Expected 'agui' | …": neither says what to
  * fix. Here a tag is named by where it is (`unknown behaviour type "ecko": expected one of agui, echo, push, rules`),
  * objects told apart by their keys say which keys (`give exactly one of "json", "text" or "file" (got "jsn")`), an
- * alternative the value's type or keys choose reports its own problems, and other types list what would do. Every
+ * alternative the value's type or keys choose reports its own problems, and other types list what would do. A record
+ * key its schema refuses is named, with why (`key "": must not be empty`), not zod's "Invalid key in record". Every
  * other issue is left to zod and issueWords.
  */
 export const unionIssueWords: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_key') return keyIssueWords(issue.input ?? issue.path?.at(-1), issue.issues);
   if (issue.code !== 'invalid_union' || issue.inclusive === false) return undefined;
   if (issue.discriminator !== undefined && issue.errors.length === 0) return unknownTag(issue, issue.discriminator);
   if (issue.input === undefined) return 'required';

@@ -1,6 +1,8 @@
 import type { RawData } from 'ws';
 import type { z } from 'zod';
 import { type FeedClientMessage, FeedClientMessageSchema, MAX_FEED_MESSAGE_BYTES } from '../../shared/control-api';
+import { issueWords } from '../../shared/issue-words';
+import { unionIssueWords } from '../../shared/union-issue-words';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 import { prototypeKeyPointer, prototypeKeyRefusal } from '../support/prototype-key';
 
@@ -29,7 +31,8 @@ export function readFeedClientMessage(data: RawData, isBinary: boolean, maxJsonD
   // As on every socket: the schema below would only call it an unrecognized key.
   const prototypeKey = prototypeKeyPointer(text, value);
   if (prototypeKey !== undefined) return refused(prototypeKeyRefusal(prototypeKey));
-  const parsed = FeedClientMessageSchema.safeParse(value);
+  // Worded as the control API words a body: `unknown type "x": expected one of auth, …`, not zod's English.
+  const parsed = FeedClientMessageSchema.safeParse(value, { error: unionIssueWords });
   return parsed.success ? { ok: true, message: parsed.data } : refused(describeIssues(parsed.error.issues));
 }
 
@@ -44,6 +47,11 @@ function refused(problem: string): ReadFeedMessage {
 function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues
     .slice(0, 3)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'message'}: ${issue.message}`)
+    .map((issue) => {
+      // An unknown or missing `type` names its key already (`unknown type "x": …`).
+      const namesItsPlace = issue.code === 'invalid_union' && issue.discriminator !== undefined;
+      if (namesItsPlace) return issueWords(issue);
+      return `${issue.path.length > 0 ? issue.path.join('.') : 'message'}: ${issueWords(issue)}`;
+    })
     .join('; ');
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { issueWords } from '../../shared/issue-words';
 import { unionIssueWords } from '../../shared/union-issue-words';
 import { echoedInput } from './echoed-input';
 import { listedIssues, RequestValidationError, type ValidationIssue } from './http-errors';
@@ -38,7 +39,8 @@ export function toValidationIssues(
           msg: 'Extra inputs are not permitted',
           input: valueAt(root, [...path, key]) ?? null,
         };
-      const input = valueAt(root, path);
+      // A refused record key is the input, not the value under it (pydantic echoes the key too).
+      const input = issue.code === 'invalid_key' ? path.at(-1) : valueAt(root, path);
       const { type, msg } = describe(issue, input);
       // FastAPI's key order, for clients (and people) diffing bodies.
       return { type, loc: [part, ...path], msg, input: input === undefined ? null : input };
@@ -118,7 +120,8 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
     case 'too_big':
       if (issue.origin === 'string')
         return { type: 'string_too_long', msg: `String should have at most ${issue.maximum} characters` };
-      if (issue.origin === 'array') return { type: 'too_long', msg: `List should have at most ${issue.maximum} items` };
+      if (issue.origin === 'array')
+        return { type: 'too_long', msg: `List should have at most ${listWords(issue.maximum, input)}` };
       return issue.inclusive
         ? { type: 'less_than_equal', msg: `Input should be less than or equal to ${issue.maximum}` }
         : { type: 'less_than', msg: `Input should be less than ${issue.maximum}` };
@@ -129,7 +132,7 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
           msg: `String should have at least ${issue.minimum} character${issue.minimum === 1 ? '' : 's'}`,
         };
       if (issue.origin === 'array')
-        return { type: 'too_short', msg: `List should have at least ${issue.minimum} items` };
+        return { type: 'too_short', msg: `List should have at least ${listWords(issue.minimum, input)}` };
       return issue.inclusive
         ? { type: 'greater_than_equal', msg: `Input should be greater than or equal to ${issue.minimum}` }
         : { type: 'greater_than', msg: `Input should be greater than ${issue.minimum}` };
@@ -156,12 +159,21 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
       // They may name the client's keys (`unknown field …`): cut short as an echoed input is.
       return { type: words.type, msg: String(echoedInput(issue.message)) };
     }
+    case 'invalid_key':
+      // No pydantic words name the key; `key "": must not be empty` does (as `agui-mock validate` words it).
+      return { type: 'value_error', msg: issueWords(issue) };
     case 'custom':
       // Refinements name their pydantic error type in `params.type` (e.g. `int_parsing`).
       return { type: typeof issue.params?.type === 'string' ? issue.params.type : 'value_error', msg: issue.message };
     default:
       return { type: 'value_error', msg: issue.message };
   }
+}
+
+/** The rest of pydantic's words for a list's length: `1 item after validation, not 0`. */
+function listWords(limit: number | bigint, input: unknown): string {
+  const items = `${limit} item${Number(limit) === 1 ? '' : 's'}`;
+  return Array.isArray(input) ? `${items} after validation, not ${input.length}` : items;
 }
 
 /** A union's problem in pydantic's words: an unknown tag, or the types that would do. */

@@ -1,7 +1,9 @@
+import { issueWords } from '../../shared/issue-words';
 import { type JsonObject, type JsonValue, JsonValueSchema } from '../../shared/json-value';
 import { slugId, UniqueIds } from '../../shared/mounts/mount-ids';
 import { HTTP_METHODS, type RouteInput, RouteSchema } from '../../shared/mounts/route';
 import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/settings';
+import { unionIssueWords } from '../../shared/union-issue-words';
 import { exceedsJsonDepth } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { dereferenceOpenApi } from './dereference-openapi';
@@ -122,10 +124,10 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
         responses: routeResponses(op.responses, where, context, maxJsonDepth),
       };
 
-      const parsed = RouteSchema.safeParse(route);
+      const parsed = RouteSchema.safeParse(route, { error: unionIssueWords });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        context.warn(`${where}: not imported: ${issue?.path.join('.')}: ${issue?.message}`);
+        context.warn(`${where}: not imported: ${issue?.path.join('.')}: ${issue ? issueWords(issue) : 'invalid'}`);
         continue;
       }
       if (exceedsJsonDepth(route, MAX_JSON_DEPTH_SETTING)) {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { issueWords } from '../../shared/issue-words';
 import {
   MAX_SAVED_PAYLOADS,
   MAX_SAVED_PAYLOADS_TOTAL_BYTES,
@@ -140,7 +141,8 @@ export class SavedPayloads {
       throw new SavedPayloadValidationError(
         parsed.error.issues.map((issue) => ({
           path: issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
-          message: issue.message,
+          // zod's defaults in plain words (`needs at least 1 item`); a schema's own message as it is.
+          message: issueWords(issue),
         })),
       );
     return structuredClone(parsed.data);

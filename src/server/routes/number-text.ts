@@ -1,3 +1,5 @@
+import type { ValidationIssue } from '../http/http-errors';
+
 /**
  * Text read as a number the way pydantic's lax mode (FastAPI's, for path, query, header and form values) reads it,
  * not as JavaScript's `Number` does: no `0x10`, `0b111`, `0o7` nor `Infinity` for either, no exponent nor `5.` for
@@ -50,4 +52,17 @@ export function numberText(text: string): number | undefined {
   if (last === 'n') return Number.NaN;
   if (last === 'f' || last === 'y') return body.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   return Number(body);
+}
+
+/**
+ * Integer text a number cannot hold exactly (`9007199254740993` would be read as …992): pydantic keeps any integer,
+ * this engine's numbers cannot, so it says so rather than answer for another value, or call it no integer.
+ */
+export function inexactInteger(text: string, at: (string | number)[]): ValidationIssue {
+  return {
+    type: 'value_error',
+    loc: at,
+    msg: `Value error, ${text.trim()} is past the integers this mock keeps exact (-9007199254740991 to 9007199254740991)`,
+    input: text,
+  };
 }

@@ -11,7 +11,7 @@ import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
 import { type JsonSchemas, type SchemaCheck, SchemaRecursionError } from './json-schemas';
 import { checkLaxJson, INTEGER_TEXT } from './lax-json-values';
-import { integerText, numberText } from './number-text';
+import { inexactInteger, integerText, numberText } from './number-text';
 import type { RequestValues } from './request-conditions';
 
 /** A route's `validate`, compiled: checks a request like FastAPI and gives back its values converted to their types. */
@@ -218,15 +218,6 @@ function inexactIntegers(value: Record<string, unknown>, part: TextPart, loc: Re
       found.push(inexactInteger(text, [loc, name]));
   }
   return found;
-}
-
-function inexactInteger(text: string, at: (string | number)[]): ValidationIssue {
-  return {
-    type: 'value_error',
-    loc: at,
-    msg: `Value error, ${text.trim()} is past the integers this mock keeps exact (-9007199254740991 to 9007199254740991)`,
-    input: text,
-  };
 }
 
 /**

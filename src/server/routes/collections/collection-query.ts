@@ -2,6 +2,7 @@ import type { ParsedUrlQuery } from 'node:querystring';
 import type { JsonObject, JsonValue } from '../../../shared/json-value';
 import { RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { compileUserRegex, type UserRegex } from '../../support/user-regex';
+import { inexactInteger } from '../number-text';
 
 /** A page of a listed collection, and what the headers say about it. */
 export interface ListResult {
@@ -119,7 +120,13 @@ const lastText = (value: string | string[] | undefined): string | undefined =>
 function optionalInteger(query: ParsedUrlQuery, name: string, min: number, issues: ValidationIssue[]) {
   const text = lastText(query[name]);
   if (text === undefined) return undefined;
-  const value = /^\s*[+-]?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  const integer = /^\s*[+-]?\d+\s*$/.test(text);
+  const value = integer ? Number(text) : Number.NaN;
+  // Integer text, just past what a number holds exactly: said so, not that it is no integer.
+  if (integer && !Number.isSafeInteger(value)) {
+    issues.push(inexactInteger(text, ['query', name]));
+    return undefined;
+  }
   if (!Number.isSafeInteger(value)) {
     issues.push({
       type: 'int_parsing',

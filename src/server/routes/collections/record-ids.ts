@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ID_TYPES } from '../../../shared/mounts/collection';
 import type { ValidationIssue } from '../../http/http-errors';
+import { inexactInteger } from '../number-text';
 
 export type IdType = (typeof ID_TYPES)[number];
 export type RecordId = number | string;
@@ -22,7 +23,11 @@ export function idKey(id: RecordId, type: IdType): string {
 export function parseIdText(text: string, type: IdType, loc: (string | number)[]): RecordId | ValidationIssue {
   switch (type) {
     case 'integer': {
-      const value = INTEGER_TEXT.test(text) ? Number(text) : Number.NaN;
+      const integer = INTEGER_TEXT.test(text);
+      const value = integer ? Number(text) : Number.NaN;
+      if (integer && !Number.isSafeInteger(value))
+        // Integer text, just past what a number holds exactly: said so, not that it is no integer.
+        return inexactInteger(text, loc);
       return Number.isSafeInteger(value)
         ? value
         : {
