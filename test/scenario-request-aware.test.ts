@@ -176,6 +176,8 @@ test('messages snapshot with the request’s messages; JSON-valued placeholders;
         activityType: 'plan',
         patch: [{ op: 'add', path: '/steps/-', value: 'b' }],
       },
+      // AG-UI's CUSTOM needs a value: a step without one sends null.
+      { type: 'custom', name: 'bare' },
       {
         type: 'custom',
         name: 'echo',
@@ -201,6 +203,8 @@ test('messages snapshot with the request’s messages; JSON-valued placeholders;
     'MESSAGES_SNAPSHOT',
   ])
     assert.ok(types.includes(type as BaseEvent['type']), `${type} sent`);
+  const bare = events.find((event) => event.type === 'CUSTOM' && (event as { name?: string }).name === 'bare');
+  assert.deepEqual((bare as { value?: unknown } | undefined)?.value, null);
   const echo = events.find((event) => event.type === 'CUSTOM' && (event as { name?: string }).name === 'echo') as
     | (BaseEvent & { value: { messages: Message[]; text: string } })
     | undefined;

@@ -545,7 +545,8 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z
     z.strictObject({
       type: z.literal('custom').describe('A CUSTOM event (e.g. PredictState, or your app’s own).'),
       name: z.string().min(1).describe('The event name (a template).'),
-      value: JsonValueSchema.optional().describe('Its value (templates).'),
+      // AG-UI's CUSTOM event needs a value: left out, it is null.
+      value: JsonValueSchema.default(null).describe('Its value (templates); null when left out.'),
     }),
     z.strictObject({
       type: z
