@@ -4,7 +4,7 @@ import type { ScenarioStep } from '../../shared/scenario';
 import type { RunRequest } from '../agui/run-input';
 import { SequenceTracker } from '../agui/sequence-tracker';
 import type { ConditionIssue } from './run-conditions';
-import { eventProblem } from './scenario-compiler';
+import { knownEventProblem, RunValues } from './run-values';
 import { type Chooser, ScenarioPlayer } from './scenario-player';
 import type { Op, ScenarioProgram } from './scenario-program';
 
@@ -46,16 +46,25 @@ const OUTCOMES: Record<string, readonly string[]> = {
  * the player itself refuses (a delta that does not apply to a state the scenario set). Returns every problem
  * found, each once, at the step that caused it and with the forks that led there. A scenario whose dry run would
  * play more than DRY_RUN_MAX_STEPS or DRY_RUN_MAX_CHARACTERS is not played: one issue says what to reduce.
+ *
+ * It plays one sample request (`sampleRequest`), so what the scenario's templates take from a run — the request,
+ * the client's state, the context, earlier steps' outputs — is not known here (`run-values.ts`): the schema check
+ * skips the fields holding such values (a real run checks them as it sends the event: RUN_ERROR `invalid_event`),
+ * and still refuses what is wrong whatever the run brings (a literal, a template reading nothing of the run, an
+ * object where the schema wants text or text where it wants an object). A problem the sample request itself
+ * caused in a step reading the run (a sequence rule broken by ids it made, a template that failed on its values)
+ * says so, and what to do.
  */
 export function dryRunScenario(program: ScenarioProgram): ConditionIssue[] {
   const modes: ('wait' | 'interrupt')[] = hasApproval(program.ops) ? ['wait', 'interrupt'] : ['wait'];
   const tooLarge = overBudget(program.scenario.steps, modes.length);
   if (tooLarge) return [tooLarge];
   const problems = new Map<string, ConditionIssue>();
+  const values = new RunValues(program.scenario.steps);
   for (const mode of modes) {
     let prefix: number[] = [];
     for (let paths = 0; paths < DRY_RUN_MAX_PATHS; paths++) {
-      const decisions = playPath(program, mode, prefix, problems);
+      const decisions = playPath(program, values, mode, prefix, problems);
       let fork = decisions.length - 1;
       while (fork >= 0 && (decisions[fork] as Decision).pick + 1 >= (decisions[fork] as Decision).options) fork--;
       if (fork < 0) break;
@@ -200,6 +209,7 @@ function count(value: number): string {
 /** Plays one path (the forks in `prefix` taken as given, the first way at new ones); returns the forks met. */
 function playPath(
   program: ScenarioProgram,
+  values: RunValues,
   mode: 'wait' | 'interrupt',
   prefix: readonly number[],
   problems: Map<string, ConditionIssue>,
@@ -221,6 +231,12 @@ function playPath(
     problems.set(key, { path, message: forks ? `${message} (${forks})` : message });
   };
   let request = sampleRequest();
+  // The fields of an event the op being played made from the run's values: not known to this dry run.
+  const unknownFields = (event: Record<string, unknown>) => {
+    const at = player?.currentStep ?? 'steps';
+    const history = event.type === 'MESSAGES_SNAPSHOT' ? request.messages.length : 0;
+    return values.unknownFields(at, event, player?.state !== undefined, history);
+  };
   let resume: ConstructorParameters<typeof ScenarioPlayer>[0]['resume'];
   for (let run = 0; run <= MAX_RESUMES; run++) {
     const current = new ScenarioPlayer({
@@ -233,13 +249,21 @@ function playPath(
       approvals: mode,
       chooser,
       resume,
-      onFault: (path, message) => report(path, message),
+      onFault: (path, message, code) =>
+        report(path, code === 'processing_error' && values.readsRun(path) ? `${message}${FROM_SAMPLE}` : message),
+      unknownFields,
       sink: ({ event }) => {
         const at = current.currentStep;
         const schema = EventSchemas.safeParse(event);
-        if (!schema.success) report(at, `${event.type}: ${eventProblem(schema.error)}`);
+        if (!schema.success) {
+          const problem = knownEventProblem(schema.error, unknownFields(event));
+          if (problem !== undefined) report(at, `${event.type}: ${problem}`);
+        }
         const finding = tracker.accept(event);
-        if (finding) report(at, `${event.type} breaks AG-UI sequence rule ${finding.rule}: ${finding.message}`);
+        if (finding) {
+          const fromSample = unknownFields(event).length > 0 ? FROM_SAMPLE : '';
+          report(at, `${event.type} breaks AG-UI sequence rule ${finding.rule}: ${finding.message}${fromSample}`);
+        }
       },
     });
     player = current;
@@ -280,6 +304,12 @@ function hasApproval(ops: readonly Op[]): boolean {
     }
   });
 }
+
+/** Said of a problem the sample request may have caused in a step that reads the run's values. */
+const FROM_SAMPLE =
+  ' — with values from the dry run\'s sample request (thread "thread-sample", one user message "sample", no ' +
+  'state, empty forwardedProps, no context): make the step work for any request, e.g. give a fallback with ' +
+  '{{default input.forwardedProps.x "…"}}, or read only values every request has';
 
 /** A request as an AG-UI client sends one, with a user message; its state is not known (undefined). */
 function sampleRequest(): RunRequest {

@@ -24,6 +24,7 @@ import {
   toolCallResult,
 } from '../agui/events';
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
+import { valueAt } from '../http/validation';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
 import { renderSession } from '../templates/template-engine';
 import {
@@ -35,6 +36,7 @@ import {
   type StepCloser,
 } from './paused-run';
 import { applyStateDelta, type ItemKind, isTerminal, itemEvent } from './run-control';
+import { describeValue, knownEventProblem, type UnknownField } from './run-values';
 import { RunView } from './run-view';
 import { eventProblem, toolContent, toolStartFields } from './scenario-compiler';
 import type { Op, OpOf, ScenarioProgram, TextChunk } from './scenario-program';
@@ -74,8 +76,17 @@ export interface ScenarioPlayerOptions {
   resume?: { paused: PausedRun; answer: ResumeAnswer };
   /** A dry run: every decision (branch, chance, answer) is the chooser's; delays are skipped. */
   chooser?: Chooser;
-  /** Told where and why the engine itself ended the run with RUN_ERROR (a delta that does not apply, …). */
-  onFault?: (path: string, message: string) => void;
+  /**
+   * Told where and why the engine itself ended the run with RUN_ERROR (a delta that does not apply, …), and the
+   * RUN_ERROR's code (`invalid_event`, `state_delta_failed`, `processing_error` for a template that failed).
+   */
+  onFault?: (path: string, message: string, code: string) => void;
+  /**
+   * A dry run: the fields of `event` (made by the op being played) whose values come from the run — the request,
+   * the client's state, earlier runs — and which it therefore does not know (`run-values.ts`). Their values are
+   * not checked against the AG-UI schemas here: a real run checks them as it sends the event.
+   */
+  unknownFields?: (event: Record<string, unknown>) => readonly UnknownField[];
 }
 
 /** What a dry run decides at each fork of a scenario, instead of conditions, chance or a person. */
@@ -370,7 +381,7 @@ export class ScenarioPlayer {
   private fail(error: unknown): void {
     if (error === STOPPED || this.phase !== 'running') return;
     const message = `Scenario failed at ${this.at}: ${(error as Error).message}`;
-    this.options.onFault?.(this.at, (error as Error).message);
+    this.options.onFault?.(this.at, (error as Error).message, 'processing_error');
     try {
       this.send(runError(message, 'processing_error'));
     } catch {
@@ -381,7 +392,7 @@ export class ScenarioPlayer {
 
   /** The engine ends the run with RUN_ERROR for a fault of the scenario at the op being played. */
   private fault(code: string, message: string): never {
-    this.options.onFault?.(this.at, message);
+    this.options.onFault?.(this.at, message, code);
     this.send(runError(`Step ${this.at}: ${message}`, code));
     throw STOPPED;
   }
@@ -532,9 +543,27 @@ export class ScenarioPlayer {
     this.send(event as unknown as BaseEvent);
   }
 
+  /**
+   * Checks an event built from templates. A real run ends with RUN_ERROR `invalid_event` naming the step, the field
+   * and the value the run gave it; a dry run skips the fields it does not know (`unknownFields`).
+   */
   private validate(event: Record<string, unknown>): void {
     const result = EventSchemas.safeParse(event);
-    if (!result.success) this.fault('invalid_event', eventProblem(result.error));
+    if (result.success) return;
+    const unknown = this.options.unknownFields?.(event);
+    if (unknown) {
+      const problem = knownEventProblem(result.error, unknown);
+      if (problem !== undefined) this.fault('invalid_event', problem);
+      return;
+    }
+    const issue = result.error.issues[0];
+    const at = issue?.path.filter((key): key is string | number => typeof key !== 'symbol') ?? [];
+    const got = issue && !/received/.test(issue.message) ? ` (got ${describeValue(valueAt(event, at))})` : '';
+    this.fault(
+      'invalid_event',
+      `the ${String(event.type)} its templates made from this run's values (the request, the thread's state, ` +
+        `the context, earlier steps' outputs) is ${eventProblem(result.error)}${got}`,
+    );
   }
 
   /**
@@ -551,6 +580,13 @@ export class ScenarioPlayer {
       return;
     }
     const delta = event.delta;
+    if (!constant && this.options.unknownFields && this.options.unknownFields(event).length > 0) {
+      // A dry run: a delta made from the run's values is checked, and applied, when a real run sends it.
+      this.validate(event);
+      this.send(event as unknown as BaseEvent);
+      this.setState(undefined, false);
+      return;
+    }
     if (!Array.isArray(delta))
       this.fault('invalid_event', 'not a valid AG-UI event at delta: expected an array of operations');
     let next: JsonValue | undefined;
@@ -568,7 +604,7 @@ export class ScenarioPlayer {
     const applied = applyStateDelta(this.scope.state ?? null, delta);
     if ('state' in applied) return applied.state;
     if (!this.options.chooser) return this.fault('state_delta_failed', applied.problem);
-    this.options.onFault?.(this.at, applied.problem);
+    this.options.onFault?.(this.at, applied.problem, 'state_delta_failed');
     return undefined;
   }
 
@@ -758,6 +794,13 @@ export class ScenarioPlayer {
       ...(op.responseSchema && { responseSchema: op.responseSchema }),
       ...(expiresAt !== undefined && { expiresAt: new Date(expiresAt).toISOString() }),
     } as unknown as Interrupt;
+    // Its fields may come from the request: checked as the RUN_FINISHED that carries it (the dry run checks the rest).
+    this.validate({
+      type: EventType.RUN_FINISHED,
+      threadId: this.threadId,
+      runId: this.runId,
+      outcome: { type: 'interrupt', interrupts: [interrupt] },
+    });
     return this.interrupt(interrupt, {
       kind: 'interrupt',
       stepId: op.id,

@@ -98,7 +98,7 @@ const SCENARIO_HELPERS: Record<string, HelperSpec> = {
  * still accepted: `{{randomHex:6}}` (now `{{randomHex 6}}`) and a `{{` that no `}}` follows (literal text, now
  * `\{{`). Every other template of that format means the same in Handlebars.
  */
-function withFirstFormatSpellings(source: string): string {
+export function withFirstFormatSpellings(source: string): string {
   let text = source.replace(/\{\{\s*randomHex:(\d{1,2})\s*\}\}/g, '{{randomHex $1}}');
   const lastClose = text.lastIndexOf('}}');
   let at = text.indexOf('{{', lastClose < 0 ? 0 : lastClose + 2);
