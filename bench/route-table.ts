@@ -7,12 +7,18 @@ const METHODS = ['GET', 'PUT', 'GET', 'GET'] as const;
  * each answering a small templated JSON body, as a team's own REST routes would.
  */
 export function benchRoutes(size: number): unknown[] {
-  return Array.from({ length: size }, (_, index) => ({
-    id: `r${index}`,
-    method: METHODS[index % METHODS.length],
-    path: index % 2 === 0 ? `/api/v1/res${index}` : `/api/v1/res${index}/:id`,
-    responses: [{ id: 'ok', body: { json: { id: '{{params.id}}', resource: index, at: '{{now}}' } } }],
-  }));
+  return Array.from({ length: size }, (_, index) => {
+    const item = index % 2 !== 0;
+    return {
+      id: `r${index}`,
+      method: METHODS[index % METHODS.length],
+      path: item ? `/api/v1/res${index}/:id` : `/api/v1/res${index}`,
+      // A list path has no `:id` (a template reading `params.id` there is refused): it reads `?id=`, as lookup alike.
+      responses: [
+        { id: 'ok', body: { json: { id: item ? '{{params.id}}' : '{{query.id}}', resource: index, at: '{{now}}' } } },
+      ],
+    };
+  });
 }
 
 /** Requests for the first routes, which every table of ten or more has: the same work whatever the table's size. */

@@ -19,7 +19,9 @@ writeFileSync(
     settings: { gatewayAuth: { enabled: false, keys: ['sk-secret-key'] } },
     routes: [
       { id: 'any-file', path: '/files/:name', responses: [{ id: 'ok', body: { file: '{{params.name}}' } }] },
-      { id: 'fixed', path: '/fixed', responses: [{ id: 'ok', body: { file: 'mock.agui.json' } }] },
+      // Naming the workspace file outright is refused when stored (routes-refused-when-stored.test.ts); this one
+      // names the file a save as makes the workspace file later.
+      { id: 'fixed', path: '/fixed', responses: [{ id: 'ok', body: { file: 'renamed.agui.json' } }] },
     ],
     staticFolders: [{ id: 'root', path: '/', folder: '.' }],
   }),
@@ -56,10 +58,6 @@ test('a templated response file and a static folder serve the folder, never the 
   }
   const named = await get('/files/mock.agui.json');
   assert.match(named.text, /is the workspace file \(or its backup\), which is never served/);
-  // Not even when a route names it outright: the gateway's keys are not the mocked API's to give out.
-  const fixed = await get('/fixed');
-  assert.equal(fixed.status, 403);
-  assert.doesNotMatch(fixed.text, /sk-/);
 });
 
 test('after a save as, the new workspace file is the one kept back', async () => {
@@ -67,4 +65,8 @@ test('after a save as, the new workspace file is the one kept back', async () =>
   await server.workspace.saveAs(moved);
   assert.equal((await get('/files/renamed.agui.json')).status, 403);
   assert.equal((await get('/renamed.agui.json')).status, 403);
+  // Not even when a route stored before names it outright: the gateway's keys are not the mocked API's to give out.
+  const fixed = await get('/fixed');
+  assert.equal(fixed.status, 403);
+  assert.doesNotMatch(fixed.text, /sk-/);
 });

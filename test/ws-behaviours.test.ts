@@ -355,7 +355,8 @@ test('what does not compile is refused when stored, with the field named, and no
 test('hostile input: invalid UTF-8, oversize frames, floods and abrupt disconnects never stop the engine', async () => {
   const server = await startTestEngine({ template: 'blank', settings: { maxPayloadBytes: 4096 } });
   await addSocket(server, { id: 'echo', path: '/echo', behaviour: { type: 'echo', reply: 'Echo: {{message}}' } });
-  await addSocket(server, { id: 'rules', path: '/rules', behaviour: RULES.behaviour });
+  // RULES' templates read `params.branch`: its path has it.
+  await addSocket(server, { id: 'rules', path: '/rules/:branch', behaviour: RULES.behaviour });
 
   // Invalid UTF-8 in a text frame: 1007, from the transport, before any behaviour sees it.
   const badText = await RawSocket.open(wsUrl(server, '/echo'));
@@ -363,7 +364,7 @@ test('hostile input: invalid UTF-8, oversize frames, floods and abrupt disconnec
   assert.equal((await badText.waitForClose()).code, 1007);
 
   // Too large: 1009.
-  const big = await RawSocket.open(wsUrl(server, '/rules'));
+  const big = await RawSocket.open(wsUrl(server, '/rules/main'));
   await big.waitForFrames(1);
   big.send('x'.repeat(5000));
   assert.equal((await big.waitForClose()).code, 1009);
@@ -379,7 +380,7 @@ test('hostile input: invalid UTF-8, oversize frames, floods and abrupt disconnec
   );
 
   // Gone mid-conversation, with delayed frames still to send.
-  const abrupt = await RawSocket.open(wsUrl(server, '/rules'));
+  const abrupt = await RawSocket.open(wsUrl(server, '/rules/main'));
   await abrupt.waitForFrames(1);
   abrupt.send('ping');
   abrupt.socket.terminate();

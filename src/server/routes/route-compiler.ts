@@ -3,6 +3,7 @@ import type { JsonValue } from '../../shared/json-value';
 import type { Route, RouteResponse } from '../../shared/mounts/route';
 import type { CompiledTemplate } from '../templates/template-engine';
 import { templateProblem } from '../templates/template-engine';
+import { type PathParams, pathParamsText } from '../templates/template-params';
 import type { IssuePath } from '../world/mount-validation-error';
 import { type HttpMountEnv, type MountCompileTools, mountCompileTools } from './mount-compile-tools';
 import { ANY_METHOD } from './path-index';
@@ -11,6 +12,7 @@ import { type CompiledConditions, compileConditions } from './request-conditions
 import { type CompiledRequestValidation, compileRequestValidation } from './request-validation';
 import { type ResponsePicker, responsePicker } from './response-picker';
 import { headerText } from './route-answer';
+import { workspaceFileProblem } from './servable-file';
 import { templateFolder, workspaceFilePath } from './workspace-file';
 
 export type CompiledBody =
@@ -66,8 +68,11 @@ export function compileRoutes(routes: readonly Route[], env: HttpMountEnv): Comp
 
 export function compileRoute(route: Route, at: IssuePath, tools: MountCompileTools): CompiledRoute {
   let pattern: CompiledPathPattern;
+  // The parameters templates may read by name: unknown (and not checked) when the path itself is wrong.
+  let params: PathParams | undefined;
   try {
     pattern = compilePathPattern(route.path);
+    params = { path: route.path, names: pattern.paramNames };
   } catch (error) {
     tools.issues.add([...at, 'path'], `invalid path pattern: ${(error as Error).message}`);
     pattern = compilePathPattern('/');
@@ -76,7 +81,7 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
   const validation =
     route.validate && compileRequestValidation(route.validate, tools.schemas, [...at, 'validate'], tools.issues);
   const responses = route.responses.map((response, index) =>
-    compileResponse(response, [...at, 'responses', index], tools),
+    compileResponse(response, [...at, 'responses', index], tools, params),
   );
   const methods = route.method === 'ANY' ? [ANY_METHOD] : route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
   return {
@@ -92,10 +97,13 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
   };
 }
 
-/** Conditions and schemas may only name parameters the path has: any other could never be there. */
+/**
+ * Conditions and schemas may only name parameters the path has: any other could never be there (templates are
+ * checked alike as they are compiled).
+ */
 function checkParamNames(route: Route, pattern: CompiledPathPattern, at: IssuePath, tools: MountCompileTools): void {
   const names = new Set(pattern.paramNames);
-  const has = names.size > 0 ? `it has ${[...names].map((name) => `:${name}`).join(', ')}` : 'it has none';
+  const has = pathParamsText(pattern.paramNames);
   const required = route.validate?.params?.required;
   for (const name of Array.isArray(required) ? required.map(String) : [])
     if (!names.has(name))
@@ -120,12 +128,23 @@ function usesBody(response: CompiledResponse): boolean {
   );
 }
 
-function compileResponse(response: RouteResponse, at: IssuePath, tools: MountCompileTools): CompiledResponse {
+/**
+ * Statuses whose response has no body (RFC 9110; Node and Koa send none): a body written for one would never be
+ * sent.
+ */
+const BODILESS_STATUSES: ReadonlySet<number> = new Set([204, 205, 304]);
+
+function compileResponse(
+  response: RouteResponse,
+  at: IssuePath,
+  tools: MountCompileTools,
+  params: PathParams | undefined,
+): CompiledResponse {
   const { templates, issues } = tools;
   const text = (source: string, path: IssuePath): CompiledTemplate<string> => {
     if (!response.template) return { usesBody: false, render: () => source };
     try {
-      return templates.compileText(source);
+      return templates.compileText(source, params);
     } catch (error) {
       issues.add(path, templateProblem(error));
       return { usesBody: false, render: () => source };
@@ -148,11 +167,13 @@ function compileResponse(response: RouteResponse, at: IssuePath, tools: MountCom
     }
     return { name, value: text(value, place) };
   });
+  if (response.body && BODILESS_STATUSES.has(response.status))
+    issues.add([...at, 'body'], `a ${response.status} response has no body: remove \`body\` or use 200`);
   return {
     response,
     conditions: response.when && compileConditions(response.when, [...at, 'when'], issues),
     headers,
-    body: compileBody(response, [...at, 'body'], tools, text),
+    body: compileBody(response, [...at, 'body'], tools, text, params),
   };
 }
 
@@ -161,12 +182,13 @@ function compileBody(
   at: IssuePath,
   tools: MountCompileTools,
   text: (source: string, path: IssuePath) => CompiledTemplate<string>,
+  params: PathParams | undefined,
 ): CompiledBody {
   const body = response.body;
   if (!body) return { kind: 'none' };
   if ('json' in body) {
     const template: CompiledTemplate<JsonValue> = response.template
-      ? tools.templates.compileJson(body.json, [...at, 'json'], tools.issues)
+      ? tools.templates.compileJson(body.json, [...at, 'json'], tools.issues, params)
       : { usesBody: false, render: () => body.json };
     return { kind: 'json', template };
   }
@@ -175,7 +197,10 @@ function compileBody(
   const templated = body.file.includes('{{') && response.template;
   if (!templated) {
     const place = workspaceFilePath(tools.env.baseDir, body.file);
-    if ('problem' in place) tools.issues.add([...at, 'file'], place.problem);
+    // The workspace file is never served (it may hold the gateway's keys): a route naming it would always be a 403.
+    const problem =
+      'problem' in place ? place.problem : workspaceFileProblem(place.path, tools.env.workspaceFile?.(), body.file);
+    if (problem) tools.issues.add([...at, 'file'], problem);
   }
   return { kind: 'file', template, folder: templated ? templateFolder(body.file) : '' };
 }

@@ -1,5 +1,5 @@
 import { realpathSync, type Stats, statSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileKind } from '../support/file-kind';
 import { isWithin } from '../support/path-within';
 
@@ -29,6 +29,33 @@ export function checkServable(path: string, stats: Stats, realRoot: string, work
       "is the workspace file (or its backup), which is never served: it may hold the gateway's keys",
     );
   if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${fileKind(stats)})`);
+}
+
+/**
+ * Why a response naming `path` (the absolute path a literal `name` resolves to) would never be served because it is
+ * the workspace file or one of its backups, by the rule `checkServable` applies to each request — found when the
+ * route is stored, so it is refused saying so rather than answering 403 to every request. Undefined when it is not
+ * (or the world has no file).
+ */
+export function workspaceFileProblem(path: string, workspaceFile: string | null | undefined, name: string) {
+  if (!workspaceFile) return undefined;
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!isWorkspaceFileOrBackup(realPathOf(path), workspaceFile) && !(stats && isSameFile(stats, workspaceFile)))
+    return undefined;
+  return `${JSON.stringify(name)} is the workspace file (or its backup), which is never served (it may hold the gateway's keys): name another file`;
+}
+
+/** The real path of `path`, or of its folder joined with its name when it does not exist (yet). */
+function realPathOf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(path)), basename(path));
+    } catch {
+      return path;
+    }
+  }
 }
 
 /** Whether `stats` are of `file` under another name: a hard link shares no path with it, only its inode. */

@@ -1,9 +1,21 @@
 import { BUILTIN_HELPERS, type HelperSpec } from './template-helpers';
 
-/** What storing a template learns about it: what is wrong, and whether it reads the request body. */
+/**
+ * A path parameter a template reads by name: `params.id`, `@root.params.id`, `../params.id` in a block, or
+ * `lookup params "id"`. `where` is ` (line 1, column 3)`, as problems say it. A name given by a value
+ * (`lookup params query.name`) is not known until a request comes, and is not listed.
+ */
+export interface ParamRead {
+  readonly name: string;
+  readonly original: string;
+  readonly where: string;
+}
+
+/** What storing a template learns about it: what is wrong, whether it reads the request body, which parameters. */
 export interface TemplateFacts {
   problems: string[];
   usesBody: boolean;
+  params: ParamRead[];
 }
 
 interface WalkState {
@@ -36,11 +48,21 @@ export function checkTemplate(
   roots: ReadonlySet<string>,
 ): TemplateFacts {
   const rootsText = [...roots].join(', ');
-  const facts: TemplateFacts = { problems: [], usesBody: false };
-  const problem = (node: hbs.AST.Node, message: string) =>
-    facts.problems.push(
-      node.loc ? `${message} (line ${node.loc.start.line}, column ${node.loc.start.column + 1})` : message,
-    );
+  const facts: TemplateFacts = { problems: [], usesBody: false, params: [] };
+  const where = (node: hbs.AST.Node) =>
+    node.loc ? ` (line ${node.loc.start.line}, column ${node.loc.start.column + 1})` : '';
+  const problem = (node: hbs.AST.Node, message: string) => facts.problems.push(`${message}${where(node)}`);
+  const readsParam = (node: hbs.AST.Node, name: string, original: string) =>
+    facts.params.push({ name, original, where: where(node) });
+
+  /** The parts of a path that reads the scope from its root (`params.id`); undefined for one inside a block's value. */
+  const fromRoot = (path: hbs.AST.PathExpression, state: WalkState): string[] | undefined => {
+    if (path.data) return path.parts[0] === 'root' ? path.parts.slice(1) : undefined;
+    if (state.contextDepth - path.depth > 0) return undefined;
+    const root = path.parts[0];
+    if (root !== undefined && path.depth === 0 && state.blockParams.includes(root)) return undefined;
+    return path.parts;
+  };
 
   const helperName = (node: Call['path']): string | undefined => {
     if (node.type !== 'PathExpression') return undefined;
@@ -78,25 +100,31 @@ export function checkTemplate(
           problem(path, `"${path.original}" is set only inside {{#each}}`);
         return;
       }
-      const root = path.parts[1];
-      if (root === undefined) facts.usesBody = true;
-      else checkRoot(path, root);
-      return;
     }
-    if (state.contextDepth - path.depth > 0) return;
-    const root = path.parts[0];
+    const parts = fromRoot(path, state);
+    if (parts === undefined) return;
+    const [root, next] = parts;
     if (root === undefined) {
-      // `this` at the top: the whole request scope.
+      // `this` (or `@root`) at the top: the whole request scope.
       facts.usesBody = true;
       return;
     }
-    if (path.depth === 0 && state.blockParams.includes(root)) return;
-    checkRoot(path, root);
-  };
-
-  const checkRoot = (path: hbs.AST.PathExpression, root: string) => {
     if (!roots.has(root)) problem(path, `unknown name "${path.original}": a template reads ${rootsText}`);
     else if (root === 'body') facts.usesBody = true;
+    else if (root === 'params' && next !== undefined) readsParam(path, next, path.original);
+  };
+
+  /** `lookup params "id"`: a parameter named in the template, read as `params.id` reads it. */
+  const checkLookup = (node: hbs.AST.Node, call: Call, state: WalkState) => {
+    const [object, key] = call.params;
+    if (object?.type !== 'PathExpression' || key?.type !== 'StringLiteral') return;
+    const parts = fromRoot(object as hbs.AST.PathExpression, state);
+    if (parts?.length === 1 && parts[0] === 'params')
+      readsParam(
+        node,
+        (key as hbs.AST.StringLiteral).value,
+        `lookup ${(object as hbs.AST.PathExpression).original} "${(key as hbs.AST.StringLiteral).value}"`,
+      );
   };
 
   const checkExpression = (expression: hbs.AST.Expression, state: WalkState) => {
@@ -155,7 +183,10 @@ export function checkTemplate(
     }
     if (builtin) {
       if (name !== 'lookup') problem(node, `"${name}" is a block helper: write {{#${name} …}}…{{/${name}}}`);
-      else checkArity(node, name, count, builtin.arity);
+      else {
+        checkArity(node, name, count, builtin.arity);
+        checkLookup(node, call, state);
+      }
       return false;
     }
     if (custom) {

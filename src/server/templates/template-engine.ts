@@ -4,7 +4,7 @@ import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { jsonSize } from './json-size';
 import { type PlainRender, plainTemplate, renderPlain, UNSURE } from './plain-template';
 import { appendValuesAsText } from './string-appending-compiler';
-import { checkTemplate } from './template-check';
+import { checkTemplate, type ParamRead } from './template-check';
 import {
   HelperArgumentError,
   HelperLimitError,
@@ -14,6 +14,7 @@ import {
   templateHelpers,
 } from './template-helpers';
 import { nestingProblem } from './template-nesting';
+import { type PathParams, undeclaredParamsProblem } from './template-params';
 import { REQUEST_SCOPE, type TemplateScope, type TemplateScopeKind } from './template-scope';
 
 /**
@@ -64,9 +65,13 @@ export function renderSession(counterKey: string, counters?: TemplateCounters): 
   return { counterKey, counted: new Map(), ...(counters && { counters }), budget };
 }
 
-/** A stored template: rendered per request; `usesBody` tells the route to read the request body first. */
+/**
+ * A stored template: rendered per request; `usesBody` tells the route to read the request body first, `params` the
+ * path parameters it reads by name (none when absent).
+ */
 export interface CompiledTemplate<T, S extends object = TemplateScope> {
   readonly usesBody: boolean;
+  readonly params?: readonly ParamRead[];
   render(scope: S, session: RenderSession): T;
 }
 
@@ -207,26 +212,38 @@ export class TemplateEngine<S extends object = TemplateScope> {
     this.helperNames = new Set(Object.keys(this.handlebars.helpers));
   }
 
-  /** A text template (a text body, a header value, a file path). Throws TemplateCompileError. */
-  compileText(source: string): CompiledTemplate<string, S> {
+  /**
+   * A text template (a text body, a header value, a file path). Throws TemplateCompileError, also when `params` (the
+   * parameters of the path it answers) are given and it reads another by name.
+   */
+  compileText(source: string, params?: PathParams): CompiledTemplate<string, S> {
     if (!source.includes('{{')) return { usesBody: false, render: () => source };
-    return this.cached(this.texts, source, () =>
+    const template = this.cached(this.texts, source, () =>
       this.compileProgram(this.parse(source), (render) => (scope, session) => String(render(scope, session).text)),
     );
+    checkParams(template, params);
+    return template;
   }
 
   /**
    * A JSON body: every string in it is a template (keys are not). A string that is exactly one `{{…}}` gives its
    * value with its JSON type (`"{{params.id}}"` → 1 when the parameter was converted to an integer, `"{{body}}"`
-   * → the whole body). Problems are added to `issues` at the path of the string they are in.
+   * → the whole body). Problems are added to `issues` at the path of the string they are in; with `params` (the
+   * parameters of the path it answers), a string that reads another by name is one.
    */
-  compileJson(value: JsonValue, at: IssuePath, issues: MountIssues): CompiledTemplate<JsonValue, S> {
+  compileJson(
+    value: JsonValue,
+    at: IssuePath,
+    issues: MountIssues,
+    params?: PathParams,
+  ): CompiledTemplate<JsonValue, S> {
     let usesBody = false;
     const compileNode = (node: JsonValue, path: IssuePath): ((scope: S, session: RenderSession) => JsonValue) => {
       if (isConstant(node)) return () => node;
       if (typeof node === 'string') {
         try {
           const template = this.cached(this.jsonStrings, node, () => this.compileJsonString(node));
+          checkParams(template, params);
           usesBody ||= template.usesBody;
           return (scope, session) => template.render(scope, session);
         } catch (error) {
@@ -321,7 +338,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
     }
   }
 
-  private check(program: hbs.AST.Program): { usesBody: boolean } {
+  private check(program: hbs.AST.Program): { usesBody: boolean; params: readonly ParamRead[] } {
     const facts = checkTemplate(program, this.helpers, this.scope.roots);
     if (facts.problems.length > 0) throw new TemplateCompileError(facts.problems.join('; '));
     return facts;
@@ -375,8 +392,14 @@ export class TemplateEngine<S extends object = TemplateScope> {
     } catch (error) {
       throw new TemplateCompileError(firstLines(error));
     }
-    return { usesBody: facts.usesBody, render: wrap(render) };
+    return { usesBody: facts.usesBody, ...(facts.params.length > 0 && { params: facts.params }), render: wrap(render) };
   }
+}
+
+/** Throws TemplateCompileError when `template` reads a parameter by a name the path it answers does not have. */
+function checkParams(template: CompiledTemplate<unknown, never>, params: PathParams | undefined): void {
+  const problem = params && template.params && undeclaredParamsProblem(template.params, params);
+  if (problem) throw new TemplateCompileError(problem);
 }
 
 type CompileOptions = Parameters<typeof Handlebars.compile>[1];

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, isAbsolute } from 'node:path';
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
@@ -234,7 +234,8 @@ function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
   try {
     World.check(
       workspace,
-      { baseDir, settings: () => workspace.settings },
+      // A route naming the workspace file itself is refused, as serving it would be (an import's `file` is no path).
+      { baseDir, settings: () => workspace.settings, workspaceFile: () => (isAbsolute(file) ? file : null) },
       new Set(workspace.scenarios.map((scenario) => scenario.id)),
     );
   } catch (error) {

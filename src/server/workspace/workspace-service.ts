@@ -456,6 +456,7 @@ export class WorkspaceService {
           { packs, routes, collections, staticFolders, sockets, agents },
           servingFolder(file),
           new Set(workspace.scenarios.map((scenario) => scenario.id)),
+          { file },
         );
       } catch (error) {
         this.context.liveSettings.update(previousSettings);

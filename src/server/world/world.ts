@@ -55,6 +55,8 @@ const NOTHING: WorldParts = { packs: [], routes: [], collections: [], staticFold
 export class World {
   private parts: WorldParts = NOTHING;
   private baseDir = process.cwd();
+  /** While `replace` checks a world: the workspace file it will be served from (not yet the one open). */
+  private incomingFile: { file: string | null } | undefined;
   private http: HttpMounts;
   private agents = AgentMounts.empty();
   private sockets = SocketTable.empty();
@@ -190,7 +192,7 @@ export class World {
    */
   static check(
     parts: WorldParts,
-    environment: { baseDir: string; settings: () => JsonBodyLimits },
+    environment: { baseDir: string; settings: () => JsonBodyLimits; workspaceFile?: () => string | null },
     scenarioIds: ReadonlySet<string>,
   ): void {
     const issues = [...packIssues(parts.packs), ...unknownScenarioIssues(parts, scenarioIds)];
@@ -214,11 +216,23 @@ export class World {
   /**
    * Serves another world (a workspace loaded, with the ids of the scenarios it brings): checked first; throws
    * MountValidationError changing nothing. Packs present before and after keep running with the new data, so their
-   * open sockets keep recording.
+   * open sockets keep recording. `workspaceFile`: the file it is served from once replaced (a response may not name
+   * it), when that is not the one open now (opening or creating another).
    */
-  replace(parts: WorldParts, baseDir: string, scenarioIds: ReadonlySet<string>): void {
-    World.check(parts, this.httpEnvironment(baseDir), scenarioIds);
-    const http = HttpMounts.compile(parts, this.httpEnvironment(baseDir));
+  replace(
+    parts: WorldParts,
+    baseDir: string,
+    scenarioIds: ReadonlySet<string>,
+    workspaceFile?: { file: string | null },
+  ): void {
+    let http: HttpMounts;
+    this.incomingFile = workspaceFile;
+    try {
+      World.check(parts, this.httpEnvironment(baseDir), scenarioIds);
+      http = HttpMounts.compile(parts, this.httpEnvironment(baseDir));
+    } finally {
+      this.incomingFile = undefined;
+    }
     this.baseDir = baseDir;
     this.setPacks(parts.packs);
     this.parts = parts;
@@ -390,7 +404,8 @@ export class World {
   }
 
   private httpEnvironment(baseDir: string) {
-    return { baseDir, settings: this.core.settings, workspaceFile: this.options.workspaceFile };
+    const workspaceFile = () => (this.incomingFile ? this.incomingFile.file : (this.options.workspaceFile?.() ?? null));
+    return { baseDir, settings: this.core.settings, workspaceFile };
   }
 
   private agentEnvironment() {

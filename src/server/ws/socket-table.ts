@@ -1,6 +1,7 @@
 import type { ConnectionMount } from '../../shared/connections';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
 import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
+import type { PathParams } from '../templates/template-params';
 import type { IssuePath } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
 import {
@@ -52,13 +53,19 @@ export class SocketTable {
     const tools = socketCompileTools();
     const compiled = sockets.map((definition, index) => {
       let pattern: CompiledPathPattern;
+      // Its templates may read its path's parameters by name, and no other (unchecked when the path is wrong).
+      let params: PathParams | undefined;
       try {
         pattern = compilePathPattern(definition.path);
+        params = { path: definition.path, names: pattern.paramNames };
       } catch (error) {
         tools.issues.add([...at, index, 'path'], (error as Error).message);
         pattern = compilePathPattern('/');
       }
-      const behaviour = compileSocketBehaviour(definition.behaviour, [...at, index, 'behaviour'], tools);
+      const behaviour = compileSocketBehaviour(definition.behaviour, [...at, index, 'behaviour'], {
+        ...tools,
+        ...(params && { params }),
+      });
       return { pattern, behaviour };
     });
     // Connections go to the first endpoint whose path matches.

@@ -1,11 +1,16 @@
 import { TemplateEngine } from '../../templates/template-engine';
+import type { PathParams } from '../../templates/template-params';
 import { MountIssues } from '../../world/mount-validation-error';
 import { SOCKET_SCOPE, type SocketTemplateScope } from './socket-template-scope';
 
-/** What compiling a world's socket behaviours shares: one template environment, one issue list. */
+/**
+ * What compiling a world's socket behaviours shares: one template environment, one issue list; and, for one
+ * endpoint's behaviour, the parameters of its path (its templates may read no other by name).
+ */
 export interface SocketCompileTools {
   readonly templates: TemplateEngine<SocketTemplateScope>;
   readonly issues: MountIssues;
+  readonly params?: PathParams;
 }
 
 export function socketCompileTools(): SocketCompileTools {

@@ -22,7 +22,7 @@ export interface CompiledAction {
 /** Compiles a text template of a socket (a reply, a signature's parts); a problem is added at `at`. */
 export function compileSocketText(source: string, at: IssuePath, tools: SocketCompileTools) {
   try {
-    return tools.templates.compileText(source);
+    return tools.templates.compileText(source, tools.params);
   } catch (error) {
     tools.issues.add(at, templateProblem(error));
     return { usesBody: false, render: () => source };
@@ -41,7 +41,7 @@ export function compileFrame(frame: SocketFrame, at: IssuePath, tools: SocketCom
     const text = JSON.stringify(frame.json);
     return { delayMs, render: () => text };
   }
-  const template = tools.templates.compileJson(frame.json, [...at, 'json'], tools.issues);
+  const template = tools.templates.compileJson(frame.json, [...at, 'json'], tools.issues, tools.params);
   return { delayMs, render: (scope, session) => JSON.stringify(template.render(scope, session)) };
 }
 

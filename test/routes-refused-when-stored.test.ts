@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { workspaceDir } from './helpers/workspace-files';
+
+// What is stored can be served: a route that could never answer as written is refused when it is stored — by
+// `validate`, on loading, and by the control API — saying what to fix. A template reading a path parameter the path
+// does not declare (it would always be empty), a body on a status that sends none (it would be dropped), the
+// workspace file as a response's file (it is never served: always 403).
+
+const dir = await workspaceDir();
+const file = join(dir, 'mock.agui.json');
+await writeFile(file, JSON.stringify({ version: 2, name: 'refused' }));
+await writeFile(join(dir, 'data.json'), '{"served":true}');
+const server = await startTestEngine({ workspace: file });
+const api = controlClient(server);
+
+const route = (id: string, path: string, ...responses: Record<string, unknown>[]) => ({ id, path, responses });
+const notInPath = (read: string, at: string, path: string, name: string, has: string) =>
+  `template error: ${read} (line 1, column ${at}): the path ${path} has no parameter "${name}" (${has})`;
+
+interface Issue {
+  at: (string | number)[];
+  words: string;
+}
+/** A mount that could never answer as written: where its problems are, in what words. */
+type Mount = { id: string } & Record<string, unknown>;
+interface Mistake {
+  mount: Mount;
+  issues: Issue[];
+}
+const mistake = (mount: Mount, at: Issue['at'], words: string): Mistake => ({
+  mount,
+  issues: [{ at, words }],
+});
+
+const PARAM_MISTAKES: Mistake[] = [
+  mistake(
+    route('typo', '/items/:id', { id: 'a', body: { json: { id: '{{params.item_id}}' } } }),
+    ['responses', 0, 'body', 'json', 'id'],
+    notInPath('params.item_id', '3', '/items/:id', 'item_id', 'it has :id'),
+  ),
+  mistake(
+    route('header', '/items/:id', { id: 'a', headers: { Location: '/items/{{params.item}}' } }),
+    ['responses', 0, 'headers', 'Location'],
+    notInPath('params.item', '10', '/items/:id', 'item', 'it has :id'),
+  ),
+  mistake(
+    route('text', '/shops/:shop/items/:id', { id: 'a', body: { text: 'item {{params.shopId}}' } }),
+    ['responses', 0, 'body', 'text'],
+    notInPath('params.shopId', '8', '/shops/:shop/items/:id', 'shopId', 'it has :shop, :id'),
+  ),
+  mistake(
+    route('file', '/users/:id', { id: 'a', body: { file: 'users/{{params.user}}.json' } }),
+    ['responses', 0, 'body', 'file'],
+    notInPath('params.user', '9', '/users/:id', 'user', 'it has :id'),
+  ),
+  {
+    // Inside a block, a subexpression, from @root in a loop, by `lookup` with a name written in the template.
+    mount: route('blocks', '/orders', {
+      id: 'a',
+      body: {
+        json: {
+          block: '{{#if params.id}}yes{{/if}}',
+          sub: '{{add (default params.n 1) 1}}',
+          root: '{{#each body.items}}{{@root.params.order}}{{/each}}',
+          lookup: '{{lookup params "id"}}',
+        },
+      },
+    }),
+    issues: [
+      {
+        at: ['responses', 0, 'body', 'json', 'block'],
+        words: notInPath('params.id', '7', '/orders', 'id', 'it has none'),
+      },
+      {
+        at: ['responses', 0, 'body', 'json', 'sub'],
+        words: notInPath('params.n', '16', '/orders', 'n', 'it has none'),
+      },
+      {
+        at: ['responses', 0, 'body', 'json', 'root'],
+        words: notInPath('@root.params.order', '23', '/orders', 'order', 'it has none'),
+      },
+      {
+        at: ['responses', 0, 'body', 'json', 'lookup'],
+        words: notInPath('lookup params "id"', '1', '/orders', 'id', 'it has none'),
+      },
+    ],
+  },
+];
+
+const SOCKET_MISTAKE = mistake(
+  { id: 'chat', path: '/chat/:room', behaviour: { type: 'echo', reply: '{{params.rooom}}: {{message}}' } },
+  ['behaviour', 'reply'],
+  notInPath('params.rooom', '3', '/chat/:room', 'rooom', 'it has :room'),
+);
+
+const BODILESS_MISTAKES: Mistake[] = [
+  mistake(
+    route('no-content', '/gone', { id: 'a', status: 204, body: { json: { x: 1 } } }),
+    ['responses', 0, 'body'],
+    'a 204 response has no body: remove `body` or use 200',
+  ),
+  mistake(
+    route('reset-content', '/reset', { id: 'a', status: 205, body: { text: 'done' } }),
+    ['responses', 0, 'body'],
+    'a 205 response has no body: remove `body` or use 200',
+  ),
+  mistake(
+    route('not-modified', '/cached', { id: 'a', status: 304, body: { text: 'hello' } }),
+    ['responses', 0, 'body'],
+    'a 304 response has no body: remove `body` or use 200',
+  ),
+];
+
+const neverServed = (name: string) =>
+  `"${name}" is the workspace file (or its backup), which is never served (it may hold the gateway's keys): name another file`;
+/** Routes answering with the workspace file `name` (or its backup, by another spelling). */
+const fileMistakes = (name: string): Mistake[] => [
+  mistake(
+    route('keys', '/keys', { id: 'a', body: { file: name } }),
+    ['responses', 0, 'body', 'file'],
+    neverServed(name),
+  ),
+  mistake(
+    route('backup', '/backup', { id: 'a', body: { file: `./${name}.bak` } }),
+    ['responses', 0, 'body', 'file'],
+    neverServed(`./${name}.bak`),
+  ),
+];
+
+const valueAt = (root: unknown, path: (string | number)[]) =>
+  path.reduce<unknown>((value, key) => (value as Record<string, unknown>)[key], root);
+
+/** Stores each mistake through the control API: a 422 with each of its problems at its field, echoing the value. */
+async function assertRefused(section: 'routes' | 'sockets', mistakes: readonly Mistake[]): Promise<void> {
+  for (const { mount, issues } of mistakes) {
+    const answer = await api.post(`/${section}`, mount);
+    assert.deepEqual(
+      { status: answer.status, detail: (answer.body as { detail: unknown }).detail },
+      {
+        status: 422,
+        detail: issues.map(({ at, words }) => ({
+          type: 'value_error',
+          loc: ['body', ...at],
+          msg: words,
+          input: valueAt(mount, at),
+        })),
+      },
+      mount.id,
+    );
+  }
+}
+
+test('a template reading a path parameter its path does not declare is refused; one its path declares serves', async () => {
+  await assertRefused('routes', PARAM_MISTAKES);
+  await assertRefused('sockets', [SOCKET_MISTAKE]);
+  assert.equal((await fetch(`${server.url}/items/1`)).status, 404, 'nothing of them was stored');
+
+  const item = route('item', '/shop/:shop/item/:id', {
+    id: 'a',
+    headers: { 'X-Shop': '{{params.shop}}' },
+    body: {
+      json: {
+        id: '{{params.id}}',
+        root: '{{#each body}}{{/each}}{{@root.params.shop}}',
+        looked: '{{lookup params "id"}}',
+        // A name the request gives is read as it comes: nothing to check when stored.
+        dynamic: '{{lookup params query.name}}',
+        whole: '{{json params}}',
+      },
+    },
+  });
+  assert.equal((await api.post('/routes', item)).status, 201);
+  // `template: false` sends the text as written: `{{params.x}}` is not read.
+  const raw = route('raw', '/raw', { id: 'a', template: false, body: { text: '{{params.x}}' } });
+  assert.equal((await api.post('/routes', raw)).status, 201);
+  const chat = { id: 'chat', path: '/chat/:room', behaviour: { type: 'echo', reply: '{{params.room}}: {{message}}' } };
+  assert.equal((await api.post('/sockets', chat)).status, 201);
+
+  const answer = await fetch(`${server.url}/shop/north/item/7?name=shop`);
+  assert.equal(answer.status, 200);
+  assert.equal(answer.headers.get('x-shop'), 'north');
+  assert.deepEqual(await answer.json(), {
+    id: '7',
+    root: 'north',
+    looked: '7',
+    dynamic: 'north',
+    whole: '{"shop":"north","id":"7"}',
+  });
+  assert.equal(await (await fetch(`${server.url}/raw`)).text(), '{{params.x}}');
+});
+
+test('a body on a 204, 205 or 304 response is refused; a 204 without one serves', async () => {
+  await assertRefused('routes', BODILESS_MISTAKES);
+  assert.equal((await fetch(`${server.url}/gone`)).status, 404, 'nothing of them was stored');
+
+  assert.equal((await api.post('/routes', route('empty', '/empty', { id: 'a', status: 204 }))).status, 201);
+  const empty = await fetch(`${server.url}/empty`);
+  assert.equal(empty.status, 204);
+  assert.equal(await empty.text(), '');
+});
+
+test('the workspace file (or its backup) as a response file is refused; a file beside it serves', async () => {
+  await assertRefused('routes', fileMistakes('mock.agui.json'));
+  assert.equal((await fetch(`${server.url}/keys`)).status, 404, 'nothing of them was stored');
+
+  const data = route('data', '/data', { id: 'a', body: { file: 'data.json' } });
+  assert.equal((await api.post('/routes', data)).status, 201);
+  const answer = await fetch(`${server.url}/data`);
+  assert.equal(answer.status, 200);
+  assert.equal(await answer.text(), '{"served":true}');
+});
+
+test('validate (and so loading) refuses each, every problem at its path', async () => {
+  const mistaken = join(dir, 'mistaken.agui.json');
+  // The workspace file being validated is the one its routes may not serve.
+  const routes = [...PARAM_MISTAKES, ...BODILESS_MISTAKES, ...fileMistakes('mistaken.agui.json')];
+  const document = {
+    version: 2,
+    name: 'mistaken',
+    routes: routes.map(({ mount }) => mount),
+    sockets: [SOCKET_MISTAKE.mount],
+  };
+  await writeFile(mistaken, JSON.stringify(document));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/agui-mock.ts', 'validate', mistaken], {
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 1, result.stderr);
+  const [first = '', ...others] = result.stderr.trimEnd().split('\n');
+  const lines = [first.replace(`agui-mock: ${mistaken}: `, '').replace(/ \(and \d+ more problems?\)$/, ''), ...others];
+  const expected = [
+    ...routes.flatMap(({ issues }, index) =>
+      issues.map(({ at, words }) => `${['routes', index, ...at].join('.')}: ${words}`),
+    ),
+    ...SOCKET_MISTAKE.issues.map(({ at, words }) => `${['sockets', 0, ...at].join('.')}: ${words}`),
+  ];
+  assert.deepEqual(
+    lines.map((line) => line.trim()),
+    expected,
+  );
+});
+
+test('the file a response may not name is the one it is served from: opening another makes the first a file like any other', async () => {
+  const first = join(dir, 'first.agui.json');
+  const second = join(dir, 'second.agui.json');
+  await writeFile(first, JSON.stringify({ version: 2, name: 'first' }));
+  const routes = [route('first', '/first', { id: 'a', body: { file: 'first.agui.json' } })];
+  await writeFile(second, JSON.stringify({ version: 2, name: 'second', routes }));
+  const engine = await startTestEngine({ workspace: first });
+
+  // Checked against second, the file it is served from once open: naming first is no mistake.
+  await engine.workspace.open(second);
+  assert.equal(engine.workspace.filePath(), second);
+  const answer = await fetch(`${engine.url}/first`);
+  assert.equal(answer.status, 200);
+  assert.equal(((await answer.json()) as { name: string }).name, 'first');
+});
