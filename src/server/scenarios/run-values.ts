@@ -235,8 +235,8 @@ export class RunValues {
   }
 }
 
-/** Keys of a step that hold nested steps. */
-const NESTED_STEPS = new Set([
+/** Keys of a step that hold nested steps (the dry run counts paths through them, not their size). */
+export const NESTED_STEPS = new Set([
   'steps',
   'otherwise',
   'branches',

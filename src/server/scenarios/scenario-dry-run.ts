@@ -4,7 +4,7 @@ import type { ScenarioStep } from '../../shared/scenario';
 import type { RunRequest } from '../agui/run-input';
 import { SequenceTracker } from '../agui/sequence-tracker';
 import type { ConditionIssue } from './run-conditions';
-import { knownEventProblem, RunValues } from './run-values';
+import { knownEventProblem, NESTED_STEPS, RunValues } from './run-values';
 import { type Chooser, ScenarioPlayer } from './scenario-player';
 import type { Op, ScenarioProgram } from './scenario-program';
 
@@ -82,19 +82,6 @@ interface Work {
   longestSteps: number;
   longestCharacters: number;
 }
-
-/** Keys of a step that hold nested steps: counted as the paths through them, not as the step's own size. */
-const NESTED_STEPS = new Set([
-  'steps',
-  'otherwise',
-  'branches',
-  'approved',
-  'rejected',
-  'timeout',
-  'resolved',
-  'cancelled',
-  'expired',
-]);
 
 /**
  * The issue refusing a scenario whose dry run would play more than the budget, or undefined. An upper bound
