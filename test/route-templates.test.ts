@@ -261,12 +261,16 @@ test('randomInt: arguments written in the template are checked when stored; a re
     message: /randomInt: needs two integers, min <= max \(got 9 and 1\)/,
   });
   assert.throws(() => engine.compileText('{{randomInt "a" 1}}'), { message: /got "a" and 1/ });
+  // Blank text and null are no number, as for arithmetic (they were read as 0).
+  assert.throws(() => engine.compileText('{{randomInt null 3}}'), { message: /got null and 3/ });
+  assert.throws(() => engine.compileText('{{randomInt " " 3}}'), { message: /got " " and 3/ });
   const fromQuery = engine.compileText('{{randomInt query.a query.b}}');
   // TemplateValueError: the route answers 400 with the message, where it answered 500.
   for (const query of [
     { a: 'x', b: 'y' },
     { a: '9', b: '1' },
     { a: '-9e15', b: '9e15' },
+    { a: '', b: '3' },
   ])
     assert.throws(() => fromQuery.render({ ...scope, query }, renderSession('t')), {
       name: 'TemplateValueError',

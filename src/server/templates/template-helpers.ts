@@ -206,7 +206,8 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
       usage: '{{randomInt min max}} (both included)',
       work: 'values',
       argumentProblem: ([min, max]) => {
-        const [low, high] = [Math.ceil(number(min)), Math.floor(number(max))];
+        // Read as arithmetic reads its operands: blank text and null are no number (`Number` made them 0).
+        const [low, high] = [Math.ceil(arithmeticOperand(min) ?? NaN), Math.floor(arithmeticOperand(max) ?? NaN)];
         if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low > high)
           return `randomInt: needs two integers, min <= max (got ${shown(min)} and ${shown(max)})`;
         // crypto.randomInt's own bound, said in the helper's words rather than Node's.
@@ -214,7 +215,8 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
           return `randomInt: max - min must be less than ${RANDOM_INT_SPAN} (got ${low} and ${high})`;
         return undefined;
       },
-      call: ([min, max]) => randomInt(Math.ceil(number(min)), Math.floor(number(max)) + 1),
+      call: ([min, max]) =>
+        randomInt(Math.ceil(arithmeticOperand(min) as number), Math.floor(arithmeticOperand(max) as number) + 1),
     },
     lowercase: { arity: [1, 1], usage: '{{lowercase text}}', call: ([text]) => String(text ?? '').toLowerCase() },
     uppercase: { arity: [1, 1], usage: '{{uppercase text}}', call: ([text]) => String(text ?? '').toUpperCase() },
