@@ -174,7 +174,11 @@ function expand(tokens: readonly Token[]): Token[][] {
   return forms;
 }
 
-function segmentShapes(tokens: readonly Token[]): SegmentShape[] {
+/**
+ * The tokens of a pattern without optional parts, cut at each `/`: the first piece is what precedes the first `/`
+ * (empty for a pattern that starts with one), then one piece per segment (empty for `//`).
+ */
+export function splitSegments(tokens: readonly Token[]): Token[][] {
   const segments: Token[][] = [[]];
   for (const token of tokens) {
     if (token.type !== 'text') {
@@ -185,16 +189,22 @@ function segmentShapes(tokens: readonly Token[]): SegmentShape[] {
     if (first) segments.at(-1)?.push({ type: 'text', value: first });
     for (const part of rest) segments.push(part ? [{ type: 'text', value: part }] : []);
   }
+  return segments;
+}
+
+function segmentShapes(tokens: readonly Token[]): SegmentShape[] {
   // What precedes the first '/' is empty: patterns start with '/'.
-  return segments.slice(1).map((segment): SegmentShape => {
-    const source = stringify({ tokens: segment });
-    const texts = segment.flatMap((token) => (token.type === 'text' ? [token.value] : []));
-    if (texts.length === segment.length) {
-      const encoded = encodedPathText(texts.join(''));
-      return { kind: 'literal', text: source, test: (value) => encodedPathText(value) === encoded };
-    }
-    if (segment.some((token) => token.type === 'wildcard')) return { kind: 'rest', source };
-    const { regexp } = pathRegExp({ tokens: encodeTokens([{ type: 'text', value: '/' }, ...segment]) }, true);
-    return { kind: 'pattern', source, test: (value) => regexp.test(`/${value}`) };
-  });
+  return splitSegments(tokens)
+    .slice(1)
+    .map((segment): SegmentShape => {
+      const source = stringify({ tokens: segment });
+      const texts = segment.flatMap((token) => (token.type === 'text' ? [token.value] : []));
+      if (texts.length === segment.length) {
+        const encoded = encodedPathText(texts.join(''));
+        return { kind: 'literal', text: source, test: (value) => encodedPathText(value) === encoded };
+      }
+      if (segment.some((token) => token.type === 'wildcard')) return { kind: 'rest', source };
+      const { regexp } = pathRegExp({ tokens: encodeTokens([{ type: 'text', value: '/' }, ...segment]) }, true);
+      return { kind: 'pattern', source, test: (value) => regexp.test(`/${value}`) };
+    });
 }

@@ -1,5 +1,5 @@
 import { parse, pathToRegexp, type Token } from 'path-to-regexp';
-import { encodeTokens, withoutTrailingSlash } from '../routes/path-pattern';
+import { encodeTokens, splitSegments, withoutTrailingSlash } from '../routes/path-pattern';
 import type { IssuePath, MountIssues } from './mount-validation-error';
 
 /**
@@ -84,16 +84,7 @@ function pathForm(path: string): PathForm | undefined {
 }
 
 function segmentsOf(tokens: readonly Token[]): Segment[] | undefined {
-  const segments: Token[][] = [[]];
-  for (const token of tokens) {
-    if (token.type !== 'text') {
-      segments.at(-1)?.push(token);
-      continue;
-    }
-    const [head, ...rest] = token.value.split('/');
-    if (head) segments.at(-1)?.push({ type: 'text', value: head });
-    for (const part of rest) segments.push(part ? [{ type: 'text', value: part }] : []);
-  }
+  const segments = splitSegments(tokens);
   // A path that does not start with `/` matches no request path: compared only as the same path.
   if (segments[0]?.length) return undefined;
   return segments.slice(1).map((segment): Segment => {
