@@ -1,6 +1,7 @@
 import { EventType } from '@ag-ui/core';
 import Handlebars from 'handlebars';
 import type { JsonValue, ScenarioStep } from '../../shared/scenario';
+import { valueAt } from '../http/validation';
 import { eventProblem } from './scenario-compiler';
 import { SCENARIO_SCOPE_ROOTS, withFirstFormatSpellings } from './template';
 
@@ -127,11 +128,7 @@ export class RunValues {
 
   /** The step written at `path` (`steps.2.approved.0`), or undefined. */
   stepAt(path: string): ScenarioStep | undefined {
-    let value: unknown = { steps: this.steps };
-    for (const part of path.split('.')) {
-      if (value === null || typeof value !== 'object') return undefined;
-      value = (value as Record<string, unknown>)[part];
-    }
+    const value = valueAt({ steps: this.steps }, path.split('.'));
     return value !== null && typeof value === 'object' && 'type' in value ? (value as ScenarioStep) : undefined;
   }
 
