@@ -128,10 +128,9 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
       </div>
       <div className="panel-body stack">
         {draft.changedOutside && <ChangedOutsideNotice what="scenario" onReload={draft.discard} />}
-        {taken !== null ? (
-          <div className="notice error row" role="alert">
-            <span className="spacer error-text">{shownError.error}</span>
-            {/* The new scenario's draft is kept: back to it with "+ New scenario". */}
+        <ErrorNotice {...shownError}>
+          {taken !== null && (
+            // The new scenario's draft is kept: back to it with "+ New scenario".
             <button
               type="button"
               className="small"
@@ -143,13 +142,8 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
             >
               Open {taken}
             </button>
-            <button type="button" className="ghost small" onClick={shownError.onDismiss} aria-label="Dismiss error">
-              ✕
-            </button>
-          </div>
-        ) : (
-          <ErrorNotice {...shownError} />
-        )}
+          )}
+        </ErrorNotice>
         {scenario && <RunScenarioForm scenarioId={scenario.id} />}
         <StepPalette text={text} onChange={setText} />
         <ScenarioSchemaHelp />
