@@ -297,6 +297,80 @@ test('recursive models (as FastAPI writes them) stay recursive through $defs, an
   assert.deepEqual(warnings, []);
 });
 
+test("a recursive model's generated body stops where the schema lets it and satisfies it; one that cannot stop is named", async () => {
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  /** A model with a required name. */
+  const model = (properties: Record<string, unknown>, required = ['name']) => ({
+    type: 'object',
+    required,
+    properties: { name: { type: 'string' }, ...properties },
+  });
+  const schemas = {
+    // It stops at an empty list of children, and at the null of an optional parent.
+    Tree: model({
+      children: { type: 'array', items: ref('Tree') },
+      parent: { anyOf: [ref('Tree'), { type: 'null' }] },
+    }),
+    // It stops by leaving out an optional next, and an optional list that may not be empty.
+    List: model({ next: ref('List'), rest: { type: 'array', minItems: 1, items: ref('List') } }),
+    // Every link requires the next: no body can stop.
+    Chain: model({ next: ref('Chain') }, ['name', 'next']),
+  };
+  const post = (name: string) => ({
+    post: {
+      requestBody: { required: true, content: { 'application/json': { schema: ref(name) } } },
+      responses: { '200': ok(ref(name)) },
+    },
+  });
+  const { routes, warnings } = await importOpenApiRoutes(
+    {
+      document: document(
+        { '/tree': post('Tree'), '/list': post('List'), '/chain': post('Chain') },
+        { components: { schemas } },
+      ),
+    },
+    [],
+    { maxJsonDepth: 32 },
+  );
+  const served = Object.fromEntries(checkRoutes(routes).map((route) => [route.path, jsonOf(route)]));
+  assert.deepEqual(served['/tree'], {
+    name: 'string',
+    children: [{ name: 'string', children: [], parent: null }],
+    parent: { name: 'string', children: [], parent: null },
+  });
+  assert.deepEqual(served['/list'], { name: 'string', next: { name: 'string' }, rest: [{ name: 'string' }] });
+  for (const route of routes.filter((route) => route.path !== '/chain')) {
+    const validate = engineAjv().compile(route.validate?.body as JsonObject);
+    assert.equal(validate(served[route.path]), true, `${route.path}: ${JSON.stringify(validate.errors)}`);
+  }
+  assert.deepEqual(warnings, [
+    "POST /chain response 200: the body generated from the schema does not satisfy it (/next/next must have required property 'name' and 1 more); served as generated until you write one that does",
+  ]);
+});
+
+test('an OpenAPI 3.0 model that may be null stops its recursion as null', async () => {
+  const node = {
+    type: 'object',
+    nullable: true,
+    required: ['name', 'parent'],
+    properties: { name: { type: 'string' }, parent: { $ref: '#/components/schemas/Node' } },
+  };
+  const { routes, warnings } = await importOpenApiRoutes(
+    {
+      document: {
+        openapi: '3.0.3',
+        info: { title: 'Test', version: '1' },
+        paths: { '/node': { get: { responses: { '200': ok({ $ref: '#/components/schemas/Node' }) } } } },
+        components: { schemas: { Node: node } },
+      },
+    },
+    [],
+    { maxJsonDepth: 32 },
+  );
+  assert.deepEqual(jsonOf(checkRoutes(routes)[0]), { name: 'string', parent: { name: 'string', parent: null } });
+  assert.deepEqual(warnings, []);
+});
+
 test('a recursion that does not go through a named schema, or inside a parameter, is cut with a warning', async () => {
   const inner = { type: 'object', properties: { again: { $ref: '#/components/schemas/Outer/properties/inner' } } };
   const { routes, warnings } = await importOpenApi({

@@ -8,9 +8,11 @@ import { startTestEngine } from './helpers/engine';
 import { workspaceDir } from './helpers/workspace-files';
 
 // What is stored can be served: a route that could never answer as written is refused when it is stored — by
-// `validate`, on loading, and by the control API — saying what to fix. A template reading a path parameter the path
-// does not declare (it would always be empty), a body on a status that sends none (it would be dropped), the
-// workspace file as a response's file (it is never served: always 403).
+// `validate`, on loading, and by the control API — saying what to fix. A template or schema naming a path parameter
+// the path does not declare (it would always be empty), a body on a status that sends none (it would be dropped), the
+// workspace file as a response's file (it is never served: always 403), a schema for the parameters, query or
+// headers that is not an object (every request would be a 422), a response header given twice in different case
+// (one would be dropped), a condition on a header no client can send (it would never hold).
 
 const dir = await workspaceDir();
 const file = join(dir, 'mock.agui.json');
@@ -93,6 +95,20 @@ const PARAM_MISTAKES: Mistake[] = [
   },
 ];
 
+/** A route whose requests are checked against `validate`. */
+const validated = (id: string, path: string, validate: Record<string, unknown>) => ({
+  ...route(id, path, { id: 'a' }),
+  validate,
+});
+
+const SCHEMA_PARAM_MISTAKE = mistake(
+  validated('declared', '/declared/:id', {
+    params: { type: 'object', properties: { id: { type: 'integer' }, item_id: { type: 'integer' } } },
+  }),
+  ['validate', 'params', 'properties', 'item_id'],
+  'the path /declared/:id has no parameter "item_id" (it has :id)',
+);
+
 const SOCKET_MISTAKE = mistake(
   { id: 'chat', path: '/chat/:room', behaviour: { type: 'echo', reply: '{{params.rooom}}: {{message}}' } },
   ['behaviour', 'reply'],
@@ -114,6 +130,39 @@ const BODILESS_MISTAKES: Mistake[] = [
     route('not-modified', '/cached', { id: 'a', status: 304, body: { text: 'hello' } }),
     ['responses', 0, 'body'],
     'a 304 response has no body: remove `body` or use 200',
+  ),
+];
+
+const notAnObject = (part: string, words: string, types: string) =>
+  `validate.${part} must describe an object (${words} by name), not ${types}: write {"type": "object", "properties": {…}}`;
+const NOT_AN_OBJECT_MISTAKES: Mistake[] = [
+  mistake(
+    validated('query-text', '/query-text', { query: { type: 'string' } }),
+    ['validate', 'query'],
+    notAnObject('query', 'the query parameters', '"string"'),
+  ),
+  mistake(
+    validated('params-list', '/params-list/:id', { params: { type: 'array' } }),
+    ['validate', 'params'],
+    notAnObject('params', 'the path parameters', '"array"'),
+  ),
+  mistake(
+    validated('headers-text', '/headers-text', { headers: { type: ['string', 'null'] } }),
+    ['validate', 'headers'],
+    notAnObject('headers', 'the headers', '"string" or "null"'),
+  ),
+];
+
+const HEADER_MISTAKES: Mistake[] = [
+  mistake(
+    route('twice', '/twice', { id: 'a', headers: { 'X-A': '1', 'x-a': '2' } }),
+    ['responses', 0, 'headers', 'x-a'],
+    'header X-A given twice (as "X-A" and "x-a"): names ignore case, so only one would be sent; keep one',
+  ),
+  mistake(
+    route('unsendable', '/unsendable', { id: 'a', when: { headers: { 'Bad Name': 'x' } } }),
+    ['responses', 0, 'when', 'headers', 'Bad Name'],
+    '"Bad Name" is not a valid header name',
   ),
 ];
 
@@ -156,8 +205,8 @@ async function assertRefused(section: 'routes' | 'sockets', mistakes: readonly M
   }
 }
 
-test('a template reading a path parameter its path does not declare is refused; one its path declares serves', async () => {
-  await assertRefused('routes', PARAM_MISTAKES);
+test('a template or schema naming a path parameter its path does not declare is refused; one its path declares serves', async () => {
+  await assertRefused('routes', [...PARAM_MISTAKES, SCHEMA_PARAM_MISTAKE]);
   await assertRefused('sockets', [SOCKET_MISTAKE]);
   assert.equal((await fetch(`${server.url}/items/1`)).status, 404, 'nothing of them was stored');
 
@@ -216,10 +265,47 @@ test('the workspace file (or its backup) as a response file is refused; a file b
   assert.equal(await answer.text(), '{"served":true}');
 });
 
+test('a schema for the path parameters, query or headers that is not an object is refused; an object one serves', async () => {
+  await assertRefused('routes', NOT_AN_OBJECT_MISTAKES);
+  assert.equal((await fetch(`${server.url}/query-text`)).status, 404, 'nothing of them was stored');
+
+  const typed = validated('typed', '/typed/:id', {
+    params: { type: 'object', properties: { id: { type: 'integer' } } },
+    query: { type: ['object', 'null'] },
+    headers: { properties: { 'x-token': { type: 'string' } } },
+  });
+  assert.equal((await api.post('/routes', typed)).status, 201);
+  assert.equal((await fetch(`${server.url}/typed/7`)).status, 200);
+  assert.equal((await fetch(`${server.url}/typed/seven`)).status, 422);
+});
+
+test('a response header given twice in different case, or a condition on a header no client can send, is refused', async () => {
+  await assertRefused('routes', HEADER_MISTAKES);
+  assert.equal((await fetch(`${server.url}/twice`)).status, 404, 'nothing of them was stored');
+
+  // Conditions name headers in any case; the response sends its header as written.
+  const headed = route('headed', '/headed', {
+    id: 'a',
+    when: { headers: { 'X-Token': 'secret' } },
+    headers: { 'X-A': '1' },
+  });
+  assert.equal((await api.post('/routes', headed)).status, 201);
+  const answer = await fetch(`${server.url}/headed`, { headers: { 'x-token': 'secret' } });
+  assert.equal(answer.status, 200);
+  assert.equal(answer.headers.get('x-a'), '1');
+});
+
 test('validate (and so loading) refuses each, every problem at its path', async () => {
   const mistaken = join(dir, 'mistaken.agui.json');
   // The workspace file being validated is the one its routes may not serve.
-  const routes = [...PARAM_MISTAKES, ...BODILESS_MISTAKES, ...fileMistakes('mistaken.agui.json')];
+  const routes = [
+    ...PARAM_MISTAKES,
+    SCHEMA_PARAM_MISTAKE,
+    ...BODILESS_MISTAKES,
+    ...fileMistakes('mistaken.agui.json'),
+    ...NOT_AN_OBJECT_MISTAKES,
+    ...HEADER_MISTAKES,
+  ];
   const document = {
     version: 2,
     name: 'mistaken',

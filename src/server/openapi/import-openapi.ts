@@ -37,9 +37,9 @@ export interface OpenApiImportOptions {
   /**
    * The first problem of a generated body against the schema it was generated from (undefined: it satisfies it),
    * named in a warning: openapi-sampler writes `"string"` for a string with a `pattern`, and a client that checks
-   * the API's answers would refuse the mock's.
+   * the API's answers would refuse the mock's. `cutShort`: a recursion was cut where the schema lets no body stop.
    */
-  checkSample?: (schema: JsonObject, value: JsonValue) => string | undefined;
+  checkSample?: (schema: JsonObject, value: JsonValue, cutShort: boolean) => string | undefined;
 }
 
 export interface OpenApiImport {

@@ -40,9 +40,10 @@ export async function importOpenApiRoutes(
         return (error as Error).message;
       }
     },
-    checkSample: (schema: JsonObject, value: JsonValue) => {
-      // Compiling takes a millisecond or so a schema: only those with a keyword placeholders may break are checked.
-      if (!PLACEHOLDER_BREAKERS.test(JSON.stringify(schema))) return undefined;
+    checkSample: (schema: JsonObject, value: JsonValue, cutShort: boolean) => {
+      // Compiling takes a millisecond or so a schema: only those with a keyword placeholders may break, or whose
+      // recursion was cut short, are checked.
+      if (!cutShort && !PLACEHOLDER_BREAKERS.test(JSON.stringify(schema))) return undefined;
       try {
         // On a copy: the validator fills in the defaults the schema declares.
         const [first, ...rest] = schemas.compile(schema, 'json')(structuredClone(value)) ?? [];

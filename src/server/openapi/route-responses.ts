@@ -148,12 +148,12 @@ function exampleOf(media: Documented, where: string, context: SchemaContext, max
   if (media.schema === undefined) return undefined;
   const schema = toJsonSchema(media.schema, 'response', context, where);
   const sampled = sampleBody(schema, where, context.warn);
-  const problem = sampled === undefined ? undefined : context.checkSample?.(schema, sampled);
+  const problem = sampled && context.checkSample?.(schema, sampled.body, sampled.cutShort);
   if (problem)
     context.warn(
       `${where}: the body generated from the schema does not satisfy it (${problem}); served as generated until you write one that does`,
     );
-  return sampled;
+  return sampled?.body;
 }
 
 function isAnything(media: Documented): boolean {

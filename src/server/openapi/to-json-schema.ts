@@ -28,7 +28,7 @@ export interface SchemaContext {
   maxDepth: number;
   warn(message: string): void;
   /** What a value breaks in a converted schema (its first problem), undefined when it satisfies it; see the import's option. */
-  checkSample?: (schema: JsonObject, value: JsonValue) => string | undefined;
+  checkSample?: (schema: JsonObject, value: JsonValue, cutShort: boolean) => string | undefined;
 }
 
 /** Subschema keywords that hold one schema. */

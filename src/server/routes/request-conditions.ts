@@ -2,6 +2,7 @@ import type { MissPart } from '../../shared/mounts/match-report';
 import type { BodyCondition, RequestConditions } from '../../shared/mounts/route';
 import type { RequestBody } from '../http/request-body';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
+import { headerNameProblem } from './header-name';
 import { compileJsonPath, JSON_PATH_STEP_LIMIT } from './json-path';
 import { compileValueMatcher, type ValueMatcher } from './value-matcher';
 
@@ -46,6 +47,12 @@ export function compileConditions(when: RequestConditions, at: IssuePath, issues
   };
   const valueChecks = (part: 'params' | 'query' | 'headers', label: (name: string) => string) => {
     for (const [name, condition] of Object.entries(when[part] ?? {})) {
+      // No client can send a header by a name HTTP does not allow: a condition on one would never hold.
+      const nameProblem = part === 'headers' ? headerNameProblem(name) : undefined;
+      if (nameProblem) {
+        issues.add([...at, part, name], nameProblem);
+        continue;
+      }
       // Header names are case-insensitive; requests give them lower-case.
       const key = part === 'headers' ? name.toLowerCase() : name;
       const compiled = matcher(condition, true, [...at, part, name]);

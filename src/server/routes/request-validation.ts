@@ -85,6 +85,15 @@ export function compileRequestValidation(
   const params = textPart(validate.params, 'params');
   const query = textPart(validate.query, 'query');
   const headers = textPart(validate.headers, 'headers');
+  // Only schemas that compile: one that does not was reported as such.
+  for (const [key, part] of [
+    ['params', params],
+    ['query', query],
+    ['headers', headers],
+  ] as const) {
+    const problem = part && notAnObjectProblem(validate[key], key);
+    if (problem) issues.add([...at, key], problem);
+  }
   const body = compile(validate.body, 'body', 'json');
   const bodyRequired = validate.bodyRequired;
   // Form fields are text, as query values are, and FastAPI converts them alike (`a=1` for an integer): the body
@@ -175,6 +184,23 @@ function prepareText(
     value[name] = item;
   }
   return value;
+}
+
+/** What a request's parameters, query or headers are to a schema: always an object of their names. */
+const TEXT_PART_WORDS = { params: 'the path parameters', query: 'the query parameters', headers: 'the headers' };
+
+/**
+ * Why a schema for the parameters, query or headers could never be satisfied by its type (`{"type": "string"}`
+ * would answer 422 to every request), or undefined when its type allows an object.
+ */
+function notAnObjectProblem(schema: JsonObject | undefined, key: keyof typeof TEXT_PART_WORDS): string | undefined {
+  const types = schema?.type === undefined ? ['object'] : [schema.type].flat();
+  if (types.includes('object')) return undefined;
+  const declared = types.map((type) => JSON.stringify(type)).join(' or ');
+  return (
+    `validate.${key} must describe an object (${TEXT_PART_WORDS[key]} by name), not ${declared}: ` +
+    'write {"type": "object", "properties": {…}}'
+  );
 }
 
 type NumberKind = 'integer' | 'number' | 'integer[]' | 'number[]';

@@ -1,10 +1,11 @@
-import { validateHeaderName, validateHeaderValue } from 'node:http';
-import type { JsonValue } from '../../shared/json-value';
+import { validateHeaderValue } from 'node:http';
+import { isJsonObject, type JsonValue } from '../../shared/json-value';
 import type { Route, RouteResponse } from '../../shared/mounts/route';
 import type { CompiledTemplate } from '../templates/template-engine';
 import { templateProblem } from '../templates/template-engine';
 import { type PathParams, pathParamsText } from '../templates/template-params';
 import type { IssuePath } from '../world/mount-validation-error';
+import { headerNameProblem } from './header-name';
 import { type HttpMountEnv, type MountCompileTools, mountCompileTools } from './mount-compile-tools';
 import { ANY_METHOD } from './path-index';
 import { type CompiledPathPattern, compilePathPattern } from './path-pattern';
@@ -68,7 +69,7 @@ export function compileRoutes(routes: readonly Route[], env: HttpMountEnv): Comp
 
 export function compileRoute(route: Route, at: IssuePath, tools: MountCompileTools): CompiledRoute {
   let pattern: CompiledPathPattern;
-  // The parameters templates may read by name: unknown (and not checked) when the path itself is wrong.
+  // The parameters templates, conditions and schemas may name: unknown (and not checked) when the path is wrong.
   let params: PathParams | undefined;
   try {
     pattern = compilePathPattern(route.path);
@@ -77,7 +78,7 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
     tools.issues.add([...at, 'path'], `invalid path pattern: ${(error as Error).message}`);
     pattern = compilePathPattern('/');
   }
-  checkParamNames(route, pattern, at, tools);
+  if (params) checkParamNames(route, params, at, tools);
   const validation =
     route.validate && compileRequestValidation(route.validate, tools.schemas, [...at, 'validate'], tools.issues);
   const responses = route.responses.map((response, index) =>
@@ -101,12 +102,21 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
  * Conditions and schemas may only name parameters the path has: any other could never be there (templates are
  * checked alike as they are compiled).
  */
-function checkParamNames(route: Route, pattern: CompiledPathPattern, at: IssuePath, tools: MountCompileTools): void {
-  const names = new Set(pattern.paramNames);
-  const has = pathParamsText(pattern.paramNames);
-  const required = route.validate?.params?.required;
-  for (const name of Array.isArray(required) ? required.map(String) : [])
+function checkParamNames(route: Route, params: PathParams, at: IssuePath, tools: MountCompileTools): void {
+  const names = new Set(params.names);
+  const has = pathParamsText(params.names);
+  const schema = route.validate?.params;
+  const declared = isJsonObject(schema?.properties) ? Object.keys(schema.properties) : [];
+  for (const name of declared)
     if (!names.has(name))
+      tools.issues.add(
+        [...at, 'validate', 'params', 'properties', name],
+        `the path ${route.path} has no parameter "${name}" (${has})`,
+      );
+  const required = schema?.required;
+  // One both declared and required is reported once, where it is declared.
+  for (const name of Array.isArray(required) ? required.map(String) : [])
+    if (!names.has(name) && !declared.includes(name))
       tools.issues.add(
         [...at, 'validate', 'params'],
         `requires parameter "${name}", but the path ${route.path} does not have it (${has})`,
@@ -150,13 +160,19 @@ function compileResponse(
       return { usesBody: false, render: () => source };
     }
   };
+  // The first spelling of each name, by its lower case: names ignore case, and of two only the last would be sent.
+  const spellings = new Map<string, string>();
   const headers = Object.entries(response.headers).map(([name, value]) => {
     const place = [...at, 'headers', name];
-    try {
-      validateHeaderName(name);
-    } catch {
-      issues.add(place, `"${name}" is not a valid header name`);
-    }
+    const nameProblem = headerNameProblem(name);
+    if (nameProblem) issues.add(place, nameProblem);
+    const first = spellings.get(name.toLowerCase());
+    if (first === undefined) spellings.set(name.toLowerCase(), name);
+    else
+      issues.add(
+        place,
+        `header ${first} given twice (as "${first}" and "${name}"): names ignore case, so only one would be sent; keep one`,
+      );
     if (FRAMING_HEADERS.has(name.toLowerCase()))
       issues.add(place, `${name} is set by the engine from the body it sends; remove it`);
     // A template's own text too: then a value that cannot be a header once rendered came from the request.
