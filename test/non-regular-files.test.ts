@@ -119,7 +119,11 @@ test('a link out of the folder is refused, to a device or to a file, by static f
   const links = hasZero ? ['secret', 'zero'] : ['secret'];
   for (const name of links) {
     const folder = await get(`/site/${name}`);
-    assert.deepEqual([folder.status, JSON.parse(folder.text)], [403, { detail: 'Forbidden' }], name);
+    assert.deepEqual(
+      [folder.status, JSON.parse(folder.text)],
+      [403, { detail: `Static folder site: file "${name}" is reached through a link out of its folder` }],
+      name,
+    );
     for (const prefix of ['/fr2', '/drip']) {
       const answer = await get(`${prefix}/${name}`);
       assert.equal(answer.status, 403, `${prefix}/${name}`);

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import { linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
 
 // The workspace file may hold the gateway's keys: no response file and no static folder serves it, nor its backups,
-// nor a link to it — whatever a templated name or a folder holding it lets a client ask for.
+// nor a link to it (a hard link to a version a save has since replaced too) — whatever a templated name or a folder
+// holding it lets a client ask for.
 
 const dir = mkdtempSync(join(tmpdir(), 'agui-private-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,7 +35,8 @@ writeFileSync(join(dir, 'data.json'), '{"served":true}');
 symlinkSync(file, join(dir, 'alias.json'));
 // A hard link shares no path with the file, only its inode.
 linkSync(file, join(dir, 'hard.json'));
-const server = await startTestEngine({ workspace: file });
+linkSync(join(dir, 'mock.agui.json.bak'), join(dir, 'hard-backup.json'));
+const server = await startTestEngine({ workspace: file, workspaceOptions: { autosaveDelayMs: 50 } });
 
 async function get(path: string): Promise<{ status: number; text: string }> {
   const response = await fetch(`${server.url}${path}`);
@@ -49,6 +53,7 @@ test('a templated response file and a static folder serve the folder, never the 
     'mock.agui.json.1796400000000.bak',
     'alias.json',
     'hard.json',
+    'hard-backup.json',
   ]) {
     for (const path of [`/files/${name}`, `/${name}`]) {
       const { status, text } = await get(path);
@@ -56,8 +61,34 @@ test('a templated response file and a static folder serve the folder, never the 
       assert.doesNotMatch(text, /sk-/, `${path}: no key in the answer`);
     }
   }
-  const named = await get('/files/mock.agui.json');
-  assert.match(named.text, /is the workspace file \(or its backup\), which is never served/);
+  // The 403 says why, from a static folder as from a route.
+  assert.match(
+    (await get('/files/mock.agui.json')).text,
+    /"Route any-file, response ok: file \\"mock.agui.json\\" is the workspace file \(or its backup\), which is never served/,
+  );
+  assert.match(
+    (await get('/hard.json')).text,
+    /"Static folder root: file \\"hard.json\\" is the workspace file \(or its backup\), which is never served/,
+  );
+});
+
+test('a hard link made before a save keeps the version it reaches back, though the save put a new file in its place', async () => {
+  // A save renames a new file over the name: the links made so far now reach the version it replaced, alone.
+  const saved = async (id: string) => {
+    const route = { id, path: `/${id}`, responses: [{ id: 'ok', body: { json: {} } }] };
+    assert.equal((await controlClient(server).post('/routes', route)).status, 201);
+    await eventually(() => readFileSync(file, 'utf8').includes(`"${id}"`), `the autosave of route ${id}`);
+  };
+  await saved('first-change');
+  linkSync(file, join(dir, 'between-saves.json'));
+  await saved('second-change');
+  for (const name of ['hard.json', 'between-saves.json']) {
+    for (const path of [`/files/${name}`, `/${name}`]) {
+      const { status, text } = await get(path);
+      assert.equal(status, 403, path);
+      assert.doesNotMatch(text, /sk-/, `${path}: no key in the answer`);
+    }
+  }
 });
 
 test('after a save as, the new workspace file is the one kept back', async () => {

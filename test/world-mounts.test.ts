@@ -336,7 +336,9 @@ test('static folders and response files are read next to the workspace file, nev
   await symlink(join(folder, 'answer.json'), join(folder, 'public', 'escape.json'));
   const escaped = await fetch(`${server.url}/site/escape.json`);
   assert.equal(escaped.status, 403);
-  assert.deepEqual(await escaped.json(), { detail: 'Forbidden' });
+  assert.deepEqual(await escaped.json(), {
+    detail: 'Static folder site: file "escape.json" is reached through a link out of its folder',
+  });
   await writeFile(join(folder, 'public', 'inside.txt'), 'in');
   await symlink(join(folder, 'public', 'inside.txt'), join(folder, 'public', 'alias.txt'));
   assert.equal(await (await fetch(`${server.url}/site/alias.txt`)).text(), 'in', 'a link within the folder is served');
@@ -437,6 +439,34 @@ test('a second collection at the same path is refused: the first answers all of 
   assert.equal(twin.status, 422);
   assert.deepEqual(twin.body.detail[0]?.loc, ['body', 'path']);
   assert.match(twin.body.detail[0]?.msg ?? '', /collection 'books' already serves \/books/);
+});
+
+test('a collection, socket or agent is duplicated switched off, a version to switch to; routes and folders stay on', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  type Mount = { id: string; path: string; enabled?: boolean } & Record<string, unknown>;
+  // Where the first enabled mount at a path answers all of it, a copy there is a version of it, not a second mount.
+  const switchedOff: [string, Mount][] = [
+    ['collections', { id: 'books', path: '/books', records: [{ id: 1, title: 'Dune' }] }],
+    ['sockets', { id: 'echo', path: '/ws/echo', behaviour: { type: 'echo' } }],
+    ['agents', { id: 'helper', path: '/helper' }],
+  ];
+  const stayOn: [string, Mount][] = [
+    ['routes', { id: 'greeting', path: '/greeting', responses: [{ id: 'ok', body: { json: {} } }] }],
+    ['static-folders', { id: 'site', path: '/site', folder: '.' }],
+  ];
+  for (const [url, mount] of [...switchedOff, ...stayOn]) {
+    assert.equal((await api.post(`/${url}`, mount)).status, 201, url);
+    const copy = await api.post<Mount>(`/${url}/${mount.id}/duplicate`);
+    assert.equal(copy.status, 201, `${url}: ${JSON.stringify(copy.body)}`);
+    const on = stayOn.some(([section]) => section === url);
+    assert.deepEqual([copy.body.id, copy.body.path, copy.body.enabled], [`${mount.id}-copy`, mount.path, on], url);
+  }
+  // Switched in turn, the copy answers with what it was copied with.
+  assert.equal((await api.put('/collections/books', { id: 'books', path: '/books', enabled: false })).status, 200);
+  const books = (await api.get<Mount>('/collections/books-copy')).body;
+  assert.equal((await api.put('/collections/books-copy', { ...books, enabled: true })).status, 200);
+  assert.deepEqual(await (await fetch(`${server.url}/books/1`)).json(), { id: 1, title: 'Dune' });
 });
 
 test('OpenAPI import from the console: a FastAPI document becomes routes that answer as FastAPI does', async () => {

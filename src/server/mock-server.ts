@@ -77,7 +77,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     payloads: new SavedPayloads({ maxJsonDepth: () => liveSettings.get().maxJsonDepth }),
   };
   // The workspace service is made next, and only asked per request.
-  const world = new World(core, { agentHttp: options.agentHttp, workspaceFile: () => workspace.filePath() });
+  const world = new World(core, {
+    agentHttp: options.agentHttp,
+    workspaceFile: () => workspace.filePath(),
+    isWorkspaceFileVersion: (stats) => workspace.isFileVersion(stats),
+  });
   const context: EngineContext = { ...core, world };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
   const startedAt = Date.now();

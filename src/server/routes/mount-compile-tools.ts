@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import type { JsonBodyLimits } from '../http/json-body';
 import { TemplateEngine } from '../templates/template-engine';
 import { MountIssues } from '../world/mount-validation-error';
@@ -15,6 +16,11 @@ export interface HttpMountEnv {
    * response or static folder names — it may hold the gateway's keys. None when the world has no file.
    */
   workspaceFile?(): string | null;
+  /**
+   * Whether a file (by device and inode: `stats` of any of its names) has been the workspace file or one of its
+   * backups while this engine ran: a hard link made before a save reaches the version the save replaced. Never served.
+   */
+  isWorkspaceFileVersion?(stats: Stats): boolean;
 }
 
 /**

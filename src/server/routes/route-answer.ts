@@ -253,7 +253,7 @@ async function sendFile(
     sent = await send(ctx, encoded, {
       root,
       index: false,
-      setHeaders: (_response, path, stats) => checkServable(path, stats, realBase, env.workspaceFile?.()),
+      setHeaders: (_response, path, stats) => checkServable(path, stats, realBase, env),
     });
   } catch (error) {
     // koa-send names a .br/.gz twin before it looks at it: the error answer is not encoded.
@@ -266,7 +266,7 @@ async function sendFile(
 
 /** A file read whole (for a fault that plays its bytes), checked as `sendFile` checks what it streams. */
 async function readServable(path: string, realBase: string, env: HttpMountEnv): Promise<Buffer> {
-  checkServable(path, await stat(path), realBase, env.workspaceFile?.());
+  checkServable(path, await stat(path), realBase, env);
   return readFile(path);
 }
 

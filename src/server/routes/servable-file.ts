@@ -2,8 +2,13 @@ import { realpathSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileKind } from '../support/file-kind';
 import { isWithin } from '../support/path-within';
+import { isBackupName } from '../workspace/workspace-file-versions';
+import type { HttpMountEnv } from './mount-compile-tools';
 
-/** Why a file a mount names is not sent: `status` 403 (a link out of its folder) or 404 (not a regular file). */
+/**
+ * Why a file a mount names is not sent: `status` 403 (a link out of its folder, the workspace file) or 404 (not a
+ * regular file).
+ */
 export class UnservableFile extends Error {
   constructor(
     readonly status: 403 | 404,
@@ -16,14 +21,24 @@ export class UnservableFile extends Error {
 
 /**
  * Throws `UnservableFile` unless `path` (as koa-send stat-ed it, links followed) is a regular file whose real path is
- * inside `realRoot` and is not the workspace file (by any name, a hard link's too) or one of its backups
- * (`workspaceFile`). Checked before the file is opened: opening a FIFO waits for a writer in one of Node's few
- * file-system threads (a handful of requests would hold them all), and a device or socket is no file to send.
+ * inside `realRoot` and is not the workspace file (by any name, a hard link's too), one of its backups, or a version
+ * of either the engine has known (`env`: a hard link made before a save reaches the version the save replaced).
+ * Checked before the file is opened: opening a FIFO waits for a writer in one of Node's few file-system threads (a
+ * handful of requests would hold them all), and a device or socket is no file to send.
  */
-export function checkServable(path: string, stats: Stats, realRoot: string, workspaceFile?: string | null): void {
+export function checkServable(
+  path: string,
+  stats: Stats,
+  realRoot: string,
+  env: Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>,
+): void {
   const real = realpathSync(path);
   if (!isWithin(realRoot, real)) throw new UnservableFile(403, 'is reached through a link out of its folder');
-  if (workspaceFile && (isWorkspaceFileOrBackup(real, workspaceFile) || isSameFile(stats, workspaceFile)))
+  const workspaceFile = env.workspaceFile?.();
+  if (
+    (workspaceFile && (isWorkspaceFileOrBackup(real, workspaceFile) || isSameFile(stats, workspaceFile))) ||
+    env.isWorkspaceFileVersion?.(stats)
+  )
     throw new UnservableFile(
       403,
       "is the workspace file (or its backup), which is never served: it may hold the gateway's keys",
@@ -64,7 +79,7 @@ function isSameFile(stats: Stats, file: string): boolean {
   return own !== undefined && own.ino === stats.ino && own.dev === stats.dev;
 }
 
-/** `file` itself, `<file>.bak` or `<file>.<time>.bak` (what a migration keeps), by real path: a link to it counts. */
+/** `file` itself or one of its backups (`isBackupName`), by real path: a link to it counts. */
 function isWorkspaceFileOrBackup(real: string, file: string): boolean {
   let realFile: string;
   try {
@@ -73,7 +88,5 @@ function isWorkspaceFileOrBackup(real: string, file: string): boolean {
     realFile = file;
   }
   if (real === realFile) return true;
-  if (dirname(real) !== dirname(realFile)) return false;
-  const name = basename(real);
-  return name.startsWith(`${basename(realFile)}.`) && name.endsWith('.bak');
+  return dirname(real) === dirname(realFile) && isBackupName(basename(real), basename(realFile));
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type FSWatcher, realpathSync, watch } from 'node:fs';
+import { createReadStream, type FSWatcher, realpathSync, type Stats, watch } from 'node:fs';
 import { constants, copyFile, mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -23,6 +23,7 @@ import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
+import { WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
@@ -93,6 +94,8 @@ const UNTITLED = 'Untitled';
 
 export class WorkspaceService {
   private readonly options: WorkspaceServiceOptions;
+  /** The versions of the workspace file and its backups this engine knew, which a hard link may still reach. */
+  private readonly fileVersions = new WorkspaceFileVersions();
   private readonly recent: RecentWorkspaces;
   private readonly listeners = new Set<StatusListener>();
   private readonly detachSources: (() => void)[];
@@ -195,6 +198,14 @@ export class WorkspaceService {
     return this.file;
   }
 
+  /**
+   * Whether a file (`stats` of any of its names) is a version of the workspace file or of its backups this engine
+   * knew — one a hard link made before a save still reaches — which is never served.
+   */
+  isFileVersion(stats: Stats): boolean {
+    return this.fileVersions.includes(this.file, stats);
+  }
+
   /** The folder the world reads its files from: its workspace file's, or the working folder without one. */
   servingFolder(): string {
     return servingFolder(this.file);
@@ -225,6 +236,9 @@ export class WorkspaceService {
     }
     const { workspace, migratedFrom } = read;
     let { text } = read;
+    // A hard link to this version or to a backup is refused even once a save has put a new file in its place.
+    await this.fileVersions.remember(file);
+    await this.fileVersions.rememberBackups(file);
     let backup: string | undefined;
     if (migratedFrom !== undefined) ({ backup, text } = await this.rewriteMigrated(file, workspace));
     this.apply(workspace, file);
@@ -648,7 +662,14 @@ export class WorkspaceService {
     notice.unref();
     try {
       await removeStaleTemps(file);
-      await writeFileAtomic(file, data, this.options.fileHooks, { beforeReplace });
+      await writeFileAtomic(file, data, this.options.fileHooks, {
+        beforeReplace: async (target) => {
+          await beforeReplace?.();
+          // Last, when the version there is certain to be replaced: a hard link to it still reaches it after.
+          await this.fileVersions.replacing(file, target);
+        },
+      });
+      await this.fileVersions.remember(file);
     } catch (error) {
       if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
       // The workspace's own file is in trouble (an autosave, a save): the status says so until a save succeeds.
@@ -677,6 +698,7 @@ export class WorkspaceService {
     if (this.file !== file) {
       this.detachFile();
       this.file = file;
+      this.fileVersions.keepOnly(file);
       this.startWatching(file);
     }
     this.knownHash = hash;
@@ -764,6 +786,8 @@ export class WorkspaceService {
       // Judged only when none of our writes overlapped the read: else our own save would look like theirs.
       if (this.writesStarted === writes) break;
     }
+    // Someone else's version, which they may replace next: a hard link to it would outlive the name.
+    await this.fileVersions.remember(file);
     if (onDisk === 'unchanged' || this.file !== file || this.closed) return;
     if (onDisk === 'missing') {
       if (this.knownHash === undefined) return;
@@ -864,6 +888,7 @@ export class WorkspaceService {
     for (const backup of [`${file}.bak`, `${file}.${this.options.now()}.bak`]) {
       try {
         await copyFile(file, backup, constants.COPYFILE_EXCL);
+        await this.fileVersions.remember(file, backup);
         return backup;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {

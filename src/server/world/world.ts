@@ -14,11 +14,11 @@ import { WORKSPACE_LIST_LIMITS, type WorldParts, type WorldSection } from '../..
 import type { AgentHttpOptions } from '../agents/agent-http-endpoint';
 import { AgentMounts } from '../agents/agent-mounts';
 import type { EngineCore } from '../engine-context';
-import type { JsonBodyLimits } from '../http/json-body';
 import { hasRequestBody, readRequestBody } from '../http/request-body';
 import type { PackDefinition, RunningPack } from '../packs/pack-definition';
 import { packDefinition } from '../packs/pack-registry';
 import { HttpMounts } from '../routes/http-mounts';
+import type { HttpMountEnv } from '../routes/mount-compile-tools';
 import { ANY_METHOD } from '../routes/path-index';
 import type { RunObserver } from '../scenarios/conversation';
 import { combineRunObservers } from '../scenarios/run-observers';
@@ -40,6 +40,8 @@ export interface WorldOptions {
   agentHttp?: Partial<AgentHttpOptions>;
   /** The workspace file, which no response or static folder serves (`HttpMountEnv.workspaceFile`). */
   workspaceFile?: () => string | null;
+  /** Whether a file is a version of it the engine knew, not served either (`HttpMountEnv.isWorkspaceFileVersion`). */
+  isWorkspaceFileVersion?: HttpMountEnv['isWorkspaceFileVersion'];
 }
 
 /** The empty world: nothing mounted. */
@@ -190,11 +192,7 @@ export class World {
    * Checks a world without serving it: every mount compiles and every pack's data is consistent. Throws one
    * MountValidationError with every problem, located from the workspace root.
    */
-  static check(
-    parts: WorldParts,
-    environment: { baseDir: string; settings: () => JsonBodyLimits; workspaceFile?: () => string | null },
-    scenarioIds: ReadonlySet<string>,
-  ): void {
+  static check(parts: WorldParts, environment: HttpMountEnv, scenarioIds: ReadonlySet<string>): void {
     const issues = [...packIssues(parts.packs), ...unknownScenarioIssues(parts, scenarioIds)];
     try {
       HttpMounts.compile(parts, environment);
@@ -405,7 +403,12 @@ export class World {
 
   private httpEnvironment(baseDir: string) {
     const workspaceFile = () => (this.incomingFile ? this.incomingFile.file : (this.options.workspaceFile?.() ?? null));
-    return { baseDir, settings: this.core.settings, workspaceFile };
+    return {
+      baseDir,
+      settings: this.core.settings,
+      workspaceFile,
+      isWorkspaceFileVersion: this.options.isWorkspaceFileVersion,
+    };
   }
 
   private agentEnvironment() {

@@ -17,13 +17,16 @@ import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { freeId } from './free-id';
 
-/** The sections of mounts the console edits, by their URL name. */
-const SECTIONS: readonly { section: MountSection; schema: z.ZodType<Mount>; what: string }[] = [
+/**
+ * The sections of mounts the console edits, by their URL name. `onePerPath`: the first enabled mount at a path
+ * answers every request there (`flagShadowedPaths`), so a second enabled one at the same path is refused.
+ */
+const SECTIONS: readonly { section: MountSection; schema: z.ZodType<Mount>; what: string; onePerPath?: true }[] = [
   { section: 'routes', schema: RouteSchema as z.ZodType<Mount>, what: 'Route' },
-  { section: 'collections', schema: CollectionSchema as z.ZodType<Mount>, what: 'Collection' },
+  { section: 'collections', schema: CollectionSchema as z.ZodType<Mount>, what: 'Collection', onePerPath: true },
   { section: 'staticFolders', schema: StaticFolderSchema as z.ZodType<Mount>, what: 'Static folder' },
-  { section: 'sockets', schema: SocketEndpointSchema as z.ZodType<Mount>, what: 'Socket endpoint' },
-  { section: 'agents', schema: AgentSchema as z.ZodType<Mount>, what: 'Agent' },
+  { section: 'sockets', schema: SocketEndpointSchema as z.ZodType<Mount>, what: 'Socket endpoint', onePerPath: true },
+  { section: 'agents', schema: AgentSchema as z.ZodType<Mount>, what: 'Agent', onePerPath: true },
 ];
 
 /**
@@ -36,7 +39,7 @@ export function mountRoutes({ context }: ControlDeps): Router {
   const body = jsonBody(context.settings);
   const { world } = context;
 
-  for (const { section, schema, what } of SECTIONS) {
+  for (const { section, schema, what, onePerPath } of SECTIONS) {
     const url = SECTION_URLS[section];
     const items = () => world.definitions()[section] as Mount[];
     const indexOf = (ctx: Context) => {
@@ -137,6 +140,8 @@ export function mountRoutes({ context }: ControlDeps): Router {
           ...structuredClone(original),
           id,
           ...(original.name !== undefined && { name: copyName(original.name) }),
+          // At its original's path it would never be reached: stored switched off, a version to edit or switch to.
+          ...(onePerPath && { enabled: false }),
         },
         'body',
       );

@@ -11,6 +11,7 @@ import { type CompiledPathPattern, compilePathPattern, encodedPathText } from '.
 import { listRecords } from './collection-query';
 import { CollectionStore } from './collection-store';
 import { parseIdText } from './record-ids';
+import { recordSchemaConflicts } from './record-schema-conflicts';
 
 /** A collection served over HTTP: `<path>` (list, create) and `<path>/:id` (get, replace, patch, delete). */
 export interface CollectionMount {
@@ -25,7 +26,10 @@ export const LIST_METHODS = ['GET', 'HEAD', 'POST'] as const;
 export const ITEM_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'] as const;
 const ID_PARAM = 'id';
 
-/** Compiles a collection: a literal path, a JSON Schema that compiles, records that satisfy it with unique ids. */
+/**
+ * Compiles a collection: a literal path, a JSON Schema that compiles and can take the records the engine makes (an
+ * object with its id), records that satisfy it with unique ids.
+ */
 export function compileCollection(collection: Collection, at: IssuePath, tools: MountCompileTools): CollectionMount {
   const path = collection.path.replace(/\/+$/, '');
   let listPattern = compilePathPattern('/');
@@ -46,6 +50,9 @@ export function compileCollection(collection: Collection, at: IssuePath, tools: 
       tools.issues.add([...at, 'schema'], `invalid JSON Schema: ${(error as Error).message}`);
     }
   }
+  // Refused now, not by every write: a schema no record the engine makes can satisfy.
+  for (const { path, message } of check ? recordSchemaConflicts(collection, check) : [])
+    tools.issues.add([...at, ...path], message);
   const store = new CollectionStore(collection, check, tools.env.settings, tools.collectionData);
   const { checked, issues } = store.checkAll(collection.records);
   for (const issue of issues)

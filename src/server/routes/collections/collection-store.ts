@@ -198,7 +198,9 @@ export class CollectionStore {
     const given = record[this.idField];
     const idLoc = [...loc, this.idField];
     const before = issues.length;
-    if (given === undefined || (given === null && pathId === undefined)) {
+    /** The engine gives the record its id (the next one): the client sent none, nor named one in the path. */
+    const generated = pathId === undefined && (given === undefined || given === null);
+    if (given === undefined || generated) {
       if (pathId === undefined && this.idType === 'integer' && this.nextInteger > Number.MAX_SAFE_INTEGER) {
         // The next id would lose digits as a JSON number, and no record could then be served or saved.
         issues.push({
@@ -236,9 +238,29 @@ export class CollectionStore {
       // Problems echo the record as the client sent it, as FastAPI does (`"12"`, not the 12 it was read as; no id
       // the engine gave it).
       const echoed = fillDefaults ? input : checked;
-      issues.push(...toPydanticIssues(errors, echoed, 'body').map((issue) => issueAt(loc, issue)));
+      const found = toPydanticIssues(errors, echoed, 'body').map((issue) => issueAt(loc, issue));
+      issues.push(...(generated ? this.generatedIdRefused(found, idLoc, record[this.idField]) : found));
     }
     return issues.length === before ? record : undefined;
+  }
+
+  /**
+   * `found` with those at the id the engine gave a record sent without one (`idLoc`) said as what they are: the
+   * schema refuses the engine's id, not anything the client sent (most such schemas are refused when stored).
+   */
+  private generatedIdRefused(found: ValidationIssue[], idLoc: (string | number)[], id: unknown): ValidationIssue[] {
+    const atId = (issue: ValidationIssue) => idLoc.every((part, index) => issue.loc[index] === part);
+    const refusal = found.find(atId);
+    if (!refusal) return found;
+    return [
+      {
+        type: 'value_error',
+        loc: idLoc,
+        msg: `Value error, the ${this.idField} ${JSON.stringify(id)} this collection gives a record sent without one is refused by its schema (${refusal.msg}): send an ${this.idField} the schema takes, or fix the collection's schema`,
+        input: null,
+      },
+      ...found.filter((issue) => !atId(issue)),
+    ];
   }
 
   private insert(record: JsonObject): void {

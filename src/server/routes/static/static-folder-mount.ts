@@ -1,14 +1,14 @@
 import { realpath } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { Context } from 'koa';
 import send from 'koa-send';
 import type { StaticFolder } from '../../../shared/mounts/static-folder';
 import { HttpError } from '../../http/http-errors';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
-import type { MountCompileTools } from '../mount-compile-tools';
+import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
 import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
-import { checkServable } from '../servable-file';
+import { checkServable, UnservableFile } from '../servable-file';
 
 /** A folder served under a path prefix. */
 export interface StaticFolderMount {
@@ -17,8 +17,8 @@ export interface StaticFolderMount {
   readonly pattern: CompiledPathPattern;
   /** The folder, absolute. */
   readonly root: string;
-  /** The workspace file, which a folder holding it never serves. */
-  readonly workspaceFile: () => string | null;
+  /** Where the workspace file is, and the versions of it the engine knew: a folder holding them never serves them. */
+  readonly env: HttpMountEnv;
 }
 
 export const STATIC_METHODS = ['GET', 'HEAD'] as const;
@@ -39,13 +39,14 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
     folder,
     pattern,
     root: resolve(env.baseDir, folder.folder),
-    workspaceFile: () => env.workspaceFile?.() ?? null,
+    env,
   };
 }
 
 /**
  * Serves the file under the prefix with koa-send (content type by extension, `index` for folders). koa-send
- * refuses paths that leave the folder (403) and hidden files, and a link that leads out of it is refused too; a file
+ * refuses paths that leave the folder (403) and hidden files, and a link that leads out of it, or the workspace file,
+ * is refused too (403 saying why); a file
  * that is not there, or is not a regular file (a FIFO, a device, a socket), is not answered, so a later mount may have
  * it (and the request ends `{"detail":"Not Found"}` otherwise).
  */
@@ -57,12 +58,17 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
   const realRoot = await realpath(mount.root).catch(() => undefined);
   if (realRoot === undefined) return false;
   let sent: string | undefined;
+  /** The file koa-send looked at last (the index, for a folder): a refusal names it. */
+  let looked = '';
   try {
     sent = await send(ctx, rest, {
       root: mount.root,
       index: mount.folder.index || false,
       hidden: false,
-      setHeaders: (_response, file, stats) => checkServable(file, stats, realRoot, mount.workspaceFile()),
+      setHeaders: (_response, file, stats) => {
+        looked = file;
+        checkServable(file, stats, realRoot, mount.env);
+      },
     });
   } catch (error) {
     // koa-send names a .br/.gz twin before it looks at it: a refused twin leaves no encoding on what answers instead.
@@ -71,13 +77,23 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
     if (status === 404) return false;
     if (status === 400 || status === 403) {
       setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
-      throw new HttpError(status, status === 403 ? 'Forbidden' : badPathDetail(error, rest));
+      throw new HttpError(status, status === 403 ? refusalDetail(error, mount, looked) : badPathDetail(error, rest));
     }
     throw error;
   }
   if (!sent) return false;
   setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
   return true;
+}
+
+/**
+ * A 403 in words, as a response naming the file words it (`route-answer.ts`): why the file is not served (a link out
+ * of the folder, the workspace file). A path that climbs out of the folder, koa-send's own 403, names no file.
+ */
+function refusalDetail(error: unknown, mount: StaticFolderMount, file: string): string {
+  if (!(error instanceof UnservableFile)) return 'Forbidden';
+  const name = relative(mount.root, file).split(sep).join('/');
+  return `Static folder ${mount.folder.id}: file ${JSON.stringify(name)} ${error.message}`;
 }
 
 /**
