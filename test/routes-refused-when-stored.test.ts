@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { link, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { controlClient } from './helpers/control-client';
@@ -263,6 +263,19 @@ test('the workspace file (or its backup) as a response file is refused; a file b
   const answer = await fetch(`${server.url}/data`);
   assert.equal(answer.status, 200);
   assert.equal(await answer.text(), '{"served":true}');
+});
+
+test('a hard link to a version of the workspace file a save has since replaced is refused as the file is', async () => {
+  // Made before the save, the link reaches the version the save replaced: no longer the file, never served either.
+  await link(file, join(dir, 'before-save.json'));
+  assert.equal((await api.post('/workspace/save')).status, 200);
+  await assertRefused('routes', [
+    mistake(
+      route('old-keys', '/old-keys', { id: 'a', body: { file: 'before-save.json' } }),
+      ['responses', 0, 'body', 'file'],
+      neverServed('before-save.json'),
+    ),
+  ]);
 });
 
 test('a schema for the path parameters, query or headers that is not an object is refused; an object one serves', async () => {

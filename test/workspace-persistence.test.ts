@@ -280,3 +280,49 @@ test('an invalid file written by someone else is reported and never autosaved ov
   assert.equal(await readFile(file, 'utf8'), '{ "version": 1, "name": ', 'the broken file is left for its author');
   assert.equal(server.workspace.status().dirty, true);
 });
+
+/** A workspace cut short, as an editor saving half a file leaves it. */
+const TRUNCATED = '{"version": 2, "name": "x", "scenarios": [';
+
+test('a broken file fixed while nothing is unsaved here: reloaded, the problem gone', async () => {
+  const file = await newFile('fixed-clean.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const fixed = (await readJson(file)) as unknown as Workspace;
+  fixed.name = 'Fixed in an editor';
+  await writeFile(file, TRUNCATED);
+  await eventually(() => /truncated/.test(server.workspace.status().error?.problem ?? ''), 'the problem to show');
+  await writeFile(file, JSON.stringify(fixed, null, 2));
+  await eventually(() => server.workspace.status().name === 'Fixed in an editor', 'the reload');
+  const status = server.workspace.status();
+  assert.equal(status.error, null);
+  assert.equal(status.conflict, null);
+  assert.equal(status.autosave, true);
+});
+
+test('a broken file fixed, then broken again, while there are unsaved changes: the status says what the file is', async () => {
+  const file = await newFile('fixed-dirty.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  const valid = await readFile(file, 'utf8');
+  await writeFile(file, TRUNCATED);
+  await eventually(() => /truncated/.test(server.workspace.status().error?.problem ?? ''), 'the problem to show');
+  await api.put(`/state/users/${KOEN}`, { name: 'Koen (unsaved)' });
+
+  // Fixed: a conflict with the unsaved change, and no word of the version that was broken.
+  await writeFile(file, valid);
+  await eventually(() => server.workspace.status().conflict !== null, 'the conflict to show');
+  const fixed = (await api.get<WorkspaceStatus>('/workspace')).body;
+  assert.match(fixed.conflict?.message ?? '', /changed on disk while there are unsaved changes/);
+  assert.equal(fixed.error, null, 'a valid file is not said to be broken');
+  assert.equal(fixed.autosave, false);
+
+  // Broken again: the problem, not a conflict offering to open a file that cannot be taken.
+  await writeFile(file, TRUNCATED);
+  await eventually(() => server.workspace.status().error !== null, 'the problem to show again');
+  const broken = (await api.get<WorkspaceStatus>('/workspace')).body;
+  assert.match(broken.error?.problem ?? '', /truncated/);
+  assert.equal(broken.conflict, null);
+  assert.equal(broken.autosave, false);
+  assert.equal(broken.dirty, true);
+  assert.equal(await readFile(file, 'utf8'), TRUNCATED, 'the broken file is left for its author');
+});

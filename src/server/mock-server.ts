@@ -80,7 +80,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const world = new World(core, {
     agentHttp: options.agentHttp,
     workspaceFile: () => workspace.filePath(),
-    isWorkspaceFileVersion: (stats) => workspace.isFileVersion(stats),
+    isWorkspaceFileVersion: (file, stats) => workspace.isFileVersion(file, stats),
   });
   const context: EngineContext = { ...core, world };
   const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });

@@ -213,9 +213,9 @@ function compileBody(
   const templated = body.file.includes('{{') && response.template;
   if (!templated) {
     const place = workspaceFilePath(tools.env.baseDir, body.file);
-    // The workspace file is never served (it may hold the gateway's keys): a route naming it would always be a 403.
-    const problem =
-      'problem' in place ? place.problem : workspaceFileProblem(place.path, tools.env.workspaceFile?.(), body.file);
+    // The workspace file (any version of it) is never served (it may hold the gateway's keys): a route naming it
+    // would always be a 403.
+    const problem = 'problem' in place ? place.problem : workspaceFileProblem(place.path, tools.env, body.file);
     if (problem) tools.issues.add([...at, 'file'], problem);
   }
   return { kind: 'file', template, folder: templated ? templateFolder(body.file) : '' };

@@ -48,14 +48,22 @@ export function checkServable(
 
 /**
  * Why a response naming `path` (the absolute path a literal `name` resolves to) would never be served because it is
- * the workspace file or one of its backups, by the rule `checkServable` applies to each request — found when the
- * route is stored, so it is refused saying so rather than answering 403 to every request. Undefined when it is not
- * (or the world has no file).
+ * the workspace file, one of its backups or a version of either the engine has known (`env`), by the rule
+ * `checkServable` applies to each request — found when the route is stored, so it is refused saying so rather than
+ * answering 403 to every request. Undefined when it is not (or the world has no file).
  */
-export function workspaceFileProblem(path: string, workspaceFile: string | null | undefined, name: string) {
+export function workspaceFileProblem(
+  path: string,
+  env: Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>,
+  name: string,
+) {
+  const workspaceFile = env.workspaceFile?.();
   if (!workspaceFile) return undefined;
   const stats = statSync(path, { throwIfNoEntry: false });
-  if (!isWorkspaceFileOrBackup(realPathOf(path), workspaceFile) && !(stats && isSameFile(stats, workspaceFile)))
+  if (
+    !isWorkspaceFileOrBackup(realPathOf(path), workspaceFile) &&
+    !(stats && (isSameFile(stats, workspaceFile) || env.isWorkspaceFileVersion?.(stats)))
+  )
     return undefined;
   return `${JSON.stringify(name)} is the workspace file (or its backup), which is never served (it may hold the gateway's keys): name another file`;
 }

@@ -199,11 +199,12 @@ export class WorkspaceService {
   }
 
   /**
-   * Whether a file (`stats` of any of its names) is a version of the workspace file or of its backups this engine
-   * knew — one a hard link made before a save still reaches — which is never served.
+   * Whether a file (`stats` of any of its names) is a version of the workspace file `file` or of its backups this
+   * engine knew — one a hard link made before a save still reaches — which is never served. `file` is the one open, or
+   * the one an open is loading (its versions are remembered before its world is checked).
    */
-  isFileVersion(stats: Stats): boolean {
-    return this.fileVersions.includes(this.file, stats);
+  isFileVersion(file: string, stats: Stats): boolean {
+    return this.fileVersions.includes(file, stats);
   }
 
   /** The folder the world reads its files from: its workspace file's, or the working folder without one. */
@@ -801,13 +802,16 @@ export class WorkspaceService {
       this.refuseDiskVersion(new WorkspaceError({ operation: 'watch', file, problem: onDisk.refused }));
       return;
     }
-    if (this.dirty) {
-      this.reportConflict(file, 'changed');
-      return;
-    }
     const { bytes, hash } = onDisk;
     try {
+      // Read with unsaved changes here too: a conflict offers to open the file, which a broken one is not.
       const { workspace, migratedFrom } = decodeWorkspaceBytes(bytes, file);
+      if (this.dirty) {
+        // Known from now on, so the next version is judged against this one: the broken one written back too.
+        this.knownHash = hash;
+        this.reportConflict(file, 'changed');
+        return;
+      }
       if (migratedFrom === undefined) {
         this.apply(workspace, file, 'watch');
         this.knownHash = hash;
@@ -829,9 +833,13 @@ export class WorkspaceService {
     this.emit();
   }
 
-  /** Keeps the world as it is and leaves the file alone until it is fixed or saved over on purpose; says why. */
+  /**
+   * Keeps the world as it is and leaves the file alone until it is fixed or saved over on purpose; says why. A
+   * conflict reported before is over: it offered the version on disk, which there is no taking now.
+   */
   private refuseDiskVersion(refused: WorkspaceError): void {
     const again = this.diskInvalid && this.error?.problem === refused.problem;
+    this.conflict = null;
     this.diskInvalid = true;
     this.setError(new WorkspaceError({ ...errorInit(refused), operation: 'watch' }));
     if (!again)
@@ -845,6 +853,9 @@ export class WorkspaceService {
    * would have replaced the file.
    */
   private reportConflict(file: string, how: 'changed' | 'deleted'): void {
+    // A problem the watcher found in an earlier version of the file is not this one's.
+    this.diskInvalid = false;
+    if (this.error?.operation === 'watch') this.error = null;
     if (how === 'deleted') {
       this.conflict = {
         detectedAt: this.options.now(),

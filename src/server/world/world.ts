@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
@@ -40,8 +41,11 @@ export interface WorldOptions {
   agentHttp?: Partial<AgentHttpOptions>;
   /** The workspace file, which no response or static folder serves (`HttpMountEnv.workspaceFile`). */
   workspaceFile?: () => string | null;
-  /** Whether a file is a version of it the engine knew, not served either (`HttpMountEnv.isWorkspaceFileVersion`). */
-  isWorkspaceFileVersion?: HttpMountEnv['isWorkspaceFileVersion'];
+  /**
+   * Whether a file (`stats`) is a version of the workspace file `file` the engine knew, not served either
+   * (`HttpMountEnv.isWorkspaceFileVersion`).
+   */
+  isWorkspaceFileVersion?: (file: string, stats: Stats) => boolean;
 }
 
 /** The empty world: nothing mounted. */
@@ -407,7 +411,12 @@ export class World {
       baseDir,
       settings: this.core.settings,
       workspaceFile,
-      isWorkspaceFileVersion: this.options.isWorkspaceFileVersion,
+      // The versions of the file the world is checked for (the one an open loads): the file it replaces is one like
+      // any other to it, and so are its versions.
+      isWorkspaceFileVersion: (stats: Stats) => {
+        const file = workspaceFile();
+        return file !== null && (this.options.isWorkspaceFileVersion?.(file, stats) ?? false);
+      },
     };
   }
 
