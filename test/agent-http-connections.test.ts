@@ -16,7 +16,9 @@ import { assertVerified, type ReceivedEvent } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { collectedAll } from './helpers/garbage';
+import { parseRawResponse } from './helpers/raw-http';
 import { sseEvents } from './helpers/sse-events';
+import { openTcp } from './helpers/tcp-client';
 import { eventually } from './helpers/wait';
 
 // HTTP runs as connections: listed (kind sse) and injectable while open, closed by the console, cancelled with
@@ -187,6 +189,28 @@ test('a client abort mid-stream stops the run and its timers at once; the regist
   assert.equal(closed.closeReason, 'client closed the stream');
   assert.equal(closed.activeRunId, null);
   await eventually(() => timeouts() <= baseline, 'the run timers to be cleared');
+});
+
+test('a client that half-closes after its request (HTTP/1.1 allows it) gets its whole run', async () => {
+  server.context.scenarios.put(HELLO_THEN_DONE);
+  const input = runInput('hello then done');
+  const body = JSON.stringify(input);
+  const client = await openTcp(server.port);
+  // The request and the client's FIN together: it sends nothing more, and reads on.
+  client.socket.end(
+    `POST /agent HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  await client.closed;
+  const response = parseRawResponse(Buffer.from(client.received, 'latin1'), true);
+  const events = sseEvents<{ type: string; delta?: string }>(response?.body ?? '');
+  assert.deepEqual(
+    events.filter(({ type }) => type === 'TEXT_MESSAGE_CONTENT').map(({ delta }) => delta),
+    ['Hello', 'Done'],
+    'the text after the wait too',
+  );
+  assert.equal(events.at(-1)?.type, 'RUN_FINISHED');
+  const closed = await sseConnection(input.threadId);
+  assert.equal(closed.closeReason, 'stream ended', 'not "client closed the stream"');
 });
 
 test('the console closing a stream ends the response and stops its run', async () => {

@@ -7,6 +7,7 @@ import { AguiSocket, assertValidStream, outline } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
+import { sseEvents } from './helpers/sse-events';
 
 const greeting = {
   id: 'greeting',
@@ -110,6 +111,43 @@ test('agents and sockets may list only scenarios there are; a scenario they play
   assert.match(busy.body.detail, /played by agent 'chat'/);
   assert.equal((await api.put('/agents/chat', { id: 'chat', path: '/chat', scenarios: '*' })).status, 200);
   assert.equal((await api.delete('/scenarios/greeting')).status, 204);
+});
+
+test('a message no scenario matches: the RUN_ERROR names the agent or socket, what it plays, and what to add', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  assert.equal((await api.post('/scenarios', greeting)).status, 201);
+  assert.equal((await api.post('/agents', { id: 'chat', path: '/chat', scenarios: ['greeting'] })).status, 201);
+  const socket = { id: 'live', path: '/live', behaviour: { type: 'agui' } };
+  assert.equal((await api.post('/sockets', socket)).status, 201);
+  const fallback = 'a fallback (trigger {"match": "always"}) answers any message.';
+
+  const response = await fetch(`${server.url}/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ threadId: 't', runId: 'r', messages: [{ id: 'm', role: 'user', content: 'tot ziens' }] }),
+  });
+  const [, refused] = sseEvents<{ type: string; code: string; message: string }>(await response.text());
+  assert.equal(refused?.code, 'no_matching_scenario');
+  assert.equal(
+    refused?.message,
+    "No scenario matches this message on the agent 'chat' at /chat, which plays only 'greeting'. Add a trigger " +
+      `that matches the message to one of them, or add a scenario that does to its scenarios list; ${fallback}`,
+  );
+
+  const ws = await AguiSocket.open(`${server.url.replace('http', 'ws')}/live`);
+  try {
+    ws.ask('tot ziens');
+    await ws.waitForRuns(1);
+    assert.deepEqual(outline(ws.events), ['RUN_STARTED', 'RUN_ERROR']);
+    assert.equal(
+      ws.events[1]?.message,
+      "No scenario matches this message on the socket 'live' at /live, which plays every scenario (1). Add a " +
+        `trigger that matches the message to one of them, or a scenario that does; ${fallback}`,
+    );
+  } finally {
+    await ws.close();
+  }
 });
 
 test('run a scenario on a connection now: it plays as a new run, cancelling the one in progress', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { agentHttpEndpoint, SHUTTING_DOWN } from '../src/server/agents/agent-http-endpoint';
+import { agentHttpEndpoint } from '../src/server/agents/agent-http-endpoint';
+import { SHUTTING_DOWN } from '../src/server/agui/streams-end';
 import type { HttpError } from '../src/server/http/http-errors';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import { HELLO_THEN_DONE, LONG_WAIT } from './helpers/agent-scenarios';

@@ -260,6 +260,91 @@ test('HTTP: a resume entry with "payload": null is a 422 that says to leave it o
   assert.equal((await post('/null', resuming(input, id, { quantity: 1 }))).status, 200, 'still paused');
 });
 
+test('HTTP: a resolved answer without a payload is checked as null: a schema that takes null resumes; an object one wants {}', async () => {
+  const nullable = { type: ['object', 'null'], properties: { quantity: { type: 'integer' } } };
+  const optional = { type: 'object', properties: { note: { type: 'string', default: 'none' } } };
+  assert.equal((await control.put('/scenarios/maybe-order', orderScenario('maybe-order', nullable))).status, 201);
+  assert.equal((await control.put('/scenarios/note-order', orderScenario('note-order', optional))).status, 201);
+  assert.equal(
+    (await control.post('/agents', { id: 'maybe', path: '/maybe', scenarios: ['maybe-order'] })).status,
+    201,
+  );
+  assert.equal((await control.post('/agents', { id: 'note', path: '/note', scenarios: ['note-order'] })).status, 201);
+
+  const maybe = runInput('order water');
+  const pending = await pausedAt('/maybe', maybe);
+  assert.equal((await post('/maybe', resuming(maybe, pending.id, undefined))).status, 200, 'null is what it takes');
+
+  const note = runInput('order jam');
+  const { id } = await pausedAt('/note', note);
+  const refused = await post('/note', resuming(note, id, undefined));
+  assert.equal(refused.status, 422);
+  assert.deepEqual(((await refused.json()) as { detail: unknown[] }).detail, [
+    {
+      type: 'model_attributes_type',
+      loc: ['body', 'resume', 0, 'payload'],
+      msg: 'Input should be a valid dictionary or object to extract fields from',
+      input: null,
+    },
+  ]);
+  const resumed = await post('/note', resuming(note, id, {}));
+  assert.equal(resumed.status, 200);
+  assert.match(await resumed.text(), /\(none\)/, "the schema's default filled in");
+});
+
+test('a resume that answers one interrupt twice is refused at the second entry, over HTTP and on a socket; the run stays paused', async () => {
+  const input = runInput('Genereer rapport');
+  const { id } = await pausedAt('/agent', input);
+  const twice = {
+    ...input,
+    runId: randomUUID(),
+    resume: [
+      { interruptId: id, status: 'resolved', payload: { approved: true } },
+      { interruptId: id, status: 'resolved', payload: { approved: 'garbage' } },
+    ],
+  };
+  const refused = await post('/agent', twice);
+  assert.equal(refused.status, 422);
+  const words = `interrupt ${JSON.stringify(id)} is answered twice (resume entries 0 and 1): send one entry per interrupt`;
+  assert.deepEqual(await refused.json(), {
+    detail: [
+      { type: 'value_error', loc: ['body', 'resume', 1, 'interruptId'], msg: `Value error, ${words}`, input: id },
+    ],
+  });
+  assert.equal((await post('/agent', resuming(input, id, { approved: true }))).status, 200, 'still paused');
+
+  assert.equal((await control.put('/scenarios/twice-order', orderScenario('twice-order', QUANTITY))).status, 201);
+  const socket = {
+    id: 'twice-ws',
+    path: '/twice-ws',
+    behaviour: { type: 'agui', scenarios: ['twice-order'], whileRunning: 'queue' },
+  };
+  assert.equal((await control.post('/sockets', socket)).status, 201);
+  const ws = await AguiSocket.open(`${server.url.replace('http', 'ws')}/twice-ws`);
+  try {
+    const wsInput = runInput('order milk');
+    ws.send(wsInput);
+    await ws.waitForRuns(1);
+    const pending = (ws.events.at(-1) as ReceivedEvent).outcome.interrupts[0];
+    const at = ws.events.length;
+    const entry = { interruptId: pending.id, status: 'resolved' };
+    ws.send({ ...wsInput, runId: randomUUID(), resume: [entry, { ...entry, payload: { quantity: 2 } }] });
+    await ws.waitUntil(() => ws.events.length > at);
+    const wsWords = `interrupt ${JSON.stringify(pending.id)} is answered twice (resume entries 0 and 1): send one entry per interrupt`;
+    assert.deepEqual(ws.events[at]?.value, {
+      errorCode: 'invalid_run_input',
+      message: `Invalid RunAgentInput: ${wsWords}`,
+      details: [{ path: 'resume.1.interruptId', message: wsWords }],
+    });
+    ws.send({ ...wsInput, runId: randomUUID(), resume: [{ ...entry, payload: { quantity: 2 } }] });
+    await ws.waitForRuns(2);
+    const texts = ws.events.filter((event) => event.type === 'TEXT_MESSAGE_CONTENT').map((event) => event.delta);
+    assert.deepEqual(texts, ['Ordered 2 (none).'], 'still paused: one answer resumes it');
+  } finally {
+    await ws.close();
+  }
+});
+
 test('a socket: a resume the official schema refuses is refused as it is over HTTP, never played as a new run; the run stays paused', async () => {
   assert.equal((await control.put('/scenarios/strict-order', orderScenario('strict-order', QUANTITY))).status, 201);
   const socket = {

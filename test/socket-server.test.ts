@@ -269,6 +269,34 @@ test('a client asking only for subprotocols the endpoint does not serve gets 400
   plain.close();
 });
 
+test('a Sec-WebSocket-Protocol that is not a list of names is a malformed handshake (400) saying what is wrong', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const control = controlClient(server);
+  const v1 = { id: 'v1', path: '/v1', subprotocols: ['agui.v1'], behaviour: { type: 'echo' } };
+  assert.equal((await control.post('/sockets', v1)).status, 201);
+  assert.equal((await control.post('/sockets', { id: 'any', path: '/any', behaviour: { type: 'echo' } })).status, 201);
+  const upgrade = (path: string, header: string) =>
+    rawHttp(server.port, [
+      `GET ${path} HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${header}\r\n\r\n`,
+    ]);
+  const fix =
+    'Send subprotocol names separated by commas ("agui.v1, agui.v0"): no spaces inside a name, no empty entries, ' +
+    'none twice (RFC 6455 §4.1).';
+  // Not read as the names "a" and "b c", which the endpoint does not serve; the same where it serves none.
+  for (const path of ['/v1', '/any']) {
+    const refused = await upgrade(path, 'a,,b c');
+    assert.equal(refused.status, 400);
+    assert.deepEqual(JSON.parse(refused.body), {
+      detail: `Invalid Sec-WebSocket-Protocol header "a,,b c": unexpected character at index 2. ${fix}`,
+    });
+  }
+  const twice = await upgrade('/v1', 'agui.v1, agui.v1');
+  assert.deepEqual(JSON.parse(twice.body), {
+    detail: `Invalid Sec-WebSocket-Protocol header "agui.v1, agui.v1": the "agui.v1" subprotocol is duplicated. ${fix}`,
+  });
+  assert.equal(server.context.registry.list().length, 0, 'no connection was opened');
+});
+
 test('an unsupported Sec-WebSocket-Version gets 426 with the version spoken (RFC 6455 §4.4); a missing one 400', async () => {
   const server = await startTestEngine();
   const unsupported = await rawHttp(server.port, [`GET /ws HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 99\r\n\r\n`]);

@@ -207,7 +207,7 @@ test('/ws: a client gone mid-tool-call records the tool call with its cancelled 
   assert.equal(recorded[2]?.content, cancelledToolContent('client_gone'));
 });
 
-test('/ws: a run cut short by the engine closing is in the final save, its tool call answered "server_shutdown"', async () => {
+test('/ws: a run cut short by the engine closing ends with RUN_ERROR "server_shutdown", and is in the final save', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'agui-ws-shutdown-'));
   after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'shop.agui.json');
@@ -215,9 +215,18 @@ test('/ws: a run cut short by the engine closing is in the final save, its tool 
   other.context.scenarios.put(server.context.scenarios.get('slow-handoff'));
   const threadId = `session_${randomUUID()}`;
   const ws = await AguiSocket.open(other.wsUrl);
+  const idle = await AguiSocket.open(other.wsUrl);
+  const closes = [ws, idle].map(closeOf);
   ws.ask('slow handoff', { threadId });
   await ws.waitFor((event) => event.type === 'TOOL_CALL_ARGS', 0, 30_000);
   await other.close();
+  // The client is told why before the close frame, as an SSE stream is; a socket with no run gets the close only.
+  assert.deepEqual(ws.events.at(-1), runErrorAt(ws.events, 'The mock server is shutting down', 'server_shutdown'));
+  assert.deepEqual(await Promise.all(closes), [
+    { code: 1001, reason: 'Server shutting down' },
+    { code: 1001, reason: 'Server shutting down' },
+  ]);
+  assert.deepEqual(idle.events, []);
   // The agora template's pack records the runs of `/ws` as sessions.
   const saved = agoraData(JSON.parse(await readFile(file, 'utf8')));
   const session = saved.sessions.find((entry) => entry.metadata.sessionId === threadId);
@@ -225,6 +234,38 @@ test('/ws: a run cut short by the engine closing is in the final save, its tool 
   assertHistoryWhole(session.history);
   assert.equal(session.history.at(-1)?.content, cancelledToolContent('server_shutdown'));
 });
+
+test('/ws: the console closing a socket mid-run ends the run with a RUN_ERROR "console", then its close', async () => {
+  const threadId = `session_${randomUUID()}`;
+  const ws = await AguiSocket.open(server.wsUrl);
+  const closed = closeOf(ws);
+  ws.ask('slow handoff', { threadId });
+  await ws.waitFor((event) => event.type === 'TOOL_CALL_ARGS', 0, 30_000);
+  const connection = server.context.registry.list().find((c) => c.threadId === threadId);
+  assert.ok(connection);
+  const closing = await control.post(`/connections/${connection.id}/close`, { code: 4000, reason: 'enough' });
+  assert.equal(closing.status, 202);
+  assert.deepEqual(await closed, { code: 4000, reason: 'enough' });
+  assert.deepEqual(
+    ws.events.at(-1),
+    runErrorAt(ws.events, 'The mock console closed this connection: enough', 'console'),
+  );
+  await assertValidStream(ws.events);
+  await eventually(async () => (await history(threadId)).length === 3, 'the stopped run to be recorded');
+  assert.equal((await history(threadId))[2]?.content, cancelledToolContent('console'));
+});
+
+/** The close code and reason `socket`'s client receives. */
+function closeOf(socket: AguiSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) =>
+    socket.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+}
+
+/** The RUN_ERROR the engine ends a cut-short run with, at the timestamp it was received with. */
+function runErrorAt(events: readonly ReceivedEvent[], message: string, code: string) {
+  return { type: 'RUN_ERROR', message, code, timestamp: events.at(-1)?.timestamp };
+}
 
 // The player itself, without a transport: tool calls a scenario ended with scripted events but never answered.
 

@@ -3,11 +3,11 @@ import compose from 'koa-compose';
 import type { ConnectionMount } from '../../shared/connections';
 import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { outgoing, runError, runStarted } from '../agui/events';
+import { closedFromConsole, type StreamsEnd } from '../agui/streams-end';
 import { HttpError } from '../http/http-errors';
 import { jsonBody } from '../http/json-body';
 import { requestBody } from '../http/parse-query-and-body';
 import { requestOrigin } from '../http/request-origin';
-import type { StopReason } from '../scenarios/scenario-player';
 import type { Connection } from '../ws/connection';
 import { agentRunRequest } from './agent-run-input';
 import { AgentThread, type RunStream } from './agent-thread';
@@ -30,23 +30,6 @@ export const DEFAULT_AGENT_HTTP_OPTIONS: AgentHttpOptions = {
   maxThreads: 1_000,
   threadIdleMs: 30 * 60_000,
 };
-
-/** Why an endpoint's open streams end: the `RUN_ERROR` each gets before its response ends. */
-export interface StreamsEnd {
-  /** The `RUN_ERROR`'s message: what a client's user may be shown. */
-  message: string;
-  /** The `RUN_ERROR`'s code, and the reason a tool call the run leaves open is answered with. */
-  code: Extract<StopReason, 'server_shutdown' | 'agent_changed' | 'stream_error' | 'console'>;
-}
-
-/** The console closed the stream's connection (`reason`: what it gave, if anything). */
-function closedFromConsole(reason: string): StreamsEnd {
-  const message = `The mock console closed this connection${reason ? `: ${reason}` : ''}`;
-  return { message, code: 'console' };
-}
-
-/** The engine is closing: every agent's open streams end with this. */
-export const SHUTTING_DOWN: StreamsEnd = { message: 'The mock server is shutting down', code: 'server_shutdown' };
 
 export interface AgentHttpEndpoint {
   /** Answers a `POST` to the agent's path: the body read and checked, then the run streamed. */
@@ -88,7 +71,11 @@ export function agentHttpEndpoint(
     const request = agentRunRequest(body);
     const thread = threads.acquire(
       request.threadId,
-      () => new AgentThread(environment, requestOrigin(ctx.req) ?? context.origin()),
+      () =>
+        new AgentThread(environment, requestOrigin(ctx.req) ?? context.origin(), {
+          mount: mount ?? null,
+          path: ctx.path,
+        }),
     );
     thread.checkResume(request);
 

@@ -2,16 +2,11 @@ import type { Middleware } from 'koa';
 import type { Agent } from '../../shared/mounts/agent';
 import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { scenarioSelection } from '../agui/endpoint-environment';
+import { SHUTTING_DOWN, type StreamsEnd } from '../agui/streams-end';
 import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
 import { type IssuePath, MountIssues } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
-import {
-  type AgentHttpEndpoint,
-  type AgentHttpOptions,
-  agentHttpEndpoint,
-  SHUTTING_DOWN,
-  type StreamsEnd,
-} from './agent-http-endpoint';
+import { type AgentHttpEndpoint, type AgentHttpOptions, agentHttpEndpoint } from './agent-http-endpoint';
 
 /** An agent mount edited or removed while its streams are open: they end with this. */
 const AGENT_CHANGED: StreamsEnd = {

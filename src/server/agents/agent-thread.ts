@@ -4,6 +4,7 @@ import type { EventSink, OutgoingEvent } from '../agui/events';
 import type { RunRequest } from '../agui/run-input';
 import { HttpError } from '../http/http-errors';
 import { Conversation, type RunObserver } from '../scenarios/conversation';
+import type { ConversationEndpoint } from '../scenarios/no-matching-scenario';
 import { strayResume } from '../scenarios/paused-run';
 import { clearRunControl, isTerminal, type RunControl, setRunControl } from '../scenarios/run-control';
 import { observerPerRun } from '../scenarios/run-observers';
@@ -37,6 +38,8 @@ export class AgentThread implements ThreadState {
   constructor(
     private readonly environment: AguiEndpointEnvironment,
     private readonly origin: string,
+    /** The agent it plays for, as a run no scenario matches names it. */
+    private readonly endpoint: ConversationEndpoint,
   ) {
     this.recorder = observerPerRun(() => environment.runObserver());
     this.conversation = this.createConversation();
@@ -125,6 +128,7 @@ export class AgentThread implements ThreadState {
     const conversation = new Conversation({
       catalogue: this.environment.context.scenarios,
       scenarios: this.environment.scenarios,
+      endpoint: this.endpoint,
       sink,
       origin: this.origin,
       speed: () => this.environment.context.settings().speed,

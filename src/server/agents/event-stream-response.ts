@@ -16,6 +16,12 @@ export interface StreamEnd {
   error: string | null;
 }
 
+/**
+ * How often a keep-alive comment goes out, at most, once the client half-closed its connection: a client that is
+ * gone answers the first with a reset, and the write after it fails, which ends the stream.
+ */
+export const HALF_CLOSED_KEEP_ALIVE_MS = 1000;
+
 export interface EventStreamResponseOptions {
   response: ServerResponse;
   format: EventStreamFormat;
@@ -66,11 +72,14 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
   /** The streams on this response's client connection (several when it pipelines), until the response is over. */
   private socketStreams: SocketStreams | undefined;
   private reportedClosed = false;
+  /** The silence a keep-alive comment ends: shorter once the client half-closed (`clientHalfClosed`). */
+  private keepAliveMs: number;
 
   constructor(private readonly options: EventStreamResponseOptions) {
     const { response, format } = options;
     this.response = response;
     this.format = format;
+    this.keepAliveMs = options.keepAliveMs;
     if (format.binary) this.objects = new Map();
     response.statusCode = 200;
     response.setHeader('content-type', format.contentType);
@@ -181,6 +190,18 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
 
   readonly socketClosed = (): void => this.closed();
 
+  /**
+   * The stream plays on for a client that half-closed (HTTP/1.1 allows it), and keep-alive comments come often
+   * enough to tell a client really gone: the write after the one its reset answers fails, closing the socket.
+   */
+  clientHalfClosed(): void {
+    if (this.keepAliveMs <= HALF_CLOSED_KEEP_ALIVE_MS) return;
+    this.keepAliveMs = HALF_CLOSED_KEEP_ALIVE_MS;
+    if (this.keepAliveTimer === undefined) return;
+    this.stopKeepAlive();
+    this.keepAliveDue();
+  }
+
   private encode(format: EventStreamFormat & { binary: true }, text: string): Uint8Array | undefined {
     const event = this.objects?.get(text);
     this.objects?.delete(text);
@@ -200,9 +221,9 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
   private readonly afterFirstTurn = (): void => {
     if (this.ended) return;
     if (!this.response.headersSent) this.response.flushHeaders();
-    if (this.format.binary || this.options.keepAliveMs <= 0) return;
+    if (this.format.binary || this.keepAliveMs <= 0) return;
     this.lastWriteAt = performance.now();
-    this.armKeepAlive(this.options.keepAliveMs);
+    this.armKeepAlive(this.keepAliveMs);
   };
 
   /**
@@ -220,7 +241,7 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
     this.keepAliveTimer = undefined;
     const { format, response } = this;
     if (this.ended || format.binary || response.destroyed) return;
-    const { keepAliveMs } = this.options;
+    const { keepAliveMs } = this;
     const now = performance.now();
     // Timers count whole milliseconds: one may fire a fraction of one before the silence is whole. Re-armed for a
     // whole number of them too (Node keeps one timer list per duration; fractional ones kept responses alive).

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { allowClientHalfClose, forbidClientHalfClose } from '../http/client-half-close';
 
 /** What the streams of a socket need of each of them. */
 export interface StreamOnSocket {
@@ -9,6 +10,10 @@ export interface StreamOnSocket {
   readonly ownBufferedBytes: number;
   /** The socket closed. Node tells a queued response nothing then (it has no socket of its own yet). */
   socketClosed(): void;
+  /**
+   * The client half-closed the socket (its FIN): it may still read, or be gone, which only a write that fails tells.
+   */
+  clientHalfClosed(): void;
 }
 
 /** Why the engine dropped a socket: the code and reason every stream on it closes with. */
@@ -21,10 +26,10 @@ const bySocket = new WeakMap<Socket, SocketStreams>();
 
 /**
  * The event streams answering the requests of one client connection: one, or several when the client pipelines
- * requests (each response after the first waits its turn, buffering what it writes). One 'close' listener serves
- * them all, where one each passed Node's limit of 10 listeners at the 11th pipelined request; and their backlog is
- * counted together, because the client reads them in order: what waits behind the socket's buffer waits for the
- * same reader.
+ * requests (each response after the first waits its turn, buffering what it writes). One 'close' listener (and one
+ * 'end', for a client's half-close) serves them all, where one each passed Node's limit of 10 listeners at the 11th
+ * pipelined request; and their backlog is counted together, because the client reads them in order: what waits
+ * behind the socket's buffer waits for the same reader.
  */
 export class SocketStreams {
   private readonly streams = new Set<StreamOnSocket>();
@@ -40,10 +45,15 @@ export class SocketStreams {
       streams = new SocketStreams(socket);
       bySocket.set(socket, streams);
       socket.once('close', streams.closed);
+      socket.once('end', streams.halfClosed);
+      // HTTP/1.1 lets the client half-close once its request is sent: the streams play on.
+      allowClientHalfClose(socket);
     }
     streams.streams.add(stream);
     // Gone already (the client left while the request was read): its 'close' may be past.
     if (socket.destroyed) queueMicrotask(() => stream.socketClosed());
+    // Half-closed already (its FIN came with the request): its 'end' is past.
+    else if (socket.readableEnded) queueMicrotask(() => stream.clientHalfClosed());
     return streams;
   }
 
@@ -52,6 +62,8 @@ export class SocketStreams {
     this.streams.delete(stream);
     if (this.streams.size > 0 || bySocket.get(this.socket) !== this) return;
     this.socket.off('close', this.closed);
+    this.socket.off('end', this.halfClosed);
+    forbidClientHalfClose(this.socket);
     bySocket.delete(this.socket);
   }
 
@@ -74,5 +86,10 @@ export class SocketStreams {
   /** Bound: it is the socket's 'close' listener. */
   private readonly closed = (): void => {
     for (const stream of [...this.streams]) stream.socketClosed();
+  };
+
+  /** Bound: it is the socket's 'end' listener. */
+  private readonly halfClosed = (): void => {
+    for (const stream of [...this.streams]) stream.clientHalfClosed();
   };
 }

@@ -120,9 +120,37 @@ export function runInputRefusal(
 /**
  * The official RunAgentInput with a threadId that is not empty: AG-UI 1.0's schema lets `""` through, but a run
  * belongs to a thread, which needs a name. Checked in the same pass as the rest, so a refusal lists it with every
- * other problem, in the schema's field order (threadId first).
+ * other problem, in the schema's field order (threadId first). Each interrupt is answered once in `resume` (checked
+ * once every field is valid, as a pydantic model validator is).
  */
-export const OfficialRunInputSchema = RunAgentInputSchema.extend({ threadId: z.string().min(1) });
+export const OfficialRunInputSchema = RunAgentInputSchema.extend({ threadId: z.string().min(1) }).superRefine(
+  (input, ctx) => {
+    for (const issue of resumeAnsweredTwice(input.resume ?? [])) ctx.addIssue(issue);
+  },
+);
+
+/**
+ * A `resume` entry for an interrupt an earlier entry already answers: only one could be played, and the others would
+ * go unchecked, so the client's conflicting answers are refused at each later entry's `interruptId`.
+ */
+function resumeAnsweredTwice(resume: readonly { interruptId: string }[]): z.core.$ZodRawIssue[] {
+  const found: z.core.$ZodRawIssue[] = [];
+  const first = new Map<string, number>();
+  for (const [index, { interruptId }] of resume.entries()) {
+    const earlier = first.get(interruptId);
+    if (earlier === undefined) first.set(interruptId, index);
+    else if (found.length < MAX_REPORTED_ISSUES) {
+      found.push({
+        code: 'custom',
+        path: ['resume', index, 'interruptId'],
+        input: interruptId,
+        params: { type: 'value_error' },
+        message: `interrupt ${JSON.stringify(interruptId)} is answered twice (resume entries ${earlier} and ${index}): send one entry per interrupt`,
+      });
+    }
+  }
+  return found;
+}
 
 type OfficialInput = z.output<typeof OfficialRunInputSchema>;
 
@@ -145,7 +173,14 @@ function checkRunInput(
   if (officialOnly || looksOfficial(record)) {
     const official = OfficialRunInputSchema.safeParse(record);
     if (official.success) return { official: official.data };
-    if (officialOnly) return refused('invalid_run_input', OFFICIAL_ONLY, officialIssues(official.error, record));
+    if (officialOnly) {
+      const details = officialIssues(official.error, record);
+      // Refused by this schema's own check alone: the input is the official one, and only what that check says is wrong.
+      const message = official.error.issues.every(isOwnCheck)
+        ? `Invalid RunAgentInput: ${details[0]?.message}`
+        : OFFICIAL_ONLY;
+      return refused('invalid_run_input', message, details);
+    }
     // Else read as AGORA's variant below, whose check refuses an empty threadId too.
   }
   if (options.agora === false) return refused('invalid_run_input', 'Not an official RunAgentInput');
@@ -219,16 +254,23 @@ function limitRefusal(record: Record<string, unknown>): Extract<ClientRequest, {
 const OFFICIAL_ONLY =
   "Invalid RunAgentInput: one that carries resume must be the official AG-UI RunAgentInput (AGORA's variant has no resume)";
 
+/** An issue of this schema's own check (`resumeAnsweredTwice`), worded as a pydantic validator words its own. */
+function isOwnCheck(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'custom' && issue.params?.type === 'value_error';
+}
+
 /** What to say of a `resume` entry's `"payload": null`, which the official schema refuses as just "Invalid input". */
 const NULL_PAYLOAD = 'payload may be left out but not null: omit it for no payload';
 
 /**
- * Words for `issue` (of the official schema, on `input`) where zod's say nothing useful; undefined elsewhere. The
- * official schema refuses `null` in its optional any-value fields (`forwardedProps`, a tool's `parameters`, a
- * resume's `payload`, `metadata` of a content part…) with a bare "Invalid input": say which and how to fix it.
+ * Words for `issue` (of the official schema, on `input`) where zod's say nothing useful, or this schema's own check's;
+ * undefined elsewhere. The official schema refuses `null` in its optional any-value fields (`forwardedProps`, a tool's
+ * `parameters`, a resume's `payload`, `metadata` of a content part…) with a bare "Invalid input": say which and how to
+ * fix it.
  */
 export function plainRunInputWords(issue: z.core.$ZodIssue, input: unknown): string | undefined {
   if (issue.code !== 'custom' || issue.path.length === 0) return undefined;
+  if (isOwnCheck(issue)) return issue.message;
   if (valueAt(input, issue.path as (string | number)[]) !== null) return undefined;
   const [field, , key] = issue.path;
   if (issue.path.length === 3 && field === 'resume' && key === 'payload') return NULL_PAYLOAD;

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { ServerSettings } from '../../shared/settings';
 import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
+import { finishResponsesAfterClientFin, watchClientFin } from './client-half-close';
 import type { ConnectionLimit } from './connection-limit';
 import { endConnection } from './end-connection';
 import { holdContinue } from './expect-continue';
@@ -34,9 +35,11 @@ export interface HttpsCredentials {
  * and WebSockets after their upgrade, are not bound by them); malformed, oversized and timed-out requests
  * answered with the right status and a FastAPI body (a missing Host header too); CONNECT requests routed like any
  * other unknown method; `100 Continue` sent only once the body is read, and unknown expectations (`Expect`) served
- * like any request. With `tls` it is an HTTPS server that behaves the same once a connection's handshake is done
- * (a failed handshake just closes the connection; a plain HTTP request is answered 400 with the https URL to use);
- * the handshake itself gets the header timeout, fixed at creation.
+ * like any request; an event stream whose client half-closes its connection (HTTP/1.1) plays to its end, where any
+ * other answer is cut short as its client leaves (`finishResponsesAfterClientFin`). With `tls` it is an HTTPS server
+ * that behaves the same once a connection's handshake is done (a failed handshake just closes the connection; a
+ * plain HTTP request is answered 400 with the https URL to use); the handshake itself gets the header timeout, fixed
+ * at creation.
  * `connectionLimit` bounds its connections; a request on one let in over the limit is answered 503 (unless the
  * limit serves it) and its connection closed.
  */
@@ -59,10 +62,16 @@ export function createHttpServer(
     }
     handler(request, response);
   };
+  // A request the HTTP parser read (not a CONNECT, whose socket Node hands over, as it does an upgrade's).
+  const serveParsed: RequestHandler = (request, response) => {
+    watchClientFin(request.socket);
+    serve(request, response);
+  };
   const options = { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS, requireHostHeader: false };
   const server = tls
-    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: timeouts.headersTimeoutMs }, serve)
-    : createServer(options, serve);
+    ? createHttpsServer({ ...options, ...tls, handshakeTimeout: timeouts.headersTimeoutMs }, serveParsed)
+    : createServer(options, serveParsed);
+  finishResponsesAfterClientFin(server);
   if (tls) answerPlainHttpOnTlsPort(server, timeouts.headersTimeoutMs, logger);
   applyHttpTimeouts(server, timeouts);
   connectionLimit.attach(server, tls !== undefined);
@@ -86,10 +95,10 @@ export function createHttpServer(
   server.on('checkContinue', (request: IncomingMessage, response: ServerResponse) => {
     if (hasRequestBody(request)) holdContinue(response);
     else (response as ServerResponse & { _expect_continue: boolean })._expect_continue = false;
-    serve(request, response);
+    serveParsed(request, response);
   });
   // An Expect other than 100-continue: Node would answer a bare 417; FastAPI (uvicorn) serves the request as usual.
-  server.on('checkExpectation', serve);
+  server.on('checkExpectation', serveParsed);
   // Node drops CONNECT requests without a word unless someone listens; answer them as the app answers any
   // method it does not serve (405 on a known path, 404 elsewhere; a host:port target is no path here).
   server.on('connect', (request: IncomingMessage, socket: Duplex) => {

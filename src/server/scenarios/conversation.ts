@@ -4,6 +4,7 @@ import { type AgoraErrorCode, type EventSink, type OutgoingEvent, outgoing, runE
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
 import type { RunRuleFinding } from '../agui/sequence-tracker';
 import type { RequestValidationError } from '../http/http-errors';
+import { type ConversationEndpoint, noMatchingScenarioMessage } from './no-matching-scenario';
 import { answerRefusal, type PausedRun } from './paused-run';
 import { applyStateDelta, isTerminal, takeOverFinding } from './run-control';
 import { RunView } from './run-view';
@@ -25,6 +26,8 @@ export interface ConversationOptions {
   catalogue: ScenarioCatalogue;
   /** The scenarios this conversation's endpoint plays (all by default). */
   scenarios?: ReadonlySet<string> | '*';
+  /** The endpoint it plays for, named where a run no scenario matches is told so. */
+  endpoint?: ConversationEndpoint;
   sink: EventSink;
   /** The server's origin as this client reached it. */
   origin: string;
@@ -226,7 +229,9 @@ export class Conversation {
     };
     if (!program) {
       tap(outgoing(runStartedFor(request)));
-      tap(outgoing(runError('No scenario matches this message', 'no_matching_scenario')));
+      const { endpoint, scenarios = '*', catalogue } = this.options;
+      const message = noMatchingScenarioMessage(endpoint, scenarios, catalogue.size);
+      tap(outgoing(runError(message, 'no_matching_scenario')));
       observer?.runEnded?.(request, 'errored');
       this.startNext();
       return;

@@ -111,14 +111,16 @@ export function strayResume(
  */
 export function answerRefusal(paused: PausedRun, resume: readonly ResumeEntry[]): RequestValidationError | undefined {
   if (!paused.answerCheck) return undefined;
-  // The entry the resumed run plays (the first for the interrupt).
+  // The entry that answers the interrupt: OfficialRunInputSchema refuses a second one.
   const index = resume.findIndex((entry) => entry.interruptId === paused.interruptId);
   const entry = resume[index];
   if (entry?.status !== 'resolved') return undefined;
   const at = ['body', 'resume', index, 'payload'];
+  // Left out, it is checked as what the Python SDK's default (`None`) gives a real agent: null.
+  const payload = entry.payload === undefined ? null : entry.payload;
   let errors: ReturnType<SchemaCheck>;
   try {
-    errors = paused.answerCheck(entry.payload);
+    errors = paused.answerCheck(payload);
   } catch (error) {
     if (!(error instanceof SchemaRecursionError)) throw error;
     // The schema runs without end on this payload: refused as a route's body is, saying to fix the schema.
@@ -127,7 +129,7 @@ export function answerRefusal(paused: PausedRun, resume: readonly ResumeEntry[])
     ]);
   }
   if (!errors) return undefined;
-  return new RequestValidationError(toPydanticIssues(errors, entry.payload, 'body').map((issue) => issueAt(at, issue)));
+  return new RequestValidationError(toPydanticIssues(errors, payload, 'body').map((issue) => issueAt(at, issue)));
 }
 
 /** An approval's answer in a resume entry: `{approved, feedback?}` when resolved; a cancelled one is a rejection. */

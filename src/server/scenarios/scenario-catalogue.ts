@@ -68,6 +68,11 @@ export class ScenarioCatalogue {
     this.emit({ type: 'scenarios-replaced', id: '*' });
   }
 
+  /** How many scenarios it holds. */
+  get size(): number {
+    return this.programs.size;
+  }
+
   list(): Scenario[] {
     return [...this.programs.values()].map(({ program }) => program.scenario);
   }

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { ConnectionMount, FrameFinding } from '../../shared/connections';
 import type { ServerSettings } from '../../shared/settings';
+import { closedFromConsole, SHUTTING_DOWN, type StreamsEnd } from '../agui/streams-end';
 import { UNAUTHORIZED_CLOSE } from '../gateway/socket-token';
 import { jsonDepthMessage } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
@@ -12,7 +13,7 @@ import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
 import { heartbeatDropReason } from './heartbeat';
-import { isClosedForShutdown, type SocketEndpoint } from './socket-server';
+import { closeOnShutdownWith, isClosedForShutdown, type SocketEndpoint } from './socket-server';
 
 /** One client frame, parsed once by the endpoint so the frame log and the handler agree on it. */
 export type ClientMessage =
@@ -45,6 +46,11 @@ export type SocketEnd = 'client_gone' | 'server_shutdown';
 /** The conversation on one socket: what the profile does with each message. */
 export interface SocketSession {
   message(message: ClientMessage): void;
+  /**
+   * The engine (shutting down) or the console is closing the socket: the session's last frames, sent before the
+   * close frame; `why` is what a run playing on it is told.
+   */
+  closing?(why: StreamsEnd): void;
   /** The socket is gone: stop timers, forget pending work. */
   closed(end: SocketEnd): void;
 }
@@ -83,9 +89,16 @@ export function messageSocketEndpoint(
         ...(endpoint.mount && { mount: endpoint.mount }),
         ...(endpoint.protocol && { protocol: endpoint.protocol }),
         request,
-        transport: webSocketTransport(socket, stream),
+        transport: {
+          ...webSocketTransport(socket, stream),
+          // Closed from the console, or by the engine shutting down (`closeOnShutdownWith` below): the session's
+          // last frames go out before the close frame.
+          beforeClose: (_code, reason) =>
+            session?.closing?.(isClosedForShutdown(socket) ? SHUTTING_DOWN : closedFromConsole(reason)),
+        },
       });
       let session: SocketSession | undefined;
+      closeOnShutdownWith(socket, (code, reason) => connection.close(code, reason));
       // ws fixes the limit when the socket opens (as it is now), whatever the settings say later.
       const { maxPayloadBytes } = limits();
       // ws closes at once when it refuses a frame (1009, 1007…) and reads nothing more, not even the client's close

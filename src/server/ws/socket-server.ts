@@ -6,6 +6,7 @@ import { rawHttpResponse } from '../http/raw-http-response';
 import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
+import { askedSubprotocols } from './subprotocol-header';
 
 /** Sockets the engine closed because it is shutting down (their sessions record that, not a client gone). */
 const closedForShutdown = new WeakSet<WebSocket>();
@@ -13,6 +14,17 @@ const closedForShutdown = new WeakSet<WebSocket>();
 /** Whether the engine closed `socket` because it is shutting down. */
 export function isClosedForShutdown(socket: WebSocket): boolean {
   return closedForShutdown.has(socket);
+}
+
+/** How the engine's shutdown closes a socket whose endpoint says so (`closeOnShutdownWith`); else ws's own close. */
+const shutdownClosers = new WeakMap<WebSocket, (code: number, reason: string) => void>();
+
+/**
+ * Closes `socket` with `close` when the engine shuts down: through its connection, so what it says before a close
+ * (an AG-UI run's RUN_ERROR) goes out ahead of the close frame.
+ */
+export function closeOnShutdownWith(socket: WebSocket, close: (code: number, reason: string) => void): void {
+  shutdownClosers.set(socket, close);
 }
 
 /** A WebSocket endpoint served by the engine (the console's live feed, the world's sockets…). */
@@ -133,7 +145,8 @@ export class SocketServer {
         new Promise<void>((resolve) => {
           if (socket.readyState === socket.CLOSED) return resolve();
           socket.once('close', () => resolve());
-          socket.close(1001, 'Server shutting down');
+          const close = shutdownClosers.get(socket) ?? ((code, reason) => socket.close(code, reason));
+          close(1001, 'Server shutting down');
         }),
     );
     let timer: NodeJS.Timeout | undefined;
@@ -208,21 +221,29 @@ export class SocketServer {
 /**
  * Refuses a client that asks only for subprotocols the endpoint does not serve: ws would answer 101 without one,
  * and a client that asked for one (a browser, `ws`) then drops the connection without a word. A client that asks
- * for none, or an endpoint that lists none, is let in as before.
+ * for none, or an endpoint that lists none, is let in as before. A header that is not a list of subprotocol names is
+ * a malformed handshake, whatever the endpoint serves: said so, with what is wrong, rather than as names not served.
  */
 function subprotocolRefusal(endpoint: SocketEndpoint, request: IncomingMessage): UpgradeRefusal | undefined {
-  const served = endpoint.protocols ?? [];
   const header = request.headers['sec-websocket-protocol'];
-  if (served.length === 0 || header === undefined) return undefined;
-  const asked = header
-    .split(',')
-    .map((protocol) => protocol.trim())
-    .filter((protocol) => protocol !== '');
-  if (asked.length === 0 || asked.some((protocol) => served.includes(protocol))) return undefined;
+  if (header === undefined) return undefined;
+  const parsed = askedSubprotocols(header);
+  if ('problem' in parsed) {
+    const problem = `${parsed.problem.charAt(0).toLowerCase()}${parsed.problem.slice(1)}`;
+    return {
+      status: 400,
+      message:
+        `Invalid Sec-WebSocket-Protocol header ${JSON.stringify(header)}: ${problem}. ` +
+        'Send subprotocol names separated by commas ("agui.v1, agui.v0"): no spaces inside a name, no empty ' +
+        'entries, none twice (RFC 6455 §4.1).',
+    };
+  }
+  const served = endpoint.protocols ?? [];
+  if (served.length === 0 || parsed.asked.some((protocol) => served.includes(protocol))) return undefined;
   return {
     status: 400,
     message:
-      `Unsupported subprotocol: the client asked for ${asked.join(', ')}; this endpoint serves ${served.join(', ')}. ` +
+      `Unsupported subprotocol: the client asked for ${parsed.asked.join(', ')}; this endpoint serves ${served.join(', ')}. ` +
       'Ask for one of them in Sec-WebSocket-Protocol, or for none.',
   };
 }

@@ -4,9 +4,10 @@ import type { Duplex } from 'node:stream';
 import type { ResumeEntry } from '@ag-ui/core';
 import { closingBeforeFinish } from '../../agui/closing-before-finish';
 import type { AguiEndpointEnvironment } from '../../agui/endpoint-environment';
-import { type AgoraErrorCode, agoraError, type EventSink, outgoing } from '../../agui/events';
+import { type AgoraErrorCode, agoraError, type EventSink, outgoing, runError } from '../../agui/events';
 import { clientMessageKind, parseClientRequest, type RunRequest, runInputRefusal } from '../../agui/run-input';
 import { MAX_REPORTED_ISSUES } from '../../agui/run-input-limits';
+import type { StreamsEnd } from '../../agui/streams-end';
 import { requestOrigin } from '../../http/request-origin';
 import { Conversation, type Refusal } from '../../scenarios/conversation';
 import { strayResume } from '../../scenarios/paused-run';
@@ -23,6 +24,8 @@ export interface AguiSocketSessionOptions {
 
 /** A socket session the console can also drive: play a chosen scenario now. */
 export interface AguiSocketSession extends SocketSession {
+  /** A run playing when the engine or the console closes the socket ends with a RUN_ERROR saying why. */
+  closing(why: StreamsEnd): void;
   /**
    * Plays the scenario as a new run on this connection now, cancelling one in progress cleanly; messages the
    * client queued keep waiting and are answered after it. Its runId.
@@ -65,6 +68,7 @@ export function aguiSocketSession(
   const conversation = new Conversation({
     catalogue,
     scenarios: environment.scenarios,
+    endpoint: { mount: connection.mount, path: connection.path },
     sink,
     origin: requestOrigin(request) ?? context.origin(),
     speed: () => context.settings().speed,
@@ -206,6 +210,14 @@ export function aguiSocketSession(
         context.logger.error(`${connection.path}: a message could not be handled`, error);
         sendError('processing_error', `The message could not be processed: ${(error as Error).message}`);
       }
+    },
+    closing({ message, code }) {
+      if (conversation.activeRunId === null) return;
+      // As an SSE stream ends: what the console holds back goes out first, the run stops (its closing events go to
+      // the recording only), then the RUN_ERROR, so the client shows a reason rather than a bare close.
+      connection.releaseHeld();
+      conversation.close(code);
+      connection.sendEvent(outgoing(runError(message, code)));
     },
     closed(end) {
       conversation.close(end);

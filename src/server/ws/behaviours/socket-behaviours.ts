@@ -100,6 +100,7 @@ export function socketBehaviourEndpoint(
     // Forgotten once its socket is gone, so the map only holds live sessions.
     return {
       message: (message) => session.message(message),
+      closing: (why) => session.closing(why),
       closed: (end) => {
         drivable.delete(connection.id);
         session.closed(end);
