@@ -126,6 +126,58 @@ test('Requests: a PUT to the mocked API shows with its body both ways, and filte
   assert.deepEqual(errors, []);
 });
 
+test('Requests: the filter matches words apart and by key; nothing matching says so, and clears', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  const put = await fetch(`${server.url}/users/me/preferences?user_id=${KOEN}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ theme: 'dark' }),
+  });
+  assert.equal(put.status, 200);
+  assert.equal((await fetch(`${server.url}/nothing-here`, { method: 'POST' })).status, 404);
+  const rows = page.getByRole('listbox', { name: 'Requests' }).getByRole('option');
+  await rows.nth(1).waitFor();
+  await rows.filter({ hasText: '/users/me/preferences' }).click();
+  const detail = page.getByTestId('request-detail');
+  await detail.getByText('/users/me/preferences?user_id=').waitFor();
+
+  // Words apart, in any order: not one substring of "METHOD path status".
+  const filter = page.getByLabel('Filter requests');
+  const count = page.getByTestId('request-count');
+  await filter.fill('nothing POST');
+  await count.filter({ hasText: '1 of 2 requests' }).waitFor();
+  assert.equal(await rows.count(), 1);
+  await rows.filter({ hasText: '/nothing-here' }).waitFor();
+  // The request shown is one the filter hides: the detail says so.
+  await detail.getByTestId('request-hidden').filter({ hasText: 'The filter hides this request' }).waitFor();
+  await filter.fill('status:404');
+  await count.filter({ hasText: '1 of 2 requests' }).waitFor();
+  await filter.fill('method:put');
+  await count.filter({ hasText: '1 of 2 requests' }).waitFor();
+  await detail.getByTestId('request-hidden').waitFor({ state: 'detached' });
+
+  // Nothing matches: said, with a key there is none of named, and a way back.
+  await filter.fill('stat:404');
+  const none = page.getByTestId('requests-no-match');
+  await none
+    .filter({ hasText: /No request matches\. “stat” is not a search key — did you mean status:404\?/ })
+    .waitFor();
+  await count.filter({ hasText: '0 of 2 requests' }).waitFor();
+  await screenshot(page, 'requests-no-match');
+  await none.getByRole('button', { name: 'Clear the filter' }).click();
+  await rows.nth(1).waitFor();
+  assert.equal(await filter.inputValue(), '');
+  // Back in the filter.
+  await filter.and(page.locator(':focus')).waitFor();
+  assert.equal(await count.count(), 0);
+  assert.deepEqual(errors, []);
+});
+
 test('Settings: a bad value is named before saving; a good one applies to the running engine', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser);

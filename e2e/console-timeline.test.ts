@@ -5,7 +5,7 @@ import { AguiSocket } from '../test/helpers/agui-socket';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { openConsole, screenshot, selectFirstConnection, waitUntilLive } from './helpers/console-page';
 
 // The run timeline is scaled to the run: a frame long after it does not shrink it; zoom and a text list of open spans.
 
@@ -124,6 +124,80 @@ test('a frame sent long after the run leaves the run readable (the pause is draw
   await open.filter({ hasText: 'Open (2)' }).waitFor();
   await open.getByRole('button', { name: /text never-ended/ }).click();
   await page.getByTestId('frame-inspector').filter({ hasText: 'never-ended' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a run sent within one millisecond (a macro) is drawn across the timeline, readable, and zoom keeps it in view', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const client = await AguiSocket.open(server.wsUrl);
+  const list = await api.get<{ items: { id: string }[] }>('/connections');
+  const connectionId = list.body.items[0]?.id as string;
+  // The "A full tool call" macro: RUN_STARTED, the call's four events and RUN_FINISHED, all in one millisecond.
+  const macro = await api.post(`/connections/${connectionId}/macros/tool-call`, {
+    toolCallName: 'get_weather',
+    args: { city: 'Paris' },
+  });
+  assert.equal(macro.status, 200, JSON.stringify(macro.body));
+  await client.waitForRuns(1, LONG_WAIT_MS);
+
+  await selectFirstConnection(page);
+  const timeline = page.getByTestId('run-timeline');
+  const view = timeline.getByRole('region', { name: /Run timeline drawing/ });
+  const canvas = timeline.getByTestId('timeline-canvas');
+  const run = timeline.locator('.timeline-span[data-kind="run"][data-open="false"]');
+  const tool = timeline.locator('.timeline-span[data-kind="tool"]');
+  await run.waitFor();
+  assert.ok((await width(run)) / (await width(canvas)) > 0.85, 'the run fills the drawing');
+  assert.ok((await width(tool)) > 100, `the tool call is wide enough to read: ${await width(tool)} px`);
+  const cut = await tool.evaluate((element) => element.scrollWidth > element.clientWidth);
+  assert.equal(cut, false, `the tool call's name is not cut: ${await tool.textContent()}`);
+  // Stamped all in one millisecond (or across a millisecond's turn, then the axis labels +1 ms), the axis says so.
+  type Frames = { items: { at: number }[] };
+  const stamps = (await api.get<Frames>(`/connections/${connectionId}/frames?direction=out`)).body.items;
+  if (new Set(stamps.map((frame) => frame.at)).size === 1)
+    await timeline.locator('.timeline-tick', { hasText: 'sent within 1 ms, drawn in order' }).waitFor();
+  await screenshot(page, 'timeline-within-one-ms');
+
+  // Zoomed all the way in, the spans are still in view (and the drawing scrolls to the rest of them).
+  for (let press = 0; press < 4; press++) await page.getByRole('button', { name: 'Zoom in' }).click();
+  await until(async () => (await zoomLabel(page)) === '16×', 'zoom 16×');
+  const shown = await view.boundingBox();
+  assert.ok(shown);
+  const inView = async (span: Locator) => {
+    const box = await span.boundingBox();
+    return box !== null && box.x < shown.x + shown.width && box.x + box.width > shown.x;
+  };
+  assert.ok(await inView(run), `the run is in view at 16×: ${JSON.stringify({ box: await run.boundingBox(), shown })}`);
+  // The drawing scrolls to the rest.
+  assert.ok(await view.evaluate((element) => element.scrollWidth > element.clientWidth * 10), 'the drawing scrolls');
+  await tool.scrollIntoViewIfNeeded();
+  assert.ok(await inView(tool), 'the tool call is reached by scrolling');
+  await screenshot(page, 'timeline-within-one-ms-zoomed');
+
+  // Another such run, and a frame a moment after it (too short a pause to draw narrow): the run is a sliver at the
+  // start, and zoomed in from the middle of the drawing, where nothing is, the view goes to it.
+  await page.getByRole('button', { name: 'Fit' }).click();
+  await until(async () => (await zoomLabel(page)) === '1×', 'zoom 1×');
+  const again = await api.post(`/connections/${connectionId}/macros/tool-call`, { toolCallName: 'get_time', args: {} });
+  assert.equal(again.status, 200, JSON.stringify(again.body));
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const late = await api.post(`/connections/${connectionId}/events`, {
+    force: true,
+    events: [{ type: 'CUSTOM', name: 'a-moment-later', value: {} }],
+  });
+  assert.equal(late.status, 200, JSON.stringify(late.body));
+  await timeline.locator('.timeline-span[data-kind="tool"]', { hasText: 'get_time' }).waitFor();
+  await until(async () => (await width(run)) / (await width(canvas)) < 0.2, 'the run drawn to the clock');
+  for (let press = 0; press < 4; press++) await page.getByRole('button', { name: 'Zoom in' }).click();
+  await until(async () => (await zoomLabel(page)) === '16×', 'zoom 16× again');
+  assert.ok(await inView(run), `the run is in view at 16×: ${JSON.stringify({ box: await run.boundingBox(), shown })}`);
+  await client.close();
   assert.deepEqual(errors, []);
 });
 

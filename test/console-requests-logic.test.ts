@@ -83,3 +83,45 @@ test('the detail pane says the request shown was dropped, by which setting, and 
       'requests (Settings → Requests kept) and lets the oldest go first.',
   );
 });
+
+test('the filter: every word must match, in any order; status:, method: and path: search one field', async () => {
+  const { searchRequests, noRequestMatchText } = await rendererModule('features/requests/request-search.ts');
+  const request = (id: number, method: string, path: string, status: number, query = ''): RequestSummary => ({
+    id,
+    at: 0,
+    method,
+    path,
+    query,
+    status,
+    durationMs: 1,
+    remoteAddress: '127.0.0.1',
+    answeredBy: null,
+    refusal: null,
+  });
+  const log = [
+    request(4, 'POST', '/nothing-here', 404),
+    request(3, 'PUT', '/users/me/preferences', 200, 'user_id=550e'),
+    request(2, 'GET', '/users/me', 200),
+    request(1, 'POST', '/sessions', 201),
+  ];
+  const ids = (text: string) => searchRequests(log, text).map((entry: RequestSummary) => entry.id);
+  assert.deepEqual(ids(''), [4, 3, 2, 1]);
+  assert.deepEqual(ids('POST nothing'), [4], 'words apart, not one substring');
+  assert.deepEqual(ids('nothing post'), [4], 'in any order and case');
+  assert.deepEqual(ids('status:404'), [4]);
+  assert.deepEqual(ids('method:post'), [4, 1]);
+  assert.deepEqual(ids('method:post status:20'), [1]);
+  assert.deepEqual(ids('users 200'), [3, 2]);
+  assert.deepEqual(ids('user_id=550e'), [3], 'the query string too');
+  assert.deepEqual(ids('path:me/ method:put'), [3]);
+  assert.deepEqual(ids('stat:404'), [], 'an unknown key is a word like any other');
+  // Nothing matches: said, and a key there is none of named, with the one it likely meant.
+  assert.equal(noRequestMatchText('POST nothing-else'), 'No request matches.');
+  assert.equal(
+    noRequestMatchText('stat:404'),
+    'No request matches. “stat” is not a search key — did you mean status:404? Search by method:, path: or status:, ' +
+      'or by a word alone to match any of them.',
+  );
+  assert.match(noRequestMatchText('code:500'), /did you mean status:500\?/);
+  assert.match(noRequestMatchText('constructor:1'), /^No request matches\. “constructor” is not a search key\. /);
+});

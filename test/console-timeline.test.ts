@@ -332,6 +332,37 @@ test('a frame long after a short run: the end is labelled inside the axis, over 
   assert.equal(gapsToMark(timeScale([0, 1_530], 0, 1_530).gaps, ticksOf([0, 1_530], 0, 1_530), CHAR).length, 1);
 });
 
+test('a run sent within a millisecond or two fills the drawing in order, and within one its start says so', () => {
+  // A macro's run: six frames in one millisecond, drawn 0.01 ms apart (timeline-spans.ts).
+  const burst = [0, 0.01, 0.02, 0.03, 0.04, 0.05];
+  const scale = timeScale(burst, 0, 0.05);
+  assert.ok(Math.abs(scale.position(0.05) - 1) < 1e-9, `the run reaches the right edge: ${scale.position(0.05)}`);
+  assert.ok(Math.abs(scale.position(0.01) - 0.2) < 1e-9, 'each frame a fifth further on');
+  assert.deepEqual(
+    ticksOf(burst, 0, 0.05).map((tick) => tick.label),
+    ['+0 ms · sent within 1 ms, drawn in order'],
+  );
+  // Then a frame long after it: the pause is drawn narrow and the burst keeps the rest.
+  const late = timeScale([...burst, 29_000], 0, 29_000);
+  assert.equal(late.gaps.length, 1);
+  assert.ok(late.position(0.05) > 0.9, `the burst keeps the drawing: ${late.position(0.05)}`);
+  const lateTicks = ticksOf([...burst, 29_000], 0, 29_000);
+  assertReadable(lateTicks, CHAR, 'a burst, then a late frame');
+  assert.deepEqual(
+    lateTicks.map((tick) => tick.label),
+    ['+0 ms · sent within 1 ms, drawn in order', '+29.0 s'],
+  );
+  // Across a millisecond's turn (RUN_STARTED stamped one millisecond, the rest the next): still one step a frame.
+  const turn = timeScale([0, 1, 1.01, 1.02, 1.03], 0, 1.03);
+  assert.ok(Math.abs(turn.position(1.02) - turn.position(1) - 0.5) < 1e-9, 'the tool call, two steps of four');
+  assert.equal(turn.withinMs, false);
+  // Frames further apart than the clock tells are drawn to it.
+  const paced = timeScale([0, 100, 150, 600], 0, 600);
+  assert.ok(Math.abs(paced.position(150) - 0.25) < 1e-9);
+  // One instant only (a run just started) has no length to spread.
+  assert.equal(timeScale([0], 0, 0).position(0), 0);
+});
+
 test('tick labels: whole milliseconds under a second, then seconds as precise as the ticks need', () => {
   assert.equal(tickLabel(0), '+0 ms');
   assert.equal(tickLabel(999.4), '+999 ms');

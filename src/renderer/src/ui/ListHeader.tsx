@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { focusFirstField } from './focus-return';
 
 /** A list panel's header: its title, how many items it holds, other actions, and the button that adds one. */
 export function ListHeader({
@@ -6,12 +7,15 @@ export function ListHeader({
   count,
   newLabel,
   onNew,
+  form,
   children,
 }: {
   title: string;
   count: number;
   newLabel: string;
   onNew(): void;
+  /** Where the form the add button opens is drawn: the focus goes on to its first field. */
+  form?: () => Element | null;
   /** Actions before the add button. */
   children?: ReactNode;
 }) {
@@ -21,7 +25,13 @@ export function ListHeader({
       <span className="badge">{count}</span>
       <span className="spacer" />
       {children}
-      <button type="button" onClick={onNew}>
+      <button
+        type="button"
+        onClick={(event) => {
+          onNew();
+          if (form) focusFirstField(event.currentTarget, form);
+        }}
+      >
         {newLabel}
       </button>
     </div>

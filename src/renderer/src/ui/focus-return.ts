@@ -83,7 +83,17 @@ export function keepFocusNear(target: FocusTarget): void {
   watchFocus([target], true);
 }
 
-function watchFocus(targets: readonly FocusTarget[], untilSettled: boolean): void {
+/**
+ * Moves the focus from `from` (a "+ New …" button) to the first field of the form it opened, `form()`, as soon as
+ * that is drawn (a code editor loads lazily), unless the person has put the focus elsewhere meanwhile. From the next
+ * frame on: by then the click's change is drawn, and `form()` is not the form it replaced.
+ */
+export function focusFirstField(from: HTMLElement, form: () => Element | null): void {
+  requestAnimationFrame(() => watchFocus([() => firstField(form())], false, from));
+}
+
+/** Watches while the focus is lost, or still on `from` (what asked for the move). */
+function watchFocus(targets: readonly FocusTarget[], untilSettled: boolean, from?: HTMLElement): void {
   const started = performance.now();
   let stopped = false;
   const stop = () => {
@@ -93,14 +103,15 @@ function watchFocus(targets: readonly FocusTarget[], untilSettled: boolean): voi
   };
   window.addEventListener('pointerdown', stop, true);
   window.addEventListener('keydown', stop, true);
+  const waiting = () => focusLost() || (from !== undefined && document.activeElement === from);
   const step = () => {
     if (stopped) return;
-    if (focusLost()) {
+    if (waiting()) {
       for (const target of targets) {
         const element = target();
         if (!element?.isConnected) continue;
         element.focus();
-        if (!focusLost()) {
+        if (!waiting()) {
           if (!untilSettled) return stop();
           break;
         }
@@ -135,6 +146,13 @@ function inSight(element: Element): boolean {
     if (box.top < view.top || box.bottom > view.bottom) return false;
   }
   return box.top >= 0 && box.bottom <= window.innerHeight;
+}
+
+/** The first field of `scope` that takes the focus, or null while none is drawn. */
+function firstField(scope: Element | null): HTMLElement | null {
+  if (!scope?.isConnected) return null;
+  for (const element of scope.querySelectorAll(FIELDS)) if (takesFocus(element, FIELDS)) return element;
+  return null;
 }
 
 /**

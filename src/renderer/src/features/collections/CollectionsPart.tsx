@@ -34,6 +34,7 @@ export function CollectionsPart() {
           onNew={() => {
             if (!creating) startNewMount('collections', MOUNT_KINDS.collections.newItem(collections));
           }}
+          form={() => document.querySelector('.collections-split .mount-editor')}
         />
         <ErrorNotice error={loadError} />
         {!loaded ? (

@@ -19,6 +19,7 @@ type Match = 'substring' | 'regex';
  */
 export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: string; onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const nameField = useRef<HTMLInputElement>(null);
   const [preview, setPreview] = useState<RecordingPreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [name, setName] = useState('');
@@ -48,6 +49,11 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
       if (opener?.isConnected && focusLost()) opener.focus();
     };
   }, [connectionId]);
+
+  // Opened, only Cancel can take the focus (Record waits for the preview); the name, drawn with it, is what to set.
+  useEffect(() => {
+    if (preview) nameField.current?.focus();
+  }, [preview]);
 
   const priorityValue = Number(priority);
   const triggerProblem = !activate
@@ -121,6 +127,7 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
               Name
               {/* Left empty, the engine names it: the placeholder shows that name. */}
               <input
+                ref={nameField}
                 value={name}
                 placeholder={preview.name}
                 maxLength={200}

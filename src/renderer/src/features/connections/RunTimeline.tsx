@@ -59,6 +59,21 @@ export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps
     [scale, from, to, zoom, charWidth],
   );
   const drawn = spans.length > 0 || breaks.length > 0;
+  /** From where the first span or mark is drawn to where the last ends, as shares of the drawing. */
+  const content = useMemo(() => {
+    let first = 1;
+    let last = 0;
+    const reach = (start: number, end: number) => {
+      first = Math.min(first, start * DRAWN);
+      last = Math.max(last, end * DRAWN);
+    };
+    for (const span of spans) {
+      const end = span.end ?? span.cutAt;
+      reach(scale.position(span.start), end === null ? 1 / DRAWN : scale.position(end));
+    }
+    for (const mark of breaks) reach(scale.position(mark.at), scale.position(mark.at));
+    return { first, last };
+  }, [spans, breaks, scale]);
   useLayoutEffect(() => {
     const view = scroller.current;
     if (!drawn || !view) return;
@@ -71,7 +86,9 @@ export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the zoom changed, to scroll to the same moment
   useLayoutEffect(() => {
     const view = scroller.current;
-    if (view) view.scrollLeft = centre.current * view.scrollWidth - view.clientWidth / 2;
+    // Never on empty time, where zoomed in nothing drawn would be in sight (a burst, then a pause before a frame).
+    const at = Math.min(content.last, Math.max(content.first, centre.current));
+    if (view) view.scrollLeft = at * view.scrollWidth - view.clientWidth / 2;
   }, [zoom]);
 
   const onScroll = () => {

@@ -1,7 +1,9 @@
 /**
  * The run timeline's time axis, scaled to what happened rather than to the clock: a stretch with nothing sent that
  * is long and a large share of the time shown is drawn as a narrow, marked gap, so one frame minutes after the run
- * does not shrink the run itself to slivers. Positions are shares of the drawing's width, 0 (left) to 1 (right).
+ * does not shrink the run itself to slivers; and frames closer together than the clock tells apart are drawn apart,
+ * in the order sent, so a burst (a macro's run, all in a millisecond or two) is not slivers either. Positions are
+ * shares of the drawing's width, 0 (left) to 1 (right).
  */
 
 /** A pause is compressed from this long on… */
@@ -12,6 +14,11 @@ export const IDLE_SHARE = 0.25;
 export const GAP_WIDTH = 0.04;
 /** All compressed pauses together take at most this much of the drawing. */
 const GAPS_MAX_WIDTH = 0.3;
+/**
+ * The clock's resolution: frames are stamped in whole milliseconds, so two less than this apart may have been up to
+ * this apart. Each step from one frame to the next is drawn at least this long.
+ */
+const CLOCK_MS = 1;
 
 /** A compressed pause: from the frame before it to the frame after it, and where it is drawn. */
 export interface IdleGap {
@@ -41,54 +48,63 @@ export interface TimeScale {
   gaps: IdleGap[];
   /** Milliseconds per whole drawing width at the scale of active time (for widths of spans still open). */
   activeMs: number;
+  /** The time drawn (pauses aside) is under a millisecond: its frames are drawn evenly, in the order sent. */
+  withinMs: boolean;
 }
 
 /**
  * Builds the scale from the instants frames were sent at (`from` and `to` included): the longest pauses first,
- * each compressed while it is at least IDLE_MIN_MS and IDLE_SHARE of the time left.
+ * each compressed while it is at least IDLE_MIN_MS and IDLE_SHARE of the time left; every other step between two
+ * instants drawn at least CLOCK_MS long.
  */
 export function timeScale(instants: readonly number[], from: number, to: number): TimeScale {
   const times = [...new Set([from, to, ...instants.filter((at) => at >= from && at <= to)])].sort((a, b) => a - b);
-  const pauses = times
-    .slice(1)
-    .map((at, index) => ({ from: times[index] as number, to: at }))
-    .sort((a, b) => b.to - b.from - (a.to - a.from));
-  let remaining = to - from;
-  const compressed: { from: number; to: number }[] = [];
-  for (const pause of pauses) {
-    const length = pause.to - pause.from;
+  const steps = times.slice(1).map((at, index) => ({ from: times[index] as number, to: at, compressed: false }));
+  let remaining = steps.reduce((sum, step) => sum + Math.max(step.to - step.from, CLOCK_MS), 0);
+  let activeTime = to - from;
+  let compressedCount = 0;
+  for (const step of [...steps].sort((a, b) => b.to - b.from - (a.to - a.from))) {
+    const length = step.to - step.from;
     if (length < IDLE_MIN_MS || length < IDLE_SHARE * remaining) break;
-    compressed.push(pause);
+    step.compressed = true;
+    compressedCount++;
     remaining -= length;
+    activeTime -= length;
   }
-  compressed.sort((a, b) => a.from - b.from);
-  const active = Math.max(remaining, 1);
-  const gapWidth = compressed.length === 0 ? 0 : Math.min(GAP_WIDTH, GAPS_MAX_WIDTH / compressed.length);
-  const perMs = (1 - gapWidth * compressed.length) / active;
+  // A single instant has no length to draw.
+  const active = remaining > 0 ? remaining : 1;
+  const gapWidth = compressedCount === 0 ? 0 : Math.min(GAP_WIDTH, GAPS_MAX_WIDTH / compressedCount);
+  const perMs = (1 - gapWidth * compressedCount) / active;
 
+  /** Where each of `times` is drawn. */
+  const positions = [0];
   const gaps: IdleGap[] = [];
-  let position = 0;
-  let previous = from;
-  for (const pause of compressed) {
-    position += (pause.from - previous) * perMs;
-    gaps.push({ from: pause.from, to: pause.to, start: position, end: position + gapWidth });
-    position += gapWidth;
-    previous = pause.to;
-  }
+  steps.forEach((step, index) => {
+    const start = positions[index] as number;
+    const end = start + (step.compressed ? gapWidth : Math.max(step.to - step.from, CLOCK_MS) * perMs);
+    positions.push(end);
+    if (step.compressed) gaps.push({ from: step.from, to: step.to, start, end });
+  });
+  const last = positions.at(-1) as number;
 
   return {
     gaps,
     activeMs: 1 / perMs,
+    withinMs: activeTime > 0 && activeTime < CLOCK_MS,
     position(at) {
-      let base = 0;
-      let since = from;
-      for (const gap of gaps) {
-        if (at < gap.from) break;
-        if (at <= gap.to) return gap.start + ((at - gap.from) / (gap.to - gap.from)) * gapWidth;
-        base = gap.end;
-        since = gap.to;
+      if (at <= from) return (at - from) * perMs;
+      if (at >= to) return last + (at - to) * perMs;
+      // The last of `times` at or before `at` (there is one: from is the first), by halving.
+      let low = 0;
+      let high = times.length - 1;
+      while (high - low > 1) {
+        const middle = (low + high) >> 1;
+        if ((times[middle] as number) <= at) low = middle;
+        else high = middle;
       }
-      return base + (at - since) * perMs;
+      const before = times[low] as number;
+      const start = positions[low] as number;
+      return start + ((at - before) / ((times[high] as number) - before)) * ((positions[high] as number) - start);
     },
   };
 }
@@ -111,6 +127,9 @@ export function tickLabel(ms: number, step = 0): string {
   const needed = step <= 0 || step >= 1000 ? 0 : step >= 100 ? 1 : step >= 10 ? 2 : 3;
   return `+${(ms / 1000).toFixed(Math.max(ms < 9_995 ? 2 : 1, needed))} s`;
 }
+
+/** The start's label when what is drawn took under a millisecond: the axis says nothing else, so it says why. */
+export const WITHIN_MS_START = '+0 ms · sent within 1 ms, drawn in order';
 
 /** Room a label takes beyond its characters (the tick's border and padding, and a little air), in characters. */
 const LABEL_PAD_CHARS = 1.5;
@@ -139,8 +158,8 @@ interface Candidate extends AxisTick {
 
 /**
  * Instants to label on the axis, about `perWidth` across the whole drawing: round times since the start of what is
- * shown (+100 ms, +200 ms…), none inside a compressed pause; the start (`+0 ms`), the first instant after each pause
- * (saying when sending resumed) and the end of the time shown. Where two would crowd each other — closer than half
+ * shown (+100 ms, +200 ms…), none inside a compressed pause; the start (`+0 ms`, or WITHIN_MS_START), the first
+ * instant after each pause (saying when sending resumed) and the end of the time shown. Where two would crowd each other — closer than half
  * the spacing, or, given `charWidth` (the share of the drawing one label character takes), with their labels
  * overlapping — or say the same, one gives way: a round time to the others, the start to the first instant after a
  * pause, and everything to the end. So the end is always labelled (the start alone when they would say the same),
@@ -169,7 +188,7 @@ export function axisTicks(
   const extent = (tick: AxisTick) => labelExtent(tick, charWidth);
   const add = (at: number, afterGap: boolean, rank: number, step: number) => {
     const position = scale.position(at);
-    const label = tickLabel(at - from, step);
+    const label = at === from && scale.withinMs ? WITHIN_MS_START : tickLabel(at - from, step);
     const wanted = afterGap || at === from ? 'start' : 'middle';
     const reach = position + (wanted === 'start' ? widthOf(label) : widthOf(label) / 2);
     const ending = reach > rightEdge && position - widthOf(label) >= 0;

@@ -38,9 +38,10 @@ export interface Timeline {
 }
 
 /**
- * Frames sent within one millisecond (a run at speed 0 sends all its events in one) are drawn this far apart, in
+ * Frames sent within one millisecond (a run at speed 0 sends all its events in one) are placed this far apart, in
  * the order they went out, so its steps and calls are spans side by side rather than all at one instant on top of
- * each other. The axis labels whole milliseconds, so this never shows as time.
+ * each other; the scale draws each step a millisecond wide (timeline-scale.ts). The axis labels whole milliseconds,
+ * so this never shows as time.
  */
 const SAME_MILLISECOND_STEP = 0.01;
 

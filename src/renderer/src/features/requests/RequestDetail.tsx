@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { RequestLogEntry } from '../../../../shared/request-log';
 import { useDraftsStore } from '../../stores/mount-drafts-store';
 import { NEW_ITEM, startNewMount, useMountEditorStore } from '../../stores/mount-editor-store';
@@ -31,10 +32,18 @@ function createRouteFrom(entry: RequestLogEntry): void {
 }
 
 /**
- * One request both ways: what answered it, headers and bodies, a curl command that repeats it; `notice` on top (the
- * engine's log let go of it since).
+ * One request both ways: what answered it, headers and bodies, a curl command that repeats it; `note` on top (what
+ * the list's filter does to it), then `notice` (the engine's log let go of it since).
  */
-export function RequestDetail({ entry, notice = null }: { entry: RequestLogEntry; notice?: string | null }) {
+export function RequestDetail({
+  entry,
+  notice = null,
+  note = null,
+}: {
+  entry: RequestLogEntry;
+  notice?: string | null;
+  note?: ReactNode;
+}) {
   const origin = useServerStore((state) => state.info?.urls.http ?? window.location.origin);
   const caFile = useServerStore((state) => state.info?.tls?.certFile);
   return (
@@ -43,6 +52,7 @@ export function RequestDetail({ entry, notice = null }: { entry: RequestLogEntry
         <CopyButton value={curlCommand(entry, origin, caFile)} label="as curl" text="Copy as curl" />
       </RequestHeading>
       <ScrollRegion label="Request detail" className="panel-body stack">
+        {note}
         {notice && (
           <div className="notice warning" role="status" data-testid="request-dropped">
             {notice}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import type { RequestLogEntry, RequestSummary } from '../../../../shared/request-log';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -16,6 +16,8 @@ interface RequestDetailLoaderProps {
   /** Why, should the engine answer that it no longer holds it (404) before the console knew. */
   whyIfGone: DropReason;
   requestLogSize: number | null;
+  /** Shown above the detail: what the list's filter does to the request. */
+  note: ReactNode;
 }
 
 /**
@@ -23,7 +25,7 @@ interface RequestDetailLoaderProps {
  * which keeps a busy API cheap to watch. A request the engine's log lets go of is not asked for (a 404 is all there
  * would be); one it let go of while shown stays shown, saying so.
  */
-export function RequestDetailLoader({ id, row, dropped, whyIfGone, requestLogSize }: RequestDetailLoaderProps) {
+export function RequestDetailLoader({ id, row, dropped, whyIfGone, requestLogSize, note }: RequestDetailLoaderProps) {
   const [entry, setEntry] = useState<RequestLogEntry | null>(null);
   const [error, setError] = useState<string | null>(null);
   /** The engine answered that its log no longer holds the request: an answer to expect, not an error. */
@@ -46,12 +48,13 @@ export function RequestDetailLoader({ id, row, dropped, whyIfGone, requestLogSiz
   }, [id]);
   const reason = dropped ?? (gone ? whyIfGone : null);
   const notice = reason && droppedNotice(reason, requestLogSize, entry !== null);
-  if (entry) return <RequestDetail entry={entry} notice={notice} />;
+  if (entry) return <RequestDetail entry={entry} notice={notice} note={note} />;
   if (notice)
     return (
       <div className="panel" data-testid="request-detail">
         {row && <RequestHeading request={row} />}
         <div className="panel-body stack">
+          {note}
           {row && <span className="faint">{requestTiming(row)}</span>}
           <div className="notice warning" role="status" data-testid="request-dropped">
             {notice}

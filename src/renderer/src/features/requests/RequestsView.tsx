@@ -13,13 +13,12 @@ import { useListKeys } from '../../ui/use-list-keys';
 import { dropReason, liveLogStats, logLosses, requestDrop } from './log-losses';
 import { MountFilter } from './MountFilter';
 import { RequestDetailLoader } from './RequestDetailLoader';
+import { noRequestMatchText, pathAndQuery, searchRequests } from './request-search';
 import { StatusCode } from './StatusCode';
 import { useLiveRequestLog } from './use-live-request-log';
 
 const ROW_HEIGHT = 28;
 const rowId = (id: number) => `request-row-${id}`;
-const pathAndQuery = (entry: { path: string; query: string }) =>
-  entry.query ? `${entry.path}?${entry.query}` : entry.path;
 
 /** The mocked REST API's log, newest first, with the selected request in detail. */
 export function RequestsView() {
@@ -58,14 +57,12 @@ export function RequestsView() {
   // Between looks, what the feed brings says how many more the log pushed out.
   const losses = log && logLosses(liveLogStats(log, lookedThrough, allEntries[0]?.id ?? 0, requestLogSize));
 
-  const visible = useMemo(() => {
-    const text = filter.trim().toLowerCase();
-    return text
-      ? entries.filter((entry) =>
-          `${entry.method} ${entry.path}?${entry.query} ${entry.status}`.toLowerCase().includes(text),
-        )
-      : entries;
-  }, [entries, filter]);
+  const visible = useMemo(() => searchRequests(entries, filter), [entries, filter]);
+  const filtering = filter.trim() !== '';
+  const clearFilter = () => {
+    setFilter('');
+    filterInput.current?.focus();
+  };
   const selected = entries.find((entry) => entry.id === selectedId) ?? null;
   // The row of the request opened, kept once the list lets go of it: the detail pane goes on showing it.
   const [openedRow, setOpenedRow] = useState<RequestSummary | null>(null);
@@ -106,6 +103,7 @@ export function RequestsView() {
             className="spacer"
             placeholder="Method, path, status ( / )"
             aria-label="Filter requests"
+            title="Every word must match; name a field to search only there: status:404 method:post path:/users"
             value={filter}
             onChange={(event) => setFilter(event.target.value)}
           />
@@ -118,6 +116,11 @@ export function RequestsView() {
         {losses && (
           <div className="faint" style={{ padding: '4px 10px' }} data-testid="requests-evicted">
             {losses}
+          </div>
+        )}
+        {filtering && entries.length > 0 && (
+          <div className="faint" style={{ padding: '4px 10px' }} data-testid="request-count">
+            {visible.length} of {entries.length} requests
           </div>
         )}
         {mountFilter && mountEntries === null ? (
@@ -135,6 +138,13 @@ export function RequestsView() {
           <div className="empty">
             No REST requests yet. Your frontend's calls to the mocked API (e.g. <code>GET /users/me</code>) appear here
             with their headers and bodies.
+          </div>
+        ) : visible.length === 0 ? (
+          <div className="empty" data-testid="requests-no-match">
+            {noRequestMatchText(filter)}{' '}
+            <button type="button" className="link" onClick={clearFilter}>
+              Clear the filter
+            </button>
           </div>
         ) : (
           <div
@@ -199,6 +209,17 @@ export function RequestsView() {
           dropped={requestDrop(selectedId, holding)}
           whyIfGone={dropReason(log)}
           requestLogSize={requestLogSize}
+          note={
+            // Still shown, as Connections shows a connection its search hides; said, so list and detail do not disagree.
+            selected && !visible.includes(selected) ? (
+              <div className="notice row" role="status" data-testid="request-hidden">
+                <span className="spacer">The filter hides this request from the list.</span>
+                <button type="button" className="link" onClick={clearFilter}>
+                  Clear the filter
+                </button>
+              </div>
+            ) : null
+          }
         />
       ) : (
         <div className="panel">

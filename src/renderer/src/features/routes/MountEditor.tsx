@@ -10,12 +10,14 @@ import { BlockedReason } from '../../ui/BlockedReason';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { refocusWhenLost } from '../../ui/focus-return';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { SchemaHelp } from '../../ui/SchemaHelp';
 import { schemaIssues } from '../../ui/schema-issues';
 import { panelId, TabList, tabId } from '../../ui/TabList';
 import { jsonProblem, useUnparsedFields } from '../../ui/unparsed-fields';
 import { firstError, useAction } from '../../ui/use-action';
+import { useOpener } from '../../ui/use-opener';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues, type FieldProblems, fieldProblems } from './field-problems';
 import { MOUNT_KINDS } from './mount-kinds';
@@ -55,6 +57,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
   const stored = item ? pretty(kind.toDraft ? kind.toDraft(item) : item) : (newBase ?? fallback);
   const draft = useDraft(key, stored, { keep: !item });
   const [saved, setSaved] = useState(false);
+  const opener = useOpener();
 
   const parsed = useParsedJson(draft.text);
   const localIssues = useMemo(() => (parsed.ok ? schemaIssues(kind.schema, parsed.value) : []), [parsed, kind]);
@@ -110,7 +113,11 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
   const discard = () => {
     draft.discard();
     save.clearError();
-    if (!item) selectMount(section, null);
+    if (!item) {
+      selectMount(section, null);
+      // A new one cancelled: the editor goes, the focus back to its "+ New …".
+      refocusWhenLost(opener);
+    }
   };
 
   const title = item ? (item.name ?? item.id) : `New ${kind.noun}`;

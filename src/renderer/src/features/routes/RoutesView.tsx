@@ -106,6 +106,7 @@ function MountsPart({ part }: { part: Exclude<RoutesViewPart, 'packs'> }) {
             useMountEditorStore.setState({ importing: false });
             if (!creating) startNewMount(part, kind.newItem(items as never));
           }}
+          form={() => document.querySelector('.routes-split .mount-editor')}
         >
           {part === 'routes' && (
             <button type="button" onClick={() => useMountEditorStore.setState({ importing: true })}>

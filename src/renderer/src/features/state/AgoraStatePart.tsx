@@ -38,6 +38,7 @@ export function AgoraStatePart() {
             setCreating(true);
             useStateStore.setState({ selectedUserId: null, selectedSessionId: null });
           }}
+          form={() => document.querySelector('form[aria-label="New user"]')}
         />
         <div className="panel-body stack">
           <UsersTable users={users} selectedId={shownUserId} />

@@ -6,7 +6,9 @@ import { useKeptState } from '../../stores/kept-state';
 import { useStateStore } from '../../stores/state-store';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { refocusWhenLost } from '../../ui/focus-return';
 import { useAction } from '../../ui/use-action';
+import { useOpener } from '../../ui/use-opener';
 import { checkDraft, draftOf, type UserDraft } from './user-draft';
 
 /** The key a new user's draft is kept under, until it is created or cancelled. */
@@ -30,6 +32,7 @@ export function UserForm({
   const kept = useKeptState<UserDraft>(user ? `user:${user.id}` : NEW_USER_DRAFT, () => draftOf(user));
   const { value: draft, set: setDraft } = kept;
   const [saved, setSaved] = useState(false);
+  const opener = useOpener();
   /**
    * The fields a person typed in or left, so a new user's empty form does not start out with errors; those a kept
    * draft brings back filled were typed in.
@@ -187,6 +190,8 @@ export function UserForm({
             onClick={() => {
               kept.forget();
               onCancel?.();
+              // The form goes: the focus back to its "+ New user".
+              refocusWhenLost(opener);
             }}
           >
             Cancel

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AguiSocket } from '../test/helpers/agui-socket';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { openConsole, waitUntilLive } from './helpers/console-page';
+
+// A form opened from a button takes the focus to its first field, and Cancel gives it back to the button.
+
+const browser = await launchBrowser();
+const LONG_WAIT_MS = 20_000;
+
+test('"+ New route" and "+ New WebSocket endpoint": the focus goes to the first field, and back on Cancel', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const focused = page.locator(':focus');
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  const editor = page.getByTestId('mount-editor');
+
+  // By the keyboard: Enter on the button, and the route's method is where the typing goes.
+  const newRoute = page.getByRole('button', { name: '+ New route' });
+  await newRoute.focus();
+  await page.keyboard.press('Enter');
+  await editor.getByTestId('route-form').getByLabel('Method').and(focused).waitFor();
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await editor.waitFor({ state: 'detached' });
+  await newRoute.and(focused).waitFor();
+
+  // A JSON-only mount: its editor, loaded when first shown, takes the focus.
+  await page.getByRole('tab', { name: /^WebSocket endpoints/ }).click();
+  const newSocket = page.getByRole('button', { name: '+ New WebSocket endpoint' });
+  await newSocket.click();
+  await editor.getByRole('textbox', { name: 'WebSocket endpoint JSON' }).and(focused).waitFor();
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await editor.waitFor({ state: 'detached' });
+  await newSocket.and(focused).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('"+ New user": the focus goes to its Name, and back to the button on Cancel', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const focused = page.locator(':focus');
+  await page.getByRole('tab', { name: 'State' }).click();
+  const newUser = page.getByRole('button', { name: '+ New user' });
+  await newUser.click();
+  const form = page.getByRole('form', { name: 'New user' });
+  await form.getByLabel('Name').and(focused).waitFor();
+  await page.keyboard.type('Jan');
+  assert.equal(await form.getByLabel('Name').inputValue(), 'Jan');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await form.waitFor({ state: 'detached' });
+  await newUser.and(focused).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('"Record as scenario…": the dialog opens on its Name field', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const client = await AguiSocket.open(server.wsUrl);
+  client.ask('Hallo', { threadId: 'thread-focus' });
+  await client.waitForRuns(1, LONG_WAIT_MS);
+  await page.locator('.connection-item', { hasText: 'thread-focus' }).click();
+  await page.getByRole('button', { name: 'Record as scenario…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Record as scenario' });
+  await dialog.getByTestId('recording-summary').waitFor();
+  await dialog.getByLabel('Name').and(page.locator(':focus')).waitFor();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Record as scenario…' }).and(page.locator(':focus')).waitFor();
+  await client.close();
+  assert.deepEqual(errors, []);
+});
