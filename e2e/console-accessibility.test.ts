@@ -59,7 +59,10 @@ const VIEWS: [string, Visit][] = [
   [
     'connections: inject drawer, event tab',
     async (page) => {
-      await page.getByRole('button', { name: 'Inject…' }).click();
+      // The second theme finds it as the first left it (a drawer outlives a look at other views): on its Socket tab.
+      const drawer = page.getByTestId('inject-drawer');
+      if (!(await drawer.isVisible())) await page.getByRole('button', { name: 'Inject…' }).click();
+      await drawer.getByRole('tab', { name: 'Event' }).click();
       await page.getByTestId('event-composer').locator('.cm-content').waitFor();
     },
   ],

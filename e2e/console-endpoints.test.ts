@@ -78,7 +78,7 @@ test('Try it picks among the AG-UI endpoints (sockets and agents), an AG-UI sock
     .waitFor();
   assert.deepEqual(await picker.locator('option').allTextContents(), [
     'WebSocket /ws/chat — Chat',
-    'HTTP POST /helper (Server-Sent Events)',
+    'HTTP POST /helper',
   ]);
   assert.equal(await picker.inputValue(), 'socket:chat');
   await screenshot(page, 'try-it-endpoints');

@@ -54,10 +54,10 @@ test('drafts survive closing the drawer, a view switch, a connection switch and 
   drawer = await openInject(page, 'thread-a');
   await drawer.locator('.cm-content').filter({ hasText: 'draft-of-a' }).waitFor();
 
-  // Another view and back.
+  // Another view and back: the drawer is there again as it was left.
   await page.getByRole('tab', { name: 'Requests' }).click();
+  await drawer.waitFor({ state: 'detached' });
   await page.getByRole('tab', { name: /^Connections/ }).click();
-  drawer = await openInject(page, 'thread-a');
   await drawer.locator('.cm-content').filter({ hasText: 'draft-of-a' }).waitFor();
 
   // Connection B has a draft of its own: a template in the editor, a macro text typed.

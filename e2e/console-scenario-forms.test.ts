@@ -106,3 +106,43 @@ test('Scenarios: steps added and edited through forms from the schema are stored
   assert.deepEqual(errors, []);
   ws.socket.close();
 });
+
+test('Scenarios at 1280×720: a recorded scenario with unsaved edits keeps its header buttons on one line', async () => {
+  const server = await startTestEngine();
+  const browser = await launchBrowser();
+  const id = 'recorded-fb4b76a3-05b9-456a-96c8-c8fd14ca0e7a';
+  const recorded = { id, name: 'Recorded: weather', triggers: [], steps: [{ type: 'text', chunks: ['Hallo'] }] };
+  assert.equal((await controlClient(server).put(`/scenarios/${id}`, recorded)).status, 201);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByRole('table', { name: 'Scenarios' }).getByRole('button', { name: 'Recorded: weather' }).click();
+  const editor = page.getByTestId('scenario-editor');
+  const code = editor.locator('.cm-content');
+  await code.filter({ hasText: id }).waitFor();
+  await code.click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.type('BROKEN');
+  const header = editor.locator('.panel-header');
+  const blocked = header.getByTestId('save-blocked');
+  await blocked.filter({ hasText: 'Cannot save yet: Not JSON' }).waitFor();
+  const headerBox = await header.boundingBox();
+  assert.ok(headerBox);
+  const middles: number[] = [];
+  for (const name of ['Discard', 'Save', 'Delete…']) {
+    const button = await header.getByRole('button', { name, exact: true }).boundingBox();
+    assert.ok(button, name);
+    assert.ok(button.x + button.width <= headerBox.x + headerBox.width, `${name} leaves the header`);
+    middles.push(button.y + button.height / 2);
+  }
+  assert.ok(Math.max(...middles) - Math.min(...middles) <= 2, `the buttons sit on more than one line: ${middles}`);
+  // The title's line and the reason under it: the header is two lines, not three.
+  const title = await header.getByRole('heading', { name: 'Recorded: weather' }).boundingBox();
+  assert.ok(title && Math.abs(title.y + title.height / 2 - (middles[0] ?? 0)) <= 4, 'the title has a line of its own');
+  const reason = await blocked.boundingBox();
+  assert.ok(reason && reason.y >= Math.max(...middles), 'the reason is under the buttons');
+  await screenshot(page, 'scenario-header-1280x720');
+  assert.deepEqual(errors, []);
+});

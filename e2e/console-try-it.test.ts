@@ -225,3 +225,54 @@ test('Try it: an interrupt is answered with a payload its responseSchema takes, 
   await transcript.getByTestId('assistant-message').filter({ hasText: 'Not ordered.' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('Try it at 1280×720: each endpoint reads whole in the picker; Send prompt keeps the focus while the reply streams', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Try it' }).click();
+  const picker = page.getByLabel('Endpoint');
+  const choices = await picker
+    .locator('option')
+    .evaluateAll((options) => options.map((option) => option.getAttribute('value') ?? ''));
+  assert.ok(choices.length >= 2, choices.join(', '));
+  for (const choice of choices) {
+    await picker.selectOption(choice);
+    // The width the option picked needs, from a copy of the picker sized to its content.
+    const { needed, shown, text } = await picker.evaluate((select) => {
+      const copy = select.cloneNode(true) as typeof select;
+      // A copy starts on its first option: it shows the one picked.
+      Object.assign(copy, { value: (select as unknown as { value: string }).value });
+      Object.assign(copy.style, { fieldSizing: 'content', width: 'auto', maxWidth: 'none', minWidth: '0' });
+      copy.style.setProperty('position', 'absolute');
+      copy.style.setProperty('visibility', 'hidden');
+      select.after(copy);
+      const width = copy.getBoundingClientRect().width;
+      copy.remove();
+      const text = select.querySelector('option:checked')?.textContent;
+      return { needed: width, shown: select.getBoundingClientRect().width, text };
+    });
+    assert.ok(needed <= shown + 0.5, `"${text}" needs ${needed}px, the picker shows ${shown}px`);
+  }
+  await picker.selectOption(
+    (await picker.locator('option', { hasText: 'HTTP POST /agent' }).getAttribute('value')) ?? '',
+  );
+  // How the reply comes back is said under the picker, and read with it.
+  const hint = await picker.evaluate(
+    (select) => select.ownerDocument.getElementById(select.getAttribute('aria-describedby') ?? '')?.textContent ?? '',
+  );
+  assert.match(hint, /streams back as Server-Sent Events/);
+
+  // Enter on Send prompt: the button is off while the reply streams, yet the focus stays on it.
+  const send = page.getByRole('button', { name: 'Send prompt' });
+  await page.getByLabel('Prompt').fill('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
+  await send.focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('run-marker').filter({ hasText: 'Run finished' }).waitFor();
+  await send.and(page.locator(':focus')).waitFor();
+  await page.keyboard.press('Shift+Tab');
+  await page.locator('.try-it form :focus').waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -108,10 +108,10 @@ test('connection snippets: only what the world serves, never a null address', ()
 test('a sequence conflict names the console’s button, not the API’s "force"', () => {
   assert.equal(
     conflictInConsoleWords(
-      'An event would break rule T2; nothing was sent. Fix them, or send with "force": true to send anyway.',
+      'An event would break rule T2; nothing was sent. Fix it, or send with "force": true to send anyway.',
       'Send anyway',
     ),
-    'An event would break rule T2; nothing was sent. Fix them, or use Send anyway.',
+    'An event would break rule T2; nothing was sent. Fix it, or use Send anyway.',
   );
   assert.equal(
     conflictInConsoleWords('…nothing was sent. Send with "force": true to send anyway.', 'Run anyway'),

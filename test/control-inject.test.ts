@@ -40,7 +40,17 @@ test('the done-when script: inject a text stream, get warned, force, close with 
   assert.equal(warned.body.findings[0]?.rule, 'T2');
   assert.equal(warned.body.findings[0]?.index, 0);
   assert.match(warned.body.findings[0]?.message ?? '', /No active text message found with ID 'nope'/);
-  assert.match(warned.body.detail, /^An event would break rule T2; nothing was sent.*force/);
+  assert.equal(
+    warned.body.detail,
+    'An event would break rule T2; nothing was sent. Fix it, or send with "force": true to send anyway.',
+  );
+  const twoStrays = [stray, { ...stray, delta: 'y' }];
+  const warnedTwice = await api.post<InjectConflict>(`/connections/${id}/events`, { events: twoStrays });
+  assert.equal(warnedTwice.status, 409);
+  assert.equal(
+    warnedTwice.body.detail,
+    '2 events would break rule T2; nothing was sent. Fix them, or send with "force": true to send anyway.',
+  );
   // A negative check (nothing arrives) has no event to wait for; the forced send below arrives as the sixth.
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.equal(client.events.length, 5, 'nothing was sent');

@@ -71,7 +71,7 @@ function rulesNamed(findings: readonly SequenceFinding[]): string {
 function conflict(connection: Connection, findings: SequenceFinding[]): InjectConflict {
   const events = new Set(findings.map((finding) => finding.index)).size;
   return {
-    detail: `${events === 1 ? 'An event' : `${events} events`} would break ${rulesNamed(findings)}; nothing was sent. Fix them, or send with "force": true to send anyway.`,
+    detail: `${events === 1 ? 'An event' : `${events} events`} would break ${rulesNamed(findings)}; nothing was sent. Fix ${events === 1 ? 'it' : 'them'}, or send with "force": true to send anyway.`,
     connectionId: connection.id,
     findings,
   };

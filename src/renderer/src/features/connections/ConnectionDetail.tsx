@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { useFramesStore } from '../../stores/frames-store';
+import { injectDrawerOpen, setInjectDrawerOpen, useInjectDrawerStore } from '../../stores/inject-drawer-store';
 import { formatNumber } from '../../ui/format';
 import { InjectDrawer } from '../inject/InjectDrawer';
 import { FrameInspector } from './FrameInspector';
@@ -11,7 +12,13 @@ import { RunTimelinePanel } from './RunTimelinePanel';
 
 /** One connection: its facts, run timeline, frame stream, inspector, and the inject drawer. */
 export function ConnectionDetail({ connection }: { connection: ConnectionSummary }) {
-  const [drawerOpen, setDrawerOpen] = useState(false);
+  const drawerOpen = useInjectDrawerStore(injectDrawerOpen(connection.id));
+  // Open as the view is drawn: the drawer is shown again as it was left (back from another view), not opened now.
+  const [shownAgain, setShownAgain] = useState(drawerOpen);
+  const setDrawerOpen = (open: boolean) => {
+    setShownAgain(false);
+    setInjectDrawerOpen(connection.id, open);
+  };
 
   const { evictedForMemory, droppedForSize } = connection.frameLog;
   const keepsFirstFrame = useFramesStore((state) => state.byConnection[connection.id]?.[0]?.seq === 1);
@@ -99,7 +106,9 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
         <FramesPanel connection={connection} />
         <FrameInspector connectionId={connection.id} />
       </div>
-      {drawerOpen && <InjectDrawer connection={connection} onClose={() => setDrawerOpen(false)} />}
+      {drawerOpen && (
+        <InjectDrawer connection={connection} shownAgain={shownAgain} onClose={() => setDrawerOpen(false)} />
+      )}
     </div>
   );
 }

@@ -16,7 +16,9 @@ import { rememberSent } from '../../stores/payloads-store';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { SendKeyHint } from '../../ui/SendKeyHint';
 import { jsonProblem } from '../../ui/unparsed-fields';
+import { useAction } from '../../ui/use-action';
 import { conflictInConsoleWords } from './conflict-words';
 import { eventsOf, validateEvents } from './event-validation';
 import { FindingsList, type ListedFinding } from './FindingsList';
@@ -76,8 +78,8 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   const [chosen, setChosen] = useState<string[]>([connection.id]);
   const [findings, setFindings] = useState<ListedFinding[]>([]);
   const [checkProblem, setCheckProblem] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [templateError, setTemplateError] = useState<string | null>(null);
+  /** The fields the engine refused at the last send (its 422), shown while that refusal is. */
   const [issues, setIssues] = useState<ValidationIssue[]>([]);
   const [outcome, setOutcome] = useState<Outcome>(null);
 
@@ -94,13 +96,13 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   const loadTemplate = useCallback(
     async (type: string) => {
       setTemplateLoading(true);
-      setError(null);
+      setTemplateError(null);
       try {
         const { event } = await api.template(connection.id, type);
         setTemplate(JSON.stringify(event, null, 2));
         setOutcome(null);
       } catch (caught) {
-        setError(`No template for ${type}: ${errorMessage(caught)}`);
+        setTemplateError(`No template for ${type}: ${errorMessage(caught)}`);
       } finally {
         setTemplateLoading(false);
       }
@@ -171,45 +173,48 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
     };
   }, [parsed, schemaValid, connection.id]);
 
-  const send = async (force: boolean) => {
-    sends.current++;
-    if (!parsed.ok) {
-      setError('The editor does not hold valid JSON yet.');
-      return;
-    }
-    setSending(true);
-    setError(null);
-    setIssues([]);
-    setOutcome(null);
-    const events = eventsOf(parsed.value);
-    try {
-      if (target === 'this') {
-        const result = await api.injectEvents(connection.id, events, force);
-        setOutcome(sentWords([result], false));
+  const send = useAction(
+    async (force: boolean) => {
+      sends.current++;
+      setIssues([]);
+      setOutcome(null);
+      if (!parsed.ok) throw new Error('The editor does not hold valid JSON yet.');
+      const events = eventsOf(parsed.value);
+      try {
+        if (target === 'this') {
+          const result = await api.injectEvents(connection.id, events, force);
+          setOutcome(sentWords([result], false));
+        } else {
+          const { results } = await api.broadcastEvents(target === 'chosen' ? chosen : undefined, events, force);
+          setOutcome(sentWords(results, true));
+        }
         rememberSent({ kind: 'events', body: events as JsonObject[] });
-      } else {
-        const { results } = await api.broadcastEvents(target === 'chosen' ? chosen : undefined, events, force);
-        setOutcome(sentWords(results, true));
-        rememberSent({ kind: 'events', body: events as JsonObject[] });
+        setFindings([]);
+      } catch (caught) {
+        if (caught instanceof ApiError && caught.status === 409) {
+          setFindings(conflictFindings(caught));
+          throw new Error(`Not sent: ${conflictInConsoleWords(caught.message, 'Send anyway')}`);
+        }
+        if (caught instanceof ApiError && caught.status === 422) {
+          setIssues(caught.issues);
+          throw new Error('Not sent: the engine refused the events (see below).');
+        }
+        throw caught;
       }
-      setFindings([]);
-    } catch (caught) {
-      if (caught instanceof ApiError && caught.status === 409) {
-        setFindings(conflictFindings(caught));
-        setError(`Not sent: ${conflictInConsoleWords(caught.message, 'Send anyway')}`);
-      } else if (caught instanceof ApiError && caught.status === 422) {
-        setIssues(caught.issues);
-        setError('Not sent: the engine refused the events (see below).');
-      } else setError(errorMessage(caught));
-    } finally {
-      setSending(false);
-    }
+    },
+    // A refusal is about the text that was sent: it goes once the draft changes.
+    { about: text },
+  );
+  const refusedIssues = send.error === null ? [] : issues;
+  // Off while sending, but still focusable: the focus stays on the button pressed (Enter on Send).
+  const trySend = (force: boolean) => {
+    if (!send.busy) void send.run(force);
   };
 
   return (
     <section data-testid="event-composer">
       <div className="row">
-        <label className="field spacer">
+        <label className="field inline spacer">
           Event type
           <select
             aria-label="Event type"
@@ -226,7 +231,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
             ))}
           </select>
         </label>
-        <label className="field">
+        <label className="field inline">
           Send to
           <select aria-label="Send to" value={target} onChange={(event) => setTarget(event.target.value as Target)}>
             <option value="this">This connection</option>
@@ -250,7 +255,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           </>
         ) : draft.text === null ? (
           <>
-            Template filled from this connection's ids.
+            Template with this connection's ids.
             <button type="button" className="small" onClick={() => freshTemplate(eventType)}>
               Reload template
             </button>
@@ -280,58 +285,62 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         value={text}
         onChange={onEdit}
         validate={validateEvents}
-        onSubmit={() => void send(false)}
+        onSubmit={() => trySend(false)}
         label="Event JSON"
       />
-      <div className="field-hint">
-        One event, or a list of events sent in order. Schema errors are underlined as you type. <kbd>Ctrl</kbd>+
-        <kbd>Enter</kbd> sends.
+      <div className="field-hint">One event, or a list of events sent in order.</div>
+      {/* What the last check or send said, between the editor and Send: it scrolls in its own box when long. */}
+      <div className="composer-notices">
+        <ErrorNotice error={templateError} onDismiss={() => setTemplateError(null)} />
+        <ErrorNotice error={send.error} onDismiss={send.clearError} />
+        <FindingsList findings={findings} title="Sending this would break a sequence rule:" />
+        {checkProblem && <div className="faint">{checkProblem}</div>}
+        {refusedIssues.length > 0 && (
+          <div className="notice error">
+            <ul>
+              {refusedIssues.map((issue) => (
+                <li key={`${issue.loc.join('.')}-${issue.msg}`}>
+                  <code>{issue.loc.filter((part) => part !== 'body').join('.')}</code>: {issue.msg}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {outcome && (
+          <div className="notice success" role="status">
+            {outcome}
+          </div>
+        )}
       </div>
-      {/* What the last check or send said stays in sight beside Send, however the tab is scrolled. */}
-      <div className="composer-footer">
-        <div className="composer-notices">
-          <FindingsList findings={findings} title="Sending this would break a sequence rule:" />
-          {checkProblem && <div className="faint">{checkProblem}</div>}
-          <ErrorNotice error={error} onDismiss={() => setError(null)} />
-          {issues.length > 0 && (
-            <div className="notice error">
-              <ul>
-                {issues.map((issue) => (
-                  <li key={`${issue.loc.join('.')}-${issue.msg}`}>
-                    <code>{issue.loc.filter((part) => part !== 'body').join('.')}</code>: {issue.msg}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
-          {outcome && (
-            <div className="notice success" role="status">
-              {outcome}
-            </div>
-          )}
-        </div>
-        <div className="row">
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          disabled={blocked.length > 0}
+          aria-disabled={send.busy || undefined}
+          aria-describedby={blocked.length > 0 || !schemaValid ? blockedId : undefined}
+          onClick={() => trySend(false)}
+        >
+          {send.busy ? 'Sending…' : 'Send'}
+        </button>
+        {findings.length > 0 && (
           <button
             type="button"
-            className="primary"
-            disabled={sending || blocked.length > 0}
-            aria-describedby={blocked.length > 0 || !schemaValid ? blockedId : undefined}
-            onClick={() => send(false)}
+            className="danger"
+            disabled={!parsed.ok}
+            aria-disabled={send.busy || undefined}
+            onClick={() => trySend(true)}
           >
-            {sending ? 'Sending…' : 'Send'}
+            Send anyway
           </button>
-          {findings.length > 0 && (
-            <button type="button" className="danger" disabled={sending || !parsed.ok} onClick={() => send(true)}>
-              Send anyway
-            </button>
-          )}
-          {/* Schema errors leave Send on (the engine has the last word, and says so at the fields). */}
-          <BlockedReason
-            id={blockedId}
-            lead={blocked.length > 0 ? 'Cannot send yet' : 'Fix the schema errors first'}
-            problems={blocked.length > 0 ? blocked : schemaProblems}
-          />
-        </div>
+        )}
+        <SendKeyHint />
+        {/* Schema errors leave Send on (the engine has the last word, and says so at the fields). */}
+        <BlockedReason
+          id={blockedId}
+          lead={blocked.length > 0 ? 'Cannot send yet' : 'Fix the schema errors first'}
+          problems={blocked.length > 0 ? blocked : schemaProblems}
+        />
       </div>
     </section>
   );

@@ -1,6 +1,12 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { useConnectionsStore } from '../../stores/connections-store';
+import {
+  type InjectTab,
+  injectDrawerTab,
+  setInjectDrawerTab,
+  useInjectDrawerStore,
+} from '../../stores/inject-drawer-store';
 import { panelId, TabList, tabId } from '../../ui/TabList';
 import { useEscapeToClose } from '../../ui/use-escape';
 import { useReturnFocus } from '../../ui/use-return-focus';
@@ -10,35 +16,44 @@ import { EventComposer } from './EventComposer';
 import { MacroPanel } from './MacroPanel';
 import { RawFrameComposer } from './RawFrameComposer';
 
-const AGUI_TABS = [
+const AGUI_TABS: readonly { name: InjectTab; title: string }[] = [
   { name: 'event', title: 'Event' },
   { name: 'macros', title: 'Macros' },
   { name: 'socket', title: 'Socket' },
-] as const;
+];
 /** A socket of another protocol (an echo, a feed, rules): AG-UI events would mean nothing to its client. */
-const RAW_TABS = [
+const RAW_TABS: readonly { name: InjectTab; title: string }[] = [
   { name: 'frame', title: 'Frame' },
   { name: 'socket', title: 'Socket' },
-] as const;
-type Tab = (typeof AGUI_TABS)[number]['name'] | (typeof RAW_TABS)[number]['name'];
+];
 
 /**
  * Provoke any situation by hand: events and macros (AG-UI sockets) or raw frames (any other), delivery delays,
  * closing. The drawer runs the full height beside
  * the frames; the shown tab fills it (the event editor grows and shrinks so Send stays in sight) and scrolls on its
- * own. Esc closes it and gives the focus back to what opened it.
+ * own. Esc closes it and gives the focus back to what opened it. Its tab is kept with its open state
+ * (inject-drawer-store): `shownAgain` as left after another view, it leaves the focus where it is.
  */
-export function InjectDrawer({ connection, onClose }: { connection: ConnectionSummary; onClose(): void }) {
+export function InjectDrawer({
+  connection,
+  shownAgain,
+  onClose,
+}: {
+  connection: ConnectionSummary;
+  shownAgain: boolean;
+  onClose(): void;
+}) {
   const raw = connection.protocol === 'raw';
   const tabs = raw ? RAW_TABS : AGUI_TABS;
-  const [tab, setTab] = useState<Tab>(raw ? 'frame' : 'event');
+  const kept = useInjectDrawerStore(injectDrawerTab(connection.id));
+  const tab = tabs.find((item) => item.name === kept)?.name ?? (raw ? 'frame' : 'event');
   const byId = useConnectionsStore((state) => state.byId);
   const openCount = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
   const drawer = useRef<HTMLElement>(null);
   const group = `inject-${connection.id}`;
   useEscapeToClose(onClose);
-  useReturnFocus(drawer, () => document.getElementById(tabId(group, tab)));
-  const panel = (name: Tab) => ({
+  useReturnFocus(drawer, () => document.getElementById(tabId(group, tab)), shownAgain);
+  const panel = (name: InjectTab) => ({
     id: panelId(group, name),
     role: 'tabpanel',
     'aria-labelledby': tabId(group, name),
@@ -61,7 +76,14 @@ export function InjectDrawer({ connection, onClose }: { connection: ConnectionSu
           ✕
         </button>
       </div>
-      <TabList<Tab> group={group} label="Inject" className="tabs" tabs={tabs} selected={tab} onSelect={setTab} />
+      <TabList<InjectTab>
+        group={group}
+        label="Inject"
+        className="tabs"
+        tabs={tabs}
+        selected={tab}
+        onSelect={(name) => setInjectDrawerTab(connection.id, name)}
+      />
       {raw ? (
         <div className="drawer-tab" {...panel('frame')}>
           <RawFrameComposer connection={connection} />
@@ -71,7 +93,7 @@ export function InjectDrawer({ connection, onClose }: { connection: ConnectionSu
           <div className="drawer-tab fill" {...panel('event')}>
             <EventComposer connection={connection} openCount={openCount} />
           </div>
-          <div className="drawer-tab" {...panel('macros')}>
+          <div className="drawer-tab fill" {...panel('macros')}>
             <MacroPanel connectionId={connection.id} />
           </div>
         </>

@@ -8,6 +8,8 @@ import { rememberSent } from '../../stores/payloads-store';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { FormField } from '../../ui/FormField';
+import { SendKeyHint } from '../../ui/SendKeyHint';
+import { submitOnSendKey } from '../../ui/send-key';
 import { conflictInConsoleWords } from './conflict-words';
 import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
@@ -65,6 +67,8 @@ export function MacroForm({
   const blockedId = `${formId}-blocked`;
 
   const run = async (force: boolean) => {
+    // Off while running, but still focusable: the focus stays on the button pressed (Enter on Run macro).
+    if (busy) return;
     setError(null);
     setSent(null);
     const built = macroParams(definition, values);
@@ -86,7 +90,7 @@ export function MacroForm({
   };
 
   return (
-    <div className="stack" data-testid={`macro-${definition.name}`}>
+    <div className="stack fill-column" data-testid={`macro-${definition.name}`}>
       <div>
         <h2>{definition.title}</h2>
         <div className="field-hint">{definition.description}</div>
@@ -103,63 +107,70 @@ export function MacroForm({
         onLoad={onLoad}
       />
       <form
-        className="stack"
+        className="stack fill-column"
+        onKeyDown={submitOnSendKey}
         onSubmit={(event) => {
           event.preventDefault();
           void run(false);
         }}
       >
-        {definition.fields.map((field) => {
-          const problem = problems[field.key];
-          const change = (value: string) => setValues({ ...values, [field.key]: value });
-          return (
-            <FormField
-              key={field.key}
-              label={field.label}
-              hint={field.hint}
-              problem={problem === undefined ? undefined : `${field.label}: ${problem}`}
-            >
-              {(control) =>
-                field.kind === 'select' ? (
-                  <select {...control} value={values[field.key]} onChange={(event) => change(event.target.value)}>
-                    {field.options?.map((option) => (
-                      <option key={option}>{option}</option>
-                    ))}
-                  </select>
-                ) : field.kind === 'textarea' || field.kind === 'json' ? (
-                  <textarea
-                    {...control}
-                    rows={field.kind === 'json' ? 3 : 2}
-                    value={values[field.key]}
-                    onChange={(event) => change(event.target.value)}
-                  />
-                ) : (
-                  <input
-                    {...control}
-                    type={field.kind === 'number' ? 'number' : 'text'}
-                    value={values[field.key]}
-                    onChange={(event) => change(event.target.value)}
-                  />
-                )
-              }
-            </FormField>
-          );
-        })}
-        <FindingsList
-          findings={findings}
-          title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
-        />
-        <ErrorNotice error={error} onDismiss={() => setError(null)} />
-        {sent !== null && (
-          <div className="notice success" role="status">
-            Sent {sent} events.
-          </div>
-        )}
+        {/* The fields scroll in their own box: what the run said and Run stay in sight under them. */}
+        <div className="stack macro-fields">
+          {definition.fields.map((field) => {
+            const problem = problems[field.key];
+            const change = (value: string) => setValues({ ...values, [field.key]: value });
+            return (
+              <FormField
+                key={field.key}
+                label={field.label}
+                hint={field.hint}
+                problem={problem === undefined ? undefined : `${field.label}: ${problem}`}
+              >
+                {(control) =>
+                  field.kind === 'select' ? (
+                    <select {...control} value={values[field.key]} onChange={(event) => change(event.target.value)}>
+                      {field.options?.map((option) => (
+                        <option key={option}>{option}</option>
+                      ))}
+                    </select>
+                  ) : field.kind === 'textarea' || field.kind === 'json' ? (
+                    <textarea
+                      {...control}
+                      rows={field.kind === 'json' ? 3 : 2}
+                      value={values[field.key]}
+                      onChange={(event) => change(event.target.value)}
+                    />
+                  ) : (
+                    <input
+                      {...control}
+                      type={field.kind === 'number' ? 'number' : 'text'}
+                      value={values[field.key]}
+                      onChange={(event) => change(event.target.value)}
+                    />
+                  )
+                }
+              </FormField>
+            );
+          })}
+        </div>
+        <div className="composer-notices">
+          <ErrorNotice error={error} onDismiss={() => setError(null)} />
+          <FindingsList
+            findings={findings}
+            title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
+          />
+          {sent !== null && (
+            <div className="notice success" role="status">
+              Sent {sent} events.
+            </div>
+          )}
+        </div>
         <div className="row">
           <button
             type="submit"
             className="primary"
-            disabled={busy || blocked.length > 0}
+            disabled={blocked.length > 0}
+            aria-disabled={busy || undefined}
             aria-describedby={blocked.length > 0 ? blockedId : undefined}
           >
             {busy ? 'Running…' : 'Run macro'}
@@ -168,13 +179,15 @@ export function MacroForm({
             <button
               type="button"
               className="danger"
-              disabled={busy || blocked.length > 0}
+              disabled={blocked.length > 0}
+              aria-disabled={busy || undefined}
               aria-describedby={blocked.length > 0 ? blockedId : undefined}
               onClick={() => run(true)}
             >
               Run anyway
             </button>
           )}
+          <SendKeyHint />
           <BlockedReason id={blockedId} lead="Cannot run yet" problems={blocked} />
         </div>
       </form>

@@ -21,7 +21,7 @@ export function MacroPanel({ connectionId }: { connectionId: string }) {
   };
   return (
     <section>
-      <label className="field">
+      <label className="field inline">
         Macro
         <select
           aria-label="Macro"

@@ -3,6 +3,8 @@ import type { ConnectionSummary } from '../../../../shared/connections';
 import type { RawMessageBody, RawMessageResult } from '../../../../shared/raw-messages';
 import { api } from '../../api/control-client';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { SendKeyHint } from '../../ui/SendKeyHint';
+import { submitOnSendKey } from '../../ui/send-key';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { useAction } from '../../ui/use-action';
 
@@ -29,6 +31,7 @@ export function RawFrameComposer({ connection }: { connection: ConnectionSummary
       <h2>Send a frame</h2>
       <form
         className="stack"
+        onKeyDown={submitOnSendKey}
         onSubmit={(event) => {
           event.preventDefault();
           if (canSend) void send.run();
@@ -66,6 +69,7 @@ export function RawFrameComposer({ connection }: { connection: ConnectionSummary
           <button type="submit" className="primary" disabled={!canSend}>
             {send.busy ? 'Sending…' : 'Send frame'}
           </button>
+          <SendKeyHint />
           <span role="status" className="muted">
             {sent && `Sent ${sent.size} bytes${sent.held ? ' (waiting behind a pause or latency)' : ''}`}
           </span>

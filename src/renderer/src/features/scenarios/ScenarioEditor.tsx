@@ -88,9 +88,17 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
   return (
     <div className="panel mount-editor" data-testid="scenario-editor">
       <div className="panel-header">
-        <h2>{scenario ? scenario.name : 'New scenario'}</h2>
-        {scenario && <code className="faint">{scenario.id}</code>}
-        <span className="spacer" />
+        {/* Name and id give way (cut short, whole on hover) so the buttons keep to one line with them. */}
+        <div className="editor-heading">
+          <h2 className="editor-title" title={scenario?.name}>
+            {scenario ? scenario.name : 'New scenario'}
+          </h2>
+          {scenario && (
+            <code className="faint editor-title" title={scenario.id}>
+              {scenario.id}
+            </code>
+          )}
+        </div>
         {saved && !dirty && <span className="badge ok">Saved</span>}
         {scenario && dirty && (
           <button type="button" disabled={save.busy} onClick={draft.discard}>

@@ -1,10 +1,12 @@
-import { type FormEvent, useEffect, useMemo, useRef } from 'react';
+import { type FormEvent, useEffect, useId, useMemo, useRef } from 'react';
 import { useKeptState } from '../../stores/kept-state';
 import { useScenariosStore } from '../../stores/scenarios-store';
 import { useTryItStore } from '../../stores/try-it-store';
 import { aguiEndpoints, pickAguiEndpoint, useWorldEndpoints, type WorldEndpoint } from '../../stores/world-endpoints';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { ScrollRegion } from '../../ui/ScrollRegion';
+import { SendKeyHint } from '../../ui/SendKeyHint';
+import { submitOnSendKey } from '../../ui/send-key';
 import { promptSuggestions } from './prompt-suggestions';
 import { TranscriptItemView } from './TranscriptItemView';
 import { buildTranscript } from './transcript';
@@ -36,6 +38,7 @@ export function TryItView() {
   const transcript = useMemo(() => buildTranscript(entries), [entries]);
   const bottom = useRef<HTMLDivElement>(null);
   const eventCount = useMemo(() => entries.filter((entry) => entry.kind === 'event').length, [entries]);
+  const endpointHintId = useId();
 
   // Looking leaves no connection: a socket is opened by Connect or the first prompt. One left open to an endpoint no
   // longer picked is closed (an agent has no connection to keep).
@@ -47,16 +50,18 @@ export function TryItView() {
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [transcript]);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!prompt.trim()) return;
-    void sendPrompt(prompt.trim());
-    kept.forget();
-  };
   const ready =
     transport === 'ws'
       ? status === 'connected' || status === 'disconnected'
       : transport === 'http' && status !== 'streaming' && httpAvailable !== false;
+  /** A prompt on its way: Send prompt is off, but keeps the focus of a person who pressed it (Enter). */
+  const busy = status === 'connecting' || status === 'streaming';
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!ready || !prompt.trim()) return;
+    void sendPrompt(prompt.trim());
+    kept.forget();
+  };
 
   return (
     <div className="split try-it">
@@ -64,26 +69,34 @@ export function TryItView() {
         <div className="panel-header">
           <h2>Try it</h2>
         </div>
-        <form className="panel-body stack" onSubmit={submit}>
+        <form className="panel-body stack" onSubmit={submit} onKeyDown={submitOnSendKey}>
           <p className="muted" style={{ margin: 0 }}>
             A built-in client of this engine: it connects like your frontend would, so its traffic shows up in
             Connections too.
           </p>
           {endpoint ? (
-            <label className="field">
-              Endpoint
-              <select
-                aria-label="Endpoint"
-                value={endpoint.key}
-                onChange={(event) => useTryItStore.setState({ endpoint: event.target.value, httpAvailable: null })}
-              >
-                {choices.map((choice) => (
-                  <option key={choice.key} value={choice.key}>
-                    {endpointLabel(choice)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <div className="field">
+              <label className="field">
+                Endpoint
+                <select
+                  aria-label="Endpoint"
+                  aria-describedby={endpointHintId}
+                  value={endpoint.key}
+                  onChange={(event) => useTryItStore.setState({ endpoint: event.target.value, httpAvailable: null })}
+                >
+                  {choices.map((choice) => (
+                    <option key={choice.key} value={choice.key}>
+                      {endpointLabel(choice)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <span id={endpointHintId} className="field-hint">
+                {endpoint.kind === 'agent'
+                  ? 'Each prompt is a POST; the reply streams back as Server-Sent Events.'
+                  : 'The reply streams back on the socket.'}
+              </span>
+            </div>
           ) : (
             <div className="notice warning">
               This workspace serves no AG-UI endpoint to try: add a WebSocket endpoint that plays scenarios (AG-UI) or
@@ -118,15 +131,7 @@ export function TryItView() {
           </label>
           <label className="field">
             Prompt
-            <textarea
-              aria-label="Prompt"
-              rows={3}
-              value={prompt}
-              onChange={(event) => setPrompt(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) submit(event);
-              }}
-            />
+            <textarea aria-label="Prompt" rows={3} value={prompt} onChange={(event) => setPrompt(event.target.value)} />
           </label>
           <div className="row">
             {suggestions.map((suggestion) => (
@@ -137,12 +142,15 @@ export function TryItView() {
           </div>
           <ErrorNotice error={problem} onDismiss={() => useTryItStore.setState({ problem: null })} />
           <div className="row">
-            <button type="submit" className="primary" disabled={!ready || !prompt.trim()}>
+            <button
+              type="submit"
+              className="primary"
+              disabled={!prompt.trim() || (!ready && !busy)}
+              aria-disabled={busy || undefined}
+            >
               {status === 'streaming' ? 'Streaming…' : 'Send prompt'}
             </button>
-            <span className="faint">
-              <kbd>Ctrl</kbd>+<kbd>Enter</kbd>
-            </span>
+            <SendKeyHint />
           </div>
         </form>
       </div>
@@ -179,9 +187,11 @@ export function TryItView() {
   );
 }
 
-/** An endpoint as the picker lists it: how it is reached, where, and its name. */
+/**
+ * An endpoint as the picker lists it: how it is reached, where, and its name — short enough to read in the
+ * picker's column at 1280 px; how the reply comes back is said under it.
+ */
 function endpointLabel(endpoint: WorldEndpoint): string {
   const how = endpoint.kind === 'socket' ? 'WebSocket' : 'HTTP POST';
-  const name = endpoint.name ? ` — ${endpoint.name}` : '';
-  return `${how} ${endpoint.path}${name}${endpoint.kind === 'agent' ? ' (Server-Sent Events)' : ''}`;
+  return `${how} ${endpoint.path}${endpoint.name ? ` — ${endpoint.name}` : ''}`;
 }

@@ -1,0 +1,260 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { AguiSocket } from '../test/helpers/agui-socket';
+import { startTestEngine } from '../test/helpers/engine';
+import { RawSocket } from '../test/helpers/raw-socket';
+import { launchBrowser } from './helpers/browser';
+import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+
+// The inject drawer on a laptop screen, by keyboard: the editor stays usable under what a refused send says, every
+// macro's Run is in sight, Ctrl+Enter sends in every tab, the focus stays put, and the drawer outlives a view switch.
+
+const browser = await launchBrowser();
+const waitMs = 20_000;
+const viewport = { width: 1280, height: 720 };
+
+/** Whether the element is laid out wholly inside the window and nothing covers its middle. */
+function seenWhole(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => {
+    const r = element.getBoundingClientRect();
+    const { innerHeight, innerWidth } = element.ownerDocument.defaultView as unknown as {
+      innerHeight: number;
+      innerWidth: number;
+    };
+    const hit = element.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && element.contains(hit);
+  });
+}
+
+/** The pixel rows of the element a person sees: in the window, scrolled into its boxes, nothing drawn over them. */
+function visibleHeight(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const r = element.getBoundingClientRect();
+    const x = r.left + Math.min(60, r.width / 2);
+    let rows = 0;
+    for (let y = Math.ceil(r.top); y < r.bottom; y += 1)
+      if (element.contains(element.ownerDocument.elementFromPoint(x, y))) rows += 1;
+    return rows;
+  });
+}
+
+/** Whether the text caret of the focused editor is where the person sees it (not under something drawn over it). */
+function caretInSight(page: Page): Promise<boolean> {
+  return page.locator('body').evaluate((body) => {
+    const doc = body.ownerDocument;
+    const selection = doc.getSelection();
+    if (!selection || selection.rangeCount === 0) return false;
+    const range = selection.getRangeAt(0).cloneRange();
+    const rect = range.getClientRects()[0] ?? range.getBoundingClientRect();
+    const editor = doc.querySelector('.cm-editor.cm-focused');
+    const hit = doc.elementFromPoint(rect.left + 1, rect.top + rect.height / 2);
+    return !!editor && editor.contains(hit);
+  });
+}
+
+/** A client on its own thread whose run has finished: the event template (TEXT_MESSAGE_START) breaks rule R3. */
+async function finishedClient(url: string, threadId: string): Promise<AguiSocket> {
+  const client = await AguiSocket.open(url);
+  client.ask('Hallo', { threadId });
+  await client.waitForRuns(1, waitMs);
+  return client;
+}
+
+async function openInject(page: Page, threadId: string): Promise<Locator> {
+  await page.locator('.connection-item', { hasText: threadId }).click();
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  const drawer = page.getByTestId('inject-drawer');
+  await drawer.waitFor();
+  return drawer;
+}
+
+test('event tab at 1280×720: after a refused send the editor keeps its lines, the caret in sight, Send beside', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await finishedClient(server.wsUrl, 'thread-fit');
+  const drawer = await openInject(page, 'thread-fit');
+  const composer = drawer.getByTestId('event-composer');
+  const content = composer.locator('.cm-content');
+  await content.filter({ hasText: 'TEXT_MESSAGE_START' }).waitFor();
+  await composer.getByText('Sending this would break a sequence rule').waitFor();
+
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const refused = composer.getByRole('alert').filter({ hasText: 'Not sent' });
+  await refused.waitFor();
+  const assertUsable = async (where: string) => {
+    const seen = await visibleHeight(composer.locator('.cm-editor'));
+    // Six lines of 12.5 px code at the least: enough to see what one types and around it.
+    assert.ok(seen >= 100, `${where}: ${seen}px of the editor in sight`);
+    assert.ok(await caretInSight(page), `${where}: the caret is out of sight or covered`);
+    assert.ok(await seenWhole(composer.getByRole('button', { name: 'Send', exact: true })), `${where}: Send`);
+    assert.ok(await seenWhole(composer.getByRole('button', { name: 'Send anyway' })), `${where}: Send anyway`);
+  };
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    await assertUsable(`${theme}, refused`);
+    // What was refused is said first, in sight, with the rule it would break under it.
+    assert.ok(await seenWhole(refused.locator('.error-text')), `${theme}: the refusal is out of sight`);
+    await screenshot(page, `inject-refused-1280x720-${theme}`);
+  }
+  await page.keyboard.type('XYZ');
+  await content.filter({ hasText: 'XYZ' }).waitFor();
+  await assertUsable('typing after the refusal');
+  assert.deepEqual(errors, []);
+});
+
+test('macros at 1280×720: every macro runs from a button in sight, and what the run did is seen whole', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-macros');
+  const drawer = await openInject(page, 'thread-macros');
+  await drawer.getByRole('tab', { name: 'Macros' }).click();
+  const picker = drawer.getByLabel('Macro', { exact: true });
+  const names = await picker
+    .locator('option')
+    .evaluateAll((options) => options.map((option) => option.getAttribute('value') ?? ''));
+  assert.ok(names.length >= 5, names.join(', '));
+  for (const name of names) {
+    await picker.selectOption(name);
+    const run = drawer.getByTestId(`macro-${name}`).getByRole('button', { name: 'Run macro' });
+    assert.ok(await seenWhole(run), `${name}: Run macro is out of sight or covered`);
+  }
+
+  await picker.selectOption('tool-call');
+  const macro = drawer.getByTestId('macro-tool-call');
+  const before = client.events.length;
+  await macro.getByRole('button', { name: 'Run macro' }).click();
+  const sent = macro.getByRole('status').filter({ hasText: /Sent \d+ events/ });
+  await sent.waitFor();
+  await client.waitFor((event) => event.type === 'TOOL_CALL_RESULT', before, waitMs);
+  assert.ok(await seenWhole(sent), 'the "Sent" line is cut off');
+  assert.ok(await seenWhole(macro.getByRole('button', { name: 'Run macro' })), 'Run macro after the run');
+  await screenshot(page, 'inject-macro-sent-1280x720');
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: Run macro keeps the focus while it runs and after; Ctrl+Enter in a macro field runs it', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-keys');
+  const drawer = await openInject(page, 'thread-keys');
+  await drawer.getByRole('tab', { name: 'Macros' }).click();
+  const macro = drawer.getByTestId('macro-text-message');
+  const focused = page.locator(':focus');
+
+  // Enter on Run macro: the button is off while the macro streams; the focus stays in the drawer all along.
+  await macro.getByLabel('Text').fill('By keyboard');
+  await macro.getByLabel('Delay between chunks (ms)').fill('20');
+  const run = macro.getByRole('button', { name: 'Run macro' });
+  await run.focus();
+  let before = client.events.length;
+  await page.keyboard.press('Enter');
+  await client.waitFor((event) => event.type === 'TEXT_MESSAGE_START', before, waitMs);
+  assert.equal(await drawer.locator(':focus').count(), 1, 'the focus left the drawer while the macro ran');
+  await macro
+    .getByRole('status')
+    .filter({ hasText: /Sent \d+ events/ })
+    .waitFor();
+  await run.and(focused).waitFor();
+  // From there the keyboard goes on in the drawer, not from the top of the page.
+  await page.keyboard.press('Shift+Tab');
+  await macro.getByLabel('Delay between chunks (ms)').and(focused).waitFor();
+
+  // Ctrl+Enter in a field of the form runs it, as in the event editor.
+  await macro.getByLabel('Text').fill('Sent with Ctrl+Enter');
+  await macro.getByLabel('Delay between chunks (ms)').fill('0');
+  before = client.events.length;
+  await macro.getByLabel('Text').press('ControlOrMeta+Enter');
+  await client.waitFor((event) => event.type === 'TEXT_MESSAGE_END', before, waitMs);
+  assert.match(
+    client.events
+      .slice(before)
+      .map((event) => event.delta ?? '')
+      .join(''),
+    /Sent with Ctrl\+Enter/,
+  );
+  await macro.getByLabel('Text').and(focused).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('keyboard: Ctrl+Enter sends the raw frame typed in the Frame tab', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const client = await RawSocket.open(`${server.url.replace('http', 'ws')}/ws/echo`);
+  client.send('Hello');
+  await client.waitForFrames(1);
+  await page.locator('.connection-item', { hasText: '/ws/echo' }).click();
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  const drawer = page.getByTestId('inject-drawer');
+  const input = drawer.getByLabel('Frame to send');
+  await input.fill('sent with ctrl enter');
+  await input.press('ControlOrMeta+Enter');
+  await client.waitUntil(() => client.texts.includes('sent with ctrl enter'));
+  await drawer.getByRole('status').filter({ hasText: 'Sent 20 bytes' }).waitFor();
+  await input.and(page.locator(':focus')).waitFor();
+  assert.deepEqual(errors, []);
+  await client.close();
+});
+
+test('a refused send is about the text sent: it goes once the draft changes; one event is "Fix it"', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await finishedClient(server.wsUrl, 'thread-stale');
+  const drawer = await openInject(page, 'thread-stale');
+  const composer = drawer.getByTestId('event-composer');
+  const content = composer.locator('.cm-content');
+  await content.filter({ hasText: 'TEXT_MESSAGE_START' }).waitFor();
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const refused = composer.getByRole('alert').filter({ hasText: 'Not sent' });
+  await refused.waitFor();
+  assert.equal(
+    await refused.locator('.error-text').textContent(),
+    'Not sent: An event would break rule R3; nothing was sent. Fix it, or use Send anyway.',
+  );
+
+  await fillEditor(page, content, '{"type": "RUN_STARTED", "threadId": ');
+  await composer.getByTestId('save-blocked').filter({ hasText: 'Cannot send yet: Not JSON' }).waitFor();
+  await refused.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+});
+
+test('the drawer and its tab come back as left after another view; another connection starts without it', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await finishedClient(server.wsUrl, 'thread-kept');
+  await finishedClient(server.wsUrl, 'thread-other');
+  let drawer = await openInject(page, 'thread-kept');
+  await drawer.getByRole('tab', { name: 'Macros' }).click();
+  await drawer.getByTestId('macro-text-message').getByLabel('Text').fill('Typed before Routes');
+
+  const connectionsTab = page.getByRole('tab', { name: /^Connections/ });
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await drawer.waitFor({ state: 'detached' });
+  await connectionsTab.click();
+  drawer = page.getByTestId('inject-drawer');
+  await drawer.waitFor();
+  await drawer.getByRole('tab', { name: 'Macros', selected: true }).waitFor();
+  assert.equal(await drawer.getByTestId('macro-text-message').getByLabel('Text').inputValue(), 'Typed before Routes');
+  await page.getByRole('button', { name: 'Hide inject' }).waitFor();
+  // Shown again, not opened: the focus stays on the view's tab, where the person is.
+  await connectionsTab.and(page.locator(':focus')).waitFor();
+
+  // The drawer belongs to the connection shown, like the frames' filter and cursor: another one starts without it.
+  await page.locator('.connection-item', { hasText: 'thread-other' }).click();
+  await drawer.waitFor({ state: 'detached' });
+  drawer = await openInject(page, 'thread-other');
+  await drawer.getByRole('tab', { name: 'Event', selected: true }).waitFor();
+  await page.locator('.connection-item', { hasText: 'thread-kept' }).click();
+  await drawer.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Inject…' }).waitFor();
+  assert.deepEqual(errors, []);
+});
