@@ -5,7 +5,7 @@ import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { RawSocket } from '../test/helpers/raw-socket';
 import { launchBrowser } from './helpers/browser';
-import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { fillEditor, openConsole, screenshot, seenWhole, waitUntilLive } from './helpers/console-page';
 
 // The inject drawer on a laptop screen, by keyboard: the editor stays usable under what a refused send says, every
 // macro's Run is in sight, Ctrl+Enter sends in every tab, the focus stays put, and the drawer outlives a view switch.
@@ -13,19 +13,6 @@ import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/co
 const browser = await launchBrowser();
 const waitMs = 20_000;
 const viewport = { width: 1280, height: 720 };
-
-/** Whether the element is laid out wholly inside the window and nothing covers its middle. */
-function seenWhole(locator: Locator): Promise<boolean> {
-  return locator.evaluate((element) => {
-    const r = element.getBoundingClientRect();
-    const { innerHeight, innerWidth } = element.ownerDocument.defaultView as unknown as {
-      innerHeight: number;
-      innerWidth: number;
-    };
-    const hit = element.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && element.contains(hit);
-  });
-}
 
 /** The pixel rows of the element a person sees: in the window, scrolled into its boxes, nothing drawn over them. */
 function visibleHeight(locator: Locator): Promise<number> {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestEngine } from '../test/helpers/engine';
 import { RawSocket } from '../test/helpers/raw-socket';
 import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { openConsole, screenshot, seenWhole, waitUntilLive } from './helpers/console-page';
 
 // A socket that does not speak AG-UI (the FastAPI tutorial's echo) in the console: its frames both ways, and a
 // raw text or JSON frame sent into it from the inject drawer, on a laptop screen, accessible in both themes.
@@ -13,19 +13,6 @@ import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 const browser = await launchBrowser();
 const waitMs = 20_000;
 const viewport = { width: 1280, height: 720 };
-
-/** Whether the element is laid out wholly inside the window and nothing covers its middle. */
-function seenWhole(locator: Locator): Promise<boolean> {
-  return locator.evaluate((element) => {
-    const r = element.getBoundingClientRect();
-    const { innerHeight, innerWidth } = element.ownerDocument.defaultView as unknown as {
-      innerHeight: number;
-      innerWidth: number;
-    };
-    const hit = element.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && element.contains(hit);
-  });
-}
 
 async function sidewaysSpills(page: Page): Promise<string[]> {
   return page

@@ -86,3 +86,16 @@ export async function fillEditor(page: Page, editor: Locator, text: string): Pro
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.insertText(text);
 }
+
+/** Whether the element is laid out wholly inside the window and nothing covers its middle. */
+export function seenWhole(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => {
+    const r = element.getBoundingClientRect();
+    const { innerHeight, innerWidth } = element.ownerDocument.defaultView as unknown as {
+      innerHeight: number;
+      innerWidth: number;
+    };
+    const hit = element.ownerDocument.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && element.contains(hit);
+  });
+}
