@@ -576,13 +576,15 @@ test('a binary response (an image, a PDF) is not sampled into text: empty until 
   );
 });
 
-test('request bodies other than JSON, ignored headers and unknown methods are reported, not imported', async () => {
+test('request bodies other than JSON, ignored or unsendable headers and unknown methods are reported, not imported', async () => {
   const { routes, warnings } = await importOpenApi({
     document: document({
       '/upload': {
         post: {
           parameters: [
             { name: 'Authorization', in: 'header', schema: { type: 'string' } },
+            // No client can send it: a route requiring it could only refuse, and it would not be stored.
+            { name: 'Trace Id', in: 'header', required: true, schema: { type: 'string' } },
             { name: 'id', in: 'path', required: true, schema: { type: 'integer' } },
           ],
           requestBody: { content: { 'multipart/form-data': { schema: { type: 'object' } } } },
@@ -602,6 +604,7 @@ test('request bodies other than JSON, ignored headers and unknown methods are re
   assert.deepEqual(warnings.sort(), [
     'GET /__console/api: not imported: path: paths under /__console belong to the console',
     'GET /pair/{x}{y}: the path template is malformed; skipped',
+    'POST /upload: header parameter "Trace Id" is not a valid header name (no client can send it); ignored',
     'POST /upload: path parameter "id" is not in the path; ignored',
     'POST /upload: the request body is multipart/form-data; only JSON bodies are validated',
     'TRACE /upload: TRACE cannot be mocked; skipped',

@@ -12,7 +12,7 @@ import { workspaceDir } from './helpers/workspace-files';
 // the path does not declare (it would always be empty), a body on a status that sends none (it would be dropped), the
 // workspace file as a response's file (it is never served: always 403), a schema for the parameters, query or
 // headers that is not an object (every request would be a 422), a response header given twice in different case
-// (one would be dropped), a condition on a header no client can send (it would never hold).
+// (one would be dropped), a condition on a header no client can send (it would never hold), a schema requiring one.
 
 const dir = await workspaceDir();
 const file = join(dir, 'mock.agui.json');
@@ -163,6 +163,14 @@ const HEADER_MISTAKES: Mistake[] = [
     route('unsendable', '/unsendable', { id: 'a', when: { headers: { 'Bad Name': 'x' } } }),
     ['responses', 0, 'when', 'headers', 'Bad Name'],
     '"Bad Name" is not a valid header name',
+  ),
+  mistake(
+    {
+      ...route('unsendable-schema', '/unsendable-schema', { id: 'a' }),
+      validate: { headers: { type: 'object', properties: { 'bad name': { type: 'string' } }, required: ['bad name'] } },
+    },
+    ['validate', 'headers'],
+    '"bad name" is not a valid header name',
   ),
 ];
 

@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../shared/json-value';
 import type { RequestValidation } from '../../shared/mounts/route';
+import { headerNameProblem } from '../routes/header-name';
 import { isJsonMediaType, pickMediaType } from './media-types';
 import { type SchemaContext, toJsonSchema } from './to-json-schema';
 
@@ -42,6 +43,10 @@ export function requestValidation(
       continue;
     }
     if (place === 'headers' && IGNORED_HEADERS.has(name.toLowerCase())) continue;
+    if (place === 'headers' && headerNameProblem(name)) {
+      context.warn(`${where}: header parameter "${name}" is not a valid header name (no client can send it); ignored`);
+      continue;
+    }
     const key = place === 'headers' ? name.toLowerCase() : name;
     places[place].properties.push([key, parameterSchema(parameter, where, context)]);
     if (parameter.required === true || place === 'params') places[place].required.add(key);

@@ -9,6 +9,7 @@ import type { RequestPart } from '../http/validation';
 import { pointerKeys } from '../support/json-pointer';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
+import { headerNameProblem } from './header-name';
 import { type JsonSchemas, type SchemaCheck, SchemaRecursionError } from './json-schemas';
 import { checkLaxJson, INTEGER_TEXT } from './lax-json-values';
 import { inexactInteger, integerText, numberText } from './number-text';
@@ -78,9 +79,13 @@ export function compileRequestValidation(
       ...Object.keys((validate.headers.properties ?? {}) as object),
       ...((validate.headers.required ?? []) as unknown[]).map(String),
     ];
-    for (const name of new Set(names))
-      if (name !== name.toLowerCase())
+    for (const name of new Set(names)) {
+      // No client sends a header by a name HTTP does not allow: a schema naming one could only ever refuse.
+      const nameProblem = headerNameProblem(name);
+      if (nameProblem) issues.add([...at, 'headers'], nameProblem);
+      else if (name !== name.toLowerCase())
         issues.add([...at, 'headers'], `header names are matched lower-case: write "${name.toLowerCase()}"`);
+    }
   }
   const params = textPart(validate.params, 'params');
   const query = textPart(validate.query, 'query');
