@@ -371,6 +371,26 @@ test('an OpenAPI 3.0 model that may be null stops its recursion as null', async 
   assert.deepEqual(warnings, []);
 });
 
+test('an OpenAPI 3.1 model whose link may be null (`const: null` first of its anyOf) stops its recursion as null', async () => {
+  const link = { anyOf: [{ const: null }, { $ref: '#/components/schemas/Node' }] };
+  const node = { type: 'object', required: ['name', 'parent'], properties: { name: { type: 'string' }, parent: link } };
+  const { routes, warnings } = await importOpenApiRoutes(
+    {
+      document: {
+        openapi: '3.1.0',
+        info: { title: 'Test', version: '1' },
+        paths: { '/node': { get: { responses: { '200': ok({ $ref: '#/components/schemas/Node' }) } } } },
+        components: { schemas: { Node: node } },
+      },
+    },
+    [],
+    { maxJsonDepth: 32 },
+  );
+  // openapi-sampler alone merges the null into an object: `{"parent": {}}`, which lacks the required name.
+  assert.deepEqual(jsonOf(checkRoutes(routes)[0]), { name: 'string', parent: null });
+  assert.deepEqual(warnings, []);
+});
+
 test('a recursion that does not go through a named schema, or inside a parameter, is cut with a warning', async () => {
   const inner = { type: 'object', properties: { again: { $ref: '#/components/schemas/Outer/properties/inner' } } };
   const { routes, warnings } = await importOpenApi({

@@ -110,7 +110,7 @@ function stopRecursions(root: JsonObject): JsonObject | typeof CANNOT_STOP | und
       }
       if (chosen === STOP) return STOP;
       // openapi-sampler merges the option's sample into the rest's, which would make a null `{}`.
-      if (isJsonObject(chosen) && [chosen.type].flat()[0] === 'null') return NULL_SAMPLE;
+      if (isJsonObject(chosen) && ([chosen.type].flat()[0] === 'null' || chosen.const === null)) return NULL_SAMPLE;
       // It samples the first option.
       out[choice] = [chosen];
     }
