@@ -41,6 +41,25 @@ test('"+ New route" and "+ New WebSocket endpoint": the focus goes to the first 
   assert.deepEqual(errors, []);
 });
 
+test('"+ New scenario": the focus goes to its JSON, and back on Cancel', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const focused = page.locator(':focus');
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  const newScenario = page.getByRole('button', { name: '+ New scenario' });
+  await newScenario.click();
+  const editor = page.getByTestId('scenario-editor');
+  await editor.getByRole('textbox', { name: 'Scenario JSON' }).and(focused).waitFor();
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await editor.waitFor({ state: 'detached' });
+  await newScenario.and(focused).waitFor();
+  assert.deepEqual(errors, []);
+});
+
 test('"+ New user": the focus goes to its Name, and back to the button on Cancel', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {

@@ -13,6 +13,7 @@ import { focusableIn, listItemElement, refocusWhenLost } from '../../ui/focus-re
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { firstError, useAction } from '../../ui/use-action';
+import { useOpener } from '../../ui/use-opener';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { RunScenarioForm } from './RunScenarioForm';
 import { ScenarioSchemaHelp } from './ScenarioSchemaHelp';
@@ -83,6 +84,8 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
     useScenariosStore.setState({ selectedId: null });
   });
   const shownError = firstError(save, remove);
+  // A new scenario's Cancel gives the focus back to its "+ New scenario".
+  const opener = useOpener();
   const taken = save.error !== null && takenId !== null ? takenId : null;
 
   return (
@@ -126,6 +129,7 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
             onClick={() => {
               draft.discard();
               onCancel();
+              refocusWhenLost(opener);
             }}
           >
             Cancel

@@ -26,6 +26,7 @@ export function ScenariosView() {
             setCreating(true);
             useScenariosStore.setState({ selectedId: null });
           }}
+          form={() => document.querySelector('[data-testid="scenario-editor"] .code-editor')}
         />
         <ErrorNotice error={loadError} />
         {!loaded && (
