@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { MockServer } from '../src/server/index';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
@@ -10,14 +11,19 @@ import { openConsole, waitUntilLive } from './helpers/console-page';
 const browser = await launchBrowser();
 const LONG_WAIT_MS = 20_000;
 
-test('"+ New route" and "+ New WebSocket endpoint": the focus goes to the first field, and back on Cancel', async () => {
-  const server = await startTestEngine({ template: 'blank' });
+/** The console at 1280×720, live; `focused` is whatever has the focus. */
+async function laptopConsole(server: MockServer) {
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
     viewport: { width: 1280, height: 720 },
     waitMs: LONG_WAIT_MS,
   });
   await waitUntilLive(page);
-  const focused = page.locator(':focus');
+  return { page, errors, focused: page.locator(':focus') };
+}
+
+test('"+ New route" and "+ New WebSocket endpoint": the focus goes to the first field, and back on Cancel', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors, focused } = await laptopConsole(server);
   await page.getByRole('tab', { name: 'Routes' }).click();
   const editor = page.getByTestId('mount-editor');
 
@@ -43,12 +49,7 @@ test('"+ New route" and "+ New WebSocket endpoint": the focus goes to the first 
 
 test('"+ New scenario": the focus goes to its JSON, and back on Cancel', async () => {
   const server = await startTestEngine({ template: 'blank' });
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-    waitMs: LONG_WAIT_MS,
-  });
-  await waitUntilLive(page);
-  const focused = page.locator(':focus');
+  const { page, errors, focused } = await laptopConsole(server);
   await page.getByRole('tab', { name: 'Scenarios' }).click();
   const newScenario = page.getByRole('button', { name: '+ New scenario' });
   await newScenario.click();
@@ -62,12 +63,7 @@ test('"+ New scenario": the focus goes to its JSON, and back on Cancel', async (
 
 test('"+ New user": the focus goes to its Name, and back to the button on Cancel', async () => {
   const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-    waitMs: LONG_WAIT_MS,
-  });
-  await waitUntilLive(page);
-  const focused = page.locator(':focus');
+  const { page, errors, focused } = await laptopConsole(server);
   await page.getByRole('tab', { name: 'State' }).click();
   const newUser = page.getByRole('button', { name: '+ New user' });
   await newUser.click();
@@ -83,11 +79,7 @@ test('"+ New user": the focus goes to its Name, and back to the button on Cancel
 
 test('"Record as scenario…": the dialog opens on its Name field', async () => {
   const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-    waitMs: LONG_WAIT_MS,
-  });
-  await waitUntilLive(page);
+  const { page, errors } = await laptopConsole(server);
   const client = await AguiSocket.open(server.wsUrl);
   client.ask('Hallo', { threadId: 'thread-focus' });
   await client.waitForRuns(1, LONG_WAIT_MS);
