@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
 import { AguiSocket } from '../test/helpers/agui-socket';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, waitUntilLive } from './helpers/console-page';
@@ -58,6 +59,23 @@ test('"+ New scenario": the focus goes to its JSON, and back on Cancel', async (
   await editor.getByRole('button', { name: 'Cancel' }).click();
   await editor.waitFor({ state: 'detached' });
   await newScenario.and(focused).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('"+ New record": the focus goes to its JSON, and back to the button on Cancel', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const created = await controlClient(server).post('/collections', { id: 'books', path: '/books', records: [] });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const { page, errors, focused } = await laptopConsole(server);
+  await page.getByRole('tab', { name: 'State' }).click();
+  await page.getByRole('table', { name: 'Collections' }).getByRole('button', { name: '/books' }).click();
+  const newRecord = page.getByRole('button', { name: '+ New record' });
+  await newRecord.click();
+  const editor = page.getByTestId('record-editor');
+  await editor.getByRole('textbox', { name: 'New record JSON' }).and(focused).waitFor();
+  await editor.getByRole('button', { name: 'Cancel' }).click();
+  await editor.waitFor({ state: 'detached' });
+  await newRecord.and(focused).waitFor();
   assert.deepEqual(errors, []);
 });
 

@@ -4,6 +4,7 @@ import { NEW_ITEM, selectMount, startNewMount, useMountEditorStore } from '../..
 import { useMountsStore } from '../../stores/mounts-store';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { focusFirstField } from '../../ui/focus-return';
 import { ListHeader } from '../../ui/ListHeader';
 import { MountEditor } from '../routes/MountEditor';
 import { MOUNT_KINDS } from '../routes/mount-kinds';
@@ -133,7 +134,15 @@ function RecordsPanel({
         <h2 className="editor-title">{collection.name ?? collection.id}</h2>
         <span className="badge">{collection.records.length}</span>
         <span className="spacer" />
-        <button type="button" onClick={() => open(NEW_ITEM)}>
+        <button
+          type="button"
+          onClick={(event) => {
+            open(NEW_ITEM);
+            focusFirstField(event.currentTarget, () =>
+              document.querySelector('[data-testid="record-editor"] .code-editor'),
+            );
+          }}
+        >
           + New record
         </button>
       </div>

@@ -7,9 +7,11 @@ import { recordKey } from '../../stores/mounts-store';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { refocusWhenLost } from '../../ui/focus-return';
 import type { JsonIssue } from '../../ui/JsonEditor';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { firstError, useAction } from '../../ui/use-action';
+import { useOpener } from '../../ui/use-opener';
 import { useParsedJson } from '../../ui/use-parsed-json';
 import { engineJsonIssues } from '../routes/field-problems';
 import { isRecord } from '../routes/route-form-values';
@@ -53,6 +55,8 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
     },
     { about: draft.text },
   );
+  // A new record's Cancel gives the focus back to its "+ New record".
+  const opener = useOpener();
   const remove = useAction(async () => {
     await api.deleteRecord(collection.id, recordId);
     dropDraft(key);
@@ -93,6 +97,7 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
             onClick={() => {
               dropDraft(key);
               open(null);
+              refocusWhenLost(opener);
             }}
           >
             Cancel
