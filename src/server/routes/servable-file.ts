@@ -34,11 +34,7 @@ export function checkServable(
 ): void {
   const real = realpathSync(path);
   if (!isWithin(realRoot, real)) throw new UnservableFile(403, 'is reached through a link out of its folder');
-  const workspaceFile = env.workspaceFile?.();
-  if (
-    (workspaceFile && (isWorkspaceFileOrBackup(real, workspaceFile) || isSameFile(stats, workspaceFile))) ||
-    env.isWorkspaceFileVersion?.(stats)
-  )
+  if (isNeverServed(real, stats, env))
     throw new UnservableFile(
       403,
       "is the workspace file (or its backup), which is never served: it may hold the gateway's keys",
@@ -57,15 +53,24 @@ export function workspaceFileProblem(
   env: Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>,
   name: string,
 ) {
-  const workspaceFile = env.workspaceFile?.();
-  if (!workspaceFile) return undefined;
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (
-    !isWorkspaceFileOrBackup(realPathOf(path), workspaceFile) &&
-    !(stats && (isSameFile(stats, workspaceFile) || env.isWorkspaceFileVersion?.(stats)))
-  )
-    return undefined;
+  if (!env.workspaceFile?.()) return undefined;
+  if (!isNeverServed(realPathOf(path), statSync(path, { throwIfNoEntry: false }), env)) return undefined;
   return `${JSON.stringify(name)} is the workspace file (or its backup), which is never served (it may hold the gateway's keys): name another file`;
+}
+
+/**
+ * Whether the file at real path `real` (`stats`: what it is, when it exists) is the workspace file, one of its
+ * backups, or a version of either the engine has known: the one rule of `checkServable` and `workspaceFileProblem`.
+ */
+function isNeverServed(
+  real: string,
+  stats: Stats | undefined,
+  env: Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>,
+): boolean {
+  const workspaceFile = env.workspaceFile?.();
+  if (workspaceFile && (isWorkspaceFileOrBackup(real, workspaceFile) || (stats && isSameFile(stats, workspaceFile))))
+    return true;
+  return stats !== undefined && (env.isWorkspaceFileVersion?.(stats) ?? false);
 }
 
 /** The real path of `path`, or of its folder joined with its name when it does not exist (yet). */
