@@ -439,3 +439,32 @@ test('a request id is a positive decimal integer: anything else is a 422, not an
     /^Input should be greater than or equal to 200: .*1xx statuses are interim/,
   );
 });
+
+test('GET /requests?path= is the exact path; pathPrefix= asks for every path starting with it', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const created = await api.post('/collections', { id: 'todos', path: '/api/todos', records: [{ id: 1, title: 'a' }] });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const json = { 'content-type': 'application/json' };
+  await (await fetch(`${server.url}/api/todos`, { method: 'POST', headers: json, body: '{"title":"b"}' })).text();
+  await (
+    await fetch(`${server.url}/api/todos/1?x=1`, { method: 'PATCH', headers: json, body: '{"title":"c"}' })
+  ).text();
+  await (await fetch(`${server.url}/api/todosx`)).text();
+  await (await fetch(`${server.url}/other`)).text();
+  await eventually(
+    async () => (await api.get<ItemsPage<RequestLogEntry>>('/requests')).body.total === 4,
+    'the four requests to be logged',
+  );
+  const listed = async (query: string) =>
+    (await api.get<ItemsPage<RequestLogEntry>>(`/requests?view=summary&${query}`)).body.items.map(
+      (entry) => `${entry.method} ${entry.path}`,
+    );
+  assert.deepEqual(await listed('path=/api/todos'), ['POST /api/todos']);
+  assert.deepEqual(await listed('path=/api/todos/1'), ['PATCH /api/todos/1'], 'the query is not part of the path');
+  assert.deepEqual(await listed('path=/api/todo'), []);
+  assert.deepEqual(await listed('pathPrefix=/api/todos'), ['GET /api/todosx', 'PATCH /api/todos/1', 'POST /api/todos']);
+  assert.deepEqual(await listed('pathPrefix=/api/todos/'), ['PATCH /api/todos/1']);
+  assert.deepEqual(await listed('pathPrefix=/api/todos&method=get'), ['GET /api/todosx']);
+  assert.equal((await listed('path=')).length, 4, 'an empty path filters nothing');
+});

@@ -5,6 +5,7 @@ import type { InjectConflict, InjectResult, ItemsPage, StreamContext } from '../
 import { AguiSocket, assertSchemaValid, assertVerified } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { RawSocket } from './helpers/raw-socket';
 import { eventually } from './helpers/wait';
 
 async function setup() {
@@ -273,4 +274,81 @@ test('POST /events sends to several or all connections, and refuses all when one
   assert.deepEqual(twice.body.detail[0]?.loc, ['body', 'connectionIds']);
   assert.match(String(twice.body.detail[0]?.msg), /list each connection once/);
   await second.close();
+});
+
+test('events, a macro or a broadcast that close a paused connection for its backlog: no success for what was dropped', async () => {
+  const server = await startTestEngine({ template: 'generic' });
+  const api = controlClient(server);
+  const big = (name: string) => ({ type: 'CUSTOM', name, value: 'x'.repeat(1_000_000) });
+  const fourBig = ['a', 'b', 'c', 'd'].map(big);
+  /** A client on /ws, its connection paused by the console, and four 1 MB events held on it (under 4 MiB). */
+  async function pausedWithFourHeld() {
+    const known = new Set(server.context.registry.list().map((connection) => connection.id));
+    const client = await RawSocket.open(server.wsUrl);
+    let id = '';
+    await eventually(() => {
+      id = server.context.registry.list().find((connection) => !known.has(connection.id))?.id ?? '';
+      return id !== '';
+    }, 'the connection to be listed');
+    assert.equal((await api.patch(`/connections/${id}`, { paused: true })).status, 200);
+    // One a request: a body holds at most 1 MiB (maxBodyBytes).
+    for (const event of fourBig) {
+      const held = await api.post<InjectResult>(`/connections/${id}/events`, { events: [event], force: true });
+      assert.equal(held.status, 200, JSON.stringify(held.body));
+    }
+    return { client, id };
+  }
+  const closedFor1008 = /^Connection \S+ was closed 1008: over 4 MiB of frames were waiting .*; nothing was sent$/;
+  /** Closed 1008 with nothing sent, and every held frame counted in heldFramesDropped. */
+  async function droppedAll(client: RawSocket, id: string, held: (count: number) => boolean) {
+    assert.equal((await client.waitForClose()).code, 1008);
+    const summary = (await api.get<ConnectionSummary>(`/connections/${id}`)).body;
+    assert.equal(summary.counters.framesOut, 0);
+    assert.ok(held(summary.heldFramesDropped), `${summary.heldFramesDropped} held frames counted dropped`);
+    assert.equal(client.frames.length, 0);
+  }
+
+  const first = await pausedWithFourHeld();
+  const events = await api.post<{ detail: string }>(`/connections/${first.id}/events`, {
+    events: [big('e')],
+    force: true,
+  });
+  assert.equal(events.status, 409, JSON.stringify(events.body));
+  assert.match(events.body.detail, closedFor1008);
+  await droppedAll(first.client, first.id, (count) => count === 4);
+
+  const second = await pausedWithFourHeld();
+  const macro = await api.post<{ detail: string }>(`/connections/${second.id}/macros/text-message`, {
+    text: 'y'.repeat(1_000_000),
+    chunkSize: 100_000,
+    force: true,
+  });
+  assert.equal(macro.status, 409, JSON.stringify(macro.body));
+  assert.match(macro.body.detail, closedFor1008);
+  // The four events, and the macro's events held before the one that passed the bound.
+  await droppedAll(second.client, second.id, (count) => count > 4);
+
+  // Sent to several: the one it closed counts none sent; the other got it.
+  const third = await pausedWithFourHeld();
+  const reading = await RawSocket.open(server.wsUrl);
+  const readingId = server.context.registry
+    .list()
+    .find((connection) => connection.isOpen && connection.id !== third.id)?.id;
+  assert.ok(readingId);
+  const broadcast = await api.post<{ results: InjectResult[] }>('/events', {
+    connectionIds: [third.id, readingId],
+    events: [big('e')],
+    force: true,
+  });
+  assert.equal(broadcast.status, 200, JSON.stringify(broadcast.body));
+  assert.deepEqual(
+    broadcast.body.results.map(({ connectionId, sent }) => ({ connectionId, sent })),
+    [
+      { connectionId: third.id, sent: 0 },
+      { connectionId: readingId, sent: 1 },
+    ],
+  );
+  await droppedAll(third.client, third.id, (count) => count === 4);
+  await reading.waitForFrames(1);
+  await reading.close();
 });

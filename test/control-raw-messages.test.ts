@@ -153,3 +153,79 @@ test('hostile bodies are refused with what to fix, and nothing is sent', async (
   assert.match(String(closed.body.detail), /closed/);
   assert.equal(client.frames.length, 2, 'nothing refused was sent: only the echo of hi and the null frame came');
 });
+
+test('a frame that closes a paused connection for its backlog is refused 409, and the frames held with it counted dropped', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial' });
+  const api = controlClient(server);
+  const { client, id } = await openEcho(server);
+  assert.equal((await api.patch(`/connections/${id}`, { paused: true })).status, 200);
+  const text = 'M'.repeat(1_000_000);
+  for (let index = 0; index < 4; index++) {
+    const held = await api.post<{ held: boolean }>(`/connections/${id}/messages`, { text });
+    assert.equal(held.status, 200);
+    assert.equal(held.body.held, true);
+  }
+  // The fifth passes the 4 MiB bound: the connection closes 1008 and drops what it held; this frame never went out.
+  const refused = await api.post<Detail>(`/connections/${id}/messages`, { text });
+  assert.equal(refused.status, 409, JSON.stringify(refused.body));
+  assert.equal(
+    refused.body.detail,
+    `Connection ${id} was closed 1008: over 4 MiB of frames were waiting to be sent (not read, or held by a pause ` +
+      "or delay), this request's included; nothing was sent",
+  );
+  assert.equal((await client.waitForClose()).code, 1008);
+  assert.equal(client.frames.length, 1, 'only the echo of hi came');
+  const summary = (await api.get<{ heldFramesDropped: number; heldFrames: number }>(`/connections/${id}`)).body;
+  assert.equal(summary.heldFramesDropped, 4, 'the four held frames never went out');
+  assert.equal(summary.heldFrames, 0);
+});
+
+test('AG-UI helpers are refused on a raw socket: templates and tracker 409 as events are', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial' });
+  const api = controlClient(server);
+  const { client, id } = await openEcho(server);
+  for (const path of [`/connections/${id}/templates/TEXT_MESSAGE_START`, `/connections/${id}/tracker`]) {
+    const refused = await api.get<Detail>(path);
+    assert.equal(refused.status, 409, `${path}: ${JSON.stringify(refused.body)}`);
+    assert.equal(
+      refused.body.detail,
+      `Connection ${id} does not speak AG-UI: send it a text or JSON frame with POST /connections/${id}/messages`,
+    );
+  }
+  await client.close();
+});
+
+test('a text that is not valid Unicode (a lone surrogate) is refused 422 at text, saying where; JSON escapes one', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial' });
+  const api = controlClient(server);
+  const { client, id } = await openEcho(server);
+  for (const [text, at] of [
+    ['\ud800', 0],
+    ['ok \udc00', 3],
+    ['pair 😀 then \ud83d', 13],
+  ] as const) {
+    const refused = await api.post<{ detail: { type: string; loc: string[]; msg: string }[] }>(
+      `/connections/${id}/messages`,
+      { text },
+    );
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.deepEqual(
+      refused.body.detail.map(({ type, loc, msg }) => ({ type, loc, msg })),
+      [
+        {
+          type: 'string_unicode',
+          loc: ['body', 'text'],
+          msg:
+            `text is not valid Unicode: a lone surrogate (half of a UTF-16 pair) at index ${at}, which a text ` +
+            'frame (UTF-8) cannot carry; send the whole pair, or the value as json',
+        },
+      ],
+    );
+  }
+  // A whole pair is text like any other; JSON's compact text escapes a lone surrogate, so it goes out as written.
+  assert.equal((await api.post(`/connections/${id}/messages`, { text: 'pair 😀' })).status, 200);
+  assert.equal((await api.post(`/connections/${id}/messages`, { json: { half: '\ud800' } })).status, 200);
+  await client.waitForFrames(3);
+  assert.deepEqual(client.texts.slice(1), ['pair 😀', '{"half":"\\ud800"}']);
+  await client.close();
+});

@@ -57,8 +57,9 @@ export interface ConnectionSummary {
   /** Outgoing frames waiting because of pause or latency. */
   heldFrames: number;
   /**
-   * Held frames dropped: echo, push or rules frames past the 1 MiB a connection may hold back, or frames released
-   * after the connection stopped taking frames (an SSE response over with its run) (websockets.md).
+   * Held frames dropped: echo, push or rules frames past the 1 MiB a connection may hold back, frames released
+   * after the connection stopped taking frames (an SSE response over with its run), or still held when it closed
+   * (past the 4 MiB bound, or closed while paused) (websockets.md).
    */
   heldFramesDropped: number;
   /** Frames a behaviour did not send because the client was not reading (its socket's backlog was too large). */

@@ -201,7 +201,7 @@ export class Connection {
   /** Frames dropped instead of held: skippable frames while over SLOW_CLIENT_BUFFER_BYTES unsent. */
   private heldDropped = 0;
   /** Whether the engine closed the connection for its backlog (BACKLOG_CLOSE), whatever the client answers. */
-  private closedForBacklog = false;
+  private backlogClosed = false;
   private skippedFrames = 0;
   private releaseTimer: SlicedTimer | undefined;
   private readonly contextLog = new RingBuffer<ContextWrite>(MAX_CONTEXT_WRITES);
@@ -253,17 +253,20 @@ export class Connection {
 
   /**
    * Sends one text frame outside the tracked run stream (protocol replies such as `agora:error`) and records
-   * it. Ignored once the connection is closing.
+   * it. Ignored once the connection is closing. False when the frame is neither sent nor held (see `sendFrame`).
    */
   send(text: string, eventType: string | null, delayMs = 0): boolean {
     return this.sendFrame({ text, eventType }, delayMs);
   }
 
-  /** Sends any frame (text or binary) outside the tracked run stream; ignored once the connection is closing. */
+  /**
+   * Sends any frame (text or binary) outside the tracked run stream; ignored once the connection is closing.
+   * True when it went out or is held to go out in its turn; false when it never will: the connection is closing,
+   * the frame was skipped, or it closed the connection for its backlog (`closedForBacklog`).
+   */
   sendFrame(frame: OutgoingFrame, delayMs = 0): boolean {
     if (this.state !== 'open') return false;
-    this.queue({ kind: 'frame', frame }, delayMs);
-    return true;
+    return this.queue({ kind: 'frame', frame }, delayMs);
   }
 
   /**
@@ -278,30 +281,29 @@ export class Connection {
   /**
    * Delivers an item now, or holds it behind a pause, latency or the items already waiting — within bounds: over
    * SLOW_CLIENT_BUFFER_BYTES unsent (held, or in the socket), a skippable frame is dropped (`heldFramesDropped`);
-   * over MAX_UNSENT_BYTES with this one, any other item closes the connection (BACKLOG_CLOSE).
+   * over MAX_UNSENT_BYTES with this one, any other item closes the connection (BACKLOG_CLOSE). False when the
+   * item will never go out.
    */
-  private queue(item: OutgoingItem, delayMs: number): void {
-    if (delayMs === 0 && this.deliversNow()) {
-      this.release(item);
-      return;
-    }
+  private queue(item: OutgoingItem, delayMs: number): boolean {
+    if (delayMs === 0 && this.deliversNow()) return this.release(item);
     const size = heldSize(item);
     const unsent = this.unsentBytes;
     if (item.kind === 'frame' && item.frame.skippable) {
       if (unsent > SLOW_CLIENT_BUFFER_BYTES) {
         this.heldDropped++;
         this.observer.updated(this);
-        return;
+        return false;
       }
     } else if (unsent + size > MAX_UNSENT_BYTES) {
       this.closeForBacklog();
-      return;
+      return false;
     }
     const previousDue = this.held.at(-1)?.dueAt ?? 0;
     const dueAt = Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
     this.held.push({ ...item, dueAt, size });
     this.heldByteCount += size;
     this.scheduleRelease();
+    return true;
   }
 
   /** About how many bytes the frames held back (delay, pause, latency) keep; at most MAX_UNSENT_BYTES. */
@@ -322,10 +324,15 @@ export class Connection {
     if (this.unsentBytes > MAX_UNSENT_BYTES) this.closeForBacklog();
   }
 
+  /** Whether the engine closed the connection for its backlog (BACKLOG_CLOSE): what it held was dropped with it. */
+  get closedForBacklog(): boolean {
+    return this.backlogClosed;
+  }
+
   /** Closes the connection whose unsent frames passed MAX_UNSENT_BYTES, dropping what it held. */
   private closeForBacklog(): void {
     if (this.state !== 'open') return;
-    this.closedForBacklog = true;
+    this.backlogClosed = true;
     this.lastError = { at: Date.now(), message: BACKLOG_CLOSE.reason };
     // No last frames: the client is not reading.
     this.shut(BACKLOG_CLOSE.code, BACKLOG_CLOSE.reason, true);
@@ -336,9 +343,10 @@ export class Connection {
     return !this.paused && this.latencyMs === 0 && this.held.length === 0;
   }
 
-  private release(item: OutgoingItem): void {
-    if (item.kind === 'close') this.close(item.code, item.reason);
-    else this.deliver(item.frame);
+  private release(item: OutgoingItem): boolean {
+    if (item.kind === 'frame') return this.deliver(item.frame);
+    this.close(item.code, item.reason);
+    return true;
   }
 
   /** Delivers every held frame now, in order: the engine is ending the connection, so a pause or latency cannot go on. */
@@ -371,17 +379,18 @@ export class Connection {
     if (next) this.releaseTimer = slicedTimeout(() => this.scheduleRelease(), Math.max(1, next.dueAt - now));
   }
 
-  private deliver(frame: OutgoingFrame): void {
+  /** Sends a frame now (false when it is not sent: skipped, refused by the transport, or closing for the backlog). */
+  private deliver(frame: OutgoingFrame): boolean {
     if (frame.skippable) {
       if ((this.transport.bufferedBytes?.() ?? 0) > SLOW_CLIENT_BUFFER_BYTES) {
         this.skippedFrames++;
         this.observer.updated(this);
-        return;
+        return false;
       }
     } else if (this.heldByteCount + (this.transport.backlogBytes?.() ?? 0) > MAX_UNSENT_BYTES) {
       // A client that does not read what it asked for (runs, replies): close rather than hold more and more.
       this.closeForBacklog();
-      return;
+      return false;
     }
     if ('bytes' in frame) {
       let sent: boolean;
@@ -392,12 +401,15 @@ export class Connection {
       }
       if (sent) this.record('out', binaryFrameNote(frame.bytes.length), frame.bytes.length, true, frame.eventType);
       else this.notSent();
-      return;
+      return sent;
     }
     const size = Buffer.byteLength(frame.text);
-    if (this.transport.send(frame.text, size))
-      this.record('out', frame.text, size, false, frame.eventType, frame.finding);
-    else this.notSent();
+    if (!this.transport.send(frame.text, size)) {
+      this.notSent();
+      return false;
+    }
+    this.record('out', frame.text, size, false, frame.eventType, frame.finding);
+    return true;
   }
 
   /**
@@ -487,7 +499,7 @@ export class Connection {
   markClosed(code: number | null, reason: string | null): void {
     if (this.state === 'closed') return;
     // A client that did not read never answered the close (ws then says 1006): record what the engine sent.
-    if (this.closedForBacklog) ({ code, reason } = BACKLOG_CLOSE);
+    if (this.backlogClosed) ({ code, reason } = BACKLOG_CLOSE);
     this.dropHeld();
     // Kept for the console a while after this: it must not keep its socket, or its HTTP exchange, alive.
     this.transport = CLOSED_TRANSPORT;
@@ -499,9 +511,11 @@ export class Connection {
     this.observer.closed(this);
   }
 
+  /** Lets go of what is held: its frames never go out, so they are counted as dropped (`heldFramesDropped`). */
   private dropHeld(): void {
     this.releaseTimer?.cancel();
     this.releaseTimer = undefined;
+    for (const item of this.held) if (item.kind === 'frame') this.heldDropped++;
     this.held = [];
     this.heldByteCount = 0;
   }

@@ -24,7 +24,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart, toValidationIssues } from '../../http/validation';
 import { isTerminal, runControlOf } from '../../scenarios/run-control';
-import type { Connection } from '../../ws/connection';
+import { BACKLOG_CLOSE, type Connection } from '../../ws/connection';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, connectionFrom, requireOpen } from './connection-routes';
 
@@ -91,6 +91,7 @@ function send(
 ): InjectResult {
   const control = runControlOf(connection);
   const findings: SequenceFinding[] = [];
+  const framesOutBefore = connection.counters.framesOut;
   let sent = 0;
   for (const [index, event] of events.entries()) {
     const delayMs = delaysMs[index] ?? 0;
@@ -103,7 +104,28 @@ function send(
     if (reported) findings.push(reported);
     if (connection.kind === 'sse' && isTerminal(event)) break;
   }
+  // Events that closed the connection for its backlog were dropped with what it held: count only those that left.
+  if (connection.closedForBacklog) sent = Math.min(sent, connection.counters.framesOut - framesOutBefore);
   return { connectionId: connection.id, sent, findings };
+}
+
+/**
+ * A request whose frames made the connection close for its backlog (BACKLOG_CLOSE) did not do what it asked: 409,
+ * saying so, rather than a success for frames dropped with the connection. `sent`: those that left before it closed.
+ */
+function closedByRequest(connection: Connection, sent = 0): HttpError {
+  return new HttpError(
+    409,
+    `Connection ${connection.id} was closed ${BACKLOG_CLOSE.code}: over 4 MiB of frames were waiting to be sent ` +
+      "(not read, or held by a pause or delay), this request's included; " +
+      (sent === 0 ? 'nothing was sent' : `only ${sent} of its events went out, the rest were dropped with it`),
+  );
+}
+
+/** The answer of a single connection's send: what `send` did, or 409 when it closed the connection (see above). */
+function sentOrRefused(connection: Connection, result: InjectResult): InjectResult {
+  if (connection.closedForBacklog) throw closedByRequest(connection, result.sent);
+  return result;
 }
 
 function openConnection(ctx: Context, deps: ControlDeps): Connection {
@@ -145,7 +167,11 @@ export function injectRoutes(deps: ControlDeps): Router {
       );
     const input = parseRequestPart(RawMessageBodySchema, requestBody(ctx), 'body');
     const text = input.text ?? JSON.stringify(input.json);
-    connection.send(text, null);
+    if (!connection.send(text, null)) {
+      if (connection.closedForBacklog) throw closedByRequest(connection);
+      // The client is closing the socket: ws takes no more frames from the engine.
+      throw new HttpError(409, `Connection ${connection.id} is closing: nothing was sent`);
+    }
     ctx.body = {
       connectionId: connection.id,
       size: Buffer.byteLength(text),
@@ -163,7 +189,7 @@ export function injectRoutes(deps: ControlDeps): Router {
       ctx.body = conflict(connection, findings);
       return;
     }
-    ctx.body = send(connection, events, findings);
+    ctx.body = sentOrRefused(connection, send(connection, events, findings));
   });
 
   router.post('/connections/:id/events/check', body, (ctx) => {
@@ -211,7 +237,7 @@ export function injectRoutes(deps: ControlDeps): Router {
       ctx.body = conflict(connection, findings);
       return;
     }
-    ctx.body = send(connection, plan.events, findings, plan.delaysMs);
+    ctx.body = sentOrRefused(connection, send(connection, plan.events, findings, plan.delaysMs));
   });
 
   router.get('/connections/:id/templates/:eventType', (ctx) => {
@@ -221,12 +247,13 @@ export function injectRoutes(deps: ControlDeps): Router {
         404,
         `Unknown event type ${JSON.stringify(ctx.params.eventType)}: use one of ${Object.values(EventType).join(', ')}`,
       );
-    const connection = connectionFrom(ctx, deps);
+    // Not only open connections: a closed one keeps its tracker. A raw one never had an AG-UI stream.
+    const connection = requireAgui(connectionFrom(ctx, deps));
     ctx.body = { event: eventTemplate(type, connection.tracker.snapshot()) };
   });
 
   router.get('/connections/:id/tracker', (ctx) => {
-    ctx.body = connectionFrom(ctx, deps).tracker.snapshot() satisfies StreamContext;
+    ctx.body = requireAgui(connectionFrom(ctx, deps)).tracker.snapshot() satisfies StreamContext;
   });
 
   return router;

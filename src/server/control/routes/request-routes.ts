@@ -14,7 +14,13 @@ import type { ControlDeps } from '../control-deps';
 const RequestsQuerySchema = z.object({
   limit: queryInteger({ min: 1, max: 100_000 }).optional(),
   method: queryString().optional(),
+  /**
+   * The path as logged (as the client sent it, without the query), exactly: a test counting the calls to
+   * `/api/todos` must not count `/api/todos/1` with them. Empty, as missing: any path.
+   */
   path: queryString().optional(),
+  /** Paths starting with this text (plain text: `/api/todo` takes `/api/todos` too). */
+  pathPrefix: queryString().optional(),
   /** `kind:id` of the mount that answered (`route:get-item`, `pack:agora-mock`), or `none` for what nothing did. */
   mount: queryString()
     .pipe(
@@ -34,10 +40,11 @@ const RequestsQuerySchema = z.object({
 export function requestRoutes({ context }: ControlDeps): Router {
   const router = new Router();
   router.get('/requests', (ctx) => {
-    const { limit, method, path, mount, view } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
+    const { limit, method, path, pathPrefix, mount, view } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
     const matches = (entry: RequestSummary) =>
       (!method || entry.method === method.toUpperCase()) &&
-      (!path || entry.path.startsWith(path)) &&
+      (!path || entry.path === path) &&
+      (!pathPrefix || entry.path.startsWith(pathPrefix)) &&
       (!mount || answeredByKey(entry.answeredBy) === mount);
     ctx.body = context.requestLog.page(
       matches,
