@@ -14,6 +14,7 @@ import { recordingRoutes } from './routes/recording-routes';
 import { requestRoutes } from './routes/request-routes';
 import { scenarioRoutes } from './routes/scenario-routes';
 import { serverRoutes } from './routes/server-routes';
+import { socketMessageRoutes } from './routes/socket-message-routes';
 import { workspaceRoutes } from './routes/workspace-routes';
 
 export interface ControlPlane {
@@ -35,6 +36,7 @@ export function createControlPlane(
     serverRoutes(deps),
     connectionRoutes(deps),
     injectRoutes(deps),
+    socketMessageRoutes(deps),
     requestRoutes(deps),
     // Before the mounts' generic routes: `/routes/import-openapi` is not a route's id.
     importRoutes(deps),

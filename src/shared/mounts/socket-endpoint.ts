@@ -87,9 +87,43 @@ const FlagSchema = z
   .max(100);
 const FlagsSchema = z.array(FlagSchema).max(50);
 
+/**
+ * Frames for the endpoint's other connections (a chat room: Alice sends, Bob and Carol receive), rendered once with
+ * the sender's scope and sent after its reply.
+ */
+export const SocketBroadcastSchema = z
+  .strictObject({
+    frames: z
+      .array(SocketFrameSchema)
+      .min(1)
+      .max(1000)
+      .describe('Frames each receiver gets, in order; templates read the sender’s message, params, flags…'),
+    to: z
+      .enum(['others', 'all'])
+      .default('others')
+      .describe('others: every open connection of the endpoint but the sender; all: the sender too (after its reply).'),
+    sameParams: z
+      .array(z.string().min(1).max(100))
+      .max(20)
+      .default([])
+      .describe(
+        'Only connections whose path parameters of these names equal the sender’s (`["room"]` on `/chat/:room`: ' +
+          'the sender’s room). Each must be a parameter of the endpoint’s path.',
+      ),
+    toFlags: FlagsSchema.default([]).describe(
+      'Only connections with all these flags set (`["joined"]`); some action must set each.',
+    ),
+  })
+  .describe(
+    'Send frames to other connections of this endpoint too: those open now (made before an edit as well), in the ' +
+      'same room (sameParams) and with the flags (toFlags).',
+  );
+export type SocketBroadcast = z.infer<typeof SocketBroadcastSchema>;
+
 /** What a behaviour does in answer: frames, flags, closing. */
 const socketActionFields = {
   reply: z.array(SocketFrameSchema).max(1000).default([]).describe('Frames to send, in order.'),
+  broadcast: SocketBroadcastSchema.optional(),
   setFlags: FlagsSchema.default([]).describe(
     'Flags to set on this connection (a logged-in state), for later rules to require; templates read `flags`.',
   ),
@@ -99,7 +133,7 @@ const socketActionFields = {
 
 export const SocketActionSchema = z
   .strictObject(socketActionFields)
-  .describe('What to do: reply with frames, set or clear flags, close.');
+  .describe('What to do: reply with frames, broadcast to the endpoint’s other connections, set or clear flags, close.');
 export type SocketAction = z.infer<typeof SocketActionSchema>;
 
 const EncodingSchema = z.enum(['base64', 'base64url', 'hex']);
@@ -191,7 +225,7 @@ export const RulesSocketBehaviourSchema = z
     onConnect: SocketActionSchema.optional().describe('What to do when a client connects (a greeting).'),
     rules: z.array(SocketRuleSchema).max(1000).default([]).describe('Tried in order; the first that applies acts.'),
     unmatched: SocketActionSchema.default({ reply: [], setFlags: [], clearFlags: [] }).describe(
-      'What to do with a message no rule takes: nothing (the default), reply (an error frame), close.',
+      'What to do with a message no rule takes: nothing (the default), reply (an error frame), broadcast, close.',
     ),
   })
   .superRefine((behaviour, ctx) => refineUniqueIds(behaviour.rules, ctx, ['rules'], 'rule'));
@@ -227,3 +261,12 @@ export const SocketEndpointSchema = z.strictObject({
   behaviour: SocketBehaviourSchema,
 });
 export type SocketEndpoint = z.infer<typeof SocketEndpointSchema>;
+
+/** Answer of `POST /sockets/:id/messages`: the open connections of the endpoint the frame went to. */
+export interface SocketMessageResult {
+  socketId: string;
+  /** The frame's size in bytes, as sent. */
+  size: number;
+  /** Each connection it went to, and whether it waits there behind a pause, latency or frames still to go. */
+  connections: { connectionId: string; held: boolean }[];
+}

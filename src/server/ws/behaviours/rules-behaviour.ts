@@ -1,4 +1,4 @@
-import type { RulesSocketBehaviour, SocketRule } from '../../../shared/mounts/socket-endpoint';
+import type { RulesSocketBehaviour, SocketAction, SocketRule } from '../../../shared/mounts/socket-endpoint';
 import type { IssuePath } from '../../world/mount-validation-error';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
 import { compileHmacCheck, type SignatureCheck } from './hmac-check';
@@ -19,8 +19,8 @@ interface CompiledRule {
 /**
  * Rules: a greeting on connect, then each message goes to the first rule that applies — its match holds, the
  * flags it requires are set and those it forbids are not, and its signature (when it verifies one) is right — and
- * that rule replies, changes flags and may close. A message no rule takes gets `unmatched`. Once an action closes
- * the connection, later messages are not answered.
+ * that rule replies, broadcasts to the endpoint's other connections, changes flags and may close. A message no rule
+ * takes gets `unmatched`. Once an action closes the connection, later messages are not answered.
  */
 export function compileRules(behaviour: RulesSocketBehaviour, at: IssuePath, tools: SocketCompileTools) {
   const rules = behaviour.rules.map((rule, index) => compileRule(rule, [...at, 'rules', index], tools));
@@ -66,7 +66,7 @@ function compileRule(rule: SocketRule, at: IssuePath, tools: SocketCompileTools)
   };
 }
 
-/** A rule that requires a flag nothing sets can never apply: a typo, most likely. */
+/** A rule that requires a flag nothing sets can never apply, a broadcast to such a flag never reach anyone: a typo. */
 function checkFlags(behaviour: RulesSocketBehaviour, at: IssuePath, tools: SocketCompileTools): void {
   const actions = [behaviour.onConnect, behaviour.unmatched, ...behaviour.rules];
   const set = new Set(actions.flatMap((action) => action?.setFlags ?? []));
@@ -79,4 +79,17 @@ function checkFlags(behaviour: RulesSocketBehaviour, at: IssuePath, tools: Socke
         );
     });
   });
+  const placed: [IssuePath, SocketAction | undefined][] = [
+    [[...at, 'onConnect'], behaviour.onConnect],
+    [[...at, 'unmatched'], behaviour.unmatched],
+    ...behaviour.rules.map((rule, index): [IssuePath, SocketAction] => [[...at, 'rules', index], rule]),
+  ];
+  for (const [where, action] of placed)
+    action?.broadcast?.toFlags.forEach((flag, position) => {
+      if (!set.has(flag))
+        tools.issues.add(
+          [...where, 'broadcast', 'toFlags', position],
+          `no action sets the flag "${flag}", so this broadcast could never reach anyone: set it with setFlags`,
+        );
+    });
 }

@@ -18,6 +18,7 @@ import { compilePush } from './push-behaviour';
 import { compileRules } from './rules-behaviour';
 import type { SocketCompileTools } from './socket-compile-tools';
 import { SocketConversation } from './socket-conversation';
+import { endpointPeers } from './socket-peers';
 
 /** What every socket behaviour may use from the engine. */
 export interface SocketBehaviourEnvironment {
@@ -71,8 +72,17 @@ export function socketBehaviourEndpoint(
   if (behaviour.protocol === 'raw') {
     return messageSocketEndpoint(endpoint, context.registry, context.settings, (connection, request) => {
       const params = pattern.match(connection.path)?.params ?? {};
-      const conversation = new SocketConversation(connection, request, params, context.logger);
-      const session = behaviour.start(conversation);
+      const { peers, join, leave } = endpointPeers(context.registry, mount);
+      const conversation = new SocketConversation(connection, request, params, context.logger, peers);
+      // A peer from the start: a greeting broadcast `to: all` reaches its own client too.
+      join(conversation);
+      let session: SocketSession;
+      try {
+        session = behaviour.start(conversation);
+      } catch (error) {
+        leave(conversation);
+        throw error;
+      }
       return {
         // A behaviour's bug must not reach ws's event handler (and the process): the connection says what failed.
         message(message) {
@@ -82,7 +92,10 @@ export function socketBehaviourEndpoint(
             conversation.fault(`a message could not be handled: ${(error as Error).message}`, error);
           }
         },
-        closed: (end) => session.closed(end),
+        closed: (end) => {
+          leave(conversation);
+          session.closed(end);
+        },
       };
     });
   }
