@@ -31,6 +31,8 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'mock.agui.json.bak'), '{"keys":["sk-old-key"]}');
 writeFileSync(join(dir, 'mock.agui.json.1796400000000.bak'), '{"keys":["sk-older-key"]}');
+// Unsaved changes an engine kept beside the file on shutting down (a conflict): the same keys.
+writeFileSync(join(dir, 'mock.agui.json.unsaved-2026-12-01T09-30-00.000Z.json'), '{"keys":["sk-unsaved-key"]}');
 writeFileSync(join(dir, 'data.json'), '{"served":true}');
 symlinkSync(file, join(dir, 'alias.json'));
 // A hard link shares no path with the file, only its inode.
@@ -43,7 +45,7 @@ async function get(path: string): Promise<{ status: number; text: string }> {
   return { status: response.status, text: await response.text() };
 }
 
-test('a templated response file and a static folder serve the folder, never the workspace file or its backups', async () => {
+test('a templated response file and a static folder serve the folder, never the workspace file, its backups or unsaved copies', async () => {
   for (const path of ['/files/data.json', '/data.json']) {
     assert.deepEqual(await get(path), { status: 200, text: '{"served":true}' }, path);
   }
@@ -51,6 +53,7 @@ test('a templated response file and a static folder serve the folder, never the 
     'mock.agui.json',
     'mock.agui.json.bak',
     'mock.agui.json.1796400000000.bak',
+    'mock.agui.json.unsaved-2026-12-01T09-30-00.000Z.json',
     'alias.json',
     'hard.json',
     'hard-backup.json',

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MockServerOptions } from '../src/server/index';
+import { findDuplicateJsonKey } from '../src/server/workspace/json-duplicate-key';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';
@@ -191,4 +192,19 @@ test('a save cut short by the shutdown deadline leaves the previous file whole a
     warnings.join('\n'),
     /saving .*deadline\.agui\.json did not finish within 1 ms of shutting down and was stopped; the file keeps its last saved version/,
   );
+});
+
+test('a key written twice in a big workspace file is found, to its last line', async () => {
+  const { server, file } = await bigEngine('keys.agui.json');
+  await server.workspace.save();
+  await server.close();
+  const text = await readFile(file, 'utf8');
+  // Its cost is about half of JSON.parse's on this file (measured by hand): timed here, it would flake on a busy
+  // machine. What it finds is the test.
+  assert.equal(findDuplicateJsonKey(text), undefined);
+  // A second "payloads" at the very end is found, where it is.
+  const lines = text.trimEnd().split('\n').length;
+  const twice = `${text.trimEnd().slice(0, -1)},\n  "payloads": []\n}\n`;
+  assert.deepEqual(findDuplicateJsonKey(twice)?.path, ['payloads']);
+  assert.equal(findDuplicateJsonKey(twice)?.line, lines + 1);
 });

@@ -13,6 +13,7 @@ import { pointerKeys } from '../support/json-pointer';
 import { prototypeKeyPointer } from '../support/prototype-key';
 import { MountValidationError } from '../world/mount-validation-error';
 import { World } from '../world/world';
+import { findDuplicateJsonKey } from './json-duplicate-key';
 import { jsonPieces } from './json-pieces';
 import { locateJsonSyntaxError } from './json-syntax-error';
 import { WorkspaceError } from './workspace-error';
@@ -56,7 +57,8 @@ export function decodeWorkspaceText(text: string, file: string): DecodedWorkspac
  * Validates (and migrates) a parsed document: a file's content or an imported body. Files its mounts name are
  * checked in `baseDir`, the folder the world will serve them from (the file's own by default: an import names
  * itself "import" but serves from the folder of the workspace it lands in). `text`, the text `value` was parsed
- * from when there is one, spares a document without a `__proto__` key the walk looking for one. Throws
+ * from when there is one (a file's), is looked through for a key written twice in one object, and spares a document
+ * without a `__proto__` key the walk looking for one. Throws
  * `WorkspaceError`.
  */
 export function decodeWorkspaceValue(
@@ -74,6 +76,22 @@ export function decodeWorkspaceValue(
       file,
       path: '',
       problem: `objects and arrays nested deeper than ${WORKSPACE_MAX_DEPTH} levels: no workspace nests that deep`,
+    });
+  }
+  // JSON.parse keeps the last of a key written twice in one object without a word: the first copy would be dropped
+  // from what is served, and from the file at the next save. Only a file's text shows it (a parsed body cannot).
+  const duplicate = text === undefined ? undefined : findDuplicateJsonKey(text);
+  if (duplicate !== undefined) {
+    const { line, column } = duplicate.first;
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      line: duplicate.line,
+      column: duplicate.column,
+      path: duplicate.path.map(String).join('.'),
+      problem:
+        `the key ${shownKey(duplicate.key)} is written twice in one object (first at line ${line}, column ${column}): ` +
+        'only the last would be read, and the other lost at the next save; keep one of them',
     });
   }
   // Refused as in any JSON the engine is sent: the schema (and every copy after it) would drop such a key, and the
@@ -259,6 +277,11 @@ function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
     problem: `${first.message}${moreProblems(rest.length)}`,
     otherProblems: rest.slice(0, MAX_OTHER_PROBLEMS).map((issue) => ({ path: issue.path, problem: issue.message })),
   });
+}
+
+/** A key as a message shows it: quoted, a long one shortened. */
+function shownKey(key: string): string {
+  return JSON.stringify(key.length > 80 ? `${key.slice(0, 77)}…` : key);
 }
 
 function moreProblems(count: number): string {

@@ -68,10 +68,24 @@ export class WorkspaceFileVersions {
 
 /**
  * Whether `name` is a backup of the workspace file named `fileName`, in its folder: `<file>.bak` or
- * `<file>.<time>.bak` (what a migration keeps when the first is taken), or any other `<file>.….bak`.
+ * `<file>.<time>.bak` (what a migration keeps when the first is taken), or any other `<file>.….bak`; or unsaved
+ * changes kept beside it on shutting down (`unsavedCopyName`). Each holds what the file holds (the gateway's keys).
  */
 export function isBackupName(name: string, fileName: string): boolean {
-  return name.startsWith(`${fileName}.`) && name.endsWith('.bak');
+  if (!name.startsWith(`${fileName}.`)) return false;
+  return name.endsWith('.bak') || (name.startsWith(`${fileName}.${UNSAVED}`) && name.endsWith('.json'));
+}
+
+const UNSAVED = 'unsaved-';
+
+/**
+ * Where unsaved changes the engine could not write over `file` are kept on shutting down:
+ * `<file>.unsaved-<UTC time>.json` beside it (`-<attempt>` added after the first), a workspace to open or compare.
+ */
+export function unsavedCopyName(file: string, at: number, attempt = 1): string {
+  // No colons: they are not allowed in Windows file names.
+  const time = new Date(at).toISOString().replaceAll(':', '-');
+  return `${file}.${UNSAVED}${time}${attempt > 1 ? `-${attempt}` : ''}.json`;
 }
 
 function identity(stats: Stats): string {

@@ -23,7 +23,7 @@ import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
-import { WorkspaceFileVersions } from './workspace-file-versions';
+import { unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
@@ -113,6 +113,8 @@ export class WorkspaceService {
   private error: WorkspaceError | null = null;
   private errorAt = 0;
   private conflict: WorkspaceStatus['conflict'] = null;
+  /** What the conflict is about, while there is one. */
+  private conflictHow: 'changed' | 'deleted' = 'changed';
   /** The file on disk is not a valid workspace (someone else wrote it): autosave must not replace it. */
   private diskInvalid = false;
   /** Hash of the file content we last read or finished writing: events for our own writes are recognised by it. */
@@ -137,6 +139,8 @@ export class WorkspaceService {
   private appliedLaunch: Partial<ServerSettings> = {};
   private fileSettings: ServerSettings | undefined;
   private closed = false;
+  /** The unsaved changes being kept beside the file on closing (`keepUnsaved`). */
+  private keeping: Promise<void> | undefined;
 
   constructor(
     private readonly context: EngineContext,
@@ -403,18 +407,33 @@ export class WorkspaceService {
   }
 
   /**
-   * Stops watching; writes pending changes first (unless autosave is held back by a conflict or a bad file),
-   * waiting at most `closeTimeoutMs` for that: a save still running then is stopped, and says so in the log.
+   * Stops watching; writes pending changes first, waiting at most `closeTimeoutMs` for that: a save still running
+   * then is stopped, and says so in the log. Changes autosave is held back from writing (a conflict, a bad file on
+   * disk) are written beside the file instead (`keepUnsaved`), waited for to the end: nowhere else are they kept.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     const flush = this.dirty && this.autosaveAllowed();
+    const why = this.dirty && !flush && this.file !== null ? this.autosaveHeldBack() : undefined;
     this.closed = true;
     for (const detach of this.detachSources) detach();
     this.clearAutosave();
     clearTimeout(this.watchTimer);
     this.stopWatching();
     if (flush) this.autosave();
+    else if (why !== undefined) {
+      const file = this.file as string;
+      // After any save still running; not stopped at the deadline as a save of the file is.
+      this.keeping = this.enqueue(() => this.keepUnsaved(file, this.document(), why));
+      await this.keeping;
+    }
+    await this.closeSaves();
+    // Closing's own save may have found the file changed on disk, and be keeping its changes beside it (`write`).
+    await this.keeping;
+  }
+
+  /** `close()`'s wait for the saves running or queued: at most `closeTimeoutMs`, then they are stopped. */
+  private async closeSaves(): Promise<void> {
     if (await settlesWithin(this.idle(), this.options.closeTimeoutMs)) return;
     this.stopSaving.abort();
     // It stops at its next chunk; one already syncing or renaming its complete temp file cannot be stopped, and
@@ -428,6 +447,39 @@ export class WorkspaceService {
         `${saving} and was stopped; the file keeps its last saved version, without the latest changes`,
       );
     }
+  }
+
+  /** Why autosave may not write the file now, as the log says it (only asked while it may not). */
+  private autosaveHeldBack(): string {
+    if (this.conflict !== null) return `${this.file} was ${this.conflictHow} on disk since they were made`;
+    return `${this.file} on disk is not a workspace this engine loads (${this.error?.problem ?? 'refused'})`;
+  }
+
+  /**
+   * On closing, the changes autosave was held back from writing over the file (`why`) are the only copy of
+   * themselves: written atomically beside it as `FILE.unsaved-<time>.json` (never over anything, with the file's
+   * permissions: it holds the same keys), in full whatever it takes, and the log says where. Never throws.
+   */
+  private async keepUnsaved(file: string, document: Workspace, why: string): Promise<void> {
+    const mode = (await stat(file).catch(() => undefined))?.mode;
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      const copy = unsavedCopyName(file, this.options.now(), attempt);
+      try {
+        await writeFileAtomic(copy, encodeWorkspaceChunks(document), this.options.fileHooks, {
+          exclusive: true,
+          ...(mode !== undefined && { mode: mode & 0o777 }),
+        });
+        this.context.logger.warn(`workspace: unsaved changes kept in ${copy}: ${why}, so it was left as it is`);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        this.context.logger.error(
+          `workspace: unsaved changes lost: ${why}, and keeping them in ${copy} failed (${await describeFsErrorAt(error, copy)})`,
+        );
+        return;
+      }
+    }
+    this.context.logger.error(`workspace: unsaved changes lost: ${why}, and no free name was found beside it`);
   }
 
   // ——— internals ————————————————————————————————————————————————————————————
@@ -633,7 +685,11 @@ export class WorkspaceService {
       this.unsavedSince = unsavedSince ?? this.unsavedSince;
       if (!(error instanceof ChangedOnDisk)) throw error;
       if (this.file === file && !this.closed) this.reportConflict(file, error.how);
-      else this.context.logger.warn(`workspace: ${file} was ${error.how} on disk: not saved over`);
+      else if (this.file === file && this.dirty) {
+        // Closing's last save: there is no later one to take these changes.
+        this.keeping = this.keepUnsaved(file, document, `${file} was ${error.how} on disk since they were made`);
+        await this.keeping;
+      } else this.context.logger.warn(`workspace: ${file} was ${error.how} on disk: not saved over`);
       return;
     }
     this.knownHash = hash.digest('hex');
@@ -856,6 +912,7 @@ export class WorkspaceService {
     // A problem the watcher found in an earlier version of the file is not this one's.
     this.diskInvalid = false;
     if (this.error?.operation === 'watch') this.error = null;
+    this.conflictHow = how;
     if (how === 'deleted') {
       this.conflict = {
         detectedAt: this.options.now(),
@@ -869,8 +926,9 @@ export class WorkspaceService {
           `${file} was changed on disk while there are unsaved changes here: neither was overwritten. ` +
           'Save to keep this version, or open the file to take the one on disk.',
       };
-      this.context.logger.warn(`workspace: ${this.conflict.message}`);
     }
+    // Headless, the log is the only place it shows: autosave stops here.
+    this.context.logger.warn(`workspace: ${this.conflict.message}`);
     this.clearAutosave();
     this.emit();
   }
