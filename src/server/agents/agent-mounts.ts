@@ -3,7 +3,7 @@ import type { Agent } from '../../shared/mounts/agent';
 import type { AguiEndpointEnvironment } from '../agui/endpoint-environment';
 import { scenarioSelection } from '../agui/endpoint-environment';
 import { SHUTTING_DOWN, type StreamsEnd } from '../agui/streams-end';
-import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
+import { type CompiledPathPattern, compilePathPattern, invalidPathPattern } from '../routes/path-pattern';
 import { type IssuePath, MountIssues } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
 import { type AgentHttpEndpoint, type AgentHttpOptions, agentHttpEndpoint } from './agent-http-endpoint';
@@ -83,7 +83,7 @@ export class AgentMounts {
       try {
         return compilePathPattern(agent.path);
       } catch (error) {
-        issues.add([...at, index, 'path'], (error as Error).message);
+        issues.add([...at, index, 'path'], invalidPathPattern(error));
         return undefined;
       }
     });

@@ -1,4 +1,4 @@
-import { parse, pathToRegexp, stringify, type Token, type TokenData } from 'path-to-regexp';
+import { PathError, parse, pathToRegexp, stringify, type Token, type TokenData } from 'path-to-regexp';
 
 /** The part of one path segment a near miss compares: a literal, a segment with parameters, or the rest of the path. */
 export type SegmentShape =
@@ -44,14 +44,27 @@ export const decodePathText = (value: string): string => {
   }
 };
 
-/** Throws the path-to-regexp error (with what to fix) when the pattern does not compile. */
+/**
+ * Throws path-to-regexp's error (what is wrong, where: `Missing parameter name at index 7: /chat/:`) when the pattern
+ * does not compile; `invalidPathPattern` words it for a mount's problem.
+ */
 export function compilePathPattern(source: string, options: { prefix?: boolean } = {}): CompiledPathPattern {
-  // Tolerated both ways: `/items/` (as FastAPI's OpenAPI documents write paths) matches `/items` too, as `/items`
-  // matches `/items/` (path-to-regexp's optional trailing slash).
-  const data = parse(withoutTrailingSlash(source));
-  const encoded = { tokens: encodeTokens(data.tokens) };
-  // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
-  const { regexp, keys } = pathRegExp(encoded, !options.prefix);
+  let data: TokenData;
+  let encoded: TokenData;
+  let compiled: ReturnType<typeof pathRegExp>;
+  try {
+    // Tolerated both ways: `/items/` (as FastAPI's OpenAPI documents write paths) matches `/items` too, as `/items`
+    // matches `/items/` (path-to-regexp's optional trailing slash).
+    data = parse(withoutTrailingSlash(source));
+    encoded = { tokens: encodeTokens(data.tokens) };
+    // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
+    compiled = pathRegExp(encoded, !options.prefix);
+  } catch (error) {
+    if (!(error instanceof PathError)) throw error;
+    // Without the link path-to-regexp appends: a shortened URL is no help offline, and the message says it all.
+    throw new TypeError(error.message.replace(/; visit https?:\/\/\S+ for info$/, ''));
+  }
+  const { regexp, keys } = compiled;
   // A parameter named `__proto__` would set the object's prototype: such a pattern's values go in one without.
   const prototypeLess = keys.some((key) => key.name === '__proto__');
   return {
@@ -73,6 +86,14 @@ export function compilePathPattern(source: string, options: { prefix?: boolean }
     literalPrefix: literalPrefix(encoded.tokens),
     shapes: expand(data.tokens).map(segmentShapes),
   };
+}
+
+/**
+ * A mount's problem with a path `compilePathPattern` refused, worded alike for every kind of mount:
+ * `invalid path pattern: Missing parameter name at index 7: /chat/:`.
+ */
+export function invalidPathPattern(error: unknown): string {
+  return `invalid path pattern: ${(error as Error).message}`;
 }
 
 /** What a path may carry as it is (RFC 3986 pchar, and `/`); anything else a client percent-encodes. */

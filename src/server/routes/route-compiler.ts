@@ -8,7 +8,7 @@ import type { IssuePath } from '../world/mount-validation-error';
 import { headerNameProblem } from './header-name';
 import { type HttpMountEnv, type MountCompileTools, mountCompileTools } from './mount-compile-tools';
 import { ANY_METHOD } from './path-index';
-import { type CompiledPathPattern, compilePathPattern } from './path-pattern';
+import { type CompiledPathPattern, compilePathPattern, invalidPathPattern } from './path-pattern';
 import { type CompiledConditions, compileConditions } from './request-conditions';
 import { type CompiledRequestValidation, compileRequestValidation } from './request-validation';
 import { type ResponsePicker, responsePicker } from './response-picker';
@@ -75,7 +75,7 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
     pattern = compilePathPattern(route.path);
     params = { path: route.path, names: pattern.paramNames };
   } catch (error) {
-    tools.issues.add([...at, 'path'], `invalid path pattern: ${(error as Error).message}`);
+    tools.issues.add([...at, 'path'], invalidPathPattern(error));
     pattern = compilePathPattern('/');
   }
   if (params) checkParamNames(route, params, at, tools);

@@ -11,7 +11,10 @@ export interface ParamRead {
   readonly where: string;
 }
 
-/** What storing a template learns about it: what is wrong, whether it reads the request body, which parameters. */
+/**
+ * What storing a template learns about it: what is wrong, whether it reads the body (the request's, or the root its
+ * scope names instead), which parameters.
+ */
 export interface TemplateFacts {
   problems: string[];
   usesBody: boolean;
@@ -40,12 +43,14 @@ const BLOCK_DATA_TEXT = '@index, @key, @first and @last';
 /**
  * Checks a parsed template before it is stored: every helper is known and called with a number of arguments it
  * takes, every path starts at one of `roots` (the names of its scope), and there are no partials or decorators. Handlebars
- * itself would only find these when the template runs (and print nothing, or throw).
+ * itself would only find these when the template runs (and print nothing, or throw). `body` is the root whose reads
+ * make it `usesBody`.
  */
 export function checkTemplate(
   program: hbs.AST.Program,
   helpers: Readonly<Record<string, HelperSpec>>,
   roots: ReadonlySet<string>,
+  body = 'body',
 ): TemplateFacts {
   const rootsText = [...roots].join(', ');
   const facts: TemplateFacts = { problems: [], usesBody: false, params: [] };
@@ -110,7 +115,7 @@ export function checkTemplate(
       return;
     }
     if (!roots.has(root)) problem(path, `unknown name "${path.original}": a template reads ${rootsText}`);
-    else if (root === 'body') facts.usesBody = true;
+    else if (root === body) facts.usesBody = true;
     else if (root === 'params' && next !== undefined) readsParam(path, next, path.original);
   };
 

@@ -339,7 +339,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
   }
 
   private check(program: hbs.AST.Program): { usesBody: boolean; params: readonly ParamRead[] } {
-    const facts = checkTemplate(program, this.helpers, this.scope.roots);
+    const facts = checkTemplate(program, this.helpers, this.scope.roots, this.scope.body);
     if (facts.problems.length > 0) throw new TemplateCompileError(facts.problems.join('; '));
     return facts;
   }

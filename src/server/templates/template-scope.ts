@@ -18,11 +18,14 @@ export interface TemplateScope {
 
 /**
  * What templates of one kind read (a route's response, a socket's frame): the names a path may start with outside
- * `#each`/`#with` blocks, and the empty scope a template is tried on when it is stored.
+ * `#each`/`#with` blocks, the empty scope a template is tried on when it is stored, and the root that holds what
+ * must be parsed before a render (a request's `body`, the default; a socket message's `json`): a template that
+ * reads it, or the whole scope, `usesBody`.
  */
 export interface TemplateScopeKind<S extends object> {
   readonly roots: ReadonlySet<string>;
   readonly empty: S;
+  readonly body?: string;
 }
 
 /** The names a route's template may start a path with, outside `#each`/`#with` blocks. */

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
@@ -25,7 +26,11 @@ export type ClientMessage =
    * holding a number JSON cannot write; `forbidden_key`: an object with a `__proto__` key.
    */
   | { kind: 'refused'; code: 'invalid_json' | 'forbidden_key'; error: string; reason: string; text: string }
-  | { kind: 'binary'; size: number; bytes: Buffer };
+  /**
+   * `json`: its bytes as JSON, when its endpoint reads JSON (`binaryJson`) and they are UTF-8 JSON a text frame's
+   * text would be taken as (the same limits); absent otherwise.
+   */
+  | { kind: 'binary'; size: number; bytes: Buffer; json?: unknown };
 
 /**
  * The rule a raw socket's frame (echo, push, rules) breaks when it is JSON the engine refuses to read as JSON: it is
@@ -73,6 +78,11 @@ export function messageSocketEndpoint(
      */
     refusal?: (request: IncomingMessage) => string | undefined;
     protocol?: ConnectionProtocol;
+    /**
+     * Read binary frames holding UTF-8 JSON as JSON too (a raw endpoint whose templates or matches read `json`):
+     * other endpoints never pay for parsing bytes nothing reads.
+     */
+    binaryJson?: boolean;
   },
   registry: ConnectionRegistry,
   limits: () => FrameLimits,
@@ -137,8 +147,10 @@ export function messageSocketEndpoint(
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
         if (isBinary) {
-          connection.received(binaryFrameNote(bytes.length), bytes.length, true, null);
-          handle({ kind: 'binary', size: bytes.length, bytes });
+          const read = endpoint.binaryJson ? binaryAsJson(bytes, limits().maxJsonDepth) : undefined;
+          const finding = read?.kind === 'refused' ? readAsText(read) : undefined;
+          connection.received(binaryFrameNote(bytes.length), bytes.length, true, null, finding);
+          handle({ kind: 'binary', size: bytes.length, bytes, ...(read?.kind === 'json' && { json: read.value }) });
           return;
         }
         const text = bytes.toString('utf8');
@@ -206,6 +218,14 @@ function parseFrame(text: string, maxJsonDepth: number): ClientMessage {
     return { kind: 'refused', code: 'forbidden_key', error, reason, text };
   }
   return { kind: 'json', value, text };
+}
+
+/**
+ * A binary frame read as a text frame would be, under the same limits: undefined when its bytes are not UTF-8 (they
+ * are not JSON then, whatever a lenient decoding would make of them).
+ */
+function binaryAsJson(bytes: Buffer, maxJsonDepth: number): ClientMessage | undefined {
+  return isUtf8(bytes) ? parseFrame(bytes.toString('utf8'), maxJsonDepth) : undefined;
 }
 
 /** The finding on a raw socket's frame whose JSON was refused: it goes on as text. */

@@ -1,6 +1,6 @@
 import type { ConnectionMount } from '../../shared/connections';
 import type { SocketEndpoint as SocketEndpointDefinition } from '../../shared/mounts/socket-endpoint';
-import { type CompiledPathPattern, compilePathPattern } from '../routes/path-pattern';
+import { type CompiledPathPattern, compilePathPattern, invalidPathPattern } from '../routes/path-pattern';
 import type { PathParams } from '../templates/template-params';
 import type { IssuePath } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
@@ -59,7 +59,7 @@ export class SocketTable {
         pattern = compilePathPattern(definition.path);
         params = { path: definition.path, names: pattern.paramNames };
       } catch (error) {
-        tools.issues.add([...at, index, 'path'], (error as Error).message);
+        tools.issues.add([...at, index, 'path'], invalidPathPattern(error));
         pattern = compilePathPattern('/');
       }
       const behaviour = compileSocketBehaviour(definition.behaviour, [...at, index, 'behaviour'], {

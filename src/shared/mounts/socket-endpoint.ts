@@ -74,7 +74,8 @@ export const SocketMatchSchema = z
       .optional()
       .describe(
         'Conditions on the message as JSON, at JSONPaths (`{"path": "$.op", "equals": "login"}`, `{"path": ' +
-          '"$.args[0].sign", "exists": true}`); all must hold. A message that is not JSON matches none.',
+          '"$.args[0].sign", "exists": true}`); all must hold. A binary frame is read as JSON when its bytes are ' +
+          'UTF-8 JSON. A message that is not JSON matches none.',
       ),
     binary: z.boolean().optional().describe('true: only binary frames; false: only text frames.'),
   })
@@ -257,6 +258,20 @@ export const SocketEndpointSchema = z.strictObject({
     .array(SubprotocolSchema)
     .max(20)
     .default([])
+    // Compared exactly, as the handshake compares them (ws: `chat` and `Chat` are two subprotocols).
+    .superRefine((subprotocols, ctx) => {
+      const firstAt = new Map<string, number>();
+      subprotocols.forEach((subprotocol, index) => {
+        const first = firstAt.get(subprotocol);
+        if (first === undefined) firstAt.set(subprotocol, index);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [index],
+            message: `subprotocol "${subprotocol}" is already listed at ${first}: list each subprotocol once`,
+          });
+      });
+    })
     .describe('Subprotocols offered, in order of preference; the first one the client also asks for is chosen.'),
   behaviour: SocketBehaviourSchema,
 });

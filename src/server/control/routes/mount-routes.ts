@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
 import { AgentSchema } from '../../../shared/mounts/agent';
 import { CollectionSchema } from '../../../shared/mounts/collection';
-import { MOUNT_NAME_MAX } from '../../../shared/mounts/mount-fields';
+import { MOUNT_NAME_MAX, refineUniqueIds } from '../../../shared/mounts/mount-fields';
 import { type Mount, type MountSection, SECTION_URLS } from '../../../shared/mounts/mount-sections';
 import { RouteSchema } from '../../../shared/mounts/route';
 import { SocketEndpointSchema } from '../../../shared/mounts/socket-endpoint';
@@ -18,15 +18,39 @@ import type { ControlDeps } from '../control-deps';
 import { freeId } from './free-id';
 
 /**
- * The sections of mounts the console edits, by their URL name. `onePerPath`: the first enabled mount at a path
- * answers every request there (`flagShadowedPaths`), so a second enabled one at the same path is refused.
+ * The sections of mounts the console edits, by their URL name. `item`: one mount, as the workspace's problems name
+ * it (`duplicate socket id 'a'`). `onePerPath`: the first enabled mount at a path answers every request there
+ * (`flagShadowedPaths`), so a second enabled one at the same path is refused.
  */
-const SECTIONS: readonly { section: MountSection; schema: z.ZodType<Mount>; what: string; onePerPath?: true }[] = [
-  { section: 'routes', schema: RouteSchema as z.ZodType<Mount>, what: 'Route' },
-  { section: 'collections', schema: CollectionSchema as z.ZodType<Mount>, what: 'Collection', onePerPath: true },
-  { section: 'staticFolders', schema: StaticFolderSchema as z.ZodType<Mount>, what: 'Static folder' },
-  { section: 'sockets', schema: SocketEndpointSchema as z.ZodType<Mount>, what: 'Socket endpoint', onePerPath: true },
-  { section: 'agents', schema: AgentSchema as z.ZodType<Mount>, what: 'Agent', onePerPath: true },
+const SECTIONS: readonly {
+  section: MountSection;
+  schema: z.ZodType<Mount>;
+  what: string;
+  item: string;
+  onePerPath?: true;
+}[] = [
+  { section: 'routes', schema: RouteSchema as z.ZodType<Mount>, what: 'Route', item: 'route' },
+  {
+    section: 'collections',
+    schema: CollectionSchema as z.ZodType<Mount>,
+    what: 'Collection',
+    item: 'collection',
+    onePerPath: true,
+  },
+  {
+    section: 'staticFolders',
+    schema: StaticFolderSchema as z.ZodType<Mount>,
+    what: 'Static folder',
+    item: 'static folder',
+  },
+  {
+    section: 'sockets',
+    schema: SocketEndpointSchema as z.ZodType<Mount>,
+    what: 'Socket endpoint',
+    item: 'socket',
+    onePerPath: true,
+  },
+  { section: 'agents', schema: AgentSchema as z.ZodType<Mount>, what: 'Agent', item: 'agent', onePerPath: true },
 ];
 
 /**
@@ -39,8 +63,12 @@ export function mountRoutes({ context }: ControlDeps): Router {
   const body = jsonBody(context.settings);
   const { world } = context;
 
-  for (const { section, schema, what, onePerPath } of SECTIONS) {
+  for (const { section, schema, what, item, onePerPath } of SECTIONS) {
     const url = SECTION_URLS[section];
+    // A list with an id twice is a body that does not validate: 422 at the second one, as `validate` words it.
+    const listSchema = z
+      .strictObject({ items: z.array(schema) })
+      .superRefine((list, ctx) => refineUniqueIds(list.items, ctx, ['items'], item));
     const items = () => world.definitions()[section] as Mount[];
     const indexOf = (ctx: Context) => {
       const index = items().findIndex((item) => item.id === ctx.params.id);
@@ -77,12 +105,7 @@ export function mountRoutes({ context }: ControlDeps): Router {
     });
 
     router.put(`/${url}`, body, (ctx) => {
-      const { items: next } = parseRequestPart(z.strictObject({ items: z.array(schema) }), requestBody(ctx), 'body');
-      const seen = new Set<string>();
-      for (const item of next) {
-        if (seen.has(item.id)) throw new HttpError(409, `${what} id ${JSON.stringify(item.id)} is listed twice`);
-        seen.add(item.id);
-      }
+      const { items: next } = parseRequestPart(listSchema, requestBody(ctx), 'body');
       store(next, 'all', requestBody(ctx));
       ctx.body = { items: items(), total: next.length } satisfies ItemsPage<Mount>;
     });

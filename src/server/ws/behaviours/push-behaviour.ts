@@ -15,8 +15,8 @@ import { compileFrame } from './socket-frames';
  */
 export function compilePush(behaviour: PushSocketBehaviour, at: IssuePath, tools: SocketCompileTools) {
   const frame = compileFrame(behaviour.frame, [...at, 'frame'], tools);
-  const startOn = behaviour.startOn && compileMessageMatch(behaviour.startOn, [...at, 'startOn'], tools.issues);
-  const stopOn = behaviour.stopOn && compileMessageMatch(behaviour.stopOn, [...at, 'stopOn'], tools.issues);
+  const startOn = behaviour.startOn && compileMessageMatch(behaviour.startOn, [...at, 'startOn'], tools);
+  const stopOn = behaviour.stopOn && compileMessageMatch(behaviour.stopOn, [...at, 'stopOn'], tools);
   const { intervalMs, firstAfterMs, count } = behaviour;
 
   return (conversation: SocketConversation): SocketSession => {

@@ -58,7 +58,7 @@ export function compileRules(behaviour: RulesSocketBehaviour, at: IssuePath, too
 function compileRule(rule: SocketRule, at: IssuePath, tools: SocketCompileTools): CompiledRule {
   return {
     id: rule.id,
-    matches: compileMessageMatch(rule.match, [...at, 'match'], tools.issues),
+    matches: compileMessageMatch(rule.match, [...at, 'match'], tools),
     requireFlags: rule.requireFlags,
     forbidFlags: rule.forbidFlags,
     verify: rule.verify && compileHmacCheck(rule.verify.hmac, [...at, 'verify', 'hmac'], tools),

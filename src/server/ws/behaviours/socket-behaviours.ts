@@ -32,7 +32,12 @@ export interface SocketBehaviourEnvironment {
 /** A behaviour checked and compiled when stored: AG-UI runs, or a conversation of raw frames. */
 export type CompiledSocketBehaviour =
   | { readonly protocol: 'agui'; readonly behaviour: Extract<SocketBehaviour, { type: 'agui' }> }
-  | { readonly protocol: 'raw'; readonly start: (conversation: SocketConversation) => SocketSession };
+  | {
+      readonly protocol: 'raw';
+      readonly start: (conversation: SocketConversation) => SocketSession;
+      /** Whether a template or match reads the message as JSON: binary frames are then parsed as text frames are. */
+      readonly readsJson: boolean;
+    };
 
 /** Compiles a behaviour: regexes, JSONPaths and templates; problems go to `tools.issues` at their field. */
 export function compileSocketBehaviour(
@@ -40,16 +45,16 @@ export function compileSocketBehaviour(
   at: IssuePath,
   tools: SocketCompileTools,
 ): CompiledSocketBehaviour {
-  switch (behaviour.type) {
-    case 'agui':
-      return { protocol: 'agui', behaviour };
-    case 'echo':
-      return { protocol: 'raw', start: compileEcho(behaviour, at, tools) };
-    case 'push':
-      return { protocol: 'raw', start: compilePush(behaviour, at, tools) };
-    case 'rules':
-      return { protocol: 'raw', start: compileRules(behaviour, at, tools) };
-  }
+  if (behaviour.type === 'agui') return { protocol: 'agui', behaviour };
+  const reads = { json: false };
+  const own = { ...tools, reads };
+  const start =
+    behaviour.type === 'echo'
+      ? compileEcho(behaviour, at, own)
+      : behaviour.type === 'push'
+        ? compilePush(behaviour, at, own)
+        : compileRules(behaviour, at, own);
+  return { protocol: 'raw', start, readsJson: reads.json };
 }
 
 /** The endpoint serving a socket definition's compiled behaviour. */
@@ -70,7 +75,8 @@ export function socketBehaviourEndpoint(
     refusal: (request: IncomingMessage) => socketTokenRefusal(gateway, request),
   };
   if (behaviour.protocol === 'raw') {
-    return messageSocketEndpoint(endpoint, context.registry, context.settings, (connection, request) => {
+    const raw = { ...endpoint, binaryJson: behaviour.readsJson };
+    return messageSocketEndpoint(raw, context.registry, context.settings, (connection, request) => {
       const params = pattern.match(connection.path)?.params ?? {};
       const { peers, join, leave } = endpointPeers(context.registry, mount);
       const conversation = new SocketConversation(connection, request, params, context.logger, peers);

@@ -11,6 +11,11 @@ export interface SocketCompileTools {
   readonly templates: TemplateEngine<SocketTemplateScope>;
   readonly issues: MountIssues;
   readonly params?: PathParams;
+  /**
+   * One endpoint's: set when one of its templates or matches reads the message as JSON, so its binary frames are
+   * parsed too (never for an endpoint that does not read them).
+   */
+  readonly reads?: { json: boolean };
 }
 
 export function socketCompileTools(): SocketCompileTools {

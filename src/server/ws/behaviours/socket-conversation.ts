@@ -4,7 +4,7 @@ import { type RenderSession, renderSession, TemplateRenderError } from '../../te
 import { TemplateCounters } from '../../templates/template-helpers';
 import type { Connection } from '../connection';
 import type { ClientMessage } from '../message-socket-endpoint';
-import { messageText } from './message-match';
+import { messageJson, messageText } from './message-match';
 import type { CompiledAction, CompiledBroadcast } from './socket-frames';
 import type { SocketPeers } from './socket-peers';
 import type { SocketTemplateScope } from './socket-template-scope';
@@ -55,7 +55,7 @@ export class SocketConversation {
     const { connection } = this;
     return {
       message: message ? messageText(message) : '',
-      json: message?.kind === 'json' ? message.value : undefined,
+      json: message && messageJson(message),
       binary: message?.kind === 'binary',
       size: message ? (message.kind === 'binary' ? message.size : Buffer.byteLength(message.text)) : 0,
       ...this.upgrade,

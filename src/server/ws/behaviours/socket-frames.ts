@@ -35,7 +35,9 @@ export interface CompiledAction {
 /** Compiles a text template of a socket (a reply, a signature's parts); a problem is added at `at`. */
 export function compileSocketText(source: string, at: IssuePath, tools: SocketCompileTools) {
   try {
-    return tools.templates.compileText(source, tools.params);
+    const template = tools.templates.compileText(source, tools.params);
+    if (template.usesBody && tools.reads) tools.reads.json = true;
+    return template;
   } catch (error) {
     tools.issues.add(at, templateProblem(error));
     return { usesBody: false, render: () => source };
@@ -55,6 +57,7 @@ export function compileFrame(frame: SocketFrame, at: IssuePath, tools: SocketCom
     return { delayMs, render: () => text };
   }
   const template = tools.templates.compileJson(frame.json, [...at, 'json'], tools.issues, tools.params);
+  if (template.usesBody && tools.reads) tools.reads.json = true;
   return { delayMs, render: (scope, session) => JSON.stringify(template.render(scope, session)) };
 }
 

@@ -58,4 +58,6 @@ export const SOCKET_SCOPE: TemplateScopeKind<SocketTemplateScope> = {
     connection: { id: '', openedAt: '', remoteAddress: '', messages: 0 },
     flags: {},
   },
+  // What a message must be parsed for: a binary one is read as JSON only for an endpoint that reads it.
+  body: 'json',
 };
