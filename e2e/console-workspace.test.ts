@@ -15,7 +15,7 @@ const browser = await launchBrowser();
 
 test('Workspace: save as a file, see it saved, export it, import a copy, reopen from recent', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agui-console-workspace-'));
-  const server = await startTestEngine({ workspaceOptions: { configDir: dir } });
+  const server = await startTestEngine({ recentWorkspaces: true, workspaceOptions: { configDir: dir } });
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   /** The REST API (what a frontend sees) serves `count` users, within the wait. */

@@ -74,6 +74,17 @@ test('a port in use is one clear line and exit 1, no stack trace', async () => {
   }
 });
 
+test('a host that is not on this machine is one line naming --host and exit 1, no stack trace', async () => {
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of a real machine.
+  const cli = start(['serve', '--port', '0', '--host', '192.0.2.1']);
+  assert.equal((await cli.exited()).code, 1);
+  assert.equal(
+    cli.stderr(),
+    'agui-mock: cannot start: --host 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL): listen on one of ' +
+      'its own addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)\n',
+  );
+});
+
 test('invalid options print the usage and exit 2', async () => {
   for (const args of [
     ['serve', '--bogus'],
@@ -101,6 +112,11 @@ test('values refused in words: a negative number after a numeric option (its val
     // After `--`, arguments are positional, as typed.
     [['serve', '--', '--port', '-1'], "unexpected argument '--port'"],
     [['serve', '--host='], '--host needs an interface: a name or address such as 127.0.0.1 or 0.0.0.0'],
+    [
+      ['serve', '--host', 'not a host!'],
+      '--host must be an IP address (127.0.0.1, 0.0.0.0 for every interface, ::1) or a host name such as localhost (got "not a host!")',
+    ],
+    [['serve', '--host', '[::1]'], '--host an IPv6 address goes without brackets: ::1 (got "[::1]")'],
   ] as const) {
     const cli = start([...args]);
     assert.equal((await cli.exited()).code, 2, args.join(' '));

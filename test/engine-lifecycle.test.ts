@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import WebSocket from 'ws';
-import { MockServerOptionsError, PortInUseError, silentLogger, startMockServer } from '../src/server/index';
+import {
+  HostUnavailableError,
+  MockServerOptionsError,
+  PortInUseError,
+  silentLogger,
+  startMockServer,
+} from '../src/server/index';
 import { startTestEngine } from './helpers/engine';
 import { eventually } from './helpers/wait';
+import { readJson, workspaceDir } from './helpers/workspace-files';
 
 /** Handles and timers alive right now, by type (what would keep the process from exiting). */
 function activeResources(): Record<string, number> {
@@ -71,6 +79,55 @@ test('a taken port is reported as PortInUseError', async () => {
   } finally {
     blocker.close();
   }
+});
+
+test('a host that cannot be a host is refused before anything starts, naming the option', async () => {
+  for (const [host, problem] of [
+    ['not a host!', /^startMockServer: host: must be an IP address .* \(got "not a host!"\)$/],
+    ['[::1]', /^startMockServer: host: an IPv6 address goes without brackets: ::1/],
+    ['a..b', /^startMockServer: host: must be an IP address/],
+  ] as const) {
+    await assert.rejects(startMockServer({ port: 0, host, logger: silentLogger }), (error: unknown) => {
+      assert.ok(error instanceof MockServerOptionsError, host);
+      assert.ok(error instanceof TypeError);
+      assert.match(error.message, problem);
+      return true;
+    });
+  }
+});
+
+test('a host not on this machine, or a name that does not resolve, is a HostUnavailableError saying what to fix', async () => {
+  // 192.0.2.1 is TEST-NET-1 (RFC 5737), on no real machine; `.invalid` never resolves (RFC 2606).
+  await assert.rejects(startMockServer({ port: 0, host: '192.0.2.1', logger: silentLogger }), (error: unknown) => {
+    assert.ok(error instanceof HostUnavailableError);
+    assert.equal(error.host, '192.0.2.1');
+    assert.equal(error.code, 'EADDRNOTAVAIL');
+    assert.match(error.message, /^startMockServer: host: 192\.0\.2\.1 is not an address of this machine .*0\.0\.0\.0/);
+    return true;
+  });
+  const host = 'no-such-host.invalid';
+  await assert.rejects(startMockServer({ port: 0, host, logger: silentLogger }), (error: unknown) => {
+    assert.ok(error instanceof HostUnavailableError);
+    // ENOTFOUND, or EAI_AGAIN where no name server answers (an offline machine).
+    assert.match(
+      error.message,
+      /^startMockServer: host: no-such-host\.invalid (does not resolve|could not be resolved)/,
+    );
+    return true;
+  });
+});
+
+test('after close() updateSettings says the server is closed, and nothing is changed or saved', async () => {
+  const dir = await workspaceDir();
+  const file = join(dir, 'closed.agui.json');
+  const server = await startTestEngine({ workspace: file, template: 'blank', settings: { speed: 1 } });
+  const closing = server.close();
+  // From the moment close() is called, not only once it is done.
+  assert.throws(() => server.updateSettings({ speed: 2 }), /^Error: updateSettings: the server is closed/);
+  await closing;
+  assert.throws(() => server.updateSettings({ speed: 3 }), /^Error: updateSettings: the server is closed/);
+  assert.equal(server.settings().speed, 1, 'the last settings it ran with');
+  assert.equal(((await readJson(file)).settings as { speed?: number } | undefined)?.speed ?? 1, 1);
 });
 
 test('settings change at run time and are validated', async () => {

@@ -211,7 +211,10 @@ test('templates that cannot work are refused when stored, each at its place, wit
   assert.match(found.block ?? '', /"eq" is not a block helper/);
   assert.match(found.inline ?? '', /"if" is a block helper/);
   assert.match(found.partial ?? '', /partials/);
-  assert.match(found.parse ?? '', /does not parse: line 1: unexpected end of the template/);
+  assert.match(
+    found.parse ?? '',
+    /does not parse: line 1, column 21: unexpected end of the template: is a block not closed \(\{\{\/…\}\}\)\?/,
+  );
   assert.match(found.mismatch ?? '', /does not parse: if doesn't match each/);
   assert.match(found.literal ?? '', /a literal cannot be called/);
   assert.equal(error.issues[0]?.path, 'routes.0.responses.1.body.json.root');

@@ -16,7 +16,10 @@ import { readJson, startRefusingWorkspaceEngine, startWorkspaceEngine, workspace
 const dir = await workspaceDir();
 
 test('without a file the world lives in memory: save needs save as, which attaches the file', async () => {
-  const server = await startTestEngine({ workspaceOptions: { configDir: dir, autosaveDelayMs: 50 } });
+  const server = await startTestEngine({
+    recentWorkspaces: true,
+    workspaceOptions: { configDir: dir, autosaveDelayMs: 50 },
+  });
   const api = controlClient(server);
   const status = await api.get<WorkspaceStatus>('/workspace');
   assert.equal(status.status, 200);

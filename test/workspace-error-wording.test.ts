@@ -216,3 +216,66 @@ test('a problem found when compiling echoes the value sent at its place, as Fast
     issues: [{ loc: ['body', 'triggers', 0, 'pattern'], about: true, input: '(' }],
   });
 });
+
+/** `validate`'s whole report: the headline's problem, then every other one, in order. */
+function validateLines(file: string): string[] {
+  const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+  assert.equal(result.status, 1);
+  return result.stderr.trimEnd().split('\n');
+}
+
+test('a misspelt key leads, with the name it likely meant, before the real key it leaves missing', async () => {
+  const file = join(dir, 'misspelt.agui.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      version: 2,
+      name: 'misspelt',
+      sockets: [
+        { id: 'us', path: '/us', behavior: { type: 'echo' } },
+        { id: 'case', path: '/case', behaviour: { type: 'push', intervalms: 100, frame: { text: 'x' } } },
+      ],
+    }),
+  );
+  assert.deepEqual(validateLines(file), [
+    `agui-mock: ${file}: sockets.0: unknown field behavior — did you mean behaviour? (and 3 more problems)`,
+    '  sockets.0.behaviour: required',
+    '  sockets.1.behaviour: unknown field intervalms — did you mean intervalMs?',
+    '  sockets.1.behaviour.intervalMs: required',
+  ]);
+
+  // The control API's 422 puts the cause first too, and suggests the name beside pydantic's words.
+  const api = controlClient(await startTestEngine());
+  assert.deepEqual(answered(await api.post('/sockets', { id: 'us', path: '/us', behavior: { type: 'echo' } })), {
+    status: 422,
+    detail: [
+      {
+        type: 'extra_forbidden',
+        loc: ['body', 'behavior'],
+        msg: 'Extra inputs are not permitted: did you mean behaviour?',
+        input: { type: 'echo' },
+      },
+      { type: 'missing', loc: ['body', 'behaviour'], msg: 'Field required', input: null },
+    ],
+  });
+});
+
+test('a frame given as text says it must be the object, and a template that does not parse says where and why', async () => {
+  const frame = await validateProblems('frame.agui.json', {
+    sockets: [{ id: 'plain', path: '/plain', behaviour: { type: 'push', intervalMs: 100, frame: 'tick' } }],
+  });
+  assert.equal(
+    frame.get('sockets.0.behaviour.frame'),
+    'must be an object with exactly one of "text" or "json", such as {"text": "tick"} (got "tick")',
+  );
+  // Templates are compiled once the schema holds.
+  const template = await validateProblems('template.agui.json', {
+    sockets: [
+      { id: 'tpl', path: '/tpl', behaviour: { type: 'push', intervalMs: 100, frame: { text: 'id {{json.x}' } } },
+    ],
+  });
+  assert.equal(
+    template.get('sockets.0.behaviour.frame.text'),
+    'template error: does not parse: line 1, column 12: a single "}" where "}}" closes the expression: is a "}" missing?',
+  );
+});

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { hostProblem } from '../server/listen-host';
 import { closestName } from '../shared/closest-name';
 import { CONSOLE_TOKEN, CONSOLE_TOKEN_RULE } from '../shared/console-token-rule';
 import { ApiKeySchema, MAX_API_KEYS, MIN_HEARTBEAT_MS, type TlsSetting } from '../shared/settings';
@@ -379,6 +380,8 @@ function host(text: string | undefined): string {
   if (text === undefined) return '127.0.0.1';
   if (text.trim() === '')
     throw new UsageError('--host needs an interface: a name or address such as 127.0.0.1 or 0.0.0.0');
+  const problem = hostProblem(text);
+  if (problem) throw new UsageError(`--host ${problem}`);
   return text;
 }
 

@@ -1,4 +1,11 @@
-import { PortInUseError, startMockServer, TlsError, tuneEngineGc, WorkspaceError } from '../server/index';
+import {
+  HostUnavailableError,
+  PortInUseError,
+  startMockServer,
+  TlsError,
+  tuneEngineGc,
+  WorkspaceError,
+} from '../server/index';
 import { packageVersion } from '../server/support/package-root';
 import type { ServeOptions } from './cli-options';
 import { printBanner, watchTraffic } from './terminal-output';
@@ -17,6 +24,8 @@ export async function serve(options: ServeOptions): Promise<number> {
       port: options.port,
       token: options.token,
       workspace: options.workspace,
+      // The recent list is the desktop app's and `serve`'s: opened files go into it, as they always have.
+      recentWorkspaces: true,
       ...(options.template !== undefined && { template: options.template }),
       // Only flags given: the rest come from the workspace (or the defaults).
       settings: {
@@ -40,6 +49,10 @@ export async function serve(options: ServeOptions): Promise<number> {
     }
     if (error instanceof PortInUseError) {
       process.stderr.write(`port ${error.port} is in use — pick another with --port, or --port 0 for any free port\n`);
+      return 1;
+    }
+    if (error instanceof HostUnavailableError) {
+      process.stderr.write(`agui-mock: cannot start: --host ${error.problem}\n`);
       return 1;
     }
     const { code, message } = error as NodeJS.ErrnoException;

@@ -5,6 +5,7 @@
 import { startMockServer as startEngine } from '../server/mock-server';
 import type { MockServer, MockServerOptions } from '../server/mock-server-api';
 
+export { HostUnavailableError } from '../server/host-unavailable-error';
 export type { MockServer, MockServerOptions } from '../server/mock-server-api';
 export { MockServerOptionsError } from '../server/mock-server-options';
 export { PortInUseError } from '../server/port-in-use-error';
@@ -59,7 +60,8 @@ export type {
 /**
  * Starts a mock backend and its console on one port (`port: 0` picks a free one) and resolves once it listens.
  * Give each test file its own `workspace` file (created from `template` when missing) and `close()` it after.
- * Rejects with `PortInUseError` for a busy port, `WorkspaceError` for a workspace file that is not valid and
+ * Rejects with `PortInUseError` for a busy port, `HostUnavailableError` for a host not on this machine (or a name
+ * that does not resolve), `WorkspaceError` for a workspace file that is not valid and
  * `TlsError` for a certificate that cannot be served.
  */
 export const startMockServer: (options?: MockServerOptions) => Promise<MockServer> = startEngine;

@@ -56,7 +56,7 @@ async function launch(): Promise<void> {
     engine = await startEngine(settings.port, {
       start: startMockServer,
       askUseFreePort: (port) => askUseFreePort(dialog, port),
-      options: { logger: consoleLogger, workspace: settings.workspace },
+      options: { logger: consoleLogger, workspace: settings.workspace, recentWorkspaces: true },
     });
   } catch (error) {
     return fail(error);

@@ -1,5 +1,11 @@
 export type { EngineContext } from './engine-context';
-export { type MockServer, type MockServerOptions, PortInUseError, startMockServer } from './mock-server';
+export {
+  HostUnavailableError,
+  type MockServer,
+  type MockServerOptions,
+  PortInUseError,
+  startMockServer,
+} from './mock-server';
 export { MockServerOptionsError } from './mock-server-options';
 export { tuneEngineGc } from './support/engine-heap';
 export { consoleLogger, type Logger, silentLogger } from './support/logger';

@@ -29,6 +29,12 @@ export interface MockServerOptions {
   workspace?: string;
   /** The world to start with when there is no workspace file (or to create a missing one from). Default `agora`. */
   template?: WorkspaceTemplate;
+  /**
+   * Adds the workspace file (and every file opened or saved as later) to the user's recent-workspaces list
+   * (`recent.json` in the config folder, as the desktop app and `agui-mock serve` do), and shows that list in the
+   * console. Default false: a test run neither writes its temp files into the list nor reads other projects' paths.
+   */
+  recentWorkspaces?: boolean;
 }
 
 export interface MockServer {
@@ -47,7 +53,12 @@ export interface MockServer {
   readonly token: string;
   /** The certificate served, or null for plain HTTP and WS. */
   readonly tls: TlsInfo | null;
+  /** The settings in force (after `close()`, the last ones it ran with). */
   settings(): ServerSettings;
+  /**
+   * Changes some settings at once and returns them all; throws `MockServerOptionsError` for ones it cannot take, and
+   * an `Error` ("the server is closed") once `close()` was called.
+   */
   updateSettings(patch: Partial<ServerSettings>): ServerSettings;
   /** Closes every socket with 1001, stops every timer and the listener. Safe to call twice. */
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import { CONSOLE_TOKEN, CONSOLE_TOKEN_RULE } from '../shared/console-token-rule'
 import { issueWords } from '../shared/issue-words';
 import { ServerSettingsSchema } from '../shared/settings';
 import { WORKSPACE_TEMPLATES } from '../shared/workspace';
+import { hostProblem } from './listen-host';
 
 const isLogger = (value: unknown) =>
   typeof value === 'object' &&
@@ -14,13 +15,21 @@ const SettingsPatchSchema = ServerSettingsSchema.partial();
 
 /** `startMockServer`'s options as a caller may pass them (its own `settings` are checked as the engine's are). */
 const MockServerOptionsSchema = z.strictObject({
-  host: z.string().min(1).optional(),
+  host: z
+    .string()
+    .min(1)
+    .superRefine((host, ctx) => {
+      const problem = hostProblem(host);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   port: z.number().int().min(0).max(65_535).optional(),
   token: z.string().regex(CONSOLE_TOKEN, CONSOLE_TOKEN_RULE).optional(),
   settings: SettingsPatchSchema.optional(),
   logger: z.custom(isLogger, 'must be a logger: an object with info, warn and error functions').optional(),
   workspace: z.string().min(1).optional(),
   template: z.enum(WORKSPACE_TEMPLATES).optional(),
+  recentWorkspaces: z.boolean().optional(),
   // The engine's own tuning, for the CLI, the desktop app and tests; not in the package's types.
   rendererDir: z.string().optional(),
   liveFeed: z.record(z.string(), z.unknown()).optional(),

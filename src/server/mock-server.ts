@@ -10,6 +10,7 @@ import type { LiveFeedOptions } from './control/live-feed';
 import type { EngineContext, EngineCore } from './engine-context';
 import { EngineSettings } from './engine-settings';
 import { ApiKeyGate } from './gateway/api-key-gate';
+import { HostUnavailableError, isHostProblem } from './host-unavailable-error';
 import { createHttpApp } from './http/app';
 import { ConnectionLimit } from './http/connection-limit';
 import { applyHttpTimeouts, createHttpServer } from './http/http-server';
@@ -30,7 +31,7 @@ import { World } from './world/world';
 import { ConnectionRegistry } from './ws/connection-registry';
 import { SocketServer } from './ws/socket-server';
 
-export { PortInUseError };
+export { HostUnavailableError, PortInUseError };
 
 /** The public options (./mock-server-api), and the engine's own tuning for the desktop app and tests. */
 export interface MockServerOptions extends PublicMockServerOptions {
@@ -83,7 +84,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     isWorkspaceFileVersion: (file, stats) => workspace.isFileVersion(file, stats),
   });
   const context: EngineContext = { ...core, world };
-  const workspace = new WorkspaceService(context, { launchSettings: options.settings, ...options.workspaceOptions });
+  const workspace = new WorkspaceService(context, {
+    launchSettings: options.settings,
+    ...options.workspaceOptions,
+    recentWorkspaces: options.recentWorkspaces === true,
+  });
   const startedAt = Date.now();
   let startupSettings: ServerInfo['startupSettings'] = { tls: settings.tls };
   /** The folder the start read the certificate's files from; the workspace's may have moved since (save as). */
@@ -225,7 +230,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   });
   await listen(server, requestedPort, host).catch(async (error: NodeJS.ErrnoException) => {
     await stopBeforeListening(sockets);
-    throw error.code === 'EADDRINUSE' ? new PortInUseError(requestedPort) : error;
+    if (error.code === 'EADDRINUSE') throw new PortInUseError(requestedPort);
+    // An address not on this machine, a name that does not resolve: the option is the mistake, so say which.
+    if (isHostProblem(error.code)) throw new HostUnavailableError(host, error.code as string);
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   origin = `${tls ? 'https' : 'http'}://${displayHost(host)}:${port}`;
@@ -249,6 +257,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     workspace,
     settings: () => liveSettings.get(),
     updateSettings(patch) {
+      // Nothing would apply or save a change any more: a helper re-configuring a shared mock learns it is gone.
+      if (closing) throw new Error('updateSettings: the server is closed (close() was called); start a new one');
       checkSettingsPatch(patch);
       // Files a start could not serve with are refused now, as the control API refuses them: stored, they would
       // be saved into the workspace and stop its next start.

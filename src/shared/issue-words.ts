@@ -25,7 +25,7 @@ function isZodDefault(issue: z.core.$ZodIssue): boolean {
 }
 
 /** How many unknown fields one message names. */
-const NAMED_KEYS = 10;
+export const NAMED_KEYS = 10;
 
 const plural = (count: number | bigint, word: string) => `${count} ${word}${Number(count) === 1 ? '' : 's'}`;
 
@@ -81,4 +81,38 @@ export function keyIssueWords(key: unknown, issues: readonly z.core.$ZodIssue[])
       : JSON.stringify(text);
   const why = issues.map(issueWords).join('; ');
   return `key ${shown}${why ? `: ${why}` : ' is not accepted'}`;
+}
+
+/** Whether an issue says a key is missing (zod's `received undefined`, or a union's `required`). */
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return (
+    (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) ||
+    (issue.code === 'invalid_union' && issue.message === 'required')
+  );
+}
+
+const pathKey = (path: readonly PropertyKey[]) => JSON.stringify(path.map(String));
+
+/**
+ * The issues with each object's unknown keys ahead of its missing ones: a misspelt key (`behavior`) leaves its real
+ * one (`behaviour`) missing, and the misspelling is what to fix, so it leads (zod reports the missing key first).
+ * Otherwise the order is kept.
+ */
+export function unknownKeysFirst<T extends z.core.$ZodIssue>(issues: readonly T[]): T[] {
+  const unknown = new Map<string, T>();
+  for (const issue of issues) if (issue.code === 'unrecognized_keys') unknown.set(pathKey(issue.path), issue);
+  if (unknown.size === 0) return [...issues];
+  const placed = new Set<T>();
+  const ordered: T[] = [];
+  for (const issue of issues) {
+    if (placed.has(issue)) continue;
+    const parent = isMissing(issue) ? unknown.get(pathKey(issue.path.slice(0, -1))) : undefined;
+    if (parent && !placed.has(parent)) {
+      ordered.push(parent);
+      placed.add(parent);
+    }
+    ordered.push(issue);
+    placed.add(issue);
+  }
+  return ordered;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { issueWords, keyIssueWords, typeWords } from './issue-words';
+import { closestName } from './closest-name';
+import { issueWords, keyIssueWords, NAMED_KEYS, typeWords } from './issue-words';
 
 type Issue = z.core.$ZodIssue;
 type UnionIssue = z.core.$ZodRawIssue<z.core.$ZodIssueInvalidUnion>;
@@ -17,11 +18,53 @@ type Path = readonly PropertyKey[];
  */
 export const unionIssueWords: z.core.$ZodErrorMap = (issue) => {
   if (issue.code === 'invalid_key') return keyIssueWords(issue.input ?? issue.path?.at(-1), issue.issues);
+  if (issue.code === 'unrecognized_keys') return unknownKeysWords(issue);
   if (issue.code !== 'invalid_union' || issue.inclusive === false) return undefined;
   if (issue.discriminator !== undefined && issue.errors.length === 0) return unknownTag(issue, issue.discriminator);
   if (issue.input === undefined) return 'required';
   return alternativesWords(issue);
 };
+
+/**
+ * Unknown keys with the known one each most likely meant: `unknown field behavior — did you mean behaviour?` (a
+ * misspelt key also leaves its real one missing, and this is the cause to fix), several as
+ * `unknown fields behavior (did you mean behaviour?), extra`. Without a close name, as issueWords says it.
+ */
+function unknownKeysWords(issue: z.core.$ZodRawIssue<z.core.$ZodIssueUnrecognizedKeys>): string | undefined {
+  const shape = issue.inst instanceof z.ZodObject ? (issue.inst.shape as Record<string, unknown>) : undefined;
+  if (!shape) return undefined;
+  const given = isObject(issue.input) ? issue.input : {};
+  // A name already given is no suggestion; an absurdly long key is no typo (and edit distance is quadratic).
+  const free = Object.keys(shape).filter((name) => !Object.hasOwn(given, name));
+  const hint = (key: string) => (key.length <= 64 ? closestName(key, free) : undefined);
+  const keys = issue.keys.slice(0, NAMED_KEYS);
+  const more = issue.keys.length - keys.length;
+  if (issue.keys.length === 1 && keys[0] !== undefined) {
+    const meant = hint(keys[0]);
+    return meant === undefined ? undefined : `unknown field ${keys[0]} — did you mean ${meant}?`;
+  }
+  if (!keys.some((key) => hint(key) !== undefined)) return undefined;
+  const named = keys.map((key) => {
+    const meant = hint(key);
+    return meant === undefined ? key : `${key} (did you mean ${meant}?)`;
+  });
+  return `unknown fields ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
+
+/** The name `unknownKeysWords` suggested for `key` in `message`, if any (a 422 lists each key on its own). */
+export function suggestedFor(message: string, key: string): string | undefined {
+  for (const [before, after] of [
+    [`unknown field ${key} — did you mean `, '?'],
+    [` ${key} (did you mean `, '?)'],
+  ] as const) {
+    const at = message.indexOf(before);
+    if (at === -1) continue;
+    const start = at + before.length;
+    const end = message.indexOf(after, start);
+    if (end > start) return message.slice(start, end);
+  }
+  return undefined;
+}
 
 /** `unknown step type "txt": expected one of emit, wait, …`, or `missing …` when the object has no tag. */
 function unknownTag(issue: UnionIssue, discriminator: string): string {
@@ -70,7 +113,7 @@ function chosenByKeys(input: unknown, keyed: { branch: Branch; keys: ObjectKeys 
   const telling = required.map((keys) => keys.filter((key) => !required.every((others) => others.includes(key))));
   const names = unique(telling.flat());
   const giveOne = `give exactly one of ${listed(names.map(quoted), 'or')}`;
-  if (!isObject(input)) return `${giveOne} (got ${shown(input)})`;
+  if (!isObject(input)) return notAnObjectWords(names, input);
   const chosen = keyed.filter((_entry, index) => telling[index]?.some((key) => Object.hasOwn(input, key)));
   const [choice] = chosen;
   if (choice && chosen.length === 1) return branchWords(choice.branch.errors);
@@ -80,6 +123,18 @@ function chosenByKeys(input: unknown, keyed: { branch: Branch; keys: ObjectKeys 
   }
   const unknown = Object.keys(input).filter((key) => !keyed.some(({ keys }) => keys.known.includes(key)));
   return `${giveOne} (got ${unknown.length > 0 ? listed(few(unknown.map(shown)), 'and') : 'none'})`;
+}
+
+/**
+ * A value given where an object of one of `names` goes (`"frame": "tick"`): it must be the object, for a text or
+ * plain value with the example it likely meant (`{"text": "tick"}`), not a key to add.
+ */
+function notAnObjectWords(names: string[], input: unknown): string {
+  const wrap =
+    typeof input === 'string' && names.includes('text') ? 'text' : names.includes('json') ? 'json' : undefined;
+  const scalar = input === null || ['string', 'number', 'boolean'].includes(typeof input);
+  const example = wrap && scalar ? `, such as {${quoted(wrap)}: ${shown(input)}}` : '';
+  return `must be an object with exactly one of ${listed(names.map(quoted), 'or')}${example} (got ${shown(input)})`;
 }
 
 /** An alternative's problems, each at its place within the value (`text: must be text (a string)`). */

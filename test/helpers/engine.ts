@@ -6,8 +6,9 @@ import { type MockServer, type MockServerOptions, silentLogger, startMockServer 
 
 /**
  * Starts a real engine on a free loopback port for the current test file and closes it after.
- * Scenario delays are off (speed 0) unless a test asks otherwise. Its recent-workspaces list lives in a fresh
- * temp folder unless a test names one, so no test reads or writes the developer's (or another test file's).
+ * Scenario delays are off (speed 0) unless a test asks otherwise. Its config folder (the recent-workspaces list, when
+ * a test asks for one with `recentWorkspaces`, and the self-signed certificate) is a fresh temp folder unless a test
+ * names one, so no test reads or writes the developer's (or another test file's).
  */
 export async function startTestEngine(options: MockServerOptions = {}): Promise<MockServer> {
   const ownConfigDir = options.workspaceOptions?.configDir

@@ -18,10 +18,11 @@ export async function workspaceDir(): Promise<string> {
   return dir;
 }
 
-/** An engine on `file`, its recent list kept in `dir`, quick autosave. */
+/** An engine on `file`, its recent list kept in `dir` (and kept, as the desktop app keeps it), quick autosave. */
 export function startWorkspaceEngine(dir: string, file: string, options: MockServerOptions = {}): Promise<MockServer> {
   return startTestEngine({
     workspace: file,
+    recentWorkspaces: true,
     ...options,
     workspaceOptions: { configDir: dir, autosaveDelayMs: 50, watchDelayMs: 20, ...options.workspaceOptions },
   });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { issueWords } from '../../shared/issue-words';
-import { unionIssueWords } from '../../shared/union-issue-words';
+import { issueWords, unknownKeysFirst } from '../../shared/issue-words';
+import { suggestedFor, unionIssueWords } from '../../shared/union-issue-words';
 import { echoedInput } from './echoed-input';
 import { listedIssues, RequestValidationError, type ValidationIssue } from './http-errors';
 
@@ -13,20 +13,23 @@ export type RequestPart = 'query' | 'body' | 'path' | 'header';
 export function parseRequestPart<S extends z.ZodType>(schema: S, value: unknown, part: RequestPart): z.output<S> {
   const result = schema.safeParse(value, { error: unionIssueWords });
   if (result.success) return result.data;
-  throw new RequestValidationError(toValidationIssues(result.error.issues, value, part));
+  throw new RequestValidationError(toValidationIssues(result.error.issues, value, part, { unknownKeysFirst: true }));
 }
 
 export function toValidationIssues(
   issues: readonly z.core.$ZodIssue[],
   root: unknown,
   part: RequestPart,
+  // For a person (the control API): a misspelt key (`behavior`) before the real one it leaves missing (`behaviour`),
+  // the cause first. A mocked FastAPI route keeps pydantic's order.
+  order: { unknownKeysFirst?: boolean } = {},
 ): ValidationIssue[] {
+  const flat = issues.flatMap(intoBranch);
   // pydantic reports each extra field at its own location, with its value as input.
-  const each = issues
-    .flatMap(intoBranch)
-    .flatMap((issue): { issue: z.core.$ZodIssue; key: string | undefined }[] =>
+  const each = (order.unknownKeysFirst ? unknownKeysFirst(flat) : flat).flatMap(
+    (issue): { issue: z.core.$ZodIssue; key: string | undefined }[] =>
       issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ issue, key })) : [{ issue, key: undefined }],
-    );
+  );
   // Only what a 422 lists is worded: a hostile body may break a schema half a million times.
   return listedIssues(
     each,
@@ -36,7 +39,7 @@ export function toValidationIssues(
         return {
           type: 'extra_forbidden',
           loc: [part, ...path, key],
-          msg: 'Extra inputs are not permitted',
+          msg: withSuggestion('Extra inputs are not permitted', suggestedFor(issue.message, key)),
           input: valueAt(root, [...path, key]) ?? null,
         };
       // A refused record key is the input, not the value under it (pydantic echoes the key too).
@@ -47,6 +50,11 @@ export function toValidationIssues(
     },
     part,
   );
+}
+
+/** pydantic's words, then the known name a misspelt key most likely meant (as `agui-mock validate` suggests it). */
+function withSuggestion(msg: string, meant: string | undefined): string {
+  return meant === undefined ? msg : `${msg}: did you mean ${meant}?`;
 }
 
 /**

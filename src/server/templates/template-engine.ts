@@ -334,7 +334,7 @@ export class TemplateEngine<S extends object = TemplateScope> {
     try {
       return this.handlebars.parse(source);
     } catch (error) {
-      throw new TemplateCompileError(`does not parse: ${parseProblem(error)}`);
+      throw new TemplateCompileError(`does not parse: ${parseProblem(error, this.handlebars)}`);
     }
   }
 
@@ -478,13 +478,52 @@ function toJson(value: unknown): JsonValue {
   return value as JsonValue;
 }
 
-/** Handlebars' parse errors list every token it expected; people need the line and what it found. */
-function parseProblem(error: unknown): string {
+/** The parser's lexer, as Handlebars leaves it after a parse: where the token it could not take is (1-based line). */
+interface ParserLexer {
+  yylloc?: { first_line: number; first_column: number };
+  yytext?: string;
+}
+
+/**
+ * A parse error where it is (line and column, 1-based) and what is likely wrong: `line 1, column 9: a single "}"
+ * where "}}" closes the expression: is a "}" missing?` rather than Handlebars' `got 'INVALID'`. Handlebars throws
+ * its position only as an excerpt; the lexer it parsed with still holds the offending token's place (parsing is
+ * synchronous, so it is this parse's).
+ */
+function parseProblem(error: unknown, handlebars: typeof Handlebars): string {
   const message = error instanceof Error ? error.message : String(error);
-  const parse = /^Parse error on line (\d+):[\s\S]*got '([^']*)'/.exec(message);
+  const parse = /^Parse error on line (\d+):[\s\S]*?(?:Expecting ([^\n]*), )?got '([^']*)'$/.exec(message);
   if (!parse) return firstLines(error);
-  const found = parse[2] === 'EOF' ? 'end of the template (is a block not closed?)' : parse[2];
-  return `line ${parse[1]}: unexpected ${found}`;
+  const expected = new Set((parse[2] ?? '').split(', ').map((name) => name.replace(/'/g, '')));
+  const token = parse[3] ?? '';
+  const lexer = (handlebars as unknown as { Parser?: { lexer?: ParserLexer } }).Parser?.lexer;
+  const place = lexer?.yylloc
+    ? `line ${lexer.yylloc.first_line}, column ${lexer.yylloc.first_column + 1}`
+    : `line ${parse[1]}`;
+  return `${place}: ${likelyMistake(token, lexer?.yytext ?? '', expected)}`;
+}
+
+/** What a person most likely got wrong, from the token the parser could not take and what it expected there. */
+function likelyMistake(token: string, text: string, expected: Set<string>): string {
+  const closes = expected.has('CLOSE') || expected.has('CLOSE_UNESCAPED');
+  if (token === 'EOF') {
+    if (expected.has('OPEN_ENDBLOCK')) return 'unexpected end of the template: is a block not closed ({{/…}})?';
+    return closes
+      ? 'unexpected end of the template: an expression is not closed (add "}}")'
+      : 'unexpected end of the template';
+  }
+  if (token === 'INVALID' && text.startsWith('}'))
+    return 'a single "}" where "}}" closes the expression: is a "}" missing?';
+  if (token === 'INVALID' && (expected.has('ID') || closes))
+    return `unexpected ${JSON.stringify(text)}: an expression that is not closed (add "}}"), or a character a name cannot have`;
+  if (token === 'CLOSE' && expected.has('CLOSE_UNESCAPED'))
+    return 'an expression opened with "{{{" closes with "}}}": is a "}" missing?';
+  if (token === 'CLOSE' && expected.has('OPEN_SEXPR')) return 'a value is missing before "}}" (after "name=", say)';
+  if (token === 'CLOSE' && expected.has('ID'))
+    return 'an expression with nothing in it: put a name between "{{" and "}}"';
+  if (token === 'CLOSE_SEXPR') return 'a ")" with no "(" open';
+  if (token === 'OPEN_ENDBLOCK') return `${JSON.stringify(text)} closes a block that was not opened (with "{{#…}}")`;
+  return `unexpected ${JSON.stringify(text || token)}`;
 }
 
 function firstLines(error: unknown): string {

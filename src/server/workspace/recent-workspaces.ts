@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -7,6 +7,10 @@ import type { Logger } from '../support/logger';
 import { writeFileAtomic } from './atomic-file';
 
 const MAX_RECENT = 10;
+/** How long an update waits for another process's lock before writing without it (the list is a convenience). */
+const LOCK_WAIT_MS = 2000;
+/** A lock older than this was left by a process that died holding it: an update takes milliseconds. */
+const LOCK_STALE_MS = 10_000;
 
 const RecentFileSchema = z.object({
   workspaces: z.array(z.object({ path: z.string().min(1), name: z.string(), openedAt: z.number() })),
@@ -20,13 +24,17 @@ export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.config', 'agui-mock');
 }
 
+/** Updates of one list file in this process, one after another (the lock file orders them across processes). */
+const updatesInProcess = new Map<string, Promise<unknown>>();
+
 /**
  * The workspaces opened lately, newest first, in `recent.json` of the config folder. A missing or damaged
- * list starts empty (it is a convenience: never a reason to refuse to start).
+ * list starts empty (it is a convenience: never a reason to refuse to start). Several engines (test files run in
+ * parallel, the desktop app beside `serve`) share the file, so each update re-reads it and merges under a lock
+ * rather than writing its own copy back.
  */
 export class RecentWorkspaces {
   private items: RecentWorkspace[] | undefined;
-  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly configDir: string,
@@ -37,8 +45,9 @@ export class RecentWorkspaces {
     return join(this.configDir, 'recent.json');
   }
 
+  /** The list as it is on disk now (other engines add to it too). */
   async list(): Promise<RecentWorkspace[]> {
-    if (!this.items) this.items = await this.read();
+    this.items = await this.read();
     return this.items.map((item) => ({ ...item }));
   }
 
@@ -48,18 +57,60 @@ export class RecentWorkspaces {
   }
 
   async add(entry: RecentWorkspace): Promise<void> {
-    const items = (await this.list()).filter((item) => item.path !== entry.path);
-    this.items = [entry, ...items].slice(0, MAX_RECENT);
-    const text = `${JSON.stringify({ workspaces: this.items }, null, 2)}\n`;
-    this.writing = this.writing.then(async () => {
+    const file = this.file;
+    const update = (updatesInProcess.get(file) ?? Promise.resolve()).then(() => this.merge(entry));
+    const settled = update.catch(() => {});
+    updatesInProcess.set(file, settled);
+    await update;
+    if (updatesInProcess.get(file) === settled) updatesInProcess.delete(file);
+  }
+
+  /** Re-read, put `entry` first, write atomically: under the lock, so no other process's entry is lost. */
+  private async merge(entry: RecentWorkspace): Promise<void> {
+    try {
+      await mkdir(this.configDir, { recursive: true });
+    } catch (error) {
+      this.logger?.warn(`could not update the recent workspaces list ${this.file}: ${(error as Error).message}`);
+      return;
+    }
+    const unlock = await this.lock();
+    try {
+      const items = (await this.read()).filter((item) => item.path !== entry.path);
+      this.items = [entry, ...items].slice(0, MAX_RECENT);
+      await writeFileAtomic(this.file, `${JSON.stringify({ workspaces: this.items }, null, 2)}\n`);
+    } catch (error) {
+      this.logger?.warn(`could not update the recent workspaces list ${this.file}: ${(error as Error).message}`);
+    } finally {
+      await unlock();
+    }
+  }
+
+  /**
+   * `recent.json.lock`, created exclusively; waits (briefly, polling) while another process holds it. A lock that
+   * cannot be had in time (a stuck holder, a folder that refuses it) is skipped: an entry may then be lost, but
+   * starting never hangs on the list.
+   */
+  private async lock(): Promise<() => Promise<void>> {
+    const lockFile = `${this.file}.lock`;
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
       try {
-        await mkdir(this.configDir, { recursive: true });
-        await writeFileAtomic(this.file, text);
+        await (await open(lockFile, 'wx')).close();
+        return () => unlink(lockFile).catch(() => {});
       } catch (error) {
-        this.logger?.warn(`could not update the recent workspaces list ${this.file}: ${(error as Error).message}`);
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return async () => {};
       }
-    });
-    await this.writing;
+      const held = await stat(lockFile).catch(() => undefined);
+      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) {
+        await unlink(lockFile).catch(() => {});
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        this.logger?.warn(`the recent workspaces list ${this.file} stayed locked; updating it without the lock`);
+        return async () => {};
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
+    }
   }
 
   private async read(): Promise<RecentWorkspace[]> {

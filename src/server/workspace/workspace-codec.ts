@@ -2,7 +2,7 @@ import { dirname, isAbsolute } from 'node:path';
 import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
-import { issueWords } from '../../shared/issue-words';
+import { issueWords, unknownKeysFirst } from '../../shared/issue-words';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { unionIssueWords } from '../../shared/union-issue-words';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
@@ -216,7 +216,7 @@ const MAX_OTHER_PROBLEMS = 50;
 function schemaCheck(schema: z.ZodType, value: unknown, file: string, prefix: string): unknown {
   const result = schema.safeParse(value, { error: unionIssueWords });
   if (result.success) return result.data;
-  const [first, ...rest] = result.error.issues;
+  const [first, ...rest] = unknownKeysFirst(result.error.issues);
   const path = (first?.path ?? []).map(String).join('.');
   throw new WorkspaceError({
     operation: 'load',

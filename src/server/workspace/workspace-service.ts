@@ -32,6 +32,11 @@ import { workspaceTemplate } from './workspace-templates';
 export interface WorkspaceServiceOptions {
   /** Folder of `recent.json`; default `defaultConfigDir()`. */
   configDir: string;
+  /**
+   * Whether opened files go into the user's recent list (and the status shows it): the desktop app and `serve`
+   * do; a library start (a test run) leaves the list alone and shows none. Default false.
+   */
+  recentWorkspaces: boolean;
   /** Quiet time after the last change before autosave writes. */
   autosaveDelayMs: number;
   /**
@@ -71,6 +76,7 @@ export interface AttachResult {
 type StatusListener = (status: WorkspaceStatus) => void;
 
 const DEFAULTS: Omit<WorkspaceServiceOptions, 'configDir'> = {
+  recentWorkspaces: false,
   autosaveDelayMs: 500,
   autosaveMaxDelayMs: 10_000,
   watchDelayMs: 100,
@@ -96,7 +102,8 @@ export class WorkspaceService {
   private readonly options: WorkspaceServiceOptions;
   /** The versions of the workspace file and its backups this engine knew, which a hard link may still reach. */
   private readonly fileVersions = new WorkspaceFileVersions();
-  private readonly recent: RecentWorkspaces;
+  /** Null when this engine does not keep the user's recent list. */
+  private readonly recent: RecentWorkspaces | null;
   private readonly listeners = new Set<StatusListener>();
   private readonly detachSources: (() => void)[];
   private file: string | null = null;
@@ -148,7 +155,7 @@ export class WorkspaceService {
   ) {
     this.options = { ...DEFAULTS, configDir: defaultConfigDir(), ...options };
     this.launchOverrides = { ...options.launchSettings };
-    this.recent = new RecentWorkspaces(this.options.configDir, context.logger);
+    this.recent = this.options.recentWorkspaces ? new RecentWorkspaces(this.options.configDir, context.logger) : null;
     const changed = () => this.changed();
     this.detachSources = [
       context.world.subscribe(changed),
@@ -171,12 +178,12 @@ export class WorkspaceService {
       error: this.error?.toProblem(this.errorAt) ?? null,
       conflict: this.conflict,
       autosave: this.autosaveAllowed(),
-      recent: this.recent.cached(),
+      recent: this.recent?.cached() ?? [],
     };
   }
 
   async recentWorkspaces() {
-    return this.recent.list();
+    return this.recent ? this.recent.list() : [];
   }
 
   /**
@@ -974,7 +981,8 @@ export class WorkspaceService {
   }
 
   private async remember(): Promise<void> {
-    if (this.file) await this.recent.add({ path: this.file, name: this.shownName(), openedAt: this.options.now() });
+    if (this.file && this.recent)
+      await this.recent.add({ path: this.file, name: this.shownName(), openedAt: this.options.now() });
   }
 
   private setError(error: WorkspaceError): void {
