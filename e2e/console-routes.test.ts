@@ -253,6 +253,17 @@ test('Routes: an OpenAPI document read from a file is previewed (nothing changes
   assert.equal(bad.status, 422);
   assert.equal(JSON.parse(bad.body).detail[0].type, 'missing');
   await page.getByRole('table', { name: 'Routes' }).getByText('/api/items/:item_id').waitFor();
+
+  // Replacing every route: the two imported again are replaced, not added, and the template's route is named as
+  // removed before anything changes.
+  await panel.getByLabel('Replace every route (instead of merging by id)').check();
+  await panel.getByRole('button', { name: 'Preview' }).click();
+  await preview.getByText('Replaced (2)').waitFor();
+  await preview.getByText('Added (0)').waitFor();
+  await preview.getByText('Removed (1)').waitFor();
+  const removed = preview.locator('dt:has-text("Removed (1)") + dd');
+  assert.deepEqual(await removed.locator('code').allInnerTexts(), ['hello']);
+  assert.equal((await api.get<{ items: unknown[] }>('/routes')).body.items.length, 3, 'a preview removes nothing');
   assert.deepEqual(errors, []);
 });
 

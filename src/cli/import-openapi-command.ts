@@ -100,6 +100,8 @@ function describe(result: RoutesImport, dryRun: boolean): string {
     list.length > 0 ? ` (${list.slice(0, 8).join(', ')}${list.length > 8 ? ', …' : ''})` : '';
   return (
     `${verb}${what}: ${result.added.length} route(s) added${ids(result.added)}, ` +
-    `${result.replaced.length} replaced${ids(result.replaced)}, ${result.kept.length} kept`
+    `${result.replaced.length} replaced${ids(result.replaced)}, ${result.kept.length} kept` +
+    // Only --replace removes routes: said only then, naming them, since a dry run is there to show it.
+    (result.removed.length > 0 ? `, ${result.removed.length} removed${ids(result.removed)}` : '')
   );
 }

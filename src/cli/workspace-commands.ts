@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { missingMountFiles } from '../server/routes/missing-mount-files';
 import { tlsFilesProblem } from '../server/tls/tls-setting';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
@@ -27,11 +28,16 @@ export async function initWorkspace(options: InitOptions): Promise<number> {
 export async function validateWorkspace(options: ValidateOptions): Promise<number> {
   try {
     const { workspace, migratedFrom } = await readWorkspaceFile(options.file);
-    const certificateProblem = await tlsFilesProblem(workspace.settings.tls, dirname(resolve(options.file)));
+    const baseDir = dirname(resolve(options.file));
+    const certificateProblem = await tlsFilesProblem(workspace.settings.tls, baseDir);
     if (certificateProblem) {
       process.stderr.write(`agui-mock: ${options.file}: settings.tls: ${certificateProblem}\n`);
       return 1;
     }
+    // Warnings, not failures: the engine looks for these per request, so a file may come later; but a misspelt
+    // name would otherwise first show as a 404 at request time.
+    for (const missing of await missingMountFiles(workspace, baseDir))
+      process.stderr.write(`agui-mock: ${options.file}: warning: ${missing.path}: ${missing.problem}\n`);
     const migration =
       migratedFrom === undefined
         ? ''

@@ -3,6 +3,8 @@ import { z } from 'zod';
 /**
  * The data AGORA's REST API serves, as it is stored (and, later, saved in a workspace file).
  * Field names and casing are AGORA's: camelCase for users and sessions, snake_case for preferences and history.
+ * Objects are strict, as everywhere in a workspace file (a misspelt field is refused, not dropped at the next
+ * save); preferences alone keep fields they do not know, since HAI adds its own.
  */
 
 /** REST timestamps: ISO strings in UTC ending in `Z`. */
@@ -42,7 +44,7 @@ export type UserRole = z.infer<typeof UserRoleSchema>;
 export const USER_NAME_MAX = 200;
 export const SESSION_TITLE_MAX = 200;
 
-export const UserSchema = z.object({
+export const UserSchema = z.strictObject({
   id: z.string().min(1).describe('The user id (a UUID in the seed).'),
   email: z.email().describe('Unique, compared without case.'),
   name: z.string().min(1).max(USER_NAME_MAX).describe('The name shown in HAI.'),
@@ -56,7 +58,7 @@ export const UserSchema = z.object({
 export type User = z.infer<typeof UserSchema>;
 
 /** `sessionId` is the AG-UI `threadId`; `userId` may be a legacy id (`koen`) or a user's UUID. */
-export const SessionMetadataSchema = z.object({
+export const SessionMetadataSchema = z.strictObject({
   sessionId: z.string().min(1).describe('The session id: the AG-UI threadId of its runs.'),
   userId: z.string().min(1).describe("The owner: a user's id or a legacy id (koen)."),
   title: z.string().max(SESSION_TITLE_MAX).describe('The title HAI lists.'),
@@ -67,12 +69,12 @@ export const SessionMetadataSchema = z.object({
 });
 export type SessionMetadata = z.infer<typeof SessionMetadataSchema>;
 
-export const UserHistoryMessageSchema = z.object({
+export const UserHistoryMessageSchema = z.strictObject({
   role: z.literal('user').describe('What the user said.'),
   content: z.string().describe('The text.'),
 });
 
-export const AssistantHistoryMessageSchema = z.object({
+export const AssistantHistoryMessageSchema = z.strictObject({
   role: z.literal('assistant').describe("An agent's answer."),
   content: z.string().describe('The text (markdown).'),
   agent_id: z.string().optional().describe('The agent that answered.'),
@@ -80,7 +82,7 @@ export const AssistantHistoryMessageSchema = z.object({
 });
 
 /** A tool invocation; `content` holds the JSON arguments as text. */
-export const ToolCallHistoryMessageSchema = z.object({
+export const ToolCallHistoryMessageSchema = z.strictObject({
   role: z.literal('tool_call').describe('A tool the agent called.'),
   tool_call_id: z.string().describe('Pairs the call with its result.'),
   tool_name: z.string().describe('The tool.'),
@@ -89,7 +91,7 @@ export const ToolCallHistoryMessageSchema = z.object({
 });
 
 /** A tool's answer; `content` holds the JSON result as text. */
-export const ToolResultHistoryMessageSchema = z.object({
+export const ToolResultHistoryMessageSchema = z.strictObject({
   role: z.literal('tool').describe("A tool's answer."),
   tool_call_id: z.string().describe('The call it answers.'),
   tool_name: z.string().describe('The tool.'),
@@ -107,7 +109,7 @@ export type HistoryMessage = z.infer<typeof HistoryMessageSchema>;
 /** Roles left out of a history unless `include_tools` is asked for. */
 export const TOOL_HISTORY_ROLES: ReadonlySet<HistoryMessage['role']> = new Set(['tool_call', 'tool']);
 
-export const StoredSessionSchema = z.object({
+export const StoredSessionSchema = z.strictObject({
   metadata: SessionMetadataSchema.describe('What GET /sessions lists.'),
   history: z.array(HistoryMessageSchema).describe('The messages, oldest first (GET /sessions/{id}/history).'),
   recordedMessages: z
@@ -129,7 +131,7 @@ export const StoredSessionSchema = z.object({
 export type StoredSession = z.infer<typeof StoredSessionSchema>;
 
 /** Everything the AGORA profile serves: the unit the store resets to and a workspace saves. */
-export const AgoraDataSchema = z.object({
+export const AgoraDataSchema = z.strictObject({
   users: z.array(UserSchema).describe('The users GET /users serves.'),
   currentUserId: z
     .string()

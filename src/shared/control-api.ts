@@ -334,11 +334,15 @@ export interface OpenApiImportRequest {
   dryRun?: boolean;
 }
 
-/** What an import changed (or, with `dryRun`, would change): route ids added, replaced where they stand, kept. */
+/**
+ * What an import changed (or, with `dryRun`, would change): route ids added, replaced where they stand, kept, and
+ * removed (only `replaceAll` removes: the routes the document has no operation of the same id for).
+ */
 export interface OpenApiImportResult {
   added: string[];
   replaced: string[];
   kept: string[];
+  removed: string[];
   /** What was left out or changed, one line per operation. */
   warnings: string[];
   /** The document's `info.title`. */

@@ -90,20 +90,20 @@ const ConditionsSchema: z.ZodType<RequestCondition[]> = z.lazy(() =>
 /** The condition kinds, as object shapes; triggers add `priority` to each. */
 function conditionOptions<Extra extends z.ZodRawShape>(extra: Extra) {
   return [
-    // The first three are the triggers of the first scenario format: they stay lenient about extra fields.
-    z.object({
+    // Strict like every object in a workspace: a misspelt `priorty` would otherwise be dropped without a word.
+    z.strictObject({
       match: z.literal('substring').describe('The last user message contains `value`.'),
       value: z.string().min(1).describe('The text to look for.'),
       caseSensitive: CaseSensitiveSchema,
       ...extra,
     }),
-    z.object({
+    z.strictObject({
       match: z.literal('regex').describe('The last user message matches `pattern`.'),
       pattern: PatternSchema,
       caseSensitive: CaseSensitiveSchema,
       ...extra,
     }),
-    z.object({
+    z.strictObject({
       match: z.literal('always').describe('Every run: for a fallback scenario (give it a low priority).'),
       ...extra,
     }),

@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { AgoraDataSchema } from './agora-model';
+import {
+  AgoraDataSchema,
+  AssistantHistoryMessageSchema,
+  SessionMetadataSchema,
+  StoredSessionSchema,
+  ToolCallHistoryMessageSchema,
+  ToolResultHistoryMessageSchema,
+  UserHistoryMessageSchema,
+  UserSchema,
+} from './agora-model';
 import { AgentSchema } from './mounts/agent';
 import { CollectionSchema } from './mounts/collection';
-import { refineUniqueIds } from './mounts/mount-fields';
+import { refineUniqueIds, WITH_OTHER_PROBLEMS } from './mounts/mount-fields';
 import { PackSchema } from './mounts/pack';
 import { RouteSchema } from './mounts/route';
 import { SocketEndpointSchema } from './mounts/socket-endpoint';
@@ -109,6 +118,7 @@ export const WorkspaceSchema = z
     ),
   })
   .superRefine((workspace, ctx) => {
+    // `workspace` may be malformed here (WITH_OTHER_PROBLEMS): each check reads only what is there.
     refineUniqueIds(workspace.routes, ctx, ['routes'], 'route');
     refineUniqueIds(workspace.collections, ctx, ['collections'], 'collection');
     refineUniqueIds(workspace.staticFolders, ctx, ['staticFolders'], 'static folder');
@@ -116,17 +126,16 @@ export const WorkspaceSchema = z
     refineUniqueIds(workspace.agents, ctx, ['agents'], 'agent');
     // Routing and step references go by id, so two scenarios may not share one.
     refineUniqueIds(workspace.scenarios, ctx, ['scenarios'], 'scenario');
-    const packs = new Set<string>();
-    workspace.packs.forEach((pack, index) => {
-      if (packs.has(pack.pack))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['packs', index, 'pack'],
-          message: `pack '${pack.pack}' is listed twice`,
-        });
-      packs.add(pack.pack);
+    if (!Array.isArray(workspace.packs)) return;
+    const packs = new Set<unknown>();
+    workspace.packs.forEach((pack: unknown, index) => {
+      const name = typeof pack === 'object' && pack !== null ? (pack as { pack?: unknown }).pack : undefined;
+      if (typeof name !== 'string') return;
+      if (packs.has(name))
+        ctx.addIssue({ code: 'custom', path: ['packs', index, 'pack'], message: `pack '${name}' is listed twice` });
+      packs.add(name);
     });
-  });
+  }, WITH_OTHER_PROBLEMS);
 export type Workspace = z.infer<typeof WorkspaceSchema>;
 export type WorkspaceInput = z.input<typeof WorkspaceSchema>;
 
@@ -134,6 +143,27 @@ export type WorkspaceInput = z.input<typeof WorkspaceSchema>;
 export type WorldParts = Pick<Workspace, 'packs' | 'routes' | 'collections' | 'staticFolders' | 'sockets' | 'agents'>;
 export const WORLD_SECTIONS = ['packs', 'routes', 'collections', 'staticFolders', 'sockets', 'agents'] as const;
 export type WorldSection = (typeof WORLD_SECTIONS)[number];
+
+/**
+ * The AGORA data as versions 0 and 1 read it: fields they did not know were dropped, not refused, so an old file
+ * still migrates (the strict current schema then checks what is left).
+ */
+const LegacyAgoraDataSchema = AgoraDataSchema.strip().extend({
+  users: z.array(UserSchema.strip()),
+  sessions: z.array(
+    StoredSessionSchema.strip().extend({
+      metadata: SessionMetadataSchema.strip(),
+      history: z.array(
+        z.discriminatedUnion('role', [
+          UserHistoryMessageSchema.strip(),
+          AssistantHistoryMessageSchema.strip(),
+          ToolCallHistoryMessageSchema.strip(),
+          ToolResultHistoryMessageSchema.strip(),
+        ]),
+      ),
+    }),
+  ),
+});
 
 /**
  * Version 1: one profile (agora-mock) with its data under `agora`, the scenarios, and settings that named the
@@ -145,7 +175,7 @@ export const WorkspaceV1Schema = z.looseObject({
   name: z.string().min(1).max(200),
   profile: z.literal('agora-mock'),
   settings: z.looseObject({ agentPath: z.string().optional() }),
-  agora: AgoraDataSchema,
+  agora: LegacyAgoraDataSchema,
   scenarios: z.array(z.unknown()),
 });
 export type WorkspaceV1 = z.infer<typeof WorkspaceV1Schema>;
@@ -157,10 +187,10 @@ export type WorkspaceV1 = z.infer<typeof WorkspaceV1Schema>;
 export const WorkspaceV0Schema = z.looseObject({
   version: z.literal(0).optional(),
   name: z.string().min(1).max(200).optional(),
-  users: AgoraDataSchema.shape.users,
-  currentUserId: AgoraDataSchema.shape.currentUserId.default(null),
-  userAliases: AgoraDataSchema.shape.userAliases.default({}),
-  sessions: AgoraDataSchema.shape.sessions.default([]),
+  users: LegacyAgoraDataSchema.shape.users,
+  currentUserId: LegacyAgoraDataSchema.shape.currentUserId.default(null),
+  userAliases: LegacyAgoraDataSchema.shape.userAliases.default({}),
+  sessions: LegacyAgoraDataSchema.shape.sessions.default([]),
 });
 export type WorkspaceV0 = z.infer<typeof WorkspaceV0Schema>;
 

@@ -2,10 +2,14 @@ import type { Route } from '../../shared/mounts/route';
 
 export interface MergedRoutes {
   routes: Route[];
+  /** Imported routes whose id no route had. */
   added: string[];
+  /** Routes an imported one of the same id took the place of. */
   replaced: string[];
   /** Routes kept as they were (hand-written ones, and operations the document no longer has). */
   kept: string[];
+  /** Routes that are gone: with `replaceAll`, every route the document has no operation of the same id for. */
+  removed: string[];
   /** What the merge did that a person would not expect: a route replaced by another method and path, one shadowed. */
   mergeWarnings: string[];
 }
@@ -13,31 +17,22 @@ export interface MergedRoutes {
 /**
  * Imported routes into a workspace's: a route with the same id is replaced where it stands (an operation
  * imported again), a new id is added at the end, and everything else is kept — or, with `replaceAll`, the
- * imported routes become the whole list.
+ * imported routes become the whole list, and the routes they do not replace are removed.
  */
 export function mergeImportedRoutes(
   existing: readonly Route[],
   imported: readonly Route[],
   replaceAll = false,
 ): MergedRoutes {
-  if (replaceAll) {
-    const routes = [...imported];
-    return {
-      routes,
-      added: routes.map((route) => route.id),
-      replaced: [],
-      kept: [],
-      mergeWarnings: shadowed(routes, imported),
-    };
-  }
   const byId = new Map(imported.map((route) => [route.id, route]));
   const replaced: string[] = [];
   const kept: string[] = [];
+  const removed: string[] = [];
   const mergeWarnings: string[] = [];
   const routes = existing.map((route) => {
     const update = byId.get(route.id);
     if (!update) {
-      kept.push(route.id);
+      (replaceAll ? removed : kept).push(route.id);
       return route;
     }
     byId.delete(route.id);
@@ -49,9 +44,10 @@ export function mergeImportedRoutes(
     return update;
   });
   const added = [...byId.values()];
-  const merged = [...routes, ...added];
+  // With replaceAll the list is the document's, in its order; otherwise new routes go after the existing ones.
+  const merged = replaceAll ? [...imported] : [...routes, ...added];
   mergeWarnings.push(...shadowed(merged, imported));
-  return { routes: merged, added: added.map((route) => route.id), replaced, kept, mergeWarnings };
+  return { routes: merged, added: added.map((route) => route.id), replaced, kept, removed, mergeWarnings };
 }
 
 /**

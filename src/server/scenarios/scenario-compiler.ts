@@ -1,4 +1,6 @@
+import { EventType } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
+import { closestName } from '../../shared/closest-name';
 import type { Chunk, JsonObject, JsonValue, Scenario, ScenarioStep } from '../../shared/scenario';
 import type { SchemaCheck } from '../routes/json-schemas';
 import { type ConditionIssue, compileCondition } from './run-conditions';
@@ -132,7 +134,10 @@ class StepCompiler {
     switch (step.type) {
       case 'emit': {
         const constant = isConstantJson(step.event);
-        if (constant) this.checkEvent({ ...step.event, timestamp: 0 }, path);
+        const typeProblem = eventTypeProblem(step.event.type);
+        // A misspelt type said at its place with the name meant, rather than the schema's list of every type.
+        if (typeProblem) this.problem(`${path}.event.type`, typeProblem);
+        else if (constant) this.checkEvent({ ...step.event, timestamp: 0 }, path);
         return { path, kind: 'emit', id: step.id, event: this.json(step.event, `${path}.event`), validate: !constant };
       }
       case 'wait':
@@ -321,6 +326,25 @@ export function toolStartFields(
   if (displayName) json += `,"toolDisplayName":${JSON.stringify(displayName)}`;
   if (description) json += `,"toolDescription":${JSON.stringify(description)}`;
   return json;
+}
+
+const EVENT_TYPES: readonly string[] = Object.values(EventType);
+
+/**
+ * Why `type` (an emit step's `event.type`, when written as a literal name) names no AG-UI event: the closest name
+ * when one is (`TEXT_MESSAGE_CONTNET` → `TEXT_MESSAGE_CONTENT`), every name only when none is. A template, or a
+ * value that is no string, is left to the event's own check.
+ */
+export function eventTypeProblem(type: JsonValue | undefined): string | undefined {
+  if (typeof type !== 'string' || type.includes('{{') || EVENT_TYPES.includes(type)) return undefined;
+  // closestName compares in lower case.
+  const meant = closestName(
+    type,
+    EVENT_TYPES.map((name) => name.toLowerCase()),
+  )?.toUpperCase();
+  return meant
+    ? `unknown AG-UI event type ${JSON.stringify(type)}: did you mean ${meant}?`
+    : `unknown AG-UI event type ${JSON.stringify(type)}: expected one of ${EVENT_TYPES.join(', ')}`;
 }
 
 /** The first schema problem of an event, said plainly. */

@@ -22,7 +22,9 @@ export const PathPatternSchema = z
   .string()
   .min(1)
   .max(2000)
-  .startsWith('/', 'a path starts with /')
+  // A regex, not `.startsWith('/')`: zod writes that one into JSON Schema as `"format": "starts_with"`, a format
+  // no validator knows (ajv refuses to compile the schema in its default strict mode).
+  .regex(/^\//, 'a path starts with /')
   .refine(
     (path) => path !== CONSOLE_PATH_PREFIX && !path.startsWith(`${CONSOLE_PATH_PREFIX}/`),
     `paths under ${CONSOLE_PATH_PREFIX} belong to the console`,
@@ -43,20 +45,30 @@ export const mountHead = {
   enabled: z.boolean().default(true).describe('A disabled mount is kept in the file but not served.'),
 };
 
-/** Ids must be unique within each list of a workspace; reports each duplicate at its place. */
-export function refineUniqueIds(
-  items: readonly { id: string }[],
-  ctx: z.RefinementCtx,
-  path: (string | number)[],
-  what: string,
-): void {
+/**
+ * Ids must be unique within each list of a workspace; reports each duplicate at its place. Checked even when other
+ * parts of the value have problems (see `WITH_OTHER_PROBLEMS`), so `items` may hold anything: only string ids count.
+ */
+export function refineUniqueIds(items: unknown, ctx: z.RefinementCtx, path: (string | number)[], what: string): void {
+  if (!Array.isArray(items)) return;
   const seen = new Set<string>();
-  items.forEach((item, index) => {
-    if (seen.has(item.id))
-      ctx.addIssue({ code: 'custom', path: [...path, index, 'id'], message: `duplicate ${what} id '${item.id}'` });
-    seen.add(item.id);
+  items.forEach((item: unknown, index) => {
+    const id = typeof item === 'object' && item !== null ? (item as { id?: unknown }).id : undefined;
+    if (typeof id !== 'string') return;
+    if (seen.has(id))
+      ctx.addIssue({ code: 'custom', path: [...path, index, 'id'], message: `duplicate ${what} id '${id}'` });
+    seen.add(id);
   });
 }
+
+/**
+ * For a refinement that checks a list: zod skips refinements once anything inside has a problem that stops parsing
+ * (a wrong type anywhere: `"speed": "fast"`), so a duplicate id would only show up in a later round, after the others
+ * were fixed. With this it runs on whatever parsed; its function must then take the value as possibly malformed.
+ */
+export const WITH_OTHER_PROBLEMS = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
 
 /** A user's regular expression as a mount keeps it (compiled with RE2 when stored); each use says what it matches. */
 export const UserRegexTextSchema = z.string().min(1).max(1000);

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { JsonObjectSchema, JsonValueSchema } from '../json-value';
-import { MountIdSchema, mountHead, PathPatternSchema, refineUniqueIds, UserRegexTextSchema } from './mount-fields';
+import {
+  MountIdSchema,
+  mountHead,
+  PathPatternSchema,
+  refineUniqueIds,
+  UserRegexTextSchema,
+  WITH_OTHER_PROBLEMS,
+} from './mount-fields';
 
 /**
  * A user-defined HTTP route: a method and a path pattern, optional request validation (JSON Schema, answered with
@@ -191,6 +198,6 @@ export const RouteSchema = z
       .max(1000, 'at most 1000 responses a route')
       .describe('Candidate responses in order. When none applies, the route does not answer (the next mount may).'),
   })
-  .superRefine((route, ctx) => refineUniqueIds(route.responses, ctx, ['responses'], 'response'));
+  .superRefine((route, ctx) => refineUniqueIds(route.responses, ctx, ['responses'], 'response'), WITH_OTHER_PROBLEMS);
 export type Route = z.infer<typeof RouteSchema>;
 export type RouteInput = z.input<typeof RouteSchema>;

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { isAllowedCloseCode } from '../control-api';
 import { JsonValueSchema } from '../json-value';
-import { MountIdSchema, mountHead, PathPatternSchema, refineUniqueIds, UserRegexTextSchema } from './mount-fields';
+import {
+  MountIdSchema,
+  mountHead,
+  PathPatternSchema,
+  refineUniqueIds,
+  UserRegexTextSchema,
+  WITH_OTHER_PROBLEMS,
+} from './mount-fields';
 import { BodyConditionSchema } from './route';
 import { ScenarioSelectionSchema } from './scenario-selection';
 
@@ -229,7 +236,7 @@ export const RulesSocketBehaviourSchema = z
       'What to do with a message no rule takes: nothing (the default), reply (an error frame), broadcast, close.',
     ),
   })
-  .superRefine((behaviour, ctx) => refineUniqueIds(behaviour.rules, ctx, ['rules'], 'rule'));
+  .superRefine((behaviour, ctx) => refineUniqueIds(behaviour.rules, ctx, ['rules'], 'rule'), WITH_OTHER_PROBLEMS);
 
 export const SocketBehaviourSchema = z
   .discriminatedUnion('type', [

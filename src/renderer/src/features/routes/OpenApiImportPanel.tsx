@@ -33,7 +33,7 @@ function Ids({ ids }: { ids: readonly string[] }) {
 
 /**
  * An OpenAPI 3.0/3.1 document (JSON or YAML, pasted or from a file) as routes: preview what would be added,
- * replaced and kept, and the warnings, then import. Esc closes it; what was given stays until then.
+ * replaced, kept and removed, and the warnings, then import. Esc closes it; what was given stays until then.
  */
 export function OpenApiImportPanel() {
   const draft = useMountEditorStore((state) => state.openApiImport);
@@ -140,7 +140,8 @@ export function OpenApiImportPanel() {
         {imported && (
           <div className="notice success" role="status" data-testid="openapi-imported">
             Imported{imported.title ? ` ${imported.title}` : ''}: {formatCount(imported.added.length, 'route')} added,{' '}
-            {imported.replaced.length} replaced, {imported.kept.length} kept. They answer now.
+            {imported.replaced.length} replaced, {imported.kept.length} kept
+            {imported.removed.length > 0 && `, ${imported.removed.length} removed`}. They answer now.
           </div>
         )}
         {current && (
@@ -159,6 +160,15 @@ export function OpenApiImportPanel() {
               <dd>
                 <Ids ids={current.kept} />
               </dd>
+              {/* Only "Replace every route" removes routes: named, since the preview is there to show it. */}
+              {current.removed.length > 0 && (
+                <>
+                  <dt>Removed ({current.removed.length})</dt>
+                  <dd>
+                    <Ids ids={current.removed} />
+                  </dd>
+                </>
+              )}
             </dl>
             <h3>Warnings ({current.warnings.length})</h3>
             {current.warnings.length === 0 ? (
