@@ -9,9 +9,16 @@ export interface LoadRoute {
   body?: (index: number) => string;
 }
 
-/** Keep-alive connections to one server, reused across every load on it. */
+/**
+ * A socket this side closes after 4 s idle: servers close theirs at 5 s (Node's default `keepAliveTimeout`, the
+ * engine's `keepAliveTimeoutMs`), and a request sent on one the server is closing just then fails with "socket hang
+ * up" — seen once in an A/B, whose other side's rounds kept an agent's sockets idle for seconds under load.
+ */
+const IDLE_SOCKET_MS = 4000;
+
+/** Keep-alive connections to one server (at most `concurrency`), reused across every load on it. */
 export function keepAliveAgent(concurrency: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets: concurrency });
+  return new Agent({ keepAlive: true, maxSockets: concurrency, timeout: IDLE_SOCKET_MS });
 }
 
 /**

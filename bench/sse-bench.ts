@@ -2,10 +2,11 @@ import type { Agent } from 'node:http';
 import type { BaselineEngine } from './baseline-engine';
 import type { BenchConfig } from './config';
 import { type FeedSubscriber, subscribeIf } from './feed-subscriber';
+import { keepAliveAgent } from './http-load';
 import { measureRunPhase, type RunPhaseResult } from './interleaved-runs';
 import { type ReferenceServer, startReference } from './reference-server';
 import { ServerChild } from './server-child';
-import { inspectionRunInput, keepAliveAgent, postRun, sseFrames } from './sse-clients';
+import { inspectionRunInput, postRun, sseFrames } from './sse-clients';
 
 const RUN_TIMEOUT_MS = 30_000;
 /** The default workspace's AG-UI HTTP agent (the agora template's `agents` mount). */

@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { type Agent, request } from 'node:http';
 import { withTimeout } from './with-timeout';
 
 /** The inspection flow's prompt, as a RunAgentInput for an AG-UI HTTP agent. */
@@ -45,11 +45,6 @@ export function postRun(url: string, body: string, agent: Agent, timeoutMs: numb
     outgoing.end(body);
   });
   return withTimeout(finished, timeoutMs, `POST ${url}`);
-}
-
-/** A keep-alive agent for `clients` sequential streams at once. */
-export function keepAliveAgent(clients: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets: clients });
 }
 
 /** The SSE frames (`data: …\n\n`) in a response body, in order. */
