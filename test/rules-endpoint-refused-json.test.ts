@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
-import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
-import type { ItemsPage } from '../src/shared/control-api';
+import { framesIn } from './helpers/connection-frames';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { RawSocket } from './helpers/raw-socket';
@@ -18,17 +17,6 @@ const TITLE = 'A JSON frame is read as JSON only within maxJsonDepth, with finit
 /** `{"op":"ping","deep":[[…1…]]}`: the object is one level, so `levels` arrays make it `levels + 1` deep. */
 function nested(levels: number): string {
   return `{"op":"ping","deep":${'['.repeat(levels)}1${']'.repeat(levels)}}`;
-}
-
-/** The client's frames as the console reads them: through the control API, with its token, oldest first. */
-async function framesIn(server: MockServer, path: string): Promise<FrameRecord[]> {
-  const api = controlClient(server);
-  const connections = await api.get<ItemsPage<ConnectionSummary>>(`/connections?path=${encodeURIComponent(path)}`);
-  const id = connections.body.items.at(-1)?.id;
-  assert.ok(id, `a connection on ${path}`);
-  const frames = await api.get<ItemsPage<FrameRecord>>(`/connections/${id}/frames?direction=in`);
-  assert.equal(frames.status, 200);
-  return frames.body.items.reverse();
 }
 
 test('a rules socket matches refused JSON as text, and logs a finding on the frame saying why and what to fix', async () => {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
-import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
-import type { ItemsPage } from '../src/shared/control-api';
+import { framesIn } from './helpers/connection-frames';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { RawSocket } from './helpers/raw-socket';
@@ -15,16 +14,6 @@ const wsUrl = (server: MockServer, path: string) => `${server.url.replace(/^http
 async function addSocket(server: MockServer, definition: Record<string, unknown>): Promise<void> {
   const created = await controlClient(server).post('/sockets', definition);
   assert.equal(created.status, 201, JSON.stringify(created.body));
-}
-
-/** The client's frames as the console reads them, oldest first. */
-async function framesIn(server: MockServer, path: string): Promise<FrameRecord[]> {
-  const api = controlClient(server);
-  const connections = await api.get<ItemsPage<ConnectionSummary>>(`/connections?path=${encodeURIComponent(path)}`);
-  const id = connections.body.items.at(-1)?.id;
-  assert.ok(id, `a connection on ${path}`);
-  const frames = await api.get<ItemsPage<FrameRecord>>(`/connections/${id}/frames?direction=in`);
-  return frames.body.items.reverse();
 }
 
 const SUB = [{ path: '$.op', equals: 'sub' }];
