@@ -7,7 +7,7 @@ import type { MockServer } from '../src/server/index';
 import { WorkspaceError } from '../src/server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../src/server/workspace/workspace-file';
 import type { Connection } from '../src/server/ws/connection';
-import type { SocketMessageResult } from '../src/shared/mounts/socket-endpoint';
+import type { SocketMessageResult } from '../src/shared/raw-messages';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { RawSocket } from './helpers/raw-socket';

@@ -45,6 +45,11 @@ export const RawMessageBodySchema = z
   });
 export type RawMessageBody = z.infer<typeof RawMessageBodySchema>;
 
+/** The frame a raw message body sends: its text as written, or its JSON's compact text. */
+export function rawMessageText(body: RawMessageBody): string {
+  return body.text ?? JSON.stringify(body.json);
+}
+
 /** Answer of `POST /connections/:id/messages`. */
 export interface RawMessageResult {
   connectionId: string;
@@ -52,4 +57,13 @@ export interface RawMessageResult {
   size: number;
   /** Whether it waits behind a pause, latency or frames still to go (it goes out in its turn). */
   held: boolean;
+}
+
+/** Answer of `POST /sockets/:id/messages`: the open connections of the endpoint the frame went to. */
+export interface SocketMessageResult {
+  socketId: string;
+  /** The frame's size in bytes, as sent. */
+  size: number;
+  /** Each connection it went to, and whether it waits there behind a pause, latency or frames still to go. */
+  connections: { connectionId: string; held: boolean }[];
 }

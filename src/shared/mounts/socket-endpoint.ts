@@ -283,12 +283,3 @@ export const SocketEndpointSchema = z.strictObject({
   behaviour: SocketBehaviourSchema,
 });
 export type SocketEndpoint = z.infer<typeof SocketEndpointSchema>;
-
-/** Answer of `POST /sockets/:id/messages`: the open connections of the endpoint the frame went to. */
-export interface SocketMessageResult {
-  socketId: string;
-  /** The frame's size in bytes, as sent. */
-  size: number;
-  /** Each connection it went to, and whether it waits there behind a pause, latency or frames still to go. */
-  connections: { connectionId: string; held: boolean }[];
-}

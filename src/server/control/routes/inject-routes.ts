@@ -14,7 +14,7 @@ import {
   type SequenceFinding,
   type StreamContext,
 } from '../../../shared/control-api';
-import { RawMessageBodySchema, type RawMessageResult } from '../../../shared/raw-messages';
+import { RawMessageBodySchema, type RawMessageResult, rawMessageText } from '../../../shared/raw-messages';
 import { planMacro } from '../../agui/event-macros';
 import { eventTemplate } from '../../agui/event-templates';
 import { outgoing } from '../../agui/events';
@@ -166,7 +166,7 @@ export function injectRoutes(deps: ControlDeps): Router {
         `Connection ${connection.id} is an SSE stream of AG-UI events: inject events with POST /connections/${connection.id}/events`,
       );
     const input = parseRequestPart(RawMessageBodySchema, requestBody(ctx), 'body');
-    const text = input.text ?? JSON.stringify(input.json);
+    const text = rawMessageText(input);
     if (!connection.send(text, null)) {
       if (connection.closedForBacklog) throw closedByRequest(connection);
       // The client is closing the socket: ws takes no more frames from the engine.
@@ -175,7 +175,7 @@ export function injectRoutes(deps: ControlDeps): Router {
     ctx.body = {
       connectionId: connection.id,
       size: Buffer.byteLength(text),
-      held: connection.summary().heldFrames > 0,
+      held: connection.heldBytes > 0,
     } satisfies RawMessageResult;
   });
 

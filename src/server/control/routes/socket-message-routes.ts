@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { SocketMessageResult } from '../../../shared/mounts/socket-endpoint';
-import { RawMessageBodySchema } from '../../../shared/raw-messages';
+import { RawMessageBodySchema, rawMessageText, type SocketMessageResult } from '../../../shared/raw-messages';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
@@ -36,7 +35,7 @@ export function socketMessageRoutes(deps: ControlDeps): Router {
         `No enabled socket endpoint ${id}${pack === undefined ? '' : ` in pack ${pack}`}, and no connection open on ` +
           'one: GET /server lists the endpoints',
       );
-    const text = input.text ?? JSON.stringify(input.json);
+    const text = rawMessageText(input);
     ctx.body = {
       socketId: id,
       size: Buffer.byteLength(text),
