@@ -49,22 +49,7 @@ export const decodePathText = (value: string): string => {
  * does not compile; `invalidPathPattern` words it for a mount's problem.
  */
 export function compilePathPattern(source: string, options: { prefix?: boolean } = {}): CompiledPathPattern {
-  let data: TokenData;
-  let encoded: TokenData;
-  let compiled: ReturnType<typeof pathRegExp>;
-  try {
-    // Tolerated both ways: `/items/` (as FastAPI's OpenAPI documents write paths) matches `/items` too, as `/items`
-    // matches `/items/` (path-to-regexp's optional trailing slash).
-    data = parse(withoutTrailingSlash(source));
-    encoded = { tokens: encodeTokens(data.tokens) };
-    // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
-    compiled = pathRegExp(encoded, !options.prefix);
-  } catch (error) {
-    if (!(error instanceof PathError)) throw error;
-    // Without the link path-to-regexp appends: a shortened URL is no help offline, and the message says it all.
-    throw new TypeError(error.message.replace(/; visit https?:\/\/\S+ for info$/, ''));
-  }
-  const { regexp, keys } = compiled;
+  const { data, encoded, regexp, keys } = parsePathPattern(source, !options.prefix);
   // A parameter named `__proto__` would set the object's prototype: such a pattern's values go in one without.
   const prototypeLess = keys.some((key) => key.name === '__proto__');
   return {
@@ -86,6 +71,22 @@ export function compilePathPattern(source: string, options: { prefix?: boolean }
     literalPrefix: literalPrefix(encoded.tokens),
     shapes: expand(data.tokens).map(segmentShapes),
   };
+}
+
+/** The pattern's tokens, as written and percent-encoded, and its regexp; path-to-regexp's error without its link. */
+function parsePathPattern(source: string, end: boolean) {
+  try {
+    // Tolerated both ways: `/items/` (as FastAPI's OpenAPI documents write paths) matches `/items` too, as `/items`
+    // matches `/items/` (path-to-regexp's optional trailing slash).
+    const data = parse(withoutTrailingSlash(source));
+    const encoded: TokenData = { tokens: encodeTokens(data.tokens) };
+    // path-to-regexp's own `match` builds prototype-less objects, several times slower than reading the regexp here.
+    return { data, encoded, ...pathRegExp(encoded, end) };
+  } catch (error) {
+    if (!(error instanceof PathError)) throw error;
+    // Without the link path-to-regexp appends: a shortened URL is no help offline, and the message says it all.
+    throw new TypeError(error.message.replace(/; visit https?:\/\/\S+ for info$/, ''));
+  }
 }
 
 /**
