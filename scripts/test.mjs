@@ -79,5 +79,6 @@ step(
   `tests (${files.length} files)`,
   process.execPath,
   ['--enable-source-maps', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
-  { ...process.env, CHROMIUM_PATH: chromium },
+  // The package was built above: the tests that run the CLI need not build it again (test/helpers/cli-process.ts).
+  { ...process.env, CHROMIUM_PATH: chromium, AGUI_MOCK_PACKAGE_BUILT: '1' },
 );

@@ -4,8 +4,15 @@ import { WAIT_MS } from './wait';
 
 export const CLI = 'out/cli/agui-mock.js';
 
-/** Builds the CLI bundle the way `npm run build:package` does, so tests run the real `bin` file. */
+/** Set by `npm test` (scripts/test.mjs) once it has built the package for this run. */
+export const PACKAGE_BUILT_ENV = 'AGUI_MOCK_PACKAGE_BUILT';
+
+/**
+ * Builds the CLI bundle the way `npm run build:package` does, so tests run the real `bin` file. `npm test` builds it
+ * once before any test runs and says so (PACKAGE_BUILT_ENV): then each file that runs the CLI need not build it again.
+ */
 export function buildCli(): void {
+  if (process.env[PACKAGE_BUILT_ENV] === '1') return;
   const result = spawnSync(process.execPath, ['scripts/build-bundles.mjs'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`CLI build failed: ${result.stderr}`);
 }
