@@ -106,7 +106,8 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
         'one turns off: add them to PLAYWRIGHT_DISABLED_FEATURES in e2e/helpers/browser.ts (or to a later list)',
     );
   }
-  // Each page is its own context (`browser.newPage`): closing the contexts closes everything a test opened.
+  // Each page is its own context (`browser.newPage`): closing the contexts closes everything a test opened. A file's
+  // tests run one at a time (node:test's default; none of them asks otherwise), so no other test's page is among them.
   afterEach(() => Promise.all(browser.contexts().map((context) => context.close())));
   after(() => browser.close());
   return browser;
