@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Middleware } from 'koa';
-import send from 'koa-send';
 import { CONSOLE_CSP } from '../../shared/console-csp';
+import { koaSend } from '../support/koa-send-on-first-use';
 
 export const CONSOLE_PREFIX = '/__console';
 
@@ -36,7 +36,11 @@ export function consoleStatic(rendererDir: string | undefined): Middleware {
     const file = ctx.path.slice(CONSOLE_PREFIX.length + 1) || 'index.html';
     let sent: string | undefined;
     try {
-      sent = await send(ctx, file, { root: rendererDir, index: 'index.html', immutable: file.startsWith('assets/') });
+      sent = await koaSend()(ctx, file, {
+        root: rendererDir,
+        index: 'index.html',
+        immutable: file.startsWith('assets/'),
+      });
     } catch {
       // Missing files, traversal attempts (403 from koa-send), undecodable paths: all simply not found.
     }

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { promisify, TextDecoder } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
-import coBody from 'co-body';
 import type { Context } from 'koa';
 // koa-body's declarations type what this reader sets on the request: `ctx.request.body` and `rawBody`.
 import type {} from 'koa-body';
@@ -14,6 +14,10 @@ import { type FormDecoder, formDecoder, parseFormFields } from './form-fields';
 import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
 import { jsonText, notUtf8Detail, parseRequestJson, refusingPrototypeKey } from './request-json';
+
+// co-body's text reader alone: its index also loads the JSON and form parsers (qs and a dozen packages of its own),
+// which nothing here uses.
+const coBodyText = createRequire(import.meta.url)('co-body/lib/text.js') as typeof import('co-body').text;
 
 /** A request body as the mounts see it, read once per request. */
 export type RequestBody =
@@ -169,7 +173,7 @@ function readBytes(ctx: Context, limit: number): Promise<Buffer> {
   if (sent !== undefined) headers['content-encoding'] = 'identity';
   try {
     // No character encoding: raw-body answers the bytes as they came.
-    return coBody.text(ctx, { limit, encoding: '' });
+    return coBodyText(ctx, { limit, encoding: '' });
   } finally {
     if (sent !== undefined) headers['content-encoding'] = sent;
   }

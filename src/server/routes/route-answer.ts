@@ -1,10 +1,10 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
-import send from 'koa-send';
 import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
 import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
+import { koaSend } from '../support/koa-send-on-first-use';
 import {
   type RenderSession,
   renderSession,
@@ -250,7 +250,7 @@ async function sendFile(
   const encoded = relativeName.split('/').map(encodeURIComponent).join('/');
   let sent: string | undefined;
   try {
-    sent = await send(ctx, encoded, {
+    sent = await koaSend()(ctx, encoded, {
       root,
       index: false,
       setHeaders: (_response, path, stats) => checkServable(path, stats, realBase, env),

@@ -1,9 +1,9 @@
 import { realpath } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import type { Context } from 'koa';
-import send from 'koa-send';
 import type { StaticFolder } from '../../../shared/mounts/static-folder';
 import { HttpError } from '../../http/http-errors';
+import { koaSend } from '../../support/koa-send-on-first-use';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
 import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
@@ -61,7 +61,7 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
   /** The file koa-send looked at last (the index, for a folder): a refusal names it. */
   let looked = '';
   try {
-    sent = await send(ctx, rest, {
+    sent = await koaSend()(ctx, rest, {
       root: mount.root,
       index: mount.folder.index || false,
       hidden: false,
