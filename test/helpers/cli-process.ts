@@ -5,7 +5,7 @@ import { WAIT_MS } from './wait';
 export const CLI = 'out/cli/agui-mock.js';
 
 /** Set by `npm test` (scripts/test.mjs) once it has built the package for this run. */
-export const PACKAGE_BUILT_ENV = 'AGUI_MOCK_PACKAGE_BUILT';
+const PACKAGE_BUILT_ENV = 'AGUI_MOCK_PACKAGE_BUILT';
 
 /**
  * Builds the CLI bundle the way `npm run build:package` does, so tests run the real `bin` file. `npm test` builds it
