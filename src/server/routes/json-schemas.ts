@@ -1,9 +1,11 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type Ajv2020 from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type addFormats from 'ajv-formats';
 import type { JsonObject } from '../../shared/json-value';
 import { compileUserRegex } from '../support/user-regex';
 import { schemaBranchingProblem } from './schema-branching';
-import { uniqueItemsKeyword } from './unique-items-keyword';
+import { type AjvCodeTags, uniqueItemsKeyword } from './unique-items-keyword';
 
 /**
  * A compiled JSON Schema: the errors for a value, or undefined when it is valid (defaults are filled in). Throws
@@ -40,8 +42,8 @@ const re2Engine = Object.assign(
  * as it is (bodies, records). Every error is reported (`allErrors`).
  */
 export class JsonSchemas {
-  private readonly fromText = createAjv(true);
-  private readonly fromJson = createAjv(false);
+  private fromText: Ajv2020 | undefined;
+  private fromJson: Ajv2020 | undefined;
   /** Compiling generates code (milliseconds each); routes imported from one OpenAPI document share many schemas. */
   private readonly compiled = new Map<string, SchemaCheck>();
 
@@ -56,7 +58,7 @@ export class JsonSchemas {
       if (branching) throw new Error(branching);
       let validate: ValidateFunction;
       try {
-        validate = (input === 'text' ? this.fromText : this.fromJson).compile(rest);
+        validate = this.ajv(input).compile(rest);
         for (const probe of PROBES) validate(probe());
       } catch (error) {
         // A `$ref` that only ever leads to itself runs ajv's compiler out of stack; `{"$dynamicRef": "#"}` and the
@@ -76,10 +78,38 @@ export class JsonSchemas {
     }
     return check;
   }
+
+  /** Made on the first schema compiled: most worlds have none (a world is compiled on every edit). */
+  private ajv(input: 'text' | 'json'): Ajv2020 {
+    if (input === 'text') {
+      this.fromText ??= createAjv(true);
+      return this.fromText;
+    }
+    this.fromJson ??= createAjv(false);
+    return this.fromJson;
+  }
+}
+
+const require = createRequire(import.meta.url);
+let ajvModules: { Ajv: typeof Ajv2020; addFormats: typeof addFormats; tags: AjvCodeTags } | undefined;
+
+/**
+ * ajv and its formats, loaded with the first schema compiled rather than with the engine's modules: most engines
+ * and CLI commands never compile one, and every process that loads the engine (each CLI command, each library
+ * user's test file, the desktop app) paid about 0.1 s of CPU for them.
+ */
+function loadAjv(): NonNullable<typeof ajvModules> {
+  if (!ajvModules) {
+    const ajv = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const formats = require('ajv-formats') as { default: typeof addFormats };
+    ajvModules = { Ajv: ajv.default, addFormats: formats.default, tags: { _: ajv._, str: ajv.str } };
+  }
+  return ajvModules;
 }
 
 function createAjv(coerceTypes: boolean): Ajv2020 {
-  const ajv = new Ajv2020({
+  const { Ajv, addFormats, tags } = loadAjv();
+  const ajv = new Ajv({
     allErrors: true,
     // A required `constructor` or `toString` is missing from `{}`: ajv would otherwise read the prototype's.
     ownProperties: true,
@@ -98,6 +128,6 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
   addFormats(ajv);
   // ajv's own compares items of arrays and objects pairwise: quadratic in a client's list.
   ajv.removeKeyword('uniqueItems');
-  ajv.addKeyword(uniqueItemsKeyword);
+  ajv.addKeyword(uniqueItemsKeyword(tags));
   return ajv;
 }

@@ -1,7 +1,13 @@
-import { _, type CodeKeywordDefinition, type KeywordCxt, str } from 'ajv/dist/2020.js';
+import type { CodeKeywordDefinition, _ as CodeTag, KeywordCxt, str as StrTag } from 'ajv/dist/2020.js';
 
 /** The pair of equal items reported, as ajv names them: `i` and `j`. */
 type Duplicate = readonly [i: number, j: number];
+
+/** ajv's code-generation tags, from the ajv the keyword is added to (ajv is loaded on first use). */
+export interface AjvCodeTags {
+  _: typeof CodeTag;
+  str: typeof StrTag;
+}
 
 /**
  * `uniqueItems` in linear time, replacing ajv's: for items that may be arrays or objects ajv compares every item
@@ -9,29 +15,31 @@ type Duplicate = readonly [i: number, j: number];
  * text and duplicates are found with a Map. The error is ajv's — keyword, params `{i, j}`, message — and names the
  * same pair ajv would, so 422s read as they did.
  */
-export const uniqueItemsKeyword: CodeKeywordDefinition = {
-  keyword: 'uniqueItems',
-  type: 'array',
-  schemaType: 'boolean',
-  // ajv's place among the array keywords, so errors are listed in the same order.
-  before: 'maxContains',
-  error: {
-    message: ({ params: { i, j } }) => str`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
-    params: ({ params: { i, j } }) => _`{i: ${i}, j: ${j}}`,
-  },
-  code(cxt: KeywordCxt) {
-    const { gen, data, schema, parentSchema, it } = cxt;
-    if (!schema) return;
-    const types = scalarItemTypes(parentSchema.items);
-    const strictNumbers = it.opts.strictNumbers === true;
-    const find = gen.scopeValue('func', {
-      ref: types ? (items: unknown[]) => lastScalarDuplicate(items, types, strictNumbers) : lastDuplicate,
-    });
-    const found = gen.const('duplicate', _`${find}(${data})`);
-    cxt.setParams({ i: _`${found}[0]`, j: _`${found}[1]` });
-    cxt.fail(_`${found} !== undefined`);
-  },
-};
+export function uniqueItemsKeyword({ _, str }: AjvCodeTags): CodeKeywordDefinition {
+  return {
+    keyword: 'uniqueItems',
+    type: 'array',
+    schemaType: 'boolean',
+    // ajv's place among the array keywords, so errors are listed in the same order.
+    before: 'maxContains',
+    error: {
+      message: ({ params: { i, j } }) => str`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
+      params: ({ params: { i, j } }) => _`{i: ${i}, j: ${j}}`,
+    },
+    code(cxt: KeywordCxt) {
+      const { gen, data, schema, parentSchema, it } = cxt;
+      if (!schema) return;
+      const types = scalarItemTypes(parentSchema.items);
+      const strictNumbers = it.opts.strictNumbers === true;
+      const find = gen.scopeValue('func', {
+        ref: types ? (items: unknown[]) => lastScalarDuplicate(items, types, strictNumbers) : lastDuplicate,
+      });
+      const found = gen.const('duplicate', _`${find}(${data})`);
+      cxt.setParams({ i: _`${found}[0]`, j: _`${found}[1]` });
+      cxt.fail(_`${found} !== undefined`);
+    },
+  };
+}
 
 const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
 
