@@ -262,7 +262,13 @@ test('agui-mock serve without a file: an untitled world changed is kept on shutt
 test("a library start (a test run) keeps no copy of its untitled world: its changes are the test's own", async () => {
   const before = await readdir(process.cwd());
   const { logger, warnings } = capturingLogger();
-  const server = await startMockServer({ port: 0, logger });
+  // Even one that keeps a recent list, as the tests of that list do.
+  const server = await startMockServer({
+    port: 0,
+    logger,
+    recentWorkspaces: true,
+    workspaceOptions: { configDir: dir },
+  });
   const created = await fetch(`${server.url}/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -273,4 +279,26 @@ test("a library start (a test run) keeps no copy of its untitled world: its chan
   await server.close();
   assert.deepEqual(await readdir(process.cwd()), before);
   assert.deepEqual(warnings, []);
+});
+
+test('opening another workspace during a conflict keeps the unsaved changes beside the file, as shutting down does', async () => {
+  const { file, server, warnings } = await engineWithUnsavedRecord('switch.agui.json');
+  const theirs = workspace('From disk');
+  await writeFile(file, theirs);
+  await eventually(() => server.workspace.status().conflict !== null, 'the conflict');
+  const other = join(dir, 'other.agui.json');
+  await writeFile(other, workspace('Other'));
+  try {
+    await server.workspace.open(other);
+    assert.equal(server.workspace.status().path, other);
+    assert.equal(await readFile(file, 'utf8'), theirs, 'their version is left as it is');
+    await assertKeptBeside(
+      file,
+      'switch.agui.json',
+      warnings,
+      /switch\.agui\.json was changed on disk since they were made, so it was left as it is$/,
+    );
+  } finally {
+    await server.close();
+  }
 });

@@ -32,9 +32,7 @@ export interface MockServerOptions {
   /**
    * Adds the workspace file (and every file opened or saved as later) to the user's recent-workspaces list
    * (`recent.json` in the config folder, as the desktop app and `agui-mock serve` do), and shows that list in the
-   * console; and, on closing, keeps an untitled world's unsaved changes in the folder it serves from
-   * (`untitled.unsaved-<time>.json`, docs/workspaces.md). Default false: a test run neither writes its temp files
-   * into the list nor reads other projects' paths, and its world's changes are its own.
+   * console. Default false: a test run neither writes its temp files into the list nor reads other projects' paths.
    */
   recentWorkspaces?: boolean;
 }

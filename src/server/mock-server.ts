@@ -88,8 +88,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     launchSettings: options.settings,
     ...options.workspaceOptions,
     recentWorkspaces: options.recentWorkspaces === true,
-    // The same starts are a person's: an untitled world's changes are their work, kept when the engine closes.
-    keepUntitledChanges: options.recentWorkspaces === true,
   });
   const startedAt = Date.now();
   let startupSettings: ServerInfo['startupSettings'] = { tls: settings.tls };

@@ -966,9 +966,18 @@ export class WorkspaceService {
   }
 
   /** Before switching to another world: write what is unsaved, where that is allowed. */
+  /**
+   * Before another world replaces this one: pending changes are saved into the file, and changes autosave is held
+   * back from writing there (a conflict, a bad file on disk) are kept beside it, as on closing (`keepUnsaved`).
+   * An untitled world's changes are its caller's to weigh (the console asks before replacing them).
+   */
   private async flushForSwitch(): Promise<void> {
     this.clearAutosave();
     if (this.dirty && this.autosaveAllowed()) await this.enqueueWrite(this.file as string, false);
+    else if (this.dirty && this.file !== null) {
+      const [file, why] = [this.file, `${this.autosaveHeldBack()}, so it was left as it is`];
+      await this.enqueue(() => this.keepUnsaved(file, this.document(), why));
+    }
     await this.idle();
   }
 
