@@ -447,7 +447,10 @@ export class WorkspaceService {
     } else if (keepUntitled) {
       const base = join(this.servingFolder(), UNTITLED_COPY_BASE);
       const advice = (copy: string) => `open it with \`agui-mock serve --workspace ${copy}\` or the console's Open…`;
-      this.keeping = this.keepUnsaved(base, this.document(), 'the workspace was never saved to a file', advice);
+      this.keeping = this.keepUnsaved(base, this.document(), 'the workspace was never saved to a file', {
+        untitled: true,
+        advice,
+      });
       await this.keeping;
     }
     await this.closeSaves();
@@ -479,18 +482,19 @@ export class WorkspaceService {
   }
 
   /**
-   * On closing, unsaved changes that have no file to go to — autosave held back from writing over `base` (`why`),
-   * or an untitled world — are the only copy of themselves: written atomically as `<base>.unsaved-<time>.json`
-   * (never over anything; with the file's permissions, else the owner's alone: it holds the same keys), in full
-   * whatever it takes, and the log says where (and `advice`, what to do with it). Never throws.
+   * On closing (or switching worlds), unsaved changes that have no file to go to — autosave held back from writing
+   * over `base` (`why`), or an untitled world — are the only copy of themselves: written atomically as
+   * `<base>.unsaved-<time>.json` (never over anything; with the permissions of `base` when it is the workspace
+   * file, else the owner's alone: it holds the same keys), in full whatever it takes, and the log says where (and
+   * `advice`, what to do with it). Never throws.
    */
   private async keepUnsaved(
     base: string,
     document: Workspace,
     why: string,
-    advice?: (copy: string) => string,
+    { untitled = false, advice }: { untitled?: boolean; advice?: (copy: string) => string } = {},
   ): Promise<void> {
-    const mode = (await stat(base).catch(() => undefined))?.mode ?? 0o600;
+    const mode = (untitled ? undefined : (await stat(base).catch(() => undefined))?.mode) ?? 0o600;
     for (let attempt = 1; attempt <= 10; attempt++) {
       const copy = unsavedCopyName(base, this.options.now(), attempt);
       try {
@@ -965,7 +969,6 @@ export class WorkspaceService {
     this.emit();
   }
 
-  /** Before switching to another world: write what is unsaved, where that is allowed. */
   /**
    * Before another world replaces this one: pending changes are saved into the file, and changes autosave is held
    * back from writing there (a conflict, a bad file on disk) are kept beside it, as on closing (`keepUnsaved`).
