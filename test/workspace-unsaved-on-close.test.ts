@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { chmod, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { startMockServer } from '../src/server/index';
 import type { Logger } from '../src/server/support/logger';
 import type { AtomicWriteHooks } from '../src/server/workspace/atomic-file';
 import { readWorkspaceFile } from '../src/server/workspace/workspace-file';
-import { buildCli, CLI, type CliRun, runCli, runCommand } from './helpers/cli-process';
+import { buildCli, runCli } from './helpers/cli-process';
 import { eventually } from './helpers/wait';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -129,12 +128,13 @@ test('shutting down with the file deleted on disk: the unsaved changes are kept 
   await eventually(() => server.workspace.status().conflict !== null, 'the deletion to be noticed');
   await server.close();
   await assert.rejects(stat(file), { code: 'ENOENT' }, 'not written again behind its author’s back');
-  await assertKeptBeside(
+  const copy = await assertKeptBeside(
     file,
     'deleted.agui.json',
     warnings,
     /deleted\.agui\.json was deleted on disk since they were made, so it was left as it is$/,
   );
+  assert.equal((await stat(copy)).mode & 0o777, 0o600, "the file's mode is gone with it: the owner's alone");
 });
 
 test("closing's own save finds the file changed just before replacing it: the changes are kept beside it", async () => {
@@ -194,91 +194,6 @@ test('agui-mock serve: SIGINT with the file broken on disk keeps the unsaved cha
     run.stderr().includes(`workspace: unsaved changes kept in ${join(dir, copy)}: ${file} on disk is not a workspace`),
     run.stderr(),
   );
-});
-
-test('agui-mock serve without a file: an untitled world changed is kept on shutting down, where it serves from', async () => {
-  const folder = await mkdtemp(join(dir, 'untitled-'));
-  const serveHere = (...args: string[]) =>
-    runCommand(process.execPath, [resolve(CLI), 'serve', '--port', '0', '--quiet', ...args], {
-      cwd: folder,
-      env: { ...process.env, AGUI_MOCK_CONFIG_DIR: dir },
-    });
-  const stop = async (run: CliRun) => {
-    run.child.kill('SIGTERM');
-    assert.equal((await run.exited()).code, 0, run.stderr());
-  };
-
-  // Nothing changed: nothing to keep.
-  const unchanged = serveHere();
-  try {
-    await unchanged.waitFor(/HTTP\s+(\S+)/);
-    await stop(unchanged);
-  } finally {
-    unchanged.child.kill('SIGKILL');
-  }
-  assert.deepEqual(await readdir(folder), []);
-
-  const changed = serveHere();
-  try {
-    const [, url] = await changed.waitFor(/HTTP\s+(\S+)/);
-    await changed.waitFor(/^ {2}Workspace {3}untitled, in memory \(Save as… in the console writes it to a file\)$/m);
-    const created = await fetch(`${url}/users`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'kept@example.com', name: 'Kept' }),
-    });
-    assert.equal(created.status, 201);
-    await stop(changed);
-  } finally {
-    changed.child.kill('SIGKILL');
-  }
-  const [copy, ...more] = await readdir(folder);
-  assert.ok(copy !== undefined && more.length === 0, `one copy: ${await readdir(folder)}`);
-  assert.match(copy, copyOf('untitled'));
-  const path = join(folder, copy);
-  assert.equal((await stat(path)).mode & 0o777, 0o600, "the owner's alone: a workspace may hold keys");
-  assert.ok(
-    changed
-      .stderr()
-      .includes(
-        `workspace: unsaved changes kept in ${path}: the workspace was never saved to a file; open it with \`agui-mock serve --workspace ${path}\``,
-      ),
-    changed.stderr(),
-  );
-
-  // What the log says brings the changes back.
-  const reopened = serveHere('--workspace', path);
-  try {
-    const [, url] = await reopened.waitFor(/HTTP\s+(\S+)/);
-    await reopened.waitFor(new RegExp(`^ {2}Workspace {3}${path.replaceAll('.', '\\.')}$`, 'm'));
-    const users = (await (await fetch(`${url}/users?limit=100`)).json()) as { users: { email: string }[] };
-    assert.ok(users.users.some((user) => user.email === 'kept@example.com'));
-    await stop(reopened);
-  } finally {
-    reopened.child.kill('SIGKILL');
-  }
-});
-
-test("a library start (a test run) keeps no copy of its untitled world: its changes are the test's own", async () => {
-  const before = await readdir(process.cwd());
-  const { logger, warnings } = capturingLogger();
-  // Even one that keeps a recent list, as the tests of that list do.
-  const server = await startMockServer({
-    port: 0,
-    logger,
-    recentWorkspaces: true,
-    workspaceOptions: { configDir: dir },
-  });
-  const created = await fetch(`${server.url}/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'test@example.com', name: 'Test' }),
-  });
-  assert.equal(created.status, 201);
-  assert.equal(server.workspace.status().dirty, true);
-  await server.close();
-  assert.deepEqual(await readdir(process.cwd()), before);
-  assert.deepEqual(warnings, []);
 });
 
 test('opening another workspace during a conflict keeps the unsaved changes beside the file, as shutting down does', async () => {

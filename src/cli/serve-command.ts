@@ -26,8 +26,6 @@ export async function serve(options: ServeOptions): Promise<number> {
       workspace: options.workspace,
       // The recent list is the desktop app's and `serve`'s: opened files go into it, as they always have.
       recentWorkspaces: true,
-      // A person's changes to an untitled world are kept when they stop it (a test's engine keeps nothing).
-      workspaceOptions: { keepUntitledChanges: true },
       ...(options.template !== undefined && { template: options.template }),
       // Only flags given: the rest come from the workspace (or the defaults).
       settings: {

@@ -56,13 +56,7 @@ async function launch(): Promise<void> {
     engine = await startEngine(settings.port, {
       start: startMockServer,
       askUseFreePort: (port) => askUseFreePort(dialog, port),
-      options: {
-        logger: consoleLogger,
-        workspace: settings.workspace,
-        recentWorkspaces: true,
-        // A person's changes to an untitled world are kept when the app closes.
-        workspaceOptions: { keepUntitledChanges: true },
-      },
+      options: { logger: consoleLogger, workspace: settings.workspace, recentWorkspaces: true },
     });
   } catch (error) {
     return fail(error);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, realpathSync, type Stats, watch } from 'node:fs';
 import { constants, copyFile, mkdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
 import {
@@ -37,12 +37,6 @@ export interface WorkspaceServiceOptions {
    * do; a library start (a test run) leaves the list alone and shows none. Default false.
    */
   recentWorkspaces: boolean;
-  /**
-   * Whether an untitled world's unsaved changes are kept on closing, in the folder it serves its files from
-   * (`untitled.unsaved-<time>.json`, a workspace to open): the desktop app and `serve` keep them, as they are a
-   * person's work; a library start (a test run) does not. Default false.
-   */
-  keepUntitledChanges: boolean;
   /** Quiet time after the last change before autosave writes. */
   autosaveDelayMs: number;
   /**
@@ -83,7 +77,6 @@ type StatusListener = (status: WorkspaceStatus) => void;
 
 const DEFAULTS: Omit<WorkspaceServiceOptions, 'configDir'> = {
   recentWorkspaces: false,
-  keepUntitledChanges: false,
   autosaveDelayMs: 500,
   autosaveMaxDelayMs: 10_000,
   watchDelayMs: 100,
@@ -104,8 +97,6 @@ const STOP_GRACE_MS = 250;
  */
 /** What a world without a name of its own is called until it is saved as a file. */
 const UNTITLED = 'Untitled';
-/** What an untitled world's kept changes are named after (`untitled.unsaved-<time>.json`). */
-const UNTITLED_COPY_BASE = 'untitled';
 
 export class WorkspaceService {
   private readonly options: WorkspaceServiceOptions;
@@ -425,14 +416,12 @@ export class WorkspaceService {
   /**
    * Stops watching; writes pending changes first, waiting at most `closeTimeoutMs` for that: a save still running
    * then is stopped, and says so in the log. Changes autosave is held back from writing (a conflict, a bad file on
-   * disk) are written beside the file instead (`keepUnsaved`), waited for to the end: nowhere else are they kept;
-   * so are an untitled world's, when a person's engine closes (`keepUntitledChanges`).
+   * disk) are written beside the file instead (`keepUnsaved`), waited for to the end: nowhere else are they kept.
    */
   async close(): Promise<void> {
     if (this.closed) return;
     const flush = this.dirty && this.autosaveAllowed();
     const why = this.dirty && !flush && this.file !== null ? this.autosaveHeldBack() : undefined;
-    const keepUntitled = this.dirty && this.file === null && this.options.keepUntitledChanges;
     this.closed = true;
     for (const detach of this.detachSources) detach();
     this.clearAutosave();
@@ -443,14 +432,6 @@ export class WorkspaceService {
       const file = this.file as string;
       // After any save still running; not stopped at the deadline as a save of the file is.
       this.keeping = this.enqueue(() => this.keepUnsaved(file, this.document(), `${why}, so it was left as it is`));
-      await this.keeping;
-    } else if (keepUntitled) {
-      const base = join(this.servingFolder(), UNTITLED_COPY_BASE);
-      const advice = (copy: string) => `open it with \`agui-mock serve --workspace ${copy}\` or the console's Open…`;
-      this.keeping = this.keepUnsaved(base, this.document(), 'the workspace was never saved to a file', {
-        untitled: true,
-        advice,
-      });
       await this.keeping;
     }
     await this.closeSaves();
@@ -482,29 +463,21 @@ export class WorkspaceService {
   }
 
   /**
-   * On closing (or switching worlds), unsaved changes that have no file to go to — autosave held back from writing
-   * over `base` (`why`), or an untitled world — are the only copy of themselves: written atomically as
-   * `<base>.unsaved-<time>.json` (never over anything; with the permissions of `base` when it is the workspace
-   * file, else the owner's alone: it holds the same keys), in full whatever it takes, and the log says where (and
-   * `advice`, what to do with it). Never throws.
+   * On closing (or switching worlds), the changes autosave was held back from writing over the file (`why`) are the
+   * only copy of themselves: written atomically beside it as `FILE.unsaved-<time>.json` (never over anything; with
+   * the file's permissions, or the owner's alone when it is gone: it holds the same keys), in full whatever it
+   * takes, and the log says where. Never throws.
    */
-  private async keepUnsaved(
-    base: string,
-    document: Workspace,
-    why: string,
-    { untitled = false, advice }: { untitled?: boolean; advice?: (copy: string) => string } = {},
-  ): Promise<void> {
-    const mode = (untitled ? undefined : (await stat(base).catch(() => undefined))?.mode) ?? 0o600;
+  private async keepUnsaved(file: string, document: Workspace, why: string): Promise<void> {
+    const mode = (await stat(file).catch(() => undefined))?.mode ?? 0o600;
     for (let attempt = 1; attempt <= 10; attempt++) {
-      const copy = unsavedCopyName(base, this.options.now(), attempt);
+      const copy = unsavedCopyName(file, this.options.now(), attempt);
       try {
         await writeFileAtomic(copy, encodeWorkspaceChunks(document), this.options.fileHooks, {
           exclusive: true,
           mode: mode & 0o777,
         });
-        this.context.logger.warn(
-          `workspace: unsaved changes kept in ${copy}: ${why}${advice ? `; ${advice(copy)}` : ''}`,
-        );
+        this.context.logger.warn(`workspace: unsaved changes kept in ${copy}: ${why}`);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
@@ -514,7 +487,7 @@ export class WorkspaceService {
         return;
       }
     }
-    this.context.logger.error(`workspace: unsaved changes lost: ${why}, and no free name was found for them`);
+    this.context.logger.error(`workspace: unsaved changes lost: ${why}, and no free name was found beside it`);
   }
 
   // ——— internals ————————————————————————————————————————————————————————————
