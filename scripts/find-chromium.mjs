@@ -61,9 +61,10 @@ function installHeadlessShell(why) {
 
 export function ensureChromium() {
   const found = findChromium();
+  const apt = canApt();
   // $CHROMIUM_PATH is the developer's choice, and the shell is what would be installed.
-  if (found && (process.env.CHROMIUM_PATH || found === HEADLESS_SHELL || !canApt())) return found;
-  if (canApt() && installHeadlessShell(found ? `Found ${found}, not the lighter headless shell` : 'No Chromium found'))
+  if (found && (process.env.CHROMIUM_PATH || found === HEADLESS_SHELL || !apt)) return found;
+  if (apt && installHeadlessShell(found ? `Found ${found}, not the lighter headless shell` : 'No Chromium found'))
     return HEADLESS_SHELL;
   if (found) return found;
   throw new Error(

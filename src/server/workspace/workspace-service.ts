@@ -431,7 +431,7 @@ export class WorkspaceService {
     else if (why !== undefined) {
       const file = this.file as string;
       // After any save still running; not stopped at the deadline as a save of the file is.
-      this.keeping = this.enqueue(() => this.keepUnsaved(file, this.document(), `${why}, so it was left as it is`));
+      this.keeping = this.enqueue(() => this.keepUnsaved(file, this.document(), why));
       await this.keeping;
     }
     await this.closeSaves();
@@ -477,7 +477,7 @@ export class WorkspaceService {
           exclusive: true,
           mode: mode & 0o777,
         });
-        this.context.logger.warn(`workspace: unsaved changes kept in ${copy}: ${why}`);
+        this.context.logger.warn(`workspace: unsaved changes kept in ${copy}: ${why}, so it was left as it is`);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
@@ -695,8 +695,7 @@ export class WorkspaceService {
       if (this.file === file && !this.closed) this.reportConflict(file, error.how);
       else if (this.file === file && this.dirty) {
         // Closing's last save: there is no later one to take these changes.
-        const why = `${file} was ${error.how} on disk since they were made, so it was left as it is`;
-        this.keeping = this.keepUnsaved(file, document, why);
+        this.keeping = this.keepUnsaved(file, document, `${file} was ${error.how} on disk since they were made`);
         await this.keeping;
       } else this.context.logger.warn(`workspace: ${file} was ${error.how} on disk: not saved over`);
       return;
@@ -951,7 +950,8 @@ export class WorkspaceService {
     this.clearAutosave();
     if (this.dirty && this.autosaveAllowed()) await this.enqueueWrite(this.file as string, false);
     else if (this.dirty && this.file !== null) {
-      const [file, why] = [this.file, `${this.autosaveHeldBack()}, so it was left as it is`];
+      const file = this.file;
+      const why = this.autosaveHeldBack();
       await this.enqueue(() => this.keepUnsaved(file, this.document(), why));
     }
     await this.idle();
