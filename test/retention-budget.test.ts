@@ -10,6 +10,7 @@ import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log'
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
+import { garbageCollector } from './helpers/garbage';
 import { eventually } from './helpers/wait';
 
 const MIB = 1024 * 1024;
@@ -328,4 +329,31 @@ test('the closed connections kept follow the budget; a lower budget evicts at on
   assert.equal(frameLog?.droppedForSize, keptBefore - 10);
   assert.equal((await retention()).usedBytes, frameLog?.retainedBytes, 'what was dropped was released');
   open.socket.close();
+});
+
+test("frame log: the texts are kept outside V8's heap, and their chunks go with the frames", () => {
+  const collect = garbageCollector();
+  const log = new FrameLog(10_000);
+  const frames = 4000;
+  let textBytes = 0;
+  let last = '';
+  collect();
+  const before = process.memoryUsage();
+  for (let seq = 1; seq <= frames; seq++) {
+    const text = JSON.stringify({ type: 'TEXT_MESSAGE_CONTENT', messageId: `m${seq}`, delta: 'ä'.repeat(1000) });
+    textBytes += Buffer.byteLength(text);
+    last = text;
+    const frame: FrameRecord = { seq, at: seq, direction: 'out', size: 0, text, binary: false, eventType: null };
+    log.push(frame, frameBytes(frame));
+  }
+  collect();
+  const kept = process.memoryUsage();
+  // The strings pushed are garbage now: the heap holds the columns, a few bytes a frame.
+  assert.ok(kept.heapUsed - before.heapUsed < textBytes / 8, `heap grew ${kept.heapUsed - before.heapUsed} B`);
+  assert.ok(kept.arrayBuffers - before.arrayBuffers >= textBytes, `chunks hold ${textBytes} B of text`);
+  assert.equal(log.toArray().at(-1)?.text, last);
+  log.evictOldest(Number.POSITIVE_INFINITY);
+  collect();
+  collect();
+  assert.ok(process.memoryUsage().arrayBuffers - before.arrayBuffers < textBytes / 8, 'the chunks went with them');
 });

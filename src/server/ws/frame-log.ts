@@ -7,6 +7,12 @@ const IN = 1;
 const BINARY = 2;
 /** The columns of an empty log: shared (never written to), so an idle connection's log allocates nothing. */
 const NONE: never[] = [];
+/** What a dropped frame's slot holds instead of its chunk, so the chunk can go once none of its frames is kept. */
+const NO_CHUNK = Buffer.alloc(0);
+/** A log's first chunk of text; each next one is twice the last, up to `MAX_CHUNK_BYTES`. */
+const FIRST_CHUNK_BYTES = 1024;
+/** Texts are stored in chunks of at most this; a text over a quarter of it gets a buffer of its own. */
+const MAX_CHUNK_BYTES = 16 * 1024;
 
 /** Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). */
 export function frameBytes(frame: FrameRecord): number {
@@ -15,10 +21,12 @@ export function frameBytes(frame: FrameRecord): number {
 
 /**
  * A connection's frame log: its newest frames up to a capacity, oldest dropped first, and the bytes they keep
- * alive. Frames are kept in columns (numbers in unboxed arrays, the texts, the event types) rather than as an
- * object each: a busy engine keeps hundreds of thousands of frames, and every kept object is one more for the
- * garbage collector to copy and mark. Each frame's bytes are kept beside it, so dropping the oldest (every frame
- * of a busy connection whose log is full) touches neither its long-cold text nor a new object.
+ * alive. Frames are kept in columns (numbers in unboxed arrays, the event types) rather than as an object each,
+ * and their texts as UTF-8 in chunks of bytes outside V8's heap, decoded when read: a busy engine keeps hundreds of
+ * thousands of frames, and every kept string or object is one more for the garbage collector to copy out of the
+ * young generation and mark in the old one (a full collection's pause grows with them: the soak's `/health`). A
+ * chunk goes once none of its frames is kept. Each frame's bytes are kept beside it, so dropping the oldest (every
+ * frame of a busy connection whose log is full) touches neither its long-cold text nor a new object.
  * Storage grows with use and shrinks after removals, so a quiet socket costs almost nothing whatever the capacity.
  */
 export class FrameLog {
@@ -27,7 +35,13 @@ export class FrameLog {
   private sizes: number[] = NONE;
   private flags: number[] = NONE;
   private eventTypes: (string | null)[] = NONE;
-  private texts: string[] = NONE;
+  /** Each frame's text: the chunk it is in, where, and its UTF-8 length. */
+  private chunks: Buffer[] = NONE;
+  private offsets: number[] = NONE;
+  private lengths: number[] = NONE;
+  /** The chunk new texts go into, and how much of it is taken. */
+  private chunk: Buffer | undefined;
+  private chunkUsed = 0;
   /** Each frame's `frameBytes`. */
   private costs: number[] = NONE;
   private bytes = 0;
@@ -61,14 +75,14 @@ export class FrameLog {
       const slot = this.start;
       const dropped = this.forget(slot);
       this.write(slot, frame, bytes);
-      this.start = (slot + 1) % this.texts.length;
+      this.start = (slot + 1) % this.seqs.length;
       return dropped;
     }
-    if (this.count === this.texts.length) {
+    if (this.count === this.seqs.length) {
       if (this.start !== 0) this.linearise();
       this.append(frame, bytes);
     } else {
-      this.write((this.start + this.count) % this.texts.length, frame, bytes);
+      this.write((this.start + this.count) % this.seqs.length, frame, bytes);
     }
     this.count++;
     return 0;
@@ -82,7 +96,7 @@ export class FrameLog {
   /** Oldest first. */
   toArray(): FrameRecord[] {
     const out: FrameRecord[] = new Array(this.count);
-    for (let i = 0; i < this.count; i++) out[i] = this.read((this.start + i) % this.texts.length);
+    for (let i = 0; i < this.count; i++) out[i] = this.read((this.start + i) % this.seqs.length);
     return out;
   }
 
@@ -117,24 +131,25 @@ export class FrameLog {
   private dropOldest(): number {
     const slot = this.start;
     const bytes = this.forget(slot);
-    // Lets the text go; the numbers stay until overwritten (they hold nothing).
-    this.texts[slot] = '';
-    this.start = (slot + 1) % this.texts.length;
+    // Lets its chunk go (with its last frame); the numbers stay until overwritten (they hold nothing).
+    this.chunks[slot] = NO_CHUNK;
+    this.start = (slot + 1) % this.seqs.length;
     this.count--;
     // Give back storage once mostly empty (evictions can empty a large log that then stays quiet).
-    if (this.count <= this.texts.length >> 2) this.linearise();
+    if (this.count <= this.seqs.length >> 2) this.linearise();
     return bytes;
   }
 
   private read(slot: number): FrameRecord {
     const flags = this.flags[slot] as number;
+    const offset = this.offsets[slot] as number;
     const seq = this.seqs[slot] as number;
     const frame: FrameRecord = {
       seq,
       at: this.ats[slot] as number,
       direction: (flags & IN ? 'in' : 'out') as FrameDirection,
       size: this.sizes[slot] as number,
-      text: this.texts[slot] as string,
+      text: (this.chunks[slot] as Buffer).toString('utf8', offset, offset + (this.lengths[slot] as number)),
       binary: (flags & BINARY) !== 0,
       eventType: this.eventTypes[slot] as string | null,
     };
@@ -150,24 +165,50 @@ export class FrameLog {
     this.sizes[slot] = frame.size;
     this.flags[slot] = flagsOf(frame);
     this.eventTypes[slot] = frame.eventType;
-    this.texts[slot] = frame.text;
+    this.storeText(slot, frame.text);
     if (!frame.finding) return;
     this.findings ??= new Map();
     this.findings.set(frame.seq, frame.finding);
   }
 
+  /** Writes `text` into the current chunk (a new one when it may not fit; its own buffer when large). */
+  private storeText(slot: number, text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that surely fits is written without measuring it first.
+    const most = 3 * text.length;
+    let chunk = this.chunk;
+    let offset = this.chunkUsed;
+    if (chunk === undefined || offset + most > chunk.length) {
+      const length = Buffer.byteLength(text);
+      if (length > MAX_CHUNK_BYTES / 4) {
+        chunk = Buffer.allocUnsafeSlow(length);
+        offset = 0;
+      } else if (chunk === undefined || offset + length > chunk.length) {
+        const next = chunk === undefined ? FIRST_CHUNK_BYTES : Math.min(2 * chunk.length, MAX_CHUNK_BYTES);
+        chunk = this.chunk = Buffer.allocUnsafeSlow(Math.max(next, length));
+        offset = 0;
+      }
+    }
+    const length = chunk.write(text, offset, 'utf8');
+    if (chunk === this.chunk) this.chunkUsed = offset + length;
+    this.chunks[slot] = chunk;
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+  }
+
   private append(frame: FrameRecord, bytes: number): void {
-    if (this.texts === NONE) this.setColumns([], [], [], [], [], [], []);
+    if (this.seqs === NONE) this.setColumns([], [], [], [], [], [], [], [], []);
     // Writing at the length appends (the arrays stay packed).
-    this.write(this.texts.length, frame, bytes);
+    this.write(this.seqs.length, frame, bytes);
   }
 
   /** Moves the frames to the front of fresh columns exactly their size (none when empty). */
   private linearise(): void {
-    const slots = Array.from({ length: this.count }, (_, i) => (this.start + i) % this.texts.length);
+    const slots = Array.from({ length: this.count }, (_, i) => (this.start + i) % this.seqs.length);
     this.start = 0;
     if (slots.length === 0) {
-      this.setColumns(NONE, NONE, NONE, NONE, NONE, NONE, NONE);
+      this.setColumns(NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE);
+      // The next frame starts small again: a log emptied by evictions may stay quiet.
+      this.chunk = undefined;
       return;
     }
     this.setColumns(
@@ -176,7 +217,9 @@ export class FrameLog {
       slots.map((slot) => this.sizes[slot] as number),
       slots.map((slot) => this.flags[slot] as number),
       slots.map((slot) => this.eventTypes[slot] as string | null),
-      slots.map((slot) => this.texts[slot] as string),
+      slots.map((slot) => this.chunks[slot] as Buffer),
+      slots.map((slot) => this.offsets[slot] as number),
+      slots.map((slot) => this.lengths[slot] as number),
       slots.map((slot) => this.costs[slot] as number),
     );
   }
@@ -187,7 +230,9 @@ export class FrameLog {
     sizes: number[],
     flags: number[],
     eventTypes: (string | null)[],
-    texts: string[],
+    chunks: Buffer[],
+    offsets: number[],
+    lengths: number[],
     costs: number[],
   ): void {
     this.seqs = seqs;
@@ -195,7 +240,9 @@ export class FrameLog {
     this.sizes = sizes;
     this.flags = flags;
     this.eventTypes = eventTypes;
-    this.texts = texts;
+    this.chunks = chunks;
+    this.offsets = offsets;
+    this.lengths = lengths;
     this.costs = costs;
   }
 }
