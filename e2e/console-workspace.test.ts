@@ -156,3 +156,55 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
   assert.equal(await own.count(), 0);
   assert.deepEqual(errors, []);
 });
+
+test('Workspace: replacing an untitled world asks first only when it was changed in the console, not by clients', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const questions: string[] = [];
+  let answer = false;
+  page.on('dialog', (dialog) => {
+    questions.push(dialog.message());
+    void (answer ? dialog.accept() : dialog.dismiss());
+  });
+  const status = page.getByTestId('workspace-status');
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  const newForm = panel.getByLabel('Save to (optional)');
+
+  // A client's write: unsaved, yet nothing a person would lose.
+  const put = await fetch(`${server.url}/users/me/preferences?user_id=koen`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ theme: 'light' }),
+  });
+  assert.equal(put.status, 200);
+  await status.getByText('unsaved').waitFor();
+  await status.getByRole('button', { name: /▾/ }).click();
+  await panel.getByRole('button', { name: 'New…' }).click();
+  await newForm.waitFor();
+  assert.deepEqual(questions, []);
+  await panel.getByRole('button', { name: 'Cancel' }).click();
+  await newForm.waitFor({ state: 'detached' });
+
+  // A setting changed through the control API, as the console's own views change them.
+  const changed = await fetch(`${server.url}/__console/api/server/settings`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+    body: JSON.stringify({ speed: 2 }),
+  });
+  assert.equal(changed.status, 200);
+  assert.equal(server.workspace.status().edited, true);
+  await feedCaughtUp(page, server);
+  await panel.getByRole('button', { name: 'New…' }).click();
+  // confirm() blocks the page until answered: the click is over once the question was.
+  const asked: string[] = questions;
+  assert.equal(asked.length, 1);
+  assert.match(asked[0] ?? '', /changed in the console/);
+  assert.equal(await newForm.count(), 0, 'dismissed: no form, the world stays');
+
+  answer = true;
+  await panel.getByRole('button', { name: 'New…' }).click();
+  await newForm.waitFor();
+  assert.equal(asked.length, 2);
+  assert.deepEqual(errors, []);
+});

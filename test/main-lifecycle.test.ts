@@ -152,3 +152,63 @@ test('SIGINT and SIGTERM quit the app the graceful way', () => {
   signals.emit('SIGTERM');
   assert.equal(quits, 2);
 });
+
+/** Lets the promise callbacks queued so far run (the lifecycle's answer to a question is a few of them). */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+test('quitting asks first: staying keeps the app and its engine running; asked again and confirmed, it quits', async () => {
+  const app = new FakeApp();
+  let asked = 0;
+  let closes = 0;
+  let answer: (quit: boolean) => void = () => assert.fail('not asked yet');
+  const lifecycle = quitGracefully(app, {
+    confirmQuit: () => {
+      asked++;
+      return new Promise<boolean>((resolve) => {
+        answer = resolve;
+      });
+    },
+    closeEngine: async () => void closes++,
+    onError: (error) => assert.fail(String(error)),
+  });
+  app.quit();
+  app.emit('window-all-closed');
+  assert.equal(asked, 1, 'asked once while the question is open');
+  assert.equal(lifecycle.isQuitting(), false);
+  answer(false);
+  await settled();
+  assert.deepEqual([closes, app.exited, lifecycle.isQuitting()], [0, false, false]);
+
+  app.quit();
+  assert.equal(asked, 2);
+  answer(true);
+  await app.exitedNow;
+  assert.equal(closes, 1);
+});
+
+test('a signal quits without asking; a question that fails is reported and does not keep the app from quitting', async () => {
+  const signalled = new FakeApp();
+  let asked = 0;
+  const { quitWithoutAsking } = quitGracefully(signalled, {
+    confirmQuit: async () => {
+      asked++;
+      return false;
+    },
+    closeEngine: async () => {},
+    onError: (error) => assert.fail(String(error)),
+  });
+  quitWithoutAsking();
+  await signalled.exitedNow;
+  assert.equal(asked, 0);
+
+  const failing = new FakeApp();
+  const errors: unknown[] = [];
+  quitGracefully(failing, {
+    confirmQuit: () => Promise.reject(new Error('no dialog')),
+    closeEngine: async () => {},
+    onError: (error) => errors.push(error),
+  });
+  failing.quit();
+  await failing.exitedNow;
+  assert.equal((errors[0] as Error).message, 'no dialog');
+});

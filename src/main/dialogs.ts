@@ -80,6 +80,25 @@ export async function askReloadAfterCrash(dialogs: Dialogs, details: RenderProce
   return response === 0;
 }
 
+/** What to do with an untitled workspace changed in the console, on quitting. */
+export type UnsavedWorkspaceAnswer = 'save' | 'discard' | 'cancel';
+
+export async function askSaveBeforeQuit(dialogs: Dialogs, name: string): Promise<UnsavedWorkspaceAnswer> {
+  const { response } = await dialogs.showMessageBox({
+    type: 'warning',
+    title: 'Unsaved workspace',
+    message: `Save the workspace “${name}” before quitting?`,
+    detail:
+      'It lives only in memory and was changed in the console (routes, scenarios, data or settings): quitting ' +
+      'without saving loses those changes.',
+    buttons: ['Save as…', 'Quit without saving', 'Cancel'],
+    defaultId: 0,
+    cancelId: 2,
+    noLink: true,
+  });
+  return (['save', 'discard', 'cancel'] as const)[response] ?? 'cancel';
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
   return String(error);

@@ -8,13 +8,14 @@ import { packageRoot } from '../server/support/package-root';
 import { appMenuTemplate } from './app-menu';
 import { consolePageUrl, isConsolePage } from './console-page';
 import { readDesktopSettings } from './desktop-settings';
-import { askReloadAfterCrash, askUseFreePort, chooseWorkspaceFile, describeError } from './dialogs';
+import { askReloadAfterCrash, askSaveBeforeQuit, askUseFreePort, chooseWorkspaceFile, describeError } from './dialogs';
 import { trustEngineCertificate } from './engine-certificate';
 import { startEngine } from './engine-host';
 import { reportRendererCrash, reportUncaughtErrors } from './error-reports';
 import { type ChooseFile, desktopHandlers, registerDesktopIpc } from './ipc-handlers';
 import { claimSingleInstance, focusWindow, quitGracefully, quitOnSignals } from './lifecycle';
 import { guardNavigation } from './navigation-guard';
+import { confirmQuit } from './quit-confirmation';
 import { hardenSession } from './session-security';
 import { mainWindowOptions } from './window-options';
 import { rememberWindowState, restoredPlacement } from './window-state';
@@ -36,10 +37,19 @@ reportUncaughtErrors(process, report);
 tuneEngineGc();
 
 const lifecycle = quitGracefully(app, {
+  confirmQuit: () =>
+    confirmQuit({
+      status: () => engine?.workspace.status(),
+      ask: (name) => askSaveBeforeQuit(dialog, name),
+      chooseFile: (name) => chooseWorkspaceFile(dialog, 'save', name),
+      saveAs: (path) => (engine ? engine.workspace.saveAs(path) : Promise.resolve()),
+      report: (error) =>
+        dialog.showErrorBox('The workspace was not saved', error instanceof Error ? error.message : String(error)),
+    }),
   closeEngine: () => engine?.close() ?? Promise.resolve(),
-  onError: (error) => console.error('closing the mock server failed:', error),
+  onError: (error) => console.error('quitting:', error),
 });
-quitOnSignals(process, () => app.quit());
+quitOnSignals(process, lifecycle.quitWithoutAsking);
 
 if (claimSingleInstance(app, () => mainWindow)) {
   app
@@ -123,6 +133,12 @@ function createMainWindow(running: MockServer, stateFile: string): BrowserWindow
     isQuitting: lifecycle.isQuitting,
   });
   window.once('ready-to-show', () => focusWindow(window));
+  // Closing the window quits the app, asked first (`confirmQuit`): the window stays when the answer is to stay.
+  window.on('close', (event) => {
+    if (lifecycle.isQuitting()) return;
+    event.preventDefault();
+    app.quit();
+  });
   window.on('closed', () => {
     mainWindow = undefined;
   });

@@ -39,6 +39,11 @@ export function claimSingleInstance(app: AppLifecycle, currentWindow: () => Focu
 }
 
 export interface QuitOptions {
+  /**
+   * Asked before quitting (the window closed, the menu's Quit; not a signal: `quitWithoutAsking`): false keeps the
+   * app running as it was. The desktop asks whether to save an untitled workspace changed in the console.
+   */
+  confirmQuit?: () => Promise<boolean>;
   /** Closes the engine: every socket gets 1001 (going away) before the process ends. */
   closeEngine: () => Promise<void>;
   onError: (error: unknown) => void;
@@ -47,17 +52,18 @@ export interface QuitOptions {
 }
 
 /**
- * Quitting waits for the engine to close, so clients see a clean 1001 rather than a dropped TCP connection.
- * The app quits when its window closes: a mock server left running without a window would hold the port.
- * Returns whether a quit is under way, for handlers that must not treat the teardown as a failure.
+ * Quitting asks first (`confirmQuit`), then waits for the engine to close, so clients see a clean 1001 rather than a
+ * dropped TCP connection. The app quits when its window closes: a mock server left running without a window would
+ * hold the port. Returns whether a quit is under way (asked and confirmed), for handlers that must not treat the
+ * teardown as a failure and for a window's close, which asks through `app.quit()` first.
  */
-export function quitGracefully(app: AppLifecycle, options: QuitOptions): { isQuitting: () => boolean } {
-  let state: 'running' | 'closing' | 'closed' = 'running';
-  app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', (event) => {
-    if (state === 'closed') return;
-    event.preventDefault();
-    if (state === 'closing') return;
+export function quitGracefully(
+  app: AppLifecycle,
+  options: QuitOptions,
+): { isQuitting: () => boolean; quitWithoutAsking: () => void } {
+  let state: 'running' | 'asking' | 'closing' | 'closed' = 'running';
+  let ask = options.confirmQuit;
+  const close = () => {
     state = 'closing';
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
@@ -70,11 +76,38 @@ export function quitGracefully(app: AppLifecycle, options: QuitOptions): { isQui
         state = 'closed';
         app.quit();
       });
+  };
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (state === 'closed') return;
+    event.preventDefault();
+    if (state !== 'running') return;
+    if (!ask) return close();
+    state = 'asking';
+    ask()
+      .catch((error: unknown) => {
+        // A question that failed must not trap the user in an app that cannot quit.
+        options.onError(error);
+        return true;
+      })
+      .then((quit) => {
+        if (quit) close();
+        else state = 'running';
+      });
   });
-  return { isQuitting: () => state !== 'running' };
+  return {
+    isQuitting: () => state === 'closing' || state === 'closed',
+    quitWithoutAsking: () => {
+      ask = undefined;
+      app.quit();
+    },
+  };
 }
 
-/** Ctrl+C in the terminal that ran `npm start` quits the same graceful way as the menu. */
+/**
+ * Ctrl+C in the terminal that ran `npm start` (or a SIGTERM) quits the same graceful way as the menu, without a
+ * question: a signal asks for the process to end, and nobody may be at the window to answer.
+ */
 export function quitOnSignals(
   process: { on(signal: NodeJS.Signals, listener: () => void): unknown },
   quit: () => void,

@@ -228,6 +228,12 @@ export interface WorkspaceStatus {
   version: number;
   /** Changes not yet written to the file. */
   dirty: boolean;
+  /**
+   * Changed from the console or the control API (routes, scenarios, data, settings, an import) since it was last
+   * opened or written to a file; what clients did (runs recorded, REST writes) does not count. An untitled world
+   * with such changes is asked about before the console replaces it or the desktop app quits.
+   */
+  edited: boolean;
   /** A save has been running for a noticeable while (a big workspace): the console shows it in progress. */
   saving: boolean;
   /** Unix milliseconds of the last successful save (or load), null if never. */

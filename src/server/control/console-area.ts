@@ -5,6 +5,7 @@ import { CONTROL_API_PREFIX } from '../../shared/control-api';
 import { errorHandler } from '../http/error-handler';
 import { jsonResponse } from '../http/json-response';
 import { unmatchedRoute } from '../http/unmatched-route';
+import { consoleEdits } from './console-edits';
 import { CONSOLE_PREFIX, consoleStatic } from './console-static';
 import { controlAccess } from './control-access';
 import type { ControlDeps } from './control-deps';
@@ -35,6 +36,7 @@ export function consoleArea(
     jsonResponse(),
     errorHandler(deps.context.logger),
     controlAccess(deps.token, () => deps.host),
+    consoleEdits(deps.workspace),
     unmatchedRoute(),
     api.routes() as Middleware,
     api.allowedMethods() as Middleware,

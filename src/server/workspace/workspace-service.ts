@@ -112,6 +112,10 @@ export class WorkspaceService {
   private description: string | undefined;
   private schemaRef: string | undefined;
   private dirty = false;
+  /** Changed by a person (`WorkspaceStatus.edited`): a change came in while a console write was being handled. */
+  private edited = false;
+  /** Console writes being handled now (`consoleWrite`). */
+  private consoleWrites = 0;
   /** When the oldest change no save has taken in yet came in. */
   private unsavedSince: number | null = null;
   /** Counts changes, so a save knows whether more came in while it was writing. */
@@ -173,6 +177,7 @@ export class WorkspaceService {
       name: this.shownName(),
       version: WORKSPACE_VERSION,
       dirty: this.dirty,
+      edited: this.edited,
       saving: this.writing,
       lastSavedAt: this.lastSavedAt,
       error: this.error?.toProblem(this.errorAt) ?? null,
@@ -303,6 +308,20 @@ export class WorkspaceService {
     this.emit();
   }
 
+  /**
+   * Handles a console write (a control API request that may change the world): what changes meanwhile was changed by
+   * a person, not by clients' traffic (`WorkspaceStatus.edited`). Traffic handled while it awaits counts too: it
+   * errs on the side of asking before an untitled world is dropped.
+   */
+  async consoleWrite<T>(write: () => Promise<T>): Promise<T> {
+    this.consoleWrites++;
+    try {
+      return await write();
+    } finally {
+      this.consoleWrites--;
+    }
+  }
+
   /** Replaces the world with a document (an import): validated first; marked unsaved, autosaved when attached. */
   importDocument(value: unknown): Workspace {
     const { workspace } = decodeWorkspaceValue(value, 'import', servingFolder(this.file));
@@ -390,6 +409,7 @@ export class WorkspaceService {
     // What changed while it was written is not in the file: autosave writes it there next.
     if (this.changeCount === changesBefore) {
       this.dirty = false;
+      this.edited = false;
       this.unsavedSince = null;
     } else this.scheduleAutosave();
     await this.remember();
@@ -550,6 +570,7 @@ export class WorkspaceService {
     this.description = workspace.description;
     this.schemaRef = workspace.$schema;
     this.dirty = false;
+    this.edited = false;
     this.unsavedSince = null;
     this.conflict = null;
     this.diskInvalid = false;
@@ -572,9 +593,10 @@ export class WorkspaceService {
   private markChanged(): void {
     this.changeCount++;
     this.unsavedSince ??= this.options.now();
-    const wasDirty = this.dirty;
+    const news = !this.dirty || (this.consoleWrites > 0 && !this.edited);
     this.dirty = true;
-    if (!wasDirty) this.emit();
+    if (this.consoleWrites > 0) this.edited = true;
+    if (news) this.emit();
     this.scheduleAutosave();
   }
 
@@ -702,8 +724,10 @@ export class WorkspaceService {
     }
     this.knownHash = hash.digest('hex');
     this.lastSavedAt = this.options.now();
-    if (this.changeCount === changesBefore) this.dirty = false;
-    else this.scheduleAutosave();
+    if (this.changeCount === changesBefore) {
+      this.dirty = false;
+      this.edited = false;
+    } else this.scheduleAutosave();
     if (explicit) {
       this.conflict = null;
       this.diskInvalid = false;

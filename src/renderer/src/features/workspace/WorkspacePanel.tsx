@@ -24,10 +24,15 @@ type Form = 'none' | 'open' | 'save-as' | 'new';
 
 const applied = (status: WorkspaceStatus) => useServerStore.setState({ workspace: status });
 
-/** Changes living only in memory are lost when another world replaces them: ask first. */
+/**
+ * Changes made in the console to a world living only in memory are lost when another world replaces it: ask first.
+ * What clients did to it (runs recorded, REST writes) is not asked about.
+ */
 function mayReplace(workspace: WorkspaceStatus): boolean {
-  if (!workspace.dirty || workspace.path) return true;
-  return window.confirm('This workspace lives only in memory and has changes. Replace it and lose them?');
+  if (!workspace.edited || workspace.path) return true;
+  return window.confirm(
+    'This workspace lives only in memory and was changed in the console. Replace it and lose those changes?',
+  );
 }
 
 /**
