@@ -7,7 +7,7 @@ import { register } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions } from 'electron';
+import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, MessageBoxOptions } from 'electron';
 import WebSocket from 'ws';
 import { secureWebPreferences } from '../src/main/window-options';
 import { CONSOLE_CSP } from '../src/shared/console-csp';
@@ -88,6 +88,9 @@ const session = {
 };
 let menuTemplate: MenuItemConstructorOptions[] = [];
 const errorBoxes: string[] = [];
+/** The questions the app asked, and the button the next one is answered with. */
+const messageBoxes: MessageBoxOptions[] = [];
+let nextResponse = 1;
 
 const userData = mkdtempSync(join(tmpdir(), 'agui-main-composition-'));
 after(() => rmSync(userData, { recursive: true, force: true }));
@@ -98,7 +101,10 @@ const app = new FakeApp(userData);
   BrowserWindow: FakeBrowserWindow,
   clipboard: { writeText: () => {} },
   dialog: {
-    showMessageBox: async () => ({ response: 1, checkboxChecked: false }),
+    showMessageBox: async (options: MessageBoxOptions) => {
+      messageBoxes.push(options);
+      return { response: nextResponse, checkboxChecked: false };
+    },
     showErrorBox: (title: string, content: string) => errorBoxes.push(`${title}: ${content}`),
   },
   ipcMain: {
@@ -150,6 +156,11 @@ const consoleUrl = await Promise.race([
 ]);
 const origin = new URL(consoleUrl).origin;
 const window = windows[0];
+// A test that fails before the last one quits must not leave the engine holding the process (and the suite) open:
+// quit as a signal does, without a question.
+after(() => {
+  if (app.exitCode === undefined) process.emit('SIGTERM');
+});
 
 test('the app starts the engine and loads the console from the engine’s own origin', async () => {
   assert.match(consoleUrl, /^http:\/\/127\.0\.0\.1:\d+\/__console\/$/);
@@ -211,14 +222,38 @@ test('a second launch focuses the window', () => {
   assert.equal(window?.focused, before + 1);
 });
 
-test('closing the window saves its place and quits; the engine closes first (clients get 1001)', async () => {
+test('closing the window after a change made in the console asks first; Cancel keeps the window and the engine', async () => {
+  const connection = ipcHandlers.get('desktop:console-connection');
+  const { token } = (await connection?.({ senderFrame: { url: consoleUrl } })) as { token: string };
+  const changed = await fetch(`${origin}/__console/api/server/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ speed: 2 }),
+  });
+  assert.equal(changed.status, 200);
+  nextResponse = 2;
+  let prevented = false;
+  window?.emit('close', { preventDefault: () => (prevented = true) });
+  assert.equal(prevented, true, 'the window stays while the app asks');
+  assert.equal(messageBoxes.length, 1);
+  assert.match(messageBoxes[0]?.message ?? '', /^Save the workspace “.+” before quitting\?$/);
+  assert.deepEqual(messageBoxes[0]?.buttons, ['Save as…', 'Quit without saving', 'Cancel']);
+  // The answer comes back through a few promise callbacks.
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(app.exitCode, undefined);
+  assert.equal((await fetch(`${origin}/health`)).status, 200);
+});
+
+test('closing the window saves its place and quits without saving; the engine closes first (clients get 1001)', async () => {
   const client = new WebSocket(`${origin.replace('http', 'ws')}/ws`);
   await new Promise((resolve, reject) => {
     client.once('open', resolve);
     client.once('error', reject);
   });
   const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
-  window?.emit('close');
+  nextResponse = 1;
+  window?.emit('close', { preventDefault: () => {} });
+  assert.equal(messageBoxes.length, 2, 'asked again');
   window?.emit('closed');
   const stateFile = join(userData, 'window-state.json');
   assert.ok(existsSync(stateFile));

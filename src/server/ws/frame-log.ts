@@ -14,9 +14,14 @@ const FIRST_CHUNK_BYTES = 1024;
 /** Texts are stored in chunks of at most this; a text over a quarter of it gets a buffer of its own. */
 const MAX_CHUNK_BYTES = 16 * 1024;
 
-/** Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). */
+/**
+ * Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). Its text is kept as
+ * UTF-8: a text frame's `size`, which for most characters `textBytes` (two per UTF-16 unit) covers, but not for
+ * those UTF-8 spells in three (CJK scripts, say); a binary frame's text is a short note.
+ */
 export function frameBytes(frame: FrameRecord): number {
-  return FRAME_RECORD_BYTES + textBytes(frame.text) + (frame.finding ? textBytes(frame.finding.message) : 0);
+  const text = frame.binary ? textBytes(frame.text) : Math.max(textBytes(frame.text), frame.size);
+  return FRAME_RECORD_BYTES + text + (frame.finding ? textBytes(frame.finding.message) : 0);
 }
 
 /**
