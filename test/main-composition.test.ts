@@ -224,7 +224,8 @@ test('a second launch focuses the window', () => {
 
 test('closing the window after a change made in the console asks first; Cancel keeps the window and the engine', async () => {
   const connection = ipcHandlers.get('desktop:console-connection');
-  const { token } = (await connection?.({ senderFrame: { url: consoleUrl } })) as { token: string };
+  assert.ok(connection);
+  const { token } = (await connection({ senderFrame: { url: consoleUrl } })) as { token: string };
   const changed = await fetch(`${origin}/__console/api/server/settings`, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
