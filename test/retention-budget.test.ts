@@ -134,6 +134,14 @@ test('frame log: push, evict and resize keep the newest frames exactly, findings
         assert.equal(log.retainedBytes, amount(model).bytes);
         assert.deepEqual(log.toArray(), model);
         assert.equal(log.size, model.length);
+        // A page of the newest outgoing frames before the median seq, newest first, and how many there are.
+        const before = model[model.length >> 1]?.seq ?? 0;
+        const wanted = model.filter((each) => each.direction === 'out' && each.seq < before);
+        const limit = 1 + (list.length % 4);
+        assert.deepEqual(
+          log.newest(limit, (seq, direction) => direction === 'out' && seq < before),
+          { items: wanted.slice(-limit).reverse(), total: wanted.length },
+        );
       }
     }),
   );

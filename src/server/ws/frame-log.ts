@@ -98,6 +98,27 @@ export class FrameLog {
     return this.dropOldestWhile((freed) => freed.bytes < bytes && this.count > 0);
   }
 
+  /**
+   * The newest `limit` frames `matches` takes, newest first, and how many it takes in all. It judges a frame by its
+   * seq, direction and event type alone, so only the texts of the frames returned are decoded (a page of a log of
+   * thousands: the console's frame list).
+   */
+  newest(
+    limit: number,
+    matches: (seq: number, direction: FrameDirection, eventType: string | null) => boolean,
+  ): { items: FrameRecord[]; total: number } {
+    const items: FrameRecord[] = [];
+    let total = 0;
+    for (let i = this.count - 1; i >= 0; i--) {
+      const slot = (this.start + i) % this.seqs.length;
+      const direction = (this.flags[slot] as number) & IN ? 'in' : 'out';
+      if (!matches(this.seqs[slot] as number, direction, this.eventTypes[slot] as string | null)) continue;
+      total++;
+      if (items.length < limit) items.push(this.read(slot));
+    }
+    return { items, total };
+  }
+
   /** Oldest first. */
   toArray(): FrameRecord[] {
     const out: FrameRecord[] = new Array(this.count);

@@ -92,15 +92,13 @@ export function connectionRoutes(deps: ControlDeps): Router {
   router.get('/connections/:id/frames', (ctx) => {
     const connection = connectionFrom(ctx, deps);
     const { limit = 200, before, direction, eventType } = parseRequestPart(FramesQuerySchema, ctx.query, 'query');
-    const matching = connection.frames
-      .toArray()
-      .filter(
-        (frame) =>
-          (!direction || frame.direction === direction) &&
-          (!eventType || frame.eventType === eventType) &&
-          (before === undefined || frame.seq < before),
-      );
-    ctx.body = { items: matching.slice(-limit).reverse(), total: matching.length } satisfies ItemsPage<FrameRecord>;
+    ctx.body = connection.frames.newest(
+      limit,
+      (seq, frameDirection, frameEventType) =>
+        (!direction || frameDirection === direction) &&
+        (!eventType || frameEventType === eventType) &&
+        (before === undefined || seq < before),
+    ) satisfies ItemsPage<FrameRecord>;
   });
 
   router.post('/connections/:id/close', jsonBody(deps.context.settings), (ctx) => {
