@@ -103,3 +103,15 @@ test('"Save as…" on quitting writes the file first, then quits; a save that fa
   assert.equal(await quits, true);
   assert.deepEqual(asked, []);
 });
+
+test('new, save as and open through the control API leave the world unedited: nothing in it is unsaved work', async () => {
+  assert.equal((await api.post('/workspace/new', { template: 'blank' })).status, 201);
+  assert.deepEqual([status().path, status().edited], [null, false]);
+  assert.equal((await api.patch('/server/settings', { speed: 3 })).status, 200);
+  assert.equal(status().edited, true);
+  const file = join(dir, 'via-api.agui.json');
+  assert.equal((await api.post('/workspace/save-as', { path: file })).status, 200);
+  assert.deepEqual([status().path, status().edited], [file, false]);
+  assert.equal((await api.post('/workspace/open', { path: join(dir, 'kept.agui.json') })).status, 200);
+  assert.deepEqual([status().path, status().edited], [join(dir, 'kept.agui.json'), false]);
+});
