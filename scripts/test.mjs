@@ -78,9 +78,7 @@ const files = await buildTests([...testFiles('test'), ...testFiles('e2e')]);
 step(
   `tests (${files.length} files)`,
   process.execPath,
-  // `--test-force-exit`: a file whose tests are over ends even if something it started is still open — a test that
-  // failed before closing its engine would otherwise hold the whole suite until CI's limit.
-  ['--enable-source-maps', '--test', '--test-concurrency=2', '--test-force-exit', ...process.argv.slice(2), ...files],
+  ['--enable-source-maps', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
   // The package was built above: the tests that run the CLI need not build it again (test/helpers/cli-process.ts).
   { ...process.env, CHROMIUM_PATH: chromium, AGUI_MOCK_PACKAGE_BUILT: '1' },
 );
