@@ -43,8 +43,7 @@ const lifecycle = quitGracefully(app, {
       ask: (name) => askSaveBeforeQuit(dialog, name),
       chooseFile: (name) => chooseWorkspaceFile(dialog, 'save', name),
       saveAs: (path) => (engine ? engine.workspace.saveAs(path) : Promise.resolve()),
-      report: (error) =>
-        dialog.showErrorBox('The workspace was not saved', error instanceof Error ? error.message : String(error)),
+      report: (error) => showErrorMessage('The workspace was not saved', error),
     }),
   closeEngine: () => engine?.close() ?? Promise.resolve(),
   onError: (error) => console.error('quitting:', error),
@@ -79,9 +78,7 @@ async function launch(): Promise<void> {
   registerDesktopIpc(ipcMain, desktopHandlers(running, chooseFile), (url) => isConsolePage(url, running.url));
   // The File menu works on the engine's workspace directly; the console follows through its live feed.
   const workspaceAction = (action: () => Promise<unknown>) => () =>
-    void action().catch((error: unknown) =>
-      dialog.showErrorBox('Workspace', error instanceof Error ? error.message : String(error)),
-    );
+    void action().catch((error: unknown) => showErrorMessage('Workspace', error));
   const saveAs = async () => {
     const path = await chooseFile('save', running.workspace.status().name);
     if (path) await running.workspace.saveAs(path);
@@ -154,9 +151,14 @@ function openDocs(): void {
   });
 }
 
+/** An error the person can act on, in its own words (`report` adds the stack, for faults of ours). */
+function showErrorMessage(title: string, error: unknown): void {
+  dialog.showErrorBox(title, error instanceof Error ? error.message : String(error));
+}
+
 /** A start failure is the user's to fix (a broken workspace file, a port not allowed): the message says what. */
 function fail(error: unknown): void {
   console.error('AG-UI Mock Console could not start:', error);
-  dialog.showErrorBox('AG-UI Mock Console could not start', error instanceof Error ? error.message : String(error));
+  showErrorMessage('AG-UI Mock Console could not start', error);
   app.exit(1);
 }
