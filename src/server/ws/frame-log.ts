@@ -111,7 +111,7 @@ export class FrameLog {
     let total = 0;
     for (let i = this.count - 1; i >= 0; i--) {
       const slot = (this.start + i) % this.seqs.length;
-      const direction = (this.flags[slot] as number) & IN ? 'in' : 'out';
+      const direction = directionOf(this.flags[slot] as number);
       if (!matches(this.seqs[slot] as number, direction, this.eventTypes[slot] as string | null)) continue;
       total++;
       if (items.length < limit) items.push(this.read(slot));
@@ -173,7 +173,7 @@ export class FrameLog {
     const frame: FrameRecord = {
       seq,
       at: this.ats[slot] as number,
-      direction: (flags & IN ? 'in' : 'out') as FrameDirection,
+      direction: directionOf(flags),
       size: this.sizes[slot] as number,
       text: (this.chunks[slot] as Buffer).toString('utf8', offset, offset + (this.lengths[slot] as number)),
       binary: (flags & BINARY) !== 0,
@@ -271,6 +271,10 @@ export class FrameLog {
     this.lengths = lengths;
     this.costs = costs;
   }
+}
+
+function directionOf(flags: number): FrameDirection {
+  return flags & IN ? 'in' : 'out';
 }
 
 function flagsOf(frame: FrameRecord): number {
