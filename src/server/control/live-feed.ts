@@ -10,6 +10,7 @@ import {
 } from '../../shared/control-api';
 import { ChangeCoalescer } from '../support/change-coalescer';
 import { type PackChangeEvent, packChangeMerging } from '../world/pack-change-merging';
+import type { Connection } from '../ws/connection';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { FORBIDDEN_ORIGIN, isAllowedHost, isAllowedOrigin, tokenMatches } from './control-access';
 import type { ControlDeps } from './control-deps';
@@ -78,8 +79,13 @@ export class LiveFeed {
   private readonly options: LiveFeedOptions;
   private readonly subscribers = new Set<Subscriber>();
   private detachSources: (() => void) | undefined;
-  /** Connections whose frame counters moved since their summary last went out, longest waiting first. */
-  private readonly countersChanged = new Set<string>();
+  /**
+   * Frames counted (in and out) in the summary last sent of each open connection: one whose count moved since is
+   * due a counter update. Read a few times a second, so no frame pays for telling the feed it came.
+   */
+  private readonly framesReported = new Map<string, number>();
+  /** Where the next counter update starts among the open connections: each busy one has its turn. */
+  private countersCursor = 0;
   /**
    * Connections opened, changed (thread, run, context) or closed since the last flush: each goes out once per
    * flush, as it is then, as `connection-opened`, `-updated` or `-closed`. An HTTP run opens, names, starts, plays,
@@ -257,28 +263,30 @@ export class LiveFeed {
   private start(): void {
     const { registry, requestLog, world, liveSettings, scenarios, payloads } = this.deps.context;
     const publish = (item: FeedItem) => this.publish(item);
+    // Counters that moved before anyone subscribed are in the summaries a console reads when it connects.
+    for (const connection of registry.openConnections())
+      this.framesReported.set(connection.id, framesCounted(connection));
     const detachers = [
-      registry.subscribe((event) => {
-        if (event.type === 'frame') {
-          this.countersChanged.add(event.connectionId);
-          publish(event);
-        } else if (event.type === 'removed') {
-          // Gone from the engine: what was waiting to be said about it no longer can be, and a connection the
-          // feed never announced needs no word at all.
-          const id = event.connectionId;
-          const announced = !this.openedSinceFlush.delete(id);
-          this.summariesChanged.delete(id);
-          this.countersChanged.delete(id);
-          if (announced) publish({ type: 'connection-removed', connectionId: id });
-        } else {
-          const id = event.connectionId;
-          if (event.type === 'opened') this.openedSinceFlush.add(id);
-          // Opened stays opened until the flush (the console has not seen it yet); closed is final.
-          if (event.type !== 'updated' || !this.summariesChanged.has(id)) this.summariesChanged.set(id, event.type);
-          // A closed connection's counters stop moving: its closing summary has them.
-          if (event.type === 'closed') this.countersChanged.delete(id);
-        }
-      }),
+      registry.subscribe(
+        (event) => {
+          if (event.type === 'frame') publish(event);
+          else if (event.type === 'removed') {
+            // Gone from the engine: what was waiting to be said about it no longer can be, and a connection the
+            // feed never announced needs no word at all.
+            const id = event.connectionId;
+            const announced = !this.openedSinceFlush.delete(id);
+            this.summariesChanged.delete(id);
+            this.framesReported.delete(id);
+            if (announced) publish({ type: 'connection-removed', connectionId: id });
+          } else {
+            const id = event.connectionId;
+            if (event.type === 'opened') this.openedSinceFlush.add(id);
+            // Opened stays opened until the flush (the console has not seen it yet); closed is final.
+            if (event.type !== 'updated' || !this.summariesChanged.has(id)) this.summariesChanged.set(id, event.type);
+          }
+        },
+        (connectionId) => this.followsFrames(connectionId),
+      ),
       requestLog.subscribe((request) => publish({ type: 'request', request })),
       world.subscribe((change) => {
         if (change.type !== 'pack-changed') publish(change);
@@ -310,10 +318,7 @@ export class LiveFeed {
 
   /** The summaries of connections that changed since the last flush, as they are now (their counters with them). */
   private publishSummaries(): void {
-    for (const [id, change] of this.summariesChanged) {
-      this.countersChanged.delete(id);
-      this.publishSummary(id, change);
-    }
+    for (const [id, change] of this.summariesChanged) this.publishSummary(id, change);
     this.summariesChanged.clear();
     this.openedSinceFlush.clear();
   }
@@ -321,25 +326,39 @@ export class LiveFeed {
   /** A connection's summary as it is now, if the engine still keeps the connection. */
   private publishSummary(id: string, change: 'opened' | 'updated' | 'closed' = 'updated'): void {
     const connection = this.deps.context.registry.get(id);
+    // A closed connection's counters stop moving: its closing summary has them.
+    if (!connection || change === 'closed') this.framesReported.delete(id);
+    else this.framesReported.set(id, framesCounted(connection));
     if (connection) this.publish({ type: `connection-${change}`, connection: connection.summary() });
+  }
+
+  /** Whether a subscriber follows the frames of `connectionId` (by id, or all of them). */
+  private followsFrames(connectionId: string): boolean {
+    for (const { frames } of this.subscribers) if (frames === '*' || frames.has(connectionId)) return true;
+    return false;
   }
 
   /**
    * Frame counters change with every frame; rather than an update per frame, each busy connection's summary
-   * goes out a few times a second, to every subscriber (whether or not it follows that connection's frames).
+   * goes out a few times a second, to every subscriber (whether or not it follows that connection's frames), at
+   * most COUNTER_UPDATES_PER_TICK at a time: the next update goes on from the connection after the last one looked
+   * at, so every busy connection has its turn.
    */
   private publishCounters(): void {
+    const open = [...this.deps.context.registry.openConnections()];
     let sent = 0;
-    for (const id of this.countersChanged) {
-      if (sent++ === COUNTER_UPDATES_PER_TICK) break;
-      // Deleted before a newer change can add it again, at the back of the line.
-      this.countersChanged.delete(id);
-      this.publishSummary(id);
+    let looked = 0;
+    while (looked < open.length && sent < COUNTER_UPDATES_PER_TICK) {
+      const connection = open[(this.countersCursor + looked++) % open.length] as Connection;
+      if (framesCounted(connection) === (this.framesReported.get(connection.id) ?? 0)) continue;
+      sent++;
+      this.publishSummary(connection.id);
     }
+    this.countersCursor = open.length === 0 ? 0 : (this.countersCursor + looked) % open.length;
   }
 
   private stop(): void {
-    this.countersChanged.clear();
+    this.framesReported.clear();
     this.summariesChanged.clear();
     this.openedSinceFlush.clear();
     this.packChanges.take();
@@ -379,4 +398,9 @@ function sendText(socket: WebSocket, text: string): void {
 /** A message already encoded as UTF-8 JSON: sent as a text frame. */
 function sendBytes(socket: WebSocket, bytes: Buffer): void {
   if (socket.readyState === socket.OPEN) socket.send(bytes, { binary: false });
+}
+
+/** A connection's frames so far, both ways: its counters moved when this did. */
+function framesCounted(connection: Connection): number {
+  return connection.counters.framesIn + connection.counters.framesOut;
 }

@@ -15,6 +15,12 @@ export type RegistryEvent =
 
 type Listener = (event: RegistryEvent) => void;
 
+interface Subscription {
+  listener: Listener;
+  /** Whether the listener hears `connectionId`'s frames (a console follows the one a person selected). */
+  wantsFrames: (connectionId: string) => boolean;
+}
+
 const MIB = 1024 * 1024;
 
 /**
@@ -35,10 +41,16 @@ export class ConnectionRegistry {
   private readonly open = new Map<string, Connection>();
   /** Oldest closed first. */
   private readonly recentlyClosed = new Map<string, Connection>();
-  private readonly listeners = new Set<Listener>();
+  private readonly listeners = new Set<Subscription>();
   private readonly observer: ConnectionObserver = {
+    followsFrames: (connection) => {
+      if (this.listeners.size === 0) return false;
+      for (const { wantsFrames } of this.listeners) if (wantsFrames(connection.id)) return true;
+      return false;
+    },
     frame: (connection, frame) => {
-      if (this.listeners.size > 0) this.emit({ type: 'frame', connectionId: connection.id, frame });
+      for (const { listener, wantsFrames } of this.listeners)
+        if (wantsFrames(connection.id)) listener({ type: 'frame', connectionId: connection.id, frame });
     },
     updated: (connection) => {
       if (this.listeners.size > 0) this.emit({ type: 'updated', connectionId: connection.id });
@@ -90,9 +102,14 @@ export class ConnectionRegistry {
     for (const connection of this.list()) connection.resizeFrameBuffer(size);
   }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * `listener` hears every change of every connection, and the frames of those `wantsFrames` names (all by
+   * default): a frame nobody wants is logged without a record or an event of its own.
+   */
+  subscribe(listener: Listener, wantsFrames: (connectionId: string) => boolean = () => true): () => void {
+    const subscription = { listener, wantsFrames };
+    this.listeners.add(subscription);
+    return () => this.listeners.delete(subscription);
   }
 
   private onClosed(connection: Connection): void {
@@ -165,6 +182,6 @@ export class ConnectionRegistry {
   }
 
   private emit(event: RegistryEvent): void {
-    for (const listener of this.listeners) listener(event);
+    for (const { listener } of this.listeners) listener(event);
   }
 }

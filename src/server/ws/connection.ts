@@ -26,6 +26,8 @@ import { TextFrameBatch } from './text-frame-batch';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
 export interface ConnectionObserver {
+  /** Whether anyone follows this connection's frames: `frame` is called, with a record of its own, only then. */
+  followsFrames(connection: Connection): boolean;
   frame(connection: Connection, frame: FrameRecord): void;
   updated(connection: Connection): void;
   closed(connection: Connection): void;
@@ -107,6 +109,21 @@ export const BACKLOG_CLOSE = {
   code: 1008,
   reason: 'Client too slow: over 4 MiB of frames waiting to be sent (not read, or held by a pause or delay)',
 } as const;
+
+/**
+ * The frame being logged, reused: the log copies its fields, so a frame nobody follows costs no object (a busy
+ * engine logs tens of thousands a second). Only `frameBytes` and the log read it, as `record` fills it.
+ */
+const LOGGING: FrameRecord = {
+  seq: 0,
+  at: 0,
+  direction: 'out',
+  size: 0,
+  text: '',
+  binary: false,
+  eventType: null,
+  finding: undefined,
+};
 
 /** What a held item costs beyond its text or bytes (the item, the frame, the queue's slot), so tiny frames count. */
 const HELD_ITEM_BYTES = 128;
@@ -594,17 +611,32 @@ export class Connection {
       this.counters.framesOut++;
       this.counters.bytesOut += size;
     }
-    const frame: FrameRecord = { seq: ++this.seq, at: Date.now(), direction, size, text, binary, eventType };
-    if (finding) frame.finding = finding;
+    // The log copies a frame into its columns: unless someone follows this connection, no record outlives the call.
+    const seq = ++this.seq;
+    const at = Date.now();
+    const frame = LOGGING;
+    frame.seq = seq;
+    frame.at = at;
+    frame.direction = direction;
+    frame.size = size;
+    frame.text = text;
+    frame.binary = binary;
+    frame.eventType = eventType;
+    frame.finding = finding;
     const bytes = frameBytes(frame);
     const dropped = this.frames.push(frame, bytes);
+    // Copied: the text (up to megabytes) is not kept alive until the next frame.
+    frame.text = '';
     if (dropped > 0) {
       this.budget.release(dropped);
       this.framesDroppedForSize++;
     }
     // May evict older frames, this connection's included: the new frame is already in place.
     this.budget.charge(bytes);
-    this.observer.frame(this, frame);
+    if (!this.observer.followsFrames(this)) return;
+    const followed: FrameRecord = { seq, at, direction, size, text, binary, eventType };
+    if (finding) followed.finding = finding;
+    this.observer.frame(this, followed);
   }
 }
 
