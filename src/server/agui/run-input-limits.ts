@@ -45,25 +45,36 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
   }
   const crowded = crowdedList(record);
   if (crowded) return [crowded];
+  // Every request passes here: a path is made only for an id that is too long.
   const found: LimitIssue[] = [];
-  const check = (value: unknown, path: (string | number)[]) => {
-    if (typeof value === 'string' && value.length > MAX_ID_LENGTH && found.length < MAX_REPORTED_ISSUES) {
+  const add = (value: string, path: (string | number)[]) => {
+    if (found.length < MAX_REPORTED_ISSUES)
       found.push({ kind: 'id_too_long', path, length: value.length, input: value });
-    }
   };
-  for (const key of TOP_LEVEL_IDS) check(record[key], [key]);
+  for (const key of TOP_LEVEL_IDS) {
+    const value = record[key];
+    if (tooLong(value)) add(value, [key]);
+  }
   const forwarded = record.forwardedProps;
-  if (isJsonObject(forwarded)) for (const key of USER_IDS) check(forwarded[key], ['forwardedProps', key]);
+  if (isJsonObject(forwarded)) {
+    for (const key of USER_IDS) {
+      const value = forwarded[key];
+      if (tooLong(value)) add(value, ['forwardedProps', key]);
+    }
+  }
   if (Array.isArray(messages)) {
     for (let i = 0; i < messages.length && found.length < MAX_REPORTED_ISSUES; i++) {
       const message: unknown = messages[i];
       if (!isJsonObject(message)) continue;
-      for (const key of MESSAGE_IDS) check(message[key], ['messages', i, key]);
+      for (const key of MESSAGE_IDS) {
+        const value = message[key];
+        if (tooLong(value)) add(value, ['messages', i, key]);
+      }
       const calls = message.toolCalls;
       if (!Array.isArray(calls)) continue;
       for (let j = 0; j < calls.length; j++) {
         const call: unknown = calls[j];
-        if (isJsonObject(call)) check(call.id, ['messages', i, 'toolCalls', j, 'id']);
+        if (isJsonObject(call) && tooLong(call.id)) add(call.id, ['messages', i, 'toolCalls', j, 'id']);
       }
     }
   }
@@ -71,32 +82,41 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
   if (Array.isArray(resume)) {
     for (let i = 0; i < resume.length; i++) {
       const entry: unknown = resume[i];
-      if (isJsonObject(entry)) check(entry.interruptId, ['resume', i, 'interruptId']);
+      if (isJsonObject(entry) && tooLong(entry.interruptId)) add(entry.interruptId, ['resume', i, 'interruptId']);
     }
   }
   return found;
 }
 
+function tooLong(value: unknown): value is string {
+  return typeof value === 'string' && value.length > MAX_ID_LENGTH;
+}
+
 /** The list at which the items of `MAX_RUN_LIST_ITEMS`' lists, counted in order, pass it; undefined when none does. */
 function crowdedList(record: Record<string, unknown>): LimitIssue | undefined {
   let total = 0;
-  const count = (list: unknown, path: (string | number)[]): LimitIssue | undefined => {
-    if (!Array.isArray(list)) return undefined;
+  const crowds = (list: unknown): list is unknown[] => {
+    if (!Array.isArray(list)) return false;
     total += list.length;
-    return total > MAX_RUN_LIST_ITEMS ? { kind: 'too_many_items', path, length: list.length, input: list } : undefined;
+    return total > MAX_RUN_LIST_ITEMS;
   };
+  const issue = (list: unknown[], path: (string | number)[]): LimitIssue => ({
+    kind: 'too_many_items',
+    path,
+    length: list.length,
+    input: list,
+  });
   for (const key of ['tools', 'context', 'resume'] as const) {
-    const crowded = count(record[key], [key]);
-    if (crowded) return crowded;
+    const list = record[key];
+    if (crowds(list)) return issue(list, [key]);
   }
   const messages = record.messages;
   if (!Array.isArray(messages)) return undefined;
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     if (!isJsonObject(message)) continue;
-    const crowded =
-      count(message.content, ['messages', i, 'content']) ?? count(message.toolCalls, ['messages', i, 'toolCalls']);
-    if (crowded) return crowded;
+    if (crowds(message.content)) return issue(message.content, ['messages', i, 'content']);
+    if (crowds(message.toolCalls)) return issue(message.toolCalls, ['messages', i, 'toolCalls']);
   }
   return undefined;
 }

@@ -737,7 +737,12 @@ function runTitle(text: string): string {
   return shorten(text, RUN_TITLE_MAX) || 'Nieuwe sessie';
 }
 
+/** Whitespace `shorten` would change: at either end, two in a row, or any but a plain space. */
+const UNTIDY_SPACE = /^\s|\s$|\s\s|[^\S ]/;
+
 function shorten(text: string, max: number): string {
+  // A run shortens its session's stored preview at its start and its end: already tidy, it is kept without a copy.
+  if (text.length <= max && !UNTIDY_SPACE.test(text)) return text;
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
