@@ -68,17 +68,19 @@ export async function serve(options: ServeOptions): Promise<number> {
       process.off('SIGTERM', onSigterm);
       process.stdout.write(`\n${signal}: closing connections…\n`);
       stopWatching();
-      server.close().then(
-        () => {
-          resolve(0);
-          // Nothing is left to do, but tearing down a big world's heap takes a second: exit once output is out.
-          process.stdout.write('', () => process.stderr.write('', () => process.exit(0)));
-        },
-        (error: unknown) => {
-          process.stderr.write(`agui-mock: error while shutting down: ${(error as Error).message}\n`);
-          resolve(1);
-        },
-      );
+      keptEdits(server, signal)
+        .then(() => server.close())
+        .then(
+          () => {
+            resolve(0);
+            // Nothing is left to do, but tearing down a big world's heap takes a second: exit once output is out.
+            process.stdout.write('', () => process.stderr.write('', () => process.exit(0)));
+          },
+          (error: unknown) => {
+            process.stderr.write(`agui-mock: error while shutting down: ${(error as Error).message}\n`);
+            resolve(1);
+          },
+        );
     };
     const onSigint = () => shutdown('SIGINT');
     const onSigterm = () => shutdown('SIGTERM');
@@ -93,6 +95,19 @@ export async function serve(options: ServeOptions): Promise<number> {
   // Only now: whoever reads the banner may signal us at once.
   printBanner(server, packageVersion());
   return stopped;
+}
+
+/**
+ * Ctrl+C (SIGINT: a person at the terminal) keeps an untitled world's console changes in a file and says where;
+ * SIGTERM (a service manager, CI tearing down) stops without writing anything.
+ */
+async function keptEdits(server: Awaited<ReturnType<typeof startMockServer>>, signal: string): Promise<void> {
+  if (signal !== 'SIGINT') return;
+  const kept = await server.workspace.keepUntitledEdits();
+  if (kept !== undefined)
+    process.stdout.write(
+      `The untitled workspace's console changes are kept in ${kept}\n  agui-mock serve --workspace "${kept}" opens them\n`,
+    );
 }
 
 /** How long a stop after an internal error may take to save the workspace and close before the process exits. */

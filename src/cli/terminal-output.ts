@@ -39,7 +39,7 @@ export function printBanner(server: MockServer, version: string): void {
 /** Where the world's changes go: its file, or nowhere yet (what is kept of them on stopping, the log says then). */
 function workspaceLine(server: MockServer): string {
   const { path } = server.workspace.status();
-  return `  Workspace   ${path ?? `untitled, in memory ${dim('(Save as… in the console writes it to a file)')}`}`;
+  return `  Workspace   ${path ?? `untitled, in memory ${dim('(Save as… in the console writes it to a file; Ctrl+C keeps its console changes)')}`}`;
 }
 
 /** The certificate's facts to compare with a browser's certificate viewer, and where it is to trust it. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, realpathSync, type Stats, watch } from 'node:fs';
 import { constants, copyFile, mkdir, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
 import {
@@ -97,6 +97,8 @@ const STOP_GRACE_MS = 250;
  */
 /** What a world without a name of its own is called until it is saved as a file. */
 const UNTITLED = 'Untitled';
+/** What an untitled world's copy is named after (`keepUntitledEdits`): `untitled.unsaved-<time>.json`. */
+const UNTITLED_COPY = 'untitled';
 
 export class WorkspaceService {
   private readonly options: WorkspaceServiceOptions;
@@ -490,24 +492,45 @@ export class WorkspaceService {
    */
   private async keepUnsaved(file: string, document: Workspace, why: string): Promise<void> {
     const mode = (await stat(file).catch(() => undefined))?.mode ?? 0o600;
+    const kept = await this.writeUnsavedCopy(file, document, mode & 0o777);
+    if ('copy' in kept)
+      this.context.logger.warn(`workspace: unsaved changes kept in ${kept.copy}: ${why}, so it was left as it is`);
+    else this.context.logger.error(`workspace: unsaved changes lost: ${why}, and ${kept.failure}`);
+  }
+
+  /**
+   * For `agui-mock serve` stopped with Ctrl+C: an untitled world changed through the control API (`edited`) is
+   * written to `untitled.unsaved-<time>.json` in the folder it serves files from (where it was started, so its
+   * relative paths still hold; the owner's permissions alone: it may hold keys), and the path returned. Undefined
+   * when there is nothing to keep: a world with a file (autosave and `close` see to it) or one only clients changed.
+   * Never throws: a copy that cannot be written is said in the log.
+   */
+  async keepUntitledEdits(): Promise<string | undefined> {
+    if (this.file !== null || !this.edited) return undefined;
+    const file = join(servingFolder(null), UNTITLED_COPY);
+    const kept = await this.enqueue(() => this.writeUnsavedCopy(file, this.document(), 0o600));
+    if ('copy' in kept) return kept.copy;
+    this.context.logger.error(`workspace: the untitled world's console changes lost: ${kept.failure}`);
+    return undefined;
+  }
+
+  /** Writes `document` to a free `unsavedCopyName` of `file` (never over anything); what failed, in words, if not. */
+  private async writeUnsavedCopy(
+    file: string,
+    document: Workspace,
+    mode: number,
+  ): Promise<{ copy: string } | { failure: string }> {
     for (let attempt = 1; attempt <= 10; attempt++) {
       const copy = unsavedCopyName(file, this.options.now(), attempt);
       try {
-        await writeFileAtomic(copy, encodeWorkspaceChunks(document), this.options.fileHooks, {
-          exclusive: true,
-          mode: mode & 0o777,
-        });
-        this.context.logger.warn(`workspace: unsaved changes kept in ${copy}: ${why}, so it was left as it is`);
-        return;
+        await writeFileAtomic(copy, encodeWorkspaceChunks(document), this.options.fileHooks, { exclusive: true, mode });
+        return { copy };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        this.context.logger.error(
-          `workspace: unsaved changes lost: ${why}, and keeping them in ${copy} failed (${await describeFsErrorAt(error, copy)})`,
-        );
-        return;
+        return { failure: `keeping them in ${copy} failed (${await describeFsErrorAt(error, copy)})` };
       }
     }
-    this.context.logger.error(`workspace: unsaved changes lost: ${why}, and no free name was found beside it`);
+    return { failure: 'no free name was found beside it' };
   }
 
   // ——— internals ————————————————————————————————————————————————————————————
@@ -667,9 +690,12 @@ export class WorkspaceService {
   }
 
   /** Writes run one after another, so two never race to rename over the same file. */
-  private enqueue(task: () => Promise<void>): Promise<void> {
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task);
-    this.queue = run.catch(() => {});
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
     return run;
   }
 
