@@ -36,10 +36,13 @@ export function printBanner(server: MockServer, version: string): void {
   );
 }
 
+/** What becomes of an untitled world's changes (`serve-command.ts` keeps them on Ctrl+C). */
+const UNTITLED_HINT = '(Save as… in the console writes it to a file; Ctrl+C keeps its console changes)';
+
 /** Where the world's changes go: its file, or nowhere yet (what is kept of them on stopping, the log says then). */
 function workspaceLine(server: MockServer): string {
   const { path } = server.workspace.status();
-  return `  Workspace   ${path ?? `untitled, in memory ${dim('(Save as… in the console writes it to a file; Ctrl+C keeps its console changes)')}`}`;
+  return `  Workspace   ${path ?? `untitled, in memory ${dim(UNTITLED_HINT)}`}`;
 }
 
 /** The certificate's facts to compare with a browser's certificate viewer, and where it is to trust it. */
