@@ -144,13 +144,52 @@ test('the process that does not get the lock quits at once', () => {
   assert.equal(app.listenerCount('second-instance'), 0);
 });
 
-test('SIGINT and SIGTERM quit the app the graceful way', () => {
+test('SIGINT and SIGTERM quit the app the graceful way', async () => {
   const signals = new EventEmitter();
   let quits = 0;
   quitOnSignals(signals, () => quits++);
-  signals.emit('SIGINT');
   signals.emit('SIGTERM');
+  assert.equal(quits, 1);
+  signals.emit('SIGINT');
+  await settled();
   assert.equal(quits, 2);
+});
+
+test('Ctrl+C keeps what it must before quitting, once; SIGTERM keeps nothing; a failed keep still quits', async () => {
+  const signals = new EventEmitter();
+  const events: string[] = [];
+  let kept: () => void = () => assert.fail('not keeping');
+  quitOnSignals(
+    signals,
+    () => events.push('quit'),
+    () => {
+      events.push('keep');
+      return new Promise<void>((resolve) => {
+        kept = resolve;
+      });
+    },
+  );
+  signals.emit('SIGTERM');
+  assert.deepEqual(events, ['quit'], 'a service manager stops it without keeping anything');
+  signals.emit('SIGINT');
+  await settled();
+  assert.deepEqual(events, ['quit', 'keep'], 'not quit while keeping');
+  kept();
+  await settled();
+  assert.deepEqual(events, ['quit', 'keep', 'quit']);
+  signals.emit('SIGINT');
+  assert.deepEqual(events, ['quit', 'keep', 'quit', 'quit'], 'a second Ctrl+C quits at once');
+
+  const failing = new EventEmitter();
+  let quits = 0;
+  quitOnSignals(
+    failing,
+    () => quits++,
+    () => Promise.reject(new Error('the disk is full')),
+  );
+  failing.emit('SIGINT');
+  await settled();
+  assert.equal(quits, 1);
 });
 
 /** Lets the promise callbacks queued so far run (the lifecycle's answer to a question is a few of them). */

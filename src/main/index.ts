@@ -48,7 +48,10 @@ const lifecycle = quitGracefully(app, {
   closeEngine: () => engine?.close() ?? Promise.resolve(),
   onError: (error) => console.error('quitting:', error),
 });
-quitOnSignals(process, lifecycle.quitWithoutAsking);
+quitOnSignals(process, lifecycle.quitWithoutAsking, async () => {
+  const kept = await engine?.workspace.keepUntitledEdits();
+  if (kept !== undefined) console.log(`The untitled workspace's console changes are kept in ${kept}`);
+});
 
 if (claimSingleInstance(app, () => mainWindow)) {
   app

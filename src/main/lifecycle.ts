@@ -106,11 +106,20 @@ export function quitGracefully(
 
 /**
  * Ctrl+C in the terminal that ran `npm start` (or a SIGTERM) quits the same graceful way as the menu, without a
- * question: a signal asks for the process to end, and nobody may be at the window to answer.
+ * question: a signal asks for the process to end, and nobody may be at the window to answer. Ctrl+C (SIGINT: a
+ * person at that terminal) first runs `beforeInterrupt` — the desktop keeps an untitled world's console changes, as
+ * `agui-mock serve` does — once: a second Ctrl+C quits at once.
  */
 export function quitOnSignals(
   process: { on(signal: NodeJS.Signals, listener: () => void): unknown },
   quit: () => void,
+  beforeInterrupt: () => Promise<unknown> = async () => {},
 ) {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, quit);
+  let interrupted = false;
+  process.on('SIGTERM', quit);
+  process.on('SIGINT', () => {
+    if (interrupted) return quit();
+    interrupted = true;
+    beforeInterrupt().then(quit, quit);
+  });
 }
