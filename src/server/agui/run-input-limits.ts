@@ -52,14 +52,14 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
       found.push({ kind: 'id_too_long', path, length: value.length, input: value });
   };
   for (const key of TOP_LEVEL_IDS) {
-    const value = record[key];
-    if (tooLong(value)) add(value, [key]);
+    const long = longId(record[key]);
+    if (long !== undefined) add(long, [key]);
   }
   const forwarded = record.forwardedProps;
   if (isJsonObject(forwarded)) {
     for (const key of USER_IDS) {
-      const value = forwarded[key];
-      if (tooLong(value)) add(value, ['forwardedProps', key]);
+      const long = longId(forwarded[key]);
+      if (long !== undefined) add(long, ['forwardedProps', key]);
     }
   }
   if (Array.isArray(messages)) {
@@ -67,14 +67,15 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
       const message: unknown = messages[i];
       if (!isJsonObject(message)) continue;
       for (const key of MESSAGE_IDS) {
-        const value = message[key];
-        if (tooLong(value)) add(value, ['messages', i, key]);
+        const long = longId(message[key]);
+        if (long !== undefined) add(long, ['messages', i, key]);
       }
       const calls = message.toolCalls;
       if (!Array.isArray(calls)) continue;
       for (let j = 0; j < calls.length; j++) {
         const call: unknown = calls[j];
-        if (isJsonObject(call) && tooLong(call.id)) add(call.id, ['messages', i, 'toolCalls', j, 'id']);
+        const long = isJsonObject(call) ? longId(call.id) : undefined;
+        if (long !== undefined) add(long, ['messages', i, 'toolCalls', j, 'id']);
       }
     }
   }
@@ -82,23 +83,26 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
   if (Array.isArray(resume)) {
     for (let i = 0; i < resume.length; i++) {
       const entry: unknown = resume[i];
-      if (isJsonObject(entry) && tooLong(entry.interruptId)) add(entry.interruptId, ['resume', i, 'interruptId']);
+      const long = isJsonObject(entry) ? longId(entry.interruptId) : undefined;
+      if (long !== undefined) add(long, ['resume', i, 'interruptId']);
     }
   }
   return found;
 }
 
-function tooLong(value: unknown): value is string {
-  return typeof value === 'string' && value.length > MAX_ID_LENGTH;
+/** `value` when it is an id past `MAX_ID_LENGTH`. */
+function longId(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > MAX_ID_LENGTH ? value : undefined;
 }
 
 /** The list at which the items of `MAX_RUN_LIST_ITEMS`' lists, counted in order, pass it; undefined when none does. */
 function crowdedList(record: Record<string, unknown>): LimitIssue | undefined {
   let total = 0;
-  const crowds = (list: unknown): list is unknown[] => {
-    if (!Array.isArray(list)) return false;
+  /** `list` when it is the one at which the count passes the limit. */
+  const crowded = (list: unknown): unknown[] | undefined => {
+    if (!Array.isArray(list)) return undefined;
     total += list.length;
-    return total > MAX_RUN_LIST_ITEMS;
+    return total > MAX_RUN_LIST_ITEMS ? list : undefined;
   };
   const issue = (list: unknown[], path: (string | number)[]): LimitIssue => ({
     kind: 'too_many_items',
@@ -107,16 +111,18 @@ function crowdedList(record: Record<string, unknown>): LimitIssue | undefined {
     input: list,
   });
   for (const key of ['tools', 'context', 'resume'] as const) {
-    const list = record[key];
-    if (crowds(list)) return issue(list, [key]);
+    const list = crowded(record[key]);
+    if (list) return issue(list, [key]);
   }
   const messages = record.messages;
   if (!Array.isArray(messages)) return undefined;
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     if (!isJsonObject(message)) continue;
-    if (crowds(message.content)) return issue(message.content, ['messages', i, 'content']);
-    if (crowds(message.toolCalls)) return issue(message.toolCalls, ['messages', i, 'toolCalls']);
+    const content = crowded(message.content);
+    if (content) return issue(content, ['messages', i, 'content']);
+    const calls = crowded(message.toolCalls);
+    if (calls) return issue(calls, ['messages', i, 'toolCalls']);
   }
   return undefined;
 }
