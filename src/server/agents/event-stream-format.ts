@@ -91,13 +91,14 @@ const SSE_FORMAT: EventStreamFormat = {
   keepAlive: ': keep-alive\n\n',
 };
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite declares one at the top of the desktop bundle, and a second is a syntax error.
+const loadModule = createRequire(import.meta.url);
 let protobufFormat: EventStreamFormat | undefined;
 
 /** The protobuf format, with the encoder loaded the first time a client asks for it. */
 function protobuf(): EventStreamFormat {
   if (!protobufFormat) {
-    const { EventEncoder: Encoder } = require('@ag-ui/encoder') as { EventEncoder: typeof EventEncoder };
+    const { EventEncoder: Encoder } = loadModule('@ag-ui/encoder') as { EventEncoder: typeof EventEncoder };
     const encoder = new Encoder({ accept: AGUI_MEDIA_TYPE });
     protobufFormat = { contentType: AGUI_MEDIA_TYPE, binary: true, frame: (event) => encoder.encodeProtobuf(event) };
   }

@@ -90,7 +90,8 @@ export class JsonSchemas {
   }
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite declares one at the top of the desktop bundle, and a second is a syntax error.
+const loadModule = createRequire(import.meta.url);
 let ajvModules: { Ajv: typeof Ajv2020; addFormats: typeof addFormats; tags: AjvCodeTags } | undefined;
 
 /**
@@ -100,8 +101,8 @@ let ajvModules: { Ajv: typeof Ajv2020; addFormats: typeof addFormats; tags: AjvC
  */
 function loadAjv(): NonNullable<typeof ajvModules> {
   if (!ajvModules) {
-    const ajv = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-    const formats = require('ajv-formats') as { default: typeof addFormats };
+    const ajv = loadModule('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const formats = loadModule('ajv-formats') as { default: typeof addFormats };
     ajvModules = { Ajv: ajv.default, addFormats: formats.default, tags: { _: ajv._, str: ajv.str } };
   }
   return ajvModules;

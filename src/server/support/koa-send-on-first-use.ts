@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import type send from 'koa-send';
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite declares one at the top of the desktop bundle, and a second is a syntax error.
+const loadModule = createRequire(import.meta.url);
 let loaded: typeof send | undefined;
 
 /**
@@ -10,6 +11,6 @@ let loaded: typeof send | undefined;
  * desktop app) pays for what it imports.
  */
 export function koaSend(): typeof send {
-  loaded ??= require('koa-send') as typeof send;
+  loaded ??= loadModule('koa-send') as typeof send;
   return loaded;
 }
