@@ -6,7 +6,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // The engine's OpenAPI import thread, beside the main process (src/server/openapi/openapi-import-thread.ts).
+          'openapi-import-worker': resolve('src/server/openapi/openapi-import-worker.ts'),
+        },
+      },
     },
   },
   preload: {

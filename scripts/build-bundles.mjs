@@ -11,7 +11,12 @@ import { NODE_BUNDLE_OPTIONS } from './node-bundle-options.mjs';
 const CLI = resolve('out/cli/agui-mock.js');
 const CHUNKS = resolve('out/lib');
 const result = await build({
-  entryPoints: { 'cli/agui-mock': 'src/cli/agui-mock.ts', 'lib/index': 'src/lib/index.ts' },
+  entryPoints: {
+    'cli/agui-mock': 'src/cli/agui-mock.ts',
+    'lib/index': 'src/lib/index.ts',
+    // The thread an engine imports OpenAPI documents in (src/server/openapi/openapi-import-thread.ts finds it here).
+    'lib/openapi-import-worker': 'src/server/openapi/openapi-import-worker.ts',
+  },
   outdir: 'out',
   // Named by their content: chunks of an earlier build that this one did not write are removed below.
   chunkNames: 'lib/[name]-[hash]',

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import type { OpenApiImportReply } from '../src/server/openapi/openapi-import-thread';
 
 // The desktop app's build (electron-vite: out/main, out/preload), checked without Electron, whose binary this machine
 // may not have (e2e/electron-app.test.ts starts the app where it can). Its bundles must at least be valid modules:
@@ -23,8 +25,28 @@ function bundles(): string[] {
 test("every file of the desktop app's build is a module Node can parse", () => {
   const files = bundles();
   assert.ok(files.includes(join('out', 'main', 'index.js')), 'the main process is built');
+  assert.ok(files.includes(join('out', 'main', 'openapi-import-worker.js')), 'its OpenAPI import thread is built');
   for (const file of files) {
     const checked = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8' });
     assert.equal(checked.status, 0, `${file}: ${checked.stderr}`);
+  }
+});
+
+test("the desktop app's OpenAPI import thread imports a document (it needs nothing of Electron's)", async () => {
+  bundles();
+  const worker = new Worker(resolve('out', 'main', 'openapi-import-worker.js'));
+  try {
+    const reply = new Promise<OpenApiImportReply>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    const text = readFileSync('test/fixtures/openapi/bookshop-3.0.yaml', 'utf8');
+    worker.postMessage({ id: 7, job: { input: { text }, existing: [], options: { maxJsonDepth: 32 } } });
+    const answer = await reply;
+    assert.equal(answer.id, 7);
+    assert.ok(answer.ok && 'result' in answer, JSON.stringify(answer));
+    assert.ok(answer.result.added.includes('list-books'), answer.result.added.join(', '));
+  } finally {
+    await worker.terminate();
   }
 });

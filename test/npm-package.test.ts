@@ -150,6 +150,7 @@ describe('the packed package', { concurrency: true }, () => {
     for (const needed of [
       manifest.bin['agui-mock'],
       'out/lib/index.js',
+      'out/lib/openapi-import-worker.js',
       'out/lib/types/lib/index.d.ts',
       'out/renderer/index.html',
       'resources/workspace.schema.json',
@@ -208,6 +209,14 @@ describe('the packed package', { concurrency: true }, () => {
     const [, script] = html.match(/<script[^>]+src="([^"]+)"/) ?? [];
     assert.ok(script, 'the console page loads its script');
     assert.equal((await fetch(new URL(script, `${url}/__console/`))).status, 200, 'the console script is served');
+    // The console's OpenAPI import runs on a worker thread, from the installed package's own script.
+    const imported = await fetch(`${url}/__console/api/routes/import-openapi`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer package-test', 'content-type': 'application/json' },
+      body: JSON.stringify({ document: readFileSync(join(REPO, 'test/fixtures/openapi/bookshop-3.0.yaml'), 'utf8') }),
+    });
+    assert.equal(imported.status, 200, await imported.clone().text());
+    assert.ok(((await imported.json()) as { added: string[] }).added.length > 0, 'routes were imported');
     serve.child.kill('SIGTERM');
     assert.deepEqual(await serve.exited(), { code: 0, signal: null });
   });

@@ -10,6 +10,13 @@ export interface RoutesImport extends Omit<MergedRoutes, 'mergeWarnings'> {
   title?: string;
 }
 
+export interface RoutesImportOptions {
+  maxJsonDepth: number;
+  maxBytes?: number;
+  basePath?: string;
+  replaceAll?: boolean;
+}
+
 /**
  * Keywords openapi-sampler does not honour when it writes a placeholder (`"string"` whatever the `pattern`, the
  * first `oneOf` whether or not another matches too…): a schema without any is satisfied by its sample.
@@ -25,7 +32,7 @@ const PLACEHOLDER_BREAKERS =
 export async function importOpenApiRoutes(
   input: OpenApiInput,
   existing: readonly Route[],
-  options: { maxJsonDepth: number; maxBytes?: number; basePath?: string; replaceAll?: boolean },
+  options: RoutesImportOptions,
 ): Promise<RoutesImport> {
   const schemas = new JsonSchemas();
   const { routes, warnings, title } = await importOpenApi(input, {

@@ -6,6 +6,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import { OpenApiImportError } from '../../openapi/openapi-import-error';
+import { importOpenApiRoutesInWorker } from '../../openapi/openapi-import-thread';
 import type { RoutesImport } from '../../openapi/openapi-routes-import';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
@@ -38,14 +39,17 @@ export function importRoutes({ context }: ControlDeps): Router {
       const input = parseRequestPart(ImportBodySchema, requestBody(ctx), 'body');
       let result: RoutesImport;
       try {
-        // Loaded only here: the OpenAPI parser, sampler and YAML reader are needed when a document is imported,
-        // not at every start of every engine.
-        const { importOpenApiRoutes } = await import('../../openapi/openapi-routes-import');
-        result = await importOpenApiRoutes({ text: input.document }, context.world.definitions().routes, {
-          maxJsonDepth: context.settings().maxJsonDepth,
-          maxBytes: DOCUMENT_LIMIT_BYTES,
-          ...(input.basePath !== undefined && { basePath: input.basePath }),
-          replaceAll: input.replaceAll,
+        // On a worker thread (which alone loads the OpenAPI parser, sampler and YAML reader): a large document is
+        // seconds of work the engine's sockets and runs must not wait for.
+        result = await importOpenApiRoutesInWorker({
+          input: { text: input.document },
+          existing: context.world.definitions().routes,
+          options: {
+            maxJsonDepth: context.settings().maxJsonDepth,
+            maxBytes: DOCUMENT_LIMIT_BYTES,
+            ...(input.basePath !== undefined && { basePath: input.basePath }),
+            replaceAll: input.replaceAll,
+          },
         });
       } catch (error) {
         if (error instanceof OpenApiImportError)

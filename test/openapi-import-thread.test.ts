@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { OpenApiImportError } from '../src/server/openapi/openapi-import-error';
+import { importOpenApiRoutesInWorker } from '../src/server/openapi/openapi-import-thread';
+import type { OpenApiImportResult } from '../src/shared/control-api';
+import { buildCli } from './helpers/cli-process';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+// The console's OpenAPI import runs on a worker thread: a large document does not hold the engine's sockets and
+// requests, and one that would take too long or too much memory is refused without touching the engine.
+
+// Built, the engine starts the npm package's build of the worker (out/lib/).
+before(() => buildCli());
+
+/** A document of `count` operations, each with a typed path parameter and a response schema behind a `$ref`. */
+function document(count: number): string {
+  const paths: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    paths[`/things${i}/{thing_id}`] = {
+      get: {
+        operationId: `read-thing-${i}`,
+        parameters: [{ name: 'thing_id', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: {
+          '200': {
+            description: 'ok',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+          },
+        },
+      },
+    };
+  }
+  return JSON.stringify({
+    openapi: '3.1.0',
+    info: { title: 'Things', version: '1' },
+    paths,
+    components: {
+      schemas: {
+        Thing: {
+          type: 'object',
+          required: ['id', 'name'],
+          properties: {
+            id: { type: 'integer' },
+            name: { type: 'string' },
+            tags: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+    },
+  });
+}
+
+const BIG = document(1500);
+
+test('the engine keeps answering while a large document imports', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  let imported = false;
+  const importing = controlClient(server)
+    .post<OpenApiImportResult>('/routes/import-openapi', { document: BIG, dryRun: true })
+    .finally(() => {
+      imported = true;
+    });
+  // One request after the other, for as long as the import runs. On the engine's own thread the import's seconds
+  // of validating, dereferencing and converting let one through in each of its pauses between steps (about 30 in
+  // all); beside it, they are answered throughout (1,400 on an idle 2-core machine).
+  let answered = 0;
+  while (!imported) {
+    const health = await fetch(`${server.url}/__console/health`);
+    assert.equal(health.status, 200);
+    await health.arrayBuffer();
+    if (!imported) answered++;
+  }
+  const result = await importing;
+  assert.equal(result.status, 200, JSON.stringify(result.body));
+  assert.equal(result.body.added.length, 1500);
+  assert.ok(answered >= 200, `${answered} requests answered while the import ran`);
+});
+
+test("a document's problems are refused as before: 422 with what and where", async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const broken = JSON.parse(document(1)) as { paths: Record<string, { get: { responses: unknown } }> };
+  (broken.paths['/things0/{thing_id}'] as { get: { responses: unknown } }).get.responses = {
+    '200': { content: {} },
+  };
+  const refused = await controlClient(server).post<{ detail: string }>('/routes/import-openapi', {
+    document: JSON.stringify(broken),
+  });
+  assert.equal(refused.status, 422);
+  assert.match(
+    refused.body.detail,
+    /^The document cannot be imported: .*#\/paths\/~1things0~1\{thing_id\}\/get\/responses\/200 must have required property 'description'/,
+  );
+  const routes = await controlClient(server).get<{ items: { id: string }[] }>('/routes');
+  assert.deepEqual(
+    routes.body.items.map((route) => route.id),
+    ['hello'],
+    "nothing was imported: the template's route alone",
+  );
+});
+
+test('an import that needs more memory than its limit is refused, and the process lives on', async () => {
+  await assert.rejects(
+    importOpenApiRoutesInWorker(
+      { input: { text: BIG }, existing: [], options: { maxJsonDepth: 32 } },
+      { maxHeapMb: 8, timeoutMs: 120_000 },
+    ),
+    (error: unknown) =>
+      error instanceof OpenApiImportError &&
+      /^importing the document needs more than 8 MiB of memory, the limit; import it in parts/.test(error.message),
+  );
+  // The same thread's import within its limits, after it.
+  const small = await importOpenApiRoutesInWorker({
+    input: { text: document(2) },
+    existing: [],
+    options: { maxJsonDepth: 32 },
+  });
+  assert.deepEqual(small.added, ['read-thing-0', 'read-thing-1']);
+});
+
+test('an import that takes longer than its limit is stopped and refused; the next one gets a new thread', async () => {
+  // A heap limit of its own, so a thread is started for it: none starts, let alone imports, within a millisecond.
+  const limits = { maxHeapMb: 512, timeoutMs: 1 };
+  const job = { input: { text: document(2) }, existing: [], options: { maxJsonDepth: 32 } };
+  await assert.rejects(
+    importOpenApiRoutesInWorker(job, limits),
+    (error: unknown) =>
+      error instanceof OpenApiImportError &&
+      /^importing the document took longer than 0\.001 s, the limit; import it in parts/.test(error.message),
+  );
+  const next = await importOpenApiRoutesInWorker(job, { ...limits, timeoutMs: 120_000 });
+  assert.deepEqual(next.added, ['read-thing-0', 'read-thing-1']);
+});
+
+test('imports asked for together are made one after the other, each answered with its own routes', async () => {
+  const imports = await Promise.all(
+    [1, 3, 2].map((count) =>
+      importOpenApiRoutesInWorker({ input: { text: document(count) }, existing: [], options: { maxJsonDepth: 32 } }),
+    ),
+  );
+  assert.deepEqual(
+    imports.map((done) => done.added.length),
+    [1, 3, 2],
+  );
+});
