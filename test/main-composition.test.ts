@@ -1,12 +1,14 @@
-// src/main/index.ts run for real with a stand-in for the `electron` module (the binary is not needed): checks the
-// composition — the pieces unit-tested in the other main-* files are wired to the right Electron objects.
+// The desktop app's main process as built (electron-vite's out/main/index.js, what the app and its installers run)
+// run for real with a stand-in for the `electron` module (the binary is not needed): checks the composition — the
+// pieces unit-tested in the other main-* files are wired to the right Electron objects — and the bundle itself.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { register } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, MessageBoxOptions } from 'electron';
 import WebSocket from 'ws';
 import { secureWebPreferences } from '../src/main/window-options';
@@ -147,7 +149,9 @@ register(
 
 // Any free port, as `npm start -- --port 0` would ask; the app reads process.argv.
 process.argv.push('--port=0');
-await import('../src/main/index');
+const MAIN = resolve('out/main/index.js');
+assert.ok(existsSync(MAIN), `${MAIN} is missing: build first (npm test does)`);
+await import(pathToFileURL(MAIN).href);
 const consoleUrl = await Promise.race([
   loaded,
   new Promise<never>((_, reject) =>
@@ -173,6 +177,7 @@ test('the app starts the engine and loads the console from the engine’s own or
 test('the window gets the secure web preferences and the bundled preload', () => {
   const prefs = window?.options.webPreferences;
   assert.match(prefs?.preload ?? '', /preload[/\\]index\.cjs$/);
+  assert.ok(existsSync(prefs?.preload ?? ''), `the preload is built: ${prefs?.preload}`);
   assert.deepEqual(prefs, secureWebPreferences(prefs?.preload ?? ''));
   assert.equal(window?.options.show, false, 'shown on ready-to-show');
 });
