@@ -195,6 +195,9 @@ test('Workspace: replacing an untitled world asks first only when it was changed
   assert.equal(changed.status, 200);
   assert.equal(server.workspace.status().edited, true);
   await feedCaughtUp(page, server);
+  // What a person would lose is said apart from clients' writes.
+  await status.locator('.badge', { hasText: /^edited$/ }).waitFor();
+  assert.equal(await status.locator('.badge', { hasText: /^unsaved$/ }).count(), 0);
   await panel.getByRole('button', { name: 'New…' }).click();
   // confirm() blocks the page until answered: the click is over once the question was.
   const asked: string[] = questions;

@@ -5,8 +5,8 @@ import { useAction } from '../../ui/use-action';
 import { WorkspacePanel } from '../workspace/WorkspacePanel';
 
 /**
- * The workspace file's name (opens the workspace panel), whether it has unsaved changes or is being saved (a big
- * workspace takes a moment), and a quick save.
+ * The workspace file's name (opens the workspace panel), whether it has unsaved changes (for a world in memory only:
+ * whether it was changed in the console) or is being saved (a big workspace takes a moment), and a quick save.
  */
 export function WorkspaceStatusItem() {
   const workspace = useServerStore((state) => state.workspace);
@@ -32,6 +32,14 @@ export function WorkspaceStatusItem() {
       {workspace.saving ? (
         <span className="badge" role="status" title={`Writing ${workspace.path ?? 'the workspace'}`}>
           saving…
+        </span>
+      ) : workspace.edited && !workspace.path ? (
+        // Clients' writes to an untitled world are nothing a person would lose; what they made in the console is.
+        <span
+          className="badge warn"
+          title="Changed in the console and kept in memory only: save it to a file (click the name) to keep it"
+        >
+          edited
         </span>
       ) : (
         workspace.dirty && (
