@@ -155,6 +155,12 @@ test('inject from templates: a text message reaches the client; a rule break is 
     streamed.map((event) => event.delta.length),
     [5, 5, 5, 4],
   );
+  // The answer was about those values: changed, it goes.
+  await macro.getByLabel('Text').fill('Iets anders');
+  await macro
+    .getByRole('status')
+    .filter({ hasText: /Sent \d+ events/ })
+    .waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
 });
 

@@ -59,6 +59,16 @@ export function MacroForm({
   const [error, setError] = useState<string | null>(null);
   const [findings, setFindings] = useState<SequenceFinding[]>([]);
   const [sent, setSent] = useState<number | null>(null);
+  // What the last run was answered is about the values it ran with: changed (typed, loaded), the answer goes, so
+  // "Run anyway" never sends values no rule check saw.
+  const valuesKey = JSON.stringify(values);
+  const [answeredFor, setAnsweredFor] = useState(valuesKey);
+  if (answeredFor !== valuesKey) {
+    setAnsweredFor(valuesKey);
+    setError(null);
+    setFindings([]);
+    setSent(null);
+  }
 
   // Checked as the person types: each field says what is wrong with it, and Run says why it is off.
   const problems = useMemo(() => macroFieldProblems(definition, values), [definition, values]);
