@@ -41,11 +41,12 @@ test("the desktop app's OpenAPI import thread imports a document (it needs nothi
       worker.once('error', reject);
     });
     const text = readFileSync('test/fixtures/openapi/bookshop-3.0.yaml', 'utf8');
-    worker.postMessage({ id: 7, job: { input: { text }, existing: [], options: { maxJsonDepth: 32 } } });
+    worker.postMessage({ id: 7, job: { input: { text }, options: { maxJsonDepth: 32 } } });
     const answer = await reply;
     assert.equal(answer.id, 7);
     assert.ok(answer.ok && 'result' in answer, JSON.stringify(answer));
-    assert.ok(answer.result.added.includes('list-books'), answer.result.added.join(', '));
+    const ids = answer.result.routes.map((route) => route.id);
+    assert.ok(ids.includes('list-books'), ids.join(', '));
   } finally {
     await worker.terminate();
   }

@@ -76,6 +76,34 @@ test('the engine keeps answering while a large document imports', async () => {
   assert.ok(answered >= 200, `${answered} requests answered while the import ran`);
 });
 
+test('a route made while an import is read is kept: the import merges into the routes as they are then', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  let imported = false;
+  const importing = api.post<OpenApiImportResult>('/routes/import-openapi', { document: BIG }).finally(() => {
+    imported = true;
+  });
+  // Well into the import (it is read for a second or more): the engine has answered others meanwhile.
+  for (let answered = 0; answered < 5 && !imported; answered++) {
+    await (await fetch(`${server.url}/__console/health`)).arrayBuffer();
+  }
+  assert.equal(imported, false, 'the import was still being read');
+  const made = await api.post('/routes', {
+    id: 'made-meanwhile',
+    method: 'GET',
+    path: '/meanwhile',
+    responses: [{ id: 'ok', status: 200, body: { json: { ok: true } } }],
+  });
+  assert.equal(made.status, 201, JSON.stringify(made.body));
+  const result = await importing;
+  assert.equal(result.status, 200, JSON.stringify(result.body));
+  assert.deepEqual(result.body.kept, ['hello', 'made-meanwhile']);
+  const routes = await api.get<{ items: { id: string }[] }>('/routes');
+  const ids = routes.body.items.map((route) => route.id);
+  assert.deepEqual(ids.slice(0, 2), ['hello', 'made-meanwhile']);
+  assert.equal(ids.length, 1502);
+});
+
 test("a document's problems are refused as before: 422 with what and where", async () => {
   const server = await startTestEngine({ template: 'blank' });
   const broken = JSON.parse(document(1)) as { paths: Record<string, { get: { responses: unknown } }> };
@@ -101,7 +129,7 @@ test("a document's problems are refused as before: 422 with what and where", asy
 test('an import that needs more memory than its limit is refused, and the process lives on', async () => {
   await assert.rejects(
     importOpenApiRoutesInWorker(
-      { input: { text: BIG }, existing: [], options: { maxJsonDepth: 32 } },
+      { input: { text: BIG }, options: { maxJsonDepth: 32 } },
       { maxHeapMb: 8, timeoutMs: 120_000 },
     ),
     (error: unknown) =>
@@ -111,16 +139,18 @@ test('an import that needs more memory than its limit is refused, and the proces
   // The same thread's import within its limits, after it.
   const small = await importOpenApiRoutesInWorker({
     input: { text: document(2) },
-    existing: [],
     options: { maxJsonDepth: 32 },
   });
-  assert.deepEqual(small.added, ['read-thing-0', 'read-thing-1']);
+  assert.deepEqual(
+    small.routes.map((route) => route.id),
+    ['read-thing-0', 'read-thing-1'],
+  );
 });
 
 test('an import that takes longer than its limit is stopped and refused; the next one gets a new thread', async () => {
   // A heap limit of its own, so a thread is started for it: none starts, let alone imports, within a millisecond.
   const limits = { maxHeapMb: 512, timeoutMs: 1 };
-  const job = { input: { text: document(2) }, existing: [], options: { maxJsonDepth: 32 } };
+  const job = { input: { text: document(2) }, options: { maxJsonDepth: 32 } };
   await assert.rejects(
     importOpenApiRoutesInWorker(job, limits),
     (error: unknown) =>
@@ -128,17 +158,20 @@ test('an import that takes longer than its limit is stopped and refused; the nex
       /^importing the document took longer than 0\.001 s, the limit; import it in parts/.test(error.message),
   );
   const next = await importOpenApiRoutesInWorker(job, { ...limits, timeoutMs: 120_000 });
-  assert.deepEqual(next.added, ['read-thing-0', 'read-thing-1']);
+  assert.deepEqual(
+    next.routes.map((route) => route.id),
+    ['read-thing-0', 'read-thing-1'],
+  );
 });
 
 test('imports asked for together are made one after the other, each answered with its own routes', async () => {
   const imports = await Promise.all(
     [1, 3, 2].map((count) =>
-      importOpenApiRoutesInWorker({ input: { text: document(count) }, existing: [], options: { maxJsonDepth: 32 } }),
+      importOpenApiRoutesInWorker({ input: { text: document(count) }, options: { maxJsonDepth: 32 } }),
     ),
   );
   assert.deepEqual(
-    imports.map((done) => done.added.length),
+    imports.map((done) => done.routes.length),
     [1, 3, 2],
   );
 });

@@ -1,5 +1,20 @@
 import type { Route } from '../../shared/mounts/route';
 
+/** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
+export interface ImportedRoutes {
+  routes: Route[];
+  /** What was left out or changed on the way, one line each (`GET /items/{id}: …`). */
+  warnings: string[];
+  /** The document's `info.title`. */
+  title?: string;
+}
+
+/** An import merged into a workspace's routes: the list, what changed, and every warning. */
+export interface RoutesImport extends Omit<MergedRoutes, 'mergeWarnings'> {
+  warnings: string[];
+  title?: string;
+}
+
 export interface MergedRoutes {
   routes: Route[];
   /** Imported routes whose id no route had. */
@@ -71,4 +86,22 @@ function shadowed(routes: readonly Route[], imported: readonly Route[]): string[
     if (!first.has(key)) first.set(key, route);
   }
   return warnings;
+}
+
+/**
+ * An import's routes merged into `existing` (`mergeImportedRoutes`), the merge's warnings after the document's.
+ * Cheap, with no OpenAPI code: the engine merges into the routes as they are when the import is applied, not as
+ * they were when its worker started (a route edited meanwhile is kept).
+ */
+export function mergeRoutesImport(
+  existing: readonly Route[],
+  imported: ImportedRoutes,
+  replaceAll = false,
+): RoutesImport {
+  const { mergeWarnings, ...merged } = mergeImportedRoutes(existing, imported.routes, replaceAll);
+  return {
+    ...merged,
+    warnings: [...imported.warnings, ...mergeWarnings],
+    ...(imported.title && { title: imported.title }),
+  };
 }

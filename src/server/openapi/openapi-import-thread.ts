@@ -2,17 +2,15 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Route } from '../../shared/mounts/route';
 import { packageRoot } from '../support/package-root';
 import type { OpenApiInput } from './import-openapi';
 import { OpenApiImportError } from './openapi-import-error';
-import type { RoutesImport, RoutesImportOptions } from './openapi-routes-import';
+import type { ImportedRoutes, OpenApiRoutesOptions } from './openapi-routes-import';
 
-/** One import: the document, the routes it merges into, the import's options. */
+/** One import: the document and the import's options. */
 export interface OpenApiImportJob {
   input: OpenApiInput;
-  existing: readonly Route[];
-  options: RoutesImportOptions;
+  options: OpenApiRoutesOptions;
 }
 
 /** What the worker is sent. */
@@ -21,9 +19,9 @@ export interface OpenApiImportRequest {
   job: OpenApiImportJob;
 }
 
-/** What the worker answers: the import, the document's problem, or an engine fault (its stack). */
+/** What the worker answers: the document's routes, its problem, or an engine fault (its stack). */
 export type OpenApiImportReply = { id: number } & (
-  | { ok: true; result: RoutesImport }
+  | { ok: true; result: ImportedRoutes }
   | { ok: false; problem: string; where?: string }
   | { ok: false; internal: string }
 );
@@ -52,7 +50,7 @@ const WORKER_NAME = 'openapi-import-worker';
 interface Waiting {
   job: OpenApiImportJob;
   limits: ImportThreadLimits;
-  resolve(result: RoutesImport): void;
+  resolve(result: ImportedRoutes): void;
   reject(error: Error): void;
 }
 
@@ -64,7 +62,7 @@ let idleTimer: NodeJS.Timeout | undefined;
 let nextId = 0;
 
 /**
- * Imports an OpenAPI document as routes (`importOpenApiRoutes`) on a worker thread: validating, dereferencing and
+ * An OpenAPI document as routes (`openApiRoutes`), worked out on a worker thread: validating, dereferencing and
  * converting a large document is seconds of synchronous work, which on the engine's thread would hold every socket,
  * run and request meanwhile; on its own heap, a document that would exhaust memory ends the worker, not the engine.
  * One import at a time (others wait their turn); the worker stays a minute for the next. Problems with the
@@ -73,8 +71,8 @@ let nextId = 0;
 export function importOpenApiRoutesInWorker(
   job: OpenApiImportJob,
   limits: ImportThreadLimits = IMPORT_THREAD_LIMITS,
-): Promise<RoutesImport> {
-  return new Promise<RoutesImport>((resolve, reject) => {
+): Promise<ImportedRoutes> {
+  return new Promise<ImportedRoutes>((resolve, reject) => {
     queue.push({ job, limits, resolve, reject });
     startNext();
   });

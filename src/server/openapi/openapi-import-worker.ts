@@ -1,16 +1,16 @@
 import { parentPort } from 'node:worker_threads';
 import { OpenApiImportError } from './openapi-import-error';
 import type { OpenApiImportReply, OpenApiImportRequest } from './openapi-import-thread';
-import { importOpenApiRoutes } from './openapi-routes-import';
+import { openApiRoutes } from './openapi-routes-import';
 
 /*
  * The worker thread an engine imports OpenAPI documents in (openapi-import-thread.ts starts it and sends it one job
- * at a time): each job answered with the import, the document's problem, or the fault.
+ * at a time): each job answered with the document's routes, its problem, or the fault.
  */
 parentPort?.on('message', async ({ id, job }: OpenApiImportRequest) => {
   let reply: OpenApiImportReply;
   try {
-    reply = { id, ok: true, result: await importOpenApiRoutes(job.input, job.existing, job.options) };
+    reply = { id, ok: true, result: await openApiRoutes(job.input, job.options) };
   } catch (error) {
     reply =
       error instanceof OpenApiImportError

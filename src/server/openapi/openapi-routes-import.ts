@@ -3,18 +3,14 @@ import type { JsonObject, JsonValue } from '../../shared/json-value';
 import { type Route, RouteSchema } from '../../shared/mounts/route';
 import { JsonSchemas } from '../routes/json-schemas';
 import { importOpenApi, type OpenApiInput } from './import-openapi';
-import { type MergedRoutes, mergeImportedRoutes } from './merge-imported-routes';
+import { type ImportedRoutes, mergeRoutesImport, type RoutesImport } from './merge-imported-routes';
 
-export interface RoutesImport extends Omit<MergedRoutes, 'mergeWarnings'> {
-  warnings: string[];
-  title?: string;
-}
+export type { ImportedRoutes, RoutesImport } from './merge-imported-routes';
 
-export interface RoutesImportOptions {
+export interface OpenApiRoutesOptions {
   maxJsonDepth: number;
   maxBytes?: number;
   basePath?: string;
-  replaceAll?: boolean;
 }
 
 /**
@@ -24,16 +20,21 @@ export interface RoutesImportOptions {
 const PLACEHOLDER_BREAKERS =
   /"(?:pattern|patternProperties|multipleOf|uniqueItems|not|contains|propertyNames|dependentRequired|dependentSchemas|if|oneOf|minProperties)":/;
 
-/**
- * An OpenAPI document as routes merged into `existing`: what the CLI's `import-openapi` and the console's import
- * both do. Schemas the engine could not compile are left out by the importer (with a warning), so what comes back
- * always serves.
- */
+/** An OpenAPI document as routes merged into `existing`: the CLI's `import-openapi`. */
 export async function importOpenApiRoutes(
   input: OpenApiInput,
   existing: readonly Route[],
-  options: RoutesImportOptions,
+  options: OpenApiRoutesOptions & { replaceAll?: boolean },
 ): Promise<RoutesImport> {
+  return mergeRoutesImport(existing, await openApiRoutes(input, options), options.replaceAll);
+}
+
+/**
+ * An OpenAPI document as routes, checked as a workspace's (the work of an import, on the console's import thread
+ * or in the CLI). Schemas the engine could not compile are left out by the importer (with a warning), so what comes
+ * back always serves.
+ */
+export async function openApiRoutes(input: OpenApiInput, options: OpenApiRoutesOptions): Promise<ImportedRoutes> {
   const schemas = new JsonSchemas();
   const { routes, warnings, title } = await importOpenApi(input, {
     maxJsonDepth: options.maxJsonDepth,
@@ -63,7 +64,5 @@ export async function importOpenApiRoutes(
       }
     },
   });
-  const imported = z.array(RouteSchema).parse(routes);
-  const { mergeWarnings, ...merged } = mergeImportedRoutes(existing, imported, options.replaceAll);
-  return { ...merged, warnings: [...warnings, ...mergeWarnings], ...(title && { title }) };
+  return { routes: z.array(RouteSchema).parse(routes), warnings, ...(title && { title }) };
 }

@@ -5,9 +5,9 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
+import { mergeRoutesImport, type RoutesImport } from '../../openapi/merge-imported-routes';
 import { OpenApiImportError } from '../../openapi/openapi-import-error';
 import { importOpenApiRoutesInWorker } from '../../openapi/openapi-import-thread';
-import type { RoutesImport } from '../../openapi/openapi-routes-import';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 
@@ -41,16 +41,16 @@ export function importRoutes({ context }: ControlDeps): Router {
       try {
         // On a worker thread (which alone loads the OpenAPI parser, sampler and YAML reader): a large document is
         // seconds of work the engine's sockets and runs must not wait for.
-        result = await importOpenApiRoutesInWorker({
+        const imported = await importOpenApiRoutesInWorker({
           input: { text: input.document },
-          existing: context.world.definitions().routes,
           options: {
             maxJsonDepth: context.settings().maxJsonDepth,
             maxBytes: DOCUMENT_LIMIT_BYTES,
             ...(input.basePath !== undefined && { basePath: input.basePath }),
-            replaceAll: input.replaceAll,
           },
         });
+        // Into the routes as they are now: one edited while the worker read the document is kept.
+        result = mergeRoutesImport(context.world.definitions().routes, imported, input.replaceAll);
       } catch (error) {
         if (error instanceof OpenApiImportError)
           throw new HttpError(422, `The document cannot be imported: ${error.message}`);
