@@ -105,7 +105,6 @@ function startNext(): void {
     worker.off('error', failed);
     worker.off('exit', exited);
     if (endWorker) stop(worker);
-    else worker.unref();
     outcome();
     busy = false;
     if (queue.length > 0) startNext();
@@ -156,7 +155,6 @@ function startNext(): void {
   worker.on('message', answered);
   worker.once('error', failed);
   worker.once('exit', exited);
-  worker.ref();
   worker.postMessage({ id, job } satisfies OpenApiImportRequest);
 }
 
@@ -171,8 +169,11 @@ function workerWith(maxHeapMb: number): { worker: Worker; maxHeapMb: number } {
     resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
   });
   const thread = { worker, maxHeapMb };
-  // A worker that ends by itself (out of memory, stopped) is not used again; between imports it keeps no process
-  // alive (`unref`), and a failure then is no one's to report.
+  // It never keeps the process alive: the engine's server does while it runs, and a process whose engine closed
+  // mid-import need not wait for an answer no one will read.
+  worker.unref();
+  // A worker that ends by itself (out of memory, stopped) is not used again; a failure between imports is no one's
+  // to report.
   worker.on('exit', () => {
     if (current === thread) current = undefined;
   });
@@ -183,7 +184,6 @@ function workerWith(maxHeapMb: number): { worker: Worker; maxHeapMb: number } {
 
 function stop(worker: Worker): void {
   if (current?.worker === worker) current = undefined;
-  worker.unref();
   void worker.terminate();
 }
 
