@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { BaseEvent } from '@ag-ui/core';
 import type { EventEncoder } from '@ag-ui/encoder';
+import { loadModule } from '../support/load-module';
 import { RememberedAnswers } from '../support/remembered-answers';
 
 const SSE_MEDIA_TYPE = 'text/event-stream';
@@ -91,8 +91,6 @@ const SSE_FORMAT: EventStreamFormat = {
   keepAlive: ': keep-alive\n\n',
 };
 
-// Not named `require`: electron-vite declares one at the top of the desktop bundle, and a second is a syntax error.
-const loadModule = createRequire(import.meta.url);
 let protobufFormat: EventStreamFormat | undefined;
 
 /** The protobuf format, with the encoder loaded the first time a client asks for it. */

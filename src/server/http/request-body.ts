@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import { promisify, TextDecoder } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { Context } from 'koa';
@@ -8,6 +7,7 @@ import type {} from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
 import { ConcurrencyLimit } from '../support/concurrency-limit';
 import { parsedJsonRefusal } from '../support/json-numbers';
+import { loadModule } from '../support/load-module';
 import { RememberedAnswers } from '../support/remembered-answers';
 import { askForBody } from './expect-continue';
 import { type FormDecoder, formDecoder, parseFormFields } from './form-fields';
@@ -17,7 +17,7 @@ import { jsonText, notUtf8Detail, parseRequestJson, refusingPrototypeKey } from 
 
 // co-body's text reader alone: its index also loads the JSON and form parsers (qs and a dozen packages of its own),
 // which nothing here uses.
-const coBodyText = createRequire(import.meta.url)('co-body/lib/text.js') as typeof import('co-body').text;
+const coBodyText = loadModule('co-body/lib/text.js') as typeof import('co-body').text;
 
 /** A request body as the mounts see it, read once per request. */
 export type RequestBody =

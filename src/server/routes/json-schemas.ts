@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type addFormats from 'ajv-formats';
 import type { JsonObject } from '../../shared/json-value';
+import { loadModule } from '../support/load-module';
 import { compileUserRegex } from '../support/user-regex';
 import { schemaBranchingProblem } from './schema-branching';
 import { type AjvCodeTags, uniqueItemsKeyword } from './unique-items-keyword';
@@ -90,8 +90,6 @@ export class JsonSchemas {
   }
 }
 
-// Not named `require`: electron-vite declares one at the top of the desktop bundle, and a second is a syntax error.
-const loadModule = createRequire(import.meta.url);
 let ajvModules: { Ajv: typeof Ajv2020; addFormats: typeof addFormats; tags: AjvCodeTags } | undefined;
 
 /**

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
 import type send from 'koa-send';
+import { loadModule } from './load-module';
 
-// Not named `require`: electron-vite declares one at the top of the desktop bundle, and a second is a syntax error.
-const loadModule = createRequire(import.meta.url);
 let loaded: typeof send | undefined;
 
 /**

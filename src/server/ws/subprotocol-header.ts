@@ -1,10 +1,8 @@
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { loadModule } from '../support/load-module';
 
 // ws's own parser of the header (ws/lib/subprotocol.js; not in ws's exports map, hence the path): the engine reads
 // the header exactly as ws will, so it never lets through what ws then refuses with a bare "Invalid …" message.
-// Not named `require`: electron-vite declares one at the top of the desktop bundle, and a second is a syntax error.
-const loadModule = createRequire(import.meta.url);
 const wsSubprotocol = loadModule(join(dirname(loadModule.resolve('ws')), 'lib', 'subprotocol.js')) as {
   parse(header: string): Set<string>;
 };
