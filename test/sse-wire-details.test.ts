@@ -313,7 +313,7 @@ test('the serve log calls an SSE stream sse, and a WebSocket ws', async () => {
     );
     assert.match(
       lines.find((line) => line.includes('close /logged')) ?? '',
-      / sse close \/logged +in \d+ \/ out \d+ frames/,
+      / sse close \/logged in \d+ \/ out \d+ frames/,
     );
     assert.ok(!lines.some((line) => / ws (open|close) +\/logged/.test(line)), lines.join(''));
 

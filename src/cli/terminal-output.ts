@@ -77,7 +77,7 @@ export function watchTraffic(
       write(`${dim(time())} ${kind} open  ${connection.path} from ${connection.remoteAddress}\n`);
     else
       write(
-        `${dim(time())} ${kind} close ${connection.path} ${connection.closeCode ?? ''} ${dim(`in ${connection.counters.framesIn} / out ${connection.counters.framesOut} frames`)}${connection.refusal ? ` ${connection.refusal}` : ''}\n`,
+        `${dim(time())} ${kind} close ${connection.path} ${connection.closeCode === null ? '' : `${connection.closeCode} `}${dim(`in ${connection.counters.framesIn} / out ${connection.counters.framesOut} frames`)}${connection.refusal ? ` ${connection.refusal}` : ''}\n`,
       );
   });
   return () => {
