@@ -32,6 +32,9 @@ export function mockApiPipeline({ logger, requestLog, gateway, explainMiss }: Mo
   async function answer(ctx: Context, mounts: Next): Promise<void> {
     if (refusedByGateway(ctx, gateway)) return;
     await mounts();
+    // A 405 (a path served for other methods only) is a request nothing answered too: its near misses say which
+    // mount has the path and what method it serves.
+    if (ctx.status === 405 && onNotFound && ctx.state.nearMisses === undefined) await onNotFound(ctx);
     const explaining = answerIfUnmatched(ctx, onNotFound);
     if (explaining) await explaining;
   }
@@ -55,8 +58,8 @@ export function mockApiPipeline({ logger, requestLog, gateway, explainMiss }: Mo
 }
 
 /**
- * Keeps on a 404 what nearly answered, for the log (the body sent is in it already: the world reads a request's
- * body before choosing its mount). An explanation that fails is only logged: the 404 stands.
+ * Keeps on a 404 or 405 what nearly answered, for the log (the body sent is in it already: the world reads a request's
+ * body before choosing its mount). An explanation that fails is only logged: the 404 or 405 stands.
  */
 function notFoundRecorder(explain: ((ctx: Context) => Promise<NearMiss[]>) | undefined, logger: Logger) {
   if (!explain) return undefined;
