@@ -18,7 +18,7 @@ export interface RequestLogEntry {
   responseBody: LoggedBody | null;
   /** The mount that answered (a route and its response, a collection, a folder, an agent, a pack), when one did. */
   answeredBy: MountRef | null;
-  /** For a request nothing answered (404): the closest routes and why each did not match. */
+  /** For a request nothing answered (404, or 405 on a path served for other methods): the closest routes and why each did not match. */
   nearMisses: NearMiss[];
   /** Why the engine refused the request before any mount saw it (the gateway's API-key check); null when it did not. */
   refusal: string | null;
