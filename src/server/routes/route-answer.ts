@@ -119,7 +119,8 @@ interface Rendered {
   headers: [string, string][];
   body:
     | { kind: 'none' }
-    | { kind: 'bytes'; bytes: Buffer; type: string }
+    // Text the engine made (JSON or a text body): sent and logged as text, not as bytes.
+    | { kind: 'text'; text: string; type: string }
     | { kind: 'file'; file: string; folder: string };
 }
 
@@ -157,8 +158,8 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
         return {
           headers,
           body: {
-            kind: 'bytes',
-            bytes: Buffer.from(responseJson(body.template.render(scope, session))),
+            kind: 'text',
+            text: responseJson(body.template.render(scope, session)),
             type: 'application/json; charset=utf-8',
           },
         };
@@ -166,8 +167,8 @@ function render(chosen: CompiledResponse, scope: TemplateScope, session: RenderS
         return {
           headers,
           body: {
-            kind: 'bytes',
-            bytes: Buffer.from(body.template.render(scope, session)),
+            kind: 'text',
+            text: body.template.render(scope, session),
             type: 'text/plain; charset=utf-8',
           },
         };
@@ -196,9 +197,15 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
     case 'none':
       body = Buffer.alloc(0);
       break;
-    case 'bytes':
+    case 'text':
       if (!hasType) ctx.set('Content-Type', rendered.body.type);
-      body = rendered.body.bytes;
+      // A fault writes bytes itself; an ordinary answer is the text, which the request log keeps as text.
+      if (!fault) {
+        ctx.body = rendered.body.text;
+        ctx.status = status;
+        return;
+      }
+      body = Buffer.from(rendered.body.text);
       break;
     case 'file': {
       const { file, folder } = rendered.body;
