@@ -219,9 +219,10 @@ export class AgoraStore {
       users: [...this.users.values()],
       currentUserId: this.currentUserId,
       userAliases: Object.fromEntries(this.aliases),
-      sessions: [...this.sessions.values()].map(({ metadata, history }) => ({
-        metadata,
-        history: [...history.messages],
+      // The recording marks too: a file without them would make every recorded message hand-made once reloaded.
+      sessions: [...this.sessions.values()].map((record) => ({
+        ...storedSession(record),
+        history: [...record.history.messages],
       })),
     };
   }
