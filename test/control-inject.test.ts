@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ConnectionSummary } from '../src/shared/connections';
-import type { InjectConflict, InjectResult, ItemsPage, StreamContext } from '../src/shared/control-api';
+import {
+  type InjectConflict,
+  type InjectResult,
+  type ItemsPage,
+  MAX_INJECTED_EVENTS,
+  type StreamContext,
+} from '../src/shared/control-api';
 import { AguiSocket, assertSchemaValid, assertVerified } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -241,6 +247,37 @@ test('macros: a paced text message, a full tool call, a state delta, an approval
     notAnObject.body.detail.map(({ type, msg }) => ({ type, msg })),
     [{ type: 'dict_type', msg: 'Input should be a valid dictionary' }],
   );
+});
+
+test('a text message macro sends at most as many chunks as an injection may send events, saved or sent', async () => {
+  const { api, client, id } = await setup();
+  // 1,001 one-character chunks: one past the bound. A 1 MB text in 1-character chunks held the engine for seconds.
+  const tooMany = await api.post<{ detail: { loc: unknown[]; msg: string; input: unknown }[] }>(
+    `/connections/${id}/macros/text-message`,
+    { text: 'x'.repeat(MAX_INJECTED_EVENTS + 1), chunkSize: 1 },
+  );
+  assert.equal(tooMany.status, 422);
+  assert.deepEqual(tooMany.body.detail[0]?.loc, ['body', 'chunkSize']);
+  assert.equal(tooMany.body.detail[0]?.input, 1);
+  assert.match(
+    tooMany.body.detail[0]?.msg ?? '',
+    /1001 chunks, and a macro sends at most 1000: make chunkSize at least 2/,
+  );
+  const saved = await api.put(`/payloads/long-text`, {
+    name: 'Long text',
+    kind: 'macro',
+    body: { macro: 'text-message', params: { text: 'x'.repeat(MAX_INJECTED_EVENTS + 1), chunkSize: 1 } },
+  });
+  assert.equal(saved.status, 422, 'a payload that could not be run is not saved');
+
+  const atBound = await api.post<InjectResult>(`/connections/${id}/macros/text-message`, {
+    text: 'x'.repeat(MAX_INJECTED_EVENTS),
+    chunkSize: 1,
+  });
+  assert.equal(atBound.status, 200);
+  assert.equal(atBound.body.sent, MAX_INJECTED_EVENTS + 4, 'RUN_STARTED, START, the chunks, END, RUN_FINISHED');
+  await client.waitForRuns(1);
+  assert.equal(client.events.length, MAX_INJECTED_EVENTS + 4, 'only the macro at the bound was sent');
 });
 
 test('POST /events sends to several or all connections, and refuses all when one would break a rule', async () => {

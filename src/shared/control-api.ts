@@ -195,15 +195,28 @@ export const CheckBodySchema = z.strictObject({ events: InjectedEventsSchema });
 const MacroBase = { force: z.boolean().default(false), wrapInRun: z.boolean().optional() };
 
 export const MacroSchemas = {
-  'text-message': z.strictObject({
-    ...MacroBase,
-    text: z.string().min(1).max(1_000_000),
-    /** Characters per TEXT_MESSAGE_CONTENT. */
-    chunkSize: z.number().int().min(1).max(100_000).default(20),
-    /** Pause between chunks. */
-    delayMs: z.number().int().min(0).max(60_000).default(0),
-    messageId: z.string().min(1).optional(),
-  }),
+  'text-message': z
+    .strictObject({
+      ...MacroBase,
+      text: z.string().min(1).max(1_000_000),
+      /** Characters per TEXT_MESSAGE_CONTENT. */
+      chunkSize: z.number().int().min(1).max(100_000).default(20),
+      /** Pause between chunks. */
+      delayMs: z.number().int().min(0).max(60_000).default(0),
+      messageId: z.string().min(1).optional(),
+    })
+    // One event per chunk, held to what an injection may send: a long text in 1-character chunks was a million
+    // events, built and sent in one go while the engine served nothing else.
+    .superRefine(({ text, chunkSize }, ctx) => {
+      const chunks = Math.ceil(text.length / chunkSize);
+      if (chunks > MAX_INJECTED_EVENTS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['chunkSize'],
+          input: chunkSize,
+          message: `the text would be sent in ${chunks} chunks, and a macro sends at most ${MAX_INJECTED_EVENTS}: make chunkSize at least ${Math.ceil(text.length / MAX_INJECTED_EVENTS)}, or the text shorter`,
+        });
+    }),
   'tool-call': z.strictObject({
     ...MacroBase,
     toolCallName: z.string().min(1),
