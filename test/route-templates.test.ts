@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Handlebars from 'handlebars';
 import { renderSession, TemplateEngine } from '../src/server/templates/template-engine';
+import { MAX_COUNTERS, TemplateCounters } from '../src/server/templates/template-helpers';
 import type { TemplateScope } from '../src/server/templates/template-scope';
 import { MountIssues, MountValidationError } from '../src/server/world/mount-validation-error';
 import type { JsonValue } from '../src/shared/json-value';
@@ -146,6 +147,16 @@ test('counters: one per route unless named, the same value throughout one respon
   assert.deepEqual(json(engine, template, renderSession('route:one')), { a: 2, b: 2, named: 2 });
   assert.deepEqual(json(engine, template, renderSession('route:two')), { a: 1, b: 1, named: 3 });
   assert.deepEqual(json(new TemplateEngine(), template, renderSession('route:one')), { a: 1, b: 1, named: 1 });
+});
+
+test('counters kept are bounded: past the bound the one counted longest ago starts again at 1', () => {
+  const counters = new TemplateCounters();
+  assert.equal(counters.next('route:a'), 1);
+  for (let index = 0; index < MAX_COUNTERS - 1; index++) counters.next(`named:${index}`);
+  assert.equal(counters.next('route:a'), 2, 'counted again: now the most recent');
+  counters.next('named:one-more');
+  assert.equal(counters.next('named:0'), 1, 'the one counted longest ago was forgotten');
+  assert.equal(counters.next('route:a'), 3);
 });
 
 test('whether a template reads the body is known when it is stored', () => {

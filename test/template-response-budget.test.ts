@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
+import { MAX_COUNTER_NAME_LENGTH } from '../src/server/templates/template-helpers';
 import { type ControlClient, controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
@@ -114,5 +115,22 @@ test('ordinary templated responses are unchanged, large ones within the budget t
   await addRoute('text', { body: { text: 'Hello {{body.name}}, {{#each body.tags}}[{{this}}]{{/each}}' } });
   const text = await post('text', { name: 'ada', tags: ['x', 'y'] });
   assert.equal(await text.text(), 'Hello ada, [x][y]');
+  assert.deepEqual(errors, []);
+});
+
+test('a counter named by the request: a name too long is a 400, and the counters kept are bounded', LIMIT, async () => {
+  // Each name was kept for the world's lifetime: 200 requests naming 500 kB counters held 100 MB until a reload.
+  await addRoute('named', { body: { json: { n: '{{counter body.name}}' } } });
+  const tooLong = await post('named', { name: 'x'.repeat(MAX_COUNTER_NAME_LENGTH + 1) });
+  assert.equal(tooLong.status, 400);
+  assert.deepEqual(await tooLong.json(), {
+    detail: `Route named, response r: counter: a name is at most ${MAX_COUNTER_NAME_LENGTH} characters (got ${MAX_COUNTER_NAME_LENGTH + 1})`,
+  });
+  const longest = 'y'.repeat(MAX_COUNTER_NAME_LENGTH);
+  for (const expected of [1, 2]) {
+    const counted = await post('named', { name: longest });
+    assert.equal(counted.status, 200);
+    assert.deepEqual(await counted.json(), { n: expected });
+  }
   assert.deepEqual(errors, []);
 });

@@ -10,13 +10,27 @@ export interface TemplateData {
   dry: boolean;
 }
 
-/** Counters live as long as the compiled world: a reload starts them again at 1. */
+/**
+ * How many counters are kept: a name may come from a request (`{{counter query.user}}`), and each new one was kept
+ * for as long as the world, so clients could grow the engine's memory without end.
+ */
+export const MAX_COUNTERS = 10_000;
+/** The longest counter name: far more than any name a person gives, far less than what a request can send. */
+export const MAX_COUNTER_NAME_LENGTH = 1000;
+
+/**
+ * Counters live as long as the compiled world: a reload starts them again at 1. Past MAX_COUNTERS, the one counted
+ * longest ago is forgotten (it starts again at 1, as after a reload).
+ */
 export class TemplateCounters {
+  /** In the order last counted, the oldest first. */
   private readonly values = new Map<string, number>();
 
   next(key: string): number {
     const value = (this.values.get(key) ?? 0) + 1;
+    this.values.delete(key);
     this.values.set(key, value);
+    if (this.values.size > MAX_COUNTERS) this.values.delete(this.values.keys().next().value as string);
     return value;
   }
 }
@@ -156,6 +170,10 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
     counter: {
       arity: [0, 1],
       usage: '{{counter}} or {{counter "orders"}}',
+      argumentProblem: ([name]) =>
+        name !== undefined && String(name).length > MAX_COUNTER_NAME_LENGTH
+          ? `counter: a name is at most ${MAX_COUNTER_NAME_LENGTH} characters (got ${String(name).length})`
+          : undefined,
       // Its name is made text: a list the request sent, once per turn of a loop, costs its whole size each time.
       work: 'values',
       call: ([name], { session }) => {
