@@ -141,6 +141,27 @@ test('open through the control API: a file with a key twice is a 422 naming the 
   assert.equal(await readFile(other, 'utf8'), RECORD_TWICE);
 });
 
+test('import through the control API: a body with a key twice is a 422 naming the place, the world unchanged', async () => {
+  const file = join(dir, 'import-target.agui.json');
+  await writeFile(file, JSON.stringify(GOOD));
+  const server = await startWorkspaceEngine(dir, file);
+  // The body as a file holds it (`curl --data-binary @file`): open refuses it, so an import must not drop route a
+  // and b without a word.
+  const response = await fetch(`${server.url}/__console/api/workspace/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: TWO_ROUTES,
+  });
+  assert.equal(response.status, 422);
+  const { detail } = (await response.json()) as { detail: WorkspaceProblem };
+  assert.equal(detail.file, 'import');
+  assert.equal(detail.path, 'routes');
+  assert.deepEqual([detail.line, detail.column], [5, 2]);
+  assert.match(detail.problem, PROBLEM);
+  assert.deepEqual(await (await fetch(`${server.url}/c`)).json(), 'C', 'the world is as it was');
+  assert.equal(server.workspace.status().dirty, false);
+});
+
 test('findDuplicateJsonKey: keys compared as JSON reads them, strings and nesting skipped over', () => {
   assert.equal(findDuplicateJsonKey('{"a":{"x":1},"b":{"x":1,"y":{"x":2}},"c":[{"x":1},{"x":1}],"d":{}}'), undefined);
   assert.equal(

@@ -57,9 +57,8 @@ export function decodeWorkspaceText(text: string, file: string): DecodedWorkspac
  * Validates (and migrates) a parsed document: a file's content or an imported body. Files its mounts name are
  * checked in `baseDir`, the folder the world will serve them from (the file's own by default: an import names
  * itself "import" but serves from the folder of the workspace it lands in). `text`, the text `value` was parsed
- * from when there is one (a file's), is looked through for a key written twice in one object, and spares a document
- * without a `__proto__` key the walk looking for one. Throws
- * `WorkspaceError`.
+ * from when there is one (a file's, an imported body's), is looked through for a key written twice in one object,
+ * and spares a document without a `__proto__` key the walk looking for one. Throws `WorkspaceError`.
  */
 export function decodeWorkspaceValue(
   value: unknown,
@@ -79,7 +78,7 @@ export function decodeWorkspaceValue(
     });
   }
   // JSON.parse keeps the last of a key written twice in one object without a word: the first copy would be dropped
-  // from what is served, and from the file at the next save. Only a file's text shows it (a parsed body cannot).
+  // from what is served, and from the file at the next save. Only the text shows it (a file's, an import's body).
   const duplicate = text === undefined ? undefined : findDuplicateJsonKey(text);
   if (duplicate !== undefined) {
     const { line, column } = duplicate.first;

@@ -324,9 +324,12 @@ export class WorkspaceService {
     }
   }
 
-  /** Replaces the world with a document (an import): validated first; marked unsaved, autosaved when attached. */
-  importDocument(value: unknown): Workspace {
-    const { workspace } = decodeWorkspaceValue(value, 'import', servingFolder(this.file));
+  /**
+   * Replaces the world with a document (an import): validated first — with `text`, the JSON it was parsed from, a
+   * key written twice is refused as in a file — marked unsaved, autosaved when attached.
+   */
+  importDocument(value: unknown, text?: string): Workspace {
+    const { workspace } = decodeWorkspaceValue(value, 'import', servingFolder(this.file), text);
     this.apply(workspace, this.file);
     this.markChanged();
     return workspace;

@@ -40,13 +40,18 @@ export function configureApi(next: ConsoleAccess): void {
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return send<T>(method, path, body === undefined ? undefined : JSON.stringify(body));
+}
+
+/** A request whose body is the JSON text given, as it is (a file's: the engine reads what its author wrote). */
+async function send<T>(method: string, path: string, jsonText?: string): Promise<T> {
   const response = await fetch(`${access.engineUrl}${CONTROL_API_PREFIX}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${access.token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(jsonText === undefined ? {} : { 'content-type': 'application/json' }),
     },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: jsonText,
   });
   const text = await response.text();
   let parsed: unknown = null;
@@ -138,7 +143,8 @@ export const api = {
   newWorkspace: (template: WorkspaceTemplate, path?: string) =>
     call<WorkspaceStatus>('POST', '/workspace/new', path ? { template, path } : { template }),
   exportWorkspace: () => call<Workspace>('GET', '/workspace/export'),
-  importWorkspace: (document: unknown) => call<WorkspaceStatus>('POST', '/workspace/import', document),
+  /** The file's text as it is: a key written twice in it is refused there, where parsing it here would drop one. */
+  importWorkspace: (text: string) => send<WorkspaceStatus>('POST', '/workspace/import', text),
   recentWorkspaces: () => call<ItemsPage<RecentWorkspace>>('GET', '/workspace/recent'),
 
   runScenario: (scenarioId: string, connectionId: string) =>

@@ -94,7 +94,8 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
       const settings = (document as { settings?: unknown } | null)?.settings;
       const tls = TlsSettingSchema.safeParse((settings as { tls?: unknown } | null | undefined)?.tls);
       if (tls.success) await checkTlsFiles(tls.data, workspace, ['body', 'settings', 'tls']);
-      await answering(() => workspace.importDocument(document));
+      // The body's text too: a key written twice in it is refused as in a file (JSON.parse kept only the last).
+      await answering(() => workspace.importDocument(document, ctx.request.rawBody as string));
       ctx.body = workspace.status();
     },
   );
