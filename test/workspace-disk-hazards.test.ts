@@ -307,6 +307,36 @@ test('a file deleted just before an autosave: not written again behind its back,
   await assert.rejects(stat(file), /ENOENT/);
 });
 
+test('a file made at the path of a new workspace while the old one was saved: left as it is, the new one a 409', async () => {
+  const file = await newFile('before-new.agui.json');
+  const target = join(dir, 'made-meanwhile.agui.json');
+  const theirs = '{"someone": "else"}\n';
+  let made = false;
+  const server = await startWorkspaceEngine(dir, file, {
+    workspaceOptions: {
+      // Someone makes the file after `new` looked for one (its old world's save, which takes a while when big,
+      // lies in between), before the new workspace is put there.
+      fileHooks: {
+        beforeRename: async (temp) => {
+          if (made || !temp.includes('made-meanwhile')) return;
+          made = true;
+          await writeFile(target, theirs);
+        },
+      },
+    },
+  });
+  const api = controlClient(server);
+  const created = await api.post<{ detail: { problem: string } }>('/workspace/new', {
+    template: 'blank',
+    path: target,
+  });
+  assert.equal(created.status, 409);
+  assert.equal(created.body.detail.problem, 'the file already exists; choose another name');
+  assert.equal(await readFile(target, 'utf8'), theirs, 'theirs kept');
+  assert.equal(server.workspace.status().path, file, 'the workspace is as it was');
+  assert.deepEqual(await tempsIn(dir).then((names) => names.filter((name) => name.includes('made-meanwhile'))), []);
+});
+
 // ——— symbolic links and permissions ——————————————————————————————————————————————————
 
 test('a workspace reached through a symbolic link: saves go to the target, the link stays a link', {

@@ -291,14 +291,7 @@ export class WorkspaceService {
   async create(template: WorkspaceTemplate, path?: string, name?: string): Promise<void> {
     if (path !== undefined) {
       const file = resolve(path);
-      if (await exists(file)) {
-        throw new WorkspaceError({
-          operation: 'save',
-          reason: 'exists',
-          file,
-          problem: 'the file already exists; choose another name',
-        });
-      }
+      if (await exists(file)) throw fileExists(file);
       await this.flushForSwitch();
       await this.createAt(file, template, name);
       return;
@@ -548,7 +541,8 @@ export class WorkspaceService {
     // A folder that cannot be made is said by the write, with the reason.
     await makeFolders(dirname(file)).catch(() => {});
     // Written before it becomes the world: if the disk refuses, the current world and its file stay as they are.
-    await this.enqueue(() => this.writeText(file, text));
+    // Never over a file: one may have been made there since the caller looked (while the old world was saved).
+    await this.enqueue(() => this.writeText(file, text, { exclusive: true }));
     this.apply(workspace, file);
     this.attachFile(file, hashOf(text));
     this.lastSavedAt = this.options.now();
@@ -739,7 +733,7 @@ export class WorkspaceService {
       if (now !== (knownHash ?? 'missing')) throw new ChangedOnDisk(now === 'missing' ? 'deleted' : 'changed');
     };
     try {
-      await this.writeText(file, chunks(), explicit ? undefined : unchangedOnDisk);
+      await this.writeText(file, chunks(), { beforeReplace: explicit ? undefined : unchangedOnDisk });
     } catch (error) {
       this.unsavedSince = unsavedSince ?? this.unsavedSince;
       if (!(error instanceof ChangedOnDisk)) throw error;
@@ -767,12 +761,12 @@ export class WorkspaceService {
 
   /**
    * One atomic write; a failure is reported in the status and thrown as a WorkspaceError. One that runs a while
-   * shows in the status as `saving`.
+   * shows in the status as `saving`. `exclusive`: a file there is left as it is (a WorkspaceError `exists`).
    */
   private async writeText(
     file: string,
     data: string | Iterable<string | Uint8Array>,
-    beforeReplace?: () => Promise<void>,
+    { beforeReplace, exclusive = false }: { beforeReplace?: () => Promise<void>; exclusive?: boolean } = {},
   ): Promise<void> {
     this.writesStarted++;
     this.writing = true;
@@ -786,10 +780,12 @@ export class WorkspaceService {
           // Last, when the version there is certain to be replaced: a hard link to it still reaches it after.
           await this.fileVersions.replacing(file, target);
         },
+        exclusive,
       });
       await this.fileVersions.remember(file);
     } catch (error) {
       if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
+      if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') throw fileExists(file);
       // The workspace's own file is in trouble (an autosave, a save): the status says so until a save succeeds.
       // Another path (save as, new, open's migration) is a refused request: its answer says why, and the workspace
       // and its file are as they were, so the status is not touched.
@@ -1169,6 +1165,16 @@ function errorInit(error: WorkspaceError) {
     otherProblems: error.otherProblems,
     cause: error.cause,
   };
+}
+
+/** A new workspace's path that holds a file already (`new` never writes over one). */
+function fileExists(file: string): WorkspaceError {
+  return new WorkspaceError({
+    operation: 'save',
+    reason: 'exists',
+    file,
+    problem: 'the file already exists; choose another name',
+  });
 }
 
 async function exists(file: string): Promise<boolean> {
