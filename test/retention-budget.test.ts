@@ -363,3 +363,29 @@ test("frame log: the texts are kept outside V8's heap, and their chunks go with 
   log.evictOldest(Number.POSITIVE_INFINITY);
   assert.ok((await settledArrayBuffers()) - buffersBefore < textBytes / 8, 'the chunks went with them');
 });
+
+test('a page of frames holds at most 32 MiB of their text: the older ones are counted, and come with the next page', async () => {
+  const server = await startTestEngine({ template: 'echo' });
+  const api = controlClient(server);
+  const { socket, received } = await openSocket(`${server.url.replace('http', 'ws')}/big`);
+  // 17 frames of a MiB in, 17 echoed out: 34 MiB of text. Megabyte frames of control characters, six characters
+  // each in JSON, made a page of the default 200 longer than a string can be: a 500 instead of the frames.
+  const frame = 'x'.repeat(MIB - 32);
+  for (let index = 0; index < 17; index++) socket.send(frame);
+  await eventually(() => received() === 17, 'the echoes to arrive');
+  const [connection] = (await api.get<ItemsPage<ConnectionSummary>>('/connections')).body.items;
+  assert.ok(connection);
+  const first = await api.get<ItemsPage<FrameRecord>>(`/connections/${connection.id}/frames?limit=10000`);
+  assert.equal(first.status, 200);
+  assert.equal(first.body.total, 34);
+  const text = (page: ItemsPage<FrameRecord>) => page.items.reduce((sum, item) => sum + item.text.length, 0);
+  assert.ok(text(first.body) <= 32 * MIB, `${text(first.body)} characters`);
+  assert.equal(first.body.items.length, 32, 'the newest frames that fit');
+  const oldest = first.body.items.at(-1)?.seq;
+  const next = await api.get<ItemsPage<FrameRecord>>(`/connections/${connection.id}/frames?before=${oldest}`);
+  assert.deepEqual(
+    next.body.items.map((item) => item.seq),
+    [2, 1],
+  );
+  socket.close();
+});

@@ -101,20 +101,27 @@ export class FrameLog {
   /**
    * The newest `limit` frames `matches` takes, newest first, and how many it takes in all. It judges a frame by its
    * seq, direction and event type alone, so only the texts of the frames returned are decoded (a page of a log of
-   * thousands: the console's frame list).
+   * thousands: the console's frame list). The page stops before the frame that would take its texts past
+   * `maxTextBytes` of UTF-8 (it always has the newest): the older ones are counted in `total`, for another page.
    */
   newest(
     limit: number,
     matches: (seq: number, direction: FrameDirection, eventType: string | null) => boolean,
+    maxTextBytes = Number.POSITIVE_INFINITY,
   ): { items: FrameRecord[]; total: number } {
     const items: FrameRecord[] = [];
     let total = 0;
+    let textBytes = 0;
+    let full = false;
     for (let i = this.count - 1; i >= 0; i--) {
       const slot = (this.start + i) % this.seqs.length;
       const direction = directionOf(this.flags[slot] as number);
       if (!matches(this.seqs[slot] as number, direction, this.eventTypes[slot] as string | null)) continue;
       total++;
-      if (items.length < limit) items.push(this.read(slot));
+      if (full || items.length >= limit) continue;
+      textBytes += this.lengths[slot] as number;
+      if (items.length > 0 && textBytes > maxTextBytes) full = true;
+      else items.push(this.read(slot));
     }
     return { items, total };
   }

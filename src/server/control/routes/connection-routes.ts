@@ -31,6 +31,13 @@ const FramesQuerySchema = z.object({
   eventType: queryString().optional(),
 });
 
+/**
+ * The most frame text one page of frames holds (UTF-8 bytes; always at least one frame): a page of a connection's
+ * megabyte frames, escaped into JSON (a control character takes six characters there), passed the longest string
+ * V8 can make, and the page was a 500 instead. As much as the console keeps of a connection.
+ */
+const FRAMES_PAGE_TEXT_BYTES = 32 * 1024 * 1024;
+
 const CloseBodySchema = z.strictObject({
   code: z
     .number()
@@ -98,6 +105,7 @@ export function connectionRoutes(deps: ControlDeps): Router {
         (!direction || frameDirection === direction) &&
         (!eventType || frameEventType === eventType) &&
         (before === undefined || seq < before),
+      FRAMES_PAGE_TEXT_BYTES,
     ) satisfies ItemsPage<FrameRecord>;
   });
 
