@@ -389,3 +389,30 @@ test('a page of frames holds at most 32 MiB of their text: the older ones are co
   );
   socket.close();
 });
+
+test('a page of full logged requests holds at most 64 MiB as the budget counts them: summaries list them all', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  assert.equal((await api.patch('/server/settings', { logBodyBytes: MIB })).status, 200);
+  // 33 requests keeping a MiB of text each (2 MiB as the budget counts). Megabyte bodies of control characters, six
+  // characters each in JSON, made the whole log one string longer than V8 allows: GET /requests answered 500.
+  const body = 'x'.repeat(MIB - 64);
+  for (let index = 0; index < 33; index++) {
+    const response = await fetch(`${server.url}/nothing-here`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body,
+    });
+    assert.equal(response.status, 404);
+  }
+  await eventually(() => server.context.requestLog.size === 33, 'every request to be logged');
+  const full = await api.get<RequestLogPage>('/requests');
+  assert.equal(full.status, 200);
+  assert.equal(full.body.total, 33);
+  assert.equal(full.body.items.length, 31, 'the newest that fit');
+  assert.equal(full.body.items[0]?.id, 33);
+  assert.equal((full.body.items as RequestLogEntry[])[0]?.requestBody?.text.length, MIB - 64);
+  const summaries = await api.get<RequestLogPage>('/requests?view=summary');
+  assert.equal(summaries.body.items.length, 33);
+  assert.equal((await api.get<RequestLogEntry>('/requests/1')).body.requestBody?.text.length, MIB - 64);
+});

@@ -29,6 +29,11 @@ const RESPONSE_TRUNCATED = 2;
 const REQUEST_DESCRIBED = 4;
 const RESPONSE_DESCRIBED = 8;
 const BODIES_EVICTED = 16;
+/**
+ * The most a page of full entries holds, as the memory budget counts them (2 bytes a character of text): bodies of a
+ * megabyte of control characters, six characters each in JSON, made a page longer than V8's longest string (a 500).
+ */
+const FULL_PAGE_BYTES = 64 * 1024 * 1024;
 /** How far back a response body is looked for among the newest entries, to be shared instead of kept again. */
 const SHARED_TEXT_LOOKBACK = 16;
 /** Bodies shorter than this are kept as they come: comparing would cost about what keeping them does. */
@@ -102,10 +107,13 @@ export class RequestLog {
     };
   }
 
-  /** Newest first, the entries `matches` accepts, at most `limit`, how many matched, and the log's stats. */
+  /**
+   * Newest first, the entries `matches` accepts, at most `limit`, how many matched, and the log's stats. Full entries
+   * stop before the one that would take the page past FULL_PAGE_BYTES (always at least one).
+   */
   page(matches: (entry: RequestSummary) => boolean, limit: number, full: boolean): RequestLogPage {
     const matching = this.entries.toArray().reverse().filter(matches);
-    const page = matching.slice(0, limit);
+    const page = matching.slice(0, full ? entriesWithin(matching, limit, FULL_PAGE_BYTES) : limit);
     return {
       items: page.map((logged) => (full ? entryOf(logged) : summary(logged))),
       total: matching.length,
@@ -283,6 +291,17 @@ export class RequestLog {
 function summary(entry: RequestSummary): RequestSummary {
   const { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy, refusal } = entry;
   return { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy, refusal };
+}
+
+/** How many of the first `limit` of `entries` keep at most `bytes` together (at least one). */
+function entriesWithin(entries: readonly LoggedRequest[], limit: number, bytes: number): number {
+  const count = Math.min(limit, entries.length);
+  let kept = 0;
+  for (let index = 0; index < count; index++) {
+    kept += (entries[index] as LoggedRequest).bytes;
+    if (index > 0 && kept > bytes) return index;
+  }
+  return count;
 }
 
 /** The entry the control API serves, in its documented key order. */
