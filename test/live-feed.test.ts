@@ -318,6 +318,32 @@ test('a subscriber that reads too slowly is told how many items it dropped; memo
   feed.close();
 });
 
+test("a slow subscriber's backlog is bounded in bytes too: large frames are dropped and counted, not held", async () => {
+  const server = await startTestEngine({ liveFeed: { maxPendingBytes: 256 * 1024, maxBufferedBytes: 64 * 1024 } });
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.length > 0);
+  const client = await AguiSocket.open(server.wsUrl);
+  feed.send({ type: 'subscribe-frames', connectionIds: '*' });
+  const probed = await probeFrames(feed, client);
+  const tcp = (feed.socket as unknown as { _socket: import('node:net').Socket })._socket;
+  tcp.pause();
+
+  // 200 frames of 20 kB: far under the 5,000 items a backlog may hold, far over its bytes. Frames of a megabyte of
+  // control characters (six megabytes each in JSON) held the engine at 2 GB for a hundred of them.
+  const frames = 200;
+  const answered = client.events.length + frames;
+  const junk = `not json ${'x'.repeat(20_000)}`;
+  for (let i = 0; i < frames; i++) client.send(junk);
+  await client.waitUntil(() => client.events.length === answered);
+  tcp.resume();
+  const received = () => ofType(feed.items, 'frame').length - probed;
+  await feed.waitFor(() => received() + feed.dropped >= 2 * frames);
+  assert.ok(feed.dropped > 0, 'drops were reported');
+  assert.ok(received() < 2 * frames, 'not everything was held');
+  await client.close();
+  feed.close();
+});
+
 test('with many busy connections, counters go out a hundred summaries at a time, every connection in its turn', async () => {
   const server = await startTestEngine();
   const feed = await FeedClient.connect(server);

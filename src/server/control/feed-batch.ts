@@ -50,6 +50,11 @@ export class FeedBatch {
     this.count++;
   }
 
+  /** The message's bytes so far. */
+  get bytes(): number {
+    return this.length;
+  }
+
   /** The finished message; the batch must not be used afterwards. */
   finish(dropped: number): Buffer {
     this.write(`],"dropped":${dropped}}`);

@@ -24,6 +24,11 @@ export interface LiveFeedOptions {
   maxBatch: number;
   /** Items kept for one subscriber between flushes; beyond it items are dropped and counted. */
   maxPending: number;
+  /**
+   * Bytes of messages kept for one subscriber between flushes; beyond it items are dropped and counted too: a
+   * client's megabyte frames of control characters are six megabytes each in JSON, and 5,000 of them held gigabytes.
+   */
+  maxPendingBytes: number;
   /** Bytes queued in a subscriber's socket above which it counts as slow and is skipped this round. */
   maxBufferedBytes: number;
   /** Time a new socket has to authenticate. */
@@ -52,6 +57,7 @@ const DEFAULTS: LiveFeedOptions = {
   flushIntervalMs: 50,
   maxBatch: 500,
   maxPending: 5000,
+  maxPendingBytes: 64 * 1024 * 1024,
   maxBufferedBytes: 4 * 1024 * 1024,
   authTimeoutMs: 5000,
 };
@@ -135,7 +141,10 @@ export class LiveFeed {
   publish(item: FeedItem): void {
     for (const subscriber of this.subscribers) {
       if (item.type === 'frame' && subscriber.frames !== '*' && !subscriber.frames.has(item.connectionId)) continue;
-      if (this.backlog(subscriber) >= this.options.maxPending) {
+      if (
+        this.backlog(subscriber) >= this.options.maxPending ||
+        this.backlogBytes(subscriber) >= this.options.maxPendingBytes
+      ) {
         subscriber.dropped++;
         continue;
       }
@@ -371,6 +380,12 @@ export class LiveFeed {
   /** Items waiting for a subscriber: its full messages and the one being filled. */
   private backlog(subscriber: Subscriber): number {
     return subscriber.sealed.length * this.options.maxBatch + (subscriber.batch?.count ?? 0);
+  }
+
+  private backlogBytes(subscriber: Subscriber): number {
+    let bytes = subscriber.batch?.bytes ?? 0;
+    for (const message of subscriber.sealed) bytes += message.length;
+    return bytes;
   }
 
   private flush(subscriber: Subscriber): void {
