@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import type { ConnectionSummary } from '../src/shared/connections';
 import type { ItemsPage, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
-import type { ServerSettings } from '../src/shared/settings';
+import { MAX_API_KEYS, type ServerSettings } from '../src/shared/settings';
 import { AguiSocket, assertValidStream } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { eventually } from './helpers/wait';
@@ -275,4 +275,34 @@ test('the setting is saved in the workspace; keys given at launch are in force b
     enabled: false,
     keys: ['file-key', 'console-key'],
   });
+});
+
+test("a file's keys that gave way to launch keys at the limit stay in the file when the setting is changed", async () => {
+  const file = join(folder, 'full.agui.json');
+  const fileKeys = Array.from({ length: MAX_API_KEYS }, (_, index) => `file-key-${index}`);
+  await writeFile(
+    file,
+    JSON.stringify({ version: 2, name: 'full', settings: { gatewayAuth: { enabled: false, keys: fileKeys } } }),
+  );
+  const launched = await startWorkspaceEngine(folder, file, {
+    settings: { gatewayAuth: { enabled: true, keys: ['launch-key'] } },
+  });
+  const launchedApi = controlClient(launched);
+  const inForce = launched.settings().gatewayAuth.keys;
+  assert.equal(inForce.length, MAX_API_KEYS);
+  assert.deepEqual(inForce.slice(0, 2), ['launch-key', 'file-key-0'], 'the launch key first, the last file key gone');
+  assert.ok(!inForce.includes(`file-key-${MAX_API_KEYS - 1}`));
+
+  // The console turns the check off, sending the keys it sees: the file key it never saw is not removed by that.
+  await launchedApi.patch('/server/settings', { gatewayAuth: { enabled: false, keys: inForce } });
+  await launched.workspace.save();
+  assert.deepEqual(((await readJson(file)).settings as ServerSettings).gatewayAuth, { enabled: false, keys: fileKeys });
+
+  // One the console removes is removed; the one never in force still stays.
+  await launchedApi.patch('/server/settings', {
+    gatewayAuth: { enabled: false, keys: inForce.filter((key) => key !== 'file-key-0') },
+  });
+  await launched.workspace.save();
+  const saved = (await readJson(file)).settings as ServerSettings;
+  assert.deepEqual(saved.gatewayAuth.keys, fileKeys.slice(1));
 });

@@ -33,10 +33,12 @@ export function settingsToSave(
   const gatewayAuth = saved.gatewayAuth as ServerSettings['gatewayAuth'];
   if (launchedKeys.size > 0 && gatewayAuth !== file.gatewayAuth) {
     const ownKeys = new Set(file.gatewayAuth.keys);
-    saved.gatewayAuth = {
-      ...gatewayAuth,
-      keys: gatewayAuth.keys.filter((key) => ownKeys.has(key) || !launchedKeys.has(key)),
-    };
+    const kept = gatewayAuth.keys.filter((key) => ownKeys.has(key) || !launchedKeys.has(key));
+    // The file's keys that gave way to the launch's at the limit were never in force, so no one could remove them:
+    // they go back into the file (as far as it has room), not lost with the next change to the setting.
+    const inForce = new Set(applied.gatewayAuth?.keys ?? []);
+    const givenWay = file.gatewayAuth.keys.filter((key) => !inForce.has(key) && !kept.includes(key));
+    saved.gatewayAuth = { ...gatewayAuth, keys: [...kept, ...givenWay].slice(0, MAX_API_KEYS) };
   }
   return saved as ServerSettings;
 }
