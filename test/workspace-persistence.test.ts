@@ -113,6 +113,52 @@ test('disk full during a save: reported, the previous file intact, no temp left;
   assert.match(await readFile(file, 'utf8'), /Koen \(edited\)/);
 });
 
+test('a workspace larger than the engine opens is never saved: refused with the size and what to do, the file intact', async () => {
+  const file = await newFile('too-large.agui.json');
+  const before = await readFile(file, 'utf8');
+  const warnings: string[] = [];
+  const server = await startWorkspaceEngine(dir, file, {
+    // Closing's save is let run to the end, however slow the disk.
+    workspaceOptions: { autosaveDelayMs: 60_000, closeTimeoutMs: 60_000 },
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
+  const api = controlClient(server);
+  // Runs that each sent a 10 MiB message: within the default history limits, 70 MiB in all.
+  const store = agoraStore(server);
+  const message = 'x'.repeat(10 * 1024 * 1024);
+  for (let run = 0; run < 7; run++) store.recordRunStart(`big-${run}`, null, message);
+
+  const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
+  assert.equal(failing.status, 409);
+  assert.match(failing.body.detail.problem, /larger than 64 MB, the largest file the engine opens: lower the history/);
+  assert.match(
+    failing.body.detail.problem,
+    /delete sessions or large records, then save again \(the file on disk is unchanged\)$/,
+  );
+  const status = (await api.get<WorkspaceStatus>('/workspace')).body;
+  assert.equal(status.dirty, true, 'the changes are still unsaved');
+  assert.equal(status.error?.operation, 'save');
+  assert.match(status.error?.message ?? '', /too-large\.agui\.json: the workspace is larger than 64 MB/);
+  assert.equal(await readFile(file, 'utf8'), before, 'the previous file is intact');
+  assert.deepEqual(await tempsOf(file), []);
+
+  const elsewhere = join(dir, 'too-large-copy.agui.json');
+  const saveAs = await api.post<{ detail: { problem: string } }>('/workspace/save-as', { path: elsewhere });
+  assert.equal(saveAs.status, 409);
+  assert.match(saveAs.body.detail.problem, /larger than 64 MB.*nothing was written there/);
+  assert.deepEqual(
+    (await readdir(dir)).filter((name) => name.includes('too-large-copy')),
+    [],
+  );
+  assert.equal(server.workspace.filePath(), file, 'the workspace keeps its file');
+
+  // Closing's own save is refused the same way: said in the log, once, and the file stays as it was.
+  await server.close();
+  assert.equal(warnings.filter((warning) => warning.includes('larger than 64 MB')).length, 1, warnings.join(' | '));
+  assert.equal(await readFile(file, 'utf8'), before);
+  assert.deepEqual(await tempsOf(file), []);
+});
+
 test('an unwritable folder: autosave reports it and leaves the file as it was', async () => {
   const folder = join(dir, 'locked');
   await import('node:fs/promises').then((fs) => fs.mkdir(folder));

@@ -1,7 +1,15 @@
 import type { WorkspaceProblem } from '../../shared/workspace';
 
 /** What kind of failure, for callers that answer differently (the control API's status codes). */
-export type WorkspaceErrorReason = 'invalid' | 'not-found' | 'exists' | 'no-file' | 'io' | 'left-behind';
+export type WorkspaceErrorReason =
+  | 'invalid'
+  | 'not-found'
+  | 'exists'
+  | 'no-file'
+  | 'io'
+  | 'left-behind'
+  /** A save refused: the document is larger than the engine opens (WORKSPACE_MAX_BYTES). */
+  | 'too-large';
 
 export interface WorkspaceErrorInit {
   operation: WorkspaceProblem['operation'];

@@ -27,6 +27,7 @@ import { unsavedCopyName, WorkspaceFileVersions } from './workspace-file-version
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
+import { WorkspaceTooLarge, withinWorkspaceLimit } from './workspace-size-limit';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {
@@ -519,11 +520,16 @@ export class WorkspaceService {
     for (let attempt = 1; attempt <= 10; attempt++) {
       const copy = unsavedCopyName(file, this.options.now(), attempt);
       try {
-        await writeFileAtomic(copy, encodeWorkspaceChunks(document), this.options.fileHooks, { exclusive: true, mode });
+        // A copy the engine would refuse to open is not written either: it is said, as a disk's refusal is.
+        await writeFileAtomic(copy, withinWorkspaceLimit(encodeWorkspaceChunks(document)), this.options.fileHooks, {
+          exclusive: true,
+          mode,
+        });
         return { copy };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        return { failure: `keeping them in ${copy} failed (${await describeFsErrorAt(error, copy)})` };
+        const why = error instanceof WorkspaceTooLarge ? error.message : await describeFsErrorAt(error, copy);
+        return { failure: `keeping them in ${copy} failed (${why})` };
       }
     }
     return { failure: 'no free name was found beside it' };
@@ -761,7 +767,9 @@ export class WorkspaceService {
 
   /**
    * One atomic write; a failure is reported in the status and thrown as a WorkspaceError. One that runs a while
-   * shows in the status as `saving`. `exclusive`: a file there is left as it is (a WorkspaceError `exists`).
+   * shows in the status as `saving`. `exclusive`: a file there is left as it is (a WorkspaceError `exists`). A
+   * document larger than a workspace may be is refused (`too-large`) rather than written as a file the engine would
+   * then refuse to open.
    */
   private async writeText(
     file: string,
@@ -774,7 +782,7 @@ export class WorkspaceService {
     notice.unref();
     try {
       await removeStaleTemps(file);
-      await writeFileAtomic(file, data, this.options.fileHooks, {
+      await writeFileAtomic(file, withinWorkspaceLimit(data), this.options.fileHooks, {
         beforeReplace: async (target) => {
           await beforeReplace?.();
           // Last, when the version there is certain to be replaced: a hard link to it still reaches it after.
@@ -790,12 +798,16 @@ export class WorkspaceService {
       // Another path (save as, new, open's migration) is a refused request: its answer says why, and the workspace
       // and its file are as they were, so the status is not touched.
       const own = file === this.file;
-      const failure = new WorkspaceError({
-        operation: 'save',
-        file,
-        problem: `could not save (${await describeFsErrorAt(error, file)}); ${own ? 'the file on disk is unchanged' : 'nothing was written there, and the workspace is as it was'}`,
-        cause: error,
-      });
+      const left = own ? 'the file on disk is unchanged' : 'nothing was written there, and the workspace is as it was';
+      const failure =
+        error instanceof WorkspaceTooLarge
+          ? new WorkspaceError({ operation: 'save', reason: 'too-large', file, problem: `${error.message} (${left})` })
+          : new WorkspaceError({
+              operation: 'save',
+              file,
+              problem: `could not save (${await describeFsErrorAt(error, file)}); ${left}`,
+              cause: error,
+            });
       this.writing = false;
       if (own) {
         this.setError(failure);

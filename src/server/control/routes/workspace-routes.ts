@@ -17,7 +17,15 @@ import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
 import { checkWorkspacePath, WORKSPACE_MAX_BYTES } from './workspace-paths';
 
-const STATUS_BY_REASON = { invalid: 422, 'not-found': 404, exists: 409, 'no-file': 409, 'left-behind': 409 } as const;
+const STATUS_BY_REASON = {
+  invalid: 422,
+  'not-found': 404,
+  exists: 409,
+  'no-file': 409,
+  'left-behind': 409,
+  // The world's state, not the path: saving it anywhere fails until it is smaller.
+  'too-large': 409,
+} as const;
 
 /**
  * Workspace failures as HTTP errors whose `detail` is the WorkspaceProblem (file, line/column or path, problem).
