@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { type AgoraStore, RECORD_MAX_DEPTH } from '../src/server/packs/agora/store/agora-store';
+import { recordedBytesOf } from '../src/server/packs/agora/store/recorded-history';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { AgoraDataSchema, type HistoryMessage } from '../src/shared/agora-model';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
@@ -11,7 +12,12 @@ import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 
 // Small history limits, so random recordings run into every one of them.
-const LIMITS = { maxRecordedMessagesPerSession: 4, maxRecordedMessages: 12, maxRecordedSessions: 3 };
+const LIMITS = {
+  maxRecordedMessagesPerSession: 4,
+  maxRecordedMessages: 12,
+  maxRecordedBytes: 1024,
+  maxRecordedSessions: 3,
+};
 const server = await startTestEngine({ settings: LIMITS });
 const api = controlClient(server);
 const WORKSPACE = {
@@ -117,7 +123,8 @@ const write: fc.Arbitrary<Write> = fc.oneof(
   // What runs record, the most common write, and the one the history limits bound.
   {
     weight: 4,
-    arbitrary: fc.tuple(sessionRef, fc.option(userRef), fc.string({ maxLength: 20 })).map(
+    // Long enough that a few of them pass the byte limit.
+    arbitrary: fc.tuple(sessionRef, fc.option(userRef), fc.string({ maxLength: 400 })).map(
       ([id, userId, text]) =>
         (store: AgoraStore) =>
           store.recordRunStart(id, userId, text),
@@ -141,16 +148,19 @@ const write: fc.Arbitrary<Write> = fc.oneof(
   fc.constant((store: AgoraStore) => store.reset()),
 );
 
-/** Messages runs recorded per session, and sessions runs created, as the saved workspace says. */
+/** Messages runs recorded per session, their text, and sessions runs created, as the saved workspace says. */
 function assertWithinLimits(store: AgoraStore): void {
   const { sessions } = store.snapshot();
   let total = 0;
+  let bytes = 0;
   for (const session of sessions) {
     const recorded = session.recordedByRun ? session.history.length : (session.recordedMessages ?? 0);
     assert.ok(recorded <= LIMITS.maxRecordedMessagesPerSession, `${session.metadata.sessionId}: ${recorded}`);
     total += recorded;
+    for (const message of session.history.slice(session.history.length - recorded)) bytes += recordedBytesOf(message);
   }
   assert.ok(total <= LIMITS.maxRecordedMessages, `${total} recorded messages`);
+  assert.ok(bytes <= LIMITS.maxRecordedBytes, `${bytes} bytes recorded`);
   assert.ok(sessions.filter((session) => session.recordedByRun).length <= LIMITS.maxRecordedSessions);
 }
 

@@ -409,6 +409,7 @@ function limitedStore(limits: Partial<HistoryLimits>) {
   const current: HistoryLimits = {
     maxRecordedMessagesPerSession: 1000,
     maxRecordedMessages: 1000,
+    maxRecordedBytes: 1_000_000,
     maxRecordedSessions: 1000,
     ...limits,
   };
@@ -479,6 +480,65 @@ test('workspace-wide: the least recently active recorded sessions go whole, neve
       .filter((session) => session.sessionId.startsWith('t'))
       .map((session) => session.sessionId),
     ['t4'],
+  );
+});
+
+test('bytes, per session: a session holding more text than the workspace may loses its oldest, counted in UTF-8', () => {
+  const { store, evictions, run, contents } = limitedStore({ maxRecordedBytes: 100 });
+  const sixty = 'é'.repeat(30); // 30 characters, 60 bytes
+  run('t1', sixty);
+  assert.equal(evictions.length, 0);
+  run('t1', `${sixty}!`);
+  assert.deepEqual(contents('t1'), [`${sixty}!`]);
+  assert.deepEqual(
+    evictions.map(({ limits, removedMessages, deletedSessionIds }) => ({ limits, removedMessages, deletedSessionIds })),
+    [{ limits: ['maxRecordedBytes'], removedMessages: 1, deletedSessionIds: [] }],
+  );
+  assert.deepEqual(evictions.at(-1)?.trimmedSessions, [store.getSession('t1')]);
+
+  // A message larger than the whole allowance is not kept either: the session stays, without it.
+  run('t2', 'x'.repeat(101));
+  assert.equal(store.getSession('t2')?.messageCount, 0);
+  assert.deepEqual(contents('t2'), []);
+});
+
+test('bytes, workspace-wide: the least recently active recorded sessions go whole, never the one recorded into', () => {
+  const { store, evictions, run } = limitedStore({ maxRecordedBytes: 100 });
+  run('t1', 'a'.repeat(40));
+  run('t2', 'b'.repeat(40));
+  run('t1', 'c'.repeat(10)); // t1 is now more recently active than t2
+  run('t3', 'd'.repeat(40));
+  assert.equal(store.getSession('t2'), undefined, 't2 was the least recently active');
+  assert.equal(store.getSession('t1')?.messageCount, 2);
+  assert.equal(store.getSession('t3')?.messageCount, 1);
+  assert.deepEqual(evictions.at(-1)?.limits, ['maxRecordedBytes']);
+  assert.deepEqual(evictions.at(-1)?.deletedSessionIds, ['t2']);
+  assert.equal(evictions.at(-1)?.removedMessages, 1);
+
+  // Tool calls and results count with their arguments, results, names and ids.
+  store.appendHistory('t3', [
+    { role: 'tool_call', tool_call_id: 'c1', tool_name: 'zoek', content: 'e'.repeat(20) },
+    { role: 'tool', tool_call_id: 'c1', tool_name: 'zoek', content: 'f'.repeat(20) },
+  ]);
+  assert.equal(store.getSession('t1'), undefined, '40 + 2 × (2 + 4 + 20) bytes leave no room for t1');
+});
+
+test('bytes: hand-made messages are never evicted, in the session recorded into or in the others', () => {
+  const { store, evictions, run, contents } = limitedStore({ maxRecordedBytes: 50 });
+  const handMade = contents('session-jan-supermarket');
+  assert.ok(handMade && handMade.join('').length > 50, 'more hand-made text than the limit');
+  run('session-jan-supermarket', 'x'.repeat(30));
+  run('session-jan-supermarket', 'y'.repeat(30));
+  assert.deepEqual(contents('session-jan-supermarket'), [...handMade, 'y'.repeat(30)]);
+  run('t1', 'z'.repeat(30));
+  assert.deepEqual(contents('session-jan-supermarket'), handMade, 'only what runs recorded went');
+  assert.deepEqual(contents('t1'), ['z'.repeat(30)]);
+  const saved = store.snapshot().sessions.find((session) => session.metadata.sessionId === 'session-jan-supermarket');
+  assert.equal(saved?.recordedMessages, undefined);
+  assert.deepEqual(evictions.at(-1)?.limits, ['maxRecordedBytes']);
+  assert.deepEqual(
+    evictions.at(-1)?.trimmedSessions.map((session) => session.sessionId),
+    ['session-jan-supermarket'],
   );
 });
 

@@ -89,7 +89,12 @@ const changeArb: fc.Arbitrary<AgoraChange> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({
       type: fc.constant('history-evicted'),
-      limits: fc.subarray(['maxRecordedMessagesPerSession', 'maxRecordedMessages', 'maxRecordedSessions']),
+      limits: fc.subarray([
+        'maxRecordedMessagesPerSession',
+        'maxRecordedMessages',
+        'maxRecordedBytes',
+        'maxRecordedSessions',
+      ]),
       removedMessages: fc.nat(10),
       trimmedSessions: fc.uniqueArray(sessionArb, { selector: (session) => session.sessionId, maxLength: 2 }),
       deletedSessionIds: fc.oneof(fc.constant([]), fc.subarray(SESSIONS, { maxLength: 1 })),

@@ -8,7 +8,7 @@ import type { SessionMetadata } from '../src/shared/agora-model';
 
 function record(activityMs: number, recorded: number, byRun: boolean): SessionRecord {
   const metadata = { lastActivity: new Date(activityMs).toISOString() } as SessionMetadata;
-  return { metadata, history: SessionHistory.of([]), recorded, byRun };
+  return { metadata, history: SessionHistory.of([]), recorded, recordedBytes: recorded * 7, byRun };
 }
 
 const ids = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
@@ -49,6 +49,10 @@ test('the table lists the sessions the limits may take least recently active fir
         assert.equal(
           table.recordedMessages,
           values.reduce((sum, value) => sum + value.recorded, 0),
+        );
+        assert.equal(
+          table.recordedBytes,
+          values.reduce((sum, value) => sum + value.recordedBytes, 0),
         );
         assert.equal(table.runSessions, values.filter((value) => value.byRun).length);
         assert.deepEqual([...table.entries()], [...model]);

@@ -123,10 +123,11 @@ test('a workspace larger than the engine opens is never saved: refused with the 
     logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
   });
   const api = controlClient(server);
-  // Runs that each sent a 10 MiB message: within the default history limits, 70 MiB in all.
+  // Runs that each sent 2 MiB of a control character, which JSON writes in six bytes (\u0001): 12 MiB of
+  // recorded text, within the default history limits, is a 72 MB file.
   const store = agoraStore(server);
-  const message = 'x'.repeat(10 * 1024 * 1024);
-  for (let run = 0; run < 7; run++) store.recordRunStart(`big-${run}`, null, message);
+  const message = '\u0001'.repeat(2 * 1024 * 1024);
+  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, message);
 
   const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
   assert.equal(failing.status, 409);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
+import { recordedBytesOf } from '../src/server/packs/agora/store/recorded-history';
+import { agoraStore } from './helpers/agora';
 import { AguiSocket, assertValidStream } from './helpers/agui-socket';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
@@ -191,4 +193,27 @@ test('recorded history stays within its limits: the least recently active run se
   );
   await ws.close();
   feed.close();
+});
+
+test('runs sending large messages keep recorded history within maxRecordedBytes: the oldest sessions give way', async () => {
+  const limit = 2 * 1024 * 1024;
+  const limited = await startTestEngine({ settings: { maxRecordedBytes: limit } });
+  const ws = await AguiSocket.open(limited.wsUrl);
+  // 8 runs of half a MiB each: twice what the limit keeps.
+  const large = (run: number) => `${run} ${'Inspectie. '.repeat(48 * 1024)}`;
+  for (let run = 0; run < 8; run++) {
+    ws.send({ threadId: `large-${run}`, userId: 'koen', messages: [{ role: 'user', content: large(run) }] });
+    await ws.waitForRuns(run + 1);
+  }
+  await ws.close();
+
+  let recorded = 0;
+  for (const session of agoraStore(limited).snapshot().sessions) {
+    const count = session.recordedByRun ? session.history.length : (session.recordedMessages ?? 0);
+    for (const message of session.history.slice(session.history.length - count)) recorded += recordedBytesOf(message);
+  }
+  assert.ok(recorded <= limit, `${recorded} bytes recorded, at most ${limit}`);
+  assert.equal((await fetch(`${limited.url}/sessions/large-0/metadata`)).status, 404, 'the oldest: evicted');
+  const newest = (await (await fetch(`${limited.url}/sessions/large-7/history`)).json()) as Body;
+  assert.equal(newest.history[0].content, large(7), 'the newest run is kept whole');
 });

@@ -145,7 +145,11 @@ export const AgoraDataSchema = z.strictObject({
 export type AgoraData = z.infer<typeof AgoraDataSchema>;
 
 /** The settings that bound recorded history; a `history-evicted` change names the ones that were reached. */
-export type HistoryLimitSetting = 'maxRecordedMessagesPerSession' | 'maxRecordedMessages' | 'maxRecordedSessions';
+export type HistoryLimitSetting =
+  | 'maxRecordedMessagesPerSession'
+  | 'maxRecordedMessages'
+  | 'maxRecordedBytes'
+  | 'maxRecordedSessions';
 
 /** What changed in the store; the console follows these to stay in step without polling. */
 export type AgoraChange =

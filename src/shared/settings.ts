@@ -206,6 +206,15 @@ export const ServerSettingsSchema = z.strictObject({
     .describe(
       'Messages agent runs may record in the whole workspace. Past it the least recently active sessions lose their recorded messages first (sessions runs created are removed whole), never the session being recorded into.',
     ),
+  maxRecordedBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(16 * 1024 * 1024)
+    .describe(
+      'UTF-8 bytes of text agent runs may record in the whole workspace (messages, spoken text, tool arguments and results, with their names and ids). Past it the least recently active sessions lose their recorded messages first (sessions runs created are removed whole); a session holding more alone loses its own oldest. A workspace file holds at most 64 MB.',
+    ),
   maxRecordedSessions: z
     .number()
     .int()

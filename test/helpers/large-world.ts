@@ -8,6 +8,7 @@ export const LARGE_WORLD_LIMITS = {
   maxRecordedSessions: 100_000,
   maxRecordedMessages: 1_000_000,
   maxRecordedMessagesPerSession: 1_000_000,
+  maxRecordedBytes: 64 * 1024 * 1024,
 } satisfies Partial<ServerSettings>;
 
 /**

@@ -6,8 +6,8 @@ export class WorkspaceTooLarge extends Error {
   constructor() {
     super(
       `the workspace is larger than ${describeBytes(WORKSPACE_MAX_BYTES)}, the largest file the engine opens: ` +
-        'lower the history limits (maxRecordedMessages, maxRecordedMessagesPerSession, maxRecordedSessions) or ' +
-        'delete sessions or large records, then save again',
+        'lower the history limits (maxRecordedBytes, maxRecordedMessages, maxRecordedMessagesPerSession, ' +
+        'maxRecordedSessions) or delete sessions or large records, then save again',
     );
   }
 }

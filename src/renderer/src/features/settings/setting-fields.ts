@@ -61,6 +61,13 @@ export const SETTING_GROUPS: readonly { title: string; fields: readonly SettingF
         hint: 'Past it the least recently active sessions lose their recorded messages first.',
       },
       {
+        key: 'maxRecordedBytes',
+        label: 'Text in all',
+        unit: 'bytes',
+        step: 1024 * 1024,
+        hint: 'What runs record, in UTF-8 bytes; past it the least recently active sessions give way first.',
+      },
+      {
         key: 'maxRecordedSessions',
         label: 'Sessions runs create',
         unit: 'sessions',

@@ -24,7 +24,13 @@ import type { Logger } from '../../../support/logger';
 export type { AgoraChange };
 
 import { agoraSeed } from './agora-seed';
-import { type HistoryLimits, planEviction, type SessionRecord, withRecorded } from './recorded-history';
+import {
+  type HistoryLimits,
+  planEviction,
+  recordedBytesOf,
+  type SessionRecord,
+  withRecorded,
+} from './recorded-history';
 import { SessionHistory } from './session-history';
 import { SessionTable } from './session-table';
 
@@ -391,7 +397,13 @@ export class AgoraStore {
       createdAt: at,
       lastActivity: at,
     });
-    this.sessions.set(sessionId, { metadata, history: SessionHistory.of(history), recorded: 0, byRun: false });
+    this.sessions.set(sessionId, {
+      metadata,
+      history: SessionHistory.of(history),
+      recorded: 0,
+      recordedBytes: 0,
+      byRun: false,
+    });
     this.emit({ type: 'session-created', session: metadata });
     return metadata;
   }
@@ -411,7 +423,13 @@ export class AgoraStore {
       messageCount: history.length,
       lastActivity: this.timestamp(),
     });
-    this.sessions.set(sessionId, { metadata, history: SessionHistory.of(history), recorded: 0, byRun: false });
+    this.sessions.set(sessionId, {
+      metadata,
+      history: SessionHistory.of(history),
+      recorded: 0,
+      recordedBytes: 0,
+      byRun: false,
+    });
     this.emit({ type: 'history-replaced', session: metadata });
     return metadata;
   }
@@ -447,8 +465,9 @@ export class AgoraStore {
    * with `appendHistory` — do not append the user message there again. Throws for an empty `threadId`.
    *
    * What runs record is bounded by the history limits (`maxRecordedMessagesPerSession`, `maxRecordedMessages`,
-   * `maxRecordedSessions`): when a recording passes one, the oldest recorded history is evicted (see
-   * `planEviction`) and a `history-evicted` change says what went. Hand-made messages are never evicted.
+   * `maxRecordedBytes`, `maxRecordedSessions`): when a recording passes one, the oldest recorded history is
+   * evicted (see `planEviction`) and a `history-evicted` change says what went. Hand-made messages are never
+   * evicted.
    */
   recordRunStart(threadId: string, userId: string | null, userText: string): SessionMetadata {
     if (threadId === '') throw new Error('a run needs a threadId to be recorded as a session');
@@ -467,6 +486,7 @@ export class AgoraStore {
       }),
       history: SessionHistory.of([]),
       recorded: 0,
+      recordedBytes: 0,
       byRun: true,
     };
     const metadata = this.record(
@@ -686,10 +706,14 @@ function isFlatCopy(input: unknown, message: HistoryMessage): boolean {
 function loadedSession(session: StoredSession): SessionRecord {
   const history = SessionHistory.of(session.history.map((message) => Object.freeze(message)));
   const byRun = session.recordedByRun === true;
+  const recorded = byRun ? history.length : (session.recordedMessages ?? 0);
+  let recordedBytes = 0;
+  for (const message of session.history.slice(history.length - recorded)) recordedBytes += recordedBytesOf(message);
   return {
     metadata: Object.freeze({ ...session.metadata, messageCount: history.length }),
     history,
-    recorded: byRun ? history.length : (session.recordedMessages ?? 0),
+    recorded,
+    recordedBytes,
     byRun,
   };
 }

@@ -15,6 +15,8 @@ export interface SessionRecord {
    * A session a run created (`byRun`) is all recorded.
    */
   readonly recorded: number;
+  /** The text those recorded messages hold, in UTF-8 bytes (`recordedBytesOf`): what `maxRecordedBytes` counts. */
+  readonly recordedBytes: number;
   /** Created by an agent run: the workspace-wide limits remove it whole. */
   readonly byRun: boolean;
 }
@@ -29,13 +31,34 @@ export interface EvictionPlan {
   deleted: string[];
 }
 
+/**
+ * The text a message holds, in UTF-8 bytes: its content (what was said, a tool's arguments or result), spoken
+ * text, and the names and ids beside them — every string of it but the role, since a client may fill any of them.
+ */
+export function recordedBytesOf(message: HistoryMessage): number {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(message)) {
+    if (key !== 'role' && typeof value === 'string') bytes += Buffer.byteLength(value, 'utf8');
+  }
+  return bytes;
+}
+
+/** The text of `count` messages of `history` from index `from` on, in UTF-8 bytes. */
+function bytesOfRange(history: SessionHistory, from: number, count: number): number {
+  let bytes = 0;
+  for (let index = from; index < from + count; index++) bytes += recordedBytesOf(history.at(index));
+  return bytes;
+}
+
 /** The record without the `count` oldest of its recorded messages (those made by hand stay). */
 export function withoutOldestRecorded(record: SessionRecord, count: number): SessionRecord {
-  const history = record.history.without(record.history.length - record.recorded, count);
+  const handMade = record.history.length - record.recorded;
+  const history = record.history.without(handMade, count);
   return {
     ...record,
     history,
     recorded: record.recorded - count,
+    recordedBytes: record.recordedBytes - bytesOfRange(record.history, handMade, count),
     metadata: Object.freeze({ ...record.metadata, messageCount: history.length }),
   };
 }
@@ -43,15 +66,16 @@ export function withoutOldestRecorded(record: SessionRecord, count: number): Ses
 /** A session with a run's messages recorded at its end, within the per-session limit: the record to store. */
 export interface Recording {
   readonly record: SessionRecord;
-  /** How many of its oldest recorded messages made way for the new ones (0 when the limit held). */
+  /** How many of its oldest recorded messages made way for the new ones (0 when the limits held). */
   readonly removed: number;
-  /** The limit that made them go. */
-  readonly limit?: HistoryLimitSetting;
+  /** The limits that made them go (none when the limits held). */
+  readonly limits: readonly HistoryLimitSetting[];
 }
 
 /**
  * `record` with `messages` appended as recorded, keeping at most `maxRecordedMessagesPerSession` recorded
- * messages (and never more than the whole workspace may); the oldest recorded go first, hand-made ones never.
+ * messages and never more than the whole workspace may (messages or bytes); the oldest recorded go first,
+ * hand-made ones never. Only the new messages and the ones that go are measured: the record keeps its byte total.
  * A run-made session's history grows in place and loses its oldest from the front (see `SessionHistory`): a
  * session at its limit drops some on every run.
  */
@@ -63,29 +87,42 @@ export function withRecorded(
 ): Recording {
   const previous = record.history;
   const recorded = record.byRun ? previous.length + messages.length : record.recorded + messages.length;
+  const handMade = previous.length + messages.length - recorded;
+  const appended = previous.appended(messages);
+  let bytes = record.recordedBytes;
+  for (const message of messages) bytes += recordedBytesOf(message);
   // Never more than the whole workspace may, so evicting the other sessions always suffices (planEviction).
   const keep = Math.min(limits.maxRecordedMessagesPerSession, limits.maxRecordedMessages);
-  const removed = Math.max(recorded - keep, 0);
-  const handMade = previous.length + messages.length - recorded;
-  const history = previous.appended(messages).without(handMade, removed);
+  const byCount = Math.max(recorded - keep, 0);
+  bytes -= bytesOfRange(appended, handMade, byCount);
+  let removed = byCount;
+  // A session that alone holds more text than the workspace may loses its oldest too, the run's own if need be.
+  while (bytes > limits.maxRecordedBytes && removed < recorded) {
+    bytes -= recordedBytesOf(appended.at(handMade + removed));
+    removed++;
+  }
+  const history = appended.without(handMade, removed);
   const stored: SessionRecord = {
     ...record,
     history,
     recorded: recorded - removed,
+    recordedBytes: bytes,
     metadata: Object.freeze({ ...record.metadata, ...changes, messageCount: history.length }),
   };
-  if (removed === 0) return { record: stored, removed };
-  const limit =
-    recorded > limits.maxRecordedMessagesPerSession ? 'maxRecordedMessagesPerSession' : 'maxRecordedMessages';
-  return { record: stored, removed, limit };
+  const hit: HistoryLimitSetting[] = [];
+  if (byCount > 0)
+    hit.push(recorded > limits.maxRecordedMessagesPerSession ? 'maxRecordedMessagesPerSession' : 'maxRecordedMessages');
+  if (removed > byCount) hit.push('maxRecordedBytes');
+  return { record: stored, removed, limits: hit };
 }
 
 /**
  * What to evict now that `current` (the session a run just recorded into, by `withRecorded`, not yet stored)
  * joins `sessions`: its own oldest recorded messages already made way. Then, while the workspace holds more than
- * `maxRecordedMessages` recorded messages or more than `maxRecordedSessions` sessions made by runs, the least
- * recently active other sessions give way: a session a run created is removed whole, a hand-made one loses only
- * what runs recorded in it. Nothing made by hand is ever evicted. Undefined when every limit holds.
+ * `maxRecordedMessages` recorded messages, more than `maxRecordedBytes` of their text or more than
+ * `maxRecordedSessions` sessions made by runs, the least recently active other sessions give way: a session a run
+ * created is removed whole, a hand-made one loses only what runs recorded in it. Nothing made by hand is ever
+ * evicted. Undefined when every limit holds.
  */
 export function planEviction(
   sessions: SessionTable,
@@ -95,27 +132,35 @@ export function planEviction(
   const hit = new Set<HistoryLimitSetting>();
   const trimmed = new Map<string, SessionRecord>();
   const deleted: string[] = [];
-  const { record: own, removed, limit } = current.recording;
+  const { record: own, removed, limits: ownLimits } = current.recording;
   let removedMessages = removed;
-  if (limit) {
-    hit.add(limit);
+  if (ownLimits.length > 0) {
+    for (const limit of ownLimits) hit.add(limit);
     trimmed.set(current.id, own);
   }
 
   // The table's totals still count the session as it was before this recording.
   const before = sessions.get(current.id);
   let messages = sessions.recordedMessages - (before?.recorded ?? 0) + own.recorded;
+  let bytes = sessions.recordedBytes - (before?.recordedBytes ?? 0) + own.recordedBytes;
   let runSessions = sessions.runSessions - (before?.byRun ? 1 : 0) + (own.byRun ? 1 : 0);
-  if (messages > limits.maxRecordedMessages || runSessions > limits.maxRecordedSessions) {
+  if (
+    messages > limits.maxRecordedMessages ||
+    bytes > limits.maxRecordedBytes ||
+    runSessions > limits.maxRecordedSessions
+  ) {
     for (const [id, record] of sessions.leastRecentlyActive(current.id)) {
       const overMessages = messages > limits.maxRecordedMessages;
+      const overBytes = bytes > limits.maxRecordedBytes;
       const overSessions = runSessions > limits.maxRecordedSessions;
-      if (!overMessages && !overSessions) break;
+      if (!overMessages && !overBytes && !overSessions) break;
       // Only the session limit is left, and a hand-made session does not count towards it.
-      if (!overMessages && !record.byRun) continue;
+      if (!overMessages && !overBytes && !record.byRun) continue;
       if (overMessages) hit.add('maxRecordedMessages');
+      if (overBytes) hit.add('maxRecordedBytes');
       if (overSessions && record.byRun) hit.add('maxRecordedSessions');
       messages -= record.recorded;
+      bytes -= record.recordedBytes;
       removedMessages += record.recorded;
       if (record.byRun) {
         deleted.push(id);

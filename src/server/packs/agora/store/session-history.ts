@@ -32,6 +32,11 @@ export class SessionHistory {
     return this.frozen;
   }
 
+  /** The message at `index` (oldest 0), without building `messages`. */
+  at(index: number): HistoryMessage {
+    return this.buffer[this.start + index] as HistoryMessage;
+  }
+
   /** This history with `added` after it; in place when this is the buffer's newest window. */
   appended(added: readonly HistoryMessage[]): SessionHistory {
     const end = this.start + this.length;

@@ -3,9 +3,9 @@ import type { SessionRecord } from './recorded-history';
 
 /**
  * The store's sessions by id (in the order they came in), with what the history limits ask on every recorded
- * run kept up to date on every write: how many messages runs recorded, how many sessions runs created, and the
- * sessions the limits may take from, least recently active first. Counting and sorting a thousand sessions per
- * run instead was most of a busy engine's recording cost.
+ * run kept up to date on every write: how many messages runs recorded and how many bytes of text, how many
+ * sessions runs created, and the sessions the limits may take from, least recently active first. Counting and
+ * sorting a thousand sessions per run instead was most of a busy engine's recording cost.
  */
 export class SessionTable {
   private readonly records = new Map<string, SessionRecord>();
@@ -15,11 +15,17 @@ export class SessionTable {
   /** Sessions holding something the limits may take: recorded messages, or created by a run. */
   private readonly evictable = new ActivityOrder();
   private recorded = 0;
+  private bytes = 0;
   private byRun = 0;
 
   /** Messages that runs recorded, in all sessions. */
   get recordedMessages(): number {
     return this.recorded;
+  }
+
+  /** The text of the messages runs recorded, in all sessions, in UTF-8 bytes. */
+  get recordedBytes(): number {
+    return this.bytes;
   }
 
   /** Sessions that runs created. */
@@ -52,6 +58,7 @@ export class SessionTable {
       this.seqs.set(id, seq);
     }
     this.recorded += record.recorded;
+    this.bytes += record.recordedBytes;
     if (record.byRun) this.byRun++;
     if (record.recorded > 0 || record.byRun) this.evictable.set(id, lastActive(record), seq);
     else this.evictable.delete(id);
@@ -80,6 +87,7 @@ export class SessionTable {
   private forget(record: SessionRecord | undefined): void {
     if (!record) return;
     this.recorded -= record.recorded;
+    this.bytes -= record.recordedBytes;
     if (record.byRun) this.byRun--;
   }
 }
