@@ -153,11 +153,20 @@ test('a workspace larger than the engine opens is never saved: refused with the 
   );
   assert.equal(server.workspace.filePath(), file, 'the workspace keeps its file');
 
-  // Closing's own save is refused the same way: said in the log, once, and the file stays as it was.
+  // Closing's own save is refused the same way, and the file stays as it was; the changes, which no later save
+  // can take, are kept beside it whatever their size, and the log says where and why, once.
   await server.close();
-  assert.equal(warnings.filter((warning) => warning.includes('larger than 64 MB')).length, 1, warnings.join(' | '));
+  const kept = warnings.filter((warning) => warning.includes('larger than 64 MB'));
+  assert.equal(kept.length, 1, warnings.join(' | '));
+  assert.match(
+    kept[0] as string,
+    /unsaved changes kept in .*too-large\.agui\.json\.unsaved-.*\.json: .* would be larger than 64 MB/,
+  );
   assert.equal(await readFile(file, 'utf8'), before);
   assert.deepEqual(await tempsOf(file), []);
+  const copies = (await readdir(dir)).filter((name) => name.startsWith('too-large.agui.json.unsaved-'));
+  assert.equal(copies.length, 1);
+  assert.match(await readFile(join(dir, copies[0] as string), 'utf8'), /\\u0001/);
 });
 
 test('an unwritable folder: autosave reports it and leaves the file as it was', async () => {

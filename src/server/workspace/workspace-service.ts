@@ -27,7 +27,7 @@ import { unsavedCopyName, WorkspaceFileVersions } from './workspace-file-version
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
-import { WorkspaceTooLarge, withinWorkspaceLimit } from './workspace-size-limit';
+import { TOO_LARGE_TO_OPEN, WorkspaceTooLarge, withinWorkspaceLimit } from './workspace-size-limit';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {
@@ -520,16 +520,12 @@ export class WorkspaceService {
     for (let attempt = 1; attempt <= 10; attempt++) {
       const copy = unsavedCopyName(file, this.options.now(), attempt);
       try {
-        // A copy the engine would refuse to open is not written either: it is said, as a disk's refusal is.
-        await writeFileAtomic(copy, withinWorkspaceLimit(encodeWorkspaceChunks(document)), this.options.fileHooks, {
-          exclusive: true,
-          mode,
-        });
+        // Whatever its size: the only place these changes are kept (a person can trim one too large to open).
+        await writeFileAtomic(copy, encodeWorkspaceChunks(document), this.options.fileHooks, { exclusive: true, mode });
         return { copy };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        const why = error instanceof WorkspaceTooLarge ? error.message : await describeFsErrorAt(error, copy);
-        return { failure: `keeping them in ${copy} failed (${why})` };
+        return { failure: `keeping them in ${copy} failed (${await describeFsErrorAt(error, copy)})` };
       }
     }
     return { failure: 'no free name was found beside it' };
@@ -742,6 +738,13 @@ export class WorkspaceService {
       await this.writeText(file, chunks(), { beforeReplace: explicit ? undefined : unchangedOnDisk });
     } catch (error) {
       this.unsavedSince = unsavedSince ?? this.unsavedSince;
+      if (error instanceof WorkspaceError && error.reason === 'too-large' && this.closed && this.file === file) {
+        // Closing's last save, refused: there is no later one to take these changes, and beside the file they
+        // are kept whatever their size.
+        this.keeping = this.keepUnsaved(file, document, `${file} would be ${TOO_LARGE_TO_OPEN}`);
+        await this.keeping;
+        return;
+      }
       if (!(error instanceof ChangedOnDisk)) throw error;
       if (this.file === file && !this.closed) this.reportConflict(file, error.how);
       else if (this.file === file && this.dirty) {

@@ -1,11 +1,14 @@
 import { describeBytes } from './bounded-file';
 import { WORKSPACE_MAX_BYTES } from './workspace-file';
 
+/** What a workspace past WORKSPACE_MAX_BYTES is, in words. */
+export const TOO_LARGE_TO_OPEN = `larger than ${describeBytes(WORKSPACE_MAX_BYTES)}, the largest file the engine opens`;
+
 /** A document a save stopped writing at WORKSPACE_MAX_BYTES: the engine would refuse to open the file. */
 export class WorkspaceTooLarge extends Error {
   constructor() {
     super(
-      `the workspace is larger than ${describeBytes(WORKSPACE_MAX_BYTES)}, the largest file the engine opens: ` +
+      `the workspace is ${TOO_LARGE_TO_OPEN}: ` +
         'lower the history limits (maxRecordedBytes, maxRecordedMessages, maxRecordedMessagesPerSession, ' +
         'maxRecordedSessions) or delete sessions or large records, then save again',
     );
