@@ -37,7 +37,9 @@ export interface EvictionPlan {
  */
 export function recordedBytesOf(message: HistoryMessage): number {
   let bytes = 0;
-  for (const [key, value] of Object.entries(message)) {
+  // `for…in` over a plain message: no array of entries made for each of a run's messages.
+  for (const key in message) {
+    const value = (message as Record<string, unknown>)[key];
     if (key !== 'role' && typeof value === 'string') bytes += Buffer.byteLength(value, 'utf8');
   }
   return bytes;
