@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { type RouteInput, RouteSchema } from '../src/shared/mounts/route';
 import { startMountsApp } from './helpers/http-mounts-app';
 import { rawHttp } from './helpers/raw-http';
+import { openTcp } from './helpers/tcp-client';
 
 const route = (input: RouteInput) => RouteSchema.parse(input);
 const BODY = JSON.stringify({ message: 'x'.repeat(100) });
@@ -91,6 +92,20 @@ test('malformed sends the status and headers, then a corrupt chunk, then closes'
   const fetched = await fetch(`${app.base}/malformed`);
   assert.equal(fetched.status, 201);
   await assert.rejects(fetched.text(), TypeError);
+});
+
+test('a fault pipelined behind other requests waits its turn: the answers before it arrive whole', async () => {
+  const slowAnswer = /^HTTP\/1\.1 200 OK\r\n[\s\S]*?\r\n\r\n\{"late":true\}/;
+  for (const fault of ['malformed', 'empty', 'reset']) {
+    const client = await openTcp(app.port);
+    // Answered after 300 ms, while the fault's own answer is ready at once.
+    client.socket.write(`GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /${fault} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    await client.closed;
+    assert.match(client.received, slowAnswer, `${fault}: the answer to /slow comes first, whole`);
+    const rest = client.received.replace(slowAnswer, '');
+    if (fault === 'malformed') assert.match(rest, /^HTTP\/1\.1 201 Created\r\n[\s\S]*\r\n\r\nzz\r\n/);
+    else assert.equal(rest, '', `${fault}: nothing of its own`);
+  }
 });
 
 test('drip sends the whole body in pieces spread over the duration', async () => {

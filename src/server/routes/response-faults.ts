@@ -17,31 +17,36 @@ export const CLOSED_WITHOUT_RESPONSE = 444;
 export function playConnectionFault(ctx: Context, fault: Exclude<Fault['type'], 'drip'>, body: Buffer): void {
   ctx.respond = false;
   const socket = ctx.req.socket;
-  switch (fault) {
-    case 'reset':
-      nothingSent(ctx);
-      // Read while the socket is there (it keeps it): the log reads it afterwards, when a destroyed socket has none.
-      void socket.remoteAddress;
-      // An RST, not a FIN: the client sees ECONNRESET.
-      socket.resetAndDestroy();
-      return;
-    case 'empty':
-      nothingSent(ctx);
-      socket.end();
-      return;
-    case 'malformed': {
-      const res = ctx.res;
-      res.statusCode = ctx.status;
-      res.removeHeader('Content-Length');
-      res.setHeader('Transfer-Encoding', 'chunked');
-      res.flushHeaders();
-      // "zz" is no chunk size: every HTTP parser stops here.
-      const piece = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
-      socket.write(Buffer.concat([Buffer.from('zz\r\n'), piece, Buffer.from('\r\n')]));
-      socket.end();
-      return;
+  // Logged now, when the pipeline ends; read while the socket is there (it keeps it): a destroyed socket has none.
+  if (fault !== 'malformed') nothingSent(ctx);
+  void socket.remoteAddress;
+  const play = () => {
+    switch (fault) {
+      case 'reset':
+        // An RST, not a FIN: the client sees ECONNRESET.
+        socket.resetAndDestroy();
+        return;
+      case 'empty':
+        socket.end();
+        return;
+      case 'malformed': {
+        const res = ctx.res;
+        res.statusCode = ctx.status;
+        res.removeHeader('Content-Length');
+        res.setHeader('Transfer-Encoding', 'chunked');
+        res.flushHeaders();
+        // "zz" is no chunk size: every HTTP parser stops here.
+        const piece = body.subarray(0, Math.max(1, Math.floor(body.length / 2)));
+        socket.write(Buffer.concat([Buffer.from('zz\r\n'), piece, Buffer.from('\r\n')]));
+        socket.end();
+        return;
+      }
     }
-  }
+  };
+  // A request pipelined behind others plays its fault when its response's turn comes (Node hands it the socket
+  // then): played at once, it would write into, or cut off, the answers to the requests before it.
+  if (ctx.res.socket) play();
+  else ctx.res.once('socket', play);
 }
 
 /** The response as logged when the connection goes without a byte of it: no status, no headers. */
