@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, METHODS } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
@@ -556,6 +557,21 @@ test('on the engine: unknown methods and CONNECT follow the same rule, in the co
   const controlUnknown = await raw('MKCOL /__console/api/nowhere', authorised);
   assert.equal(controlUnknown.status, 404);
   assert.deepEqual(JSON.parse(controlUnknown.body), { detail: 'Not Found' });
+});
+
+test('on the engine: a CONNECT pipelined behind another request is answered after it; the engine carries on', async (t) => {
+  const engine = await startTestEngine();
+  for (const target of ['/agent', 'example.com:443']) {
+    const client = await openTcp(engine.port);
+    t.after(() => client.socket.destroy());
+    // Node hands a CONNECT's socket over while the answer to the request before it is still to be written.
+    client.socket.write(`GET /health HTTP/1.1\r\nHost: x\r\n\r\nCONNECT ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const closed = await Promise.race([client.closed.then(() => true), sleep(WAIT_MS, false, { ref: false })]);
+    assert.ok(closed, `the connection closes after the answers: ${client.received}`);
+    const statuses = [...client.received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
+    assert.deepEqual(statuses, [200, target === '/agent' ? 405 : 404], client.received);
+  }
+  assert.equal((await fetch(`${engine.url}/health`)).status, 200, 'the engine carries on');
 });
 
 test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and the connection is closed', async () => {

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { ServerSettings } from '../../shared/settings';
 import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
+import { afterPendingResponses } from './after-pending-responses';
 import { finishResponsesAfterClientFin, watchClientFin } from './client-half-close';
 import type { ConnectionLimit } from './connection-limit';
 import { endConnection } from './end-connection';
@@ -105,18 +106,20 @@ export function createHttpServer(
     socket.on('error', (error) => {
       if (!isClientGone(error)) logger.warn(`CONNECT socket error: ${error.message}`);
     });
-    if (!request.url?.startsWith('/')) {
-      endConnection(socket, rawHttpResponse(404, 'Not Found'));
-      return;
-    }
-    const response = new ServerResponse(request);
-    response.shouldKeepAlive = false;
-    response.assignSocket(socket as never);
-    response.once('finish', () => {
-      response.detachSocket(socket as never);
-      endConnection(socket);
+    afterPendingResponses(socket, () => {
+      if (!request.url?.startsWith('/')) {
+        endConnection(socket, rawHttpResponse(404, 'Not Found'));
+        return;
+      }
+      const response = new ServerResponse(request);
+      response.shouldKeepAlive = false;
+      response.assignSocket(socket as never);
+      response.once('finish', () => {
+        response.detachSocket(socket as never);
+        endConnection(socket);
+      });
+      serve(request, response);
     });
-    serve(request, response);
   });
   return server;
 }
