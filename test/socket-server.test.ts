@@ -331,3 +331,31 @@ test('a client that resets its socket after the upgrade is a closed connection, 
   assert.equal(connection.closeCode, 1006);
   assert.deepEqual(warnings, []);
 });
+
+test('an upgrade pipelined behind another request is answered after it, and its socket then works', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const slow = { id: 'slow', path: '/slow', responses: [{ id: 'late', delayMs: 300, body: { text: 'late' } }] };
+  assert.equal((await api.post('/routes', slow)).status, 201);
+  const echo = { id: 'echo', path: '/echo', behaviour: { type: 'echo', reply: 'hi {{message}}' } };
+  assert.equal((await api.post('/sockets', echo)).status, 201);
+  for (const path of ['/echo', '/nowhere']) {
+    const client = await openTcp(server.port);
+    // Node hands the upgrade's socket over while the answer to /slow, 300 ms away, is still to be written.
+    client.socket.write(
+      `GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET ${path} HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\n\r\n`,
+    );
+    const next = path === '/echo' ? '101 Switching Protocols' : '404 Not Found';
+    await eventually(() => client.received.includes(`HTTP/1.1 ${next}`), `the upgrade to ${path} answered`);
+    assert.match(
+      client.received,
+      new RegExp(`^HTTP/1\\.1 200 OK\\r\\n[\\s\\S]*\\r\\n\\r\\nlateHTTP/1\\.1 ${next}\\r\\n`),
+    );
+    if (path === '/echo') {
+      // A masked text frame "yo" (mask 0): the echo answers on the upgraded socket.
+      client.socket.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, ...Buffer.from('yo')]));
+      await eventually(() => client.received.endsWith('\x81\x05hi yo'), 'the echo');
+    }
+    client.socket.destroy();
+  }
+});

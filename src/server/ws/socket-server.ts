@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
+import { afterPendingResponses } from '../http/after-pending-responses';
 import type { ConnectionLimit } from '../http/connection-limit';
 import { rawHttpResponse } from '../http/raw-http-response';
 import { isClientGone } from '../support/client-gone';
@@ -160,6 +161,11 @@ export class SocketServer {
     socket.on('error', (error) => {
       if (!isClientGone(error)) this.logger.warn(`upgrade socket error: ${error.message}`);
     });
+    afterPendingResponses(socket, () => this.take(request, socket, head));
+  }
+
+  /** Answers the upgrade, once the answers to the requests before it on its connection have gone out. */
+  private take(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.connectionLimit?.refuses(request)) {
       // Counted and summed up in the log by the limit: one warning per refusal would flood it.
       this.refuseUpgrade(socket, request, { status: 503, message: this.connectionLimit.refusalMessage }, false);
