@@ -676,6 +676,23 @@ test('on the engine: a client that leaves during a drip is not an engine error',
   assert.deepEqual(errors, []);
 });
 
+test('on the engine: garbage pipelined behind a request not answered yet is answered after it', async (t) => {
+  const engine = await startTestEngine();
+  for (const garbage of [
+    'NOT HTTP AT ALL\r\n\r\n',
+    `GET /x HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`,
+  ]) {
+    const client = await openTcp(engine.port);
+    t.after(() => client.socket.destroy());
+    // Node reports the garbage while the answer to /health is still to be written.
+    client.socket.write(`GET /health HTTP/1.1\r\nHost: x\r\n\r\n${garbage}`);
+    const closed = await Promise.race([client.closed.then(() => true), sleep(WAIT_MS, false, { ref: false })]);
+    assert.ok(closed, `the connection closes after the answers: ${client.received}`);
+    const statuses = [...client.received.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((match) => Number(match[1]));
+    assert.deepEqual(statuses, [200, garbage.startsWith('NOT') ? 400 : 431], client.received);
+  }
+});
+
 test('on the engine: garbage after a request whose response is streaming cuts the stream, never corrupts it', async () => {
   const engine = await startTestEngine({ settings: { speed: 1 } });
   engine.context.scenarios.put({

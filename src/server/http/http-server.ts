@@ -87,7 +87,10 @@ export function createHttpServer(
       return;
     }
     logger.warn(`bad HTTP request (${answer.status}): ${error.message}`);
-    endConnection(socket, rawHttpResponse(answer.status, answer.detail, {}, isHeadRequest(error)));
+    // After the answers to the requests before it on the connection, not in their place.
+    afterPendingResponses(socket, () =>
+      endConnection(socket, rawHttpResponse(answer.status, answer.detail, {}, isHeadRequest(error))),
+    );
   });
   // Expect: 100-continue: the 100 is sent when the body is read, not before (`holdContinue`). A request without a
   // body expects nothing: no 100 (written for a request pipelined behind another, Node put it inside that one's
