@@ -153,6 +153,32 @@ test('/agent: ids too long and too many messages are a 422 at the field; at the 
   assert.match(await atLimits.text(), /"type":"RUN_FINISHED"/);
 });
 
+test('a threadId or userId with a lone surrogate, which no URL can carry, is refused on /agent and /ws', async () => {
+  const lone = 'x\ud800y';
+  for (const [extra, loc] of [
+    [{ threadId: lone }, ['body', 'threadId']],
+    [{ forwardedProps: { userId: lone } }, ['body', 'forwardedProps', 'userId']],
+  ] as const) {
+    const response = await post(runInput(extra));
+    assert.equal(response.status, 422, JSON.stringify(loc));
+    const [issue] = ((await response.json()) as { detail: { type: string; loc: unknown[]; input: unknown }[] }).detail;
+    assert.deepEqual([issue?.type, issue?.loc, issue?.input], ['string_unicode', loc, 'x\uFFFDy']);
+  }
+  // A surrogate pair is well-formed text, which a URL carries (percent-encoded): its session is reachable.
+  const paired = `thread-\u{1F600}-${randomUUID()}`;
+  const streamed = await post(runInput({ threadId: paired, forwardedProps: { userId: 'koen' } }));
+  assert.match(await streamed.text(), /"type":"RUN_FINISHED"/);
+  const history = await fetch(`${server.url}/sessions/${encodeURIComponent(paired)}/history`);
+  assert.equal(history.status, 200);
+
+  const refused = await replies([{ ...runInput({ threadId: lone }) }]);
+  assert.equal(refused.runs, 0);
+  assert.match(refused.errors[0]?.value.message, /threadId holds a lone surrogate/);
+  // Nothing was kept: no session no URL could reach.
+  const sessions = await (await fetch(`${server.url}/sessions?user_id=koen`)).text();
+  assert.ok(!sessions.includes('\\ud800'), sessions);
+});
+
 test(`the input's lists hold at most ${MAX_RUN_LIST_ITEMS} items together, before any schema reports each bad one`, async () => {
   const tool = { name: 'weather', description: 'Weather', parameters: { type: 'object' } };
   // Half a million bad tools: refused at the list, not worded half a million times.

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { isJsonObject } from '../../shared/json-value';
 import { OfficialRunInputSchema, parseClientRequest, plainRunInputWords, type RunRequest } from '../agui/run-input';
 import {
+  ID_NOT_IN_URLS,
   type LimitIssue,
   MAX_ID_LENGTH,
   MAX_RUN_MESSAGES,
@@ -62,6 +63,15 @@ function limitIssue(issue: LimitIssue): ValidationIssue {
       msg: `List should have at most ${MAX_RUN_MESSAGES} items after validation, not ${issue.length}`,
       input: issue.input,
       ctx: { field_type: 'List', max_length: MAX_RUN_MESSAGES, actual_length: issue.length },
+    };
+  }
+  if (issue.kind === 'id_not_in_urls') {
+    // Echoed as JSON can write it, as a collection echoes such an id.
+    return {
+      type: 'string_unicode',
+      loc,
+      msg: `Input should be a valid string: it ${ID_NOT_IN_URLS}`,
+      input: issue.input.replaceAll(/\p{Cs}/gu, '\uFFFD'),
     };
   }
   return {

@@ -24,6 +24,7 @@ export const MAX_RUN_LIST_ITEMS = 10_000;
 /** One input past a limit: where (a path into the input) and which limit. */
 export type LimitIssue =
   | { kind: 'id_too_long'; path: (string | number)[]; length: number; input: string }
+  | { kind: 'id_not_in_urls'; path: (string | number)[]; input: string }
   | { kind: 'too_many_messages'; path: ['messages']; length: number; input: unknown[] }
   | { kind: 'too_many_items'; path: (string | number)[]; length: number; input: unknown[] };
 
@@ -33,6 +34,14 @@ export const MAX_REPORTED_ISSUES = 10;
 const TOP_LEVEL_IDS = ['threadId', 'thread_id', 'runId', 'run_id', 'parentRunId', 'userId', 'user_id'] as const;
 const MESSAGE_IDS = ['id', 'toolCallId', 'tool_call_id'] as const;
 const USER_IDS = ['userId', 'user_id'] as const;
+/**
+ * Ids the REST API is asked about by URL: a thread is a session (`/sessions/<threadId>`), a user's sessions are
+ * listed by `?user_id=`. A lone surrogate (half of a UTF-16 pair) no URL can carry: such a session could be
+ * listed but never opened or deleted.
+ */
+const URL_IDS: ReadonlySet<string> = new Set(['threadId', 'thread_id', 'userId', 'user_id']);
+/** In a `u` regexp a pair is one code point: only a surrogate on its own is one of these. */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * What of `record` (a RunAgentInput in either shape) is past the limits; empty when nothing is. Fields of another
@@ -51,15 +60,21 @@ export function runInputLimitIssues(record: Record<string, unknown>): LimitIssue
     if (found.length < MAX_REPORTED_ISSUES)
       found.push({ kind: 'id_too_long', path, length: value.length, input: value });
   };
+  const addUnreachable = (value: unknown, path: (string | number)[]) => {
+    if (found.length < MAX_REPORTED_ISSUES && typeof value === 'string' && LONE_SURROGATE.test(value))
+      found.push({ kind: 'id_not_in_urls', path, input: value });
+  };
   for (const key of TOP_LEVEL_IDS) {
     const long = longId(record[key]);
     if (long !== undefined) add(long, [key]);
+    else if (URL_IDS.has(key)) addUnreachable(record[key], [key]);
   }
   const forwarded = record.forwardedProps;
   if (isJsonObject(forwarded)) {
     for (const key of USER_IDS) {
       const long = longId(forwarded[key]);
       if (long !== undefined) add(long, ['forwardedProps', key]);
+      else addUnreachable(forwarded[key], ['forwardedProps', key]);
     }
   }
   if (Array.isArray(messages)) {
@@ -132,8 +147,13 @@ export function limitIssueMessage(issue: LimitIssue): string {
   if (issue.kind === 'too_many_messages')
     return `has ${issue.length} messages; at most ${MAX_RUN_MESSAGES} are accepted in one RunAgentInput`;
   if (issue.kind === 'too_many_items') return tooManyItemsMessage(issue.length);
+  if (issue.kind === 'id_not_in_urls') return ID_NOT_IN_URLS;
   return `has ${issue.length} characters; ids of at most ${MAX_ID_LENGTH} characters are accepted`;
 }
+
+/** What an id with a lone surrogate is told, on either transport. */
+export const ID_NOT_IN_URLS =
+  'holds a lone surrogate (half of a UTF-16 pair), which no URL can carry: its session could never be opened or deleted through the REST API; send well-formed text';
 
 /** What a list past `MAX_RUN_LIST_ITEMS` is told, on either transport. */
 export function tooManyItemsMessage(length: number): string {
