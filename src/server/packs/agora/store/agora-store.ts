@@ -397,13 +397,7 @@ export class AgoraStore {
       createdAt: at,
       lastActivity: at,
     });
-    this.sessions.set(sessionId, {
-      metadata,
-      history: SessionHistory.of(history),
-      recorded: 0,
-      recordedBytes: 0,
-      byRun: false,
-    });
+    this.sessions.set(sessionId, handMadeRecord(metadata, history));
     this.emit({ type: 'session-created', session: metadata });
     return metadata;
   }
@@ -423,13 +417,7 @@ export class AgoraStore {
       messageCount: history.length,
       lastActivity: this.timestamp(),
     });
-    this.sessions.set(sessionId, {
-      metadata,
-      history: SessionHistory.of(history),
-      recorded: 0,
-      recordedBytes: 0,
-      byRun: false,
-    });
+    this.sessions.set(sessionId, handMadeRecord(metadata, history));
     this.emit({ type: 'history-replaced', session: metadata });
     return metadata;
   }
@@ -594,6 +582,11 @@ export class AgoraStore {
       }
     }
   }
+}
+
+/** A session whose whole history was made by hand (the console, the API): nothing in it for the limits to evict. */
+function handMadeRecord(metadata: SessionMetadata, history: readonly HistoryMessage[]): SessionRecord {
+  return { metadata, history: SessionHistory.of(history), recorded: 0, recordedBytes: 0, byRun: false };
 }
 
 /**
