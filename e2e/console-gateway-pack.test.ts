@@ -81,6 +81,29 @@ test('switching the pack asks first, then serves agora-real with the same users'
     .waitFor();
   await packs.getByRole('button', { name: 'Add agora-mock' }).waitFor();
   await page.locator('.status-bar .badge', { hasText: 'agora-real' }).waitFor();
+  // Added beside the variant that serves, agora-mock comes in switched off (it would never be reached)...
+  await packs.getByRole('button', { name: 'Add agora-mock' }).click();
+  const mockRow = packs.getByRole('row', { name: /agora-mock/ });
+  await mockRow.getByRole('checkbox', { checked: false }).waitFor();
+  assert.deepEqual(
+    server.context.world.definitions().packs.map(({ pack, enabled }) => [pack, enabled]),
+    [
+      ['agora-real', true],
+      ['agora-mock', false],
+    ],
+  );
+  // ...and switched on, it serves in agora-real's place (which goes off); agora-real switched on takes it back.
+  await mockRow.getByRole('checkbox').check();
+  await poll(() =>
+    server.context.world.definitions().packs.every(({ pack, enabled }) => enabled === (pack === 'agora-mock')),
+  );
+  await packs
+    .getByRole('row', { name: /agora-real/ })
+    .getByRole('checkbox')
+    .check();
+  await poll(() =>
+    server.context.world.definitions().packs.every(({ pack, enabled }) => enabled === (pack === 'agora-real')),
+  );
   const users = (await (await fetch(`${server.url}/users`)).json()) as {
     totalCount: number;
     users: { role: string }[];

@@ -441,6 +441,43 @@ test('a second collection at the same path is refused: the first answers all of 
   assert.match(twin.body.detail[0]?.msg ?? '', /collection 'books' already serves \/books/);
 });
 
+test('two variants of one contract never serve at once: the second would never be reached', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const both = await api.put<{ detail: { loc: unknown[]; msg: string }[] }>('/packs', {
+    packs: [{ pack: 'agora-mock' }, { pack: 'agora-real' }],
+  });
+  assert.equal(both.status, 422);
+  assert.match(
+    JSON.stringify(both.body.detail),
+    /pack 'agora-mock' already serves the contract agora-real is a variant of, so this one would never be reached: switch one of them off/,
+  );
+  assert.deepEqual((await api.get<PacksInfo>('/packs')).body.items, [{ pack: 'agora-mock', enabled: true }]);
+  // Listed switched off, a variant keeps its own data until it is switched on in the other's place.
+  const listed = await api.put<PacksInfo>('/packs', {
+    packs: [{ pack: 'agora-mock' }, { pack: 'agora-real', enabled: false }],
+  });
+  assert.equal(listed.status, 200);
+  const swapped = await api.put<PacksInfo>('/packs', {
+    packs: [
+      { pack: 'agora-mock', enabled: false },
+      { pack: 'agora-real', enabled: true },
+    ],
+  });
+  assert.equal(swapped.status, 200);
+  assert.deepEqual((await api.get<ServerInfo>('/server')).body.packs, ['agora-real']);
+  assert.equal((await fetch(`${server.url}/users/me`)).status, 422, "agora-real's contract: /users/me needs ?user_id=");
+  // A file with both serving is refused where it says so.
+  const { workspace } = decodeWorkspaceValue(server.workspace.document(), 'the document');
+  const bothOn = { ...workspace, packs: workspace.packs.map((pack) => ({ ...pack, enabled: true })) };
+  const file = join(await workspaceDir(), 'both-packs.agui.json');
+  await writeFile(file, JSON.stringify(bothOn));
+  await assert.rejects(
+    startWorkspaceEngine(await workspaceDir(), file),
+    /packs\.1\.enabled: pack 'agora-mock' already serves the contract agora-real is a variant of/,
+  );
+});
+
 test('a collection, socket or agent is duplicated switched off, a version to switch to; routes and folders stay on', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const api = controlClient(server);

@@ -16,6 +16,15 @@ export function packDefinition(name: PackName): PackDefinition {
   return pack;
 }
 
+/**
+ * Whether two packs are variants of one contract (agora-mock and agora-real): they keep the same data (the same data
+ * schema) and serve the same paths, so one takes over the other's data when switched in, and with both serving the
+ * second would never be reached.
+ */
+export function variantsOfOneContract(one: PackName, other: PackName): boolean {
+  return packDefinition(one).dataSchema === packDefinition(other).dataSchema;
+}
+
 /** Workspace templates built on packs, by template name. */
 export const PACK_TEMPLATES: Readonly<Record<string, (now: number, name?: string) => WorkspaceInput>> = {
   agora: agoraTemplate,

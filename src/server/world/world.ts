@@ -17,7 +17,7 @@ import { AgentMounts } from '../agents/agent-mounts';
 import type { EngineCore } from '../engine-context';
 import { hasRequestBody, readRequestBody } from '../http/request-body';
 import type { PackDefinition, RunningPack } from '../packs/pack-definition';
-import { packDefinition } from '../packs/pack-registry';
+import { packDefinition, variantsOfOneContract } from '../packs/pack-registry';
 import { HttpMounts } from '../routes/http-mounts';
 import type { HttpMountEnv } from '../routes/mount-compile-tools';
 import { ANY_METHOD } from '../routes/path-index';
@@ -451,13 +451,25 @@ function socketSources(parts: WorldParts, packs: readonly RunningPack[]) {
   ];
 }
 
-/** Problems with the packs' data, located under `packs.N.data`. */
+/**
+ * Problems with the packs' data, located under `packs.N.data`; and a pack serving beside a variant of its contract
+ * listed before it, which answers every request it would (`packs.N.enabled`), as a mount no request could reach is.
+ */
 function packIssues(packs: readonly Pack[]): { path: string; message: string }[] {
-  return packs.flatMap((pack, index) =>
-    (packDefinition(pack.pack) as PackDefinition<unknown>)
+  return packs.flatMap((pack, index) => {
+    const problems = (packDefinition(pack.pack) as PackDefinition<unknown>)
       .check(pack.data)
-      .map((problem) => ({ path: ['packs', index, 'data', ...problem.path].join('.'), message: problem.message })),
-  );
+      .map((problem) => ({ path: ['packs', index, 'data', ...problem.path].join('.'), message: problem.message }));
+    const serving = pack.enabled
+      ? packs.slice(0, index).find((earlier) => earlier.enabled && variantsOfOneContract(earlier.pack, pack.pack))
+      : undefined;
+    if (serving)
+      problems.push({
+        path: `packs.${index}.enabled`,
+        message: `pack '${serving.pack}' already serves the contract ${pack.pack} is a variant of, so this one would never be reached: switch one of them off`,
+      });
+    return problems;
+  });
 }
 
 /**

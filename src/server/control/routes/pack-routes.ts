@@ -1,11 +1,13 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { PacksInfo } from '../../../shared/control-api';
-import { PACK_NAMES, type Pack, type PackName } from '../../../shared/mounts/pack';
+import { PACK_NAMES, type Pack } from '../../../shared/mounts/pack';
+import { RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
-import { packDefinition } from '../../packs/pack-registry';
+import { packDefinition, variantsOfOneContract } from '../../packs/pack-registry';
+import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 
 const PacksBodySchema = z.strictObject({
@@ -27,7 +29,7 @@ export function packRoutes({ context }: ControlDeps): Router {
     available: PACK_NAMES.map((name) => ({
       name,
       title: packDefinition(name).title,
-      sharesDataWith: PACK_NAMES.filter((other) => other !== name && sharesData(other, name)),
+      sharesDataWith: PACK_NAMES.filter((other) => other !== name && variantsOfOneContract(other, name)),
     })),
     items: world.definitions().packs.map(({ pack, enabled }) => ({ pack, enabled })),
   });
@@ -42,23 +44,28 @@ export function packRoutes({ context }: ControlDeps): Router {
     const kept = new Set(packs.map(({ pack }) => pack));
     const leaving = [...current.values()].filter(({ pack }) => !kept.has(pack));
     const now = Date.now();
-    world.replacePacks(
-      packs.map(({ pack, enabled }) => {
-        // Switching between variants of one contract (agora-mock → agora-real): the data goes with it.
-        const variant = leaving.find((other) => sharesData(other.pack, pack));
-        return {
-          pack,
-          enabled,
-          data: current.get(pack)?.data ?? variant?.data ?? packDefinition(pack).seed(now),
-        } as Pack;
-      }),
-    );
+    const next = packs.map(({ pack, enabled }) => {
+      // Switching between variants of one contract (agora-mock → agora-real): the data goes with it.
+      const variant = leaving.find((other) => variantsOfOneContract(other.pack, pack));
+      return {
+        pack,
+        enabled,
+        data: current.get(pack)?.data ?? variant?.data ?? packDefinition(pack).seed(now),
+      } as Pack;
+    });
+    try {
+      world.replacePacks(next);
+    } catch (error) {
+      if (!(error instanceof MountValidationError)) throw error;
+      // Located in the body as sent: `packs.N.enabled` (two variants of one contract serving), `packs.N.data…`.
+      throw new RequestValidationError(
+        error.issues.map(({ path, message }) => {
+          const loc = path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+          return { type: 'value_error', loc: ['body', ...loc], msg: message, input: packs[loc[1] as number] };
+        }),
+      );
+    }
     ctx.body = state();
   });
   return router;
-}
-
-/** Whether two packs are variants of one contract, keeping the same data (the same data schema). */
-function sharesData(one: PackName, other: PackName): boolean {
-  return packDefinition(one).dataSchema === packDefinition(other).dataSchema;
 }

@@ -73,9 +73,13 @@ export function PacksPanel() {
                             disabled={save.busy}
                             onChange={(event) =>
                               save.run(
-                                packs.items.map((pack) =>
-                                  pack.pack === available.name ? { ...pack, enabled: event.target.checked } : pack,
-                                ),
+                                packs.items.map((pack) => {
+                                  if (pack.pack === available.name) return { ...pack, enabled: event.target.checked };
+                                  // One variant of a contract serves at a time: the other would never be reached.
+                                  return event.target.checked && available.sharesDataWith.includes(pack.pack)
+                                    ? { ...pack, enabled: false }
+                                    : pack;
+                                }),
                               )
                             }
                           />
@@ -110,7 +114,19 @@ export function PacksPanel() {
                             type="button"
                             className="small"
                             disabled={save.busy}
-                            onClick={() => save.run([...packs.items, { pack: available.name, enabled: true }])}
+                            // Beside a variant that serves, it comes in switched off (its own seed data), to be
+                            // switched on in its place.
+                            onClick={() =>
+                              save.run([
+                                ...packs.items,
+                                {
+                                  pack: available.name,
+                                  enabled: !packs.items.some(
+                                    (pack) => pack.enabled && available.sharesDataWith.includes(pack.pack),
+                                  ),
+                                },
+                              ])
+                            }
                           >
                             Add {available.name}
                           </button>
