@@ -86,3 +86,30 @@ test("a request header name of 200 characters leaves the other headers' values i
   assert.ok(box.height < 40, `the value reads on a line or two (${box.height} px), not a character a line`);
   assert.deepEqual(errors, []);
 });
+
+test("a long thread id ends in an ellipsis in the connection list; the item's frame counts stay in sight", async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask('Hallo', { threadId: 'T'.repeat(256) });
+  await ws.waitForRuns(1);
+  const item = page.locator('.connection-item').first();
+  const sent = item.getByTitle('frames to the client');
+  await sent.filter({ hasText: /^↓[1-9]/ }).waitFor();
+  assert.ok((await right(sent)) <= (await right(item)) + 0.5, 'the frame count ends within the item');
+  const thread = item.getByTitle('thread / user');
+  assert.equal(
+    await thread.evaluate((element) => getComputedStyle(element).textOverflow),
+    'ellipsis',
+    'the cut id says it goes on',
+  );
+
+  // Grouped by thread, the group's header keeps its count beside the id.
+  await page.getByLabel('By thread').check();
+  const header = page.locator('.thread-header').first();
+  const count = header.locator('.faint');
+  assert.ok((await right(count)) <= (await right(header)) + 0.5, "the group's count ends within its header");
+  await ws.close();
+  assert.deepEqual(errors, []);
+});
