@@ -113,3 +113,21 @@ test("a long thread id ends in an ellipsis in the connection list; the item's fr
   await ws.close();
   assert.deepEqual(errors, []);
 });
+
+test("State: a session made by a run with a long thread id keeps its id inside the session's card", async () => {
+  const server = await startTestEngine();
+  const ws = await AguiSocket.open(server.wsUrl);
+  // Koen's run: a new thread becomes a session of his, its id the thread's.
+  ws.ask('Hallo', { threadId: 'T'.repeat(256), forwardedProps: { userId: 'koen' } });
+  await ws.waitForRuns(1);
+  await ws.close();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+  const card = page.getByTestId(`session-${'T'.repeat(256)}`);
+  const id = card.locator('span.mono');
+  assert.ok((await right(id)) <= (await right(card)) + 0.5, 'the id ends within its card');
+  assert.equal(await id.evaluate((element) => getComputedStyle(element).textOverflow), 'ellipsis');
+  assert.equal(await id.getAttribute('title'), 'T'.repeat(256), 'the whole id is its title');
+  assert.deepEqual(errors, []);
+});

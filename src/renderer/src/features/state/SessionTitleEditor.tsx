@@ -53,7 +53,9 @@ export function SessionTitleEditor({ session, selected, onSelect, onDelete }: Se
         )}
       </form>
       <div className="row faint" style={{ fontSize: 12 }}>
-        <span className="mono">{session.sessionId}</span>
+        <span className="mono session-id" title={session.sessionId}>
+          {session.sessionId}
+        </span>
         <span>· {session.messageCount} messages</span>
         <span>· {formatDateTime(session.lastActivity)}</span>
         <span className="spacer" />
