@@ -131,3 +131,43 @@ test("State: a session made by a run with a long thread id keeps its id inside t
   assert.equal(await id.getAttribute('title'), 'T'.repeat(256), 'the whole id is its title');
   assert.deepEqual(errors, []);
 });
+
+test("State: a user's name of 200 characters and a session's long id end in an ellipsis in the panels' headers", async () => {
+  const server = await startTestEngine();
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask('Hallo', { threadId: 'T'.repeat(256) });
+  await ws.waitForRuns(1);
+  await ws.close();
+  const name = 'N'.repeat(200);
+  const created = await fetch(`${server.url}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, email: 'n@example.nl' }),
+  });
+  assert.equal(created.status, 201, await created.text());
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+  const within = async (what: string, text: Locator, panel: Locator) =>
+    assert.ok((await right(text)) <= (await right(panel)) + 0.5, `${what} ends in its panel`);
+
+  // Koen's run made the session; its History names it in the History panel's header.
+  await page
+    .getByTestId(`session-${'T'.repeat(256)}`)
+    .getByRole('button', { name: 'History' })
+    .click();
+  const history = page.locator('.panel', { has: page.getByRole('heading', { name: 'History' }) });
+  await within('the session id', history.locator('.panel-header span'), history);
+
+  await page.getByRole('button', { name }).click();
+  const sessions = page.locator('.panel', { has: page.getByRole('heading', { name: 'Sessions' }) });
+  await within("the user's name", sessions.locator('.panel-header span', { hasText: `of ${name}` }), sessions);
+  const users = page.locator('.panel', { has: page.getByRole('heading', { name: 'Users' }) });
+  await users.getByRole('heading', { name, exact: true }).waitFor();
+  assert.equal(
+    await users.locator('.panel-body').evaluate((element) => element.scrollWidth <= element.clientWidth + 1),
+    true,
+    "the form's heading does not widen the users' panel",
+  );
+  assert.deepEqual(errors, []);
+});

@@ -44,7 +44,9 @@ export function AgoraStatePart() {
           <UsersTable users={users} selectedId={shownUserId} />
           {(user || creating) && (
             <>
-              <h3>{user ? user.name : 'New user'}</h3>
+              <h3 className="subject-name" title={user?.name}>
+                {user ? user.name : 'New user'}
+              </h3>
               <UserForm
                 key={user?.id ?? 'new'}
                 user={user}
@@ -60,7 +62,11 @@ export function AgoraStatePart() {
       <div className="panel">
         <div className="panel-header">
           <h2>Sessions</h2>
-          {user && <span className="muted">of {user.name}</span>}
+          {user && (
+            <span className="muted subject-name" title={user.name}>
+              of {user.name}
+            </span>
+          )}
         </div>
         <div className="panel-body stack">
           <HistoryEvictedNotice />
@@ -70,7 +76,11 @@ export function AgoraStatePart() {
       <div className="panel">
         <div className="panel-header">
           <h2>History</h2>
-          {selectedSessionId && <span className="muted mono">{selectedSessionId}</span>}
+          {selectedSessionId && (
+            <span className="muted mono subject-name" title={selectedSessionId}>
+              {selectedSessionId}
+            </span>
+          )}
         </div>
         <div className="panel-body">
           {selectedSessionId ? (
