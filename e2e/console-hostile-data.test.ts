@@ -4,7 +4,7 @@ import type { Locator } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, waitUntilLive } from './helpers/console-page';
+import { openConsole, seenWhole, waitUntilLive } from './helpers/console-page';
 
 // What a client of the mocked API sends is shown in the console as it is: very wide values, very long ids and
 // header names, direction overrides. None of it may freeze the page or push what is next to it out of sight.
@@ -169,5 +169,25 @@ test("State: a user's name of 200 characters and a session's long id end in an e
     true,
     "the form's heading does not widen the users' panel",
   );
+  assert.deepEqual(errors, []);
+});
+
+test('Record as scenario: a prompt of 5,000 characters is quoted short, the dialog fits the window with its heading', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  const prompt = 'W'.repeat(5_000);
+  ws.ask(prompt, { threadId: 'thread-long-prompt' });
+  await ws.waitForRuns(1);
+  await page.locator('.connection-item').first().click();
+  await page.getByRole('button', { name: 'Record as scenario…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Record as scenario' });
+  const summary = dialog.getByTestId('recording-summary');
+  await summary.waitFor();
+  assert.match((await summary.textContent()) ?? '', /^The first run asked on this connection, “W{1,300}…”: \d+ events/);
+  assert.equal(await seenWhole(dialog.getByRole('heading', { name: 'Record as scenario' })), true, 'the heading');
+  assert.equal(await seenWhole(dialog.getByRole('button', { name: 'Record' })), true, 'the Record button');
+  await ws.close();
   assert.deepEqual(errors, []);
 });

@@ -19,7 +19,7 @@ const { prependRequests } = await rendererModule('stores/requests-store.ts');
 const { evictedFramesRow } = await rendererModule('features/connections/frame-rows.ts');
 const { logLosses } = await rendererModule('features/requests/log-losses.ts');
 const { applyAgoraChanges } = await rendererModule('stores/state-store.ts');
-const { formatDateTime } = await rendererModule('ui/format.ts');
+const { formatDateTime, shortenText } = await rendererModule('ui/format.ts');
 const { describeDetail, issuePlace } = await rendererModule('api/api-error.ts');
 const { tokenFromPaste } = await rendererModule('api/console-token.ts');
 const { settingProblem } = await rendererModule('features/settings/setting-problems.ts');
@@ -387,6 +387,14 @@ test('dates: one unambiguous format everywhere, year first and 24 hours, from ep
   assert.equal(formatDateTime(evening.toISOString()), '2026-12-01 21:23:05');
   assert.equal(formatDateTime(new Date(2027, 0, 9, 7, 4, 3).getTime()), '2027-01-09 07:04:03');
   assert.equal(formatDateTime('not a date'), 'not a date', 'what is not a date is shown as it came');
+});
+
+test('shortened text: as it is up to the limit, else its start and an ellipsis, never half an emoji', () => {
+  assert.equal(shortenText('Hallo', 5), 'Hallo');
+  assert.equal(shortenText('Hallo daar', 5), 'Hall…');
+  // 'ab' then an emoji (two UTF-16 units): a cut after its first half keeps neither half.
+  assert.equal(shortenText('ab😀cd', 4), 'ab…');
+  assert.equal(shortenText('ab😀cd', 5), 'ab😀…');
 });
 
 test("engine errors: the engine's detail is shown — a string, a problem's message, 422 issues by place", () => {

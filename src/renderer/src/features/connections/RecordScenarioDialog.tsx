@@ -8,10 +8,13 @@ import { useScenariosStore } from '../../stores/scenarios-store';
 import { useAgoraServes } from '../../stores/world-endpoints';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { focusLost } from '../../ui/focus-return';
-import { formatDuration } from '../../ui/format';
+import { formatDuration, shortenText } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 
 type Match = 'substring' | 'regex';
+
+/** The prompt quoted in the summary, at most: a longer one would push the dialog's heading and Record out of sight. */
+const QUOTE_MAX = 200;
 
 /**
  * Asks what a recording of the connection's first run should be: its name, and whether it answers messages (and
@@ -111,8 +114,8 @@ export function RecordScenarioDialog({ connectionId, onClose }: { connectionId: 
         {preview && (
           <>
             <p className="record-summary" data-testid="recording-summary">
-              The first run asked on this connection, “{preview.userMessage}”: {preview.events} events over{' '}
-              {formatDuration(preview.durationMs)}
+              The first run asked on this connection, “{shortenText(preview.userMessage, QUOTE_MAX)}”: {preview.events}{' '}
+              events over {formatDuration(preview.durationMs)}
               {preview.contextSteps > 0 &&
                 `, setting the conversation context ${preview.contextSteps === 1 ? 'once' : `${preview.contextSteps} times`}`}
               .{preview.laterRuns === 1 && ' The run after it is not part of it.'}
