@@ -49,6 +49,11 @@ test('a route from a logged request answers it as it was answered, its path lite
   // What it makes is a route the engine's schema takes.
   assert.equal(RouteSchema.safeParse(route).success, true);
 
+  // A path as long as a route's may be: the name made from it is cut to a route name's length, not refused.
+  const long = routeFromRequest(logged({ path: `/${'p'.repeat(1_999)}` }), []);
+  assert.deepEqual(RouteSchema.safeParse(long).error?.issues ?? [], []);
+  assert.ok(long.name.startsWith('GET /ppp'));
+
   // `:` and `*` in a logged path are literal, not parameters.
   const odd = routeFromRequest(logged({ path: '/a:b/*c', method: 'PURGE' }), []);
   assert.equal(odd.method, 'ANY');

@@ -2,6 +2,7 @@ import { stringify } from 'path-to-regexp';
 import { slugId, UniqueIds } from '../../../../shared/mounts/mount-ids';
 import { ROUTE_METHODS, type RouteInput } from '../../../../shared/mounts/route';
 import type { LoggedBody, RequestLogEntry } from '../../../../shared/request-log';
+import { shortenText } from '../../ui/format';
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 
@@ -22,6 +23,9 @@ function bodyOf(body: LoggedBody | null, contentType: string | undefined): Route
   }
   return { text: body.text };
 }
+
+/** A route's name may be 200 characters (RouteSchema); a logged path may be ten times that. */
+const NAME_MAX = 200;
 
 /**
  * A new route that answers this request as it was answered: its method, its path (literal, so `:` or `*` in it
@@ -46,7 +50,7 @@ export function routeFromRequest(entry: RequestLogEntry, takenIds: Iterable<stri
   ].filter((note): note is string => typeof note === 'string');
   return {
     id: new UniqueIds(takenIds).take(slugId(`${method} ${entry.path}`) || 'route'),
-    name: `${method} ${entry.path}`,
+    name: shortenText(`${method} ${entry.path}`, NAME_MAX),
     description: [`Made from a logged request (${entry.status}).`, ...notes].join(' '),
     method,
     path: stringify({ tokens: [{ type: 'text', value: entry.path }] }),
