@@ -191,3 +191,21 @@ test('Record as scenario: a prompt of 5,000 characters is quoted short, the dial
   await ws.close();
   assert.deepEqual(errors, []);
 });
+
+test("Scenarios: a connection's long thread id in the Run on list leaves the list and ▶ Run inside the editor", async () => {
+  const server = await startTestEngine();
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask('Hallo', { threadId: 'T'.repeat(256) });
+  await ws.waitForRuns(1);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByRole('table', { name: 'Scenarios' }).getByRole('button', { name: 'Inspectie starten' }).click();
+  const editor = page.getByTestId('scenario-editor');
+  const target = editor.getByLabel('Run on connection');
+  await target.locator('option', { hasText: 'T'.repeat(256) }).waitFor({ state: 'attached' });
+  assert.ok((await right(target)) <= (await right(editor)) + 0.5, 'the list ends within the editor');
+  assert.equal(await seenWhole(editor.getByRole('button', { name: '▶ Run' })), true, '▶ Run is in sight');
+  await ws.close();
+  assert.deepEqual(errors, []);
+});

@@ -38,7 +38,7 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
   return (
     <div className="stack">
       <div className="row">
-        <label className="field inline">
+        <label className="field inline run-target">
           Run on
           <select aria-label="Run on connection" value={target} onChange={(event) => setChosen(event.target.value)}>
             {open.length === 0 && <option value="">no open connection</option>}
