@@ -99,17 +99,15 @@ const SCENARIO_HELPERS: Record<string, HelperSpec> = {
  * `\{{`). Every other template of that format means the same in Handlebars.
  */
 export function withFirstFormatSpellings(source: string): string {
-  let text = source.replace(/\{\{\s*randomHex:(\d{1,2})\s*\}\}/g, '{{randomHex $1}}');
+  const text = source.replace(/\{\{\s*randomHex:(\d{1,2})\s*\}\}/g, '{{randomHex $1}}');
   const lastClose = text.lastIndexOf('}}');
-  let at = text.indexOf('{{', lastClose < 0 ? 0 : lastClose + 2);
-  while (at >= 0) {
-    if (text[at - 1] !== '\\') {
-      text = `${text.slice(0, at)}\\${text.slice(at)}`;
-      at++;
-    }
-    at = text.indexOf('{{', at + 2);
-  }
-  return text;
+  const from = lastClose < 0 ? 0 : lastClose + 2;
+  // One pass (inserting each backslash into the whole text took time squared in the number of `{{`: seconds for a
+  // chunk of 100 kB).
+  const tail = text
+    .slice(from)
+    .replace(/\{\{/g, (open, offset: number) => (text[from + offset - 1] === '\\' ? open : `\\${open}`));
+  return text.slice(0, from) + tail;
 }
 
 /**
