@@ -26,7 +26,7 @@ import {
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
 import { valueAt } from '../http/validation';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
-import { renderSession } from '../templates/template-engine';
+import { renderSession, spendOnValue } from '../templates/template-engine';
 import {
   approvalAnswer,
   approvalInterrupt,
@@ -615,6 +615,8 @@ export class ScenarioPlayer {
 
   private playMessagesSnapshot(op: OpOf<'messagesSnapshot'>): void {
     const added = op.messages(this.render).map(withArgumentsAsText);
+    // The history is sent again by every snapshot: two thousand snapshots of a 1 MB history made 2 GB.
+    if (op.history) spendOnValue(this.render.session, this.options.request.messages);
     const messages = op.history ? [...(this.options.request.messages as unknown as JsonObject[]), ...added] : added;
     this.sendChecked({ type: EventType.MESSAGES_SNAPSHOT, messages }, op.validate);
   }

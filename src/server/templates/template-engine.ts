@@ -412,6 +412,14 @@ function spend(budget: RenderBudget, characters: number): void {
   if (budget.output < 0) throw tooLarge();
 }
 
+/**
+ * Counts a value a response sends as it is, not from a template (the request's messages a scenario's
+ * MESSAGES_SNAPSHOT repeats), against the response's output: a TemplateLimitError past it.
+ */
+export function spendOnValue(session: RenderSession, value: unknown): void {
+  spend(session.budget, valueSize(session.budget, value, session.budget.output));
+}
+
 function spendWork(budget: RenderBudget, characters: number): void {
   budget.work -= characters;
   if (budget.work < 0)
