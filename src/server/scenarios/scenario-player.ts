@@ -26,7 +26,7 @@ import {
 import { type ApprovalAnswer, type RunRequest, runStartedFor } from '../agui/run-input';
 import { valueAt } from '../http/validation';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
-import { renderSession, spendOnValue } from '../templates/template-engine';
+import { type RenderBudget, renderSession, spendOnValue } from '../templates/template-engine';
 import {
   approvalAnswer,
   approvalInterrupt,
@@ -87,6 +87,8 @@ export interface ScenarioPlayerOptions {
    * not checked against the AG-UI schemas here: a real run checks them as it sends the event.
    */
   unknownFields?: (event: Record<string, unknown>) => readonly UnknownField[];
+  /** What its templates may still write, when it is not the run's own: a dry run's paths share one. */
+  renderBudget?: RenderBudget;
 }
 
 /** What a dry run decides at each fork of a scenario, instead of conditions, chance or a person. */
@@ -212,7 +214,8 @@ export class ScenarioPlayer {
       context: options.context,
     };
     this.stateKnown = options.state !== undefined;
-    this.render = { scope: this.scope, session: renderSession(`scenario:${options.program.scenario.id}`) };
+    const session = renderSession(`scenario:${options.program.scenario.id}`);
+    this.render = { scope: this.scope, session: { ...session, budget: options.renderBudget ?? session.budget } };
     this.view = options.view ?? new RunView(request, options.context, false);
   }
 
