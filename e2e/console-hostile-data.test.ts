@@ -102,7 +102,7 @@ test("a long thread id ends in an ellipsis in the connection list; the item's fr
   assert.ok((await right(sent)) <= (await right(item)) + 0.5, 'the frame count ends within the item');
   const thread = item.getByTitle('thread / user');
   assert.equal(
-    await thread.evaluate((element) => getComputedStyle(element).textOverflow),
+    await thread.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).textOverflow),
     'ellipsis',
     'the cut id says it goes on',
   );
@@ -129,7 +129,10 @@ test("State: a session made by a run with a long thread id keeps its id inside t
   const card = page.getByTestId(`session-${'T'.repeat(256)}`);
   const id = card.locator('span.mono');
   assert.ok((await right(id)) <= (await right(card)) + 0.5, 'the id ends within its card');
-  assert.equal(await id.evaluate((element) => getComputedStyle(element).textOverflow), 'ellipsis');
+  assert.equal(
+    await id.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).textOverflow),
+    'ellipsis',
+  );
   assert.equal(await id.getAttribute('title'), 'T'.repeat(256), 'the whole id is its title');
   assert.deepEqual(errors, []);
 });
