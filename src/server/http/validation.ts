@@ -72,6 +72,17 @@ function intoBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   return chosen.flatMap((inner) => intoBranch({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
 }
 
+/**
+ * A problem's dotted place (`routes.3.responses.0.body`, as the world and the catalogue report them) as a 422's `loc`
+ * path: indexes as numbers, empty parts (the root's) left out.
+ */
+export function dottedPathKeys(path: string): (string | number)[] {
+  return path
+    .split('.')
+    .filter(Boolean)
+    .map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+}
+
 /** The value at `path` within `root` (a 422's `input`), or undefined when nothing is there. */
 export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   let current = root;

@@ -12,7 +12,7 @@ import { StaticFolderSchema } from '../../../shared/mounts/static-folder';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
-import { parseRequestPart, valueAt } from '../../http/validation';
+import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { freeId } from './free-id';
@@ -196,7 +196,7 @@ function locatedIssue(
   index: number | 'all',
   values: { sent: unknown; workspace: unknown },
 ): ValidationIssue {
-  const parts = issue.path.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const parts = dottedPathKeys(issue.path);
   const inSection = parts[0] === section;
   let loc: (string | number)[];
   let input: unknown;

@@ -5,7 +5,7 @@ import { PACK_NAMES, type Pack } from '../../../shared/mounts/pack';
 import { RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
-import { parseRequestPart } from '../../http/validation';
+import { dottedPathKeys, parseRequestPart } from '../../http/validation';
 import { packDefinition, variantsOfOneContract } from '../../packs/pack-registry';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
@@ -60,7 +60,7 @@ export function packRoutes({ context }: ControlDeps): Router {
       // Located in the body as sent: `packs.N.enabled` (two variants of one contract serving), `packs.N.data…`.
       throw new RequestValidationError(
         error.issues.map(({ path, message }) => {
-          const loc = path.split('.').map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+          const loc = dottedPathKeys(path);
           return { type: 'value_error', loc: ['body', ...loc], msg: message, input: packs[loc[1] as number] };
         }),
       );

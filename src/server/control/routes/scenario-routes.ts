@@ -6,7 +6,7 @@ import { type Scenario, ScenarioSchema } from '../../../shared/scenario';
 import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
-import { parseRequestPart, valueAt } from '../../http/validation';
+import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation';
 import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, requireOpen } from './connection-routes';
@@ -27,10 +27,7 @@ function catalogueErrorsAs422<T>(sent: unknown, action: () => T): T {
     if (!(error instanceof ScenarioValidationError)) throw error;
     throw new RequestValidationError(
       error.issues.map((issue) => {
-        const path = issue.path
-          .split('.')
-          .filter(Boolean)
-          .map((key) => (/^\d+$/.test(key) ? Number(key) : key));
+        const path = dottedPathKeys(issue.path);
         return { type: 'value_error', loc: ['body', ...path], msg: issue.message, input: valueAt(sent, path) ?? null };
       }),
     );
