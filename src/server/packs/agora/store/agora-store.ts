@@ -27,7 +27,7 @@ import { agoraSeed } from './agora-seed';
 import {
   type HistoryLimits,
   planEviction,
-  recordedBytesOf,
+  recordedBytesOfRange,
   type SessionRecord,
   withRecorded,
 } from './recorded-history';
@@ -700,13 +700,11 @@ function loadedSession(session: StoredSession): SessionRecord {
   const history = SessionHistory.of(session.history.map((message) => Object.freeze(message)));
   const byRun = session.recordedByRun === true;
   const recorded = byRun ? history.length : (session.recordedMessages ?? 0);
-  let recordedBytes = 0;
-  for (const message of session.history.slice(history.length - recorded)) recordedBytes += recordedBytesOf(message);
   return {
     metadata: Object.freeze({ ...session.metadata, messageCount: history.length }),
     history,
     recorded,
-    recordedBytes,
+    recordedBytes: recordedBytesOfRange(history, history.length - recorded, recorded),
     byRun,
   };
 }

@@ -46,7 +46,7 @@ export function recordedBytesOf(message: HistoryMessage): number {
 }
 
 /** The text of `count` messages of `history` from index `from` on, in UTF-8 bytes. */
-function bytesOfRange(history: SessionHistory, from: number, count: number): number {
+export function recordedBytesOfRange(history: SessionHistory, from: number, count: number): number {
   let bytes = 0;
   for (let index = from; index < from + count; index++) bytes += recordedBytesOf(history.at(index));
   return bytes;
@@ -60,7 +60,7 @@ export function withoutOldestRecorded(record: SessionRecord, count: number): Ses
     ...record,
     history,
     recorded: record.recorded - count,
-    recordedBytes: record.recordedBytes - bytesOfRange(record.history, handMade, count),
+    recordedBytes: record.recordedBytes - recordedBytesOfRange(record.history, handMade, count),
     metadata: Object.freeze({ ...record.metadata, messageCount: history.length }),
   };
 }
@@ -96,7 +96,7 @@ export function withRecorded(
   // Never more than the whole workspace may, so evicting the other sessions always suffices (planEviction).
   const keep = Math.min(limits.maxRecordedMessagesPerSession, limits.maxRecordedMessages);
   const byCount = Math.max(recorded - keep, 0);
-  bytes -= bytesOfRange(appended, handMade, byCount);
+  bytes -= recordedBytesOfRange(appended, handMade, byCount);
   let removed = byCount;
   // A session that alone holds more text than the workspace may loses its oldest too, the run's own if need be.
   while (bytes > limits.maxRecordedBytes && removed < recorded) {
