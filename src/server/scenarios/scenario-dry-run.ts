@@ -3,7 +3,7 @@ import { EventSchemas } from '@ag-ui/core/schemas';
 import type { ScenarioStep } from '../../shared/scenario';
 import type { RunRequest } from '../agui/run-input';
 import { SequenceTracker } from '../agui/sequence-tracker';
-import { type RenderBudget, renderSession } from '../templates/template-engine';
+import { type RenderBudget, renderBudget } from '../templates/template-engine';
 import type { ConditionIssue } from './run-conditions';
 import { knownEventProblem, NESTED_STEPS, RunValues } from './run-values';
 import { type Chooser, ScenarioPlayer } from './scenario-player';
@@ -64,11 +64,11 @@ export function dryRunScenario(program: ScenarioProgram): ConditionIssue[] {
   const values = new RunValues(program.scenario.steps);
   // One run's worth of template output for all the paths together: each path writing just under a run's budget
   // (a string doubled by `let`s) made 256 paths hold the engine for seconds.
-  const renderBudget = renderSession('').budget;
+  const budget = renderBudget();
   for (const mode of modes) {
     let prefix: number[] = [];
     for (let paths = 0; paths < DRY_RUN_MAX_PATHS; paths++) {
-      const decisions = playPath(program, values, mode, prefix, problems, renderBudget);
+      const decisions = playPath(program, values, mode, prefix, problems, budget);
       let fork = decisions.length - 1;
       while (fork >= 0 && (decisions[fork] as Decision).pick + 1 >= (decisions[fork] as Decision).options) fork--;
       if (fork < 0) break;
@@ -204,7 +204,7 @@ function playPath(
   mode: 'wait' | 'interrupt',
   prefix: readonly number[],
   problems: Map<string, ConditionIssue>,
-  renderBudget: RenderBudget,
+  budget: RenderBudget,
 ): Decision[] {
   const decisions: Decision[] = [];
   const chooser: Chooser = {
@@ -241,7 +241,7 @@ function playPath(
       approvals: mode,
       chooser,
       resume,
-      renderBudget,
+      renderBudget: budget,
       onFault: (path, message, code) =>
         report(path, code === 'processing_error' && values.readsRun(path) ? `${message}${FROM_SAMPLE}` : message),
       unknownFields,

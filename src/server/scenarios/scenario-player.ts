@@ -214,8 +214,10 @@ export class ScenarioPlayer {
       context: options.context,
     };
     this.stateKnown = options.state !== undefined;
-    const session = renderSession(`scenario:${options.program.scenario.id}`);
-    this.render = { scope: this.scope, session: { ...session, budget: options.renderBudget ?? session.budget } };
+    this.render = {
+      scope: this.scope,
+      session: renderSession(`scenario:${options.program.scenario.id}`, undefined, options.renderBudget),
+    };
     this.view = options.view ?? new RunView(request, options.context, false);
   }
 

@@ -53,8 +53,17 @@ export interface RenderBudget {
   size: number;
 }
 
-export function renderSession(counterKey: string, counters?: TemplateCounters): RenderSession {
-  const budget: RenderBudget = {
+export function renderSession(
+  counterKey: string,
+  counters?: TemplateCounters,
+  budget: RenderBudget = renderBudget(),
+): RenderSession {
+  return { counterKey, counted: new Map(), ...(counters && { counters }), budget };
+}
+
+/** What one response (or run) may render, whole: a session's own, or one several share (a dry run's paths). */
+export function renderBudget(): RenderBudget {
+  return {
     left: ITERATIONS_PER_RESPONSE,
     characters: LOOP_OUTPUT_PER_RESPONSE,
     output: OUTPUT_PER_RESPONSE,
@@ -62,7 +71,6 @@ export function renderSession(counterKey: string, counters?: TemplateCounters): 
     sized: undefined,
     size: 0,
   };
-  return { counterKey, counted: new Map(), ...(counters && { counters }), budget };
 }
 
 /**
