@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { STATE_MAX_CHARACTERS } from '../src/server/scenarios/run-control';
+import { STATE_MAX_CHARACTERS } from '../src/server/scenarios/state-delta';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { sseEvents } from './helpers/sse-events';

@@ -6,11 +6,12 @@ import type { RunRuleFinding } from '../agui/sequence-tracker';
 import type { RequestValidationError } from '../http/http-errors';
 import { type ConversationEndpoint, noMatchingScenarioMessage } from './no-matching-scenario';
 import { answerRefusal, type PausedRun } from './paused-run';
-import { applyStateDelta, isTerminal, takeOverFinding } from './run-control';
+import { isTerminal, takeOverFinding } from './run-control';
 import { RunView } from './run-view';
 import type { ScenarioCatalogue } from './scenario-catalogue';
 import { type RunEnd, ScenarioPlayer, type StopReason } from './scenario-player';
 import type { ScenarioProgram } from './scenario-program';
+import { applyStateDelta } from './state-delta';
 
 /** Told about each run of a conversation: the session store records runs as sessions, the connection shows them. */
 export interface RunObserver {

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../../shared/json-value';
 import type { JsonObject, JsonValue, StateSnapshotStep } from '../../shared/scenario';
-import { applyStateDelta } from './run-control';
+import { applyStateDelta } from './state-delta';
 
 /**
  * The largest state (as JSON, in bytes) a recording sends first as a STATE_SNAPSHOT; a larger one is left out with a

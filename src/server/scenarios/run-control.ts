@@ -1,9 +1,6 @@
 import { type BaseEvent, EventType } from '@ag-ui/core';
-import fastJsonPatch, { type Operation } from 'fast-json-patch';
-import type { JsonValue } from '../../shared/scenario';
 import { AgoraEventName, type OutgoingEvent } from '../agui/events';
 import type { RuleFinding, RunRuleFinding } from '../agui/sequence-tracker';
-import { jsonSize } from '../templates/json-size';
 import type { Connection } from '../ws/connection';
 
 /**
@@ -123,53 +120,4 @@ export function takeOverFinding(event: BaseEvent, item: ItemEvent): RunRuleFindi
     rule: 'SC1',
     message: `Cannot send '${event.type}' for ${what}: the playing scenario opened it and closes it itself. Sent with force, it closes now and the scenario skips its own ${event.type} (and what it had left to stream into it).`,
   };
-}
-
-/**
- * The most a delta may make the thread's state, in characters of JSON: a `copy` doubles what it copies, so forty of
- * them made a state of a trillion values (out of memory, the engine gone).
- */
-export const STATE_MAX_CHARACTERS = 1024 * 1024;
-
-/** The state after `delta`, or why it does not apply (as a scenario's delta that does not apply is reported). */
-export function applyStateDelta(state: JsonValue, delta: unknown): { state: JsonValue } | { problem: string } {
-  if (!Array.isArray(delta)) return { problem: 'STATE_DELTA delta is not an array of operations' };
-  let document = fastJsonPatch.deepClone(state) as JsonValue;
-  // What the state may still grow by: measured once, then by what each operation puts in (never the whole state).
-  let left = jsonSize(document, STATE_MAX_CHARACTERS);
-  try {
-    for (const [index, operation] of (delta as Operation[]).entries()) {
-      const added = addedValue(document, operation);
-      if (added !== undefined) {
-        left = jsonSize(added, left);
-        if (left < 0)
-          return {
-            problem: `STATE_DELTA operation ${index} (${operation.op} ${operation.path}) would make the thread's state larger than ${STATE_MAX_CHARACTERS} characters of JSON`,
-          };
-      }
-      document = fastJsonPatch.applyOperation(document, operation, true, true, true, index).newDocument as JsonValue;
-    }
-    return { state: document };
-  } catch (error) {
-    const problem = error as { index?: number; operation?: { op?: unknown; path?: unknown }; message?: string };
-    const index = problem.index ?? 0;
-    const operation = problem.operation ?? (delta[index] as { op?: unknown; path?: unknown } | undefined);
-    const what = operation ? ` (${String(operation.op)} ${String(operation.path)})` : '';
-    const why = String(problem.message ?? error)
-      .split('\n')[0]
-      ?.replace(/^\w+:\s*/, '');
-    return { problem: `STATE_DELTA operation ${index}${what} does not apply to the thread's state: ${why}` };
-  }
-}
-
-/** The value `operation` puts into the state (a copy's source, as it is before the copy), if it puts one. */
-function addedValue(document: JsonValue, operation: Operation): unknown {
-  if (typeof operation !== 'object' || operation === null) return undefined;
-  if (operation.op === 'add' || operation.op === 'replace') return operation.value;
-  if (operation.op !== 'copy') return undefined;
-  try {
-    return fastJsonPatch.getValueByPointer(document, operation.from);
-  } catch {
-    return undefined; // applying it says why it does not apply
-  }
 }

@@ -35,12 +35,13 @@ import {
   type ResumeAnswer,
   type StepCloser,
 } from './paused-run';
-import { applyStateDelta, type ItemKind, isTerminal, itemEvent } from './run-control';
+import { type ItemKind, isTerminal, itemEvent } from './run-control';
 import { describeValue, knownEventProblem, type UnknownField } from './run-values';
 import { RunView } from './run-view';
 import { eventProblem, toolContent, toolStartFields } from './scenario-compiler';
 import type { Op, OpOf, ScenarioProgram, TextChunk } from './scenario-program';
 import { toSpokenText } from './spoken-text';
+import { applyStateDelta } from './state-delta';
 import type { RenderContext, ScenarioScope } from './template';
 
 export interface ScenarioPlayerOptions {
