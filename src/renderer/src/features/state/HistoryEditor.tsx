@@ -6,8 +6,30 @@ import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { formatNumber } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { HistoryMessageEditor } from './HistoryMessageEditor';
+
+/**
+ * Messages drawn at a time, the newest first to show: a history of 3,000 drawn whole (and each checked against the
+ * schema on every keystroke) took four seconds to open and froze the page for more than one.
+ */
+const HISTORY_PAGE = 100;
+
+/** What is wrong with a message, by message: an edit makes a new object of the one it changes only. */
+const problemsOf = new WeakMap<HistoryMessage, string | null>();
+
+function problemOf(message: HistoryMessage): string | null {
+  let problem = problemsOf.get(message);
+  if (problem === undefined) {
+    const result = HistoryMessageSchema.safeParse(message);
+    problem = result.success
+      ? null
+      : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issueWords(issue)}`).join('; ');
+    problemsOf.set(message, problem);
+  }
+  return problem;
+}
 
 /**
  * A session's history (tool entries included) as an editable list, saved as a whole. When the engine changes
@@ -19,6 +41,8 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
   const [dirty, setDirty] = useState(false);
   const [changedOutside, setChangedOutside] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
+  /** How many of the oldest messages are not drawn (more are shown on request; new ones go at the end). */
+  const [hidden, setHidden] = useState(0);
   const dirtyRef = useRef(dirty);
   dirtyRef.current = dirty;
 
@@ -26,6 +50,7 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
     try {
       const page = await api.history(sessionId);
       setMessages(page.items);
+      setHidden(Math.max(0, page.items.length - HISTORY_PAGE));
       setDirty(false);
       setChangedOutside(false);
       setLoadError(null);
@@ -50,13 +75,7 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
     setMessages(next);
     setDirty(true);
   };
-  const problems = (messages ?? []).map((message) => {
-    const result = HistoryMessageSchema.safeParse(message);
-    return result.success
-      ? null
-      : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issueWords(issue)}`).join('; ');
-  });
-  const valid = problems.every((problem) => problem === null);
+  const valid = (messages ?? []).every((message) => problemOf(message) === null);
 
   if (loadError) return <ErrorNotice error={loadError} />;
   if (!messages)
@@ -69,18 +88,25 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
     <div className="stack" data-testid="history-editor">
       {changedOutside && <ChangedOutsideNotice what="history" onReload={() => load()} />}
       {messages.length === 0 && <div className="faint">No messages yet.</div>}
-      {messages.map((message, index) => (
-        <HistoryMessageEditor
-          // Messages have no ids; position is their identity while editing.
-          // biome-ignore lint/suspicious/noArrayIndexKey: see above
-          key={index}
-          index={index}
-          message={message}
-          problem={problems[index] ?? null}
-          onChange={(next) => update(messages.map((m, i) => (i === index ? next : m)))}
-          onRemove={() => update(messages.filter((_, i) => i !== index))}
-        />
-      ))}
+      {hidden > 0 && (
+        <button type="button" className="ghost small" onClick={() => setHidden(Math.max(0, hidden - HISTORY_PAGE))}>
+          Show {formatNumber(Math.min(HISTORY_PAGE, hidden))} earlier ({formatNumber(hidden)} not shown)
+        </button>
+      )}
+      {messages.slice(hidden).map((message, shownIndex) => {
+        const index = hidden + shownIndex;
+        return (
+          <HistoryMessageEditor
+            // Messages have no ids; position is their identity while editing.
+            key={index}
+            index={index}
+            message={message}
+            problem={problemOf(message)}
+            onChange={(next) => update(messages.map((m, i) => (i === index ? next : m)))}
+            onRemove={() => update(messages.filter((_, i) => i !== index))}
+          />
+        );
+      })}
       <div className="row">
         <button type="button" onClick={() => update([...messages, { role: 'user', content: '' }])}>
           + User message
