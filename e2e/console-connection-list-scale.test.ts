@@ -235,13 +235,13 @@ test('2 000 open connections: search, grouping and selection show within bounds;
     {
       what: 'type a search character',
       act: typeInSearch('z'),
-      effect: { count: `0 of ${CONNECTIONS} connections`, rows: false },
+      effect: { count: `0 of ${CONNECTIONS.toLocaleString('en')} connections`, rows: false },
     },
     { what: 'clear the search', act: typeInSearch('Backspace'), effect: { count: null, rows: true } },
     {
       what: 'filter by state',
       act: () => byState.selectOption('closed'),
-      effect: { count: `0 of ${CONNECTIONS} connections`, rows: false },
+      effect: { count: `0 of ${CONNECTIONS.toLocaleString('en')} connections`, rows: false },
     },
     { what: 'filter by state: any again', act: () => byState.selectOption('all'), effect: { count: null, rows: true } },
     { what: 'group by thread', act: () => byThread.check(), effect: { groups: true } },

@@ -124,7 +124,7 @@ test('under a 2 000 frames/s flood on the followed connection, clicks and keystr
   });
 
   // Warm: the console holds its 5 000 newest frames and keeps following.
-  await page.getByTestId('frame-count').filter({ hasText: '5000 frames' }).waitFor({ timeout: 30_000 });
+  await page.getByTestId('frame-count').filter({ hasText: '5,000 frames' }).waitFor({ timeout: 30_000 });
   await page.evaluate(`(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {

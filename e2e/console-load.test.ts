@@ -43,7 +43,7 @@ test('a client receiving 2 000 frames/s: the console keeps following, stays resp
     }
     await ws.waitUntil(() => ws.events.length === total + 2);
     // Still following: the newest chunk is on screen, the store holds the newest 5 000 frames only.
-    await page.getByTestId('frame-count').filter({ hasText: '5000 frames' }).waitFor();
+    await page.getByTestId('frame-count').filter({ hasText: '5,000 frames' }).waitFor();
     await page.locator('.frame-row', { hasText: `chunk-${total - 1} ` }).waitFor();
   });
   const rendered = await page.locator('.frame-row').count();

@@ -9,7 +9,7 @@ import {
   useConnectionsStore,
 } from '../../stores/connections-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatAge } from '../../ui/format';
+import { formatAge, formatNumber } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useNow } from '../../ui/use-now';
 import { CONNECTION_ROW_HEIGHT, connectionRows, groupRuns, rowHeight, threadLabel } from './connection-rows';
@@ -157,7 +157,7 @@ export function ConnectionList({
       return (
         <div key={row.key} className="thread-header" aria-hidden="true">
           <span className="mono">{row.label}</span>
-          <span className="faint">{row.count}</span>
+          <span className="faint">{formatNumber(row.count)}</span>
         </div>
       );
     const connection = byId.get(row.id);
@@ -246,7 +246,7 @@ export function ConnectionList({
         </div>
         {isSearching(query) && (
           <div className="faint" data-testid="connection-count">
-            {found.length} of {connections.length} connections
+            {formatNumber(found.length)} of {formatNumber(connections.length)} connections
           </div>
         )}
       </div>

@@ -11,6 +11,7 @@ import {
   useFrameViewStore,
 } from '../../stores/frame-view-store';
 import { framesOf, useFramesStore } from '../../stores/frames-store';
+import { formatCount, formatNumber } from '../../ui/format';
 import { useListKeys } from '../../ui/use-list-keys';
 import { FrameStream } from './FrameStream';
 import { buildStreamRows, evictedFramesRow, isFiltering, type StreamRow, socketRows } from './frame-rows';
@@ -153,15 +154,17 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
         <span
           className="faint frame-count"
           data-testid="frame-count"
-          title={filtering ? `${built.matched} of ${frames.length} frames shown` : undefined}
+          title={
+            filtering ? `${formatNumber(built.matched)} of ${formatNumber(frames.length)} frames shown` : undefined
+          }
         >
           {filtering ? (
             <>
-              {built.matched} of {frames.length}
+              {formatNumber(built.matched)} of {formatNumber(frames.length)}
               <span className="wide-only"> frames</span>
             </>
           ) : (
-            `${frames.length} frames`
+            formatCount(frames.length, 'frame')
           )}
           {text.searching && (
             <span className="searching">

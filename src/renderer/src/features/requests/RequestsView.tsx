@@ -7,7 +7,7 @@ import { useKeptState } from '../../stores/kept-state';
 import { useRequestsStore } from '../../stores/requests-store';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatClock } from '../../ui/format';
+import { formatClock, formatNumber } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
 import { dropReason, liveLogStats, logLosses, requestDrop } from './log-losses';
@@ -120,7 +120,7 @@ export function RequestsView() {
         )}
         {filtering && entries.length > 0 && (
           <div className="faint" style={{ padding: '4px 10px' }} data-testid="request-count">
-            {visible.length} of {entries.length} requests
+            {formatNumber(visible.length)} of {formatNumber(entries.length)} requests
           </div>
         )}
         {mountFilter && mountEntries === null ? (
