@@ -4,6 +4,7 @@ import { rendererModule } from '../e2e/helpers/renderer-module';
 import type { SessionMetadata, User } from '../src/shared/agora-model';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { RequestLogEntry, RequestSummary } from '../src/shared/request-log';
+import { oneLine, shortenText } from '../src/shared/shorten-text';
 
 const { closeProblems } = await rendererModule('features/inject/close-validation.ts');
 const { firstError } = await rendererModule('ui/use-action.ts');
@@ -19,7 +20,7 @@ const { prependRequests } = await rendererModule('stores/requests-store.ts');
 const { evictedFramesRow } = await rendererModule('features/connections/frame-rows.ts');
 const { logLosses } = await rendererModule('features/requests/log-losses.ts');
 const { applyAgoraChanges } = await rendererModule('stores/state-store.ts');
-const { formatDateTime, shortenText } = await rendererModule('ui/format.ts');
+const { formatDateTime } = await rendererModule('ui/format.ts');
 const { describeDetail, issuePlace } = await rendererModule('api/api-error.ts');
 const { tokenFromPaste } = await rendererModule('api/console-token.ts');
 const { settingProblem } = await rendererModule('features/settings/setting-problems.ts');
@@ -395,6 +396,14 @@ test('shortened text: as it is up to the limit, else its start and an ellipsis, 
   // 'ab' then an emoji (two UTF-16 units): a cut after its first half keeps neither half.
   assert.equal(shortenText('ab😀cd', 4), 'ab…');
   assert.equal(shortenText('ab😀cd', 5), 'ab😀…');
+});
+
+test('text on one line: whitespace runs as one space, none at the ends, shortened without a space before the ellipsis', () => {
+  const tidy = 'Start inspectie bij Bella Rosa';
+  assert.equal(oneLine(tidy, 40), tidy);
+  assert.equal(oneLine('  Start\n\tinspectie   bij ', 40), 'Start inspectie bij');
+  assert.equal(oneLine('Start inspectie bij Bella Rosa', 17), 'Start inspectie…');
+  assert.equal(oneLine('ab 😀cd', 5), 'ab…');
 });
 
 test("engine errors: the engine's detail is shown — a string, a problem's message, 422 issues by place", () => {

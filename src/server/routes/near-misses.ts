@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { editDistance } from '../../shared/edit-distance';
 import type { MissReason, MountRef, NearMiss } from '../../shared/mounts/match-report';
+import { shortenText } from '../../shared/shorten-text';
 import {
   type CompiledPathPattern,
   decodePathText,
@@ -462,7 +463,7 @@ class Reasons {
 
 const source = (segment: SegmentShape | undefined) =>
   segment === undefined ? '' : segment.kind === 'literal' ? segment.text : segment.source;
-const shorten = (text: string) => (text.length > COMPARED_LENGTH ? `${text.slice(0, COMPARED_LENGTH)}…` : text);
+const shorten = (text: string) => shortenText(text, COMPARED_LENGTH + 1);
 
 /** Whether two spellings may be a typo of each other: not when one is empty, or their lengths alone say no. */
 function mayBeTypo(left: string, right: string): boolean {

@@ -1,5 +1,6 @@
 import { isJsonObject } from '../../shared/json-value';
 import type { JsonObject, JsonValue, StateSnapshotStep } from '../../shared/scenario';
+import { shortenText } from '../../shared/shorten-text';
 import { applyStateDelta } from './state-delta';
 
 /**
@@ -123,9 +124,5 @@ function describe(state: JsonValue): string {
     return `keys ${named.join(', ')}${keys.length > 8 ? `, … ${keys.length} in all` : ''}`;
   }
   if (Array.isArray(state)) return `an array of ${state.length} item${state.length === 1 ? '' : 's'}`;
-  return `the value ${shorten(JSON.stringify(state))}`;
-}
-
-function shorten(text: string): string {
-  return text.length <= 60 ? text : `${text.slice(0, 59)}…`;
+  return `the value ${shortenText(JSON.stringify(state), 60)}`;
 }

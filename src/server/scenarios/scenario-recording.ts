@@ -11,6 +11,7 @@ import type {
   ScenarioStep,
   ScenarioTrigger,
 } from '../../shared/scenario';
+import { oneLine } from '../../shared/shorten-text';
 import { AgoraEventName } from '../agui/events';
 import { parseClientRequest } from '../agui/run-input';
 import { JsonSchemas } from '../routes/json-schemas';
@@ -129,7 +130,7 @@ export function recordScenario(frames: readonly FrameRecord[], options: Recordin
   return {
     scenario: {
       id: options.id,
-      name: options.name ?? `Recorded: ${shorten(userMessage, 80)}`,
+      name: options.name ?? `Recorded: ${oneLine(userMessage, 80)}`,
       description: `Recorded from ${options.source} on ${new Date(started?.at ?? Date.now()).toISOString()}: ${events.length} events.`,
       triggers: options.activate ? [options.trigger ?? suggestedTrigger] : [],
       steps: Object.keys(letValues).length > 0 ? [{ type: 'let', values: letValues }, ...steps] : steps,
@@ -566,9 +567,4 @@ function parseJson(text: string): JsonValue | undefined {
   } catch {
     return undefined;
   }
-}
-
-function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }

@@ -49,13 +49,3 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
-
-/** `text` as it is up to `max` characters, else its start and "…" (a client's prompt can run to megabytes). */
-export function shortenText(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  // Not between the halves of a surrogate pair: the half left would show as a replacement character.
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
-}

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RecordingPreview } from '../../../../shared/recording';
 import type { ScenarioTrigger } from '../../../../shared/scenario';
+import { shortenText } from '../../../../shared/shorten-text';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { showView } from '../../stores/navigation-store';
@@ -8,7 +9,7 @@ import { useScenariosStore } from '../../stores/scenarios-store';
 import { useAgoraServes } from '../../stores/world-endpoints';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { focusLost } from '../../ui/focus-return';
-import { formatDuration, shortenText } from '../../ui/format';
+import { formatDuration } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 
 type Match = 'substring' | 'regex';

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../../../../shared/json-value';
 import type { SavedPayload } from '../../../../shared/saved-payload';
+import { oneLine } from '../../../../shared/shorten-text';
 import { eventsOf } from './event-validation';
 import { MACROS, type MacroDefinition } from './macro-fields';
 
@@ -66,18 +67,13 @@ export function describeContent(content: PayloadContent): string {
     case 'macro': {
       const title = MACROS.find((macro) => macro.name === content.body.macro)?.title ?? content.body.macro;
       const text = Object.values(content.body.params).find((value) => typeof value === 'string');
-      return text ? `${title}: ${shorten(text as string, 40)}` : title;
+      return text ? `${title}: ${oneLine(text as string, 40)}` : title;
     }
     case 'text':
-      return `text: ${shorten(content.body, 40)}`;
+      return `text: ${oneLine(content.body, 40)}`;
     case 'json':
-      return `JSON: ${shorten(JSON.stringify(content.body), 40)}`;
+      return `JSON: ${oneLine(JSON.stringify(content.body), 40)}`;
   }
-}
-
-function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 /** A payload id from its name, not one of `taken`: lower-case words joined by "-", numbered when needed. */

@@ -2,7 +2,7 @@ import { stringify } from 'path-to-regexp';
 import { slugId, UniqueIds } from '../../../../shared/mounts/mount-ids';
 import { ROUTE_METHODS, type RouteInput } from '../../../../shared/mounts/route';
 import type { LoggedBody, RequestLogEntry } from '../../../../shared/request-log';
-import { shortenText } from '../../ui/format';
+import { shortenText } from '../../../../shared/shorten-text';
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 

@@ -18,6 +18,7 @@ import {
   UserSchema,
 } from '../../../../shared/agora-model';
 import { DEFAULT_SETTINGS, MAX_JSON_DEPTH_SETTING } from '../../../../shared/settings';
+import { oneLine } from '../../../../shared/shorten-text';
 import { exceedsJsonDepth } from '../../../support/json-depth';
 import type { Logger } from '../../../support/logger';
 
@@ -392,7 +393,7 @@ export class AgoraStore {
       sessionId,
       userId: input.userId,
       title: typeof input.title === 'string' ? input.title.trim().slice(0, SESSION_TITLE_MAX) : input.title,
-      firstMessagePreview: shorten(firstUser?.content ?? '', PREVIEW_MAX),
+      firstMessagePreview: oneLine(firstUser?.content ?? '', PREVIEW_MAX),
       messageCount: history.length,
       createdAt: at,
       lastActivity: at,
@@ -413,7 +414,7 @@ export class AgoraStore {
     const firstUser = history.find((message) => message.role === 'user');
     const metadata = Object.freeze({
       ...record.metadata,
-      firstMessagePreview: shorten(firstUser?.content ?? '', PREVIEW_MAX),
+      firstMessagePreview: oneLine(firstUser?.content ?? '', PREVIEW_MAX),
       messageCount: history.length,
       lastActivity: this.timestamp(),
     });
@@ -467,7 +468,7 @@ export class AgoraStore {
         sessionId: threadId,
         userId: userId || this.currentUserId || 'anonymous',
         title: runTitle(userText),
-        firstMessagePreview: shorten(userText, PREVIEW_MAX),
+        firstMessagePreview: oneLine(userText, PREVIEW_MAX),
         messageCount: 0,
         createdAt: at,
         lastActivity: at,
@@ -515,7 +516,7 @@ export class AgoraStore {
   ): SessionMetadata {
     const limits = this.historyLimits();
     const recording = withRecorded(record, messages, limits, {
-      firstMessagePreview: shorten(preview, PREVIEW_MAX),
+      firstMessagePreview: oneLine(preview, PREVIEW_MAX),
       lastActivity: at,
     });
     const stored = recording.record;
@@ -750,17 +751,7 @@ function defined(patch: Record<string, unknown>): Record<string, unknown> {
 }
 
 function runTitle(text: string): string {
-  return shorten(text, RUN_TITLE_MAX) || 'Nieuwe sessie';
-}
-
-/** Whitespace `shorten` would change: at either end, two in a row, or any but a plain space. */
-const UNTIDY_SPACE = /^\s|\s$|\s\s|[^\S ]/;
-
-function shorten(text: string, max: number): string {
-  // A run shortens its session's stored preview at its start and its end: already tidy, it is kept without a copy.
-  if (text.length <= max && !UNTIDY_SPACE.test(text)) return text;
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+  return oneLine(text, RUN_TITLE_MAX) || 'Nieuwe sessie';
 }
 
 /** Preferences merge the fields each update adds: bounded as the file writes them. */
