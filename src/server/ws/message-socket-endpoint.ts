@@ -15,6 +15,7 @@ import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
 import { heartbeatDropReason } from './heartbeat';
 import { closeOnShutdownWith, isClosedForShutdown, type SocketEndpoint } from './socket-server';
+import { UnhandledMessages } from './unhandled-messages';
 
 /** One client frame, parsed once by the endpoint so the frame log and the handler agree on it. */
 export type ClientMessage =
@@ -136,13 +137,17 @@ export function messageSocketEndpoint(
       const opened = createSession(connection, request);
       session = opened;
       // Logged as it arrives; handled in its turn (a run it starts must not keep other clients waiting), unless
-      // the socket has closed by then.
-      const handle = (message: ClientMessage) =>
+      // the socket has closed by then. What waits for its turn is bounded: past it the socket is not read from.
+      const unhandled = new UnhandledMessages(socket);
+      const handle = (message: ClientMessage, size: number) => {
+        unhandled.read(size);
         inTurn(() => {
+          unhandled.handled(size);
           if (!open) return;
           opened.message(message);
           connection.flushWrites();
         });
+      };
       socket.on('ping', () => connection.pinged());
       socket.on('message', (data: RawData, isBinary: boolean) => {
         const bytes = rawBytes(data);
@@ -150,7 +155,10 @@ export function messageSocketEndpoint(
           const read = endpoint.binaryJson ? binaryAsJson(bytes, limits().maxJsonDepth) : undefined;
           const finding = read?.kind === 'refused' ? readAsText(read) : undefined;
           connection.received(binaryFrameNote(bytes.length), bytes.length, true, null, finding);
-          handle({ kind: 'binary', size: bytes.length, bytes, ...(read?.kind === 'json' && { json: read.value }) });
+          handle(
+            { kind: 'binary', size: bytes.length, bytes, ...(read?.kind === 'json' && { json: read.value }) },
+            bytes.length,
+          );
           return;
         }
         const text = bytes.toString('utf8');
@@ -160,7 +168,7 @@ export function messageSocketEndpoint(
         // An AG-UI socket answers refused JSON with an error; a raw one reads it as text, so only its log can say why.
         const finding = message.kind === 'refused' && connection.protocol === 'raw' ? readAsText(message) : undefined;
         connection.received(text, bytes.length, false, type, finding);
-        handle(message);
+        handle(message, bytes.length);
       });
     },
   };
