@@ -64,6 +64,12 @@ test('past maxConnections a request gets 503 saying which setting, the console i
     socket.once('error', () => {});
   });
   assert.equal(upgrade, 503);
+  // A console path is served over the limit, but only the console's: a path through it is no way to the mocked /ws.
+  const sideways = await rawHttp(server.port, [
+    `GET /__console/../ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  ]);
+  assert.equal(sideways.status, 404, 'not taken to /ws over the limit');
 
   const info = await serverInfo(server);
   assert.equal(info.connectionLimit.max, MAX);
@@ -75,7 +81,7 @@ test('past maxConnections a request gets 503 saying which setting, the console i
   );
   assert.deepEqual(
     warnings.filter((warning) => warning.startsWith('WebSocket upgrade')),
-    [],
+    ['WebSocket upgrade /__console/../ws refused (404): Not Found'],
   );
 
   for (const holder of holders) holder.destroy();

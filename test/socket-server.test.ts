@@ -359,3 +359,63 @@ test('an upgrade pipelined behind another request is answered after it, and its 
     client.socket.destroy();
   }
 });
+
+test('an upgrade is routed on the path it asks for, as sent: the one its connection, parameters and log read', async () => {
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const server = await startTestEngine({
+    template: 'blank',
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: (message) => errors.push(message) },
+  });
+  const control = controlClient(server);
+  for (const socket of [
+    { id: 'room', path: '/chat/:room', behaviour: { type: 'echo', reply: '{{params.room}} {{path}} {{query.u}}' } },
+    { id: 'rest', path: '/any/*rest', behaviour: { type: 'echo', reply: '{{query.u}}' } },
+  ]) {
+    const created = await control.post('/sockets', socket);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+  }
+  /** A raw upgrade to `target`, then one masked text frame "hi": the status line, and the reply's text if any. */
+  const upgrade = async (target: string) => {
+    const tcp = await openTcp(server.port);
+    tcp.socket.write(`GET ${target} HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\n\r\n`);
+    await eventually(() => tcp.received.includes('\r\n\r\n'), `an answer to GET ${target}`);
+    const status = tcp.received.slice(0, tcp.received.indexOf('\r\n'));
+    if (!status.includes(' 101 ')) return { status, reply: '' };
+    tcp.socket.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0x68, 0x69]));
+    const head = tcp.received.indexOf('\r\n\r\n') + 4;
+    // A short unmasked text frame: 0x81, its length, its text.
+    await eventually(() => tcp.received.length > head + 2, `the reply on ${target}`);
+    const length = tcp.received.charCodeAt(head + 1);
+    await eventually(() => tcp.received.length >= head + 2 + length, `the whole reply on ${target}`);
+    const reply = Buffer.from(tcp.received.slice(head + 2, head + 2 + length), 'latin1').toString('utf8');
+    tcp.socket.destroy();
+    return { status, reply };
+  };
+
+  // Dot segments, `//` and `\` are not resolved (a URL's normalised path took `/chat/a/../lobby` to the room
+  // endpoint with no room, and logged `//chat/lobby` refused as `/`), as the HTTP routes do not resolve them.
+  for (const target of ['/chat/a/../lobby', '/chat/./lobby', '//chat/lobby', '/chat\\lobby']) {
+    const { status } = await upgrade(target);
+    assert.match(status, / 404 /, target);
+    assert.ok(warnings.includes(`WebSocket upgrade ${target} refused (404): Not Found`), warnings.join('\n'));
+  }
+  // An absolute-form target is its path; the query is read from the target as sent, whatever precedes it.
+  assert.deepEqual(await upgrade('http://example.com/chat/lobby?u=ann'), {
+    status: 'HTTP/1.1 101 Switching Protocols',
+    reply: 'lobby /chat/lobby ann',
+  });
+  assert.deepEqual(await upgrade('/chat/%2e%2e?u=bo'), {
+    status: 'HTTP/1.1 101 Switching Protocols',
+    reply: '.. /chat/%2e%2e bo',
+  });
+  assert.deepEqual(await upgrade('/any//[x?u=cy'), { status: 'HTTP/1.1 101 Switching Protocols', reply: 'cy' });
+  assert.deepEqual(
+    server.context.registry
+      .list()
+      .map((connection) => connection.path)
+      .sort(),
+    ['/any//[x', '/chat/%2e%2e', '/chat/lobby'],
+  );
+  assert.deepEqual(errors, []);
+});

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { upgradeQuery } from '../ws/upgrade-path';
 import type { ApiKeyGate } from './api-key-gate';
 
 /** What the connection list says about a refused socket (never the token itself). */
@@ -13,14 +14,6 @@ export const UNAUTHORIZED_CLOSE = { code: 4001, reason: 'Unauthorized' } as cons
 /** Why the gateway refuses this WebSocket upgrade (its `?token=`), or undefined when it may pass. */
 export function socketTokenRefusal(gate: ApiKeyGate, request: IncomingMessage): string | undefined {
   if (!gate.enabled) return undefined;
-  const refusal = gate.check(tokenOf(request.url));
+  const refusal = gate.check(upgradeQuery(request).get('token'));
   return refusal && SOCKET_REFUSALS[refusal];
-}
-
-function tokenOf(url: string | undefined): string | null {
-  try {
-    return new URL(url ?? '/', 'http://localhost').searchParams.get('token');
-  } catch {
-    return null;
-  }
 }

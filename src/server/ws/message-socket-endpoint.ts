@@ -16,6 +16,7 @@ import type { ConnectionRegistry } from './connection-registry';
 import { heartbeatDropReason } from './heartbeat';
 import { closeOnShutdownWith, isClosedForShutdown, type SocketEndpoint } from './socket-server';
 import { UnhandledMessages } from './unhandled-messages';
+import { upgradePath } from './upgrade-path';
 
 /** One client frame, parsed once by the endpoint so the frame log and the handler agree on it. */
 export type ClientMessage =
@@ -96,7 +97,7 @@ export function messageSocketEndpoint(
       const connection = registry.create({
         kind: 'ws',
         // The path the client asked for (the endpoint's may be a pattern).
-        path: requestPath(request),
+        path: upgradePath(request),
         ...(endpoint.mount && { mount: endpoint.mount }),
         ...(endpoint.protocol && { protocol: endpoint.protocol }),
         request,
@@ -254,11 +255,4 @@ function messageType(value: unknown): string | null {
   if (typeof record.type === 'string') return record.type;
   if ('messages' in record) return 'RunAgentInput';
   return null;
-}
-
-/** The path of an upgrade request, without its query. */
-function requestPath(request: IncomingMessage): string {
-  const url = request.url ?? '/';
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }

@@ -8,6 +8,7 @@ import { isClientGone } from '../support/client-gone';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
 import { askedSubprotocols } from './subprotocol-header';
+import { upgradePath } from './upgrade-path';
 
 /** Sockets the engine closed because it is shutting down (their sessions record that, not a client gone). */
 const closedForShutdown = new WeakSet<WebSocket>();
@@ -171,8 +172,8 @@ export class SocketServer {
       this.refuseUpgrade(socket, request, { status: 503, message: this.connectionLimit.refusalMessage }, false);
       return;
     }
-    const path = pathOf(request.url);
-    const endpoint = path === undefined ? undefined : (this.endpoints.get(path) ?? this.resolve(path));
+    const path = upgradePath(request);
+    const endpoint = this.endpoints.get(path) ?? this.resolve(path);
     if (!endpoint) {
       this.refuseUpgrade(socket, request, { status: 404, message: 'Not Found' });
       return;
@@ -208,8 +209,7 @@ export class SocketServer {
     { status, message, headers }: UpgradeRefusal,
     log = true,
   ): void {
-    if (log)
-      this.logger.warn(`WebSocket upgrade ${pathOf(request.url) ?? request.url} refused (${status}): ${message}`);
+    if (log) this.logger.warn(`WebSocket upgrade ${upgradePath(request)} refused (${status}): ${message}`);
     socket.once('finish', () => socket.destroy());
     socket.end(rawHttpResponse(status, message, headers));
   }
@@ -284,12 +284,4 @@ function versionRefusal(version: string): UpgradeRefusal {
 function draftVersionRefusal(request: IncomingMessage): UpgradeRefusal | undefined {
   const version = request.headers['sec-websocket-version'];
   return version === '8' ? versionRefusal(version) : undefined;
-}
-
-function pathOf(url: string | undefined): string | undefined {
-  try {
-    return new URL(url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return undefined;
-  }
 }

@@ -4,6 +4,7 @@ import { type RenderSession, renderSession, TemplateRenderError } from '../../te
 import { TemplateCounters } from '../../templates/template-helpers';
 import type { Connection } from '../connection';
 import type { ClientMessage } from '../message-socket-endpoint';
+import { upgradeQuery } from '../upgrade-path';
 import { messageJson, messageText } from './message-match';
 import type { CompiledAction, CompiledBroadcast } from './socket-frames';
 import type { SocketPeers } from './socket-peers';
@@ -29,11 +30,10 @@ export class SocketConversation {
     private readonly logger: Logger,
     private readonly peers: SocketPeers = new Set(),
   ) {
-    const url = new URL(request.url ?? '/', 'http://localhost');
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers))
       if (value !== undefined) headers[name] = Array.isArray(value) ? (value.at(-1) ?? '') : value;
-    this.upgrade = { params, query: Object.fromEntries(url.searchParams), headers, path: connection.path };
+    this.upgrade = { params, query: Object.fromEntries(upgradeQuery(request)), headers, path: connection.path };
   }
 
   /** Counts a message in (`connection.messages`). */
