@@ -10,7 +10,9 @@ import type { Connection } from '../src/server/ws/connection';
 import type { SocketMessageResult } from '../src/shared/raw-messages';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { loopHoldUpDuring } from './helpers/loop-delay';
 import { RawSocket } from './helpers/raw-socket';
+import { openTcp } from './helpers/tcp-client';
 import { eventually } from './helpers/wait';
 
 // A rules action's `broadcast` (frames for the endpoint's other connections: a chat room) and the control API's
@@ -356,4 +358,38 @@ test('POST /sockets/:id/messages?pack=: a pack’s socket (AGORA’s /ws), AG-UI
   assert.equal(sent.body.connections.length, 1);
   await client.waitUntil(() => client.texts.includes('hello agora'));
   await client.close();
+});
+
+test('broadcast: clients connecting all at once, each greeting broadcast to the room, do not hold up the engine', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  await addSocket(server, {
+    id: 'lobby',
+    path: '/lobby',
+    behaviour: {
+      type: 'rules',
+      // To those greeted before: the count of frames does not depend on when each greeting has its turn.
+      onConnect: { setFlags: ['here'], broadcast: { frames: [{ text: 'someone joined' }], toFlags: ['here'] } },
+      rules: [],
+    },
+  });
+  // Raw TCP clients that never read (they cost this process nothing), connected first and then upgraded in one go,
+  // so their upgrades arrive together: each greeting goes to every client greeted before it, 319,600 frames.
+  const CLIENTS = 800;
+  const clients = await Promise.all(Array.from({ length: CLIENTS }, () => openTcp(server.port)));
+  for (const client of clients) client.socket.pause();
+  const holdUp = await loopHoldUpDuring(async () => {
+    for (const client of clients)
+      client.socket.write(
+        `GET /lobby HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
+    // Each client hears of every one greeted after it.
+    const frames = (CLIENTS * (CLIENTS - 1)) / 2;
+    const sent = () => server.context.registry.list().reduce((sum, { counters }) => sum + counters.framesOut, 0);
+    await eventually(() => sent() === frames, `${frames} greetings sent`);
+  });
+  for (const client of clients) client.socket.destroy();
+  // Greeted in their turns, a broadcast to at most 800 clients at a time, with I/O between: the upgrades' own work
+  // is what is left. Greeted in the upgrades' I/O callback, all 319,600 frames went out in one stretch (seconds).
+  assert.ok(holdUp.busyMs < 1000, `the engine was held up ${Math.round(holdUp.busyMs)} ms at once`);
 });

@@ -1,4 +1,5 @@
 import type { RulesSocketBehaviour, SocketAction, SocketRule } from '../../../shared/mounts/socket-endpoint';
+import { inTurn } from '../../support/sliced-timer';
 import type { IssuePath } from '../../world/mount-validation-error';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
 import { compileHmacCheck, type SignatureCheck } from './hmac-check';
@@ -29,7 +30,17 @@ export function compileRules(behaviour: RulesSocketBehaviour, at: IssuePath, too
   checkFlags(behaviour, at, tools);
 
   return (conversation: SocketConversation): SocketSession => {
-    if (onConnect) conversation.act(onConnect, conversation.scope(), 'connect', 'onConnect');
+    // Greeted in its turn, as a message is answered (`inTurn`), not in the upgrade's I/O callback: a thousand clients
+    // connecting at once, each greeting broadcast to every peer, held the engine for seconds in one go.
+    if (onConnect)
+      inTurn(() => {
+        if (conversation.closing) return;
+        try {
+          conversation.act(onConnect, conversation.scope(), 'connect', 'onConnect');
+        } catch (error) {
+          conversation.fault(`onConnect could not be handled: ${(error as Error).message}`, error);
+        }
+      });
     const applies = (rule: CompiledRule, message: ClientMessage) =>
       rule.requireFlags.every((flag) => conversation.hasFlag(flag)) &&
       !rule.forbidFlags.some((flag) => conversation.hasFlag(flag)) &&
