@@ -45,6 +45,11 @@ export function slicedTimeout(work: () => void, ms: number): SlicedTimer {
   return waiting;
 }
 
+/** Sliced timers waiting for their time (fired ones waiting for their turn not counted). */
+export function pendingSlicedTimeouts(): number {
+  return timers.size;
+}
+
 /** Runs `work` now, or, when the slice is spent, queued behind what already waits (for work an I/O event brings). */
 export function inTurn(work: () => void): SlicedTimer {
   const waiting = new Waiting(work);

@@ -1,4 +1,5 @@
 import type { PushSocketBehaviour } from '../../../shared/mounts/socket-endpoint';
+import { type SlicedTimer, slicedTimeout } from '../../support/sliced-timer';
 import type { IssuePath } from '../../world/mount-validation-error';
 import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
 import { compileMessageMatch } from './message-match';
@@ -20,14 +21,14 @@ export function compilePush(behaviour: PushSocketBehaviour, at: IssuePath, tools
   const { intervalMs, firstAfterMs, count } = behaviour;
 
   return (conversation: SocketConversation): SocketSession => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: SlicedTimer | undefined;
     let origin = 0;
     let tick = 0;
     let sent = 0;
     let startedBy: ClientMessage | undefined;
 
     const stop = () => {
-      clearTimeout(timer);
+      timer?.cancel();
       timer = undefined;
     };
     const schedule = () => {
@@ -37,7 +38,8 @@ export function compilePush(behaviour: PushSocketBehaviour, at: IssuePath, tools
         tick = Math.ceil((now - origin) / intervalMs);
         due = origin + tick * intervalMs;
       }
-      timer = setTimeout(push, Math.max(0, due - now));
+      // Sliced, as run work is: thousands of feeds due at once ran in one stretch of the timers phase as Node timers.
+      timer = slicedTimeout(push, Math.max(0, due - now));
     };
     const push = () => {
       timer = undefined;
