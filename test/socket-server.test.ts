@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import WebSocket from 'ws';
-import { SocketServer } from '../src/server/ws/socket-server';
+import { MAX_MESSAGE_FRAGMENTS, SocketServer } from '../src/server/ws/socket-server';
 import type { ConnectionSummary } from '../src/shared/connections';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -93,6 +93,37 @@ test('a frame ws refuses is recorded with the close the engine sent (1009, 1007)
   const polite = await RawSocket.open(server.wsUrl);
   polite.socket.close(4000, 'done');
   assert.equal((await recorded(polite)).summary.closeCode, 4000);
+});
+
+test('a compressed frame, or a message in too many fragments, is recorded with a close reason saying what to send', async () => {
+  const server = await startTestEngine();
+  /** A raw client on /ws sends `bytes` (masked frames, mask 0) and the engine closes it: what the console records. */
+  const refused = async (bytes: Buffer) => {
+    const tcp = await openTcp(server.port);
+    tcp.socket.write(`GET /ws HTTP/1.1\r\n${HANDSHAKE}Sec-WebSocket-Version: 13\r\n\r\n`);
+    await eventually(() => tcp.received.includes('\r\n\r\n'), 'the 101');
+    tcp.socket.write(bytes);
+    await tcp.closed;
+    await eventually(() => server.context.registry.openCount === 0, 'the engine to see the close');
+    const summary = server.context.registry.list().at(-1)?.summary();
+    assert.ok(summary);
+    return { code: summary.closeCode, reason: summary.closeReason };
+  };
+  const frame = (first: number, payload: string) =>
+    Buffer.concat([Buffer.from([first, 0x80 | payload.length, 0, 0, 0, 0]), Buffer.from(payload)]);
+
+  // RSV1 is permessage-deflate's bit: this server never negotiates it.
+  assert.deepEqual(await refused(frame(0xc1, 'hi')), {
+    code: 1002,
+    reason:
+      'Compressed frame (RSV1 set), but no compression was negotiated: this server speaks no permessage-deflate; send frames uncompressed',
+  });
+  // A text message begun, then continued a byte at a time past the bound (each fragment a buffer of its own).
+  const fragments = [frame(0x01, 'a'), ...Array.from({ length: MAX_MESSAGE_FRAGMENTS }, () => frame(0x00, 'a'))];
+  assert.deepEqual(await refused(Buffer.concat(fragments)), {
+    code: 1008,
+    reason: `A message in more than ${MAX_MESSAGE_FRAGMENTS} fragments: send it whole, or in larger fragments`,
+  });
 });
 
 // Heartbeat tests wait for what happens (a close, a number of pings), never for a number of intervals; the bound is

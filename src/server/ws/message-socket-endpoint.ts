@@ -14,7 +14,7 @@ import type { Connection, ConnectionProtocol } from './connection';
 import { binaryFrameNote, webSocketTransport } from './connection';
 import type { ConnectionRegistry } from './connection-registry';
 import { heartbeatDropReason } from './heartbeat';
-import { closeOnShutdownWith, isClosedForShutdown, type SocketEndpoint } from './socket-server';
+import { closeOnShutdownWith, isClosedForShutdown, MAX_MESSAGE_FRAGMENTS, type SocketEndpoint } from './socket-server';
 import { UnhandledMessages } from './unhandled-messages';
 import { upgradePath } from './upgrade-path';
 
@@ -194,6 +194,20 @@ function frameRefusalClose(error: Error & { code?: string }, maxPayloadBytes: nu
       };
     case 'WS_ERR_INVALID_UTF8':
       return { code, reason: 'Invalid UTF-8 in a text frame or close reason' };
+    // Both are a client's own framing, which ws names without saying what it wants instead.
+    case 'WS_ERR_UNEXPECTED_RSV_1':
+      return {
+        code,
+        reason:
+          'Compressed frame (RSV1 set), but no compression was negotiated: this server speaks no permessage-deflate; send frames uncompressed',
+      };
+    case 'WS_ERR_TOO_MANY_BUFFERED_PARTS':
+      if (error.message.endsWith('Too many message fragments'))
+        return {
+          code,
+          reason: `A message in more than ${MAX_MESSAGE_FRAGMENTS} fragments: send it whole, or in larger fragments`,
+        };
+      return { code, reason: error.message };
     default:
       return { code, reason: error.message };
   }

@@ -61,6 +61,9 @@ interface PingFloodOption {
   maxPendingAutoPongs: number;
 }
 
+/** Frames one client message may come in (ws's default, set here so what the console says about it holds). */
+export const MAX_MESSAGE_FRAGMENTS = 16 * 1024;
+
 /** Finds the endpoint for a path that no fixed endpoint has (the world's sockets, in their order). */
 export type SocketResolver = (path: string) => SocketEndpoint | undefined;
 
@@ -94,6 +97,8 @@ export class SocketServer {
       // burst of 61 pings from a client that reads its pongs is dropped too. Each endpoint bounds the bytes
       // instead, as it bounds every frame a client does not read (`Connection.pinged`, the live feed's own).
       maxPendingAutoPongs: 0,
+      // Past it ws closes with 1008; each fragment costs a buffer, however small.
+      maxFragments: MAX_MESSAGE_FRAGMENTS,
       maxPayload: options.maxPayloadBytes,
       // Uncompressed, as ws's default: connections write ws's plain frames themselves (`TextFrameBatch`).
       perMessageDeflate: false,
