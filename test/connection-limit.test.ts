@@ -8,8 +8,9 @@ import { connect as tlsConnect } from 'node:tls';
 import WebSocket from 'ws';
 import { CONSOLE_RESERVE } from '../src/server/http/connection-limit';
 import type { MockServer } from '../src/server/index';
-import { CONTROL_API_PREFIX, type ServerInfo } from '../src/shared/control-api';
+import { CONTROL_API_PREFIX, LIVE_FEED_PATH, type ServerInfo } from '../src/shared/control-api';
 import { httpsGet } from './helpers/certificates';
+import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { rawHttp } from './helpers/raw-http';
 import { eventually } from './helpers/wait';
@@ -48,6 +49,13 @@ test('past maxConnections a request gets 503 saying which setting, the console i
     settings: SETTINGS,
     logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
   });
+  // A catch-all socket: its path takes /__console/… too, but not over the limit (below).
+  const catchAll = await controlClient(server).post('/sockets', {
+    id: 'all',
+    path: '/{*path}',
+    behaviour: { type: 'echo' },
+  });
+  assert.equal(catchAll.status, 201, JSON.stringify(catchAll.body));
   const holders = await holdConnections(server.port, MAX);
   // The console's request is one more: it is served on the reserve.
   await eventually(async () => (await serverInfo(server)).connectionLimit.open > MAX, 'the holders counted');
@@ -64,12 +72,21 @@ test('past maxConnections a request gets 503 saying which setting, the console i
     socket.once('error', () => {});
   });
   assert.equal(upgrade, 503);
-  // A console path is served over the limit, but only the console's: a path through it is no way to the mocked /ws.
-  const sideways = await rawHttp(server.port, [
-    `GET /__console/../ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
-  ]);
-  assert.equal(sideways.status, 404, 'not taken to /ws over the limit');
+  // Over the limit the console's own socket is served, and only it: a mocked socket is no more reached through a
+  // path under /__console (a catch-all's, or one with dot segments) than through its own.
+  const upgradeTo = (target: string) =>
+    rawHttp(server.port, [
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    ]);
+  for (const target of ['/__console/../ws', '/__console/anything'])
+    assert.equal((await upgradeTo(target)).status, 503, `${target} is not taken over the limit`);
+  const feed = new WebSocket(`ws://127.0.0.1:${server.port}${LIVE_FEED_PATH}`);
+  await new Promise((resolve, reject) => {
+    feed.once('open', resolve);
+    feed.once('unexpected-response', (_request, response) => reject(new Error(`live feed: ${response.statusCode}`)));
+  });
+  feed.terminate();
 
   const info = await serverInfo(server);
   assert.equal(info.connectionLimit.max, MAX);
@@ -81,7 +98,7 @@ test('past maxConnections a request gets 503 saying which setting, the console i
   );
   assert.deepEqual(
     warnings.filter((warning) => warning.startsWith('WebSocket upgrade')),
-    ['WebSocket upgrade /__console/../ws refused (404): Not Found'],
+    [],
   );
 
   for (const holder of holders) holder.destroy();

@@ -65,9 +65,10 @@ export class ConnectionLimit {
   /**
    * Whether `request` is refused: its connection arrived over the limit, and it is not for the console. Counted
    * once per request refused (the caller answers 503 with `refusalMessage` and closes the connection).
+   * `forConsole`: whether the caller knows it is the console's (default: its target is under the console's path).
    */
-  refuses(request: IncomingMessage): boolean {
-    if (!this.overLimit.has(request.socket) || this.servedOverLimit(request.url ?? '')) return false;
+  refuses(request: IncomingMessage, forConsole = this.servedOverLimit(request.url ?? '')): boolean {
+    if (!this.overLimit.has(request.socket) || forConsole) return false;
     this.countRefusal();
     return true;
   }

@@ -172,13 +172,16 @@ export class SocketServer {
 
   /** Answers the upgrade, once the answers to the requests before it on its connection have gone out. */
   private take(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.connectionLimit?.refuses(request)) {
+    const path = upgradePath(request);
+    const own = this.endpoints.get(path);
+    // Over the limit only the engine's own endpoints (the console's live feed) are served: a mocked socket whose path
+    // takes `/__console/…` too (a catch-all `/{*path}`) would fill the console's reserve.
+    if (this.connectionLimit?.refuses(request, own !== undefined)) {
       // Counted and summed up in the log by the limit: one warning per refusal would flood it.
       this.refuseUpgrade(socket, request, { status: 503, message: this.connectionLimit.refusalMessage }, false);
       return;
     }
-    const path = upgradePath(request);
-    const endpoint = this.endpoints.get(path) ?? this.resolve(path);
+    const endpoint = own ?? this.resolve(path);
     if (!endpoint) {
       this.refuseUpgrade(socket, request, { status: 404, message: 'Not Found' });
       return;
