@@ -3,13 +3,14 @@ import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type addFormats from 'ajv-formats';
 import type { JsonObject } from '../../shared/json-value';
 import { loadModule } from '../support/load-module';
-import { compileUserRegex } from '../support/user-regex';
+import { compileUserRegex, withinRegexBudget } from '../support/user-regex';
 import { schemaBranchingProblem } from './schema-branching';
 import { type AjvCodeTags, uniqueItemsKeyword } from './unique-items-keyword';
 
 /**
  * A compiled JSON Schema: the errors for a value, or undefined when it is valid (defaults are filled in). Throws
- * `SchemaRecursionError` for a value the schema cannot be worked out on.
+ * `SchemaRecursionError` for a value the schema cannot be worked out on, and `UserRegexBudgetError` for one its
+ * patterns would take too long to match (USER_REGEX_RUN_BUDGET).
  */
 export type SchemaCheck = (value: unknown) => ErrorObject[] | undefined;
 
@@ -68,7 +69,8 @@ export class JsonSchemas {
       }
       check = (value) => {
         try {
-          return validate(value) ? undefined : [...(validate.errors ?? [])];
+          // Its `pattern`s share one budget: a pattern on each item of a large list adds up.
+          return withinRegexBudget(() => validate(value)) ? undefined : [...(validate.errors ?? [])];
         } catch (error) {
           if (error instanceof RangeError) throw new SchemaRecursionError();
           throw error;

@@ -7,6 +7,7 @@ import { laxBoolean } from '../http/query-params';
 import type { RequestBody } from '../http/request-body';
 import type { RequestPart } from '../http/validation';
 import { pointerKeys } from '../support/json-pointer';
+import { UserRegexBudgetError } from '../support/user-regex';
 import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { bodyIssue } from './body-issues';
 import { headerNameProblem } from './header-name';
@@ -120,6 +121,12 @@ export function compileRequestValidation(
       try {
         return validateRequest(values);
       } catch (error) {
+        // So many or such long values that the schema's patterns would hold the engine: the request's doing.
+        if (error instanceof UserRegexBudgetError)
+          throw new HttpError(
+            413,
+            `Content Too Large: checking this request against the route's schemas: ${error.message}`,
+          );
         if (!(error instanceof SchemaRecursionError)) throw error;
         // The route's schema is at fault, not the request: a server error that says what to fix.
         throw new HttpError(500, `Internal Server Error: this route's validation failed: ${error.message}`);

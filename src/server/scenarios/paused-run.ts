@@ -4,6 +4,7 @@ import type { RunRequest } from '../agui/run-input';
 import { issueAt, RequestValidationError } from '../http/http-errors';
 import { toPydanticIssues } from '../http/json-schema-issues';
 import { JsonSchemas, type SchemaCheck, SchemaRecursionError } from '../routes/json-schemas';
+import { UserRegexBudgetError } from '../support/user-regex';
 import type { Op, ScenarioProgram } from './scenario-program';
 
 /**
@@ -122,8 +123,9 @@ export function answerRefusal(paused: PausedRun, resume: readonly ResumeEntry[])
   try {
     errors = paused.answerCheck(payload);
   } catch (error) {
-    if (!(error instanceof SchemaRecursionError)) throw error;
-    // The schema runs without end on this payload: refused as a route's body is, saying to fix the schema.
+    if (!(error instanceof SchemaRecursionError || error instanceof UserRegexBudgetError)) throw error;
+    // The schema runs without end on this payload, or its patterns would take too long: refused as a route's body
+    // is, saying what to fix.
     return new RequestValidationError([
       { type: 'value_error', loc: at, msg: `Value error, ${error.message}`, input: null },
     ]);

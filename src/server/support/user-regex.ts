@@ -35,6 +35,59 @@ export const USER_REGEX_MATCH_BUDGET = 250_000;
  */
 const REPETITION_TOTAL_MAX = 2 * USER_REGEX_MAX_PROGRAM_SIZE;
 
+/**
+ * Steps that the matches made within one `withinRegexBudget` may take together, a match costing its program size
+ * plus RUN_STEPS_PER_CHARACTER, times the characters it reads. One match is bounded, but one request can ask for
+ * thousands: a schema `pattern` on each item of a 1 MB list, a `_like` filter on each record, a body condition on
+ * each value a JSONPath selects (2,000 matches of the costliest pattern held the engine 12 s). At the 17 to 45 ns a
+ * step measured, this is one or two seconds at the most; a 1 MB list of UUIDs checked by a UUID pattern fits.
+ */
+export const USER_REGEX_RUN_BUDGET = 64_000_000;
+
+/** What reading a character costs whatever the pattern (case folding, the matcher's own work), in steps. */
+const RUN_STEPS_PER_CHARACTER = 16;
+
+/** The budget, said for people: what a message says matching would take more than. */
+export const USER_REGEX_RUN_BUDGET_TEXT = `${USER_REGEX_RUN_BUDGET} steps (a character a pattern reads costs the size it compiles to, plus ${RUN_STEPS_PER_CHARACTER})`;
+
+/** The matches within a `withinRegexBudget` would take more than its steps: the one that would pass them is not made. */
+export class UserRegexBudgetError extends Error {
+  override name = 'UserRegexBudgetError';
+  constructor() {
+    super(
+      `matching the patterns on these values would take more than ${USER_REGEX_RUN_BUDGET_TEXT}: send fewer or shorter values`,
+    );
+  }
+}
+
+/** Steps left to the matches made now, if they are budgeted: the work budgeted is synchronous, so one at a time. */
+let stepsLeft: number | undefined;
+
+/**
+ * Runs the synchronous `work` with the matches it makes sharing USER_REGEX_RUN_BUDGET: one that would pass it throws
+ * UserRegexBudgetError instead of running. Within another such run, what it spends counts there too.
+ */
+export function withinRegexBudget<T>(work: () => T): T {
+  const outer = stepsLeft;
+  stepsLeft = USER_REGEX_RUN_BUDGET;
+  try {
+    return work();
+  } finally {
+    const spent = USER_REGEX_RUN_BUDGET - stepsLeft;
+    stepsLeft = outer === undefined ? undefined : Math.max(0, outer - spent);
+  }
+}
+
+/** Takes `steps` from the budget of the run the match is made in, or throws UserRegexBudgetError when it has fewer. */
+function charge(steps: number): void {
+  if (stepsLeft === undefined) return;
+  if (stepsLeft < steps) {
+    stepsLeft = 0;
+    throw new UserRegexBudgetError();
+  }
+  stepsLeft -= steps;
+}
+
 export interface UserRegexOptions {
   /** Letters match in either case (Unicode case folding). */
   caseInsensitive?: boolean;
@@ -49,7 +102,10 @@ export interface UserRegex {
    * matched on its first `readLimit` characters as if it ended there (`$` matches at the cut).
    */
   readonly readLimit: number;
-  /** Whether the pattern matches anywhere in `input`'s first `readLimit` characters (as RegExp.prototype.test). */
+  /**
+   * Whether the pattern matches anywhere in `input`'s first `readLimit` characters (as RegExp.prototype.test).
+   * Within `withinRegexBudget`, throws UserRegexBudgetError instead once the budget is spent.
+   */
   test(input: string): boolean;
 }
 
@@ -89,7 +145,16 @@ export function compileUserRegex(pattern: string, options: UserRegexOptions = {}
   // A matcher, not `test`: `test` tries a lazy DFA first, which on patterns such as `(a|b)*a(a|b){15}[^ab]` builds
   // a state per character at several µs each; the matcher's engines (one-pass, bit-state, NFA) stay within
   // size × length steps.
-  return { source: pattern, readLimit, test: (input) => compiled.matcher(beginning(input, readLimit)).find() };
+  return {
+    source: pattern,
+    readLimit,
+    test: (input) => {
+      const text = beginning(input, readLimit);
+      // One character more than its length: a match on empty text costs something too.
+      charge((size + RUN_STEPS_PER_CHARACTER) * (text.length + 1));
+      return compiled.matcher(text).find();
+    },
+  };
 }
 
 /**

@@ -1,7 +1,13 @@
 import type { ParsedUrlQuery } from 'node:querystring';
 import type { JsonObject, JsonValue } from '../../../shared/json-value';
 import { RequestValidationError, type ValidationIssue } from '../../http/http-errors';
-import { compileUserRegex, type UserRegex } from '../../support/user-regex';
+import {
+  compileUserRegex,
+  USER_REGEX_RUN_BUDGET_TEXT,
+  type UserRegex,
+  UserRegexBudgetError,
+  withinRegexBudget,
+} from '../../support/user-regex';
 import { inexactInteger } from '../number-text';
 
 /** A page of a listed collection, and what the headers say about it. */
@@ -43,6 +49,8 @@ const DEFAULT_PAGE_SIZE = 10;
 export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuery): ListResult {
   const issues: ValidationIssue[] = [];
   const filters: Filter[] = [];
+  /** The `_like` parameters, with the pattern each matches last. */
+  const likes: [name: string, pattern: string | undefined][] = [];
   for (const [name, raw] of Object.entries(query)) {
     if (raw === undefined || LIST_PARAMETERS.has(name)) continue;
     const values = [raw].flat();
@@ -72,6 +80,7 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
         break;
       }
       case '_like': {
+        likes.push([name, values.at(-1)]);
         const patterns: UserRegex[] = [];
         for (const value of values) {
           try {
@@ -97,7 +106,7 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
   const order = orderOf(query, issues);
   if (issues.length > 0) throw new RequestValidationError(issues);
 
-  let items = records.filter((record) => filters.every((filter) => filter(record)));
+  let items = filtered(records, filters, likes);
   const sort = lastText(query._sort);
   if (sort) items = sorted(items, sort, order);
   const total = items.length;
@@ -112,6 +121,30 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
     items = items.slice(from, to);
   }
   return { items, total };
+}
+
+/**
+ * The records every filter passes. `_like` patterns share one budget over all records (USER_REGEX_RUN_BUDGET): a
+ * costly pattern on each of thousands of records held the engine for seconds; past it, a 422 at the `_like`s.
+ */
+function filtered(
+  records: readonly JsonObject[],
+  filters: readonly Filter[],
+  likes: readonly [name: string, pattern: string | undefined][],
+): JsonObject[] {
+  try {
+    return withinRegexBudget(() => records.filter((record) => filters.every((filter) => filter(record))));
+  } catch (error) {
+    if (!(error instanceof UserRegexBudgetError)) throw error;
+    throw new RequestValidationError(
+      likes.map(([name, pattern]) => ({
+        type: 'value_error',
+        loc: ['query', name],
+        msg: `Value error, matching the _like patterns on this collection's records would take more than ${USER_REGEX_RUN_BUDGET_TEXT}: narrow the list with other filters first, or use a simpler pattern`,
+        input: pattern,
+      })),
+    );
+  }
 }
 
 const lastText = (value: string | string[] | undefined): string | undefined =>

@@ -5,6 +5,7 @@ import { MAX_JSON_DEPTH_SETTING } from '../../../shared/settings';
 import { HttpError, issueAt, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { toPydanticIssues } from '../../http/json-schema-issues';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
+import { UserRegexBudgetError } from '../../support/user-regex';
 import { type SchemaCheck, SchemaRecursionError } from '../json-schemas';
 import { checkLaxJson } from '../lax-json-values';
 import { CollectionBudget, recordFileChars } from './collection-budget';
@@ -230,7 +231,7 @@ export class CollectionStore {
       // a workspace's records are checked as they are stored.
       if (this.check) errors = fillDefaults ? checkLaxJson(this.check, checked).errors : this.check(checked);
     } catch (error) {
-      if (!(error instanceof SchemaRecursionError)) throw error;
+      if (!(error instanceof SchemaRecursionError || error instanceof UserRegexBudgetError)) throw error;
       issues.push({ type: 'value_error', loc, msg: `Value error, ${error.message}`, input: null });
       return undefined;
     }
