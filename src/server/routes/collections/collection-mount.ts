@@ -42,6 +42,12 @@ export function compileCollection(collection: Collection, at: IssuePath, tools: 
   } catch (error) {
     tools.issues.add([...at, 'path'], `invalid path: ${(error as Error).message}`);
   }
+  // A JSON body with that key is refused (it could become an object's prototype), so no record could ever hold it.
+  if (collection.idField === '__proto__')
+    tools.issues.add(
+      [...at, 'idField'],
+      'records cannot hold their id in "__proto__": a JSON body with that key is refused (it could set an object\'s prototype); name the id field otherwise ("id")',
+    );
   let check: ReturnType<typeof tools.schemas.compile> | undefined;
   if (collection.schema) {
     try {

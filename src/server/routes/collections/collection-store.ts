@@ -130,7 +130,7 @@ export class CollectionStore {
     const seen = new Set<string>();
     records.forEach((input, index) => {
       const loc = [...at, index];
-      if (isJsonObject(input) && (input as JsonObject)[this.idField] === undefined) {
+      if (isJsonObject(input) && this.ownId(input as JsonObject) === undefined) {
         issues.push({
           type: 'missing',
           loc: [...loc, this.idField],
@@ -172,6 +172,11 @@ export class CollectionStore {
     return record;
   }
 
+  /** The record's own id: an id field named `toString` or `constructor` is not the one every object inherits. */
+  private ownId(record: JsonObject): JsonValue | undefined {
+    return Object.hasOwn(record, this.idField) ? record[this.idField] : undefined;
+  }
+
   /**
    * The record `input` makes, checked, with defaults from the schema filled in (`fillDefaults`) — or undefined,
    * with `issues` saying why. `pathId`: the id the URL names (replace, patch); without it a missing id is
@@ -196,7 +201,7 @@ export class CollectionStore {
       return undefined;
     }
     const record = structuredClone(input) as JsonObject;
-    const given = record[this.idField];
+    const given = this.ownId(record);
     const idLoc = [...loc, this.idField];
     const before = issues.length;
     /** The engine gives the record its id (the next one): the client sent none, nor named one in the path. */
