@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { silentLogger } from '../src/server/index';
 import type { RecentWorkspace, WorkspaceStatus } from '../src/shared/workspace';
 import { buildCli, type CliRun, runCli } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { WAIT_MS } from './helpers/wait';
 import { workspaceDir } from './helpers/workspace-files';
 
 // The user's recent-workspaces list (recent.json): shared by every engine on the machine, kept by the desktop app and
@@ -102,4 +105,36 @@ test('serve processes started at once each keep their entry, merged with what wa
   await Promise.all(runs.map((run) => run.exited()));
   assert.deepEqual((await recentPaths(configDir)).sort(), [before.path, ...files].sort());
   assert.equal(await exists(join(configDir, 'recent.json.lock')), false, 'no lock is left behind');
+});
+
+test('a list that is a FIFO or far too big is ignored at once: the engine starts, and writes a list in its place', {
+  skip: process.platform === 'win32' && 'no FIFOs on Windows',
+  // Before, reading the FIFO waited for a writer that never came, and the engine never started.
+  timeout: WAIT_MS,
+}, async () => {
+  for (const [kind, make] of [
+    ['fifo', (file: string) => execFileSync('mkfifo', [file])],
+    // Spaces then a valid list: JSON that parses, were it read whole.
+    ['huge', (file: string) => writeFile(file, `${' '.repeat(4 * 1024 * 1024)}{"workspaces":[]}`)],
+  ] as const) {
+    const configDir = join(dir, `${kind}-config`);
+    await mkdir(configDir);
+    await make(join(configDir, 'recent.json'));
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const workspace = join(dir, `${kind}.agui.json`);
+    await startTestEngine({
+      workspace,
+      template: 'blank',
+      recentWorkspaces: true,
+      logger,
+      workspaceOptions: { configDir },
+    });
+    assert.deepEqual(await recentPaths(configDir), [workspace], kind);
+    assert.match(
+      warnings.join('\n'),
+      /ignoring a damaged recent workspaces list .*recent\.json: (not a regular file|larger than 1 MB)/,
+      kind,
+    );
+  }
 });

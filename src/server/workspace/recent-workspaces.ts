@@ -1,16 +1,19 @@
-import { mkdir, open, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RecentWorkspace } from '../../shared/workspace';
 import type { Logger } from '../support/logger';
 import { writeFileAtomic } from './atomic-file';
+import { describeBytes, readRegularFile } from './bounded-file';
 
 const MAX_RECENT = 10;
 /** How long an update waits for another process's lock before writing without it (the list is a convenience). */
 const LOCK_WAIT_MS = 2000;
 /** A lock older than this was left by a process that died holding it: an update takes milliseconds. */
 const LOCK_STALE_MS = 10_000;
+/** Ten entries take a few kilobytes even with the longest paths: a bigger file is not a list this wrote. */
+const MAX_LIST_BYTES = 1024 * 1024;
 
 const RecentFileSchema = z.object({
   workspaces: z.array(z.object({ path: z.string().min(1), name: z.string(), openedAt: z.number() })),
@@ -114,14 +117,21 @@ export class RecentWorkspaces {
   }
 
   private async read(): Promise<RecentWorkspace[]> {
-    let text: string;
+    let bytes: Awaited<ReturnType<typeof readRegularFile>>;
     try {
-      text = await readFile(this.file, 'utf8');
+      // Bounded and never blocking: a FIFO in its place would hold up every start, a huge file fill memory.
+      bytes = await readRegularFile(this.file, MAX_LIST_BYTES);
     } catch {
       return [];
     }
     try {
-      return RecentFileSchema.parse(JSON.parse(text)).workspaces.slice(0, MAX_RECENT);
+      if (!Buffer.isBuffer(bytes))
+        throw new Error(
+          bytes.refused === 'too large'
+            ? `larger than ${describeBytes(bytes.maxBytes)}`
+            : `not a regular file (it is ${bytes.what})`,
+        );
+      return RecentFileSchema.parse(JSON.parse(bytes.toString('utf8'))).workspaces.slice(0, MAX_RECENT);
     } catch (error) {
       this.logger?.warn(`ignoring a damaged recent workspaces list ${this.file}: ${(error as Error).message}`);
       return [];
