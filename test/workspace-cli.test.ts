@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { agoraSeed } from '../src/server/packs/agora/store/agora-seed';
 import { agoraData, agoraStore } from './helpers/agora';
 import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
 import { LARGE_WORLD_LIMITS, recordRuns } from './helpers/large-world';
@@ -255,6 +256,30 @@ test('import-openapi into a folder that does not exist, or from a file that does
   const missing = cli(['import-openapi', join(dir, 'no-such-spec.json')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^agui-mock: cannot read .*no-such-spec\.json: no such file\n$/);
+});
+
+test('import-openapi into an older file: the original kept as .bak, or one line and the file untouched when it cannot be', async () => {
+  const spec = join(dir, 'bak-spec.json');
+  const paths = { '/greeting': { get: { responses: { '200': { description: 'hi' } } } } };
+  await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
+  const v1 = `${JSON.stringify({ version: 1, name: 'old', profile: 'agora-mock', settings: {}, agora: agoraSeed(0), scenarios: [] })}\n`;
+  const old = join(dir, 'old.agui.json');
+  await writeFile(old, v1);
+  const imported = cli(['import-openapi', spec, '--into', old]);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.equal(await readFile(`${old}.bak`, 'utf8'), v1);
+  assert.equal((await readJson(old)).version, 2);
+
+  // A name the file system takes, but not with ".bak" after it (255 bytes at most): before, a stack trace.
+  const long = join(dir, `${'x'.repeat(250)}.json`);
+  await writeFile(long, v1);
+  const refused = cli(['import-openapi', spec, '--into', long]);
+  assert.equal(refused.code, 1);
+  assert.match(
+    refused.stderr,
+    /^agui-mock: .*x\.json: cannot keep the original before migrating \(.*\(ENAMETOOLONG\)\); nothing was changed\n$/,
+  );
+  assert.equal(await readFile(long, 'utf8'), v1, 'the file is left as it was');
 });
 
 test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s and leaves a complete file', async (t) => {

@@ -1,9 +1,9 @@
-import { constants, copyFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { OpenApiImportError } from '../server/openapi/openapi-import-error';
 import type { RoutesImport } from '../server/openapi/openapi-routes-import';
 import { readOpenApiSource } from '../server/openapi/read-openapi-source';
 import { writeFileAtomic } from '../server/workspace/atomic-file';
+import { backUpOriginal } from '../server/workspace/workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { newWorkspaceDocument, readWorkspaceFile } from '../server/workspace/workspace-file';
@@ -45,7 +45,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     // Checked as a whole workspace before anything is written: the file stays as it was when it would not serve.
     const { workspace } = decodeWorkspaceValue({ ...target.workspace, routes: result.routes }, target.file);
     if (!options.dryRun) {
-      if (target.migratedFrom !== undefined) await keepOriginal(target.file);
+      if (target.migratedFrom !== undefined) await backUpOriginal(target.file, Date.now());
       await writeFileAtomic(target.file, encodeWorkspace(workspace)).catch((error: unknown) => {
         throw new SpecError(`cannot write ${target.file}: ${describeFsError(error)}`);
       });
@@ -82,14 +82,6 @@ async function targetWorkspace(path: string) {
   } catch (error) {
     if (!(error instanceof WorkspaceError && error.reason === 'not-found')) throw error;
     return { file, workspace: newWorkspaceDocument(file, 'blank') as Workspace, created: true };
-  }
-}
-
-async function keepOriginal(file: string): Promise<void> {
-  try {
-    await copyFile(file, `${file}.bak`, constants.COPYFILE_EXCL);
-  } catch {
-    await copyFile(file, `${file}.${Date.now()}.bak`, constants.COPYFILE_EXCL);
   }
 }
 

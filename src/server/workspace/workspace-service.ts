@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, realpathSync, type Stats, watch } from 'node:fs';
-import { constants, copyFile, mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
@@ -20,6 +20,7 @@ import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atom
 import { describeBytes, readRegularFile } from './bounded-file';
 import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
+import { backUpOriginal } from './workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
@@ -1033,25 +1034,11 @@ export class WorkspaceService {
     return { backup, text };
   }
 
-  /** The original of a migrated file, as `<file>.bak` (or `<file>.<time>.bak` when that exists). */
+  /** The original of a migrated file (`backUpOriginal`), remembered as a version of the file. */
   private async keepOriginal(file: string): Promise<string> {
-    for (const backup of [`${file}.bak`, `${file}.${this.options.now()}.bak`]) {
-      try {
-        await copyFile(file, backup, constants.COPYFILE_EXCL);
-        await this.fileVersions.remember(file, backup);
-        return backup;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new WorkspaceError({
-            operation: 'save',
-            file,
-            problem: `cannot keep the original before migrating (${await describeFsErrorAt(error, backup)}); nothing was changed`,
-            cause: error,
-          });
-        }
-      }
-    }
-    throw new WorkspaceError({ operation: 'save', file, problem: 'cannot keep the original before migrating' });
+    const backup = await backUpOriginal(file, this.options.now());
+    await this.fileVersions.remember(file, backup);
+    return backup;
   }
 
   private async remember(): Promise<void> {
