@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
-import { buildCli, type CliRun, runCli } from './helpers/cli-process';
+import { buildCli, CLI, type CliRun, runCli, runCommand } from './helpers/cli-process';
+import { WAIT_MS } from './helpers/wait';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const running: CliRun[] = [];
@@ -161,4 +165,29 @@ test('an --api-key without a value, or with a space or control character, is a u
     assert.equal((await cli.exited()).code, 2, `exit code for ${JSON.stringify(args)}`);
     assert.match(cli.stderr(), /^agui-mock: .*api-key.+\n\nUsage:/s, `message for ${JSON.stringify(args)}`);
   }
+});
+
+test('a file name that is not UTF-8 is a usage error, not another file: serve never makes a "\uFFFD" one beside it', {
+  // Before, serve created and served another file, and ran until stopped.
+  timeout: WAIT_MS,
+}, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'agui-cli-names-'));
+  after(() => rm(dir, { recursive: true, force: true }));
+  // Node takes arguments as UTF-8: the byte 0xFF arrives as U+FFFD, naming a file that is not there.
+  await writeFile(Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xff]), Buffer.from('.json')]), '{}');
+  for (const args of ['validate "$NAME"', 'serve --port 0 --quiet --workspace "$NAME"', 'init "$NAME"']) {
+    const cli = runCommand(
+      'sh',
+      ['-c', `NAME="$(printf '\\377.json')"; exec "$0" "$1" ${args}`, process.execPath, resolve(CLI)],
+      { cwd: dir },
+    );
+    running.push(cli);
+    assert.equal((await cli.exited()).code, 2, args);
+    assert.match(
+      cli.stderr(),
+      /^agui-mock: (FILE|--workspace) "\uFFFD\.json": the name is not UTF-8 \(\uFFFD stands for bytes that are not\), so agui-mock cannot open it; rename it in UTF-8\n/,
+      args,
+    );
+  }
+  assert.deepEqual(await readdir(dir, { encoding: 'buffer' }), [Buffer.from([0xff, ...Buffer.from('.json')])]);
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { hostProblem } from '../server/listen-host';
@@ -272,6 +273,12 @@ function template(name: string): WorkspaceTemplate {
 
 function fileName(what: string, text: string): string {
   if (text.trim() === '') throw new UsageError(`${what} must be a file name`);
+  // A name whose bytes are not UTF-8 arrives with U+FFFD in their place: it names no file there is (serve would
+  // create one beside the user's, validate call the user's missing), unless a file is really named so.
+  if (text.includes('\uFFFD') && !existsSync(text))
+    throw new UsageError(
+      `${what} ${JSON.stringify(text)}: the name is not UTF-8 (\uFFFD stands for bytes that are not), so agui-mock cannot open it; rename it in UTF-8`,
+    );
   return text;
 }
 
