@@ -203,3 +203,14 @@ test('a version 0 file (the Python mock layout) with fields the model does not k
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /\(version 0: migrated to version 2 when opened/);
 });
+
+test('a NUL in a TLS file name is said at its field, as for route files and static folders', async () => {
+  const result = await validate('tls-nul.agui.json', {
+    version: 2,
+    name: 'x',
+    settings: { tls: { cert: 'cert\0.pem', key: 'key.pem' } },
+  });
+  assert.equal(result.code, 1);
+  // Before: a raw NUL on the terminal and Node's words about the `path` argument of a call.
+  assert.deepEqual(problems(result.stderr), ['settings.tls.cert: a file name cannot contain a NUL character']);
+});

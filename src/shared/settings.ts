@@ -7,7 +7,12 @@ export const MIN_HEARTBEAT_MS = 1000;
 export const MAX_JSON_DEPTH_SETTING = 1000;
 
 /** A certificate or key file: relative paths are read from the workspace file's folder. */
-const TlsFileSchema = z.string().max(4096).regex(/\S/, 'Give a file path');
+const TlsFileSchema = z
+  .string()
+  .max(4096)
+  .regex(/\S/, 'Give a file path')
+  // As route files and static folders: no file system takes one, and Node's refusal names its own argument.
+  .refine((path) => !path.includes('\0'), 'a file name cannot contain a NUL character');
 
 /**
  * Whether the engine's one port speaks HTTPS and WSS, and with which certificate. Read when the engine starts:
