@@ -214,3 +214,26 @@ test('a NUL in a TLS file name is said at its field, as for route files and stat
   // Before: a raw NUL on the terminal and Node's words about the `path` argument of a call.
   assert.deepEqual(problems(result.stderr), ['settings.tls.cert: a file name cannot contain a NUL character']);
 });
+
+test('what a file quotes is shown escaped: a key cannot forge a line of the log, nor a name drive the terminal', async () => {
+  // A CI log (GitHub Actions) reads `::error …::` at the start of a line of the job's output as a command.
+  const forged = 'x\n::error file=app.ts::all good\nvalid workspace';
+  const refused = await validate('forged-lines.agui.json', { version: 2, name: 'x', settings: { [forged]: 1 } });
+  assert.equal(refused.code, 1);
+  assert.deepEqual(refused.stderr.split('\n'), [
+    `agui-mock: ${join(dir, 'forged-lines.agui.json')}: settings: unknown field x\\n::error file=app.ts::all good\\nvalid workspace`,
+    '',
+  ]);
+
+  const warned = await validate('escape-warning.agui.json', {
+    version: 2,
+    name: 'x',
+    routes: [route('r', { responses: [{ id: 'r', body: { file: 'gone\u001b[2J\u009b.json' } }] })],
+  });
+  assert.equal(warned.code, 0, warned.stderr);
+  assert.match(
+    warned.stderr,
+    /warning: routes\.0\.responses\.0\.body\.file: gone\\u001b\[2J\\u009b\.json does not exist/,
+  );
+  assert.doesNotMatch(warned.stderr, /\p{Cc}(?!$)/mu, 'no control character but the line breaks');
+});

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { OpenApiImportError } from '../server/openapi/openapi-import-error';
 import type { RoutesImport } from '../server/openapi/openapi-routes-import';
 import { readOpenApiSource } from '../server/openapi/read-openapi-source';
+import { terminalText } from '../server/support/terminal-text';
 import { writeFileAtomic } from '../server/workspace/atomic-file';
 import { backUpOriginal } from '../server/workspace/workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
@@ -36,10 +37,10 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
       ...(options.basePath !== undefined && { basePath: options.basePath }),
       replaceAll: options.replace,
     });
-    for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const warning of result.warnings) process.stderr.write(`warning: ${terminalText(warning)}\n`);
     if (!target) {
       process.stdout.write(`${JSON.stringify({ routes: result.routes }, null, 2)}\n`);
-      process.stderr.write(`${describe(result, options.dryRun)}\n`);
+      process.stderr.write(`${terminalText(describe(result, options.dryRun))}\n`);
       return 0;
     }
     // Checked as a whole workspace before anything is written: the file stays as it was when it would not serve.
@@ -51,7 +52,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
       });
     }
     process.stdout.write(
-      `${describe(result, options.dryRun)} → ${target.file}${target.created ? ' (new file)' : ''}\n`,
+      `${terminalText(describe(result, options.dryRun))} → ${target.file}${target.created ? ' (new file)' : ''}\n`,
     );
     return 0;
   } catch (error) {
@@ -60,7 +61,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
       return 1;
     }
     if (error instanceof OpenApiImportError || error instanceof SpecError) {
-      process.stderr.write(`agui-mock: ${error.message}\n`);
+      process.stderr.write(`agui-mock: ${terminalText(error.message)}\n`);
       return 1;
     }
     throw error;

@@ -7,6 +7,7 @@ import {
   WorkspaceError,
 } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
+import { terminalText } from '../server/support/terminal-text';
 import type { ServeOptions } from './cli-options';
 import { printBanner, watchTraffic } from './terminal-output';
 import { workspaceMissing } from './workspace-commands';
@@ -44,7 +45,7 @@ export async function serve(options: ServeOptions): Promise<number> {
       return 1;
     }
     if (error instanceof TlsError) {
-      process.stderr.write(`agui-mock: cannot start: ${error.message}\n`);
+      process.stderr.write(`agui-mock: cannot start: ${terminalText(error.message)}\n`);
       return 1;
     }
     if (error instanceof PortInUseError) {

@@ -1,4 +1,5 @@
 import type { MockServer } from '../server/index';
+import { terminalText } from '../server/support/terminal-text';
 import type { TlsInfo } from '../shared/control-api';
 import type { RequestSummary } from '../shared/request-log';
 
@@ -15,11 +16,13 @@ export function printBanner(server: MockServer, version: string): void {
     .socketDefinitions()
     .map(
       ({ definition }) =>
-        `  WebSocket   ${origin}${definition.path}${definition.name ? dim(`  ${definition.name}`) : ''}`,
+        `  WebSocket   ${origin}${definition.path}${definition.name ? dim(`  ${terminalText(definition.name)}`) : ''}`,
     );
   const agents = world
     .agentDefinitions()
-    .map((agent) => `  AG-UI HTTP  ${server.url}${agent.path}${agent.name ? dim(`  ${agent.name}`) : ''}`);
+    .map(
+      (agent) => `  AG-UI HTTP  ${server.url}${agent.path}${agent.name ? dim(`  ${terminalText(agent.name)}`) : ''}`,
+    );
   process.stdout.write(
     [
       `${bold('AG-UI Mock Console')} ${version}${packs.length > 0 ? dim(` — ${packs.join(', ')}`) : ''}`,

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { missingMountFiles } from '../server/routes/missing-mount-files';
+import { terminalText } from '../server/support/terminal-text';
 import { tlsFilesProblem } from '../server/tls/tls-setting';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
@@ -31,13 +32,15 @@ export async function validateWorkspace(options: ValidateOptions): Promise<numbe
     const baseDir = dirname(resolve(options.file));
     const certificateProblem = await tlsFilesProblem(workspace.settings.tls, baseDir);
     if (certificateProblem) {
-      process.stderr.write(`agui-mock: ${options.file}: settings.tls: ${certificateProblem}\n`);
+      process.stderr.write(`agui-mock: ${options.file}: settings.tls: ${terminalText(certificateProblem)}\n`);
       return 1;
     }
     // Warnings, not failures: the engine looks for these per request, so a file may come later; but a misspelt
     // name would otherwise first show as a 404 at request time.
     for (const missing of await missingMountFiles(workspace, baseDir))
-      process.stderr.write(`agui-mock: ${options.file}: warning: ${missing.path}: ${missing.problem}\n`);
+      process.stderr.write(
+        `agui-mock: ${options.file}: warning: ${terminalText(`${missing.path}: ${missing.problem}`)}\n`,
+      );
     const migration =
       migratedFrom === undefined
         ? ''

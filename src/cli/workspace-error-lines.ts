@@ -1,7 +1,12 @@
+import { terminalText } from '../server/support/terminal-text';
 import type { WorkspaceError } from '../server/workspace/workspace-error';
 
-/** A workspace's problems for the terminal: the first on the line that says what failed, every other under it. */
+/**
+ * A workspace's problems for the terminal: the first on the line that says what failed, every other under it. They
+ * quote the file (its keys, values, names), so each line is shown as `terminalText`: one line, whatever it quotes.
+ */
 export function writeWorkspaceError(lead: string, error: WorkspaceError): void {
-  process.stderr.write(`${lead}${error.message}\n`);
-  for (const other of error.otherProblems) process.stderr.write(`  ${other.path}: ${other.problem}\n`);
+  process.stderr.write(`${lead}${terminalText(error.message)}\n`);
+  for (const other of error.otherProblems)
+    process.stderr.write(`  ${terminalText(`${other.path}: ${other.problem}`)}\n`);
 }
