@@ -282,6 +282,39 @@ test('import-openapi into an older file: the original kept as .bak, or one line 
   assert.equal(await readFile(long, 'utf8'), v1, 'the file is left as it was');
 });
 
+test('import-openapi that would make the file larger than the engine opens: one line, the file left as it was', async () => {
+  // Each route within its limits, and the routes the import makes within theirs: together past 64 MB.
+  const into = join(dir, 'nearly-full.agui.json');
+  const text = 'y'.repeat(9_900_000);
+  const routes = [0, 1, 2, 3, 4, 5].map((n) => ({
+    id: `t${n}`,
+    path: `/t${n}`,
+    responses: [{ id: 'a', body: { text } }],
+  }));
+  await writeFile(into, JSON.stringify({ version: 2, name: 'nearly full', routes }));
+  const before = await readFile(into, 'utf8');
+  // One example of 1 MB that 16 operations refer to: a small document, 16 MB of routes.
+  const schema = { $ref: '#/components/schemas/Big' };
+  const paths = Object.fromEntries(
+    Array.from({ length: 16 }, (_, n) => [
+      `/p${n}`,
+      { get: { responses: { 200: { description: 'ok', content: { 'application/json': { schema } } } } } },
+    ]),
+  );
+  const components = { schemas: { Big: { type: 'object', example: { data: 'x'.repeat(1_000_000) } } } };
+  const spec = join(dir, 'wide-spec.json');
+  await writeFile(spec, JSON.stringify({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths, components }));
+
+  const refused = cli(['import-openapi', spec, '--into', into]);
+  assert.equal(refused.code, 1, refused.stdout);
+  assert.match(
+    refused.stderr,
+    /^agui-mock: .*nearly-full\.agui\.json: written as a file, the workspace would be larger than 64 MB, the largest file the engine opens, .*nothing was changed/,
+  );
+  assert.equal(await readFile(into, 'utf8'), before, 'the file is left as it was');
+  assert.equal(cli(['validate', into]).code, 0);
+});
+
 test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s and leaves a complete file', async (t) => {
   const file = join(dir, 'big.agui.json');
   // Built through the store as a load test builds it, and saved by the engine.

@@ -311,3 +311,25 @@ test('a list longer than a workspace file holds is refused with 422: what is sto
   assert.equal((await api.post('/workspace/open', { path: file })).status, 200);
   assert.equal((await fetch(`${server.url}/r/9999`).then((answer) => answer.json())) as number, 9999);
 });
+
+test('an import that would be larger than a workspace file, once written with its indent, is refused: nothing changes', async () => {
+  const file = join(dir, 'import-too-large.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { template: 'blank' });
+  const before = await readFile(file, 'utf8');
+  // 2 MB sent; each number on a line of its own, 74 spaces in, once written: over 64 MB. Before, the import was taken
+  // and every save after it refused.
+  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
+  const route = (id: string) => `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`;
+  const response = await fetch(`${server.url}/__console/api/workspace/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: `{"version":2,"name":"wide","routes":[${route('a')},${route('b')}]}`,
+  });
+  assert.equal(response.status, 422);
+  const { detail } = (await response.json()) as { detail: WorkspaceProblem };
+  assert.equal(detail.file, 'import');
+  assert.match(detail.problem, /^written as a file, the workspace would be larger than 64 MB, .*nothing was changed/);
+  const status = await controlClient(server).get<WorkspaceStatus>('/workspace');
+  assert.deepEqual([status.body.name, status.body.dirty, status.body.error], ['import-too-large', false, null]);
+  assert.equal(await readFile(file, 'utf8'), before);
+});

@@ -5,10 +5,11 @@ import { readOpenApiSource } from '../server/openapi/read-openapi-source';
 import { terminalText } from '../server/support/terminal-text';
 import { writeFileAtomic } from '../server/workspace/atomic-file';
 import { backUpOriginal } from '../server/workspace/workspace-backup';
-import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
+import { decodeWorkspaceValue } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { newWorkspaceDocument, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { describeFsError } from '../server/workspace/workspace-fs-errors';
+import { encodeOpenable } from '../server/workspace/workspace-size-limit';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import type { Workspace } from '../shared/workspace';
 import type { ImportOpenApiOptions } from './cli-options';
@@ -45,9 +46,10 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     }
     // Checked as a whole workspace before anything is written: the file stays as it was when it would not serve.
     const { workspace } = decodeWorkspaceValue({ ...target.workspace, routes: result.routes }, target.file);
+    const text = encodeOpenable(workspace, target.file);
     if (!options.dryRun) {
       if (target.migratedFrom !== undefined) await backUpOriginal(target.file, Date.now());
-      await writeFileAtomic(target.file, encodeWorkspace(workspace)).catch((error: unknown) => {
+      await writeFileAtomic(target.file, text).catch((error: unknown) => {
         throw new SpecError(`cannot write ${target.file}: ${describeFsError(error)}`);
       });
     }

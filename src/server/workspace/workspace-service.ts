@@ -28,7 +28,7 @@ import { unsavedCopyName, WorkspaceFileVersions } from './workspace-file-version
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
-import { TOO_LARGE_TO_OPEN, WorkspaceTooLarge, withinWorkspaceLimit } from './workspace-size-limit';
+import { encodeOpenable, TOO_LARGE_TO_OPEN, WorkspaceTooLarge, withinWorkspaceLimit } from './workspace-size-limit';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {
@@ -325,6 +325,8 @@ export class WorkspaceService {
    */
   importDocument(value: unknown, text?: string): Workspace {
     const { workspace } = decodeWorkspaceValue(value, 'import', servingFolder(this.file), text);
+    // A compact body within the limit may pass it once written with the file's indent: then no save would take it.
+    encodeOpenable(workspace, 'import');
     this.apply(workspace, this.file);
     this.markChanged();
     return workspace;

@@ -1,4 +1,7 @@
+import type { Workspace } from '../../shared/workspace';
 import { describeBytes } from './bounded-file';
+import { encodeWorkspaceChunks } from './workspace-codec';
+import { WorkspaceError } from './workspace-error';
 import { WORKSPACE_MAX_BYTES } from './workspace-file';
 
 /** What a workspace past WORKSPACE_MAX_BYTES is, in words. */
@@ -26,5 +29,23 @@ export function* withinWorkspaceLimit(data: string | Iterable<string | Uint8Arra
     bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
     if (bytes > WORKSPACE_MAX_BYTES) throw new WorkspaceTooLarge();
     yield chunk;
+  }
+}
+
+/**
+ * The file's text of a workspace made whole in one step (an import, routes merged into a file), when the engine could
+ * open that file; else a WorkspaceError naming `file`, before the workspace is stored or written anywhere. Each piece
+ * may be within its own limit and the whole, written with its indent, not: only encoding it tells (up to the limit).
+ */
+export function encodeOpenable(workspace: Workspace, file: string): string {
+  try {
+    return [...withinWorkspaceLimit(encodeWorkspaceChunks(workspace))].join('');
+  } catch (error) {
+    if (!(error instanceof WorkspaceTooLarge)) throw error;
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      problem: `written as a file, the workspace would be ${TOO_LARGE_TO_OPEN}, so it could be neither saved nor opened again: nothing was changed (import less, or make room in the workspace first)`,
+    });
   }
 }
