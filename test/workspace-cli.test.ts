@@ -221,6 +221,24 @@ test('serve --workspace creates a missing file with a notice, then loads it on t
   await second.exited();
 });
 
+test('serve stopped by SIGHUP (its terminal closed) saves the change autosave had not written yet, and exits 0', async () => {
+  const file = join(dir, 'hangup.agui.json');
+  const token = 'hangup-token';
+  const run = serve(['--workspace', file, '--template', 'blank', '--token', token]);
+  await run.waitFor(/Console/);
+  const [, url] = run.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const changed = await fetch(`${url}/__console/api/server/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ speed: 7 }),
+  });
+  assert.equal(changed.status, 200);
+  // Before, the default action: killed at once, the change (autosaved 500 ms later) lost.
+  run.child.kill('SIGHUP');
+  assert.deepEqual(await run.exited(), { code: 0, signal: null });
+  assert.equal(((await readJson(file)).settings as { speed: number }).speed, 7);
+});
+
 test('serve --workspace with a bad file: exit 1, the message names file and place, the file untouched', async () => {
   const file = join(dir, 'bad-serve.agui.json');
   await writeFile(file, '{"version": 1, "name": "x"');

@@ -13,7 +13,7 @@ import { printBanner, watchTraffic } from './terminal-output';
 import { workspaceMissing } from './workspace-commands';
 import { writeWorkspaceError } from './workspace-error-lines';
 
-/** `agui-mock serve [options]`: runs the engine until SIGINT or SIGTERM; exit 1 when it cannot start. */
+/** `agui-mock serve [options]`: runs the engine until SIGINT, SIGTERM or SIGHUP; exit 1 when it cannot start. */
 export async function serve(options: ServeOptions): Promise<number> {
   // This process is the engine.
   tuneEngineGc();
@@ -67,6 +67,9 @@ export async function serve(options: ServeOptions): Promise<number> {
     const shutdown = (signal: string) => {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);
+      process.off('SIGHUP', onSighup);
+      // A terminal that hung up takes no more output: its EIO is no reason to stop saving.
+      if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
       process.stdout.write(`\n${signal}: closing connections…\n`);
       stopWatching();
       keptEdits(server, signal)
@@ -85,8 +88,11 @@ export async function serve(options: ServeOptions): Promise<number> {
     };
     const onSigint = () => shutdown('SIGINT');
     const onSigterm = () => shutdown('SIGTERM');
+    // The terminal closed (its window, an ssh session dropped): stopped as SIGTERM stops, changes saved, not killed.
+    const onSighup = () => shutdown('SIGHUP');
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigterm);
+    process.on('SIGHUP', onSighup);
   });
   if (creating)
     process.stdout.write(
