@@ -311,6 +311,25 @@ test('an unknown future version is refused with a clear message', async () => {
   assert.match(error.problem, /version 7, written by a newer agui-mock; this one reads versions up to 2/);
 });
 
+test('a version that is no version says which versions there are, and shows what the file holds', () => {
+  for (const [version, got] of [
+    ['-1', '-1'],
+    ['2.5', '2.5'],
+    ['"2"', '"2"'],
+    // JSON reads 1e400 as Infinity, which it would write as null.
+    ['1e400', 'Infinity'],
+  ]) {
+    assert.throws(
+      () => decodeWorkspaceText(`{"version": ${version}, "name": "x"}`, 'v.agui.json'),
+      (error: unknown) =>
+        error instanceof WorkspaceError &&
+        error.path === 'version' &&
+        error.problem === `version must be a whole number from 0 to 2 (got ${got})`,
+      version,
+    );
+  }
+});
+
 test('version 0 (the Python mock layout) is migrated, the original kept as .bak', async () => {
   const seed = agoraSeed(Date.parse('2025-01-01T00:00:00Z'));
   const v0 = { name: 'Old mock', users: seed.users, currentUserId: seed.currentUserId, sessions: seed.sessions };

@@ -185,7 +185,8 @@ function documentVersion(document: Record<string, unknown>, file: string): numbe
       operation: 'load',
       file,
       path: 'version',
-      problem: `version must be a whole number (got ${JSON.stringify(version)})`,
+      // A number as the file reads (JSON would write 1e400 as null); -1 is a whole number, just not a version.
+      problem: `version must be a whole number from 0 to ${WORKSPACE_VERSION} (got ${typeof version === 'number' ? String(version) : JSON.stringify(version)})`,
     });
   }
   if (version > WORKSPACE_VERSION) {
