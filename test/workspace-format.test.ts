@@ -316,8 +316,6 @@ test('a version that is no version says which versions there are, and shows what
     ['-1', '-1'],
     ['2.5', '2.5'],
     ['"2"', '"2"'],
-    // JSON reads 1e400 as Infinity, which it would write as null.
-    ['1e400', 'Infinity'],
   ]) {
     assert.throws(
       () => decodeWorkspaceText(`{"version": ${version}, "name": "x"}`, 'v.agui.json'),
@@ -326,6 +324,27 @@ test('a version that is no version says which versions there are, and shows what
         error.path === 'version' &&
         error.problem === `version must be a whole number from 0 to 2 (got ${got})`,
       version,
+    );
+  }
+});
+
+test('a number too large for JSON is refused at its place, not as "must be a number" nor saved back as null', () => {
+  for (const [text, path] of [
+    ['{"version": 2, "name": "x", "settings": {"speed": 1e400}}', 'settings.speed'],
+    ['{"version": 1e400, "name": "x"}', 'version'],
+    [
+      '{"version": 2, "name": "x", "routes": [{"id": "a", "path": "/a", "responses": [{"id": "r", "body": {"json": {"n": [-1e999]}}}]}]}',
+      'routes.0.responses.0.body.json.n.0',
+    ],
+  ] as const) {
+    assert.throws(
+      () => decodeWorkspaceText(text, 'n.agui.json'),
+      (error: unknown) =>
+        error instanceof WorkspaceError &&
+        error.path === path &&
+        error.problem ===
+          'a number too large for JSON (it reads as Infinity): numbers in a workspace are at most about ±1.8e308',
+      text,
     );
   }
 });

@@ -4,7 +4,7 @@ import { jsonDepth, jsonDepthMessage } from './json-depth';
  * `JSON.parse` reads a number too large for a double (`1e400`, a 400-digit integer) as ±Infinity, which passes
  * `typeof x === 'number'` and most schema checks, yet JSON has no way to write it: served or saved, it would become
  * `null`. Request bodies and socket frames are refused for it where their depth is checked (the control API and
- * workspace files go through zod's `z.json()`, which takes finite numbers only).
+ * workspace files are refused for it by place too, before their schema, which would say only "must be a number").
  */
 
 /**
@@ -23,11 +23,12 @@ export function parsedJsonRefusal(value: unknown, maxDepth: number, setBy?: stri
   return undefined;
 }
 
-function isNonFinite(value: unknown): boolean {
+export function isNonFinite(value: unknown): boolean {
   return typeof value === 'number' && !Number.isFinite(value);
 }
 
-function pathToNonFinite(value: unknown): string {
+/** Where (`items.0.q`) the first number that is not finite is, in a value known to hold one. */
+export function pathToNonFinite(value: unknown): string {
   const stack: [unknown, string][] = [[value, '']];
   while (stack.length > 0) {
     const [current, path] = stack.pop() as [unknown, string];

@@ -8,7 +8,8 @@ import { unionIssueWords } from '../../shared/union-issue-words';
 import { WORKSPACE_VERSION, type Workspace, WorkspaceSchema } from '../../shared/workspace';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
 import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenario-catalogue';
-import { exceedsJsonDepth } from '../support/json-depth';
+import { jsonDepth } from '../support/json-depth';
+import { isNonFinite, pathToNonFinite } from '../support/json-numbers';
 import { pointerKeys } from '../support/json-pointer';
 import { prototypeKeyPointer } from '../support/prototype-key';
 import { MountValidationError } from '../world/mount-validation-error';
@@ -69,12 +70,25 @@ export function decodeWorkspaceValue(
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new WorkspaceError({ operation: 'load', file, path: '', problem: 'a workspace is a JSON object' });
   }
-  if (exceedsJsonDepth(value, WORKSPACE_MAX_DEPTH)) {
+  let nonFinite = false;
+  const depth = jsonDepth(value, WORKSPACE_MAX_DEPTH, (scalar) => {
+    if (isNonFinite(scalar)) nonFinite = true;
+  });
+  if (depth > WORKSPACE_MAX_DEPTH) {
     throw new WorkspaceError({
       operation: 'load',
       file,
       path: '',
       problem: `objects and arrays nested deeper than ${WORKSPACE_MAX_DEPTH} levels: no workspace nests that deep`,
+    });
+  }
+  // 1e400 reads as Infinity, which the schema would call "not a number" and JSON would write back as null.
+  if (nonFinite) {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      path: pathToNonFinite(value),
+      problem: 'a number too large for JSON (it reads as Infinity): numbers in a workspace are at most about ±1.8e308',
     });
   }
   // JSON.parse keeps the last of a key written twice in one object without a word: the first copy would be dropped
