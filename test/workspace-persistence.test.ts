@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { AtomicWriteHooks } from '../src/server/workspace/atomic-file';
+import { type AtomicWriteHooks, tempPathFor } from '../src/server/workspace/atomic-file';
 import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import type { ConsoleUser } from '../src/shared/control-api';
@@ -79,6 +79,25 @@ test('kill -9 between write and rename: the previous file stays and loads; the s
   await server.workspace.save();
   assert.deepEqual(await tempsOf(file), [], 'stale temp files are cleaned up by the next save');
   assert.equal(agoraData((await readJson(file)) as Workspace).currentUserId, null);
+});
+
+test('a file whose name is near the longest the folder takes is saved, its stale temp files cleared', async () => {
+  // 250 bytes of UTF-8: its temp file's name, with 18 more, would be too long. Before, it opened but every save failed.
+  const file = await newFile(`${'é'.repeat(120)}.agui.json`);
+  const temp = tempPathFor(file);
+  assert.ok(Buffer.byteLength(basename(temp)) <= 255, basename(temp));
+  const stale = join(dir, basename(temp).replace(/[0-9a-f]{12}\.tmp$/, '0123456789ab.tmp'));
+  await writeFile(stale, 'left by a crash');
+  const server = await startWorkspaceEngine(dir, file);
+  agoraStore(server).setCurrentUser(null);
+  await server.workspace.save();
+  assert.equal(server.workspace.status().error, null);
+  assert.equal(agoraData((await readJson(file)) as Workspace).currentUserId, null);
+  assert.deepEqual(
+    (await readdir(dir)).filter((name) => name.endsWith('.tmp')),
+    [],
+    'the stale temp file is removed',
+  );
 });
 
 test('disk full during a save: reported, the previous file intact, no temp left; the next save recovers', async () => {
