@@ -5,6 +5,7 @@ import { before, test } from 'node:test';
 import type { Logger } from '../src/server/support/logger';
 import type { AtomicWriteHooks } from '../src/server/workspace/atomic-file';
 import { readWorkspaceFile } from '../src/server/workspace/workspace-file';
+import { isBackupName } from '../src/server/workspace/workspace-file-versions';
 import { buildCli, runCli } from './helpers/cli-process';
 import { eventually } from './helpers/wait';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
@@ -92,6 +93,29 @@ test('shutting down with a conflict: the unsaved changes are kept beside the fil
     /conflict\.agui\.json was changed on disk since they were made, so it was left as it is$/,
   );
   assert.equal((await stat(copy)).mode & 0o777, 0o600, 'as private as the file: it holds the same keys');
+});
+
+test('a workspace named near the longest name a file may have: its unsaved changes are kept under its name cut to fit', async () => {
+  // 230 bytes: the copy's name adds 37 or more, so it was refused (ENAMETOOLONG) and the changes lost.
+  const name = `${'ä'.repeat(110)}.agui.json`;
+  const { file, server, warnings } = await engineWithUnsavedRecord(name);
+  await writeFile(file, workspace('From disk'));
+  await eventually(() => server.workspace.status().conflict !== null, 'the conflict');
+  await server.close();
+  const copies = (await readdir(dir)).filter((entry) => entry.startsWith('ä') && entry !== name);
+  assert.equal(copies.length, 1, `one copy beside the file: ${copies}`);
+  const copy = copies[0] as string;
+  assert.ok(Buffer.byteLength(copy) <= 255, copy);
+  assert.ok(isBackupName(copy, name), 'never served, as the file itself is not: it holds the same keys');
+  const kept = await readWorkspaceFile(join(dir, copy));
+  assert.deepEqual(
+    kept.workspace.collections[0]?.records.map((record) => record.title),
+    ['Solaris', 'From API'],
+  );
+  assert.ok(
+    warnings.some((warning) => warning.startsWith(`workspace: unsaved changes kept in ${join(dir, copy)}: `)),
+    warnings.join(' | '),
+  );
 });
 
 test('shutting down with the file broken on disk: the unsaved changes are kept beside it', async () => {

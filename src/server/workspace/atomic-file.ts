@@ -13,6 +13,7 @@ import {
   unlink,
 } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { nameFitting } from './file-name-fit';
 
 /**
  * Points where tests put faults (a full disk, a crash between write and rename). Production code passes none.
@@ -27,8 +28,6 @@ export interface AtomicWriteHooks {
 }
 
 const TEMP_SUFFIX = '.tmp';
-/** The longest file name most file systems take, in bytes (ext4, APFS, NTFS's 255 UTF-16 units hold as many). */
-const MAX_NAME_BYTES = 255;
 /** What a temp file's name adds to the target's: `.`, `.<12 hex digits>`, `.tmp`. */
 const TEMP_NAME_BYTES = 1 + 13 + TEMP_SUFFIX.length;
 
@@ -37,14 +36,9 @@ export function tempPathFor(file: string): string {
   return join(dirname(file), `.${tempStem(file)}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
 }
 
-/**
- * The target's name as its temp files begin, cut (whole characters) where the whole name would pass MAX_NAME_BYTES:
- * a target with a name near that long could otherwise be opened but never saved.
- */
+/** The target's name as its temp files begin (cut to leave them room). */
 function tempStem(file: string): string {
-  let stem = basename(file);
-  while (Buffer.byteLength(stem) > MAX_NAME_BYTES - TEMP_NAME_BYTES) stem = [...stem].slice(0, -1).join('');
-  return stem;
+  return nameFitting(basename(file), TEMP_NAME_BYTES);
 }
 
 function isTempOf(file: string, candidate: string): boolean {

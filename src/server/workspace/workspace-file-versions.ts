@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { nameFitting } from './file-name-fit';
 
 /**
  * Every file (by device and inode) that has been a version of a workspace file, or of one of its backups, while
@@ -72,11 +73,13 @@ export class WorkspaceFileVersions {
  * changes kept beside it on shutting down (`unsavedCopyName`). Each holds what the file holds (the gateway's keys).
  */
 export function isBackupName(name: string, fileName: string): boolean {
-  if (!name.startsWith(`${fileName}.`)) return false;
-  return name.endsWith('.bak') || (name.startsWith(`${fileName}.${UNSAVED}`) && name.endsWith('.json'));
+  if (name.startsWith(`${fileName}.`) && name.endsWith('.bak')) return true;
+  return name.startsWith(`${nameFitting(fileName, UNSAVED_NAME_BYTES)}.${UNSAVED}`) && name.endsWith('.json');
 }
 
 const UNSAVED = 'unsaved-';
+/** What an unsaved copy's name adds to the file's: `.unsaved-`, the time (24), `-<attempt>`, `.json`. */
+const UNSAVED_NAME_BYTES = 1 + UNSAVED.length + 24 + 3 + '.json'.length;
 
 /**
  * Where unsaved changes the engine could not write over `file` are kept on shutting down:
@@ -85,7 +88,9 @@ const UNSAVED = 'unsaved-';
 export function unsavedCopyName(file: string, at: number, attempt = 1): string {
   // No colons: they are not allowed in Windows file names.
   const time = new Date(at).toISOString().replaceAll(':', '-');
-  return `${file}.${UNSAVED}${time}${attempt > 1 ? `-${attempt}` : ''}.json`;
+  // A long name is cut to leave the copy room: a copy that cannot be named loses the changes.
+  const stem = join(dirname(file), nameFitting(basename(file), UNSAVED_NAME_BYTES));
+  return `${stem}.${UNSAVED}${time}${attempt > 1 ? `-${attempt}` : ''}.json`;
 }
 
 function identity(stats: Stats): string {
