@@ -153,7 +153,7 @@ test('a workspace larger than the engine opens is never saved: refused with the 
   assert.match(failing.body.detail.problem, /larger than 64 MB, the largest file the engine opens: lower the history/);
   assert.match(
     failing.body.detail.problem,
-    /delete sessions or large records, then save again \(the file on disk is unchanged\)$/,
+    /delete sessions, large records or large routes, then save again \(the file on disk is unchanged\)$/,
   );
   const status = (await api.get<WorkspaceStatus>('/workspace')).body;
   assert.equal(status.dirty, true, 'the changes are still unsaved');

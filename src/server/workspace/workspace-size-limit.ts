@@ -13,7 +13,7 @@ export class WorkspaceTooLarge extends Error {
     super(
       `the workspace is ${TOO_LARGE_TO_OPEN}: ` +
         'lower the history limits (maxRecordedBytes, maxRecordedMessages, maxRecordedMessagesPerSession, ' +
-        'maxRecordedSessions) or delete sessions or large records, then save again',
+        'maxRecordedSessions) or delete sessions, large records or large routes, then save again',
     );
   }
 }
