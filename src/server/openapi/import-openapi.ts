@@ -7,6 +7,7 @@ import { unionIssueWords } from '../../shared/union-issue-words';
 import { exceedsJsonDepth } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { dereferenceOpenApi } from './dereference-openapi';
+import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
 import { toRoutePath } from './openapi-path';
 import { readOpenApiText } from './read-openapi-text';
@@ -53,8 +54,6 @@ export interface OpenApiImport {
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 /** Levels of the document around a schema or an example (paths, path, operation, responses, status, content…). */
 const DOCUMENT_NESTING = 16;
-/** The routes of one import, as JSON, stay well within what a workspace file may hold. */
-const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 /** Schema nodes one import may write in all (the document's schemas, expanded where they are used). */
 const MAX_SCHEMA_NODES = 1_000_000;
 const METHODS = new Set<string>(HTTP_METHODS.map((method) => method.toLowerCase()));
@@ -124,6 +123,11 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
         responses: routeResponses(op.responses, where, context, maxJsonDepth),
       };
 
+      // Measured before anything walks it whole, and only as far as the limit: its values share what `$ref`s
+      // point to, and written out (JSON.stringify) could pass what a string can hold.
+      if (exceedsOutputBytes(route, MAX_OUTPUT_BYTES - outputBytes)) {
+        throw new OpenApiImportError(`the routes would take more than ${MAX_OUTPUT_BYTES} bytes`, source);
+      }
       const parsed = RouteSchema.safeParse(route, { error: unionIssueWords });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

@@ -2,6 +2,7 @@ import type { JsonValue } from '../../shared/json-value';
 import { HEADER_VALUE_MAX, type RouteInput } from '../../shared/mounts/route';
 import { FRAMING_HEADERS } from '../routes/route-compiler';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { isJsonMediaType, isTextMediaType, pickMediaType } from './media-types';
 import { sampleBody } from './sample-body';
 import { type SchemaContext, toJsonSchema } from './to-json-schema';
@@ -142,6 +143,12 @@ function exampleOf(media: Documented, where: string, context: SchemaContext, max
   }
   for (const candidate of candidates) {
     if (candidate === undefined) continue;
+    if (exceedsOutputBytes(candidate)) {
+      context.warn(
+        `${where}: an example would be more than ${MAX_OUTPUT_BYTES} bytes written out (each $ref in it repeats what it points to); not used`,
+      );
+      continue;
+    }
     if (!exceedsJsonDepth(candidate, maxDepth)) return candidate as JsonValue;
     context.warn(`${where}: an example nests deeper than ${maxDepth} levels; not used`);
   }

@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../../shared/json-value';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
 
 /**
@@ -165,7 +166,11 @@ class SchemaConversion {
       } else if (SCHEMA_MAP.has(key)) {
         if (isPlainObject(value)) out[key] = this.map(value, depth, where, key === 'patternProperties');
       } else if (PLAIN_VALUES.has(key) && value !== undefined) {
-        if (exceedsJsonDepth(value, Math.max(0, this.context.maxDepth - depth - 1))) {
+        if (exceedsOutputBytes(value)) {
+          this.context.warn(
+            `${where}: the value of ${key} would be more than ${MAX_OUTPUT_BYTES} bytes written out (each $ref in it repeats what it points to); dropped`,
+          );
+        } else if (exceedsJsonDepth(value, Math.max(0, this.context.maxDepth - depth - 1))) {
           this.context.warn(`${where}: the value of ${key} nests too deeply; dropped`);
         } else {
           out[key] = value as JsonValue;
@@ -208,6 +213,7 @@ class SchemaConversion {
     if (
       schema.example !== undefined &&
       out.examples === undefined &&
+      !exceedsOutputBytes(schema.example) &&
       !exceedsJsonDepth(schema.example, Math.max(0, this.context.maxDepth - depth - 2))
     ) {
       out.examples = [schema.example as JsonValue];
