@@ -11,6 +11,9 @@ export const MountIdSchema = z
   .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -, starting with a letter or digit')
   .max(100);
 
+/** Path segments a URL parser resolves away: `.` and `..`, as written or percent-encoded. */
+const DOT_SEGMENTS: ReadonlySet<string> = new Set(['.', '%2e', '..', '.%2e', '%2e.', '%2e%2e']);
+
 /** Paths under this prefix belong to the console; no mount may take them. */
 export const CONSOLE_PATH_PREFIX = '/__console';
 
@@ -28,6 +31,12 @@ export const PathPatternSchema = z
   .refine(
     (path) => path !== CONSOLE_PATH_PREFIX && !path.startsWith(`${CONSOLE_PATH_PREFIX}/`),
     `paths under ${CONSOLE_PATH_PREFIX} belong to the console`,
+  )
+  // Clients resolve these before sending (RFC 3986 dot segments; `%2e` too, as URL parsers read it): a mount at
+  // `/a/../b` would be reached only by a request sent raw, never by a browser, fetch or curl.
+  .refine(
+    (path) => !path.split('/').some((segment) => DOT_SEGMENTS.has(segment.toLowerCase())),
+    'a path segment "." or ".." is resolved by clients before they send a request (`/a/../b` is sent as `/b`), so no request would reach it: write the path without it',
   )
   .describe(
     'URL path pattern: literal segments, `:name` parameters (`/items/:id`), `*name` wildcards for the rest of ' +
