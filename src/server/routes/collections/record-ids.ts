@@ -83,7 +83,8 @@ export function idValueIssue(value: unknown, type: IdType, loc: (string | number
 
 /**
  * Why a text cannot be a record's id: an id must be able to stand in a URL (`/books/:id`) — not empty, not so long
- * that the request line passes what servers read, and without a lone surrogate, which no URL can encode.
+ * that the request line passes what servers read, not a dot segment clients resolve away, and without a lone
+ * surrogate, which no URL can encode.
  */
 function stringIdIssue(value: string, loc: (string | number)[]): ValidationIssue | undefined {
   if (value.length === 0)
@@ -101,6 +102,13 @@ function stringIdIssue(value: string, loc: (string | number)[]): ValidationIssue
       msg: `String should have at most ${MAX_STRING_ID} characters`,
       input: value,
       ctx: { max_length: MAX_STRING_ID },
+    };
+  if (value === '.' || value === '..')
+    return {
+      type: 'value_error',
+      loc,
+      msg: `Value error, an id of ${JSON.stringify(value)} cannot stand in a URL: clients resolve /items/${value} before they send it (to /items/ or /), so the record could never be read; give it another id`,
+      input: value,
     };
   if (LONE_SURROGATE.test(value))
     return {
