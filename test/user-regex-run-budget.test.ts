@@ -145,7 +145,12 @@ test(
       path: '/matching',
       responses: [
         { id: 'costly', when: { body: [{ path: '$[*]', regex: COSTLY }] }, body: { json: 'matched' } },
-        { id: 'costly-too', when: { body: [{ path: '$[*]', regex: `${COSTLY}|zz` }] }, body: { json: 'matched' } },
+        // Each condition alone stays within a budget; together they share one.
+        ...Array.from({ length: 24 }, (_, index) => ({
+          id: `costly-${index}`,
+          when: { body: [{ path: '$[*]', regex: `${COSTLY}|z{${index + 2}}` }] },
+          body: { json: 'matched' },
+        })),
         { id: 'rest', body: { json: 'rest' } },
       ],
     });

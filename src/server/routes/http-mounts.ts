@@ -4,6 +4,7 @@ import type { CollectionChange } from '../../shared/mounts/collection-change';
 import type { MissReason, NearMiss } from '../../shared/mounts/match-report';
 import type { Route } from '../../shared/mounts/route';
 import type { StaticFolder } from '../../shared/mounts/static-folder';
+import { withinRegexBudget } from '../support/user-regex';
 import { TemplateCounters } from '../templates/template-helpers';
 import type { IssuePath } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
@@ -198,8 +199,13 @@ function routeEntry(route: CompiledRoute, env: HttpMountEnv, counters: TemplateC
         } catch (error) {
           return [{ part: 'body', message: `conditions not checked: ${(error as Error).message}` }];
         }
-        return route.responses.flatMap(({ response, conditions }) =>
-          (conditions?.failures(values) ?? []).map((failure): MissReason => ({ ...failure, responseId: response.id })),
+        // As when answering, the responses' conditions share one regex budget.
+        return withinRegexBudget(() =>
+          route.responses.flatMap(({ response, conditions }) =>
+            (conditions?.failures(values) ?? []).map(
+              (failure): MissReason => ({ ...failure, responseId: response.id }),
+            ),
+          ),
         );
       },
     },

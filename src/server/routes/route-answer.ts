@@ -5,6 +5,7 @@ import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
 import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
 import { koaSend } from '../support/koa-send-on-first-use';
+import { withinRegexBudget } from '../support/user-regex';
 import {
   type RenderSession,
   renderSession,
@@ -62,7 +63,10 @@ export async function answerRoute(
     setAnsweredBy(ctx, { kind: 'route', id: route.route.id });
     throw error;
   }
-  const index = route.pick(route.responses.length, (i) => route.responses[i]?.conditions?.holds(values) ?? true);
+  // The responses' conditions share one regex budget: each alone is bounded, a route may have many.
+  const index = withinRegexBudget(() =>
+    route.pick(route.responses.length, (i) => route.responses[i]?.conditions?.holds(values) ?? true),
+  );
   const chosen = route.responses[index];
   if (!chosen) return false;
   const { response } = chosen;

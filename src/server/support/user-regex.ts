@@ -65,16 +65,18 @@ let stepsLeft: number | undefined;
 
 /**
  * Runs the synchronous `work` with the matches it makes sharing USER_REGEX_RUN_BUDGET: one that would pass it throws
- * UserRegexBudgetError instead of running. Within another such run, what it spends counts there too.
+ * UserRegexBudgetError instead of running. Within another such run, it has at most what that one has left, and
+ * what it spends is spent there too: a route's conditions, each budgeted, share the budget of the route's request.
  */
 export function withinRegexBudget<T>(work: () => T): T {
   const outer = stepsLeft;
-  stepsLeft = USER_REGEX_RUN_BUDGET;
+  const start = Math.min(USER_REGEX_RUN_BUDGET, outer ?? USER_REGEX_RUN_BUDGET);
+  stepsLeft = start;
   try {
     return work();
   } finally {
-    const spent = USER_REGEX_RUN_BUDGET - stepsLeft;
-    stepsLeft = outer === undefined ? undefined : Math.max(0, outer - spent);
+    const spent = start - (stepsLeft ?? 0);
+    stepsLeft = outer === undefined ? undefined : outer - spent;
   }
 }
 
