@@ -162,3 +162,30 @@ test(
     assert.deepEqual(errors, []);
   },
 );
+
+test('a query or header condition after the budget is spent does not hold: no 500', LIMIT, async () => {
+  await create('routes', {
+    id: 'after',
+    method: 'POST',
+    path: '/after',
+    responses: [
+      { id: 'costly', when: { body: [{ path: '$[*]', regex: COSTLY }] }, body: { json: 'matched' } },
+      { id: 'by-query', when: { query: { q: { regex: '^yes$' } } }, body: { json: 'by query' } },
+      { id: 'by-header', when: { headers: { 'X-Q': { regex: '^yes$' } } }, body: { json: 'by header' } },
+    ],
+  });
+  const answer = await timed(`${server.url}/after?q=yes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-q': 'yes' },
+    body: JSON.stringify(texts),
+  });
+  // Nothing answers: the conditions past the budget were not worked out.
+  assert.equal(answer.status, 404, answer.text.slice(0, 300));
+  const few = await timed(`${server.url}/after?q=yes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(['x']),
+  });
+  assert.equal(few.text, '"by query"');
+  assert.deepEqual(errors, []);
+});

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { JsonValue } from '../../shared/json-value';
 import type { Matcher, ValueCondition } from '../../shared/mounts/route';
 import { looseEquals } from '../support/loose-equals';
-import { compileUserRegex } from '../support/user-regex';
+import { compileUserRegex, USER_REGEX_RUN_BUDGET_TEXT, UserRegexBudgetError } from '../support/user-regex';
 
 /**
  * One compiled comparison of a request value: `failure` says, for people, why a value does not satisfy it
@@ -46,9 +46,15 @@ export function compileValueMatcher(condition: ValueCondition | Matcher, loose: 
     return {
       failure: (label, present, value) => {
         if (!present) return `${label} missing (expected to match /${regex.source}/)`;
-        return regex.test(asText(value))
-          ? undefined
-          : `${label}: expected to match /${regex.source}/, got ${showValue(value)}`;
+        try {
+          return regex.test(asText(value))
+            ? undefined
+            : `${label}: expected to match /${regex.source}/, got ${showValue(value)}`;
+        } catch (error) {
+          // The request's matches spent their budget (USER_REGEX_RUN_BUDGET): not worked out, so it does not hold.
+          if (!(error instanceof UserRegexBudgetError)) throw error;
+          return `${label}: matching /${regex.source}/ would take more than ${USER_REGEX_RUN_BUDGET_TEXT} with this request's other matches, so it was not checked`;
+        }
       },
     };
   }
