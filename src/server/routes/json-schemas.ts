@@ -25,6 +25,9 @@ export class SchemaRecursionError extends Error {
   }
 }
 
+/** The `$id` a schema without one is compiled under: a URL that names nothing (RFC 2606's `.invalid`). */
+const ROOT_SCHEMA_ID = 'https://schema.agui-mock.invalid/';
+
 /** Values a schema is tried on once compiled: a cycle that holds for every value shows on them. */
 const PROBES: readonly (() => unknown)[] = [() => null, () => true, () => 0, () => '', () => [], () => ({})];
 
@@ -98,12 +101,16 @@ export class JsonSchemas {
       if (branching) throw new Error(branching);
       let validate: ValidateFunction;
       try {
-        validate = this.ajv(input).compile(rest);
+        // A base `$id` for a schema without one: with `addUsedSchema` off, ajv resolves `{"$ref": "#"}` (a tree of
+        // nodes, a list of lists) only against a schema that has one, and refused it ("can't resolve reference #").
+        validate = this.ajv(input).compile(rest.$id === undefined ? { $id: ROOT_SCHEMA_ID, ...rest } : rest);
         for (const probe of PROBES) validate(probe());
       } catch (error) {
         // A `$ref` that only ever leads to itself runs ajv's compiler out of stack; `{"$dynamicRef": "#"}` and the
         // like compile into a validator that calls itself forever.
         if (error instanceof RangeError) throw new Error(`it ${RECURSION}`);
+        // Said of the schema as written, without the base given it.
+        if (error instanceof Error) error.message = error.message.replaceAll(` from id ${ROOT_SCHEMA_ID}`, '');
         throw error;
       }
       check = (value) => {

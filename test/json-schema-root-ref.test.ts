@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MockServer } from '../src/server/index';
+import { type ControlClient, controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+
+/**
+ * `{"$ref": "#"}` — the whole schema again, as a tree's children or a list of lists write it — was refused when
+ * stored ("can't resolve reference # from id #": ajv resolves it only in a schema with an `$id`, and the engine
+ * compiles schemas without registering them). Such a schema now validates, in routes and collections alike.
+ */
+
+const server: MockServer = await startTestEngine({ template: 'blank' });
+const api: ControlClient = controlClient(server);
+
+const TREE = {
+  type: 'object',
+  properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#' } } },
+  required: ['name'],
+};
+
+const post = async (path: string, body: unknown) => {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+};
+
+test('a schema that refers to itself with "#" validates a route body and a collection record', async () => {
+  const route = await api.post('/routes', {
+    id: 'tree',
+    method: 'POST',
+    path: '/tree',
+    validate: { body: TREE },
+    responses: [{ id: 'ok', body: { json: '{{body}}' } }],
+  });
+  assert.equal(route.status, 201, JSON.stringify(route.body));
+  const collection = await api.post('/collections', { id: 'trees', path: '/trees', schema: TREE });
+  assert.equal(collection.status, 201, JSON.stringify(collection.body));
+
+  const tree = { name: 'root', children: [{ name: 'a', children: [{ name: 'a1' }] }, { name: 'b' }] };
+  assert.deepEqual(await post('/tree', tree), { status: 200, body: tree });
+  assert.equal((await post('/trees', tree)).status, 201);
+  const broken = { name: 'root', children: [{ name: 'a', children: [{ children: [] }] }] };
+  for (const path of ['/tree', '/trees']) {
+    const answer = await post(path, broken);
+    assert.equal(answer.status, 422, path);
+    assert.deepEqual(
+      (answer.body as { detail: { type: string; loc: unknown[] }[] }).detail.map((issue) => [issue.type, issue.loc]),
+      [['missing', ['body', 'children', 0, 'children', 0, 'name']]],
+      path,
+    );
+  }
+});
+
+test("a reference that leads nowhere is still refused, in the schema's own words", async () => {
+  const refused = await api.post('/routes', {
+    id: 'nowhere',
+    path: '/nowhere',
+    validate: { body: { $ref: '#/definitions/missing' } },
+    responses: [{ id: 'ok' }],
+  });
+  assert.equal(refused.status, 422);
+  assert.deepEqual(refused.body, {
+    detail: [
+      {
+        type: 'value_error',
+        loc: ['body', 'validate', 'body'],
+        msg: "invalid JSON Schema: can't resolve reference #/definitions/missing",
+        input: { $ref: '#/definitions/missing' },
+      },
+    ],
+  });
+});
