@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { OpenApiImportError } from '../src/server/openapi/openapi-import-error';
 import { readOpenApiSource } from '../src/server/openapi/read-openapi-source';
 import { WorkspaceError } from '../src/server/workspace/workspace-error';
@@ -161,6 +162,23 @@ test('the OpenAPI reader refuses a FIFO and a device at once, and a file past th
   const ok = join(dir, 'spec.json');
   await writeFile(ok, '\uFEFF{"openapi":"3.1.0"}');
   assert.deepEqual(await guarded(readOpenApiSource(ok, SPEC_LIMITS)), { text: '{"openapi":"3.1.0"}', file: ok });
+});
+
+test('the OpenAPI reader reads a file: URL as its file, and refuses other schemes saying what it reads', async () => {
+  const ok = join(dir, 'spec via url.json');
+  await writeFile(ok, '{"openapi":"3.1.0"}');
+  assert.deepEqual(await guarded(readOpenApiSource(pathToFileURL(ok).href, SPEC_LIMITS)), {
+    text: '{"openapi":"3.1.0"}',
+    file: ok,
+  });
+  // Read as a relative path before: "cannot read <cwd>/file:/x: no such file".
+  const remote = await refusal(readOpenApiSource('file://elsewhere/spec.json', SPEC_LIMITS));
+  assert.match(remote.message, /^cannot read file:\/\/elsewhere\/spec\.json: .*host/);
+  const ftp = await refusal(readOpenApiSource('ftp://example.test/spec.json', SPEC_LIMITS));
+  assert.equal(
+    ftp.message,
+    'cannot read ftp://example.test/spec.json: ftp URLs are not read; give an http(s) URL or a file',
+  );
 });
 
 test('a URL that streams JSON without end is cut at the cap, the download aborted', async () => {

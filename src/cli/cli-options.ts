@@ -14,8 +14,8 @@ const SYNOPSES = {
                                 write a new workspace file (default mock.agui.json); never overwrites`,
   validate: `  agui-mock validate FILE       check a workspace file: exit 0 with a summary, or 1 with line/field and problem`,
   'import-openapi': `  agui-mock import-openapi SPEC [--into FILE] [--base-path PATH] [--replace] [--dry-run]
-                                turn an OpenAPI 3.0/3.1 document (a file, or an http(s) URL such as a FastAPI
-                                server's /openapi.json) into routes: merged into FILE by id (created from the
+                                turn an OpenAPI 3.0/3.1 document (a file or file: URL, or an http(s) URL such as
+                                a FastAPI server's /openapi.json) into routes: merged into FILE by id (created from the
                                 blank template when missing), or printed as JSON without --into`,
 } as const;
 

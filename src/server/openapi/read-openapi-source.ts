@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describeBytes, readRegularFile } from '../workspace/bounded-file';
 import { describeFsError } from '../workspace/workspace-fs-errors';
 import { OpenApiImportError } from './openapi-import-error';
@@ -21,7 +22,7 @@ export async function readOpenApiSource(
   options: ReadOpenApiSourceOptions,
 ): Promise<{ text: string; file?: string }> {
   if (/^https?:\/\//i.test(spec)) return { text: await fetchText(spec, options) };
-  const file = resolve(spec);
+  const file = localFile(spec);
   let bytes: Awaited<ReturnType<typeof readRegularFile>>;
   try {
     bytes = await readRegularFile(file, options.maxBytes);
@@ -39,6 +40,21 @@ export async function readOpenApiSource(
     );
   }
   return { text: new TextDecoder().decode(bytes), file };
+}
+
+/** The file `spec` names: a path (relative to the working folder), or a `file:` URL; any other URL is refused. */
+function localFile(spec: string): string {
+  if (/^file:/i.test(spec)) {
+    try {
+      return fileURLToPath(spec);
+    } catch (error) {
+      throw new OpenApiImportError(`cannot read ${spec}: ${(error as Error).message}`);
+    }
+  }
+  const scheme = /^([a-z][a-z\d+.-]+):\/\//i.exec(spec)?.[1];
+  if (scheme)
+    throw new OpenApiImportError(`cannot read ${spec}: ${scheme} URLs are not read; give an http(s) URL or a file`);
+  return resolve(spec);
 }
 
 async function fetchText(spec: string, { maxBytes, timeoutMs }: ReadOpenApiSourceOptions): Promise<string> {
