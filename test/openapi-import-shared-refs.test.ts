@@ -88,3 +88,41 @@ test("a schema's default or enum made of doubling $refs is dropped, with a warni
   assert.ok(answer.ms < 30_000, `${answer.ms.toFixed(0)} ms`);
   assert.deepEqual(errors, []);
 });
+
+test('routes that would pass their limit together are refused with what to import instead', LIMIT, async () => {
+  // Each route's answer is the shared 1.1 MB example; 32 of them pass the routes' 32 MiB.
+  const paths = Object.fromEntries(
+    Array.from({ length: 32 }, (_, index) => [
+      `/x${index}`,
+      {
+        get: {
+          operationId: `x${index}`,
+          responses: {
+            200: {
+              description: 'ok',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Big' } } },
+            },
+          },
+        },
+      },
+    ]),
+  );
+  const document = {
+    openapi: '3.1.0',
+    info: { title: 'big', version: '1' },
+    paths,
+    components: { schemas: { Big: { type: 'string', example: 'x'.repeat(1_100_000) } } },
+  };
+  const answer = await api.post<{ detail: unknown }>('/routes/import-openapi', {
+    document: JSON.stringify(document),
+    dryRun: true,
+  });
+  assert.equal(answer.status, 422, JSON.stringify(answer.body).slice(0, 300));
+  assert.match(
+    JSON.stringify(answer.body.detail),
+    new RegExp(
+      `the routes would take more than ${MAX_OUTPUT_BYTES} bytes \\(at GET /x\\d+\\): import part of the document \\(fewer paths or operations\\), or shorten its examples and models`,
+    ),
+  );
+  assert.deepEqual(errors, []);
+});

@@ -75,6 +75,11 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   if (refusal !== undefined) throw new OpenApiImportError(refusal, source);
   const value = 'text' in input ? read : plainDocument(read);
   const document = await dereferenceOpenApi(value, source, maxBytes);
+  const tooLarge = (where: string) =>
+    new OpenApiImportError(
+      `the routes would take more than ${MAX_OUTPUT_BYTES} bytes (at ${where}): import part of the document (fewer paths or operations), or shorten its examples and models`,
+      source,
+    );
 
   const warnings = new Set<string>();
   const context: SchemaContext = {
@@ -125,9 +130,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
 
       // Measured before anything walks it whole, and only as far as the limit: its values share what `$ref`s
       // point to, and written out (JSON.stringify) could pass what a string can hold.
-      if (exceedsOutputBytes(route, MAX_OUTPUT_BYTES - outputBytes)) {
-        throw new OpenApiImportError(`the routes would take more than ${MAX_OUTPUT_BYTES} bytes`, source);
-      }
+      if (exceedsOutputBytes(route, MAX_OUTPUT_BYTES - outputBytes)) throw tooLarge(where);
       const parsed = RouteSchema.safeParse(route, { error: unionIssueWords });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
@@ -139,9 +142,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
         continue;
       }
       outputBytes += JSON.stringify(route).length;
-      if (outputBytes > MAX_OUTPUT_BYTES) {
-        throw new OpenApiImportError(`the routes would take more than ${MAX_OUTPUT_BYTES} bytes`, source);
-      }
+      if (outputBytes > MAX_OUTPUT_BYTES) throw tooLarge(where);
       routes.push(route);
     }
   }
