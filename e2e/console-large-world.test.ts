@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { controlClient } from '../test/helpers/control-client';
+import { startTestEngine } from '../test/helpers/engine';
+import { launchBrowser } from './helpers/browser';
+import { fillEditor, openConsole, seenWhole, waitUntilLive } from './helpers/console-page';
+import { pageFreezeDuring } from './helpers/page-freeze';
+
+// Worlds as large as the engine keeps them, each view opened, paged and edited on a 1280×720 laptop screen: none may
+// freeze the page for a second, draw thousands of rows at once, or push what is next to it out of sight.
+
+const browser = await launchBrowser();
+/** Generous: a cold Chromium on a machine other work shares, filling a large world. */
+const waitMs = 30_000;
+const viewport = { width: 1280, height: 720 };
+
+/** Whether the page as a whole scrolls sideways (a view wider than the window). */
+const scrollsSideways = (page: Page) =>
+  page.locator('html').evaluate((html) => html.scrollWidth > html.clientWidth + 1);
+
+test('State: a collection of 50,000 records opens a page of 100 at a time; one is opened, edited and added', async () => {
+  // 50,000 small records are about 2 MB of JSON: more than a request body may be by default.
+  const server = await startTestEngine({ template: 'blank', settings: { maxBodyBytes: 16 * 1024 * 1024 } });
+  const records = Array.from({ length: 50_000 }, (_, index) => ({ id: index + 1, title: `Book ${index + 1}` }));
+  const created = await controlClient(server).post('/collections', { id: 'books', path: '/books', records });
+  assert.equal(created.status, 201, JSON.stringify(created.body).slice(0, 300));
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const table = page.getByRole('table', { name: 'Records of books' });
+  const panel = page.getByTestId('collection-records');
+  const more = (notShown: string) => panel.getByRole('button', { name: `Show 100 more (${notShown} not shown)` });
+
+  const freeze = await pageFreezeDuring(page, async () => {
+    await page.getByRole('tab', { name: 'State' }).click();
+    await more('49,900').waitFor();
+  });
+  // Every record drawn froze the page 4.5 s on this kind of machine; a page of 100 takes a few frames.
+  assert.ok(freeze.busyMs < 1_000, `opening froze the page ${freeze.busyMs} ms`);
+  assert.equal(await table.locator('tbody tr').count(), 100);
+  await more('49,900').click();
+  await more('49,800').waitFor();
+  assert.equal(await table.locator('tbody tr').count(), 200);
+  assert.equal(await scrollsSideways(page), false, 'the page does not scroll sideways');
+
+  // One is edited: what the API serves at once.
+  await table.getByRole('button', { name: '150', exact: true }).click();
+  const editor = page.getByTestId('record-editor');
+  await fillEditor(page, editor.getByLabel('Record 150 JSON'), '{"id": 150, "title": "Dune"}');
+  await editor.getByRole('button', { name: 'Save record' }).click();
+  await table.getByText('"title":"Dune"').waitFor();
+  assert.equal(await seenWhole(editor.getByRole('button', { name: 'Save record' })), true, 'Save stays in sight');
+
+  // A new record goes at the end, out of the pages drawn: it is drawn all the same, selected.
+  await panel.getByRole('button', { name: '+ New record' }).click();
+  await fillEditor(page, editor.getByLabel('New record JSON'), '{"title": "Emma"}');
+  await editor.getByRole('button', { name: 'Create record' }).click();
+  await table.locator('tr[aria-selected="true"]', { hasText: '"title":"Emma"' }).waitFor();
+  assert.equal(await table.locator('tbody tr').count(), 201);
+  await more('49,800').waitFor();
+  assert.deepEqual(errors, []);
+});
