@@ -1,6 +1,13 @@
+import { useMemo, useState } from 'react';
 import type { LoggedBody } from '../../../../shared/request-log';
-import { formatBytes } from '../../ui/format';
+import { formatBytes, formatNumber } from '../../ui/format';
 import { ScrollRegion } from '../../ui/ScrollRegion';
+
+/**
+ * Characters of a body drawn at a time: the log keeps up to 1 MB of each, some 140,000 lines of JSON once pretty, and
+ * drawing a request's two such bodies froze the page for 1.9 s.
+ */
+const BODY_PAGE = 50_000;
 
 function pretty(text: string): string {
   try {
@@ -32,10 +39,36 @@ export function LoggedBodyView({ body, label, testId }: { body: LoggedBody | nul
         {body.truncated && ' — truncated in the log (see Settings → Body bytes logged)'}
       </span>
       <ScrollRegion label={label} className="logged-body">
-        <pre className="body" data-testid={testId}>
-          {pretty(body.text)}
-        </pre>
+        <PagedText text={body.text} testId={testId} />
       </ScrollRegion>
     </div>
   );
+}
+
+/** The body's text, pretty when it is JSON, a page at a time: each page ends at a line's end where one is near. */
+function PagedText({ text, testId }: { text: string; testId: string }) {
+  const shownText = useMemo(() => pretty(text), [text]);
+  const [shown, setShown] = useState(() => pageEnd(shownText, 0));
+  const notShown = shownText.length - shown;
+  const next = pageEnd(shownText, shown);
+  return (
+    <>
+      <pre className="body" data-testid={testId}>
+        {shownText.slice(0, shown)}
+      </pre>
+      {notShown > 0 && (
+        <button type="button" className="ghost small" onClick={() => setShown(next)}>
+          Show {formatNumber(next - shown)} more characters ({formatNumber(notShown)} not shown)
+        </button>
+      )}
+    </>
+  );
+}
+
+/** Where the page after `start` ends: BODY_PAGE characters on, or the last line's end in its second half. */
+function pageEnd(text: string, start: number): number {
+  const end = start + BODY_PAGE;
+  if (end >= text.length) return text.length;
+  const lineEnd = text.lastIndexOf('\n', end);
+  return lineEnd > start + BODY_PAGE / 2 ? lineEnd + 1 : end;
 }
