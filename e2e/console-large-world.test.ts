@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
@@ -18,6 +21,13 @@ const viewport = { width: 1280, height: 720 };
 /** Whether the page as a whole scrolls sideways (a view wider than the window). */
 const scrollsSideways = (page: Page) =>
   page.locator('html').evaluate((html) => html.scrollWidth > html.clientWidth + 1);
+
+/** Where the element's box ends on the right. */
+async function right(locator: Locator): Promise<number> {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'the element is laid out');
+  return box.x + box.width;
+}
 
 test('State: a collection of 50,000 records opens a page of 100 at a time; one is opened, edited and added', async () => {
   // 50,000 small records are about 2 MB of JSON: more than a request body may be by default.
@@ -103,5 +113,42 @@ test('Requests: a request of 1 MB, answered with as much, opens at once, its bod
     true,
     'Copy as curl stays in sight',
   );
+  assert.deepEqual(errors, []);
+});
+
+test("Workspace: ten recent workspaces with names of 200 characters keep each one's file in sight, the panel inside the window", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agui-console-recent-'));
+  // As many as the list keeps (10), each with the longest name and a deep path.
+  const workspaces = Array.from({ length: 10 }, (_, index) => ({
+    path: `/home/someone/${'a-long-folder-name/'.repeat(10)}shop-${index}.agui.json`,
+    name: `${'N'.repeat(199)}${index}`,
+    openedAt: Date.now() - index * 1_000,
+  }));
+  writeFileSync(join(dir, 'recent.json'), JSON.stringify({ workspaces }));
+  const server = await startTestEngine({ recentWorkspaces: true, workspaceOptions: { configDir: dir } });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  await page.getByTestId('workspace-status').getByRole('button', { name: /▾/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  const entries = panel.locator('.workspace-recent button');
+  await entries.first().waitFor();
+  assert.equal(await entries.count(), 10);
+  for (let index = 0; index < 10; index++) {
+    const entry = entries.nth(index);
+    const file = entry.getByText(`shop-${index}.agui.json`);
+    assert.ok((await right(file)) <= (await right(panel)) + 0.5, `entry ${index}: its file ends inside the panel`);
+    const name = entry.getByText(workspaces[index]?.name ?? '');
+    assert.ok((await right(name)) <= (await right(panel)) + 0.5, `entry ${index}: its name ends inside the panel`);
+    assert.equal(
+      await name.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).textOverflow),
+      'ellipsis',
+      'the cut name says it goes on',
+    );
+  }
+  // Taller than the window: the panel's body scrolls to the last.
+  await entries.last().scrollIntoViewIfNeeded();
+  assert.equal(await seenWhole(entries.last()), true, 'the last entry scrolls into sight');
+  assert.equal(await entries.first().getAttribute('title'), `${workspaces[0]?.name}\n${workspaces[0]?.path}`);
+  assert.equal(await scrollsSideways(page), false, 'the page does not scroll sideways');
   assert.deepEqual(errors, []);
 });

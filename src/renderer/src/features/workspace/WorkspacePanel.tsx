@@ -235,11 +235,11 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
                   <button
                     type="button"
                     className="ghost small"
-                    title={recent.path}
+                    title={`${recent.name}\n${recent.path}`}
                     disabled={recent.path === workspace.path}
                     onClick={() => mayReplace(workspace) && run(() => api.openWorkspace(recent.path))}
                   >
-                    {recent.name} <span className="faint">{recent.path}</span>
+                    <span className="recent-name">{recent.name}</span> <span className="faint">{recent.path}</span>
                   </button>
                 </li>
               ))}
