@@ -1,12 +1,15 @@
-import { type ReactNode, useRef } from 'react';
+import { memo, type ReactNode, useCallback, useRef } from 'react';
 import type { Mount, MountSection } from '../../../../shared/mounts/mount-sections';
 import { api } from '../../api/control-client';
 import { reloadSection, showRequestsAnsweredBy } from '../../stores/console-sync';
 import { selectMount } from '../../stores/mount-editor-store';
-import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
 import { MOUNT_KINDS } from './mount-kinds';
+import { useThrottledCounts } from './use-throttled-counts';
+
+/** How often the table's counts of served requests are brought up to date while requests come in. */
+const COUNTS_REFRESH_MS = 1_000;
 
 export interface MountColumn<S extends MountSection> {
   header: string;
@@ -31,7 +34,8 @@ interface MountTableProps<S extends MountSection> {
  */
 export function MountTable<S extends MountSection>({ section, items, selectedId, columns }: MountTableProps<S>) {
   const kind = MOUNT_KINDS[section];
-  const counts = useRequestsStore((state) => state.counts);
+  // Once a second at most: each change of a count lays the whole table out again.
+  const counts = useThrottledCounts(COUNTS_REFRESH_MS);
   const table = useRef<HTMLTableElement>(null);
   const toggle = useAction(async (item: Mount<S>) => {
     await api.replaceMount(section, item.id, { ...item, enabled: !item.enabled });
@@ -54,6 +58,14 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
       (same ?? buttons.find((button) => !button.disabled))?.focus();
     });
   });
+  // The rows are memoised (a flood of requests changes a few rows' counts, not 1,000 rows): their handlers stay the
+  // same, calling the latest actions.
+  const actions = useRef({ toggle, move });
+  actions.current = { toggle, move };
+  const onToggle = useCallback((item: Mount<S>) => void actions.current.toggle.run(item), []);
+  const onMove = useCallback((index: number, delta: -1 | 1) => {
+    if (!actions.current.move.busy) void actions.current.move.run(index, delta);
+  }, []);
   const what = kind.plural;
   return (
     <>
@@ -79,86 +91,127 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
             </tr>
           </thead>
           <tbody>
-            {items.map((item, index) => {
-              const served = kind.logKind ? (counts[`${kind.logKind}:${item.id}`] ?? 0) : 0;
-              return (
-                <tr
-                  key={item.id}
-                  data-list-item={item.id}
-                  aria-selected={item.id === selectedId}
-                  className={item.enabled ? undefined : 'disabled-mount'}
-                  onClick={() => selectMount(section, item.id)}
-                  title={item.description}
-                >
-                  <td className="order-cell faint">{index + 1}</td>
-                  {columns.map((column) => (
-                    <td key={column.header} className={column.className}>
-                      {column.primary ? (
-                        <button type="button" className="row-button" aria-current={item.id === selectedId}>
-                          {column.cell(item)}
-                        </button>
-                      ) : (
-                        column.cell(item)
-                      )}
-                      {column.note?.(item)}
-                    </td>
-                  ))}
-                  {/* Controls in a row act on their own: a click on them does not open the mount. */}
-                  {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the click reaching the row */}
-                  <td onClick={(event) => event.stopPropagation()}>
-                    <input
-                      type="checkbox"
-                      aria-label={`Enabled: ${item.id}`}
-                      checked={item.enabled}
-                      disabled={toggle.busy}
-                      onChange={() => toggle.run(item)}
-                    />
-                  </td>
-                  {kind.logKind && (
-                    // biome-ignore lint/a11y/useKeyWithClickEvents: only stops the click reaching the row
-                    <td onClick={(event) => event.stopPropagation()}>
-                      <button
-                        type="button"
-                        className="ghost small served"
-                        aria-label={`Requests ${item.id} served: ${served}`}
-                        title="Show the logged requests it answered"
-                        onClick={() => void showRequestsAnsweredBy(`${kind.logKind}:${item.id}`)}
-                      >
-                        {served}
-                      </button>
-                    </td>
-                  )}
-                  {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the click reaching the row */}
-                  <td className="order-buttons" onClick={(event) => event.stopPropagation()}>
-                    <button
-                      type="button"
-                      className="ghost small icon"
-                      aria-label={`Move ${item.id} up`}
-                      data-move-id={item.id}
-                      data-move="up"
-                      disabled={index === 0}
-                      onClick={() => !move.busy && move.run(index, -1)}
-                    >
-                      ↑
-                    </button>
-                    <button
-                      type="button"
-                      className="ghost small icon"
-                      aria-label={`Move ${item.id} down`}
-                      data-move-id={item.id}
-                      data-move="down"
-                      disabled={index === items.length - 1}
-                      onClick={() => !move.busy && move.run(index, 1)}
-                    >
-                      ↓
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
+            {items.map((item, index) => (
+              <MountRow
+                key={item.id}
+                section={section}
+                item={item}
+                index={index}
+                last={index === items.length - 1}
+                selected={item.id === selectedId}
+                served={kind.logKind ? (counts[`${kind.logKind}:${item.id}`] ?? 0) : null}
+                columns={columns}
+                toggleBusy={toggle.busy}
+                onToggle={onToggle}
+                onMove={onMove}
+              />
+            ))}
           </tbody>
         </table>
       </div>
     </>
   );
 }
+
+interface MountRowProps<S extends MountSection> {
+  section: S;
+  item: Mount<S>;
+  index: number;
+  last: boolean;
+  selected: boolean;
+  /** How many logged requests it answered; null for what does not answer HTTP. */
+  served: number | null;
+  columns: readonly MountColumn<S>[];
+  toggleBusy: boolean;
+  onToggle(item: Mount<S>): void;
+  onMove(index: number, delta: -1 | 1): void;
+}
+
+/** One mount; it renders again only when it, its place, its selection or its count changes. */
+const MountRow = memo(function MountRow<S extends MountSection>({
+  section,
+  item,
+  index,
+  last,
+  selected,
+  served,
+  columns,
+  toggleBusy,
+  onToggle,
+  onMove,
+}: MountRowProps<S>) {
+  const { logKind } = MOUNT_KINDS[section];
+  return (
+    <tr
+      data-list-item={item.id}
+      aria-selected={selected}
+      className={item.enabled ? undefined : 'disabled-mount'}
+      onClick={() => selectMount(section, item.id)}
+      title={item.description}
+    >
+      <td className="order-cell faint">{index + 1}</td>
+      {columns.map((column) => (
+        <td key={column.header} className={column.className}>
+          {column.primary ? (
+            <button type="button" className="row-button" aria-current={selected}>
+              {column.cell(item)}
+            </button>
+          ) : (
+            column.cell(item)
+          )}
+          {column.note?.(item)}
+        </td>
+      ))}
+      {/* Controls in a row act on their own: a click on them does not open the mount. */}
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the click reaching the row */}
+      <td onClick={(event) => event.stopPropagation()}>
+        <input
+          type="checkbox"
+          aria-label={`Enabled: ${item.id}`}
+          checked={item.enabled}
+          disabled={toggleBusy}
+          onChange={() => onToggle(item)}
+        />
+      </td>
+      {logKind && (
+        // biome-ignore lint/a11y/useKeyWithClickEvents: only stops the click reaching the row
+        <td onClick={(event) => event.stopPropagation()}>
+          <button
+            type="button"
+            className="ghost small served"
+            aria-label={`Requests ${item.id} served: ${served}`}
+            title="Show the logged requests it answered"
+            onClick={() => void showRequestsAnsweredBy(`${logKind}:${item.id}`)}
+          >
+            {served}
+          </button>
+        </td>
+      )}
+      {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the click reaching the row */}
+      <td className="order-buttons" onClick={(event) => event.stopPropagation()}>
+        <button
+          type="button"
+          className="ghost small icon"
+          aria-label={`Move ${item.id} up`}
+          data-move-id={item.id}
+          data-move="up"
+          disabled={index === 0}
+          onClick={() => onMove(index, -1)}
+        >
+          ↑
+        </button>
+        <button
+          type="button"
+          className="ghost small icon"
+          aria-label={`Move ${item.id} down`}
+          data-move-id={item.id}
+          data-move="down"
+          disabled={last}
+          onClick={() => onMove(index, 1)}
+        >
+          ↓
+        </button>
+      </td>
+    </tr>
+  );
+}) as <S extends MountSection>(props: MountRowProps<S>) => ReactNode;

@@ -1,0 +1,31 @@
+import { startTransition, useEffect, useState } from 'react';
+import { useRequestsStore } from '../../stores/requests-store';
+
+/**
+ * How many logged requests each mount answered, refreshed at most every `intervalMs` (a change after a quiet spell at
+ * once) and at low priority: a table of 1,000 mounts is laid out again whenever a count in it changes, and on every
+ * batch of a flood of requests that kept the page's main thread busy most of the time.
+ */
+export function useThrottledCounts(intervalMs: number): Readonly<Record<string, number>> {
+  const [counts, setCounts] = useState(() => useRequestsStore.getState().counts);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    const publish = () => {
+      timer = undefined;
+      last = Date.now();
+      const latest = useRequestsStore.getState().counts;
+      startTransition(() => setCounts(latest));
+    };
+    publish();
+    const unsubscribe = useRequestsStore.subscribe((state, previous) => {
+      if (state.counts === previous.counts || timer) return;
+      timer = setTimeout(publish, Math.max(0, last + intervalMs - Date.now()));
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [intervalMs]);
+  return counts;
+}
