@@ -182,3 +182,53 @@ test('Routes: 1,000 routes in the table leave the page time to spare while their
   await table.getByRole('button', { name: /^Requests r0 served: [1-9]/ }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('State: 2,000 users are drawn 100 at a time; one past them, just created, is drawn and selected', async () => {
+  const server = await startTestEngine();
+  for (let created = 0; created < 2_000; created += 50) {
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        fetch(`${server.url}/users`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: `User ${created + index}`, email: `u${created + index}@example.nl` }),
+        }),
+      ),
+    );
+    assert.deepEqual(new Set(sent.map((response) => response.status)), new Set([201]));
+  }
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const users = page.getByRole('table', { name: 'Users' });
+  const panel = page.locator('.panel', { has: page.getByRole('heading', { name: 'Users' }) });
+  const more = panel.getByRole('button', { name: /^Show 100 more \([\d,]+ not shown\)$/ });
+  const rows = users.locator('tbody tr');
+  /** The pack's three seed users and the 2,000, less those drawn, says the button. */
+  const notShown = async () =>
+    Number((/\(([\d,]+) not shown\)/.exec((await more.textContent()) ?? '')?.[1] ?? '').replaceAll(',', ''));
+  const drawnAll = async () => assert.equal((await rows.count()) + (await notShown()), 2_003, 'drawn and not shown');
+
+  const freeze = await pageFreezeDuring(page, async () => {
+    await page.getByRole('tab', { name: 'State' }).click();
+    await more.waitFor();
+  });
+  assert.ok(freeze.busyMs < 1_000, `opening froze the page ${freeze.busyMs} ms`);
+  // A page, and the selected user ("me") when it is not in it.
+  assert.ok((await rows.count()) <= 101, `${await rows.count()} rows drawn`);
+  await drawnAll();
+  const before = await rows.count();
+  await more.click();
+  await rows.nth(before + 99).waitFor();
+  await drawnAll();
+
+  // A user created goes at the end, past the pages drawn: it is drawn all the same, selected.
+  await panel.getByRole('button', { name: '+ New user' }).click();
+  const create = page.getByRole('form', { name: 'New user' });
+  await create.getByLabel('Name').fill('Newest user');
+  await create.getByLabel('Email').fill('new@example.nl');
+  await create.getByRole('button', { name: 'Create user' }).click();
+  await users.locator('tr[aria-selected="true"]', { hasText: 'Newest user' }).waitFor();
+  assert.ok((await rows.count()) <= 202, `${await rows.count()} rows drawn`);
+  assert.equal(await scrollsSideways(page), false, 'the page does not scroll sideways');
+  assert.deepEqual(errors, []);
+});
