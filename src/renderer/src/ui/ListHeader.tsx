@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { focusFirstField } from './focus-return';
+import { formatNumber } from './format';
 
 /** A list panel's header: its title, how many items it holds, other actions, and the button that adds one. */
 export function ListHeader({
@@ -22,7 +23,7 @@ export function ListHeader({
   return (
     <div className="panel-header">
       <h2>{title}</h2>
-      <span className="badge">{count}</span>
+      <span className="badge">{formatNumber(count)}</span>
       <span className="spacer" />
       {children}
       <button

@@ -5,6 +5,7 @@ import { useMountsStore } from '../../stores/mounts-store';
 import { useRequestsStore } from '../../stores/requests-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { focusFirstField } from '../../ui/focus-return';
+import { formatNumber } from '../../ui/format';
 import { ListHeader } from '../../ui/ListHeader';
 import { MountEditor } from '../routes/MountEditor';
 import { MOUNT_KINDS } from '../routes/mount-kinds';
@@ -76,7 +77,7 @@ export function CollectionsPart() {
                       </button>
                     </td>
                     <td>{item.name ?? <span className="faint">{item.id}</span>}</td>
-                    <td className="number">{item.records.length}</td>
+                    <td className="number">{formatNumber(item.records.length)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -132,7 +133,7 @@ function RecordsPanel({
     <div className="panel" data-testid="collection-records">
       <div className="panel-header">
         <h2 className="editor-title">{collection.name ?? collection.id}</h2>
-        <span className="badge">{collection.records.length}</span>
+        <span className="badge">{formatNumber(collection.records.length)}</span>
         <span className="spacer" />
         <button
           type="button"
