@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import { useConnectionsStore } from '../../stores/connections-store';
 import { showView, useNavigationStore, VIEW_TITLES, VIEWS } from '../../stores/navigation-store';
 import { useRequestsStore } from '../../stores/requests-store';
+import { formatNumber } from '../../ui/format';
 import { TabList } from '../../ui/TabList';
 
 /** The console's views as tabs (arrow keys move between them); the shown view is their tab panel. */
@@ -19,7 +20,7 @@ export function ViewTabs() {
     title: (
       <>
         {VIEW_TITLES[name]}
-        {counts[name] !== undefined && <span className="count">{counts[name]}</span>}
+        {counts[name] !== undefined && <span className="count">{formatNumber(counts[name])}</span>}
       </>
     ),
   }));
