@@ -5,6 +5,7 @@ import { type ControlClient, controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
 import { loopHoldUpDuring } from './helpers/loop-delay';
+import { postJson } from './helpers/post-json';
 
 /**
  * `enum` looks a value up among the allowed ones instead of comparing it with each in turn (ajv's way): an enum of
@@ -27,14 +28,7 @@ async function route(id: string, validate: Record<string, unknown>): Promise<voi
   assert.equal(created.status, 201, JSON.stringify(created.body));
 }
 
-const post = async (path: string, body: unknown) => {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-};
+const post = (path: string, body: unknown) => postJson(`${server.url}${path}`, body);
 
 test('enum values compare as JSON Schema compares them; the 422 names the allowed ones', async () => {
   await route('pick', {

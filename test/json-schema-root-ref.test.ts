@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
 import { type ControlClient, controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { postJson } from './helpers/post-json';
 
 /**
  * `{"$ref": "#"}` — the whole schema again, as a tree's children or a list of lists write it — was refused when
@@ -19,14 +20,7 @@ const TREE = {
   required: ['name'],
 };
 
-const post = async (path: string, body: unknown) => {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as unknown };
-};
+const post = (path: string, body: unknown) => postJson(`${server.url}${path}`, body);
 
 test('a schema that refers to itself with "#" validates a route body and a collection record', async () => {
   const route = await api.post('/routes', {
