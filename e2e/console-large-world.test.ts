@@ -264,6 +264,10 @@ test('Routes: 10,000 routes open 500 at a time; one near the bottom of the pages
   await table.getByRole('button', { name: '/api/v1/renamed', exact: true }).waitFor();
   await page.getByRole('button', { name: 'Move r998 up' }).click();
   await page.locator('[data-list-item="r998"] .order-cell', { hasText: /^998$/ }).waitFor();
+  // The last route drawn, moved down past the pages, stays drawn with the focus on its ↓ (it left sight and focus).
+  await page.getByRole('button', { name: 'Move r999 down' }).click();
+  await page.locator('[data-list-item="r999"] .order-cell', { hasText: /^1001$/ }).waitFor();
+  await page.locator('[data-move-id="r999"][data-move="down"]:focus').waitFor();
   assert.equal(await scrollsSideways(page), false, 'the page does not scroll sideways');
   assert.equal(await seenWhole(editor.getByRole('button', { name: 'Save' })), true, 'Save stays in sight');
   assert.deepEqual(errors, []);

@@ -45,12 +45,16 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
     await api.replaceMount(section, item.id, { ...item, enabled: !item.enabled });
     await reloadSection(section);
   });
+  const [shown, setShown] = useState(MOUNTS_PAGE);
   const move = useAction(async (index: number, delta: -1 | 1) => {
     const next = [...items];
     const [moved] = next.splice(index, 1);
     if (!moved) return;
     next.splice(index + delta, 0, moved);
     await api.replaceSection(section, next);
+    // The last row drawn, moved down past the pages: drawn one further (from the same render that moves it), so it
+    // stays in sight with the focus.
+    if (index < shown && index + delta >= shown) setShown(index + delta + 1);
     await reloadSection(section);
     // The row moved under the focus: once it is drawn, keep the focus on its button that still moves it that way.
     requestAnimationFrame(() => {
@@ -70,7 +74,6 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
   const onMove = useCallback((index: number, delta: -1 | 1) => {
     if (!actions.current.move.busy) void actions.current.move.run(index, delta);
   }, []);
-  const [shown, setShown] = useState(MOUNTS_PAGE);
   // The selected mount is drawn even past the pages shown (one just added goes at the end), after them.
   const page = items.slice(0, shown);
   const selectedIndex = items.findIndex((item) => item.id === selectedId);
