@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatNumber } from './format';
+import { ShowMoreButton } from './ShowMoreButton';
 
 /** Children shown at first, and added per "show more": a value with 50,000 keys must not freeze the page. */
 const CHILDREN_PAGE = 100;
@@ -67,9 +67,7 @@ function JsonNode({ name, value, depth, room }: { name: string | null; value: un
             ))}
             {more > 0 && (
               <li>
-                <button type="button" className="ghost small" onClick={() => setShown(shown + CHILDREN_PAGE)}>
-                  Show {formatNumber(more)} more ({formatNumber(total - shown)} not shown)
-                </button>
+                <ShowMoreButton count={more} notShown={total - shown} onShow={() => setShown(shown + CHILDREN_PAGE)} />
               </li>
             )}
           </ul>

@@ -1,7 +1,8 @@
-import { useState } from 'react';
 import type { Collection } from '../../../../shared/mounts/collection';
+import { shortenText } from '../../../../shared/shorten-text';
 import { recordKey } from '../../stores/mounts-store';
-import { formatNumber } from '../../ui/format';
+import { ShowMoreButton } from '../../ui/ShowMoreButton';
+import { usePages } from '../../ui/use-pages';
 
 /** Records drawn at a time: a collection may hold 50,000, and drawing them all froze the page for 4.5 s. */
 const RECORDS_PAGE = 100;
@@ -9,8 +10,7 @@ const RECORDS_PAGE = 100;
 /** A record in one line: its fields but the id, as JSON, cut to what fits. */
 function preview(record: Record<string, unknown>, idField: string): string {
   const { [idField]: _id, ...rest } = record;
-  const text = JSON.stringify(rest);
-  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+  return shortenText(JSON.stringify(rest), 120);
 }
 
 /**
@@ -26,15 +26,14 @@ export function RecordsTable({
   selected: string | null;
   onOpen(recordId: string): void;
 }) {
-  const [shown, setShown] = useState(RECORDS_PAGE);
   const { records } = collection;
+  const pages = usePages(
+    records,
+    RECORDS_PAGE,
+    selected === null ? -1 : records.findIndex((record) => recordKey(collection, record) === selected),
+  );
   if (records.length === 0)
     return <div className="empty">No records yet: its REST API lists none. Add one with “+ New record”.</div>;
-  const page = records.slice(0, shown);
-  const selectedRecord =
-    selected === null ? undefined : records.find((record) => recordKey(collection, record) === selected);
-  const rows = selectedRecord && !page.includes(selectedRecord) ? [...page, selectedRecord] : page;
-  const notShown = records.length - rows.length;
   return (
     <div className="table-scroll fill">
       <table className="grid" aria-label={`Records of ${collection.id}`} data-list={`records:${collection.id}`}>
@@ -45,7 +44,7 @@ export function RecordsTable({
           </tr>
         </thead>
         <tbody>
-          {rows.map((record) => {
+          {pages.rows.map((record) => {
             const key = recordKey(collection, record);
             return (
               <tr key={key} data-list-item={key} aria-selected={key === selected} onClick={() => onOpen(key)}>
@@ -60,11 +59,7 @@ export function RecordsTable({
           })}
         </tbody>
       </table>
-      {notShown > 0 && (
-        <button type="button" className="ghost small" onClick={() => setShown(shown + RECORDS_PAGE)}>
-          Show {formatNumber(Math.min(RECORDS_PAGE, notShown))} more ({formatNumber(notShown)} not shown)
-        </button>
-      )}
+      {pages.notShown > 0 && <ShowMoreButton count={pages.next} notShown={pages.notShown} onShow={pages.showMore} />}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { LoggedBody } from '../../../../shared/request-log';
-import { formatBytes, formatNumber } from '../../ui/format';
+import { formatBytes } from '../../ui/format';
 import { ScrollRegion } from '../../ui/ScrollRegion';
+import { ShowMoreButton } from '../../ui/ShowMoreButton';
 
 /**
  * Characters of a body drawn at a time: the log keeps up to 1 MB of each, some 140,000 lines of JSON once pretty, and
@@ -57,9 +58,7 @@ function PagedText({ text, testId }: { text: string; testId: string }) {
         {shownText.slice(0, shown)}
       </pre>
       {notShown > 0 && (
-        <button type="button" className="ghost small" onClick={() => setShown(next)}>
-          Show {formatNumber(next - shown)} more characters ({formatNumber(notShown)} not shown)
-        </button>
+        <ShowMoreButton count={next - shown} notShown={notShown} what="more characters" onShow={() => setShown(next)} />
       )}
     </>
   );

@@ -1,11 +1,12 @@
-import { memo, type ReactNode, useCallback, useRef, useState } from 'react';
+import { memo, type ReactNode, useCallback, useRef } from 'react';
 import type { Mount, MountSection } from '../../../../shared/mounts/mount-sections';
 import { api } from '../../api/control-client';
 import { reloadSection, showRequestsAnsweredBy } from '../../stores/console-sync';
 import { selectMount } from '../../stores/mount-editor-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatNumber } from '../../ui/format';
+import { ShowMoreButton } from '../../ui/ShowMoreButton';
 import { useAction } from '../../ui/use-action';
+import { usePages } from '../../ui/use-pages';
 import { MOUNT_KINDS } from './mount-kinds';
 import { useThrottledCounts } from './use-throttled-counts';
 
@@ -45,7 +46,9 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
     await api.replaceMount(section, item.id, { ...item, enabled: !item.enabled });
     await reloadSection(section);
   });
-  const [shown, setShown] = useState(MOUNTS_PAGE);
+  // The selected mount is drawn even past the pages shown (one just added goes at the end), after them.
+  const selectedIndex = items.findIndex((item) => item.id === selectedId);
+  const pages = usePages(items, MOUNTS_PAGE, selectedIndex);
   const move = useAction(async (index: number, delta: -1 | 1) => {
     const next = [...items];
     const [moved] = next.splice(index, 1);
@@ -54,7 +57,7 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
     await api.replaceSection(section, next);
     // The last row drawn, moved down past the pages: drawn one further (from the same render that moves it), so it
     // stays in sight with the focus.
-    if (index < shown && index + delta >= shown) setShown(index + delta + 1);
+    if (index < pages.shown && index + delta >= pages.shown) pages.showFirst(index + delta + 1);
     await reloadSection(section);
     // The row moved under the focus: once it is drawn, keep the focus on its button that still moves it that way.
     requestAnimationFrame(() => {
@@ -74,11 +77,6 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
   const onMove = useCallback((index: number, delta: -1 | 1) => {
     if (!actions.current.move.busy) void actions.current.move.run(index, delta);
   }, []);
-  // The selected mount is drawn even past the pages shown (one just added goes at the end), after them.
-  const page = items.slice(0, shown);
-  const selectedIndex = items.findIndex((item) => item.id === selectedId);
-  const rows = selectedIndex >= shown ? [...page, items[selectedIndex] as Mount<S>] : page;
-  const notShown = items.length - rows.length;
   const what = kind.plural;
   return (
     <>
@@ -104,9 +102,9 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
             </tr>
           </thead>
           <tbody>
-            {rows.map((item, row) => {
+            {pages.rows.map((item, row) => {
               // Its place in the whole list (the selected mount drawn after the pages has its own).
-              const index = row < page.length ? row : selectedIndex;
+              const index = row < pages.shown ? row : selectedIndex;
               return (
                 <MountRow
                   key={item.id}
@@ -125,11 +123,7 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
             })}
           </tbody>
         </table>
-        {notShown > 0 && (
-          <button type="button" className="ghost small" onClick={() => setShown(shown + MOUNTS_PAGE)}>
-            Show {formatNumber(Math.min(MOUNTS_PAGE, notShown))} more ({formatNumber(notShown)} not shown)
-          </button>
-        )}
+        {pages.notShown > 0 && <ShowMoreButton count={pages.next} notShown={pages.notShown} onShow={pages.showMore} />}
       </div>
     </>
   );

@@ -6,7 +6,7 @@ import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatNumber } from '../../ui/format';
+import { ShowMoreButton } from '../../ui/ShowMoreButton';
 import { useAction } from '../../ui/use-action';
 import { HistoryMessageEditor } from './HistoryMessageEditor';
 
@@ -89,9 +89,12 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
       {changedOutside && <ChangedOutsideNotice what="history" onReload={() => load()} />}
       {messages.length === 0 && <div className="faint">No messages yet.</div>}
       {hidden > 0 && (
-        <button type="button" className="ghost small" onClick={() => setHidden(Math.max(0, hidden - HISTORY_PAGE))}>
-          Show {formatNumber(Math.min(HISTORY_PAGE, hidden))} earlier ({formatNumber(hidden)} not shown)
-        </button>
+        <ShowMoreButton
+          count={Math.min(HISTORY_PAGE, hidden)}
+          notShown={hidden}
+          what="earlier"
+          onShow={() => setHidden(Math.max(0, hidden - HISTORY_PAGE))}
+        />
       )}
       {messages.slice(hidden).map((message, shownIndex) => {
         const index = hidden + shownIndex;

@@ -5,8 +5,9 @@ import { api } from '../../api/control-client';
 import { useKeptState } from '../../stores/kept-state';
 import { useStateStore } from '../../stores/state-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { formatNumber } from '../../ui/format';
+import { ShowMoreButton } from '../../ui/ShowMoreButton';
 import { useAction } from '../../ui/use-action';
+import { usePages } from '../../ui/use-pages';
 import { SessionTitleEditor } from './SessionTitleEditor';
 
 /** Sessions drawn at a time: every new thread a client opens is one, and 2,000 drawn froze the view for seconds. */
@@ -21,7 +22,7 @@ export function SessionList({ userId }: { userId: string }) {
   const selectedId = useStateStore((state) => state.selectedSessionId);
   const [sessions, setSessions] = useState<readonly SessionMetadata[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [shown, setShown] = useState(SESSIONS_PAGE);
+  const pages = usePages(sessions ?? [], SESSIONS_PAGE);
   // A title typed for a new session and not added yet outlives a look at another view.
   const { value: newTitle, set: setNewTitle } = useKeptState('new-session-title', () => '');
 
@@ -59,7 +60,7 @@ export function SessionList({ userId }: { userId: string }) {
         </div>
       )}
       {sessions?.length === 0 && <div className="faint">No sessions for this user yet.</div>}
-      {sessions?.slice(0, shown).map((session) => (
+      {pages.rows.map((session) => (
         <SessionTitleEditor
           key={session.sessionId}
           session={session}
@@ -68,12 +69,7 @@ export function SessionList({ userId }: { userId: string }) {
           onDelete={() => remove.run(session.sessionId)}
         />
       ))}
-      {sessions && sessions.length > shown && (
-        <button type="button" className="ghost small" onClick={() => setShown(shown + SESSIONS_PAGE)}>
-          Show {formatNumber(Math.min(SESSIONS_PAGE, sessions.length - shown))} more (
-          {formatNumber(sessions.length - shown)} not shown)
-        </button>
-      )}
+      {pages.notShown > 0 && <ShowMoreButton count={pages.next} notShown={pages.notShown} onShow={pages.showMore} />}
       <form
         className="row"
         onSubmit={(event) => {

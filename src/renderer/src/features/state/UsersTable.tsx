@@ -1,7 +1,7 @@
-import { useState } from 'react';
 import type { ConsoleUser } from '../../../../shared/control-api';
 import { useStateStore } from '../../stores/state-store';
-import { formatNumber } from '../../ui/format';
+import { ShowMoreButton } from '../../ui/ShowMoreButton';
+import { usePages } from '../../ui/use-pages';
 
 /** Users drawn at a time: the mocked API takes as many as clients create, and 2,000 were drawn at once. */
 const USERS_PAGE = 100;
@@ -12,12 +12,12 @@ const USERS_PAGE = 100;
  * long). The selected user is drawn even past the pages shown (one just created goes at the end), after them.
  */
 export function UsersTable({ users, selectedId }: { users: readonly ConsoleUser[]; selectedId: string | null }) {
-  const [shown, setShown] = useState(USERS_PAGE);
+  const pages = usePages(
+    users,
+    USERS_PAGE,
+    users.findIndex((user) => user.id === selectedId),
+  );
   const select = (userId: string) => useStateStore.setState({ selectedUserId: userId, selectedSessionId: null });
-  const page = users.slice(0, shown);
-  const selected = users.find((user) => user.id === selectedId);
-  const rows = selected && !page.includes(selected) ? [...page, selected] : page;
-  const notShown = users.length - rows.length;
   return (
     <div className="table-scroll">
       <table className="grid" aria-label="Users" data-list="users">
@@ -28,7 +28,7 @@ export function UsersTable({ users, selectedId }: { users: readonly ConsoleUser[
           </tr>
         </thead>
         <tbody>
-          {rows.map((user) => (
+          {pages.rows.map((user) => (
             <tr
               key={user.id}
               data-list-item={user.id}
@@ -47,11 +47,7 @@ export function UsersTable({ users, selectedId }: { users: readonly ConsoleUser[
           ))}
         </tbody>
       </table>
-      {notShown > 0 && (
-        <button type="button" className="ghost small" onClick={() => setShown(shown + USERS_PAGE)}>
-          Show {formatNumber(Math.min(USERS_PAGE, notShown))} more ({formatNumber(notShown)} not shown)
-        </button>
-      )}
+      {pages.notShown > 0 && <ShowMoreButton count={pages.next} notShown={pages.notShown} onShow={pages.showMore} />}
     </div>
   );
 }
