@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import type { Socket } from 'node:net';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
 import {
@@ -43,18 +42,13 @@ function connectionAt(server: MockServer, path: string): Connection {
   return connection;
 }
 
-/** The TCP socket under a `ws` client: pausing it stops the client reading, as a stalled client does. */
-function tcpOf(client: RawSocket): Socket {
-  return (client.socket as unknown as { _socket: Socket })._socket;
-}
-
 const ask = (content: string) => JSON.stringify({ threadId: 'slow', messages: [{ role: 'user', content }] });
 
 test('an AG-UI client that does not read is closed with 1008 once its unsent frames pass the bound', async () => {
   const server = await engineWithBigRun();
   const client = await RawSocket.open(server.wsUrl);
   const connection = connectionAt(server, '/ws');
-  tcpOf(client).pause();
+  client.tcp.pause();
 
   // Runs one after another (each its 64 KB answer), until the engine gives up on the client; what waits for it
   // stays within the bound (plus what one turn writes) all along.
@@ -71,7 +65,7 @@ test('an AG-UI client that does not read is closed with 1008 once its unsent fra
   assert.equal(connection.summary().lastError?.message, BACKLOG_CLOSE.reason, 'the console sees why');
 
   // The client reads again: what was sent, then the close, with its code and reason.
-  tcpOf(client).resume();
+  client.tcp.resume();
   const closed = await client.waitForClose();
   assert.deepEqual(closed, { code: BACKLOG_CLOSE.code, reason: BACKLOG_CLOSE.reason });
   await eventually(() => connection.state === 'closed', 'the engine saw the close');
@@ -87,7 +81,7 @@ test('a client that never reads again: the engine records its close code all the
   const server = await engineWithBigRun();
   const client = await RawSocket.open(server.wsUrl);
   const connection = connectionAt(server, '/ws');
-  tcpOf(client).pause();
+  client.tcp.pause();
   for (let sent = 0; connection.isOpen; sent++) {
     assert.ok(sent < 5_000, 'closed in the end');
     client.send(ask('zzbig'));

@@ -21,6 +21,8 @@ interface Pair {
   writes: () => number;
   /** The first byte of each write: 0x81 starts a whole text message, 0x88 a close frame. */
   firstBytes: number[];
+  /** Each buffer handed to the stream, in order. */
+  written: Buffer[];
 }
 
 const servers: Server[] = [];
@@ -48,10 +50,12 @@ async function pair(): Promise<Pair> {
   await new Promise((resolve) => client.once('open', resolve));
   let writes = 0;
   const firstBytes: number[] = [];
+  const written: Buffer[] = [];
   const write = stream.write.bind(stream);
   stream.write = ((...args: Parameters<Duplex['write']>) => {
     writes++;
     const [chunk] = args;
+    if (Buffer.isBuffer(chunk)) written.push(chunk);
     if (Buffer.isBuffer(chunk) && chunk.length > 0) firstBytes.push(chunk[0] as number);
     return write(...args);
   }) as Duplex['write'];
@@ -64,6 +68,7 @@ async function pair(): Promise<Pair> {
     received,
     writes: () => writes,
     firstBytes,
+    written,
   };
 }
 
@@ -98,6 +103,35 @@ test('messages sent in one go arrive whole and in order, written to the stream o
   await until(() => received.length === texts.length, 'every message');
   assert.deepEqual(received, texts);
   assert.equal(writes(), 1);
+});
+
+test('texts a broadcast encoded once are sent from their bytes: a large one written as it is, not copied', async () => {
+  const { client, transport, received, written } = await pair();
+  const types: boolean[] = [];
+  client.on('message', (_data, binary) => types.push(binary));
+  const small = Buffer.from('shared, small — é');
+  const large = Buffer.from('ünïcode ✓ 🎉 '.repeat(10_000));
+  const texts = ['before', small.toString(), large.toString(), 'after'];
+  send(transport, 'before');
+  transport.send(texts[1] as string, small.length, small);
+  transport.send(texts[2] as string, large.length, large);
+  send(transport, 'after');
+  await until(() => received.length === texts.length, 'every message');
+  assert.deepEqual(received, texts);
+  assert.deepEqual(types, [false, false, false, false], 'text frames, all of them');
+  assert.ok(
+    written.some((chunk) => chunk === large),
+    'the large text’s own bytes went to the stream (the other receivers’ writes share them)',
+  );
+  const framed = texts.reduce((sum, text) => {
+    const length = Buffer.byteLength(text);
+    return sum + writeTextFrameHeader(Buffer.alloc(10), 0, length) + length;
+  }, 0);
+  assert.equal(
+    written.reduce((sum, chunk) => sum + chunk.length, 0),
+    framed,
+    'each message’s header and text once, nothing more',
+  );
 });
 
 test('messages sent in separate turns go out in separate writes, at once', async () => {

@@ -156,6 +156,59 @@ test('broadcast: a chat room — the sender’s message reaches its room only, r
   await Promise.all([alice, bob, carol, dave, erin, outsider].map((client) => client.close()));
 });
 
+test('broadcast: a megabyte text reaches every peer exactly, as a text frame, and its frame logs; a peer not reading is skipped', async () => {
+  // The socket's definition, a megabyte, is a control API body.
+  const server = await startTestEngine({ template: 'blank', settings: { maxBodyBytes: 4 * 1024 * 1024 } });
+  // Multi-byte UTF-8 (two, three and four bytes), a megabyte of it — under the MiB past which a peer's frames are
+  // skipped, so a reader gets the short text behind it too.
+  const big = 'ünïcode ✓ 🎉 '.repeat(52_000);
+  const small = 'and a short one — ✓';
+  await addSocket(server, {
+    id: 'room',
+    path: '/room',
+    behaviour: {
+      type: 'rules',
+      unmatched: { broadcast: { to: 'all', frames: [{ text: big, template: false }, { text: small }] } },
+    },
+  });
+  const engine = new Map<RawSocket, Connection>();
+  const readers = [];
+  for (let index = 0; index < 5; index++) readers.push(await openAs(server, '/room', engine));
+  const stalled = await openAs(server, '/room', engine);
+  stalled.tcp.pause();
+  const stalledConnection = engine.get(stalled) as Connection;
+  const [sender] = readers as [RawSocket];
+
+  // Each broadcast goes to the stalled peer's socket until more than a MiB of it waits unsent there (the kernel's
+  // buffers take a few first): from then on it is skipped, and the readers still get every frame.
+  let rounds = 0;
+  while (stalledConnection.summary().skippedFrames === 0) {
+    assert.ok(rounds < 40, `the stalled peer was never skipped: ${stalledConnection.unsentBytes} bytes unsent`);
+    sender.send('go');
+    rounds++;
+    for (const reader of readers) await reader.waitForFrames(2 * rounds);
+  }
+  for (const reader of readers) {
+    assert.equal(reader.frames.length, 2 * rounds);
+    reader.frames.forEach((frame, index) => {
+      assert.equal(frame.binary, false, 'a text frame');
+      assert.ok(frame.text === (index % 2 === 0 ? big : small), `frame ${index} is the text sent, byte for byte`);
+    });
+    const logged = engine
+      .get(reader)
+      ?.frames.toArray()
+      .filter((frame) => frame.direction === 'out');
+    assert.equal(logged?.length, 2 * rounds, 'every frame sent is in the connection’s frame log');
+    assert.ok(logged?.every((frame, index) => frame.text === (index % 2 === 0 ? big : small) && !frame.binary));
+    assert.equal(logged?.[0]?.size, Buffer.byteLength(big));
+  }
+  const stalledLog = stalledConnection.frames.toArray().filter((frame) => frame.direction === 'out');
+  assert.ok(stalledLog.length < 2 * rounds, 'what was skipped is not logged as sent');
+  assert.ok(stalledLog.every((frame, index) => frame.text === (index % 2 === 0 ? big : small)));
+  await Promise.all(readers.map((reader) => reader.close()));
+  stalled.socket.terminate();
+});
+
 test('broadcast: receivers closing or closed are skipped; the endpoint’s connections stay one room across an edit', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const api = controlClient(server);

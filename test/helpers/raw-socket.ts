@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
 
 /** One frame as a raw client received it, with its arrival time (performance.now()). */
@@ -44,6 +45,11 @@ export class RawSocket {
       socket.once('error', reject);
     });
     return client;
+  }
+
+  /** The TCP socket under the client: pausing it stops the client reading, as a stalled client does. */
+  get tcp(): Socket {
+    return (this.socket as unknown as { _socket: Socket })._socket;
   }
 
   /** The text frames received so far. */

@@ -38,8 +38,9 @@ export interface ConnectionTransport {
   /**
    * `bytes`: the text's UTF-8 length, which the connection works out for its log anyway. False when the transport
    * takes no more frames (its response is over, its socket closing): the frame is not sent, so not logged as sent.
+   * `utf8`: the text's bytes, when a broadcast encoded it once for all its receivers (never written to).
    */
-  send(text: string, bytes: number): boolean;
+  send(text: string, bytes: number, utf8?: Buffer): boolean;
   /** Sends a binary frame (WebSockets only); false as `send`. */
   sendBinary?(bytes: Buffer): boolean;
   /** Writes what `send` batched for the end of the turn now (see `Connection.flushWrites`). */
@@ -147,7 +148,18 @@ export interface ContextWrite {
 }
 
 /** One frame on its way out: text, or binary bytes (sent as text where the transport has no binary frames). */
-export type OutgoingFrame = ({ text: string; finding?: FrameFinding } | { bytes: Buffer }) & {
+export type OutgoingFrame = (
+  | {
+      text: string;
+      finding?: FrameFinding;
+      /**
+       * The text's UTF-8 bytes, when one text goes to many connections (a broadcast): encoded once, not once per
+       * connection for its socket and again for its log. Shared, so never written to.
+       */
+      utf8?: Buffer;
+    }
+  | { bytes: Buffer }
+) & {
   eventType: string | null;
   /** May be skipped (and counted) when the client is not reading: pushes and replies, never run events. */
   skippable?: boolean;
@@ -420,12 +432,13 @@ export class Connection {
       else this.notSent();
       return sent;
     }
-    const size = Buffer.byteLength(frame.text);
-    if (!this.transport.send(frame.text, size)) {
+    const { utf8 } = frame;
+    const size = utf8 ? utf8.length : Buffer.byteLength(frame.text);
+    if (!this.transport.send(frame.text, size, utf8)) {
       this.notSent();
       return false;
     }
-    this.record('out', frame.text, size, false, frame.eventType, frame.finding);
+    this.record('out', frame.text, size, false, frame.eventType, frame.finding, utf8);
     return true;
   }
 
@@ -603,6 +616,7 @@ export class Connection {
     binary: boolean,
     eventType: string | null,
     finding?: FrameFinding,
+    utf8?: Buffer,
   ) {
     if (direction === 'in') {
       this.counters.framesIn++;
@@ -624,7 +638,7 @@ export class Connection {
     frame.eventType = eventType;
     frame.finding = finding;
     const bytes = frameBytes(frame);
-    const dropped = this.frames.push(frame, bytes);
+    const dropped = this.frames.push(frame, bytes, utf8);
     // Copied: the text (up to megabytes) is not kept alive until the next frame.
     frame.text = '';
     if (dropped > 0) {
@@ -647,9 +661,9 @@ export class Connection {
 export function webSocketTransport(socket: WebSocket, stream: Duplex): ConnectionTransport {
   const batch = new TextFrameBatch(socket, stream);
   return {
-    send: (text, bytes) => {
+    send: (text, bytes, utf8) => {
       if (socket.readyState !== socket.OPEN) return false;
-      batch.add(text, bytes);
+      batch.add(text, bytes, utf8);
       return true;
     },
     sendBinary: (bytes) => {

@@ -71,23 +71,24 @@ export class FrameLog {
 
   /**
    * Adds a frame, of `bytes` (its `frameBytes`), as the newest; returns the bytes of the oldest one when it had to
-   * go to make room, else 0.
+   * go to make room, else 0. `utf8`: its text's bytes, when the sender encoded them for many connections: kept as
+   * they are when the text would get a buffer of its own (never written to), else copied.
    */
-  push(frame: FrameRecord, bytes: number): number {
+  push(frame: FrameRecord, bytes: number, utf8?: Buffer): number {
     this.bytes += bytes;
     if (this.count === this.capacity) {
       // Full: the storage is exactly `capacity` slots; the newest takes the oldest's place.
       const slot = this.start;
       const dropped = this.forget(slot);
-      this.write(slot, frame, bytes);
+      this.write(slot, frame, bytes, utf8);
       this.start = (slot + 1) % this.seqs.length;
       return dropped;
     }
     if (this.count === this.seqs.length) {
       if (this.start !== 0) this.linearise();
-      this.append(frame, bytes);
+      this.append(frame, bytes, utf8);
     } else {
-      this.write((this.start + this.count) % this.seqs.length, frame, bytes);
+      this.write((this.start + this.count) % this.seqs.length, frame, bytes, utf8);
     }
     this.count++;
     return 0;
@@ -191,14 +192,15 @@ export class FrameLog {
     return frame;
   }
 
-  private write(slot: number, frame: FrameRecord, bytes: number): void {
+  private write(slot: number, frame: FrameRecord, bytes: number, utf8: Buffer | undefined): void {
     this.costs[slot] = bytes;
     this.seqs[slot] = frame.seq;
     this.ats[slot] = frame.at;
     this.sizes[slot] = frame.size;
     this.flags[slot] = flagsOf(frame);
     this.eventTypes[slot] = frame.eventType;
-    this.storeText(slot, frame.text);
+    if (utf8) this.storeBytes(slot, utf8);
+    else this.storeText(slot, frame.text);
     if (!frame.finding) return;
     this.findings ??= new Map();
     this.findings.set(frame.seq, frame.finding);
@@ -216,8 +218,7 @@ export class FrameLog {
         chunk = Buffer.allocUnsafeSlow(length);
         offset = 0;
       } else if (chunk === undefined || offset + length > chunk.length) {
-        const next = chunk === undefined ? FIRST_CHUNK_BYTES : Math.min(2 * chunk.length, MAX_CHUNK_BYTES);
-        chunk = this.chunk = Buffer.allocUnsafeSlow(Math.max(next, length));
+        chunk = this.nextChunk(length);
         offset = 0;
       }
     }
@@ -228,10 +229,39 @@ export class FrameLog {
     this.lengths[slot] = length;
   }
 
-  private append(frame: FrameRecord, bytes: number): void {
+  /** Starts a new current chunk, twice the last (up to MAX_CHUNK_BYTES), for a text of `length` bytes. */
+  private nextChunk(length: number): Buffer {
+    const chunk = this.chunk;
+    const next = chunk === undefined ? FIRST_CHUNK_BYTES : Math.min(2 * chunk.length, MAX_CHUNK_BYTES);
+    this.chunk = Buffer.allocUnsafeSlow(Math.max(next, length));
+    return this.chunk;
+  }
+
+  /** Keeps a text's UTF-8 `utf8`: as it is when large enough for a buffer of its own, else in the current chunk. */
+  private storeBytes(slot: number, utf8: Buffer): void {
+    const length = utf8.length;
+    let chunk = this.chunk;
+    let offset = this.chunkUsed;
+    if (length > MAX_CHUNK_BYTES / 4) {
+      chunk = utf8;
+      offset = 0;
+    } else if (chunk === undefined || offset + length > chunk.length) {
+      chunk = this.nextChunk(length);
+      offset = 0;
+    }
+    if (chunk === this.chunk) {
+      utf8.copy(chunk, offset);
+      this.chunkUsed = offset + length;
+    }
+    this.chunks[slot] = chunk;
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
+  }
+
+  private append(frame: FrameRecord, bytes: number, utf8: Buffer | undefined): void {
     if (this.seqs === NONE) this.setColumns([], [], [], [], [], [], [], [], []);
     // Writing at the length appends (the arrays stay packed).
-    this.write(this.seqs.length, frame, bytes);
+    this.write(this.seqs.length, frame, bytes, utf8);
   }
 
   /** Moves the frames to the front of fresh columns exactly their size (none when empty). */

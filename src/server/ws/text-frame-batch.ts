@@ -33,21 +33,32 @@ export function writeTextFrameHeader(target: Buffer, offset: number, length: num
 }
 
 /**
+ * A message's text already encoded (`Buffer.from(text)`) for every connection a broadcast reaches, written as it
+ * is rather than copied when at least this long: a header of its own, then the shared bytes, in one writev.
+ */
+const SHARED_WRITE_BYTES = 16 * 1024;
+
+/**
  * The text messages a connection sends in one go — a turn's synchronous work, such as a whole scripted run at
  * speed 0 — written to the socket's stream at once when that work is done (a microtask), framed in one buffer.
  * `ws.send` makes every message a buffer of its own, a cork, two stream writes and an uncork: 57 events were 57
  * buffers and 114 stream writes, a third of a run's CPU. The engine's sockets never negotiate an extension
  * (`perMessageDeflate: false`), so a message is a header and its UTF-8 text, as ws frames it (the tests check the
- * headers against ws's own encoder). ws writes its own control frames (ping, pong, close) straight away, between
- * two whole messages at most, as the protocol allows; once ws has begun closing, what still waits is dropped —
- * nothing may follow a close frame. A close the engine asks for sends what waits first (`flush`), and so does the
- * end of handling a client's message (`Connection.flushWrites`): a close ws reads next in the same chunk would
- * otherwise go first.
+ * headers against ws's own encoder). A text a broadcast encoded once for all its receivers is copied from its
+ * bytes, or over SHARED_WRITE_BYTES written from them: one megabyte to 200 peers was 200 encodings of it. ws writes
+ * its own control frames (ping, pong, close) straight away, between two whole messages at most, as the protocol
+ * allows; once ws has begun closing, what still waits is dropped — nothing may follow a close frame. A close the
+ * engine asks for sends what waits first (`flush`), and so does the end of handling a client's message
+ * (`Connection.flushWrites`): a close ws reads next in the same chunk would otherwise go first.
  */
 export class TextFrameBatch {
   private texts: string[] = [];
   private lengths: number[] = [];
+  /** Each text's UTF-8 bytes where the sender had them (a broadcast), else undefined. */
+  private encoded: (Buffer | undefined)[] = [];
   private bytes = 0;
+  /** Of `bytes`, those written from shared bytes rather than the batch's own buffer. */
+  private sharedBytes = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -60,33 +71,56 @@ export class TextFrameBatch {
     return this.bytes;
   }
 
-  /** `length`: the text's UTF-8 length (`Buffer.byteLength`), which the caller has at hand. */
-  add(text: string, length: number): void {
+  /**
+   * `length`: the text's UTF-8 length (`Buffer.byteLength`), which the caller has at hand; `utf8`: its bytes, when
+   * the caller encoded it once for many connections (they are never written to).
+   */
+  add(text: string, length: number, utf8?: Buffer): void {
     if (this.texts.length === 0) queueMicrotask(this.flush);
     this.texts.push(text);
     this.lengths.push(length);
+    this.encoded.push(utf8);
     this.bytes += headerBytes(length) + length;
+    if (utf8 && length >= SHARED_WRITE_BYTES) this.sharedBytes += length;
   }
 
-  /** Writes what waits, in one write. */
+  /** Writes what waits: one write, or one writev around shared bytes. */
   readonly flush = (): void => {
     if (this.texts.length === 0) return;
-    const { texts, lengths, bytes } = this;
+    const { texts, lengths, encoded, bytes, sharedBytes } = this;
     this.drop();
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    const frames = Buffer.allocUnsafe(bytes);
+    const frames = Buffer.allocUnsafe(bytes - sharedBytes);
+    const parts: Buffer[] = [];
     let offset = 0;
+    let partStart = 0;
     for (let index = 0; index < texts.length; index++) {
-      offset = writeTextFrameHeader(frames, offset, lengths[index] as number);
-      offset += frames.write(texts[index] as string, offset);
+      const length = lengths[index] as number;
+      const utf8 = encoded[index];
+      offset = writeTextFrameHeader(frames, offset, length);
+      if (utf8 === undefined) offset += frames.write(texts[index] as string, offset);
+      else if (length < SHARED_WRITE_BYTES) offset += utf8.copy(frames, offset);
+      else {
+        parts.push(frames.subarray(partStart, offset), utf8);
+        partStart = offset;
+      }
     }
-    this.stream.write(frames);
+    if (parts.length === 0) {
+      this.stream.write(frames);
+      return;
+    }
+    if (partStart < offset) parts.push(frames.subarray(partStart, offset));
+    this.stream.cork();
+    for (const part of parts) this.stream.write(part);
+    this.stream.uncork();
   };
 
   /** Forgets what waits (the connection is dropped). */
   drop(): void {
     this.texts = [];
     this.lengths = [];
+    this.encoded = [];
     this.bytes = 0;
+    this.sharedBytes = 0;
   }
 }

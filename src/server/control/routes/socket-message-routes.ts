@@ -36,11 +36,15 @@ export function socketMessageRoutes(deps: ControlDeps): Router {
           'one: GET /server lists the endpoints',
       );
     const text = rawMessageText(input);
+    // Encoded once for every connection, as a broadcast's frames are.
+    const utf8 = Buffer.from(text);
     ctx.body = {
       socketId: id,
-      size: Buffer.byteLength(text),
+      size: utf8.length,
       connections: targets.flatMap((connection) =>
-        connection.send(text, null) ? [{ connectionId: connection.id, held: connection.heldBytes > 0 }] : [],
+        connection.sendFrame({ text, utf8, eventType: null })
+          ? [{ connectionId: connection.id, held: connection.heldBytes > 0 }]
+          : [],
       ),
     } satisfies SocketMessageResult;
   });
