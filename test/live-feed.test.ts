@@ -200,6 +200,62 @@ test('after auth, an unusable message gets an error frame and changes nothing; t
   feed.socket.close();
 });
 
+test('following every connection ("*"), unsubscribing one by id is refused with an error saying how; following by id then works', async () => {
+  const server = await startTestEngine();
+  const feed = await FeedClient.connect(server);
+  await feed.waitFor(() => feed.messages.some((message) => message.type === 'ready'));
+  const newest = () => [...server.context.registry.openConnections()].at(-1)?.id ?? '';
+  const first = await AguiSocket.open(server.wsUrl);
+  const firstId = newest();
+  const second = await AguiSocket.open(server.wsUrl);
+  const secondId = newest();
+  assert.notEqual(firstId, secondId);
+  /** Sends a frame the engine answers, and waits for the answer to come through the feed. */
+  const probe = async (client: AguiSocket, id: string) => {
+    const seen = ofType(feed.items, 'frame').length;
+    const answers = client.events.length;
+    client.send('probe');
+    await client.waitUntil(() => client.events.length > answers);
+    await feed.waitFor(() =>
+      ofType(feed.items, 'frame')
+        .slice(seen)
+        .some((item) => item.connectionId === id && item.frame.direction === 'out'),
+    );
+  };
+  const errors = () => feed.messages.filter((message) => message.type === 'error');
+
+  feed.send({ type: 'subscribe-frames', connectionIds: '*' });
+  await probe(first, firstId);
+  feed.send({ type: 'unsubscribe-frames', connectionIds: [firstId] });
+  await feed.waitFor(() => errors().length === 1);
+  const [refusal] = errors();
+  assert.ok(refusal?.type === 'error');
+  assert.match(refusal.detail, /^Message ignored: this subscriber follows every connection's frames \("\*"\)/);
+  assert.match(refusal.detail, /send \{"type":"unsubscribe-frames","connectionIds":"\*"\}, then/);
+  // It changed nothing: the first connection's frames still come.
+  await probe(first, firstId);
+
+  // As the error says: everything off, then the ids to follow.
+  feed.send({ type: 'unsubscribe-frames', connectionIds: '*' });
+  feed.send({ type: 'subscribe-frames', connectionIds: [secondId] });
+  await probe(second, secondId);
+  const followed = ofType(feed.items, 'frame').length;
+  // The first one's answer goes out before the second's probe is sent: once that is on the feed, so would it be.
+  const answers = first.events.length;
+  first.send('probe');
+  await first.waitUntil(() => first.events.length > answers);
+  await probe(second, secondId);
+  assert.ok(
+    ofType(feed.items, 'frame')
+      .slice(followed)
+      .every((item) => item.connectionId === secondId),
+    'the first connection is no longer followed',
+  );
+  assert.equal(errors().length, 1);
+  await Promise.all([first.close(), second.close()]);
+  feed.close();
+});
+
 test('a client that keeps sending garbage is closed with 1008 after a bounded number of error frames', async () => {
   const server = await startTestEngine();
   const feed = await rawFeed(server);

@@ -52,6 +52,10 @@ const WRONG_TOKEN = 'Unauthorized: wrong token; send the console token (the #tok
 const MAX_MALFORMED = 20;
 const TOO_MANY_MALFORMED = `Policy violation: more than ${MAX_MALFORMED} unusable messages (see the error frames)`;
 const UNREAD_PONGS = 'Policy violation: pings sent faster than their pongs are read';
+const LEAVE_OUT_OF_ALL =
+  'Message ignored: this subscriber follows every connection\'s frames ("*"), which cannot leave one out by id; ' +
+  'to stop following some, send {"type":"unsubscribe-frames","connectionIds":"*"}, then ' +
+  '{"type":"subscribe-frames","connectionIds":[…]} with the ids to follow';
 
 const DEFAULTS: LiveFeedOptions = {
   flushIntervalMs: 50,
@@ -230,6 +234,8 @@ export class LiveFeed {
     if (message.type === 'unsubscribe-frames') {
       if (connectionIds === '*') subscriber.frames = new Set();
       else if (subscriber.frames !== '*') for (const id of connectionIds) subscriber.frames.delete(id);
+      // Following "*" is all or nothing (the console follows by id): silently going on would look like it worked.
+      else this.refuseMessage(subscriber, LEAVE_OUT_OF_ALL);
     } else if (connectionIds === '*') {
       subscriber.frames = '*';
     } else if (subscriber.frames !== '*') {
