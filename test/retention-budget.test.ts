@@ -77,7 +77,10 @@ test('ring buffer: push, shift, at, resize and clear behave as a bounded FIFO', 
 });
 
 test('frame log: push, evict and resize keep the newest frames exactly, findings and all, as a bounded FIFO, and count their bytes', () => {
-  type Op = { op: 'push'; frame: FrameRecord } | { op: 'evict'; bytes: number } | { op: 'resize'; capacity: number };
+  type Op =
+    | { op: 'push'; frame: FrameRecord; encoded: boolean }
+    | { op: 'evict'; bytes: number }
+    | { op: 'resize'; capacity: number };
   let seq = 0;
   const frame = fc
     .record({
@@ -93,11 +96,13 @@ test('frame log: push, evict and resize keep the newest frames exactly, findings
       finding: fc.option(fc.constant({ rule: 'T2', title: 'Text message not started', message: 'no start' }), {
         nil: undefined,
       }),
+      // Its UTF-8 handed over with it, as a broadcast does (encoded once for every receiver).
+      encoded: fc.boolean(),
     })
-    .map(({ finding, ...fields }): Op => {
+    .map(({ finding, encoded, ...fields }): Op => {
       const record: FrameRecord = { seq: ++seq, size: fields.text.length, ...fields };
       if (finding) record.finding = finding as FrameRecord['finding'];
-      return { op: 'push', frame: record };
+      return { op: 'push', frame: record, encoded };
     });
   const ops = fc.array(
     fc.oneof(
@@ -120,7 +125,8 @@ test('frame log: push, evict and resize keep the newest frames exactly, findings
         if (step.op === 'push') {
           model.push(step.frame);
           const expected = model.length > capacity ? amount(model.splice(0, 1)).bytes : 0;
-          assert.equal(log.push(step.frame, frameBytes(step.frame)), expected);
+          const utf8 = step.encoded ? Buffer.from(step.frame.text) : undefined;
+          assert.equal(log.push(step.frame, frameBytes(step.frame), utf8), expected);
         } else if (step.op === 'evict') {
           // The oldest frames whose bytes first reach the amount asked for (all of them if they never do).
           let count = 0;
