@@ -184,7 +184,6 @@ test('push: thousands of feeds ticking together take their turns, not one stretc
   });
   for (const client of clients) client.socket.destroy();
   // Ticks due together are run in 10 ms slices with I/O between; as Node timers, all of them ran in one go.
-  console.log('HOLD', holdUp);
   assert.ok(holdUp.busyMs < 250, `the engine was held up ${Math.round(holdUp.busyMs)} ms at once`);
 });
 
