@@ -13,6 +13,33 @@ const books = [
   { id: 4, title: 'Solaris', author: { name: 'Lem' }, year: 1961 },
   { id: 5, title: 'Hyperion', author: { name: 'Simmons' }, year: 1989 },
 ];
+/** Numbers, numeric text, text in both cases, null, ties and a record without the field. */
+const mixed = [
+  { id: 1, v: 'b' },
+  { id: 2, v: 10 },
+  { id: 3, v: 'B' },
+  { id: 4 },
+  { id: 5, v: 9 },
+  { id: 6, v: '10a' },
+  { id: 7, v: '2' },
+  { id: 8, v: null },
+  { id: 9, v: 'b' },
+  { id: 10, v: 9 },
+];
+/** 400 records of few distinct values (many ties), some without them, in no order. */
+let seed = 7;
+const draw = (range: number) => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed % range;
+};
+const shuffled = Array.from({ length: 400 }, (_, index) => {
+  const kind = draw(10);
+  return {
+    id: index + 1,
+    ...(kind === 0 ? {} : { v: kind < 6 ? draw(20) : ['x', 'X', 'y', '7'][draw(4)] }),
+    w: draw(3),
+  };
+});
 const app = await startMountsApp(
   {
     collections: [
@@ -49,6 +76,8 @@ const app = await startMountsApp(
       }),
       // Already escaped, and with a character a path may carry as it is: its Location must lead back here.
       CollectionSchema.parse({ id: 'escaped', path: '/a%20b@c' }),
+      CollectionSchema.parse({ id: 'mixed', path: '/mixed', records: mixed }),
+      CollectionSchema.parse({ id: 'shuffled', path: '/shuffled', records: shuffled }),
     ],
   },
   { limits: { maxBodyBytes: 2048, maxJsonDepth: 8 } },
@@ -111,6 +140,37 @@ test('GET lists the records with X-Total-Count; filters, full text, sorting and 
   assert.deepEqual((await list('?__proto__=1')).ids, [], 'no record has a key of that name');
   const byId = await (await fetch(`${app.base}/documents?_id=b2`)).json();
   assert.deepEqual(byId, [{ _id: 'b2' }]);
+});
+
+test('_sort orders numbers as numbers before text by character code, ties as stored, records without the field last', async () => {
+  const ids = async (query: string) => {
+    const response = await fetch(`${app.base}/mixed?${query}`);
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { id: number }[]).map((record) => record.id);
+  };
+  // '2' reads as a number; '10a' does not, and as text comes before 'B', which comes before 'b'; null as its JSON.
+  assert.deepEqual(await ids('_sort=v'), [7, 5, 10, 2, 6, 3, 1, 9, 8, 4]);
+  assert.deepEqual(await ids('_sort=-v'), [8, 1, 9, 3, 6, 2, 5, 10, 7, 4], 'reversed, ties as stored, missing last');
+  assert.deepEqual(await ids('_sort=v,-id'), [7, 10, 5, 2, 6, 3, 9, 1, 8, 4]);
+  // The first few are picked without sorting all: the same records, in the same order.
+  assert.deepEqual(await ids('_sort=v&_limit=3'), [7, 5, 10]);
+  assert.deepEqual(await ids('_sort=-v&_start=1&_end=3'), [1, 9]);
+  // The range filters follow the same order.
+  assert.deepEqual(await ids('v_gte=10&_sort=v'), [2, 6, 3, 1, 9, 8]);
+  assert.deepEqual(await ids('v_lte=B&_sort=v'), [7, 5, 10, 2, 6, 3]);
+});
+
+test('a page of a sorted list is that page of the whole sorted list', async () => {
+  const ids = async (query: string) =>
+    ((await (await fetch(`${app.base}/shuffled?${query}`)).json()) as { id: number }[]).map((record) => record.id);
+  for (const sort of ['v', '-v', 'v,-w', '-w,v,-id']) {
+    const all = await ids(`_sort=${sort}`);
+    assert.equal(all.length, shuffled.length);
+    for (const limit of [1, 7, 20, 21]) {
+      assert.deepEqual(await ids(`_sort=${sort}&_limit=${limit}`), all.slice(0, limit), `${sort}, first ${limit}`);
+      assert.deepEqual(await ids(`_sort=${sort}&_page=2&_limit=${limit}`), all.slice(limit, 2 * limit));
+    }
+  }
 });
 
 test('bad list parameters are FastAPI 422s', async () => {

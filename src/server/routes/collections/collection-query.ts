@@ -9,6 +9,7 @@ import {
   withinRegexBudget,
 } from '../../support/user-regex';
 import { inexactInteger } from '../number-text';
+import { asText, compareValues, sortRecords } from './record-order';
 
 /** A page of a listed collection, and what the headers say about it. */
 export interface ListResult {
@@ -79,7 +80,7 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
         const sign = operator === '_gte' ? 1 : -1;
         filters.push((record) => {
           const value = read(record);
-          return value !== undefined && sign * compare(value, bound) >= 0;
+          return value !== undefined && sign * compareValues(value, bound) >= 0;
         });
         break;
       }
@@ -120,18 +121,22 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
   if (issues.length > 0) throw new RequestValidationError(issues);
 
   let items = filtered(records, filters, likes);
-  if (keys.length > 0) items = sorted(items, keys);
   const total = items.length;
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  const from = page !== undefined ? (page - 1) * size : (start ?? 0);
+  const to = page !== undefined ? page * size : (end ?? (limit !== undefined ? from + limit : undefined));
+  // Only the records up to the page's end need sorting.
+  if (keys.length > 0)
+    items = sortRecords(
+      items,
+      keys.map(({ field, sign }) => ({ read: fieldReader(field), sign })),
+      to,
+    );
   if (page !== undefined) {
-    const size = limit ?? DEFAULT_PAGE_SIZE;
     const pages = size === 0 ? 0 : Math.ceil(total / size);
-    return { items: items.slice((page - 1) * size, page * size), total, page: { page, limit: size, pages } };
+    return { items: items.slice(from, to), total, page: { page, limit: size, pages } };
   }
-  if (start !== undefined || end !== undefined || limit !== undefined) {
-    const from = start ?? 0;
-    const to = end ?? (limit !== undefined ? from + limit : undefined);
-    items = items.slice(from, to);
-  }
+  if (start !== undefined || end !== undefined || limit !== undefined) items = items.slice(from, to);
   return { items, total };
 }
 
@@ -240,30 +245,6 @@ function sortKeys(sort: string, order: ('asc' | 'desc')[], issues: ValidationIss
   return [...keys.values()];
 }
 
-/**
- * Stable. Each record's fields are read and made comparable once, not on every comparison: reading and writing
- * them as JSON in each of the n·log n comparisons held the engine for seconds on a large collection.
- */
-function sorted(items: JsonObject[], keys: readonly SortKey[]): JsonObject[] {
-  const readers = keys.map(({ field }) => fieldReader(field));
-  const rows = items.map((record) => ({ record, values: readers.map((read) => sortValue(read(record))) }));
-  rows.sort((a, b) => {
-    for (let index = 0; index < keys.length; index++) {
-      const left = a.values[index];
-      const right = b.values[index];
-      // Records without the field go last, whichever the direction.
-      if (left === undefined || right === undefined) {
-        if (left !== right) return left === undefined ? 1 : -1;
-        continue;
-      }
-      const result = compareSortValues(left, right);
-      if (result !== 0) return (keys[index]?.sign ?? 1) * result;
-    }
-    return 0;
-  });
-  return rows.map((row) => row.record);
-}
-
 /** Reads a field of a record, nested ones with dots (`author.name`); the path split once, not for every record. */
 function fieldReader(path: string): (record: JsonObject) => JsonValue | undefined {
   const keys = path.split('.');
@@ -276,30 +257,6 @@ function fieldReader(path: string): (record: JsonObject) => JsonValue | undefine
     }
     return current;
   };
-}
-
-function asText(value: JsonValue | undefined): string {
-  if (value === undefined) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** A value as it compares: its number (NaN for an object, blank text or text that is no number) and its text. */
-type SortValue = { number: number; text: string };
-
-function sortValue(value: JsonValue | undefined): SortValue | undefined {
-  if (value === undefined) return undefined;
-  const number = typeof value === 'object' || value === '' ? Number.NaN : Number(value);
-  return { number, text: asText(value) };
-}
-
-/** As numbers when both read as one, else as text. */
-function compareSortValues(left: SortValue, right: SortValue): number {
-  if (!Number.isNaN(left.number) && !Number.isNaN(right.number)) return left.number - right.number;
-  return left.text.localeCompare(right.text);
-}
-
-function compare(left: JsonValue, right: string): number {
-  return compareSortValues(sortValue(left) as SortValue, sortValue(right) as SortValue);
 }
 
 /** Full text: any string or number in the record, at any depth, contains the text (case-insensitive). */
