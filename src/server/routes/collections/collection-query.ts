@@ -6,6 +6,7 @@ import {
   USER_REGEX_RUN_BUDGET_TEXT,
   type UserRegex,
   UserRegexBudgetError,
+  UserRegexError,
   withinRegexBudget,
 } from '../../support/user-regex';
 import { inexactInteger } from '../number-text';
@@ -41,6 +42,11 @@ const LIST_PARAMETERS: ReadonlySet<string> = new Set([
 ]);
 /** The most filters a list request may give: each is tried on every record (999 held the engine 16 s on 100,000). */
 export const MAX_FILTERS = 64;
+/**
+ * The most different `_like` patterns a list request may give, in all its `_like` parameters: a value repeated for
+ * "any of" is one filter, and 700 patterns that each compile for a millisecond fit in a request line.
+ */
+export const MAX_LIKE_PATTERNS = 64;
 /** json-server shows ten records a page when `_page` comes without a size. */
 const DEFAULT_PAGE_SIZE = 10;
 
@@ -51,18 +57,95 @@ const DEFAULT_PAGE_SIZE = 10;
  */
 export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuery): ListResult {
   const issues: ValidationIssue[] = [];
+  const names = Object.keys(query).filter((name) => isFilter(name, query[name]));
+  const likePatterns = new Set(
+    names.filter((name) => operatorOf(name) === '_like').flatMap((name) => [query[name] ?? []].flat()),
+  );
+  // Counted before anything is compiled: compiling is the costly part of a pattern (a millisecond for `\pL{900}`).
+  if (names.length > MAX_FILTERS)
+    issues.push({
+      type: 'value_error',
+      loc: ['query'],
+      msg: `Value error, a list is filtered by at most ${MAX_FILTERS} parameters (got ${names.length}): filter by fewer`,
+      input: null,
+    });
+  else if (likePatterns.size > MAX_LIKE_PATTERNS)
+    issues.push({
+      type: 'value_error',
+      loc: ['query'],
+      msg: `Value error, a list matches at most ${MAX_LIKE_PATTERNS} different _like patterns (got ${likePatterns.size}): match fewer`,
+      input: null,
+    });
+  const built = issues.length === 0 ? listFilters(query, names, issues) : { filters: [], likes: [] };
+  const page = optionalInteger(query, '_page', 1, issues);
+  const limit = optionalInteger(query, '_limit', 0, issues) ?? optionalInteger(query, '_per_page', 1, issues);
+  const start = optionalInteger(query, '_start', 0, issues);
+  const end = optionalInteger(query, '_end', 0, issues);
+  const sort = lastText(query._sort);
+  const order = orderOf(query, issues);
+  const keys = sort ? sortKeys(sort, order, issues) : [];
+  if (issues.length > 0) throw new RequestValidationError(issues);
+
+  let items = filtered(records, built.filters, built.likes);
+  const total = items.length;
+  const size = limit ?? DEFAULT_PAGE_SIZE;
+  const from = page !== undefined ? (page - 1) * size : (start ?? 0);
+  const to = page !== undefined ? page * size : (end ?? (limit !== undefined ? from + limit : undefined));
+  // Only the records up to the page's end need sorting.
+  if (keys.length > 0)
+    items = sortRecords(
+      items,
+      keys.map(({ field, sign }) => ({ read: fieldReader(field), sign })),
+      to,
+    );
+  if (page !== undefined) {
+    const pages = size === 0 ? 0 : Math.ceil(total / size);
+    return { items: items.slice(from, to), total, page: { page, limit: size, pages } };
+  }
+  if (start !== undefined || end !== undefined || limit !== undefined) items = items.slice(from, to);
+  return { items, total };
+}
+
+/** Whether a query parameter filters: any but the list's own, and `q` only with text to look for. */
+function isFilter(name: string, raw: string | string[] | undefined): boolean {
+  if (raw === undefined || LIST_PARAMETERS.has(name)) return false;
+  return name !== 'q' || lastText(raw) !== '';
+}
+
+const operatorOf = (name: string) => OPERATORS.find((suffix) => name.endsWith(suffix) && name.length > suffix.length);
+
+/** The filters the parameters `names` of `query` make; patterns that do not compile are issues. */
+function listFilters(
+  query: ParsedUrlQuery,
+  names: readonly string[],
+  issues: ValidationIssue[],
+): { filters: Filter[]; likes: [name: string, pattern: string | undefined][] } {
   const filters: Filter[] = [];
   /** The `_like` parameters, with the pattern each matches last. */
   const likes: [name: string, pattern: string | undefined][] = [];
-  for (const [name, raw] of Object.entries(query)) {
-    if (raw === undefined || LIST_PARAMETERS.has(name)) continue;
-    const values = [raw].flat();
+  /** Each pattern compiled once, however many parameters or times it is given. */
+  const compiled = new Map<string, UserRegex | UserRegexError>();
+  const compiledOnce = (pattern: string) => {
+    let regex = compiled.get(pattern);
+    if (!regex) {
+      try {
+        regex = compileUserRegex(pattern, { caseInsensitive: true });
+      } catch (error) {
+        if (!(error instanceof UserRegexError)) throw error;
+        regex = error;
+      }
+      compiled.set(pattern, regex);
+    }
+    return regex;
+  };
+  for (const name of names) {
+    const values = [query[name] ?? []].flat();
     if (name === 'q') {
       const text = (values.at(-1) ?? '').toLowerCase();
-      if (text) filters.push((record) => containsText(record, text));
+      filters.push((record) => containsText(record, text));
       continue;
     }
-    const operator = OPERATORS.find((suffix) => name.endsWith(suffix) && name.length > suffix.length);
+    const operator = operatorOf(name);
     const field = operator ? name.slice(0, -operator.length) : name;
     const read = fieldReader(field);
     // A Set: a value repeated a thousand times is looked up once per record, not a thousand times.
@@ -87,57 +170,23 @@ export function listRecords(records: readonly JsonObject[], query: ParsedUrlQuer
       case '_like': {
         likes.push([name, values.at(-1)]);
         const patterns: UserRegex[] = [];
-        for (const value of values) {
-          try {
-            patterns.push(compileUserRegex(value, { caseInsensitive: true }));
-          } catch (error) {
+        for (const value of wanted) {
+          const regex = compiledOnce(value);
+          if (!(regex instanceof UserRegexError)) patterns.push(regex);
+          else
             issues.push({
               type: 'value_error',
               loc: ['query', name],
-              msg: `Value error, ${(error as Error).message}`,
+              msg: `Value error, ${regex.message}`,
               input: value,
             });
-          }
         }
         filters.push((record) => patterns.some((pattern) => pattern.test(asText(read(record)))));
         break;
       }
     }
   }
-  if (filters.length > MAX_FILTERS)
-    issues.push({
-      type: 'value_error',
-      loc: ['query'],
-      msg: `Value error, a list is filtered by at most ${MAX_FILTERS} parameters (got ${filters.length}): filter by fewer`,
-      input: null,
-    });
-  const page = optionalInteger(query, '_page', 1, issues);
-  const limit = optionalInteger(query, '_limit', 0, issues) ?? optionalInteger(query, '_per_page', 1, issues);
-  const start = optionalInteger(query, '_start', 0, issues);
-  const end = optionalInteger(query, '_end', 0, issues);
-  const sort = lastText(query._sort);
-  const order = orderOf(query, issues);
-  const keys = sort ? sortKeys(sort, order, issues) : [];
-  if (issues.length > 0) throw new RequestValidationError(issues);
-
-  let items = filtered(records, filters, likes);
-  const total = items.length;
-  const size = limit ?? DEFAULT_PAGE_SIZE;
-  const from = page !== undefined ? (page - 1) * size : (start ?? 0);
-  const to = page !== undefined ? page * size : (end ?? (limit !== undefined ? from + limit : undefined));
-  // Only the records up to the page's end need sorting.
-  if (keys.length > 0)
-    items = sortRecords(
-      items,
-      keys.map(({ field, sign }) => ({ read: fieldReader(field), sign })),
-      to,
-    );
-  if (page !== undefined) {
-    const pages = size === 0 ? 0 : Math.ceil(total / size);
-    return { items: items.slice(from, to), total, page: { page, limit: size, pages } };
-  }
-  if (start !== undefined || end !== undefined || limit !== undefined) items = items.slice(from, to);
-  return { items, total };
+  return { filters, likes };
 }
 
 /**
