@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
 import { USER_REGEX_RUN_BUDGET } from '../src/server/support/user-regex';
+import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
 import { type ControlClient, controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
@@ -189,3 +190,51 @@ test('a query or header condition after the budget is spent does not hold: no 50
   assert.equal(few.text, '"by query"');
   assert.deepEqual(errors, []);
 });
+
+test(
+  'routes sharing a path share the request’s one budget: past it, later routes’ conditions are not checked',
+  LIMIT,
+  async () => {
+    // Each route's condition on these 100 texts takes 40 % of a budget: the request can afford two of them.
+    const body = texts.slice(0, 100);
+    for (let index = 0; index < 8; index++)
+      await create('routes', {
+        id: `shared-${index}`,
+        method: 'POST',
+        path: '/shared',
+        responses: [
+          {
+            id: 'costly',
+            when: { body: [{ path: '$[*]', regex: `${COSTLY}|z{${index + 2}}` }] },
+            body: { json: index },
+          },
+        ],
+      });
+    await create('routes', {
+      id: 'shared-cheap',
+      method: 'POST',
+      path: '/shared',
+      responses: [{ id: 'cheap', when: { body: [{ path: '$[0]', regex: '^ab' }] }, body: { json: 'cheap' } }],
+    });
+    // A few texts: every route is tried within the budget, and the last one answers.
+    assert.equal((await postJson('/shared', body.slice(0, 3))).text, '"cheap"');
+
+    const answer = await postJson('/shared', body);
+    // With a budget per route, each of the eight took its 40 % and the last one answered.
+    assert.equal(answer.status, 404, answer.text.slice(0, 300));
+    const [entry] = (await api.get<RequestLogPage>('/requests?limit=1')).body.items as RequestLogEntry[];
+    assert.equal(entry?.path, '/shared');
+    // The 404 explains the closest routes with what the request's budget has left: nothing.
+    const reasons = (entry?.nearMisses ?? []).map((miss) => [
+      miss.mount.id,
+      miss.reasons.map((reason) => reason.message),
+    ]);
+    assert.deepEqual(
+      reasons.map(([id]) => id),
+      ['shared-0', 'shared-1', 'shared-2'],
+    );
+    for (const [, messages] of reasons)
+      assert.match(String(messages), /with this request's other matches, so it was not checked$/);
+    assert.deepEqual(errors, []);
+  },
+);

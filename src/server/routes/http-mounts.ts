@@ -4,7 +4,7 @@ import type { CollectionChange } from '../../shared/mounts/collection-change';
 import type { MissReason, NearMiss } from '../../shared/mounts/match-report';
 import type { Route } from '../../shared/mounts/route';
 import type { StaticFolder } from '../../shared/mounts/static-folder';
-import { withinRegexBudget } from '../support/user-regex';
+import { regexBudgetOf, withinRegexBudget } from '../support/user-regex';
 import { TemplateCounters } from '../templates/template-helpers';
 import type { IssuePath } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
@@ -199,13 +199,15 @@ function routeEntry(route: CompiledRoute, env: HttpMountEnv, counters: TemplateC
         } catch (error) {
           return [{ part: 'body', message: `conditions not checked: ${(error as Error).message}` }];
         }
-        // As when answering, the responses' conditions share one regex budget.
-        return withinRegexBudget(() =>
-          route.responses.flatMap(({ response, conditions }) =>
-            (conditions?.failures(values) ?? []).map(
-              (failure): MissReason => ({ ...failure, responseId: response.id }),
+        // The request's regex budget, what answering it left of it: a 404 explains at no more cost than one budget.
+        return withinRegexBudget(
+          () =>
+            route.responses.flatMap(({ response, conditions }) =>
+              (conditions?.failures(values) ?? []).map(
+                (failure): MissReason => ({ ...failure, responseId: response.id }),
+              ),
             ),
-          ),
+          regexBudgetOf(ctx),
         );
       },
     },

@@ -5,7 +5,7 @@ import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
 import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
 import { koaSend } from '../support/koa-send-on-first-use';
-import { withinRegexBudget } from '../support/user-regex';
+import { regexBudgetOf, withinRegexBudget } from '../support/user-regex';
 import {
   type RenderSession,
   renderSession,
@@ -41,7 +41,9 @@ export async function routeValues(
 ): Promise<RequestValues> {
   const body = route.needsBody ? await readRequestBody(ctx, env.settings()) : NO_BODY;
   const raw = rawRequestValues(ctx, match.params, body);
-  return route.validation ? route.validation.validate(raw) : lastValues(raw);
+  const { validation } = route;
+  // Its schemas' patterns draw on the request's one regex budget, as every route tried for it does.
+  return validation ? withinRegexBudget(() => validation.validate(raw), regexBudgetOf(ctx)) : lastValues(raw);
 }
 
 /**
@@ -63,9 +65,11 @@ export async function answerRoute(
     setAnsweredBy(ctx, { kind: 'route', id: route.route.id });
     throw error;
   }
-  // The responses' conditions share one regex budget: each alone is bounded, a route may have many.
-  const index = withinRegexBudget(() =>
-    route.pick(route.responses.length, (i) => route.responses[i]?.conditions?.holds(values) ?? true),
+  // The responses' conditions share the request's one regex budget: each alone is bounded, a route may have many,
+  // and many routes may share a path.
+  const index = withinRegexBudget(
+    () => route.pick(route.responses.length, (i) => route.responses[i]?.conditions?.holds(values) ?? true),
+    regexBudgetOf(ctx),
   );
   const chosen = route.responses[index];
   if (!chosen) return false;

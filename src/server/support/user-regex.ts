@@ -60,34 +60,52 @@ export class UserRegexBudgetError extends Error {
   }
 }
 
-/** Steps left to the matches made now, if they are budgeted: the work budgeted is synchronous, so one at a time. */
-let stepsLeft: number | undefined;
+/**
+ * Steps that budgeted matches may still take together. One per request (regexBudgetOf), shared by every route
+ * tried for it: each route with its own, twenty routes at one path could each spend a full budget on one request.
+ */
+export class RegexBudget {
+  stepsLeft = USER_REGEX_RUN_BUDGET;
+}
+
+/** The budget of the matches made now, if they are budgeted: the work budgeted is synchronous, so one at a time. */
+let current: RegexBudget | undefined;
 
 /**
- * Runs the synchronous `work` with the matches it makes sharing USER_REGEX_RUN_BUDGET: one that would pass it throws
- * UserRegexBudgetError instead of running. Within another such run, it has at most what that one has left, and
- * what it spends is spent there too: a route's conditions, each budgeted, share the budget of the route's request.
+ * Runs the synchronous `work` with the matches it makes charged to `budget`: one that would pass it throws
+ * UserRegexBudgetError instead of running. Without one, the budget of the run it is made within (a route's
+ * conditions, each budgeted, share the budget of the route's request), else a new USER_REGEX_RUN_BUDGET.
  */
-export function withinRegexBudget<T>(work: () => T): T {
-  const outer = stepsLeft;
-  const start = Math.min(USER_REGEX_RUN_BUDGET, outer ?? USER_REGEX_RUN_BUDGET);
-  stepsLeft = start;
+export function withinRegexBudget<T>(work: () => T, budget: RegexBudget = current ?? new RegexBudget()): T {
+  const outer = current;
+  current = budget;
   try {
     return work();
   } finally {
-    const spent = start - (stepsLeft ?? 0);
-    stepsLeft = outer === undefined ? undefined : outer - spent;
+    current = outer;
   }
+}
+
+const ownBudgets = new WeakMap<object, RegexBudget>();
+
+/** The budget of `owner` (a request), made when first asked for: every run given it shares the one. */
+export function regexBudgetOf(owner: object): RegexBudget {
+  let budget = ownBudgets.get(owner);
+  if (!budget) {
+    budget = new RegexBudget();
+    ownBudgets.set(owner, budget);
+  }
+  return budget;
 }
 
 /** Takes `steps` from the budget of the run the match is made in, or throws UserRegexBudgetError when it has fewer. */
 function charge(steps: number): void {
-  if (stepsLeft === undefined) return;
-  if (stepsLeft < steps) {
-    stepsLeft = 0;
+  if (current === undefined) return;
+  if (current.stepsLeft < steps) {
+    current.stepsLeft = 0;
     throw new UserRegexBudgetError();
   }
-  stepsLeft -= steps;
+  current.stepsLeft -= steps;
 }
 
 export interface UserRegexOptions {

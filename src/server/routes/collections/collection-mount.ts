@@ -3,6 +3,7 @@ import type { Collection } from '../../../shared/mounts/collection';
 import { RequestValidationError } from '../../http/http-errors';
 import { readRequestBody } from '../../http/request-body';
 import { requestOrigin } from '../../http/request-origin';
+import { regexBudgetOf, withinRegexBudget } from '../../support/user-regex';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
 import { bodyIssue } from '../body-issues';
@@ -78,15 +79,18 @@ export async function answerCollection(
   const methods: readonly string[] = itemId === undefined ? LIST_METHODS : ITEM_METHODS;
   if (!methods.includes(ctx.method)) return false;
   setAnsweredBy(ctx, { kind: 'collection', id: store.id });
+  // Schema patterns and `_like` filters draw on the request's one regex budget, with the routes tried before.
+  const budgeted = <T>(work: () => T): T => withinRegexBudget(work, regexBudgetOf(ctx));
   if (itemId === undefined) {
     if (ctx.method === 'POST') {
-      const record = store.create(await jsonBody(ctx, env));
+      const body = await jsonBody(ctx, env);
+      const record = budgeted(() => store.create(body));
       ctx.status = 201;
       ctx.set('Location', recordLocation(mount.path, record[store.idField]));
       ctx.body = record;
       return true;
     }
-    const { items, total, page } = listRecords(store.list(), ctx.query);
+    const { items, total, page } = budgeted(() => listRecords(store.list(), ctx.query));
     ctx.set('X-Total-Count', String(total));
     ctx.set('Access-Control-Expose-Headers', 'X-Total-Count, Link');
     if (page) ctx.set('Link', pageLinks(ctx, page));
@@ -96,12 +100,16 @@ export async function answerCollection(
   const id = parseIdText(itemId, store.idType, ['path', store.idField]);
   if (typeof id === 'object') throw new RequestValidationError([id]);
   switch (ctx.method) {
-    case 'PUT':
-      ctx.body = store.replace(id, await jsonBody(ctx, env));
+    case 'PUT': {
+      const body = await jsonBody(ctx, env);
+      ctx.body = budgeted(() => store.replace(id, body));
       return true;
-    case 'PATCH':
-      ctx.body = store.patch(id, await jsonBody(ctx, env));
+    }
+    case 'PATCH': {
+      const body = await jsonBody(ctx, env);
+      ctx.body = budgeted(() => store.patch(id, body));
       return true;
+    }
     case 'DELETE':
       store.remove(id);
       ctx.status = 204;
