@@ -96,7 +96,8 @@ export class JsonSchemas {
     let check = this.compiled.get(key);
     if (!check) {
       // Every schema is read as 2020-12, whatever draft it names.
-      const { $schema: _ignored, ...rest } = schema;
+      const { $schema: _ignored, ...written } = schema;
+      const rest = withRootAnchorInDefs(written);
       const branching = schemaBranchingProblem(rest);
       if (branching) throw new Error(branching);
       let validate: ValidateFunction;
@@ -110,7 +111,8 @@ export class JsonSchemas {
         // like compile into a validator that calls itself forever.
         if (error instanceof RangeError) throw new Error(`it ${RECURSION}`);
         // Said of the schema as written, without the base given it.
-        if (error instanceof Error) error.message = error.message.replaceAll(` from id ${ROOT_SCHEMA_ID}`, '');
+        if (error instanceof Error)
+          error.message = anchorAdvice(error.message.replaceAll(` from id ${ROOT_SCHEMA_ID}`, ''));
         throw error;
       }
       check = (value) => {
@@ -138,6 +140,42 @@ export class JsonSchemas {
     this.fromJson ??= createAjv(false);
     return this.fromJson;
   }
+}
+
+/**
+ * ajv registers the `$anchor` of every subschema but not the root's: `{"$anchor": "node", …, "items": {"$ref":
+ * "#node"}}` (a tree naming itself) was refused, "can't resolve reference #node". The root's anchor moves to a
+ * `$defs` entry that is the root again (`{"$anchor": "node", "$ref": "#"}`): the same references, the same checks.
+ */
+function withRootAnchorInDefs(schema: JsonObject): JsonObject {
+  const { $anchor: anchor, ...rest } = schema;
+  const defs = rest.$defs ?? {};
+  // A malformed one is left for ajv to name.
+  if (typeof anchor !== 'string' || defs === null || typeof defs !== 'object' || Array.isArray(defs)) return schema;
+  let name = 'rootAnchor';
+  while (Object.hasOwn(defs, name)) name = `_${name}`;
+  return { ...rest, $defs: { ...defs, [name]: { $anchor: anchor, $ref: '#' } } };
+}
+
+/** An anchor's name as JSON Schema allows it (and ajv checks it). */
+const ANCHOR_NAME = /^[A-Za-z_][-A-Za-z0-9._]*$/;
+
+/** ajv's words for an anchor it could not use, with what to write instead. */
+function anchorAdvice(message: string): string {
+  const invalid = /^invalid anchor "(.*)"$/.exec(message);
+  if (invalid) {
+    const name = invalid[1] ?? '';
+    const bare = name.replace(/^#/, '');
+    const fix =
+      bare !== name && ANCHOR_NAME.test(bare)
+        ? `write it without the # ("$anchor": ${JSON.stringify(bare)}; a "$ref": "#${bare}" refers to it)`
+        : 'an anchor is a name starting with a letter or _, then letters, digits, -, _ or . (a "$ref": "#name" refers to it)';
+    return `invalid "$anchor" ${JSON.stringify(name)}: ${fix}`;
+  }
+  const unresolved = /^can't resolve reference \S*#([^/]+?)(?: from id \S+)?$/.exec(message);
+  const anchor = unresolved?.[1];
+  if (!anchor || !ANCHOR_NAME.test(anchor)) return message;
+  return `${message}: no subschema there has "$anchor": ${JSON.stringify(anchor)} — add it to the subschema the reference means, or refer to that subschema by its JSON pointer ("#/$defs/${anchor}" for one in "$defs")`;
 }
 
 let ajvModules: { Ajv: typeof Ajv2020; addFormats: typeof addFormats; tags: AjvCodeTags } | undefined;
