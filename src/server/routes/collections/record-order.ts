@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../../../shared/json-value';
+import { siftDown } from '../../support/binary-heap';
 
 /**
  * The order of a collection's values, for `_sort` and the `_gte`/`_lte` filters: values that read as a number
@@ -129,27 +130,15 @@ function allRows(length: number, order: (a: number, b: number) => number): Uint3
  * for a count of at most √n: a list already in the opposite order sends every row into the heap, n·log(count)
  * comparisons, which is then no more than sorting it all.
  */
-function firstRows(length: number, count: number, order: (a: number, b: number) => number): Uint32Array {
-  const heap = new Uint32Array(count);
-  if (count === 0) return heap;
-  const siftDown = (from: number) => {
-    let at = from;
-    for (;;) {
-      const left = 2 * at + 1;
-      if (left >= count) return;
-      const right = left + 1;
-      const larger = right < count && order(heap[right] as number, heap[left] as number) > 0 ? right : left;
-      if (order(heap[larger] as number, heap[at] as number) <= 0) return;
-      [heap[at], heap[larger]] = [heap[larger] as number, heap[at] as number];
-      at = larger;
-    }
-  };
-  for (let row = 0; row < count; row++) heap[row] = row;
-  for (let at = (count >> 1) - 1; at >= 0; at--) siftDown(at);
-  for (let row = count; row < length; row++) {
+function firstRows(length: number, count: number, order: (a: number, b: number) => number): number[] {
+  // A max-heap in binary-heap's min-heap moves: the row that comes later is the one nearer the root.
+  const isLater = (a: number, b: number) => order(a, b) > 0;
+  const heap = Array.from({ length: count }, (_, row) => row);
+  for (let at = (count >> 1) - 1; at >= 0; at--) siftDown(heap, at, isLater);
+  for (let row = count; row < length && count > 0; row++) {
     if (order(row, heap[0] as number) >= 0) continue;
     heap[0] = row;
-    siftDown(0);
+    siftDown(heap, 0, isLater);
   }
   return heap.sort(order);
 }
