@@ -189,6 +189,39 @@ test("an import names files as the attached workspace's folder holds them: the e
   assert.match(refused.body.detail.problem, /outside the workspace folder/);
 });
 
+test('an export larger than the engine opens is refused as a save is: 409 saying what to make smaller', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  // Each route's response nests its 450,001 numbers 30 levels deep: under 1 MB sent, 34 MB once written with the
+  // file's indent. Two of them were exported as a 68 MB file that the engine's import (and open) then refused.
+  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
+  for (const id of ['wide-a', 'wide-b']) {
+    const made = await fetch(`${server.url}/__console/api/routes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`,
+    });
+    assert.equal(made.status, 201, await made.text());
+  }
+  const refused = await api.get<{ detail: WorkspaceProblem }>('/workspace/export');
+  assert.equal(refused.status, 409);
+  assert.equal(refused.headers.get('content-disposition'), null, 'nothing is offered as a download');
+  assert.equal(refused.body.detail.file, 'Untitled.agui.json');
+  assert.match(
+    refused.body.detail.problem,
+    /^the workspace is larger than 64 MB, the largest file the engine opens: lower the history limits .* or delete sessions, large records or large routes, then export again \(nothing was exported\)$/,
+  );
+
+  assert.equal((await api.delete('/routes/wide-b')).status, 204);
+  const exported = await api.get<Workspace>('/workspace/export');
+  assert.equal(exported.status, 200);
+  assert.deepEqual(
+    exported.body.routes.map((route) => route.id),
+    ['hello', 'wide-a'],
+  );
+  assert.equal((await api.post('/workspace/import', exported.body)).status, 200, 'what is exported imports again');
+});
+
 test('status changes reach the live feed as workspace-changed', async () => {
   const file = join(dir, 'feed.agui.json');
   const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });

@@ -1,5 +1,4 @@
 import { dirname, isAbsolute } from 'node:path';
-import { Readable } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
 import { issueWords, unknownKeysFirst } from '../../shared/issue-words';
@@ -177,17 +176,14 @@ export function* encodeWorkspaceChunks(workspace: Workspace): Generator<string> 
 }
 
 /**
- * `encodeWorkspaceChunks` as a byte stream (an export download): one chunk per turn of the event loop, so however
- * fast the reader takes them, the engine keeps serving in between.
+ * `encodeWorkspaceChunks` one chunk per turn of the event loop (an export download), so however big the workspace,
+ * the engine keeps serving in between.
  */
-export function workspaceStream(workspace: Workspace): Readable {
-  async function* paced() {
-    for (const chunk of encodeWorkspaceChunks(workspace)) {
-      yield chunk;
-      await setImmediate();
-    }
+export async function* pacedWorkspaceChunks(workspace: Workspace): AsyncGenerator<string> {
+  for (const chunk of encodeWorkspaceChunks(workspace)) {
+    yield chunk;
+    await setImmediate();
   }
-  return Readable.from(paced(), { objectMode: false });
 }
 
 function documentVersion(document: Record<string, unknown>, file: string): number {

@@ -1,21 +1,33 @@
 import type { Workspace } from '../../shared/workspace';
 import { describeBytes } from './bounded-file';
-import { encodeWorkspaceChunks } from './workspace-codec';
+import { encodeWorkspaceChunks, pacedWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { WORKSPACE_MAX_BYTES } from './workspace-file';
 
 /** What a workspace past WORKSPACE_MAX_BYTES is, in words. */
 export const TOO_LARGE_TO_OPEN = `larger than ${describeBytes(WORKSPACE_MAX_BYTES)}, the largest file the engine opens`;
 
-/** A document a save stopped writing at WORKSPACE_MAX_BYTES: the engine would refuse to open the file. */
+/**
+ * A document a save (or an export: `then`) stopped writing at WORKSPACE_MAX_BYTES: the engine would refuse to open
+ * the file.
+ */
 export class WorkspaceTooLarge extends Error {
-  constructor() {
+  constructor(then: 'save' | 'export' = 'save') {
     super(
       `the workspace is ${TOO_LARGE_TO_OPEN}: ` +
         'lower the history limits (maxRecordedBytes, maxRecordedMessages, maxRecordedMessagesPerSession, ' +
-        'maxRecordedSessions) or delete sessions, large records or large routes, then save again',
+        `maxRecordedSessions) or delete sessions, large records or large routes, then ${then} again`,
     );
   }
+}
+
+/** Counts the bytes of the chunks it is given, in order: throws WorkspaceTooLarge once they pass the limit. */
+function workspaceLimit(then?: 'save' | 'export'): (chunk: string | Uint8Array) => void {
+  let bytes = 0;
+  return (chunk) => {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
+    if (bytes > WORKSPACE_MAX_BYTES) throw new WorkspaceTooLarge(then);
+  };
 }
 
 /**
@@ -24,12 +36,37 @@ export class WorkspaceTooLarge extends Error {
  * disk stays as it was.
  */
 export function* withinWorkspaceLimit(data: string | Iterable<string | Uint8Array>): Generator<string | Uint8Array> {
-  let bytes = 0;
+  const count = workspaceLimit();
   for (const chunk of typeof data === 'string' ? [data] : data) {
-    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk, 'utf8') : chunk.byteLength;
-    if (bytes > WORKSPACE_MAX_BYTES) throw new WorkspaceTooLarge();
+    count(chunk);
     yield chunk;
   }
+}
+
+/**
+ * The file's text of `workspace` for a download named `file`, in chunks made one per turn of the event loop (the
+ * engine keeps serving meanwhile), all of them before any is sent: a document the engine could not open again is
+ * refused as a save is (a WorkspaceError `too-large`), not sent as a file its import would refuse. Up to the limit
+ * is held meanwhile.
+ */
+export async function exportableChunks(workspace: Workspace, file: string): Promise<string[]> {
+  const count = workspaceLimit('export');
+  const chunks: string[] = [];
+  try {
+    for await (const chunk of pacedWorkspaceChunks(workspace)) {
+      count(chunk);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (!(error instanceof WorkspaceTooLarge)) throw error;
+    throw new WorkspaceError({
+      operation: 'save',
+      reason: 'too-large',
+      file,
+      problem: `${error.message} (nothing was exported)`,
+    });
+  }
+  return chunks;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import Router from '@koa/router';
 import type { ItemsPage } from '../../../shared/control-api';
 import { TlsSettingSchema } from '../../../shared/settings';
@@ -11,8 +12,9 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
-import { WORKSPACE_MAX_DEPTH, workspaceStream } from '../../workspace/workspace-codec';
+import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
+import { exportableChunks } from '../../workspace/workspace-size-limit';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
 import { checkWorkspacePath, WORKSPACE_MAX_BYTES } from './workspace-paths';
@@ -78,13 +80,15 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
     ctx.body = workspace.status();
   });
 
-  router.get('/workspace/export', (ctx) => {
+  router.get('/workspace/export', async (ctx) => {
     const document = workspace.document();
     const filename = `${document.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'workspace'}.agui.json`;
+    // Made whole before the answer starts, a chunk per turn (a big workspace never holds up the engine): one the
+    // engine could not open again is refused as a save is, rather than downloaded and then refused by the import.
+    const chunks = await answering(() => exportableChunks(document, filename));
     ctx.set('content-disposition', `attachment; filename="${filename}"`);
     ctx.set('Content-Type', 'application/json; charset=utf-8');
-    // The file's text, made chunk by chunk as the client reads: a big workspace never holds up the engine.
-    ctx.body = workspaceStream(document);
+    ctx.body = Readable.from(chunks, { objectMode: false });
   });
 
   router.post(
