@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { type AtomicWriteHooks, tempPathFor } from '../src/server/workspace/atomic-file';
 import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
@@ -11,7 +12,7 @@ import type { ConsoleUser } from '../src/shared/control-api';
 import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
-import { eventually } from './helpers/wait';
+import { eventually, WAIT_MS } from './helpers/wait';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Saving: atomic writes under crashes and disk faults, autosave, and files changed by someone else.
@@ -186,6 +187,100 @@ test('a workspace larger than the engine opens is never saved: refused with the 
   const copies = (await readdir(dir)).filter((name) => name.startsWith('too-large.agui.json.unsaved-'));
   assert.equal(copies.length, 1);
   assert.match(await readFile(join(dir, copies[0] as string), 'utf8'), /\\u0001/);
+});
+
+/**
+ * Hooks that note when each write of `file` itself begins (not of a copy kept beside it): each encodes the whole
+ * workspace, up to 64 MB for one too large to save.
+ */
+function writesOf(file: string): { starts: number[]; hooks: AtomicWriteHooks } {
+  const starts: number[] = [];
+  const own = new RegExp(`^\\.${basename(file).replaceAll('.', '\\.')}\\.[0-9a-f]{12}\\.tmp$`);
+  return {
+    starts,
+    hooks: {
+      beforeOpen: (temp) => {
+        if (own.test(basename(temp))) starts.push(performance.now());
+      },
+    },
+  };
+}
+
+/** A message of 2 MiB of a control character, which JSON writes in six bytes: six runs of it are a 72 MB file. */
+const BIG_MESSAGE = '\u0001'.repeat(2 * 1024 * 1024);
+
+test('a workspace too large to save is encoded again only after a change, for a stream of changes once a period; made small, it saves', async () => {
+  const file = await newFile('too-large-autosave.agui.json');
+  const writes = writesOf(file);
+  const refusals: number[] = [];
+  const PERIOD_MS = 1000;
+  const server = await startWorkspaceEngine(dir, file, {
+    // Changes a stream of requests makes never leave a quiet spell as long: they are saved once a period.
+    workspaceOptions: { autosaveDelayMs: PERIOD_MS, autosaveMaxDelayMs: PERIOD_MS, fileHooks: writes.hooks },
+    logger: {
+      info: () => {},
+      warn: (message) => {
+        if (message.includes('larger than 64 MB')) refusals.push(performance.now());
+      },
+      error: () => {},
+    },
+  });
+  const api = controlClient(server);
+  const store = agoraStore(server);
+  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, BIG_MESSAGE);
+  await eventually(() => refusals.length === 1, 'the autosave refused');
+  assert.equal(writes.starts.length, 1);
+
+  // Nothing changed since: refused as the autosave was, without encoding it all again.
+  const again = await api.post<{ detail: { problem: string } }>('/workspace/save');
+  assert.equal(again.status, 409);
+  assert.match(again.body.detail.problem, /larger than 64 MB, the largest file the engine opens: lower the history/);
+  assert.equal(writes.starts.length, 1, 'nothing changed: not encoded again');
+
+  // Any change may have made it small, so it is tried again; under a stream of them, once a period after the last
+  // refusal. Before, each began as soon as the previous one was refused: the engine encoded 64 MB back to back.
+  let streaming = true;
+  const stream = (async () => {
+    for (let n = 0; streaming; n++) {
+      assert.equal((await api.put(`/state/users/${KOEN}`, { name: `Koen ${n}` })).status, 200);
+      await sleep(20);
+    }
+  })();
+  // Two more encodes of 64 MB, which a busy machine may take seconds each to make.
+  await eventually(() => refusals.length === 3, 'two more autosaves refused', WAIT_MS * 2);
+  streaming = false;
+  await stream;
+  const gap = (writes.starts[2] as number) - (refusals[1] as number);
+  assert.ok(gap >= PERIOD_MS * 0.75, `the third save began ${Math.round(gap)} ms after the second was refused`);
+
+  // A change that makes it small again is saved as any change is.
+  for (let run = 0; run < 6; run++) assert.equal((await api.delete(`/state/sessions/big-${run}`)).status, 204);
+  await eventually(async () => {
+    const status = (await api.get<WorkspaceStatus>('/workspace')).body;
+    return !status.dirty && status.error === null;
+  }, 'the workspace saved once small again');
+  const saved = await readFile(file, 'utf8');
+  assert.doesNotMatch(saved, /\\u0001/);
+  assert.match(saved, /"Koen \d+"/);
+});
+
+test('closing a workspace found too large, unchanged since, keeps its changes beside the file without encoding it again', async () => {
+  const file = await newFile('too-large-closing.agui.json');
+  const before = await readFile(file, 'utf8');
+  const writes = writesOf(file);
+  const warnings: string[] = [];
+  const server = await startWorkspaceEngine(dir, file, {
+    // Closing's save is let run to the end, however slow the disk: only the encodes are counted.
+    workspaceOptions: { autosaveDelayMs: 20, closeTimeoutMs: 60_000, fileHooks: writes.hooks },
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
+  const store = agoraStore(server);
+  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, BIG_MESSAGE);
+  await eventually(() => server.workspace.status().error?.operation === 'save', 'the autosave refused');
+  await server.close();
+  assert.equal(writes.starts.length, 1, 'closing did not encode it again to be refused again');
+  assert.match(warnings.at(-1) ?? '', /unsaved changes kept in .*too-large-closing\.agui\.json\.unsaved-.*\.json/);
+  assert.equal(await readFile(file, 'utf8'), before);
 });
 
 test('an unwritable folder: autosave reports it and leaves the file as it was', async () => {

@@ -124,6 +124,13 @@ export class WorkspaceService {
   private unsavedSince: number | null = null;
   /** Counts changes, so a save knows whether more came in while it was writing. */
   private changeCount = 0;
+  /**
+   * The world a save found too large to write (its `changeCount` and name): saved again before anything changes,
+   * it would be encoded up to WORKSPACE_MAX_BYTES only to be refused again.
+   */
+  private tooLargeAt: { changes: number; name: string } | undefined;
+  /** When the latest save failed, until one succeeds: a stream of changes retries autosaveMaxDelayMs after it. */
+  private saveFailedAt: number | null = null;
   private lastSavedAt: number | null = null;
   private error: WorkspaceError | null = null;
   private errorAt = 0;
@@ -149,6 +156,8 @@ export class WorkspaceService {
   private watchers: FSWatcher[] = [];
   /** The chain of writes: each begins when the previous one has ended. */
   private queue: Promise<void> = Promise.resolve();
+  /** Writes in the chain, running or waiting. */
+  private queued = 0;
   private launchOverrides: Partial<ServerSettings> = {};
   /** The launch overrides as they were applied on top of the file's settings (see `launchOverrides`). */
   private appliedLaunch: Partial<ServerSettings> = {};
@@ -408,6 +417,7 @@ export class WorkspaceService {
     this.conflict = null;
     this.diskInvalid = false;
     this.error = null;
+    this.saveFailedAt = null;
     // What changed while it was written is not in the file: autosave writes it there next.
     if (this.changeCount === changesBefore) {
       this.dirty = false;
@@ -422,6 +432,7 @@ export class WorkspaceService {
   /** The engine reads its files from `to` from now on, its paths rebased as `relocateWorkspace` rebased the file's. */
   private moveServingFolder(from: string, to: string): void {
     this.applying = true;
+    this.tooLargeAt = undefined;
     try {
       this.context.world.relocate(to, rebasedStaticFolders(this.context.world.definitions().staticFolders, from, to));
       if (this.fileSettings)
@@ -567,6 +578,7 @@ export class WorkspaceService {
     const appliedLaunch = launchOverrides(workspace.settings, this.launchOverrides);
     const previousSettings = this.context.liveSettings.get();
     this.applying = true;
+    this.tooLargeAt = undefined;
     try {
       const settings = this.context.liveSettings.update({ ...workspace.settings, ...appliedLaunch });
       try {
@@ -600,6 +612,7 @@ export class WorkspaceService {
     this.conflict = null;
     this.diskInvalid = false;
     this.error = null;
+    this.saveFailedAt = null;
     this.clearAutosave();
   }
 
@@ -640,9 +653,10 @@ export class WorkspaceService {
   }
 
   /**
-   * A save `autosaveDelayMs` after the latest change, or `autosaveMaxDelayMs` after the oldest unsaved one,
-   * whichever comes first. One timer per quiet spell, not one per change: a busy engine changes its data thousands
-   * of times a second (every run records into its session), and the timer, when it fires, re-arms for what is left.
+   * A save `autosaveDelayMs` after the latest change, or `autosaveMaxDelayMs` after the oldest unsaved one (or after
+   * the latest failed save, while saves fail), whichever comes first. One timer per quiet spell, not one per change:
+   * a busy engine changes its data thousands of times a second (every run records into its session), and the
+   * timer, when it fires, re-arms for what is left.
    */
   private scheduleAutosave(): void {
     if (!this.autosaveAllowed()) return;
@@ -655,7 +669,10 @@ export class WorkspaceService {
     const { autosaveDelayMs, autosaveMaxDelayMs } = this.options;
     const now = this.options.now();
     const afterQuiet = this.lastChangeAt + autosaveDelayMs;
-    const atLatest = (this.unsavedSince ?? now) + Math.max(autosaveDelayMs, autosaveMaxDelayMs);
+    // A save that failed (a workspace too large, a full disk) is retried for a stream of changes once a period, not
+    // as soon as it ends: each retry encodes the whole workspace again (up to 64 MB for one too large).
+    const since = Math.max(this.unsavedSince ?? now, this.saveFailedAt ?? Number.NEGATIVE_INFINITY);
+    const atLatest = since + Math.max(autosaveDelayMs, autosaveMaxDelayMs);
     return Math.max(0, Math.min(afterQuiet, atLatest) - now);
   }
 
@@ -663,6 +680,14 @@ export class WorkspaceService {
     this.autosaveTimer = setTimeout(() => {
       this.autosaveTimer = undefined;
       if (!this.dirty || !this.autosaveAllowed()) return;
+      // Judged once the writes running now have ended: one that fails puts the next autosave off (`autosaveDue`).
+      if (this.queued > 0) {
+        void this.idle().then(() => {
+          if (this.autosaveTimer === undefined && this.dirty && this.autosaveAllowed())
+            this.armAutosave(this.autosaveDue());
+        });
+        return;
+      }
       const due = this.autosaveDue();
       if (due > 0) this.armAutosave(due);
       else this.autosave();
@@ -693,10 +718,15 @@ export class WorkspaceService {
 
   /** Writes run one after another, so two never race to rename over the same file. */
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    this.queued++;
     const run = this.queue.then(task);
     this.queue = run.then(
-      () => {},
-      () => {},
+      () => {
+        this.queued--;
+      },
+      () => {
+        this.queued--;
+      },
     );
     return run;
   }
@@ -738,10 +768,18 @@ export class WorkspaceService {
       if (now !== (knownHash ?? 'missing')) throw new ChangedOnDisk(now === 'missing' ? 'deleted' : 'changed');
     };
     try {
+      const { tooLargeAt } = this;
+      if (tooLargeAt?.changes === changesBefore && tooLargeAt.name === document.name) {
+        // Nothing changed since it was found too large: refused as then, without encoding it all again.
+        throw await this.saveFailure(file, new WorkspaceTooLarge());
+      }
       await this.writeText(file, chunks(), { beforeReplace: explicit ? undefined : unchangedOnDisk });
     } catch (error) {
       this.unsavedSince = unsavedSince ?? this.unsavedSince;
-      if (error instanceof WorkspaceError && error.reason === 'too-large' && this.closed && this.file === file) {
+      this.saveFailedAt = this.options.now();
+      const tooLarge = error instanceof WorkspaceError && error.reason === 'too-large';
+      if (tooLarge) this.tooLargeAt = { changes: changesBefore, name: document.name };
+      if (tooLarge && this.closed && this.file === file) {
         // Closing's last save, refused: there is no later one to take these changes, and beside the file they
         // are kept whatever their size.
         this.keeping = this.keepUnsaved(file, document, `${file} would be ${TOO_LARGE_TO_OPEN}`);
@@ -759,6 +797,7 @@ export class WorkspaceService {
     }
     this.knownHash = hash.digest('hex');
     this.lastSavedAt = this.options.now();
+    this.saveFailedAt = null;
     if (this.changeCount === changesBefore) {
       this.dirty = false;
       this.edited = false;
@@ -800,30 +839,37 @@ export class WorkspaceService {
     } catch (error) {
       if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
       if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') throw fileExists(file);
-      // The workspace's own file is in trouble (an autosave, a save): the status says so until a save succeeds.
-      // Another path (save as, new, open's migration) is a refused request: its answer says why, and the workspace
-      // and its file are as they were, so the status is not touched.
-      const own = file === this.file;
-      const left = own ? 'the file on disk is unchanged' : 'nothing was written there, and the workspace is as it was';
-      const failure =
-        error instanceof WorkspaceTooLarge
-          ? new WorkspaceError({ operation: 'save', reason: 'too-large', file, problem: `${error.message} (${left})` })
-          : new WorkspaceError({
-              operation: 'save',
-              file,
-              problem: `could not save (${await describeFsErrorAt(error, file)}); ${left}`,
-              cause: error,
-            });
       this.writing = false;
-      if (own) {
-        this.setError(failure);
-        this.emit();
-      }
-      throw failure;
+      throw await this.saveFailure(file, error);
     } finally {
       clearTimeout(notice);
       this.writing = false;
     }
+  }
+
+  /**
+   * A write to `file` that failed (`error`: WorkspaceTooLarge, or what the file system threw) as the WorkspaceError
+   * its caller throws. The workspace's own file in trouble (an autosave, a save) is in the status until a save
+   * succeeds. Another path (save as, new, open's migration) is a refused request: its answer says why, and the
+   * workspace and its file are as they were, so the status is not touched.
+   */
+  private async saveFailure(file: string, error: unknown): Promise<WorkspaceError> {
+    const own = file === this.file;
+    const left = own ? 'the file on disk is unchanged' : 'nothing was written there, and the workspace is as it was';
+    const failure =
+      error instanceof WorkspaceTooLarge
+        ? new WorkspaceError({ operation: 'save', reason: 'too-large', file, problem: `${error.message} (${left})` })
+        : new WorkspaceError({
+            operation: 'save',
+            file,
+            problem: `could not save (${await describeFsErrorAt(error, file)}); ${left}`,
+            cause: error,
+          });
+    if (own) {
+      this.setError(failure);
+      this.emit();
+    }
+    return failure;
   }
 
   private attachFile(file: string, hash: string | undefined): void {
