@@ -13,7 +13,16 @@ import { printBanner, watchTraffic } from './terminal-output';
 import { workspaceMissing } from './workspace-commands';
 import { writeWorkspaceError } from './workspace-error-lines';
 
-/** `agui-mock serve [options]`: runs the engine until SIGINT, SIGTERM or SIGHUP; exit 1 when it cannot start. */
+/**
+ * Exit code of a stop that lost unsaved changes (closing's save failed or was stopped, and they could not be kept
+ * beside the file; Ctrl+C's copy of an untitled world's edits could not be written): the log said which.
+ */
+const UNSAVED_CHANGES_LOST_EXIT = 3;
+
+/**
+ * `agui-mock serve [options]`: runs the engine until SIGINT, SIGTERM or SIGHUP, then exits 0, or
+ * UNSAVED_CHANGES_LOST_EXIT when stopping lost changes; exit 1 when it cannot start.
+ */
 export async function serve(options: ServeOptions): Promise<number> {
   // This process is the engine.
   tuneEngineGc();
@@ -76,9 +85,12 @@ export async function serve(options: ServeOptions): Promise<number> {
         .then(() => server.close())
         .then(
           () => {
-            resolve(0);
+            const code = server.workspace.unsavedChangesLost() ? UNSAVED_CHANGES_LOST_EXIT : 0;
+            if (code !== 0)
+              process.stderr.write(`agui-mock: stopped, but unsaved changes were lost (said above): exit ${code}\n`);
+            resolve(code);
             // Nothing is left to do, but tearing down a big world's heap takes a second: exit once output is out.
-            process.stdout.write('', () => process.stderr.write('', () => process.exit(0)));
+            process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
           },
           (error: unknown) => {
             process.stderr.write(`agui-mock: error while shutting down: ${(error as Error).message}\n`);

@@ -163,8 +163,10 @@ export class WorkspaceService {
   private appliedLaunch: Partial<ServerSettings> = {};
   private fileSettings: ServerSettings | undefined;
   private closed = false;
-  /** The unsaved changes being kept beside the file on closing (`keepUnsaved`). */
-  private keeping: Promise<void> | undefined;
+  /** The unsaved changes being kept beside the file on closing (`keepUnsaved`): whether they were. */
+  private keeping: Promise<boolean> | undefined;
+  /** Stopping lost changes (`unsavedChangesLost`). */
+  private changesLost = false;
 
   constructor(
     private readonly context: EngineContext,
@@ -469,7 +471,22 @@ export class WorkspaceService {
     }
     await this.closeSaves();
     // Closing's own save may have found the file changed on disk, and be keeping its changes beside it (`write`).
-    await this.keeping;
+    const kept = await this.keeping;
+    if (this.dirty && this.file !== null && kept !== true) {
+      this.changesLost = true;
+      // Where keeping them failed, that said so; else closing's save failed or was stopped, as said above.
+      if (kept === undefined)
+        this.context.logger.error(`workspace: unsaved changes lost: closing's save of ${this.file} did not complete`);
+    }
+  }
+
+  /**
+   * Whether stopping lost changes, as the log said: closing's save failed or was stopped and they were not kept
+   * beside the file either, or Ctrl+C's copy of an untitled world's console changes could not be written
+   * (`agui-mock serve` exits non-zero then). Changes kept beside the file are not lost: the log says where.
+   */
+  unsavedChangesLost(): boolean {
+    return this.changesLost;
   }
 
   /** `close()`'s wait for the saves running or queued: at most `closeTimeoutMs`, then they are stopped. */
@@ -499,14 +516,17 @@ export class WorkspaceService {
    * On closing (or switching worlds), the changes autosave was held back from writing over the file (`why`) are the
    * only copy of themselves: written atomically beside it as `FILE.unsaved-<time>.json` (never over anything; with
    * the file's permissions, or the owner's alone when it is gone: it holds the same keys), in full whatever it
-   * takes, and the log says where. Never throws.
+   * takes, and the log says where. Never throws: whether they were kept.
    */
-  private async keepUnsaved(file: string, document: Workspace, why: string): Promise<void> {
+  private async keepUnsaved(file: string, document: Workspace, why: string): Promise<boolean> {
     const mode = (await stat(file).catch(() => undefined))?.mode ?? 0o600;
     const kept = await this.writeUnsavedCopy(file, document, mode & 0o777);
-    if ('copy' in kept)
+    if ('copy' in kept) {
       this.context.logger.warn(`workspace: unsaved changes kept in ${kept.copy}: ${why}, so it was left as it is`);
-    else this.context.logger.error(`workspace: unsaved changes lost: ${why}, and ${kept.failure}`);
+      return true;
+    }
+    this.context.logger.error(`workspace: unsaved changes lost: ${why}, and ${kept.failure}`);
+    return false;
   }
 
   /**
@@ -521,6 +541,7 @@ export class WorkspaceService {
     const file = join(servingFolder(null), UNTITLED_COPY);
     const kept = await this.enqueue(() => this.writeUnsavedCopy(file, this.document(), 0o600));
     if ('copy' in kept) return kept.copy;
+    this.changesLost = true;
     this.context.logger.error(`workspace: the untitled world's console changes lost: ${kept.failure}`);
     return undefined;
   }
