@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OpenApiImportError } from '../src/server/openapi/openapi-import-error';
-import { importOpenApiRoutesInWorker } from '../src/server/openapi/openapi-import-thread';
+import { importOpenApiRoutesInWorker, OpenApiImportStopped } from '../src/server/openapi/openapi-import-thread';
 import type { OpenApiImportResult } from '../src/shared/control-api';
 import { buildCli } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
@@ -13,8 +14,11 @@ import { startTestEngine } from './helpers/engine';
 // Built, the engine starts the npm package's build of the worker (out/lib/).
 before(() => buildCli());
 
-/** A document of `count` operations, each with a typed path parameter and a response schema behind a `$ref`. */
-function document(count: number): string {
+/**
+ * A document of `count` operations, each with a typed path parameter and a response schema behind a `$ref`; its
+ * schema has `extraFields` more fields (more work for each operation's sample body).
+ */
+function document(count: number, extraFields = 0): string {
   const paths: Record<string, unknown> = {};
   for (let i = 0; i < count; i++) {
     paths[`/things${i}/{thing_id}`] = {
@@ -43,6 +47,9 @@ function document(count: number): string {
             id: { type: 'integer' },
             name: { type: 'string' },
             tags: { type: 'array', items: { type: 'string' } },
+            ...Object.fromEntries(
+              Array.from({ length: extraFields }, (_, field) => [`field${field}`, { type: 'string', format: 'date' }]),
+            ),
           },
         },
       },
@@ -183,5 +190,77 @@ test('imports asked for together are made one after the other, each answered wit
   assert.deepEqual(
     imports.map((done) => done.routes.length),
     [1, 3, 2],
+  );
+});
+
+test('an import its caller stops is ended at once, on the worker too; the imports others asked for go on', async () => {
+  const job = (count: number) => ({ input: { text: document(count) }, options: { maxJsonDepth: 32 } });
+  const first = new AbortController();
+  const second = new AbortController();
+  const running = withoutEngine(importOpenApiRoutesInWorker(job(1500), undefined, first.signal));
+  const waiting = withoutEngine(importOpenApiRoutesInWorker(job(1), undefined, second.signal));
+  const others = withoutEngine(importOpenApiRoutesInWorker(job(2)));
+  second.abort();
+  await assert.rejects(waiting, OpenApiImportStopped, 'taken out of the queue');
+  first.abort();
+  await assert.rejects(running, OpenApiImportStopped, 'ended on the worker');
+  assert.equal((await others).routes.length, 2, 'the next import is made, on a new worker');
+  await assert.rejects(
+    importOpenApiRoutesInWorker(job(1), undefined, AbortSignal.abort()),
+    OpenApiImportStopped,
+    'stopped before it was asked for: never begun',
+  );
+});
+
+test("closing an engine stops its import on the process's shared worker: nothing applied, the next engine's import not kept waiting", async (t) => {
+  // Thousands of operations: seconds of work for the worker, long enough to tell a stopped import from a finished one.
+  const HUGE = document(9000, 40);
+  const other = await startTestEngine({ template: 'blank' });
+  const api = controlClient(other);
+  let started = performance.now();
+  const full = await api.post<OpenApiImportResult>('/routes/import-openapi', { document: HUGE, dryRun: true });
+  assert.equal(full.status, 200, JSON.stringify(full.body));
+  const importMs = performance.now() - started;
+
+  const closing = await startTestEngine({ template: 'blank' });
+  started = performance.now();
+  let answered = false;
+  const importing = controlClient(closing)
+    .post<{ detail: string }>('/routes/import-openapi', { document: HUGE })
+    .then(
+      (answer) => answer,
+      (error: Error) => error,
+    )
+    .finally(() => {
+      answered = true;
+    });
+  // Well into the import: the engine has answered others meanwhile.
+  for (let asked = 0; asked < 5 && !answered; asked++) {
+    await (await fetch(`${closing.url}/__console/health`)).arrayBuffer();
+  }
+  assert.equal(answered, false, 'the import was still being read');
+  await closing.close();
+  const answer = await importing;
+  // The engine closes its connections: the 503 that says why reaches the client when it is out before them.
+  if (!(answer instanceof Error)) {
+    assert.equal(answer.status, 503);
+    assert.match(answer.body.detail, /^The engine is closing: the import was stopped, and nothing of it was applied$/);
+  }
+
+  // The other engine's import is made at once, not after the closed one's: its worker was stopped with it.
+  const next = performance.now();
+  const small = await api.post<OpenApiImportResult>('/routes/import-openapi', { document: document(2) });
+  assert.equal(small.status, 200, JSON.stringify(small.body));
+  const nextMs = performance.now() - next;
+  t.diagnostic(`the next import: ${Math.round(nextMs)} ms; the document's: ${Math.round(importMs)} ms`);
+  assert.ok(
+    nextMs < importMs / 2,
+    `the next import took ${Math.round(nextMs)} ms; the document ${Math.round(importMs)} ms`,
+  );
+  // Past when the stopped import would have been done, the closed engine's routes are as they were.
+  await sleep(Math.max(0, importMs - (performance.now() - started)));
+  assert.deepEqual(
+    closing.context.world.definitions().routes.map((route) => route.id),
+    ['hello'],
   );
 });

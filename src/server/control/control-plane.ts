@@ -32,6 +32,8 @@ export function createControlPlane(
   feedOptions: Partial<LiveFeedOptions> = {},
 ): ControlPlane {
   const feed = new LiveFeed(deps, feedOptions);
+  // Aborted on closing: work the console asked for that would outlive the engine (an OpenAPI import) stops.
+  const closing = new AbortController();
   const routers = [
     serverRoutes(deps),
     connectionRoutes(deps),
@@ -39,7 +41,7 @@ export function createControlPlane(
     socketMessageRoutes(deps),
     requestRoutes(deps),
     // Before the mounts' generic routes: `/routes/import-openapi` is not a route's id.
-    importRoutes(deps),
+    importRoutes(deps, closing.signal),
     mountRoutes(deps),
     collectionRecordRoutes(deps),
     packRoutes(deps),
@@ -55,6 +57,7 @@ export function createControlPlane(
     socketEndpoints: [feed.endpoint()],
     feed,
     close: () => {
+      closing.abort();
       stopWorkspaceFeed();
       feed.close();
     },

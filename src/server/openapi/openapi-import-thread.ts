@@ -47,11 +47,22 @@ const IDLE_MS = 60_000;
 
 const WORKER_NAME = 'openapi-import-worker';
 
+/** An import stopped by its caller's signal (its engine closing) before it was answered: nothing of it is used. */
+export class OpenApiImportStopped extends Error {
+  override name = 'OpenApiImportStopped';
+
+  constructor() {
+    super('the OpenAPI import was stopped before it finished: its engine is closing');
+  }
+}
+
 interface Waiting {
   job: OpenApiImportJob;
   limits: ImportThreadLimits;
   resolve(result: ImportedRoutes): void;
   reject(error: Error): void;
+  /** While it runs on the worker: ends it there (the worker is stopped) and rejects it. */
+  stop?(): void;
 }
 
 /** The worker, while it lives, with the heap limit it was started with. */
@@ -66,16 +77,48 @@ let nextId = 0;
  * converting a large document is seconds of synchronous work, which on the engine's thread would hold every socket,
  * run and request meanwhile; on its own heap, a document that would exhaust memory ends the worker, not the engine.
  * One import at a time (others wait their turn); the worker stays a minute for the next. Problems with the
- * document reject with an OpenApiImportError, as in-thread.
+ * document reject with an OpenApiImportError, as in-thread. `signal` (an engine closing) stops the import: taken out
+ * of the queue, or its worker stopped mid-import (the next import, whoever asks, gets a new one), and rejected with
+ * OpenApiImportStopped.
  */
 export function importOpenApiRoutesInWorker(
   job: OpenApiImportJob,
   limits: ImportThreadLimits = IMPORT_THREAD_LIMITS,
+  signal?: AbortSignal,
 ): Promise<ImportedRoutes> {
   return new Promise<ImportedRoutes>((resolve, reject) => {
-    queue.push({ job, limits, resolve, reject });
+    if (signal?.aborted) {
+      reject(new OpenApiImportStopped());
+      return;
+    }
+    const stopped = () => stopImport(waiting);
+    const waiting: Waiting = {
+      job,
+      limits,
+      resolve: (result) => {
+        signal?.removeEventListener('abort', stopped);
+        resolve(result);
+      },
+      reject: (error) => {
+        signal?.removeEventListener('abort', stopped);
+        reject(error);
+      },
+    };
+    signal?.addEventListener('abort', stopped, { once: true });
+    queue.push(waiting);
     startNext();
   });
+}
+
+/** An import its caller no longer wants: out of the queue, or ended on the worker. */
+function stopImport(waiting: Waiting): void {
+  const at = queue.indexOf(waiting);
+  if (at === -1) {
+    waiting.stop?.();
+    return;
+  }
+  queue.splice(at, 1);
+  waiting.reject(new OpenApiImportStopped());
 }
 
 function startNext(): void {
@@ -100,6 +143,7 @@ function startNext(): void {
   const settle = (outcome: () => void, endWorker: boolean) => {
     if (settled) return;
     settled = true;
+    next.stop = undefined;
     clearTimeout(timer);
     worker.off('message', answered);
     worker.off('error', failed);
@@ -152,6 +196,7 @@ function startNext(): void {
     limits.timeoutMs,
   );
   timer.unref();
+  next.stop = () => settle(() => next.reject(new OpenApiImportStopped()), true);
   worker.on('message', answered);
   worker.once('error', failed);
   worker.once('exit', exited);

@@ -7,7 +7,7 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import { mergeRoutesImport, type RoutesImport } from '../../openapi/merge-imported-routes';
 import { OpenApiImportError } from '../../openapi/openapi-import-error';
-import { importOpenApiRoutesInWorker } from '../../openapi/openapi-import-thread';
+import { importOpenApiRoutesInWorker, OpenApiImportStopped } from '../../openapi/openapi-import-thread';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 
@@ -25,8 +25,12 @@ const ImportBodySchema = z.strictObject({
   dryRun: z.boolean().default(false),
 });
 
-/** `POST /routes/import-openapi`: an OpenAPI 3.0/3.1 document (JSON or YAML) as routes, merged by id. */
-export function importRoutes({ context }: ControlDeps): Router {
+/**
+ * `POST /routes/import-openapi`: an OpenAPI 3.0/3.1 document (JSON or YAML) as routes, merged by id. `closing`
+ * stops an import still being read when the engine closes: the worker it runs on is shared by every engine of the
+ * process, and its work would be applied to a world no longer served.
+ */
+export function importRoutes({ context }: ControlDeps, closing: AbortSignal): Router {
   const router = new Router();
   router.post(
     '/routes/import-openapi',
@@ -41,19 +45,25 @@ export function importRoutes({ context }: ControlDeps): Router {
       try {
         // On a worker thread (which alone loads the OpenAPI parser, sampler and YAML reader): a large document is
         // seconds of work the engine's sockets and runs must not wait for.
-        const imported = await importOpenApiRoutesInWorker({
-          input: { text: input.document },
-          options: {
-            maxJsonDepth: context.settings().maxJsonDepth,
-            maxBytes: DOCUMENT_LIMIT_BYTES,
-            ...(input.basePath !== undefined && { basePath: input.basePath }),
+        const imported = await importOpenApiRoutesInWorker(
+          {
+            input: { text: input.document },
+            options: {
+              maxJsonDepth: context.settings().maxJsonDepth,
+              maxBytes: DOCUMENT_LIMIT_BYTES,
+              ...(input.basePath !== undefined && { basePath: input.basePath }),
+            },
           },
-        });
+          undefined,
+          closing,
+        );
         // Into the routes as they are now: one edited while the worker read the document is kept.
         result = mergeRoutesImport(context.world.definitions().routes, imported, input.replaceAll);
       } catch (error) {
         if (error instanceof OpenApiImportError)
           throw new HttpError(422, `The document cannot be imported: ${error.message}`);
+        if (error instanceof OpenApiImportStopped)
+          throw new HttpError(503, 'The engine is closing: the import was stopped, and nothing of it was applied');
         throw error;
       }
       try {
