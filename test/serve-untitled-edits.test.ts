@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildCli, CLI, type CliRun, runCommand } from './helpers/cli-process';
@@ -69,6 +69,19 @@ test('Ctrl+C keeps the console changes of an untitled world in a file where serv
   assert.equal(((await server.json()) as { settings: { approvalTimeoutMs: number } }).settings.approvalTimeoutMs, 4321);
   reopened.child.kill('SIGTERM');
   assert.equal((await reopened.exited()).code, 0);
+});
+
+test('Ctrl+C whose copy of the console changes cannot be written exits 3, saying they were lost', async () => {
+  const { run, url, folder } = await serveUntitled('unwritable');
+  assert.equal((await editInConsole(url)).status, 200);
+  // A file where serve's folder was: no copy can be written there.
+  await rm(folder, { recursive: true });
+  await writeFile(folder, 'not a folder');
+  run.child.kill('SIGINT');
+  // Before, exit 0: the changes gone, and only the log said so.
+  assert.deepEqual(await run.exited(), { code: 3, signal: null }, run.stderr());
+  assert.match(run.stderr(), /workspace: the untitled world's console changes lost: keeping them in .* failed/);
+  assert.match(run.stderr(), /agui-mock: stopped, but unsaved changes were lost \(said above\): exit 3\n$/);
 });
 
 test('Ctrl+C writes nothing when only clients changed the untitled world', async () => {

@@ -280,6 +280,7 @@ test('closing a workspace found too large, unchanged since, keeps its changes be
   await server.close();
   assert.equal(writes.starts.length, 1, 'closing did not encode it again to be refused again');
   assert.match(warnings.at(-1) ?? '', /unsaved changes kept in .*too-large-closing\.agui\.json\.unsaved-.*\.json/);
+  assert.equal(server.workspace.unsavedChangesLost(), false, 'kept beside the file: not lost');
   assert.equal(await readFile(file, 'utf8'), before);
 });
 
