@@ -157,6 +157,33 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
   assert.deepEqual(errors, []);
 });
 
+test('Workspace: an Export larger than the engine opens is refused in the panel, saying what to make smaller; nothing downloads', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  // Two routes whose responses nest 450,001 numbers 30 levels deep: 68 MB once written with the file's indent.
+  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
+  for (const id of ['wide-a', 'wide-b']) {
+    const made = await fetch(`${server.url}/__console/api/routes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`,
+    });
+    assert.equal(made.status, 201, await made.text());
+  }
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  let downloads = 0;
+  page.on('download', () => downloads++);
+  const status = page.getByTestId('workspace-status');
+  await status.getByRole('button', { name: /▾/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  await panel.getByRole('button', { name: 'Export' }).click();
+  const refused = panel.getByRole('alert').filter({ hasText: 'larger than 64 MB' });
+  await refused.waitFor();
+  assert.match((await refused.textContent()) ?? '', /large routes, then export again \(nothing was exported\)/);
+  assert.equal(downloads, 0);
+  assert.deepEqual(errors, []);
+});
+
 test('Workspace: replacing an untitled world asks first only when it was changed in the console, not by clients', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser);
