@@ -193,6 +193,36 @@ test('imports asked for together are made one after the other, each answered wit
   );
 });
 
+test("a dozen imports asked of one engine at once are each answered, with no listener-leak warning for its closing's signal", async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const warnings: Error[] = [];
+  const warned = (warning: Error) => warnings.push(warning);
+  process.on('warning', warned);
+  try {
+    const api = controlClient(server);
+    // Each waits its turn on the shared worker, listening for the engine's closing meanwhile: more than the 10
+    // listeners after which Node warns of a leak.
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        api.post<OpenApiImportResult>('/routes/import-openapi', { document: document(1 + (index % 3)), dryRun: true }),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((answer) => answer.status),
+      Array(12).fill(200),
+    );
+    // A warning is emitted on the next tick after the listener that passed the limit was added.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(
+      warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map((warning) => warning.message),
+      [],
+    );
+  } finally {
+    process.off('warning', warned);
+    await server.close();
+  }
+});
+
 test('an import its caller stops is ended at once, on the worker too; the imports others asked for go on', async () => {
   const job = (count: number) => ({ input: { text: document(count) }, options: { maxJsonDepth: 32 } });
   const first = new AbortController();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Middleware } from 'koa';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { consoleArea } from './console-area';
@@ -34,6 +35,8 @@ export function createControlPlane(
   const feed = new LiveFeed(deps, feedOptions);
   // Aborted on closing: work the console asked for that would outlive the engine (an OpenAPI import) stops.
   const closing = new AbortController();
+  // One listener per import waiting its turn: as many as the console sends, not a leak.
+  setMaxListeners(Number.POSITIVE_INFINITY, closing.signal);
   const routers = [
     serverRoutes(deps),
     connectionRoutes(deps),
