@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { Workspace } from '../src/shared/workspace';
 import { agoraData } from '../test/helpers/agora';
 import { startTestEngine } from '../test/helpers/engine';
+import { addTooLargeRoutes } from '../test/helpers/large-world';
 import { movableWorkspace } from '../test/helpers/movable-workspace';
 import { startRefusingWorkspaceEngine, startWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
@@ -159,16 +160,7 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
 
 test('Workspace: an Export larger than the engine opens is refused in the panel, saying what to make smaller; nothing downloads', async () => {
   const server = await startTestEngine({ template: 'blank' });
-  // Two routes whose responses nest 450,001 numbers 30 levels deep: 68 MB once written with the file's indent.
-  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
-  for (const id of ['wide-a', 'wide-b']) {
-    const made = await fetch(`${server.url}/__console/api/routes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-      body: `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`,
-    });
-    assert.equal(made.status, 201, await made.text());
-  }
+  await addTooLargeRoutes(server);
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   let downloads = 0;

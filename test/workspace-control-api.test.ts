@@ -9,6 +9,7 @@ import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
+import { addTooLargeRoutes, wideRouteJson } from './helpers/large-world';
 import { readJson, startRefusingWorkspaceEngine, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // The console's workspace endpoints: status, save / save as / open / new, export, import, recent, live feed.
@@ -192,17 +193,7 @@ test("an import names files as the attached workspace's folder holds them: the e
 test('an export larger than the engine opens is refused as a save is: 409 saying what to make smaller', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const api = controlClient(server);
-  // Each route's response nests its 450,001 numbers 30 levels deep: under 1 MB sent, 34 MB once written with the
-  // file's indent. Two of them were exported as a 68 MB file that the engine's import (and open) then refused.
-  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
-  for (const id of ['wide-a', 'wide-b']) {
-    const made = await fetch(`${server.url}/__console/api/routes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-      body: `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`,
-    });
-    assert.equal(made.status, 201, await made.text());
-  }
+  await addTooLargeRoutes(server);
   const refused = await api.get<{ detail: WorkspaceProblem }>('/workspace/export');
   assert.equal(refused.status, 409);
   assert.equal(refused.headers.get('content-disposition'), null, 'nothing is offered as a download');
@@ -348,12 +339,10 @@ test('an import that would be larger than a workspace file, once written with it
   const before = await readFile(file, 'utf8');
   // 2 MB sent; each number on a line of its own, 74 spaces in, once written: over 64 MB. Before, the import was taken
   // and every save after it refused.
-  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
-  const route = (id: string) => `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`;
   const response = await fetch(`${server.url}/__console/api/workspace/import`, {
     method: 'POST',
     headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-    body: `{"version":2,"name":"wide","routes":[${route('a')},${route('b')}]}`,
+    body: `{"version":2,"name":"wide","routes":[${wideRouteJson('a')},${wideRouteJson('b')}]}`,
   });
   assert.equal(response.status, 422);
   const { detail } = (await response.json()) as { detail: WorkspaceProblem };

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import type { MockServer } from '../../src/server/index';
 import type { AgoraStore } from '../../src/server/packs/agora/store/agora-store';
 import type { ServerSettings } from '../../src/shared/settings';
 
@@ -31,5 +33,26 @@ export function recordRuns(store: AgoraStore, megabytes: number, prefix = 'load'
       ]);
       bytes += 6 * FILLER.length + 600;
     }
+  }
+}
+
+/**
+ * A route's JSON whose response nests 450,001 numbers 30 levels deep: under 1 MB as sent, about 34 MB once a
+ * workspace file writes it, each number on a line of its own: two of them make a world past the 64 MB a file may be.
+ */
+export function wideRouteJson(id: string): string {
+  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
+  return `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`;
+}
+
+/** Adds two wide routes (`wideRouteJson`) through the control API: the world is then too large to save or export. */
+export async function addTooLargeRoutes(server: MockServer): Promise<void> {
+  for (const id of ['wide-a', 'wide-b']) {
+    const made = await fetch(`${server.url}/__console/api/routes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body: wideRouteJson(id),
+    });
+    assert.equal(made.status, 201, await made.text());
   }
 }
