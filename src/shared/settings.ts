@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
-/** The highest `maxJsonDepth` may be set: files that hold accepted values stay within it plus their own nesting. */
 /** The shortest ping interval: every peer must answer within it, network and busy event loops included. */
 export const MIN_HEARTBEAT_MS = 1000;
 
+/** The highest `maxJsonDepth` may be set: files that hold accepted values stay within it plus their own nesting. */
 export const MAX_JSON_DEPTH_SETTING = 1000;
 
 /** A certificate or key file: relative paths are read from the workspace file's folder. */
