@@ -6,6 +6,7 @@ import type { RequestLogStats, RequestSummary } from '../src/shared/request-log'
 const { liveLogStats, logLosses, dropReason, oldestKeptId, keptFromSize, requestDrop, droppedNotice } =
   await rendererModule('features/requests/log-losses.ts');
 const { withoutDropped } = await rendererModule('stores/requests-store.ts');
+const { loggedRequests, requestCountWords } = await rendererModule('features/requests/logged-count.ts');
 
 const stats = (changes: Partial<RequestLogStats> = {}): RequestLogStats => ({
   kept: 1000,
@@ -31,6 +32,23 @@ test('between two looks at the log, the requests the feed brings say how many mo
   assert.equal(liveLogStats(memory, 10, 500, 100), memory);
   assert.equal(liveLogStats(stats({ bodiesEvictedForMemory: 1 }), 10, 500, 100).droppedForSize, 0);
   assert.equal(liveLogStats(looked, 4_515, 5_000, null), looked);
+});
+
+test('the count is of what the engine logged, and of how many the console shows when fewer', () => {
+  const entries = [1_200, 1_199].map((id) => ({ id }) as RequestSummary);
+  // Looked at holding 54,000 through request 60,000; the feed has since brought 60,321 (the log holds 100,000).
+  const looked = { log: stats({ kept: 54_000 }), lookedThrough: 60_000, entries: [{ id: 60_321 } as RequestSummary] };
+  assert.equal(loggedRequests(looked, 100_000), 54_321);
+  assert.equal(
+    loggedRequests({ log: null, lookedThrough: 0, entries }, 100_000),
+    2,
+    'not looked at yet: what is listed',
+  );
+  assert.equal(loggedRequests({ log: stats({ kept: 1 }), lookedThrough: 1_200, entries }, null), 2);
+  assert.equal(requestCountWords(null, 1_000, 54_321), '1,000 shown of 54,321 logged');
+  assert.equal(requestCountWords(null, 40, 40), null, 'all shown: nothing to say');
+  assert.equal(requestCountWords(3, 40, 40), '3 of 40 requests');
+  assert.equal(requestCountWords(3, 1_000, 54_321), '3 of 1,000 requests (1,000 shown of 54,321 logged)');
 });
 
 test('which requests the log still holds: from its last look, and from the newest and its size', () => {

@@ -102,15 +102,8 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
         entries: withoutDropped(entries, keptFrom),
         keptFrom,
         ...countRequests(state.counts, state.countedThrough, batch.requests),
-        ...(state.mountEntries && {
-          mountEntries: withoutDropped(
-            prependRequests(
-              state.mountEntries,
-              batch.requests.filter((entry) => answeredByKey(entry.answeredBy) === state.mountFilter),
-            ),
-            keptFrom,
-          ),
-        }),
+        ...(state.mountEntries &&
+          mountArrivals(state.mountEntries, state.mountTotal, state.mountFilter, batch.requests, keptFrom)),
       };
     });
   }
@@ -139,6 +132,22 @@ export function applyFeedBatch(items: readonly FeedItem[]): void {
   if (batch.payloadsChanged) void reloadPayloads();
   if (batch.settings) useServerStore.setState({ settings: batch.settings });
   if (batch.workspace) useServerStore.setState({ workspace: batch.workspace });
+}
+
+/** The mount filter's list and count with the feed's requests that mount answered added. */
+function mountArrivals(
+  listed: readonly RequestSummary[],
+  total: number | null,
+  mount: string | null,
+  arrived: readonly RequestSummary[],
+  keptFrom: number,
+): { mountEntries: readonly RequestSummary[]; mountTotal: number | null } {
+  const newest = listed[0]?.id ?? 0;
+  const fresh = arrived.filter((entry) => entry.id > newest && answeredByKey(entry.answeredBy) === mount);
+  return {
+    mountEntries: withoutDropped(prependRequests(listed, fresh), keptFrom),
+    mountTotal: total === null ? null : total + fresh.length,
+  };
 }
 
 /**
@@ -238,6 +247,7 @@ export async function reloadRequests(): Promise<void> {
       ...(filtered &&
         state.mountFilter === mount && {
           mountEntries: withoutDropped(prependRequests(filtered.items, since(state.mountEntries ?? [])), keptFrom),
+          mountTotal: filtered.total + since(state.mountEntries ?? []).length,
         }),
     };
   });
@@ -248,16 +258,25 @@ export async function reloadRequests(): Promise<void> {
  * look (its newest request and its counts), and the requests it no longer holds taken off the lists.
  */
 export async function refreshRequestLog(): Promise<void> {
-  const seenThrough = useRequestsStore.getState().entries[0]?.id ?? 0;
-  const { items, log } = await api.requests(1);
+  const { entries, mountFilter: mount } = useRequestsStore.getState();
+  const seenThrough = entries[0]?.id ?? 0;
+  // With a mount filter, how many of the log's requests that mount answered too: the log lets those go as well.
+  const [{ items, log }, filtered] = await Promise.all([api.requests(1), mount ? api.requests(1, mount) : undefined]);
   useRequestsStore.setState((state) => {
     const keptFrom = Math.max(state.keptFrom, oldestKeptId(items[0]?.id, log.kept, seenThrough));
+    const mountEntries = state.mountEntries && withoutDropped(state.mountEntries, keptFrom);
+    const newestCounted = filtered?.items[0]?.id ?? 0;
     return {
       log,
       keptFrom,
       lookedThrough: items[0]?.id ?? seenThrough,
       entries: withoutDropped(state.entries, keptFrom),
-      mountEntries: state.mountEntries && withoutDropped(state.mountEntries, keptFrom),
+      mountEntries,
+      ...(filtered &&
+        mountEntries &&
+        state.mountFilter === mount && {
+          mountTotal: filtered.total + mountEntries.filter((entry) => entry.id > newestCounted).length,
+        }),
     };
   });
 }
@@ -270,16 +289,19 @@ export async function reloadRequestCounts(): Promise<void> {
 
 /** Shows the requests one mount answered (`route:get-item`, `none` for what nothing answered), or all of them. */
 export async function showRequestsAnsweredBy(mount: string | null): Promise<void> {
-  useRequestsStore.setState({ mountFilter: mount, mountEntries: null, selectedId: null });
+  useRequestsStore.setState({ mountFilter: mount, mountEntries: null, mountTotal: null, selectedId: null });
   showView('requests');
   if (!mount) return;
-  const { items } = await api.requests(REQUESTS_KEPT, mount);
+  const { items, total } = await api.requests(REQUESTS_KEPT, mount);
   useRequestsStore.setState((state) => {
     if (state.mountFilter !== mount) return {};
     // The feed's requests for this mount logged after the engine read its log for the answer stay listed.
     const newest = items[0]?.id ?? 0;
     const since = state.entries.filter((entry) => entry.id > newest && answeredByKey(entry.answeredBy) === mount);
-    return { mountEntries: withoutDropped(prependRequests(items, since.reverse()), state.keptFrom) };
+    return {
+      mountEntries: withoutDropped(prependRequests(items, since.reverse()), state.keptFrom),
+      mountTotal: total + since.length,
+    };
   });
 }
 

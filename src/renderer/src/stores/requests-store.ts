@@ -4,7 +4,7 @@ import { answeredByKey, type RequestLogStats, type RequestSummary } from '../../
 /** Requests kept in the console (summaries; a request's headers and bodies are fetched when opened), newest first. */
 export const REQUESTS_KEPT = 1000;
 
-interface RequestsState {
+export interface RequestsState {
   entries: readonly RequestSummary[];
   selectedId: number | null;
   /** What the engine's log let go of, as of the last look (the list loaded, or the Requests view's refresh). */
@@ -20,6 +20,11 @@ interface RequestsState {
   mountFilter: string | null;
   /** With a mount filter: the engine's requests that mount answered (older ones too), kept up to date by the feed. */
   mountEntries: readonly RequestSummary[] | null;
+  /**
+   * With a mount filter: how many requests the engine's log holds that it answered (`mountEntries` lists the newest
+   * REQUESTS_KEPT), as of the last look and counted on with the feed; null until loaded.
+   */
+  mountTotal: number | null;
   /** How many logged requests each mount answered (`answeredByKey`), loaded from the engine and counted on. */
   counts: Readonly<Record<string, number>>;
   /** The newest request id in `counts`: the feed's requests after it are added. */
@@ -34,6 +39,7 @@ export const useRequestsStore = create<RequestsState>()(() => ({
   lookedThrough: 0,
   mountFilter: null,
   mountEntries: null,
+  mountTotal: null,
   counts: {},
   countedThrough: 0,
 }));

@@ -4,18 +4,18 @@ import type { RequestSummary } from '../../../../shared/request-log';
 import { api } from '../../api/control-client';
 import { reloadRequests, showRequestsAnsweredBy } from '../../stores/console-sync';
 import { useKeptState } from '../../stores/kept-state';
-import { useRequestsStore } from '../../stores/requests-store';
+import { REQUESTS_KEPT, useRequestsStore } from '../../stores/requests-store';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatClock, formatNumber } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
 import { dropReason, liveLogStats, logLosses, requestDrop } from './log-losses';
+import { loggedRequests, requestCountWords } from './logged-count';
 import { MountFilter } from './MountFilter';
 import { RequestDetailLoader } from './RequestDetailLoader';
 import { noRequestMatchText, pathAndQuery, searchRequests } from './request-search';
 import { StatusCode } from './StatusCode';
-import { useLiveRequestLog } from './use-live-request-log';
 
 const ROW_HEIGHT = 28;
 const rowId = (id: number) => `request-row-${id}`;
@@ -44,21 +44,26 @@ export function RequestsView() {
         keptFrom: Math.max(state.keptFrom, (state.entries[0]?.id ?? 0) + 1),
         counts: {},
         mountEntries: state.mountEntries && [],
+        mountTotal: state.mountEntries && 0,
       })),
     ),
   );
-  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens, and kept
-  // fresh while it is open.
+  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens (and kept
+  // fresh by useLiveRequestLog).
   useEffect(() => {
     void reloadRequests().catch(() => {});
   }, []);
-  useLiveRequestLog();
   const lookedThrough = useRequestsStore((state) => state.lookedThrough);
+  const mountTotal = useRequestsStore((state) => state.mountTotal);
+  const logged = mountFilter
+    ? Math.max(entries.length, mountTotal ?? 0)
+    : loggedRequests({ log, lookedThrough, entries: allEntries }, requestLogSize);
   // Between looks, what the feed brings says how many more the log pushed out.
   const losses = log && logLosses(liveLogStats(log, lookedThrough, allEntries[0]?.id ?? 0, requestLogSize));
 
   const visible = useMemo(() => searchRequests(entries, filter), [entries, filter]);
   const filtering = filter.trim() !== '';
+  const countWords = entries.length > 0 && requestCountWords(filtering ? visible.length : null, entries.length, logged);
   const clearFilter = () => {
     setFilter('');
     filterInput.current?.focus();
@@ -97,6 +102,9 @@ export function RequestsView() {
       <div className="panel">
         <div className="panel-header">
           <h2>Requests</h2>
+          <span className="badge" title="Requests in the engine's log" data-testid="requests-logged">
+            {formatNumber(logged)}
+          </span>
           <input
             ref={filterInput}
             type="search"
@@ -118,9 +126,14 @@ export function RequestsView() {
             {losses}
           </div>
         )}
-        {filtering && entries.length > 0 && (
-          <div className="faint" style={{ padding: '4px 10px' }} data-testid="request-count">
-            {formatNumber(visible.length)} of {formatNumber(entries.length)} requests
+        {countWords && (
+          <div
+            className="faint"
+            style={{ padding: '4px 10px' }}
+            data-testid="request-count"
+            title={`The console lists the newest ${formatNumber(REQUESTS_KEPT)} requests of the engine's log; the filter searches those`}
+          >
+            {countWords}
           </div>
         )}
         {mountFilter && mountEntries === null ? (
