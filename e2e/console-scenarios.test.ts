@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { INSPECTION_INPUT, openSocket, openSockets } from '../bench/ws-clients';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
+import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
-import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { feedCaughtUp, fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { countReactRenders, rendersOf } from './helpers/react-renders';
 
 test('Scenarios: run one on a chosen connection, create one (schema-checked as you type), record a connection', async () => {
   const server = await startTestEngine();
@@ -277,4 +280,47 @@ test('Scenarios: ▶ Run says where the run started, with a way there; deleted, 
   await list.getByRole('button', { name: 'Bevinding en regelgeving' }).and(focused).waitFor();
   assert.deepEqual(errors, []);
   ws.socket.close();
+});
+
+test('Scenarios: runs streaming on a few of 300 open connections do not draw the Run on picker again', async () => {
+  // Played at speed 1, each run streams its frames for a few seconds: the feed counts them a few times a second.
+  const server = await startTestEngine({ settings: { speed: 1 } });
+  const sockets = await openSockets(server.wsUrl, 300, 50);
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await countReactRenders(page);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByRole('table', { name: 'Scenarios' }).getByRole('button', { name: 'Inspectie starten' }).click();
+  const picker = page.getByTestId('scenario-editor').getByLabel('Run on connection');
+  await eventually(async () => (await picker.locator('option').count()) === 300, 'the 300 open connections to pick');
+
+  // Three connections play runs one after another; each says its thread with its first, so counting starts after.
+  let playing = true;
+  const played = [0, 0, 0];
+  sockets.slice(0, 3).forEach((socket, index) => {
+    socket.on('message', (data: Buffer) => {
+      if (!data.includes('"RUN_FINISHED"')) return;
+      played[index] = (played[index] ?? 0) + 1;
+      if (playing) socket.send(INSPECTION_INPUT);
+    });
+    socket.send(INSPECTION_INPUT);
+  });
+  await eventually(() => played.every((runs) => runs >= 1), 'a run on each of the three');
+  const pickerRenders = await rendersOf(page, 'select[aria-label="Run on connection"]');
+  const from = [...played];
+  await eventually(() => played.every((runs, index) => runs >= (from[index] ?? 0) + 2), 'two more runs on each');
+  await feedCaughtUp(page, server);
+  // The feed brought each run's frames counted, dozens of changes to those connections: none is in the picker.
+  assert.equal(await pickerRenders(), 0, 'the picker was drawn again while only frame counts changed');
+
+  // One more connection is in it: drawn again, with it.
+  const newcomer = await openSocket(server.wsUrl);
+  await eventually(async () => (await picker.locator('option').count()) === 301, 'the new connection to pick');
+  assert.ok((await pickerRenders()) >= 1, 'the picker is drawn again for a new connection');
+  playing = false;
+  for (const socket of [...sockets, newcomer]) socket.terminate();
+  assert.deepEqual(errors, []);
 });

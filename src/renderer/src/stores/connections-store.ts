@@ -20,7 +20,7 @@ export const NO_CONNECTION_QUERY: ConnectionQuery = {
   groupByThread: false,
 };
 
-interface ConnectionsState {
+export interface ConnectionsState {
   byId: Record<string, ConnectionSummary>;
   /** The connection whose frames are shown. */
   selectedId: string | null;
@@ -56,5 +56,38 @@ export function removeConnections(ids: ReadonlySet<string>): void {
 
 /** Newest first; a connection that closes keeps its place in the list. */
 export function sortConnections(byId: Record<string, ConnectionSummary>): ConnectionSummary[] {
-  return Object.values(byId).sort((a, b) => b.openedAt - a.openedAt || (a.id < b.id ? -1 : 1));
+  return Object.values(byId).sort(newestFirst);
+}
+
+const newestFirst = (a: Pick<ConnectionSummary, 'openedAt' | 'id'>, b: Pick<ConnectionSummary, 'openedAt' | 'id'>) =>
+  b.openedAt - a.openedAt || (a.id < b.id ? -1 : 1);
+
+/** An open connection as the pickers of open connections show it. */
+export type OpenConnection = Pick<ConnectionSummary, 'id' | 'path' | 'threadId' | 'protocol' | 'openedAt'>;
+
+/** The last answer of `selectOpenConnections`, by the connections it was worked out from. */
+let openConnections: { byId: ConnectionsState['byId']; open: readonly OpenConnection[] } = { byId: {}, open: [] };
+
+/**
+ * The open connections, newest first, as a picker shows them: the same array until one opens, closes or changes
+ * what it shows (its thread). A feed batch that only counts frames of connections (a few times a second per
+ * streaming run) changes `byId` — and re-rendered every picker of a thousand open connections with it.
+ */
+export function selectOpenConnections({ byId }: ConnectionsState): readonly OpenConnection[] {
+  if (byId === openConnections.byId) return openConnections.open;
+  const previous = openConnections.open;
+  const open = Object.values(byId).filter((connection) => connection.state === 'open');
+  const same =
+    open.length === previous.length &&
+    previous.every((before) => {
+      const now = byId[before.id];
+      return now?.state === 'open' && now.threadId === before.threadId && now.path === before.path;
+    });
+  const next = same
+    ? previous
+    : open
+        .sort(newestFirst)
+        .map(({ id, path, threadId, protocol, openedAt }) => ({ id, path, threadId, protocol, openedAt }));
+  openConnections = { byId, open: next };
+  return next;
 }

@@ -1,6 +1,6 @@
-import { useMemo, useRef } from 'react';
+import { useRef } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
-import { useConnectionsStore } from '../../stores/connections-store';
+import { selectOpenConnections, useConnectionsStore } from '../../stores/connections-store';
 import {
   type InjectTab,
   injectDrawerTab,
@@ -47,8 +47,7 @@ export function InjectDrawer({
   const tabs = raw ? RAW_TABS : AGUI_TABS;
   const kept = useInjectDrawerStore(injectDrawerTab(connection.id));
   const tab = tabs.find((item) => item.name === kept)?.name ?? (raw ? 'frame' : 'event');
-  const byId = useConnectionsStore((state) => state.byId);
-  const openCount = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
+  const openCount = useConnectionsStore((state) => selectOpenConnections(state).length);
   const drawer = useRef<HTMLElement>(null);
   const group = `inject-${connection.id}`;
   useEscapeToClose(onClose);

@@ -1,10 +1,8 @@
-import { useMemo } from 'react';
-import { sortConnections, useConnectionsStore } from '../../stores/connections-store';
+import { selectOpenConnections, useConnectionsStore } from '../../stores/connections-store';
 
 /** Checkboxes for the open connections an injection goes to. */
 export function TargetPicker({ chosen, onChange }: { chosen: readonly string[]; onChange(ids: string[]): void }) {
-  const byId = useConnectionsStore((state) => state.byId);
-  const open = useMemo(() => sortConnections(byId).filter((c) => c.state === 'open'), [byId]);
+  const open = useConnectionsStore(selectOpenConnections);
   return (
     <fieldset className="stack" style={{ gap: 4, border: '1px solid var(--border)', borderRadius: 6, padding: 8 }}>
       <legend className="faint">Send to these connections</legend>

@@ -1,7 +1,11 @@
-import { useMemo, useState } from 'react';
-import type { ConnectionSummary } from '../../../../shared/connections';
+import { useState } from 'react';
 import { api } from '../../api/control-client';
-import { selectConnection, sortConnections, useConnectionsStore } from '../../stores/connections-store';
+import {
+  type OpenConnection,
+  selectConnection,
+  selectOpenConnections,
+  useConnectionsStore,
+} from '../../stores/connections-store';
 import { showView } from '../../stores/navigation-store';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
@@ -13,14 +17,13 @@ import { SPEED_HINT, speedLabel } from '../settings/speed-words';
 const SPEEDS = [2, 1, 0.5, 0.25, 0];
 
 /** A connection as the result line names it: its short id, path and thread. */
-function connectionLabel(connection: ConnectionSummary): string {
+function connectionLabel(connection: OpenConnection): string {
   return [connection.id.slice(0, 8), connection.path, connection.threadId].filter(Boolean).join(' · ');
 }
 
 /** Plays a scenario on an open connection of the person's choosing. */
 export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
-  const byId = useConnectionsStore((state) => state.byId);
-  const open = useMemo(() => sortConnections(byId).filter((c) => c.state === 'open'), [byId]);
+  const open = useConnectionsStore(selectOpenConnections);
   const [chosen, setChosen] = useState('');
   const target = open.find((c) => c.id === chosen)?.id ?? open[0]?.id ?? '';
   /** The last run started from here: on which connection, and when (each run says so anew). */

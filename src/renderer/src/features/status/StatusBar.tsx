@@ -1,5 +1,5 @@
-import { useMemo, useRef } from 'react';
-import { useConnectionsStore } from '../../stores/connections-store';
+import { useRef } from 'react';
+import { selectOpenConnections, useConnectionsStore } from '../../stores/connections-store';
 import { useServerStore } from '../../stores/server-store';
 import { mainEndpoint, useWorldEndpoints, type WorldEndpoint } from '../../stores/world-endpoints';
 import { CopyableValue } from '../../ui/CopyableValue';
@@ -24,8 +24,8 @@ export function StatusBar() {
   const info = useServerStore((state) => state.info);
   const feed = useServerStore((state) => state.feed);
   const dropped = useServerStore((state) => state.droppedItems);
-  const byId = useConnectionsStore((state) => state.byId);
-  const openSockets = useMemo(() => Object.values(byId).filter((c) => c.state === 'open').length, [byId]);
+  // A count, not the connections: the bar re-renders when it changes, not on every feed batch.
+  const openSockets = useConnectionsStore((state) => selectOpenConnections(state).length);
   const [tone, label] = FEED_LABEL[feed];
   const main = mainEndpoint(useWorldEndpoints());
   const bar = useRef<HTMLDivElement>(null);
