@@ -12,7 +12,7 @@ const { searchConnections, groupByThread, searchWords, searchKeyHint, noMatchTex
   'features/connections/connection-search.ts',
 );
 const { NO_FRAME_FILTER } = await rendererModule('stores/frame-view-store.ts');
-const { NO_CONNECTION_QUERY } = await rendererModule('stores/connections-store.ts');
+const { NO_CONNECTION_QUERY, selectOpenConnections } = await rendererModule('stores/connections-store.ts');
 const { frameBySeq } = await rendererModule('stores/frames-store.ts');
 
 let seq = 0;
@@ -210,4 +210,27 @@ test('a kept frame is found by its seq', () => {
   assert.equal(frameBySeq(frames, 13), null);
   assert.equal(frameBySeq(frames, null), null);
   assert.equal(frameBySeq(undefined, 10), null);
+});
+
+test('the open connections a picker shows stay the same array while only their frame counts change', () => {
+  const summary = (id: string, openedAt: number, extra: Partial<ConnectionSummary> = {}) =>
+    ({ id, openedAt, path: '/ws', state: 'open', threadId: null, protocol: 'agui', ...extra }) as ConnectionSummary;
+  const state = (...list: ConnectionSummary[]) => ({
+    ...NO_CONNECTION_QUERY,
+    byId: Object.fromEntries(list.map((c) => [c.id, c])),
+  });
+  const ids = (open: readonly { id: string }[]) => open.map((connection) => connection.id);
+  const first = selectOpenConnections(state(summary('a', 1), summary('b', 2), summary('c', 3, { state: 'closed' })));
+  assert.deepEqual(ids(first), ['b', 'a'], 'open ones, newest first');
+  // A batch that counted frames: new summaries, nothing a picker shows changed.
+  const counters = { framesIn: 1, framesOut: 9, bytesIn: 10, bytesOut: 90 };
+  const counted = selectOpenConnections(state(summary('a', 1, { counters }), summary('b', 2, { counters })));
+  assert.equal(counted, first);
+  const threaded = selectOpenConnections(state(summary('a', 1, { threadId: 't' }), summary('b', 2)));
+  assert.notEqual(threaded, first);
+  assert.equal(threaded[1]?.threadId, 't');
+  assert.deepEqual(
+    ids(selectOpenConnections(state(summary('a', 1, { threadId: 't' }), summary('b', 2, { state: 'closed' })))),
+    ['a'],
+  );
 });
