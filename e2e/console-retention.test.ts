@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { eventually } from '../test/helpers/wait';
+import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -204,5 +205,11 @@ test('the Requests tab and view count what the engine logged, not only the newes
     .waitFor();
   await tabCount.filter({ hasText: /^1,230$/ }).waitFor();
   await screenshot(page, 'requests-shown-of-logged');
+  // The counts are read as well as the rest of the view, in either theme.
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await seriousAxeViolations(page), [], theme);
+  }
   assert.deepEqual(errors, []);
 });
