@@ -48,8 +48,8 @@ export function RequestsView() {
       })),
     ),
   );
-  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens (and kept
-  // fresh by useLiveRequestLog).
+  // The feed brings new requests but not what the log let go of: fresh counts each time the view opens (kept fresh
+  // meanwhile by the view tabs' useLiveRequestLog).
   useEffect(() => {
     void reloadRequests().catch(() => {});
   }, []);
@@ -102,7 +102,11 @@ export function RequestsView() {
       <div className="panel">
         <div className="panel-header">
           <h2>Requests</h2>
-          <span className="badge" title="Requests in the engine's log" data-testid="requests-logged">
+          <span
+            className="badge"
+            title={mountFilter ? "Requests in the engine's log that it answered" : "Requests in the engine's log"}
+            data-testid="requests-logged"
+          >
             {formatNumber(logged)}
           </span>
           <input

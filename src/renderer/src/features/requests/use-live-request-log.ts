@@ -9,9 +9,10 @@ const LOG_REFRESH_IDLE_MS = 5000;
 const TICK_MS = 250;
 
 /**
- * While the Requests view is open, keeps what it says the engine's log let go of live: the feed brings each new
- * request but not what the log drops. A flood costs one small call a second at most (the newest request and the
- * log's counts), never two at once, and none while the page is hidden.
+ * Keeps what the console says of the engine's request log live, in any view (the Requests tab counts the log): the
+ * feed brings each new request but not what the log drops. A flood costs one small look a second at most (the
+ * newest request and the log's counts; with a mount filter, that mount's count too), never two at once, and none
+ * while the page is hidden.
  */
 export function useLiveRequestLog(): void {
   useEffect(() => {
