@@ -315,6 +315,13 @@ test('Scenarios: runs streaming on a few of 300 open connections do not draw the
   await feedCaughtUp(page, server);
   // The feed brought each run's frames counted, dozens of changes to those connections: none is in the picker.
   assert.equal(await pickerRenders(), 0, 'the picker was drawn again while only frame counts changed');
+  // Nor does typing in the scenario's JSON above it (the editor renders on every keystroke).
+  const code = page.getByTestId('scenario-editor').locator('.cm-content');
+  await code.click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.type('  ');
+  await page.getByTestId('scenario-editor').getByRole('button', { name: 'Discard' }).waitFor();
+  assert.equal(await pickerRenders(), 0, 'the picker was drawn again for a keystroke in the editor');
 
   // One more connection is in it: drawn again, with it.
   const newcomer = await openSocket(server.wsUrl);

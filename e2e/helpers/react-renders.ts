@@ -15,9 +15,10 @@ const RENDER_COUNTER = `(() => {
     const key = Object.keys(element).find((name) => name.startsWith('__reactFiber$'));
     return key ? element[key] : null;
   };
-  // The nearest function component above the element: the one whose render draws it.
+  // The nearest function component above the element (plain, forwardRef or memo: fiber tags 0, 11, 15), the one
+  // whose render draws it.
   const componentOf = (element) => {
-    for (let fiber = fiberOf(element); fiber; fiber = fiber.return) if (fiber.tag === 0) return fiber;
+    for (let fiber = fiberOf(element); fiber; fiber = fiber.return) if ([0, 11, 15].includes(fiber.tag)) return fiber;
     return null;
   };
   const check = (watch) => {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { api } from '../../api/control-client';
 import {
   type OpenConnection,
@@ -21,8 +21,11 @@ function connectionLabel(connection: OpenConnection): string {
   return [connection.id.slice(0, 8), connection.path, connection.threadId].filter(Boolean).join(' · ');
 }
 
-/** Plays a scenario on an open connection of the person's choosing. */
-export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
+/**
+ * Plays a scenario on an open connection of the person's choosing. Memoised: the editor around it renders on every
+ * keystroke, and the picker may hold a thousand connections.
+ */
+export const RunScenarioForm = memo(function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
   const open = useConnectionsStore(selectOpenConnections);
   const [chosen, setChosen] = useState('');
   const target = open.find((c) => c.id === chosen)?.id ?? open[0]?.id ?? '';
@@ -100,4 +103,4 @@ export function RunScenarioForm({ scenarioId }: { scenarioId: string }) {
       <ErrorNotice error={run.error} onDismiss={run.clearError} />
     </div>
   );
-}
+});
