@@ -112,11 +112,26 @@ export class RequestLog {
    * stop before the one that would take the page past FULL_PAGE_BYTES (always at least one).
    */
   page(matches: (entry: RequestSummary) => boolean, limit: number, full: boolean): RequestLogPage {
-    const matching = this.entries.toArray().reverse().filter(matches);
-    const page = matching.slice(0, full ? entriesWithin(matching, limit, FULL_PAGE_BYTES) : limit);
+    // Walked newest first in place: the console looks at the newest entry every second, and a copy of the whole
+    // log (up to 100,000 entries) for each look cost more than the rest of it.
+    const page: LoggedRequest[] = [];
+    let total = 0;
+    let bytes = 0;
+    let pageFull = false;
+    for (let index = this.entries.size - 1; index >= 0; index--) {
+      const logged = this.entries.at(index) as LoggedRequest;
+      if (!matches(logged)) continue;
+      total++;
+      if (pageFull) continue;
+      bytes += logged.bytes;
+      // Full entries stop before the one that would take the page past FULL_PAGE_BYTES (always at least one).
+      if (full && page.length > 0 && bytes > FULL_PAGE_BYTES) pageFull = true;
+      else page.push(logged);
+      if (page.length >= limit) pageFull = true;
+    }
     return {
       items: page.map((logged) => (full ? entryOf(logged) : summary(logged))),
-      total: matching.length,
+      total,
       log: this.stats(),
     };
   }
@@ -294,16 +309,6 @@ function summary(entry: RequestSummary): RequestSummary {
 }
 
 /** How many of the first `limit` of `entries` keep at most `bytes` together (at least one). */
-function entriesWithin(entries: readonly LoggedRequest[], limit: number, bytes: number): number {
-  const count = Math.min(limit, entries.length);
-  let kept = 0;
-  for (let index = 0; index < count; index++) {
-    kept += (entries[index] as LoggedRequest).bytes;
-    if (index > 0 && kept > bytes) return index;
-  }
-  return count;
-}
-
 /** The entry the control API serves, in its documented key order. */
 function entryOf(logged: LoggedRequest): RequestLogEntry {
   return {
