@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, startMockServer, TlsError } from '../src/server/index';
 import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
@@ -355,66 +355,75 @@ test('plain HTTP on the TLS port is answered 400 with the https URL to use; garb
   assert.equal((await httpsGet(`${server.url}/health`, cert)).status, 200);
 });
 
-test('a connection to the TLS port that sends nothing is closed after the header timeout', async () => {
-  const configDir = join(dir, 'config-silent');
-  const server = await startTestEngine({
-    settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
-    workspaceOptions: { configDir },
-  });
-  const client = await openTcp(server.port);
-  const opened = Date.now();
-  await closedByEngine(client, 'a silent connection stayed open');
-  assert.ok(Date.now() - opened >= 900, `closed after ${Date.now() - opened} ms, not before its timeout`);
-});
-
-test('a plain request written in pieces is read until its head is whole; one whose head stops is answered at the timeout', async () => {
-  const configDir = join(dir, 'config-pieces');
-  const server = await startTestEngine({
-    settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
-    workspaceOptions: { configDir },
+// Each test has an engine of its own and spends its time waiting for that engine's header timeout: side by side.
+describe('the header timeout on the TLS port', { concurrency: true }, () => {
+  test('a connection to the TLS port that sends nothing is closed after the header timeout', async () => {
+    const configDir = join(dir, 'config-silent');
+    const server = await startTestEngine({
+      settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
+      workspaceOptions: { configDir },
+    });
+    const client = await openTcp(server.port);
+    const opened = Date.now();
+    await closedByEngine(client, 'a silent connection stayed open');
+    assert.ok(Date.now() - opened >= 900, `closed after ${Date.now() - opened} ms, not before its timeout`);
   });
 
-  // The pause between writes only makes them separate TCP segments (no Nagle here), as a slow client's are.
-  const pieces = await openTcp(server.port);
-  pieces.socket.setNoDelay(true);
-  for (const piece of ['GE', 'T /health?x=1 HT', `TP/1.1\r\nHost: localhost:${server.port}\r\n`, '\r\n']) {
-    pieces.socket.write(piece);
-    await sleep(50);
-  }
-  await closedByEngine(pieces, 'a request written in pieces was not answered');
-  assert.match(pieces.received, /^HTTP\/1\.1 400 Bad Request\r\n/);
-  assert.match(detailOf(pieces.received), new RegExp(`https://localhost:${server.port}/health\\?x=1 `));
+  test('a plain request written in pieces is read until its head is whole; one whose head stops is answered at the timeout', async () => {
+    const configDir = join(dir, 'config-pieces');
+    const server = await startTestEngine({
+      settings: { tls: 'self-signed', headersTimeoutMs: 1000 },
+      workspaceOptions: { configDir },
+    });
 
-  // The request line and a header, then nothing: answered when the header timeout ends the wait.
-  const stalled = await openTcp(server.port);
-  stalled.socket.write(`GET /users HTTP/1.1\r\nHost: localhost:${server.port}\r\n`);
-  await closedByEngine(stalled, 'a stalled request head was never answered');
-  assert.match(detailOf(stalled.received), new RegExp(`https://localhost:${server.port}/users `));
+    // The pause between writes only makes them separate TCP segments (no Nagle here), as a slow client's are.
+    const pieces = await openTcp(server.port);
+    pieces.socket.setNoDelay(true);
+    for (const piece of ['GE', 'T /health?x=1 HT', `TP/1.1\r\nHost: localhost:${server.port}\r\n`, '\r\n']) {
+      pieces.socket.write(piece);
+      await sleep(50);
+    }
+    await closedByEngine(pieces, 'a request written in pieces was not answered');
+    assert.match(pieces.received, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(detailOf(pieces.received), new RegExp(`https://localhost:${server.port}/health\\?x=1 `));
 
-  // A head whose headers trickle in a byte at a time is not waited for beyond the timeout (counted from the
-  // connection's start, not from its last byte).
-  const trickle = await openTcp(server.port);
-  const trickleStarted = Date.now();
-  trickle.socket.write('GET /trickle HTTP/1.1\r\n');
-  const slowHead = `Host: localhost:${server.port}\r\nX-Padding: ${'x'.repeat(60)}\r\n\r\n`;
-  let sent = 0;
-  const dribble = setInterval(() => {
-    if (trickle.socket.destroyed || sent >= slowHead.length) clearInterval(dribble);
-    else trickle.socket.write(slowHead[sent++] ?? '');
-  }, 100);
-  await closedByEngine(trickle, 'a trickled head kept its connection open');
-  clearInterval(dribble);
-  const trickleMs = Date.now() - trickleStarted;
-  assert.ok(sent < slowHead.length, `the headers (${slowHead.length} bytes at 10 a second) were not waited for`);
-  assert.ok(trickleMs < 1000 + 5000, `answered or closed ${trickleMs} ms after it opened (timeout 1000 ms)`);
-  assert.match(trickle.received, /^HTTP\/1\.1 400 Bad Request\r\n/, 'its request line had come: answered from it');
+    // The three connections below each wait out the header timeout on a connection of their own: they are opened
+    // together, and each is then checked as before.
+    // The request line and a header, then nothing: answered when the header timeout ends the wait.
+    const stalled = await openTcp(server.port);
+    stalled.socket.write(`GET /users HTTP/1.1\r\nHost: localhost:${server.port}\r\n`);
 
-  // Half a request line, then nothing: closed at the timeout without an answer; a line that cannot be one at once.
-  const half = await openTcp(server.port);
-  half.socket.write('GET /us');
-  await closedByEngine(half, 'half a request line stayed open');
-  assert.equal(half.received, '');
-  assert.equal(await rawExchange(server.port, 'GET /x HTTP/9.9\r\n'), '');
+    // A head whose headers trickle in a byte at a time is not waited for beyond the timeout (counted from the
+    // connection's start, not from its last byte).
+    const trickle = await openTcp(server.port);
+    const trickleStarted = Date.now();
+    trickle.socket.write('GET /trickle HTTP/1.1\r\n');
+    const slowHead = `Host: localhost:${server.port}\r\nX-Padding: ${'x'.repeat(60)}\r\n\r\n`;
+    let sent = 0;
+    const dribble = setInterval(() => {
+      if (trickle.socket.destroyed || sent >= slowHead.length) clearInterval(dribble);
+      else trickle.socket.write(slowHead[sent++] ?? '');
+    }, 100);
+
+    // Half a request line, then nothing: closed at the timeout without an answer.
+    const half = await openTcp(server.port);
+    half.socket.write('GET /us');
+
+    await closedByEngine(stalled, 'a stalled request head was never answered');
+    assert.match(detailOf(stalled.received), new RegExp(`https://localhost:${server.port}/users `));
+
+    await closedByEngine(trickle, 'a trickled head kept its connection open');
+    clearInterval(dribble);
+    const trickleMs = Date.now() - trickleStarted;
+    assert.ok(sent < slowHead.length, `the headers (${slowHead.length} bytes at 10 a second) were not waited for`);
+    assert.ok(trickleMs < 1000 + 5000, `answered or closed ${trickleMs} ms after it opened (timeout 1000 ms)`);
+    assert.match(trickle.received, /^HTTP\/1\.1 400 Bad Request\r\n/, 'its request line had come: answered from it');
+
+    await closedByEngine(half, 'half a request line stayed open');
+    assert.equal(half.received, '');
+    // A line that cannot be one is closed at once.
+    assert.equal(await rawExchange(server.port, 'GET /x HTTP/9.9\r\n'), '');
+  });
 });
 
 test('--cert/--key for one run (a launch setting) are served but not written into the workspace file', async () => {
