@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { MAX_MESSAGE_FRAGMENTS, SocketServer } from '../src/server/ws/socket-server';
 import type { ConnectionSummary } from '../src/shared/connections';
@@ -126,54 +126,57 @@ test('a compressed frame, or a message in too many fragments, is recorded with a
   });
 });
 
-// Heartbeat tests wait for what happens (a close, a number of pings), never for a number of intervals; the bound is
-// the suite's generous one, so a heartbeat that never acts still fails.
-test('the heartbeat terminates a peer that does not answer pings', { timeout: WAIT_MS }, async () => {
-  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 1000 } });
-  const silent = new WebSocket(server.wsUrl, { autoPong: false });
-  let pings = 0;
-  silent.on('ping', () => pings++);
-  const terminated = closed(silent);
-  await opened(silent);
-  const { code } = await terminated;
-  assert.equal(code, 1006, 'terminated without a closing handshake');
-  assert.ok(pings >= 1, 'it was pinged first');
-});
-
-test('a peer that answers pings stays connected', { timeout: WAIT_MS }, async () => {
-  // Long enough that the engine reads each answer before its next beat even when this process is starved of CPU
-  // for a while (client and engine share one event loop here); a peer that never answers goes after two beats.
-  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 1000 } });
-  const healthy = new WebSocket(server.wsUrl);
-  const silent = new WebSocket(server.wsUrl, { autoPong: false });
-  let pings = 0;
-  const pinged = new Promise<void>((resolve) =>
-    healthy.on('ping', () => {
-      if (++pings === 3) resolve();
-    }),
-  );
-  const silentClosed = closed(silent);
-  await Promise.all([opened(healthy), opened(silent)]);
-  // A second ping comes only if the first was answered in time: the beat before it would have terminated instead.
-  await pinged;
-  assert.equal((await silentClosed).code, 1006, 'the silent peer, in the same beats, was terminated');
-  assert.equal(healthy.readyState, WebSocket.OPEN, 'the peer that answers is still connected');
-  healthy.close();
-});
-
-test('heartbeat 0 disables pings', async () => {
-  const server = await startTestEngine({ settings: { heartbeatIntervalMs: 0 } });
-  const silent = new WebSocket(server.wsUrl, { autoPong: false });
-  await opened(silent);
-  let pinged = false;
-  silent.on('ping', () => {
-    pinged = true;
+// Each on an engine of its own, waiting for its beats: side by side.
+describe('the heartbeat', { concurrency: true }, () => {
+  // Heartbeat tests wait for what happens (a close, a number of pings), never for a number of intervals; the bound is
+  // the suite's generous one, so a heartbeat that never acts still fails.
+  test('the heartbeat terminates a peer that does not answer pings', { timeout: WAIT_MS }, async () => {
+    const server = await startTestEngine({ settings: { heartbeatIntervalMs: 1000 } });
+    const silent = new WebSocket(server.wsUrl, { autoPong: false });
+    let pings = 0;
+    silent.on('ping', () => pings++);
+    const terminated = closed(silent);
+    await opened(silent);
+    const { code } = await terminated;
+    assert.equal(code, 1006, 'terminated without a closing handshake');
+    assert.ok(pings >= 1, 'it was pinged first');
   });
-  // A negative check has no event to wait for: 300 ms is several beats at the intervals the tests above use.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(pinged, false);
-  assert.equal(silent.readyState, WebSocket.OPEN);
-  silent.close();
+
+  test('a peer that answers pings stays connected', { timeout: WAIT_MS }, async () => {
+    // Long enough that the engine reads each answer before its next beat even when this process is starved of CPU
+    // for a while (client and engine share one event loop here); a peer that never answers goes after two beats.
+    const server = await startTestEngine({ settings: { heartbeatIntervalMs: 1000 } });
+    const healthy = new WebSocket(server.wsUrl);
+    const silent = new WebSocket(server.wsUrl, { autoPong: false });
+    let pings = 0;
+    const pinged = new Promise<void>((resolve) =>
+      healthy.on('ping', () => {
+        if (++pings === 3) resolve();
+      }),
+    );
+    const silentClosed = closed(silent);
+    await Promise.all([opened(healthy), opened(silent)]);
+    // A second ping comes only if the first was answered in time: the beat before it would have terminated instead.
+    await pinged;
+    assert.equal((await silentClosed).code, 1006, 'the silent peer, in the same beats, was terminated');
+    assert.equal(healthy.readyState, WebSocket.OPEN, 'the peer that answers is still connected');
+    healthy.close();
+  });
+
+  test('heartbeat 0 disables pings', async () => {
+    const server = await startTestEngine({ settings: { heartbeatIntervalMs: 0 } });
+    const silent = new WebSocket(server.wsUrl, { autoPong: false });
+    await opened(silent);
+    let pinged = false;
+    silent.on('ping', () => {
+      pinged = true;
+    });
+    // A negative check has no event to wait for: 300 ms is several beats at the intervals the tests above use.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(pinged, false);
+    assert.equal(silent.readyState, WebSocket.OPEN);
+    silent.close();
+  });
 });
 
 test('the registry sees a socket open, exchange frames and close', async () => {
