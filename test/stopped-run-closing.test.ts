@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { EventSink } from '../src/server/agui/events';
 import type { RunRequest } from '../src/server/agui/run-input';
 import { runHistoryRecorder } from '../src/server/packs/agora/run-history-recorder';
@@ -143,56 +143,59 @@ test('console cancel mid-tool-call on /ws: TOOL_CALL_END, a cancelled TOOL_CALL_
   await ws.close();
 });
 
-test('console cancel anywhere in the real inspection flow leaves no tool call without a result', async () => {
-  const ws = await AguiSocket.open(server.wsUrl);
-  ws.ask('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
-  // The handoff card, as HAI's user saw it spin.
-  await ws.waitFor((event) => event.type === 'TOOL_CALL_START', 0, 30_000);
-  const connection = server.context.registry.list().find((c) => c.activeRunId === ws.events[0]?.runId);
-  assert.ok(connection);
-  assert.equal((await control.post('/scenarios/agora-general/run', { connectionId: connection.id })).status, 202);
-  await ws.waitForRuns(2, 30_000);
-  await assertValidStream(ws.events);
-  assertEveryToolCallAnswered(ws.events);
-  await ws.close();
-});
+// Each on a thread of its own, waiting out real delays (speed 1): side by side.
+describe('runs stopped mid-tool-call, each on its own thread', { concurrency: true }, () => {
+  test('console cancel anywhere in the real inspection flow leaves no tool call without a result', async () => {
+    const ws = await AguiSocket.open(server.wsUrl);
+    ws.ask('Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854');
+    // The handoff card, as HAI's user saw it spin.
+    await ws.waitFor((event) => event.type === 'TOOL_CALL_START', 0, 30_000);
+    const connection = server.context.registry.list().find((c) => c.activeRunId === ws.events[0]?.runId);
+    assert.ok(connection);
+    assert.equal((await control.post('/scenarios/agora-general/run', { connectionId: connection.id })).status, 202);
+    await ws.waitForRuns(2, 30_000);
+    await assertValidStream(ws.events);
+    assertEveryToolCallAnswered(ws.events);
+    await ws.close();
+  });
 
-test('HTTP binding: a new run on the thread mid-tool-call closes the old stream with a cancelled result', async () => {
-  const threadId = `thread-${randomUUID()}`;
-  const first = await postRun(threadId, 'slow handoff');
-  await eventually(() => first.events().some((event) => event.type === 'TOOL_CALL_ARGS'), 'the tool call args');
-  const second = await postRun(threadId, 'Hallo');
-  await first.finished;
-  const events = first.events();
-  await assertValidStream(events);
-  assertEveryToolCallAnswered(events);
-  assert.deepEqual(outline(events).slice(-4), [
-    'TOOL_CALL_END',
-    'TOOL_CALL_RESULT',
-    'STEP_FINISHED executing_tools',
-    'RUN_FINISHED',
-  ]);
-  assert.equal(JSON.parse(events.at(-3)?.content).reason, 'new_run');
-  assert.deepEqual(events.at(-1)?.outcome, { type: 'cancelled' });
-  await second.finished;
-  await assertValidStream(second.events());
-  assertHistoryWhole(await history(threadId));
-});
+  test('HTTP binding: a new run on the thread mid-tool-call closes the old stream with a cancelled result', async () => {
+    const threadId = `thread-${randomUUID()}`;
+    const first = await postRun(threadId, 'slow handoff');
+    await eventually(() => first.events().some((event) => event.type === 'TOOL_CALL_ARGS'), 'the tool call args');
+    const second = await postRun(threadId, 'Hallo');
+    await first.finished;
+    const events = first.events();
+    await assertValidStream(events);
+    assertEveryToolCallAnswered(events);
+    assert.deepEqual(outline(events).slice(-4), [
+      'TOOL_CALL_END',
+      'TOOL_CALL_RESULT',
+      'STEP_FINISHED executing_tools',
+      'RUN_FINISHED',
+    ]);
+    assert.equal(JSON.parse(events.at(-3)?.content).reason, 'new_run');
+    assert.deepEqual(events.at(-1)?.outcome, { type: 'cancelled' });
+    await second.finished;
+    await assertValidStream(second.events());
+    assertHistoryWhole(await history(threadId));
+  });
 
-test('HTTP binding: a client gone mid-tool-call stops its run; its recorded history has the cancelled result', async () => {
-  const threadId = `thread-${randomUUID()}`;
-  const run = await postRun(threadId, 'slow handoff');
-  await eventually(() => run.events().some((event) => event.type === 'TOOL_CALL_ARGS'), 'the tool call args');
-  run.abort();
-  await run.finished;
-  await eventually(async () => (await history(threadId)).length === 3, 'the stopped run to be recorded');
-  const recorded = await history(threadId);
-  assert.deepEqual(
-    recorded.map((message) => message.role),
-    ['user', 'tool_call', 'tool'],
-  );
-  assertHistoryWhole(recorded);
-  assert.equal(recorded[2]?.content, cancelledToolContent('client_gone'));
+  test('HTTP binding: a client gone mid-tool-call stops its run; its recorded history has the cancelled result', async () => {
+    const threadId = `thread-${randomUUID()}`;
+    const run = await postRun(threadId, 'slow handoff');
+    await eventually(() => run.events().some((event) => event.type === 'TOOL_CALL_ARGS'), 'the tool call args');
+    run.abort();
+    await run.finished;
+    await eventually(async () => (await history(threadId)).length === 3, 'the stopped run to be recorded');
+    const recorded = await history(threadId);
+    assert.deepEqual(
+      recorded.map((message) => message.role),
+      ['user', 'tool_call', 'tool'],
+    );
+    assertHistoryWhole(recorded);
+    assert.equal(recorded[2]?.content, cancelledToolContent('client_gone'));
+  });
 });
 
 test('/ws: a client gone mid-tool-call records the tool call with its cancelled result', async () => {
