@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
@@ -172,240 +172,247 @@ async function verified(events: readonly ReceivedEvent[]): Promise<void> {
   await assertVerified(events as BaseEvent[]);
 }
 
+// Each test runs on a thread of its own and waits out real delays (speed 1): a section's tests run side by side.
 // ——— 1. A person's RUN_ERROR or RUN_FINISHED ends the scenario's run ————————————————————————————
-
-test('SSE: the run-error macro ends the run there; the response ends after it, nothing of the scenario follows', async () => {
-  const run = httpRun('inj-wait');
-  await run.waitFor(isText('start'));
-  const { id } = await connectionOf(run.threadId);
-  const sent = await api.post<InjectResult>(`/connections/${id}/macros/run-error`, { message: 'stop it', code: 'X' });
-  assert.equal(sent.status, 200);
-  assert.deepEqual(sent.body, { connectionId: id, sent: 1, findings: [] });
-  await eventually(() => run.settled, 'the client run to settle', ENDS_WITHIN_MS);
-  assert.equal(run.events.at(-1)?.type, 'RUN_ERROR');
-  assert.equal(run.events.at(-1)?.message, 'stop it');
-  assert.equal(run.events.filter((event) => event.type === 'RUN_ERROR').length, 1);
-  assert.ok(!run.events.some(isText('end')), 'the scenario stopped at the RUN_ERROR');
-  assert.ok(
-    run.errors.every((error) => !/Cannot send event type/.test(error)),
-    `the client fails on no sequence rule: ${run.errors.join('; ')}`,
-  );
-  await verified(run.events);
-  await eventually(async () => (await summary(id)).state === 'closed', 'the SSE connection to be closed');
-  assert.equal((await summary(id)).activeRunId, null);
-});
-
-test('SSE: an injected RUN_FINISHED ends the run: the client run succeeds with just that RUN_FINISHED', async () => {
-  const run = httpRun('inj-wait');
-  await run.waitFor(isText('start'));
-  const { id } = await connectionOf(run.threadId);
-  const [started] = run.events;
-  const sent = await api.post<InjectResult>(`/connections/${id}/events`, {
-    events: [{ type: 'RUN_FINISHED', threadId: started?.threadId, runId: started?.runId, result: { by: 'person' } }],
+describe("a person's RUN_ERROR or RUN_FINISHED", { concurrency: true }, () => {
+  test('SSE: the run-error macro ends the run there; the response ends after it, nothing of the scenario follows', async () => {
+    const run = httpRun('inj-wait');
+    await run.waitFor(isText('start'));
+    const { id } = await connectionOf(run.threadId);
+    const sent = await api.post<InjectResult>(`/connections/${id}/macros/run-error`, { message: 'stop it', code: 'X' });
+    assert.equal(sent.status, 200);
+    assert.deepEqual(sent.body, { connectionId: id, sent: 1, findings: [] });
+    await eventually(() => run.settled, 'the client run to settle', ENDS_WITHIN_MS);
+    assert.equal(run.events.at(-1)?.type, 'RUN_ERROR');
+    assert.equal(run.events.at(-1)?.message, 'stop it');
+    assert.equal(run.events.filter((event) => event.type === 'RUN_ERROR').length, 1);
+    assert.ok(!run.events.some(isText('end')), 'the scenario stopped at the RUN_ERROR');
+    assert.ok(
+      run.errors.every((error) => !/Cannot send event type/.test(error)),
+      `the client fails on no sequence rule: ${run.errors.join('; ')}`,
+    );
+    await verified(run.events);
+    await eventually(async () => (await summary(id)).state === 'closed', 'the SSE connection to be closed');
+    assert.equal((await summary(id)).activeRunId, null);
   });
-  assert.equal(sent.status, 200);
-  assert.deepEqual(sent.body.findings, []);
-  await eventually(() => run.settled, 'the client run to settle', ENDS_WITHIN_MS);
-  assert.deepEqual(run.errors, []);
-  assert.equal(run.events.filter((event) => event.type === 'RUN_FINISHED').length, 1);
-  assert.deepEqual(run.events.at(-1)?.result, { by: 'person' });
-  await verified(run.events);
-  assert.equal((await summary(id)).activeRunId, null);
-});
 
-test('SSE: RUN_FINISHED while the scenario has a text message open is R5 (409); forced, it goes out as written and ends the run', async () => {
-  const run = httpRun('inj-open-text');
-  await run.waitFor(isText('one '));
-  const { id } = await connectionOf(run.threadId);
-  const [started] = run.events;
-  const finish = { type: 'RUN_FINISHED', threadId: started?.threadId, runId: started?.runId };
-  const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [finish] });
-  assert.equal(refused.status, 409);
-  assert.equal(refused.body.findings[0]?.rule, 'R5');
-  const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [finish], force: true });
-  assert.equal(forced.status, 200);
-  assert.equal(forced.body.findings[0]?.rule, 'R5');
-  await eventually(() => run.settled, 'the client run to settle', ENDS_WITHIN_MS);
-  // Forced through as written: the engine adds no TEXT_MESSAGE_END before it, and nothing after it.
-  // What went out (the client stops reading at the RUN_FINISHED it refuses): the person's RUN_FINISHED is last.
-  await eventually(async () => (await summary(id)).state === 'closed', 'the SSE connection to be closed');
-  const wire = sentTypes(id);
-  assert.equal(wire.at(-1), 'RUN_FINISHED');
-  assert.ok(!wire.includes('TEXT_MESSAGE_END'), 'the engine closed nothing before it');
-  assert.equal(wire.filter((type) => type === 'RUN_FINISHED').length, 1);
-  // The client refuses it as written, as the 409 said it would (R5), and nothing else.
-  assert.ok(
-    run.errors.every((error) => /while text messages are still active/.test(error)),
-    run.errors.join('; '),
-  );
-  assert.equal((await summary(id)).activeRunId, null);
-});
-
-test('WS: an injected RUN_ERROR ends the run, the socket stays open, and the next run plays (a queued one at once)', async () => {
-  const ws = await AguiSocket.open(server.wsUrl);
-  const threadId = `ws-${crypto.randomUUID()}`;
-  ws.ask('inj-wait', { threadId });
-  await ws.waitFor(isText('start'));
-  const { id } = await connectionOf(threadId);
-  // Asked while the run plays: it waits its turn, which comes right after the person's RUN_ERROR.
-  ws.ask('inj-quick-state', { threadId });
-  await eventually(async () => (await summary(id)).counters.framesIn === 2, 'the second message to arrive');
-  const sent = await api.post<InjectResult>(`/connections/${id}/macros/run-error`, { message: 'stop it' });
-  assert.equal(sent.status, 200);
-  assert.deepEqual(sent.body.findings, []);
-  await ws.waitForRuns(2, ENDS_WITHIN_MS);
-  const errorAt = ws.events.findIndex((event) => event.type === 'RUN_ERROR');
-  assert.equal(ws.events[errorAt]?.message, 'stop it');
-  assert.equal(ws.events[errorAt + 1]?.type, 'RUN_STARTED', 'the queued run follows the RUN_ERROR');
-  assert.ok(!ws.events.some(isText('end')));
-  await verified(ws.events);
-  const after = await summary(id);
-  assert.equal(after.state, 'open');
-  assert.equal(after.activeRunId, null);
-  // Ready for more: a new run plays to its end.
-  ws.ask('inj-quick-state', { threadId });
-  await ws.waitForRuns(3);
-  await delay(100);
-  await verified(ws.events);
-  assert.equal(ws.events.filter((event) => event.type === 'RUN_STARTED').length, 3);
-  await ws.close();
-});
-
-test('WS: an injected RUN_FINISHED ends the run; nothing of the scenario follows it', async () => {
-  const ws = await AguiSocket.open(server.wsUrl);
-  const threadId = `ws-${crypto.randomUUID()}`;
-  ws.ask('inj-wait', { threadId });
-  await ws.waitFor(isText('start'));
-  const { id } = await connectionOf(threadId);
-  const [started] = ws.events;
-  const sent = await api.post<InjectResult>(`/connections/${id}/events`, {
-    events: [{ type: 'RUN_FINISHED', threadId, runId: started?.runId }],
+  test('SSE: an injected RUN_FINISHED ends the run: the client run succeeds with just that RUN_FINISHED', async () => {
+    const run = httpRun('inj-wait');
+    await run.waitFor(isText('start'));
+    const { id } = await connectionOf(run.threadId);
+    const [started] = run.events;
+    const sent = await api.post<InjectResult>(`/connections/${id}/events`, {
+      events: [{ type: 'RUN_FINISHED', threadId: started?.threadId, runId: started?.runId, result: { by: 'person' } }],
+    });
+    assert.equal(sent.status, 200);
+    assert.deepEqual(sent.body.findings, []);
+    await eventually(() => run.settled, 'the client run to settle', ENDS_WITHIN_MS);
+    assert.deepEqual(run.errors, []);
+    assert.equal(run.events.filter((event) => event.type === 'RUN_FINISHED').length, 1);
+    assert.deepEqual(run.events.at(-1)?.result, { by: 'person' });
+    await verified(run.events);
+    assert.equal((await summary(id)).activeRunId, null);
   });
-  assert.deepEqual(sent.body.findings, []);
-  await eventually(async () => (await summary(id)).activeRunId === null, 'the run to end', ENDS_WITHIN_MS);
-  const count = ws.events.length;
-  // Nothing to wait for: the scenario's minute-long wait is gone with its run (it would send "end" after it).
-  await delay(200);
-  assert.equal(ws.events.length, count);
-  assert.equal(ws.events.at(-1)?.type, 'RUN_FINISHED');
-  await verified(ws.events);
-  await ws.close();
+
+  test('SSE: RUN_FINISHED while the scenario has a text message open is R5 (409); forced, it goes out as written and ends the run', async () => {
+    const run = httpRun('inj-open-text');
+    await run.waitFor(isText('one '));
+    const { id } = await connectionOf(run.threadId);
+    const [started] = run.events;
+    const finish = { type: 'RUN_FINISHED', threadId: started?.threadId, runId: started?.runId };
+    const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [finish] });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.findings[0]?.rule, 'R5');
+    const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [finish], force: true });
+    assert.equal(forced.status, 200);
+    assert.equal(forced.body.findings[0]?.rule, 'R5');
+    await eventually(() => run.settled, 'the client run to settle', ENDS_WITHIN_MS);
+    // Forced through as written: the engine adds no TEXT_MESSAGE_END before it, and nothing after it.
+    // What went out (the client stops reading at the RUN_FINISHED it refuses): the person's RUN_FINISHED is last.
+    await eventually(async () => (await summary(id)).state === 'closed', 'the SSE connection to be closed');
+    const wire = sentTypes(id);
+    assert.equal(wire.at(-1), 'RUN_FINISHED');
+    assert.ok(!wire.includes('TEXT_MESSAGE_END'), 'the engine closed nothing before it');
+    assert.equal(wire.filter((type) => type === 'RUN_FINISHED').length, 1);
+    // The client refuses it as written, as the 409 said it would (R5), and nothing else.
+    assert.ok(
+      run.errors.every((error) => /while text messages are still active/.test(error)),
+      run.errors.join('; '),
+    );
+    assert.equal((await summary(id)).activeRunId, null);
+  });
+
+  test('WS: an injected RUN_ERROR ends the run, the socket stays open, and the next run plays (a queued one at once)', async () => {
+    const ws = await AguiSocket.open(server.wsUrl);
+    const threadId = `ws-${crypto.randomUUID()}`;
+    ws.ask('inj-wait', { threadId });
+    await ws.waitFor(isText('start'));
+    const { id } = await connectionOf(threadId);
+    // Asked while the run plays: it waits its turn, which comes right after the person's RUN_ERROR.
+    ws.ask('inj-quick-state', { threadId });
+    await eventually(async () => (await summary(id)).counters.framesIn === 2, 'the second message to arrive');
+    const sent = await api.post<InjectResult>(`/connections/${id}/macros/run-error`, { message: 'stop it' });
+    assert.equal(sent.status, 200);
+    assert.deepEqual(sent.body.findings, []);
+    await ws.waitForRuns(2, ENDS_WITHIN_MS);
+    const errorAt = ws.events.findIndex((event) => event.type === 'RUN_ERROR');
+    assert.equal(ws.events[errorAt]?.message, 'stop it');
+    assert.equal(ws.events[errorAt + 1]?.type, 'RUN_STARTED', 'the queued run follows the RUN_ERROR');
+    assert.ok(!ws.events.some(isText('end')));
+    await verified(ws.events);
+    const after = await summary(id);
+    assert.equal(after.state, 'open');
+    assert.equal(after.activeRunId, null);
+    // Ready for more: a new run plays to its end.
+    ws.ask('inj-quick-state', { threadId });
+    await ws.waitForRuns(3);
+    await delay(100);
+    await verified(ws.events);
+    assert.equal(ws.events.filter((event) => event.type === 'RUN_STARTED').length, 3);
+    await ws.close();
+  });
+
+  test('WS: an injected RUN_FINISHED ends the run; nothing of the scenario follows it', async () => {
+    const ws = await AguiSocket.open(server.wsUrl);
+    const threadId = `ws-${crypto.randomUUID()}`;
+    ws.ask('inj-wait', { threadId });
+    await ws.waitFor(isText('start'));
+    const { id } = await connectionOf(threadId);
+    const [started] = ws.events;
+    const sent = await api.post<InjectResult>(`/connections/${id}/events`, {
+      events: [{ type: 'RUN_FINISHED', threadId, runId: started?.runId }],
+    });
+    assert.deepEqual(sent.body.findings, []);
+    await eventually(async () => (await summary(id)).activeRunId === null, 'the run to end', ENDS_WITHIN_MS);
+    const count = ws.events.length;
+    // Nothing to wait for: the scenario's minute-long wait is gone with its run (it would send "end" after it).
+    await delay(200);
+    assert.equal(ws.events.length, count);
+    assert.equal(ws.events.at(-1)?.type, 'RUN_FINISHED');
+    await verified(ws.events);
+    await ws.close();
+  });
 });
 
 // ——— 2. Closing an item the playing scenario opened ——————————————————————————————————————————
-
-test("SSE: STEP_FINISHED for the scenario's open step is SC1 (409); forced, the scenario skips its own STEP_FINISHED", async () => {
-  const run = httpRun('inj-step');
-  await run.waitFor(isText('in the step'));
-  const { id } = await connectionOf(run.threadId);
-  const close = { type: 'STEP_FINISHED', stepName: 's1' };
-  const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
-  assert.equal(refused.status, 409);
-  assert.equal(refused.body.findings[0]?.rule, 'SC1');
-  assert.match(refused.body.findings[0]?.message ?? '', /playing scenario opened it and closes it itself/);
-  const check = await api.post<{ findings: { rule: string }[] }>(`/connections/${id}/events/check`, {
-    events: [close],
-  });
-  assert.equal(check.body.findings[0]?.rule, 'SC1');
-  const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
-  assert.equal(forced.status, 200);
-  assert.deepEqual(
-    forced.body.findings.map((finding) => finding.rule),
-    ['SC1'],
-  );
-  await run.done;
-  assert.deepEqual(run.errors, []);
-  assert.equal(
-    run.events.filter((event) => event.type === 'STEP_FINISHED').length,
-    1,
-    "one STEP_FINISHED: the person's",
-  );
-  assert.ok(run.events.some(isText('after it')), 'the scenario played on');
-  await verified(run.events);
-});
-
-test("SSE: TEXT_MESSAGE_END for the scenario's message, forced: the scenario sends neither the rest nor its END", async () => {
-  const run = httpRun('inj-text-pause');
-  await run.waitFor(isText('one '));
-  const { id } = await connectionOf(run.threadId);
-  const messageId = run.events.find((event) => event.type === 'TEXT_MESSAGE_START')?.messageId;
-  const close = { type: 'TEXT_MESSAGE_END', messageId };
-  const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
-  assert.equal(refused.status, 409);
-  assert.equal(refused.body.findings[0]?.rule, 'SC1');
-  const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
-  assert.equal(forced.body.findings[0]?.rule, 'SC1');
-  await run.done;
-  assert.deepEqual(run.errors, []);
-  assert.ok(!run.events.some(isText('two')), "the rest of the person's closed message is not sent");
-  assert.ok(run.events.some(isText('next')), 'the scenario played on');
-  await verified(run.events);
-});
-
-test("SSE: agora:spoken_text_end for the scenario's spoken text is SC1; forced, the scenario sends no more of it", async () => {
-  const run = httpRun('inj-spoken-pause');
-  await run.waitFor(isText('one '));
-  const { id } = await connectionOf(run.threadId);
-  const messageId = run.events.find((event) => event.type === 'TEXT_MESSAGE_START')?.messageId;
-  const close = { type: 'CUSTOM', name: 'agora:spoken_text_end', value: { messageId } };
-  const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
-  assert.equal(refused.status, 409);
-  assert.equal(refused.body.findings[0]?.rule, 'SC1');
-  assert.match(refused.body.findings[0]?.message ?? '', new RegExp(`for spoken text '${messageId}'`));
-  const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
-  assert.equal(forced.body.findings[0]?.rule, 'SC1');
-  await run.done;
-  assert.deepEqual(run.errors, []);
-  const spoken = (name: string) =>
-    run.events.filter(
-      (event) =>
-        event.type === 'CUSTOM' &&
-        event.name === name &&
-        (event.value as { messageId?: string }).messageId === messageId,
+describe('closing an item the playing scenario opened', { concurrency: true }, () => {
+  test("SSE: STEP_FINISHED for the scenario's open step is SC1 (409); forced, the scenario skips its own STEP_FINISHED", async () => {
+    const run = httpRun('inj-step');
+    await run.waitFor(isText('in the step'));
+    const { id } = await connectionOf(run.threadId);
+    const close = { type: 'STEP_FINISHED', stepName: 's1' };
+    const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.findings[0]?.rule, 'SC1');
+    assert.match(refused.body.findings[0]?.message ?? '', /playing scenario opened it and closes it itself/);
+    const check = await api.post<{ findings: { rule: string }[] }>(`/connections/${id}/events/check`, {
+      events: [close],
+    });
+    assert.equal(check.body.findings[0]?.rule, 'SC1');
+    const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
+    assert.equal(forced.status, 200);
+    assert.deepEqual(
+      forced.body.findings.map((finding) => finding.rule),
+      ['SC1'],
     );
-  assert.equal(spoken('agora:spoken_text_end').length, 1, "one spoken end: the person's");
-  assert.equal(spoken('agora:spoken_text_content').length, 1, 'no spoken content after it');
-  assert.ok(run.events.some(isText('two')), 'the written text goes on: only its spoken twin was closed');
-  await verified(run.events);
-});
-
-test("WS: TOOL_CALL_END for the scenario's tool call, forced: no second END; its result still comes", async () => {
-  const ws = await AguiSocket.open(server.wsUrl);
-  const threadId = `ws-${crypto.randomUUID()}`;
-  ws.ask('inj-tool-pause', { threadId });
-  const start = await ws.waitFor((event) => event.type === 'TOOL_CALL_START');
-  const { id } = await connectionOf(threadId);
-  const close = { type: 'TOOL_CALL_END', toolCallId: start.toolCallId };
-  const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
-  assert.equal(refused.status, 409);
-  assert.equal(refused.body.findings[0]?.rule, 'SC1');
-  await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
-  await ws.waitForRuns(1);
-  assert.equal(ws.events.filter((event) => event.type === 'TOOL_CALL_END').length, 1);
-  assert.equal(ws.events.filter((event) => event.type === 'TOOL_CALL_ARGS').length, 1, 'the rest of the args skipped');
-  assert.ok(ws.events.some((event) => event.type === 'TOOL_CALL_RESULT' && event.toolCallId === start.toolCallId));
-  await verified(ws.events);
-  await ws.close();
-});
-
-test("WS: STEP_FINISHED for the scenario's step, forced: the scenario skips its own", async () => {
-  const ws = await AguiSocket.open(server.wsUrl);
-  const threadId = `ws-${crypto.randomUUID()}`;
-  ws.ask('inj-step', { threadId });
-  await ws.waitFor(isText('in the step'));
-  const { id } = await connectionOf(threadId);
-  const forced = await api.post<InjectResult>(`/connections/${id}/events`, {
-    events: [{ type: 'STEP_FINISHED', stepName: 's1' }],
-    force: true,
+    await run.done;
+    assert.deepEqual(run.errors, []);
+    assert.equal(
+      run.events.filter((event) => event.type === 'STEP_FINISHED').length,
+      1,
+      "one STEP_FINISHED: the person's",
+    );
+    assert.ok(run.events.some(isText('after it')), 'the scenario played on');
+    await verified(run.events);
   });
-  assert.deepEqual(
-    forced.body.findings.map((finding) => finding.rule),
-    ['SC1'],
-  );
-  await ws.waitForRuns(1);
-  assert.equal(ws.events.filter((event) => event.type === 'STEP_FINISHED' && event.stepName === 's1').length, 1);
-  await verified(ws.events);
-  await ws.close();
+
+  test("SSE: TEXT_MESSAGE_END for the scenario's message, forced: the scenario sends neither the rest nor its END", async () => {
+    const run = httpRun('inj-text-pause');
+    await run.waitFor(isText('one '));
+    const { id } = await connectionOf(run.threadId);
+    const messageId = run.events.find((event) => event.type === 'TEXT_MESSAGE_START')?.messageId;
+    const close = { type: 'TEXT_MESSAGE_END', messageId };
+    const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.findings[0]?.rule, 'SC1');
+    const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
+    assert.equal(forced.body.findings[0]?.rule, 'SC1');
+    await run.done;
+    assert.deepEqual(run.errors, []);
+    assert.ok(!run.events.some(isText('two')), "the rest of the person's closed message is not sent");
+    assert.ok(run.events.some(isText('next')), 'the scenario played on');
+    await verified(run.events);
+  });
+
+  test("SSE: agora:spoken_text_end for the scenario's spoken text is SC1; forced, the scenario sends no more of it", async () => {
+    const run = httpRun('inj-spoken-pause');
+    await run.waitFor(isText('one '));
+    const { id } = await connectionOf(run.threadId);
+    const messageId = run.events.find((event) => event.type === 'TEXT_MESSAGE_START')?.messageId;
+    const close = { type: 'CUSTOM', name: 'agora:spoken_text_end', value: { messageId } };
+    const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.findings[0]?.rule, 'SC1');
+    assert.match(refused.body.findings[0]?.message ?? '', new RegExp(`for spoken text '${messageId}'`));
+    const forced = await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
+    assert.equal(forced.body.findings[0]?.rule, 'SC1');
+    await run.done;
+    assert.deepEqual(run.errors, []);
+    const spoken = (name: string) =>
+      run.events.filter(
+        (event) =>
+          event.type === 'CUSTOM' &&
+          event.name === name &&
+          (event.value as { messageId?: string }).messageId === messageId,
+      );
+    assert.equal(spoken('agora:spoken_text_end').length, 1, "one spoken end: the person's");
+    assert.equal(spoken('agora:spoken_text_content').length, 1, 'no spoken content after it');
+    assert.ok(run.events.some(isText('two')), 'the written text goes on: only its spoken twin was closed');
+    await verified(run.events);
+  });
+
+  test("WS: TOOL_CALL_END for the scenario's tool call, forced: no second END; its result still comes", async () => {
+    const ws = await AguiSocket.open(server.wsUrl);
+    const threadId = `ws-${crypto.randomUUID()}`;
+    ws.ask('inj-tool-pause', { threadId });
+    const start = await ws.waitFor((event) => event.type === 'TOOL_CALL_START');
+    const { id } = await connectionOf(threadId);
+    const close = { type: 'TOOL_CALL_END', toolCallId: start.toolCallId };
+    const refused = await api.post<InjectConflict>(`/connections/${id}/events`, { events: [close] });
+    assert.equal(refused.status, 409);
+    assert.equal(refused.body.findings[0]?.rule, 'SC1');
+    await api.post<InjectResult>(`/connections/${id}/events`, { events: [close], force: true });
+    await ws.waitForRuns(1);
+    assert.equal(ws.events.filter((event) => event.type === 'TOOL_CALL_END').length, 1);
+    assert.equal(
+      ws.events.filter((event) => event.type === 'TOOL_CALL_ARGS').length,
+      1,
+      'the rest of the args skipped',
+    );
+    assert.ok(ws.events.some((event) => event.type === 'TOOL_CALL_RESULT' && event.toolCallId === start.toolCallId));
+    await verified(ws.events);
+    await ws.close();
+  });
+
+  test("WS: STEP_FINISHED for the scenario's step, forced: the scenario skips its own", async () => {
+    const ws = await AguiSocket.open(server.wsUrl);
+    const threadId = `ws-${crypto.randomUUID()}`;
+    ws.ask('inj-step', { threadId });
+    await ws.waitFor(isText('in the step'));
+    const { id } = await connectionOf(threadId);
+    const forced = await api.post<InjectResult>(`/connections/${id}/events`, {
+      events: [{ type: 'STEP_FINISHED', stepName: 's1' }],
+      force: true,
+    });
+    assert.deepEqual(
+      forced.body.findings.map((finding) => finding.rule),
+      ['SC1'],
+    );
+    await ws.waitForRuns(1);
+    assert.equal(ws.events.filter((event) => event.type === 'STEP_FINISHED' && event.stepName === 's1').length, 1);
+    await verified(ws.events);
+    await ws.close();
+  });
 });
 
 // ——— 3. STATE_DELTA against the thread's state ————————————————————————————————————————————
