@@ -18,6 +18,7 @@ import type { TemplateCounters } from '../templates/template-helpers';
 import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
 import { setAnsweredBy } from './answered-by';
+import { sendFileAtItsLength } from './file-body-length';
 import type { HttpMountEnv } from './mount-compile-tools';
 import type { PathMatch } from './path-pattern';
 import type { RequestValues } from './request-conditions';
@@ -276,6 +277,7 @@ async function sendFile(
     throw fileRefusal(error, file, where);
   }
   if (!sent) throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
+  sendFileAtItsLength(ctx);
   ctx.status = status;
 }
 

@@ -6,6 +6,7 @@ import { HttpError } from '../../http/http-errors';
 import { koaSend } from '../../support/koa-send-on-first-use';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
+import { sendFileAtItsLength } from '../file-body-length';
 import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
 import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
 import { checkServable, UnservableFile } from '../servable-file';
@@ -82,6 +83,7 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
     throw error;
   }
   if (!sent) return false;
+  sendFileAtItsLength(ctx);
   setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
   return true;
 }
