@@ -1,4 +1,4 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
 import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
@@ -18,12 +18,13 @@ import type { TemplateCounters } from '../templates/template-helpers';
 import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
 import { setAnsweredBy } from './answered-by';
+import { bufferFaultBody, type FaultBody, fileFaultBody, firstBytes } from './fault-body';
 import { sendFileAtItsLength } from './file-body-length';
 import type { HttpMountEnv } from './mount-compile-tools';
 import type { PathMatch } from './path-pattern';
 import type { RequestValues } from './request-conditions';
 import { lastValues, rawRequestValues, templateScope } from './request-values';
-import { DripStream, playConnectionFault } from './response-faults';
+import { DripStream, malformedPieceLength, playConnectionFault } from './response-faults';
 import type { CompiledResponse, CompiledRoute } from './route-compiler';
 import { checkServable, UnservableFile } from './servable-file';
 import { workspaceFilePath } from './workspace-file';
@@ -201,10 +202,10 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
   const hasType = rendered.headers.some(([name]) => name.toLowerCase() === 'content-type');
   ctx.status = status;
   for (const [name, value] of rendered.headers) ctx.set(name, value);
-  let body: Buffer;
+  let body: FaultBody;
   switch (rendered.body.kind) {
     case 'none':
-      body = Buffer.alloc(0);
+      body = bufferFaultBody(Buffer.alloc(0));
       break;
     case 'text':
       if (!hasType) ctx.set('Content-Type', rendered.body.type);
@@ -214,7 +215,7 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
         ctx.status = status;
         return;
       }
-      body = Buffer.from(rendered.body.text);
+      body = bufferFaultBody(Buffer.from(rendered.body.text));
       break;
     case 'file': {
       const { file, folder } = rendered.body;
@@ -233,22 +234,31 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
           status,
           where,
         );
-      body = await readServable(place.path, realBase, env).catch((error: unknown) => {
+      body = await servableFaultBody(place.path, realBase, env).catch((error: unknown) => {
         throw fileRefusal(error, file, where);
       });
       if (!hasType) ctx.type = extname(place.path);
       break;
     }
   }
-  if (fault && fault.type !== 'drip') return playConnectionFault(ctx, fault.type, body);
+  if (fault && fault.type !== 'drip') {
+    const file = rendered.body.kind === 'file' ? rendered.body.file : undefined;
+    const piece =
+      fault.type === 'malformed'
+        ? await firstBytes(body, malformedPieceLength(body.length)).catch((error: unknown) => {
+            throw file === undefined ? error : fileRefusal(error, file, where);
+          })
+        : Buffer.alloc(0);
+    return playConnectionFault(ctx, fault.type, piece);
+  }
   if (fault?.type === 'drip') {
     ctx.body = new DripStream(body, fault.chunks, fault.durationMs);
     ctx.length = body.length;
-  } else if (rendered.body.kind === 'none') {
-    // Koa would turn an empty body into 204; the route said which status it wants.
+  } else {
+    // No body (text and files went above): Koa would turn an empty body into 204; the route said which status it wants.
     ctx.body = '';
     if (!hasType) ctx.remove('Content-Type');
-  } else ctx.body = body;
+  }
   ctx.status = status;
 }
 
@@ -281,10 +291,11 @@ async function sendFile(
   ctx.status = status;
 }
 
-/** A file read whole (for a fault that plays its bytes), checked as `sendFile` checks what it streams. */
-async function readServable(path: string, realBase: string, env: HttpMountEnv): Promise<Buffer> {
-  checkServable(path, await stat(path), realBase, env);
-  return readFile(path);
+/** A file for a fault that plays its bytes, checked as `sendFile` checks what it streams; read as it is played. */
+async function servableFaultBody(path: string, realBase: string, env: HttpMountEnv): Promise<FaultBody> {
+  const stats = await stat(path);
+  checkServable(path, stats, realBase, env);
+  return fileFaultBody(path, stats.size);
 }
 
 /** The answer to a file a response names but cannot send. */

@@ -9,7 +9,8 @@ import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 // A file a static folder or a route sends is announced with the Content-Length it had when it was looked at. One
 // that grew while it was sent (a log being written) used to send its new bytes after that length, where the client
 // reads the next response on the connection; one that shrank left a keep-alive client waiting for the missing bytes
-// until the connection's idle timeout (here ten minutes) closed it.
+// until the connection's idle timeout (here ten minutes) closed it. A route's fault that plays a file (drip,
+// malformed, reset, empty) used to read it whole first: past 2 GiB a 500, below it that much memory per request.
 
 /** Large enough that the client's unread socket buffers hold only part of it when the file changes. */
 const FILE_BYTES = 32 * 1024 * 1024;
@@ -22,7 +23,20 @@ writeFileSync(
   JSON.stringify({
     version: 2,
     name: 'files',
-    routes: [{ id: 'file', path: '/file/:name', responses: [{ id: 'file', body: { file: 'site/{{params.name}}' } }] }],
+    routes: [
+      { id: 'file', path: '/file/:name', responses: [{ id: 'file', body: { file: 'site/{{params.name}}' } }] },
+      ...['drip', 'malformed', 'reset', 'empty'].map((fault) => ({
+        id: fault,
+        path: `/${fault}/:name`,
+        responses: [
+          {
+            id: 'file',
+            body: { file: 'site/{{params.name}}' },
+            fault: fault === 'drip' ? { type: fault, chunks: 2, durationMs: 100 } : { type: fault },
+          },
+        ],
+      })),
+    ],
     staticFolders: [{ id: 'site', path: '/site', folder: 'site' }],
   }),
 );
@@ -74,6 +88,7 @@ function getWhileChanging(path: string, change: () => void, headers = ''): Promi
 for (const [mount, prefix] of [
   ['a static folder', '/site'],
   ['a route', '/file'],
+  ['a drip fault', '/drip'],
 ] as const) {
   test(`${mount}: a file that grows while it is sent sends its announced length, nothing after it`, async () => {
     const name = `${prefix.slice(1)}-grows.log`;
@@ -92,5 +107,61 @@ for (const [mount, prefix] of [
     const received = await getWhileChanging(`${prefix}/${name}`, () => truncateSync(join(dir, 'site', name), 10));
     assert.equal(received.contentLength, FILE_BYTES);
     assert.ok(received.bodyBytes < FILE_BYTES, `${received.bodyBytes} bytes`);
+  });
+}
+
+test('a fault plays a file past 2 GiB as it plays a small one: nothing is read whole first', async () => {
+  const name = 'huge.bin';
+  // Sparse: 3 GiB long, no disk taken.
+  writeFileSync(join(dir, 'site', name), '');
+  truncateSync(join(dir, 'site', name), 3 * 1024 ** 3);
+  const drip = await getHead(`/drip/${name}`);
+  assert.match(drip, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(drip, /\r\ncontent-length: 3221225472\r\n/i);
+  const malformed = await readUntilClosed(`/malformed/${name}`);
+  assert.match(malformed.toString('latin1'), /^HTTP\/1\.1 200 OK\r\n/);
+  // The corrupt chunk holds at most 1 MiB of the body.
+  assert.ok(malformed.length < 1024 * 1024 + 1024, `${malformed.length} bytes`);
+  for (const fault of ['reset', 'empty']) assert.equal((await readUntilClosed(`/${fault}/${name}`)).length, 0, fault);
+});
+
+/** The response head of a GET of `path`; the connection is dropped once it is in. */
+function getHead(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let head = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${path}: no response head in ${WAIT_MS} ms`));
+    }, WAIT_MS);
+    socket.on('data', (data: Buffer) => {
+      head += data.toString('latin1');
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(head.slice(0, end + 2));
+    });
+    socket.on('error', () => {});
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  });
+}
+
+/** Every byte the server sends in answer to a GET of `path`, until it closes the connection. */
+function readUntilClosed(path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${path}: the connection was still open after ${WAIT_MS} ms`));
+    }, WAIT_MS);
+    socket.on('data', (data: Buffer) => chunks.push(data));
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
   });
 }
