@@ -30,6 +30,10 @@ const outside = join(dir, '..', `outside-${process.pid}.txt`);
 writeFileSync(outside, 'secret');
 after(() => rm(outside, { force: true }));
 symlinkSync(outside, join(site, 'secret'));
+// Links that lead back to themselves: stat fails with ELOOP.
+symlinkSync('loop', join(site, 'loop'));
+symlinkSync('ping', join(site, 'pong'));
+symlinkSync('pong', join(site, 'ping'));
 const socketServer = createServer();
 await new Promise<void>((done) => socketServer.listen(join(site, 'socket'), done));
 after(() => new Promise<void>((done) => socketServer.close(() => done())));
@@ -142,4 +146,17 @@ test('many FIFO requests at once leave file work free: files are served, the wor
   assert.deepEqual([served.status, served.text], [200, 'hello']);
   const saved = await guarded(controlClient(server).post('/workspace/save'), 'the workspace save');
   assert.equal(saved.status, 200);
+});
+
+test('a link that leads back to itself is not found, by static folders and routes alike, never a 500', async () => {
+  for (const name of ['loop', 'ping', 'loop/x']) {
+    const folder = await get(`/site/${name}`);
+    assert.deepEqual([folder.status, JSON.parse(folder.text)], [404, { detail: 'Not Found' }], name);
+    for (const prefix of ['/fr2', '/drip']) {
+      // A route's parameter is one segment: `loop/x` goes in encoded.
+      const answer = await get(`${prefix}/${encodeURIComponent(name)}`);
+      assert.equal(answer.status, 404, `${prefix}/${name}`);
+      assert.match(JSON.parse(answer.text).detail, /not found: a symbolic link on its way leads back to itself$/);
+    }
+  }
 });

@@ -306,6 +306,8 @@ function fileRefusal(error: unknown, file: string, where: string): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (status === 404 || code === 'ENOENT' || code === 'ENOTDIR')
     return new HttpError(404, `${where}: file ${name} not found`);
+  if (code === 'ELOOP')
+    return new HttpError(404, `${where}: file ${name} not found: a symbolic link on its way leads back to itself`);
   if (status === 400 || status === 403 || code === 'EACCES')
     return new HttpError(403, `${where}: file ${name} is not served`);
   return error as Error;

@@ -75,7 +75,8 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
     // koa-send names a .br/.gz twin before it looks at it: a refused twin leaves no encoding on what answers instead.
     ctx.remove('Content-Encoding');
     const status = (error as { status?: number }).status;
-    if (status === 404) return false;
+    // A link that leads back to itself names no file, as a dangling one does.
+    if (status === 404 || (error as NodeJS.ErrnoException).code === 'ELOOP') return false;
     if (status === 400 || status === 403) {
       setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
       throw new HttpError(status, status === 403 ? refusalDetail(error, mount, looked) : badPathDetail(error, rest));
