@@ -160,3 +160,13 @@ test('a link that leads back to itself is not found, by static folders and route
     }
   }
 });
+
+test('a name longer than the file system takes is not found, a fault playing it too, never a 500', async () => {
+  const name = 'a'.repeat(300);
+  assert.deepEqual((await get(`/site/${name}`)).status, 404);
+  for (const prefix of ['/fr2', '/drip']) {
+    const answer = await get(`${prefix}/${name}`);
+    assert.equal(answer.status, 404, prefix);
+    assert.match(JSON.parse(answer.text).detail, /file "site\/a+" not found$/, prefix);
+  }
+});

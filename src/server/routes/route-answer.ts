@@ -304,7 +304,7 @@ function fileRefusal(error: unknown, file: string, where: string): Error {
   if (error instanceof UnservableFile) return new HttpError(error.status, `${where}: file ${name} ${error.message}`);
   const status = (error as { status?: number }).status;
   const code = (error as NodeJS.ErrnoException).code;
-  if (status === 404 || code === 'ENOENT' || code === 'ENOTDIR')
+  if (status === 404 || code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG')
     return new HttpError(404, `${where}: file ${name} not found`);
   if (code === 'ELOOP')
     return new HttpError(404, `${where}: file ${name} not found: a symbolic link on its way leads back to itself`);
