@@ -110,6 +110,14 @@ export function importOpenApiRoutesInWorker(
   });
 }
 
+/**
+ * What the shared thread is doing, for diagnostics and tests: its worker's `threadId` while one is alive, whether an
+ * import is running on it, and how many wait their turn.
+ */
+export function importThreadState(): { threadId: number | undefined; importing: boolean; waiting: number } {
+  return { threadId: current?.worker.threadId, importing: busy, waiting: queue.length };
+}
+
 /** An import its caller no longer wants: out of the queue, or ended on the worker. */
 function stopImport(waiting: Waiting): void {
   const at = queue.indexOf(waiting);
