@@ -45,6 +45,8 @@ test('Try it: the inspection flow over WebSocket, then a report approved by hand
   await screenshot(page, 'try-it-approval');
   await approval.getByRole('button', { name: 'Approve' }).click();
   await approval.getByText('Approved').waitFor();
+  // The buttons gave way to the answer: the focus is on the card that says it, not on the page.
+  await approval.and(page.locator(':focus')).waitFor();
   await transcript.getByTestId('run-marker').filter({ hasText: 'Run finished' }).nth(1).waitFor();
   await transcript
     .getByTestId('tool-call')
@@ -208,6 +210,7 @@ test('Try it: an interrupt is answered with a payload its responseSchema takes, 
   await answer.fill('{"quantity": 3}');
   await card.getByRole('button', { name: 'Resume' }).click();
   await card.getByText('Answered').waitFor();
+  await card.and(page.locator(':focus')).waitFor();
   await transcript.getByTestId('assistant-message').filter({ hasText: 'Ordered 3 (none).' }).waitFor();
 
   // On a socket the resume is a RunAgentInput on it; cancelling plays the cancelled branch.
@@ -222,6 +225,7 @@ test('Try it: an interrupt is answered with a payload its responseSchema takes, 
   await second.waitFor();
   await second.getByRole('button', { name: 'Cancel interrupt' }).click();
   await second.getByText('Cancelled').waitFor();
+  await second.and(page.locator(':focus')).waitFor();
   await transcript.getByTestId('assistant-message').filter({ hasText: 'Not ordered.' }).waitFor();
   assert.deepEqual(errors, []);
 });

@@ -1,5 +1,6 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { FormField } from '../../ui/FormField';
+import { refocusWhenLost } from '../../ui/focus-return';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { answerDraft, readAnswer } from './interrupt-answer';
 import type { TranscriptItem } from './transcript';
@@ -18,14 +19,20 @@ export function InterruptCard({
 }) {
   const [text, setText] = useState(() => answerDraft(item.responseSchema));
   const [problem, setProblem] = useState<string | undefined>();
+  const card = useRef<HTMLDivElement>(null);
+  // Answered, the form gives way to the answer: the focus goes to the card, not to the page.
+  const answer = (...args: Parameters<typeof answerInterrupt>) => {
+    void answerInterrupt(...args);
+    refocusWhenLost(() => card.current);
+  };
   const resume = () => {
     const read = readAnswer(text);
     if ('problem' in read) return setProblem(read.problem);
     setProblem(undefined);
-    void answerInterrupt(item.interruptId, 'resolved', read.payload);
+    answer(item.interruptId, 'resolved', read.payload);
   };
   return (
-    <div className="approval-card" data-testid="interrupt-request">
+    <div className="approval-card" data-testid="interrupt-request" ref={card} tabIndex={-1}>
       <strong>
         Answer requested: <code>{item.reason}</code>
       </strong>
@@ -59,11 +66,7 @@ export function InterruptCard({
             <button type="button" className="primary" disabled={!canAnswer} onClick={resume}>
               Resume
             </button>
-            <button
-              type="button"
-              disabled={!canAnswer}
-              onClick={() => void answerInterrupt(item.interruptId, 'cancelled')}
-            >
+            <button type="button" disabled={!canAnswer} onClick={() => answer(item.interruptId, 'cancelled')}>
               Cancel interrupt
             </button>
             {!canAnswer && <span className="faint">The socket that asked is closed: connect again and ask anew.</span>}

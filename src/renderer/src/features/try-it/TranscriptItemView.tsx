@@ -1,3 +1,5 @@
+import { useRef } from 'react';
+import { refocusWhenLost } from '../../ui/focus-return';
 import { AssistantMarkdown } from './AssistantMarkdown';
 import { InterruptCard } from './InterruptCard';
 import type { TranscriptItem } from './transcript';
@@ -42,43 +44,8 @@ export function TranscriptItemView({
           )}
         </div>
       );
-    case 'approval': {
-      // An interrupt is answered by a new run; AGORA's CUSTOM request needs the socket that asked.
-      const canAnswer = item.via === 'interrupt' ? canResume : socketOpen;
-      return (
-        <div className="approval-card" data-testid="approval-request">
-          <strong>
-            Approval requested: <code>{item.toolName}</code> <span className="badge warn">{item.riskLevel} risk</span>
-          </strong>
-          <span>{item.reasoning}</span>
-          {item.answer === null ? (
-            <div className="row">
-              <button
-                type="button"
-                className="primary"
-                disabled={!canAnswer}
-                onClick={() => answerApproval(item.approvalId, true, item.via)}
-              >
-                Approve
-              </button>
-              <button
-                type="button"
-                className="danger"
-                disabled={!canAnswer}
-                onClick={() => answerApproval(item.approvalId, false, item.via)}
-              >
-                Reject
-              </button>
-              {!canAnswer && (
-                <span className="faint">The socket that asked is closed: connect again and ask anew.</span>
-              )}
-            </div>
-          ) : (
-            <span className={`badge ${item.answer ? 'ok' : 'danger'}`}>{item.answer ? 'Approved' : 'Rejected'}</span>
-          )}
-        </div>
-      );
-    }
+    case 'approval':
+      return <ApprovalCard item={item} canAnswer={item.via === 'interrupt' ? canResume : socketOpen} />;
     case 'interrupt':
       return <InterruptCard item={item} canAnswer={canResume} />;
     case 'run':
@@ -89,4 +56,44 @@ export function TranscriptItemView({
         </div>
       );
   }
+}
+
+/**
+ * An approval request with Approve and Reject; answered, the buttons give way to the answer, and the focus goes to
+ * the card (where the answer is read) rather than to the page.
+ */
+function ApprovalCard({
+  item,
+  canAnswer,
+}: {
+  item: Extract<TranscriptItem, { kind: 'approval' }>;
+  /** An interrupt is answered by a new run; AGORA's CUSTOM request needs the socket that asked. */
+  canAnswer: boolean;
+}) {
+  const card = useRef<HTMLDivElement>(null);
+  const answer = (approved: boolean) => {
+    void answerApproval(item.approvalId, approved, item.via);
+    refocusWhenLost(() => card.current);
+  };
+  return (
+    <div className="approval-card" data-testid="approval-request" ref={card} tabIndex={-1}>
+      <strong>
+        Approval requested: <code>{item.toolName}</code> <span className="badge warn">{item.riskLevel} risk</span>
+      </strong>
+      <span>{item.reasoning}</span>
+      {item.answer === null ? (
+        <div className="row">
+          <button type="button" className="primary" disabled={!canAnswer} onClick={() => answer(true)}>
+            Approve
+          </button>
+          <button type="button" className="danger" disabled={!canAnswer} onClick={() => answer(false)}>
+            Reject
+          </button>
+          {!canAnswer && <span className="faint">The socket that asked is closed: connect again and ask anew.</span>}
+        </div>
+      ) : (
+        <span className={`badge ${item.answer ? 'ok' : 'danger'}`}>{item.answer ? 'Approved' : 'Rejected'}</span>
+      )}
+    </div>
+  );
 }
