@@ -32,7 +32,14 @@ test('a client connects, its run streams in, the timeline draws the spans, frame
   const item = page.locator('.connection-item');
   await item.first().waitFor();
   assert.equal(await item.count(), 1);
-  await item.first().click();
+  // With no connection shown the keys work on the list: `/` goes to its search, j into it, Enter selects.
+  const search = page.getByLabel('Search connections');
+  await page.keyboard.press('/');
+  await search.and(page.locator(':focus')).waitFor();
+  await search.blur();
+  await page.keyboard.press('j');
+  await page.keyboard.press('Enter');
+  await item.first().and(page.locator('[aria-selected="true"]')).waitFor();
   ws.ask(PROMPT);
   await ws.waitForRuns(1);
 

@@ -11,6 +11,7 @@ import {
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatAge, formatNumber } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
+import { useListKeys } from '../../ui/use-list-keys';
 import { useNow } from '../../ui/use-now';
 import { CONNECTION_ROW_HEIGHT, connectionRows, groupRuns, rowHeight, threadLabel } from './connection-rows';
 import { isSearching, noMatchText, searchConnections } from './connection-search';
@@ -114,6 +115,21 @@ export function ConnectionList({
     selectConnection(id);
   }, []);
 
+  // With no connection shown beside the list, `/` and j/k work on the list (with one, on its frames).
+  const search = useRef<HTMLInputElement>(null);
+  const detailShown = selectedId !== null && byId.has(selectedId);
+  useListKeys({
+    focusFilter: detailShown ? undefined : () => search.current?.focus(),
+    move: detailShown
+      ? undefined
+      : (delta) => {
+          if (entries.length === 0) return;
+          // Into the list, where Enter selects the connection under the cursor.
+          anchor.scroller.current?.focus();
+          moveCursor({ by: delta });
+        },
+  });
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.ctrlKey || event.metaKey || event.altKey || entries.length === 0) return;
     if (event.key === 'Enter' || event.key === ' ') {
@@ -129,6 +145,10 @@ export function ConnectionList({
     if (!move) return;
     event.preventDefault();
     event.stopPropagation();
+    moveCursor(move);
+  };
+
+  const moveCursor = (move: NonNullable<ReturnType<typeof cursorMove>>) => {
     const from = cursorShown === null ? -1 : (entryIndex.get(cursorShown) ?? -1);
     const to =
       'to' in move
@@ -184,6 +204,8 @@ export function ConnectionList({
       <ErrorNotice error={clear.error} onDismiss={clear.clearError} />
       <div className="connection-search">
         <input
+          ref={search}
+          aria-keyshortcuts={detailShown ? undefined : '/'}
           type="search"
           placeholder="Search id, path, thread, user…"
           aria-label="Search connections"
