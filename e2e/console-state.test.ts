@@ -193,7 +193,8 @@ test('Settings: a bad value is named before saving; a good one applies to the ru
   await connections.fill('5');
   await page.locator('.field-error').first().waitFor();
   await connections.fill('2000');
-  await page.getByRole('button', { name: 'Save' }).click();
+  // The send key saves, as it submits every form of the console.
+  await connections.press('ControlOrMeta+Enter');
   await page.getByText('Saved', { exact: true }).waitFor();
   const info = await json<{
     settings: { heartbeatIntervalMs: number; speed: number };

@@ -1,4 +1,4 @@
-import { type ReactNode, useId, useMemo, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useId, useMemo, useState } from 'react';
 import type { Mount, MountSection } from '../../../../shared/mounts/mount-sections';
 import { ApiError } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -120,6 +120,14 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
     }
   };
 
+  // The send key saves from any field of the form, as it does from the JSON (the form's own JSON editors, a
+  // response's body, mark it handled and leave the saving to this).
+  const saveOnSendKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey)) return;
+    event.preventDefault();
+    if (valid && changed && !save.busy) void save.run();
+  };
+
   const title = item ? (item.name ?? item.id) : `New ${kind.noun}`;
   const shown = form ? (tab ?? 'form') : 'json';
   const editor = (
@@ -202,6 +210,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
               role="tabpanel"
               id={panelId(`${section}-editor`, shown)}
               aria-labelledby={tabId(`${section}-editor`, shown)}
+              onKeyDown={shown === 'form' ? saveOnSendKey : undefined}
             >
               {shown === 'json' ? (
                 editor

@@ -4,6 +4,7 @@ import { api } from '../../api/control-client';
 import { useKeptState } from '../../stores/kept-state';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { submitOnSendKey } from '../../ui/send-key';
 import { useAction } from '../../ui/use-action';
 import { GatewayAuthSection } from './GatewayAuthSection';
 import { SETTING_GROUPS } from './setting-fields';
@@ -61,6 +62,7 @@ export function SettingsView() {
         event.preventDefault();
         if (checked.success) void save.run(patch);
       }}
+      onKeyDown={submitOnSendKey}
     >
       <div className="panel-header">
         <h2>Settings</h2>
