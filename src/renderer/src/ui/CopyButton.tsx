@@ -15,6 +15,38 @@ function CopyIcon() {
   );
 }
 
+/**
+ * The clipboard API, else the copy command on a hidden field: the console opened over plain http at a LAN address
+ * is no secure context and has no `navigator.clipboard`.
+ */
+async function writeClipboard(value: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(value);
+    return true;
+  } catch {
+    return copyBySelection(value);
+  }
+}
+
+function copyBySelection(value: string): boolean {
+  const focused = document.activeElement;
+  const field = document.createElement('textarea');
+  field.value = value;
+  field.readOnly = true;
+  field.style.position = 'fixed';
+  field.style.opacity = '0';
+  document.body.append(field);
+  field.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    field.remove();
+    if (focused instanceof HTMLElement) focused.focus();
+  }
+}
+
 interface CopyButtonProps {
   value: string;
   /** What is copied, for the button's name: "Copy {label}". */
@@ -32,14 +64,7 @@ export function CopyButton({ value, label, text = 'Copy', compact = false }: Cop
     const timer = setTimeout(() => setState('idle'), 1500);
     return () => clearTimeout(timer);
   }, [state]);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      setState('copied');
-    } catch {
-      setState('failed');
-    }
-  };
+  const copy = async () => setState((await writeClipboard(value)) ? 'copied' : 'failed');
   const said = state === 'copied' ? 'Copied' : state === 'failed' ? 'No clipboard' : text;
   const mark = state === 'copied' ? '✓' : '✕';
   return (
