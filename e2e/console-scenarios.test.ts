@@ -331,3 +331,19 @@ test('Scenarios: runs streaming on a few of 300 open connections do not draw the
   for (const socket of [...sockets, newcomer]) socket.terminate();
   assert.deepEqual(errors, []);
 });
+
+test('Scenarios: a world without any says so in the list, and how to make one', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial' });
+  const browser = await launchBrowser();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Scenarios' }).click();
+  await page.getByTestId('scenarios-empty').filter({ hasText: 'No scenarios yet' }).waitFor();
+  assert.equal(await page.getByRole('table', { name: 'Scenarios' }).count(), 0);
+  // Nothing to pick: the panel beside it does not ask for a pick.
+  await page.getByText('Create one with + New scenario').waitFor();
+  assert.equal(await page.getByText('Pick a scenario').count(), 0);
+  assert.deepEqual(errors, []);
+});
