@@ -98,7 +98,8 @@ test('Requests: a PUT to the mocked API shows with its body both ways, and filte
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: /^Requests/ }).click();
-  await page.getByText('No REST requests yet').waitFor();
+  // The example call is one this world answers: AGORA's.
+  await page.getByTestId('requests-empty').filter({ hasText: 'e.g. GET /users/me' }).waitFor();
 
   await fetch(`${server.url}/health`);
   const put = await fetch(`${server.url}/users/me/preferences?user_id=${KOEN}`, {
@@ -134,6 +135,24 @@ test('Requests: a PUT to the mocked API shows with its body both ways, and filte
   await copy.filter({ hasText: 'Copied' }).waitFor();
   assert.match((await page.locator('body').getAttribute('data-copied')) ?? '', /^curl .*\/users\/me\/preferences/s);
   await copy.and(page.locator(':focus')).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('Requests: the empty log names a call this world answers, and none when no route or collection would', async () => {
+  const server = await startTestEngine({ template: 'generic' });
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  const empty = page.getByTestId('requests-empty');
+  await empty.waitFor();
+  assert.doesNotMatch((await empty.textContent()) ?? '', /e\.g\.|users\/me/);
+  const made = await fetch(`${server.url}/__console/api/collections`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'items', path: '/items' }),
+  });
+  assert.equal(made.status, 201, await made.text());
+  await empty.filter({ hasText: 'e.g. GET /items' }).waitFor();
   assert.deepEqual(errors, []);
 });
 

@@ -4,12 +4,14 @@ import type { RequestSummary } from '../../../../shared/request-log';
 import { api } from '../../api/control-client';
 import { reloadRequests, showRequestsAnsweredBy } from '../../stores/console-sync';
 import { useKeptState } from '../../stores/kept-state';
+import { useMountsStore } from '../../stores/mounts-store';
 import { REQUESTS_KEPT, useRequestsStore } from '../../stores/requests-store';
 import { useServerStore } from '../../stores/server-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatClock, formatNumber } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
+import { exampleCall } from './example-call';
 import { dropReason, liveLogStats, logLosses, requestDrop } from './log-losses';
 import { loggedRequests, requestCountWords } from './logged-count';
 import { MountFilter } from './MountFilter';
@@ -30,6 +32,8 @@ export function RequestsView() {
   const log = useRequestsStore((state) => state.log);
   const keptFrom = useRequestsStore((state) => state.keptFrom);
   const requestLogSize = useServerStore((state) => state.settings?.requestLogSize ?? null);
+  const packs = useServerStore((state) => state.info?.packs);
+  const example = useMountsStore((state) => exampleCall(state.sections, packs ?? []));
   // A filter someone set stays while they look at another view, until they clear it.
   const { value: filter, set: setFilter } = useKeptState('requests-filter', () => '');
   const [cursor, setCursor] = useState<number | null>(null);
@@ -152,9 +156,15 @@ export function RequestsView() {
             </button>
           </div>
         ) : entries.length === 0 ? (
-          <div className="empty">
-            No REST requests yet. Your frontend's calls to the mocked API (e.g. <code>GET /users/me</code>) appear here
-            with their headers and bodies.
+          <div className="empty" data-testid="requests-empty">
+            No REST requests yet. Your frontend's calls to the mocked API
+            {example && (
+              <>
+                {' '}
+                (e.g. <code>{example}</code>)
+              </>
+            )}{' '}
+            appear here with their headers and bodies.
           </div>
         ) : visible.length === 0 ? (
           <div className="empty" data-testid="requests-no-match">
