@@ -98,6 +98,13 @@ test('connections: search by field, filter by state, group by thread, clear clos
   assert.equal(await page.locator('.connection-item').count(), 3);
   assert.ok(await page.getByRole('button', { name: 'Clear closed' }).isDisabled());
   for (const client of [alpha1, alpha2, beta]) await client.close();
+  // Cleared to the last, the list gives way to the empty state, and the focus goes to its heading, not the page.
+  await page.getByRole('button', { name: 'Clear closed (3)' }).click();
+  await page
+    .getByTestId('connections-empty')
+    .getByRole('heading', { name: 'No client has connected yet' })
+    .and(page.locator(':focus'))
+    .waitFor();
   assert.deepEqual(errors, []);
 });
 

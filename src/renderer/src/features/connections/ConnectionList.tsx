@@ -9,6 +9,7 @@ import {
   useConnectionsStore,
 } from '../../stores/connections-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { focusableIn, refocusWhenLost } from '../../ui/focus-return';
 import { formatAge, formatNumber } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useListKeys } from '../../ui/use-list-keys';
@@ -93,6 +94,8 @@ export function ConnectionList({
     // Cleared, the selection is gone on purpose: no notice that the engine removed it.
     if (selectedId && byId.get(selectedId)?.state === 'closed') selectConnection(null);
     await api.clearClosedConnections();
+    // Cleared to the last, the list gives way to the empty state: the focus goes there, not to the page.
+    refocusWhenLost(() => focusableIn(document.querySelector('[data-testid="connections-empty"]')));
   });
 
   const latest = useRef({ rowIndex, virtualizer });

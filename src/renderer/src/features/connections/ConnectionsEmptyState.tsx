@@ -36,7 +36,10 @@ export function ConnectionsEmptyState() {
   const canTry = endpoints.some((endpoint) => endpoint.agui && endpoint.url !== null);
   return (
     <div className="teach" data-testid="connections-empty">
-      <h2>No client has connected yet</h2>
+      {/* Where the focus goes when the last connections are cleared from the list this replaces. */}
+      <h2 tabIndex={-1} data-item-focus="">
+        No client has connected yet
+      </h2>
       <p className="muted">
         {socket
           ? `Point your ${socket.agui ? 'AG-UI frontend' : 'client'} at the WebSocket address below.`
