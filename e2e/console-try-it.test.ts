@@ -54,6 +54,9 @@ test('Try it: the inspection flow over WebSocket, then a report approved by hand
     .last()
     .waitFor();
   await screenshot(page, 'try-it');
+  // Clear is off once the conversation is empty: the focus goes to the prompt.
+  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByLabel('Prompt').and(page.locator(':focus')).waitFor();
 
   // The built-in client is a real connection: it is listed with its frames both ways.
   await page.getByRole('tab', { name: /^Connections/ }).click();

@@ -4,6 +4,7 @@ import { useScenariosStore } from '../../stores/scenarios-store';
 import { useTryItStore } from '../../stores/try-it-store';
 import { aguiEndpoints, pickAguiEndpoint, useWorldEndpoints, type WorldEndpoint } from '../../stores/world-endpoints';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { refocusWhenLost } from '../../ui/focus-return';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { SendKeyHint } from '../../ui/SendKeyHint';
 import { submitOnSendKey } from '../../ui/send-key';
@@ -37,6 +38,7 @@ export function TryItView() {
   const { value: prompt, set: setPrompt } = kept;
   const transcript = useMemo(() => buildTranscript(entries), [entries]);
   const bottom = useRef<HTMLDivElement>(null);
+  const promptField = useRef<HTMLTextAreaElement>(null);
   const eventCount = useMemo(() => entries.filter((entry) => entry.kind === 'event').length, [entries]);
   const endpointHintId = useId();
 
@@ -131,7 +133,13 @@ export function TryItView() {
           </label>
           <label className="field">
             Prompt
-            <textarea aria-label="Prompt" rows={3} value={prompt} onChange={(event) => setPrompt(event.target.value)} />
+            <textarea
+              ref={promptField}
+              aria-label="Prompt"
+              rows={3}
+              value={prompt}
+              onChange={(event) => setPrompt(event.target.value)}
+            />
           </label>
           <div className="row">
             {suggestions.map((suggestion) => (
@@ -159,7 +167,15 @@ export function TryItView() {
           <h2>Conversation</h2>
           <span className="badge">{eventCount} events</span>
           <span className="spacer" />
-          <button type="button" onClick={clearTranscript} disabled={entries.length === 0}>
+          <button
+            type="button"
+            onClick={() => {
+              clearTranscript();
+              // Clear is off once there is nothing to clear: the focus goes to the prompt, not to the page.
+              refocusWhenLost(() => promptField.current);
+            }}
+            disabled={entries.length === 0}
+          >
             Clear
           </button>
         </div>
