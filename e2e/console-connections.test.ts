@@ -139,6 +139,9 @@ test('inject from templates: a text message reaches the client; a rule break is 
   await ws.waitUntil(() => ws.events.length === 5);
   assert.equal(ws.events[4]?.type, 'TEXT_MESSAGE_CONTENT');
   await composer.getByRole('status').filter({ hasText: 'anyway, breaking T2' }).waitFor();
+  // Sent, the same event would break T2 again: the rule is checked anew, and said before the next send.
+  await findings.filter({ hasText: 'T2' }).waitFor();
+  await composer.getByRole('button', { name: 'Send anyway' }).waitFor();
 
   // A macro streams a whole text message, in a run of its own when none is active.
   const drawer = page.getByTestId('inject-drawer');

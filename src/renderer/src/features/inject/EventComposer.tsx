@@ -82,6 +82,8 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   /** The fields the engine refused at the last send (its 422), shown while that refusal is. */
   const [issues, setIssues] = useState<ValidationIssue[]>([]);
   const [outcome, setOutcome] = useState<Outcome>(null);
+  /** Successful sends: each changes what is open on the connection, so the same text is checked again. */
+  const [sent, setSent] = useState(0);
 
   /** Replaces the editor's text; what the person had typed stays at hand to put back. */
   const replaceText = useCallback(
@@ -146,7 +148,8 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   const blocked = !parsed.ok ? [jsonProblem(text) ?? 'Not JSON'] : noTarget ? ['pick at least one connection'] : [];
   const blockedId = useId();
 
-  // Dry run as the person types: which sequence rule would this break right now?
+  // Dry run as the person types, and after each send: which sequence rule would this break right now?
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a send changes the connection's sequence, not the text
   useEffect(() => {
     if (!parsed.ok || !schemaValid) {
       setFindings([]);
@@ -171,7 +174,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
       stale = true;
       clearTimeout(timer);
     };
-  }, [parsed, schemaValid, connection.id]);
+  }, [parsed, schemaValid, connection.id, sent]);
 
   const send = useAction(
     async (force: boolean) => {
@@ -190,6 +193,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         }
         rememberSent({ kind: 'events', body: events as JsonObject[] });
         setFindings([]);
+        setSent((count) => count + 1);
       } catch (caught) {
         if (caught instanceof ApiError && caught.status === 409) {
           setFindings(conflictFindings(caught));
