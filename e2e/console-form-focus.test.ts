@@ -112,3 +112,21 @@ test('"Record as scenario…": the dialog opens on its Name field', async () => 
   await client.close();
   assert.deepEqual(errors, []);
 });
+
+test('Discard: the button goes (or turns off) once pressed, and the focus stays in its form, not on the page', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors, focused } = await laptopConsole(server);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: '/hello' }).click();
+  const editor = page.getByTestId('mount-editor');
+  await editor.getByLabel('Name', { exact: true }).first().fill('Renamed');
+  await editor.getByRole('button', { name: 'Discard' }).click();
+  await editor.getByRole('button', { name: 'Discard' }).waitFor({ state: 'detached' });
+  await editor.locator('input, select, textarea').and(focused).waitFor();
+
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await page.getByLabel('Scenario speed').fill('2');
+  await page.getByRole('button', { name: 'Discard' }).click();
+  await page.getByLabel('Scenario speed').and(focused).waitFor();
+  assert.deepEqual(errors, []);
+});

@@ -193,3 +193,11 @@ export function focusNear(from: Element | null): FocusTarget {
     return firstControl(scope) ?? firstControl(there?.closest('form, .panel') ?? null);
   };
 }
+
+/**
+ * Pressing `from`, a button that goes, or turns off, once pressed (a Discard): the focus stays near it — on the first
+ * field in sight of its form or panel — rather than falling to the page.
+ */
+export function focusStaysNear(from: Element): void {
+  refocusWhenLost(focusNear(from));
+}

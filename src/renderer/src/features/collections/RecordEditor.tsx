@@ -7,7 +7,7 @@ import { recordKey } from '../../stores/mounts-store';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { refocusWhenLost } from '../../ui/focus-return';
+import { focusStaysNear, refocusWhenLost } from '../../ui/focus-return';
 import type { JsonIssue } from '../../ui/JsonEditor';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { firstError, useAction } from '../../ui/use-action';
@@ -78,7 +78,14 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
         <h2 className="editor-title">{title}</h2>
         <span className="spacer" />
         {draft.dirty && !creating && (
-          <button type="button" disabled={save.busy} onClick={() => draft.discard()}>
+          <button
+            type="button"
+            disabled={save.busy}
+            onClick={(event) => {
+              focusStaysNear(event.currentTarget);
+              draft.discard();
+            }}
+          >
             Discard
           </button>
         )}

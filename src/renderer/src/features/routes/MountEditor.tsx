@@ -10,7 +10,7 @@ import { BlockedReason } from '../../ui/BlockedReason';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { refocusWhenLost } from '../../ui/focus-return';
+import { focusStaysNear, refocusWhenLost } from '../../ui/focus-return';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { SchemaHelp } from '../../ui/SchemaHelp';
 import { schemaIssues } from '../../ui/schema-issues';
@@ -157,7 +157,14 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
         {saved && !draft.dirty && <span className="badge ok">Saved</span>}
         {actions}
         {draft.dirty && item && (
-          <button type="button" disabled={save.busy} onClick={discard}>
+          <button
+            type="button"
+            disabled={save.busy}
+            onClick={(event) => {
+              focusStaysNear(event.currentTarget);
+              discard();
+            }}
+          >
             Discard
           </button>
         )}

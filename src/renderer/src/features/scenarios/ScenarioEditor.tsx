@@ -9,7 +9,7 @@ import { BlockedReason } from '../../ui/BlockedReason';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { focusableIn, listItemElement, refocusWhenLost } from '../../ui/focus-return';
+import { focusableIn, focusStaysNear, listItemElement, refocusWhenLost } from '../../ui/focus-return';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { firstError, useAction } from '../../ui/use-action';
@@ -104,7 +104,14 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
         </div>
         {saved && !dirty && <span className="badge ok">Saved</span>}
         {scenario && dirty && (
-          <button type="button" disabled={save.busy} onClick={draft.discard}>
+          <button
+            type="button"
+            disabled={save.busy}
+            onClick={(event) => {
+              focusStaysNear(event.currentTarget);
+              draft.discard();
+            }}
+          >
             Discard
           </button>
         )}

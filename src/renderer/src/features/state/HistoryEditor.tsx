@@ -6,6 +6,7 @@ import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { focusStaysNear } from '../../ui/focus-return';
 import { ShowMoreButton } from '../../ui/ShowMoreButton';
 import { useAction } from '../../ui/use-action';
 import { HistoryMessageEditor } from './HistoryMessageEditor';
@@ -119,7 +120,14 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
         </button>
         <span className="spacer" />
         {dirty && (
-          <button type="button" disabled={save.busy} onClick={() => load()}>
+          <button
+            type="button"
+            disabled={save.busy}
+            onClick={(event) => {
+              focusStaysNear(event.currentTarget);
+              load();
+            }}
+          >
             Discard
           </button>
         )}

@@ -6,7 +6,7 @@ import { useKeptState } from '../../stores/kept-state';
 import { useStateStore } from '../../stores/state-store';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { refocusWhenLost } from '../../ui/focus-return';
+import { focusStaysNear, refocusWhenLost } from '../../ui/focus-return';
 import { useAction } from '../../ui/use-action';
 import { useOpener } from '../../ui/use-opener';
 import { checkDraft, draftOf, type UserDraft } from './user-draft';
@@ -175,7 +175,8 @@ export function UserForm({
           <button
             type="button"
             disabled={!edit || save.busy}
-            onClick={() => {
+            onClick={(event) => {
+              focusStaysNear(event.currentTarget);
               setDraft(draftOf(user));
               // The failed save was about the values just discarded.
               save.clearError();
