@@ -107,6 +107,8 @@ test('Try it connects only when asked: looking at it leaves no connection; the f
   await status.filter({ hasText: /^disconnected$/ }).waitFor();
   await page.getByRole('button', { name: 'Connect' }).click();
   await status.filter({ hasText: /^connected$/ }).waitFor();
+  // The focus stayed on the button pressed, through connecting, now Disconnect.
+  await page.getByRole('button', { name: 'Disconnect' }).and(page.locator(':focus')).waitFor();
   const after = await sockets();
   assert.equal(after.length, before + 2);
   assert.equal(after.filter((socket) => socket.state === 'open').length, 1);

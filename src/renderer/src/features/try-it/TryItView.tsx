@@ -121,7 +121,12 @@ export function TryItView() {
                   Disconnect
                 </button>
               ) : (
-                <button type="button" onClick={() => void connectWebSocket()} disabled={status === 'connecting'}>
+                // Off while connecting, yet focusable: the focus stays on it as it turns into Disconnect.
+                <button
+                  type="button"
+                  onClick={() => status !== 'connecting' && void connectWebSocket()}
+                  aria-disabled={status === 'connecting' || undefined}
+                >
                   Connect
                 </button>
               )}
