@@ -8,16 +8,23 @@ export function nextZoom(zoom: number, direction: 1 | -1): number {
   return next ?? zoom;
 }
 
-/** The timeline's zoom buttons; on the drawing itself `+`, `-` and `0` do the same. */
+/**
+ * The timeline's zoom buttons; on the drawing itself `+`, `-` and `0` do the same. A button at its limit is off yet
+ * focusable (aria-disabled): pressed up to it, the focus stays there rather than falling to the page.
+ */
 export function TimelineZoom({ zoom, onZoom }: { zoom: number; onZoom(zoom: number): void }) {
+  const max = TIMELINE_ZOOMS.at(-1) as number;
+  const zoomTo = (off: boolean, next: number) => () => {
+    if (!off) onZoom(next);
+  };
   return (
     <div className="row timeline-zoom">
       <button
         type="button"
         className="small"
         aria-label="Zoom out"
-        disabled={zoom <= 1}
-        onClick={() => onZoom(nextZoom(zoom, -1))}
+        aria-disabled={zoom <= 1 || undefined}
+        onClick={zoomTo(zoom <= 1, nextZoom(zoom, -1))}
       >
         −
       </button>
@@ -28,12 +35,12 @@ export function TimelineZoom({ zoom, onZoom }: { zoom: number; onZoom(zoom: numb
         type="button"
         className="small"
         aria-label="Zoom in"
-        disabled={zoom >= (TIMELINE_ZOOMS.at(-1) as number)}
-        onClick={() => onZoom(nextZoom(zoom, 1))}
+        aria-disabled={zoom >= max || undefined}
+        onClick={zoomTo(zoom >= max, nextZoom(zoom, 1))}
       >
         +
       </button>
-      <button type="button" className="small" disabled={zoom === 1} onClick={() => onZoom(1)}>
+      <button type="button" className="small" aria-disabled={zoom === 1 || undefined} onClick={zoomTo(zoom === 1, 1)}>
         Fit
       </button>
     </div>
