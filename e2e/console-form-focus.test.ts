@@ -113,7 +113,7 @@ test('"Record as scenario…": the dialog opens on its Name field', async () => 
   assert.deepEqual(errors, []);
 });
 
-test('Discard: the button goes (or turns off) once pressed, and the focus stays in its form, not on the page', async () => {
+test('Discard, and a response’s Remove: the button goes (or turns off) once pressed, the focus stays in its form', async () => {
   const server = await startTestEngine({ template: 'blank' });
   const { page, errors, focused } = await laptopConsole(server);
   await page.getByRole('tab', { name: 'Routes' }).click();
@@ -123,6 +123,11 @@ test('Discard: the button goes (or turns off) once pressed, and the focus stays 
   await editor.getByRole('button', { name: 'Discard' }).click();
   await editor.getByRole('button', { name: 'Discard' }).waitFor({ state: 'detached' });
   await editor.locator('input, select, textarea').and(focused).waitFor();
+  // A response removed: its card goes, the focus stays in the form.
+  await editor.getByRole('button', { name: '+ Response' }).click();
+  await editor.getByTestId('response-1').getByRole('button', { name: 'Remove' }).click();
+  await editor.getByTestId('response-1').waitFor({ state: 'detached' });
+  await editor.locator('button, input, select, textarea').and(focused).waitFor();
 
   await page.getByRole('tab', { name: 'Settings' }).click();
   await page.getByLabel('Scenario speed').fill('2');

@@ -1,4 +1,5 @@
 import { FormField } from '../../ui/FormField';
+import { focusStaysNear } from '../../ui/focus-return';
 import { BodyFields } from './BodyFields';
 import { ConditionFields } from './ConditionFields';
 import type { FieldProblems } from './field-problems';
@@ -59,7 +60,16 @@ export function ResponseFields({ response, index, count, onChange, onMove, onRem
         >
           ↓
         </button>
-        <button type="button" className="danger small" disabled={count === 1} onClick={onRemove}>
+        <button
+          type="button"
+          className="danger small"
+          disabled={count === 1}
+          onClick={(event) => {
+            // The card goes: the focus to the next card's Remove where it was, else the form's first field in sight.
+            focusStaysNear(event.currentTarget);
+            onRemove();
+          }}
+        >
           Remove
         </button>
       </div>
