@@ -86,16 +86,14 @@ export function withinRegexBudget<T>(work: () => T, budget: RegexBudget = curren
   }
 }
 
-const ownBudgets = new WeakMap<object, RegexBudget>();
+/** Where a request keeps its budget: a property of its own, not a WeakMap entry (an ephemeron per request). */
+const OWN_BUDGET = Symbol('regexBudget');
 
 /** The budget of `owner` (a request), made when first asked for: every run given it shares the one. */
 export function regexBudgetOf(owner: object): RegexBudget {
-  let budget = ownBudgets.get(owner);
-  if (!budget) {
-    budget = new RegexBudget();
-    ownBudgets.set(owner, budget);
-  }
-  return budget;
+  const holder = owner as { [OWN_BUDGET]?: RegexBudget };
+  holder[OWN_BUDGET] ??= new RegexBudget();
+  return holder[OWN_BUDGET];
 }
 
 /** Takes `steps` from the budget of the run the match is made in, or throws UserRegexBudgetError when it has fewer. */
