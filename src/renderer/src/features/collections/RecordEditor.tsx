@@ -6,8 +6,9 @@ import { NEW_ITEM, useMountEditorStore } from '../../stores/mount-editor-store';
 import { recordKey } from '../../stores/mounts-store';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
+import { DiscardButton } from '../../ui/DiscardButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { focusStaysNear, refocusWhenLost } from '../../ui/focus-return';
+import { refocusWhenLost } from '../../ui/focus-return';
 import type { JsonIssue } from '../../ui/JsonEditor';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { firstError, useAction } from '../../ui/use-action';
@@ -77,18 +78,7 @@ export function RecordEditor({ collection, recordId }: { collection: Collection;
       <div className="panel-header">
         <h2 className="editor-title">{title}</h2>
         <span className="spacer" />
-        {draft.dirty && !creating && (
-          <button
-            type="button"
-            disabled={save.busy}
-            onClick={(event) => {
-              focusStaysNear(event.currentTarget);
-              draft.discard();
-            }}
-          >
-            Discard
-          </button>
-        )}
+        {draft.dirty && !creating && <DiscardButton disabled={save.busy} onDiscard={() => draft.discard()} />}
         <button
           type="button"
           className="primary"

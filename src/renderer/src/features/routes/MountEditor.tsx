@@ -9,8 +9,9 @@ import { useMountsStore } from '../../stores/mounts-store';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
+import { DiscardButton } from '../../ui/DiscardButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { focusStaysNear, refocusWhenLost } from '../../ui/focus-return';
+import { refocusWhenLost } from '../../ui/focus-return';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { SchemaHelp } from '../../ui/SchemaHelp';
 import { schemaIssues } from '../../ui/schema-issues';
@@ -156,18 +157,7 @@ export function MountEditor<S extends MountSection>({ section, item, form, tab, 
         <span className="spacer" />
         {saved && !draft.dirty && <span className="badge ok">Saved</span>}
         {actions}
-        {draft.dirty && item && (
-          <button
-            type="button"
-            disabled={save.busy}
-            onClick={(event) => {
-              focusStaysNear(event.currentTarget);
-              discard();
-            }}
-          >
-            Discard
-          </button>
-        )}
+        {draft.dirty && item && <DiscardButton disabled={save.busy} onDiscard={() => discard()} />}
         <button
           type="button"
           className="primary"

@@ -8,8 +8,9 @@ import { useScenariosStore } from '../../stores/scenarios-store';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
+import { DiscardButton } from '../../ui/DiscardButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { focusableIn, focusStaysNear, listItemElement, refocusWhenLost } from '../../ui/focus-return';
+import { focusableIn, listItemElement, refocusWhenLost } from '../../ui/focus-return';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { firstError, useAction } from '../../ui/use-action';
@@ -103,18 +104,7 @@ export function ScenarioEditor({ scenario, onCancel }: { scenario: Scenario | nu
           )}
         </div>
         {saved && !dirty && <span className="badge ok">Saved</span>}
-        {scenario && dirty && (
-          <button
-            type="button"
-            disabled={save.busy}
-            onClick={(event) => {
-              focusStaysNear(event.currentTarget);
-              draft.discard();
-            }}
-          >
-            Discard
-          </button>
-        )}
+        {scenario && dirty && <DiscardButton disabled={save.busy} onDiscard={() => draft.discard()} />}
         <button
           type="button"
           className="primary"

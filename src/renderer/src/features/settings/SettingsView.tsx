@@ -3,8 +3,8 @@ import { type ServerSettings, ServerSettingsPatchSchema } from '../../../../shar
 import { api } from '../../api/control-client';
 import { useKeptState } from '../../stores/kept-state';
 import { useServerStore } from '../../stores/server-store';
+import { DiscardButton } from '../../ui/DiscardButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { focusStaysNear } from '../../ui/focus-return';
 import { submitOnSendKey } from '../../ui/send-key';
 import { useAction } from '../../ui/use-action';
 import { GatewayAuthSection } from './GatewayAuthSection';
@@ -70,16 +70,7 @@ export function SettingsView() {
         <span className="faint">Apply at once to the running engine.</span>
         <span className="spacer" />
         {saved && <span className="badge ok">Saved</span>}
-        <button
-          type="button"
-          disabled={!dirty || save.busy}
-          onClick={(event) => {
-            focusStaysNear(event.currentTarget);
-            setDrafts({});
-          }}
-        >
-          Discard
-        </button>
+        <DiscardButton disabled={!dirty || save.busy} onDiscard={() => setDrafts({})} />
         <button type="submit" className="primary" disabled={!dirty || !checked.success || save.busy}>
           {save.busy ? 'Saving…' : 'Save'}
         </button>

@@ -5,8 +5,8 @@ import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
 import { useStateStore } from '../../stores/state-store';
 import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
+import { DiscardButton } from '../../ui/DiscardButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { focusStaysNear } from '../../ui/focus-return';
 import { ShowMoreButton } from '../../ui/ShowMoreButton';
 import { useAction } from '../../ui/use-action';
 import { HistoryMessageEditor } from './HistoryMessageEditor';
@@ -119,18 +119,7 @@ export function HistoryEditor({ sessionId }: { sessionId: string }) {
           + Assistant message
         </button>
         <span className="spacer" />
-        {dirty && (
-          <button
-            type="button"
-            disabled={save.busy}
-            onClick={(event) => {
-              focusStaysNear(event.currentTarget);
-              load();
-            }}
-          >
-            Discard
-          </button>
-        )}
+        {dirty && <DiscardButton disabled={save.busy} onDiscard={() => load()} />}
         <button
           type="button"
           className="primary"

@@ -5,8 +5,9 @@ import { api } from '../../api/control-client';
 import { useKeptState } from '../../stores/kept-state';
 import { useStateStore } from '../../stores/state-store';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
+import { DiscardButton } from '../../ui/DiscardButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
-import { focusStaysNear, refocusWhenLost } from '../../ui/focus-return';
+import { refocusWhenLost } from '../../ui/focus-return';
 import { useAction } from '../../ui/use-action';
 import { useOpener } from '../../ui/use-opener';
 import { checkDraft, draftOf, type UserDraft } from './user-draft';
@@ -172,18 +173,14 @@ export function UserForm({
           {save.busy ? 'Saving…' : user ? 'Save user' : 'Create user'}
         </button>
         {user ? (
-          <button
-            type="button"
+          <DiscardButton
             disabled={!edit || save.busy}
-            onClick={(event) => {
-              focusStaysNear(event.currentTarget);
+            onDiscard={() => {
               setDraft(draftOf(user));
               // The failed save was about the values just discarded.
               save.clearError();
             }}
-          >
-            Discard
-          </button>
+          />
         ) : (
           <button
             type="button"
