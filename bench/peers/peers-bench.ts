@@ -24,9 +24,9 @@ export interface PeerLine {
   server: string;
   /** Why it was not measured; a skipped line has no figures. */
   skipped?: string;
-  /** CPU µs per request, the mean over the routes, per round: median and spread over rounds. */
+  /** CPU µs per request, the mean over the routes it serves, per round: median and spread over rounds. */
   micros?: Spread;
-  /** Per round, against bare Koa's CPU in the same round. */
+  /** Per round, against bare Koa's CPU in the same round over the same routes. */
   ratio?: Spread;
   /** Median CPU µs per request per route. */
   routeMicros?: Record<string, number>;
@@ -56,7 +56,8 @@ interface Slot {
 
 interface Target {
   server: PeerServer;
-  routes: LoadRoute[];
+  /** What it is asked for each of ROUTES, by position; `undefined` where it cannot serve that route at all. */
+  routes: (LoadRoute | undefined)[];
   /** Another project's server (not our child): its CPU comes from /proc, and its failures skip it. */
   peer?: boolean;
   agent?: Agent;
@@ -149,7 +150,7 @@ export async function benchPeers(
     };
     for (const target of targets) {
       await attempt(target, async () => {
-        for (const route of target.routes) await loadOnce(target, route, warmupPerRoute);
+        for (const route of target.routes) if (route) await loadOnce(target, route, warmupPerRoute);
       });
     }
 
@@ -162,11 +163,11 @@ export async function benchPeers(
         for (let turn = 0; turn < targets.length; turn++) {
           const index = (turn + round) % targets.length;
           const target = targets[index] as Target;
+          const route = target.routes[routeIndex];
+          if (!route) continue;
           await attempt(target, async () => {
             const cpu = await serverCpuDuring(target.server, async () => {
-              latencies[index]?.push(
-                ...(await loadOnce(target, target.routes[routeIndex] as LoadRoute, requestsPerRoute)),
-              );
+              latencies[index]?.push(...(await loadOnce(target, route, requestsPerRoute)));
             });
             micros[index]?.[routeIndex]?.push(cpu / requestsPerRoute);
           });
@@ -178,26 +179,36 @@ export async function benchPeers(
       if (reason) slot.skipped = reason;
     }
 
-    const perRound = (index: number) =>
+    // A peer that serves only some routes is compared with bare Koa over the same routes.
+    const servedBy = (target: Target) =>
+      ROUTES.flatMap((_, routeIndex) => (target.routes[routeIndex] ? [routeIndex] : []));
+    const perRound = (index: number, routeIndexes: number[]) =>
       Array.from(
         { length: rounds },
-        (_, round) => (micros[index] ?? []).reduce((sum, route) => sum + (route[round] ?? 0), 0) / ROUTES.length,
+        (_, round) =>
+          routeIndexes.reduce((sum, routeIndex) => sum + (micros[index]?.[routeIndex]?.[round] ?? 0), 0) /
+          routeIndexes.length,
       );
-    const koaRounds = perRound(targets.indexOf(bareKoaTarget));
+    const koaIndex = targets.indexOf(bareKoaTarget);
     const procResolution =
       PROC_CPU_SOURCE === 'schedstat'
         ? '/proc/<pid>/task/*/schedstat (ns)'
         : `/proc/<pid>/stat, ${procTickMicros() / 1000} ms ticks: ±${(procTickMicros() / requestsPerRoute).toFixed(0)} µs/request per load`;
     const measured = new Map(
       targets.map((target, index) => {
-        const own = perRound(index);
+        const served = servedBy(target);
+        const own = perRound(index, served);
+        const koaRounds = perRound(koaIndex, served);
         return [
           target,
           {
             micros: spread(own),
             ratio: spread(own.map((value, round) => value / (koaRounds[round] as number))),
             routeMicros: Object.fromEntries(
-              ROUTES.map((route, routeIndex) => [route.name, spread(micros[index]?.[routeIndex] ?? []).median]),
+              served.map((routeIndex) => [
+                (ROUTES[routeIndex] as LoadRoute).name,
+                spread(micros[index]?.[routeIndex] ?? []).median,
+              ]),
             ),
             p99Ms: percentile(latencies[index] ?? [], 99),
             cpuSource: target.peer ? procResolution : 'process.cpuUsage() in the child',
