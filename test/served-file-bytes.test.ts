@@ -3,7 +3,9 @@ import { appendFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { WAIT_MS } from './helpers/wait';
+import { controlClient } from './helpers/control-client';
+import { errorLogger } from './helpers/error-logger';
+import { eventually, WAIT_MS } from './helpers/wait';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // A file a static folder or a route sends is announced with the Content-Length it had when it was looked at. One
@@ -40,7 +42,8 @@ writeFileSync(
     staticFolders: [{ id: 'site', path: '/site', folder: 'site' }],
   }),
 );
-const server = await startWorkspaceEngine(dir, file, { settings: { keepAliveTimeoutMs: 600_000 } });
+const { logger, errors } = errorLogger();
+const server = await startWorkspaceEngine(dir, file, { logger, settings: { keepAliveTimeoutMs: 600_000 } });
 const port = Number(new URL(server.url).port);
 
 interface Received {
@@ -107,6 +110,16 @@ for (const [mount, prefix] of [
     const received = await getWhileChanging(`${prefix}/${name}`, () => truncateSync(join(dir, 'site', name), 10));
     assert.equal(received.contentLength, FILE_BYTES);
     assert.ok(received.bodyBytes < FILE_BYTES, `${received.bodyBytes} bytes`);
+    // Said once in the engine's log, though Koa reports it twice (the body's error, then the response's).
+    const said = () => errors.filter((line) => line.includes(`${prefix}/${name}`));
+    await eventually(() => said().length > 0, 'the error in the log');
+    await eventually(
+      async () =>
+        (await controlClient(server).get<{ total: number }>(`/requests?path=${prefix}/${name}&view=summary`)).body
+          .total > 0,
+      'the request in the request log',
+    );
+    assert.equal(said().length, 1, said().join('\n'));
   });
 }
 

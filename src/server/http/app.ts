@@ -27,9 +27,16 @@ export function createHttpApp({ logger, requestLog, consoleArea, gateway, mounts
   const app = new Koa();
   app.silent = true;
   rememberParsedQueries(app);
+  // Koa reports an error once per reporter that sees it: a body stream that fails after the headers is reported by
+  // the body's listener, then again when the response it broke closes. Said once.
+  const reported = new WeakSet<object>();
   app.on('error', (error: Error, ctx?: Koa.Context) => {
     // A client that reset its connection is gone, not a fault of ours: its request is logged (499) all the same.
     if (isClientGone(error)) return;
+    if (typeof error === 'object' && error !== null) {
+      if (reported.has(error)) return;
+      reported.add(error);
+    }
     logger.error(ctx ? `HTTP server error in ${ctx.method} ${ctx.path}` : 'HTTP server error', error);
   });
 
