@@ -1,26 +1,38 @@
 import { pathToFileURL } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { anchorRefsAsPointers } from './anchor-refs';
 import { localRefResolver } from './local-ref-resolver';
 import { OpenApiImportError } from './openapi-import-error';
 import { describeParserError } from './openapi-parser-error';
 
+/** Where a document read from no file is, for `$id`s and `$ref`s that name a resource relative to it. */
+const UNNAMED_DOCUMENT = 'file:///openapi-document';
+
+export interface DereferencedOpenApi {
+  document: Record<string, unknown>;
+  /** The schemas an `$anchor` or `$dynamicAnchor` names, with the name (see anchorRefsAsPointers). */
+  anchored: Map<object, string>;
+}
+
 /**
  * Checks the version, validates the document against the OpenAPI schema and resolves its `$ref`s with
- * swagger-parser. Nothing is fetched from the network; files next to the document are read only when it was
- * read from a file (`documentFile`). Returns the document with every `$ref` replaced by what it points to
- * (recursive schemas become object cycles). Every failure is an OpenApiImportError that says what and where.
+ * swagger-parser, those to an `$anchor` included. Nothing is fetched from the network; files next to the document
+ * are read only when it was read from a file (`documentFile`). Returns the document with every `$ref` replaced by
+ * what it points to (recursive schemas become object cycles). Every failure is an OpenApiImportError that says what
+ * and where.
  */
 export async function dereferenceOpenApi(
   value: unknown,
   documentFile: string | undefined,
   maxBytes: number,
-): Promise<Record<string, unknown>> {
+): Promise<DereferencedOpenApi> {
   const source = documentFile;
   checkVersion(value, source);
   const local = documentFile === undefined ? undefined : localRefResolver(documentFile, maxBytes);
   const resolve = { http: false, file: local?.resolver ?? false };
   // Relative `$ref`s resolve against the document's own file when there is one.
   const root = documentFile === undefined ? undefined : pathToFileURL(documentFile).href;
+  const anchored = anchorRefsAsPointers(value, root ?? UNNAMED_DOCUMENT, source);
   const parse = (method: 'validate' | 'dereference', api: unknown, options: SwaggerParser.Options) =>
     root === undefined
       ? new SwaggerParser()[method](api as never, options)
@@ -32,7 +44,7 @@ export async function dereferenceOpenApi(
   try {
     await parse('validate', asWritten, { resolve, dereference: { excludedPathMatcher: () => true } });
     const document = await parse('dereference', value, { resolve, dereference: { circular: true } });
-    return document as unknown as Record<string, unknown>;
+    return { document: document as unknown as Record<string, unknown>, anchored };
   } catch (error) {
     throw local?.refusal() ?? describeParserError(error, source, asWritten, documentFile);
   }

@@ -74,7 +74,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   const refusal = parsedJsonRefusal(read, maxJsonDepth + DOCUMENT_NESTING);
   if (refusal !== undefined) throw new OpenApiImportError(refusal, source);
   const value = 'text' in input ? read : plainDocument(read);
-  const document = await dereferenceOpenApi(value, source, maxBytes);
+  const { document, anchored } = await dereferenceOpenApi(value, source, maxBytes);
   const tooLarge = (where: string) =>
     new OpenApiImportError(
       `the routes would take more than ${MAX_OUTPUT_BYTES} bytes (at ${where}): import part of the document (fewer paths or operations), or shorten its examples and models`,
@@ -83,7 +83,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
 
   const warnings = new Set<string>();
   const context: SchemaContext = {
-    components: componentNames(document.components),
+    components: schemaNames(document.components, anchored),
     budget: { remaining: MAX_SCHEMA_NODES },
     maxDepth: maxJsonDepth,
     warn: (message) => warnings.add(message),
@@ -168,13 +168,17 @@ function text<K extends string>(key: K, value: unknown, max: number): Partial<Re
   return { [key]: value.trim().slice(0, max) } as Partial<Record<K, string>>;
 }
 
-/** `components.schemas` by object, named for `$defs` (JSON pointer and URI safe, unique). */
-function componentNames(components: unknown): Map<object, string> {
+/**
+ * The schemas converted schemas refer to by name, as `$defs` (JSON pointer and URI safe, unique):
+ * `components.schemas`, then the others an anchor names (a recursion through one stays a recursion).
+ */
+function schemaNames(components: unknown, anchored: ReadonlyMap<object, string>): Map<object, string> {
   const names = new Map<object, string>();
-  const schemas = (components as { schemas?: unknown } | undefined)?.schemas;
-  if (schemas === null || typeof schemas !== 'object') return names;
   const taken = new Set<string>();
-  for (const [name, schema] of Object.entries(schemas)) {
+  const schemas = (components as { schemas?: unknown } | undefined)?.schemas;
+  const candidates = [...(schemas !== null && typeof schemas === 'object' ? Object.entries(schemas) : [])];
+  for (const [schema, name] of anchored) candidates.push([name, schema]);
+  for (const [name, schema] of candidates) {
     if (schema === null || typeof schema !== 'object' || names.has(schema)) continue;
     const base = name.replace(/[^A-Za-z0-9._-]/g, '_') || 'Schema';
     let unique = base;

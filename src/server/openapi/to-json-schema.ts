@@ -9,10 +9,12 @@ import { OpenApiImportError } from './openapi-import-error';
  * - 3.0 dialect: `nullable` → a `null` type (or `anyOf` with `{"type":"null"}`), boolean `exclusiveMinimum` /
  *   `exclusiveMaximum` → numbers, `example` → `examples`, tuple `items` arrays → `prefixItems`.
  * - OpenAPI-only keywords (`discriminator`, `xml`, `externalDocs`, `deprecated`, `x-…`) and identifiers that could
- *   clash in a shared ajv instance (`$id`, `$schema`, `$anchor`…) are dropped; unknown `format`s are kept.
- * - The document's named schemas (components) become `$defs` of the converted schema and are referenced with
- *   `$ref`, so recursive models stay recursive and shared models are written once. Parameter schemas are inlined
- *   instead (the engine converts parameter text by the declared types); a recursion there is cut with a warning.
+ *   clash in a shared ajv instance (`$id`, `$schema`, `$anchor`…) are dropped (a `$ref` to one was resolved with the
+ *   rest, see anchor-refs.ts); unknown `format`s are kept.
+ * - The document's named schemas (components, and the others an anchor names) become `$defs` of the converted
+ *   schema and are referenced with `$ref`, so recursive models stay recursive and shared models are written once.
+ *   Parameter schemas are inlined instead (the engine converts parameter text by the declared types); a recursion
+ *   there is cut with a warning.
  * - In request schemas a read-only property is not required (a client does not send it).
  */
 
@@ -21,7 +23,7 @@ export type SchemaUse = 'parameter' | 'request' | 'response';
 
 /** What every conversion of one import shares. */
 export interface SchemaContext {
-  /** The document's named schemas (`components.schemas`, dereferenced), by object, with their `$defs` names. */
+  /** The document's named schemas (`components.schemas`, anchored ones; dereferenced), by object, as `$defs` names. */
   components: ReadonlyMap<object, string>;
   /** Schema nodes the whole import may still write: a hostile document must not expand without end. */
   budget: { remaining: number };
@@ -137,6 +139,11 @@ class SchemaConversion {
       this.context.warn(`${where}: a schema contains itself; the recursion is cut there (accepts anything)`);
       return {};
     }
+    // Every `$ref` swagger-parser can follow is replaced by now: what is left names an anchor inside another file.
+    if (typeof schema.$ref === 'string')
+      this.context.warn(
+        `${where}: a $ref to ${JSON.stringify(schema.$ref)} is not followed (anchors are looked up in the document itself only: refer to the schema by its JSON pointer); accepts anything there`,
+      );
     this.ancestors.add(schema);
     try {
       return this.object(schema, depth, where);

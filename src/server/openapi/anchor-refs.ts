@@ -1,0 +1,245 @@
+import { closestName } from '../../shared/closest-name';
+import { pointerSegment } from '../support/json-pointer';
+import { OpenApiImportError } from './openapi-import-error';
+
+/** Values that are data (examples, defaults, allowed values), never schemas: a `$ref` or `$anchor` in them is not one. */
+const DATA_KEYWORDS = new Set(['example', 'examples', 'default', 'const', 'enum']);
+/** Maps of named members, whose names are not keywords: a property may be called `default` or `enum`. */
+const NAMED_MEMBERS = new Set([
+  'properties',
+  'patternProperties',
+  'dependentSchemas',
+  '$defs',
+  'definitions',
+  'schemas',
+  'parameters',
+  'headers',
+  'requestBodies',
+  'responses',
+  'content',
+  'encoding',
+  'paths',
+  'pathItems',
+  'webhooks',
+  'callbacks',
+]);
+const REF_KEYWORDS = ['$ref', '$dynamicRef'] as const;
+const ANCHOR_KEYWORDS = { $ref: '$anchor', $dynamicRef: '$dynamicAnchor' } as const;
+
+/**
+ * The keys that lead to a value, as a link to its parent's (a list copied for each value would cost the depth of
+ * every value of the document); undefined for the document itself.
+ */
+interface Trail {
+  key: string;
+  up: Trail | undefined;
+  depth: number;
+}
+
+/** An object of the document, where it is, and the schema resource (the document, or the nearest `$id`) it is in. */
+interface Place {
+  object: Record<string, unknown>;
+  trail: Trail | undefined;
+  /** The resource's URI, as `$id`s resolve against the document's. */
+  base: string;
+  /** How many keys of the trail lead to the resource's root. */
+  resourceDepth: number;
+}
+
+interface Anchor {
+  place: Place;
+  /** The JSON pointer fragment of the schema in its resource, once asked for. */
+  fragment?: string;
+}
+
+/**
+ * OpenAPI 3.1's schemas are JSON Schema 2020-12: a schema named by `$anchor` (or `$dynamicAnchor`) is referred to
+ * as `"$ref": "#Name"` (`"https://x/pet#Name"` for one in the resource a `$id` names). swagger-parser follows JSON
+ * pointers only and leaves such a `$ref` in place, which the conversion could only drop. Each is rewritten, in place,
+ * as the JSON pointer of the schema its anchor names, relative to that schema's resource as swagger-parser resolves
+ * pointers; a `$dynamicRef` becomes such a `$ref` (its dynamic scope is not followed). A reference to an anchor no
+ * schema has, or an anchor that names two schemas of one resource, is an OpenApiImportError that says where.
+ * Returns the schemas anchors name, with their names, so that a recursion through one stays a recursion.
+ */
+export function anchorRefsAsPointers(
+  document: unknown,
+  documentUri: string,
+  source: string | undefined,
+): Map<object, string> {
+  const { places, resources } = documentPlaces(document, documentUri);
+  const anchors = new Map<string, Anchor>();
+  const named = new Map<object, string>();
+  for (const place of places) {
+    for (const keyword of Object.values(ANCHOR_KEYWORDS)) {
+      const name = place.object[keyword];
+      if (typeof name !== 'string') continue;
+      const key = `${place.base}#${name}`;
+      const other = anchors.get(key);
+      if (other && other.place !== place) {
+        const [first, second] = [pointer(keysOf(other.place.trail)), pointer(keysOf(place.trail))];
+        throw new OpenApiImportError(
+          `"${keyword}": ${JSON.stringify(name)} names two schemas, ${first} and ${second}: a "$ref": ${JSON.stringify(`#${name}`)} could mean either; rename one`,
+          source,
+        );
+      }
+      anchors.set(key, { place });
+      named.set(place.object, name);
+    }
+  }
+  for (const place of places) {
+    for (const keyword of REF_KEYWORDS) {
+      const ref = place.object[keyword];
+      if (typeof ref !== 'string') continue;
+      const target = anchorAsPointer(ref, place, resources, anchors) ?? ref;
+      if (typeof target !== 'string') throw danglingAnchor(keyword, ref, place, target, anchors, documentUri, source);
+      if (keyword === '$ref') place.object.$ref = target;
+      else dynamicRefAsRef(place.object, target);
+    }
+  }
+  return named;
+}
+
+/** Keywords that make an object a place to look at: anchors, and references that may name one. */
+const PLACE_KEYWORDS = [...REF_KEYWORDS, ...Object.values(ANCHOR_KEYWORDS)];
+
+/**
+ * The objects of the document with an anchor or a reference, each once, outside data keywords, with the resource
+ * each is in; and the resources' URIs (the document's, and each `$id`'s).
+ */
+function documentPlaces(document: unknown, documentUri: string): { places: Place[]; resources: Set<string> } {
+  const places: Place[] = [];
+  const resources = new Set([documentUri]);
+  const seen = new Set<object>();
+  const stack: { value: unknown; trail?: Trail; base: string; resourceDepth: number; members: boolean }[] = [
+    { value: document, base: documentUri, resourceDepth: 0, members: false },
+  ];
+  while (stack.length > 0) {
+    const { value, trail, members, ...resource } = stack.pop() as (typeof stack)[number];
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    let { base, resourceDepth } = resource;
+    if (!Array.isArray(value)) {
+      const object = value as Record<string, unknown>;
+      const id = typeof object.$id === 'string' && !members ? resolvedUri(object.$id, base) : undefined;
+      if (id !== undefined) {
+        [base, resourceDepth] = [id, trail?.depth ?? 0];
+        resources.add(id);
+      }
+      if (!members && PLACE_KEYWORDS.some((keyword) => typeof object[keyword] === 'string'))
+        places.push({ object, trail, base, resourceDepth });
+    }
+    const entries = Object.entries(value);
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, child] = entries[index] as [string, unknown];
+      if (!Array.isArray(value) && !members && DATA_KEYWORDS.has(key)) continue;
+      const childMembers = !Array.isArray(value) && !members && NAMED_MEMBERS.has(key);
+      const childTrail = { key, up: trail, depth: (trail?.depth ?? 0) + 1 };
+      stack.push({ value: child, trail: childTrail, base, resourceDepth, members: childMembers });
+    }
+  }
+  return { places, resources };
+}
+
+/** An anchor a reference names and the import cannot find: in the document, or in a file beside it. */
+interface Unresolved {
+  resource: string;
+  name: string;
+  inFile?: true;
+}
+
+/**
+ * `ref` with its anchor as a JSON pointer; what it names when that cannot be found; undefined when `ref` is no
+ * reference to an anchor (a JSON pointer, a whole file, the network, which swagger-parser refuses to read).
+ */
+function anchorAsPointer(
+  ref: string,
+  place: Place,
+  resources: ReadonlySet<string>,
+  anchors: ReadonlyMap<string, Anchor>,
+): string | Unresolved | undefined {
+  const hash = ref.indexOf('#');
+  if (hash === -1) return undefined;
+  const name = decoded(ref.slice(hash + 1));
+  if (name === '' || name.startsWith('/')) return undefined;
+  const uri = ref.slice(0, hash);
+  const resource = uri === '' ? place.base : resolvedUri(uri, place.base);
+  if (resource === undefined) return undefined;
+  // A file beside the document is read by swagger-parser, which would say only that a pointer starts with `#/`.
+  if (!resources.has(resource)) return /^https?:/i.test(resource) ? undefined : { name, resource, inFile: true };
+  const anchor = anchors.get(`${resource}#${name}`);
+  if (!anchor) return { resource, name };
+  // Percent-encoded: swagger-parser decodes a `$ref`'s fragment before reading it as a pointer.
+  anchor.fragment ??= keysOf(anchor.place.trail)
+    .slice(anchor.place.resourceDepth)
+    .map((key) => `/${encodeURIComponent(pointerSegment(key))}`)
+    .join('');
+  return `${uri}#${anchor.fragment}`;
+}
+
+/** A `$dynamicRef` followed as the `$ref` it resolves to first (beside a `$ref` of its own, as one more `allOf`). */
+function dynamicRefAsRef(object: Record<string, unknown>, target: string): void {
+  delete object.$dynamicRef;
+  if (object.$ref === undefined) object.$ref = target;
+  else object.allOf = [...(Array.isArray(object.allOf) ? object.allOf : []), { $ref: target }];
+}
+
+function danglingAnchor(
+  keyword: (typeof REF_KEYWORDS)[number],
+  ref: string,
+  place: Place,
+  { resource, name, inFile }: Unresolved,
+  anchors: ReadonlyMap<string, Anchor>,
+  documentUri: string,
+  source: string | undefined,
+): OpenApiImportError {
+  const at = `a ${keyword} at ${pointer(keysOf(place.trail))} points to ${JSON.stringify(ref)}`;
+  if (inFile)
+    return new OpenApiImportError(
+      `${at}, an anchor in another file: anchors are looked up in the document itself only; refer to the schema by its JSON pointer in that file ("${ref.slice(0, ref.indexOf('#'))}#/…")`,
+      source,
+    );
+  const names = [...anchors.keys()]
+    .filter((key) => key.startsWith(`${resource}#`))
+    .map((key) => key.slice(resource.length + 1));
+  const closest = closestName(name, names);
+  const hint = names.includes(`#${name}`)
+    ? ` ("${ANCHOR_KEYWORDS[keyword]}": ${JSON.stringify(`#${name}`)} is written with its #: write ${JSON.stringify(name)})`
+    : closest === undefined
+      ? ''
+      : ` (did you mean ${JSON.stringify(`#${closest}`)}?)`;
+  const of = resource === documentUri ? '' : ` of ${resource}`;
+  return new OpenApiImportError(
+    `${at}, but no schema${of} has "${ANCHOR_KEYWORDS[keyword]}": ${JSON.stringify(name)}${hint}`,
+    source,
+  );
+}
+
+function keysOf(trail: Trail | undefined): string[] {
+  const keys: string[] = [];
+  for (let at = trail; at; at = at.up) keys.push(at.key);
+  return keys.reverse();
+}
+
+/** `#/paths/~1items/get` as the document's other messages write a place. */
+function pointer(path: readonly string[]): string {
+  return `#${path.map((key) => `/${pointerSegment(key)}`).join('')}`;
+}
+
+/** A `$id` or a `$ref`'s URI resolved against the resource it is in, without a fragment; undefined if malformed. */
+function resolvedUri(uri: string, base: string): string | undefined {
+  try {
+    const url = new URL(uri, base);
+    url.hash = '';
+    return url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+function decoded(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}

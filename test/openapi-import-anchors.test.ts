@@ -1,0 +1,248 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { importOpenApi } from '../src/server/openapi/import-openapi';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { errorLogger } from './helpers/error-logger';
+
+// OpenAPI 3.1 schemas are JSON Schema 2020-12: a schema named with `$anchor` (or `$dynamicAnchor`) is referred to as
+// `"$ref": "#Name"`. swagger-parser follows JSON pointers only and left such a `$ref` in place, which the import
+// then dropped: the route accepted any body and answered `null`. Each document here is imported through the
+// control API as the console does, then asked what a client would ask.
+
+const { logger, errors } = errorLogger();
+const server = await startTestEngine({ template: 'blank', logger });
+const api = controlClient(server);
+
+const document = (paths: unknown, schemas: Record<string, unknown> = {}) => ({
+  openapi: '3.1.0',
+  info: { title: 'Anchors', version: '1' },
+  paths,
+  components: { schemas },
+});
+const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+/** A POST that validates its body with `body` and answers 200 with a body sampled from `response`. */
+const post = (body: unknown, response: unknown = body) => ({
+  post: {
+    requestBody: { required: true, ...json(body) },
+    responses: { 200: { description: 'OK', ...json(response) } },
+  },
+});
+
+/** Imports `doc` as the only routes; its warnings. */
+async function importDocument(doc: unknown): Promise<string[]> {
+  const answer = await api.post<{ warnings: string[] }>('/routes/import-openapi', {
+    document: JSON.stringify(doc),
+    replaceAll: true,
+  });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  return answer.body.warnings;
+}
+
+/** What the import refuses `doc` with (the control API's 422 `detail`). */
+async function refusal(doc: unknown): Promise<string> {
+  const answer = await api.post<{ detail: string }>('/routes/import-openapi', {
+    document: JSON.stringify(doc),
+    dryRun: true,
+  });
+  assert.equal(answer.status, 422, JSON.stringify(answer.body));
+  return answer.body.detail;
+}
+
+async function send(path: string, body: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
+const missing = (loc: (string | number)[], input: unknown) => ({
+  detail: [{ type: 'missing', loc: ['body', ...loc], msg: 'Field required', input }],
+});
+
+const PET = {
+  $anchor: 'Pet',
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string' }, age: { type: 'integer', minimum: 0 } },
+};
+
+test("a component's $anchor: the request body is validated by it and the response sampled from it", async () => {
+  assert.deepEqual(await importDocument(document({ '/pets': post({ $ref: '#Pet' }) }, { Pet: PET })), []);
+  assert.deepEqual(await send('/pets', { age: 3 }), { status: 422, body: missing(['name'], { age: 3 }) });
+  assert.deepEqual(await send('/pets', { name: 'Rex', age: -1 }), {
+    status: 422,
+    body: {
+      detail: [
+        {
+          type: 'greater_than_equal',
+          loc: ['body', 'age'],
+          msg: 'Input should be greater than or equal to 0',
+          input: -1,
+          ctx: { ge: 0 },
+        },
+      ],
+    },
+  });
+  assert.deepEqual(await send('/pets', { name: 'Rex' }), { status: 200, body: { name: 'string', age: 0 } });
+  assert.deepEqual(errors, []);
+});
+
+test('an $anchor inside a schema: a sibling property refers to it, in the request and the response', async () => {
+  const order = {
+    type: 'object',
+    required: ['billing', 'shipping'],
+    properties: {
+      billing: {
+        $anchor: 'address',
+        type: 'object',
+        required: ['city'],
+        properties: { city: { type: 'string', minLength: 1 } },
+      },
+      shipping: { $ref: '#address' },
+    },
+  };
+  assert.deepEqual(
+    await importDocument(document({ '/orders': post({ $ref: '#/components/schemas/Order' }) }, { Order: order })),
+    [],
+  );
+  const good = { billing: { city: 'Oslo' }, shipping: { city: 'Bergen' } };
+  assert.deepEqual((await send('/orders', good)).status, 200);
+  assert.deepEqual(await send('/orders', { billing: { city: 'Oslo' }, shipping: {} }), {
+    status: 422,
+    body: missing(['shipping', 'city'], {}),
+  });
+  assert.deepEqual((await send('/orders', good)).body, { billing: { city: 'string' }, shipping: { city: 'string' } });
+  assert.deepEqual(errors, []);
+});
+
+test('a recursive schema through an $anchor (a component, an inline one, a $dynamicAnchor) validates every level', async () => {
+  const node = {
+    $anchor: 'node',
+    type: 'object',
+    required: ['name'],
+    properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#node' } } },
+  };
+  // Not components: nothing names them but their anchors (written once: the responses refer to them).
+  const tree = {
+    $anchor: 'tree',
+    type: 'object',
+    required: ['label'],
+    properties: { label: { type: 'string' }, kids: { type: 'array', items: { $ref: '#tree' } } },
+  };
+  const chain = {
+    $dynamicAnchor: 'link',
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'integer' }, next: { $dynamicRef: '#link' } },
+  };
+  const warnings = await importDocument(
+    document(
+      {
+        '/nodes': post({ $ref: '#node' }),
+        '/trees': post(tree, { $ref: '#tree' }),
+        '/chains': post(chain, { $ref: '#link' }),
+      },
+      { Node: node },
+    ),
+  );
+  assert.deepEqual(warnings, [], 'no recursion cut');
+  const deep = { name: 'a', children: [{ name: 'b', children: [{ children: [] }] }] };
+  assert.deepEqual(await send('/nodes', deep), {
+    status: 422,
+    body: missing(['children', 0, 'children', 0, 'name'], { children: [] }),
+  });
+  assert.deepEqual(await send('/nodes', { name: 'a', children: [{ name: 'b' }] }), {
+    status: 200,
+    body: { name: 'string', children: [{ name: 'string', children: [] }] },
+  });
+  assert.deepEqual(await send('/trees', { label: 'a', kids: [{ label: 'b', kids: [{}] }] }), {
+    status: 422,
+    body: missing(['kids', 0, 'kids', 0, 'label'], {}),
+  });
+  assert.deepEqual(await send('/trees', { label: 'a' }), {
+    status: 200,
+    body: { label: 'string', kids: [{ label: 'string', kids: [] }] },
+  });
+  assert.deepEqual(await send('/chains', { id: 1, next: { id: 2, next: {} } }), {
+    status: 422,
+    body: missing(['next', 'next', 'id'], {}),
+  });
+  assert.deepEqual(await send('/chains', { id: 1 }), { status: 200, body: { id: 0, next: { id: 0 } } });
+  assert.deepEqual(errors, []);
+});
+
+test('an $anchor in a resource a $id names, referred to from outside it', async () => {
+  const pet = {
+    $id: 'https://example.com/schemas/pet',
+    type: 'object',
+    properties: { tag: { $anchor: 'tag', type: 'string', minLength: 2 }, alias: { $ref: '#tag' } },
+  };
+  const body = { type: 'object', properties: { tag: { $ref: 'https://example.com/schemas/pet#tag' } } };
+  assert.deepEqual(await importDocument(document({ '/tags': post(body) }, { Pet: pet })), []);
+  const tooShort = await send('/tags', { tag: 'x' });
+  assert.equal(tooShort.status, 422);
+  assert.deepEqual((tooShort.body as { detail: { loc: unknown }[] }).detail[0]?.loc, ['body', 'tag']);
+  assert.deepEqual(await send('/tags', { tag: 'xy' }), { status: 200, body: { tag: 'string' } });
+  assert.deepEqual(errors, []);
+});
+
+test('a $ref to an anchor no schema has is refused, naming the reference and where it is', async () => {
+  const pets = document({ '/pets': post({ $ref: '#Pett' }) }, { Pet: PET });
+  assert.equal(
+    await refusal(pets),
+    'The document cannot be imported: a $ref at #/paths/~1pets/post/requestBody/content/application~1json/schema points to "#Pett", but no schema has "$anchor": "Pett" (did you mean "#Pet"?)',
+  );
+  const nested = document({ '/x': post({ type: 'object', properties: { a: { $ref: '#nowhere' } } }) });
+  assert.equal(
+    await refusal(nested),
+    'The document cannot be imported: a $ref at #/paths/~1x/post/requestBody/content/application~1json/schema/properties/a points to "#nowhere", but no schema has "$anchor": "nowhere"',
+  );
+  const inResource = document(
+    { '/x': post({ $ref: 'https://example.com/pet#Tag' }) },
+    { Pet: { $id: 'https://example.com/pet', $defs: { Tag: { $anchor: 'tag' } } } },
+  );
+  assert.match(
+    await refusal(inResource),
+    /points to "https:\/\/example.com\/pet#Tag", but no schema of https:\/\/example.com\/pet has "\$anchor": "Tag" \(did you mean "#tag"\?\)$/,
+  );
+  const hashed = document({ '/x': post({ $ref: '#Pet' }) }, { Pet: { ...PET, $anchor: '#Pet' } });
+  assert.match(
+    await refusal(hashed),
+    /has "\$anchor": "Pet" \("\$anchor": "#Pet" is written with its #: write "Pet"\)$/,
+  );
+  const twice = document({ '/x': post({ $ref: '#Pet' }) }, { Pet: PET, Other: { ...PET, type: 'string' } });
+  assert.equal(
+    await refusal(twice),
+    'The document cannot be imported: "$anchor": "Pet" names two schemas, #/components/schemas/Pet and #/components/schemas/Other: a "$ref": "#Pet" could mean either; rename one',
+  );
+  assert.deepEqual(errors, []);
+});
+
+test('an anchor in a file beside the document: refused when referred to from the document, named when from inside', async () => {
+  const folder = await mkdtemp(join(tmpdir(), 'openapi-anchors-'));
+  try {
+    const schemas = { Pet: { type: 'object', properties: { tag: { $ref: '#Tag' } } }, Tag: { $anchor: 'Tag' } };
+    await writeFile(join(folder, 'schemas.json'), JSON.stringify(schemas));
+    const file = join(folder, 'openapi.json');
+    const byPointer = JSON.stringify(document({ '/p': post({ $ref: 'schemas.json#/Pet' }) }));
+    const { warnings } = await importOpenApi({ text: byPointer, file });
+    assert.ok(
+      warnings.includes(
+        'POST /p request body: a $ref to "#Tag" is not followed (anchors are looked up in the document itself only: refer to the schema by its JSON pointer); accepts anything there',
+      ),
+      JSON.stringify(warnings),
+    );
+    const byAnchor = JSON.stringify(document({ '/p': post({ $ref: 'schemas.json#Tag' }) }));
+    await assert.rejects(importOpenApi({ text: byAnchor, file }), {
+      message: `${file}: a $ref at #/paths/~1p/post/requestBody/content/application~1json/schema points to "schemas.json#Tag", an anchor in another file: anchors are looked up in the document itself only; refer to the schema by its JSON pointer in that file ("schemas.json#/…")`,
+    });
+  } finally {
+    await rm(folder, { recursive: true });
+  }
+});
