@@ -234,7 +234,7 @@ test('an anchor in a file beside the document: refused when referred to from the
     const { warnings } = await importOpenApi({ text: byPointer, file });
     assert.ok(
       warnings.includes(
-        'POST /p request body: a $ref to "#Tag" is not followed (anchors are looked up in the document itself only: refer to the schema by its JSON pointer); accepts anything there',
+        'POST /p request body: a $ref to "#Tag" is not followed (it leads back to itself, or to an anchor in a file beside the document: anchors are looked up in the document itself only, refer to that schema by its JSON pointer); accepts anything there',
       ),
       JSON.stringify(warnings),
     );
@@ -245,4 +245,16 @@ test('an anchor in a file beside the document: refused when referred to from the
   } finally {
     await rm(folder, { recursive: true });
   }
+});
+
+test('a schema that is only a $ref to its own anchor describes nothing: named in a warning, never a hang', async () => {
+  const loop = document({ '/p': post({ $ref: '#A' }) }, { A: { $anchor: 'A', $ref: '#A' } });
+  const { routes, warnings } = await importOpenApi({ document: loop });
+  assert.deepEqual(routes[0]?.validate?.body, {});
+  assert.ok(
+    warnings.some((warning) =>
+      /^POST \/p request body: a \$ref to "#\/\S+" is not followed \(it leads back to itself/.test(warning),
+    ),
+    JSON.stringify(warnings),
+  );
 });

@@ -139,10 +139,11 @@ class SchemaConversion {
       this.context.warn(`${where}: a schema contains itself; the recursion is cut there (accepts anything)`);
       return {};
     }
-    // Every `$ref` swagger-parser can follow is replaced by now: what is left names an anchor inside another file.
+    // Every `$ref` swagger-parser can follow is replaced by now: what is left names an anchor inside another file,
+    // or is a schema that is only a `$ref` to itself (`{"$ref": "#/components/schemas/A"}` as A).
     if (typeof schema.$ref === 'string')
       this.context.warn(
-        `${where}: a $ref to ${JSON.stringify(schema.$ref)} is not followed (anchors are looked up in the document itself only: refer to the schema by its JSON pointer); accepts anything there`,
+        `${where}: a $ref to ${JSON.stringify(schema.$ref)} is not followed (it leads back to itself, or to an anchor in a file beside the document: anchors are looked up in the document itself only, refer to that schema by its JSON pointer); accepts anything there`,
       );
     this.ancestors.add(schema);
     try {
