@@ -127,3 +127,19 @@ test('a $ref into a file beside the document, to a place the file lacks or that 
     ),
   );
 });
+
+test('a chain of hundreds of models, one inside the next: how deep and where, without a pointer of thousands of characters', async () => {
+  const schemas: Record<string, unknown> = { S300: { type: 'string' } };
+  for (let index = 0; index < 300; index++)
+    schemas[`S${index}`] = { type: 'object', properties: { next: { $ref: `#/components/schemas/S${index + 1}` } } };
+  const chain = document(
+    { '/a': { get: { responses: { '200': json({ $ref: '#/components/schemas/S0' }) } } } },
+    { components: { schemas } },
+  );
+  const message = await consoleRefusal(JSON.stringify(chain));
+  assert.match(
+    message,
+    /^The document cannot be imported: its \$refs put schemas more than 500 deep, one inside the next \(at #\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/…\d+ levels…(\/[\w~]+){4}\): the import follows at most 500 levels; a model that refers back to itself is kept as a recursion/,
+  );
+  assert.ok(message.length < 400, `${message.length} characters`);
+});

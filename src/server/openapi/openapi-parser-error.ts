@@ -83,7 +83,28 @@ export function describeParserError(
       { cause: error },
     );
   }
+  const tooDeep = /^Maximum dereference depth \((\d+)\) exceeded at (\S*?)\.?(?:\s|$)/.exec(message);
+  if (tooDeep) {
+    const [, limit, at] = tooDeep;
+    return new OpenApiImportError(
+      `its $refs put schemas more than ${limit} deep, one inside the next (at ${shortPointer(at ?? '')}): the import follows at most ${limit} levels; a model that refers back to itself is kept as a recursion, but a chain of that many models is not read`,
+      source,
+      { cause: error },
+    );
+  }
   return new OpenApiImportError(`the document cannot be read: ${lines[0] ?? message}`, source, { cause: error });
+}
+
+/** Segments of a long pointer shown at its start and end; the rest is counted, not written out. */
+const POINTER_HEAD = 8;
+const POINTER_TAIL = 4;
+
+/** A pointer hundreds of levels deep as a line a person reads: its start, its end, and how many levels between. */
+function shortPointer(pointer: string): string {
+  const segments = pointer.split('/');
+  if (segments.length <= POINTER_HEAD + POINTER_TAIL + 1) return pointer;
+  const skipped = segments.length - POINTER_HEAD - POINTER_TAIL;
+  return `${segments.slice(0, POINTER_HEAD).join('/')}/…${skipped} levels…/${segments.slice(-POINTER_TAIL).join('/')}`;
 }
 
 /**
