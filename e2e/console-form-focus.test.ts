@@ -135,3 +135,28 @@ test('Discard, and a response’s Remove: the button goes (or turns off) once pr
   await page.getByLabel('Scenario speed').and(focused).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('a response’s ↑ ↓: the focus follows the response it moved, so pressing Move down twice moves it twice', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const { page, errors, focused } = await laptopConsole(server);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  await page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: '/hello' }).click();
+  const form = page.getByTestId('route-form');
+  await form.getByRole('button', { name: '+ Response' }).click();
+  await form.getByRole('button', { name: '+ Response' }).click();
+  const order = () => form.locator('.response-card h3 .mono').allTextContents();
+
+  await form.getByRole('button', { name: 'Move response 1 down' }).focus();
+  await page.keyboard.press('Enter');
+  await form.getByRole('button', { name: 'Move response 2 down' }).and(focused).waitFor();
+  await page.keyboard.press('Enter');
+  // At the bottom its down button is off: the focus is on its up button.
+  await form.getByRole('button', { name: 'Move response 3 up' }).and(focused).waitFor();
+  assert.deepEqual(await order(), [' · response-2', ' · response-3', ' · greeting']);
+  await page.keyboard.press('Enter');
+  await form.getByRole('button', { name: 'Move response 2 up' }).and(focused).waitFor();
+  await page.keyboard.press('Enter');
+  await form.getByRole('button', { name: 'Move response 1 down' }).and(focused).waitFor();
+  assert.deepEqual(await order(), [' · greeting', ' · response-2', ' · response-3']);
+  assert.deepEqual(errors, []);
+});

@@ -63,6 +63,17 @@ export function focusAfterRemoval(item: Element | null): FocusTarget {
   };
 }
 
+/**
+ * After a Move up or Move down, the focus on the moved item's button that moves it the same way again, else (it is
+ * at the top or bottom now) its other one: pressing one twice moves the same item twice. In `scope`, the buttons
+ * carry the item in `data-move-id` and their way in `data-move` (`up` or `down`).
+ */
+export function focusMoveButton(scope: ParentNode | null, id: string, direction: 'up' | 'down'): void {
+  const buttons = [...(scope?.querySelectorAll<HTMLButtonElement>(`[data-move-id="${CSS.escape(id)}"]`) ?? [])];
+  const same = buttons.find((button) => button.dataset.move === direction && !button.disabled);
+  (same ?? buttons.find((button) => !button.disabled))?.focus();
+}
+
 /** How long the console waits for a change it made to be drawn before it stops looking after the focus. */
 const SETTLE_MS = 2500;
 

@@ -4,6 +4,7 @@ import { api } from '../../api/control-client';
 import { reloadSection, showRequestsAnsweredBy } from '../../stores/console-sync';
 import { selectMount } from '../../stores/mount-editor-store';
 import { ErrorNotice } from '../../ui/ErrorNotice';
+import { focusMoveButton } from '../../ui/focus-return';
 import { ShowMoreButton } from '../../ui/ShowMoreButton';
 import { useAction } from '../../ui/use-action';
 import { usePages } from '../../ui/use-pages';
@@ -59,15 +60,8 @@ export function MountTable<S extends MountSection>({ section, items, selectedId,
     // stays in sight with the focus.
     if (index < pages.shown && index + delta >= pages.shown) pages.showFirst(index + delta + 1);
     await reloadSection(section);
-    // The row moved under the focus: once it is drawn, keep the focus on its button that still moves it that way.
-    requestAnimationFrame(() => {
-      const direction = delta < 0 ? 'up' : 'down';
-      const buttons = [
-        ...(table.current?.querySelectorAll<HTMLButtonElement>(`[data-move-id="${CSS.escape(moved.id)}"]`) ?? []),
-      ];
-      const same = buttons.find((button) => button.dataset.move === direction && !button.disabled);
-      (same ?? buttons.find((button) => !button.disabled))?.focus();
-    });
+    // The row moved under the focus: once it is drawn, the focus follows it.
+    requestAnimationFrame(() => focusMoveButton(table.current, moved.id, delta < 0 ? 'up' : 'down'));
   });
   // The rows are memoised (a flood of requests changes a few rows' counts, not 1,000 rows): their handlers stay the
   // same, calling the latest actions.

@@ -46,6 +46,8 @@ export function ResponseFields({ response, index, count, onChange, onMove, onRem
           type="button"
           className="small icon"
           aria-label={`Move response ${index + 1} up`}
+          data-move-id={index}
+          data-move="up"
           disabled={index === 0}
           onClick={() => onMove(-1)}
         >
@@ -55,6 +57,8 @@ export function ResponseFields({ response, index, count, onChange, onMove, onRem
           type="button"
           className="small icon"
           aria-label={`Move response ${index + 1} down`}
+          data-move-id={index}
+          data-move="down"
           disabled={index === count - 1}
           onClick={() => onMove(1)}
         >

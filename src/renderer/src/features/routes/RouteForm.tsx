@@ -1,5 +1,7 @@
+import { useLayoutEffect, useRef } from 'react';
 import { RESPONSE_MODES, ROUTE_METHODS } from '../../../../shared/mounts/route';
 import { FormField } from '../../ui/FormField';
+import { focusMoveButton } from '../../ui/focus-return';
 import type { FieldProblems } from './field-problems';
 import { ResponseFields } from './ResponseFields';
 import {
@@ -34,8 +36,17 @@ export function RouteForm({ route, onChange, problems }: RouteFormProps) {
   const path = asText(route.path);
   const params = pathParamNames(path);
   const validated = isRecord(route.validate) ? Object.keys(route.validate).filter((key) => key !== 'bodyRequired') : [];
+  const form = useRef<HTMLDivElement>(null);
+  // A response moved: the cards are its places, so the focus would stay with the place; it follows the response,
+  // as the moved response is drawn (before the next key press).
+  const movedTo = useRef<{ index: number; direction: 'up' | 'down' } | null>(null);
+  useLayoutEffect(() => {
+    if (!movedTo.current) return;
+    focusMoveButton(form.current, String(movedTo.current.index), movedTo.current.direction);
+    movedTo.current = null;
+  });
   return (
-    <div className="stack route-form" data-testid="route-form">
+    <div className="stack route-form" data-testid="route-form" ref={form}>
       <div className="form-grid compact">
         <FormField label="Method" problem={problems.at('method')}>
           {(control) => (
@@ -161,6 +172,7 @@ export function RouteForm({ route, onChange, problems }: RouteFormProps) {
             const next = [...responses];
             const [moved] = next.splice(index, 1);
             next.splice(index + delta, 0, moved);
+            movedTo.current = { index: index + delta, direction: delta < 0 ? 'up' : 'down' };
             setResponses(next);
           }}
         />
