@@ -7,7 +7,7 @@ import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
-import { fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { fillEditor, openConsole, screenshot, selectFirstConnection, waitUntilLive } from './helpers/console-page';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
@@ -355,5 +355,33 @@ test('inject to all: a rule broken on every connection is named once with their 
   assert.equal(await drawer.getByRole('button', { name: 'Drop TCP…' }).isDisabled(), true);
   await drawer.getByRole('tab', { name: 'Socket' }).and(focused).waitFor();
   await screenshot(page, 'inject-dropped');
+  assert.deepEqual(errors, []);
+});
+
+test('a connection closed while paused: its header drops the pause and latency, and says what became of the held frames', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  const id = await selectFirstConnection(page);
+  const api = controlClient(server);
+  await api.patch(`/connections/${id}`, { paused: true, latencyMs: 200 });
+  const facts = page.locator('.connection-header .facts');
+  await facts.getByText('delivery paused').waitFor();
+  await facts.getByText('+200 ms latency').waitFor();
+  const held = await api.post(`/connections/${id}/events`, {
+    events: [{ type: 'RUN_STARTED', threadId: 't1', runId: 'held' }],
+  });
+  assert.equal(held.status, 200);
+  await eventually(
+    async () => (await api.get<ConnectionSummary>(`/connections/${id}`)).body.heldFrames === 1,
+    'the event to be held',
+  );
+
+  ws.socket.close();
+  await facts.locator('.badge', { hasText: 'closed' }).waitFor();
+  const text = (await facts.textContent()) ?? '';
+  assert.doesNotMatch(text, /delivery paused|latency/, 'a closed connection delivers nothing: no pause, no latency');
+  assert.match(text, /1 held frame dropped/, 'the frame it held never went out');
   assert.deepEqual(errors, []);
 });

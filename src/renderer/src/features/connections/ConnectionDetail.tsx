@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { useFramesStore } from '../../stores/frames-store';
 import { injectDrawerOpen, setInjectDrawerOpen, useInjectDrawerStore } from '../../stores/inject-drawer-store';
-import { formatNumber } from '../../ui/format';
+import { formatCount, formatNumber } from '../../ui/format';
 import { InjectDrawer } from '../inject/InjectDrawer';
 import { FrameInspector } from './FrameInspector';
 import { FramesPanel } from './FramesPanel';
@@ -67,8 +67,14 @@ export function ConnectionDetail({ connection }: { connection: ConnectionSummary
               </span>
             )}
           </span>
-          {connection.paused && <span className="badge warn">delivery paused</span>}
-          {connection.latencyMs > 0 && <span className="badge warn">+{connection.latencyMs} ms latency</span>}
+          {/* A pause and a latency hold frames of an open connection; once it closes, what it held never goes out. */}
+          {open && connection.paused && <span className="badge warn">delivery paused</span>}
+          {open && connection.latencyMs > 0 && <span className="badge warn">+{connection.latencyMs} ms latency</span>}
+          {!open && connection.heldFramesDropped > 0 && (
+            <span className="badge" title="Frames held back (a pause, a latency, a delay) that never went out">
+              {formatCount(connection.heldFramesDropped, 'held frame')} dropped
+            </span>
+          )}
           {connection.state === 'closed' && (
             <span className="badge">
               closed {connection.closeCode ?? ''} {connection.closeReason ?? ''}
