@@ -54,13 +54,7 @@ export function requestRoutes({ context }: ControlDeps): Router {
   });
   // Before `/requests/:id`: how many of the logged requests each mount answered (the console's "served" counts).
   router.get('/requests/counts', (ctx) => {
-    const { items, total } = context.requestLog.page(() => true, Number.MAX_SAFE_INTEGER, false);
-    const byMount: Record<string, number> = {};
-    for (const entry of items) {
-      const key = answeredByKey(entry.answeredBy);
-      byMount[key] = (byMount[key] ?? 0) + 1;
-    }
-    ctx.body = { byMount, total, newestId: items[0]?.id ?? 0 } satisfies RequestCounts;
+    ctx.body = context.requestLog.counts() satisfies RequestCounts;
   });
   router.get('/requests/:id', (ctx) => {
     const id = ctx.params.id ?? '';
