@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { RequestCounts } from '../src/shared/request-log';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
@@ -266,6 +267,35 @@ test('Routes: an OpenAPI document read from a file is previewed (nothing changes
   const removed = preview.locator('dt:has-text("Removed (1)") + dd');
   assert.deepEqual(await removed.locator('code').allInnerTexts(), ['hello']);
   assert.equal((await api.get<{ items: unknown[] }>('/routes')).body.items.length, 3, 'a preview removes nothing');
+  assert.deepEqual(errors, []);
+});
+
+test('Routes: the served counts follow the log: a clear by a script, and requests past Requests kept, count no more', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'Routes' }).click();
+  const served = (count: number) =>
+    page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: `Requests hello served: ${count}` });
+  const call = async (path: string, times: number) => {
+    for (let i = 0; i < times; i++) await (await fetch(`${server.url}${path}`)).arrayBuffer();
+  };
+  await call('/hello', 3);
+  await served(3).waitFor();
+
+  // The feed says nothing of a clear: the console learns it from the log, and asks for the counts again.
+  assert.equal((await api.delete('/requests')).status, 204);
+  await served(0).waitFor();
+
+  // The log keeps its newest 10: the requests to /hello are pushed out by the 404s after them.
+  await api.patch('/server/settings', { requestLogSize: 10 });
+  await call('/hello', 4);
+  await served(4).waitFor();
+  await call('/nothing-here', 10);
+  await served(0).waitFor();
+  const counts = await api.get<RequestCounts>('/requests/counts');
+  assert.deepEqual(counts.body.byMount, { none: 10 });
   assert.deepEqual(errors, []);
 });
 

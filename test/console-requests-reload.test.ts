@@ -3,9 +3,8 @@ import { test } from 'node:test';
 import { rendererModule } from '../e2e/helpers/renderer-module';
 import type { RequestCounts, RequestLogPage, RequestLogStats, RequestSummary } from '../src/shared/request-log';
 
-const { api, applyFeedBatch, reloadRequests, showRequestsAnsweredBy, useRequestsStore } = await rendererModule(
-  '../../../test/helpers/requests-sync-modules.js',
-);
+const { api, applyFeedBatch, reloadRequestCounts, reloadRequests, showRequestsAnsweredBy, useRequestsStore } =
+  await rendererModule('../../../test/helpers/requests-sync-modules.js');
 
 const request = (id: number): RequestSummary => ({
   id,
@@ -87,6 +86,31 @@ test('requests cleared while the list reloads do not come back with the answer a
   );
   await reload;
   assert.deepEqual(ids(), [], 'the cleared requests stay gone');
+});
+
+test('the served counts asked for again keep the requests the feed brought while they were counted', async () => {
+  reset(newestFirst(3, 2, 1));
+  const answer = heldAnswers();
+  const recount = reloadRequestCounts();
+  applyFeedBatch([{ type: 'request', request: request(4) }]);
+  answer(
+    { items: newestFirst(3, 2, 1), total: 3, log: stats(3) },
+    { byMount: { 'route:items': 3 }, total: 3, newestId: 3 },
+  );
+  await recount;
+  assert.deepEqual(useRequestsStore.getState().counts, { 'route:items': 4 }, 'request 4 is counted');
+  assert.equal(useRequestsStore.getState().countedThrough, 4);
+});
+
+test('a log cleared elsewhere: the requests the console still lists from before are not counted again', async () => {
+  reset(newestFirst(3, 2, 1));
+  const answer = heldAnswers();
+  const reload = reloadRequests();
+  // An empty log has no newest request to count from (`newestId` 0).
+  answer({ items: [], total: 0, log: stats(0) }, { byMount: {}, total: 0, newestId: 0 });
+  await reload;
+  assert.deepEqual(useRequestsStore.getState().counts, {});
+  assert.deepEqual(ids(), []);
 });
 
 test("a request the feed brings while one mount's requests load stays in that mount's list", async () => {

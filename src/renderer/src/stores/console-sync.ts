@@ -15,7 +15,14 @@ import { forgetFrames, useFramesStore } from './frames-store';
 import { applyCollectionChanges, useMountsStore } from './mounts-store';
 import { showView } from './navigation-store';
 import { usePayloadsStore } from './payloads-store';
-import { countRequests, prependRequests, REQUESTS_KEPT, useRequestsStore, withoutDropped } from './requests-store';
+import {
+  countRequests,
+  countsFromEngine,
+  prependRequests,
+  REQUESTS_KEPT,
+  useRequestsStore,
+  withoutDropped,
+} from './requests-store';
 import { useScenariosStore } from './scenarios-store';
 import { useServerStore } from './server-store';
 import { applyAgoraChanges, useStateStore } from './state-store';
@@ -243,7 +250,7 @@ export async function reloadRequests(): Promise<void> {
       log,
       keptFrom,
       lookedThrough,
-      ...countRequests(counts.byMount, counts.newestId, state.entries),
+      ...countsFromEngine(counts, seenThrough, state.entries),
       ...(filtered &&
         state.mountFilter === mount && {
           mountEntries: withoutDropped(prependRequests(filtered.items, since(state.mountEntries ?? [])), keptFrom),
@@ -281,10 +288,16 @@ export async function refreshRequestLog(): Promise<void> {
   });
 }
 
-/** How many logged requests each mount answered (the routes' "served"), as the engine counts them now. */
-export async function reloadRequestCounts(): Promise<void> {
-  const counts = await api.requestCounts();
-  useRequestsStore.setState({ counts: counts.byMount, countedThrough: counts.newestId });
+/**
+ * How many logged requests each mount answered (the routes' "served"), as the engine counts them now, with what the
+ * feed brought meanwhile; one look at a time.
+ */
+export function reloadRequestCounts(): Promise<void> {
+  return reloadOnce('counts', async () => {
+    const seenThrough = useRequestsStore.getState().entries[0]?.id ?? 0;
+    const counts = await api.requestCounts();
+    useRequestsStore.setState((state) => countsFromEngine(counts, seenThrough, state.entries));
+  });
 }
 
 /** Shows the requests one mount answered (`route:get-item`, `none` for what nothing answered), or all of them. */
@@ -305,10 +318,13 @@ export async function showRequestsAnsweredBy(mount: string | null): Promise<void
   });
 }
 
-/** One load per section at a time; a change reported meanwhile loads it once more after (never a stale list). */
-const sectionLoads = new Map<MountSection | 'packs' | 'info', { again: boolean; done: Promise<void> }>();
+/**
+ * One load per section (or of the counts) at a time; a change reported meanwhile loads it once more after (never a
+ * stale list).
+ */
+const sectionLoads = new Map<MountSection | 'packs' | 'info' | 'counts', { again: boolean; done: Promise<void> }>();
 
-function reloadOnce(section: MountSection | 'packs' | 'info', load: () => Promise<void>): Promise<void> {
+function reloadOnce(section: MountSection | 'packs' | 'info' | 'counts', load: () => Promise<void>): Promise<void> {
   const running = sectionLoads.get(section);
   if (running) {
     running.again = true;

@@ -1,5 +1,10 @@
 import { create } from 'zustand';
-import { answeredByKey, type RequestLogStats, type RequestSummary } from '../../../shared/request-log';
+import {
+  answeredByKey,
+  type RequestCounts,
+  type RequestLogStats,
+  type RequestSummary,
+} from '../../../shared/request-log';
 
 /** Requests kept in the console (summaries; a request's headers and bodies are fetched when opened), newest first. */
 export const REQUESTS_KEPT = 1000;
@@ -77,4 +82,18 @@ export function countRequests(
     next[key] = (next[key] ?? 0) + 1;
   }
   return { counts: next, countedThrough: Math.max(through, ...fresh.map((entry) => entry.id)) };
+}
+
+/**
+ * The engine's counts with the requests it logged after it answered added (`arrived`: those the console lists). Its
+ * newest counted says which those are; an empty log has none, and then only the requests after the newest the console
+ * had seen when it asked (`seenThrough`) are new: the older ones it may still list had left the log.
+ */
+export function countsFromEngine(
+  counts: RequestCounts,
+  seenThrough: number,
+  arrived: readonly RequestSummary[],
+): { counts: Readonly<Record<string, number>>; countedThrough: number } {
+  const through = counts.total === 0 ? Math.max(counts.newestId, seenThrough) : counts.newestId;
+  return countRequests(counts.byMount, through, arrived);
 }

@@ -9,6 +9,7 @@ import { formatNumber } from '../../ui/format';
 import { ListHeader } from '../../ui/ListHeader';
 import { MountEditor } from '../routes/MountEditor';
 import { MOUNT_KINDS } from '../routes/mount-kinds';
+import { useLiveRequestCounts } from '../routes/use-live-request-counts';
 import { RecordEditor } from './RecordEditor';
 import { RecordsTable } from './RecordsTable';
 
@@ -25,6 +26,7 @@ export function CollectionsPart() {
   const creating = selectedId === NEW_ITEM;
   const collection = collections.find((item) => item.id === selectedId) ?? collections[0] ?? null;
   const recordId = useMountEditorStore((state) => (collection ? (state.selectedRecord[collection.id] ?? null) : null));
+  useLiveRequestCounts();
   const served = useRequestsStore((state) => (collection ? (state.counts[`collection:${collection.id}`] ?? 0) : 0));
   return (
     <div className="split three collections-split">

@@ -1,6 +1,5 @@
-import { useEffect } from 'react';
 import type { Mount } from '../../../../shared/mounts/mount-sections';
-import { reloadRequestCounts, showRequestsAnsweredBy } from '../../stores/console-sync';
+import { showRequestsAnsweredBy } from '../../stores/console-sync';
 import {
   NEW_ITEM,
   ROUTES_VIEW_PARTS,
@@ -21,6 +20,7 @@ import { MOUNT_KINDS } from './mount-kinds';
 import { OpenApiImportPanel } from './OpenApiImportPanel';
 import { PacksPanel } from './PacksPanel';
 import { RouteForm } from './RouteForm';
+import { useLiveRequestCounts } from './use-live-request-counts';
 
 const PART_TITLES: Record<RoutesViewPart, string> = {
   routes: 'HTTP routes',
@@ -53,10 +53,8 @@ export function RoutesView() {
   const part = useMountEditorStore((state) => state.routesPart);
   const sections = useMountsStore((state) => state.sections);
   const packs = useMountsStore((state) => state.packs);
-  // How many requests each mount served: fresh when the view opens, counted on from the feed.
-  useEffect(() => {
-    void reloadRequestCounts().catch(() => {});
-  }, []);
+  // How many requests each mount served, as the engine's log holds them.
+  useLiveRequestCounts();
   const tabs = ROUTES_VIEW_PARTS.map((name) => {
     const count = name === 'packs' ? packs?.items.filter((pack) => pack.enabled).length : sections[name].length;
     return {
