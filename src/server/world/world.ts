@@ -251,7 +251,7 @@ export class World {
    * runs go on.
    */
   relocate(baseDir: string, staticFolders: WorldParts['staticFolders']): void {
-    const parts = { ...this.definitions(), staticFolders };
+    const parts = { ...this.definitions({ shared: true }), staticFolders };
     this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(baseDir), [], this.http));
     this.baseDir = baseDir;
     this.parts = parts;
@@ -265,7 +265,10 @@ export class World {
    */
   checkHttpSection<S extends 'routes' | 'collections' | 'staticFolders'>(section: S, items: WorldParts[S]): void {
     checkListLimit(section, items.length);
-    HttpMounts.compile({ ...this.definitions(), [section]: items } as WorldParts, this.httpEnvironment(this.baseDir));
+    HttpMounts.compile(
+      { ...this.definitions({ shared: true }), [section]: items } as WorldParts,
+      this.httpEnvironment(this.baseDir),
+    );
   }
 
   /**
@@ -274,7 +277,7 @@ export class World {
    */
   replaceSection<S extends Exclude<WorldSection, 'packs'>>(section: S, items: WorldParts[S]): void {
     checkListLimit(section, items.length);
-    const parts = { ...this.definitions(), [section]: items } as WorldParts;
+    const parts = { ...this.definitions({ shared: true }), [section]: items } as WorldParts;
     switch (section) {
       case 'routes':
       case 'collections':
@@ -309,7 +312,7 @@ export class World {
 
   /** The mounts that list `scenarioId` among the scenarios they play (its deletion would leave them naming nothing). */
   mountsPlaying(scenarioId: string): string[] {
-    return mountsPlaying(this.definitions(), scenarioId);
+    return mountsPlaying(this.definitions({ shared: true }), scenarioId);
   }
 
   /** Switches packs (with the data each brings); checked first, changing nothing when a pack's data is wrong. */
@@ -317,7 +320,7 @@ export class World {
     checkListLimit('packs', packs.length);
     const issues = packIssues(packs);
     if (issues.length > 0) throw new MountValidationError(issues);
-    const parts = { ...this.definitions(), packs: [...packs] };
+    const parts = { ...this.definitions({ shared: true }), packs: [...packs] };
     this.setPacks(parts.packs);
     this.parts = parts;
     this.sockets = SocketTable.compile(socketSources(parts, this.packs()), this.socketEnvironment());

@@ -227,10 +227,9 @@ export class AgoraStore {
       currentUserId: this.currentUserId,
       userAliases: Object.fromEntries(this.aliases),
       // The recording marks too: a file without them would make every recorded message hand-made once reloaded.
-      sessions: [...this.sessions.values()].map((record) => ({
-        ...storedSession(record),
-        history: [...record.history.messages],
-      })),
+      // A history is its frozen list, the same one until it changes: a reader that remembers what it measured by
+      // identity (`DocumentBytes`) looks at a session's messages again only when they changed.
+      sessions: [...this.sessions.values()].map(storedSession),
     };
   }
 
