@@ -9,7 +9,7 @@ import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
-import { addTooLargeRoutes, wideRouteJson } from './helpers/large-world';
+import { recordTooLargeHistory, wideRouteJson } from './helpers/large-world';
 import { readJson, startRefusingWorkspaceEngine, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // The console's workspace endpoints: status, save / save as / open / new, export, import, recent, live feed.
@@ -191,9 +191,9 @@ test("an import names files as the attached workspace's folder holds them: the e
 });
 
 test('an export larger than the engine opens is refused as a save is: 409 saying what to make smaller', async () => {
-  const server = await startTestEngine({ template: 'blank' });
+  const server = await startTestEngine();
   const api = controlClient(server);
-  await addTooLargeRoutes(server);
+  recordTooLargeHistory(agoraStore(server));
   const refused = await api.get<{ detail: WorkspaceProblem }>('/workspace/export');
   assert.equal(refused.status, 409);
   assert.equal(refused.headers.get('content-disposition'), null, 'nothing is offered as a download');
@@ -203,12 +203,14 @@ test('an export larger than the engine opens is refused as a save is: 409 saying
     /^the workspace is larger than 64 MB, the largest file the engine opens: lower the history limits .* or delete sessions, large records or large routes, then export again \(nothing was exported\)$/,
   );
 
-  assert.equal((await api.delete('/routes/wide-b')).status, 204);
+  for (const run of [0, 1]) assert.equal((await api.delete(`/state/sessions/big-${run}`)).status, 204);
   const exported = await api.get<Workspace>('/workspace/export');
   assert.equal(exported.status, 200);
   assert.deepEqual(
-    exported.body.routes.map((route) => route.id),
-    ['hello', 'wide-a'],
+    agoraData(exported.body)
+      .sessions.map((session) => session.metadata.sessionId)
+      .filter((id) => id.startsWith('big-')),
+    ['big-2', 'big-3', 'big-4', 'big-5'],
   );
   assert.equal((await api.post('/workspace/import', exported.body)).status, 200, 'what is exported imports again');
 });

@@ -12,6 +12,7 @@ import type { ConsoleUser } from '../src/shared/control-api';
 import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
+import { recordTooLargeHistory } from './helpers/large-world';
 import { eventually, WAIT_MS } from './helpers/wait';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -143,11 +144,7 @@ test('a workspace larger than the engine opens is never saved: refused with the 
     logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
   });
   const api = controlClient(server);
-  // Runs that each sent 2 MiB of a control character, which JSON writes in six bytes (\u0001): 12 MiB of
-  // recorded text, within the default history limits, is a 72 MB file.
-  const store = agoraStore(server);
-  const message = '\u0001'.repeat(2 * 1024 * 1024);
-  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, message);
+  recordTooLargeHistory(agoraStore(server));
 
   const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
   assert.equal(failing.status, 409);

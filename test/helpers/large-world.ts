@@ -1,5 +1,3 @@
-import assert from 'node:assert/strict';
-import type { MockServer } from '../../src/server/index';
 import type { AgoraStore } from '../../src/server/packs/agora/store/agora-store';
 import type { ServerSettings } from '../../src/shared/settings';
 
@@ -36,23 +34,26 @@ export function recordRuns(store: AgoraStore, megabytes: number, prefix = 'load'
   }
 }
 
-/**
- * A route's JSON whose response nests 450,001 numbers 30 levels deep: under 1 MB as sent, about 34 MB once a
- * workspace file writes it, each number on a line of its own: two of them make a world past the 64 MB a file may be.
- */
-export function wideRouteJson(id: string): string {
-  const json = `${'['.repeat(30)}${'0,'.repeat(450_000)}0${']'.repeat(30)}`;
-  return `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${json}}}]}`;
+/** A JSON array of `count` zeros nested 30 deep: each number on a line of its own once a workspace file writes it. */
+export function nestedZeros(count: number): string {
+  return `${'['.repeat(30)}${'0,'.repeat(count - 1)}0${']'.repeat(30)}`;
 }
 
-/** Adds two wide routes (`wideRouteJson`) through the control API: the world is then too large to save or export. */
-export async function addTooLargeRoutes(server: MockServer): Promise<void> {
-  for (const id of ['wide-a', 'wide-b']) {
-    const made = await fetch(`${server.url}/__console/api/routes`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
-      body: wideRouteJson(id),
-    });
-    assert.equal(made.status, 201, await made.text());
-  }
+/**
+ * A route's JSON whose response nests `count` numbers (450,001 by default) 30 levels deep (`nestedZeros`): under 1 MB
+ * as sent, about 34 MB once a workspace file writes it, each number on a line of its own: two of them would make a
+ * world past the 64 MB a file may be.
+ */
+export function wideRouteJson(id: string, count = 450_001): string {
+  return `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${nestedZeros(count)}}}]}`;
+}
+
+/**
+ * Records runs into the store, as clients' runs do, each asked with 2 MiB of a control character, which JSON writes
+ * in six bytes (\u0001): 12 MiB of recorded text, within the default history limits, is a 72 MB file. A world too
+ * large to save or export is made only so: the control API refuses an edit that would make one.
+ */
+export function recordTooLargeHistory(store: AgoraStore): void {
+  const message = '\u0001'.repeat(2 * 1024 * 1024);
+  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, message);
 }

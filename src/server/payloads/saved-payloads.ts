@@ -31,6 +31,9 @@ export interface SavedPayloadsOptions {
   maxJsonDepth: () => number;
 }
 
+/** Sees the payloads as a write would leave them, before it is stored; throws to refuse it. */
+type Admit = (payloads: readonly SavedPayload[]) => void;
+
 interface Stored {
   payload: SavedPayload;
   bytes: number;
@@ -70,8 +73,10 @@ export class SavedPayloads {
   /**
    * Validates and stores a payload, replacing the one with its id (in place). Throws SavedPayloadValidationError
    * when it is invalid, SavedPayloadConflictError when another payload has its name or a limit would be passed.
+   * `admit`, when given, sees the payloads as they would be, once the payload is checked and before it is stored,
+   * and may refuse it by throwing (the console's writes: a workspace too large to save).
    */
-  put(input: unknown): { payload: SavedPayload; created: boolean } {
+  put(input: unknown, admit?: Admit): { payload: SavedPayload; created: boolean } {
     const item = this.validate(input);
     const previous = this.items.get(item.payload.id);
     const owner = this.nameOwner(item.payload.name);
@@ -88,6 +93,11 @@ export class SavedPayloads {
       throw new SavedPayloadConflictError(
         `Saved payloads would take ${total} bytes, over the ${MAX_SAVED_PAYLOADS_TOTAL_BYTES} a workspace keeps: delete some first`,
       );
+    admit?.(
+      previous
+        ? this.list().map((payload) => (payload.id === item.payload.id ? item.payload : payload))
+        : [...this.list(), item.payload],
+    );
     this.items.set(item.payload.id, item);
     this.totalBytes = total;
     this.emit({ type: 'payload-saved', id: item.payload.id });
@@ -105,11 +115,14 @@ export class SavedPayloads {
 
   /**
    * Replaces every payload at once (a workspace being loaded); throws, changing nothing, if the list is not valid
-   * (`SavedPayloadsSchema`: a workspace codec that checks with it first never sees this throw).
+   * (`SavedPayloadsSchema`: a workspace codec that checks with it first never sees this throw). `admit`: as `put`
+   * takes it.
    */
-  replace(inputs: readonly unknown[]): void {
+  replace(inputs: readonly unknown[], admit?: Admit): void {
     // The list is one level around its payloads: each is held to the limit, as when it was saved.
-    this.take(this.parse(SavedPayloadsSchema, inputs, 1, this.options.maxJsonDepth()));
+    const payloads = this.parse(SavedPayloadsSchema, inputs, 1, this.options.maxJsonDepth());
+    admit?.(payloads);
+    this.take(payloads);
   }
 
   /**

@@ -86,13 +86,23 @@ export class ScenarioCatalogue {
     return this.programs.get(id)?.program;
   }
 
-  /** Validates, compiles and stores a scenario (replacing one with the same id in place). */
-  put(input: unknown): Scenario {
+  /**
+   * Validates, compiles and stores a scenario (replacing one with the same id in place). `admit`, when given, sees
+   * the scenarios as they would be, once the scenario is checked and before it is stored, and may refuse it by
+   * throwing (the console's writes: a workspace too large to save).
+   */
+  put(input: unknown, admit?: (scenarios: Scenario[]) => void): Scenario {
     const compiled = this.compile(input, schemaCompiler());
+    const { scenario } = compiled.program;
     const limit = WORKSPACE_LIST_LIMITS.scenarios;
-    if (!this.programs.has(compiled.program.scenario.id) && this.programs.size >= limit) {
+    if (!this.programs.has(scenario.id) && this.programs.size >= limit) {
       // More would be saved, then refused when the workspace file is opened again.
       throw new ScenarioValidationError([{ path: '', message: `a workspace holds at most ${limit} scenarios` }]);
+    }
+    if (admit) {
+      const scenarios = this.list();
+      const at = scenarios.findIndex((candidate) => candidate.id === scenario.id);
+      admit(at === -1 ? [...scenarios, scenario] : scenarios.with(at, scenario));
     }
     this.store(compiled);
     this.reroute();

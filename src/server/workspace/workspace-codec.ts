@@ -149,7 +149,20 @@ export function encodeWorkspace(workspace: Workspace): string {
  * the engine (the caller yields between chunks). The values are read as the chunks are made: pass a snapshot.
  */
 export function* encodeWorkspaceChunks(workspace: Workspace): Generator<string> {
-  const document = {
+  let chunk = '';
+  for (const piece of jsonPieces(fileDocument(workspace), PIECE_LEVELS)) {
+    chunk += piece;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}\n`;
+}
+
+/** The document as the file writes it: its keys in the file's order, optional ones left out when unset. */
+export function fileDocument(workspace: Workspace): Record<string, unknown> {
+  return {
     ...(workspace.$schema !== undefined && { $schema: workspace.$schema }),
     version: workspace.version,
     name: workspace.name,
@@ -164,15 +177,6 @@ export function* encodeWorkspaceChunks(workspace: Workspace): Generator<string> 
     scenarios: workspace.scenarios,
     payloads: workspace.payloads,
   };
-  let chunk = '';
-  for (const piece of jsonPieces(document, PIECE_LEVELS)) {
-    chunk += piece;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  yield `${chunk}\n`;
 }
 
 /**

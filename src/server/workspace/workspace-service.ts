@@ -18,6 +18,7 @@ import { rebasedTlsSetting } from '../tls/tls-setting';
 import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { describeBytes, readRegularFile } from './bounded-file';
+import { DocumentBytes } from './document-bytes';
 import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
@@ -28,7 +29,13 @@ import { unsavedCopyName, WorkspaceFileVersions } from './workspace-file-version
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
-import { encodeOpenable, TOO_LARGE_TO_OPEN, WorkspaceTooLarge, withinWorkspaceLimit } from './workspace-size-limit';
+import {
+  editTooLarge,
+  encodeOpenable,
+  TOO_LARGE_TO_OPEN,
+  WorkspaceTooLarge,
+  withinWorkspaceLimit,
+} from './workspace-size-limit';
 import { workspaceTemplate } from './workspace-templates';
 
 export interface WorkspaceServiceOptions {
@@ -167,6 +174,8 @@ export class WorkspaceService {
   private keeping: Promise<boolean> | undefined;
   /** Stopping lost changes (`unsavedChangesLost`). */
   private changesLost = false;
+  /** What the documents `checkRoom` weighs take as files; it remembers what it measured, so an edit costs little. */
+  private readonly documentBytes = new DocumentBytes();
 
   constructor(
     private readonly context: EngineContext,
@@ -222,6 +231,21 @@ export class WorkspaceService {
       scenarios: this.context.scenarios.list(),
       payloads: [...this.context.payloads.list()],
     };
+  }
+
+  /**
+   * Refuses an edit (through the control API) that would make the workspace larger than a file may be, before it is
+   * stored: no save or export could then take the world. `change`: the parts of the document as the edit would
+   * leave them. Everything the file holds counts, measured as it writes it — recorded history and the records
+   * clients wrote too. An edit that leaves the workspace no larger is taken even past the limit (clients' traffic
+   * can take it there), so deleting is always possible. Throws a WorkspaceError `too-large`.
+   */
+  checkRoom(change: Partial<Workspace>): void {
+    const now = this.document();
+    const after = this.documentBytes.of({ ...now, ...change });
+    if (after <= WORKSPACE_MAX_BYTES) return;
+    const before = this.documentBytes.of(now);
+    if (after > before) throw editTooLarge(this.file ?? '(none)', after, before);
   }
 
   /** The workspace file, absolute; null while the world lives in memory. */

@@ -21,6 +21,23 @@ export class WorkspaceTooLarge extends Error {
   }
 }
 
+/**
+ * An edit refused before it was stored (`WorkspaceService.checkRoom`): it would make the workspace `after` bytes as
+ * its file writes it, past WORKSPACE_MAX_BYTES, from `before` now. Answered as a save too large is (`too-large`).
+ */
+export function editTooLarge(file: string, after: number, before: number): WorkspaceError {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return new WorkspaceError({
+    operation: 'save',
+    reason: 'too-large',
+    file,
+    problem:
+      `this change would make the workspace ${mb(after)} as its file writes it, ${TOO_LARGE_TO_OPEN}, so it could ` +
+      `not be saved: nothing was changed (the workspace is ${mb(before)} now). Delete or shrink large routes, ` +
+      'records, scenarios or sessions, or lower the history limits (maxRecordedBytes, …), then try again',
+  });
+}
+
 /** Counts the bytes of the chunks it is given, in order: throws WorkspaceTooLarge once they pass the limit. */
 function workspaceLimit(then?: 'save' | 'export'): (chunk: string | Uint8Array) => void {
   let bytes = 0;

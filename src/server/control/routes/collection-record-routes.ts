@@ -10,12 +10,14 @@ import { parseRequestPart } from '../../http/validation';
 import type { CollectionStore } from '../../routes/collections/collection-store';
 import { parseIdText, type RecordId } from '../../routes/collections/record-ids';
 import type { ControlDeps } from '../control-deps';
+import { checkWorkspaceRoom } from './workspace-room';
 
 /**
  * A collection's records from the console: the same checks as its REST API (the collection's schema, typed ids,
- * 404 for unknown ids, 409 for taken ones), without going through the mocked API's log and CORS.
+ * 404 for unknown ids, 409 for taken ones), without going through the mocked API's log and CORS; and, as every console
+ * edit, 409 for records that would make the workspace too large to save.
  */
-export function collectionRecordRoutes({ context }: ControlDeps): Router {
+export function collectionRecordRoutes({ context, workspace }: ControlDeps): Router {
   const router = new Router();
   const body = jsonBody(context.settings);
   const collectionOf = (ctx: Context): CollectionStore => {
@@ -23,6 +25,17 @@ export function collectionRecordRoutes({ context }: ControlDeps): Router {
     if (!store) throw new HttpError(404, `Collection not found: ${ctx.params.id}`);
     return store;
   };
+  /** Refuses records that would make the workspace too large to save (409), before they are stored. */
+  const roomFor =
+    (store: CollectionStore) =>
+    (records: readonly JsonObject[]): void =>
+      checkWorkspaceRoom(workspace, {
+        collections: workspace
+          .document()
+          .collections.map((collection) =>
+            collection.id === store.id ? { ...collection, records: [...records] } : collection,
+          ),
+      });
   const recordId = (ctx: Context, store: CollectionStore): RecordId => {
     const parsed = parseIdText(ctx.params.recordId ?? '', store.idType, ['path', 'recordId']);
     if (typeof parsed === 'object') throw new RequestValidationError([parsed]);
@@ -37,13 +50,14 @@ export function collectionRecordRoutes({ context }: ControlDeps): Router {
   router.put('/collections/:id/records', body, (ctx) => {
     const store = collectionOf(ctx);
     const { items } = parseRequestPart(z.strictObject({ items: z.array(z.unknown()) }), requestBody(ctx), 'body');
-    store.reset(items, ['body', 'items']);
+    store.reset(items, ['body', 'items'], roomFor(store));
     ctx.body = { items: [...store.list()], total: store.list().length } satisfies ItemsPage<JsonObject>;
   });
 
   router.post('/collections/:id/records', body, (ctx) => {
+    const store = collectionOf(ctx);
     ctx.status = 201;
-    ctx.body = collectionOf(ctx).create(requestBody(ctx));
+    ctx.body = store.create(requestBody(ctx), roomFor(store));
   });
 
   router.get('/collections/:id/records/:recordId', (ctx) => {
@@ -53,7 +67,7 @@ export function collectionRecordRoutes({ context }: ControlDeps): Router {
 
   router.put('/collections/:id/records/:recordId', body, (ctx) => {
     const store = collectionOf(ctx);
-    ctx.body = store.replace(recordId(ctx, store), requestBody(ctx));
+    ctx.body = store.replace(recordId(ctx, store), requestBody(ctx), roomFor(store));
   });
 
   router.delete('/collections/:id/records/:recordId', (ctx) => {

@@ -10,6 +10,7 @@ import { OpenApiImportError } from '../../openapi/openapi-import-error';
 import { importOpenApiRoutesInWorker, OpenApiImportStopped } from '../../openapi/openapi-import-thread';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
+import { checkWorkspaceRoom } from './workspace-room';
 
 /** OpenAPI documents are larger than the bodies the mocked API takes. */
 const DOCUMENT_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -30,7 +31,7 @@ const ImportBodySchema = z.strictObject({
  * stops an import still being read when the engine closes: the worker it runs on is shared by every engine of the
  * process, and its work would be applied to a world no longer served.
  */
-export function importRoutes({ context }: ControlDeps, closing: AbortSignal): Router {
+export function importRoutes({ context, workspace }: ControlDeps, closing: AbortSignal): Router {
   const router = new Router();
   router.post(
     '/routes/import-openapi',
@@ -66,8 +67,9 @@ export function importRoutes({ context }: ControlDeps, closing: AbortSignal): Ro
           throw new HttpError(503, 'The engine is closing: the import was stopped, and nothing of it was applied');
         throw error;
       }
+      // A dry run is checked as the import would be: it fails where the import would.
+      checkWorkspaceRoom(workspace, { routes: result.routes });
       try {
-        // A dry run is checked as the import would be: it fails where the import would.
         if (input.dryRun) context.world.checkHttpSection('routes', result.routes);
         else context.world.replaceSection('routes', result.routes);
       } catch (error) {

@@ -16,6 +16,7 @@ import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { freeId } from './free-id';
+import { checkWorkspaceRoom } from './workspace-room';
 
 /**
  * The sections of mounts the console edits, by their URL name. `item`: one mount, as the workspace's problems name
@@ -56,9 +57,10 @@ const SECTIONS: readonly {
 /**
  * The workspace's mounts, section by section, as data: list, read, create, replace (renaming by the body's id),
  * delete, duplicate, and replace a whole section (to reorder); and each kind's JSON Schema, for editors. Every write is compiled with the rest of the world
- * first: what would not serve is refused with 422 naming each problem's field, and nothing changes.
+ * first: what would not serve is refused with 422 naming each problem's field, what would make the workspace too
+ * large to save with 409, and nothing changes.
  */
-export function mountRoutes({ context }: ControlDeps): Router {
+export function mountRoutes({ context, workspace }: ControlDeps): Router {
   const router = new Router();
   const body = jsonBody(context.settings);
   const { world } = context;
@@ -69,7 +71,8 @@ export function mountRoutes({ context }: ControlDeps): Router {
     const listSchema = z
       .strictObject({ items: z.array(schema) })
       .superRefine((list, ctx) => refineUniqueIds(list.items, ctx, ['items'], item));
-    const items = () => world.definitions()[section] as Mount[];
+    // Shared: the packs' data is not copied for a read of one section.
+    const items = () => world.definitions({ shared: true })[section] as Mount[];
     const indexOf = (ctx: Context) => {
       const index = items().findIndex((item) => item.id === ctx.params.id);
       if (index === -1) throw new HttpError(404, `${what} not found: ${ctx.params.id}`);
@@ -77,20 +80,22 @@ export function mountRoutes({ context }: ControlDeps): Router {
     };
     /**
      * Compiles the section as it would be; a problem in item `index` is reported under `body`, echoing the value there
-     * in `sent` (the request's body as sent, or what stands for it).
+     * in `sent` (the request's body as sent, or what stands for it). A section that would make the workspace too
+     * large to save is refused first (409).
      */
     const store = (
       next: Mount[],
       index: number | 'all',
       sent: unknown = index === 'all' ? { items: next } : next[index],
     ) => {
+      checkWorkspaceRoom(workspace, { [section]: next });
       try {
         world.replaceSection(section, next as never);
       } catch (error) {
         if (!(error instanceof MountValidationError)) throw error;
-        const workspace = { ...world.definitions(), [section]: next };
+        const document = { ...world.definitions({ shared: true }), [section]: next };
         throw new RequestValidationError(
-          error.issues.map((issue) => locatedIssue(issue, section, index, { sent, workspace })),
+          error.issues.map((issue) => locatedIssue(issue, section, index, { sent, workspace: document })),
         );
       }
     };

@@ -9,6 +9,7 @@ import { dottedPathKeys, parseRequestPart } from '../../http/validation';
 import { packDefinition, variantsOfOneContract } from '../../packs/pack-registry';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
+import { checkWorkspaceRoom } from './workspace-room';
 
 const PacksBodySchema = z.strictObject({
   packs: z
@@ -22,7 +23,7 @@ const PacksBodySchema = z.strictObject({
  * added in place of another that keeps the same data (a variant of one contract: agora-mock ↔ agora-real) takes over
  * its data; any other added starts from its seed; one removed takes its data with it (the console asks before).
  */
-export function packRoutes({ context }: ControlDeps): Router {
+export function packRoutes({ context, workspace }: ControlDeps): Router {
   const router = new Router();
   const { world } = context;
   const state = (): PacksInfo => ({
@@ -52,6 +53,11 @@ export function packRoutes({ context }: ControlDeps): Router {
         enabled,
         data: current.get(pack)?.data ?? variant?.data ?? packDefinition(pack).seed(now),
       } as Pack;
+    });
+    // Weighed with the data kept as the world shares it (not the copies above, which would all be measured anew).
+    const shared = new Map(workspace.document().packs.map((pack) => [pack.pack, pack.data]));
+    checkWorkspaceRoom(workspace, {
+      packs: next.map((pack) => (current.has(pack.pack) ? { ...pack, data: shared.get(pack.pack) } : pack) as Pack),
     });
     try {
       world.replacePacks(next);

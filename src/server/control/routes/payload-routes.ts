@@ -8,6 +8,7 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart, valueAt } from '../../http/validation';
 import { SavedPayloadConflictError, SavedPayloadValidationError } from '../../payloads/saved-payloads';
 import type { ControlDeps } from '../control-deps';
+import { checkWorkspaceRoom } from './workspace-room';
 
 const PathSchema = z.object({ id: PayloadIdSchema });
 
@@ -37,6 +38,8 @@ export function payloadRoutes(deps: ControlDeps): Router {
   const router = new Router();
   const { payloads } = deps.context;
   const body = jsonBody(deps.context.settings);
+  /** Refuses payloads that would make the workspace too large to save (409), before they are stored. */
+  const room = (next: readonly SavedPayload[]) => checkWorkspaceRoom(deps.workspace, { payloads: [...next] });
   const page = (): ItemsPage<SavedPayload> => {
     const items = payloads.list() as SavedPayload[];
     return { items, total: items.length };
@@ -48,7 +51,7 @@ export function payloadRoutes(deps: ControlDeps): Router {
 
   router.put('/payloads', body, (ctx) => {
     const { items } = parseRequestPart(PayloadsReplaceSchema, requestBody(ctx), 'body');
-    storeErrorsAsHttp(requestBody(ctx), () => payloads.replace(items), ['items']);
+    storeErrorsAsHttp(requestBody(ctx), () => payloads.replace(items, room), ['items']);
     ctx.body = page();
   });
 
@@ -66,7 +69,7 @@ export function payloadRoutes(deps: ControlDeps): Router {
     const given = (input as { id?: unknown }).id;
     if (given !== undefined && given !== id)
       throw new HttpError(422, `The body's id (${JSON.stringify(given)}) must match the path's (${id})`);
-    const { payload, created } = storeErrorsAsHttp(input, () => payloads.put({ ...input, id }));
+    const { payload, created } = storeErrorsAsHttp(input, () => payloads.put({ ...input, id }, room));
     ctx.status = created ? 201 : 200;
     ctx.body = payload;
   });

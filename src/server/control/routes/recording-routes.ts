@@ -17,6 +17,7 @@ import {
 import type { ControlDeps } from '../control-deps';
 import { connectionFrom } from './connection-routes';
 import { freeId } from './free-id';
+import { checkWorkspaceRoom } from './workspace-room';
 
 /**
  * Record & replay: a live or closed connection's frames become a scenario in the catalogue, so a run captured
@@ -85,7 +86,7 @@ export function recordingRoutes(deps: ControlDeps): Router {
     const { recording, selection, where, listedOnly } = record(ctx, input);
     const { scenario: recorded, userMessage, suggestedTrigger: _trigger, ...facts } = recording;
     try {
-      const scenario = scenarios.put(recorded);
+      const scenario = scenarios.put(recorded, (next) => checkWorkspaceRoom(deps.workspace, { scenarios: next }));
       const warnings = [...facts.warnings];
       if (input.activate) {
         if (listedOnly) warnings.push(listedOnlyWords(listedOnly, scenario.id));

@@ -10,6 +10,7 @@ import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation
 import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, requireOpen } from './connection-routes';
+import { checkWorkspaceRoom } from './workspace-room';
 
 const RunBodySchema = z.strictObject({ connectionId: z.string().min(1) });
 
@@ -45,6 +46,8 @@ export function scenarioRoutes(deps: ControlDeps): Router {
   const router = new Router();
   const { scenarios } = deps.context;
   const body = jsonBody(deps.context.settings);
+  /** Refuses scenarios that would make the workspace too large to save (409), before they are stored. */
+  const room = (next: Scenario[]) => checkWorkspaceRoom(deps.workspace, { scenarios: next });
 
   router.get('/scenarios', (ctx) => {
     const items = scenarios.list();
@@ -65,7 +68,7 @@ export function scenarioRoutes(deps: ControlDeps): Router {
     if (scenarios.get(input.id))
       throw new HttpError(409, `A scenario with id ${input.id} exists: PUT /scenarios/${input.id} replaces it`);
     ctx.status = 201;
-    ctx.body = catalogueErrorsAs422(requestBody(ctx), () => scenarios.put(input));
+    ctx.body = catalogueErrorsAs422(requestBody(ctx), () => scenarios.put(input, room));
   });
 
   router.put('/scenarios/:id', body, (ctx) => {
@@ -73,7 +76,7 @@ export function scenarioRoutes(deps: ControlDeps): Router {
     if (input.id !== ctx.params.id)
       throw new HttpError(422, `The body's id (${input.id}) must match the path's (${ctx.params.id})`);
     const existed = scenarios.get(input.id) !== undefined;
-    const saved = catalogueErrorsAs422(requestBody(ctx), () => scenarios.put(input));
+    const saved = catalogueErrorsAs422(requestBody(ctx), () => scenarios.put(input, room));
     ctx.status = existed ? 200 : 201;
     ctx.body = saved;
   });

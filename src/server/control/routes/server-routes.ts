@@ -5,6 +5,7 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
+import { checkWorkspaceRoom } from './workspace-room';
 
 /** `GET /server` and `PATCH /server/settings`. */
 export function serverRoutes({ context, serverInfo, workspace }: ControlDeps): Router {
@@ -15,6 +16,8 @@ export function serverRoutes({ context, serverInfo, workspace }: ControlDeps): R
   router.patch('/server/settings', jsonBody(context.settings), async (ctx) => {
     const patch = parseRequestPart(ServerSettingsPatchSchema, requestBody(ctx), 'body');
     if (patch.tls !== undefined) await checkTlsFiles(patch.tls, workspace, ['body', 'tls']);
+    // What is changed is saved as it is set (a launch override changed is the file's from then on).
+    checkWorkspaceRoom(workspace, { settings: { ...workspace.document().settings, ...patch } });
     ctx.body = context.liveSettings.update(patch);
   });
   return router;

@@ -13,6 +13,8 @@ import { mergePatch } from './merge-patch';
 import { type IdType, idKey, idValueIssue, newId, type RecordId } from './record-ids';
 
 type Listener = (change: CollectionChange) => void;
+/** Sees the records as a write would leave them, before it is stored; throws to refuse it. */
+type Admit = (records: readonly JsonObject[]) => void;
 
 /**
  * A collection's records, in memory, in order. Every write is checked completely before anything changes (an
@@ -60,8 +62,12 @@ export class CollectionStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Adds a record; its id is generated when it has none. */
-  create(input: unknown): JsonObject {
+  /**
+   * Adds a record; its id is generated when it has none. `admit`, when given, sees the records as the write would
+   * leave them, once the write is checked and before it is stored, and may refuse it by throwing (the console's
+   * writes: a workspace too large to save).
+   */
+  create(input: unknown, admit?: Admit): JsonObject {
     const issues: ValidationIssue[] = [];
     const record = this.checked(input, ['body'], issues, undefined);
     if (!record || issues.length > 0) throw new RequestValidationError(issues);
@@ -69,18 +75,19 @@ export class CollectionStore {
     if (this.get(id))
       throw new HttpError(409, `A record with ${this.idField} ${JSON.stringify(id)} already exists in ${this.id}`);
     this.budget.checkRoom(this.id, 0, this.measure(record));
+    admit?.([...this.records, record]);
     this.insert(record);
     this.emit({ type: 'created', collection: this.id, id, record });
     return record;
   }
 
-  /** Replaces a record whole; the body's id, if it has one, must be the same. */
-  replace(id: RecordId, input: unknown): JsonObject {
+  /** Replaces a record whole; the body's id, if it has one, must be the same. `admit`: as `create` takes it. */
+  replace(id: RecordId, input: unknown, admit?: Admit): JsonObject {
     const existing = this.find(id);
     const issues: ValidationIssue[] = [];
     const record = this.checked(input, ['body'], issues, existing[this.idField] as RecordId);
     if (!record || issues.length > 0) throw new RequestValidationError(issues);
-    this.swap(existing, record);
+    this.swap(existing, record, admit);
     this.emit({ type: 'replaced', collection: this.id, id: record[this.idField] as RecordId, record });
     return record;
   }
@@ -108,11 +115,12 @@ export class CollectionStore {
 
   /**
    * Replaces every record at once (the console's reset, a workspace load); all are checked first, as `checkAll`
-   * checks them (`at`: where the list is in the request).
+   * checks them (`at`: where the list is in the request). `admit`: as `create` takes it.
    */
-  reset(records: readonly unknown[], at: readonly (string | number)[] = ['body']): void {
+  reset(records: readonly unknown[], at: readonly (string | number)[] = ['body'], admit?: Admit): void {
     const { checked, issues } = this.checkAll(records, at);
     if (issues.length > 0) throw new RequestValidationError(issues);
+    admit?.(checked);
     this.load(checked);
     this.emit({ type: 'reset', collection: this.id, records: checked });
   }
@@ -277,10 +285,11 @@ export class CollectionStore {
     if (typeof id === 'number' && id >= this.nextInteger) this.nextInteger = id + 1;
   }
 
-  private swap(existing: JsonObject, record: JsonObject): void {
+  private swap(existing: JsonObject, record: JsonObject, admit?: Admit): void {
     const before = this.sizes.get(existing) ?? 0;
     const after = this.measure(record);
     this.budget.checkRoom(this.id, before, after);
+    admit?.(this.records.map((kept) => (kept === existing ? record : kept)));
     this.budget.release(before);
     this.budget.charge(after);
     const index = this.records.indexOf(existing);

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DocumentBytes } from '../src/server/workspace/document-bytes';
+import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
+import { WORKSPACE_TEMPLATES, type Workspace, WorkspaceSchema } from '../src/shared/workspace';
+
+// The size a control API edit is weighed by must be the file's exactly: under it an edit is taken, and the save
+// after must succeed.
+
+const fileBytes = (workspace: Workspace) => Buffer.byteLength(encodeWorkspace(workspace));
+
+test('every template measures as many bytes as its file takes', () => {
+  const sizes = new DocumentBytes();
+  for (const template of WORKSPACE_TEMPLATES) {
+    const workspace = WorkspaceSchema.parse(workspaceTemplate(template, 0)) as Workspace;
+    assert.equal(sizes.of(workspace), fileBytes(workspace), template);
+  }
+});
+
+test('text, escapes, empty and missing values and deep nesting measure as JSON.stringify writes them', () => {
+  const sizes = new DocumentBytes();
+  const base = WorkspaceSchema.parse(workspaceTemplate('blank', 0)) as Workspace;
+  const odd = {
+    json: {
+      text: 'naïve € 𝄞 "quoted"\n\u0001\ud800',
+      empty: { list: [], object: {} },
+      gone: undefined,
+      holes: [undefined, null, 1e21, -0, Number.NaN],
+      deep: [[[[[[[[[[{ a: [1, { b: 'c' }] }]]]]]]]]]],
+      at: new Date(0),
+    },
+  };
+  const workspace = {
+    ...base,
+    description: 'd',
+    routes: [{ ...base.routes[0], responses: [{ id: 'r', body: odd }] }],
+  } as unknown as Workspace;
+  assert.equal(sizes.of(workspace), fileBytes(workspace));
+  // Measured again with a part replaced: what is remembered of the rest still adds up.
+  const edited = { ...workspace, routes: [...workspace.routes, ...workspace.routes], name: 'é' };
+  assert.equal(sizes.of(edited), fileBytes(edited));
+});
