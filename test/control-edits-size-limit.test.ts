@@ -79,8 +79,9 @@ test('a route that would carry the workspace past 64 MB is refused up front; the
   assert.equal((await send(server, 'POST', '/routes', wideRouteJson('wide-b'))).status, 201);
 });
 
-test('records, scenarios and mounts of every kind are held to the same limit: refused past it, taken below it', async () => {
-  const server = await startTestEngine({ template: 'blank' });
+test('records, scenarios, sessions and mounts of every kind are held to the same limit: refused past it, taken below it', async () => {
+  // Room in a body for a long history message.
+  const server = await startTestEngine({ settings: { maxBodyBytes: 16 * 1024 * 1024 } });
   const api = controlClient(server);
   // About 34 MB and 23 MB as the file writes them: under 10 MB left.
   assert.equal((await send(server, 'POST', '/routes', wideRouteJson('wide-a'))).status, 201);
@@ -107,6 +108,25 @@ test('records, scenarios and mounts of every kind are held to the same limit: re
     await send(server, 'POST', '/collections', `{"id":"more","path":"/more","records":[{"id":1,"v":${wide}}]}`),
     'a collection with its records',
   );
+
+  // The AGORA pack's data, edited in the console: a 12 MB history message.
+  const sessions = await api.get<{ items: { sessionId: string; userId: string; messageCount: number }[] }>(
+    '/state/sessions',
+  );
+  const session = sessions.body.items[0] as { sessionId: string; userId: string; messageCount: number };
+  const long = [{ role: 'user', content: 'a'.repeat(12 * 1024 * 1024) }];
+  assertTooLarge(await api.put(`/state/sessions/${session.sessionId}/history`, { messages: long }), 'a history');
+  assertTooLarge(
+    await api.post('/state/sessions', { userId: session.userId, title: 'Long', history: long }),
+    'a session with its history',
+  );
+  assert.equal(
+    (await api.get<{ total: number }>(`/state/sessions/${session.sessionId}/history`)).body.total,
+    session.messageCount,
+  );
+  assert.equal((await api.get<{ items: unknown[] }>('/state/sessions')).body.items.length, sessions.body.items.length);
+  const short = [{ role: 'user', content: 'Kort' }];
+  assert.equal((await api.put(`/state/sessions/${session.sessionId}/history`, { messages: short })).status, 200);
 
   assert.deepEqual((await api.get<{ items: unknown[] }>('/collections/things/records')).body.items, []);
   assert.equal((await api.get('/scenarios/big')).status, 404);

@@ -7,6 +7,7 @@ import type { AgentHttpOptions } from './agents/agent-http-endpoint';
 import { isConsoleTarget } from './control/console-area';
 import { createControlPlane } from './control/control-plane';
 import type { LiveFeedOptions } from './control/live-feed';
+import { checkPackDataRoom } from './control/routes/workspace-room';
 import type { EngineContext, EngineCore } from './engine-context';
 import { EngineSettings } from './engine-settings';
 import { ApiKeyGate } from './gateway/api-key-gate';
@@ -82,6 +83,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     agentHttp: options.agentHttp,
     workspaceFile: () => workspace.filePath(),
     isWorkspaceFileVersion: (file, stats) => workspace.isFileVersion(file, stats),
+    checkPackData: (pack, data) => checkPackDataRoom(workspace, pack, data),
   });
   const context: EngineContext = { ...core, world };
   const workspace = new WorkspaceService(context, {

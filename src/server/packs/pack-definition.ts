@@ -13,6 +13,11 @@ export interface PackEnvironment {
   readonly logger: Logger;
   /** Current settings; read them each time, they change at run time. */
   settings(): ServerSettings;
+  /**
+   * Refuses the pack's data as a console edit would leave it when the workspace would then be too large to save
+   * (throws a 409 HttpError); the pack's control routes ask before they store an edit. None: nothing is refused.
+   */
+  checkDataRoom?(data: unknown): void;
 }
 
 /**

@@ -46,6 +46,8 @@ export interface WorldOptions {
    * (`HttpMountEnv.isWorkspaceFileVersion`).
    */
   isWorkspaceFileVersion?: (file: string, stats: Stats) => boolean;
+  /** A pack's data as a console edit would leave it, refused when too large to save (`PackEnvironment.checkDataRoom`). */
+  checkPackData?: (pack: PackName, data: unknown) => void;
 }
 
 /** The empty world: nothing mounted. */
@@ -366,7 +368,14 @@ export class World {
         continue;
       }
       const definition = packDefinition(name) as PackDefinition<unknown>;
-      const started = definition.start({ logger: this.core.logger, settings: this.core.settings }, pack.data);
+      const started = definition.start(
+        {
+          logger: this.core.logger,
+          settings: this.core.settings,
+          checkDataRoom: (data) => this.options.checkPackData?.(name, data),
+        },
+        pack.data,
+      );
       this.running.set(name, started);
       this.detachPacks.set(
         name,

@@ -1,3 +1,4 @@
+import type { Pack, PackName } from '../../../shared/mounts/pack';
 import type { Workspace } from '../../../shared/workspace';
 import { HttpError } from '../../http/http-errors';
 import { WorkspaceError } from '../../workspace/workspace-error';
@@ -15,4 +16,11 @@ export function checkWorkspaceRoom(workspace: WorkspaceService, change: Partial<
     if (!(error instanceof WorkspaceError)) throw error;
     throw new HttpError(409, error.toProblem());
   }
+}
+
+/** `checkWorkspaceRoom` for a pack's data as a console edit would leave it (the pack's own control routes). */
+export function checkPackDataRoom(workspace: WorkspaceService, pack: PackName, data: unknown): void {
+  checkWorkspaceRoom(workspace, {
+    packs: workspace.document().packs.map((kept) => (kept.pack === pack ? ({ ...kept, data } as Pack) : kept)),
+  });
 }

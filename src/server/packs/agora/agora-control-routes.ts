@@ -17,7 +17,7 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
 import type { PackEnvironment } from '../pack-definition';
-import { type AgoraStore, DuplicateEmailError, DuplicateSessionError } from './store/agora-store';
+import { type Admit, type AgoraStore, DuplicateEmailError, DuplicateSessionError } from './store/agora-store';
 
 const SessionsQuerySchema = z.object({ userId: queryString().optional() });
 
@@ -55,6 +55,8 @@ function sessionFrom(ctx: Context, store: AgoraStore): SessionMetadata {
 export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironment): Router {
   const router = new Router();
   const body = jsonBody(environment.settings);
+  /** An edit that would make the workspace too large to save is refused (409) before it is stored. */
+  const room: Admit = (data) => environment.checkDataRoom?.(data);
 
   router.get('/state/users', (ctx) => {
     const { users, totalCount } = store.listUsers({ limit: Number.MAX_SAFE_INTEGER, offset: 0 });
@@ -66,7 +68,7 @@ export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironme
 
   router.post('/state/users', body, (ctx) => {
     const input = parseRequestPart(NewUserSchema, requestBody(ctx), 'body');
-    const user = conflictsAs409(() => store.createUser(input));
+    const user = conflictsAs409(() => store.createUser(input, room));
     if (input.isCurrentUser) store.setCurrentUser(user.id);
     ctx.status = 201;
     ctx.body = consoleUser(store, user);
@@ -80,7 +82,7 @@ export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironme
     const current = userFrom(ctx, store);
     const { isCurrentUser, ...patch } = parseRequestPart(UserEditSchema, requestBody(ctx), 'body');
     const hasPatch = Object.values(patch).some((value) => value !== undefined);
-    const user = hasPatch ? (conflictsAs409(() => store.updateUser(current.id, patch)) ?? current) : current;
+    const user = hasPatch ? (conflictsAs409(() => store.updateUser(current.id, patch, room)) ?? current) : current;
     if (isCurrentUser === true) store.setCurrentUser(user.id);
     else if (isCurrentUser === false && store.currentUser()?.id === user.id) store.setCurrentUser(null);
     ctx.body = consoleUser(store, user);
@@ -102,7 +104,7 @@ export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironme
   router.post('/state/sessions', body, (ctx) => {
     const input = parseRequestPart(NewSessionSchema, requestBody(ctx), 'body');
     ctx.status = 201;
-    ctx.body = conflictsAs409(() => store.createSession(input));
+    ctx.body = conflictsAs409(() => store.createSession(input, room));
   });
 
   router.get('/state/sessions/:id', (ctx) => {
@@ -112,7 +114,7 @@ export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironme
   router.put('/state/sessions/:id', body, (ctx) => {
     const session = sessionFrom(ctx, store);
     const edit = parseRequestPart(SessionEditSchema, requestBody(ctx), 'body');
-    ctx.body = store.updateSession(session.sessionId, edit);
+    ctx.body = store.updateSession(session.sessionId, edit, room);
   });
 
   router.delete('/state/sessions/:id', (ctx) => {
@@ -129,7 +131,7 @@ export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironme
   router.put('/state/sessions/:id/history', body, (ctx) => {
     const session = sessionFrom(ctx, store);
     const { messages } = parseRequestPart(HistoryReplaceSchema, requestBody(ctx), 'body');
-    const updated = store.replaceHistory(session.sessionId, messages);
+    const updated = store.replaceHistory(session.sessionId, messages, room);
     ctx.body = { session: updated, items: messages, total: messages.length };
   });
 

@@ -103,6 +103,12 @@ export class AgoraDataError extends Error {
 }
 
 /**
+ * Sees the store's data as a console edit would leave it, once the edit is checked and before it is stored, and may
+ * refuse it by throwing (a workspace that would be too large to save).
+ */
+export type Admit = (data: AgoraData) => void;
+
+/**
  * What clients may make the store keep, so the users they post and the preference fields they add cannot grow memory
  * (and the workspace file) without end: far beyond what HAI or a test suite creates.
  */
@@ -233,6 +239,19 @@ export class AgoraStore {
     };
   }
 
+  /**
+   * `sharedSnapshot()` as it would be with `user`, or the session `record`, stored: in place of the one with its id,
+   * else added last, as the store's own tables keep them.
+   */
+  private sharedSnapshotWith(change: { user: User } | { sessionId: string; record: SessionRecord }): AgoraData {
+    const snapshot = this.sharedSnapshot();
+    if ('user' in change) return { ...snapshot, users: withEntry(this.users.entries(), change.user.id, change.user) };
+    return {
+      ...snapshot,
+      sessions: withEntry(this.sessions.entries(), change.sessionId, change.record).map(storedSession),
+    };
+  }
+
   // ---- users ----
 
   /** Newest `createdAt` first, as AGORA's mock lists them (HAI selects the first). */
@@ -266,8 +285,11 @@ export class AgoraStore {
     return true;
   }
 
-  /** A new user with default preferences. Throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields. */
-  createUser(input: NewUser): User {
+  /**
+   * A new user with default preferences. Throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields. `admit`
+   * (a console edit's: see `Admit`) sees the data as it would be, before it is stored.
+   */
+  createUser(input: NewUser, admit?: Admit): User {
     if (this.users.size >= USERS_MAX) {
       throw new AgoraStoreFullError(
         `Content Too Large: the mock keeps at most ${USERS_MAX} users; delete some first (DELETE /users/{user_id})`,
@@ -285,6 +307,7 @@ export class AgoraStore {
     });
     if (this.emailOwners.has(user.email.toLowerCase())) throw new DuplicateEmailError(user.email);
     checkPreferencesSize(user.preferences);
+    admit?.(this.sharedSnapshotWith({ user }));
     this.putUser(user);
     this.emit({ type: 'user-created', user: user });
     return user;
@@ -292,9 +315,9 @@ export class AgoraStore {
 
   /**
    * Name, email and/or preferences (merged into the current ones); bumps lastActivity. Undefined for an unknown
-   * user; throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields.
+   * user; throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields. `admit`: as `createUser` takes it.
    */
-  updateUser(id: string, patch: UserPatch): User | undefined {
+  updateUser(id: string, patch: UserPatch, admit?: Admit): User | undefined {
     const current = this.users.get(this.canonicalUserId(id));
     if (!current) return undefined;
     const user = updatedUser(current, {
@@ -307,6 +330,7 @@ export class AgoraStore {
     const owner = this.emailOwners.get(user.email.toLowerCase());
     if (owner !== undefined && owner !== current.id) throw new DuplicateEmailError(user.email);
     if (patch.preferences) checkPreferencesSize(user.preferences);
+    admit?.(this.sharedSnapshotWith({ user }));
     this.putUser(user);
     this.emit({ type: 'user-updated', user: user });
     return user;
@@ -380,9 +404,9 @@ export class AgoraStore {
 
   /**
    * A session made in the console: hand-made, so the history limits never evict from it what it starts with.
-   * Throws `DuplicateSessionError`, or `AgoraDataError` for invalid fields.
+   * Throws `DuplicateSessionError`, or `AgoraDataError` for invalid fields. `admit`: as `createUser` takes it.
    */
-  createSession(input: NewSession): SessionMetadata {
+  createSession(input: NewSession, admit?: Admit): SessionMetadata {
     const sessionId = input.sessionId ?? `session-${randomUUID()}`;
     const history = storedHistory(input.history ?? []);
     if (this.sessions.has(sessionId)) throw new DuplicateSessionError(sessionId);
@@ -397,7 +421,9 @@ export class AgoraStore {
       createdAt: at,
       lastActivity: at,
     });
-    this.sessions.set(sessionId, handMadeRecord(metadata, history));
+    const record = handMadeRecord(metadata, history);
+    admit?.(this.sharedSnapshotWith({ sessionId, record }));
+    this.sessions.set(sessionId, record);
     this.emit({ type: 'session-created', session: metadata });
     return metadata;
   }
@@ -405,8 +431,9 @@ export class AgoraStore {
   /**
    * Replaces the whole history (the console's history editor); undefined for an unknown session. The edited
    * history is hand-made from then on, even in a session a run created: the limits no longer evict from it.
+   * `admit`: as `createUser` takes it.
    */
-  replaceHistory(sessionId: string, messages: HistoryMessage[]): SessionMetadata | undefined {
+  replaceHistory(sessionId: string, messages: HistoryMessage[], admit?: Admit): SessionMetadata | undefined {
     const history = storedHistory(messages);
     const record = this.sessions.get(sessionId);
     if (!record) return undefined;
@@ -417,16 +444,22 @@ export class AgoraStore {
       messageCount: history.length,
       lastActivity: this.timestamp(),
     });
-    this.sessions.set(sessionId, handMadeRecord(metadata, history));
+    const replaced = handMadeRecord(metadata, history);
+    admit?.(this.sharedSnapshotWith({ sessionId, record: replaced }));
+    this.sessions.set(sessionId, replaced);
     this.emit({ type: 'history-replaced', session: metadata });
     return metadata;
   }
 
   /**
    * Sets the title (whitespace trimmed, cut to 200 characters) and, from the console, the owner, when given;
-   * always bumps lastActivity.
+   * always bumps lastActivity. `admit`: as `createUser` takes it.
    */
-  updateSession(sessionId: string, patch: { title?: string; userId?: string }): SessionMetadata | undefined {
+  updateSession(
+    sessionId: string,
+    patch: { title?: string; userId?: string },
+    admit?: Admit,
+  ): SessionMetadata | undefined {
     const record = this.sessions.get(sessionId);
     if (!record) return undefined;
     const metadata = storedMetadata({
@@ -435,7 +468,9 @@ export class AgoraStore {
       title: typeof patch.title === 'string' ? patch.title.trim().slice(0, SESSION_TITLE_MAX) : record.metadata.title,
       lastActivity: this.timestamp(),
     });
-    this.sessions.set(sessionId, { ...record, metadata });
+    const updated = { ...record, metadata };
+    admit?.(this.sharedSnapshotWith({ sessionId, record: updated }));
+    this.sessions.set(sessionId, updated);
     this.emit({ type: 'session-updated', session: metadata });
     return metadata;
   }
@@ -710,6 +745,18 @@ function loadedSession(session: StoredSession): SessionRecord {
 }
 
 /** A session in the workspace format: the recording marks only where there is something to mark. */
+/** The values of `entries` with `value` in place of the one under `key`, or added last. */
+function withEntry<V>(entries: Iterable<[string, V]>, key: string, value: V): V[] {
+  const values: V[] = [];
+  let found = false;
+  for (const [at, kept] of entries) {
+    found ||= at === key;
+    values.push(at === key ? value : kept);
+  }
+  if (!found) values.push(value);
+  return values;
+}
+
 function storedSession(record: SessionRecord): StoredSession {
   return {
     metadata: record.metadata,
