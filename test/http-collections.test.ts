@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CollectionBudget, recordFileChars } from '../src/server/routes/collections/collection-budget';
+import { CollectionBudget, recordFileBytes } from '../src/server/routes/collections/collection-budget';
 import { CollectionStore } from '../src/server/routes/collections/collection-store';
 import { CollectionSchema } from '../src/shared/mounts/collection';
 import type { CollectionChange } from '../src/shared/mounts/collection-change';
@@ -416,7 +416,12 @@ test('all collections share a bound on what their records take in the workspace 
   const logs = new CollectionStore(CollectionSchema.parse({ id: 'logs', path: '/logs' }), undefined, limits, budget);
   // Written out, an array of small values takes far more room than sent: a line per value, indented.
   const zeros = { values: Array.from({ length: 100 }, () => 0) };
-  assert.equal(recordFileChars({ id: 1, ...zeros }), JSON.stringify({ id: 1, ...zeros }, null, 2).length + 105 * 8);
+  assert.equal(recordFileBytes({ id: 1, ...zeros }), JSON.stringify({ id: 1, ...zeros }, null, 2).length + 105 * 8);
+  // In UTF-8 bytes, as the file takes them: a character may take three, and 32 Mi of them would pass 64 MB.
+  assert.equal(
+    recordFileBytes({ id: 1, text: '€€' }),
+    JSON.stringify({ id: 1, text: '€€' }, null, 2).length + 4 + 4 * 8,
+  );
   notes.create(zeros);
   logs.create(zeros);
   const full = (() => {
@@ -434,5 +439,5 @@ test('all collections share a bound on what their records take in the workspace 
   logs.remove(1);
   notes.create(zeros);
   notes.replace(1, { id: 1, values: [] });
-  assert.ok(budget.usedChars <= budget.limit);
+  assert.ok(budget.usedBytes <= budget.limit);
 });

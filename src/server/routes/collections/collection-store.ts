@@ -8,7 +8,7 @@ import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
 import { UserRegexBudgetError } from '../../support/user-regex';
 import { type SchemaCheck, SchemaRecursionError } from '../json-schemas';
 import { checkLaxJson } from '../lax-json-values';
-import { CollectionBudget, recordFileChars } from './collection-budget';
+import { CollectionBudget, recordFileBytes } from './collection-budget';
 import { mergePatch } from './merge-patch';
 import { type IdType, idKey, idValueIssue, newId, type RecordId } from './record-ids';
 
@@ -27,7 +27,7 @@ export class CollectionStore {
   private readonly byKey = new Map<string, JsonObject>();
   private nextInteger = 1;
   private readonly listeners = new Set<Listener>();
-  /** Each record's size in the workspace file (`recordFileChars`), charged to the world's `budget`. */
+  /** Each record's size in the workspace file (`recordFileBytes`), charged to the world's `budget`. */
   private readonly sizes = new WeakMap<JsonObject, number>();
 
   constructor(
@@ -301,7 +301,7 @@ export class CollectionStore {
   private measure(record: JsonObject): number {
     let size = this.sizes.get(record);
     if (size === undefined) {
-      size = recordFileChars(record);
+      size = recordFileBytes(record);
       this.sizes.set(record, size);
     }
     return size;
