@@ -11,8 +11,10 @@ const NONE: never[] = [];
 const NO_CHUNK = Buffer.alloc(0);
 /** A log's first chunk of text; each next one is twice the last, up to `MAX_CHUNK_BYTES`. */
 const FIRST_CHUNK_BYTES = 1024;
-/** Texts are stored in chunks of at most this; a text over a quarter of it gets a buffer of its own. */
+/** Texts are stored in chunks of at most this. */
 const MAX_CHUNK_BYTES = 16 * 1024;
+/** A text of more UTF-8 bytes than this gets a buffer of its own (a broadcast's bytes are kept as they are). */
+const OWN_BUFFER_BYTES = MAX_CHUNK_BYTES / 4;
 
 /**
  * Estimated bytes one logged frame keeps alive (a finding's rule and title are shared constants). Its text is kept as
@@ -206,53 +208,49 @@ export class FrameLog {
     this.findings.set(frame.seq, frame.finding);
   }
 
-  /** Writes `text` into the current chunk (a new one when it may not fit; its own buffer when large). */
+  /**
+   * Keeps `text` as UTF-8 where `chunkFor` says, or in a buffer of its own. UTF-8 takes at most 3 bytes per UTF-16
+   * unit: a text the current chunk surely has room for goes there without being measured first.
+   */
   private storeText(slot: number, text: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that surely fits is written without measuring it first.
-    const most = 3 * text.length;
-    let chunk = this.chunk;
-    let offset = this.chunkUsed;
-    if (chunk === undefined || offset + most > chunk.length) {
+    let chunk = this.chunk as Buffer;
+    if (!this.hasRoom(3 * text.length)) {
       const length = Buffer.byteLength(text);
-      if (length > MAX_CHUNK_BYTES / 4) {
-        chunk = Buffer.allocUnsafeSlow(length);
-        offset = 0;
-      } else if (chunk === undefined || offset + length > chunk.length) {
-        chunk = this.nextChunk(length);
-        offset = 0;
-      }
+      chunk = this.chunkFor(length) ?? Buffer.allocUnsafeSlow(length);
     }
-    const length = chunk.write(text, offset, 'utf8');
-    if (chunk === this.chunk) this.chunkUsed = offset + length;
-    this.chunks[slot] = chunk;
-    this.offsets[slot] = offset;
-    this.lengths[slot] = length;
+    const offset = chunk === this.chunk ? this.chunkUsed : 0;
+    this.keep(slot, chunk, offset, chunk.write(text, offset, 'utf8'));
   }
 
-  /** Starts a new current chunk, twice the last (up to MAX_CHUNK_BYTES), for a text of `length` bytes. */
-  private nextChunk(length: number): Buffer {
-    const chunk = this.chunk;
-    const next = chunk === undefined ? FIRST_CHUNK_BYTES : Math.min(2 * chunk.length, MAX_CHUNK_BYTES);
+  /** Keeps the UTF-8 `utf8` as it is when `chunkFor` gives it no chunk (never written to), else copies it there. */
+  private storeBytes(slot: number, utf8: Buffer): void {
+    const chunk = this.chunkFor(utf8.length);
+    if (chunk === undefined) this.keep(slot, utf8, 0, utf8.length);
+    else this.keep(slot, chunk, this.chunkUsed, utf8.copy(chunk, this.chunkUsed));
+  }
+
+  /**
+   * Where a text of `length` UTF-8 bytes goes: none (undefined: a buffer of its own) when over OWN_BUFFER_BYTES,
+   * else the current chunk when it has room, else a new one.
+   */
+  private chunkFor(length: number): Buffer | undefined {
+    if (length > OWN_BUFFER_BYTES) return undefined;
+    if (this.hasRoom(length)) return this.chunk;
+    const last = this.chunk;
+    const next = last === undefined ? FIRST_CHUNK_BYTES : Math.min(2 * last.length, MAX_CHUNK_BYTES);
     this.chunk = Buffer.allocUnsafeSlow(Math.max(next, length));
+    this.chunkUsed = 0;
     return this.chunk;
   }
 
-  /** Keeps a text's UTF-8 `utf8`: as it is when large enough for a buffer of its own, else in the current chunk. */
-  private storeBytes(slot: number, utf8: Buffer): void {
-    const length = utf8.length;
-    let chunk = this.chunk;
-    let offset = this.chunkUsed;
-    if (length > MAX_CHUNK_BYTES / 4) {
-      chunk = utf8;
-      offset = 0;
-    } else if (chunk === undefined || offset + length > chunk.length) {
-      chunk = this.nextChunk(length);
-      offset = 0;
-    }
-    if (chunk === this.chunk) {
-      utf8.copy(chunk, offset);
-      this.chunkUsed = offset + length;
-    }
+  /** Whether the current chunk has room for `length` more bytes. */
+  private hasRoom(length: number): boolean {
+    return this.chunk !== undefined && this.chunkUsed + length <= this.chunk.length;
+  }
+
+  /** `slot`'s text is `length` bytes of `chunk` from `offset`; in the current chunk, they are taken. */
+  private keep(slot: number, chunk: Buffer, offset: number, length: number): void {
+    if (chunk === this.chunk) this.chunkUsed = offset + length;
     this.chunks[slot] = chunk;
     this.offsets[slot] = offset;
     this.lengths[slot] = length;
