@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { RingBuffer } from '../src/server/support/ring-buffer';
 import { FrameLog, frameBytes } from '../src/server/ws/frame-log';
+import { SharedText } from '../src/server/ws/shared-text';
 import type { ConnectionSummary, FrameRecord } from '../src/shared/connections';
 import type { ItemsPage, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
@@ -124,9 +125,10 @@ test('frame log: push, evict and resize keep the newest frames exactly, findings
       for (const step of list) {
         if (step.op === 'push') {
           model.push(step.frame);
-          const expected = model.length > capacity ? amount(model.splice(0, 1)).bytes : 0;
-          const utf8 = step.encoded ? Buffer.from(step.frame.text) : undefined;
-          assert.equal(log.push(step.frame, frameBytes(step.frame), utf8), expected);
+          const dropped = model.length > capacity ? amount(model.splice(0, 1)).bytes : 0;
+          // Its own shared text: the budget counts it in full, with the frame.
+          const shared = step.encoded ? new SharedText(step.frame.text) : undefined;
+          assert.equal(log.push(step.frame, frameBytes(step.frame), shared), frameBytes(step.frame) - dropped);
         } else if (step.op === 'evict') {
           // The oldest frames whose bytes first reach the amount asked for (all of them if they never do).
           let count = 0;
@@ -149,6 +151,81 @@ test('frame log: push, evict and resize keep the newest frames exactly, findings
           { items: wanted.slice(-limit).reverse(), total: wanted.length },
         );
       }
+    }),
+  );
+});
+
+test('frame logs sharing texts: the budget counts each shared text once, exactly, whichever way its frames go', () => {
+  // A few texts each sent to several logs, as broadcasts are: small ones (copied into each log) and large ones
+  // (kept as they are, one buffer for every log), any code point.
+  const pool = fc.array(
+    fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ unit: 'binary', minLength: 1400, maxLength: 12_000 }),
+    ),
+    { minLength: 1, maxLength: 4 },
+  );
+  const log = fc.integer({ min: 0, max: 2 });
+  const ops = fc.array(
+    fc.oneof(
+      {
+        weight: 8,
+        arbitrary: fc.record({ op: fc.constant('push' as const), log, text: fc.nat(), finding: fc.boolean() }),
+      },
+      { weight: 2, arbitrary: fc.record({ op: fc.constant('evict' as const), log, bytes: fc.nat({ max: 40_000 }) }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({ op: fc.constant('resize' as const), log, capacity: fc.integer({ min: 1, max: 8 }) }),
+      },
+      { weight: 1, arbitrary: fc.record({ op: fc.constant('clear' as const), log }) },
+    ),
+    { maxLength: 150 },
+  );
+  fc.assert(
+    fc.property(pool, ops, (texts, list) => {
+      const shared = texts.map((text, index) => new SharedText(`${index} ${text}`));
+      const logs = [new FrameLog(5), new FrameLog(5), new FrameLog(5)];
+      // What the budget would count: the sum of what the logs said they added, less what they said went.
+      let counted = 0;
+      let seq = 0;
+      const expected = () => {
+        let bytes = 0;
+        const held = new Map<SharedText, number>();
+        for (const each of logs) {
+          for (const frame of each.toArray()) {
+            bytes += frameBytes(frame);
+            const text = shared.find((candidate) => candidate.utf8.toString() === frame.text) as SharedText;
+            // Kept as it is: over 4 KiB of UTF-8.
+            if (text.utf8.length > 4096) held.set(text, (held.get(text) ?? 0) + 1);
+          }
+        }
+        for (const [text, holders] of held) bytes -= (holders - 1) * text.retainedBytes;
+        for (const text of shared) assert.equal(text.holders, held.get(text) ?? 0, 'the frames kept holding it');
+        return bytes;
+      };
+      for (const step of list) {
+        const target = logs[step.log] as FrameLog;
+        if (step.op === 'push') {
+          const text = shared[step.text % shared.length] as SharedText;
+          const frame: FrameRecord = {
+            seq: ++seq,
+            at: seq,
+            direction: 'out',
+            size: text.utf8.length,
+            text: text.utf8.toString(),
+            binary: false,
+            eventType: null,
+          };
+          if (step.finding) frame.finding = { rule: 'T2', title: 'Text message not started', message: 'no start' };
+          counted += target.push(frame, frameBytes(frame), text);
+        } else if (step.op === 'evict') counted -= target.evictOldest(step.bytes).bytes;
+        else if (step.op === 'resize') counted -= target.resize(step.capacity).bytes;
+        else counted -= target.clear().bytes;
+        assert.equal(counted, expected());
+      }
+      for (const each of logs) counted -= each.clear().bytes;
+      assert.equal(counted, 0, 'nothing is counted once no log keeps anything');
+      assert.ok(shared.every((text) => text.holders === 0));
     }),
   );
 });

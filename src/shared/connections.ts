@@ -82,7 +82,10 @@ export interface FrameLogStats {
   droppedForSize: number;
   /** Older frames evicted to keep the engine within `retainedMemoryBytes`. */
   evictedForMemory: number;
-  /** Estimated bytes the frames held take, as counted against `retainedMemoryBytes`. */
+  /**
+   * Estimated bytes the frames held take. `retainedMemoryBytes` counts the same, except a broadcast's large text that
+   * other connections' logs keep too: in full here, once there.
+   */
   retainedBytes: number;
 }
 

@@ -137,14 +137,17 @@ export class ConnectionRegistry {
     return this.removeOldestClosed(Number.POSITIVE_INFINITY, bytes);
   }
 
-  /** Drops the oldest closed connections until `count` are gone or `bytes` freed; returns what they held. */
+  /**
+   * Drops the oldest closed connections until `count` are gone or `bytes` freed; returns what they held, as the
+   * budget counts it (a text their logs shared with others' is counted by those).
+   */
   private removeOldestClosed(count: number, bytes: number): RetainedAmount {
     const freed = { items: 0, bytes: 0 };
     for (const connection of this.recentlyClosed.values()) {
       if (freed.items >= count || freed.bytes >= bytes) break;
       this.recentlyClosed.delete(connection.id);
       freed.items++;
-      freed.bytes += connection.retainedBytes + CLOSED_CONNECTION_BYTES;
+      freed.bytes += connection.dropFrames().bytes + CLOSED_CONNECTION_BYTES;
       if (this.listeners.size > 0) this.emit({ type: 'removed', connectionId: connection.id });
     }
     return freed;
@@ -152,9 +155,22 @@ export class ConnectionRegistry {
 
   /**
    * Budget tier 2: the oldest frames of open connections, largest logs first: every log above a common level
-   * is cut down to it, so a flood on one connection does not wipe the history of the quiet ones.
+   * is cut down to it, so a flood on one connection does not wipe the history of the quiet ones. A text many logs
+   * share (a broadcast's) frees its bytes only with its last holder, so this cuts again, lower, until enough is.
    */
   private evictOpenFrames(bytes: number): RetainedAmount {
+    const freed = { items: 0, bytes: 0 };
+    while (freed.bytes < bytes) {
+      const cut = this.cutLargestLogs(bytes - freed.bytes);
+      if (cut.items === 0) break;
+      freed.items += cut.items;
+      freed.bytes += cut.bytes;
+    }
+    return freed;
+  }
+
+  /** Cuts the logs above a common level down to it, so as to free `bytes` of their `retainedBytes`; says what went. */
+  private cutLargestLogs(bytes: number): RetainedAmount {
     const logs = [...this.open.values()]
       .filter((connection) => connection.retainedBytes > 0)
       .sort((a, b) => b.retainedBytes - a.retainedBytes);

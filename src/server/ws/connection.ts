@@ -22,6 +22,7 @@ import type { RetentionBudget } from '../support/retention-budget';
 import { RingBuffer } from '../support/ring-buffer';
 import { type SlicedTimer, slicedTimeout } from '../support/sliced-timer';
 import { FrameLog, frameBytes } from './frame-log';
+import type { SharedText } from './shared-text';
 import { TextFrameBatch } from './text-frame-batch';
 
 /** Notified of everything that happens on a connection; the registry fans it out to the console. */
@@ -153,10 +154,10 @@ export type OutgoingFrame = (
       text: string;
       finding?: FrameFinding;
       /**
-       * The text's UTF-8 bytes, when one text goes to many connections (a broadcast): encoded once, not once per
-       * connection for its socket and again for its log. Shared, so never written to.
+       * `text` encoded once, when it goes to many connections (a broadcast): not once per connection for its socket
+       * and again for its log, and counted once in the retention budget however many logs keep it.
        */
-      utf8?: Buffer;
+      shared?: SharedText;
     }
   | { bytes: Buffer }
 ) & {
@@ -432,13 +433,13 @@ export class Connection {
       else this.notSent();
       return sent;
     }
-    const { utf8 } = frame;
-    const size = utf8 ? utf8.length : Buffer.byteLength(frame.text);
-    if (!this.transport.send(frame.text, size, utf8)) {
+    const { shared } = frame;
+    const size = shared ? shared.utf8.length : Buffer.byteLength(frame.text);
+    if (!this.transport.send(frame.text, size, shared?.utf8)) {
       this.notSent();
       return false;
     }
-    this.record('out', frame.text, size, false, frame.eventType, frame.finding, utf8);
+    this.record('out', frame.text, size, false, frame.eventType, frame.finding, shared);
     return true;
   }
 
@@ -556,19 +557,28 @@ export class Connection {
     this.framesDroppedForSize += dropped.items;
   }
 
-  /** Estimated bytes the frame log keeps, as charged to the budget. */
+  /** Estimated bytes the frame log keeps alive (a text shared with other connections' logs in full). */
   get retainedBytes(): number {
     return this.frames.retainedBytes;
   }
 
   /**
-   * Evicts the oldest frames until at least `bytes` are freed (or none are left), for the retention budget,
-   * which counts what is returned: this does not release it again.
+   * Evicts the oldest frames until at least `bytes` of `retainedBytes` are freed (or none are left), for the
+   * retention budget, which counts what is returned (a shared text only with its last holder): this does not
+   * release it again.
    */
   evictOldestFrames(bytes: number): RetainedAmount {
     const freed = this.frames.evictOldest(bytes);
     this.framesEvictedForMemory += freed.items;
     return freed;
+  }
+
+  /**
+   * Forgets every frame (the engine no longer keeps this closed connection), so the texts it shared with other
+   * logs are counted by those alone; returns what they held, as the budget counts it, for the caller to release.
+   */
+  dropFrames(): RetainedAmount {
+    return this.frames.clear();
   }
 
   summary(): ConnectionSummary {
@@ -616,7 +626,7 @@ export class Connection {
     binary: boolean,
     eventType: string | null,
     finding?: FrameFinding,
-    utf8?: Buffer,
+    shared?: SharedText,
   ) {
     if (direction === 'in') {
       this.counters.framesIn++;
@@ -637,16 +647,14 @@ export class Connection {
     frame.binary = binary;
     frame.eventType = eventType;
     frame.finding = finding;
-    const bytes = frameBytes(frame);
-    const dropped = this.frames.push(frame, bytes, utf8);
+    const kept = this.frames.size;
+    const counted = this.frames.push(frame, frameBytes(frame), shared);
     // Copied: the text (up to megabytes) is not kept alive until the next frame.
     frame.text = '';
-    if (dropped > 0) {
-      this.budget.release(dropped);
-      this.framesDroppedForSize++;
-    }
+    if (this.frames.size === kept) this.framesDroppedForSize++;
     // May evict older frames, this connection's included: the new frame is already in place.
-    this.budget.charge(bytes);
+    if (counted >= 0) this.budget.charge(counted);
+    else this.budget.release(-counted);
     if (!this.observer.followsFrames(this)) return;
     const followed: FrameRecord = { seq, at, direction, size, text, binary, eventType };
     if (finding) followed.finding = finding;

@@ -2,9 +2,12 @@ import type { FrameDirection, FrameFinding, FrameRecord } from '../../shared/con
 import type { RetainedAmount } from '../../shared/retention';
 import { FRAME_RECORD_BYTES, textBytes } from '../support/retention-budget';
 import { checkCapacity } from '../support/ring-buffer';
+import type { SharedText } from './shared-text';
 
 const IN = 1;
 const BINARY = 2;
+/** The frame's text is a `SharedText`'s bytes themselves (its entry in `shares`). */
+const SHARED = 4;
 /** The columns of an empty log: shared (never written to), so an idle connection's log allocates nothing. */
 const NONE: never[] = [];
 /** What a dropped frame's slot holds instead of its chunk, so the chunk can go once none of its frames is kept. */
@@ -22,8 +25,13 @@ const OWN_BUFFER_BYTES = MAX_CHUNK_BYTES / 4;
  * those UTF-8 spells in three (CJK scripts, say); a binary frame's text is a short note.
  */
 export function frameBytes(frame: FrameRecord): number {
-  const text = frame.binary ? textBytes(frame.text) : Math.max(textBytes(frame.text), frame.size);
+  const text = frame.binary ? textBytes(frame.text) : keptTextBytes(frame.text, frame.size);
   return FRAME_RECORD_BYTES + text + (frame.finding ? textBytes(frame.finding.message) : 0);
+}
+
+/** Estimated bytes a text frame's text of `size` UTF-8 bytes keeps alive (see `frameBytes`). */
+export function keptTextBytes(text: string, size: number): number {
+  return Math.max(textBytes(text), size);
 }
 
 /**
@@ -35,6 +43,12 @@ export function frameBytes(frame: FrameRecord): number {
  * chunk goes once none of its frames is kept. Each frame's bytes are kept beside it, so dropping the oldest (every
  * frame of a busy connection whose log is full) touches neither its long-cold text nor a new object.
  * Storage grows with use and shrinks after removals, so a quiet socket costs almost nothing whatever the capacity.
+ *
+ * A broadcast's large text is kept by every receiver's log as one buffer (`SharedText`), so the retention budget
+ * counts it once: the first frame kept that holds it charges it, the last one dropped releases it, by the count
+ * kept with the text. The log's methods therefore say what the budget counts, which for such a frame is less than
+ * its `frameBytes`; `retainedBytes` counts every frame in full, what this log alone keeps alive. Only frames holding
+ * a shared text are flagged and looked up (`shares`): any other frame pays a bit test when dropped, no lookup.
  */
 export class FrameLog {
   private seqs: number[] = NONE;
@@ -54,6 +68,8 @@ export class FrameLog {
   private bytes = 0;
   /** Findings are rare: by seq, the map made on the first. */
   private findings: Map<number, FrameFinding> | undefined;
+  /** The shared texts of the frames flagged SHARED, by seq: the map made on the first. */
+  private shares: Map<number, SharedText> | undefined;
   /** The oldest frame's slot; the frames are `count` slots from it, wrapping around. */
   private start = 0;
   private count = 0;
@@ -66,39 +82,50 @@ export class FrameLog {
     return this.count;
   }
 
-  /** Estimated bytes the frames kept hold (`frameBytes` of each). */
+  /** Estimated bytes the frames kept hold (`frameBytes` of each, a shared text in full). */
   get retainedBytes(): number {
     return this.bytes;
   }
 
   /**
-   * Adds a frame, of `bytes` (its `frameBytes`), as the newest; returns the bytes of the oldest one when it had to
-   * go to make room, else 0. `utf8`: its text's bytes, when the sender encoded them for many connections: kept as
-   * they are when the text would get a buffer of its own (never written to), else copied.
+   * Adds a frame, of `bytes` (its `frameBytes`), as the newest, the oldest going when the log is full (`size` says
+   * whether it did); returns by how much that changes what the retention budget counts: `bytes`, less its shared
+   * text's when another frame kept holds it already, less what the budget counted for the frame dropped (below zero
+   * when that held the last hold on a shared text). `shared`: its text encoded for many connections, kept as it is
+   * when the text would get a buffer of its own (never written to), else copied.
    */
-  push(frame: FrameRecord, bytes: number, utf8?: Buffer): number {
+  push(frame: FrameRecord, bytes: number, shared?: SharedText): number {
     this.bytes += bytes;
     if (this.count === this.capacity) {
       // Full: the storage is exactly `capacity` slots; the newest takes the oldest's place.
       const slot = this.start;
-      const dropped = this.forget(slot);
-      this.write(slot, frame, bytes, utf8);
+      const released = this.forget(slot);
+      const charged = this.write(slot, frame, bytes, shared);
       this.start = (slot + 1) % this.seqs.length;
-      return dropped;
+      return charged - released;
     }
+    let charged: number;
     if (this.count === this.seqs.length) {
       if (this.start !== 0) this.linearise();
-      this.append(frame, bytes, utf8);
+      charged = this.append(frame, bytes, shared);
     } else {
-      this.write((this.start + this.count) % this.seqs.length, frame, bytes, utf8);
+      charged = this.write((this.start + this.count) % this.seqs.length, frame, bytes, shared);
     }
     this.count++;
-    return 0;
+    return charged;
   }
 
-  /** Removes the oldest frames until at least `bytes` are freed, or none are left; says what went. */
+  /**
+   * Removes the oldest frames until at least `bytes` of `retainedBytes` are freed, or none are left; says what went,
+   * as the budget counts it (a shared text only with its last holder).
+   */
   evictOldest(bytes: number): RetainedAmount {
-    return this.dropOldestWhile((freed) => freed.bytes < bytes && this.count > 0);
+    return this.dropOldestWhile((freed) => freed < bytes);
+  }
+
+  /** Removes every frame (the connection is no longer kept); says what went, as the budget counts it. */
+  clear(): RetainedAmount {
+    return this.dropOldestWhile(() => true);
   }
 
   /**
@@ -136,7 +163,7 @@ export class FrameLog {
     return out;
   }
 
-  /** Changes capacity, keeping the newest frames that still fit; says what went. */
+  /** Changes capacity, keeping the newest frames that still fit; says what went, as the budget counts it. */
   resize(capacity: number): RetainedAmount {
     checkCapacity(capacity);
     const dropped = this.dropOldestWhile(() => this.count > capacity);
@@ -145,25 +172,38 @@ export class FrameLog {
     return dropped;
   }
 
-  /** Removes the oldest frames while `more` holds (and there is one); says what went. */
-  private dropOldestWhile(more: (dropped: RetainedAmount) => boolean): RetainedAmount {
+  /**
+   * Removes the oldest frames while there is one and `more(freed)` holds, `freed` being the `retainedBytes` they
+   * took; says what went, as the budget counts it.
+   */
+  private dropOldestWhile(more: (freed: number) => boolean): RetainedAmount {
     const dropped = { items: 0, bytes: 0 };
-    while (more(dropped)) {
+    const before = this.bytes;
+    while (this.count > 0 && more(before - this.bytes)) {
       dropped.items++;
       dropped.bytes += this.dropOldest();
     }
     return dropped;
   }
 
-  /** The frame in `slot` no longer counts (its bytes, its finding); returns its bytes. */
+  /**
+   * The frame in `slot` no longer counts (its bytes, its finding, its hold on a shared text); returns what the
+   * budget counted for it: its bytes, less its shared text's while another frame still holds that.
+   */
   private forget(slot: number): number {
     const bytes = this.costs[slot] as number;
     this.bytes -= bytes;
-    if (this.findings) this.findings.delete(this.seqs[slot] as number);
-    return bytes;
+    const seq = this.seqs[slot] as number;
+    if (this.findings) this.findings.delete(seq);
+    if (((this.flags[slot] as number) & SHARED) === 0) return bytes;
+    const shares = this.shares as Map<number, SharedText>;
+    const shared = shares.get(seq) as SharedText;
+    shares.delete(seq);
+    shared.holders--;
+    return shared.holders === 0 ? bytes : bytes - shared.retainedBytes;
   }
 
-  /** Removes the oldest frame (there is one); returns its bytes. */
+  /** Removes the oldest frame (there is one); returns what the budget counted for it. */
   private dropOldest(): number {
     const slot = this.start;
     const bytes = this.forget(slot);
@@ -194,18 +234,31 @@ export class FrameLog {
     return frame;
   }
 
-  private write(slot: number, frame: FrameRecord, bytes: number, utf8: Buffer | undefined): void {
+  /** Fills `slot`; returns what the budget is to count for the frame: `bytes`, less a shared text already held. */
+  private write(slot: number, frame: FrameRecord, bytes: number, shared: SharedText | undefined): number {
     this.costs[slot] = bytes;
     this.seqs[slot] = frame.seq;
     this.ats[slot] = frame.at;
     this.sizes[slot] = frame.size;
     this.flags[slot] = flagsOf(frame);
     this.eventTypes[slot] = frame.eventType;
-    if (utf8) this.storeBytes(slot, utf8);
-    else this.storeText(slot, frame.text);
-    if (!frame.finding) return;
-    this.findings ??= new Map();
-    this.findings.set(frame.seq, frame.finding);
+    let counted = bytes;
+    if (shared === undefined) this.storeText(slot, frame.text);
+    else if (this.storeBytes(slot, shared.utf8)) counted = this.hold(slot, frame.seq, shared, bytes);
+    if (frame.finding) {
+      this.findings ??= new Map();
+      this.findings.set(frame.seq, frame.finding);
+    }
+    return counted;
+  }
+
+  /** The frame in `slot`, of `bytes`, keeps `shared`'s bytes themselves; returns what the budget is to count for it. */
+  private hold(slot: number, seq: number, shared: SharedText, bytes: number): number {
+    this.flags[slot] = (this.flags[slot] as number) | SHARED;
+    this.shares ??= new Map();
+    this.shares.set(seq, shared);
+    shared.holders++;
+    return shared.holders === 1 ? bytes : bytes - shared.retainedBytes;
   }
 
   /**
@@ -222,11 +275,15 @@ export class FrameLog {
     this.keep(slot, chunk, offset, chunk.write(text, offset, 'utf8'));
   }
 
-  /** Keeps the UTF-8 `utf8` as it is when `chunkFor` gives it no chunk (never written to), else copies it there. */
-  private storeBytes(slot: number, utf8: Buffer): void {
+  /** Keeps the UTF-8 `utf8` as it is when `chunkFor` gives it no chunk (says so), else copies it into the chunk. */
+  private storeBytes(slot: number, utf8: Buffer): boolean {
     const chunk = this.chunkFor(utf8.length);
-    if (chunk === undefined) this.keep(slot, utf8, 0, utf8.length);
-    else this.keep(slot, chunk, this.chunkUsed, utf8.copy(chunk, this.chunkUsed));
+    if (chunk === undefined) {
+      this.keep(slot, utf8, 0, utf8.length);
+      return true;
+    }
+    this.keep(slot, chunk, this.chunkUsed, utf8.copy(chunk, this.chunkUsed));
+    return false;
   }
 
   /**
@@ -256,10 +313,10 @@ export class FrameLog {
     this.lengths[slot] = length;
   }
 
-  private append(frame: FrameRecord, bytes: number, utf8: Buffer | undefined): void {
+  private append(frame: FrameRecord, bytes: number, shared: SharedText | undefined): number {
     if (this.seqs === NONE) this.setColumns([], [], [], [], [], [], [], [], []);
     // Writing at the length appends (the arrays stay packed).
-    this.write(this.seqs.length, frame, bytes, utf8);
+    return this.write(this.seqs.length, frame, bytes, shared);
   }
 
   /** Moves the frames to the front of fresh columns exactly their size (none when empty). */

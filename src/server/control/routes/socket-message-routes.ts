@@ -6,6 +6,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
+import { SharedText } from '../../ws/shared-text';
 import type { ControlDeps } from '../control-deps';
 
 const QuerySchema = z.object({ pack: queryString().optional() });
@@ -37,12 +38,12 @@ export function socketMessageRoutes(deps: ControlDeps): Router {
       );
     const text = rawMessageText(input);
     // Encoded once for every connection, as a broadcast's frames are.
-    const utf8 = Buffer.from(text);
+    const shared = new SharedText(text);
     ctx.body = {
       socketId: id,
-      size: utf8.length,
+      size: shared.utf8.length,
       connections: targets.flatMap((connection) =>
-        connection.sendFrame({ text, utf8, eventType: null })
+        connection.sendFrame({ text, shared, eventType: null })
           ? [{ connectionId: connection.id, held: connection.heldBytes > 0 }]
           : [],
       ),

@@ -4,6 +4,7 @@ import { type RenderSession, renderSession, TemplateRenderError } from '../../te
 import { TemplateCounters } from '../../templates/template-helpers';
 import type { Connection } from '../connection';
 import type { ClientMessage } from '../message-socket-endpoint';
+import { SharedText } from '../shared-text';
 import { upgradeQuery } from '../upgrade-path';
 import { messageJson, messageText } from './message-match';
 import type { CompiledAction, CompiledBroadcast } from './socket-frames';
@@ -108,14 +109,14 @@ export class SocketConversation {
    * all: a megabyte to 200 peers was encoded 400 times (each peer's socket, each peer's frame log).
    */
   private broadcast(broadcast: CompiledBroadcast, texts: readonly string[]): void {
-    const encoded = texts.map((text) => Buffer.from(text));
+    const encoded = texts.map((text) => new SharedText(text));
     for (const peer of this.peers) {
       const self = peer === this;
       if ((self && !broadcast.includeSender) || !peer.receives(broadcast, this.upgrade.params)) continue;
       let afterMs = self ? 0 : broadcast.afterMs;
       broadcast.frames.forEach((frame, index) => {
         peer.connection.sendFrame(
-          { text: texts[index] as string, utf8: encoded[index], eventType: null, skippable: true },
+          { text: texts[index] as string, shared: encoded[index], eventType: null, skippable: true },
           frame.delayMs + afterMs,
         );
         afterMs = 0;
