@@ -258,3 +258,12 @@ test('a schema that is only a $ref to its own anchor describes nothing: named in
     JSON.stringify(warnings),
   );
 });
+
+test('an anchor under a key that is not valid Unicode is refused saying so, not a 500', async () => {
+  const pets = document({ '/pets': post({ $ref: '#Pet' }) }, { Pet: { properties: { '\ud800': PET } } });
+  assert.equal(
+    await refusal(pets),
+    'The document cannot be imported: "$anchor": "Pet" names the schema at #/components/schemas/Pet/properties/\ud800, under a key that is not valid Unicode (it holds a lone surrogate, half of a UTF-16 pair): no $ref can reach it; rename the key',
+  );
+  assert.deepEqual(errors, []);
+});

@@ -90,7 +90,7 @@ export function anchorRefsAsPointers(
     for (const keyword of REF_KEYWORDS) {
       const ref = place.object[keyword];
       if (typeof ref !== 'string') continue;
-      const target = anchorAsPointer(ref, place, resources, anchors) ?? ref;
+      const target = anchorAsPointer(ref, place, resources, anchors, source) ?? ref;
       if (typeof target !== 'string') throw danglingAnchor(keyword, ref, place, target, anchors, documentUri, source);
       if (keyword === '$ref') place.object.$ref = target;
       else dynamicRefAsRef(place.object, target);
@@ -156,6 +156,7 @@ function anchorAsPointer(
   place: Place,
   resources: ReadonlySet<string>,
   anchors: ReadonlyMap<string, Anchor>,
+  source: string | undefined,
 ): string | Unresolved | undefined {
   const hash = ref.indexOf('#');
   if (hash === -1) return undefined;
@@ -168,12 +169,28 @@ function anchorAsPointer(
   if (!resources.has(resource)) return /^https?:/i.test(resource) ? undefined : { name, resource, inFile: true };
   const anchor = anchors.get(`${resource}#${name}`);
   if (!anchor) return { resource, name };
-  // Percent-encoded: swagger-parser decodes a `$ref`'s fragment before reading it as a pointer.
-  anchor.fragment ??= keysOf(anchor.place.trail)
-    .slice(anchor.place.resourceDepth)
-    .map((key) => `/${encodeURIComponent(pointerSegment(key))}`)
-    .join('');
+  anchor.fragment ??= resourceFragment(anchor.place, source);
   return `${uri}#${anchor.fragment}`;
+}
+
+/** Half of a UTF-16 surrogate pair standing alone: no URI, so no `$ref`, can name a key that holds one. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * The JSON pointer of an anchored schema in its resource, percent-encoded: swagger-parser decodes a `$ref`'s
+ * fragment before reading it as a pointer.
+ */
+function resourceFragment(place: Place, source: string | undefined): string {
+  const keys = keysOf(place.trail);
+  const inResource = keys.slice(place.resourceDepth);
+  if (inResource.some((key) => LONE_SURROGATE.test(key))) {
+    const keyword = typeof place.object.$anchor === 'string' ? '$anchor' : '$dynamicAnchor';
+    throw new OpenApiImportError(
+      `"${keyword}": ${JSON.stringify(place.object[keyword])} names the schema at ${pointer(keys)}, under a key that is not valid Unicode (it holds a lone surrogate, half of a UTF-16 pair): no $ref can reach it; rename the key`,
+      source,
+    );
+  }
+  return inResource.map((key) => `/${encodeURIComponent(pointerSegment(key))}`).join('');
 }
 
 /** A `$dynamicRef` followed as the `$ref` it resolves to first (beside a `$ref` of its own, as one more `allOf`). */
