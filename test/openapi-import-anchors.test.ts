@@ -267,3 +267,13 @@ test('an anchor under a key that is not valid Unicode is refused saying so, not 
   );
   assert.deepEqual(errors, []);
 });
+
+test('a $ref to an anchor no schema has, among long anchor names, is refused at once (the anchor meant is looked for within a typo)', async () => {
+  // Comparing each name with the one written, letter by letter, took the product of their lengths: half a minute.
+  const long = 'n'.repeat(30_000);
+  const schemas = { A: { $anchor: `${long}a` }, B: { $anchor: `${long}b` }, C: { $anchor: `x${long}` } };
+  const doc = document({ '/p': post({ $ref: `#${long}c` }) }, schemas);
+  const started = performance.now();
+  await assert.rejects(importOpenApi({ document: doc }), /no schema has "\$anchor": "n+c"$/);
+  assert.ok(performance.now() - started < 5000, `${Math.round(performance.now() - started)} ms`);
+});

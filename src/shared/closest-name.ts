@@ -15,7 +15,7 @@ export function closestName(typed: string, names: readonly string[]): string | u
   for (const candidate of names) {
     const lower = candidate.toLowerCase();
     // The start of exactly one name (`--work`, `cli`) is as good as a typo: closer than any other.
-    const score = name.length >= 3 && lower.startsWith(name) ? 0.5 : editDistance(name, lower);
+    const score = name.length >= 3 && lower.startsWith(name) ? 0.5 : editDistance(name, lower, limit);
     if (score > limit) continue;
     if (score < bestScore) [best, bestScore, ties] = [candidate, score, 0];
     else if (score === bestScore) ties++;
