@@ -1,4 +1,5 @@
 import { closestName } from '../../shared/closest-name';
+import { shortenText } from '../../shared/shorten-text';
 import { pointerSegment } from '../support/json-pointer';
 import { OpenApiImportError } from './openapi-import-error';
 
@@ -78,7 +79,7 @@ export function anchorRefsAsPointers(
       if (other && other.place !== place) {
         const [first, second] = [pointer(keysOf(other.place.trail)), pointer(keysOf(place.trail))];
         throw new OpenApiImportError(
-          `"${keyword}": ${JSON.stringify(name)} names two schemas, ${first} and ${second}: a "$ref": ${JSON.stringify(`#${name}`)} could mean either; rename one`,
+          `"${keyword}": ${quoted(name)} names two schemas, ${first} and ${second}: a "$ref": ${quoted(`#${name}`)} could mean either; rename one`,
           source,
         );
       }
@@ -186,7 +187,7 @@ function resourceFragment(place: Place, source: string | undefined): string {
   if (inResource.some((key) => LONE_SURROGATE.test(key))) {
     const keyword = typeof place.object.$anchor === 'string' ? '$anchor' : '$dynamicAnchor';
     throw new OpenApiImportError(
-      `"${keyword}": ${JSON.stringify(place.object[keyword])} names the schema at ${pointer(keys)}, under a key that is not valid Unicode (it holds a lone surrogate, half of a UTF-16 pair): no $ref can reach it; rename the key`,
+      `"${keyword}": ${quoted(String(place.object[keyword]))} names the schema at ${pointer(keys)}, under a key that is not valid Unicode (it holds a lone surrogate, half of a UTF-16 pair): no $ref can reach it; rename the key`,
       source,
     );
   }
@@ -209,10 +210,10 @@ function danglingAnchor(
   documentUri: string,
   source: string | undefined,
 ): OpenApiImportError {
-  const at = `a ${keyword} at ${pointer(keysOf(place.trail))} points to ${JSON.stringify(ref)}`;
+  const at = `a ${keyword} at ${pointer(keysOf(place.trail))} points to ${quoted(ref)}`;
   if (inFile)
     return new OpenApiImportError(
-      `${at}, an anchor in another file: anchors are looked up in the document itself only; refer to the schema by its JSON pointer in that file ("${ref.slice(0, ref.indexOf('#'))}#/…")`,
+      `${at}, an anchor in another file: anchors are looked up in the document itself only; refer to the schema by its JSON pointer in that file ("${shortenText(ref.slice(0, ref.indexOf('#')), SHOWN_CHARS)}#/…")`,
       source,
     );
   const names = [...anchors.keys()]
@@ -220,13 +221,13 @@ function danglingAnchor(
     .map((key) => key.slice(resource.length + 1));
   const closest = closestName(name, names);
   const hint = names.includes(`#${name}`)
-    ? ` ("${ANCHOR_KEYWORDS[keyword]}": ${JSON.stringify(`#${name}`)} is written with its #: write ${JSON.stringify(name)})`
+    ? ` ("${ANCHOR_KEYWORDS[keyword]}": ${quoted(`#${name}`)} is written with its #: write ${quoted(name)})`
     : closest === undefined
       ? ''
-      : ` (did you mean ${JSON.stringify(`#${closest}`)}?)`;
-  const of = resource === documentUri ? '' : ` of ${resource}`;
+      : ` (did you mean ${quoted(`#${closest}`)}?)`;
+  const of = resource === documentUri ? '' : ` of ${shortenText(resource, SHOWN_CHARS)}`;
   return new OpenApiImportError(
-    `${at}, but no schema${of} has "${ANCHOR_KEYWORDS[keyword]}": ${JSON.stringify(name)}${hint}`,
+    `${at}, but no schema${of} has "${ANCHOR_KEYWORDS[keyword]}": ${quoted(name)}${hint}`,
     source,
   );
 }
@@ -237,9 +238,17 @@ function keysOf(trail: Trail | undefined): string[] {
   return keys.reverse();
 }
 
-/** `#/paths/~1items/get` as the document's other messages write a place. */
+/** The characters of a name, a reference or a key a message shows: what clients send can run to megabytes. */
+const SHOWN_CHARS = 100;
+
+/** `text` in a message, quoted, by its start when long. */
+function quoted(text: string): string {
+  return JSON.stringify(shortenText(text, SHOWN_CHARS));
+}
+
+/** `#/paths/~1items/get` as the document's other messages write a place (a long key by its start). */
 function pointer(path: readonly string[]): string {
-  return `#${path.map((key) => `/${pointerSegment(key)}`).join('')}`;
+  return `#${path.map((key) => `/${shortenText(pointerSegment(key), SHOWN_CHARS)}`).join('')}`;
 }
 
 /** A `$id` or a `$ref`'s URI resolved against the resource it is in, without a fragment; undefined if malformed. */
