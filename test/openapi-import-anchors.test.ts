@@ -192,6 +192,25 @@ test('an $anchor in a resource a $id names, referred to from outside it', async 
   assert.deepEqual(errors, []);
 });
 
+test('an $anchor referred to inside the resource a $id names, that resource reached by a JSON pointer', async () => {
+  // swagger-parser reads a bare `#/…` there from the document's root once it got there by a pointer: the anchor's
+  // pointer in its resource is written with the resource's URI.
+  const pet = {
+    $id: 'https://example.com/schemas/pet',
+    type: 'object',
+    properties: { tag: { $anchor: 'tag', type: 'string', minLength: 2 }, alias: { $ref: '#tag' } },
+  };
+  assert.deepEqual(
+    await importDocument(document({ '/pets': post({ $ref: '#/components/schemas/Pet' }) }, { Pet: pet })),
+    [],
+  );
+  const tooShort = await send('/pets', { tag: 'xy', alias: 'x' });
+  assert.equal(tooShort.status, 422);
+  assert.deepEqual((tooShort.body as { detail: { loc: unknown }[] }).detail[0]?.loc, ['body', 'alias']);
+  assert.equal((await send('/pets', { tag: 'xy', alias: 'xy' })).status, 200);
+  assert.deepEqual(errors, []);
+});
+
 test('a $ref to an anchor no schema has is refused, naming the reference and where it is', async () => {
   const pets = document({ '/pets': post({ $ref: '#Pett' }) }, { Pet: PET });
   assert.equal(
@@ -290,5 +309,27 @@ test('a refusal names a long anchor, reference or key by its start: a line to re
     assert.ok(detail.length < 1000, `${detail.length} characters: ${detail.slice(0, 300)}`);
     assert.match(detail, /"x+…"/);
   }
+  assert.deepEqual(errors, []);
+});
+
+test('an anchor in a resource two schemas name (a $id written twice, or the document’s own) is refused, not read from the wrong root', async () => {
+  // The anchor's place was worked out from one root and read from the other: here the whole document, as a schema
+  // that accepts anything.
+  const own = document({ '/p': post({ $ref: '#Pet' }) }, { Pet: { ...PET, $id: 'file:///openapi-document' } });
+  assert.equal(
+    await refusal(own),
+    'The document cannot be imported: a $ref at #/paths/~1p/post/requestBody/content/application~1json/schema points to "#Pet", an anchor in file:///openapi-document, which the document and the "$id" at #/components/schemas/Pet both name: a pointer from either root could be meant; give the schema an $id of its own',
+  );
+  const twice = document(
+    { '/p': post({ $ref: 'https://example.com/pet#tag' }) },
+    {
+      Pet: { $id: 'https://example.com/pet', properties: { tag: { $anchor: 'tag', type: 'string' } } },
+      Other: { $id: 'https://example.com/pet', type: 'integer' },
+    },
+  );
+  assert.match(
+    await refusal(twice),
+    /points to "https:\/\/example.com\/pet#tag", an anchor in https:\/\/example.com\/pet, which the "\$id" at #\/components\/schemas\/Pet and the "\$id" at #\/components\/schemas\/Other both name: /,
+  );
   assert.deepEqual(errors, []);
 });

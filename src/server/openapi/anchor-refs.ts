@@ -37,6 +37,9 @@ interface Trail {
   depth: number;
 }
 
+/** Where a schema resource is rooted: the trail to the object with its `$id`; undefined for the document. */
+type Root = Trail | undefined;
+
 /** An object of the document, where it is, and the schema resource (the document, or the nearest `$id`) it is in. */
 interface Place {
   object: Record<string, unknown>;
@@ -45,6 +48,8 @@ interface Place {
   base: string;
   /** How many keys of the trail lead to the resource's root. */
   resourceDepth: number;
+  /** Whether a `$id` names the resource by an absolute URI (its own, or one it is relative to): not the document's. */
+  absolute: boolean;
 }
 
 interface Anchor {
@@ -67,7 +72,7 @@ export function anchorRefsAsPointers(
   documentUri: string,
   source: string | undefined,
 ): Map<object, string> {
-  const { places, resources } = documentPlaces(document, documentUri);
+  const { places, resources, namedTwice } = documentPlaces(document, documentUri);
   const anchors = new Map<string, Anchor>();
   const named = new Map<object, string>();
   for (const place of places) {
@@ -91,7 +96,8 @@ export function anchorRefsAsPointers(
     for (const keyword of REF_KEYWORDS) {
       const ref = place.object[keyword];
       if (typeof ref !== 'string') continue;
-      const target = anchorAsPointer(ref, place, resources, anchors, source) ?? ref;
+      const target = anchorAsPointer(ref, place, { resources, namedTwice }, anchors, source) ?? ref;
+      if (typeof target === 'object' && 'roots' in target) throw rootsInDoubt(keyword, ref, place, target, source);
       if (typeof target !== 'string') throw danglingAnchor(keyword, ref, place, target, anchors, documentUri, source);
       if (keyword === '$ref') place.object.$ref = target;
       else dynamicRefAsRef(place.object, target);
@@ -105,29 +111,41 @@ const PLACE_KEYWORDS = [...REF_KEYWORDS, ...Object.values(ANCHOR_KEYWORDS)];
 
 /**
  * The objects of the document with an anchor or a reference, each once, outside data keywords, with the resource
- * each is in; and the resources' URIs (the document's, and each `$id`'s).
+ * each is in; the resources' URIs (the document's, and each `$id`'s) with where each is rooted; and those two roots
+ * name (a `$id` written twice, or one that names the document itself), with both.
  */
-function documentPlaces(document: unknown, documentUri: string): { places: Place[]; resources: Set<string> } {
+function documentPlaces(
+  document: unknown,
+  documentUri: string,
+): { places: Place[]; resources: Map<string, Root>; namedTwice: Map<string, [Root, Root]> } {
   const places: Place[] = [];
-  const resources = new Set([documentUri]);
+  const resources = new Map<string, Root>([[documentUri, undefined]]);
+  const namedTwice = new Map<string, [Root, Root]>();
   const seen = new Set<object>();
-  const stack: { value: unknown; trail?: Trail; base: string; resourceDepth: number; members: boolean }[] = [
-    { value: document, base: documentUri, resourceDepth: 0, members: false },
-  ];
+  const stack: {
+    value: unknown;
+    trail?: Trail;
+    base: string;
+    resourceDepth: number;
+    absolute: boolean;
+    members: boolean;
+  }[] = [{ value: document, base: documentUri, resourceDepth: 0, absolute: false, members: false }];
   while (stack.length > 0) {
     const { value, trail, members, ...resource } = stack.pop() as (typeof stack)[number];
     if (value === null || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
-    let { base, resourceDepth } = resource;
+    let { base, resourceDepth, absolute } = resource;
     if (!Array.isArray(value)) {
       const object = value as Record<string, unknown>;
       const id = typeof object.$id === 'string' && !members ? resolvedUri(object.$id, base) : undefined;
       if (id !== undefined) {
         [base, resourceDepth] = [id, trail?.depth ?? 0];
-        resources.add(id);
+        absolute ||= URL.canParse(object.$id as string);
+        if (resources.has(id) && !namedTwice.has(id)) namedTwice.set(id, [resources.get(id), trail]);
+        else resources.set(id, trail);
       }
       if (!members && PLACE_KEYWORDS.some((keyword) => typeof object[keyword] === 'string'))
-        places.push({ object, trail, base, resourceDepth });
+        places.push({ object, trail, base, resourceDepth, absolute });
     }
     const entries = Object.entries(value);
     for (let index = entries.length - 1; index >= 0; index--) {
@@ -135,10 +153,10 @@ function documentPlaces(document: unknown, documentUri: string): { places: Place
       if (!Array.isArray(value) && !members && DATA_KEYWORDS.has(key)) continue;
       const childMembers = !Array.isArray(value) && !members && NAMED_MEMBERS.has(key);
       const childTrail = { key, up: trail, depth: (trail?.depth ?? 0) + 1 };
-      stack.push({ value: child, trail: childTrail, base, resourceDepth, members: childMembers });
+      stack.push({ value: child, trail: childTrail, base, resourceDepth, absolute, members: childMembers });
     }
   }
-  return { places, resources };
+  return { places, resources, namedTwice };
 }
 
 /** An anchor a reference names and the import cannot find: in the document, or in a file beside it. */
@@ -148,17 +166,24 @@ interface Unresolved {
   inFile?: true;
 }
 
+/** An anchor found in a resource two roots name: its pointer could be read from either. */
+interface InDoubt {
+  resource: string;
+  roots: readonly [Root, Root];
+}
+
 /**
- * `ref` with its anchor as a JSON pointer; what it names when that cannot be found; undefined when `ref` is no
- * reference to an anchor (a JSON pointer, a whole file, the network, which swagger-parser refuses to read).
+ * `ref` with its anchor as a JSON pointer; what it names when that cannot be found, or cannot be told apart;
+ * undefined when `ref` is no reference to an anchor (a JSON pointer, a whole file, the network, which swagger-parser
+ * refuses to read).
  */
 function anchorAsPointer(
   ref: string,
   place: Place,
-  resources: ReadonlySet<string>,
+  { resources, namedTwice }: { resources: ReadonlyMap<string, Root>; namedTwice: ReadonlyMap<string, [Root, Root]> },
   anchors: ReadonlyMap<string, Anchor>,
   source: string | undefined,
-): string | Unresolved | undefined {
+): string | Unresolved | InDoubt | undefined {
   const hash = ref.indexOf('#');
   if (hash === -1) return undefined;
   const name = decoded(ref.slice(hash + 1));
@@ -170,8 +195,13 @@ function anchorAsPointer(
   if (!resources.has(resource)) return /^https?:/i.test(resource) ? undefined : { name, resource, inFile: true };
   const anchor = anchors.get(`${resource}#${name}`);
   if (!anchor) return { resource, name };
+  const roots = namedTwice.get(resource);
+  if (roots) return { resource, roots };
   anchor.fragment ??= resourceFragment(anchor.place, source);
-  return `${uri}#${anchor.fragment}`;
+  // With the resource's URI when a `$id` names it by an absolute one: swagger-parser reads a bare `#/…` inside it
+  // from the document's root when it got there by a JSON pointer (`"$ref": "#/components/schemas/Pet"`). A relative
+  // one it resolves against a base of its own (the working folder when the document is no file): left as written.
+  return `${anchor.place.absolute ? resource : uri}#${anchor.fragment}`;
 }
 
 /** Half of a UTF-16 surrogate pair standing alone: no URI, so no `$ref`, can name a key that holds one. */
@@ -199,6 +229,20 @@ function dynamicRefAsRef(object: Record<string, unknown>, target: string): void 
   delete object.$dynamicRef;
   if (object.$ref === undefined) object.$ref = target;
   else object.allOf = [...(Array.isArray(object.allOf) ? object.allOf : []), { $ref: target }];
+}
+
+function rootsInDoubt(
+  keyword: (typeof REF_KEYWORDS)[number],
+  ref: string,
+  place: Place,
+  { resource, roots }: InDoubt,
+  source: string | undefined,
+): OpenApiImportError {
+  const [first, second] = roots.map((root) => (root ? `the "$id" at ${pointer(keysOf(root))}` : 'the document'));
+  return new OpenApiImportError(
+    `a ${keyword} at ${pointer(keysOf(place.trail))} points to ${quoted(ref)}, an anchor in ${shortenText(resource, SHOWN_CHARS)}, which ${first} and ${second} both name: a pointer from either root could be meant; give the schema an $id of its own`,
+    source,
+  );
 }
 
 function danglingAnchor(
