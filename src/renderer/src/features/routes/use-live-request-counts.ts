@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { reloadRequestCounts } from '../../stores/console-sync';
-import { useRequestsStore } from '../../stores/requests-store';
+import { onRequestsChange } from '../../stores/requests-change-throttle';
 
 /** How often at most the counts are asked for again while the log lets requests go (a flood past Requests kept). */
 const RECOUNT_MS = 1_000;
@@ -12,24 +12,16 @@ const RECOUNT_MS = 1_000;
  * for again each time the console learns the log let some go (`keptFrom` moves) — at most once a second.
  */
 export function useLiveRequestCounts(): void {
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let last = 0;
-    const recount = () => {
-      timer = undefined;
-      last = Date.now();
-      void reloadRequestCounts().catch(() => {
-        // Not reachable just now: the feed's status says so; the next look at the log asks again.
-      });
-    };
-    recount();
-    const unsubscribe = useRequestsStore.subscribe((state, previous) => {
-      if (state.keptFrom === previous.keptFrom || timer) return;
-      timer = setTimeout(recount, Math.max(0, last + RECOUNT_MS - Date.now()));
-    });
-    return () => {
-      unsubscribe();
-      clearTimeout(timer);
-    };
-  }, []);
+  useEffect(
+    () =>
+      onRequestsChange(
+        (state) => state.keptFrom,
+        () =>
+          void reloadRequestCounts().catch(() => {
+            // Not reachable just now: the feed's status says so; the next look at the log asks again.
+          }),
+        RECOUNT_MS,
+      ),
+    [],
+  );
 }

@@ -1,4 +1,5 @@
 import { startTransition, useEffect, useState } from 'react';
+import { onRequestsChange } from '../../stores/requests-change-throttle';
 import { useRequestsStore } from '../../stores/requests-store';
 
 /**
@@ -8,24 +9,17 @@ import { useRequestsStore } from '../../stores/requests-store';
  */
 export function useThrottledCounts(intervalMs: number): Readonly<Record<string, number>> {
   const [counts, setCounts] = useState(() => useRequestsStore.getState().counts);
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let last = 0;
-    const publish = () => {
-      timer = undefined;
-      last = Date.now();
-      const latest = useRequestsStore.getState().counts;
-      startTransition(() => setCounts(latest));
-    };
-    publish();
-    const unsubscribe = useRequestsStore.subscribe((state, previous) => {
-      if (state.counts === previous.counts || timer) return;
-      timer = setTimeout(publish, Math.max(0, last + intervalMs - Date.now()));
-    });
-    return () => {
-      unsubscribe();
-      clearTimeout(timer);
-    };
-  }, [intervalMs]);
+  useEffect(
+    () =>
+      onRequestsChange(
+        (state) => state.counts,
+        () => {
+          const latest = useRequestsStore.getState().counts;
+          startTransition(() => setCounts(latest));
+        },
+        intervalMs,
+      ),
+    [intervalMs],
+  );
   return counts;
 }
