@@ -84,3 +84,13 @@ function textSize(text: string | undefined): Written | undefined {
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) breaks++;
   return { bytes: Buffer.byteLength(text), breaks };
 }
+
+/**
+ * What `value` adds to a workspace file as one item of an array whose items the file indents `level` deep (the
+ * document's own members are level 1): a line break and the indent before it, a comma after it, and its own lines
+ * indented as deep. For what clients write, measured once per write.
+ */
+export function itemFileBytes(value: unknown, level: number): number {
+  const written = textSize(JSON.stringify(value, null, 2)) ?? NULL;
+  return 2 + 2 * level + written.bytes + 2 * level * written.breaks;
+}

@@ -24,6 +24,7 @@ import type { Logger } from '../../../support/logger';
 
 export type { AgoraChange };
 
+import { userFileBytes } from './agora-file-bytes';
 import { agoraSeed } from './agora-seed';
 import {
   type HistoryLimits,
@@ -34,6 +35,7 @@ import {
 } from './recorded-history';
 import { SessionHistory } from './session-history';
 import { SessionTable } from './session-table';
+import { UsersBudget } from './users-budget';
 
 export type AgoraChangeListener = (change: AgoraChange) => void;
 
@@ -157,6 +159,7 @@ export class AgoraStore {
   private sessions = new SessionTable();
   private currentUserId: string | null = null;
   private usersNewestFirst: User[] | null = null;
+  private readonly usersBudget = new UsersBudget();
   private listeners = new Set<AgoraChangeListener>();
   private readonly seed: AgoraData;
   private readonly now: () => number;
@@ -204,6 +207,7 @@ export class AgoraStore {
     const sessions = new SessionTable();
     for (const session of valid.sessions) sessions.set(session.metadata.sessionId, loadedSession(session));
     this.users = users;
+    this.usersBudget.recount(users.values());
     this.emailOwners = emailOwners;
     this.aliases = new Map(Object.entries(valid.userAliases));
     this.sessions = sessions;
@@ -287,7 +291,8 @@ export class AgoraStore {
 
   /**
    * A new user with default preferences. Throws `DuplicateEmailError`, or `AgoraDataError` for invalid fields. `admit`
-   * (a console edit's: see `Admit`) sees the data as it would be, before it is stored.
+   * (a console edit's: see `Admit`) sees the data as it would be, before it is stored; without it (a client's write),
+   * the users' share of the workspace file is checked instead (`AgoraStoreFullError`).
    */
   createUser(input: NewUser, admit?: Admit): User {
     if (this.users.size >= USERS_MAX) {
@@ -307,8 +312,10 @@ export class AgoraStore {
     });
     if (this.emailOwners.has(user.email.toLowerCase())) throw new DuplicateEmailError(user.email);
     checkPreferencesSize(user.preferences);
-    admit?.(this.sharedSnapshotWith({ user }));
-    this.putUser(user);
+    const bytes = userFileBytes(user);
+    if (admit) admit(this.sharedSnapshotWith({ user }));
+    else this.checkUsersRoom(user.id, bytes);
+    this.putUser(user, bytes);
     this.emit({ type: 'user-created', user: user });
     return user;
   }
@@ -330,8 +337,10 @@ export class AgoraStore {
     const owner = this.emailOwners.get(user.email.toLowerCase());
     if (owner !== undefined && owner !== current.id) throw new DuplicateEmailError(user.email);
     if (patch.preferences) checkPreferencesSize(user.preferences);
-    admit?.(this.sharedSnapshotWith({ user }));
-    this.putUser(user);
+    const bytes = userFileBytes(user);
+    if (admit) admit(this.sharedSnapshotWith({ user }));
+    else this.checkUsersRoom(user.id, bytes);
+    this.putUser(user, bytes);
     this.emit({ type: 'user-updated', user: user });
     return user;
   }
@@ -358,6 +367,7 @@ export class AgoraStore {
     for (const sessionId of deletedSessionIds) this.sessions.delete(sessionId);
     for (const [alias, target] of this.aliases) if (target === userId) this.aliases.delete(alias);
     this.users.delete(userId);
+    this.usersBudget.remove(userId);
     this.emailOwners.delete(user.email.toLowerCase());
     this.usersNewestFirst = null;
     if (this.currentUserId === userId) this.currentUserId = null;
@@ -584,7 +594,9 @@ export class AgoraStore {
     if (!user) return;
     // A shallow copy of a stored (valid, frozen) user with a fresh timestamp: nothing to check again.
     const updated = Object.freeze({ ...user, lastActivity: at });
-    this.putUser(updated);
+    // Only an ISO timestamp changed (ASCII, nothing JSON escapes): the user's size changes by the difference in
+    // length, with no user written out for each run.
+    this.putUser(updated, this.usersBudget.bytesOf(user.id) + at.length - user.lastActivity.length);
     this.emit({ type: 'user-updated', user: updated });
   }
 
@@ -592,11 +604,26 @@ export class AgoraStore {
     return this.aliases.get(id) ?? id;
   }
 
-  /** Stores a user that `storedUser` made; nothing here can fail, so the indexes never go out of step. */
-  private putUser(user: User): void {
+  /**
+   * A client's write of a user (one the console did not make, whose `admit` weighs the whole workspace instead) is
+   * refused when the users would take more than their share of the workspace file.
+   */
+  private checkUsersRoom(userId: string, bytes: number): void {
+    if (this.usersBudget.fits(userId, bytes)) return;
+    throw new AgoraStoreFullError(
+      `Content Too Large: the mock's users hold at most ${this.usersBudget.limit / 1024 / 1024} MiB as the workspace file writes them, and this user (${bytes} bytes) does not fit: delete users first (DELETE /users/{user_id})`,
+    );
+  }
+
+  /**
+   * Stores a user that `storedUser` made, `bytes` its size in the file; nothing here can fail, so the indexes never
+   * go out of step.
+   */
+  private putUser(user: User, bytes: number): void {
     const previous = this.users.get(user.id);
     if (previous) this.emailOwners.delete(previous.email.toLowerCase());
     this.users.set(user.id, user);
+    this.usersBudget.put(user.id, bytes);
     this.emailOwners.set(user.email.toLowerCase(), user.id);
     this.usersNewestFirst = null;
   }
