@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { Workspace } from '../src/shared/workspace';
 import { agoraData, agoraStore } from '../test/helpers/agora';
 import { startTestEngine } from '../test/helpers/engine';
-import { recordTooLargeHistory } from '../test/helpers/large-world';
+import { handMadeTooLargeHistory } from '../test/helpers/large-world';
 import { movableWorkspace } from '../test/helpers/movable-workspace';
 import { startRefusingWorkspaceEngine, startWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
@@ -160,7 +160,7 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
 
 test('Workspace: an Export larger than the engine opens is refused in the panel, saying what to make smaller; nothing downloads', async () => {
   const server = await startTestEngine();
-  recordTooLargeHistory(agoraStore(server));
+  handMadeTooLargeHistory(agoraStore(server));
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   let downloads = 0;

@@ -9,7 +9,7 @@ import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
-import { recordTooLargeHistory, wideRouteJson } from './helpers/large-world';
+import { handMadeTooLargeHistory, wideRouteJson } from './helpers/large-world';
 import { readJson, startRefusingWorkspaceEngine, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // The console's workspace endpoints: status, save / save as / open / new, export, import, recent, live feed.
@@ -193,7 +193,7 @@ test("an import names files as the attached workspace's folder holds them: the e
 test('an export larger than the engine opens is refused as a save is: 409 saying what to make smaller', async () => {
   const server = await startTestEngine();
   const api = controlClient(server);
-  recordTooLargeHistory(agoraStore(server));
+  handMadeTooLargeHistory(agoraStore(server));
   const refused = await api.get<{ detail: WorkspaceProblem }>('/workspace/export');
   assert.equal(refused.status, 409);
   assert.equal(refused.headers.get('content-disposition'), null, 'nothing is offered as a download');

@@ -12,7 +12,7 @@ import type { ConsoleUser } from '../src/shared/control-api';
 import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
-import { recordTooLargeHistory } from './helpers/large-world';
+import { handMadeTooLargeHistory } from './helpers/large-world';
 import { eventually, WAIT_MS } from './helpers/wait';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -144,7 +144,8 @@ test('a workspace larger than the engine opens is never saved: refused with the 
     logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
   });
   const api = controlClient(server);
-  recordTooLargeHistory(agoraStore(server));
+  // Made by hand: recorded history would give way instead (workspace-history-room.test.ts).
+  handMadeTooLargeHistory(agoraStore(server));
 
   const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
   assert.equal(failing.status, 409);
@@ -203,9 +204,6 @@ function writesOf(file: string): { starts: number[]; hooks: AtomicWriteHooks } {
   };
 }
 
-/** A message of 2 MiB of a control character, which JSON writes in six bytes: six runs of it are a 72 MB file. */
-const BIG_MESSAGE = '\u0001'.repeat(2 * 1024 * 1024);
-
 test('a workspace too large to save is encoded again only after a change, for a stream of changes once a period; made small, it saves', async () => {
   const file = await newFile('too-large-autosave.agui.json');
   const writes = writesOf(file);
@@ -224,7 +222,7 @@ test('a workspace too large to save is encoded again only after a change, for a 
   });
   const api = controlClient(server);
   const store = agoraStore(server);
-  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, BIG_MESSAGE);
+  handMadeTooLargeHistory(store);
   await eventually(() => refusals.length === 1, 'the autosave refused');
   assert.equal(writes.starts.length, 1);
 
@@ -274,7 +272,7 @@ test('closing a workspace found too large, unchanged since, keeps its changes be
     logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
   });
   const store = agoraStore(server);
-  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, BIG_MESSAGE);
+  handMadeTooLargeHistory(store);
   await eventually(() => server.workspace.status().error?.operation === 'save', 'the autosave refused');
   await server.close();
   assert.equal(writes.starts.length, 1, 'closing did not encode it again to be refused again');

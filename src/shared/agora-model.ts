@@ -151,6 +151,12 @@ export type HistoryLimitSetting =
   | 'maxRecordedBytes'
   | 'maxRecordedSessions';
 
+/**
+ * What made recorded history give way in a `history-evicted` change: a history limit, or `workspaceFile`: a save or an
+ * export found the workspace larger than its file may be (64 MB), and the oldest recorded history made room.
+ */
+export type HistoryEvictionCause = HistoryLimitSetting | 'workspaceFile';
+
 /** What changed in the store; the console follows these to stay in step without polling. */
 export type AgoraChange =
   | { type: 'user-created'; user: User }
@@ -166,10 +172,13 @@ export type AgoraChange =
    */
   | { type: 'history-appended'; session: SessionMetadata; appendedMessages: number }
   | { type: 'history-replaced'; session: SessionMetadata }
-  /** A run's recording reached a history limit: the oldest recorded history made room (see docs/workspaces.md). */
+  /**
+   * A run's recording reached a history limit, or a save found the workspace too large for its file: the oldest
+   * recorded history made room (see docs/workspaces.md).
+   */
   | {
       type: 'history-evicted';
-      limits: HistoryLimitSetting[];
+      limits: HistoryEvictionCause[];
       /** Recorded messages removed, in all (those of removed sessions included). */
       removedMessages: number;
       /** Sessions that lost their oldest recorded messages, as they are now. */

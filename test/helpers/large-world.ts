@@ -48,12 +48,28 @@ export function wideRouteJson(id: string, count = 450_001): string {
   return `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${nestedZeros(count)}}}]}`;
 }
 
+/** 2 MiB of a control character, which JSON writes in six bytes (\u0001): six messages of it are a 72 MB file. */
+const CONTROL_CHARACTERS = '\u0001'.repeat(2 * 1024 * 1024);
+
 /**
- * Records runs into the store, as clients' runs do, each asked with 2 MiB of a control character, which JSON writes
- * in six bytes (\u0001): 12 MiB of recorded text, within the default history limits, is a 72 MB file. A world too
- * large to save or export is made only so: the control API refuses an edit that would make one.
+ * Records runs into the store, as clients' runs do, each asked with 2 MiB of a control character: 12 MiB of recorded
+ * text, within the default history limits, is a 72 MB file. A save or an export evicts the oldest of it to fit.
  */
 export function recordTooLargeHistory(store: AgoraStore): void {
-  const message = '\u0001'.repeat(2 * 1024 * 1024);
-  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, message);
+  for (let run = 0; run < 6; run++) store.recordRunStart(`big-${run}`, null, CONTROL_CHARACTERS);
+}
+
+/**
+ * Six sessions made by hand (`big-0`…`big-5`, as the store takes them: the control API would refuse them), each with
+ * a message of 2 MiB of a control character: a 72 MB file, which no eviction of recorded history can make smaller.
+ */
+export function handMadeTooLargeHistory(store: AgoraStore): void {
+  for (let n = 0; n < 6; n++) {
+    store.createSession({
+      sessionId: `big-${n}`,
+      userId: '550e8400-e29b-41d4-a716-446655440001',
+      title: `big ${n}`,
+      history: [{ role: 'user', content: CONTROL_CHARACTERS }],
+    });
+  }
 }

@@ -57,6 +57,11 @@ export interface RunningPack<Data = unknown> {
   runObserver(): RunObserver | undefined;
   /** Its data as the workspace keeps it; `shared`: stored values as they are, for a reader that only serialises. */
   snapshot(options?: { shared?: boolean }): Data;
+  /**
+   * Gives up the oldest history agent runs recorded so the workspace fits in its file (a save or an export found it
+   * too large), never what was made by hand; nothing when it could not free `room.needed`. What went, or undefined.
+   */
+  makeRoom?(room: FileRoom): { deletedSessions: number; removedMessages: number } | undefined;
   /** Swaps in other data (a workspace reloaded); checked before, so it cannot fail. */
   replace(data: Data): void;
   /** Changes to its data (autosave, the console's feed). */
@@ -65,4 +70,14 @@ export interface RunningPack<Data = unknown> {
   counts(): Record<string, number>;
   /** Stops whatever it runs. */
   close(): void;
+}
+
+/** Room a save wants in the workspace file (`RunningPack.makeRoom`), in bytes as the file writes them. */
+export interface FileRoom {
+  /** Less than this is no use: the file would still be too large. */
+  needed: number;
+  /** Freed up to this, so the next runs do not take the world past the limit again at once. */
+  wanted: number;
+  /** What a value takes in the file as one item of a list in the pack's data (a session). */
+  fileBytes: (item: unknown) => number;
 }

@@ -32,6 +32,7 @@ import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation'
 import {
   editTooLarge,
   encodeOpenable,
+  exportableChunks,
   TOO_LARGE_TO_OPEN,
   WorkspaceTooLarge,
   withinWorkspaceLimit,
@@ -93,6 +94,11 @@ const DEFAULTS: Omit<WorkspaceServiceOptions, 'configDir'> = {
   now: Date.now,
 };
 
+/**
+ * What recorded history is evicted down to when the world is too large for its file (`madeRoom`): below
+ * WORKSPACE_MAX_BYTES, so the next runs do not take it past the limit again at once.
+ */
+const ROOM_TARGET_BYTES = 60 * 1024 * 1024;
 /** A save running longer than this shows in the status (`saving`); quicker ones would only flicker. */
 const SAVING_NOTICE_MS = 150;
 /** How long `close()` waits for a save it stopped to wind down (remove its temp file). */
@@ -435,7 +441,14 @@ export class WorkspaceService {
     const changesBefore = this.changeCount;
     const text = encodeWorkspace(workspace);
     this.clearAutosave();
-    await this.enqueue(() => this.writeText(file, text));
+    try {
+      await this.enqueue(() => this.writeText(file, text, { roomFirst: true }));
+    } catch (error) {
+      if (!(error instanceof WorkspaceTooLarge)) throw error;
+      // Recorded history may give way, as for a save of the file itself (`write`).
+      if (await this.madeRoom()) return this.saveElsewhere(file, from);
+      throw await this.saveFailure(file, error);
+    }
     this.moveServingFolder(from, to);
     this.name = name;
     this.attachFile(file, hashOf(text));
@@ -588,6 +601,57 @@ export class WorkspaceService {
       }
     }
     return { failure: 'no free name was found beside it' };
+  }
+
+  /**
+   * The file's text of the world for a download named `file` (`exportableChunks`); a world too large for a file makes
+   * room first when recorded history can (`madeRoom`), as a save does.
+   */
+  async exportChunks(file: string): Promise<string[]> {
+    for (;;) {
+      try {
+        return await exportableChunks(this.document(), file);
+      } catch (error) {
+        if (!(error instanceof WorkspaceError && error.reason === 'too-large') || !(await this.madeRoom())) throw error;
+      }
+    }
+  }
+
+  /**
+   * A save or an export found the world larger than its file may be: when the history agent runs recorded (never
+   * what was made by hand) can make it fit, the least recently active of it gives way, down to ROOM_TARGET_BYTES so
+   * the next runs have room, as the history limits evict (the packs announce it); the log says what went and why.
+   * Measured once, paced (`DocumentBytes.ofPaced`), by a measure of its own that is dropped after. Whether it did.
+   */
+  private async madeRoom(): Promise<boolean> {
+    const packs = this.context.world.packs().filter((pack) => pack.makeRoom !== undefined);
+    if (packs.length === 0) return false;
+    const measure = new DocumentBytes();
+    const before = await measure.ofPaced(this.document());
+    let now = before;
+    // Sessions are items of a list in a pack's data: document, packs, a pack, its data, the list.
+    const fileBytes = (item: unknown) => measure.item(item, 5);
+    let sessions = 0;
+    let messages = 0;
+    let evicted = false;
+    for (const pack of packs) {
+      if (now <= WORKSPACE_MAX_BYTES) break;
+      const made = pack.makeRoom?.({ needed: now - WORKSPACE_MAX_BYTES, wanted: now - ROOM_TARGET_BYTES, fileBytes });
+      if (!made) continue;
+      evicted = true;
+      sessions += made.deletedSessions;
+      messages += made.removedMessages;
+      now = measure.of(this.document());
+    }
+    if (!evicted) return false;
+    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    this.context.logger.warn(
+      `workspace: ${sessions} recorded session${sessions === 1 ? '' : 's'} evicted so the workspace fits in its file ` +
+        `(${describeBytes(WORKSPACE_MAX_BYTES)}): it would have been ${mb(before)}, and is ${mb(now)}; ` +
+        `${messages} recorded message${messages === 1 ? '' : 's'} went, least recently active first (hand-made ` +
+        'history is kept; lower maxRecordedBytes to keep less)',
+    );
+    return true;
   }
 
   // ——— internals ————————————————————————————————————————————————————————————
@@ -818,9 +882,15 @@ export class WorkspaceService {
         // Nothing changed since it was found too large: refused as then, without encoding it all again.
         throw await this.saveFailure(file, new WorkspaceTooLarge());
       }
-      await this.writeText(file, chunks(), { beforeReplace: explicit ? undefined : unchangedOnDisk });
-    } catch (error) {
+      await this.writeText(file, chunks(), {
+        beforeReplace: explicit ? undefined : unchangedOnDisk,
+        roomFirst: true,
+      });
+    } catch (caught) {
       this.unsavedSince = unsavedSince ?? this.unsavedSince;
+      // Found too large as it was written: recorded history may give way, and the world is saved without it.
+      if (caught instanceof WorkspaceTooLarge && (await this.madeRoom())) return this.write(file, explicit);
+      const error = caught instanceof WorkspaceTooLarge ? await this.saveFailure(file, caught) : caught;
       this.saveFailedAt = this.options.now();
       const tooLarge = error instanceof WorkspaceError && error.reason === 'too-large';
       if (tooLarge) this.tooLargeAt = { changes: changesBefore, name: document.name };
@@ -859,12 +929,17 @@ export class WorkspaceService {
    * One atomic write; a failure is reported in the status and thrown as a WorkspaceError. One that runs a while
    * shows in the status as `saving`. `exclusive`: a file there is left as it is (a WorkspaceError `exists`). A
    * document larger than a workspace may be is refused (`too-large`) rather than written as a file the engine would
-   * then refuse to open.
+   * then refuse to open; `roomFirst`: thrown as the WorkspaceTooLarge it is, the status untouched, for a caller that
+   * lets recorded history make room (`madeRoom`) before it reports a failure.
    */
   private async writeText(
     file: string,
     data: string | Iterable<string | Uint8Array>,
-    { beforeReplace, exclusive = false }: { beforeReplace?: () => Promise<void>; exclusive?: boolean } = {},
+    {
+      beforeReplace,
+      exclusive = false,
+      roomFirst = false,
+    }: { beforeReplace?: () => Promise<void>; exclusive?: boolean; roomFirst?: boolean } = {},
   ): Promise<void> {
     this.writesStarted++;
     this.writing = true;
@@ -883,6 +958,7 @@ export class WorkspaceService {
       await this.fileVersions.remember(file);
     } catch (error) {
       if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
+      if (roomFirst && error instanceof WorkspaceTooLarge) throw error;
       if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') throw fileExists(file);
       this.writing = false;
       throw await this.saveFailure(file, error);

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AgoraChange, HistoryLimitSetting, SessionMetadata } from '../../../shared/agora-model';
+import type { AgoraChange, HistoryEvictionCause, SessionMetadata } from '../../../shared/agora-model';
 import type { ConsoleUser } from '../../../shared/control-api';
 
 export interface AgoraSnapshot {
@@ -9,9 +9,12 @@ export interface AgoraSnapshot {
   eviction?: EvictionNotice | null;
 }
 
-/** What the history limits evicted (summed over `history-evicted` changes), for the State view's notice. */
+/**
+ * What the history limits, or a save that found the workspace too large for its file, evicted (summed over
+ * `history-evicted` changes), for the State view's notice.
+ */
 export interface EvictionNotice {
-  limits: readonly HistoryLimitSetting[];
+  limits: readonly HistoryEvictionCause[];
   removedMessages: number;
   deletedSessions: number;
 }

@@ -14,7 +14,6 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
-import { exportableChunks } from '../../workspace/workspace-size-limit';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
 import { checkWorkspacePath, WORKSPACE_MAX_BYTES } from './workspace-paths';
@@ -81,11 +80,16 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
   });
 
   router.get('/workspace/export', async (ctx) => {
-    const document = workspace.document();
-    const filename = `${document.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'workspace'}.agui.json`;
+    const filename = `${
+      workspace
+        .document()
+        .name.replace(/[^\w.-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'workspace'
+    }.agui.json`;
     // Made whole before the answer starts, a chunk per turn (a big workspace never holds up the engine): one the
-    // engine could not open again is refused as a save is, rather than downloaded and then refused by the import.
-    const chunks = await answering(() => exportableChunks(document, filename));
+    // engine could not open again is refused as a save is, rather than downloaded and then refused by the import,
+    // once recorded history has given way if it can.
+    const chunks = await answering(() => workspace.exportChunks(filename));
     ctx.set('content-disposition', `attachment; filename="${filename}"`);
     ctx.set('Content-Type', 'application/json; charset=utf-8');
     ctx.body = Readable.from(chunks, { objectMode: false });

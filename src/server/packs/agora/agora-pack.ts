@@ -85,6 +85,7 @@ function startAgoraPack(
     controlRouters: [agoraControlRoutes(store, environment)],
     // Runs become REST sessions, as on AGORA's real servers (the Python mock never recorded them).
     runObserver: () => runHistoryRecorder(store, environment.logger),
+    makeRoom: (room) => store.makeRoom(room),
     snapshot: ({ shared = false } = {}) => (shared ? store.sharedSnapshot() : store.snapshot()),
     replace: (next) => store.replace(next),
     subscribe: (listener: (change: AgoraChange) => void) => store.subscribe(listener),

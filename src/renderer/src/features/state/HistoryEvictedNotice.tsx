@@ -1,15 +1,21 @@
+import type { HistoryEvictionCause } from '../../../../shared/agora-model';
 import { useStateStore } from '../../stores/state-store';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/** Says that the history limits evicted recorded history (and which limits), until dismissed. */
+/** A cause as the notice names it: a limit by its setting's name. */
+const causeName = (cause: HistoryEvictionCause) => (cause === 'workspaceFile' ? 'the workspace file’s 64 MB' : cause);
+
+/**
+ * Says that recorded history was evicted (and why: which limits, or the workspace file's size), until dismissed.
+ */
 export function HistoryEvictedNotice() {
   const eviction = useStateStore((state) => state.eviction);
   if (!eviction) return null;
   return (
     <div className="notice warning row" role="status" data-testid="history-evicted">
       <span className="spacer">
-        Recorded history hit a limit ({eviction.limits.join(', ')}):{' '}
+        Recorded history hit a limit ({eviction.limits.map(causeName).join(', ')}):{' '}
         {plural(eviction.removedMessages, 'recorded message')} evicted, oldest first
         {eviction.deletedSessions > 0 && ` (${plural(eviction.deletedSessions, 'run session')} removed whole)`}.
         Hand-made history is kept; change the limits in Settings.

@@ -27,8 +27,11 @@ export type { AgoraChange };
 import { userFileBytes } from './agora-file-bytes';
 import { agoraSeed } from './agora-seed';
 import {
+  type EvictionPlan,
   type HistoryLimits,
   planEviction,
+  planRoom,
+  type RoomWanted,
   recordedBytesOfRange,
   type SessionRecord,
   withRecorded,
@@ -547,6 +550,20 @@ export class AgoraStore {
     return metadata;
   }
 
+  /**
+   * Makes room in the workspace file (a save or an export found it too large): the oldest recorded history gives way,
+   * as to the history limits (`planRoom`), and a `history-evicted` change says what went. Nothing goes when all of it
+   * would not make the room needed. Returns how many sessions runs created were removed and how many recorded
+   * messages went, or undefined when nothing did.
+   */
+  makeRoom(room: RoomWanted): { deletedSessions: number; removedMessages: number } | undefined {
+    const plan = planRoom(this.sessions, room, storedSession);
+    if (!plan) return undefined;
+    this.applyEviction(plan);
+    this.announceEviction(plan);
+    return { deletedSessions: plan.deleted.length, removedMessages: plan.removedMessages };
+  }
+
   // ---- internals ----
 
   /** Stores what a run recorded into the session, evicts what the limits say, and announces both. */
@@ -566,26 +583,31 @@ export class AgoraStore {
     const stored = recording.record;
     const eviction = planEviction(this.sessions, { id: threadId, recording }, limits);
     this.sessions.set(threadId, stored);
-    if (eviction) {
-      for (const [sessionId, trimmed] of eviction.trimmed) this.sessions.set(sessionId, trimmed);
-      for (const sessionId of eviction.deleted) this.sessions.delete(sessionId);
-    }
+    if (eviction) this.applyEviction(eviction);
     const session = stored.metadata;
     this.emit(
       created
         ? { type: 'session-created', session }
         : { type: 'history-appended', session, appendedMessages: messages.length },
     );
-    if (eviction) {
-      this.emit({
-        type: 'history-evicted',
-        limits: eviction.limits,
-        removedMessages: eviction.removedMessages,
-        trimmedSessions: [...eviction.trimmed.values()].map((trimmed) => trimmed.metadata),
-        deletedSessionIds: eviction.deleted,
-      });
-    }
+    if (eviction) this.announceEviction(eviction);
     return stored.metadata;
+  }
+
+  /** Stores what an eviction leaves; cannot fail. */
+  private applyEviction(plan: EvictionPlan): void {
+    for (const [sessionId, trimmed] of plan.trimmed) this.sessions.set(sessionId, trimmed);
+    for (const sessionId of plan.deleted) this.sessions.delete(sessionId);
+  }
+
+  private announceEviction(plan: EvictionPlan): void {
+    this.emit({
+      type: 'history-evicted',
+      limits: plan.limits,
+      removedMessages: plan.removedMessages,
+      trimmedSessions: [...plan.trimmed.values()].map((trimmed) => trimmed.metadata),
+      deletedSessionIds: plan.deleted,
+    });
   }
 
   /** A run counts as the user's activity; unknown or anonymous owners are left alone. */

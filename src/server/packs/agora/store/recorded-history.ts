@@ -1,4 +1,10 @@
-import type { HistoryLimitSetting, HistoryMessage, SessionMetadata } from '../../../../shared/agora-model';
+import type {
+  HistoryEvictionCause,
+  HistoryLimitSetting,
+  HistoryMessage,
+  SessionMetadata,
+  StoredSession,
+} from '../../../../shared/agora-model';
 import type { ServerSettings } from '../../../../shared/settings';
 import type { SessionHistory } from './session-history';
 import type { SessionTable } from './session-table';
@@ -23,7 +29,7 @@ export interface SessionRecord {
 
 /** What to evict so the limits hold again; applying it cannot fail. */
 export interface EvictionPlan {
-  limits: HistoryLimitSetting[];
+  limits: HistoryEvictionCause[];
   removedMessages: number;
   /** New records for the sessions that keep some history (the one recorded into among them). */
   trimmed: Map<string, SessionRecord>;
@@ -174,4 +180,45 @@ export function planEviction(
   }
   if (hit.size === 0) return undefined;
   return { limits: [...hit], removedMessages, trimmed, deleted };
+}
+
+/** Room to make in the workspace file (`planRoom`), in bytes as the file writes them. */
+export interface RoomWanted {
+  /** Less than this is no use (the file would still be too large): then nothing is evicted. */
+  needed: number;
+  /** Evicted until this much is freed, so the next runs do not take the world past the limit again at once. */
+  wanted: number;
+  /** What a session takes in the file, as one item of the sessions list. */
+  fileBytes: (session: StoredSession) => number;
+}
+
+/**
+ * What to evict so the workspace file has `room.wanted` bytes more room: the least recently active sessions holding
+ * recorded history give way, as to the history limits (a session a run created whole, a hand-made one only what runs
+ * recorded in it). Undefined when all of it would not free `room.needed`: nothing is worth evicting then.
+ */
+export function planRoom(
+  sessions: SessionTable,
+  room: RoomWanted,
+  stored: (record: SessionRecord) => StoredSession,
+): EvictionPlan | undefined {
+  const trimmed = new Map<string, SessionRecord>();
+  const deleted: string[] = [];
+  let removedMessages = 0;
+  let freed = 0;
+  for (const [id, record] of sessions.leastRecentlyActive()) {
+    if (freed >= room.wanted) break;
+    const bytes = room.fileBytes(stored(record));
+    removedMessages += record.recorded;
+    if (record.byRun) {
+      deleted.push(id);
+      freed += bytes;
+    } else {
+      const kept = withoutOldestRecorded(record, record.recorded);
+      trimmed.set(id, kept);
+      freed += bytes - room.fileBytes(stored(kept));
+    }
+  }
+  if (freed < room.needed) return undefined;
+  return { limits: ['workspaceFile'], removedMessages, trimmed, deleted };
 }

@@ -78,7 +78,7 @@ export class SessionTable {
    * The sessions the limits may take from (recorded messages, or created by a run), least recently active
    * first, `except` left out; lazily, so taking the first few costs little. Do not write while iterating.
    */
-  *leastRecentlyActive(except: string): Generator<[string, SessionRecord]> {
+  *leastRecentlyActive(except?: string): Generator<[string, SessionRecord]> {
     for (const id of this.evictable.leastRecentFirst()) {
       if (id !== except) yield [id, this.records.get(id) as SessionRecord];
     }

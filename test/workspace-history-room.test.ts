@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { readWorkspaceFile, WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-file';
+import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
+import type { AgoraChange } from '../src/shared/agora-model';
+import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
+import { agoraData, agoraStore } from './helpers/agora';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { handMadeTooLargeHistory, recordTooLargeHistory } from './helpers/large-world';
+import { loopHoldUpDuring } from './helpers/loop-delay';
+import { eventually } from './helpers/wait';
+import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+
+// Recorded history gives way so the workspace always fits in its file: a save or an export of a world that runs
+// made too large evicts the oldest recorded sessions, as the history limits do, instead of being refused.
+
+const dir = await workspaceDir();
+const KOEN = '550e8400-e29b-41d4-a716-446655440001';
+
+async function newFile(name: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), name))));
+  return file;
+}
+
+const bigSessions = (workspace: Workspace) =>
+  agoraData(workspace)
+    .sessions.map((session) => session.metadata.sessionId)
+    .filter((id) => id.startsWith('big-') || id === 'notes');
+
+test('a save of a world runs made too large evicts the oldest recorded sessions, keeps hand-made ones, and saves', async (t) => {
+  const file = await newFile('history-room.agui.json');
+  const warnings: string[] = [];
+  const server = await startWorkspaceEngine(dir, file, {
+    workspaceOptions: { autosaveDelayMs: 600_000 },
+    logger: { info: () => {}, warn: (message) => warnings.push(message), error: () => {} },
+  });
+  const api = controlClient(server);
+  const store = agoraStore(server);
+  // Made by hand before the runs, so the least recently active: eviction passes it by.
+  store.createSession({
+    sessionId: 'notes',
+    userId: KOEN,
+    title: 'notes',
+    history: [{ role: 'user', content: 'mine' }],
+  });
+  const changes: AgoraChange[] = [];
+  store.subscribe((change) => changes.push(change));
+  const statuses: WorkspaceStatus[] = [];
+  server.workspace.subscribe((status) => statuses.push(status));
+  recordTooLargeHistory(store);
+
+  let saved: Awaited<ReturnType<typeof api.post<WorkspaceStatus>>> | undefined;
+  const held = await loopHoldUpDuring(async () => {
+    saved = await api.post<WorkspaceStatus>('/workspace/save');
+  });
+  t.diagnostic(`the save held the engine up ${Math.round(held.busyMs)} ms at most`);
+  // Measuring 72 MB at once would hold it up for hundreds of milliseconds; a message of 12 MB is the longest step.
+  assert.ok(held.busyMs < 250, `held up ${Math.round(held.busyMs)} ms`);
+  assert.ok(saved);
+  assert.equal(saved.status, 200, JSON.stringify(saved.body).slice(0, 500));
+  assert.equal(saved.body.error, null);
+  assert.equal(saved.body.dirty, false);
+  const { size } = await stat(file);
+  assert.ok(size <= WORKSPACE_MAX_BYTES, `the file is ${size} bytes`);
+  const { workspace } = await readWorkspaceFile(file);
+  // 12 MB each in the file: the two oldest go, so the world is well under the limit (the next runs have room).
+  assert.deepEqual(bigSessions(workspace), ['notes', 'big-2', 'big-3', 'big-4', 'big-5']);
+  assert.deepEqual(bigSessions(server.workspace.document()), ['notes', 'big-2', 'big-3', 'big-4', 'big-5']);
+
+  const evicted = changes.filter((change) => change.type === 'history-evicted');
+  assert.equal(evicted.length, 1, 'the console and the feed are told once');
+  assert.deepEqual(evicted[0], {
+    type: 'history-evicted',
+    limits: ['workspaceFile'],
+    removedMessages: 2,
+    trimmedSessions: [],
+    deletedSessionIds: ['big-0', 'big-1'],
+  });
+  const said = warnings.filter((warning) => warning.includes('evicted'));
+  assert.equal(said.length, 1, warnings.join(' | '));
+  assert.match(
+    said[0] as string,
+    /^workspace: 2 recorded sessions evicted so the workspace fits in its file \(64 MB\): it would have been 7\d\.\d MB/,
+  );
+  assert.deepEqual(
+    warnings.filter((warning) => warning.includes('larger than 64 MB')),
+    [],
+    'no refusal is said',
+  );
+  assert.deepEqual(
+    statuses.filter((status) => status.error !== null),
+    [],
+    'the status never showed the refusal history made room for',
+  );
+});
+
+test("autosave and closing's last save make room as a save does", async () => {
+  const file = await newFile('history-room-autosave.agui.json');
+  const warnings: string[] = [];
+  const logger = { info: () => {}, warn: (message: string) => warnings.push(message), error: () => {} };
+  const server = await startWorkspaceEngine(dir, file, { logger });
+  recordTooLargeHistory(agoraStore(server));
+  await eventually(() => warnings.some((warning) => warning.includes('evicted so the workspace fits')), 'made room');
+  await eventually(() => !server.workspace.status().dirty, 'autosaved');
+  assert.deepEqual(bigSessions((await readWorkspaceFile(file)).workspace), ['big-2', 'big-3', 'big-4', 'big-5']);
+
+  const closing = await startWorkspaceEngine(dir, file, {
+    logger,
+    workspaceOptions: { autosaveDelayMs: 600_000, closeTimeoutMs: 60_000 },
+  });
+  recordTooLargeHistory(agoraStore(closing));
+  await closing.close();
+  assert.equal(closing.workspace.unsavedChangesLost(), false);
+  // Six runs again, in the same order: big-0 and big-1 made anew (12 MB each), big-2…big-5 twice as long (24 MB):
+  // 120 MB, of which the least recently active four go.
+  assert.deepEqual(bigSessions((await readWorkspaceFile(file)).workspace), ['big-4', 'big-5']);
+  assert.equal(warnings.filter((warning) => warning.includes('larger than 64 MB')).length, 0, warnings.join(' | '));
+});
+
+test('an export of a world runs made too large evicts the oldest recorded sessions and downloads', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  recordTooLargeHistory(agoraStore(server));
+  const exported = await api.get<Workspace>('/workspace/export');
+  assert.equal(exported.status, 200);
+  assert.deepEqual(bigSessions(exported.body), ['big-2', 'big-3', 'big-4', 'big-5']);
+});
+
+test('a world too large by hand-made content is still refused, and its recorded history is left as it was', async () => {
+  const file = await newFile('hand-made-too-large.agui.json');
+  const server = await startWorkspaceEngine(dir, file, {
+    workspaceOptions: { autosaveDelayMs: 600_000 },
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
+  });
+  const api = controlClient(server);
+  const store = agoraStore(server);
+  handMadeTooLargeHistory(store);
+  store.recordRunStart('run-0', null, 'een vraag');
+  const refused = await api.post<{ detail: { problem: string } }>('/workspace/save');
+  assert.equal(refused.status, 409);
+  assert.match(refused.body.detail.problem, /larger than 64 MB, the largest file the engine opens/);
+  assert.ok(
+    agoraData(server.workspace.document()).sessions.some((session) => session.metadata.sessionId === 'run-0'),
+    'nothing was evicted for a save it could not make possible',
+  );
+});
