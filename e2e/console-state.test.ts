@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { agoraStore } from '../test/helpers/agora';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
+import { recordTooLargeHistory } from '../test/helpers/large-world';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -256,6 +258,25 @@ test('State: when a history limit evicts what runs recorded, a notice says so un
 
   await page.getByRole('tab', { name: 'Settings' }).click();
   assert.equal(await page.getByLabel('Sessions runs create').inputValue(), '1');
+  assert.deepEqual(errors, []);
+});
+
+test('State: when a save or an export evicts what runs recorded so the workspace fits its file, the notice says why', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+  recordTooLargeHistory(agoraStore(server));
+  const exported = await fetch(`${server.url}/__console/api/workspace/export`, {
+    headers: { authorization: `Bearer ${server.token}` },
+  });
+  assert.equal(exported.status, 200);
+  await exported.body?.cancel();
+  await page
+    .getByTestId('history-evicted')
+    .filter({ hasText: 'the workspace file’s 64 MB' })
+    .filter({ hasText: '2 run sessions removed whole' })
+    .waitFor();
   assert.deepEqual(errors, []);
 });
 
