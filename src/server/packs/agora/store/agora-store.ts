@@ -24,6 +24,7 @@ import type { Logger } from '../../../support/logger';
 
 export type { AgoraChange };
 
+import type { FileRoom } from '../../pack-definition';
 import { userFileBytes } from './agora-file-bytes';
 import { agoraSeed } from './agora-seed';
 import {
@@ -31,7 +32,6 @@ import {
   type HistoryLimits,
   planEviction,
   planRoom,
-  type RoomWanted,
   recordedBytesOfRange,
   type SessionRecord,
   withRecorded,
@@ -556,7 +556,7 @@ export class AgoraStore {
    * would not make the room needed. Returns how many sessions runs created were removed and how many recorded
    * messages went, or undefined when nothing did.
    */
-  makeRoom(room: RoomWanted): { deletedSessions: number; removedMessages: number } | undefined {
+  makeRoom(room: FileRoom): { deletedSessions: number; removedMessages: number } | undefined {
     const plan = planRoom(this.sessions, room, storedSession);
     if (!plan) return undefined;
     this.applyEviction(plan);

@@ -6,6 +6,7 @@ import type {
   StoredSession,
 } from '../../../../shared/agora-model';
 import type { ServerSettings } from '../../../../shared/settings';
+import type { FileRoom } from '../../pack-definition';
 import type { SessionHistory } from './session-history';
 import type { SessionTable } from './session-table';
 
@@ -182,16 +183,6 @@ export function planEviction(
   return { limits: [...hit], removedMessages, trimmed, deleted };
 }
 
-/** Room to make in the workspace file (`planRoom`), in bytes as the file writes them. */
-export interface RoomWanted {
-  /** Less than this is no use (the file would still be too large): then nothing is evicted. */
-  needed: number;
-  /** Evicted until this much is freed, so the next runs do not take the world past the limit again at once. */
-  wanted: number;
-  /** What a session takes in the file, as one item of the sessions list. */
-  fileBytes: (session: StoredSession) => number;
-}
-
 /**
  * What to evict so the workspace file has `room.wanted` bytes more room: the least recently active sessions holding
  * recorded history give way, as to the history limits (a session a run created whole, a hand-made one only what runs
@@ -199,7 +190,7 @@ export interface RoomWanted {
  */
 export function planRoom(
   sessions: SessionTable,
-  room: RoomWanted,
+  room: FileRoom,
   stored: (record: SessionRecord) => StoredSession,
 ): EvictionPlan | undefined {
   const trimmed = new Map<string, SessionRecord>();
