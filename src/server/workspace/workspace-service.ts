@@ -888,8 +888,11 @@ export class WorkspaceService {
       });
     } catch (caught) {
       this.unsavedSince = unsavedSince ?? this.unsavedSince;
-      // Found too large as it was written: recorded history may give way, and the world is saved without it.
-      if (caught instanceof WorkspaceTooLarge && (await this.madeRoom())) return this.write(file, explicit);
+      // Found too large as it was written: recorded history may give way, and the world is saved without it. Not
+      // while closing: measuring and writing again may not fit in closing's deadline, and a save stopped there loses
+      // the changes, which a refusal keeps beside the file whole (`keepUnsaved`).
+      if (caught instanceof WorkspaceTooLarge && !this.closed && (await this.madeRoom()))
+        return this.write(file, explicit);
       const error = caught instanceof WorkspaceTooLarge ? await this.saveFailure(file, caught) : caught;
       this.saveFailedAt = this.options.now();
       const tooLarge = error instanceof WorkspaceError && error.reason === 'too-large';
