@@ -118,7 +118,11 @@ test("autosave makes room as a save does; closing's last save keeps a world too 
   await closing.close();
   assert.equal(closing.workspace.unsavedChangesLost(), false);
   assert.equal(warnings.filter((warning) => warning.includes('evicted so the workspace fits')).length, made);
-  assert.match(warnings.at(-1) ?? '', /unsaved changes kept in .*history-room-autosave\.agui\.json\.unsaved-/);
+  // Said among closing's other words (a busy machine may first say that closing's save ran past its deadline).
+  assert.ok(
+    warnings.some((warning) => /unsaved changes kept in .*history-room-autosave\.agui\.json\.unsaved-/.test(warning)),
+    warnings.join(' | '),
+  );
   assert.deepEqual(bigSessions((await readWorkspaceFile(file)).workspace), ['big-2', 'big-3', 'big-4', 'big-5']);
 });
 
