@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { test } from 'node:test';
-import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { readWorkspaceFile, WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-file';
-import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import type { AgoraChange } from '../src/shared/agora-model';
-import { type Workspace, WorkspaceSchema, type WorkspaceStatus } from '../src/shared/workspace';
+import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { handMadeTooLargeHistory, recordTooLargeHistory } from './helpers/large-world';
 import { loopHoldUpDuring } from './helpers/loop-delay';
 import { eventually } from './helpers/wait';
-import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { agoraWorkspaceFile, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Recorded history gives way so the workspace always fits in its file: a save or an export of a world that runs
 // made too large evicts the oldest recorded sessions, as the history limits do, instead of being refused.
@@ -21,11 +18,7 @@ import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 const dir = await workspaceDir();
 const KOEN = '550e8400-e29b-41d4-a716-446655440001';
 
-async function newFile(name: string): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), name))));
-  return file;
-}
+const newFile = (name: string) => agoraWorkspaceFile(dir, name);
 
 const bigSessions = (workspace: Workspace) =>
   agoraData(workspace)

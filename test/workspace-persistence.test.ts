@@ -14,18 +14,14 @@ import { agoraData, agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
 import { handMadeTooLargeHistory } from './helpers/large-world';
 import { eventually, WAIT_MS } from './helpers/wait';
-import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { agoraWorkspaceFile, readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Saving: atomic writes under crashes and disk faults, autosave, and files changed by someone else.
 
 const dir = await workspaceDir();
 const KOEN = '550e8400-e29b-41d4-a716-446655440001';
 
-async function newFile(name: string): Promise<string> {
-  const file = join(dir, name);
-  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), name))));
-  return file;
-}
+const newFile = (name: string) => agoraWorkspaceFile(dir, name);
 
 const tempsOf = async (file: string) =>
   (await readdir(dir)).filter((name) => name.startsWith(`.${file.split('/').at(-1)}.`) && name.endsWith('.tmp'));

@@ -1,8 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import type { MockServer, MockServerOptions } from '../../src/server/index';
+import { encodeWorkspace } from '../../src/server/workspace/workspace-codec';
+import { workspaceTemplate } from '../../src/server/workspace/workspace-templates';
+import { WorkspaceSchema } from '../../src/shared/workspace';
 import { startTestEngine } from './engine';
 
 /** A fresh temp folder for one test file's workspaces (and its recent list), removed afterwards. */
@@ -16,6 +19,13 @@ export async function workspaceDir(): Promise<string> {
     ),
   );
   return dir;
+}
+
+/** A workspace file `name` in `dir`, made from the agora template as `init` writes it; its path. */
+export async function agoraWorkspaceFile(dir: string, name: string): Promise<string> {
+  const file = join(dir, name);
+  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), name))));
+  return file;
 }
 
 /** An engine on `file`, its recent list kept in `dir` (and kept, as the desktop app keeps it), quick autosave. */
