@@ -3,7 +3,7 @@ import type { Workspace } from '../../shared/workspace';
 import { fileDocument } from './workspace-codec';
 
 /** A value as `JSON.stringify(value, null, 2)` writes it at no indent: its UTF-8 bytes and its line breaks. */
-interface Written {
+export interface Written {
   bytes: number;
   breaks: number;
 }
@@ -69,7 +69,7 @@ export class DocumentBytes {
     const size =
       levels > 0 && typeof (value as { toJSON?: unknown }).toJSON !== 'function'
         ? this.container(value, levels - 1)
-        : textSize(JSON.stringify(value, null, 2));
+        : indentedJsonSize(value);
     if (size) this.sizes.set(value, size);
     return size;
   }
@@ -117,6 +117,11 @@ function* piecesDeepestFirst(value: unknown, levels: number): Generator<[object,
   yield [value, levels];
 }
 
+/** `value` as `JSON.stringify(value, null, 2)` writes it (undefined where JSON writes nothing), without its indent. */
+export function indentedJsonSize(value: unknown): Written | undefined {
+  return textSize(JSON.stringify(value, null, 2));
+}
+
 function textSize(text: string | undefined): Written | undefined {
   if (text === undefined) return undefined;
   let breaks = 0;
@@ -130,6 +135,6 @@ function textSize(text: string | undefined): Written | undefined {
  * indented as deep. For what clients write, measured once per write.
  */
 export function itemFileBytes(value: unknown, level: number): number {
-  const written = textSize(JSON.stringify(value, null, 2)) ?? NULL;
+  const written = indentedJsonSize(value) ?? NULL;
   return 2 + 2 * level + written.bytes + 2 * level * written.breaks;
 }

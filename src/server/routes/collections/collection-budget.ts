@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../../shared/json-value';
 import { HttpError } from '../../http/http-errors';
+import { indentedJsonSize, type Written } from '../../workspace/document-bytes';
 
 /**
  * What all collections' records may take together, as the workspace file writes them (UTF-8 bytes: a character may
@@ -48,8 +49,6 @@ export class CollectionBudget {
  * for where records sit (deep nesting and long arrays of small values take far more room written out than sent).
  */
 export function recordFileBytes(record: JsonObject): number {
-  const text = JSON.stringify(record, null, 2);
-  let lines = 1;
-  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
-  return Buffer.byteLength(text) + lines * RECORD_INDENT;
+  const { bytes, breaks } = indentedJsonSize(record) as Written;
+  return bytes + (breaks + 1) * RECORD_INDENT;
 }
