@@ -85,6 +85,11 @@ function refusalOfStats(stats: Stats, maxBytes: number): FileRefusal | undefined
   return undefined;
 }
 
+/** A size near the workspace limit to a tenth of a mebibyte, as the app writes sizes (`66.2 MB`). */
+export function describeMegabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 /** `64 MB` for whole mebibytes (as the rest of the app writes sizes), else the bytes. */
 export function describeBytes(bytes: number): string {
   const mb = bytes / 1024 / 1024;

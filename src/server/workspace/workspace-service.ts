@@ -17,7 +17,7 @@ import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-pa
 import { rebasedTlsSetting } from '../tls/tls-setting';
 import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
-import { describeBytes, readRegularFile } from './bounded-file';
+import { describeBytes, describeMegabytes, readRegularFile } from './bounded-file';
 import { DocumentBytes } from './document-bytes';
 import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
@@ -644,10 +644,9 @@ export class WorkspaceService {
       now = measure.of(this.document());
     }
     if (!evicted) return false;
-    const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
     this.context.logger.warn(
       `workspace: ${sessions} recorded session${sessions === 1 ? '' : 's'} evicted so the workspace fits in its file ` +
-        `(${describeBytes(WORKSPACE_MAX_BYTES)}): it would have been ${mb(before)}, and is ${mb(now)}; ` +
+        `(${describeBytes(WORKSPACE_MAX_BYTES)}): it would have been ${describeMegabytes(before)}, and is ${describeMegabytes(now)}; ` +
         `${messages} recorded message${messages === 1 ? '' : 's'} went, least recently active first (hand-made ` +
         'history is kept; lower maxRecordedBytes to keep less)',
     );

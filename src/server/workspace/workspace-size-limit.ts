@@ -1,5 +1,5 @@
 import type { Workspace } from '../../shared/workspace';
-import { describeBytes } from './bounded-file';
+import { describeBytes, describeMegabytes } from './bounded-file';
 import { encodeWorkspaceChunks, pacedWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { WORKSPACE_MAX_BYTES } from './workspace-file';
@@ -26,14 +26,13 @@ export class WorkspaceTooLarge extends Error {
  * its file writes it, past WORKSPACE_MAX_BYTES, from `before` now. Answered as a save too large is (`too-large`).
  */
 export function editTooLarge(file: string, after: number, before: number): WorkspaceError {
-  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return new WorkspaceError({
     operation: 'save',
     reason: 'too-large',
     file,
     problem:
-      `this change would make the workspace ${mb(after)} as its file writes it, ${TOO_LARGE_TO_OPEN}, so it could ` +
-      `not be saved: nothing was changed (the workspace is ${mb(before)} now). Delete or shrink large routes, ` +
+      `this change would make the workspace ${describeMegabytes(after)} as its file writes it, ${TOO_LARGE_TO_OPEN}, so it could ` +
+      `not be saved: nothing was changed (the workspace is ${describeMegabytes(before)} now). Delete or shrink large routes, ` +
       'records, scenarios or sessions, or lower the history limits (maxRecordedBytes, …), then try again',
   });
 }
