@@ -1,8 +1,8 @@
 import type { Pack, PackName } from '../../../shared/mounts/pack';
 import type { Workspace } from '../../../shared/workspace';
-import { HttpError } from '../../http/http-errors';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import type { WorkspaceService } from '../../workspace/workspace-service';
+import { workspaceHttpError } from './workspace-http-error';
 
 /**
  * Refuses a control API edit that would make the workspace larger than a file may be (`WorkspaceService.checkRoom`),
@@ -14,7 +14,7 @@ export function checkWorkspaceRoom(workspace: WorkspaceService, change: Partial<
     workspace.checkRoom(change);
   } catch (error) {
     if (!(error instanceof WorkspaceError)) throw error;
-    throw new HttpError(409, error.toProblem());
+    throw workspaceHttpError(error);
   }
 }
 

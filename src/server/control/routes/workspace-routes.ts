@@ -16,29 +16,16 @@ import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
+import { workspaceHttpError } from './workspace-http-error';
 import { checkWorkspacePath, WORKSPACE_MAX_BYTES } from './workspace-paths';
 
-const STATUS_BY_REASON = {
-  invalid: 422,
-  'not-found': 404,
-  exists: 409,
-  'no-file': 409,
-  'left-behind': 409,
-  // The world's state, not the path: saving it anywhere fails until it is smaller.
-  'too-large': 409,
-} as const;
-
-/**
- * Workspace failures as HTTP errors whose `detail` is the WorkspaceProblem (file, line/column or path, problem).
- * A disk that refuses (`io`) answers `ioStatus`: 422 where the client chose the path (another path may work),
- * 409 for the attached file (the file is as it was; the problem says why).
- */
+/** Runs `action`, answering a workspace failure as its HTTP error (`workspaceHttpError`). */
 async function answering<T>(action: () => Promise<T> | T, ioStatus: 409 | 422 = 422): Promise<T> {
   try {
     return await action();
   } catch (error) {
     if (!(error instanceof WorkspaceError)) throw error;
-    throw new HttpError(error.reason === 'io' ? ioStatus : STATUS_BY_REASON[error.reason], error.toProblem());
+    throw workspaceHttpError(error, ioStatus);
   }
 }
 
