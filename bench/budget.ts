@@ -110,7 +110,7 @@ export function soakVerdicts(soak: SoakResult): Verdict[] {
 export function driftVerdict(drift: DriftResult): Verdict {
   const late = drift.serverLateness;
   return {
-    line: `${drift.runs} concurrent runs at speed 1`,
+    line: `${drift.runs} concurrent runs at speed ${drift.speed}`,
     measured: `${drift.completed} done, ${drift.validOrder} in order, p99 ${late.p99} ms late`,
     budget: `all in order, p99 ≤ ${BUDGET.driftP99Ms} ms, none early`,
     pass:

@@ -24,8 +24,22 @@ export interface BenchConfig {
   rounds: number;
   rest: { concurrency: number; warmupPerRoute: number; requestsPerRoute: number };
   ws: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
-  drift: { runs: number; openBatch: number };
-  idle: { sockets: number; openBatch: number };
+  drift: {
+    runs: number;
+    openBatch: number;
+    /**
+     * The engine's speed setting for the runs (it multiplies every scripted delay): 1, the budget's. Only the suite's
+     * smoke test (test/bench-smoke.test.ts) plays them faster; the peers phase compares its peers' drift with this
+     * phase's, at their own pace, so it assumes 1.
+     */
+    speed: number;
+  };
+  idle: {
+    sockets: number;
+    openBatch: number;
+    /** How long the engine gets to finish handshakes and closes and flush its live feed before a memory sample. */
+    settleMs: number;
+  };
   /** Ours against bare servers and other mocks (`bench/peers/`): fewer requests than REST, Python is slow. */
   peers: { rounds: number; warmupPerRoute: number; requestsPerRoute: number };
   sse: { clients: number; warmupRunsPerClient: number; runsPerClient: number };
@@ -39,6 +53,10 @@ export interface BenchConfig {
     thinkMs: number;
     /** How often the engine's memory is sampled. */
     sampleEveryMs: number;
+    /** The engine's speed setting, as the drift phase's: 1 (the budget's), faster only in the smoke test. */
+    speed: number;
+    /** As the idle phase's, before each idle-socket memory sample. */
+    settleMs: number;
     /** `BENCH_HEAP_SNAPSHOTS=DIR`: the engine writes a heap snapshot there before the load, halfway and at the end. */
     heapSnapshotDir: string | undefined;
   };
@@ -84,8 +102,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
     // (600 left quick rounds in the compilation, and their ratios meant nothing).
     ws: { clients: 20, warmupRunsPerClient: 150, runsPerClient: quick ? 10 : 40 },
     // The budget's 1,000 runs even when quick: the run is a few seconds of scripted time.
-    drift: { runs: 1000, openBatch: 100 },
-    idle: { sockets: quick ? 500 : 2000, openBatch: 100 },
+    drift: { runs: 1000, openBatch: 100, speed: 1 },
+    idle: { sockets: quick ? 500 : 2000, openBatch: 100, settleMs: 500 },
     peers: { rounds: quick ? 3 : 5, warmupPerRoute: quick ? 50 : 100, requestsPerRoute: quick ? 200 : 400 },
     sse: { clients: 20, warmupRunsPerClient: 150, runsPerClient: quick ? 10 : 40 },
     soak: {
@@ -95,6 +113,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): BenchConfig
       openBatch: 100,
       thinkMs: 1000,
       sampleEveryMs: quick ? 2000 : 5000,
+      speed: 1,
+      settleMs: 1000,
       heapSnapshotDir: env.BENCH_HEAP_SNAPSHOTS || undefined,
     },
     // The peers phase's first run installs Mockoon's CLI (up to 2 minutes); the soak's minutes come on top (with a margin for its setup, scripted run and idle-memory measurement).

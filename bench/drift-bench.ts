@@ -15,6 +15,8 @@ export interface Lateness {
 
 export interface DriftResult {
   runs: number;
+  /** The engine's speed setting the runs played at (1: their scripted timeline). */
+  speed: number;
   completed: number;
   /** Runs whose event types came in exactly the lone run's order. */
   validOrder: number;
@@ -39,12 +41,13 @@ interface RunShape {
 
 /** 1,000 concurrent scripted runs at speed 1: does each still finish on its scripted timeline? */
 export async function benchDrift(config: BenchConfig, engineFlags: string[]): Promise<DriftResult> {
-  const engine = await ServerChild.start('engine', { speed: 1 }, { nodeFlags: engineFlags });
+  const { speed } = config.drift;
+  const engine = await ServerChild.start('engine', { speed }, { nodeFlags: engineFlags });
   let feed: FeedSubscriber | undefined;
   try {
     feed = await subscribeIf(config.feed, engine);
     const burst = await driftBurst(engine.wsUrl, config.drift, () => engine.cpuMicros());
-    return { ...burst, feed: feedCounts(config.feed, feed) };
+    return { ...burst, speed, feed: feedCounts(config.feed, feed) };
   } finally {
     feed?.close();
     await engine.stop();
@@ -60,7 +63,7 @@ export async function driftBurst(
   wsUrl: string,
   { runs, openBatch }: BenchConfig['drift'],
   cpuMicros: () => Promise<number>,
-): Promise<Omit<DriftResult, 'feed'>> {
+): Promise<Omit<DriftResult, 'speed' | 'feed'>> {
   let sockets: WebSocket[] = [];
   try {
     const [lone] = await openSockets(wsUrl, 1, 1);

@@ -43,15 +43,15 @@ export async function benchIdleMemory(config: BenchConfig, engineFlags: string[]
 }
 
 async function perSocket(server: ServerChild, config: BenchConfig): Promise<SocketMemory> {
-  const { sockets: count, openBatch } = config.idle;
+  const { sockets: count, openBatch, settleMs } = config.idle;
   // Open and close a batch first, so one-time costs (code, pools, caches) are in the baseline.
   closeAll(await openSockets(server.wsUrl, openBatch, openBatch));
-  await settle();
+  await settle(settleMs);
   const before = await server.usage(true);
   let sockets: WebSocket[] = [];
   try {
     sockets = await openSockets(server.wsUrl, count, openBatch);
-    await settle();
+    await settle(settleMs);
     const after = await server.usage(true);
     return delta(before, after, count);
   } finally {
@@ -60,8 +60,8 @@ async function perSocket(server: ServerChild, config: BenchConfig): Promise<Sock
 }
 
 /** Lets the server finish handshakes and the live feed flush what the opens published. */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 500));
+function settle(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function delta(before: UsageSample, after: UsageSample, count: number): SocketMemory {

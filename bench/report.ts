@@ -79,7 +79,7 @@ export function formatReport(results: BenchResults, verdicts: Verdict[]): string
   }
   if (drift) {
     out.push(
-      `Drift: ${drift.runs} concurrent runs at speed 1; scripted duration ${drift.scriptedServerMs} ms ` +
+      `Drift: ${drift.runs} concurrent runs at speed ${drift.speed}; scripted duration ${drift.scriptedServerMs} ms ` +
         `(engine clock), ${drift.scriptedClientMs.toFixed(0)} ms (client); ${drift.completed} completed, ` +
         `${drift.validOrder} with the lone run's event order; burst of ${drift.burstWallMs.toFixed(0)} ms used ` +
         `${drift.serverCpuMs.toFixed(0)} ms engine CPU (${((100 * drift.serverCpuMs) / drift.burstWallMs).toFixed(0)} % of a core)`,
@@ -174,7 +174,7 @@ function soakLines(soak: SoakResult): string[] {
   const mib = (value: number) => value.toFixed(0);
   return [
     `Soak: ${soak.activeClients} clients running the inspection flow back to back (${soak.framesPerRun} events, ` +
-      `${soak.scriptedServerMs} ms scripted) + ${soak.idleSockets} idle sockets, ${soak.minutes} min at speed 1; ` +
+      `${soak.scriptedServerMs} ms scripted) + ${soak.idleSockets} idle sockets, ${soak.minutes} min at speed ${soak.speed}; ` +
       `${runs.completed} runs (${runs.inOrder} in order, ${runs.failed} failed); engine at ` +
       `${(100 * soak.engineCpuShare).toFixed(0)} % of a core`,
     table(

@@ -55,7 +55,7 @@ export async function runPhases(
     judged(sseVerdict(results.sse));
   }
   if (config.phases.has('drift')) {
-    progress(`drift: ${config.drift.runs} concurrent runs at speed 1`);
+    progress(`drift: ${config.drift.runs} concurrent runs at speed ${config.drift.speed}`);
     results.drift = await benchDrift(config, engineFlags);
     verdicts.push(driftVerdict(results.drift));
   }
@@ -70,8 +70,10 @@ export async function runPhases(
   }
   // Last: it is the long one.
   if (config.phases.has('soak')) {
-    const { minutes, activeClients, idleSockets } = config.soak;
-    progress(`soak: ${activeClients} active clients + ${idleSockets} idle sockets for ${minutes} min at speed 1`);
+    const { minutes, activeClients, idleSockets, speed } = config.soak;
+    progress(
+      `soak: ${activeClients} active clients + ${idleSockets} idle sockets for ${minutes} min at speed ${speed}`,
+    );
     results.soak = await benchSoak(config, engineFlags, progress);
     verdicts.push(...soakVerdicts(results.soak));
   }

@@ -32,6 +32,8 @@ export interface MemorySample {
 
 export interface SoakResult {
   minutes: number;
+  /** The engine's speed setting (1: runs on their scripted timeline). */
+  speed: number;
   activeClients: number;
   idleSockets: number;
   framesPerRun: number;
@@ -88,8 +90,10 @@ export async function benchSoak(
   engineFlags: string[],
   progress: (message: string) => void,
 ): Promise<SoakResult> {
-  const { activeClients, idleSockets, minutes, openBatch, thinkMs, sampleEveryMs } = config.soak;
-  const engine = await ServerChild.start('engine', { speed: 1 }, { nodeFlags: engineFlags });
+  const { activeClients, idleSockets, minutes, openBatch, thinkMs, sampleEveryMs, speed, settleMs } = config.soak;
+  /** Lets the engine finish handshakes and closes and the live feed flush what they published. */
+  const settle = () => sleep(settleMs);
+  const engine = await ServerChild.start('engine', { speed }, { nodeFlags: engineFlags });
   let feed: FeedSubscriber | undefined;
   let prober: HealthProber | undefined;
   let idle: WebSocket[] = [];
@@ -204,6 +208,7 @@ export async function benchSoak(
     const retained = (usage: UsageSample) => usage.heapUsed + usage.external;
     return {
       minutes,
+      speed,
       activeClients,
       idleSockets,
       framesPerRun: scripted.types.length,
@@ -359,9 +364,4 @@ function troughsPerMinute(samples: MemorySample[], durationMs: number): MemorySa
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Lets the engine finish handshakes and closes and the live feed flush what they published. */
-function settle(): Promise<void> {
-  return sleep(1000);
 }

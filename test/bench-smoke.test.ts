@@ -9,7 +9,10 @@ import { killAllServerChildren } from '../bench/server-child';
 // loads, interleaved rounds, the console subscriber, the soak's clients and prober, the report. Even a quick
 // bench takes over a minute (`docs/benchmarks.md`); this takes a fraction of that. Its figures mean nothing at
 // this scale, on a busy machine: only that every phase completes with whole, well-formed results is checked.
-// The peers phase is left out: its first run installs Mockoon's CLI from npm.
+// The peers phase is left out: its first run installs Mockoon's CLI from npm. The drift and the soak play their runs
+// at speed 0.1 (every scripted delay a tenth, each still a timer of the engine's: the same paths as at speed 1), and
+// the idle-memory samples wait a quarter second for the engine to settle, not half a second or a second: the
+// phases' scripted time and settling were most of this test's time.
 
 const quick = configFromEnv({ BENCH_QUICK: '1', BENCH_FEED: 'console' });
 const smoke: BenchConfig = {
@@ -19,9 +22,18 @@ const smoke: BenchConfig = {
   rest: { concurrency: 4, warmupPerRoute: 20, requestsPerRoute: 20 },
   ws: { clients: 2, warmupRunsPerClient: 3, runsPerClient: 2 },
   sse: { clients: 2, warmupRunsPerClient: 3, runsPerClient: 2 },
-  drift: { runs: 40, openBatch: 20 },
-  idle: { sockets: 40, openBatch: 20 },
-  soak: { ...quick.soak, minutes: 0.05, activeClients: 20, idleSockets: 20, openBatch: 10, sampleEveryMs: 500 },
+  drift: { runs: 40, openBatch: 20, speed: 0.1 },
+  idle: { sockets: 40, openBatch: 20, settleMs: 250 },
+  soak: {
+    ...quick.soak,
+    minutes: 0.05,
+    activeClients: 20,
+    idleSockets: 20,
+    openBatch: 10,
+    sampleEveryMs: 500,
+    speed: 0.1,
+    settleMs: 250,
+  },
 };
 
 after(killAllServerChildren);
@@ -49,6 +61,12 @@ test('every bench phase but the peers completes at smoke scale, with whole resul
     assert.ok(phase.everyFrame, `${name}: the console following every frame is measured too`);
     positive(phase.feed.items, `${name} feed items`);
   }
+  // Played on the engine's timers (at speed 0 a run is over in one turn): the inspection flow's 2.8 s, a tenth.
+  for (const [name, scriptedMs] of [
+    ['drift', drift.scriptedServerMs],
+    ['soak', soak.scriptedServerMs],
+  ] as const)
+    assert.ok(scriptedMs >= 100, `${name}: the lone run took ${scriptedMs} ms on the engine's clock`);
   assert.equal(drift.completed, smoke.drift.runs);
   assert.equal(drift.validOrder, smoke.drift.runs, "every run with the lone run's event order");
   positive(idle.engine.retainedBytes, 'engine bytes per idle socket');
@@ -69,11 +87,20 @@ test('every bench phase but the peers completes at smoke scale, with whole resul
     'REST CPU per request, 1000 user routes vs 10',
     'WS scripted run CPU vs bare ws replay',
     'SSE run on /agent CPU vs bare SSE replay',
-    `${smoke.drift.runs} concurrent runs at speed 1`,
+    `${smoke.drift.runs} concurrent runs at speed ${smoke.drift.speed}`,
     'Idle /ws socket memory',
   ];
   const report = formatReport(results, verdicts);
   for (const line of budgetLines) assert.ok(report.includes(line), `the report has "${line}"`);
   assert.equal(verdicts.length, budgetLines.length + 4, 'and four soak lines');
   for (const verdict of verdicts) assert.equal(typeof verdict.pass, 'boolean', verdict.line);
+});
+
+test("`npm run bench` plays drift and soak at speed 1 and settles as it always did: only this test's config differs", () => {
+  for (const config of [configFromEnv({}), quick]) {
+    assert.equal(config.drift.speed, 1);
+    assert.equal(config.soak.speed, 1);
+    assert.equal(config.idle.settleMs, 500);
+    assert.equal(config.soak.settleMs, 1000);
+  }
 });
