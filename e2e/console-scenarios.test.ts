@@ -8,9 +8,11 @@ import { launchBrowser } from './helpers/browser';
 import { feedCaughtUp, fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 import { countReactRenders, rendersOf } from './helpers/react-renders';
 
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+
 test('Scenarios: run one on a chosen connection, create one (schema-checked as you type), record a connection', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   const ws = await AguiSocket.open(server.wsUrl);
@@ -101,7 +103,6 @@ test('Scenarios: run one on a chosen connection, create one (schema-checked as y
 
 test('Scenarios: add any step type from the editor; a scenario that breaks the stream shows every problem', async () => {
   const server = await startTestEngine({ template: 'dojo' });
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Scenarios' }).click();
@@ -151,7 +152,6 @@ test('Scenarios: add any step type from the editor; a scenario that breaks the s
 
 test('Scenarios: an unsaved edit outlives a switch to another view, until discarded or cancelled', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   await waitUntilLive(page);
   const away = async () => {
@@ -192,7 +192,6 @@ test('Scenarios: an unsaved edit outlives a switch to another view, until discar
 
 test('Scenarios: why Create is off is said beside it; a taken id is refused in the console’s words until the draft changes', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
     viewport: { width: 1280, height: 720 },
   });
@@ -244,7 +243,6 @@ test('Scenarios: why Create is off is said beside it; a taken id is refused in t
 
 test('Scenarios: ▶ Run says where the run started, with a way there; deleted, the focus goes to the next scenario', async () => {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
     viewport: { width: 1280, height: 720 },
   });
@@ -286,7 +284,6 @@ test('Scenarios: runs streaming on a few of 300 open connections do not draw the
   // Played at speed 1, each run streams its frames for a few seconds: the feed counts them a few times a second.
   const server = await startTestEngine({ settings: { speed: 1 } });
   const sockets = await openSockets(server.wsUrl, 300, 50);
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
     viewport: { width: 1280, height: 720 },
   });
@@ -334,7 +331,6 @@ test('Scenarios: runs streaming on a few of 300 open connections do not draw the
 
 test('Scenarios: a world without any says so in the list, and how to make one', async () => {
   const server = await startTestEngine({ template: 'fastapi-tutorial' });
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
     viewport: { width: 1280, height: 720 },
   });
