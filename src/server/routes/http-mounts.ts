@@ -20,9 +20,9 @@ import { type HttpMountEnv, mountCompileTools } from './mount-compile-tools';
 import { type NearMissCandidate, nearMisses } from './near-misses';
 import { ANY_METHOD, PathIndex } from './path-index';
 import type { CompiledPathPattern, PathMatch } from './path-pattern';
-import type { ResponsePicker } from './response-picker';
 import { answerRoute, routeValues } from './route-answer';
-import { type CompiledRoute, compileRoute } from './route-compiler';
+import { RouteCompileCache } from './route-compile-cache';
+import type { CompiledRoute } from './route-compiler';
 import {
   answerStatic,
   compileStaticFolder,
@@ -59,8 +59,8 @@ export class HttpMounts {
   private constructor(
     private readonly entries: readonly HttpEntry[],
     private readonly stores: ReadonlyMap<string, CollectionStore>,
-    /** Each route's response picker (its `sequential` position), by the route's definition as JSON. */
-    private readonly pickers: ReadonlyMap<string, ResponsePicker>,
+    /** The routes compiled, with what they remember (their `sequential` position), for the next edit. */
+    private readonly routeCache: RouteCompileCache,
     /** The routes' `{{counter}}` values (`route:<id>`, and named ones). */
     private readonly counters: TemplateCounters,
   ) {
@@ -75,11 +75,12 @@ export class HttpMounts {
    */
   static compile(parts: HttpMountParts, env: HttpMountEnv, at: IssuePath = [], previous?: HttpMounts): HttpMounts {
     const tools = mountCompileTools(env);
-    const routes = (parts.routes ?? []).map((route, index) => {
-      const compiled = compileRoute(route, [...at, 'routes', index], tools);
-      const kept = previous?.pickers.get(JSON.stringify(route));
-      return kept ? { ...compiled, pick: kept } : compiled;
-    });
+    const { routes, cache } = RouteCompileCache.compile(
+      parts.routes ?? [],
+      tools,
+      (index) => [...at, 'routes', index],
+      previous?.routeCache,
+    );
     const collections = (parts.collections ?? []).map((collection, index) =>
       compileCollection(collection, [...at, 'collections', index], tools),
     );
@@ -101,12 +102,7 @@ export class HttpMounts {
         .flatMap((mount) => collectionEntries(mount, env)),
       ...statics.filter((mount) => mount.folder.enabled).map(staticEntry),
     ];
-    return new HttpMounts(
-      entries,
-      new Map(collections.map((mount) => [mount.store.id, mount.store])),
-      new Map(routes.map((route) => [JSON.stringify(route.route), route.pick])),
-      counters,
-    );
+    return new HttpMounts(entries, new Map(collections.map((mount) => [mount.store.id, mount.store])), cache, counters);
   }
 
   middleware(): Middleware {
