@@ -58,6 +58,39 @@ test("adding, editing or deleting another mount keeps a route's counters and its
   assert.deepEqual((await call('POST', '/shop/orders')).body, { id: 4, shared: 4 });
 });
 
+test('an edit of the routes or static folders serves the collections as they are: not read again, nothing lost', async () => {
+  const notes = { id: 'notes', path: '/shop/notes', records: [{ id: 1, text: 'first' }] };
+  assert.equal((await api.post('/collections', notes)).status, 201);
+  const store = server.context.world.collection('notes');
+  const written = await fetch(`${server.url}/shop/notes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'a client wrote this' }),
+  });
+  assert.equal(written.status, 201);
+
+  assert.equal(
+    (await api.post('/routes', { id: 'r-keep', path: '/shop/keep', responses: [{ id: 'ok' }] })).status,
+    201,
+  );
+  assert.equal((await api.post('/static-folders', { id: 'assets', path: '/shop/assets', folder: '.' })).status, 201);
+  assert.equal((await api.delete('/routes/r-keep')).status, 204);
+  // The same store (its records not checked and indexed again, the client's write in it), still served.
+  assert.equal(server.context.world.collection('notes'), store);
+  const listed = (await call('GET', '/shop/notes')).body as { text: string }[];
+  assert.deepEqual(
+    listed.map((note) => note.text),
+    ['first', 'a client wrote this'],
+  );
+
+  // An edit of the collections compiles them again from what they hold.
+  assert.equal((await api.put('/collections/notes', { ...notes, name: 'Notes', records: listed })).status, 200);
+  assert.notEqual(server.context.world.collection('notes'), store);
+  assert.equal(((await call('GET', '/shop/notes')).body as unknown[]).length, 2);
+  assert.equal((await api.delete('/static-folders/assets')).status, 204);
+  assert.equal((await api.delete('/collections/notes')).status, 204);
+});
+
 test('a second enabled agent at a path an agent already serves is refused, naming the first', async () => {
   const refused = await api.post<{ detail: { type: string; loc: unknown[]; msg: string }[] }>('/agents', {
     id: 'second',
