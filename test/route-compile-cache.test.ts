@@ -107,3 +107,46 @@ test('an edit refused leaves the routes served as they were, and counts toward s
   const after = compile([a, route('b')], first.cache);
   assert.equal(after.routes[0]?.responses, first.routes[0]?.responses);
 });
+
+test('over any sequence of edits, each route served is the one compiled from its own definition', () => {
+  // A small pool of definitions, so that edits often bring back one seen before (taken from the cache).
+  const variants = (id: string) => [
+    route(id),
+    route(id, { path: `/${id}/other/:n` }),
+    route(id, { method: 'POST' }),
+    route(id, { responses: [{ id: 'only', body: { json: { id } } }] }),
+  ];
+  const pool = ['a', 'b', 'c', 'd', 'e'].flatMap(variants);
+  // mulberry32: a fixed sequence, every edit kind often.
+  let seed = 7;
+  const random = (below: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * below);
+  };
+  let routes: ReturnType<typeof route>[] = [];
+  let current = compile(routes);
+  for (let edit = 0; edit < 600; edit++) {
+    const next = [...routes];
+    const pick = pool[random(pool.length)] as ReturnType<typeof route>;
+    const at = next.findIndex((existing) => existing.id === pick.id);
+    if (at === -1) next.splice(random(next.length + 1), 0, pick);
+    else if (random(4) === 0) next.splice(at, 1);
+    else if (random(3) === 0) next.splice(random(next.length), 0, ...next.splice(at, 1));
+    else next[at] = pick;
+    routes = next;
+    current = compile(routes, current.cache);
+    assert.equal(current.routes.length, routes.length);
+    current.routes.forEach((compiled, index) => {
+      const definition = routes[index];
+      assert.equal(JSON.stringify(compiled.route), JSON.stringify(definition), `edit ${edit}, route ${index}`);
+      assert.equal(compiled.pattern.source, definition?.path);
+      assert.deepEqual(
+        compiled.responses.map(({ response }) => response),
+        definition?.responses,
+      );
+      assert.deepEqual(compiled.methods, definition?.method === 'GET' ? ['GET', 'HEAD'] : [definition?.method]);
+    });
+  }
+});
