@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { BACKLOG_CLOSE, type Connection, MAX_UNSENT_BYTES } from '../src/server/ws/connection';
 import { startTestEngine } from './helpers/engine';
-import { openTcp } from './helpers/tcp-client';
+import { openTcp, type TcpClient } from './helpers/tcp-client';
 import { eventually } from './helpers/wait';
 
 // An SSE client that does not read is held to the bound a WebSocket is (4 MiB unsent, pipelined responses queued on
@@ -59,6 +59,23 @@ function runRequest(threadId: string, text: string): string {
   ].join('\r\n');
 }
 
+/**
+ * How many RUN_FINISHED events `client` has received, counted as its bytes arrive: a wait matching the whole text
+ * (megabytes of it) every 10 ms spent more CPU than the engine streaming it.
+ */
+function runsFinished(client: TcpClient): () => number {
+  const mark = '"type":"RUN_FINISHED"';
+  let count = 0;
+  // The end of what came before, shorter than the mark: a mark split between two chunks is counted once.
+  let tail = '';
+  client.socket.on('data', (chunk: Buffer) => {
+    const text = tail + chunk.toString('latin1');
+    for (let at = text.indexOf(mark); at !== -1; at = text.indexOf(mark, at + mark.length)) count++;
+    tail = text.slice(-(mark.length - 1));
+  });
+  return () => count;
+}
+
 /** The engine's connections for the threads named `prefix…`. */
 function connectionsOf(prefix: string): Connection[] {
   return server.context.registry.list().filter((connection) => connection.threadId?.startsWith(prefix));
@@ -106,11 +123,12 @@ test('pipelined runs play in turn: one read at full speed is never dropped for t
   // Played at once, the runs behind the first would wait in memory, counted against a client reading all it gets.
   const count = 3;
   const client = await openTcp(server.port);
+  const finished = runsFinished(client);
   client.socket.write(
     Array.from({ length: count }, (_, index) => runRequest(`turns-${index}`, 'zz-sse-pipelined')).join(''),
   );
   await eventually(
-    () => (client.received.match(/"type":"RUN_FINISHED"/g) ?? []).length === count || client.socket.closed,
+    () => finished() === count || client.socket.closed,
     'every run to finish (or the connection to be dropped)',
   );
   assert.equal((client.received.match(/"type":"RUN_FINISHED"/g) ?? []).length, count);
@@ -153,6 +171,9 @@ test('twenty pipelined runs on one connection are all answered, with no listener
   const warnings: Error[] = [];
   const onWarning = (warning: Error) => warnings.push(warning);
   process.on('warning', onWarning);
+  // A tenth of the speed: each run still streams its chunks in turns of their own (30 ms in all, not 300), and the
+  // runs behind it wait for the socket all the same; twenty of them take a second of the file, not six.
+  server.updateSettings({ speed: 0.1 });
   try {
     const count = 20;
     const client = await openTcp(server.port);
@@ -174,5 +195,6 @@ test('twenty pipelined runs on one connection are all answered, with no listener
     );
   } finally {
     process.off('warning', onWarning);
+    server.updateSettings({ speed: 1 });
   }
 });
