@@ -315,7 +315,8 @@ test('saving the attached file when the disk refuses answers 409 with the proble
 
 test('a list longer than a workspace file holds is refused with 422: what is stored always opens again', async () => {
   const file = join(dir, 'full-lists.agui.json');
-  const server = await startWorkspaceEngine(dir, file);
+  // Saved when the test says: an autosave of the 10,000 routes first would write the file twice.
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 60_000 } });
   const api = controlClient(server);
   const route = (n: number) => ({ id: `r${n}`, path: `/r/${n}`, responses: [{ id: 'ok', body: { json: n } }] });
   const full = Array.from({ length: 10_000 }, (_, n) => route(n));
