@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { packageVersion } from '../server/support/package-root';
-import { parseCliArgs, USAGE, UsageError, usageFor } from './cli-options';
+import { type CliCommand, parseCliArgs, USAGE, UsageError, usageFor } from './cli-options';
 
 async function main(argv: string[]): Promise<number> {
-  let command: ReturnType<typeof parseCliArgs>;
+  let command: CliCommand;
   try {
-    command = parseCliArgs(argv);
+    command = await parseCliArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`agui-mock: ${error.message}\n\n${usageFor(error)}\n`);
@@ -19,18 +19,18 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
-  // Only the commands that use it load the engine and its dependencies (most of a second of CPU): --help,
-  // --version and a usage error answer without.
-  const commands = await import('./engine-commands');
+  // Each command loads only the engine code it runs (most of a second of CPU for all of it): --help, --version and
+  // usage errors load none of it (nor zod); init and validate read workspaces without Koa, the HTTP server and what
+  // only serving uses; only import-openapi loads the OpenAPI reader. In the bundle each import is a chunk of its own.
   switch (command.command) {
     case 'serve':
-      return commands.serve(command);
+      return (await import('./serve-command')).serve(command);
     case 'init':
-      return commands.initWorkspace(command);
+      return (await import('./workspace-commands')).initWorkspace(command);
     case 'validate':
-      return commands.validateWorkspace(command);
+      return (await import('./workspace-commands')).validateWorkspace(command);
     case 'import-openapi':
-      return commands.importOpenApiCommand(command);
+      return (await import('./import-openapi-command')).importOpenApiCommand(command);
   }
 }
 

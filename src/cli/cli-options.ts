@@ -4,8 +4,9 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { hostProblem } from '../server/listen-host';
 import { closestName } from '../shared/closest-name';
 import { CONSOLE_TOKEN, CONSOLE_TOKEN_RULE } from '../shared/console-token-rule';
-import { ApiKeySchema, MAX_API_KEYS, MIN_HEARTBEAT_MS, type TlsSetting } from '../shared/settings';
-import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace';
+import { MAX_API_KEYS, MIN_HEARTBEAT_MS } from '../shared/setting-bounds';
+import type { TlsSetting } from '../shared/settings';
+import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace-template-names';
 
 /** The commands, each with the lines that show how to call it. */
 const SYNOPSES = {
@@ -142,7 +143,11 @@ export class UsageError extends Error {
   }
 }
 
-export function parseCliArgs(argv: string[]): CliCommand {
+/**
+ * Async only to load the API-key schema when `--api-key` is given: the options module imports nothing that builds
+ * schemas, so --help, --version and most usage errors answer without loading zod.
+ */
+export async function parseCliArgs(argv: string[]): Promise<CliCommand> {
   const args = withNegativeNumbersJoined(argv);
   let parsed: ReturnType<typeof parse>;
   try {
@@ -157,14 +162,14 @@ export function parseCliArgs(argv: string[]): CliCommand {
   if (command === undefined) throw new UsageError('missing command: did you mean `agui-mock serve`?');
   if (!isCommand(command)) throw new UsageError(`unknown command '${command}'`);
   try {
-    return commandOptions(command, extra, values);
+    return await commandOptions(command, extra, values);
   } catch (error) {
     if (error instanceof UsageError) error.command ??= command;
     throw error;
   }
 }
 
-function commandOptions(command: CommandName, extra: string[], values: Values): CliCommand {
+async function commandOptions(command: CommandName, extra: string[], values: Values): Promise<CliCommand> {
   if (command === 'init' || command === 'validate') return workspaceCommand(command, extra, values);
   if (command === 'import-openapi') return importCommand(extra, values);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -186,7 +191,7 @@ function commandOptions(command: CommandName, extra: string[], values: Values): 
     }),
     maxPayloadBytes: optional(values['max-payload'], (text) => integer('--max-payload', text, 1024, 64 * 1024 * 1024)),
     tls: tls(values),
-    apiKeys: apiKeys(values['api-key'] ?? []),
+    apiKeys: await apiKeys(values['api-key'] ?? []),
     quiet: values.quiet ?? false,
   };
 }
@@ -398,8 +403,11 @@ function token(text: string | undefined): string | undefined {
   return text;
 }
 
-function apiKeys(keys: string[]): string[] {
+async function apiKeys(keys: string[]): Promise<string[]> {
   if (keys.length > MAX_API_KEYS) throw new UsageError(`--api-key may be given at most ${MAX_API_KEYS} times`);
+  if (keys.length === 0) return [];
+  // Checked by the workspace's own rule, so a key the flag takes the file takes too (loaded only when keys are given).
+  const { ApiKeySchema } = await import('../shared/settings');
   for (const key of keys) {
     const checked = ApiKeySchema.safeParse(key);
     if (!checked.success)

@@ -30,7 +30,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     const input = await readSpec(options.spec);
     const target = options.into === undefined ? undefined : await targetWorkspace(options.into);
     const existing = target?.workspace.routes ?? [];
-    // Loaded only here, as the engine does: serve, init and validate (in the same chunk) go without it.
+    // Loaded only here, as the engine does: serve, init and validate go without it.
     const { importOpenApiRoutes } = await import('../server/openapi/openapi-routes-import');
     const result = await importOpenApiRoutes(input, existing, {
       maxJsonDepth: target?.workspace.settings.maxJsonDepth ?? DEFAULT_SETTINGS.maxJsonDepth,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { MAX_API_KEYS, MIN_HEARTBEAT_MS } from './setting-bounds';
 
-/** The shortest ping interval: every peer must answer within it, network and busy event loops included. */
-export const MIN_HEARTBEAT_MS = 1000;
+export { MAX_API_KEYS, MIN_HEARTBEAT_MS };
 
 /** The highest `maxJsonDepth` may be set: files that hold accepted values stay within it plus their own nesting. */
 export const MAX_JSON_DEPTH_SETTING = 1000;
@@ -40,9 +40,6 @@ export const TlsSettingSchema = z
     "HTTPS and WSS on the engine's port: 'off', 'self-signed', or { cert, key } files. Applies when the engine starts; `agui-mock serve --tls` or `--cert/--key` override it.",
   );
 export type TlsSetting = z.infer<typeof TlsSettingSchema>;
-/** The most gateway API keys a workspace (or a launch) may name. */
-export const MAX_API_KEYS = 50;
-
 /**
  * A gateway API key: it travels in the `X-API-Key` header and the WebSocket's `?token=`, so visible ASCII only —
  * a space, a control character or an accent would not arrive as typed.

@@ -19,6 +19,7 @@ import { StaticFolderSchema } from './mounts/static-folder';
 import { SavedPayloadsSchema } from './saved-payload';
 import { ScenarioSchema } from './scenario';
 import { ServerSettingsSchema } from './settings';
+import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from './workspace-template-names';
 
 /**
  * A workspace: the mock's whole world in one JSON file — what is mounted on the one port (HTTP routes,
@@ -29,16 +30,7 @@ import { ServerSettingsSchema } from './settings';
 
 /** The format this build writes; older versions are migrated on load, newer ones refused. */
 export const WORKSPACE_VERSION = 2;
-export const WORKSPACE_TEMPLATES = [
-  'blank',
-  'generic',
-  'dojo',
-  'agora',
-  'agora-real',
-  'echo',
-  'fastapi-tutorial',
-] as const;
-export type WorkspaceTemplate = (typeof WORKSPACE_TEMPLATES)[number];
+export { WORKSPACE_TEMPLATES, type WorkspaceTemplate };
 
 /** Where editors find the JSON Schema when a file names it in `$schema` (relative to the package). */
 export const WORKSPACE_SCHEMA_FILE = 'resources/workspace.schema.json';
