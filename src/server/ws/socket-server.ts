@@ -1,10 +1,11 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ServerOptions, type WebSocket, WebSocketServer } from 'ws';
+import type { ServerOptions, WebSocket, WebSocketServer } from 'ws';
 import { afterPendingResponses } from '../http/after-pending-responses';
 import type { ConnectionLimit } from '../http/connection-limit';
 import { rawHttpResponse } from '../http/raw-http-response';
 import { isClientGone } from '../support/client-gone';
+import { loadModule } from '../support/load-module';
 import type { Logger } from '../support/logger';
 import { Heartbeat } from './heartbeat';
 import { askedSubprotocols } from './subprotocol-header';
@@ -108,7 +109,10 @@ export class SocketServer {
         return wanted.find((protocol) => offered.has(protocol)) ?? false;
       },
     };
-    this.wss = new WebSocketServer(wsOptions);
+    // ws loaded with the first engine that serves sockets, not with the modules: `agui-mock validate` and `init`
+    // check worlds with these modules and never open a socket (an ES import of ws costs them ~20 ms of CPU).
+    const ws = loadModule('ws') as typeof import('ws');
+    this.wss = new ws.WebSocketServer(wsOptions);
     // ws would answer a handshake it refuses (wrong method, missing key…) with an HTML page: answer like every
     // other refusal here, in FastAPI's shape.
     this.wss.on('wsClientError', (error: Error, socket: Duplex, request: IncomingMessage) =>

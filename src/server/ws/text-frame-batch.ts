@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 
 /** First byte of a whole text message: FIN set, opcode 0x1 (text); RSV bits clear (no extension). */
 const FIN_TEXT = 0x81;
@@ -89,7 +89,9 @@ export class TextFrameBatch {
     if (this.texts.length === 0) return;
     const { texts, lengths, encoded, bytes, sharedBytes } = this;
     this.drop();
-    if (this.socket.readyState !== WebSocket.OPEN) return;
+    // The socket's own constant, not the class's: only the type of ws is imported here (modules that check
+    // worlds load this one, and ws only once sockets are served: socket-server.ts).
+    if (this.socket.readyState !== this.socket.OPEN) return;
     const frames = Buffer.allocUnsafe(bytes - sharedBytes);
     const parts: Buffer[] = [];
     let offset = 0;
