@@ -1,10 +1,11 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import { CONTROL_API_PREFIX } from '../../shared/control-api';
 import { errorHandler } from '../http/error-handler';
 import { jsonResponse } from '../http/json-response';
 import { unmatchedRoute } from '../http/unmatched-route';
+import { newRouter } from '../support/koa-router-on-first-use';
 import { consoleEdits } from './console-edits';
 import { CONSOLE_PREFIX, consoleStatic } from './console-static';
 import { controlAccess } from './control-access';
@@ -30,7 +31,7 @@ export function consoleArea(
   packRoutes: () => Middleware,
   rendererDir: string | undefined,
 ): Middleware {
-  const api = new Router({ prefix: CONTROL_API_PREFIX });
+  const api = newRouter({ prefix: CONTROL_API_PREFIX });
   for (const router of routers) api.use(router.routes());
   const handleApi: Middleware = compose<Parameters<Middleware>[0]>([
     jsonResponse(),

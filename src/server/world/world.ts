@@ -1,5 +1,4 @@
 import type { Stats } from 'node:fs';
-import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import compose from 'koa-compose';
 import type { ConnectionMount } from '../../shared/connections';
@@ -23,6 +22,7 @@ import type { HttpMountEnv } from '../routes/mount-compile-tools';
 import { ANY_METHOD } from '../routes/path-index';
 import type { RunObserver } from '../scenarios/conversation';
 import { combineRunObservers } from '../scenarios/run-observers';
+import { newRouter } from '../support/koa-router-on-first-use';
 import type { AguiSocketSession } from '../ws/behaviours/agui-socket-session';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { SocketTable } from '../ws/socket-table';
@@ -493,7 +493,7 @@ function packIssues(packs: readonly Pack[]): { path: string; message: string }[]
  * that refuses (a 422, a 404 for an unknown id) answered it too, as a user's route does.
  */
 function packRoutes(pack: RunningPack): Middleware {
-  const router = new Router();
+  const router = newRouter();
   for (const packRouter of pack.routers) router.use(packRouter.routes());
   const routes = compose([router.routes(), router.allowedMethods()]) as unknown as Middleware;
   // One value for every request it answers (the log keeps it): nothing changes a MountRef once made.
@@ -513,7 +513,7 @@ function packRoutes(pack: RunningPack): Middleware {
 
 /** A pack's part of the console's API, under /__console/api. */
 function packControlRoutes(pack: RunningPack): Middleware {
-  const router = new Router({ prefix: CONTROL_API_PREFIX });
+  const router = newRouter({ prefix: CONTROL_API_PREFIX });
   for (const packRouter of pack.controlRouters) router.use(packRouter.routes());
   return compose([router.routes(), router.allowedMethods()]) as unknown as Middleware;
 }

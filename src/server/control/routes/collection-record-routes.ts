@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
@@ -9,6 +9,7 @@ import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import type { CollectionStore } from '../../routes/collections/collection-store';
 import { parseIdText, type RecordId } from '../../routes/collections/record-ids';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { checkWorkspaceRoom } from './workspace-room';
 
@@ -18,7 +19,7 @@ import { checkWorkspaceRoom } from './workspace-room';
  * edit, 409 for records that would make the workspace too large to save.
  */
 export function collectionRecordRoutes({ context, workspace }: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const body = jsonBody(context.settings);
   const collectionOf = (ctx: Context): CollectionStore => {
     const store = context.world.collection(ctx.params.id ?? '');

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ConnectionSummary, FrameRecord } from '../../../shared/connections';
@@ -8,6 +8,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { queryInteger, queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { Connection } from '../../ws/connection';
 import type { ControlDeps } from '../control-deps';
 
@@ -75,7 +76,7 @@ export function requireOpen(connection: Connection): void {
 
 /** List, inspect, page frames, close and terminate the mocked API's client connections. */
 export function connectionRoutes(deps: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
 
   router.get('/connections', (ctx) => {
     const { state, path, kind } = parseRequestPart(ListQuerySchema, ctx.query, 'query');

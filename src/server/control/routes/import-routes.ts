@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import type { OpenApiImportResult } from '../../../shared/control-api';
 import { HttpError } from '../../http/http-errors';
@@ -8,6 +8,7 @@ import { parseRequestPart } from '../../http/validation';
 import { mergeRoutesImport, type RoutesImport } from '../../openapi/merge-imported-routes';
 import { OpenApiImportError } from '../../openapi/openapi-import-error';
 import { importOpenApiRoutesInWorker, OpenApiImportStopped } from '../../openapi/openapi-import-thread';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { checkWorkspaceRoom } from './workspace-room';
@@ -32,7 +33,7 @@ const ImportBodySchema = z.strictObject({
  * process, and its work would be applied to a world no longer served.
  */
 export function importRoutes({ context, workspace }: ControlDeps, closing: AbortSignal): Router {
-  const router = new Router();
+  const router = newRouter();
   router.post(
     '/routes/import-openapi',
     jsonBody(() => ({

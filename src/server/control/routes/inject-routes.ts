@@ -1,6 +1,6 @@
 import { type BaseEvent, EventType } from '@ag-ui/core';
 import { EventSchemas } from '@ag-ui/core/schemas';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import {
   BroadcastBodySchema,
@@ -24,6 +24,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart, toValidationIssues } from '../../http/validation';
 import { isTerminal, runControlOf } from '../../scenarios/run-control';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import { BACKLOG_CLOSE, type Connection } from '../../ws/connection';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, connectionFrom, requireOpen } from './connection-routes';
@@ -155,7 +156,7 @@ function openAguiConnection(ctx: Context, deps: ControlDeps): Connection {
  * tracker first; nothing is sent when a rule would break, unless the caller forces it.
  */
 export function injectRoutes(deps: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const body = jsonBody(deps.context.settings);
 
   router.post('/connections/:id/messages', body, (ctx) => {

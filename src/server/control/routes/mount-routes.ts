@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
@@ -13,6 +13,7 @@ import { HttpError, RequestValidationError, type ValidationIssue } from '../../h
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { freeId } from './free-id';
@@ -61,7 +62,7 @@ const SECTIONS: readonly {
  * large to save with 409, and nothing changes.
  */
 export function mountRoutes({ context, workspace }: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const body = jsonBody(context.settings);
   const { world } = context;
 

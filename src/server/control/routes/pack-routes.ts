@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import type { PacksInfo } from '../../../shared/control-api';
 import { PACK_NAMES, type Pack } from '../../../shared/mounts/pack';
@@ -7,6 +7,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { dottedPathKeys, parseRequestPart } from '../../http/validation';
 import { packDefinition, variantsOfOneContract } from '../../packs/pack-registry';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { checkWorkspaceRoom } from './workspace-room';
@@ -24,7 +25,7 @@ const PacksBodySchema = z.strictObject({
  * its data; any other added starts from its seed; one removed takes its data with it (the console asks before).
  */
 export function packRoutes({ context, workspace }: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const { world } = context;
   const state = (): PacksInfo => ({
     available: PACK_NAMES.map((name) => ({

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
 import { PayloadIdSchema, PayloadsReplaceSchema, type SavedPayload } from '../../../shared/saved-payload';
@@ -7,6 +7,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart, valueAt } from '../../http/validation';
 import { SavedPayloadConflictError, SavedPayloadValidationError } from '../../payloads/saved-payloads';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { checkWorkspaceRoom } from './workspace-room';
 
@@ -35,7 +36,7 @@ function storeErrorsAsHttp<T>(sent: unknown, action: () => T, at: (string | numb
 
 /** Saved payloads (the workspace's named events, macros, texts and JSON): list, read, save, delete, replace all. */
 export function payloadRoutes(deps: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const { payloads } = deps.context;
   const body = jsonBody(deps.context.settings);
   /** Refuses payloads that would make the workspace too large to save (409), before they are stored. */

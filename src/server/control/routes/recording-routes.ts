@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { ConnectionMount } from '../../../shared/connections';
 import { type RecordingPreview, type RecordingResult, RecordScenarioRequestSchema } from '../../../shared/recording';
@@ -14,6 +14,7 @@ import {
   type RecordingOptions,
   recordScenario,
 } from '../../scenarios/scenario-recording';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { connectionFrom } from './connection-routes';
 import { freeId } from './free-id';
@@ -25,7 +26,7 @@ import { checkWorkspaceRoom } from './workspace-room';
  * recording takes part in routing only when asked (`activate`); `GET` says what it would hold, to ask first.
  */
 export function recordingRoutes(deps: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const { scenarios } = deps.context;
 
   /**

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import {
   answeredByKey,
@@ -9,6 +9,7 @@ import {
 import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { queryInteger, queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 
 const RequestsQuerySchema = z.object({
@@ -38,7 +39,7 @@ const RequestsQuerySchema = z.object({
  * how many requests each mount answered.
  */
 export function requestRoutes({ context }: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   router.get('/requests', (ctx) => {
     const { limit, method, path, pathPrefix, mount, view } = parseRequestPart(RequestsQuerySchema, ctx.query, 'query');
     const matches = (entry: RequestSummary) =>

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
@@ -8,6 +8,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation';
 import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, requireOpen } from './connection-routes';
 import { checkWorkspaceRoom } from './workspace-room';
@@ -43,7 +44,7 @@ function scenarioFrom(ctx: Context, { context }: ControlDeps): Scenario {
 
 /** List, read, create, replace and delete scenarios (they are data), and play one on a connection now. */
 export function scenarioRoutes(deps: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const { scenarios } = deps.context;
   const body = jsonBody(deps.context.settings);
   /** Refuses scenarios that would make the workspace too large to save (409), before they are stored. */

@@ -1,15 +1,16 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { ServerSettingsPatchSchema } from '../../../shared/settings';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
 import { checkWorkspaceRoom } from './workspace-room';
 
 /** `GET /server` and `PATCH /server/settings`. */
 export function serverRoutes({ context, serverInfo, workspace }: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   router.get('/server', (ctx) => {
     ctx.body = serverInfo();
   });

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { RawMessageBodySchema, rawMessageText, type SocketMessageResult } from '../../../shared/raw-messages';
 import { HttpError } from '../../http/http-errors';
@@ -6,6 +6,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import { SharedText } from '../../ws/shared-text';
 import type { ControlDeps } from '../control-deps';
 
@@ -16,7 +17,7 @@ const QuerySchema = z.object({ pack: queryString().optional() });
  * `POST /connections/:id/messages` sends one to a connection: out of any run stream, behind a pause or latency.
  */
 export function socketMessageRoutes(deps: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
 
   router.post('/sockets/:id/messages', jsonBody(deps.context.settings), (ctx) => {
     const id = ctx.params.id ?? '';

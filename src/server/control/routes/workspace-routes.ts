@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { ItemsPage } from '../../../shared/control-api';
 import { TlsSettingSchema } from '../../../shared/settings';
 import {
@@ -12,6 +12,7 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import type { ControlDeps } from '../control-deps';
@@ -34,7 +35,7 @@ async function answering<T>(action: () => Promise<T> | T, ioStatus: 409 | 422 = 
  * new, export as a download and import from a body, recently opened files.
  */
 export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
-  const router = new Router();
+  const router = newRouter();
   const body = jsonBody(context.settings);
 
   router.get('/workspace', async (ctx) => {

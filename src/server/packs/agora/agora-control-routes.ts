@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { HistoryMessage, SessionMetadata, User } from '../../../shared/agora-model';
@@ -16,6 +16,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { queryString } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
+import { newRouter } from '../../support/koa-router-on-first-use';
 import type { PackEnvironment } from '../pack-definition';
 import { type Admit, type AgoraStore, DuplicateEmailError, DuplicateSessionError } from './store/agora-store';
 
@@ -53,7 +54,7 @@ function sessionFrom(ctx: Context, store: AgoraStore): SessionMetadata {
  * their histories, reset to the seed. Changes apply at once and are announced on the live feed.
  */
 export function agoraControlRoutes(store: AgoraStore, environment: PackEnvironment): Router {
-  const router = new Router();
+  const router = newRouter();
   const body = jsonBody(environment.settings);
   /** An edit that would make the workspace too large to save is refused (409) before it is stored. */
   const room: Admit = (data) => environment.checkDataRoom?.(data);

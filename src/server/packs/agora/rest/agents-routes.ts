@@ -1,4 +1,5 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { newRouter } from '../../../support/koa-router-on-first-use';
 
 /** AGORA's four agents as its mock lists them; HAI only needs a 2xx and reads the ids. */
 export const AGORA_AGENTS = [
@@ -27,7 +28,7 @@ export const AGORA_AGENTS = [
 /** `GET /agents`: a fixed answer, serialised once. */
 export function agentsRoutes(): Router {
   const body = JSON.stringify({ success: true, agents: AGORA_AGENTS });
-  const router = new Router();
+  const router = newRouter();
   router.get('/agents', (ctx) => {
     ctx.type = 'application/json';
     ctx.body = body;

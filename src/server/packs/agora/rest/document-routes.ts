@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { HttpError } from '../../../http/http-errors';
+import { newRouter } from '../../../support/koa-router-on-first-use';
 import { resourcesDir } from '../../../support/package-root';
 
 /** The documents the report flow links to; only these names are served, so no path ever reaches the disk. */
@@ -15,7 +16,7 @@ export function documentRoutes(): Router {
   const folder = join(resourcesDir(), 'mock-documents');
   // Read once on first use and kept: the files are small and never change while the server runs.
   const cache = new Map<string, Promise<Buffer>>();
-  const router = new Router();
+  const router = newRouter();
   router.get('/mock_documents/:file', async (ctx) => {
     const file = ctx.params.file ?? '';
     const type = Object.hasOwn(DOCUMENTS, file) ? DOCUMENTS[file] : undefined;

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import {
   PreferencesSchema,
@@ -13,6 +13,7 @@ import { jsonBody } from '../../../http/json-body';
 import { parseQueryAndBody, requestBody } from '../../../http/parse-query-and-body';
 import { queryString } from '../../../http/query-params';
 import { parseRequestPart } from '../../../http/validation';
+import { newRouter } from '../../../support/koa-router-on-first-use';
 import type { PackEnvironment } from '../../pack-definition';
 import { type AgoraStore, DuplicateEmailError } from '../store/agora-store';
 import { AGORA_AGENTS } from './agents-routes';
@@ -76,7 +77,7 @@ function withRole(user: User): User {
 
 /** The real servers' REST differences, in front of the mock's routes. */
 export function realServerRoutes(store: AgoraStore, environment: PackEnvironment): Router {
-  const router = new Router();
+  const router = newRouter();
   const body = jsonBody(environment.settings);
 
   const agents = JSON.stringify({

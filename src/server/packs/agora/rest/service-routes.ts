@@ -1,11 +1,12 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
+import { newRouter } from '../../../support/koa-router-on-first-use';
 
 export const SERVICE_NAME = 'agora-mock';
 export const SERVICE_VERSION = '1.0.0';
 
 /** `/health` and `/`: what AGORA's mock answers about itself. */
 export function serviceRoutes(): Router {
-  const router = new Router();
+  const router = newRouter();
   router.get('/health', (ctx) => {
     ctx.body = { status: 'healthy', service: SERVICE_NAME, protocol: 'ag-ui' };
   });

@@ -1,10 +1,11 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { HttpError } from '../../../http/http-errors';
 import { jsonBody } from '../../../http/json-body';
 import { requestBody } from '../../../http/parse-query-and-body';
 import { queryBoolean, queryInteger, queryString } from '../../../http/query-params';
 import { parseRequestPart } from '../../../http/validation';
+import { newRouter } from '../../../support/koa-router-on-first-use';
 import type { PackEnvironment } from '../../pack-definition';
 import type { AgoraStore } from '../store/agora-store';
 
@@ -26,7 +27,7 @@ const sessionNotFound = () => new HttpError(404, 'Session not found');
 
 /** `/sessions`: a user's sessions, one session's history and metadata, renaming and deleting. */
 export function sessionRoutes(store: AgoraStore, environment: PackEnvironment): Router {
-  const router = new Router();
+  const router = newRouter();
 
   router.get('/sessions', (ctx) => {
     const query = parseRequestPart(ListSessionsQuery, ctx.query, 'query');

@@ -1,4 +1,4 @@
-import Router from '@koa/router';
+import type Router from '@koa/router';
 import { z } from 'zod';
 import { PreferencesSchema, USER_NAME_MAX, UserSchema } from '../../../../shared/agora-model';
 import { HttpError } from '../../../http/http-errors';
@@ -6,6 +6,7 @@ import { jsonBody } from '../../../http/json-body';
 import { parseQueryAndBody, requestBody } from '../../../http/parse-query-and-body';
 import { queryInteger, queryString } from '../../../http/query-params';
 import { parseRequestPart } from '../../../http/validation';
+import { newRouter } from '../../../support/koa-router-on-first-use';
 import type { PackEnvironment } from '../../pack-definition';
 import type { AgoraStore } from '../store/agora-store';
 import { DuplicateEmailError } from '../store/agora-store';
@@ -53,7 +54,7 @@ const userNotFound = () => new HttpError(404, 'User not found');
 const PreferencesPatch = PreferencesSchema.partial();
 
 export function userRoutes(store: AgoraStore, environment: PackEnvironment): Router {
-  const router = new Router();
+  const router = newRouter();
   const body = jsonBody(environment.settings);
 
   router.get('/users/me', (ctx) => {
