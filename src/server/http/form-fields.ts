@@ -1,5 +1,6 @@
 import { TextDecoder } from 'node:util';
-import iconv from 'iconv-lite';
+import type iconvLite from 'iconv-lite';
+import { loadModule } from '../support/load-module';
 import { HttpError } from './http-errors';
 
 /**
@@ -27,6 +28,7 @@ const UTF8: FormDecoder = new TextDecoder();
  */
 export function formDecoder(charset: string): FormDecoder {
   if (!charset || /^utf-?(8|16)/i.test(charset)) return UTF8;
+  const iconv = loadIconv();
   if (!iconv.encodingExists(charset)) {
     throw new HttpError(
       415,
@@ -34,6 +36,17 @@ export function formDecoder(charset: string): FormDecoder {
     );
   }
   return { decode: (bytes) => iconv.decode(bytes, charset) };
+}
+
+let loadedIconv: typeof iconvLite | undefined;
+
+/**
+ * iconv-lite, loaded with the first form in another charset than UTF-8, not with the modules: few engines see one,
+ * and `agui-mock validate` and `init` load these modules to check worlds.
+ */
+function loadIconv(): typeof iconvLite {
+  loadedIconv ??= loadModule('iconv-lite') as typeof iconvLite;
+  return loadedIconv;
 }
 
 /**

@@ -15,9 +15,18 @@ import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
 import { jsonText, notUtf8Detail, parseRequestJson, refusingPrototypeKey } from './request-json';
 
-// co-body's text reader alone: its index also loads the JSON and form parsers (qs and a dozen packages of its own),
-// which nothing here uses.
-const coBodyText = loadModule('co-body/lib/text.js') as typeof import('co-body').text;
+type CoBodyText = typeof import('co-body').text;
+let loadedCoBodyText: CoBodyText | undefined;
+
+/**
+ * co-body's text reader alone: its index also loads the JSON and form parsers (qs and a dozen packages of its own),
+ * which nothing here uses. Loaded with the first body read, not with the modules: `agui-mock validate` and `init`
+ * load these to check worlds and read no request (it and raw-body, iconv-lite… cost them ~10 ms of CPU).
+ */
+function coBodyText(): CoBodyText {
+  loadedCoBodyText ??= loadModule('co-body/lib/text.js') as CoBodyText;
+  return loadedCoBodyText;
+}
 
 /** A request body as the mounts see it, read once per request. */
 export type RequestBody =
@@ -168,12 +177,13 @@ function contentCoding(ctx: Context): string {
  * was sent, which the request log shows.
  */
 function readBytes(ctx: Context, limit: number): Promise<Buffer> {
+  const read = coBodyText();
   const { headers } = ctx.req;
   const sent = headers['content-encoding'];
   if (sent !== undefined) headers['content-encoding'] = 'identity';
   try {
     // No character encoding: raw-body answers the bytes as they came.
-    return coBodyText(ctx, { limit, encoding: '' });
+    return read(ctx, { limit, encoding: '' });
   } finally {
     if (sent !== undefined) headers['content-encoding'] = sent;
   }
