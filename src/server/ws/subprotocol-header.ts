@@ -1,19 +1,31 @@
 import { dirname, join } from 'node:path';
 import { loadModule } from '../support/load-module';
 
-// ws's own parser of the header (ws/lib/subprotocol.js; not in ws's exports map, hence the path): the engine reads
-// the header exactly as ws will, so it never lets through what ws then refuses with a bare "Invalid …" message.
-const wsSubprotocol = loadModule(join(dirname(loadModule.resolve('ws')), 'lib', 'subprotocol.js')) as {
+interface SubprotocolParser {
   parse(header: string): Set<string>;
-};
+}
+
+let loaded: SubprotocolParser | undefined;
+
+/**
+ * ws's own parser of the header (ws/lib/subprotocol.js; not in ws's exports map, hence the path): the engine reads
+ * the header exactly as ws will, so it never lets through what ws then refuses with a bare "Invalid …" message.
+ * Loaded with the first header read, as ws itself is (socket-server.ts), not with the modules: `agui-mock validate`
+ * and `init` load them to check worlds and open no socket.
+ */
+function wsSubprotocol(): SubprotocolParser {
+  loaded ??= loadModule(join(dirname(loadModule.resolve('ws')), 'lib', 'subprotocol.js')) as SubprotocolParser;
+  return loaded;
+}
 
 /**
  * The subprotocols a `Sec-WebSocket-Protocol` header asks for, in order, or what is wrong with it (RFC 6455 §4.1:
  * tokens separated by commas, none twice), in ws's words: `Unexpected character at index 2`.
  */
 export function askedSubprotocols(header: string): { asked: string[] } | { problem: string } {
+  const parser = wsSubprotocol();
   try {
-    return { asked: [...wsSubprotocol.parse(header)] };
+    return { asked: [...parser.parse(header)] };
   } catch (error) {
     return { problem: (error as Error).message };
   }
