@@ -26,8 +26,10 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return (await import('./serve-command')).serve(command);
     case 'init':
+      (await import('./parse-once')).parseOnce();
       return (await import('./workspace-commands')).initWorkspace(command);
     case 'validate':
+      (await import('./parse-once')).parseOnce();
       return (await import('./workspace-commands')).validateWorkspace(command);
     case 'import-openapi':
       return (await import('./import-openapi-command')).importOpenApiCommand(command);
