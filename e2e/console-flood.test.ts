@@ -35,6 +35,9 @@ interface PageDocument {
   querySelector(selector: string): { textContent: string | null } | null;
 }
 
+/** One Chromium for the file's tests; each test opens its own page. */
+const browser = await launchBrowser();
+
 const TARGET_PER_SECOND = 2000;
 /** Events per injection request: 20 requests a second reach the rate. */
 const BATCH = 100;
@@ -78,7 +81,6 @@ function percentile(values: readonly number[], p: number): number {
 
 test('under a 2 000 frames/s flood on the followed connection, clicks and keystrokes show within 100 ms', async (t) => {
   const server = await startTestEngine({ settings: { frameBufferSize: 20_000 } });
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser);
   // Generous: every wait here is for a condition, on a machine that may be busy.
   page.setDefaultTimeout(30_000);
@@ -237,7 +239,6 @@ function chunks(from: number) {
 /** A console following a client's connection that has received 42 frames (a run start, a message start, 40 chunks). */
 async function followedConnection(touch = false) {
   const server = await startTestEngine();
-  const browser = await launchBrowser();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { hasTouch: touch });
   await waitUntilLive(page);
   const client = new WebSocket(server.wsUrl);
