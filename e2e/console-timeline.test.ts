@@ -12,8 +12,11 @@ import { openConsole, screenshot, selectFirstConnection, waitUntilLive } from '.
 const browser = await launchBrowser();
 const LONG_WAIT_MS = 20_000;
 const INSPECTION = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
-/** How long after the run the late frame is sent: many times the run's length. */
-const LATE_BY_MS = 6000;
+/**
+ * How long after the run the late frame is sent: many times the run's length (~0.3 s), and over the 1 s from which a
+ * pause is drawn narrow (timeline-scale.ts). Drawn to the clock, the run would take an eighth of the drawing.
+ */
+const LATE_BY_MS = 2000;
 
 async function width(locator: Locator): Promise<number> {
   const box = await locator.boundingBox();
@@ -78,6 +81,10 @@ test('a frame sent long after the run leaves the run readable (the pause is draw
   const gap = timeline.getByTestId('timeline-gap');
   await gap.waitFor();
   const runMs = finished - (started ?? finished);
+  assert.ok(
+    runMs / (runMs + LATE_BY_MS) < 0.5,
+    `drawn to the clock the run would take under half the drawing, or this test shows nothing (${runMs} ms run)`,
+  );
   const after = await runShare();
   // Drawn to the clock the run would take runMs / (runMs + LATE_BY_MS) of the width, a few percent.
   assert.ok(after > 0.7, `the run keeps most of the drawing: ${after} (${runMs} ms run, then ${LATE_BY_MS} ms idle)`);
