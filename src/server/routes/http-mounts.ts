@@ -50,8 +50,9 @@ export interface HttpEntry {
  * folders. A request goes to the first that answers; what none answers goes on to the next middleware (packs,
  * then the 404 — which may call `explain` for the near misses). Compiling again from nothing (a workspace loaded)
  * starts counters and sequences over; compiling again from `previous` (an edit) keeps the `{{counter}}` values and
- * the `sequential` position of every route whose definition did not change. Collection records are taken from the
- * workspace as it is.
+ * the `sequential` position of every route whose definition did not change, and does not compile those routes again.
+ * Collection records are taken from the workspace as it is, except by an edit that leaves the collections alone,
+ * which keeps their stores.
  */
 export class HttpMounts {
   private readonly index = new PathIndex<HttpEntry>();
