@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
 import type iconvLite from 'iconv-lite';
-import { loadModule } from '../support/load-module';
+import { loadedOnFirstUse, loadModule } from '../support/load-module';
 import { HttpError } from './http-errors';
 
 /**
@@ -38,16 +38,8 @@ export function formDecoder(charset: string): FormDecoder {
   return { decode: (bytes) => iconv.decode(bytes, charset) };
 }
 
-let loadedIconv: typeof iconvLite | undefined;
-
-/**
- * iconv-lite, loaded with the first form in another charset than UTF-8, not with the modules: few engines see one,
- * and `agui-mock validate` and `init` load these modules to check worlds.
- */
-function loadIconv(): typeof iconvLite {
-  loadedIconv ??= loadModule('iconv-lite') as typeof iconvLite;
-  return loadedIconv;
-}
+/** iconv-lite, loaded with the first form in another charset than UTF-8: few engines see one. */
+const loadIconv = loadedOnFirstUse<typeof iconvLite>(() => loadModule('iconv-lite'));
 
 /**
  * An `application/x-www-form-urlencoded` body's text (read by `decoder`) as fields, read the way query parameters

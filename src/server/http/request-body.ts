@@ -7,7 +7,7 @@ import type {} from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
 import { ConcurrencyLimit } from '../support/concurrency-limit';
 import { parsedJsonRefusal } from '../support/json-numbers';
-import { loadModule } from '../support/load-module';
+import { loadedOnFirstUse, loadModule } from '../support/load-module';
 import { RememberedAnswers } from '../support/remembered-answers';
 import { askForBody } from './expect-continue';
 import { type FormDecoder, formDecoder, parseFormFields } from './form-fields';
@@ -15,18 +15,12 @@ import { HttpError } from './http-errors';
 import type { JsonBodyLimits } from './json-body';
 import { jsonText, notUtf8Detail, parseRequestJson, refusingPrototypeKey } from './request-json';
 
-type CoBodyText = typeof import('co-body').text;
-let loadedCoBodyText: CoBodyText | undefined;
-
 /**
  * co-body's text reader alone: its index also loads the JSON and form parsers (qs and a dozen packages of its own),
- * which nothing here uses. Loaded with the first body read, not with the modules: `agui-mock validate` and `init`
- * load these to check worlds and read no request (it and raw-body, iconv-lite… cost them ~10 ms of CPU).
+ * which nothing here uses. Loaded with the first body read (it and raw-body, iconv-lite… cost `agui-mock validate`
+ * and `init`, which read no request, ~10 ms of CPU).
  */
-function coBodyText(): CoBodyText {
-  loadedCoBodyText ??= loadModule('co-body/lib/text.js') as CoBodyText;
-  return loadedCoBodyText;
-}
+const coBodyText = loadedOnFirstUse<typeof import('co-body').text>(() => loadModule('co-body/lib/text.js'));
 
 /** A request body as the mounts see it, read once per request. */
 export type RequestBody =

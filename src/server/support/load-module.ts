@@ -6,3 +6,16 @@ import { createRequire } from 'node:module';
  * at the top of the desktop bundle, and a second is a syntax error.
  */
 export const loadModule = createRequire(import.meta.url);
+
+/**
+ * A module loaded by its first use rather than with the engine's modules (`agui-mock validate` and `init` load those
+ * to check worlds and serve nothing; every process that loads the engine pays for what it imports): `load` runs once,
+ * at the first call, and later calls answer what it loaded without resolving it again (some are called per request).
+ */
+export function loadedOnFirstUse<T>(load: () => unknown): () => T {
+  let loaded: T | undefined;
+  return () => {
+    loaded ??= load() as T;
+    return loaded;
+  };
+}

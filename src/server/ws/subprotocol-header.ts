@@ -1,22 +1,18 @@
 import { dirname, join } from 'node:path';
-import { loadModule } from '../support/load-module';
+import { loadedOnFirstUse, loadModule } from '../support/load-module';
 
 interface SubprotocolParser {
   parse(header: string): Set<string>;
 }
 
-let loaded: SubprotocolParser | undefined;
-
 /**
  * ws's own parser of the header (ws/lib/subprotocol.js; not in ws's exports map, hence the path): the engine reads
  * the header exactly as ws will, so it never lets through what ws then refuses with a bare "Invalid …" message.
- * Loaded with the first header read, as ws itself is (socket-server.ts), not with the modules: `agui-mock validate`
- * and `init` load them to check worlds and open no socket.
+ * Loaded with the first header read, as ws itself is (socket-server.ts).
  */
-function wsSubprotocol(): SubprotocolParser {
-  loaded ??= loadModule(join(dirname(loadModule.resolve('ws')), 'lib', 'subprotocol.js')) as SubprotocolParser;
-  return loaded;
-}
+const wsSubprotocol = loadedOnFirstUse<SubprotocolParser>(() =>
+  loadModule(join(dirname(loadModule.resolve('ws')), 'lib', 'subprotocol.js')),
+);
 
 /**
  * The subprotocols a `Sec-WebSocket-Protocol` header asks for, in order, or what is wrong with it (RFC 6455 §4.1:
