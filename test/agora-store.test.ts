@@ -179,6 +179,23 @@ test('appendHistory refuses invalid messages without recording any, and ignores 
   assert.equal(changes.length, 0);
 });
 
+test('snapshots share the stored form of every session an edit left alone (so what measured it need not again)', () => {
+  const { store } = pinnedStore();
+  const before = store.sharedSnapshot().sessions;
+  store.updateSession('session-fatima-bakery', { title: 'Bakkerij' });
+  const after = store.sharedSnapshot().sessions;
+  const at = (sessions: StoredSession[], id: string) =>
+    sessions.find((session) => session.metadata.sessionId === id) as StoredSession;
+  for (const id of ['session-koen-bella-rosa', 'session-koen-hotel-sunset', 'session-jan-supermarket'])
+    assert.equal(at(after, id), at(before, id), `${id}: the same object`);
+  assert.notEqual(at(after, 'session-fatima-bakery'), at(before, 'session-fatima-bakery'));
+  assert.equal(at(after, 'session-fatima-bakery').metadata.title, 'Bakkerij');
+  // Shared between snapshots, so no reader may change it.
+  assert.ok(Object.isFrozen(at(after, 'session-jan-supermarket')));
+  // The deep copy is still a copy.
+  assert.notEqual(at(store.snapshot().sessions, 'session-jan-supermarket'), at(after, 'session-jan-supermarket'));
+});
+
 test('updateSession trims and cuts the title to 200 characters and bumps lastActivity', () => {
   const { store, changes, advance } = pinnedStore();
   advance(5000);

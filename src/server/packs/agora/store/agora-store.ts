@@ -793,7 +793,6 @@ function loadedSession(session: StoredSession): SessionRecord {
   };
 }
 
-/** A session in the workspace format: the recording marks only where there is something to mark. */
 /** The values of `entries` with `value` in place of the one under `key`, or added last. */
 function withEntry<V>(entries: Iterable<[string, V]>, key: string, value: V): V[] {
   const values: V[] = [];
@@ -806,12 +805,25 @@ function withEntry<V>(entries: Iterable<[string, V]>, key: string, value: V): V[
   return values;
 }
 
+/** Each record's `storedSession`, made once: a record never changes (an edit stores a new one). */
+const storedSessions = new WeakMap<SessionRecord, StoredSession>();
+
+/**
+ * A session in the workspace format: the recording marks only where there is something to mark. The same frozen
+ * object for the same record, so every snapshot shares the sessions an edit left alone, and a reader that remembers
+ * what it measured by identity (`DocumentBytes`, on each console edit and save) does not look at them again.
+ */
 function storedSession(record: SessionRecord): StoredSession {
-  return {
-    metadata: record.metadata,
-    history: record.history.messages as HistoryMessage[],
-    ...(record.byRun ? { recordedByRun: true } : record.recorded > 0 && { recordedMessages: record.recorded }),
-  };
+  let stored = storedSessions.get(record);
+  if (!stored) {
+    stored = Object.freeze({
+      metadata: record.metadata,
+      history: record.history.messages as HistoryMessage[],
+      ...(record.byRun ? { recordedByRun: true } : record.recorded > 0 && { recordedMessages: record.recorded }),
+    });
+    storedSessions.set(record, stored);
+  }
+  return stored;
 }
 
 /** What the schema cannot see: unique emails, a current user that exists, recorded counts within histories. */
