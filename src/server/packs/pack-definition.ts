@@ -72,6 +72,12 @@ export interface RunningPack<Data = unknown> {
   close(): void;
 }
 
+/**
+ * How deep a workspace file indents an item of a list in a pack's data (a user, a session): the document's `packs` 1,
+ * a pack 2, its `data` 3, the list 4, the item 5.
+ */
+export const PACK_DATA_ITEM_LEVEL = 5;
+
 /** Room a save wants in the workspace file (`RunningPack.makeRoom`), in bytes as the file writes them. */
 export interface FileRoom {
   /** Less than this is no use: the file would still be too large. */

@@ -57,8 +57,7 @@ export class DocumentBytes {
    * own members are level 1), as `itemFileBytes` counts it, remembered as `of` remembers what it measured.
    */
   item(value: unknown, level: number): number {
-    const written = this.written(value, LEVELS - level) ?? NULL;
-    return 2 + 2 * level + written.bytes + 2 * level * written.breaks;
+    return asItem(this.written(value, LEVELS - level) ?? NULL, level);
   }
 
   /** Undefined for what JSON leaves out of an object (undefined, a function), as `JSON.stringify` gives none. */
@@ -135,6 +134,10 @@ function textSize(text: string | undefined): Written | undefined {
  * indented as deep. For what clients write, measured once per write.
  */
 export function itemFileBytes(value: unknown, level: number): number {
-  const written = indentedJsonSize(value) ?? NULL;
+  return asItem(indentedJsonSize(value) ?? NULL, level);
+}
+
+/** What a value `written` at no indent takes as an item `level` deep (see `itemFileBytes`). */
+function asItem(written: Written, level: number): number {
   return 2 + 2 * level + written.bytes + 2 * level * written.breaks;
 }

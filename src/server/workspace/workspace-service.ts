@@ -13,6 +13,7 @@ import {
   type WorkspaceTemplate,
 } from '../../shared/workspace';
 import type { EngineContext } from '../engine-context';
+import { PACK_DATA_ITEM_LEVEL } from '../packs/pack-definition';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
 import { rebasedTlsSetting } from '../tls/tls-setting';
 import { MountValidationError } from '../world/mount-validation-error';
@@ -629,8 +630,7 @@ export class WorkspaceService {
     const measure = new DocumentBytes();
     const before = await measure.ofPaced(this.document());
     let now = before;
-    // Sessions are items of a list in a pack's data: document, packs, a pack, its data, the list.
-    const fileBytes = (item: unknown) => measure.item(item, 5);
+    const fileBytes = (item: unknown) => measure.item(item, PACK_DATA_ITEM_LEVEL);
     let sessions = 0;
     let messages = 0;
     let evicted = false;
