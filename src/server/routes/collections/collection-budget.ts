@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../../shared/json-value';
 import { HttpError } from '../../http/http-errors';
+import { roomForWrite } from '../../support/room-for-write';
 import { indentedJsonSize, type Written } from '../../workspace/document-bytes';
 
 /**
@@ -36,7 +37,7 @@ export class CollectionBudget {
 
   /** Throws a 413 unless replacing `before` bytes of records with `after` stays within the limit. */
   checkRoom(collection: string, before: number, after: number): void {
-    if (after <= before || this.used - before + after <= this.limit) return;
+    if (roomForWrite(this.used, before, after, this.limit)) return;
     throw new HttpError(
       413,
       `Content Too Large: the collections of this mock hold at most ${this.limit / 1024 / 1024} MiB of records as the workspace file writes them, and this record (${after} bytes) does not fit in ${collection}: delete records first`,

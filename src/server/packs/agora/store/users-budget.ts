@@ -1,4 +1,5 @@
 import type { User } from '../../../../shared/agora-model';
+import { roomForWrite } from '../../../support/room-for-write';
 import { userFileBytes } from './agora-file-bytes';
 
 /**
@@ -33,8 +34,7 @@ export class UsersBudget {
 
   /** Whether `bytes` in place of the user stored under `id` (if any) stays within the limit, or takes no more. */
   fits(id: string, bytes: number): boolean {
-    const before = this.bytesOf(id);
-    return bytes <= before || this.used - before + bytes <= this.limit;
+    return roomForWrite(this.used, this.bytesOf(id), bytes, this.limit);
   }
 
   /** Counts `bytes` for the user `id`, in place of what it took before. */
