@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mountCompileTools } from '../src/server/routes/mount-compile-tools';
 import { RouteCompileCache } from '../src/server/routes/route-compile-cache';
+import type { CompiledRoute } from '../src/server/routes/route-compiler';
 import { type RouteInput, RouteSchema } from '../src/shared/mounts/route';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 
@@ -29,25 +30,21 @@ const compile = (routes: ReturnType<typeof route>[], previous?: RouteCompileCach
   return compiled;
 };
 
+/** The response a `sequential` route of two answers next (0, then 1): where its sequence stands. */
+const nextAnswer = (compiled: CompiledRoute | undefined) => compiled?.pick(2, () => true);
+
 test('an edit takes every route whose definition is the same from the routes served, and compiles only the others', () => {
   const a = route('a');
   const b = route('b');
   const first = compile([a, b]);
   // Route a answered once (response 0): its sequential position is what it remembers.
-  assert.equal(
-    first.routes[0]?.pick(2, () => true),
-    0,
-  );
+  assert.equal(nextAnswer(first.routes[0]), 0);
   const changedB = route('b', { path: '/b2/:n' });
   const c = route('c');
   // The same JSON in a new object (the console sends the whole list back) is the same route.
   const second = compile([RouteSchema.parse(JSON.parse(JSON.stringify(a))), changedB, c], first.cache);
   assert.equal(second.routes[0]?.responses, first.routes[0]?.responses, 'route a is not compiled again');
-  assert.equal(
-    second.routes[0]?.pick(2, () => true),
-    1,
-    'and keeps its place in its sequence',
-  );
+  assert.equal(nextAnswer(second.routes[0]), 1, 'and keeps its place in its sequence');
   assert.notEqual(second.routes[1]?.responses, first.routes[1]?.responses, 'the changed route is compiled');
   assert.equal(second.routes[1]?.route.path, '/b2/:n');
   assert.ok(second.routes[2], 'the new one too');
@@ -60,27 +57,17 @@ test('an edit takes every route whose definition is the same from the routes ser
 test('another folder compiles every route again (files resolve from it), keeping what routes remember', () => {
   const a = route('a');
   const first = compile([a]);
-  assert.equal(
-    first.routes[0]?.pick(2, () => true),
-    0,
-  );
+  assert.equal(nextAnswer(first.routes[0]), 0);
   const elsewhere = compile([a], first.cache, '/elsewhere');
   assert.notEqual(elsewhere.routes[0]?.responses, first.routes[0]?.responses);
-  assert.equal(
-    elsewhere.routes[0]?.pick(2, () => true),
-    1,
-    'its place in its sequence kept',
-  );
+  assert.equal(nextAnswer(elsewhere.routes[0]), 1, 'its place in its sequence kept');
 });
 
 test('past twice the routes the world has compiled into it (at least 256), the cache starts afresh', () => {
   const kept = route('kept');
   let current = compile([kept]);
   const keptResponses = current.routes[0]?.responses;
-  assert.equal(
-    current.routes[0]?.pick(2, () => true),
-    0,
-  );
+  assert.equal(nextAnswer(current.routes[0]), 0);
   let fresh = 0;
   // Each edit changes one other route: one compile each, into the same template engine and validators.
   for (let edit = 0; edit < 300; edit++) {
@@ -93,11 +80,7 @@ test('past twice the routes the world has compiled into it (at least 256), the c
   // With 256 routes compiled into it (the first and 255 edits' own) it takes one more edit; with 257 the next edit
   // compiles both routes again, into a new template engine and validators.
   assert.equal(fresh, 256);
-  assert.equal(
-    current.routes[0]?.pick(2, () => true),
-    1,
-    'its place in its sequence kept',
-  );
+  assert.equal(nextAnswer(current.routes[0]), 1, 'its place in its sequence kept');
 });
 
 test('an edit refused leaves the routes served as they were, and counts toward starting afresh', () => {
@@ -106,6 +89,12 @@ test('an edit refused leaves the routes served as they were, and counts toward s
   assert.throws(() => compile([a, route('bad', { path: '/bad/:' })], first.cache), /path/);
   const after = compile([a, route('b')], first.cache);
   assert.equal(after.routes[0]?.responses, first.routes[0]?.responses);
+  // What refused edits compiled stays in the shared engine and validators too, and counts: once more than 256 routes
+  // (a, b and the refused ones) were compiled into them, the next edit starts afresh.
+  for (let edit = 0; edit < 255; edit++)
+    assert.throws(() => compile([a, route('bad', { path: `/bad-${edit}/:` })], after.cache), /path/);
+  const fresh = compile([a, route('b')], after.cache);
+  assert.notEqual(fresh.routes[0]?.responses, first.routes[0]?.responses);
 });
 
 test('over any sequence of edits, each route served is the one compiled from its own definition', () => {
