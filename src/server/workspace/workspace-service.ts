@@ -489,12 +489,15 @@ export class WorkspaceService {
   /**
    * Stops watching; writes pending changes first, waiting at most `closeTimeoutMs` for that: a save still running
    * then is stopped, and says so in the log. Changes autosave is held back from writing (a conflict, a bad file on
-   * disk) are written beside the file instead (`keepUnsaved`), waited for to the end: nowhere else are they kept.
+   * disk), or a world too large for its file (`closingTooLarge`), are written beside the file instead
+   * (`keepUnsaved`), waited for to the end: nowhere else are they kept.
    */
   async close(): Promise<void> {
     if (this.closed) return;
-    const flush = this.dirty && this.autosaveAllowed();
-    const why = this.dirty && !flush && this.file !== null ? this.autosaveHeldBack() : undefined;
+    const saving = this.dirty && this.autosaveAllowed();
+    const heldBack = this.dirty && !saving && this.file !== null;
+    const why = saving ? this.closingTooLarge() : heldBack ? this.autosaveHeldBack() : undefined;
+    const flush = saving && why === undefined;
     this.closed = true;
     for (const detach of this.detachSources) detach();
     this.clearAutosave();
@@ -542,6 +545,21 @@ export class WorkspaceService {
         `${saving} and was stopped; the file keeps its last saved version, without the latest changes`,
       );
     }
+  }
+
+  /**
+   * Why closing's last save could not take the world, when it is larger than its file may be: it is then kept beside
+   * the file whole (`keepUnsaved`) and no save is begun. Found by the measure (`DocumentBytes`), not by encoding up to
+   * 64 MB only to be refused: on a busy machine that outran the deadline, the save was stopped before the verdict
+   * came, and the changes were lost. Measured at once, before the deadline is armed: the deadline bounds the save, not
+   * the measuring; a paced measure would let the deadline pass before the verdict (and close() stop waiting for it).
+   * Its cost is one pass of stringifying each part (less than an encode: a first measure of 64 MB is a few hundred
+   * ms; what an edit weighed before, `checkRoom`, is remembered), and the engine is stopping (its control API and
+   * sockets are closed by then).
+   */
+  private closingTooLarge(): string | undefined {
+    if (this.documentBytes.of(this.document()) <= WORKSPACE_MAX_BYTES) return undefined;
+    return `${this.file} would be ${TOO_LARGE_TO_OPEN}`;
   }
 
   /** Why autosave may not write the file now, as the log says it (only asked while it may not). */
