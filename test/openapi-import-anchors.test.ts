@@ -230,11 +230,6 @@ test('a $ref to an anchor no schema has is refused, naming the reference and whe
     await refusal(inResource),
     /points to "https:\/\/example.com\/pet#Tag", but no schema of https:\/\/example.com\/pet has "\$anchor": "Tag" \(did you mean "#tag"\?\)$/,
   );
-  const hashed = document({ '/x': post({ $ref: '#Pet' }) }, { Pet: { ...PET, $anchor: '#Pet' } });
-  assert.match(
-    await refusal(hashed),
-    /has "\$anchor": "Pet" \("\$anchor": "#Pet" is written with its #: write "Pet"\)$/,
-  );
   const twice = document({ '/x': post({ $ref: '#Pet' }) }, { Pet: PET, Other: { ...PET, type: 'string' } });
   assert.equal(
     await refusal(twice),
@@ -331,5 +326,96 @@ test('an anchor in a resource two schemas name (a $id written twice, or the docu
     await refusal(twice),
     /points to "https:\/\/example.com\/pet#tag", an anchor in https:\/\/example.com\/pet, which the "\$id" at #\/components\/schemas\/Pet and the "\$id" at #\/components\/schemas\/Other both name: /,
   );
+  assert.deepEqual(errors, []);
+});
+
+test('an $anchor in a resource a relative $id names: a bare "#name" inside it names its anchor, not the document’s', async () => {
+  // swagger-parser reads a bare `#/…` there from the document's root once it got there by a JSON pointer: the
+  // import was refused with `points to "#/properties/tag", which does not exist`, a pointer the user never wrote.
+  const pet = {
+    $id: 'pets.json',
+    type: 'object',
+    properties: { tag: { $anchor: 'tag', type: 'string', minLength: 2 }, alias: { $ref: '#tag' } },
+  };
+  const body = {
+    type: 'object',
+    properties: { pet: { $ref: '#/components/schemas/Pet' }, tag: { $ref: 'pets.json#tag' } },
+  };
+  // The document's own `tag` is another schema: `#tag` inside the resource is not it.
+  const doc = document({ '/pets': post(body) }, { Pet: pet, Tag: { $anchor: 'tag', type: 'integer' } });
+  assert.deepEqual(await importDocument(doc), []);
+  const tooShort = await send('/pets', { pet: { tag: 'xy', alias: 'x' } });
+  assert.equal(tooShort.status, 422);
+  assert.deepEqual((tooShort.body as { detail: { loc: unknown }[] }).detail[0]?.loc, ['body', 'pet', 'alias']);
+  assert.equal((await send('/pets', { pet: { tag: 'xy', alias: 'xy' }, tag: 'ab' })).status, 200);
+  assert.equal((await send('/pets', { tag: 'a' })).status, 422);
+  // Read from a file in a folder whose name the parser escapes once more: the same schema.
+  const folder = await mkdtemp(join(tmpdir(), 'openapi anchors ö-'));
+  try {
+    const fromFile = await importOpenApi({ text: JSON.stringify(doc), file: join(folder, 'openapi.json') });
+    const asValue = await importOpenApi({ document: doc });
+    assert.deepEqual(fromFile.routes[0]?.validate?.body, asValue.routes[0]?.validate?.body);
+    assert.match(JSON.stringify(asValue.routes[0]?.validate?.body), /"tag":\{"type":"string","minLength":2\}/);
+  } finally {
+    await rm(folder, { recursive: true });
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('an $anchor in a resource a relative $id names in another folder is refused, saying what to write instead', async () => {
+  const pet = {
+    $id: 'schemas/pet',
+    type: 'object',
+    properties: { tag: { $anchor: 'tag', type: 'string', minLength: 2 }, alias: { $ref: '#tag' } },
+  };
+  assert.equal(
+    await refusal(document({ '/pets': post({ $ref: '#/components/schemas/Pet' }) }, { Pet: pet })),
+    'The document cannot be imported: a $ref at #/components/schemas/Pet/properties/alias points to "#tag", an anchor in file:///schemas/pet, but the "$id" at #/components/schemas/Pet names that resource relative to another folder than the document\'s: swagger-parser resolves such a URI against a folder of its own, so the schema cannot be named to it; write that "$id" as an absolute URI ("https://example.com/…") or as a file name in the document\'s folder ("pet.json"), or refer to the schema by its JSON pointer',
+  );
+  // Up a folder, even when the document is at the root, where `..` leads nowhere else.
+  const up = document({ '/pets': post({ $ref: '#/components/schemas/Pet' }) }, { Pet: { ...pet, $id: '../pet' } });
+  assert.match(await refusal(up), /an anchor in file:\/\/\/pet, but the "\$id" at #\/components\/schemas\/Pet names/);
+  // The folder itself: the document, to the parser, when it has no file.
+  const folder = document({ '/pets': post({ $ref: '#/components/schemas/Pet' }) }, { Pet: { ...pet, $id: './' } });
+  assert.match(await refusal(folder), /an anchor in file:\/\/\/, but the "\$id" at #\/components\/schemas\/Pet names/);
+  assert.deepEqual(errors, []);
+});
+
+test('an $anchor or $dynamicAnchor that is no anchor name is refused, naming its place and what to write', async () => {
+  const at = (schema: Record<string, unknown>) =>
+    refusal(document({ '/p': post({ $ref: '#/components/schemas/Pet' }) }, { Pet: { type: 'object', ...schema } }));
+  const rule = 'an anchor is a name that starts with a letter or _, then letters, digits, -, _ or .';
+  const example = '(e.g. "$anchor": "Pet", referred to as "$ref": "#Pet")';
+  const prefix = 'The document cannot be imported: the "$anchor" at #/components/schemas/Pet is';
+  assert.equal(await at({ $anchor: 1 }), `${prefix} 1: ${rule} ${example}`);
+  assert.equal(await at({ $anchor: true }), `${prefix} true: ${rule} ${example}`);
+  assert.equal(await at({ $anchor: null }), `${prefix} null: ${rule} ${example}`);
+  assert.equal(await at({ $anchor: { name: 'Pet' } }), `${prefix} an object: ${rule} ${example}`);
+  assert.equal(await at({ $anchor: ['Pet'] }), `${prefix} a list: ${rule} ${example}`);
+  assert.equal(await at({ $anchor: 'a pet' }), `${prefix} "a pet": ${rule} ${example}`);
+  assert.equal(await at({ $anchor: '1pet' }), `${prefix} "1pet": ${rule} ${example}`);
+  assert.equal(await at({ $anchor: '' }), `${prefix} "": ${rule} ${example}`);
+  assert.equal(
+    await at({ $anchor: '#Pet' }),
+    `${prefix} "#Pet": ${rule}; write "Pet", without its # (a "$ref": "#Pet" names it)`,
+  );
+  assert.equal(
+    await at({ properties: { next: { $dynamicAnchor: 7 } } }),
+    'The document cannot be imported: the "$dynamicAnchor" at #/components/schemas/Pet/properties/next is 7: an anchor is a name that starts with a letter or _, then letters, digits, -, _ or . (e.g. "$dynamicAnchor": "Pet", referred to as "$dynamicRef": "#Pet")',
+  );
+  const long = await at({ $anchor: ` ${'x'.repeat(1_000_000)}` });
+  assert.ok(long.length < 1000, long.slice(0, 300));
+  assert.deepEqual(errors, []);
+});
+
+test('an "$anchor" that is data, or a property so named, is no anchor: imported as written', async () => {
+  const schema = {
+    type: 'object',
+    properties: { $anchor: { type: 'integer', example: { $anchor: 1 }, enum: [{ $anchor: true }, 2] } },
+    default: { $anchor: { not: 'a name' } },
+    examples: [{ $dynamicAnchor: 3 }],
+  };
+  assert.deepEqual(await importDocument(document({ '/p': post(schema) })), []);
+  assert.equal((await send('/p', { $anchor: 2 })).status, 200);
   assert.deepEqual(errors, []);
 });

@@ -26,6 +26,8 @@ const NAMED_MEMBERS = new Set([
 ]);
 const REF_KEYWORDS = ['$ref', '$dynamicRef'] as const;
 const ANCHOR_KEYWORDS = { $ref: '$anchor', $dynamicRef: '$dynamicAnchor' } as const;
+/** What JSON Schema 2020-12 allows as an `$anchor` or `$dynamicAnchor`. */
+const ANCHOR_NAME = /^[A-Za-z_][-A-Za-z0-9._]*$/;
 
 /**
  * The keys that lead to a value, as a link to its parent's (a list copied for each value would cost the depth of
@@ -50,6 +52,11 @@ interface Place {
   resourceDepth: number;
   /** Whether a `$id` names the resource by an absolute URI (its own, or one it is relative to): not the document's. */
   absolute: boolean;
+  /**
+   * Whether every `$id` from the document down to the resource names one in the folder of the resource it is
+   * relative to (`pets.json`, not `schemas/pet`, `../pet` or an absolute URI); true for the document itself.
+   */
+  inFolder: boolean;
 }
 
 interface Anchor {
@@ -64,7 +71,8 @@ interface Anchor {
  * pointers only and leaves such a `$ref` in place, which the conversion could only drop. Each is rewritten, in place,
  * as the JSON pointer of the schema its anchor names, relative to that schema's resource as swagger-parser resolves
  * pointers; a `$dynamicRef` becomes such a `$ref` (its dynamic scope is not followed). A reference to an anchor no
- * schema has, or an anchor that names two schemas of one resource, is an OpenApiImportError that says where.
+ * schema has, an anchor that names two schemas of one resource, or one that is no name (`"$anchor": 1`,
+ * `"$anchor": "#Pet"`), is an OpenApiImportError that says where.
  * Returns the schemas anchors name, with their names, so that a recursion through one stays a recursion.
  */
 export function anchorRefsAsPointers(
@@ -78,7 +86,8 @@ export function anchorRefsAsPointers(
   for (const place of places) {
     for (const keyword of Object.values(ANCHOR_KEYWORDS)) {
       const name = place.object[keyword];
-      if (typeof name !== 'string') continue;
+      if (name === undefined) continue;
+      if (typeof name !== 'string' || !ANCHOR_NAME.test(name)) throw malformedAnchor(keyword, name, place, source);
       const key = `${place.base}#${name}`;
       const other = anchors.get(key);
       if (other && other.place !== place) {
@@ -96,8 +105,10 @@ export function anchorRefsAsPointers(
     for (const keyword of REF_KEYWORDS) {
       const ref = place.object[keyword];
       if (typeof ref !== 'string') continue;
-      const target = anchorAsPointer(ref, place, { resources, namedTwice }, anchors, source) ?? ref;
+      const target = anchorAsPointer(ref, place, { resources, namedTwice }, anchors, documentUri, source) ?? ref;
       if (typeof target === 'object' && 'roots' in target) throw rootsInDoubt(keyword, ref, place, target, source);
+      if (typeof target === 'object' && 'outside' in target)
+        throw outsideFolder(keyword, ref, place, target, resources, source);
       if (typeof target !== 'string') throw danglingAnchor(keyword, ref, place, target, anchors, documentUri, source);
       if (keyword === '$ref') place.object.$ref = target;
       else dynamicRefAsRef(place.object, target);
@@ -106,8 +117,18 @@ export function anchorRefsAsPointers(
   return named;
 }
 
-/** Keywords that make an object a place to look at: anchors, and references that may name one. */
-const PLACE_KEYWORDS = [...REF_KEYWORDS, ...Object.values(ANCHOR_KEYWORDS)];
+/** Where a `$id` is tried to tell whether it stays in the folder of what it is relative to. */
+const PROBE_URI = 'file:///probe/folder/document';
+const PROBE_FOLDER = 'file:///probe/folder/';
+
+/**
+ * Whether a relative `$id` names a file in the folder of what it is relative to (`pets.json`), not another folder
+ * nor the folder itself (`.`, which is the document to swagger-parser when it has no file: its base is a folder).
+ */
+function namesFileInFolder(id: string): boolean {
+  const probed = resolvedUri(id, PROBE_URI);
+  return probed !== undefined && probed !== PROBE_FOLDER && resolvedUri('.', probed) === PROBE_FOLDER;
+}
 
 /**
  * The objects of the document with an anchor or a reference, each once, outside data keywords, with the resource
@@ -128,24 +149,28 @@ function documentPlaces(
     base: string;
     resourceDepth: number;
     absolute: boolean;
+    inFolder: boolean;
     members: boolean;
-  }[] = [{ value: document, base: documentUri, resourceDepth: 0, absolute: false, members: false }];
+  }[] = [{ value: document, base: documentUri, resourceDepth: 0, absolute: false, inFolder: true, members: false }];
   while (stack.length > 0) {
     const { value, trail, members, ...resource } = stack.pop() as (typeof stack)[number];
     if (value === null || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
-    let { base, resourceDepth, absolute } = resource;
+    let { base, resourceDepth, absolute, inFolder } = resource;
     if (!Array.isArray(value)) {
       const object = value as Record<string, unknown>;
       const id = typeof object.$id === 'string' && !members ? resolvedUri(object.$id, base) : undefined;
       if (id !== undefined) {
         [base, resourceDepth] = [id, trail?.depth ?? 0];
         absolute ||= URL.canParse(object.$id as string);
+        inFolder &&= !absolute && namesFileInFolder(object.$id as string);
         if (resources.has(id) && !namedTwice.has(id)) namedTwice.set(id, [resources.get(id), trail]);
         else resources.set(id, trail);
       }
-      if (!members && PLACE_KEYWORDS.some((keyword) => typeof object[keyword] === 'string'))
-        places.push({ object, trail, base, resourceDepth, absolute });
+      // An anchor that is no string is a place too: it is refused, never ignored.
+      const anchored = Object.values(ANCHOR_KEYWORDS).some((keyword) => object[keyword] !== undefined);
+      if (!members && (anchored || REF_KEYWORDS.some((keyword) => typeof object[keyword] === 'string')))
+        places.push({ object, trail, base, resourceDepth, absolute, inFolder });
     }
     const entries = Object.entries(value);
     for (let index = entries.length - 1; index >= 0; index--) {
@@ -153,7 +178,7 @@ function documentPlaces(
       if (!Array.isArray(value) && !members && DATA_KEYWORDS.has(key)) continue;
       const childMembers = !Array.isArray(value) && !members && NAMED_MEMBERS.has(key);
       const childTrail = { key, up: trail, depth: (trail?.depth ?? 0) + 1 };
-      stack.push({ value: child, trail: childTrail, base, resourceDepth, absolute, members: childMembers });
+      stack.push({ value: child, trail: childTrail, base, resourceDepth, absolute, inFolder, members: childMembers });
     }
   }
   return { places, resources, namedTwice };
@@ -172,8 +197,14 @@ interface InDoubt {
   roots: readonly [Root, Root];
 }
 
+/** An anchor in a resource a relative `$id` names outside the document's folder: see anchorAsPointer. */
+interface OutsideFolder {
+  resource: string;
+  outside: Place;
+}
+
 /**
- * `ref` with its anchor as a JSON pointer; what it names when that cannot be found, or cannot be told apart;
+ * `ref` with its anchor as a JSON pointer; what it names when that cannot be found, told apart or written;
  * undefined when `ref` is no reference to an anchor (a JSON pointer, a whole file, the network, which swagger-parser
  * refuses to read).
  */
@@ -182,8 +213,9 @@ function anchorAsPointer(
   place: Place,
   { resources, namedTwice }: { resources: ReadonlyMap<string, Root>; namedTwice: ReadonlyMap<string, [Root, Root]> },
   anchors: ReadonlyMap<string, Anchor>,
+  documentUri: string,
   source: string | undefined,
-): string | Unresolved | InDoubt | undefined {
+): string | Unresolved | InDoubt | OutsideFolder | undefined {
   const hash = ref.indexOf('#');
   if (hash === -1) return undefined;
   const name = decoded(ref.slice(hash + 1));
@@ -199,9 +231,17 @@ function anchorAsPointer(
   if (roots) return { resource, roots };
   anchor.fragment ??= resourceFragment(anchor.place, source);
   // With the resource's URI when a `$id` names it by an absolute one: swagger-parser reads a bare `#/…` inside it
-  // from the document's root when it got there by a JSON pointer (`"$ref": "#/components/schemas/Pet"`). A relative
-  // one it resolves against a base of its own (the working folder when the document is no file): left as written.
-  return `${anchor.place.absolute ? resource : uri}#${anchor.fragment}`;
+  // from the document's root when it got there by a JSON pointer (`"$ref": "#/components/schemas/Pet"`).
+  if (anchor.place.absolute) return `${resource}#${anchor.fragment}`;
+  if (resource === documentUri) return `${uri}#${anchor.fragment}`;
+  // A relative `$id` swagger-parser resolves against a base of its own (the working folder when the document is no
+  // file, the file's URL escaped once more when it is one), and against the document's root, not the enclosing
+  // `$id`s, once it got into the resource by a JSON pointer: its URI there cannot be written. Only a resource in the
+  // document's folder, referred to from that folder, has a name that leads to it from every base: its file name.
+  const outside = [anchor.place, place].find((at) => !at.inFolder);
+  if (outside) return { resource, outside };
+  const { pathname, search } = new URL(resource);
+  return `./${pathname.slice(pathname.lastIndexOf('/') + 1)}${search}#${anchor.fragment}`;
 }
 
 /** Half of a UTF-16 surrogate pair standing alone: no URI, so no `$ref`, can name a key that holds one. */
@@ -229,6 +269,37 @@ function dynamicRefAsRef(object: Record<string, unknown>, target: string): void 
   delete object.$dynamicRef;
   if (object.$ref === undefined) object.$ref = target;
   else object.allOf = [...(Array.isArray(object.allOf) ? object.allOf : []), { $ref: target }];
+}
+
+function malformedAnchor(
+  keyword: (typeof ANCHOR_KEYWORDS)[keyof typeof ANCHOR_KEYWORDS],
+  name: unknown,
+  place: Place,
+  source: string | undefined,
+): OpenApiImportError {
+  const hint =
+    typeof name === 'string' && name.startsWith('#') && ANCHOR_NAME.test(name.slice(1))
+      ? `; write ${quoted(name.slice(1))}, without its # (a "$ref": ${quoted(name)} names it)`
+      : ` (e.g. "${keyword}": "Pet", referred to as "${keyword === '$anchor' ? '$ref' : '$dynamicRef'}": "#Pet")`;
+  return new OpenApiImportError(
+    `the "${keyword}" at ${pointer(keysOf(place.trail))} is ${shown(name)}: an anchor is a name that starts with a letter or _, then letters, digits, -, _ or .${hint}`,
+    source,
+  );
+}
+
+function outsideFolder(
+  keyword: (typeof REF_KEYWORDS)[number],
+  ref: string,
+  place: Place,
+  { resource, outside }: OutsideFolder,
+  resources: ReadonlyMap<string, Root>,
+  source: string | undefined,
+): OpenApiImportError {
+  const root = resources.get(outside.base);
+  return new OpenApiImportError(
+    `a ${keyword} at ${pointer(keysOf(place.trail))} points to ${quoted(ref)}, an anchor in ${shortenText(resource, SHOWN_CHARS)}, but the "$id" at ${pointer(keysOf(root))} names ${outside === place ? 'the resource that holds the $ref' : 'that resource'} relative to another folder than the document's: swagger-parser resolves such a URI against a folder of its own, so the schema cannot be named to it; write that "$id" as an absolute URI ("https://example.com/…") or as a file name in the document's folder ("pet.json"), or refer to the schema by its JSON pointer`,
+    source,
+  );
 }
 
 function rootsInDoubt(
@@ -264,11 +335,7 @@ function danglingAnchor(
     .filter((key) => key.startsWith(`${resource}#`))
     .map((key) => key.slice(resource.length + 1));
   const closest = closestName(name, names);
-  const hint = names.includes(`#${name}`)
-    ? ` ("${ANCHOR_KEYWORDS[keyword]}": ${quoted(`#${name}`)} is written with its #: write ${quoted(name)})`
-    : closest === undefined
-      ? ''
-      : ` (did you mean ${quoted(`#${closest}`)}?)`;
+  const hint = closest === undefined ? '' : ` (did you mean ${quoted(`#${closest}`)}?)`;
   const of = resource === documentUri ? '' : ` of ${shortenText(resource, SHOWN_CHARS)}`;
   return new OpenApiImportError(
     `${at}, but no schema${of} has "${ANCHOR_KEYWORDS[keyword]}": ${quoted(name)}${hint}`,
@@ -288,6 +355,13 @@ const SHOWN_CHARS = 100;
 /** `text` in a message, quoted, by its start when long. */
 function quoted(text: string): string {
   return JSON.stringify(shortenText(text, SHOWN_CHARS));
+}
+
+/** A value a message shows: text quoted (by its start when long), a list or an object by its kind. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return quoted(value);
+  if (Array.isArray(value)) return 'a list';
+  return value !== null && typeof value === 'object' ? 'an object' : String(value);
 }
 
 /** `#/paths/~1items/get` as the document's other messages write a place (a long key by its start). */
