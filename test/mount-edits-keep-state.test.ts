@@ -3,6 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { COLLECTION_DATA_MAX_BYTES } from '../src/server/routes/collections/collection-budget';
+import { MountValidationError } from '../src/server/world/mount-validation-error';
+import { type Collection, CollectionSchema } from '../src/shared/mounts/collection';
 import type { RouteInput } from '../src/shared/mounts/route';
 import { runCommand } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
@@ -33,6 +36,17 @@ const flaky: RouteInput = {
 
 async function call(method: string, path: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${server.url}${path}`, { method });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
+/** A client's write to the mocked API: a JSON body. */
+async function send(method: string, path: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -89,6 +103,93 @@ test('an edit of the routes or static folders serves the collections as they are
   assert.equal(((await call('GET', '/shop/notes')).body as unknown[]).length, 2);
   assert.equal((await api.delete('/static-folders/assets')).status, 204);
   assert.equal((await api.delete('/collections/notes')).status, 204);
+});
+
+test("an edit of another collection keeps a collection's store: the records clients wrote, the ids it gives next", async () => {
+  const tasks = { id: 'tasks', path: '/shop/tasks', records: [{ id: 1, title: 'seeded' }] };
+  assert.equal((await api.post('/collections', tasks)).status, 201);
+  const store = server.context.world.collection('tasks');
+  for (const title of ['written', 'deleted']) assert.equal((await send('POST', '/shop/tasks', { title })).status, 201);
+  assert.equal((await call('DELETE', '/shop/tasks/3')).status, 204);
+
+  const labels = { id: 'labels', path: '/shop/labels', records: [{ id: 1 }] };
+  assert.equal((await api.post('/collections', labels)).status, 201);
+  assert.equal((await api.put('/collections/labels', { ...labels, name: 'Labels', idField: 'id' })).status, 200);
+  // The whole section sent back as listed (the console reorders so): the same records, read again from JSON.
+  const listed = await api.get<{ items: { id: string }[] }>('/collections');
+  assert.equal((await api.put('/collections', { items: [...listed.body.items].reverse() })).status, 200);
+  // Another collection at its path, enabled, would never be reached: refused, the collection served as it was.
+  assert.equal((await api.post('/collections', { id: 'tasks-2', path: '/shop/tasks/' })).status, 422);
+  assert.equal((await api.delete('/collections/labels')).status, 204);
+
+  assert.equal(server.context.world.collection('tasks'), store, 'the same store: its records not checked again');
+  const served = (await call('GET', '/shop/tasks')).body as { id: number; title: string }[];
+  assert.deepEqual(
+    served.map((task) => [task.id, task.title]),
+    [
+      [1, 'seeded'],
+      [2, 'written'],
+    ],
+  );
+  // Its next id carries on past the one deleted, as between any two writes (compiled again, it would give 3 again).
+  assert.equal(((await send('POST', '/shop/tasks', { title: 'next' })).body as { id: number }).id, 4);
+  assert.equal((await api.delete('/collections/tasks')).status, 204);
+});
+
+test('a refused edit of the collections leaves their stores and their room as they were; a removed one frees its room', async () => {
+  const { world } = server.context;
+  const current = () => world.definitions({ shared: true }).collections;
+  // One record that fills the room all collections share to within 500 kB.
+  const filler = { id: 1, text: 'x'.repeat(COLLECTION_DATA_MAX_BYTES - 500_000) };
+  const full = CollectionSchema.parse({ id: 'full', path: '/shop/full', records: [filler] });
+  const memos = CollectionSchema.parse({ id: 'memos', path: '/shop/memos', records: [{ id: 1 }] });
+  world.replaceSection('collections', [...current(), full, memos]);
+  const storesNow = () => current().map(({ id }) => world.collection(id));
+  const stores = storesNow();
+  const memoStore = world.collection('memos');
+  const fits = { text: 'y'.repeat(10_000) };
+  const tooLarge = { text: 'z'.repeat(600_000) };
+  assert.equal((await send('POST', '/shop/memos', tooLarge)).status, 413);
+
+  const refusals: Collection[][] = [
+    // A new collection whose schema does not compile.
+    [...current(), CollectionSchema.parse({ id: 'bad', path: '/shop/bad', schema: { type: 'nonsense' } })],
+    // A changed collection with a record its id type refuses.
+    current().map((collection) =>
+      collection.id === 'memos' ? { ...collection, records: [...collection.records, { id: 'x' }] } : collection,
+    ),
+  ];
+  for (const refused of refusals)
+    assert.throws(() => world.replaceSection('collections', refused), MountValidationError);
+  assert.ok(
+    storesNow().every((store, index) => store === stores[index]),
+    'every store as it was',
+  );
+  assert.equal((await send('POST', '/shop/memos', tooLarge)).status, 413, 'what did not fit still does not');
+  assert.equal((await send('POST', '/shop/memos', fits)).status, 201, 'what fitted still fits');
+
+  // One room still, the one served: what one collection deletes, another may write.
+  assert.equal((await call('DELETE', '/shop/full/1')).status, 204);
+  assert.equal((await send('POST', '/shop/memos', tooLarge)).status, 201);
+
+  // The filler back, by an edit of its collection alone: compiled again into the room the kept memos are counted in.
+  world.replaceSection(
+    'collections',
+    current().map((collection) => (collection.id === 'full' ? full : collection)),
+  );
+  assert.equal(world.collection('memos'), memoStore);
+  assert.notEqual(world.collection('full'), stores[current().findIndex(({ id }) => id === 'full')]);
+  assert.equal((await send('POST', '/shop/memos', fits)).status, 413);
+
+  // Removed, the filler leaves the room it took.
+  world.replaceSection(
+    'collections',
+    current().filter((collection) => collection.id !== 'full'),
+  );
+  assert.equal(world.collection('memos'), memoStore);
+  assert.equal(world.collection('full'), undefined);
+  assert.equal((await send('POST', '/shop/memos', tooLarge)).status, 201);
+  assert.equal((await api.delete('/collections/memos')).status, 204);
 });
 
 test('a second enabled agent at a path an agent already serves is refused, naming the first', async () => {

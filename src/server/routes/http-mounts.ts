@@ -14,6 +14,7 @@ import {
   compileCollection,
   ITEM_METHODS,
   LIST_METHODS,
+  servedAsIs,
 } from './collections/collection-mount';
 import type { CollectionStore } from './collections/collection-store';
 import { type HttpMountEnv, type MountCompileTools, mountCompileTools } from './mount-compile-tools';
@@ -50,9 +51,9 @@ export interface HttpEntry {
  * folders. A request goes to the first that answers; what none answers goes on to the next middleware (packs,
  * then the 404 — which may call `explain` for the near misses). Compiling again from nothing (a workspace loaded)
  * starts counters and sequences over; compiling again from `previous` (an edit) keeps the `{{counter}}` values and
- * the `sequential` position of every route whose definition did not change, and does not compile those routes again.
- * Collection records are taken from the workspace as it is, except by an edit that leaves the collections alone,
- * which keeps their stores.
+ * the `sequential` position of every route whose definition did not change, and does not compile those routes again;
+ * likewise it keeps the store of every collection whose definition and records did not change (`servedAsIs`), with
+ * what clients wrote and the id it gives next, rather than check and index its records again.
  */
 export class HttpMounts {
   private readonly index = new PathIndex<HttpEntry>();
@@ -76,17 +77,12 @@ export class HttpMounts {
   /**
    * Compiles every mount, disabled ones too (they must work when enabled). Throws one MountValidationError with
    * every problem, located from the workspace root (`at` when the parts are nested in it): `routes.2.path`. With
-   * `previous` (the mounts served until now), what its routes remember carries over; with `collectionsUnchanged` too
-   * (an edit of the routes or static folders), its collections are served as they are, records and all, rather than
-   * compiled again from `parts` (every record checked and indexed again: half a second for 50,000).
+   * `previous` (the mounts served until now, to be replaced by these), what its routes remember carries over, and
+   * its collections that did not change are served as they are, records and all, rather than compiled again from
+   * `parts` (every record checked and indexed again: half a second for 50,000). Those move into the new mounts' room
+   * once nothing can be refused: a refused edit leaves `previous` and its room exactly as they were.
    */
-  static compile(
-    parts: HttpMountParts,
-    env: HttpMountEnv,
-    at: IssuePath = [],
-    previous?: HttpMounts,
-    collectionsUnchanged = false,
-  ): HttpMounts {
+  static compile(parts: HttpMountParts, env: HttpMountEnv, at: IssuePath = [], previous?: HttpMounts): HttpMounts {
     const tools = mountCompileTools(env);
     const { routes, cache } = RouteCompileCache.compile(
       parts.routes ?? [],
@@ -94,14 +90,18 @@ export class HttpMounts {
       (index) => [...at, 'routes', index],
       previous?.routeCache,
     );
-    const collections =
-      previous && collectionsUnchanged
-        ? previous.collectionMounts
-        : compileCollections(parts.collections ?? [], [...at, 'collections'], tools);
+    const { mounts: collections, kept } = compileCollections(
+      parts.collections ?? [],
+      [...at, 'collections'],
+      tools,
+      previous?.collectionMounts ?? [],
+    );
     const statics = (parts.staticFolders ?? []).map((folder, index) =>
       compileStaticFolder(folder, [...at, 'staticFolders', index], tools),
     );
     tools.issues.throwIfAny();
+    // The room is shared by all of a world's collections: the new ones were charged to it as they loaded.
+    for (const mount of kept) mount.store.moveTo(tools.collectionData);
     const counters = previous?.counters ?? new TemplateCounters();
     const entries = [
       ...routes.filter((route) => route.route.enabled).map((route) => routeEntry(route, env, counters)),
@@ -182,19 +182,34 @@ export class HttpMounts {
   }
 }
 
+/**
+ * The collections compiled, those of `previous` that did not change (`kept`) among them as they are (each at most
+ * once). Paths are compared across all of them: a kept collection may shadow a new one, or the other way round.
+ */
 function compileCollections(
   collections: readonly Collection[],
   at: IssuePath,
   tools: MountCompileTools,
-): CollectionMount[] {
-  const mounts = collections.map((collection, index) => compileCollection(collection, [...at, index], tools));
+  previous: readonly CollectionMount[],
+): { mounts: CollectionMount[]; kept: CollectionMount[] } {
+  const keepable = new Map(previous.map((mount) => [mount.store.id, mount]));
+  const kept: CollectionMount[] = [];
+  const mounts = collections.map((collection, index) => {
+    const served = keepable.get(collection.id);
+    if (served && servedAsIs(served, collection)) {
+      keepable.delete(collection.id);
+      kept.push(served);
+      return served;
+    }
+    return compileCollection(collection, [...at, index], tools);
+  });
   flagShadowedPaths(
     mounts.map((mount) => ({ ...mount.store.definition, path: mount.path })),
     at,
     'collection',
     tools.issues,
   );
-  return mounts;
+  return { mounts, kept };
 }
 
 function routeEntry(route: CompiledRoute, env: HttpMountEnv, counters: TemplateCounters): HttpEntry {

@@ -254,7 +254,7 @@ export class World {
    */
   relocate(baseDir: string, staticFolders: WorldParts['staticFolders']): void {
     const parts = { ...this.definitions({ shared: true }), staticFolders };
-    this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(baseDir), [], this.http, true));
+    this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(baseDir), [], this.http));
     this.baseDir = baseDir;
     this.parts = parts;
     this.dispatch = this.compose();
@@ -285,10 +285,8 @@ export class World {
       case 'collections':
       case 'staticFolders':
         // What the routes remember (counters, sequences) carries over: editing one mount leaves the others as they were
-        // (the collections' records, when the edit is not of the collections, are not even read again).
-        this.swapHttp(
-          HttpMounts.compile(parts, this.httpEnvironment(this.baseDir), [], this.http, section !== 'collections'),
-        );
+        // (a collection the edit leaves keeps its store: its records are not checked and indexed again).
+        this.swapHttp(HttpMounts.compile(parts, this.httpEnvironment(this.baseDir), [], this.http));
         break;
       case 'agents':
         this.checkScenarioReferences(parts);

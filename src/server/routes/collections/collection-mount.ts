@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Context } from 'koa';
 import type { Collection } from '../../../shared/mounts/collection';
 import { RequestValidationError } from '../../http/http-errors';
@@ -66,6 +67,23 @@ export function compileCollection(collection: Collection, at: IssuePath, tools: 
     tools.issues.add([...at, 'records', ...issue.loc.slice(1)], issue.msg.replace(/^Value error, /, ''));
   store.load(checked);
   return { store, path, listPattern, itemPattern };
+}
+
+/**
+ * Whether compiling `collection` would serve what `mount` serves now, so that it can be kept, records and all: every
+ * field of its definition the same, and its records those the store holds now, in order (the same objects when the
+ * world's own definitions are edited; equal ones when the console sends the section back as JSON). Any difference —
+ * a name, a switch, a renamed id — is a collection compiled again.
+ */
+export function servedAsIs(mount: CollectionMount, collection: Collection): boolean {
+  const { records, ...definition } = collection;
+  const { records: _compiledFrom, ...served } = mount.store.definition;
+  const held = mount.store.list();
+  return (
+    isDeepStrictEqual(definition, served) &&
+    records.length === held.length &&
+    records.every((record, index) => record === held[index] || isDeepStrictEqual(record, held[index]))
+  );
 }
 
 /** Answers a request the list or item pattern matched; false for a method the collection does not serve. */

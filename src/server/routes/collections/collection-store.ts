@@ -29,12 +29,14 @@ export class CollectionStore {
   private readonly listeners = new Set<Listener>();
   /** Each record's size in the workspace file (`recordFileBytes`), charged to the world's `budget`. */
   private readonly sizes = new WeakMap<JsonObject, number>();
+  /** What its records take together, all charged to `budget`. */
+  private heldBytes = 0;
 
   constructor(
     readonly definition: Collection,
     private readonly check: SchemaCheck | undefined,
     private readonly limits: () => { maxJsonDepth: number },
-    private readonly budget: CollectionBudget = new CollectionBudget(),
+    private budget: CollectionBudget = new CollectionBudget(),
   ) {}
 
   get id(): string {
@@ -107,7 +109,7 @@ export class CollectionStore {
 
   remove(id: RecordId): void {
     const existing = this.find(id);
-    this.budget.release(this.sizes.get(existing) ?? 0);
+    this.release(this.sizes.get(existing) ?? 0);
     this.byKey.delete(idKey(existing[this.idField] as RecordId, this.idType));
     this.records = this.records.filter((record) => record !== existing);
     this.emit({ type: 'deleted', collection: this.id, id: existing[this.idField] as RecordId });
@@ -166,11 +168,20 @@ export class CollectionStore {
 
   /** Takes records already checked by `checkAll` (a workspace being compiled), without announcing a change. */
   load(records: JsonObject[]): void {
-    for (const record of this.records) this.budget.release(this.sizes.get(record) ?? 0);
+    this.release(this.heldBytes);
     this.records = [];
     this.byKey.clear();
     this.nextInteger = 1;
     for (const record of records) this.insert(record);
+  }
+
+  /**
+   * Charges its records to `budget` from now on: the world was compiled again around this store, kept as it was (an
+   * edit of other mounts). The room it leaves is dropped with the world that had it.
+   */
+  moveTo(budget: CollectionBudget): void {
+    budget.charge(this.heldBytes);
+    this.budget = budget;
   }
 
   /** The record with this id, or a 404 naming it. */
@@ -279,7 +290,7 @@ export class CollectionStore {
 
   private insert(record: JsonObject): void {
     const id = record[this.idField] as RecordId;
-    this.budget.charge(this.measure(record));
+    this.charge(this.measure(record));
     this.records.push(record);
     this.byKey.set(idKey(id, this.idType), record);
     if (typeof id === 'number' && id >= this.nextInteger) this.nextInteger = id + 1;
@@ -290,11 +301,21 @@ export class CollectionStore {
     const after = this.measure(record);
     this.budget.checkRoom(this.id, before, after);
     admit?.(this.records.map((kept) => (kept === existing ? record : kept)));
-    this.budget.release(before);
-    this.budget.charge(after);
+    this.release(before);
+    this.charge(after);
     const index = this.records.indexOf(existing);
     this.records[index] = record;
     this.byKey.set(idKey(record[this.idField] as RecordId, this.idType), record);
+  }
+
+  private charge(bytes: number): void {
+    this.budget.charge(bytes);
+    this.heldBytes += bytes;
+  }
+
+  private release(bytes: number): void {
+    this.budget.release(bytes);
+    this.heldBytes -= bytes;
   }
 
   /** The record's size in the file, worked out once per record. */
