@@ -7,6 +7,7 @@ import type { ServerSettings } from '../../shared/settings';
 import type { RunObserver } from '../scenarios/conversation';
 import type { ChangeMerging } from '../support/change-coalescer';
 import type { Logger } from '../support/logger';
+import type { ClientRoom } from '../workspace/client-room';
 
 /** What a pack gets from the engine. */
 export interface PackEnvironment {
@@ -18,6 +19,11 @@ export interface PackEnvironment {
    * (throws a 409 HttpError); the pack's control routes ask before they store an edit. None: nothing is refused.
    */
   checkDataRoom?(data: unknown): void;
+  /**
+   * What the workspace file leaves for clients' writes: what the pack keeps of them (and cannot evict) is charged to
+   * it, and a write that does not fit is refused. None: only the pack's own bounds hold.
+   */
+  readonly clientRoom?: ClientRoom;
 }
 
 /**
@@ -62,6 +68,11 @@ export interface RunningPack<Data = unknown> {
    * too large), never what was made by hand; nothing when it could not free `room.needed`. What went, or undefined.
    */
   makeRoom?(room: FileRoom): { deletedSessions: number; removedMessages: number } | undefined;
+  /**
+   * What `makeRoom` could free at most, in bytes as the file writes them (`fileBytes`: as `FileRoom` has it): left
+   * out of what the workspace file holds when it weighs the room for clients' writes (`ClientRoom`), since it gives way.
+   */
+  evictableBytes?(fileBytes: FileRoom['fileBytes']): number;
   /** Swaps in other data (a workspace reloaded); checked before, so it cannot fail. */
   replace(data: Data): void;
   /** Changes to its data (autosave, the console's feed). */

@@ -1,6 +1,7 @@
 import type { Stats } from 'node:fs';
 import type { JsonBodyLimits } from '../http/json-body';
 import { TemplateEngine } from '../templates/template-engine';
+import type { ClientRoom } from '../workspace/client-room';
 import { MountIssues } from '../world/mount-validation-error';
 import { CollectionBudget } from './collections/collection-budget';
 import { JsonSchemas } from './json-schemas';
@@ -21,6 +22,8 @@ export interface HttpMountEnv {
    * backups while this engine ran: a hard link made before a save reaches the version the save replaced. Never served.
    */
   isWorkspaceFileVersion?(stats: Stats): boolean;
+  /** What the workspace file leaves for clients' writes, which collections' records take too. None: no bound but theirs. */
+  clientRoom?: ClientRoom;
 }
 
 /**
@@ -41,6 +44,6 @@ export function mountCompileTools(env: HttpMountEnv): MountCompileTools {
     templates: new TemplateEngine(),
     schemas: new JsonSchemas(),
     issues: new MountIssues(),
-    collectionData: new CollectionBudget(),
+    collectionData: new CollectionBudget(undefined, env.clientRoom),
   };
 }

@@ -134,6 +134,8 @@ export class WorkspaceService {
   private edited = false;
   /** Console writes being handled now (`consoleWrite`). */
   private consoleWrites = 0;
+  /** Data (records, a pack's) changed during a console write: measured for the room clients' writes have when it ends. */
+  private consoleChangedData = false;
   /** When the oldest change no save has taken in yet came in. */
   private unsavedSince: number | null = null;
   /** Counts changes, so a save knows whether more came in while it was writing. */
@@ -191,12 +193,13 @@ export class WorkspaceService {
     this.options = { ...DEFAULTS, configDir: defaultConfigDir(), ...options };
     this.launchOverrides = { ...options.launchSettings };
     this.recent = this.options.recentWorkspaces ? new RecentWorkspaces(this.options.configDir, context.logger) : null;
-    const changed = () => this.changed();
+    // Definitions change only by the console's edits and loads: each is measured for the room clients' writes have.
+    const defined = () => this.changed('definitions');
     this.detachSources = [
-      context.world.subscribe(changed),
-      context.scenarios.subscribe(changed),
-      context.payloads.subscribe(changed),
-      context.liveSettings.subscribe(changed),
+      context.world.subscribe((change) => this.changed(change.type === 'mounts-changed' ? 'definitions' : 'data')),
+      context.scenarios.subscribe(defined),
+      context.payloads.subscribe(defined),
+      context.liveSettings.subscribe(defined),
     ];
   }
 
@@ -253,6 +256,19 @@ export class WorkspaceService {
     if (after <= WORKSPACE_MAX_BYTES) return;
     const before = this.documentBytes.of(now);
     if (after > before) throw editTooLarge(this.file ?? '(none)', after, before);
+  }
+
+  /**
+   * Weighs what the file holds for the room clients' writes have (`ClientRoom`): the world as the file writes it, less
+   * the recorded history packs would evict to fit. Called where definitions change (a load, an import, a console
+   * edit), never per client request; measured by `documentBytes`, which remembers what it measured, so after the
+   * first measure of a world only what changed is looked at.
+   */
+  private measureClientRoom(): void {
+    const fileBytes = (item: unknown) => this.documentBytes.item(item, PACK_DATA_ITEM_LEVEL);
+    let evictable = 0;
+    for (const pack of this.context.world.packs()) evictable += pack.evictableBytes?.(fileBytes) ?? 0;
+    this.context.world.clientRoom.measured(this.documentBytes.of(this.document()) - evictable);
   }
 
   /** The workspace file, absolute; null while the world lives in memory. */
@@ -358,6 +374,10 @@ export class WorkspaceService {
       return await write();
     } finally {
       this.consoleWrites--;
+      if (this.consoleChangedData && !this.closed) {
+        this.consoleChangedData = false;
+        this.measureClientRoom();
+      }
     }
   }
 
@@ -740,6 +760,7 @@ export class WorkspaceService {
     this.error = null;
     this.saveFailedAt = null;
     this.clearAutosave();
+    this.measureClientRoom();
   }
 
   /** Launch overrides (e.g. `--speed 0` in CI) stay out of the file unless someone changed them since. */
@@ -749,8 +770,14 @@ export class WorkspaceService {
     return settingsToSave(live, this.fileSettings, this.launchOverrides, this.appliedLaunch);
   }
 
-  private changed(): void {
+  /**
+   * `what` changed: the world's definitions (only the console and loads change them), or data (records, a pack's
+   * users and sessions), which clients' traffic changes too and charges to the room it has (`ClientRoom`) itself.
+   */
+  private changed(what: 'definitions' | 'data'): void {
     if (this.applying || this.closed) return;
+    if (what === 'definitions') this.measureClientRoom();
+    else if (this.consoleWrites > 0) this.consoleChangedData = true;
     this.markChanged();
   }
 

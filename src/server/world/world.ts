@@ -23,6 +23,7 @@ import { ANY_METHOD } from '../routes/path-index';
 import type { RunObserver } from '../scenarios/conversation';
 import { combineRunObservers } from '../scenarios/run-observers';
 import { newRouter } from '../support/koa-router-on-first-use';
+import { ClientRoom } from '../workspace/client-room';
 import type { AguiSocketSession } from '../ws/behaviours/agui-socket-session';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { SocketTable } from '../ws/socket-table';
@@ -77,6 +78,11 @@ export class World {
   private readonly listeners = new Set<(change: WorldChange) => void>();
   /** AG-UI socket sessions the console can play a scenario on, by connection id. */
   private readonly drivable = new Map<string, AguiSocketSession>();
+  /**
+   * What the workspace file leaves for clients' writes: the collections' records and what packs keep of clients'
+   * writes are charged to it; the workspace measures the rest (`WorkspaceService`).
+   */
+  readonly clientRoom = new ClientRoom();
 
   constructor(
     private readonly core: EngineCore,
@@ -374,6 +380,7 @@ export class World {
           logger: this.core.logger,
           settings: this.core.settings,
           checkDataRoom: (data) => this.options.checkPackData?.(name, data),
+          clientRoom: this.clientRoom,
         },
         pack.data,
       );
@@ -430,6 +437,7 @@ export class World {
         const file = workspaceFile();
         return file !== null && (this.options.isWorkspaceFileVersion?.(file, stats) ?? false);
       },
+      clientRoom: this.clientRoom,
     };
   }
 

@@ -56,7 +56,11 @@ function startAgoraPack(
   environment: PackEnvironment,
   data: AgoraData,
 ): RunningAgoraPack {
-  const store = new AgoraStore({ logger: environment.logger, historyLimits: environment.settings });
+  const store = new AgoraStore({
+    logger: environment.logger,
+    historyLimits: environment.settings,
+    clientRoom: environment.clientRoom,
+  });
   store.replace(data);
   const real = definition.name === 'agora-real';
   return {
@@ -86,6 +90,7 @@ function startAgoraPack(
     // Runs become REST sessions, as on AGORA's real servers (the Python mock never recorded them).
     runObserver: () => runHistoryRecorder(store, environment.logger),
     makeRoom: (room) => store.makeRoom(room),
+    evictableBytes: (fileBytes) => store.evictableBytes(fileBytes),
     snapshot: ({ shared = false } = {}) => (shared ? store.sharedSnapshot() : store.snapshot()),
     replace: (next) => store.replace(next),
     subscribe: (listener: (change: AgoraChange) => void) => store.subscribe(listener),

@@ -1,27 +1,32 @@
 import type { JsonObject } from '../../../shared/json-value';
 import { HttpError } from '../../http/http-errors';
 import { roomForWrite } from '../../support/room-for-write';
-import { indentedJsonSize, type Written } from '../../workspace/document-bytes';
+import type { ClientRoom } from '../../workspace/client-room';
+import { itemFileBytes } from '../../workspace/document-bytes';
 
 /**
  * What all collections' records may take together, as the workspace file writes them (UTF-8 bytes: a character may
  * take up to three, so characters would let 32 Mi of them pass the file's 64 MB): clients write records through the
- * mocked API, and each is kept in memory and saved. Half the 64 MB a workspace file may have, so what clients wrote
- * alone always saves, with room for the rest of the workspace.
+ * mocked API, and each is kept in memory and saved. Half the 64 MB a workspace file may have; the file's own limit
+ * holds them too (`ClientRoom`), so a workspace whose routes or scenarios take much of the file leaves them less.
  */
 export const COLLECTION_DATA_MAX_BYTES = 32 * 1024 * 1024;
 
-/** A record's line in the file is indented this deep (document, `collections`, a collection, `records`): 2 each. */
-const RECORD_INDENT = 8;
+/** How deep the file indents a record, an item of a list (document, `collections`, a collection, `records`). */
+const RECORD_LEVEL = 4;
 
 /**
  * The room all collections of one world share. Records a workspace holds are charged as they load, whatever their
- * size (the file was the author's); a write through the API that would pass the limit is refused with 413.
+ * size (the file was the author's); a write through the API that would pass the limit, or take the workspace file
+ * past its own (`room`: what it leaves clients' writes), is refused with 413.
  */
 export class CollectionBudget {
   private used = 0;
 
-  constructor(readonly limit = COLLECTION_DATA_MAX_BYTES) {}
+  constructor(
+    readonly limit = COLLECTION_DATA_MAX_BYTES,
+    private readonly room?: ClientRoom,
+  ) {}
 
   get usedBytes(): number {
     return this.used;
@@ -29,19 +34,34 @@ export class CollectionBudget {
 
   charge(bytes: number): void {
     this.used += bytes;
+    this.room?.charge(0, bytes);
   }
 
   release(bytes: number): void {
     this.used -= bytes;
+    this.room?.charge(bytes, 0);
   }
 
-  /** Throws a 413 unless replacing `before` bytes of records with `after` stays within the limit. */
+  /**
+   * Throws a 413 unless replacing `before` bytes of records with `after` stays within the limit, and within what the
+   * workspace file has room for.
+   */
   checkRoom(collection: string, before: number, after: number): void {
-    if (roomForWrite(this.used, before, after, this.limit)) return;
-    throw new HttpError(
-      413,
-      `Content Too Large: the collections of this mock hold at most ${this.limit / 1024 / 1024} MiB of records as the workspace file writes them, and this record (${after} bytes) does not fit in ${collection}: delete records first`,
-    );
+    if (!roomForWrite(this.used, before, after, this.limit)) {
+      throw new HttpError(
+        413,
+        `Content Too Large: the collections of this mock hold at most ${this.limit / 1024 / 1024} MiB of records as the workspace file writes them, and this record (${after} bytes) does not fit in ${collection}: delete records first`,
+      );
+    }
+    if (this.room && !this.room.fits(before, after)) {
+      throw new HttpError(
+        413,
+        this.room.refusal(
+          `this record (${after} bytes) in ${collection}`,
+          'delete records first (or routes, scenarios or other data from the workspace)',
+        ),
+      );
+    }
   }
 }
 
@@ -50,6 +70,5 @@ export class CollectionBudget {
  * for where records sit (deep nesting and long arrays of small values take far more room written out than sent).
  */
 export function recordFileBytes(record: JsonObject): number {
-  const { bytes, breaks } = indentedJsonSize(record) as Written;
-  return bytes + (breaks + 1) * RECORD_INDENT;
+  return itemFileBytes(record, RECORD_LEVEL);
 }

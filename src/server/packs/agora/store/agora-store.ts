@@ -21,14 +21,16 @@ import { DEFAULT_SETTINGS, MAX_JSON_DEPTH_SETTING } from '../../../../shared/set
 import { oneLine } from '../../../../shared/shorten-text';
 import { exceedsJsonDepth } from '../../../support/json-depth';
 import type { Logger } from '../../../support/logger';
+import type { ClientRoom } from '../../../workspace/client-room';
 
 export type { AgoraChange };
 
 import type { FileRoom } from '../../pack-definition';
-import { userFileBytes } from './agora-file-bytes';
+import { metadataFileBytes, userFileBytes } from './agora-file-bytes';
 import { agoraSeed } from './agora-seed';
 import {
   type EvictionPlan,
+  evictableBytes,
   type HistoryLimits,
   planEviction,
   planRoom,
@@ -59,6 +61,11 @@ export interface AgoraStoreOptions {
   logger?: Logger;
   /** The limits on what agent runs record, read at each recording (the engine's live settings). */
   historyLimits?: () => HistoryLimits;
+  /**
+   * What the workspace file leaves for clients' writes: users and the sessions made by hand that clients rename are
+   * charged to it, and a client's write that does not fit is refused (413). None: only the store's own bounds hold.
+   */
+  clientRoom?: ClientRoom;
 }
 
 export interface UserPatch {
@@ -162,7 +169,7 @@ export class AgoraStore {
   private sessions = new SessionTable();
   private currentUserId: string | null = null;
   private usersNewestFirst: User[] | null = null;
-  private readonly usersBudget = new UsersBudget();
+  private readonly usersBudget: UsersBudget;
   private listeners = new Set<AgoraChangeListener>();
   private readonly seed: AgoraData;
   private readonly now: () => number;
@@ -175,6 +182,7 @@ export class AgoraStore {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
     this.historyLimits = options.historyLimits ?? (() => DEFAULT_SETTINGS);
+    this.usersBudget = new UsersBudget(options.clientRoom);
     this.seed = agoraSeed(options.startedAt ?? this.now());
     this.replace(this.seed);
   }
@@ -482,7 +490,8 @@ export class AgoraStore {
       lastActivity: this.timestamp(),
     });
     const updated = { ...record, metadata };
-    admit?.(this.sharedSnapshotWith({ sessionId, record: updated }));
+    if (admit) admit(this.sharedSnapshotWith({ sessionId, record: updated }));
+    else this.chargeMetadata(record, metadata, true);
     this.sessions.set(sessionId, updated);
     this.emit({ type: 'session-updated', session: metadata });
     return metadata;
@@ -564,7 +573,32 @@ export class AgoraStore {
     return { deletedSessions: plan.deleted.length, removedMessages: plan.removedMessages };
   }
 
+  /** What `makeRoom` could free at most (`RunningPack.evictableBytes`): the recorded history, as the file writes it. */
+  evictableBytes(fileBytes: FileRoom['fileBytes']): number {
+    return evictableBytes(this.sessions, fileBytes, storedSession);
+  }
+
   // ---- internals ----
+
+  /**
+   * A session's metadata changed in place of `record`'s: unless a run made the session (it gives way whole), what it
+   * grew by is charged to the room for clients' writes — refused first, when `refuse`, if it does not fit.
+   */
+  private chargeMetadata(record: SessionRecord, metadata: SessionMetadata, refuse: boolean): void {
+    const room = this.usersBudget.room;
+    if (!room || record.byRun) return;
+    const before = metadataFileBytes(record.metadata);
+    const after = metadataFileBytes(metadata);
+    if (refuse && !room.fits(before, after)) {
+      throw new AgoraStoreFullError(
+        room.refusal(
+          `this session's new title (${after - before} bytes more)`,
+          'delete users or sessions first (DELETE /users/{user_id}, DELETE /sessions/{session_id})',
+        ),
+      );
+    }
+    room.charge(before, after);
+  }
 
   /** Stores what a run recorded into the session, evicts what the limits say, and announces both. */
   private record(
@@ -582,6 +616,8 @@ export class AgoraStore {
     });
     const stored = recording.record;
     const eviction = planEviction(this.sessions, { id: threadId, recording }, limits);
+    // A run is never refused: what it adds to a session made by hand only leaves clients' writes less room.
+    this.chargeMetadata(record, stored.metadata, false);
     this.sessions.set(threadId, stored);
     if (eviction) this.applyEviction(eviction);
     const session = stored.metadata;
@@ -631,10 +667,19 @@ export class AgoraStore {
    * refused when the users would take more than their share of the workspace file.
    */
   private checkUsersRoom(userId: string, bytes: number): void {
-    if (this.usersBudget.fits(userId, bytes)) return;
-    throw new AgoraStoreFullError(
-      `Content Too Large: the mock's users hold at most ${this.usersBudget.limit / 1024 / 1024} MiB as the workspace file writes them, and this user (${bytes} bytes) does not fit: delete users first (DELETE /users/{user_id})`,
-    );
+    if (!this.usersBudget.fits(userId, bytes)) {
+      throw new AgoraStoreFullError(
+        `Content Too Large: the mock's users hold at most ${this.usersBudget.limit / 1024 / 1024} MiB as the workspace file writes them, and this user (${bytes} bytes) does not fit: delete users first (DELETE /users/{user_id})`,
+      );
+    }
+    if (!this.usersBudget.fitsFile(userId, bytes)) {
+      throw new AgoraStoreFullError(
+        (this.usersBudget.room as ClientRoom).refusal(
+          `this user (${bytes} bytes)`,
+          'delete users first (DELETE /users/{user_id})',
+        ),
+      );
+    }
   }
 
   /**

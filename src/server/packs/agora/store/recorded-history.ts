@@ -213,3 +213,20 @@ export function planRoom(
   if (freed < room.needed) return undefined;
   return { limits: ['workspaceFile'], removedMessages, trimmed, deleted };
 }
+
+/**
+ * What `planRoom` could free at most: every session a run created whole, and from each made by hand what runs recorded
+ * in it, as the file writes them (`fileBytes`).
+ */
+export function evictableBytes(
+  sessions: SessionTable,
+  fileBytes: FileRoom['fileBytes'],
+  stored: (record: SessionRecord) => StoredSession,
+): number {
+  let bytes = 0;
+  for (const [, record] of sessions.leastRecentlyActive()) {
+    bytes += fileBytes(stored(record));
+    if (!record.byRun) bytes -= fileBytes(stored(withoutOldestRecorded(record, record.recorded)));
+  }
+  return bytes;
+}

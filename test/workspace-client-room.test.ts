@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { MockServer } from '../src/server/index';
+import { COLLECTION_DATA_MAX_BYTES, recordFileBytes } from '../src/server/routes/collections/collection-budget';
+import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-file';
+import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
+import { WorkspaceSchema } from '../src/shared/workspace';
+import { agoraStore } from './helpers/agora';
+import { controlClient } from './helpers/control-client';
+import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+
+const MB = 1024 * 1024;
+/** A record of about 4 MB: a few of them fill what a large workspace leaves, with no loop of requests. */
+const RECORD_TEXT = 'x'.repeat(4 * MB);
+
+/** `count` routes whose bodies take 8 MB each (what a route's text may take is 10 MB): an imported API's worth. */
+function bigRoutes(count: number, prefix: string) {
+  const text = 'y'.repeat(8 * MB);
+  return Array.from({ length: count }, (_, n) => ({
+    id: `${prefix}-${n}`,
+    method: 'GET',
+    path: `/${prefix}/${n}`,
+    responses: [{ id: 'ok', status: 200, body: { text } }],
+  }));
+}
+
+/**
+ * The agora template with `routes` routes of 8 MB each and a collection `/notes`, written as a file: the part of the
+ * workspace its author made is large, and clients' writes have what is left.
+ */
+async function largeWorkspace(dir: string, routes: number): Promise<string> {
+  const file = join(dir, `large-${routes}.agui.json`);
+  const template = workspaceTemplate('agora', Date.now(), 'large');
+  const workspace = WorkspaceSchema.parse({
+    ...template,
+    routes: bigRoutes(routes, 'big'),
+    collections: [{ id: 'notes', path: '/notes' }],
+  });
+  await writeFile(file, encodeWorkspace(workspace));
+  return file;
+}
+
+/** An engine on `file` that takes request bodies of a record's size. */
+function startEngine(dir: string, file: string): Promise<MockServer> {
+  return startWorkspaceEngine(dir, file, { settings: { maxBodyBytes: 16 * MB } });
+}
+
+async function call(server: MockServer, method: string, path: string, body?: unknown) {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** Posts 4 MB records until one is refused; the ids taken and the refusal. */
+async function fillWithRecords(server: MockServer) {
+  const ids: number[] = [];
+  for (let n = 0; n < 20; n++) {
+    const posted = await call(server, 'POST', '/notes', { text: RECORD_TEXT });
+    if (posted.status !== 201) return { ids, refused: posted };
+    ids.push(posted.body.id);
+  }
+  return { ids, refused: undefined };
+}
+
+test("clients' records are held to what the workspace file leaves: 413 before the collections' own 32 MiB, the world saves, deleting makes room", async () => {
+  const dir = await workspaceDir();
+  const file = await largeWorkspace(dir, 5);
+  const server = await startEngine(dir, file);
+  const api = controlClient(server);
+
+  const { ids, refused } = await fillWithRecords(server);
+  assert.equal(refused?.status, 413);
+  assert.match(
+    refused?.body.detail,
+    /^Content Too Large: the workspace file may hold 64 MB, the workspace takes .* MB of it .* delete records first/,
+  );
+  // Well before the collections' own bound: what the file leaves is what counts.
+  assert.ok(ids.length * RECORD_TEXT.length < COLLECTION_DATA_MAX_BYTES - 2 * RECORD_TEXT.length, `${ids.length}`);
+  assert.ok(ids.length >= 3, `${ids.length} records taken`);
+
+  const saved = await api.post('/workspace/save');
+  assert.equal(saved.status, 200, JSON.stringify(saved.body).slice(0, 300));
+  const size = (await stat(file)).size;
+  assert.ok(size <= WORKSPACE_MAX_BYTES && size > WORKSPACE_MAX_BYTES - 2 * RECORD_TEXT.length, `${size} bytes`);
+
+  // Deleting one makes room for a record as large; a record made no larger is always taken.
+  assert.equal((await call(server, 'POST', '/notes', { text: RECORD_TEXT })).status, 413);
+  assert.equal((await call(server, 'DELETE', `/notes/${ids[0]}`)).status, 204);
+  assert.equal((await call(server, 'POST', '/notes', { text: RECORD_TEXT })).status, 201);
+  assert.equal((await call(server, 'PUT', `/notes/${ids[1]}`, { text: 'z'.repeat(RECORD_TEXT.length) })).status, 200);
+  assert.equal((await api.post('/workspace/save')).status, 200);
+  assert.ok((await stat(file)).size <= WORKSPACE_MAX_BYTES);
+});
+
+test('AGORA users and renamed sessions are held to what the workspace file leaves too; deleting a user makes room', async () => {
+  const dir = await workspaceDir();
+  const file = await largeWorkspace(dir, 5);
+  const server = await startEngine(dir, file);
+  const api = controlClient(server);
+  const { ids } = await fillWithRecords(server);
+  // What is left is less than a record: fill it but for some 100 KB, with one record sized to it.
+  const room = server.context.world.clientRoom;
+  const left = room.limit - room.usedBytes;
+  assert.ok(left < RECORD_TEXT.length + 100, `${left} bytes left`);
+  const filler = await call(server, 'POST', '/notes', { text: 'f'.repeat(Math.max(left - 100_000, 0)) });
+  assert.equal(filler.status, 201);
+
+  // Preferences near their 16 Ki characters, of three UTF-8 bytes each: about 48 KB a user.
+  const large = { notes: '€'.repeat(16_000) };
+  const users: string[] = [];
+  let refused: { status: number; body: { detail: string } } | undefined;
+  for (let n = 0; n < 10 && !refused; n++) {
+    const created = await call(server, 'POST', '/users', { email: `big-${n}@example.com`, name: `Big ${n}` });
+    assert.equal(created.status, 201);
+    users.push(created.body.user.id);
+    const filled = await call(server, 'PUT', `/users/me/preferences?user_id=${created.body.user.id}`, large);
+    if (filled.status !== 200) refused = filled;
+  }
+  assert.equal(refused?.status, 413);
+  assert.match(
+    refused?.body.detail ?? '',
+    /^Content Too Large: the workspace file may hold 64 MB.* delete users first/,
+  );
+  assert.ok(users.length <= 3, `${users.length} users`);
+
+  // Deleting a user makes room for its preferences elsewhere.
+  assert.equal((await call(server, 'DELETE', `/users/${users[0]}`)).status, 200);
+  const grown = users[users.length - 1];
+  assert.equal((await call(server, 'PUT', `/users/me/preferences?user_id=${grown}`, large)).status, 200);
+
+  // A session made by hand, renamed by a client, grows by its title (200 characters JSON writes as six bytes each):
+  // refused when that does not fit, with a record filling all but 500 bytes of the room.
+  const empty = recordFileBytes({ id: 999_999, text: '' });
+  const rest = room.limit - room.usedBytes - 500 - empty;
+  assert.equal((await call(server, 'POST', '/notes', { id: 999_999, text: 'r'.repeat(rest) })).status, 201);
+  const session = agoraStore(server).listAllSessions()[0]?.sessionId ?? '';
+  const long = await call(server, 'PUT', `/sessions/${session}`, { title: '\u0001'.repeat(200) });
+  assert.equal(long.status, 413);
+  assert.match(long.body.detail, /this session's new title .* delete users or sessions first/);
+  assert.equal((await call(server, 'PUT', `/sessions/${session}`, { title: 'ok' })).status, 200);
+
+  assert.equal((await api.post('/workspace/save')).status, 200);
+  assert.ok((await stat(file)).size <= WORKSPACE_MAX_BYTES);
+  assert.ok(ids.length > 0);
+});
+
+test("a console edit that makes the definitions larger leaves clients' writes less room at once", async () => {
+  const dir = await workspaceDir();
+  const file = await largeWorkspace(dir, 1);
+  const server = await startEngine(dir, file);
+  const api = controlClient(server);
+  // A small world takes records freely.
+  assert.equal((await call(server, 'POST', '/notes', { text: RECORD_TEXT })).status, 201);
+  // 40 MB more of routes, through the console: what is left is measured then, not per request.
+  for (const route of bigRoutes(5, 'more')) {
+    const added = await api.post('/routes', route);
+    assert.equal(added.status, 201, JSON.stringify(added.body).slice(0, 300));
+  }
+  const { refused } = await fillWithRecords(server);
+  assert.equal(refused?.status, 413);
+  assert.equal((await api.post('/workspace/save')).status, 200);
+  assert.ok((await stat(file)).size <= WORKSPACE_MAX_BYTES);
+});
