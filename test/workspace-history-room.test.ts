@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { test } from 'node:test';
-import { readWorkspaceFile, WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-file';
+import { readWorkspaceFile } from '../src/server/workspace/workspace-file';
+import { WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-max-bytes';
 import type { AgoraChange } from '../src/shared/agora-model';
 import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';

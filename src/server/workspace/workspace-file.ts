@@ -6,11 +6,9 @@ import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
 import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { describeFsErrorAt } from './workspace-fs-errors';
+import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 import { workspaceNameFor } from './workspace-name';
 import { workspaceTemplate } from './workspace-templates';
-
-/** The largest workspace file or document read, opened or imported (they may hold long histories). */
-export const WORKSPACE_MAX_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads and decodes a workspace file without changing anything (the CLI's `validate`, `serve --workspace`, the

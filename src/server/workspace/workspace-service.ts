@@ -25,9 +25,10 @@ import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile, WORKSPACE_MAX_BYTES } from './workspace-file';
+import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile } from './workspace-file';
 import { unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
+import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
 import {

@@ -2,7 +2,7 @@ import type { Workspace } from '../../shared/workspace';
 import { describeBytes, describeMegabytes } from './bounded-file';
 import { encodeWorkspaceChunks, pacedWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { WORKSPACE_MAX_BYTES } from './workspace-file';
+import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 
 /** What a workspace past WORKSPACE_MAX_BYTES is, in words. */
 export const TOO_LARGE_TO_OPEN = `larger than ${describeBytes(WORKSPACE_MAX_BYTES)}, the largest file the engine opens`;

@@ -4,11 +4,9 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileKind } from '../../support/file-kind';
 import { describeBytes } from '../../workspace/bounded-file';
 import { WorkspaceError } from '../../workspace/workspace-error';
-import { notAWorkspaceFile, WORKSPACE_MAX_BYTES } from '../../workspace/workspace-file';
+import { notAWorkspaceFile } from '../../workspace/workspace-file';
 import { describeFsErrorAt } from '../../workspace/workspace-fs-errors';
-
-/** The largest workspace file or document the console may open or import: the one the workspace reader reads. */
-export { WORKSPACE_MAX_BYTES };
+import { WORKSPACE_MAX_BYTES } from '../../workspace/workspace-max-bytes';
 
 /** What is at `file` now: its stats, `missing`, or the reason it cannot be looked at. */
 async function lookUp(file: string): Promise<Stats | 'missing' | NodeJS.ErrnoException> {

@@ -15,10 +15,11 @@ import { parseRequestPart } from '../../http/validation';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
+import { WORKSPACE_MAX_BYTES } from '../../workspace/workspace-max-bytes';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
 import { workspaceHttpError } from './workspace-http-error';
-import { checkWorkspacePath, WORKSPACE_MAX_BYTES } from './workspace-paths';
+import { checkWorkspacePath } from './workspace-paths';
 
 /** Runs `action`, answering a workspace failure as its HTTP error (`workspaceHttpError`). */
 async function answering<T>(action: () => Promise<T> | T, ioStatus: 409 | 422 = 422): Promise<T> {
