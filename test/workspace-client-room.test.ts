@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
 import { COLLECTION_DATA_MAX_BYTES, recordFileBytes } from '../src/server/routes/collections/collection-budget';
 import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
-import { WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-file';
+import { WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-max-bytes';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import { WorkspaceSchema } from '../src/shared/workspace';
 import { agoraStore } from './helpers/agora';
@@ -167,4 +167,33 @@ test("a console edit that makes the definitions larger leaves clients' writes le
   assert.equal(refused?.status, 413);
   assert.equal((await api.post('/workspace/save')).status, 200);
   assert.ok((await stat(file)).size <= WORKSPACE_MAX_BYTES);
+});
+
+test("compiles that store nothing — a refused collections edit, an OpenAPI import's dry run — leave clients' room as it was", async () => {
+  const dir = await workspaceDir();
+  const file = await largeWorkspace(dir, 1);
+  const server = await startEngine(dir, file);
+  const api = controlClient(server);
+  for (let n = 0; n < 3; n++) assert.equal((await call(server, 'POST', '/notes', { text: RECORD_TEXT })).status, 201);
+  const room = server.context.world.clientRoom;
+  const used = room.usedBytes;
+
+  // Both compile every collection again, loading its records, and neither is stored.
+  const shadowed = await api.post('/collections', { id: 'notes-2', path: '/notes' });
+  assert.equal(shadowed.status, 422, JSON.stringify(shadowed.body).slice(0, 300));
+  const document = JSON.stringify({
+    openapi: '3.1.0',
+    info: { title: 'dry', version: '1' },
+    paths: { '/dry': { get: { operationId: 'dry', responses: { 200: { description: 'ok' } } } } },
+  });
+  const dry = await api.post('/routes/import-openapi', { document, dryRun: true });
+  assert.equal(dry.status, 200, JSON.stringify(dry.body).slice(0, 300));
+  assert.equal(room.usedBytes, used);
+
+  // A client's write is charged, and one that frees what it took gives it back.
+  const posted = await call(server, 'POST', '/notes', { text: 'small' });
+  assert.equal(posted.status, 201);
+  assert.ok(room.usedBytes > used);
+  assert.equal((await call(server, 'DELETE', `/notes/${posted.body.id}`)).status, 204);
+  assert.equal(room.usedBytes, used);
 });

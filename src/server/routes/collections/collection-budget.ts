@@ -34,12 +34,19 @@ export class CollectionBudget {
 
   charge(bytes: number): void {
     this.used += bytes;
-    this.room?.charge(0, bytes);
   }
 
   release(bytes: number): void {
     this.used -= bytes;
-    this.room?.charge(bytes, 0);
+  }
+
+  /**
+   * A write through the API stored `after` bytes of records in place of `before`: charged to what the workspace file
+   * leaves clients' writes too. Only writes: records a compile loads are in the workspace's measure of the file, and
+   * a compile that is refused, or only checks (an import's dry run), must leave that room as it was.
+   */
+  wrote(before: number, after: number): void {
+    this.room?.charge(before, after);
   }
 
   /**

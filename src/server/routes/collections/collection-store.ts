@@ -79,6 +79,7 @@ export class CollectionStore {
     this.budget.checkRoom(this.id, 0, this.measure(record));
     admit?.([...this.records, record]);
     this.insert(record);
+    this.budget.wrote(0, this.measure(record));
     this.emit({ type: 'created', collection: this.id, id, record });
     return record;
   }
@@ -109,7 +110,9 @@ export class CollectionStore {
 
   remove(id: RecordId): void {
     const existing = this.find(id);
-    this.release(this.sizes.get(existing) ?? 0);
+    const size = this.sizes.get(existing) ?? 0;
+    this.release(size);
+    this.budget.wrote(size, 0);
     this.byKey.delete(idKey(existing[this.idField] as RecordId, this.idType));
     this.records = this.records.filter((record) => record !== existing);
     this.emit({ type: 'deleted', collection: this.id, id: existing[this.idField] as RecordId });
@@ -303,6 +306,7 @@ export class CollectionStore {
     admit?.(this.records.map((kept) => (kept === existing ? record : kept)));
     this.release(before);
     this.charge(after);
+    this.budget.wrote(before, after);
     const index = this.records.indexOf(existing);
     this.records[index] = record;
     this.byKey.set(idKey(record[this.idField] as RecordId, this.idType), record);
