@@ -24,12 +24,18 @@ export class UsersBudget {
 
   constructor(readonly room?: ClientRoom) {}
 
-  /** Counts `users` afresh, in place of everything counted before (a workspace load, a reset). */
+  /**
+   * Counts `users` afresh, in place of everything counted before (a workspace load, a reset). Not charged to `room`:
+   * the workspace measures what it loads, and a pack started only to be refused must leave the room as it was.
+   */
   recount(users: Iterable<User>): void {
-    this.room?.charge(this.used, 0);
     this.sizes.clear();
     this.used = 0;
-    for (const user of users) this.put(user.id, userFileBytes(user));
+    for (const user of users) {
+      const bytes = userFileBytes(user);
+      this.used += bytes;
+      this.sizes.set(user.id, bytes);
+    }
   }
 
   /** What the user stored under `id` takes in the file; 0 for none. */
