@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { COLLECTION_DATA_MAX_BYTES } from '../src/server/routes/collections/collection-budget';
+import { CollectionStore } from '../src/server/routes/collections/collection-store';
 import { MountValidationError } from '../src/server/world/mount-validation-error';
 import { type Collection, CollectionSchema } from '../src/shared/mounts/collection';
 import type { RouteInput } from '../src/shared/mounts/route';
@@ -190,6 +191,33 @@ test('a refused edit of the collections leaves their stores and their room as th
   assert.equal(world.collection('full'), undefined);
   assert.equal((await send('POST', '/shop/memos', tooLarge)).status, 201);
   assert.equal((await api.delete('/collections/memos')).status, 204);
+});
+
+test("an OpenAPI import's dry run checks the routes against the mounts served: a collection's records are not checked again", async () => {
+  const records = Array.from({ length: 3 }, (_, index) => ({ id: index + 1 }));
+  assert.equal((await api.post('/collections', { id: 'stock', path: '/shop/stock', records })).status, 201);
+  const store = server.context.world.collection('stock');
+  const checked: unknown[] = [];
+  const checkAll = CollectionStore.prototype.checkAll;
+  CollectionStore.prototype.checkAll = function (this: CollectionStore, ...args) {
+    checked.push(this.id);
+    return checkAll.apply(this, args);
+  };
+  try {
+    const document = JSON.stringify({
+      openapi: '3.1.0',
+      info: { title: 'dry', version: '1' },
+      paths: { '/shop/dry': { get: { operationId: 'dry', responses: { 200: { description: 'ok' } } } } },
+    });
+    const dry = await api.post('/routes/import-openapi', { document, dryRun: true });
+    assert.equal(dry.status, 200, JSON.stringify(dry.body).slice(0, 300));
+  } finally {
+    CollectionStore.prototype.checkAll = checkAll;
+  }
+  assert.deepEqual(checked, [], 'no collection compiled again');
+  assert.equal(server.context.world.collection('stock'), store);
+  assert.equal(((await call('GET', '/shop/stock')).body as unknown[]).length, 3);
+  assert.equal((await api.delete('/collections/stock')).status, 204);
 });
 
 test('a second enabled agent at a path an agent already serves is refused, naming the first', async () => {

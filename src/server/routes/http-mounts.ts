@@ -80,9 +80,16 @@ export class HttpMounts {
    * `previous` (the mounts served until now, to be replaced by these), what its routes remember carries over, and
    * its collections that did not change are served as they are, records and all, rather than compiled again from
    * `parts` (every record checked and indexed again: half a second for 50,000). Those move into the new mounts' room
-   * once nothing can be refused: a refused edit leaves `previous` and its room exactly as they were.
+   * once nothing can be refused: a refused edit leaves `previous` and its room exactly as they were. `check`: the
+   * mounts are only checked (an import's dry run), never served, so `previous` keeps its collections' stores.
    */
-  static compile(parts: HttpMountParts, env: HttpMountEnv, at: IssuePath = [], previous?: HttpMounts): HttpMounts {
+  static compile(
+    parts: HttpMountParts,
+    env: HttpMountEnv,
+    at: IssuePath = [],
+    previous?: HttpMounts,
+    { check = false } = {},
+  ): HttpMounts {
     const tools = mountCompileTools(env);
     const { routes, cache } = RouteCompileCache.compile(
       parts.routes ?? [],
@@ -101,7 +108,7 @@ export class HttpMounts {
     );
     tools.issues.throwIfAny();
     // The room is shared by all of a world's collections: the new ones were charged to it as they loaded.
-    for (const mount of kept) mount.store.moveTo(tools.collectionData);
+    if (!check) for (const mount of kept) mount.store.moveTo(tools.collectionData);
     const counters = previous?.counters ?? new TemplateCounters();
     const entries = [
       ...routes.filter((route) => route.route.enabled).map((route) => routeEntry(route, env, counters)),

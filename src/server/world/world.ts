@@ -273,9 +273,13 @@ export class World {
    */
   checkHttpSection<S extends 'routes' | 'collections' | 'staticFolders'>(section: S, items: WorldParts[S]): void {
     checkListLimit(section, items.length);
+    // Against the mounts served: what the check leaves as it was is not compiled again (a collection's records).
     HttpMounts.compile(
       { ...this.definitions({ shared: true }), [section]: items } as WorldParts,
       this.httpEnvironment(this.baseDir),
+      [],
+      this.http,
+      { check: true },
     );
   }
 
