@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -251,6 +252,94 @@ test('$refs to files beside the document are followed only when importing from a
 
   const remote = text.replace("'schemas.yaml#/Thing'", "'https://example.com/schemas.yaml#/Thing'");
   await rejects({ text: remote, file: join(FIXTURES, 'split', 'main.yaml') }, /network are not followed/);
+});
+
+/** Folder names a URL escapes: swagger-parser once escaped the document's `file:` URL again, leading every `$ref` out. */
+const ESCAPED_FOLDER_NAMES = [
+  'my dir',
+  '100% ö',
+  'a#b?c',
+  'literal%20name',
+  '%2e%2e',
+  'a%2Fb',
+  ...(process.platform === 'win32' ? [] : ['back\\slash']),
+];
+
+/** A folder called `name` holding `schemas.json` and `sub/x.json`, with `secret.json` beside it (outside). */
+function folderNamed(name: string): string {
+  const folder = join(mkdtempSync(join(tmpdir(), 'openapi-folder-')), name);
+  mkdirSync(join(folder, 'sub'), { recursive: true });
+  writeFileSync(join(folder, '..', 'secret.json'), JSON.stringify({ Pet: { type: 'string', example: 'secret' } }));
+  const pet = { type: 'object', properties: { name: { type: 'string', example: 'rex' } } };
+  writeFileSync(join(folder, 'schemas.json'), JSON.stringify({ Pet: pet, Broken: { $ref: 'sub/x.json#/Nope' } }));
+  writeFileSync(join(folder, 'sub', 'x.json'), JSON.stringify({ X: { type: 'integer', example: 3 } }));
+  writeFileSync(join(folder, 'broken.json'), '{"Pet": ');
+  return folder;
+}
+
+/** A document in `folder` whose paths each answer the schema a `$ref` names, as read from that file. */
+function documentIn(folder: string, refs: Record<string, string>) {
+  const paths = Object.fromEntries(
+    Object.entries(refs).map(([path, $ref]) => [path, { get: { responses: { '200': ok({ $ref }) } } }]),
+  );
+  const text = JSON.stringify(document(paths));
+  const file = join(folder, 'openapi.json');
+  writeFileSync(file, text);
+  return { text, file };
+}
+
+test('$refs to files beside a document in a folder whose name a URL escapes (space, %, #, ?, ö) are followed', async () => {
+  for (const name of ESCAPED_FOLDER_NAMES) {
+    const folder = folderNamed(name);
+    // Out of the folder and back in by its name, escaped as a URI: inside.
+    const back = `../${encodeURIComponent(name)}/schemas.json#/Pet`;
+    const refs = { '/pet': './schemas.json#/Pet', '/x': 'sub/x.json#/X', '/back': back };
+    const { routes } = await importOpenApi(documentIn(folder, refs));
+    const [pet, x, again] = checkRoutes(routes);
+    assert.deepEqual(jsonOf(pet), { name: 'rex' }, name);
+    assert.deepEqual(x?.responses[0]?.body, { json: 3 }, name);
+    assert.deepEqual(jsonOf(again), { name: 'rex' }, name);
+
+    // A problem in a file beside the document names that file as the document's $refs do, or as the disk does.
+    await rejects(
+      documentIn(folder, { '/pet': 'schemas.json#/Nope' }),
+      /a \$ref at #\/paths\/~1pet\/get\/responses\/200\/content\/application~1json\/schema points to "schemas\.json#\/Nope", which does not exist$/,
+    );
+    await rejects(
+      documentIn(folder, { '/pet': 'schemas.json#/Broken' }),
+      /a \$ref at schemas\.json#\/Broken points to "sub\/x\.json#\/Nope", which does not exist$/,
+    );
+    await assert.rejects(importOpenApi(documentIn(folder, { '/pet': 'broken.json#/Pet' })), (error: Error) => {
+      assert.ok(error.message.includes(`Error parsing ${join(folder, 'broken.json')}: `), error.message);
+      return true;
+    });
+  }
+});
+
+test("a $ref out of the document's folder is refused whatever its escapes, whatever the folder is called", async () => {
+  for (const name of ['plain', ...ESCAPED_FOLDER_NAMES]) {
+    const folder = folderNamed(name);
+    const refs = [
+      '../secret.json',
+      '%2e%2e/secret.json',
+      '.%2E/secret.json',
+      '..%2fsecret.json',
+      '..%2Fsecret.json',
+      'sub%2f..%2f..%2fsecret.json',
+      'sub/%2e%2e/%2e%2e/secret.json',
+      '..\\secret.json',
+      `../${encodeURIComponent(name)}/../secret.json`,
+      pathToFileURL(join(folder, '..', 'secret.json')).href,
+    ];
+    for (const ref of refs) {
+      await assert.rejects(importOpenApi(documentIn(folder, { '/pet': `${ref}#/Pet` })), (error: Error) => {
+        // Where it leads and the document's folder, as the file system names them.
+        const refused = `${join(folder, '..', 'secret.json')}: a $ref cannot be followed: outside the document's folder ${folder}: not read`;
+        assert.equal(error.message, refused, `${name}: ${ref}`);
+        return true;
+      });
+    }
+  }
 });
 
 test('recursive models (as FastAPI writes them) stay recursive through $defs, and sampling ends', async () => {

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { agoraSeed } from '../src/server/packs/agora/store/agora-seed';
 import { agoraData, agoraStore } from './helpers/agora';
 import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
@@ -298,6 +299,27 @@ test('import-openapi into a folder that does not exist, or from a file that does
   const missing = cli(['import-openapi', join(dir, 'no-such-spec.json')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^agui-mock: cannot read .*no-such-spec\.json: no such file\n$/);
+});
+
+test('import-openapi of a document in a folder named like "My Project #2 (100%)" follows its $refs to files beside it', async () => {
+  const folder = join(dir, 'My Project #2 (100%) ö');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, 'schemas.yaml'), 'Greeting:\n  type: string\n  example: hi\n');
+  const schema = { $ref: 'schemas.yaml#/Greeting' };
+  const ok = { description: 'hi', content: { 'application/json': { schema } } };
+  const paths = { '/greeting': { get: { operationId: 'greet', responses: { '200': ok } } } };
+  const spec = join(folder, 'openapi.json');
+  await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
+  // As a path, and as the file: URL a browser or a file manager copies.
+  for (const [at, into] of [
+    [spec, 'by-path.agui.json'],
+    [pathToFileURL(spec).href, 'by-url.agui.json'],
+  ] as const) {
+    const imported = cli(['import-openapi', at, '--into', join(folder, into)]);
+    assert.equal(imported.code, 0, imported.stderr);
+    const routes = (await readJson(join(folder, into))).routes as { id: string; responses: { body: unknown }[] }[];
+    assert.deepEqual(routes.find((route) => route.id === 'greet')?.responses[0]?.body, { json: 'hi' });
+  }
 });
 
 test('import-openapi into an older file: the original kept as .bak, or one line and the file untouched when it cannot be', async () => {

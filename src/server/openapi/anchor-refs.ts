@@ -235,9 +235,9 @@ function anchorAsPointer(
   if (anchor.place.absolute) return `${resource}#${anchor.fragment}`;
   if (resource === documentUri) return `${uri}#${anchor.fragment}`;
   // A relative `$id` swagger-parser resolves against a base of its own (the working folder when the document is no
-  // file, the file's URL escaped once more when it is one), and against the document's root, not the enclosing
-  // `$id`s, once it got into the resource by a JSON pointer: its URI there cannot be written. Only a resource in the
-  // document's folder, referred to from that folder, has a name that leads to it from every base: its file name.
+  // file), and against the document's root, not the enclosing `$id`s, once it got into the resource by a JSON
+  // pointer: its URI there cannot be written. Only a resource in the document's folder, referred to from that folder,
+  // has a name that leads to it from every base: its file name.
   const outside = [anchor.place, place].find((at) => !at.inFolder);
   if (outside) return { resource, outside };
   const { pathname, search } = new URL(resource);

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { anchorRefsAsPointers } from './anchor-refs';
@@ -30,9 +31,12 @@ export async function dereferenceOpenApi(
   checkVersion(value, source);
   const local = documentFile === undefined ? undefined : localRefResolver(documentFile, maxBytes);
   const resolve = { http: false, file: local?.resolver ?? false };
-  // Relative `$ref`s resolve against the document's own file when there is one.
-  const root = documentFile === undefined ? undefined : pathToFileURL(documentFile).href;
-  const anchored = anchorRefsAsPointers(value, root ?? UNNAMED_DOCUMENT, source);
+  // Relative `$ref`s resolve against the document's own file when there is one. The parser is given its path, which
+  // it percent-encodes once: a `file:` URL it would encode again (`my%2520dir`), leading every `$ref` out of a
+  // folder whose name needs escaping (a space, %, #, ?, ö).
+  const root = documentFile === undefined ? undefined : resolvePath(documentFile);
+  const documentUri = root === undefined ? UNNAMED_DOCUMENT : pathToFileURL(root).href;
+  const anchored = anchorRefsAsPointers(value, documentUri, source);
   const parse = (method: 'validate' | 'dereference', api: unknown, options: SwaggerParser.Options) =>
     root === undefined
       ? new SwaggerParser()[method](api as never, options)
@@ -46,7 +50,7 @@ export async function dereferenceOpenApi(
     const document = await parse('dereference', value, { resolve, dereference: { circular: true } });
     return { document: document as unknown as Record<string, unknown>, anchored };
   } catch (error) {
-    throw local?.refusal() ?? describeParserError(error, source, asWritten, documentFile);
+    throw local?.refusal() ?? describeParserError(error, source, asWritten, documentFile, local?.fileNamed);
   }
 }
 

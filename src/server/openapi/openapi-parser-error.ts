@@ -1,7 +1,8 @@
 import { dirname, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { pointerSegment } from '../support/json-pointer';
 import { OpenApiImportError } from './openapi-import-error';
+import { isParserFilePath, parserFilePath } from './parser-file-path';
 
 /** The problems shown of a document that does not follow the OpenAPI schema; the count of the others is said. */
 const SHOWN_PROBLEMS = 3;
@@ -20,12 +21,14 @@ interface SchemaError {
 /**
  * swagger-parser's errors, as one line that says what and where: the schema problems without the validator's
  * noise, and a `$ref` that points nowhere at the place that holds it (a JSON pointer into the document as written).
+ * `fileNamed` tells which file beside the document an error is about (see LocalRefResolver).
  */
 export function describeParserError(
   error: unknown,
   source: string | undefined,
   asWritten: unknown,
   documentFile: string | undefined,
+  fileNamed?: (source: string) => string | undefined,
 ): OpenApiImportError {
   if (error instanceof OpenApiImportError) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -49,7 +52,7 @@ export function describeParserError(
     // In another file than the document (only when importing from a file): that file, as the `$ref` names it.
     const targetSource = (error as { source?: unknown }).source;
     const document = documentFile === undefined ? undefined : resolve(documentFile);
-    const targetFile = document !== undefined && typeof targetSource === 'string' ? filePath(targetSource) : undefined;
+    const targetFile = typeof targetSource === 'string' ? fileNamed?.(targetSource) : undefined;
     const other = targetFile !== undefined && targetFile !== document ? targetFile : undefined;
     const target = other === undefined ? hash : `${relative(dirname(document ?? ''), other)}${hash}`;
     const at = refLocation(
@@ -69,13 +72,14 @@ export function describeParserError(
   }
   const unresolved = /Unable to resolve \$ref pointer "([^"]*)"/.exec(message);
   if (unresolved) {
-    const target = unresolved[1] ?? '';
+    const url = unresolved[1] ?? '';
+    const target = filePath(url) ?? url;
     const why = /^https?:/i.test(target)
       ? 'references to the network are not followed'
       : 'references to other files are followed only when importing from a file, inside its folder';
     const at = refLocation(
       asWritten,
-      (ref) => ref.file !== '' && (ref.file === target || resolvedFile(ref.file, base) === target),
+      (ref) => ref.file !== '' && (ref.file === url || resolvedFile(ref.file, base) === target),
     );
     return new OpenApiImportError(
       `a $ref${at === undefined ? '' : ` at ${at}`} points to "${target}", which cannot be read (${why})`,
@@ -92,7 +96,16 @@ export function describeParserError(
       { cause: error },
     );
   }
-  return new OpenApiImportError(`the document cannot be read: ${lines[0] ?? message}`, source, { cause: error });
+  return new OpenApiImportError(`the document cannot be read: ${readableSource(lines[0] ?? message, error)}`, source, {
+    cause: error,
+  });
+}
+
+/** `line` with the file the parser failed to read named as the file system does, not percent-encoded as it wrote it. */
+function readableSource(line: string, error: unknown): string {
+  const written = (error as { source?: unknown }).source;
+  const file = typeof written === 'string' && written !== '' ? filePath(written) : undefined;
+  return file === undefined ? line : line.replaceAll(written as string, file);
 }
 
 /** Segments of a long pointer shown at its start and end; the rest is counted, not written out. */
@@ -214,15 +227,24 @@ function safeDecodeUri(text: string): string {
   }
 }
 
-/** A file `$ref`'s path, resolved as swagger-parser resolves it (against the document's file, or the working folder). */
+/**
+ * A file `$ref`'s path, resolved as swagger-parser resolves it: as a URI (`%20` is a space, `%23` a #), against the
+ * document's file, or the working folder.
+ */
 function resolvedFile(file: string, base: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file)) return file.startsWith('file:') ? filePath(file) : file;
-  return resolve(base.endsWith('/') ? base : dirname(base), safeDecodeUri(file));
+  if (!isParserFilePath(file)) return file;
+  try {
+    return filePath(new URL(file, pathToFileURL(base)).href);
+  } catch {
+    return undefined;
+  }
 }
 
+/** A path or URL swagger-parser wrote, as the file system names the file; a URL of another scheme as it is. */
 function filePath(url: string): string | undefined {
+  if (!isParserFilePath(url)) return url;
   try {
-    return url.startsWith('file:') ? fileURLToPath(url) : url;
+    return parserFilePath(url);
   } catch {
     return undefined;
   }
