@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
+import { describe, inPool, problemWith, sometimes } from './helpers/fuzz';
 import { type RawResponse, rawHttp } from './helpers/raw-http';
 import { WAIT_MS } from './helpers/wait';
 
@@ -58,11 +59,6 @@ const ROUTES: readonly (readonly [method: string, path: string, query?: string])
 const KNOWN_PATHS = [...new Set(ROUTES.map(([, path]) => path))];
 
 const QUERY_KEYS = ['user_id', 'limit', 'offset', 'include_tools', 'q'];
-
-/** `arbitrary` in about `percent` of the runs, else undefined. */
-function sometimes<T>(arbitrary: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> {
-  return fc.oneof({ weight: percent, arbitrary }, { weight: 100 - percent, arbitrary: fc.constant(undefined) });
-}
 
 const valueText = fc.oneof(
   fc.constantFrom('koen', '1', '-1', '0', 'true', 'no', '', '1e309', '99999999999999999999', '%', '%zz', '%00'),
@@ -281,49 +277,6 @@ function requestBytes(request: RawRequest, port: number): Buffer[] {
   return Array.from({ length: request.pieces }, (_, index) => whole.subarray(index * size, (index + 1) * size));
 }
 
-/** For a failure message: the request without its bulk. */
-function describe(request: unknown): string {
-  return JSON.stringify(request, (_key, value) => {
-    if (typeof value === 'string' && value.length > 300) return `${value.slice(0, 300)}… (${value.length} chars)`;
-    if (value?.type === 'Buffer') return `<${value.data.length} bytes>`;
-    return value;
-  });
-}
-
-// --- what an answer must be ----------------------------------------------------------------------------------
-
-/** Why a response breaks the rules, or undefined when it keeps them. */
-function problemWith(
-  status: number,
-  contentType: string | undefined,
-  text: string,
-  hasBody: boolean,
-): string | undefined {
-  if (!Number.isInteger(status) || status < 100) return `no valid status (${status})`;
-  if (status >= 500) return `answered ${status}: ${text.slice(0, 300)}`;
-  if (status < 400 || !hasBody) return undefined;
-  if (!/^application\/json/.test(contentType ?? '')) return `error ${status} is ${contentType}: ${text.slice(0, 200)}`;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return `error ${status} body is not JSON: ${text.slice(0, 200)}`;
-  }
-  const detail = (parsed as { detail?: unknown } | null)?.detail;
-  if (typeof detail === 'string') return undefined;
-  const issues =
-    Array.isArray(detail) && detail.every((issue) => ['type', 'loc', 'msg', 'input'].every((k) => k in issue));
-  return issues ? undefined : `error ${status} body is not FastAPI's shape: ${text.slice(0, 200)}`;
-}
-
-async function inPool<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await run(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-}
-
 // --- the runs --------------------------------------------------------------------------------------------------
 
 test(`${RAW_REQUESTS} random raw HTTP requests: no 5xx, FastAPI errors, nothing left hanging`, async (t) => {
@@ -332,7 +285,7 @@ test(`${RAW_REQUESTS} random raw HTTP requests: no 5xx, FastAPI errors, nothing 
   const failures: string[] = [];
   let closedWithoutAnswer = 0;
   const statuses = new Map<number, number>();
-  await inPool(requests, async (request) => {
+  await inPool(requests, CONCURRENCY, async (request) => {
     let response: RawResponse;
     try {
       response = await rawHttp(server.port, requestBytes(request, server.port), 1, {
@@ -379,7 +332,7 @@ test(`${FETCH_REQUESTS} random fetch requests: no 5xx, FastAPI errors, nothing l
   });
   const requests = fc.sample(fetchRequest, { seed: SEED + 1, numRuns: FETCH_REQUESTS });
   const failures: string[] = [];
-  await inPool(requests, async (request) => {
+  await inPool(requests, CONCURRENCY, async (request) => {
     const { method: verb, path: where, query: search } = request.target;
     const url = `${server.url}${where}${search === undefined ? '' : `?${search}`}`;
     const headers: Record<string, string> = {};

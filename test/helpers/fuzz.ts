@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+
+// What the seeded fuzz tests share: how they draw optional parts, how a failing input is printed, what an answer
+// must be, and how requests are sent a few at a time.
+
+/** `arbitrary` in about `percent` of the runs, else undefined. */
+export function sometimes<T>(arbitrary: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight: percent, arbitrary }, { weight: 100 - percent, arbitrary: fc.constant(undefined) });
+}
+
+/** For a failure message: the input without its bulk. */
+export function describe(input: unknown): string {
+  return JSON.stringify(input, (_key, value) => {
+    if (typeof value === 'string' && value.length > 300) return `${value.slice(0, 300)}… (${value.length} chars)`;
+    if (value?.type === 'Buffer') return `<${value.data.length} bytes>`;
+    return value;
+  });
+}
+
+/** Why a response breaks the rules (a 5xx, an error not in FastAPI's JSON shape), or undefined when it keeps them. */
+export function problemWith(
+  status: number,
+  contentType: string | undefined,
+  text: string,
+  hasBody: boolean,
+): string | undefined {
+  if (!Number.isInteger(status) || status < 100) return `no valid status (${status})`;
+  if (status >= 500) return `answered ${status}: ${text.slice(0, 300)}`;
+  if (status < 400 || !hasBody) return undefined;
+  if (!/^application\/json/.test(contentType ?? '')) return `error ${status} is ${contentType}: ${text.slice(0, 200)}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return `error ${status} body is not JSON: ${text.slice(0, 200)}`;
+  }
+  const detail = (parsed as { detail?: unknown } | null)?.detail;
+  if (typeof detail === 'string') return undefined;
+  const issues =
+    Array.isArray(detail) && detail.every((issue) => ['type', 'loc', 'msg', 'input'].every((k) => k in issue));
+  return issues ? undefined : `error ${status} body is not FastAPI's shape: ${text.slice(0, 200)}`;
+}
+
+/** Runs `run` on every item, `concurrency` at a time. */
+export async function inPool<T>(
+  items: readonly T[],
+  concurrency: number,
+  run: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
