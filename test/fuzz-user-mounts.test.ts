@@ -46,6 +46,51 @@ const HMAC_SECRET = 'fuzz-secret';
 
 // --- the world under test ------------------------------------------------------------------------------------
 
+/** A schema using most of what JSON Schema offers, for a route's validation and a collection's records alike. */
+const SHAPE_SCHEMA = {
+  type: 'object',
+  properties: {
+    n: { type: 'integer', minimum: -5 },
+    f: { type: ['number', 'null'], exclusiveMaximum: 1e300 },
+    b: { type: 'boolean', default: false },
+    opt: { anyOf: [{ type: 'integer' }, { type: 'null' }], default: null },
+    union: {
+      oneOf: [
+        { type: 'integer' },
+        { type: 'string', format: 'date-time' },
+        { type: 'array', items: { type: 'number' }, maxItems: 5 },
+      ],
+    },
+    tree: { $ref: '#/$defs/node' },
+    map: { type: 'object', additionalProperties: { type: 'integer' }, propertyNames: { pattern: '^[a-z]+$' } },
+    pp: { type: 'object', patternProperties: { '^n_': { type: 'number' } } },
+    cond: {
+      if: { type: 'object', properties: { kind: { const: 'x' } }, required: ['kind'] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's keyword, not a promise's
+      then: { required: ['x'] },
+      else: { properties: { y: { type: 'integer' } } },
+    },
+    list: { type: 'array', prefixItems: [{ type: 'integer' }, { type: 'boolean' }], items: { type: 'string' } },
+    email: { type: 'string', format: 'email' },
+    uuid: { type: 'string', format: 'uuid' },
+    day: { type: 'string', format: 'date' },
+    re: { type: 'string', format: 'regex' },
+    both: {
+      allOf: [
+        { type: 'object', properties: { a: { type: 'integer', default: 1 } } },
+        { properties: { b: { type: 'number' } } },
+      ],
+    },
+    tags: { type: 'array', uniqueItems: true, items: { enum: ['x', 'y', 1, { z: [1] }] } },
+  },
+  $defs: {
+    node: {
+      type: 'object',
+      properties: { v: { type: 'integer' }, children: { type: 'array', items: { $ref: '#/$defs/node' } } },
+    },
+  },
+};
+
 const world: WorkspaceInput = {
   version: WORKSPACE_VERSION,
   name: 'fuzz',
@@ -133,6 +178,30 @@ const world: WorkspaceInput = {
       ],
     },
     {
+      id: 'shape',
+      method: 'POST',
+      path: '/api/shape/:n',
+      validate: {
+        params: { type: 'object', properties: { n: { type: 'number' } } },
+        query: {
+          type: 'object',
+          properties: Object.fromEntries(
+            Object.entries(SHAPE_SCHEMA.properties).filter(
+              ([name]) => !['tree', 'map', 'pp', 'cond', 'both'].includes(name),
+            ),
+          ),
+        },
+        body: SHAPE_SCHEMA,
+      },
+      responses: [
+        {
+          id: 'ok',
+          headers: { 'X-N': '{{params.n}}', 'X-F': '{{body.f}}' },
+          body: { json: { params: '{{params}}', query: '{{query}}', body: '{{body}}', tree: '{{json body.tree}}' } },
+        },
+      ],
+    },
+    {
       id: 'anything',
       method: 'ANY',
       path: '/echo/*rest',
@@ -185,6 +254,7 @@ const world: WorkspaceInput = {
     },
   ],
   collections: [
+    { id: 'shapes', path: '/api/shapes', idType: 'uuid', schema: SHAPE_SCHEMA, records: [] },
     {
       id: 'books',
       path: '/api/books',
@@ -334,6 +404,12 @@ const server = await startTestEngine({
 // --- what a request is made of -------------------------------------------------------------------------------
 
 const LONE_SURROGATES = ['\ud800', '\udfff', 'a\ud83d', '\ude00b'];
+/** The shapes collection's ids: a few, so writes meet records written before (in either case, as uuids compare). */
+const UUIDS = [
+  '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+  '6F1C2D3E-4B5A-4C7D-8E9F-0A1B2C3D4E5F',
+  'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d',
+];
 
 /** A path segment, sent as it is in the request line. */
 const segment = fc.oneof(
@@ -390,6 +466,7 @@ const segments = (min: number, max: number) =>
 const path = fc.oneof(
   { weight: 3, arbitrary: segment.map((s) => `/api/items/${s}`) },
   { weight: 2, arbitrary: fc.constantFrom('/api/items', '/api/items/', '/health', '/api/books', '/api/notes') },
+  { weight: 2, arbitrary: segment.map((s) => `/api/shape/${s}`) },
   { weight: 3, arbitrary: segments(1, 4).map((s) => `/echo/${s}`) },
   { weight: 2, arbitrary: fc.tuple(segment, segment).map(([a, b]) => `/calc/${a}/${b}`) },
   { weight: 2, arbitrary: segment.map((s) => `/files/${s}`) },
@@ -405,7 +482,7 @@ const path = fc.oneof(
 /** The methods the mount at a path answers, so most requests reach it rather than end 405. */
 function methodsFor(where: string): string[] {
   if (where.startsWith('/api/items')) return where.length > '/api/items/'.length ? ['GET'] : ['POST'];
-  if (/^\/api\/(books|notes)\/?$/.test(where)) return ['GET', 'POST'];
+  if (/^\/api\/(books|notes|shapes)\/?$/.test(where) || where.startsWith('/api/shape/')) return ['GET', 'POST'];
   if (where.startsWith('/api/')) return ['GET', 'PUT', 'PATCH', 'DELETE'];
   if (where.startsWith('/echo/')) return ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
   if (where.startsWith('/agent')) return ['POST'];
@@ -457,6 +534,16 @@ const QUERY_KEYS = [
   'constructor_gte',
   '__proto__.x',
   'valueOf_ne',
+  'n',
+  'f',
+  'b',
+  'opt',
+  'union',
+  'email',
+  'uuid',
+  'day',
+  're',
+  'list',
   'user',
 ];
 
@@ -497,6 +584,13 @@ const queryValue = fc.oneof(
       '\\',
       '__proto__',
       'full',
+      'inf',
+      'nan',
+      ' 7 ',
+      '1_000',
+      '0x10',
+      '2024-01-01',
+      'a@b.c',
     ),
   },
   { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
@@ -607,6 +701,70 @@ const plausibleObject = fc.oneof(
   fc.dictionary(jsonKey, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
 );
 
+/** Values a lax (pydantic) reading converts, or refuses: numbers, booleans and dates as text, and any JSON. */
+const laxValue = fc.oneof(
+  fc.constantFrom(
+    '12',
+    '1.5',
+    ' 7 ',
+    '-0',
+    '1e400',
+    '1e308',
+    'inf',
+    '-Infinity',
+    'nan',
+    'yes',
+    'off',
+    'true',
+    '',
+    '0x10',
+    '1_000',
+    '2024-01-01',
+    '2024-02-30T25:61:00Z',
+    'a@b.c',
+    '(',
+    '[a-',
+    '00000000-0000-0000-0000-00000000000G',
+    'x',
+    'y',
+  ),
+  fc.constantFrom(1, -0, 1.5, 1e300, -1e300, 2 ** 53, true, null, [], {}, { z: [1] }),
+  hostileJson,
+);
+
+const { node: shapeTree } = fc.letrec<{ node: unknown }>((tie) => ({
+  node: fc.record(
+    { v: laxValue, children: fc.array(tie('node'), { maxLength: 3, depthIdentifier: 'tree' }) },
+    { requiredKeys: [] },
+  ),
+}));
+
+/** Bodies for the JSON Schema that uses most of what schemas offer. */
+const shapeBody = fc
+  .record(
+    {
+      n: laxValue,
+      f: laxValue,
+      b: laxValue,
+      opt: laxValue,
+      union: fc.oneof(laxValue, fc.array(laxValue, { maxLength: 6 })),
+      tree: shapeTree,
+      map: fc.dictionary(fc.oneof(jsonKey, hostileText), laxValue, { maxKeys: 4 }),
+      pp: fc.dictionary(fc.constantFrom('n_a', 'n_', 'x', 'n_\ud800'), laxValue, { maxKeys: 3 }),
+      cond: fc.record({ kind: fc.constantFrom('x', 'y'), x: laxValue, y: laxValue }, { requiredKeys: [] }),
+      list: fc.array(laxValue, { maxLength: 4 }),
+      email: laxValue,
+      uuid: laxValue,
+      day: laxValue,
+      re: fc.oneof(laxValue, fc.constantFrom('(a+)+$', '\\', '[', '(?<n>x)', '\\p{L}', 'a{99999}')),
+      both: fc.record({ a: laxValue, b: laxValue }, { requiredKeys: [] }),
+      tags: fc.array(fc.oneof(fc.constantFrom('x', 'y', 1, { z: [1] }), laxValue), { maxLength: 4 }),
+      id: fc.oneof(fc.constantFrom(...UUIDS), laxValue),
+    },
+    { requiredKeys: [] },
+  )
+  .map((value) => JSON.stringify(value));
+
 /** JSON nested `depth` levels, of arrays or objects. */
 const deepJson = fc
   .tuple(fc.integer({ min: 30, max: 2000 }), fc.boolean())
@@ -617,6 +775,7 @@ const deepJson = fc
 const bodyText = fc.oneof(
   { weight: 5, arbitrary: plausibleObject.map((value) => JSON.stringify(value)) },
   { weight: 4, arbitrary: storableRecord },
+  { weight: 4, arbitrary: shapeBody },
   { weight: 3, arbitrary: oddJson },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 5 }).map((value) => JSON.stringify(value)) },
   { weight: 1, arbitrary: deepJson },
@@ -770,7 +929,19 @@ test(`${COLLECTION_OPS} random collection writes interleaved with filtered reads
     { weight: 6, arbitrary: fc.integer({ min: 1, max: 12 }).map(String) },
     {
       weight: 3,
-      arbitrary: fc.constantFrom('first', 'k1', 'k2', 'a%20b', 'a%2Fb', '%E2%80%A6', '%ED%A0%80', '0', '-0', '1.0'),
+      arbitrary: fc.constantFrom(
+        'first',
+        'k1',
+        'k2',
+        'a%20b',
+        'a%2Fb',
+        '%E2%80%A6',
+        '%ED%A0%80',
+        '0',
+        '-0',
+        '1.0',
+        ...UUIDS,
+      ),
     },
     { weight: 2, arbitrary: segment },
   );
@@ -778,7 +949,10 @@ test(`${COLLECTION_OPS} random collection writes interleaved with filtered reads
     {
       weight: 3,
       arbitrary: fc.record({
-        target: fc.record({ method: fc.constant('POST'), path: fc.constantFrom('/api/books', '/api/notes') }),
+        target: fc.record({
+          method: fc.constant('POST'),
+          path: fc.constantFrom('/api/books', '/api/notes', '/api/shapes'),
+        }),
         query: fc.constant(undefined),
         contentType: fc.constant('application/json'),
         headers: fc.constant<HttpRequest['headers']>([]),
@@ -790,7 +964,7 @@ test(`${COLLECTION_OPS} random collection writes interleaved with filtered reads
       arbitrary: fc.record({
         target: fc.record({
           method: fc.constantFrom('PUT', 'PATCH', 'DELETE', 'GET'),
-          path: fc.tuple(fc.constantFrom('/api/books', '/api/notes'), id).map(([p, i]) => `${p}/${i}`),
+          path: fc.tuple(fc.constantFrom('/api/books', '/api/notes', '/api/shapes'), id).map(([p, i]) => `${p}/${i}`),
         }),
         query: fc.constant(undefined),
         contentType: fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain'),
@@ -803,7 +977,7 @@ test(`${COLLECTION_OPS} random collection writes interleaved with filtered reads
       arbitrary: fc.record({
         target: fc.record({
           method: fc.constantFrom('GET', 'HEAD'),
-          path: fc.constantFrom('/api/books', '/api/notes'),
+          path: fc.constantFrom('/api/books', '/api/notes', '/api/shapes'),
         }),
         query,
         contentType: fc.constant(undefined),
@@ -825,7 +999,7 @@ test(`${COLLECTION_OPS} random collection writes interleaved with filtered reads
     assert.ok(statuses.has(status), `no ${status} among ${JSON.stringify([...statuses])}`);
   }
   // A listing still reads whatever was stored, and counts it.
-  for (const where of ['/api/books', '/api/notes']) {
+  for (const where of ['/api/books', '/api/notes', '/api/shapes']) {
     const listing = await fetch(`${server.url}${where}?_sort=id`);
     assert.equal(listing.status, 200, where);
     const records = (await listing.json()) as unknown[];
