@@ -22,7 +22,8 @@ import { workspaceDir } from './helpers/workspace-files';
 // routes with path parameters, conditions, schemas, templates and faults; collections written and read with random
 // filters; a static folder; a rules and an echo socket; an AG-UI agent whose scenario reads the request. Whatever
 // comes in, the engine answers below 500, every error is FastAPI JSON, nothing hangs past a bound, nothing is
-// logged as an error, and what clients stored still exports, re-imports and comes back the same.
+// logged as an error, a collection holds what its writes answered, and what clients stored still saves, loads,
+// exports, re-imports and comes back the same.
 // FUZZ_SEED=<n> runs another seed, FUZZ_SCALE=<n> n times as many inputs (the failing input is printed either way).
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207);
