@@ -73,7 +73,7 @@ test("adding, editing or deleting another mount keeps a route's counters and its
   assert.deepEqual((await call('POST', '/shop/orders')).body, { id: 4, shared: 4 });
 });
 
-test('an edit of the routes or static folders serves the collections as they are: not read again, nothing lost', async () => {
+test("an edit of the routes or static folders, or of a collection's name, switch or path, serves the collections as they are: not read again, nothing lost", async () => {
   const notes = { id: 'notes', path: '/shop/notes', records: [{ id: 1, text: 'first' }] };
   assert.equal((await api.post('/collections', notes)).status, 201);
   const store = server.context.world.collection('notes');
@@ -98,10 +98,20 @@ test('an edit of the routes or static folders serves the collections as they are
     ['first', 'a client wrote this'],
   );
 
-  // An edit of the collections compiles them again from what they hold.
+  // Its name, switch and path are the mount's: edited, the store stays as it is, served where and when they say.
   assert.equal((await api.put('/collections/notes', { ...notes, name: 'Notes', records: listed })).status, 200);
+  assert.equal((await api.put('/collections/notes', { ...notes, enabled: false, records: listed })).status, 200);
+  assert.equal((await call('GET', '/shop/notes')).status, 404);
+  const moved = { ...notes, path: '/shop/memos', records: listed };
+  assert.equal((await api.put('/collections/notes', moved)).status, 200);
+  assert.equal(server.context.world.collection('notes'), store);
+  assert.equal((await call('GET', '/shop/notes')).status, 404);
+  assert.equal(((await call('GET', '/shop/memos')).body as unknown[]).length, 2);
+  // What its records are checked against is the store's: a schema compiles it again from the records it holds.
+  const schema = { type: 'object', properties: { text: { type: 'string' } } };
+  assert.equal((await api.put('/collections/notes', { ...moved, schema })).status, 200);
   assert.notEqual(server.context.world.collection('notes'), store);
-  assert.equal(((await call('GET', '/shop/notes')).body as unknown[]).length, 2);
+  assert.equal(((await call('GET', '/shop/memos')).body as unknown[]).length, 2);
   assert.equal((await api.delete('/static-folders/assets')).status, 204);
   assert.equal((await api.delete('/collections/notes')).status, 204);
 });

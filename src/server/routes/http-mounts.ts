@@ -14,6 +14,7 @@ import {
   compileCollection,
   ITEM_METHODS,
   LIST_METHODS,
+  remountCollection,
   servedAsIs,
 } from './collections/collection-mount';
 import type { CollectionStore } from './collections/collection-store';
@@ -52,8 +53,9 @@ export interface HttpEntry {
  * then the 404 — which may call `explain` for the near misses). Compiling again from nothing (a workspace loaded)
  * starts counters and sequences over; compiling again from `previous` (an edit) keeps the `{{counter}}` values and
  * the `sequential` position of every route whose definition did not change, and does not compile those routes again;
- * likewise it keeps the store of every collection whose definition and records did not change (`servedAsIs`), with
- * what clients wrote and the id it gives next, rather than check and index its records again.
+ * likewise it keeps the store of every collection whose schema, ids and records did not change (`servedAsIs`: its
+ * name, switch and path may), with what clients wrote and the id it gives next, rather than check and index its
+ * records again.
  */
 export class HttpMounts {
   private readonly index = new PathIndex<HttpEntry>();
@@ -112,9 +114,7 @@ export class HttpMounts {
     const counters = previous?.counters ?? new TemplateCounters();
     const entries = [
       ...routes.filter((route) => route.route.enabled).map((route) => routeEntry(route, env, counters)),
-      ...collections
-        .filter((mount) => mount.store.definition.enabled)
-        .flatMap((mount) => collectionEntries(mount, env)),
+      ...collections.filter((mount) => mount.collection.enabled).flatMap((mount) => collectionEntries(mount, env)),
       ...statics.filter((mount) => mount.folder.enabled).map(staticEntry),
     ];
     return new HttpMounts(entries, collections, cache, counters);
@@ -205,13 +205,14 @@ function compileCollections(
     const served = keepable.get(collection.id);
     if (served && servedAsIs(served, collection)) {
       keepable.delete(collection.id);
-      kept.push(served);
-      return served;
+      const mount = remountCollection(served, collection, [...at, index], tools);
+      kept.push(mount);
+      return mount;
     }
     return compileCollection(collection, [...at, index], tools);
   });
   flagShadowedPaths(
-    mounts.map((mount) => ({ ...mount.store.definition, path: mount.path })),
+    mounts.map((mount) => ({ ...mount.collection, path: mount.path })),
     at,
     'collection',
     tools.issues,
@@ -256,7 +257,7 @@ function routeEntry(route: CompiledRoute, env: HttpMountEnv, counters: TemplateC
 }
 
 function collectionEntries(mount: CollectionMount, env: HttpMountEnv): HttpEntry[] {
-  const { id, name } = mount.store.definition;
+  const { id, name } = mount.collection;
   const entry = (pattern: CompiledPathPattern, methods: readonly string[], item: boolean): HttpEntry => ({
     pattern,
     methods,

@@ -17,6 +17,8 @@ import { recordSchemaConflicts } from './record-schema-conflicts';
 
 /** A collection served over HTTP: `<path>` (list, create) and `<path>/:id` (get, replace, patch, delete). */
 export interface CollectionMount {
+  /** What it was compiled from: its name, switch and path may differ from its store's, which an edit of those kept. */
+  readonly collection: Collection;
   readonly store: CollectionStore;
   /** The base path without a trailing slash (`/items`). */
   readonly path: string;
@@ -33,17 +35,7 @@ const ID_PARAM = 'id';
  * object with its id), records that satisfy it with unique ids.
  */
 export function compileCollection(collection: Collection, at: IssuePath, tools: MountCompileTools): CollectionMount {
-  const path = collection.path.replace(/\/+$/, '');
-  let listPattern = compilePathPattern('/');
-  let itemPattern = compilePathPattern(`/:${ID_PARAM}`);
-  try {
-    listPattern = compilePathPattern(path || '/');
-    itemPattern = compilePathPattern(`${path}/:${ID_PARAM}`);
-    if (listPattern.shapes.some((shape) => shape.some((segment) => segment.kind !== 'literal')))
-      tools.issues.add([...at, 'path'], 'a collection path is literal (`/items`); its records are at `/items/:id`');
-  } catch (error) {
-    tools.issues.add([...at, 'path'], `invalid path: ${(error as Error).message}`);
-  }
+  const paths = collectionPaths(collection, at, tools);
   // A JSON body with that key is refused (it could become an object's prototype), so no record could ever hold it.
   if (collection.idField === '__proto__')
     tools.issues.add(
@@ -66,23 +58,56 @@ export function compileCollection(collection: Collection, at: IssuePath, tools: 
   for (const issue of issues)
     tools.issues.add([...at, 'records', ...issue.loc.slice(1)], issue.msg.replace(/^Value error, /, ''));
   store.load(checked);
-  return { store, path, listPattern, itemPattern };
+  return { collection, store, ...paths };
 }
 
 /**
- * Whether compiling `collection` would serve what `mount` serves now, so that it can be kept, records and all: every
- * field of its definition the same, and its records those the store holds now, in order (the same objects when the
- * world's own definitions are edited; equal ones when the console sends the section back as JSON). Any difference —
- * a name, a switch, a renamed id — is a collection compiled again.
+ * `served` with `collection`'s name, description, switch and path, its store (records and all) as it is: what an
+ * edit that changed only those (`servedAsIs`) compiles.
+ */
+export function remountCollection(
+  served: CollectionMount,
+  collection: Collection,
+  at: IssuePath,
+  tools: MountCompileTools,
+): CollectionMount {
+  if (served.collection === collection) return served;
+  return { collection, store: served.store, ...collectionPaths(collection, at, tools) };
+}
+
+/** A collection's literal base path and the patterns of its list and its items. */
+function collectionPaths(collection: Collection, at: IssuePath, tools: MountCompileTools) {
+  const path = collection.path.replace(/\/+$/, '');
+  let listPattern = compilePathPattern('/');
+  let itemPattern = compilePathPattern(`/:${ID_PARAM}`);
+  try {
+    listPattern = compilePathPattern(path || '/');
+    itemPattern = compilePathPattern(`${path}/:${ID_PARAM}`);
+    if (listPattern.shapes.some((shape) => shape.some((segment) => segment.kind !== 'literal')))
+      tools.issues.add([...at, 'path'], 'a collection path is literal (`/items`); its records are at `/items/:id`');
+  } catch (error) {
+    tools.issues.add([...at, 'path'], `invalid path: ${(error as Error).message}`);
+  }
+  return { path, listPattern, itemPattern };
+}
+
+/**
+ * Whether compiling `collection` would give the store `mount` serves now, so that it can be kept, records and all:
+ * the same id, id field, id type and schema, and its records those the store holds now, in order (the same objects
+ * when the world's own definitions are edited; equal ones when the console sends the section back as JSON). A name,
+ * a description, the switch or the path may differ: they are the mount's (`remountCollection`), not the store's. A
+ * renamed id or another schema is a collection compiled again.
  */
 export function servedAsIs(mount: CollectionMount, collection: Collection): boolean {
-  const { records, ...definition } = collection;
-  const { records: _compiledFrom, ...served } = mount.store.definition;
-  const held = mount.store.list();
+  const { store } = mount;
+  const held = store.list();
   return (
-    isDeepStrictEqual(definition, served) &&
-    records.length === held.length &&
-    records.every((record, index) => record === held[index] || isDeepStrictEqual(record, held[index]))
+    collection.id === store.id &&
+    collection.idField === store.idField &&
+    collection.idType === store.idType &&
+    isDeepStrictEqual(collection.schema, store.definition.schema) &&
+    collection.records.length === held.length &&
+    collection.records.every((record, index) => record === held[index] || isDeepStrictEqual(record, held[index]))
   );
 }
 
