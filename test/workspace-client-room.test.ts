@@ -10,7 +10,8 @@ import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import { WorkspaceSchema } from '../src/shared/workspace';
 import { agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
-import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
+import { recordTooLargeHistory } from './helpers/large-world';
+import { agoraWorkspaceFile, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 const MB = 1024 * 1024;
 /** A record of about 4 MB: a few of them fill what a large workspace leaves, with no loop of requests. */
@@ -196,4 +197,18 @@ test("compiles that store nothing — a refused collections edit, an OpenAPI imp
   assert.ok(room.usedBytes > used);
   assert.equal((await call(server, 'DELETE', `/notes/${posted.body.id}`)).status, 204);
   assert.equal(room.usedBytes, used);
+});
+
+test("recorded history is left out of what clients' writes are held to: it gives way at the save", async () => {
+  const dir = await workspaceDir();
+  const file = await agoraWorkspaceFile(dir, 'recorded.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { autosaveDelayMs: 600_000 } });
+  const api = controlClient(server);
+  // 72 MB recorded by runs, more than the file may hold; a console edit then measures the room.
+  recordTooLargeHistory(agoraStore(server));
+  assert.equal((await api.patch('/server/settings', { speed: 2 })).status, 200);
+  const room = server.context.world.clientRoom;
+  assert.ok(room.usedBytes < 1024 * 1024, `${room.usedBytes} bytes counted`);
+  const created = await call(server, 'POST', '/users', { email: 'room@example.com', name: 'Room' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
 });

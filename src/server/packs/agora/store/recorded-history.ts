@@ -225,6 +225,8 @@ export function evictableBytes(
 ): number {
   let bytes = 0;
   for (const [, record] of sessions.leastRecentlyActive()) {
+    // Made by hand with nothing recorded: nothing of it gives way (and nothing to weigh, edit after edit).
+    if (!record.byRun && record.recorded === 0) continue;
     bytes += fileBytes(stored(record));
     if (!record.byRun) bytes -= fileBytes(stored(withoutOldestRecorded(record, record.recorded)));
   }
