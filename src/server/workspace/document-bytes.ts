@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Workspace } from '../../shared/workspace';
-import { fileDocument } from './workspace-codec';
+import { fileDocument } from './workspace-file-document';
 
 /** A value as `JSON.stringify(value, null, 2)` writes it at no indent: its UTF-8 bytes and its line breaks. */
 export interface Written {

@@ -17,6 +17,7 @@ import { findDuplicateJsonKey } from './json-duplicate-key';
 import { jsonPieces } from './json-pieces';
 import { locateJsonSyntaxError } from './json-syntax-error';
 import { WorkspaceError } from './workspace-error';
+import { fileDocument } from './workspace-file-document';
 import { canMigrate, migrate, migrationSchema } from './workspace-migrations';
 import { workspaceNameFor } from './workspace-name';
 
@@ -158,25 +159,6 @@ export function* encodeWorkspaceChunks(workspace: Workspace): Generator<string> 
     }
   }
   yield `${chunk}\n`;
-}
-
-/** The document as the file writes it: its keys in the file's order, optional ones left out when unset. */
-export function fileDocument(workspace: Workspace): Record<string, unknown> {
-  return {
-    ...(workspace.$schema !== undefined && { $schema: workspace.$schema }),
-    version: workspace.version,
-    name: workspace.name,
-    ...(workspace.description !== undefined && { description: workspace.description }),
-    settings: workspace.settings,
-    packs: workspace.packs,
-    routes: workspace.routes,
-    collections: workspace.collections,
-    staticFolders: workspace.staticFolders,
-    sockets: workspace.sockets,
-    agents: workspace.agents,
-    scenarios: workspace.scenarios,
-    payloads: workspace.payloads,
-  };
 }
 
 /**
