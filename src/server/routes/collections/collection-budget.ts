@@ -50,17 +50,18 @@ export class CollectionBudget {
   }
 
   /**
-   * Throws a 413 unless replacing `before` bytes of records with `after` stays within the limit, and within what the
-   * workspace file has room for.
+   * Throws a 413 unless replacing `before` bytes of records with `after` stays within the limit, and, for a client's
+   * write (`client`), within what the workspace file leaves clients' writes. The console's writes are measured exactly
+   * against the file instead (a 409, `WorkspaceService.checkRoom`).
    */
-  checkRoom(collection: string, before: number, after: number): void {
+  checkRoom(collection: string, before: number, after: number, client: boolean): void {
     if (!roomForWrite(this.used, before, after, this.limit)) {
       throw new HttpError(
         413,
         `Content Too Large: the collections of this mock hold at most ${this.limit / 1024 / 1024} MiB of records as the workspace file writes them, and this record (${after} bytes) does not fit in ${collection}: delete records first`,
       );
     }
-    if (this.room && !this.room.fits(before, after)) {
+    if (client && this.room && !this.room.fits(before, after)) {
       throw new HttpError(
         413,
         this.room.refusal(

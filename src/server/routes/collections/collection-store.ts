@@ -76,7 +76,7 @@ export class CollectionStore {
     const id = record[this.idField] as RecordId;
     if (this.get(id))
       throw new HttpError(409, `A record with ${this.idField} ${JSON.stringify(id)} already exists in ${this.id}`);
-    this.budget.checkRoom(this.id, 0, this.measure(record));
+    this.budget.checkRoom(this.id, 0, this.measure(record), admit === undefined);
     admit?.([...this.records, record]);
     this.insert(record);
     this.budget.wrote(0, this.measure(record));
@@ -302,7 +302,7 @@ export class CollectionStore {
   private swap(existing: JsonObject, record: JsonObject, admit?: Admit): void {
     const before = this.sizes.get(existing) ?? 0;
     const after = this.measure(record);
-    this.budget.checkRoom(this.id, before, after);
+    this.budget.checkRoom(this.id, before, after, admit === undefined);
     admit?.(this.records.map((kept) => (kept === existing ? record : kept)));
     this.release(before);
     this.charge(after);
