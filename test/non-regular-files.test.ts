@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { controlClient } from './helpers/control-client';
+import { eventually } from './helpers/wait';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Opening a FIFO for reading waits for a writer inside one of libuv's few file-system threads: a handful of such
@@ -96,6 +97,12 @@ test('regular files are served as before (content type, HEAD, a .gz twin)', asyn
   const zipped = await get('/site/app.js', { headers: { 'accept-encoding': 'gzip' } });
   assert.equal(zipped.headers.get('content-encoding'), 'gzip');
   assert.equal(zipped.text, 'console.log("zipped")');
+  // The type is the plain file's; a cache told the answer depends on the encoding keeps it from other clients.
+  for (const path of ['/site/app.js', '/fr2/app.js']) {
+    const twin = await get(path, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(twin.headers.get('content-type'), 'text/javascript; charset=utf-8', path);
+    assert.equal(twin.headers.get('vary'), 'Accept-Encoding', path);
+  }
 });
 
 test('a FIFO, a socket and a folder are refused at once, as not found', async () => {
@@ -147,6 +154,44 @@ test('many FIFO requests at once leave file work free: files are served, the wor
   const saved = await guarded(controlClient(server).post('/workspace/save'), 'the workspace save');
   assert.equal(saved.status, 200);
 });
+
+test('a HEAD, a client gone mid-file and a refusal leave no descriptor open', async () => {
+  writeFileSync(join(site, 'big.bin'), Buffer.alloc(8 * 1024 * 1024, 'b'));
+  for (const path of ['/site/big.bin', '/fr2/big.bin', '/site/hello.txt']) {
+    assert.equal((await get(path, { method: 'HEAD' })).status, 200, path);
+  }
+  for (const path of ['/site/big.bin', '/fr2/big.bin']) await goneAfterHead(path);
+  assert.equal((await get('/site/fifo')).status, 404);
+  await eventually(() => filesOpenIn(site).length === 0, `no descriptor open in ${site}: ${filesOpenIn(site)}`);
+});
+
+/** What this process has open under `folder` (Linux: `/proc/self/fd`; elsewhere nothing is known). */
+function filesOpenIn(folder: string): string[] {
+  if (!existsSync('/proc/self/fd')) return [];
+  return readdirSync('/proc/self/fd')
+    .map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.startsWith(`${realpathSync(folder)}/`));
+}
+
+/** GETs `path` and closes the connection once the response's head is in, the body mostly unsent. */
+function goneAfterHead(path: string): Promise<void> {
+  return guarded(
+    new Promise<void>((resolve) => {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      socket.on('data', () => socket.destroy());
+      socket.on('error', () => {});
+      socket.on('close', () => resolve());
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    }),
+    path,
+  );
+}
 
 test('a link that leads back to itself is not found, by static folders and routes alike, never a 500', async () => {
   for (const name of ['loop', 'ping', 'loop/x']) {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import fs, { linkSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -103,4 +104,30 @@ test('after a save as, the new workspace file is the one kept back', async () =>
   const fixed = await get('/fixed');
   assert.equal(fixed.status, 403);
   assert.doesNotMatch(fixed.text, /sk-/);
+});
+
+test('checking a file to serve runs nothing synchronous on the file system: a slow disk holds no other request', async () => {
+  const names = ['realpathSync', 'statSync', 'lstatSync', 'existsSync', 'accessSync', 'openSync', 'fstatSync'] as const;
+  // koa-send is loaded on first use, synchronously, as modules are: once.
+  await get('/data.json');
+  const calls: string[] = [];
+  const originals = names.map((name) => [name, fs[name]] as const);
+  for (const [name, original] of originals) {
+    Object.assign(fs, {
+      [name]: (...args: unknown[]) => {
+        calls.push(`${name}(${String(args[0])})`);
+        return (original as (...a: unknown[]) => unknown)(...args);
+      },
+    });
+  }
+  syncBuiltinESMExports();
+  try {
+    for (const path of ['/data.json', '/files/data.json', '/hard.json', '/files/alias.json', '/nothing.txt']) {
+      await get(path);
+    }
+  } finally {
+    for (const [name, original] of originals) Object.assign(fs, { [name]: original });
+    syncBuiltinESMExports();
+  }
+  assert.deepEqual(calls, []);
 });

@@ -1,22 +1,22 @@
-import { createReadStream, ReadStream } from 'node:fs';
 import { pipeline, Readable, Transform } from 'node:stream';
-import type { Context } from 'koa';
+import type { OpenedFile } from './servable-file';
 
 /**
- * Makes the file koa-send put in `ctx.body` send exactly the `Content-Length` it set from the file's size when it
- * looked: a file that grows while it is sent (a log being written) would otherwise send its new bytes past that
- * length, which the client reads as the start of the next response on the connection; one that shrinks (or a
- * system file whose size says 4096 and holds less) would leave the client waiting for bytes that never come until
- * the connection times out. So the read stops at the length, and a file that ends before it ends the response with
- * an error, which drops the connection at once (the status line is out: nothing truer can be said then).
+ * A body that sends exactly the `Content-Length` of the opened file `file` had when it was opened (`stats.size`): a
+ * file that grows while it is sent (a log being written) would otherwise send its new bytes past that length, which
+ * the client reads as the start of the next response on the connection; one that shrinks (or a system file whose size
+ * says 4096 and holds less) would leave the client waiting for bytes that never come until the connection times out.
+ * So the read stops at the length, and a file that ends before it ends the response with an error, which drops the
+ * connection at once (the status line is out: nothing truer can be said then). The descriptor is closed once the body
+ * ends or is destroyed (Koa destroys it when the response finishes: a HEAD, a client gone).
  */
-export function sendFileAtItsLength(ctx: Context): void {
-  const file = ctx.body;
-  const length = ctx.length;
-  if (!(file instanceof ReadStream) || length === undefined) return;
-  const path = file.path;
-  file.destroy();
-  const source = length === 0 ? Readable.from([]) : createReadStream(path, { start: 0, end: length - 1 });
+export function bodyAtItsLength({ handle, stats }: OpenedFile, file: string): Readable {
+  const length = stats.size;
+  if (length === 0) {
+    void handle.close().catch(() => {});
+    return Readable.from([]);
+  }
+  const source = handle.createReadStream({ start: 0, end: length - 1 });
   let sent = 0;
   const counted = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -27,14 +27,12 @@ export function sendFileAtItsLength(ctx: Context): void {
       done(
         sent < length
           ? new Error(
-              `file ${JSON.stringify(String(path))} ended after ${sent} of the ${length} bytes it had when its response began (it shrank while it was sent): the connection was closed`,
+              `file ${JSON.stringify(file)} ended after ${sent} of the ${length} bytes it had when its response began (it shrank while it was sent): the connection was closed`,
             )
           : undefined,
       );
     },
   });
   pipeline(source, counted, () => {});
-  ctx.body = counted;
-  // Koa drops the length when a stream replaces a stream.
-  ctx.length = length;
+  return counted;
 }

@@ -1,10 +1,9 @@
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
 import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
 import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
-import { koaSend } from '../support/koa-send-on-first-use';
 import { regexBudgetOf, withinRegexBudget } from '../support/user-regex';
 import {
   type RenderSession,
@@ -19,14 +18,14 @@ import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
 import { setAnsweredBy } from './answered-by';
 import { bufferFaultBody, type FaultBody, fileFaultBody, firstBytes } from './fault-body';
-import { sendFileAtItsLength } from './file-body-length';
 import type { HttpMountEnv } from './mount-compile-tools';
 import type { PathMatch } from './path-pattern';
 import type { RequestValues } from './request-conditions';
 import { lastValues, rawRequestValues, templateScope } from './request-values';
 import { DripStream, malformedPieceLength, playConnectionFault } from './response-faults';
 import type { CompiledResponse, CompiledRoute } from './route-compiler';
-import { checkServable, UnservableFile } from './servable-file';
+import { findFileToSend, sendOpenedFile } from './send-file';
+import { checkServable, type OpenedFile, openServable, UnservableFile } from './servable-file';
 import { workspaceFilePath } from './workspace-file';
 
 const NO_BODY: RequestBody = { kind: 'none' };
@@ -263,8 +262,8 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
 }
 
 /**
- * koa-send serves the file (type by extension, length, Last-Modified); it refuses traversal and hidden files, and
- * `checkServable` a link out of the folder and anything but a regular file.
+ * Sends the file, found by koa-send's rules (type by extension, length, Last-Modified; traversal and hidden files
+ * refused), opened once by `openServable` (a link out of the folder and anything but a regular file refused).
  */
 async function sendFile(
   ctx: Context,
@@ -274,27 +273,24 @@ async function sendFile(
   where: string,
 ): Promise<void> {
   const encoded = relativeName.split('/').map(encodeURIComponent).join('/');
-  let sent: string | undefined;
+  let found: string | undefined;
+  let opened: OpenedFile;
   try {
-    sent = await koaSend()(ctx, encoded, {
-      root,
-      index: false,
-      setHeaders: (_response, path, stats) => checkServable(path, stats, realBase, env),
-    });
+    found = await findFileToSend(ctx, encoded, { root, index: false });
+    if (found === undefined) throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
+    opened = await openServable(found, realBase, env);
   } catch (error) {
     // koa-send names a .br/.gz twin before it looks at it: the error answer is not encoded.
     ctx.remove('Content-Encoding');
-    throw fileRefusal(error, file, where);
+    throw error instanceof HttpError ? error : fileRefusal(error, file, where);
   }
-  if (!sent) throw new HttpError(404, `${where}: file ${JSON.stringify(file)} not found`);
-  sendFileAtItsLength(ctx);
+  sendOpenedFile(ctx, found, opened);
   ctx.status = status;
 }
 
 /** A file for a fault that plays its bytes, checked as `sendFile` checks what it streams; read as it is played. */
 async function servableFaultBody(path: string, realBase: string, env: HttpMountEnv): Promise<FaultBody> {
-  const stats = await stat(path);
-  checkServable(path, stats, realBase, env);
+  const { stats } = await checkServable(path, realBase, env);
   return fileFaultBody(path, stats.size);
 }
 

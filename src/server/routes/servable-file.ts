@@ -1,4 +1,5 @@
-import { realpathSync, type Stats, statSync } from 'node:fs';
+import { constants, realpathSync, type Stats, statSync } from 'node:fs';
+import { type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileKind } from '../support/file-kind';
 import { isWithin } from '../support/path-within';
@@ -6,8 +7,8 @@ import { isBackupName } from '../workspace/workspace-file-versions';
 import type { HttpMountEnv } from './mount-compile-tools';
 
 /**
- * Why a file a mount names is not sent: `status` 403 (a link out of its folder, the workspace file) or 404 (not a
- * regular file).
+ * Why a file a mount names is not sent: `status` 403 (a link out of its folder, the workspace file, a file replaced
+ * while it was opened) or 404 (not a regular file).
  */
 export class UnservableFile extends Error {
   constructor(
@@ -19,27 +20,72 @@ export class UnservableFile extends Error {
   }
 }
 
+type WorkspaceEnv = Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>;
+
+/** A file opened to be sent: its descriptor, and its stats as the descriptor gives them (what is sent). */
+export interface OpenedFile {
+  readonly handle: FileHandle;
+  readonly stats: Stats;
+}
+
 /**
- * Throws `UnservableFile` unless `path` (as koa-send stat-ed it, links followed) is a regular file whose real path is
- * inside `realRoot` and is not the workspace file (by any name, a hard link's too), one of its backups, or a version
- * of either the engine has known (`env`: a hard link made before a save reaches the version the save replaced).
- * Checked before the file is opened: opening a FIFO waits for a writer in one of Node's few file-system threads (a
- * handful of requests would hold them all), and a device or socket is no file to send.
+ * Opens the file at `path` (links followed) to be sent, once, when `checkServable` allows it, and only the very file
+ * it checked (`openAsChecked`). Throws `UnservableFile`, or the file system's error when there is no such file.
  */
-export function checkServable(
+export async function openServable(path: string, realRoot: string, env: WorkspaceEnv): Promise<OpenedFile> {
+  const { real, stats } = await checkServable(path, realRoot, env);
+  return openAsChecked(real, stats);
+}
+
+/**
+ * Throws `UnservableFile` unless `path` (links followed) is a regular file whose real path is inside `realRoot` and
+ * is not the workspace file (by any name, a hard link's too), one of its backups, or a version of either the engine
+ * has known (`env`: a hard link made before a save reaches the version the save replaced). Returns its real path and
+ * what is there. Checked before the file is opened: opening a FIFO waits for a writer in one of Node's few
+ * file-system threads (a handful of requests would hold them all), and a device or socket is no file to send.
+ * Asynchronous throughout: on a slow file system one request's checks hold no other request.
+ */
+export async function checkServable(
   path: string,
-  stats: Stats,
   realRoot: string,
-  env: Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>,
-): void {
-  const real = realpathSync(path);
+  env: WorkspaceEnv,
+): Promise<{ real: string; stats: Stats }> {
+  const real = await realpath(path);
   if (!isWithin(realRoot, real)) throw new UnservableFile(403, 'is reached through a link out of its folder');
-  if (isNeverServed(real, stats, env))
+  const stats = await lstat(real);
+  if (isNeverServed(real, stats, await workspaceFileNow(env), env))
     throw new UnservableFile(
       403,
       "is the workspace file (or its backup), which is never served: it may hold the gateway's keys",
     );
   if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${fileKind(stats)})`);
+  return { real, stats };
+}
+
+/**
+ * Opens `real` for reading, refusing anything but the file `checked` describes: between a check and an open the name
+ * may be given to another file (a link to the workspace file or out of the folder, a FIFO), and what is sent must be
+ * what was checked. O_NONBLOCK: a FIFO put there opens at once instead of waiting for a writer; O_NOFOLLOW: a link
+ * put there is not followed. The descriptor's own stats then decide: a regular file, of the checked device and inode.
+ */
+export async function openAsChecked(real: string, checked: Stats): Promise<OpenedFile> {
+  const flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0);
+  const handle = await open(real, flags).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ELOOP' ? replaced() : error;
+  });
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${fileKind(stats)})`);
+    if (stats.dev !== checked.dev || stats.ino !== checked.ino) throw replaced();
+    return { handle, stats };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
+function replaced(): UnservableFile {
+  return new UnservableFile(403, 'was replaced by another file while it was being opened, so it is not served');
 }
 
 /**
@@ -48,28 +94,47 @@ export function checkServable(
  * `checkServable` applies to each request — found when the route is stored, so it is refused saying so rather than
  * answering 403 to every request. Undefined when it is not (or the world has no file).
  */
-export function workspaceFileProblem(
-  path: string,
-  env: Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>,
-  name: string,
-) {
-  if (!env.workspaceFile?.()) return undefined;
-  if (!isNeverServed(realPathOf(path), statSync(path, { throwIfNoEntry: false }), env)) return undefined;
+export function workspaceFileProblem(path: string, env: WorkspaceEnv, name: string) {
+  const workspaceFile = env.workspaceFile?.();
+  if (!workspaceFile) return undefined;
+  const workspace = {
+    real: realPathOrSelf(workspaceFile),
+    stats: statSync(workspaceFile, { throwIfNoEntry: false }),
+  };
+  if (!isNeverServed(realPathOf(path), statSync(path, { throwIfNoEntry: false }), workspace, env)) return undefined;
   return `${JSON.stringify(name)} is the workspace file (or its backup), which is never served (it may hold the gateway's keys): name another file`;
 }
 
+/** The workspace file as it is now: its real path (its own when it has none) and its stats (none when it is gone). */
+interface WorkspaceFileNow {
+  readonly real: string;
+  readonly stats: Stats | undefined;
+}
+
+async function workspaceFileNow(env: WorkspaceEnv): Promise<WorkspaceFileNow | undefined> {
+  const file = env.workspaceFile?.();
+  if (!file) return undefined;
+  const [real, stats] = await Promise.all([realpath(file).catch(() => file), stat(file).catch(() => undefined)]);
+  return { real, stats };
+}
+
 /**
- * Whether the file at real path `real` (`stats`: what it is, when it exists) is the workspace file, one of its
- * backups, or a version of either the engine has known: the one rule of `checkServable` and `workspaceFileProblem`.
+ * Whether the file at real path `real` (`stats`: what it is, when it exists) is the workspace file (`workspace`),
+ * one of its backups, or a version of either the engine has known: the one rule of `checkServable` and
+ * `workspaceFileProblem`. A hard link shares no path with the file, only its device and inode.
  */
 function isNeverServed(
   real: string,
   stats: Stats | undefined,
-  env: Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>,
+  workspace: WorkspaceFileNow | undefined,
+  env: WorkspaceEnv,
 ): boolean {
-  const workspaceFile = env.workspaceFile?.();
-  if (workspaceFile && (isWorkspaceFileOrBackup(real, workspaceFile) || (stats && isSameFile(stats, workspaceFile))))
-    return true;
+  if (workspace) {
+    if (real === workspace.real) return true;
+    if (dirname(real) === dirname(workspace.real) && isBackupName(basename(real), basename(workspace.real)))
+      return true;
+    if (stats && workspace.stats && stats.ino === workspace.stats.ino && stats.dev === workspace.stats.dev) return true;
+  }
   return stats !== undefined && (env.isWorkspaceFileVersion?.(stats) ?? false);
 }
 
@@ -78,28 +143,14 @@ function realPathOf(path: string): string {
   try {
     return realpathSync(path);
   } catch {
-    try {
-      return join(realpathSync(dirname(path)), basename(path));
-    } catch {
-      return path;
-    }
+    return join(realPathOrSelf(dirname(path)), basename(path));
   }
 }
 
-/** Whether `stats` are of `file` under another name: a hard link shares no path with it, only its inode. */
-function isSameFile(stats: Stats, file: string): boolean {
-  const own = statSync(file, { throwIfNoEntry: false });
-  return own !== undefined && own.ino === stats.ino && own.dev === stats.dev;
-}
-
-/** `file` itself or one of its backups (`isBackupName`), by real path: a link to it counts. */
-function isWorkspaceFileOrBackup(real: string, file: string): boolean {
-  let realFile: string;
+function realPathOrSelf(path: string): string {
   try {
-    realFile = realpathSync(file);
+    return realpathSync(path);
   } catch {
-    realFile = file;
+    return path;
   }
-  if (real === realFile) return true;
-  return dirname(real) === dirname(realFile) && isBackupName(basename(real), basename(realFile));
 }

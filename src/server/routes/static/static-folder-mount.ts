@@ -3,13 +3,12 @@ import { relative, resolve, sep } from 'node:path';
 import type { Context } from 'koa';
 import type { StaticFolder } from '../../../shared/mounts/static-folder';
 import { HttpError } from '../../http/http-errors';
-import { koaSend } from '../../support/koa-send-on-first-use';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
-import { sendFileAtItsLength } from '../file-body-length';
 import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
 import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
-import { checkServable, UnservableFile } from '../servable-file';
+import { findFileToSend, sendOpenedFile } from '../send-file';
+import { type OpenedFile, openServable, UnservableFile } from '../servable-file';
 
 /** A folder served under a path prefix. */
 export interface StaticFolderMount {
@@ -45,11 +44,11 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
 }
 
 /**
- * Serves the file under the prefix with koa-send (content type by extension, `index` for folders). koa-send
- * refuses paths that leave the folder (403) and hidden files, and a link that leads out of it, or the workspace file,
- * is refused too (403 saying why); a file
- * that is not there, or is not a regular file (a FIFO, a device, a socket), is not answered, so a later mount may have
- * it (and the request ends `{"detail":"Not Found"}` otherwise).
+ * Serves the file under the prefix, found by koa-send's rules (content type by extension, `index` for folders, a
+ * `.br`/`.gz` twin): paths that leave the folder are refused (403) and hidden files are not served; a link that leads
+ * out of the folder, or the workspace file, is refused too (403 saying why). A file that is not there, or is not a
+ * regular file (a FIFO, a device, a socket), is not answered, so a later mount may have it (and the request ends
+ * `{"detail":"Not Found"}` otherwise). The file is opened once, and what is sent is what was checked.
  */
 export async function answerStatic(ctx: Context, mount: StaticFolderMount, matched: string): Promise<boolean> {
   if (!(STATIC_METHODS as readonly string[]).includes(ctx.method)) return false;
@@ -58,43 +57,40 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
   // A link inside the folder may lead out of it: what is sent must really be in the folder, the index included.
   const realRoot = await realpath(mount.root).catch(() => undefined);
   if (realRoot === undefined) return false;
-  let sent: string | undefined;
-  /** The file koa-send looked at last (the index, for a folder): a refusal names it. */
-  let looked = '';
+  /** The file found (the index, for a folder): a refusal names it. */
+  let file: string | undefined;
+  let opened: OpenedFile;
   try {
-    sent = await koaSend()(ctx, rest, {
-      root: mount.root,
-      index: mount.folder.index || false,
-      hidden: false,
-      setHeaders: (_response, file, stats) => {
-        looked = file;
-        checkServable(file, stats, realRoot, mount.env);
-      },
-    });
+    file = await findFileToSend(ctx, rest, { root: mount.root, index: mount.folder.index || false });
+    if (file === undefined) return false;
+    opened = await openServable(file, realRoot, mount.env);
   } catch (error) {
     // koa-send names a .br/.gz twin before it looks at it: a refused twin leaves no encoding on what answers instead.
     ctx.remove('Content-Encoding');
     const status = (error as { status?: number }).status;
-    // A link that leads back to itself names no file, as a dangling one does.
-    if (status === 404 || (error as NodeJS.ErrnoException).code === 'ELOOP') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    // A link that leads back to itself names no file, as a dangling one does, and so does one gone since it was found.
+    if (status === 404 || (code !== undefined && NOT_THERE.has(code))) return false;
     if (status === 400 || status === 403) {
       setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
-      throw new HttpError(status, status === 403 ? refusalDetail(error, mount, looked) : badPathDetail(error, rest));
+      throw new HttpError(status, status === 403 ? refusalDetail(error, mount, file) : badPathDetail(error, rest));
     }
     throw error;
   }
-  if (!sent) return false;
-  sendFileAtItsLength(ctx);
+  sendOpenedFile(ctx, file, opened);
   setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
   return true;
 }
+
+/** What the file system says of a name that names no file to send. */
+const NOT_THERE = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP']);
 
 /**
  * A 403 in words, as a response naming the file words it (`route-answer.ts`): why the file is not served (a link out
  * of the folder, the workspace file). A path that climbs out of the folder, koa-send's own 403, names no file.
  */
-function refusalDetail(error: unknown, mount: StaticFolderMount, file: string): string {
-  if (!(error instanceof UnservableFile)) return 'Forbidden';
+function refusalDetail(error: unknown, mount: StaticFolderMount, file: string | undefined): string {
+  if (!(error instanceof UnservableFile) || file === undefined) return 'Forbidden';
   const name = relative(mount.root, file).split(sep).join('/');
   return `Static folder ${mount.folder.id}: file ${JSON.stringify(name)} ${error.message}`;
 }
