@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
@@ -223,5 +233,30 @@ test('a name longer than the file system takes is not found, a fault playing it 
     const answer = await get(`${prefix}/${name}`);
     assert.equal(answer.status, 404, prefix);
     assert.match(JSON.parse(answer.text).detail, /file "site\/a+" not found$/, prefix);
+  }
+});
+
+test('a file the engine may not read is refused 403 saying so, not a 500', async (t) => {
+  // A sysctl only root may write and nobody may read: even root's open for reading is refused (EACCES).
+  const folder = '/proc/sys/vm';
+  const name = 'compact_memory';
+  try {
+    closeSync(openSync(join(folder, name), 'r'));
+    t.skip(`${folder}/${name} can be read here: no file this process may not read`);
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EACCES') {
+      t.skip(`${folder}/${name}: ${(error as Error).message}`);
+      return;
+    }
+  }
+  const api = controlClient(server);
+  assert.equal((await api.post('/static-folders', { id: 'vm', path: '/vm', folder })).status, 201);
+  try {
+    const answer = await get(`/vm/${name}`);
+    assert.equal(answer.status, 403, answer.text);
+    assert.match(JSON.parse(answer.text).detail, /file "compact_memory" cannot be read by the engine \(EACCES/);
+  } finally {
+    assert.equal((await api.delete('/static-folders/vm')).status, 204);
   }
 });

@@ -30,11 +30,18 @@ export interface OpenedFile {
 
 /**
  * Opens the file at `path` (links followed) to be sent, once, when `checkServable` allows it, and only the very file
- * it checked (`openAsChecked`). Throws `UnservableFile`, or the file system's error when there is no such file.
+ * it checked (`openAsChecked`). Throws `UnservableFile` (a file the engine may not read, too: 403, not a 500), or the
+ * file system's error when there is no such file.
  */
 export async function openServable(path: string, realRoot: string, env: WorkspaceEnv): Promise<OpenedFile> {
-  const { real, stats } = await checkServable(path, realRoot, env);
-  return openAsChecked(real, stats);
+  try {
+    const { real, stats } = await checkServable(path, realRoot, env);
+    return await openAsChecked(real, stats);
+  } catch (error) {
+    const { code } = error as NodeJS.ErrnoException;
+    if (code !== 'EACCES' && code !== 'EPERM') throw error;
+    throw new UnservableFile(403, `cannot be read by the engine (${code}: permission denied)`);
+  }
 }
 
 /**
