@@ -25,7 +25,7 @@ import { lastValues, rawRequestValues, templateScope } from './request-values';
 import { DripStream, malformedPieceLength, playConnectionFault } from './response-faults';
 import type { CompiledResponse, CompiledRoute } from './route-compiler';
 import { findFileToSend, sendOpenedFile } from './send-file';
-import { checkServable, type OpenedFile, openServable, UnservableFile } from './servable-file';
+import { type OpenedFile, openServable, UnservableFile } from './servable-file';
 import { workspaceFilePath } from './workspace-file';
 
 const NO_BODY: RequestBody = { kind: 'none' };
@@ -288,9 +288,13 @@ async function sendFile(
   ctx.status = status;
 }
 
-/** A file for a fault that plays its bytes, checked as `sendFile` checks what it streams; read as it is played. */
+/**
+ * A file for a fault that plays its bytes, checked and opened as `sendFile` opens what it streams (so one the engine
+ * may not read is a 403 before any byte), then read by name as it is played: its reads span the fault's timeline.
+ */
 async function servableFaultBody(path: string, realBase: string, env: HttpMountEnv): Promise<FaultBody> {
-  const { stats } = await checkServable(path, realBase, env);
+  const { handle, stats } = await openServable(path, realBase, env);
+  await handle.close();
   return fileFaultBody(path, stats.size);
 }
 
