@@ -10,6 +10,7 @@ import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
 import { LARGE_WORLD_LIMITS, recordRuns } from './helpers/large-world';
 import { loopHoldUpDuring } from './helpers/loop-delay';
 import { RawSocket } from './helpers/raw-socket';
+import { inTerminal } from './helpers/terminal-session';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // `agui-mock serve --workspace`, `init` and `validate`, run as the real bin file.
@@ -238,6 +239,38 @@ test('serve stopped by SIGHUP (its terminal closed) saves the change autosave ha
   run.child.kill('SIGHUP');
   assert.deepEqual(await run.exited(), { code: 0, signal: null });
   assert.equal(((await readJson(file)).settings as { speed: number }).speed, 7);
+});
+
+test('serve whose terminal hangs up saves the change and exits 0, not aborted by Node restoring the gone terminal', async (t) => {
+  const file = join(dir, 'terminal.agui.json');
+  const token = 'terminal-token';
+  const command = [
+    process.execPath,
+    CLI,
+    'serve',
+    '--port',
+    '0',
+    '--quiet',
+    '--workspace',
+    file,
+    '--template',
+    'blank',
+  ];
+  const session = await inTerminal([...command, '--token', token]);
+  if (!session) {
+    t.skip('no python3 here to give the CLI a terminal of its own');
+    return;
+  }
+  const [, url] = session.banner.match(/HTTP\s+(\S+)/) ?? [];
+  const changed = await fetch(`${url}/__console/api/server/settings`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ speed: 5 }),
+  });
+  assert.equal(changed.status, 200);
+  // Before: saved, then SIGABRT and SIGSEGV as Node 20 failed to put the hung-up terminal's modes back.
+  assert.deepEqual(await session.hangUp(), { code: 0, signal: null });
+  assert.equal(((await readJson(file)).settings as { speed: number }).speed, 5);
 });
 
 test('serve stopped with changes it could write nowhere exits 3, saying so (a clean stop exits 0)', async () => {

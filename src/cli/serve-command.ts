@@ -9,6 +9,7 @@ import {
 import { packageVersion } from '../server/support/package-root';
 import { terminalText } from '../server/support/terminal-text';
 import type { ServeOptions } from './cli-options';
+import { stdioOffHungUpTerminal } from './hung-up-terminal';
 import { printBanner, watchTraffic } from './terminal-output';
 import { workspaceMissing } from './workspace-commands';
 import { writeWorkspaceError } from './workspace-error-lines';
@@ -70,6 +71,7 @@ export async function serve(options: ServeOptions): Promise<number> {
     return 1;
   }
   const stopWatching = options.quiet ? () => {} : watchTraffic(server);
+  const offHungUpTerminal = stdioOffHungUpTerminal();
   const running = server;
   process.on('uncaughtException', (error) => stopAfterInternalError(running, error));
   const stopped = new Promise<number>((resolve) => {
@@ -90,7 +92,12 @@ export async function serve(options: ServeOptions): Promise<number> {
               process.stderr.write(`agui-mock: stopped, but unsaved changes were lost (said above): exit ${code}\n`);
             resolve(code);
             // Nothing is left to do, but tearing down a big world's heap takes a second: exit once output is out.
-            process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+            process.stdout.write('', () =>
+              process.stderr.write('', () => {
+                if (signal === 'SIGHUP') offHungUpTerminal();
+                process.exit(code);
+              }),
+            );
           },
           (error: unknown) => {
             process.stderr.write(`agui-mock: error while shutting down: ${(error as Error).message}\n`);
