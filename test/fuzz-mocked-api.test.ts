@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
-import { describe, inPool, problemWith, sometimes } from './helpers/fuzz';
+import { describe, inPool, invalidUtf8TextFrame, problemWith, sendFrames, sometimes } from './helpers/fuzz';
 import { type RawResponse, rawHttp } from './helpers/raw-http';
 import { WAIT_MS } from './helpers/wait';
 
@@ -385,13 +385,7 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random WebSocket frames to /ws: answered or
     { weight: 1, arbitrary: deepJson.map((text) => ({ text })) },
     { weight: 1, arbitrary: fc.string({ maxLength: 100 }).map((text) => ({ text })) },
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((bytes) => ({ binary: Buffer.from(bytes) })) },
-    // Text frames that are not UTF-8.
-    {
-      weight: 1,
-      arbitrary: fc
-        .uint8Array({ minLength: 1, maxLength: 20 })
-        .map((bytes) => ({ invalidText: Buffer.concat([Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(bytes)]) })),
-    },
+    { weight: 1, arbitrary: invalidUtf8TextFrame },
   );
   const plans = fc.sample(fc.array(frame, { minLength: FRAMES_PER_SOCKET, maxLength: FRAMES_PER_SOCKET }), {
     seed: SEED + 2,
@@ -400,8 +394,8 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random WebSocket frames to /ws: answered or
   const failures: string[] = [];
   await Promise.all(
     plans.map(async (frames, index) => {
-      let sent = 0;
-      while (sent < frames.length) {
+      const progress = { sent: 0 };
+      while (progress.sent < frames.length) {
         const socket = new WebSocket(server.wsUrl);
         const outcome = await new Promise<{ code: number; opened: boolean }>((resolve) => {
           let opened = false;
@@ -422,16 +416,7 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random WebSocket frames to /ws: answered or
           });
           socket.on('open', async () => {
             opened = true;
-            // Until the server closes the socket (an invalid frame), or all are sent.
-            while (sent < frames.length && socket.readyState === WebSocket.OPEN) {
-              const next = frames[sent++];
-              if (!next) break;
-              if ('text' in next) socket.send(next.text);
-              else if ('binary' in next) socket.send(next.binary, { binary: true });
-              else socket.send(next.invalidText, { binary: false });
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-            if (socket.readyState === WebSocket.OPEN) socket.close(1000);
+            await sendFrames(socket, frames, progress);
           });
           socket.on('close', (code) => {
             clearTimeout(timer);
@@ -445,7 +430,7 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random WebSocket frames to /ws: answered or
         // 1000 normal, 1007 invalid UTF-8, 1009 too big; never 1011 (server error) or 1006 (dropped).
         if (![1000, 1005, 1007, 1009].includes(outcome.code)) {
           failures.push(
-            `socket ${index}: closed with ${outcome.code} after frame ${sent}: ${describe(frames[sent - 1])}`,
+            `socket ${index}: closed with ${outcome.code} after frame ${progress.sent}: ${describe(frames[progress.sent - 1])}`,
           );
         }
       }

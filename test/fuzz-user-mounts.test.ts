@@ -13,7 +13,7 @@ import { WORKSPACE_VERSION, type WorkspaceInput, WorkspaceSchema } from '../src/
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
-import { describe, inPool, problemWith, sometimes } from './helpers/fuzz';
+import { describe, inPool, invalidUtf8TextFrame, problemWith, sendFrames, sometimes } from './helpers/fuzz';
 import { type RawResponse, rawHttp } from './helpers/raw-http';
 import { WAIT_MS } from './helpers/wait';
 import { workspaceDir } from './helpers/workspace-files';
@@ -1207,13 +1207,7 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random frames to the rules and echo sockets
       weight: 1,
       arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => ({ binary: Buffer.from(JSON.stringify(value)) })),
     },
-    // Text frames that are not UTF-8.
-    {
-      weight: 1,
-      arbitrary: fc
-        .uint8Array({ minLength: 1, maxLength: 20 })
-        .map((bytes) => ({ invalidText: Buffer.concat([Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(bytes)]) })),
-    },
+    { weight: 1, arbitrary: invalidUtf8TextFrame },
   );
   const plan = fc.record({
     where: fc.oneof(
@@ -1232,8 +1226,8 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random frames to the rules and echo sockets
   let received = 0;
   await Promise.all(
     plans.map(async ({ where, frames }, index) => {
-      let sent = 0;
-      while (sent < frames.length) {
+      const progress = { sent: 0 };
+      while (progress.sent < frames.length) {
         const socket = new WebSocket(`${wsBase}${where}`);
         const outcome = await new Promise<{ code: number; opened: boolean; refused?: number }>((resolve) => {
           let opened = false;
@@ -1255,16 +1249,7 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random frames to the rules and echo sockets
           });
           socket.on('open', async () => {
             opened = true;
-            // Until the server closes the socket (an invalid frame, a rule's close), or all are sent.
-            while (sent < frames.length && socket.readyState === WebSocket.OPEN) {
-              const next = frames[sent++];
-              if (!next) break;
-              if ('text' in next) socket.send(next.text);
-              else if ('binary' in next) socket.send(next.binary, { binary: true });
-              else socket.send(next.invalidText, { binary: false });
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-            if (socket.readyState === WebSocket.OPEN) socket.close(1000);
+            await sendFrames(socket, frames, progress);
           });
           socket.on('close', (code) => {
             clearTimeout(timer);
@@ -1281,7 +1266,7 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random frames to the rules and echo sockets
         // 1000 normal, 1007 invalid UTF-8, 1009 too big, 4000 the `bye` rule; never 1011 (server error) or 1006.
         if (![1000, 1005, 1007, 1009, 4000].includes(outcome.code)) {
           failures.push(
-            `socket ${index} (${where}): closed with ${outcome.code} after frame ${sent}: ${describe(frames[sent - 1])}`,
+            `socket ${index} (${where}): closed with ${outcome.code} after frame ${progress.sent}: ${describe(frames[progress.sent - 1])}`,
           );
         }
       }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import WebSocket from 'ws';
 
 // What the seeded fuzz tests share: how they draw optional parts, how a failing input is printed, what an answer
 // must be, and how requests are sent a few at a time.
@@ -52,4 +53,31 @@ export async function inPool<T>(
     while (next < items.length) await run(items[next++] as T);
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** A WebSocket frame a fuzz sends: text, binary, or bytes that are not UTF-8 sent as a text frame. */
+export type FuzzFrame = { text: string } | { binary: Buffer } | { invalidText: Buffer };
+
+/** Text frames that are not UTF-8: a broken sequence, then anything. */
+export const invalidUtf8TextFrame: fc.Arbitrary<FuzzFrame> = fc
+  .uint8Array({ minLength: 1, maxLength: 20 })
+  .map((bytes) => ({ invalidText: Buffer.concat([Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(bytes)]) }));
+
+/**
+ * Sends `frames` from `progress.sent` on, one per turn of the event loop, until all are sent or the server closes
+ * the socket (an invalid frame, a rule's close), counting each in `progress`; then closes it normally if still open.
+ */
+export async function sendFrames(
+  socket: WebSocket,
+  frames: readonly FuzzFrame[],
+  progress: { sent: number },
+): Promise<void> {
+  while (progress.sent < frames.length && socket.readyState === WebSocket.OPEN) {
+    const next = frames[progress.sent++] as FuzzFrame;
+    if ('text' in next) socket.send(next.text);
+    else if ('binary' in next) socket.send(next.binary, { binary: true });
+    else socket.send(next.invalidText, { binary: false });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (socket.readyState === WebSocket.OPEN) socket.close(1000);
 }
