@@ -170,6 +170,8 @@ export class AgoraStore {
   private currentUserId: string | null = null;
   private usersNewestFirst: User[] | null = null;
   private readonly usersBudget: UsersBudget;
+  /** What the workspace file leaves clients' writes (`AgoraStoreOptions.clientRoom`). */
+  private readonly clientRoom: ClientRoom | undefined;
   private listeners = new Set<AgoraChangeListener>();
   private readonly seed: AgoraData;
   private readonly now: () => number;
@@ -182,6 +184,7 @@ export class AgoraStore {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
     this.historyLimits = options.historyLimits ?? (() => DEFAULT_SETTINGS);
+    this.clientRoom = options.clientRoom;
     this.usersBudget = new UsersBudget(options.clientRoom);
     this.seed = agoraSeed(options.startedAt ?? this.now());
     this.replace(this.seed);
@@ -585,7 +588,7 @@ export class AgoraStore {
    * grew by is charged to the room for clients' writes — refused first, when `refuse`, if it does not fit.
    */
   private chargeMetadata(record: SessionRecord, metadata: SessionMetadata, refuse: boolean): void {
-    const room = this.usersBudget.room;
+    const room = this.clientRoom;
     if (!room || record.byRun) return;
     const before = metadataFileBytes(record.metadata);
     const after = metadataFileBytes(metadata);
@@ -672,12 +675,9 @@ export class AgoraStore {
         `Content Too Large: the mock's users hold at most ${this.usersBudget.limit / 1024 / 1024} MiB as the workspace file writes them, and this user (${bytes} bytes) does not fit: delete users first (DELETE /users/{user_id})`,
       );
     }
-    if (!this.usersBudget.fitsFile(userId, bytes)) {
+    if (this.clientRoom && !this.clientRoom.fits(this.usersBudget.bytesOf(userId), bytes)) {
       throw new AgoraStoreFullError(
-        (this.usersBudget.room as ClientRoom).refusal(
-          `this user (${bytes} bytes)`,
-          'delete users first (DELETE /users/{user_id})',
-        ),
+        this.clientRoom.refusal(`this user (${bytes} bytes)`, 'delete users first (DELETE /users/{user_id})'),
       );
     }
   }

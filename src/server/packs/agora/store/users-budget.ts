@@ -14,15 +14,15 @@ export const USERS_DATA_MAX_BYTES = 8 * 1024 * 1024;
 /**
  * The room the users share: each user's size in the file (`userFileBytes`, measured once per write) by id, and
  * their sum, kept as users are stored and deleted (and charged to `room`, what the workspace file leaves clients'
- * writes). The store counts users it loads whatever their size (the file was the author's) and asks `fits` and
- * `fitsFile` before a client's write.
+ * writes). The store counts users it loads whatever their size (the file was the author's) and asks `fits` (and the
+ * room) before a client's write.
  */
 export class UsersBudget {
   private readonly sizes = new Map<string, number>();
   private used = 0;
   readonly limit = USERS_DATA_MAX_BYTES;
 
-  constructor(readonly room?: ClientRoom) {}
+  constructor(private readonly room?: ClientRoom) {}
 
   /**
    * Counts `users` afresh, in place of everything counted before (a workspace load, a reset). Not charged to `room`:
@@ -46,11 +46,6 @@ export class UsersBudget {
   /** Whether `bytes` in place of the user stored under `id` (if any) stays within the limit, or takes no more. */
   fits(id: string, bytes: number): boolean {
     return roomForWrite(this.used, this.bytesOf(id), bytes, this.limit);
-  }
-
-  /** Whether `bytes` in place of the user stored under `id` (if any) fits in the workspace file (`ClientRoom.fits`). */
-  fitsFile(id: string, bytes: number): boolean {
-    return this.room?.fits(this.bytesOf(id), bytes) ?? true;
   }
 
   /** Counts `bytes` for the user `id`, in place of what it took before. */
