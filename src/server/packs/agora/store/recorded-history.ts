@@ -199,19 +199,29 @@ export function planRoom(
   let freed = 0;
   for (const [id, record] of sessions.leastRecentlyActive()) {
     if (freed >= room.wanted) break;
-    const bytes = room.fileBytes(stored(record));
+    const given = givenWay(record, room.fileBytes, stored);
     removedMessages += record.recorded;
-    if (record.byRun) {
-      deleted.push(id);
-      freed += bytes;
-    } else {
-      const kept = withoutOldestRecorded(record, record.recorded);
-      trimmed.set(id, kept);
-      freed += bytes - room.fileBytes(stored(kept));
-    }
+    freed += given.bytes;
+    if (given.kept) trimmed.set(id, given.kept);
+    else deleted.push(id);
   }
   if (freed < room.needed) return undefined;
   return { limits: ['workspaceFile'], removedMessages, trimmed, deleted };
+}
+
+/**
+ * What `record` gives way when the workspace file needs room, in bytes as the file writes them (`fileBytes`): a
+ * session a run created whole, a hand-made one what runs recorded in it (`kept`: the session without it).
+ */
+function givenWay(
+  record: SessionRecord,
+  fileBytes: FileRoom['fileBytes'],
+  stored: (record: SessionRecord) => StoredSession,
+): { bytes: number; kept?: SessionRecord } {
+  const bytes = fileBytes(stored(record));
+  if (record.byRun) return { bytes };
+  const kept = withoutOldestRecorded(record, record.recorded);
+  return { bytes: bytes - fileBytes(stored(kept)), kept };
 }
 
 /**
@@ -227,8 +237,7 @@ export function evictableBytes(
   for (const [, record] of sessions.leastRecentlyActive()) {
     // Made by hand with nothing recorded: nothing of it gives way (and nothing to weigh, edit after edit).
     if (!record.byRun && record.recorded === 0) continue;
-    bytes += fileBytes(stored(record));
-    if (!record.byRun) bytes -= fileBytes(stored(withoutOldestRecorded(record, record.recorded)));
+    bytes += givenWay(record, fileBytes, stored).bytes;
   }
   return bytes;
 }
