@@ -75,10 +75,15 @@ try {
 console.log(`\nChromium for end-to-end tests: ${chromium}`);
 
 const files = await buildTests([...testFiles('test'), ...testFiles('e2e')]);
+// In a terminal node's own reporter lists the failures at the end; in a log (CI), TAP does not: ours names them just
+// before the summary, where a log shown by its tail still has them.
+const reporter = process.stdout.isTTY
+  ? []
+  : ['--test-reporter=./scripts/tap-naming-failures.mjs', '--test-reporter-destination=stdout'];
 step(
   `tests (${files.length} files)`,
   process.execPath,
-  ['--enable-source-maps', '--test', '--test-concurrency=2', ...process.argv.slice(2), ...files],
+  ['--enable-source-maps', '--test', '--test-concurrency=2', ...reporter, ...process.argv.slice(2), ...files],
   // The package was built above: the tests that run the CLI need not build it again (test/helpers/cli-process.ts).
   { ...process.env, CHROMIUM_PATH: chromium, AGUI_MOCK_PACKAGE_BUILT: '1' },
 );
