@@ -7,7 +7,11 @@ import { WAIT_MS } from './wait';
 const PTY_SCRIPT = `
 import json, os, pty, select, sys
 command = json.loads(sys.argv[1])
-pid, fd = pty.fork()
+try:
+    pid, fd = pty.fork()
+except OSError as error:
+    print(json.dumps({'unavailable': f'no pseudo-terminal to be had here ({error})'}), flush=True)
+    sys.exit(0)
 if pid == 0:
     os.execvp(command[0], command)
 seen = b''
@@ -39,14 +43,17 @@ export interface TerminalSession {
   hangUp(): Promise<{ code: number | null; signal: number | null }>;
 }
 
-/** `command` on a terminal of its own; undefined where Python 3 cannot be run to make one. */
-export async function inTerminal(command: string[]): Promise<TerminalSession | undefined> {
+/**
+ * `command` on a terminal of its own; where none can be made (no Python 3, or no pseudo-terminals: a container
+ * without devpts), why not.
+ */
+export async function inTerminal(command: string[]): Promise<TerminalSession | { unavailable: string }> {
   const python = spawn('python3', ['-c', PTY_SCRIPT, JSON.stringify(command)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const started = await new Promise<boolean>((resolve) => {
     python.once('spawn', () => resolve(true));
     python.once('error', () => resolve(false));
   });
-  if (!started) return undefined;
+  if (!started) return { unavailable: 'no python3 here to give the command a terminal of its own' };
   const lines = createInterface({ input: python.stdout })[Symbol.asyncIterator]();
   const next = async () => {
     let timer: NodeJS.Timeout | undefined;
@@ -61,7 +68,9 @@ export async function inTerminal(command: string[]): Promise<TerminalSession | u
       clearTimeout(timer);
     }
   };
-  const { banner } = (await next()) as { banner: string };
+  const first = (await next()) as { banner: string } | { unavailable: string };
+  if ('unavailable' in first) return first;
+  const { banner } = first;
   return {
     banner,
     hangUp: async () => {
