@@ -18,7 +18,8 @@ function why(error) {
   return String(cause?.message ?? cause ?? 'no reason given')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .slice(0, 6);
+    .slice(0, 6)
+    .map((line) => (line.length > 240 ? `${line.slice(0, 240)}…` : line));
 }
 
 async function* naming(source) {

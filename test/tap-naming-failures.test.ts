@@ -31,7 +31,7 @@ import assert from 'node:assert';
 test('passes', () => {});
 test('outer', async (t) => { await t.test('inner breaks', () => assert.equal(1, 2, 'one is not two')); });`,
     'two.test.mjs': `import test from 'node:test';
-test('throws', () => { throw new Error('boom\\n\\nsecond line'); });`,
+test('throws', () => { throw new Error('boom\\n\\nsecond line\\n' + 'x'.repeat(1000)); });`,
   });
   const lines = output.trimEnd().split('\n');
   const summary = lines.findIndex((line) => /^# tests \d+$/.test(line));
@@ -43,11 +43,12 @@ test('throws', () => { throw new Error('boom\\n\\nsecond line'); });`,
   assert.equal(lines[summary + 3], '# fail 3', 'the parent of the failing subtest fails too');
   // Only the tests that failed themselves are named: not "outer", which failed because its subtest did.
   const named = lines.slice(lines.indexOf('# 2 failed:'), summary);
-  assert.equal(named.length, 6, output);
+  assert.equal(named.length, 7, output);
   assert.match(named[1] ?? '', /^# ✖ inner breaks \(.*one\.test\.mjs:4\)$/);
   assert.equal(named[2], '#     one is not two');
   assert.match(named[3] ?? '', /^# ✖ throws \(.*two\.test\.mjs:2\)$/);
-  assert.deepEqual(named.slice(4), ['#     boom', '#     second line']);
+  // A line of a message is cut at 240 characters.
+  assert.deepEqual(named.slice(4), ['#     boom', '#     second line', `#     ${'x'.repeat(240)}…`]);
   // TAP's own lines are all still there.
   assert.match(output, /^not ok \d+ - throws$/m);
   assert.match(output, /^ {4}not ok 1 - inner breaks$/m);
