@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -49,6 +49,14 @@ const port = Number(new URL(server.url).port);
 interface Received {
   contentLength: number;
   bodyBytes: number;
+  /** Body bytes other than the "a" the files are written with. */
+  otherBytes: number;
+}
+
+function otherThanA(bytes: Buffer): number {
+  let count = 0;
+  for (const byte of bytes) if (byte !== 0x61) count++;
+  return count;
 }
 
 /**
@@ -67,13 +75,15 @@ function getWhileChanging(path: string, change: () => void, headers = ''): Promi
     socket.on('data', (data: Buffer) => {
       if (received) {
         received.bodyBytes += data.length;
+        received.otherBytes += otherThanA(data);
         return;
       }
       head = Buffer.concat([head, data]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) return;
       const contentLength = Number(/content-length: (\d+)/i.exec(head.subarray(0, end).toString('latin1'))?.[1]);
-      received = { contentLength, bodyBytes: head.length - end - 4 };
+      const body = head.subarray(end + 4);
+      received = { contentLength, bodyBytes: body.length, otherBytes: otherThanA(body) };
       socket.pause();
       change();
       socket.resume();
@@ -101,7 +111,20 @@ for (const [mount, prefix] of [
       () => appendFileSync(join(dir, 'site', name), Buffer.alloc(1024 * 1024, 'b')),
       'Connection: close\r\n',
     );
-    assert.deepEqual(received, { contentLength: FILE_BYTES, bodyBytes: FILE_BYTES });
+    assert.deepEqual(received, { contentLength: FILE_BYTES, bodyBytes: FILE_BYTES, otherBytes: 0 });
+  });
+
+  test(`${mount}: a file renamed over the one being sent sends none of its bytes`, async () => {
+    // A drip fault read each piece by name: its second half was the other file's (the workspace file's keys, say).
+    const name = `${prefix.slice(1)}-replaced.log`;
+    writeFileSync(join(dir, 'site', name), Buffer.alloc(FILE_BYTES, 'a'));
+    writeFileSync(join(dir, 'site', 'other.tmp'), Buffer.alloc(FILE_BYTES, 'b'));
+    const received = await getWhileChanging(
+      `${prefix}/${name}`,
+      () => renameSync(join(dir, 'site', 'other.tmp'), join(dir, 'site', name)),
+      'Connection: close\r\n',
+    );
+    assert.deepEqual(received, { contentLength: FILE_BYTES, bodyBytes: FILE_BYTES, otherBytes: 0 });
   });
 
   test(`${mount}: a file that shrinks while it is sent drops the connection rather than leave it waiting`, async () => {

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
 /**
@@ -10,15 +10,24 @@ export interface FaultBody {
   readonly length: number;
   /** Its bytes from `start` up to (not including) `end`, `start < end <= length`. */
   read(start: number, end: number): Readable;
+  /** Lets go of what it holds (a file's descriptor) once nothing more will be read; errors are nobody's concern. */
+  release(): void;
 }
 
 export function bufferFaultBody(bytes: Buffer): FaultBody {
-  return { length: bytes.length, read: (start, end) => Readable.from([bytes.subarray(start, end)]) };
+  return { length: bytes.length, read: (start, end) => Readable.from([bytes.subarray(start, end)]), release() {} };
 }
 
-/** The file at `path`, as large as `size` (its size when it was checked). */
-export function fileFaultBody(path: string, size: number): FaultBody {
-  return { length: size, read: (start, end) => createReadStream(path, { start, end: end - 1 }) };
+/**
+ * The file opened as `handle` (the one checked, as large as `size` then), read through that descriptor for as long
+ * as the fault plays: by name, a later piece could be another file's, renamed over it meanwhile.
+ */
+export function fileFaultBody(handle: FileHandle, size: number): FaultBody {
+  return {
+    length: size,
+    read: (start, end) => handle.createReadStream({ start, end: end - 1, autoClose: false }),
+    release: () => void handle.close().catch(() => {}),
+  };
 }
 
 /** The first `count` bytes of `body` (fewer if it has fewer), in one buffer. */

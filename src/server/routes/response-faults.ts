@@ -136,6 +136,7 @@ export class DripStream extends Readable {
     this.timer = undefined;
     this.reading?.source.destroy();
     this.reading = undefined;
+    this.body.release();
     callback(error);
   }
 }

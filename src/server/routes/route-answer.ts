@@ -242,12 +242,15 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
   }
   if (fault && fault.type !== 'drip') {
     const file = rendered.body.kind === 'file' ? rendered.body.file : undefined;
-    const piece =
-      fault.type === 'malformed'
-        ? await firstBytes(body, malformedPieceLength(body.length)).catch((error: unknown) => {
-            throw file === undefined ? error : fileRefusal(error, file, where);
-          })
-        : Buffer.alloc(0);
+    let piece: Buffer = Buffer.alloc(0);
+    try {
+      if (fault.type === 'malformed')
+        piece = await firstBytes(body, malformedPieceLength(body.length)).catch((error: unknown) => {
+          throw file === undefined ? error : fileRefusal(error, file, where);
+        });
+    } finally {
+      body.release();
+    }
     return playConnectionFault(ctx, fault.type, piece);
   }
   if (fault?.type === 'drip') {
@@ -290,12 +293,11 @@ async function sendFile(
 
 /**
  * A file for a fault that plays its bytes, checked and opened as `sendFile` opens what it streams (so one the engine
- * may not read is a 403 before any byte), then read by name as it is played: its reads span the fault's timeline.
+ * may not read is a 403 before any byte), and read through that descriptor as it is played.
  */
 async function servableFaultBody(path: string, realBase: string, env: HttpMountEnv): Promise<FaultBody> {
   const { handle, stats } = await openServable(path, realBase, env);
-  await handle.close();
-  return fileFaultBody(path, stats.size);
+  return fileFaultBody(handle, stats.size);
 }
 
 /** The answer to a file a response names but cannot send. */
