@@ -15,8 +15,9 @@ import { WAIT_MS } from './helpers/wait';
 // and encodings can lie, and fetch) and a few hundred random WebSocket frames to /ws. Whatever comes in, the
 // engine answers below 500, every error is FastAPI JSON, nothing hangs past a bound, nothing crashes, and the
 // engine still answers /health afterwards. The seed makes a failure reproducible: the failing request is printed.
+// FUZZ_SEED=<n> runs another seed.
 
-const SEED = 20_240_612;
+const SEED = Number(process.env.FUZZ_SEED ?? 20_240_612);
 const RAW_REQUESTS = 2000;
 const FETCH_REQUESTS = 300;
 const SOCKETS = 12;
