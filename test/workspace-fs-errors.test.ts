@@ -13,6 +13,17 @@ test('a permission refusal says whether reading or writing was refused', () => {
   assert.equal(describeFsError(denied), 'permission denied: the folder or file is not writable (EACCES)');
 });
 
+test('out of file descriptors: whose limit, and what raises it', () => {
+  assert.equal(
+    describeFsError(errno('EMFILE', "EMFILE: too many open files, open '/x/ws.json'")),
+    'the engine has as many files and connections open as its limit allows (EMFILE): raise the limit on open files (ulimit -n) where the engine runs',
+  );
+  assert.equal(
+    describeFsError(errno('ENFILE', 'ENFILE: file table overflow'), 'read'),
+    "the system has as many files open as it allows (ENFILE): close programs, or raise the system's limit (fs.file-max)",
+  );
+});
+
 test("an error without words of its own shows Node's message once, its code first", () => {
   assert.equal(describeFsError(errno('EFBIG', 'EFBIG: file too large, write')), 'EFBIG: file too large, write');
   assert.equal(describeFsError(errno('EIO', 'i/o error')), 'EIO: i/o error');

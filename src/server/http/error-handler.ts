@@ -1,14 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Context, Middleware } from 'koa';
 import { isClientGone } from '../support/client-gone';
+import { filesExhausted } from '../support/files-exhausted';
 import type { Logger } from '../support/logger';
 import { CLIENT_CLOSED_REQUEST, HttpError } from './http-errors';
-
-/** Why a file could not be opened, by the error's code. */
-const FILES_EXHAUSTED = {
-  EMFILE: 'the engine has as many files and connections open as its limit allows',
-  ENFILE: 'the system has as many files open as it allows',
-};
 
 /** What the request log keeps of a request whose client left before its body was complete. */
 const CLIENT_LEFT = 'The client closed the connection before the request body was complete';
@@ -80,14 +75,14 @@ function describeError(
   if (typeof status === 'number' && status >= 400 && status < 500 && error.expose !== false) {
     return { status, detail: error.message || STATUS_CODES[status] || 'Error', headers };
   }
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EMFILE' || code === 'ENFILE') {
-    // Out of file descriptors (the process's limit, or the system's): no fault of the request, and a moment later,
-    // once other requests let go of theirs, it may well be answered.
-    logger.warn(`${where}: answered 503: ${FILES_EXHAUSTED[code]} (${code})`);
+  const exhausted = filesExhausted(error);
+  if (exhausted) {
+    // Out of file descriptors: no fault of the request, and a moment later, once other requests let go of theirs,
+    // it may well be answered.
+    logger.warn(`${where}: answered 503: ${exhausted.why}`);
     return {
       status: 503,
-      detail: `Service Unavailable: ${FILES_EXHAUSTED[code]} (${code}), so the file this request needs cannot be opened now; try again in a moment, or raise the limit on open files (ulimit -n) where the engine runs`,
+      detail: `Service Unavailable: ${exhausted.why}, so the file this request needs cannot be opened now; try again in a moment, or ${exhausted.remedy}`,
       headers: { 'Retry-After': '1' },
     };
   }

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { dirname, parse, resolve, sep } from 'node:path';
+import { filesExhausted } from '../support/files-exhausted';
 
 /**
  * What was found at the place a file system call failed, so its error can be said for that place: the folder a file
@@ -25,6 +26,8 @@ export interface FsErrorPlace {
 export function describeFsError(error: unknown, access: 'read' | 'write' = 'write', place?: FsErrorPlace): string {
   const { code, message, syscall } = error as NodeJS.ErrnoException;
   const folder = place && access === 'write' ? place.folder : undefined;
+  const exhausted = filesExhausted(error);
+  if (exhausted) return `${exhausted.why}: ${exhausted.remedy}`;
   switch (code) {
     case 'ENOSPC':
       return folder ? `the disk is full: no room in ${folder} (ENOSPC)` : 'the disk is full (ENOSPC)';
