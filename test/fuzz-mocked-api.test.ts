@@ -3,11 +3,10 @@ import { METHODS } from 'node:http';
 import { test } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import WebSocket from 'ws';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
-import { describe, inPool, invalidUtf8TextFrame, problemWith, sendFrames, sometimes } from './helpers/fuzz';
+import { describe, inPool, invalidUtf8TextFrame, playFrames, problemWith, sometimes } from './helpers/fuzz';
 import { type RawResponse, rawHttp } from './helpers/raw-http';
 import { WAIT_MS } from './helpers/wait';
 
@@ -397,15 +396,11 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random WebSocket frames to /ws: answered or
     plans.map(async (frames, index) => {
       const progress = { sent: 0 };
       while (progress.sent < frames.length) {
-        const socket = new WebSocket(server.wsUrl);
-        const outcome = await new Promise<{ code: number; opened: boolean }>((resolve) => {
-          let opened = false;
-          const timer = setTimeout(() => {
-            failures.push(`socket ${index}: neither answered nor closed within ${BOUND_MS} ms`);
-            socket.terminate();
-          }, BOUND_MS);
-          socket.on('error', () => {});
-          socket.on('message', (data, isBinary) => {
+        const outcome = await playFrames(
+          server.wsUrl,
+          frames,
+          progress,
+          (data, isBinary) => {
             if (isBinary) return failures.push(`socket ${index}: the server sent a binary frame`);
             try {
               JSON.parse(data.toString());
@@ -414,18 +409,13 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random WebSocket frames to /ws: answered or
                 `socket ${index}: the server sent a frame that is not JSON: ${data.toString().slice(0, 100)}`,
               );
             }
-          });
-          socket.on('open', async () => {
-            opened = true;
-            await sendFrames(socket, frames, progress);
-          });
-          socket.on('close', (code) => {
-            clearTimeout(timer);
-            resolve({ code, opened });
-          });
-        });
+          },
+          BOUND_MS,
+        );
+        if (outcome.hung) failures.push(`socket ${index}: neither answered nor closed within ${BOUND_MS} ms`);
         if (!outcome.opened) {
-          failures.push(`socket ${index}: the upgrade failed (close ${outcome.code})`);
+          const how = outcome.refused === undefined ? `close ${outcome.code}` : `answered ${outcome.refused}`;
+          failures.push(`socket ${index}: the upgrade failed (${how})`);
           return;
         }
         // 1000 normal, 1007 invalid UTF-8, 1009 too big; never 1011 (server error) or 1006 (dropped).

@@ -5,7 +5,6 @@ import { METHODS } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import WebSocket from 'ws';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
@@ -13,7 +12,7 @@ import { WORKSPACE_VERSION, type WorkspaceInput, WorkspaceSchema } from '../src/
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { errorLogger } from './helpers/error-logger';
-import { describe, inPool, invalidUtf8TextFrame, problemWith, sendFrames, sometimes } from './helpers/fuzz';
+import { describe, inPool, invalidUtf8TextFrame, playFrames, problemWith, sometimes } from './helpers/fuzz';
 import { type RawResponse, rawHttp } from './helpers/raw-http';
 import { WAIT_MS } from './helpers/wait';
 import { workspaceDir } from './helpers/workspace-files';
@@ -1228,34 +1227,20 @@ test(`${SOCKETS * FRAMES_PER_SOCKET} random frames to the rules and echo sockets
     plans.map(async ({ where, frames }, index) => {
       const progress = { sent: 0 };
       while (progress.sent < frames.length) {
-        const socket = new WebSocket(`${wsBase}${where}`);
-        const outcome = await new Promise<{ code: number; opened: boolean; refused?: number }>((resolve) => {
-          let opened = false;
-          const timer = setTimeout(() => {
-            failures.push(`socket ${index} (${where}): neither answered nor closed within ${BOUND_MS} ms`);
-            socket.terminate();
-          }, BOUND_MS);
-          socket.on('error', () => {});
-          socket.on('message', (_data, isBinary) => {
+        const outcome = await playFrames(
+          `${wsBase}${where}`,
+          frames,
+          progress,
+          (_data, isBinary) => {
             received++;
             // A rules endpoint sends text and JSON frames only; an echo answers binary with binary.
             if (isBinary && where.startsWith('/ws/room/'))
               failures.push(`socket ${index}: a binary frame from ${where}`);
-          });
-          socket.on('unexpected-response', (_request, response) => {
-            clearTimeout(timer);
-            resolve({ code: 0, opened: false, refused: response.statusCode });
-            socket.terminate();
-          });
-          socket.on('open', async () => {
-            opened = true;
-            await sendFrames(socket, frames, progress);
-          });
-          socket.on('close', (code) => {
-            clearTimeout(timer);
-            resolve({ code, opened });
-          });
-        });
+          },
+          BOUND_MS,
+        );
+        if (outcome.hung)
+          failures.push(`socket ${index} (${where}): neither answered nor closed within ${BOUND_MS} ms`);
         if (!outcome.opened) {
           // A path no endpoint serves is refused below 500; anything else is a failure.
           if (outcome.refused === undefined || outcome.refused >= 500) {

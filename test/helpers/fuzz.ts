@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 
 // What the seeded fuzz tests share: how they draw optional parts, how a failing input is printed, what an answer
-// must be, and how requests are sent a few at a time.
+// must be, how requests are sent a few at a time, and how frames are played on a socket.
 
 /** `arbitrary` in about `percent` of the runs, else undefined. */
 export function sometimes<T>(arbitrary: fc.Arbitrary<T>, percent: number): fc.Arbitrary<T | undefined> {
@@ -67,11 +67,7 @@ export const invalidUtf8TextFrame: fc.Arbitrary<FuzzFrame> = fc
  * Sends `frames` from `progress.sent` on, one per turn of the event loop, until all are sent or the server closes
  * the socket (an invalid frame, a rule's close), counting each in `progress`; then closes it normally if still open.
  */
-export async function sendFrames(
-  socket: WebSocket,
-  frames: readonly FuzzFrame[],
-  progress: { sent: number },
-): Promise<void> {
+async function sendFrames(socket: WebSocket, frames: readonly FuzzFrame[], progress: { sent: number }): Promise<void> {
   while (progress.sent < frames.length && socket.readyState === WebSocket.OPEN) {
     const next = frames[progress.sent++] as FuzzFrame;
     if ('text' in next) socket.send(next.text);
@@ -80,4 +76,50 @@ export async function sendFrames(
     await new Promise((resolve) => setImmediate(resolve));
   }
   if (socket.readyState === WebSocket.OPEN) socket.close(1000);
+}
+
+/** How a socket a fuzz played ended: its close code and whether it had opened, or its upgrade refused (a status). */
+export interface PlayedSocket {
+  code: number;
+  opened: boolean;
+  refused?: number;
+  /** It neither answered nor closed within the bound, and was terminated. */
+  hung: boolean;
+}
+
+/**
+ * Opens `url`, sends `frames` from `progress.sent` on (`sendFrames`), hands each frame it receives to `onMessage`,
+ * and resolves how the socket ended; past `boundMs` without an answer or a close it is terminated (`hung`).
+ */
+export function playFrames(
+  url: string,
+  frames: readonly FuzzFrame[],
+  progress: { sent: number },
+  onMessage: (data: WebSocket.RawData, isBinary: boolean) => void,
+  boundMs: number,
+): Promise<PlayedSocket> {
+  const socket = new WebSocket(url);
+  return new Promise((resolve) => {
+    let opened = false;
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      socket.terminate();
+    }, boundMs);
+    socket.on('error', () => {});
+    socket.on('message', onMessage);
+    socket.on('unexpected-response', (_request, response) => {
+      clearTimeout(timer);
+      resolve({ code: 0, opened: false, refused: response.statusCode, hung });
+      socket.terminate();
+    });
+    socket.on('open', async () => {
+      opened = true;
+      await sendFrames(socket, frames, progress);
+    });
+    socket.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, opened, hung });
+    });
+  });
 }
