@@ -25,7 +25,7 @@ import { lastValues, rawRequestValues, templateScope } from './request-values';
 import { DripStream, malformedPieceLength, playConnectionFault } from './response-faults';
 import type { CompiledResponse, CompiledRoute } from './route-compiler';
 import { findFileToSend, sendOpenedFile } from './send-file';
-import { type OpenedFile, openServable, UnservableFile } from './servable-file';
+import { namesNoFile, type OpenedFile, openServable, UnservableFile } from './servable-file';
 import { workspaceFilePath } from './workspace-file';
 
 const NO_BODY: RequestBody = { kind: 'none' };
@@ -306,10 +306,9 @@ function fileRefusal(error: unknown, file: string, where: string): Error {
   if (error instanceof UnservableFile) return new HttpError(error.status, `${where}: file ${name} ${error.message}`);
   const status = (error as { status?: number }).status;
   const code = (error as NodeJS.ErrnoException).code;
-  if (status === 404 || code === 'ENOENT' || code === 'ENOTDIR' || code === 'ENAMETOOLONG')
-    return new HttpError(404, `${where}: file ${name} not found`);
   if (code === 'ELOOP')
     return new HttpError(404, `${where}: file ${name} not found: a symbolic link on its way leads back to itself`);
+  if (status === 404 || namesNoFile(error)) return new HttpError(404, `${where}: file ${name} not found`);
   if (status === 400 || status === 403 || code === 'EACCES')
     return new HttpError(403, `${where}: file ${name} is not served`);
   return error as Error;

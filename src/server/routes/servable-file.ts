@@ -22,6 +22,17 @@ export class UnservableFile extends Error {
 
 type WorkspaceEnv = Pick<HttpMountEnv, 'workspaceFile' | 'isWorkspaceFileVersion'>;
 
+const NAMES_NO_FILE: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP']);
+
+/**
+ * Whether the file system's `error` says the name names no file to send: nothing there (or gone since it was found),
+ * a file where a folder should be, a name too long, a symbolic link that leads back to itself.
+ */
+export function namesNoFile(error: unknown): boolean {
+  const { code } = error as NodeJS.ErrnoException;
+  return code !== undefined && NAMES_NO_FILE.has(code);
+}
+
 /** A file opened to be sent: its descriptor, and its stats as the descriptor gives them (what is sent). */
 export interface OpenedFile {
   readonly handle: FileHandle;

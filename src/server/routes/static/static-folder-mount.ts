@@ -8,7 +8,7 @@ import { setAnsweredBy } from '../answered-by';
 import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
 import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
 import { findFileToSend, sendOpenedFile } from '../send-file';
-import { type OpenedFile, openServable, UnservableFile } from '../servable-file';
+import { namesNoFile, type OpenedFile, openServable, UnservableFile } from '../servable-file';
 
 /** A folder served under a path prefix. */
 export interface StaticFolderMount {
@@ -68,9 +68,8 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
     // koa-send names a .br/.gz twin before it looks at it: a refused twin leaves no encoding on what answers instead.
     ctx.remove('Content-Encoding');
     const status = (error as { status?: number }).status;
-    const code = (error as NodeJS.ErrnoException).code;
     // A link that leads back to itself names no file, as a dangling one does, and so does one gone since it was found.
-    if (status === 404 || (code !== undefined && NOT_THERE.has(code))) return false;
+    if (status === 404 || namesNoFile(error)) return false;
     if (status === 400 || status === 403) {
       setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
       throw new HttpError(status, status === 403 ? refusalDetail(error, mount, file) : badPathDetail(error, rest));
@@ -81,9 +80,6 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
   setAnsweredBy(ctx, { kind: 'static', id: mount.folder.id });
   return true;
 }
-
-/** What the file system says of a name that names no file to send. */
-const NOT_THERE = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP']);
 
 /**
  * A 403 in words, as a response naming the file words it (`route-answer.ts`): why the file is not served (a link out
