@@ -10,8 +10,7 @@ import { serverCpuDuring } from './server-cpu';
 import type { BareKoaPayload } from './servers/bare-koa-child';
 import { type Spread, spread } from './stats';
 
-/** The REST routes measured, here and by the peers phase. */
-/** AGORA's contract routes (the `agora` pack), which the peers serve too. */
+/** AGORA's contract routes (the `agora` pack): measured here, and by the peers phase, which serve them too. */
 export const ROUTES: LoadRoute[] = [
   { name: 'GET /health', method: 'GET', path: '/health' },
   { name: 'GET /users?limit=50', method: 'GET', path: '/users?limit=50' },

@@ -910,7 +910,6 @@ function requestBytes(request: HttpRequest): Buffer {
   return Buffer.concat([requestLine, head, payload ?? Buffer.alloc(0)]);
 }
 
-/** Sends one request; its failures (and whether it was answered) are added to `failures`. */
 /** Sends one request; its failures are added to `failures`, its status counted (0: no answer), its response given. */
 async function send(
   request: HttpRequest,

@@ -705,11 +705,11 @@ const EVENT_MIX: { type: EventType; weight: number; arbitrary: fc.Arbitrary<Base
 ];
 
 /**
- * A raw random event plus a steering digit. Random events mostly fail within a few steps, so the digit often
+ * Sequences drawing on the whole event mix, or only on `types` to make rarer interactions between them common. Each
+ * step is a raw random event plus a steering digit. Random events mostly fail within a few steps, so the digit often
  * redirects a continuation to something the stream actually has open (with the opener's tag) and lets RUN_FINISHED
  * close everything first: sequences then run deep, across several runs, before (or without) breaking a rule.
  */
-/** Sequences drawing on the whole event mix, or only on `types` to make rarer interactions between them common. */
 function sequenceOf(types?: readonly EventType[]) {
   const mix = EVENT_MIX.filter((entry) => !types || types.includes(entry.type));
   const step = fc.record({

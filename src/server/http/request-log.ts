@@ -332,7 +332,6 @@ function summary(entry: RequestSummary): RequestSummary {
   return { id, at, method, path, query, status, durationMs, remoteAddress, answeredBy, refusal };
 }
 
-/** How many of the first `limit` of `entries` keep at most `bytes` together (at least one). */
 /** The entry the control API serves, in its documented key order. */
 function entryOf(logged: LoggedRequest): RequestLogEntry {
   return {

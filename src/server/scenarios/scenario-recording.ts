@@ -38,8 +38,10 @@ export interface RecordingOptions {
   contextWrites?: readonly ContextWrite[];
 }
 
-/** A recording: the scenario it makes, and what the preview says of it (`GET /connections/:id/record`). */
-/** A connection's run as a scenario; where it would answer (`answeredBy`, …) is the control API's to say. */
+/**
+ * A recording: the scenario a connection's run makes, and what the preview says of it (`GET
+ * /connections/:id/record`); where it would answer (`answeredBy`, …) is the control API's to say.
+ */
 export interface Recording extends Omit<RecordingPreview, 'id' | 'name' | 'answeredBy' | 'playsListedOnly'> {
   scenario: ScenarioInput;
 }

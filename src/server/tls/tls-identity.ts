@@ -3,10 +3,10 @@ import { createSecureContext } from 'node:tls';
 import type { TlsInfo } from '../../shared/control-api';
 import { TlsError } from './tls-error';
 
-/** A certificate with its private key, checked to belong together and to be valid now. */
 /** A PKCS#8 encrypted key, or a traditional one with an encryption header. */
 const ENCRYPTED_PEM = /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type:\s*4,ENCRYPTED/m;
 
+/** A certificate with its private key, checked to belong together and to be valid now. */
 export interface TlsIdentity {
   /** PEM: the certificate, then any intermediates. */
   cert: string;

@@ -1,9 +1,9 @@
 import type { SequenceFinding } from '../../../../shared/control-api';
 
-/** Sequence rules an injected event would break (or broke, when sent anyway). */
 /** A finding, and on how many connections it would happen (a broadcast's: each connection answers with its own). */
 export type ListedFinding = SequenceFinding & { connections?: number };
 
+/** Sequence rules an injected event would break (or broke, when sent anyway). */
 export function FindingsList({ findings, title }: { findings: readonly ListedFinding[]; title: string }) {
   if (findings.length === 0) return null;
   return (

@@ -8,8 +8,8 @@ import { answerApproval } from './try-it-session';
 /** A tool result is shown up to this many characters (the whole of it on hover, and in Connections). */
 const RESULT_SHOWN = 300;
 
-/** One line of the Try it chat: a bubble, a tool call, an approval or interrupt card, or a run marker. */
 /**
+ * One line of the Try it chat: a bubble, a tool call, an approval or interrupt card, or a run marker.
  * `socketOpen`: AGORA's CUSTOM approval requests can be answered (on the socket that asked); `canResume`: a run
  * paused at an interrupt can be resumed (over HTTP, or on the open socket).
  */

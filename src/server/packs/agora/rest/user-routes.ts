@@ -49,10 +49,10 @@ function withoutNullKnownFields(body: Record<string, unknown>): Record<string, u
 
 const userNotFound = () => new HttpError(404, 'User not found');
 
-/** `/users`: the current user, preferences, and the users themselves. `/users/me*` comes before `/users/:id`. */
 /** Built once: zod compiles a schema's parser on construction, far too slow per request. */
 const PreferencesPatch = PreferencesSchema.partial();
 
+/** `/users`: the current user, preferences, and the users themselves. `/users/me*` comes before `/users/:id`. */
 export function userRoutes(store: AgoraStore, environment: PackEnvironment): Router {
   const router = newRouter();
   const body = jsonBody(environment.settings);
