@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { sessionFileBytes, userFileBytes } from '../src/server/packs/agora/store/agora-file-bytes';
 import { FATIMA_ID, JAN_ID, KOEN_ID } from '../src/server/packs/agora/store/agora-seed';
 import {
   type AgoraChange,
@@ -12,6 +13,9 @@ import {
   USERS_MAX,
 } from '../src/server/packs/agora/store/agora-store';
 import type { HistoryLimits } from '../src/server/packs/agora/store/recorded-history';
+import { PACK_DATA_ITEM_LEVEL } from '../src/server/packs/pack-definition';
+import { ClientRoom } from '../src/server/workspace/client-room';
+import { itemFileBytes } from '../src/server/workspace/document-bytes';
 import { decodeWorkspaceText, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { AgoraDataSchema, type HistoryMessage, type StoredSession, type User } from '../src/shared/agora-model';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
@@ -229,6 +233,36 @@ test('users: create (unique email, any case), update, delete with cascade over b
   assert.equal(store.deleteUser(KOEN_ID), undefined);
   // The email is free again once its owner is gone.
   assert.ok(store.createUser({ email: 'koen.vandenberg@nvwa.nl', name: 'Koen' }));
+});
+
+test("deleting a session, or a user with theirs, gives back at once what the file held of them for clients' writes", () => {
+  const room = new ClientRoom();
+  const store = new AgoraStore({ startedAt: STARTED, now: () => STARTED, clientRoom: room });
+  // What the workspace measures of the store for that room: all of it as the file writes it, recorded history aside.
+  const weighed = () => {
+    const { users, sessions } = store.snapshot();
+    const written =
+      users.reduce((sum, user) => sum + userFileBytes(user), 0) +
+      sessions.reduce((sum, session) => sum + sessionFileBytes(session), 0);
+    return written - store.evictableBytes((item) => itemFileBytes(item, PACK_DATA_ITEM_LEVEL));
+  };
+  // A run recording into a session made by hand, and a session a run made: neither recording was in the room.
+  store.recordRunStart('session-jan-supermarket', JAN_ID, 'Nog een vraag');
+  store.recordRunStart('thread-by-run', KOEN_ID, 'Hallo');
+  room.measured(weighed());
+  const deletions = [
+    () => store.deleteSession('session-fatima-bakery'),
+    () => store.deleteSession('session-jan-supermarket'),
+    () => store.deleteSession('thread-by-run'),
+    () => store.deleteUser(KOEN_ID),
+  ];
+  for (const deletion of deletions) {
+    const before = room.usedBytes;
+    assert.ok(deletion());
+    assert.equal(room.usedBytes, weighed());
+    assert.ok(room.usedBytes <= before);
+  }
+  assert.ok(room.usedBytes < 2_000, `${room.usedBytes} bytes left: Fatima's and Jan's users`);
 });
 
 test('undefined fields in a patch mean unchanged', () => {

@@ -26,7 +26,7 @@ import type { ClientRoom } from '../../../workspace/client-room';
 export type { AgoraChange };
 
 import type { FileRoom } from '../../pack-definition';
-import { metadataFileBytes, userFileBytes } from './agora-file-bytes';
+import { metadataFileBytes, sessionFileBytes, userFileBytes } from './agora-file-bytes';
 import { agoraSeed } from './agora-seed';
 import {
   type EvictionPlan,
@@ -36,6 +36,7 @@ import {
   planRoom,
   recordedBytesOfRange,
   type SessionRecord,
+  withoutOldestRecorded,
   withRecorded,
 } from './recorded-history';
 import { SessionHistory } from './session-history';
@@ -376,7 +377,9 @@ export class AgoraStore {
     if (!user) return undefined;
     const deletedSessionIds: string[] = [];
     for (const [sessionId, record] of this.sessions.entries()) {
-      if (this.canonicalUserId(record.metadata.userId) === userId) deletedSessionIds.push(sessionId);
+      if (this.canonicalUserId(record.metadata.userId) !== userId) continue;
+      deletedSessionIds.push(sessionId);
+      this.releaseRoom(record);
     }
     for (const sessionId of deletedSessionIds) this.sessions.delete(sessionId);
     for (const [alias, target] of this.aliases) if (target === userId) this.aliases.delete(alias);
@@ -501,7 +504,10 @@ export class AgoraStore {
   }
 
   deleteSession(sessionId: string): boolean {
-    if (!this.sessions.delete(sessionId)) return false;
+    const record = this.sessions.get(sessionId);
+    if (!record) return false;
+    this.sessions.delete(sessionId);
+    this.releaseRoom(record);
     this.emit({ type: 'session-deleted', sessionId });
     return true;
   }
@@ -601,6 +607,17 @@ export class AgoraStore {
       );
     }
     room.charge(before, after);
+  }
+
+  /**
+   * A session deleted gives back at once what it took of the room for clients' writes, as a 413 tells clients to do:
+   * its hand-made part as the file writes it. What runs recorded was never in that room (it gives way to the history
+   * limits and to a save that needs room), and neither is a session a run created.
+   */
+  private releaseRoom(record: SessionRecord): void {
+    if (!this.clientRoom || record.byRun) return;
+    const handMade = record.recorded === 0 ? record : withoutOldestRecorded(record, record.recorded);
+    this.clientRoom.charge(sessionFileBytes(storedSession(handMade)), 0);
   }
 
   /** Stores what a run recorded into the session, evicts what the limits say, and announces both. */
