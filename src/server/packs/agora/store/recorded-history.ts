@@ -234,10 +234,7 @@ export function evictableBytes(
   stored: (record: SessionRecord) => StoredSession,
 ): number {
   let bytes = 0;
-  for (const [, record] of sessions.leastRecentlyActive()) {
-    // Made by hand with nothing recorded: nothing of it gives way (and nothing to weigh, edit after edit).
-    if (!record.byRun && record.recorded === 0) continue;
-    bytes += givenWay(record, fileBytes, stored).bytes;
-  }
+  // Only sessions holding recorded history: one made by hand with nothing recorded is not weighed, edit after edit.
+  for (const [, record] of sessions.leastRecentlyActive()) bytes += givenWay(record, fileBytes, stored).bytes;
   return bytes;
 }
