@@ -32,11 +32,11 @@ import {
   type EvictionPlan,
   evictableBytes,
   type HistoryLimits,
+  handMadePart,
   planEviction,
   planRoom,
   recordedBytesOfRange,
   type SessionRecord,
-  withoutOldestRecorded,
   withRecorded,
 } from './recorded-history';
 import { SessionHistory } from './session-history';
@@ -616,8 +616,7 @@ export class AgoraStore {
    */
   private releaseRoom(record: SessionRecord): void {
     if (!this.clientRoom || record.byRun) return;
-    const handMade = record.recorded === 0 ? record : withoutOldestRecorded(record, record.recorded);
-    this.clientRoom.charge(sessionFileBytes(storedSession(handMade)), 0);
+    this.clientRoom.charge(sessionFileBytes(storedSession(handMadePart(record))), 0);
   }
 
   /** Stores what a run recorded into the session, evicts what the limits say, and announces both. */

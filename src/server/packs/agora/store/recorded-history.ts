@@ -220,8 +220,13 @@ function givenWay(
 ): { bytes: number; kept?: SessionRecord } {
   const bytes = fileBytes(stored(record));
   if (record.byRun) return { bytes };
-  const kept = withoutOldestRecorded(record, record.recorded);
+  const kept = handMadePart(record);
   return { bytes: bytes - fileBytes(stored(kept)), kept };
+}
+
+/** A session made by hand without what runs recorded in it: what of it never gives way. */
+export function handMadePart(record: SessionRecord): SessionRecord {
+  return record.recorded === 0 ? record : withoutOldestRecorded(record, record.recorded);
 }
 
 /**
