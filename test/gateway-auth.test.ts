@@ -80,9 +80,9 @@ async function latestRequest(path: string): Promise<RequestLogEntry> {
   return found as RequestLogEntry;
 }
 
+/** Sends only the fields given: the others keep their values. */
 async function setGateway(gatewayAuth: Partial<ServerSettings['gatewayAuth']>) {
-  const current = server.settings().gatewayAuth;
-  const answer = await api.patch<ServerSettings>('/server/settings', { gatewayAuth: { ...current, ...gatewayAuth } });
+  const answer = await api.patch<ServerSettings>('/server/settings', { gatewayAuth });
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   return answer.body;
 }
@@ -220,6 +220,18 @@ test('the check turns on and off live, for REST and sockets alike, and each key 
   await setGateway({ keys: [KEY, OTHER_KEY] });
 });
 
+test('a change to one field of the check keeps the other: turning it on keeps the keys, new keys keep it on', async () => {
+  await setGateway({ enabled: false });
+  assert.deepEqual(server.settings().gatewayAuth, { enabled: false, keys: [KEY, OTHER_KEY] });
+  assert.deepEqual((await setGateway({ enabled: true })).gatewayAuth, { enabled: true, keys: [KEY, OTHER_KEY] });
+  assert.equal((await fetch(`${server.url}/health`, { headers: { 'X-API-Key': KEY } })).status, 200);
+  assert.deepEqual((await setGateway({ keys: [OTHER_KEY] })).gatewayAuth, { enabled: true, keys: [OTHER_KEY] });
+  assert.equal((await fetch(`${server.url}/health`)).status, 401, 'still on');
+  const unknown = await api.patch('/server/settings', { gatewayAuth: { enable: true } });
+  assert.equal(unknown.status, 422, 'a misspelt field is refused, not dropped');
+  await setGateway({ keys: [KEY, OTHER_KEY] });
+});
+
 test('keys with spaces or control characters, duplicates or empty ones are refused with a message', async () => {
   const refusal = async (key: string) => {
     const answer = await api.patch<{ detail: { loc: unknown[]; msg: string }[] }>('/server/settings', {
@@ -275,6 +287,11 @@ test('the setting is saved in the workspace; keys given at launch are in force b
     enabled: false,
     keys: ['file-key', 'console-key'],
   });
+
+  // The console removes the launch key: it is no longer in force, and the server no longer says it is.
+  await launchedApi.patch('/server/settings', { gatewayAuth: { enabled: true, keys: ['file-key', 'console-key'] } });
+  assert.equal((await fetch(`${launched.url}/x`, { headers: { 'X-API-Key': 'launch-key' } })).status, 401);
+  assert.deepEqual((await launchedApi.get<ServerInfo>('/server')).body.launchApiKeys, []);
 });
 
 test("a file's keys that gave way to launch keys at the limit stay in the file when the setting is changed", async () => {

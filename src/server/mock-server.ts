@@ -148,7 +148,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           startupSettings: { tls: startupTls() },
           pendingTlsProblem: pendingTlsProblem(),
           tls: tlsInfo,
-          launchApiKeys: [...(options.settings?.gatewayAuth?.keys ?? [])],
+          // The console may remove a launch key for this launch: only those still among the keys are in force.
+          launchApiKeys: (options.settings?.gatewayAuth?.keys ?? []).filter((key) =>
+            liveSettings.get().gatewayAuth.keys.includes(key),
+          ),
           startedAt,
           uptimeMs: Date.now() - startedAt,
           counts: {

@@ -53,6 +53,11 @@ export const ApiKeySchema = z
     'an API key may not contain spaces, control characters or non-ASCII characters (it is sent in a header and a URL)',
   );
 
+const ApiKeysSchema = z
+  .array(ApiKeySchema.describe('A key clients may present.'))
+  .max(MAX_API_KEYS)
+  .refine((keys) => new Set(keys).size === keys.length, 'each API key may be listed once');
+
 /** The API-key check a gateway makes in front of the mocked API, as AGORA's does (see docs/gateway-auth.md). */
 export const GatewayAuthSchema = z
   .strictObject({
@@ -62,14 +67,9 @@ export const GatewayAuthSchema = z
       .describe(
         'Check every mocked REST request for `X-API-Key` (401 without a valid one) and every WebSocket for `?token=` (closed 4001 "Unauthorized" without one).',
       ),
-    keys: z
-      .array(ApiKeySchema.describe('A key clients may present.'))
-      .max(MAX_API_KEYS)
-      .default([])
-      .refine((keys) => new Set(keys).size === keys.length, 'each API key may be listed once')
-      .describe(
-        'The keys accepted, as the user wrote them (they are secrets: keep the workspace file private). With the check on and no key, every request is refused.',
-      ),
+    keys: ApiKeysSchema.default([]).describe(
+      'The keys accepted, as the user wrote them (they are secrets: keep the workspace file private). With the check on and no key, every request is refused.',
+    ),
   })
   .describe("The gateway's API-key check.");
 export type GatewayAuth = z.infer<typeof GatewayAuthSchema>;
@@ -234,17 +234,30 @@ export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
 
 export const DEFAULT_SETTINGS: ServerSettings = ServerSettingsSchema.parse({});
 
+/** A change to the gateway's check: a field left out keeps its value (`{"enabled": true}` keeps the keys). */
+const GatewayAuthPatchSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  keys: ApiKeysSchema.optional(),
+});
+
 /** A change to some settings: the same rules, no defaults filled in, unknown keys refused. */
 export const ServerSettingsPatchSchema = z
-  .strictObject(
-    Object.fromEntries(
+  .strictObject({
+    ...(Object.fromEntries(
       Object.entries(ServerSettingsSchema.shape).map(([key, schema]) => [key, schema.unwrap().optional()]),
     ) as {
       [K in keyof typeof ServerSettingsSchema.shape]: z.ZodOptional<
         ReturnType<(typeof ServerSettingsSchema.shape)[K]['unwrap']>
       >;
-    },
-  )
+    }),
+    gatewayAuth: GatewayAuthPatchSchema.optional(),
+  })
   .refine((patch) => Object.keys(patch).length > 0, 'Send at least one setting to change');
 
 export type ServerSettingsPatch = z.infer<typeof ServerSettingsPatchSchema>;
+
+/** The settings `patch` changes, whole, on top of `current`: the gateway's fields merged into its current ones. */
+export function patchedSettings(current: ServerSettings, patch: ServerSettingsPatch): Partial<ServerSettings> {
+  const { gatewayAuth, ...whole } = patch;
+  return gatewayAuth ? { ...whole, gatewayAuth: { ...current.gatewayAuth, ...gatewayAuth } } : whole;
+}

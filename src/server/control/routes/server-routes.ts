@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import { ServerSettingsPatchSchema } from '../../../shared/settings';
+import { patchedSettings, ServerSettingsPatchSchema } from '../../../shared/settings';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
@@ -17,9 +17,10 @@ export function serverRoutes({ context, serverInfo, workspace }: ControlDeps): R
   router.patch('/server/settings', jsonBody(context.settings), async (ctx) => {
     const patch = parseRequestPart(ServerSettingsPatchSchema, requestBody(ctx), 'body');
     if (patch.tls !== undefined) await checkTlsFiles(patch.tls, workspace, ['body', 'tls']);
+    const change = patchedSettings(context.liveSettings.get(), patch);
     // What is changed is saved as it is set (a launch override changed is the file's from then on).
-    checkWorkspaceRoom(workspace, { settings: { ...workspace.document().settings, ...patch } });
-    ctx.body = context.liveSettings.update(patch);
+    checkWorkspaceRoom(workspace, { settings: { ...workspace.document().settings, ...change } });
+    ctx.body = context.liveSettings.update(change);
   });
   return router;
 }
