@@ -107,6 +107,29 @@ test('round trip: every field survives save and load, unknown preference fields 
   assert.equal(encodeWorkspace(decodeWorkspaceText(text, file).workspace), text);
 });
 
+test("a launch setting changed while running is the file's from then on, changed back to the launch's value too", async () => {
+  const file = join(dir, 'launch-speed.agui.json');
+  await writeFile(
+    file,
+    JSON.stringify({ version: 2, name: 'launch speed', settings: { speed: 1, frameBufferSize: 500 } }),
+  );
+  const server = await startWorkspaceEngine(dir, file, { settings: { speed: 0, frameBufferSize: 100 } });
+  const savedSettings = async () =>
+    ((await readJson(file)) as { settings: { speed: number; frameBufferSize: number } }).settings;
+  try {
+    server.updateSettings({ speed: 3 });
+    await server.workspace.save();
+    assert.equal((await savedSettings()).speed, 3);
+    server.updateSettings({ speed: 0 });
+    await server.workspace.save();
+    const saved = await savedSettings();
+    assert.equal(saved.speed, 0, "set back to the launch value by hand: saved, not the file's old value");
+    assert.equal(saved.frameBufferSize, 500, 'a launch setting nobody changed stays out of the file');
+  } finally {
+    await server.close();
+  }
+});
+
 test('a save writes exactly what one JSON.stringify of the validated document wrote: the format is unchanged', async () => {
   const file = join(dir, 'same-bytes.agui.json');
   const server = await startWorkspaceEngine(dir, file, { settings: { speed: 0, heartbeatIntervalMs: 5000 } });

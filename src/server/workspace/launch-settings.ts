@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import { MAX_API_KEYS, type ServerSettings } from '../../shared/settings';
 
 /**
@@ -17,17 +16,19 @@ export function launchOverrides(file: ServerSettings, launch: Partial<ServerSett
 
 /**
  * What a save writes: the live settings, but launch overrides stay out of the file unless someone changed them since
- * (`applied`: what `launchOverrides` gave). Keys given at launch never go into the file, whatever else changed.
+ * (`applied`: what `launchOverrides` gave; `changed`: the settings changed since, which are the file's from then on,
+ * even when changed back to the launch's value). Keys given at launch never go into the file, whatever else changed.
  */
 export function settingsToSave(
   live: ServerSettings,
   file: ServerSettings,
   launch: Partial<ServerSettings>,
   applied: Partial<ServerSettings>,
+  changed: ReadonlySet<keyof ServerSettings>,
 ): ServerSettings {
   const saved: Record<string, unknown> = { ...live };
   for (const key of Object.keys(applied) as (keyof ServerSettings)[]) {
-    if (isDeepStrictEqual(live[key], applied[key])) saved[key] = file[key];
+    if (!changed.has(key)) saved[key] = file[key];
   }
   const launchedKeys = new Set(launch.gatewayAuth?.keys ?? []);
   const gatewayAuth = saved.gatewayAuth as ServerSettings['gatewayAuth'];

@@ -178,6 +178,8 @@ export class WorkspaceService {
   private launchOverrides: Partial<ServerSettings> = {};
   /** The launch overrides as they were applied on top of the file's settings (see `launchOverrides`). */
   private appliedLaunch: Partial<ServerSettings> = {};
+  /** The launch's settings someone changed since they were applied: the file's from then on (`settingsToSave`). */
+  private changedSinceLaunch = new Set<keyof ServerSettings>();
   private fileSettings: ServerSettings | undefined;
   private closed = false;
   /** The unsaved changes being kept beside the file on closing (`keepUnsaved`): whether they were. */
@@ -200,7 +202,10 @@ export class WorkspaceService {
       context.world.subscribe((change) => this.changed(change.type === 'mounts-changed' ? 'definitions' : 'data')),
       context.scenarios.subscribe(defined),
       context.payloads.subscribe(defined),
-      context.liveSettings.subscribe(defined),
+      context.liveSettings.subscribe((settings, previous) => {
+        if (!this.applying) this.noteSettingsChanged(settings, previous);
+        defined();
+      }),
     ];
   }
 
@@ -743,6 +748,7 @@ export class WorkspaceService {
       }
       this.fileSettings = workspace.settings;
       this.appliedLaunch = appliedLaunch;
+      this.changedSinceLaunch = new Set();
       this.context.scenarios.replace(workspace.scenarios);
       this.context.payloads.load(workspace.payloads);
     } catch (error) {
@@ -768,7 +774,13 @@ export class WorkspaceService {
   private settingsToSave(): ServerSettings {
     const live = this.context.liveSettings.get();
     if (!this.fileSettings) return live;
-    return settingsToSave(live, this.fileSettings, this.launchOverrides, this.appliedLaunch);
+    return settingsToSave(live, this.fileSettings, this.launchOverrides, this.appliedLaunch, this.changedSinceLaunch);
+  }
+
+  private noteSettingsChanged(settings: ServerSettings, previous: ServerSettings): void {
+    for (const key of Object.keys(this.appliedLaunch) as (keyof ServerSettings)[]) {
+      if (!isDeepStrictEqual(settings[key], previous[key])) this.changedSinceLaunch.add(key);
+    }
   }
 
   /**
