@@ -102,6 +102,8 @@ test("a request from another origin is refused 403, token or not; the console's 
     `http://evil.example:${server.port}`,
     `http://localhost:${server.port}`,
     `http://127.0.0.1:${server.port + 1}`,
+    // The same host and port with the scheme this plain HTTP engine does not serve.
+    `https://127.0.0.1:${server.port}`,
     'null',
     'not a url',
     // What is not an origin at all: a user, a path.

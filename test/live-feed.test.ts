@@ -74,6 +74,7 @@ test('the feed refuses another origin at the upgrade with 403: only the console 
     `http://evil.example:${server.port}`,
     `http://localhost:${server.port}`,
     `http://127.0.0.1:${server.port + 1}`,
+    `https://${host}`,
     'null',
     'file://',
     `ftp://${host}`,

@@ -184,6 +184,16 @@ test('a certificate the engine cannot serve fails the start with a TlsError that
   }
 });
 
+test("over https the console's origin is https: the same host and port over http is another origin", async () => {
+  const configDir = join(dir, 'config-origin');
+  const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const cert = readFileSync(selfSignedFiles(configDir).certFile, 'utf8');
+  const asked = (origin: string) =>
+    httpsGet(`${server.url}/__console/api/server`, cert, { authorization: `Bearer ${server.token}`, origin });
+  assert.equal((await asked(server.url)).status, 200);
+  assert.equal((await asked(server.url.replace('https:', 'http:'))).status, 403);
+});
+
 test('a tls setting changed while running waits for a restart: the server info tells both', async () => {
   const configDir = join(dir, 'config-pending');
   const server = await startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Middleware } from 'koa';
 import { HttpError } from '../http/http-errors';
 
@@ -51,7 +53,8 @@ function urlHost(protocol: string, host: string): string | undefined {
  * developer visits) may not, token or not. No Origin (curl, scripts, tests, other non-browser clients) passes:
  * the token guards those.
  */
-export function isAllowedOrigin(originHeader: string | undefined, hostHeader: string | undefined): boolean {
+export function isAllowedOrigin(request: IncomingMessage): boolean {
+  const { origin: originHeader, host: hostHeader } = request.headers;
   if (originHeader === undefined) return true;
   let origin: URL;
   try {
@@ -59,7 +62,8 @@ export function isAllowedOrigin(originHeader: string | undefined, hostHeader: st
   } catch {
     return false; // "null" (sandboxed frames, file: pages) and anything unparsable
   }
-  if (origin.protocol !== 'http:' && origin.protocol !== 'https:') return false;
+  // The console's own page has the scheme the engine serves: an https:// origin on a plain HTTP port is another one.
+  if (origin.protocol !== ((request.socket as TLSSocket).encrypted ? 'https:' : 'http:')) return false;
   // An origin is a scheme, a host and a port (RFC 6454), compared without regard to case: a user or a path is not one.
   if (origin.origin !== originHeader.toLowerCase()) return false;
   const addressed = hostHeader === undefined ? undefined : urlHost(origin.protocol, hostHeader.trim());
@@ -81,7 +85,7 @@ export function controlAccess(token: string, configuredHost: () => string): Midd
   return async function checkControlAccess(ctx, next) {
     if (!isAllowedHost(ctx.get('host'), configuredHost()))
       throw new HttpError(403, 'Forbidden host: the console API only answers requests addressed to this machine');
-    if (!isAllowedOrigin(ctx.headers.origin, ctx.headers.host)) throw new HttpError(403, FORBIDDEN_ORIGIN);
+    if (!isAllowedOrigin(ctx.req)) throw new HttpError(403, FORBIDDEN_ORIGIN);
     const header = ctx.get('authorization');
     const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
     if (!tokenMatches(bearer, token))

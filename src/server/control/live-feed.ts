@@ -133,8 +133,7 @@ export class LiveFeed {
             status: 403,
             message: 'Forbidden host: the live feed only answers requests addressed to this machine',
           };
-        if (!isAllowedOrigin(request.headers.origin, request.headers.host))
-          return { status: 403, message: FORBIDDEN_ORIGIN };
+        if (!isAllowedOrigin(request)) return { status: 403, message: FORBIDDEN_ORIGIN };
         return undefined;
       },
       accept: (socket) => this.awaitAuth(socket),
