@@ -441,4 +441,20 @@ test('all collections share a bound on what their records take in the workspace 
   notes.create(zeros);
   notes.replace(1, { id: 1, values: [] });
   assert.ok(budget.usedBytes <= budget.limit);
+  // The console's reset of a whole list is held to it too, checked before anything is stored; a smaller one fits.
+  const held = notes.list();
+  assert.throws(
+    () =>
+      logs.reset(
+        [1, 2, 3].map((id) => ({ id, ...zeros })),
+        ['body', 'items'],
+        () => {},
+      ),
+    (error: { status?: number; message: string }) =>
+      error.status === 413 && /this list of 3 records \(\d+ bytes\) does not fit in logs/.test(error.message),
+  );
+  assert.deepEqual(logs.list(), [], 'nothing stored');
+  logs.reset([{ id: 7, values: [] }], ['body', 'items'], () => {});
+  assert.deepEqual(notes.list(), held);
+  assert.ok(budget.usedBytes <= budget.limit);
 });

@@ -52,20 +52,26 @@ export class CollectionBudget {
   /**
    * Throws a 413 unless replacing `before` bytes of records with `after` stays within the limit, and, for a client's
    * write (`client`), within what the workspace file leaves clients' writes. The console's writes are measured exactly
-   * against the file instead (a 409, `WorkspaceService.checkRoom`).
+   * against the file instead (a 409, `WorkspaceService.checkRoom`). `what`: the write, as the message names it.
    */
-  checkRoom(collection: string, before: number, after: number, client: boolean): void {
+  checkRoom(
+    collection: string,
+    before: number,
+    after: number,
+    client: boolean,
+    what = `this record (${after} bytes)`,
+  ): void {
     if (!roomForWrite(this.used, before, after, this.limit)) {
       throw new HttpError(
         413,
-        `Content Too Large: the collections of this mock hold at most ${this.limit / 1024 / 1024} MiB of records as the workspace file writes them, and this record (${after} bytes) does not fit in ${collection}: delete records first`,
+        `Content Too Large: the collections of this mock hold at most ${this.limit / 1024 / 1024} MiB of records as the workspace file writes them, and ${what} does not fit in ${collection}: delete records first`,
       );
     }
     if (client && this.room && !this.room.fits(before, after)) {
       throw new HttpError(
         413,
         this.room.refusal(
-          `this record (${after} bytes) in ${collection}`,
+          `${what} in ${collection}`,
           'delete records first (or routes, scenarios or other data from the workspace)',
         ),
       );

@@ -125,8 +125,18 @@ export class CollectionStore {
   reset(records: readonly unknown[], at: readonly (string | number)[] = ['body'], admit?: Admit): void {
     const { checked, issues } = this.checkAll(records, at);
     if (issues.length > 0) throw new RequestValidationError(issues);
+    const before = this.heldBytes;
+    const after = checked.reduce((bytes, record) => bytes + this.measure(record), 0);
+    this.budget.checkRoom(
+      this.id,
+      before,
+      after,
+      admit === undefined,
+      `this list of ${checked.length} records (${after} bytes)`,
+    );
     admit?.(checked);
     this.load(checked);
+    this.budget.wrote(before, after);
     this.emit({ type: 'reset', collection: this.id, records: checked });
   }
 
