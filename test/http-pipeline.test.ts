@@ -280,6 +280,30 @@ test('on the engine: unknown route 404, wrong method 405 with Allow, CORS for an
   assert.match(preflight.headers.get('access-control-allow-methods') ?? '', /PUT/);
   assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /x-api-key/);
 
+  // An OPTIONS request that is not a preflight is answered as any other, with CORS headers: the 404 here, and a
+  // route's own answer when one serves OPTIONS.
+  const notPreflight = await fetch(`${engine.url}/no/such/route`, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://app.test' },
+  });
+  assert.equal(notPreflight.status, 404);
+  assert.equal(notPreflight.headers.get('access-control-allow-origin'), 'http://app.test');
+  const defined = await controlClient(engine).put('/routes/anything', {
+    id: 'anything',
+    method: 'ANY',
+    path: '/anything',
+    responses: [{ id: 'ok', body: { json: { answered: '{{method}}' } } }],
+  });
+  assert.equal(defined.status, 201, JSON.stringify(defined.body));
+  const routeOptions = await fetch(`${engine.url}/anything`, {
+    method: 'OPTIONS',
+    headers: { origin: 'http://app.test' },
+  });
+  assert.deepEqual([routeOptions.status, await routeOptions.json()], [200, { answered: 'OPTIONS' }]);
+  assert.equal(routeOptions.headers.get('access-control-allow-origin'), 'http://app.test');
+  assert.equal(routeOptions.headers.get('access-control-allow-credentials'), 'true');
+  assert.match(routeOptions.headers.get('vary') ?? '', /Origin/);
+
   const simple = await fetch(`${engine.url}/health`, { headers: { origin: 'http://example.test' } });
   assert.equal(simple.headers.get('access-control-allow-origin'), 'http://example.test');
   const sameOrigin = await fetch(`${engine.url}/health`);

@@ -16,6 +16,13 @@ export function mockApiCors(): Middleware {
     maxAge: 600,
   });
   return async function mockApiCorsMiddleware(ctx, next) {
+    // An OPTIONS request that is not a preflight (a browser's fetch of a route of method OPTIONS or ANY, after its
+    // preflight) is a request like any other, as Starlette answers it; @koa/cors would leave it without CORS headers.
+    if (ctx.method === 'OPTIONS' && !ctx.get('Access-Control-Request-Method')) {
+      ctx.vary('Origin');
+      ctx.set({ 'Access-Control-Allow-Origin': ctx.get('Origin'), 'Access-Control-Allow-Credentials': 'true' });
+      return next();
+    }
     await handle(ctx, next);
     if (ctx.method === 'OPTIONS' && ctx.status === 204 && ctx.get('Access-Control-Request-Method')) {
       ctx.body = 'OK';
