@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { packageVersion } from '../server/support/package-root';
+import { terminalText } from '../server/support/terminal-text';
 import { type CliCommand, parseCliArgs, USAGE, UsageError, usageFor } from './cli-options';
 
 async function main(argv: string[]): Promise<number> {
@@ -8,7 +9,8 @@ async function main(argv: string[]): Promise<number> {
     command = await parseCliArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`agui-mock: ${error.message}\n\n${usageFor(error)}\n`);
+    // It may quote an argument (a file name a glob expanded): one line whatever that holds.
+    process.stderr.write(`agui-mock: ${terminalText(error.message)}\n\n${usageFor(error)}\n`);
     return 2;
   }
   if (command.command === 'help') {

@@ -54,7 +54,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
       });
     }
     process.stdout.write(
-      `${terminalText(describe(result, options.dryRun))} → ${target.file}${target.created ? ' (new file)' : ''}\n`,
+      `${terminalText(`${describe(result, options.dryRun)} → ${target.file}${target.created ? ' (new file)' : ''}`)}\n`,
     );
     return 0;
   } catch (error) {

@@ -100,7 +100,7 @@ export async function serve(options: ServeOptions): Promise<number> {
             );
           },
           (error: unknown) => {
-            process.stderr.write(`agui-mock: error while shutting down: ${(error as Error).message}\n`);
+            process.stderr.write(`agui-mock: error while shutting down: ${terminalText((error as Error).message)}\n`);
             resolve(1);
           },
         );
@@ -113,11 +113,12 @@ export async function serve(options: ServeOptions): Promise<number> {
     process.on('SIGTERM', onSigterm);
     process.on('SIGHUP', onSighup);
   });
-  if (creating)
+  if (options.workspace !== undefined)
     process.stdout.write(
-      `workspace ${options.workspace} did not exist: created it from the ${options.template ?? 'agora'} template\n`,
+      creating
+        ? `workspace ${terminalText(options.workspace)} did not exist: created it from the ${options.template ?? 'agora'} template\n`
+        : `workspace ${terminalText(server.workspace.status().path ?? options.workspace)}\n`,
     );
-  else if (options.workspace) process.stdout.write(`workspace ${server.workspace.status().path}\n`);
   // Only now: whoever reads the banner may signal us at once.
   printBanner(server, packageVersion());
   return stopped;
@@ -132,7 +133,7 @@ async function keptEdits(server: Awaited<ReturnType<typeof startMockServer>>, si
   const kept = await server.workspace.keepUntitledEdits();
   if (kept !== undefined)
     process.stdout.write(
-      `The untitled workspace's console changes are kept in ${kept}\n  agui-mock serve --workspace "${kept}" opens them\n`,
+      `The untitled workspace's console changes are kept in ${terminalText(kept)}\n  agui-mock serve --workspace "${terminalText(kept)}" opens them\n`,
     );
 }
 

@@ -45,15 +45,15 @@ const UNTITLED_HINT = '(Save as… in the console writes it to a file; Ctrl+C ke
 /** Where the world's changes go: its file, or nowhere yet (what is kept of them on stopping, the log says then). */
 function workspaceLine(server: MockServer): string {
   const { path } = server.workspace.status();
-  return `  Workspace   ${path ?? `untitled, in memory ${dim(UNTITLED_HINT)}`}`;
+  return `  Workspace   ${path === null ? `untitled, in memory ${dim(UNTITLED_HINT)}` : terminalText(path)}`;
 }
 
 /** The certificate's facts to compare with a browser's certificate viewer, and where it is to trust it. */
 function tlsLines(tls: TlsInfo): string[] {
-  const what = tls.selfSigned ? 'self-signed certificate' : `certificate ${tls.subject}`;
+  const what = tls.selfSigned ? 'self-signed certificate' : `certificate ${terminalText(tls.subject)}`;
   return [
     `  TLS         ${what}, SHA-256 ${tls.fingerprint}, valid until ${new Date(tls.validTo).toISOString().slice(0, 10)}`,
-    dim(`              ${tls.certFile}`),
+    dim(`              ${terminalText(tls.certFile)}`),
   ];
 }
 

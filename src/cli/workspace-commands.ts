@@ -13,14 +13,15 @@ import { writeWorkspaceError } from './workspace-error-lines';
 export async function initWorkspace(options: InitOptions): Promise<number> {
   try {
     const workspace = await createWorkspaceFile(options.file, options.template);
+    const file = terminalText(options.file);
     process.stdout.write(
-      `created ${options.file} from the ${options.template} template: ${summary(workspace)}\n` +
-        `run it with: agui-mock serve --workspace ${options.file}\n`,
+      `created ${file} from the ${options.template} template: ${summary(workspace)}\n` +
+        `run it with: agui-mock serve --workspace ${file}\n`,
     );
     return 0;
   } catch (error) {
     if (!(error instanceof WorkspaceError)) throw error;
-    process.stderr.write(`agui-mock: ${error.message}\n`);
+    writeWorkspaceError('agui-mock: ', error);
     return 1;
   }
 }
@@ -32,21 +33,21 @@ export async function validateWorkspace(options: ValidateOptions): Promise<numbe
     const baseDir = dirname(resolve(options.file));
     const certificateProblem = await tlsFilesProblem(workspace.settings.tls, baseDir);
     if (certificateProblem) {
-      process.stderr.write(`agui-mock: ${options.file}: settings.tls: ${terminalText(certificateProblem)}\n`);
+      process.stderr.write(`agui-mock: ${terminalText(`${options.file}: settings.tls: ${certificateProblem}`)}\n`);
       return 1;
     }
     // Warnings, not failures: the engine looks for these per request, so a file may come later; but a misspelt
     // name would otherwise first show as a 404 at request time.
     for (const missing of await missingMountFiles(workspace, baseDir))
       process.stderr.write(
-        `agui-mock: ${options.file}: warning: ${terminalText(`${missing.path}: ${missing.problem}`)}\n`,
+        `agui-mock: ${terminalText(`${options.file}: warning: ${missing.path}: ${missing.problem}`)}\n`,
       );
     const migration =
       migratedFrom === undefined
         ? ''
         : ` (version ${migratedFrom}: migrated to version ${WORKSPACE_VERSION} when opened, the original kept as .bak)`;
     process.stdout.write(
-      `${options.file}: valid workspace "${workspace.name}", version ${WORKSPACE_VERSION}${migration}: ${summary(workspace)}\n`,
+      `${terminalText(`${options.file}: valid workspace "${workspace.name}", version ${WORKSPACE_VERSION}${migration}: ${summary(workspace)}`)}\n`,
     );
     return 0;
   } catch (error) {
