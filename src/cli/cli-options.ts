@@ -236,15 +236,13 @@ function workspaceCommand(command: 'init' | 'validate', args: string[], values: 
   };
 }
 
-function importCommand(args: string[], values: Values): ImportOpenApiOptions {
+async function importCommand(args: string[], values: Values): Promise<ImportOpenApiOptions> {
   misplacedFlag(SERVE_ONLY, 'serve', values);
   if (values.template !== undefined) throw new UsageError('--template belongs to `agui-mock init` and `serve`');
   if (args[0] === undefined)
     throw new UsageError('import-openapi needs a SPEC: a file or URL, e.g. agui-mock import-openapi openapi.json');
   if (args.length > 1) throw new UsageError(`unexpected argument '${args[1]}'`);
-  const basePath = values['base-path'];
-  if (basePath !== undefined && !/^(\/[^\s/]+)*\/?$/.test(basePath))
-    throw new UsageError(`--base-path must be a path such as /api/v1 (got '${basePath}')`);
+  const basePath = await checkedBasePath(values['base-path']);
   return {
     command: 'import-openapi',
     spec: fileName('SPEC', args[0]),
@@ -400,6 +398,18 @@ function host(text: string | undefined): string {
 function token(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   if (!CONSOLE_TOKEN.test(text)) throw new UsageError(`--token must be ${CONSOLE_TOKEN_RULE}`);
+  return text;
+}
+
+/** A prefix every imported route can have, refused before the document is read rather than once per route. */
+async function checkedBasePath(text: string | undefined): Promise<string | undefined> {
+  if (text === undefined) return undefined;
+  if (!/^(\/[^\s/]+)*\/?$/.test(text))
+    throw new UsageError(`--base-path must be a path such as /api/v1 (got '${text}')`);
+  // By the routes' own path rule (loaded only when a base path is given).
+  const { basePathProblem } = await import('../server/openapi/base-path');
+  const problem = basePathProblem(text);
+  if (problem) throw new UsageError(`--base-path '${text}': no route can have a path under it: ${problem}`);
   return text;
 }
 

@@ -6,6 +6,7 @@ import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/setti
 import { unionIssueWords } from '../../shared/union-issue-words';
 import { exceedsJsonDepth } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
+import { basePathProblem, routePrefix } from './base-path';
 import { dereferenceOpenApi } from './dereference-openapi';
 import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
@@ -89,8 +90,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     warn: (message) => warnings.add(message),
     ...(options.checkSample && { checkSample: options.checkSample }),
   };
-  // A prefix ends without its slash (each path brings one): `/` is no prefix, `/api/` is `/api`, `api` is `/api`.
-  const basePath = (options.basePath ?? serverBasePath(document.servers)).replace(/\/+$/, '').replace(/^(?=[^/])/, '/');
+  const basePath = routePrefix(options.basePath ?? documentBasePath(document.servers, source));
   const ids = new UniqueIds();
   const routes: RouteInput[] = [];
   let outputBytes = 0;
@@ -187,6 +187,21 @@ function schemaNames(components: unknown, anchored: ReadonlyMap<object, string>)
     names.set(schema, unique);
   }
   return names;
+}
+
+/**
+ * The path of the document's first server, refused when no route could live under it: once, saying what to do,
+ * rather than a warning per operation. (A base path given instead is checked by whoever takes it, before reading.)
+ */
+function documentBasePath(servers: unknown, source: string | undefined): string {
+  const basePath = serverBasePath(servers);
+  const problem = basePathProblem(basePath);
+  if (problem)
+    throw new OpenApiImportError(
+      `no route can have a path under ${basePath}, the path of the document's first server (${problem}): give another base path, / for none`,
+      source,
+    );
+  return basePath;
 }
 
 /** `/api/v1` from a first server `https://example.com/api/v1/` (variables at their defaults); '' for none. */

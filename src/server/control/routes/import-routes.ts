@@ -5,6 +5,7 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
+import { basePathProblem } from '../../openapi/base-path';
 import { mergeRoutesImport, type RoutesImport } from '../../openapi/merge-imported-routes';
 import { OpenApiImportError } from '../../openapi/openapi-import-error';
 import { importOpenApiRoutesInWorker, OpenApiImportStopped } from '../../openapi/openapi-import-thread';
@@ -20,7 +21,15 @@ const ImportBodySchema = z.strictObject({
   /** The document, as JSON or YAML text. */
   document: z.string().min(1).max(DOCUMENT_LIMIT_BYTES),
   /** Put before every path (default: the path of the document's first server). */
-  basePath: z.string().max(500).optional(),
+  basePath: z
+    .string()
+    .max(500)
+    // Refused before the document is read, rather than once per route.
+    .superRefine((basePath, ctx) => {
+      const problem = basePathProblem(basePath);
+      if (problem) ctx.addIssue({ code: 'custom', message: `no route can have a path under it: ${problem}` });
+    })
+    .optional(),
   /** The imported routes become the whole list instead of being merged in by id. */
   replaceAll: z.boolean().default(false),
   /** Work out and return what would change, change nothing. */
