@@ -83,12 +83,15 @@ export async function answerStatic(ctx: Context, mount: StaticFolderMount, match
 
 /**
  * A 403 in words, as a response naming the file words it (`route-answer.ts`): why the file is not served (a link out
- * of the folder, the workspace file). A path that climbs out of the folder, koa-send's own 403, names no file.
+ * of the folder, the workspace file). koa-send's own 403 is a path that climbs out of the folder (resolve-path's
+ * check, on the name alone): said as such, naming nothing, since what it would reach is not the folder's to show.
  */
 function refusalDetail(error: unknown, mount: StaticFolderMount, file: string | undefined): string {
-  if (!(error instanceof UnservableFile) || file === undefined) return 'Forbidden';
+  const folder = `Static folder ${mount.folder.id}`;
+  if (!(error instanceof UnservableFile) || file === undefined)
+    return `${folder}: the path climbs out of its folder (a ".." segment, written or percent-encoded), so it is not served`;
   const name = relative(mount.root, file).split(sep).join('/');
-  return `Static folder ${mount.folder.id}: file ${JSON.stringify(name)} ${error.message}`;
+  return `${folder}: file ${JSON.stringify(name)} ${error.message}`;
 }
 
 /**
