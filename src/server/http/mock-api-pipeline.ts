@@ -7,6 +7,7 @@ import { answerError } from './error-handler';
 import { serialiseJsonBody } from './json-response';
 import { mockApiCors } from './mock-api-cors';
 import type { RequestLog } from './request-log';
+import { sendTextAsBytes } from './text-body-bytes';
 import { answerIfUnmatched } from './unmatched-route';
 
 export interface MockApiPipelineParts {
@@ -22,7 +23,8 @@ export interface MockApiPipelineParts {
  * The mocked API's own steps around the world's mounts, outermost first: the request log (timing, the entry when
  * the request is done), JSON serialisation (`serialiseJsonBody`), FastAPI-shaped errors (`answerError`), CORS
  * (only for a request with an Origin), the gateway's key check (after CORS: a preflight never needs the key), then
- * the mounts, then the 404/405 bodies for what none answered (`answerIfUnmatched`). One middleware calling each
+ * the mounts, then the 404/405 bodies for what none answered (`answerIfUnmatched`); once logged, a text body goes to
+ * Koa as bytes (`sendTextAsBytes`). One middleware calling each
  * step where six were composed: every request of the mocked API paid a Koa dispatch and an async frame per step.
  */
 export function mockApiPipeline({ logger, requestLog, gateway, explainMiss }: MockApiPipelineParts): Middleware {
@@ -54,6 +56,7 @@ export function mockApiPipeline({ logger, requestLog, gateway, explainMiss }: Mo
     } finally {
       requestLog.record(ctx, at, performance.now() - started);
     }
+    sendTextAsBytes(ctx);
   };
 }
 

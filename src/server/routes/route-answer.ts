@@ -106,8 +106,9 @@ export async function answerRoute(
 }
 
 /**
- * A header value as it goes on the wire: text outside Latin-1 as its UTF-8 bytes (obs-text, which RFC 9110 tolerates
- * and clients read as UTF-8), Latin-1 text as it is. Node writes a header's characters as Latin-1 bytes.
+ * A header value as it goes on the wire: text with a character outside Latin-1 as its UTF-8 bytes (obs-text, which
+ * RFC 9110 tolerates and a client decoding UTF-8 reads back), Latin-1 text as it is. Node writes a header's
+ * characters as Latin-1 bytes (so long as the body is not handed to it as a string: see `sendTextAsBytes`).
  */
 export function headerText(value: string): string {
   return /[\u0100-\uffff]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
