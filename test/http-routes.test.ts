@@ -366,6 +366,10 @@ test('a value the request breaks a template with answers 400 saying what; the en
     detail:
       'Route broken-at-runtime, response random-range: randomInt: needs two integers, min <= max (got "5" and "1")',
   });
+  // A fraction is no integer (it was rounded inwards: 1 and 1.5 drew 1).
+  const fraction = await fetch(`${app.base}/broken?low=1&high=1.5`);
+  assert.equal(fraction.status, 400);
+  assert.match(String(await detail(fraction)), /randomInt: needs two integers, min <= max \(got "1" and "1\.5"\)$/);
   const ok = await fetch(`${app.base}/broken?low=1&high=1`);
   assert.deepEqual(await ok.json(), { n: 1 });
   // Past what crypto.randomInt draws from: the helper says so itself, rather than Node's words about its arguments.

@@ -278,6 +278,8 @@ test('randomInt: arguments written in the template are checked when stored; a re
   // Blank text and null are no number, as for arithmetic (they were read as 0).
   assert.throws(() => engine.compileText('{{randomInt null 3}}'), { message: /got null and 3/ });
   assert.throws(() => engine.compileText('{{randomInt " " 3}}'), { message: /got " " and 3/ });
+  // A fraction is no integer (rounded inwards, it drew from the integers between).
+  assert.throws(() => engine.compileText('{{randomInt 0.5 3}}'), { message: /got 0\.5 and 3/ });
   const fromQuery = engine.compileText('{{randomInt query.a query.b}}');
   // TemplateValueError: the route answers 400 with the message, where it answered 500.
   for (const query of [

@@ -124,6 +124,16 @@ function arithmeticOperand(value: unknown): number | undefined {
 }
 
 /**
+ * What `randomInt` reads as an integer: an operand as arithmetic reads it (blank text and null are no number) that
+ * is a safe integer. A fraction is none: rounded inwards, `1` and `1.5` drew from 1 to 1 where the helper promises
+ * two integers.
+ */
+function integerOperand(value: unknown): number | undefined {
+  const read = arithmeticOperand(value);
+  return Number.isSafeInteger(read) ? read : undefined;
+}
+
+/**
  * `add`, `subtract`, `multiply`, `divide`: two numbers (see `arithmeticOperand`) and a finite result, else a problem
  * (a division by zero; a result past what a number holds, ±1.8e308), checked as `randomInt`'s are: when stored if
  * both are written in the template, else when it renders (400).
@@ -224,17 +234,15 @@ export function templateHelpers(counters: TemplateCounters): Record<string, Help
       usage: '{{randomInt min max}} (both included)',
       work: 'values',
       argumentProblem: ([min, max]) => {
-        // Read as arithmetic reads its operands: blank text and null are no number (`Number` made them 0).
-        const [low, high] = [Math.ceil(arithmeticOperand(min) ?? NaN), Math.floor(arithmeticOperand(max) ?? NaN)];
-        if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low > high)
+        const [low, high] = [integerOperand(min), integerOperand(max)];
+        if (low === undefined || high === undefined || low > high)
           return `randomInt: needs two integers, min <= max (got ${shown(min)} and ${shown(max)})`;
         // crypto.randomInt's own bound, said in the helper's words rather than Node's.
         if (high - low >= RANDOM_INT_SPAN)
           return `randomInt: max - min must be less than ${RANDOM_INT_SPAN} (got ${low} and ${high})`;
         return undefined;
       },
-      call: ([min, max]) =>
-        randomInt(Math.ceil(arithmeticOperand(min) as number), Math.floor(arithmeticOperand(max) as number) + 1),
+      call: ([min, max]) => randomInt(integerOperand(min) as number, (integerOperand(max) as number) + 1),
     },
     lowercase: { arity: [1, 1], usage: '{{lowercase text}}', call: ([text]) => String(text ?? '').toLowerCase() },
     uppercase: { arity: [1, 1], usage: '{{uppercase text}}', call: ([text]) => String(text ?? '').toUpperCase() },
