@@ -1,11 +1,15 @@
 import type { Context } from 'koa';
 import type { RequestBody } from '../http/request-body';
+import { requestHeaders } from '../http/request-headers';
 import type { TemplateScope } from '../templates/template-scope';
 import type { RequestValues } from './request-conditions';
 
-/** The request's values before any schema: query and headers as sent (repeated ones as lists). */
+/**
+ * The request's values before any schema: query and headers as sent (repeated ones as lists), any name included
+ * (Koa's query keeps a `__proto__` parameter as its own property; Node's headers lose such a header).
+ */
 export function rawRequestValues(ctx: Context, params: Record<string, string>, body: RequestBody): RequestValues {
-  return { params, query: ctx.query, headers: ctx.headers, body, bodyValue: bodyValue(body) };
+  return { params, query: ctx.query, headers: requestHeaders(ctx.req), body, bodyValue: bodyValue(body) };
 }
 
 /** Without a schema, a repeated query parameter or header reads as its last value. */
@@ -39,7 +43,8 @@ function bodyValue(body: RequestBody): unknown {
 }
 
 function lastOfEach(record: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // Without a prototype: a value named `__proto__` is kept as any other, never set as the prototype.
+  const out: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(record)) {
     if (value !== undefined) out[name] = Array.isArray(value) ? value.at(-1) : value;
   }
