@@ -23,9 +23,9 @@ export interface MockApiPipelineParts {
  * The mocked API's own steps around the world's mounts, outermost first: the request log (timing, the entry when
  * the request is done), JSON serialisation (`serialiseJsonBody`), FastAPI-shaped errors (`answerError`), CORS
  * (only for a request with an Origin), the gateway's key check (after CORS: a preflight never needs the key), then
- * the mounts, then the 404/405 bodies for what none answered (`answerIfUnmatched`); once logged, a text body goes to
- * Koa as bytes (`sendTextAsBytes`). One middleware calling each
- * step where six were composed: every request of the mocked API paid a Koa dispatch and an async frame per step.
+ * the mounts, then the 404/405 bodies for what none answered (`answerIfUnmatched`); once logged, the text body of a
+ * response whose headers go beyond ASCII goes to Koa as bytes (`sendTextAsBytes`). One middleware calling each step
+ * where six were composed: every request of the mocked API paid a Koa dispatch and an async frame per step.
  */
 export function mockApiPipeline({ logger, requestLog, gateway, explainMiss }: MockApiPipelineParts): Middleware {
   const cors = mockApiCors();

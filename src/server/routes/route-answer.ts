@@ -4,6 +4,7 @@ import type { Context } from 'koa';
 import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
 import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
+import { sendBodyAsBytes } from '../http/text-body-bytes';
 import { regexBudgetOf, withinRegexBudget } from '../support/user-regex';
 import {
   type RenderSession,
@@ -105,10 +106,13 @@ export async function answerRoute(
   return true;
 }
 
+/** A header value Node writes as more than ASCII: its response's text body must go out as bytes. */
+const BEYOND_ASCII = /[\u0080-\uffff]/;
+
 /**
  * A header value as it goes on the wire: text with a character outside Latin-1 as its UTF-8 bytes (obs-text, which
  * RFC 9110 tolerates and a client decoding UTF-8 reads back), Latin-1 text as it is. Node writes a header's
- * characters as Latin-1 bytes (so long as the body is not handed to it as a string: see `sendTextAsBytes`).
+ * characters as Latin-1 bytes (so long as the body is not handed to it as a string: see `sendBodyAsBytes`).
  */
 export function headerText(value: string): string {
   return /[\u0100-\uffff]/.test(value) ? Buffer.from(value, 'utf8').toString('latin1') : value;
@@ -202,6 +206,7 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
   const hasType = rendered.headers.some(([name]) => name.toLowerCase() === 'content-type');
   ctx.status = status;
   for (const [name, value] of rendered.headers) ctx.set(name, value);
+  if (rendered.headers.some(([, value]) => BEYOND_ASCII.test(value))) sendBodyAsBytes(ctx);
   let body: FaultBody;
   switch (rendered.body.kind) {
     case 'none':
