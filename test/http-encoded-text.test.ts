@@ -54,6 +54,26 @@ test('literal path text a client must encode matches as sent, hex in either case
   );
 });
 
+test('escapes of characters a path carries as they are match them, as Starlette decodes a path before routing', async () => {
+  await addRoute({ id: 'only', path: '/getonly', responses: [{ id: 'a', body: { json: 'only' } }] });
+  await addRoute({ id: 'batch', path: '/v1:batch/:id', responses: [{ id: 'a', body: { json: '{{params.id}}' } }] });
+  await addRoute({ id: 'star', path: '/s\\(x\\)/q/\\*', responses: [{ id: 'a', body: { json: 'star' } }] });
+  await addRoute({ id: 'slash', path: '/one/two', responses: [{ id: 'a', body: { json: 'two' } }] });
+  await addRoute({ id: 'percent', path: '/100%/done', responses: [{ id: 'a', body: { json: 'done' } }] });
+
+  assert.equal((await get('/get%6Fnly')).body, '"only"');
+  assert.equal((await get('/get%6fnly/')).body, '"only"', 'hex in either case, a trailing slash tolerated');
+  assert.equal((await get('/v1%3Abatch/3')).body, '"3"', 'encodeURIComponent writes : as %3A');
+  assert.equal((await get('/v1%3abatch/a%3Ab')).body, '"a:b"');
+  assert.equal((await get('/s%28x%29/q/%2A')).body, '"star"');
+  // A slash escaped is no separator, and an escaped % starts no escape: neither is decoded.
+  assert.equal((await get('/one%2Ftwo')).status, 404);
+  assert.equal((await get('/100%25/done')).body, '"done"', 'a literal % is sent escaped');
+  assert.equal((await get('/100%2525/done')).status, 404);
+  // What the log keeps is the path as sent.
+  assert.equal((await logged('/get%6Fnly')).answeredBy?.id, 'only');
+});
+
 test('an OpenAPI path with text outside ASCII is answered once imported', async () => {
   const document = JSON.stringify({
     openapi: '3.1.0',

@@ -55,7 +55,7 @@ export function compilePathPattern(source: string, options: { prefix?: boolean }
   return {
     source,
     match(path) {
-      const found = regexp.exec(path);
+      const found = regexp.exec(withPathCharactersDecoded(path));
       if (!found) return undefined;
       const params: Record<string, string> = prototypeLess ? Object.create(null) : {};
       for (let index = 1; index < found.length; index++) {
@@ -103,16 +103,37 @@ const UNENCODED = new RegExp(`^[${PATH_CHARACTERS}]*$`);
 /** An escape, or a character that needs one (by code point: an emoji is one UTF-8 sequence). */
 const TO_ENCODE = new RegExp(`%[0-9A-Fa-f]{2}|[^${PATH_CHARACTERS}]`, 'gu');
 
+/** A character a path carries as it is, escaped or not, but `/` (`%2F` is no separator) and `%` (it starts escapes). */
+const PLAIN_CHARACTER = new RegExp(`^[${PATH_CHARACTERS.replace('/', '')}]$`);
+const ESCAPE = /%[0-9A-Fa-f]{2}/g;
+
+/** The character an escape stands for when a path carries it as it is (`%6F` → `o`); undefined for the rest. */
+function plainCharacter(escaped: string): string | undefined {
+  const character = String.fromCharCode(Number.parseInt(escaped.slice(1), 16));
+  return PLAIN_CHARACTER.test(character) ? character : undefined;
+}
+
+/**
+ * The path with escapes of characters it may carry as they are decoded (`/get%6Fnly` is `/getonly`, `/v1%3Abatch`
+ * `/v1:batch`), as Starlette decodes a path before routing; `%2F`, `%25` and the rest stay as sent. What a pattern
+ * matches: its literal text is written that way (`encodedPathText`).
+ */
+export function withPathCharactersDecoded(path: string): string {
+  if (!path.includes('%')) return path;
+  return path.replace(ESCAPE, (escaped) => plainCharacter(escaped) ?? escaped);
+}
+
 /**
  * Text as a request carries it in its path (`ünï x` → `%C3%BCn%C3%AF%20x`): characters outside pchar and `/`
- * become their UTF-8 escapes in upper-case hex, as browsers send them; escapes already there are upper-cased; a
- * `%` that starts none is `%25`. The index files literal segments this way and looks request segments up this way.
+ * become their UTF-8 escapes in upper-case hex, as browsers send them; escapes already there are upper-cased, and
+ * those of characters a path carries as they are decoded (`%6F` is `o`); a `%` that starts none is `%25`. The index
+ * files literal segments this way and looks request segments up this way.
  */
 export function encodedPathText(text: string): string {
   if (UNENCODED.test(text)) return text;
   return text.replace(TO_ENCODE, (found) =>
     found.length === 3 && found.startsWith('%')
-      ? found.toUpperCase()
+      ? (plainCharacter(found) ?? found.toUpperCase())
       : Array.from(Buffer.from(found), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
   );
 }
@@ -144,7 +165,7 @@ function pathRegExp(data: TokenData, end: boolean): { regexp: RegExp; keys: Keys
     const anyCase = `%${hex.replace(/[A-F]/g, (digit) => `[${digit}${digit.toLowerCase()}]`)}`;
     const code = Number.parseInt(hex, 16);
     if (code === 0x25) return `(?:${anyCase}|%(?![0-9A-Fa-f]{2}))`;
-    // Non-ASCII arrives only encoded; an escape written for a pchar or `/` only so (`%2F` is no separator).
+    // Non-ASCII arrives only encoded; `%2F` only so (it is no separator: `encodedPathText` decoded other pchars').
     if (code >= 0x80 || UNENCODED.test(String.fromCharCode(code))) return anyCase;
     return `(?:${anyCase}|\\x${hex})`;
   });

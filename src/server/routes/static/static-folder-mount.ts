@@ -6,7 +6,7 @@ import { HttpError } from '../../http/http-errors';
 import type { IssuePath } from '../../world/mount-validation-error';
 import { setAnsweredBy } from '../answered-by';
 import type { HttpMountEnv, MountCompileTools } from '../mount-compile-tools';
-import { type CompiledPathPattern, compilePathPattern } from '../path-pattern';
+import { type CompiledPathPattern, compilePathPattern, withPathCharactersDecoded } from '../path-pattern';
 import { findFileToSend, sendOpenedFile } from '../send-file';
 import { namesNoFile, type OpenedFile, openServable, UnservableFile } from '../servable-file';
 
@@ -53,7 +53,7 @@ export function compileStaticFolder(folder: StaticFolder, at: IssuePath, tools: 
 export async function answerStatic(ctx: Context, mount: StaticFolderMount, matched: string): Promise<boolean> {
   if (!(STATIC_METHODS as readonly string[]).includes(ctx.method)) return false;
   // `/static//a.txt` is `a.txt`, as most servers take it (koa-send would read an absolute path).
-  const rest = ctx.path.slice(matched.length).replace(/^\/+/, '/') || '/';
+  const rest = withPathCharactersDecoded(ctx.path).slice(matched.length).replace(/^\/+/, '/') || '/';
   // A link inside the folder may lead out of it: what is sent must really be in the folder, the index included.
   const realRoot = await realpath(mount.root).catch(() => undefined);
   if (realRoot === undefined) return false;
