@@ -177,15 +177,27 @@ test('the control API words the same mistakes the same way, echoing the value se
     detail: [{ type: 'missing', loc: ['body', ...missingResult.at], msg: 'Field required', input: null }],
   });
 
-  // The store checks a payload on its own: the tag is the payload's `kind`, at the body's root.
+  // The store checks a payload on its own: the tag is the payload's `kind`, at the body's root, in pydantic's types.
   assert.deepEqual(answered(await api.put('/payloads/draft', PAYLOAD.payload)), {
     status: 422,
     detail: [
       {
-        type: 'value_error',
+        type: 'union_tag_invalid',
         loc: ['body', 'kind'],
         msg: 'unknown kind "evnts": expected one of events, macro, text, json',
         input: 'evnts',
+      },
+    ],
+  });
+  const { kind: _kind, ...untagged } = PAYLOAD.payload;
+  assert.deepEqual(answered(await api.put('/payloads/draft', untagged)), {
+    status: 422,
+    detail: [
+      {
+        type: 'union_tag_not_found',
+        loc: ['body', 'kind'],
+        msg: 'missing kind: expected one of events, macro, text, json',
+        input: null,
       },
     ],
   });

@@ -13,12 +13,31 @@ import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { unionIssueWords } from '../../shared/union-issue-words';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 
-/** A payload (or one of a list) that does not validate; `issues` say where and why. */
+/**
+ * A payload (or one of a list) that does not validate. `issues` are the schema's own (their codes and types kept, for
+ * a 422 in FastAPI's types); `problems` words them for a person fixing a file.
+ */
 export class SavedPayloadValidationError extends Error {
   override name = 'SavedPayloadValidationError';
-  constructor(readonly issues: { path: (string | number)[]; message: string }[]) {
-    super(issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
+  constructor(readonly issues: readonly z.core.$ZodIssue[]) {
+    super(
+      problemsOf(issues)
+        .map((problem) => `${problem.path.join('.') || '(root)'}: ${problem.message}`)
+        .join('; '),
+    );
   }
+
+  /** Where and why, in plain words: zod's defaults as issueWords says them (`needs at least 1 item`). */
+  problems(): { path: (string | number)[]; message: string }[] {
+    return problemsOf(this.issues);
+  }
+}
+
+function problemsOf(issues: readonly z.core.$ZodIssue[]): { path: (string | number)[]; message: string }[] {
+  return issues.map((issue) => ({
+    path: issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
+    message: issueWords(issue),
+  }));
 }
 
 /** A valid payload that cannot be kept as things stand: its name is taken, or a limit is reached. */
@@ -148,16 +167,9 @@ export class SavedPayloads {
   /** Depth first (what zod would recurse through), then the schema; a copy of its own, so no caller can change it. */
   private parse<S extends z.ZodType>(schema: S, input: unknown, around: number, maxDepth: number): z.output<S> {
     if (exceedsJsonDepth(input, maxDepth + around))
-      throw new SavedPayloadValidationError([{ path: [], message: jsonDepthMessage(maxDepth) }]);
+      throw new SavedPayloadValidationError([{ code: 'custom', path: [], message: jsonDepthMessage(maxDepth) }]);
     const parsed = schema.safeParse(input, { error: unionIssueWords });
-    if (!parsed.success)
-      throw new SavedPayloadValidationError(
-        parsed.error.issues.map((issue) => ({
-          path: issue.path.filter((key): key is string | number => typeof key !== 'symbol'),
-          // zod's defaults in plain words (`needs at least 1 item`); a schema's own message as it is.
-          message: issueWords(issue),
-        })),
-      );
+    if (!parsed.success) throw new SavedPayloadValidationError(parsed.error.issues);
     return structuredClone(parsed.data);
   }
 

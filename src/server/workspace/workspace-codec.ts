@@ -261,7 +261,7 @@ function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
     new SavedPayloads({ maxJsonDepth: () => workspace.settings.maxJsonDepth }).load(workspace.payloads);
   } catch (error) {
     if (!(error instanceof SavedPayloadValidationError)) throw error;
-    for (const issue of error.issues)
+    for (const issue of error.problems())
       issues.push({ path: ['payloads', ...issue.path].join('.'), message: issue.message });
   }
   const [first, ...rest] = issues;

@@ -1425,7 +1425,7 @@ function refusedWorkspace(error: unknown, file: string, operation: WorkspaceProb
     error instanceof MountValidationError
       ? error.issues
       : error instanceof SavedPayloadValidationError
-        ? error.issues.map((issue) => ({ path: ['payloads', ...issue.path].join('.'), message: issue.message }))
+        ? error.problems().map((issue) => ({ path: ['payloads', ...issue.path].join('.'), message: issue.message }))
         : [];
   const [first, ...rest] = issues;
   if (first === undefined) {

@@ -2,10 +2,10 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { ItemsPage } from '../../../shared/control-api';
 import { PayloadIdSchema, PayloadsReplaceSchema, type SavedPayload } from '../../../shared/saved-payload';
-import { HttpError, RequestValidationError } from '../../http/http-errors';
+import { HttpError, issueAt, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
-import { parseRequestPart, valueAt } from '../../http/validation';
+import { parseRequestPart, toValidationIssues } from '../../http/validation';
 import { SavedPayloadConflictError, SavedPayloadValidationError } from '../../payloads/saved-payloads';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
@@ -14,22 +14,19 @@ import { checkWorkspaceRoom } from './workspace-room';
 const PathSchema = z.object({ id: PayloadIdSchema });
 
 /**
- * The store's refusals as the API's: 422 naming the field (under `body`, echoing the value there in `sent`), 409 for
- * a taken name or a full store.
+ * The store's refusals as the API's: 422 in FastAPI's types, as every control API body is checked (`stored`, what the
+ * store was given, is at `at` in the body), 409 for a taken name or a full store.
  */
-function storeErrorsAsHttp<T>(sent: unknown, action: () => T, at: (string | number)[] = []): T {
+function storeErrorsAsHttp<T>(stored: unknown, action: () => T, at: (string | number)[] = []): T {
   try {
     return action();
   } catch (error) {
     if (error instanceof SavedPayloadConflictError) throw new HttpError(409, error.message);
     if (!(error instanceof SavedPayloadValidationError)) throw error;
     throw new RequestValidationError(
-      error.issues.map((issue) => ({
-        type: 'value_error',
-        loc: ['body', ...at, ...issue.path],
-        msg: issue.message,
-        input: valueAt(sent, [...at, ...issue.path]) ?? null,
-      })),
+      toValidationIssues(error.issues, stored, 'body', { unknownKeysFirst: true }).map((issue) =>
+        issueAt(['body', ...at], issue),
+      ),
     );
   }
 }
@@ -52,7 +49,7 @@ export function payloadRoutes(deps: ControlDeps): Router {
 
   router.put('/payloads', body, (ctx) => {
     const { items } = parseRequestPart(PayloadsReplaceSchema, requestBody(ctx), 'body');
-    storeErrorsAsHttp(requestBody(ctx), () => payloads.replace(items, room), ['items']);
+    storeErrorsAsHttp(items, () => payloads.replace(items, room), ['items']);
     ctx.body = page();
   });
 
