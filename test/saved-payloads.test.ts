@@ -11,6 +11,7 @@ import {
   type PayloadChange,
   type SavedPayload,
 } from '../src/shared/saved-payload';
+import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { FeedClient } from './helpers/feed-client';
@@ -187,6 +188,40 @@ test('control API: save, list, read, rename, delete and replace payloads; the li
         .join() === 'payload-saved open-a-run,payload-saved open-a-run,payloads-replaced *,payload-deleted a',
   );
   feed.close();
+});
+
+test("a saved macro's parameters are refused as the macro's own route refuses them, in pydantic's types", async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const client = await AguiSocket.open(server.wsUrl);
+  const [connection] = (await api.get<{ items: { id: string }[] }>('/connections')).body.items;
+  assert.ok(connection);
+  const macroRoute = `/connections/${connection.id}/macros/text-message`;
+  type Issue = { type: string; loc: (string | number)[]; msg: string; input: unknown };
+  for (const params of [{ chunkSize: 'x' }, { text: 5, chunkSize: 0 }]) {
+    const sent = await api.post<{ detail: Issue[] }>(macroRoute, params);
+    const saved = await api.put<{ detail: Issue[] }>('/payloads/m', {
+      name: 'M',
+      kind: 'macro',
+      body: { macro: 'text-message', params },
+    });
+    assert.equal(sent.status, 422);
+    assert.equal(saved.status, 422);
+    // The same problems, at the parameters' place in the payload.
+    assert.deepEqual(
+      saved.body.detail,
+      sent.body.detail.map((issue) => ({ ...issue, loc: ['body', 'body', 'params', ...issue.loc.slice(1)] })),
+    );
+  }
+  const missing = await api.put<{ detail: Issue[] }>('/payloads/m', {
+    name: 'M',
+    kind: 'macro',
+    body: { macro: 'run-error', params: {} },
+  });
+  assert.deepEqual(missing.body.detail, [
+    { type: 'missing', loc: ['body', 'body', 'params', 'message'], msg: 'Field required', input: null },
+  ]);
+  await client.close();
 });
 
 test('a payload saved at the depth limit loads again: a workspace list is not one level more of it', () => {

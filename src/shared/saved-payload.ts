@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { MACRO_NAMES, MAX_INJECTED_EVENTS, MacroSchemas } from './control-api';
-import { issueWords } from './issue-words';
 import { JsonObjectSchema, JsonValueSchema } from './json-value';
 import { unionIssueWords } from './union-issue-words';
 
@@ -51,8 +50,8 @@ const MacroBodySchema = z
     }
     const checked = MacroSchemas[body.macro].safeParse(body.params, { error: unionIssueWords });
     if (checked.success) return;
-    for (const issue of checked.error.issues)
-      ctx.addIssue({ code: 'custom', path: ['params', ...issue.path], message: issueWords(issue) });
+    // Each as the macro's route finds it (its code, so a 422 has pydantic's type: `missing`, `greater_than_equal`…).
+    for (const issue of checked.error.issues) ctx.addIssue({ ...issue, path: ['params', ...issue.path] });
   });
 
 const common = {
