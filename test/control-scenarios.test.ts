@@ -82,6 +82,25 @@ test('scenarios: invalid ones are 422 naming the field; a bad regex is refused',
   assert.equal(badRegex.status, 422);
   assert.ok(badRegex.body.detail.length > 0);
   assert.equal((await api.get('/scenarios/regex')).status, 404, 'nothing stored');
+
+  // A body naming another scenario than its path: at the body's id, as a saved payload's or a record's.
+  const otherId = await api.put('/scenarios/rx', { ...greeting, id: 'other' });
+  assert.deepEqual(
+    { status: otherId.status, body: otherId.body },
+    {
+      status: 422,
+      body: {
+        detail: [
+          {
+            type: 'value_error',
+            loc: ['body', 'id'],
+            msg: 'Value error, the id in the body ("other") differs from the one in the path ("rx"): give the same one in both',
+            input: 'other',
+          },
+        ],
+      },
+    },
+  );
 });
 
 test('agents and sockets may list only scenarios there are; a scenario they play is not deleted from under them', async () => {

@@ -142,9 +142,24 @@ test('control API: save, list, read, rename, delete and replace payloads; the li
     total: 1,
   });
 
-  const wrongId = await api.put<{ detail: string }>('/payloads/open-a-run', { ...body, id: 'other' });
-  assert.equal(wrongId.status, 422);
-  assert.match(wrongId.body.detail, /must match the path's/);
+  // As a scenario's or a record's: at the body's id, in the list every 422 is.
+  const wrongId = await api.put('/payloads/open-a-run', { ...body, id: 'other' });
+  assert.deepEqual(
+    { status: wrongId.status, body: wrongId.body },
+    {
+      status: 422,
+      body: {
+        detail: [
+          {
+            type: 'value_error',
+            loc: ['body', 'id'],
+            msg: 'Value error, the id in the body ("other") differs from the one in the path ("open-a-run"): give the same one in both',
+            input: 'other',
+          },
+        ],
+      },
+    },
+  );
   const badPath = await api.put<{ detail: { loc: unknown[] }[] }>('/payloads/Bad%20Id', body);
   assert.equal(badPath.status, 422);
   assert.deepEqual(badPath.body.detail[0]?.loc, ['path', 'id']);

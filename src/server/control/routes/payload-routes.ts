@@ -5,6 +5,7 @@ import { PayloadIdSchema, PayloadsReplaceSchema, type SavedPayload } from '../..
 import { HttpError, issueAt, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
+import { pathIdMismatch } from '../../http/path-id-mismatch';
 import { parseRequestPart, toValidationIssues } from '../../http/validation';
 import { SavedPayloadConflictError, SavedPayloadValidationError } from '../../payloads/saved-payloads';
 import { newRouter } from '../../support/koa-router-on-first-use';
@@ -66,7 +67,7 @@ export function payloadRoutes(deps: ControlDeps): Router {
       throw new HttpError(422, 'Send the payload as a JSON object: {name, description?, kind, body}');
     const given = (input as { id?: unknown }).id;
     if (given !== undefined && given !== id)
-      throw new HttpError(422, `The body's id (${JSON.stringify(given)}) must match the path's (${id})`);
+      throw new RequestValidationError([pathIdMismatch(['body', 'id'], 'id', given, id)]);
     const { payload, created } = storeErrorsAsHttp(input, () => payloads.put({ ...input, id }, room));
     ctx.status = created ? 201 : 200;
     ctx.body = payload;

@@ -6,6 +6,7 @@ import { type Scenario, ScenarioSchema } from '../../../shared/scenario';
 import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
+import { pathIdMismatch } from '../../http/path-id-mismatch';
 import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation';
 import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
 import { newRouter } from '../../support/koa-router-on-first-use';
@@ -75,7 +76,7 @@ export function scenarioRoutes(deps: ControlDeps): Router {
   router.put('/scenarios/:id', body, (ctx) => {
     const input = parseRequestPart(ScenarioSchema, requestBody(ctx), 'body');
     if (input.id !== ctx.params.id)
-      throw new HttpError(422, `The body's id (${input.id}) must match the path's (${ctx.params.id})`);
+      throw new RequestValidationError([pathIdMismatch(['body', 'id'], 'id', input.id, ctx.params.id)]);
     const existed = scenarios.get(input.id) !== undefined;
     const saved = catalogueErrorsAs422(requestBody(ctx), () => scenarios.put(input, room));
     ctx.status = existed ? 200 : 201;

@@ -4,6 +4,7 @@ import type { CollectionChange } from '../../../shared/mounts/collection-change'
 import { MAX_JSON_DEPTH_SETTING } from '../../../shared/settings';
 import { HttpError, issueAt, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { toPydanticIssues } from '../../http/json-schema-issues';
+import { pathIdMismatch } from '../../http/path-id-mismatch';
 import { exceedsJsonDepth, jsonDepthMessage } from '../../support/json-depth';
 import { UserRegexBudgetError } from '../../support/user-regex';
 import { type SchemaCheck, SchemaRecursionError } from '../json-schemas';
@@ -254,12 +255,7 @@ export class CollectionStore {
       const problem = idValueIssue(given, this.idType, idLoc);
       if (problem) issues.push(problem);
       else if (pathId !== undefined && idKey(given as RecordId, this.idType) !== idKey(pathId, this.idType))
-        issues.push({
-          type: 'value_error',
-          loc: idLoc,
-          msg: `Value error, the ${this.idField} in the body (${JSON.stringify(given)}) differs from the one in the path (${JSON.stringify(pathId)})`,
-          input: given,
-        });
+        issues.push(pathIdMismatch(idLoc, this.idField, given, pathId));
     }
     const checked = fillDefaults ? record : structuredClone(record);
     let errors: ReturnType<SchemaCheck>;
