@@ -138,11 +138,22 @@ test('activating without a trigger uses the recorded message; a trigger without 
   assert.equal(refused.status, 422);
   assert.deepEqual(refused.body.detail[0]?.loc, ['body', 'trigger']);
   assert.match(refused.body.detail[0]?.msg ?? '', /only used with "activate": true/);
-  const badPattern = await api.post(`/connections/${id}/record`, {
-    activate: true,
-    trigger: { match: 'regex', pattern: '(?=x)' },
+  // A pattern RE2 cannot run is refused at the body's trigger, as POST /scenarios refuses it at its triggers.
+  type Issue = { type: string; loc: (string | number)[]; msg: string; input: unknown };
+  const trigger = { match: 'regex', pattern: '(a' };
+  const badPattern = await api.post<{ detail: Issue[] }>(`/connections/${id}/record`, { activate: true, trigger });
+  const asScenario = await api.post<{ detail: Issue[] }>('/scenarios', {
+    id: 'bad-pattern',
+    name: 'Bad pattern',
+    triggers: [trigger],
+    steps: [],
   });
-  assert.equal(badPattern.status, 422, 'a pattern RE2 cannot run is refused');
+  assert.equal(badPattern.status, 422);
+  assert.deepEqual(
+    badPattern.body.detail,
+    asScenario.body.detail.map((issue) => ({ ...issue, loc: ['body', 'trigger', ...issue.loc.slice(3)] })),
+  );
+  assert.deepEqual(badPattern.body.detail[0]?.loc, ['body', 'trigger', 'pattern']);
 
   const answer = await api.post<RecordingResult>(`/connections/${id}/record`, { activate: true, id: 'bella' });
   assert.equal(answer.status, 201);

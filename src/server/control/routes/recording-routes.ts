@@ -7,7 +7,6 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
-import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
 import {
   type Recording,
   RecordingError,
@@ -18,6 +17,7 @@ import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { connectionFrom } from './connection-routes';
 import { freeId } from './free-id';
+import { catalogueErrorsAs422 } from './scenario-catalogue-errors';
 import { checkWorkspaceRoom } from './workspace-room';
 
 /**
@@ -86,27 +86,28 @@ export function recordingRoutes(deps: ControlDeps): Router {
     if (input.id && scenarios.get(input.id)) throw new HttpError(409, `A scenario with id ${input.id} exists`);
     const { recording, selection, where, listedOnly } = record(ctx, input);
     const { scenario: recorded, userMessage, suggestedTrigger: _trigger, ...facts } = recording;
-    try {
-      const scenario = scenarios.put(recorded, (next) => checkWorkspaceRoom(deps.workspace, { scenarios: next }));
-      const warnings = [...facts.warnings];
-      if (input.activate) {
-        if (listedOnly) warnings.push(listedOnlyWords(listedOnly, scenario.id));
-        else {
-          const answering = scenarios.match(userMessage, selection)?.scenario.id;
-          // A trigger for other messages than the one recorded says nothing about who answers that one.
-          if (answering !== scenario.id && scenarios.match(userMessage, new Set([scenario.id])))
-            warnings.push(
-              `on ${where}, the recorded message is still answered by scenario '${answering}' (its trigger comes first): give the recording's trigger a higher priority`,
-            );
-        }
+    // A trigger given is the recorded scenario's only one: its problems (a regex RE2 cannot compile) are the body's.
+    const placeInBody = (place: (string | number)[]) =>
+      input.trigger && place[0] === 'triggers' && place[1] === 0 ? ['trigger', ...place.slice(2)] : undefined;
+    const scenario = catalogueErrorsAs422(
+      requestBody(ctx),
+      () => scenarios.put(recorded, (next) => checkWorkspaceRoom(deps.workspace, { scenarios: next })),
+      placeInBody,
+    );
+    const warnings = [...facts.warnings];
+    if (input.activate) {
+      if (listedOnly) warnings.push(listedOnlyWords(listedOnly, scenario.id));
+      else {
+        const answering = scenarios.match(userMessage, selection)?.scenario.id;
+        // A trigger for other messages than the one recorded says nothing about who answers that one.
+        if (answering !== scenario.id && scenarios.match(userMessage, new Set([scenario.id])))
+          warnings.push(
+            `on ${where}, the recorded message is still answered by scenario '${answering}' (its trigger comes first): give the recording's trigger a higher priority`,
+          );
       }
-      ctx.status = 201;
-      ctx.body = { scenario, active: scenario.triggers.length > 0, ...facts, warnings } satisfies RecordingResult;
-    } catch (error) {
-      if (error instanceof ScenarioValidationError)
-        throw new HttpError(422, `The recording cannot be stored as a scenario: ${error.message}`);
-      throw error;
     }
+    ctx.status = 201;
+    ctx.body = { scenario, active: scenario.triggers.length > 0, ...facts, warnings } satisfies RecordingResult;
   });
 
   return router;

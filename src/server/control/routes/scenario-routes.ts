@@ -7,35 +7,17 @@ import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { pathIdMismatch } from '../../http/path-id-mismatch';
-import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation';
-import { ScenarioValidationError } from '../../scenarios/scenario-catalogue';
+import { parseRequestPart } from '../../http/validation';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { connectionById, requireOpen } from './connection-routes';
+import { catalogueErrorsAs422 } from './scenario-catalogue-errors';
 import { checkWorkspaceRoom } from './workspace-room';
 
 const RunBodySchema = z.strictObject({ connectionId: z.string().min(1) });
 
 /** Computed once: the editor's schema help does not change while the engine runs. */
 let scenarioJsonSchema: unknown;
-
-/**
- * The catalogue refuses what does not compile (bad regex, unknown template); report it like schema errors, each
- * echoing the value at its place in the body as `sent`.
- */
-function catalogueErrorsAs422<T>(sent: unknown, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (!(error instanceof ScenarioValidationError)) throw error;
-    throw new RequestValidationError(
-      error.issues.map((issue) => {
-        const path = dottedPathKeys(issue.path);
-        return { type: 'value_error', loc: ['body', ...path], msg: issue.message, input: valueAt(sent, path) ?? null };
-      }),
-    );
-  }
-}
 
 function scenarioFrom(ctx: Context, { context }: ControlDeps): Scenario {
   const scenario = context.scenarios.get(ctx.params.id ?? '');
