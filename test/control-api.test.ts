@@ -232,6 +232,11 @@ test('close with a chosen code and reason reaches the client; bad codes and long
     const refused: { status: number } = await api.post(`/connections/${connection.id}/close`, body);
     assert.equal(refused.status, 422, JSON.stringify(body));
   }
+  // Only integers are codes: text is not one, as pydantic says of an int field.
+  const asText = await api.post(`/connections/${connection.id}/close`, { code: '1000' });
+  assert.deepEqual(asText.body, {
+    detail: [{ type: 'int_type', loc: ['body', 'code'], msg: 'Input should be a valid integer', input: '1000' }],
+  });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     client.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );

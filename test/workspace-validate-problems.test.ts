@@ -114,7 +114,7 @@ test('duplicate ids are listed with the other shape problems, not in a later rou
     "collections.1.id: duplicate collection id 'c'",
     'collections.1: unknown field recrods — did you mean records?',
     "routes.1.id: duplicate route id 'a'",
-    'routes.1.responses.0.status: must be a number',
+    'routes.1.responses.0.status: must be a whole number',
     "routes.1.responses.1.id: duplicate response id 'r'",
     'routes.1: unknown field pth',
     'scenarios.0.triggers.0: unknown field priorty — did you mean priority?',

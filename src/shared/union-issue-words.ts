@@ -13,10 +13,17 @@ type Path = readonly PropertyKey[];
  * fix. Here a tag is named by where it is (`unknown behaviour type "ecko": expected one of agui, echo, push, rules`),
  * objects told apart by their keys say which keys (`give exactly one of "json", "text" or "file" (got "jsn")`), an
  * alternative the value's type or keys choose reports its own problems, and other types list what would do. A record
- * key its schema refuses is named, with why (`key "": must not be empty`), not zod's "Invalid key in record". Every
- * other issue is left to zod and issueWords.
+ * key its schema refuses is named, with why (`key "": must not be empty`), not zod's "Invalid key in record". A
+ * non-number given to an integer is said to expect `int`, as zod says it of 1.5 (zod says `number`), so it reads
+ * `must be a whole number` and a 422 has pydantic's `int_type`. Every other issue is left to zod and issueWords.
  */
 export const unionIssueWords: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_type' && issue.expected === 'number' && isIntegerSchema(issue.inst)) {
+    // The one place that sees the schema: zod copies the issue after its maps run (its type marks it read-only), and
+    // words the corrected one itself.
+    (issue as { expected: string }).expected = 'int';
+    return undefined;
+  }
   if (issue.code === 'invalid_key') return keyIssueWords(issue.input ?? issue.path?.at(-1), issue.issues);
   if (issue.code === 'unrecognized_keys') return unknownKeysWords(issue);
   if (issue.code !== 'invalid_union' || issue.inclusive === false) return undefined;
@@ -203,6 +210,11 @@ function objectKeys(option: z.ZodType | undefined): ObjectKeys | undefined {
     return { required: [option.def.discriminator], known: unique(known), tagged: true };
   }
   return undefined;
+}
+
+/** Whether the schema that raised an issue takes integers only (`z.number().int()`). */
+function isIntegerSchema(schema: unknown): boolean {
+  return schema instanceof z.ZodNumber && schema.isInt;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
