@@ -8,6 +8,7 @@ import {
 import {
   MAX_SAVED_PAYLOAD_BYTES,
   MAX_SAVED_PAYLOADS,
+  MAX_SAVED_PAYLOADS_TOTAL_BYTES,
   type PayloadChange,
   type SavedPayload,
 } from '../src/shared/saved-payload';
@@ -237,6 +238,31 @@ test("a saved macro's parameters are refused as the macro's own route refuses th
     { type: 'missing', loc: ['body', 'body', 'params', 'message'], msg: 'Field required', input: null },
   ]);
   await client.close();
+});
+
+test('one payload too large is invalid input (422 at its body); payloads too large together are a conflict (409)', async () => {
+  const api = controlClient(await startTestEngine());
+  // The request alone passes the limit of one payload: pydantic's 422, at the field, saying what to do.
+  const big = await api.put<{ detail: { type: string; loc: unknown[]; msg: string }[] }>('/payloads/big', {
+    name: 'Big',
+    kind: 'text',
+    body: 'x'.repeat(MAX_SAVED_PAYLOAD_BYTES),
+  });
+  assert.equal(big.status, 422);
+  assert.deepEqual(
+    big.body.detail.map(({ type, loc }) => ({ type, loc })),
+    [{ type: 'value_error', loc: ['body', 'body'] }],
+  );
+  assert.match(big.body.detail[0]?.msg ?? '', /at most 262144 \(256 KiB\): shorten it, or split it into several$/);
+
+  // Each fits; with the payloads stored, one more passes what they may take together: 409, as a taken name.
+  const text = 'x'.repeat(MAX_SAVED_PAYLOAD_BYTES - 100);
+  const fitting = Math.floor(MAX_SAVED_PAYLOADS_TOTAL_BYTES / MAX_SAVED_PAYLOAD_BYTES);
+  for (let n = 0; n < fitting; n++)
+    assert.equal((await api.put(`/payloads/p${n}`, { name: `P${n}`, kind: 'text', body: text })).status, 201);
+  const over = await api.put<{ detail: string }>('/payloads/one-more', { name: 'One more', kind: 'text', body: text });
+  assert.equal(over.status, 409);
+  assert.match(over.body.detail, /over the 4194304 a workspace keeps: delete some first/);
 });
 
 test('a payload saved at the depth limit loads again: a workspace list is not one level more of it', () => {

@@ -95,7 +95,7 @@ export const SavedPayloadSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['body'],
-        message: `the payload is ${bytes} bytes as JSON; at most ${MAX_SAVED_PAYLOAD_BYTES} are kept`,
+        message: `the payload is ${bytes} bytes as JSON, and one may take at most ${MAX_SAVED_PAYLOAD_BYTES} (256 KiB): shorten it, or split it into several`,
       });
   });
 export type SavedPayload = z.infer<typeof SavedPayloadSchema>;
