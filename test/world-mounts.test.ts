@@ -192,7 +192,19 @@ test('routes edit, reorder, disable and duplicate; user routes come before the p
     "the pack's /health",
   );
   const mine = { id: 'health', path: '/health', responses: [{ id: 'mine', body: { json: { status: 'mine' } } }] };
+  // A mount made by a PUT takes its path's id; one there may be renamed, once (the second finds none to rename).
+  const elsewhere = await api.put<{ detail: { loc: unknown[]; msg: string }[] }>('/routes/other', mine);
+  assert.equal(elsewhere.status, 422);
+  assert.deepEqual(elsewhere.body.detail[0]?.loc, ['body', 'id']);
+  assert.match(elsewhere.body.detail[0]?.msg ?? '', /differs from the one in the path \("other"\)/);
   assert.equal((await api.put('/routes/health', mine)).status, 201);
+  assert.equal((await api.put('/routes/health', { ...mine, id: 'renamed' })).status, 200);
+  assert.equal((await api.put('/routes/health', { ...mine, id: 'again' })).status, 422, 'no second mount');
+  assert.equal((await api.put('/routes/renamed', mine)).status, 200);
+  assert.deepEqual(
+    (await api.get<{ items: { id: string }[] }>('/routes')).body.items.map((route) => route.id),
+    ['health'],
+  );
   assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { status: 'mine' }, 'the user route wins');
   const copy = await api.post<{ id: string; name?: string }>('/routes/health/duplicate');
   assert.equal(copy.status, 201);

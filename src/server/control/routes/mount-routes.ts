@@ -12,6 +12,7 @@ import { StaticFolderSchema } from '../../../shared/mounts/static-folder';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
+import { pathIdMismatch } from '../../http/path-id-mismatch';
 import { dottedPathKeys, parseRequestPart, valueAt } from '../../http/validation';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import { MountValidationError } from '../../world/mount-validation-error';
@@ -140,6 +141,9 @@ export function mountRoutes({ context, workspace }: ControlDeps): Router {
       const item = parseRequestPart(schema, requestBody(ctx), 'body');
       const current = items();
       const index = current.findIndex((candidate) => candidate.id === ctx.params.id);
+      // A mount there may be renamed; one made here takes the path's id (else racing renames would add mounts).
+      if (index === -1 && item.id !== ctx.params.id)
+        throw new RequestValidationError([pathIdMismatch(['body', 'id'], 'id', item.id, ctx.params.id)]);
       duplicateId(item.id, index);
       const next = index === -1 ? [...current, item] : current.map((old, at) => (at === index ? item : old));
       store(next, index === -1 ? next.length - 1 : index, requestBody(ctx));
