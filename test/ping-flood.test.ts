@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { LIVE_FEED_PATH } from '../src/shared/control-api';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
+import { clientFrame } from './helpers/tcp-websocket';
 import { eventually } from './helpers/wait';
 
 // ws drops a socket with 60 pongs unwritten as a ping flood (a bare 1006); the engine turns that count off and bounds
@@ -23,18 +23,6 @@ const PING_PAYLOAD = 125;
  * client's close frame, then drops it with what it still held.
  */
 const FLOOD_PINGS = 600_000;
-
-/** A client → server frame: masked, as clients must. */
-function clientFrame(opcode: number, payload: Buffer): Buffer {
-  const mask = randomBytes(4);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
-  const length = payload.length;
-  const head =
-    length < 126
-      ? Buffer.from([0x80 | opcode, 0x80 | length])
-      : Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff]);
-  return Buffer.concat([head, mask, masked]);
-}
 
 /** A raw WebSocket on `path` that reads nothing after the handshake until told to. */
 async function upgradedSocket(path: string): Promise<{ socket: Socket; rest: Buffer }> {

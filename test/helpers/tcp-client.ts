@@ -7,9 +7,12 @@ export interface TcpClient {
   readonly closed: Promise<void>;
 }
 
-/** Connects to `port` on loopback; errors (a reset the test provokes) are the test's to look at, never thrown. */
-export async function openTcp(port: number): Promise<TcpClient> {
-  const socket = connect(port, '127.0.0.1');
+/**
+ * Connects to `port` on loopback; errors (a reset the test provokes) are the test's to look at, never thrown.
+ * `allowHalfOpen`: the client's side stays open once the engine ends its own, until the test ends it.
+ */
+export async function openTcp(port: number, { allowHalfOpen = false } = {}): Promise<TcpClient> {
+  const socket = connect({ port, host: '127.0.0.1', allowHalfOpen });
   socket.on('error', () => {});
   let received = '';
   socket.on('data', (chunk) => {

@@ -140,9 +140,10 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
   }
 
   /** Ends the response now (the console closing the connection; the code is only recorded). */
-  close(code: number, reason: string): void {
+  close(code: number, reason: string): boolean {
     this.closedWith ??= { code, reason };
     this.finish();
+    return true;
   }
 
   /** Ends the response now, after what was written so far. */
@@ -163,7 +164,7 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
    * Closes for a client that does not read (the connection's backlog bound): its socket is dropped, with every
    * stream pipelined on it. An ending it would not read either would keep the socket, and all it holds, alive.
    */
-  closeUnread(code: number, reason: string): void {
+  closeUnread(code: number, reason: string): boolean {
     this.closedWith ??= { code, reason };
     this.ended = true;
     this.stopKeepAlive();
@@ -171,6 +172,7 @@ export class EventStreamResponse implements ConnectionTransport, StreamOnSocket 
     this.dropPending();
     if (this.socketStreams) this.socketStreams.drop({ code, reason });
     else this.response.destroy();
+    return true;
   }
 
   /** Bytes written in earlier turns the client has not read: on its connection, pipelined responses included. */

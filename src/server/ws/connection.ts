@@ -58,12 +58,16 @@ export interface ConnectionTransport {
    * response ends its run with a RUN_ERROR saying why (a WebSocket's close frame says it there).
    */
   beforeClose?(code: number, reason: string): void;
-  close(code: number, reason: string): void;
+  /**
+   * Closes with `code` and `reason`; false when the transport was closing already and they do not go out (a
+   * WebSocket whose client's close came first and was answered).
+   */
+  close(code: number, reason: string): boolean;
   /**
    * Closes for a client that does not read what it is sent (BACKLOG_CLOSE); `close` where it is missing. An SSE
    * response drops its socket: it has no closing handshake to wait for, and its client would not read an ending.
    */
-  closeUnread?(code: number, reason: string): void;
+  closeUnread?(code: number, reason: string): boolean;
   terminate(): void;
 }
 
@@ -88,7 +92,7 @@ export interface ConnectionInit {
 /** What a closed connection talks through: nothing (every use of the transport is for an open one). */
 const CLOSED_TRANSPORT: ConnectionTransport = {
   send: () => false,
-  close: () => {},
+  close: () => false,
   terminate: () => {},
 };
 
@@ -230,8 +234,13 @@ export class Connection {
   private heldByteCount = 0;
   /** Frames dropped instead of held: skippable frames while over SLOW_CLIENT_BUFFER_BYTES unsent. */
   private heldDropped = 0;
-  /** Whether the engine closed the connection for its backlog (BACKLOG_CLOSE), whatever the client answers. */
+  /** Whether the engine closed the connection for its backlog (BACKLOG_CLOSE). */
   private backlogClosed = false;
+  /**
+   * The close the engine sent (a behaviour's, the console's, BACKLOG_CLOSE…): what is recorded, whatever the client
+   * answers: its own code, or nothing (ws then gives up after 30 s and says 1006).
+   */
+  private sentClose: { code: number; reason: string } | undefined;
   private skippedFrames = 0;
   private releaseTimer: SlicedTimer | undefined;
   private readonly contextLog = new RingBuffer<ContextWrite>(MAX_CONTEXT_WRITES);
@@ -501,8 +510,11 @@ export class Connection {
     if (this.state !== 'open') return;
     this.dropHeld();
     this.state = 'closing';
-    if (unread && this.transport.closeUnread) this.transport.closeUnread(code, reason);
-    else this.transport.close(code, reason);
+    const sent =
+      unread && this.transport.closeUnread
+        ? this.transport.closeUnread(code, reason)
+        : this.transport.close(code, reason);
+    if (sent) this.sentClose = { code, reason };
     this.observer.updated(this);
   }
 
@@ -529,8 +541,7 @@ export class Connection {
   /** Called by the transport once the connection is gone. */
   markClosed(code: number | null, reason: string | null): void {
     if (this.state === 'closed') return;
-    // A client that did not read never answered the close (ws then says 1006): record what the engine sent.
-    if (this.backlogClosed) ({ code, reason } = BACKLOG_CLOSE);
+    if (this.sentClose) ({ code, reason } = this.sentClose);
     this.dropHeld();
     // Kept for the console a while after this: it must not keep its socket, or its HTTP exchange, alive.
     this.transport = CLOSED_TRANSPORT;
@@ -684,8 +695,11 @@ export function webSocketTransport(socket: WebSocket, stream: Duplex): Connectio
     bufferedBytes: () => socket.bufferedAmount + batch.pendingBytes,
     backlogBytes: () => socket.bufferedAmount,
     close: (code, reason) => {
+      // Closing already: the client's close came first (ws answered it), or ws refused a frame of its own accord.
+      if (socket.readyState !== socket.OPEN) return false;
       batch.flush();
       socket.close(code, reason);
+      return true;
     },
     terminate: () => {
       batch.drop();
