@@ -9,13 +9,14 @@ import { clientCloseFrame, clientFrame, openTcpWebSocket, serverClose } from './
 import { eventually } from './helpers/wait';
 
 // A close the engine starts (a rules action, the console) is what the console records, whatever the client answers:
-// its own code, or nothing at all (ws then gives up after 30 s and says 1006). Raw TCP clients, since a library
-// client echoes the engine's code at once.
+// its own code, or nothing at all (ws then gives up after 30 s and says 1006); what the client sends after it is
+// logged, never handled. Raw TCP clients, since a library client echoes the engine's code at once.
 
 const server = await startTestEngine({ template: 'blank' });
 const api = controlClient(server);
 for (const definition of [
   { id: 'echo', path: '/echo/:test', behaviour: { type: 'echo' } },
+  { id: 'agui', path: '/agui/:test', behaviour: { type: 'agui' } },
   {
     id: 'bye',
     path: '/bye/:test',
@@ -90,4 +91,21 @@ test("a console close after the client's own close was answered does not replace
   const summary = await closedAt('/echo/client-first');
   assert.equal(summary.closeCode, 4001);
   assert.equal(summary.closeReason, 'leaving');
+});
+
+test("frames a client sends after the engine's close are logged as received, and nothing acts on them", async () => {
+  const client = await openTcpWebSocket(server.port, '/agui/sends-after');
+  const { id } = await listed('/agui/sends-after');
+  assert.ok((await api.post(`/connections/${id}/close`, { code: 4002, reason: 'console bye' })).status < 300);
+  await eventually(() => serverClose(client) !== undefined, "the engine's close frame");
+
+  // Sent after the close frame went out, as a client that has not read it yet would: the client did send it.
+  const late = { threadId: 'late', runId: 'r1', messages: [{ id: 'm1', role: 'user', content: 'hello' }] };
+  client.socket.write(clientFrame(0x1, Buffer.from(JSON.stringify(late))));
+  client.socket.write(clientCloseFrame(4002, 'console bye'));
+  const summary = await closedAt('/agui/sends-after');
+  assert.equal(summary.counters.framesIn, 1);
+  assert.equal(summary.counters.framesOut, 0);
+  // Not played: a run would have named its thread on the connection.
+  assert.equal(summary.threadId, null);
 });

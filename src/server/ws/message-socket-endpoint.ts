@@ -122,9 +122,7 @@ export function messageSocketEndpoint(
         if (connection.isOpen) refusedFrame = frameRefusalClose(error, maxPayloadBytes);
         connection.failed(error.message);
       });
-      let open = true;
       socket.on('close', (code: number, reason: Buffer) => {
-        open = false;
         const silent = heartbeatDropReason(socket);
         if (silent) connection.failed(silent);
         connection.markClosed(refusedFrame?.code ?? code, refusedFrame?.reason ?? silent ?? reason.toString('utf8'));
@@ -138,13 +136,15 @@ export function messageSocketEndpoint(
       const opened = createSession(connection, request);
       session = opened;
       // Logged as it arrives; handled in its turn (a run it starts must not keep other clients waiting), unless
-      // the socket has closed by then. What waits for its turn is bounded: past it the socket is not read from.
+      // the connection is closing by then: a frame sent after the engine's close frame did arrive (RFC 6455 lets a
+      // closing endpoint receive), but nothing may be sent after that close. What waits for its turn is bounded:
+      // past it the socket is not read from.
       const unhandled = new UnhandledMessages(socket);
       const handle = (message: ClientMessage, size: number) => {
         unhandled.read(size);
         inTurn(() => {
           unhandled.handled(size);
-          if (!open) return;
+          if (!connection.isOpen) return;
           opened.message(message);
           connection.flushWrites();
         });
