@@ -629,7 +629,9 @@ test('on the engine: malformed HTTP gets FastAPI JSON with the right status, and
   ]);
   assert.equal(postUpgrade.status, 405);
   assert.equal(postUpgrade.headers.allow, 'GET');
-  assert.deepEqual(JSON.parse(postUpgrade.body), { detail: 'Invalid HTTP method' });
+  assert.deepEqual(JSON.parse(postUpgrade.body), {
+    detail: 'Invalid HTTP method POST: a WebSocket handshake is a GET request (RFC 6455 §4.1)',
+  });
   const keyless = await rawHttp(engine.port, [`GET /ws HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`]);
   assert.equal(keyless.status, 400);
   assert.match(String(keyless.headers['content-type']), /^application\/json/);

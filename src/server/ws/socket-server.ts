@@ -272,7 +272,11 @@ function subprotocolRefusal(endpoint: SocketEndpoint, request: IncomingMessage):
  */
 function handshakeRefusal(error: Error, request: IncomingMessage): UpgradeRefusal {
   if (error.message === 'Invalid HTTP method')
-    return { status: 405, message: error.message, headers: { Allow: 'GET' } };
+    return {
+      status: 405,
+      message: `Invalid HTTP method ${request.method}: a WebSocket handshake is a GET request (RFC 6455 §4.1)`,
+      headers: { Allow: 'GET' },
+    };
   if (error.message === 'Missing or invalid Sec-WebSocket-Version header') {
     const version = request.headers['sec-websocket-version'];
     return version === undefined
