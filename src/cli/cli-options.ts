@@ -29,7 +29,8 @@ const OPTIONS_OF: Partial<Record<CommandName, string>> = {
   --workspace FILE  serve the world in FILE (mounts, packs, scenarios, settings) and autosave changes to it
                     (created from --template when missing); flags below override its settings
   --template NAME   the world to serve without --workspace, or to create a missing FILE from (default agora)
-  --speed X         multiplies every scripted delay (default 1; 0 = no delays, for tests)
+  --speed X         multiplies every scenario delay (default 1; 0 = no delays, for tests); the delays of routes
+                    and of echo, push and rules sockets stay real time
   --token TOKEN     console token: 8 to 256 letters, digits, ".", "_", "~" or "-" (default: random per launch)
   --api-key KEY     require KEY as a gateway would: X-API-Key on every mocked REST request (else 401), ?token=KEY
                     on every mocked WebSocket (else closed 4001 "Unauthorized"); repeat for several keys. Joins

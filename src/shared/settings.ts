@@ -84,7 +84,9 @@ export const ServerSettingsSchema = z.strictObject({
     .min(0)
     .max(100)
     .default(1)
-    .describe('Multiplies every scripted delay; 0 plays scenarios without waiting.'),
+    .describe(
+      'Multiplies every scenario delay; 0 plays scenarios without waiting. Route and echo, push and rules socket delays are real time.',
+    ),
   approvalTimeoutMs: z
     .number()
     .int()

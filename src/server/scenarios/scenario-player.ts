@@ -61,7 +61,7 @@ export interface ScenarioPlayerOptions {
   state?: JsonValue;
   /** Told the values of each `setContext` step as it plays (context leaves no frame; a recording needs it). */
   onContextSet?: (values: JsonObject) => void;
-  /** Multiplies every scripted delay; read at each delay so a change applies at once. 0 = no delays. */
+  /** Multiplies every delay of the scenario; read at each delay so a change applies at once. 0 = no delays. */
   speed: () => number;
   /** Default wait for an approval answer in real ms; 0 waits forever. */
   approvalTimeoutMs: () => number;

@@ -1,6 +1,7 @@
 /**
- * The `speed` setting multiplies every scripted delay: 2 plays twice as slow, 0.5 twice as fast, 0 without
- * waiting. Every label and hint that names it says it this way.
+ * The `speed` setting multiplies every scenario delay: 2 plays twice as slow, 0.5 twice as fast, 0 without
+ * waiting (routes' and echo, push and rules sockets' delays are real time). Every label and hint that names it says
+ * it this way.
  */
 export function speedLabel(speed: number): string {
   return `${speed}× delays — ${speedEffect(speed)}`;
@@ -17,4 +18,5 @@ export function speedEffect(speed: number): string {
 
 /** What the speed setting does, in one sentence. */
 export const SPEED_HINT =
-  'Multiplies every scripted delay: 0.5 plays twice as fast, 2 twice as slow, 0 without waiting.';
+  'Multiplies every scenario delay: 0.5 plays twice as fast, 2 twice as slow, 0 without waiting. Route and socket ' +
+  '(echo, push, rules) delays stay real time.';
