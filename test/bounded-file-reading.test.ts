@@ -159,7 +159,7 @@ test('the OpenAPI reader refuses a FIFO and a device at once, and a file past th
   await writeFile(big, '');
   await truncate(big, SPEC_LIMITS.maxBytes + 1);
   const large = await refusal(readOpenApiSource(big, SPEC_LIMITS));
-  assert.match(large.message, /big-spec\.json is larger than 1 MB: not an API description to import$/);
+  assert.match(large.message, /big-spec\.json is larger than 1 MiB: not an API description to import$/);
   const ok = join(dir, 'spec.json');
   await writeFile(ok, '\uFEFF{"openapi":"3.1.0"}');
   assert.deepEqual(await guarded(readOpenApiSource(ok, SPEC_LIMITS)), { text: '{"openapi":"3.1.0"}', file: ok });
@@ -186,7 +186,7 @@ test('a URL that streams JSON without end is cut at the cap, the download aborte
   const endless = await endlessJsonServer();
   const error = await refusal(readOpenApiSource(endless.url, SPEC_LIMITS));
   assert.ok(error instanceof OpenApiImportError);
-  assert.equal(error.message, `${endless.url} is larger than 1 MB: not an API description to import`);
+  assert.equal(error.message, `${endless.url} is larger than 1 MiB: not an API description to import`);
   // The connection is closed from our side: the server stops writing.
   await guarded(endless.closed);
   // Bounded: what the server got to write is the cap plus what the sockets buffer, not an ever growing amount.
@@ -245,7 +245,7 @@ test('the CLI: import-openapi of an endless URL and validate of a FIFO end with 
     runCliFromSource(['validate', fifo]),
   ]);
   assert.equal(imported.code, 1);
-  assert.equal(imported.stderr, `agui-mock: ${endless.url} is larger than 10 MB: not an API description to import\n`);
+  assert.equal(imported.stderr, `agui-mock: ${endless.url} is larger than 10 MiB: not an API description to import\n`);
   assert.ok(endless.sent() < 10 * 1024 * 1024 + 32 * 1024 * 1024, `the server wrote ${endless.sent()} bytes`);
   assert.equal(validated.code, 1);
   assert.match(validated.stderr, /^agui-mock: .*pipe\.agui\.json: the path is not a regular file .*\n$/);

@@ -90,10 +90,13 @@ export function describeMegabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** `64 MB` for whole mebibytes (as the rest of the app writes sizes), else the bytes. */
-export function describeBytes(bytes: number): string {
+/**
+ * `64 MB` for whole mebibytes (as the app writes the workspace's sizes), else the bytes. `unit` names them for a
+ * limit its docs give in MiB (the OpenAPI import's 10 MiB), so the message says what the docs say.
+ */
+export function describeBytes(bytes: number, unit: 'MB' | 'MiB' = 'MB'): string {
   const mb = bytes / 1024 / 1024;
-  return Number.isInteger(mb) ? `${mb} MB` : `${bytes} bytes`;
+  return Number.isInteger(mb) ? `${mb} ${unit}` : `${bytes} bytes`;
 }
 
 /**
