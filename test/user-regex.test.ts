@@ -41,7 +41,7 @@ test('patterns RE2 cannot run are refused with a message that says why', () => {
     ['(?=x)a', /unsupported Perl syntax at `\(\?=`/],
     ['(a)\\1', /invalid escape sequence at `\\1`/],
     ['(a', /missing closing \) at `\(a`/],
-    ['a{1001}', /invalid repeat count/],
+    ['a{1001}', /`\{1001\}` repeats its part more than 1000 times, the most RE2 allows: lower the count/],
     ['x'.repeat(USER_REGEX_MAX_LENGTH + 1), /the limit is 1000/],
   ] as const) {
     assert.throws(
@@ -51,6 +51,44 @@ test('patterns RE2 cannot run are refused with a message that says why', () => {
       pattern,
     );
   }
+});
+
+test('a counted repetition RE2 refuses is refused saying which rule it breaks and what to change', () => {
+  // RE2 alone says "invalid repeat count at `{100}`", and the RE2 syntax note (lookaround…) points elsewhere.
+  for (const [pattern, reason] of [
+    [
+      '(a{100}){100}',
+      'the counted repetition `{100}` repeats a part with counted repetitions of its own, and RE2 allows at most 1000 repetitions with nested counts multiplied (`(a{100}){100}` would be 10000): lower the counts, or use + or *',
+    ],
+    ['(a{2,}){600}', /^the counted repetition `\{600\}` repeats a part with counted repetitions of its own/],
+    ['x{2000,}', /^the counted repetition `\{2000,\}` repeats its part more than 1000 times/],
+    ['x{5,2}', 'the counted repetition `{5,2}` has its larger count first: write {2,5}'],
+  ] as const) {
+    assert.throws(
+      () => compileUserRegex(pattern),
+      (error: Error) => {
+        assert.ok(error instanceof UserRegexError);
+        const said = error.message.replace(/^not a pattern the engine can run: /, '');
+        if (typeof reason === 'string') assert.equal(said, reason);
+        else assert.match(said, reason);
+        return true;
+      },
+      pattern,
+    );
+  }
+});
+
+test("a route whose regex nests counted repetitions past RE2's limit is refused with what to fix", async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const answer = await controlClient(server).post<{ detail: { loc: unknown[]; msg: string }[] }>('/routes', {
+    id: 'nested',
+    method: 'GET',
+    path: '/nested',
+    responses: [{ id: 'a', when: { query: { q: { regex: '(a{100}){100}' } } }, body: { json: 1 } }],
+  });
+  assert.equal(answer.status, 422);
+  assert.deepEqual(answer.body.detail[0]?.loc, ['body', 'responses', 0, 'when', 'query', 'q']);
+  assert.match(answer.body.detail[0]?.msg ?? '', /nested counts multiplied .*: lower the counts, or use \+ or \*$/);
 });
 
 const scenario = (pattern: string) => ({

@@ -150,7 +150,10 @@ export function compileUserRegex(pattern: string, options: UserRegexOptions = {}
   } catch (error) {
     if (!(error instanceof RE2JSException)) throw error;
     throw new UserRegexError(
-      `not a pattern the engine can run: ${describe(error, pattern, options.caseInsensitive === true)} (patterns use RE2 syntax: no lookaround, no backreferences)`,
+      `not a pattern the engine can run: ${
+        repeatCountProblem(error) ??
+        `${describe(error, pattern, options.caseInsensitive === true)} (patterns use RE2 syntax: no lookaround, no backreferences)`
+      }`,
     );
   }
   const size = compiled.programSize();
@@ -191,6 +194,29 @@ function beginning(text: string, limit: number): string {
   if (text.length <= limit) return text;
   const last = text.charCodeAt(limit - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit);
+}
+
+/** The most RE2 repeats a part: each count, and nested counts multiplied together. */
+const RE2_REPEAT_MAX = 1000;
+
+/**
+ * RE2's bare "invalid repeat count at `{100}`" said with the rule it breaks and what to change (its RE2 syntax note,
+ * lookaround and backreferences, would point the wrong way): the count it quotes is backwards, over 1000, or
+ * repeats a part with counts of its own whose product passes 1000. Undefined for any other refusal.
+ */
+function repeatCountProblem(error: RE2JSException): string | undefined {
+  if (!(error instanceof RE2JSSyntaxException) || error.getDescription() !== 'invalid repeat count') return undefined;
+  const quoted = error.getPattern() ?? '';
+  const counts = /^\{(\d+)(,?)(\d*)\}$/.exec(quoted);
+  if (!counts) return undefined;
+  const [, least = '', comma, most = ''] = counts;
+  const min = Number(least);
+  // `{n,}` has no upper count: n is what it repeats at least.
+  const max = comma && most !== '' ? Number(most) : min;
+  if (Math.max(min, max) > RE2_REPEAT_MAX)
+    return `the counted repetition \`${quoted}\` repeats its part more than ${RE2_REPEAT_MAX} times, the most RE2 allows: lower the count, or use + or *`;
+  if (max < min) return `the counted repetition \`${quoted}\` has its larger count first: write {${most},${least}}`;
+  return `the counted repetition \`${quoted}\` repeats a part with counted repetitions of its own, and RE2 allows at most ${RE2_REPEAT_MAX} repetitions with nested counts multiplied (\`(a{100}){100}\` would be 10000): lower the counts, or use + or *`;
 }
 
 /** RE2's own words, quoting the user's pattern rather than the one RE2 compiled (`(?i)` in front when folding). */
