@@ -99,7 +99,7 @@ test('the control API names a refused key and why, and echoes the key', async ()
 
 const MACROS = 'text-message, tool-call, state-delta, approval-request, run-error';
 
-test('a saved macro payload names an unknown macro and the macros there are, not "Invalid option"', async () => {
+test('a saved macro payload names an unknown macro and the macros there are, not "Invalid option", as pydantic words a 422', async () => {
   const macro = (body: Record<string, unknown>) => ({ name: 'Macro', kind: 'macro', body });
   const refused = async (body: Record<string, unknown>) => answered(await api.put('/payloads/macro', macro(body)));
 
@@ -107,27 +107,27 @@ test('a saved macro payload names an unknown macro and the macros there are, not
     status: 422,
     detail: [
       {
-        type: 'value_error',
+        type: 'enum',
         loc: ['body', 'body', 'macro'],
-        msg: `unknown macro "nope": expected one of ${MACROS}`,
+        msg: `Input should be 'text-message', 'tool-call', 'state-delta', 'approval-request' or 'run-error': unknown macro "nope": expected one of ${MACROS}`,
         input: 'nope',
       },
     ],
   });
-  // The macro's own parameters, checked against its schema: in the same words.
+  // The macro's own parameters, checked against its schema: in the words its route uses (pydantic's).
   assert.deepEqual(await refused({ macro: 'text-message', params: { text: 5 } }), {
     status: 422,
     detail: [
-      { type: 'value_error', loc: ['body', 'body', 'params', 'text'], msg: 'must be text (a string)', input: 5 },
+      { type: 'string_type', loc: ['body', 'body', 'params', 'text'], msg: 'Input should be a valid string', input: 5 },
     ],
   });
   assert.deepEqual(await refused({ macro: 'state-delta', params: { delta: [] } }), {
     status: 422,
     detail: [
       {
-        type: 'value_error',
+        type: 'too_short',
         loc: ['body', 'body', 'params', 'delta'],
-        msg: 'a state delta needs at least one operation',
+        msg: 'List should have at least 1 item after validation, not 0: a state delta needs at least one operation',
         input: [],
       },
     ],
@@ -136,16 +136,18 @@ test('a saved macro payload names an unknown macro and the macros there are, not
     status: 422,
     detail: [
       {
-        type: 'value_error',
+        type: 'too_short',
         loc: ['body', 'body'],
-        msg: 'a payload of events needs at least one event',
+        msg: 'List should have at least 1 item after validation, not 0: a payload of events needs at least one event',
         input: [],
       },
     ],
   });
   assert.deepEqual(answered(await api.put('/payloads/unnamed', { name: '', kind: 'text', body: '' })), {
     status: 422,
-    detail: [{ type: 'value_error', loc: ['body', 'name'], msg: 'must not be empty', input: '' }],
+    detail: [
+      { type: 'string_too_short', loc: ['body', 'name'], msg: 'String should have at least 1 character', input: '' },
+    ],
   });
 });
 
