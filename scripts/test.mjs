@@ -1,7 +1,8 @@
 // `npm test`: the whole suite, the same here and in CI — lint, typecheck, build, then every test file
 // (engine, CLI, and the console in a real Chromium), compiled (`build-tests.mjs`), with node's test runner.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildTests } from './build-tests.mjs';
 import { ensureChromium } from './find-chromium.mjs';
@@ -80,10 +81,14 @@ const files = await buildTests([...testFiles('test'), ...testFiles('e2e')]);
 const reporter = process.stdout.isTTY
   ? []
   : ['--test-reporter=./scripts/tap-naming-failures.mjs', '--test-reporter-destination=stdout'];
+// The engines and CLIs the tests start keep their recent list and certificate here, never in the user's config
+// folder: a test run filled the console's Recent list with its temporary workspaces.
+const configDir = mkdtempSync(join(tmpdir(), 'agui-mock-test-config-'));
+process.on('exit', () => rmSync(configDir, { recursive: true, force: true }));
 step(
   `tests (${files.length} files)`,
   process.execPath,
   ['--enable-source-maps', '--test', '--test-concurrency=2', ...reporter, ...process.argv.slice(2), ...files],
   // The package was built above: the tests that run the CLI need not build it again (test/helpers/cli-process.ts).
-  { ...process.env, CHROMIUM_PATH: chromium, AGUI_MOCK_PACKAGE_BUILT: '1' },
+  { ...process.env, CHROMIUM_PATH: chromium, AGUI_MOCK_PACKAGE_BUILT: '1', AGUI_MOCK_CONFIG_DIR: configDir },
 );

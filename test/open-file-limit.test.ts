@@ -36,7 +36,9 @@ before(async () => {
     }),
   );
   const serve = [process.execPath, CLI, 'serve', '--port', '0', '--workspace', file, '--token', 'limit-token'];
-  run = runCommand('sh', ['-c', `ulimit -n ${LIMIT} && exec "$@"`, 'sh', ...serve]);
+  run = runCommand('sh', ['-c', `ulimit -n ${LIMIT} && exec "$@"`, 'sh', ...serve], {
+    env: { ...process.env, AGUI_MOCK_CONFIG_DIR: dir },
+  });
   const [, url] = await run.waitFor(/HTTP\s+(\S+)/);
   port = Number(new URL(url ?? '').port);
 });

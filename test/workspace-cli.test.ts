@@ -256,7 +256,7 @@ test('serve whose terminal hangs up saves the change and exits 0, not aborted by
     '--template',
     'blank',
   ];
-  const session = await inTerminal([...command, '--token', token]);
+  const session = await inTerminal([...command, '--token', token], env);
   if ('unavailable' in session) {
     t.skip(session.unavailable);
     return;

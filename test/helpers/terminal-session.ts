@@ -44,11 +44,17 @@ export interface TerminalSession {
 }
 
 /**
- * `command` on a terminal of its own; where none can be made (no Python 3, or no pseudo-terminals: a container
- * without devpts), why not.
+ * `command` on a terminal of its own, in `env`; where none can be made (no Python 3, or no pseudo-terminals: a
+ * container without devpts), why not.
  */
-export async function inTerminal(command: string[]): Promise<TerminalSession | { unavailable: string }> {
-  const python = spawn('python3', ['-c', PTY_SCRIPT, JSON.stringify(command)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function inTerminal(
+  command: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TerminalSession | { unavailable: string }> {
+  const python = spawn('python3', ['-c', PTY_SCRIPT, JSON.stringify(command)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env,
+  });
   const started = await new Promise<boolean>((resolve) => {
     python.once('spawn', () => resolve(true));
     python.once('error', () => resolve(false));
