@@ -46,15 +46,16 @@ test('Settings and scenarios: problems in plain words; every speed label says de
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Settings' }).click();
+  // Named with its unit, as the label shows it (a screen reader said "Ping interval" without "(ms)").
   const problemOf = (label: string) =>
     page.locator('label.field', { has: page.getByLabel(label, { exact: true }) }).locator('.field-error');
   await page.getByLabel('Largest WebSocket frame').fill('10');
-  await problemOf('Largest WebSocket frame').filter({ hasText: 'At least 1,024 bytes.' }).waitFor();
+  await problemOf('Largest WebSocket frame (bytes)').filter({ hasText: 'At least 1,024 bytes.' }).waitFor();
   await page.getByLabel('Ping interval').fill('1.5');
-  await problemOf('Ping interval').filter({ hasText: 'Use a whole number of ms.' }).waitFor();
+  await problemOf('Ping interval (ms)').filter({ hasText: 'Use a whole number of ms.' }).waitFor();
   await page.getByText('0.5 plays twice as fast, 2 twice as slow').waitFor();
   await page.getByLabel('Scenario speed').fill('');
-  await problemOf('Scenario speed').filter({ hasText: 'Enter a number.' }).waitFor();
+  await problemOf('Scenario speed (×)').filter({ hasText: 'Enter a number.' }).waitFor();
   const text = (await page.locator('form.panel').textContent()) ?? '';
   assert.doesNotMatch(text, /expected|received|>=|Too small/, 'no schema library wording');
   await page.getByRole('button', { name: 'Discard' }).click();

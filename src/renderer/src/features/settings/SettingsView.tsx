@@ -83,14 +83,15 @@ export function SettingsView() {
             <div className="form-grid">
               {group.fields.map((field) => {
                 const problem = problems.get(field.key);
+                const named = field.unit ? `${field.label} (${field.unit})` : field.label;
                 return (
                   <label key={field.key} className="field">
-                    {field.label}
-                    {field.unit && ` (${field.unit})`}
+                    {named}
                     <input
                       type={field.step ? 'number' : 'text'}
                       step={field.step || undefined}
-                      aria-label={field.label}
+                      // The label's own text and unit, without the hint the label also holds.
+                      aria-label={named}
                       aria-invalid={problem !== undefined}
                       value={drafts[field.key] ?? String(settings[field.key])}
                       onChange={(event) => setDrafts({ ...drafts, [field.key]: event.target.value })}
