@@ -131,13 +131,26 @@ test('new into a folder under /proc answers at once (it used to hang creating th
     path: '/proc/agui-sub/w.agui.json',
   });
   assert.equal(answer.status, 422, JSON.stringify(answer.body));
+  // The folder's own refusal, as mkdir met it (the write would only have found the folder missing).
   assert.equal(
     answer.body.detail.problem,
-    'could not save (the folder /proc/agui-sub does not exist (ENOENT)); nothing was written there, and the workspace is as it was',
+    'could not save (no file can be created in /proc: the folder exists, but its file system does not take new files (ENOENT)); nothing was written there, and the workspace is as it was',
   );
   const status = (await api.get<WorkspaceStatus>('/workspace')).body;
   assert.equal(status.error, null);
   assert.equal(status.path, file);
+});
+
+test('new makes the missing folders of its path, and takes them away again when the write is refused', async () => {
+  const { api } = await engine('new-folders');
+  const made = join(dir, 'made', 'for', 'it.agui.json');
+  assert.equal((await api.post('/workspace/new', { template: 'blank', path: made })).status, 201);
+  assert.ok(existsSync(made));
+  const tooLong = join(dir, 'left', 'over', `${'x'.repeat(300)}.agui.json`);
+  const answer = await api.post<{ detail: WorkspaceProblem }>('/workspace/new', { template: 'blank', path: tooLong });
+  assert.equal(answer.status, 422, JSON.stringify(answer.body));
+  assert.match(answer.body.detail.problem, /ENAMETOOLONG.*nothing was written there/);
+  assert.equal(existsSync(join(dir, 'left')), false, 'no folder left behind');
 });
 
 test("the workspace's own file still shows its trouble: an autosave refused by a read-only disk names the folder", async () => {

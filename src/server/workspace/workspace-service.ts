@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, type FSWatcher, realpathSync, type Stats, watch } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
@@ -706,11 +706,20 @@ export class WorkspaceService {
   private async createAt(file: string, template: WorkspaceTemplate, name: string | undefined): Promise<void> {
     const workspace = newWorkspaceDocument(file, template, this.options.now(), name);
     const text = encodeWorkspace(workspace);
-    // A folder that cannot be made is said by the write, with the reason.
-    await makeFolders(dirname(file)).catch(() => {});
-    // Written before it becomes the world: if the disk refuses, the current world and its file stay as they are.
-    // Never over a file: one may have been made there since the caller looked (while the old world was saved).
-    await this.enqueue(() => this.writeText(file, text, { exclusive: true }));
+    // Its missing folders are made, as `mkdir -p` would; a folder that cannot be made is refused as a write is, with
+    // the file system's reason (a read-only one is EROFS, not the ENOENT the write would then meet).
+    const made = await makeFolders(dirname(file)).catch(async (error: unknown) => {
+      throw await this.saveFailure(file, error);
+    });
+    // Written before it becomes the world: if the disk refuses, the current world and its file stay as they are, and
+    // so does the disk (the folders made for it go). Never over a file: one may have been made there since the
+    // caller looked (while the old world was saved).
+    try {
+      await this.enqueue(() => this.writeText(file, text, { exclusive: true }));
+    } catch (error) {
+      await removeFolders(made);
+      throw error;
+    }
     this.apply(workspace, file);
     this.attachFile(file, hashOf(text));
     this.lastSavedAt = this.options.now();
@@ -1294,19 +1303,32 @@ export class WorkspaceService {
 
 /**
  * `mkdir -p`, one folder at a time from the deepest one there: Node's recursive mkdir never returns under a file
- * system that takes no new folders (in /proc it retries ENOENT forever), and a request must not hang on it.
+ * system that takes no new folders (in /proc it retries ENOENT forever), and a request must not hang on it. What it
+ * made, shallowest first.
  */
-async function makeFolders(folder: string): Promise<void> {
+async function makeFolders(folder: string): Promise<string[]> {
   const missing: string[] = [];
   for (let at = folder; !(await exists(at)); at = dirname(at)) {
     missing.unshift(at);
     if (dirname(at) === at) break;
   }
+  const made: string[] = [];
   for (const path of missing) {
-    await mkdir(path).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    const created = await mkdir(path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+        return false;
+      },
+    );
+    if (created) made.push(path);
   }
+  return made;
+}
+
+/** Removes folders `makeFolders` made, deepest first; one that is no longer empty stays. */
+async function removeFolders(made: readonly string[]): Promise<void> {
+  for (const path of [...made].reverse()) await rmdir(path).catch(() => {});
 }
 
 function hashOf(data: string | Buffer): string {
