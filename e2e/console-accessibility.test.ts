@@ -156,6 +156,22 @@ const VIEWS: [string, Visit][] = [
     },
   ],
   [
+    'state: a user edited here and changed elsewhere meanwhile, the form saying so',
+    async (page) => {
+      const form = page.getByRole('form', { name: 'Edit Koen van den Berg' });
+      await form.getByLabel('Email').fill('koen@example.test');
+      // The change comes through the REST API, from the console's own origin (the engine's).
+      await page.evaluate(() =>
+        fetch('/users/me/preferences?user_id=550e8400-e29b-41d4-a716-446655440001', {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ language: 'de-DE' }),
+        }),
+      );
+      await form.getByRole('status').filter({ hasText: 'changed in the engine' }).waitFor();
+    },
+  ],
+  [
     'state: a new user, its form with problems',
     async (page) => {
       await page.getByRole('button', { name: '+ New user' }).click();

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Locator } from 'playwright-core';
 import { agoraStore } from '../test/helpers/agora';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { recordTooLargeHistory } from '../test/helpers/large-world';
+import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
@@ -68,6 +70,73 @@ test("State: a user's theme, a session title and a history edited in the console
     await fetch(`${server.url}/users/me/preferences?user_id=${KOEN}`),
   );
   assert.equal(reset.preferences.theme, 'light');
+  assert.deepEqual(errors, []);
+});
+
+test('State: a user changed through the REST API while shown: untouched, the form follows; edited, it says so and saves over it only on purpose', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+  });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: 'State' }).click();
+  const put = async (path: string, body: unknown) =>
+    json(
+      await fetch(`${server.url}${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+  const preferences = `/users/me/preferences?user_id=${KOEN}`;
+  const valueIs = (field: Locator, value: string) =>
+    eventually(async () => (await field.inputValue()) === value, `the field to read "${value}"`);
+
+  const form = page.getByRole('form', { name: 'Edit Koen van den Berg' });
+  const save = form.getByRole('button', { name: 'Save user' });
+  const language = form.getByLabel('Language');
+  await valueIs(language, 'nl-NL');
+  await put(preferences, { language: 'de-DE' });
+  await valueIs(language, 'de-DE');
+  assert.equal(await save.isDisabled(), true, 'nothing edited: nothing to save');
+
+  // An edit is kept when the user changes elsewhere, and the form says what changed.
+  await form.getByLabel('Email').fill('koen@example.test');
+  await put(preferences, { language: 'fr-FR', theme: 'dark' });
+  const notice = form.getByRole('status').filter({ hasText: 'changed in the engine while you were editing' });
+  await notice.waitFor();
+  const said = await notice.innerText();
+  assert.match(said, /Theme "light" → "dark"; Language "de-DE" → "fr-FR"/);
+  assert.match(said, /Saving writes your edits over it/);
+  // What changed, quoted, fits the users' panel at 1280×720.
+  const spills = await page
+    .locator('.panel')
+    .evaluateAll((panels) => panels.filter((panel) => panel.scrollWidth > panel.clientWidth + 1).length);
+  assert.equal(spills, 0, 'a panel overflows sideways');
+  await notice.scrollIntoViewIfNeeded();
+  await screenshot(page, 'state-user-changed-elsewhere');
+  assert.equal(await form.getByLabel('Email').inputValue(), 'koen@example.test');
+  assert.equal(await language.inputValue(), 'de-DE');
+  // Reload takes the engine's values.
+  await notice.getByRole('button', { name: 'Reload (drop my edits)' }).click();
+  await notice.waitFor({ state: 'detached' });
+  assert.equal(await language.inputValue(), 'fr-FR');
+  assert.equal(await form.getByLabel('Theme preference').inputValue(), 'dark');
+  assert.notEqual(await form.getByLabel('Email').inputValue(), 'koen@example.test');
+  assert.equal(await save.isDisabled(), true);
+
+  // Saved after the notice, the form's values go over the other change, as it said they would.
+  await language.fill('en-GB');
+  await put(preferences, { theme: 'light' });
+  await notice.waitFor();
+  await save.click();
+  await form.getByText('Saved').waitFor();
+  const stored = await json<{ preferences: { theme: string; language: string } }>(
+    await fetch(`${server.url}${preferences}`),
+  );
+  assert.deepEqual([stored.preferences.language, stored.preferences.theme], ['en-GB', 'dark']);
+  assert.equal(await notice.count(), 0);
+
   assert.deepEqual(errors, []);
 });
 

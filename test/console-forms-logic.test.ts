@@ -7,7 +7,8 @@ import { ScenarioSchema } from '../src/shared/scenario';
 // The console's forms say what is wrong in plain words, never the schema library's, and not before a person typed.
 
 const { stepKinds, stepFromTexts } = await rendererModule('features/scenarios/step-form-fields.ts');
-const { checkDraft, draftOf } = await rendererModule('features/state/user-draft.ts');
+const { checkDraft, draftOf, userChanges, userDraftText } = await rendererModule('features/state/user-draft.ts');
+const { draftView } = await rendererModule('stores/mount-drafts-store.ts');
 const { schemaIssues } = await rendererModule('ui/schema-issues.ts');
 
 const kinds = stepKinds(z.toJSONSchema(ScenarioSchema, { unrepresentable: 'any', cycles: 'ref' }));
@@ -63,6 +64,35 @@ test('existing user: nothing to save while unchanged; a change is checked whatev
   const cleared = checkDraft(user, { ...draftOf(user), name: '' }, new Set());
   assert.deepEqual([...cleared.problems], [['name', 'must not be empty']]);
   assert.equal(checkDraft(user, { ...draftOf(user), name: 'Ada L.' }, new Set()).ok, true);
+});
+
+test('existing user changed elsewhere: an untouched form follows it; an edited one keeps its edits and says what changed', () => {
+  const before = {
+    id: 'u1',
+    name: 'Ada',
+    email: 'ada@example.com',
+    isCurrentUser: false,
+    preferences: { ...draftOf(null).preferences, language: 'en-US' },
+  };
+  // The REST API changed the language while the form showed the user.
+  const now = { ...before, preferences: { ...before.preferences, language: 'de-DE' } };
+
+  const untouched = draftView(undefined, userDraftText(now));
+  assert.deepEqual(JSON.parse(untouched.text), draftOf(now));
+  assert.equal(untouched.changedOutside, false);
+  // Nothing differs from what is stored: nothing to save, and nothing of the old values written back.
+  assert.equal(checkDraft(now, JSON.parse(untouched.text), new Set()).ok, false);
+
+  const typed = { ...draftOf(before), name: 'Ada L.' };
+  const edited = draftView(
+    { text: JSON.stringify(typed), base: userDraftText(before), issues: [] },
+    userDraftText(now),
+  );
+  assert.deepEqual(JSON.parse(edited.text), typed, 'the edit is kept');
+  assert.equal(edited.changedOutside, true);
+  assert.deepEqual(userChanges(JSON.parse(edited.base), draftOf(now)), ['Language "en-US" → "de-DE"']);
+  // Saved on purpose over the change, it writes what the form shows.
+  assert.deepEqual(checkDraft(now, typed, new Set()).edit, { name: 'Ada L.', preferences: { language: 'en-US' } });
 });
 
 const { blockedWords } = await rendererModule('ui/blocked-words.ts');

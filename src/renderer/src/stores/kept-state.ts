@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { create } from 'zustand';
 
 /**
- * Unsaved values of forms, and text filters, whose views are not shown, by key: `settings`, `user:ID`, `new-user`
- * (the "+ New user" form), `session-title:ID`, `new-session-title`, `try-it-prompt`, `requests-filter`.
+ * Unsaved values of forms, and text filters, whose views are not shown, by key: `settings`, `session-title:ID`,
+ * `new-session-title`, `try-it-prompt`, `requests-filter`. (Edits of something the engine stores, which it may change
+ * meanwhile, are drafts over it: `mount-drafts-store`.)
  */
 const useKeptDraftsStore = create<{ drafts: Readonly<Record<string, unknown>> }>()(() => ({ drafts: {} }));
 
 /** Whether a value is kept under the key: a form being written when its view was left is opened again with it. */
-export function isKept(key: string): boolean {
+function isKept(key: string): boolean {
   return Object.hasOwn(useKeptDraftsStore.getState().drafts, key);
 }
 

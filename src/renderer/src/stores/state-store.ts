@@ -43,6 +43,20 @@ function upsert<T>(items: readonly T[], item: T, same: (a: T) => boolean): T[] {
   return index === -1 ? [...items, item] : items.map((existing, i) => (i === index ? item : existing));
 }
 
+/**
+ * A user the console just saved, shown at once (the feed's change follows): its form drops the draft without
+ * showing the values from before the save meanwhile.
+ */
+export function putUser(user: ConsoleUser): void {
+  useStateStore.setState(({ users }) => ({
+    users: upsert(
+      users.map((other) => (user.isCurrentUser && other.isCurrentUser ? { ...other, isCurrentUser: false } : other)),
+      user,
+      (other) => other.id === user.id,
+    ),
+  }));
+}
+
 /** `notice` with one more eviction added to it. */
 function addEviction(
   notice: EvictionNotice | null,

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { isKept } from '../../stores/kept-state';
+import { useDraftsStore } from '../../stores/mount-drafts-store';
 import { useStateStore } from '../../stores/state-store';
 import { ListHeader } from '../../ui/ListHeader';
 import { HistoryEditor } from './HistoryEditor';
@@ -16,7 +16,7 @@ export function AgoraStatePart() {
   const selectedUserId = useStateStore((state) => state.selectedUserId);
   const selectedSessionId = useStateStore((state) => state.selectedSessionId);
   // A new user being written when the view was left comes back with it.
-  const [creating, setCreating] = useState(() => isKept(NEW_USER_DRAFT));
+  const [creating, setCreating] = useState(() => NEW_USER_DRAFT in useDraftsStore.getState().drafts);
   // Until someone picks a user, "me" is shown: the user the frontend sees first.
   const shownUserId =
     selectedUserId ?? (creating ? null : (users.find((candidate) => candidate.isCurrentUser)?.id ?? null));

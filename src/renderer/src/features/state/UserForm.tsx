@@ -2,15 +2,16 @@ import { useEffect, useState } from 'react';
 import { SPOKEN_TEXT_TYPES, THEMES } from '../../../../shared/agora-model';
 import type { ConsoleUser } from '../../../../shared/control-api';
 import { api } from '../../api/control-client';
-import { useKeptState } from '../../stores/kept-state';
-import { useStateStore } from '../../stores/state-store';
+import { useDraft } from '../../stores/mount-drafts-store';
+import { putUser, useStateStore } from '../../stores/state-store';
+import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { DiscardButton } from '../../ui/DiscardButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { refocusWhenLost } from '../../ui/focus-return';
 import { useAction } from '../../ui/use-action';
 import { useOpener } from '../../ui/use-opener';
-import { checkDraft, draftOf, type UserDraft } from './user-draft';
+import { checkDraft, type UserDraft, userChanges, userDraftText } from './user-draft';
 
 /** The key a new user's draft is kept under, until it is created or cancelled. */
 export const NEW_USER_DRAFT = 'new-user';
@@ -29,9 +30,12 @@ export function UserForm({
   /** A new user's form was left without creating it. */
   onCancel?(): void;
 }) {
-  // What is typed into a user, or a new one, and not saved yet outlives a look at another view.
-  const kept = useKeptState<UserDraft>(user ? `user:${user.id}` : NEW_USER_DRAFT, () => draftOf(user));
-  const { value: draft, set: setDraft } = kept;
+  // What is typed into a user, or a new one, and not saved yet outlives a look at another view; untouched, the form
+  // shows the user as the engine has it now.
+  const stored = userDraftText(user);
+  const kept = useDraft(user ? `user:${user.id}` : NEW_USER_DRAFT, stored);
+  const draft: UserDraft = JSON.parse(kept.text);
+  const setDraft = (next: UserDraft) => kept.setText(JSON.stringify(next));
   const [saved, setSaved] = useState(false);
   const opener = useOpener();
   /**
@@ -48,18 +52,19 @@ export function UserForm({
     async () => {
       if (user) {
         if (!edit) return;
-        await api.updateUser(user.id, edit);
-        kept.forget();
+        putUser(await api.updateUser(user.id, edit));
+        kept.discard();
         setSaved(true);
       } else {
         const created = await api.createUser({ ...draft, name: draft.name.trim() });
-        kept.forget();
+        putUser(created);
+        kept.discard();
         useStateStore.setState({ selectedUserId: created.id });
         onCreated?.();
       }
       // A refusal is about the values saved: it goes once they change (Discard included).
     },
-    { about: draft },
+    { about: kept.text },
   );
   const remove = useAction(async () => {
     if (!user) return;
@@ -71,6 +76,12 @@ export function UserForm({
     const timer = setTimeout(() => setSaved(false), 2000);
     return () => clearTimeout(timer);
   }, [saved]);
+
+  const discard = () => {
+    kept.discard();
+    // The failed save was about the values just discarded.
+    save.clearError();
+  };
 
   const setPreference = <K extends keyof UserDraft['preferences']>(key: K, value: UserDraft['preferences'][K]) =>
     setDraft({ ...draft, preferences: { ...draft.preferences, [key]: value } });
@@ -167,26 +178,26 @@ export function UserForm({
           This is "me"
         </label>
       </div>
+      {kept.changedOutside && (
+        <ChangedOutsideNotice
+          what="user"
+          changes={userChanges(JSON.parse(kept.base), JSON.parse(stored))}
+          onReload={discard}
+        />
+      )}
       <ErrorNotice error={save.error ?? remove.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={save.busy || !ok}>
           {save.busy ? 'Saving…' : user ? 'Save user' : 'Create user'}
         </button>
         {user ? (
-          <DiscardButton
-            disabled={!edit || save.busy}
-            onDiscard={() => {
-              setDraft(draftOf(user));
-              // The failed save was about the values just discarded.
-              save.clearError();
-            }}
-          />
+          <DiscardButton disabled={!edit || save.busy} onDiscard={discard} />
         ) : (
           <button
             type="button"
             disabled={save.busy}
             onClick={() => {
-              kept.forget();
+              kept.discard();
               onCancel?.();
               // The form goes: the focus back to its "+ New user".
               refocusWhenLost(opener);

@@ -29,7 +29,40 @@ export function draftOf(user: ConsoleUser | null): UserDraft {
   };
 }
 
-/** Only the fields that changed, so an edit never overwrites what someone else changed meanwhile. */
+/**
+ * The form's values as the drafts store keeps them (as the JSON editors' drafts are kept): a draft equal to it is no
+ * edit, and one begun over another text was begun before the user changed in the engine.
+ */
+export const userDraftText = (user: ConsoleUser | null) => JSON.stringify(draftOf(user));
+
+/** The form's fields by name, as its labels say them. */
+const FIELD_LABELS: Record<keyof Omit<UserDraft, 'preferences'> | keyof UserDraft['preferences'], string> = {
+  name: 'Name',
+  email: 'Email',
+  isCurrentUser: 'This is "me"',
+  theme: 'Theme',
+  language: 'Language',
+  default_agent_id: 'Default agent',
+  spoken_text_type: 'Spoken text',
+  notifications_enabled: 'Notifications',
+};
+
+const shown = (value: string | boolean) => (typeof value === 'boolean' ? (value ? 'on' : 'off') : `"${value}"`);
+
+/** What changed from one draft to the other, field by field in the form's words: `Language "en-US" → "de-DE"`. */
+export function userChanges(before: UserDraft, after: UserDraft): string[] {
+  const flat = ({ preferences, ...fields }: UserDraft) => ({ ...fields, ...preferences });
+  const was = flat(before);
+  const now = flat(after);
+  return (Object.keys(FIELD_LABELS) as (keyof typeof FIELD_LABELS)[])
+    .filter((field) => was[field] !== now[field])
+    .map((field) => `${FIELD_LABELS[field]} ${shown(was[field])} → ${shown(now[field])}`);
+}
+
+/**
+ * Only the fields that differ from what is stored, so a save leaves the others as they are. A draft begun before the
+ * user changed elsewhere writes its values over that change: the form says so first.
+ */
 export function userEdit(user: ConsoleUser, draft: UserDraft): UserEdit | null {
   const edit: UserEdit = {};
   if (draft.name !== user.name) edit.name = draft.name;
