@@ -73,7 +73,7 @@ test("State: a user's theme, a session title and a history edited in the console
   assert.deepEqual(errors, []);
 });
 
-test('State: a user changed through the REST API while shown: untouched, the form follows; edited, it says so and saves over it only on purpose', async () => {
+test('State: a user and a session title changed through the REST API while shown: untouched, the form follows; edited, it says so and saves over it only on purpose', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
     viewport: { width: 1280, height: 720 },
@@ -137,6 +137,16 @@ test('State: a user changed through the REST API while shown: untouched, the for
   assert.deepEqual([stored.preferences.language, stored.preferences.theme], ['en-GB', 'dark']);
   assert.equal(await notice.count(), 0);
 
+  // A session's title, the same way.
+  const session = page.getByTestId('session-session-koen-bella-rosa');
+  const title = session.getByLabel('Title of session-koen-bella-rosa');
+  await put('/sessions/session-koen-bella-rosa', { title: 'Bella Rosa (via REST)' });
+  await valueIs(title, 'Bella Rosa (via REST)');
+  assert.equal(await session.getByRole('button', { name: 'Save title' }).count(), 0, 'nothing edited');
+  await title.fill('Bella Rosa, mijn titel');
+  await put('/sessions/session-koen-bella-rosa', { title: 'Bella Rosa (weer via REST)' });
+  await session.getByRole('status').filter({ hasText: 'now "Bella Rosa (weer via REST)"' }).waitFor();
+  assert.equal(await title.inputValue(), 'Bella Rosa, mijn titel');
   assert.deepEqual(errors, []);
 });
 

@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { create } from 'zustand';
 
 /**
- * Unsaved values of forms, and text filters, whose views are not shown, by key: `settings`, `session-title:ID`,
- * `new-session-title`, `try-it-prompt`, `requests-filter`. (Edits of something the engine stores, which it may change
- * meanwhile, are drafts over it: `mount-drafts-store`.)
+ * Unsaved values of forms, and text filters, whose views are not shown, by key: `settings`, `new-session-title`,
+ * `try-it-prompt`, `requests-filter`. (Edits of something the engine stores, which it may change meanwhile, are
+ * drafts over it: `mount-drafts-store`.)
  */
 const useKeptDraftsStore = create<{ drafts: Readonly<Record<string, unknown>> }>()(() => ({ drafts: {} }));
 

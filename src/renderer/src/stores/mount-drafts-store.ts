@@ -13,7 +13,7 @@ export interface Draft {
   issues: readonly ValidationIssue[];
 }
 
-/** Drafts by key: `routes:get-item`, `routes:+new`, `record:books:1`, `user:ID`, `new-user`. */
+/** Drafts by key: `routes:get-item`, `routes:+new`, `record:books:1`, `user:ID`, `new-user`, `session-title:ID`. */
 export const useDraftsStore = create<{ drafts: Readonly<Record<string, Draft>> }>()(() => ({ drafts: {} }));
 
 export function dropDraft(key: string): void {

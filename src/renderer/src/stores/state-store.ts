@@ -57,6 +57,13 @@ export function putUser(user: ConsoleUser): void {
   }));
 }
 
+/** A session the console just saved, shown at once, as `putUser`. */
+export function putSession(session: SessionMetadata): void {
+  useStateStore.setState(({ sessions }) => ({
+    sessions: upsert(sessions, session, (other) => other.sessionId === session.sessionId),
+  }));
+}
+
 /** `notice` with one more eviction added to it. */
 function addEviction(
   notice: EvictionNotice | null,

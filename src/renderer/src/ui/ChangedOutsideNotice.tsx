@@ -13,7 +13,7 @@ export function ChangedOutsideNotice({
 }) {
   return (
     <div className="notice warning row" role="status">
-      <span className="spacer">
+      <span className="notice-text">
         This {what} changed in the engine while you were editing{changes.length > 0 && `: ${changes.join('; ')}`}.
         Saving writes your edits over it.
       </span>

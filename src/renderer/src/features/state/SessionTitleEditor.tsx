@@ -1,7 +1,9 @@
 import type { SessionMetadata } from '../../../../shared/agora-model';
 import { SESSION_TITLE_MAX } from '../../../../shared/agora-model';
 import { api } from '../../api/control-client';
-import { useKeptState } from '../../stores/kept-state';
+import { useDraft } from '../../stores/mount-drafts-store';
+import { putSession } from '../../stores/state-store';
+import { ChangedOutsideNotice } from '../../ui/ChangedOutsideNotice';
 import { ConfirmDeleteButton } from '../../ui/ConfirmDeleteButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { formatDateTime } from '../../ui/format';
@@ -16,14 +18,13 @@ interface SessionTitleEditorProps {
 
 /** One session: pick it to edit its history, rename it in place, delete it. */
 export function SessionTitleEditor({ session, selected, onSelect, onDelete }: SessionTitleEditorProps) {
-  // A title typed and not saved yet outlives a look at another view.
-  const kept = useKeptState(`session-title:${session.sessionId}`, () => session.title);
-  const { value: title, set: setTitle } = kept;
+  // A title typed and not saved yet outlives a look at another view; untouched, it is the session's title now.
+  const draft = useDraft(`session-title:${session.sessionId}`, session.title);
+  const { text: title, setText: setTitle, dirty: changed } = draft;
   const save = useAction(async () => {
-    await api.updateSession(session.sessionId, { title });
-    kept.forget();
+    putSession(await api.updateSession(session.sessionId, { title }));
+    draft.discard();
   });
-  const changed = title !== session.title;
   const tooLong = title.length > SESSION_TITLE_MAX;
   return (
     <div
@@ -65,6 +66,16 @@ export function SessionTitleEditor({ session, selected, onSelect, onDelete }: Se
         <ConfirmDeleteButton small onConfirm={onDelete} />
       </div>
       {tooLong && <span className="field-error">At most {SESSION_TITLE_MAX} characters.</span>}
+      {draft.changedOutside && (
+        <ChangedOutsideNotice
+          what="title"
+          changes={[`now "${session.title}"`]}
+          onReload={() => {
+            draft.discard();
+            save.clearError();
+          }}
+        />
+      )}
       <ErrorNotice error={save.error} onDismiss={save.clearError} />
     </div>
   );
