@@ -34,6 +34,8 @@ writeFileSync(join(dir, 'mock.agui.json.bak'), '{"keys":["sk-old-key"]}');
 writeFileSync(join(dir, 'mock.agui.json.1796400000000.bak'), '{"keys":["sk-older-key"]}');
 // Unsaved changes an engine kept beside the file on shutting down (a conflict): the same keys.
 writeFileSync(join(dir, 'mock.agui.json.unsaved-2026-12-01T09-30-00.000Z.json'), '{"keys":["sk-unsaved-key"]}');
+// An untitled world's console changes, kept by an engine stopped with Ctrl+C in this folder: its keys too.
+writeFileSync(join(dir, 'untitled.unsaved-2026-12-01T09-31-00.000Z.json'), '{"keys":["sk-untitled-key"]}');
 writeFileSync(join(dir, 'data.json'), '{"served":true}');
 symlinkSync(file, join(dir, 'alias.json'));
 // A hard link shares no path with the file, only its inode.
@@ -55,6 +57,7 @@ test('a templated response file and a static folder serve the folder, never the 
     'mock.agui.json.bak',
     'mock.agui.json.1796400000000.bak',
     'mock.agui.json.unsaved-2026-12-01T09-30-00.000Z.json',
+    'untitled.unsaved-2026-12-01T09-31-00.000Z.json',
     'alias.json',
     'hard.json',
     'hard-backup.json',

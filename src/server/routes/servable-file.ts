@@ -3,7 +3,7 @@ import { type FileHandle, lstat, open, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileKind } from '../support/file-kind';
 import { isWithin } from '../support/path-within';
-import { isBackupName } from '../workspace/workspace-file-versions';
+import { isBackupName, isUnsavedCopyName } from '../workspace/workspace-file-versions';
 import type { HttpMountEnv } from './mount-compile-tools';
 
 /**
@@ -138,8 +138,8 @@ async function workspaceFileNow(env: WorkspaceEnv): Promise<WorkspaceFileNow | u
 
 /**
  * Whether the file at real path `real` (`stats`: what it is, when it exists) is the workspace file (`workspace`),
- * one of its backups, or a version of either the engine has known: the one rule of `checkServable` and
- * `workspaceFileProblem`. A hard link shares no path with the file, only its device and inode.
+ * one of its backups, a version of either the engine has known, or an untitled world's unsaved copy: the one rule of
+ * `checkServable` and `workspaceFileProblem`. A hard link shares no path with the file, only its device and inode.
  */
 function isNeverServed(
   real: string,
@@ -147,6 +147,7 @@ function isNeverServed(
   workspace: WorkspaceFileNow | undefined,
   env: WorkspaceEnv,
 ): boolean {
+  if (isUnsavedCopyName(basename(real))) return true;
   if (workspace) {
     if (real === workspace.real) return true;
     if (dirname(real) === dirname(workspace.real) && isBackupName(basename(real), basename(workspace.real)))

@@ -74,6 +74,17 @@ export class WorkspaceFileVersions {
  */
 export function isBackupName(name: string, fileName: string): boolean {
   if (name.startsWith(`${fileName}.`) && name.endsWith('.bak')) return true;
+  return isUnsavedCopyName(name, fileName);
+}
+
+/** What an untitled world's copy is named after (`WorkspaceService.keepUntitledEdits`). */
+export const UNTITLED_COPY = 'untitled';
+
+/**
+ * Whether `name` is an unsaved copy `unsavedCopyName` makes of `fileName`: never served (`isNeverServed`), and an
+ * untitled world's whatever the workspace is now (one kept by an engine stopped before this one, with its keys).
+ */
+export function isUnsavedCopyName(name: string, fileName: string = UNTITLED_COPY): boolean {
   return name.startsWith(`${nameFitting(fileName, UNSAVED_NAME_BYTES)}.${UNSAVED}`) && name.endsWith('.json');
 }
 

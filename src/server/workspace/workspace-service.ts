@@ -26,7 +26,7 @@ import { backUpOriginal } from './workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile } from './workspace-file';
-import { unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
+import { UNTITLED_COPY, unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 import { workspaceNameFor } from './workspace-name';
@@ -114,8 +114,6 @@ const STOP_GRACE_MS = 250;
  */
 /** What a world without a name of its own is called until it is saved as a file. */
 const UNTITLED = 'Untitled';
-/** What an untitled world's copy is named after (`keepUntitledEdits`): `untitled.unsaved-<time>.json`. */
-const UNTITLED_COPY = 'untitled';
 
 export class WorkspaceService {
   private readonly options: WorkspaceServiceOptions;
