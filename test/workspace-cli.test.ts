@@ -130,7 +130,20 @@ test('init without FILE writes mock.agui.json in the current folder', async () =
   });
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stdout, /^created mock\.agui\.json from the agora template/);
+  assert.match(result.stdout, /^run it with: agui-mock serve --workspace mock\.agui\.json$/m);
   assert.equal((await readJson(join(folder, 'mock.agui.json'))).name, 'mock');
+});
+
+test("init's command to run it is one a shell reads back: a name with a space or $(…) is quoted", async () => {
+  for (const name of ['my shop.agui.json', '$(id).agui.json', "it's.agui.json"]) {
+    const file = join(dir, name);
+    const result = cli(['init', file]);
+    assert.equal(result.code, 0, result.stderr);
+    const [, word = ''] = /^run it with: agui-mock serve --workspace (.+)$/m.exec(result.stdout) ?? [];
+    // What sh makes of the printed word is the file's name, nothing run.
+    const echoed = spawnSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' });
+    assert.equal(echoed.stdout, file, word);
+  }
 });
 
 test('validate: exit 0 with a summary, 1 with line/column or field path', async () => {

@@ -10,6 +10,7 @@ import { packageVersion } from '../server/support/package-root';
 import { terminalText } from '../server/support/terminal-text';
 import type { ServeOptions } from './cli-options';
 import { stdioOffHungUpTerminal } from './hung-up-terminal';
+import { shellWord } from './shell-word';
 import { printBanner, watchTraffic } from './terminal-output';
 import { workspaceMissing } from './workspace-commands';
 import { writeWorkspaceError } from './workspace-error-lines';
@@ -133,7 +134,7 @@ async function keptEdits(server: Awaited<ReturnType<typeof startMockServer>>, si
   const kept = await server.workspace.keepUntitledEdits();
   if (kept !== undefined)
     process.stdout.write(
-      `The untitled workspace's console changes are kept in ${terminalText(kept)}\n  agui-mock serve --workspace "${terminalText(kept)}" opens them\n`,
+      `The untitled workspace's console changes are kept in ${terminalText(kept)}\n  agui-mock serve --workspace ${terminalText(shellWord(kept))} opens them\n`,
     );
 }
 

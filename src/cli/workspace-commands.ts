@@ -7,6 +7,7 @@ import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
 import type { InitOptions, ValidateOptions } from './cli-options';
+import { shellWord } from './shell-word';
 import { writeWorkspaceError } from './workspace-error-lines';
 
 /** `agui-mock init [FILE] [--template …]`: a new workspace file; an existing file is never touched. */
@@ -16,7 +17,7 @@ export async function initWorkspace(options: InitOptions): Promise<number> {
     const file = terminalText(options.file);
     process.stdout.write(
       `created ${file} from the ${options.template} template: ${summary(workspace)}\n` +
-        `run it with: agui-mock serve --workspace ${file}\n`,
+        `run it with: agui-mock serve --workspace ${terminalText(shellWord(options.file))}\n`,
     );
     return 0;
   } catch (error) {
