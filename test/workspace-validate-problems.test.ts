@@ -58,6 +58,17 @@ test('unknown fields in substring, regex and always triggers are refused, as any
   ]);
 });
 
+test('a problem of the document itself is placed at (root), on its own line as on the first', async () => {
+  const result = await validate('root.agui.json', { version: 2, name: 'x', foo: 1, routes: [route('a', { pth: 1 })] });
+  assert.equal(result.code, 1, result.stdout);
+  const lines = problems(result.stderr);
+  assert.ok(
+    lines.some((line) => /^\(root\): unknown field foo/.test(line)),
+    lines.join('\n'),
+  );
+  assert.ok(!lines.some((line) => line.startsWith(': ')), lines.join('\n'));
+});
+
 test('a misspelt field in pack data is refused, not dropped at the next save', async () => {
   const result = await validate('pack.agui.json', {
     version: 2,

@@ -1,5 +1,6 @@
 import { terminalText } from '../server/support/terminal-text';
 import type { WorkspaceError } from '../server/workspace/workspace-error';
+import { problemLine } from '../shared/workspace';
 
 /**
  * A workspace's problems for the terminal: the first on the line that says what failed, every other under it. They
@@ -7,6 +8,5 @@ import type { WorkspaceError } from '../server/workspace/workspace-error';
  */
 export function writeWorkspaceError(lead: string, error: WorkspaceError): void {
   process.stderr.write(`${lead}${terminalText(error.message)}\n`);
-  for (const other of error.otherProblems)
-    process.stderr.write(`  ${terminalText(`${other.path}: ${other.problem}`)}\n`);
+  for (const other of error.otherProblems) process.stderr.write(`  ${terminalText(problemLine(other))}\n`);
 }

@@ -206,6 +206,11 @@ export interface WorkspaceProblem {
   at: number;
 }
 
+/** One of a workspace's problems on a line of its own: its field path (`(root)` for the document itself), then what. */
+export function problemLine(problem: { path: string; problem: string }): string {
+  return `${problem.path || '(root)'}: ${problem.problem}`;
+}
+
 export interface RecentWorkspace {
   path: string;
   name: string;

@@ -1,4 +1,4 @@
-import type { WorkspaceProblem } from '../../shared/workspace';
+import { problemLine, type WorkspaceProblem } from '../../shared/workspace';
 
 /** What kind of failure, for callers that answer differently (the control API's status codes). */
 export type WorkspaceErrorReason =
@@ -71,5 +71,7 @@ export class WorkspaceError extends Error {
 /** `mock.agui.json:3:7: …` for syntax, `mock.agui.json: agora.users.0.email: …` for schema problems. */
 function describeProblem(init: WorkspaceErrorInit): string {
   const place = init.line !== undefined ? `${init.file}:${init.line}:${init.column ?? 1}` : `${init.file}`;
-  return init.path === undefined ? `${place}: ${init.problem}` : `${place}: ${init.path || '(root)'}: ${init.problem}`;
+  return init.path === undefined
+    ? `${place}: ${init.problem}`
+    : `${place}: ${problemLine({ path: init.path, problem: init.problem })}`;
 }

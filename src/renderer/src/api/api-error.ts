@@ -1,3 +1,4 @@
+import { problemLine } from '../../../shared/workspace';
 /** One problem in a request body, as FastAPI-style 422 answers list them. */
 export interface ValidationIssue {
   type: string;
@@ -66,7 +67,7 @@ export function withOtherProblems(message: string, otherProblems: unknown): stri
   if (!Array.isArray(otherProblems)) return message;
   const lines = otherProblems
     .filter((other): other is { path: string; problem: string } => typeof other?.problem === 'string')
-    .map((other) => `${other.path}: ${other.problem}`);
+    .map(problemLine);
   return [message, ...lines].join('\n');
 }
 
