@@ -378,8 +378,14 @@ test('version 0 (the Python mock layout) is migrated, the original kept as .bak'
   const text = JSON.stringify(v0, null, 2);
   const file = join(dir, 'old.agui.json');
   await writeFile(file, text);
-  const server = await startWorkspaceEngine(dir, file);
+  const said: string[] = [];
+  const logger = { ...silentLogger, info: (message: string) => said.push(message) };
+  const server = await startWorkspaceEngine(dir, file, { logger });
   assert.equal(await readFile(`${file}.bak`, 'utf8'), text, 'the original is kept byte for byte');
+  assert.ok(
+    said.includes(`workspace: opened ${file}, migrated from version 0; the original is ${file}.bak`),
+    said.join('\n'),
+  );
   const migrated = await readJson(file);
   assert.equal(migrated.version, 2);
   assert.equal(migrated.name, 'Old mock');

@@ -325,6 +325,11 @@ export class WorkspaceService {
     let backup: string | undefined;
     if (migratedFrom !== undefined) ({ backup, text } = await this.rewriteMigrated(file, workspace));
     this.apply(workspace, file);
+    // Said as a reload of a migrated file says it: serve's log and the console's open alike.
+    if (migratedFrom !== undefined)
+      this.context.logger.info(
+        `workspace: opened ${file}, migrated from version ${migratedFrom}; the original is ${backup}`,
+      );
     this.attachFile(file, hashOf(text));
     await this.remember();
     this.emit();
