@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { findDuplicateJsonKey } from '../src/server/workspace/json-duplicate-key';
+import { findDuplicateJsonKey } from '../src/server/support/json-text-scan';
 import { WorkspaceError } from '../src/server/workspace/workspace-error';
 import type { WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace';
 import { buildCli, CLI } from './helpers/cli-process';

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MockServerOptions } from '../src/server/index';
-import { findDuplicateJsonKey } from '../src/server/workspace/json-duplicate-key';
+import { findDuplicateJsonKey } from '../src/server/support/json-text-scan';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';

@@ -10,10 +10,10 @@ import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenari
 import { jsonDepth } from '../support/json-depth';
 import { isNonFinite, pathToNonFinite } from '../support/json-numbers';
 import { pointerKeys } from '../support/json-pointer';
+import { type DuplicateJsonKey, scanJsonText } from '../support/json-text-scan';
 import { prototypeKeyPointer } from '../support/prototype-key';
 import { MountValidationError } from '../world/mount-validation-error';
 import { World } from '../world/world';
-import { findDuplicateJsonKey } from './json-duplicate-key';
 import { jsonPieces } from './json-pieces';
 import { locateJsonSyntaxError } from './json-syntax-error';
 import { WorkspaceError } from './workspace-error';
@@ -27,6 +27,15 @@ import { workspaceNameFor } from './workspace-name';
  */
 export const WORKSPACE_MAX_DEPTH = MAX_JSON_DEPTH_SETTING + 16;
 
+/**
+ * Keys in any one object of a workspace document, at most: far more than a record, a set of headers or anyone's
+ * preferences holds, far fewer than the millions that would keep the engine parsing for a minute.
+ */
+export const WORKSPACE_MAX_OBJECT_KEYS = 100_000;
+
+/** What a workspace document's nesting problem reads as, found in its text or in a value. */
+const TOO_DEEP = `objects and arrays nested deeper than ${WORKSPACE_MAX_DEPTH} levels: no workspace nests that deep`;
+
 /** A workspace read from text or a JSON value: valid, at the current version. */
 export interface DecodedWorkspace {
   workspace: Workspace;
@@ -37,6 +46,8 @@ export interface DecodedWorkspace {
 /** Parses, validates and (for older versions) migrates a workspace file's text. Throws `WorkspaceError`. */
 export function decodeWorkspaceText(text: string, file: string): DecodedWorkspace {
   if (text.trim() === '') throw new WorkspaceError({ operation: 'load', file, problem: 'the file is empty' });
+  // Before JSON.parse, which would build the whole value first, however deep or wide.
+  const duplicate = scanWorkspaceText(text, file);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -51,21 +62,67 @@ export function decodeWorkspaceText(text: string, file: string): DecodedWorkspac
       cause: error,
     });
   }
-  return decodeWorkspaceValue(value, file, dirname(file), text);
+  return decodeParsed(value, file, dirname(file), text, duplicate);
+}
+
+/**
+ * Refuses a workspace's text nested too deep or with too many keys in one object (`scanJsonText`), at its place;
+ * the first key written twice in one object, for after the text is known to parse. Throws `WorkspaceError`.
+ */
+function scanWorkspaceText(text: string, file: string): DuplicateJsonKey | undefined {
+  const { refusal, duplicate } = scanJsonText(text, {
+    maxDepth: WORKSPACE_MAX_DEPTH,
+    maxKeys: WORKSPACE_MAX_OBJECT_KEYS,
+    duplicates: true,
+  });
+  if (refusal?.kind === 'too-deep') {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      line: refusal.line,
+      column: refusal.column,
+      path: '',
+      problem: TOO_DEEP,
+    });
+  }
+  if (refusal?.kind === 'too-many-keys') {
+    throw new WorkspaceError({
+      operation: 'load',
+      file,
+      line: refusal.line,
+      column: refusal.column,
+      path: refusal.path.map(String).join('.'),
+      problem:
+        `an object with more than ${WORKSPACE_MAX_OBJECT_KEYS.toLocaleString('en')} keys (this is the next one): ` +
+        'no workspace needs that many in one object; remove keys, or split them over several objects',
+    });
+  }
+  return duplicate;
 }
 
 /**
  * Validates (and migrates) a parsed document: a file's content or an imported body. Files its mounts name are
  * checked in `baseDir`, the folder the world will serve them from (the file's own by default: an import names
  * itself "import" but serves from the folder of the workspace it lands in). `text`, the text `value` was parsed
- * from when there is one (a file's, an imported body's), is looked through for a key written twice in one object,
- * and spares a document without a `__proto__` key the walk looking for one. Throws `WorkspaceError`.
+ * from when there is one (a file's, an imported body's), is looked through (`scanWorkspaceText`) for a key written
+ * twice in one object, and spares a document without a `__proto__` key the walk looking for one. Throws `WorkspaceError`.
  */
 export function decodeWorkspaceValue(
   value: unknown,
   file: string,
   baseDir = dirname(file),
   text?: string,
+): DecodedWorkspace {
+  return decodeParsed(value, file, baseDir, text, text === undefined ? undefined : scanWorkspaceText(text, file));
+}
+
+/** `decodeWorkspaceValue` once its text, if any, was looked through: `duplicate` is the key it found written twice. */
+function decodeParsed(
+  value: unknown,
+  file: string,
+  baseDir: string,
+  text: string | undefined,
+  duplicate: DuplicateJsonKey | undefined,
 ): DecodedWorkspace {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new WorkspaceError({ operation: 'load', file, path: '', problem: 'a workspace is a JSON object' });
@@ -79,7 +136,7 @@ export function decodeWorkspaceValue(
       operation: 'load',
       file,
       path: '',
-      problem: `objects and arrays nested deeper than ${WORKSPACE_MAX_DEPTH} levels: no workspace nests that deep`,
+      problem: TOO_DEEP,
     });
   }
   // 1e400 reads as Infinity, which the schema would call "not a number" and JSON would write back as null.
@@ -93,7 +150,6 @@ export function decodeWorkspaceValue(
   }
   // JSON.parse keeps the last of a key written twice in one object without a word: the first copy would be dropped
   // from what is served, and from the file at the next save. Only the text shows it (a file's, an import's body).
-  const duplicate = text === undefined ? undefined : findDuplicateJsonKey(text);
   if (duplicate !== undefined) {
     const { line, column } = duplicate.first;
     throw new WorkspaceError({
