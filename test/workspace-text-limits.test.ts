@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { decodeWorkspaceText } from '../src/server/workspace/workspace-codec';
 import { WorkspaceError } from '../src/server/workspace/workspace-error';
 import { buildCli, runCli } from './helpers/cli-process';
-import { workspaceDir } from './helpers/workspace-files';
+import { agoraWorkspaceFile, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 // Workspace text nested too deep or with too many keys in one object is refused before JSON.parse, which would
 // build the whole value first: tens of MB of it held the engine for seconds to a minute, at GBs of memory.
@@ -38,6 +38,13 @@ async function parsesOf(text: string, action: () => unknown): Promise<number> {
   return count;
 }
 
+const importBody = (server: { url: string; token: string }, body: string) =>
+  fetch(`${server.url}/__console/api/workspace/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body,
+  });
+
 test('a file nested past the limit is refused at the bracket one level too deep, and never parsed', async () => {
   const text = deep(100_000);
   const parses = await parsesOf(text, () =>
@@ -62,4 +69,29 @@ test('validate refuses a record of more than 100,000 keys at the key past the li
     run.stderr(),
     /wide\.agui\.json:100002:1: collections\.0\.records\.0: an object with more than 100,000 keys \(this is the next one\): no workspace needs that many in one object; remove keys, or split them over several objects/,
   );
+});
+
+test('an import nested past the limit or too wide is refused with 400 before its body is parsed', async () => {
+  const server = await startWorkspaceEngine(dir, await agoraWorkspaceFile(dir, 'import.agui.json'));
+  const body = deep(100_000);
+  let response: Response | undefined;
+  assert.equal(
+    await parsesOf(body, async () => {
+      response = await importBody(server, body);
+    }),
+    0,
+  );
+  assert.equal(response?.status, 400);
+  assert.deepEqual(await response?.json(), {
+    detail:
+      'Request body rejected: JSON nested deeper than the limit of 1016 levels (the limit of a workspace document)',
+  });
+  const tooWide = await importBody(server, wide(100_001));
+  assert.equal(tooWide.status, 400);
+  assert.deepEqual(await tooWide.json(), {
+    detail:
+      'Request body rejected: an object with more than 100,000 keys, at line 100002, column 1 ' +
+      '(the limit of a workspace document)',
+  });
+  assert.equal(server.workspace.status().name, 'import.agui.json', 'the world served is the one loaded');
 });

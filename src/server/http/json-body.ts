@@ -11,6 +11,9 @@ import { isJsonRequest, readRequestBody } from './request-body';
 export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'> & {
   maxBodyBytesSetBy?: string;
   maxJsonDepthSetBy?: string;
+  /** Keys in any one object of a JSON body, at most (none: any number), and what sets it. */
+  maxObjectKeys?: number;
+  maxObjectKeysSetBy?: string;
 };
 
 /**

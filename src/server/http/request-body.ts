@@ -6,7 +6,9 @@ import type { Context } from 'koa';
 import type {} from 'koa-body';
 import type { JsonValue } from '../../shared/json-value';
 import { ConcurrencyLimit } from '../support/concurrency-limit';
+import { jsonDepthMessage } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
+import { scanJsonText } from '../support/json-text-scan';
 import { loadedOnFirstUse, loadModule } from '../support/load-module';
 import { RememberedAnswers } from '../support/remembered-answers';
 import { askForBody } from './expect-continue';
@@ -137,7 +139,7 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
     if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limits);
     throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
   }
-  const parsed = isJson ? readJson(ctx, bytes) : readText(ctx, bytes, decoder, isForm);
+  const parsed = isJson ? readJson(ctx, bytes, limits) : readText(ctx, bytes, decoder, isForm);
   if (parsed.kind === 'json' || parsed.kind === 'form') {
     const refusal = parsedJsonRefusal(parsed.value, maxJsonDepth, limits.maxJsonDepthSetBy);
     if (refusal !== undefined) throw new HttpError(400, `Request body rejected: ${refusal}`);
@@ -201,14 +203,31 @@ function decoded(req: IncomingMessage, bytes: Buffer, encoding: string, limit: n
  * (`parseRequestJson`). Its text is kept as `rawBody` for the request log, whatever it holds: a body that does not
  * parse is the one a developer needs to see. Empty (chunked framing with nothing in it, or only a byte order mark) is no body.
  */
-function readJson(ctx: Context, bytes: Buffer): RequestBody {
+function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestBody {
   const text = jsonText(bytes);
   if (text === undefined) {
     ctx.request.rawBody = UTF8.decode(bytes);
     throw new HttpError(400, notUtf8Detail(bytes));
   }
   ctx.request.rawBody = text;
-  return text === '' ? { kind: 'none' } : parseRequestJson(text);
+  if (text === '') return { kind: 'none' };
+  // Refused before JSON.parse, which would build the whole value first, however deep or wide (a workspace import's
+  // 64 MB of `[` held the engine for seconds); the value is still checked once parsed, for what only it shows.
+  const { refusal } = scanJsonText(text, { maxDepth: limits.maxJsonDepth, maxKeys: limits.maxObjectKeys });
+  if (refusal?.kind === 'too-deep') {
+    throw new HttpError(
+      400,
+      `Request body rejected: ${jsonDepthMessage(limits.maxJsonDepth, limits.maxJsonDepthSetBy)}`,
+    );
+  }
+  if (refusal?.kind === 'too-many-keys') {
+    throw new HttpError(
+      400,
+      `Request body rejected: an object with more than ${limits.maxObjectKeys?.toLocaleString('en')} keys, at line ${refusal.line}, ` +
+        `column ${refusal.column} (${limits.maxObjectKeysSetBy})`,
+    );
+  }
+  return parseRequestJson(text);
 }
 
 /**

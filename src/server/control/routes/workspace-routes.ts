@@ -13,7 +13,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import { newRouter } from '../../support/koa-router-on-first-use';
-import { WORKSPACE_MAX_DEPTH } from '../../workspace/workspace-codec';
+import { WORKSPACE_MAX_DEPTH, WORKSPACE_MAX_OBJECT_KEYS } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import { WORKSPACE_MAX_BYTES } from '../../workspace/workspace-max-bytes';
 import type { ControlDeps } from '../control-deps';
@@ -89,8 +89,10 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
     jsonBody(() => ({
       maxBodyBytes: WORKSPACE_MAX_BYTES,
       maxJsonDepth: WORKSPACE_MAX_DEPTH,
+      maxObjectKeys: WORKSPACE_MAX_OBJECT_KEYS,
       maxBodyBytesSetBy: 'the limit of a workspace document',
       maxJsonDepthSetBy: 'the limit of a workspace document',
+      maxObjectKeysSetBy: 'the limit of a workspace document',
     })),
     async (ctx) => {
       const document = requestBody(ctx);
