@@ -198,6 +198,9 @@ function decoded(req: IncomingMessage, bytes: Buffer, encoding: string, limit: n
   });
 }
 
+/** Bodies longer than this are looked through before they are parsed (`readJson`). */
+const SCAN_FIRST_CHARS = 1024 * 1024;
+
 /**
  * A JSON body: its text (`jsonText`, else a 400 saying what its bytes are not, as FastAPI refuses them), then parsed
  * (`parseRequestJson`). Its text is kept as `rawBody` for the request log, whatever it holds: a body that does not
@@ -211,8 +214,11 @@ function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestB
   }
   ctx.request.rawBody = text;
   if (text === '') return { kind: 'none' };
-  // Refused before JSON.parse, which would build the whole value first, however deep or wide (a workspace import's
-  // 64 MB of `[` held the engine for seconds); the value is still checked once parsed, for what only it shows.
+  // A large body, or one whose keys are bounded, is refused before JSON.parse, which would build the whole value
+  // first, however deep or wide (a workspace import's 64 MB of `[` held the engine for seconds). A small one is not
+  // scanned: parsing it costs little, the value is checked once parsed, and every request of the mocked API would
+  // pay the scan.
+  if (text.length <= SCAN_FIRST_CHARS && limits.maxObjectKeys === undefined) return parseRequestJson(text);
   const { refusal } = scanJsonText(text, { maxDepth: limits.maxJsonDepth, maxKeys: limits.maxObjectKeys });
   if (refusal?.kind === 'too-deep') {
     throw new HttpError(
