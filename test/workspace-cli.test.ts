@@ -425,6 +425,21 @@ test('import-openapi that would make the file larger than the engine opens: one 
   assert.equal(cli(['validate', into]).code, 0);
 });
 
+/** `serve --workspace file`, once a client has made a change autosave has not written yet (a user, `email`). */
+async function servedWithAChange(file: string, email: string): Promise<CliRun> {
+  const run = serve(['--workspace', file]);
+  // Loading validates every value of a big file: generous on a busy machine.
+  await run.waitFor(/Console/, 180_000);
+  const [, httpUrl] = run.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const created = await fetch(`${httpUrl}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, name: 'Last Change' }),
+  });
+  assert.equal(created.status, 201);
+  return run;
+}
+
 test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s and leaves a complete file', async (t) => {
   const file = join(dir, 'big.agui.json');
   // Built through the store as a load test builds it, and saved by the engine.
@@ -434,16 +449,7 @@ test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s a
   await engine.close();
   const before = await readFile(file, 'utf8');
   assert.ok(before.length > 20 * 1024 * 1024, `a big workspace (${before.length} characters)`);
-  const run = serve(['--workspace', file]);
-  // Loading validates every value of the 30 MB: generous on a busy machine.
-  await run.waitFor(/Console/, 180_000);
-  const [, httpUrl] = run.stdout().match(/HTTP\s+(\S+)/) ?? [];
-  const created = await fetch(`${httpUrl}/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'last@example.com', name: 'Last Change' }),
-  });
-  assert.equal(created.status, 201);
+  const run = await servedWithAChange(file, 'last@example.com');
   let shutdownMs = 0;
   let exit: Awaited<ReturnType<CliRun['exited']>> | undefined;
   // The CLI's shutdown waits on two timers (the save's 1 s deadline, a stopped save's 250 ms grace), each late by
@@ -468,6 +474,18 @@ test('serve --workspace with a big unsaved workspace: SIGTERM exits within 2 s a
     assert.match(run.stderr(), /saving .*big\.agui\.json did not finish within \d+ ms of shutting down/);
   }
   assert.ok(agoraData(JSON.parse(after)).sessions.length > 0, 'the file is complete JSON');
+});
+
+test('a second Ctrl+C while a big unsaved workspace is saved on stopping quits at once with 130, saying so', async () => {
+  const file = join(dir, 'big.agui.json');
+  const run = await servedWithAChange(file, 'interrupted@example.com');
+  run.child.kill('SIGINT');
+  // Stopping saves tens of MB, a chunk a turn: the second Ctrl+C comes while it does.
+  await run.waitFor(/SIGINT: closing connections/);
+  run.child.kill('SIGINT');
+  assert.deepEqual(await run.exited(), { code: 130, signal: null }, run.stderr());
+  assert.match(run.stderr(), /agui-mock: stopped at once: changes since the last save were not written: exit 130/);
+  assert.ok(agoraData(JSON.parse(await readFile(file, 'utf8'))).sessions.length > 0, 'the file is complete JSON');
 });
 
 test('init --template agora-real writes the agora-real pack with roles, and validate accepts it', async () => {

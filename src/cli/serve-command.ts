@@ -20,10 +20,13 @@ import { writeWorkspaceError } from './workspace-error-lines';
  * beside the file; Ctrl+C's copy of an untitled world's edits could not be written): the log said which.
  */
 const UNSAVED_CHANGES_LOST_EXIT = 3;
+/** Exit code of a second Ctrl+C while stopping, as a shell reports an interrupted command (128 + SIGINT). */
+const INTERRUPTED_EXIT = 130;
 
 /**
  * `agui-mock serve [options]`: runs the engine until SIGINT, SIGTERM or SIGHUP, then exits 0, or
- * UNSAVED_CHANGES_LOST_EXIT when stopping lost changes; exit 1 when it cannot start.
+ * UNSAVED_CHANGES_LOST_EXIT when stopping lost changes (INTERRUPTED_EXIT on a second Ctrl+C while stopping); exit 1
+ * when it cannot start.
  */
 export async function serve(options: ServeOptions): Promise<number> {
   // This process is the engine.
@@ -80,6 +83,16 @@ export async function serve(options: ServeOptions): Promise<number> {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigterm);
       process.off('SIGHUP', onSighup);
+      // A second Ctrl+C quits at once, as people expect; what that leaves unsaved is said, not lost without a word.
+      process.once('SIGINT', () => {
+        const unsaved = server.workspace.status().dirty;
+        process.stderr.write(
+          unsaved
+            ? `agui-mock: stopped at once: changes since the last save were not written: exit ${INTERRUPTED_EXIT}\n`
+            : `agui-mock: stopped at once: exit ${INTERRUPTED_EXIT}\n`,
+        );
+        process.exit(INTERRUPTED_EXIT);
+      });
       // A terminal that hung up takes no more output: its EIO is no reason to stop saving.
       if (signal === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
       process.stdout.write(`\n${signal}: closing connections…\n`);
