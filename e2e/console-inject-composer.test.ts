@@ -67,7 +67,9 @@ test('event tab at 1280×720: after a refused send the editor keeps its lines, t
   await content.filter({ hasText: 'TEXT_MESSAGE_START' }).waitFor();
   await composer.getByText('Sending this would break a sequence rule').waitFor();
 
-  await content.click();
+  // In the message's id: what is typed below keeps the event valid, so the rule warning (and Send anyway) stays.
+  const { messageId } = JSON.parse(await content.innerText()) as { messageId: string };
+  await content.getByText(`"${messageId}"`).click();
   await page.keyboard.press('ControlOrMeta+Enter');
   const refused = composer.getByRole('alert').filter({ hasText: 'Not sent' });
   await refused.waitFor();

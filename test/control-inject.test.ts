@@ -389,3 +389,50 @@ test('events, a macro or a broadcast that close a paused connection for its back
   await reading.waitForFrames(1);
   await reading.close();
 });
+
+/** The events sent to the connection with the time each left the engine (the frame log's `at`), oldest first. */
+async function sentEvents(api: ReturnType<typeof controlClient>, id: string) {
+  const frames = await api.get<{ items: { at: number; text: string }[] }>(`/connections/${id}/frames?direction=out`);
+  return frames.body.items
+    .map((frame) => ({ at: frame.at, event: JSON.parse(frame.text) as { type: string; timestamp?: number } }))
+    .reverse();
+}
+
+test("a paced macro's events are stamped as each goes out, not all when it was asked", async () => {
+  const { api, client, id } = await setup();
+  const text = await api.post<InjectResult>(`/connections/${id}/macros/text-message`, {
+    text: 'x'.repeat(8),
+    chunkSize: 1,
+    delayMs: 50,
+  });
+  assert.equal(text.body.sent, 12, 'RUN_STARTED, START, 8 × CONTENT, END, RUN_FINISHED');
+  await client.waitForRuns(1);
+  const sent = await sentEvents(api, id);
+  assert.equal(sent.length, 12);
+  // Stamped with its turn: never after it left (a busy machine's timers may send it a little later).
+  for (const { at, event } of sent)
+    assert.ok((event.timestamp ?? 0) <= at, `${event.type} stamped ${event.timestamp}, sent at ${at}`);
+  const chunks = sent.filter(({ event }) => event.type === 'TEXT_MESSAGE_CONTENT').map(({ event }) => event);
+  for (const [index, chunk] of chunks.entries()) {
+    const gap = (chunk.timestamp ?? 0) - (chunks[index - 1]?.timestamp ?? 0);
+    if (index > 0) assert.ok(gap >= 49 && gap <= 51, `chunk ${index} stamped ${gap} ms after the one before`);
+  }
+});
+
+test('injected events are stamped when sent unless they carry a timestamp; templates carry none', async () => {
+  const { api, client, id } = await setup();
+  const template = await api.get<{ event: Record<string, unknown> }>(`/connections/${id}/templates/RUN_STARTED`);
+  assert.equal('timestamp' in template.body.event, false, 'a template kept as a draft would send its own day');
+  const typed = 1_700_000_000_000;
+  assert.equal((await api.patch(`/connections/${id}`, { latencyMs: 200 })).status, 200);
+  const asked = Date.now();
+  await api.post(`/connections/${id}/events`, {
+    events: [template.body.event, { type: 'CUSTOM', name: 'typed', value: 1, timestamp: typed }],
+  });
+  await client.waitUntil(() => client.events.length === 2);
+  const [started, custom] = await sentEvents(api, id);
+  // When it left, after the connection's latency.
+  const stamp = started?.event.timestamp ?? 0;
+  assert.ok(started && stamp >= asked + 200 && stamp <= started.at, JSON.stringify({ asked, started }));
+  assert.equal(custom?.event.timestamp, typed, 'a timestamp given on purpose is kept');
+});

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { ConnectionKind } from '../../shared/connections';
 import type { MacroName, MacroSchemas, StreamContext } from '../../shared/control-api';
 import { portableEvent } from '../agents/portable-event';
-import { AgoraEventName, customEvent, outgoing } from './events';
+import { AgoraEventName, outgoing } from './events';
 
 type Params<N extends MacroName> = z.output<(typeof MacroSchemas)[N]>;
 
@@ -14,8 +14,6 @@ export interface MacroPlan {
   delaysMs: number[];
 }
 
-const now = () => Date.now();
-
 function chunks(text: string, size: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
@@ -23,9 +21,11 @@ function chunks(text: string, size: number): string[] {
 }
 
 /**
- * Builds a macro's events from the connection's stream context; wraps them in a run when none is active. `kind` is
- * the connection's: on the AG-UI HTTP binding (`sse`) the events are those a scenario's run sends there
- * (`portableEvent`: AGORA's extra TOOL_CALL_START fields under `metadata`), on a socket as AGORA reads them.
+ * Builds a macro's events from the connection's stream context; wraps them in a run when none is active. They carry
+ * no timestamp: each is stamped as it goes out (inject-routes.ts), so a paced message's chunks are as far apart as
+ * they arrive. `kind` is the connection's: on the AG-UI HTTP binding (`sse`) the events are those a scenario's run
+ * sends there (`portableEvent`: AGORA's extra TOOL_CALL_START fields under `metadata`), on a socket as AGORA reads
+ * them.
  */
 export function planMacro<N extends MacroName>(
   name: N,
@@ -43,10 +43,10 @@ export function planMacro<N extends MacroName>(
   const wrap = name !== 'run-error' && ((params as { wrapInRun?: boolean }).wrapInRun ?? !stream.runActive);
   const threadId = stream.threadId ?? `thread-${randomUUID()}`;
   const runId = randomUUID();
-  if (wrap) add({ type: EventType.RUN_STARTED, threadId, runId, timestamp: now() } as BaseEvent);
+  if (wrap) add({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
   for (const [index, event] of body.events.entries())
     add(kind === 'sse' ? portableEvent(outgoing(event)).event : event, body.delaysMs[index]);
-  if (wrap) add({ type: EventType.RUN_FINISHED, threadId, runId, timestamp: now() } as BaseEvent);
+  if (wrap) add({ type: EventType.RUN_FINISHED, threadId, runId } as BaseEvent);
   return { events, delaysMs };
 }
 
@@ -58,11 +58,9 @@ function macroBody<N extends MacroName>(name: N, params: Params<N>): MacroPlan {
       const parts = chunks(p.text, p.chunkSize);
       return {
         events: [
-          { type: EventType.TEXT_MESSAGE_START, messageId, role: 'assistant', timestamp: now() } as BaseEvent,
-          ...parts.map(
-            (delta) => ({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, timestamp: now() }) as BaseEvent,
-          ),
-          { type: EventType.TEXT_MESSAGE_END, messageId, timestamp: now() } as BaseEvent,
+          { type: EventType.TEXT_MESSAGE_START, messageId, role: 'assistant' } as BaseEvent,
+          ...parts.map((delta) => ({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta }) as BaseEvent),
+          { type: EventType.TEXT_MESSAGE_END, messageId } as BaseEvent,
         ],
         delaysMs: [0, ...parts.map((_, index) => (index === 0 ? 0 : p.delayMs)), p.delayMs],
       };
@@ -77,11 +75,10 @@ function macroBody<N extends MacroName>(name: N, params: Params<N>): MacroPlan {
           toolCallName: p.toolCallName,
           ...(p.parentMessageId && { parentMessageId: p.parentMessageId }),
           ...(p.displayName && { toolDisplayName: p.displayName }),
-          timestamp: now(),
         } as BaseEvent,
         // One complete JSON document per delta: AGORA's client parses each one.
-        { type: EventType.TOOL_CALL_ARGS, toolCallId, delta: JSON.stringify(p.args), timestamp: now() } as BaseEvent,
-        { type: EventType.TOOL_CALL_END, toolCallId, timestamp: now() } as BaseEvent,
+        { type: EventType.TOOL_CALL_ARGS, toolCallId, delta: JSON.stringify(p.args) } as BaseEvent,
+        { type: EventType.TOOL_CALL_END, toolCallId } as BaseEvent,
       ];
       if (p.result !== undefined)
         events.push({
@@ -90,14 +87,13 @@ function macroBody<N extends MacroName>(name: N, params: Params<N>): MacroPlan {
           toolCallId,
           content: typeof p.result === 'string' ? p.result : JSON.stringify(p.result),
           role: 'tool',
-          timestamp: now(),
         } as BaseEvent);
       return { events, delaysMs: events.map(() => 0) };
     }
     case 'state-delta': {
       const p = params as Params<'state-delta'>;
       return {
-        events: [{ type: EventType.STATE_DELTA, delta: p.delta, timestamp: now() } as BaseEvent],
+        events: [{ type: EventType.STATE_DELTA, delta: p.delta } as BaseEvent],
         delaysMs: [0],
       };
     }
@@ -111,7 +107,10 @@ function macroBody<N extends MacroName>(name: N, params: Params<N>): MacroPlan {
         riskLevel: p.riskLevel,
         approvalId: p.approvalId ?? `appr-${randomUUID().slice(0, 8)}`,
       };
-      return { events: [customEvent(AgoraEventName.approvalRequest, value)], delaysMs: [0] };
+      return {
+        events: [{ type: EventType.CUSTOM, name: AgoraEventName.approvalRequest, value } as BaseEvent],
+        delaysMs: [0],
+      };
     }
     case 'run-error': {
       const p = params as Params<'run-error'>;
@@ -121,7 +120,6 @@ function macroBody<N extends MacroName>(name: N, params: Params<N>): MacroPlan {
             type: EventType.RUN_ERROR,
             message: p.message,
             ...(p.code && { code: p.code }),
-            timestamp: now(),
           } as BaseEvent,
         ],
         delaysMs: [0],

@@ -7,10 +7,10 @@ const last = <T>(items: readonly T[]): T | undefined => items[items.length - 1];
 /**
  * A ready-to-edit event of `type`, filled from the connection's stream: the current thread and run, the
  * most recently opened message, tool call, step, reasoning span or subagent — or fresh ids when none is open.
- * It is what a person most likely wants to send next, valid against EventSchemas as it stands.
+ * It is what a person most likely wants to send next, valid against EventSchemas as it stands. It has no
+ * `timestamp`: the engine stamps the event when it is sent (a template kept as a draft for days would carry its day).
  */
 export function eventTemplate(type: EventType, stream: StreamContext): BaseEvent {
-  const timestamp = Date.now();
   const threadId = stream.threadId ?? `thread-${randomUUID()}`;
   const runId = stream.runActive && stream.runId ? stream.runId : randomUUID();
   const messageId = last(stream.openTextMessages) ?? randomUUID();
@@ -19,7 +19,6 @@ export function eventTemplate(type: EventType, stream: StreamContext): BaseEvent
   const reasoningMessageId = last(stream.openReasoningMessages) ?? randomUUID();
   const reasoningSpanId = last(stream.openReasoningSpans) ?? randomUUID();
   const subagent = last(stream.activeSubagents);
-  const base = { type, timestamp };
   const fields: Record<EventType, Record<string, unknown>> = {
     [EventType.RUN_STARTED]: { threadId, runId: randomUUID() },
     [EventType.RUN_FINISHED]: { threadId, runId },
@@ -64,5 +63,5 @@ export function eventTemplate(type: EventType, stream: StreamContext): BaseEvent
     [EventType.SUBAGENT_FINISHED]: { subagentRunId: subagent?.subagentRunId ?? 'sub-1', outcome: { type: 'success' } },
     [EventType.SUBAGENT_ERROR]: { subagentRunId: subagent?.subagentRunId ?? 'sub-1', message: 'Subagent failed' },
   };
-  return { ...base, ...fields[type] } as BaseEvent;
+  return { type, ...fields[type] } as BaseEvent;
 }

@@ -337,12 +337,25 @@ export class Connection {
       this.closeForBacklog();
       return false;
     }
-    const previousDue = this.held.at(-1)?.dueAt ?? 0;
-    const dueAt = Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
-    this.held.push({ ...item, dueAt, size });
+    this.held.push({ ...item, dueAt: this.dueAt(delayMs), size });
     this.heldByteCount += size;
     this.scheduleRelease();
     return true;
+  }
+
+  /** The performance.now() time at which an item held now goes out: after those waiting, a latency and `delayMs`. */
+  private dueAt(delayMs: number): number {
+    const previousDue = this.held.at(-1)?.dueAt ?? 0;
+    return Math.max(previousDue, performance.now() + this.latencyMs) + delayMs;
+  }
+
+  /**
+   * When (Unix ms) a frame handed over now with `delayMs` goes out: now, or its turn behind the frames waiting, a
+   * latency and the delay. A pause is not counted: what it holds goes out when a person resumes it.
+   */
+  sendsAt(delayMs = 0): number {
+    if (delayMs === 0 && this.deliversNow()) return Date.now();
+    return Math.round(Date.now() + this.dueAt(delayMs) - performance.now());
   }
 
   /** About how many bytes the frames held back (delay, pause, latency) keep; at most MAX_UNSENT_BYTES. */

@@ -79,6 +79,14 @@ function conflict(connection: Connection, findings: SequenceFinding[]): InjectCo
 }
 
 /**
+ * The event as it goes out: one without a `timestamp` gets the moment it leaves (a paced macro's, its turn), not
+ * when the request was made; one a person gave a timestamp keeps it.
+ */
+function stamped(connection: Connection, event: BaseEvent, delayMs: number): BaseEvent {
+  return event.timestamp === undefined ? { ...event, timestamp: connection.sendsAt(delayMs) } : event;
+}
+
+/**
  * Sends events in order (with per-event pauses for paced macros) and reports the rules they broke. Through the
  * connection's run control when it has one, so the run playing there follows them: a RUN_FINISHED or RUN_ERROR
  * ends it. An SSE response ends after such an event: the events after it in the list are not sent (`sent` says how
@@ -96,7 +104,8 @@ function send(
   let sent = 0;
   for (const [index, event] of events.entries()) {
     const delayMs = delaysMs[index] ?? 0;
-    const finding = control ? control.send(outgoing(event), delayMs) : connection.sendEvent(outgoing(event), delayMs);
+    const out = outgoing(stamped(connection, event, delayMs));
+    const finding = control ? control.send(out, delayMs) : connection.sendEvent(out, delayMs);
     sent++;
     // The engine's own findings (`checked` before sending) are known only then: the run they concern may end.
     const reported = finding
