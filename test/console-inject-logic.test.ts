@@ -260,20 +260,43 @@ test('what a send did: a rule broken on many connections is named once, with on 
   const results = Array.from({ length: 301 }, (_, n) => ({
     connectionId: `c${n}`,
     sent: 1,
+    held: 0,
     findings: [finding('R3')],
   }));
   assert.equal(sentWords(results, true), 'Sent 301 events anyway, breaking R3 on 301 connections.');
   // Several rules: each once, with its own count, in the order first broken.
   const mixed = [
-    { connectionId: 'a', sent: 2, findings: [finding('T2', 1), finding('R3', 0)] },
-    { connectionId: 'b', sent: 2, findings: [finding('R3', 0), finding('R3', 1)] },
-    { connectionId: 'c', sent: 2, findings: [] },
+    { connectionId: 'a', sent: 2, held: 0, findings: [finding('T2', 1), finding('R3', 0)] },
+    { connectionId: 'b', sent: 2, held: 0, findings: [finding('R3', 0), finding('R3', 1)] },
+    { connectionId: 'c', sent: 2, held: 0, findings: [] },
   ];
   assert.equal(sentWords(mixed, true), 'Sent 6 events anyway, breaking T2 on 1 connection, R3 on 2 connections.');
   // One connection: the rules, each once.
-  const one = [{ connectionId: 'a', sent: 2, findings: [finding('T2', 0), finding('T2', 1), finding('R3', 1)] }];
+  const one = [
+    { connectionId: 'a', sent: 2, held: 0, findings: [finding('T2', 0), finding('T2', 1), finding('R3', 1)] },
+  ];
   assert.equal(sentWords(one, false), 'Sent 2 events anyway, breaking T2, R3.');
-  assert.equal(sentWords([{ connectionId: 'a', sent: 1, findings: [] }], false), 'Sent 1 event.');
+  assert.equal(sentWords([{ connectionId: 'a', sent: 1, held: 0, findings: [] }], false), 'Sent 1 event.');
+});
+
+test('what a send did: events a paused connection holds are said to wait until delivery resumes', () => {
+  assert.equal(
+    sentWords([{ connectionId: 'a', sent: 1, held: 1, findings: [] }], false),
+    'Sent 1 event. Held until delivery resumes (Socket tab).',
+  );
+  assert.equal(
+    sentWords([{ connectionId: 'a', sent: 1, held: 1, findings: [finding('R3')] }], false),
+    'Sent 1 event anyway, breaking R3. Held until delivery resumes (Socket tab).',
+  );
+  const several = [
+    { connectionId: 'a', sent: 2, held: 2, findings: [] },
+    { connectionId: 'b', sent: 2, held: 0, findings: [] },
+    { connectionId: 'c', sent: 2, held: 2, findings: [] },
+  ];
+  assert.equal(
+    sentWords(several, true),
+    'Sent 6 events. 4 events held on 2 paused connections until delivery resumes.',
+  );
 });
 
 test('macro forms: each field says what is wrong as typed, and Run names the fields by their labels', () => {

@@ -17,7 +17,7 @@ const { answerDraft, readAnswer } = await rendererModule('features/try-it/interr
 const { sortBatch } = await rendererModule('stores/feed-batch.ts');
 const { appendFrames, withFetchedFrames } = await rendererModule('stores/frame-buffer.ts');
 const { prependRequests } = await rendererModule('stores/requests-store.ts');
-const { evictedFramesRow } = await rendererModule('features/connections/frame-rows.ts');
+const { evictedFramesRow, heldFramesRow } = await rendererModule('features/connections/frame-rows.ts');
 const { logLosses } = await rendererModule('features/requests/log-losses.ts');
 const { applyAgoraChanges } = await rendererModule('stores/state-store.ts');
 const { formatDateTime } = await rendererModule('ui/format.ts');
@@ -108,6 +108,18 @@ test('the frame stream opens with what the engine let go of, unless the first fr
     evictedFramesRow({ evictedForMemory: 1, droppedForSize: 20 }, [])?.label,
     '1 older frame was evicted (memory budget); 20 older frames were dropped (frames kept per connection)',
   );
+});
+
+test('the frame stream ends with the frames a pause holds: sent, not yet received', () => {
+  const paused = { state: 'open', paused: true, heldFrames: 3 };
+  assert.equal(heldFramesRow(paused)?.label, '3 frames held: delivery is paused, the client gets them once it resumes');
+  assert.equal(
+    heldFramesRow({ ...paused, heldFrames: 1 })?.label,
+    '1 frame held: delivery is paused, the client gets it once it resumes',
+  );
+  assert.equal(heldFramesRow({ ...paused, heldFrames: 0 }), null);
+  assert.equal(heldFramesRow({ ...paused, paused: false }), null, "a latency's frames leave on their own");
+  assert.equal(heldFramesRow({ ...paused, state: 'closed' }), null, 'what a closed connection held never goes out');
 });
 
 test('the requests view says what the engine log let go of', () => {

@@ -34,7 +34,7 @@ test('the done-when script: inject a text stream, get warned, force, close with 
   ];
   const sent = await api.post<InjectResult>(`/connections/${id}/events`, { events: stream });
   assert.equal(sent.status, 200);
-  assert.deepEqual(sent.body, { connectionId: id, sent: 5, findings: [] });
+  assert.deepEqual(sent.body, { connectionId: id, sent: 5, held: 0, findings: [] });
   await client.waitUntil(() => client.events.length === 5);
   assert.deepEqual(
     client.events.map((event) => event.type),
@@ -435,4 +435,24 @@ test('injected events are stamped when sent unless they carry a timestamp; templ
   const stamp = started?.event.timestamp ?? 0;
   assert.ok(started && stamp >= asked + 200 && stamp <= started.at, JSON.stringify({ asked, started }));
   assert.equal(custom?.event.timestamp, typed, 'a timestamp given on purpose is kept');
+});
+
+test('events sent while delivery is paused are answered as held until it resumes', async () => {
+  const { api, client, id } = await setup();
+  const stream = [
+    { type: 'RUN_STARTED', threadId: 't1', runId: 'r1' },
+    { type: 'RUN_FINISHED', threadId: 't1', runId: 'r1' },
+  ];
+  assert.equal((await api.patch(`/connections/${id}`, { paused: true })).status, 200);
+  const paused = await api.post<InjectResult>(`/connections/${id}/events`, { events: stream });
+  assert.deepEqual(paused.body, { connectionId: id, sent: 2, held: 2, findings: [] });
+  const macro = await api.post<InjectResult>(`/connections/${id}/macros/run-error`, { message: 'x', force: true });
+  assert.equal(macro.body.held, 1);
+  assert.equal(client.events.length, 0);
+  assert.equal((await api.patch(`/connections/${id}`, { paused: false })).status, 200);
+  await client.waitUntil(() => client.events.length === 3);
+  const resumed = await api.post<InjectResult>(`/connections/${id}/events`, {
+    events: [{ ...stream[0], runId: 'r2' }],
+  });
+  assert.equal(resumed.body.held, 0);
 });

@@ -181,7 +181,7 @@ describe("a person's RUN_ERROR or RUN_FINISHED", { concurrency: true }, () => {
     const { id } = await connectionOf(run.threadId);
     const sent = await api.post<InjectResult>(`/connections/${id}/macros/run-error`, { message: 'stop it', code: 'X' });
     assert.equal(sent.status, 200);
-    assert.deepEqual(sent.body, { connectionId: id, sent: 1, findings: [] });
+    assert.deepEqual(sent.body, { connectionId: id, sent: 1, held: 0, findings: [] });
     await eventually(() => run.settled, 'the client run to settle', ENDS_WITHIN_MS);
     assert.equal(run.events.at(-1)?.type, 'RUN_ERROR');
     assert.equal(run.events.at(-1)?.message, 'stop it');

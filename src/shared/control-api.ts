@@ -146,6 +146,8 @@ export interface InjectResult {
   connectionId: string;
   /** Events sent (or queued behind a pause, latency or a paced macro). */
   sent: number;
+  /** Of those, the ones held by the connection's paused delivery: they reach the client once it resumes. */
+  held: number;
   /** Rules broken by events sent anyway (`force: true`). */
   findings: SequenceFinding[];
 }

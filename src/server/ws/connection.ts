@@ -340,6 +340,8 @@ export class Connection {
     this.held.push({ ...item, dueAt: this.dueAt(delayMs), size });
     this.heldByteCount += size;
     this.scheduleRelease();
+    // Held until a person resumes: the console shows what waits (a latency's frames leave on their own).
+    if (this.paused) this.observer.updated(this);
     return true;
   }
 
@@ -356,6 +358,11 @@ export class Connection {
   sendsAt(delayMs = 0): number {
     if (delayMs === 0 && this.deliversNow()) return Date.now();
     return Math.round(Date.now() + this.dueAt(delayMs) - performance.now());
+  }
+
+  /** Whether the console paused delivery: what is sent waits until it resumes. */
+  get deliveryPaused(): boolean {
+    return this.paused;
   }
 
   /** About how many bytes the frames held back (delay, pause, latency) keep; at most MAX_UNSENT_BYTES. */

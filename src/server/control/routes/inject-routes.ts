@@ -90,7 +90,7 @@ function stamped(connection: Connection, event: BaseEvent, delayMs: number): Bas
  * Sends events in order (with per-event pauses for paced macros) and reports the rules they broke. Through the
  * connection's run control when it has one, so the run playing there follows them: a RUN_FINISHED or RUN_ERROR
  * ends it. An SSE response ends after such an event: the events after it in the list are not sent (`sent` says how
- * many were).
+ * many were). `held`: those that wait for the connection's paused delivery to resume.
  */
 function send(
   connection: Connection,
@@ -116,7 +116,12 @@ function send(
   }
   // Events that closed the connection for its backlog were dropped with what it held: count only those that left.
   if (connection.closedForBacklog) sent = Math.min(sent, connection.counters.framesOut - framesOutBefore);
-  return { connectionId: connection.id, sent, findings };
+  return {
+    connectionId: connection.id,
+    sent,
+    held: connection.isOpen && connection.deliveryPaused ? sent : 0,
+    findings,
+  };
 }
 
 /**

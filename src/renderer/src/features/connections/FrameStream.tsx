@@ -222,13 +222,16 @@ const FrameRowView = memo(function FrameRowView({
   );
 });
 
-/** A row that is not a frame: a run's header, older frames gone, the socket opening, failing or closing. */
+/**
+ * A row that is not a frame: a run's header, older frames gone, frames held by a pause, the socket opening, failing
+ * or closing.
+ */
 const MarkRowView = memo(function MarkRowView({ row, top }: { row: Exclude<StreamRow, FrameRow>; top: number }) {
   const style = { top, height: ROW_HEIGHT };
-  if (row.kind === 'evicted')
+  if (row.kind === 'evicted' || row.kind === 'held')
     return (
-      <div className="run-header" style={style} data-testid="frames-evicted">
-        <span className="badge warn">evicted</span>
+      <div className="run-header" style={style} data-testid={`frames-${row.kind}`}>
+        <span className="badge warn">{row.kind}</span>
         {row.label}
       </div>
     );

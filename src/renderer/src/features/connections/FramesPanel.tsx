@@ -14,7 +14,14 @@ import { framesOf, useFramesStore } from '../../stores/frames-store';
 import { formatCount, formatNumber } from '../../ui/format';
 import { useListKeys } from '../../ui/use-list-keys';
 import { FrameStream } from './FrameStream';
-import { buildStreamRows, evictedFramesRow, isFiltering, type StreamRow, socketRows } from './frame-rows';
+import {
+  buildStreamRows,
+  evictedFramesRow,
+  heldFramesRow,
+  isFiltering,
+  type StreamRow,
+  socketRows,
+} from './frame-rows';
 import { useTextMatch } from './use-text-match';
 
 /** The value the type filter's select shows while some types are chosen (choosing a type toggles it). */
@@ -49,12 +56,16 @@ export function FramesPanel({ connection }: { connection: ConnectionSummary }) {
     const lastError = errorAt === null ? null : { at: errorAt, message: errorMessage };
     return socketRows({ openedAt, closedAt, closeCode, closeReason, lastError }, frames);
   }, [openedAt, closedAt, closeCode, closeReason, errorAt, errorMessage, firstSeq]);
+  const { state, paused, heldFrames } = connection;
+  const heldRow = useMemo(() => heldFramesRow({ state, paused, heldFrames }), [state, paused, heldFrames]);
   const filtering = isFiltering(filter);
   const rows = useMemo((): StreamRow[] => {
     const head: StreamRow[] = evictedRow ? [evictedRow] : [];
+    // Held frames come after every frame that left, whatever the filter: the client has not got them yet.
+    const held: StreamRow[] = heldRow ? [heldRow] : [];
     // The socket's moments are not frames: a filter leaves them out.
-    return filtering ? head.concat(built.rows) : head.concat(socket.before, built.rows, socket.after);
-  }, [evictedRow, socket, built.rows, filtering]);
+    return filtering ? head.concat(built.rows, held) : head.concat(socket.before, built.rows, held, socket.after);
+  }, [evictedRow, socket, built.rows, heldRow, filtering]);
   const typesKey = built.types.join(' ');
   // biome-ignore lint/correctness/useExhaustiveDependencies: the list changes only when a new type appears
   const types = useMemo(() => built.types, [typesKey]);

@@ -15,6 +15,8 @@ export type StreamRow =
   | { kind: 'run'; key: string; label: string; frames: number }
   /** The engine let older frames of this connection go, or the console does not keep them all. */
   | { kind: 'evicted'; key: string; label: string }
+  /** Frames sent but held by the connection's paused delivery: not yet in the log, which has what left. */
+  | { kind: 'held'; key: string; label: string }
   /** The socket opened, errored or closed: not a frame, a moment in the connection's life. */
   | { kind: 'socket'; key: string; at: number; label: string; tone: 'ok' | 'warn' | 'error' }
   | FrameRow;
@@ -52,6 +54,21 @@ export function evictedFramesRow(
       `${formatCount(notLoaded, 'older frame')} ${notLoaded === 1 ? 'is' : 'are'} kept by the engine but not shown here (the console holds 5,000 frames or 32 M characters per connection)`,
   ].filter((part) => part !== false);
   return { kind: 'evicted', key: 'evicted', label: parts.join('; ') };
+}
+
+/** The row closing the stream while a pause holds frames: sent, and not yet received by the client. */
+export function heldFramesRow({
+  state,
+  paused,
+  heldFrames,
+}: Pick<ConnectionSummary, 'state' | 'paused' | 'heldFrames'>): Extract<StreamRow, { kind: 'held' }> | null {
+  if (state !== 'open' || !paused || heldFrames === 0) return null;
+  const them = heldFrames === 1 ? 'it' : 'them';
+  return {
+    kind: 'held',
+    key: 'held',
+    label: `${formatCount(heldFrames, 'frame')} held: delivery is paused, the client gets ${them} once it resumes`,
+  };
 }
 
 type SocketMoments = Pick<ConnectionSummary, 'openedAt' | 'closedAt' | 'closeCode' | 'closeReason' | 'lastError'>;

@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import type { InjectConflict, SequenceFinding } from '../../../../shared/control-api';
+import type { InjectConflict, InjectResult, SequenceFinding } from '../../../../shared/control-api';
 import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -15,6 +15,7 @@ import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
 import { PayloadShelf } from './PayloadShelf';
 import { describeContent, type PayloadContent } from './payload-bodies';
+import { heldWords } from './sent-words';
 
 const MACRO_KINDS = ['macro'] as const;
 
@@ -58,7 +59,7 @@ export function MacroForm({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [findings, setFindings] = useState<SequenceFinding[]>([]);
-  const [sent, setSent] = useState<number | null>(null);
+  const [sent, setSent] = useState<Pick<InjectResult, 'sent' | 'held'> | null>(null);
   // What the last run was answered is about the values it ran with: changed (typed, loaded), the answer goes, so
   // "Run anyway" never sends values no rule check saw.
   const valuesKey = JSON.stringify(values);
@@ -86,7 +87,7 @@ export function MacroForm({
     setBusy(true);
     try {
       const result = await api.runMacro(connectionId, definition.name, { ...built.params, force });
-      setSent(result.sent);
+      setSent(result);
       setFindings(result.findings);
       rememberSent({ kind: 'macro', body: { macro: definition.name, params: built.params as JsonObject } });
     } catch (caught) {
@@ -171,7 +172,7 @@ export function MacroForm({
           />
           {sent !== null && (
             <div className="notice success" role="status">
-              Sent {sent} events.
+              Sent {sent.sent} events.{heldWords([sent], false)}
             </div>
           )}
         </div>
