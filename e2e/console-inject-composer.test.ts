@@ -95,6 +95,28 @@ test('event tab at 1280×720: after a refused send the editor keeps its lines, t
   assert.deepEqual(errors, []);
 });
 
+test('event tab at 1280×720: a send made while a rule warning shows says so in sight, where a refusal is said', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-outcome');
+  const drawer = await openInject(page, 'thread-outcome');
+  const composer = drawer.getByTestId('event-composer');
+  const warning = composer.getByTestId('findings');
+  await warning.filter({ hasText: 'R3' }).waitFor();
+  const before = client.events.length;
+  await composer.getByRole('button', { name: 'Send anyway' }).click();
+  await client.waitFor((event) => event.type === 'TEXT_MESSAGE_START', before, waitMs);
+  const sent = composer.getByRole('status').filter({ hasText: 'Sent 1 event anyway, breaking R3.' });
+  await sent.waitFor();
+  // The same text is checked again after the send (it cleared the warning): the warning is back.
+  await warning.waitFor();
+  assert.ok(await seenWhole(sent), 'the "Sent" notice is out of sight under the warning');
+  const top = async (locator: Locator) => (await locator.boundingBox())?.y ?? Number.NaN;
+  assert.ok((await top(sent)) < (await top(warning)), 'the outcome comes above the warning, as a refusal does');
+  assert.deepEqual(errors, []);
+});
+
 test('macros at 1280×720: every macro runs from a button in sight, and what the run did is seen whole', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });

@@ -296,7 +296,13 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
       {/* What the last check or send said, between the editor and Send: it scrolls in its own box when long. */}
       <div className="composer-notices">
         <ErrorNotice error={templateError} onDismiss={() => setTemplateError(null)} />
+        {/* What the send did, sent or refused, comes first: a tall rule warning under it cannot push it from sight. */}
         <ErrorNotice error={send.error} onDismiss={send.clearError} />
+        {outcome && (
+          <div className="notice success" role="status">
+            {outcome}
+          </div>
+        )}
         <FindingsList findings={findings} title="Sending this would break a sequence rule:" />
         {checkProblem && <div className="faint">{checkProblem}</div>}
         {refusedIssues.length > 0 && (
@@ -308,11 +314,6 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
                 </li>
               ))}
             </ul>
-          </div>
-        )}
-        {outcome && (
-          <div className="notice success" role="status">
-            {outcome}
           </div>
         )}
       </div>

@@ -165,16 +165,17 @@ export function MacroForm({
           })}
         </div>
         <div className="composer-notices">
+          {/* What the run did, sent or refused, comes first, above the rules it broke (as in the Event tab). */}
           <ErrorNotice error={error} onDismiss={() => setError(null)} />
-          <FindingsList
-            findings={findings}
-            title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
-          />
           {sent !== null && (
             <div className="notice success" role="status">
               Sent {sent.sent} events.{heldWords([sent], false)}
             </div>
           )}
+          <FindingsList
+            findings={findings}
+            title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
+          />
         </div>
         <div className="row">
           <button
