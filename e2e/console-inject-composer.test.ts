@@ -172,7 +172,10 @@ test('keyboard: Run macro keeps the focus while it runs and after; Ctrl+Enter in
     .filter({ hasText: /Sent \d+ events/ })
     .waitFor();
   await run.and(focused).waitFor();
-  // From there the keyboard goes on in the drawer, not from the top of the page.
+  // From there the keyboard goes on in the drawer, not from the top of the page: through what the run said (a box
+  // that scrolls when long, so it takes the focus), then the form's fields.
+  await page.keyboard.press('Shift+Tab');
+  await macro.getByRole('region', { name: 'What the run said' }).and(focused).waitFor();
   await page.keyboard.press('Shift+Tab');
   await macro.getByLabel('Delay between chunks (ms)').and(focused).waitFor();
 

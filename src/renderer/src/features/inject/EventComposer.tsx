@@ -16,6 +16,7 @@ import { rememberSent } from '../../stores/payloads-store';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { LazyJsonEditor } from '../../ui/LazyJsonEditor';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 import { SendKeyHint } from '../../ui/SendKeyHint';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { useAction } from '../../ui/use-action';
@@ -294,7 +295,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
       />
       <div className="field-hint">One event, or a list of events sent in order.</div>
       {/* What the last check or send said, between the editor and Send: it scrolls in its own box when long. */}
-      <div className="composer-notices">
+      <ScrollRegion label="What the send said" className="composer-notices">
         <ErrorNotice error={templateError} onDismiss={() => setTemplateError(null)} />
         {/* What the send did, sent or refused, comes first: a tall rule warning under it cannot push it from sight. */}
         <ErrorNotice error={send.error} onDismiss={send.clearError} />
@@ -316,7 +317,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
             </ul>
           </div>
         )}
-      </div>
+      </ScrollRegion>
       <div className="row">
         <button
           type="button"

@@ -8,6 +8,7 @@ import { rememberSent } from '../../stores/payloads-store';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { FormField } from '../../ui/FormField';
+import { ScrollRegion } from '../../ui/ScrollRegion';
 import { SendKeyHint } from '../../ui/SendKeyHint';
 import { submitOnSendKey } from '../../ui/send-key';
 import { conflictInConsoleWords } from './conflict-words';
@@ -164,7 +165,7 @@ export function MacroForm({
             );
           })}
         </div>
-        <div className="composer-notices">
+        <ScrollRegion label="What the run said" className="composer-notices">
           {/* What the run did, sent or refused, comes first, above the rules it broke (as in the Event tab). */}
           <ErrorNotice error={error} onDismiss={() => setError(null)} />
           {sent !== null && (
@@ -176,7 +177,7 @@ export function MacroForm({
             findings={findings}
             title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
           />
-        </div>
+        </ScrollRegion>
         <div className="row">
           <button
             type="submit"
