@@ -4,6 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { RawSocket } from '../test/helpers/raw-socket';
+import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
 import { fillEditor, openConsole, screenshot, seenWhole, waitUntilLive } from './helpers/console-page';
 
@@ -114,6 +115,45 @@ test('event tab at 1280×720: a send made while a rule warning shows says so in 
   assert.ok(await seenWhole(sent), 'the "Sent" notice is out of sight under the warning');
   const top = async (locator: Locator) => (await locator.boundingBox())?.y ?? Number.NaN;
   assert.ok((await top(sent)) < (await top(warning)), 'the outcome comes above the warning, as a refusal does');
+  assert.deepEqual(errors, []);
+});
+
+test('paused delivery at 1280×720: a send says it is held until delivery resumes, and the stream ends with it', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-held');
+  const drawer = await openInject(page, 'thread-held');
+  await drawer.getByRole('tab', { name: 'Socket' }).click();
+  await drawer.getByRole('button', { name: 'Pause delivery' }).click();
+  await drawer.getByRole('button', { name: 'Resume delivery' }).waitFor();
+  await drawer.getByRole('tab', { name: 'Event' }).click();
+  const composer = drawer.getByTestId('event-composer');
+  await composer.getByLabel('Event type').selectOption('RUN_STARTED');
+  await composer.locator('.cm-content').filter({ hasText: 'RUN_STARTED' }).waitFor();
+  const before = client.events.length;
+  const sentAt = Date.now();
+  await composer.getByRole('button', { name: 'Send', exact: true }).click();
+  const held = composer.getByRole('status').filter({ hasText: 'Sent 1 event. Held until delivery resumes' });
+  await held.waitFor();
+  const heldRow = page.getByTestId('frames-held');
+  await heldRow.filter({ hasText: '1 frame held: delivery is paused' }).waitFor();
+  for (const theme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    assert.ok(await seenWhole(held), `${theme}: the held notice is out of sight`);
+    assert.ok(await seenWhole(heldRow), `${theme}: the held row is out of sight`);
+    assert.deepEqual(await seriousAxeViolations(page), [], theme);
+    await screenshot(page, `inject-held-1280x720-${theme}`);
+  }
+  assert.equal(client.events.length, before, 'held: the client has not got it');
+
+  await drawer.getByRole('tab', { name: 'Socket' }).click();
+  await drawer.getByRole('button', { name: 'Resume delivery' }).click();
+  const started = await client.waitFor((event) => event.type === 'RUN_STARTED', before, waitMs);
+  // Stamped as it was sent, not when its template was filled.
+  assert.ok((started.timestamp ?? 0) >= sentAt, `stamped ${started.timestamp}, sent at ${sentAt}`);
+  await heldRow.waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
 });
 
