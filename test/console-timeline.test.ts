@@ -6,7 +6,9 @@ import type { FrameRecord } from '../src/shared/connections';
 const { buildStreamRows } = await rendererModule('features/connections/frame-rows.ts');
 const { plainTextMatcher } = await rendererModule('features/connections/frame-text-match.ts');
 const { NO_FRAME_FILTER } = await rendererModule('stores/frame-view-store.ts');
-const { buildTimeline, focusTimeline } = await rendererModule('features/connections/timeline-spans.ts');
+const { buildTimeline, emptyTimelineWords, focusTimeline } = await rendererModule(
+  'features/connections/timeline-spans.ts',
+);
 const { frameRefreshDelay } = await rendererModule('features/connections/frame-refresh-delay.ts');
 
 interface Span {
@@ -399,4 +401,14 @@ test('any run, pause and zoom: the axis labels neither overlap nor repeat, and t
     assert.ok(ticks.length > 0, what);
     if (tickLabel(to - from) !== '+0 ms') assert.equal(ticks.at(-1)?.at, to, `${what}: the end is labelled`);
   }
+});
+
+test('an empty timeline says runs may be among the older frames gone, rather than that there was none', () => {
+  assert.equal(emptyTimelineWords(undefined), 'No run yet: the timeline draws runs as the agent sends them.');
+  assert.equal(emptyTimelineWords(1), 'No run yet: the timeline draws runs as the agent sends them.');
+  // A flood pushed the run's frames out: the first frame kept is the 6,030th.
+  assert.equal(
+    emptyTimelineWords(6030),
+    'No run among the frames shown: older frames are no longer shown, and runs may be among them.',
+  );
 });

@@ -33,6 +33,8 @@ function spanName(span: TimelineSpan): string {
 
 interface RunTimelineProps {
   timeline: Timeline;
+  /** What it says with nothing to draw (`emptyTimelineWords`). */
+  empty: string;
   onPick(seq: number): void;
   /** Times the width of the panel (TimelineZoom's levels). */
   zoom: number;
@@ -45,7 +47,7 @@ interface RunTimelineProps {
  * red marks. The axis is scaled to the run: long pauses are drawn narrow and marked (timeline-scale.ts). Zoomed,
  * the drawing scrolls; on it `+`, `-` and `0` zoom.
  */
-export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps) {
+export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimelineProps) {
   const { spans, breaks, from, to, instants } = timeline;
   const scroller = useRef<HTMLElement>(null);
   /** The share of the drawing at the middle of the view, kept there when the zoom changes. */
@@ -104,7 +106,7 @@ export function RunTimeline({ timeline, onPick, zoom, onZoom }: RunTimelineProps
     event.preventDefault();
   };
 
-  if (!drawn) return <div className="empty">No run yet: the timeline draws runs as the agent sends them.</div>;
+  if (!drawn) return <div className="empty">{empty}</div>;
   const x = (at: number) => scale.position(at) * DRAWN * 100;
   const lanes = spans.reduce((max, span) => Math.max(max, span.lane), 0) + 1;
   const open = spans.filter((span) => span.end === null);

@@ -3,7 +3,14 @@ import { pickFrame } from '../../stores/frame-view-store';
 import { RunTimeline } from './RunTimeline';
 import { TimelineLegend } from './TimelineLegend';
 import { TimelineZoom } from './TimelineZoom';
-import { buildTimeline, focusTimeline, shortRunId, type TimelineScope, type TimelineSpan } from './timeline-spans';
+import {
+  buildTimeline,
+  emptyTimelineWords,
+  focusTimeline,
+  shortRunId,
+  type TimelineScope,
+  type TimelineSpan,
+} from './timeline-spans';
 import { useThrottledFrames } from './use-throttled-frames';
 
 /** The timeline is redrawn at most this often: it is rebuilt from every frame kept. */
@@ -49,7 +56,13 @@ export function RunTimelinePanel({ connectionId }: { connectionId: string }) {
         <TimelineZoom zoom={timelineZoom} onZoom={setTimelineZoom} />
       </div>
       <div className="timeline-body">
-        <RunTimeline timeline={timeline} onPick={pick} zoom={timelineZoom} onZoom={setTimelineZoom} />
+        <RunTimeline
+          timeline={timeline}
+          empty={emptyTimelineWords(frames[0]?.seq)}
+          onPick={pick}
+          zoom={timelineZoom}
+          onZoom={setTimelineZoom}
+        />
       </div>
     </div>
   );

@@ -221,6 +221,16 @@ export function focusTimeline(timeline: Timeline, scope: TimelineScope): Timelin
 const RUN_ID_SHOWN = 10;
 
 /**
+ * What the timeline says with nothing to draw. Frames are numbered from 1 per connection: when the first one kept is
+ * a later one, older frames are gone (let go of by the engine, or past what the console holds), runs maybe with them.
+ */
+export function emptyTimelineWords(firstSeq: number | undefined): string {
+  if (firstSeq !== undefined && firstSeq > 1)
+    return 'No run among the frames shown: older frames are no longer shown, and runs may be among them.';
+  return 'No run yet: the timeline draws runs as the agent sends them.';
+}
+
+/**
  * A run's id as the run picker has room for: whole when short, else its end with an ellipsis. Ids made from a
  * timestamp or a counter differ at the end (`run-1718000000123`), so their starts would all read the same.
  */
