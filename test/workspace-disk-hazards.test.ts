@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -119,18 +120,40 @@ test('a served file replaced by a folder: said as it is, autosave waits; a file 
   await eventually(() => server.workspace.status().error !== null, 'the problem to show');
   const refused = server.workspace.status();
   assert.equal(refused.error?.operation, 'watch');
-  assert.match(refused.error?.problem ?? '', /^not a regular file: a workspace is a file$/);
+  assert.equal(refused.error?.problem, 'the path is a folder: choose a workspace file');
   assert.equal(refused.autosave, false);
   // A change meanwhile is kept unsaved, with the same problem: not a conflict the console's Open could settle.
   assert.equal((await api.put('/routes', { items: [] })).status, 200);
   const edited = server.workspace.status();
   assert.equal(edited.dirty, true);
   assert.equal(edited.conflict, null);
-  assert.match(edited.error?.problem ?? '', /^not a regular file/);
+  assert.equal(edited.error?.problem, 'the path is a folder: choose a workspace file');
   await rm(file, { recursive: true });
   await writeFile(file, encodeWorkspace(document('back again')));
   await eventually(() => server.workspace.status().conflict !== null, 'the file back to be noticed');
   assert.match(server.workspace.status().conflict?.message ?? '', /changed on disk while there are unsaved changes/);
+  await answers(server);
+});
+
+test('a FIFO, a device or a folder put in place of the served file, also through a link: the problem says which', {
+  skip: !posix,
+}, async () => {
+  const file = await newFile('becomes-other.agui.json');
+  const server = await startWorkspaceEngine(dir, file);
+  const folder = join(dir, 'a-folder');
+  await mkdir(folder);
+  // Each in turn, as `open` says it: one put after another is told apart, not taken for the one before.
+  const cases: [string, () => Promise<void>, string][] = [
+    ['a FIFO', async () => void execFileSync('mkfifo', [file]), 'it is a named pipe (FIFO)'],
+    ['a link to /dev/zero', () => symlink('/dev/zero', file), 'it is a character device'],
+    ['a link to a folder', () => symlink(folder, file), 'the path is a folder'],
+  ];
+  for (const [what, put, said] of cases) {
+    await rm(file);
+    await put();
+    await eventually(() => server.workspace.status().error?.problem.includes(said) === true, `${what} to be said`);
+    assert.equal(server.workspace.status().error?.operation, 'watch');
+  }
   await answers(server);
 });
 

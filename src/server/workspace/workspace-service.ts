@@ -15,6 +15,7 @@ import {
 import type { EngineContext } from '../engine-context';
 import { PACK_DATA_ITEM_LEVEL } from '../packs/pack-definition';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
+import { fileKind } from '../support/file-kind';
 import { rebasedTlsSetting } from '../tls/tls-setting';
 import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
@@ -25,7 +26,7 @@ import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { decodeWorkspaceBytes, newWorkspaceDocument, readWorkspaceFile } from './workspace-file';
+import { decodeWorkspaceBytes, newWorkspaceDocument, notAWorkspaceFile, readWorkspaceFile } from './workspace-file';
 import { UNTITLED_COPY, unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
@@ -1345,16 +1346,15 @@ class ChangedOnDisk extends Error {
   }
 }
 
-/** What `hashOfFile` gives for something that is not a regular file (never a hash: those are hex). */
-const NOT_A_FILE = 'not a regular file';
-
 /**
- * The hash of the file's bytes, hashed as a stream (a big file is never held in memory); 'missing', or NOT_A_FILE
- * for a pipe, a device or a folder put in its place (read, a pipe would wait for a writer for ever).
+ * The hash of the file's bytes, hashed as a stream (a big file is never held in memory); 'missing', or what is there
+ * for a pipe, a device or a folder put in its place (read, a pipe would wait for a writer for ever): never a hash
+ * (those are hex), and one of its own for each, so a FIFO put where a folder was is noticed.
  */
 async function hashOfFile(file: string): Promise<string> {
   try {
-    if (!(await stat(file)).isFile()) return NOT_A_FILE;
+    const stats = await stat(file);
+    if (!stats.isFile()) return `not a regular file: ${fileKind(stats)}`;
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
     return hash.digest('hex');
@@ -1380,14 +1380,14 @@ async function readIfChanged(
     const hash = await hashOfFile(file);
     if (hash === 'missing') return 'missing';
     if (hash === knownHash) return 'unchanged';
-    if (hash === NOT_A_FILE) return { refused: 'not a regular file: a workspace is a file', hash };
-    // As an open reads it: a regular file, no further than a workspace may be.
+    // As an open reads it (never waiting on a pipe) and says what it refuses: a regular file, no further than a
+    // workspace may be.
     const bytes = await readRegularFile(file, WORKSPACE_MAX_BYTES);
     if (!Buffer.isBuffer(bytes)) {
       const refused =
         bytes.refused === 'too large'
           ? `larger than ${describeBytes(bytes.maxBytes)}: no workspace is that big`
-          : `not a regular file (it is ${bytes.what}): a workspace is a file`;
+          : notAWorkspaceFile(bytes.what);
       return { refused, hash };
     }
     return { bytes, hash: hashOf(bytes) };
