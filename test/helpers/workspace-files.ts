@@ -21,10 +21,13 @@ export async function workspaceDir(): Promise<string> {
   return dir;
 }
 
-/** A workspace file `name` in `dir`, made from the agora template as `init` writes it; its path. */
-export async function agoraWorkspaceFile(dir: string, name: string): Promise<string> {
+/**
+ * A workspace file `name` in `dir`, made from the agora template as `init` writes it (the world named `worldName`,
+ * by default after the file); its path.
+ */
+export async function agoraWorkspaceFile(dir: string, name: string, worldName = name): Promise<string> {
   const file = join(dir, name);
-  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), name))));
+  await writeFile(file, encodeWorkspace(WorkspaceSchema.parse(workspaceTemplate('agora', Date.now(), worldName))));
   return file;
 }
 

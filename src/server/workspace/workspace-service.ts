@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type FSWatcher, realpathSync, type Stats, watch } from 'node:fs';
+import { createReadStream, realpathSync, type Stats } from 'node:fs';
 import { mkdir, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -21,6 +21,7 @@ import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { describeBytes, describeMegabytes, readRegularFile } from './bounded-file';
 import { DocumentBytes } from './document-bytes';
+import { watchFolder } from './folder-watch';
 import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
@@ -169,7 +170,8 @@ export class WorkspaceService {
   /** When the latest change came in (autosave waits for a quiet spell after it). */
   private lastChangeAt = 0;
   private watchTimer: NodeJS.Timeout | undefined;
-  private watchers: FSWatcher[] = [];
+  /** What stops each watch (`watchFolder`). */
+  private watchers: (() => void)[] = [];
   /** The chain of writes: each begins when the previous one has ended. */
   private queue: Promise<void> = Promise.resolve();
   /** Writes in the chain, running or waiting. */
@@ -1088,7 +1090,8 @@ export class WorkspaceService {
 
   /**
    * Watches the folder, not the file: editors (and we) replace files by renaming, which ends a file watch. A file
-   * reached through a symbolic link is watched in the target's folder too (saves write there, so may others).
+   * reached through a symbolic link is watched in the target's folder too (saves write there, so may others). A
+   * folder removed and made again is watched again (`watchFolder`), and the file looked at then.
    */
   private startWatching(file: string): void {
     const places = new Map<string, Set<string>>([[dirname(file), new Set([basename(file)])]]);
@@ -1099,16 +1102,18 @@ export class WorkspaceService {
     } catch {
       // Not there or not resolvable: the file's own folder is watched.
     }
+    const changed = () => {
+      clearTimeout(this.watchTimer);
+      this.watchTimer = setTimeout(() => void this.checkDisk(file), this.options.watchDelayMs);
+      this.watchTimer.unref();
+    };
     for (const [folder, names] of places) {
       try {
-        const watcher = watch(folder, { persistent: false }, (_event, name) => {
-          if (name !== null && !names.has(name.toString())) return;
-          clearTimeout(this.watchTimer);
-          this.watchTimer = setTimeout(() => void this.checkDisk(file), this.options.watchDelayMs);
-          this.watchTimer.unref();
-        });
-        watcher.on('error', (error) => this.context.logger.warn(`workspace: watching ${file} failed: ${error}`));
-        this.watchers.push(watcher);
+        this.watchers.push(
+          watchFolder(folder, names, changed, (error) =>
+            this.context.logger.warn(`workspace: watching ${file} failed: ${error}`),
+          ),
+        );
       } catch (error) {
         this.context.logger.warn(`workspace: cannot watch ${file} for outside changes: ${(error as Error).message}`);
       }
@@ -1116,7 +1121,7 @@ export class WorkspaceService {
   }
 
   private stopWatching(): void {
-    for (const watcher of this.watchers) watcher.close();
+    for (const stop of this.watchers) stop();
     this.watchers = [];
   }
 
