@@ -332,6 +332,24 @@ test('a file deleted just before an autosave: not written again behind its back,
   await assert.rejects(stat(file), /ENOENT/);
 });
 
+test('a file back after it was found deleted: a save as the status advises leaves it, and says the conflict', async () => {
+  const file = await newFile('deleted-then-back.agui.json');
+  // The watcher slow: the deletion is found by an autosave's last look, the file back only by the save's own.
+  const server = await startWorkspaceEngine(dir, file, { workspaceOptions: { watchDelayMs: 60_000 } });
+  await rm(file);
+  agoraStore(server).setCurrentUser(null);
+  await eventually(() => /was deleted on disk/.test(server.workspace.status().conflict?.message ?? ''), 'deleted');
+  const theirs = encodeWorkspace(document('back'));
+  await writeFile(file, theirs);
+  const saved = await server.workspace.save();
+  assert.equal(await readFile(file, 'utf8'), theirs, 'not written over');
+  assert.match(saved.conflict?.message ?? '', /changed on disk while there are unsaved changes/);
+  // "Keep mine" once the file is known: written over on purpose.
+  await server.workspace.save();
+  assert.notEqual(await readFile(file, 'utf8'), theirs);
+  assert.equal(server.workspace.status().conflict, null);
+});
+
 test('a file made at the path of a new workspace while the old one was saved: left as it is, the new one a 409', async () => {
   const file = await newFile('before-new.agui.json');
   const target = join(dir, 'made-meanwhile.agui.json');

@@ -422,8 +422,22 @@ export class WorkspaceService {
       });
     }
     this.clearAutosave();
-    await this.enqueueWrite(this.file, true);
+    await this.saveOnPurpose(this.file);
     return this.status();
+  }
+
+  /**
+   * An explicit save of `file`. A file back on disk since the engine found it deleted (a conflict that advises a
+   * save) is not written over: it is looked at as any file changed on disk is (loaded, or a conflict), and the status
+   * says which.
+   */
+  private async saveOnPurpose(file: string): Promise<void> {
+    try {
+      await this.enqueueWrite(file, true);
+    } catch (error) {
+      if (!(error instanceof ChangedOnDisk)) throw error;
+      await this.checkDisk(file);
+    }
   }
 
   /**
@@ -438,7 +452,7 @@ export class WorkspaceService {
     if (unnamed) this.name = workspaceNameFor(file);
     this.clearAutosave();
     try {
-      await this.enqueueWrite(file, true);
+      await this.saveOnPurpose(file);
     } catch (error) {
       if (unnamed) this.name = null;
       throw error;
@@ -955,7 +969,8 @@ export class WorkspaceService {
         throw await this.saveFailure(file, new WorkspaceTooLarge());
       }
       await this.writeText(file, chunks(), {
-        beforeReplace: explicit ? undefined : unchangedOnDisk,
+        // An explicit save writes over a version it knows of, not over a file back since it was found deleted.
+        beforeReplace: explicit && (file !== this.file || knownHash !== undefined) ? undefined : unchangedOnDisk,
         roomFirst: true,
       });
     } catch (caught) {
@@ -977,6 +992,7 @@ export class WorkspaceService {
         return;
       }
       if (!(error instanceof ChangedOnDisk)) throw error;
+      if (explicit && this.file === file && !this.closed) throw error; // `saveOnPurpose` looks at it
       if (this.file === file && !this.closed) this.reportConflict(file, error.how);
       else if (this.file === file && this.dirty) {
         // Closing's last save: there is no later one to take these changes.
