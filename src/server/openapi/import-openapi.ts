@@ -83,8 +83,10 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     );
 
   const warnings = new Set<string>();
+  const schemasByName = componentSchemas(document.components);
   const context: SchemaContext = {
-    components: schemaNames(document.components, anchored),
+    components: schemaNames(schemasByName, anchored),
+    schemasByName,
     budget: { remaining: MAX_SCHEMA_NODES },
     maxDepth: maxJsonDepth,
     warn: (message) => warnings.add(message),
@@ -168,18 +170,31 @@ function text<K extends string>(key: K, value: unknown, max: number): Partial<Re
   return { [key]: value.trim().slice(0, max) } as Partial<Record<K, string>>;
 }
 
+/** `components.schemas` by name, as the document names them. */
+function componentSchemas(components: unknown): Map<string, object> {
+  const schemas = (components as { schemas?: unknown } | undefined)?.schemas;
+  if (schemas === null || typeof schemas !== 'object') return new Map();
+  return new Map(
+    Object.entries(schemas).filter(
+      (entry): entry is [string, object] => entry[1] !== null && typeof entry[1] === 'object',
+    ),
+  );
+}
+
 /**
  * The schemas converted schemas refer to by name, as `$defs` (JSON pointer and URI safe, unique):
  * `components.schemas`, then the others an anchor names (a recursion through one stays a recursion).
  */
-function schemaNames(components: unknown, anchored: ReadonlyMap<object, string>): Map<object, string> {
+function schemaNames(
+  components: ReadonlyMap<string, object>,
+  anchored: ReadonlyMap<object, string>,
+): Map<object, string> {
   const names = new Map<object, string>();
   const taken = new Set<string>();
-  const schemas = (components as { schemas?: unknown } | undefined)?.schemas;
-  const candidates = [...(schemas !== null && typeof schemas === 'object' ? Object.entries(schemas) : [])];
+  const candidates = [...components];
   for (const [schema, name] of anchored) candidates.push([name, schema]);
   for (const [name, schema] of candidates) {
-    if (schema === null || typeof schema !== 'object' || names.has(schema)) continue;
+    if (names.has(schema)) continue;
     const base = name.replace(/[^A-Za-z0-9._-]/g, '_') || 'Schema';
     let unique = base;
     for (let n = 2; taken.has(unique); n += 1) unique = `${base}_${n}`;

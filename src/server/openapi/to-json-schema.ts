@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../../shared/json-value';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { discriminatorTags, inheritedDiscriminator } from './discriminator';
 import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
 
@@ -8,7 +9,10 @@ import { OpenApiImportError } from './openapi-import-error';
  * Schema that ajv compiles under draft 2020-12 (and draft-07 for all but `prefixItems`):
  * - 3.0 dialect: `nullable` → a `null` type (or `anyOf` with `{"type":"null"}`), boolean `exclusiveMinimum` /
  *   `exclusiveMaximum` → numbers, `example` → `examples`, tuple `items` arrays → `prefixItems`.
- * - OpenAPI-only keywords (`discriminator`, `xml`, `externalDocs`, `deprecated`, `x-…`) and identifiers that could
+ * - A `discriminator` beside `oneOf`/`anyOf` (or inherited by all its options through `allOf`) gives each option its
+ *   values of the property (`allOf` with a `const` or `enum` there), so the value picks the option as OpenAPI says:
+ *   options alike but for it would all match otherwise.
+ * - OpenAPI-only keywords (`discriminator` once applied, `xml`, `externalDocs`, `deprecated`, `x-…`) and identifiers that could
  *   clash in a shared ajv instance (`$id`, `$schema`, `$anchor`…) are dropped (a `$ref` to one was resolved with the
  *   rest, see anchor-refs.ts); unknown `format`s are kept.
  * - The document's named schemas (components, and the others an anchor names) become `$defs` of the converted
@@ -25,6 +29,8 @@ export type SchemaUse = 'parameter' | 'request' | 'response';
 export interface SchemaContext {
   /** The document's named schemas (`components.schemas`, anchored ones; dereferenced), by object, as `$defs` names. */
   components: ReadonlyMap<object, string>;
+  /** `components.schemas` by their names in the document: a discriminator's values name them. */
+  schemasByName: ReadonlyMap<string, object>;
   /** Schema nodes the whole import may still write: a hostile document must not expand without end. */
   budget: { remaining: number };
   /** Deepest nesting a converted schema may reach. */
@@ -188,6 +194,7 @@ class SchemaConversion {
     if (Array.isArray(schema.items) && schema.additionalItems !== undefined) {
       out.items = this.node(schema.additionalItems, depth + 1, where);
     }
+    this.applyDiscriminator(schema, out, where);
     this.convertOpenApi30(schema, out, depth);
     this.checkType(out, where);
     this.checkPattern(out, where);
@@ -202,6 +209,35 @@ class SchemaConversion {
   private map(schemas: Record<string, unknown>, depth: number, where: string, keysArePatterns: boolean): JsonObject {
     const entries = Object.entries(schemas).filter(([key]) => !keysArePatterns || this.validPattern(key, where));
     return Object.fromEntries(entries.map(([key, value]) => [key, this.node(value, depth + 2, where)]));
+  }
+
+  /**
+   * Each option of the `oneOf` (else `anyOf`) requires the values of the discriminator's property that pick it: the
+   * discriminator beside it, else the one all its options inherit. One that cannot be honoured is dropped, with a
+   * warning: the options then validate as they are.
+   */
+  private applyDiscriminator(schema: Record<string, unknown>, out: JsonObject, where: string): void {
+    const choice = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
+    if (!choice) {
+      if (schema.discriminator !== undefined)
+        this.context.warn(
+          `${where}: the discriminator has no oneOf or anyOf beside it to pick from; dropped (where this schema is used alone, a body is checked against it, not against the schemas that extend it)`,
+        );
+      return;
+    }
+    const options = schema[choice] as unknown[];
+    const discriminator = schema.discriminator ?? inheritedDiscriminator(options);
+    if (discriminator === undefined) return;
+    const tags = discriminatorTags(discriminator, options, this.context.schemasByName);
+    if (typeof tags === 'string') {
+      this.context.warn(`${where}: the discriminator is dropped (${tags}); the ${choice} validates without it`);
+      return;
+    }
+    out[choice] = (out[choice] as (JsonObject | boolean)[]).map((option, index) => {
+      const values = tags.values[index] ?? [];
+      const tag: JsonObject = values.length === 1 ? { const: values[0] as string } : { enum: values };
+      return { allOf: [option, { properties: { [tags.property]: tag }, required: [tags.property] }] };
+    });
   }
 
   /** 3.0's boolean exclusive bounds and single `example`; harmless on 3.1 documents, which do not use them. */
