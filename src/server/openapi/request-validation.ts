@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../shared/json-value';
+import { MEDIA_RANGE, mediaTypeEssence } from '../../shared/media-type-range';
 import type { RequestValidation } from '../../shared/mounts/route';
 import { headerNameProblem } from '../routes/header-name';
 import { isJsonMediaType, pickMediaType } from './media-types';
@@ -10,6 +11,9 @@ type Documented = Record<string, unknown>;
 /** Where a parameter goes in `validate`; cookies are not validated. */
 const PLACES = { path: 'params', query: 'query', header: 'headers' } as const;
 type Place = (typeof PLACES)[keyof typeof PLACES];
+
+/** Form fields, which the engine checks against the body schema as it converts query values. */
+const FORM = 'application/x-www-form-urlencoded';
 
 /** Headers OpenAPI says a parameter must not describe: they belong to the request body and security schemes. */
 const IGNORED_HEADERS = new Set(['accept', 'content-type', 'authorization']);
@@ -123,6 +127,10 @@ function unreadStyle(parameter: Documented): string | undefined {
   return `as style "${style}"${explode ? ' exploded' : ''}`;
 }
 
+/**
+ * The JSON body's schema; a body in another media type the operation declares is taken unchecked
+ * (`uncheckedMediaTypes`), but a form whose schema is the JSON's: the engine checks form fields against it.
+ */
 function requestBody(documented: unknown, where: string, context: SchemaContext): RequestValidationInput | undefined {
   if (documented === null || typeof documented !== 'object') return undefined;
   const { content, required } = documented as Documented;
@@ -130,14 +138,26 @@ function requestBody(documented: unknown, where: string, context: SchemaContext)
   const chosen = pickMediaType(content as Documented);
   if (!chosen) return undefined;
   const [mediaType, media] = chosen;
+  const declared = Object.keys(content);
   if (!isJsonMediaType(mediaType)) {
-    context.warn(`${where}: the request body is ${mediaType}; only JSON bodies are validated`);
+    context.warn(`${where}: the request body is ${declared.join(' or ')}; only JSON bodies are validated`);
     return undefined;
   }
   const schema = (media as Documented | null)?.schema;
   if (schema === undefined) return undefined;
+  const unchecked: string[] = [];
+  for (const type of declared) {
+    const essence = mediaTypeEssence(type);
+    const sameForm = essence === FORM && ((content as Documented)[type] as Documented | null)?.schema === schema;
+    if (isJsonMediaType(type) || sameForm || unchecked.includes(essence)) continue;
+    if (MEDIA_RANGE.test(essence)) unchecked.push(essence);
+    else context.warn(`${where}: request body media type ${JSON.stringify(type)} is not type/subtype; ignored`);
+  }
+  if (unchecked.length > 0)
+    context.warn(`${where}: a request body in ${unchecked.join(' or ')} is not validated (taken as sent)`);
   return {
     body: toJsonSchema(schema, 'request', context, `${where} request body`),
     bodyRequired: required === true,
+    ...(unchecked.length > 0 && { uncheckedMediaTypes: unchecked }),
   };
 }

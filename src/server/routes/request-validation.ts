@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json-value';
+import { inMediaRanges } from '../../shared/media-type-range';
 import type { RequestValidation } from '../../shared/mounts/route';
 import { HttpError, RequestValidationError, type ValidationIssue } from '../http/http-errors';
 import { toPydanticIssues } from '../http/json-schema-issues';
@@ -115,6 +116,11 @@ export function compileRequestValidation(
     return formBody;
   };
 
+  const uncheckedMediaTypes = validate.uncheckedMediaTypes ?? [];
+  const isUnchecked = ({ body: read, headers }: RequestValues) =>
+    (read.kind === 'text' || read.kind === 'form' || read.kind === 'unread') &&
+    inMediaRanges(String(headers['content-type'] ?? ''), uncheckedMediaTypes);
+
   return {
     needsBody: body !== undefined,
     validate(values) {
@@ -158,9 +164,12 @@ export function compileRequestValidation(
       query: checkText(query, values.query, 'query'),
       headers: checkText(headers, values.headers, 'header'),
     };
-    const form = values.body.kind === 'form' ? formPart() : undefined;
+    // A body in one of these is taken as sent: the body schema describes the route's JSON.
+    const unchecked = isUnchecked(values);
+    const form = values.body.kind === 'form' && !unchecked ? formPart() : undefined;
     if (form && values.body.kind === 'form') checked.bodyValue = checkText(form, values.body.value, 'body');
-    else if (body) checked.bodyValue = checkBody(body, values.body, values.bodyValue, bodyRequired, found);
+    else if (body && !unchecked)
+      checked.bodyValue = checkBody(body, values.body, values.bodyValue, bodyRequired, found);
     if (found.length > 0) throw new RequestValidationError(found);
     return checked;
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JsonObjectSchema, JsonValueSchema } from '../json-value';
+import { MEDIA_RANGE } from '../media-type-range';
 import {
   MountIdSchema,
   mountHead,
@@ -170,6 +171,15 @@ export const RequestValidationSchema = z
       .boolean()
       .default(true)
       .describe('With a body schema: whether a request without a body is refused (422 missing).'),
+    uncheckedMediaTypes: z
+      .array(z.string().regex(MEDIA_RANGE, 'a media type or range: type/subtype, either may be *, no parameters'))
+      .max(100)
+      .optional()
+      .describe(
+        'With a body schema: media types (or ranges, `text/*`) a body that is not JSON may also come in, taken as ' +
+          'sent without checking (an OpenAPI import lists those the operation declares besides JSON: ' +
+          '`application/xml`, `multipart/form-data`…). A body in another is checked against `body`.',
+      ),
   })
   .describe(
     'Validate the request first, like FastAPI: every problem in one 422 `{"detail":[{type, loc, msg, input}]}`. ' +
