@@ -655,6 +655,38 @@ test('a base path is a prefix without its trailing slash: / is none, /api/ is /a
   assert.deepEqual(await paths('api'), ['/api/items/:id']);
 });
 
+test("an operation's own servers, else its path item's, override the document's: routes live under their path", async () => {
+  const get = (servers?: unknown) => ({
+    get: { ...(servers !== undefined && { servers }), responses: { '200': ok() } },
+  });
+  const input = {
+    document: document(
+      {
+        '/plain': get(),
+        '/path-level': { servers: [{ url: '/v1' }], ...get() },
+        '/operation-level': { servers: [{ url: '/v1' }], ...get([{ url: '/v3' }]) },
+        '/other-host': get([{ url: 'https://other.example.com/{version}', variables: { version: { default: 'v4' } } }]),
+        '/empty-list': get([]),
+        '/console': get([{ url: '/__console' }]),
+      },
+      { servers: [{ url: 'https://api.example.com/v2' }] },
+    ),
+  };
+  const { routes, warnings } = await importOpenApi(input);
+  assert.deepEqual(
+    routes.map((route) => route.path),
+    ['/v2/plain', '/v1/path-level', '/v3/operation-level', '/v4/other-host', '/v2/empty-list', '/v2/console'],
+  );
+  assert.deepEqual(warnings.length, 1);
+  assert.match(
+    warnings[0] ?? '',
+    /^GET \/console: no route can have a path under \/__console, the path of its own server \(.*\); imported under the document's$/,
+  );
+  // A base path given is put before every path, whatever the servers say.
+  const based = await importOpenApi(input, { basePath: '/api' });
+  assert.ok(based.routes.every((route) => route.path.startsWith('/api/')));
+});
+
 test('a binary response (an image, a PDF) is not sampled into text: empty until given a file, with a warning', async () => {
   const binary = (type: string, extra = {}) => ({
     description: 'Bytes',

@@ -29,7 +29,10 @@ export interface OpenApiImportOptions {
    * the document around them a fixed number of levels more.
    */
   maxJsonDepth?: number;
-  /** Put before every path. Default: the path of the document's first server (`/api` of `https://x/api`). */
+  /**
+   * Put before every path. Default: the path of the first server (`/api` of `https://x/api`) of the operation's
+   * own `servers`, else its path item's, else the document's.
+   */
   basePath?: string;
   /**
    * The engine's check that it can compile a validation schema (its ajv): returns a problem, or undefined. A schema
@@ -104,7 +107,6 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   for (const [template, pathItem] of Object.entries(paths)) {
     if (!template.startsWith('/') || pathItem === null || typeof pathItem !== 'object') continue; // x- extensions
     const item = pathItem as Record<string, unknown>;
-    const routePath = toRoutePath(template, basePath);
     for (const [method, operation] of Object.entries(item)) {
       if (!isOperationKey(method) || operation === null || typeof operation !== 'object') continue;
       const where = `${method.toUpperCase()} ${template}`;
@@ -112,11 +114,14 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
         context.warn(`${where}: ${method.toUpperCase()} cannot be mocked; skipped`);
         continue;
       }
+      const op = operation as Record<string, unknown>;
+      // A base path given is put before every path; else an operation's own servers override the document's.
+      const ownPrefix = options.basePath === undefined ? ownServersPrefix(op, item, where, context) : undefined;
+      const routePath = toRoutePath(template, ownPrefix ?? basePath);
       if (!routePath) {
         context.warn(`${where}: the path template is malformed; skipped`);
         continue;
       }
-      const op = operation as Record<string, unknown>;
       const validate = requestValidation(item.parameters, op, routePath.params, where, context);
       const route: RouteInput = {
         id: ids.take(
@@ -217,6 +222,28 @@ function documentBasePath(servers: unknown, source: string | undefined): string 
       source,
     );
   return basePath;
+}
+
+/**
+ * The route prefix from the servers an operation has of its own (else its path item's), which OpenAPI says override
+ * the document's: the first one's path, as for the document's (its host is not: the mock answers on its own).
+ * Undefined when it has none, or when no route could live under that path (with a warning).
+ */
+function ownServersPrefix(
+  operation: Record<string, unknown>,
+  pathItem: Record<string, unknown>,
+  where: string,
+  context: SchemaContext,
+): string | undefined {
+  const servers = [operation.servers, pathItem.servers].find((list) => Array.isArray(list) && list.length > 0);
+  if (servers === undefined) return undefined;
+  const basePath = serverBasePath(servers);
+  const problem = basePathProblem(basePath);
+  if (!problem) return routePrefix(basePath);
+  context.warn(
+    `${where}: no route can have a path under ${basePath}, the path of its own server (${problem}); imported under the document's`,
+  );
+  return undefined;
 }
 
 /** `/api/v1` from a first server `https://example.com/api/v1/` (variables at their defaults); '' for none. */
