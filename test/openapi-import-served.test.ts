@@ -197,3 +197,40 @@ test('a body in another media type the operation declares is taken unchecked; on
     'POST /upload: a request body in multipart/form-data or text/* is not validated (taken as sent)',
   ]);
 });
+
+test('a pattern is kept when the engine can run it (RE2), JavaScript unicode mode aside; one it cannot is dropped alone', async () => {
+  const hex = '[0-9a-fA-F]{4}(?:-?[0-9a-fA-F]{4}){7}';
+  const query = (name: string, pattern: string) => ({ in: 'query', name, schema: { type: 'string', pattern } });
+  const warnings = await serve({
+    openapi: '3.0.3',
+    info: { title: 'Patterns', version: '1' },
+    paths: {
+      '/keys': {
+        get: {
+          parameters: [
+            // Literal braces: JavaScript refuses them in unicode mode, RE2 reads them as text.
+            query('key', `^(?:{${hex}}|${hex})$`),
+            // Python's named group, which RE2 reads too.
+            query('tag', '^(?P<tag>[a-z]+)$'),
+            // A lookbehind RE2 cannot run: that pattern alone is dropped, the rest of the query is still checked.
+            query('after', '(?<=a)b'),
+            { in: 'query', name: 'page', schema: { type: 'integer' } },
+          ],
+          responses: { '204': { description: 'ok' } },
+        },
+      },
+    },
+  });
+  const get = async (search: string) => (await fetch(`${server.url}/keys?${search}`)).status;
+  const key = '0123-4567-89ab-cdef-0123-4567-89ab-cdef';
+  assert.equal(await get(`key=${encodeURIComponent(`{${key}}`)}`), 204);
+  assert.equal(await get(`key=${key}`), 204);
+  assert.equal(await get('key=0123'), 422);
+  assert.equal(await get('tag=abc'), 204);
+  assert.equal(await get('tag=ABC'), 422);
+  assert.equal(await get('after=xyz'), 204);
+  assert.equal(await get('page=x'), 422);
+  assert.deepEqual(warnings, [
+    'GET /keys query parameter after: pattern "(?<=a)b" is dropped: not a pattern the engine can run: invalid named capture at `(?<=a)b` (patterns use RE2 syntax: no lookaround, no backreferences)',
+  ]);
+});

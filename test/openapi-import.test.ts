@@ -516,7 +516,8 @@ test('OpenAPI 3.0 schemas become JSON Schema ajv compiles; OpenAPI-only keywords
         kind: { type: 'string', enum: ['cat', 'dog'] },
         owner: { allOf: [{ $ref: '#/components/schemas/Owner' }], nullable: true },
         age: { type: 'integer', minimum: 0, exclusiveMinimum: false, maximum: 30, exclusiveMaximum: true },
-        tag: { type: 'string', pattern: '^(?P<tag>[a-z]+)$', example: 'tabby', format: 'custom-format' },
+        // Python's end of text: RE2, which runs the engine's patterns, has no such escape.
+        tag: { type: 'string', pattern: '^[a-z]+\\Z', example: 'tabby', format: 'custom-format' },
         pair: { type: 'array', items: { type: 'string' }, deprecated: true },
       },
     },
@@ -551,7 +552,12 @@ test('OpenAPI 3.0 schemas become JSON Schema ajv compiles; OpenAPI-only keywords
     },
     $defs: { Owner: { type: 'object', properties: { name: { type: 'string' } } } },
   });
-  assert.ok(warnings.some((warning) => /pattern "\^\(\?P<tag>.*not a JavaScript regular expression/.test(warning)));
+  assert.ok(
+    warnings.includes(
+      'POST /pets request body: pattern "^[a-z]+\\\\Z" is dropped: not a pattern the engine can run: invalid escape sequence at `\\Z` (patterns use RE2 syntax: no lookaround, no backreferences)',
+    ),
+    warnings.join('\n'),
+  );
   assert.deepEqual(jsonOf(route), {
     kind: 'cat',
     owner: { name: 'string' },

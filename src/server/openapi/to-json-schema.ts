@@ -1,5 +1,6 @@
 import type { JsonObject, JsonValue } from '../../shared/json-value';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { compileUserRegex, UserRegexError } from '../support/user-regex';
 import { discriminatorTags, inheritedDiscriminator } from './discriminator';
 import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
@@ -280,13 +281,17 @@ class SchemaConversion {
     }
   }
 
-  /** Patterns written for another regex engine (Python's `(?P<name>…)`, `\Z`) would stop ajv compiling the schema. */
+  /**
+   * Patterns the engine cannot run would stop the whole schema compiling: they are checked as the engine's ajv runs
+   * them, on RE2 (not as JavaScript, whose unicode mode refuses a literal `{`; RE2 reads Python's `(?P<name>…)`).
+   */
   private validPattern(pattern: string, where: string): boolean {
     try {
-      new RegExp(pattern, 'u');
+      compileUserRegex(pattern);
       return true;
-    } catch {
-      this.context.warn(`${where}: pattern ${JSON.stringify(pattern)} is not a JavaScript regular expression; dropped`);
+    } catch (error) {
+      if (!(error instanceof UserRegexError)) throw error;
+      this.context.warn(`${where}: pattern ${JSON.stringify(pattern)} is dropped: ${error.message}`);
       return false;
     }
   }
