@@ -1104,3 +1104,35 @@ test('a generated body that breaks its own schema is named in a warning, checked
   const served = routes.find((route) => route.path === '/codes')?.responses[0]?.body;
   assert.deepEqual(served, { json: { code: 'string', email: 'user@example.com', n: 5, tags: ['string', 'string'] } });
 });
+
+test('texts cut to what a route keeps, and what openapi-sampler says, are warnings of the operation', async (t) => {
+  const long = (length: number) => 'x'.repeat(length);
+  const written = t.mock.method(console, 'warn', () => undefined);
+  const { routes, warnings } = await importOpenApi({
+    document: document({
+      '/events': {
+        get: {
+          summary: long(300),
+          description: long(5000),
+          parameters: [{ in: 'query', name: 'q', description: long(4500), schema: { type: 'string' } }],
+          responses: {
+            '200': { ...ok({ type: 'string', format: 'date-time', maxLength: 10 }), description: long(250) },
+          },
+        },
+      },
+    }),
+  });
+  const [route] = checkRoutes(routes);
+  assert.equal(route?.name?.length, 200);
+  assert.ok(route?.name?.endsWith('…'));
+  assert.equal(route?.description?.length, 4000);
+  assert.equal(route?.responses[0]?.name?.length, 200);
+  assert.equal(written.mock.callCount(), 0, 'nothing written to the console');
+  assert.deepEqual(warnings.sort(), [
+    'GET /events query parameter q: the description is 4500 characters long; cut to the 4000 the route keeps',
+    'GET /events response 200: generating the body: Using maxLength = 10 is incorrect with format "date-time"',
+    'GET /events response 200: the description is 250 characters long; cut to the 200 the route keeps',
+    'GET /events: the description is 5000 characters long; cut to the 4000 the route keeps',
+    'GET /events: the summary is 300 characters long; cut to the 200 the route keeps',
+  ]);
+});

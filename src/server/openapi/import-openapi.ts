@@ -8,6 +8,7 @@ import { exceedsJsonDepth } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
 import { basePathProblem, routePrefix } from './base-path';
 import { dereferenceOpenApi } from './dereference-openapi';
+import { documentedText } from './documented-text';
 import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
 import { toRoutePath } from './openapi-path';
@@ -122,13 +123,20 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
         context.warn(`${where}: the path template is malformed; skipped`);
         continue;
       }
+      const name = documentedText(op.summary, 200, `${where}: the summary`, context.warn);
+      const description = documentedText(
+        op.description ?? item.description,
+        4000,
+        `${where}: the description`,
+        context.warn,
+      );
       const validate = requestValidation(item.parameters, op, routePath.params, where, context);
       const route: RouteInput = {
         id: ids.take(
           slugId(typeof op.operationId === 'string' ? op.operationId : '') || slugId(`${method} ${template}`) || method,
         ),
-        ...text('name', op.summary, 200),
-        ...text('description', op.description ?? item.description, 4000),
+        ...(name !== undefined && { name }),
+        ...(description !== undefined && { description }),
         method: method.toUpperCase() as RouteInput['method'],
         path: routePath.path,
         ...(validate && { validate: checkedValidation(validate, where, context, options.checkSchema) }),
@@ -168,11 +176,6 @@ function plainDocument(document: unknown): unknown {
 /** Path item keys that are operations (TRACE included, to say it is skipped). */
 function isOperationKey(key: string): boolean {
   return METHODS.has(key) || key === 'trace';
-}
-
-function text<K extends string>(key: K, value: unknown, max: number): Partial<Record<K, string>> {
-  if (typeof value !== 'string' || value.trim() === '') return {};
-  return { [key]: value.trim().slice(0, max) } as Partial<Record<K, string>>;
 }
 
 /** `components.schemas` by name, as the document names them. */

@@ -2,6 +2,7 @@ import type { JsonObject } from '../../shared/json-value';
 import { MEDIA_RANGE, mediaTypeEssence } from '../../shared/media-type-range';
 import type { RequestValidation } from '../../shared/mounts/route';
 import { headerNameProblem } from '../routes/header-name';
+import { documentedText } from './documented-text';
 import { isJsonMediaType, pickMediaType } from './media-types';
 import { type SchemaContext, toJsonSchema } from './to-json-schema';
 
@@ -100,9 +101,8 @@ function parameterSchema(parameter: Documented, where: string, context: SchemaCo
     context.warn(`${label}: described by a media type, not a schema; its value is not checked`);
     schema = {};
   }
-  if (typeof parameter.description === 'string' && schema.description === undefined) {
-    schema = { ...schema, description: parameter.description.slice(0, 4000) };
-  }
+  const description = documentedText(parameter.description, 4000, `${label}: the description`, context.warn);
+  if (description !== undefined && schema.description === undefined) schema = { ...schema, description };
   return schema;
 }
 

@@ -2,6 +2,7 @@ import type { JsonValue } from '../../shared/json-value';
 import { HEADER_VALUE_MAX, type RouteInput } from '../../shared/mounts/route';
 import { FRAMING_HEADERS } from '../routes/route-compiler';
 import { exceedsJsonDepth } from '../support/json-depth';
+import { documentedText } from './documented-text';
 import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { isJsonMediaType, isTextMediaType, pickMediaType } from './media-types';
 import { sampleBody } from './sample-body';
@@ -93,9 +94,8 @@ function routeResponse(
     context.warn(`${where}: not a Response object (${why}); answers with an empty body`);
     return out;
   }
-  if (response.description.trim() !== '') {
-    out.name = response.description.trim().slice(0, 200);
-  }
+  const name = documentedText(response.description, 200, `${where}: the description`, context.warn);
+  if (name !== undefined) out.name = name;
   const headers: Record<string, string> = {};
   const content = response.content as Documented | undefined;
   const chosen = content && !BODILESS.has(status) && status >= 200 ? pickMediaType(content) : undefined;

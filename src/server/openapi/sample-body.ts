@@ -36,7 +36,10 @@ export function sampleBody(
   const cutShort = stopped === CANNOT_STOP;
   try {
     const options = { skipWriteOnly: true, quiet: true, maxSampleDepth: MAX_SAMPLE_DEPTH };
-    const value = sample((cutShort ? schema : stopped) as never, options, schema);
+    const value = withSamplerMessages(
+      () => sample((cutShort ? schema : stopped) as never, options, schema),
+      (message) => warn(`${where}: generating the body: ${message}`),
+    );
     const checked = JsonValueSchema.safeParse(value ?? null);
     if (checked.success) return { body: checked.data, cutShort };
   } catch {
@@ -44,6 +47,21 @@ export function sampleBody(
   }
   warn(`${where}: no body could be generated from the schema; write the body by hand`);
   return undefined;
+}
+
+/**
+ * Runs `work` (synchronous) with what it writes to `console.warn` handed to `report` instead: openapi-sampler writes
+ * some of its messages there whatever `quiet` says (`Using maxLength = 10 is incorrect with format "date-time"`),
+ * which would reach the console without the operation they are about.
+ */
+function withSamplerMessages<T>(work: () => T, report: (message: string) => void): T {
+  const consoleWarn = console.warn;
+  console.warn = (...parts: unknown[]) => report(parts.map(String).join(' '));
+  try {
+    return work();
+  } finally {
+    console.warn = consoleWarn;
+  }
 }
 
 /** The schema a `$ref` of a converted schema names (`#/$defs/Node`), or undefined. */
