@@ -57,8 +57,10 @@ export function SessionTitleEditor({ session, selected, onSelect, onDelete }: Se
         <span className="mono session-id" title={session.sessionId}>
           {session.sessionId}
         </span>
-        <span>· {session.messageCount} messages</span>
-        <span>· {formatDateTime(session.lastActivity)}</span>
+        {/* One piece, its dot inside: a card too narrow for the row wraps it whole, never starting a line with "·". */}
+        <span>
+          {session.messageCount} messages · {formatDateTime(session.lastActivity)}
+        </span>
         <span className="spacer" />
         <button type="button" className="small" aria-pressed={selected} onClick={onSelect}>
           History
