@@ -304,6 +304,12 @@ test('on the engine: unknown route 404, wrong method 405 with Allow, CORS for an
   assert.equal(routeOptions.headers.get('access-control-allow-credentials'), 'true');
   assert.match(routeOptions.headers.get('vary') ?? '', /Origin/);
 
+  // On a pack's path, as on a user route's, an OPTIONS request no route serves is a 405, as FastAPI answers it.
+  const packOptions = await fetch(`${engine.url}/health`, { method: 'OPTIONS' });
+  assert.equal(packOptions.status, 405);
+  assert.deepEqual(await packOptions.json(), { detail: 'Method Not Allowed' });
+  assert.match(packOptions.headers.get('allow') ?? '', /GET/);
+
   const simple = await fetch(`${engine.url}/health`, { headers: { origin: 'http://example.test' } });
   assert.equal(simple.headers.get('access-control-allow-origin'), 'http://example.test');
   const sameOrigin = await fetch(`${engine.url}/health`);

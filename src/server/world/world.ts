@@ -518,6 +518,13 @@ function packRoutes(pack: RunningPack): Middleware {
     } finally {
       if (!passedOn) ctx.state.answeredBy ??= answered;
     }
+    // koa-router answers an OPTIONS request no route of the path takes (once it was passed on, unanswered) with an
+    // empty 200 and `Allow`; FastAPI, whose contract a pack reproduces, and the user's mounts answer it 405 like any
+    // other method the path does not serve.
+    if (ctx.method === 'OPTIONS' && ctx.status === 200 && ctx.body === '' && ctx.response.get('Allow')) {
+      ctx.body = null;
+      ctx.status = 405;
+    }
   };
 }
 
