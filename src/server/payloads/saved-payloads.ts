@@ -11,6 +11,7 @@ import {
 } from '../../shared/saved-payload';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { unionIssueWords } from '../../shared/union-issue-words';
+import { problemLine } from '../../shared/workspace';
 import { exceedsJsonDepth, jsonDepthMessage } from '../support/json-depth';
 
 /**
@@ -22,7 +23,7 @@ export class SavedPayloadValidationError extends Error {
   constructor(readonly issues: readonly z.core.$ZodIssue[]) {
     super(
       problemsOf(issues)
-        .map((problem) => `${problem.path.join('.') || '(root)'}: ${problem.message}`)
+        .map((problem) => problemLine({ path: problem.path.join('.'), problem: problem.message }))
         .join('; '),
     );
   }

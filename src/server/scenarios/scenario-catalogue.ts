@@ -1,7 +1,7 @@
 import type { ScenarioChange } from '../../shared/control-api';
 import { issueWords } from '../../shared/issue-words';
 import { type Scenario, type ScenarioInput, ScenarioSchema } from '../../shared/scenario';
-import { WORKSPACE_LIST_LIMITS } from '../../shared/workspace';
+import { problemLine, WORKSPACE_LIST_LIMITS } from '../../shared/workspace';
 import { JsonSchemas } from '../routes/json-schemas';
 import { type ConditionIssue, compileCondition, type RunCondition } from './run-conditions';
 import { RunView } from './run-view';
@@ -14,7 +14,7 @@ import { ScenarioTemplates } from './template';
 export class ScenarioValidationError extends Error {
   override name = 'ScenarioValidationError';
   constructor(readonly issues: { path: string; message: string }[]) {
-    super(issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; '));
+    super(issues.map((issue) => problemLine({ path: issue.path, problem: issue.message })).join('; '));
   }
 }
 
