@@ -118,7 +118,7 @@ const TYPE_NAMES: Record<string, string> = {
 function describe(issue: z.core.$ZodIssue, input: unknown): { type: string; msg: string } {
   const { type, msg } = pydanticWords(issue, input);
   // A schema's own words (what the limit means, what to send instead) follow pydantic's; zod's defaults do not.
-  const own = OWN_MESSAGE_CODES.has(issue.code) && !ZOD_DEFAULT_WORDS.test(issue.message);
+  const own = type !== 'missing' && OWN_MESSAGE_CODES.has(issue.code) && !ZOD_DEFAULT_WORDS.test(issue.message);
   return { type, msg: own ? `${msg}: ${issue.message}` : msg };
 }
 
@@ -128,10 +128,20 @@ const ZOD_DEFAULT_WORDS = /^(Invalid|Too (small|big))\b/;
 /** Issues whose pydantic wording replaces the schema's message (the others keep the message as it is). */
 const OWN_MESSAGE_CODES = new Set(['too_big', 'too_small', 'invalid_value']);
 
+/**
+ * An absent field is `missing` whatever its schema would say of a value (an enum's choices, a union's types, a
+ * length), as pydantic says before it looks at any of them; but for an absent tag, pydantic's `union_tag_not_found`,
+ * and a refinement, whose words say what it wants.
+ */
+function isMissing(issue: z.core.$ZodIssue, input: unknown): boolean {
+  if (input !== undefined || issue.code === 'custom') return false;
+  return !(issue.code === 'invalid_union' && issue.discriminator !== undefined);
+}
+
 function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string; msg: string } {
+  if (isMissing(issue, input)) return { type: 'missing', msg: 'Field required' };
   switch (issue.code) {
     case 'invalid_type':
-      if (input === undefined) return { type: 'missing', msg: 'Field required' };
       return {
         type: `${PYDANTIC_TYPES[issue.expected] ?? issue.expected}_type`,
         msg: `Input should be ${TYPE_NAMES[issue.expected] ?? issue.expected}`,
@@ -174,7 +184,6 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
       const words = unionWords(issue, input);
       if (ZOD_DEFAULT_WORDS.test(issue.message)) return words;
       // Worded where it was parsed (`unionIssueWords`, as `agui-mock validate` words it): those words, pydantic's type.
-      if (input === undefined && issue.discriminator === undefined) return { type: 'missing', msg: 'Field required' };
       // They may name the client's keys (`unknown field …`): cut short as an echoed input is.
       return { type: words.type, msg: String(echoedInput(issue.message)) };
     }
