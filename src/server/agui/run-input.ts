@@ -27,6 +27,11 @@ export interface RunRequest {
    * templates' `input.*` read (`tools`, `context`, `forwardedProps`, …).
    */
   input: Record<string, unknown>;
+  /**
+   * Set on a run the console started (`consoleRunRequest`): its messages are the client's last request's, which the
+   * client did not send again.
+   */
+  fromConsole?: true;
 }
 
 export interface ApprovalAnswer {

@@ -40,7 +40,9 @@ export function runHistoryRecorder(target: SessionHistoryTarget, logger: Logger)
       transcripts.set(request.runId, { agent: undefined, entries: [], texts: new Map(), tools: new Map() });
       // A run plays whether or not it can be recorded: the store refuses what it cannot keep, changing nothing.
       try {
-        target.recordRunStart(request.threadId, request.userId, request.lastUserMessage);
+        // A run the console started repeats the client's last request: its user message is in the history already.
+        const said = request.fromConsole ? '' : request.lastUserMessage;
+        target.recordRunStart(request.threadId, request.userId, said);
       } catch (error) {
         logger.warn(`run ${request.runId}: not recorded as a session: ${(error as Error).message}`);
       }

@@ -9,6 +9,7 @@ import { clientMessageKind, parseClientRequest, type RunRequest, runInputRefusal
 import { MAX_REPORTED_ISSUES } from '../../agui/run-input-limits';
 import type { StreamsEnd } from '../../agui/streams-end';
 import { requestOrigin } from '../../http/request-origin';
+import { consoleRunRequest } from '../../scenarios/console-run-request';
 import { Conversation, type Refusal } from '../../scenarios/conversation';
 import { strayResume } from '../../scenarios/paused-run';
 import { clearRunControl, setRunControl } from '../../scenarios/run-control';
@@ -228,21 +229,9 @@ export function aguiSocketSession(
       if (!program) return undefined;
       const runId = randomUUID();
       const threadId = connection.threadId ?? `thread-${randomUUID()}`;
-      conversation.runNow(
-        {
-          threadId,
-          runId,
-          userId: connection.userId,
-          messages: [],
-          lastUserMessage: '',
-          state: undefined,
-          resume: [],
-          shape: 'agora',
-          input: { threadId, runId, messages: [] },
-        },
-        program,
-        'console',
-      );
+      const run = { threadId, runId, userId: connection.userId, state: conversation.stateOf(threadId) };
+      const request = consoleRunRequest(conversation.lastRequest, run);
+      conversation.runNow(request, program, 'console');
       return runId;
     },
   };
