@@ -170,3 +170,23 @@ test('reset brings the seed back', async () => {
   assert.equal((await api.get<ConsoleUser>(`/state/users/${KOEN}`)).body.isCurrentUser, true);
   assert.notEqual((await api.get<SessionMetadata>('/state/sessions/session-jan-supermarket')).body.title, 'changed');
 });
+
+test('/state while no pack that has it serves: a 404 that names the packs and how to add one, not a bare Not Found', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const NOT_SERVED =
+    'Not Found: /__console/api/state/users is served by the agora-mock or agora-real pack, which this workspace does not serve (or has switched off): add it or switch it on in Routes → Packs, or with PUT /__console/api/packs';
+  // Served: a path the pack does not have is a plain 404.
+  assert.deepEqual((await api.get('/state/nothing')).body, { detail: 'Not Found' });
+
+  assert.equal((await api.put('/packs', { packs: [{ pack: 'agora-mock', enabled: false }] })).status, 200);
+  const off = await api.get<{ detail: string }>('/state/users');
+  assert.equal(off.status, 404);
+  assert.equal(off.body.detail, NOT_SERVED);
+
+  assert.equal((await api.put('/packs', { packs: [] })).status, 200);
+  const none = await api.post<{ detail: string }>('/state/users', { email: 'a@example.org', name: 'A' });
+  assert.equal(none.status, 404);
+  assert.equal(none.body.detail, NOT_SERVED);
+  assert.deepEqual((await api.get('/nothing')).body, { detail: 'Not Found' }, 'no pack has this path');
+});

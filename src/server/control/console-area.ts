@@ -11,6 +11,7 @@ import { CONSOLE_PREFIX, consoleStatic } from './console-static';
 import { controlAccess } from './control-access';
 import type { ControlDeps } from './control-deps';
 import { engineHealth } from './engine-health';
+import { packNotServing } from './pack-not-serving';
 
 const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
 
@@ -39,6 +40,7 @@ export function consoleArea(
     controlAccess(deps.token, () => deps.host),
     consoleEdits(deps.workspace),
     unmatchedRoute(),
+    packNotServing(() => deps.context.world),
     api.routes() as Middleware,
     api.allowedMethods() as Middleware,
     (ctx, next) => packRoutes()(ctx, next),

@@ -44,6 +44,11 @@ export interface PackDefinition<Data = unknown> {
    * when the data can be served. Checked when a workspace is loaded, before anything changes.
    */
   check(data: Data): { path: (string | number)[]; message: string }[];
+  /**
+   * The paths its part of the console's API starts with (`/state`, under /__console/api), so a request there while
+   * it does not serve is told which pack serves it.
+   */
+  readonly controlPaths: readonly string[];
   /** Starts the pack on the engine with its (checked) data. */
   start(environment: PackEnvironment, data: Data): RunningPack<Data>;
   /** How its changes combine between two live-feed batches; without it, each goes out as it came. */

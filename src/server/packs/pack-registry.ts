@@ -16,6 +16,12 @@ export function packDefinition(name: PackName): PackDefinition {
   return pack;
 }
 
+/** The packs whose part of the console's API has `path` (under /__console/api), serving or not. */
+export function packsWithControlPath(path: string): PackName[] {
+  const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  return [...PACKS.values()].filter((pack) => pack.controlPaths.some(under)).map((pack) => pack.name);
+}
+
 /**
  * Whether two packs are variants of one contract (agora-mock and agora-real): they keep the same data (the same data
  * schema) and serve the same paths, so one takes over the other's data when switched in, and with both serving the

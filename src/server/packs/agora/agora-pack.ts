@@ -30,6 +30,7 @@ export const agoraMockPack: PackDefinition<AgoraData> = {
       return [{ path: [], message: (error as Error).message }];
     }
   },
+  controlPaths: ['/state'],
   start: (environment, data) => startAgoraPack(agoraMockPack, environment, data),
   changeMerging: agoraChangeMerging,
 };
