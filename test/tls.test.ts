@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { connect as tlsConnect } from 'node:tls';
 import { silentLogger, startMockServer, TlsError } from '../src/server/index';
 import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
 import type { ServerInfo } from '../src/shared/control-api';
@@ -13,6 +15,7 @@ import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWs
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { openTcp, type TcpClient } from './helpers/tcp-client';
+import { eventually, WAIT_MS } from './helpers/wait';
 
 const dir = mkdtempSync(join(tmpdir(), 'agui-tls-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -435,6 +438,58 @@ describe('the header timeout on the TLS port', { concurrency: true }, () => {
     assert.equal(await rawExchange(server.port, 'GET /x HTTP/9.9\r\n'), '');
   });
 });
+
+test('closing the engine closes connections whose TLS handshake is not done, without waiting for their timeout', async () => {
+  const configDir = join(dir, 'config-handshakes');
+  // The longest header timeout there is: a close that waited for it would wait ten minutes.
+  const server = await startTestEngine({
+    settings: { tls: 'self-signed', headersTimeoutMs: 600_000 },
+    workspaceOptions: { configDir },
+  });
+  const silent = await openTcp(server.port);
+  // A whole ClientHello, then nothing: the engine answers it and waits for the client's next handshake message.
+  const stopped = await openTcp(server.port);
+  stopped.socket.write(await clientHello());
+  await eventually(() => stopped.received.length > 0, "the engine's answer to the ClientHello");
+  // The start of a TLS record that never comes whole.
+  const partial = await openTcp(server.port);
+  partial.socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+  const clients = [silent, stopped, partial];
+
+  const closing = server.close();
+  // Unref'd: the bound keeps no process alive once the close has come.
+  const closedInTime = await Promise.race([closing.then(() => true), sleep(WAIT_MS, false, { ref: false })]);
+  if (!closedInTime) for (const client of clients) client.socket.destroy();
+  await closing;
+  assert.ok(closedInTime, "the engine's close waited for connections whose handshake was not done");
+  await Promise.all(clients.map((client) => client.closed));
+});
+
+/** The first bytes a TLS client sends: its ClientHello, as a server of ours receives it. */
+async function clientHello(): Promise<Buffer> {
+  const catcher = createNetServer();
+  const hello = new Promise<Buffer>((resolve) =>
+    catcher.once('connection', (socket) =>
+      socket.once('data', (bytes: Buffer) => {
+        resolve(bytes);
+        socket.destroy();
+      }),
+    ),
+  );
+  await new Promise<void>((resolve) => catcher.listen(0, '127.0.0.1', resolve));
+  const client = tlsConnect({
+    port: (catcher.address() as AddressInfo).port,
+    host: '127.0.0.1',
+    rejectUnauthorized: false,
+  });
+  client.on('error', () => {});
+  try {
+    return await hello;
+  } finally {
+    client.destroy();
+    catcher.close();
+  }
+}
 
 test('--cert/--key for one run (a launch setting) are served but not written into the workspace file', async () => {
   const file = join(dir, 'launch.agui.json');
