@@ -91,3 +91,39 @@ test('the usage after an error is a few lines for a command without options: the
     ],
   );
 });
+
+test('an option without its value, or a flag given one, is said in one line with how to write it; exit 2', async () => {
+  const cases: [string[], string][] = [
+    // parseArgs said it in three lines, printed as one with "\n" in it: "Option '--port' argument is ambiguous.\n…".
+    [['serve', '--port', '--quiet'], '--port needs a value: --port N'],
+    [['serve', '--host', '-h'], '--host needs a value: --host HOST'],
+    [
+      ['serve', '--token', '-starts-with-a-dash'],
+      '--token needs a value: --token TOKEN; a value that starts with "-" is written --token=-starts-with-a-dash',
+    ],
+    [['serve', '--workspace'], '--workspace needs a value: --workspace FILE'],
+    [['init', '--template'], '--template needs a value: --template NAME'],
+    [['import-openapi', 'x.json', '--into'], '--into needs a value: --into FILE'],
+    [['serve', '--tls=yes'], '--tls takes no value (got --tls=yes)'],
+  ];
+  const results = await Promise.all(cases.map(([args]) => run(args)));
+  assert.deepEqual(
+    results.map(({ code, stderr }) => [code, stderr.split('\n')[0]]),
+    cases.map(([, message]) => [2, `agui-mock: ${message}`]),
+  );
+});
+
+test('an unknown command names the command it most likely meant; help and version name their options', async () => {
+  const cases: [string[], string][] = [
+    [['sevre'], "unknown command 'sevre'. Did you mean agui-mock serve?"],
+    [['valdate', 'x.json'], "unknown command 'valdate'. Did you mean agui-mock validate?"],
+    [['help'], "unknown command 'help'. Did you mean agui-mock --help?"],
+    [['version'], "unknown command 'version'. Did you mean agui-mock --version?"],
+    [['frobnicate'], "unknown command 'frobnicate'"],
+  ];
+  const results = await Promise.all(cases.map(([args]) => run(args)));
+  assert.deepEqual(
+    results.map(({ code, stderr }) => [code, stderr.split('\n')[0]]),
+    cases.map(([, message]) => [2, `agui-mock: ${message}`]),
+  );
+});

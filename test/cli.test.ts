@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import WebSocket from 'ws';
+import { parseCliArgs } from '../src/cli/cli-options';
 import { buildCli, CLI, type CliRun, runCli, runCommand } from './helpers/cli-process';
 import { WAIT_MS } from './helpers/wait';
 
@@ -126,6 +127,15 @@ test('values refused in words: a negative number after a numeric option (its val
     assert.equal((await cli.exited()).code, 2, args.join(' '));
     assert.equal(cli.stderr().split('\n')[0], `agui-mock: ${message}`);
   }
+});
+
+test('a decimal written without its leading zero is the number it says', async () => {
+  // It was refused as "--speed must be a number from 0 to 100 (got '.5')", which it is.
+  const options = await parseCliArgs(['serve', '--speed', '.5']);
+  assert.equal(options.command === 'serve' && options.speed, 0.5);
+  await assert.rejects(parseCliArgs(['serve', '--speed', '-.5']), {
+    message: "--speed must be a number from 0 to 100 (got '-.5')",
+  });
 });
 
 test('--help and --version', async () => {

@@ -161,13 +161,20 @@ export async function parseCliArgs(argv: string[]): Promise<CliCommand> {
   if (values.version) return { command: 'version' };
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command: did you mean `agui-mock serve`?');
-  if (!isCommand(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!isCommand(command)) throw new UsageError(unknownCommand(command));
   try {
     return await commandOptions(command, extra, values);
   } catch (error) {
     if (error instanceof UsageError) error.command ??= command;
     throw error;
   }
+}
+
+/** An unknown command, with the one it most likely meant (`sevre` → serve; `help` → --help, as git and npm take it). */
+function unknownCommand(typed: string): string {
+  const flag = ['help', 'version'].includes(typed.toLowerCase()) ? `--${typed.toLowerCase()}` : undefined;
+  const meant = flag ?? closestName(typed, Object.keys(SYNOPSES));
+  return `unknown command '${typed}'${meant ? `. Did you mean agui-mock ${meant}?` : ''}`;
 }
 
 async function commandOptions(command: CommandName, extra: string[], values: Values): Promise<CliCommand> {
@@ -329,6 +336,10 @@ function parseError(error: Error & { code?: string }, args: string[]): UsageErro
     (token): token is Extract<typeof token, { kind: 'positional' }> =>
       token.kind === 'positional' && isCommand(token.value),
   )?.value;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const problem = valueProblem(tokens, args);
+    if (problem) return new UsageError(problem, command);
+  }
   const unknown = tokens.find((token) => token.kind === 'option' && !Object.hasOwn(OPTIONS, token.name));
   if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || unknown?.kind !== 'option')
     return new UsageError(error.message, command);
@@ -343,6 +354,38 @@ function parseError(error: Error & { code?: string }, args: string[]): UsageErro
     `Unknown option ${shown}${command ? ` for ${command}` : ''}.${meant ? ` Did you mean --${meant}?` : ''}`,
     command,
   );
+}
+
+type ParsedToken = NonNullable<ReturnType<typeof parseArgs>['tokens']>[number];
+
+/**
+ * An option given without its value (`--port` last, or followed by another option) or a flag given one
+ * (`--tls=yes`), said in one line with how to write it: parseArgs' own words take three lines, about `--port=-XYZ`.
+ */
+function valueProblem(tokens: ParsedToken[], args: string[]): string | undefined {
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !Object.hasOwn(OPTIONS, token.name)) continue;
+    const name = token.name as keyof typeof OPTIONS;
+    const option = OPTIONS[name];
+    if (option.type === 'boolean' && token.value !== undefined)
+      return `${token.rawName} takes no value (got ${args[token.index]})`;
+    // Read without refusing anything, an option takes the argument after it as its value, even `--quiet`.
+    const taken = token.inlineValue ? undefined : token.value;
+    if (option.type === 'string' && (token.value === undefined || taken?.startsWith('-'))) {
+      // Before another option the value was forgotten; anything else may be a value that starts with "-".
+      const dashed =
+        taken && !isOptionName(taken) ? `; a value that starts with "-" is written ${token.rawName}=${taken}` : '';
+      return `${token.rawName} needs a value: ${token.rawName} ${VALUE_NAMES[name as StringOption]}${dashed}`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether `arg` is one of the options as typed (`--quiet`, `--port=1`, `-h`). */
+function isOptionName(arg: string): boolean {
+  const name = arg.startsWith('--') ? arg.slice(2).split('=')[0] : undefined;
+  if (name !== undefined) return Object.hasOwn(OPTIONS, name);
+  return Object.values(OPTIONS).some((option) => 'short' in option && arg === `-${option.short}`);
 }
 
 const OPTIONS = {
@@ -367,12 +410,33 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
 
+type StringOption = {
+  [K in keyof typeof OPTIONS]: (typeof OPTIONS)[K]['type'] extends 'string' ? K : never;
+}[keyof typeof OPTIONS];
+
+/** What each option's value is called in the usage. */
+const VALUE_NAMES: Record<StringOption, string> = {
+  port: 'N',
+  host: 'HOST',
+  workspace: 'FILE',
+  template: 'NAME',
+  speed: 'X',
+  token: 'TOKEN',
+  heartbeat: 'S',
+  'max-payload': 'N',
+  cert: 'FILE',
+  key: 'FILE',
+  'api-key': 'KEY',
+  into: 'FILE',
+  'base-path': 'PATH',
+};
+
 function parse(args: string[]) {
   return parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
 }
 
-/** Plain decimal notation: what `Number` also reads (`0x50`, `1e3`, ` 80`) is a typo more often than meant. */
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** Plain decimal notation (`.5` too): what `Number` also reads (`0x50`, `1e3`, ` 80`) is a typo more often than meant. */
+const DECIMAL = /^-?(\d+(\.\d+)?|\.\d+)$/;
 
 function number(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
