@@ -215,6 +215,12 @@ test('a URL that does not answer in time: one line that says so', async () => {
   const refused = await refusal(readOpenApiSource(goneUrl, SPEC_LIMITS));
   assert.equal(refused.message.split('\n').length, 1);
   assert.match(refused.message, /^cannot fetch http:.*: .*ECONNREFUSED/);
+  // A port fetch will not connect to (a FastAPI server on 6000, the X11 port browsers block): said, not "bad port".
+  const blocked = await refusal(readOpenApiSource('http://127.0.0.1:6000/openapi.json', SPEC_LIMITS));
+  assert.equal(
+    blocked.message,
+    'cannot fetch http://127.0.0.1:6000/openapi.json: fetch refuses its port (or that of a redirect), as browsers do; download the document (curl -o openapi.json …) and import the file',
+  );
 });
 
 test('a URL with user:password@ is fetched with them as Basic authorization, and no message prints them', async () => {

@@ -86,6 +86,11 @@ async function fetchText(spec: string, { maxBytes, timeoutMs }: ReadOpenApiSourc
       throw new OpenApiImportError(`cannot fetch ${url}: no complete answer within ${timeoutMs / 1000} s`);
     }
     const cause = (error as Error).cause as Error | undefined;
+    // fetch refuses the ports browsers block (6000, 6665-6669, 10080, …) before connecting, in two words.
+    if (cause?.message === 'bad port')
+      throw new OpenApiImportError(
+        `cannot fetch ${url}: fetch refuses its port (or that of a redirect), as browsers do; download the document (curl -o openapi.json …) and import the file`,
+      );
     throw new OpenApiImportError(`cannot fetch ${url}: ${cause?.message ?? (error as Error).message}`, undefined, {
       cause: error,
     });
