@@ -52,6 +52,13 @@ test('init writes a workspace from a template and never overwrites one', async (
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already exists; it was left as it is/);
   assert.equal(await readFile(file, 'utf8'), before);
+  // A folder given for the file: said so, with a file to name in it (it was "the file already exists").
+  const folder = cli(['init', dir]);
+  assert.equal(folder.code, 1);
+  assert.equal(
+    folder.stderr,
+    `agui-mock: ${dir}: the path is a folder: name a workspace file, e.g. ${join(dir, 'mock.agui.json')}\n`,
+  );
 
   const generic = join(dir, 'generic.agui.json');
   assert.equal(cli(['init', generic, '--template', 'generic']).code, 0);

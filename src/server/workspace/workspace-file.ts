@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { WORKSPACE_SCHEMA_FILE, type Workspace, WorkspaceSchema, type WorkspaceTemplate } from '../../shared/workspace';
 import { packageRoot } from '../support/package-root';
@@ -94,12 +95,20 @@ export async function createWorkspaceFile(path: string, template: WorkspaceTempl
     await writeFileAtomic(file, encodeWorkspace(workspace), {}, { exclusive: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    // A folder is there too, but "the file already exists" would not say what to do (`init mocks/`).
+    const folder =
+      code === 'EEXIST' &&
+      (await stat(file).then(
+        (found) => found.isDirectory(),
+        () => false,
+      ));
     throw new WorkspaceError({
       operation: 'save',
       reason: code === 'EEXIST' ? 'exists' : 'io',
       file,
-      problem:
-        code === 'EEXIST'
+      problem: folder
+        ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}`
+        : code === 'EEXIST'
           ? 'the file already exists; it was left as it is (choose another name or delete it first)'
           : `could not create the file (${await describeFsErrorAt(error, file)})`,
       cause: error,
