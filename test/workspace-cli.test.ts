@@ -233,9 +233,14 @@ test('serve --workspace creates a missing file with a notice, then loads it on t
   assert.equal((await first.exited()).code, 0);
   assert.match(await readFile(file, 'utf8'), /ci@example\.com/);
 
-  const second = serve(['--workspace', file]);
+  // --template only makes a missing file: given for one that exists, it is said to be unused.
+  const second = serve(['--workspace', file, '--template', 'blank']);
   await second.waitFor(/Console/);
   assert.doesNotMatch(second.stdout(), /did not exist/);
+  assert.match(
+    second.stdout(),
+    /^workspace .*served\.agui\.json \(--template blank not used: it only makes a missing file\)$/m,
+  );
   const [, url] = second.stdout().match(/HTTP\s+(\S+)/) ?? [];
   const users = (await (await fetch(`${url}/users?limit=100`)).json()) as { users: { email: string }[] };
   assert.ok(users.users.some((user) => user.email === 'ci@example.com'));

@@ -131,11 +131,16 @@ export async function serve(options: ServeOptions): Promise<number> {
     process.stdout.write(
       creating
         ? `workspace ${terminalText(options.workspace)} did not exist: created it from the ${options.template ?? 'agora'} template\n`
-        : `workspace ${terminalText(server.workspace.status().path ?? options.workspace)}\n`,
+        : `workspace ${terminalText(server.workspace.status().path ?? options.workspace)}${templateUnused(options.template)}\n`,
     );
   // Only now: whoever reads the banner may signal us at once.
   printBanner(server, packageVersion());
   return stopped;
+}
+
+/** An existing workspace is served as it is: a --template given for creating it is said to be unused, not dropped. */
+function templateUnused(template: string | undefined): string {
+  return template === undefined ? '' : ` (--template ${template} not used: it only makes a missing file)`;
 }
 
 /**
