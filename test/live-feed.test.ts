@@ -66,6 +66,26 @@ function upgradeRequest(host: string, origin?: string): string {
   );
 }
 
+test('a name that is not this machine is refused 403, by the API and the feed alike, saying what to use instead', async () => {
+  const server = await startTestEngine();
+  // A LAN or container name, with --host 0.0.0.0: it was "only answers requests addressed to this machine", which
+  // it is.
+  const host = `mybox.local:${server.port}`;
+  const answers = [
+    await rawHttp(server.port, [
+      `GET /__console/api/server HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${server.token}\r\n\r\n`,
+    ]),
+    await rawHttp(server.port, [upgradeRequest(host)]),
+  ];
+  for (const answer of answers) {
+    assert.equal(answer.status, 403);
+    assert.equal(
+      JSON.parse(answer.body).detail,
+      "Forbidden host: the console answers only requests addressed to localhost, an IP address or the engine's --host (a DNS-rebinding guard); use one of those in the URL, or start the engine with --host set to the name you use",
+    );
+  }
+});
+
 test('the feed refuses another origin at the upgrade with 403: only the console page itself may open it', async () => {
   const server = await startTestEngine();
   const host = `127.0.0.1:${server.port}`;

@@ -70,6 +70,10 @@ export function isAllowedOrigin(request: IncomingMessage): boolean {
   return addressed !== undefined && origin.host === addressed;
 }
 
+/** Says what to use instead: a LAN or container name (`mybox.local`, `mock`) is refused unless it is the `--host`. */
+export const FORBIDDEN_HOST =
+  "Forbidden host: the console answers only requests addressed to localhost, an IP address or the engine's --host (a DNS-rebinding guard); use one of those in the URL, or start the engine with --host set to the name you use";
+
 export const FORBIDDEN_ORIGIN =
   "Forbidden origin: only the console's own page (the engine's own origin) may use the console API and live feed";
 
@@ -83,8 +87,7 @@ export function tokenMatches(candidate: unknown, token: string): boolean {
 /** Host and Origin checks, then `Authorization: Bearer <token>`, for every control API request. */
 export function controlAccess(token: string, configuredHost: () => string): Middleware {
   return async function checkControlAccess(ctx, next) {
-    if (!isAllowedHost(ctx.get('host'), configuredHost()))
-      throw new HttpError(403, 'Forbidden host: the console API only answers requests addressed to this machine');
+    if (!isAllowedHost(ctx.get('host'), configuredHost())) throw new HttpError(403, FORBIDDEN_HOST);
     if (!isAllowedOrigin(ctx.req)) throw new HttpError(403, FORBIDDEN_ORIGIN);
     const header = ctx.get('authorization');
     const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();

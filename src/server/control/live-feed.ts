@@ -12,7 +12,7 @@ import { ChangeCoalescer } from '../support/change-coalescer';
 import { type PackChangeEvent, packChangeMerging } from '../world/pack-change-merging';
 import type { Connection } from '../ws/connection';
 import type { SocketEndpoint } from '../ws/socket-server';
-import { FORBIDDEN_ORIGIN, isAllowedHost, isAllowedOrigin, tokenMatches } from './control-access';
+import { FORBIDDEN_HOST, FORBIDDEN_ORIGIN, isAllowedHost, isAllowedOrigin, tokenMatches } from './control-access';
 import type { ControlDeps } from './control-deps';
 import { FeedBatch } from './feed-batch';
 import { readFeedClientMessage } from './feed-client-message';
@@ -128,11 +128,7 @@ export class LiveFeed {
     return {
       path: LIVE_FEED_PATH,
       refuse: (request: IncomingMessage) => {
-        if (!isAllowedHost(request.headers.host, this.deps.host))
-          return {
-            status: 403,
-            message: 'Forbidden host: the live feed only answers requests addressed to this machine',
-          };
+        if (!isAllowedHost(request.headers.host, this.deps.host)) return { status: 403, message: FORBIDDEN_HOST };
         if (!isAllowedOrigin(request)) return { status: 403, message: FORBIDDEN_ORIGIN };
         return undefined;
       },
