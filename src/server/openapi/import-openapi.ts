@@ -12,6 +12,7 @@ import { documentedText } from './documented-text';
 import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
 import { toRoutePath } from './openapi-path';
+import { withRoutesReachable } from './reachable-route-order';
 import { readOpenApiText } from './read-openapi-text';
 import { requestValidation } from './request-validation';
 import { routeResponses } from './route-responses';
@@ -162,7 +163,12 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     }
   }
   const info = document.info as { title?: unknown } | undefined;
-  return { routes, warnings: [...warnings], ...(typeof info?.title === 'string' && { title: info.title }) };
+  // OpenAPI matches concrete paths before templated ones, whatever the document's order; the engine, in table order.
+  return {
+    routes: withRoutesReachable([], routes),
+    warnings: [...warnings],
+    ...(typeof info?.title === 'string' && { title: info.title }),
+  };
 }
 
 /** A parsed document handed over by code: it must be plain JSON, and is copied (the parser changes what it reads). */

@@ -1,4 +1,6 @@
 import type { Route } from '../../shared/mounts/route';
+import { comparablePath } from '../world/shadowed-paths';
+import { methodsMeet, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
 
 /** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
 export interface ImportedRoutes {
@@ -59,32 +61,46 @@ export function mergeImportedRoutes(
     return update;
   });
   const added = [...byId.values()];
-  // With replaceAll the list is the document's, in its order; otherwise new routes go after the existing ones.
-  const merged = replaceAll ? [...imported] : [...routes, ...added];
+  // With replaceAll the list is the document's, in its order; otherwise new routes go after the existing ones —
+  // but before one that would leave them nothing to answer (a concrete path new beside an imported templated one).
+  const merged = replaceAll ? [...imported] : withRoutesReachable(routes, added);
   mergeWarnings.push(...shadowed(merged, imported));
   return { routes: merged, added: added.map((route) => route.id), replaced, kept, removed, mergeWarnings };
 }
 
 /**
- * Imported routes an earlier route always answers for: the same method (or ANY) and a path that matches the same
- * requests — parameters named differently, or a trailing slash, which matching ignores. Disabled routes are not
- * served, so they shadow nothing (as `flagShadowedPaths` has it for collections and sockets).
+ * Imported routes an earlier enabled route answers for, for a method both answer (ANY answers all, GET also HEAD):
+ * a path that matches the same requests — parameters named differently, or a trailing slash, which matching
+ * ignores — or every request the imported one's does and more (`/users/:id` before `/users/me`: one kept in place,
+ * or written by hand). Disabled routes are not served, so they hide nothing (as `flagShadowedPaths` has it for
+ * collections and sockets).
  */
 function shadowed(routes: readonly Route[], imported: readonly Route[]): string[] {
   const importedIds = new Set(imported.map((route) => route.id));
-  const first = new Map<string, Route>();
+  const compared = routes.map((route) => ({ route, path: comparablePath(route.path) }));
+  // A path that does not compile is compared as written.
+  const key = ({ route, path }: (typeof compared)[number]) => path?.regexp ?? `\u0000${route.path}`;
+  const named = ({ route }: { route: Route }) => `route ${route.id} (${route.method} ${route.path})`;
   const warnings: string[] = [];
-  for (const route of routes) {
-    if (!route.enabled) continue;
-    const path = route.path.replace(/:("[^"]*"|[A-Za-z_$][\w$]*)/g, ':').replace(/\/+$/, '') || '/';
-    const key = `${route.method} ${path}`;
-    const earlier = first.get(key) ?? first.get(`ANY ${path}`);
-    if (earlier && importedIds.has(route.id))
+  compared.forEach((later, index) => {
+    if (!later.route.enabled || !importedIds.has(later.route.id)) return;
+    const earlier = compared.slice(0, index).filter((entry) => entry.route.enabled);
+    const same = earlier.find(
+      (entry) => key(entry) === key(later) && methodsMeet(entry.route.method, later.route.method),
+    );
+    if (same) {
+      warnings.push(`${named(later)} answers nothing while ${named(same)} comes first with the same method and path`);
+      return;
+    }
+    for (const entry of earlier) {
+      const why = widerRouteBecause(entry, later);
+      if (why === undefined) continue;
       warnings.push(
-        `route ${route.id} (${route.method} ${route.path}) answers nothing while route ${earlier.id} (${earlier.method} ${earlier.path}) comes first with the same method and path`,
+        `${named(later)} answers nothing while ${named(entry)} comes first: its path ${why}; move ${later.route.id} before it`,
       );
-    if (!first.has(key)) first.set(key, route);
-  }
+      return;
+    }
+  });
   return warnings;
 }
 

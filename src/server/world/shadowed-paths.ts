@@ -52,6 +52,21 @@ export function flagShadowedPaths(
   });
 }
 
+/** A path as `flagShadowedPaths` compares paths; undefined when it does not compile. */
+export type ComparablePath = PathForm | undefined;
+
+export const comparablePath = (path: string): ComparablePath => pathForm(path);
+
+/**
+ * Why `later` is reached only before `earlier`: `earlier` matches every request path `later` does, and others
+ * (`/users/:id` and `/users/me`), as `flagShadowedPaths` decides it; undefined when it does not, or when they are the
+ * same path.
+ */
+export function widerPathBecause(earlier: ComparablePath, later: ComparablePath): string | undefined {
+  if (!earlier?.segments || !later?.segments || earlier.regexp === later.regexp) return undefined;
+  return covers(earlier.segments, later.segments) ? coveredBecause(earlier.segments) : undefined;
+}
+
 /** One segment of a path without optional parts, as far as coverage is decided. */
 type Segment =
   | { kind: 'literal'; text: string }

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { openApiRoutes } from '../src/server/openapi/openapi-routes-import';
+import type { OpenApiImportResult } from '../src/shared/control-api';
+import type { Route } from '../src/shared/mounts/route';
+import type { RequestLogPage, RequestSummary } from '../src/shared/request-log';
+import { buildCli } from './helpers/cli-process';
+import { controlClient } from './helpers/control-client';
+import { startTestEngine } from './helpers/engine';
+import { eventually } from './helpers/wait';
+
+// OpenAPI matches concrete paths before templated ones, whatever their order in the document; the engine tries
+// routes in table order, so the import puts a route whose path another matches too before that one.
+
+// The engine imports on the npm package's build of the worker (out/lib/).
+before(() => buildCli());
+const server = await startTestEngine({ template: 'blank' });
+const api = controlClient(server);
+after(() => server.close());
+
+/** A real document that lists `/anything/{id}/{action}` (action: lists or statistics) before `/anything/{id}/override`. */
+const COMMON = readFileSync('test/fixtures/openapi/oas-examples/parameters-common.json', 'utf8');
+
+async function importDocument(document: string, replaceAll = false): Promise<OpenApiImportResult> {
+  const imported = await api.post<OpenApiImportResult>('/routes/import-openapi', { document, replaceAll });
+  assert.equal(imported.status, 200, JSON.stringify(imported.body));
+  return imported.body;
+}
+
+/** The status of `GET path`, and the route the request log says answered it. */
+async function answer(path: string): Promise<{ status: number; route: string | undefined }> {
+  const response = await fetch(`${server.url}${path}`);
+  await response.arrayBuffer();
+  let entry: RequestSummary | undefined;
+  await eventually(async () => {
+    const log = await api.get<RequestLogPage>(`/requests?path=${encodeURIComponent(path)}&limit=1&view=summary`);
+    entry = log.body.items[0];
+    return entry !== undefined;
+  }, `the request log's entry for ${path}`);
+  return { status: response.status, route: entry?.answeredBy?.id };
+}
+
+const routeList = async () => (await api.get<{ items: Route[] }>('/routes')).body.items;
+const routeIds = async () => (await routeList()).map((route) => route.id);
+
+test('a concrete path listed after a templated one that matches it gets its own requests', async () => {
+  await importDocument(COMMON, true);
+  assert.deepEqual(await answer('/anything/5/override'), { status: 200, route: 'get-anything-id-override' });
+  // The templated path still answers the rest, and validates them as documented.
+  assert.deepEqual(await answer('/anything/5/lists'), { status: 200, route: 'get-anything-id-action' });
+  assert.equal((await answer('/anything/5/other')).status, 422);
+  const ids = await routeIds();
+  assert.ok(
+    ids.indexOf('get-anything-id-override') < ids.indexOf('get-anything-id-action'),
+    `the concrete path comes first: ${ids.join(', ')}`,
+  );
+});
+
+test('the import keeps the document’s order where no path matches another’s', async () => {
+  const { routes } = await openApiRoutes({ text: COMMON }, { maxJsonDepth: 64 });
+  assert.deepEqual(
+    routes.map((route) => `${route.method} ${route.path}`),
+    [
+      'GET /anything/:id',
+      'POST /anything/:id',
+      'GET /anything/:id/override',
+      'GET /anything/:id/:action',
+      'GET /anything/:id/:action/:id',
+    ],
+  );
+});
+
+test('imported again with a new concrete path, the new route goes before the templated one it would be lost behind', async () => {
+  const document = JSON.parse(COMMON) as { paths: Record<string, unknown> };
+  const { '/anything/{id}/override': override, ...others } = document.paths;
+  await importDocument(JSON.stringify({ ...document, paths: others }), true);
+  assert.equal((await answer('/anything/6/override')).status, 422);
+  const merged = await importDocument(COMMON);
+  assert.deepEqual(merged.added, ['get-anything-id-override']);
+  assert.deepEqual(await answer('/anything/7/override'), { status: 200, route: 'get-anything-id-override' });
+});
+
+test('an imported route already behind one whose path matches every path it does is named in a warning', async () => {
+  // A hand-written catch-all before the document's routes: kept where it is, and the route it hides is named.
+  await importDocument(COMMON, true);
+  const catchAll = { id: 'catch-all', method: 'GET', path: '/anything/:id/:what', responses: [{ id: 'ok' }] };
+  assert.equal((await api.put('/routes', { items: [catchAll, ...(await routeList())] })).status, 200);
+  const again = await importDocument(COMMON);
+  assert.ok(
+    again.warnings.includes(
+      'route get-anything-id-override (GET /anything/:id/override) answers nothing while route catch-all (GET /anything/:id/:what) comes first: its path matches every path this one does (a parameter matches any segment), and the first that matches answers; move get-anything-id-override before it',
+    ),
+    again.warnings.join('\n'),
+  );
+});
