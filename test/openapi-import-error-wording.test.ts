@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { importOpenApi, type OpenApiInput } from '../src/server/openapi/import-openapi';
 import { OpenApiImportError } from '../src/server/openapi/openapi-import-error';
+import { buildCli } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 
@@ -12,6 +13,8 @@ import { startTestEngine } from './helpers/engine';
 // itself, not what the validator derives from it (an `if`'s `else`, a `oneOf` as a whole, the alternatives the value
 // was not meant for), and for a `$ref` that leads nowhere, the place in the document that holds it.
 
+// The console's import runs on the npm package's build of the worker (out/lib/).
+before(() => buildCli());
 const server = await startTestEngine({ template: 'blank' });
 const api = controlClient(server);
 
@@ -142,4 +145,22 @@ test('a chain of hundreds of models, one inside the next: how deep and where, wi
     /^The document cannot be imported: its \$refs put schemas more than 500 deep, one inside the next \(at #\/paths\/~1a\/get\/responses\/200\/content\/application~1json\/…\d+ levels…(\/[\w~]+){4}\): the import follows at most 500 levels; a model that refers back to itself is kept as a recursion/,
   );
   assert.ok(message.length < 400, `${message.length} characters`);
+});
+
+test('a document nested too deep is refused at the place it is too deep, not with the limit alone', async () => {
+  // A real document, with one response's model nested 70 levels (a generated tree, say): past 64 + 16.
+  const real = JSON.parse(
+    await readFile(resolve('test/fixtures/openapi/oas-examples/parameters-common.json'), 'utf8'),
+  ) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+  let nested: unknown = { type: 'string' };
+  for (let level = 0; level < 70; level++) nested = { type: 'object', properties: { child: nested } };
+  const get = real.paths['/anything/{id}/override']?.get;
+  assert.ok(get);
+  get.responses['200'] = json(nested);
+  const expected =
+    'JSON nested deeper than the limit of 80 levels (the maxJsonDepth setting, 64, and 16 levels of the document ' +
+    'around a schema) at #/paths/~1anything~1{id}~1override/get/responses/200/content/application~1json/…69 levels…/' +
+    'properties/child/properties/child';
+  assert.equal(await refusal({ text: JSON.stringify(real), file: 'common.json' }), `common.json: ${expected}`);
+  assert.equal(await consoleRefusal(JSON.stringify(real)), `The document cannot be imported: ${expected}`);
 });

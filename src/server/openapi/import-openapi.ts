@@ -4,13 +4,15 @@ import { slugId, UniqueIds } from '../../shared/mounts/mount-ids';
 import { HTTP_METHODS, type RouteInput, RouteSchema } from '../../shared/mounts/route';
 import { MAX_JSON_DEPTH_SETTING, ServerSettingsSchema } from '../../shared/settings';
 import { unionIssueWords } from '../../shared/union-issue-words';
-import { exceedsJsonDepth } from '../support/json-depth';
+import { exceedsJsonDepth, keysPastDepth } from '../support/json-depth';
 import { parsedJsonRefusal } from '../support/json-numbers';
+import { pointerSegment } from '../support/json-pointer';
 import { basePathProblem, routePrefix } from './base-path';
 import { dereferenceOpenApi } from './dereference-openapi';
 import { documentedText } from './documented-text';
 import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
+import { shortPointer } from './openapi-parser-error';
 import { toRoutePath } from './openapi-path';
 import { withRoutesReachable } from './reachable-route-order';
 import { readOpenApiText } from './read-openapi-text';
@@ -77,8 +79,10 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
   const read = 'text' in input ? readOpenApiText(input.text, source, maxBytes) : input.document;
   // Before anything that recurses (zod, structuredClone, the parser) sees it; a cyclic value counts as too deep. A
   // number JSON cannot write (`"maximum": 1e400` reads as Infinity) is named here, not as a route that fails later.
-  const refusal = parsedJsonRefusal(read, maxJsonDepth + DOCUMENT_NESTING);
-  if (refusal !== undefined) throw new OpenApiImportError(refusal, source);
+  const limit = maxJsonDepth + DOCUMENT_NESTING;
+  const setBy = `the maxJsonDepth setting, ${maxJsonDepth}, and ${DOCUMENT_NESTING} levels of the document around a schema`;
+  const refusal = parsedJsonRefusal(read, limit, setBy);
+  if (refusal !== undefined) throw new OpenApiImportError(withDepthPlace(refusal, read, limit), source);
   const value = 'text' in input ? read : plainDocument(read);
   const { document, anchored } = await dereferenceOpenApi(value, source, maxBytes);
   const tooLarge = (where: string) =>
@@ -169,6 +173,15 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     warnings: [...warnings],
     ...(typeof info?.title === 'string' && { title: info.title }),
   };
+}
+
+/**
+ * A refusal of a document nested deeper than `limit` with the place it is too deep at (in a document of 50,000
+ * lines a limit alone says nothing of where to look): `… at #/paths/~1p/get/responses/…/properties/a`.
+ */
+function withDepthPlace(refusal: string, document: unknown, limit: number): string {
+  const keys = keysPastDepth(document, limit);
+  return keys === undefined ? refusal : `${refusal} at ${shortPointer(['#', ...keys.map(pointerSegment)].join('/'))}`;
 }
 
 /** A parsed document handed over by code: it must be plain JSON, and is copied (the parser changes what it reads). */

@@ -113,7 +113,7 @@ const POINTER_HEAD = 8;
 const POINTER_TAIL = 4;
 
 /** A pointer hundreds of levels deep as a line a person reads: its start, its end, and how many levels between. */
-function shortPointer(pointer: string): string {
+export function shortPointer(pointer: string): string {
   const segments = pointer.split('/');
   if (segments.length <= POINTER_HEAD + POINTER_TAIL + 1) return pointer;
   const skipped = segments.length - POINTER_HEAD - POINTER_TAIL;

@@ -34,6 +34,36 @@ export function jsonDepth(
   return deepest;
 }
 
+/**
+ * The keys that lead to the first object or array, in document order, deeper than `limit` (as `jsonDepth` counts):
+ * where a value `jsonDepth` found too deep is too deep, for a message that names the place. Undefined when none is.
+ * Walked without recursion, and no deeper than `limit + 1` (a cyclic value too).
+ */
+export function keysPastDepth(value: unknown, limit: number): string[] | undefined {
+  interface Step {
+    value: unknown;
+    depth: number;
+    key?: string;
+    parent?: Step;
+  }
+  const stack: Step[] = [{ value, depth: 1 }];
+  while (stack.length > 0) {
+    const step = stack.pop() as Step;
+    if (step.value === null || typeof step.value !== 'object') continue;
+    if (step.depth > limit) {
+      const keys: string[] = [];
+      for (let at: Step | undefined = step; at?.key !== undefined; at = at.parent) keys.unshift(at.key);
+      return keys;
+    }
+    const entries = Object.entries(step.value);
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, child] = entries[index] as [string, unknown];
+      stack.push({ value: child, depth: step.depth + 1, key, parent: step });
+    }
+  }
+  return undefined;
+}
+
 /** Whether `value` nests deeper than `maxDepth`. */
 export function exceedsJsonDepth(value: unknown, maxDepth: number): boolean {
   return jsonDepth(value, maxDepth) > maxDepth;
