@@ -5,7 +5,8 @@ import { OpenApiImportError } from './openapi-import-error';
 /**
  * Reads the text of an OpenAPI document, JSON or YAML, into a plain JSON value. Text that starts with `{` or `[` is
  * JSON, read with JSON.parse; anything else is YAML, read with the `yaml` library and limited to what JSON can carry:
- * OpenAPI asks YAML documents to stay within the JSON schema, so `.inf` and `.nan` are refused and tags are not
+ * OpenAPI asks YAML documents to stay within the JSON schema, so `.inf` and `.nan` are refused (by the importer, which
+ * names where they are, as for JSON's `1e400`) and tags are not
  * resolved (`!!binary`, `!!timestamp`, `!foo`: the value is read as the text it is; nothing is run).
  * A leading byte order mark is ignored. (Files and URLs are read, bounded, by `readOpenApiSource`.)
  */
@@ -34,14 +35,13 @@ export function readOpenApiText(withBom: string, source: string | undefined, max
 
 function parseYaml(text: string, source: string | undefined): unknown {
   try {
-    return YAML.parse(text, refuseNonJson, {
+    return YAML.parse(text, {
       resolveKnownTags: false,
       uniqueKeys: true,
       maxAliasCount: 100,
       logLevel: 'error',
     });
   } catch (error) {
-    if (error instanceof OpenApiImportError) throw new OpenApiImportError(error.problem, source);
     const message = (error as Error).message ?? String(error);
     const place =
       error instanceof YAMLParseError && error.linePos ? `:${error.linePos[0].line}:${error.linePos[0].col}` : '';
@@ -51,11 +51,4 @@ function parseYaml(text: string, source: string | undefined): unknown {
       : `invalid YAML: ${message.split('\n')[0]}`;
     throw new OpenApiImportError(problem, `${source ?? 'document'}${place}`, { cause: error });
   }
-}
-
-function refuseNonJson(key: unknown, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new OpenApiImportError(`the value of '${String(key)}' is ${value}, which JSON cannot carry`);
-  }
-  return value;
 }
