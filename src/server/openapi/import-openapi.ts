@@ -102,6 +102,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
     ...(options.checkSample && { checkSample: options.checkSample }),
   };
   const basePath = routePrefix(options.basePath ?? documentBasePath(document.servers, source));
+  const documentHost = serverHost(document.servers);
   const ids = new UniqueIds();
   const routes: RouteInput[] = [];
   let outputBytes = 0;
@@ -128,6 +129,7 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
         context.warn(`${where}: the path template is malformed; skipped`);
         continue;
       }
+      warnOfOtherHost(ownServers(op, item), documentHost, `${where}`, routePath.path, context);
       const name = documentedText(op.summary, 200, `${where}: the summary`, context.warn);
       const description = documentedText(
         op.description ?? item.description,
@@ -257,7 +259,7 @@ function ownServersPrefix(
   where: string,
   context: SchemaContext,
 ): string | undefined {
-  const servers = [operation.servers, pathItem.servers].find((list) => Array.isArray(list) && list.length > 0);
+  const servers = ownServers(operation, pathItem);
   if (servers === undefined) return undefined;
   const basePath = serverBasePath(servers);
   const problem = basePathProblem(basePath);
@@ -268,17 +270,58 @@ function ownServersPrefix(
   return undefined;
 }
 
+/** The servers an operation has of its own, else its path item's (OpenAPI: they override the document's). */
+function ownServers(operation: Record<string, unknown>, pathItem: Record<string, unknown>): unknown[] | undefined {
+  return [operation.servers, pathItem.servers].find(
+    (list): list is unknown[] => Array.isArray(list) && list.length > 0,
+  );
+}
+
+/**
+ * An operation whose own server is on another host than the document's (GitHub's asset uploads on
+ * uploads.github.com) is served by the mock on its one host like the others, which a client sends no request for
+ * until it is pointed there too: said in a warning, with the path it is served at.
+ */
+function warnOfOtherHost(
+  servers: unknown[] | undefined,
+  documentHost: string | undefined,
+  where: string,
+  routePath: string,
+  context: SchemaContext,
+): void {
+  const host = servers && serverHost(servers);
+  if (host === undefined || host === documentHost) return;
+  const documents =
+    documentHost === undefined ? "the document's servers name no host" : `the document's is ${documentHost}`;
+  context.warn(
+    `${where}: the real API serves it on another host, ${host} (its own server; ${documents}); the mock serves it with the others, at ${routePath}: send a client's requests for ${host} to the mock too`,
+  );
+}
+
+/** The first server's URL with its variables at their defaults; undefined for none. */
+function firstServerUrl(servers: unknown): string | undefined {
+  const first = Array.isArray(servers) ? (servers[0] as { url?: unknown; variables?: unknown }) : undefined;
+  if (!first || typeof first.url !== 'string') return undefined;
+  const variables = (first.variables ?? {}) as Record<string, { default?: unknown } | undefined>;
+  return first.url.replace(/\{([^}]*)\}/g, (_, name: string) => String(variables[name]?.default ?? ''));
+}
+
 /** `/api/v1` from a first server `https://example.com/api/v1/` (variables at their defaults); '' for none. */
 function serverBasePath(servers: unknown): string {
-  const first = Array.isArray(servers) ? (servers[0] as { url?: unknown; variables?: unknown }) : undefined;
-  if (!first || typeof first.url !== 'string') return '';
-  const variables = (first.variables ?? {}) as Record<string, { default?: unknown } | undefined>;
-  const url = first.url.replace(/\{([^}]*)\}/g, (_, name: string) => String(variables[name]?.default ?? ''));
+  const url = firstServerUrl(servers);
+  if (url === undefined) return '';
   try {
     return decodeURI(new URL(url, 'http://localhost').pathname).replace(/\/+$/, '');
   } catch {
     return '';
   }
+}
+
+/** The host (and port, but a default one) of the first server's URL; undefined when it names none (`/v2`). */
+function serverHost(servers: unknown): string | undefined {
+  const url = firstServerUrl(servers);
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  return new URL(url).host || undefined;
 }
 
 function checkedValidation(
