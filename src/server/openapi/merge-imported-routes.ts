@@ -1,5 +1,5 @@
 import type { Route } from '../../shared/mounts/route';
-import { comparablePath } from '../world/shadowed-paths';
+import { type ComparablePath, comparablePath, mayCoverOthers } from '../world/shadowed-paths';
 import { methodsMeet, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
 
 /** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
@@ -77,30 +77,35 @@ export function mergeImportedRoutes(
  */
 function shadowed(routes: readonly Route[], imported: readonly Route[]): string[] {
   const importedIds = new Set(imported.map((route) => route.id));
-  const compared = routes.map((route) => ({ route, path: comparablePath(route.path) }));
+  // Each imported route against the enabled ones before it: those of its path (by key), and those whose path may
+  // match others (by coverage).
+  type Compared = { route: Route; path: ComparablePath };
+  const byKey = new Map<string, Compared[]>();
+  const wide: Compared[] = [];
   // A path that does not compile is compared as written.
-  const key = ({ route, path }: (typeof compared)[number]) => path?.regexp ?? `\u0000${route.path}`;
-  const named = ({ route }: { route: Route }) => `route ${route.id} (${route.method} ${route.path})`;
+  const key = ({ route, path }: Compared) => path?.regexp ?? `\u0000${route.path}`;
+  const named = ({ route }: Compared) => `route ${route.id} (${route.method} ${route.path})`;
   const warnings: string[] = [];
-  compared.forEach((later, index) => {
-    if (!later.route.enabled || !importedIds.has(later.route.id)) return;
-    const earlier = compared.slice(0, index).filter((entry) => entry.route.enabled);
-    const same = earlier.find(
-      (entry) => key(entry) === key(later) && methodsMeet(entry.route.method, later.route.method),
-    );
-    if (same) {
-      warnings.push(`${named(later)} answers nothing while ${named(same)} comes first with the same method and path`);
-      return;
+  for (const route of routes) {
+    if (!route.enabled) continue;
+    const later: Compared = { route, path: comparablePath(route.path) };
+    if (importedIds.has(route.id)) {
+      const same = byKey.get(key(later))?.find((entry) => methodsMeet(entry.route.method, route.method));
+      if (same)
+        warnings.push(`${named(later)} answers nothing while ${named(same)} comes first with the same method and path`);
+      else
+        for (const entry of wide) {
+          const why = widerRouteBecause(entry, later);
+          if (why === undefined) continue;
+          warnings.push(
+            `${named(later)} answers nothing while ${named(entry)} comes first: its path ${why}; move ${route.id} before it`,
+          );
+          break;
+        }
     }
-    for (const entry of earlier) {
-      const why = widerRouteBecause(entry, later);
-      if (why === undefined) continue;
-      warnings.push(
-        `${named(later)} answers nothing while ${named(entry)} comes first: its path ${why}; move ${later.route.id} before it`,
-      );
-      return;
-    }
-  });
+    byKey.set(key(later), [...(byKey.get(key(later)) ?? []), later]);
+    if (mayCoverOthers(later.path)) wide.push(later);
+  }
   return warnings;
 }
 

@@ -1,4 +1,4 @@
-import { type ComparablePath, comparablePath, widerPathBecause } from '../world/shadowed-paths';
+import { type ComparablePath, comparablePath, mayCoverOthers, widerPathBecause } from '../world/shadowed-paths';
 
 /** What the order of routes depends on (a route as stored, or as the importer writes it, defaults left out). */
 export interface OrderedRoute {
@@ -14,13 +14,19 @@ export interface OrderedRoute {
  * routes in table order: after such a route, the added one would answer nothing.
  */
 export function withRoutesReachable<T extends OrderedRoute>(routes: readonly T[], added: readonly T[]): T[] {
-  const placed = routes.map((route) => ({ route, path: comparablePath(route.path) }));
+  const placed = routes.map((route) => placedRoute(route));
   for (const route of added) {
-    const path = comparablePath(route.path);
-    const at = placed.findIndex((earlier) => widerRouteBecause(earlier, { route, path }) !== undefined);
-    placed.splice(at === -1 ? placed.length : at, 0, { route, path });
+    const entry = placedRoute(route);
+    const at = placed.findIndex((earlier) => earlier.wide && widerRouteBecause(earlier, entry) !== undefined);
+    placed.splice(at === -1 ? placed.length : at, 0, entry);
   }
   return placed.map(({ route }) => route);
+}
+
+/** A route with its path as compared, and whether that path may match others than its own. */
+function placedRoute<T extends OrderedRoute>(route: T): { route: T; path: ComparablePath; wide: boolean } {
+  const path = comparablePath(route.path);
+  return { route, path, wide: mayCoverOthers(path) };
 }
 
 /**
@@ -38,6 +44,5 @@ export function widerRouteBecause(
 /** Whether two routes' methods answer a request in common (ANY answers all; a GET route answers HEAD too). */
 export function methodsMeet(first = 'GET', second = 'GET'): boolean {
   if (first === second || first === 'ANY' || second === 'ANY') return true;
-  const pair = new Set([first, second]);
-  return pair.has('GET') && pair.has('HEAD');
+  return (first === 'GET' && second === 'HEAD') || (first === 'HEAD' && second === 'GET');
 }

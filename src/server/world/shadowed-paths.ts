@@ -47,7 +47,7 @@ export function flagShadowedPaths(
       return;
     }
     first.set(key, { id: mount.id, path: mount.path });
-    if (form?.segments?.some((segment) => segment.kind === 'param' || segment.kind === 'rest'))
+    if (mayCoverOthers(form) && form?.segments)
       covering.push({ id: mount.id, path: mount.path, segments: form.segments });
   });
 }
@@ -56,6 +56,10 @@ export function flagShadowedPaths(
 export type ComparablePath = PathForm | undefined;
 
 export const comparablePath = (path: string): ComparablePath => pathForm(path);
+
+/** Whether a path may match other paths than its own: it has a parameter or a wildcard segment. */
+export const mayCoverOthers = (path: ComparablePath): boolean =>
+  path?.segments?.some((segment) => segment.kind === 'param' || segment.kind === 'rest') === true;
 
 /**
  * Why `later` is reached only before `earlier`: `earlier` matches every request path `later` does, and others
@@ -118,12 +122,15 @@ function segmentsOf(tokens: readonly Token[]): Segment[] | undefined {
 
 /** Whether the earlier path matches every request path the later one does. */
 function covers(earlier: readonly Segment[], later: readonly Segment[]): boolean {
-  for (const [index, segment] of earlier.entries()) {
-    const rest = later.slice(index);
+  // Compared without copying, and by length first: an import orders a thousand routes, each against those before it.
+  if (earlier.length !== later.length && earlier.at(-1)?.kind !== 'rest') return false;
+  for (let index = 0; index < earlier.length; index++) {
+    const segment = earlier[index] as Segment;
+    const left = later.length - index;
     // A wildcard matches any non-empty rest (slashes too): all but the root's single empty segment.
     if (segment.kind === 'rest')
-      return index === earlier.length - 1 && rest.length > 0 && !(rest.length === 1 && isEmpty(rest[0]));
-    const other = rest[0];
+      return index === earlier.length - 1 && left > 0 && !(left === 1 && isEmpty(later[index]));
+    const other = later[index];
     if (!other) return false;
     if (segment.kind === 'param') {
       // Any non-empty segment without a slash: not a wildcard's, nor an empty one (`//`).
