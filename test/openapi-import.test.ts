@@ -683,9 +683,14 @@ test("an operation's own servers, else its path item's, override the document's:
     routes.map((route) => route.path),
     ['/v2/plain', '/v1/path-level', '/v3/operation-level', '/v4/other-host', '/v2/empty-list', '/v2/console'],
   );
-  assert.deepEqual(warnings.length, 1);
+  assert.deepEqual(warnings.length, 2);
+  // Served under its server's path, as the others: a client sends its requests to the other host until told.
+  assert.equal(
+    warnings[0],
+    "GET /other-host: the real API serves it on another host, other.example.com (its own server; the document's is api.example.com); the mock serves it with the others, at /v4/other-host: send a client's requests for other.example.com to the mock too",
+  );
   assert.match(
-    warnings[0] ?? '',
+    warnings[1] ?? '',
     /^GET \/console: no route can have a path under \/__console, the path of its own server \(.*\); imported under the document's$/,
   );
   // A base path given is put before every path, whatever the servers say.
