@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { MAX_DOCUMENT_BYTES } from '../server/openapi/import-limits';
 import { OpenApiImportError } from '../server/openapi/openapi-import-error';
 import type { RoutesImport } from '../server/openapi/openapi-routes-import';
 import { readOpenApiSource } from '../server/openapi/read-openapi-source';
@@ -15,8 +16,6 @@ import type { Workspace } from '../shared/workspace';
 import type { ImportOpenApiOptions } from './cli-options';
 import { writeWorkspaceError } from './workspace-error-lines';
 
-/** Largest document read, from a file or a URL. */
-const MAX_SPEC_BYTES = 10 * 1024 * 1024;
 /** How long a URL may take to answer, its whole body included. */
 const FETCH_TIMEOUT_MS = 30_000;
 
@@ -34,7 +33,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     const { importOpenApiRoutes } = await import('../server/openapi/openapi-routes-import');
     const result = await importOpenApiRoutes(input, existing, {
       maxJsonDepth: target?.workspace.settings.maxJsonDepth ?? DEFAULT_SETTINGS.maxJsonDepth,
-      maxBytes: MAX_SPEC_BYTES,
+      maxBytes: MAX_DOCUMENT_BYTES,
       ...(options.basePath !== undefined && { basePath: options.basePath }),
       replaceAll: options.replace,
     });
@@ -74,7 +73,7 @@ class SpecError extends Error {}
 
 /** The document as text, with its file (so `$ref`s to files beside it resolve); bounded in size and time. */
 function readSpec(spec: string): Promise<{ text: string; file?: string }> {
-  return readOpenApiSource(spec, { maxBytes: MAX_SPEC_BYTES, timeoutMs: FETCH_TIMEOUT_MS });
+  return readOpenApiSource(spec, { maxBytes: MAX_DOCUMENT_BYTES, timeoutMs: FETCH_TIMEOUT_MS });
 }
 
 async function targetWorkspace(path: string) {

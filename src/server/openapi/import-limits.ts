@@ -1,4 +1,17 @@
 import { jsonSize } from '../templates/json-size';
+import { describeBytes } from '../workspace/bounded-file';
+
+/**
+ * Largest OpenAPI document an import reads (the CLI's file or URL, the control API's and the console's text), and
+ * largest file it refers to, in bytes. GitHub's REST API description (13 MB, 1,100 operations) imports within it in
+ * about 5 s and 350 MB on the import's worker thread.
+ */
+export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
+
+/** A document past the limit: its size, the limit, and what to do (`size` in bytes, or characters as the control API counts). */
+export function documentTooLarge(size: number, limit = MAX_DOCUMENT_BYTES, unit = 'bytes'): string {
+  return `the document is ${size} ${unit}, more than the import's limit of ${describeBytes(limit, 'MiB')}: import it in parts (documents of fewer paths)`;
+}
 
 /** The routes of one import, as JSON, stay well within what a workspace file may hold. */
 export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;

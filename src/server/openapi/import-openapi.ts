@@ -10,7 +10,7 @@ import { pointerSegment } from '../support/json-pointer';
 import { basePathProblem, routePrefix } from './base-path';
 import { dereferenceOpenApi } from './dereference-openapi';
 import { documentedText } from './documented-text';
-import { exceedsOutputBytes, MAX_OUTPUT_BYTES } from './import-limits';
+import { exceedsOutputBytes, MAX_DOCUMENT_BYTES, MAX_OUTPUT_BYTES } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
 import { shortPointer } from './openapi-parser-error';
 import { toRoutePath } from './openapi-path';
@@ -26,7 +26,7 @@ export { OpenApiImportError } from './openapi-import-error';
 export type OpenApiInput = { text: string; file?: string } | { document: unknown };
 
 export interface OpenApiImportOptions {
-  /** Largest document, and largest file it refers to, in bytes. Default 10 MiB. */
+  /** Largest document, and largest file it refers to, in bytes. Default MAX_DOCUMENT_BYTES (32 MiB). */
   maxBytes?: number;
   /**
    * The engine's maxJsonDepth setting (default: the setting's default). Schemas and examples may nest this deep;
@@ -59,7 +59,6 @@ export interface OpenApiImport {
   title?: string;
 }
 
-const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 /** Levels of the document around a schema or an example (paths, path, operation, responses, status, content…). */
 const DOCUMENT_NESTING = 16;
 /** Schema nodes one import may write in all (the document's schemas, expanded where they are used). */
@@ -73,7 +72,7 @@ const METHODS = new Set<string>(HTTP_METHODS.map((method) => method.toLowerCase(
  * throws an OpenApiImportError saying what and where; what is imported with changes is listed in `warnings`.
  */
 export async function importOpenApi(input: OpenApiInput, options: OpenApiImportOptions = {}): Promise<OpenApiImport> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = options.maxBytes ?? MAX_DOCUMENT_BYTES;
   const maxJsonDepth = options.maxJsonDepth ?? ServerSettingsSchema.shape.maxJsonDepth.parse(undefined);
   const source = 'text' in input ? input.file : undefined;
   const read = 'text' in input ? readOpenApiText(input.text, source, maxBytes) : input.document;

@@ -1,5 +1,6 @@
 import YAML, { YAMLParseError } from 'yaml';
 import { locateJsonSyntaxError } from '../workspace/json-syntax-error';
+import { documentTooLarge } from './import-limits';
 import { OpenApiImportError } from './openapi-import-error';
 
 /**
@@ -14,7 +15,7 @@ export function readOpenApiText(withBom: string, source: string | undefined, max
   const text = withBom.startsWith('\uFEFF') ? withBom.slice(1) : withBom;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
-    throw new OpenApiImportError(`the document is ${bytes} bytes, more than the limit of ${maxBytes} bytes`, source);
+    throw new OpenApiImportError(documentTooLarge(bytes, maxBytes), source);
   }
   if (text.trim() === '') throw new OpenApiImportError('the document is empty', source);
   // JSON is YAML too, but JSON.parse reads it without recursion and places mistakes exactly.

@@ -6,6 +6,7 @@ import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
 import { basePathProblem } from '../../openapi/base-path';
+import { documentTooLarge, MAX_DOCUMENT_BYTES } from '../../openapi/import-limits';
 import { mergeRoutesImport, type RoutesImport } from '../../openapi/merge-imported-routes';
 import { OpenApiImportError } from '../../openapi/openapi-import-error';
 import { importOpenApiRoutesInWorker, OpenApiImportStopped } from '../../openapi/openapi-import-thread';
@@ -14,12 +15,14 @@ import { MountValidationError } from '../../world/mount-validation-error';
 import type { ControlDeps } from '../control-deps';
 import { checkWorkspaceRoom } from './workspace-room';
 
-/** OpenAPI documents are larger than the bodies the mocked API takes. */
-const DOCUMENT_LIMIT_BYTES = 10 * 1024 * 1024;
-
 const ImportBodySchema = z.strictObject({
   /** The document, as JSON or YAML text. */
-  document: z.string().min(1).max(DOCUMENT_LIMIT_BYTES),
+  document: z
+    .string()
+    .min(1)
+    .max(MAX_DOCUMENT_BYTES, {
+      error: (issue) => documentTooLarge(String(issue.input).length, MAX_DOCUMENT_BYTES, 'characters'),
+    }),
   /** Put before every path (default: the path of the document's first server). */
   basePath: z
     .string()
@@ -46,7 +49,7 @@ export function importRoutes({ context, workspace }: ControlDeps, closing: Abort
   router.post(
     '/routes/import-openapi',
     jsonBody(() => ({
-      maxBodyBytes: DOCUMENT_LIMIT_BYTES * 2,
+      maxBodyBytes: MAX_DOCUMENT_BYTES * 2,
       maxJsonDepth: context.settings().maxJsonDepth,
       maxBodyBytesSetBy: 'the limit of an OpenAPI import request',
     })),
@@ -61,7 +64,7 @@ export function importRoutes({ context, workspace }: ControlDeps, closing: Abort
             input: { text: input.document },
             options: {
               maxJsonDepth: context.settings().maxJsonDepth,
-              maxBytes: DOCUMENT_LIMIT_BYTES,
+              maxBytes: MAX_DOCUMENT_BYTES,
               ...(input.basePath !== undefined && { basePath: input.basePath }),
             },
           },
