@@ -401,6 +401,57 @@ for (const viewport of [
   });
 }
 
+test('1280×720, both themes: beside the inject drawer the inspector shows a whole frame, frame rows fit, the list folds', async () => {
+  const viewport = { width: 1280, height: 720 };
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const ws = await AguiSocket.open(server.wsUrl);
+  ws.ask(PROMPT);
+  await ws.waitForRuns(1);
+  await selectFirstConnection(page);
+  await page.getByTestId('run-timeline').waitFor();
+  // A CUSTOM frame: its JSON tree is seven lines (type, name, value with two fields, timestamp).
+  const custom = page.locator('.frame-row', { hasText: 'agora:spoken_text_content' }).first();
+  await custom.click();
+  const inspector = page.getByTestId('frame-inspector');
+  const lastKey = inspector.locator('.json-key', { hasText: 'timestamp' });
+  await lastKey.waitFor();
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  const drawer = page.getByTestId('inject-drawer');
+  await drawer.getByTestId('event-composer').locator('.cm-content').filter({ hasText: '"type"' }).waitFor();
+
+  for (const theme of ['dark', 'light'] as const) {
+    const where = `${theme} with the drawer`;
+    await page.emulateMedia({ colorScheme: theme });
+    await page.locator(`html[data-theme="${theme}"]`).waitFor({ state: 'attached' });
+    const panel = await box(inspector);
+    assert.ok(panel.width >= 240, `${where}: the inspector is squeezed to ${panel.width}px wide`);
+    assert.ok(!overlap(panel, await box(drawer)), `${where}: the drawer covers the inspector`);
+    // The whole frame reads without scrolling the inspector: its last line is in sight inside it.
+    const body = inspector.locator('.panel-body');
+    assert.ok(inside(await box(lastKey), await box(body)), `${where}: the frame's JSON is cut off in the inspector`);
+    assert.ok(await seenWhole(lastKey), `${where}: the frame's last line is out of sight`);
+    const hiddenBelow = await body.evaluate((element) => element.scrollHeight - element.clientHeight);
+    assert.ok(hiddenBelow <= 1, `${where}: ${hiddenBelow}px of the frame are scrolled out of the inspector`);
+    const spills = await page
+      .locator('.frame-row')
+      .evaluateAll((rows) => rows.filter((row) => row.scrollWidth > row.clientWidth + 1).length);
+    assert.equal(spills, 0, `${where}: frame rows' columns overflow their row`);
+    assert.ok((await visibleFrameRows(page)) >= MIN_FRAME_ROWS, `${where}: fewer than 10 frame rows`);
+    assert.ok(await seenWhole(drawer.getByRole('button', { name: 'Send', exact: true })), `${where}: Send is hidden`);
+    await assertNoSidewaysOverflow(page, where);
+    await assertFramesToolbarOneLine(page, where);
+    await screenshot(page, `layout-1280x720-${theme}-inject-inspector`);
+  }
+  // The list gave its width to the drawer; its rail brings it back (closing the drawer, which keeps the draft).
+  await page.getByRole('button', { name: 'Connections (1)' }).click();
+  await drawer.waitFor({ state: 'detached' });
+  await page.getByRole('listbox', { name: 'Connections' }).waitFor();
+  assert.deepEqual(errors, []);
+  ws.socket.close();
+});
+
 test('1280×720, both themes: the status bar shows both addresses whole with 301 sockets open and a workspace problem', async () => {
   const viewport = { width: 1280, height: 720 };
   // A workspace file in a deep folder whose saves fail: unsaved, with the problem its autosave met — the workspace's

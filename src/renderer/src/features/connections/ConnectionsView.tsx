@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { sortConnections, useConnectionsStore } from '../../stores/connections-store';
+import { setInjectDrawerOpen, useInjectDrawerStore } from '../../stores/inject-drawer-store';
 import { ConnectionDetail } from './ConnectionDetail';
 import { ConnectionList } from './ConnectionList';
 import { ConnectionsEmptyState } from './ConnectionsEmptyState';
@@ -10,9 +11,22 @@ export function ConnectionsView() {
   const removedSelectionId = useConnectionsStore((state) => state.removedSelectionId);
   const connections = useMemo(() => sortConnections(byId), [byId]);
   const selected = selectedId ? byId[selectedId] : undefined;
+  const drawerOpen = useInjectDrawerStore((state) => state.open && state.connectionId === selected?.id);
   if (connections.length === 0) return <ConnectionsEmptyState />;
   return (
-    <div className="connections-view">
+    // On a narrow window the open inject drawer takes the list's width (styles.css): the list folds into a rail.
+    <div className={`connections-view${drawerOpen ? ' drawer-open' : ''}`}>
+      {drawerOpen && selected && (
+        <button
+          type="button"
+          className="connection-rail"
+          // The drawer belongs to the selected connection: picking another in the list would close it anyway.
+          title="Show the connections list (closes the inject drawer; what you typed is kept)"
+          onClick={() => setInjectDrawerOpen(selected.id, false)}
+        >
+          Connections ({connections.length})
+        </button>
+      )}
       <ConnectionList connections={connections} selectedId={selectedId} />
       {selected ? (
         // Keyed so filters, cursor and drawer start fresh for each connection.
