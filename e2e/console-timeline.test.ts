@@ -295,3 +295,90 @@ test('on a laptop beside the inject drawer: axis labels neither overlap nor repe
   await client.close();
   assert.deepEqual(errors, []);
 });
+
+test('the drawing is one Tab stop however many spans it has: the arrow keys move between them, Enter opens one', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs: LONG_WAIT_MS });
+  await waitUntilLive(page);
+  const client = await AguiSocket.open(server.wsUrl);
+  const connectionId = await selectFirstConnection(page);
+  // A run with 40 tool calls, each started and ended: 41 spans.
+  const calls = Array.from({ length: 40 }, (_, n) => [
+    { type: 'TOOL_CALL_START', toolCallId: `call-${n}`, toolCallName: `tool_${n}` },
+    { type: 'TOOL_CALL_END', toolCallId: `call-${n}` },
+  ]).flat();
+  const sent = await api.post(`/connections/${connectionId}/events`, {
+    events: [
+      { type: 'RUN_STARTED', threadId: 'thread-keys', runId: 'run-keys' },
+      ...calls,
+      { type: 'RUN_FINISHED', threadId: 'thread-keys', runId: 'run-keys' },
+    ],
+  });
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  const timeline = page.getByTestId('run-timeline');
+  const drawing = timeline.getByRole('region', { name: /Run timeline drawing/ });
+  await drawing.locator('.timeline-span[data-kind="tool"]').nth(39).waitFor();
+
+  const tabStops = await drawing.evaluate(
+    (element) =>
+      [element, ...element.querySelectorAll('button, [tabindex]')].filter(
+        (item) => (item as unknown as { tabIndex: number }).tabIndex >= 0,
+      ).length,
+  );
+  assert.equal(tabStops, 1, 'the drawing of 41 spans is one Tab stop');
+
+  // Tab from the zoom buttons goes to the run; the arrows move through the spans, Tab leaves the drawing.
+  const focused = page.locator(':focus');
+  await page.getByRole('button', { name: 'Fit' }).focus();
+  await page.keyboard.press('Tab');
+  await drawing.locator('.timeline-span[data-kind="run"]').and(focused).waitFor();
+  await page.keyboard.press('ArrowDown');
+  await drawing
+    .getByRole('button', { name: /^tool call tool_0:/ })
+    .and(focused)
+    .waitFor();
+  await page.keyboard.press('ArrowRight');
+  await drawing
+    .getByRole('button', { name: /^tool call tool_1:/ })
+    .and(focused)
+    .waitFor();
+  await page.keyboard.press('End');
+  await drawing
+    .getByRole('button', { name: /^tool call tool_39:/ })
+    .and(focused)
+    .waitFor();
+  await page.keyboard.press('ArrowUp');
+  await drawing.locator('.timeline-span[data-kind="run"]').and(focused).waitFor();
+  // Down from the run: the span under it nearest its start.
+  await page.keyboard.press('ArrowDown');
+  await drawing
+    .getByRole('button', { name: /^tool call tool_0:/ })
+    .and(focused)
+    .waitFor();
+  await page.keyboard.press('End');
+  await drawing
+    .getByRole('button', { name: /^tool call tool_39:/ })
+    .and(focused)
+    .waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('frame-inspector').filter({ hasText: 'call-39' }).waitFor();
+  // Zoom keys still work from a span, and the span keeps the focus.
+  await page.getByRole('button', { name: /^tool call tool_39:/ }).focus();
+  await page.keyboard.press('+');
+  await page.getByTestId('timeline-zoom').filter({ hasText: '2×' }).waitFor();
+  await drawing
+    .getByRole('button', { name: /^tool call tool_39:/ })
+    .and(focused)
+    .waitFor();
+  // Tab leaves the drawing (to what follows it), and Shift+Tab comes back to the span focused last.
+  await page.keyboard.press('Tab');
+  assert.equal(await drawing.evaluate((element) => element.contains(element.ownerDocument.activeElement)), false);
+  await page.keyboard.press('Shift+Tab');
+  await drawing
+    .getByRole('button', { name: /^tool call tool_39:/ })
+    .and(focused)
+    .waitFor();
+  await client.close();
+  assert.deepEqual(errors, []);
+});

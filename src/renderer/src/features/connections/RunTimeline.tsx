@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatDuration } from '../../ui/format';
 import { nextZoom } from './TimelineZoom';
+import { type TimelineItem, timelineItemAfterKey, timelineItemOrder } from './timeline-keys';
 import { axisTicks, gapsToMark, timeScale } from './timeline-scale';
 import type { Timeline, TimelineSpan } from './timeline-spans';
 
@@ -41,11 +42,17 @@ interface RunTimelineProps {
   onZoom(zoom: number): void;
 }
 
+const spanKey = (span: TimelineSpan) => `${span.kind}-${span.seq}`;
+const breakKey = (seq: number) => `break-${seq}`;
+
 /**
  * Runs, steps, text messages and tool calls as nested spans on a time axis. A span never closed runs out to the
  * right edge, hatched and fading, so a missing END is seen at a glance, and is listed as text below; rule breaks are
  * red marks. The axis is scaled to the run: long pauses are drawn narrow and marked (timeline-scale.ts). Zoomed,
  * the drawing scrolls; on it `+`, `-` and `0` zoom.
+ *
+ * The drawing is one stop for Tab however many spans it has (a roving tabindex): the arrow keys move the focus
+ * between its spans and marks (timeline-keys.ts), scrolling the one focused into view; Enter opens it.
  */
 export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimelineProps) {
   const { spans, breaks, from, to, instants } = timeline;
@@ -61,6 +68,18 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
     [scale, from, to, zoom, charWidth],
   );
   const drawn = spans.length > 0 || breaks.length > 0;
+  const marks = useMemo(() => breaks.slice(0, MAX_BREAKS_DRAWN), [breaks]);
+  const items = useMemo(
+    () =>
+      timelineItemOrder([
+        ...spans.map((span): TimelineItem => ({ key: spanKey(span), at: span.start, lane: span.lane })),
+        ...marks.map((mark): TimelineItem => ({ key: breakKey(mark.seq), at: mark.at, lane: -1 })),
+      ]),
+    [spans, marks],
+  );
+  /** The item Tab reaches: the last one focused while it is drawn, else the first. */
+  const [focusedKey, setFocusedKey] = useState<string | null>(null);
+  const tabStop = items.some((item) => item.key === focusedKey) ? focusedKey : (items[0]?.key ?? null);
   /** From where the first span or mark is drawn to where the last ends, as shares of the drawing. */
   const content = useMemo(() => {
     let first = 1;
@@ -99,7 +118,20 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === '+' || event.key === '=') onZoom(nextZoom(zoom, 1));
+    const from = event.target instanceof HTMLElement ? event.target.dataset.item : undefined;
+    const to =
+      from === undefined
+        ? null
+        : timelineItemAfterKey(
+            items,
+            items.findIndex((item) => item.key === from),
+            event.key,
+          );
+    if (to !== null) {
+      const key = items[to]?.key as string;
+      setFocusedKey(key);
+      scroller.current?.querySelector<HTMLElement>(`[data-item="${key}"]`)?.focus();
+    } else if (event.key === '+' || event.key === '=') onZoom(nextZoom(zoom, 1));
     else if (event.key === '-') onZoom(nextZoom(zoom, -1));
     else if (event.key === '0') onZoom(1);
     else return;
@@ -116,10 +148,14 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
       <section
         ref={scroller}
         className="timeline"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: the drawing scrolls when zoomed; focus lets keys zoom and scroll it
-        tabIndex={0}
-        aria-label="Run timeline drawing: + and − zoom, 0 fits, arrow keys scroll"
+        // Not in the Tab order (one of its spans is), yet focused by a click on it, so its keys zoom and scroll it.
+        tabIndex={-1}
+        aria-label="Run timeline drawing: arrow keys move between spans, Enter opens one, + and − zoom, 0 fits"
         onKeyDown={onKeyDown}
+        onFocus={(event) => {
+          const key = event.target.dataset.item;
+          if (key !== undefined) setFocusedKey(key);
+        }}
         onScroll={onScroll}
       >
         <div className="timeline-canvas" style={{ width: `${zoom * 100}%` }} data-testid="timeline-canvas">
@@ -165,7 +201,9 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
               return (
                 <button
                   type="button"
-                  key={`${span.kind}-${span.seq}`}
+                  key={spanKey(span)}
+                  data-item={spanKey(span)}
+                  tabIndex={spanKey(span) === tabStop ? 0 : -1}
                   className={`timeline-span ${span.kind}${span.end === null ? ' open' : ''}${span.errored ? ' errored' : ''}`}
                   style={{ left: `${left}%`, width, top: span.lane * LANE_HEIGHT }}
                   title={`${span.label} (${state})`}
@@ -178,10 +216,12 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
                 </button>
               );
             })}
-            {breaks.slice(0, MAX_BREAKS_DRAWN).map((mark) => (
+            {marks.map((mark) => (
               <button
                 type="button"
-                key={`break-${mark.seq}`}
+                key={breakKey(mark.seq)}
+                data-item={breakKey(mark.seq)}
+                tabIndex={breakKey(mark.seq) === tabStop ? 0 : -1}
                 className="timeline-break"
                 style={{ left: `${x(mark.at)}%`, top: 2 }}
                 title={mark.message}
