@@ -444,10 +444,17 @@ test('1280×720, both themes: beside the inject drawer the inspector shows a who
     await assertFramesToolbarOneLine(page, where);
     await screenshot(page, `layout-1280x720-${theme}-inject-inspector`);
   }
-  // The list gave its width to the drawer; its rail brings it back (closing the drawer, which keeps the draft).
-  await page.getByRole('button', { name: 'Connections (1)' }).click();
-  await drawer.waitFor({ state: 'detached' });
-  await page.getByRole('listbox', { name: 'Connections' }).waitFor();
+  // The list gave its width to the drawer; its rail shows it over the connection, Esc folds it again.
+  const list = page.getByRole('listbox', { name: 'Connections' });
+  assert.equal(await list.isVisible(), false, 'the list is folded');
+  const rail = page.getByRole('button', { name: 'Connections (1)' });
+  await rail.click();
+  await list.waitFor();
+  assert.ok(await seenWhole(list.locator('.connection-item').first()), 'the list is shown over the connection');
+  await page.keyboard.press('Escape');
+  await list.waitFor({ state: 'hidden' });
+  assert.equal(await rail.getAttribute('aria-expanded'), 'false');
+  assert.ok(await drawer.isVisible(), 'Esc folds the list before it closes the drawer');
   assert.deepEqual(errors, []);
   ws.socket.close();
 });

@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { sortConnections, useConnectionsStore } from '../../stores/connections-store';
-import { setInjectDrawerOpen, useInjectDrawerStore } from '../../stores/inject-drawer-store';
+import { useInjectDrawerStore } from '../../stores/inject-drawer-store';
+import { useEscapeToClose } from '../../ui/use-escape';
 import { ConnectionDetail } from './ConnectionDetail';
 import { ConnectionList } from './ConnectionList';
 import { ConnectionsEmptyState } from './ConnectionsEmptyState';
@@ -12,17 +13,22 @@ export function ConnectionsView() {
   const connections = useMemo(() => sortConnections(byId), [byId]);
   const selected = selectedId ? byId[selectedId] : undefined;
   const drawerOpen = useInjectDrawerStore((state) => state.open && state.connectionId === selected?.id);
+  /** The folded list shown over the connection by its rail (a narrow window with the drawer open). */
+  const [listShown, setListShown] = useState(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each opening or closing of the drawer folds the list again
+  useEffect(() => setListShown(false), [drawerOpen]);
+  useEscapeToClose(() => setListShown(false), listShown);
   if (connections.length === 0) return <ConnectionsEmptyState />;
   return (
     // On a narrow window the open inject drawer takes the list's width (styles.css): the list folds into a rail.
-    <div className={`connections-view${drawerOpen ? ' drawer-open' : ''}`}>
-      {drawerOpen && selected && (
+    <div className={`connections-view${drawerOpen ? ' drawer-open' : ''}${listShown ? ' list-shown' : ''}`}>
+      {drawerOpen && (
         <button
           type="button"
           className="connection-rail"
-          // The drawer belongs to the selected connection: picking another in the list would close it anyway.
-          title="Show the connections list (closes the inject drawer; what you typed is kept)"
-          onClick={() => setInjectDrawerOpen(selected.id, false)}
+          aria-expanded={listShown}
+          title={listShown ? 'Hide the connections list (Esc)' : 'Show the connections list over this connection'}
+          onClick={() => setListShown(!listShown)}
         >
           Connections ({connections.length})
         </button>
