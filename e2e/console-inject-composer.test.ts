@@ -303,12 +303,60 @@ test('the drawer and its tab come back as left after another view; another conne
   await connectionsTab.and(page.locator(':focus')).waitFor();
 
   // The drawer belongs to the connection shown, like the frames' filter and cursor: another one starts without it.
+  // (At 1280×720 the drawer folds the connection list into a rail, which shows it.)
+  await page.getByRole('button', { name: 'Connections (2)' }).click();
   await page.locator('.connection-item', { hasText: 'thread-other' }).click();
   await drawer.waitFor({ state: 'detached' });
   drawer = await openInject(page, 'thread-other');
   await drawer.getByRole('tab', { name: 'Event', selected: true }).waitFor();
+  await page.getByRole('button', { name: 'Connections (2)' }).click();
   await page.locator('.connection-item', { hasText: 'thread-kept' }).click();
   await drawer.waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Inject…' }).waitFor();
   assert.deepEqual(errors, []);
+});
+
+test('the inspected connection closing with the drawer open: no rule check asked of it, no error in the browser', async () => {
+  const server = await startTestEngine();
+  const { page } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  // Every error the browser reports, a failed request's "Failed to load resource" included.
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+  });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-closing');
+  const drawer = await openInject(page, 'thread-closing');
+  const composer = drawer.getByTestId('event-composer');
+  await composer.getByText('Sending this would break a sequence rule').waitFor();
+  const editor = composer.locator('.cm-content');
+
+  await client.close();
+  await drawer.getByText('connection closed').waitFor();
+  // An edit after the close, and the template again: nothing to check against a connection that takes no events.
+  // The composer asks CHECK_DELAY_MS (0.4 s) after an edit: any check would be asked well within this bound.
+  const checkAsked = page
+    .waitForRequest((request) => request.url().includes('/events/check'), { timeout: 3_000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  await fillEditor(page, editor, '{"type": "RUN_STARTED", "threadId": "thread-closing", "runId": "run-after"}');
+  await composer.locator('.cm-content', { hasText: 'run-after' }).waitFor();
+  await composer.getByRole('button', { name: 'Fresh template' }).click();
+  await composer.locator('.cm-content', { hasText: 'TEXT_MESSAGE_START' }).waitFor();
+  assert.equal(await checkAsked, false, 'a rule check was asked of the closed connection');
+  assert.deepEqual(refused, []);
+  assert.deepEqual(errors, []);
+  // What the composer says instead: why nothing is checked, and why Send is off for this connection.
+  const unchecked = composer.getByText('No sequence rule is checked: this connection is closed.');
+  await unchecked.waitFor();
+  await composer.getByText('Cannot send yet: this connection is closed (pick open ones in Send to)').waitFor();
+  assert.equal(await composer.getByText('Sending this would break a sequence rule').count(), 0);
+  assert.equal(await composer.getByText(/Rule check unavailable/).count(), 0);
 });

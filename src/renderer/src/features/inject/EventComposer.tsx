@@ -145,14 +145,22 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
   );
   const schemaValid = parsed.ok && schemaProblems.length === 0;
   const noTarget = target === 'chosen' && chosen.length === 0;
+  /** A closed connection takes no events and has no sequence to check them against (the engine answers 409). */
+  const open = connection.state === 'open';
   // Why Send is off, or what the engine will refuse, in words beside it (the gutter's marks are not read by all).
-  const blocked = !parsed.ok ? [jsonProblem(text) ?? 'Not JSON'] : noTarget ? ['pick at least one connection'] : [];
+  const blocked = !parsed.ok
+    ? [jsonProblem(text) ?? 'Not JSON']
+    : noTarget
+      ? ['pick at least one connection']
+      : !open && target === 'this'
+        ? ['this connection is closed (pick open ones in Send to)']
+        : [];
   const blockedId = useId();
 
   // Dry run as the person types, and after each send: which sequence rule would this break right now?
   // biome-ignore lint/correctness/useExhaustiveDependencies: a send changes the connection's sequence, not the text
   useEffect(() => {
-    if (!parsed.ok || !schemaValid) {
+    if (!parsed.ok || !schemaValid || !open) {
       setFindings([]);
       return;
     }
@@ -175,7 +183,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
       stale = true;
       clearTimeout(timer);
     };
-  }, [parsed, schemaValid, connection.id, sent]);
+  }, [parsed, schemaValid, connection.id, sent, open]);
 
   const send = useAction(
     async (force: boolean) => {
@@ -305,7 +313,11 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           </div>
         )}
         <FindingsList findings={findings} title="Sending this would break a sequence rule:" />
-        {checkProblem && <div className="faint">{checkProblem}</div>}
+        {open ? (
+          checkProblem && <div className="faint">{checkProblem}</div>
+        ) : (
+          <div className="faint">No sequence rule is checked: this connection is closed.</div>
+        )}
         {refusedIssues.length > 0 && (
           <div className="notice error">
             <ul>
