@@ -62,7 +62,8 @@ test('an echo socket shows in the console, and a raw text and JSON frame go into
   await send.click();
   await client.waitUntil(() => client.texts.includes('{"event":"update","n":1}'));
   // Every frame both ways in the console's list, the ones it sent itself included (they are not AG-UI events).
-  await item.filter({ hasText: '↓3' }).waitFor();
+  // (Counted in the connection's header: at 1280×720 the drawer has folded the list into its rail.)
+  await page.locator('.connection-header').filter({ hasText: '↓3' }).waitFor();
   await page.getByTestId('frame-count').filter({ hasText: '4 frames' }).waitFor();
   await page.locator('.frame-row', { hasText: 'hello from the console' }).waitFor();
 
