@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
@@ -21,6 +21,15 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 /** What the package may contain: the built engine, CLI, console and resources (npm adds README and LICENSE). */
 const PACKAGE_FILES =
   /^(out\/cli\/agui-mock\.js|out\/lib\/[^/]+\.js|out\/lib\/types\/.+\.d\.ts|out\/renderer\/.+|resources\/workspace\.schema\.json|resources\/mock-documents\/.+|package\.json|README\.md|LICENSE)$/;
+/** What the package cannot work without: the bin, the library, its worker and types, the console, the schema. */
+const NEEDED_FILES = [
+  manifest.bin['agui-mock'],
+  'out/lib/index.js',
+  'out/lib/openapi-import-worker.js',
+  'out/lib/types/lib/index.d.ts',
+  'out/renderer/index.html',
+  'resources/workspace.schema.json',
+];
 
 interface Result {
   code: number | null;
@@ -121,7 +130,9 @@ before(async () => {
   await mkdir(project, { recursive: true });
   await mkdir(home, { recursive: true });
 
-  const pack = await succeed(npm, ['pack', '--json', '--pack-destination', project]);
+  // The package as this run built it: packing's own build (prepack) would rebuild out/ under the tests that serve
+  // it, so it is tested on a copy of the checkout below.
+  const pack = await succeed(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', project]);
   [packed] = JSON.parse(pack.stdout);
 
   // COPY agui-mock-*.tgz ./ — the build context is the packed file alone; then an empty project's package.json
@@ -147,15 +158,7 @@ describe('the packed package', { concurrency: true }, () => {
   test('the package holds the built engine, CLI, console and resources, and nothing else', () => {
     const paths = packed.files.map((file) => file.path);
     for (const path of paths) assert.match(path, PACKAGE_FILES);
-    for (const needed of [
-      manifest.bin['agui-mock'],
-      'out/lib/index.js',
-      'out/lib/openapi-import-worker.js',
-      'out/lib/types/lib/index.d.ts',
-      'out/renderer/index.html',
-      'resources/workspace.schema.json',
-    ])
-      assert.ok(paths.includes(needed), `${needed} is in the package`);
+    for (const needed of NEEDED_FILES) assert.ok(paths.includes(needed), `${needed} is in the package`);
     assert.deepEqual(
       Object.keys(manifest.scripts).filter((name) => /^(pre|post)?install$|^prepare$/.test(name)),
       [],
@@ -171,6 +174,19 @@ describe('the packed package', { concurrency: true }, () => {
     assert.ok(stated, 'the README states the package size ("package is N kB")');
     const actual = packed.size / 1000;
     assert.ok(Math.abs(Number(stated) - actual) <= actual * 0.2, `the README says ${stated} kB; it is ${actual} kB`);
+  });
+
+  test('npm pack in a checkout with nothing built builds the package first, and its --json stays JSON', async () => {
+    const checkout = join(root, 'checkout');
+    const listed = await succeed('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+    const sources = listed.stdout.split('\0').filter((path) => path && existsSync(path));
+    for (const path of sources) await cp(path, join(checkout, path));
+    await symlink(join(REPO, 'node_modules'), join(checkout, 'node_modules'), 'junction');
+    assert.ok(!existsSync(join(checkout, 'out')), 'the copy has nothing built');
+    const pack = await succeed(npm, ['pack', '--dry-run', '--json'], { cwd: checkout });
+    const paths = (JSON.parse(pack.stdout) as (typeof packed)[]).flatMap((made) => made.files.map((file) => file.path));
+    for (const path of paths) assert.match(path, PACKAGE_FILES);
+    for (const needed of NEEDED_FILES) assert.ok(paths.includes(needed), `${needed} is in the package`);
   });
 
   test("the Dockerfile's steps install it, offline and without a warning, and serve it as a plain user", async () => {
