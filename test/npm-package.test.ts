@@ -21,7 +21,10 @@ const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 /** What the package may contain: the built engine, CLI, console and resources (npm adds README and LICENSE). */
 const PACKAGE_FILES =
   /^(out\/cli\/agui-mock\.js|out\/lib\/[^/]+\.js|out\/lib\/types\/.+\.d\.ts|out\/renderer\/.+|resources\/workspace\.schema\.json|resources\/mock-documents\/.+|package\.json|README\.md|LICENSE)$/;
-/** What the package cannot work without: the bin, the library, its worker and types, the console, the schema. */
+/**
+ * What the package cannot work without: the bin, the library, its worker and types, the console, the schema, and the
+ * licence text its manifest's MIT licence requires to ship with it.
+ */
 const NEEDED_FILES = [
   manifest.bin['agui-mock'],
   'out/lib/index.js',
@@ -29,6 +32,7 @@ const NEEDED_FILES = [
   'out/lib/types/lib/index.d.ts',
   'out/renderer/index.html',
   'resources/workspace.schema.json',
+  'LICENSE',
 ];
 
 interface Result {
