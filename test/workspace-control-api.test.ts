@@ -165,6 +165,28 @@ test('export downloads the document; import validates it and replaces the world'
   );
 });
 
+test('an export is downloaded under its name as written (RFC 6266), with an ASCII name for clients that need one', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const named = async (name: string) => {
+    assert.equal((await api.post('/workspace/new', { template: 'blank', name })).status, 201);
+    const exported = await api.get<Workspace>('/workspace/export');
+    assert.equal(exported.status, 200);
+    return exported.headers.get('content-disposition');
+  };
+  assert.equal(
+    await named('Prüfung ✓ "v2"'),
+    `attachment; filename="Prufung - -v2.agui.json"; filename*=UTF-8''Pr%C3%BCfung%20%E2%9C%93%20-v2.agui.json`,
+  );
+  // A quote or a backslash cannot end the quoted name early, nor a separator name a folder.
+  assert.equal(await named('a\\"b/c'), 'attachment; filename="a-b-c.agui.json"');
+  assert.equal(await named('shop'), 'attachment; filename="shop.agui.json"');
+  assert.equal(
+    await named('日本語'),
+    `attachment; filename="workspace.agui.json"; filename*=UTF-8''%E6%97%A5%E6%9C%AC%E8%AA%9E.agui.json`,
+  );
+});
+
 test("an import names files as the attached workspace's folder holds them: the engine takes back what it exports", async () => {
   const folder = join(dir, 'served');
   await mkdir(folder, { recursive: true });

@@ -8,6 +8,7 @@ import {
   WorkspaceOpenSchema,
   WorkspaceSaveAsSchema,
 } from '../../../shared/workspace';
+import { asciiWorkspaceFileName, workspaceFileName } from '../../../shared/workspace-file-name';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
@@ -69,17 +70,13 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
   });
 
   router.get('/workspace/export', async (ctx) => {
-    const filename = `${
-      workspace
-        .document()
-        .name.replace(/[^\w.-]+/g, '-')
-        .replace(/^-+|-+$/g, '') || 'workspace'
-    }.agui.json`;
+    const filename = workspaceFileName(workspace.document().name);
     // Made whole before the answer starts, a chunk per turn (a big workspace never holds up the engine): one the
     // engine could not open again is refused as a save is, rather than downloaded and then refused by the import,
     // once recorded history has given way if it can.
     const chunks = await answering(() => workspace.exportChunks(filename));
-    ctx.set('content-disposition', `attachment; filename="${filename}"`);
+    // RFC 6266: the name as written in `filename*` (UTF-8), an ASCII one for clients that read only `filename`.
+    ctx.attachment(filename, { fallback: asciiWorkspaceFileName(filename) });
     ctx.set('Content-Type', 'application/json; charset=utf-8');
     ctx.body = Readable.from(chunks, { objectMode: false });
   });

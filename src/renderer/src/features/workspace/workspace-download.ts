@@ -1,10 +1,5 @@
 import type { Workspace } from '../../../../shared/workspace';
-
-/** The file name an exported workspace is saved under. */
-export function workspaceFileName(name: string): string {
-  const safe = name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${safe || 'workspace'}.agui.json`;
-}
+import { workspaceFileName } from '../../../../shared/workspace-file-name';
 
 /** Hands the document to the browser as a download (the engine is not asked to write anywhere). */
 export function downloadWorkspace(document: Workspace): void {
