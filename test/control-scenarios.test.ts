@@ -224,10 +224,8 @@ test('scenarios: one past what a workspace file holds is refused with 422; repla
   const scenario = (n: number) => ({ ...greeting, id: `s${n}`, triggers: [] });
   const start = server.workspace.document();
   const room = 10_000 - start.scenarios.length;
-  server.workspace.importDocument({
-    ...start,
-    scenarios: [...start.scenarios, ...Array.from({ length: room }, (_, n) => scenario(n))],
-  });
+  const full = { ...start, scenarios: [...start.scenarios, ...Array.from({ length: room }, (_, n) => scenario(n))] };
+  assert.equal((await api.post('/workspace/import', full)).status, 200);
   const over = await api.post<{ detail: { msg: string }[] }>('/scenarios', scenario(room));
   assert.equal(over.status, 422);
   assert.match(over.body.detail[0]?.msg ?? '', /a workspace holds at most 10000 scenarios/);

@@ -154,6 +154,17 @@ test('export downloads the document; import validates it and replaces the world'
   assert.deepEqual(tlsRefused.body.detail[0]?.loc, ['body', 'settings', 'tls']);
   assert.match(tlsRefused.body.detail[0]?.msg ?? '', /cannot read the TLS certificate .*gone\.pem: no such file/);
   assert.equal(server.settings().tls, 'off');
+  // Malformed JSON is placed as in a file: line and column, and what was expected there.
+  const malformed = await fetch(`${server.url}/__console/api/workspace/import`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+    body: '{\n  "version": 2,\n  "name": "x",\n  oops\n}',
+  });
+  assert.equal(malformed.status, 422);
+  const syntax = ((await malformed.json()) as { detail: WorkspaceProblem }).detail;
+  assert.deepEqual([syntax.file, syntax.line, syntax.column], ['import', 4, 3]);
+  assert.equal(syntax.message, 'import:4:3: invalid JSON: unexpected "o", expected a property name in double quotes');
+  assert.equal(agoraStore(server).listUsers({ limit: 10, offset: 0 }).totalCount, 1, 'the world is as it was');
   // A document's nesting limit is the import's own, not the maxJsonDepth setting: the refusal names which.
   let deep: unknown = 1;
   for (let level = 0; level < 1_100; level++) deep = [deep];

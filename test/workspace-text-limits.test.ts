@@ -95,3 +95,34 @@ test('an import nested past the limit or too wide is refused with 400 before its
   });
   assert.equal(server.workspace.status().name, 'import.agui.json', 'the world served is the one loaded');
 });
+
+/** How many times `action` has looked `text` through (`scanJsonText` begins by finding its first backslash). */
+async function scansOf(text: string, action: () => unknown): Promise<number> {
+  const indexOf = String.prototype.indexOf;
+  let count = 0;
+  String.prototype.indexOf = function (this: string, search: string, position?: number) {
+    if (search === '\\' && position === undefined && this.length >= text.length) count++;
+    return indexOf.call(this, search, position);
+  };
+  try {
+    await action();
+  } finally {
+    String.prototype.indexOf = indexOf;
+  }
+  return count;
+}
+
+test("an import's body is looked through once and parsed once, as a file's text is", async () => {
+  const server = await startWorkspaceEngine(dir, await agoraWorkspaceFile(dir, 'import-once.agui.json'));
+  const body = JSON.stringify({ ...server.workspace.document(), name: 'once' });
+  let response: Response | undefined;
+  let parses = 0;
+  const scans = await scansOf(body, async () => {
+    parses = await parsesOf(body, async () => {
+      response = await importBody(server, body);
+    });
+  });
+  assert.equal(response?.status, 200);
+  assert.deepEqual({ scans, parses }, { scans: 1, parses: 1 });
+  assert.equal(server.workspace.status().name, 'once');
+});

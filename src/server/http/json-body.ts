@@ -11,9 +11,11 @@ import { isJsonRequest, readRequestBody } from './request-body';
 export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'> & {
   maxBodyBytesSetBy?: string;
   maxJsonDepthSetBy?: string;
-  /** Keys in any one object of a JSON body, at most (none: any number), and what sets it. */
-  maxObjectKeys?: number;
-  maxObjectKeysSetBy?: string;
+  /**
+   * The route reads the JSON itself (a workspace import, whose codec looks through its text and parses it once): the
+   * body is left as its text (`kind: 'text'`), read from its bytes as any JSON body is (`jsonText`), not parsed.
+   */
+  unparsed?: boolean;
 };
 
 /**
@@ -22,7 +24,7 @@ export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth
  * reader (`readRequestBody`: size, nesting and Content-Encoding limits, read once per request even when a user's
  * mount read it first). A body of another type is refused with 415; malformed JSON, JSON that is not UTF-8 or that
  * has a key named `__proto__` with 400; no body at all leaves `ctx.request.body` undefined so the route's schema
- * reports it missing.
+ * reports it missing. With `unparsed`, `ctx.request.body` is the body's text, for the route to parse.
  */
 export function jsonBody(limits: () => JsonBodyLimits): Middleware {
   return async function parseJsonBody(ctx, next) {

@@ -214,23 +214,15 @@ function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestB
   }
   ctx.request.rawBody = text;
   if (text === '') return { kind: 'none' };
-  // A large body, or one whose keys are bounded, is refused before JSON.parse, which would build the whole value
-  // first, however deep or wide (a workspace import's 64 MB of `[` held the engine for seconds). A small one is not
-  // scanned: parsing it costs little, the value is checked once parsed, and every request of the mocked API would
-  // pay the scan.
-  if (text.length <= SCAN_FIRST_CHARS && limits.maxObjectKeys === undefined) return parseRequestJson(text);
-  const { refusal } = scanJsonText(text, { maxDepth: limits.maxJsonDepth, maxKeys: limits.maxObjectKeys });
-  if (refusal?.kind === 'too-deep') {
+  if (limits.unparsed) return { kind: 'text', value: text };
+  // A large body is refused before JSON.parse, which would build the whole value first, however deep (64 MB of `[`
+  // held the engine for seconds). A small one is not scanned: parsing it costs little, the value is checked once
+  // parsed, and every request of the mocked API would pay the scan.
+  if (text.length <= SCAN_FIRST_CHARS) return parseRequestJson(text);
+  if (scanJsonText(text, { maxDepth: limits.maxJsonDepth }).refusal !== undefined) {
     throw new HttpError(
       400,
       `Request body rejected: ${jsonDepthMessage(limits.maxJsonDepth, limits.maxJsonDepthSetBy)}`,
-    );
-  }
-  if (refusal?.kind === 'too-many-keys') {
-    throw new HttpError(
-      400,
-      `Request body rejected: an object with more than ${limits.maxObjectKeys?.toLocaleString('en')} keys, at line ${refusal.line}, ` +
-        `column ${refusal.column} (${limits.maxObjectKeysSetBy})`,
     );
   }
   return parseRequestJson(text);

@@ -10,7 +10,7 @@ import { ScenarioCatalogue, ScenarioValidationError } from '../scenarios/scenari
 import { jsonDepth } from '../support/json-depth';
 import { isNonFinite, pathToNonFinite } from '../support/json-numbers';
 import { pointerKeys } from '../support/json-pointer';
-import { type DuplicateJsonKey, scanJsonText } from '../support/json-text-scan';
+import { type DuplicateJsonKey, type JsonTextRefusal, scanJsonText } from '../support/json-text-scan';
 import { prototypeKeyPointer } from '../support/prototype-key';
 import { MountValidationError } from '../world/mount-validation-error';
 import { World } from '../world/world';
@@ -43,11 +43,23 @@ export interface DecodedWorkspace {
   migratedFrom?: number;
 }
 
-/** Parses, validates and (for older versions) migrates a workspace file's text. Throws `WorkspaceError`. */
-export function decodeWorkspaceText(text: string, file: string): DecodedWorkspace {
+/** How `decodeWorkspaceText` reads a text that is not a file's (an import's body). */
+export interface WorkspaceTextSource {
+  /** The folder the files its mounts name are served from (the file's own by default). */
+  baseDir?: string;
+  /** The error for text refused before it is parsed (too deep, too many keys in one object): a file's WorkspaceError by default. */
+  refusedText?: (refusal: JsonTextRefusal) => Error;
+}
+
+/**
+ * Parses, validates and (for older versions) migrates a workspace's text: a file's, or an import's body (`source`).
+ * The text is looked through once (`scanJsonText`: its shape's limits and a key written twice) and parsed once.
+ * Throws `WorkspaceError`, or what `source.refusedText` makes.
+ */
+export function decodeWorkspaceText(text: string, file: string, source: WorkspaceTextSource = {}): DecodedWorkspace {
   if (text.trim() === '') throw new WorkspaceError({ operation: 'load', file, problem: 'the file is empty' });
   // Before JSON.parse, which would build the whole value first, however deep or wide.
-  const duplicate = scanWorkspaceText(text, file);
+  const duplicate = scanWorkspaceText(text, file, source.refusedText);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -62,19 +74,24 @@ export function decodeWorkspaceText(text: string, file: string): DecodedWorkspac
       cause: error,
     });
   }
-  return decodeParsed(value, file, dirname(file), text, duplicate);
+  return decodeParsed(value, file, source.baseDir ?? dirname(file), text, duplicate);
 }
 
 /**
  * Refuses a workspace's text nested too deep or with too many keys in one object (`scanJsonText`), at its place;
  * the first key written twice in one object, for after the text is known to parse. Throws `WorkspaceError`.
  */
-function scanWorkspaceText(text: string, file: string): DuplicateJsonKey | undefined {
+function scanWorkspaceText(
+  text: string,
+  file: string,
+  refusedText?: WorkspaceTextSource['refusedText'],
+): DuplicateJsonKey | undefined {
   const { refusal, duplicate } = scanJsonText(text, {
     maxDepth: WORKSPACE_MAX_DEPTH,
     maxKeys: WORKSPACE_MAX_OBJECT_KEYS,
     duplicates: true,
   });
+  if (refusal !== undefined && refusedText !== undefined) throw refusedText(refusal);
   if (refusal?.kind === 'too-deep') {
     throw new WorkspaceError({
       operation: 'load',
@@ -101,22 +118,19 @@ function scanWorkspaceText(text: string, file: string): DuplicateJsonKey | undef
 }
 
 /**
- * Validates (and migrates) a parsed document: a file's content or an imported body. Files its mounts name are
- * checked in `baseDir`, the folder the world will serve them from (the file's own by default: an import names
- * itself "import" but serves from the folder of the workspace it lands in). `text`, the text `value` was parsed
- * from when there is one (a file's, an imported body's), is looked through (`scanWorkspaceText`) for a key written
- * twice in one object, and spares a document without a `__proto__` key the walk looking for one. Throws `WorkspaceError`.
+ * Validates (and migrates) a document made in code (routes merged into a file's, by `import-openapi --into`). Files
+ * its mounts name are checked in `baseDir`, the folder the world will serve them from (the file's own by default).
+ * Throws `WorkspaceError`.
  */
-export function decodeWorkspaceValue(
-  value: unknown,
-  file: string,
-  baseDir = dirname(file),
-  text?: string,
-): DecodedWorkspace {
-  return decodeParsed(value, file, baseDir, text, text === undefined ? undefined : scanWorkspaceText(text, file));
+export function decodeWorkspaceValue(value: unknown, file: string, baseDir = dirname(file)): DecodedWorkspace {
+  return decodeParsed(value, file, baseDir, undefined, undefined);
 }
 
-/** `decodeWorkspaceValue` once its text, if any, was looked through: `duplicate` is the key it found written twice. */
+/**
+ * A parsed document validated (and migrated). `text`, the text `value` was parsed from when there is one, was looked
+ * through (`scanWorkspaceText`): `duplicate` is the key it found written twice in one object; it also spares a
+ * document without a `__proto__` key the walk looking for one.
+ */
 function decodeParsed(
   value: unknown,
   file: string,

@@ -16,6 +16,7 @@ import type { EngineContext } from '../engine-context';
 import { PACK_DATA_ITEM_LEVEL } from '../packs/pack-definition';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
 import { fileKind } from '../support/file-kind';
+import type { JsonTextRefusal } from '../support/json-text-scan';
 import { rebasedTlsSetting } from '../tls/tls-setting';
 import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
@@ -25,7 +26,7 @@ import { watchFolder } from './folder-watch';
 import { launchOverrides, settingsToSave } from './launch-settings';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
-import { decodeWorkspaceValue, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
+import { decodeWorkspaceText, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { decodeWorkspaceBytes, newWorkspaceDocument, notAWorkspaceFile, readWorkspaceFile } from './workspace-file';
 import { UNTITLED_COPY, unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
@@ -394,16 +395,21 @@ export class WorkspaceService {
   }
 
   /**
-   * Replaces the world with a document (an import): validated first — with `text`, the JSON it was parsed from, a
-   * key written twice is refused as in a file — marked unsaved, autosaved when attached.
+   * An import's text (a document sent whole) decoded as a file's text is — looked through once, parsed once, named
+   * `import` in its problems, its files served from this workspace's folder — and found openable once written with
+   * the file's indent; not applied yet (`applyImport`). `refusedText` answers text refused before it is parsed.
    */
-  importDocument(value: unknown, text?: string): Workspace {
-    const { workspace } = decodeWorkspaceValue(value, 'import', servingFolder(this.file), text);
+  decodeImport(text: string, refusedText: (refusal: JsonTextRefusal) => Error): Workspace {
+    const { workspace } = decodeWorkspaceText(text, 'import', { baseDir: servingFolder(this.file), refusedText });
     // A compact body within the limit may pass it once written with the file's indent: then no save would take it.
     encodeOpenable(workspace, 'import');
+    return workspace;
+  }
+
+  /** Replaces the world with an import (`decodeImport`): marked unsaved, autosaved when attached. */
+  applyImport(workspace: Workspace): void {
     this.apply(workspace, this.file);
     this.markChanged();
-    return workspace;
   }
 
   // ——— saving ————————————————————————————————————————————————————————————————

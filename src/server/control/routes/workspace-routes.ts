@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { ItemsPage } from '../../../shared/control-api';
-import { TlsSettingSchema } from '../../../shared/settings';
 import {
   type RecentWorkspace,
   WorkspaceNewSchema,
@@ -13,6 +12,8 @@ import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
 import { parseRequestPart } from '../../http/validation';
+import { jsonDepthMessage } from '../../support/json-depth';
+import type { JsonTextRefusal } from '../../support/json-text-scan';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import { WORKSPACE_MAX_DEPTH, WORKSPACE_MAX_OBJECT_KEYS } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
@@ -30,6 +31,20 @@ async function answering<T>(action: () => Promise<T> | T, ioStatus: 409 | 422 = 
     if (!(error instanceof WorkspaceError)) throw error;
     throw workspaceHttpError(error, ioStatus);
   }
+}
+
+/** What sets the limits of an imported document, as its refusals name it: the settings do not move them. */
+const DOCUMENT_LIMIT = 'the limit of a workspace document';
+
+/** An import's body refused before it is parsed, as the body reader refuses any body past its limits (400). */
+function importTextRefusal(refusal: JsonTextRefusal): HttpError {
+  return new HttpError(
+    400,
+    refusal.kind === 'too-deep'
+      ? `Request body rejected: ${jsonDepthMessage(WORKSPACE_MAX_DEPTH, DOCUMENT_LIMIT)}`
+      : `Request body rejected: an object with more than ${WORKSPACE_MAX_OBJECT_KEYS.toLocaleString('en')} keys, at line ${refusal.line}, ` +
+          `column ${refusal.column} (${DOCUMENT_LIMIT})`,
+  );
 }
 
 /**
@@ -83,23 +98,22 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
 
   router.post(
     '/workspace/import',
+    // Read as text and handed to the codec, which looks through it once (its shape's limits, a key written twice)
+    // and parses it once, as it reads a file: its syntax errors name their line and column as a file's do.
     jsonBody(() => ({
       maxBodyBytes: WORKSPACE_MAX_BYTES,
       maxJsonDepth: WORKSPACE_MAX_DEPTH,
-      maxObjectKeys: WORKSPACE_MAX_OBJECT_KEYS,
-      maxBodyBytesSetBy: 'the limit of a workspace document',
-      maxJsonDepthSetBy: 'the limit of a workspace document',
-      maxObjectKeysSetBy: 'the limit of a workspace document',
+      maxBodyBytesSetBy: DOCUMENT_LIMIT,
+      unparsed: true,
     })),
     async (ctx) => {
-      const document = requestBody(ctx);
-      if (document === undefined) throw new HttpError(422, 'Send a workspace document as the JSON body');
+      const text = requestBody(ctx);
+      if (typeof text !== 'string' || text.trim() === '')
+        throw new HttpError(422, 'Send a workspace document as the JSON body');
+      const document = await answering(() => workspace.decodeImport(text, importTextRefusal));
       // Files the imported setting names would be saved into the attached file, and stop its next start.
-      const settings = (document as { settings?: unknown } | null)?.settings;
-      const tls = TlsSettingSchema.safeParse((settings as { tls?: unknown } | null | undefined)?.tls);
-      if (tls.success) await checkTlsFiles(tls.data, workspace, ['body', 'settings', 'tls']);
-      // The body's text too: a key written twice in it is refused as in a file (JSON.parse kept only the last).
-      await answering(() => workspace.importDocument(document, ctx.request.rawBody as string));
+      await checkTlsFiles(document.settings.tls, workspace, ['body', 'settings', 'tls']);
+      workspace.applyImport(document);
       ctx.body = workspace.status();
     },
   );
