@@ -43,8 +43,9 @@ test('at a place, a write names the folder and says the reason its code gives', 
     at('ENOENT', { syscall: 'rename' }, { folderExists: true }),
     'the temporary file in /data was removed before it could replace the file (ENOENT)',
   );
-  assert.equal(at('EACCES'), 'permission denied: not allowed to write in /data (EACCES)');
-  assert.equal(at('EPERM'), 'permission denied: not allowed to write in /data (EPERM)');
+  const allowWriting = 'allow the user the engine runs as to write there, or choose another folder';
+  assert.equal(at('EACCES'), `permission denied: not allowed to write in /data (EACCES); ${allowWriting}`);
+  assert.equal(at('EPERM'), `permission denied: not allowed to write in /data (EPERM); ${allowWriting}`);
   assert.equal(at('EROFS'), '/data is on a read-only file system (EROFS)');
   assert.equal(at('ENOSPC'), 'the disk is full: no room in /data (ENOSPC)');
   assert.equal(at('EDQUOT'), 'the disk quota is exceeded: no room in /data (EDQUOT)');
@@ -59,6 +60,11 @@ test('at a place, a write names the folder and says the reason its code gives', 
   assert.equal(
     describeFsError(errno('EACCES', 'x'), 'read', place),
     'permission denied: the folder or file is not readable (EACCES)',
+  );
+  // A folder on the way the engine may not look into (found by `describeFsErrorAt`): named, with what to do.
+  assert.equal(
+    describeFsError(errno('EACCES', 'x'), 'read', { ...place, closedFolder: '/data/locked' }),
+    'permission denied: not allowed to look into /data/locked (EACCES); allow the user the engine runs as to open it, or choose another folder',
   );
 });
 

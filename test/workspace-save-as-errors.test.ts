@@ -4,15 +4,19 @@ import {
   closeSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readFileSync,
+  rmSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace';
 import { agoraStore } from './helpers/agora';
+import { buildCli, CLI, runCommand } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
 import { eventually } from './helpers/wait';
 import { startRefusingWorkspaceEngine, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
@@ -120,6 +124,63 @@ test('save as into a folder with mode 0555: not allowed to write there', {
 }, async () => {
   const { refused } = await engine('read-only');
   await refused(join(readOnly, 'w.agui.json'), WORDS.EACCES?.(readOnly) as RegExp);
+});
+
+test('save as into a folder the engine may not look into, or not write in: names the folder and says what to do', async (t) => {
+  buildCli();
+  // Root may look into and write in any folder: run as root, the engine runs as nobody, so the system refuses it.
+  const asRoot = process.getuid?.() === 0;
+  const shared = mkdtempSync(join(tmpdir(), 'agui-closed-folders-'));
+  chmodSync(shared, 0o777);
+  const closed = join(shared, 'closed');
+  const readOnlyHere = join(shared, 'read-only');
+  mkdirSync(closed);
+  mkdirSync(readOnlyHere);
+  chmodSync(closed, 0o000);
+  chmodSync(readOnlyHere, 0o555);
+  const file = join(shared, 'w.agui.json');
+  const token = 'closed-folders-token';
+  const run = runCommand(
+    process.execPath,
+    [CLI, 'serve', '--port', '0', '--quiet', '--template', 'blank', '--workspace', file, '--token', token],
+    {
+      env: { ...process.env, AGUI_MOCK_CONFIG_DIR: join(shared, 'config') },
+      ...(asRoot && { uid: 65534, gid: 65534 }),
+    },
+  );
+  t.after(async () => {
+    run.child.kill('SIGTERM');
+    await run.exited();
+    chmodSync(closed, 0o700);
+    rmSync(shared, { recursive: true, force: true });
+  });
+  await run.waitFor(/Console/);
+  const [, url] = run.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const saveAs = async (path: string) => {
+    const answer = await fetch(`${url}/__console/api/workspace/save-as`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ path }),
+    });
+    assert.equal(answer.status, 422);
+    return ((await answer.json()) as { detail: WorkspaceProblem }).detail.problem;
+  };
+  assert.equal(
+    await saveAs(join(closed, 'w.agui.json')),
+    `cannot use this path (permission denied: not allowed to look into ${closed} (EACCES); allow the user the engine runs as to open it, or choose another folder)`,
+  );
+  assert.equal(
+    await saveAs(join(readOnlyHere, 'w.agui.json')),
+    `could not save (permission denied: not allowed to write in ${readOnlyHere} (EACCES); allow the user the engine runs as to write there, or choose another folder); nothing was written there, and the workspace is as it was`,
+  );
+  const status = (await (
+    await fetch(`${url}/__console/api/workspace`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as WorkspaceStatus;
+  assert.deepEqual(
+    [status.path, status.error],
+    [file, null],
+    'the workspace keeps its file, with no problem of its own',
+  );
 });
 
 test('new into a folder under /proc answers at once (it used to hang creating the folder), the workspace as it was', {

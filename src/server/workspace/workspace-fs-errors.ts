@@ -15,6 +15,8 @@ export interface FsErrorPlace {
   folderExists?: boolean;
   /** The first part of the path that is not a folder (looked at only for ENOTDIR). */
   notAFolder?: string;
+  /** The folder on the path the engine may not look into (looked at only for a permission refused reading). */
+  closedFolder?: string;
 }
 
 /**
@@ -37,7 +39,10 @@ export function describeFsError(error: unknown, access: 'read' | 'write' = 'writ
         : 'the disk quota is exceeded (EDQUOT)';
     case 'EACCES':
     case 'EPERM':
-      if (folder) return `permission denied: not allowed to write in ${folder} (${code})`;
+      if (folder)
+        return `permission denied: not allowed to write in ${folder} (${code}); allow the user the engine runs as to write there, or choose another folder`;
+      if (place?.closedFolder)
+        return `permission denied: not allowed to look into ${place.closedFolder} (${code}); allow the user the engine runs as to open it, or choose another folder`;
       return `permission denied: the folder or file is not ${access === 'read' ? 'readable' : 'writable'} (${code})`;
     case 'EROFS':
       return folder ? `${folder} is on a read-only file system (EROFS)` : 'the file system is read-only (EROFS)';
@@ -69,7 +74,8 @@ export function describeFsError(error: unknown, access: 'read' | 'write' = 'writ
 /**
  * `describeFsError` for a failure reading or writing `file`, after looking at the place it failed: the folder the
  * failing call was in (beside a symbolic link's target, where saves write), whether that folder is there (ENOENT:
- * a missing folder, or one such as /proc where no file can be created), which part of the path is a file (ENOTDIR).
+ * a missing folder, or one such as /proc where no file can be created), which part of the path is a file (ENOTDIR),
+ * which folder on it the engine may not look into (a permission refused reading).
  * Never throws; what cannot be looked at is left unsaid.
  */
 export async function describeFsErrorAt(
@@ -83,6 +89,8 @@ export async function describeFsErrorAt(
   const place: FsErrorPlace = { file, folder: dirname(resolve(at)) };
   if (failed?.code === 'ENOENT' && access === 'write') place.folderExists = await isFolder(place.folder);
   if (failed?.code === 'ENOTDIR') place.notAFolder = await firstNotAFolder(dirname(resolve(file)));
+  if ((failed?.code === 'EACCES' || failed?.code === 'EPERM') && access === 'read')
+    place.closedFolder = await firstClosedFolder(resolve(file));
   return describeFsError(error, access, place);
 }
 
@@ -105,6 +113,26 @@ async function firstNotAFolder(folder: string): Promise<string | undefined> {
     } catch {
       return undefined; // missing or not to be looked at: not an ENOTDIR this can explain
     }
+  }
+  return undefined;
+}
+
+/**
+ * The folder the engine may not look into on the way to `path`: the one holding the first part of it whose stat is
+ * refused (undefined: every part can be looked at, so the refusal is the file's own).
+ */
+async function firstClosedFolder(path: string): Promise<string | undefined> {
+  const { root } = parse(path);
+  let at = root;
+  for (const part of path.slice(root.length).split(sep).filter(Boolean)) {
+    const next = at === root ? `${root}${part}` : `${at}${sep}${part}`;
+    try {
+      await stat(next);
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      return code === 'EACCES' || code === 'EPERM' ? at : undefined;
+    }
+    at = next;
   }
   return undefined;
 }
