@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type JsonObject, JsonObjectSchema, type JsonValue, JsonValueSchema } from './json-value';
+import { nameText } from './name-text';
 
 /**
  * Scenarios are data: what a mocked agent does for a run, as triggers (which requests it answers) and steps (what
@@ -679,7 +680,7 @@ export const ScenarioSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and -')
     .max(100)
     .describe('Stable id: agents and sockets name the scenarios they play by it.'),
-  name: z.string().min(1).max(200).describe('A name for people.'),
+  name: nameText(200).describe('A name for people.'),
   description: z.string().max(2000).default('').describe('What the scenario shows.'),
   triggers: z
     .array(ScenarioTriggerSchema)

@@ -16,6 +16,7 @@ import { PackSchema } from './mounts/pack';
 import { RouteSchema } from './mounts/route';
 import { SocketEndpointSchema } from './mounts/socket-endpoint';
 import { StaticFolderSchema } from './mounts/static-folder';
+import { nameText } from './name-text';
 import { SavedPayloadsSchema } from './saved-payload';
 import { ScenarioSchema } from './scenario';
 import { ServerSettingsSchema } from './settings';
@@ -41,11 +42,10 @@ export const WORKSPACE_SCHEMA_FILE = 'resources/workspace.schema.json';
  */
 export const WORKSPACE_NAME_MAX = 200;
 
-const WorkspaceNameSchema = z
-  .string()
-  .min(1)
-  .max(WORKSPACE_NAME_MAX)
-  .regex(/^[^\p{Cc}]*$/u, 'one line of text, without control characters (line breaks, tabs, escapes, NUL)');
+const WorkspaceNameSchema = nameText(WORKSPACE_NAME_MAX).regex(
+  /^[^\p{Cc}]*$/u,
+  'one line of text, without control characters (line breaks, tabs, escapes, NUL)',
+);
 
 /**
  * How many items each list of a workspace may hold: the file's schema refuses more, and the engine refuses an edit

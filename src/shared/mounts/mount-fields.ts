@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameText } from '../name-text';
 
 /**
  * Fields every mount shares. A mount is one thing served on the engine's port — an HTTP route, a collection, a
@@ -49,7 +50,7 @@ export const MOUNT_NAME_MAX = 200;
 /** The fields at the head of every mount, in the order files show them. */
 export const mountHead = {
   id: MountIdSchema.describe('Stable id, unique in its list: names the mount in logs, the console and the API.'),
-  name: z.string().max(MOUNT_NAME_MAX).optional().describe('A label for people; the id is shown when it is missing.'),
+  name: nameText(MOUNT_NAME_MAX).optional().describe('A label for people; the id is shown when it is missing.'),
   description: z.string().max(4000).optional().describe('What this mount is for (shown in the console).'),
   enabled: z.boolean().default(true).describe('A disabled mount is kept in the file but not served.'),
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JsonObjectSchema, JsonValueSchema } from '../json-value';
 import { MEDIA_RANGE } from '../media-type-range';
+import { nameText } from '../name-text';
 import {
   MountIdSchema,
   mountHead,
@@ -131,7 +132,7 @@ const DelayMsSchema = z.number().int().min(0).max(600_000);
 
 export const RouteResponseSchema = z.strictObject({
   id: MountIdSchema.describe('Stable id, unique in the route: the request log names the response that answered.'),
-  name: z.string().max(200).optional().describe('A label for people.'),
+  name: nameText(200).optional().describe('A label for people.'),
   when: RequestConditionsSchema.optional(),
   // 1xx are interim answers: a client sent one waits for a final answer that never comes.
   status: z

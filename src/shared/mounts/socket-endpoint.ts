@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAllowedCloseCode } from '../control-api';
 import { JsonValueSchema } from '../json-value';
+import { nameText } from '../name-text';
 import {
   MountIdSchema,
   mountHead,
@@ -177,7 +178,7 @@ export type HmacCheck = z.infer<typeof HmacCheckSchema>;
 export const SocketRuleSchema = z
   .strictObject({
     id: MountIdSchema.describe('Stable id, unique in the list: logs and problems name the rule.'),
-    name: z.string().max(200).optional().describe('A label for people.'),
+    name: nameText(200).optional().describe('A label for people.'),
     match: SocketMatchSchema.optional(),
     requireFlags: FlagsSchema.default([]).describe('Applies only while all these flags are set on the connection.'),
     forbidFlags: FlagsSchema.default([]).describe('Applies only while none of these flags is set.'),
