@@ -158,6 +158,19 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
   assert.deepEqual(errors, []);
 });
 
+test('Workspace: Export downloads under the name as written, accents and symbols kept, as the engine names it', async () => {
+  const server = await startTestEngine();
+  await server.workspace.create('blank', undefined, 'Prüfung ✓ "v2"');
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByTestId('workspace-status').getByRole('button', { name: /▾/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  const download = page.waitForEvent('download');
+  await panel.getByRole('button', { name: 'Export' }).click();
+  assert.equal((await download).suggestedFilename(), 'Prüfung ✓ -v2.agui.json');
+  assert.deepEqual(errors, []);
+});
+
 test('Workspace: an Export larger than the engine opens is refused in the panel, saying what to make smaller; nothing downloads', async () => {
   const server = await startTestEngine();
   handMadeTooLargeHistory(agoraStore(server));
