@@ -353,7 +353,7 @@ test('State: when a save or an export evicts what runs recorded so the workspace
   await exported.body?.cancel();
   await page
     .getByTestId('history-evicted')
-    .filter({ hasText: 'the workspace file’s 64 MB' })
+    .filter({ hasText: 'the workspace file’s 64 MiB' })
     .filter({ hasText: '2 run sessions removed whole' })
     .waitFor();
   assert.deepEqual(errors, []);

@@ -182,7 +182,7 @@ test('Workspace: an Export larger than the engine opens is refused in the panel,
   await status.getByRole('button', { name: /▾/ }).click();
   const panel = page.getByRole('dialog', { name: 'Workspace' });
   await panel.getByRole('button', { name: 'Export' }).click();
-  const refused = panel.getByRole('alert').filter({ hasText: 'larger than 64 MB' });
+  const refused = panel.getByRole('alert').filter({ hasText: 'larger than 64 MiB' });
   await refused.waitFor();
   assert.match((await refused.textContent()) ?? '', /large routes, then export again \(nothing was exported\)/);
   assert.equal(downloads, 0);

@@ -112,7 +112,7 @@ test('the workspace reader stops at the workspace size cap', async () => {
   await truncate(big, WORKSPACE_MAX_BYTES + 1); // sparse: no disk space taken
   const error = await refusal(readWorkspaceFile(big));
   assert.ok(error instanceof WorkspaceError);
-  assert.match(error.message, /the file is larger than 64 MB: no workspace is that big/);
+  assert.match(error.message, /the file is larger than 64 MiB: no workspace is that big/);
 });
 
 test('a workspace file that starts with a byte order mark loads; saved again, it has none', async () => {

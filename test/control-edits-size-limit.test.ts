@@ -9,7 +9,7 @@ import { startTestEngine } from './helpers/engine';
 import { nestedZeros, wideRouteJson } from './helpers/large-world';
 import { readJson, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
-// Control API edits are each within their own limits, and together could build a world past the 64 MB a workspace
+// Control API edits are each within their own limits, and together could build a world past the 64 MiB a workspace
 // file may be: one that would is refused up front (409, as a save too large is), and the world stays as it was.
 
 const dir = await workspaceDir();
@@ -31,12 +31,12 @@ function assertTooLarge(response: { status: number; body: unknown }, what: strin
   assert.equal(detail.operation, 'save');
   assert.match(
     detail.problem,
-    /^this change would make the workspace [\d.]+ MB as its file writes it, larger than 64 MB, the largest file the engine opens, so it could not be saved: nothing was changed \(the workspace is [\d.]+ MB now\)\. Delete or shrink large routes, records, scenarios or sessions, or lower the history limits \(maxRecordedBytes, …\), then try again$/,
+    /^this change would make the workspace [\d.]+ MiB as its file writes it, larger than 64 MiB, the largest file the engine opens, so it could not be saved: nothing was changed \(the workspace is [\d.]+ MiB now\)\. Delete or shrink large routes, records, scenarios or sessions, or lower the history limits \(maxRecordedBytes, …\), then try again$/,
     what,
   );
 }
 
-test('a route that would carry the workspace past 64 MB is refused up front; the world stays as it was, and saves', async () => {
+test('a route that would carry the workspace past 64 MiB is refused up front; the world stays as it was, and saves', async () => {
   const file = join(dir, 'routes.agui.json');
   const server = await startWorkspaceEngine(dir, file, {
     template: 'blank',

@@ -418,7 +418,7 @@ test('all collections share a bound on what their records take in the workspace 
   const zeros = { values: Array.from({ length: 100 }, () => 0) };
   // Its lines indented eight spaces, and the line break and comma that set it apart from the next record.
   assert.equal(recordFileBytes({ id: 1, ...zeros }), JSON.stringify({ id: 1, ...zeros }, null, 2).length + 105 * 8 + 2);
-  // In UTF-8 bytes, as the file takes them: a character may take three, and 32 Mi of them would pass 64 MB.
+  // In UTF-8 bytes, as the file takes them: a character may take three, and 32 Mi of them would pass 64 MiB.
   assert.equal(
     recordFileBytes({ id: 1, text: '€€' }),
     JSON.stringify({ id: 1, text: '€€' }, null, 2).length + 4 + 4 * 8 + 2,

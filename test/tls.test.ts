@@ -227,7 +227,7 @@ test("the library's updateSettings refuses certificate files a start could not s
       /the TLS key .*library-other-key\.pem does not belong to the certificate/,
     ],
     [{ cert: '.', key: 'library-key.pem' }, /the TLS certificate .* is a folder, not a file/],
-    [{ cert: 'huge.pem', key: 'library-key.pem' }, /the TLS certificate .*huge\.pem is larger than 1 MB/],
+    [{ cert: 'huge.pem', key: 'library-key.pem' }, /the TLS certificate .*huge\.pem is larger than 1 MiB/],
   ];
   writeFileSync(join(folder, 'huge.pem'), Buffer.alloc(2 * 1024 * 1024, 0x41));
   for (const [tls, message] of refusals) {

@@ -405,7 +405,7 @@ test('import-openapi into an older file: the original kept as .bak, or one line 
 });
 
 test('import-openapi that would make the file larger than the engine opens: one line, the file left as it was', async () => {
-  // Each route within its limits, and the routes the import makes within theirs: together past 64 MB.
+  // Each route within its limits, and the routes the import makes within theirs: together past 64 MiB.
   const into = join(dir, 'nearly-full.agui.json');
   const text = 'y'.repeat(9_900_000);
   const routes = [0, 1, 2, 3, 4, 5].map((n) => ({
@@ -431,7 +431,7 @@ test('import-openapi that would make the file larger than the engine opens: one 
   assert.equal(refused.code, 1, refused.stdout);
   assert.match(
     refused.stderr,
-    /^agui-mock: .*nearly-full\.agui\.json: written as a file, the workspace would be larger than 64 MB, the largest file the engine opens, .*nothing was changed/,
+    /^agui-mock: .*nearly-full\.agui\.json: written as a file, the workspace would be larger than 64 MiB, the largest file the engine opens, .*nothing was changed/,
   );
   assert.equal(await readFile(into, 'utf8'), before, 'the file is left as it was');
   assert.equal(cli(['validate', into]).code, 0);

@@ -80,7 +80,7 @@ test("clients' records are held to what the workspace file leaves: 413 before th
   assert.equal(refused?.status, 413);
   assert.match(
     refused?.body.detail,
-    /^Content Too Large: the workspace file may hold 64 MB, the workspace takes .* MB of it .* delete records first/,
+    /^Content Too Large: the workspace file may hold 64 MiB, the workspace takes .* MiB of it .* delete records first/,
   );
   // Well before the collections' own bound: what the file leaves is what counts.
   assert.ok(ids.length * RECORD_TEXT.length < COLLECTION_DATA_MAX_BYTES - 2 * RECORD_TEXT.length, `${ids.length}`);
@@ -127,7 +127,7 @@ test('AGORA users and renamed sessions are held to what the workspace file leave
   assert.equal(refused?.status, 413);
   assert.match(
     refused?.body.detail ?? '',
-    /^Content Too Large: the workspace file may hold 64 MB.* delete users first/,
+    /^Content Too Large: the workspace file may hold 64 MiB.* delete users first/,
   );
   assert.ok(users.length <= 3, `${users.length} users`);
 

@@ -233,7 +233,7 @@ test('an export larger than the engine opens is refused as a save is: 409 saying
   assert.equal(refused.body.detail.file, 'Untitled.agui.json');
   assert.match(
     refused.body.detail.problem,
-    /^the workspace is larger than 64 MB, the largest file the engine opens: lower the history limits .* or delete sessions, large records or large routes, then export again \(nothing was exported\)$/,
+    /^the workspace is larger than 64 MiB, the largest file the engine opens: lower the history limits .* or delete sessions, large records or large routes, then export again \(nothing was exported\)$/,
   );
 
   for (const run of [0, 1]) assert.equal((await api.delete(`/state/sessions/big-${run}`)).status, 204);
@@ -281,7 +281,7 @@ test('bad paths for open, save as and new answer 4xx saying what is wrong; nothi
   const cases: Case[] = [
     ['open', folder, 422, /the path is a folder/],
     ['open', fifo, 422, /not a regular file/],
-    ['open', big, 422, /larger than 64 MB/],
+    ['open', big, 422, /larger than 64 MiB/],
     ['open', tooLong, 422, /longer than the file system allows \(ENAMETOOLONG\)/],
     ['open', underAFile, 422, /a part of the path, .*paths\.agui\.json, is a file, not a folder \(ENOTDIR\)/],
     ['open', join(dir, 'missing.agui.json'), 404, /no such file/],
@@ -373,7 +373,7 @@ test('an import that would be larger than a workspace file, once written with it
   const file = join(dir, 'import-too-large.agui.json');
   const server = await startWorkspaceEngine(dir, file, { template: 'blank' });
   const before = await readFile(file, 'utf8');
-  // 2 MB sent; each number on a line of its own, 74 spaces in, once written: over 64 MB. Before, the import was taken
+  // 2 MB sent; each number on a line of its own, 74 spaces in, once written: over 64 MiB. Before, the import was taken
   // and every save after it refused.
   const response = await fetch(`${server.url}/__console/api/workspace/import`, {
     method: 'POST',
@@ -383,7 +383,7 @@ test('an import that would be larger than a workspace file, once written with it
   assert.equal(response.status, 422);
   const { detail } = (await response.json()) as { detail: WorkspaceProblem };
   assert.equal(detail.file, 'import');
-  assert.match(detail.problem, /^written as a file, the workspace would be larger than 64 MB, .*nothing was changed/);
+  assert.match(detail.problem, /^written as a file, the workspace would be larger than 64 MiB, .*nothing was changed/);
   const status = await controlClient(server).get<WorkspaceStatus>('/workspace');
   assert.deepEqual([status.body.name, status.body.dirty, status.body.error], ['import-too-large', false, null]);
   assert.equal(await readFile(file, 'utf8'), before);

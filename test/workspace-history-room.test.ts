@@ -79,10 +79,10 @@ test('a save of a world runs made too large evicts the oldest recorded sessions,
   assert.equal(said.length, 1, warnings.join(' | '));
   assert.match(
     said[0] as string,
-    /^workspace: 2 recorded sessions evicted so the workspace fits in its file \(64 MB\): it would have been 7\d\.\d MB/,
+    /^workspace: 2 recorded sessions evicted so the workspace fits in its file \(64 MiB\): it would have been 7\d\.\d MiB/,
   );
   assert.deepEqual(
-    warnings.filter((warning) => warning.includes('larger than 64 MB')),
+    warnings.filter((warning) => warning.includes('larger than 64 MiB')),
     [],
     'no refusal is said',
   );
@@ -113,7 +113,7 @@ test("autosave makes room as a save does; closing's last save keeps a world too 
   const closingBefore = await readFile(closingFile, 'utf8');
   const made = warnings.filter((warning) => warning.includes('evicted so the workspace fits')).length;
   // Whatever closing's deadline: the verdict comes from measuring the world, not from encoding 72 MB until it passes
-  // 64 MB, which on a busy machine outran the 1 s default (the save was stopped there, and the changes lost).
+  // 64 MiB, which on a busy machine outran the 1 s default (the save was stopped there, and the changes lost).
   const closing = await startWorkspaceEngine(dir, closingFile, {
     logger,
     workspaceOptions: { autosaveDelayMs: 600_000, closeTimeoutMs: 20 },
@@ -156,7 +156,7 @@ test('a world too large by hand-made content is still refused, and its recorded 
   store.recordRunStart('run-0', null, 'een vraag');
   const refused = await api.post<{ detail: { problem: string } }>('/workspace/save');
   assert.equal(refused.status, 409);
-  assert.match(refused.body.detail.problem, /larger than 64 MB, the largest file the engine opens/);
+  assert.match(refused.body.detail.problem, /larger than 64 MiB, the largest file the engine opens/);
   assert.ok(
     agoraData(server.workspace.document()).sessions.some((session) => session.metadata.sessionId === 'run-0'),
     'nothing was evicted for a save it could not make possible',

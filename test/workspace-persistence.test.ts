@@ -145,7 +145,7 @@ test('a workspace larger than the engine opens is never saved: refused with the 
 
   const failing = await api.post<{ detail: { problem: string; operation: string } }>('/workspace/save');
   assert.equal(failing.status, 409);
-  assert.match(failing.body.detail.problem, /larger than 64 MB, the largest file the engine opens: lower the history/);
+  assert.match(failing.body.detail.problem, /larger than 64 MiB, the largest file the engine opens: lower the history/);
   assert.match(
     failing.body.detail.problem,
     /delete sessions, large records or large routes, then save again \(the file on disk is unchanged\)$/,
@@ -153,14 +153,14 @@ test('a workspace larger than the engine opens is never saved: refused with the 
   const status = (await api.get<WorkspaceStatus>('/workspace')).body;
   assert.equal(status.dirty, true, 'the changes are still unsaved');
   assert.equal(status.error?.operation, 'save');
-  assert.match(status.error?.message ?? '', /too-large\.agui\.json: the workspace is larger than 64 MB/);
+  assert.match(status.error?.message ?? '', /too-large\.agui\.json: the workspace is larger than 64 MiB/);
   assert.equal(await readFile(file, 'utf8'), before, 'the previous file is intact');
   assert.deepEqual(await tempsOf(file), []);
 
   const elsewhere = join(dir, 'too-large-copy.agui.json');
   const saveAs = await api.post<{ detail: { problem: string } }>('/workspace/save-as', { path: elsewhere });
   assert.equal(saveAs.status, 409);
-  assert.match(saveAs.body.detail.problem, /larger than 64 MB.*nothing was written there/);
+  assert.match(saveAs.body.detail.problem, /larger than 64 MiB.*nothing was written there/);
   assert.deepEqual(
     (await readdir(dir)).filter((name) => name.includes('too-large-copy')),
     [],
@@ -170,11 +170,11 @@ test('a workspace larger than the engine opens is never saved: refused with the 
   // Closing's own save is refused the same way, and the file stays as it was; the changes, which no later save
   // can take, are kept beside it whatever their size, and the log says where and why, once.
   await server.close();
-  const kept = warnings.filter((warning) => warning.includes('larger than 64 MB'));
+  const kept = warnings.filter((warning) => warning.includes('larger than 64 MiB'));
   assert.equal(kept.length, 1, warnings.join(' | '));
   assert.match(
     kept[0] as string,
-    /unsaved changes kept in .*too-large\.agui\.json\.unsaved-.*\.json: .* would be larger than 64 MB/,
+    /unsaved changes kept in .*too-large\.agui\.json\.unsaved-.*\.json: .* would be larger than 64 MiB/,
   );
   assert.equal(await readFile(file, 'utf8'), before);
   assert.deepEqual(await tempsOf(file), []);
@@ -185,7 +185,7 @@ test('a workspace larger than the engine opens is never saved: refused with the 
 
 /**
  * Hooks that note when each write of `file` itself begins (not of a copy kept beside it): each encodes the whole
- * workspace, up to 64 MB for one too large to save.
+ * workspace, up to 64 MiB for one too large to save.
  */
 function writesOf(file: string): { starts: number[]; hooks: AtomicWriteHooks } {
   const starts: number[] = [];
@@ -211,7 +211,7 @@ test('a workspace too large to save is encoded again only after a change, for a 
     logger: {
       info: () => {},
       warn: (message) => {
-        if (message.includes('larger than 64 MB')) refusals.push(performance.now());
+        if (message.includes('larger than 64 MiB')) refusals.push(performance.now());
       },
       error: () => {},
     },
@@ -225,11 +225,11 @@ test('a workspace too large to save is encoded again only after a change, for a 
   // Nothing changed since: refused as the autosave was, without encoding it all again.
   const again = await api.post<{ detail: { problem: string } }>('/workspace/save');
   assert.equal(again.status, 409);
-  assert.match(again.body.detail.problem, /larger than 64 MB, the largest file the engine opens: lower the history/);
+  assert.match(again.body.detail.problem, /larger than 64 MiB, the largest file the engine opens: lower the history/);
   assert.equal(writes.starts.length, 1, 'nothing changed: not encoded again');
 
   // Any change may have made it small, so it is tried again; under a stream of them, once a period after the last
-  // refusal. Before, each began as soon as the previous one was refused: the engine encoded 64 MB back to back.
+  // refusal. Before, each began as soon as the previous one was refused: the engine encoded 64 MiB back to back.
   let streaming = true;
   const stream = (async () => {
     for (let n = 0; streaming; n++) {
@@ -239,7 +239,7 @@ test('a workspace too large to save is encoded again only after a change, for a 
       await sleep(20);
     }
   })();
-  // Two more encodes of 64 MB, which a busy machine may take seconds each to make.
+  // Two more encodes of 64 MiB, which a busy machine may take seconds each to make.
   await eventually(() => refusals.length === 3, 'two more autosaves refused', WAIT_MS * 2);
   streaming = false;
   await stream;

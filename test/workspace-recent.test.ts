@@ -133,7 +133,7 @@ test('a list that is a FIFO or far too big is ignored at once: the engine starts
     assert.deepEqual(await recentPaths(configDir), [workspace], kind);
     assert.match(
       warnings.join('\n'),
-      /ignoring a damaged recent workspaces list .*recent\.json: (not a regular file|larger than 1 MB)/,
+      /ignoring a damaged recent workspaces list .*recent\.json: (not a regular file|larger than 1 MiB)/,
       kind,
     );
   }

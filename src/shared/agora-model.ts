@@ -153,7 +153,7 @@ export type HistoryLimitSetting =
 
 /**
  * What made recorded history give way in a `history-evicted` change: a history limit, or `workspaceFile`: a save or an
- * export found the workspace larger than its file may be (64 MB), and the oldest recorded history made room.
+ * export found the workspace larger than its file may be (64 MiB), and the oldest recorded history made room.
  */
 export type HistoryEvictionCause = HistoryLimitSetting | 'workspaceFile';
 

@@ -217,7 +217,7 @@ export const ServerSettingsSchema = z.strictObject({
     .max(64 * 1024 * 1024)
     .default(16 * 1024 * 1024)
     .describe(
-      'UTF-8 bytes of text agent runs may record in the whole workspace (messages, spoken text, tool arguments and results, with their names and ids). Past it the least recently active sessions lose their recorded messages first (sessions runs created are removed whole); a session holding more alone loses its own oldest. A workspace file holds at most 64 MB.',
+      'UTF-8 bytes of text agent runs may record in the whole workspace (messages, spoken text, tool arguments and results, with their names and ids). Past it the least recently active sessions lose their recorded messages first (sessions runs created are removed whole); a session holding more alone loses its own oldest. A workspace file holds at most 64 MiB.',
     ),
   maxRecordedSessions: z
     .number()

@@ -42,7 +42,7 @@ export function nestedZeros(count: number): string {
 /**
  * A route's JSON whose response nests `count` numbers (450,001 by default) 30 levels deep (`nestedZeros`): under 1 MB
  * as sent, about 34 MB once a workspace file writes it, each number on a line of its own: two of them would make a
- * world past the 64 MB a file may be.
+ * world past the 64 MiB a file may be.
  */
 export function wideRouteJson(id: string, count = 450_001): string {
   return `{"id":"${id}","path":"/${id}","responses":[{"id":"r","body":{"json":${nestedZeros(count)}}}]}`;

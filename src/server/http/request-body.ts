@@ -215,7 +215,7 @@ function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestB
   ctx.request.rawBody = text;
   if (text === '') return { kind: 'none' };
   if (limits.unparsed) return { kind: 'text', value: text };
-  // A large body is refused before JSON.parse, which would build the whole value first, however deep (64 MB of `[`
+  // A large body is refused before JSON.parse, which would build the whole value first, however deep (64 MiB of `[`
   // held the engine for seconds). A small one is not scanned: parsing it costs little, the value is checked once
   // parsed, and every request of the mocked API would pay the scan.
   if (text.length <= SCAN_FIRST_CHARS) return parseRequestJson(text);

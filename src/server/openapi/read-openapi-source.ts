@@ -35,7 +35,7 @@ export async function readOpenApiSource(
   if (!Buffer.isBuffer(bytes)) {
     throw new OpenApiImportError(
       bytes.refused === 'too large'
-        ? `${file} is larger than ${describeBytes(bytes.maxBytes, 'MiB')}: not an API description to import`
+        ? `${file} is larger than ${describeBytes(bytes.maxBytes)}: not an API description to import`
         : `cannot read ${file}: it is not a regular file (it is ${bytes.what})`,
     );
   }
@@ -62,7 +62,7 @@ async function fetchText(spec: string, { maxBytes, timeoutMs }: ReadOpenApiSourc
   const done = new AbortController();
   const timeout = AbortSignal.timeout(timeoutMs);
   const tooLarge = () =>
-    new OpenApiImportError(`${url} is larger than ${describeBytes(maxBytes, 'MiB')}: not an API description to import`);
+    new OpenApiImportError(`${url} is larger than ${describeBytes(maxBytes)}: not an API description to import`);
   try {
     const response = await fetch(url, {
       signal: AbortSignal.any([done.signal, timeout]),

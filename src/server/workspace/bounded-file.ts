@@ -85,18 +85,15 @@ function refusalOfStats(stats: Stats, maxBytes: number): FileRefusal | undefined
   return undefined;
 }
 
-/** A size near the workspace limit to a tenth of a mebibyte, as the app writes sizes (`66.2 MB`). */
+/** A size near the workspace limit to a tenth of a mebibyte (`66.2 MiB`). */
 export function describeMegabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/**
- * `64 MB` for whole mebibytes (as the app writes the workspace's sizes), else the bytes. `unit` names them for a
- * limit its docs give in MiB (the OpenAPI import's 10 MiB), so the message says what the docs say.
- */
-export function describeBytes(bytes: number, unit: 'MB' | 'MiB' = 'MB'): string {
-  const mb = bytes / 1024 / 1024;
-  return Number.isInteger(mb) ? `${mb} ${unit}` : `${bytes} bytes`;
+/** `64 MiB` for whole mebibytes (the limits are), else the bytes. */
+export function describeBytes(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }
 
 /**

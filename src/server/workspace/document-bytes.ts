@@ -21,7 +21,7 @@ const NULL: Written = { bytes: 4, breaks: 0 };
  * The size of a workspace's file in bytes, exactly what `encodeWorkspace` would write, without writing it: a
  * control API edit is weighed by it before anything is stored (`WorkspaceService.checkRoom`).
  *
- * Why not encode the world on each edit: near 64 MB that is hundreds of milliseconds for every small edit. Each
+ * Why not encode the world on each edit: near 64 MiB that is hundreds of milliseconds for every small edit. Each
  * object measured is remembered here by identity instead, since the document's values are frozen or replaced, never
  * changed in place (`WorkspaceService.document`): measuring the world again after an edit costs a lookup per route,
  * record, session or message, and stringifying only what is new (the edited item). A value written `n` spaces in
@@ -36,7 +36,7 @@ export class DocumentBytes {
   }
 
   /**
-   * `of`, a few milliseconds of measuring per turn of the event loop (a save making room, rare: a 64 MB world takes
+   * `of`, a few milliseconds of measuring per turn of the event loop (a save making room, rare: a 64 MiB world takes
    * hundreds of milliseconds to measure): its pieces are measured deepest first, each remembered, so the `of` that
    * ends it only adds them up. Pass a snapshot (`WorkspaceService.document`), whose values do not change meanwhile.
    */

@@ -602,10 +602,10 @@ export class WorkspaceService {
   /**
    * Why closing's last save could not take the world, when it is larger than its file may be: it is then kept beside
    * the file whole (`keepUnsaved`) and no save is begun. Found by the measure (`DocumentBytes`), not by encoding up to
-   * 64 MB only to be refused: on a busy machine that outran the deadline, the save was stopped before the verdict
+   * 64 MiB only to be refused: on a busy machine that outran the deadline, the save was stopped before the verdict
    * came, and the changes were lost. Measured at once, before the deadline is armed: the deadline bounds the save, not
    * the measuring; a paced measure would let the deadline pass before the verdict (and close() stop waiting for it).
-   * Its cost is one pass of stringifying each part (less than an encode: a first measure of 64 MB is a few hundred
+   * Its cost is one pass of stringifying each part (less than an encode: a first measure of 64 MiB is a few hundred
    * ms; what an edit weighed before, `checkRoom`, is remembered), and the engine is stopping (its control API and
    * sockets are closed by then).
    */
@@ -871,7 +871,7 @@ export class WorkspaceService {
     const now = this.options.now();
     const afterQuiet = this.lastChangeAt + autosaveDelayMs;
     // A save that failed (a workspace too large, a full disk) is retried for a stream of changes once a period, not
-    // as soon as it ends: each retry encodes the whole workspace again (up to 64 MB for one too large).
+    // as soon as it ends: each retry encodes the whole workspace again (up to 64 MiB for one too large).
     const since = Math.max(this.unsavedSince ?? now, this.saveFailedAt ?? Number.NEGATIVE_INFINITY);
     const atLatest = since + Math.max(autosaveDelayMs, autosaveMaxDelayMs);
     return Math.max(0, Math.min(afterQuiet, atLatest) - now);

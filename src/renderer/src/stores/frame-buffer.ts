@@ -4,7 +4,7 @@ import type { FrameRecord } from '../../../shared/connections';
 export const FRAMES_KEPT_PER_CONNECTION = 5000;
 
 /**
- * Characters of frame text kept per connection in the console (about 64 MB as a page holds them): 5,000 frames of a
+ * Characters of frame text kept per connection in the console (about 64 MiB as a page holds them): 5,000 frames of a
  * megabyte each would take the tab down, so large frames leave fewer kept. The newest frame always stays.
  */
 export const FRAME_TEXT_KEPT_PER_CONNECTION = 32 * 1024 * 1024;

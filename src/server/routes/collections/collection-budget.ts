@@ -6,8 +6,8 @@ import { itemFileBytes } from '../../workspace/document-bytes';
 
 /**
  * What all collections' records may take together, as the workspace file writes them (UTF-8 bytes: a character may
- * take up to three, so characters would let 32 Mi of them pass the file's 64 MB): clients write records through the
- * mocked API, and each is kept in memory and saved. Half the 64 MB a workspace file may have; the file's own limit
+ * take up to three, so characters would let 32 Mi of them pass the file's 64 MiB): clients write records through the
+ * mocked API, and each is kept in memory and saved. Half the 64 MiB a workspace file may have; the file's own limit
  * holds them too (`ClientRoom`), so a workspace whose routes or scenarios take much of the file leaves them less.
  */
 export const COLLECTION_DATA_MAX_BYTES = 32 * 1024 * 1024;

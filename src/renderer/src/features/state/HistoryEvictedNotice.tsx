@@ -4,7 +4,7 @@ import { useStateStore } from '../../stores/state-store';
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** A cause as the notice names it: a limit by its setting's name. */
-const causeName = (cause: HistoryEvictionCause) => (cause === 'workspaceFile' ? 'the workspace file’s 64 MB' : cause);
+const causeName = (cause: HistoryEvictionCause) => (cause === 'workspaceFile' ? 'the workspace file’s 64 MiB' : cause);
 
 /**
  * Says that recorded history was evicted (and why: which limits, or the workspace file's size), until dismissed.

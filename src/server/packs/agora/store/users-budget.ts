@@ -6,7 +6,7 @@ import { userFileBytes } from './agora-file-bytes';
 /**
  * What all the AGORA pack's users may take together, as the workspace file writes them (UTF-8 bytes). Clients write
  * users through the mocked API, each kept in memory and saved: 10,000 users of 16 Ki characters of preferences would
- * be about 160 MB, and a workspace file may have 64 MB. 8 MiB is far beyond what HAI or a test suite creates; the
+ * be about 160 MB, and a workspace file may have 64 MiB. 8 MiB is far beyond what HAI or a test suite creates; the
  * file's own limit holds them too (`ClientRoom`), shared with the collections' records.
  */
 export const USERS_DATA_MAX_BYTES = 8 * 1024 * 1024;
