@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
+import { WorkspaceError } from '../src/server/workspace/workspace-error';
+import { readWorkspaceFile } from '../src/server/workspace/workspace-file';
 import type { FeedItem } from '../src/shared/control-api';
 import type { RecentWorkspace, Workspace, WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace';
 import { agoraData, agoraStore } from './helpers/agora';
@@ -367,6 +369,28 @@ test('a list longer than a workspace file holds is refused with 422: what is sto
   assert.equal(((await readJson(file)).routes as unknown[]).length, 10_000);
   assert.equal((await api.post('/workspace/open', { path: file })).status, 200);
   assert.equal((await fetch(`${server.url}/r/9999`).then((answer) => answer.json())) as number, 9999);
+});
+
+test('a compact file that would be larger than a workspace file once saved (indented) is refused when opened or read, not taken and then never saved', async () => {
+  const compact = join(dir, 'compact-too-large.agui.json');
+  // 2 MB on disk; each number on a line of its own, 74 spaces in, once saved: over 64 MiB. Before, it opened, and
+  // every save after it was refused.
+  await writeFile(compact, `{"version":2,"name":"wide","routes":[${wideRouteJson('a')},${wideRouteJson('b')}]}`);
+  const problem =
+    /^written as the engine saves it \(indented\), the workspace would be 6\d\.\d MiB, larger than 64 MiB, the largest file the engine opens, so no save could take it: make it smaller \(large routes, records, scenarios or sessions\) and open it again$/;
+  // What `agui-mock validate` and `serve --workspace` read it with.
+  await assert.rejects(readWorkspaceFile(compact), (error: unknown) => {
+    assert.ok(error instanceof WorkspaceError);
+    assert.equal(error.file, compact);
+    assert.match(error.problem, problem);
+    return true;
+  });
+  const file = join(dir, 'opens-compact.agui.json');
+  const server = await startWorkspaceEngine(dir, file, { template: 'blank' });
+  const opened = await controlClient(server).post<{ detail: WorkspaceProblem }>('/workspace/open', { path: compact });
+  assert.equal(opened.status, 422);
+  assert.match(opened.body.detail.problem, problem);
+  assert.equal(server.workspace.status().path, file, 'the workspace open stays');
 });
 
 test('an import that would be larger than a workspace file, once written with its indent, is refused: nothing changes', async () => {

@@ -9,6 +9,7 @@ import { WorkspaceError } from './workspace-error';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 import { workspaceNameFor } from './workspace-name';
+import { refuseUnsavable } from './workspace-size-limit';
 import { workspaceTemplate } from './workspace-templates';
 
 /**
@@ -52,7 +53,8 @@ export function notAWorkspaceFile(what: string): string {
 
 /**
  * A workspace file's bytes decoded: UTF-8 only (a byte that is not is refused with its offset), a leading byte
- * order mark accepted and ignored (it is not written back). `text` is the bytes' text exactly, BOM included.
+ * order mark accepted and ignored (it is not written back), and one the engine could not save once read refused
+ * (`refuseUnsavable`). `text` is the bytes' text exactly, BOM included.
  */
 export function decodeWorkspaceBytes(bytes: Uint8Array, file: string): DecodedWorkspace & { text: string } {
   const decoded = decodeUtf8(bytes);
@@ -66,7 +68,9 @@ export function decodeWorkspaceBytes(bytes: Uint8Array, file: string): DecodedWo
     });
   }
   const { text } = decoded;
-  return { text, ...decodeWorkspaceText(text.startsWith('\uFEFF') ? text.slice(1) : text, file) };
+  const read = decodeWorkspaceText(text.startsWith('\uFEFF') ? text.slice(1) : text, file);
+  refuseUnsavable(read.workspace, file);
+  return { text, ...read };
 }
 
 /** A new workspace from a template, named after its file, pointing editors at the JSON Schema. */

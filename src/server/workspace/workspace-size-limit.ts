@@ -1,5 +1,6 @@
 import type { Workspace } from '../../shared/workspace';
 import { describeBytes, describeMegabytes } from './bounded-file';
+import { DocumentBytes } from './document-bytes';
 import { encodeWorkspaceChunks, pacedWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
@@ -101,4 +102,21 @@ export function encodeOpenable(workspace: Workspace, file: string): string {
       problem: `written as a file, the workspace would be ${TOO_LARGE_TO_OPEN}, so it could be neither saved nor opened again: nothing was changed (import less, or make room in the workspace first)`,
     });
   }
+}
+
+/**
+ * A file read (opened, validated, served, reloaded) that is within the limit as it is but larger once written as the
+ * engine saves it — compact JSON, which a save indents — is refused with a WorkspaceError naming `file`: it would open,
+ * serve, and then refuse every save and every edit that grows it. Measured, not encoded (`DocumentBytes`).
+ */
+export function refuseUnsavable(workspace: Workspace, file: string): void {
+  const bytes = new DocumentBytes().of(workspace);
+  if (bytes <= WORKSPACE_MAX_BYTES) return;
+  throw new WorkspaceError({
+    operation: 'load',
+    file,
+    problem:
+      `written as the engine saves it (indented), the workspace would be ${describeMegabytes(bytes)}, ${TOO_LARGE_TO_OPEN}, ` +
+      'so no save could take it: make it smaller (large routes, records, scenarios or sessions) and open it again',
+  });
 }
