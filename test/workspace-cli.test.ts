@@ -102,6 +102,25 @@ test('init names the workspace after any file name it can hold, and writes it wh
   assert.equal(cli(['init', cut]).code, 0, 'the name is free for the next try');
 });
 
+test('init makes the missing folders of its file, as serve --workspace does, and only those', async () => {
+  const file = join(dir, 'made', 'for', 'it', 'mock.agui.json');
+  const created = cli(['init', file, '--template', 'blank']);
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal((await readJson(file)).name, 'mock');
+
+  // The write refused after its folders were made (a file size limit; a full disk alike): exactly those go again,
+  // and the folder that was there stays.
+  await mkdir(join(dir, 'was-there'));
+  const refused = join(dir, 'was-there', 'new', 'deeper', 'cut.agui.json');
+  const limited = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$0" "$@"', process.execPath, CLI, 'init', refused], {
+    encoding: 'utf8',
+    env,
+  });
+  assert.equal(limited.status, 1, limited.stderr);
+  assert.match(limited.stderr, /could not create the file \(EFBIG: file too large/);
+  assert.deepEqual(await readdir(join(dir, 'was-there')), []);
+});
+
 test('init --template fastapi-tutorial and serve --template echo: the two classic servers, from the bin file', async () => {
   const file = join(dir, 'tutorial.agui.json');
   const made = cli(['init', file, '--template', 'fastapi-tutorial']);

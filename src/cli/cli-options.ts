@@ -12,7 +12,7 @@ import { WORKSPACE_TEMPLATES, type WorkspaceTemplate } from '../shared/workspace
 const SYNOPSES = {
   serve: `  agui-mock serve [options]     start the mock backend and its console`,
   init: `  agui-mock init [FILE] [--template NAME]
-                                write a new workspace file (default mock.agui.json); never overwrites`,
+                                write a new workspace file (default mock.agui.json), making its folders; never overwrites`,
   validate: `  agui-mock validate FILE       check a workspace file: exit 0 with a summary, or 1 with line/field and problem`,
   'import-openapi': `  agui-mock import-openapi SPEC [--into FILE] [--base-path PATH] [--replace] [--dry-run]
                                 turn an OpenAPI 3.0/3.1 document (a file or file: URL, or an http(s) URL such as

@@ -4,6 +4,7 @@ import { WORKSPACE_SCHEMA_FILE, type Workspace, WorkspaceSchema, type WorkspaceT
 import { packageRoot } from '../support/package-root';
 import { writeFileAtomic } from './atomic-file';
 import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
+import { makeFolders, removeFolders } from './missing-folders';
 import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { describeFsErrorAt } from './workspace-fs-errors';
@@ -90,31 +91,34 @@ export function newWorkspaceDocument(
 /**
  * Writes a new workspace file from a template; refuses (WorkspaceError, reason `exists`) when the file exists —
  * the check and the create are one step, so nothing is ever overwritten — and is written whole or not at all (a full
- * disk leaves no truncated file behind).
+ * disk leaves no truncated file behind). Its missing folders are made, as `serve --workspace` makes them, and taken
+ * away again when the file then cannot be written.
  */
 export async function createWorkspaceFile(path: string, template: WorkspaceTemplate): Promise<Workspace> {
   const file = resolve(path);
   const workspace = newWorkspaceDocument(file, template);
+  let made: string[] = [];
   try {
+    made = await makeFolders(dirname(file));
     await writeFileAtomic(file, encodeWorkspace(workspace), {}, { exclusive: true });
   } catch (error) {
+    await removeFolders(made);
     const code = (error as NodeJS.ErrnoException).code;
-    // A folder is there too, but "the file already exists" would not say what to do (`init mocks/`).
-    const folder =
-      code === 'EEXIST' &&
-      (await stat(file).then(
-        (found) => found.isDirectory(),
-        () => false,
-      ));
     throw new WorkspaceError({
       operation: 'save',
       reason: code === 'EEXIST' ? 'exists' : 'io',
       file,
-      problem: folder
-        ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}`
-        : code === 'EEXIST'
-          ? 'the file already exists; it was left as it is (choose another name or delete it first)'
-          : `could not create the file (${await describeFsErrorAt(error, file)})`,
+      // A folder is there too, but "the file already exists" would not say what to do (`init mocks/`).
+      problem:
+        code === 'EEXIST' &&
+        (await stat(file).then(
+          (found) => found.isDirectory(),
+          () => false,
+        ))
+          ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}`
+          : code === 'EEXIST'
+            ? 'the file already exists; it was left as it is (choose another name or delete it first)'
+            : `could not create the file (${await describeFsErrorAt(error, file)})`,
       cause: error,
     });
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, realpathSync, type Stats } from 'node:fs';
-import { mkdir, rmdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
@@ -24,6 +24,7 @@ import { describeBytes, describeMegabytes, readRegularFile } from './bounded-fil
 import { DocumentBytes } from './document-bytes';
 import { watchFolder } from './folder-watch';
 import { launchOverrides, settingsToSave } from './launch-settings';
+import { makeFolders, pathExists, removeFolders } from './missing-folders';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
 import { decodeWorkspaceText, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
@@ -364,7 +365,7 @@ export class WorkspaceService {
   async create(template: WorkspaceTemplate, path?: string, name?: string): Promise<void> {
     if (path !== undefined) {
       const file = resolve(path);
-      if (await exists(file)) throw fileExists(file);
+      if (await pathExists(file)) throw fileExists(file);
       await this.flushForSwitch();
       await this.createAt(file, template, name);
       return;
@@ -1332,36 +1333,6 @@ export class WorkspaceService {
   }
 }
 
-/**
- * `mkdir -p`, one folder at a time from the deepest one there: Node's recursive mkdir never returns under a file
- * system that takes no new folders (in /proc it retries ENOENT forever), and a request must not hang on it. What it
- * made, shallowest first.
- */
-async function makeFolders(folder: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (let at = folder; !(await exists(at)); at = dirname(at)) {
-    missing.unshift(at);
-    if (dirname(at) === at) break;
-  }
-  const made: string[] = [];
-  for (const path of missing) {
-    const created = await mkdir(path).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
-        return false;
-      },
-    );
-    if (created) made.push(path);
-  }
-  return made;
-}
-
-/** Removes folders `makeFolders` made, deepest first; one that is no longer empty stays. */
-async function removeFolders(made: readonly string[]): Promise<void> {
-  for (const path of [...made].reverse()) await rmdir(path).catch(() => {});
-}
-
 function hashOf(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -1458,13 +1429,6 @@ function fileExists(file: string): WorkspaceError {
     file,
     problem: 'the file already exists; choose another name',
   });
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT',
-  );
 }
 
 /**
