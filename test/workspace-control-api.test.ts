@@ -297,7 +297,8 @@ test('bad paths for open, save as and new answer 4xx saying what is wrong; nothi
       422,
       /the folder .*no-such-folder does not exist \(ENOENT\)/,
     ],
-    ['new', folder, 409, /already exists/],
+    // Said as it is, with a file to name in it, as `init` says it (it was "the file already exists").
+    ['new', folder, 409, /^the path is a folder: name a workspace file, e\.g\. \/.*\/a-folder\/mock\.agui\.json$/],
     ['new', tooLong, 422, /ENAMETOOLONG/],
     ['new', underAFile, 422, /ENOTDIR/],
     // Absolute on another system only: on this one it would name a file in the folder the engine runs in.

@@ -108,21 +108,29 @@ export async function createWorkspaceFile(path: string, template: WorkspaceTempl
       operation: 'save',
       reason: code === 'EEXIST' ? 'exists' : 'io',
       file,
-      // A folder is there too, but "the file already exists" would not say what to do (`init mocks/`).
       problem:
-        code === 'EEXIST' &&
-        (await stat(file).then(
-          (found) => found.isDirectory(),
-          () => false,
-        ))
-          ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}`
-          : code === 'EEXIST'
-            ? 'the file already exists; it was left as it is (choose another name or delete it first)'
-            : `could not create the file (${await describeFsErrorAt(error, file)})`,
+        code === 'EEXIST'
+          ? await takenPathProblem(
+              file,
+              'the file already exists; it was left as it is (choose another name or delete it first)',
+            )
+          : `could not create the file (${await describeFsErrorAt(error, file)})`,
       cause: error,
     });
   }
   return workspace;
+}
+
+/**
+ * What to say of a new workspace's path that is taken (`init`, the console's New): a folder is said to be one, with a
+ * file in it to name (`init mocks/`: "the file already exists" would not say what to do); anything else is `taken`.
+ */
+export async function takenPathProblem(file: string, taken: string): Promise<string> {
+  const folder = await stat(file).then(
+    (found) => found.isDirectory(),
+    () => false,
+  );
+  return folder ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}` : taken;
 }
 
 /** Where the JSON Schema is, relative to the workspace file (so it resolves in the project that has us installed). */

@@ -29,7 +29,13 @@ import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
 import { decodeWorkspaceText, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { decodeWorkspaceBytes, newWorkspaceDocument, notAWorkspaceFile, readWorkspaceFile } from './workspace-file';
+import {
+  decodeWorkspaceBytes,
+  newWorkspaceDocument,
+  notAWorkspaceFile,
+  readWorkspaceFile,
+  takenPathProblem,
+} from './workspace-file';
 import { UNTITLED_COPY, unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
@@ -365,7 +371,7 @@ export class WorkspaceService {
   async create(template: WorkspaceTemplate, path?: string, name?: string): Promise<void> {
     if (path !== undefined) {
       const file = resolve(path);
-      if (await pathExists(file)) throw fileExists(file);
+      if (await pathExists(file)) throw await fileExists(file);
       await this.flushForSwitch();
       await this.createAt(file, template, name);
       return;
@@ -1057,7 +1063,7 @@ export class WorkspaceService {
     } catch (error) {
       if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
       if (roomFirst && error instanceof WorkspaceTooLarge) throw error;
-      if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') throw fileExists(file);
+      if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') throw await fileExists(file);
       this.writing = false;
       throw await this.saveFailure(file, error);
     } finally {
@@ -1421,13 +1427,13 @@ function errorInit(error: WorkspaceError) {
   };
 }
 
-/** A new workspace's path that holds a file already (`new` never writes over one). */
-function fileExists(file: string): WorkspaceError {
+/** A new workspace's path that is taken already (`new` never writes over anything). */
+async function fileExists(file: string): Promise<WorkspaceError> {
   return new WorkspaceError({
     operation: 'save',
     reason: 'exists',
     file,
-    problem: 'the file already exists; choose another name',
+    problem: await takenPathProblem(file, 'the file already exists; choose another name'),
   });
 }
 

@@ -39,7 +39,7 @@ export async function checkWorkspacePath(path: string, intent: 'open' | 'save-as
     if (intent === 'open') throw refuse('no such file', 'not-found');
     return file;
   }
-  // `new` refuses any existing path itself (409), without looking at what is there.
+  // `new` refuses any existing path itself (409), a folder with words of its own.
   if (intent === 'new') return file;
   if (!found.isFile()) throw refuse(notAWorkspaceFile(fileKind(found)));
   if (intent === 'open' && found.size > WORKSPACE_MAX_BYTES)
