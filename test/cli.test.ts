@@ -129,6 +129,44 @@ test('values refused in words: a negative number after a numeric option (its val
   }
 });
 
+test('AGUI_MOCK_TOKEN gives the console token without showing it in ps; --token wins; a bad one is one line, exit 2', async () => {
+  // From the environment: the console takes it, and the process's arguments (what `ps` shows every user) do not hold it.
+  const cli = runCli(['serve', '--port', '0', '--quiet'], { AGUI_MOCK_TOKEN: 'from-the-env.123' });
+  running.push(cli);
+  const [, consoleUrl] = await cli.waitFor(/^\s+Console\s+(\S+)/m);
+  assert.match(consoleUrl ?? '', /\/__console\/#token=from-the-env\.123$/);
+  const [, httpUrl] = cli.stdout().match(/HTTP\s+(\S+)/) ?? [];
+  const api = (token: string) =>
+    fetch(`${httpUrl}/__console/api/workspace`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal((await api('from-the-env.123')).status, 200);
+  assert.equal((await api('another-token')).status, 401);
+  if (process.platform === 'linux')
+    assert.doesNotMatch(readFileSync(`/proc/${cli.child.pid}/cmdline`, 'utf8'), /from-the-env/);
+  cli.child.kill('SIGTERM');
+  assert.equal((await cli.exited()).code, 0);
+
+  const both = await parseCliArgs(['serve', '--token', 'from-the-flag'], { AGUI_MOCK_TOKEN: 'from-the-env.123' });
+  assert.equal(both.command === 'serve' && both.token, 'from-the-flag');
+  // The flag wins: the variable is not used, so not checked either.
+  const flagOnly = await parseCliArgs(['serve', '--token', 'from-the-flag'], { AGUI_MOCK_TOKEN: 'bad' });
+  assert.equal(flagOnly.command === 'serve' && flagOnly.token, 'from-the-flag');
+  const neither = await parseCliArgs(['serve'], {});
+  assert.equal(neither.command === 'serve' && neither.token, undefined);
+  // Only serve takes a token: the other commands leave the variable alone.
+  assert.equal((await parseCliArgs(['validate', 'x.json'], { AGUI_MOCK_TOKEN: 'bad' })).command, 'validate');
+
+  const refusals = await Promise.all(
+    ['', 'short', 'has space in it', 'x'.repeat(257), 'ünïcödé-token'].map(async (bad) => {
+      const refused = runCli(['serve', '--port', '0', '--quiet'], { AGUI_MOCK_TOKEN: bad });
+      running.push(refused);
+      return [(await refused.exited()).code, refused.stderr(), refused.stdout()];
+    }),
+  );
+  const said =
+    'agui-mock: the environment variable AGUI_MOCK_TOKEN must be 8 to 256 characters of letters, digits, ".", "_", "~" or "-"\n';
+  assert.deepEqual(refusals, Array(5).fill([2, said, '']));
+});
+
 test('a decimal written without its leading zero is the number it says', async () => {
   // It was refused as "--speed must be a number from 0 to 100 (got '.5')", which it is.
   const options = await parseCliArgs(['serve', '--speed', '.5']);

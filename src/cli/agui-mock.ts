@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { packageVersion } from '../server/support/package-root';
 import { terminalText } from '../server/support/terminal-text';
-import { type CliCommand, parseCliArgs, USAGE, UsageError, usageFor } from './cli-options';
+import { type CliCommand, EnvironmentError, parseCliArgs, USAGE, UsageError, usageFor } from './cli-options';
 
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand;
@@ -9,8 +9,10 @@ async function main(argv: string[]): Promise<number> {
     command = await parseCliArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    // It may quote an argument (a file name a glob expanded): one line whatever that holds.
-    process.stderr.write(`agui-mock: ${terminalText(error.message)}\n\n${usageFor(error)}\n`);
+    // It may quote an argument (a file name a glob expanded): one line whatever that holds. The usage is for a
+    // mistyped argument: it says nothing about an environment variable.
+    const usage = error instanceof EnvironmentError ? '' : `\n${usageFor(error)}\n`;
+    process.stderr.write(`agui-mock: ${terminalText(error.message)}\n${usage}`);
     return 2;
   }
   if (command.command === 'help') {

@@ -31,7 +31,8 @@ const OPTIONS_OF: Partial<Record<CommandName, string>> = {
   --template NAME   the world to serve without --workspace, or to create a missing FILE from (default agora)
   --speed X         multiplies every scenario delay (default 1; 0 = no delays, for tests); the delays of routes
                     and of echo, push and rules sockets stay real time
-  --token TOKEN     console token: 8 to 256 letters, digits, ".", "_", "~" or "-" (default: random per launch)
+  --token TOKEN     console token: 8 to 256 letters, digits, ".", "_", "~" or "-" (default: $AGUI_MOCK_TOKEN when
+                    set, which other users cannot see in ps as they can a flag; else random per launch)
   --api-key KEY     require KEY as a gateway would: X-API-Key on every mocked REST request (else 401), ?token=KEY
                     on every mocked WebSocket (else closed 4001 "Unauthorized"); repeat for several keys. Joins
                     the workspace's keys for this launch only (not saved); /__console is not affected
@@ -144,11 +145,17 @@ export class UsageError extends Error {
   }
 }
 
+/** A bad value in an environment variable: exit 2 as a usage error, said in one line (no argument was wrong). */
+export class EnvironmentError extends UsageError {}
+
+/** The console token for `serve` without `--token`: `ps` shows every user a process's arguments, not its environment. */
+const TOKEN_ENV = 'AGUI_MOCK_TOKEN';
+
 /**
  * Async only to load the API-key schema when `--api-key` is given: the options module imports nothing that builds
  * schemas, so --help, --version and most usage errors answer without loading zod.
  */
-export async function parseCliArgs(argv: string[]): Promise<CliCommand> {
+export async function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliCommand> {
   const args = withNegativeNumbersJoined(argv);
   let parsed: ReturnType<typeof parse>;
   try {
@@ -163,7 +170,7 @@ export async function parseCliArgs(argv: string[]): Promise<CliCommand> {
   if (command === undefined) throw new UsageError('missing command: did you mean `agui-mock serve`?');
   if (!isCommand(command)) throw new UsageError(unknownCommand(command));
   try {
-    return await commandOptions(command, extra, values);
+    return await commandOptions(command, extra, values, env);
   } catch (error) {
     if (error instanceof UsageError) error.command ??= command;
     throw error;
@@ -177,7 +184,12 @@ function unknownCommand(typed: string): string {
   return `unknown command '${typed}'${meant ? `. Did you mean agui-mock ${meant}?` : ''}`;
 }
 
-async function commandOptions(command: CommandName, extra: string[], values: Values): Promise<CliCommand> {
+async function commandOptions(
+  command: CommandName,
+  extra: string[],
+  values: Values,
+  env: NodeJS.ProcessEnv,
+): Promise<CliCommand> {
   if (command === 'init' || command === 'validate') return workspaceCommand(command, extra, values);
   if (command === 'import-openapi') return importCommand(extra, values);
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
@@ -189,7 +201,7 @@ async function commandOptions(command: CommandName, extra: string[], values: Val
     workspace: values.workspace === undefined ? undefined : fileName('--workspace', values.workspace),
     template: values.template === undefined ? undefined : template(values.template),
     speed: optional(values.speed, (text) => number('--speed', text, 0, 100)),
-    token: token(values.token),
+    token: token(values.token, env[TOKEN_ENV]),
     heartbeatSeconds: optional(values.heartbeat, (text) => {
       const seconds = number('--heartbeat', text, 0, 3600);
       // Each peer gets one interval to answer a ping: the setting's own bound, said in the flag's unit.
@@ -460,10 +472,15 @@ function host(text: string | undefined): string {
   return text;
 }
 
-function token(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  if (!CONSOLE_TOKEN.test(text)) throw new UsageError(`--token must be ${CONSOLE_TOKEN_RULE}`);
-  return text;
+/** `--token`, else `$AGUI_MOCK_TOKEN`: the flag wins, and the variable is not looked at then. */
+function token(flag: string | undefined, fromEnv: string | undefined): string | undefined {
+  if (flag !== undefined) {
+    if (!CONSOLE_TOKEN.test(flag)) throw new UsageError(`--token must be ${CONSOLE_TOKEN_RULE}`);
+    return flag;
+  }
+  if (fromEnv !== undefined && !CONSOLE_TOKEN.test(fromEnv))
+    throw new EnvironmentError(`the environment variable ${TOKEN_ENV} must be ${CONSOLE_TOKEN_RULE}`);
+  return fromEnv;
 }
 
 /** A prefix every imported route can have, refused before the document is read rather than once per route. */
