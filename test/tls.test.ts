@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +18,7 @@ import { after, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect as tlsConnect } from 'node:tls';
 import { silentLogger, startMockServer, TlsError } from '../src/server/index';
-import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
+import { selfSignedFiles, selfSignedIdentity } from '../src/server/tls/self-signed-certificate';
 import type { ServerInfo } from '../src/shared/control-api';
 import type { TlsSetting } from '../src/shared/settings';
 import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWss } from './helpers/certificates';
@@ -65,6 +75,42 @@ test('self-signed: made on first use in the config folder, served over https and
   assert.equal(second.tls?.fingerprint, first.tls?.fingerprint, 'the same certificate after a restart');
   assert.equal(readFileSync(certFile, 'utf8'), cert);
   assert.equal((await httpsGet(`${second.url}/health`, cert)).status, 200);
+});
+
+test('two engines making the self-signed certificate at the same moment serve the one kept on disk', async () => {
+  const configDir = join(dir, 'config-race');
+  const { certFile, keyFile } = selfSignedFiles(configDir);
+  const said: string[] = [];
+  const logger = { info: (line: string) => said.push(line), warn: (line: string) => said.push(line), error: () => {} };
+  // Each made its own and served it, and only the last one written stayed: the other's browser exception was lost
+  // at its next start.
+  const [one, other] = await Promise.all([
+    selfSignedIdentity(configDir, logger),
+    selfSignedIdentity(configDir, logger),
+  ]);
+  const kept = readFileSync(certFile, 'utf8');
+  assert.deepEqual([one.cert, other.cert], [kept, kept]);
+  assert.deepEqual([one.key, other.key], Array(2).fill(readFileSync(keyFile, 'utf8')));
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600, 'the private key is readable by its owner only');
+  assert.deepEqual(readdirSync(join(configDir, 'tls')).sort(), ['localhost-key.pem', 'localhost.pem'], 'no temp files');
+  assert.equal(said.filter((line) => line.startsWith('made a self-signed certificate')).length, 1, said.join('\n'));
+  assert.equal(said.filter((line) => line.startsWith('serving the self-signed certificate another')).length, 1);
+
+  // A key left alone by a start that stopped before its certificate was written: replaced at once, not waited on.
+  rmSync(certFile);
+  const longAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(keyFile, longAgo, longAgo);
+  said.length = 0;
+  const started = Date.now();
+  const renewed = await selfSignedIdentity(configDir, logger);
+  assert.ok(Date.now() - started < 4_000, "a key written an hour ago is no other engine's, still writing its pair");
+  assert.equal(renewed.cert, readFileSync(certFile, 'utf8'));
+  assert.equal(renewed.key, readFileSync(keyFile, 'utf8'));
+  assert.notEqual(renewed.cert, kept);
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+  assert.deepEqual(said, [
+    `made a self-signed certificate for localhost, 127.0.0.1 and ::1 (the stored key had no certificate): ${certFile}`,
+  ]);
 });
 
 test('verification stays on: a client that trusts another certificate is refused', async () => {
