@@ -360,3 +360,106 @@ test('the inspected connection closing with the drawer open: no rule check asked
   assert.equal(await composer.getByText('Sending this would break a sequence rule').count(), 0);
   assert.equal(await composer.getByText(/Rule check unavailable/).count(), 0);
 });
+
+test('every action on the connection that closed with the drawer open is off and says why; Send to others still sends', async () => {
+  const server = await startTestEngine();
+  const { page } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  // Every error the browser reports, a failed request's "Failed to load resource" included.
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+  });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-gone');
+  const other = await finishedClient(server.wsUrl, 'thread-staying');
+  const item = page.locator('.connection-item', { hasText: 'thread-gone' });
+  const closedId = ((await item.getAttribute('data-testid')) ?? '').slice('connection-'.length);
+  const drawer = await openInject(page, 'thread-gone');
+  // What the console asks of the closed connection itself, reading aside (its frames, its template).
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() !== 'GET' && request.url().includes(`/connections/${closedId}`))
+      asked.push(`${request.method()} ${request.url()}`);
+  });
+  // Chosen before the close: this connection and the other one.
+  const composer = drawer.getByTestId('event-composer');
+  await composer.getByLabel('Send to').selectOption('chosen');
+  const picker = composer.getByRole('group', { name: 'Send to these connections' });
+  await picker.getByRole('checkbox', { name: /thread-staying/ }).check();
+  assert.equal(await picker.getByRole('checkbox', { checked: true }).count(), 2);
+
+  await client.close();
+  await drawer.getByText('connection closed').waitFor();
+  const closedReason = (lead: string) => drawer.getByText(`${lead}: this connection is closed`, { exact: true });
+
+  // Macros: Run is off, with the reason beside it; Ctrl+Enter in a field runs nothing either.
+  await drawer.getByRole('tab', { name: 'Macros' }).click();
+  const macro = drawer.getByTestId('macro-text-message');
+  await closedReason('Cannot run').waitFor();
+  assert.equal(await macro.getByRole('button', { name: 'Run macro' }).isDisabled(), true);
+  await macro.getByLabel('Text').fill('after the close');
+  await macro.getByLabel('Text').press('ControlOrMeta+Enter');
+
+  // Socket: delivery, closing and dropping are off, each with the reason beside it; Enter in their fields does nothing.
+  await drawer.getByRole('tab', { name: 'Socket' }).click();
+  await closedReason('Cannot pause or delay').waitFor();
+  await closedReason('Cannot close or drop').waitFor();
+  for (const name of ['Pause delivery', 'Apply', 'Close connection', 'Drop TCP…'])
+    assert.equal(await drawer.getByRole('button', { name }).isDisabled(), true, `${name} is on`);
+  await drawer.getByLabel('Latency per frame').fill('250');
+  await drawer.getByLabel('Latency per frame').press('Enter');
+  await drawer.getByLabel('Close reason').fill('again');
+  await drawer.getByLabel('Close reason').press('Enter');
+
+  // Event: the picker offers the open connections only, and the send goes to the one still open.
+  await drawer.getByRole('tab', { name: 'Event' }).click();
+  assert.equal(await picker.getByRole('checkbox').count(), 1);
+  assert.equal(await picker.getByRole('checkbox', { name: /thread-staying/ }).isChecked(), true);
+  await fillEditor(
+    page,
+    composer.locator('.cm-content'),
+    '{"type": "RUN_STARTED", "threadId": "thread-staying", "runId": "run-next"}',
+  );
+  await composer.locator('.cm-content', { hasText: 'run-next' }).waitFor();
+  await composer.getByRole('button', { name: 'Send', exact: true }).click();
+  await composer
+    .getByRole('status')
+    .filter({ hasText: /^Sent 1 event/ })
+    .waitFor();
+  await other.waitUntil(() => other.events.some((event) => event.type === 'RUN_STARTED' && event.runId === 'run-next'));
+
+  assert.deepEqual(asked, []);
+  assert.deepEqual(refused, []);
+  assert.deepEqual(errors, []);
+  await other.close();
+});
+
+test('the Frame tab of a raw socket that closed says why Send frame is off, and Ctrl+Enter sends nothing', async () => {
+  const server = await startTestEngine({ template: 'fastapi-tutorial' });
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const refused: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) refused.push(`${response.status()} ${response.url()}`);
+  });
+  await waitUntilLive(page);
+  const client = await RawSocket.open(`${server.url.replace('http', 'ws')}/ws/echo`);
+  await page.locator('.connection-item', { hasText: '/ws/echo' }).click();
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  const drawer = page.getByTestId('inject-drawer');
+  const input = drawer.getByLabel('Frame to send');
+  await input.fill('after the close');
+  await client.close();
+  await drawer.getByText('connection closed').waitFor();
+  await drawer.getByText('Cannot send: this connection is closed', { exact: true }).waitFor();
+  assert.equal(await drawer.getByRole('button', { name: 'Send frame' }).isDisabled(), true);
+  await input.press('ControlOrMeta+Enter');
+  await drawer.getByRole('tab', { name: 'Socket' }).click();
+  await drawer.getByText('Cannot close or drop: this connection is closed', { exact: true }).waitFor();
+  assert.deepEqual(refused, []);
+  assert.deepEqual(errors, []);
+});

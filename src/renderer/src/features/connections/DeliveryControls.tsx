@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
+import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
+import { notOpenWords } from './not-open-words';
 
 const MAX_LATENCY_MS = 60_000;
 
@@ -14,7 +16,11 @@ export function DeliveryControls({ connection }: { connection: ConnectionSummary
   const latencyValue = Number(latency);
   const latencyValid =
     latency !== '' && Number.isInteger(latencyValue) && latencyValue >= 0 && latencyValue <= MAX_LATENCY_MS;
-  const open = connection.state === 'open';
+  // A connection no longer open has no delivery left to change (the engine answers 409): its buttons say why.
+  const notOpen = notOpenWords(connection);
+  const open = notOpen === null;
+  const blockedId = useId();
+  const describedBy = open ? undefined : blockedId;
   return (
     <div className="stack">
       <div className="row">
@@ -22,6 +28,7 @@ export function DeliveryControls({ connection }: { connection: ConnectionSummary
           type="button"
           aria-pressed={connection.paused}
           disabled={!open || update.busy}
+          aria-describedby={describedBy}
           onClick={() => update.run({ paused: !connection.paused })}
         >
           {connection.paused ? 'Resume delivery' : 'Pause delivery'}
@@ -35,7 +42,7 @@ export function DeliveryControls({ connection }: { connection: ConnectionSummary
         className="row"
         onSubmit={(event) => {
           event.preventDefault();
-          if (latencyValid) void update.run({ latencyMs: latencyValue });
+          if (open && latencyValid) void update.run({ latencyMs: latencyValue });
         }}
       >
         <label className="field inline">
@@ -52,11 +59,12 @@ export function DeliveryControls({ connection }: { connection: ConnectionSummary
           />
           ms
         </label>
-        <button type="submit" disabled={!open || !latencyValid || update.busy}>
+        <button type="submit" disabled={!open || !latencyValid || update.busy} aria-describedby={describedBy}>
           Apply
         </button>
       </form>
       {!latencyValid && <span className="field-error">A whole number of milliseconds, 0 to {MAX_LATENCY_MS}.</span>}
+      <BlockedReason id={blockedId} lead="Cannot pause or delay" problems={notOpen === null ? [] : [notOpen]} />
       <ErrorNotice error={update.error} onDismiss={update.clearError} />
     </div>
   );

@@ -1,10 +1,12 @@
-import { useRef } from 'react';
+import { useId, useRef } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
 import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
+import { BlockedReason } from '../../ui/BlockedReason';
 import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
+import { notOpenWords } from '../connections/not-open-words';
 import { closeProblems, MAX_CLOSE_REASON_BYTES } from './close-validation';
 
 const PRESETS = [
@@ -33,7 +35,12 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
   const close = useAction(() => api.closeConnection(connection.id, Number(code), reason));
   const terminate = useAction(() => api.terminateConnection(connection.id));
   const problems = closeProblems(code, reason);
-  const open = connection.state === 'open';
+  // Closing, it takes no close frame of ours but can still be dropped (a client that never answers the close);
+  // closed, neither (the engine answers 409). The buttons say why they are off.
+  const notOpen = notOpenWords(connection);
+  const open = notOpen === null;
+  const closed = connection.state === 'closed';
+  const blockedId = useId();
   return (
     <section ref={section}>
       <h2>Close the socket</h2>
@@ -41,7 +48,7 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
         className="stack"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!problems.code && !problems.reason) void close.run();
+          if (open && !problems.code && !problems.reason) void close.run();
         }}
       >
         <div className="row">
@@ -81,6 +88,7 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
             type="submit"
             className="danger"
             disabled={!open || close.busy || problems.code !== null || problems.reason !== null}
+            aria-describedby={open ? undefined : blockedId}
           >
             {close.busy ? 'Closing…' : 'Close connection'}
           </button>
@@ -88,13 +96,18 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
           <ConfirmButton
             label="Drop TCP…"
             tone="plain"
-            disabled={!open}
+            disabled={closed}
             title="Ends the TCP connection without a close frame: the client sees 1006"
             confirmLabel="Drop it now (1006)"
             busyLabel="Dropping…"
             busy={terminate.busy}
             onConfirm={() => terminate.run()}
             focusAfter={() => () => socketTab(section.current)}
+          />
+          <BlockedReason
+            id={blockedId}
+            lead={closed ? 'Cannot close or drop' : 'Cannot close'}
+            problems={notOpen === null ? [] : [notOpen]}
           />
         </div>
         <ErrorNotice error={close.error ?? terminate.error} />

@@ -5,6 +5,7 @@ import type { InjectConflict } from '../../../../shared/control-api';
 import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage, type ValidationIssue } from '../../api/api-error';
 import { api } from '../../api/control-client';
+import { selectOpenConnections, useConnectionsStore } from '../../stores/connections-store';
 import {
   getInjectDraft,
   setReplacedText,
@@ -20,6 +21,7 @@ import { ScrollRegion } from '../../ui/ScrollRegion';
 import { SendKeyHint } from '../../ui/SendKeyHint';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { useAction } from '../../ui/use-action';
+import { notOpenWords } from '../connections/not-open-words';
 import { conflictInConsoleWords } from './conflict-words';
 import { eventsOf, validateEvents } from './event-validation';
 import { FindingsList, type ListedFinding } from './FindingsList';
@@ -66,7 +68,7 @@ function conflictFindings(error: ApiError): ListedFinding[] {
  * type, see which sequence rule it would break, then send — or send anyway. What is typed is the connection's
  * draft (kept across views, connections and reloads); saved and recently sent payloads load into the editor.
  */
-export function EventComposer({ connection, openCount }: { connection: ConnectionSummary; openCount: number }) {
+export function EventComposer({ connection }: { connection: ConnectionSummary }) {
   const draft = useInjectDraft(connection.id);
   const replacedText = useInjectDraftsStore((state) => state.replaced[connection.id] ?? null);
   const draftNotKept = useInjectDraftsStore((state) => state.notKept[connection.id] ?? false);
@@ -144,17 +146,27 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
     [parsed],
   );
   const schemaValid = parsed.ok && schemaProblems.length === 0;
-  const noTarget = target === 'chosen' && chosen.length === 0;
+  // Events go to AG-UI sockets only (the engine refuses the others with 409), and only to open ones.
+  const openConnections = useConnectionsStore(selectOpenConnections);
+  const eventTargets = useMemo(() => openConnections.filter((item) => item.protocol === 'agui'), [openConnections]);
+  // Chosen ones that closed since are no longer shown in the picker, nor sent to (the engine would refuse all).
+  const chosenOpen = useMemo(() => {
+    const ids = new Set(eventTargets.map((item) => item.id));
+    return chosen.filter((id) => ids.has(id));
+  }, [chosen, eventTargets]);
   /** A closed connection takes no events and has no sequence to check them against (the engine answers 409). */
-  const open = connection.state === 'open';
+  const notOpen = notOpenWords(connection);
+  const open = notOpen === null;
   // Why Send is off, or what the engine will refuse, in words beside it (the gutter's marks are not read by all).
   const blocked = !parsed.ok
     ? [jsonProblem(text) ?? 'Not JSON']
-    : noTarget
+    : target === 'chosen' && chosenOpen.length === 0
       ? ['pick at least one connection']
-      : !open && target === 'this'
-        ? ['this connection is closed (pick open ones in Send to)']
-        : [];
+      : target === 'all' && eventTargets.length === 0
+        ? ['no AG-UI connection is open']
+        : notOpen !== null && target === 'this'
+          ? [`${notOpen} (pick open ones in Send to)`]
+          : [];
   const blockedId = useId();
 
   // Dry run as the person types, and after each send: which sequence rule would this break right now?
@@ -197,7 +209,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           const result = await api.injectEvents(connection.id, events, force);
           setOutcome(sentWords([result], false));
         } else {
-          const { results } = await api.broadcastEvents(target === 'chosen' ? chosen : undefined, events, force);
+          const { results } = await api.broadcastEvents(target === 'chosen' ? chosenOpen : undefined, events, force);
           setOutcome(sentWords(results, true));
         }
         rememberSent({ kind: 'events', body: events as JsonObject[] });
@@ -249,11 +261,11 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
           <select aria-label="Send to" value={target} onChange={(event) => setTarget(event.target.value as Target)}>
             <option value="this">This connection</option>
             <option value="chosen">Chosen connections…</option>
-            <option value="all">All open connections ({openCount})</option>
+            <option value="all">All open connections ({eventTargets.length})</option>
           </select>
         </label>
       </div>
-      {target === 'chosen' && <TargetPicker chosen={chosen} onChange={setChosen} />}
+      {target === 'chosen' && <TargetPicker connections={eventTargets} chosen={chosenOpen} onChange={setChosen} />}
       <PayloadShelf
         accepts={EDITOR_KINDS}
         recentKind="events"
@@ -316,7 +328,7 @@ export function EventComposer({ connection, openCount }: { connection: Connectio
         {open ? (
           checkProblem && <div className="faint">{checkProblem}</div>
         ) : (
-          <div className="faint">No sequence rule is checked: this connection is closed.</div>
+          <div className="faint">No sequence rule is checked: {notOpen}.</div>
         )}
         {refusedIssues.length > 0 && (
           <div className="notice error">

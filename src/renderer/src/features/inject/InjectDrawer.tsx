@@ -1,6 +1,5 @@
 import { useRef } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
-import { selectOpenConnections, useConnectionsStore } from '../../stores/connections-store';
 import {
   type InjectTab,
   injectDrawerTab,
@@ -47,7 +46,6 @@ export function InjectDrawer({
   const tabs = raw ? RAW_TABS : AGUI_TABS;
   const kept = useInjectDrawerStore(injectDrawerTab(connection.id));
   const tab = tabs.find((item) => item.name === kept)?.name ?? (raw ? 'frame' : 'event');
-  const openCount = useConnectionsStore((state) => selectOpenConnections(state).length);
   const drawer = useRef<HTMLElement>(null);
   const group = `inject-${connection.id}`;
   useEscapeToClose(onClose);
@@ -90,10 +88,10 @@ export function InjectDrawer({
       ) : (
         <>
           <div className="drawer-tab fill" {...panel('event')}>
-            <EventComposer connection={connection} openCount={openCount} />
+            <EventComposer connection={connection} />
           </div>
           <div className="drawer-tab fill" {...panel('macros')}>
-            <MacroPanel connectionId={connection.id} />
+            <MacroPanel connection={connection} />
           </div>
         </>
       )}

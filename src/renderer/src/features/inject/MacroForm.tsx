@@ -1,4 +1,5 @@
 import { useId, useMemo, useState } from 'react';
+import type { ConnectionSummary } from '../../../../shared/connections';
 import type { InjectConflict, InjectResult, SequenceFinding } from '../../../../shared/control-api';
 import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage } from '../../api/api-error';
@@ -11,6 +12,7 @@ import { FormField } from '../../ui/FormField';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { SendKeyHint } from '../../ui/SendKeyHint';
 import { submitOnSendKey } from '../../ui/send-key';
+import { notOpenWords } from '../connections/not-open-words';
 import { conflictInConsoleWords } from './conflict-words';
 import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
@@ -31,13 +33,14 @@ function initialValues(definition: MacroDefinition): Record<string, string> {
  */
 export function MacroForm({
   definition,
-  connectionId,
+  connection,
   onLoad,
 }: {
   definition: MacroDefinition;
-  connectionId: string;
+  connection: ConnectionSummary;
   onLoad(content: PayloadContent): void;
 }) {
+  const connectionId = connection.id;
   const draft = useInjectDraft(connectionId);
   const values = draft.macroValues[definition.name] ?? initialValues(definition);
   const setValues = (next: Record<string, string>) => {
@@ -72,9 +75,11 @@ export function MacroForm({
     setSent(null);
   }
 
-  // Checked as the person types: each field says what is wrong with it, and Run says why it is off.
+  // Checked as the person types: each field says what is wrong with it, and Run says why it is off — first that the
+  // connection is closed, which no edit changes (the engine would answer 409).
   const problems = useMemo(() => macroFieldProblems(definition, values), [definition, values]);
-  const blocked = macroProblemLines(definition, problems);
+  const notOpen = notOpenWords(connection);
+  const blocked = [...(notOpen === null ? [] : [notOpen]), ...macroProblemLines(definition, problems)];
   const formId = useId();
   const blockedId = `${formId}-blocked`;
 
@@ -201,7 +206,7 @@ export function MacroForm({
             </button>
           )}
           <SendKeyHint />
-          <BlockedReason id={blockedId} lead="Cannot run yet" problems={blocked} />
+          <BlockedReason id={blockedId} lead={notOpen === null ? 'Cannot run yet' : 'Cannot run'} problems={blocked} />
         </div>
       </form>
     </div>

@@ -1,3 +1,4 @@
+import type { ConnectionSummary } from '../../../../shared/connections';
 import type { MacroName } from '../../../../shared/control-api';
 import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
 import { MacroForm } from './MacroForm';
@@ -6,7 +7,8 @@ import type { MacroContent, PayloadContent } from './payload-bodies';
 import { macroFormValues } from './payload-bodies';
 
 /** Pick a macro, fill its small form (what is typed is the connection's draft); saved and recent macros load here. */
-export function MacroPanel({ connectionId }: { connectionId: string }) {
+export function MacroPanel({ connection }: { connection: ConnectionSummary }) {
+  const connectionId = connection.id;
   const draft = useInjectDraft(connectionId);
   const definition = MACROS.find((macro) => macro.name === draft.macro) ?? MACROS[0];
   const load = (content: PayloadContent) => {
@@ -35,9 +37,7 @@ export function MacroPanel({ connectionId }: { connectionId: string }) {
           ))}
         </select>
       </label>
-      {definition && (
-        <MacroForm key={definition.name} definition={definition} connectionId={connectionId} onLoad={load} />
-      )}
+      {definition && <MacroForm key={definition.name} definition={definition} connection={connection} onLoad={load} />}
     </section>
   );
 }

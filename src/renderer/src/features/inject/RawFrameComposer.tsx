@@ -1,12 +1,14 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import type { RawMessageBody, RawMessageResult } from '../../../../shared/raw-messages';
 import { api } from '../../api/control-client';
+import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { SendKeyHint } from '../../ui/SendKeyHint';
 import { submitOnSendKey } from '../../ui/send-key';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { useAction } from '../../ui/use-action';
+import { notOpenWords } from '../connections/not-open-words';
 
 type FrameKind = 'text' | 'json';
 
@@ -24,8 +26,10 @@ export function RawFrameComposer({ connection }: { connection: ConnectionSummary
     const body: RawMessageBody = kind === 'text' ? { text: source } : { json: JSON.parse(source) };
     setSent(await api.sendRawMessage(connection.id, body));
   });
-  const open = connection.state === 'open';
-  const canSend = open && !send.busy && problem === null && (kind === 'text' || source.trim() !== '');
+  // A connection no longer open takes no frames (the engine answers 409): Send says why it is off.
+  const notOpen = notOpenWords(connection);
+  const blockedId = useId();
+  const canSend = notOpen === null && !send.busy && problem === null && (kind === 'text' || source.trim() !== '');
   return (
     <section className="stack">
       <h2>Send a frame</h2>
@@ -66,10 +70,16 @@ export function RawFrameComposer({ connection }: { connection: ConnectionSummary
         </label>
         {problem && <span className="field-error">{problem}</span>}
         <div className="row">
-          <button type="submit" className="primary" disabled={!canSend}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={!canSend}
+            aria-describedby={notOpen === null ? undefined : blockedId}
+          >
             {send.busy ? 'Sending…' : 'Send frame'}
           </button>
           <SendKeyHint />
+          <BlockedReason id={blockedId} lead="Cannot send" problems={notOpen === null ? [] : [notOpen]} />
           <span role="status" className="muted">
             {sent && `Sent ${sent.size} bytes${sent.held ? ' (waiting behind a pause or latency)' : ''}`}
           </span>

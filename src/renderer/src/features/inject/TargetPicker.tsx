@@ -1,12 +1,19 @@
-import { selectOpenConnections, useConnectionsStore } from '../../stores/connections-store';
+import type { OpenConnection } from '../../stores/connections-store';
 
-/** Checkboxes for the open connections an injection goes to. */
-export function TargetPicker({ chosen, onChange }: { chosen: readonly string[]; onChange(ids: string[]): void }) {
-  const open = useConnectionsStore(selectOpenConnections);
+/** Checkboxes for the connections an injection may go to (the open AG-UI ones): those it goes to are `chosen`. */
+export function TargetPicker({
+  connections,
+  chosen,
+  onChange,
+}: {
+  connections: readonly OpenConnection[];
+  chosen: readonly string[];
+  onChange(ids: string[]): void;
+}) {
   return (
     <fieldset className="stack" style={{ gap: 4, border: '1px solid var(--border)', borderRadius: 6, padding: 8 }}>
       <legend className="faint">Send to these connections</legend>
-      {open.map((connection) => (
+      {connections.map((connection) => (
         <label key={connection.id} className="field inline">
           <input
             type="checkbox"
@@ -17,12 +24,7 @@ export function TargetPicker({ chosen, onChange }: { chosen: readonly string[]; 
           />
           <span className="mono">{connection.id.slice(0, 8)}</span>
           <span className="faint">
-            {connection.path}
-            {connection.threadId
-              ? ` · ${connection.threadId}`
-              : connection.protocol === 'agui'
-                ? ' · no thread yet'
-                : ''}
+            {connection.path} · {connection.threadId ?? 'no thread yet'}
           </span>
         </label>
       ))}
