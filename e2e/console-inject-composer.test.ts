@@ -416,8 +416,14 @@ test('every action on the connection that closed with the drawer open is off and
   await drawer.getByLabel('Close reason').fill('again');
   await drawer.getByLabel('Close reason').press('Enter');
 
-  // Event: the picker offers the open connections only, and the send goes to the one still open.
+  // Event: nothing goes to this connection, by Ctrl+Enter in the editor either.
   await drawer.getByRole('tab', { name: 'Event' }).click();
+  await composer.getByLabel('Send to').selectOption('this');
+  await composer.getByText('Cannot send yet: this connection is closed (pick open ones in Send to)').waitFor();
+  await composer.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  // The picker offers the open connections only, and the send goes to the one still open.
+  await composer.getByLabel('Send to').selectOption('chosen');
   assert.equal(await picker.getByRole('checkbox').count(), 1);
   assert.equal(await picker.getByRole('checkbox', { name: /thread-staying/ }).isChecked(), true);
   await fillEditor(

@@ -231,9 +231,10 @@ export function EventComposer({ connection }: { connection: ConnectionSummary })
     { about: text },
   );
   const refusedIssues = send.error === null ? [] : issues;
-  // Off while sending, but still focusable: the focus stays on the button pressed (Enter on Send).
+  // Off while sending, but still focusable: the focus stays on the button pressed (Enter on Send). Ctrl+Enter in the
+  // editor sends too: not what Send is off for (the engine would refuse it).
   const trySend = (force: boolean) => {
-    if (!send.busy) void send.run(force);
+    if (!send.busy && blocked.length === 0) void send.run(force);
   };
 
   return (
