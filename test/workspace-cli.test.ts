@@ -45,7 +45,6 @@ test('init writes a workspace from a template and never overwrites one', async (
   );
   const workspace = await readJson(file);
   assert.equal(workspace.version, 2);
-  assert.match(String(workspace.$schema), /resources\/workspace\.schema\.json$/);
 
   const before = await readFile(file, 'utf8');
   const again = cli(['init', file, '--template', 'generic']);
@@ -73,6 +72,37 @@ test('init writes a workspace from a template and never overwrites one', async (
   assert.match(made.stdout, /from the blank template: 1 route, 0 scenarios\n/);
   const document = await readJson(blank);
   assert.deepEqual(document.packs, [], 'no pack: only the routes exist');
+});
+
+test("init names the project's installed JSON Schema in $schema, and no path of this machine's anywhere else", async () => {
+  // A project with agui-mock installed (its schema is all `$schema` needs); this CLI runs from elsewhere, as a global
+  // install, npx's cache or a checkout would.
+  const project = join(dir, 'schema-project');
+  await mkdir(join(project, 'node_modules/agui-mock/resources'), { recursive: true });
+  await writeFile(join(project, 'node_modules/agui-mock/resources/workspace.schema.json'), '{}');
+  await mkdir(join(project, 'mocks'));
+  const inProject = cli(['init', join(project, 'mocks', 'shop.agui.json')]);
+  assert.equal(inProject.code, 0, inProject.stderr);
+  assert.equal(
+    (await readJson(join(project, 'mocks', 'shop.agui.json'))).$schema,
+    '../node_modules/agui-mock/resources/workspace.schema.json',
+  );
+  assert.doesNotMatch(inProject.stdout, /editor completion/);
+
+  // No install at or above the file: no `$schema` (the running copy's is where this machine has it), and one line
+  // says how to get completion: the path is from the file to its project's (the folder with package.json) install.
+  const other = join(dir, 'schema-elsewhere');
+  await mkdir(join(other, 'mocks'), { recursive: true });
+  await writeFile(join(other, 'package.json'), '{}');
+  const outside = cli(['init', join(other, 'mocks', 'shop.agui.json')]);
+  assert.equal(outside.code, 0, outside.stderr);
+  const written = await readFile(join(other, 'mocks', 'shop.agui.json'), 'utf8');
+  assert.equal(JSON.parse(written).$schema, undefined);
+  assert.doesNotMatch(written, /workspace\.schema\.json/);
+  assert.match(
+    outside.stdout,
+    /^for editor completion, install agui-mock in the project \(npm install --save-dev agui-mock\) and add "\$schema": "\.\.\/node_modules\/agui-mock\/resources\/workspace\.schema\.json" to the file$/m,
+  );
 });
 
 test('init names the workspace after any file name it can hold, and writes it whole or not at all', async () => {

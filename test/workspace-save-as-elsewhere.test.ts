@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { ServerInfo } from '../src/shared/control-api';
 import type { Workspace, WorkspaceProblem, WorkspaceStatus } from '../src/shared/workspace';
@@ -148,4 +148,49 @@ test('save as elsewhere rebases the certificate and key; the start setting reads
   });
   assert.equal(freshInfo.status, 200);
   assert.equal(freshInfo.peerFingerprint, fingerprintOf(cert));
+});
+
+test("save as elsewhere: agui-mock's $schema is found again from there (or left out), the user's own is kept", async () => {
+  // A project with agui-mock installed; the workspace in it names the install's schema, as `init` writes it there.
+  const project = join(dir, 'schema-project');
+  mkdirSync(join(project, 'node_modules/agui-mock/resources'), { recursive: true });
+  writeFileSync(join(project, 'node_modules/agui-mock/resources/workspace.schema.json'), '{}');
+  const installed = './node_modules/agui-mock/resources/workspace.schema.json';
+  const file = join(project, 'shop.agui.json');
+  writeFileSync(file, JSON.stringify({ $schema: installed, version: 2, name: 'shop' }));
+  const server = await startWorkspaceEngine(dir, file);
+  const api = controlClient(server);
+  const schemaOf = async (path: string) => (await readJson(path)).$schema;
+  const saveAs = async (path: string) => {
+    mkdirSync(dirname(path), { recursive: true });
+    const saved = await api.post<WorkspaceStatus>('/workspace/save-as', { path });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  };
+
+  const nested = join(project, 'mocks', 'shop.agui.json');
+  await saveAs(nested);
+  assert.equal(await schemaOf(nested), '../node_modules/agui-mock/resources/workspace.schema.json');
+  assert.equal((await api.post('/workspace/save', {})).status, 200);
+  assert.equal(await schemaOf(nested), '../node_modules/agui-mock/resources/workspace.schema.json', 'saves keep it');
+  // Out of the project: no install reaches the file there, and no path into this one is written.
+  const outside = join(dir, 'schema-outside', 'shop.agui.json');
+  await saveAs(outside);
+  assert.equal(await schemaOf(outside), undefined);
+  assert.equal((await api.post('/workspace/save', {})).status, 200);
+  assert.equal(await schemaOf(outside), undefined);
+
+  // A schema of the user's: a URL is kept as written; a relative path still names the same file.
+  const userSchemas: [written: string, moved: string][] = [
+    ['https://example.com/agui.schema.json', 'https://example.com/agui.schema.json'],
+    ['schemas/mine.json', '../schema-project/schemas/mine.json'],
+  ];
+  for (const [$schema, moved] of userSchemas) {
+    writeFileSync(file, JSON.stringify({ $schema, version: 2, name: 'shop' }));
+    assert.equal((await api.post('/workspace/open', { path: file })).status, 200);
+    assert.equal((await api.post('/workspace/save', {})).status, 200);
+    assert.equal(await schemaOf(file), $schema, 'a save keeps it');
+    const there = join(dir, 'schema-users', `${moved.length}.agui.json`);
+    await saveAs(there);
+    assert.equal(await schemaOf(there), moved);
+  }
 });

@@ -5,6 +5,7 @@ import { terminalText } from '../server/support/terminal-text';
 import { tlsFilesProblem } from '../server/tls/tls-setting';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
+import { suggestedSchemaReference } from '../server/workspace/workspace-schema-reference';
 import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
 import type { InitOptions, ValidateOptions } from './cli-options';
 import { shellWord } from './shell-word';
@@ -17,7 +18,12 @@ export async function initWorkspace(options: InitOptions): Promise<number> {
     const file = terminalText(options.file);
     process.stdout.write(
       `created ${file} from the ${options.template} template: ${summary(workspace)}\n` +
-        `run it with: agui-mock serve --workspace ${terminalText(shellWord(options.file))}\n`,
+        `run it with: agui-mock serve --workspace ${terminalText(shellWord(options.file))}\n` +
+        // No `$schema` was written: this copy of agui-mock is not the project's (see `schemaReference`).
+        (workspace.$schema === undefined
+          ? 'for editor completion, install agui-mock in the project (npm install --save-dev agui-mock) and add ' +
+            `"$schema": "${terminalText(suggestedSchemaReference(options.file))}" to the file\n`
+          : ''),
     );
     return 0;
   } catch (error) {

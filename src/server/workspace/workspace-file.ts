@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { WORKSPACE_SCHEMA_FILE, type Workspace, WorkspaceSchema, type WorkspaceTemplate } from '../../shared/workspace';
-import { packageRoot } from '../support/package-root';
+import { dirname, join, resolve } from 'node:path';
+import { type Workspace, WorkspaceSchema, type WorkspaceTemplate } from '../../shared/workspace';
 import { writeFileAtomic } from './atomic-file';
 import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
 import { makeFolders, removeFolders } from './missing-folders';
@@ -10,6 +9,7 @@ import { WorkspaceError } from './workspace-error';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 import { workspaceNameFor } from './workspace-name';
+import { schemaReference } from './workspace-schema-reference';
 import { refuseUnsavable } from './workspace-size-limit';
 import { workspaceTemplate } from './workspace-templates';
 
@@ -74,7 +74,7 @@ export function decodeWorkspaceBytes(bytes: Uint8Array, file: string): DecodedWo
   return { text, ...read };
 }
 
-/** A new workspace from a template, named after its file, pointing editors at the JSON Schema. */
+/** A new workspace from a template, named after its file, pointing editors at the JSON Schema when it can. */
 export function newWorkspaceDocument(
   path: string,
   template: WorkspaceTemplate,
@@ -82,8 +82,9 @@ export function newWorkspaceDocument(
   name?: string,
 ): Workspace {
   const file = resolve(path);
+  const $schema = schemaReference(file);
   return WorkspaceSchema.parse({
-    $schema: schemaReference(file),
+    ...($schema !== undefined && { $schema }),
     ...workspaceTemplate(template, now, name ?? workspaceNameFor(file)),
   });
 }
@@ -131,10 +132,4 @@ export async function takenPathProblem(file: string, taken: string): Promise<str
     () => false,
   );
   return folder ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}` : taken;
-}
-
-/** Where the JSON Schema is, relative to the workspace file (so it resolves in the project that has us installed). */
-function schemaReference(file: string): string {
-  const path = relative(dirname(file), join(packageRoot(), WORKSPACE_SCHEMA_FILE)).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
 }

@@ -5,6 +5,7 @@ import type { Workspace } from '../../shared/workspace';
 import { templateFolder, workspaceFilePath } from '../routes/workspace-file';
 import { rebasedPath } from '../support/rebased-path';
 import { rebasedTlsSetting } from '../tls/tls-setting';
+import { relocatedSchemaReference } from './workspace-schema-reference';
 
 /** Longest a static folder's and a certificate file's path may be (their schemas' limits). */
 const STATIC_FOLDER_MAX = 1000;
@@ -20,7 +21,8 @@ export interface LeftBehind {
 /**
  * A workspace about to be written into another folder (`save as`), as that folder reads it, and what cannot follow
  * it there. Paths a workspace may point anywhere with — static folders, the certificate and key — are rebased
- * (`certs/a.pem` from `/p/old` to `/p/new` is `../old/certs/a.pem`); absolute ones stay as they are. Files routes
+ * (`certs/a.pem` from `/p/old` to `/p/new` is `../old/certs/a.pem`); absolute ones stay as they are; `$schema` as
+ * `relocatedSchemaReference` says. Files routes
  * answer with must lie inside the workspace file's folder (a request must never reach beyond it), so they are not
  * rebased: each one that is here and not there is left behind (see `routeFilesLeftBehind`).
  */
@@ -37,10 +39,13 @@ export async function relocateWorkspace(
   return { workspace, leftBehind };
 }
 
-/** The workspace with its static folders and certificate files rebased from `from` to `to`. */
+/** The workspace with its static folders, certificate files and `$schema` rebased from `from` to `to`. */
 function rebasedWorkspace(document: Workspace, from: string, to: string): Workspace {
+  const { $schema, ...rest } = document;
+  const schema = $schema === undefined ? undefined : relocatedSchemaReference($schema, from, to);
   return {
-    ...document,
+    ...(schema !== undefined && { $schema: schema }),
+    ...rest,
     settings: { ...document.settings, tls: rebasedTlsSetting(document.settings.tls, from, to) },
     staticFolders: rebasedStaticFolders(document.staticFolders, from, to),
   };

@@ -511,6 +511,7 @@ export class WorkspaceService {
     }
     this.moveServingFolder(from, to);
     this.name = name;
+    this.schemaRef = workspace.$schema;
     this.attachFile(file, hashOf(text));
     this.lastSavedAt = this.options.now();
     this.conflict = null;
