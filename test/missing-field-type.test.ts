@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { MAX_ECHOED_INPUT_CHARS, TRUNCATED_INPUT_MARK } from '../src/server/http/echoed-input';
 import type { RouteInput } from '../src/shared/mounts/route';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
@@ -13,14 +14,31 @@ const api = controlClient(server);
 const MISSING = { type: 'missing', msg: 'Field required' };
 
 test('the control API answers a missing enum field as missing, not as a value outside the enum', async () => {
-  const packs = await api.put<{ detail: unknown }>('/packs', { packs: [{}] });
+  const packs = await api.put<{ detail: unknown }>('/packs', { packs: [{ enabled: true }] });
   assert.equal(packs.status, 422);
-  assert.deepEqual(packs.body.detail, [{ ...MISSING, loc: ['body', 'packs', 0, 'pack'], input: null }]);
+  // Its input is the object the field is missing from, as FastAPI's.
+  assert.deepEqual(packs.body.detail, [{ ...MISSING, loc: ['body', 'packs', 0, 'pack'], input: { enabled: true } }]);
 
   // A saved macro without its `macro` (an enum with words of its own): missing, not "unknown macro undefined".
   const macro = await api.put<{ detail: unknown }>('/payloads/m', { name: 'M', kind: 'macro', body: { params: {} } });
   assert.equal(macro.status, 422);
-  assert.deepEqual(macro.body.detail, [{ ...MISSING, loc: ['body', 'body', 'macro'], input: null }]);
+  assert.deepEqual(macro.body.detail, [{ ...MISSING, loc: ['body', 'body', 'macro'], input: { params: {} } }]);
+
+  // An object too long to echo whole is cut short, as any echoed input is.
+  const args = { text: 'x'.repeat(5000) };
+  const step = { type: 'toolCall', name: 'lookup', args };
+  const long = await api.post<{ detail: { loc: unknown[]; input: unknown }[] }>('/scenarios', {
+    id: 'long',
+    name: 'long',
+    triggers: [],
+    steps: [step],
+  });
+  assert.equal(long.status, 422);
+  assert.deepEqual(long.body.detail[0]?.loc, ['body', 'steps', 0, 'result']);
+  assert.equal(
+    long.body.detail[0]?.input,
+    `${JSON.stringify(step).slice(0, MAX_ECHOED_INPUT_CHARS)}${TRUNCATED_INPUT_MARK}`,
+  );
 
   // A tagged union's absent tag keeps pydantic's own type for it.
   const untagged = await api.put<{ detail: { type: string; loc: unknown[] }[] }>('/payloads/m', { name: 'M', body: 1 });

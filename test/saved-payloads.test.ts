@@ -235,7 +235,7 @@ test("a saved macro's parameters are refused as the macro's own route refuses th
     body: { macro: 'run-error', params: {} },
   });
   assert.deepEqual(missing.body.detail, [
-    { type: 'missing', loc: ['body', 'body', 'params', 'message'], msg: 'Field required', input: null },
+    { type: 'missing', loc: ['body', 'body', 'params', 'message'], msg: 'Field required', input: {} },
   ]);
   await client.close();
 });

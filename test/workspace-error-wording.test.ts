@@ -171,10 +171,17 @@ test('the control API words the same mistakes the same way, echoing the value se
     status: 422,
     detail: [{ type: 'union_tag_invalid', loc: ['body', ...stepType.at], msg: stepType.words, input: 'txt' }],
   });
-  // A value that may be any JSON, left out: missing, as FastAPI says it.
+  // A value that may be any JSON, left out: missing, as FastAPI says it, with the object it is missing from.
   assert.deepEqual(answered(await api.post('/scenarios', missingResult.scenario)), {
     status: 422,
-    detail: [{ type: 'missing', loc: ['body', ...missingResult.at], msg: 'Field required', input: null }],
+    detail: [
+      {
+        type: 'missing',
+        loc: ['body', ...missingResult.at],
+        msg: 'Field required',
+        input: { type: 'toolCall', name: 'lookup', args: {} },
+      },
+    ],
   });
 
   // The store checks a payload on its own: the tag is the payload's `kind`, at the body's root, in pydantic's types.
@@ -267,7 +274,12 @@ test('a misspelt key leads, with the name it likely meant, before the real key i
         msg: 'Extra inputs are not permitted: did you mean behaviour?',
         input: { type: 'echo' },
       },
-      { type: 'missing', loc: ['body', 'behaviour'], msg: 'Field required', input: null },
+      {
+        type: 'missing',
+        loc: ['body', 'behaviour'],
+        msg: 'Field required',
+        input: { id: 'us', path: '/us', behavior: { type: 'echo' } },
+      },
     ],
   });
 });

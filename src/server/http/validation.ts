@@ -45,8 +45,11 @@ export function toValidationIssues(
       // A refused record key is the input, not the value under it (pydantic echoes the key too).
       const input = issue.code === 'invalid_key' ? path.at(-1) : valueAt(root, path);
       const { type, msg } = describe(issue, input);
+      // A body field that is not there echoes the object it is missing from, as pydantic's model does; a parameter
+      // (query, path, header) is validated on its own by FastAPI, so a missing one echoes null.
+      const echoed = type === 'missing' && part === 'body' ? valueAt(root, path.slice(0, -1)) : input;
       // FastAPI's key order, for clients (and people) diffing bodies.
-      return { type, loc: [part, ...path], msg, input: input === undefined ? null : input };
+      return { type, loc: [part, ...path], msg, input: echoed === undefined ? null : echoed };
     },
     part,
   );
