@@ -9,6 +9,7 @@ import { jsonBody } from '../http/json-body';
 import { requestBody } from '../http/parse-query-and-body';
 import { requestOrigin } from '../http/request-origin';
 import type { Connection } from '../ws/connection';
+import { RUN_REQUEST_FRAME_TYPE } from '../ws/message-socket-endpoint';
 import { agentRunRequest } from './agent-run-input';
 import { AgentThread, type RunStream } from './agent-thread';
 import { EVENT_STREAM_MEDIA_TYPES, negotiateEventStream } from './event-stream-format';
@@ -174,7 +175,7 @@ export function agentHttpEndpoint(
         // The body as the client sent it (a client's whole history, often): not serialised again.
         const raw = ctx.request.rawBody;
         const text = typeof raw === 'string' && raw !== '' ? raw : JSON.stringify(body);
-        connection.received(text, Buffer.byteLength(text), false, 'RunAgentInput');
+        connection.received(text, Buffer.byteLength(text), false, RUN_REQUEST_FRAME_TYPE);
         stream = {
           connection,
           send(runEvent) {

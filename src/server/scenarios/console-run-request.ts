@@ -11,7 +11,7 @@ export interface ConsoleRun {
 
 /**
  * The request a scenario played from the console answers (`POST /scenarios/:id/run`): the last run request the client
- * sent on the connection, made a new run — its messages (so `lastUserMessage`, `lastMessage`), tools, context,
+ * sent on the connection (as its frame log still holds it), made a new run — its messages (so `lastUserMessage`, `lastMessage`), tools, context,
  * forwardedProps and dialect (AG-UI's RUN_STARTED `protocolVersion`) — on the connection's thread, with the
  * thread's state now. It resumes nothing and names no parent run. Before the client sent any, there is no request:
  * no messages, an empty `lastUserMessage`, empty tools, context and forwardedProps, in AGORA's framing.

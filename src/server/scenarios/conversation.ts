@@ -100,8 +100,6 @@ export class Conversation {
   private readonly queued: QueuedRun[] = [];
   /** `bytes` of what is queued, summed. */
   private queuedBytes = 0;
-  /** The last run request a client sent that started (the console's runs answer it: `consoleRunRequest`). */
-  private lastClientRequest: RunRequest | undefined;
   private closed = false;
 
   constructor(private readonly options: ConversationOptions) {}
@@ -134,11 +132,6 @@ export class Conversation {
     this.threadState = previous.threadState;
   }
 
-  /** The last run request a client sent here that started playing (undefined before any did). */
-  get lastRequest(): RunRequest | undefined {
-    return this.lastClientRequest;
-  }
-
   /** The state of `threadId` as its last run here left it (undefined when none did). */
   stateOf(threadId: string): JsonValue | undefined {
     return this.threadState?.threadId === threadId ? this.threadState.state : undefined;
@@ -162,7 +155,7 @@ export class Conversation {
     const now = 'read' in request ? request.read() : request;
     if (!now) return undefined;
     this.replace('new_run');
-    this.startClientRun(now);
+    this.start(now);
     return undefined;
   }
 
@@ -218,11 +211,6 @@ export class Conversation {
     const player = this.player;
     this.player = undefined;
     player?.cancel(reason);
-  }
-
-  private startClientRun(request: RunRequest): void {
-    this.lastClientRequest = request;
-    this.start(request);
   }
 
   private start(request: RunRequest, program?: ScenarioProgram): void {
@@ -295,7 +283,7 @@ export class Conversation {
       this.queuedBytes -= next.bytes;
       const request = next.read();
       if (request) {
-        this.startClientRun(request);
+        this.start(request);
         return;
       }
     }

@@ -262,11 +262,14 @@ function rawBytes(data: RawData): Buffer {
   return Buffer.from(data);
 }
 
-/** The event type of a client frame, or `RunAgentInput` for a run request (which carries no type). */
+/** What a client's run request (which carries no event type) is logged as in its connection's frames. */
+export const RUN_REQUEST_FRAME_TYPE = 'RunAgentInput';
+
+/** The event type of a client frame, or RUN_REQUEST_FRAME_TYPE for a run request. */
 function messageType(value: unknown): string | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const record = value as Record<string, unknown>;
   if (typeof record.type === 'string') return record.type;
-  if ('messages' in record) return 'RunAgentInput';
+  if ('messages' in record) return RUN_REQUEST_FRAME_TYPE;
   return null;
 }

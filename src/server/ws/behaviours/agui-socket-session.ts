@@ -15,7 +15,7 @@ import { strayResume } from '../../scenarios/paused-run';
 import { clearRunControl, setRunControl } from '../../scenarios/run-control';
 import { observerPerRun } from '../../scenarios/run-observers';
 import type { Connection } from '../connection';
-import type { ClientMessage, SocketSession } from '../message-socket-endpoint';
+import { type ClientMessage, RUN_REQUEST_FRAME_TYPE, type SocketSession } from '../message-socket-endpoint';
 
 export interface AguiSocketSessionOptions {
   environment: AguiEndpointEnvironment;
@@ -230,11 +230,35 @@ export function aguiSocketSession(
       const runId = randomUUID();
       const threadId = connection.threadId ?? `thread-${randomUUID()}`;
       const run = { threadId, runId, userId: connection.userId, state: conversation.stateOf(threadId) };
-      const request = consoleRunRequest(conversation.lastRequest, run);
+      const request = consoleRunRequest(lastLoggedRunRequest(connection), run);
       conversation.runNow(request, program, 'console');
       return runId;
     },
   };
+}
+
+/** How many of the newest run requests in a connection's log are looked at for one that is valid. */
+const LOGGED_RUN_REQUESTS_LOOKED_AT = 16;
+
+/**
+ * The last valid run request the client sent on the connection, read back from its frame log as a queued one is:
+ * a run that has ended keeps no request alive (a client's whole history, often), so the console's run finds it where
+ * the log, within the memory budget, still holds it. Undefined when the client sent none, or the log let it go.
+ */
+function lastLoggedRunRequest(connection: Connection): RunRequest | undefined {
+  const { items } = connection.frames.newest(
+    LOGGED_RUN_REQUESTS_LOOKED_AT,
+    (_seq, direction, type) => direction === 'in' && type === RUN_REQUEST_FRAME_TYPE,
+  );
+  for (const frame of items) {
+    try {
+      const parsed = parseClientRequest(JSON.parse(frame.text), { owned: true });
+      if (parsed.kind === 'run') return parsed.request;
+    } catch {
+      // A frame the log keeps only in part (or that never parsed): an older one may do.
+    }
+  }
+  return undefined;
 }
 
 /**
