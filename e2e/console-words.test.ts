@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, waitUntilLive } from './helpers/console-page';
@@ -75,6 +76,28 @@ test('Settings and scenarios: problems in plain words; every speed label says de
   await page.getByRole('tab', { name: 'State' }).click();
   const session = page.getByTestId('session-session-koen-bella-rosa');
   assert.match((await session.textContent()) ?? '', DATE_TIME, 'last activity as 2026-12-01 21:23:05');
+  assert.deepEqual(errors, []);
+});
+
+test('Requests: the size of a body is counted in 1024s and named so (KiB), as the engine names sizes', async () => {
+  const server = await startTestEngine({ template: 'blank' });
+  const route = { id: 'echo', method: 'POST', path: '/echo', responses: [{ id: 'ok', body: { json: '{{body}}' } }] };
+  const added = await controlClient(server).post('/routes', route);
+  assert.equal(added.status, 201, JSON.stringify(added.body));
+  // 1,536 bytes: `{"a":"…"}` around 1,528 characters.
+  const sent = await fetch(`${server.url}/echo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ a: 'x'.repeat(1528) }),
+  });
+  assert.equal(sent.status, 200);
+  await sent.arrayBuffer();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  await waitUntilLive(page);
+  await page.getByRole('tab', { name: /^Requests/ }).click();
+  await page.getByRole('listbox', { name: 'Requests' }).getByRole('option').first().click();
+  await page.getByTestId('request-detail').getByText('1.5 KiB', { exact: true }).first().waitFor();
+  assert.doesNotMatch((await page.getByTestId('request-detail').textContent()) ?? '', /\bkB\b/);
   assert.deepEqual(errors, []);
 });
 

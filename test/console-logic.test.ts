@@ -20,7 +20,7 @@ const { prependRequests } = await rendererModule('stores/requests-store.ts');
 const { evictedFramesRow, heldFramesRow } = await rendererModule('features/connections/frame-rows.ts');
 const { logLosses } = await rendererModule('features/requests/log-losses.ts');
 const { applyAgoraChanges } = await rendererModule('stores/state-store.ts');
-const { formatDateTime } = await rendererModule('ui/format.ts');
+const { formatBytes, formatDateTime } = await rendererModule('ui/format.ts');
 const { describeDetail, issuePlace } = await rendererModule('api/api-error.ts');
 const { tokenFromPaste } = await rendererModule('api/console-token.ts');
 const { settingProblem } = await rendererModule('features/settings/setting-problems.ts');
@@ -400,6 +400,16 @@ test('dates: one unambiguous format everywhere, year first and 24 hours, from ep
   assert.equal(formatDateTime(evening.toISOString()), '2026-12-01 21:23:05');
   assert.equal(formatDateTime(new Date(2027, 0, 9, 7, 4, 3).getTime()), '2027-01-09 07:04:03');
   assert.equal(formatDateTime('not a date'), 'not a date', 'what is not a date is shown as it came');
+});
+
+test('sizes: counted in 1024s and named KiB and MiB, as the engine names them; a tenth at most, no `.0`', () => {
+  assert.equal(formatBytes(0), '0 B');
+  assert.equal(formatBytes(1023), '1023 B');
+  assert.equal(formatBytes(1024), '1 KiB');
+  assert.equal(formatBytes(1536), '1.5 KiB');
+  assert.equal(formatBytes(1024 * 1024 - 1), '1 MiB', 'not 1024 KiB');
+  assert.equal(formatBytes(64 * 1024 * 1024), '64 MiB');
+  assert.equal(formatBytes(66.2 * 1024 * 1024), '66.2 MiB');
 });
 
 test('shortened text: as it is up to the limit, else its start and an ellipsis, never half an emoji', () => {

@@ -1,10 +1,15 @@
 /** Small formatters shared by the views. */
 
+/** `512 B`, `1.5 KiB`, `64 MiB`: counted in 1024s and named so, as the engine's messages and docs name sizes. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const kib = tenths(bytes / 1024);
+  if (kib < 1024) return `${kib} KiB`;
+  return `${tenths(bytes / 1024 / 1024)} MiB`;
 }
+
+/** To a tenth, without a `.0` (a limit of 64 MiB reads as the docs write it). */
+const tenths = (value: number) => Number(value.toFixed(1));
 
 /** One formatter for every count: `toLocaleString` builds a new one per call, slow enough to show under load. */
 const counts = new Intl.NumberFormat('en');
