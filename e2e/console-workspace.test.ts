@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Workspace } from '../src/shared/workspace';
+import { WORKSPACE_MAX_BYTES } from '../src/shared/workspace-max-bytes';
 import { agoraData, agoraStore } from '../test/helpers/agora';
 import { startTestEngine } from '../test/helpers/engine';
 import { handMadeTooLargeHistory } from '../test/helpers/large-world';
@@ -57,11 +58,14 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
   await panel.getByTestId('workspace-import').setInputFiles(upload);
   await usersBecome(2);
 
-  // A broken upload is reported in place and changes nothing.
+  // A broken upload is reported in place, where the engine found it (not the browser's parser), and changes nothing.
   const broken = join(dir, 'broken.json');
-  writeFileSync(broken, '{"version": 1,');
+  writeFileSync(broken, '{\n  "version": 2,\n  oops\n}');
   await panel.getByTestId('workspace-import').setInputFiles(broken);
-  await panel.getByRole('alert').filter({ hasText: 'broken.json is not JSON' }).waitFor();
+  await panel
+    .getByRole('alert')
+    .filter({ hasText: 'broken.json:3:3: invalid JSON: unexpected "o", expected a property name in double quotes' })
+    .waitFor();
   assert.equal(((await (await fetch(`${server.url}/users`)).json()) as { totalCount: number }).totalCount, 2);
 
   await panel.getByRole('button', { name: 'Open…' }).click();
@@ -69,6 +73,39 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
   await panel.getByRole('button', { name: 'Open', exact: true }).click();
   await usersBecome(3);
   await panel.getByRole('button', { name: /team/ }).first().waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('Workspace: an upload that cannot be a workspace (not UTF-8, empty, too large) is refused naming the file; nothing changes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agui-console-upload-'));
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser);
+  await waitUntilLive(page);
+  await page.getByTestId('workspace-status').getByRole('button', { name: /▾/ }).click();
+  const panel = page.getByRole('dialog', { name: 'Workspace' });
+  const before = server.workspace.document().name;
+  const refused = async (name: string, bytes: Buffer | number, says: string) => {
+    const file = join(dir, name);
+    if (typeof bytes === 'number') {
+      writeFileSync(file, '');
+      truncateSync(file, bytes); // sparse: as large as asked without writing it
+    } else writeFileSync(file, bytes);
+    await panel.getByTestId('workspace-import').setInputFiles(file);
+    await panel.getByRole('alert').filter({ hasText: says }).waitFor();
+    await panel.getByRole('button', { name: 'Dismiss error' }).click();
+  };
+
+  // Latin-1: read by the browser, the é would arrive as U+FFFD and be imported without a word.
+  const latin1 = Buffer.concat([Buffer.from('{"version": 2, "name": "Caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+  await refused('latin1.json', latin1, 'latin1.json: Request body is not valid UTF-8 (byte 0xe9 at offset 27)');
+  await refused('empty.json', Buffer.alloc(0), 'empty.json is empty: choose a workspace file');
+  await refused(
+    'huge.json',
+    WORKSPACE_MAX_BYTES + 1,
+    'huge.json is larger than 64 MiB, the largest workspace the engine imports',
+  );
+  assert.equal(server.workspace.document().name, before);
+  assert.equal(server.workspace.status().edited, false);
   assert.deepEqual(errors, []);
 });
 

@@ -11,7 +11,7 @@ import { OpenApiImportError } from '../src/server/openapi/openapi-import-error';
 import { readOpenApiSource } from '../src/server/openapi/read-openapi-source';
 import { WorkspaceError } from '../src/server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../src/server/workspace/workspace-file';
-import { WORKSPACE_MAX_BYTES } from '../src/server/workspace/workspace-max-bytes';
+import { WORKSPACE_MAX_BYTES } from '../src/shared/workspace-max-bytes';
 import { runCommand } from './helpers/cli-process';
 import { workspaceDir } from './helpers/workspace-files';
 

@@ -206,6 +206,9 @@ export interface WorkspaceProblem {
   at: number;
 }
 
+/** The `file` of an imported document's problems (`import:4:3: invalid JSON: …`): it came as a body, not from a file. */
+export const IMPORTED_DOCUMENT = 'import';
+
 /** One of a workspace's problems on a line of its own: its field path (`(root)` for the document itself), then what. */
 export function problemLine(problem: { path: string; problem: string }): string {
   return `${problem.path || '(root)'}: ${problem.problem}`;

@@ -1,6 +1,6 @@
+import { WORKSPACE_MAX_BYTES } from '../../shared/workspace-max-bytes';
 import { roomForWrite } from '../support/room-for-write';
 import { describeBytes, describeMegabytes } from './bounded-file';
-import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 
 /**
  * What the per-item sizes clients' writes are charged leave out, kept free so the file still fits: the brackets and

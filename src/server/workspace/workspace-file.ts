@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type Workspace, WorkspaceSchema, type WorkspaceTemplate } from '../../shared/workspace';
+import { WORKSPACE_MAX_BYTES } from '../../shared/workspace-max-bytes';
 import { writeFileAtomic } from './atomic-file';
 import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
 import { makeFolders, removeFolders } from './missing-folders';
 import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { describeFsErrorAt } from './workspace-fs-errors';
-import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 import { workspaceNameFor } from './workspace-name';
 import { schemaReference } from './workspace-schema-reference';
 import { refuseUnsavable } from './workspace-size-limit';

@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { ServerSettings } from '../../shared/settings';
 import {
+  IMPORTED_DOCUMENT,
   WORKSPACE_VERSION,
   type Workspace,
   type WorkspaceProblem,
@@ -12,6 +13,7 @@ import {
   type WorkspaceStatus,
   type WorkspaceTemplate,
 } from '../../shared/workspace';
+import { WORKSPACE_MAX_BYTES } from '../../shared/workspace-max-bytes';
 import type { EngineContext } from '../engine-context';
 import { PACK_DATA_ITEM_LEVEL } from '../packs/pack-definition';
 import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-payloads';
@@ -38,7 +40,6 @@ import {
 } from './workspace-file';
 import { UNTITLED_COPY, unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
-import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
 import {
@@ -407,9 +408,12 @@ export class WorkspaceService {
    * the file's indent; not applied yet (`applyImport`). `refusedText` answers text refused before it is parsed.
    */
   decodeImport(text: string, refusedText: (refusal: JsonTextRefusal) => Error): Workspace {
-    const { workspace } = decodeWorkspaceText(text, 'import', { baseDir: servingFolder(this.file), refusedText });
+    const { workspace } = decodeWorkspaceText(text, IMPORTED_DOCUMENT, {
+      baseDir: servingFolder(this.file),
+      refusedText,
+    });
     // A compact body within the limit may pass it once written with the file's indent: then no save would take it.
-    encodeOpenable(workspace, 'import');
+    encodeOpenable(workspace, IMPORTED_DOCUMENT);
     return workspace;
   }
 

@@ -1,9 +1,9 @@
 import type { Workspace } from '../../shared/workspace';
+import { WORKSPACE_MAX_BYTES } from '../../shared/workspace-max-bytes';
 import { describeBytes, describeMegabytes } from './bounded-file';
 import { DocumentBytes } from './document-bytes';
 import { encodeWorkspaceChunks, pacedWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
-import { WORKSPACE_MAX_BYTES } from './workspace-max-bytes';
 
 /** What a workspace past WORKSPACE_MAX_BYTES is, in words. */
 export const TOO_LARGE_TO_OPEN = `larger than ${describeBytes(WORKSPACE_MAX_BYTES)}, the largest file the engine opens`;

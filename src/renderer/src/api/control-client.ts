@@ -43,15 +43,15 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   return send<T>(method, path, body === undefined ? undefined : JSON.stringify(body));
 }
 
-/** A request whose body is the JSON text given, as it is (a file's: the engine reads what its author wrote). */
-async function send<T>(method: string, path: string, jsonText?: string): Promise<T> {
+/** A request whose body is the JSON given, as it is (a file's bytes: the engine reads what its author wrote). */
+async function send<T>(method: string, path: string, json?: string | ArrayBuffer): Promise<T> {
   const response = await fetch(`${access.engineUrl}${CONTROL_API_PREFIX}${path}`, {
     method,
     headers: {
       authorization: `Bearer ${access.token}`,
-      ...(jsonText === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(json === undefined ? {} : { 'content-type': 'application/json' }),
     },
-    body: jsonText,
+    body: json,
   });
   const text = await response.text();
   let parsed: unknown = null;
@@ -144,7 +144,7 @@ export const api = {
     call<WorkspaceStatus>('POST', '/workspace/new', path ? { template, path } : { template }),
   exportWorkspace: () => call<Workspace>('GET', '/workspace/export'),
   /** The file's text as it is: a key written twice in it is refused there, where parsing it here would drop one. */
-  importWorkspace: (text: string) => send<WorkspaceStatus>('POST', '/workspace/import', text),
+  importWorkspace: (bytes: ArrayBuffer) => send<WorkspaceStatus>('POST', '/workspace/import', bytes),
   recentWorkspaces: () => call<ItemsPage<RecentWorkspace>>('GET', '/workspace/recent'),
 
   runScenario: (scenarioId: string, connectionId: string) =>

@@ -1,12 +1,12 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { WORKSPACE_MAX_BYTES } from '../../../shared/workspace-max-bytes';
 import { fileKind } from '../../support/file-kind';
 import { describeBytes } from '../../workspace/bounded-file';
 import { WorkspaceError } from '../../workspace/workspace-error';
 import { notAWorkspaceFile } from '../../workspace/workspace-file';
 import { describeFsErrorAt } from '../../workspace/workspace-fs-errors';
-import { WORKSPACE_MAX_BYTES } from '../../workspace/workspace-max-bytes';
 
 /** What is at `file` now: its stats, `missing`, or the reason it cannot be looked at. */
 async function lookUp(file: string): Promise<Stats | 'missing' | NodeJS.ErrnoException> {

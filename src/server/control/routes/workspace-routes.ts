@@ -8,6 +8,7 @@ import {
   WorkspaceSaveAsSchema,
 } from '../../../shared/workspace';
 import { asciiWorkspaceFileName, workspaceFileName } from '../../../shared/workspace-file-name';
+import { WORKSPACE_MAX_BYTES } from '../../../shared/workspace-max-bytes';
 import { HttpError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
@@ -17,7 +18,6 @@ import type { JsonTextRefusal } from '../../support/json-text-scan';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import { WORKSPACE_MAX_DEPTH, WORKSPACE_MAX_OBJECT_KEYS } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
-import { WORKSPACE_MAX_BYTES } from '../../workspace/workspace-max-bytes';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
 import { workspaceHttpError } from './workspace-http-error';

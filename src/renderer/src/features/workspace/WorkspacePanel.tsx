@@ -8,7 +8,8 @@ import { formatDateTime } from '../../ui/format';
 import { useAction } from '../../ui/use-action';
 import { useEscapeToClose } from '../../ui/use-escape';
 import { useReturnFocus } from '../../ui/use-return-focus';
-import { downloadWorkspace, readWorkspaceUpload } from './workspace-download';
+import { downloadWorkspace } from './workspace-download';
+import { importWorkspaceUpload } from './workspace-upload';
 
 const TEMPLATE_LABELS: Record<WorkspaceTemplate, string> = {
   agora: 'AGORA (users, sessions, the four demo flows)',
@@ -170,7 +171,7 @@ export function WorkspacePanel({ workspace, onClose }: { workspace: WorkspaceSta
             onChange={(event) => {
               const file = event.target.files?.[0];
               event.target.value = '';
-              if (file) run(async () => api.importWorkspace(await readWorkspaceUpload(file)));
+              if (file) run(() => importWorkspaceUpload(file));
             }}
           />
         </div>

@@ -12,17 +12,3 @@ export function downloadWorkspace(document: Workspace): void {
   // The click has started the download; the object URL is only needed until then.
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
-
-/**
- * Reads an uploaded file's text, saying what is wrong when it is not JSON. The text goes to the engine as it is: parsed
- * and written again here, a key written twice would lose one copy without a word, where the engine refuses it.
- */
-export async function readWorkspaceUpload(file: File): Promise<string> {
-  const text = await file.text();
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file.name} is not JSON: ${(error as Error).message}`);
-  }
-  return text;
-}
