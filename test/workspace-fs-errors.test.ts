@@ -56,10 +56,10 @@ test('at a place, a write names the folder and says the reason its code gives', 
     'a part of the path, /data, is a file, not a folder (ENOTDIR)',
   );
   assert.equal(at('ENOTDIR'), 'a part of the path is a file, not a folder (ENOTDIR)');
-  // A read names the file already (the message starts with it): a refusal says which way.
+  // Every folder on the way could be looked into (`describeFsErrorAt` found none closed): the file's own refusal.
   assert.equal(
     describeFsError(errno('EACCES', 'x'), 'read', place),
-    'permission denied: the folder or file is not readable (EACCES)',
+    'permission denied: not allowed to read /data/w.agui.json (EACCES); allow the user the engine runs as to read it, or choose another file',
   );
   // A folder on the way the engine may not look into (found by `describeFsErrorAt`): named, with what to do.
   assert.equal(

@@ -126,7 +126,7 @@ test('save as into a folder with mode 0555: not allowed to write there', {
   await refused(join(readOnly, 'w.agui.json'), WORDS.EACCES?.(readOnly) as RegExp);
 });
 
-test('save as into a folder the engine may not look into, or not write in: names the folder and says what to do', async (t) => {
+test('save as into a folder the engine may not look into, or not write in, an open of a file it may not read: names the folder or file and says what to do', async (t) => {
   buildCli();
   // Root may look into and write in any folder: run as root, the engine runs as nobody, so the system refuses it.
   const asRoot = process.getuid?.() === 0;
@@ -138,6 +138,9 @@ test('save as into a folder the engine may not look into, or not write in: names
   mkdirSync(readOnlyHere);
   chmodSync(closed, 0o000);
   chmodSync(readOnlyHere, 0o555);
+  const unreadable = join(shared, 'private.agui.json');
+  writeFileSync(unreadable, '{}');
+  chmodSync(unreadable, 0o000);
   const file = join(shared, 'w.agui.json');
   const token = 'closed-folders-token';
   const run = runCommand(
@@ -172,6 +175,17 @@ test('save as into a folder the engine may not look into, or not write in: names
   assert.equal(
     await saveAs(join(readOnlyHere, 'w.agui.json')),
     `could not save (permission denied: not allowed to write in ${readOnlyHere} (EACCES); allow the user the engine runs as to write there, or choose another folder); nothing was written there, and the workspace is as it was`,
+  );
+  // A file of its own the engine may not read (mode 000), in a folder it may look into: the file is named.
+  const opened = await fetch(`${url}/__console/api/workspace/open`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ path: unreadable }),
+  });
+  const { detail } = (await opened.json()) as { detail: WorkspaceProblem };
+  assert.equal(
+    `${opened.status} ${detail.message}`,
+    `422 ${unreadable}: cannot read the file (permission denied: not allowed to read ${unreadable} (EACCES); allow the user the engine runs as to read it, or choose another file)`,
   );
   const status = (await (
     await fetch(`${url}/__console/api/workspace`, { headers: { authorization: `Bearer ${token}` } })

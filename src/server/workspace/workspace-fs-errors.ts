@@ -15,7 +15,10 @@ export interface FsErrorPlace {
   folderExists?: boolean;
   /** The first part of the path that is not a folder (looked at only for ENOTDIR). */
   notAFolder?: string;
-  /** The folder on the path the engine may not look into (looked at only for a permission refused reading). */
+  /**
+   * The folder on the path the engine may not look into (looked at only for a permission refused reading); none
+   * found, the file's own permissions refused it.
+   */
   closedFolder?: string;
 }
 
@@ -43,6 +46,9 @@ export function describeFsError(error: unknown, access: 'read' | 'write' = 'writ
         return `permission denied: not allowed to write in ${folder} (${code}); allow the user the engine runs as to write there, or choose another folder`;
       if (place?.closedFolder)
         return `permission denied: not allowed to look into ${place.closedFolder} (${code}); allow the user the engine runs as to open it, or choose another folder`;
+      // Every folder on the way could be looked into: the refusal is the file's own.
+      if (place && access === 'read')
+        return `permission denied: not allowed to read ${place.file} (${code}); allow the user the engine runs as to read it, or choose another file`;
       return `permission denied: the folder or file is not ${access === 'read' ? 'readable' : 'writable'} (${code})`;
     case 'EROFS':
       return folder ? `${folder} is on a read-only file system (EROFS)` : 'the file system is read-only (EROFS)';
