@@ -61,6 +61,19 @@ test('a library start neither writes the user recent list nor shows it, unless a
   assert.deepEqual(await recentPaths(configDir), [asked, otherProject.path]);
 });
 
+test('an old entry whose name is only spaces (refused by the schema now) is shown by its file name', async () => {
+  const configDir = join(dir, 'blank-name-config');
+  await mkdir(configDir);
+  const blank = { path: '/elsewhere/shop.agui.json', name: '   ', openedAt: 2 };
+  const named = { path: '/elsewhere/other.agui.json', name: 'Other', openedAt: 1 };
+  await writeFile(join(configDir, 'recent.json'), JSON.stringify({ workspaces: [blank, named] }));
+  const server = await startTestEngine({ recentWorkspaces: true, workspaceOptions: { configDir } });
+  const recent = await controlClient(server).get<{ items: RecentWorkspace[] }>('/workspace/recent');
+  assert.deepEqual(recent.body.items, [{ ...blank, name: 'shop' }, named]);
+  assert.deepEqual((await controlClient(server).get<WorkspaceStatus>('/workspace')).body.recent, recent.body.items);
+  await server.close();
+});
+
 test('engines started at once in one process each keep their entry', async () => {
   const configDir = join(dir, 'parallel-config');
   const files = [0, 1, 2, 3].map((n) => join(dir, `parallel-${n}.agui.json`));

@@ -42,7 +42,7 @@ export const WORKSPACE_SCHEMA_FILE = 'resources/workspace.schema.json';
  */
 export const WORKSPACE_NAME_MAX = 200;
 
-const WorkspaceNameSchema = nameText(WORKSPACE_NAME_MAX).regex(
+export const WorkspaceNameSchema = nameText(WORKSPACE_NAME_MAX).regex(
   /^[^\p{Cc}]*$/u,
   'one line of text, without control characters (line breaks, tabs, escapes, NUL)',
 );

@@ -2,10 +2,11 @@ import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { RecentWorkspace } from '../../shared/workspace';
+import { type RecentWorkspace, WorkspaceNameSchema } from '../../shared/workspace';
 import type { Logger } from '../support/logger';
 import { writeFileAtomic } from './atomic-file';
 import { describeBytes, readRegularFile } from './bounded-file';
+import { workspaceNameFor } from './workspace-name';
 
 const MAX_RECENT = 10;
 /** How long an update waits for another process's lock before writing without it (the list is a convenience). */
@@ -18,6 +19,14 @@ const MAX_LIST_BYTES = 1024 * 1024;
 const RecentFileSchema = z.object({
   workspaces: z.array(z.object({ path: z.string().min(1), name: z.string(), openedAt: z.number() })),
 });
+
+/**
+ * An entry as the console shows it: a name a workspace may no longer have (only spaces, from before the schema
+ * refused them; a line break written by hand) gives way to its file's, rather than showing blank or breaking a line.
+ */
+function shown(entry: RecentWorkspace): RecentWorkspace {
+  return WorkspaceNameSchema.safeParse(entry.name).success ? entry : { ...entry, name: workspaceNameFor(entry.path) };
+}
 
 /** `$AGUI_MOCK_CONFIG_DIR`, else `$XDG_CONFIG_HOME/agui-mock`, else `~/.config/agui-mock` (`%APPDATA%` on Windows). */
 export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -131,7 +140,9 @@ export class RecentWorkspaces {
             ? `larger than ${describeBytes(bytes.maxBytes)}`
             : `not a regular file (it is ${bytes.what})`,
         );
-      return RecentFileSchema.parse(JSON.parse(bytes.toString('utf8'))).workspaces.slice(0, MAX_RECENT);
+      return RecentFileSchema.parse(JSON.parse(bytes.toString('utf8')))
+        .workspaces.slice(0, MAX_RECENT)
+        .map(shown);
     } catch (error) {
       this.logger?.warn(`ignoring a damaged recent workspaces list ${this.file}: ${(error as Error).message}`);
       return [];
