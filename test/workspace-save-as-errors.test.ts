@@ -128,10 +128,11 @@ test('save as into a folder with mode 0555: not allowed to write there', {
 
 test('save as into a folder the engine may not look into, or not write in, an open of a file it may not read: names the folder or file and says what to do', async (t) => {
   buildCli();
-  // Root may look into and write in any folder: run as root, the engine runs as nobody, so the system refuses it.
+  // Root may look into and write in any folder: run as root, the engine runs as root without the capabilities that
+  // let it (util-linux's setpriv), so the system refuses it. Not as nobody: a checkout in a 0700 folder (mktemp's) is
+  // closed to nobody, and the CLI would not load.
   const asRoot = process.getuid?.() === 0;
   const shared = mkdtempSync(join(tmpdir(), 'agui-closed-folders-'));
-  chmodSync(shared, 0o777);
   const closed = join(shared, 'closed');
   const readOnlyHere = join(shared, 'read-only');
   mkdirSync(closed);
@@ -143,13 +144,11 @@ test('save as into a folder the engine may not look into, or not write in, an op
   chmodSync(unreadable, 0o000);
   const file = join(shared, 'w.agui.json');
   const token = 'closed-folders-token';
+  const serve = [CLI, 'serve', '--port', '0', '--quiet', '--template', 'blank', '--workspace', file, '--token', token];
   const run = runCommand(
-    process.execPath,
-    [CLI, 'serve', '--port', '0', '--quiet', '--template', 'blank', '--workspace', file, '--token', token],
-    {
-      env: { ...process.env, AGUI_MOCK_CONFIG_DIR: join(shared, 'config') },
-      ...(asRoot && { uid: 65534, gid: 65534 }),
-    },
+    asRoot ? 'setpriv' : process.execPath,
+    asRoot ? ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...serve] : serve,
+    { env: { ...process.env, AGUI_MOCK_CONFIG_DIR: join(shared, 'config') } },
   );
   t.after(async () => {
     run.child.kill('SIGTERM');
