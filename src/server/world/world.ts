@@ -202,12 +202,14 @@ export class World {
 
   /**
    * Checks a world without serving it: every mount compiles and every pack's data is consistent. Throws one
-   * MountValidationError with every problem, located from the workspace root.
+   * MountValidationError with every problem, located from the workspace root. Returns the HTTP mounts it compiled,
+   * which `replace` serves rather than compiling them again (a second compile of GitHub's 1,223 routes took ~0.8 s).
    */
-  static check(parts: WorldParts, environment: HttpMountEnv, scenarioIds: ReadonlySet<string>): void {
+  static check(parts: WorldParts, environment: HttpMountEnv, scenarioIds: ReadonlySet<string>): HttpMounts {
     const issues = [...packIssues(parts.packs), ...unknownScenarioIssues(parts, scenarioIds)];
+    let http: HttpMounts | undefined;
     try {
-      HttpMounts.compile(parts, environment);
+      http = HttpMounts.compile(parts, environment);
     } catch (error) {
       if (!(error instanceof MountValidationError)) throw error;
       issues.push(...error.issues);
@@ -220,7 +222,8 @@ export class World {
         issues.push(...error.issues);
       }
     }
-    if (issues.length > 0) throw new MountValidationError(issues);
+    if (issues.length > 0 || http === undefined) throw new MountValidationError(issues);
+    return http;
   }
 
   /**
@@ -238,8 +241,7 @@ export class World {
     let http: HttpMounts;
     this.incomingFile = workspaceFile;
     try {
-      World.check(parts, this.httpEnvironment(baseDir), scenarioIds);
-      http = HttpMounts.compile(parts, this.httpEnvironment(baseDir));
+      http = World.check(parts, this.httpEnvironment(baseDir), scenarioIds);
     } finally {
       this.incomingFile = undefined;
     }
