@@ -1,5 +1,5 @@
 import type { Route } from '../../shared/mounts/route';
-import { type ComparablePath, comparablePath, mayCoverOthers } from '../world/shadowed-paths';
+import { type ComparablePath, comparablePath, WidePaths } from '../world/shadowed-paths';
 import { methodsMeet, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
 
 /** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
@@ -63,8 +63,14 @@ export function mergeImportedRoutes(
   const added = [...byId.values()];
   // With replaceAll the list is the document's, in its order; otherwise new routes go after the existing ones —
   // but before one that would leave them nothing to answer (a concrete path new beside an imported templated one).
-  const merged = replaceAll ? [...imported] : withRoutesReachable(routes, added);
-  mergeWarnings.push(...shadowed(merged, imported));
+  // Each path parsed once for both: parsing is most of what comparing a thousand routes costs.
+  const parsed = new Map<string, ComparablePath>();
+  const pathOf = (path: string) => {
+    if (!parsed.has(path)) parsed.set(path, comparablePath(path));
+    return parsed.get(path);
+  };
+  const merged = replaceAll ? [...imported] : withRoutesReachable(routes, added, pathOf);
+  mergeWarnings.push(...shadowed(merged, imported, pathOf));
   return { routes: merged, added: added.map((route) => route.id), replaced, kept, removed, mergeWarnings };
 }
 
@@ -75,26 +81,30 @@ export function mergeImportedRoutes(
  * or written by hand). Disabled routes are not served, so they hide nothing (as `flagShadowedPaths` has it for
  * collections and sockets).
  */
-function shadowed(routes: readonly Route[], imported: readonly Route[]): string[] {
+function shadowed(
+  routes: readonly Route[],
+  imported: readonly Route[],
+  pathOf: (path: string) => ComparablePath,
+): string[] {
   const importedIds = new Set(imported.map((route) => route.id));
   // Each imported route against the enabled ones before it: those of its path (by key), and those whose path may
   // match others (by coverage).
   type Compared = { route: Route; path: ComparablePath };
   const byKey = new Map<string, Compared[]>();
-  const wide: Compared[] = [];
+  const wide = new WidePaths<Compared>();
   // A path that does not compile is compared as written.
   const key = ({ route, path }: Compared) => path?.regexp ?? `\u0000${route.path}`;
   const named = ({ route }: Compared) => `route ${route.id} (${route.method} ${route.path})`;
   const warnings: string[] = [];
   for (const route of routes) {
     if (!route.enabled) continue;
-    const later: Compared = { route, path: comparablePath(route.path) };
+    const later: Compared = { route, path: pathOf(route.path) };
     if (importedIds.has(route.id)) {
       const same = byKey.get(key(later))?.find((entry) => methodsMeet(entry.route.method, route.method));
       if (same)
         warnings.push(`${named(later)} answers nothing while ${named(same)} comes first with the same method and path`);
       else
-        for (const entry of wide) {
+        for (const entry of wide.mayCover(later.path)) {
           const why = widerRouteBecause(entry, later);
           if (why === undefined) continue;
           warnings.push(
@@ -104,7 +114,7 @@ function shadowed(routes: readonly Route[], imported: readonly Route[]): string[
         }
     }
     byKey.set(key(later), [...(byKey.get(key(later)) ?? []), later]);
-    if (mayCoverOthers(later.path)) wide.push(later);
+    wide.add(later.path, later);
   }
   return warnings;
 }

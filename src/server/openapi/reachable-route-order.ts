@@ -1,4 +1,4 @@
-import { type ComparablePath, comparablePath, mayCoverOthers, widerPathBecause } from '../world/shadowed-paths';
+import { type ComparablePath, comparablePath, WidePaths, widerPathBecause } from '../world/shadowed-paths';
 
 /** What the order of routes depends on (a route as stored, or as the importer writes it, defaults left out). */
 export interface OrderedRoute {
@@ -13,20 +13,24 @@ export interface OrderedRoute {
  * order. OpenAPI matches concrete paths before templated ones whatever the document's order, and the engine tries
  * routes in table order: after such a route, the added one would answer nothing.
  */
-export function withRoutesReachable<T extends OrderedRoute>(routes: readonly T[], added: readonly T[]): T[] {
-  const placed = routes.map((route) => placedRoute(route));
+export function withRoutesReachable<T extends OrderedRoute>(
+  routes: readonly T[],
+  added: readonly T[],
+  pathOf: (path: string) => ComparablePath = comparablePath,
+): T[] {
+  const placed = routes.map((route) => ({ route, path: pathOf(route.path) }));
+  const wide = new WidePaths<(typeof placed)[number]>();
+  for (const entry of placed) wide.add(entry.path, entry);
   for (const route of added) {
-    const entry = placedRoute(route);
-    const at = placed.findIndex((earlier) => earlier.wide && widerRouteBecause(earlier, entry) !== undefined);
-    placed.splice(at === -1 ? placed.length : at, 0, entry);
+    const entry = { route, path: pathOf(route.path) };
+    // The first in the list of those that hide it: few are compared, and fewer looked for.
+    let at = placed.length;
+    for (const earlier of wide.mayCover(entry.path))
+      if (widerRouteBecause(earlier, entry) !== undefined) at = Math.min(at, placed.indexOf(earlier));
+    placed.splice(at, 0, entry);
+    wide.add(entry.path, entry);
   }
   return placed.map(({ route }) => route);
-}
-
-/** A route with its path as compared, and whether that path may match others than its own. */
-function placedRoute<T extends OrderedRoute>(route: T): { route: T; path: ComparablePath; wide: boolean } {
-  const path = comparablePath(route.path);
-  return { route, path, wide: mayCoverOthers(path) };
 }
 
 /**

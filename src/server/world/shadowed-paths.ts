@@ -71,6 +71,50 @@ export function widerPathBecause(earlier: ComparablePath, later: ComparablePath)
   return covers(earlier.segments, later.segments) ? coveredBecause(earlier.segments) : undefined;
 }
 
+/**
+ * Paths that may match others (`mayCoverOthers`), each with an item, filed by what `covers` compares first: a path
+ * covers only paths of as many segments (unless it ends in a wildcard), and one whose first segment is text only
+ * paths that start with that text. A path is then compared only with those that could cover it: an import of
+ * GitHub's 1,223 routes compared each with every wider one before it, twice (~0.3 s).
+ */
+export class WidePaths<T> {
+  private added = 0;
+  /** By segment count and, when it is text, first segment (`spanKey`). */
+  private readonly bySpan = new Map<string, { order: number; item: T }[]>();
+  /** Those that end in a wildcard, which may cover longer paths. */
+  private readonly open: { order: number; item: T }[] = [];
+
+  /** Files `item` under `path`, unless `path` matches no other path than its own. */
+  add(path: ComparablePath, item: T): void {
+    const segments = path?.segments;
+    if (!segments || !mayCoverOthers(path)) return;
+    const entry = { order: this.added++, item };
+    if (segments.at(-1)?.kind === 'rest') this.open.push(entry);
+    else {
+      const key = spanKey(segments.length, segments[0]);
+      const filed = this.bySpan.get(key);
+      if (filed) filed.push(entry);
+      else this.bySpan.set(key, [entry]);
+    }
+  }
+
+  /** The items of every path added that may match all paths `path` does (and of some that do not), in the order added. */
+  mayCover(path: ComparablePath): T[] {
+    const segments = path?.segments;
+    if (!segments) return [];
+    const lists = [this.open, this.bySpan.get(spanKey(segments.length, undefined)) ?? []];
+    if (segments[0]?.kind === 'literal') lists.push(this.bySpan.get(spanKey(segments.length, segments[0])) ?? []);
+    return lists
+      .flat()
+      .sort((first, second) => first.order - second.order)
+      .map((entry) => entry.item);
+  }
+}
+
+/** A path's span as `WidePaths` files it: its segment count, and its first segment when that is text. */
+const spanKey = (length: number, first: Segment | undefined): string =>
+  first?.kind === 'literal' ? `${length}/${first.text}` : `${length}`;
+
 /** One segment of a path without optional parts, as far as coverage is decided. */
 type Segment =
   | { kind: 'literal'; text: string }
