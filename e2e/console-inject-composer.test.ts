@@ -361,6 +361,37 @@ test('the inspected connection closing with the drawer open: no rule check asked
   assert.equal(await composer.getByText(/Rule check unavailable/).count(), 0);
 });
 
+test('a macro refused for a rule it would break: its warning goes when the connection closes, the reason shows', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-macro-closing');
+  const drawer = await openInject(page, 'thread-macro-closing');
+  await drawer.getByRole('tab', { name: 'Macros' }).click();
+  // A second RUN_ERROR breaks a rule (R4: after RUN_ERROR only RUN_STARTED): the engine refuses it, the form says
+  // which and offers Run anyway.
+  await drawer.getByLabel('Macro', { exact: true }).selectOption('run-error');
+  const macro = drawer.getByTestId('macro-run-error');
+  const run = macro.getByRole('button', { name: 'Run macro' });
+  await run.click();
+  await macro.getByRole('status').filter({ hasText: 'Sent 1 events' }).waitFor();
+  await macro.getByLabel('Message').fill('The agent failed again');
+  await run.click();
+  const warning = macro.getByText('This would break a sequence rule:');
+  await warning.waitFor();
+  await macro.getByRole('button', { name: 'Run anyway' }).waitFor();
+
+  await client.close();
+  await drawer.getByText('connection closed').waitFor();
+  // What it says instead: why nothing is checked, and why Run is off, as the Event tab says.
+  await macro.getByText('No sequence rule is checked: this connection is closed.').waitFor();
+  await macro.getByText('Cannot run: this connection is closed', { exact: true }).waitFor();
+  assert.equal(await warning.count(), 0, 'the rule warning outlived the connection');
+  assert.equal(await macro.getByRole('button', { name: 'Run anyway' }).count(), 0);
+  assert.equal(await run.isDisabled(), true);
+  assert.deepEqual(errors, []);
+});
+
 test('every action on the connection that closed with the drawer open is off and says why; Send to others still sends', async () => {
   const server = await startTestEngine();
   const { page } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });

@@ -82,6 +82,9 @@ export function MacroForm({
   const blocked = [...(notOpen === null ? [] : [notOpen]), ...macroProblemLines(definition, problems)];
   const formId = useId();
   const blockedId = `${formId}-blocked`;
+  // A closed connection has no sequence left to break: a refused run's warning (and Run anyway) would say what can no
+  // longer happen, so it goes, as in the Event tab; a forced run's "Sent anyway, breaking" is what did happen, and stays.
+  const shownFindings = sent === null && notOpen !== null ? [] : findings;
 
   const run = async (force: boolean) => {
     // Off while running, but still focusable: the focus stays on the button pressed (Enter on Run macro).
@@ -179,9 +182,10 @@ export function MacroForm({
             </div>
           )}
           <FindingsList
-            findings={findings}
+            findings={shownFindings}
             title={sent === null ? 'This would break a sequence rule:' : 'Sent anyway, breaking:'}
           />
+          {notOpen !== null && <div className="faint">No sequence rule is checked: {notOpen}.</div>}
         </ScrollRegion>
         <div className="row">
           <button
@@ -193,7 +197,7 @@ export function MacroForm({
           >
             {busy ? 'Running…' : 'Run macro'}
           </button>
-          {findings.length > 0 && sent === null && (
+          {shownFindings.length > 0 && sent === null && (
             <button
               type="button"
               className="danger"
