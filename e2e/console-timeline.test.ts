@@ -4,6 +4,7 @@ import type { Locator, Page } from 'playwright-core';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
+import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
 import { openConsole, screenshot, selectFirstConnection, waitUntilLive } from './helpers/console-page';
 
@@ -292,6 +293,82 @@ test('on a laptop beside the inject drawer: axis labels neither overlap nor repe
     assert.match((await entry.getAttribute('title')) ?? '', new RegExp(`${runId}|${messageId}`));
   }
   await screenshot(page, 'timeline-open-spans-laptop');
+  await client.close();
+  assert.deepEqual(errors, []);
+});
+
+test('a span still open that starts at the end of the run shows its name and that it runs on, at 1280×720', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const client = await AguiSocket.open(server.wsUrl);
+  const connectionId = await selectFirstConnection(page);
+  // All in one millisecond, each drawn in a slot of its own: the text message, opened after the tool call ended, in
+  // the same lane as the call and in the run's last slot, where the drawing ends.
+  const sent = await api.post(`/connections/${connectionId}/events`, {
+    events: [
+      { type: 'RUN_STARTED', threadId: 'thread-open-end', runId: 'run-open' },
+      { type: 'TOOL_CALL_START', toolCallId: 'call-1', toolCallName: 'lookup' },
+      { type: 'TOOL_CALL_END', toolCallId: 'call-1' },
+      { type: 'TEXT_MESSAGE_START', messageId: 'never-ended', role: 'assistant' },
+    ],
+  });
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  const timeline = page.getByTestId('run-timeline');
+  const drawing = timeline.getByRole('region', { name: /Run timeline drawing/ });
+  const text = drawing.locator('.timeline-span[data-kind="text"][data-open="true"]');
+  await text.waitFor();
+  await timeline.getByTestId('open-spans').filter({ hasText: 'Open (2)' }).waitFor();
+
+  const assertReadable = async (where: string) => {
+    const seen = await text.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      const range = element.ownerDocument.createRange();
+      range.selectNodeContents(element);
+      const label = range.getBoundingClientRect();
+      const view = element.closest('.timeline')?.getBoundingClientRect();
+      // The same lane: drawn at the same height.
+      const sameLane = [...(element.parentElement?.querySelectorAll('.timeline-span') ?? [])]
+        .filter((other) => other !== element && other.getBoundingClientRect().top === box.top)
+        .map((other) => other.getBoundingClientRect());
+      return {
+        cut: element.scrollWidth > element.clientWidth,
+        runOn: box.right - label.right,
+        pastView: box.right - (view?.right ?? 0),
+        laneMates: sameLane.length,
+        overlapping: sameLane.filter((other) => other.right > box.left + 0.5 && other.left < box.right - 0.5).length,
+      };
+    });
+    assert.equal(seen.cut, false, `${where}: the open text message's name is cut to "${await text.textContent()}"`);
+    // Hatched room after the name, so it is seen running on rather than ending there.
+    assert.ok(seen.runOn >= 20, `${where}: ${seen.runOn} px of the open span after its name`);
+    assert.ok(seen.pastView <= 0.5, `${where}: the open span runs ${seen.pastView} px out of the view`);
+    assert.equal(seen.laneMates, 1, `${where}: the tool call is drawn in the open span's lane`);
+    assert.equal(seen.overlapping, 0, `${where}: the open span is drawn over the tool call`);
+    assert.equal(
+      await drawing.evaluate((element) => element.scrollWidth > element.clientWidth),
+      false,
+      `${where}: the drawing scrolls sideways at 1×`,
+    );
+  };
+  await assertReadable('the connection shown');
+
+  // By keyboard: End goes to the open span, the last in time, in view.
+  await page.getByRole('button', { name: 'Fit' }).focus();
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('End');
+  await text.and(page.locator(':focus')).waitFor();
+  assert.match((await text.getAttribute('aria-label')) ?? '', /^text never-ended: open/);
+  assert.deepEqual(await seriousAxeViolations(page), []);
+
+  // Beside the inject drawer the drawing is narrower: the open span keeps its room.
+  await page.getByRole('button', { name: 'Inject…' }).click();
+  await page.getByTestId('inject-drawer').waitFor();
+  await assertReadable('beside the inject drawer');
   await client.close();
   assert.deepEqual(errors, []);
 });

@@ -12,6 +12,15 @@ const MAX_BREAKS_DRAWN = 100;
 const TICKS = 5;
 /** The drawing ends here (as a share of its width): room to the right so spans still open are seen running on. */
 const DRAWN = 0.94;
+/** …or further left, down to this, where a span still open starts too near the end to show its name and run on. */
+const MIN_DRAWN = 0.6;
+/** A span's label (13 px monospace): the width of a character, a little over, and its padding and borders, in px. */
+const SPAN_CHAR_PX = 7.9;
+const SPAN_PAD_PX = 14;
+/** Of a span still open: characters of its name given room at the least (the whole name is its title) … */
+const OPEN_LABEL_CHARS = 24;
+/** … and the hatched room after them, where it is seen running on. */
+const OPEN_RUN_ON_PX = 28;
 /** An axis label drawn ending at its instant (near the right edge): its mark on its right. */
 const ENDING_AT_TICK = {
   transform: 'translateX(-100%)',
@@ -45,11 +54,32 @@ interface RunTimelineProps {
 const spanKey = (span: TimelineSpan) => `${span.kind}-${span.seq}`;
 const breakKey = (seq: number) => `break-${seq}`;
 
+/** Pixels a span still open takes at the least: its name (up to OPEN_LABEL_CHARS), then room to run on. */
+function openSpanPx(span: TimelineSpan): number {
+  return Math.min(span.label.length, OPEN_LABEL_CHARS) * SPAN_CHAR_PX + SPAN_PAD_PX + OPEN_RUN_ON_PX;
+}
+
+/**
+ * Where the drawing ends (as a share of the canvas, `canvasPx` wide): at DRAWN, or further left where a span still
+ * open starts so near the end that from there to the canvas's edge is less than `openSpanPx` — one started in the
+ * run's last millisecond would be a sliver, its name cut to nothing. Not below MIN_DRAWN: the rest stays readable.
+ */
+function drawnShare(spans: readonly TimelineSpan[], position: (at: number) => number, canvasPx: number): number {
+  let drawn = DRAWN;
+  if (canvasPx <= 0) return drawn;
+  for (const span of spans) {
+    const at = position(span.start);
+    if (span.end === null && span.cutAt === null && at > 0)
+      drawn = Math.min(drawn, (1 - openSpanPx(span) / canvasPx) / at);
+  }
+  return Math.max(MIN_DRAWN, drawn);
+}
+
 /**
  * Runs, steps, text messages and tool calls as nested spans on a time axis. A span never closed runs out to the
- * right edge, hatched and fading, so a missing END is seen at a glance, and is listed as text below; rule breaks are
- * red marks. The axis is scaled to the run: long pauses are drawn narrow and marked (timeline-scale.ts). Zoomed,
- * the drawing scrolls; on it `+`, `-` and `0` zoom.
+ * right edge, hatched and fading, with room for its name however late it started (`drawnShare`), so a missing END is
+ * seen at a glance, and is listed as text below; rule breaks are red marks. The axis is scaled to the run: long
+ * pauses are drawn narrow and marked (timeline-scale.ts). Zoomed, the drawing scrolls; on it `+`, `-` and `0` zoom.
  *
  * The drawing is one stop for Tab however many spans it has (a roving tabindex): the arrow keys move the focus
  * between its spans and marks (timeline-keys.ts), scrolling the one focused into view; Enter opens it.
@@ -62,10 +92,11 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
   const scale = useMemo(() => timeScale(instants, from, to), [instants, from, to]);
   /** The drawing's width in pixels at 1× (0 until measured): labels that would overlap at it make room. */
   const [viewWidth, setViewWidth] = useState(0);
-  const charWidth = viewWidth > 0 ? LABEL_CHAR_PX / (viewWidth * zoom * DRAWN) : 0;
+  const drawnTo = useMemo(() => drawnShare(spans, scale.position, viewWidth * zoom), [spans, scale, viewWidth, zoom]);
+  const charWidth = viewWidth > 0 ? LABEL_CHAR_PX / (viewWidth * zoom * drawnTo) : 0;
   const ticks = useMemo(
-    () => axisTicks(scale, from, to, TICKS * zoom, charWidth, 1 / DRAWN),
-    [scale, from, to, zoom, charWidth],
+    () => axisTicks(scale, from, to, TICKS * zoom, charWidth, 1 / drawnTo),
+    [scale, from, to, zoom, charWidth, drawnTo],
   );
   const drawn = spans.length > 0 || breaks.length > 0;
   const marks = useMemo(() => breaks.slice(0, MAX_BREAKS_DRAWN), [breaks]);
@@ -85,16 +116,16 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
     let first = 1;
     let last = 0;
     const reach = (start: number, end: number) => {
-      first = Math.min(first, start * DRAWN);
-      last = Math.max(last, end * DRAWN);
+      first = Math.min(first, start * drawnTo);
+      last = Math.max(last, end * drawnTo);
     };
     for (const span of spans) {
       const end = span.end ?? span.cutAt;
-      reach(scale.position(span.start), end === null ? 1 / DRAWN : scale.position(end));
+      reach(scale.position(span.start), end === null ? 1 / drawnTo : scale.position(end));
     }
     for (const mark of breaks) reach(scale.position(mark.at), scale.position(mark.at));
     return { first, last };
-  }, [spans, breaks, scale]);
+  }, [spans, breaks, scale, drawnTo]);
   useLayoutEffect(() => {
     const view = scroller.current;
     if (!drawn || !view) return;
@@ -139,7 +170,7 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
   };
 
   if (!drawn) return <div className="empty">{empty}</div>;
-  const x = (at: number) => scale.position(at) * DRAWN * 100;
+  const x = (at: number) => scale.position(at) * drawnTo * 100;
   const lanes = spans.reduce((max, span) => Math.max(max, span.lane), 0) + 1;
   const open = spans.filter((span) => span.end === null);
 
@@ -164,7 +195,7 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
               <span
                 key={tick.position}
                 className={`timeline-tick${tick.afterGap ? ' after-gap' : ''}`}
-                style={{ left: `${tick.position * DRAWN * 100}%`, ...(tick.align === 'end' && ENDING_AT_TICK) }}
+                style={{ left: `${tick.position * drawnTo * 100}%`, ...(tick.align === 'end' && ENDING_AT_TICK) }}
               >
                 {tick.label}
               </span>
