@@ -374,7 +374,7 @@ test('a macro refused for a rule it would break: its warning goes when the conne
   const macro = drawer.getByTestId('macro-run-error');
   const run = macro.getByRole('button', { name: 'Run macro' });
   await run.click();
-  await macro.getByRole('status').filter({ hasText: 'Sent 1 events' }).waitFor();
+  await macro.getByRole('status').filter({ hasText: 'Sent 1 event.' }).waitFor();
   await macro.getByLabel('Message').fill('The agent failed again');
   await run.click();
   const warning = macro.getByText('This would break a sequence rule:');

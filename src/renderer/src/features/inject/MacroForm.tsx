@@ -18,7 +18,7 @@ import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
 import { PayloadShelf } from './PayloadShelf';
 import { describeContent, type PayloadContent } from './payload-bodies';
-import { heldWords } from './sent-words';
+import { counted, heldWords } from './sent-words';
 
 const MACRO_KINDS = ['macro'] as const;
 
@@ -178,7 +178,7 @@ export function MacroForm({
           <ErrorNotice error={error} onDismiss={() => setError(null)} />
           {sent !== null && (
             <div className="notice success" role="status">
-              Sent {sent.sent} events.{heldWords([sent], false)}
+              Sent {counted(sent.sent, 'event')}.{heldWords([sent], false)}
             </div>
           )}
           <FindingsList

@@ -1,6 +1,7 @@
 import type { InjectResult } from '../../../../shared/control-api';
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+/** A count with its word: `1 event`, `2 events`. */
+export const counted = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 type Sent = Pick<InjectResult, 'connectionId' | 'sent' | 'held' | 'findings'>;
 
@@ -13,7 +14,7 @@ export function heldWords(results: readonly Pick<Sent, 'held'>[], toSeveral: boo
   if (held === 0) return '';
   if (!toSeveral) return ' Held until delivery resumes (Socket tab).';
   const on = results.filter((result) => result.held > 0).length;
-  return ` ${plural(held, 'event')} held on ${plural(on, 'paused connection')} until delivery resumes.`;
+  return ` ${counted(held, 'event')} held on ${counted(on, 'paused connection')} until delivery resumes.`;
 }
 
 /**
@@ -30,11 +31,11 @@ export function sentWords(results: readonly Sent[], toSeveral: boolean): string 
       on.add(result.connectionId);
       connectionsByRule.set(finding.rule, on);
     }
-  const head = `Sent ${plural(sent, 'event')}`;
+  const head = `Sent ${counted(sent, 'event')}`;
   const held = heldWords(results, toSeveral);
   if (connectionsByRule.size === 0) return `${head}.${held}`;
   const rules = [...connectionsByRule].map(([rule, on]) =>
-    toSeveral ? `${rule} on ${plural(on.size, 'connection')}` : rule,
+    toSeveral ? `${rule} on ${counted(on.size, 'connection')}` : rule,
   );
   return `${head} anyway, breaking ${rules.join(', ')}.${held}`;
 }
