@@ -12,7 +12,7 @@ export async function pathExists(path: string): Promise<boolean> {
 /**
  * `mkdir -p`, one folder at a time from the deepest one there: Node's recursive mkdir never returns under a file
  * system that takes no new folders (in /proc it retries ENOENT forever), and a request must not hang on it. What it
- * made, shallowest first.
+ * made, shallowest first; when one cannot be made, those it made before it are removed again before it throws.
  */
 export async function makeFolders(folder: string): Promise<string[]> {
   const missing: string[] = [];
@@ -21,15 +21,20 @@ export async function makeFolders(folder: string): Promise<string[]> {
     if (dirname(at) === at) break;
   }
   const made: string[] = [];
-  for (const path of missing) {
-    const created = await mkdir(path).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
-        return false;
-      },
-    );
-    if (created) made.push(path);
+  try {
+    for (const path of missing) {
+      const created = await mkdir(path).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EEXIST') throw error;
+          return false;
+        },
+      );
+      if (created) made.push(path);
+    }
+  } catch (error) {
+    await removeFolders(made);
+    throw error;
   }
   return made;
 }
