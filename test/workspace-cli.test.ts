@@ -396,13 +396,33 @@ test('serve --workspace with a bad file: exit 1, the message names file and plac
   );
 });
 
-test('import-openapi into a folder that does not exist, or from a file that does not: one line that says so', async () => {
+test('import-openapi --into a file in folders that do not exist makes them, as init does, and only those; from a file that does not exist: one line that says so', async () => {
   const spec = join(dir, 'spec.json');
   const paths = { '/greeting': { get: { responses: { '200': { description: 'hi' } } } } };
   await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
-  const nowhere = cli(['import-openapi', spec, '--into', join(dir, 'no-such-folder', 'x.agui.json')]);
-  assert.equal(nowhere.code, 1);
-  assert.match(nowhere.stderr, /^agui-mock: cannot write .*x\.agui\.json: the folder does not exist \(ENOENT\)\n$/);
+  // Before, `cannot write …: the folder does not exist (ENOENT)`, where init and serve --workspace make them.
+  const into = join(dir, 'no-such-folder', 'deeper', 'x.agui.json');
+  const made = cli(['import-openapi', spec, '--into', into]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.match(made.stdout, /1 route\(s\) added .*x\.agui\.json \(new file\)\n$/);
+  assert.deepEqual(
+    ((await readJson(into)).routes as { path: string }[]).map((route) => route.path),
+    ['/hello', '/greeting'],
+  );
+
+  // The write refused after its folders were made (a file size limit; a full disk alike): exactly those go again,
+  // and the folder that was there stays.
+  await mkdir(join(dir, 'import-was-there'));
+  const refused = join(dir, 'import-was-there', 'new', 'deeper', 'x.agui.json');
+  const limited = spawnSync(
+    'bash',
+    ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, CLI, 'import-openapi', spec, '--into', refused],
+    { encoding: 'utf8', env },
+  );
+  assert.equal(limited.status, 1, limited.stderr);
+  assert.match(limited.stderr, /^agui-mock: cannot write .*x\.agui\.json: .*EFBIG/);
+  assert.deepEqual(await readdir(join(dir, 'import-was-there')), []);
+
   const missing = cli(['import-openapi', join(dir, 'no-such-spec.json')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^agui-mock: cannot read .*no-such-spec\.json: no such file\n$/);

@@ -17,7 +17,7 @@ const SYNOPSES = {
   'import-openapi': `  agui-mock import-openapi SPEC [--into FILE] [--base-path PATH] [--replace] [--dry-run]
                                 turn an OpenAPI 3.0/3.1 document (a file or file: URL, or an http(s) URL such as
                                 a FastAPI server's /openapi.json) into routes: merged into FILE by id (created from the
-                                blank template when missing), or printed as JSON without --into`,
+                                blank template when missing, its folders too), or printed as JSON without --into`,
 } as const;
 
 type CommandName = keyof typeof SYNOPSES;

@@ -1,10 +1,11 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { MAX_DOCUMENT_BYTES } from '../server/openapi/import-limits';
 import { OpenApiImportError } from '../server/openapi/openapi-import-error';
 import type { RoutesImport } from '../server/openapi/openapi-routes-import';
 import { readOpenApiSource } from '../server/openapi/read-openapi-source';
 import { terminalText } from '../server/support/terminal-text';
 import { writeFileAtomic } from '../server/workspace/atomic-file';
+import { makeFolders, removeFolders } from '../server/workspace/missing-folders';
 import { backUpOriginal } from '../server/workspace/workspace-backup';
 import { decodeWorkspaceValue } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
@@ -21,8 +22,9 @@ const FETCH_TIMEOUT_MS = 30_000;
 
 /**
  * `agui-mock import-openapi SPEC [--into FILE]`: the document's operations as routes, merged into FILE by id
- * (created from the blank template when missing; an older file is migrated, its original kept as .bak), or
- * printed as `{"routes": […]}` without --into. Exit 0 done, 1 when the document or the file cannot be used.
+ * (created from the blank template when missing, its missing folders made; an older file is migrated, its original
+ * kept as .bak), or printed as `{"routes": […]}` without --into. Exit 0 done, 1 when the document or the file cannot
+ * be used.
  */
 export async function importOpenApiCommand(options: ImportOpenApiOptions): Promise<number> {
   try {
@@ -48,9 +50,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     const text = encodeOpenable(workspace, target.file);
     if (!options.dryRun) {
       if (target.migratedFrom !== undefined) await backUpOriginal(target.file, Date.now());
-      await writeFileAtomic(target.file, text).catch((error: unknown) => {
-        throw new SpecError(`cannot write ${target.file}: ${describeFsError(error)}`);
-      });
+      await writeWorkspace(target.file, text);
     }
     process.stdout.write(
       `${terminalText(`${describe(result, options.dryRun)} → ${target.file}${target.created ? ' (new file)' : ''}`)}\n`,
@@ -84,6 +84,21 @@ async function targetWorkspace(path: string) {
   } catch (error) {
     if (!(error instanceof WorkspaceError && error.reason === 'not-found')) throw error;
     return { file, workspace: newWorkspaceDocument(file, 'blank') as Workspace, created: true };
+  }
+}
+
+/**
+ * Writes the workspace whole or not at all, making its missing folders first as `init` does; those it made go again
+ * when the file cannot be written.
+ */
+async function writeWorkspace(file: string, text: string): Promise<void> {
+  let made: string[] = [];
+  try {
+    made = await makeFolders(dirname(file));
+    await writeFileAtomic(file, text);
+  } catch (error) {
+    await removeFolders(made);
+    throw new SpecError(`cannot write ${file}: ${describeFsError(error)}`);
   }
 }
 
