@@ -76,7 +76,7 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
   assert.deepEqual(errors, []);
 });
 
-test('Workspace: an upload that cannot be a workspace (not UTF-8, empty, too large) is refused naming the file; nothing changes', async () => {
+test('Workspace: an upload that cannot be a workspace (not UTF-8, empty, white space, too large) is refused naming the file, in its words; nothing changes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agui-console-upload-'));
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser);
@@ -97,8 +97,15 @@ test('Workspace: an upload that cannot be a workspace (not UTF-8, empty, too lar
 
   // Latin-1: read by the browser, the é would arrive as U+FFFD and be imported without a word.
   const latin1 = Buffer.concat([Buffer.from('{"version": 2, "name": "Caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
-  await refused('latin1.json', latin1, 'latin1.json: Request body is not valid UTF-8 (byte 0xe9 at offset 27)');
+  // Said of the file, not of a request body (it was "Request body is not valid UTF-8 …: send JSON encoded as UTF-8").
+  await refused(
+    'latin1.json',
+    latin1,
+    'latin1.json: the file is not valid UTF-8: an invalid byte sequence at byte offset 27 (0xE9); save it as UTF-8',
+  );
   await refused('empty.json', Buffer.alloc(0), 'empty.json is empty: choose a workspace file');
+  // It was "Send a workspace document as the JSON body".
+  await refused('blank.json', Buffer.from(' \n\n'), 'blank.json: the file holds no workspace, only white space');
   await refused(
     'huge.json',
     WORKSPACE_MAX_BYTES + 1,

@@ -167,6 +167,32 @@ test('export downloads the document; import validates it and replaces the world'
   assert.deepEqual([syntax.file, syntax.line, syntax.column], ['import', 4, 3]);
   assert.equal(syntax.message, 'import:4:3: invalid JSON: unexpected "o", expected a property name in double quotes');
   assert.equal(agoraStore(server).listUsers({ limit: 10, offset: 0 }).totalCount, 1, 'the world is as it was');
+  // Bytes that are not UTF-8, and white space alone, are refused in a file's words, as `validate` says them, naming
+  // `import`: the console shows them under the uploaded file's name. Before, a 400 worded for an API client
+  // ("Request body is not valid UTF-8 …", "Send a workspace document as the JSON body").
+  const importing = (body: Buffer | string) =>
+    fetch(`${server.url}/__console/api/workspace/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+      body,
+    });
+  const latin1 = Buffer.concat([Buffer.from('{"version": 2, "name": "Caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+  for (const [body, message] of [
+    [
+      latin1,
+      'import: the file is not valid UTF-8: an invalid byte sequence at byte offset 27 (0xE9); save it as UTF-8',
+    ],
+    [' \n\t\n', 'import: the file holds no workspace, only white space'],
+    [Buffer.from([0xef, 0xbb, 0xbf]), 'import: the file is empty'],
+  ] as const) {
+    const answer = await importing(body);
+    assert.equal(answer.status, 422);
+    const { detail } = (await answer.json()) as { detail: WorkspaceProblem };
+    assert.deepEqual([detail.file, detail.message], ['import', message]);
+  }
+  const withBom = await importing(`\uFEFF${JSON.stringify({ ...changed, name: 'With BOM' })}`);
+  assert.equal(withBom.status, 200, 'a byte order mark before the document is dropped, as before a file');
+  assert.equal(((await withBom.json()) as WorkspaceStatus).name, 'With BOM');
   // A document's nesting limit is the import's own, not the maxJsonDepth setting: the refusal names which.
   let deep: unknown = 1;
   for (let level = 0; level < 1_100; level++) deep = [deep];

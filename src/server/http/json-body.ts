@@ -13,9 +13,10 @@ export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth
   maxJsonDepthSetBy?: string;
   /**
    * The route reads the JSON itself (a workspace import, whose codec looks through its text and parses it once): the
-   * body is left as its text (`kind: 'text'`), read from its bytes as any JSON body is (`jsonText`), not parsed.
+   * body is left as the text this reads from its bytes (`kind: 'text'`), not parsed; what it throws for bytes it
+   * does not take is the answer (an import's are read as a workspace file's, and refused in a file's words).
    */
-  unparsed?: boolean;
+  unparsed?: (bytes: Buffer) => string;
 };
 
 /**

@@ -205,8 +205,10 @@ const SCAN_FIRST_CHARS = 1024 * 1024;
  * A JSON body: its text (`jsonText`, else a 400 saying what its bytes are not, as FastAPI refuses them), then parsed
  * (`parseRequestJson`). Its text is kept as `rawBody` for the request log, whatever it holds: a body that does not
  * parse is the one a developer needs to see. Empty (chunked framing with nothing in it, or only a byte order mark) is no body.
+ * A route that reads the JSON itself (`unparsed`) is given the text it reads, empty or not.
  */
 function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestBody {
+  if (limits.unparsed) return readUnparsed(ctx, bytes, limits.unparsed);
   const text = jsonText(bytes);
   if (text === undefined) {
     ctx.request.rawBody = UTF8.decode(bytes);
@@ -214,7 +216,6 @@ function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestB
   }
   ctx.request.rawBody = text;
   if (text === '') return { kind: 'none' };
-  if (limits.unparsed) return { kind: 'text', value: text };
   // A large body is refused before JSON.parse, which would build the whole value first, however deep (64 MiB of `[`
   // held the engine for seconds). A small one is not scanned: parsing it costs little, the value is checked once
   // parsed, and every request of the mocked API would pay the scan.
@@ -226,6 +227,19 @@ function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestB
     );
   }
   return parseRequestJson(text);
+}
+
+/** A JSON body the route reads itself (`JsonBodyLimits.unparsed`): its text, kept as `rawBody` whatever it holds. */
+function readUnparsed(ctx: Context, bytes: Buffer, readText: (bytes: Buffer) => string): RequestBody {
+  let text: string;
+  try {
+    text = readText(bytes);
+  } catch (error) {
+    ctx.request.rawBody = UTF8.decode(bytes);
+    throw error;
+  }
+  ctx.request.rawBody = text;
+  return { kind: 'text', value: text };
 }
 
 /**

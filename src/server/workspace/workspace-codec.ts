@@ -57,7 +57,10 @@ export interface WorkspaceTextSource {
  * Throws `WorkspaceError`, or what `source.refusedText` makes.
  */
 export function decodeWorkspaceText(text: string, file: string, source: WorkspaceTextSource = {}): DecodedWorkspace {
-  if (text.trim() === '') throw new WorkspaceError({ operation: 'load', file, problem: 'the file is empty' });
+  if (text.trim() === '') {
+    const problem = text === '' ? 'the file is empty' : 'the file holds no workspace, only white space';
+    throw new WorkspaceError({ operation: 'load', file, problem });
+  }
   // Before JSON.parse, which would build the whole value first, however deep or wide.
   const duplicate = scanWorkspaceText(text, file, source.refusedText);
   let value: unknown;

@@ -53,11 +53,22 @@ export function notAWorkspaceFile(what: string): string {
 }
 
 /**
- * A workspace file's bytes decoded: UTF-8 only (a byte that is not is refused with its offset), a leading byte
- * order mark accepted and ignored (it is not written back), and one the engine could not save once read refused
+ * A workspace file's bytes decoded (`workspaceText`), and one the engine could not save once read refused
  * (`refuseUnsavable`). `text` is the bytes' text exactly, BOM included.
  */
 export function decodeWorkspaceBytes(bytes: Uint8Array, file: string): DecodedWorkspace & { text: string } {
+  const { text, json } = workspaceText(bytes, file);
+  const read = decodeWorkspaceText(json, file);
+  refuseUnsavable(read.workspace, file);
+  return { text, ...read };
+}
+
+/**
+ * A workspace's bytes (a file's, an import's) as text: UTF-8 only, a byte that is not refused with its offset
+ * (WorkspaceError naming `file`); `json` is the text to read, a leading byte order mark dropped (it is not written
+ * back), `text` the bytes' text exactly.
+ */
+export function workspaceText(bytes: Uint8Array, file: string): { text: string; json: string } {
   const decoded = decodeUtf8(bytes);
   if ('invalidAt' in decoded) {
     const at = decoded.invalidAt;
@@ -69,9 +80,7 @@ export function decodeWorkspaceBytes(bytes: Uint8Array, file: string): DecodedWo
     });
   }
   const { text } = decoded;
-  const read = decodeWorkspaceText(text.startsWith('\uFEFF') ? text.slice(1) : text, file);
-  refuseUnsavable(read.workspace, file);
-  return { text, ...read };
+  return { text, json: text.startsWith('\uFEFF') ? text.slice(1) : text };
 }
 
 /** A new workspace from a template, named after its file, pointing editors at the JSON Schema when it can. */

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type Router from '@koa/router';
 import type { ItemsPage } from '../../../shared/control-api';
 import {
+  IMPORTED_DOCUMENT,
   type RecentWorkspace,
   WorkspaceNewSchema,
   WorkspaceOpenSchema,
@@ -18,6 +19,7 @@ import type { JsonTextRefusal } from '../../support/json-text-scan';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import { WORKSPACE_MAX_DEPTH, WORKSPACE_MAX_OBJECT_KEYS } from '../../workspace/workspace-codec';
 import { WorkspaceError } from '../../workspace/workspace-error';
+import { workspaceText } from '../../workspace/workspace-file';
 import type { ControlDeps } from '../control-deps';
 import { checkTlsFiles } from './tls-files-check';
 import { workspaceHttpError } from './workspace-http-error';
@@ -28,8 +30,24 @@ async function answering<T>(action: () => Promise<T> | T, ioStatus: 409 | 422 = 
   try {
     return await action();
   } catch (error) {
-    if (!(error instanceof WorkspaceError)) throw error;
-    throw workspaceHttpError(error, ioStatus);
+    throw answered(error, ioStatus);
+  }
+}
+
+/** A workspace failure as its HTTP error; any other error as it is. */
+function answered(error: unknown, ioStatus: 409 | 422 = 422): unknown {
+  return error instanceof WorkspaceError ? workspaceHttpError(error, ioStatus) : error;
+}
+
+/**
+ * An import's bytes read as a workspace file's are (`workspaceText`: UTF-8 alone, a byte order mark dropped), and
+ * refused in a file's words, naming `import`: the console shows them under the uploaded file's name.
+ */
+function importedText(bytes: Buffer): string {
+  try {
+    return workspaceText(bytes, IMPORTED_DOCUMENT).json;
+  } catch (error) {
+    throw answered(error);
   }
 }
 
@@ -104,12 +122,13 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
       maxBodyBytes: WORKSPACE_MAX_BYTES,
       maxJsonDepth: WORKSPACE_MAX_DEPTH,
       maxBodyBytesSetBy: DOCUMENT_LIMIT,
-      unparsed: true,
+      unparsed: importedText,
     })),
     async (ctx) => {
       const text = requestBody(ctx);
-      if (typeof text !== 'string' || text.trim() === '')
-        throw new HttpError(422, 'Send a workspace document as the JSON body');
+      // No body at all. Text of white space alone, or none (a byte order mark alone), goes on: the codec refuses it in
+      // a file's words.
+      if (typeof text !== 'string') throw new HttpError(422, 'Send a workspace document as the JSON body');
       const document = await answering(() => workspace.decodeImport(text, importTextRefusal));
       // Files the imported setting names would be saved into the attached file, and stop its next start.
       await checkTlsFiles(document.settings.tls, workspace, ['body', 'settings', 'tls']);
