@@ -251,6 +251,23 @@ test("an import names files as the attached workspace's folder holds them: the e
   assert.match(refused.body.detail.problem, /outside the workspace folder/);
 });
 
+test('an import the engine refuses only when it serves it (a response naming the attached file) is a 422 saying why, never a 500', async () => {
+  const folder = join(dir, 'names-itself');
+  await mkdir(folder, { recursive: true });
+  const server = await startWorkspaceEngine(folder, join(folder, 'itself.agui.json'));
+  const api = controlClient(server);
+  const exported = await api.get<Workspace>('/workspace/export');
+  const naming = structuredClone(exported.body);
+  naming.routes = [
+    { id: 'keys', path: '/keys', responses: [{ id: 'ok', body: { file: 'itself.agui.json' } }] },
+  ] as Workspace['routes'];
+  const refused = await api.post<{ detail: WorkspaceProblem }>('/workspace/import', naming);
+  assert.equal(refused.status, 422, JSON.stringify(refused.body));
+  assert.equal(refused.body.detail.path, 'routes.0.responses.0.body.file');
+  assert.match(refused.body.detail.problem, /is the workspace file/);
+  assert.equal((await fetch(`${server.url}/keys`)).status, 404, 'nothing of it was taken');
+});
+
 test('an export larger than the engine opens is refused as a save is: 409 saying what to make smaller', async () => {
   const server = await startTestEngine();
   const api = controlClient(server);
