@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { consoleArea } from './console-area';
@@ -26,6 +27,29 @@ export interface ControlPlane {
   close(): void;
 }
 
+/**
+ * The engine's own routes of the control API, in the order they are tried (the serving packs' come after them).
+ * `closing` stops work that would outlive the engine.
+ */
+export function controlRouters(deps: ControlDeps, closing: AbortSignal): Router[] {
+  return [
+    serverRoutes(deps),
+    connectionRoutes(deps),
+    injectRoutes(deps),
+    socketMessageRoutes(deps),
+    requestRoutes(deps),
+    // Before the mounts' generic routes: `/routes/import-openapi` is not a route's id.
+    importRoutes(deps, closing),
+    mountRoutes(deps),
+    collectionRecordRoutes(deps),
+    packRoutes(deps),
+    scenarioRoutes(deps),
+    workspaceRoutes(deps),
+    recordingRoutes(deps),
+    payloadRoutes(deps),
+  ];
+}
+
 /** The console's side of the engine: its API routes, live feed and static files, in one place. */
 export function createControlPlane(
   deps: ControlDeps,
@@ -37,22 +61,7 @@ export function createControlPlane(
   const closing = new AbortController();
   // One listener per import waiting its turn: as many as the console sends, not a leak.
   setMaxListeners(Number.POSITIVE_INFINITY, closing.signal);
-  const routers = [
-    serverRoutes(deps),
-    connectionRoutes(deps),
-    injectRoutes(deps),
-    socketMessageRoutes(deps),
-    requestRoutes(deps),
-    // Before the mounts' generic routes: `/routes/import-openapi` is not a route's id.
-    importRoutes(deps, closing.signal),
-    mountRoutes(deps),
-    collectionRecordRoutes(deps),
-    packRoutes(deps),
-    scenarioRoutes(deps),
-    workspaceRoutes(deps),
-    recordingRoutes(deps),
-    payloadRoutes(deps),
-  ];
+  const routers = controlRouters(deps, closing.signal);
   // Workspace status changes are rare: published always rather than only while the feed has subscribers.
   const stopWorkspaceFeed = deps.workspace.subscribe((status) => feed.publish({ type: 'workspace-changed', status }));
   return {
