@@ -8,16 +8,44 @@ import { eventually } from './wait';
  * another code, never answer it, or keep sending after it.
  */
 
-/** A client → server frame: masked, as clients must (payloads under 64 KiB). */
-export function clientFrame(opcode: number, payload: Buffer): Buffer {
+/** A frame as it goes on the wire, every header bit the caller's: for frames a well-behaved client never sends. */
+export interface WireFrame {
+  opcode: number;
+  payload: Buffer;
+  /** Default true. */
+  fin?: boolean;
+  /** RSV1–3 as the header's bits 0x40, 0x20, 0x10 (default 0). */
+  rsv?: number;
+  /** Default true: clients must mask. */
+  masked?: boolean;
+  /** The length the header claims (default the payload's), written in the shortest form that holds it. */
+  declaredLength?: bigint;
+}
+
+/** The bytes of `frame`: its header (7-, 16- or 64-bit length), its mask, its payload (masked when it is). */
+export function wireFrame({ opcode, payload, fin = true, rsv = 0, masked = true, declaredLength }: WireFrame): Buffer {
+  const length = declaredLength ?? BigInt(payload.length);
+  const first = (fin ? 0x80 : 0) | rsv | opcode;
+  const maskBit = masked ? 0x80 : 0;
+  let head: Buffer;
+  if (length < 126n) head = Buffer.from([first, maskBit | Number(length)]);
+  else if (length < 0x10000n) {
+    head = Buffer.from([first, maskBit | 126, 0, 0]);
+    head.writeUInt16BE(Number(length), 2);
+  } else {
+    head = Buffer.alloc(10);
+    head[0] = first;
+    head[1] = maskBit | 127;
+    head.writeBigUInt64BE(length, 2);
+  }
+  if (!masked) return Buffer.concat([head, payload]);
   const mask = randomBytes(4);
-  const masked = Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)));
-  const length = payload.length;
-  const head =
-    length < 126
-      ? Buffer.from([0x80 | opcode, 0x80 | length])
-      : Buffer.from([0x80 | opcode, 0x80 | 126, length >> 8, length & 0xff]);
-  return Buffer.concat([head, mask, masked]);
+  return Buffer.concat([head, mask, Buffer.from(payload.map((byte, i) => byte ^ (mask[i % 4] as number)))]);
+}
+
+/** A client → server frame: masked, as clients must. */
+export function clientFrame(opcode: number, payload: Buffer): Buffer {
+  return wireFrame({ opcode, payload });
 }
 
 /** A client's close frame: the code, then the reason. */
