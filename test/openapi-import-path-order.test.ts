@@ -94,3 +94,52 @@ test('an imported route already behind one whose path matches every path it does
     again.warnings.join('\n'),
   );
 });
+
+test('a HEAD route before a GET one of the same or a wider path leaves it its GETs: no warning, no reordering', async () => {
+  const ok = (id: string) => ({
+    operationId: id,
+    responses: { '200': { description: 'ok', content: { 'application/json': { example: { id } } } } },
+  });
+  const document = JSON.stringify({
+    openapi: '3.1.0',
+    info: { title: 'HEAD before GET', version: '1' },
+    paths: {
+      '/x': { head: ok('head-x'), get: ok('get-x') },
+      '/x/{id}': { head: ok('head-x-id') },
+      '/x/me': { get: ok('get-x-me') },
+    },
+  });
+  const imported = await importDocument(document, true);
+  assert.deepEqual(imported.warnings, []);
+  assert.deepEqual(await answer('/x'), { status: 200, route: 'get-x' });
+  assert.deepEqual(await answer('/x/me'), { status: 200, route: 'get-x-me' });
+  const { routes } = await openApiRoutes({ text: document }, { maxJsonDepth: 64 });
+  assert.deepEqual(
+    routes.map((route) => route.id),
+    ['head-x', 'get-x', 'head-x-id', 'get-x-me'],
+  );
+  // Merged in again, each replaced where it stands: still no warning.
+  assert.deepEqual((await importDocument(document)).warnings, []);
+});
+
+test('a GET route before a HEAD one of the same path, and an ANY route before any, are still named in a warning', async () => {
+  const ok = (id: string) => ({ operationId: id, responses: { '200': { description: 'ok' } } });
+  const document = JSON.stringify({
+    openapi: '3.1.0',
+    info: { title: 'GET before HEAD', version: '1' },
+    paths: { '/y': { get: ok('get-y'), head: ok('head-y') } },
+  });
+  await importDocument(document, true);
+  const anyRoute = { id: 'any-y', method: 'ANY', path: '/y', responses: [{ id: 'ok' }] };
+  const own = await routeList();
+  assert.equal((await api.put('/routes', { items: [anyRoute, ...own] })).status, 200);
+  const again = await importDocument(document);
+  assert.deepEqual(again.warnings, [
+    'route get-y (GET /y) answers nothing while route any-y (ANY /y) comes first with the same path, and answers GET too',
+    'route head-y (HEAD /y) answers nothing while route any-y (ANY /y) comes first with the same path, and answers HEAD too',
+  ]);
+  assert.equal((await api.put('/routes', { items: own })).status, 200);
+  assert.deepEqual((await importDocument(document)).warnings, [
+    'route head-y (HEAD /y) answers nothing while route get-y (GET /y) comes first with the same path, and answers HEAD too',
+  ]);
+});

@@ -1,6 +1,6 @@
 import type { Route } from '../../shared/mounts/route';
 import { type ComparablePath, comparablePath, WidePaths } from '../world/shadowed-paths';
-import { methodsMeet, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
+import { answersAllMethodsOf, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
 
 /** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
 export interface ImportedRoutes {
@@ -75,10 +75,10 @@ export function mergeImportedRoutes(
 }
 
 /**
- * Imported routes an earlier enabled route answers for, for a method both answer (ANY answers all, GET also HEAD):
- * a path that matches the same requests — parameters named differently, or a trailing slash, which matching
- * ignores — or every request the imported one's does and more (`/users/:id` before `/users/me`: one kept in place,
- * or written by hand). Disabled routes are not served, so they hide nothing (as `flagShadowedPaths` has it for
+ * Imported routes an earlier enabled route answers for, for every method they answer (ANY answers all, GET also
+ * HEAD; a HEAD route leaves a GET one its GETs): a path that matches the same requests — parameters named
+ * differently, or a trailing slash, which matching ignores — or every request the imported one's does and more
+ * (`/users/:id` before `/users/me`: one kept in place, or written by hand). Disabled routes are not served, so they hide nothing (as `flagShadowedPaths` has it for
  * collections and sockets).
  */
 function shadowed(
@@ -100,10 +100,14 @@ function shadowed(
     if (!route.enabled) continue;
     const later: Compared = { route, path: pathOf(route.path) };
     if (importedIds.has(route.id)) {
-      const same = byKey.get(key(later))?.find((entry) => methodsMeet(entry.route.method, route.method));
-      if (same)
-        warnings.push(`${named(later)} answers nothing while ${named(same)} comes first with the same method and path`);
-      else
+      const same = byKey.get(key(later))?.find((entry) => answersAllMethodsOf(entry.route.method, route.method));
+      if (same) {
+        const what =
+          same.route.method === route.method
+            ? 'the same method and path'
+            : `the same path, and answers ${route.method} too`;
+        warnings.push(`${named(later)} answers nothing while ${named(same)} comes first with ${what}`);
+      } else
         for (const entry of wide.mayCover(later.path)) {
           const why = widerRouteBecause(entry, later);
           if (why === undefined) continue;

@@ -1,3 +1,4 @@
+import { ANY_METHOD, routeMethods } from '../routes/path-index';
 import { type ComparablePath, comparablePath, WidePaths, widerPathBecause } from '../world/shadowed-paths';
 
 /** What the order of routes depends on (a route as stored, or as the importer writes it, defaults left out). */
@@ -9,7 +10,7 @@ export interface OrderedRoute {
 
 /**
  * `added` put into `routes`, each before the first enabled route whose path matches every path its own does and
- * others too (`/users/:id` for `/users/me`) for a method both answer, else at the end; everything else keeps its
+ * others too (`/users/:id` for `/users/me`) for every method it answers, else at the end; everything else keeps its
  * order. OpenAPI matches concrete paths before templated ones whatever the document's order, and the engine tries
  * routes in table order: after such a route, the added one would answer nothing.
  */
@@ -34,19 +35,26 @@ export function withRoutesReachable<T extends OrderedRoute>(
 }
 
 /**
- * Why `later` answers nothing after `earlier`: an enabled route, for a method both answer, whose path matches every
- * path the later one's does and more (`a parameter matches any segment`); undefined when it does not hide it so.
+ * Why `later` answers nothing after `earlier`: an enabled route that answers every method the later one does, whose
+ * path matches every path the later one's does and more (`a parameter matches any segment`); undefined when it does
+ * not hide it so.
  */
 export function widerRouteBecause(
   earlier: { route: OrderedRoute; path: ComparablePath },
   later: { route: OrderedRoute; path: ComparablePath },
 ): string | undefined {
-  if (earlier.route.enabled === false || !methodsMeet(earlier.route.method, later.route.method)) return undefined;
+  if (earlier.route.enabled === false || !answersAllMethodsOf(earlier.route.method, later.route.method))
+    return undefined;
   return widerPathBecause(earlier.path, later.path);
 }
 
-/** Whether two routes' methods answer a request in common (ANY answers all; a GET route answers HEAD too). */
-export function methodsMeet(first = 'GET', second = 'GET'): boolean {
-  if (first === second || first === 'ANY' || second === 'ANY') return true;
-  return (first === 'GET' && second === 'HEAD') || (first === 'HEAD' && second === 'GET');
+/**
+ * Whether a route of method `earlier` answers every request method a route of method `later` does, as the engine
+ * files them (`routeMethods`): one way only — a GET route answers HEAD, but a HEAD route before a GET one leaves it
+ * GET's requests; ANY answers all, and only ANY all of ANY's.
+ */
+export function answersAllMethodsOf(earlier = 'GET', later = 'GET'): boolean {
+  if (earlier === later) return true;
+  const answered = routeMethods(earlier);
+  return answered.includes(ANY_METHOD) || routeMethods(later).every((method) => answered.includes(method));
 }

@@ -3,6 +3,10 @@ import { encodedPathText } from './path-pattern';
 /** The key for entries that answer any method. */
 export const ANY_METHOD = '*';
 
+/** The methods a route of `method` answers, as the index files it: ANY under ANY_METHOD, GET under HEAD too. */
+export const routeMethods = (method: string): string[] =>
+  method === 'ANY' ? [ANY_METHOD] : method === 'GET' ? ['GET', 'HEAD'] : [method];
+
 interface IndexNode<T> {
   children: Map<string, IndexNode<T>>;
   /** Entries whose literal prefix ends here, by method (ANY_METHOD for all), in priority order. */

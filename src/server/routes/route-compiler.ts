@@ -7,7 +7,7 @@ import { type PathParams, pathParamsText } from '../templates/template-params';
 import type { IssuePath } from '../world/mount-validation-error';
 import { headerNameProblem } from './header-name';
 import { type HttpMountEnv, type MountCompileTools, mountCompileTools } from './mount-compile-tools';
-import { ANY_METHOD } from './path-index';
+import { routeMethods } from './path-index';
 import { type CompiledPathPattern, compilePathPattern, invalidPathPattern } from './path-pattern';
 import { type CompiledConditions, compileConditions } from './request-conditions';
 import { type CompiledRequestValidation, compileRequestValidation } from './request-validation';
@@ -84,11 +84,10 @@ export function compileRoute(route: Route, at: IssuePath, tools: MountCompileToo
   const responses = route.responses.map((response, index) =>
     compileResponse(response, [...at, 'responses', index], tools, params),
   );
-  const methods = route.method === 'ANY' ? [ANY_METHOD] : route.method === 'GET' ? ['GET', 'HEAD'] : [route.method];
   return {
     route,
     pattern,
-    methods,
+    methods: routeMethods(route.method),
     validation,
     responses,
     needsBody:
