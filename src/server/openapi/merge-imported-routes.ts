@@ -1,5 +1,5 @@
 import type { Route } from '../../shared/mounts/route';
-import { type ComparablePath, comparablePath, WidePaths } from '../world/shadowed-paths';
+import { type ComparablePath, comparableKey, comparablePath, WidePaths } from '../world/shadowed-paths';
 import { answersAllMethodsOf, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
 
 /** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
@@ -92,8 +92,7 @@ function shadowed(
   type Compared = { route: Route; path: ComparablePath };
   const byKey = new Map<string, Compared[]>();
   const wide = new WidePaths<Compared>();
-  // A path that does not compile is compared as written.
-  const key = ({ route, path }: Compared) => path?.regexp ?? `\u0000${route.path}`;
+  const key = ({ route, path }: Compared) => comparableKey(route.path, path);
   const named = ({ route }: Compared) => `route ${route.id} (${route.method} ${route.path})`;
   const warnings: string[] = [];
   for (const route of routes) {

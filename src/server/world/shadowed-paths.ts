@@ -26,16 +26,16 @@ export function flagShadowedPaths(
 ): void {
   const first = new Map<string, { id: string; path: string }>();
   // Earlier paths with a parameter or a wildcard segment: those that may serve other paths than their own.
-  const covering: { id: string; path: string; segments: Segment[] }[] = [];
+  const covering = new WidePaths<{ id: string; path: string; segments: Segment[] }>();
   mounts.forEach((mount, index) => {
     if (!mount.enabled) return;
     const form = pathForm(mount.path);
-    // A path that does not compile is reported by its compiler; compared here as written.
-    const key = form?.regexp ?? `\u0000${mount.path}`;
+    // A path that does not compile is reported by its compiler.
+    const key = comparableKey(mount.path, form);
     const same = first.get(key);
-    const wider = same
-      ? undefined
-      : covering.find((earlier) => form?.segments && covers(earlier.segments, form.segments));
+    const segments = form?.segments;
+    const wider =
+      same || !segments ? undefined : covering.mayCover(form).find((earlier) => covers(earlier.segments, segments));
     const earlier = same ?? wider;
     if (earlier) {
       const why = same ? sameBecause(same.path, mount.path) : coveredBecause(wider?.segments ?? []);
@@ -47,8 +47,7 @@ export function flagShadowedPaths(
       return;
     }
     first.set(key, { id: mount.id, path: mount.path });
-    if (mayCoverOthers(form) && form?.segments)
-      covering.push({ id: mount.id, path: mount.path, segments: form.segments });
+    if (segments) covering.add(form, { id: mount.id, path: mount.path, segments });
   });
 }
 
@@ -56,6 +55,12 @@ export function flagShadowedPaths(
 export type ComparablePath = PathForm | undefined;
 
 export const comparablePath = (path: string): ComparablePath => pathForm(path);
+
+/**
+ * What two paths that match the same requests have in common (`path` being `text`'s form): the matcher's regexp; a
+ * path that does not compile is compared as written.
+ */
+export const comparableKey = (text: string, path: ComparablePath): string => path?.regexp ?? `\u0000${text}`;
 
 /** Whether a path may match other paths than its own: it has a parameter or a wildcard segment. */
 export const mayCoverOthers = (path: ComparablePath): boolean =>
