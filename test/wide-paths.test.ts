@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { comparablePath, WidePaths, widerPathBecause } from '../src/server/world/shadowed-paths';
+import { pathForm, WidePaths, widerPathBecause } from '../src/server/world/shadowed-paths';
 
 // An import compares each route only with the earlier ones `WidePaths` files where they could cover it: every path
 // that covers it must be among them, in the order added, or a route would be placed or warned about wrongly.
@@ -22,7 +22,7 @@ function randomPaths(count: number, seed: number): string[] {
 
 test('the paths filed that cover a path are all among those offered for it, in the order they were added', () => {
   for (let seed = 1; seed <= 40; seed++) {
-    const paths = randomPaths(60, seed).map((text) => ({ text, path: comparablePath(text) }));
+    const paths = randomPaths(60, seed).map((text) => ({ text, path: pathForm(text) }));
     const wide = new WidePaths<(typeof paths)[number]>();
     for (const [index, later] of paths.entries()) {
       const covering = paths
@@ -42,13 +42,9 @@ test('the paths filed that cover a path are all among those offered for it, in t
 test('a path is offered only those that could cover it: of as many segments, or ending in a wildcard, and the same first text', () => {
   const wide = new WidePaths<string>();
   for (const text of ['/users/:id', '/orgs/:id', '/:kind/:id', '/users/:id/posts', '/files/*rest', '/users/me'])
-    wide.add(comparablePath(text), text);
-  assert.deepEqual(wide.mayCover(comparablePath('/users/me')), ['/users/:id', '/:kind/:id', '/files/*rest']);
-  assert.deepEqual(wide.mayCover(comparablePath('/users/:id/likes')), ['/users/:id/posts', '/files/*rest']);
-  assert.deepEqual(wide.mayCover(comparablePath('/teams/:id/posts')), ['/files/*rest']);
-  assert.deepEqual(
-    wide.mayCover(comparablePath('/{a}')),
-    [],
-    'one with optional parts is compared as the same path only',
-  );
+    wide.add(pathForm(text), text);
+  assert.deepEqual(wide.mayCover(pathForm('/users/me')), ['/users/:id', '/:kind/:id', '/files/*rest']);
+  assert.deepEqual(wide.mayCover(pathForm('/users/:id/likes')), ['/users/:id/posts', '/files/*rest']);
+  assert.deepEqual(wide.mayCover(pathForm('/teams/:id/posts')), ['/files/*rest']);
+  assert.deepEqual(wide.mayCover(pathForm('/{a}')), [], 'one with optional parts is compared as the same path only');
 });

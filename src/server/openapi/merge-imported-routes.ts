@@ -1,5 +1,5 @@
 import type { Route } from '../../shared/mounts/route';
-import { type ComparablePath, comparableKey, comparablePath, WidePaths } from '../world/shadowed-paths';
+import { type ComparablePath, comparableKey, pathForm, WidePaths } from '../world/shadowed-paths';
 import { answersAllMethodsOf, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
 
 /** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
@@ -66,7 +66,7 @@ export function mergeImportedRoutes(
   // Each path parsed once for both: parsing is most of what comparing a thousand routes costs.
   const parsed = new Map<string, ComparablePath>();
   const pathOf = (path: string) => {
-    if (!parsed.has(path)) parsed.set(path, comparablePath(path));
+    if (!parsed.has(path)) parsed.set(path, pathForm(path));
     return parsed.get(path);
   };
   const merged = replaceAll ? [...imported] : withRoutesReachable(routes, added, pathOf);

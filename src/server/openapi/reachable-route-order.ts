@@ -1,8 +1,8 @@
 import { ANY_METHOD, routeMethods } from '../routes/path-index';
-import { type ComparablePath, comparablePath, WidePaths, widerPathBecause } from '../world/shadowed-paths';
+import { type ComparablePath, pathForm, WidePaths, widerPathBecause } from '../world/shadowed-paths';
 
 /** What the order of routes depends on (a route as stored, or as the importer writes it, defaults left out). */
-export interface OrderedRoute {
+interface OrderedRoute {
   method?: string;
   path: string;
   enabled?: boolean;
@@ -17,7 +17,7 @@ export interface OrderedRoute {
 export function withRoutesReachable<T extends OrderedRoute>(
   routes: readonly T[],
   added: readonly T[],
-  pathOf: (path: string) => ComparablePath = comparablePath,
+  pathOf: (path: string) => ComparablePath = pathForm,
 ): T[] {
   const placed = routes.map((route) => ({ route, path: pathOf(route.path) }));
   const wide = new WidePaths<(typeof placed)[number]>();

@@ -1,7 +1,7 @@
 import type { RunRequest } from '../agui/run-input';
 
 /** What the console's run is played on: the connection's thread, a new run id, the thread's state now. */
-export interface ConsoleRun {
+interface ConsoleRun {
   threadId: string;
   runId: string;
   userId: string | null;

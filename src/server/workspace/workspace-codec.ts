@@ -44,7 +44,7 @@ export interface DecodedWorkspace {
 }
 
 /** How `decodeWorkspaceText` reads a text that is not a file's (an import's body). */
-export interface WorkspaceTextSource {
+interface WorkspaceTextSource {
   /** The folder the files its mounts name are served from (the file's own by default). */
   baseDir?: string;
   /** The error for text refused before it is parsed (too deep, too many keys in one object): a file's WorkspaceError by default. */

@@ -54,8 +54,6 @@ export function flagShadowedPaths(
 /** A path as `flagShadowedPaths` compares paths; undefined when it does not compile. */
 export type ComparablePath = PathForm | undefined;
 
-export const comparablePath = (path: string): ComparablePath => pathForm(path);
-
 /**
  * What two paths that match the same requests have in common (`path` being `text`'s form): the matcher's regexp; a
  * path that does not compile is compared as written.
@@ -63,7 +61,7 @@ export const comparablePath = (path: string): ComparablePath => pathForm(path);
 export const comparableKey = (text: string, path: ComparablePath): string => path?.regexp ?? `\u0000${text}`;
 
 /** Whether a path may match other paths than its own: it has a parameter or a wildcard segment. */
-export const mayCoverOthers = (path: ComparablePath): boolean =>
+const mayCoverOthers = (path: ComparablePath): boolean =>
   path?.segments?.some((segment) => segment.kind === 'param' || segment.kind === 'rest') === true;
 
 /**
@@ -140,7 +138,7 @@ interface PathForm {
  * The path as `compilePathPattern` compiles it — trailing slashes dropped, literal text encoded as clients send it,
  * case-sensitive, the end anchored — or undefined when it does not compile.
  */
-function pathForm(path: string): PathForm | undefined {
+export function pathForm(path: string): ComparablePath {
   try {
     const tokens = encodeTokens(parse(withoutTrailingSlash(path)).tokens);
     const { regexp } = pathToRegexp({ tokens }, { sensitive: true, end: true });
