@@ -122,13 +122,14 @@ export async function importOpenApi(input: OpenApiInput, options: OpenApiImportO
       }
       const op = operation as Record<string, unknown>;
       // A base path given is put before every path; else an operation's own servers override the document's.
-      const ownPrefix = options.basePath === undefined ? ownServersPrefix(op, item, where, context) : undefined;
+      const servers = ownServers(op, item);
+      const ownPrefix = options.basePath === undefined ? ownServersPrefix(servers, where, context) : undefined;
       const routePath = toRoutePath(template, ownPrefix ?? basePath);
       if (!routePath) {
         context.warn(`${where}: the path template is malformed; skipped`);
         continue;
       }
-      warnOfOtherHost(ownServers(op, item), documentHost, `${where}`, routePath.path, context);
+      warnOfOtherHost(servers, documentHost, where, routePath.path, context);
       const name = documentedText(op.summary, 200, `${where}: the summary`, context.warn);
       const description = documentedText(
         op.description ?? item.description,
@@ -248,17 +249,11 @@ function documentBasePath(servers: unknown, source: string | undefined): string 
 }
 
 /**
- * The route prefix from the servers an operation has of its own (else its path item's), which OpenAPI says override
- * the document's: the first one's path, as for the document's (its host is not: the mock answers on its own).
+ * The route prefix from an operation's own servers (`ownServers`: its own, else its path item's), which OpenAPI says
+ * override the document's: the first one's path, as for the document's (its host is not: the mock answers on its own).
  * Undefined when it has none, or when no route could live under that path (with a warning).
  */
-function ownServersPrefix(
-  operation: Record<string, unknown>,
-  pathItem: Record<string, unknown>,
-  where: string,
-  context: SchemaContext,
-): string | undefined {
-  const servers = ownServers(operation, pathItem);
+function ownServersPrefix(servers: unknown[] | undefined, where: string, context: SchemaContext): string | undefined {
   if (servers === undefined) return undefined;
   const basePath = serverBasePath(servers);
   const problem = basePathProblem(basePath);

@@ -78,8 +78,8 @@ export function mergeImportedRoutes(
  * Imported routes an earlier enabled route answers for, for every method they answer (ANY answers all, GET also
  * HEAD; a HEAD route leaves a GET one its GETs): a path that matches the same requests — parameters named
  * differently, or a trailing slash, which matching ignores — or every request the imported one's does and more
- * (`/users/:id` before `/users/me`: one kept in place, or written by hand). Disabled routes are not served, so they hide nothing (as `flagShadowedPaths` has it for
- * collections and sockets).
+ * (`/users/:id` before `/users/me`: one kept in place, or written by hand). Disabled routes are not served, so they
+ * hide nothing (as `flagShadowedPaths` has it for collections and sockets).
  */
 function shadowed(
   routes: readonly Route[],
@@ -92,14 +92,15 @@ function shadowed(
   type Compared = { route: Route; path: ComparablePath };
   const byKey = new Map<string, Compared[]>();
   const wide = new WidePaths<Compared>();
-  const key = ({ route, path }: Compared) => comparableKey(route.path, path);
   const named = ({ route }: Compared) => `route ${route.id} (${route.method} ${route.path})`;
   const warnings: string[] = [];
   for (const route of routes) {
     if (!route.enabled) continue;
     const later: Compared = { route, path: pathOf(route.path) };
+    const key = comparableKey(route.path, later.path);
+    const samePath = byKey.get(key);
     if (importedIds.has(route.id)) {
-      const same = byKey.get(key(later))?.find((entry) => answersAllMethodsOf(entry.route.method, route.method));
+      const same = samePath?.find((entry) => answersAllMethodsOf(entry.route.method, route.method));
       if (same) {
         const what =
           same.route.method === route.method
@@ -116,7 +117,8 @@ function shadowed(
           break;
         }
     }
-    byKey.set(key(later), [...(byKey.get(key(later)) ?? []), later]);
+    if (samePath) samePath.push(later);
+    else byKey.set(key, [later]);
     wide.add(later.path, later);
   }
   return warnings;
