@@ -1,6 +1,7 @@
 import type { MockServer } from '../server/index';
 import { terminalText } from '../server/support/terminal-text';
 import type { TlsInfo } from '../shared/control-api';
+import { counted } from '../shared/counted-words';
 import type { RequestSummary } from '../shared/request-log';
 
 const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -103,5 +104,5 @@ function requestLine(request: RequestSummary): string {
 function gatewayLine(server: MockServer): string[] {
   const { enabled, keys } = server.settings().gatewayAuth;
   if (!enabled) return [];
-  return [`  API keys    required: X-API-Key header / ?token= (${keys.length} key${keys.length === 1 ? '' : 's'})`];
+  return [`  API keys    required: X-API-Key header / ?token= (${counted(keys.length, 'key')})`];
 }

@@ -6,6 +6,7 @@ import { tlsFilesProblem } from '../server/tls/tls-setting';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { createWorkspaceFile, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { suggestedSchemaReference } from '../server/workspace/workspace-schema-reference';
+import { counted } from '../shared/counted-words';
 import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
 import type { InitOptions, ValidateOptions } from './cli-options';
 import { shellWord } from './shell-word';
@@ -73,11 +74,9 @@ export async function workspaceMissing(file: string): Promise<boolean> {
   );
 }
 
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
 /** `2 routes, 1 agent, 4 scenarios; pack agora-mock (3 users, 4 sessions)`: what it mounts (none left out). */
 function summary(workspace: Workspace): string {
-  const counted: [number, string][] = [
+  const kinds: [number, string][] = [
     [workspace.routes.length, 'route'],
     [workspace.collections.length, 'collection'],
     [workspace.staticFolders.length, 'static folder'],
@@ -85,14 +84,14 @@ function summary(workspace: Workspace): string {
     [workspace.agents.length, 'agent'],
   ];
   const mounts = [
-    ...counted.filter(([n]) => n > 0).map(([n, word]) => count(n, word)),
-    count(workspace.scenarios.length, 'scenario'),
+    ...kinds.filter(([n]) => n > 0).map(([n, word]) => counted(n, word)),
+    counted(workspace.scenarios.length, 'scenario'),
   ].join(', ');
   const packs = workspace.packs.map((pack) => {
     const data = pack.data as { users?: unknown[]; sessions?: unknown[] };
     const inside = [
-      ...(Array.isArray(data.users) ? [count(data.users.length, 'user')] : []),
-      ...(Array.isArray(data.sessions) ? [count(data.sessions.length, 'session')] : []),
+      ...(Array.isArray(data.users) ? [counted(data.users.length, 'user')] : []),
+      ...(Array.isArray(data.sessions) ? [counted(data.sessions.length, 'session')] : []),
     ];
     return `pack ${pack.pack}${inside.length > 0 ? ` (${inside.join(', ')})` : ''}`;
   });

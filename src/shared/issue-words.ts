@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { counted } from './counted-words';
 
 /** zod's own English wording, to tell a default message ("Too small: expected array to have >=1 items") from a schema's. */
 const ZOD_ENGLISH = z.locales.en();
@@ -27,8 +28,6 @@ function isZodDefault(issue: z.core.$ZodIssue): boolean {
 /** How many unknown fields one message names. */
 export const NAMED_KEYS = 10;
 
-const plural = (count: number | bigint, word: string) => `${count} ${word}${Number(count) === 1 ? '' : 's'}`;
-
 /**
  * A schema problem in plain words for a person fixing a file: "needs at least 1 item", "must be a whole number",
  * "required". A message the schema words itself ("a path starts with /") is kept as it is.
@@ -43,12 +42,12 @@ export function issueWords(issue: z.core.$ZodIssue): string {
       if (issue.origin === 'string')
         return Number(issue.minimum) === 1
           ? 'must not be empty'
-          : `needs at least ${plural(issue.minimum, 'character')}`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `needs at least ${plural(issue.minimum, 'item')}`;
+          : `needs at least ${counted(issue.minimum, 'character')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `needs at least ${counted(issue.minimum, 'item')}`;
       return issue.inclusive ? `must be at least ${issue.minimum}` : `must be more than ${issue.minimum}`;
     case 'too_big':
-      if (issue.origin === 'string') return `must be at most ${plural(issue.maximum, 'character')}`;
-      if (issue.origin === 'array' || issue.origin === 'set') return `takes at most ${plural(issue.maximum, 'item')}`;
+      if (issue.origin === 'string') return `must be at most ${counted(issue.maximum, 'character')}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `takes at most ${counted(issue.maximum, 'item')}`;
       return issue.inclusive ? `must be at most ${issue.maximum}` : `must be less than ${issue.maximum}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionLimitStats } from '../../shared/control-api';
+import { counted } from '../../shared/counted-words';
 import type { Logger } from '../support/logger';
 
 /**
@@ -104,7 +105,7 @@ export class ConnectionLimit {
       return;
     }
     this.logger.warn(
-      `refused ${count} connection${count === 1 ? '' : 's'}: the engine holds ${this.open} connections, past its maxConnections setting (${this.max})`,
+      `refused ${counted(count, 'connection')}: the engine holds ${this.open} connections, past its maxConnections setting (${this.max})`,
     );
     this.reportTimer = setTimeout(() => this.report(), REPORT_EVERY_MS);
     this.reportTimer.unref();

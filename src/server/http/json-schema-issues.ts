@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { counted } from '../../shared/counted-words';
 import { pointerKey, pointerKeys } from '../support/json-pointer';
 import { listedIssues, MAX_LISTED_ISSUES, type ValidationIssue } from './http-errors';
 import type { RequestPart } from './validation';
@@ -226,7 +227,7 @@ function toIssue(error: ErrorObject, root: unknown, part: RequestPart): Validati
     case 'minLength':
       return issue(
         'string_too_short',
-        `String should have at least ${plural(params.limit, 'character')}`,
+        `String should have at least ${counted(params.limit as number, 'character')}`,
         path,
         value,
         {
@@ -234,9 +235,15 @@ function toIssue(error: ErrorObject, root: unknown, part: RequestPart): Validati
         },
       );
     case 'maxLength':
-      return issue('string_too_long', `String should have at most ${plural(params.limit, 'character')}`, path, value, {
-        max_length: params.limit,
-      });
+      return issue(
+        'string_too_long',
+        `String should have at most ${counted(params.limit as number, 'character')}`,
+        path,
+        value,
+        {
+          max_length: params.limit,
+        },
+      );
     case 'minItems':
     case 'maxItems':
     case 'minProperties':
@@ -247,7 +254,7 @@ function toIssue(error: ErrorObject, root: unknown, part: RequestPart): Validati
       const kind = list ? 'List' : 'Dictionary';
       return issue(
         at === 'least' ? 'too_short' : 'too_long',
-        `${kind} should have at ${at} ${plural(params.limit, 'item')} after validation, not ${actual}`,
+        `${kind} should have at ${at} ${counted(params.limit as number, 'item')} after validation, not ${actual}`,
         path,
         value,
         { field_type: kind, [at === 'least' ? 'min_length' : 'max_length']: params.limit, actual_length: actual },
@@ -360,8 +367,6 @@ function locate(root: unknown, pointer: string): { loc: (string | number)[]; val
   }
   return { loc, value: current };
 }
-
-const plural = (count: unknown, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** Values in messages as pydantic prints them: text in single quotes. */
 const show = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : JSON.stringify(value));

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { counted } from '../../shared/counted-words';
 import { issueWords, unknownKeysFirst } from '../../shared/issue-words';
 import { suggestedFor, unionIssueWords } from '../../shared/union-issue-words';
 import { echoedInput } from './echoed-input';
@@ -161,7 +162,7 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
       if (issue.origin === 'string')
         return {
           type: 'string_too_short',
-          msg: `String should have at least ${issue.minimum} character${issue.minimum === 1 ? '' : 's'}`,
+          msg: `String should have at least ${counted(issue.minimum, 'character')}`,
         };
       if (issue.origin === 'array')
         return { type: 'too_short', msg: `List should have at least ${listWords(issue.minimum, input)}` };
@@ -203,7 +204,7 @@ function pydanticWords(issue: z.core.$ZodIssue, input: unknown): { type: string;
 
 /** The rest of pydantic's words for a list's length: `1 item after validation, not 0`. */
 function listWords(limit: number | bigint, input: unknown): string {
-  const items = `${limit} item${Number(limit) === 1 ? '' : 's'}`;
+  const items = counted(limit, 'item');
   return Array.isArray(input) ? `${items} after validation, not ${input.length}` : items;
 }
 

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { counted } from '../../shared/counted-words';
 import { editDistance } from '../../shared/edit-distance';
 import type { MissReason, MountRef, NearMiss } from '../../shared/mounts/match-report';
 import { shortenText } from '../../shared/shorten-text';
@@ -456,7 +457,7 @@ class Reasons {
     const { what, segments } = this.run;
     const count = segments.length;
     const text = shorten(`/${segments.reverse().join('/')}`);
-    this.told.push(`path: ${count} segment${count === 1 ? '' : 's'} ${what} ("${text}")`);
+    this.told.push(`path: ${counted(count, 'segment')} ${what} ("${text}")`);
     this.run = undefined;
   }
 }

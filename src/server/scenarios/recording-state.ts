@@ -1,3 +1,4 @@
+import { counted } from '../../shared/counted-words';
 import { isJsonObject } from '../../shared/json-value';
 import type { JsonObject, JsonValue, StateSnapshotStep } from '../../shared/scenario';
 import { shortenText } from '../../shared/shorten-text';
@@ -123,6 +124,6 @@ function describe(state: JsonValue): string {
     const named = keys.slice(0, 8).map((key) => JSON.stringify(key));
     return `keys ${named.join(', ')}${keys.length > 8 ? `, … ${keys.length} in all` : ''}`;
   }
-  if (Array.isArray(state)) return `an array of ${state.length} item${state.length === 1 ? '' : 's'}`;
+  if (Array.isArray(state)) return `an array of ${counted(state.length, 'item')}`;
   return `the value ${shortenText(JSON.stringify(state), 60)}`;
 }

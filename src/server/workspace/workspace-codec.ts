@@ -1,6 +1,7 @@
 import { dirname, isAbsolute } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import type { z } from 'zod';
+import { counted } from '../../shared/counted-words';
 import { issueWords, unknownKeysFirst } from '../../shared/issue-words';
 import { MAX_JSON_DEPTH_SETTING } from '../../shared/settings';
 import { unionIssueWords } from '../../shared/union-issue-words';
@@ -354,5 +355,5 @@ function shownKey(key: string): string {
 }
 
 function moreProblems(count: number): string {
-  return count > 0 ? ` (and ${count} more problem${count === 1 ? '' : 's'})` : '';
+  return count > 0 ? ` (and ${counted(count, 'more problem')})` : '';
 }

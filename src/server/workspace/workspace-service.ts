@@ -3,6 +3,7 @@ import { createReadStream, realpathSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { counted } from '../../shared/counted-words';
 import type { ServerSettings } from '../../shared/settings';
 import {
   IMPORTED_DOCUMENT,
@@ -742,9 +743,9 @@ export class WorkspaceService {
     }
     if (!evicted) return false;
     this.context.logger.warn(
-      `workspace: ${sessions} recorded session${sessions === 1 ? '' : 's'} evicted so the workspace fits in its file ` +
+      `workspace: ${counted(sessions, 'recorded session')} evicted so the workspace fits in its file ` +
         `(${describeBytes(WORKSPACE_MAX_BYTES)}): it would have been ${describeMegabytes(before)}, and is ${describeMegabytes(now)}; ` +
-        `${messages} recorded message${messages === 1 ? '' : 's'} went, least recently active first (hand-made ` +
+        `${counted(messages, 'recorded message')} went, least recently active first (hand-made ` +
         'history is kept; lower maxRecordedBytes to keep less)',
     );
     return true;
@@ -1482,7 +1483,7 @@ function refusedWorkspace(error: unknown, file: string, operation: WorkspaceProb
     operation,
     file,
     path: first.path,
-    problem: `${first.message}${rest.length > 0 ? ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})` : ''}`,
+    problem: `${first.message}${rest.length > 0 ? ` (and ${counted(rest.length, 'more problem')})` : ''}`,
     otherProblems: rest.slice(0, 50).map((issue) => ({ path: issue.path, problem: issue.message })),
     cause: error,
   });

@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import type { InjectConflict, InjectResult, SequenceFinding } from '../../../../shared/control-api';
+import { counted } from '../../../../shared/counted-words';
 import type { JsonObject } from '../../../../shared/json-value';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/control-client';
@@ -18,7 +19,7 @@ import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
 import { PayloadShelf } from './PayloadShelf';
 import { describeContent, type PayloadContent } from './payload-bodies';
-import { counted, heldWords } from './sent-words';
+import { heldWords } from './sent-words';
 
 const MACRO_KINDS = ['macro'] as const;
 

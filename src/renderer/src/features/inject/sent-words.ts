@@ -1,7 +1,5 @@
 import type { InjectResult } from '../../../../shared/control-api';
-
-/** A count with its word: `1 event`, `2 events`. */
-export const counted = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+import { counted } from '../../../../shared/counted-words';
 
 type Sent = Pick<InjectResult, 'connectionId' | 'sent' | 'held' | 'findings'>;
 

@@ -1,7 +1,6 @@
 import type { HistoryEvictionCause } from '../../../../shared/agora-model';
+import { counted } from '../../../../shared/counted-words';
 import { useStateStore } from '../../stores/state-store';
-
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** A cause as the notice names it: a limit by its setting's name. */
 const causeName = (cause: HistoryEvictionCause) => (cause === 'workspaceFile' ? 'the workspace file’s 64 MiB' : cause);
@@ -16,8 +15,8 @@ export function HistoryEvictedNotice() {
     <div className="notice warning row" role="status" data-testid="history-evicted">
       <span className="spacer">
         Recorded history hit a limit ({eviction.limits.map(causeName).join(', ')}):{' '}
-        {plural(eviction.removedMessages, 'recorded message')} evicted, oldest first
-        {eviction.deletedSessions > 0 && ` (${plural(eviction.deletedSessions, 'run session')} removed whole)`}.
+        {counted(eviction.removedMessages, 'recorded message')} evicted, oldest first
+        {eviction.deletedSessions > 0 && ` (${counted(eviction.deletedSessions, 'run session')} removed whole)`}.
         Hand-made history is kept; change the limits in Settings.
       </span>
       <button
