@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import { CONTROL_API_PREFIX } from '../../shared/control-api';
+import { isUrlPathUnder } from '../../shared/url-path-under';
 import { errorHandler } from '../http/error-handler';
 import { jsonResponse } from '../http/json-response';
 import { unmatchedRoute } from '../http/unmatched-route';
@@ -13,12 +14,10 @@ import type { ControlDeps } from './control-deps';
 import { engineHealth } from './engine-health';
 import { packNotServing } from './pack-not-serving';
 
-const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
-
 /** Whether a request target (path and query, as on the request line) is the console's. */
 export function isConsoleTarget(url: string): boolean {
   const query = url.indexOf('?');
-  return isUnder(query === -1 ? url : url.slice(0, query), CONSOLE_PREFIX);
+  return isUrlPathUnder(query === -1 ? url : url.slice(0, query), CONSOLE_PREFIX);
 }
 
 /**
@@ -48,8 +47,8 @@ export function consoleArea(
   const serveStatic = consoleStatic(rendererDir);
   const health = engineHealth();
   return function routeConsoleArea(ctx, next) {
-    if (isUnder(ctx.path, CONTROL_API_PREFIX)) return handleApi(ctx, async () => {});
-    if (isUnder(ctx.path, CONSOLE_PREFIX)) return health(ctx, () => serveStatic(ctx, next));
+    if (isUrlPathUnder(ctx.path, CONTROL_API_PREFIX)) return handleApi(ctx, async () => {});
+    if (isUrlPathUnder(ctx.path, CONSOLE_PREFIX)) return health(ctx, () => serveStatic(ctx, next));
     return next();
   };
 }

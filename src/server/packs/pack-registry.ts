@@ -1,4 +1,5 @@
 import type { PackName } from '../../shared/mounts/pack';
+import { isUrlPathUnder } from '../../shared/url-path-under';
 import type { WorkspaceInput } from '../../shared/workspace';
 import { agoraMockPack, agoraRealPack } from './agora/agora-pack';
 import { agoraRealTemplate, agoraTemplate } from './agora/agora-template';
@@ -18,8 +19,9 @@ export function packDefinition(name: PackName): PackDefinition {
 
 /** The packs whose part of the console's API has `path` (under /__console/api), serving or not. */
 export function packsWithControlPath(path: string): PackName[] {
-  const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
-  return [...PACKS.values()].filter((pack) => pack.controlPaths.some(under)).map((pack) => pack.name);
+  return [...PACKS.values()]
+    .filter((pack) => pack.controlPaths.some((prefix) => isUrlPathUnder(path, prefix)))
+    .map((pack) => pack.name);
 }
 
 /**

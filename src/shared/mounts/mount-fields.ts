@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nameText } from '../name-text';
+import { isUrlPathUnder } from '../url-path-under';
 
 /**
  * Fields every mount shares. A mount is one thing served on the engine's port — an HTTP route, a collection, a
@@ -30,7 +31,7 @@ export const PathPatternSchema = z
   // no validator knows (ajv refuses to compile the schema in its default strict mode).
   .regex(/^\//, 'a path starts with /')
   .refine(
-    (path) => path !== CONSOLE_PATH_PREFIX && !path.startsWith(`${CONSOLE_PATH_PREFIX}/`),
+    (path) => !isUrlPathUnder(path, CONSOLE_PATH_PREFIX),
     `paths under ${CONSOLE_PATH_PREFIX} belong to the console`,
   )
   // Clients resolve these before sending (RFC 3986 dot segments; `%2e` too, as URL parsers read it): a mount at
