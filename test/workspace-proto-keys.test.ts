@@ -132,9 +132,9 @@ test('a parsed document with a "__proto__" key, decoded without its text (import
     [ESCAPED_IN_BODY, 'routes.0.responses.0.body.json.__proto__'],
   ] as const) {
     assert.throws(
-      () => decodeWorkspaceValue(JSON.parse(text), 'import', dir),
+      () => decodeWorkspaceValue(JSON.parse(text), join(dir, 'import')),
       (error: unknown) => error instanceof WorkspaceError && error.path === path && PROBLEM.test(error.problem),
     );
   }
-  assert.doesNotThrow(() => decodeWorkspaceValue(JSON.parse(JSON.stringify(GOOD)), 'import', dir));
+  assert.doesNotThrow(() => decodeWorkspaceValue(JSON.parse(JSON.stringify(GOOD)), join(dir, 'import')));
 });

@@ -9,7 +9,7 @@ import { describeBytes } from '../workspace/bounded-file';
 export const MAX_DOCUMENT_BYTES = 32 * 1024 * 1024;
 
 /** A document past the limit: its size, the limit, and what to do (`size` in bytes, or characters as the control API counts). */
-export function documentTooLarge(size: number, limit = MAX_DOCUMENT_BYTES, unit = 'bytes'): string {
+export function documentTooLarge(size: number, limit: number, unit = 'bytes'): string {
   return `the document is ${size} ${unit}, more than the import's limit of ${describeBytes(limit)}: import it in parts (documents of fewer paths)`;
 }
 

@@ -123,11 +123,10 @@ function scanWorkspaceText(
 
 /**
  * Validates (and migrates) a document made in code (routes merged into a file's, by `import-openapi --into`). Files
- * its mounts name are checked in `baseDir`, the folder the world will serve them from (the file's own by default).
- * Throws `WorkspaceError`.
+ * its mounts name are checked in `file`'s folder, the one the world will serve them from. Throws `WorkspaceError`.
  */
-export function decodeWorkspaceValue(value: unknown, file: string, baseDir = dirname(file)): DecodedWorkspace {
-  return decodeParsed(value, file, baseDir, undefined, undefined);
+export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorkspace {
+  return decodeParsed(value, file, dirname(file), undefined, undefined);
 }
 
 /**
