@@ -10,6 +10,7 @@ const { buildTimeline, emptyTimelineWords, focusTimeline } = await rendererModul
   'features/connections/timeline-spans.ts',
 );
 const { frameRefreshDelay } = await rendererModule('features/connections/frame-refresh-delay.ts');
+const { timelineItemOrder } = await rendererModule('features/connections/timeline-keys.ts');
 
 interface Span {
   kind: string;
@@ -410,5 +411,23 @@ test('an empty timeline says runs may be among the older frames gone, rather tha
   assert.equal(
     emptyTimelineWords(6030),
     'No run among the frames shown: older frames are no longer shown, and runs may be among them.',
+  );
+});
+
+test('the timeline items in reading order (by time, then lane) come as a new list: the one given is left as it was', () => {
+  const given = [
+    { key: 'late', at: 5, lane: 0 },
+    { key: 'step', at: 1, lane: 1 },
+    { key: 'break', at: 1, lane: -1 },
+  ];
+  const before = given.map((item) => item.key);
+  const ordered = timelineItemOrder(given);
+  assert.deepEqual(
+    ordered.map((item: { key: string }) => item.key),
+    ['break', 'step', 'late'],
+  );
+  assert.deepEqual(
+    given.map((item) => item.key),
+    before,
   );
 });

@@ -159,9 +159,8 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
             event.key,
           );
     if (to !== null) {
-      const key = items[to]?.key as string;
-      setFocusedKey(key);
-      scroller.current?.querySelector<HTMLElement>(`[data-item="${key}"]`)?.focus();
+      // Its focus event, seen by the section's onFocus, makes it the Tab stop.
+      scroller.current?.querySelector<HTMLElement>(`[data-item="${items[to]?.key}"]`)?.focus();
     } else if (event.key === '+' || event.key === '=') onZoom(nextZoom(zoom, 1));
     else if (event.key === '-') onZoom(nextZoom(zoom, -1));
     else if (event.key === '0') onZoom(1);

@@ -8,8 +8,8 @@ export interface TimelineItem {
 }
 
 /** The drawing's items in reading order: by time, then top to bottom. */
-export function timelineItemOrder(items: TimelineItem[]): TimelineItem[] {
-  return items.sort((a, b) => a.at - b.at || a.lane - b.lane);
+export function timelineItemOrder(items: readonly TimelineItem[]): TimelineItem[] {
+  return [...items].sort((a, b) => a.at - b.at || a.lane - b.lane);
 }
 
 /** The nearest item in time in the nearest lane above (−1) or below (+1) that has any. */
