@@ -1,10 +1,10 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
 import { BlockedReason } from '../../ui/BlockedReason';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
-import { notOpenWords } from './not-open-words';
+import { useNotOpenReason } from './not-open-words';
 
 const MAX_LATENCY_MS = 60_000;
 
@@ -17,10 +17,7 @@ export function DeliveryControls({ connection }: { connection: ConnectionSummary
   const latencyValid =
     latency !== '' && Number.isInteger(latencyValue) && latencyValue >= 0 && latencyValue <= MAX_LATENCY_MS;
   // A connection no longer open has no delivery left to change (the engine answers 409): its buttons say why.
-  const notOpen = notOpenWords(connection);
-  const open = notOpen === null;
-  const blockedId = useId();
-  const describedBy = open ? undefined : blockedId;
+  const { open, problems, blockedId, describedBy } = useNotOpenReason(connection);
   return (
     <div className="stack">
       <div className="row">
@@ -64,7 +61,7 @@ export function DeliveryControls({ connection }: { connection: ConnectionSummary
         </button>
       </form>
       {!latencyValid && <span className="field-error">A whole number of milliseconds, 0 to {MAX_LATENCY_MS}.</span>}
-      <BlockedReason id={blockedId} lead="Cannot pause or delay" problems={notOpen === null ? [] : [notOpen]} />
+      <BlockedReason id={blockedId} lead="Cannot pause or delay" problems={problems} />
       <ErrorNotice error={update.error} onDismiss={update.clearError} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { useId, useRef } from 'react';
+import { useRef } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import { api } from '../../api/control-client';
 import { updateInjectDraft, useInjectDraft } from '../../stores/inject-drafts-store';
@@ -6,7 +6,7 @@ import { BlockedReason } from '../../ui/BlockedReason';
 import { ConfirmButton } from '../../ui/ConfirmButton';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 import { useAction } from '../../ui/use-action';
-import { notOpenWords } from '../connections/not-open-words';
+import { useNotOpenReason } from '../connections/not-open-words';
 import { closeProblems, MAX_CLOSE_REASON_BYTES } from './close-validation';
 
 const PRESETS = [
@@ -37,10 +37,8 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
   const problems = closeProblems(code, reason);
   // Closing, it takes no close frame of ours but can still be dropped (a client that never answers the close);
   // closed, neither (the engine answers 409). The buttons say why they are off.
-  const notOpen = notOpenWords(connection);
-  const open = notOpen === null;
+  const { open, problems: notOpenProblems, blockedId, describedBy } = useNotOpenReason(connection);
   const closed = connection.state === 'closed';
-  const blockedId = useId();
   return (
     <section ref={section}>
       <h2>Close the socket</h2>
@@ -88,7 +86,7 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
             type="submit"
             className="danger"
             disabled={!open || close.busy || problems.code !== null || problems.reason !== null}
-            aria-describedby={open ? undefined : blockedId}
+            aria-describedby={describedBy}
           >
             {close.busy ? 'Closing…' : 'Close connection'}
           </button>
@@ -107,7 +105,7 @@ export function CloseConnectionForm({ connection }: { connection: ConnectionSumm
           <BlockedReason
             id={blockedId}
             lead={closed ? 'Cannot close or drop' : 'Cannot close'}
-            problems={notOpen === null ? [] : [notOpen]}
+            problems={notOpenProblems}
           />
         </div>
         <ErrorNotice error={close.error ?? terminate.error} />

@@ -13,7 +13,7 @@ import { FormField } from '../../ui/FormField';
 import { ScrollRegion } from '../../ui/ScrollRegion';
 import { SendKeyHint } from '../../ui/SendKeyHint';
 import { submitOnSendKey } from '../../ui/send-key';
-import { notOpenWords } from '../connections/not-open-words';
+import { notOpenProblems, notOpenWords } from '../connections/not-open-words';
 import { conflictInConsoleWords } from './conflict-words';
 import { FindingsList } from './FindingsList';
 import { type MacroDefinition, macroFieldProblems, macroParams, macroProblemLines } from './macro-fields';
@@ -80,7 +80,7 @@ export function MacroForm({
   // connection is closed, which no edit changes (the engine would answer 409).
   const problems = useMemo(() => macroFieldProblems(definition, values), [definition, values]);
   const notOpen = notOpenWords(connection);
-  const blocked = [...(notOpen === null ? [] : [notOpen]), ...macroProblemLines(definition, problems)];
+  const blocked = [...notOpenProblems(connection), ...macroProblemLines(definition, problems)];
   const formId = useId();
   const blockedId = `${formId}-blocked`;
   // A closed connection has no sequence left to break: a refused run's warning (and Run anyway) would say what can no

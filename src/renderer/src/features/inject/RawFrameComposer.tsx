@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import type { ConnectionSummary } from '../../../../shared/connections';
 import type { RawMessageBody, RawMessageResult } from '../../../../shared/raw-messages';
 import { api } from '../../api/control-client';
@@ -8,7 +8,7 @@ import { SendKeyHint } from '../../ui/SendKeyHint';
 import { submitOnSendKey } from '../../ui/send-key';
 import { jsonProblem } from '../../ui/unparsed-fields';
 import { useAction } from '../../ui/use-action';
-import { notOpenWords } from '../connections/not-open-words';
+import { useNotOpenReason } from '../connections/not-open-words';
 
 type FrameKind = 'text' | 'json';
 
@@ -27,9 +27,8 @@ export function RawFrameComposer({ connection }: { connection: ConnectionSummary
     setSent(await api.sendRawMessage(connection.id, body));
   });
   // A connection no longer open takes no frames (the engine answers 409): Send says why it is off.
-  const notOpen = notOpenWords(connection);
-  const blockedId = useId();
-  const canSend = notOpen === null && !send.busy && problem === null && (kind === 'text' || source.trim() !== '');
+  const { open, problems, blockedId, describedBy } = useNotOpenReason(connection);
+  const canSend = open && !send.busy && problem === null && (kind === 'text' || source.trim() !== '');
   return (
     <section className="stack">
       <h2>Send a frame</h2>
@@ -70,16 +69,11 @@ export function RawFrameComposer({ connection }: { connection: ConnectionSummary
         </label>
         {problem && <span className="field-error">{problem}</span>}
         <div className="row">
-          <button
-            type="submit"
-            className="primary"
-            disabled={!canSend}
-            aria-describedby={notOpen === null ? undefined : blockedId}
-          >
+          <button type="submit" className="primary" disabled={!canSend} aria-describedby={describedBy}>
             {send.busy ? 'Sending…' : 'Send frame'}
           </button>
           <SendKeyHint />
-          <BlockedReason id={blockedId} lead="Cannot send" problems={notOpen === null ? [] : [notOpen]} />
+          <BlockedReason id={blockedId} lead="Cannot send" problems={problems} />
           <span role="status" className="muted">
             {sent && `Sent ${sent.size} bytes${sent.held ? ' (waiting behind a pause or latency)' : ''}`}
           </span>
