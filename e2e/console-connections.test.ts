@@ -331,6 +331,11 @@ test('inject to all: a rule broken on every connection is named once with their 
   await composer.getByLabel('Event type').selectOption('CUSTOM');
   await composer.locator('.cm-content').filter({ hasText: '"type": "CUSTOM"' }).waitFor();
   await composer.getByLabel('Send to').selectOption('all');
+  // It counts, and sends to, the open AG-UI connections only (a socket of another protocol takes no events).
+  assert.equal(
+    await composer.getByLabel('Send to').locator('option:checked').textContent(),
+    'All open AG-UI connections (3)',
+  );
   await composer.getByRole('button', { name: 'Send', exact: true }).click();
   // Refused first: what every connection would break is listed once, with the number of connections.
   const findings = composer.getByTestId('findings').filter({ hasText: 'on 3 connections' });

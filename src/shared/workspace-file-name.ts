@@ -1,5 +1,7 @@
 /** What every exported workspace's file name ends with. */
 const EXTENSION = '.agui.json';
+/** White space and dashes `asciiWorkspaceFileName` trims: at the start, and before the extension. */
+const ASCII_TRIMMED = new RegExp(`[\\s-]+(?=${EXTENSION.replaceAll('.', '\\.')}$)|^[\\s-]+`, 'g');
 /** The longest file name most file systems take, in UTF-8 bytes (ext4, APFS; NTFS takes as many characters). */
 const MAX_NAME_BYTES = 255;
 const UTF8 = new TextEncoder();
@@ -25,6 +27,6 @@ export function asciiWorkspaceFileName(fileName: string): string {
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .replace(/[^\x20-\x7e]+/g, '-')
-    .replace(/[\s-]+(?=\.agui\.json$)|^[\s-]+/g, '');
+    .replace(ASCII_TRIMMED, '');
   return ascii === EXTENSION ? `workspace${EXTENSION}` : ascii;
 }

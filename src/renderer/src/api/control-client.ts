@@ -143,7 +143,7 @@ export const api = {
   newWorkspace: (template: WorkspaceTemplate, path?: string) =>
     call<WorkspaceStatus>('POST', '/workspace/new', path ? { template, path } : { template }),
   exportWorkspace: () => call<Workspace>('GET', '/workspace/export'),
-  /** The file's text as it is: a key written twice in it is refused there, where parsing it here would drop one. */
+  /** The file's bytes as they are: the engine decodes and parses them, refusing a key written twice, which parsing here would drop. */
   importWorkspace: (bytes: ArrayBuffer) => send<WorkspaceStatus>('POST', '/workspace/import', bytes),
   recentWorkspaces: () => call<ItemsPage<RecentWorkspace>>('GET', '/workspace/recent'),
 

@@ -52,16 +52,16 @@ function importedText(bytes: Buffer): string {
 }
 
 /** What sets the limits of an imported document, as its refusals name it: the settings do not move them. */
-const DOCUMENT_LIMIT = 'the limit of a workspace document';
+const DOCUMENT_LIMIT_SET_BY = 'the limit of a workspace document';
 
 /** An import's body refused before it is parsed, as the body reader refuses any body past its limits (400). */
 function importTextRefusal(refusal: JsonTextRefusal): HttpError {
   return new HttpError(
     400,
     refusal.kind === 'too-deep'
-      ? `Request body rejected: ${jsonDepthMessage(WORKSPACE_MAX_DEPTH, DOCUMENT_LIMIT)}`
+      ? `Request body rejected: ${jsonDepthMessage(WORKSPACE_MAX_DEPTH, DOCUMENT_LIMIT_SET_BY)}`
       : `Request body rejected: an object with more than ${WORKSPACE_MAX_OBJECT_KEYS.toLocaleString('en')} keys, at line ${refusal.line}, ` +
-          `column ${refusal.column} (${DOCUMENT_LIMIT})`,
+          `column ${refusal.column} (${DOCUMENT_LIMIT_SET_BY})`,
   );
 }
 
@@ -121,7 +121,7 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
     jsonBody(() => ({
       maxBodyBytes: WORKSPACE_MAX_BYTES,
       maxJsonDepth: WORKSPACE_MAX_DEPTH,
-      maxBodyBytesSetBy: DOCUMENT_LIMIT,
+      maxBodyBytesSetBy: DOCUMENT_LIMIT_SET_BY,
       unparsed: importedText,
     })),
     async (ctx) => {

@@ -262,7 +262,7 @@ export function EventComposer({ connection }: { connection: ConnectionSummary })
           <select aria-label="Send to" value={target} onChange={(event) => setTarget(event.target.value as Target)}>
             <option value="this">This connection</option>
             <option value="chosen">Chosen connections…</option>
-            <option value="all">All open connections ({eventTargets.length})</option>
+            <option value="all">All open AG-UI connections ({eventTargets.length})</option>
           </select>
         </label>
       </div>
