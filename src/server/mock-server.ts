@@ -284,6 +284,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
+          // What Node's leaves: HTTPS connections whose TLS handshake is not done.
+          connectionLimit.destroyOpen();
         });
       })();
       return closing;

@@ -18,12 +18,14 @@ const REPORT_EVERY_MS = 10_000;
  * on the port counts). Each one costs memory whatever it sends, so past `max` the engine refuses more instead of
  * growing without bound: a connection that arrives over the limit is let in on the console's reserve (answered
  * 503, except for `/__console`), and past the reserve Node closes it on arrival (`server.maxConnections`) before it
- * costs anything. Refusals are counted and summed up in the log at most every 10 s.
+ * costs anything. Refusals are counted and summed up in the log at most every 10 s. Knowing every connection, it
+ * also ends those Node's `closeAllConnections` leaves when the engine closes (`destroyOpen`).
  */
 export class ConnectionLimit {
   private max: number;
   private server: Server | undefined;
-  private open = 0;
+  /** Every connection on the port, from its arrival (before a TLS handshake) to its close. */
+  private readonly connections = new Set<Socket>();
   private refused = 0;
   private refusedSinceReport = 0;
   private reportTimer: NodeJS.Timeout | undefined;
@@ -44,8 +46,8 @@ export class ConnectionLimit {
     this.server = server;
     server.maxConnections = this.max + CONSOLE_RESERVE;
     server.on('connection', (socket: Socket) => {
-      this.open++;
-      socket.once('close', () => this.open--);
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
       if (!tls) this.judge(socket);
     });
     // A request on HTTPS sees the TLS socket, which exists once the handshake is done.
@@ -60,7 +62,7 @@ export class ConnectionLimit {
   }
 
   stats(): ConnectionLimitStats {
-    return { max: this.max, open: this.open, refused: this.refused };
+    return { max: this.max, open: this.connections.size, refused: this.refused };
   }
 
   /**
@@ -79,6 +81,16 @@ export class ConnectionLimit {
     return `Service Unavailable: the mock holds ${this.max} connections, the most its maxConnections setting allows; close some, or raise the setting`;
   }
 
+  /**
+   * Destroys every connection still open. Node's `closeAllConnections` closes those its HTTP layer holds, which an
+   * HTTPS connection joins only once its TLS handshake is done: one that connected and sent nothing, or stopped in
+   * the middle of its handshake, would hold the engine's close until the handshake timed out (the header timeout, up
+   * to ten minutes).
+   */
+  destroyOpen(): void {
+    for (const socket of this.connections) socket.destroy();
+  }
+
   /** Stops the log's summary timer (the engine is closing). */
   close(): void {
     clearTimeout(this.reportTimer);
@@ -86,7 +98,7 @@ export class ConnectionLimit {
   }
 
   private judge(socket: Socket): void {
-    if (this.open > this.max) this.overLimit.add(socket);
+    if (this.connections.size > this.max) this.overLimit.add(socket);
   }
 
   private countRefusal(): void {
@@ -105,7 +117,7 @@ export class ConnectionLimit {
       return;
     }
     this.logger.warn(
-      `refused ${counted(count, 'connection')}: the engine holds ${this.open} connections, past its maxConnections setting (${this.max})`,
+      `refused ${counted(count, 'connection')}: the engine holds ${this.connections.size} connections, past its maxConnections setting (${this.max})`,
     );
     this.reportTimer = setTimeout(() => this.report(), REPORT_EVERY_MS);
     this.reportTimer.unref();

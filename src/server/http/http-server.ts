@@ -12,7 +12,6 @@ import { holdContinue } from './expect-continue';
 import { answerPlainHttpOnTlsPort } from './plain-http-on-tls-port';
 import { rawHttpResponse } from './raw-http-response';
 import { hasRequestBody } from './request-body';
-import { closeAllIncludesHandshakes } from './tls-handshake-close';
 
 /** The settings that bound how long a client may take: applied at creation and again whenever they change. */
 export type HttpTimeouts = Pick<ServerSettings, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>;
@@ -41,8 +40,8 @@ export interface HttpsCredentials {
  * other answer is cut short as its client leaves (`finishResponsesAfterClientFin`). With `tls` it is an HTTPS server
  * that behaves the same once a connection's handshake is done (a failed handshake just closes the connection; a
  * plain HTTP request is answered 400 with the https URL to use); the handshake itself gets the header timeout, fixed
- * at creation, and `closeAllConnections` closes connections whose handshake is not done too.
- * `connectionLimit` bounds its connections; a request on one let in over the limit is answered 503 (unless the
+ * at creation. `connectionLimit` bounds its connections (and ends those whose handshake is not done when the
+ * engine closes); a request on one let in over the limit is answered 503 (unless the
  * limit serves it) and its connection closed.
  */
 export function createHttpServer(
@@ -74,10 +73,7 @@ export function createHttpServer(
     ? createHttpsServer({ ...options, ...tls, handshakeTimeout: timeouts.headersTimeoutMs }, serveParsed)
     : createServer(options, serveParsed);
   finishResponsesAfterClientFin(server);
-  if (tls) {
-    answerPlainHttpOnTlsPort(server, timeouts.headersTimeoutMs, logger);
-    closeAllIncludesHandshakes(server);
-  }
+  if (tls) answerPlainHttpOnTlsPort(server, timeouts.headersTimeoutMs, logger);
   applyHttpTimeouts(server, timeouts);
   connectionLimit.attach(server, tls !== undefined);
   const answered = new WeakSet<Duplex>();
