@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
 import { COLLECTION_DATA_MAX_BYTES, recordFileBytes } from '../src/server/routes/collections/collection-budget';
+import { DocumentBytes } from '../src/server/workspace/document-bytes';
 import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
-import { WorkspaceSchema } from '../src/shared/workspace';
+import { type Workspace, WorkspaceSchema } from '../src/shared/workspace';
 import { WORKSPACE_MAX_BYTES } from '../src/shared/workspace-max-bytes';
 import { agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
@@ -219,4 +220,74 @@ test("recorded history is left out of what clients' writes are held to: it gives
   assert.ok(room.usedBytes < 1024 * 1024, `${room.usedBytes} bytes counted`);
   const created = await call(server, 'POST', '/users', { email: 'room@example.com', name: 'Room' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
+});
+
+/**
+ * How many times each object was measured afresh (`DocumentBytes` opens it, not knowing it yet) while `during` ran:
+ * a measure remembers what it measured by identity, and one that did not know an object looks at all of it again.
+ */
+async function measuredAfresh(during: () => Promise<void>): Promise<Map<object, number>> {
+  const measure = DocumentBytes.prototype as unknown as { container(value: object, levels: number): unknown };
+  const container = measure.container;
+  const counts = new Map<object, number>();
+  measure.container = function (this: unknown, value: object, levels: number) {
+    counts.set(value, (counts.get(value) ?? 0) + 1);
+    return container.call(this, value, levels);
+  };
+  try {
+    await during();
+  } finally {
+    measure.container = container;
+  }
+  return counts;
+}
+
+test('a workspace served from a file (started, opened) or imported is measured as a file once: the check that it could be saved and the room clients have share the measure', async () => {
+  const dir = await workspaceDir();
+  const withRoutes = (name: string) =>
+    encodeWorkspace(
+      WorkspaceSchema.parse({
+        ...workspaceTemplate('blank', Date.now(), name),
+        routes: ['a', 'b'].map((id) => ({ id: `${name}-${id}`, path: `/${name}/${id}`, responses: [{ id: 'ok' }] })),
+      }),
+    );
+  const file = join(dir, 'measured.agui.json');
+  await writeFile(file, withRoutes('file'));
+  const routesMeasured = (counts: Map<object, number>, routes: readonly object[]) =>
+    routes.map((route) => counts.get(route) ?? 0);
+
+  let server: MockServer | undefined;
+  const started = await measuredAfresh(async () => {
+    server = await startEngine(dir, file);
+  });
+  if (!server) throw new Error('no engine');
+  const { workspace } = server;
+  // Before, twice each: refused if too large to save by a measure of its own, then measured again for the room.
+  assert.deepEqual(routesMeasured(started, workspace.document().routes), [1, 1]);
+  const api = controlClient(server);
+  assert.equal(
+    (await api.post('/workspace/open', { path: await agoraWorkspaceFile(dir, 'other.agui.json') })).status,
+    200,
+  );
+  const opened = await measuredAfresh(async () => {
+    assert.equal((await api.post('/workspace/open', { path: file })).status, 200);
+  });
+  assert.deepEqual(routesMeasured(opened, workspace.document().routes), [1, 1]);
+
+  // An import is measured when it is decoded, before anything changes (before, it was encoded whole to find its size,
+  // then measured once applied), and not again once applied.
+  let imported: Workspace | undefined;
+  const decoded = await measuredAfresh(async () => {
+    imported = workspace.decodeImport(withRoutes('import'), (refusal) => new Error(refusal.kind));
+  });
+  if (!imported) throw new Error('not decoded');
+  assert.deepEqual(routesMeasured(decoded, imported.routes), [1, 1]);
+  const applying = imported;
+  const applied = await measuredAfresh(async () => workspace.applyImport(applying));
+  const served = workspace.document().routes;
+  assert.deepEqual(
+    served.map((route) => route.id),
+    ['import-a', 'import-b'],
+  );
+  assert.deepEqual(routesMeasured(applied, served), [0, 0]);
 });

@@ -7,11 +7,11 @@ import { terminalText } from '../server/support/terminal-text';
 import { writeFileAtomic } from '../server/workspace/atomic-file';
 import { makeFolders, removeFolders } from '../server/workspace/missing-folders';
 import { backUpOriginal } from '../server/workspace/workspace-backup';
-import { decodeWorkspaceValue } from '../server/workspace/workspace-codec';
+import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { newWorkspaceDocument, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { describeFsError } from '../server/workspace/workspace-fs-errors';
-import { encodeOpenable } from '../server/workspace/workspace-size-limit';
+import { refuseUnsavable } from '../server/workspace/workspace-size-limit';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import type { Workspace } from '../shared/workspace';
 import type { ImportOpenApiOptions } from './cli-options';
@@ -47,7 +47,9 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     }
     // Checked as a whole workspace before anything is written: the file stays as it was when it would not serve.
     const { workspace } = decodeWorkspaceValue({ ...target.workspace, routes: result.routes }, target.file);
-    const text = encodeOpenable(workspace, target.file);
+    // Measured before it is encoded: one past the limit is refused without writing out up to 64 MiB of it first.
+    refuseUnsavable(workspace, target.file, 'import');
+    const text = encodeWorkspace(workspace);
     if (!options.dryRun) {
       if (target.migratedFrom !== undefined) await backUpOriginal(target.file, Date.now());
       await writeWorkspace(target.file, text);

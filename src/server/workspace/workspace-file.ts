@@ -4,6 +4,7 @@ import { type Workspace, WorkspaceSchema, type WorkspaceTemplate } from '../../s
 import { WORKSPACE_MAX_BYTES } from '../../shared/workspace-max-bytes';
 import { writeFileAtomic } from './atomic-file';
 import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
+import type { DocumentBytes } from './document-bytes';
 import { makeFolders, removeFolders } from './missing-folders';
 import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
@@ -17,9 +18,12 @@ import { workspaceTemplate } from './workspace-templates';
  * Reads and decodes a workspace file without changing anything (the CLI's `validate`, `serve --workspace`, the
  * console's Open). Only a regular file is read, and no further than WORKSPACE_MAX_BYTES: a pipe or a device is
  * refused at once, without waiting on it. `text` is the file's text exactly (a leading BOM included, so its hash is
- * the hash of the bytes on disk).
+ * the hash of the bytes on disk). `measure`: what weighs it as a file (`refuseUnsavable`).
  */
-export async function readWorkspaceFile(path: string): Promise<DecodedWorkspace & { file: string; text: string }> {
+export async function readWorkspaceFile(
+  path: string,
+  measure?: DocumentBytes,
+): Promise<DecodedWorkspace & { file: string; text: string }> {
   const file = resolve(path);
   let bytes: Awaited<ReturnType<typeof readRegularFile>>;
   try {
@@ -42,7 +46,7 @@ export async function readWorkspaceFile(path: string): Promise<DecodedWorkspace 
         : notAWorkspaceFile(bytes.what);
     throw new WorkspaceError({ operation: 'load', file, problem });
   }
-  return { file, ...decodeWorkspaceBytes(bytes, file) };
+  return { file, ...decodeWorkspaceBytes(bytes, file, measure) };
 }
 
 /** What is wrong with a path that is `what` (`a folder`, `a named pipe (FIFO)`…) where a workspace file is asked for. */
@@ -54,12 +58,16 @@ export function notAWorkspaceFile(what: string): string {
 
 /**
  * A workspace file's bytes decoded (`workspaceText`), and one the engine could not save once read refused
- * (`refuseUnsavable`). `text` is the bytes' text exactly, BOM included.
+ * (`refuseUnsavable`, weighed by `measure`). `text` is the bytes' text exactly, BOM included.
  */
-export function decodeWorkspaceBytes(bytes: Uint8Array, file: string): DecodedWorkspace & { text: string } {
+export function decodeWorkspaceBytes(
+  bytes: Uint8Array,
+  file: string,
+  measure?: DocumentBytes,
+): DecodedWorkspace & { text: string } {
   const { text, json } = workspaceText(bytes, file);
   const read = decodeWorkspaceText(json, file);
-  refuseUnsavable(read.workspace, file);
+  refuseUnsavable(read.workspace, file, 'read', measure);
   return { text, ...read };
 }
 

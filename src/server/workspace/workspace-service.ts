@@ -45,8 +45,8 @@ import { workspaceNameFor } from './workspace-name';
 import { rebasedStaticFolders, relocateWorkspace } from './workspace-relocation';
 import {
   editTooLarge,
-  encodeOpenable,
   exportableChunks,
+  refuseUnsavable,
   TOO_LARGE_TO_OPEN,
   WorkspaceTooLarge,
   withinWorkspaceLimit,
@@ -200,7 +200,12 @@ export class WorkspaceService {
   private keeping: Promise<boolean> | undefined;
   /** Stopping lost changes (`unsavedChangesLost`). */
   private changesLost = false;
-  /** What the documents `checkRoom` weighs take as files; it remembers what it measured, so an edit costs little. */
+  /**
+   * What the documents `checkRoom` and `measureClientRoom` weigh take as files, and a file or an import read to be
+   * served (`refuseUnsavable`). It remembers by identity what it measured, so an edit costs little, and what a load
+   * serves as it was read (routes, static folders, sockets, agents, saved payloads) is not measured again once
+   * served; records, pack data and scenarios are, since their stores keep copies of their own.
+   */
   private readonly documentBytes = new DocumentBytes();
 
   constructor(
@@ -325,7 +330,7 @@ export class WorkspaceService {
     const file = resolve(path);
     let read: WorkspaceRead;
     try {
-      read = await readWorkspaceFile(file);
+      read = await readWorkspaceFile(file, this.documentBytes);
     } catch (error) {
       if (error instanceof WorkspaceError && error.reason === 'not-found' && options.createIfMissing) {
         await this.createAt(file, options.createIfMissing, undefined);
@@ -340,7 +345,7 @@ export class WorkspaceService {
   async open(path: string): Promise<AttachResult> {
     const file = resolve(path);
     // Validate before touching anything, so a bad file leaves the current world and its file as they are.
-    let read = await readWorkspaceFile(file);
+    let read = await readWorkspaceFile(file, this.documentBytes);
     await this.flushForSwitch();
     // Read again only when the file changed meanwhile (saving the unsaved changes may have written it): decoding and
     // checking GitHub's 1,223 routes takes ~0.65 s. Whatever keeps its hash from being taken, the read says.
@@ -348,7 +353,7 @@ export class WorkspaceService {
       (hash) => hash === hashOf(read.text),
       () => false,
     );
-    if (!unchanged) read = await readWorkspaceFile(file);
+    if (!unchanged) read = await readWorkspaceFile(file, this.documentBytes);
     return this.attachRead(file, read);
   }
 
@@ -429,7 +434,9 @@ export class WorkspaceService {
       refusedText,
     });
     // A compact body within the limit may pass it once written with the file's indent: then no save would take it.
-    encodeOpenable(workspace, IMPORTED_DOCUMENT);
+    // Weighed by the measure that weighs the world once it is served (`measureClientRoom`), which then does not
+    // measure again what it remembers of it.
+    refuseUnsavable(workspace, IMPORTED_DOCUMENT, 'import', this.documentBytes);
     return workspace;
   }
 
@@ -1231,7 +1238,7 @@ export class WorkspaceService {
     const { bytes, hash } = onDisk;
     try {
       // Read with unsaved changes here too: a conflict offers to open the file, which a broken one is not.
-      const { workspace, migratedFrom } = decodeWorkspaceBytes(bytes, file);
+      const { workspace, migratedFrom } = decodeWorkspaceBytes(bytes, file, this.documentBytes);
       if (this.dirty) {
         // Known from now on, so the next version is judged against this one: the broken one written back too.
         this.knownHash = hash;

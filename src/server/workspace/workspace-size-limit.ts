@@ -2,7 +2,7 @@ import type { Workspace } from '../../shared/workspace';
 import { WORKSPACE_MAX_BYTES } from '../../shared/workspace-max-bytes';
 import { describeBytes, describeMegabytes } from './bounded-file';
 import { DocumentBytes } from './document-bytes';
-import { encodeWorkspaceChunks, pacedWorkspaceChunks } from './workspace-codec';
+import { pacedWorkspaceChunks } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 
 /** What a workspace past WORKSPACE_MAX_BYTES is, in words. */
@@ -87,36 +87,32 @@ export async function exportableChunks(workspace: Workspace, file: string): Prom
 }
 
 /**
- * The file's text of a workspace made whole in one step (an import, routes merged into a file), when the engine could
- * open that file; else a WorkspaceError naming `file`, before the workspace is stored or written anywhere. Each piece
- * may be within its own limit and the whole, written with its indent, not: only encoding it tells (up to the limit).
+ * What a workspace too large to save once written is refused as, by what found it: a file read (opened, validated,
+ * served, reloaded), or a workspace made whole in one step (an import, routes merged into a file), which changes
+ * nothing.
  */
-export function encodeOpenable(workspace: Workspace, file: string): string {
-  try {
-    return [...withinWorkspaceLimit(encodeWorkspaceChunks(workspace))].join('');
-  } catch (error) {
-    if (!(error instanceof WorkspaceTooLarge)) throw error;
-    throw new WorkspaceError({
-      operation: 'load',
-      file,
-      problem: `written as a file, the workspace would be ${TOO_LARGE_TO_OPEN}, so it could be neither saved nor opened again: nothing was changed (import less, or make room in the workspace first)`,
-    });
-  }
-}
+const UNSAVABLE = {
+  read: (bytes: number) =>
+    `written as the engine saves it (indented), the workspace would be ${describeMegabytes(bytes)}, ${TOO_LARGE_TO_OPEN}, ` +
+    'so no save could take it: make it smaller (large routes, records, scenarios or sessions) and open it again',
+  import: () =>
+    `written as a file, the workspace would be ${TOO_LARGE_TO_OPEN}, so it could be neither saved nor opened again: ` +
+    'nothing was changed (import less, or make room in the workspace first)',
+};
 
 /**
- * A file read (opened, validated, served, reloaded) that is within the limit as it is but larger once written as the
- * engine saves it — compact JSON, which a save indents — is refused with a WorkspaceError naming `file`: it would open,
- * serve, and then refuse every save and every edit that grows it. Measured, not encoded (`DocumentBytes`).
+ * A workspace (`as`: a file read, or an import) that is within the limit as it came but larger once written as the
+ * engine saves it — compact JSON, which a save indents — is refused with a WorkspaceError naming `file`: it would be
+ * served, and then refuse every save and every edit that grows it. Measured, not encoded, by `measure`: pass one that
+ * measures the world once it is served (`WorkspaceService`), and what it remembers is not measured again.
  */
-export function refuseUnsavable(workspace: Workspace, file: string): void {
-  const bytes = new DocumentBytes().of(workspace);
+export function refuseUnsavable(
+  workspace: Workspace,
+  file: string,
+  as: keyof typeof UNSAVABLE,
+  measure = new DocumentBytes(),
+): void {
+  const bytes = measure.of(workspace);
   if (bytes <= WORKSPACE_MAX_BYTES) return;
-  throw new WorkspaceError({
-    operation: 'load',
-    file,
-    problem:
-      `written as the engine saves it (indented), the workspace would be ${describeMegabytes(bytes)}, ${TOO_LARGE_TO_OPEN}, ` +
-      'so no save could take it: make it smaller (large routes, records, scenarios or sessions) and open it again',
-  });
+  throw new WorkspaceError({ operation: 'load', file, problem: UNSAVABLE[as](bytes) });
 }
