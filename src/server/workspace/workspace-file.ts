@@ -121,18 +121,13 @@ export async function createWorkspaceFile(path: string, template: WorkspaceTempl
     await writeFileAtomic(file, encodeWorkspace(workspace), {}, { exclusive: true });
   } catch (error) {
     await removeFolders(made);
-    const code = (error as NodeJS.ErrnoException).code;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw await pathTakenError(file, 'it was left as it is (choose another name or delete it first)', error);
+    }
     throw new WorkspaceError({
       operation: 'save',
-      reason: code === 'EEXIST' ? 'exists' : 'io',
       file,
-      problem:
-        code === 'EEXIST'
-          ? await takenPathProblem(
-              file,
-              'the file already exists; it was left as it is (choose another name or delete it first)',
-            )
-          : `could not create the file (${await describeFsErrorAt(error, file)})`,
+      problem: `could not create the file (${await describeFsErrorAt(error, file)})`,
       cause: error,
     });
   }
@@ -140,13 +135,22 @@ export async function createWorkspaceFile(path: string, template: WorkspaceTempl
 }
 
 /**
- * What to say of a new workspace's path that is taken (`init`, the console's New): a folder is said to be one, with a
- * file in it to name (`init mocks/`: "the file already exists" would not say what to do); anything else is `taken`.
+ * The refusal (reason `exists`) of a new workspace's path that is taken (`init`, the console's New: neither writes
+ * over anything): a folder is said to be one, with a file in it to name (`init mocks/`: "the file already exists"
+ * would not say what to do); a file, that it exists, then `advice` (what the one who asked can do about it).
  */
-export async function takenPathProblem(file: string, taken: string): Promise<string> {
+export async function pathTakenError(file: string, advice: string, cause?: unknown): Promise<WorkspaceError> {
   const folder = await stat(file).then(
     (found) => found.isDirectory(),
     () => false,
   );
-  return folder ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}` : taken;
+  return new WorkspaceError({
+    operation: 'save',
+    reason: 'exists',
+    file,
+    problem: folder
+      ? `the path is a folder: name a workspace file, e.g. ${join(file, 'mock.agui.json')}`
+      : `the file already exists; ${advice}`,
+    cause,
+  });
 }

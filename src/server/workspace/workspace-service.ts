@@ -36,8 +36,8 @@ import {
   decodeWorkspaceBytes,
   newWorkspaceDocument,
   notAWorkspaceFile,
+  pathTakenError,
   readWorkspaceFile,
-  takenPathProblem,
 } from './workspace-file';
 import { UNTITLED_COPY, unsavedCopyName, WorkspaceFileVersions } from './workspace-file-versions';
 import { describeFsErrorAt } from './workspace-fs-errors';
@@ -121,15 +121,17 @@ const SAVING_NOTICE_MS = 150;
 /** How long `close()` waits for a save it stopped to wind down (remove its temp file). */
 const STOP_GRACE_MS = 250;
 
+/** What a world without a name of its own is called until it is saved as a file. */
+const UNTITLED = 'Untitled';
+/** What the console's New advises when its path is a file already (`pathTakenError`). */
+const NEW_PATH_TAKEN = 'choose another name';
+
 /**
  * The engine's world as one file: loads a workspace into the store, catalogue and settings; autosaves after
  * changes (debounced) and on close with atomic writes; notices when someone else changed the file (reloads
  * when we have nothing unsaved, reports a conflict otherwise); never overwrites a file it could not read.
  * Without a file the world lives in memory until saved as one.
  */
-/** What a world without a name of its own is called until it is saved as a file. */
-const UNTITLED = 'Untitled';
-
 export class WorkspaceService {
   private readonly options: WorkspaceServiceOptions;
   /** The versions of the workspace file and its backups this engine knew, which a hard link may still reach. */
@@ -393,7 +395,7 @@ export class WorkspaceService {
   async create(template: WorkspaceTemplate, path?: string, name?: string): Promise<void> {
     if (path !== undefined) {
       const file = resolve(path);
-      if (await pathExists(file)) throw await fileExists(file);
+      if (await pathExists(file)) throw await pathTakenError(file, NEW_PATH_TAKEN);
       await this.flushForSwitch();
       await this.createAt(file, template, name);
       return;
@@ -1091,7 +1093,8 @@ export class WorkspaceService {
     } catch (error) {
       if (this.stopSaving.signal.aborted || error instanceof ChangedOnDisk) throw error; // close(), write() report it
       if (roomFirst && error instanceof WorkspaceTooLarge) throw error;
-      if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST') throw await fileExists(file);
+      if (exclusive && (error as NodeJS.ErrnoException).code === 'EEXIST')
+        throw await pathTakenError(file, NEW_PATH_TAKEN);
       this.writing = false;
       throw await this.saveFailure(file, error);
     } finally {
@@ -1453,16 +1456,6 @@ function errorInit(error: WorkspaceError) {
     otherProblems: error.otherProblems,
     cause: error.cause,
   };
-}
-
-/** A new workspace's path that is taken already (`new` never writes over anything). */
-async function fileExists(file: string): Promise<WorkspaceError> {
-  return new WorkspaceError({
-    operation: 'save',
-    reason: 'exists',
-    file,
-    problem: await takenPathProblem(file, 'the file already exists; choose another name'),
-  });
 }
 
 /**
