@@ -5,18 +5,22 @@ import { isJsonRequest, readRequestBody } from './request-body';
 
 /**
  * The limits a JSON body is read under: its size and its nesting (the engine's settings, read per request), and
- * what sets each, named when a body is refused for it: the setting of that name unless said (a fixed limit of a
+ * what sets its size, named when a body is refused for it: the setting of that name unless said (a fixed limit of a
  * control-API route raising the setting would not move).
  */
 export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth'> & {
   maxBodyBytesSetBy?: string;
-  maxJsonDepthSetBy?: string;
-  /**
-   * The route reads the JSON itself (a workspace import, whose codec looks through its text and parses it once): the
-   * body is left as the text this reads from its bytes (`kind: 'text'`), not parsed; what it throws for bytes it
-   * does not take is the answer (an import's are read as a workspace file's, and refused in a file's words).
-   */
-  unparsed?: (bytes: Buffer) => string;
+  unparsed?: undefined;
+};
+
+/**
+ * The limits of a JSON body the route reads itself (a workspace import, whose codec looks through its text, its
+ * nesting too, and parses it once): its size alone. The body is left as the text `unparsed` reads from its bytes
+ * (`kind: 'text'`), not parsed; what it throws for bytes it does not take is the answer (an import's are read as a
+ * workspace file's, and refused in a file's words).
+ */
+export type UnparsedBodyLimits = Pick<JsonBodyLimits, 'maxBodyBytes' | 'maxBodyBytesSetBy'> & {
+  unparsed: (bytes: Buffer) => string;
 };
 
 /**
@@ -27,7 +31,7 @@ export type JsonBodyLimits = Pick<ServerSettings, 'maxBodyBytes' | 'maxJsonDepth
  * has a key named `__proto__` with 400; no body at all leaves `ctx.request.body` undefined so the route's schema
  * reports it missing. With `unparsed`, `ctx.request.body` is the body's text, for the route to parse.
  */
-export function jsonBody(limits: () => JsonBodyLimits): Middleware {
+export function jsonBody(limits: () => JsonBodyLimits | UnparsedBodyLimits): Middleware {
   return async function parseJsonBody(ctx, next) {
     if (!ctx.request.length && !ctx.get('transfer-encoding')) return next();
     if (!isJsonRequest(ctx)) {

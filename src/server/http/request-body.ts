@@ -14,7 +14,7 @@ import { RememberedAnswers } from '../support/remembered-answers';
 import { askForBody } from './expect-continue';
 import { type FormDecoder, formDecoder, parseFormFields } from './form-fields';
 import { HttpError } from './http-errors';
-import type { JsonBodyLimits } from './json-body';
+import type { JsonBodyLimits, UnparsedBodyLimits } from './json-body';
 import { jsonText, notUtf8Detail, parseRequestJson, refusingPrototypeKey } from './request-json';
 
 /**
@@ -88,7 +88,7 @@ const readLimits = new WeakMap<IncomingMessage, number>();
  * request — the stream can be read only once — and set on `ctx.request.body` for the request log and for handlers
  * later in the chain.
  */
-export function readRequestBody(ctx: Context, limits: JsonBodyLimits): Promise<RequestBody> {
+export function readRequestBody(ctx: Context, limits: JsonBodyLimits | UnparsedBodyLimits): Promise<RequestBody> {
   let read = readBodies.get(ctx.req);
   if (!read) {
     read = readOnce(ctx, limits);
@@ -113,8 +113,8 @@ export function hasRequestBody(req: IncomingMessage): boolean {
   return Number(req.headers['content-length']) > 0 || Boolean(req.headers['transfer-encoding']);
 }
 
-async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBody> {
-  const { maxBodyBytes, maxJsonDepth } = limits;
+async function readOnce(ctx: Context, limits: JsonBodyLimits | UnparsedBodyLimits): Promise<RequestBody> {
+  const { maxBodyBytes } = limits;
   if (!hasRequestBody(ctx.req)) return { kind: 'none' };
   const isJson = isJsonRequest(ctx);
   const isForm = !isJson && Boolean(ctx.is(FORM_TYPES));
@@ -140,8 +140,9 @@ async function readOnce(ctx: Context, limits: JsonBodyLimits): Promise<RequestBo
     throw (encoding === 'identity' ? undefined : decodingFailure(error, encoding)) ?? error;
   }
   const parsed = isJson ? readJson(ctx, bytes, limits) : readText(ctx, bytes, decoder, isForm);
-  if (parsed.kind === 'json' || parsed.kind === 'form') {
-    const refusal = parsedJsonRefusal(parsed.value, maxJsonDepth, limits.maxJsonDepthSetBy);
+  // A body its route reads itself (`unparsed`) is never parsed here: its reader bounds its nesting.
+  if ((parsed.kind === 'json' || parsed.kind === 'form') && !limits.unparsed) {
+    const refusal = parsedJsonRefusal(parsed.value, limits.maxJsonDepth);
     if (refusal !== undefined) throw new HttpError(400, `Request body rejected: ${refusal}`);
   }
   // After the depth check, which bounds the walk for the key.
@@ -207,7 +208,7 @@ const SCAN_FIRST_CHARS = 1024 * 1024;
  * parse is the one a developer needs to see. Empty (chunked framing with nothing in it, or only a byte order mark) is no body.
  * A route that reads the JSON itself (`unparsed`) is given the text it reads, empty or not.
  */
-function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestBody {
+function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits | UnparsedBodyLimits): RequestBody {
   if (limits.unparsed) return readUnparsed(ctx, bytes, limits.unparsed);
   const text = jsonText(bytes);
   if (text === undefined) {
@@ -221,10 +222,7 @@ function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits): RequestB
   // parsed, and every request of the mocked API would pay the scan.
   if (text.length <= SCAN_FIRST_CHARS) return parseRequestJson(text);
   if (scanJsonText(text, { maxDepth: limits.maxJsonDepth }).refusal !== undefined) {
-    throw new HttpError(
-      400,
-      `Request body rejected: ${jsonDepthMessage(limits.maxJsonDepth, limits.maxJsonDepthSetBy)}`,
-    );
+    throw new HttpError(400, `Request body rejected: ${jsonDepthMessage(limits.maxJsonDepth)}`);
   }
   return parseRequestJson(text);
 }
@@ -266,7 +264,7 @@ function charsetOf(contentType: string): string {
   );
 }
 
-function tooLarge(limits: JsonBodyLimits): HttpError {
+function tooLarge(limits: JsonBodyLimits | UnparsedBodyLimits): HttpError {
   return new HttpError(
     413,
     `Request body is too large: the limit is ${limits.maxBodyBytes} bytes (${limits.maxBodyBytesSetBy ?? 'setting maxBodyBytes'})`,

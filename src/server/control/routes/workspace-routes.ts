@@ -120,7 +120,6 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
     // and parses it once, as it reads a file: its syntax errors name their line and column as a file's do.
     jsonBody(() => ({
       maxBodyBytes: WORKSPACE_MAX_BYTES,
-      maxJsonDepth: WORKSPACE_MAX_DEPTH,
       maxBodyBytesSetBy: DOCUMENT_LIMIT_SET_BY,
       unparsed: importedText,
     })),
