@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -422,6 +422,21 @@ test('import-openapi --into a file in folders that do not exist makes them, as i
   assert.equal(limited.status, 1, limited.stderr);
   assert.match(limited.stderr, /^agui-mock: cannot write .*x\.agui\.json: .*EFBIG/);
   assert.deepEqual(await readdir(join(dir, 'import-was-there')), []);
+
+  // A folder it may not write in is named, with what to do (as root, without the capabilities that pass the check).
+  const readOnly = join(dir, 'import-read-only');
+  await mkdir(readOnly);
+  await chmod(readOnly, 0o555);
+  const asRoot = process.getuid?.() === 0;
+  const intoClosed = [CLI, 'import-openapi', spec, '--into', join(readOnly, 'x.agui.json')];
+  const closed = spawnSync(
+    asRoot ? 'setpriv' : process.execPath,
+    asRoot ? ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...intoClosed] : intoClosed,
+    { encoding: 'utf8', env },
+  );
+  await chmod(readOnly, 0o755);
+  assert.equal(closed.status, 1, closed.stderr);
+  assert.match(closed.stderr, new RegExp(`not allowed to write in ${readOnly} \\(EACCES\\); allow the user`));
 
   const missing = cli(['import-openapi', join(dir, 'no-such-spec.json')]);
   assert.equal(missing.code, 1);

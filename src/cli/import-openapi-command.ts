@@ -10,7 +10,7 @@ import { backUpOriginal } from '../server/workspace/workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
 import { newWorkspaceDocument, readWorkspaceFile } from '../server/workspace/workspace-file';
-import { describeFsError } from '../server/workspace/workspace-fs-errors';
+import { describeFsErrorAt } from '../server/workspace/workspace-fs-errors';
 import { refuseUnsavable } from '../server/workspace/workspace-size-limit';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import type { Workspace } from '../shared/workspace';
@@ -100,7 +100,7 @@ async function writeWorkspace(file: string, text: string): Promise<void> {
     await writeFileAtomic(file, text);
   } catch (error) {
     await removeFolders(made);
-    throw new SpecError(`cannot write ${file}: ${describeFsError(error)}`);
+    throw new SpecError(`cannot write ${file}: ${await describeFsErrorAt(error, file)}`);
   }
 }
 
