@@ -2,13 +2,14 @@ import type Router from '@koa/router';
 import type { Middleware } from 'koa';
 import compose from 'koa-compose';
 import { CONTROL_API_PREFIX } from '../../shared/control-api';
+import { CONSOLE_PATH_PREFIX } from '../../shared/mounts/mount-fields';
 import { isUrlPathUnder } from '../../shared/url-path-under';
 import { errorHandler } from '../http/error-handler';
 import { jsonResponse } from '../http/json-response';
 import { unmatchedRoute } from '../http/unmatched-route';
 import { newRouter } from '../support/koa-router-on-first-use';
 import { consoleEdits } from './console-edits';
-import { CONSOLE_PREFIX, consoleStatic } from './console-static';
+import { consoleStatic } from './console-static';
 import { controlAccess } from './control-access';
 import type { ControlDeps } from './control-deps';
 import { engineHealth } from './engine-health';
@@ -17,7 +18,7 @@ import { packNotServing } from './pack-not-serving';
 /** Whether a request target (path and query, as on the request line) is the console's. */
 export function isConsoleTarget(url: string): boolean {
   const query = url.indexOf('?');
-  return isUrlPathUnder(query === -1 ? url : url.slice(0, query), CONSOLE_PREFIX);
+  return isUrlPathUnder(query === -1 ? url : url.slice(0, query), CONSOLE_PATH_PREFIX);
 }
 
 /**
@@ -48,7 +49,7 @@ export function consoleArea(
   const health = engineHealth();
   return function routeConsoleArea(ctx, next) {
     if (isUrlPathUnder(ctx.path, CONTROL_API_PREFIX)) return handleApi(ctx, async () => {});
-    if (isUrlPathUnder(ctx.path, CONSOLE_PREFIX)) return health(ctx, () => serveStatic(ctx, next));
+    if (isUrlPathUnder(ctx.path, CONSOLE_PATH_PREFIX)) return health(ctx, () => serveStatic(ctx, next));
     return next();
   };
 }

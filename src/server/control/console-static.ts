@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Middleware } from 'koa';
 import { CONSOLE_CSP } from '../../shared/console-csp';
+import { CONSOLE_PATH_PREFIX } from '../../shared/mounts/mount-fields';
 import { koaSend } from '../support/koa-send-on-first-use';
-
-export const CONSOLE_PREFIX = '/__console';
 
 /** Sent as headers (a <meta> cannot carry frame-ancestors); the page repeats the rest for `electron-vite dev`. */
 const SECURITY_HEADERS = {
@@ -17,9 +16,9 @@ const SECURITY_HEADERS = {
 export function consoleStatic(rendererDir: string | undefined): Middleware {
   return async function serveConsole(ctx) {
     ctx.set(SECURITY_HEADERS);
-    if (ctx.path === CONSOLE_PREFIX) {
+    if (ctx.path === CONSOLE_PATH_PREFIX) {
       ctx.status = 308;
-      ctx.redirect(`${CONSOLE_PREFIX}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
+      ctx.redirect(`${CONSOLE_PATH_PREFIX}/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
       return;
     }
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
@@ -33,7 +32,7 @@ export function consoleStatic(rendererDir: string | undefined): Middleware {
       ctx.body = { detail: 'The console is not built: run `npm run build` first' };
       return;
     }
-    const file = ctx.path.slice(CONSOLE_PREFIX.length + 1) || 'index.html';
+    const file = ctx.path.slice(CONSOLE_PATH_PREFIX.length + 1) || 'index.html';
     let sent: string | undefined;
     try {
       sent = await koaSend()(ctx, file, {
