@@ -181,6 +181,19 @@ test('--help and --version', async () => {
   assert.equal((await help.exited()).code, 0);
   assert.match(help.stdout(), /agui-mock serve \[options\]/);
   assert.match(help.stdout(), /--port N/);
+  // A command's own help: its synopsis and options, not the other commands'.
+  const serveHelp = start(['serve', '--help']);
+  assert.equal((await serveHelp.exited()).code, 0);
+  assert.match(serveHelp.stdout(), /^Usage:\n {2}agui-mock serve \[options\]/);
+  assert.match(serveHelp.stdout(), /--port N/);
+  assert.doesNotMatch(serveHelp.stdout(), /agui-mock validate FILE|Options for init/);
+  const initHelp = start(['init', '-h']);
+  assert.equal((await initHelp.exited()).code, 0);
+  assert.match(
+    initHelp.stdout(),
+    /agui-mock init \[FILE\][\s\S]*Options for init:[\s\S]*All commands and options: agui-mock --help/,
+  );
+  assert.doesNotMatch(initHelp.stdout(), /--port N/);
   const ver = start(['--version']);
   assert.equal((await ver.exited()).code, 0);
   assert.equal(ver.stdout(), `${version}\n`);

@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 import { packageVersion } from '../server/support/package-root';
 import { terminalText } from '../server/support/terminal-text';
-import { type CliCommand, EnvironmentError, parseCliArgs, USAGE, UsageError, usageFor } from './cli-options';
+import {
+  type CliCommand,
+  commandUsage,
+  EnvironmentError,
+  parseCliArgs,
+  USAGE,
+  UsageError,
+  usageFor,
+} from './cli-options';
 
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand;
@@ -16,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (command.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${command.of ? commandUsage(command.of) : USAGE}\n`);
     return 0;
   }
   if (command.command === 'version') {

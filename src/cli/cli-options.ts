@@ -43,7 +43,7 @@ const OPTIONS_OF: Partial<Record<CommandName, string>> = {
   --cert FILE       serve HTTPS and WSS with your own PEM certificate (intermediates may follow it) …
   --key FILE        … and its unencrypted PEM private key (RSA, ECDSA or Ed25519); give both or neither
   --quiet           do not log requests and connections, only the start banner and errors
-  -h, --help        show this help
+  -h, --help        show this help (after a command, that command's alone: agui-mock serve --help)
   -v, --version     print the version`,
   init: `Options for init:
   --template NAME   agora (AGORA's HAI backend: its pack, data and demo flows; the default), agora-real (the
@@ -77,6 +77,11 @@ const isCommand = (name: string | undefined): name is CommandName =>
 export function usageFor(error: UsageError): string {
   const { command } = error;
   if (!isCommand(command)) return `${COMMANDS_USAGE}\n\nAll commands and options: agui-mock --help`;
+  return commandUsage(command);
+}
+
+/** How to call `command` and its options: after a usage error of it, and for `agui-mock COMMAND --help`. */
+export function commandUsage(command: CommandName): string {
   const options = OPTIONS_OF[command];
   return [
     `Usage:\n${SYNOPSES[command]}`,
@@ -129,7 +134,7 @@ export type CliCommand =
   | InitOptions
   | ValidateOptions
   | ImportOpenApiOptions
-  | { command: 'help' }
+  | { command: 'help'; of?: CommandName }
   | { command: 'version' };
 
 /**
@@ -164,7 +169,11 @@ export async function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv = proc
     throw parseError(error as Error & { code?: string }, args);
   }
   const { values, positionals } = parsed;
-  if (values.help) return { command: 'help' };
+  if (values.help) {
+    // `agui-mock serve --help`: that command's usage; the whole help without one.
+    const [of] = positionals;
+    return isCommand(of) ? { command: 'help', of } : { command: 'help' };
+  }
   if (values.version) return { command: 'version' };
   const [command, ...extra] = positionals;
   if (command === undefined) throw new UsageError('missing command: did you mean `agui-mock serve`?');
