@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { OpenApiImportResult } from '../src/shared/control-api';
-import { buildCli, CLI } from './helpers/cli-process';
+import { buildCli, runCli } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { workspaceDir } from './helpers/workspace-files';
@@ -35,9 +35,15 @@ const REFUSED: [string, RegExp][] = [
   ['/__console', CONSOLE],
 ];
 
-function cli(args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/**
+ * The CLI run beside the engine this file serves from, without holding its event loop: a run that took longer than
+ * the keep-alive timeout (a busy machine) had the engine close the control client's idle connection just as the
+ * client reused it ("fetch failed").
+ */
+async function cli(args: string[]) {
+  const run = runCli(args);
+  const [code] = (await once(run.child, 'close')) as [number | null];
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 test('import-openapi --base-path that no route can have under it: a usage error saying why, no file written', async () => {
@@ -45,7 +51,7 @@ test('import-openapi --base-path that no route can have under it: a usage error 
   await writeFile(spec, document());
   for (const [basePath, why] of REFUSED) {
     const into = join(dir, 'refused.agui.json');
-    const refused = cli(['import-openapi', spec, '--base-path', basePath, '--into', into]);
+    const refused = await cli(['import-openapi', spec, '--base-path', basePath, '--into', into]);
     assert.equal(refused.code, 2, refused.stderr);
     const line = refused.stderr.split('\n')[0] ?? '';
     assert.ok(line.startsWith(`agui-mock: --base-path '${basePath}': no route can have a path under it: `), line);
@@ -53,7 +59,14 @@ test('import-openapi --base-path that no route can have under it: a usage error 
     assert.doesNotMatch(refused.stderr, /warning/);
     assert.equal(existsSync(into), false, basePath);
   }
-  const accepted = cli(['import-openapi', spec, '--base-path', '/x/y', '--into', join(dir, 'accepted.agui.json')]);
+  const accepted = await cli([
+    'import-openapi',
+    spec,
+    '--base-path',
+    '/x/y',
+    '--into',
+    join(dir, 'accepted.agui.json'),
+  ]);
   assert.equal(accepted.code, 0, accepted.stderr);
   assert.match(accepted.stdout, /1 route\(s\) added/);
 });
@@ -88,7 +101,7 @@ test("a document whose first server's path no route can have under it is refused
 
   const spec = join(dir, 'console-server.json');
   await writeFile(spec, text);
-  const cliRefused = cli(['import-openapi', spec]);
+  const cliRefused = await cli(['import-openapi', spec]);
   assert.equal(cliRefused.code, 1);
   assert.match(cliRefused.stderr, CONSOLE);
   const given = await api.post<OpenApiImportResult>('/routes/import-openapi', { document: text, basePath: '/' });
