@@ -227,7 +227,7 @@ function readJson(ctx: Context, bytes: Buffer, limits: JsonBodyLimits | Unparsed
   return parseRequestJson(text);
 }
 
-/** A JSON body the route reads itself (`JsonBodyLimits.unparsed`): its text, kept as `rawBody` whatever it holds. */
+/** A JSON body the route reads itself (`UnparsedBodyLimits.unparsed`): its text, kept as `rawBody` whatever it holds. */
 function readUnparsed(ctx: Context, bytes: Buffer, readText: (bytes: Buffer) => string): RequestBody {
   let text: string;
   try {
