@@ -416,6 +416,21 @@ test('writeFileAtomic through a link to a file not there yet: creates the target
   assert.equal(await readFile(join(dir, 'dangling-target.json'), 'utf8'), '{}\n');
 });
 
+test('writeFileAtomic exclusive: creates a new file; refuses (EEXIST) one there, also one made while it wrote', async () => {
+  const file = join(dir, 'exclusive.json');
+  await writeFileAtomic(file, 'first\n', {}, { exclusive: true });
+  assert.equal(await readFile(file, 'utf8'), 'first\n');
+  await assert.rejects(writeFileAtomic(file, 'second\n', {}, { exclusive: true }), { code: 'EEXIST' });
+  assert.equal(await readFile(file, 'utf8'), 'first\n');
+
+  // Absent when the write began, there when it is about to land: the one made meanwhile stays.
+  const raced = join(dir, 'exclusive-raced.json');
+  const meanwhile = { beforeRename: () => writeFile(raced, 'theirs\n') };
+  await assert.rejects(writeFileAtomic(raced, 'ours\n', meanwhile, { exclusive: true }), { code: 'EEXIST' });
+  assert.equal(await readFile(raced, 'utf8'), 'theirs\n');
+  assert.deepEqual(await tempsIn(dir).then((names) => names.filter((name) => name.includes('exclusive'))), []);
+});
+
 test('a workspace kept private (0600) stays private after autosave; a shared one (0664) keeps its mode', {
   skip: !posix,
 }, async () => {

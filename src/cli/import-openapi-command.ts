@@ -4,12 +4,12 @@ import { OpenApiImportError } from '../server/openapi/openapi-import-error';
 import type { RoutesImport } from '../server/openapi/openapi-routes-import';
 import { readOpenApiSource } from '../server/openapi/read-openapi-source';
 import { terminalText } from '../server/support/terminal-text';
-import { writeFileAtomic } from '../server/workspace/atomic-file';
+import { type AtomicWriteHooks, writeFileAtomic } from '../server/workspace/atomic-file';
 import { makeFolders, removeFolders } from '../server/workspace/missing-folders';
 import { backUpOriginal } from '../server/workspace/workspace-backup';
 import { decodeWorkspaceValue, encodeWorkspace } from '../server/workspace/workspace-codec';
 import { WorkspaceError } from '../server/workspace/workspace-error';
-import { newWorkspaceDocument, readWorkspaceFile } from '../server/workspace/workspace-file';
+import { newWorkspaceDocument, pathTakenError, readWorkspaceFile } from '../server/workspace/workspace-file';
 import { describeFsErrorAt } from '../server/workspace/workspace-fs-errors';
 import { refuseUnsavable } from '../server/workspace/workspace-size-limit';
 import { DEFAULT_SETTINGS } from '../shared/settings';
@@ -24,9 +24,12 @@ const FETCH_TIMEOUT_MS = 30_000;
  * `agui-mock import-openapi SPEC [--into FILE]`: the document's operations as routes, merged into FILE by id
  * (created from the blank template when missing, its missing folders made; an older file is migrated, its original
  * kept as .bak), or printed as `{"routes": […]}` without --into. Exit 0 done, 1 when the document or the file cannot
- * be used.
+ * be used. `hooks`: where tests put faults into the file's write (a file made meanwhile); the CLI passes none.
  */
-export async function importOpenApiCommand(options: ImportOpenApiOptions): Promise<number> {
+export async function importOpenApiCommand(
+  options: ImportOpenApiOptions,
+  hooks: AtomicWriteHooks = {},
+): Promise<number> {
   try {
     const input = await readSpec(options.spec);
     const target = options.into === undefined ? undefined : await targetWorkspace(options.into);
@@ -52,7 +55,7 @@ export async function importOpenApiCommand(options: ImportOpenApiOptions): Promi
     const text = encodeWorkspace(workspace);
     if (!options.dryRun) {
       if (target.migratedFrom !== undefined) await backUpOriginal(target.file, Date.now());
-      await writeWorkspace(target.file, text);
+      await writeWorkspace(target.file, text, target.created, hooks);
     }
     process.stdout.write(
       `${terminalText(`${describe(result, options.dryRun)} → ${target.file}${target.created ? ' (new file)' : ''}`)}\n`,
@@ -91,15 +94,22 @@ async function targetWorkspace(path: string) {
 
 /**
  * Writes the workspace whole or not at all, making its missing folders first as `init` does; those it made go again
- * when the file cannot be written.
+ * when the file cannot be written. A file that was not there (`create`) is created, never written over: one made
+ * meanwhile by something else (an editor, another import) is left as it is, refused as `init` refuses a taken path.
  */
-async function writeWorkspace(file: string, text: string): Promise<void> {
+async function writeWorkspace(file: string, text: string, create: boolean, hooks: AtomicWriteHooks): Promise<void> {
   let made: string[] = [];
   try {
     made = await makeFolders(dirname(file));
-    await writeFileAtomic(file, text);
+    await writeFileAtomic(file, text, hooks, { exclusive: create });
   } catch (error) {
     await removeFolders(made);
+    if (create && (error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw await pathTakenError(
+        file,
+        'it appeared while the import ran and was left as it is: import again to merge into it',
+        error,
+      );
     throw new SpecError(`cannot write ${file}: ${await describeFsErrorAt(error, file)}`);
   }
 }
