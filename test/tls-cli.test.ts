@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -80,6 +80,27 @@ test('serve --cert --key: an openssl-made Ed25519 certificate over https and wss
   assert.match(await answer, /invalid_json/);
   socket.close();
   await stop(cli);
+});
+
+test('--key open to other users is served, with one line on stderr naming it and the chmod that closes it', {
+  skip: process.platform === 'win32',
+}, async () => {
+  // A space in the name: the command is given quoted, ready to paste.
+  const files = opensslCertificate(dir, 'ecdsa', 'shared key');
+  const cert = readFileSync(files.cert, 'utf8');
+  const servedWithKeyMode = async (mode: number) => {
+    chmodSync(files.key, mode);
+    const cli = start(['--cert', files.cert, '--key', files.key]);
+    const shown = await banner(cli);
+    assert.equal((await httpsGet(`${shown.httpsUrl}/health`, cert)).status, 200);
+    await stop(cli);
+    return cli.stderr();
+  };
+  assert.equal(
+    await servedWithKeyMode(0o644),
+    `the TLS key ${files.key} is open to other users of this machine (mode 0644): chmod 600 '${files.key}'\n`,
+  );
+  assert.equal(await servedWithKeyMode(0o600), '');
 });
 
 test('a certificate the engine cannot serve: one clear line on stderr and exit 1', async () => {

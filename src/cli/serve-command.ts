@@ -7,10 +7,10 @@ import {
   WorkspaceError,
 } from '../server/index';
 import { packageVersion } from '../server/support/package-root';
+import { shellWord } from '../server/support/shell-word';
 import { terminalText } from '../server/support/terminal-text';
 import type { ServeOptions } from './cli-options';
 import { stdioOffHungUpTerminal } from './hung-up-terminal';
-import { shellWord } from './shell-word';
 import { printBanner, watchTraffic } from './terminal-output';
 import { workspaceMissing } from './workspace-commands';
 import { writeWorkspaceError } from './workspace-error-lines';

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { missingMountFiles } from '../server/routes/missing-mount-files';
+import { shellWord } from '../server/support/shell-word';
 import { terminalText } from '../server/support/terminal-text';
 import { tlsFilesProblem } from '../server/tls/tls-setting';
 import { WorkspaceError } from '../server/workspace/workspace-error';
@@ -9,7 +10,6 @@ import { suggestedSchemaReference } from '../server/workspace/workspace-schema-r
 import { counted } from '../shared/counted-words';
 import { WORKSPACE_VERSION, type Workspace } from '../shared/workspace';
 import type { InitOptions, ValidateOptions } from './cli-options';
-import { shellWord } from './shell-word';
 import { writeWorkspaceError } from './workspace-error-lines';
 
 /** `agui-mock init [FILE] [--template …]`: a new workspace file; an existing file is never touched. */

@@ -3,6 +3,7 @@ import type { TlsSetting } from '../../shared/settings';
 import type { Logger } from '../support/logger';
 import { rebasedPath } from '../support/rebased-path';
 import { readCertificateFiles, readCertificateFilesSync } from './certificate-files';
+import { exposedKeyWarning } from './exposed-key-file';
 import { selfSignedIdentity } from './self-signed-certificate';
 import { TlsError } from './tls-error';
 import type { TlsIdentity } from './tls-identity';
@@ -15,11 +16,17 @@ export interface TlsSettingContext {
   logger: Logger;
 }
 
-/** The certificate the `tls` setting asks for, checked; null for plain HTTP. Throws a `TlsError` saying what to fix. */
+/**
+ * The certificate the `tls` setting asks for, checked; null for plain HTTP. Throws a `TlsError` saying what to fix.
+ * A key file others may read is served all the same, with a warning that says how to close it.
+ */
 export async function loadTlsSetting(setting: TlsSetting, context: TlsSettingContext): Promise<TlsIdentity | null> {
   if (setting === 'off') return null;
   if (setting === 'self-signed') return selfSignedIdentity(context.configDir, context.logger);
-  return readTlsFiles(setting, context.baseDir);
+  const identity = await readTlsFiles(setting, context.baseDir);
+  const exposed = await exposedKeyWarning(resolve(context.baseDir, setting.key));
+  if (exposed !== undefined) context.logger.warn(exposed);
+  return identity;
 }
 
 /** The files a `{ cert, key }` setting names, read and checked; relative paths start at `baseDir`. */
