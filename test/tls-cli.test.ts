@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { selfSignedFiles } from '../src/server/tls/self-signed-certificate';
 import { expiredCertificate, fingerprintOf, httpsGet, opensslCertificate, openWss } from './helpers/certificates';
@@ -62,6 +62,29 @@ test('serve --tls: https and wss with a self-signed certificate, the same one af
   assert.doesNotMatch(second.stdout(), /made a self-signed certificate/);
   assert.equal((await httpsGet(`${again.httpsUrl}/health`, cert)).status, 200);
   await stop(second);
+});
+
+test('two serve --tls renewing an expired certificate at the same moment both serve the one kept on disk', async () => {
+  const renewDir = join(dir, 'config-renew');
+  const { certFile, keyFile } = selfSignedFiles(renewDir);
+  mkdirSync(dirname(certFile), { recursive: true });
+  const expired = await expiredCertificate(dir);
+  cpSync(expired.cert, certFile);
+  cpSync(expired.key, keyFile);
+  const serveTls = () => {
+    const run = runCli(['serve', '--port', '0', '--token', 'tls-token', '--tls'], { AGUI_MOCK_CONFIG_DIR: renewDir });
+    running.push(run);
+    return run;
+  };
+  const runs = [serveTls(), serveTls()];
+  const shown = await Promise.all(runs.map(banner));
+  const kept = fingerprintOf(readFileSync(certFile, 'utf8'));
+  assert.notEqual(kept, fingerprintOf(readFileSync(expired.cert, 'utf8')), 'renewed');
+  assert.deepEqual(
+    shown.map((seen) => seen.fingerprint),
+    [kept, kept],
+  );
+  await Promise.all(runs.map(stop));
 });
 
 test('serve --cert --key: an openssl-made Ed25519 certificate over https and wss', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import {
+  chmodSync,
   cpSync,
   mkdirSync,
   mkdtempSync,
@@ -96,14 +97,19 @@ test('two engines making the self-signed certificate at the same moment serve th
   assert.equal(said.filter((line) => line.startsWith('made a self-signed certificate')).length, 1, said.join('\n'));
   assert.equal(said.filter((line) => line.startsWith('serving the self-signed certificate another')).length, 1);
 
-  // A key left alone by a start that stopped before its certificate was written: replaced at once, not waited on.
+  // A key left alone by a start that stopped before its certificate was written, its lock still there: replaced at
+  // once, the lock taken over, not waited on.
   rmSync(certFile);
   const longAgo = new Date(Date.now() - 3_600_000);
   utimesSync(keyFile, longAgo, longAgo);
+  const lockFile = join(configDir, 'tls', 'localhost.lock');
+  writeFileSync(lockFile, '');
+  utimesSync(lockFile, longAgo, longAgo);
   said.length = 0;
   const started = Date.now();
   const renewed = await selfSignedIdentity(configDir, logger);
-  assert.ok(Date.now() - started < 4_000, "a key written an hour ago is no other engine's, still writing its pair");
+  assert.ok(Date.now() - started < 4_000, "a lock taken an hour ago is no other engine's, still writing its pair");
+  assert.deepEqual(readdirSync(join(configDir, 'tls')).sort(), ['localhost-key.pem', 'localhost.pem'], 'no lock left');
   assert.equal(renewed.cert, readFileSync(certFile, 'utf8'));
   assert.equal(renewed.key, readFileSync(keyFile, 'utf8'));
   assert.notEqual(renewed.cert, kept);
@@ -133,6 +139,30 @@ test('a stored self-signed certificate that expired is replaced at start', async
   assert.notEqual(server.tls?.fingerprint, fingerprintOf(readFileSync(expired.cert, 'utf8')));
   assert.equal(server.tls?.fingerprint, fingerprintOf(cert));
   assert.equal((await httpsGet(`${server.url}/health`, cert)).status, 200);
+});
+
+test('two engines renewing an expired self-signed certificate at the same moment serve the one kept on disk', async () => {
+  const configDir = join(dir, 'config-renew-race');
+  const { certFile, keyFile } = selfSignedFiles(configDir);
+  mkdirSync(join(configDir, 'tls'), { recursive: true });
+  const expired = await expiredCertificate(dir);
+  cpSync(expired.cert, certFile);
+  cpSync(expired.key, keyFile);
+  chmodSync(keyFile, 0o644);
+  // Each made and served its own, and the files kept were the last written: one engine's certificate was not the
+  // one on disk (its browser exception lost at the next start), or the key was one engine's, the certificate the
+  // other's.
+  const start = () => startTestEngine({ settings: { tls: 'self-signed' }, workspaceOptions: { configDir } });
+  const [one, other] = await Promise.all([start(), start()]);
+  const kept = readFileSync(certFile, 'utf8');
+  assert.notEqual(fingerprintOf(kept), fingerprintOf(readFileSync(expired.cert, 'utf8')), 'renewed');
+  for (const server of [one, other]) {
+    assert.equal(server.tls?.fingerprint, fingerprintOf(kept));
+    assert.equal((await httpsGet(`${server.url}/health`, kept)).peerFingerprint, fingerprintOf(kept));
+  }
+  assert.ok(createPublicKey(readFileSync(keyFile, 'utf8')).equals(new X509Certificate(kept).publicKey), 'one pair');
+  assert.equal(statSync(keyFile).mode & 0o777, 0o600, 'the renewed key is readable by its owner only');
+  assert.deepEqual(readdirSync(join(configDir, 'tls')).sort(), ['localhost-key.pem', 'localhost.pem'], 'no lock left');
 });
 
 test('the workspace setting: an openssl-made Ed25519 certificate, paths relative to the workspace file', async () => {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../support/logger';
 import { writeFileAtomic } from '../workspace/atomic-file';
+import { takeLockFile } from '../workspace/lock-file';
 import { readCertificateFiles } from './certificate-files';
 import { checkTlsIdentity, type TlsIdentity } from './tls-identity';
 
@@ -15,9 +15,10 @@ const RENEW_DAYS = 30;
 /** What a client may connect as: the names and addresses of this machine's loopback. */
 const HOSTNAMES = ['localhost'];
 const ADDRESSES = ['127.0.0.1', '::1'];
-/** How long another engine's key may wait for its certificate: it is written right after, so this is generous. */
-const PEER_WAIT_MS = 5_000;
-const PEER_POLL_MS = 20;
+/** A pair is written in milliseconds: a lock older than this was left by an engine that died holding it. */
+const LOCK_STALE_MS = 10_000;
+/** Longer than a stale lock lasts, so a start waits for the one holding it, or takes over one left behind. */
+const LOCK_WAIT_MS = LOCK_STALE_MS + 5_000;
 
 /** Where the engine keeps its own certificate, in the config folder (mkcert's file names). */
 export function selfSignedFiles(configDir: string): { certFile: string; keyFile: string } {
@@ -32,45 +33,32 @@ export function selfSignedFiles(configDir: string): { certFile: string; keyFile:
  */
 export async function selfSignedIdentity(configDir: string, logger: Logger, now = Date.now()): Promise<TlsIdentity> {
   const { certFile, keyFile } = selfSignedFiles(configDir);
-  let reason: string;
-  let first = false;
-  try {
-    const stored = await readCertificateFiles(certFile, keyFile, { selfSigned: true, now });
-    const stale = staleness(stored, now);
-    if (stale === undefined) return stored;
-    reason = stale;
-  } catch (error) {
-    first = !existsSync(certFile);
-    reason = first ? 'there was none yet' : (error as Error).message;
-  }
-  // A first certificate is created, never written over: engines starting at the same moment would each serve
-  // their own, and only the last one written would be there at the next start (the others' browser exceptions
-  // lost). The key is the claim: the engine that puts it there first writes its certificate beside it, and the
-  // others serve that one.
+  const stored = await storedIdentity(certFile, keyFile, now);
+  if (stored.identity) return stored.identity;
   const made = await generate(now);
   try {
     await mkdir(join(configDir, 'tls'), { recursive: true, mode: 0o700 });
-    // The key first: a certificate on disk always has its key beside it (a crash in between leaves the old
-    // certificate, or none, which no longer matches, and the next start makes a new pair).
-    const claimed = await writeFileAtomic(keyFile, made.private, {}, { mode: 0o600, exclusive: first }).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (first && error.code === 'EEXIST') return false;
-        throw error;
-      },
-    );
-    if (!claimed) {
-      const theirs = await madeMeanwhile(certFile, keyFile, now);
-      if (theirs) {
+    // A new pair, the first or a renewal, is written by one engine at a time: engines starting at the same moment
+    // would each serve their own, and only the last one written would be there at the next start (the others'
+    // browser exceptions lost), or the key of one beside the certificate of another. The one that takes the lock
+    // first writes its pair; the others, once they have it, find that pair and serve it.
+    const lockFile = join(configDir, 'tls', 'localhost.lock');
+    const release = await takeLockFile(lockFile, { waitMs: LOCK_WAIT_MS, staleMs: LOCK_STALE_MS });
+    if (!release) throw new Error(`another agui-mock held ${lockFile} too long`);
+    try {
+      const theirs = await storedIdentity(certFile, keyFile, now);
+      if (theirs.identity) {
         logger.info(`serving the self-signed certificate another agui-mock made at the same moment: ${certFile}`);
-        return theirs;
+        return theirs.identity;
       }
-      // A key without its certificate (a start that stopped in between): replaced, as a damaged pair is.
+      // The key first: a certificate on disk always has its key beside it (a crash in between leaves the old
+      // certificate, or none, which no longer matches, and the next start makes a new pair).
       await writeFileAtomic(keyFile, made.private, {}, { mode: 0o600 });
-      reason = 'the stored key had no certificate';
+      await writeFileAtomic(certFile, made.cert);
+    } finally {
+      await release();
     }
-    await writeFileAtomic(certFile, made.cert);
-    logger.info(`made a self-signed certificate for localhost, 127.0.0.1 and ::1 (${reason}): ${certFile}`);
+    logger.info(`made a self-signed certificate for localhost, 127.0.0.1 and ::1 (${stored.reason}): ${certFile}`);
   } catch (error) {
     logger.warn(
       `could not keep the self-signed certificate in ${certFile} (${(error as Error).message}): browsers will ask to trust it again after a restart`,
@@ -79,22 +67,20 @@ export async function selfSignedIdentity(configDir: string, logger: Logger, now 
   return checkTlsIdentity({ text: made.cert, file: certFile }, { text: made.private, file: keyFile }, true, now);
 }
 
-/**
- * The pair another engine is writing: its key is there, its certificate follows within moments (one write). Read
- * until both are there and serve, up to PEER_WAIT_MS after the key was written; undefined when none came (a key
- * left alone long ago is not waited for).
- */
-async function madeMeanwhile(certFile: string, keyFile: string, now: number): Promise<TlsIdentity | undefined> {
-  const keyWritten = await stat(keyFile).then(
-    (found) => Math.min(found.mtimeMs, Date.now()),
-    () => Date.now(),
-  );
-  const deadline = keyWritten + PEER_WAIT_MS;
-  for (;;) {
-    const stored = await readCertificateFiles(certFile, keyFile, { selfSigned: true, now }).catch(() => undefined);
-    if (stored && staleness(stored, now) === undefined) return stored;
-    if (Date.now() >= deadline) return undefined;
-    await sleep(PEER_POLL_MS);
+/** The pair kept in the config folder when it serves on, else why a new one is made. */
+async function storedIdentity(
+  certFile: string,
+  keyFile: string,
+  now: number,
+): Promise<{ identity: TlsIdentity; reason?: never } | { identity?: never; reason: string }> {
+  try {
+    const stored = await readCertificateFiles(certFile, keyFile, { selfSigned: true, now });
+    const stale = staleness(stored, now);
+    return stale === undefined ? { identity: stored } : { reason: stale };
+  } catch (error) {
+    if (existsSync(certFile)) return { reason: (error as Error).message };
+    // A key alone: a start that stopped before it wrote the certificate.
+    return { reason: existsSync(keyFile) ? 'the stored key had no certificate' : 'there was none yet' };
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, open, stat, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import { type RecentWorkspace, WorkspaceNameSchema } from '../../shared/workspac
 import type { Logger } from '../support/logger';
 import { writeFileAtomic } from './atomic-file';
 import { describeBytes, readRegularFile } from './bounded-file';
+import { type ReleaseLock, takeLockFile } from './lock-file';
 import { workspaceNameFor } from './workspace-name';
 
 const MAX_RECENT = 10;
@@ -98,31 +99,14 @@ export class RecentWorkspaces {
   }
 
   /**
-   * `recent.json.lock`, created exclusively; waits (briefly, polling) while another process holds it. A lock that
-   * cannot be had in time (a stuck holder, a folder that refuses it) is skipped: an entry may then be lost, but
-   * starting never hangs on the list.
+   * `recent.json.lock`, waited for briefly while another process holds it. A lock that cannot be had in time (a stuck
+   * holder, a folder that refuses it) is skipped: an entry may then be lost, but starting never hangs on the list.
    */
-  private async lock(): Promise<() => Promise<void>> {
-    const lockFile = `${this.file}.lock`;
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    for (;;) {
-      try {
-        await (await open(lockFile, 'wx')).close();
-        return () => unlink(lockFile).catch(() => {});
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return async () => {};
-      }
-      const held = await stat(lockFile).catch(() => undefined);
-      if (held && Date.now() - held.mtimeMs > LOCK_STALE_MS) {
-        await unlink(lockFile).catch(() => {});
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        this.logger?.warn(`the recent workspaces list ${this.file} stayed locked; updating it without the lock`);
-        return async () => {};
-      }
-      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
-    }
+  private async lock(): Promise<ReleaseLock> {
+    const release = await takeLockFile(`${this.file}.lock`, { waitMs: LOCK_WAIT_MS, staleMs: LOCK_STALE_MS });
+    if (release) return release;
+    this.logger?.warn(`the recent workspaces list ${this.file} stayed locked; updating it without the lock`);
+    return async () => {};
   }
 
   private async read(): Promise<RecentWorkspace[]> {
