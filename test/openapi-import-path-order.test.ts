@@ -143,3 +143,37 @@ test('a GET route before a HEAD one of the same path, and an ANY route before an
     'route head-y (HEAD /y) answers nothing while route get-y (GET /y) comes first with the same path, and answers HEAD too',
   ]);
 });
+
+test('a route that answers only under a condition hides none after it: no warning, no reordering', async () => {
+  const ok = (id: string) => ({ operationId: id, responses: { '200': { description: 'ok' } } });
+  const document = JSON.stringify({
+    openapi: '3.1.0',
+    info: { title: 'after conditional routes', version: '1' },
+    paths: { '/z': { get: ok('get-z') }, '/z/me': { get: ok('get-z-me') } },
+  });
+  const onlyHand = (text: string) => [{ id: 'hand', when: { query: { mode: 'hand' } }, body: { text } }];
+  const handZ = { id: 'hand-z', method: 'GET', path: '/z', responses: onlyHand('hand-z') };
+  const handZId = { id: 'hand-z-id', method: 'GET', path: '/z/:id', responses: onlyHand('hand-z-id') };
+  assert.equal((await api.put('/routes', { items: [handZ, handZId] })).status, 200);
+  const imported = await importDocument(document);
+  assert.deepEqual(imported.warnings, []);
+  // Added at the end: before hand-z-id, the new /z/me would take the requests it answers.
+  assert.deepEqual(await routeIds(), ['hand-z', 'hand-z-id', 'get-z', 'get-z-me']);
+  assert.deepEqual(await answer('/z'), { status: 200, route: 'get-z' });
+  assert.deepEqual(await answer('/z/me'), { status: 200, route: 'get-z-me' });
+  const byHand = async (path: string) => (await fetch(`${server.url}${path}?mode=hand`)).text();
+  assert.equal(await byHand('/z'), 'hand-z');
+  assert.equal(await byHand('/z/me'), 'hand-z-id');
+  // One response without a condition (or with a `when` that names none), wherever it is in the list, answers every
+  // request: that route hides. The imported routes stay after them, as importing again replaces them where they stand.
+  const otherwise = { 'hand-z': { id: 'otherwise' }, 'hand-z-id': { id: 'otherwise', when: { query: {} } } };
+  const hiding = (await routeList()).map((route) => {
+    const added = otherwise[route.id as keyof typeof otherwise];
+    return added ? { ...route, responses: [...route.responses, added] } : route;
+  });
+  assert.equal((await api.put('/routes', { items: hiding })).status, 200);
+  assert.deepEqual((await importDocument(document)).warnings, [
+    'route get-z (GET /z) answers nothing while route hand-z (GET /z) comes first with the same method and path',
+    'route get-z-me (GET /z/me) answers nothing while route hand-z-id (GET /z/:id) comes first: its path matches every path this one does (a parameter matches any segment), and the first that matches answers; move get-z-me before it',
+  ]);
+});

@@ -1,6 +1,11 @@
 import type { Route } from '../../shared/mounts/route';
 import { type ComparablePath, comparableKey, pathForm, WidePaths } from '../world/shadowed-paths';
-import { answersAllMethodsOf, widerRouteBecause, withRoutesReachable } from './reachable-route-order';
+import {
+  answersAllMethodsOf,
+  answersEveryMatch,
+  widerRouteBecause,
+  withRoutesReachable,
+} from './reachable-route-order';
 
 /** An OpenAPI document's routes, before they meet a workspace's (`openApiRoutes`). */
 export interface ImportedRoutes {
@@ -75,11 +80,11 @@ export function mergeImportedRoutes(
 }
 
 /**
- * Imported routes an earlier enabled route answers for, for every method they answer (ANY answers all, GET also
- * HEAD; a HEAD route leaves a GET one its GETs): a path that matches the same requests — parameters named
- * differently, or a trailing slash, which matching ignores — or every request the imported one's does and more
- * (`/users/:id` before `/users/me`: one kept in place, or written by hand). Disabled routes are not served, so they
- * hide nothing (as `flagShadowedPaths` has it for collections and sockets).
+ * Imported routes an earlier route answers for, for every method they answer (ANY answers all, GET also HEAD; a HEAD
+ * route leaves a GET one its GETs): a path that matches the same requests — parameters named differently, or a
+ * trailing slash, which matching ignores — or every request the imported one's does and more (`/users/:id` before
+ * `/users/me`: one kept in place, or written by hand). Disabled routes are not served, and a route whose every
+ * response has a `when` passes on the requests none holds for: neither hides any (`answersEveryMatch`).
  */
 function shadowed(
   routes: readonly Route[],
@@ -87,8 +92,8 @@ function shadowed(
   pathOf: (path: string) => ComparablePath,
 ): string[] {
   const importedIds = new Set(imported.map((route) => route.id));
-  // Each imported route against the enabled ones before it: those of its path (by key), and those whose path may
-  // match others (by coverage).
+  // Each imported route against the routes before it that hide what they match: those of its path (by key), and
+  // those whose path may match others (by coverage).
   type Compared = { route: Route; path: ComparablePath };
   const byKey = new Map<string, Compared[]>();
   const wide = new WidePaths<Compared>();
@@ -117,6 +122,7 @@ function shadowed(
           break;
         }
     }
+    if (!answersEveryMatch(route)) continue;
     if (samePath) samePath.push(later);
     else byKey.set(key, [later]);
     wide.add(later.path, later);

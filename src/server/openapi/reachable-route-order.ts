@@ -6,13 +6,17 @@ interface OrderedRoute {
   method?: string;
   path: string;
   enabled?: boolean;
+  responses: readonly { when?: Conditions }[];
 }
 
+/** A response's `when` (`RequestConditions`, as stored or as written): its parts, conditions by name or a list. */
+type Conditions = Readonly<Record<string, object | undefined>>;
+
 /**
- * `added` put into `routes`, each before the first enabled route whose path matches every path its own does and
- * others too (`/users/:id` for `/users/me`) for every method it answers, else at the end; everything else keeps its
- * order. OpenAPI matches concrete paths before templated ones whatever the document's order, and the engine tries
- * routes in table order: after such a route, the added one would answer nothing.
+ * `added` put into `routes`, each before the first route that hides it (`widerRouteBecause`: `/users/:id` hides
+ * `/users/me`), else at the end; everything else keeps its order. OpenAPI matches concrete paths before templated
+ * ones whatever the document's order, and the engine tries routes in table order: after such a route, the added one
+ * would answer nothing.
  */
 export function withRoutesReachable<T extends OrderedRoute>(
   routes: readonly T[],
@@ -35,15 +39,15 @@ export function withRoutesReachable<T extends OrderedRoute>(
 }
 
 /**
- * Why `later` answers nothing after `earlier`: an enabled route that answers every method the later one does, whose
- * path matches every path the later one's does and more (`a parameter matches any segment`); undefined when it does
- * not hide it so.
+ * Why `later` answers nothing after `earlier`: a route that answers every request it matches (`answersEveryMatch`)
+ * and every method the later one does, whose path matches every path the later one's does and more (`a parameter
+ * matches any segment`); undefined when it does not hide it so.
  */
 export function widerRouteBecause(
   earlier: { route: OrderedRoute; path: ComparablePath },
   later: { route: OrderedRoute; path: ComparablePath },
 ): string | undefined {
-  if (earlier.route.enabled === false || !answersAllMethodsOf(earlier.route.method, later.route.method))
+  if (!answersEveryMatch(earlier.route) || !answersAllMethodsOf(earlier.route.method, later.route.method))
     return undefined;
   return widerPathBecause(earlier.path, later.path);
 }
@@ -58,3 +62,18 @@ export function answersAllMethodsOf(earlier = 'GET', later = 'GET'): boolean {
   const answered = routeMethods(earlier);
   return answered.includes(ANY_METHOD) || routeMethods(later).every((method) => answered.includes(method));
 }
+
+/**
+ * Whether a route answers every request its method and path match (or refuses it, 422, by its schemas), so that none
+ * reaches a route after it: it is enabled, and one of its responses has no condition — whatever the response mode,
+ * one that applies is chosen. A route whose every response has a `when` passes on the requests none holds for: it
+ * hides nothing, not even a later route with the very same conditions (conditions are not compared with each other:
+ * a route is said to answer nothing only where that is certain).
+ */
+export function answersEveryMatch(route: OrderedRoute): boolean {
+  return route.enabled !== false && route.responses.some(({ when }) => when === undefined || noCondition(when));
+}
+
+/** A `when` that names nothing to check (`{}`, `{"query": {}}`): it holds for every request. */
+const noCondition = (when: Conditions): boolean =>
+  Object.values(when).every((part) => part === undefined || Object.keys(part).length === 0);
