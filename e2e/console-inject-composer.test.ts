@@ -280,6 +280,30 @@ test('a refused send is about the text sent: it goes once the draft changes; one
   assert.deepEqual(errors, []);
 });
 
+test('a refused send goes once the connection closes: the reason it is closed shows, not "use Send anyway"', async () => {
+  const server = await startTestEngine();
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  await waitUntilLive(page);
+  const client = await finishedClient(server.wsUrl, 'thread-refused-closing');
+  const drawer = await openInject(page, 'thread-refused-closing');
+  const composer = drawer.getByTestId('event-composer');
+  const content = composer.locator('.cm-content');
+  await content.filter({ hasText: 'TEXT_MESSAGE_START' }).waitFor();
+  await content.click();
+  await page.keyboard.press('ControlOrMeta+Enter');
+  const refused = composer.getByRole('alert').filter({ hasText: 'Not sent' });
+  await refused.filter({ hasText: 'use Send anyway' }).waitFor();
+
+  await client.close();
+  await drawer.getByText('connection closed').waitFor();
+  await refused.waitFor({ state: 'detached' });
+  await composer.getByText('No sequence rule is checked: this connection is closed.').waitFor();
+  await composer.getByText('Cannot send yet: this connection is closed (pick open ones in Send to)').waitFor();
+  assert.equal(await composer.getByText(/Send anyway/).count(), 0, 'Send anyway is still offered');
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  assert.deepEqual(errors, []);
+});
+
 test('the drawer and its tab come back as left after another view; another connection starts without it', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
@@ -361,7 +385,7 @@ test('the inspected connection closing with the drawer open: no rule check asked
   assert.equal(await composer.getByText(/Rule check unavailable/).count(), 0);
 });
 
-test('a macro refused for a rule it would break: its warning goes when the connection closes, the reason shows', async () => {
+test('a macro refused for a rule it would break: its refusal and warning go when the connection closes, the reason shows', async () => {
   const server = await startTestEngine();
   const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
   await waitUntilLive(page);
@@ -380,6 +404,8 @@ test('a macro refused for a rule it would break: its warning goes when the conne
   const warning = macro.getByText('This would break a sequence rule:');
   await warning.waitFor();
   await macro.getByRole('button', { name: 'Run anyway' }).waitFor();
+  const refused = macro.getByRole('alert').filter({ hasText: 'Not sent' });
+  await refused.filter({ hasText: 'use Run anyway' }).waitFor();
 
   await client.close();
   await drawer.getByText('connection closed').waitFor();
@@ -387,6 +413,7 @@ test('a macro refused for a rule it would break: its warning goes when the conne
   await macro.getByText('No sequence rule is checked: this connection is closed.').waitFor();
   await macro.getByText('Cannot run: this connection is closed', { exact: true }).waitFor();
   assert.equal(await warning.count(), 0, 'the rule warning outlived the connection');
+  assert.equal(await refused.count(), 0, 'the refusal, offering Run anyway, outlived the connection');
   assert.equal(await macro.getByRole('button', { name: 'Run anyway' }).count(), 0);
   assert.equal(await run.isDisabled(), true);
   assert.deepEqual(errors, []);

@@ -230,6 +230,13 @@ export function EventComposer({ connection }: { connection: ConnectionSummary })
     // A refusal is about the text that was sent: it goes once the draft changes.
     { about: text },
   );
+  // A refusal made while the connection was open says to fix the events or Send anyway, neither of which can happen
+  // once it is not: it goes, and the not-open reason is what shows. One made since (a send to others) stays.
+  const [openBefore, setOpenBefore] = useState(open);
+  if (openBefore !== open) {
+    setOpenBefore(open);
+    if (!open) send.clearError();
+  }
   const refusedIssues = send.error === null ? [] : issues;
   // Off while sending, but still focusable: the focus stays on the button pressed (Enter on Send). Ctrl+Enter in the
   // editor sends too: not what Send is off for (the engine would refuse it).

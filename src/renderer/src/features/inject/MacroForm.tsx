@@ -86,6 +86,8 @@ export function MacroForm({
   // A closed connection has no sequence left to break: a refused run's warning (and Run anyway) would say what can no
   // longer happen, so it goes, as in the Event tab; a forced run's "Sent anyway, breaking" is what did happen, and stays.
   const shownFindings = sent === null && notOpen !== null ? [] : findings;
+  // So does a refused run's "use Run anyway": Run is off while the connection is not open, the reason beside it.
+  const shownError = notOpen === null ? error : null;
 
   const run = async (force: boolean) => {
     // Off while running, but still focusable: the focus stays on the button pressed (Enter on Run macro).
@@ -176,7 +178,7 @@ export function MacroForm({
         </div>
         <ScrollRegion label="What the run said" className="composer-notices">
           {/* What the run did, sent or refused, comes first, above the rules it broke (as in the Event tab). */}
-          <ErrorNotice error={error} onDismiss={() => setError(null)} />
+          <ErrorNotice error={shownError} onDismiss={() => setError(null)} />
           {sent !== null && (
             <div className="notice success" role="status">
               Sent {counted(sent.sent, 'event')}.{heldWords([sent], false)}
