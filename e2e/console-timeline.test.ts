@@ -373,6 +373,73 @@ test('a span still open that starts at the end of the run shows its name and tha
   assert.deepEqual(errors, []);
 });
 
+/** The pixels of an element's width a person sees and clicks: across its middle, where nothing is drawn over it. */
+function seenWidth(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const y = box.top + box.height / 2;
+    let seen = 0;
+    for (let x = Math.ceil(box.left); x < box.right; x += 1)
+      if (element.contains(element.ownerDocument.elementFromPoint(x, y))) seen += 1;
+    return seen;
+  });
+}
+
+test('All runs at 1280×720: a run cut off by the next a moment after it started is seen and picked, not drawn under it', async () => {
+  const server = await startTestEngine();
+  const api = controlClient(server);
+  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
+    viewport: { width: 1280, height: 720 },
+    waitMs: LONG_WAIT_MS,
+  });
+  await waitUntilLive(page);
+  const client = await AguiSocket.open(server.wsUrl);
+  const connectionId = await selectFirstConnection(page);
+  // The first run, with a text message, cut off by the next one in the same millisecond; the next streams 400 chunks,
+  // each drawn a millisecond's step at the least (timeline-scale.ts): to the clock, the first is half a percent wide.
+  const chunks = Array.from({ length: 400 }, () => ({ type: 'TEXT_MESSAGE_CONTENT', messageId: 'm-next', delta: 'x' }));
+  const sent = await api.post(`/connections/${connectionId}/events`, {
+    force: true,
+    events: [
+      { type: 'RUN_STARTED', threadId: 'thread-cut', runId: 'run-cut' },
+      { type: 'TEXT_MESSAGE_START', messageId: 'm-cut', role: 'assistant' },
+      { type: 'RUN_STARTED', threadId: 'thread-cut', runId: 'run-next' },
+      { type: 'TEXT_MESSAGE_START', messageId: 'm-next', role: 'assistant' },
+      ...chunks,
+      { type: 'TEXT_MESSAGE_END', messageId: 'm-next' },
+      { type: 'RUN_FINISHED', threadId: 'thread-cut', runId: 'run-next' },
+    ],
+  });
+  assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  const timeline = page.getByTestId('run-timeline');
+  await page.getByLabel('Timeline scope').selectOption('all');
+  const drawing = timeline.getByRole('region', { name: /Run timeline drawing/ });
+  const cutRun = drawing.locator('.timeline-span[data-kind="run"]', { hasText: 'run run-cut' });
+  const cutText = drawing.locator('.timeline-span[data-kind="text"]', { hasText: 'text m-cut' });
+  await drawing.locator('.timeline-span[data-kind="run"][data-open="false"]', { hasText: 'run run-next' }).waitFor();
+  await timeline.getByTestId('open-spans').filter({ hasText: 'Open (2)' }).waitFor();
+
+  // A pointer's target (24 px) of each in sight, the next run and its message drawn after them, not over them.
+  for (const [span, name] of [
+    [cutRun, 'the cut-off run'],
+    [cutText, 'its text message'],
+  ] as const) {
+    const seen = await seenWidth(span);
+    assert.ok(seen >= 24, `${name}: ${seen} px of it in sight (${JSON.stringify(await span.boundingBox())})`);
+  }
+  assert.equal(
+    await drawing.evaluate((element) => element.scrollWidth > element.clientWidth),
+    false,
+    'the drawing scrolls sideways at 1×',
+  );
+  assert.deepEqual(await seriousAxeViolations(page), []);
+  await screenshot(page, 'timeline-cut-run-all-1280x720');
+  await cutRun.click();
+  await page.getByTestId('frame-inspector').filter({ hasText: 'run-cut' }).waitFor();
+  await client.close();
+  assert.deepEqual(errors, []);
+});
+
 test('the drawing is one Tab stop however many spans it has: the arrow keys move between them, Enter opens one', async () => {
   const server = await startTestEngine();
   const api = controlClient(server);

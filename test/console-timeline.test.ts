@@ -231,7 +231,9 @@ test('the run picker shows the end of a long run id, where ids made from a times
 
 // ——— The time axis: labels that never overlap nor repeat ———
 
-const { timeScale, axisTicks, tickLabel, gapsToMark } = await rendererModule('features/connections/timeline-scale.ts');
+const { timeScale, axisTicks, tickLabel, gapsToMark, withLeastWidths } = await rendererModule(
+  'features/connections/timeline-scale.ts',
+);
 
 interface Tick {
   at: number;
@@ -364,6 +366,54 @@ test('a run sent within a millisecond or two fills the drawing in order, and wit
   assert.ok(Math.abs(paced.position(150) - 0.25) < 1e-9);
   // One instant only (a run just started) has no length to spread.
   assert.equal(timeScale([0], 0, 0).position(0), 0);
+});
+
+test('stretches given a least width: each drawn at least that wide, the rest narrower in proportion', () => {
+  const near = (actual: number, expected: number, what: string) =>
+    assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: ${actual}, not ${expected}`);
+  // A run cut off 2 ms after it started by one of a second: to the clock, a fifth of a percent of the drawing.
+  const clock = timeScale([0, 1, 2, 500, 1000], 0, 1000);
+  near(clock.position(2), 0.002, 'the cut run to the clock');
+  const scale = withLeastWidths(clock, [[0, 2]], 0.05);
+  near(scale.position(2), 0.05, 'the cut run');
+  near(scale.position(1), 0.025, 'within it, in proportion');
+  near(scale.position(1000), 1, 'the end');
+  near((scale.position(1000) - scale.position(500)) / (scale.position(500) - scale.position(2)), 500 / 498, 'the rest');
+  // One wide enough already is drawn as it was.
+  const wide = withLeastWidths(clock, [[2, 500]], 0.05);
+  for (const at of [0, 1, 2, 500, 1000]) near(wide.position(at), clock.position(at), `${at} ms`);
+
+  // Raising one shrinks the rest, which can put another under: it is raised too.
+  const two = withLeastWidths(
+    timeScale([0, 1, 2, 53, 1000], 0, 1000),
+    [
+      [0, 1],
+      [2, 53],
+    ],
+    0.05,
+  );
+  near(two.position(1), 0.05, 'the first');
+  near(two.position(53) - two.position(2), 0.05, 'the second, wide enough before the first was raised');
+  // More than fit: they share the drawing equally.
+  const crowded = withLeastWidths(
+    clock,
+    [
+      [0, 1],
+      [1, 2],
+      [2, 500],
+      [500, 1000],
+    ],
+    0.5,
+  );
+  for (const [index, at] of [1, 2, 500, 1000].entries()) near(crowded.position(at), (index + 1) / 4, `${at} ms`);
+
+  // A pause drawn narrow moves with the time around it.
+  const paused = timeScale([0, 1, 2, 3000, 3100], 0, 3100);
+  assert.equal(paused.gaps.length, 1);
+  const roomy = withLeastWidths(paused, [[0, 1]], 0.2);
+  near(roomy.position(1), 0.2, 'the stretch before the pause');
+  near(roomy.gaps[0]?.start ?? Number.NaN, roomy.position(2), 'the pause starts after the frame before it');
+  near(roomy.gaps[0]?.end ?? Number.NaN, roomy.position(3000), 'and ends at the frame after it');
 });
 
 test('tick labels: whole milliseconds under a second, then seconds as precise as the ticks need', () => {

@@ -2,7 +2,7 @@ import { type KeyboardEvent, useLayoutEffect, useMemo, useRef, useState } from '
 import { formatDuration } from '../../ui/format';
 import { nextZoom } from './TimelineZoom';
 import { type TimelineItem, timelineItemAfterKey, timelineItemOrder } from './timeline-keys';
-import { axisTicks, gapsToMark, timeScale } from './timeline-scale';
+import { axisTicks, gapsToMark, timeScale, withLeastWidths } from './timeline-scale';
 import type { Timeline, TimelineSpan } from './timeline-spans';
 
 const LANE_HEIGHT = 22;
@@ -21,6 +21,11 @@ const SPAN_PAD_PX = 14;
 const OPEN_LABEL_CHARS = 24;
 /** … and the hatched room after them, where it is seen running on. */
 const OPEN_RUN_ON_PX = 28;
+/**
+ * The width in px, at the least, of a span cut off by the next run (or of the run before it, ended): a pointer's
+ * target (24 px, WCAG 2.5.8) beside the rule-break mark drawn over its last 7 px (that RUN_STARTED broke a rule).
+ */
+const BEFORE_RUN_MIN_PX = 32;
 /** An axis label drawn ending at its instant (near the right edge): its mark on its right. */
 const ENDING_AT_TICK = {
   transform: 'translateX(-100%)',
@@ -76,10 +81,25 @@ function drawnShare(spans: readonly TimelineSpan[], position: (at: number) => nu
 }
 
 /**
+ * The time before each run but the first that is drawn BEFORE_RUN_MIN_PX wide at the least: from where the last span
+ * it cut off started (or the run before started, if it ended). The run and what it opens are drawn in the same lanes
+ * from its start: a span cut off a moment after it started, in a drawing of seconds, would lie under them, unseen.
+ */
+function stretchesBeforeRuns(spans: readonly TimelineSpan[]): [number, number][] {
+  /** Per instant a run started at: the latest start of the spans it cut off. */
+  const lastCut = new Map<number, number>();
+  for (const span of spans)
+    if (span.cutAt !== null) lastCut.set(span.cutAt, Math.max(lastCut.get(span.cutAt) ?? span.start, span.start));
+  const starts = spans.filter((span) => span.kind === 'run').map((span) => span.start);
+  return starts.slice(1).map((start, index) => [lastCut.get(start) ?? (starts[index] as number), start]);
+}
+
+/**
  * Runs, steps, text messages and tool calls as nested spans on a time axis. A span never closed runs out to the
  * right edge, hatched and fading, with room for its name however late it started (`drawnShare`), so a missing END is
- * seen at a glance, and is listed as text below; rule breaks are red marks. The axis is scaled to the run: long
- * pauses are drawn narrow and marked (timeline-scale.ts). Zoomed, the drawing scrolls; on it `+`, `-` and `0` zoom.
+ * seen at a glance, and is listed as text below; one cut off by the next run is given room before it however soon
+ * that started (`stretchesBeforeRuns`); rule breaks are red marks. The axis is scaled to the run: long pauses are
+ * drawn narrow and marked (timeline-scale.ts). Zoomed, the drawing scrolls; on it `+`, `-` and `0` zoom.
  *
  * The drawing is one stop for Tab however many spans it has (a roving tabindex): the arrow keys move the focus
  * between its spans and marks (timeline-keys.ts), scrolling the one focused into view; Enter opens it.
@@ -89,9 +109,16 @@ export function RunTimeline({ timeline, empty, onPick, zoom, onZoom }: RunTimeli
   const scroller = useRef<HTMLElement>(null);
   /** The share of the drawing at the middle of the view, kept there when the zoom changes. */
   const centre = useRef(0.5);
-  const scale = useMemo(() => timeScale(instants, from, to), [instants, from, to]);
   /** The drawing's width in pixels at 1× (0 until measured): labels that would overlap at it make room. */
   const [viewWidth, setViewWidth] = useState(0);
+  const scale = useMemo(() => {
+    const clock = timeScale(instants, from, to);
+    // Spans are drawn on MIN_DRAWN of the canvas at the least (drawnShare): the share of that BEFORE_RUN_MIN_PX takes.
+    const canvasPx = viewWidth * zoom;
+    return canvasPx > 0
+      ? withLeastWidths(clock, stretchesBeforeRuns(spans), BEFORE_RUN_MIN_PX / (canvasPx * MIN_DRAWN))
+      : clock;
+  }, [instants, from, to, spans, viewWidth, zoom]);
   const drawnTo = useMemo(() => drawnShare(spans, scale.position, viewWidth * zoom), [spans, scale, viewWidth, zoom]);
   const charWidth = viewWidth > 0 ? LABEL_CHAR_PX / (viewWidth * zoom * drawnTo) : 0;
   const ticks = useMemo(

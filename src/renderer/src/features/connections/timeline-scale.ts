@@ -109,6 +109,60 @@ export function timeScale(instants: readonly number[], from: number, to: number)
   };
 }
 
+/**
+ * `scale` with each of `stretches` (from and to instants; in order, apart) drawn at least `least` of the drawing
+ * wide, the time around them narrower in proportion; where that leaves no room, they share the drawing equally.
+ */
+export function withLeastWidths(
+  scale: TimeScale,
+  stretches: readonly (readonly [number, number])[],
+  least: number,
+): TimeScale {
+  if (stretches.length === 0) return scale;
+  // The drawing cut at each stretch's ends: every other piece, from the second, is a stretch.
+  const knots = [0, ...stretches.flatMap(([from, to]) => [scale.position(from), scale.position(to)]), 1];
+  const widths = knots.slice(1).map((knot, index) => knot - (knots[index] as number));
+  const isStretch = (index: number) => index % 2 === 1;
+  const floor = Math.min(least, 1 / stretches.length);
+  // Stretches under the floor are raised to it and the rest shrunk in proportion, which can put others under it: they
+  // are raised too, until none is (each round only shrinks the rest further, so those raised stay under).
+  const raised = new Set<number>();
+  let factor = 1;
+  for (;;) {
+    const rest = widths.reduce((sum, width, index) => (raised.has(index) ? sum : sum + width), 0);
+    factor = rest > 0 ? (1 - raised.size * floor) / rest : 0;
+    const under = widths.flatMap((width, index) =>
+      isStretch(index) && !raised.has(index) && width * factor < floor ? [index] : [],
+    );
+    if (under.length === 0) break;
+    for (const index of under) raised.add(index);
+  }
+  const drawn = [0];
+  widths.forEach((width, index) => {
+    drawn.push((drawn[index] as number) + (raised.has(index) ? floor : width * factor));
+  });
+  /** Where a position of `scale` is drawn now: moved with the piece it is in. */
+  const moved = (position: number) => {
+    if (position <= 0 || position >= 1) return position;
+    // The last knot at or before it, by halving: the piece it is in (one with a width: the next knot is past it).
+    let low = 0;
+    let high = knots.length - 1;
+    while (high - low > 1) {
+      const middle = (low + high) >> 1;
+      if ((knots[middle] as number) <= position) low = middle;
+      else high = middle;
+    }
+    const start = drawn[low] as number;
+    const along = (position - (knots[low] as number)) / (widths[low] as number);
+    return start + along * ((drawn[low + 1] as number) - start);
+  };
+  return {
+    ...scale,
+    position: (at) => moved(scale.position(at)),
+    gaps: scale.gaps.map((gap) => ({ ...gap, start: moved(gap.start), end: moved(gap.end) })),
+  };
+}
+
 /** The round step (1, 2 or 5 times a power of ten milliseconds, at least 1 ms) nearest to `rough`, as d3's ticks pick. */
 function roundStep(rough: number): number {
   if (rough <= 1) return 1;
