@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { takeLockFile } from '../support/lock-file';
 import type { Logger } from '../support/logger';
 import { writeFileAtomic } from '../workspace/atomic-file';
-import { takeLockFile } from '../workspace/lock-file';
 import { readCertificateFiles } from './certificate-files';
 import { checkTlsIdentity, type TlsIdentity } from './tls-identity';
 

@@ -3,10 +3,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { type RecentWorkspace, WorkspaceNameSchema } from '../../shared/workspace';
+import { type ReleaseLock, takeLockFile } from '../support/lock-file';
 import type { Logger } from '../support/logger';
 import { writeFileAtomic } from './atomic-file';
 import { describeBytes, readRegularFile } from './bounded-file';
-import { type ReleaseLock, takeLockFile } from './lock-file';
 import { workspaceNameFor } from './workspace-name';
 
 const MAX_RECENT = 10;
