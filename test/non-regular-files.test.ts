@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readlinkSync,
-  realpathSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { controlClient } from './helpers/control-client';
+import { filesOpenIn } from './helpers/open-files';
 import { eventually } from './helpers/wait';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -185,20 +176,6 @@ test('a HEAD, a client gone mid-file and a refusal leave no descriptor open', as
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(closedByGc, []);
 });
-
-/** What this process has open under `folder` (Linux: `/proc/self/fd`; elsewhere nothing is known). */
-function filesOpenIn(folder: string): string[] {
-  if (!existsSync('/proc/self/fd')) return [];
-  return readdirSync('/proc/self/fd')
-    .map((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`);
-      } catch {
-        return '';
-      }
-    })
-    .filter((target) => target.startsWith(`${realpathSync(folder)}/`));
-}
 
 /** GETs `path` and closes the connection once the response's head is in, the body mostly unsent. */
 function goneAfterHead(path: string): Promise<void> {
