@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { DRIP_HELD_FILE_MAX_BYTES } from '../src/server/routes/fault-body';
 import { controlClient } from './helpers/control-client';
 import { errorLogger } from './helpers/error-logger';
 import { eventually, WAIT_MS } from './helpers/wait';
@@ -114,18 +115,19 @@ for (const [mount, prefix] of [
     assert.deepEqual(received, { contentLength: FILE_BYTES, bodyBytes: FILE_BYTES, otherBytes: 0 });
   });
 
-  test(`${mount}: a file renamed over the one being sent sends none of its bytes`, async () => {
-    // A drip fault read each piece by name: its second half was the other file's (the workspace file's keys, say).
-    const name = `${prefix.slice(1)}-replaced.log`;
-    writeFileSync(join(dir, 'site', name), Buffer.alloc(FILE_BYTES, 'a'));
-    writeFileSync(join(dir, 'site', 'other.tmp'), Buffer.alloc(FILE_BYTES, 'b'));
-    const received = await getWhileChanging(
-      `${prefix}/${name}`,
-      () => renameSync(join(dir, 'site', 'other.tmp'), join(dir, 'site', name)),
-      'Connection: close\r\n',
-    );
-    assert.deepEqual(received, { contentLength: FILE_BYTES, bodyBytes: FILE_BYTES, otherBytes: 0 });
-  });
+  // A drip holds no descriptor between its pieces: what a rename does to it is tested after these.
+  if (prefix !== '/drip')
+    test(`${mount}: a file renamed over the one being sent sends none of its bytes`, async () => {
+      const name = `${prefix.slice(1)}-replaced.log`;
+      writeFileSync(join(dir, 'site', name), Buffer.alloc(FILE_BYTES, 'a'));
+      writeFileSync(join(dir, 'site', 'other.tmp'), Buffer.alloc(FILE_BYTES, 'b'));
+      const received = await getWhileChanging(
+        `${prefix}/${name}`,
+        () => renameSync(join(dir, 'site', 'other.tmp'), join(dir, 'site', name)),
+        'Connection: close\r\n',
+      );
+      assert.deepEqual(received, { contentLength: FILE_BYTES, bodyBytes: FILE_BYTES, otherBytes: 0 });
+    });
 
   test(`${mount}: a file that shrinks while it is sent drops the connection rather than leave it waiting`, async () => {
     const name = `${prefix.slice(1)}-shrinks.log`;
@@ -145,6 +147,50 @@ for (const [mount, prefix] of [
     assert.equal(said().length, 1, said().join('\n'));
   });
 }
+
+test('a drip of a file too large to hold, renamed over or removed meanwhile, drops the connection', async () => {
+  // A drip fault once read each piece by name: its second half was the other file's (the workspace file's keys,
+  // say). Opened again for each piece, it is only ever the very file it was: the name is another file's, or none.
+  const changes: [string, (path: string) => void, string][] = [
+    ['renamed over', (path) => renameSync(join(dir, 'site', 'other.tmp'), path), 'another file was put in its place'],
+    ['removed', (path) => rmSync(path), 'it was removed or renamed'],
+  ];
+  for (const [change, make, why] of changes) {
+    const name = `reopened-${change.replace(' ', '-')}.log`;
+    const path = join(dir, 'site', name);
+    writeFileSync(path, Buffer.alloc(FILE_BYTES, 'a'));
+    writeFileSync(join(dir, 'site', 'other.tmp'), Buffer.alloc(FILE_BYTES, 'b'));
+    const received = await getWhileChanging(`/drip/${name}`, () => make(path), 'Connection: close\r\n');
+    assert.equal(received.contentLength, FILE_BYTES, change);
+    assert.ok(received.bodyBytes < FILE_BYTES, `${change}: ${received.bodyBytes} bytes`);
+    assert.equal(received.otherBytes, 0, change);
+    await eventually(
+      () => errors.some((line) => line.includes(`/drip/${name}`) && line.includes(`next piece (${why})`)),
+      `${change}: the dropped drip in the log`,
+    );
+  }
+});
+
+test('a drip of a file it holds whole sends the bytes the file had when its response began, whatever happens', async () => {
+  // Each piece was read from the file as its turn came: rewritten meanwhile, the rest was the new text; cut
+  // shorter, the connection dropped.
+  const changes: [string, (path: string) => void][] = [
+    ['rewritten in place', (path) => writeFileSync(path, Buffer.alloc(DRIP_HELD_FILE_MAX_BYTES, 'b'))],
+    ['cut shorter', (path) => truncateSync(path, 10)],
+    ['grown', (path) => appendFileSync(path, 'b')],
+    ['renamed over', (path) => renameSync(join(dir, 'site', 'other.tmp'), path)],
+    ['removed', (path) => rmSync(path)],
+  ];
+  for (const [change, make] of changes) {
+    const name = `held-${change.replaceAll(' ', '-')}.txt`;
+    const path = join(dir, 'site', name);
+    writeFileSync(path, Buffer.alloc(DRIP_HELD_FILE_MAX_BYTES, 'a'));
+    writeFileSync(join(dir, 'site', 'other.tmp'), Buffer.alloc(DRIP_HELD_FILE_MAX_BYTES, 'b'));
+    const received = await getWhileChanging(`/drip/${name}`, () => make(path), 'Connection: close\r\n');
+    const whole = { contentLength: DRIP_HELD_FILE_MAX_BYTES, bodyBytes: DRIP_HELD_FILE_MAX_BYTES, otherBytes: 0 };
+    assert.deepEqual(received, whole, change);
+  }
+});
 
 test('a fault plays a file past 2 GiB as it plays a small one: nothing is read whole first', async () => {
   const name = 'huge.bin';

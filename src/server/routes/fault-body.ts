@@ -1,9 +1,11 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { namesNoFile, type OpenedFile, openAsChecked, UnservableFile } from './servable-file';
 
 /**
  * The body a fault plays, read as it is played: a route's file is never read whole into memory (a file of a few
- * gigabytes would be refused by Node past 2 GiB, and take that much memory per request below it).
+ * gigabytes would be refused by Node past 2 GiB, and take that much memory per request below it), but for a small one
+ * a drip holds (`DRIP_HELD_FILE_MAX_BYTES`).
  */
 export interface FaultBody {
   /** Its size in bytes: what `Content-Length` says. */
@@ -14,8 +16,22 @@ export interface FaultBody {
   release(): void;
 }
 
-export function bufferFaultBody(bytes: Buffer): FaultBody {
-  return { length: bytes.length, read: (start, end) => Readable.from([bytes.subarray(start, end)]), release() {} };
+/**
+ * The largest file a drip reads whole when its response starts: one drip holds it in memory for minutes, as it holds
+ * a text body, instead of a descriptor (thousands of drips at once would take every descriptor the engine has).
+ */
+export const DRIP_HELD_FILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * `bytes` as a body of `length` (theirs unless said): a file read whole that turned out shorter than its announced
+ * length (it shrank before it was read) ends early, where the file did.
+ */
+export function bufferFaultBody(bytes: Buffer, length = bytes.length): FaultBody {
+  return {
+    length,
+    read: (start, end) => Readable.from(start < bytes.length ? [bytes.subarray(start, end)] : []),
+    release() {},
+  };
 }
 
 /**
@@ -28,6 +44,55 @@ export function fileFaultBody(handle: FileHandle, size: number): FaultBody {
     read: (start, end) => handle.createReadStream({ start, end: end - 1, autoClose: false }),
     release: () => void handle.close().catch(() => {}),
   };
+}
+
+/**
+ * The opened file as a drip plays it, holding no descriptor between its pieces (its own is closed before this
+ * returns): a file up to `DRIP_HELD_FILE_MAX_BYTES` is read whole now, so it drips as it was when its response
+ * started, whatever happens to it meanwhile; a larger one is opened again for each piece (`reopenedFileBody`).
+ */
+export async function dripFileBody(opened: OpenedFile): Promise<FaultBody> {
+  const body = fileFaultBody(opened.handle, opened.stats.size);
+  try {
+    if (body.length > DRIP_HELD_FILE_MAX_BYTES) return reopenedFileBody(opened);
+    return bufferFaultBody(await firstBytes(body, body.length), body.length);
+  } finally {
+    body.release();
+  }
+}
+
+/**
+ * A file too large to hold, opened again for each piece, by its real path, and read through that descriptor only
+ * while the piece is: only the very file first opened (`openAsChecked`: a regular file of the same device and inode),
+ * so a file renamed over the name, or the name removed, ends the body with an error (the connection is dropped, as
+ * for a file that shrank) rather than send another file's bytes.
+ */
+function reopenedFileBody({ real, stats }: OpenedFile): FaultBody {
+  async function* piece(start: number, end: number): AsyncGenerator<Buffer> {
+    const { handle } = await openAsChecked(real, stats).catch((error: Error) => {
+      throw new Error(
+        `file ${JSON.stringify(real)} could not be opened again for the drip's next piece (${whyNotReopened(error)}): the connection was closed`,
+        { cause: error },
+      );
+    });
+    try {
+      yield* handle.createReadStream({ start, end: end - 1, autoClose: false });
+    } finally {
+      await handle.close();
+    }
+  }
+  return {
+    length: stats.size,
+    read: (start, end) => Readable.from(piece(start, end), { objectMode: false }),
+    release() {},
+  };
+}
+
+/** Why a dripping file's name no longer opens the file: said plainly for what happens to files meanwhile. */
+function whyNotReopened(error: Error): string {
+  if (error instanceof UnservableFile) return 'another file was put in its place';
+  if (namesNoFile(error)) return 'it was removed or renamed';
+  return error.message;
 }
 
 /** The first `count` bytes of `body` (fewer if it has fewer), in one buffer. */

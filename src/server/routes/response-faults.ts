@@ -67,8 +67,9 @@ function nothingSent(ctx: Context): void {
 /**
  * A body sent in `pieces` chunks spread over `durationMs` (the first at once, the last at the end), each read from
  * the body as its turn comes. The timer and the read live only while the stream does: when the client leaves, Koa
- * destroys the stream and they go with it. A file that ends before its length (it shrank meanwhile) ends the
- * stream with an error, which drops the connection: the client is not left waiting for bytes that never come.
+ * destroys the stream and they go with it. A file that ends before its length (it shrank meanwhile), or that cannot
+ * be read on (gone before its next piece), ends the stream with an error, which drops the connection: the client is
+ * not left waiting for bytes that never come.
  */
 export class DripStream extends Readable {
   private readonly pieces: number;

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Context } from 'koa';
-import { HEADER_VALUE_MAX } from '../../shared/mounts/route';
+import { type Fault, HEADER_VALUE_MAX } from '../../shared/mounts/route';
 import { CLIENT_CLOSED_REQUEST, HttpError } from '../http/http-errors';
 import { type RequestBody, readRequestBody } from '../http/request-body';
 import { sendBodyAsBytes } from '../http/text-body-bytes';
@@ -18,7 +18,7 @@ import type { TemplateCounters } from '../templates/template-helpers';
 import type { TemplateScope } from '../templates/template-scope';
 import { abortableDelay } from './abortable-delay';
 import { setAnsweredBy } from './answered-by';
-import { bufferFaultBody, type FaultBody, fileFaultBody, firstBytes } from './fault-body';
+import { bufferFaultBody, dripFileBody, type FaultBody, fileFaultBody, firstBytes } from './fault-body';
 import type { HttpMountEnv } from './mount-compile-tools';
 import type { PathMatch } from './path-pattern';
 import type { RequestValues } from './request-conditions';
@@ -239,7 +239,7 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
           status,
           where,
         );
-      body = await servableFaultBody(place.path, realBase, env).catch((error: unknown) => {
+      body = await servableFaultBody(place.path, realBase, env, fault.type).catch((error: unknown) => {
         throw fileRefusal(error, file, where);
       });
       if (!hasType) ctx.type = extname(place.path);
@@ -299,11 +299,17 @@ async function sendFile(
 
 /**
  * A file for a fault that plays its bytes, checked and opened as `sendFile` opens what it streams (so one the engine
- * may not read is a 403 before any byte), and read through that descriptor as it is played.
+ * may not read is a 403 before any byte), and read through that descriptor as it is played; a drip's, which may
+ * play for minutes, holds no descriptor between its pieces (`dripFileBody`).
  */
-async function servableFaultBody(path: string, realBase: string, env: HttpMountEnv): Promise<FaultBody> {
-  const { handle, stats } = await openServable(path, realBase, env);
-  return fileFaultBody(handle, stats.size);
+async function servableFaultBody(
+  path: string,
+  realBase: string,
+  env: HttpMountEnv,
+  fault: Fault['type'],
+): Promise<FaultBody> {
+  const opened = await openServable(path, realBase, env);
+  return fault === 'drip' ? dripFileBody(opened) : fileFaultBody(opened.handle, opened.stats.size);
 }
 
 /** The answer to a file a response names but cannot send. */

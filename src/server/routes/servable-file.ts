@@ -33,10 +33,14 @@ export function namesNoFile(error: unknown): boolean {
   return code !== undefined && NAMES_NO_FILE.has(code);
 }
 
-/** A file opened to be sent: its descriptor, and its stats as the descriptor gives them (what is sent). */
+/**
+ * A file opened to be sent: its descriptor, its stats as the descriptor gives them (what is sent), and the real path
+ * it was opened by (to open it again, as `openAsChecked` does, once the descriptor is closed).
+ */
 export interface OpenedFile {
   readonly handle: FileHandle;
   readonly stats: Stats;
+  readonly real: string;
 }
 
 /**
@@ -95,7 +99,7 @@ export async function openAsChecked(real: string, checked: Stats): Promise<Opene
     const stats = await handle.stat();
     if (!stats.isFile()) throw new UnservableFile(404, `is not a regular file (it is ${fileKind(stats)})`);
     if (stats.dev !== checked.dev || stats.ino !== checked.ino) throw replaced();
-    return { handle, stats };
+    return { handle, stats, real };
   } catch (error) {
     await handle.close();
     throw error;
