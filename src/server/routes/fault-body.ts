@@ -17,10 +17,11 @@ export interface FaultBody {
 }
 
 /**
- * The largest file a drip reads whole when its response starts: one drip holds it in memory for minutes, as it holds
- * a text body, instead of a descriptor (thousands of drips at once would take every descriptor the engine has).
+ * The largest file a drip reads whole when its response starts: one drip holds it in memory for minutes instead of a
+ * descriptor (thousands of drips at once would take every descriptor the engine has). Small, as each drip holds its
+ * own copy: 10,000 drips (the default connection limit) of such files hold 640 MiB at most, where 1 MiB would be 10 GiB.
  */
-export const DRIP_HELD_FILE_MAX_BYTES = 1024 * 1024;
+export const DRIP_HELD_FILE_MAX_BYTES = 64 * 1024;
 
 /**
  * `bytes` as a body of `length` (theirs unless said): a file read whole that turned out shorter than its announced
