@@ -8,22 +8,28 @@ import WebSocket from 'ws';
 import { reportUncaughtErrors } from '../src/main/error-reports';
 import type { MockServer } from '../src/server/index';
 import { CONTROL_API_PREFIX, type FeedServerMessage } from '../src/shared/control-api';
+import { type MountSection, SECTION_URLS } from '../src/shared/mounts/mount-sections';
 import { MAX_JSON_DEPTH_SETTING } from '../src/shared/settings';
 import { agoraStore } from './helpers/agora';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
+import { type ControlRoute, controlApiRoutes } from './helpers/control-routes';
 import { errorLogger } from './helpers/error-logger';
+import { everySectionWorkspace } from './helpers/every-section-world';
 import { FeedClient } from './helpers/feed-client';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
-// Seeded hostile input for the console's side of the engine: whatever a client sends to the control API, the
-// console's files or the live feed — with or without the token, from any origin — the answer is a 4xx (or a
-// success), never a 5xx, a hang, a crash or an uncaught error (which the desktop app would show as a dialog).
+// Seeded hostile input for the console's side of the engine: whatever a client sends to the control API (every route
+// its routers declare, read from them), the console's files or the live feed — with or without the token, from any
+// origin — the answer is a 4xx (or a success), never a 5xx, a hang, a crash or an uncaught error (which the desktop
+// app would show as a dialog).
 // FUZZ_SEED=<n> runs another seed.
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_201);
 /** Generous for a busy 2-core machine; a hang fails the case instead of the whole run timing out silently. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** Hostile requests to each route of the control API. */
+const RUNS_PER_ROUTE = 8;
 
 const dir = await workspaceDir();
 
@@ -32,13 +38,14 @@ const uncaught: string[] = [];
 reportUncaughtErrors(process, (title, error) => uncaught.push(`${title}: ${String(error)}`));
 const { logger, errors: engineBugs } = errorLogger();
 
-async function hostileEngine(name: string): Promise<MockServer> {
+/** An engine on `file` (a new AGORA world by default), its console's files beside it (a `.env` among them). */
+async function hostileEngine(name: string, file = join(dir, `${name}.agui.json`)): Promise<MockServer> {
   const rendererDir = join(dir, `${name}-console`);
   await mkdir(join(rendererDir, 'assets'), { recursive: true });
   await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
   await writeFile(join(rendererDir, 'assets', 'app.js'), '');
   await writeFile(join(rendererDir, '.env'), 'secret');
-  return startWorkspaceEngine(dir, join(dir, `${name}.agui.json`), { logger, rendererDir });
+  return startWorkspaceEngine(dir, file, { logger, rendererDir });
 }
 
 function assertNoBugs(): void {
@@ -179,59 +186,57 @@ const rawBody = fc.oneof(
   },
 );
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-const ROUTES: [Method, string][] = [
-  ['GET', '/server'],
-  ['PATCH', '/server/settings'],
-  ['GET', '/connections?:query'],
-  ['GET', '/connections/:connection'],
-  ['GET', '/connections/:connection/frames?:query'],
-  ['POST', '/connections/:connection/close'],
-  ['PATCH', '/connections/:connection'],
-  ['POST', '/connections/:connection/terminate'],
-  ['POST', '/connections/:connection/events'],
-  ['POST', '/connections/:connection/events/check'],
-  ['POST', '/events'],
-  ['POST', '/connections/:connection/macros/:macro'],
-  ['GET', '/connections/:connection/templates/:eventType'],
-  ['GET', '/connections/:connection/tracker'],
-  ['POST', '/connections/:connection/record'],
-  ['GET', '/requests?:query'],
-  ['GET', '/requests/:request'],
-  ['DELETE', '/requests'],
-  ['GET', '/scenarios'],
-  ['GET', '/scenarios/schema'],
-  ['GET', '/scenarios/:scenario'],
-  ['POST', '/scenarios'],
-  ['PUT', '/scenarios/:scenario'],
-  ['DELETE', '/scenarios/:scenario'],
-  ['POST', '/scenarios/:scenario/run'],
-  ['GET', '/state/users'],
-  ['POST', '/state/users'],
-  ['GET', '/state/users/:user'],
-  ['PUT', '/state/users/:user'],
-  ['DELETE', '/state/users/:user'],
-  ['GET', '/state/sessions?:query'],
-  ['POST', '/state/sessions'],
-  ['GET', '/state/sessions/:session'],
-  ['PUT', '/state/sessions/:session'],
-  ['DELETE', '/state/sessions/:session'],
-  ['GET', '/state/sessions/:session/history'],
-  ['PUT', '/state/sessions/:session/history'],
-  ['POST', '/state/reset'],
-  ['GET', '/workspace'],
-  ['POST', '/workspace/save'],
-  ['POST', '/workspace/save-as'],
-  ['POST', '/workspace/open'],
-  ['POST', '/workspace/new'],
-  ['GET', '/workspace/export'],
-  ['POST', '/workspace/import'],
-  ['GET', '/workspace/recent'],
-  ['GET', '/:nothing'],
-];
+/** A path no route declares (`/:nothing`): the router's own 404s and 405s are answers too. */
+const UNDECLARED_ROUTE: ControlRoute = { methods: ['GET', 'POST'], path: '/:nothing' };
+
+/** The path segment before each of a route's parameters: `records` for `/collections/:id/records/:recordId`. */
+function parameterResources(path: string): string[] {
+  const segments = path.split('/');
+  return segments.flatMap((segment, index) => (segment.startsWith(':') ? [segments[index - 1] as string] : []));
+}
+
+/**
+ * Real ids to point at, by the path segment before a route's parameter (see `parameterResources`). A route whose
+ * parameter follows a segment not here fails the test: a new resource gets real ids to be sent.
+ */
+function realIds(server: MockServer): Record<string, string[]> {
+  const definitions = server.context.world.definitions();
+  const mounts = Object.entries(SECTION_URLS).map(([section, url]) => [
+    url,
+    definitions[section as MountSection].map((mount) => mount.id),
+  ]);
+  return {
+    ...Object.fromEntries(mounts),
+    // `/:nothing`: a name no resource has.
+    '': ['nope'],
+    connections: server.context.registry.list().map((connection) => connection.id),
+    requests: server.context.requestLog.page(() => true, 10, false).items.map((entry) => String(entry.id)),
+    records: (server.context.world.collection('books')?.list() ?? []).map((record) => String(record.id)),
+    payloads: server.context.payloads.list().map((payload) => payload.id),
+    scenarios: server.context.scenarios.list().map((scenario) => scenario.id),
+    users: [
+      'koen',
+      ...agoraStore(server)
+        .listUsers({ limit: 10, offset: 0 })
+        .users.map((user) => user.id),
+    ],
+    sessions: agoraStore(server)
+      .listAllSessions()
+      .map((session) => session.sessionId),
+    macros: ['text-message', 'tool-call', 'state-delta', 'approval-request', 'run-error'],
+    templates: ['TEXT_MESSAGE_START', 'RUN_FINISHED', 'CUSTOM'],
+  };
+}
+
+const hostileQuery = fc.oneof(
+  fc.constantFrom('limit=0', 'limit=1e9', 'before=-1', 'state=open&state=x', 'view=x', 'userId=', 'a=%E0%A4%A'),
+  fc.string({ maxLength: 40 }).map((text) => `limit=${encodeURIComponent(text)}&method=${encodeURIComponent(text)}`),
+);
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
 
 interface HostileRequest {
-  method: Method | 'OPTIONS' | 'HEAD';
+  method: Method;
   path: string;
   body: string | undefined;
   contentType: string | undefined;
@@ -239,29 +244,27 @@ interface HostileRequest {
   origin: string | undefined;
 }
 
-function requestArbitrary(server: MockServer, ids: Record<string, string[]>): fc.Arbitrary<HostileRequest> {
+/** Requests to the route `method path`: its parameters real ids or hostile ones, any query, body, token, origin. */
+function routeRequest(
+  server: MockServer,
+  ids: Record<string, string[]>,
+  method: Method,
+  path: string,
+): fc.Arbitrary<HostileRequest> {
   const own = server.url;
-  const apiRequest = fc
+  const segments = path.split('/');
+  return fc
     .record({
-      route: fc.constantFrom(...ROUTES),
+      segments: fc.tuple(
+        ...segments.map((segment, index) =>
+          segment.startsWith(':') ? idArbitrary(ids[segments[index - 1] as string] ?? []) : fc.constant(segment),
+        ),
+      ),
+      query: fc.option(hostileQuery, { freq: 2, nil: undefined }),
       // Mostly the route's own method; now and then another one.
       otherMethod: fc.oneof(
         { weight: 9, arbitrary: fc.constant(undefined) },
-        { weight: 1, arbitrary: fc.constantFrom<HostileRequest['method']>('GET', 'PUT', 'DELETE', 'OPTIONS', 'HEAD') },
-      ),
-      connection: idArbitrary(ids.connection ?? []),
-      request: idArbitrary(ids.request ?? []),
-      scenario: idArbitrary(ids.scenario ?? []),
-      user: idArbitrary(ids.user ?? []),
-      session: idArbitrary(ids.session ?? []),
-      macro: idArbitrary(['text-message', 'tool-call', 'state-delta', 'approval-request', 'run-error']),
-      eventType: idArbitrary(['TEXT_MESSAGE_START', 'RUN_FINISHED', 'CUSTOM']),
-      nothing: idArbitrary(['nope']),
-      query: fc.oneof(
-        fc.constantFrom('limit=0', 'limit=1e9', 'before=-1', 'state=open&state=x', 'view=x', 'userId=', 'a=%E0%A4%A'),
-        fc
-          .string({ maxLength: 40 })
-          .map((text) => `limit=${encodeURIComponent(text)}&method=${encodeURIComponent(text)}`),
+        { weight: 1, arbitrary: fc.constantFrom<Method>('GET', 'PUT', 'DELETE', 'OPTIONS', 'HEAD') },
       ),
       body: fc.option(rawBody, { freq: 6 }),
       contentType: fc.oneof(
@@ -279,42 +282,41 @@ function requestArbitrary(server: MockServer, ids: Record<string, string[]>): fc
       ),
     })
     .map((input) => {
-      const [method, template] = input.route;
-      const path = template.replace(/:(\w+)/g, (_match, name: string) => String(input[name as keyof typeof input]));
       const sent = input.otherMethod ?? method;
+      const query = input.query === undefined ? '' : `?${input.query}`;
       return {
         method: sent,
-        path: `${CONTROL_API_PREFIX}${path}`,
+        path: `${CONTROL_API_PREFIX}${input.segments.join('/')}${query}`,
         body: sent === 'GET' || sent === 'HEAD' ? undefined : (input.body ?? undefined),
         contentType: input.contentType,
         token: input.token,
         origin: input.origin,
       } satisfies HostileRequest;
     });
-  const consoleFile = fc
-    .oneof(
-      fc.constantFrom(
-        '',
-        'index.html',
-        'assets/app.js',
-        '.env',
-        'assets',
-        '%2e%2e/%2e%2e/etc/passwd',
-        '%00',
-        'a%E0%A4%A',
-      ),
-      fc.string({ maxLength: 60 }).map(encodeURIComponent),
-    )
-    .map((file) => ({
-      method: 'GET' as const,
-      path: `/__console/${file}`,
-      body: undefined,
-      contentType: undefined,
-      token: 'none' as const,
-      origin: undefined,
-    }));
-  return fc.oneof({ weight: 9, arbitrary: apiRequest }, { weight: 1, arbitrary: consoleFile });
 }
+
+const consoleFileRequest: fc.Arbitrary<HostileRequest> = fc
+  .oneof(
+    fc.constantFrom(
+      '',
+      'index.html',
+      'assets/app.js',
+      '.env',
+      'assets',
+      '%2e%2e/%2e%2e/etc/passwd',
+      '%00',
+      'a%E0%A4%A',
+    ),
+    fc.string({ maxLength: 60 }).map(encodeURIComponent),
+  )
+  .map((file) => ({
+    method: 'GET',
+    path: `/__console/${file}`,
+    body: undefined,
+    contentType: undefined,
+    token: 'none',
+    origin: undefined,
+  }));
 
 async function send(server: MockServer, request: HostileRequest): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = {};
@@ -331,42 +333,55 @@ async function send(server: MockServer, request: HostileRequest): Promise<{ stat
 }
 
 test('hostile requests to the control API and the console files: never a 5xx, a hang or an uncaught error', async () => {
-  const server = await hostileEngine('api');
-  // Something real to point at: an open and a closed connection, a logged request, users, sessions, scenarios.
-  const open = await AguiSocket.open(server.wsUrl);
+  // Something real to point at: a world with something in every section, an open and a closed connection to its
+  // agent, a logged request, a saved payload.
+  const server = await hostileEngine('api', (await everySectionWorkspace(dir, 'api')).file);
+  const agent = `${server.url.replace(/^http/, 'ws')}/ws`;
+  const open = await AguiSocket.open(agent);
   open.ask('hallo');
   await open.waitForRuns(1);
-  const closed = await AguiSocket.open(server.wsUrl);
+  const closed = await AguiSocket.open(agent);
   await closed.close();
   await fetch(`${server.url}/health`);
-  const ids = {
-    connection: server.context.registry.list().map((connection) => connection.id),
-    request: ['1'],
-    scenario: server.context.scenarios.list().map((scenario) => scenario.id),
-    user: [
-      'koen',
-      ...agoraStore(server)
-        .listUsers({ limit: 10, offset: 0 })
-        .users.map((user) => user.id),
-    ],
-    session: agoraStore(server)
-      .listAllSessions()
-      .map((session) => session.sessionId),
-  };
-
-  await fc.assert(
-    fc.asyncProperty(requestArbitrary(server, ids), async (request) => {
-      const { status, text } = await send(server, request);
-      const what = `${request.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 120) ?? ''} → ${status} ${text.slice(0, 200)}`;
-      assert.ok(status >= 200 && status < 500, what);
-      if (status >= 400 && request.method !== 'HEAD') {
-        const body = JSON.parse(text) as { detail?: unknown };
-        assert.ok(body.detail !== undefined && body.detail !== null && body.detail !== '', `a detail: ${what}`);
-      }
-      assertNoBugs();
-    }),
-    { seed: SEED, numRuns: 400, endOnFailure: true, includeErrorInReport: true },
+  const saved = await controlClient(server).put('/payloads/greeting', { name: 'Greeting', kind: 'text', body: 'Hi' });
+  assert.equal(saved.status, 201);
+  const ids = realIds(server);
+  // Read from the routers: a route added later is sent hostile requests too.
+  const routes = [...controlApiRoutes(server), UNDECLARED_ROUTE];
+  assert.ok(
+    routes.some((route) => route.path.startsWith('/state/')),
+    "the serving pack's routes are among them",
   );
+  const resources = new Set(routes.flatMap((route) => parameterResources(route.path)));
+  const unpointed = [...resources].filter((name) => !ids[name]?.length);
+  assert.deepEqual(unpointed, [], 'every route parameter has real ids to point at (see realIds)');
+
+  const answersWell = async (request: HostileRequest) => {
+    const { status, text } = await send(server, request);
+    const what = `${request.method} ${request.path.slice(0, 120)} ${request.body?.slice(0, 120) ?? ''} → ${status} ${text.slice(0, 200)}`;
+    assert.ok(status >= 200 && status < 500, what);
+    if (status >= 400 && request.method !== 'HEAD') {
+      const body = JSON.parse(text) as { detail?: unknown };
+      assert.ok(body.detail !== undefined && body.detail !== null && body.detail !== '', `a detail: ${what}`);
+    }
+    assertNoBugs();
+  };
+  const options = { endOnFailure: true, includeErrorInReport: true };
+  // Each route in turn, so that none is left to chance, each with its own seed. Deletes and then the workspace's
+  // routes last: the ids of the routes before point at what still exists, and a `new`, `open` or `import` that
+  // succeeds loads another world.
+  const rank = ([method, path]: [Method, string]) => (path.startsWith('/workspace/') ? 2 : method === 'DELETE' ? 1 : 0);
+  const sends = routes
+    .flatMap((route) => route.methods.map((method): [Method, string] => [method as Method, route.path]))
+    .sort((a, b) => rank(a) - rank(b));
+  let seed = SEED;
+  for (const [method, path] of sends)
+    await fc.assert(fc.asyncProperty(routeRequest(server, ids, method, path), answersWell), {
+      ...options,
+      seed: seed++,
+      numRuns: RUNS_PER_ROUTE,
+    });
+  await fc.assert(fc.asyncProperty(consoleFileRequest, answersWell), { ...options, seed, numRuns: 40 });
   await assertHealthy(server);
   await open.close();
   assertNoBugs();

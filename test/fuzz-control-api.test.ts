@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { reportUncaughtErrors } from '../src/main/error-reports';
-import type { ControlDeps } from '../src/server/control/control-deps';
-import { controlRouters } from '../src/server/control/control-plane';
-import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { decodeWorkspaceBytes } from '../src/server/workspace/workspace-file';
-import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
 import { CONTROL_API_PREFIX } from '../src/shared/control-api';
 import { SECTION_URLS } from '../src/shared/mounts/mount-sections';
-import { type Workspace, WorkspaceSchema } from '../src/shared/workspace';
 import { AguiSocket } from './helpers/agui-socket';
 import { controlClient } from './helpers/control-client';
+import { type ControlRoute, controlApiRoutes } from './helpers/control-routes';
 import { errorLogger } from './helpers/error-logger';
+import { everySectionWorkspace } from './helpers/every-section-world';
 import { describe, problemWith, sometimes } from './helpers/fuzz';
 import { startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
@@ -34,66 +31,17 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 const BOUND_MS = 10_000;
 
 const dir = await workspaceDir();
-await mkdir(join(dir, 'public'));
-await writeFile(join(dir, 'public', 'index.html'), '<!doctype html><title>public</title>');
 
 /** Everything the desktop app would show as an error dialog, and every error the engine logged as its own. */
 const uncaught: string[] = [];
 reportUncaughtErrors(process, (title, error) => uncaught.push(`${title}: ${String(error)}`));
 const { logger, errors: engineBugs } = errorLogger();
 
-/** A world with something in every section: AGORA's pack and scenarios, the FastAPI tutorial's routes and sockets. */
-const tutorial = workspaceTemplate('fastapi-tutorial');
-const startDocument: Workspace = WorkspaceSchema.parse({
-  ...workspaceTemplate('agora', Date.now(), 'Fuzzed'),
-  routes: tutorial.routes,
-  sockets: tutorial.sockets,
-  collections: [
-    {
-      id: 'books',
-      path: '/books',
-      schema: { type: 'object', properties: { title: { type: 'string' } } },
-      records: [
-        { id: 1, title: 'Dune' },
-        { id: 2, title: 'Solaris' },
-      ],
-    },
-  ],
-  staticFolders: [{ id: 'public', path: '/public', folder: 'public' }],
-});
-const startFile = join(dir, 'fuzzed.agui.json');
-await writeFile(startFile, encodeWorkspace(startDocument));
+const { document: startDocument, file: startFile } = await everySectionWorkspace(dir, 'Fuzzed');
 const server = await startWorkspaceEngine(dir, startFile, { logger });
 const api = controlClient(server);
 
-// ——— the routes, from the routers ———————————————————————————————————————————————————
-
-interface RouteTemplate {
-  methods: string[];
-  path: string;
-}
-
-/** Every route of the control API: the engine's own routers and the serving packs' (AGORA's `/state/…`). */
-function controlApiRoutes(): RouteTemplate[] {
-  // Only the routers' tables are read: their handlers never run here.
-  const deps = {
-    context: server.context,
-    token: server.token,
-    host: '127.0.0.1',
-    serverInfo: () => assert.fail('not called'),
-    runScenario: () => undefined,
-    workspace: server.workspace,
-  } satisfies ControlDeps;
-  const routers = [
-    ...controlRouters(deps, new AbortController().signal),
-    ...server.context.world.packs().flatMap((pack) => pack.controlRouters),
-  ];
-  return routers.flatMap((router) =>
-    router.stack.map((layer) => ({ methods: layer.methods.filter((m) => m !== 'HEAD'), path: String(layer.path) })),
-  );
-}
-
-const ROUTES = controlApiRoutes();
+const ROUTES = controlApiRoutes(server);
 
 // ——— valid bodies, the starting point of every mutation —————————————————————————————
 
@@ -388,7 +336,7 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const OTHER_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** A body as sent: the route's valid body bent by a few mutations, any JSON, or something that is not JSON. */
-const body = (route: RouteTemplate, method: string) => {
+const body = (route: ControlRoute, method: string) => {
   const base = VALID_BODIES[`${method} ${route.path}`];
   return fc.oneof(
     {
