@@ -446,6 +446,9 @@ test('a loaded session counts its history, whatever the file says', () => {
   (data.sessions[0] as StoredSession).metadata.messageCount = 99;
   store.replace(data);
   assert.equal(store.getSession('session-koen-bella-rosa')?.messageCount, 8);
+  // Loaded as a workspace is (its data kept as given): the same.
+  store.load(data);
+  assert.equal(store.getSession('session-koen-bella-rosa')?.messageCount, 8);
   assert.throws(
     () => store.replace({ ...data, sessions: [{ ...(data.sessions[0] as StoredSession), recordedMessages: 9 }] }),
     /recordedMessages/,

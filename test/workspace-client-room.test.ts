@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { MockServer } from '../src/server/index';
+import { PACK_DATA_ITEM_LEVEL } from '../src/server/packs/pack-definition';
 import { COLLECTION_DATA_MAX_BYTES, recordFileBytes } from '../src/server/routes/collections/collection-budget';
 import { DocumentBytes } from '../src/server/workspace/document-bytes';
 import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
@@ -11,7 +12,7 @@ import { type Workspace, WorkspaceSchema } from '../src/shared/workspace';
 import { WORKSPACE_MAX_BYTES } from '../src/shared/workspace-max-bytes';
 import { agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
-import { recordTooLargeHistory } from './helpers/large-world';
+import { recordRuns, recordTooLargeHistory } from './helpers/large-world';
 import { agoraWorkspaceFile, startWorkspaceEngine, workspaceDir } from './helpers/workspace-files';
 
 const MB = 1024 * 1024;
@@ -290,4 +291,59 @@ test('a workspace served from a file (started, opened) or imported is measured a
     ['import-a', 'import-b'],
   );
   assert.deepEqual(routesMeasured(applied, served), [0, 0]);
+});
+
+test("an AGORA world is measured once as it loads (started, opened, imported): its sessions are served as they were read, not copied and measured again for clients' room", async () => {
+  const dir = await workspaceDir();
+  const file = await agoraWorkspaceFile(dir, 'sessions.agui.json');
+  // Recorded history too: what a save may evict is weighed apart (`evictableBytes`), and must not measure it again.
+  const recorder = await startEngine(dir, file);
+  recordRuns(agoraStore(recorder), 0.05);
+  await recorder.workspace.save();
+  await recorder.close();
+  const text = await readFile(file, 'utf8');
+
+  let server: MockServer | undefined;
+  const started = await measuredAfresh(async () => {
+    server = await startEngine(dir, file);
+  });
+  if (!server) throw new Error('no engine');
+  const { workspace } = server;
+  const api = controlClient(server);
+  assert.equal(
+    (await api.post('/workspace/open', { path: await agoraWorkspaceFile(dir, 'other.agui.json') })).status,
+    200,
+  );
+  const opened = await measuredAfresh(async () => {
+    assert.equal((await api.post('/workspace/open', { path: file })).status, 200);
+  });
+  const imported = await measuredAfresh(async () => {
+    workspace.applyImport(workspace.decodeImport(text, (refusal) => new Error(refusal.kind)));
+  });
+  // Each load serves the same world.
+  const sessions = agoraStore(server).sharedSnapshot().sessions;
+  const served = { message: sessions.flatMap((session) => session.history).length, session: sessions.length };
+  assert.ok(served.message > 100, `${served.message} messages`);
+  for (const [load, measured] of Object.entries({ started, opened, imported })) {
+    // Before, twice each: as read, then the store's copies.
+    const count = (is: (value: object) => boolean) => [...measured.keys()].filter(is).length;
+    assert.equal(
+      count((value) => 'role' in value),
+      served.message,
+      `${load}: each history message measured once`,
+    );
+    assert.equal(
+      count((value) => 'sessionId' in value),
+      served.session,
+      `${load}: each session's metadata once`,
+    );
+    const isHistory = (value: object) =>
+      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'object' && 'role' in item);
+    assert.equal(count(isHistory), served.session, `${load}: each session's history once`);
+  }
+  // Served as read, the room is what a measure of its own finds.
+  const fresh = new DocumentBytes();
+  const evictable = agoraStore(server).evictableBytes((item) => fresh.item(item, PACK_DATA_ITEM_LEVEL));
+  assert.ok(evictable > 0);
+  assert.equal(server.context.world.clientRoom.usedBytes, fresh.of(workspace.document()) - evictable);
 });

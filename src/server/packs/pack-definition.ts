@@ -49,7 +49,7 @@ export interface PackDefinition<Data = unknown> {
    * it does not serve is told which pack serves it.
    */
   readonly controlPaths: readonly string[];
-  /** Starts the pack on the engine with its (checked) data. */
+  /** Starts the pack on the engine with its data, checked, which no one changes after: it may keep it as it is. */
   start(environment: PackEnvironment, data: Data): RunningPack<Data>;
   /** How its changes combine between two live-feed batches; without it, each goes out as it came. */
   readonly changeMerging?: ChangeMerging<PackChange>;
@@ -78,7 +78,10 @@ export interface RunningPack<Data = unknown> {
    * out of what the workspace file holds when it weighs the room for clients' writes (`ClientRoom`), since it gives way.
    */
   evictableBytes?(fileBytes: FileRoom['fileBytes']): number;
-  /** Swaps in other data (a workspace reloaded); checked before, so it cannot fail. */
+  /**
+   * Swaps in other data (a workspace reloaded); checked before, so it cannot fail, and no one changes it after: it
+   * may keep it as it is.
+   */
   replace(data: Data): void;
   /** Changes to its data (autosave, the console's feed). */
   subscribe(listener: (change: PackChange) => void): () => void;

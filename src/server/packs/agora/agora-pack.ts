@@ -62,7 +62,7 @@ function startAgoraPack(
     historyLimits: environment.settings,
     clientRoom: environment.clientRoom,
   });
-  store.replace(data);
+  store.load(data);
   const real = definition.name === 'agora-real';
   return {
     definition,
@@ -93,7 +93,7 @@ function startAgoraPack(
     makeRoom: (room) => store.makeRoom(room),
     evictableBytes: (fileBytes) => store.evictableBytes(fileBytes),
     snapshot: ({ shared = false } = {}) => (shared ? store.sharedSnapshot() : store.snapshot()),
-    replace: (next) => store.replace(next),
+    replace: (next) => store.load(next),
     subscribe: (listener: (change: AgoraChange) => void) => store.subscribe(listener),
     counts: () => ({
       users: store.listUsers({ limit: 1, offset: 0 }).totalCount,

@@ -206,13 +206,23 @@ export class AgoraStore {
   }
 
   /**
-   * Replaces everything (a workspace being loaded); throws, changing nothing, when `data` is invalid. Derived
-   * counts follow the histories: `messageCount` is the history's length, and a session a run created is all
-   * recorded. The history limits are not applied here: loading never evicts.
+   * Replaces everything with a copy of `data`; throws, changing nothing, when it is invalid. Derived counts follow
+   * the histories: `messageCount` is the history's length, and a session a run created is all recorded. The history
+   * limits are not applied here: loading never evicts.
    */
   replace(data: AgoraData): void {
     const valid = storable(AgoraDataSchema, data, 'agora', RECORD_MAX_DEPTH + 2);
     checkConsistency(valid);
+    this.load(valid);
+  }
+
+  /**
+   * `replace` for a workspace being loaded: its data, which the pack's `check` took (valid, consistent, plain JSON)
+   * and no one changes after, is kept as given, frozen in place, not copied. A copy is a new object for every
+   * message, which the measure that weighed the workspace as it was read (`DocumentBytes`, which remembers by
+   * identity) would weigh all over again for the room clients' writes have: over 150 ms for a 34 MiB world.
+   */
+  load(valid: AgoraData): void {
     const users = new Map<string, User>();
     const emailOwners = new Map<string, string>();
     for (const user of valid.users) {
@@ -840,13 +850,20 @@ function isFlatCopy(input: unknown, message: HistoryMessage): boolean {
   return true;
 }
 
-/** A loaded session: counts follow the history, and a session a run created is all recorded. */
+/**
+ * A loaded session: counts follow the history, and a session a run created is all recorded. Its parts are kept as
+ * given where they hold that already (frozen in place: see `AgoraStore.load`).
+ */
 function loadedSession(session: StoredSession): SessionRecord {
-  const history = SessionHistory.of(session.history.map((message) => Object.freeze(message)));
+  for (const message of session.history) Object.freeze(message);
+  const history = SessionHistory.of(Object.freeze(session.history));
   const byRun = session.recordedByRun === true;
   const recorded = byRun ? history.length : (session.recordedMessages ?? 0);
+  const { metadata } = session;
   return {
-    metadata: Object.freeze({ ...session.metadata, messageCount: history.length }),
+    metadata: Object.freeze(
+      metadata.messageCount === history.length ? metadata : { ...metadata, messageCount: history.length },
+    ),
     history,
     recorded,
     recordedBytes: recordedBytesOfRange(history, history.length - recorded, recorded),

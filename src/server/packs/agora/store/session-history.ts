@@ -21,9 +21,14 @@ export class SessionHistory {
     readonly length: number,
   ) {}
 
-  /** A history holding `messages` (stored values: frozen and checked by the caller). */
+  /**
+   * A history holding `messages` (stored values: frozen and checked by the caller). A frozen list is read as
+   * `messages` as it is: what measured it by identity (`DocumentBytes`) knows it.
+   */
   static of(messages: readonly HistoryMessage[]): SessionHistory {
-    return new SessionHistory([...messages], 0, messages.length);
+    const history = new SessionHistory([...messages], 0, messages.length);
+    if (Object.isFrozen(messages)) history.frozen = messages;
+    return history;
   }
 
   /** The messages, oldest first, as a frozen array (the same one on every read of this history). */
