@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 const TICK_MS = 10;
 
 export interface LoopHoldUp {
@@ -44,7 +46,19 @@ export async function loopHoldUpDuring(action: () => Promise<void>): Promise<Loo
   return { busyMs, wallMs, behindMs };
 }
 
+/**
+ * CPU time of the thread that runs the event loop, in ms. On Linux the main thread's alone (/proc, in ticks of 10 ms):
+ * the libuv pool writing a file and V8's helper threads work beside the loop without holding it, and on a busy
+ * machine their CPU in a gap the loop waited for a core counted as the engine's own work (a save of 72 MB read 250 to
+ * 350 ms). Elsewhere the whole process's.
+ */
 function cpuMs(): number {
+  if (process.platform === 'linux') {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
+    // After the name in parentheses: state is field 3, utime and stime fields 14 and 15 (USER_HZ ticks of 10 ms).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
