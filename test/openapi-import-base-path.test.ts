@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -35,23 +34,12 @@ const REFUSED: [string, RegExp][] = [
   ['/__console', CONSOLE],
 ];
 
-/**
- * The CLI run beside the engine this file serves from, without holding its event loop: a run that took longer than
- * the keep-alive timeout (a busy machine) had the engine close the control client's idle connection just as the
- * client reused it ("fetch failed").
- */
-async function cli(args: string[]) {
-  const run = runCli(args);
-  const [code] = (await once(run.child, 'close')) as [number | null];
-  return { code, stdout: run.stdout(), stderr: run.stderr() };
-}
-
 test('import-openapi --base-path that no route can have under it: a usage error saying why, no file written', async () => {
   const spec = join(dir, 'spec.json');
   await writeFile(spec, document());
   for (const [basePath, why] of REFUSED) {
     const into = join(dir, 'refused.agui.json');
-    const refused = await cli(['import-openapi', spec, '--base-path', basePath, '--into', into]);
+    const refused = await runCli(['import-openapi', spec, '--base-path', basePath, '--into', into]).finished();
     assert.equal(refused.code, 2, refused.stderr);
     const line = refused.stderr.split('\n')[0] ?? '';
     assert.ok(line.startsWith(`agui-mock: --base-path '${basePath}': no route can have a path under it: `), line);
@@ -59,14 +47,14 @@ test('import-openapi --base-path that no route can have under it: a usage error 
     assert.doesNotMatch(refused.stderr, /warning/);
     assert.equal(existsSync(into), false, basePath);
   }
-  const accepted = await cli([
+  const accepted = await runCli([
     'import-openapi',
     spec,
     '--base-path',
     '/x/y',
     '--into',
     join(dir, 'accepted.agui.json'),
-  ]);
+  ]).finished();
   assert.equal(accepted.code, 0, accepted.stderr);
   assert.match(accepted.stdout, /1 route\(s\) added/);
 });
@@ -101,7 +89,7 @@ test("a document whose first server's path no route can have under it is refused
 
   const spec = join(dir, 'console-server.json');
   await writeFile(spec, text);
-  const cliRefused = await cli(['import-openapi', spec]);
+  const cliRefused = await runCli(['import-openapi', spec]).finished();
   assert.equal(cliRefused.code, 1);
   assert.match(cliRefused.stderr, CONSOLE);
   const given = await api.post<OpenApiImportResult>('/routes/import-openapi', { document: text, basePath: '/' });

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -7,7 +6,7 @@ import WebSocket from 'ws';
 import type { MockServer } from '../src/server/index';
 import { LIVE_FEED_PATH } from '../src/shared/control-api';
 import { decodeFeedMessage } from '../src/shared/feed-wire';
-import { buildCli, CLI } from './helpers/cli-process';
+import { buildCli, runCli } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { workspaceDir } from './helpers/workspace-files';
@@ -22,11 +21,14 @@ before(() => buildCli());
 const server = await startTestEngine();
 const api = controlClient(server);
 
-/** `validate FILE`'s problems, by path (the first on the line naming the file, the others one a line under it). */
+/**
+ * `validate FILE`'s problems, by path (the first on the line naming the file, the others one a line under it). Run
+ * without holding the event loop (`finished`): this file's engine serves beside it.
+ */
 async function validateProblems(name: string, workspace: Record<string, unknown>): Promise<Map<string, string>> {
   const file = join(dir, name);
   await writeFile(file, JSON.stringify({ version: 2, name: 'plain words', ...workspace }));
-  const result = spawnSync(process.execPath, [CLI, 'validate', file], { encoding: 'utf8' });
+  const result = await runCli(['validate', file]).finished();
   const [first = '', ...others] = result.stderr.trimEnd().split('\n');
   const lines = [first.replace(`agui-mock: ${file}: `, '').replace(/ \(and \d+ more problems?\)$/, ''), ...others];
   const problems = lines.map((line) => /^\s*(\S+): (.*)$/.exec(line)).filter((match) => match !== null);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { link, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { before, test } from 'node:test';
+import { buildCli, runCli } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 import { workspaceDir } from './helpers/workspace-files';
@@ -15,6 +15,7 @@ import { workspaceDir } from './helpers/workspace-files';
 // (one would be dropped), a condition on a header no client can send (it would never hold), a schema requiring one.
 
 const dir = await workspaceDir();
+before(() => buildCli());
 const file = join(dir, 'mock.agui.json');
 await writeFile(file, JSON.stringify({ version: 2, name: 'refused' }));
 await writeFile(join(dir, 'data.json'), '{"served":true}');
@@ -334,10 +335,9 @@ test('validate (and so loading) refuses each, every problem at its path', async 
     sockets: [SOCKET_MISTAKE.mount],
   };
   await writeFile(mistaken, JSON.stringify(document));
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/agui-mock.ts', 'validate', mistaken], {
-    encoding: 'utf8',
-  });
-  assert.equal(result.status, 1, result.stderr);
+  // Run without holding the event loop (`finished`): this file's engine serves beside it.
+  const result = await runCli(['validate', mistaken]).finished();
+  assert.equal(result.code, 1, result.stderr);
   const [first = '', ...others] = result.stderr.trimEnd().split('\n');
   const lines = [first.replace(`agui-mock: ${mistaken}: `, '').replace(/ \(and \d+ more problems?\)$/, ''), ...others];
   const expected = [

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { RouteInput } from '../src/shared/mounts/route';
+import { buildCli, runCli } from './helpers/cli-process';
 import { controlClient } from './helpers/control-client';
 import { startTestEngine } from './helpers/engine';
 
@@ -12,6 +12,7 @@ import { startTestEngine } from './helpers/engine';
 // values answer 400 naming the helper and the values, values written in the template are refused when stored.
 // Before, they answered 200 with null ("{{divide 1 0}}" is Infinity, JSON has no such number) or "NaN" in text.
 
+before(() => buildCli());
 const server = await startTestEngine({ template: 'blank' });
 const api = controlClient(server);
 
@@ -236,12 +237,9 @@ test('agui-mock validate names a workspace’s literal arithmetic that cannot co
       ],
     }),
   );
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/agui-mock.ts', 'validate', file], {
-    encoding: 'utf8',
-    env: { ...process.env, AGUI_MOCK_CONFIG_DIR: dir },
-    timeout: 60_000,
-  });
-  assert.equal(run.status, 1, run.stdout + run.stderr);
+  // Run without holding the event loop (`finished`): this file's engine serves beside it.
+  const run = await runCli(['validate', file], { AGUI_MOCK_CONFIG_DIR: dir }).finished();
+  assert.equal(run.code, 1, run.stdout + run.stderr);
   assert.match(
     run.stderr,
     /routes\.0\.responses\.0\.body\.json\.fixed: template error: add: needs two numbers \(got "abc" and 1\)/,

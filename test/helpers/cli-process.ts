@@ -24,6 +24,19 @@ export interface CliRun {
   /** Resolves with the first stdout match, or rejects after `timeoutMs`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Resolves once the process has ended and its output is read whole. Awaited in place of spawnSync beside an engine
+   * this process serves: spawnSync holds this process's event loop, and a run longer than the engine's keep-alive
+   * timeout (a busy machine) had the engine close a client's idle connection just as the client reused it ('fetch
+   * failed').
+   */
+  finished(): Promise<CliResult>;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
 }
 
 /** `env` adds to (or overrides) this process's environment, e.g. `AGUI_MOCK_CONFIG_DIR`. */
@@ -45,11 +58,14 @@ export function runCommand(command: string, args: string[], options: SpawnOption
   const exit = once(child, 'exit').then(
     ([code, signal]) => ({ code, signal }) as { code: number | null; signal: NodeJS.Signals | null },
   );
+  // 'close' comes after 'exit', once stdout and stderr have ended.
+  const finish = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout: out, stderr: err }));
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited: () => exit,
+    finished: () => finish,
     waitFor(pattern, timeoutMs = WAIT_MS) {
       return new Promise((resolve, reject) => {
         const check = () => {
