@@ -6,9 +6,9 @@ import type { MockServer } from '../src/server/index';
 import { PACK_DATA_ITEM_LEVEL } from '../src/server/packs/pack-definition';
 import { COLLECTION_DATA_MAX_BYTES, recordFileBytes } from '../src/server/routes/collections/collection-budget';
 import { DocumentBytes } from '../src/server/workspace/document-bytes';
-import { encodeWorkspace } from '../src/server/workspace/workspace-codec';
+import { type DecodedWorkspace, encodeWorkspace } from '../src/server/workspace/workspace-codec';
 import { workspaceTemplate } from '../src/server/workspace/workspace-templates';
-import { type Workspace, WorkspaceSchema } from '../src/shared/workspace';
+import { WorkspaceSchema } from '../src/shared/workspace';
 import { WORKSPACE_MAX_BYTES } from '../src/shared/workspace-max-bytes';
 import { agoraStore } from './helpers/agora';
 import { controlClient } from './helpers/control-client';
@@ -277,12 +277,12 @@ test('a workspace served from a file (started, opened) or imported is measured a
 
   // An import is measured when it is decoded, before anything changes (before, it was encoded whole to find its size,
   // then measured once applied), and not again once applied.
-  let imported: Workspace | undefined;
+  let imported: DecodedWorkspace | undefined;
   const decoded = await measuredAfresh(async () => {
     imported = workspace.decodeImport(withRoutes('import'), (refusal) => new Error(refusal.kind));
   });
   if (!imported) throw new Error('not decoded');
-  assert.deepEqual(routesMeasured(decoded, imported.routes), [1, 1]);
+  assert.deepEqual(routesMeasured(decoded, imported.workspace.routes), [1, 1]);
   const applying = imported;
   const applied = await measuredAfresh(async () => workspace.applyImport(applying));
   const served = workspace.document().routes;

@@ -6,7 +6,7 @@ import type { Route } from '../../shared/mounts/route';
 import type { StaticFolder } from '../../shared/mounts/static-folder';
 import { regexBudgetOf, withinRegexBudget } from '../support/user-regex';
 import { TemplateCounters } from '../templates/template-helpers';
-import type { IssuePath } from '../world/mount-validation-error';
+import { type IssuePath, MountIssues } from '../world/mount-validation-error';
 import { flagShadowedPaths } from '../world/shadowed-paths';
 import {
   answerCollection,
@@ -24,7 +24,7 @@ import { ANY_METHOD, PathIndex } from './path-index';
 import type { CompiledPathPattern, PathMatch } from './path-pattern';
 import { answerRoute, routeValues } from './route-answer';
 import { RouteCompileCache } from './route-compile-cache';
-import type { CompiledRoute } from './route-compiler';
+import { type CompiledRoute, checkNamedFiles } from './route-compiler';
 import {
   answerStatic,
   compileStaticFolder,
@@ -118,6 +118,17 @@ export class HttpMounts {
       ...statics.filter((mount) => mount.folder.enabled).map(staticEntry),
     ];
     return new HttpMounts(entries, collections, cache, counters);
+  }
+
+  /**
+   * Throws what `compile` finds wrong with the files the routes' responses name under `env`'s workspace file (one
+   * MountValidationError with each, located as `compile` locates them): mounts compiled while another file was the
+   * one no response may name are held to this one before they are served (`World.replace`).
+   */
+  static checkNamedFiles(parts: HttpMountParts, env: HttpMountEnv): void {
+    const issues = new MountIssues();
+    checkNamedFiles(parts.routes ?? [], env, [], issues);
+    issues.throwIfAny();
   }
 
   middleware(): Middleware {

@@ -10,7 +10,10 @@ import { JsonSchemas } from './json-schemas';
 export interface HttpMountEnv {
   /** The folder relative files resolve against (response files, static folders): the workspace file's folder. */
   baseDir: string;
-  /** Read per request: settings change at run time. */
+  /**
+   * Read per request, never while compiling: settings change at run time, and a world's are applied after its mounts
+   * were compiled to check it (`World.checkToServe`).
+   */
   settings(): JsonBodyLimits;
   /**
    * The workspace file, read per request (open and save as change it): never served, nor its backups, whatever a

@@ -4,7 +4,7 @@ import type { Route, RouteResponse } from '../../shared/mounts/route';
 import type { CompiledTemplate } from '../templates/template-engine';
 import { templateProblem } from '../templates/template-engine';
 import { type PathParams, pathParamsText } from '../templates/template-params';
-import type { IssuePath } from '../world/mount-validation-error';
+import type { IssuePath, MountIssues } from '../world/mount-validation-error';
 import { headerNameProblem } from './header-name';
 import { type HttpMountEnv, type MountCompileTools, mountCompileTools } from './mount-compile-tools';
 import { routeMethods } from './path-index';
@@ -209,13 +209,38 @@ function compileBody(
   }
   if ('text' in body) return { kind: 'text', template: text(body.text, [...at, 'text']) };
   const template = text(body.file, [...at, 'file']);
-  const templated = body.file.includes('{{') && response.template;
+  const templated = templatedName(body.file, response);
   if (!templated) {
-    const place = workspaceFilePath(tools.env.baseDir, body.file);
-    // The workspace file (any version of it) is never served (it may hold the gateway's keys): a route naming it
-    // would always be a 403.
-    const problem = 'problem' in place ? place.problem : workspaceFileProblem(place.path, tools.env, body.file);
+    const problem = namedFileProblem(body.file, tools.env);
     if (problem) tools.issues.add([...at, 'file'], problem);
   }
   return { kind: 'file', template, folder: templated ? templateFolder(body.file) : '' };
+}
+
+/** Whether a response's file is a template the request fills in (`files/{{params.id}}.json`) rather than a name. */
+function templatedName(file: string, response: RouteResponse): boolean {
+  return file.includes('{{') && response.template;
+}
+
+/** Why a file a response names could never be served (outside the folder, hidden, the workspace file), if it could not. */
+function namedFileProblem(file: string, env: HttpMountEnv): string | undefined {
+  const place = workspaceFilePath(env.baseDir, file);
+  // The workspace file (any version of it) is never served (it may hold the gateway's keys): a route naming it
+  // would always be a 403.
+  return 'problem' in place ? place.problem : workspaceFileProblem(place.path, env, file);
+}
+
+/**
+ * The problems of the files `routes`' responses name, as compiling them finds them (`compileBody`) and in their order,
+ * under `env`'s workspace file: routes compiled while another file was the one no response may name
+ * (`World.checkToServe`) are held to this one before they are served.
+ */
+export function checkNamedFiles(routes: readonly Route[], env: HttpMountEnv, at: IssuePath, issues: MountIssues): void {
+  routes.forEach((route, index) => {
+    route.responses.forEach((response, responseIndex) => {
+      const file = response.body && 'file' in response.body ? response.body.file : undefined;
+      const problem = file === undefined || templatedName(file, response) ? undefined : namedFileProblem(file, env);
+      if (problem) issues.add([...at, 'routes', index, 'responses', responseIndex, 'body', 'file'], problem);
+    });
+  });
 }

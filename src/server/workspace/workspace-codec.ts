@@ -13,6 +13,7 @@ import { isNonFinite, pathToNonFinite } from '../support/json-numbers';
 import { pointerKeys } from '../support/json-pointer';
 import { type DuplicateJsonKey, type JsonTextRefusal, scanJsonText } from '../support/json-text-scan';
 import { prototypeKeyPointer } from '../support/prototype-key';
+import type { CheckedWorld } from '../world/checked-world';
 import { MountValidationError } from '../world/mount-validation-error';
 import { World } from '../world/world';
 import { jsonPieces } from './json-pieces';
@@ -42,10 +43,18 @@ export interface DecodedWorkspace {
   workspace: Workspace;
   /** The version the document had when it was older than the current one. */
   migratedFrom?: number;
+  /** Its world as the world that is to serve it checked it (`WorkspaceDecoding.servedBy`), for `World.replace`. */
+  checked?: CheckedWorld;
+}
+
+/** How a workspace is decoded to be served: by the engine's world, which keeps the mounts its check compiles. */
+export interface WorkspaceDecoding {
+  /** The world it is checked for (`World.checkToServe`); without one it is checked on its own (`validate`). */
+  servedBy?: Pick<World, 'checkToServe'>;
 }
 
 /** How `decodeWorkspaceText` reads a text that is not a file's (an import's body). */
-interface WorkspaceTextSource {
+interface WorkspaceTextSource extends WorkspaceDecoding {
   /** The folder the files its mounts name are served from (the file's own by default). */
   baseDir?: string;
   /** The error for text refused before it is parsed (too deep, too many keys in one object): a file's WorkspaceError by default. */
@@ -78,7 +87,7 @@ export function decodeWorkspaceText(text: string, file: string, source: Workspac
       cause: error,
     });
   }
-  return decodeParsed(value, file, source.baseDir ?? dirname(file), text, duplicate);
+  return decodeParsed(value, file, source.baseDir ?? dirname(file), text, duplicate, source.servedBy);
 }
 
 /**
@@ -126,13 +135,13 @@ function scanWorkspaceText(
  * its mounts name are checked in `file`'s folder, the one the world will serve them from. Throws `WorkspaceError`.
  */
 export function decodeWorkspaceValue(value: unknown, file: string): DecodedWorkspace {
-  return decodeParsed(value, file, dirname(file), undefined, undefined);
+  return decodeParsed(value, file, dirname(file), undefined, undefined, undefined);
 }
 
 /**
  * A parsed document validated (and migrated). `text`, the text `value` was parsed from when there is one, was looked
  * through (`scanWorkspaceText`): `duplicate` is the key it found written twice in one object; it also spares a
- * document without a `__proto__` key the walk looking for one.
+ * document without a `__proto__` key the walk looking for one. `servedBy`: the world that checks its mounts.
  */
 function decodeParsed(
   value: unknown,
@@ -140,6 +149,7 @@ function decodeParsed(
   baseDir: string,
   text: string | undefined,
   duplicate: DuplicateJsonKey | undefined,
+  servedBy: WorkspaceDecoding['servedBy'],
 ): DecodedWorkspace {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new WorkspaceError({ operation: 'load', file, path: '', problem: 'a workspace is a JSON object' });
@@ -201,8 +211,8 @@ function decodeParsed(
     migratedFrom = version;
   }
   const workspace = schemaCheck(WorkspaceSchema, current, file, '') as Workspace;
-  checkWorld(workspace, file, baseDir);
-  return { workspace, ...(migratedFrom !== undefined && { migratedFrom }) };
+  const checked = checkWorld(workspace, file, baseDir, servedBy);
+  return { workspace, ...(migratedFrom !== undefined && { migratedFrom }), ...(checked && { checked }) };
 }
 
 /**
@@ -305,9 +315,15 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
 
 /**
  * What the schema cannot see: scenarios that compile (templates, valid events), mounts that compile (paths,
- * templates, schemas, regexes) and packs' data that is consistent. Every problem of the mounts is listed.
+ * templates, schemas, regexes) and packs' data that is consistent. Every problem of the mounts is listed. The world
+ * as `servedBy` checked it, when one did.
  */
-function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
+function checkWorld(
+  workspace: Workspace,
+  file: string,
+  baseDir: string,
+  servedBy: WorkspaceDecoding['servedBy'],
+): CheckedWorld | undefined {
   const issues: { path: string; message: string }[] = [];
   workspace.scenarios.forEach((scenario, index) => {
     try {
@@ -318,13 +334,18 @@ function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
         issues.push({ ...issue, path: ['scenarios', index, issue.path].filter((part) => part !== '').join('.') });
     }
   });
+  // A route naming the workspace file itself is refused, as serving it would be (an import's `file` is no path).
+  const workspaceFile = isAbsolute(file) ? file : null;
+  const scenarioIds = new Set(workspace.scenarios.map((scenario) => scenario.id));
+  let checked: CheckedWorld | undefined;
   try {
-    World.check(
-      workspace,
-      // A route naming the workspace file itself is refused, as serving it would be (an import's `file` is no path).
-      { baseDir, settings: () => workspace.settings, workspaceFile: () => (isAbsolute(file) ? file : null) },
-      new Set(workspace.scenarios.map((scenario) => scenario.id)),
-    );
+    if (servedBy) checked = servedBy.checkToServe(workspace, baseDir, scenarioIds, workspaceFile);
+    else
+      World.check(
+        workspace,
+        { baseDir, settings: () => workspace.settings, workspaceFile: () => workspaceFile },
+        scenarioIds,
+      );
   } catch (error) {
     if (!(error instanceof MountValidationError)) throw error;
     issues.push(...error.issues);
@@ -338,7 +359,7 @@ function checkWorld(workspace: Workspace, file: string, baseDir: string): void {
       issues.push({ path: ['payloads', ...issue.path].join('.'), message: issue.message });
   }
   const [first, ...rest] = issues;
-  if (!first) return;
+  if (!first) return checked;
   throw new WorkspaceError({
     operation: 'load',
     file,

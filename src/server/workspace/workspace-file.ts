@@ -6,7 +6,7 @@ import { writeFileAtomic } from './atomic-file';
 import { decodeUtf8, describeBytes, readRegularFile } from './bounded-file';
 import type { DocumentBytes } from './document-bytes';
 import { makeFolders, removeFolders } from './missing-folders';
-import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace } from './workspace-codec';
+import { type DecodedWorkspace, decodeWorkspaceText, encodeWorkspace, type WorkspaceDecoding } from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import { describeFsErrorAt } from './workspace-fs-errors';
 import { workspaceNameFor } from './workspace-name';
@@ -18,11 +18,13 @@ import { workspaceTemplate } from './workspace-templates';
  * Reads and decodes a workspace file without changing anything (the CLI's `validate`, `serve --workspace`, the
  * console's Open). Only a regular file is read, and no further than WORKSPACE_MAX_BYTES: a pipe or a device is
  * refused at once, without waiting on it. `text` is the file's text exactly (a leading BOM included, so its hash is
- * the hash of the bytes on disk). `measure`: what weighs it as a file (`refuseUnsavable`).
+ * the hash of the bytes on disk). `measure`: what weighs it as a file (`refuseUnsavable`); `decoding`: the world
+ * it is checked for.
  */
 export async function readWorkspaceFile(
   path: string,
   measure?: DocumentBytes,
+  decoding: WorkspaceDecoding = {},
 ): Promise<DecodedWorkspace & { file: string; text: string }> {
   const file = resolve(path);
   let bytes: Awaited<ReturnType<typeof readRegularFile>>;
@@ -46,7 +48,7 @@ export async function readWorkspaceFile(
         : notAWorkspaceFile(bytes.what);
     throw new WorkspaceError({ operation: 'load', file, problem });
   }
-  return { file, ...decodeWorkspaceBytes(bytes, file, measure) };
+  return { file, ...decodeWorkspaceBytes(bytes, file, measure, decoding) };
 }
 
 /** What is wrong with a path that is `what` (`a folder`, `a named pipe (FIFO)`…) where a workspace file is asked for. */
@@ -57,16 +59,17 @@ export function notAWorkspaceFile(what: string): string {
 }
 
 /**
- * A workspace file's bytes decoded (`workspaceText`), and one the engine could not save once read refused
- * (`refuseUnsavable`, weighed by `measure`). `text` is the bytes' text exactly, BOM included.
+ * A workspace file's bytes decoded (`workspaceText`; checked for the world `decoding` names), and one the engine could
+ * not save once read refused (`refuseUnsavable`, weighed by `measure`). `text` is the bytes' text exactly, BOM included.
  */
 export function decodeWorkspaceBytes(
   bytes: Uint8Array,
   file: string,
   measure?: DocumentBytes,
+  decoding: WorkspaceDecoding = {},
 ): DecodedWorkspace & { text: string } {
   const { text, json } = workspaceText(bytes, file);
-  const read = decodeWorkspaceText(json, file);
+  const read = decodeWorkspaceText(json, file, decoding);
   refuseUnsavable(read.workspace, file, 'read', measure);
   return { text, ...read };
 }

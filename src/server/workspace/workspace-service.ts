@@ -21,6 +21,7 @@ import { SavedPayloads, SavedPayloadValidationError } from '../payloads/saved-pa
 import { fileKind } from '../support/file-kind';
 import type { JsonTextRefusal } from '../support/json-text-scan';
 import { rebasedTlsSetting } from '../tls/tls-setting';
+import type { CheckedWorld } from '../world/checked-world';
 import { MountValidationError } from '../world/mount-validation-error';
 import { type AtomicWriteHooks, removeStaleTemps, writeFileAtomic } from './atomic-file';
 import { describeBytes, describeMegabytes, readRegularFile } from './bounded-file';
@@ -30,7 +31,13 @@ import { launchOverrides, settingsToSave } from './launch-settings';
 import { makeFolders, pathExists, removeFolders } from './missing-folders';
 import { defaultConfigDir, RecentWorkspaces } from './recent-workspaces';
 import { backUpOriginal } from './workspace-backup';
-import { decodeWorkspaceText, encodeWorkspace, encodeWorkspaceChunks } from './workspace-codec';
+import {
+  type DecodedWorkspace,
+  decodeWorkspaceText,
+  encodeWorkspace,
+  encodeWorkspaceChunks,
+  type WorkspaceDecoding,
+} from './workspace-codec';
 import { WorkspaceError } from './workspace-error';
 import {
   decodeWorkspaceBytes,
@@ -209,6 +216,8 @@ export class WorkspaceService {
    * served; records, pack data and scenarios are, since their stores keep copies of their own.
    */
   private readonly documentBytes = new DocumentBytes();
+  /** Files and imports are checked for the engine's world, which then serves the HTTP mounts that check compiled. */
+  private readonly decoding: WorkspaceDecoding;
 
   constructor(
     private readonly context: EngineContext,
@@ -216,6 +225,7 @@ export class WorkspaceService {
   ) {
     this.options = { ...DEFAULTS, configDir: defaultConfigDir(), ...options };
     this.launchOverrides = { ...options.launchSettings };
+    this.decoding = { servedBy: context.world };
     this.recent = this.options.recentWorkspaces ? new RecentWorkspaces(this.options.configDir, context.logger) : null;
     // Definitions change only by the console's edits and loads: each is measured for the room clients' writes have.
     const defined = () => this.changed('definitions');
@@ -332,7 +342,7 @@ export class WorkspaceService {
     const file = resolve(path);
     let read: WorkspaceRead;
     try {
-      read = await readWorkspaceFile(file, this.documentBytes);
+      read = await readWorkspaceFile(file, this.documentBytes, this.decoding);
     } catch (error) {
       if (error instanceof WorkspaceError && error.reason === 'not-found' && options.createIfMissing) {
         await this.createAt(file, options.createIfMissing, undefined);
@@ -347,7 +357,7 @@ export class WorkspaceService {
   async open(path: string): Promise<AttachResult> {
     const file = resolve(path);
     // Validate before touching anything, so a bad file leaves the current world and its file as they are.
-    let read = await readWorkspaceFile(file, this.documentBytes);
+    let read = await readWorkspaceFile(file, this.documentBytes, this.decoding);
     await this.flushForSwitch();
     // Read again only when the file changed meanwhile (saving the unsaved changes may have written it): decoding and
     // checking GitHub's 1,223 routes takes ~0.65 s. Whatever keeps its hash from being taken, the read says.
@@ -355,20 +365,20 @@ export class WorkspaceService {
       (hash) => hash === hashOf(read.text),
       () => false,
     );
-    if (!unchanged) read = await readWorkspaceFile(file, this.documentBytes);
+    if (!unchanged) read = await readWorkspaceFile(file, this.documentBytes, this.decoding);
     return this.attachRead(file, read);
   }
 
   /** Serves `read`, the file `file` as just read, and keeps in step with the file from now on. */
   private async attachRead(file: string, read: WorkspaceRead): Promise<AttachResult> {
-    const { workspace, migratedFrom } = read;
+    const { workspace, migratedFrom, checked } = read;
     let { text } = read;
     // A hard link to this version or to a backup is refused even once a save has put a new file in its place.
     await this.fileVersions.remember(file);
     await this.fileVersions.rememberBackups(file);
     let backup: string | undefined;
     if (migratedFrom !== undefined) ({ backup, text } = await this.rewriteMigrated(file, workspace));
-    this.apply(workspace, file);
+    this.apply(workspace, file, 'load', checked);
     // Said as a reload of a migrated file says it: serve's log and the console's open alike.
     if (migratedFrom !== undefined)
       this.context.logger.info(
@@ -430,21 +440,23 @@ export class WorkspaceService {
    * `import` in its problems, its files served from this workspace's folder — and found openable once written with
    * the file's indent; not applied yet (`applyImport`). `refusedText` answers text refused before it is parsed.
    */
-  decodeImport(text: string, refusedText: (refusal: JsonTextRefusal) => Error): Workspace {
-    const { workspace } = decodeWorkspaceText(text, IMPORTED_DOCUMENT, {
+  decodeImport(text: string, refusedText: (refusal: JsonTextRefusal) => Error): DecodedWorkspace {
+    const decoded = decodeWorkspaceText(text, IMPORTED_DOCUMENT, {
+      ...this.decoding,
       baseDir: servingFolder(this.file),
       refusedText,
     });
+    const { workspace } = decoded;
     // A compact body within the limit may pass it once written with the file's indent: then no save would take it.
     // Weighed by the measure that weighs the world once it is served (`measureClientRoom`), which then does not
     // measure again what it remembers of it.
     refuseUnsavable(workspace, IMPORTED_DOCUMENT, 'import', this.documentBytes);
-    return workspace;
+    return decoded;
   }
 
   /** Replaces the world with an import (`decodeImport`): marked unsaved, autosaved when attached. */
-  applyImport(workspace: Workspace): void {
-    this.apply(workspace, this.file);
+  applyImport({ workspace, checked }: DecodedWorkspace): void {
+    this.apply(workspace, this.file, 'load', checked);
     this.markChanged();
   }
 
@@ -795,9 +807,15 @@ export class WorkspaceService {
    * folder for a world without a file). The file's own settings (the launch's on top) are live first, so the world is
    * checked against them, as `validate` checks it, not against the settings of the world it replaces. Everything
    * that checks itself again (the settings, the world, the payloads) is checked before anything is kept: a workspace
-   * the engine refuses throws a WorkspaceError (`operation`) and leaves the engine as it was.
+   * the engine refuses throws a WorkspaceError (`operation`) and leaves the engine as it was. `checked`: its world as
+   * decoding it checked it, whose HTTP mounts are served rather than compiled again.
    */
-  private apply(workspace: Workspace, file: string | null, operation: WorkspaceProblem['operation'] = 'load'): void {
+  private apply(
+    workspace: Workspace,
+    file: string | null,
+    operation: WorkspaceProblem['operation'] = 'load',
+    checked?: CheckedWorld,
+  ): void {
     const { packs, routes, collections, staticFolders, sockets, agents } = workspace;
     const appliedLaunch = launchOverrides(workspace.settings, this.launchOverrides);
     const previousSettings = this.context.liveSettings.get();
@@ -813,6 +831,7 @@ export class WorkspaceService {
           servingFolder(file),
           new Set(workspace.scenarios.map((scenario) => scenario.id)),
           { file },
+          checked,
         );
       } catch (error) {
         this.context.liveSettings.update(previousSettings);
@@ -1241,7 +1260,7 @@ export class WorkspaceService {
     const { bytes, hash } = onDisk;
     try {
       // Read with unsaved changes here too: a conflict offers to open the file, which a broken one is not.
-      const { workspace, migratedFrom } = decodeWorkspaceBytes(bytes, file, this.documentBytes);
+      const { workspace, migratedFrom, checked } = decodeWorkspaceBytes(bytes, file, this.documentBytes, this.decoding);
       if (this.dirty) {
         // Known from now on, so the next version is judged against this one: the broken one written back too.
         this.knownHash = hash;
@@ -1249,12 +1268,12 @@ export class WorkspaceService {
         return;
       }
       if (migratedFrom === undefined) {
-        this.apply(workspace, file, 'watch');
+        this.apply(workspace, file, 'watch', checked);
         this.knownHash = hash;
         this.context.logger.info(`workspace: reloaded ${file} (changed on disk)`);
       } else {
         const { backup, text } = await this.rewriteMigrated(file, workspace);
-        this.apply(workspace, file, 'watch');
+        this.apply(workspace, file, 'watch', checked);
         this.knownHash = hashOf(text);
         this.context.logger.info(
           `workspace: reloaded ${file} (changed on disk), migrated from version ${migratedFrom}; the original is ${backup}`,

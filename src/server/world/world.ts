@@ -27,6 +27,7 @@ import { ClientRoom } from '../workspace/client-room';
 import type { AguiSocketSession } from '../ws/behaviours/agui-socket-session';
 import type { SocketEndpoint } from '../ws/socket-server';
 import { SocketTable } from '../ws/socket-table';
+import { CheckedWorld } from './checked-world';
 import { MountValidationError } from './mount-validation-error';
 import { mountsPlaying, unknownScenarioIssues } from './scenario-references';
 
@@ -64,8 +65,11 @@ const NOTHING: WorldParts = { packs: [], routes: [], collections: [], staticFold
 export class World {
   private parts: WorldParts = NOTHING;
   private baseDir = process.cwd();
-  /** While `replace` checks a world: the workspace file it will be served from (not yet the one open). */
-  private incomingFile: { file: string | null } | undefined;
+  /**
+   * While a world is checked before it is served: the workspace file no response may name (not yet the one open), and
+   * whether the versions of it the engine knew count too (`replace`), or only the file as it is (`checkToServe`).
+   */
+  private checking: { file: string | null; knownVersions: boolean } | undefined;
   private http: HttpMounts;
   private agents = AgentMounts.empty();
   private sockets = SocketTable.empty();
@@ -202,14 +206,21 @@ export class World {
 
   /**
    * Checks a world without serving it: every mount compiles and every pack's data is consistent. Throws one
-   * MountValidationError with every problem, located from the workspace root. Returns the HTTP mounts it compiled,
-   * which `replace` serves rather than compiling them again (a second compile of GitHub's 1,223 routes took ~0.8 s).
+   * MountValidationError with every problem, located from the workspace root. Returns the HTTP mounts it compiled.
+   * `compiled`: the HTTP mounts of these parts compiled while another workspace file was the one no response may name
+   * (`checkToServe`): only the files their responses name are checked again, under `environment`'s.
    */
-  static check(parts: WorldParts, environment: HttpMountEnv, scenarioIds: ReadonlySet<string>): HttpMounts {
+  static check(
+    parts: WorldParts,
+    environment: HttpMountEnv,
+    scenarioIds: ReadonlySet<string>,
+    compiled?: HttpMounts,
+  ): HttpMounts {
     const issues = [...packIssues(parts.packs), ...unknownScenarioIssues(parts, scenarioIds)];
     let http: HttpMounts | undefined;
     try {
-      http = HttpMounts.compile(parts, environment);
+      if (compiled) HttpMounts.checkNamedFiles(parts, environment);
+      http = compiled ?? HttpMounts.compile(parts, environment);
     } catch (error) {
       if (!(error instanceof MountValidationError)) throw error;
       issues.push(...error.issues);
@@ -227,23 +238,45 @@ export class World {
   }
 
   /**
+   * Checks a world as `check` does, before `replace` serves it from `baseDir` (an open checks the file it decodes,
+   * then saves the world this one replaces): its HTTP mounts are compiled as this world serves them, and kept.
+   * `workspaceFile`: the file the document was read from, which no response may name — as it is, as `validate` holds
+   * it; `replace` holds the mounts to the versions of the file it serves them from too, and changes nothing else.
+   */
+  checkToServe(
+    parts: WorldParts,
+    baseDir: string,
+    scenarioIds: ReadonlySet<string>,
+    workspaceFile: string | null,
+  ): CheckedWorld {
+    this.checking = { file: workspaceFile, knownVersions: false };
+    try {
+      return new CheckedWorld(this, parts, baseDir, World.check(parts, this.httpEnvironment(baseDir), scenarioIds));
+    } finally {
+      this.checking = undefined;
+    }
+  }
+
+  /**
    * Serves another world (a workspace loaded, with the ids of the scenarios it brings): checked first; throws
    * MountValidationError changing nothing. Packs present before and after keep running with the new data, so their
    * open sockets keep recording. `workspaceFile`: the file it is served from once replaced (a response may not name
-   * it), when that is not the one open now (opening or creating another).
+   * it), when that is not the one open now (opening or creating another). `checked`: the world as `checkToServe`
+   * checked it, whose HTTP mounts are served rather than compiled again when they are of these parts.
    */
   replace(
     parts: WorldParts,
     baseDir: string,
     scenarioIds: ReadonlySet<string>,
     workspaceFile?: { file: string | null },
+    checked?: CheckedWorld,
   ): void {
     let http: HttpMounts;
-    this.incomingFile = workspaceFile;
+    this.checking = workspaceFile && { file: workspaceFile.file, knownVersions: true };
     try {
-      http = World.check(parts, this.httpEnvironment(baseDir), scenarioIds);
+      http = World.check(parts, this.httpEnvironment(baseDir), scenarioIds, checked?.take(this, parts, baseDir));
     } finally {
-      this.incomingFile = undefined;
+      this.checking = undefined;
     }
     this.baseDir = baseDir;
     this.setPacks(parts.packs);
@@ -431,8 +464,12 @@ export class World {
     };
   }
 
-  private httpEnvironment(baseDir: string) {
-    const workspaceFile = () => (this.incomingFile ? this.incomingFile.file : (this.options.workspaceFile?.() ?? null));
+  /**
+   * What the HTTP mounts served from `baseDir` compile and answer in. The settings are the engine's live ones, read
+   * per request: mounts checked before the settings of their world are applied (`checkToServe`) answer under them.
+   */
+  private httpEnvironment(baseDir: string): HttpMountEnv {
+    const workspaceFile = () => (this.checking ? this.checking.file : (this.options.workspaceFile?.() ?? null));
     return {
       baseDir,
       settings: this.core.settings,
@@ -441,7 +478,8 @@ export class World {
       // any other to it, and so are its versions.
       isWorkspaceFileVersion: (stats: Stats) => {
         const file = workspaceFile();
-        return file !== null && (this.options.isWorkspaceFileVersion?.(file, stats) ?? false);
+        if (file === null || this.checking?.knownVersions === false) return false;
+        return this.options.isWorkspaceFileVersion?.(file, stats) ?? false;
       },
       clientRoom: this.clientRoom,
     };

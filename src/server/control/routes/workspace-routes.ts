@@ -129,14 +129,14 @@ export function workspaceRoutes({ context, workspace }: ControlDeps): Router {
       // a file's words.
       if (typeof text !== 'string') throw new HttpError(422, 'Send a workspace document as the JSON body');
       const folder = workspace.servingFolder();
-      const checked = await answering(() => workspace.decodeImport(text, importTextRefusal));
+      const decoded = await answering(() => workspace.decodeImport(text, importTextRefusal));
       // Files the imported setting names would be saved into the attached file, and stop its next start.
-      await checkTlsFiles(checked.settings.tls, workspace, ['body', 'settings', 'tls']);
+      await checkTlsFiles(decoded.workspace.settings.tls, workspace, ['body', 'settings', 'tls']);
       // The engine may still refuse it (a response naming the attached file): a 422 saying why, as when decoding.
       await answering(() => {
         // Opened, made or saved elsewhere meanwhile: its files are looked for where the world is served from now.
         const document =
-          workspace.servingFolder() === folder ? checked : workspace.decodeImport(text, importTextRefusal);
+          workspace.servingFolder() === folder ? decoded : workspace.decodeImport(text, importTextRefusal);
         workspace.applyImport(document);
       });
       ctx.body = workspace.status();
