@@ -406,6 +406,15 @@ test('stretches given a least width: each drawn at least that wide, the rest nar
     0.5,
   );
   for (const [index, at] of [1, 2, 500, 1000].entries()) near(crowded.position(at), (index + 1) / 4, `${at} ms`);
+  // So many that their least widths fill the drawing: the time after them (the last run) keeps a share too.
+  const starts = Array.from({ length: 25 }, (_, run) => run * 1000);
+  const many = withLeastWidths(
+    timeScale([...starts, 54_000], 0, 54_000),
+    starts.slice(1).map((start, run) => [starts[run] as number, start] as const),
+    32 / 600,
+  );
+  near(many.position(54_000), 1, 'the end');
+  near(many.position(54_000) - many.position(24_000), 1 / 25, 'the last run');
 
   // A pause drawn narrow moves with the time around it.
   const paused = timeScale([0, 1, 2, 3000, 3100], 0, 3100);

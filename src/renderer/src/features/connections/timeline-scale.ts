@@ -46,8 +46,6 @@ export interface TimeScale {
   /** Where an instant is drawn; instants outside the range continue at the scale of the active time. */
   position(at: number): number;
   gaps: IdleGap[];
-  /** Milliseconds per whole drawing width at the scale of active time (for widths of spans still open). */
-  activeMs: number;
   /** The time drawn (pauses aside) is under a millisecond: its frames are drawn evenly, in the order sent. */
   withinMs: boolean;
 }
@@ -89,7 +87,6 @@ export function timeScale(instants: readonly number[], from: number, to: number)
 
   return {
     gaps,
-    activeMs: 1 / perMs,
     withinMs: activeTime > 0 && activeTime < CLOCK_MS,
     position(at) {
       if (at <= from) return (at - from) * perMs;
@@ -123,7 +120,9 @@ export function withLeastWidths(
   const knots = [0, ...stretches.flatMap(([from, to]) => [scale.position(from), scale.position(to)]), 1];
   const widths = knots.slice(1).map((knot, index) => knot - (knots[index] as number));
   const isStretch = (index: number) => index % 2 === 1;
-  const floor = Math.min(least, 1 / stretches.length);
+  // The time outside the stretches (the last run, often the live one) keeps a share of its own however many there are.
+  const outside = widths.some((width, index) => !isStretch(index) && width > 0);
+  const floor = Math.min(least, 1 / (stretches.length + (outside ? 1 : 0)));
   // Stretches under the floor are raised to it and the rest shrunk in proportion, which can put others under it: they
   // are raised too, until none is (each round only shrinks the rest further, so those raised stay under).
   const raised = new Set<number>();
