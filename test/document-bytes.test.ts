@@ -70,5 +70,6 @@ test('ofPaced measures what of does, letting the engine serve between pieces of 
   } finally {
     clearInterval(turning);
   }
-  assert.ok(turns >= 5, `timers ran ${turns} times while it measured`);
+  // Measured in one go, none would (it takes tens of milliseconds even on a fast machine, a turn every 10).
+  assert.ok(turns >= 2, `timers ran ${turns} times while it measured`);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { test } from 'node:test';
+import { DocumentBytes } from '../src/server/workspace/document-bytes';
 import { readWorkspaceFile } from '../src/server/workspace/workspace-file';
 import type { AgoraChange } from '../src/shared/agora-model';
 import type { Workspace, WorkspaceStatus } from '../src/shared/workspace';
@@ -25,7 +26,7 @@ const bigSessions = (workspace: Workspace) =>
     .sessions.map((session) => session.metadata.sessionId)
     .filter((id) => id.startsWith('big-') || id === 'notes');
 
-test('a save of a world runs made too large evicts the oldest recorded sessions, keeps hand-made ones, and saves', async () => {
+test('a save of a world runs made too large evicts the oldest recorded sessions, keeps hand-made ones, and saves', async (t) => {
   const file = await newFile('history-room.agui.json');
   const warnings: string[] = [];
   const server = await startWorkspaceEngine(dir, file, {
@@ -47,9 +48,12 @@ test('a save of a world runs made too large evicts the oldest recorded sessions,
   server.workspace.subscribe((status) => statuses.push(status));
   recordTooLargeHistory(store);
 
-  // Measured a few milliseconds at a time (DocumentBytes.ofPaced, test/document-bytes.test.ts): a fixed limit on how
-  // long the save held the engine read 230 to 350 ms on a busy machine, one 12 MB message's encoding alone about 150.
+  // Measured a few milliseconds at a time (DocumentBytes.ofPaced, which test/document-bytes.test.ts shows lets the
+  // engine serve): a fixed limit on how long the save held the engine read 230 to 350 ms on a busy machine, one 12 MB
+  // message's encoding alone about 150.
+  const paced = t.mock.method(DocumentBytes.prototype, 'ofPaced');
   const saved = await api.post<WorkspaceStatus>('/workspace/save');
+  assert.equal(paced.mock.callCount(), 1, 'the save measured the world paced');
   assert.equal(saved.status, 200, JSON.stringify(saved.body).slice(0, 500));
   assert.equal(saved.body.error, null);
   assert.equal(saved.body.dirty, false);

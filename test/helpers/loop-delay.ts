@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 const TICK_MS = 10;
 
 export interface LoopHoldUp {
-  /** The longest the event loop was held up by this process's own work (what the assertion is about). */
+  /** The longest the event loop was held up by its own thread's work (what the assertion is about). */
   busyMs: number;
   /** The longest gap between timer ticks, whatever the cause (as perf_hooks' monitorEventLoopDelay reports). */
   wallMs: number;
@@ -16,9 +16,9 @@ export interface LoopHoldUp {
 
 /**
  * How long the event loop was held up while `action` ran: the longest late tick of a 10 ms timer, counted only
- * as far as the process used CPU in that gap. On a shared 2-core machine the OS may leave the whole process
- * waiting for a core for a while, which is no work of the engine's; a synchronous step of the engine keeps a
- * core busy for as long as it holds the loop, so it counts in full.
+ * as far as the loop's own thread used CPU in that gap (`cpuMs`, in ticks of 10 ms on Linux). On a shared 2-core
+ * machine the OS may leave the process waiting for a core for a while, which is no work of the engine's; a
+ * synchronous step of the engine keeps a core busy for as long as it holds the loop, so it counts in full.
  */
 export async function loopHoldUpDuring(action: () => Promise<void>): Promise<LoopHoldUp> {
   let busyMs = 0;
