@@ -28,9 +28,9 @@ export interface CliRun {
    * Resolves once the process has ended and its output is read whole. Awaited in place of spawnSync beside an engine
    * this process serves: spawnSync holds this process's event loop, and a run longer than the engine's keep-alive
    * timeout (a busy machine) had the engine close a client's idle connection just as the client reused it ('fetch
-   * failed').
+   * failed'). A process still running after `timeoutMs` is killed, and the promise rejects naming it.
    */
-  finished(): Promise<CliResult>;
+  finished(timeoutMs?: number): Promise<CliResult>;
 }
 
 export interface CliResult {
@@ -38,6 +38,9 @@ export interface CliResult {
   stdout: string;
   stderr: string;
 }
+
+/** How long a command may run before `finished` gives up on it: generous for a busy 2-core machine. */
+const CLI_RUN_MS = 120_000;
 
 /** `env` adds to (or overrides) this process's environment, e.g. `AGUI_MOCK_CONFIG_DIR`. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
@@ -58,14 +61,26 @@ export function runCommand(command: string, args: string[], options: SpawnOption
   const exit = once(child, 'exit').then(
     ([code, signal]) => ({ code, signal }) as { code: number | null; signal: NodeJS.Signals | null },
   );
-  // 'close' comes after 'exit', once stdout and stderr have ended.
+  // 'close' comes after 'exit', once stdout and stderr have ended. Made now, so not one is missed; a process that
+  // could not start rejects both, which only a caller awaiting one should hear of.
   const finish = once(child, 'close').then(([code]) => ({ code: code as number | null, stdout: out, stderr: err }));
+  exit.catch(() => {});
+  finish.catch(() => {});
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited: () => exit,
-    finished: () => finish,
+    finished(timeoutMs = CLI_RUN_MS) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`${command} ${args.join(' ')} still ran after ${timeoutMs} ms; stderr: ${err.slice(-500)}`));
+        }, timeoutMs);
+      });
+      return Promise.race([finish, late]).finally(() => clearTimeout(timer));
+    },
     waitFor(pattern, timeoutMs = WAIT_MS) {
       return new Promise((resolve, reject) => {
         const check = () => {
