@@ -19,7 +19,7 @@ export interface FaultBody {
 /**
  * The largest file a drip reads whole when its response starts: one drip holds it in memory for minutes instead of a
  * descriptor (thousands of drips at once would take every descriptor the engine has). Small, as each drip holds its
- * own copy: 10,000 drips (the default connection limit) of such files hold 640 MiB at most, where 1 MiB would be 10 GiB.
+ * own copy: 10,000 drips (the default connection limit) of such files hold 625 MiB at most, 1 MiB each 10 GiB.
  */
 export const DRIP_HELD_FILE_MAX_BYTES = 64 * 1024;
 
@@ -48,7 +48,7 @@ export function fileFaultBody(handle: FileHandle, size: number): FaultBody {
 }
 
 /**
- * The opened file as a drip plays it, holding no descriptor between its pieces (its own is closed before this
+ * The opened file as a drip plays it, holding no descriptor between its pieces (its own is let go before this
  * returns): a file up to `DRIP_HELD_FILE_MAX_BYTES` is read whole now, so it drips as it was when its response
  * started, whatever happens to it meanwhile; a larger one is opened again for each piece (`reopenedFileBody`).
  */
