@@ -269,7 +269,10 @@ test('an import the engine refuses only when it serves it (a response naming the
 });
 
 test('an export larger than the engine opens is refused as a save is: 409 saying what to make smaller', async () => {
-  const server = await startTestEngine();
+  // This process holds its own event loop for seconds between requests, reading and writing 60 MB of JSON: on a busy
+  // machine longer than the engine's 5 s keep-alive timeout, and the engine closed the idle connection just as the
+  // client, whose own idle timer could not run meanwhile, reused it ('fetch failed').
+  const server = await startTestEngine({ settings: { keepAliveTimeoutMs: 120_000 } });
   const api = controlClient(server);
   handMadeTooLargeHistory(agoraStore(server));
   const refused = await api.get<{ detail: WorkspaceProblem }>('/workspace/export');
