@@ -39,6 +39,17 @@ writeFileSync(
           },
         ],
       })),
+      {
+        id: 'drip-slow',
+        path: '/drip-slow/:name',
+        responses: [
+          {
+            id: 'file',
+            body: { file: 'site/{{params.name}}' },
+            fault: { type: 'drip', chunks: 2, durationMs: 600_000 },
+          },
+        ],
+      },
     ],
     staticFolders: [{ id: 'site', path: '/site', folder: 'site' }],
   }),
@@ -190,6 +201,32 @@ test('a drip of a file it holds whole sends the bytes the file had when its resp
     const whole = { contentLength: DRIP_HELD_FILE_MAX_BYTES, bodyBytes: DRIP_HELD_FILE_MAX_BYTES, otherBytes: 0 };
     assert.deepEqual(received, whole, change);
   }
+});
+
+test('a drip gives back what it held of a file once it ends, played out or left by its client', async () => {
+  const holdings = server.context.world.dripHoldings;
+  const name = 'given-back.txt';
+  writeFileSync(join(dir, 'site', name), Buffer.alloc(1000, 'a'));
+  let heldWhilePlaying = -1;
+  const received = await getWhileChanging(
+    `/drip/${name}`,
+    () => {
+      heldWhilePlaying = holdings.heldBytes;
+    },
+    'Connection: close\r\n',
+  );
+  assert.equal(heldWhilePlaying, 1000);
+  assert.equal(received.bodyBytes, 1000);
+  await eventually(() => holdings.heldBytes === 0, 'the copy of the drip played out given back');
+
+  // A drip of ten minutes whose client leaves once the head is in: its copy goes with it, not ten minutes later.
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(`GET /drip-slow/${name} HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+  await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  assert.equal(holdings.heldBytes, 1000);
+  socket.destroy();
+  await eventually(() => holdings.heldBytes === 0, 'the copy of the drip its client left given back');
 });
 
 test('a fault plays a file past 2 GiB as it plays a small one: nothing is read whole first', async () => {

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import type { DripHoldings } from './drip-holdings';
 import { namesNoFile, type OpenedFile, openAsChecked, UnservableFile } from './servable-file';
 
 /**
@@ -19,7 +20,7 @@ export interface FaultBody {
 /**
  * The largest file a drip reads whole when its response starts: one drip holds it in memory for minutes instead of a
  * descriptor (thousands of drips at once would take every descriptor the engine has). Small, as each drip holds its
- * own copy: 10,000 drips (the default connection limit) of such files hold 625 MiB at most, 1 MiB each 10 GiB.
+ * own copy, and all of them together no more than `DripHoldings` allows.
  */
 export const DRIP_HELD_FILE_MAX_BYTES = 64 * 1024;
 
@@ -27,11 +28,11 @@ export const DRIP_HELD_FILE_MAX_BYTES = 64 * 1024;
  * `bytes` as a body of `length` (theirs unless said): a file read whole that turned out shorter than its announced
  * length (it shrank before it was read) ends early, where the file did.
  */
-export function bufferFaultBody(bytes: Buffer, length = bytes.length): FaultBody {
+export function bufferFaultBody(bytes: Buffer, length = bytes.length, release = () => {}): FaultBody {
   return {
     length,
     read: (start, end) => Readable.from(start < bytes.length ? [bytes.subarray(start, end)] : []),
-    release() {},
+    release,
   };
 }
 
@@ -50,13 +51,21 @@ export function fileFaultBody(handle: FileHandle, size: number): FaultBody {
 /**
  * The opened file as a drip plays it, holding no descriptor between its pieces (its own is let go before this
  * returns): a file up to `DRIP_HELD_FILE_MAX_BYTES` is read whole now, so it drips as it was when its response
- * started, whatever happens to it meanwhile; a larger one is opened again for each piece (`reopenedFileBody`).
+ * started, whatever happens to it meanwhile, while `holdings` has room for it (given back on `release`); a larger
+ * one, or any once the drips hold all they may (or without `holdings`), is opened again for each piece
+ * (`reopenedFileBody`).
  */
-export async function dripFileBody(opened: OpenedFile): Promise<FaultBody> {
+export async function dripFileBody(opened: OpenedFile, holdings: DripHoldings | undefined): Promise<FaultBody> {
   const body = fileFaultBody(opened.handle, opened.stats.size);
   try {
-    if (body.length > DRIP_HELD_FILE_MAX_BYTES) return reopenedFileBody(opened);
-    return bufferFaultBody(await firstBytes(body, body.length), body.length);
+    const giveBack = body.length > DRIP_HELD_FILE_MAX_BYTES ? undefined : holdings?.take(body.length);
+    if (!giveBack) return reopenedFileBody(opened);
+    try {
+      return bufferFaultBody(await firstBytes(body, body.length), body.length, giveBack);
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
   } finally {
     body.release();
   }

@@ -4,6 +4,7 @@ import { TemplateEngine } from '../templates/template-engine';
 import type { ClientRoom } from '../workspace/client-room';
 import { MountIssues } from '../world/mount-validation-error';
 import { CollectionBudget } from './collections/collection-budget';
+import type { DripHoldings } from './drip-holdings';
 import { JsonSchemas } from './json-schemas';
 
 /** What HTTP mounts need from the engine: where their files are, and the body limits of the moment. */
@@ -27,6 +28,8 @@ export interface HttpMountEnv {
   isWorkspaceFileVersion?(stats: Stats): boolean;
   /** What the workspace file leaves for clients' writes, which collections' records take too. None: no bound but theirs. */
   clientRoom?: ClientRoom;
+  /** What the engine's drips hold of small files, within one bound for all of them. None: they hold nothing. */
+  dripHoldings?: DripHoldings;
 }
 
 /**

@@ -309,7 +309,7 @@ async function servableFaultBody(
   fault: Fault['type'],
 ): Promise<FaultBody> {
   const opened = await openServable(path, realBase, env);
-  return fault === 'drip' ? dripFileBody(opened) : fileFaultBody(opened.handle, opened.stats.size);
+  return fault === 'drip' ? dripFileBody(opened, env.dripHoldings) : fileFaultBody(opened.handle, opened.stats.size);
 }
 
 /** The answer to a file a response names but cannot send. */

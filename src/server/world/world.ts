@@ -17,6 +17,7 @@ import type { EngineCore } from '../engine-context';
 import { hasRequestBody, readRequestBody } from '../http/request-body';
 import type { PackDefinition, RunningPack } from '../packs/pack-definition';
 import { packDefinition, variantsOfOneContract } from '../packs/pack-registry';
+import { DripHoldings } from '../routes/drip-holdings';
 import { HttpMounts } from '../routes/http-mounts';
 import type { HttpMountEnv } from '../routes/mount-compile-tools';
 import { ANY_METHOD } from '../routes/path-index';
@@ -87,6 +88,8 @@ export class World {
    * writes are charged to it; the workspace measures the rest (`WorkspaceService`).
    */
   readonly clientRoom = new ClientRoom();
+  /** What the drips of every world this engine serves hold of small files: one bound, whatever opens meanwhile. */
+  readonly dripHoldings = new DripHoldings();
 
   constructor(
     private readonly core: EngineCore,
@@ -482,6 +485,7 @@ export class World {
         return this.options.isWorkspaceFileVersion?.(file, stats) ?? false;
       },
       clientRoom: this.clientRoom,
+      dripHoldings: this.dripHoldings,
     };
   }
 
