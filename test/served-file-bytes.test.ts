@@ -227,6 +227,12 @@ test('a drip gives back what it held of a file once it ends, played out or left 
   assert.equal(holdings.heldBytes, 1000);
   socket.destroy();
   await eventually(() => holdings.heldBytes === 0, 'the copy of the drip its client left given back');
+
+  // A HEAD sends no body: the drip made for it is let go with its response.
+  const head = await fetch(`${server.url}/drip-slow/${name}`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-length'), '1000');
+  await eventually(() => holdings.heldBytes === 0, 'the copy of the drip a HEAD made given back');
 });
 
 test('a fault plays a file past 2 GiB as it plays a small one: nothing is read whole first', async () => {
