@@ -50,6 +50,13 @@ writeFileSync(
           },
         ],
       },
+      {
+        id: 'drip-text',
+        path: '/drip-text',
+        responses: [
+          { id: 'text', body: { text: 'a'.repeat(1000) }, fault: { type: 'drip', chunks: 2, durationMs: 100 } },
+        ],
+      },
     ],
     staticFolders: [{ id: 'site', path: '/site', folder: 'site' }],
   }),
@@ -233,6 +240,43 @@ test('a drip gives back what it held of a file once it ends, played out or left 
   assert.equal(head.status, 200);
   assert.equal(head.headers.get('content-length'), '1000');
   await eventually(() => holdings.heldBytes === 0, 'the copy of the drip a HEAD made given back');
+});
+
+test('drips past what the engine lets them hold: a small file drips from the file, a text 503 saying why', async () => {
+  const holdings = server.context.world.dripHoldings;
+  const name = 'past-the-bound.txt';
+  const path = join(dir, 'site', name);
+  writeFileSync(path, Buffer.alloc(1000, 'a'));
+  const text = await fetch(`${server.url}/drip-text`);
+  assert.equal(await text.text(), 'a'.repeat(1000), 'within the bound, a text drips');
+  await eventually(() => holdings.heldBytes === 0, 'the text drip given back');
+
+  // Thousands of drips at once, as far as the bound is concerned.
+  const othersGiveBack = holdings.take(holdings.limitBytes - 500);
+  assert.ok(othersGiveBack);
+  try {
+    const refused = await fetch(`${server.url}/drip-text`);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '1');
+    const { detail } = (await refused.json()) as { detail: string };
+    assert.match(detail, /drip-text.*hold all the engine lets drips hold \(64 MiB\).*1000 bytes.*try again/);
+
+    // A file is read as it plays instead of held: another file put in its place is not sent.
+    writeFileSync(join(dir, 'site', 'other.tmp'), Buffer.alloc(1000, 'b'));
+    const received = await getWhileChanging(
+      `/drip/${name}`,
+      () => renameSync(join(dir, 'site', 'other.tmp'), path),
+      'Connection: close\r\n',
+    );
+    assert.equal(holdings.heldBytes, holdings.limitBytes - 500);
+    assert.equal(received.otherBytes, 0);
+    assert.ok(received.bodyBytes < 1000, `${received.bodyBytes} bytes`);
+  } finally {
+    othersGiveBack();
+  }
+  const again = await fetch(`${server.url}/drip-text`);
+  assert.equal(again.status, 200, 'once other drips end, a text drips again');
+  await again.arrayBuffer();
 });
 
 test('a fault plays a file past 2 GiB as it plays a small one: nothing is read whole first', async () => {

@@ -220,7 +220,7 @@ async function deliver(ctx: Context, chosen: CompiledResponse, rendered: Rendere
         ctx.status = status;
         return;
       }
-      body = bufferFaultBody(Buffer.from(rendered.body.text));
+      body = textFaultBody(rendered.body.text, fault, env, where);
       break;
     case 'file': {
       const { file, folder } = rendered.body;
@@ -295,6 +295,23 @@ async function sendFile(
   }
   sendOpenedFile(ctx, found, opened);
   ctx.status = status;
+}
+
+/**
+ * A text body as a fault plays it. A drip holds it for as long as it plays: within what the engine's drips may hold
+ * together, or a 503 (a moment later, once other drips end, it may be played).
+ */
+function textFaultBody(text: string, fault: Fault, env: HttpMountEnv, where: string): FaultBody {
+  const bytes = Buffer.from(text);
+  if (fault.type !== 'drip' || !env.dripHoldings) return bufferFaultBody(bytes);
+  const giveBack = env.dripHoldings.take(bytes.length);
+  if (giveBack) return bufferFaultBody(bytes, bytes.length, giveBack);
+  const limitMiB = env.dripHoldings.limitBytes / 1024 / 1024;
+  throw new HttpError(
+    503,
+    `Service Unavailable: ${where}: the drips playing now hold all the engine lets drips hold (${limitMiB} MiB), so this one's ${bytes.length} bytes cannot be held too; try again once some have ended`,
+    { 'Retry-After': '1' },
+  );
 }
 
 /**
