@@ -30,25 +30,39 @@ function bigRoutes(count: number, prefix: string) {
   }));
 }
 
+/** Each large workspace's text by its number of routes: encoded once (40 MB takes seconds), written per test. */
+const largeTexts = new Map<number, string>();
+
 /**
  * The agora template with `routes` routes of 8 MB each and a collection `/notes`, written as a file: the part of the
  * workspace its author made is large, and clients' writes have what is left.
  */
 async function largeWorkspace(dir: string, routes: number): Promise<string> {
   const file = join(dir, `large-${routes}.agui.json`);
-  const template = workspaceTemplate('agora', Date.now(), 'large');
-  const workspace = WorkspaceSchema.parse({
-    ...template,
-    routes: bigRoutes(routes, 'big'),
-    collections: [{ id: 'notes', path: '/notes' }],
-  });
-  await writeFile(file, encodeWorkspace(workspace));
+  let text = largeTexts.get(routes);
+  if (text === undefined) {
+    const template = workspaceTemplate('agora', Date.now(), 'large');
+    const workspace = WorkspaceSchema.parse({
+      ...template,
+      routes: bigRoutes(routes, 'big'),
+      collections: [{ id: 'notes', path: '/notes' }],
+    });
+    text = encodeWorkspace(workspace);
+    largeTexts.set(routes, text);
+  }
+  await writeFile(file, text);
   return file;
 }
 
-/** An engine on `file` that takes request bodies of a record's size. */
+/**
+ * An engine on `file` that takes request bodies of a record's size; saved when a test says (an autosave after each
+ * 4 MB record wrote the whole file, up to 64 MiB, again and again: no test here is about autosave).
+ */
 function startEngine(dir: string, file: string): Promise<MockServer> {
-  return startWorkspaceEngine(dir, file, { settings: { maxBodyBytes: 16 * MB } });
+  return startWorkspaceEngine(dir, file, {
+    settings: { maxBodyBytes: 16 * MB },
+    workspaceOptions: { autosaveDelayMs: 600_000 },
+  });
 }
 
 async function call(server: MockServer, method: string, path: string, body?: unknown) {
