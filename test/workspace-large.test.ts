@@ -217,6 +217,7 @@ test('a key written twice in a big workspace file is found, to its last line', a
   // A second "payloads" at the very end is found, where it is.
   const lines = text.trimEnd().split('\n').length;
   const twice = `${text.trimEnd().slice(0, -1)},\n  "payloads": []\n}\n`;
-  assert.deepEqual(findDuplicateJsonKey(twice)?.path, ['payloads']);
-  assert.equal(findDuplicateJsonKey(twice)?.line, lines + 1);
+  const found = findDuplicateJsonKey(twice);
+  assert.deepEqual(found?.path, ['payloads']);
+  assert.equal(found?.line, lines + 1);
 });
