@@ -1,7 +1,7 @@
 /**
- * The most the engine's drips hold of small files at once: 10,000 drips (the default connection limit) of 64 KiB
- * files each holding its own copy would take 625 MiB. Past it, a drip reads its file piece by piece, as it reads
- * one too large to hold, and holds nothing.
+ * The most the engine's drips hold in memory at once (each its own copy of a small file's bytes, or of its text):
+ * 10,000 drips (the default connection limit) of 64 KiB files alone would take 625 MiB. Past it, a drip of a file
+ * reads it piece by piece, as it reads one too large to hold, and a drip of a text is refused for the moment.
  */
 export const DRIP_HOLDINGS_MAX_BYTES = 64 * 1024 * 1024;
 

@@ -28,7 +28,10 @@ export interface HttpMountEnv {
   isWorkspaceFileVersion?(stats: Stats): boolean;
   /** What the workspace file leaves for clients' writes, which collections' records take too. None: no bound but theirs. */
   clientRoom?: ClientRoom;
-  /** What the engine's drips hold of small files, within one bound for all of them. None: they hold nothing. */
+  /**
+   * What the engine's drips hold in memory, within one bound for all of them. None (mounts compiled only to be
+   * checked): a file drips piece by piece, a text unbounded.
+   */
   dripHoldings?: DripHoldings;
 }
 

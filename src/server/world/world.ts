@@ -88,7 +88,7 @@ export class World {
    * writes are charged to it; the workspace measures the rest (`WorkspaceService`).
    */
   readonly clientRoom = new ClientRoom();
-  /** What the drips of every world this engine serves hold of small files: one bound, whatever opens meanwhile. */
+  /** What the drips of every world this engine serves hold in memory: one bound, whatever opens meanwhile. */
   readonly dripHoldings = new DripHoldings();
 
   constructor(
