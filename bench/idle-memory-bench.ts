@@ -25,20 +25,19 @@ export interface IdleMemoryResult {
 
 /** Memory per open idle `/ws` connection of the engine (with a console subscribed), and of bare `ws`. */
 export async function benchIdleMemory(config: BenchConfig, engineFlags: string[]): Promise<IdleMemoryResult> {
-  const engine = await ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags });
+  // Started together (each is measured in its own process, and only once both are up), then measured in turn.
+  const [engine, bare] = await Promise.all([
+    ServerChild.start('engine', { speed: 0 }, { nodeFlags: engineFlags }),
+    ServerChild.start('bare-ws', { frames: [] }),
+  ]);
   let feed: FeedSubscriber | undefined;
   try {
     feed = await subscribeIf(config.feed, engine);
     const engineMemory = await perSocket(engine, config);
-    const bare = await ServerChild.start('bare-ws', { frames: [] });
-    try {
-      return { sockets: config.idle.sockets, engine: engineMemory, bareWs: await perSocket(bare, config) };
-    } finally {
-      await bare.stop();
-    }
+    return { sockets: config.idle.sockets, engine: engineMemory, bareWs: await perSocket(bare, config) };
   } finally {
     feed?.close();
-    await engine.stop();
+    await Promise.all([engine.stop(), bare.stop()]);
   }
 }
 

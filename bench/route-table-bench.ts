@@ -26,10 +26,12 @@ export interface RouteTableResult {
 export async function benchRouteTable(config: BenchConfig, engineFlags: string[]): Promise<RouteTableResult> {
   const { concurrency, warmupPerRoute, requestsPerRoute } = config.rest;
   const perRoute = Math.max(1, Math.round(requestsPerRoute / 2));
-  const children = [
-    await ServerChild.start('engine', { speed: 0, userRoutes: SMALL_TABLE }, { nodeFlags: engineFlags }),
-    await ServerChild.start('engine', { speed: 0, userRoutes: LARGE_TABLE }, { nodeFlags: engineFlags }),
-  ];
+  // Started together: nothing is measured until both are up.
+  const children = await Promise.all(
+    [SMALL_TABLE, LARGE_TABLE].map((userRoutes) =>
+      ServerChild.start('engine', { speed: 0, userRoutes }, { nodeFlags: engineFlags }),
+    ),
+  );
   const agents: Agent[] = children.map(() => keepAliveAgent(concurrency));
   try {
     for (const [side, child] of children.entries()) {

@@ -10,29 +10,31 @@ import { killAllServerChildren } from '../bench/server-child';
 // bench takes over a minute (`docs/benchmarks.md`); this takes a fraction of that. Its figures mean nothing at
 // this scale, on a busy machine: only that every phase completes with whole, well-formed results is checked.
 // The peers phase is left out: its first run installs Mockoon's CLI from npm. The drift and the soak play their runs
-// at speed 0.1 (every scripted delay a tenth, each still a timer of the engine's: the same paths as at speed 1), and
-// the idle-memory samples wait a quarter second for the engine to settle, not half a second or a second: the
-// phases' scripted time and settling were most of this test's time.
+// at speed 0.1 (every scripted delay a tenth, each still a timer of the engine's: the same paths as at speed 1), the
+// soak's clients think up to 100 ms between runs, not a second, and the idle-memory samples wait a tenth of a second
+// for the engine to settle, not half a second or a second: the phases' scripted time and settling were most of this
+// test's time besides starting each phase's children (about a second of CPU per engine), which every phase must do.
 
 const quick = configFromEnv({ BENCH_QUICK: '1', BENCH_FEED: 'console' });
 const smoke: BenchConfig = {
   ...quick,
   phases: new Set(PHASES.filter((phase) => phase !== 'peers')),
   rounds: 1,
-  rest: { concurrency: 4, warmupPerRoute: 20, requestsPerRoute: 20 },
+  rest: { concurrency: 4, warmupPerRoute: 10, requestsPerRoute: 10 },
   ws: { clients: 2, warmupRunsPerClient: 3, runsPerClient: 2 },
   sse: { clients: 2, warmupRunsPerClient: 3, runsPerClient: 2 },
   drift: { runs: 40, openBatch: 20, speed: 0.1 },
-  idle: { sockets: 40, openBatch: 20, settleMs: 250 },
+  idle: { sockets: 40, openBatch: 20, settleMs: 100 },
   soak: {
     ...quick.soak,
     minutes: 0.05,
     activeClients: 20,
     idleSockets: 20,
     openBatch: 10,
+    thinkMs: 100,
     sampleEveryMs: 500,
     speed: 0.1,
-    settleMs: 250,
+    settleMs: 100,
   },
 };
 
@@ -102,5 +104,6 @@ test("`npm run bench` plays drift and soak at speed 1 and settles as it always d
     assert.equal(config.soak.speed, 1);
     assert.equal(config.idle.settleMs, 500);
     assert.equal(config.soak.settleMs, 1000);
+    assert.equal(config.soak.thinkMs, 1000);
   }
 });
