@@ -9,6 +9,7 @@ import { startTestEngine } from './helpers/engine';
 import { loopHoldUpDuring } from './helpers/loop-delay';
 import { RawSocket } from './helpers/raw-socket';
 import { openTcp } from './helpers/tcp-client';
+import { eventually } from './helpers/wait';
 
 // The socket behaviours echo, push and rules, stored through the control API and talked to by real `ws` clients.
 
@@ -28,14 +29,6 @@ function connectionAt(server: MockServer, path: string) {
 }
 
 /** Polls `condition` (the engine's state) until it holds, or fails after `timeoutMs`. */
-async function eventually(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) assert.fail(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 test('echo: frames go back as they came, or through the reply template, text as text and binary as binary', async () => {
   const server = await startTestEngine({ template: 'blank' });
   await addSocket(server, { id: 'plain', path: '/plain', behaviour: { type: 'echo' } });
