@@ -6,7 +6,7 @@ import { startTestEngine } from '../test/helpers/engine';
 import { RawSocket } from '../test/helpers/raw-socket';
 import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
-import { fillEditor, openConsole, screenshot, seenWhole, waitUntilLive } from './helpers/console-page';
+import { consoleForFile, fillEditor, openConsole, screenshot, seenWhole, waitUntilLive } from './helpers/console-page';
 
 // The inject drawer on a laptop screen, by keyboard: the editor stays usable under what a refused send says, every
 // macro's Run is in sight, Ctrl+Enter sends in every tab, the focus stays put, and the drawer outlives a view switch.
@@ -14,6 +14,13 @@ import { fillEditor, openConsole, screenshot, seenWhole, waitUntilLive } from '.
 const browser = await launchBrowser();
 const waitMs = 20_000;
 const viewport = { width: 1280, height: 720 };
+/**
+ * The console on the default world, for the tests that each inject on a connection of their own (their own thread)
+ * and look at no other: loaded afresh for each. Those that count the connections, list the open ones, listen to the
+ * page themselves or need another world start their own engine.
+ */
+const shared = await startTestEngine();
+const openSharedConsole = await consoleForFile(shared, browser, { viewport, waitMs });
 
 /** The pixel rows of the element a person sees: in the window, scrolled into its boxes, nothing drawn over them. */
 function visibleHeight(locator: Locator): Promise<number> {
@@ -58,10 +65,9 @@ async function openInject(page: Page, threadId: string): Promise<Locator> {
 }
 
 test('event tab at 1280×720: after a refused send the editor keeps its lines, the caret in sight, Send beside', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  await finishedClient(server.wsUrl, 'thread-fit');
+  await finishedClient(shared.wsUrl, 'thread-fit');
   const drawer = await openInject(page, 'thread-fit');
   const composer = drawer.getByTestId('event-composer');
   const content = composer.locator('.cm-content');
@@ -97,10 +103,9 @@ test('event tab at 1280×720: after a refused send the editor keeps its lines, t
 });
 
 test('event tab at 1280×720: a send made while a rule warning shows says so in sight, where a refusal is said', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  const client = await finishedClient(server.wsUrl, 'thread-outcome');
+  const client = await finishedClient(shared.wsUrl, 'thread-outcome');
   const drawer = await openInject(page, 'thread-outcome');
   const composer = drawer.getByTestId('event-composer');
   const warning = composer.getByTestId('findings');
@@ -119,10 +124,9 @@ test('event tab at 1280×720: a send made while a rule warning shows says so in 
 });
 
 test('paused delivery at 1280×720: a send says it is held until delivery resumes, and the stream ends with it', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  const client = await finishedClient(server.wsUrl, 'thread-held');
+  const client = await finishedClient(shared.wsUrl, 'thread-held');
   const drawer = await openInject(page, 'thread-held');
   await drawer.getByRole('tab', { name: 'Socket' }).click();
   await drawer.getByRole('button', { name: 'Pause delivery' }).click();
@@ -158,10 +162,9 @@ test('paused delivery at 1280×720: a send says it is held until delivery resume
 });
 
 test('macros at 1280×720: every macro runs from a button in sight, and what the run did is seen whole', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  const client = await finishedClient(server.wsUrl, 'thread-macros');
+  const client = await finishedClient(shared.wsUrl, 'thread-macros');
   const drawer = await openInject(page, 'thread-macros');
   await drawer.getByRole('tab', { name: 'Macros' }).click();
   const picker = drawer.getByLabel('Macro', { exact: true });
@@ -189,10 +192,9 @@ test('macros at 1280×720: every macro runs from a button in sight, and what the
 });
 
 test('keyboard: Run macro keeps the focus while it runs and after; Ctrl+Enter in a macro field runs it', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  const client = await finishedClient(server.wsUrl, 'thread-keys');
+  const client = await finishedClient(shared.wsUrl, 'thread-keys');
   const drawer = await openInject(page, 'thread-keys');
   await drawer.getByRole('tab', { name: 'Macros' }).click();
   const macro = drawer.getByTestId('macro-text-message');
@@ -257,10 +259,9 @@ test('keyboard: Ctrl+Enter sends the raw frame typed in the Frame tab', async ()
 });
 
 test('a refused send is about the text sent: it goes once the draft changes; one event is "Fix it"', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  await finishedClient(server.wsUrl, 'thread-stale');
+  await finishedClient(shared.wsUrl, 'thread-stale');
   const drawer = await openInject(page, 'thread-stale');
   const composer = drawer.getByTestId('event-composer');
   const content = composer.locator('.cm-content');
@@ -281,10 +282,9 @@ test('a refused send is about the text sent: it goes once the draft changes; one
 });
 
 test('a refused send goes once the connection closes: the reason it is closed shows, not "use Send anyway"', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  const client = await finishedClient(server.wsUrl, 'thread-refused-closing');
+  const client = await finishedClient(shared.wsUrl, 'thread-refused-closing');
   const drawer = await openInject(page, 'thread-refused-closing');
   const composer = drawer.getByTestId('event-composer');
   const content = composer.locator('.cm-content');
@@ -386,10 +386,9 @@ test('the inspected connection closing with the drawer open: no rule check asked
 });
 
 test('a macro refused for a rule it would break: its refusal and warning go when the connection closes, the reason shows', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  const client = await finishedClient(server.wsUrl, 'thread-macro-closing');
+  const client = await finishedClient(shared.wsUrl, 'thread-macro-closing');
   const drawer = await openInject(page, 'thread-macro-closing');
   await drawer.getByRole('tab', { name: 'Macros' }).click();
   // A second RUN_ERROR breaks a rule (R4: after RUN_ERROR only RUN_STARTED): the engine refuses it, the form says

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { after, afterEach } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /**
  * What Playwright itself disables (its `chromiumSwitches`). Chromium honours only the last `--disable-features`
@@ -80,6 +80,14 @@ function chromiumCommandLines(): string[][] {
  * closed when that test ends: a console left open keeps working (its timers, its feed reconnecting to the engine
  * the test closed) — a tenth of a core each, which a file's later tests and every file beside it paid for.
  */
+/** Contexts the file's tests share, closed with the browser after the file rather than after each test. */
+const keptForFile = new WeakSet<BrowserContext>();
+
+/** Keeps the context open until the browser closes after the file (see `consoleForFile`). */
+export function keepForFile(context: BrowserContext): void {
+  keptForFile.add(context);
+}
+
 export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH;
   if (!executablePath) throw new Error('CHROMIUM_PATH is not set: run the suite with `npm test`, which finds Chromium');
@@ -108,7 +116,15 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
   }
   // Each page is its own context (`browser.newPage`): closing the contexts closes everything a test opened. A file's
   // tests run one at a time (node:test's default; none of them asks otherwise), so no other test's page is among them.
-  afterEach(() => Promise.all(browser.contexts().map((context) => context.close())));
+  // A page the file's tests share (`consoleForFile`) is kept: it is left blank between them instead.
+  afterEach(() =>
+    Promise.all(
+      browser
+        .contexts()
+        .filter((context) => !keptForFile.has(context))
+        .map((context) => context.close()),
+    ),
+  );
   after(() => browser.close());
   return browser;
 }
