@@ -6,13 +6,19 @@ import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, waitUntilLive } from './helpers/console-page';
+import { consoleForFile, openConsole, waitUntilLive } from './helpers/console-page';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
 /** Generous: these specs audit and measure many views on a machine other work shares. */
 const waitMs = 20_000;
 const THEMES = ['dark', 'light'] as const;
+/**
+ * The console on the default world for the keyboard tests that change nothing in it (they move the focus, pick rows,
+ * make two requests of their own and open a connection of their own): loaded afresh for each.
+ */
+const shared = await startTestEngine();
+const openSharedConsole = await consoleForFile(shared, browser, { waitMs });
 const PROMPT = 'Start inspectie bij Restaurant Bella Rosa, kvk nummer: 92251854';
 
 const ROUTE = {
@@ -296,8 +302,7 @@ test('axe-core finds nothing serious or critical on the token screen, in either 
 });
 
 test('keyboard: view tabs move with the arrow keys; only the shown one is in the Tab order', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   const tabs = page.getByRole('tablist', { name: 'Views' }).getByRole('tab');
   const selected = page.getByRole('tablist', { name: 'Views' }).locator('[role="tab"][aria-selected="true"]');
@@ -333,8 +338,7 @@ test('keyboard: view tabs move with the arrow keys; only the shown one is in the
 });
 
 test('keyboard: user and scenario rows take the focus with Tab and Enter picks them', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
 
   await page.getByRole('tab', { name: 'State' }).click();
@@ -363,10 +367,9 @@ test('keyboard: user and scenario rows take the focus with Tab and Enter picks t
 });
 
 test('keyboard: the request list takes the focus, arrows move, Enter opens', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  for (const path of ['/users/me', '/health']) assert.equal((await fetch(`${server.url}${path}`)).status, 200);
+  for (const path of ['/users/me', '/health']) assert.equal((await fetch(`${shared.url}${path}`)).status, 200);
   await page.getByRole('tab', { name: /^Requests/ }).click();
   const list = page.getByRole('listbox', { name: 'Requests' });
   await list.getByRole('option').nth(1).waitFor();
@@ -382,10 +385,9 @@ test('keyboard: the request list takes the focus, arrows move, Enter opens', asy
 });
 
 test('keyboard: Esc closes the inject drawer, the workspace panel and an in-place question, focus goes back', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
-  const ws = await AguiSocket.open(server.wsUrl);
+  const ws = await AguiSocket.open(shared.wsUrl);
   await page.locator('.connection-item').first().click();
 
   const inject = page.getByRole('button', { name: 'Inject…' });

@@ -61,17 +61,19 @@ export async function openConsole(
  * own connection, route, user…) and so need no engine of their own. Each test calls the function returned: it loads
  * the console afresh in that page (nothing of the test before is left in the console, but what it keeps in
  * localStorage for its engine), in the dark theme unless `colorScheme` says otherwise, with no errors seen yet.
- * Loaded again from the same engine, the console's scripts are cached and compiled: a third of the time a new page
- * on a new engine takes. Between tests the page is left blank, so it does not keep working for nothing.
+ * Between tests the page waits on a page of the engine's that is not the console (a 404), so the console does not
+ * keep working for nothing; loaded again from the same origin, in the same renderer process, with its scripts
+ * cached, it takes a third of the time a new page on a new engine takes (about:blank would cost a new process).
  */
 export async function consoleForFile(
   server: MockServer,
   browser: Browser,
   options: ConsolePageOptions = {},
 ): Promise<() => Promise<ConsolePage>> {
-  const { page, errors } = await openConsole(server, browser, 'about:blank', options);
+  const parked = `${server.url}/__console/parked-between-tests`;
+  const { page, errors } = await openConsole(server, browser, parked, options);
   keepForFile(page.context());
-  afterEach(() => page.goto('about:blank'));
+  afterEach(() => page.goto(parked));
   return async () => {
     errors.length = 0;
     await page.emulateMedia({ colorScheme: options.colorScheme ?? 'dark' });
