@@ -166,7 +166,9 @@ test('Routes: 1,000 routes in the table leave the page time to spare while their
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Routes' }).click();
   const table = page.getByRole('table', { name: 'Routes' });
-  await table.getByRole('button', { name: '/api/v1/res0', exact: true }).click();
+  // Looked for in its row: a query by role and name over the table reads every drawn row's names each time it runs.
+  const first = table.locator('[data-list-item="r0"]');
+  await first.getByRole('button', { name: '/api/v1/res0', exact: true }).click();
   await page.locator('.mount-editor').waitFor();
 
   // Requests to 50 of the routes, 50 at a time, for five seconds: each batch the feed brings changes their counts.
@@ -182,7 +184,7 @@ test('Routes: 1,000 routes in the table leave the page time to spare while their
   const share = await mainThreadShareDuring(page, flood);
   // Every row drawn again for each batch kept the main thread 98% busy; only the rows whose count changed are.
   assert.ok(share < 0.5, `the page's main thread was busy ${Math.round(share * 100)}% of the flood`);
-  await table.getByRole('button', { name: /^Requests r0 served: [1-9]/ }).waitFor();
+  await first.getByRole('button', { name: /^Requests r0 served: [1-9]/ }).waitFor();
   assert.deepEqual(errors, []);
 });
 
@@ -262,16 +264,18 @@ test('Routes: 10,000 routes open 500 at a time; one near the bottom of the pages
   await more('9,000').waitFor();
   assert.equal(await rows.count(), 1_000);
 
-  // Near the bottom of the pages drawn: opened, renamed, moved up.
-  await table.getByRole('button', { name: '/api/v1/res998', exact: true }).click();
+  // Near the bottom of the pages drawn: opened, renamed, moved up. Each button is looked for in its row: a query by
+  // role and name over the table reads the name of every one of the 1,000 rows' buttons, each time it is run.
+  const row = (id: string) => table.locator(`[data-list-item="${id}"]`);
+  await row('r998').getByRole('button', { name: '/api/v1/res998', exact: true }).click();
   const editor = page.locator('.mount-editor');
   await editor.getByLabel('Path', { exact: true }).fill('/api/v1/renamed');
   await editor.getByRole('button', { name: 'Save' }).click();
-  await table.getByRole('button', { name: '/api/v1/renamed', exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Move r998 up' }).click();
+  await row('r998').getByRole('button', { name: '/api/v1/renamed', exact: true }).waitFor();
+  await row('r998').getByRole('button', { name: 'Move r998 up' }).click();
   await page.locator('[data-list-item="r998"] .order-cell', { hasText: /^998$/ }).waitFor();
   // The last route drawn, moved down past the pages, stays drawn with the focus on its ↓ (it left sight and focus).
-  await page.getByRole('button', { name: 'Move r999 down' }).click();
+  await row('r999').getByRole('button', { name: 'Move r999 down' }).click();
   await page.locator('[data-list-item="r999"] .order-cell', { hasText: /^1001$/ }).waitFor();
   await page.locator('[data-move-id="r999"][data-move="down"]:focus').waitFor();
   assert.equal(await scrollsSideways(page), false, 'the page does not scroll sideways');
