@@ -5,11 +5,24 @@ import { AguiSocket } from '../test/helpers/agui-socket';
 import { startTestEngine } from '../test/helpers/engine';
 import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
-import { feedCaughtUp, fillEditor, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import {
+  consoleForFile,
+  feedCaughtUp,
+  fillEditor,
+  openConsole,
+  screenshot,
+  waitUntilLive,
+} from './helpers/console-page';
 import { countReactRenders, rendersOf } from './helpers/react-renders';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
+/**
+ * The console on the default world for the tests that store nothing in it until the last of them (drafts discarded or
+ * refused; then a run on a connection of its own, and a delete): loaded afresh for each.
+ */
+const shared = await startTestEngine();
+const openSharedConsole = await consoleForFile(shared, browser);
 
 test('Scenarios: run one on a chosen connection, create one (schema-checked as you type), record a connection', async () => {
   const server = await startTestEngine();
@@ -151,8 +164,7 @@ test('Scenarios: add any step type from the editor; a scenario that breaks the s
 });
 
 test('Scenarios: an unsaved edit outlives a switch to another view, until discarded or cancelled', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   const away = async () => {
     await page.getByRole('tab', { name: 'Routes' }).click();
@@ -191,10 +203,7 @@ test('Scenarios: an unsaved edit outlives a switch to another view, until discar
 });
 
 test('Scenarios: why Create is off is said beside it; a taken id is refused in the console’s words until the draft changes', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-  });
+  const { page, errors } = await openSharedConsole({ width: 1280, height: 720 });
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Scenarios' }).click();
   await page.getByRole('button', { name: '+ New scenario' }).click();
@@ -242,12 +251,9 @@ test('Scenarios: why Create is off is said beside it; a taken id is refused in t
 });
 
 test('Scenarios: ▶ Run says where the run started, with a way there; deleted, the focus goes to the next scenario', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-  });
+  const { page, errors } = await openSharedConsole({ width: 1280, height: 720 });
   await waitUntilLive(page);
-  const ws = await AguiSocket.open(server.wsUrl);
+  const ws = await AguiSocket.open(shared.wsUrl);
   await page.locator('.connection-item').first().waitFor();
   await page.getByRole('tab', { name: 'Scenarios' }).click();
   const list = page.getByRole('table', { name: 'Scenarios' });

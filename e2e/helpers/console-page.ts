@@ -11,6 +11,9 @@ export interface ConsolePage {
   errors: string[];
 }
 
+/** The window the specs open the console in unless they ask for another. */
+const DEFAULT_VIEWPORT = { width: 1440, height: 900 };
+
 export interface ConsolePageOptions {
   /** Default 1440×900. */
   viewport?: { width: number; height: number };
@@ -35,12 +38,7 @@ export async function openConsole(
   server: MockServer,
   browser: Browser,
   url = server.consoleUrl,
-  {
-    viewport = { width: 1440, height: 900 },
-    colorScheme = 'dark',
-    waitMs = WAIT_MS,
-    hasTouch = false,
-  }: ConsolePageOptions = {},
+  { viewport = DEFAULT_VIEWPORT, colorScheme = 'dark', waitMs = WAIT_MS, hasTouch = false }: ConsolePageOptions = {},
 ): Promise<ConsolePage> {
   const page = await browser.newPage({ viewport, colorScheme, hasTouch });
   // Every action, wait and navigation of the specs: the suite's generous bound (a cold Chromium loading the
@@ -60,7 +58,8 @@ export async function openConsole(
  * One console page, on one engine, for those of a file's tests that each work on their own part of the world (their
  * own connection, route, user…) and so need no engine of their own. Each test calls the function returned: it loads
  * the console afresh in that page (nothing of the test before is left in the console, but what it keeps in
- * localStorage for its engine), in the dark theme unless `colorScheme` says otherwise, with no errors seen yet.
+ * localStorage for its engine), in the dark theme unless `colorScheme` says otherwise, in the window `viewport` (of
+ * the test, else of the file) says, with no errors seen yet.
  * Between tests the page waits on a page of the engine's that is not the console (a 404), so the console does not
  * keep working for nothing; loaded again from the same origin, in the same renderer process, with its scripts
  * cached, it takes a third of the time a new page on a new engine takes (about:blank would cost a new process).
@@ -69,13 +68,14 @@ export async function consoleForFile(
   server: MockServer,
   browser: Browser,
   options: ConsolePageOptions = {},
-): Promise<() => Promise<ConsolePage>> {
+): Promise<(viewport?: ConsolePageOptions['viewport']) => Promise<ConsolePage>> {
   const parked = `${server.url}/__console/parked-between-tests`;
   const { page, errors } = await openConsole(server, browser, parked, options);
   keepForFile(page.context());
   afterEach(() => page.goto(parked));
-  return async () => {
+  return async (viewport = options.viewport ?? DEFAULT_VIEWPORT) => {
     errors.length = 0;
+    await page.setViewportSize(viewport);
     await page.emulateMedia({ colorScheme: options.colorScheme ?? 'dark' });
     await page.goto(server.consoleUrl, { timeout: 30_000 });
     return { page, errors };
