@@ -7,10 +7,16 @@ import { startTestEngine } from '../test/helpers/engine';
 import { recordTooLargeHistory } from '../test/helpers/large-world';
 import { eventually } from '../test/helpers/wait';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { consoleForFile, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
+/**
+ * The console on the default world for the tests that change only what none of the others after them reads: a
+ * refused save discarded, settings saved, a session deleted (last). Loaded afresh for each.
+ */
+const shared = await startTestEngine();
+const openSharedConsole = await consoleForFile(shared, browser);
 
 const KOEN = '550e8400-e29b-41d4-a716-446655440001';
 
@@ -151,8 +157,7 @@ test('State: a user and a session title changed through the REST API while shown
 });
 
 test("State: a refused user save's error goes with Discard; a new user's empty form starts without errors", async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'State' }).click();
   const form = page.getByRole('form', { name: 'Edit Koen van den Berg' });
@@ -290,8 +295,7 @@ test('Requests: the filter matches words apart and by key; nothing matching says
 });
 
 test('Settings: a bad value is named before saving; a good one applies to the running engine', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Settings' }).click();
   const heartbeat = page.getByLabel('Ping interval');
@@ -310,7 +314,7 @@ test('Settings: a bad value is named before saving; a good one applies to the ru
   const info = await json<{
     settings: { heartbeatIntervalMs: number; speed: number };
     connectionLimit: { max: number };
-  }>(await fetch(`${server.url}/__console/api/server`, { headers: { authorization: `Bearer ${server.token}` } }));
+  }>(await fetch(`${shared.url}/__console/api/server`, { headers: { authorization: `Bearer ${shared.token}` } }));
   assert.deepEqual(
     [info.settings.heartbeatIntervalMs, info.settings.speed, info.connectionLimit.max],
     [15000, 0.5, 2000],
@@ -375,10 +379,7 @@ async function inSight(locator: import('playwright-core').Locator): Promise<bool
 }
 
 test("State: Reset to seed… and a session's Delete… take the focus into their question, in sight, and give it back", async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-  });
+  const { page, errors } = await openSharedConsole({ width: 1280, height: 720 });
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'State' }).click();
   const focused = page.locator(':focus');
