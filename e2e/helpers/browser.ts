@@ -74,12 +74,6 @@ function chromiumCommandLines(): string[][] {
   );
 }
 
-/**
- * Launches the Chromium `npm test` found (CHROMIUM_PATH), headless and quiet on the network,
- * and closes it after the current test file. `extraArgs` go to Chromium as well. Every page a test opened is
- * closed when that test ends: a console left open keeps working (its timers, its feed reconnecting to the engine
- * the test closed) — a tenth of a core each, which a file's later tests and every file beside it paid for.
- */
 /** Contexts the file's tests share, closed with the browser after the file rather than after each test. */
 const keptForFile = new WeakSet<BrowserContext>();
 
@@ -88,6 +82,12 @@ export function keepForFile(context: BrowserContext): void {
   keptForFile.add(context);
 }
 
+/**
+ * Launches the Chromium `npm test` found (CHROMIUM_PATH), headless and quiet on the network,
+ * and closes it after the current test file. `extraArgs` go to Chromium as well. Every page a test opened is
+ * closed when that test ends (but a page the file's tests share): a console left open keeps working (its timers, its feed reconnecting to the engine
+ * the test closed) — a tenth of a core each, which a file's later tests and every file beside it paid for.
+ */
 export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH;
   if (!executablePath) throw new Error('CHROMIUM_PATH is not set: run the suite with `npm test`, which finds Chromium');
