@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { agoraSeed } from '../src/server/packs/agora/store/agora-seed';
 import { agoraData, agoraStore } from './helpers/agora';
-import { buildCli, CLI, type CliRun, runCli } from './helpers/cli-process';
+import { buildCli, CLI, type CliResult, type CliRun, runCli, runCommand } from './helpers/cli-process';
 import { LARGE_WORLD_LIMITS, recordRuns } from './helpers/large-world';
 import { loopHoldUpDuring } from './helpers/loop-delay';
 import { RawSocket } from './helpers/raw-socket';
@@ -24,9 +24,15 @@ after(() => {
   for (const run of running) run.child.kill('SIGKILL');
 });
 
-function cli(args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/** A command run to its end. Awaited, not run with spawnSync: steps that do not depend on each other run at once. */
+function cli(args: string[]): Promise<CliResult> {
+  return runCli(args, env).finished();
+}
+
+/** The CLI with a file size limit (`ulimit -f`), so a write is cut short as a full disk would cut it. */
+function cliWithFileLimit(blocks: number, args: string[]): Promise<CliResult> {
+  const limited = `ulimit -f ${blocks} && exec "$0" "$@"`;
+  return runCommand('bash', ['-c', limited, process.execPath, CLI, ...args], { env }).finished();
 }
 
 function serve(args: string[]): CliRun {
@@ -37,7 +43,16 @@ function serve(args: string[]): CliRun {
 
 test('init writes a workspace from a template and never overwrites one', async () => {
   const file = join(dir, 'mock.agui.json');
-  const created = cli(['init', file]);
+  const generic = join(dir, 'generic.agui.json');
+  const blank = join(dir, 'blank.agui.json');
+  // Each into a file of its own (or none): run at once.
+  const [created, folder, genericMade, wrong, made] = await Promise.all([
+    cli(['init', file]),
+    cli(['init', dir]),
+    cli(['init', generic, '--template', 'generic']),
+    cli(['init', join(dir, 'x.json'), '--template', 'nope']),
+    cli(['init', blank, '--template', 'blank']),
+  ]);
   assert.equal(created.code, 0, created.stderr);
   assert.match(
     created.stdout,
@@ -47,27 +62,22 @@ test('init writes a workspace from a template and never overwrites one', async (
   assert.equal(workspace.version, 2);
 
   const before = await readFile(file, 'utf8');
-  const again = cli(['init', file, '--template', 'generic']);
+  const again = await cli(['init', file, '--template', 'generic']);
   assert.equal(again.code, 1);
   assert.match(again.stderr, /already exists; it was left as it is/);
   assert.equal(await readFile(file, 'utf8'), before);
   // A folder given for the file: said so, with a file to name in it (it was "the file already exists").
-  const folder = cli(['init', dir]);
   assert.equal(folder.code, 1);
   assert.equal(
     folder.stderr,
     `agui-mock: ${dir}: the path is a folder: name a workspace file, e.g. ${join(dir, 'mock.agui.json')}\n`,
   );
 
-  const generic = join(dir, 'generic.agui.json');
-  assert.equal(cli(['init', generic, '--template', 'generic']).code, 0);
+  assert.equal(genericMade.code, 0, genericMade.stderr);
   assert.equal(((await readJson(generic)).scenarios as { id: string }[])[0]?.id, 'demo-tool-call');
-  const wrong = cli(['init', join(dir, 'x.json'), '--template', 'nope']);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /--template must be one of blank, generic, dojo, agora/);
 
-  const blank = join(dir, 'blank.agui.json');
-  const made = cli(['init', blank, '--template', 'blank']);
   assert.equal(made.code, 0);
   assert.match(made.stdout, /from the blank template: 1 route, 0 scenarios\n/);
   const document = await readJson(blank);
@@ -81,7 +91,15 @@ test("init names the project's installed JSON Schema in $schema, and no path of 
   await mkdir(join(project, 'node_modules/agui-mock/resources'), { recursive: true });
   await writeFile(join(project, 'node_modules/agui-mock/resources/workspace.schema.json'), '{}');
   await mkdir(join(project, 'mocks'));
-  const inProject = cli(['init', join(project, 'mocks', 'shop.agui.json')]);
+  // No install at or above the file: no `$schema` (the running copy's is where this machine has it), and one line
+  // says how to get completion: the path is from the file to its project's (the folder with package.json) install.
+  const other = join(dir, 'schema-elsewhere');
+  await mkdir(join(other, 'mocks'), { recursive: true });
+  await writeFile(join(other, 'package.json'), '{}');
+  const [inProject, outside] = await Promise.all([
+    cli(['init', join(project, 'mocks', 'shop.agui.json')]),
+    cli(['init', join(other, 'mocks', 'shop.agui.json')]),
+  ]);
   assert.equal(inProject.code, 0, inProject.stderr);
   assert.equal(
     (await readJson(join(project, 'mocks', 'shop.agui.json'))).$schema,
@@ -89,12 +107,6 @@ test("init names the project's installed JSON Schema in $schema, and no path of 
   );
   assert.doesNotMatch(inProject.stdout, /editor completion/);
 
-  // No install at or above the file: no `$schema` (the running copy's is where this machine has it), and one line
-  // says how to get completion: the path is from the file to its project's (the folder with package.json) install.
-  const other = join(dir, 'schema-elsewhere');
-  await mkdir(join(other, 'mocks'), { recursive: true });
-  await writeFile(join(other, 'package.json'), '{}');
-  const outside = cli(['init', join(other, 'mocks', 'shop.agui.json')]);
   assert.equal(outside.code, 0, outside.stderr);
   const written = await readFile(join(other, 'mocks', 'shop.agui.json'), 'utf8');
   assert.equal(JSON.parse(written).$schema, undefined);
@@ -108,20 +120,20 @@ test("init names the project's installed JSON Schema in $schema, and no path of 
 test('init names the workspace after any file name it can hold, and writes it whole or not at all', async () => {
   // A name is one line of at most 200 characters; a file name may be longer or hold a line break.
   const long = join(dir, `${'b'.repeat(210)}.json`);
-  const created = cli(['init', long, '--template', 'blank']);
-  assert.equal(created.code, 0, created.stderr);
-  assert.equal((await readJson(long)).name, 'b'.repeat(200));
   const broken = join(dir, 'two\nlines.agui.json');
-  assert.equal(cli(['init', broken, '--template', 'blank']).code, 0);
-  assert.equal((await readJson(broken)).name, 'twolines');
-
   // A write the system cuts short (here a file size limit; a full disk alike) leaves no truncated file behind.
   const cut = join(dir, 'cut.agui.json');
-  const limited = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$0" "$@"', process.execPath, CLI, 'init', cut], {
-    encoding: 'utf8',
-    env,
-  });
-  assert.equal(limited.status, 1, limited.stderr);
+  const [created, brokenMade, limited] = await Promise.all([
+    cli(['init', long, '--template', 'blank']),
+    cli(['init', broken, '--template', 'blank']),
+    cliWithFileLimit(4, ['init', cut]),
+  ]);
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal((await readJson(long)).name, 'b'.repeat(200));
+  assert.equal(brokenMade.code, 0, brokenMade.stderr);
+  assert.equal((await readJson(broken)).name, 'twolines');
+
+  assert.equal(limited.code, 1, limited.stderr);
   assert.match(limited.stderr, /could not create the file \(EFBIG: file too large/);
   await assert.rejects(readFile(cut), { code: 'ENOENT' });
   assert.deepEqual(
@@ -129,92 +141,94 @@ test('init names the workspace after any file name it can hold, and writes it wh
     [],
     'nor its temp file',
   );
-  assert.equal(cli(['init', cut]).code, 0, 'the name is free for the next try');
+  assert.equal((await cli(['init', cut])).code, 0, 'the name is free for the next try');
 });
 
 test('init makes the missing folders of its file, as serve --workspace does, and only those', async () => {
   const file = join(dir, 'made', 'for', 'it', 'mock.agui.json');
-  const created = cli(['init', file, '--template', 'blank']);
-  assert.equal(created.code, 0, created.stderr);
-  assert.equal((await readJson(file)).name, 'mock');
-
   // The write refused after its folders were made (a file size limit; a full disk alike): exactly those go again,
   // and the folder that was there stays.
   await mkdir(join(dir, 'was-there'));
   const refused = join(dir, 'was-there', 'new', 'deeper', 'cut.agui.json');
-  const limited = spawnSync('bash', ['-c', 'ulimit -f 4 && exec "$0" "$@"', process.execPath, CLI, 'init', refused], {
-    encoding: 'utf8',
-    env,
-  });
-  assert.equal(limited.status, 1, limited.stderr);
+  const [created, limited] = await Promise.all([
+    cli(['init', file, '--template', 'blank']),
+    cliWithFileLimit(4, ['init', refused]),
+  ]);
+  assert.equal(created.code, 0, created.stderr);
+  assert.equal((await readJson(file)).name, 'mock');
+
+  assert.equal(limited.code, 1, limited.stderr);
   assert.match(limited.stderr, /could not create the file \(EFBIG: file too large/);
   assert.deepEqual(await readdir(join(dir, 'was-there')), []);
 });
 
 test('init --template fastapi-tutorial and serve --template echo: the two classic servers, from the bin file', async () => {
-  const file = join(dir, 'tutorial.agui.json');
-  const made = cli(['init', file, '--template', 'fastapi-tutorial']);
-  assert.equal(made.code, 0, made.stderr);
-  assert.match(made.stdout, /from the fastapi-tutorial template: 5 routes, 3 sockets, 0 scenarios\n/);
-  const tutorial = serve(['--workspace', file]);
-  await tutorial.waitFor(/Console/, 60_000);
-  const [, tutorialUrl] = tutorial.stdout().match(/HTTP\s+(\S+)/) ?? [];
-  assert.deepEqual(await (await fetch(`${tutorialUrl}/items/1`)).json(), { item_id: 1, name: 'The One Item' });
-  const echoed = await RawSocket.open(`${String(tutorialUrl).replace('http', 'ws')}/ws/echo`);
-  echoed.send('hi');
-  await echoed.waitForFrames(1);
-  assert.deepEqual(echoed.texts, ['Echo: hi']);
-  await echoed.close();
-
-  const echo = serve(['--template', 'echo']);
-  await echo.waitFor(/Console/, 60_000);
-  const [, echoUrl] = echo.stdout().match(/HTTP\s+(\S+)/) ?? [];
-  const client = await RawSocket.open(`${String(echoUrl).replace('http', 'ws')}/`);
-  client.send('Hello, world!');
-  await client.waitForFrames(1);
-  assert.deepEqual(client.texts, ['Server echoes: Hello, world!']);
-  await client.close();
+  const fastapiTutorial = async () => {
+    const file = join(dir, 'tutorial.agui.json');
+    const made = await cli(['init', file, '--template', 'fastapi-tutorial']);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stdout, /from the fastapi-tutorial template: 5 routes, 3 sockets, 0 scenarios\n/);
+    const tutorial = serve(['--workspace', file]);
+    await tutorial.waitFor(/Console/, 60_000);
+    const [, tutorialUrl] = tutorial.stdout().match(/HTTP\s+(\S+)/) ?? [];
+    assert.deepEqual(await (await fetch(`${tutorialUrl}/items/1`)).json(), { item_id: 1, name: 'The One Item' });
+    const echoed = await RawSocket.open(`${String(tutorialUrl).replace('http', 'ws')}/ws/echo`);
+    echoed.send('hi');
+    await echoed.waitForFrames(1);
+    assert.deepEqual(echoed.texts, ['Echo: hi']);
+    await echoed.close();
+  };
+  const echoTemplate = async () => {
+    const echo = serve(['--template', 'echo']);
+    await echo.waitFor(/Console/, 60_000);
+    const [, echoUrl] = echo.stdout().match(/HTTP\s+(\S+)/) ?? [];
+    const client = await RawSocket.open(`${String(echoUrl).replace('http', 'ws')}/`);
+    client.send('Hello, world!');
+    await client.waitForFrames(1);
+    assert.deepEqual(client.texts, ['Server echoes: Hello, world!']);
+    await client.close();
+  };
+  // Two servers on ports of their own: started at once.
+  await Promise.all([fastapiTutorial(), echoTemplate()]);
 });
 
 test('init without FILE writes mock.agui.json in the current folder', async () => {
   const folder = join(dir, 'project');
   await mkdir(folder);
-  const result = spawnSync(process.execPath, [join(process.cwd(), CLI), 'init'], {
+  const result = await runCommand(process.execPath, [join(process.cwd(), CLI), 'init'], {
     cwd: folder,
-    encoding: 'utf8',
     env,
-  });
-  assert.equal(result.status, 0, result.stderr);
+  }).finished();
+  assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^created mock\.agui\.json from the agora template/);
   assert.match(result.stdout, /^run it with: agui-mock serve --workspace mock\.agui\.json$/m);
   assert.equal((await readJson(join(folder, 'mock.agui.json'))).name, 'mock');
 });
 
 test("init's command to run it is one a shell reads back: a name with a space or $(…) is quoted", async () => {
-  for (const name of ['my shop.agui.json', '$(id).agui.json', "it's.agui.json"]) {
-    const file = join(dir, name);
-    const result = cli(['init', file]);
+  const files = ['my shop.agui.json', '$(id).agui.json', "it's.agui.json"].map((name) => join(dir, name));
+  const results = await Promise.all(files.map((file) => cli(['init', file])));
+  for (const [index, result] of results.entries()) {
     assert.equal(result.code, 0, result.stderr);
     const [, word = ''] = /^run it with: agui-mock serve --workspace (.+)$/m.exec(result.stdout) ?? [];
     // What sh makes of the printed word is the file's name, nothing run.
     const echoed = spawnSync('sh', ['-c', `printf %s ${word}`], { encoding: 'utf8' });
-    assert.equal(echoed.stdout, file, word);
+    assert.equal(echoed.stdout, files[index], word);
   }
 });
 
 test('validate: exit 0 with a summary, 1 with line/column or field path', async () => {
   const good = join(dir, 'valid.agui.json');
-  assert.equal(cli(['init', good]).code, 0);
-  const ok = cli(['validate', good]);
-  assert.equal(ok.code, 0, ok.stderr);
-  assert.match(
-    ok.stdout,
-    /valid\.agui\.json: valid workspace "valid", version 2: 1 agent, 4 scenarios; pack agora-mock \(3 users, 4 sessions\)\n$/,
-  );
-
   const syntax = join(dir, 'syntax.agui.json');
   await writeFile(syntax, '{\n  "version": 1,,\n}');
-  const badSyntax = cli(['validate', syntax]);
+  // What needs no file the test writes from the first: run at once, with the init that makes it.
+  const [init, badSyntax, missing, noFile] = await Promise.all([
+    cli(['init', good]),
+    cli(['validate', syntax]),
+    cli(['validate', join(dir, 'missing.json')]),
+    cli(['validate']),
+  ]);
+  assert.equal(init.code, 0, init.stderr);
   assert.equal(badSyntax.code, 1);
   assert.match(badSyntax.stderr, /syntax\.agui\.json:2:16: invalid JSON: unexpected ",/);
 
@@ -222,17 +236,34 @@ test('validate: exit 0 with a summary, 1 with line/column or field path', async 
   const workspace = await readJson(good);
   (workspace.settings as { speed: number }).speed = -1;
   await writeFile(schema, JSON.stringify(workspace));
-  const badSchema = cli(['validate', schema]);
-  assert.equal(badSchema.code, 1);
-  assert.match(badSchema.stderr, /schema\.agui\.json: settings\.speed: must be at least 0\n/);
-
   // Every problem of the file, one per line: a CI run shows all there is to fix.
   const several = join(dir, 'several.agui.json');
   await writeFile(
     several,
     JSON.stringify({ ...workspace, routes: [{ id: 'Bad Id', method: 'GET', path: 'users', responses: [] }] }),
   );
-  const badSeveral = cli(['validate', several]);
+  // What is well formed but would not serve (a path that does not compile, a scenario no one wrote) is listed the
+  // same way, one problem per line.
+  const unservable = join(dir, 'unservable.agui.json');
+  const agents = (workspace.agents as { scenarios: unknown }[]).map((agent) => ({ ...agent, scenarios: ['nope'] }));
+  const routes = [{ id: 'items', path: '/items/:', responses: [{ id: 'a' }] }];
+  await writeFile(unservable, JSON.stringify({ ...workspace, settings: {}, agents, routes }));
+  const [ok, badSchema, badSeveral, badUnservable] = await Promise.all([
+    cli(['validate', good]),
+    cli(['validate', schema]),
+    cli(['validate', several]),
+    cli(['validate', unservable]),
+  ]);
+
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(
+    ok.stdout,
+    /valid\.agui\.json: valid workspace "valid", version 2: 1 agent, 4 scenarios; pack agora-mock \(3 users, 4 sessions\)\n$/,
+  );
+
+  assert.equal(badSchema.code, 1);
+  assert.match(badSchema.stderr, /schema\.agui\.json: settings\.speed: must be at least 0\n/);
+
   assert.equal(badSeveral.code, 1);
   const lines = badSeveral.stderr.trim().split('\n');
   assert.equal(lines.length, 4, badSeveral.stderr);
@@ -243,13 +274,6 @@ test('validate: exit 0 with a summary, 1 with line/column or field path', async 
   ];
   assert.deepEqual(paths.sort(), ['routes.0.id', 'routes.0.path', 'routes.0.responses', 'settings.speed']);
 
-  // What is well formed but would not serve (a path that does not compile, a scenario no one wrote) is listed the
-  // same way, one problem per line.
-  const unservable = join(dir, 'unservable.agui.json');
-  const agents = (workspace.agents as { scenarios: unknown }[]).map((agent) => ({ ...agent, scenarios: ['nope'] }));
-  const routes = [{ id: 'items', path: '/items/:', responses: [{ id: 'a' }] }];
-  await writeFile(unservable, JSON.stringify({ ...workspace, settings: {}, agents, routes }));
-  const badUnservable = cli(['validate', unservable]);
   assert.equal(badUnservable.code, 1);
   const [first, second, ...more] = badUnservable.stderr.trim().split('\n');
   assert.match(
@@ -259,10 +283,9 @@ test('validate: exit 0 with a summary, 1 with line/column or field path', async 
   assert.match(second ?? '', /^ {2}routes\.0\.path: /);
   assert.deepEqual(more, []);
 
-  const missing = cli(['validate', join(dir, 'missing.json')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /missing\.json: no such file/);
-  assert.equal(cli(['validate']).code, 2);
+  assert.equal(noFile.code, 2);
 });
 
 test('serve --workspace creates a missing file with a notice, then loads it on the next start', async () => {
@@ -374,21 +397,23 @@ test('serve stopped with changes it could write nowhere exits 3, saying so (a cl
 test('serve --workspace with a bad file: exit 1, the message names file and place, the file untouched', async () => {
   const file = join(dir, 'bad-serve.agui.json');
   await writeFile(file, '{"version": 1, "name": "x"');
-  const run = serve(['--workspace', file]);
-  const { code } = await run.exited();
-  assert.equal(code, 1);
-  assert.match(run.stderr(), /cannot start: .*bad-serve\.agui\.json:1:27: invalid JSON: unexpected end of file/);
-  assert.equal(await readFile(file, 'utf8'), '{"version": 1, "name": "x"');
-
   // Every problem of a file, as validate lists them, not "(and 2 more problems)" with nothing after it.
   const several = join(dir, 'several-serve.agui.json');
   await writeFile(
     several,
     JSON.stringify({ version: 2, name: 'x', routes: [{ id: 'Bad_ID', path: 'nope', responses: [] }] }),
   );
-  const refused = serve(['--workspace', several]);
-  assert.equal((await refused.exited()).code, 1);
-  const lines = refused.stderr().trim().split('\n');
+  // Neither starts: both run at once.
+  const [bad, refused] = await Promise.all([
+    serve(['--workspace', file]).finished(),
+    serve(['--workspace', several]).finished(),
+  ]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /cannot start: .*bad-serve\.agui\.json:1:27: invalid JSON: unexpected end of file/);
+  assert.equal(await readFile(file, 'utf8'), '{"version": 1, "name": "x"');
+
+  assert.equal(refused.code, 1);
+  const lines = refused.stderr.trim().split('\n');
   assert.match(lines[0] ?? '', /^agui-mock: cannot start: .*\(and 2 more problems\)$/);
   assert.deepEqual(
     lines.slice(1).map((line) => /^ {2}([\w.]+): /.exec(line)?.[1]),
@@ -402,7 +427,28 @@ test('import-openapi --into a file in folders that do not exist makes them, as i
   await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
   // Before, `cannot write …: the folder does not exist (ENOENT)`, where init and serve --workspace make them.
   const into = join(dir, 'no-such-folder', 'deeper', 'x.agui.json');
-  const made = cli(['import-openapi', spec, '--into', into]);
+  // The write refused after its folders were made (a file size limit; a full disk alike): exactly those go again,
+  // and the folder that was there stays.
+  await mkdir(join(dir, 'import-was-there'));
+  const refused = join(dir, 'import-was-there', 'new', 'deeper', 'x.agui.json');
+  // A folder it may not write in is named, with what to do (as root, without the capabilities that pass the check).
+  const readOnly = join(dir, 'import-read-only');
+  await mkdir(readOnly);
+  await chmod(readOnly, 0o555);
+  const asRoot = process.getuid?.() === 0;
+  const intoClosed = [CLI, 'import-openapi', spec, '--into', join(readOnly, 'x.agui.json')];
+  const closedRun = runCommand(
+    asRoot ? 'setpriv' : process.execPath,
+    asRoot ? ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...intoClosed] : intoClosed,
+    { env },
+  ).finished();
+  // Each into a folder of its own: run at once.
+  const [made, limited, closed, missing] = await Promise.all([
+    cli(['import-openapi', spec, '--into', into]),
+    cliWithFileLimit(1, ['import-openapi', spec, '--into', refused]),
+    closedRun.finally(() => chmod(readOnly, 0o755)),
+    cli(['import-openapi', join(dir, 'no-such-spec.json')]),
+  ]);
   assert.equal(made.code, 0, made.stderr);
   assert.match(made.stdout, /1 route\(s\) added .*x\.agui\.json \(new file\)\n$/);
   assert.deepEqual(
@@ -410,35 +456,13 @@ test('import-openapi --into a file in folders that do not exist makes them, as i
     ['/hello', '/greeting'],
   );
 
-  // The write refused after its folders were made (a file size limit; a full disk alike): exactly those go again,
-  // and the folder that was there stays.
-  await mkdir(join(dir, 'import-was-there'));
-  const refused = join(dir, 'import-was-there', 'new', 'deeper', 'x.agui.json');
-  const limited = spawnSync(
-    'bash',
-    ['-c', 'ulimit -f 1 && exec "$0" "$@"', process.execPath, CLI, 'import-openapi', spec, '--into', refused],
-    { encoding: 'utf8', env },
-  );
-  assert.equal(limited.status, 1, limited.stderr);
+  assert.equal(limited.code, 1, limited.stderr);
   assert.match(limited.stderr, /^agui-mock: cannot write .*x\.agui\.json: .*EFBIG/);
   assert.deepEqual(await readdir(join(dir, 'import-was-there')), []);
 
-  // A folder it may not write in is named, with what to do (as root, without the capabilities that pass the check).
-  const readOnly = join(dir, 'import-read-only');
-  await mkdir(readOnly);
-  await chmod(readOnly, 0o555);
-  const asRoot = process.getuid?.() === 0;
-  const intoClosed = [CLI, 'import-openapi', spec, '--into', join(readOnly, 'x.agui.json')];
-  const closed = spawnSync(
-    asRoot ? 'setpriv' : process.execPath,
-    asRoot ? ['--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...intoClosed] : intoClosed,
-    { encoding: 'utf8', env },
-  );
-  await chmod(readOnly, 0o755);
-  assert.equal(closed.status, 1, closed.stderr);
+  assert.equal(closed.code, 1, closed.stderr);
   assert.match(closed.stderr, new RegExp(`not allowed to write in ${readOnly} \\(EACCES\\); allow the user`));
 
-  const missing = cli(['import-openapi', join(dir, 'no-such-spec.json')]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^agui-mock: cannot read .*no-such-spec\.json: no such file\n$/);
 });
@@ -453,12 +477,16 @@ test('import-openapi of a document in a folder named like "My Project #2 (100%)"
   const spec = join(folder, 'openapi.json');
   await writeFile(spec, JSON.stringify({ openapi: '3.1.0', info: { title: 't', version: '1' }, paths }));
   // As a path, and as the file: URL a browser or a file manager copies.
-  for (const [at, into] of [
+  const sources = [
     [spec, 'by-path.agui.json'],
     [pathToFileURL(spec).href, 'by-url.agui.json'],
-  ] as const) {
-    const imported = cli(['import-openapi', at, '--into', join(folder, into)]);
-    assert.equal(imported.code, 0, imported.stderr);
+  ] as const;
+  const imports = await Promise.all(
+    sources.map(([at, into]) => cli(['import-openapi', at, '--into', join(folder, into)])),
+  );
+  for (const [index, [, into]] of sources.entries()) {
+    const imported = imports[index];
+    assert.equal(imported?.code, 0, imported?.stderr);
     const routes = (await readJson(join(folder, into))).routes as { id: string; responses: { body: unknown }[] }[];
     assert.deepEqual(routes.find((route) => route.id === 'greet')?.responses[0]?.body, { json: 'hi' });
   }
@@ -471,15 +499,17 @@ test('import-openapi into an older file: the original kept as .bak, or one line 
   const v1 = `${JSON.stringify({ version: 1, name: 'old', profile: 'agora-mock', settings: {}, agora: agoraSeed(0), scenarios: [] })}\n`;
   const old = join(dir, 'old.agui.json');
   await writeFile(old, v1);
-  const imported = cli(['import-openapi', spec, '--into', old]);
+  // A name the file system takes, but not with ".bak" after it (255 bytes at most): before, a stack trace.
+  const long = join(dir, `${'x'.repeat(250)}.json`);
+  await writeFile(long, v1);
+  const [imported, refused] = await Promise.all([
+    cli(['import-openapi', spec, '--into', old]),
+    cli(['import-openapi', spec, '--into', long]),
+  ]);
   assert.equal(imported.code, 0, imported.stderr);
   assert.equal(await readFile(`${old}.bak`, 'utf8'), v1);
   assert.equal((await readJson(old)).version, 2);
 
-  // A name the file system takes, but not with ".bak" after it (255 bytes at most): before, a stack trace.
-  const long = join(dir, `${'x'.repeat(250)}.json`);
-  await writeFile(long, v1);
-  const refused = cli(['import-openapi', spec, '--into', long]);
   assert.equal(refused.code, 1);
   assert.match(
     refused.stderr,
@@ -511,14 +541,19 @@ test('import-openapi that would make the file larger than the engine opens: one 
   const spec = join(dir, 'wide-spec.json');
   await writeFile(spec, JSON.stringify({ openapi: '3.0.0', info: { title: 't', version: '1' }, paths, components }));
 
-  const refused = cli(['import-openapi', spec, '--into', into]);
+  // The file opens as it is (validate, at once with the import: seconds each for 60 MB): the import alone is too big.
+  // An import that wrote it anyway fails the check of its text below.
+  const [refused, validated] = await Promise.all([
+    cli(['import-openapi', spec, '--into', into]),
+    cli(['validate', into]),
+  ]);
   assert.equal(refused.code, 1, refused.stdout);
   assert.match(
     refused.stderr,
     /^agui-mock: .*nearly-full\.agui\.json: written as a file, the workspace would be larger than 64 MiB, the largest file the engine opens, .*nothing was changed/,
   );
   assert.equal(await readFile(into, 'utf8'), before, 'the file is left as it was');
-  assert.equal(cli(['validate', into]).code, 0);
+  assert.equal(validated.code, 0, validated.stderr);
 });
 
 /** `serve --workspace file`, once a client has made a change autosave has not written yet (a user, `email`). */
@@ -586,7 +621,7 @@ test('a second Ctrl+C while a big unsaved workspace is saved on stopping quits a
 
 test('init --template agora-real writes the agora-real pack with roles, and validate accepts it', async () => {
   const file = join(dir, 'real.agui.json');
-  const created = cli(['init', file, '--template', 'agora-real']);
+  const created = await cli(['init', file, '--template', 'agora-real']);
   assert.equal(created.code, 0, created.stderr);
   assert.match(
     created.stdout,
@@ -598,7 +633,7 @@ test('init --template agora-real writes the agora-real pack with roles, and vali
     ['agora-real'],
   );
   assert.ok(workspace.packs[0]?.data.users.every((user) => user.role === 'inspector'));
-  const validated = cli(['validate', file]);
+  const validated = await cli(['validate', file]);
   assert.equal(validated.code, 0, validated.stderr);
 });
 
