@@ -90,23 +90,29 @@ test('a host that is not on this machine is one line naming --host and exit 1, n
   );
 });
 
+/** Each command started at once (usage errors, each a process of its own), and their ends in the same order. */
+function finishedAll(commands: readonly (readonly string[])[]) {
+  return Promise.all(commands.map((args) => start([...args]).finished()));
+}
+
 test('invalid options print the usage and exit 2', async () => {
-  for (const args of [
+  const commands = [
     ['serve', '--bogus'],
     ['serve', '--port', 'abc'],
     ['serve', '--port', '70000'],
     ['serve', '--heartbeat', '0.005'],
     ['frobnicate'],
     [],
-  ]) {
-    const cli = start(args);
-    assert.equal((await cli.exited()).code, 2, `exit code for ${args.join(' ')}`);
-    assert.match(cli.stderr(), /^agui-mock: .+\n\nUsage:/, `message for ${args.join(' ')}`);
+  ];
+  for (const [index, cli] of (await finishedAll(commands)).entries()) {
+    const args = commands[index] ?? [];
+    assert.equal(cli.code, 2, `exit code for ${args.join(' ')}`);
+    assert.match(cli.stderr, /^agui-mock: .+\n\nUsage:/, `message for ${args.join(' ')}`);
   }
 });
 
 test('values refused in words: a negative number after a numeric option (its value), an empty --host', async () => {
-  for (const [args, message] of [
+  const refusals = [
     [['serve', '--port', '-1'], "--port must be a number from 0 to 65535 (got '-1')"],
     [['serve', '--speed', '-0.5'], "--speed must be a number from 0 to 100 (got '-0.5')"],
     [['serve', '--heartbeat', '-3', '--quiet'], "--heartbeat must be a number from 0 to 3600 (got '-3')"],
@@ -122,10 +128,11 @@ test('values refused in words: a negative number after a numeric option (its val
       '--host must be an IP address (127.0.0.1, 0.0.0.0 for every interface, ::1) or a host name such as localhost (got "not a host!")',
     ],
     [['serve', '--host', '[::1]'], '--host an IPv6 address goes without brackets: ::1 (got "[::1]")'],
-  ] as const) {
-    const cli = start([...args]);
-    assert.equal((await cli.exited()).code, 2, args.join(' '));
-    assert.equal(cli.stderr().split('\n')[0], `agui-mock: ${message}`);
+  ] as const;
+  const runs = await finishedAll(refusals.map(([args]) => args));
+  for (const [index, [args, message]] of refusals.entries()) {
+    assert.equal(runs[index]?.code, 2, args.join(' '));
+    assert.equal(runs[index]?.stderr.split('\n')[0], `agui-mock: ${message}`);
   }
 });
 
@@ -177,26 +184,28 @@ test('a decimal written without its leading zero is the number it says', async (
 });
 
 test('--help and --version', async () => {
-  const help = start(['--help']);
-  assert.equal((await help.exited()).code, 0);
-  assert.match(help.stdout(), /agui-mock serve \[options\]/);
-  assert.match(help.stdout(), /--port N/);
+  const [help, serveHelp, initHelp, ver] = await Promise.all([
+    start(['--help']).finished(),
+    start(['serve', '--help']).finished(),
+    start(['init', '-h']).finished(),
+    start(['--version']).finished(),
+  ]);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /agui-mock serve \[options\]/);
+  assert.match(help.stdout, /--port N/);
   // A command's own help: its synopsis and options, not the other commands'.
-  const serveHelp = start(['serve', '--help']);
-  assert.equal((await serveHelp.exited()).code, 0);
-  assert.match(serveHelp.stdout(), /^Usage:\n {2}agui-mock serve \[options\]/);
-  assert.match(serveHelp.stdout(), /--port N/);
-  assert.doesNotMatch(serveHelp.stdout(), /agui-mock validate FILE|Options for init/);
-  const initHelp = start(['init', '-h']);
-  assert.equal((await initHelp.exited()).code, 0);
+  assert.equal(serveHelp.code, 0);
+  assert.match(serveHelp.stdout, /^Usage:\n {2}agui-mock serve \[options\]/);
+  assert.match(serveHelp.stdout, /--port N/);
+  assert.doesNotMatch(serveHelp.stdout, /agui-mock validate FILE|Options for init/);
+  assert.equal(initHelp.code, 0);
   assert.match(
-    initHelp.stdout(),
+    initHelp.stdout,
     /agui-mock init \[FILE\][\s\S]*Options for init:[\s\S]*All commands and options: agui-mock --help/,
   );
-  assert.doesNotMatch(initHelp.stdout(), /--port N/);
-  const ver = start(['--version']);
-  assert.equal((await ver.exited()).code, 0);
-  assert.equal(ver.stdout(), `${version}\n`);
+  assert.doesNotMatch(initHelp.stdout, /--port N/);
+  assert.equal(ver.code, 0);
+  assert.equal(ver.stdout, `${version}\n`);
 });
 
 test('--api-key requires the key on the mocked API (repeatable), never on the console, and keeps it off the screen', async () => {
@@ -216,15 +225,16 @@ test('--api-key requires the key on the mocked API (repeatable), never on the co
 });
 
 test('an --api-key without a value, or with a space or control character, is a usage error (exit 2)', async () => {
-  for (const args of [
+  const commands = [
     ['serve', '--api-key'],
     ['serve', '--api-key', '--port', '0'],
     ['serve', '--api-key', 'has space'],
     ['serve', '--api-key', 'bell\u0007'],
-  ]) {
-    const cli = start(args);
-    assert.equal((await cli.exited()).code, 2, `exit code for ${JSON.stringify(args)}`);
-    assert.match(cli.stderr(), /^agui-mock: .*api-key.+\n\nUsage:/s, `message for ${JSON.stringify(args)}`);
+  ];
+  for (const [index, cli] of (await finishedAll(commands)).entries()) {
+    const args = commands[index];
+    assert.equal(cli.code, 2, `exit code for ${JSON.stringify(args)}`);
+    assert.match(cli.stderr, /^agui-mock: .*api-key.+\n\nUsage:/s, `message for ${JSON.stringify(args)}`);
   }
 });
 
@@ -236,16 +246,22 @@ test('a file name that is not UTF-8 is a usage error, not another file: serve ne
   after(() => rm(dir, { recursive: true, force: true }));
   // Node takes arguments as UTF-8: the byte 0xFF arrives as U+FFFD, naming a file that is not there.
   await writeFile(Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xff]), Buffer.from('.json')]), '{}');
-  for (const args of ['validate "$NAME"', 'serve --port 0 --quiet --workspace "$NAME"', 'init "$NAME"']) {
+  const commands = ['validate "$NAME"', 'serve --port 0 --quiet --workspace "$NAME"', 'init "$NAME"'];
+  const runs = commands.map((args) => {
     const cli = runCommand(
       'sh',
       ['-c', `NAME="$(printf '\\377.json')"; exec "$0" "$1" ${args}`, process.execPath, resolve(CLI)],
       { cwd: dir },
     );
     running.push(cli);
-    assert.equal((await cli.exited()).code, 2, args);
+    return cli.finished();
+  });
+  // All three at once: a file any of them made is in the folder once they have ended.
+  for (const [index, cli] of (await Promise.all(runs)).entries()) {
+    const args = commands[index];
+    assert.equal(cli.code, 2, args);
     assert.match(
-      cli.stderr(),
+      cli.stderr,
       /^agui-mock: (FILE|--workspace) "\uFFFD\.json": the name is not UTF-8 \(\uFFFD stands for bytes that are not\), so agui-mock cannot open it; rename it in UTF-8\n/,
       args,
     );
