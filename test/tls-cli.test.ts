@@ -111,19 +111,26 @@ test('--key open to other users is served, with one line on stderr naming it and
   // A space in the name: the command is given quoted, ready to paste.
   const files = opensslCertificate(dir, 'ecdsa', 'shared key');
   const cert = readFileSync(files.cert, 'utf8');
-  const servedWithKeyMode = async (mode: number) => {
-    chmodSync(files.key, mode);
-    const cli = start(['--cert', files.cert, '--key', files.key]);
+  // The same key in a file of its own for each mode: both served at once.
+  const closedKey = join(dir, 'closed-key.pem');
+  cpSync(files.key, closedKey);
+  const servedWithKeyMode = async (key: string, mode: number) => {
+    chmodSync(key, mode);
+    const cli = start(['--cert', files.cert, '--key', key]);
     const shown = await banner(cli);
     assert.equal((await httpsGet(`${shown.httpsUrl}/health`, cert)).status, 200);
     await stop(cli);
     return cli.stderr();
   };
+  const [openKeySaid, closedKeySaid] = await Promise.all([
+    servedWithKeyMode(files.key, 0o644),
+    servedWithKeyMode(closedKey, 0o600),
+  ]);
   assert.equal(
-    await servedWithKeyMode(0o644),
+    openKeySaid,
     `the TLS key ${files.key} is open to other users of this machine (mode 0644): chmod 600 '${files.key}'\n`,
   );
-  assert.equal(await servedWithKeyMode(0o600), '');
+  assert.equal(closedKeySaid, '');
 });
 
 test('a certificate the engine cannot serve: one clear line on stderr and exit 1', async () => {
@@ -191,7 +198,7 @@ test("validate reads the tls setting's certificate and key as serve would: exit 
 });
 
 test('--cert without --key (and the reverse), or with --tls, is a usage error', async () => {
-  for (const [args, message] of [
+  const refusals = [
     [['--cert', 'c.pem'], /--cert needs --key too/],
     [['--key', 'k.pem'], /--key needs --cert too/],
     // Before: --tls was silently ignored for the files.
@@ -199,9 +206,11 @@ test('--cert without --key (and the reverse), or with --tls, is a usage error', 
       ['--tls', '--cert', 'c.pem', '--key', 'k.pem'],
       /--tls makes a self-signed certificate and --cert\/--key serve yours/,
     ],
-  ] as const) {
-    const cli = start([...args]);
-    assert.equal((await cli.exited()).code, 2);
-    assert.match(cli.stderr(), message);
+  ] as const;
+  // Each a process of its own that reads nothing: started at once.
+  const runs = await Promise.all(refusals.map(([args]) => start([...args]).finished()));
+  for (const [index, [args, message]] of refusals.entries()) {
+    assert.equal(runs[index]?.code, 2, args.join(' '));
+    assert.match(runs[index]?.stderr ?? '', message);
   }
 });
