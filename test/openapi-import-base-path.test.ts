@@ -37,24 +37,24 @@ const REFUSED: [string, RegExp][] = [
 test('import-openapi --base-path that no route can have under it: a usage error saying why, no file written', async () => {
   const spec = join(dir, 'spec.json');
   await writeFile(spec, document());
-  for (const [basePath, why] of REFUSED) {
-    const into = join(dir, 'refused.agui.json');
-    const refused = await runCli(['import-openapi', spec, '--base-path', basePath, '--into', into]).finished();
-    assert.equal(refused.code, 2, refused.stderr);
-    const line = refused.stderr.split('\n')[0] ?? '';
+  // Each into a file of its own, so all four run at once: the accepted one reads and imports the document (over a
+  // second of CPU, the OpenAPI reader and its validator loaded), each refused one only checks its argument.
+  const into = (index: number) => join(dir, `refused-${index}.agui.json`);
+  const [accepted, ...refusals] = await Promise.all([
+    runCli(['import-openapi', spec, '--base-path', '/x/y', '--into', join(dir, 'accepted.agui.json')]).finished(),
+    ...REFUSED.map(([basePath], index) =>
+      runCli(['import-openapi', spec, '--base-path', basePath, '--into', into(index)]).finished(),
+    ),
+  ]);
+  for (const [index, [basePath, why]] of REFUSED.entries()) {
+    const refused = refusals[index];
+    assert.equal(refused?.code, 2, refused?.stderr);
+    const line = refused?.stderr.split('\n')[0] ?? '';
     assert.ok(line.startsWith(`agui-mock: --base-path '${basePath}': no route can have a path under it: `), line);
     assert.match(line, why);
-    assert.doesNotMatch(refused.stderr, /warning/);
-    assert.equal(existsSync(into), false, basePath);
+    assert.doesNotMatch(refused?.stderr ?? '', /warning/);
+    assert.equal(existsSync(into(index)), false, basePath);
   }
-  const accepted = await runCli([
-    'import-openapi',
-    spec,
-    '--base-path',
-    '/x/y',
-    '--into',
-    join(dir, 'accepted.agui.json'),
-  ]).finished();
   assert.equal(accepted.code, 0, accepted.stderr);
   assert.match(accepted.stdout, /1 route\(s\) added/);
 });
@@ -82,14 +82,17 @@ test('the control API: a basePath no route can have under it is a 422 at body.ba
 
 test("a document whose first server's path no route can have under it is refused once, saying to give a base path", async () => {
   const text = document([{ url: 'https://example.com/__console/' }]);
-  const refused = await api.post<{ detail: string }>('/routes/import-openapi', { document: text, dryRun: true });
+  const spec = join(dir, 'console-server.json');
+  await writeFile(spec, text);
+  // The engine's import (on its worker thread) and the CLI's (a process of its own) share nothing: run at once.
+  const [refused, cliRefused] = await Promise.all([
+    api.post<{ detail: string }>('/routes/import-openapi', { document: text, dryRun: true }),
+    runCli(['import-openapi', spec]).finished(),
+  ]);
   assert.equal(refused.status, 422, JSON.stringify(refused.body));
   assert.match(refused.body.detail, /no route can have a path under \/__console, the path of the document's first/);
   assert.match(refused.body.detail, /give another base path, \/ for none$/);
 
-  const spec = join(dir, 'console-server.json');
-  await writeFile(spec, text);
-  const cliRefused = await runCli(['import-openapi', spec]).finished();
   assert.equal(cliRefused.code, 1);
   assert.match(cliRefused.stderr, CONSOLE);
   const given = await api.post<OpenApiImportResult>('/routes/import-openapi', { document: text, basePath: '/' });
