@@ -1,30 +1,36 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MockServer } from '../src/server/index';
 import { AguiSocket } from '../test/helpers/agui-socket';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, waitUntilLive } from './helpers/console-page';
+import { type ConsolePage, consoleForFile, waitUntilLive } from './helpers/console-page';
 
 // A form opened from a button takes the focus to its first field, and Cancel gives it back to the button.
 
 const browser = await launchBrowser();
 const LONG_WAIT_MS = 20_000;
+const LAPTOP = { viewport: { width: 1280, height: 720 }, waitMs: LONG_WAIT_MS };
+
+/**
+ * Each test opens a form and leaves it unsaved (but a collection of its own, /books, that no other test reads), so
+ * they share one engine per world and one console page, loaded afresh for each test.
+ */
+const blank = await startTestEngine({ template: 'blank' });
+const openBlankConsole = await consoleForFile(blank, browser, LAPTOP);
+/** The default world's: a new user cancelled, and a connection of its own thread recorded (cancelled too). */
+const seeded = await startTestEngine();
+const openSeededConsole = await consoleForFile(seeded, browser, LAPTOP);
 
 /** The console at 1280×720, live; `focused` is whatever has the focus. */
-async function laptopConsole(server: MockServer) {
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-    waitMs: LONG_WAIT_MS,
-  });
+async function laptopConsole(open: () => Promise<ConsolePage>) {
+  const { page, errors } = await open();
   await waitUntilLive(page);
   return { page, errors, focused: page.locator(':focus') };
 }
 
 test('"+ New route" and "+ New WebSocket endpoint": the focus goes to the first field, and back on Cancel', async () => {
-  const server = await startTestEngine({ template: 'blank' });
-  const { page, errors, focused } = await laptopConsole(server);
+  const { page, errors, focused } = await laptopConsole(openBlankConsole);
   await page.getByRole('tab', { name: 'Routes' }).click();
   const editor = page.getByTestId('mount-editor');
 
@@ -49,8 +55,7 @@ test('"+ New route" and "+ New WebSocket endpoint": the focus goes to the first 
 });
 
 test('"+ New scenario": the focus goes to its JSON, and back on Cancel', async () => {
-  const server = await startTestEngine({ template: 'blank' });
-  const { page, errors, focused } = await laptopConsole(server);
+  const { page, errors, focused } = await laptopConsole(openBlankConsole);
   await page.getByRole('tab', { name: 'Scenarios' }).click();
   const newScenario = page.getByRole('button', { name: '+ New scenario' });
   await newScenario.click();
@@ -63,10 +68,9 @@ test('"+ New scenario": the focus goes to its JSON, and back on Cancel', async (
 });
 
 test('"+ New record": the focus goes to its JSON, and back to the button on Cancel', async () => {
-  const server = await startTestEngine({ template: 'blank' });
-  const created = await controlClient(server).post('/collections', { id: 'books', path: '/books', records: [] });
+  const created = await controlClient(blank).post('/collections', { id: 'books', path: '/books', records: [] });
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  const { page, errors, focused } = await laptopConsole(server);
+  const { page, errors, focused } = await laptopConsole(openBlankConsole);
   await page.getByRole('tab', { name: 'State' }).click();
   await page.getByRole('table', { name: 'Collections' }).getByRole('button', { name: '/books' }).click();
   const newRecord = page.getByRole('button', { name: '+ New record' });
@@ -80,8 +84,7 @@ test('"+ New record": the focus goes to its JSON, and back to the button on Canc
 });
 
 test('"+ New user": the focus goes to its Name, and back to the button on Cancel', async () => {
-  const server = await startTestEngine();
-  const { page, errors, focused } = await laptopConsole(server);
+  const { page, errors, focused } = await laptopConsole(openSeededConsole);
   await page.getByRole('tab', { name: 'State' }).click();
   const newUser = page.getByRole('button', { name: '+ New user' });
   await newUser.click();
@@ -96,9 +99,8 @@ test('"+ New user": the focus goes to its Name, and back to the button on Cancel
 });
 
 test('"Record as scenario…": the dialog opens on its Name field', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await laptopConsole(server);
-  const client = await AguiSocket.open(server.wsUrl);
+  const { page, errors } = await laptopConsole(openSeededConsole);
+  const client = await AguiSocket.open(seeded.wsUrl);
   client.ask('Hallo', { threadId: 'thread-focus' });
   await client.waitForRuns(1, LONG_WAIT_MS);
   await page.locator('.connection-item', { hasText: 'thread-focus' }).click();
@@ -114,8 +116,7 @@ test('"Record as scenario…": the dialog opens on its Name field', async () => 
 });
 
 test('Discard, and a response’s Remove: the button goes (or turns off) once pressed, the focus stays in its form', async () => {
-  const server = await startTestEngine({ template: 'blank' });
-  const { page, errors, focused } = await laptopConsole(server);
+  const { page, errors, focused } = await laptopConsole(openBlankConsole);
   await page.getByRole('tab', { name: 'Routes' }).click();
   await page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: '/hello' }).click();
   const editor = page.getByTestId('mount-editor');
@@ -137,8 +138,7 @@ test('Discard, and a response’s Remove: the button goes (or turns off) once pr
 });
 
 test('a response’s ↑ ↓: the focus follows the response it moved, so pressing Move down twice moves it twice', async () => {
-  const server = await startTestEngine({ template: 'blank' });
-  const { page, errors, focused } = await laptopConsole(server);
+  const { page, errors, focused } = await laptopConsole(openBlankConsole);
   await page.getByRole('tab', { name: 'Routes' }).click();
   await page.getByRole('table', { name: 'Routes' }).getByRole('button', { name: '/hello' }).click();
   const form = page.getByTestId('route-form');
