@@ -7,7 +7,7 @@ import { AguiSocket } from '../test/helpers/agui-socket';
 import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, seenWhole, waitUntilLive } from './helpers/console-page';
+import { consoleForFile, openConsole, seenWhole, waitUntilLive } from './helpers/console-page';
 import { pageFreezeDuring } from './helpers/page-freeze';
 
 // What a client of the mocked API sends is shown in the console as it is: very wide values, very long ids and
@@ -17,6 +17,13 @@ const browser = await launchBrowser();
 /** Generous: a cold Chromium on a machine other work shares. */
 const waitMs = 20_000;
 const viewport = { width: 1280, height: 720 };
+/**
+ * The default world for the State tests that read only the session or user they make (each its own) and, last, the
+ * one that rewrites Bella Rosa's history, which none of them reads; the console loaded afresh for each. The tests that
+ * pick the first connection or request, or count Koen's sessions, keep an engine of their own.
+ */
+const shared = await startTestEngine();
+const openSharedConsole = await consoleForFile(shared, browser, { viewport, waitMs });
 
 async function right(locator: Locator): Promise<number> {
   const box = await locator.boundingBox();
@@ -119,13 +126,12 @@ test("a long thread id ends in an ellipsis in the connection list; the item's fr
 });
 
 test("State: a session made by a run with a long thread id keeps its id inside the session's card", async () => {
-  const server = await startTestEngine();
-  const ws = await AguiSocket.open(server.wsUrl);
+  const ws = await AguiSocket.open(shared.wsUrl);
   // Koen's run: a new thread becomes a session of his, its id the thread's.
   ws.ask('Hallo', { threadId: 'T'.repeat(256), forwardedProps: { userId: 'koen' } });
   await ws.waitForRuns(1);
   await ws.close();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'State' }).click();
   const card = page.getByTestId(`session-${'T'.repeat(256)}`);
@@ -140,29 +146,27 @@ test("State: a session made by a run with a long thread id keeps its id inside t
 });
 
 test("State: a user's name of 200 characters and a session's long id end in an ellipsis in the panels' headers", async () => {
-  const server = await startTestEngine();
-  const ws = await AguiSocket.open(server.wsUrl);
-  ws.ask('Hallo', { threadId: 'T'.repeat(256) });
+  // Not the thread of the session the test before made on this engine: a session of its own.
+  const threadId = 'S'.repeat(256);
+  const ws = await AguiSocket.open(shared.wsUrl);
+  ws.ask('Hallo', { threadId });
   await ws.waitForRuns(1);
   await ws.close();
   const name = 'N'.repeat(200);
-  const created = await fetch(`${server.url}/users`, {
+  const created = await fetch(`${shared.url}/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name, email: 'n@example.nl' }),
   });
   assert.equal(created.status, 201, await created.text());
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'State' }).click();
   const within = async (what: string, text: Locator, panel: Locator) =>
     assert.ok((await right(text)) <= (await right(panel)) + 0.5, `${what} ends in its panel`);
 
   // Koen's run made the session; its History names it in the History panel's header.
-  await page
-    .getByTestId(`session-${'T'.repeat(256)}`)
-    .getByRole('button', { name: 'History' })
-    .click();
+  await page.getByTestId(`session-${threadId}`).getByRole('button', { name: 'History' }).click();
   const history = page.locator('.panel', { has: page.getByRole('heading', { name: 'History' }) });
   await within('the session id', history.locator('.panel-header span'), history);
 
@@ -255,14 +259,13 @@ test("State: a user with 2,000 sessions (a client's new threads) opens at once, 
 });
 
 test('State: a session with 3,000 messages opens at once, the newest drawn, earlier ones a page at a time', async () => {
-  const server = await startTestEngine();
-  const api = controlClient(server);
+  const api = controlClient(shared);
   const messages = Array.from({ length: 3_000 }, (_, index) => ({
     role: index % 2 === 0 ? 'user' : 'assistant',
     content: `Bericht ${index}`,
   }));
   assert.equal((await api.put('/state/sessions/session-koen-bella-rosa/history', { messages })).status, 200);
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, { viewport, waitMs });
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'State' }).click();
   await page.getByRole('table', { name: 'Users' }).getByRole('button', { name: 'Koen van den Berg' }).click();
