@@ -4,10 +4,16 @@ import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { seriousAxeViolations } from './helpers/axe';
 import { launchBrowser } from './helpers/browser';
-import { openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { consoleForFile, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
 /** One Chromium for the file's tests; each test opens its own page. */
 const browser = await launchBrowser();
+/**
+ * The default world for the two tests that run prompts over HTTP in Try it and read only their own transcript (it is
+ * not kept across a load): no connection to count, nothing stored that the other reads. Loaded afresh for each.
+ */
+const shared = await startTestEngine();
+const openSharedConsole = await consoleForFile(shared, browser);
 
 test('Try it: the inspection flow over WebSocket, then a report approved by hand', async () => {
   const server = await startTestEngine();
@@ -116,11 +122,10 @@ test('Try it connects only when asked: looking at it leaves no connection; the f
 });
 
 test('Try it over HTTP: POST /agent streams the reply as Server-Sent Events, or the console says the engine lacks it', async () => {
-  const server = await startTestEngine();
-  const probe = await fetch(`${server.url}/agent`, { method: 'POST', headers: { accept: 'text/event-stream' } });
+  const probe = await fetch(`${shared.url}/agent`, { method: 'POST', headers: { accept: 'text/event-stream' } });
   await probe.body?.cancel();
   const served = probe.status !== 404 && probe.status !== 405;
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();
   const picker = page.getByLabel('Endpoint');
@@ -236,10 +241,7 @@ test('Try it: an interrupt is answered with a payload its responseSchema takes, 
 });
 
 test('Try it at 1280×720: each endpoint reads whole in the picker; Send prompt keeps the focus while the reply streams', async () => {
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser, server.consoleUrl, {
-    viewport: { width: 1280, height: 720 },
-  });
+  const { page, errors } = await openSharedConsole({ width: 1280, height: 720 });
   await waitUntilLive(page);
   await page.getByRole('tab', { name: 'Try it' }).click();
   const picker = page.getByLabel('Endpoint');
