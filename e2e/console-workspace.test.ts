@@ -11,9 +11,16 @@ import { handMadeTooLargeHistory } from '../test/helpers/large-world';
 import { movableWorkspace } from '../test/helpers/movable-workspace';
 import { startRefusingWorkspaceEngine, startWorkspaceEngine } from '../test/helpers/workspace-files';
 import { launchBrowser } from './helpers/browser';
-import { feedCaughtUp, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
+import { consoleForFile, feedCaughtUp, openConsole, screenshot, waitUntilLive } from './helpers/console-page';
 
 const browser = await launchBrowser();
+/**
+ * The default world for a refused upload (which changes nothing, as it checks) and then, last, a new workspace made to
+ * be exported (which no other test on it reads); the console loaded afresh for each. Every other test here saves,
+ * marks the workspace unsaved, counts downloads or answers dialogs, and keeps an engine of its own.
+ */
+const shared = await startTestEngine();
+const openSharedConsole = await consoleForFile(shared, browser);
 
 test('Workspace: save as a file, see it saved, export it, import a copy, reopen from recent', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agui-console-workspace-'));
@@ -78,12 +85,11 @@ test('Workspace: save as a file, see it saved, export it, import a copy, reopen 
 
 test('Workspace: an upload that cannot be a workspace (not UTF-8, empty, white space, too large) is refused naming the file, in its words; nothing changes', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'agui-console-upload-'));
-  const server = await startTestEngine();
-  const { page, errors } = await openConsole(server, browser);
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByTestId('workspace-status').getByRole('button', { name: /▾/ }).click();
   const panel = page.getByRole('dialog', { name: 'Workspace' });
-  const before = server.workspace.document().name;
+  const before = shared.workspace.document().name;
   const refused = async (name: string, bytes: Buffer | number, says: string) => {
     const file = join(dir, name);
     if (typeof bytes === 'number') {
@@ -111,8 +117,8 @@ test('Workspace: an upload that cannot be a workspace (not UTF-8, empty, white s
     WORKSPACE_MAX_BYTES + 1,
     'huge.json is larger than 64 MiB, the largest workspace the engine imports',
   );
-  assert.equal(server.workspace.document().name, before);
-  assert.equal(server.workspace.status().edited, false);
+  assert.equal(shared.workspace.document().name, before);
+  assert.equal(shared.workspace.status().edited, false);
   assert.deepEqual(errors, []);
 });
 
@@ -203,9 +209,8 @@ test('Workspace: a refused Save as is said once, in the panel; the workspace sta
 });
 
 test('Workspace: Export downloads under the name as written, accents and symbols kept, as the engine names it', async () => {
-  const server = await startTestEngine();
-  await server.workspace.create('blank', undefined, 'Prüfung ✓ "v2"');
-  const { page, errors } = await openConsole(server, browser);
+  await shared.workspace.create('blank', undefined, 'Prüfung ✓ "v2"');
+  const { page, errors } = await openSharedConsole();
   await waitUntilLive(page);
   await page.getByTestId('workspace-status').getByRole('button', { name: /▾/ }).click();
   const panel = page.getByRole('dialog', { name: 'Workspace' });
