@@ -57,12 +57,23 @@ writeFileSync(
           { id: 'text', body: { text: 'a'.repeat(1000) }, fault: { type: 'drip', chunks: 2, durationMs: 100 } },
         ],
       },
+      {
+        id: 'drip-echo',
+        method: 'POST',
+        path: '/drip-echo',
+        responses: [
+          { id: 'text', body: { text: '{{body.t}}{{body.t}}' }, fault: { type: 'drip', chunks: 2, durationMs: 100 } },
+        ],
+      },
     ],
     staticFolders: [{ id: 'site', path: '/site', folder: 'site' }],
   }),
 );
 const { logger, errors } = errorLogger();
-const server = await startWorkspaceEngine(dir, file, { logger, settings: { keepAliveTimeoutMs: 600_000 } });
+const server = await startWorkspaceEngine(dir, file, {
+  logger,
+  settings: { keepAliveTimeoutMs: 600_000, maxBodyBytes: 64 * 1024 * 1024 },
+});
 const port = Number(new URL(server.url).port);
 
 interface Received {
@@ -277,6 +288,30 @@ test('drips past what the engine lets them hold: a small file drips from the fil
   const again = await fetch(`${server.url}/drip-text`);
   assert.equal(again.status, 200, 'once other drips end, a text drips again');
   await again.arrayBuffer();
+});
+
+test('a text drip larger than drips may hold at all: a 413 saying why, where waiting would never help', async () => {
+  const holdings = server.context.world.dripHoldings;
+  // 36 MB of three-byte characters, written twice: 72 MB of UTF-8, past the whole bound in bytes, not in characters.
+  const tooLarge = await fetch(`${server.url}/drip-echo`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ t: '€'.repeat(12_000_000) }),
+  });
+  assert.equal(tooLarge.status, 413);
+  assert.equal(tooLarge.headers.get('retry-after'), null);
+  const { detail } = (await tooLarge.json()) as { detail: string };
+  assert.match(detail, /drip-echo.*72000000 bytes, more than the engine's drips may hold at all \(64 MiB\)/);
+  assert.equal(holdings.heldBytes, 0);
+
+  const small = await fetch(`${server.url}/drip-echo`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ t: '€€' }),
+  });
+  assert.equal(small.status, 200);
+  assert.equal(await small.text(), '€€€€');
+  await eventually(() => holdings.heldBytes === 0, 'the small text drip given back');
 });
 
 test('a fault plays a file past 2 GiB as it plays a small one: nothing is read whole first', async () => {

@@ -299,7 +299,8 @@ async function sendFile(
 
 /**
  * A text body as a fault plays it. A drip holds it for as long as it plays: within what the engine's drips may hold
- * together, or a 503 (a moment later, once other drips end, it may be played).
+ * together, or a 503 (a moment later, once other drips end, it may be played); a text larger than that whole bound
+ * (only a template writing what the request sent can make one) a 413, which waiting would never change.
  */
 function textFaultBody(text: string, fault: Fault, env: HttpMountEnv, where: string): FaultBody {
   const bytes = Buffer.from(text);
@@ -307,6 +308,12 @@ function textFaultBody(text: string, fault: Fault, env: HttpMountEnv, where: str
   const giveBack = env.dripHoldings.take(bytes.length);
   if (giveBack) return bufferFaultBody(bytes, bytes.length, giveBack);
   const limitMiB = env.dripHoldings.limitBytes / 1024 / 1024;
+  if (bytes.length > env.dripHoldings.limitBytes) {
+    throw new HttpError(
+      413,
+      `Content Too Large: ${where}: this request makes the text the route drips ${bytes.length} bytes, more than the engine's drips may hold at all (${limitMiB} MiB); a smaller request is answered`,
+    );
+  }
   throw new HttpError(
     503,
     `Service Unavailable: ${where}: the drips playing now hold all the engine lets drips hold (${limitMiB} MiB), so this one's ${bytes.length} bytes cannot be held too; try again once some have ended`,
