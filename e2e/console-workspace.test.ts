@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { Workspace } from '../src/shared/workspace';
 import { WORKSPACE_MAX_BYTES } from '../src/shared/workspace-max-bytes';
 import { agoraData, agoraStore } from '../test/helpers/agora';
+import { controlClient } from '../test/helpers/control-client';
 import { startTestEngine } from '../test/helpers/engine';
 import { handMadeTooLargeHistory } from '../test/helpers/large-world';
 import { movableWorkspace } from '../test/helpers/movable-workspace';
@@ -217,6 +218,10 @@ test('Workspace: Export downloads under the name as written, accents and symbols
   const download = page.waitForEvent('download');
   await panel.getByRole('button', { name: 'Export' }).click();
   assert.equal((await download).suggestedFilename(), 'Prüfung ✓ -v2.agui.json');
+  // The name the engine's own export gives the file (a script's download), written as RFC 6266 has it.
+  const exported = await controlClient(shared).get('/workspace/export');
+  const named = /filename\*=UTF-8''([^;]+)/.exec(exported.headers.get('content-disposition') ?? '')?.[1];
+  assert.equal(named && decodeURIComponent(named), 'Prüfung ✓ -v2.agui.json');
   assert.deepEqual(errors, []);
 });
 
