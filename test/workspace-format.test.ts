@@ -259,6 +259,34 @@ async function refusedStart(name: string, content: string): Promise<WorkspaceErr
   return refused;
 }
 
+test('AGORA data the schema takes but that does not hold together: refused, located at the pack, the file untouched', async () => {
+  const workspace = WorkspaceSchema.parse(workspaceTemplate('agora', Date.now()));
+  const cases: [string, (data: ReturnType<typeof agoraData>) => void, RegExp][] = [
+    [
+      'email',
+      (data) => {
+        (data.users[1] as { email: string }).email = (data.users[0]?.email ?? '').toUpperCase();
+      },
+      /Email already exists/i,
+    ],
+    ['user', (data) => data.users.push(structuredClone(data.users[0]) as never), /user .* appears twice/],
+    ['current', (data) => Object.assign(data, { currentUserId: 'nobody' }), /currentUserId nobody is not one of/],
+    ['session', (data) => data.sessions.push(structuredClone(data.sessions[0]) as never), /session .* appears twice/],
+    [
+      'recorded',
+      (data) => Object.assign(data.sessions[0] ?? {}, { recordedMessages: 10_000 }),
+      /recordedMessages \(10000\) is more than its \d+ messages/,
+    ],
+  ];
+  for (const [name, spoil, problem] of cases) {
+    const spoilt = structuredClone(workspace);
+    spoil(agoraData(spoilt));
+    const error = await refusedStart(`${name}.agui.json`, JSON.stringify(spoilt));
+    assert.equal(error.path, 'packs.0.data', name);
+    assert.match(error.problem, problem, name);
+  }
+});
+
 test('invalid JSON: refused with line and column, the file untouched', async () => {
   const error = await refusedStart('syntax.agui.json', '{\n  "version": 2,\n  "name": "x"\n  "settings": {}\n}\n');
   assert.equal(error.line, 4);

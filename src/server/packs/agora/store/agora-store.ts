@@ -905,7 +905,7 @@ function storedSession(record: SessionRecord): StoredSession {
 }
 
 /** What the schema cannot see: unique emails, a current user that exists, recorded counts within histories. */
-function checkConsistency(data: AgoraData): void {
+export function checkConsistency(data: AgoraData): void {
   const emails = new Set<string>();
   const userIds = new Set<string>();
   for (const user of data.users) {
