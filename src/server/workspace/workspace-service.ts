@@ -575,7 +575,10 @@ export class WorkspaceService {
     this.applying = true;
     this.tooLargeAt = undefined;
     try {
-      this.context.world.relocate(to, rebasedStaticFolders(this.context.world.definitions().staticFolders, from, to));
+      this.context.world.relocate(
+        to,
+        rebasedStaticFolders(this.context.world.definitions({ shared: true }).staticFolders, from, to),
+      );
       if (this.fileSettings)
         this.fileSettings = { ...this.fileSettings, tls: rebasedTlsSetting(this.fileSettings.tls, from, to) };
       const { tls } = this.context.liveSettings.get();
