@@ -274,6 +274,7 @@ const idChoice: fc.Arbitrary<IdChoice> = fc.oneof(
 
 const QUERY_KEYS = [
   'limit',
+  'offset',
   'before',
   'direction',
   'eventType',

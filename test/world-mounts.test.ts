@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { AgoraStore } from '../src/server/packs/agora/store/agora-store';
 import { decodeWorkspaceValue } from '../src/server/workspace/workspace-codec';
-import type { PacksInfo, ServerInfo } from '../src/shared/control-api';
+import type { ItemsPage, PacksInfo, ServerInfo } from '../src/shared/control-api';
 import type { RequestLogEntry, RequestLogPage } from '../src/shared/request-log';
 import { agoraStore } from './helpers/agora';
 import { AguiSocket } from './helpers/agui-socket';
@@ -274,6 +274,15 @@ test('a collection: REST generated from its records, edited from the console, sa
     { id: 1, title: 'Dune' },
     { id: 2, title: 'Emma' },
   ]);
+  // A page of them, `total` counting all; a page past the end is empty; a bound that is not one is a 422 saying so.
+  const page = await api.get<ItemsPage<unknown>>('/collections/books/records?offset=1&limit=1');
+  assert.deepEqual(page.body, { items: [{ id: 2, title: 'Emma' }], total: 2 });
+  assert.deepEqual((await api.get('/collections/books/records?offset=5')).body, { items: [], total: 2 });
+  for (const query of ['limit=0', 'offset=-1', 'limit=abc', 'limit=100001']) {
+    const refused = await api.get<{ detail: { loc: string[] }[] }>(`/collections/books/records?${query}`);
+    assert.equal(refused.status, 422, query);
+    assert.deepEqual(refused.body.detail[0]?.loc, ['query', query.split('=')[0]], query);
+  }
   assert.equal((await api.put('/collections/books/records/1', { title: 'Dune Messiah' })).status, 200);
   assert.equal((await api.delete('/collections/books/records/2')).status, 204);
   assert.equal((await api.post('/collections/books/records', [1, 2])).status, 422, 'records are objects');

@@ -6,12 +6,19 @@ import type { JsonObject } from '../../../shared/json-value';
 import { HttpError, RequestValidationError } from '../../http/http-errors';
 import { jsonBody } from '../../http/json-body';
 import { requestBody } from '../../http/parse-query-and-body';
+import { queryInteger } from '../../http/query-params';
 import { parseRequestPart } from '../../http/validation';
 import type { CollectionStore } from '../../routes/collections/collection-store';
 import { parseIdText, type RecordId } from '../../routes/collections/record-ids';
 import { newRouter } from '../../support/koa-router-on-first-use';
 import type { ControlDeps } from '../control-deps';
 import { checkWorkspaceRoom } from './workspace-room';
+
+/** A page of a collection's records: all of them unless asked for fewer (a script reading 50,000 a page at a time). */
+const RecordsPageQuery = z.object({
+  offset: queryInteger({ min: 0 }).default(0),
+  limit: queryInteger({ min: 1, max: 100_000 }).optional(),
+});
 
 /**
  * A collection's records from the console: the same checks as its REST API (the collection's schema, typed ids,
@@ -44,8 +51,10 @@ export function collectionRecordRoutes({ context, workspace }: ControlDeps): Rou
   };
 
   router.get('/collections/:id/records', (ctx) => {
+    const { offset, limit } = parseRequestPart(RecordsPageQuery, ctx.query, 'query');
     const records = collectionOf(ctx).list();
-    ctx.body = { items: [...records], total: records.length } satisfies ItemsPage<JsonObject>;
+    const page = records.slice(offset, limit === undefined ? undefined : offset + limit);
+    ctx.body = { items: page, total: records.length } satisfies ItemsPage<JsonObject>;
   });
 
   router.put('/collections/:id/records', body, (ctx) => {
