@@ -101,22 +101,27 @@ test('replay keeps the recorded timing, scaled by the speed setting', async () =
   assert.ok(durationMs > 1000, `the recording lasted the flow's ${durationMs} ms`);
 
   // Recorded delays are real time, replayed on the engine's planned timeline: at speed 1 the run ends
-  // durationMs after it started, at 0.5 half that. Judged on the engine's clock (event timestamps): never early,
-  // late by no more than the event loop fell behind meanwhile (a busy machine), plus a little.
+  // durationMs after it started, at 0.5 half that. Judged on the engine's clock (event timestamps, the engine runs
+  // in this process): never early, counted from the ask, which the run's start follows (counted from the first
+  // event, one stamped late made the run read short); late by no more than the event loop fell behind meanwhile
+  // (a busy machine), plus a little.
   const replayAt = async (speed: number, threadId: string) => {
     await api.patch('/server/settings', { speed });
     const replay = await AguiSocket.open(server.wsUrl);
+    let askedAt = 0;
     const { behindMs } = await loopHoldUpDuring(async () => {
+      askedAt = Date.now();
       replay.ask('hallo', { threadId });
       await replay.waitForRuns(1);
     });
     await assertValidStream(replay.events);
     assert.deepEqual(outline(replay.events), outline(runOnly(original.events)));
     await replay.close();
-    const tookMs = (replay.events.at(-1)?.timestamp as number) - (replay.events[0]?.timestamp as number);
+    const endedAt = replay.events.at(-1)?.timestamp as number;
+    const tookMs = endedAt - (replay.events[0]?.timestamp as number);
     const plannedMs = durationMs * speed;
     const what = `${speed}×: ${tookMs} ms for ${plannedMs} ms planned`;
-    assert.ok(tookMs >= plannedMs - 5, `${what}: early`);
+    assert.ok(endedAt - askedAt >= plannedMs - 5, `${what}, ${endedAt - askedAt} ms after the ask: early`);
     assert.ok(
       tookMs <= plannedMs + behindMs + 50,
       `${what}: late beyond the ${Math.round(behindMs)} ms the loop fell behind`,
