@@ -149,7 +149,7 @@ test("an edit of another collection keeps a collection's store: the records clie
 
 test('a refused edit of the collections leaves their stores and their room as they were; a removed one frees its room', async () => {
   const { world } = server.context;
-  const current = () => world.definitions({ shared: true }).collections;
+  const current = () => world.definitions().collections;
   // One record that fills the room all collections share to within 500 kB.
   const filler = { id: 1, text: 'x'.repeat(COLLECTION_DATA_MAX_BYTES - 500_000) };
   const full = CollectionSchema.parse({ id: 'full', path: '/shop/full', records: [filler] });

@@ -131,7 +131,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       workspace,
       serverInfo: () => {
         const served = endpoints();
-        const definitions = world.definitions({ shared: true });
+        const definitions = world.definitions();
         return {
           name: 'AG-UI Mock Console',
           version: packageVersion(),

@@ -66,8 +66,8 @@ export interface RunningPack<Data = unknown> {
   readonly controlRouters: readonly Router[];
   /** Told about every AG-UI run on every endpoint of the world (e.g. to record runs as sessions). */
   runObserver(): RunObserver | undefined;
-  /** Its data as the workspace keeps it; `shared`: stored values as they are, for a reader that only serialises. */
-  snapshot(options?: { shared?: boolean }): Data;
+  /** Its data as the workspace keeps it: the stored values as they are, for readers (never changed by them). */
+  snapshot(): Data;
   /**
    * Gives up the oldest history agent runs recorded so the workspace fits in its file (a save or an export found it
    * too large), never what was made by hand; nothing when it could not free `room.needed`. What went, or undefined.

@@ -274,7 +274,7 @@ export class WorkspaceService {
       name: this.shownName(),
       ...(this.description !== undefined && { description: this.description }),
       settings: this.settingsToSave(),
-      ...this.context.world.definitions({ shared: true }),
+      ...this.context.world.definitions(),
       scenarios: this.context.scenarios.list(),
       payloads: [...this.context.payloads.list()],
     };
@@ -575,10 +575,7 @@ export class WorkspaceService {
     this.applying = true;
     this.tooLargeAt = undefined;
     try {
-      this.context.world.relocate(
-        to,
-        rebasedStaticFolders(this.context.world.definitions({ shared: true }).staticFolders, from, to),
-      );
+      this.context.world.relocate(to, rebasedStaticFolders(this.context.world.definitions().staticFolders, from, to));
       if (this.fileSettings)
         this.fileSettings = { ...this.fileSettings, tls: rebasedTlsSetting(this.fileSettings.tls, from, to) };
       const { tls } = this.context.liveSettings.get();

@@ -72,7 +72,7 @@ export function importRoutes({ context, workspace }: ControlDeps, closing: Abort
           closing,
         );
         // Into the routes as they are now: one edited while the worker read the document is kept.
-        result = mergeRoutesImport(context.world.definitions({ shared: true }).routes, imported, input.replaceAll);
+        result = mergeRoutesImport(context.world.definitions().routes, imported, input.replaceAll);
       } catch (error) {
         if (error instanceof OpenApiImportError)
           throw new HttpError(422, `The document cannot be imported: ${error.message}`);

@@ -73,8 +73,7 @@ export function mountRoutes({ context, workspace }: ControlDeps): Router {
     const listSchema = z
       .strictObject({ items: z.array(schema) })
       .superRefine((list, ctx) => refineUniqueIds(list.items, ctx, ['items'], item));
-    // Shared: the packs' data is not copied for a read of one section.
-    const items = () => world.definitions({ shared: true })[section] as Mount[];
+    const items = () => world.definitions()[section] as Mount[];
     const indexOf = (ctx: Context) => {
       const index = items().findIndex((item) => item.id === ctx.params.id);
       if (index === -1) throw new HttpError(404, `${what} not found: ${ctx.params.id}`);
@@ -95,7 +94,7 @@ export function mountRoutes({ context, workspace }: ControlDeps): Router {
         world.replaceSection(section, next as never);
       } catch (error) {
         if (!(error instanceof MountValidationError)) throw error;
-        const document = { ...world.definitions({ shared: true }), [section]: next };
+        const document = { ...world.definitions(), [section]: next };
         throw new RequestValidationError(
           error.issues.map((issue) => locatedIssue(issue, section, index, { sent, workspace: document })),
         );

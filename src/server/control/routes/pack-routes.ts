@@ -33,7 +33,7 @@ export function packRoutes({ context, workspace }: ControlDeps): Router {
       title: packDefinition(name).title,
       sharesDataWith: PACK_NAMES.filter((other) => other !== name && variantsOfOneContract(other, name)),
     })),
-    items: world.definitions({ shared: true }).packs.map(({ pack, enabled }) => ({ pack, enabled })),
+    items: world.definitions().packs.map(({ pack, enabled }) => ({ pack, enabled })),
   });
 
   router.get('/packs', (ctx) => {
@@ -42,7 +42,7 @@ export function packRoutes({ context, workspace }: ControlDeps): Router {
 
   router.put('/packs', jsonBody(context.settings), (ctx) => {
     const { packs } = parseRequestPart(PacksBodySchema, requestBody(ctx), 'body');
-    const current = new Map(world.definitions({ shared: true }).packs.map((pack) => [pack.pack, pack]));
+    const current = new Map(world.definitions().packs.map((pack) => [pack.pack, pack]));
     const kept = new Set(packs.map(({ pack }) => pack));
     const leaving = [...current.values()].filter(({ pack }) => !kept.has(pack));
     const now = Date.now();
@@ -55,8 +55,7 @@ export function packRoutes({ context, workspace }: ControlDeps): Router {
         data: current.get(pack)?.data ?? variant?.data ?? packDefinition(pack).seed(now),
       } as Pack;
     });
-    // The data as the world shares it, frozen, never copied (a deep copy of 30 MB of history held the engine ~0.5 s):
-    // the room check weighs again only what it has not seen.
+    // The data as the world shares it (never copied): the room check weighs again only what it has not seen.
     checkWorkspaceRoom(workspace, { packs: next });
     try {
       world.replacePacks(next);

@@ -95,7 +95,7 @@ function startAgoraPack(
     runObserver: () => runHistoryRecorder(store, environment.logger),
     makeRoom: (room) => store.makeRoom(room),
     evictableBytes: (fileBytes) => store.evictableBytes(fileBytes),
-    snapshot: ({ shared = false } = {}) => (shared ? store.sharedSnapshot() : store.snapshot()),
+    snapshot: () => store.sharedSnapshot(),
     replace: (next) => store.load(next),
     subscribe: (listener: (change: AgoraChange) => void) => store.subscribe(listener),
     counts: () => ({
