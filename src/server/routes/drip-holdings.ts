@@ -1,7 +1,8 @@
 /**
  * The most the engine's drips hold in memory at once (each its own copy of a small file's bytes, or of its text):
  * 10,000 drips (the default connection limit) of 64 KiB files alone would take 625 MiB. Past it, a drip of a file
- * reads it piece by piece, as it reads one too large to hold, and a drip of a text is refused for the moment.
+ * reads it piece by piece, as it reads one too large to hold, and a drip of a text is refused for the moment (one
+ * larger than the whole bound, for good).
  */
 export const DRIP_HOLDINGS_MAX_BYTES = 64 * 1024 * 1024;
 
