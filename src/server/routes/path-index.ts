@@ -35,10 +35,13 @@ export class PathIndex<T> {
       current = child;
     }
     for (const method of methods) {
-      const list = current.entries.get(method) ?? [];
+      const list = current.entries.get(method);
+      if (!list) {
+        current.entries.set(method, [{ priority, entry }]);
+        continue;
+      }
       list.push({ priority, entry });
-      if (list.length > 1 && (list.at(-2)?.priority ?? 0) > priority) list.sort((a, b) => a.priority - b.priority);
-      current.entries.set(method, list);
+      if ((list.at(-2)?.priority ?? 0) > priority) list.sort((a, b) => a.priority - b.priority);
     }
   }
 

@@ -66,7 +66,8 @@ export class RouteCompileCache {
       const json = jsonOf(route);
       const known = previous?.byJson.get(json);
       let result: CompiledRoute;
-      if (known && reuse) result = { ...known, route };
+      // The same route object (one an edit left): the compiled route itself serves again, and so can its table entry.
+      if (known && reuse) result = known.route === route ? known : { ...known, route };
       else {
         const fresh = compileRoute(route, at(index), routeTools);
         cache.shared.compiled++;

@@ -90,6 +90,8 @@ export class World {
   readonly clientRoom = new ClientRoom();
   /** What the drips of every world this engine serves hold in memory: one bound, whatever opens meanwhile. */
   readonly dripHoldings = new DripHoldings();
+  /** The HTTP mounts' environment for the folder they are served from (`httpEnvironment`). */
+  private httpEnv: HttpMountEnv | undefined;
 
   constructor(
     private readonly core: EngineCore,
@@ -475,7 +477,16 @@ export class World {
    * What the HTTP mounts served from `baseDir` compile and answer in. The settings are the engine's live ones, read
    * per request: mounts checked before the settings of their world are applied (`checkToServe`) answer under them.
    */
+  /**
+   * One environment per folder, made again only when the folder changes: its functions read the world as it is when
+   * called, so an edit compiled with the same one keeps the entries of the routes it left (`HttpMounts.compile`).
+   */
   private httpEnvironment(baseDir: string): HttpMountEnv {
+    if (this.httpEnv?.baseDir !== baseDir) this.httpEnv = this.newHttpEnvironment(baseDir);
+    return this.httpEnv;
+  }
+
+  private newHttpEnvironment(baseDir: string): HttpMountEnv {
     const workspaceFile = () => (this.checking ? this.checking.file : (this.options.workspaceFile?.() ?? null));
     return {
       baseDir,
