@@ -476,10 +476,8 @@ export class World {
   /**
    * What the HTTP mounts served from `baseDir` compile and answer in. The settings are the engine's live ones, read
    * per request: mounts checked before the settings of their world are applied (`checkToServe`) answer under them.
-   */
-  /**
-   * One environment per folder, made again only when the folder changes: its functions read the world as it is when
-   * called, so an edit compiled with the same one keeps the entries of the routes it left (`HttpMounts.compile`).
+   * One per folder, made again only when the folder changes: its functions read the world as it is when called, so
+   * an edit compiled with the same one keeps the entries of the routes it left (`HttpMounts.compile`).
    */
   private httpEnvironment(baseDir: string): HttpMountEnv {
     if (this.httpEnv?.baseDir !== baseDir) this.httpEnv = this.newHttpEnvironment(baseDir);
