@@ -146,8 +146,9 @@ export class World {
 
   /**
    * The definitions as a workspace keeps them: collections with their records now, packs with their data now, the
-   * stored values as they are (frozen, the lists copied), read only. Never a deep copy: readers ask for this on
-   * every change the console hears of, and a copy of 30 MB of recorded history held the engine ~0.5 s.
+   * stored values as they are, read only (mounts are replaced when edited, never changed in place; the packs' data
+   * is frozen). Never a deep copy: readers ask for this on every change the console hears of, and a copy of 30 MB
+   * of recorded history held the engine ~0.5 s.
    */
   definitions(): WorldParts {
     return {

@@ -241,20 +241,15 @@ export class AgoraStore {
     this.emit({ type: 'reset' });
   }
 
-  /** A deep copy of everything, in the workspace format. */
+  /** A deep copy of everything, in the workspace format (the engine reads `sharedSnapshot`; tests compare copies). */
   snapshot(): AgoraData {
-    return structuredClone({
-      users: [...this.users.values()],
-      currentUserId: this.currentUserId,
-      userAliases: Object.fromEntries(this.aliases),
-      sessions: [...this.sessions.values()].map(storedSession),
-    });
+    return structuredClone(this.sharedSnapshot());
   }
 
   /**
-   * `snapshot()` without the copying, for readers that only serialise (a workspace save): users, session metadata
-   * and history entries are the stored, frozen values; the lists are copied, so later changes do not show.
-   * Consistent as of the call, however long the reader takes. Read only.
+   * Everything in the workspace format without copying, for every reader of the world's data (a save, the console's
+   * reads, a pack switch): users, session metadata and history entries are the stored, frozen values; the lists are
+   * copied, so later changes do not show. Consistent as of the call, however long the reader takes. Read only.
    */
   sharedSnapshot(): AgoraData {
     return {
